@@ -1,0 +1,87 @@
+"""Drawing the initial synthetic population to match each node's marginals.
+
+Per populated node: household sizes around population / households; per-capita income
+lognormal with the node's mean and income Gini; land lognormal with the node's mean farm
+size and land Gini, rank-correlated with income through a Gaussian copula; schooling
+around the node mean. A lognormal with Gini G has sigma = sqrt(2) * Phi^-1((1 + G) / 2).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.special import ndtri
+
+from .territory import SECTORS, Territory
+
+LAND_INCOME_CORRELATION = 0.5
+"""Gaussian-copula correlation between land and per-capita income at the start."""
+
+
+def lognormal_sigma_for_gini(gini: np.ndarray | float) -> np.ndarray:
+    """Lognormal shape parameter whose Gini equals ``gini`` (0 <= gini < 1)."""
+    return np.sqrt(2.0) * ndtri((1.0 + np.asarray(gini, float)) / 2.0)
+
+
+@dataclass
+class InitialPopulation:
+    """Household columns plus the node-level quantities the model starts from."""
+
+    columns: dict[str, np.ndarray]
+    wage: np.ndarray            # initial wage per worker by node (USD/yr)
+    jobs: np.ndarray            # (n_nodes, n_sectors) initial wage jobs by node and sector
+    area_ha: np.ndarray         # simulated area by node (ha), scaled with households
+    forest_ha: np.ndarray       # simulated forest by node (ha)
+
+
+def draw_population(territory: Territory, scale: float, rng: np.random.Generator) -> InitialPopulation:
+    """Draw households for every populated node.
+
+    Parameters
+    ----------
+    scale : float
+        Simulated households per real household (1 = full size).
+    """
+    t = territory.table
+    n_nodes = territory.n_nodes
+    columns: dict[str, list[np.ndarray]] = {k: [] for k in
+                                            ("node", "members", "adults", "education", "land", "assets", "employed", "income")}
+    wage = np.zeros(n_nodes)
+    jobs = np.zeros((n_nodes, len(SECTORS)))
+    area = np.nan_to_num(t["area_ha"]) * scale
+    forest = np.nan_to_num(t["forest_cover"]) * area
+    for i in np.flatnonzero(territory.populated):
+        n_h = max(1, int(round(t["households"][i] * scale)))
+        size = t["population"][i] / t["households"][i]
+        members = 1 + rng.poisson(max(size - 1.0, 0.0), n_h)
+        adult_share = np.clip(rng.beta(6, 4, n_h), 0.3, 1.0)
+        adults = np.clip(np.round(members * adult_share), 1, members).astype(np.int32)
+        z = rng.standard_normal((n_h, 2))
+        z_land = LAND_INCOME_CORRELATION * z[:, 0] + np.sqrt(1 - LAND_INCOME_CORRELATION**2) * z[:, 1]
+        s_inc = lognormal_sigma_for_gini(t["income_gini"][i])
+        income_pc = t["mean_income"][i] * np.exp(s_inc * z[:, 0] - s_inc**2 / 2)
+        # person-weighted mean must match: rescale by the realised weighted mean
+        income_pc *= t["mean_income"][i] / np.average(income_pc, weights=members)
+        s_land = lognormal_sigma_for_gini(t["land_gini"][i])
+        land = t["mean_farm_ha"][i] * np.exp(s_land * z_land - s_land**2 / 2)
+        if land.sum() > 0:
+            land *= t["mean_farm_ha"][i] * n_h / land.sum()
+        education = np.clip(t["mean_education"][i] + rng.normal(0, 2.0, n_h), 0, 20)
+        # wage jobs: the node's wage share of adults at one wage that pays its non-farm
+        # income share; jobs go to households in proportion to their income
+        income = income_pc * members
+        total_wages = t["nonfarm_income_share"][i] * income.sum()
+        workers = max(t["wage_share"][i] * adults.sum(), 1.0)
+        wage[i] = total_wages / workers
+        want = t["nonfarm_income_share"][i] * income / wage[i]
+        employed = np.minimum(np.floor(want + rng.random(n_h)), adults).astype(np.int32)
+        workers = max(int(employed.sum()), 1)
+        jobs[i] = workers * np.array([t[f"share_{s}"][i] for s in SECTORS])
+        assets = income * rng.uniform(0.1, 0.6, n_h)
+        for key, arr in (("node", np.full(n_h, i, np.int32)), ("members", members), ("adults", adults),
+                         ("education", education), ("land", land), ("assets", assets),
+                         ("employed", employed), ("income", income)):
+            columns[key].append(arr)
+    merged = {k: np.concatenate(v) for k, v in columns.items()}
+    return InitialPopulation(merged, wage, jobs, area, forest)

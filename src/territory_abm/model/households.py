@@ -1,0 +1,171 @@
+"""Households as columns: one row per household, rules as array operations.
+
+Household state lives in numpy arrays held by :class:`HouseholdPopulation`, an object
+the Mesa model owns. Row indices are stable for the whole run: households that die out
+or leave the territory are marked not ``alive`` and keep their row; new households
+(individual migrants inside the territory) are appended. ``population[i]`` returns a
+:class:`HouseholdView` with named fields for teaching and debugging.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+# column name -> (dtype, unit, meaning)
+COLUMNS: dict[str, tuple[type, str, str]] = {
+    "alive": (np.bool_, "-", "household lives in the territory"),
+    "node": (np.int32, "-", "index of the home node"),
+    "members": (np.int32, "persons", "household size"),
+    "adults": (np.int32, "persons", "working-age adults"),
+    "education": (np.float64, "years", "mean schooling of adults"),
+    "land": (np.float64, "ha", "land held"),
+    "assets": (np.float64, "USD", "other assets (savings), never below zero"),
+    "tfp": (np.float64, "USD/yr", "farm total factor productivity"),
+    "price_share": (np.float64, "1", "share of the farm-gate price the household receives"),
+    "employed": (np.int32, "persons", "adults in wage jobs this year"),
+    "farm_income": (np.float64, "USD/yr", "farm sales"),
+    "wage_income": (np.float64, "USD/yr", "wages net of commuting cost"),
+    "transfer_income": (np.float64, "USD/yr", "public transfers (cash transfers, payments for ecosystem services)"),
+    "remittance_income": (np.float64, "USD/yr", "remittances received minus sent"),
+    "other_income": (np.float64, "USD/yr", "dividends and local public spending received"),
+    "income": (np.float64, "USD/yr", "total household income"),
+    "consumption": (np.float64, "USD/yr", "consumption spending"),
+    "migrants_abroad": (np.int32, "persons", "former members living outside the territory"),
+    "remits_to": (np.int32, "-", "row of the origin household this migrant household remits to, or -1"),
+    "loan_balance": (np.float64, "USD", "outstanding programme loan"),
+    "loan_payment": (np.float64, "USD/yr", "scheduled yearly loan payment"),
+    "loan_policy": (np.int32, "-", "index of the policy that lent to the household, or -1"),
+    "programmes": (np.int64, "-", "bit mask of policies (by index) that ever reached the household"),
+}
+
+
+class HouseholdView:
+    """Named read/write access to one household's row."""
+
+    __slots__ = ("_population", "_row")
+
+    def __init__(self, population: "HouseholdPopulation", row: int) -> None:
+        object.__setattr__(self, "_population", population)
+        object.__setattr__(self, "_row", row)
+
+    def __getattr__(self, name: str):
+        if name not in COLUMNS:
+            raise AttributeError(name)
+        return getattr(self._population, name)[self._row].item()
+
+    def __setattr__(self, name: str, value) -> None:
+        if name not in COLUMNS:
+            raise AttributeError(name)
+        getattr(self._population, name)[self._row] = value
+
+    @property
+    def income_pc(self) -> float:
+        return self.income / self.members if self.members else 0.0
+
+    def as_dict(self) -> dict:
+        return {name: getattr(self, name) for name in COLUMNS}
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}"
+                           for k, v in self.as_dict().items())
+        return f"Household({self._row}: {fields})"
+
+
+class HouseholdPopulation:
+    """Column store of all households.
+
+    Attributes are numpy arrays of length ``n`` (rows in use); storage grows as needed.
+    """
+
+    def __init__(self, columns: dict[str, np.ndarray]) -> None:
+        n = len(columns["node"])
+        self._capacity = max(16, int(n * 1.25))
+        self._n = n
+        self._store: dict[str, np.ndarray] = {}
+        for name, (dtype, _, _) in COLUMNS.items():
+            arr = np.zeros(self._capacity, dtype=dtype)
+            if name in ("remits_to", "loan_policy"):
+                arr[:] = -1
+            if name in columns:
+                arr[:n] = columns[name]
+            self._store[name] = arr
+
+    def __getattr__(self, name: str) -> np.ndarray:
+        store = self.__dict__.get("_store")
+        if store is not None and name in store:
+            return store[name][: self._n]
+        raise AttributeError(name)
+
+    def __setattr__(self, name: str, value) -> None:
+        if name in COLUMNS:
+            self._store[name][: self._n] = value
+        else:
+            object.__setattr__(self, name, value)
+
+    @property
+    def n(self) -> int:
+        """Rows in use (alive or not)."""
+        return self._n
+
+    def __len__(self) -> int:
+        """Number of households alive."""
+        return int(self.alive.sum())
+
+    def __getitem__(self, row: int) -> HouseholdView:
+        if not -self._n <= row < self._n:
+            raise IndexError(row)
+        return HouseholdView(self, row % self._n)
+
+    def append(self, columns: dict[str, np.ndarray]) -> np.ndarray:
+        """Add households; columns not given are zero (``remits_to`` -1). Returns their rows."""
+        k = len(columns["node"])
+        if self._n + k > self._capacity:
+            new_cap = max(int(self._capacity * 1.5), self._n + k)
+            for name, arr in self._store.items():
+                grown = np.zeros(new_cap, dtype=arr.dtype)
+                if name in ("remits_to", "loan_policy"):
+                    grown[:] = -1
+                grown[: self._n] = arr[: self._n]
+                self._store[name] = grown
+            self._capacity = new_cap
+        rows = np.arange(self._n, self._n + k)
+        for name, arr in self._store.items():
+            if name in columns:
+                arr[rows] = columns[name]
+        self._n += k
+        return rows
+
+    def nbytes(self) -> int:
+        """Memory held by the columns (bytes)."""
+        return sum(arr.nbytes for arr in self._store.values())
+
+
+def stochastic_round(x: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Round each value up with probability equal to its fractional part (keeps the mean)."""
+    return np.floor(x + rng.random(x.shape)).astype(np.int32)
+
+
+def farm_output(tfp, land, labour, assets, nature_factor, land_el, labour_el, asset_el) -> np.ndarray:
+    """Farm output (USD/yr at full price): TFP land^a labour^b (1 + assets/1000)^c f(K)."""
+    return (tfp * np.power(land, land_el) * np.power(np.maximum(labour, 0), labour_el)
+            * np.power(1.0 + assets / 1000.0, asset_el) * nature_factor)
+
+
+def desired_farm_labour(potential, labour_el, wage) -> np.ndarray:
+    """Family labour where the farm's marginal product equals ``wage`` (persons).
+
+    ``potential`` is output per unit of labour^b (price times the other factors).
+    Solves b P L^(b-1) = w, so L* = (b P / w)^(1/(1-b)); infinite where no wage is on offer.
+    """
+    with np.errstate(divide="ignore"):
+        return np.where(wage > 0, np.power(labour_el * potential / np.maximum(wage, 1e-9),
+                                           1.0 / (1.0 - labour_el)), np.inf)
+
+
+def consumption(income, assets_available, members, subsistence_pc, share) -> np.ndarray:
+    """Consumption (USD/yr): subsistence first (from assets if needed), then a share of the rest.
+
+    Never more than the cash on hand ``assets_available`` (income plus savings)."""
+    need = subsistence_pc * members
+    target = need + share * np.maximum(income - need, 0.0)
+    return np.clip(target, 0.0, np.maximum(assets_available, 0.0))

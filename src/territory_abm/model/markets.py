@@ -1,0 +1,72 @@
+"""Labour and goods markets (pure array functions, testable without Mesa)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def match_labour(seekers: np.ndarray, vacancies: np.ndarray, wage: np.ndarray,
+                 reachable: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Match job seekers to vacancies across nodes; higher wages fill first.
+
+    Destination nodes are served in order of decreasing wage; each takes workers from
+    the origins that can reach it, in proportion to their remaining seekers.
+
+    Parameters
+    ----------
+    seekers : (n,) job seekers by origin node (persons)
+    vacancies : (n,) open positions by destination node (persons)
+    wage : (n,) posted wage by destination node (USD/yr), used for the order
+    reachable : (n, n) bool, ``reachable[i, j]`` if workers at i can commute to j
+
+    Returns
+    -------
+    flows : (n, n) workers from origin i employed at destination j
+    unmatched_reachable : (n,) seekers left over that could reach each destination
+    """
+    n = len(seekers)
+    remaining = seekers.astype(float).copy()
+    flows = np.zeros((n, n))
+    for j in np.lexsort((np.arange(n), -wage)):
+        if vacancies[j] <= 0:
+            continue
+        available = remaining * reachable[:, j]
+        total = available.sum()
+        if total <= 0:
+            continue
+        taken = min(vacancies[j], total)
+        flows[:, j] = available * (taken / total)
+        remaining -= flows[:, j]
+    np.maximum(remaining, 0.0, out=remaining)
+    return flows, remaining @ reachable
+
+
+def clear_local_goods(demand: np.ndarray, supply: np.ndarray, max_price: float) -> tuple[np.ndarray, np.ndarray]:
+    """Clear each node's market for local non-tradables.
+
+    The price is spending over quantity (USD per unit of output at price 1), capped at
+    ``max_price``. Spending the local firms cannot absorb (no supply, or the cap binds)
+    buys goods from outside the territory.
+
+    Returns
+    -------
+    price : (n,) local price index (NaN where there is no supply)
+    absorbed : (n,) spending received by local firms (USD/yr)
+    """
+    with np.errstate(invalid="ignore", divide="ignore"):
+        price = np.where(supply > 0, np.minimum(demand / supply, max_price), np.nan)
+    absorbed = np.where(supply > 0, np.minimum(demand, max_price * supply), 0.0)
+    return price, absorbed
+
+
+def wage_adjustment(vacancies: np.ndarray, filled: np.ndarray, unmatched: np.ndarray,
+                    speed: float) -> np.ndarray:
+    """Proportional wage change per node toward excess labour demand.
+
+    Excess demand (unfilled share of vacancies) raises wages; where every vacancy was
+    filled, the share of reachable seekers left without a job lowers them.
+    """
+    with np.errstate(invalid="ignore", divide="ignore"):
+        unfilled = np.where(vacancies > 0, (vacancies - filled) / vacancies, 0.0)
+        slack = np.where(filled + unmatched > 0, unmatched / (filled + unmatched), 0.0)
+    return speed * np.where(unfilled > 1e-9, unfilled, -0.5 * slack)

@@ -1,0 +1,50 @@
+"""Random-utility (logit) migration choice.
+
+A household at node i compares staying (its own income per person, the home node's
+services and a preference for staying) with every other node d:
+
+    V[i, d] = a log(y_d) - c T[i, d] + n log(1 + 100 M[i, d] / P_i) + s q_d
+
+with y_d expected income per person at d, T travel time, M the migrants from i already
+at d, P_i the origin population and q_d service quality. Choice probabilities follow
+the multinomial logit.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def destination_utilities(income_pc: np.ndarray, travel: np.ndarray, migrant_stock: np.ndarray,
+                          population: np.ndarray, services: np.ndarray, valid_dest: np.ndarray,
+                          income_w: float, cost_w: float, network_w: float, services_w: float) -> np.ndarray:
+    """(n, n) utility of moving from i to d; -inf for d == i or invalid destinations."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        network = np.log1p(100.0 * migrant_stock / np.maximum(population, 1.0)[:, None])
+    v = (income_w * np.log(np.maximum(income_pc, 1.0))[None, :] - cost_w * travel
+         + network_w * network + services_w * services[None, :])
+    v = np.where(valid_dest[None, :] & np.isfinite(travel), v, -np.inf)
+    np.fill_diagonal(v, -np.inf)
+    return v
+
+
+def move_probability(own_income_pc: np.ndarray, home_services: np.ndarray, log_sum_exp: np.ndarray,
+                     stay_pref: float, income_w: float, services_w: float) -> np.ndarray:
+    """Probability of leaving: exp(L) / (exp(L) + exp(U_stay)), L the log-sum over destinations."""
+    stay = stay_pref + income_w * np.log(np.maximum(own_income_pc, 1.0)) + services_w * home_services
+    return 1.0 / (1.0 + np.exp(np.clip(stay - log_sum_exp, -700, 700)))
+
+
+def choose_destinations(origins: np.ndarray, utilities: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Draw one destination per mover from the logit shares of its origin's row."""
+    if len(origins) == 0:
+        return np.zeros(0, np.int64)
+    v = utilities - np.max(utilities, axis=1, keepdims=True)
+    with np.errstate(invalid="ignore"):
+        shares = np.exp(v)
+    shares = np.nan_to_num(shares)
+    cum = np.cumsum(shares, axis=1)
+    cum /= np.where(cum[:, -1:] > 0, cum[:, -1:], 1.0)
+    u = rng.random(len(origins))
+    dest = (cum[origins] < u[:, None]).sum(axis=1)
+    return np.minimum(dest, utilities.shape[1] - 1)

@@ -1,0 +1,618 @@
+"""The territorial model: households, firms and municipalities over a market and a
+migration network. One step is one year.
+
+Step order (each year):
+
+1. policies that change structures (roads, land, credit, assistance, linkage, schooling,
+   environmental rules, decentralisation) take effect;
+2. municipalities collect revenue, spend, and keep up roads; travel times are updated;
+3. firms post vacancies; households allocate their adults between farm and wage work;
+   the labour market matches seekers and vacancies within commuting range;
+4. households farm and receive wages, transfers, remittances and local public spending;
+   they consume (the local share buys from local firms) and save;
+5. the goods market clears; firms account for profit, pay taxes and dividends, adjust
+   wages, exit after sustained losses and enter where profits are high;
+6. households clear forest where it pays and is not enforced; nature regrows;
+7. births, deaths and ageing; then migration (logit choice) with remittances;
+8. outcomes are recorded by Mesa's DataCollector.
+"""
+
+from __future__ import annotations
+
+import mesa
+import numpy as np
+
+from ..data.synthetic import draw_population
+from ..data.territory import SECTORS, TRADABLE_SECTORS, Territory, load_territory
+from ..params import Parameters
+from ..scenarios.loader import Scenario
+from . import outcomes
+from .firms import Firm, FirmTable, desired_labour, firm_output, tfp_for_labour
+from .households import (HouseholdPopulation, consumption, desired_farm_labour,
+                         farm_output, stochastic_round)
+from .ledger import Ledger
+from .markets import clear_local_goods, match_labour, wage_adjustment
+from .migration import choose_destinations, destination_utilities, move_probability
+from .municipality import Municipality
+from .network import travel_time_matrix
+from .policies import PolicyEngine
+
+MAX_LOCAL_PRICE = 5.0
+MIN_FARM_GATE_SHARE = 0.05
+_TRADABLE = np.array([s in TRADABLE_SECTORS for s in SECTORS])
+
+
+class TerritoryModel(mesa.Model):
+    """Agent-based model of a rural territory.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        Resolved scenario (territory, parameters, policies, poverty line, steps, seed).
+    territory : Territory, optional
+        Already loaded territory (default: load ``scenario.territory``).
+    seed : int, optional
+        Overrides ``scenario.seed``. All randomness flows from one numpy Generator.
+    """
+
+    def __init__(self, scenario: Scenario, territory: Territory | None = None, seed: int | None = None):
+        seed = scenario.seed if seed is None else seed
+        super().__init__(seed=seed)
+        self.scenario = scenario
+        self.seed = seed
+        self.params: Parameters = scenario.parameters
+        self.territory = territory if territory is not None else load_territory(scenario.territory)
+        self.start_year = scenario.start_year
+        self.year = scenario.start_year
+        self.poverty_line = scenario.poverty_line
+        self.ledger = Ledger()
+        self.ledger.new_year()
+        t = self.territory
+        self.n_nodes = n = t.n_nodes
+        self.populated = t.populated
+        self.is_market = ~self.populated
+        self.graph = t.graph.copy()
+        self._init_network()
+        init = draw_population(t, scenario.households_scale, self.rng)
+        self._init_households(init)
+        self.municipalities: list[Municipality | None] = [None] * n
+        for i in np.flatnonzero(self.populated):
+            self.municipalities[i] = Municipality(
+                self, int(i), t.ids[i], t.names[i], str(t.kinds[i]),
+                float(t.table["service_quality"][i]), float(t.table["governance"][i]),
+                float(init.forest_ha[i]), float(init.area_ha[i]))
+        self.last_taxes = np.zeros(n)
+        self.local_price = np.ones(n)
+        self.cohort_education = np.nan_to_num(t.table["mean_education"]).copy()
+        self.migrant_stock = np.zeros((n, n))
+        self.firm_table = FirmTable()
+        self.firm_agents: dict[int, Firm] = {}
+        self._init_firms(init)
+        farmland = np.bincount(self.households.node, self.households.land, minlength=n)
+        for m in self._municipalities():
+            m.capacity = max(m.area_ha - farmland[m.node], 0.0)
+        self.nature_ratio0 = self._nature_ratio()
+        self.policies = PolicyEngine(self, scenario.policies)
+        self.flows = outcomes.YearFlows.zeros(n)
+        self.household_records: list[dict[str, np.ndarray]] = []
+        self.node_stats, self.territory_stats = outcomes.compute(self)
+        self.datacollector = outcomes.make_datacollector(self)
+        self.datacollector.collect(self)
+        if scenario.record_households:
+            self._record_households()
+
+    # ------------------------------------------------------------------ set-up
+    def _init_network(self) -> None:
+        self.travel = travel_time_matrix(self.graph, self.territory.ids, self.params.road_quality_penalty)
+        markets = np.flatnonzero(self.is_market)
+        self.market_time = self.travel[:, markets].min(axis=1)
+        cut = 1.0 - self.params.transport_cost_per_hour * self.market_time
+        self.farm_gate = self.params.dynamic_market_price * np.maximum(cut, MIN_FARM_GATE_SHARE)
+        self.reachable = self.travel <= self.params.commute_limit
+        self.reachable[:, markets] = False
+
+    def _init_households(self, init) -> None:
+        p = self.params
+        cols = dict(init.columns)
+        cols["alive"] = np.ones(len(cols["node"]), bool)
+        cols["price_share"] = np.full(len(cols["node"]), 1.0 - p.intermediary_margin)
+        node = cols["node"]
+        wage_income = cols["employed"] * init.wage[node]
+        farm_income = np.maximum(cols["income"] - wage_income, 0.1 * cols["income"])
+        labour = np.maximum(cols["adults"] - cols["employed"], 1)
+        unit = farm_output(1.0, cols["land"], labour, cols["assets"], 1.0,
+                           p.farm_land_elasticity, p.farm_labour_elasticity, p.farm_asset_elasticity)
+        price = self.farm_gate[node] * cols["price_share"]
+        cols["tfp"] = np.where(unit > 0, farm_income / np.maximum(unit * price, 1e-12), 0.0)
+        cols["farm_income"] = farm_income
+        cols["wage_income"] = wage_income
+        cols["income"] = farm_income + wage_income
+        self.households = HouseholdPopulation(cols)
+        self.initial_wage = init.wage
+        self.mean_education = float(np.average(cols["education"], weights=cols["adults"]))
+
+    def _init_firms(self, init) -> None:
+        p = self.params
+        t = self.territory.table
+        rows: dict[str, list] = {k: [] for k in ("node", "sector", "dynamic", "tfp", "capital", "wage", "labour")}
+        for i in np.flatnonzero(self.populated):
+            for s, sector in enumerate(SECTORS):
+                jobs = init.jobs[i, s]
+                if jobs < 0.5:
+                    continue
+                k = max(1, int(round(jobs / p.workers_per_firm)))
+                labour = np.full(k, jobs / k)
+                dynamic = (self.rng.random(k) < t["dynamic_market_share"][i]) & _TRADABLE[s]
+                price = np.where(dynamic, self.farm_gate[i], 1.0)
+                capital = self.capital_per_worker(init.wage[i]) * labour
+                rows["node"].append(np.full(k, i))
+                rows["sector"].append(np.full(k, s))
+                rows["dynamic"].append(dynamic)
+                rows["capital"].append(capital)
+                rows["wage"].append(np.full(k, init.wage[i]))
+                rows["labour"].append(labour)
+                rows["tfp"].append(tfp_for_labour(labour, capital, price, init.wage[i],
+                                                  p.firm_labour_elasticity, p.firm_capital_elasticity))
+        if rows["node"]:
+            self._add_firms({k: np.concatenate(v) for k, v in rows.items()})
+        alive_tfp = self.firm_table.tfp
+        self.reference_firm_tfp = np.array([
+            np.median(alive_tfp[self.firm_table.sector == s]) if np.any(self.firm_table.sector == s)
+            else (np.median(alive_tfp) if alive_tfp.size else 1.0) for s in range(len(SECTORS))])
+
+    def capital_per_worker(self, wage):
+        """Capital per worker (USD) at which a firm paying ``wage`` earns the required return.
+
+        At the optimum revenue is w L / beta, so profit per worker is w (1/beta - 1) - delta k;
+        setting it to r k gives k = w (1/beta - 1) / (r + delta)."""
+        p = self.params
+        return wage * (1.0 / p.firm_labour_elasticity - 1.0) / (p.required_return + p.depreciation_rate)
+
+    def _add_firms(self, columns: dict[str, np.ndarray]) -> None:
+        columns = dict(columns)
+        columns["alive"] = np.ones(len(columns["node"]), bool)
+        columns["entry_year"] = np.full(len(columns["node"]), self.year)
+        for row in self.firm_table.append(columns):
+            self.firm_agents[int(row)] = Firm(self, int(row))
+
+    def _municipalities(self):
+        return [m for m in self.municipalities if m is not None]
+
+    def _nature_ratio(self) -> np.ndarray:
+        ratio = np.ones(self.n_nodes)
+        for m in self._municipalities():
+            ratio[m.node] = m.natural_capital / m.capacity if m.capacity > 0 else 0.0
+        return ratio
+
+    # ------------------------------------------------------------------ the year
+    def step(self) -> None:
+        """Advance the territory by one year."""
+        self.year = self.start_year + self.steps
+        self.ledger.new_year()
+        self.flows = outcomes.YearFlows.zeros(self.n_nodes)
+        self.policies.start_year(self.year)
+        self._public_sector()
+        vacancies = self._post_vacancies()
+        self._labour_market(vacancies)
+        self._household_budgets()
+        self._firm_accounts()
+        self._clear_forest()
+        self._regrow_nature()
+        self._demography()
+        self._migrate()
+        self.node_stats, self.territory_stats = outcomes.compute(self)
+        self.datacollector.collect(self)
+        if self.scenario.record_households:
+            self._record_households()
+
+    def _populations(self) -> np.ndarray:
+        hh = self.households
+        return np.bincount(hh.node, hh.members * hh.alive, minlength=self.n_nodes).astype(float)
+
+    def _public_sector(self) -> None:
+        """Revenue, spending, road upkeep and service quality; then travel times."""
+        p = self.params
+        pop = self._populations()
+        for m in self._municipalities():
+            m.decentralisation_share = self.policies.decentralisation_share(m.node)
+            m.extra_enforcement = self.policies.enforcement_budget(m.node)
+            m.collect_revenue(pop[m.node])
+            m.spend(pop[m.node])
+            self.flows.public_local[m.node] = m.local_payment
+        self.last_taxes[:] = 0.0
+        for a, b, data in self.graph.edges(data=True):
+            q = data["road_quality"]
+            gain = 0.0
+            for end in (a, b):
+                m = self._muni_by_id(end)
+                if m is not None:
+                    gain += 0.5 * p.infrastructure_effectiveness * m.infrastructure_spending / max(pop[m.node], 1.0)
+            data["road_quality"] = min(max(q + gain * (1 - q) - p.quality_depreciation * q, 0.01), 1.0)
+        self._init_network()
+
+    def _muni_by_id(self, node_id: str) -> Municipality | None:
+        if not hasattr(self, "_id_index"):
+            self._id_index = {nid: i for i, nid in enumerate(self.territory.ids)}
+        return self.municipalities[self._id_index[node_id]]
+
+    def firm_prices(self) -> np.ndarray:
+        """Expected output price of each firm: farm-gate-style price for dynamic-market
+        sellers, last year's local price for local sellers."""
+        ft = self.firm_table
+        local = np.nan_to_num(self.local_price, nan=1.0)[ft.node]
+        return np.where(ft.dynamic, self.farm_gate[ft.node], local)
+
+    def _post_vacancies(self) -> np.ndarray:
+        p = self.params
+        ft = self.firm_table
+        target = desired_labour(ft.tfp, ft.capital, self.firm_prices(), ft.wage,
+                                p.firm_labour_elasticity, p.firm_capital_elasticity)
+        start = np.where(ft.labour > 0, ft.labour, target)
+        vac = np.where(ft.alive, start + p.hiring_adjustment * (target - start), 0.0)
+        ft.vacancies = vac
+        return vac
+
+    def _labour_market(self, vacancies: np.ndarray) -> None:
+        """Households decide how many adults seek wage work; seekers and vacancies match."""
+        p, hh, ft, n = self.params, self.households, self.firm_table, self.n_nodes
+        node_vac = np.bincount(ft.node, vacancies, minlength=n)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            node_wage = np.bincount(ft.node, vacancies * ft.wage, minlength=n) / node_vac
+        node_wage = np.nan_to_num(node_wage)
+        net_share = np.clip(1.0 - p.commute_cost_per_hour * self.travel, 0.0, 1.0)
+        offer = np.where(self.reachable & (node_vac > 0)[None, :], node_wage[None, :] * net_share, 0.0)
+        best_wage = offer.max(axis=1)
+        self.nature_factor = np.power(np.maximum(self._nature_ratio() / np.maximum(self.nature_ratio0, 1e-9), 0.0),
+                                      p.natural_capital_elasticity)
+        node = hh.node
+        price = self.farm_gate[node] * hh.price_share
+        potential = farm_output(hh.tfp, hh.land, 1.0, hh.assets, self.nature_factor[node],
+                                p.farm_land_elasticity, 0.0, p.farm_asset_elasticity) * price
+        want_farm = desired_farm_labour(potential, p.farm_labour_elasticity, best_wage[node])
+        adults = hh.adults * hh.alive
+        seekers = np.clip(adults - np.round(np.minimum(want_farm, 1e6)), 0, adults)
+        node_seekers = np.bincount(node, seekers, minlength=n)
+        flows, unmatched = match_labour(node_seekers, node_vac, node_wage, self.reachable)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            rate = np.nan_to_num(flows.sum(axis=1) / node_seekers)
+        employed = self._assign_jobs(seekers, flows.sum(axis=1))
+        hh.employed = employed
+        node_employed = np.bincount(node, employed, minlength=n)
+        row_sum = flows.sum(axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            flows *= np.nan_to_num(node_employed / row_sum)[:, None]
+        filled = flows.sum(axis=0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            ft.labour = np.nan_to_num(filled[ft.node] * vacancies / node_vac[ft.node])
+        gross = flows @ node_wage
+        net = (flows * net_share * node_wage[None, :]).sum(axis=1)
+        self.ledger.record("firms", "households", "wages", gross.sum())
+        self.ledger.record("households", "rest_of_world", "commuting", gross.sum() - net.sum())
+        skill = np.exp(p.education_return * (hh.education - self.mean_education)) * employed
+        node_skill = np.bincount(node, skill, minlength=n)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            hh.wage_income = np.nan_to_num(net[node] * skill / node_skill[node])
+        labour = adults - employed
+        hh.farm_income = potential * np.power(np.maximum(labour, 0), p.farm_labour_elasticity)
+        self.ledger.record("rest_of_world", "households", "farm sales", hh.farm_income.sum())
+        self.flows.wage_change = wage_adjustment(node_vac, filled, unmatched, p.wage_adjustment)
+        self.flows.unmatched = node_seekers - node_employed
+        self.flows.commuters = flows.sum(axis=1) - np.diag(flows)
+
+    def _assign_jobs(self, seekers: np.ndarray, jobs_by_origin: np.ndarray) -> np.ndarray:
+        """Give each origin's jobs to its seekers: last year's workers keep theirs first,
+        the remaining jobs go to new seekers with equal chance (persons per household)."""
+        hh, n = self.households, self.n_nodes
+        node = hh.node
+        keep = np.minimum(seekers, hh.employed)
+        fresh = seekers - keep
+        node_keep = np.bincount(node, keep, minlength=n)
+        node_fresh = np.bincount(node, fresh, minlength=n)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            keep_rate = np.nan_to_num(np.minimum(jobs_by_origin / node_keep, 1.0))
+            fresh_rate = np.nan_to_num(np.clip((jobs_by_origin - node_keep) / node_fresh, 0.0, 1.0))
+        kept = np.minimum(stochastic_round(keep * keep_rate[node], self.rng), keep)
+        hired = np.minimum(stochastic_round(fresh * fresh_rate[node], self.rng), fresh)
+        return (kept + hired).astype(np.int32)
+
+    def _household_budgets(self) -> None:
+        """Transfers, remittances and local spending arrive; households consume and save."""
+        p, hh, n = self.params, self.households, self.n_nodes
+        node, alive = hh.node, hh.alive
+        hh.transfer_income = self.policies.pay_households(self.year)
+        adults = hh.adults * alive
+        node_adults = np.bincount(node, adults, minlength=n)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            hh.other_income = np.nan_to_num(self.flows.public_local[node] * adults / node_adults[node])
+        # remittances: internal migrants pay their origin household; migrants abroad send from outside
+        remit = np.zeros(hh.n)
+        sender = (hh.remits_to >= 0) & alive
+        sender_rows = np.flatnonzero(sender)
+        if sender_rows.size:
+            origin = hh.remits_to[sender_rows]
+            ok = alive[origin]
+            sender_rows, origin = sender_rows[ok], origin[ok]
+            earned = hh.farm_income[sender_rows] + hh.wage_income[sender_rows]
+            paid = p.remittance_propensity * earned
+            remit[sender_rows] -= paid
+            remit += np.bincount(origin, paid, minlength=hh.n)
+            self.ledger.record("households", "households", "internal remittances", paid.sum())
+        abroad = p.remittance_propensity * p.external_income_pc * hh.migrants_abroad * alive
+        remit += abroad
+        self.ledger.record("rest_of_world", "households", "remittances from abroad", abroad.sum())
+        hh.remittance_income = remit
+        self.flows.remittances = np.bincount(node, np.maximum(remit, 0.0), minlength=n)
+        income = hh.farm_income + hh.wage_income + hh.transfer_income + remit + hh.other_income
+        cash = hh.assets + income
+        cash -= self.policies.collect_repayments(cash)
+        spend = consumption(income, cash, hh.members, p.subsistence_pc, p.consumption_share) * alive
+        hh.consumption = spend
+        hh.assets = np.maximum(cash - spend, 0.0)
+        hh.income = income
+        local = p.local_spending_share * spend
+        self.flows.local_demand = np.bincount(node, local, minlength=n)
+        self.ledger.record("households", "rest_of_world", "imported consumption", spend.sum() - local.sum())
+
+    def _firm_accounts(self) -> None:
+        """Production, sales, profit, taxes, dividends, wages, exit and entry."""
+        p, ft, hh, n = self.params, self.firm_table, self.households, self.n_nodes
+        alive = ft.alive
+        output = firm_output(ft.tfp, ft.capital, ft.labour, p.firm_labour_elasticity, p.firm_capital_elasticity) * alive
+        ft.output = output
+        local = alive & ~ft.dynamic
+        supply = np.bincount(ft.node, output * local, minlength=n)
+        price, absorbed = clear_local_goods(self.flows.local_demand, supply, MAX_LOCAL_PRICE)
+        self.local_price = np.where(np.isnan(price), self.local_price, price)
+        self.ledger.record("households", "firms", "local sales", absorbed.sum())
+        self.ledger.record("households", "rest_of_world", "imported consumption", (self.flows.local_demand - absorbed).sum())
+        revenue = np.where(ft.dynamic, output * self.farm_gate[ft.node], output * np.nan_to_num(price)[ft.node]) * alive
+        self.ledger.record("rest_of_world", "firms", "dynamic-market sales", (revenue * ft.dynamic).sum())
+        wages = ft.wage * ft.labour * alive
+        depreciation = p.depreciation_rate * ft.capital * alive
+        profit = revenue - wages - depreciation
+        tax = p.firm_tax_rate * np.maximum(profit, 0.0)
+        dividends = p.dividend_payout * np.maximum(profit - tax, 0.0)
+        ft.revenue, ft.profit = revenue, profit
+        ft.cash = ft.cash + profit - tax - dividends
+        ft.loss_years = np.where(profit < 0, ft.loss_years + 1, 0) * alive
+        self.ledger.record("firms", "rest_of_world", "depreciation", depreciation.sum())
+        taxes = np.bincount(ft.node, tax, minlength=n)
+        self.last_taxes = taxes
+        for m in self._municipalities():
+            m.treasury += taxes[m.node]
+        self.ledger.record("firms", "municipalities", "taxes", taxes.sum())
+        local_div = np.bincount(ft.node, dividends * p.local_ownership_share, minlength=n)
+        self.ledger.record("firms", "rest_of_world", "dividends abroad", dividends.sum() - local_div.sum())
+        weight = (hh.assets + 1.0) * hh.alive
+        node_weight = np.bincount(hh.node, weight, minlength=n)
+        paid_local = np.where(node_weight > 0, local_div, 0.0)
+        self.ledger.record("firms", "households", "dividends", paid_local.sum())
+        self.ledger.record("firms", "rest_of_world", "dividends abroad", (local_div - paid_local).sum())
+        with np.errstate(invalid="ignore", divide="ignore"):
+            share = np.nan_to_num(paid_local[hh.node] * weight / node_weight[hh.node])
+        hh.assets = hh.assets + share
+        hh.other_income = hh.other_income + share
+        hh.income = hh.income + share
+        self.flows.firm_taxes = taxes
+        ft.wage = np.maximum(ft.wage * (1.0 + self.flows.wage_change[ft.node]), p.minimum_wage)
+        self._exit_firms()
+        self._enter_firms()
+
+    def _exit_firms(self) -> None:
+        ft = self.firm_table
+        leaving = np.flatnonzero(ft.alive & (ft.loss_years >= self.params.firm_exit_loss_years))
+        if leaving.size == 0:
+            return
+        self.ledger.record("firms", "rest_of_world", "cash of exiting firms", ft.cash[leaving].sum())
+        ft.cash[leaving] = 0.0
+        ft.alive[leaving] = False
+        ft.labour[leaving] = 0.0
+        for row in leaving:
+            self.firm_agents.pop(int(row)).remove()
+        self.flows.firm_exits = np.bincount(ft.node[leaving], minlength=self.n_nodes)
+
+    def _enter_firms(self) -> None:
+        """Poisson entry per node and sector at a rate rising with an entrant's profit rate,
+        road and service quality, and schooling."""
+        p, ft, n = self.params, self.firm_table, self.n_nodes
+        alive = ft.alive
+        labour_sum = np.bincount(ft.node, ft.labour * alive, minlength=n)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            wage = np.bincount(ft.node, ft.wage * ft.labour * alive, minlength=n) / labour_sum
+        wage = np.where(np.isfinite(wage) & (wage > 0), wage, np.maximum(self.initial_wage, p.minimum_wage))
+        capital = (self.capital_per_worker(wage) * p.workers_per_firm)[:, None]
+        local_price = np.nan_to_num(self.local_price, nan=1.0)
+        prices = np.where(_TRADABLE[None, :], self.farm_gate[:, None], local_price[:, None])
+        tfp = self.reference_firm_tfp[None, :]
+        labour = desired_labour(tfp, capital, prices, wage[:, None], p.firm_labour_elasticity, p.firm_capital_elasticity)
+        labour = np.minimum(labour, 20 * p.workers_per_firm)
+        profit = prices * firm_output(tfp, capital, labour, p.firm_labour_elasticity, p.firm_capital_elasticity) \
+            - wage[:, None] * labour - p.depreciation_rate * capital
+        rate = profit / capital - p.required_return
+        hh = self.households
+        households = np.bincount(hh.node, hh.alive, minlength=n)
+        road = self.node_road_quality()
+        services = np.array([m.service_quality if m else 0.0 for m in self.municipalities])
+        educ = self.node_stats.get("mean_education", np.full(n, self.mean_education))
+        attract = np.exp(p.entry_infrastructure_weight * (road + services - 1.0)
+                         + p.entry_skill_weight * (np.nan_to_num(educ, nan=self.mean_education) - self.mean_education))
+        lam = p.firm_entry_rate * (households / 1000.0)[:, None] * np.maximum(rate, 0.0) / 0.1 * attract[:, None]
+        lam[~self.populated] = 0.0
+        entrants = self.rng.poisson(np.minimum(lam, 50.0))
+        if entrants.sum() == 0:
+            return
+        nodes, sectors = np.nonzero(entrants)
+        counts = entrants[nodes, sectors]
+        nodes, sectors = np.repeat(nodes, counts), np.repeat(sectors, counts)
+        k = len(nodes)
+        dyn_share = np.nan_to_num(self.territory.table["dynamic_market_share"])[nodes]
+        self._add_firms({
+            "node": nodes, "sector": sectors,
+            "dynamic": _TRADABLE[sectors] & (self.rng.random(k) < dyn_share),
+            "tfp": self.reference_firm_tfp[sectors] * np.exp(self.rng.normal(0.0, 0.2, k)),
+            "capital": capital[nodes, 0], "wage": wage[nodes],
+        })
+        self.flows.firm_entries = np.bincount(nodes, minlength=n)
+
+    def node_road_quality(self) -> np.ndarray:
+        """Mean road quality of the edges at each node (0-1)."""
+        q = np.zeros(self.n_nodes)
+        ids = self.territory.ids
+        for i, node_id in enumerate(ids):
+            edges = self.graph.edges(node_id, data="road_quality")
+            values = [v for _, _, v in edges]
+            q[i] = np.mean(values) if values else 0.0
+        return q
+
+    def _clear_forest(self) -> None:
+        """Households clear forest where the expected return beats cost plus expected fine."""
+        p, hh, n = self.params, self.households, self.n_nodes
+        node = hh.node
+        enforcement = np.array([m.enforcement if m else 0.0 for m in self.municipalities])
+        gain = p.farm_land_elasticity * hh.farm_income / np.maximum(hh.land, 1.0) * p.clearing_horizon
+        cost = p.clearing_cost + enforcement[node] * p.clearing_fine
+        want = p.clearing_propensity * np.clip(gain / cost - 1.0, 0.0, 2.0)
+        want *= hh.alive & (hh.adults > hh.employed)
+        want = self.policies.limit_clearing(want, enforcement)
+        forest = np.array([m.natural_capital if m else 0.0 for m in self.municipalities])
+        total = np.bincount(node, want, minlength=n)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            scale = np.where(total > forest, forest / total, 1.0)
+        cleared = want * np.nan_to_num(scale[node])
+        caught = (cleared > 0) & (self.rng.random(hh.n) < enforcement[node])
+        fines = np.minimum(p.clearing_fine * cleared * caught, hh.assets)
+        hh.assets = hh.assets - fines
+        hh.land = hh.land + cleared
+        self.ledger.record("households", "municipalities", "clearing fines", fines.sum())
+        node_cleared = np.bincount(node, cleared, minlength=n)
+        node_fines = np.bincount(node, fines, minlength=n)
+        for m in self._municipalities():
+            m.natural_capital = max(m.natural_capital - node_cleared[m.node], 0.0)
+            m.treasury += node_fines[m.node]
+        self.flows.cleared = node_cleared
+
+    def _regrow_nature(self) -> None:
+        hh = self.households
+        farmland = np.bincount(hh.node, hh.land * hh.alive, minlength=self.n_nodes)
+        for m in self._municipalities():
+            m.regrow_nature(farmland[m.node])
+
+    def _demography(self) -> None:
+        """Births, deaths and children reaching working age; empty households dissolve."""
+        p, hh, rng = self.params, self.households, self.rng
+        alive = hh.alive
+        members = hh.members * alive
+        births = stochastic_round(p.birth_rate * members, rng) * alive
+        deaths = np.minimum(stochastic_round(p.death_rate * members, rng), members) * alive
+        adults = hh.adults * alive
+        with np.errstate(invalid="ignore", divide="ignore"):
+            adult_deaths = np.minimum(np.nan_to_num(deaths * adults / np.maximum(members, 1)), adults)
+        adult_deaths = np.minimum(np.round(adult_deaths).astype(np.int32), adults)
+        child_deaths = np.minimum(deaths - adult_deaths, members - adults)
+        deaths = adult_deaths + child_deaths
+        children = members - adults - child_deaths + births
+        new_adults = np.minimum(stochastic_round(p.adult_share_of_births_per_year * children, rng), children) * alive
+        old_adults = adults - adult_deaths
+        cohort = self.cohort_education[hh.node] + self.policies.schooling_gain(hh.node)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            educ = np.where(old_adults + new_adults > 0,
+                            (hh.education * old_adults + cohort * new_adults) / (old_adults + new_adults), hh.education)
+        hh.education = educ
+        hh.members = members + births - deaths
+        hh.adults = old_adults + new_adults
+        orphan = alive & (hh.adults == 0) & (hh.members > 0)
+        hh.adults = np.where(orphan, 1, hh.adults)
+        self.flows.births = np.bincount(hh.node, births, minlength=self.n_nodes)
+        self.flows.deaths = np.bincount(hh.node, deaths, minlength=self.n_nodes)
+        gone = np.flatnonzero(alive & (hh.members <= 0))
+        if gone.size:
+            self._dissolve(gone, "estates of dissolved households", "municipalities")
+
+    def _dissolve(self, rows: np.ndarray, item: str, payee: str) -> None:
+        """Households leave the model; their assets go to ``payee``; their land is abandoned."""
+        hh = self.households
+        estate = np.bincount(hh.node[rows], hh.assets[rows], minlength=self.n_nodes)
+        self.ledger.record("households", payee, item, estate.sum())
+        if payee == "municipalities":
+            for m in self._municipalities():
+                m.treasury += estate[m.node]
+        hh.assets[rows] = 0.0
+        hh.land[rows] = 0.0
+        hh.alive[rows] = False
+        hh.members[rows] = 0
+        hh.adults[rows] = 0
+        hh.employed[rows] = 0
+
+    def _migrate(self) -> None:
+        """Logit migration of single members or whole households."""
+        p, hh, rng, n = self.params, self.households, self.rng, self.n_nodes
+        alive = hh.alive
+        pop = self._populations()
+        income_node = np.array(self.node_stats["mean_income_pc"], float)
+        income_node = np.where(self.is_market, p.external_income_pc, np.nan_to_num(income_node, nan=1.0))
+        services = np.array([m.service_quality if m else 1.0 for m in self.municipalities])
+        valid = self.is_market | (pop > 0)
+        util = destination_utilities(income_node, self.travel, self.migrant_stock, pop, services, valid,
+                                     p.migration_income_weight, p.migration_cost_per_hour,
+                                     p.migration_network_weight, p.migration_services_weight)
+        with np.errstate(divide="ignore"):
+            top = np.max(util, axis=1)
+            lse = top + np.log(np.sum(np.exp(util - top[:, None]), axis=1))
+        lse = np.where(np.isfinite(top), lse, -np.inf)
+        income_pc = hh.income / np.maximum(hh.members, 1)
+        prob = move_probability(income_pc, services[hh.node], lse[hh.node], p.migration_stay_preference,
+                                p.migration_income_weight, p.migration_services_weight)
+        movers = np.flatnonzero(alive & (hh.adults > 0) & (rng.random(hh.n) < prob))
+        self.flows.out_migrants = np.zeros(n)
+        self.flows.in_migrants = np.zeros(n)
+        if movers.size == 0:
+            return
+        origin = hh.node[movers]
+        dest = choose_destinations(origin, util, rng)
+        whole = (hh.members[movers] <= 1) | (rng.random(movers.size) < p.whole_household_share)
+        people = np.where(whole, hh.members[movers], 1)
+        np.add.at(self.migrant_stock, (origin, dest), people)
+        self.flows.out_migrants = np.bincount(origin, people, minlength=n).astype(float)
+        internal = ~self.is_market[dest]
+        self.flows.in_migrants = np.bincount(dest[internal], people[internal], minlength=n).astype(float)
+        # whole households leaving the territory take their assets with them
+        leave = movers[whole & ~internal]
+        if leave.size:
+            self._dissolve(leave, "assets of emigrating households", "rest_of_world")
+        # whole households moving inside the territory: new home, land abandoned
+        move = movers[whole & internal]
+        hh.node[move] = dest[whole & internal]
+        hh.land[move] = 0.0
+        # single members: leave the household; abroad they remit, inside they form a new household
+        single = ~whole
+        rows = movers[single]
+        hh.members[rows] -= 1
+        hh.adults[rows] -= 1
+        abroad = rows[~internal[single]]
+        hh.migrants_abroad[abroad] += 1
+        inside = rows[internal[single]]
+        if inside.size:
+            k = inside.size
+            self.households.append({
+                "alive": np.ones(k, bool), "node": dest[single][internal[single]],
+                "members": np.ones(k, np.int32), "adults": np.ones(k, np.int32),
+                "education": hh.education[inside], "tfp": hh.tfp[inside],
+                "price_share": np.full(k, 1.0 - p.intermediary_margin), "remits_to": inside,
+            })
+
+    def _record_households(self) -> None:
+        hh = self.households
+        self.household_records.append({
+            "year": np.full(hh.n, self.year), "row": np.arange(hh.n), "alive": hh.alive.copy(),
+            "node": hh.node.copy(), "members": hh.members.copy(), "income": hh.income.copy(),
+            "land": hh.land.copy(), "assets": hh.assets.copy(), "employed": hh.employed.copy(),
+            "programmes": hh.programmes.copy(),
+        })
+
+    # ------------------------------------------------------------------ helpers
+    def run(self, steps: int | None = None, progress=None) -> None:
+        """Run ``steps`` years (default: the scenario's); ``progress`` is called after each."""
+        for _ in range(self.scenario.steps if steps is None else steps):
+            self.step()
+            if progress is not None:
+                progress()

@@ -1,0 +1,97 @@
+"""Municipalities: one Mesa agent per node that is not an external market."""
+
+from __future__ import annotations
+
+import math
+
+import mesa
+
+
+class Municipality(mesa.Agent):
+    """A municipality or intermediate city.
+
+    Attributes
+    ----------
+    node : int
+        Node index in the territory.
+    node_id, name, kind : str
+    treasury : float
+        Money held (USD).
+    service_quality, governance : float
+        0-1 indices; governance is the enforcement probability at full enforcement effort.
+    enforcement : float
+        Probability (0-1) that illegal clearing is caught this year.
+    natural_capital, capacity : float
+        Forest (ha, simulated scale) and its carrying capacity (area not farmed, ha).
+    decentralisation_share : float
+        Share of national transfers reaching the budget this year (policies may change it).
+    """
+
+    def __init__(self, model: mesa.Model, node: int, node_id: str, name: str, kind: str,
+                 service_quality: float, governance: float, natural_capital: float,
+                 area_ha: float) -> None:
+        super().__init__(model)
+        self.node, self.node_id, self.name, self.kind = node, node_id, name, kind
+        self.treasury = 0.0
+        self.service_quality = service_quality
+        self.governance = governance
+        self.enforcement = 0.0
+        self.natural_capital = natural_capital
+        self.area_ha = area_ha
+        self.capacity = area_ha
+        self.decentralisation_share = 0.0
+        self.extra_enforcement = 0.0
+        self.revenue = 0.0
+        self.spending = 0.0
+        self.local_payment = 0.0
+        self.infrastructure_spending = 0.0
+
+    def collect_revenue(self, population: float) -> None:
+        """Receive national transfers (USD) for this year's residents."""
+        p = self.model.params
+        transfers = p.national_transfer_pc * population * self.decentralisation_share
+        self.treasury += transfers
+        self.revenue = transfers + self.model.last_taxes[self.node]
+        self.model.ledger.record("government", "municipalities", "national transfers", transfers)
+
+    def spend(self, population: float) -> None:
+        """Spend the treasury on roads, services, enforcement and administration.
+
+        A share (``local_content_share``) of spending is paid as local incomes; the rest
+        leaves the territory. Service quality rises with spending per resident and
+        depreciates; enforcement probability rises with spending per hectare of forest.
+        """
+        p = self.model.params
+        budget = max(self.treasury, 0.0)
+        self.treasury -= budget
+        self.spending = budget
+        general = max(budget - self.extra_enforcement, 0.0)  # earmarked grants are spent on enforcement
+        per_person = general / max(population, 1.0)
+        self.infrastructure_spending = p.infrastructure_spending_share * general
+        services = p.services_spending_share * per_person
+        self.service_quality += (p.services_effectiveness * services * (1 - self.service_quality)
+                                 - p.quality_depreciation * self.service_quality)
+        self.service_quality = min(max(self.service_quality, 0.0), 1.0)
+        enforcement_spend = p.enforcement_spending_share * general + (budget - general)
+        effort = 1.0 - math.exp(-p.enforcement_effectiveness * enforcement_spend / max(self.natural_capital, 1.0))
+        self.enforcement = self.governance * effort
+        self.local_payment = p.local_content_share * budget
+        self.model.ledger.record("municipalities", "households", "local public spending", self.local_payment)
+        self.model.ledger.record("municipalities", "rest_of_world", "public purchases", budget - self.local_payment)
+
+    def regrow_nature(self, farmland: float) -> None:
+        """Logistic regrowth of natural capital toward the area not farmed (ha)."""
+        self.capacity = max(self.area_ha - farmland, 0.0)
+        k, cap = self.natural_capital, self.capacity
+        if cap > 0:
+            k += self.model.params.natural_capital_regrowth * k * (1.0 - k / cap)
+        self.natural_capital = min(max(k, 0.0), cap)
+
+    @property
+    def forest_cover(self) -> float:
+        return self.natural_capital / self.area_ha if self.area_ha > 0 else float("nan")
+
+    def __repr__(self) -> str:
+        return (f"Municipality({self.node_id} {self.name!r}, {self.kind}, treasury={self.treasury:.0f}, "
+                f"services={self.service_quality:.2f}, enforcement={self.enforcement:.2f}, "
+                f"forest_cover={self.forest_cover:.2f})")

@@ -1,0 +1,166 @@
+"""Outcomes per node and for the territory, and the Mesa DataCollector that records them.
+
+Only aggregates per node and year are recorded (per-household histories on request:
+``record_households = true`` in the scenario), since agent-level reporters do not scale
+to 10^5 households.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+
+import mesa
+import numpy as np
+
+from ..data.territory import SECTORS
+from .municipality import Municipality
+from .stats import grouped_gini, grouped_weighted_median, poverty_measures
+
+NODE_OUTCOMES: dict[str, str] = {
+    "population": "residents (persons)",
+    "households": "households",
+    "mean_income_pc": "mean income per person (USD/yr)",
+    "median_income_pc": "median income per person (USD/yr)",
+    "poverty_headcount": "share of people below the poverty line",
+    "poverty_gap": "mean shortfall below the poverty line as a share of the line (FGT1)",
+    "gini_income": "Gini of per-capita income (person-weighted)",
+    "gini_land": "Gini of household landholdings",
+    "mean_education": "mean schooling of adults (years)",
+    "farm_workers": "adults working on their own farm (persons)",
+    **{f"jobs_{s}": f"wage jobs in {s.replace('_', ' ')} located here (persons)" for s in SECTORS},
+    "unemployed": "job seekers left without a job (persons)",
+    "commuters": "workers employed in another node (persons)",
+    "mean_wage": "mean wage of jobs located here (USD/worker/yr)",
+    "firms": "active firms",
+    "births": "births (persons/yr)",
+    "deaths": "deaths (persons/yr)",
+    "out_migrants": "people leaving (persons/yr)",
+    "in_migrants": "people arriving from other nodes (persons/yr)",
+    "net_migration": "arrivals minus departures (persons/yr)",
+    "remittances": "remittances received (USD/yr)",
+    "natural_capital": "forest (ha, simulated scale)",
+    "forest_cover": "forest as a share of area",
+    "cleared": "forest cleared (ha/yr)",
+    "municipal_revenue": "national transfers and taxes (USD/yr)",
+    "municipal_spending": "municipal spending (USD/yr)",
+    "enforcement": "probability that illegal clearing is caught",
+    "service_quality": "service quality index (0-1)",
+    "policy_cost": "cost of all policies (USD/yr)",
+}
+
+
+@dataclass
+class YearFlows:
+    """Node-level flows of the current year that outcomes report."""
+
+    public_local: np.ndarray
+    wage_change: np.ndarray
+    unmatched: np.ndarray
+    commuters: np.ndarray
+    remittances: np.ndarray
+    local_demand: np.ndarray
+    firm_taxes: np.ndarray
+    firm_exits: np.ndarray
+    firm_entries: np.ndarray
+    cleared: np.ndarray
+    births: np.ndarray
+    deaths: np.ndarray
+    out_migrants: np.ndarray
+    in_migrants: np.ndarray
+
+    @classmethod
+    def zeros(cls, n: int) -> "YearFlows":
+        return cls(**{f.name: np.zeros(n) for f in fields(cls)})
+
+
+def compute(model) -> tuple[dict[str, np.ndarray], dict[str, float]]:
+    """Outcomes per node (arrays over nodes) and for the territory (scalars)."""
+    hh, ft, n, f = model.households, model.firm_table, model.n_nodes, model.flows
+    alive = hh.alive
+    node = hh.node[alive]
+    members = hh.members[alive].astype(float)
+    income = hh.income[alive]
+    income_pc = income / np.maximum(members, 1.0)
+    land = hh.land[alive]
+    adults = hh.adults[alive].astype(float)
+    line = model.poverty_line
+    s: dict[str, np.ndarray] = {}
+    s["population"] = np.bincount(node, members, minlength=n)
+    s["households"] = np.bincount(node, minlength=n).astype(float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        s["mean_income_pc"] = np.bincount(node, income, minlength=n) / s["population"]
+        s["mean_education"] = np.bincount(node, hh.education[alive] * adults, minlength=n) / np.bincount(node, adults, minlength=n)
+    s["median_income_pc"] = grouped_weighted_median(income_pc, node, n, members)
+    s["poverty_headcount"], s["poverty_gap"] = poverty_measures(income_pc, members, node, n, line)
+    s["gini_income"] = grouped_gini(income_pc, node, n, members)
+    s["gini_land"] = grouped_gini(land, node, n)
+    s["farm_workers"] = np.bincount(node, (adults - hh.employed[alive]) * (land > 0), minlength=n)
+    live = ft.alive
+    for k, sector in enumerate(SECTORS):
+        s[f"jobs_{sector}"] = np.bincount(ft.node, ft.labour * live * (ft.sector == k), minlength=n)
+    s["unemployed"] = np.asarray(f.unmatched, float)
+    s["commuters"] = np.asarray(f.commuters, float)
+    jobs = np.bincount(ft.node, ft.labour * live, minlength=n)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        s["mean_wage"] = np.bincount(ft.node, ft.wage * ft.labour * live, minlength=n) / jobs
+    s["firms"] = np.bincount(ft.node, live, minlength=n).astype(float)
+    s["births"], s["deaths"] = f.births.astype(float), f.deaths.astype(float)
+    s["out_migrants"], s["in_migrants"] = f.out_migrants.astype(float), f.in_migrants.astype(float)
+    s["net_migration"] = s["in_migrants"] - s["out_migrants"]
+    s["remittances"] = f.remittances
+    munis = model.municipalities
+
+    def per_node(attr, default=np.nan):
+        return np.array([getattr(m, attr) if m is not None else default for m in munis], float)
+
+    s["natural_capital"] = per_node("natural_capital")
+    s["forest_cover"] = per_node("forest_cover")
+    s["cleared"] = f.cleared
+    s["municipal_revenue"] = per_node("revenue")
+    s["municipal_spending"] = per_node("spending")
+    s["enforcement"] = per_node("enforcement")
+    s["service_quality"] = per_node("service_quality")
+    costs = model.policies.costs_by_node()
+    s["policy_cost"] = costs.sum(axis=0) if costs.size else np.zeros(n)
+    for label, row in zip(model.policies.labels, costs):
+        s[f"cost_{label}"] = row
+    for key in s:
+        s[key] = np.where(model.populated, s[key], np.nan)
+
+    t: dict[str, float] = {}
+    pop = s["population"][model.populated]
+    t["population"] = float(np.nansum(pop))
+    t["households"] = float(np.nansum(s["households"]))
+    t["mean_income_pc"] = float(income.sum() / max(members.sum(), 1.0))
+    zeros = np.zeros(len(income_pc), np.int64)
+    t["median_income_pc"] = float(grouped_weighted_median(income_pc, zeros, 1, members)[0]) if len(zeros) else np.nan
+    head, gap = poverty_measures(income_pc, members, zeros, 1, line)
+    t["poverty_headcount"], t["poverty_gap"] = float(head[0]), float(gap[0])
+    t["gini_income"] = float(grouped_gini(income_pc, zeros, 1, members)[0])
+    t["gini_land"] = float(grouped_gini(land, zeros, 1)[0])
+    t["mean_education"] = float(np.average(hh.education[alive], weights=adults)) if adults.sum() else np.nan
+    for key in ("farm_workers", *[f"jobs_{x}" for x in SECTORS], "unemployed", "commuters", "firms", "births",
+                "deaths", "remittances", "natural_capital", "cleared", "municipal_revenue",
+                "municipal_spending", "policy_cost", *[f"cost_{label}" for label in model.policies.labels]):
+        t[key] = float(np.nansum(s[key]))
+    t["mean_wage"] = float(np.nansum(s["mean_wage"] * jobs) / jobs.sum()) if jobs.sum() else np.nan
+    t["out_migrants"] = float(f.out_migrants.sum())
+    t["in_migrants"] = float(f.in_migrants.sum())
+    t["net_migration"] = t["in_migrants"] - t["out_migrants"]
+    area = np.nansum(per_node("area_ha"))
+    t["forest_cover"] = t["natural_capital"] / area if area > 0 else np.nan
+    t["enforcement"] = float(np.nanmean(s["enforcement"]))
+    t["service_quality"] = float(np.nansum(s["service_quality"] * s["population"]) / max(t["population"], 1.0))
+    return s, t
+
+
+def make_datacollector(model) -> mesa.DataCollector:
+    """DataCollector with territory outcomes as model reporters and node outcomes as
+    Municipality reporters (reading the arrays computed once per step)."""
+    names = list(model.territory_stats)
+    model_reporters = {"year": lambda m: m.year}
+    model_reporters.update({k: (lambda m, k=k: m.territory_stats[k]) for k in names})
+    node_reporters = {"year": lambda a: a.model.year, "node_id": "node_id", "name": "name", "kind": "kind"}
+    node_reporters.update({k: (lambda a, k=k: float(a.model.node_stats[k][a.node])) for k in model.node_stats})
+    return mesa.DataCollector(model_reporters=model_reporters,
+                              agenttype_reporters={Municipality: node_reporters})

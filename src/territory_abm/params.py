@@ -1,0 +1,203 @@
+"""The parameter registry: every behavioural parameter in one place.
+
+Scenarios, calibration and sensitivity analysis all name parameters by the names used
+here. Each entry carries a unit, a default, a plausible range and a one-line meaning.
+Defaults respect the published Latin American figures listed in ``MODEL.md``; effect
+sizes that are not published (market links, cities, public investment) have wide ranges.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Mapping
+
+from .errors import InputError
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One behavioural parameter.
+
+    Attributes
+    ----------
+    name : str
+        Registry name used by scenarios, calibration and SALib problems.
+    unit : str
+        Unit of the value (``"1"`` for dimensionless).
+    default : float
+        Default value.
+    low, high : float
+        Plausible range (inclusive); values outside are rejected.
+    meaning : str
+        One-line meaning.
+    group : str
+        Which part of the model uses it.
+    integer : bool
+        Whether the value must be a whole number.
+    """
+
+    name: str
+    unit: str
+    default: float
+    low: float
+    high: float
+    meaning: str
+    group: str
+    integer: bool = False
+
+
+def _p(name, unit, default, low, high, meaning, group, integer=False) -> Parameter:
+    return Parameter(name, unit, float(default), float(low), float(high), meaning, group, integer)
+
+
+_ENTRIES: tuple[Parameter, ...] = (
+    # --- farming and natural capital -------------------------------------------------
+    _p("farm_land_elasticity", "1", 0.35, 0.15, 0.6, "output elasticity of land in household farming", "farm"),
+    _p("farm_labour_elasticity", "1", 0.40, 0.2, 0.6, "output elasticity of family labour in household farming", "farm"),
+    _p("farm_asset_elasticity", "1", 0.08, 0.0, 0.25, "output elasticity of (1 + household assets / 1000 USD); creates poverty traps", "farm"),
+    _p("natural_capital_elasticity", "1", 0.30, 0.0, 1.0, "elasticity of farm output to the municipality's natural capital ratio", "farm"),
+    _p("transport_cost_per_hour", "1/h", 0.02, 0.002, 0.08, "share of the market price lost per hour of travel to the nearest market", "markets"),
+    _p("road_quality_penalty", "1", 1.0, 0.0, 3.0, "extra travel time per unit of missing road quality (effective time = time x (1 + penalty x (1 - quality)))", "markets"),
+    _p("intermediary_margin", "1", 0.30, 0.05, 0.6, "share of the farm-gate price taken by intermediaries from smallholders", "markets"),
+    _p("natural_capital_regrowth", "1/yr", 0.03, 0.0, 0.15, "logistic regrowth rate of natural capital", "environment"),
+    _p("clearing_propensity", "ha/yr", 0.10, 0.0, 1.0, "hectares a household clears per year when clearing pays twice its cost", "environment"),
+    _p("clearing_cost", "USD/ha", 300.0, 50.0, 2000.0, "cost of clearing one hectare of forest", "environment"),
+    _p("clearing_horizon", "yr", 5.0, 1.0, 20.0, "years of returns a household weighs when deciding to clear", "environment"),
+    _p("clearing_fine", "USD/ha", 600.0, 0.0, 5000.0, "fine per hectare when illegal clearing is caught", "environment"),
+    # --- households --------------------------------------------------------------------
+    _p("consumption_share", "1", 0.88, 0.6, 1.0, "share of income consumed above subsistence", "households"),
+    _p("subsistence_pc", "USD/person/yr", 300.0, 100.0, 800.0, "subsistence consumption per person, drawn from assets if income falls short", "households"),
+    _p("local_spending_share", "1", 0.45, 0.1, 0.8, "share of household consumption spent on local non-tradables", "households"),
+    _p("birth_rate", "1/yr", 0.020, 0.005, 0.04, "births per person per year", "demography"),
+    _p("death_rate", "1/yr", 0.006, 0.002, 0.015, "deaths per person per year", "demography"),
+    _p("adult_share_of_births_per_year", "1/yr", 0.065, 0.03, 0.1, "share of children who reach working age each year", "demography"),
+    _p("education_return", "1/yr of school", 0.07, 0.0, 0.15, "wage premium per year of schooling above the territory mean", "households"),
+    # --- migration -----------------------------------------------------------------------
+    _p("migration_income_weight", "1", 1.2, 0.0, 3.0, "logit weight of log expected income per person at a destination", "migration"),
+    _p("migration_cost_per_hour", "1/h", 0.25, 0.0, 1.0, "logit disutility per hour of travel to a destination", "migration"),
+    _p("migration_network_weight", "1", 0.4, 0.0, 1.5, "logit weight of log(1 + migrants per 100 residents) already at the destination", "migration"),
+    _p("migration_services_weight", "1", 1.0, 0.0, 3.0, "logit weight of the destination's service quality (0-1)", "migration"),
+    _p("migration_stay_preference", "1", 6.0, 2.0, 10.0, "logit utility of staying (sets annual migration near 0.5-2 %)", "migration"),
+    _p("whole_household_share", "1", 0.25, 0.0, 1.0, "share of migration decisions that move the whole household", "migration"),
+    _p("remittance_propensity", "1", 0.12, 0.0, 0.4, "share of a migrant's income sent home each year", "migration"),
+    _p("external_income_pc", "USD/person/yr", 6000.0, 2000.0, 15000.0, "expected income per person at external (dynamic) markets", "migration"),
+    # --- firms and labour ------------------------------------------------------------------
+    _p("firm_labour_elasticity", "1", 0.60, 0.4, 0.8, "output elasticity of labour in firms", "firms"),
+    _p("firm_capital_elasticity", "1", 0.25, 0.1, 0.4, "output elasticity of capital in firms", "firms"),
+    _p("required_return", "1/yr", 0.12, 0.03, 0.3, "profit rate on capital firms require; sets capital per worker at the start and the entry hurdle", "firms"),
+    _p("hiring_adjustment", "1", 0.4, 0.05, 1.0, "share of the gap to desired employment a firm closes in a year", "labour"),
+    _p("depreciation_rate", "1/yr", 0.08, 0.02, 0.2, "capital depreciation (paid to the rest of the world)", "firms"),
+    _p("wage_adjustment", "1", 0.15, 0.0, 0.5, "proportional wage change per unit of excess labour demand", "labour"),
+    _p("minimum_wage", "USD/worker/yr", 600.0, 0.0, 3000.0, "wage floor", "labour"),
+    _p("commute_limit", "h", 1.5, 0.25, 4.0, "longest one-way travel time for a wage job", "labour"),
+    _p("commute_cost_per_hour", "1/h", 0.10, 0.0, 0.4, "share of a wage lost per hour of commuting", "labour"),
+    _p("workers_per_firm", "workers", 25.0, 5.0, 200.0, "workers of a typical firm at the start and at entry", "firms"),
+    _p("firm_exit_loss_years", "yr", 3, 1, 10, "consecutive loss years after which a firm exits", "firms", integer=True),
+    _p("firm_entry_rate", "firms/yr", 0.25, 0.0, 2.0, "expected entrants per 1000 households, sector and year when an entrant's profit rate beats the required return by 10 points", "firms"),
+    _p("entry_infrastructure_weight", "1", 1.5, 0.0, 4.0, "weight of road and service quality in firm entry", "firms"),
+    _p("entry_skill_weight", "1/yr of school", 0.15, 0.0, 0.5, "weight of mean schooling in firm entry", "firms"),
+    _p("dividend_payout", "1", 0.6, 0.0, 1.0, "share of positive after-tax profit paid out each year", "firms"),
+    _p("local_ownership_share", "1", 0.3, 0.0, 1.0, "share of dividends paid to local households (by assets); rest leaves the territory", "firms"),
+    _p("dynamic_market_price", "1", 1.0, 0.5, 2.0, "price index of tradables at external markets", "markets"),
+    # --- municipalities ----------------------------------------------------------------------
+    _p("national_transfer_pc", "USD/person/yr", 120.0, 20.0, 400.0, "national transfers per resident available to municipalities", "municipalities"),
+    _p("decentralisation_share", "1", 0.6, 0.1, 1.0, "share of national transfers that reaches municipal budgets", "municipalities"),
+    _p("firm_tax_rate", "1", 0.15, 0.0, 0.4, "municipal tax on positive firm profits", "municipalities"),
+    _p("infrastructure_spending_share", "1", 0.35, 0.0, 1.0, "share of the municipal budget spent on roads", "municipalities"),
+    _p("services_spending_share", "1", 0.45, 0.0, 1.0, "share of the municipal budget spent on services and schooling", "municipalities"),
+    _p("enforcement_spending_share", "1", 0.05, 0.0, 0.5, "share of the municipal budget spent on environmental enforcement", "municipalities"),
+    _p("local_content_share", "1", 0.5, 0.0, 1.0, "share of municipal spending paid as local incomes (public jobs, contracts)", "municipalities"),
+    _p("infrastructure_effectiveness", "1/(USD/person)", 0.003, 0.0, 0.01, "road-quality gain per USD per resident spent on roads", "municipalities"),
+    _p("services_effectiveness", "1/(USD/person)", 0.003, 0.0, 0.01, "service-quality gain per USD per resident spent on services", "municipalities"),
+    _p("quality_depreciation", "1/yr", 0.05, 0.0, 0.2, "yearly loss of road and service quality without upkeep", "municipalities"),
+    _p("enforcement_effectiveness", "1/(USD/ha)", 0.5, 0.0, 5.0, "enforcement gain per USD spent per hectare of forest", "environment"),
+    _p("land_price", "USD/ha", 1500.0, 200.0, 10000.0, "price paid per hectare in land redistribution", "policies"),
+)
+
+REGISTRY: Mapping[str, Parameter] = MappingProxyType({p.name: p for p in _ENTRIES})
+"""All behavioural parameters by name."""
+
+
+class Parameters(Mapping[str, float]):
+    """Validated parameter values: registry defaults with overrides.
+
+    Behaves as a read-only mapping; attribute access (``params.birth_rate``) works too.
+
+    Parameters
+    ----------
+    overrides : mapping of str to float, optional
+        Values to use instead of the defaults.
+    source : str
+        Where the overrides came from, for error messages.
+    """
+
+    def __init__(self, overrides: Mapping[str, float] | None = None, source: str = "parameters"):
+        values = {name: p.default for name, p in REGISTRY.items()}
+        for name, value in (overrides or {}).items():
+            values[name] = validate_value(name, value, source)
+        object.__setattr__(self, "_values", values)
+
+    def __getitem__(self, name: str) -> float:
+        return self._values[name]
+
+    def __getattr__(self, name: str) -> float:
+        try:
+            return self._values[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __setattr__(self, name, value):
+        raise AttributeError("Parameters are read-only; use with_overrides()")
+
+    def __iter__(self):
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __repr__(self) -> str:
+        changed = {k: v for k, v in self._values.items() if v != REGISTRY[k].default}
+        return f"Parameters({changed})"
+
+    def with_overrides(self, overrides: Mapping[str, float], source: str = "parameters") -> "Parameters":
+        """Return new parameters with ``overrides`` applied on top of these values."""
+        merged = dict(self._values)
+        merged.update(overrides)
+        return Parameters(merged, source)
+
+    def as_dict(self) -> dict[str, float]:
+        """Plain dict copy of all values."""
+        return dict(self._values)
+
+
+def validate_value(name: str, value: object, source: str) -> float:
+    """Check one parameter value against the registry and return it as float.
+
+    Raises
+    ------
+    InputError
+        If the name is unknown, the value is not a number or lies outside the range.
+    """
+    if name not in REGISTRY:
+        raise InputError(source, f"parameters.{name}", f"a known parameter name, not {name!r} "
+                         f"(see `territory-abm parameters`)")
+    spec = REGISTRY[name]
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise InputError(source, f"parameters.{name}", f"a number in [{spec.low:g}, {spec.high:g}] "
+                         f"{spec.unit}, got {value!r}")
+    value = float(value)
+    if not (spec.low <= value <= spec.high):  # also rejects NaN
+        raise InputError(source, f"parameters.{name}", f"a value in [{spec.low:g}, {spec.high:g}] "
+                         f"{spec.unit}, got {value:g}")
+    if spec.integer and value != int(value):
+        raise InputError(source, f"parameters.{name}", f"a whole number, got {value:g}")
+    return value
+
+
+def markdown_table() -> str:
+    """The registry as a Markdown table (for the README and `territory-abm parameters`)."""
+    lines = ["| name | unit | default | range | meaning |", "|---|---|---|---|---|"]
+    for p in _ENTRIES:
+        lines.append(f"| `{p.name}` | {p.unit} | {p.default:g} | {p.low:g} – {p.high:g} | {p.meaning} |")
+    return "\n".join(lines)
