@@ -569,7 +569,7 @@ class TerritoryModel(mesa.Model):
             return
         origin = hh.node[movers]
         dest = choose_destinations(origin, util, rng)
-        whole = (hh.members[movers] <= 1) | (rng.random(movers.size) < p.whole_household_share)
+        whole = (hh.adults[movers] <= 1) | (rng.random(movers.size) < p.whole_household_share)
         people = np.where(whole, hh.members[movers], 1)
         np.add.at(self.migrant_stock, (origin, dest), people)
         self.flows.out_migrants = np.bincount(origin, people, minlength=n).astype(float)

@@ -9,11 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..errors import InputError
-from ..scenarios.loader import Policy
+from ..scenarios.loader import Policy, check_targets
 from .network import path_edges
-
-MAX_POLICIES = 63
 
 
 class PolicyEngine:
@@ -23,19 +20,7 @@ class PolicyEngine:
         self.model = model
         self.policies = policies
         self.labels = [p.label for p in policies]
-        src = model.scenario.source
-        if len(policies) > MAX_POLICIES:
-            raise InputError(src, "policies", f"at most {MAX_POLICIES} policies")
-        if len(set(self.labels)) != len(self.labels):
-            raise InputError(src, "policies.label", "a unique label for each policy (set label = \"...\")")
-        ids = set(model.territory.ids)
-        for k, p in enumerate(policies):
-            if isinstance(p.target, tuple):
-                for node_id in p.target:
-                    if node_id not in ids:
-                        raise InputError(src, f"policies[{k}].target", f"node ids of the territory; {node_id!r} is not one")
-                    if model.territory.kinds[model.territory.index(node_id)] == "market":
-                        raise InputError(src, f"policies[{k}].target", f"municipalities or cities; {node_id!r} is a market")
+        check_targets(model.scenario, model.territory)
         self.cost = np.zeros((len(policies), model.n_nodes))
         self.active: list[int] = []
         self._road_edges: dict[int, list[tuple[str, str]]] = {}

@@ -240,3 +240,30 @@ def validate_target(file: Path, where: str, target: Any) -> Any:
         if rule == "kind" and value in ("municipality", "city"):
             return {"kind": value}
     raise InputError(file, where, '"all", a non-empty list of node ids, {poverty_above = 0..1} or {kind = "municipality"|"city"}')
+
+
+MAX_POLICIES = 63
+
+
+def check_targets(scenario: Scenario, territory) -> None:
+    """Check policy labels and targets against a loaded territory.
+
+    Raises
+    ------
+    InputError
+        For duplicate labels, too many policies, or a target that is not a populated node.
+    """
+    src = scenario.source
+    labels = [p.label for p in scenario.policies]
+    if len(labels) > MAX_POLICIES:
+        raise InputError(src, "policies", f"at most {MAX_POLICIES} policies")
+    if len(set(labels)) != len(labels):
+        raise InputError(src, "policies.label", 'a unique label for each policy (set label = "...")')
+    ids = set(territory.ids)
+    for k, p in enumerate(scenario.policies):
+        if isinstance(p.target, tuple):
+            for node_id in p.target:
+                if node_id not in ids:
+                    raise InputError(src, f"policies[{k}].target", f"node ids of the territory; {node_id!r} is not one")
+                if territory.kinds[territory.index(node_id)] == "market":
+                    raise InputError(src, f"policies[{k}].target", f"municipalities or cities; {node_id!r} is a market")

@@ -1,0 +1,121 @@
+"""Command line: ``territory-abm run | validate | parameters``.
+
+User errors (bad files, fields, values) print one line naming the file, the field and
+what is expected, and exit with status 2; no traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .data.territory import load_territory
+from .errors import InputError
+from .params import markdown_table
+from .scenarios.loader import check_targets, load_scenario
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a non-negative number, got {text}")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {text}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="territory-abm", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="run one scenario and write its outputs")
+    run.add_argument("scenario", type=Path, help="scenario TOML file")
+    run.add_argument("--seed", type=_positive_int, help="random seed (overrides the scenario)")
+    run.add_argument("--steps", type=_positive_int, help="years to simulate (overrides the scenario)")
+    run.add_argument("--households-scale", type=_positive_float,
+                     help="simulated households per real household (overrides the scenario)")
+    run.add_argument("--out", type=Path, default=None, help="output directory (default: out/<scenario name>)")
+    run.add_argument("--no-plots", action="store_true", help="skip the PNG plots")
+    run.add_argument("--quiet", action="store_true", help="no progress bar or summary")
+    val = sub.add_parser("validate", help="check scenario and data files without running")
+    val.add_argument("files", nargs="+", type=Path, help="scenario TOML files, territory directories or CSV files")
+    sub.add_parser("parameters", help="print the parameter registry as a Markdown table")
+    return parser
+
+
+def cmd_run(args) -> int:
+    from tqdm import tqdm
+
+    from .runner import simulate, summary, write_outputs
+
+    scenario = load_scenario(args.scenario)
+    changes = {k: v for k, v in (("seed", args.seed), ("steps", args.steps),
+                                 ("households_scale", args.households_scale)) if v is not None}
+    if changes:
+        scenario = scenario.replace(**changes)
+    check_targets(scenario, load_territory(scenario.territory))
+    out = args.out or Path("out") / scenario.name
+    bar = tqdm(total=scenario.steps, desc=scenario.name, unit="yr", disable=args.quiet, file=sys.stderr)
+    result = simulate(scenario, progress=lambda: bar.update(1))
+    bar.close()
+    files = write_outputs(result, out, with_plots=not args.no_plots)
+    if not args.quiet:
+        print(summary(result))
+        print(f"\nwrote {', '.join(files)} to {out} ({result.wall_time:.1f} s)")
+    return 0
+
+
+def validate_path(path: Path) -> str:
+    """Validate one file or directory; returns what it was checked as."""
+    if path.is_dir():
+        load_territory(path)
+        return "territory"
+    if path.suffix == ".toml":
+        scenario = load_scenario(path)
+        check_targets(scenario, load_territory(scenario.territory))
+        return "scenario"
+    if path.suffix == ".csv":
+        load_territory(path.parent)
+        return "territory table"
+    raise InputError(path, "file", "a scenario .toml file, a territory directory or one of its .csv tables")
+
+
+def cmd_validate(args) -> int:
+    failed = 0
+    for path in args.files:
+        try:
+            kind = validate_path(path)
+            print(f"ok: {path} ({kind})")
+        except InputError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            failed += 1
+    return 2 if failed else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "run":
+            return cmd_run(args)
+        if args.command == "validate":
+            return cmd_validate(args)
+        print(markdown_table())
+        return 0
+    except InputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

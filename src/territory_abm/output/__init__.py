@@ -1,0 +1,1 @@
+"""Writing run outputs: tables, run metadata and plots."""

@@ -1,0 +1,79 @@
+"""Run outputs as tidy tables and files.
+
+Files are written under temporary names and renamed into place, and ``run.json`` is
+written last with ``"complete": true``: a directory without it holds no finished run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .. import __version__
+from ..model.municipality import Municipality
+
+FLOAT_FORMAT = "%.10g"
+
+
+def territory_table(model) -> pd.DataFrame:
+    """One row per year of territory outcomes."""
+    df = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+    return df
+
+
+def node_table(model) -> pd.DataFrame:
+    """One row per node and year of node outcomes."""
+    df = model.datacollector.get_agenttype_vars_dataframe(Municipality).reset_index()
+    df = df.drop(columns=[c for c in ("AgentID",) if c in df.columns]).rename(columns={"Step": "step"})
+    return df.sort_values(["year", "node_id"], kind="stable").reset_index(drop=True)
+
+
+def household_table(model) -> pd.DataFrame:
+    """Per-household records (only when the scenario asks for them)."""
+    if not model.household_records:
+        return pd.DataFrame()
+    return pd.concat([pd.DataFrame(r) for r in model.household_records], ignore_index=True)
+
+
+def write_csv(df: pd.DataFrame, path: Path) -> None:
+    """Write a CSV atomically with a fixed float format (byte-identical for equal data)."""
+    tmp = path.with_name(path.name + ".tmp")
+    df.to_csv(tmp, index=False, float_format=FLOAT_FORMAT, lineterminator="\n")
+    os.replace(tmp, path)
+
+
+def write_json(data: dict, path: Path) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(data, indent=2, sort_keys=True, default=_jsonable) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _jsonable(value):
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if isinstance(value, (np.floating,)):
+        return float(value)
+    if isinstance(value, Path):
+        return str(value)
+    raise TypeError(type(value))
+
+
+def run_metadata(model, wall_time: float, outputs: list[str]) -> dict:
+    """What produced a run: package version, resolved scenario, seed, parameters, timing."""
+    import mesa
+
+    return {
+        "complete": True,
+        "package": "territory-abm", "version": __version__,
+        "mesa_version": mesa.__version__, "numpy_version": np.__version__,
+        "python": platform.python_version(),
+        "scenario": model.scenario.as_dict(), "seed": model.seed,
+        "parameters": model.params.as_dict(),
+        "households_initial": int(model.datacollector.get_model_vars_dataframe()["households"].iloc[0]),
+        "steps_run": int(model.steps), "wall_time_s": round(wall_time, 3), "outputs": outputs,
+    }

@@ -1,0 +1,78 @@
+"""Running one scenario end to end and writing its outputs."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from .model import TerritoryModel
+from .output import plots, tables
+from .scenarios.loader import Scenario
+from .typology import type_shares, typology
+
+
+@dataclass
+class RunResult:
+    """Tables of one finished run."""
+
+    territory: pd.DataFrame
+    nodes: pd.DataFrame
+    typology: pd.DataFrame
+    model: TerritoryModel
+    wall_time: float
+
+
+def simulate(scenario: Scenario, progress=None) -> RunResult:
+    """Build and run the model for ``scenario``; ``progress`` is called after each year."""
+    started = time.perf_counter()
+    model = TerritoryModel(scenario)
+    model.run(progress=progress)
+    nodes = tables.node_table(model)
+    return RunResult(tables.territory_table(model), nodes, typology(nodes), model,
+                     time.perf_counter() - started)
+
+
+def write_outputs(result: RunResult, out_dir: Path, with_plots: bool = True) -> list[str]:
+    """Write CSV tables, plots, and finally ``run.json``; returns the file names written."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    marker = out_dir / "run.json"
+    if marker.exists():
+        marker.unlink()  # the directory is not a finished run until run.json is rewritten
+    written = []
+    for name, df in (("territory.csv", result.territory), ("municipalities.csv", result.nodes),
+                     ("typology.csv", result.typology)):
+        tables.write_csv(df, out_dir / name)
+        written.append(name)
+    households = tables.household_table(result.model)
+    if not households.empty:
+        tables.write_csv(households, out_dir / "households.csv")
+        written.append("households.csv")
+    if with_plots:
+        title = result.model.scenario.name
+        plots.plot_territory(result.territory, out_dir / "territory.png", title)
+        plots.plot_network(result.model.graph, result.typology, out_dir / "network.png",
+                           f"{title}: municipal typology {result.model.start_year}-{result.model.year}")
+        written += ["territory.png", "network.png"]
+    tables.write_json(tables.run_metadata(result.model, result.wall_time, written + ["run.json"]), marker)
+    return written + ["run.json"]
+
+
+def summary(result: RunResult) -> str:
+    """A short plain-text summary: start and end of key outcomes, typology shares."""
+    t = result.territory
+    first, last = t.iloc[0], t.iloc[-1]
+    rows = [("population", "{:,.0f}"), ("mean_income_pc", "{:,.0f}"), ("median_income_pc", "{:,.0f}"),
+            ("poverty_headcount", "{:.3f}"), ("poverty_gap", "{:.3f}"), ("gini_income", "{:.3f}"),
+            ("gini_land", "{:.3f}"), ("forest_cover", "{:.3f}"), ("firms", "{:,.0f}"), ("policy_cost", "{:,.0f}")]
+    width = max(len(r[0]) for r in rows)
+    lines = [f"{'outcome':<{width}}  {int(first['year']):>12}  {int(last['year']):>12}"]
+    for col, fmt in rows:
+        lines.append(f"{col:<{width}}  {fmt.format(first[col]):>12}  {fmt.format(last[col]):>12}")
+    lines.append("")
+    lines.append("typology of municipalities (share of municipalities / of population):")
+    for r in type_shares(result.typology).itertuples():
+        lines.append(f"  {r.type:<24} {r.municipalities:>3}  {r.share_of_municipalities:6.1%}  {r.share_of_population:6.1%}")
+    return "\n".join(lines)
