@@ -68,3 +68,22 @@ def test_household_view_reads_and_writes(baseline):
     assert "Household(0:" in repr(h)
     with pytest.raises(AttributeError):
         h.not_a_field
+
+
+def test_books_balance_with_credit_and_education(tmp_path):
+    path = tmp_path / "credit.toml"
+    path.write_text(f'extends = "{(SCENARIOS / "baseline.toml").as_posix()}"\nsteps = 6\nhouseholds_scale = 0.05\n'
+                    '[[policies]]\nlever = "credit"\nstart = 2011\nend = 2013\ncoverage = 0.5\nloan = 2000.0\n'
+                    'term = 2\n[[policies]]\nlever = "education"\nstart = 2011\nend = 2016\n')
+    sc = load_scenario(path)
+    model = TerritoryModel(sc, seed=4)
+    repaid = 0.0
+    for _ in range(sc.steps):
+        before = stocks(model)
+        model.step()
+        after = stocks(model)
+        for sector in INTERNAL:
+            assert after[sector] - before[sector] == pytest.approx(model.ledger.net_flow(sector), rel=1e-9, abs=1e-3)
+        repaid += model.ledger.flows().get(("households", "government", "loan repayments"), 0.0)
+    assert repaid > 0
+    assert (model.households.programmes & 1).sum() > 0
