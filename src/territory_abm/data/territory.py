@@ -95,6 +95,9 @@ class Territory:
     graph: nx.Graph
     source: str
 
+    def __post_init__(self) -> None:
+        self._index = {node_id: i for i, node_id in enumerate(self.ids)}
+
     @property
     def n_nodes(self) -> int:
         return len(self.ids)
@@ -105,7 +108,8 @@ class Territory:
         return self.kinds != "market"
 
     def index(self, node_id: str) -> int:
-        return self.ids.index(node_id)
+        """Node index of ``node_id``."""
+        return self._index[node_id]
 
 
 def _read_csv(path: Path) -> tuple[list[str], list[dict[str, str]]]:

@@ -231,9 +231,7 @@ class TerritoryModel(mesa.Model):
         self._init_network()
 
     def _muni_by_id(self, node_id: str) -> Municipality | None:
-        if not hasattr(self, "_id_index"):
-            self._id_index = {nid: i for i, nid in enumerate(self.territory.ids)}
-        return self.municipalities[self._id_index[node_id]]
+        return self.municipalities[self.territory.index(node_id)]
 
     def firm_prices(self) -> np.ndarray:
         """Expected output price of each firm: farm-gate-style price for dynamic-market
