@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from territory_abm.model.stats import (gini_of_sample, grouped_gini, grouped_weighted_median,
+from territory_abm.model.stats import (gini_of_sample, grouped_gini, grouped_weighted_median, sort_within_groups,
                                        poverty_measures)
 
 
@@ -47,3 +47,20 @@ def test_weighted_median_and_poverty():
     head, gap = poverty_measures(x, w, g, 2, line=2.5)
     assert head.tolist() == pytest.approx([2 / 3, 0.0])
     assert gap[0] == pytest.approx(((1.5 / 2.5) + (0.5 / 2.5)) / 3)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.floats(0.0, 1e5), st.floats(0.0, 1e5), st.integers(0, 3)), min_size=1, max_size=50),
+       st.integers(0, 10))
+def test_warm_started_sort_gives_the_fresh_sort(rows, appended):
+    """Sorting from last year's order (with new rows appended) orders values exactly as a
+    fresh sort does, so the statistics cannot depend on the history of sorts."""
+    before = np.array([r[0] for r in rows])
+    after = np.array([r[1] for r in rows] + [float(k) for k in range(appended)])
+    group = np.array([r[2] for r in rows] + [k % 4 for k in range(appended)])
+    previous = sort_within_groups(before, group[: len(before)])
+    warm = sort_within_groups(after, group, previous)
+    fresh = sort_within_groups(after, group)
+    assert sorted(warm.tolist()) == list(range(len(after)))
+    assert np.array_equal(group[warm], group[fresh])
+    assert np.array_equal(after[warm], after[fresh])

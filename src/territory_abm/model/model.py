@@ -31,6 +31,7 @@ from .firms import Firm, FirmTable, desired_labour, firm_output, tfp_for_labour
 from .households import (HouseholdPopulation, consumption, desired_farm_labour,
                          farm_output, stochastic_round)
 from .ledger import Ledger
+from .stats import OrderCache
 from .markets import clear_local_goods, match_labour, wage_adjustment
 from .migration import choose_destinations, destination_utilities, move_probability
 from .municipality import Municipality
@@ -95,6 +96,7 @@ class TerritoryModel(mesa.Model):
         self.policies = PolicyEngine(self, scenario.policies)
         self.flows = outcomes.YearFlows.zeros(n)
         self.household_records: list[dict[str, np.ndarray]] = []
+        self.sort_orders = OrderCache()  # last year's sort of each distribution (speed only)
         self.node_stats, self.territory_stats = outcomes.compute(self)
         self.datacollector = outcomes.make_datacollector(self)
         self.datacollector.collect(self)

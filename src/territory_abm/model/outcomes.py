@@ -73,6 +73,38 @@ class YearFlows:
         return cls(**{f.name: np.zeros(n) for f in fields(cls)})
 
 
+def _distribution_stats(model) -> tuple[dict[str, np.ndarray], dict[str, float]]:
+    """Median and Gini of income per person and Gini of land, per node and for the territory.
+
+    Works on all rows of the household store, with households no longer alive put in an
+    extra group that is dropped, so that row indices are stable from year to year and each
+    sort starts from last year's order (``model.sort_orders``). One sort per variable and
+    level serves both the median and the Gini.
+    """
+    hh, n = model.households, model.n_nodes
+    alive = hh.alive
+    members = hh.members.astype(float)
+    income_pc = hh.income / np.maximum(members, 1.0)
+    land = hh.land.astype(float)
+    node_group = np.where(alive, hh.node, n)
+    territory_group = (~alive).astype(np.int64)
+    cache = model.sort_orders
+    per_node: dict[str, np.ndarray] = {}
+    territory: dict[str, float] = {}
+    for level, group, k in (("node", node_group, n), ("territory", territory_group, 1)):
+        income_order = cache.order(f"{level}_income", income_pc, group)
+        land_order = cache.order(f"{level}_land", land, group)
+        median = grouped_weighted_median(income_pc, group, k + 1, members, income_order)[:k]
+        gini_income = grouped_gini(income_pc, group, k + 1, members, income_order)[:k]
+        gini_land = grouped_gini(land, group, k + 1, None, land_order)[:k]
+        stats = {"median_income_pc": median, "gini_income": gini_income, "gini_land": gini_land}
+        if level == "node":
+            per_node.update(stats)
+        else:
+            territory.update({key: float(value[0]) for key, value in stats.items()})
+    return per_node, territory
+
+
 def compute(model) -> tuple[dict[str, np.ndarray], dict[str, float]]:
     """Outcomes per node (arrays over nodes) and for the territory (scalars)."""
     hh, ft, n, f = model.households, model.firm_table, model.n_nodes, model.flows
@@ -90,10 +122,10 @@ def compute(model) -> tuple[dict[str, np.ndarray], dict[str, float]]:
     with np.errstate(invalid="ignore", divide="ignore"):
         s["mean_income_pc"] = np.bincount(node, income, minlength=n) / s["population"]
         s["mean_education"] = np.bincount(node, hh.education[alive] * adults, minlength=n) / np.bincount(node, adults, minlength=n)
-    s["median_income_pc"] = grouped_weighted_median(income_pc, node, n, members)
+    distribution, distribution_territory = _distribution_stats(model)
+    s["median_income_pc"] = distribution["median_income_pc"]
     s["poverty_headcount"], s["poverty_gap"] = poverty_measures(income_pc, members, node, n, line)
-    s["gini_income"] = grouped_gini(income_pc, node, n, members)
-    s["gini_land"] = grouped_gini(land, node, n)
+    s["gini_income"], s["gini_land"] = distribution["gini_income"], distribution["gini_land"]
     s["farm_workers"] = np.bincount(node, (adults - hh.employed[alive]) * (land > 0), minlength=n)
     live = ft.alive
     for k, sector in enumerate(SECTORS):
@@ -133,11 +165,10 @@ def compute(model) -> tuple[dict[str, np.ndarray], dict[str, float]]:
     t["households"] = float(np.nansum(s["households"]))
     t["mean_income_pc"] = float(income.sum() / max(members.sum(), 1.0))
     zeros = np.zeros(len(income_pc), np.int64)
-    t["median_income_pc"] = float(grouped_weighted_median(income_pc, zeros, 1, members)[0]) if len(zeros) else np.nan
+    t["median_income_pc"] = distribution_territory["median_income_pc"]
     head, gap = poverty_measures(income_pc, members, zeros, 1, line)
     t["poverty_headcount"], t["poverty_gap"] = float(head[0]), float(gap[0])
-    t["gini_income"] = float(grouped_gini(income_pc, zeros, 1, members)[0])
-    t["gini_land"] = float(grouped_gini(land, zeros, 1)[0])
+    t["gini_income"], t["gini_land"] = distribution_territory["gini_income"], distribution_territory["gini_land"]
     t["mean_education"] = float(np.average(hh.education[alive], weights=adults)) if adults.sum() else np.nan
     for key in ("farm_workers", *[f"jobs_{x}" for x in SECTORS], "unemployed", "commuters", "firms", "births",
                 "deaths", "remittances", "natural_capital", "cleared", "municipal_revenue",
