@@ -161,3 +161,12 @@ def test_loader_never_crashes_on_broken_scenarios(tmp_path, params, policies, to
     for name, value in scenario.parameters.items():
         assert REGISTRY[name].low <= value <= REGISTRY[name].high
     assert scenario.steps >= 1
+
+
+def test_readme_parameter_table_is_the_registry():
+    """The README's parameter table is the registry's own table (regenerate it with
+    ``territory-abm parameters`` when a parameter changes)."""
+    from territory_abm.params import markdown_table
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    assert markdown_table().strip() in readme

@@ -60,13 +60,15 @@ def clear_local_goods(demand: np.ndarray, supply: np.ndarray, max_price: float) 
 
 
 def wage_adjustment(vacancies: np.ndarray, filled: np.ndarray, unmatched: np.ndarray,
-                    speed: float) -> np.ndarray:
+                    speed: float, cut_response: float) -> np.ndarray:
     """Proportional wage change per node toward excess labour demand.
 
-    Excess demand (unfilled share of vacancies) raises wages; where every vacancy was
-    filled, the share of reachable seekers left without a job lowers them.
+    Excess demand (unfilled share of vacancies) raises wages by ``speed`` per unit; where
+    every vacancy was filled, the share of reachable seekers left without a job lowers them
+    by ``speed * cut_response`` per unit (``cut_response`` < 1: wages are stickier downward,
+    and queues for wage jobs are partly voluntary, as in Harris–Todaro).
     """
     with np.errstate(invalid="ignore", divide="ignore"):
         unfilled = np.where(vacancies > 0, (vacancies - filled) / vacancies, 0.0)
         slack = np.where(filled + unmatched > 0, unmatched / (filled + unmatched), 0.0)
-    return speed * np.where(unfilled > 1e-9, unfilled, -0.5 * slack)
+    return speed * np.where(unfilled > 1e-9, unfilled, -cut_response * slack)

@@ -28,7 +28,7 @@ from ..params import Parameters
 from ..scenarios.loader import Scenario
 from . import outcomes
 from .firms import Firm, FirmTable, desired_labour, firm_output, tfp_for_labour
-from .households import (HouseholdPopulation, consumption, desired_farm_labour,
+from .households import (HouseholdPopulation, consumption, job_seekers,
                          farm_output, stochastic_round)
 from .ledger import Ledger
 from .stats import OrderCache
@@ -83,7 +83,10 @@ class TerritoryModel(mesa.Model):
                 float(t.table["service_quality"][i]), float(t.table["governance"][i]),
                 float(init.forest_ha[i]), float(init.area_ha[i]))
         self.last_taxes = np.zeros(n)
-        self.local_price = np.ones(n)
+        self.local_price = np.ones(n)  # last clearing price of local non-tradables (index)
+        self.expected_local_price = np.ones(n)  # what local sellers plan with (adaptive)
+        self._unfilled = np.zeros(n)  # vacancies left open in the last matching, by node
+        self.job_finding = np.ones(n)  # expected chance that a new job seeker is hired, by home node
         self.cohort_education = np.nan_to_num(t.table["mean_education"]).copy()
         self.migrant_stock = np.zeros((n, n))
         self.firm_table = FirmTable()
@@ -94,6 +97,8 @@ class TerritoryModel(mesa.Model):
             m.capacity = max(m.area_ha - farmland[m.node], 0.0)
         self.nature_ratio0 = self._nature_ratio()
         self.policies = PolicyEngine(self, scenario.policies)
+        self.job_finding = self._initial_job_finding()
+        self.expected_local_price = self._initial_local_price()
         self.flows = outcomes.YearFlows.zeros(n)
         self.household_records: list[dict[str, np.ndarray]] = []
         self.sort_orders = OrderCache()  # last year's sort of each distribution (speed only)
@@ -157,10 +162,24 @@ class TerritoryModel(mesa.Model):
                                                   p.firm_labour_elasticity, p.firm_capital_elasticity))
         if rows["node"]:
             self._add_firms({k: np.concatenate(v) for k, v in rows.items()})
-        alive_tfp = self.firm_table.tfp
-        self.reference_firm_tfp = np.array([
-            np.median(alive_tfp[self.firm_table.sector == s]) if np.any(self.firm_table.sector == s)
-            else (np.median(alive_tfp) if alive_tfp.size else 1.0) for s in range(len(SECTORS))])
+        self.entrant_tfp = self._entrant_tfp()
+
+    def _entrant_tfp(self) -> np.ndarray:
+        """TFP of a typical entrant by node and sector (nodes x sectors).
+
+        The sector's median TFP among the starting firms, times the node's productivity
+        index (the median ratio of its firms' TFP to their sector medians; 1 where the node
+        has no firms). Entrants are thus as productive as the local incumbents, so that the
+        start is no invitation to enter and entry follows changes (prices, roads, schooling).
+        """
+        ft = self.firm_table
+        tfp, sector, node = ft.tfp, ft.sector, ft.node
+        overall = float(np.median(tfp)) if tfp.size else 1.0
+        sector_median = np.array([np.median(tfp[sector == s]) if np.any(sector == s) else overall
+                                  for s in range(len(SECTORS))])
+        ratio = tfp / sector_median[sector] if tfp.size else tfp
+        index = np.array([np.median(ratio[node == i]) if np.any(node == i) else 1.0 for i in range(self.n_nodes)])
+        return index[:, None] * sector_median[None, :]
 
     def capital_per_worker(self, wage):
         """Capital per worker (USD) at which a firm paying ``wage`` earns the required return.
@@ -239,8 +258,7 @@ class TerritoryModel(mesa.Model):
         """Expected output price of each firm: farm-gate-style price for dynamic-market
         sellers, last year's local price for local sellers."""
         ft = self.firm_table
-        local = np.nan_to_num(self.local_price, nan=1.0)[ft.node]
-        return np.where(ft.dynamic, self.farm_gate[ft.node], local)
+        return np.where(ft.dynamic, self.farm_gate[ft.node], self.expected_local_price[ft.node])
 
     def _post_vacancies(self) -> np.ndarray:
         p = self.params
@@ -252,29 +270,72 @@ class TerritoryModel(mesa.Model):
         ft.vacancies = vac
         return vac
 
+    def _job_offers(self, vacancies: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Vacancies and mean posted wage by node, the share of a wage kept after commuting
+        (origin x destination), and the best net wage reachable from each node (USD/yr)."""
+        p, ft, n = self.params, self.firm_table, self.n_nodes
+        node_vac = np.bincount(ft.node, vacancies, minlength=n)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            node_wage = np.nan_to_num(np.bincount(ft.node, vacancies * ft.wage, minlength=n) / node_vac)
+        net_share = np.clip(1.0 - p.commute_cost_per_hour * self.travel, 0.0, 1.0)
+        offer = np.where(self.reachable & (node_vac > 0)[None, :], node_wage[None, :] * net_share, 0.0)
+        return node_vac, node_wage, net_share, offer.max(axis=1)
+
+    def _farm_potential(self) -> np.ndarray:
+        """Farm revenue per unit of labour^b of each household (USD/yr), at this year's
+        farm-gate price and natural capital."""
+        p, hh = self.params, self.households
+        self.nature_factor = np.power(np.maximum(self._nature_ratio() / np.maximum(self.nature_ratio0, 1e-9), 0.0),
+                                      p.natural_capital_elasticity)
+        price = self.farm_gate[hh.node] * hh.price_share
+        return farm_output(hh.tfp, hh.land, 1.0, hh.assets, self.nature_factor[hh.node],
+                           p.farm_land_elasticity, 0.0, p.farm_asset_elasticity) * price
+
+    def _initial_local_price(self) -> np.ndarray:
+        """Local price index at which the starting local spending buys the starting output of
+        local sellers (demand over output at price 1); 1 where a node has no local sellers.
+        Local sellers plan with it from the first year, so that they adjust from where the
+        data put them instead of from an arbitrary price of 1."""
+        p, hh, ft, n = self.params, self.households, self.firm_table, self.n_nodes
+        spend = consumption(hh.income, hh.assets + hh.income, hh.members, p.subsistence_pc, p.consumption_share)
+        demand = np.bincount(hh.node, p.local_spending_share * spend * hh.alive, minlength=n)
+        output = firm_output(ft.tfp, ft.capital, ft.labour, p.firm_labour_elasticity, p.firm_capital_elasticity)
+        supply = np.bincount(ft.node, output * (ft.alive & ~ft.dynamic), minlength=n)
+        price, _ = clear_local_goods(demand, supply, MAX_LOCAL_PRICE)
+        return np.where(np.isnan(price), 1.0, np.maximum(price, 1.0 / MAX_LOCAL_PRICE))
+
+    def _initial_job_finding(self) -> np.ndarray:
+        """Expected job-finding chance per node at which the adults seeking wage work equal
+        the jobs held at the start, so that the start is a labour-market equilibrium
+        (Harris–Todaro). Found by bisection on [0, 1]; 1 where jobs exceed seekers even then."""
+        hh, n = self.households, self.n_nodes
+        _, _, _, best_wage = self._job_offers(self.firm_table.labour * self.firm_table.alive)
+        potential, adults = self._farm_potential(), hh.adults * hh.alive
+        jobs = np.bincount(hh.node, hh.employed, minlength=n)
+        low, high = np.zeros(n), np.ones(n)
+        for _ in range(30):
+            mid = 0.5 * (low + high)
+            seekers = job_seekers(adults, hh.employed, potential, self.params.farm_labour_elasticity,
+                                  best_wage[hh.node], mid[hh.node])
+            too_many = np.bincount(hh.node, seekers, minlength=n) > jobs
+            high = np.where(too_many, mid, high)
+            low = np.where(too_many, low, mid)
+        return low
+
     def _labour_market(self, vacancies: np.ndarray) -> None:
         """Households decide how many adults seek wage work; seekers and vacancies match."""
         p, hh, ft, n = self.params, self.households, self.firm_table, self.n_nodes
-        node_vac = np.bincount(ft.node, vacancies, minlength=n)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            node_wage = np.bincount(ft.node, vacancies * ft.wage, minlength=n) / node_vac
-        node_wage = np.nan_to_num(node_wage)
-        net_share = np.clip(1.0 - p.commute_cost_per_hour * self.travel, 0.0, 1.0)
-        offer = np.where(self.reachable & (node_vac > 0)[None, :], node_wage[None, :] * net_share, 0.0)
-        best_wage = offer.max(axis=1)
-        self.nature_factor = np.power(np.maximum(self._nature_ratio() / np.maximum(self.nature_ratio0, 1e-9), 0.0),
-                                      p.natural_capital_elasticity)
+        node_vac, node_wage, net_share, best_wage = self._job_offers(vacancies)
+        potential = self._farm_potential()
         node = hh.node
-        price = self.farm_gate[node] * hh.price_share
-        potential = farm_output(hh.tfp, hh.land, 1.0, hh.assets, self.nature_factor[node],
-                                p.farm_land_elasticity, 0.0, p.farm_asset_elasticity) * price
-        want_farm = desired_farm_labour(potential, p.farm_labour_elasticity, best_wage[node])
         adults = hh.adults * hh.alive
-        seekers = np.clip(adults - np.round(np.minimum(want_farm, 1e6)), 0, adults)
+        seekers = job_seekers(adults, hh.employed, potential, p.farm_labour_elasticity, best_wage[node],
+                              self.job_finding[node])
         node_seekers = np.bincount(node, seekers, minlength=n)
         flows, unmatched = match_labour(node_seekers, node_vac, node_wage, self.reachable)
         with np.errstate(invalid="ignore", divide="ignore"):
             rate = np.nan_to_num(flows.sum(axis=1) / node_seekers)
+        self._unfilled = node_vac - flows.sum(axis=0)
         employed = self._assign_jobs(seekers, flows.sum(axis=1))
         hh.employed = employed
         node_employed = np.bincount(node, employed, minlength=n)
@@ -295,7 +356,7 @@ class TerritoryModel(mesa.Model):
         labour = adults - employed
         hh.farm_income = potential * np.power(np.maximum(labour, 0), p.farm_labour_elasticity)
         self.ledger.record("rest_of_world", "households", "farm sales", hh.farm_income.sum())
-        self.flows.wage_change = wage_adjustment(node_vac, filled, unmatched, p.wage_adjustment)
+        self.flows.wage_change = wage_adjustment(node_vac, filled, unmatched, p.wage_adjustment, p.wage_cut_response)
         self.flows.unmatched = node_seekers - node_employed
         self.flows.commuters = flows.sum(axis=1) - np.diag(flows)
 
@@ -313,6 +374,10 @@ class TerritoryModel(mesa.Model):
             fresh_rate = np.nan_to_num(np.clip((jobs_by_origin - node_keep) / node_fresh, 0.0, 1.0))
         kept = np.minimum(stochastic_round(keep * keep_rate[node], self.rng), keep)
         hired = np.minimum(stochastic_round(fresh * fresh_rate[node], self.rng), fresh)
+        # where nobody new sought work, the chance is 1 if reachable vacancies went unfilled
+        open_jobs = (self.reachable & (self._unfilled > 0)[None, :]).any(axis=1)
+        observed = np.where(node_fresh > 0, fresh_rate, np.where(open_jobs, 1.0, self.job_finding))
+        self.job_finding += self.params.expectation_adjustment * (observed - self.job_finding)
         return (kept + hired).astype(np.int32)
 
     def _household_budgets(self) -> None:
@@ -363,6 +428,7 @@ class TerritoryModel(mesa.Model):
         supply = np.bincount(ft.node, output * local, minlength=n)
         price, absorbed = clear_local_goods(self.flows.local_demand, supply, MAX_LOCAL_PRICE)
         self.local_price = np.where(np.isnan(price), self.local_price, price)
+        self.expected_local_price += p.expectation_adjustment * (self.local_price - self.expected_local_price)
         self.ledger.record("households", "firms", "local sales", absorbed.sum())
         self.ledger.record("households", "rest_of_world", "imported consumption", (self.flows.local_demand - absorbed).sum())
         revenue = np.where(ft.dynamic, output * self.farm_gate[ft.node], output * np.nan_to_num(price)[ft.node]) * alive
@@ -421,9 +487,8 @@ class TerritoryModel(mesa.Model):
             wage = np.bincount(ft.node, ft.wage * ft.labour * alive, minlength=n) / labour_sum
         wage = np.where(np.isfinite(wage) & (wage > 0), wage, np.maximum(self.initial_wage, p.minimum_wage))
         capital = (self.capital_per_worker(wage) * p.workers_per_firm)[:, None]
-        local_price = np.nan_to_num(self.local_price, nan=1.0)
-        prices = np.where(_TRADABLE[None, :], self.farm_gate[:, None], local_price[:, None])
-        tfp = self.reference_firm_tfp[None, :]
+        prices = np.where(_TRADABLE[None, :], self.farm_gate[:, None], self.expected_local_price[:, None])
+        tfp = self.entrant_tfp
         labour = desired_labour(tfp, capital, prices, wage[:, None], p.firm_labour_elasticity, p.firm_capital_elasticity)
         labour = np.minimum(labour, 20 * p.workers_per_firm)
         profit = prices * firm_output(tfp, capital, labour, p.firm_labour_elasticity, p.firm_capital_elasticity) \
@@ -449,7 +514,7 @@ class TerritoryModel(mesa.Model):
         self._add_firms({
             "node": nodes, "sector": sectors,
             "dynamic": _TRADABLE[sectors] & (self.rng.random(k) < dyn_share),
-            "tfp": self.reference_firm_tfp[sectors] * np.exp(self.rng.normal(0.0, 0.2, k)),
+            "tfp": self.entrant_tfp[nodes, sectors] * np.exp(self.rng.normal(0.0, 0.2, k)),
             "capital": capital[nodes, 0], "wage": wage[nodes],
         })
         self.flows.firm_entries = np.bincount(nodes, minlength=n)

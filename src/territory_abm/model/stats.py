@@ -15,7 +15,8 @@ def sort_within_groups(x: np.ndarray, group: np.ndarray, previous: np.ndarray | 
     ``previous`` is an earlier order of the first rows (e.g. last year's); rows beyond it
     are appended and a stable sort (timsort) starts from it, which is faster when values
     change little between calls. Ties may come out in any order; the statistics below do
-    not depend on the order of equal values.
+    not depend on the order of equal values. The key is ``group * 2 span + x`` in float64,
+    so values closer than about 1e-15 of the largest count as equal.
     """
     span = float(np.max(np.abs(x))) + 1.0 if x.size else 1.0
     key = group * (2.0 * span) + x
