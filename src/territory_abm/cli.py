@@ -1,4 +1,4 @@
-"""Command line: ``territory-abm run | validate | parameters``.
+"""Command line: ``territory-abm run | compare | validate | parameters``.
 
 User errors (bad files, fields, values) print one line naming the file, the field and
 what is expected, and exit with status 2; no traceback.
@@ -36,6 +36,19 @@ def _positive_float(text: str) -> float:
     return value
 
 
+def _count(text: str) -> int:
+    value = _positive_int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected at least 1, got {text}")
+    return value
+
+
+def _add_engine_options(parser: argparse.ArgumentParser) -> None:
+    engine = parser.add_mutually_exclusive_group()
+    engine.add_argument("--workers", type=_count, help="local worker processes (default: all cores)")
+    engine.add_argument("--scheduler", help="address of a Dask scheduler, e.g. tcp://10.0.0.5:8786")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="territory-abm", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -48,6 +61,16 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--out", type=Path, default=None, help="output directory (default: out/<scenario name>)")
     run.add_argument("--no-plots", action="store_true", help="skip the PNG plots")
     run.add_argument("--quiet", action="store_true", help="no progress bar or summary")
+    cmp = sub.add_parser("compare", help="run scenarios over the same seeds and compare them")
+    cmp.add_argument("scenarios", nargs="+", type=Path, help="scenario TOML files; the first is the reference")
+    cmp.add_argument("--seeds", type=_count, default=10, help="seeds per scenario (default 10)")
+    cmp.add_argument("--first-seed", type=_positive_int, default=1, help="first seed (default 1)")
+    cmp.add_argument("--steps", type=_count, help="years to simulate (overrides the scenarios)")
+    cmp.add_argument("--households-scale", type=_positive_float,
+                     help="simulated households per real household (overrides the scenarios)")
+    _add_engine_options(cmp)
+    cmp.add_argument("--out", type=Path, required=True, help="output directory (rerun on it to resume)")
+    cmp.add_argument("--quiet", action="store_true", help="no progress bar")
     val = sub.add_parser("validate", help="check scenario and data files without running")
     val.add_argument("files", nargs="+", type=Path, help="scenario TOML files, territory directories or CSV files")
     sub.add_parser("parameters", help="print the parameter registry as a Markdown table")
@@ -73,6 +96,29 @@ def cmd_run(args) -> int:
     if not args.quiet:
         print(summary(result))
         print(f"\nwrote {', '.join(files)} to {out} ({result.wall_time:.1f} s)")
+    return 0
+
+
+def cmd_compare(args) -> int:
+    from .experiments.commands import compare
+
+    status = compare(args.scenarios, args.seeds, args.out, workers=args.workers, scheduler=args.scheduler,
+                     first_seed=args.first_seed, progress=not args.quiet,
+                     households_scale=args.households_scale, steps=args.steps)
+    return _report_status(status, args.out, "comparison")
+
+
+def _report_status(status, out: Path, what: str) -> int:
+    """Print what an experiment did; exit 1 naming the failed runs."""
+    print(f"{status.total} runs: {status.reused} already stored, {status.ran} run now, "
+          f"{len(status.failures)} failed ({status.wall_time_s:.1f} s)", file=sys.stderr)
+    if status.failures:
+        for run_id, error in status.failures:
+            print(f"failed: {run_id}: {error}", file=sys.stderr)
+        print(f"{what} incomplete: rerun the same command to retry the failed runs; "
+              f"finished runs are kept in {out}", file=sys.stderr)
+        return 1
+    print(f"wrote the {what} to {out}", file=sys.stderr)
     return 0
 
 
@@ -110,6 +156,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_run(args)
         if args.command == "validate":
             return cmd_validate(args)
+        if args.command == "compare":
+            return cmd_compare(args)
         print(markdown_table())
         return 0
     except InputError as exc:

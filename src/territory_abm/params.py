@@ -144,10 +144,15 @@ class Parameters(Mapping[str, float]):
         return self._values[name]
 
     def __getattr__(self, name: str) -> float:
+        if name.startswith("_"):  # e.g. while unpickling, before _values exists
+            raise AttributeError(name)
         try:
             return self._values[name]
         except KeyError:
             raise AttributeError(name) from None
+
+    def __reduce__(self):
+        return (Parameters, (dict(self._values),))
 
     def __setattr__(self, name, value):
         raise AttributeError("Parameters are read-only; use with_overrides()")

@@ -1,0 +1,223 @@
+"""Comparing policy scenarios over common random numbers.
+
+Every scenario runs with the same seeds, so that seed ``s`` starts every scenario from the
+same synthetic territory and differences between scenarios (paired by seed) are policy,
+not luck. The first scenario is the reference (usually the baseline).
+
+Intervals are the 5th and 95th percentiles over seeds of the per-seed quantity.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError
+from ..scenarios.loader import Scenario
+from ..typology import TYPES
+from .runs import RunSpec, read_result
+from .store import ResultStore
+
+SUMMARY_OUTCOMES = ("mean_income_pc", "median_income_pc", "poverty_headcount", "poverty_gap", "gini_income",
+                    "gini_land", "population", "firms", "natural_capital", "forest_cover")
+LOW, HIGH = 5, 95
+
+
+def compare_design(scenarios: list[Scenario], seeds: list[int]) -> dict:
+    """Plain-data design of a comparison (hashed to guard the output directory)."""
+    return {"kind": "compare", "seeds": list(seeds),
+            "scenarios": [{**s.as_dict(), "seed": None} for s in scenarios]}
+
+
+def compare_specs(scenarios: list[Scenario], seeds: list[int]) -> list[RunSpec]:
+    """One run per scenario and seed, keeping per-household income for impact accounting."""
+    names = [s.name for s in scenarios]
+    if len(set(names)) != len(names):
+        dup = sorted({n for n in names if names.count(n) > 1})
+        raise InputError(dup[0], "name", "scenarios with distinct names in one comparison")
+    return [RunSpec(f"{s.name}/seed={seed}", s, seed, keep_households=True)
+            for s in scenarios for seed in seeds]
+
+
+def interval(values) -> tuple[float, float, float]:
+    """Mean and 5-95 % interval over seeds (NaN-aware)."""
+    v = np.asarray(values, float)
+    v = v[np.isfinite(v)]
+    if v.size == 0:
+        return np.nan, np.nan, np.nan
+    return float(v.mean()), float(np.percentile(v, LOW)), float(np.percentile(v, HIGH))
+
+
+class Comparison:
+    """Loaded results of a comparison, with the summaries derived from them."""
+
+    def __init__(self, directory: Path):
+        with ResultStore(directory) as store:
+            design = store.manifest()["design"]
+            if design.get("kind") != "compare":
+                raise InputError(directory, "design", "the output directory of a comparison")
+            self.scenarios = [s["name"] for s in design["scenarios"]]
+            self.seeds = list(design["seeds"])
+            runs: dict[tuple[str, int], dict] = {}
+            for description, payload in store.results():
+                runs[(description["scenario"], description["seed"])] = read_result(payload)
+        self.runs = runs
+        # seeds finished for every scenario: pairing needs all of them
+        self.paired_seeds = [s for s in self.seeds if all((sc, s) in runs for sc in self.scenarios)]
+        self.reference = self.scenarios[0]
+
+    # ------------------------------------------------------------------ tables
+    def territory(self) -> pd.DataFrame:
+        return self._stack("territory")
+
+    def nodes(self) -> pd.DataFrame:
+        return self._stack("nodes")
+
+    def _stack(self, level: str) -> pd.DataFrame:
+        frames = []
+        for (scenario, seed), tables in sorted(self.runs.items(), key=lambda kv: (self.scenarios.index(kv[0][0]), kv[0][1])):
+            df = tables[level]
+            frames.append(pd.concat([pd.DataFrame({"scenario": [scenario] * len(df), "seed": [seed] * len(df)},
+                                                  index=df.index), df], axis=1))
+        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+    def _final(self, scenario: str, seed: int) -> pd.Series:
+        return self.runs[(scenario, seed)]["territory"].iloc[-1]
+
+    def summary(self) -> pd.DataFrame:
+        """Per scenario and outcome (final year): mean and interval over seeds, and the
+        paired difference to the reference scenario with its interval. Also the policy
+        cost over the run and its cost-effectiveness against poverty."""
+        rows = []
+        for scenario in self.scenarios:
+            for outcome in SUMMARY_OUTCOMES:
+                values = [self._final(scenario, s)[outcome] for s in self.paired_seeds]
+                diffs = [self._final(scenario, s)[outcome] - self._final(self.reference, s)[outcome]
+                         for s in self.paired_seeds]
+                rows.append(_summary_row(scenario, outcome, values, diffs))
+            for outcome, per_seed in self._cost_effectiveness(scenario).items():
+                rows.append(_summary_row(scenario, outcome, per_seed["value"], per_seed["diff"]))
+        return pd.DataFrame(rows)
+
+    def _cost_effectiveness(self, scenario: str) -> dict[str, dict[str, list[float]]]:
+        """Cost (USD over the run), poverty person-years avoided, and cost per person-year
+        out of poverty (ratio of the means over seeds in the ``mean`` column)."""
+        cost, avoided, lifted_end = [], [], []
+        for s in self.paired_seeds:
+            t, r = self.runs[(scenario, s)]["territory"], self.runs[(self.reference, s)]["territory"]
+            cost.append(float(t["policy_cost"].sum() - r["policy_cost"].sum()))
+            poor_t = t["poverty_headcount"] * t["population"]
+            poor_r = r["poverty_headcount"] * r["population"]
+            avoided.append(float((poor_r - poor_t).iloc[1:].sum()))
+            lifted_end.append(float(poor_r.iloc[-1] - poor_t.iloc[-1]))
+        totals = {"policy_cost_total": [float(self.runs[(scenario, s)]["territory"]["policy_cost"].sum())
+                                        for s in self.paired_seeds]}
+        out = {"policy_cost_total": {"value": totals["policy_cost_total"], "diff": cost},
+               "poverty_person_years_avoided": {"value": avoided, "diff": avoided},
+               "persons_out_of_poverty_final_year": {"value": lifted_end, "diff": lifted_end}}
+        ratio = _ratio_of_means(cost, avoided)
+        out["cost_per_poverty_person_year_avoided"] = {"value": [ratio], "diff": [ratio]}
+        return out
+
+    # ------------------------------------------------------------------ impact
+    def impact(self) -> pd.DataFrame:
+        """Income multipliers of each scenario against the reference, paired by seed.
+
+        ``total``: change in territory income (all households, all years after the start)
+        per USD of programme cost. ``beneficiaries``: the same for the households reached
+        by a programme (households present at the start, followed by their row);
+        ``non_beneficiaries``: the rest of the territory (spillovers through wages, local
+        markets, remittances and migration). Transfers count as income of the reached.
+        """
+        rows = []
+        for scenario in self.scenarios[1:]:
+            per = {"total": [], "beneficiaries": [], "non_beneficiaries": []}
+            cost_list, reached_share = [], []
+            for s in self.paired_seeds:
+                run, ref = self.runs[(scenario, s)], self.runs[(self.reference, s)]
+                cost = float(run["territory"]["policy_cost"].sum() - ref["territory"]["policy_cost"].sum())
+                d_total = float((_income_total(run["territory"]) - _income_total(ref["territory"])).iloc[1:].sum())
+                hh, hh_ref = run["households"], ref["households"]
+                if len(hh["income_sum"]) != len(hh_ref["income_sum"]):
+                    raise RuntimeError(f"{scenario} seed {s}: starting households differ from the reference run; "
+                                       "common random numbers are broken")
+                reached = hh["reached"]
+                d_ben = float((hh["income_sum"][reached] - hh_ref["income_sum"][reached]).sum())
+                cost_list.append(cost)
+                reached_share.append(float(reached.mean()))
+                for key, delta in (("total", d_total), ("beneficiaries", d_ben), ("non_beneficiaries", d_total - d_ben)):
+                    per[key].append(delta / cost if cost > 0 else np.nan)
+            row = {"scenario": scenario, "reference": self.reference, "seeds": len(self.paired_seeds)}
+            row["cost_mean"] = interval(cost_list)[0]
+            row["share_of_households_reached"] = interval(reached_share)[0]
+            for key, values in per.items():
+                row[f"multiplier_{key}"], row[f"multiplier_{key}_q05"], row[f"multiplier_{key}_q95"] = interval(values)
+            rows.append(row)
+        return pd.DataFrame(rows)
+
+    def impact_by_municipality(self) -> pd.DataFrame:
+        """Per scenario and node: income change (USD, all years after the start), programme
+        cost spent there, and income change per USD of the scenario's total cost (these sum
+        over nodes to the territory multiplier), each with its interval over seeds."""
+        rows = []
+        for scenario in self.scenarios[1:]:
+            per_node: dict[str, dict[str, list[float]]] = {}
+            for s in self.paired_seeds:
+                run, ref = self.runs[(scenario, s)], self.runs[(self.reference, s)]
+                total_cost = float(run["territory"]["policy_cost"].sum() - ref["territory"]["policy_cost"].sum())
+                a, b = _node_sums(run["nodes"]), _node_sums(ref["nodes"])
+                for node_id in a.index:
+                    d_income = float(a.at[node_id, "income"] - b.at[node_id, "income"])
+                    cost = float(a.at[node_id, "cost"] - b.at[node_id, "cost"])
+                    entry = per_node.setdefault(node_id, {"income": [], "cost": [], "per_usd": []})
+                    entry["income"].append(d_income)
+                    entry["cost"].append(cost)
+                    entry["per_usd"].append(d_income / total_cost if total_cost > 0 else np.nan)
+            for node_id, entry in per_node.items():
+                row = {"scenario": scenario, "node_id": node_id}
+                for key, values in entry.items():
+                    row[f"{key}_mean"], row[f"{key}_q05"], row[f"{key}_q95"] = interval(values)
+                rows.append(row)
+        return pd.DataFrame(rows)
+
+    def typology_shares(self) -> pd.DataFrame:
+        """Mean share of municipalities (and of population) of each type, per scenario."""
+        rows = []
+        for scenario in self.scenarios:
+            for t in TYPES:
+                munis, pop = [], []
+                for s in self.paired_seeds:
+                    typ = self.runs[(scenario, s)]["typology"]
+                    munis.append(float((typ["type"] == t).mean()) if len(typ) else np.nan)
+                    weight = typ["population_end"].fillna(0.0)
+                    pop.append(float(weight[typ["type"] == t].sum() / weight.sum()) if weight.sum() > 0 else np.nan)
+                m, lo, hi = interval(munis)
+                rows.append({"scenario": scenario, "type": t, "share_of_municipalities": m,
+                             "share_q05": lo, "share_q95": hi, "share_of_population": interval(pop)[0]})
+        return pd.DataFrame(rows)
+
+
+def _summary_row(scenario, outcome, values, diffs) -> dict:
+    mean, lo, hi = interval(values)
+    dmean, dlo, dhi = interval(diffs)
+    return {"scenario": scenario, "outcome": outcome, "mean": mean, "q05": lo, "q95": hi,
+            "diff_to_reference": dmean, "diff_q05": dlo, "diff_q95": dhi}
+
+
+def _ratio_of_means(numerator: list[float], denominator: list[float]) -> float:
+    num, den = np.mean(numerator) if numerator else np.nan, np.mean(denominator) if denominator else np.nan
+    return float(num / den) if den and den > 0 and num > 0 else np.nan
+
+
+def _income_total(territory: pd.DataFrame) -> pd.Series:
+    return territory["mean_income_pc"] * territory["population"]
+
+
+def _node_sums(nodes: pd.DataFrame) -> pd.DataFrame:
+    """Income (USD) and policy cost per node, summed over the years after the start."""
+    later = nodes[nodes["year"] > nodes["year"].min()]
+    income = (later["mean_income_pc"].fillna(0.0) * later["population"].fillna(0.0)).groupby(later["node_id"]).sum()
+    cost = later["policy_cost"].fillna(0.0).groupby(later["node_id"]).sum()
+    return pd.DataFrame({"income": income, "cost": cost})

@@ -1,0 +1,64 @@
+"""Running the specs of an experiment into its store, resuming where a previous attempt stopped."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from .runs import RunSpec
+from .store import ResultStore
+
+
+@dataclass
+class ExperimentStatus:
+    """What an invocation did: runs already stored, run now, and failures (run id, error)."""
+
+    total: int
+    reused: int
+    ran: int
+    failures: list[tuple[str, str]]
+    wall_time_s: float
+
+    @property
+    def complete(self) -> bool:
+        return not self.failures and self.reused + self.ran == self.total
+
+
+def run_experiment(specs: list[RunSpec], out_dir: Path, design: dict, engine, progress: bool = True,
+                   label: str = "runs") -> ExperimentStatus:
+    """Run every spec not yet stored in ``out_dir``; commit each result as it arrives.
+
+    A run that raises is stored as a failure with its error and the others go on; running
+    again retries failures and missing runs only.
+    """
+    ids = [s.run_id for s in specs]
+    if len(set(ids)) != len(ids):
+        raise ValueError("run ids of an experiment must be unique")
+    started = time.perf_counter()
+    with ResultStore(out_dir, design) as store:
+        done = store.finished()
+        todo = [s for s in specs if s.run_id not in done]
+        bar = _progress_bar(len(specs), len(specs) - len(todo), label, progress)
+        ran = 0
+        for spec, payload, error in engine.map(todo):
+            if error is None:
+                store.put(spec.description(), payload)
+                ran += 1
+            else:
+                store.put_failure(spec.description(), error)
+            if bar is not None:
+                bar.update(1)
+                bar.set_postfix(failed=len(store.failures()), refresh=False)
+        if bar is not None:
+            bar.close()
+        failures = [f for f in store.failures() if f[0] in set(ids)]
+    return ExperimentStatus(len(specs), len(specs) - len(todo), ran, failures, time.perf_counter() - started)
+
+
+def _progress_bar(total: int, initial: int, label: str, enabled: bool):
+    if not enabled:
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=total, initial=initial, unit="run", desc=label, dynamic_ncols=True)

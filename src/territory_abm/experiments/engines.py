@@ -1,0 +1,133 @@
+"""Execution engines: where runs execute. Results never depend on the engine.
+
+``LocalEngine`` uses worker processes on this machine (``concurrent.futures``);
+``DaskEngine`` sends the same function to a Dask distributed cluster. Both yield each
+spec with its payload or its exception, in completion order, keeping only a bounded number
+of runs in flight so that memory stays flat for designs of any size.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+
+from ..errors import InputError
+from .runs import RunSpec, execute_run
+
+Outcome = tuple[RunSpec, bytes | None, BaseException | None]
+
+
+def default_workers() -> int:
+    """All cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+class SerialEngine:
+    """Runs in this process, one after another (tests, debugging, one-core machines)."""
+
+    def map(self, specs: Iterable[RunSpec], fn: Callable[[RunSpec], bytes] = execute_run) -> Iterator[Outcome]:
+        for spec in specs:
+            try:
+                yield spec, fn(spec), None
+            except Exception as exc:  # a failing run is recorded, the others go on
+                yield spec, None, exc
+
+    def close(self) -> None:
+        pass
+
+
+class LocalEngine:
+    """Worker processes on this machine."""
+
+    def __init__(self, workers: int | None = None):
+        self.workers = workers or default_workers()
+        self._pool = ProcessPoolExecutor(max_workers=self.workers)
+
+    def map(self, specs: Iterable[RunSpec], fn: Callable[[RunSpec], bytes] = execute_run) -> Iterator[Outcome]:
+        pending: dict = {}
+        queue = iter(specs)
+        limit = 2 * self.workers
+        exhausted = False
+        while pending or not exhausted:
+            while not exhausted and len(pending) < limit:
+                spec = next(queue, None)
+                if spec is None:
+                    exhausted = True
+                    break
+                pending[self._pool.submit(fn, spec)] = (spec, self._pool)
+            if not pending:
+                break
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                spec, pool = pending.pop(future)
+                error = future.exception()
+                if isinstance(error, BrokenProcessPool):
+                    # a worker died (e.g. out of memory): the runs it took down fail, a new pool goes on
+                    error = RuntimeError("the worker process running this run died")
+                    if pool is self._pool:
+                        self._renew_pool()
+                yield spec, (None if error else future.result()), error
+
+    def _renew_pool(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        self._pool = ProcessPoolExecutor(max_workers=self.workers)
+
+    def close(self) -> None:
+        self._pool.shutdown(cancel_futures=True)
+
+
+class DaskEngine:
+    """A Dask distributed cluster at ``address`` (``tcp://host:port``)."""
+
+    def __init__(self, address: str, timeout: float = 10.0):
+        try:
+            from distributed import Client
+        except ImportError:
+            raise InputError("--scheduler", "dask", "the Dask extra installed: pip install 'territory-abm[dask]'") from None
+        try:
+            self._client = Client(address, timeout=timeout, set_as_default=False)
+        except (OSError, TimeoutError) as exc:
+            raise InputError("--scheduler", address, f"a reachable Dask scheduler ({exc})") from None
+        self.workers = max(sum(self._client.nthreads().values()), 1)
+
+    def map(self, specs: Iterable[RunSpec], fn: Callable[[RunSpec], bytes] = execute_run) -> Iterator[Outcome]:
+        from distributed import as_completed
+
+        queue = iter(specs)
+        limit = 2 * self.workers
+        pending: dict = {}
+        for spec in queue:
+            pending[self._client.submit(fn, spec, pure=False)] = spec
+            if len(pending) >= limit:
+                break
+        completed = as_completed(list(pending))
+        for future in completed:
+            spec = pending.pop(future)
+            try:
+                yield spec, future.result(), None
+            except Exception as exc:
+                yield spec, None, exc
+            future.release()
+            nxt = next(queue, None)
+            if nxt is not None:
+                new = self._client.submit(fn, nxt, pure=False)
+                pending[new] = nxt
+                completed.add(new)
+
+    def close(self) -> None:
+        self._client.close()
+
+
+def make_engine(workers: int | None = None, scheduler: str | None = None):
+    """The engine the command line asks for: Dask if ``scheduler``, serial for one worker,
+    else local worker processes."""
+    if scheduler:
+        return DaskEngine(scheduler)
+    if workers == 1:
+        return SerialEngine()
+    return LocalEngine(workers)

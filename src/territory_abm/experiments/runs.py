@@ -1,0 +1,121 @@
+"""One run of an experiment: what to run (``RunSpec``) and running it (``execute_run``).
+
+A run is fully described by its resolved scenario, seed and parameter overrides, so the
+same spec gives the same result in any process, on any engine, in any order.
+Results travel as bytes (a NumPy ``.npz`` archive, no pickle) so that workers hand the
+parent something it can store as is.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import time
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..data.territory import Territory, load_territory
+from ..model import TerritoryModel
+from ..output import tables
+from ..scenarios.loader import Scenario
+from ..typology import typology
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """One simulation to run.
+
+    run_id : unique key in the experiment's store (e.g. ``"cash_transfers/seed=3"``)
+    scenario : resolved scenario (its own seed is replaced by ``seed``)
+    seed : random seed of this run
+    overrides : parameter values replacing the scenario's (registry names)
+    labels : extra identifying columns for the results (e.g. ``{"sample": 12}``)
+    keep_nodes : keep the per-node table (compare) or only the territory table (sensitivity)
+    keep_households : keep per-household income and programme reach (impact accounting)
+    """
+
+    run_id: str
+    scenario: Scenario
+    seed: int
+    overrides: dict[str, float] = field(default_factory=dict)
+    labels: dict[str, object] = field(default_factory=dict)
+    keep_nodes: bool = True
+    keep_households: bool = False
+
+    def resolved(self) -> Scenario:
+        params = self.scenario.parameters.with_overrides(self.overrides) if self.overrides else self.scenario.parameters
+        return self.scenario.replace(seed=self.seed, parameters=params)
+
+    def description(self) -> dict:
+        """Plain data identifying the run (stored next to its result)."""
+        return {"run_id": self.run_id, "scenario": self.scenario.name, "seed": self.seed,
+                "overrides": dict(self.overrides), "labels": dict(self.labels)}
+
+
+@lru_cache(maxsize=8)
+def _territory(path: str) -> Territory:
+    """Territories are read once per worker process (the model copies what it changes)."""
+    return load_territory(Path(path))
+
+
+def execute_run(spec: RunSpec) -> bytes:
+    """Run one spec to the end and return its tables as an ``.npz`` archive."""
+    started = time.perf_counter()
+    scenario = spec.resolved()
+    model = TerritoryModel(scenario, territory=_territory(str(scenario.territory)))
+    income_sum = reached = home = None
+    if spec.keep_households:
+        n0 = model.households.n
+        home = model.households.node[:n0].copy()
+        income_sum = np.zeros(n0)
+    for _ in range(scenario.steps):
+        model.step()
+        if spec.keep_households:
+            hh = model.households
+            income_sum += hh.income[:n0] * hh.alive[:n0]
+    arrays: dict[str, np.ndarray] = {}
+    _put_frame(arrays, "territory", tables.territory_table(model))
+    nodes = tables.node_table(model)
+    _put_frame(arrays, "typology", typology(nodes))
+    if spec.keep_nodes:
+        _put_frame(arrays, "nodes", nodes)
+    if spec.keep_households:
+        reached = model.households.programmes[:n0] != 0
+        arrays["households/home_node"] = home.astype(np.int32)
+        arrays["households/income_sum"] = income_sum
+        arrays["households/reached"] = reached
+        arrays["node_ids"] = np.array(model.territory.ids, dtype=str)
+    meta = {"wall_time_s": time.perf_counter() - started, **spec.description()}
+    arrays["meta"] = np.array(json.dumps(meta, sort_keys=True))
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, **arrays)
+    return buffer.getvalue()
+
+
+def _put_frame(arrays: dict, name: str, df: pd.DataFrame) -> None:
+    arrays[f"{name}/__columns__"] = np.array(list(df.columns), dtype=str)
+    for i, col in enumerate(df.columns):
+        values = df[col].to_numpy()
+        arrays[f"{name}/{i}"] = values.astype(str) if values.dtype == object else values
+
+
+def read_result(payload: bytes) -> dict:
+    """Tables and arrays of a stored result: ``{"territory": DataFrame, ..., "meta": dict}``."""
+    out: dict = {}
+    with np.load(io.BytesIO(payload), allow_pickle=False) as archive:
+        names = set(archive.files)
+        for key in names:
+            if key.endswith("/__columns__"):
+                frame = key.split("/")[0]
+                columns = archive[key].tolist()
+                out[frame] = pd.DataFrame({c: archive[f"{frame}/{i}"] for i, c in enumerate(columns)})
+            elif key.startswith("households/"):
+                out.setdefault("households", {})[key.split("/", 1)[1]] = archive[key]
+        if "node_ids" in names:
+            out["node_ids"] = archive["node_ids"].tolist()
+        out["meta"] = json.loads(str(archive["meta"]))
+    return out

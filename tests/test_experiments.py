@@ -1,0 +1,136 @@
+"""Experiment layer: comparison outputs, engine independence, failures, resume after a kill."""
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from territory_abm import load_scenario
+from territory_abm.experiments import load_results
+from territory_abm.experiments.commands import compare
+from territory_abm.experiments.compare import compare_design, compare_specs
+from territory_abm.experiments.driver import run_experiment
+from territory_abm.experiments.engines import LocalEngine, SerialEngine
+from territory_abm.experiments.runs import execute_run
+
+ROOT = Path(__file__).resolve().parents[1]
+SCEN = ROOT / "scenarios"
+SMALL = ["--households-scale", "0.03", "--steps", "4"]
+
+
+def _cli(*args, **kw):
+    return subprocess.run([sys.executable, "-m", "territory_abm.cli", *args], capture_output=True, text=True, **kw)
+
+
+def test_compare_writes_tidy_results_and_summaries(tmp_path):
+    out = tmp_path / "cmp"
+    status = compare([SCEN / "baseline.toml", SCEN / "cash_transfers.toml"], 2, out, workers=1,
+                     progress=False, households_scale=0.03, steps=4)
+    assert status.complete and status.ran == 4
+    for name in ("results.csv", "summary.csv", "impact.csv", "impact_by_municipality.csv", "typology_shares.csv",
+                 "scenarios.png", "differences.png", "comparison.json"):
+        assert (out / name).is_file(), name
+    nodes = load_results(out)
+    n_nodes = nodes["node_id"].nunique()
+    assert len(nodes) == 2 * 2 * 5 * n_nodes  # scenarios x seeds x years (start + 4) x nodes
+    territory = load_results(out, "territory")
+    assert set(territory["scenario"]) == {"baseline", "cash_transfers"}
+    summary = pd.read_csv(out / "summary.csv")
+    base = summary[(summary.scenario == "baseline") & (summary.outcome == "poverty_headcount")].iloc[0]
+    assert base.diff_to_reference == 0.0  # the reference against itself
+    cost = summary[(summary.scenario == "cash_transfers") & (summary.outcome == "policy_cost_total")].iloc[0]
+    assert cost["mean"] > 0
+    impact = pd.read_csv(out / "impact.csv").iloc[0]
+    # beneficiaries and the rest add up to the territory multiplier, seed by seed and so on average
+    assert impact.multiplier_beneficiaries + impact.multiplier_non_beneficiaries == pytest.approx(impact.multiplier_total)
+    assert 0 < impact.share_of_households_reached < 1
+    by_node = pd.read_csv(out / "impact_by_municipality.csv")
+    assert by_node["per_usd_mean"].sum() == pytest.approx(impact.multiplier_total, rel=1e-6)
+
+
+def test_results_do_not_depend_on_the_engine(tmp_path):
+    base = load_scenario(SCEN / "cash_transfers.toml").replace(households_scale=0.03, steps=3)
+    specs = compare_specs([base], [5, 6, 7])
+    design = compare_design([base], [5, 6, 7])
+    engine = LocalEngine(2)
+    try:
+        run_experiment(specs, tmp_path / "local", design, engine, progress=False)
+    finally:
+        engine.close()
+    run_experiment(specs, tmp_path / "serial", design, SerialEngine(), progress=False)
+    a = load_results(tmp_path / "local").sort_values(["run_id", "year", "node_id"]).reset_index(drop=True)
+    b = load_results(tmp_path / "serial").sort_values(["run_id", "year", "node_id"]).reset_index(drop=True)
+    pd.testing.assert_frame_equal(a, b)
+
+
+def _fails_for_seed_6(spec):
+    if spec.seed == 6:
+        raise ValueError("boom in seed 6")
+    return execute_run(spec)
+
+
+def test_a_failing_run_is_recorded_and_the_others_finish(tmp_path):
+    base = load_scenario(SCEN / "baseline.toml").replace(households_scale=0.03, steps=2)
+    specs = compare_specs([base], [5, 6, 7])
+    design = compare_design([base], [5, 6, 7])
+
+    class Flaky(SerialEngine):
+        def map(self, specs, fn=None):
+            return super().map(specs, _fails_for_seed_6)
+
+    status = run_experiment(specs, tmp_path, design, Flaky(), progress=False)
+    assert not status.complete
+    assert status.failures == [("baseline/seed=6", "ValueError: boom in seed 6")]
+    assert sorted(load_results(tmp_path, "territory")["seed"].unique()) == [5, 7]
+    # rerunning retries only the failure
+    status = run_experiment(specs, tmp_path, design, SerialEngine(), progress=False)
+    assert status.complete and status.reused == 2 and status.ran == 1
+
+
+def test_a_different_experiment_on_the_same_directory_is_refused(tmp_path):
+    out = tmp_path / "cmp"
+    first = _cli("compare", str(SCEN / "baseline.toml"), "--seeds", "1", "--workers", "1", "--quiet", *SMALL,
+                 "--out", str(out))
+    assert first.returncode == 0, first.stderr
+    second = _cli("compare", str(SCEN / "baseline.toml"), "--seeds", "2", "--workers", "1", "--quiet", *SMALL,
+                  "--out", str(out))
+    assert second.returncode == 2
+    assert "results.sqlite" in second.stderr and "design" in second.stderr and "Traceback" not in second.stderr
+
+
+def test_resume_after_sigkill_gives_the_uninterrupted_results(tmp_path):
+    args = ["compare", str(SCEN / "baseline.toml"), str(SCEN / "roads.toml"), "--seeds", "6", "--workers", "2",
+            "--quiet", "--households-scale", "0.05", "--steps", "6"]
+    killed, clean = tmp_path / "killed", tmp_path / "clean"
+    proc = subprocess.Popen([sys.executable, "-m", "territory_abm.cli", *args, "--out", str(killed)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    store = killed / "results.sqlite"
+    deadline = time.time() + 120
+    finished = 0
+    while time.time() < deadline and proc.poll() is None:
+        if store.exists():
+            try:
+                with sqlite3.connect(f"file:{store}?mode=ro", uri=True) as db:
+                    finished = db.execute("SELECT count(*) FROM runs WHERE status='ok'").fetchone()[0]
+            except sqlite3.Error:
+                finished = 0
+            if finished >= 2:
+                break
+        time.sleep(0.05)
+    assert proc.poll() is None, "the experiment finished before it could be killed; make it longer"
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert not (killed / "comparison.json").exists()
+    resumed = _cli(*args, "--out", str(killed))
+    assert resumed.returncode == 0, resumed.stderr
+    assert "already stored" in resumed.stderr and not resumed.stderr.startswith("12 runs: 0 already")
+    assert _cli(*args, "--out", str(clean)).returncode == 0
+    for name in ("results.csv", "summary.csv", "impact.csv", "territory_results.csv"):
+        assert (killed / name).read_bytes() == (clean / name).read_bytes(), name
