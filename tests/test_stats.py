@@ -70,4 +70,4 @@ def test_warm_started_sort_gives_the_fresh_sort(rows, appended):
     assert np.allclose(after[warm], after[fresh], rtol=0, atol=resolution)
     w = np.arange(1, len(after) + 1, dtype=float)
     assert np.allclose(grouped_gini(after, group, 4, w, warm), grouped_gini(after, group, 4, w, fresh),
-                       rtol=1e-9, atol=1e-12, equal_nan=True)
+                       rtol=1e-9, atol=1e-9, equal_nan=True)  # cumsum rounding across groups

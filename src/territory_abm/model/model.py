@@ -39,6 +39,18 @@ from .network import travel_time_matrix
 from .policies import PolicyEngine
 
 MAX_LOCAL_PRICE = 5.0
+STREAMS = ("population", "labour", "firms", "clearing", "demography", "migration", "policies")
+
+
+def random_streams(seed: int) -> dict[str, np.random.Generator]:
+    """One generator per source of randomness, all derived from the run's seed.
+
+    Separate streams keep common random numbers across scenarios: a policy that draws
+    (e.g. who a programme reaches) does not shift the draws of births, deaths, migration or
+    job assignment, so paired differences between scenarios measure the policy, not luck.
+    """
+    return {name: np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(k,)))
+            for k, name in enumerate(STREAMS)}
 MIN_FARM_GATE_SHARE = 0.05
 _TRADABLE = np.array([s in TRADABLE_SECTORS for s in SECTORS])
 
@@ -61,6 +73,7 @@ class TerritoryModel(mesa.Model):
         super().__init__(seed=seed)
         self.scenario = scenario
         self.seed = seed
+        self.streams = random_streams(seed)
         self.params: Parameters = scenario.parameters
         self.territory = territory if territory is not None else load_territory(scenario.territory)
         self.start_year = scenario.start_year
@@ -74,7 +87,7 @@ class TerritoryModel(mesa.Model):
         self.is_market = ~self.populated
         self.graph = t.graph.copy()
         self._init_network()
-        init = draw_population(t, scenario.households_scale, self.rng)
+        init = draw_population(t, scenario.households_scale, self.streams["population"])
         self._init_households(init)
         self.municipalities: list[Municipality | None] = [None] * n
         for i in np.flatnonzero(self.populated):
@@ -149,7 +162,7 @@ class TerritoryModel(mesa.Model):
                     continue
                 k = max(1, int(round(jobs / p.workers_per_firm)))
                 labour = np.full(k, jobs / k)
-                dynamic = (self.rng.random(k) < t["dynamic_market_share"][i]) & _TRADABLE[s]
+                dynamic = (self.streams["population"].random(k) < t["dynamic_market_share"][i]) & _TRADABLE[s]
                 price = np.where(dynamic, self.farm_gate[i], 1.0)
                 capital = self.capital_per_worker(init.wage[i]) * labour
                 rows["node"].append(np.full(k, i))
@@ -372,8 +385,8 @@ class TerritoryModel(mesa.Model):
         with np.errstate(invalid="ignore", divide="ignore"):
             keep_rate = np.nan_to_num(np.minimum(jobs_by_origin / node_keep, 1.0))
             fresh_rate = np.nan_to_num(np.clip((jobs_by_origin - node_keep) / node_fresh, 0.0, 1.0))
-        kept = np.minimum(stochastic_round(keep * keep_rate[node], self.rng), keep)
-        hired = np.minimum(stochastic_round(fresh * fresh_rate[node], self.rng), fresh)
+        kept = np.minimum(stochastic_round(keep * keep_rate[node], self.streams["labour"]), keep)
+        hired = np.minimum(stochastic_round(fresh * fresh_rate[node], self.streams["labour"]), fresh)
         # where nobody new sought work, the chance is 1 if reachable vacancies went unfilled
         open_jobs = (self.reachable & (self._unfilled > 0)[None, :]).any(axis=1)
         observed = np.where(node_fresh > 0, fresh_rate, np.where(open_jobs, 1.0, self.job_finding))
@@ -503,7 +516,7 @@ class TerritoryModel(mesa.Model):
                          + p.entry_skill_weight * (np.nan_to_num(educ, nan=self.mean_education) - self.mean_education))
         lam = p.firm_entry_rate * (households / 1000.0)[:, None] * np.maximum(rate, 0.0) / 0.1 * attract[:, None]
         lam[~self.populated] = 0.0
-        entrants = self.rng.poisson(np.minimum(lam, 50.0))
+        entrants = self.streams["firms"].poisson(np.minimum(lam, 50.0))
         if entrants.sum() == 0:
             return
         nodes, sectors = np.nonzero(entrants)
@@ -513,8 +526,8 @@ class TerritoryModel(mesa.Model):
         dyn_share = np.nan_to_num(self.territory.table["dynamic_market_share"])[nodes]
         self._add_firms({
             "node": nodes, "sector": sectors,
-            "dynamic": _TRADABLE[sectors] & (self.rng.random(k) < dyn_share),
-            "tfp": self.entrant_tfp[nodes, sectors] * np.exp(self.rng.normal(0.0, 0.2, k)),
+            "dynamic": _TRADABLE[sectors] & (self.streams["firms"].random(k) < dyn_share),
+            "tfp": self.entrant_tfp[nodes, sectors] * np.exp(self.streams["firms"].normal(0.0, 0.2, k)),
             "capital": capital[nodes, 0], "wage": wage[nodes],
         })
         self.flows.firm_entries = np.bincount(nodes, minlength=n)
@@ -544,7 +557,7 @@ class TerritoryModel(mesa.Model):
         with np.errstate(invalid="ignore", divide="ignore"):
             scale = np.where(total > forest, forest / total, 1.0)
         cleared = want * np.nan_to_num(scale[node])
-        caught = (cleared > 0) & (self.rng.random(hh.n) < enforcement[node])
+        caught = (cleared > 0) & (self.streams["clearing"].random(hh.n) < enforcement[node])
         fines = np.minimum(p.clearing_fine * cleared * caught, hh.assets)
         hh.assets = hh.assets - fines
         hh.land = hh.land + cleared
@@ -564,7 +577,7 @@ class TerritoryModel(mesa.Model):
 
     def _demography(self) -> None:
         """Births, deaths and children reaching working age; empty households dissolve."""
-        p, hh, rng = self.params, self.households, self.rng
+        p, hh, rng = self.params, self.households, self.streams["demography"]
         alive = hh.alive
         members = hh.members * alive
         births = stochastic_round(p.birth_rate * members, rng) * alive
@@ -610,7 +623,7 @@ class TerritoryModel(mesa.Model):
 
     def _migrate(self) -> None:
         """Logit migration of single members or whole households."""
-        p, hh, rng, n = self.params, self.households, self.rng, self.n_nodes
+        p, hh, rng, n = self.params, self.households, self.streams["migration"], self.n_nodes
         alive = hh.alive
         pop = self._populations()
         income_node = np.array(self.node_stats["mean_income_pc"], float)

@@ -54,7 +54,7 @@ class PolicyEngine:
         if need <= 0:
             return np.zeros(0, np.int64)
         pool = np.flatnonzero(eligible & ~reached)
-        new = np.sort(self.model.rng.choice(pool, size=min(need, pool.size), replace=False))
+        new = np.sort(self.model.streams["policies"].choice(pool, size=min(need, pool.size), replace=False))
         hh.programmes[new] |= bit
         return new
 
@@ -141,7 +141,7 @@ class PolicyEngine:
         pool = np.flatnonzero(eligible & (hh.loan_balance <= 0))
         if need <= 0 or pool.size == 0:
             return
-        new = np.sort(m.rng.choice(pool, size=min(need, pool.size), replace=False))
+        new = np.sort(m.streams["policies"].choice(pool, size=min(need, pool.size), replace=False))
         r, term = v["interest"], int(v["term"])
         payment = v["loan"] * (r / (1 - (1 + r) ** -term) if r > 0 else 1.0 / term)
         hh.assets[new] += v["loan"]
@@ -278,5 +278,5 @@ class PolicyEngine:
         for k in levers:
             cap = np.where(self._targets[k], np.minimum(cap, self.policies[k].values["clearing_cap"]), cap)
             want = np.where(self._reached(k) & self._targets[k][hh.node], 0.0, want)
-        complies = m.rng.random(hh.n) < enforcement[hh.node]
+        complies = m.streams["policies"].random(hh.n) < enforcement[hh.node]
         return np.where(complies, np.minimum(want, cap[hh.node]), want)
