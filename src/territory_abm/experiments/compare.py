@@ -107,14 +107,13 @@ class Comparison:
         cost, avoided, lifted_end = [], [], []
         for s in self.paired_seeds:
             t, r = self.runs[(scenario, s)]["territory"], self.runs[(self.reference, s)]["territory"]
-            cost.append(float(t["policy_cost"].sum() - r["policy_cost"].sum()))
+            cost.append(_extra_cost(t, r))
             poor_t = t["poverty_headcount"] * t["population"]
             poor_r = r["poverty_headcount"] * r["population"]
             avoided.append(float((poor_r - poor_t).iloc[1:].sum()))
             lifted_end.append(float(poor_r.iloc[-1] - poor_t.iloc[-1]))
-        totals = {"policy_cost_total": [float(self.runs[(scenario, s)]["territory"]["policy_cost"].sum())
-                                        for s in self.paired_seeds]}
-        out = {"policy_cost_total": {"value": totals["policy_cost_total"], "diff": cost},
+        total = [float(self.runs[(scenario, s)]["territory"]["policy_cost"].sum()) for s in self.paired_seeds]
+        out = {"policy_cost_total": {"value": total, "diff": cost},
                "poverty_person_years_avoided": {"value": avoided, "diff": avoided},
                "persons_out_of_poverty_final_year": {"value": lifted_end, "diff": lifted_end}}
         ratio = _ratio_of_means(cost, avoided)
@@ -137,7 +136,7 @@ class Comparison:
             cost_list, reached_share = [], []
             for s in self.paired_seeds:
                 run, ref = self.runs[(scenario, s)], self.runs[(self.reference, s)]
-                cost = float(run["territory"]["policy_cost"].sum() - ref["territory"]["policy_cost"].sum())
+                cost = _extra_cost(run["territory"], ref["territory"])
                 d_total = float((_income_total(run["territory"]) - _income_total(ref["territory"])).iloc[1:].sum())
                 hh, hh_ref = run["households"], ref["households"]
                 if len(hh["income_sum"]) != len(hh_ref["income_sum"]):
@@ -166,7 +165,7 @@ class Comparison:
             per_node: dict[str, dict[str, list[float]]] = {}
             for s in self.paired_seeds:
                 run, ref = self.runs[(scenario, s)], self.runs[(self.reference, s)]
-                total_cost = float(run["territory"]["policy_cost"].sum() - ref["territory"]["policy_cost"].sum())
+                total_cost = _extra_cost(run["territory"], ref["territory"])
                 a, b = _node_sums(run["nodes"]), _node_sums(ref["nodes"])
                 for node_id in a.index:
                     d_income = float(a.at[node_id, "income"] - b.at[node_id, "income"])
@@ -209,6 +208,11 @@ def _summary_row(scenario, outcome, values, diffs) -> dict:
 def _ratio_of_means(numerator: list[float], denominator: list[float]) -> float:
     num, den = np.mean(numerator) if numerator else np.nan, np.mean(denominator) if denominator else np.nan
     return float(num / den) if den and den > 0 and num > 0 else np.nan
+
+
+def _extra_cost(territory: pd.DataFrame, reference: pd.DataFrame) -> float:
+    """Programme cost of a run beyond its reference run (USD over all years)."""
+    return float(territory["policy_cost"].sum() - reference["policy_cost"].sum())
 
 
 def _income_total(territory: pd.DataFrame) -> pd.Series:

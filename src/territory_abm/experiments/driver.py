@@ -40,19 +40,21 @@ def run_experiment(specs: list[RunSpec], out_dir: Path, design: dict, engine, pr
         done = store.finished()
         todo = [s for s in specs if s.run_id not in done]
         bar = _progress_bar(len(specs), len(specs) - len(todo), label, progress)
-        ran = 0
+        ran = failed = 0
         for spec, payload, error in engine.map(todo):
             if error is None:
                 store.put(spec.description(), payload)
                 ran += 1
             else:
                 store.put_failure(spec.description(), error)
+                failed += 1
             if bar is not None:
                 bar.update(1)
-                bar.set_postfix(failed=len(store.failures()), refresh=False)
+                bar.set_postfix(failed=failed, refresh=False)
         if bar is not None:
             bar.close()
-        failures = [f for f in store.failures() if f[0] in set(ids)]
+        wanted = set(ids)
+        failures = [f for f in store.failures() if f[0] in wanted]
     return ExperimentStatus(len(specs), len(specs) - len(todo), ran, failures, time.perf_counter() - started)
 
 

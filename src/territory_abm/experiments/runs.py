@@ -67,7 +67,7 @@ def execute_run(spec: RunSpec) -> bytes:
     started = time.perf_counter()
     scenario = spec.resolved()
     model = TerritoryModel(scenario, territory=_territory(str(scenario.territory)))
-    income_sum = reached = home = None
+    income_sum = home = None
     if spec.keep_households:
         n0 = model.households.n
         home = model.households.node[:n0].copy()

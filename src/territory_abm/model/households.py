@@ -167,7 +167,7 @@ def job_seekers(adults, employed, potential, labour_el, wage, job_finding) -> np
 
     Last year's workers keep seeking while the wage beats the farm's marginal product at
     the best ``wage`` on offer. The others weigh the farm against the expected wage
-    (``wage`` times ``job_finding``, last year's chance that a new seeker was hired:
+    (``wage`` times ``job_finding``, the expected chance that a new seeker is hired:
     Harris–Todaro), so queues for scarce jobs shorten as the chance falls.
     """
     cap = 1e6

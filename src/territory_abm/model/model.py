@@ -31,14 +31,16 @@ from .firms import Firm, FirmTable, desired_labour, firm_output, tfp_for_labour
 from .households import (HouseholdPopulation, consumption, job_seekers,
                          farm_output, stochastic_round)
 from .ledger import Ledger
-from .stats import OrderCache
 from .markets import clear_local_goods, match_labour, wage_adjustment
 from .migration import choose_destinations, destination_utilities, move_probability
 from .municipality import Municipality
 from .network import travel_time_matrix
 from .policies import PolicyEngine
+from .stats import OrderCache
 
 MAX_LOCAL_PRICE = 5.0
+MIN_FARM_GATE_SHARE = 0.05
+_TRADABLE = np.array([s in TRADABLE_SECTORS for s in SECTORS])
 STREAMS = ("population", "labour", "firms", "clearing", "demography", "migration", "policies")
 
 
@@ -51,8 +53,6 @@ def random_streams(seed: int) -> dict[str, np.random.Generator]:
     """
     return {name: np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(k,)))
             for k, name in enumerate(STREAMS)}
-MIN_FARM_GATE_SHARE = 0.05
-_TRADABLE = np.array([s in TRADABLE_SECTORS for s in SECTORS])
 
 
 class TerritoryModel(mesa.Model):
@@ -97,9 +97,6 @@ class TerritoryModel(mesa.Model):
                 float(init.forest_ha[i]), float(init.area_ha[i]))
         self.last_taxes = np.zeros(n)
         self.local_price = np.ones(n)  # last clearing price of local non-tradables (index)
-        self.expected_local_price = np.ones(n)  # what local sellers plan with (adaptive)
-        self._unfilled = np.zeros(n)  # vacancies left open in the last matching, by node
-        self.job_finding = np.ones(n)  # expected chance that a new job seeker is hired, by home node
         self.cohort_education = np.nan_to_num(t.table["mean_education"]).copy()
         self.migrant_stock = np.zeros((n, n))
         self.firm_table = FirmTable()
@@ -110,6 +107,8 @@ class TerritoryModel(mesa.Model):
             m.capacity = max(m.area_ha - farmland[m.node], 0.0)
         self.nature_ratio0 = self._nature_ratio()
         self.policies = PolicyEngine(self, scenario.policies)
+        # adaptive expectations, by node: the chance that a new job seeker is hired (by home
+        # node), and the local price local sellers plan with
         self.job_finding = self._initial_job_finding()
         self.expected_local_price = self._initial_local_price()
         self.flows = outcomes.YearFlows.zeros(n)
@@ -269,7 +268,7 @@ class TerritoryModel(mesa.Model):
 
     def firm_prices(self) -> np.ndarray:
         """Expected output price of each firm: farm-gate-style price for dynamic-market
-        sellers, last year's local price for local sellers."""
+        sellers, the expected local price for local sellers."""
         ft = self.firm_table
         return np.where(ft.dynamic, self.farm_gate[ft.node], self.expected_local_price[ft.node])
 
@@ -346,10 +345,7 @@ class TerritoryModel(mesa.Model):
                               self.job_finding[node])
         node_seekers = np.bincount(node, seekers, minlength=n)
         flows, unmatched = match_labour(node_seekers, node_vac, node_wage, self.reachable)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            rate = np.nan_to_num(flows.sum(axis=1) / node_seekers)
-        self._unfilled = node_vac - flows.sum(axis=0)
-        employed = self._assign_jobs(seekers, flows.sum(axis=1))
+        employed = self._assign_jobs(seekers, flows.sum(axis=1), node_vac - flows.sum(axis=0))
         hh.employed = employed
         node_employed = np.bincount(node, employed, minlength=n)
         row_sum = flows.sum(axis=1)
@@ -373,9 +369,11 @@ class TerritoryModel(mesa.Model):
         self.flows.unmatched = node_seekers - node_employed
         self.flows.commuters = flows.sum(axis=1) - np.diag(flows)
 
-    def _assign_jobs(self, seekers: np.ndarray, jobs_by_origin: np.ndarray) -> np.ndarray:
+    def _assign_jobs(self, seekers: np.ndarray, jobs_by_origin: np.ndarray, unfilled: np.ndarray) -> np.ndarray:
         """Give each origin's jobs to its seekers: last year's workers keep theirs first,
-        the remaining jobs go to new seekers with equal chance (persons per household)."""
+        the remaining jobs go to new seekers with equal chance (persons per household).
+        Updates the expected job-finding chance from this year's chance of a new seeker;
+        ``unfilled`` are the vacancies left open by node."""
         hh, n = self.households, self.n_nodes
         node = hh.node
         keep = np.minimum(seekers, hh.employed)
@@ -388,7 +386,7 @@ class TerritoryModel(mesa.Model):
         kept = np.minimum(stochastic_round(keep * keep_rate[node], self.streams["labour"]), keep)
         hired = np.minimum(stochastic_round(fresh * fresh_rate[node], self.streams["labour"]), fresh)
         # where nobody new sought work, the chance is 1 if reachable vacancies went unfilled
-        open_jobs = (self.reachable & (self._unfilled > 0)[None, :]).any(axis=1)
+        open_jobs = (self.reachable & (unfilled > 0)[None, :]).any(axis=1)
         observed = np.where(node_fresh > 0, fresh_rate, np.where(open_jobs, 1.0, self.job_finding))
         self.job_finding += self.params.expectation_adjustment * (observed - self.job_finding)
         return (kept + hired).astype(np.int32)
