@@ -1,4 +1,4 @@
-"""Command line: ``territory-abm run | compare | validate | parameters``.
+"""Command line: ``territory-abm run | compare | sensitivity | validate | parameters``.
 
 User errors (bad files, fields, values) print one line naming the file, the field and
 what is expected, and exit with status 2; no traceback.
@@ -71,6 +71,11 @@ def build_parser() -> argparse.ArgumentParser:
     _add_engine_options(cmp)
     cmp.add_argument("--out", type=Path, required=True, help="output directory (rerun on it to resume)")
     cmp.add_argument("--quiet", action="store_true", help="no progress bar")
+    sens = sub.add_parser("sensitivity", help="SALib sensitivity analysis of a design file (experiments/*.toml)")
+    sens.add_argument("design", type=Path, help="sensitivity design TOML file")
+    _add_engine_options(sens)
+    sens.add_argument("--out", type=Path, required=True, help="output directory (rerun on it to resume)")
+    sens.add_argument("--quiet", action="store_true", help="no progress bar")
     val = sub.add_parser("validate", help="check scenario and data files without running")
     val.add_argument("files", nargs="+", type=Path, help="scenario TOML files, territory directories or CSV files")
     sub.add_parser("parameters", help="print the parameter registry as a Markdown table")
@@ -108,6 +113,14 @@ def cmd_compare(args) -> int:
     return _report_status(status, args.out, "comparison")
 
 
+def cmd_sensitivity(args) -> int:
+    from .sensitivity.command import run_sensitivity
+
+    status = run_sensitivity(args.design, args.out, workers=args.workers, scheduler=args.scheduler,
+                             progress=not args.quiet)
+    return _report_status(status, args.out, "sensitivity analysis")
+
+
 def _report_status(status, out: Path, what: str) -> int:
     """Print what an experiment did; exit 1 naming the failed runs."""
     print(f"{status.total} runs: {status.reused} already stored, {status.ran} run now, "
@@ -122,11 +135,27 @@ def _report_status(status, out: Path, what: str) -> int:
     return 0
 
 
+def _is_sensitivity_design(path: Path) -> bool:
+    """Design files name a SALib ``method``; scenario files never do."""
+    import tomllib
+
+    try:
+        with path.open("rb") as fh:
+            return "method" in tomllib.load(fh)
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return False  # the scenario loader reports the problem
+
+
 def validate_path(path: Path) -> str:
     """Validate one file or directory; returns what it was checked as."""
     if path.is_dir():
         load_territory(path)
         return "territory"
+    if path.suffix == ".toml" and _is_sensitivity_design(path):
+        from .sensitivity import load_design
+
+        design = load_design(path)
+        return f"sensitivity design: {design.method.name}, {design.runs} runs"
     if path.suffix == ".toml":
         scenario = load_scenario(path)
         check_targets(scenario, load_territory(scenario.territory))
@@ -134,7 +163,7 @@ def validate_path(path: Path) -> str:
     if path.suffix == ".csv":
         load_territory(path.parent)
         return "territory table"
-    raise InputError(path, "file", "a scenario .toml file, a territory directory or one of its .csv tables")
+    raise InputError(path, "file", "a scenario or sensitivity design .toml file, a territory directory or one of its .csv tables")
 
 
 def cmd_validate(args) -> int:
@@ -158,6 +187,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_validate(args)
         if args.command == "compare":
             return cmd_compare(args)
+        if args.command == "sensitivity":
+            return cmd_sensitivity(args)
         print(markdown_table())
         return 0
     except InputError as exc:

@@ -1,0 +1,84 @@
+"""From a design to SALib's sample, and from model outputs to SALib's indices (pure functions)."""
+
+from __future__ import annotations
+
+import hashlib
+import warnings
+
+import numpy as np
+import pandas as pd
+
+from ..params import REGISTRY
+from .methods import Method, Settings
+
+
+def sample_points(method: Method, problem: dict, samples: int, options: dict, settings: Settings) -> np.ndarray:
+    """SALib's sample: one row per point, one column per parameter."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # SALib's advice on sizes; the design checks them itself
+        x = method.sample(problem, samples, options, settings)
+    expected = method.points(samples, problem["num_vars"], options)
+    if x.shape != (expected, problem["num_vars"]):  # pragma: no cover - a SALib change
+        raise RuntimeError(f"SALib returned {x.shape[0]} points, expected {expected}")
+    return x
+
+
+def sample_hash(x: np.ndarray) -> str:
+    """Hash of a sample: a resumed experiment must run the very same points."""
+    return hashlib.sha256(np.ascontiguousarray(x, dtype="<f8").tobytes()).hexdigest()
+
+
+def point_values(names: list[str], row: np.ndarray) -> dict[str, float]:
+    """Parameter values of one point as the model uses them (whole numbers rounded)."""
+    return {name: float(round(v)) if REGISTRY[name].integer else float(v) for name, v in zip(names, row)}
+
+
+def noise_share(per_run: pd.DataFrame, outcomes: list[str]) -> dict[str, float]:
+    """Share of the variance of each outcome across runs that is between seeds of the same
+    point (NaN with one seed). Near 1, the indices mostly measure luck: add seeds."""
+    out = {}
+    for name in outcomes:
+        total = per_run[name].var(ddof=0)
+        within = per_run.groupby("point")[name].var(ddof=0).mean()
+        out[name] = float(within / total) if per_run["seed"].nunique() > 1 and total > 0 else float("nan")
+    return out
+
+
+def analyse(method: Method, problem: dict, x: np.ndarray, y: pd.DataFrame, options: dict,
+            settings: Settings) -> tuple[pd.DataFrame, dict[str, str], dict[str, list[str]]]:
+    """Indices of every outcome column of ``y`` (rows aligned with ``x``).
+
+    Returns the tidy index table (outcome, index, parameter, parameter_2, value, conf,
+    low, high), outcomes that could not be analysed with the reason, and SALib's warnings
+    per outcome.
+    """
+    frames, skipped, messages = [], {}, {}
+    for outcome in y.columns:
+        values = y[outcome].to_numpy(float)
+        bad = np.flatnonzero(~np.isfinite(values))
+        if bad.size:
+            skipped[outcome] = f"not a finite number at {bad.size} of {values.size} points (first: point {bad[0]})"
+            continue
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            rows = method.analyze(problem, x, values, options, settings)
+        messages[outcome] = sorted({str(w.message).strip() for w in caught})
+        frame = pd.DataFrame(rows)
+        frame.insert(0, "outcome", outcome)
+        frames.append(frame)
+    columns = ["outcome", "parameter", "parameter_2", "index", "value", "conf"]
+    table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+    table.insert(1, "method", method.name)
+    table["low"] = table["value"] - table["conf"]
+    table["high"] = table["value"] + table["conf"]
+    return table, skipped, {k: v for k, v in messages.items() if v}
+
+
+def indices_json(table: pd.DataFrame) -> dict:
+    """Nested form of the index table: outcome -> index -> parameter (or "a|b") -> value, conf."""
+    out: dict = {}
+    for row in table.to_dict("records"):
+        key = f"{row['parameter']}|{row['parameter_2']}" if row["parameter_2"] else row["parameter"]
+        value, conf = (None if np.isnan(row[k]) else float(row[k]) for k in ("value", "conf"))
+        out.setdefault(row["outcome"], {}).setdefault(row["index"], {})[key] = {"value": value, "conf": conf}
+    return out

@@ -1,0 +1,129 @@
+"""``territory-abm sensitivity``: sample, run on an engine (resumable), analyse, write.
+
+Outputs in the directory (``sensitivity.json`` last, only once every run finished):
+``sample.csv`` (the points, as SALib drew them), ``outputs.csv`` (one row per run: point,
+seed, parameter values, outcomes), ``analysed.csv`` (per point, the mean over seeds that
+SALib analyses), ``indices.csv`` and ``indices.json`` (indices with confidence
+intervals), ``indices.png``, and ``results.sqlite`` (every run's tables).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .. import __version__
+from ..experiments.driver import ExperimentStatus, run_experiment
+from ..experiments.engines import make_engine
+from ..experiments.runs import RunSpec, read_result
+from ..experiments.store import ResultStore
+from ..output import tables
+from .analysis import analyse, indices_json, noise_share, point_values, sample_hash, sample_points
+from .design import SensitivityDesign, load_design
+from .outcomes import run_outcomes
+from .plots import plot_indices
+
+ROLES = ("scenario", "reference")
+
+
+def design_sample(design: SensitivityDesign) -> np.ndarray:
+    return sample_points(design.method, design.problem, design.samples, design.options, design.settings)
+
+
+def sensitivity_specs(design: SensitivityDesign, x: np.ndarray) -> list[RunSpec]:
+    """One run per point and seed (and per role when there is a reference scenario)."""
+    specs = []
+    names = list(design.parameters)
+    roles = [("scenario", design.scenario)] + ([("reference", design.reference)] if design.reference else [])
+    for point, row in enumerate(x):
+        overrides = point_values(names, row)
+        for seed in design.seeds:
+            for role, scenario in roles:
+                suffix = "" if role == "scenario" else "/reference"
+                specs.append(RunSpec(f"point={point:06d}/seed={seed}{suffix}", scenario, seed, overrides,
+                                     labels={"point": point, "role": role}, keep_nodes=False))
+    return specs
+
+
+def run_sensitivity(path: Path, out_dir: Path, workers: int | None = None, scheduler: str | None = None,
+                    progress: bool = True) -> ExperimentStatus:
+    """Run the design in ``path`` into ``out_dir`` (resuming) and write the analysis when complete."""
+    design = load_design(path)
+    x = design_sample(design)
+    record = {**design.as_dict(), "sample_sha256": sample_hash(x)}
+    specs = sensitivity_specs(design, x)
+    engine = make_engine(workers, scheduler)
+    try:
+        status = run_experiment(specs, out_dir, record, engine, progress, label=f"sensitivity {design.method.name}")
+    finally:
+        engine.close()
+    if status.complete:
+        write_sensitivity(design, x, out_dir)
+    return status
+
+
+def collect_outputs(design: SensitivityDesign, out_dir: Path) -> pd.DataFrame:
+    """One row per point and seed: parameter values and outcomes (differences to the
+    reference when the design has one, with both sides kept as ``scenario:``/``reference:``)."""
+    rows: dict[tuple[int, int], dict] = {}
+    names = list(design.outcomes)
+    with ResultStore(out_dir) as store:
+        for description, payload in store.results():
+            result = read_result(payload)
+            key = (description["labels"]["point"], description["seed"])
+            role = description["labels"]["role"]
+            row = rows.setdefault(key, {"point": key[0], "seed": key[1], **description["overrides"]})
+            values = run_outcomes(names, result["territory"], result["typology"])
+            row.update({f"{role}:{k}": v for k, v in values.items()})
+    df = pd.DataFrame(sorted(rows.values(), key=lambda r: (r["point"], r["seed"])))
+    for name in names:
+        df[name] = df[f"scenario:{name}"] - df[f"reference:{name}"] if design.reference else df[f"scenario:{name}"]
+    if not design.reference:
+        df = df.drop(columns=[f"scenario:{n}" for n in names])
+    front = ["point", "seed", *design.parameters]
+    return df[front + [c for c in df.columns if c not in front]]
+
+
+def write_sensitivity(design: SensitivityDesign, x: np.ndarray, out_dir: Path) -> list[str]:
+    """Sample, outputs, indices and plots of a finished design; ``sensitivity.json`` last."""
+    marker = out_dir / "sensitivity.json"
+    marker.unlink(missing_ok=True)
+    names, outcomes = list(design.parameters), list(design.outcomes)
+    sample = pd.DataFrame(x, columns=names)
+    sample.insert(0, "point", np.arange(len(x)))
+    per_run = collect_outputs(design, out_dir)
+    expected = len(x) * len(design.seeds)
+    if len(per_run) != expected or per_run[outcomes].shape[0] != expected:  # pragma: no cover - store damaged
+        raise RuntimeError(f"{out_dir}: {len(per_run)} point-seed results, expected {expected}")
+    by_point = per_run.groupby("point", sort=True)[outcomes].mean().reset_index()
+    table, skipped, messages = analyse(design.method, design.problem, x, by_point[outcomes], design.options,
+                                       design.settings)
+    outputs = {"sample.csv": sample, "outputs.csv": per_run, "analysed.csv": by_point, "indices.csv": table}
+    for file, df in outputs.items():
+        tables.write_csv(df, out_dir / file)
+    tables.write_json({"method": design.method.name, "confidence_level": design.settings.confidence_level,
+                       "indices": indices_json(table)}, out_dir / "indices.json")
+    written = list(outputs) + ["indices.json"]
+    if len(table):
+        plot_indices(table, design.method, design.settings.confidence_level, out_dir / "indices.png",
+                     title=_title(design))
+        written.append("indices.png")
+    tables.write_json({
+        "complete": True, "kind": "sensitivity", "version": __version__, "name": design.name,
+        "description": design.description, "source": design.source, "method": design.method.name,
+        "method_title": design.method.title, "options": design.options, "samples": design.samples,
+        "points": design.points, "runs": design.runs, "seeds": list(design.seeds),
+        "parameters": dict(zip(names, (list(b) for b in design.bounds))), "outcomes": outcomes,
+        "scenario": design.scenario.name, "reference": design.reference.name if design.reference else None,
+        "seed_noise_share": noise_share(per_run, outcomes), "skipped_outcomes": skipped,
+        "salib_warnings": messages, "outputs": written + ["sensitivity.json"],
+    }, marker)
+    return written
+
+
+def _title(design: SensitivityDesign) -> str:
+    what = f"{design.scenario.name} minus {design.reference.name}" if design.reference else design.scenario.name
+    return (f"{design.method.title}: {what}, {design.points} points x {len(design.seeds)} seeds "
+            f"({int(design.settings.confidence_level * 100)} % intervals)")

@@ -1,0 +1,235 @@
+"""Sensitivity design files (TOML in ``experiments/``): reading and validation.
+
+Example::
+
+    name = "morris_screening"
+    scenario = "../scenarios/baseline.toml"   # relative to this file
+    method = "morris"                         # morris | sobol | fast | rbd_fast | pawn | dgsm
+    samples = 10                              # N of the method (Morris: trajectories)
+    seeds = 2                                 # replicate seeds per sample point
+    parameters = ["migration_stay_preference", "wage_adjustment"]
+    outcomes = ["poverty_headcount", "income_growth", "win_win_win_share"]
+
+    [ranges]                                  # optional; default: the registry's range
+    wage_adjustment = [0.05, 0.3]
+
+    [options]                                 # optional method options
+    num_levels = 4
+
+Optional keys: ``description``, ``reference`` (a second scenario; outcomes become the
+difference scenario minus reference, paired by parameters and seed), ``first_seed``
+(default 1), ``steps`` and ``households_scale`` (override both scenarios),
+``sampler_seed`` (seed of SALib's sampling and bootstrap, default 12345),
+``confidence_level`` (default 0.95) and ``resamples`` (bootstrap, default 1000).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..data.territory import load_territory
+from ..errors import InputError
+from ..params import REGISTRY
+from ..scenarios.loader import Scenario, check_targets, load_scenario
+from .methods import METHODS, Method, Settings
+from .outcomes import known_outcomes
+
+KEYS = {"name", "description", "scenario", "reference", "method", "samples", "seeds", "first_seed", "steps",
+        "households_scale", "sampler_seed", "confidence_level", "resamples", "parameters", "outcomes",
+        "ranges", "options"}
+
+
+@dataclass(frozen=True)
+class SensitivityDesign:
+    """A validated sensitivity design.
+
+    parameters, bounds : registry names and their (low, high) sampling ranges
+    samples : the method's sample size N; ``points`` model evaluations follow from it
+    seeds : replicate seeds, the same for every sample point (common random numbers)
+    reference : optional scenario whose outcome is subtracted, paired by point and seed
+    """
+
+    name: str
+    description: str
+    source: str
+    method: Method
+    options: dict
+    parameters: tuple[str, ...]
+    bounds: tuple[tuple[float, float], ...]
+    samples: int
+    seeds: tuple[int, ...]
+    scenario: Scenario
+    reference: Scenario | None
+    outcomes: tuple[str, ...]
+    settings: Settings
+
+    @property
+    def problem(self) -> dict:
+        """The SALib problem."""
+        return {"num_vars": len(self.parameters), "names": list(self.parameters),
+                "bounds": [list(b) for b in self.bounds]}
+
+    @property
+    def points(self) -> int:
+        return self.method.points(self.samples, len(self.parameters), self.options)
+
+    @property
+    def runs(self) -> int:
+        return self.points * len(self.seeds) * (2 if self.reference else 1)
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain data of the design (hashed to guard the output directory)."""
+        return {"kind": "sensitivity", "name": self.name, "method": self.method.name, "options": self.options,
+                "parameters": list(self.parameters), "bounds": [list(b) for b in self.bounds],
+                "samples": self.samples, "seeds": list(self.seeds), "outcomes": list(self.outcomes),
+                "confidence_level": self.settings.confidence_level, "resamples": self.settings.resamples,
+                "sampler_seed": self.settings.seed,
+                "scenario": {**self.scenario.as_dict(), "seed": None},
+                "reference": {**self.reference.as_dict(), "seed": None} if self.reference else None}
+
+
+def _read(path: Path) -> dict:
+    if not path.is_file():
+        raise InputError(path, "file", "an existing sensitivity design TOML file")
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(path, "syntax", f"valid TOML ({exc})") from None
+    except UnicodeDecodeError:
+        raise InputError(path, "encoding", "UTF-8 text") from None
+
+
+def _int(src, raw, key, default, low, high=None):
+    value = raw.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or value < low or (high is not None and value > high):
+        bound = f"between {low} and {high}" if high is not None else f"at least {low}"
+        raise InputError(src, key, f"a whole number {bound}, got {value!r}")
+    return value
+
+
+def _number(src, key, value, low, high):
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not (low < value < high):
+        raise InputError(src, key, f"a number strictly between {low:g} and {high:g}, got {value!r}")
+    return float(value)
+
+
+def _names(src, raw, key, known: dict, what: str) -> tuple[str, ...]:
+    names = raw.get(key)
+    if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
+        raise InputError(src, key, f"a non-empty list of {what} names")
+    for n in names:
+        if n not in known:
+            raise InputError(src, f"{key}.{n}", f"a known {what} name, one of {', '.join(sorted(known))}")
+    if len(set(names)) != len(names):
+        raise InputError(src, key, f"distinct {what} names")
+    return tuple(names)
+
+
+def _bounds(src, parameters, ranges) -> tuple[tuple[float, float], ...]:
+    if not isinstance(ranges, dict):
+        raise InputError(src, "ranges", "a table of parameter = [low, high]")
+    for name in ranges:
+        if name not in parameters:
+            raise InputError(src, f"ranges.{name}", "a range for a parameter listed in `parameters`")
+    bounds = []
+    for name in parameters:
+        spec = REGISTRY[name]
+        low, high = spec.low, spec.high
+        if name in ranges:
+            pair = ranges[name]
+            ok = (isinstance(pair, list) and len(pair) == 2
+                  and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in pair))
+            if not ok:
+                raise InputError(src, f"ranges.{name}", f"[low, high], two numbers, got {pair!r}")
+            low, high = float(pair[0]), float(pair[1])
+            if not (spec.low <= low < high <= spec.high):
+                raise InputError(src, f"ranges.{name}", f"low < high within the registry range "
+                                 f"[{spec.low:g}, {spec.high:g}] {spec.unit}, got [{low:g}, {high:g}]")
+        bounds.append((float(low), float(high)))
+    return tuple(bounds)
+
+
+def _options(src, method: Method, raw) -> dict:
+    if not isinstance(raw, dict):
+        raise InputError(src, "options", "a table of method options")
+    options = dict(method.options)
+    for key, value in raw.items():
+        if key not in method.options:
+            allowed = ", ".join(method.options) or "none"
+            raise InputError(src, f"options.{key}", f"an option of {method.name} ({allowed})")
+        default = method.options[key]
+        if isinstance(default, bool):
+            ok = isinstance(value, bool)
+        elif isinstance(default, int):
+            ok = isinstance(value, int) and not isinstance(value, bool) and value > 0
+        else:
+            ok = isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0
+        if not ok:
+            raise InputError(src, f"options.{key}", f"a {type(default).__name__} like the default {default!r}"
+                             + ("" if isinstance(default, bool) else " (positive)") + f", got {value!r}")
+        options[key] = value
+    return options
+
+
+def _scenario(src, path: Path, raw, key, steps, scale) -> Scenario:
+    value = raw.get(key)
+    if not isinstance(value, str):
+        raise InputError(src, key, "the path of a scenario TOML file, relative to the design file")
+    file = path.parent / value
+    if not file.is_file():
+        raise InputError(src, key, f"an existing scenario file; {file} does not exist")
+    scenario = load_scenario(file)
+    changes = {k: v for k, v in (("steps", steps), ("households_scale", scale)) if v is not None}
+    scenario = scenario.replace(**changes) if changes else scenario
+    check_targets(scenario, load_territory(scenario.territory))
+    return scenario
+
+
+def load_design(path: str | Path) -> SensitivityDesign:
+    """Read and validate a sensitivity design file (errors name the file and the field)."""
+    path = Path(path)
+    src = str(path)
+    raw = _read(path)
+    for key in raw:
+        if key not in KEYS:
+            raise InputError(src, key, f"one of the design keys {', '.join(sorted(KEYS))}")
+    method_name = raw.get("method")
+    if method_name not in METHODS:
+        raise InputError(src, "method", f"one of {', '.join(METHODS)}, got {method_name!r}")
+    method = METHODS[method_name]
+    options = _options(src, method, raw.get("options", {}))
+    parameters = _names(src, raw, "parameters", REGISTRY, "parameter")
+    bounds = _bounds(src, parameters, raw.get("ranges", {}))
+    outcomes = _names(src, raw, "outcomes", known_outcomes(), "outcome")
+    samples = _int(src, raw, "samples", None, 1)
+    problem = method.check(samples, options)
+    if problem:
+        raise InputError(src, problem[0], f"{problem[1]} (method {method.name})")
+    seeds = _int(src, raw, "seeds", 1, 1, 1000)
+    first_seed = _int(src, raw, "first_seed", 1, 0)
+    steps = _int(src, raw, "steps", None, 1, 500) if "steps" in raw else None
+    scale = _number(src, "households_scale", raw["households_scale"], 0, 1000) if "households_scale" in raw else None
+    settings = Settings(confidence_level=_number(src, "confidence_level", raw.get("confidence_level", 0.95), 0, 1),
+                        resamples=_int(src, raw, "resamples", 1000, 10),
+                        seed=_int(src, raw, "sampler_seed", 12345, 0, 2**32 - 1))
+    scenario = _scenario(src, path, raw, "scenario", steps, scale)
+    reference = _scenario(src, path, raw, "reference", steps, scale) if "reference" in raw else None
+    if reference is not None:
+        for attr in ("territory", "steps", "households_scale", "start_year", "poverty_line"):
+            if getattr(reference, attr) != getattr(scenario, attr):
+                raise InputError(src, "reference", f"a scenario with the same {attr} as `scenario` "
+                                 f"({getattr(scenario, attr)}), got {getattr(reference, attr)}")
+        if reference.name == scenario.name:
+            raise InputError(src, "reference", "a scenario with another name than `scenario`")
+    for key in ("name", "description"):
+        if key in raw and not isinstance(raw[key], str):
+            raise InputError(src, key, "a string")
+    return SensitivityDesign(
+        name=raw.get("name", path.stem), description=raw.get("description", ""), source=src, method=method,
+        options=options, parameters=parameters, bounds=bounds, samples=samples,
+        seeds=tuple(range(first_seed, first_seed + seeds)), scenario=scenario, reference=reference,
+        outcomes=outcomes, settings=settings)

@@ -1,0 +1,207 @@
+"""Sensitivity analysis: SALib adapters against analytic answers, the model pipeline end to
+end (resume, engine independence, paired differences), and rejection of bad designs."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from SALib.test_functions import Ishigami
+
+from territory_abm.errors import InputError
+from territory_abm.params import REGISTRY
+from territory_abm.sensitivity import METHODS, load_design
+from territory_abm.sensitivity.analysis import analyse, sample_points
+from territory_abm.sensitivity.command import run_sensitivity
+from territory_abm.sensitivity.methods import Settings
+
+ROOT = Path(__file__).resolve().parents[1]
+SCEN = ROOT / "scenarios"
+
+ISHIGAMI = {"num_vars": 3, "names": ["x1", "x2", "x3"], "bounds": [[-np.pi, np.pi]] * 3}
+# Analytic indices of the Ishigami function with a = 7, b = 0.1 (Saltelli et al. 2008, Global
+# Sensitivity Analysis: The Primer, section 4.8).
+ISHIGAMI_S1 = np.array([0.3139, 0.4424, 0.0])
+ISHIGAMI_ST = np.array([0.5576, 0.4424, 0.2437])
+ISHIGAMI_S13 = 0.2437
+
+
+def _indices(method_name, problem, n, fn, **options):
+    method = METHODS[method_name]
+    opts = {**method.options, **options}
+    s = Settings(resamples=200, seed=7)
+    x = sample_points(method, problem, n, opts, s)
+    table, skipped, _ = analyse(method, problem, x, pd.DataFrame({"y": fn(x)}), opts, s)
+    assert not skipped
+    return table
+
+
+def _values(table, index):
+    part = table[(table["index"] == index) & (table["parameter_2"] == "")]
+    return part.set_index("parameter").loc[["x1", "x2", "x3"], "value"].to_numpy()
+
+
+def test_sobol_recovers_the_ishigami_indices():
+    table = _indices("sobol", ISHIGAMI, 1024, Ishigami.evaluate)
+    assert _values(table, "S1") == pytest.approx(ISHIGAMI_S1, abs=0.05)
+    assert _values(table, "ST") == pytest.approx(ISHIGAMI_ST, abs=0.05)
+    s2 = table[table["index"] == "S2"].set_index(["parameter", "parameter_2"])["value"]
+    assert s2[("x1", "x3")] == pytest.approx(ISHIGAMI_S13, abs=0.08)
+    assert abs(s2[("x1", "x2")]) < 0.08 and abs(s2[("x2", "x3")]) < 0.08
+    # the reported 95 % intervals cover the analytic first-order indices
+    s1 = table[(table["index"] == "S1")].set_index("parameter").loc[["x1", "x2", "x3"]]
+    assert np.all(np.abs(s1["value"].to_numpy() - ISHIGAMI_S1) <= s1["conf"].to_numpy() + 0.02)
+
+
+def test_fast_and_rbd_fast_recover_the_ishigami_first_order_indices():
+    fast = _indices("fast", ISHIGAMI, 1000, Ishigami.evaluate)
+    assert _values(fast, "S1") == pytest.approx(ISHIGAMI_S1, abs=0.05)
+    assert _values(fast, "ST") == pytest.approx(ISHIGAMI_ST, abs=0.08)
+    rbd = _indices("rbd_fast", ISHIGAMI, 2000, Ishigami.evaluate)
+    assert _values(rbd, "S1") == pytest.approx(ISHIGAMI_S1, abs=0.06)
+
+
+def test_pawn_ranks_ishigami_inputs():
+    table = _indices("pawn", ISHIGAMI, 2000, Ishigami.evaluate)
+    median = _values(table, "median")
+    assert median[1] > median[2] and median[0] > median[2]  # x3 acts only through x1
+
+
+LINEAR = {"num_vars": 3, "names": ["x1", "x2", "x3"], "bounds": [[0.0, 1.0], [0.0, 2.0], [-1.0, 1.0]]}
+SLOPES = np.array([3.0, -1.0, 0.0])
+
+
+def _linear(x):
+    return x @ SLOPES
+
+
+def test_morris_elementary_effects_of_a_linear_function_are_its_slopes_times_ranges():
+    table = _indices("morris", LINEAR, 8, _linear)
+    widths = np.array([1.0, 2.0, 2.0])
+    assert _values(table, "mu") == pytest.approx(SLOPES * widths, abs=1e-9)
+    assert _values(table, "mu_star") == pytest.approx(np.abs(SLOPES) * widths, abs=1e-9)
+    assert _values(table, "sigma") == pytest.approx(np.zeros(3), abs=1e-9)
+
+
+def test_dgsm_of_a_linear_function_is_its_squared_slopes():
+    table = _indices("dgsm", LINEAR, 64, _linear)
+    assert _values(table, "vi") == pytest.approx(SLOPES ** 2, rel=1e-4, abs=1e-8)
+
+
+# --- the model pipeline ------------------------------------------------------------------------
+def _design(tmp_path: Path, name="tiny.toml", **changes) -> Path:
+    fields = {"scenario": f'"{SCEN / "policy_mix.toml"}"', "reference": f'"{SCEN / "baseline.toml"}"',
+              "method": '"morris"', "samples": "2", "seeds": "2", "steps": "3", "households_scale": "0.03",
+              "parameters": '["wage_adjustment", "migration_stay_preference", "firm_exit_loss_years"]',
+              "outcomes": '["income_growth", "poverty_headcount", "win_win_win_share", "total_policy_cost"]'}
+    fields.update(changes)
+    text = "\n".join(f"{k} = {v}" for k, v in fields.items() if v is not None)
+    path = tmp_path / name
+    path.write_text(text + "\n")
+    return path
+
+
+def test_sensitivity_pipeline_writes_indices_resumes_and_does_not_depend_on_the_engine(tmp_path):
+    path = _design(tmp_path)
+    out = tmp_path / "serial"
+    status = run_sensitivity(path, out, workers=1, progress=False)
+    assert status.complete and status.ran == 2 * 4 * 2 * 2  # trajectories x (3 + 1) points x seeds x scenarios
+    report = json.loads((out / "sensitivity.json").read_text())
+    assert report["complete"] and report["points"] == 8 and not report["skipped_outcomes"]
+    for name in ("sample.csv", "outputs.csv", "analysed.csv", "indices.csv", "indices.json", "indices.png"):
+        assert (out / name).is_file(), name
+    runs = pd.read_csv(out / "outputs.csv")
+    assert len(runs) == 16
+    # outcomes are the paired differences policy minus baseline; the baseline spends nothing
+    assert runs["poverty_headcount"].to_numpy() == pytest.approx(
+        (runs["scenario:poverty_headcount"] - runs["reference:poverty_headcount"]).to_numpy())
+    assert (runs["reference:total_policy_cost"] == 0).all() and (runs["total_policy_cost"] > 0).all()
+    assert set(runs["firm_exit_loss_years"]) <= set(range(1, 11))  # whole-number parameter rounded
+    indices = pd.read_csv(out / "indices.csv")
+    assert len(indices) == 4 * 3 * 3  # outcomes x parameters x (mu, mu_star, sigma)
+    assert np.isfinite(indices["value"]).all()
+    # rerunning resumes: nothing is recomputed, outputs are the same
+    first = (out / "indices.csv").read_bytes()
+    again = run_sensitivity(path, out, workers=1, progress=False)
+    assert again.reused == 32 and again.ran == 0
+    assert (out / "indices.csv").read_bytes() == first
+    parallel = tmp_path / "parallel"
+    run_sensitivity(path, parallel, workers=2, progress=False)
+    for name in ("sample.csv", "outputs.csv", "indices.csv"):
+        assert (parallel / name).read_bytes() == (out / name).read_bytes(), name
+
+
+def test_changing_the_design_on_the_same_directory_is_refused(tmp_path):
+    out = tmp_path / "out"
+    run_sensitivity(_design(tmp_path, samples="2", seeds="1", reference=None), out, workers=1, progress=False)
+    with pytest.raises(InputError, match="design"):
+        run_sensitivity(_design(tmp_path, samples="3", seeds="1", reference=None), out, workers=1, progress=False)
+
+
+def test_shipped_designs_are_valid():
+    for path in sorted((ROOT / "experiments").glob("*.toml")):
+        design = load_design(path)
+        assert design.runs > 0
+    sobol = load_design(ROOT / "experiments" / "sobol_policies.toml")
+    assert sobol.method.name == "sobol" and sobol.options["second_order"] and sobol.reference is not None
+
+
+# --- bad designs -----------------------------------------------------------------------------
+BAD = [
+    ({"method": '"tornado"'}, "method"),
+    ({"parameters": '["no_such_parameter"]'}, "parameters.no_such_parameter"),
+    ({"parameters": "[]"}, "parameters"),
+    ({"parameters": '["wage_adjustment", "wage_adjustment"]'}, "parameters"),
+    ({"outcomes": '["happiness"]'}, "outcomes.happiness"),
+    ({"samples": "0"}, "samples"),
+    ({"samples": "1"}, "samples"),  # Morris needs two trajectories
+    ({"method": '"sobol"', "samples": "100"}, "samples"),  # not a power of 2
+    ({"method": '"fast"', "samples": "50"}, "samples"),  # FAST needs N > 4 M^2 = 64
+    ({"seeds": "0"}, "seeds"),
+    ({"options": "{ num_levels = 3 }"}, "options.num_levels"),
+    ({"options": "{ second_order = true }"}, "options.second_order"),
+    ({"scenario": '"missing.toml"'}, "scenario"),
+    ({"reference": f'"{SCEN / "policy_mix.toml"}"'}, "reference"),  # the same scenario
+    ({"confidence_level": "1.5"}, "confidence_level"),
+    ({"colour": '"red"'}, "colour"),
+]
+
+
+@pytest.mark.parametrize("changes,field", BAD)
+def test_bad_designs_are_rejected_naming_the_field(tmp_path, changes, field):
+    path = _design(tmp_path, **changes)
+    with pytest.raises(InputError) as err:
+        load_design(path)
+    assert err.value.field == field and err.value.source == str(path)
+
+
+def test_the_command_line_reports_a_bad_design_without_traceback(tmp_path):
+    path = _design(tmp_path, parameters='["no_such_parameter"]')
+    done = subprocess.run([sys.executable, "-m", "territory_abm.cli", "sensitivity", str(path), "--out",
+                           str(tmp_path / "out")], capture_output=True, text=True)
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr and "parameters.no_such_parameter" in done.stderr
+    assert not (tmp_path / "out").exists()
+
+
+names = st.sampled_from(sorted(REGISTRY))
+numbers = st.floats(min_value=-1e4, max_value=1e4, allow_nan=False)
+
+
+@settings(max_examples=120, deadline=None)
+@given(name=names, low=numbers, high=numbers)
+def test_ranges_are_accepted_exactly_when_inside_the_registry_range(tmp_path_factory, name, low, high):
+    file = _design(tmp_path_factory.mktemp("range"), parameters=f'["{name}"]', reference=None)
+    file.write_text(file.read_text() + f"\n[ranges]\n{name} = [{low!r}, {high!r}]\n")
+    spec = REGISTRY[name]
+    if spec.low <= low < high <= spec.high:
+        assert load_design(file).bounds == ((low, high),)
+    else:
+        with pytest.raises(InputError) as err:
+            load_design(file)
+        assert err.value.field == f"ranges.{name}"
