@@ -105,7 +105,7 @@ class DaskEngine:
             pending[self._client.submit(fn, spec, pure=False)] = spec
             if len(pending) >= limit:
                 break
-        completed = as_completed(list(pending))
+        completed = as_completed(list(pending), loop=self._client.loop)
         for future in completed:
             spec = pending.pop(future)
             try:
