@@ -14,7 +14,7 @@ import numpy as np
 
 from ..data.territory import SECTORS
 from .municipality import Municipality
-from .stats import grouped_gini, grouped_weighted_median, poverty_measures
+from .stats import SortedGroups, group_order, poverty_measures
 
 NODE_OUTCOMES: dict[str, str] = {
     "population": "residents (persons)",
@@ -73,60 +73,62 @@ class YearFlows:
         return cls(**{f.name: np.zeros(n) for f in fields(cls)})
 
 
-def _distribution_stats(model) -> tuple[dict[str, np.ndarray], dict[str, float]]:
+def _distribution_stats(model, group: np.ndarray, income_pc: np.ndarray,
+                        members: np.ndarray) -> tuple[dict[str, np.ndarray], dict[str, float]]:
     """Median and Gini of income per person and Gini of land, per node and for the territory.
 
-    Works on all rows of the household store, with households no longer alive put in an
-    extra group that is dropped, so that row indices are stable from year to year and each
-    sort starts from last year's order (``model.sort_orders``). One sort per variable and
-    level serves both the median and the Gini.
+    Works on all rows of the household store so that row indices are stable from year to
+    year and each sort starts from last year's order (``model.sort_orders``). Households
+    no longer alive sort last (value +inf) and are in group ``n_nodes``, which is dropped.
+    One sort of the values per variable serves both levels: the territory takes the alive
+    prefix, the nodes a stable radix sort of it by node.
     """
     hh, n = model.households, model.n_nodes
     alive = hh.alive
-    members = hh.members.astype(float)
-    income_pc = hh.income / np.maximum(members, 1.0)
-    land = hh.land.astype(float)
-    node_group = np.where(alive, hh.node, n)
-    territory_group = (~alive).astype(np.int64)
-    cache = model.sort_orders
+    n_alive = int(alive.sum())
     per_node: dict[str, np.ndarray] = {}
     territory: dict[str, float] = {}
-    for level, group, k in (("node", node_group, n), ("territory", territory_group, 1)):
-        income_order = cache.order(f"{level}_income", income_pc, group)
-        land_order = cache.order(f"{level}_land", land, group)
-        median = grouped_weighted_median(income_pc, group, k + 1, members, income_order)[:k]
-        gini_income = grouped_gini(income_pc, group, k + 1, members, income_order)[:k]
-        gini_land = grouped_gini(land, group, k + 1, None, land_order)[:k]
-        stats = {"median_income_pc": median, "gini_income": gini_income, "gini_land": gini_land}
-        if level == "node":
-            per_node.update(stats)
-        else:
-            territory.update({key: float(value[0]) for key, value in stats.items()})
+    for name, x, weights in (("income", income_pc, members), ("land", hh.land, None)):
+        order = model.sort_orders.order(name, np.where(alive, x, np.inf))
+        nodes = SortedGroups(x, group, n + 1, weights, group_order(order, group, n + 1))
+        whole = SortedGroups(x, None, 1, weights, order[:n_alive])
+        per_node[f"gini_{name}"], territory[f"gini_{name}"] = nodes.gini()[:n], float(whole.gini()[0])
+        if name == "income":
+            per_node["median_income_pc"], territory["median_income_pc"] = nodes.median()[:n], float(whole.median()[0])
     return per_node, territory
 
 
 def compute(model) -> tuple[dict[str, np.ndarray], dict[str, float]]:
-    """Outcomes per node (arrays over nodes) and for the territory (scalars)."""
+    """Outcomes per node (arrays over nodes) and for the territory (scalars).
+
+    Household sums run over all rows with households no longer alive in an extra group
+    ``n_nodes`` that is dropped (no copies of the alive rows).
+    """
     hh, ft, n, f = model.households, model.firm_table, model.n_nodes, model.flows
     alive = hh.alive
-    node = hh.node[alive]
-    members = hh.members[alive].astype(float)
-    income = hh.income[alive]
+    group = np.where(alive, hh.node, n)
+    members = hh.members.astype(float)
+    income = hh.income
     income_pc = income / np.maximum(members, 1.0)
-    land = hh.land[alive]
-    adults = hh.adults[alive].astype(float)
+    adults = hh.adults.astype(float)
     line = model.poverty_line
+
+    def by_node(weights=None):
+        return np.bincount(group, weights, minlength=n + 1)[:n]
+
     s: dict[str, np.ndarray] = {}
-    s["population"] = np.bincount(node, members, minlength=n)
-    s["households"] = np.bincount(node, minlength=n).astype(float)
+    s["population"] = by_node(members)
+    s["households"] = by_node().astype(float)
+    adults_by_node = by_node(adults)
     with np.errstate(invalid="ignore", divide="ignore"):
-        s["mean_income_pc"] = np.bincount(node, income, minlength=n) / s["population"]
-        s["mean_education"] = np.bincount(node, hh.education[alive] * adults, minlength=n) / np.bincount(node, adults, minlength=n)
-    distribution, distribution_territory = _distribution_stats(model)
+        s["mean_income_pc"] = by_node(income) / s["population"]
+        s["mean_education"] = by_node(hh.education * adults) / adults_by_node
+    distribution, distribution_territory = _distribution_stats(model, group, income_pc, members)
     s["median_income_pc"] = distribution["median_income_pc"]
-    s["poverty_headcount"], s["poverty_gap"] = poverty_measures(income_pc, members, node, n, line)
+    head, gap = poverty_measures(income_pc, members, group, n + 1, line)
+    s["poverty_headcount"], s["poverty_gap"] = head[:n], gap[:n]
     s["gini_income"], s["gini_land"] = distribution["gini_income"], distribution["gini_land"]
-    s["farm_workers"] = np.bincount(node, (adults - hh.employed[alive]) * (land > 0), minlength=n)
+    s["farm_workers"] = by_node((adults - hh.employed) * (hh.land > 0))
     live = ft.alive
     for k, sector in enumerate(SECTORS):
         s[f"jobs_{sector}"] = np.bincount(ft.node, ft.labour * live * (ft.sector == k), minlength=n)
@@ -163,13 +165,15 @@ def compute(model) -> tuple[dict[str, np.ndarray], dict[str, float]]:
     pop = s["population"][model.populated]
     t["population"] = float(np.nansum(pop))
     t["households"] = float(np.nansum(s["households"]))
-    t["mean_income_pc"] = float(income.sum() / max(members.sum(), 1.0))
-    zeros = np.zeros(len(income_pc), np.int64)
+    dead = (~alive).astype(np.int64)  # group 0: the territory's households
+    people, total_income, total_adults, schooling = (np.bincount(dead, w, minlength=2)[0] for w in
+                                                     (members, income, adults, hh.education * adults))
+    t["mean_income_pc"] = float(total_income / max(people, 1.0))
     t["median_income_pc"] = distribution_territory["median_income_pc"]
-    head, gap = poverty_measures(income_pc, members, zeros, 1, line)
+    head, gap = poverty_measures(income_pc, members, dead, 2, line)
     t["poverty_headcount"], t["poverty_gap"] = float(head[0]), float(gap[0])
     t["gini_income"], t["gini_land"] = distribution_territory["gini_income"], distribution_territory["gini_land"]
-    t["mean_education"] = float(np.average(hh.education[alive], weights=adults)) if adults.sum() else np.nan
+    t["mean_education"] = float(schooling / total_adults) if total_adults > 0 else np.nan
     for key in ("farm_workers", *[f"jobs_{x}" for x in SECTORS], "unemployed", "commuters", "firms", "births",
                 "deaths", "remittances", "natural_capital", "cleared", "municipal_revenue",
                 "municipal_spending", "policy_cost", *[f"cost_{label}" for label in model.policies.labels]):
