@@ -1,0 +1,117 @@
+"""Throughput of experiments: a Sobol design of 8 parameters with N = 256 (4,608 runs) on the
+example territory at its default size (households_scale = 1) and 20 steps, on the local
+engine; and runs per second at 1 and 2 workers, side by side on the same runs.
+
+    python benchmarks/experiments.py                      # the whole design (all 4,608 runs)
+    python benchmarks/experiments.py --share 0.125        # the first eighth, time extrapolated
+    python benchmarks/experiments.py --skip-design --throughput-runs 40
+
+The design runs through the same code as ``territory-abm sensitivity`` (sampling, result
+store, analysis); the timed figure is the whole command, analysis and writing included.
+With ``--share`` below 1 only the first part of the runs is executed and the full-design
+time is extrapolated from it (printed as such).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+PARAMETERS = ["farm_land_elasticity", "transport_cost_per_hour", "intermediary_margin", "local_spending_share",
+              "migration_stay_preference", "wage_adjustment", "firm_entry_rate", "clearing_propensity"]
+
+
+def write_design(directory: Path, samples: int) -> Path:
+    path = directory / "sobol_benchmark.toml"
+    path.write_text(
+        f'name = "sobol_benchmark"\nscenario = "{ROOT / "scenarios" / "baseline.toml"}"\nmethod = "sobol"\n'
+        f"samples = {samples}\nseeds = 1\nsteps = 20\nhouseholds_scale = 1.0\n"
+        f"parameters = {PARAMETERS!r}\n".replace("'", '"')
+        + 'outcomes = ["income_growth", "poverty_headcount", "gini_income", "natural_capital_change", '
+          '"win_win_win_share"]\n\n[options]\nsecond_order = true\n')
+    return path
+
+
+def run_design(path: Path, out: Path, workers: int, share: float) -> tuple[int, int, float]:
+    """Run the design (or its first ``share`` of runs); returns (runs done, runs in design, seconds)."""
+    from territory_abm.experiments.driver import run_experiment
+    from territory_abm.experiments.engines import LocalEngine
+    from territory_abm.sensitivity.analysis import sample_hash
+    from territory_abm.sensitivity.command import design_sample, run_sensitivity, sensitivity_specs
+    from territory_abm.sensitivity.design import load_design
+
+    started = time.perf_counter()
+    if share >= 1.0:
+        status = run_sensitivity(path, out, workers=workers, progress=True)
+        if not status.complete:
+            sys.exit(f"design incomplete: {status.failures[:3]}")
+        return status.total, status.total, time.perf_counter() - started
+    design = load_design(path)
+    x = design_sample(design)
+    specs = sensitivity_specs(design, x)
+    part = specs[: max(1, int(len(specs) * share))]
+    engine = LocalEngine(workers)
+    try:
+        status = run_experiment(part, out, {**design.as_dict(), "sample_sha256": sample_hash(x)}, engine,
+                                progress=True, label="sobol (part)")
+    finally:
+        engine.close()
+    return status.ran, len(specs), time.perf_counter() - started
+
+
+def throughput(path: Path, workers: int, runs: int, directory: Path) -> float:
+    """Runs per second on ``runs`` runs of the design with ``workers`` local processes."""
+    from territory_abm.experiments.driver import run_experiment
+    from territory_abm.experiments.engines import LocalEngine
+    from territory_abm.sensitivity.command import design_sample, sensitivity_specs
+    from territory_abm.sensitivity.design import load_design
+
+    design = load_design(path)
+    specs = sensitivity_specs(design, design_sample(design))[:runs]
+    engine = LocalEngine(workers)
+    try:
+        started = time.perf_counter()
+        status = run_experiment(specs, directory / f"workers{workers}", {"throughput": workers}, engine,
+                                progress=False)
+        elapsed = time.perf_counter() - started
+    finally:
+        engine.close()
+    assert status.ran == runs, status.failures[:3]
+    return runs / elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--samples", type=int, default=256, help="Sobol N (default 256: 4,608 runs)")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--share", type=float, default=1.0, help="share of the design's runs to execute")
+    parser.add_argument("--throughput-runs", type=int, default=40, help="runs per worker count (default 40)")
+    parser.add_argument("--skip-design", action="store_true", help="only the 1-vs-2-worker throughput")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        path = write_design(tmp, args.samples)
+        if not args.skip_design:
+            done, total, seconds = run_design(path, tmp / "design", args.workers, args.share)
+            print(f"Sobol design: 8 parameters, N={args.samples}, {total:,} runs, example territory at "
+                  f"households_scale 1, 20 steps, {args.workers} local workers")
+            if done == total:
+                print(f"  whole design: {seconds:.0f} s ({seconds / 60:.1f} min), {total / seconds:.2f} runs/s "
+                      f"(target: under 10 min)")
+            else:
+                estimate = seconds * total / done
+                print(f"  ran {done:,} of {total:,} runs in {seconds:.0f} s ({done / seconds:.2f} runs/s); "
+                      f"whole design extrapolated: {estimate:.0f} s ({estimate / 60:.1f} min) (target: under 10 min)")
+        one = throughput(path, 1, args.throughput_runs, tmp)
+        two = throughput(path, 2, args.throughput_runs, tmp)
+        print(f"throughput on the same {args.throughput_runs} runs: 1 worker {one:.2f} runs/s, "
+              f"2 workers {two:.2f} runs/s, ratio {two / one:.2f} (2 = no per-run overhead)")
+
+
+if __name__ == "__main__":
+    main()
