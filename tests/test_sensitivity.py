@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from SALib.test_functions import Ishigami
 
+import territory_abm
 from territory_abm.errors import InputError
 from territory_abm.params import REGISTRY
 from territory_abm.sensitivity import METHODS, load_design
@@ -122,6 +123,8 @@ def test_sensitivity_pipeline_writes_indices_resumes_and_does_not_depend_on_the_
         (runs["scenario:poverty_headcount"] - runs["reference:poverty_headcount"]).to_numpy())
     assert (runs["reference:total_policy_cost"] == 0).all() and (runs["total_policy_cost"] > 0).all()
     assert set(runs["firm_exit_loss_years"]) <= set(range(1, 11))  # whole-number parameter rounded
+    stored = territory_abm.load_results(out)  # the runs' yearly territory tables
+    assert len(stored) == 32 * 4 and {"point", "role", "param:wage_adjustment"} <= set(stored.columns)
     indices = pd.read_csv(out / "indices.csv")
     assert len(indices) == 4 * 3 * 3  # outcomes x parameters x (mu, mu_star, sigma)
     assert np.isfinite(indices["value"]).all()
