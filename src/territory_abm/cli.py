@@ -1,4 +1,4 @@
-"""Command line: ``territory-abm run | compare | sensitivity | validate | parameters``.
+"""Command line: ``territory-abm run | compare | sensitivity | calibrate | validate | parameters``.
 
 User errors (bad files, fields, values) print one line naming the file, the field and
 what is expected, and exit with status 2; no traceback.
@@ -7,6 +7,7 @@ what is expected, and exit with status 2; no traceback.
 from __future__ import annotations
 
 import argparse
+import csv
 import sys
 from pathlib import Path
 
@@ -76,8 +77,14 @@ def build_parser() -> argparse.ArgumentParser:
     _add_engine_options(sens)
     sens.add_argument("--out", type=Path, required=True, help="output directory (rerun on it to resume)")
     sens.add_argument("--quiet", action="store_true", help="no progress bar")
+    cal = sub.add_parser("calibrate", help="fit parameters to observed data (calibration/*.toml)")
+    cal.add_argument("calibration", type=Path, help="calibration TOML file")
+    _add_engine_options(cal)
+    cal.add_argument("--out", type=Path, required=True, help="output directory (rerun on it to resume)")
+    cal.add_argument("--quiet", action="store_true", help="no progress bar")
     val = sub.add_parser("validate", help="check scenario and data files without running")
-    val.add_argument("files", nargs="+", type=Path, help="scenario TOML files, territory directories or CSV files")
+    val.add_argument("files", nargs="+", type=Path,
+                     help="scenario, sensitivity or calibration TOML files, territory directories or CSV files")
     sub.add_parser("parameters", help="print the parameter registry as a Markdown table")
     return parser
 
@@ -121,6 +128,24 @@ def cmd_sensitivity(args) -> int:
     return _report_status(status, args.out, "sensitivity analysis")
 
 
+def cmd_calibrate(args) -> int:
+    from .calibration import run_calibration
+
+    status = run_calibration(args.calibration, args.out, workers=args.workers, scheduler=args.scheduler,
+                             progress=not args.quiet)
+    table = status.estimates[["parameter", "estimate", "low", "high", "narrowing", "identified"]]
+    print(table.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+    print(f"{status.runs} runs ({status.wall_time_s:.1f} s); wrote the calibration and calibrated.toml to {args.out}",
+          file=sys.stderr)
+    if status.failures:
+        for run_id, error in status.failures:
+            print(f"failed: {run_id}: {error}", file=sys.stderr)
+        print("some runs failed (their parameter values counted as far from the data): rerun the same "
+              "command to retry them", file=sys.stderr)
+        return 1
+    return 0
+
+
 def _report_status(status, out: Path, what: str) -> int:
     """Print what an experiment did; exit 1 naming the failed runs."""
     print(f"{status.total} runs: {status.reused} already stored, {status.ran} run now, "
@@ -135,15 +160,26 @@ def _report_status(status, out: Path, what: str) -> int:
     return 0
 
 
-def _is_sensitivity_design(path: Path) -> bool:
-    """Design files name a SALib ``method``; scenario files never do."""
+def _toml_kind(path: Path) -> str:
+    """Calibration files name ``observations``, sensitivity designs a ``method``; scenario
+    files neither."""
     import tomllib
 
     try:
         with path.open("rb") as fh:
-            return "method" in tomllib.load(fh)
+            keys = tomllib.load(fh)
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
-        return False  # the scenario loader reports the problem
+        return "scenario"  # the scenario loader reports the problem
+    return "calibration" if "observations" in keys else "sensitivity" if "method" in keys else "scenario"
+
+
+def _is_observations(path: Path) -> bool:
+    try:
+        with path.open(encoding="utf-8") as fh:
+            header = [h.strip() for h in fh.readline().split(",")]
+    except (OSError, UnicodeDecodeError):
+        return False
+    return "municipality" in header and "year" in header
 
 
 def validate_path(path: Path) -> str:
@@ -151,19 +187,36 @@ def validate_path(path: Path) -> str:
     if path.is_dir():
         load_territory(path)
         return "territory"
-    if path.suffix == ".toml" and _is_sensitivity_design(path):
+    kind = _toml_kind(path) if path.suffix == ".toml" else ""
+    if kind == "sensitivity":
         from .sensitivity import load_design
 
         design = load_design(path)
         return f"sensitivity design: {design.method.name}, {design.runs} runs"
+    if kind == "calibration":
+        from .calibration import load_calibration
+
+        cal = load_calibration(path)
+        return (f"calibration: {cal.method}, {len(cal.parameters)} parameters, "
+                f"{len(cal.observations.municipalities)} municipalities observed "
+                f"{cal.observations.start_year}-{cal.observations.end_year}")
     if path.suffix == ".toml":
         scenario = load_scenario(path)
         check_targets(scenario, load_territory(scenario.territory))
         return "scenario"
+    if path.suffix == ".csv" and _is_observations(path):
+        from .calibration import load_observations
+
+        with path.open(encoding="utf-8") as fh:
+            years = [int(r["year"]) for r in csv.DictReader(fh) if r.get("year", "").strip().isdigit()]
+        # without a scenario the start year is unknown: check the rows against the territory
+        load_observations(path, load_territory(path.parent), min(years) - 1 if years else 0)
+        return "observations (against the territory in the same directory)"
     if path.suffix == ".csv":
         load_territory(path.parent)
         return "territory table"
-    raise InputError(path, "file", "a scenario or sensitivity design .toml file, a territory directory or one of its .csv tables")
+    raise InputError(path, "file", "a scenario, sensitivity design or calibration .toml file, a territory "
+                     "directory or one of its .csv tables")
 
 
 def cmd_validate(args) -> int:
@@ -189,6 +242,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_compare(args)
         if args.command == "sensitivity":
             return cmd_sensitivity(args)
+        if args.command == "calibrate":
+            return cmd_calibrate(args)
         print(markdown_table())
         return 0
     except InputError as exc:

@@ -96,6 +96,11 @@ class ResultStore:
     def failures(self) -> list[tuple[str, str]]:
         return self._db.execute("SELECT run_id, error FROM runs WHERE status = 'failed' ORDER BY run_id").fetchall()
 
+    def payload(self, run_id: str) -> bytes | None:
+        """The stored result of one finished run (None if it has none)."""
+        row = self._db.execute("SELECT payload FROM runs WHERE run_id = ? AND status = 'ok'", (run_id,)).fetchone()
+        return None if row is None else row[0]
+
     def results(self):
         """Iterate ``(description, payload)`` of finished runs in run-id order."""
         for run_id, description, payload in self._db.execute(

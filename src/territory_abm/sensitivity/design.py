@@ -25,15 +25,14 @@ difference scenario minus reference, paired by parameters and seed), ``first_see
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..data.territory import load_territory
 from ..errors import InputError
 from ..params import REGISTRY
-from ..scenarios.loader import Scenario, check_targets, load_scenario
+from ..scenarios.loader import Scenario
+from ..design_files import linked_scenario, name_list, number_between, parameter_bounds, read_toml, whole_number
 from .methods import METHODS, Method, Settings
 from .outcomes import known_outcomes
 
@@ -91,68 +90,6 @@ class SensitivityDesign:
                 "reference": {**self.reference.as_dict(), "seed": None} if self.reference else None}
 
 
-def _read(path: Path) -> dict:
-    if not path.is_file():
-        raise InputError(path, "file", "an existing sensitivity design TOML file")
-    try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(path, "syntax", f"valid TOML ({exc})") from None
-    except UnicodeDecodeError:
-        raise InputError(path, "encoding", "UTF-8 text") from None
-
-
-def _int(src, raw, key, default, low, high=None):
-    value = raw.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, int) or value < low or (high is not None and value > high):
-        bound = f"between {low} and {high}" if high is not None else f"at least {low}"
-        raise InputError(src, key, f"a whole number {bound}, got {value!r}")
-    return value
-
-
-def _number(src, key, value, low, high):
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not (low < value < high):
-        raise InputError(src, key, f"a number strictly between {low:g} and {high:g}, got {value!r}")
-    return float(value)
-
-
-def _names(src, raw, key, known: dict, what: str) -> tuple[str, ...]:
-    names = raw.get(key)
-    if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
-        raise InputError(src, key, f"a non-empty list of {what} names")
-    for n in names:
-        if n not in known:
-            raise InputError(src, f"{key}.{n}", f"a known {what} name, one of {', '.join(sorted(known))}")
-    if len(set(names)) != len(names):
-        raise InputError(src, key, f"distinct {what} names")
-    return tuple(names)
-
-
-def _bounds(src, parameters, ranges) -> tuple[tuple[float, float], ...]:
-    if not isinstance(ranges, dict):
-        raise InputError(src, "ranges", "a table of parameter = [low, high]")
-    for name in ranges:
-        if name not in parameters:
-            raise InputError(src, f"ranges.{name}", "a range for a parameter listed in `parameters`")
-    bounds = []
-    for name in parameters:
-        spec = REGISTRY[name]
-        low, high = spec.low, spec.high
-        if name in ranges:
-            pair = ranges[name]
-            ok = (isinstance(pair, list) and len(pair) == 2
-                  and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in pair))
-            if not ok:
-                raise InputError(src, f"ranges.{name}", f"[low, high], two numbers, got {pair!r}")
-            low, high = float(pair[0]), float(pair[1])
-            if not (spec.low <= low < high <= spec.high):
-                raise InputError(src, f"ranges.{name}", f"low < high within the registry range "
-                                 f"[{spec.low:g}, {spec.high:g}] {spec.unit}, got [{low:g}, {high:g}]")
-        bounds.append((float(low), float(high)))
-    return tuple(bounds)
-
-
 def _options(src, method: Method, raw) -> dict:
     if not isinstance(raw, dict):
         raise InputError(src, "options", "a table of method options")
@@ -175,25 +112,11 @@ def _options(src, method: Method, raw) -> dict:
     return options
 
 
-def _scenario(src, path: Path, raw, key, steps, scale) -> Scenario:
-    value = raw.get(key)
-    if not isinstance(value, str):
-        raise InputError(src, key, "the path of a scenario TOML file, relative to the design file")
-    file = path.parent / value
-    if not file.is_file():
-        raise InputError(src, key, f"an existing scenario file; {file} does not exist")
-    scenario = load_scenario(file)
-    changes = {k: v for k, v in (("steps", steps), ("households_scale", scale)) if v is not None}
-    scenario = scenario.replace(**changes) if changes else scenario
-    check_targets(scenario, load_territory(scenario.territory))
-    return scenario
-
-
 def load_design(path: str | Path) -> SensitivityDesign:
     """Read and validate a sensitivity design file (errors name the file and the field)."""
     path = Path(path)
     src = str(path)
-    raw = _read(path)
+    raw = read_toml(path, "sensitivity design")
     for key in raw:
         if key not in KEYS:
             raise InputError(src, key, f"one of the design keys {', '.join(sorted(KEYS))}")
@@ -202,22 +125,22 @@ def load_design(path: str | Path) -> SensitivityDesign:
         raise InputError(src, "method", f"one of {', '.join(METHODS)}, got {method_name!r}")
     method = METHODS[method_name]
     options = _options(src, method, raw.get("options", {}))
-    parameters = _names(src, raw, "parameters", REGISTRY, "parameter")
-    bounds = _bounds(src, parameters, raw.get("ranges", {}))
-    outcomes = _names(src, raw, "outcomes", known_outcomes(), "outcome")
-    samples = _int(src, raw, "samples", None, 1)
+    parameters = name_list(src, raw, "parameters", REGISTRY, "parameter")
+    bounds = parameter_bounds(src, parameters, raw.get("ranges", {}))
+    outcomes = name_list(src, raw, "outcomes", known_outcomes(), "outcome")
+    samples = whole_number(src, raw, "samples", None, 1)
     problem = method.check(samples, options)
     if problem:
         raise InputError(src, problem[0], f"{problem[1]} (method {method.name})")
-    seeds = _int(src, raw, "seeds", 1, 1, 1000)
-    first_seed = _int(src, raw, "first_seed", 1, 0)
-    steps = _int(src, raw, "steps", None, 1, 500) if "steps" in raw else None
-    scale = _number(src, "households_scale", raw["households_scale"], 0, 1000) if "households_scale" in raw else None
-    settings = Settings(confidence_level=_number(src, "confidence_level", raw.get("confidence_level", 0.95), 0, 1),
-                        resamples=_int(src, raw, "resamples", 1000, 10),
-                        seed=_int(src, raw, "sampler_seed", 12345, 0, 2**32 - 1))
-    scenario = _scenario(src, path, raw, "scenario", steps, scale)
-    reference = _scenario(src, path, raw, "reference", steps, scale) if "reference" in raw else None
+    seeds = whole_number(src, raw, "seeds", 1, 1, 1000)
+    first_seed = whole_number(src, raw, "first_seed", 1, 0)
+    steps = whole_number(src, raw, "steps", None, 1, 500) if "steps" in raw else None
+    scale = number_between(src, "households_scale", raw["households_scale"], 0, 1000) if "households_scale" in raw else None
+    settings = Settings(confidence_level=number_between(src, "confidence_level", raw.get("confidence_level", 0.95), 0, 1),
+                        resamples=whole_number(src, raw, "resamples", 1000, 10),
+                        seed=whole_number(src, raw, "sampler_seed", 12345, 0, 2**32 - 1))
+    scenario = linked_scenario(src, path, raw, "scenario", steps, scale)
+    reference = linked_scenario(src, path, raw, "reference", steps, scale) if "reference" in raw else None
     if reference is not None:
         for attr in ("territory", "steps", "households_scale", "start_year", "poverty_line"):
             if getattr(reference, attr) != getattr(scenario, attr):

@@ -1,0 +1,129 @@
+"""``territory-abm calibrate``: fit, then write estimates, diagnostics, plots and
+``calibrated.toml``; ``calibration.json`` last, only when everything was written.
+
+Outputs in the directory: ``estimate.csv`` (per parameter: estimate, interval, prior,
+narrowing, identified), ``posterior.csv`` (the uncertainty sample with weights),
+``evaluations.csv`` (every parameter vector run and its distance), ``history.csv`` (per
+generation), ``fit.csv`` (observed vs simulated per statistic and municipality),
+``predictive.csv`` (outcomes per year of the posterior predictive draws),
+``posterior.png``, ``fit.png``, ``predictive.png``, ``calibrated.toml`` and
+``results.sqlite`` (every run, for resuming).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .. import __version__
+from ..experiments.engines import make_engine
+from ..output import tables
+from .abc import fit_abc
+from .design import CalibrationDesign, load_calibration
+from .evaluate import Evaluator
+from .fit import Fit
+from .smm import fit_smm
+from .plots import plot_fit, plot_posterior, plot_predictive
+from .report import calibrated_scenario, estimate_table, fit_table, predictive_table
+
+MARKER = "calibration.json"
+
+
+@dataclass
+class CalibrationStatus:
+    runs: int
+    failures: list[tuple[str, str]]
+    wall_time_s: float
+    estimates: pd.DataFrame
+
+    @property
+    def complete(self) -> bool:
+        return not self.failures
+
+
+def run_calibration(path: Path, out_dir: Path, workers: int | None = None, scheduler: str | None = None,
+                    progress: bool = True) -> CalibrationStatus:
+    """Calibrate as ``path`` says into ``out_dir`` (resuming from the runs stored there)."""
+    started = time.perf_counter()
+    design = load_calibration(path)
+    out_dir = Path(out_dir)
+    engine = make_engine(workers, scheduler)
+    bar = _bar(design, progress)
+    try:
+        evaluator = Evaluator(design, out_dir, engine, bar)
+        (out_dir / MARKER).unlink(missing_ok=True)  # not a finished calibration until rewritten
+        fit = fit_abc(design, evaluator, batch=design.options["population_size"]) if design.method == "abc_smc" \
+            else fit_smm(design, evaluator)
+        at_estimate = evaluator.values(fit.estimate, "estimate")[0]
+        draws = _predictive_draws(design, fit)
+        predictive = evaluator.values(draws, "predictive")
+        node_tables = [evaluator.nodes(theta, design.seeds[0]) for theta in draws]
+    finally:
+        if bar is not None:
+            bar.close()
+        engine.close()
+    estimates = write_calibration(design, fit, evaluator, at_estimate, draws, predictive, node_tables, out_dir,
+                                  time.perf_counter() - started)
+    failures = sorted(evaluator.failures.items())
+    return CalibrationStatus(len(evaluator.evaluated) * len(design.seeds), failures,
+                             time.perf_counter() - started, estimates)
+
+
+def _predictive_draws(design: CalibrationDesign, fit: Fit) -> np.ndarray:
+    rng = np.random.default_rng([design.sampler_seed, 1])
+    picks = rng.choice(len(fit.draws), size=design.predictive_draws, replace=True, p=fit.weights)
+    return fit.draws[picks]
+
+
+def write_calibration(design: CalibrationDesign, fit: Fit, evaluator: Evaluator, at_estimate: np.ndarray,
+                      draws: np.ndarray, predictive: np.ndarray, node_tables: list, out_dir: Path,
+                      wall_time_s: float) -> pd.DataFrame:
+    names = list(design.parameters)
+    estimates = estimate_table(design, fit)
+    posterior = pd.DataFrame(fit.draws, columns=names)
+    posterior["weight"] = fit.weights
+    keys = list(evaluator.evaluated)
+    thetas = np.array([[evaluator.evaluated[k][n] for n in names] for k in keys])
+    evaluations = pd.DataFrame(thetas, columns=names)
+    evaluations.insert(0, "key", keys)
+    evaluations["distance"] = fit.objective.distance(evaluator.values(thetas))
+    fit_rows = fit_table(design, fit, at_estimate, predictive)
+    predicted = predictive_table(design, node_tables)
+    outputs = {"estimate.csv": estimates, "posterior.csv": posterior, "evaluations.csv": evaluations,
+               "history.csv": fit.history, "fit.csv": fit_rows, "predictive.csv": predicted}
+    for file, df in outputs.items():
+        tables.write_csv(df, out_dir / file)
+    plot_posterior(design, fit, out_dir / "posterior.png")
+    plot_fit(fit_rows, design.confidence_level, out_dir / "fit.png")
+    plot_predictive(design, predicted, design.confidence_level, out_dir / "predictive.png")
+    scenario_text = calibrated_scenario(design, estimates, out_dir)
+    (out_dir / "calibrated.toml").write_text(scenario_text, encoding="utf-8")
+    written = list(outputs) + ["posterior.png", "fit.png", "predictive.png", "calibrated.toml"]
+    best = float(fit.objective.distance(at_estimate[None])[0])
+    tables.write_json({
+        "complete": True, "kind": "calibration", "version": __version__, "name": design.name,
+        "description": design.description, "source": design.source, "method": design.method,
+        "options": design.options, "parameters": dict(zip(names, (list(b) for b in design.bounds))),
+        "statistics": design.statistics, "seeds": list(design.seeds), "sampler_seed": design.sampler_seed,
+        "scenario": design.scenario.as_dict(), "observations": design.observations.source,
+        "period": [design.observations.start_year, design.observations.end_year],
+        "confidence_level": design.confidence_level, "identification_factor": design.identification_factor,
+        "estimate": dict(zip(names, map(float, fit.estimate))), "distance_at_estimate": best,
+        "identified": {r.parameter: r.identified for r in estimates.itertuples(index=False)},
+        "evaluated_vectors": len(keys), "runs": len(keys) * len(design.seeds), "notes": fit.notes,
+        "failures": dict(sorted(evaluator.failures.items())), "wall_time_s": wall_time_s,
+        "outputs": written + [MARKER],
+    }, out_dir / MARKER)
+    return estimates
+
+
+def _bar(design: CalibrationDesign, enabled: bool):
+    if not enabled:
+        return None
+    from tqdm import tqdm
+
+    return tqdm(unit="run", desc=f"calibrate {design.method}", dynamic_ncols=True)

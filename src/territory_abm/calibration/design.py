@@ -1,0 +1,208 @@
+"""Calibration files (TOML in ``calibration/``): reading and validation.
+
+Example::
+
+    name = "example"
+    scenario = "../scenarios/baseline.toml"          # relative to this file
+    observations = "data/example/observations.csv"   # relative to this file
+    method = "smm"                                   # smm | abc_smc
+    seeds = 2                                        # replicate seeds per evaluation
+    parameters = ["migration_stay_preference", "local_spending_share"]
+
+    [priors]                                         # optional; default: uniform over the registry range
+    local_spending_share = [0.3, 0.8]                # uniform on [low, high]
+
+    [statistics]                                     # statistic = weight
+    income_growth = 1.0                              # per municipality
+    "sd:income_growth" = 0.5                         # a territory moment
+
+    [options]                                        # optional method options
+    maxiter = 20
+
+Optional keys: ``description``, ``first_seed`` (default 1), ``households_scale``,
+``sampler_seed`` (optimiser, ABC proposals and bootstrap; default 2024),
+``confidence_level`` of the intervals (default 0.9), ``identification_factor`` (a parameter
+counts as identified when its interval is at least this many times narrower than the
+prior's interval at the same level; default 2) and ``predictive_draws`` (parameter draws
+for the posterior predictive check; default 20). The run's steps follow from the
+observations: from the scenario's start year to the last observed year.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..data.territory import load_territory
+from ..design_files import linked_scenario, name_list, number_between, parameter_bounds, read_toml, whole_number
+from ..errors import InputError
+from ..params import REGISTRY
+from ..scenarios.loader import Scenario
+from .observations import Observations, load_observations
+from .statistics import Layout, known_statistics, municipal_values
+
+METHOD_OPTIONS: dict[str, dict[str, int | float]] = {
+    "smm": {"popsize": 8, "maxiter": 25, "tol": 0.01, "bootstrap": 200},
+    "abc_smc": {"population_size": 60, "generations": 5, "min_epsilon": 0.0, "pilot": 8},
+}
+"""Methods and their options with defaults.
+
+smm : simulated method of moments; SciPy's differential evolution minimises the distance
+    (``popsize`` candidates per parameter, at most ``maxiter`` generations, relative
+    tolerance ``tol``); intervals from ``bootstrap`` resamples of municipalities and seeds.
+abc_smc : approximate Bayesian computation by sequential Monte Carlo (pyabc), with
+    ``population_size`` particles for at most ``generations`` generations or until the
+    acceptance threshold reaches ``min_epsilon``; ``pilot`` prior draws per parameter set
+    the distance's scales.
+"""
+
+KEYS = {"name", "description", "scenario", "observations", "method", "seeds", "first_seed", "households_scale",
+        "sampler_seed", "confidence_level", "identification_factor", "predictive_draws", "parameters", "priors",
+        "statistics", "options"}
+
+
+@dataclass(frozen=True)
+class CalibrationDesign:
+    """A validated calibration.
+
+    parameters, bounds : free parameters (registry names) and their uniform priors
+    statistics : name -> weight of every statistic matched
+    seeds : replicate seeds of every evaluation (common random numbers)
+    """
+
+    name: str
+    description: str
+    source: str
+    method: str
+    options: dict
+    parameters: tuple[str, ...]
+    bounds: tuple[tuple[float, float], ...]
+    statistics: dict[str, float]
+    seeds: tuple[int, ...]
+    scenario: Scenario
+    observations: Observations
+    sampler_seed: int
+    confidence_level: float
+    identification_factor: float
+    predictive_draws: int
+
+    @property
+    def layout(self) -> Layout:
+        return Layout(tuple(self.statistics), tuple(self.observations.municipalities))
+
+    @property
+    def lower(self) -> np.ndarray:
+        return np.array([b[0] for b in self.bounds])
+
+    @property
+    def upper(self) -> np.ndarray:
+        return np.array([b[1] for b in self.bounds])
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain data of the calibration (hashed to guard the output directory)."""
+        obs = self.observations
+        return {"kind": "calibration", "name": self.name, "method": self.method, "options": self.options,
+                "parameters": list(self.parameters), "bounds": [list(b) for b in self.bounds],
+                "statistics": self.statistics, "seeds": list(self.seeds), "sampler_seed": self.sampler_seed,
+                "confidence_level": self.confidence_level, "identification_factor": self.identification_factor,
+                "predictive_draws": self.predictive_draws,
+                "scenario": {**self.scenario.as_dict(), "seed": None},
+                "observations": {"source": obs.source, "start_year": obs.start_year, "end_year": obs.end_year,
+                                 "start": obs.start.to_dict(), "end": obs.end.to_dict()}}
+
+
+def load_calibration(path: str | Path) -> CalibrationDesign:
+    """Read and validate a calibration file (errors name the file and the field)."""
+    path = Path(path)
+    src = str(path)
+    raw = read_toml(path, "calibration")
+    for key in raw:
+        if key not in KEYS:
+            raise InputError(src, key, f"one of the calibration keys {', '.join(sorted(KEYS))}")
+    method = raw.get("method")
+    if method not in METHOD_OPTIONS:
+        raise InputError(src, "method", f"one of {', '.join(METHOD_OPTIONS)}, got {method!r}")
+    if method == "abc_smc":
+        try:
+            import pyabc  # noqa: F401
+        except ImportError:
+            raise InputError(src, "method", "abc_smc needs the pyabc package: pip install 'territory-abm[abc]'") from None
+    options = _options(src, method, raw.get("options", {}))
+    parameters = name_list(src, raw, "parameters", REGISTRY, "parameter")
+    bounds = parameter_bounds(src, parameters, raw.get("priors", {}), key="priors")
+    statistics = _statistics(src, raw.get("statistics"))
+    seeds = whole_number(src, raw, "seeds", 1, 1, 100)
+    first_seed = whole_number(src, raw, "first_seed", 1, 0)
+    scale = number_between(src, "households_scale", raw["households_scale"], 0, 1000) if "households_scale" in raw else None
+    scenario = linked_scenario(src, path, raw, "scenario", None, scale)
+    obs_path = raw.get("observations")
+    if not isinstance(obs_path, str):
+        raise InputError(src, "observations", "the path of an observations CSV file, relative to this file")
+    territory = load_territory(scenario.territory)
+    observations = load_observations(path.parent / obs_path, territory, scenario.start_year)
+    scenario = scenario.replace(steps=observations.years)
+    for key in ("name", "description"):
+        if key in raw and not isinstance(raw[key], str):
+            raise InputError(src, key, "a string")
+    design = CalibrationDesign(
+        name=raw.get("name", path.stem), description=raw.get("description", ""), source=src, method=method,
+        options=options, parameters=parameters, bounds=bounds, statistics=statistics,
+        seeds=tuple(range(first_seed, first_seed + seeds)), scenario=scenario, observations=observations,
+        sampler_seed=whole_number(src, raw, "sampler_seed", 2024, 0, 2**32 - 1),
+        confidence_level=number_between(src, "confidence_level", raw.get("confidence_level", 0.9), 0, 1),
+        identification_factor=number_between(src, "identification_factor", raw.get("identification_factor", 2.0), 1, 1e6),
+        predictive_draws=whole_number(src, raw, "predictive_draws", 20, 2, 1000))
+    _check_observed(src, design)
+    return design
+
+
+def _statistics(src, raw) -> dict[str, float]:
+    known = known_statistics()
+    if not isinstance(raw, dict) or not raw:
+        raise InputError(src, "statistics", "a table of statistic = weight (at least one)")
+    out = {}
+    for name, weight in raw.items():
+        if name not in known:
+            raise InputError(src, f"statistics.{name}", f"a known statistic, one of {', '.join(known)}")
+        out[name] = number_between(src, f"statistics.{name}", weight, 0, 1e6)
+    return out
+
+
+def _options(src, method: str, raw) -> dict:
+    if not isinstance(raw, dict):
+        raise InputError(src, "options", "a table of method options")
+    options = dict(METHOD_OPTIONS[method])
+    for key, value in raw.items():
+        if key not in options:
+            raise InputError(src, f"options.{key}", f"an option of {method} ({', '.join(options)})")
+        default = options[key]
+        if isinstance(default, int):
+            ok = isinstance(value, int) and not isinstance(value, bool) and value >= (5 if key == "popsize" else 1)
+        else:
+            ok = isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0
+        if not ok:
+            kind = "a whole number (at least 5)" if key == "popsize" else (
+                "a whole number >= 1" if isinstance(default, int) else "a number >= 0")
+            raise InputError(src, f"options.{key}", f"{kind}, got {value!r}")
+        options[key] = value
+    return options
+
+
+def _check_observed(src, design: CalibrationDesign) -> None:
+    """Each statistic must be computable from the observed columns."""
+    obs = design.observations
+    values = municipal_values(obs.start, obs.end, obs.end["net_migration"].to_numpy(), obs.years)
+    vector = design.layout.vector(values)
+    which = design.layout.statistic_of_entry()
+    for k, name in enumerate(design.layout.names):
+        if not np.isfinite(vector[which == k]).any():
+            base = name.split(":", 1)[-1]
+            needs = {"income_growth": "mean_income_pc", "poverty_change": "poverty_headcount",
+                     "gini_change": "gini_income", "forest_change": "forest_cover", "population_growth": "population",
+                     "net_migration_rate": "net_migration", "forest_kept": "forest_cover"}.get(
+                base, "mean_income_pc, poverty_headcount, gini_income")
+            raise InputError(src, f"statistics.{name}", f"a statistic the observations ({obs.source}) can give: "
+                             f"it needs the column(s) {needs} at the end year {obs.end_year}")

@@ -1,0 +1,87 @@
+"""The distance between simulated and observed statistics that both methods minimise.
+
+d(theta) = sum_k w_k mean_j ((s_kj(theta) - o_kj) / sigma_k)^2
+
+over the chosen statistics k and their entries j (municipalities, or one entry for a
+territory moment), with s the mean over replicate seeds, o the observation and sigma_k
+the spread of statistic k across a pilot sample drawn from the prior (so statistics in
+different units weigh what the file says). Scales are fixed once from the pilot, which
+makes distances comparable across generations and resumed runs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .design import CalibrationDesign
+from .statistics import Layout, distance, municipal_values
+
+SCALE_FLOOR = 1e-4
+"""Smallest scale of a statistic (its units are rates and shares): a statistic the pilot
+could not move is still compared, without dividing by zero."""
+
+
+@dataclass(frozen=True)
+class Objective:
+    layout: Layout
+    weights: dict[str, float]
+    observed_values: np.ndarray  # (municipalities, len(MUNICIPAL))
+    scale: np.ndarray  # per entry
+
+    @classmethod
+    def from_pilot(cls, design: CalibrationDesign, pilot: np.ndarray) -> "Objective":
+        """Scales from pilot values (points, seeds, municipalities, statistics)."""
+        obs = design.observations
+        observed = municipal_values(obs.start, obs.end, obs.end["net_migration"].to_numpy(), obs.years)
+        layout = design.layout
+        vectors = layout.vector(pilot).reshape(-1, len(layout.entries))
+        which = layout.statistic_of_entry()
+        with np.errstate(invalid="ignore"):
+            spread = np.nanstd(vectors, axis=0) if len(vectors) > 1 else np.full(vectors.shape[1], np.nan)
+        scale = np.empty(len(which))
+        for k in range(len(layout.names)):
+            s = spread[which == k]
+            s = s[np.isfinite(s)]
+            scale[which == k] = max(float(np.sqrt(np.mean(s ** 2))) if s.size else 0.0, SCALE_FLOOR)
+        return cls(layout, dict(design.statistics), observed, scale)
+
+    @property
+    def observed(self) -> np.ndarray:
+        return self.layout.vector(self.observed_values)
+
+    def simulated(self, values: np.ndarray, rows: np.ndarray | None = None, seeds: np.ndarray | None = None) -> np.ndarray:
+        """Mean over seeds of the statistics vectors: (points, entries)."""
+        values = values if seeds is None else values[:, seeds]
+        with np.errstate(invalid="ignore"):
+            return self.layout.vector(values, rows).mean(axis=1)
+
+    def distance(self, values: np.ndarray, rows: np.ndarray | None = None, seeds: np.ndarray | None = None) -> np.ndarray:
+        """Distance of each point; ``rows`` and ``seeds`` resample municipalities and
+        replicate seeds (bootstrap)."""
+        observed = self.layout.vector(self.observed_values, rows)
+        return distance(self.simulated(values, rows, seeds), observed, self.scale, self.entry_weights(observed, rows))
+
+    def distance_of_vector(self, simulated: np.ndarray) -> float:
+        observed = self.observed
+        return float(distance(simulated, observed, self.scale, self.entry_weights(observed)))
+
+    def entry_weights(self, observed: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
+        """Each statistic's weight shared among its observed entries (a per-municipality
+        statistic weighs as much in all as a territory moment of the same weight); with
+        resampled ``rows`` a municipality counts as often as it was drawn."""
+        layout = self.layout
+        which = layout.statistic_of_entry()
+        count = np.ones(len(which))
+        if rows is not None:
+            times = np.bincount(rows, minlength=len(layout.municipalities)).astype(float)
+            index = {m: i for i, m in enumerate(layout.municipalities)}
+            count = np.array([times[index[m]] if m else 1.0 for _, m in layout.entries])
+        valid = np.isfinite(observed) & (count > 0)
+        w = np.zeros(len(which))
+        for k, name in enumerate(layout.names):
+            mask = (which == k) & valid
+            if mask.any():
+                w[mask] = self.weights[name] * count[mask] / count[mask].sum()
+        return w

@@ -1,0 +1,146 @@
+"""Observed outcomes of a territory (a CSV next to its municipalities and edges tables).
+
+Format: one row per municipality and census year::
+
+    municipality,year,population,mean_income_pc,poverty_headcount,gini_income,forest_cover,net_migration
+    M01,2010,6656,1845,0.448,0.431,0.47,
+    M01,2020,7010,2150,0.401,0.445,0.42,-310
+
+``municipality`` is a node id of the territory, ``year`` a calendar year not before the
+scenario's start year. Any subset of the outcome columns may be given (empty cells are
+missing values). ``net_migration`` in a row counts the net migrants (in minus out) over
+the period that ends in that row's year. Where a municipality has no row at the start
+year, its start values come from the municipalities table (``population``,
+``mean_income``, ``poverty_rate``, ``income_gini``, ``forest_cover``).
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..data.territory import Territory
+from ..errors import InputError
+
+OBSERVABLES: dict[str, tuple[str, float, float, str]] = {
+    "population": ("persons", 0.0, 1e9, "resident population"),
+    "mean_income_pc": ("USD/person/yr", 0.0, 1e7, "mean income per person"),
+    "poverty_headcount": ("1", 0.0, 1.0, "share of people below the poverty line"),
+    "gini_income": ("1", 0.0, 1.0, "Gini of income per person"),
+    "forest_cover": ("1", 0.0, 1.0, "share of the municipality's area under forest"),
+    "net_migration": ("persons", -1e9, 1e9, "net migrants (in minus out) over the period ending in this year"),
+}
+"""Observable columns: (unit, lowest, highest, meaning)."""
+
+START_COLUMNS = {"population": "population", "mean_income_pc": "mean_income", "poverty_headcount": "poverty_rate",
+                 "gini_income": "income_gini", "forest_cover": "forest_cover"}
+"""Where start values missing from the observations come from in the municipalities table."""
+
+
+@dataclass(frozen=True)
+class Observations:
+    """Validated observations.
+
+    start, end : outcome tables at the start and end year (index: municipality id, in the
+        territory's order; columns: OBSERVABLES, NaN where not observed)
+    """
+
+    source: str
+    start_year: int
+    end_year: int
+    start: pd.DataFrame
+    end: pd.DataFrame
+    table: pd.DataFrame
+
+    @property
+    def municipalities(self) -> list[str]:
+        return list(self.end.index)
+
+    @property
+    def years(self) -> int:
+        return self.end_year - self.start_year
+
+
+def load_observations(path: str | Path, territory: Territory, start_year: int, last_year: int | None = None) -> Observations:
+    """Read and validate an observations CSV against ``territory`` and the run's years.
+
+    Raises InputError naming the file, the row and column, and what was expected.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(path, "file", "an existing observations CSV file")
+    with path.open(newline="", encoding="utf-8") as fh:
+        reader = csv.DictReader(fh)
+        header = [h.strip() for h in (reader.fieldnames or [])]
+        rows = [{(k or "").strip(): (v or "").strip() for k, v in row.items()} for row in reader]
+    for required in ("municipality", "year"):
+        if required not in header:
+            raise InputError(path, f"column {required}", "a column of that name in the header")
+    outcome_columns = [h for h in header if h not in ("municipality", "year")]
+    for h in outcome_columns:
+        if h not in OBSERVABLES:
+            raise InputError(path, f"column {h}", f"one of municipality, year, {', '.join(OBSERVABLES)}")
+    if not outcome_columns:
+        raise InputError(path, "header", f"at least one outcome column ({', '.join(OBSERVABLES)})")
+    if not rows:
+        raise InputError(path, "rows", "at least one row of observations")
+    known = set(territory.ids)
+    records, seen = [], set()
+    for row_no, row in enumerate(rows, start=2):
+        muni = row.get("municipality", "")
+        if muni not in known:
+            raise InputError(path, f"row {row_no}, column municipality", f"a node id of the territory, got {muni!r}")
+        year = _year(path, row_no, row.get("year", ""), start_year, last_year)
+        if (muni, year) in seen:
+            raise InputError(path, f"row {row_no}", f"one row per municipality and year ({muni}, {year} repeats)")
+        seen.add((muni, year))
+        record = {"municipality": muni, "year": year}
+        for col in outcome_columns:
+            record[col] = _value(path, row_no, col, row.get(col, ""))
+        records.append(record)
+    table = pd.DataFrame(records)
+    for col in OBSERVABLES:
+        if col not in table:
+            table[col] = np.nan
+    end_year = int(table["year"].max())
+    if end_year <= start_year:
+        raise InputError(path, "year", f"observations after the start year {start_year} (the end of the period)")
+    order = [i for i in territory.ids if i in set(table["municipality"])]
+    end = table[table["year"] == end_year].set_index("municipality").reindex(order)[list(OBSERVABLES)]
+    start = table[table["year"] == start_year].set_index("municipality").reindex(order)[list(OBSERVABLES)]
+    for col, source in START_COLUMNS.items():
+        from_table = pd.Series([territory.table[source][territory.index(i)] for i in order], index=order, dtype=float)
+        start[col] = start[col].fillna(from_table)
+    start["net_migration"] = np.nan
+    return Observations(str(path), start_year, end_year, start.astype(float), end.astype(float), table)
+
+
+def _year(path: Path, row_no: int, text: str, start_year: int, last_year: int | None) -> int:
+    try:
+        year = int(text)
+    except ValueError:
+        raise InputError(path, f"row {row_no}, column year", f"a calendar year (whole number), got {text!r}") from None
+    high = last_year if last_year is not None else start_year + 500
+    if not start_year <= year <= high:
+        raise InputError(path, f"row {row_no}, column year",
+                         f"a year of the run, {start_year} to {high}, got {year}")
+    return year
+
+
+def _value(path: Path, row_no: int, col: str, text: str) -> float:
+    if text == "":
+        return math.nan
+    unit, low, high, _ = OBSERVABLES[col]
+    where = f"row {row_no}, column {col}"
+    try:
+        value = float(text)
+    except ValueError:
+        raise InputError(path, where, f"a number ({unit}) or an empty cell, got {text!r}") from None
+    if not math.isfinite(value) or not low <= value <= high:
+        raise InputError(path, where, f"a value in [{low:g}, {high:g}] {unit}, got {text}")
+    return value

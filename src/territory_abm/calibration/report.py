@@ -1,0 +1,101 @@
+"""From a fit to the files a researcher defends: estimates with intervals and an
+identifiability verdict, the fit per statistic and municipality, the posterior predictive
+check, and ``calibrated.toml`` ready for ``run``, ``compare`` and ``sensitivity``."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .. import __version__
+from ..params import REGISTRY
+from .design import CalibrationDesign
+from .fit import Fit
+
+PREDICTED = ("population", "mean_income_pc", "poverty_headcount", "gini_income", "forest_cover")
+
+
+def weighted_quantile(x: np.ndarray, weights: np.ndarray, q: float) -> float:
+    """Quantile ``q`` of ``x`` under ``weights`` (inverse of the weighted empirical CDF)."""
+    order = np.argsort(x, kind="stable")
+    cum = np.cumsum(weights[order]) / np.sum(weights)
+    return float(x[order][min(np.searchsorted(cum, q, side="left"), len(x) - 1)])
+
+
+def estimate_table(design: CalibrationDesign, fit: Fit) -> pd.DataFrame:
+    """One row per parameter: estimate, interval at the design's level, the prior's
+    interval width at the same level, how much narrower the estimate is, and whether that
+    passes the identification factor."""
+    level = design.confidence_level
+    rows = []
+    for j, name in enumerate(design.parameters):
+        lo, hi = design.bounds[j]
+        low = weighted_quantile(fit.draws[:, j], fit.weights, (1 - level) / 2)
+        high = weighted_quantile(fit.draws[:, j], fit.weights, (1 + level) / 2)
+        prior_width = level * (hi - lo)  # uniform prior
+        width = high - low
+        narrowing = prior_width / width if width > 0 else np.inf
+        rows.append({"parameter": name, "unit": REGISTRY[name].unit, "prior_low": lo, "prior_high": hi,
+                     "default": REGISTRY[name].default, "estimate": float(fit.estimate[j]), "low": low, "high": high,
+                     "prior_interval_width": prior_width, "interval_width": width, "narrowing": narrowing,
+                     "identified": bool(narrowing >= design.identification_factor)})
+    return pd.DataFrame(rows)
+
+
+def fit_table(design: CalibrationDesign, fit: Fit, at_estimate: np.ndarray, predictive: np.ndarray) -> pd.DataFrame:
+    """Observed vs simulated per statistic entry: at the estimate (mean over seeds) and the
+    predictive interval over posterior draws."""
+    objective = fit.objective
+    level = design.confidence_level
+    simulated = objective.simulated(at_estimate[None])[0]
+    draws = objective.simulated(predictive)
+    weights = objective.entry_weights(objective.observed)
+    with np.errstate(invalid="ignore"):
+        low = np.nanquantile(draws, (1 - level) / 2, axis=0) if len(draws) else np.full(len(simulated), np.nan)
+        high = np.nanquantile(draws, (1 + level) / 2, axis=0) if len(draws) else np.full(len(simulated), np.nan)
+    entries = objective.layout.entries
+    return pd.DataFrame({"statistic": [e[0] for e in entries], "municipality": [e[1] for e in entries],
+                         "observed": objective.observed, "simulated": simulated, "predictive_low": low,
+                         "predictive_high": high, "scale": objective.scale, "weight": weights,
+                         "scaled_deviation": (simulated - objective.observed) / objective.scale})
+
+
+def predictive_table(design: CalibrationDesign, node_tables: list[pd.DataFrame]) -> pd.DataFrame:
+    """Node outcomes per year of each posterior predictive draw (observed municipalities)."""
+    keep = set(design.observations.municipalities)
+    frames = []
+    for draw, nodes in enumerate(node_tables):
+        if nodes is None:
+            continue
+        part = nodes[nodes["node_id"].isin(keep)][["year", "node_id", *PREDICTED]].copy()
+        part["population"] = part["population"] / design.scenario.households_scale  # persons, as observed
+        part.insert(0, "draw", draw)
+        frames.append(part)
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["draw", "year", "node_id", *PREDICTED])
+
+
+def calibrated_scenario(design: CalibrationDesign, estimates: pd.DataFrame, out_dir: Path) -> str:
+    """Text of ``calibrated.toml``: the calibration's scenario with the fitted values."""
+    scenario = design.scenario
+    parent = os.path.relpath(Path(scenario.source).resolve(), Path(out_dir).resolve())
+    lines = [f"# Written by territory-abm {__version__} calibrate from {design.source} ({design.method}).",
+             f"# Fitted to {design.observations.source}, {design.observations.start_year}-"
+             f"{design.observations.end_year}; intervals and identifiability in estimate.csv.",
+             f"# Fitted at households_scale = {scenario.households_scale:g} with {len(design.seeds)} seed(s) per evaluation.",
+             f"extends = {_toml_string(parent)}",
+             f"name = {_toml_string(scenario.name + '_calibrated')}",
+             f"description = {_toml_string(f'{scenario.name} with parameters calibrated by {design.name}')}",
+             "", "[parameters]"]
+    for row in estimates.itertuples(index=False):
+        value = round(row.estimate) if REGISTRY[row.parameter].integer else float(f"{row.estimate:.6g}")
+        flag = "" if row.identified else "  # not identified by the data: interval close to the prior"
+        lines.append(f"{row.parameter} = {value!r}  # {design.confidence_level:.0%} interval "
+                     f"[{row.low:.4g}, {row.high:.4g}] {row.unit}{flag}")
+    return "\n".join(lines) + "\n"
+
+
+def _toml_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'

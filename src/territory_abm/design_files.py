@@ -1,0 +1,96 @@
+"""Fields shared by the TOML files that drive experiments (sensitivity designs,
+calibrations): reading, whole numbers, numbers in a range, name lists, parameter ranges
+and the scenario a file points to. Every problem raises :class:`InputError` naming the
+file and the field."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from .data.territory import load_territory
+from .errors import InputError
+from .params import REGISTRY
+from .scenarios.loader import Scenario, check_targets, load_scenario
+
+
+def read_toml(path: Path, what: str) -> dict:
+    """The parsed TOML file at ``path``; ``what`` names the kind of file in errors."""
+    if not path.is_file():
+        raise InputError(path, "file", f"an existing {what} TOML file")
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(path, "syntax", f"valid TOML ({exc})") from None
+    except UnicodeDecodeError:
+        raise InputError(path, "encoding", "UTF-8 text") from None
+
+
+def whole_number(src, raw, key, default, low, high=None) -> int:
+    value = raw.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or value < low or (high is not None and value > high):
+        bound = f"between {low} and {high}" if high is not None else f"at least {low}"
+        raise InputError(src, key, f"a whole number {bound}, got {value!r}")
+    return value
+
+
+def number_between(src, key, value, low, high) -> float:
+    """``value`` as float, strictly between ``low`` and ``high``."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not (low < value < high):
+        raise InputError(src, key, f"a number strictly between {low:g} and {high:g}, got {value!r}")
+    return float(value)
+
+
+def name_list(src, raw, key, known, what: str) -> tuple[str, ...]:
+    """A non-empty list of distinct names, each in ``known``."""
+    names = raw.get(key)
+    if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
+        raise InputError(src, key, f"a non-empty list of {what} names")
+    for n in names:
+        if n not in known:
+            raise InputError(src, f"{key}.{n}", f"a known {what} name, one of {', '.join(sorted(known))}")
+    if len(set(names)) != len(names):
+        raise InputError(src, key, f"distinct {what} names")
+    return tuple(names)
+
+
+def parameter_bounds(src, parameters, ranges, key: str = "ranges") -> tuple[tuple[float, float], ...]:
+    """(low, high) of each parameter: the registry's range unless ``ranges`` narrows it."""
+    if not isinstance(ranges, dict):
+        raise InputError(src, key, "a table of parameter = [low, high]")
+    for name in ranges:
+        if name not in parameters:
+            raise InputError(src, f"{key}.{name}", "a range for a parameter listed in `parameters`")
+    bounds = []
+    for name in parameters:
+        spec = REGISTRY[name]
+        low, high = spec.low, spec.high
+        if name in ranges:
+            pair = ranges[name]
+            ok = (isinstance(pair, list) and len(pair) == 2
+                  and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in pair))
+            if not ok:
+                raise InputError(src, f"{key}.{name}", f"[low, high], two numbers, got {pair!r}")
+            low, high = float(pair[0]), float(pair[1])
+            if not (spec.low <= low < high <= spec.high):
+                raise InputError(src, f"{key}.{name}", f"low < high within the registry range "
+                                 f"[{spec.low:g}, {spec.high:g}] {spec.unit}, got [{low:g}, {high:g}]")
+        bounds.append((float(low), float(high)))
+    return tuple(bounds)
+
+
+def linked_scenario(src, path: Path, raw, key, steps, scale) -> Scenario:
+    """The scenario file named by ``raw[key]`` (relative to ``path``), with ``steps`` and
+    ``households_scale`` replaced where given."""
+    value = raw.get(key)
+    if not isinstance(value, str):
+        raise InputError(src, key, "the path of a scenario TOML file, relative to this file")
+    file = path.parent / value
+    if not file.is_file():
+        raise InputError(src, key, f"an existing scenario file; {file} does not exist")
+    scenario = load_scenario(file)
+    changes = {k: v for k, v in (("steps", steps), ("households_scale", scale)) if v is not None}
+    scenario = scenario.replace(**changes) if changes else scenario
+    check_targets(scenario, load_territory(scenario.territory))
+    return scenario
