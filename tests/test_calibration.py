@@ -1,0 +1,268 @@
+"""Calibration: observations and calibration files are validated with clear errors, the
+statistics give known answers, both methods recover known parameters from data the model
+simulated, results do not depend on the engine, and a killed calibration resumes to the
+same answer."""
+
+import math
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from territory_abm import TerritoryModel, load_scenario
+from territory_abm.calibration import load_calibration, load_observations, run_calibration
+from territory_abm.calibration.statistics import MUNICIPAL, Layout, municipal_values
+from territory_abm.data.territory import load_territory
+from territory_abm.errors import InputError
+from territory_abm.output import tables
+
+from conftest import EXAMPLE, SCENARIOS
+
+TRUTH = {"migration_stay_preference": 7.0, "birth_rate": 0.025}
+SCALE, STEPS = 0.1, 6
+
+
+def simulated_observations(path: Path, truth: dict, seed: int = 99, scale: float = SCALE, steps: int = STEPS) -> None:
+    """Observations at the end year, simulated at ``truth`` (what a census would have seen)."""
+    base = load_scenario(SCENARIOS / "baseline.toml")
+    scenario = base.replace(seed=seed, steps=steps, households_scale=scale,
+                            parameters=base.parameters.with_overrides(truth))
+    model = TerritoryModel(scenario)
+    model.run(steps)
+    nodes = tables.node_table(model)
+    nodes = nodes[nodes["kind"] != "market"]
+    end_year = base.start_year + steps
+    end = nodes[nodes["year"] == end_year].set_index("node_id")
+    start = nodes[nodes["year"] == base.start_year].set_index("node_id")
+    net = nodes[nodes["year"] > base.start_year].groupby("node_id")["net_migration"].sum()
+    rows = []
+    for year, frame in ((base.start_year, start), (end_year, end)):
+        for node_id, row in frame.iterrows():
+            rows.append({"municipality": node_id, "year": year, "population": row["population"] / scale,
+                         "mean_income_pc": row["mean_income_pc"], "poverty_headcount": row["poverty_headcount"],
+                         "gini_income": row["gini_income"], "forest_cover": row["forest_cover"],
+                         "net_migration": net[node_id] / scale if year == end_year else ""})
+    pd.DataFrame(rows).to_csv(path, index=False)
+
+
+def write_calibration(directory: Path, method: str = "smm", options: str = "", parameters=TRUTH, seeds: int = 2,
+                      statistics: str = "net_migration_rate = 1.0\npopulation_growth = 1.0\n",
+                      extra: str = "") -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    obs = directory / "observations.csv"
+    if not obs.exists():
+        simulated_observations(obs, TRUTH)
+    scenario = os.path.relpath(SCENARIOS / "baseline.toml", directory)
+    names = ", ".join(f'"{n}"' for n in parameters)
+    path = directory / "calibration.toml"
+    path.write_text(f'name = "test"\nscenario = "{scenario}"\nobservations = "observations.csv"\n'
+                    f'method = "{method}"\nseeds = {seeds}\nhouseholds_scale = {SCALE}\nparameters = [{names}]\n'
+                    f'{extra}\n[statistics]\n{statistics}\n[options]\n{options}\n')
+    return path
+
+
+# ---------------------------------------------------------------- observations
+def _obs_file(tmp_path, text: str) -> Path:
+    path = tmp_path / "observations.csv"
+    path.write_text(text)
+    return path
+
+
+GOOD_HEADER = "municipality,year,population,mean_income_pc,poverty_headcount,gini_income,forest_cover,net_migration\n"
+
+
+@pytest.mark.parametrize("text, field, expected", [
+    (GOOD_HEADER + "M99,2020,100,2000,0.3,0.4,0.3,10\n", "row 2, column municipality", "node id"),
+    (GOOD_HEADER + "M01,2005,100,2000,0.3,0.4,0.3,10\n", "row 2, column year", "a year of the run"),
+    (GOOD_HEADER + "M01,2020,100,2000,1.3,0.4,0.3,10\n", "row 2, column poverty_headcount", "[0, 1]"),
+    (GOOD_HEADER + "M01,2020,-5,2000,0.3,0.4,0.3,10\n", "row 2, column population", "[0, 1e+09]"),
+    (GOOD_HEADER + "M01,2020,100,lots,0.3,0.4,0.3,10\n", "row 2, column mean_income_pc", "a number"),
+    (GOOD_HEADER + "M01,2020,100,2000,0.3,0.4,0.3,10\nM01,2020,100,2000,0.3,0.4,0.3,10\n", "row 3", "one row per"),
+    ("municipality,year,rainfall\nM01,2020,3\n", "column rainfall", "one of municipality, year"),
+    ("year,population\n2020,100\n", "column municipality", "a column of that name"),
+    (GOOD_HEADER + "M01,2010,100,2000,0.3,0.4,0.3,\n", "year", "after the start year"),
+    (GOOD_HEADER, "rows", "at least one row"),
+])
+def test_bad_observations_are_rejected_naming_file_and_field(tmp_path, text, field, expected):
+    path = _obs_file(tmp_path, text)
+    with pytest.raises(InputError) as err:
+        load_observations(path, load_territory(EXAMPLE), 2010)
+    assert err.value.source == str(path) and err.value.field == field and expected in err.value.expected
+
+
+def test_start_values_come_from_the_municipalities_table_when_not_observed(tmp_path):
+    path = _obs_file(tmp_path, GOOD_HEADER + "M02,2020,8000,2500,0.3,0.45,0.3,-200\n")
+    obs = load_observations(path, load_territory(EXAMPLE), 2010)
+    assert obs.municipalities == ["M02"] and obs.years == 10
+    assert obs.start.loc["M02", "population"] == 7256 and obs.start.loc["M02", "poverty_headcount"] == 0.414
+
+
+@settings(max_examples=40, deadline=None)
+@given(value=st.floats(allow_nan=False, allow_infinity=False, min_value=-5, max_value=5),
+       column=st.sampled_from(["poverty_headcount", "gini_income", "forest_cover"]))
+def test_shares_outside_zero_one_are_rejected_and_inside_accepted(tmp_path_factory, value, column):
+    path = tmp_path_factory.mktemp("obs") / "observations.csv"
+    path.write_text(f"municipality,year,{column}\nM01,2020,{value!r}\n")
+    territory = load_territory(EXAMPLE)
+    if 0 <= value <= 1:
+        assert load_observations(path, territory, 2010).end.loc["M01", column] == pytest.approx(value)
+    else:
+        with pytest.raises(InputError, match=column):
+            load_observations(path, territory, 2010)
+
+
+# ---------------------------------------------------------------- statistics
+def test_statistics_have_known_answers():
+    start = pd.DataFrame({"population": [1000.0, 2000.0], "mean_income_pc": [100.0, 200.0],
+                          "poverty_headcount": [0.5, 0.2], "gini_income": [0.5, 0.4], "forest_cover": [0.5, 0.0]},
+                         index=["A", "B"])
+    end = pd.DataFrame({"population": [1100.0, 1800.0], "mean_income_pc": [121.0, 180.0],
+                        "poverty_headcount": [0.4, 0.3], "gini_income": [0.45, 0.41], "forest_cover": [0.45, 0.0]},
+                       index=["A", "B"])
+    values = municipal_values(start, end, np.array([50.0, -400.0]), years=2)
+    col = {n: i for i, n in enumerate(MUNICIPAL)}
+    assert values[0, col["income_growth"]] == pytest.approx(math.log(1.1))  # log(1.21) / 2
+    assert values[1, col["poverty_change"]] == pytest.approx(0.1)
+    assert values[0, col["forest_change"]] == pytest.approx(-0.1)
+    assert values[1, col["forest_change"]] == 0.0
+    assert values[1, col["net_migration_rate"]] == pytest.approx(-0.1)  # -400 / 2000 / 2
+    layout = Layout(("income_growth", "mean:poverty_change", "sd:income_growth", "share:win_win_win",
+                     "share:forest_kept"), ("A", "B"))
+    vector = layout.vector(values)
+    growth = [math.log(1.1), math.log(0.9) / 2]
+    assert vector[:2] == pytest.approx(growth)
+    assert vector[2] == pytest.approx(0.0)  # (-0.1 + 0.1) / 2
+    assert vector[3] == pytest.approx(np.std(growth))
+    assert vector[4] == 0.5 and vector[5] == 0.5  # A: grew, poverty and Gini fell; B lost no forest
+    assert layout.vector(values, rows=np.array([0, 0]))[2] == pytest.approx(-0.1)  # moments follow a resample
+
+
+# ---------------------------------------------------------------- calibration files
+@pytest.mark.parametrize("change, field", [
+    ({"parameters": ["not_a_parameter"]}, "parameters.not_a_parameter"),
+    ({"method": "grid"}, "method"),
+    ({"priors": {"birth_rate": [0.001, 0.03]}}, "priors.birth_rate"),
+    ({"priors": {"death_rate": [0.003, 0.01]}}, "priors.death_rate"),
+    ({"statistics": {"happiness": 1.0}}, "statistics.happiness"),
+    ({"statistics": {"income_growth": -1.0}}, "statistics.income_growth"),
+    ({"statistics": {}}, "statistics"),
+    ({"options": {"popsize": 2}}, "options.popsize"),
+    ({"options": {"population_size": 10}}, "options.population_size"),
+    ({"seeds": 0}, "seeds"),
+    ({"observations": "missing.csv"}, "file"),
+    ({"scenario": "missing.toml"}, "scenario"),
+    ({"confidence_level": 1.5}, "confidence_level"),
+    ({"colour": "blue"}, "colour"),
+])
+def test_bad_calibration_files_are_rejected_naming_the_field(tmp_path, change, field):
+    import tomllib
+
+    path = write_calibration(tmp_path)
+    raw = tomllib.loads(path.read_text())
+    raw.update(change)
+    path.write_text(_toml(raw))
+    with pytest.raises(InputError) as err:
+        load_calibration(path)
+    assert err.value.field == field, str(err.value)
+
+
+def test_a_statistic_the_observations_cannot_give_is_rejected(tmp_path):
+    directory = tmp_path / "cal"
+    directory.mkdir()
+    (directory / "observations.csv").write_text("municipality,year,population\nM01,2016,7000\n")
+    path = write_calibration(directory, statistics="forest_change = 1.0\n")
+    with pytest.raises(InputError) as err:
+        load_calibration(path)
+    assert err.value.field == "statistics.forest_change" and "forest_cover" in err.value.expected
+
+
+def test_cli_reports_a_bad_calibration_file_with_exit_status_2(tmp_path):
+    path = write_calibration(tmp_path, method="grid")
+    proc = subprocess.run([sys.executable, "-m", "territory_abm.cli", "calibrate", str(path), "--out",
+                           str(tmp_path / "out")], capture_output=True, text=True)
+    assert proc.returncode == 2 and "method" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def _toml(raw: dict) -> str:
+    def value(v):
+        if isinstance(v, str):
+            return f'"{v}"'
+        if isinstance(v, list):
+            return "[" + ", ".join(value(x) for x in v) + "]"
+        return repr(v)
+    lines = [f"{k} = {value(v)}" for k, v in raw.items() if not isinstance(v, dict)]
+    for k, v in raw.items():
+        if isinstance(v, dict):
+            lines.append(f"[{k}]")
+            lines.extend(f'"{kk}" = {value(vv)}' for kk, vv in v.items())
+    return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------- recovery and engines
+def _check_recovery(estimates: pd.DataFrame, truth: dict, tolerance: float = 0.15) -> None:
+    for row in estimates.itertuples(index=False):
+        true = truth[row.parameter]
+        assert row.low <= true <= row.high, f"{row.parameter}: truth {true} outside [{row.low}, {row.high}]"
+        width = row.prior_high - row.prior_low
+        assert abs(row.estimate - true) <= tolerance * width, f"{row.parameter}: {row.estimate} vs {true}"
+
+
+def test_smm_recovers_the_parameters_that_made_the_data(tmp_path):
+    path = write_calibration(tmp_path / "cal", options="popsize = 6\nmaxiter = 8\nbootstrap = 200\n")
+    status = run_calibration(path, tmp_path / "out", workers=2, progress=False)
+    assert status.complete
+    _check_recovery(status.estimates, TRUTH)
+    assert status.estimates["identified"].all()
+    calibrated = load_scenario(tmp_path / "out" / "calibrated.toml")
+    for row in status.estimates.itertuples(index=False):
+        assert calibrated.parameters[row.parameter] == pytest.approx(row.estimate, rel=1e-5)
+    for name in ("estimate.csv", "posterior.csv", "evaluations.csv", "fit.csv", "predictive.csv", "posterior.png",
+                 "fit.png", "predictive.png", "calibration.json"):
+        assert (tmp_path / "out" / name).stat().st_size > 0, name
+
+
+def test_abc_smc_recovers_truth_and_does_not_depend_on_the_engine(tmp_path):
+    options = "population_size = 30\ngenerations = 3\npilot = 5\n"
+    path = write_calibration(tmp_path / "cal", method="abc_smc", options=options, seeds=1)
+    serial = run_calibration(path, tmp_path / "serial", workers=1, progress=False)
+    parallel = run_calibration(path, tmp_path / "parallel", workers=2, progress=False)
+    _check_recovery(serial.estimates, TRUTH, tolerance=0.2)
+    for name in ("posterior.csv", "estimate.csv", "evaluations.csv", "fit.csv", "calibrated.toml"):
+        assert (tmp_path / "serial" / name).read_bytes() == (tmp_path / "parallel" / name).read_bytes(), name
+    assert parallel.runs == serial.runs
+
+
+def test_a_killed_calibration_resumes_to_the_uninterrupted_answer(tmp_path):
+    path = write_calibration(tmp_path / "cal", options="popsize = 5\nmaxiter = 4\nbootstrap = 50\n")
+    killed, clean = tmp_path / "killed", tmp_path / "clean"
+    command = [sys.executable, "-m", "territory_abm.cli", "calibrate", str(path), "--workers", "2", "--quiet"]
+    proc = subprocess.Popen([*command, "--out", str(killed)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    store = killed / "results.sqlite"
+    deadline = time.time() + 120
+    while time.time() < deadline and proc.poll() is None:
+        if store.exists():
+            try:
+                with sqlite3.connect(f"file:{store}?mode=ro", uri=True) as db:
+                    if db.execute("SELECT count(*) FROM runs WHERE status='ok'").fetchone()[0] >= 12:
+                        break
+            except sqlite3.Error:
+                pass
+        time.sleep(0.05)
+    assert proc.poll() is None, "the calibration finished before it could be killed; make it longer"
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert not (killed / "calibration.json").exists()
+    for out in (killed, clean):
+        done = subprocess.run([*command, "--out", str(out)], capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+    for name in ("estimate.csv", "posterior.csv", "evaluations.csv", "fit.csv", "calibrated.toml"):
+        assert (killed / name).read_bytes() == (clean / name).read_bytes(), name
