@@ -22,7 +22,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
-PARAMETERS = ["farm_land_elasticity", "transport_cost_per_hour", "intermediary_margin", "local_spending_share",
+PARAMETERS = ["farm_land_elasticity", "transport_cost_per_hour", "intermediary_margin", "local_ownership_share",
               "migration_stay_preference", "wage_adjustment", "firm_entry_rate", "clearing_propensity"]
 
 

@@ -20,7 +20,7 @@ from territory_abm.output import tables
 from territory_abm.scenarios.loader import load_scenario
 
 HERE = Path(__file__).resolve().parent
-TRUTH = {"migration_stay_preference": 6.8, "clearing_propensity": 0.06, "local_spending_share": 0.6,
+TRUTH = {"migration_stay_preference": 6.8, "clearing_propensity": 0.05, "farm_asset_elasticity": 0.05,
          "birth_rate": 0.018}
 SEED, END_YEAR = 2718, 2020
 NOISE = {"population": 0.01, "mean_income_pc": 0.03, "poverty_headcount": 0.01, "gini_income": 0.005,

@@ -7,10 +7,10 @@ Example::
     observations = "data/example/observations.csv"   # relative to this file
     method = "smm"                                   # smm | abc_smc
     seeds = 2                                        # replicate seeds per evaluation
-    parameters = ["migration_stay_preference", "local_spending_share"]
+    parameters = ["migration_stay_preference", "clearing_propensity"]
 
     [priors]                                         # optional; default: uniform over the registry range
-    local_spending_share = [0.3, 0.8]                # uniform on [low, high]
+    clearing_propensity = [0.0, 0.2]                 # uniform on [low, high]
 
     [statistics]                                     # statistic = weight
     income_growth = 1.0                              # per municipality

@@ -55,7 +55,7 @@ def draw_population(territory: Territory, scale: float, rng: np.random.Generator
         n_h = max(1, int(round(t["households"][i] * scale)))
         size = t["population"][i] / t["households"][i]
         members = 1 + rng.poisson(max(size - 1.0, 0.0), n_h)
-        adult_share = np.clip(rng.beta(6, 4, n_h), 0.3, 1.0)
+        adult_share = np.clip(rng.beta(7, 3, n_h), 0.3, 1.0)  # working-age share about 0.7
         adults = np.clip(np.round(members * adult_share), 1, members).astype(np.int32)
         z = rng.standard_normal((n_h, 2))
         z_land = LAND_INCOME_CORRELATION * z[:, 0] + np.sqrt(1 - LAND_INCOME_CORRELATION**2) * z[:, 1]

@@ -7,10 +7,12 @@ import numpy as np
 
 def match_labour(seekers: np.ndarray, vacancies: np.ndarray, wage: np.ndarray,
                  reachable: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Match job seekers to vacancies across nodes; higher wages fill first.
+    """Match job seekers to vacancies across nodes: local first, then higher wages first.
 
-    Destination nodes are served in order of decreasing wage; each takes workers from
-    the origins that can reach it, in proportion to their remaining seekers.
+    Each node first fills its vacancies with its own seekers (employers hire through local
+    networks; commuters take the jobs locals leave open). Then destination nodes are served
+    in order of decreasing wage; each takes workers from the origins that can reach it, in
+    proportion to their remaining seekers.
 
     Parameters
     ----------
@@ -26,16 +28,19 @@ def match_labour(seekers: np.ndarray, vacancies: np.ndarray, wage: np.ndarray,
     """
     n = len(seekers)
     remaining = seekers.astype(float).copy()
-    flows = np.zeros((n, n))
+    local = np.minimum(np.maximum(vacancies, 0.0), remaining) * np.diag(reachable)
+    flows = np.diag(local)
+    remaining -= local
+    open_vacancies = vacancies - local
     for j in np.lexsort((np.arange(n), -wage)):
-        if vacancies[j] <= 0:
+        if open_vacancies[j] <= 0:
             continue
         available = remaining * reachable[:, j]
         total = available.sum()
         if total <= 0:
             continue
-        taken = min(vacancies[j], total)
-        flows[:, j] = available * (taken / total)
+        taken = min(open_vacancies[j], total)
+        flows[:, j] += available * (taken / total)
         remaining -= flows[:, j]
     np.maximum(remaining, 0.0, out=remaining)
     return flows, remaining @ reachable

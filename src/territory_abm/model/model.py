@@ -110,6 +110,7 @@ class TerritoryModel(mesa.Model):
         # adaptive expectations, by node: the chance that a new job seeker is hired (by home
         # node), and the local price local sellers plan with
         self.job_finding = self._initial_job_finding()
+        self.local_spending_share = self._local_spending_shares()
         self.expected_local_price = self._initial_local_price()
         self.flows = outcomes.YearFlows.zeros(n)
         self.household_records: list[dict[str, np.ndarray]] = []
@@ -137,18 +138,34 @@ class TerritoryModel(mesa.Model):
         cols["price_share"] = np.full(len(cols["node"]), 1.0 - p.intermediary_margin)
         node = cols["node"]
         wage_income = cols["employed"] * init.wage[node]
-        farm_income = np.maximum(cols["income"] - wage_income, 0.1 * cols["income"])
+        public = self._initial_public_income_per_adult(init, cols)[node] * cols["adults"]
+        farm_income = np.maximum(cols["income"] - wage_income - public, 0.1 * cols["income"])
         labour = np.maximum(cols["adults"] - cols["employed"], 1)
-        unit = farm_output(1.0, cols["land"], labour, cols["assets"], 1.0,
+        unit = farm_output(1.0, np.maximum(cols["land"], p.garden_plot_ha), labour, cols["assets"], 1.0,
                            p.farm_land_elasticity, p.farm_labour_elasticity, p.farm_asset_elasticity)
         price = self.farm_gate[node] * cols["price_share"]
         cols["tfp"] = np.where(unit > 0, farm_income / np.maximum(unit * price, 1e-12), 0.0)
         cols["farm_income"] = farm_income
         cols["wage_income"] = wage_income
-        cols["income"] = farm_income + wage_income
+        cols["other_income"] = public
+        cols["income"] = farm_income + wage_income + public
         self.households = HouseholdPopulation(cols)
         self.initial_wage = init.wage
         self.mean_education = float(np.average(cols["education"], weights=cols["adults"]))
+
+    def _initial_public_income_per_adult(self, init, cols) -> np.ndarray:
+        """Municipal spending paid as local incomes per adult at the start, by node (USD/yr):
+        the local content of national transfers and of the taxes firms pay when they earn the
+        required return. It is part of the starting income the data report, so farm income
+        (and farm productivity) is backed out net of it."""
+        p, n = self.params, self.n_nodes
+        pop = np.bincount(cols["node"], cols["members"], minlength=n).astype(float)
+        adults = np.bincount(cols["node"], cols["adults"], minlength=n).astype(float)
+        capital = self.capital_per_worker(init.wage) * init.jobs.sum(axis=1)
+        taxes = p.firm_tax_rate * p.required_return * capital
+        budget = (p.national_transfer_pc * p.decentralisation_share * pop + taxes) * self.populated
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.nan_to_num(p.local_content_share * budget / adults)
 
     def _init_firms(self, init) -> None:
         p = self.params
@@ -297,20 +314,38 @@ class TerritoryModel(mesa.Model):
         """Farm revenue per unit of labour^b of each household (USD/yr), at this year's
         farm-gate price and natural capital."""
         p, hh = self.params, self.households
-        self.nature_factor = np.power(np.maximum(self._nature_ratio() / np.maximum(self.nature_ratio0, 1e-9), 0.0),
+        # natural capital (soils, water, pollinators) augments farming, which still produces without it
+        self.nature_factor = np.power((1.0 + self._nature_ratio()) / (1.0 + self.nature_ratio0),
                                       p.natural_capital_elasticity)
         price = self.farm_gate[hh.node] * hh.price_share
-        return farm_output(hh.tfp, hh.land, 1.0, hh.assets, self.nature_factor[hh.node],
+        return farm_output(hh.tfp, np.maximum(hh.land, p.garden_plot_ha), 1.0, hh.assets, self.nature_factor[hh.node],
                            p.farm_land_elasticity, 0.0, p.farm_asset_elasticity) * price
+
+    def _local_spending_shares(self) -> np.ndarray:
+        """Share of consumption each node's households spend on local non-tradables, backed
+        out from the start: the share at which residents' spending buys the starting output
+        of local sellers at price 1, i.e. pays their wages and the required return on their
+        capital (revenue w L / beta at the firm optimum). Capped at ``max_local_spending_share``
+        (above it the local price falls and sellers shrink); nodes without local sellers get
+        the consumption-weighted mean of the others, so that entrants can find demand."""
+        p, hh, ft, n = self.params, self.households, self.firm_table, self.n_nodes
+        spend = consumption(hh.income, hh.assets + hh.income, hh.members, p.subsistence_pc, p.consumption_share)
+        node_spend = np.bincount(hh.node, spend * hh.alive, minlength=n)
+        local = ft.alive & ~ft.dynamic
+        revenue = np.bincount(ft.node, ft.wage * ft.labour * local, minlength=n) / p.firm_labour_elasticity
+        has = (revenue > 0) & (node_spend > 0)
+        share = np.zeros(n)
+        share[has] = np.minimum(revenue[has] / node_spend[has], p.max_local_spending_share)
+        fallback = float(np.average(share[has], weights=node_spend[has])) if has.any() else 0.5 * p.max_local_spending_share
+        return np.where(has, share, fallback)
 
     def _initial_local_price(self) -> np.ndarray:
         """Local price index at which the starting local spending buys the starting output of
-        local sellers (demand over output at price 1); 1 where a node has no local sellers.
-        Local sellers plan with it from the first year, so that they adjust from where the
-        data put them instead of from an arbitrary price of 1."""
+        local sellers (1 unless a node's share hit its cap); 1 where a node has no local
+        sellers. Local sellers plan with it from the first year."""
         p, hh, ft, n = self.params, self.households, self.firm_table, self.n_nodes
         spend = consumption(hh.income, hh.assets + hh.income, hh.members, p.subsistence_pc, p.consumption_share)
-        demand = np.bincount(hh.node, p.local_spending_share * spend * hh.alive, minlength=n)
+        demand = np.bincount(hh.node, self.local_spending_share[hh.node] * spend * hh.alive, minlength=n)
         output = firm_output(ft.tfp, ft.capital, ft.labour, p.firm_labour_elasticity, p.firm_capital_elasticity)
         supply = np.bincount(ft.node, output * (ft.alive & ~ft.dynamic), minlength=n)
         price, _ = clear_local_goods(demand, supply, MAX_LOCAL_PRICE)
@@ -425,7 +460,7 @@ class TerritoryModel(mesa.Model):
         hh.consumption = spend
         hh.assets = np.maximum(cash - spend, 0.0)
         hh.income = income
-        local = p.local_spending_share * spend
+        local = self.local_spending_share[node] * spend
         self.flows.local_demand = np.bincount(node, local, minlength=n)
         self.ledger.record("households", "rest_of_world", "imported consumption", spend.sum() - local.sum())
 
@@ -604,9 +639,27 @@ class TerritoryModel(mesa.Model):
         if gone.size:
             self._dissolve(gone, "estates of dissolved households", "municipalities")
 
-    def _dissolve(self, rows: np.ndarray, item: str, payee: str) -> None:
-        """Households leave the model; their assets go to ``payee``; their land is abandoned."""
+    def _hand_over_land(self, rows: np.ndarray) -> None:
+        """Land of households that leave their node (``rows``) passes to the node's other
+        landholding households in proportion to their holdings (kin and neighbours take it
+        over; land sales are not modelled). Where a node has no other landholder the land
+        is abandoned and returns to natural capital capacity."""
         hh = self.households
+        leaving = np.zeros(hh.n, bool)
+        leaving[rows] = True
+        freed = np.bincount(hh.node[rows], hh.land[rows], minlength=self.n_nodes)
+        hh.land[rows] = 0.0
+        holders = hh.alive & ~leaving & (hh.land > 0)
+        held = np.bincount(hh.node, hh.land * holders, minlength=self.n_nodes)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            growth = np.where(held > 0, freed / held, 0.0)
+        hh.land = np.where(holders, hh.land * (1.0 + growth[hh.node]), hh.land)
+
+    def _dissolve(self, rows: np.ndarray, item: str, payee: str) -> None:
+        """Households leave the model; their assets go to ``payee``; their land passes to
+        the node's other landholders."""
+        hh = self.households
+        self._hand_over_land(rows)
         estate = np.bincount(hh.node[rows], hh.assets[rows], minlength=self.n_nodes)
         self.ledger.record("households", payee, item, estate.sum())
         if payee == "municipalities":
@@ -655,10 +708,10 @@ class TerritoryModel(mesa.Model):
         leave = movers[whole & ~internal]
         if leave.size:
             self._dissolve(leave, "assets of emigrating households", "rest_of_world")
-        # whole households moving inside the territory: new home, land abandoned
+        # whole households moving inside the territory: new home, land left to the old node
         move = movers[whole & internal]
+        self._hand_over_land(move)
         hh.node[move] = dest[whole & internal]
-        hh.land[move] = 0.0
         # single members: leave the household; abroad they remit, inside they form a new household
         single = ~whole
         rows = movers[single]
