@@ -17,12 +17,13 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from territory_abm import TerritoryModel, load_scenario
+from territory_abm import load_scenario
 from territory_abm.calibration import load_calibration, load_observations, run_calibration
+from territory_abm.calibration.synthetic import simulated_observations as synthetic_observations
+from territory_abm.calibration.synthetic import write_observations
 from territory_abm.calibration.statistics import MUNICIPAL, Layout, municipal_values
 from territory_abm.data.territory import load_territory
 from territory_abm.errors import InputError
-from territory_abm.output import tables
 
 from conftest import EXAMPLE, SCENARIOS
 
@@ -30,27 +31,10 @@ TRUTH = {"migration_stay_preference": 7.0, "birth_rate": 0.025}
 SCALE, STEPS = 0.1, 6
 
 
-def simulated_observations(path: Path, truth: dict, seed: int = 99, scale: float = SCALE, steps: int = STEPS) -> None:
-    """Observations at the end year, simulated at ``truth`` (what a census would have seen)."""
-    base = load_scenario(SCENARIOS / "baseline.toml")
-    scenario = base.replace(seed=seed, steps=steps, households_scale=scale,
-                            parameters=base.parameters.with_overrides(truth))
-    model = TerritoryModel(scenario)
-    model.run(steps)
-    nodes = tables.node_table(model)
-    nodes = nodes[nodes["kind"] != "market"]
-    end_year = base.start_year + steps
-    end = nodes[nodes["year"] == end_year].set_index("node_id")
-    start = nodes[nodes["year"] == base.start_year].set_index("node_id")
-    net = nodes[nodes["year"] > base.start_year].groupby("node_id")["net_migration"].sum()
-    rows = []
-    for year, frame in ((base.start_year, start), (end_year, end)):
-        for node_id, row in frame.iterrows():
-            rows.append({"municipality": node_id, "year": year, "population": row["population"] / scale,
-                         "mean_income_pc": row["mean_income_pc"], "poverty_headcount": row["poverty_headcount"],
-                         "gini_income": row["gini_income"], "forest_cover": row["forest_cover"],
-                         "net_migration": net[node_id] / scale if year == end_year else ""})
-    pd.DataFrame(rows).to_csv(path, index=False)
+def simulated_observations(path: Path, truth: dict, seed: int = 99) -> None:
+    """Observations at the start and end year, simulated at ``truth``."""
+    base = load_scenario(SCENARIOS / "baseline.toml").replace(households_scale=SCALE)
+    write_observations(synthetic_observations(base, truth, seed, STEPS, with_start=True), path)
 
 
 def write_calibration(directory: Path, method: str = "smm", options: str = "", parameters=TRUTH, seeds: int = 2,

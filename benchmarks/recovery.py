@@ -1,0 +1,118 @@
+"""Parameter recovery of the calibration: coverage of the reported intervals over several
+known truths.
+
+For each truth (a Latin hypercube over the inner 80 % of the priors), observations are
+simulated by the model at that truth with its own seed (start and end year of the example
+territory, optional census noise), the calibration is run on them exactly as
+``territory-abm calibrate`` runs, and the script prints, per parameter, how often the truth
+lay inside the reported interval (coverage; nominal = the confidence level) and the mean
+absolute error of the estimate as a share of the prior's width.
+
+    python benchmarks/recovery.py                         # SMM, 8 truths
+    python benchmarks/recovery.py --method abc_smc --truths 4
+    python benchmarks/recovery.py --noise 0.02            # census noise on every column
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+from scipy.stats import qmc
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from territory_abm.calibration import run_calibration  # noqa: E402
+from territory_abm.calibration.synthetic import simulated_observations, write_observations  # noqa: E402
+from territory_abm.params import REGISTRY  # noqa: E402
+from territory_abm.scenarios.loader import load_scenario  # noqa: E402
+
+PARAMETERS = ["migration_stay_preference", "birth_rate", "clearing_propensity"]
+PRIORS = {"clearing_propensity": (0.0, 0.2)}
+STATISTICS = {"net_migration_rate": 1.0, "population_growth": 1.0, "forest_change": 1.0, "income_growth": 0.5,
+              "poverty_change": 0.5}
+OPTIONS = {"smm": "popsize = 6\nmaxiter = 12\nbootstrap = 200\n",
+           "abc_smc": "population_size = 60\ngenerations = 5\npilot = 6\n"}
+
+
+def bounds(name: str) -> tuple[float, float]:
+    return PRIORS.get(name, (REGISTRY[name].low, REGISTRY[name].high))
+
+
+def truths(count: int, seed: int) -> list[dict[str, float]]:
+    u = qmc.LatinHypercube(d=len(PARAMETERS), seed=seed).random(count)
+    out = []
+    for row in u:
+        values = {}
+        for name, x in zip(PARAMETERS, row):
+            lo, hi = bounds(name)
+            values[name] = float(lo + (0.1 + 0.8 * x) * (hi - lo))
+        out.append(values)
+    return out
+
+
+def write_case(directory: Path, truth: dict, seed: int, args) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    base = load_scenario(ROOT / "scenarios" / "baseline.toml").replace(households_scale=args.scale)
+    noise = {c: args.noise for c in ("population", "mean_income_pc", "poverty_headcount", "gini_income",
+                                     "forest_cover", "net_migration")} if args.noise else None
+    write_observations(simulated_observations(base, truth, seed, args.years, noise, with_start=True),
+                       directory / "observations.csv")
+    scenario = os.path.relpath(ROOT / "scenarios" / "baseline.toml", directory)
+    priors = "".join(f"{n} = [{lo!r}, {hi!r}]\n" for n, (lo, hi) in PRIORS.items())
+    stats = "".join(f"{k} = {v}\n" for k, v in STATISTICS.items())
+    names = ", ".join(f'"{n}"' for n in PARAMETERS)
+    path = directory / "calibration.toml"
+    path.write_text(f'name = "recovery"\nscenario = "{scenario}"\nobservations = "observations.csv"\n'
+                    f'method = "{args.method}"\nseeds = {args.seeds}\nhouseholds_scale = {args.scale}\n'
+                    f"parameters = [{names}]\n\n[priors]\n{priors}\n[statistics]\n{stats}\n"
+                    f"[options]\n{OPTIONS[args.method]}")
+    return path
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--method", choices=sorted(OPTIONS), default="smm")
+    parser.add_argument("--truths", type=int, default=8)
+    parser.add_argument("--seeds", type=int, default=2, help="replicate seeds per evaluation")
+    parser.add_argument("--scale", type=float, default=0.1, help="households scale of the territory")
+    parser.add_argument("--years", type=int, default=10, help="years between the two census dates")
+    parser.add_argument("--noise", type=float, default=0.0, help="census noise (see simulated_observations)")
+    parser.add_argument("--workers", type=int, default=None)
+    args = parser.parse_args()
+    hits = {n: [] for n in PARAMETERS}
+    errors = {n: [] for n in PARAMETERS}
+    widths = {n: [] for n in PARAMETERS}
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory() as tmp:
+        for k, truth in enumerate(truths(args.truths, seed=11)):
+            path = write_case(Path(tmp) / f"truth{k}", truth, seed=1000 + k, args=args)
+            status = run_calibration(path, Path(tmp) / f"out{k}", workers=args.workers, progress=False)
+            line = []
+            for row in status.estimates.itertuples(index=False):
+                true = truth[row.parameter]
+                lo, hi = bounds(row.parameter)
+                hits[row.parameter].append(row.low <= true <= row.high)
+                errors[row.parameter].append(abs(row.estimate - true) / (hi - lo))
+                widths[row.parameter].append((row.high - row.low) / (hi - lo))
+                line.append(f"{row.parameter} {true:.4g} -> {row.estimate:.4g} [{row.low:.4g}, {row.high:.4g}]")
+            print(f"truth {k + 1}/{args.truths} ({status.runs} runs): " + "; ".join(line), flush=True)
+    level = 0.9
+    print(f"\n{args.method}: {args.truths} truths, {args.seeds} seeds per evaluation, scale {args.scale}, "
+          f"{args.years} years, noise {args.noise}; {time.perf_counter() - started:.0f} s")
+    print(f"{'parameter':<28}{'coverage':>10}{'nominal':>9}{'mean |error| / prior width':>30}{'interval / prior':>18}")
+    for name in PARAMETERS:
+        print(f"{name:<28}{np.mean(hits[name]):>10.2f}{level:>9.2f}{np.mean(errors[name]):>30.3f}"
+              f"{np.mean(widths[name]):>18.3f}")
+    every = np.mean([h for name in PARAMETERS for h in hits[name]])
+    print(f"{'all':<28}{every:>10.2f}{level:>9.2f}")
+
+
+if __name__ == "__main__":
+    main()
