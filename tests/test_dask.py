@@ -55,6 +55,24 @@ def test_sensitivity_on_a_dask_cluster_matches_serial_runs(tmp_path, scheduler):
         assert (tmp_path / "dask" / name).read_bytes() == (tmp_path / "serial" / name).read_bytes(), name
 
 
+def test_calibration_on_a_dask_cluster_matches_serial_runs(tmp_path, scheduler):
+    obs = tmp_path / "observations.csv"
+    obs.write_text("municipality,year,population,net_migration\nM01,2013,6900,-120\nM02,2013,7600,-80\n"
+                   "M03,2013,8300,40\n")
+    calibration = tmp_path / "calibration.toml"
+    calibration.write_text(f'scenario = "{SCEN / "baseline.toml"}"\nobservations = "observations.csv"\n'
+                           'method = "smm"\nseeds = 1\nhouseholds_scale = 0.03\n'
+                           'parameters = ["birth_rate", "migration_stay_preference"]\n'
+                           '[statistics]\npopulation_growth = 1.0\nnet_migration_rate = 1.0\n'
+                           '[options]\npopsize = 5\nmaxiter = 2\nbootstrap = 20\n')
+    dask = _cli("calibrate", calibration, "--scheduler", scheduler, "--quiet", "--out", tmp_path / "dask")
+    assert dask.returncode == 0, dask.stderr
+    serial = _cli("calibrate", calibration, "--workers", "1", "--quiet", "--out", tmp_path / "serial")
+    assert serial.returncode == 0, serial.stderr
+    for name in ("estimate.csv", "evaluations.csv", "fit.csv", "calibrated.toml"):
+        assert (tmp_path / "dask" / name).read_bytes() == (tmp_path / "serial" / name).read_bytes(), name
+
+
 def test_an_unreachable_scheduler_is_a_clear_error(tmp_path):
     started = time.perf_counter()
     done = _cli("compare", SCEN / "baseline.toml", "--seeds", "1", "--scheduler", "tcp://127.0.0.1:9", *SMALL,
