@@ -5,26 +5,28 @@ file and the field."""
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 
 from .data.territory import load_territory
 from .errors import InputError
 from .params import REGISTRY
 from .scenarios.loader import Scenario, check_targets, load_scenario
+from .tomlfile import read_toml
 
 
-def read_toml(path: Path, what: str) -> dict:
-    """The parsed TOML file at ``path``; ``what`` names the kind of file in errors."""
-    if not path.is_file():
-        raise InputError(path, "file", f"an existing {what} TOML file")
-    try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(path, "syntax", f"valid TOML ({exc})") from None
-    except UnicodeDecodeError:
-        raise InputError(path, "encoding", "UTF-8 text") from None
+def read_design(path: Path, what: str, keys: set[str]) -> dict:
+    """The TOML file at ``path``, every top-level key in ``keys``."""
+    raw = read_toml(path, what)
+    for key in raw:
+        if key not in keys:
+            raise InputError(path, key, f"one of the {what} keys {', '.join(sorted(keys))}")
+    return raw
+
+
+def one_of(src, key: str, value, choices) -> str:
+    if value not in choices:
+        raise InputError(src, key, f"one of {', '.join(choices)}, got {value!r}")
+    return value
 
 
 def whole_number(src, raw, key, default, low, high=None) -> int:

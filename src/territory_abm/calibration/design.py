@@ -37,7 +37,8 @@ from typing import Any
 import numpy as np
 
 from ..data.territory import load_territory
-from ..design_files import linked_scenario, name_list, number_between, parameter_bounds, read_toml, whole_number
+from ..design_files import (linked_scenario, name_list, number_between, one_of, parameter_bounds, read_design,
+                            whole_number)
 from ..errors import InputError
 from ..params import REGISTRY
 from ..scenarios.loader import Scenario
@@ -118,13 +119,8 @@ def load_calibration(path: str | Path) -> CalibrationDesign:
     """Read and validate a calibration file (errors name the file and the field)."""
     path = Path(path)
     src = str(path)
-    raw = read_toml(path, "calibration")
-    for key in raw:
-        if key not in KEYS:
-            raise InputError(src, key, f"one of the calibration keys {', '.join(sorted(KEYS))}")
-    method = raw.get("method")
-    if method not in METHOD_OPTIONS:
-        raise InputError(src, "method", f"one of {', '.join(METHOD_OPTIONS)}, got {method!r}")
+    raw = read_design(path, "calibration", KEYS)
+    method = one_of(src, "method", raw.get("method"), list(METHOD_OPTIONS))
     if method == "abc_smc":
         try:
             import pyabc  # noqa: F401

@@ -16,7 +16,6 @@ year, its start values come from the municipalities table (``population``,
 
 from __future__ import annotations
 
-import csv
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..data.territory import Territory
+from ..data.territory import Territory, read_csv_table
 from ..errors import InputError
 
 OBSERVABLES: dict[str, tuple[str, float, float, str]] = {
@@ -72,12 +71,7 @@ def load_observations(path: str | Path, territory: Territory, start_year: int, l
     Raises InputError naming the file, the row and column, and what was expected.
     """
     path = Path(path)
-    if not path.is_file():
-        raise InputError(path, "file", "an existing observations CSV file")
-    with path.open(newline="", encoding="utf-8") as fh:
-        reader = csv.DictReader(fh)
-        header = [h.strip() for h in (reader.fieldnames or [])]
-        rows = [{(k or "").strip(): (v or "").strip() for k, v in row.items()} for row in reader]
+    header, rows = read_csv_table(path)
     for required in ("municipality", "year"):
         if required not in header:
             raise InputError(path, f"column {required}", "a column of that name in the header")

@@ -112,7 +112,8 @@ class Territory:
         return self._index[node_id]
 
 
-def _read_csv(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+def read_csv_table(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+    """Header and rows (stripped strings) of a CSV file; InputError if missing or headless."""
     if not path.is_file():
         raise InputError(path, "file", "an existing CSV file")
     with path.open(newline="", encoding="utf-8") as fh:
@@ -139,7 +140,7 @@ def _number(path: Path, row_no: int, col: Column, text: str) -> float:
 
 def load_nodes(path: Path) -> tuple[list[str], list[str], np.ndarray, dict[str, np.ndarray]]:
     """Read and validate a municipalities table."""
-    header, rows = _read_csv(path)
+    header, rows = read_csv_table(path)
     missing = [c.name for c in NODE_COLUMNS if c.name not in header]
     if missing:
         raise InputError(path, f"column {missing[0]}", "a column of that name (see the data format docs)")
@@ -188,7 +189,7 @@ def _check_node_consistency(path: Path, row_no: int, v: dict[str, float]) -> Non
 
 def load_edges(path: Path, ids: list[str]) -> list[tuple[str, str, float, float]]:
     """Read and validate an edges table against the node ids."""
-    header, rows = _read_csv(path)
+    header, rows = read_csv_table(path)
     missing = [c.name for c in EDGE_COLUMNS if c.name not in header]
     if missing:
         raise InputError(path, f"column {missing[0]}", "a column of that name (from, to, travel_time, road_quality)")

@@ -8,12 +8,12 @@ base's, and policies are added to the base's policies.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
+from ..tomlfile import read_toml
 from ..params import Parameters, validate_value
 from .levers import COMMON_FIELDS, LEVERS
 
@@ -101,24 +101,12 @@ def _check_range(src, name, value, low, high):
         raise InputError(src, name, f"a number in [{low:g}, {high:g}], got {value!r}")
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
-    if not path.is_file():
-        raise InputError(path, "file", "an existing scenario TOML file")
-    try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(path, "syntax", f"valid TOML ({exc})") from None
-    except UnicodeDecodeError:
-        raise InputError(path, "encoding", "UTF-8 text") from None
-
-
 def _raw_with_extends(path: Path, seen: tuple[Path, ...] = ()) -> tuple[dict[str, Any], list[tuple[Path, dict]]]:
     """Merge a scenario with the chain of files it extends; policies keep their file."""
     path = path.resolve()
     if path in seen:
         raise InputError(path, "extends", "no cycle of scenarios extending each other")
-    raw = _read_toml(path)
+    raw = read_toml(path, "scenario")
     for key in raw:
         if key not in TOP_LEVEL_KEYS:
             raise InputError(path, key, f"one of the scenario keys {', '.join(sorted(TOP_LEVEL_KEYS))}")

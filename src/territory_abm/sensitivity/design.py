@@ -32,7 +32,8 @@ from typing import Any
 from ..errors import InputError
 from ..params import REGISTRY
 from ..scenarios.loader import Scenario
-from ..design_files import linked_scenario, name_list, number_between, parameter_bounds, read_toml, whole_number
+from ..design_files import (linked_scenario, name_list, number_between, one_of, parameter_bounds, read_design,
+                            whole_number)
 from .methods import METHODS, Method, Settings
 from .outcomes import known_outcomes
 
@@ -116,14 +117,8 @@ def load_design(path: str | Path) -> SensitivityDesign:
     """Read and validate a sensitivity design file (errors name the file and the field)."""
     path = Path(path)
     src = str(path)
-    raw = read_toml(path, "sensitivity design")
-    for key in raw:
-        if key not in KEYS:
-            raise InputError(src, key, f"one of the design keys {', '.join(sorted(KEYS))}")
-    method_name = raw.get("method")
-    if method_name not in METHODS:
-        raise InputError(src, "method", f"one of {', '.join(METHODS)}, got {method_name!r}")
-    method = METHODS[method_name]
+    raw = read_design(path, "sensitivity design", KEYS)
+    method = METHODS[one_of(src, "method", raw.get("method"), list(METHODS))]
     options = _options(src, method, raw.get("options", {}))
     parameters = name_list(src, raw, "parameters", REGISTRY, "parameter")
     bounds = parameter_bounds(src, parameters, raw.get("ranges", {}))
