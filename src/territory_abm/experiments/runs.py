@@ -36,6 +36,8 @@ class RunSpec:
     labels : extra identifying columns for the results (e.g. ``{"sample": 12}``)
     keep_nodes : keep the per-node table (compare) or only the territory table (sensitivity)
     keep_households : keep per-household income and programme reach (impact accounting)
+    distribution_years : calendar years whose median and Gini outcomes are computed
+        (None: every year); the others are NaN in the tables, nothing else changes
     """
 
     run_id: str
@@ -45,6 +47,7 @@ class RunSpec:
     labels: dict[str, object] = field(default_factory=dict)
     keep_nodes: bool = True
     keep_households: bool = False
+    distribution_years: tuple[int, ...] | None = None
 
     def resolved(self) -> Scenario:
         params = self.scenario.parameters.with_overrides(self.overrides) if self.overrides else self.scenario.parameters
@@ -66,7 +69,8 @@ def execute_run(spec: RunSpec) -> bytes:
     """Run one spec to the end and return its tables as an ``.npz`` archive."""
     started = time.perf_counter()
     scenario = spec.resolved()
-    model = TerritoryModel(scenario, territory=_territory(str(scenario.territory)))
+    years = None if spec.distribution_years is None else frozenset(spec.distribution_years)
+    model = TerritoryModel(scenario, territory=_territory(str(scenario.territory)), distribution_years=years)
     income_sum = home = None
     if spec.keep_households:
         n0 = model.households.n

@@ -14,7 +14,7 @@ import numpy as np
 
 from ..data.territory import SECTORS
 from .municipality import Municipality
-from .stats import SortedGroups, group_order, poverty_measures
+from .stats import SortedGroups, group_order, poverty_counts
 
 NODE_OUTCOMES: dict[str, str] = {
     "population": "residents (persons)",
@@ -119,14 +119,19 @@ def compute(model) -> tuple[dict[str, np.ndarray], dict[str, float]]:
     s: dict[str, np.ndarray] = {}
     s["population"] = by_node(members)
     s["households"] = by_node().astype(float)
-    adults_by_node = by_node(adults)
+    adults_by_node, income_by_node, schooling_by_node = by_node(adults), by_node(income), by_node(hh.education * adults)
     with np.errstate(invalid="ignore", divide="ignore"):
-        s["mean_income_pc"] = by_node(income) / s["population"]
-        s["mean_education"] = by_node(hh.education * adults) / adults_by_node
-    distribution, distribution_territory = _distribution_stats(model, group, income_pc, members)
+        s["mean_income_pc"] = income_by_node / s["population"]
+        s["mean_education"] = schooling_by_node / adults_by_node
+    if model.wants_distributions():
+        distribution, distribution_territory = _distribution_stats(model, group, income_pc, members)
+    else:  # not recorded this year (nothing in the dynamics reads them)
+        distribution = dict.fromkeys(("median_income_pc", "gini_income", "gini_land"), np.full(n, np.nan))
+        distribution_territory = dict.fromkeys(("median_income_pc", "gini_income", "gini_land"), np.nan)
     s["median_income_pc"] = distribution["median_income_pc"]
-    head, gap = poverty_measures(income_pc, members, group, n + 1, line)
-    s["poverty_headcount"], s["poverty_gap"] = head[:n], gap[:n]
+    poor, gap_sum = (c[:n] for c in poverty_counts(income_pc, members, group, n + 1, line))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        s["poverty_headcount"], s["poverty_gap"] = poor / s["population"], gap_sum / s["population"]
     s["gini_income"], s["gini_land"] = distribution["gini_income"], distribution["gini_land"]
     s["farm_workers"] = by_node((adults - hh.employed) * (hh.land > 0))
     live = ft.alive
@@ -165,13 +170,14 @@ def compute(model) -> tuple[dict[str, np.ndarray], dict[str, float]]:
     pop = s["population"][model.populated]
     t["population"] = float(np.nansum(pop))
     t["households"] = float(np.nansum(s["households"]))
-    dead = (~alive).astype(np.int64)  # group 0: the territory's households
-    people, total_income, total_adults, schooling = (np.bincount(dead, w, minlength=2)[0] for w in
-                                                     (members, income, adults, hh.education * adults))
+    # territory sums from the node sums (every alive household is in a node)
+    people, total_income, total_adults, schooling = (float(x.sum()) for x in
+                                                     (s["population"][model.populated], income_by_node,
+                                                      adults_by_node, schooling_by_node))
     t["mean_income_pc"] = float(total_income / max(people, 1.0))
     t["median_income_pc"] = distribution_territory["median_income_pc"]
-    head, gap = poverty_measures(income_pc, members, dead, 2, line)
-    t["poverty_headcount"], t["poverty_gap"] = float(head[0]), float(gap[0])
+    t["poverty_headcount"] = float(poor.sum() / people) if people > 0 else np.nan
+    t["poverty_gap"] = float(gap_sum.sum() / people) if people > 0 else np.nan
     t["gini_income"], t["gini_land"] = distribution_territory["gini_income"], distribution_territory["gini_land"]
     t["mean_education"] = float(schooling / total_adults) if total_adults > 0 else np.nan
     for key in ("farm_workers", *[f"jobs_{x}" for x in SECTORS], "unemployed", "commuters", "firms", "births",

@@ -36,6 +36,9 @@ def sensitivity_specs(design: SensitivityDesign, x: np.ndarray) -> list[RunSpec]
     """One run per point and seed (and per role when there is a reference scenario)."""
     specs = []
     names = list(design.parameters)
+    # outcomes are final-year values and start-to-end changes: medians and Ginis are needed
+    # in those two years only
+    analysed_years = (design.scenario.start_year, design.scenario.end_year)
     roles = [("scenario", design.scenario)] + ([("reference", design.reference)] if design.reference else [])
     for point, row in enumerate(x):
         overrides = point_values(names, row)
@@ -43,7 +46,8 @@ def sensitivity_specs(design: SensitivityDesign, x: np.ndarray) -> list[RunSpec]
             for role, scenario in roles:
                 suffix = "" if role == "scenario" else "/reference"
                 specs.append(RunSpec(f"point={point:06d}/seed={seed}{suffix}", scenario, seed, overrides,
-                                     labels={"point": point, "role": role}, keep_nodes=False))
+                                     labels={"point": point, "role": role}, keep_nodes=False,
+                                     distribution_years=analysed_years))
     return specs
 
 
