@@ -1,4 +1,4 @@
-"""Command line: ``territory-abm run | compare | sensitivity | calibrate | validate | parameters``.
+"""Command line: ``territory-abm run | compare | sensitivity | calibrate | report | validate | parameters``.
 
 User errors (bad files, fields, values) print one line naming the file, the field and
 what is expected, and exit with status 2; no traceback.
@@ -82,6 +82,10 @@ def build_parser() -> argparse.ArgumentParser:
     _add_engine_options(cal)
     cal.add_argument("--out", type=Path, required=True, help="output directory (rerun on it to resume)")
     cal.add_argument("--quiet", action="store_true", help="no progress bar")
+    rep = sub.add_parser("report", help="adviser report (HTML and PDF) of a finished comparison")
+    rep.add_argument("directory", type=Path, help="output directory of `territory-abm compare`")
+    rep.add_argument("--out", type=Path, help="where to write report.html and report.pdf (default: DIRECTORY)")
+    rep.add_argument("--question", help="the question the report answers (default: which intervention to choose)")
     val = sub.add_parser("validate", help="check scenario and data files without running")
     val.add_argument("files", nargs="+", type=Path,
                      help="scenario, sensitivity or calibration TOML files, territory directories or CSV files")
@@ -143,6 +147,14 @@ def cmd_calibrate(args) -> int:
         print("some runs failed (their parameter values counted as far from the data): rerun the same "
               "command to retry them", file=sys.stderr)
         return 1
+    return 0
+
+
+def cmd_report(args) -> int:
+    from .report import write_report
+
+    for path in write_report(args.directory, args.out, args.question):
+        print(f"wrote {path}", file=sys.stderr)
     return 0
 
 
@@ -244,6 +256,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_sensitivity(args)
         if args.command == "calibrate":
             return cmd_calibrate(args)
+        if args.command == "report":
+            return cmd_report(args)
         print(markdown_table())
         return 0
     except InputError as exc:

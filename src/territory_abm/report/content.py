@@ -1,0 +1,253 @@
+"""What the adviser report says, computed from a finished comparison directory.
+
+Everything here is plain data (tables as DataFrames, text as strings); the HTML and PDF
+writers only lay it out, so both documents say the same thing.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError
+from ..experiments.compare import HIGH, LOW
+from ..experiments.store import ResultStore
+
+HEADLINE = {
+    "mean_income_pc": ("Mean income per person", "USD/yr", 0),
+    "poverty_headcount": ("Poverty headcount", "% of people", 1),
+    "poverty_gap": ("Poverty gap", "% of the line", 1),
+    "gini_income": ("Income inequality (Gini)", "0-1", 3),
+    "forest_cover": ("Forest cover", "% of area", 1),
+    "population": ("Population", "simulated persons", 0),
+    "firms": ("Firms", "count", 0),
+}
+"""Outcomes in the headline table: label, unit, decimals (shares shown as %)."""
+
+PERCENT = {"poverty_headcount", "poverty_gap", "forest_cover"}
+
+LEFT_OUT = (
+    "Prices of tradables are set outside the territory; a shock to world prices is a scenario, not an outcome.",
+    "Households do not borrow privately, insure, or invest in education themselves; schooling changes only "
+    "through the education lever.",
+    "Land changes hands only through the land lever and when households leave (to kin and neighbours); "
+    "there is no land market.",
+    "Social coalitions, institutions and politics are represented only by each municipality's fixed governance "
+    "score and budget rules.",
+    "Climate, water and soils enter only through one natural capital stock per municipality.",
+    "Migrants abroad are not followed; they send remittances at a fixed propensity.",
+)
+
+
+@dataclass
+class ReportContent:
+    question: str
+    reference: str
+    scenarios: list[dict]  # name, description, policies (text), cost (mean, low, high), calibrated
+    seeds: list[int]
+    years: tuple[int, int]
+    households_scale: float
+    headline: pd.DataFrame  # outcome rows x scenario columns (display strings)
+    cost_effectiveness: pd.DataFrame
+    multipliers: pd.DataFrame
+    typology: pd.DataFrame
+    municipalities: dict[str, pd.DataFrame]  # scenario -> per municipality difference with interval, verdict
+    caveats: list[str]
+    charts: dict[str, Path]  # title -> PNG in the comparison directory
+    version: str
+
+
+def build_content(directory: Path, question: str | None = None) -> ReportContent:
+    """Read a finished comparison in ``directory``; InputError if it is not one."""
+    directory = Path(directory)
+    marker = directory / "comparison.json"
+    if not marker.is_file():
+        raise InputError(directory, "comparison.json", "the output directory of a finished `territory-abm compare` "
+                         "(run compare first, or rerun it to finish)")
+    meta = json.loads(marker.read_text(encoding="utf-8"))
+    with ResultStore(directory) as store:
+        design = store.manifest()["design"]
+    summary = pd.read_csv(directory / "summary.csv")
+    impact = pd.read_csv(directory / "impact.csv")
+    shares = pd.read_csv(directory / "typology_shares.csv")
+    results = pd.read_csv(directory / "results.csv")
+    reference, names = meta["reference"], meta["scenarios"]
+    by_name = {s["name"]: s for s in design["scenarios"]}
+    first = by_name[reference]
+    years = (int(first["start_year"]), int(first["start_year"]) + int(first["steps"]))
+    scenarios = [_scenario_entry(by_name[n], summary) for n in names]
+    interventions = [n for n in names if n != reference]
+    question = question or (f"Which of {', '.join(interventions)} should {_territory_name(first)} choose, "
+                            f"compared with {reference}, over {years[0]}-{years[1]}?")
+    return ReportContent(
+        question=question, reference=reference, scenarios=scenarios, seeds=list(meta["seeds"]), years=years,
+        households_scale=float(first["households_scale"]),
+        headline=headline_table(summary, names, reference), cost_effectiveness=cost_table(summary, interventions),
+        multipliers=multiplier_table(impact), typology=typology_table(shares, names),
+        municipalities={n: municipality_changes(results, n, reference) for n in interventions},
+        caveats=caveats(scenarios, len(meta["seeds"]), float(first["households_scale"])),
+        charts={title: directory / file for title, file in (
+            ("Outcomes over time, mean and 5-95 % band over seeds", "scenarios.png"),
+            ("Difference to the reference in the final year, 90 % interval", "differences.png"))
+            if (directory / file).is_file()},
+        version=str(meta.get("version", "")))
+
+
+def _territory_name(scenario: dict) -> str:
+    return f"the territory in {Path(scenario['territory']).name}"
+
+
+def _scenario_entry(s: dict, summary: pd.DataFrame) -> dict:
+    cost = summary[(summary["scenario"] == s["name"]) & (summary["outcome"] == "policy_cost_total")]
+    row = cost.iloc[0] if len(cost) else None
+    source = Path(s.get("source", ""))
+    calibrated = source.is_file() and "calibrate" in source.read_text(encoding="utf-8").split("\n", 1)[0]
+    return {"name": s["name"], "description": s.get("description", ""),
+            "policies": [_policy_text(p) for p in s.get("policies", [])],
+            "cost": (row["mean"], row["q05"], row["q95"]) if row is not None else (0.0, 0.0, 0.0),
+            "calibrated": calibrated}
+
+
+def _policy_text(p: dict) -> str:
+    fields = ", ".join(f"{k} {v}" for k, v in p.items() if k not in ("lever", "start", "end", "target"))
+    target = p.get("target", "all")
+    return f"{p['lever']} {p.get('start')}-{p.get('end')} (target: {target}; {fields})"
+
+
+def _fmt(outcome: str, value: float) -> str:
+    if not np.isfinite(value):
+        return "-"
+    _, _, decimals = HEADLINE[outcome]
+    if outcome in PERCENT:
+        return f"{100 * value:.{decimals}f}"
+    return f"{value:,.{decimals}f}"
+
+
+def headline_table(summary: pd.DataFrame, names: list[str], reference: str) -> pd.DataFrame:
+    """Final-year value of each outcome under the reference, and for each intervention its
+    value and difference to the reference with the 90 % interval (5th-95th percentile of the
+    paired differences over seeds)."""
+    rows = []
+    for outcome, (label, unit, _) in HEADLINE.items():
+        row = {"Outcome": f"{label} ({unit})"}
+        for name in names:
+            r = summary[(summary["scenario"] == name) & (summary["outcome"] == outcome)]
+            if not len(r):
+                continue
+            r = r.iloc[0]
+            if name == reference:
+                row[name] = _fmt(outcome, r["mean"])
+            else:
+                row[name] = (f"{_fmt(outcome, r['mean'])}; difference {_signed(outcome, r['diff_to_reference'])} "
+                             f"[{_signed(outcome, r['diff_q05'])}, {_signed(outcome, r['diff_q95'])}]")
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _signed(outcome: str, value: float) -> str:
+    text = _fmt(outcome, value)
+    return text if text.startswith("-") or text == "-" else f"+{text}"
+
+
+def cost_table(summary: pd.DataFrame, interventions: list[str]) -> pd.DataFrame:
+    rows = []
+    for name in interventions:
+        part = summary[summary["scenario"] == name].set_index("outcome")
+        cost = part.loc["policy_cost_total"] if "policy_cost_total" in part.index else None
+        avoided = part.loc["poverty_person_years_avoided"] if "poverty_person_years_avoided" in part.index else None
+        per = part.loc["cost_per_poverty_person_year_avoided", "mean"] if "cost_per_poverty_person_year_avoided" in part.index else np.nan
+        rows.append({"Scenario": name,
+                     "Programme cost over the run (USD, simulated scale)": _money(cost),
+                     "Person-years out of poverty (simulated persons)": _interval(avoided, 0),
+                     "Cost per person-year out of poverty (USD)": f"{per:,.0f}" if np.isfinite(per) and per > 0 else "-"})
+    return pd.DataFrame(rows)
+
+
+def _money(row) -> str:
+    if row is None:
+        return "-"
+    return f"{row['diff_to_reference']:,.0f} [{row['diff_q05']:,.0f}, {row['diff_q95']:,.0f}]"
+
+
+def _interval(row, decimals: int) -> str:
+    if row is None:
+        return "-"
+    return (f"{row['diff_to_reference']:,.{decimals}f} [{row['diff_q05']:,.{decimals}f}, "
+            f"{row['diff_q95']:,.{decimals}f}]")
+
+
+def multiplier_table(impact: pd.DataFrame) -> pd.DataFrame:
+    rows = []
+    for r in impact.itertuples(index=False):
+        rows.append({"Scenario": r.scenario,
+                     "Households reached": f"{100 * r.share_of_households_reached:.0f} %",
+                     "Income gained per USD spent: all": _mult(r, "total"),
+                     "of which beneficiaries": _mult(r, "beneficiaries"),
+                     "of which others (spillovers)": _mult(r, "non_beneficiaries")})
+    return pd.DataFrame(rows)
+
+
+def _mult(r, part: str) -> str:
+    mean, low, high = (getattr(r, f"multiplier_{part}{suffix}") for suffix in ("", "_q05", "_q95"))
+    return f"{mean:.2f} [{low:.2f}, {high:.2f}]" if np.isfinite(mean) else "-"
+
+
+def typology_table(shares: pd.DataFrame, names: list[str]) -> pd.DataFrame:
+    table = shares.pivot(index="type", columns="scenario", values="share_of_municipalities")
+    order = [t for t in shares["type"].drop_duplicates()]
+    table = table.reindex(order)[names]
+    return (100 * table).round(0).astype(int).astype(str).add(" %").reset_index().rename(columns={"type": "Type"})
+
+
+def municipality_changes(results: pd.DataFrame, scenario: str, reference: str) -> pd.DataFrame:
+    """Per municipality, final-year income per person and poverty headcount under
+    ``scenario`` minus ``reference``, paired by seed: mean and 5-95 % interval, and whether
+    it gains (interval above zero for income), loses (below) or shows no clear change."""
+    final = results[results["year"] == results["year"].max()]
+    final = final[final["kind"] != "market"]
+    a = final[final["scenario"] == scenario].set_index(["seed", "node_id"])
+    b = final[final["scenario"] == reference].set_index(["seed", "node_id"])
+    ref = b[["mean_income_pc", "poverty_headcount"]].add_suffix("_ref")
+    joined = a[["name", "mean_income_pc", "poverty_headcount"]].join(ref, how="inner")
+    joined["d_income"] = joined["mean_income_pc"] - joined["mean_income_pc_ref"]
+    joined["d_poverty"] = joined["poverty_headcount"] - joined["poverty_headcount_ref"]
+    rows = []
+    for node_id, part in joined.groupby(level="node_id", sort=False):
+        inc = part["d_income"].to_numpy(float)
+        pov = part["d_poverty"].to_numpy(float)
+        lo, hi = np.percentile(inc, [LOW, HIGH])
+        verdict = "gains" if lo > 0 else "loses" if hi < 0 else "no clear change"
+        rows.append({"Municipality": f"{part['name'].iloc[0]} ({node_id})",
+                     "Income per person (USD/yr)": f"{inc.mean():+,.0f} [{lo:+,.0f}, {hi:+,.0f}]",
+                     "Poverty (points)": f"{100 * pov.mean():+.1f} [{100 * np.percentile(pov, LOW):+.1f}, "
+                                         f"{100 * np.percentile(pov, HIGH):+.1f}]",
+                     "Verdict": verdict, "_sort": inc.mean()})
+    table = pd.DataFrame(rows).sort_values("_sort", ascending=False, kind="stable")
+    return table.drop(columns="_sort").reset_index(drop=True)
+
+
+def caveats(scenarios: list[dict], seeds: int, scale: float) -> list[str]:
+    calibrated = [s["name"] for s in scenarios if s["calibrated"]]
+    out = []
+    if calibrated:
+        out.append(f"Calibration: {', '.join(calibrated)} use parameters fitted by `territory-abm calibrate` "
+                   "(see that calibration's estimate.csv for intervals and which parameters the data pin down).")
+    else:
+        out.append("Calibration: none of these scenarios is calibrated to this territory's data; behavioural "
+                   "parameters are the registry defaults, set within published Latin American ranges. Read "
+                   "differences between scenarios, not levels, and calibrate before quoting numbers.")
+    out.append(f"Uncertainty: intervals cover the 5th to 95th percentile over {seeds} seeds (chance in "
+               "who migrates, finds a job or is reached). They do not include parameter uncertainty: run "
+               "`territory-abm sensitivity` to see which parameters drive the outcomes.")
+    if scale != 1:
+        out.append(f"Scale: simulated with {scale:g} simulated households per real household; counts of persons "
+                   "and costs are at that scale, shares and ratios are not affected.")
+    out.append("Known limitation of this version: without any policy, poverty and inequality fall strongly in "
+               "the first years of a run as households re-sort between farming and wage work; compare "
+               "interventions with the reference run, which shares this drift.")
+    out.extend(f"Left out of the model: {text}" for text in LEFT_OUT)
+    return out

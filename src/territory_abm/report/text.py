@@ -1,0 +1,22 @@
+"""Fixed text of the report: what the model is, in words for a reader who never saw it."""
+
+INTRO = (
+    "The numbers come from an agent-based simulation of the territory: every household, firm and "
+    "municipality is represented. Each simulated year, households split their working adults between "
+    "their own farm and wage jobs within commuting reach, farm with their land and the local natural "
+    "capital (forests, soils, water), may clear forest, spend and save, and decide whether a member or "
+    "the whole household migrates. Firms hire, pay wages, sell to local households or to distant markets, "
+    "and enter or leave. Municipalities collect national transfers and taxes, and spend on roads, services "
+    "and environmental enforcement. Roads link municipalities, intermediate cities and outside markets.",
+    "A scenario switches on one or more public programmes (cash transfers, roads, land redistribution, "
+    "technical assistance, market linkage, environmental governance...) with a budget, a period and a "
+    "target. Each scenario is simulated many times with the same sequence of chance events in each run "
+    "(which household is hit by what), so that differences between scenarios come from the policy, not "
+    "from luck.",
+)
+
+READING = (
+    "Each cell gives the value in the final year under the scenario; for interventions also the difference "
+    "to the reference scenario, with the 90 % interval in brackets (5th to 95th percentile over the runs). "
+    "A difference whose interval includes zero is not distinguishable from chance in this comparison."
+)
