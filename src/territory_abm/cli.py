@@ -1,4 +1,4 @@
-"""Command line: ``territory-abm run | compare | sensitivity | calibrate | report | validate | parameters``.
+"""Command line: ``territory-abm run | compare | sensitivity | calibrate | report | dashboard | validate | parameters``.
 
 User errors (bad files, fields, values) print one line naming the file, the field and
 what is expected, and exit with status 2; no traceback.
@@ -86,6 +86,10 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("directory", type=Path, help="output directory of `territory-abm compare`")
     rep.add_argument("--out", type=Path, help="where to write report.html and report.pdf (default: DIRECTORY)")
     rep.add_argument("--question", help="the question the report answers (default: which intervention to choose)")
+    dash = sub.add_parser("dashboard", help="classroom dashboard in the browser (Mesa SolaraViz)")
+    dash.add_argument("scenario", type=Path, nargs="?", help="scenario TOML file (default: the first classroom exercise)")
+    dash.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this computer only)")
+    dash.add_argument("--port", type=_count, help="port (default: a free one)")
     val = sub.add_parser("validate", help="check scenario and data files without running")
     val.add_argument("files", nargs="+", type=Path,
                      help="scenario, sensitivity or calibration TOML files, territory directories or CSV files")
@@ -156,6 +160,12 @@ def cmd_report(args) -> int:
     for path in write_report(args.directory, args.out, args.question):
         print(f"wrote {path}", file=sys.stderr)
     return 0
+
+
+def cmd_dashboard(args) -> int:
+    from .dashboard.server import serve
+
+    return serve(args.scenario, args.host, args.port)
 
 
 def _report_status(status, out: Path, what: str) -> int:
@@ -258,6 +268,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_calibrate(args)
         if args.command == "report":
             return cmd_report(args)
+        if args.command == "dashboard":
+            return cmd_dashboard(args)
         print(markdown_table())
         return 0
     except InputError as exc:

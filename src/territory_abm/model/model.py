@@ -19,13 +19,15 @@ Step order (each year):
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import mesa
 import numpy as np
 
 from ..data.synthetic import draw_population
 from ..data.territory import SECTORS, TRADABLE_SECTORS, Territory, load_territory
 from ..params import Parameters
-from ..scenarios.loader import Scenario
+from ..scenarios.loader import MAX_STEPS, Scenario, make_policy
 from . import outcomes
 from .firms import Firm, FirmTable, desired_labour, firm_output, tfp_for_labour
 from .households import (HouseholdPopulation, consumption, job_seekers,
@@ -261,6 +263,27 @@ class TerritoryModel(mesa.Model):
         self.datacollector.collect(self)
         if self.scenario.record_households:
             self._record_households()
+
+    # ------------------------------------------------------------------ mid-run changes
+    def set_parameters(self, overrides: dict[str, float]) -> None:
+        """Change behavioural parameters (registry names, checked against their ranges);
+        the next :meth:`step` uses them."""
+        self.params = self.params.with_overrides(overrides, source="set_parameters")
+
+    def set_lever(self, lever: str, values: dict[str, float] | None, target="all", label: str | None = None) -> None:
+        """Switch a policy lever on (``values``: its fields, checked against their ranges;
+        missing fields take their defaults) or off (``values`` None) from the next year on.
+        Each lever set this way has one policy, labelled ``label`` (default ``live:<lever>``)."""
+        label = label or f"live:{lever}"
+        first, last = self.year + 1, self.start_year + MAX_STEPS
+        if values is None:
+            if label in self.policies.labels:
+                old = self.policies.policies[self.policies.labels.index(label)]
+                self.policies.set_policy(replace(old, end=min(old.end, self.year)))
+            return
+        policy = make_policy("set_lever", {"lever": lever, "label": label, "start": first, "end": last,
+                                          "target": target, **values}, first, last)
+        self.policies.set_policy(policy)
 
     def wants_distributions(self) -> bool:
         """Whether this year's median and Gini outcomes are computed."""

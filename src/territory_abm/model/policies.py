@@ -70,6 +70,23 @@ class PolicyEngine:
     def costs_by_node(self) -> np.ndarray:
         return self.cost
 
+    def set_policy(self, policy: Policy) -> int:
+        """Add ``policy``, or replace the policy with the same label (keeping its index, so the
+        households it reached stay marked); it takes effect from the next year the model
+        steps through. Returns its index. Used to change levers mid-run (classroom)."""
+        check_targets(self.model.scenario.replace(policies=(policy,)), self.model.territory)
+        if policy.label in self.labels:
+            k = self.labels.index(policy.label)
+            self.policies = self.policies[:k] + (policy,) + self.policies[k + 1:]
+            self._road_edges.pop(k, None)
+            return k
+        if len(self.policies) >= 63:
+            raise ValueError("at most 63 policies per run (one bit each in a household's programme mask)")
+        self.policies = self.policies + (policy,)
+        self.labels.append(policy.label)
+        self.cost = np.vstack([self.cost, np.zeros((1, self.model.n_nodes))])
+        return len(self.policies) - 1
+
     # ------------------------------------------------------------------ yearly
     def start_year(self, year: int) -> None:
         """Apply structural levers of the policies active this year."""

@@ -179,6 +179,11 @@ def load_scenario(path: str | Path) -> Scenario:
     )
 
 
+def make_policy(source: str | Path, raw: dict, first_year: int, last_year: int) -> Policy:
+    """One validated policy from plain data (as in a scenario's ``[[policies]]`` table)."""
+    return _policy(Path(source), 0, raw, first_year, last_year)
+
+
 def _policy(file: Path, index: int, raw: Any, first_year: int, last_year: int) -> Policy:
     where = f"policies[{index}]"
     if not isinstance(raw, dict):
