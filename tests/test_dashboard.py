@@ -104,12 +104,12 @@ def _wait_for(predicate, timeout=30.0):
     return False
 
 
-def _choose(page, label: str, option: str) -> None:
+def _choose(page, label: str, option: str, which: int = -1) -> None:
     """Pick ``option`` in the select labelled ``label`` (opening its menu, retried while the
     page is still wiring its widgets)."""
     item = page.locator(".menuable__content__active .v-list-item", has_text=option)
     for _ in range(10):
-        page.get_by_text(label, exact=True).last.click()
+        page.get_by_text(label, exact=True).nth(which).click()
         try:
             item.wait_for(state="visible", timeout=2000)
             break
@@ -130,7 +130,8 @@ def test_a_lever_and_a_step_change_the_charts_the_map_and_the_municipality(page,
     _choose(page, "Municipality", "Cerro Azul")
     page.get_by_text("Policy cost this year (USD)").wait_for()
     before = _images(page)
-    page.get_by_text("Cash transfers").click()  # on, for all municipalities, from the next year
+    _choose(page, "Where", "Cerro Azul", which=0)  # the cash transfer's target
+    page.get_by_text("Cash transfers").click()  # on, for Cerro Azul, from the next year
     page.get_by_role("button", name=re.compile("step", re.I)).click()
     assert _wait_for(lambda: page.get_by_text("Step: 1").count() > 0), "the model did not step"
     assert _wait_for(lambda: all(a != b for a, b in zip(_images(page), before))), "charts or map did not change"

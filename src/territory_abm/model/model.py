@@ -281,6 +281,7 @@ class TerritoryModel(mesa.Model):
                 old = self.policies.policies[self.policies.labels.index(label)]
                 self.policies.set_policy(replace(old, end=min(old.end, self.year)))
             return
+        target = list(target) if isinstance(target, tuple) else target  # as in a scenario file
         policy = make_policy("set_lever", {"lever": lever, "label": label, "start": first, "end": last,
                                           "target": target, **values}, first, last)
         self.policies.set_policy(policy)

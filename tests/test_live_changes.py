@@ -1,0 +1,58 @@
+"""Levers and parameters changed on a running model (the classroom dashboard's controls)
+take effect from the next year, are checked like scenario files, and keep the books."""
+
+import numpy as np
+import pytest
+
+from territory_abm import TerritoryModel
+from territory_abm.errors import InputError
+
+
+@pytest.fixture
+def model(baseline):
+    return TerritoryModel(baseline.replace(steps=6, seed=5))
+
+
+def test_a_lever_switched_on_mid_run_pays_from_the_next_year_and_stops_when_switched_off(model):
+    model.step()
+    model.set_lever("cash_transfer", {"amount": 400, "coverage": 0.5}, target=("M05",))
+    assert model.territory_stats["policy_cost"] == 0  # this year's outcomes are unchanged
+    model.step()
+    costs = dict(zip(model.territory.ids, model.node_stats["policy_cost"]))
+    assert costs["M05"] > 0 and all(v == 0 for k, v in costs.items() if k not in ("M05",) and np.isfinite(v))
+    paid = model.households.transfer_income[model.households.alive]
+    assert paid.max() == pytest.approx(400)
+    model.set_lever("cash_transfer", None)
+    model.step()
+    assert model.territory_stats["policy_cost"] == 0
+    assert model.households.transfer_income.max() == 0
+
+
+def test_changing_a_lever_keeps_one_policy_and_its_reached_households(model):
+    model.set_lever("technical_assistance", {"coverage": 0.2})
+    model.step()
+    reached = model.households.programmes.copy()
+    model.set_lever("technical_assistance", {"coverage": 0.4})
+    assert model.policies.labels.count("live:technical_assistance") == 1
+    model.step()
+    assert np.all((model.households.programmes[:len(reached)] & reached) == reached)
+
+
+def test_live_changes_are_validated(model):
+    with pytest.raises(InputError, match="amount"):
+        model.set_lever("cash_transfer", {"amount": -5})
+    with pytest.raises(InputError, match="lever"):
+        model.set_lever("helicopter_money", {})
+    with pytest.raises(InputError, match="target"):
+        model.set_lever("roads", {}, target=("NOWHERE",))
+    with pytest.raises(InputError, match="clearing_propensity"):
+        model.set_parameters({"clearing_propensity": 7.0})
+
+
+def test_a_parameter_changed_mid_run_is_used_from_the_next_step(model):
+    model.step()
+    model.set_parameters({"clearing_propensity": 0.0, "natural_capital_regrowth": 0.0})
+    before = model.territory_stats["natural_capital"]
+    model.step()
+    assert model.territory_stats["cleared"] == 0
+    assert model.territory_stats["natural_capital"] == pytest.approx(before)
