@@ -109,7 +109,8 @@ def _choose(page, label: str, option: str, which: int = -1) -> None:
     page is still wiring its widgets)."""
     item = page.locator(".menuable__content__active .v-list-item", has_text=option)
     for _ in range(10):
-        page.get_by_text(label, exact=True).nth(which).click()
+        select = page.locator(".v-select", has=page.get_by_text(label, exact=True)).nth(which)
+        select.locator(".v-input__slot").click()
         try:
             item.wait_for(state="visible", timeout=2000)
             break
