@@ -120,6 +120,39 @@ def _choose(page, label: str, option: str, which: int = -1) -> None:
     item.click()
 
 
+def _outside_address() -> str | None:
+    """An address of this machine other than loopback (None if it has none)."""
+    import socket
+
+    for probe in (lambda: _udp_source(), lambda: socket.gethostbyname(socket.gethostname())):
+        try:
+            address = probe()
+        except OSError:
+            continue
+        if address and not address.startswith("127."):
+            return address
+    return None
+
+
+def _udp_source() -> str:
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.connect(("10.255.255.255", 1))  # no packet is sent; picks the outgoing interface
+        return s.getsockname()[0]
+
+
+def test_the_server_listens_on_loopback_only(server):
+    import socket
+
+    address = _outside_address()
+    if address is None:
+        pytest.skip("this machine has no address besides loopback to try")
+    port = int(server.rstrip("/").rsplit(":", 1)[1])
+    with pytest.raises(OSError):
+        socket.create_connection((address, port), timeout=3).close()
+
+
 def test_the_page_shows_the_map_charts_and_controls(page):
     for text in ("Territory", "Territory outcomes", "Cash transfers", "Environmental governance",
                  "Municipality details", "Behaviour of households and firms", "Reset", "Step"):

@@ -46,14 +46,15 @@ from .observations import Observations, load_observations
 from .statistics import Layout, known_statistics, municipal_values
 
 METHOD_OPTIONS: dict[str, dict[str, int | float]] = {
-    "smm": {"popsize": 8, "maxiter": 25, "tol": 0.01, "bootstrap": 200},
+    "smm": {"popsize": 8, "maxiter": 25, "tol": 0.01, "bootstrap": 200, "local_points": 8},
     "abc_smc": {"population_size": 60, "generations": 5, "min_epsilon": 0.0, "pilot": 8},
 }
 """Methods and their options with defaults.
 
 smm : simulated method of moments; SciPy's differential evolution minimises the distance
     (``popsize`` candidates per parameter, at most ``maxiter`` generations, relative
-    tolerance ``tol``); intervals from ``bootstrap`` resamples of municipalities and seeds.
+    tolerance ``tol``); intervals from ``bootstrap`` resamples of municipalities and seeds,
+    re-estimated over the evaluated vectors and ``local_points`` per parameter around the estimate.
 abc_smc : approximate Bayesian computation by sequential Monte Carlo (pyabc), with
     ``population_size`` particles for at most ``generations`` generations or until the
     acceptance threshold reaches ``min_epsilon``; ``pilot`` prior draws per parameter set
