@@ -80,7 +80,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--method", choices=sorted(OPTIONS), default="smm")
     parser.add_argument("--truths", type=int, default=8)
-    parser.add_argument("--seeds", type=int, default=2, help="replicate seeds per evaluation")
+    parser.add_argument("--seeds", type=int, default=4, help="replicate seeds per evaluation")
     parser.add_argument("--scale", type=float, default=0.1, help="households scale of the territory")
     parser.add_argument("--years", type=int, default=10, help="years between the two census dates")
     parser.add_argument("--noise", type=float, default=0.0, help="census noise (see simulated_observations)")

@@ -69,7 +69,7 @@ def run_calibration(path: Path, out_dir: Path, workers: int | None = None, sched
     estimates = write_calibration(design, fit, evaluator, at_estimate, draws, predictive, node_tables, out_dir,
                                   time.perf_counter() - started)
     failures = sorted(evaluator.failures.items())
-    return CalibrationStatus(len(evaluator.evaluated) * len(design.seeds), failures,
+    return CalibrationStatus(evaluator.runs, failures,
                              time.perf_counter() - started, estimates)
 
 
@@ -114,7 +114,7 @@ def write_calibration(design: CalibrationDesign, fit: Fit, evaluator: Evaluator,
         "confidence_level": design.confidence_level, "identification_factor": design.identification_factor,
         "estimate": dict(zip(names, map(float, fit.estimate))), "distance_at_estimate": best,
         "identified": {r.parameter: r.identified for r in estimates.itertuples(index=False)},
-        "evaluated_vectors": len(keys), "runs": len(keys) * len(design.seeds), "notes": fit.notes,
+        "evaluated_vectors": len(keys), "runs": evaluator.runs, "notes": fit.notes,
         "failures": dict(sorted(evaluator.failures.items())), "wall_time_s": wall_time_s,
         "outputs": written + [MARKER],
     }, out_dir / MARKER)

@@ -43,6 +43,7 @@ class Evaluator:
         self._cache: dict[str, np.ndarray] = {}
         self.evaluated: dict[str, dict[str, float]] = {}  # key -> parameter values, in order of first request
         self.failures: dict[str, str] = {}
+        self.runs = 0  # runs requested (already stored or run now)
 
     def overrides(self, theta: np.ndarray) -> dict[str, float]:
         return point_values(self.names, np.asarray(theta, float))
@@ -67,31 +68,21 @@ class Evaluator:
         return None
 
     def _run(self, points: dict[str, dict[str, float]], kind: str) -> None:
-        for key, per_seed in self._run_seeds(points, self.design.seeds, kind).items():
-            self._cache[key] = per_seed
-
-    def values_at_seeds(self, theta: np.ndarray, seeds: list[int], kind: str) -> np.ndarray:
-        """Values of one parameter vector at other seeds than the design's (seeds,
-        municipalities, statistics); not cached in memory, stored like every run."""
-        overrides = self.overrides(theta)
-        return self._run_seeds({theta_key(overrides): overrides}, seeds, kind)[theta_key(overrides)]
-
-    def _run_seeds(self, points: dict[str, dict[str, float]], seeds, kind: str) -> dict[str, np.ndarray]:
         scenario = self.design.scenario
         specs = [RunSpec(f"theta={key}/seed={seed}", scenario, seed, overrides, labels={"theta": key, "kind": kind},
                          keep_nodes=True)
-                 for key, overrides in points.items() for seed in seeds]
+                 for key, overrides in points.items() for seed in self.design.seeds]
         status = run_experiment(specs, self.out_dir, self.record, self.engine, progress=False)
+        self.runs += len(specs)
         if self.bar is not None:
             self.bar.update(len(specs))
         failed = dict(status.failures)
         obs = self.design.observations
         empty = np.full((len(self.municipalities), len(MUNICIPAL)), np.nan)
-        out = {}
         with ResultStore(self.out_dir) as store:
             for key in points:
                 per_seed = []
-                for seed in seeds:
+                for seed in self.design.seeds:
                     run_id = f"theta={key}/seed={seed}"
                     payload = store.payload(run_id)
                     if payload is None:
@@ -100,8 +91,7 @@ class Evaluator:
                         continue
                     nodes = read_result(payload)["nodes"]
                     per_seed.append(simulated_municipal_values(nodes, self.municipalities, obs.start_year, obs.end_year))
-                out[key] = np.stack(per_seed)
-        return out
+                self._cache[key] = np.stack(per_seed)
 
     def nodes(self, theta: np.ndarray, seed: int):
         """The stored node table of one evaluated run (for the predictive check)."""

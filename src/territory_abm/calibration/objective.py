@@ -57,12 +57,10 @@ class Objective:
         with np.errstate(invalid="ignore"):
             return self.layout.vector(values, rows).mean(axis=1)
 
-    def distance(self, values: np.ndarray, rows: np.ndarray | None = None, seeds: np.ndarray | None = None,
-                 observed_values: np.ndarray | None = None) -> np.ndarray:
+    def distance(self, values: np.ndarray, rows: np.ndarray | None = None, seeds: np.ndarray | None = None) -> np.ndarray:
         """Distance of each point; ``rows`` and ``seeds`` resample municipalities and
-        replicate seeds, ``observed_values`` replaces the data (bootstrap)."""
-        data = self.observed_values if observed_values is None else observed_values
-        observed = self.layout.vector(data, rows)
+        replicate seeds (bootstrap)."""
+        observed = self.layout.vector(self.observed_values, rows)
         return distance(self.simulated(values, rows, seeds), observed, self.scale, self.entry_weights(observed, rows))
 
     def distance_of_vector(self, simulated: np.ndarray) -> float:

@@ -1,12 +1,13 @@
 """Simulated method of moments: SciPy's differential evolution minimises the distance;
-intervals from a parametric bootstrap: the model simulates ``bootstrap`` data sets at the
-estimate with seeds of their own, and each is re-estimated over the evaluated vectors plus a
-Latin hypercube around the estimate (replicate seeds resampled).
+intervals from a bootstrap over municipalities and replicate seeds, on the evaluated
+vectors plus a Latin hypercube around the estimate.
 
 The optimiser hands each generation to the experiment engine at once (``workers`` map,
 deferred updating), so the runs of a generation go in parallel and the search is the same
-on any engine. The bootstrap re-estimates each simulated data set as the evaluated vector
-nearest to it (every evaluated vector is kept), so it costs one run per draw.
+on any engine. The bootstrap needs no new runs: every evaluated parameter vector is kept,
+and each resample (municipalities drawn with replacement for the observed and simulated
+statistics alike, replicate seeds drawn with replacement) re-estimates the parameters as
+the evaluated vector nearest to the resampled data.
 """
 
 from __future__ import annotations
@@ -55,13 +56,9 @@ def fit_smm(design: CalibrationDesign, evaluator: Evaluator) -> Fit:
     keys = list(evaluator.evaluated)
     thetas = np.array([[evaluator.evaluated[k][n] for n in design.parameters] for k in keys])
     values = evaluator.values(thetas)
-    estimate = np.asarray(result.x, float)
-    # parametric bootstrap: data sets the model makes at the estimate, with seeds of their own
-    first = max(design.seeds) + 1000
-    pseudo = evaluator.values_at_seeds(estimate, list(range(first, first + opts["bootstrap"])), "bootstrap")
-    draws = bootstrap_estimates(objective, thetas, values, pseudo, design.sampler_seed)
+    draws = bootstrap_estimates(objective, thetas, values, opts["bootstrap"], design.sampler_seed)
     notes = [f"differential evolution: {result.message} ({result.nit} generations, {len(keys)} parameter vectors)"]
-    return Fit("smm", estimate, draws, np.full(len(draws), 1.0 / len(draws)),
+    return Fit("smm", np.asarray(result.x, float), draws, np.full(len(draws), 1.0 / len(draws)),
                pd.DataFrame(history), objective, notes)
 
 
@@ -78,16 +75,15 @@ def local_design(design: CalibrationDesign, estimate: np.ndarray, population: np
     return low + u * (high - low)
 
 
-def bootstrap_estimates(objective: Objective, thetas: np.ndarray, values: np.ndarray, pseudo_data: np.ndarray,
+def bootstrap_estimates(objective: Objective, thetas: np.ndarray, values: np.ndarray, resamples: int,
                         seed: int) -> np.ndarray:
-    """Parametric bootstrap: for each data set the model simulated at the estimate
-    (``pseudo_data``: one per bootstrap draw, municipalities x statistics), the evaluated
-    vector nearest to it, with the replicate seeds of the objective resampled too (so both
-    the data's and the simulation's chance enter the intervals)."""
+    """Re-estimates under ``resamples`` bootstrap draws of municipalities and seeds: for
+    each draw, the evaluated vector with the smallest resampled distance."""
     rng = np.random.default_rng(seed)
-    n_seeds = values.shape[1]
-    out = np.empty((len(pseudo_data), thetas.shape[1]))
-    for b, data in enumerate(pseudo_data):
+    n_muni, n_seeds = values.shape[2], values.shape[1]
+    out = np.empty((resamples, thetas.shape[1]))
+    for b in range(resamples):
+        rows = rng.integers(0, n_muni, n_muni)
         seeds = rng.integers(0, n_seeds, n_seeds)
-        out[b] = thetas[int(np.argmin(objective.distance(values, seeds=seeds, observed_values=data)))]
+        out[b] = thetas[int(np.argmin(objective.distance(values, rows, seeds)))]
     return out
