@@ -13,3 +13,29 @@ EXAMPLE = ROOT / "calibration" / "data" / "example"
 def baseline():
     """The baseline scenario at a small scale (about 2,000 households)."""
     return load_scenario(SCENARIOS / "baseline.toml").replace(households_scale=0.05, steps=8)
+
+
+def kill_after_stored_runs(command: list[str], out_dir: Path, runs: int, timeout: float = 120.0) -> None:
+    """Start ``command`` (an experiment writing into ``out_dir``) in its own process group and
+    SIGKILL the group once ``runs`` runs are committed to its results store."""
+    import os
+    import signal
+    import sqlite3
+    import subprocess
+    import time
+
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    store = out_dir / "results.sqlite"
+    deadline = time.time() + timeout
+    while time.time() < deadline and proc.poll() is None:
+        if store.exists():
+            try:
+                with sqlite3.connect(f"file:{store}?mode=ro", uri=True) as db:
+                    if db.execute("SELECT count(*) FROM runs WHERE status='ok'").fetchone()[0] >= runs:
+                        break
+            except sqlite3.Error:
+                pass
+        time.sleep(0.05)
+    assert proc.poll() is None, "the experiment finished before it could be killed; make it longer"
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()

@@ -5,11 +5,8 @@ same answer."""
 
 import math
 import os
-import signal
-import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -25,7 +22,7 @@ from territory_abm.calibration.statistics import MUNICIPAL, Layout, municipal_va
 from territory_abm.data.territory import load_territory
 from territory_abm.errors import InputError
 
-from conftest import EXAMPLE, SCENARIOS
+from conftest import EXAMPLE, SCENARIOS, kill_after_stored_runs
 
 TRUTH = {"migration_stay_preference": 7.0, "birth_rate": 0.025}
 SCALE, STEPS = 0.1, 6
@@ -228,22 +225,7 @@ def test_a_killed_calibration_resumes_to_the_uninterrupted_answer(tmp_path):
     path = write_calibration(tmp_path / "cal", options="popsize = 5\nmaxiter = 4\nbootstrap = 50\n")
     killed, clean = tmp_path / "killed", tmp_path / "clean"
     command = [sys.executable, "-m", "territory_abm.cli", "calibrate", str(path), "--workers", "2", "--quiet"]
-    proc = subprocess.Popen([*command, "--out", str(killed)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True)
-    store = killed / "results.sqlite"
-    deadline = time.time() + 120
-    while time.time() < deadline and proc.poll() is None:
-        if store.exists():
-            try:
-                with sqlite3.connect(f"file:{store}?mode=ro", uri=True) as db:
-                    if db.execute("SELECT count(*) FROM runs WHERE status='ok'").fetchone()[0] >= 12:
-                        break
-            except sqlite3.Error:
-                pass
-        time.sleep(0.05)
-    assert proc.poll() is None, "the calibration finished before it could be killed; make it longer"
-    os.killpg(proc.pid, signal.SIGKILL)
-    proc.wait()
+    kill_after_stored_runs([*command, "--out", str(killed)], killed, runs=12)
     assert not (killed / "calibration.json").exists()
     for out in (killed, clean):
         done = subprocess.run([*command, "--out", str(out)], capture_output=True, text=True)

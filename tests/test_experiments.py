@@ -1,16 +1,13 @@
 """Experiment layer: comparison outputs, engine independence, failures, resume after a kill."""
 
-import os
-import signal
-import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import kill_after_stored_runs
 
 from territory_abm import load_scenario
 from territory_abm.experiments import load_results
@@ -109,24 +106,7 @@ def test_resume_after_sigkill_gives_the_uninterrupted_results(tmp_path):
     args = ["compare", str(SCEN / "baseline.toml"), str(SCEN / "roads.toml"), "--seeds", "6", "--workers", "2",
             "--quiet", "--households-scale", "0.05", "--steps", "6"]
     killed, clean = tmp_path / "killed", tmp_path / "clean"
-    proc = subprocess.Popen([sys.executable, "-m", "territory_abm.cli", *args, "--out", str(killed)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    store = killed / "results.sqlite"
-    deadline = time.time() + 120
-    finished = 0
-    while time.time() < deadline and proc.poll() is None:
-        if store.exists():
-            try:
-                with sqlite3.connect(f"file:{store}?mode=ro", uri=True) as db:
-                    finished = db.execute("SELECT count(*) FROM runs WHERE status='ok'").fetchone()[0]
-            except sqlite3.Error:
-                finished = 0
-            if finished >= 2:
-                break
-        time.sleep(0.05)
-    assert proc.poll() is None, "the experiment finished before it could be killed; make it longer"
-    os.killpg(proc.pid, signal.SIGKILL)
-    proc.wait()
+    kill_after_stored_runs([sys.executable, "-m", "territory_abm.cli", *args, "--out", str(killed)], killed, runs=2)
     assert not (killed / "comparison.json").exists()
     resumed = _cli(*args, "--out", str(killed))
     assert resumed.returncode == 0, resumed.stderr
