@@ -7,7 +7,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import kill_after_stored_runs
 
 from territory_abm import load_scenario
 from territory_abm.experiments import load_results
@@ -16,6 +15,8 @@ from territory_abm.experiments.compare import compare_design, compare_specs
 from territory_abm.experiments.driver import run_experiment
 from territory_abm.experiments.engines import LocalEngine, SerialEngine
 from territory_abm.experiments.runs import execute_run
+
+from conftest import kill_after_stored_runs
 
 ROOT = Path(__file__).resolve().parents[1]
 SCEN = ROOT / "scenarios"
