@@ -93,6 +93,7 @@ def execute_run(spec: RunSpec) -> bytes:
         arrays["households/income_sum"] = income_sum
         arrays["households/reached"] = reached
         arrays["node_ids"] = np.array(model.territory.ids, dtype=str)
+    model.release()
     meta = {"wall_time_s": time.perf_counter() - started, **spec.description()}
     arrays["meta"] = np.array(json.dumps(meta, sort_keys=True))
     buffer = io.BytesIO()
