@@ -1,8 +1,8 @@
 """Write the illustrative census observations of the example territory.
 
 The example territory is illustrative, so are its observations: they are the model's own
-outcomes at known parameter values (``TRUTH`` below), observed at the 2020 "census" with
-census-like noise. Calibrating ``example.toml`` against them is thus also a check that
+outcomes at known parameter values (``TRUTH`` below), observed at the 2010 and 2020
+"censuses" with census-like noise. Calibrating ``example.toml`` against them is thus also a check that
 the calibration finds what produced the data. Run from the repository root:
 
     python calibration/make_example_observations.py
@@ -27,9 +27,9 @@ absolute (shares)."""
 
 def main() -> None:
     base = load_scenario(HERE.parent / "scenarios" / "baseline.toml")
-    obs = simulated_observations(base, TRUTH, SEED, YEARS, NOISE)
+    obs = simulated_observations(base, TRUTH, SEED, YEARS, NOISE, with_start=True)
     obs["population"] = obs["population"].round().astype(int)
-    obs["net_migration"] = obs["net_migration"].round().astype(int)
+    obs["net_migration"] = obs["net_migration"].round().astype("Int64")  # empty in the start year
     obs["mean_income_pc"] = obs["mean_income_pc"].round().astype(int)
     for col in ("poverty_headcount", "gini_income", "forest_cover"):
         obs[col] = obs[col].round(3)
