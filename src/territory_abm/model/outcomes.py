@@ -7,7 +7,7 @@ to 10^5 households.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 
 import mesa
 import numpy as np
