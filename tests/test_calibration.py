@@ -219,6 +219,19 @@ def test_abc_smc_recovers_truth_and_does_not_depend_on_the_engine(tmp_path):
     for name in ("posterior.csv", "estimate.csv", "evaluations.csv", "fit.csv", "calibrated.toml"):
         assert (tmp_path / "serial" / name).read_bytes() == (tmp_path / "parallel" / name).read_bytes(), name
     assert parallel.runs == serial.runs
+    # run again on the same directory: the replayed search finds every run stored
+    stored = _stored_runs(tmp_path / "serial")
+    posterior = (tmp_path / "serial" / "posterior.csv").read_bytes()
+    run_calibration(path, tmp_path / "serial", workers=2, progress=False)
+    assert _stored_runs(tmp_path / "serial") == stored
+    assert (tmp_path / "serial" / "posterior.csv").read_bytes() == posterior
+
+
+def _stored_runs(directory: Path) -> int:
+    import sqlite3
+
+    with sqlite3.connect(directory / "results.sqlite") as db:
+        return db.execute("SELECT count(*) FROM runs").fetchone()[0]
 
 
 def test_a_killed_calibration_resumes_to_the_uninterrupted_answer(tmp_path):
