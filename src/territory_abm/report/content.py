@@ -81,8 +81,10 @@ def build_content(directory: Path, question: str | None = None) -> ReportContent
     years = (int(first["start_year"]), int(first["start_year"]) + int(first["steps"]))
     scenarios = [_scenario_entry(by_name[n], summary) for n in names]
     interventions = [n for n in names if n != reference]
-    question = question or (f"Which of {', '.join(interventions)} should {_territory_name(first)} choose, "
-                            f"compared with {reference}, over {years[0]}-{years[1]}?")
+    options = interventions[0] if len(interventions) == 1 else \
+        ", ".join(interventions[:-1]) + " or " + interventions[-1]
+    question = question or (f"Which intervention ({options}) does most for {_territory_name(first)} "
+                            f"over {years[0]}-{years[1]}, compared with {reference}?")
     return ReportContent(
         question=question, reference=reference, scenarios=scenarios, seeds=list(meta["seeds"]), years=years,
         households_scale=float(first["households_scale"]),
@@ -98,7 +100,7 @@ def build_content(directory: Path, question: str | None = None) -> ReportContent
 
 
 def _territory_name(scenario: dict) -> str:
-    return f"the territory in {Path(scenario['territory']).name}"
+    return f"the {Path(scenario['territory']).name} territory"
 
 
 def _scenario_entry(s: dict, summary: pd.DataFrame) -> dict:
