@@ -86,8 +86,7 @@ def write_calibration(design: CalibrationDesign, fit: Fit, evaluator: Evaluator,
     estimates = estimate_table(design, fit)
     posterior = pd.DataFrame(fit.draws, columns=names)
     posterior["weight"] = fit.weights
-    keys = list(evaluator.evaluated)
-    thetas = np.array([[evaluator.evaluated[k][n] for n in names] for k in keys])
+    keys, thetas = evaluator.evaluated_thetas()
     evaluations = pd.DataFrame(thetas, columns=names)
     evaluations.insert(0, "key", keys)
     evaluations["distance"] = fit.objective.distance(evaluator.values(thetas))

@@ -43,7 +43,7 @@ from ..errors import InputError
 from ..params import REGISTRY
 from ..scenarios.loader import Scenario
 from .observations import Observations, load_observations
-from .statistics import Layout, known_statistics, municipal_values
+from .statistics import Layout, known_statistics
 
 METHOD_OPTIONS: dict[str, dict[str, int | float]] = {
     "smm": {"popsize": 8, "maxiter": 25, "tol": 0.01, "bootstrap": 200, "local_points": 8},
@@ -191,8 +191,7 @@ def _options(src, method: str, raw) -> dict:
 def _check_observed(src, design: CalibrationDesign) -> None:
     """Each statistic must be computable from the observed columns."""
     obs = design.observations
-    values = municipal_values(obs.start, obs.end, obs.end["net_migration"].to_numpy(), obs.years)
-    vector = design.layout.vector(values)
+    vector = design.layout.vector(obs.municipal_values())
     which = design.layout.statistic_of_entry()
     for k, name in enumerate(design.layout.names):
         if not np.isfinite(vector[which == k]).any():

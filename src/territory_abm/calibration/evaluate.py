@@ -61,11 +61,17 @@ class Evaluator:
 
     def cached(self, theta: np.ndarray) -> np.ndarray | None:
         """Values of ``theta`` if already run (seeds, municipalities, statistics), else None."""
-        key = theta_key(self.overrides(theta))
+        overrides = self.overrides(theta)
+        key = theta_key(overrides)
         if key in self._cache:
-            self.evaluated.setdefault(key, self.overrides(theta))
+            self.evaluated.setdefault(key, overrides)
             return self._cache[key]
         return None
+
+    def evaluated_thetas(self) -> tuple[list[str], np.ndarray]:
+        """Keys and parameter vectors (one row each) of every vector evaluated so far."""
+        keys = list(self.evaluated)
+        return keys, np.array([[self.evaluated[k][n] for n in self.names] for k in keys])
 
     def _run(self, points: dict[str, dict[str, float]], kind: str) -> None:
         scenario = self.design.scenario

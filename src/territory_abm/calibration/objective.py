@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .design import CalibrationDesign
-from .statistics import Layout, distance, municipal_values
+from .statistics import Layout, distance
 
 SCALE_FLOOR = 1e-4
 """Smallest scale of a statistic (its units are rates and shares): a statistic the pilot
@@ -33,8 +33,7 @@ class Objective:
     @classmethod
     def from_pilot(cls, design: CalibrationDesign, pilot: np.ndarray) -> "Objective":
         """Scales from pilot values (points, seeds, municipalities, statistics)."""
-        obs = design.observations
-        observed = municipal_values(obs.start, obs.end, obs.end["net_migration"].to_numpy(), obs.years)
+        observed = design.observations.municipal_values()
         layout = design.layout
         vectors = layout.vector(pilot).reshape(-1, len(layout.entries))
         which = layout.statistic_of_entry()

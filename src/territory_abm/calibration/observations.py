@@ -64,6 +64,12 @@ class Observations:
     def years(self) -> int:
         return self.end_year - self.start_year
 
+    def municipal_values(self) -> np.ndarray:
+        """Observed per-municipality statistics (municipalities x ``statistics.MUNICIPAL``)."""
+        from .statistics import municipal_values
+
+        return municipal_values(self.start, self.end, self.end["net_migration"].to_numpy(), self.years)
+
 
 def load_observations(path: str | Path, territory: Territory, start_year: int, last_year: int | None = None) -> Observations:
     """Read and validate an observations CSV against ``territory`` and the run's years.

@@ -53,8 +53,7 @@ def fit_smm(design: CalibrationDesign, evaluator: Evaluator) -> Fit:
                                     maxiter=opts["maxiter"], tol=opts["tol"], polish=False,
                                     integrality=integrality if integrality.any() else None)
     evaluator.values(local_design(design, np.asarray(result.x, float), np.asarray(result.population)), "local")
-    keys = list(evaluator.evaluated)
-    thetas = np.array([[evaluator.evaluated[k][n] for n in design.parameters] for k in keys])
+    keys, thetas = evaluator.evaluated_thetas()
     values = evaluator.values(thetas)
     draws = bootstrap_estimates(objective, thetas, values, opts["bootstrap"], design.sampler_seed)
     notes = [f"differential evolution: {result.message} ({result.nit} generations, {len(keys)} parameter vectors)"]

@@ -17,7 +17,8 @@ from mesa.visualization.utils import force_update
 from ..model import TerritoryModel
 from ..params import REGISTRY
 from ..scenarios.loader import load_scenario
-from .controls import LEVER_FIELDS, PARAMETERS, apply_lever, field_range, live_target, live_values, parameter_range
+from .controls import (LEVER_FIELDS, PARAMETERS, apply_lever, field_range, lever_defaults, live_target, live_values,
+                       municipality_ids, parameter_range)
 from .text import PARAMETER_LABELS, t
 from .views import COLOUR_BY, charts_figure, municipality_details, network_figure
 
@@ -38,13 +39,12 @@ def _apply(model, lever: str, on: bool) -> None:
 
 def LeverPanel(model):
     lang = language.value
-    names = {model.territory.names[i]: model.territory.ids[i] for i in range(model.n_nodes) if model.populated[i]}
+    names = municipality_ids(model)
     with solara.Card(t(lang, "levers")):
         solara.Text(t(lang, "levers_note"))
         for lever, fields in LEVER_FIELDS.items():
             live = live_values(model, lever)
-            settings = {**{f: field_range(lever, f)[0] for f in fields}, **_defaults(lever, fields),
-                        **lever_settings.value.get(lever, {}), **(live or {})}
+            settings = {**lever_defaults(lever), **lever_settings.value.get(lever, {}), **(live or {})}
             with solara.Column(gap="0px"):
                 solara.Switch(label=t(lang, lever), value=live is not None,
                               on_value=lambda on, lever=lever: _apply(model, lever, on))
@@ -71,12 +71,6 @@ def LeverPanel(model):
 
                 solara.Select(label=t(lang, "target"), values=choices,
                               value=t(lang, "all") if current == "all" else current, on_value=pick)
-
-
-def _defaults(lever: str, fields) -> dict[str, float]:
-    from ..scenarios.levers import LEVERS
-
-    return {f: LEVERS[lever][f].default for f in fields}
 
 
 def ParameterPanel(model):
@@ -118,7 +112,7 @@ def ChartsPanel(model):
 
 def MunicipalityPanel(model):
     lang = language.value
-    names = {model.territory.names[i]: model.territory.ids[i] for i in range(model.n_nodes) if model.populated[i]}
+    names = municipality_ids(model)
     by_id = {v: k for k, v in names.items()}
     with solara.Card(t(lang, "details")):
         solara.Select(label=t(lang, "municipality"), values=list(names),

@@ -34,6 +34,17 @@ def parameter_range(name: str) -> tuple[float, float, float]:
     return spec.low, spec.high, (spec.high - spec.low) / 100
 
 
+def lever_defaults(lever: str) -> dict[str, float]:
+    """Every field of ``lever`` at its default."""
+    return {f: spec.default for f, spec in LEVERS[lever].items()}
+
+
+def municipality_ids(model) -> dict[str, str]:
+    """Display name -> node id of the populated nodes (the choices of the dashboard's menus)."""
+    t = model.territory
+    return {t.names[i]: t.ids[i] for i in range(model.n_nodes) if model.populated[i]}
+
+
 def live_values(model, lever: str) -> dict[str, float] | None:
     """The fields of the lever as switched on from the dashboard, or None if it is off."""
     label = f"live:{lever}"
@@ -54,5 +65,4 @@ def live_target(model, lever: str):
 
 def apply_lever(model, lever: str, on: bool, values: dict[str, float], target) -> None:
     """Switch ``lever`` on with ``values`` (from next year) or off."""
-    model.set_lever(lever, {**{f: s.default for f, s in LEVERS[lever].items()}, **values} if on else None,
-                    target=target)
+    model.set_lever(lever, {**lever_defaults(lever), **values} if on else None, target=target)

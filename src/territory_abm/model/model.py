@@ -119,8 +119,9 @@ class TerritoryModel(mesa.Model):
         # adaptive expectations, by node: the chance that a new job seeker is hired (by home
         # node), and the local price local sellers plan with
         self.job_finding = self._initial_job_finding()
-        self.local_spending_share = self._local_spending_shares()
-        self.expected_local_price = self._initial_local_price()
+        start_spend = self._starting_consumption()
+        self.local_spending_share = self._local_spending_shares(start_spend)
+        self.expected_local_price = self._initial_local_price(start_spend)
         self.flows = outcomes.YearFlows.zeros(n)
         self.household_records: list[dict[str, np.ndarray]] = []
         self.sort_orders = OrderCache()  # last year's sort of each distribution (speed only)
@@ -290,7 +291,6 @@ class TerritoryModel(mesa.Model):
                 old = self.policies.policies[self.policies.labels.index(label)]
                 self.policies.set_policy(replace(old, end=min(old.end, self.year)))
             return
-        target = list(target) if isinstance(target, tuple) else target  # as in a scenario file
         policy = make_policy("set_lever", {"lever": lever, "label": label, "start": first, "end": last,
                                           "target": target, **values}, first, last)
         self.policies.set_policy(policy)
@@ -365,7 +365,12 @@ class TerritoryModel(mesa.Model):
         return farm_output(hh.tfp, np.maximum(hh.land, p.garden_plot_ha), 1.0, hh.assets, self.nature_factor[hh.node],
                            p.farm_land_elasticity, 0.0, p.farm_asset_elasticity) * price
 
-    def _local_spending_shares(self) -> np.ndarray:
+    def _starting_consumption(self) -> np.ndarray:
+        """Each household's consumption at its starting income (USD/yr)."""
+        p, hh = self.params, self.households
+        return consumption(hh.income, hh.assets + hh.income, hh.members, p.subsistence_pc, p.consumption_share)
+
+    def _local_spending_shares(self, spend: np.ndarray) -> np.ndarray:
         """Share of consumption each node's households spend on local non-tradables, backed
         out from the start: the share at which residents' spending buys the starting output
         of local sellers at price 1, i.e. pays their wages and the required return on their
@@ -373,7 +378,6 @@ class TerritoryModel(mesa.Model):
         (above it the local price falls and sellers shrink); nodes without local sellers get
         the consumption-weighted mean of the others, so that entrants can find demand."""
         p, hh, ft, n = self.params, self.households, self.firm_table, self.n_nodes
-        spend = consumption(hh.income, hh.assets + hh.income, hh.members, p.subsistence_pc, p.consumption_share)
         node_spend = np.bincount(hh.node, spend * hh.alive, minlength=n)
         local = ft.alive & ~ft.dynamic
         revenue = np.bincount(ft.node, ft.wage * ft.labour * local, minlength=n) / p.firm_labour_elasticity
@@ -383,12 +387,11 @@ class TerritoryModel(mesa.Model):
         fallback = float(np.average(share[has], weights=node_spend[has])) if has.any() else 0.5 * p.max_local_spending_share
         return np.where(has, share, fallback)
 
-    def _initial_local_price(self) -> np.ndarray:
+    def _initial_local_price(self, spend: np.ndarray) -> np.ndarray:
         """Local price index at which the starting local spending buys the starting output of
         local sellers (1 unless a node's share hit its cap); 1 where a node has no local
         sellers. Local sellers plan with it from the first year."""
         p, hh, ft, n = self.params, self.households, self.firm_table, self.n_nodes
-        spend = consumption(hh.income, hh.assets + hh.income, hh.members, p.subsistence_pc, p.consumption_share)
         demand = np.bincount(hh.node, self.local_spending_share[hh.node] * spend * hh.alive, minlength=n)
         output = firm_output(ft.tfp, ft.capital, ft.labour, p.firm_labour_elasticity, p.firm_capital_elasticity)
         supply = np.bincount(ft.node, output * (ft.alive & ~ft.dynamic), minlength=n)
@@ -711,7 +714,6 @@ class TerritoryModel(mesa.Model):
             for m in self._municipalities():
                 m.treasury += estate[m.node]
         hh.assets[rows] = 0.0
-        hh.land[rows] = 0.0
         hh.alive[rows] = False
         hh.members[rows] = 0
         hh.adults[rows] = 0

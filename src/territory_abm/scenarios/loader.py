@@ -218,13 +218,13 @@ TARGET_RULES = {"poverty_above": (0.0, 1.0), "kind": None}
 
 
 def validate_target(file: Path, where: str, target: Any) -> Any:
-    """Check a target: ``"all"``, a list of node ids, or one rule table.
+    """Check a target: ``"all"``, a list (or tuple) of node ids, or one rule table.
 
     Node ids are checked against the territory when the model starts.
     """
     if target == "all":
         return "all"
-    if isinstance(target, list) and target and all(isinstance(t, str) and t for t in target):
+    if isinstance(target, (list, tuple)) and target and all(isinstance(t, str) and t for t in target):
         return tuple(target)
     if isinstance(target, dict) and len(target) == 1:
         (rule, value), = target.items()
