@@ -38,7 +38,6 @@ from .migration import choose_destinations, destination_utilities, move_probabil
 from .municipality import Municipality
 from .network import travel_time_matrix
 from .policies import PolicyEngine
-from .stats import OrderCache
 
 MAX_LOCAL_PRICE = 5.0
 MIN_FARM_GATE_SHARE = 0.05
@@ -124,7 +123,6 @@ class TerritoryModel(mesa.Model):
         self.expected_local_price = self._initial_local_price(start_spend)
         self.flows = outcomes.YearFlows.zeros(n)
         self.household_records: list[dict[str, np.ndarray]] = []
-        self.sort_orders = OrderCache()  # last year's sort of each distribution (speed only)
         self.node_stats, self.territory_stats = outcomes.compute(self)
         self.datacollector = outcomes.make_datacollector(self)
         self.datacollector.collect(self)

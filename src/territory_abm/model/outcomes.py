@@ -14,7 +14,7 @@ import numpy as np
 
 from ..data.territory import SECTORS
 from .municipality import Municipality
-from .stats import SortedGroups, group_order, poverty_counts
+from .stats import grouped_distribution, poverty_counts
 
 NODE_OUTCOMES: dict[str, str] = {
     "population": "residents (persons)",
@@ -77,24 +77,17 @@ def _distribution_stats(model, group: np.ndarray, income_pc: np.ndarray,
                         members: np.ndarray) -> tuple[dict[str, np.ndarray], dict[str, float]]:
     """Median and Gini of income per person and Gini of land, per node and for the territory.
 
-    Works on all rows of the household store so that row indices are stable from year to
-    year and each sort starts from last year's order (``model.sort_orders``). Households
-    no longer alive sort last (value +inf) and are in group ``n_nodes``, which is dropped.
-    One sort of the values per variable serves both levels: the territory takes the alive
-    prefix, the nodes a stable radix sort of it by node.
+    Works on all rows of the household store; households no longer alive are in group
+    ``n_nodes``, which is left out. One sort per variable serves nodes and territory.
     """
-    hh, n = model.households, model.n_nodes
-    alive = hh.alive
-    n_alive = int(alive.sum())
+    n = model.n_nodes
     per_node: dict[str, np.ndarray] = {}
     territory: dict[str, float] = {}
-    for name, x, weights in (("income", income_pc, members), ("land", hh.land, None)):
-        order = model.sort_orders.order(name, np.where(alive, x, np.inf))
-        nodes = SortedGroups(x, group, n + 1, weights, group_order(order, group, n + 1))
-        whole = SortedGroups(x, None, 1, weights, order[:n_alive])
-        per_node[f"gini_{name}"], territory[f"gini_{name}"] = nodes.gini()[:n], float(whole.gini()[0])
+    for name, x, weights in (("income", income_pc, members), ("land", model.households.land, None)):
+        gini, median, gini_all, median_all = grouped_distribution(x, group, n, weights)
+        per_node[f"gini_{name}"], territory[f"gini_{name}"] = gini, float(gini_all)
         if name == "income":
-            per_node["median_income_pc"], territory["median_income_pc"] = nodes.median()[:n], float(whole.median()[0])
+            per_node["median_income_pc"], territory["median_income_pc"] = median, float(median_all)
     return per_node, territory
 
 
