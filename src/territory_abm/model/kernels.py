@@ -64,3 +64,51 @@ def sorted_group_pass(x, weights, group, n_groups, order):
     if total_weight > 0 and running_all > 0:
         gini_all = 1.0 - num_all / (total_weight * running_all)
     return gini, median, gini_all, median_all
+
+
+@njit(cache=True)
+def node_household_totals(node, alive, members, adults, employed, income, education, land, poverty_line, n_nodes):
+    """Sums over alive households by node, in one pass (rows: persons, households, adults,
+    income USD/yr, adult-years of schooling, poor persons, person-weighted poverty gaps
+    as shares of the line, adults farming their own land)."""
+    out = np.zeros((8, n_nodes))
+    for i in range(node.shape[0]):
+        if not alive[i]:
+            continue
+        g = node[i]
+        persons = float(members[i])
+        grown = float(adults[i])
+        out[0, g] += persons
+        out[1, g] += 1.0
+        out[2, g] += grown
+        out[3, g] += income[i]
+        out[4, g] += education[i] * grown
+        income_pc = income[i] / max(persons, 1.0)
+        if income_pc < poverty_line:
+            out[5, g] += persons
+            out[6, g] += persons * (poverty_line - income_pc) / poverty_line
+        if land[i] > 0:
+            out[7, g] += grown - employed[i]
+    return out
+
+
+@njit(cache=True)
+def hand_over_land(node, alive, land, rows, n_nodes):
+    """Land of ``rows`` (households leaving their node) passes to the node's other alive
+    landholders in proportion to their holdings (ha, in place). Where a node has no other
+    holder the land is abandoned."""
+    freed = np.zeros(n_nodes)
+    for r in rows:
+        freed[node[r]] += land[r]
+        land[r] = 0.0
+    held = np.zeros(n_nodes)
+    for i in range(node.shape[0]):
+        if alive[i] and land[i] > 0:
+            held[node[i]] += land[i]
+    growth = np.zeros(n_nodes)
+    for g in range(n_nodes):
+        if held[g] > 0:
+            growth[g] = freed[g] / held[g]
+    for i in range(node.shape[0]):
+        if alive[i] and land[i] > 0:
+            land[i] *= 1.0 + growth[node[i]]

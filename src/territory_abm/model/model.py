@@ -32,6 +32,7 @@ from . import outcomes
 from .firms import Firm, FirmTable, desired_labour, firm_output, tfp_for_labour
 from .households import (HouseholdPopulation, consumption, job_seekers,
                          farm_output, stochastic_round)
+from .kernels import hand_over_land
 from .ledger import Ledger
 from .markets import clear_local_goods, match_labour, wage_adjustment
 from .migration import choose_destinations, destination_utilities, move_probability
@@ -689,17 +690,9 @@ class TerritoryModel(mesa.Model):
         landholding households in proportion to their holdings (kin and neighbours take it
         over; land sales are not modelled). Where a node has no other landholder the land
         is abandoned and returns to natural capital capacity."""
-        hh = self.households
-        freed = np.bincount(hh.node[rows], hh.land[rows], minlength=self.n_nodes)
-        if not freed.any():
-            return
-        hh.land[rows] = 0.0  # the leavers' land is now 0, so they are no holders
-        holders = np.flatnonzero(hh.alive & (hh.land > 0))
-        node = hh.node[holders]
-        held = np.bincount(node, hh.land[holders], minlength=self.n_nodes)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            growth = np.where(held > 0, freed / held, 0.0)
-        hh.land[holders] *= 1.0 + growth[node]
+        if rows.size:
+            hh = self.households
+            hand_over_land(hh.node, hh.alive, hh.land, rows, self.n_nodes)
 
     def _dissolve(self, rows: np.ndarray, item: str, payee: str) -> None:
         """Households leave the model; their assets go to ``payee``; their land passes to

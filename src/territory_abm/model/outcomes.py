@@ -14,7 +14,8 @@ import numpy as np
 
 from ..data.territory import SECTORS
 from .municipality import Municipality
-from .stats import grouped_distribution, poverty_counts
+from .kernels import node_household_totals
+from .stats import grouped_distribution
 
 NODE_OUTCOMES: dict[str, str] = {
     "population": "residents (persons)",
@@ -94,39 +95,29 @@ def _distribution_stats(model, group: np.ndarray, income_pc: np.ndarray,
 def compute(model) -> tuple[dict[str, np.ndarray], dict[str, float]]:
     """Outcomes per node (arrays over nodes) and for the territory (scalars).
 
-    Household sums run over all rows with households no longer alive in an extra group
-    ``n_nodes`` that is dropped (no copies of the alive rows).
+    Household sums run over all rows, skipping households no longer alive (no copies of
+    the alive rows).
     """
     hh, ft, n, f = model.households, model.firm_table, model.n_nodes, model.flows
     alive = hh.alive
-    group = np.where(alive, hh.node, n)
-    members = hh.members.astype(float)
-    income = hh.income
-    income_pc = income / np.maximum(members, 1.0)
-    adults = hh.adults.astype(float)
-    line = model.poverty_line
-
-    def by_node(weights=None):
-        return np.bincount(group, weights, minlength=n + 1)[:n]
-
     s: dict[str, np.ndarray] = {}
-    s["population"] = by_node(members)
-    s["households"] = by_node().astype(float)
-    adults_by_node, income_by_node, schooling_by_node = by_node(adults), by_node(income), by_node(hh.education * adults)
+    (s["population"], s["households"], adults_by_node, income_by_node, schooling_by_node, poor, gap_sum,
+     s["farm_workers"]) = node_household_totals(hh.node, alive, hh.members, hh.adults, hh.employed, hh.income,
+                                                 hh.education, hh.land, model.poverty_line, n)
     with np.errstate(invalid="ignore", divide="ignore"):
         s["mean_income_pc"] = income_by_node / s["population"]
         s["mean_education"] = schooling_by_node / adults_by_node
     if model.wants_distributions():
-        distribution, distribution_territory = _distribution_stats(model, group, income_pc, members)
+        members = hh.members.astype(float)
+        distribution, distribution_territory = _distribution_stats(
+            model, np.where(alive, hh.node, n), hh.income / np.maximum(members, 1.0), members)
     else:  # not recorded this year (nothing in the dynamics reads them)
         distribution = dict.fromkeys(("median_income_pc", "gini_income", "gini_land"), np.full(n, np.nan))
         distribution_territory = dict.fromkeys(("median_income_pc", "gini_income", "gini_land"), np.nan)
     s["median_income_pc"] = distribution["median_income_pc"]
-    poor, gap_sum = (c[:n] for c in poverty_counts(income_pc, members, group, n + 1, line))
     with np.errstate(invalid="ignore", divide="ignore"):
         s["poverty_headcount"], s["poverty_gap"] = poor / s["population"], gap_sum / s["population"]
     s["gini_income"], s["gini_land"] = distribution["gini_income"], distribution["gini_land"]
-    s["farm_workers"] = by_node((adults - hh.employed) * (hh.land > 0))
     live = ft.alive
     for k, sector in enumerate(SECTORS):
         s[f"jobs_{sector}"] = np.bincount(ft.node, ft.labour * live * (ft.sector == k), minlength=n)
