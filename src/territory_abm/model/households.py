@@ -151,33 +151,6 @@ def farm_output(tfp, land, labour, assets, nature_factor, land_el, labour_el, as
             * np.power(1.0 + assets / 1000.0, asset_el) * nature_factor)
 
 
-def desired_farm_labour(potential, labour_el, wage) -> np.ndarray:
-    """Family labour where the farm's marginal product equals ``wage`` (persons).
-
-    ``potential`` is output per unit of labour^b (price times the other factors).
-    Solves b P L^(b-1) = w, so L* = (b P / w)^(1/(1-b)); infinite where no wage is on offer.
-    """
-    with np.errstate(divide="ignore"):
-        return np.where(wage > 0, np.power(labour_el * potential / np.maximum(wage, 1e-9),
-                                           1.0 / (1.0 - labour_el)), np.inf)
-
-
-def job_seekers(adults, employed, potential, labour_el, wage, job_finding) -> np.ndarray:
-    """Adults of each household who seek wage work this year (persons).
-
-    Last year's workers keep seeking while the wage beats the farm's marginal product at
-    the best ``wage`` on offer. The others weigh the farm against the expected wage
-    (``wage`` times ``job_finding``, the expected chance that a new seeker is hired:
-    Harris–Todaro), so queues for scarce jobs shorten as the chance falls.
-    """
-    cap = 1e6
-    stay = np.minimum(employed, np.clip(adults - np.round(np.minimum(
-        desired_farm_labour(potential, labour_el, wage), cap)), 0, adults))
-    free = adults - stay
-    farm_at_expected = np.round(np.minimum(desired_farm_labour(potential, labour_el, wage * job_finding), cap))
-    return stay + np.clip(free - farm_at_expected, 0, free)
-
-
 def consumption(income, assets_available, members, subsistence_pc, share) -> np.ndarray:
     """Consumption (USD/yr): subsistence first (from assets if needed), then a share of the rest.
 

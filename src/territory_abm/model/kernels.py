@@ -112,3 +112,101 @@ def hand_over_land(node, alive, land, rows, n_nodes):
     for i in range(node.shape[0]):
         if alive[i] and land[i] > 0:
             land[i] *= 1.0 + growth[node[i]]
+
+
+@njit(cache=True)
+def _farm_days(ratio, thresholds, most):
+    """Family labour a farm wants, rounded and capped at ``most`` (persons): the largest k
+    <= most with ratio >= thresholds[k - 1], where ratio = b P / w and thresholds[k - 1] =
+    (k - 1/2)^(1 - b), i.e. round((b P / w)^(1 / (1 - b))) without a power per household."""
+    k = 0
+    while k < most and ratio >= thresholds[k]:
+        k += 1
+    return k
+
+
+@njit(cache=True)
+def job_seekers(adults, alive, employed, potential, labour_el, wage, expected_wage, node, thresholds, n_nodes):
+    """Adults of each household who seek wage work this year (persons), and by node the
+    seekers, the seekers who held a job last year (``keep``) and the new ones (``fresh``).
+
+    A farm wants family labour L* = (b P / w)^(1/(1-b)) where its marginal product equals
+    the wage w (``potential`` P is output per unit of labour^b). Last year's workers keep
+    seeking while the best ``wage`` on offer beats the farm at L*; the other adults weigh
+    the farm against ``expected_wage`` (wage times the chance of being hired:
+    Harris–Todaro). No wage on offer: everyone farms.
+    """
+    n = adults.shape[0]
+    seekers = np.zeros(n)
+    node_seekers = np.zeros(n_nodes)
+    node_keep = np.zeros(n_nodes)
+    node_fresh = np.zeros(n_nodes)
+    for i in range(n):
+        a = adults[i] if alive[i] else 0
+        if a <= 0:
+            continue
+        g = node[i]
+        w = wage[g]
+        farm = a if w <= 0 else _farm_days(labour_el * potential[i] / max(w, 1e-9), thresholds, a)
+        stay = min(employed[i], a - farm)
+        free = a - stay
+        w = expected_wage[g]
+        farm = free if w <= 0 else _farm_days(labour_el * potential[i] / max(w, 1e-9), thresholds, free)
+        s = stay + free - farm
+        seekers[i] = s
+        keep = min(s, employed[i])
+        node_seekers[g] += s
+        node_keep[g] += keep
+        node_fresh[g] += s - keep
+    return seekers, node_seekers, node_keep, node_fresh
+
+
+@njit(cache=True)
+def assign_jobs(seekers, employed, keep_rate, fresh_rate, u_keep, u_fresh, node, education, education_return,
+                mean_education, n_nodes):
+    """Jobs per household (persons): last year's workers keep theirs at ``keep_rate``, new
+    seekers are hired at ``fresh_rate`` (by node), each rounded stochastically with the
+    uniform draws ``u_keep`` and ``u_fresh`` (up with probability equal to the fraction).
+    Also returns each household's skill units (workers times exp(r (schooling - mean)))
+    and by node the workers and skill units."""
+    n = seekers.shape[0]
+    jobs = np.zeros(n, np.int32)
+    skill = np.zeros(n)
+    node_jobs = np.zeros(n_nodes)
+    node_skill = np.zeros(n_nodes)
+    for i in range(n):
+        s = seekers[i]
+        if s <= 0:
+            continue
+        g = node[i]
+        keep = min(s, float(employed[i]))
+        fresh = s - keep
+        kept = min(np.floor(keep * keep_rate[g] + u_keep[i]), keep)
+        hired = min(np.floor(fresh * fresh_rate[g] + u_fresh[i]), fresh)
+        j = int(kept + hired)
+        jobs[i] = j
+        if j > 0:
+            skill[i] = j * np.exp(education_return * (education[i] - mean_education))
+            node_jobs[g] += j
+            node_skill[g] += skill[i]
+    return jobs, skill, node_jobs, node_skill
+
+
+@njit(cache=True)
+def labour_incomes(skill, node_skill, net_wages, adults, alive, jobs, potential, labour_power, node):
+    """Wage income (each node's wage bill net of commuting, ``net_wages``, shared by skill
+    units) and farm income (``potential`` times family labour^b, from the table
+    ``labour_power[k] = k^b``) per household (USD/yr), and total farm income."""
+    n = skill.shape[0]
+    wage_income = np.zeros(n)
+    farm_income = np.zeros(n)
+    total_farm = 0.0
+    for i in range(n):
+        g = node[i]
+        if skill[i] > 0 and node_skill[g] > 0:
+            wage_income[i] = net_wages[g] * skill[i] / node_skill[g]
+        labour = (adults[i] if alive[i] else 0) - jobs[i]
+        if labour > 0:
+            farm_income[i] = potential[i] * labour_power[labour]
+            total_farm += farm_income[i]
+    return wage_income, farm_income, total_farm

@@ -30,9 +30,8 @@ from ..params import Parameters
 from ..scenarios.loader import MAX_STEPS, Scenario, make_policy
 from . import outcomes
 from .firms import Firm, FirmTable, desired_labour, firm_output, tfp_for_labour
-from .households import (HouseholdPopulation, consumption, job_seekers,
-                         farm_output, stochastic_round)
-from .kernels import hand_over_land
+from .households import HouseholdPopulation, consumption, farm_output, stochastic_round
+from .kernels import assign_jobs, hand_over_land, job_seekers, labour_incomes
 from .ledger import Ledger
 from .markets import clear_local_goods, match_labour, wage_adjustment
 from .migration import choose_destinations, destination_utilities, move_probability
@@ -403,35 +402,48 @@ class TerritoryModel(mesa.Model):
         (Harris–Todaro). Found by bisection on [0, 1]; 1 where jobs exceed seekers even then."""
         hh, n = self.households, self.n_nodes
         _, _, _, best_wage = self._job_offers(self.firm_table.labour * self.firm_table.alive)
-        potential, adults = self._farm_potential(), hh.adults * hh.alive
+        potential = self._farm_potential()
         jobs = np.bincount(hh.node, hh.employed, minlength=n)
         low, high = np.zeros(n), np.ones(n)
         for _ in range(16):  # to 1.5e-5: finer than any expectation needs
             mid = 0.5 * (low + high)
-            seekers = job_seekers(adults, hh.employed, potential, self.params.farm_labour_elasticity,
-                                  best_wage[hh.node], mid[hh.node])
-            too_many = np.bincount(hh.node, seekers, minlength=n) > jobs
+            too_many = self._job_seekers(potential, best_wage, best_wage * mid)[1] > jobs
             high = np.where(too_many, mid, high)
             low = np.where(too_many, low, mid)
         return low
 
+    def _job_seekers(self, potential: np.ndarray, wage: np.ndarray, expected_wage: np.ndarray):
+        """Seekers per household and by node (all, last year's workers, new), given the best
+        wage on offer and the expected wage of a new seeker by node (USD/yr)."""
+        hh, b = self.households, self.params.farm_labour_elasticity
+        most = max(int(hh.adults.max(initial=0)), 1)
+        thresholds = np.power(np.arange(1, most + 1) - 0.5, 1.0 - b)
+        return job_seekers(hh.adults, hh.alive, hh.employed, potential, b, wage, expected_wage, hh.node,
+                           thresholds, self.n_nodes)
+
     def _labour_market(self, vacancies: np.ndarray) -> None:
-        """Households decide how many adults seek wage work; seekers and vacancies match."""
+        """Households decide how many adults seek wage work; seekers and vacancies match.
+        Last year's workers keep their jobs first; the remaining jobs of each origin go to
+        its new seekers with equal chance."""
         p, hh, ft, n = self.params, self.households, self.firm_table, self.n_nodes
         node_vac, node_wage, net_share, best_wage = self._job_offers(vacancies)
         potential = self._farm_potential()
-        node = hh.node
-        adults = hh.adults * hh.alive
-        seekers = job_seekers(adults, hh.employed, potential, p.farm_labour_elasticity, best_wage[node],
-                              self.job_finding[node])
-        node_seekers = np.bincount(node, seekers, minlength=n)
+        seekers, node_seekers, node_keep, node_fresh = self._job_seekers(potential, best_wage,
+                                                                         best_wage * self.job_finding)
         flows, unmatched = match_labour(node_seekers, node_vac, node_wage, self.reachable)
-        employed = self._assign_jobs(seekers, flows.sum(axis=1), node_vac - flows.sum(axis=0))
-        hh.employed = employed
-        node_employed = np.bincount(node, employed, minlength=n)
-        row_sum = flows.sum(axis=1)
+        jobs_by_origin = flows.sum(axis=1)
         with np.errstate(invalid="ignore", divide="ignore"):
-            flows *= np.nan_to_num(node_employed / row_sum)[:, None]
+            keep_rate = np.nan_to_num(np.minimum(jobs_by_origin / node_keep, 1.0))
+            fresh_rate = np.nan_to_num(np.clip((jobs_by_origin - node_keep) / node_fresh, 0.0, 1.0))
+        rng = self.streams["labour"]
+        u_keep, u_fresh = rng.random(hh.n), rng.random(hh.n)
+        employed, skill, node_employed, node_skill = assign_jobs(
+            seekers, hh.employed, keep_rate, fresh_rate, u_keep, u_fresh, hh.node, hh.education,
+            p.education_return, self.mean_education, n)
+        hh.employed = employed
+        self._update_job_finding(fresh_rate, node_fresh, node_vac - flows.sum(axis=0))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            flows *= np.nan_to_num(node_employed / jobs_by_origin)[:, None]
         filled = flows.sum(axis=0)
         with np.errstate(invalid="ignore", divide="ignore"):
             ft.labour = np.nan_to_num(filled[ft.node] * vacancies / node_vac[ft.node])
@@ -439,38 +451,20 @@ class TerritoryModel(mesa.Model):
         net = (flows * net_share * node_wage[None, :]).sum(axis=1)
         self.ledger.record("firms", "households", "wages", gross.sum())
         self.ledger.record("households", "rest_of_world", "commuting", gross.sum() - net.sum())
-        skill = np.exp(p.education_return * (hh.education - self.mean_education)) * employed
-        node_skill = np.bincount(node, skill, minlength=n)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            hh.wage_income = np.nan_to_num(net[node] * skill / node_skill[node])
-        labour = adults - employed
-        hh.farm_income = potential * np.power(np.maximum(labour, 0), p.farm_labour_elasticity)
-        self.ledger.record("rest_of_world", "households", "farm sales", hh.farm_income.sum())
+        labour_power = np.power(np.arange(max(int(hh.adults.max(initial=0)), 1) + 1.0), p.farm_labour_elasticity)
+        hh.wage_income, hh.farm_income, farm_sales = labour_incomes(
+            skill, node_skill, net, hh.adults, hh.alive, employed, potential, labour_power, hh.node)
+        self.ledger.record("rest_of_world", "households", "farm sales", farm_sales)
         self.flows.wage_change = wage_adjustment(node_vac, filled, unmatched, p.wage_adjustment, p.wage_cut_response)
         self.flows.unmatched = node_seekers - node_employed
         self.flows.commuters = flows.sum(axis=1) - np.diag(flows)
 
-    def _assign_jobs(self, seekers: np.ndarray, jobs_by_origin: np.ndarray, unfilled: np.ndarray) -> np.ndarray:
-        """Give each origin's jobs to its seekers: last year's workers keep theirs first,
-        the remaining jobs go to new seekers with equal chance (persons per household).
-        Updates the expected job-finding chance from this year's chance of a new seeker;
-        ``unfilled`` are the vacancies left open by node."""
-        hh, n = self.households, self.n_nodes
-        node = hh.node
-        keep = np.minimum(seekers, hh.employed)
-        fresh = seekers - keep
-        node_keep = np.bincount(node, keep, minlength=n)
-        node_fresh = np.bincount(node, fresh, minlength=n)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            keep_rate = np.nan_to_num(np.minimum(jobs_by_origin / node_keep, 1.0))
-            fresh_rate = np.nan_to_num(np.clip((jobs_by_origin - node_keep) / node_fresh, 0.0, 1.0))
-        kept = np.minimum(stochastic_round(keep * keep_rate[node], self.streams["labour"]), keep)
-        hired = np.minimum(stochastic_round(fresh * fresh_rate[node], self.streams["labour"]), fresh)
-        # where nobody new sought work, the chance is 1 if reachable vacancies went unfilled
+    def _update_job_finding(self, fresh_rate: np.ndarray, node_fresh: np.ndarray, unfilled: np.ndarray) -> None:
+        """Adaptive expectation of a new seeker's chance of being hired, by node; where
+        nobody new sought work, the chance is 1 if reachable vacancies went unfilled."""
         open_jobs = (self.reachable & (unfilled > 0)[None, :]).any(axis=1)
         observed = np.where(node_fresh > 0, fresh_rate, np.where(open_jobs, 1.0, self.job_finding))
         self.job_finding += self.params.expectation_adjustment * (observed - self.job_finding)
-        return (kept + hired).astype(np.int32)
 
     def _household_budgets(self) -> None:
         """Transfers, remittances and local spending arrive; households consume and save."""
