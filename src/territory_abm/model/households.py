@@ -140,11 +140,6 @@ class HouseholdPopulation:
         return sum(arr.nbytes for arr in self._store.values())
 
 
-def stochastic_round(x: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Round each value up with probability equal to its fractional part (keeps the mean)."""
-    return np.floor(x + rng.random(x.shape)).astype(np.int32)
-
-
 def farm_output(tfp, land, labour, assets, nature_factor, land_el, labour_el, asset_el) -> np.ndarray:
     """Farm output (USD/yr at full price): TFP land^a labour^b (1 + assets/1000)^c f(K)."""
     return (tfp * np.power(land, land_el) * np.power(np.maximum(labour, 0), labour_el)

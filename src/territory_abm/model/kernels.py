@@ -210,3 +210,48 @@ def labour_incomes(skill, node_skill, net_wages, adults, alive, jobs, potential,
             farm_income[i] = potential[i] * labour_power[labour]
             total_farm += farm_income[i]
     return wage_income, farm_income, total_farm
+
+
+@njit(cache=True)
+def _round_half_even(x):
+    r = np.floor(x)
+    rest = x - r
+    if rest > 0.5 or (rest == 0.5 and r % 2 == 1):
+        r += 1.0
+    return r
+
+
+@njit(cache=True)
+def demography(alive, members, adults, education, node, u_birth, u_death, u_adult, birth_rate, death_rate,
+               adult_share, cohort_education, n_nodes):
+    """Births, deaths and children reaching working age, in place on ``members``,
+    ``adults`` and ``education``; returns births and deaths by node (persons).
+
+    Births and deaths are the yearly rates times household size, rounded stochastically
+    with the uniform draws ``u_birth`` and ``u_death``; deaths fall on adults in
+    proportion to their share. Children reach working age at ``adult_share`` a year
+    (draws ``u_adult``) with their node's cohort schooling (years), which enters the
+    household's mean. A household left with children only has its eldest count as adult.
+    """
+    births_by_node = np.zeros(n_nodes)
+    deaths_by_node = np.zeros(n_nodes)
+    for i in range(members.shape[0]):
+        if not alive[i]:
+            continue
+        m = members[i]
+        a = adults[i]
+        births = int(np.floor(birth_rate * m + u_birth[i]))
+        deaths = min(int(np.floor(death_rate * m + u_death[i])), m)
+        adult_deaths = min(int(_round_half_even(min(deaths * a / max(m, 1), a))), a)
+        child_deaths = min(deaths - adult_deaths, m - a)
+        children = m - a - child_deaths + births
+        new_adults = min(int(np.floor(adult_share * children + u_adult[i])), children)
+        old_adults = a - adult_deaths
+        grown = old_adults + new_adults
+        if grown > 0:
+            education[i] = (education[i] * old_adults + cohort_education[node[i]] * new_adults) / grown
+        members[i] = m + births - adult_deaths - child_deaths
+        adults[i] = 1 if grown == 0 and members[i] > 0 else grown
+        births_by_node[node[i]] += births
+        deaths_by_node[node[i]] += adult_deaths + child_deaths
+    return births_by_node, deaths_by_node

@@ -30,8 +30,8 @@ from ..params import Parameters
 from ..scenarios.loader import MAX_STEPS, Scenario, make_policy
 from . import outcomes
 from .firms import Firm, FirmTable, desired_labour, firm_output, tfp_for_labour
-from .households import HouseholdPopulation, consumption, farm_output, stochastic_round
-from .kernels import assign_jobs, hand_over_land, job_seekers, labour_incomes
+from .households import HouseholdPopulation, consumption, farm_output
+from .kernels import assign_jobs, demography, hand_over_land, job_seekers, labour_incomes
 from .ledger import Ledger
 from .markets import clear_local_goods, match_labour, wage_adjustment
 from .migration import choose_destinations, destination_utilities, move_probability
@@ -650,31 +650,13 @@ class TerritoryModel(mesa.Model):
 
     def _demography(self) -> None:
         """Births, deaths and children reaching working age; empty households dissolve."""
-        p, hh, rng = self.params, self.households, self.streams["demography"]
+        p, hh, rng, n = self.params, self.households, self.streams["demography"], self.n_nodes
         alive = hh.alive
-        members = hh.members * alive
-        births = stochastic_round(p.birth_rate * members, rng) * alive
-        deaths = np.minimum(stochastic_round(p.death_rate * members, rng), members) * alive
-        adults = hh.adults * alive
-        with np.errstate(invalid="ignore", divide="ignore"):
-            adult_deaths = np.minimum(np.nan_to_num(deaths * adults / np.maximum(members, 1)), adults)
-        adult_deaths = np.minimum(np.round(adult_deaths).astype(np.int32), adults)
-        child_deaths = np.minimum(deaths - adult_deaths, members - adults)
-        deaths = adult_deaths + child_deaths
-        children = members - adults - child_deaths + births
-        new_adults = np.minimum(stochastic_round(p.adult_share_of_births_per_year * children, rng), children) * alive
-        old_adults = adults - adult_deaths
-        cohort = self.cohort_education[hh.node] + self.policies.schooling_gain(hh.node)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            educ = np.where(old_adults + new_adults > 0,
-                            (hh.education * old_adults + cohort * new_adults) / (old_adults + new_adults), hh.education)
-        hh.education = educ
-        hh.members = members + births - deaths
-        hh.adults = old_adults + new_adults
-        orphan = alive & (hh.adults == 0) & (hh.members > 0)
-        hh.adults = np.where(orphan, 1, hh.adults)
-        self.flows.births = np.bincount(hh.node, births, minlength=self.n_nodes)
-        self.flows.deaths = np.bincount(hh.node, deaths, minlength=self.n_nodes)
+        u_birth, u_death, u_adult = rng.random(hh.n), rng.random(hh.n), rng.random(hh.n)
+        cohort = self.cohort_education + self.policies.schooling_gain(np.arange(n))
+        self.flows.births, self.flows.deaths = demography(
+            alive, hh.members, hh.adults, hh.education, hh.node, u_birth, u_death, u_adult, p.birth_rate,
+            p.death_rate, p.adult_share_of_births_per_year, cohort, n)
         gone = np.flatnonzero(alive & (hh.members <= 0))
         if gone.size:
             self._dissolve(gone, "estates of dissolved households", "municipalities")
