@@ -255,3 +255,68 @@ def demography(alive, members, adults, education, node, u_birth, u_death, u_adul
         births_by_node[node[i]] += births
         deaths_by_node[node[i]] += adult_deaths + child_deaths
     return births_by_node, deaths_by_node
+
+
+@njit(cache=True)
+def household_receipts(alive, adults, node, public_local, remits_to, farm_income, wage_income, transfer_income,
+                       migrants_abroad, remittance_propensity, external_income_pc, n_nodes):
+    """Local public spending (each node's ``public_local`` shared per adult), remittances
+    (internal migrant households pay a share of their earnings to the origin household
+    while both live; migrants abroad send a share of the external income) and total
+    income per household (USD/yr). Returns (other income, net remittances, income,
+    remittances received by node, internal remittances paid, remittances from abroad)."""
+    n = node.shape[0]
+    node_adults = np.zeros(n_nodes)
+    for i in range(n):
+        if alive[i]:
+            node_adults[node[i]] += adults[i]
+    other = np.zeros(n)
+    sent = np.zeros(n)
+    received = np.zeros(n)
+    internal = 0.0
+    for i in range(n):
+        if not alive[i]:
+            continue
+        g = node[i]
+        if node_adults[g] > 0:
+            other[i] = public_local[g] * adults[i] / node_adults[g]
+        origin = remits_to[i]
+        if origin >= 0 and alive[origin]:
+            paid = remittance_propensity * (farm_income[i] + wage_income[i])
+            sent[i] = paid
+            received[origin] += paid
+            internal += paid
+    remit = np.zeros(n)
+    income = np.zeros(n)
+    remit_by_node = np.zeros(n_nodes)
+    abroad_total = 0.0
+    for i in range(n):
+        abroad = remittance_propensity * external_income_pc * migrants_abroad[i] if alive[i] else 0.0
+        abroad_total += abroad
+        r = -sent[i] + received[i] + abroad
+        remit[i] = r
+        if r > 0:
+            remit_by_node[node[i]] += r
+        income[i] = farm_income[i] + wage_income[i] + transfer_income[i] + r + other[i]
+    return other, remit, income, remit_by_node, internal, abroad_total
+
+
+@njit(cache=True)
+def consume(income, cash, members, alive, subsistence_pc, consumption_share, local_share, node, n_nodes):
+    """Consumption (USD/yr): subsistence first (from savings if needed), then a share of
+    the income above it, never more than the cash on hand; the rest is saved. Returns
+    (consumption, assets after saving, local spending by node, total consumption)."""
+    n = income.shape[0]
+    spend = np.zeros(n)
+    assets = np.zeros(n)
+    local = np.zeros(n_nodes)
+    total = 0.0
+    for i in range(n):
+        if alive[i]:
+            need = subsistence_pc * members[i]
+            target = need + consumption_share * max(income[i] - need, 0.0)
+            spend[i] = min(max(target, 0.0), max(cash[i], 0.0))
+            local[node[i]] += local_share[node[i]] * spend[i]
+            total += spend[i]
+        assets[i] = max(cash[i] - spend[i], 0.0)
+    return spend, assets, local, total

@@ -31,7 +31,8 @@ from ..scenarios.loader import MAX_STEPS, Scenario, make_policy
 from . import outcomes
 from .firms import Firm, FirmTable, desired_labour, firm_output, tfp_for_labour
 from .households import HouseholdPopulation, consumption, farm_output
-from .kernels import assign_jobs, demography, hand_over_land, job_seekers, labour_incomes
+from .kernels import (assign_jobs, consume, demography, hand_over_land, household_receipts, job_seekers,
+                      labour_incomes)
 from .ledger import Ledger
 from .markets import clear_local_goods, match_labour, wage_adjustment
 from .migration import choose_destinations, destination_utilities, move_probability
@@ -471,38 +472,19 @@ class TerritoryModel(mesa.Model):
         p, hh, n = self.params, self.households, self.n_nodes
         node, alive = hh.node, hh.alive
         hh.transfer_income = self.policies.pay_households(self.year)
-        adults = hh.adults * alive
-        node_adults = np.bincount(node, adults, minlength=n)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            hh.other_income = np.nan_to_num(self.flows.public_local[node] * adults / node_adults[node])
-        # remittances: internal migrants pay their origin household; migrants abroad send from outside
-        remit = np.zeros(hh.n)
-        sender = (hh.remits_to >= 0) & alive
-        sender_rows = np.flatnonzero(sender)
-        if sender_rows.size:
-            origin = hh.remits_to[sender_rows]
-            ok = alive[origin]
-            sender_rows, origin = sender_rows[ok], origin[ok]
-            earned = hh.farm_income[sender_rows] + hh.wage_income[sender_rows]
-            paid = p.remittance_propensity * earned
-            remit[sender_rows] -= paid
-            remit += np.bincount(origin, paid, minlength=hh.n)
-            self.ledger.record("households", "households", "internal remittances", paid.sum())
-        abroad = p.remittance_propensity * p.external_income_pc * hh.migrants_abroad * alive
-        remit += abroad
-        self.ledger.record("rest_of_world", "households", "remittances from abroad", abroad.sum())
-        hh.remittance_income = remit
-        self.flows.remittances = np.bincount(node, np.maximum(remit, 0.0), minlength=n)
-        income = hh.farm_income + hh.wage_income + hh.transfer_income + remit + hh.other_income
+        hh.other_income, hh.remittance_income, income, self.flows.remittances, internal, abroad = household_receipts(
+            alive, hh.adults, node, self.flows.public_local, hh.remits_to, hh.farm_income, hh.wage_income,
+            hh.transfer_income, hh.migrants_abroad, p.remittance_propensity, p.external_income_pc, n)
+        if internal:
+            self.ledger.record("households", "households", "internal remittances", internal)
+        self.ledger.record("rest_of_world", "households", "remittances from abroad", abroad)
         cash = hh.assets + income
         cash -= self.policies.collect_repayments(cash)
-        spend = consumption(income, cash, hh.members, p.subsistence_pc, p.consumption_share) * alive
-        hh.consumption = spend
-        hh.assets = np.maximum(cash - spend, 0.0)
+        hh.consumption, hh.assets, self.flows.local_demand, spent = consume(
+            income, cash, hh.members, alive, p.subsistence_pc, p.consumption_share, self.local_spending_share, node, n)
         hh.income = income
-        local = self.local_spending_share[node] * spend
-        self.flows.local_demand = np.bincount(node, local, minlength=n)
-        self.ledger.record("households", "rest_of_world", "imported consumption", spend.sum() - local.sum())
+        self.ledger.record("households", "rest_of_world", "imported consumption",
+                           spent - self.flows.local_demand.sum())
 
     def _firm_accounts(self) -> None:
         """Production, sales, profit, taxes, dividends, wages, exit and entry."""

@@ -270,6 +270,8 @@ class PolicyEngine:
     def collect_repayments(self, cash: np.ndarray) -> np.ndarray:
         """Loan payments due this year; a household that cannot pay defaults on the rest."""
         m, hh = self.model, self.model.households
+        if not (hh.loan_balance.any() or hh.loan_payment.any()):  # no loans: nothing is due
+            return np.zeros(hh.n)
         due = np.minimum(hh.loan_payment, hh.loan_balance) * hh.alive
         owing = due > 0
         pays = owing & (cash >= due)
