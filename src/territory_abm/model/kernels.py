@@ -320,3 +320,74 @@ def consume(income, cash, members, alive, subsistence_pc, consumption_share, loc
             total += spend[i]
         assets[i] = max(cash[i] - spend[i], 0.0)
     return spend, assets, local, total
+
+
+@njit(cache=True)
+def clearing_wish(farm_income, land, alive, adults, employed, node, enforcement, land_elasticity, horizon,
+                  clearing_cost, fine, propensity):
+    """Forest each household would clear this year (ha): ``propensity`` times the excess
+    of the expected gain of a hectare (the marginal farm income, ``land_elasticity`` times
+    income per ha, over ``horizon`` years) over its cost plus the expected fine, capped at
+    twice the propensity. Only households with family labour on the farm clear."""
+    n = node.shape[0]
+    want = np.zeros(n)
+    for i in range(n):
+        if not alive[i] or adults[i] <= employed[i]:
+            continue
+        gain = land_elasticity * farm_income[i] / max(land[i], 1.0) * horizon
+        cost = clearing_cost + enforcement[node[i]] * fine
+        want[i] = propensity * min(max(gain / cost - 1.0, 0.0), 2.0)
+    return want
+
+
+@njit(cache=True)
+def clear_forest(want, forest, u_caught, enforcement, fine, assets, land, node):
+    """Households clear what they want, scaled down where a node's forest (ha) cannot meet
+    all wishes; a clearer is caught with its node's enforcement probability (uniform draws
+    ``u_caught``) and fined per hectare up to its assets. Updates ``assets`` and ``land``
+    in place; returns the hectares cleared and the fines (USD) by node."""
+    n_nodes = forest.shape[0]
+    total = np.zeros(n_nodes)
+    for i in range(want.shape[0]):
+        total[node[i]] += want[i]
+    scale = np.ones(n_nodes)
+    for g in range(n_nodes):
+        if total[g] > forest[g]:
+            scale[g] = forest[g] / total[g]
+    cleared_by_node = np.zeros(n_nodes)
+    fines_by_node = np.zeros(n_nodes)
+    for i in range(want.shape[0]):
+        g = node[i]
+        cleared = want[i] * scale[g]
+        if cleared <= 0:
+            continue
+        if u_caught[i] < enforcement[g]:
+            fined = min(fine * cleared, assets[i])
+            assets[i] -= fined
+            fines_by_node[g] += fined
+        land[i] += cleared
+        cleared_by_node[g] += cleared
+    return cleared_by_node, fines_by_node
+
+
+@njit(cache=True)
+def choose_movers(income, members, alive, adults, node, services, log_sum_exp, u_move, stay_preference,
+                  income_weight, services_weight):
+    """Rows of the households that move this year (logit: leave with probability
+    exp(L) / (exp(L) + exp(U_stay)), L the log-sum over destinations of the home node,
+    U_stay the stay preference plus income per person and home services; uniform draws
+    ``u_move``). Households without adults stay."""
+    n = node.shape[0]
+    movers = np.empty(n, np.int64)
+    k = 0
+    for i in range(n):
+        if not alive[i] or adults[i] <= 0:
+            continue
+        g = node[i]
+        income_pc = income[i] / max(members[i], 1)
+        stay = stay_preference + income_weight * np.log(max(income_pc, 1.0)) + services_weight * services[g]
+        prob = 1.0 / (1.0 + np.exp(min(max(stay - log_sum_exp[g], -700.0), 700.0)))
+        if u_move[i] < prob:
+            movers[k] = i
+            k += 1
+    return movers[:k]

@@ -7,7 +7,7 @@ services and a preference for staying) with every other node d:
 
 with y_d expected income per person at d, T travel time, M the migrants from i already
 at d, P_i the origin population and q_d service quality. Choice probabilities follow
-the multinomial logit.
+the multinomial logit; who leaves is drawn by ``kernels.choose_movers``.
 """
 
 from __future__ import annotations
@@ -26,13 +26,6 @@ def destination_utilities(income_pc: np.ndarray, travel: np.ndarray, migrant_sto
     v = np.where(valid_dest[None, :] & np.isfinite(travel), v, -np.inf)
     np.fill_diagonal(v, -np.inf)
     return v
-
-
-def move_probability(own_income_pc: np.ndarray, home_services: np.ndarray, log_sum_exp: np.ndarray,
-                     stay_pref: float, income_w: float, services_w: float) -> np.ndarray:
-    """Probability of leaving: exp(L) / (exp(L) + exp(U_stay)), L the log-sum over destinations."""
-    stay = stay_pref + income_w * np.log(np.maximum(own_income_pc, 1.0)) + services_w * home_services
-    return 1.0 / (1.0 + np.exp(np.clip(stay - log_sum_exp, -700, 700)))
 
 
 def choose_destinations(origins: np.ndarray, utilities: np.ndarray, rng: np.random.Generator) -> np.ndarray:

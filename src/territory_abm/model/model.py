@@ -31,11 +31,11 @@ from ..scenarios.loader import MAX_STEPS, Scenario, make_policy
 from . import outcomes
 from .firms import Firm, FirmTable, desired_labour, firm_output, tfp_for_labour
 from .households import HouseholdPopulation, consumption, farm_output
-from .kernels import (assign_jobs, consume, demography, hand_over_land, household_receipts, job_seekers,
-                      labour_incomes)
+from .kernels import (assign_jobs, choose_movers, clear_forest, clearing_wish, consume, demography,
+                      hand_over_land, household_receipts, job_seekers, labour_incomes)
 from .ledger import Ledger
 from .markets import clear_local_goods, match_labour, wage_adjustment
-from .migration import choose_destinations, destination_utilities, move_probability
+from .migration import choose_destinations, destination_utilities
 from .municipality import Municipality
 from .network import travel_time_matrix
 from .policies import PolicyEngine
@@ -599,26 +599,18 @@ class TerritoryModel(mesa.Model):
 
     def _clear_forest(self) -> None:
         """Households clear forest where the expected return beats cost plus expected fine."""
-        p, hh, n = self.params, self.households, self.n_nodes
+        p, hh = self.params, self.households
         node = hh.node
         enforcement = np.array([m.enforcement if m else 0.0 for m in self.municipalities])
-        gain = p.farm_land_elasticity * hh.farm_income / np.maximum(hh.land, 1.0) * p.clearing_horizon
-        cost = p.clearing_cost + enforcement[node] * p.clearing_fine
-        want = p.clearing_propensity * np.clip(gain / cost - 1.0, 0.0, 2.0)
-        want *= hh.alive & (hh.adults > hh.employed)
+        want = clearing_wish(hh.farm_income, hh.land, hh.alive, hh.adults, hh.employed, node, enforcement,
+                             p.farm_land_elasticity, p.clearing_horizon, p.clearing_cost, p.clearing_fine,
+                             p.clearing_propensity)
         want = self.policies.limit_clearing(want, enforcement)
         forest = np.array([m.natural_capital if m else 0.0 for m in self.municipalities])
-        total = np.bincount(node, want, minlength=n)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            scale = np.where(total > forest, forest / total, 1.0)
-        cleared = want * np.nan_to_num(scale[node])
-        caught = (cleared > 0) & (self.streams["clearing"].random(hh.n) < enforcement[node])
-        fines = np.minimum(p.clearing_fine * cleared * caught, hh.assets)
-        hh.assets = hh.assets - fines
-        hh.land = hh.land + cleared
-        self.ledger.record("households", "municipalities", "clearing fines", fines.sum())
-        node_cleared = np.bincount(node, cleared, minlength=n)
-        node_fines = np.bincount(node, fines, minlength=n)
+        u_caught = self.streams["clearing"].random(hh.n)
+        node_cleared, node_fines = clear_forest(want, forest, u_caught, enforcement, p.clearing_fine, hh.assets,
+                                                hh.land, node)
+        self.ledger.record("households", "municipalities", "clearing fines", node_fines.sum())
         for m in self._municipalities():
             m.natural_capital = max(m.natural_capital - node_cleared[m.node], 0.0)
             m.treasury += node_fines[m.node]
@@ -684,10 +676,8 @@ class TerritoryModel(mesa.Model):
             top = np.max(util, axis=1)
             lse = top + np.log(np.sum(np.exp(util - top[:, None]), axis=1))
         lse = np.where(np.isfinite(top), lse, -np.inf)
-        income_pc = hh.income / np.maximum(hh.members, 1)
-        prob = move_probability(income_pc, services[hh.node], lse[hh.node], p.migration_stay_preference,
-                                p.migration_income_weight, p.migration_services_weight)
-        movers = np.flatnonzero(alive & (hh.adults > 0) & (rng.random(hh.n) < prob))
+        movers = choose_movers(hh.income, hh.members, alive, hh.adults, hh.node, services, lse, rng.random(hh.n),
+                               p.migration_stay_preference, p.migration_income_weight, p.migration_services_weight)
         self.flows.out_migrants = np.zeros(n)
         self.flows.in_migrants = np.zeros(n)
         if movers.size == 0:
