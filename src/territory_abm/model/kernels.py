@@ -371,12 +371,14 @@ def clear_forest(want, forest, u_caught, enforcement, fine, assets, land, node):
 
 
 @njit(cache=True)
-def choose_movers(income, members, alive, adults, node, services, log_sum_exp, u_move, stay_preference,
+def choose_movers(log_income_pc, alive, adults, node, services, log_sum_exp, logit_u, stay_preference,
                   income_weight, services_weight):
-    """Rows of the households that move this year (logit: leave with probability
-    exp(L) / (exp(L) + exp(U_stay)), L the log-sum over destinations of the home node,
-    U_stay the stay preference plus income per person and home services; uniform draws
-    ``u_move``). Households without adults stay."""
+    """Rows of the households that move this year. Logit: a household leaves with
+    probability p = exp(L) / (exp(L) + exp(U)), L the log-sum over destinations of the home
+    node, U = stay preference + income weight x log income per person + services weight x
+    home services. With a uniform draw u it leaves when u < p, i.e. when U - L <
+    log((1 - u) / u) (``logit_u``, computed outside with vectorised logarithms).
+    Households without adults stay."""
     n = node.shape[0]
     movers = np.empty(n, np.int64)
     k = 0
@@ -384,10 +386,82 @@ def choose_movers(income, members, alive, adults, node, services, log_sum_exp, u
         if not alive[i] or adults[i] <= 0:
             continue
         g = node[i]
-        income_pc = income[i] / max(members[i], 1)
-        stay = stay_preference + income_weight * np.log(max(income_pc, 1.0)) + services_weight * services[g]
-        prob = 1.0 / (1.0 + np.exp(min(max(stay - log_sum_exp[g], -700.0), 700.0)))
-        if u_move[i] < prob:
+        stay = stay_preference + income_weight * log_income_pc[i] + services_weight * services[g]
+        if stay - log_sum_exp[g] < logit_u[i]:
             movers[k] = i
             k += 1
     return movers[:k]
+
+
+@njit(cache=True)
+def node_populations(node, alive, members, n_nodes):
+    """Residents by node (persons)."""
+    out = np.zeros(n_nodes)
+    for i in range(node.shape[0]):
+        if alive[i]:
+            out[node[i]] += members[i]
+    return out
+
+
+@njit(cache=True)
+def pay_dividends(local_dividends, assets, other_income, income, alive, node):
+    """Each node's locally owned dividends (USD/yr) go to its alive households in
+    proportion to assets + 1 (in place on ``assets``, ``other_income`` and ``income``).
+    Returns the dividends paid by node (none where a node has no households)."""
+    n_nodes = local_dividends.shape[0]
+    weight = np.zeros(n_nodes)
+    for i in range(node.shape[0]):
+        if alive[i]:
+            weight[node[i]] += assets[i] + 1.0
+    paid = np.where(weight > 0, local_dividends, 0.0)
+    for i in range(node.shape[0]):
+        g = node[i]
+        if alive[i] and paid[g] > 0:
+            share = paid[g] * (assets[i] + 1.0) / weight[g]
+            assets[i] += share
+            other_income[i] += share
+            income[i] += share
+    return paid
+
+
+@njit(cache=True)
+def equilibrium_job_finding(adults, alive, employed, potential, node, wage, jobs, labour_el, thresholds, n_nodes,
+                            iterations):
+    """Chance of being hired per node at which the adults seeking wage work (by the rule of
+    ``job_seekers``, at the best ``wage`` on offer) equal the ``jobs`` held, found by
+    bisection on [0, 1] (``iterations`` halvings); 1 where jobs exceed seekers even then."""
+    n = adults.shape[0]
+    stay_by_node = np.zeros(n_nodes)
+    rows = np.empty(n, np.int64)
+    free = np.zeros(n, np.int64)
+    m = 0
+    for i in range(n):
+        a = adults[i] if alive[i] else 0
+        if a <= 0:
+            continue
+        g = node[i]
+        w = wage[g]
+        farm = a if w <= 0 else _farm_days(labour_el * potential[i] / max(w, 1e-9), thresholds, a)
+        stay = min(employed[i], a - farm)
+        stay_by_node[g] += stay
+        if a - stay > 0:
+            rows[m] = i
+            free[m] = a - stay
+            m += 1
+    low = np.zeros(n_nodes)
+    high = np.ones(n_nodes)
+    for _ in range(iterations):
+        mid = 0.5 * (low + high)
+        seekers = stay_by_node.copy()
+        for k in range(m):
+            i = rows[k]
+            g = node[i]
+            w = wage[g] * mid[g]
+            farm = free[k] if w <= 0 else _farm_days(labour_el * potential[i] / max(w, 1e-9), thresholds, free[k])
+            seekers[g] += free[k] - farm
+        for g in range(n_nodes):
+            if seekers[g] > jobs[g]:
+                high[g] = mid[g]
+            else:
+                low[g] = mid[g]
+    return low

@@ -32,7 +32,9 @@ from . import outcomes
 from .firms import Firm, FirmTable, desired_labour, firm_output, tfp_for_labour
 from .households import HouseholdPopulation, consumption, farm_output
 from .kernels import (assign_jobs, choose_movers, clear_forest, clearing_wish, consume, demography,
-                      hand_over_land, household_receipts, job_seekers, labour_incomes)
+                      equilibrium_job_finding,
+                      hand_over_land, household_receipts, job_seekers, labour_incomes, node_populations,
+                      pay_dividends)
 from .ledger import Ledger
 from .markets import clear_local_goods, match_labour, wage_adjustment
 from .migration import choose_destinations, destination_utilities
@@ -300,7 +302,7 @@ class TerritoryModel(mesa.Model):
 
     def _populations(self) -> np.ndarray:
         hh = self.households
-        return np.bincount(hh.node, hh.members * hh.alive, minlength=self.n_nodes).astype(float)
+        return node_populations(hh.node, hh.alive, hh.members, self.n_nodes)
 
     def _public_sector(self) -> None:
         """Revenue, spending, road upkeep and service quality; then travel times."""
@@ -405,22 +407,23 @@ class TerritoryModel(mesa.Model):
         _, _, _, best_wage = self._job_offers(self.firm_table.labour * self.firm_table.alive)
         potential = self._farm_potential()
         jobs = np.bincount(hh.node, hh.employed, minlength=n)
-        low, high = np.zeros(n), np.ones(n)
-        for _ in range(16):  # to 1.5e-5: finer than any expectation needs
-            mid = 0.5 * (low + high)
-            too_many = self._job_seekers(potential, best_wage, best_wage * mid)[1] > jobs
-            high = np.where(too_many, mid, high)
-            low = np.where(too_many, low, mid)
-        return low
+        b = self.params.farm_labour_elasticity
+        # 16 halvings: to 1.5e-5, finer than any expectation needs
+        return equilibrium_job_finding(hh.adults, hh.alive, hh.employed, potential, hh.node, best_wage, jobs, b,
+                                       self._farm_labour_thresholds(), n, 16)
 
     def _job_seekers(self, potential: np.ndarray, wage: np.ndarray, expected_wage: np.ndarray):
         """Seekers per household and by node (all, last year's workers, new), given the best
         wage on offer and the expected wage of a new seeker by node (USD/yr)."""
         hh, b = self.households, self.params.farm_labour_elasticity
-        most = max(int(hh.adults.max(initial=0)), 1)
-        thresholds = np.power(np.arange(1, most + 1) - 0.5, 1.0 - b)
         return job_seekers(hh.adults, hh.alive, hh.employed, potential, b, wage, expected_wage, hh.node,
-                           thresholds, self.n_nodes)
+                           self._farm_labour_thresholds(), self.n_nodes)
+
+    def _farm_labour_thresholds(self) -> np.ndarray:
+        """(k - 1/2)^(1 - b) for k = 1 .. the most adults in a household: a farm wants k or
+        more workers at wage w where b P / w reaches the k-th value."""
+        most = max(int(self.households.adults.max(initial=0)), 1)
+        return np.power(np.arange(1, most + 1) - 0.5, 1.0 - self.params.farm_labour_elasticity)
 
     def _labour_market(self, vacancies: np.ndarray) -> None:
         """Households decide how many adults seek wage work; seekers and vacancies match.
@@ -517,16 +520,9 @@ class TerritoryModel(mesa.Model):
         self.ledger.record("firms", "municipalities", "taxes", taxes.sum())
         local_div = np.bincount(ft.node, dividends * p.local_ownership_share, minlength=n)
         self.ledger.record("firms", "rest_of_world", "dividends abroad", dividends.sum() - local_div.sum())
-        weight = (hh.assets + 1.0) * hh.alive
-        node_weight = np.bincount(hh.node, weight, minlength=n)
-        paid_local = np.where(node_weight > 0, local_div, 0.0)
+        paid_local = pay_dividends(local_div, hh.assets, hh.other_income, hh.income, hh.alive, hh.node)
         self.ledger.record("firms", "households", "dividends", paid_local.sum())
         self.ledger.record("firms", "rest_of_world", "dividends abroad", (local_div - paid_local).sum())
-        with np.errstate(invalid="ignore", divide="ignore"):
-            share = np.nan_to_num(paid_local[hh.node] * weight / node_weight[hh.node])
-        hh.assets = hh.assets + share
-        hh.other_income = hh.other_income + share
-        hh.income = hh.income + share
         self.flows.firm_taxes = taxes
         ft.wage = np.maximum(ft.wage * (1.0 + self.flows.wage_change[ft.node]), p.minimum_wage)
         self._exit_firms()
@@ -588,14 +584,15 @@ class TerritoryModel(mesa.Model):
         self.flows.firm_entries = np.bincount(nodes, minlength=n)
 
     def node_road_quality(self) -> np.ndarray:
-        """Mean road quality of the edges at each node (0-1)."""
-        q = np.zeros(self.n_nodes)
-        ids = self.territory.ids
-        for i, node_id in enumerate(ids):
-            edges = self.graph.edges(node_id, data="road_quality")
-            values = [v for _, _, v in edges]
-            q[i] = np.mean(values) if values else 0.0
-        return q
+        """Mean road quality of the edges at each node (0-1; 0 without edges)."""
+        total, count = np.zeros(self.n_nodes), np.zeros(self.n_nodes)
+        index = self.territory.index
+        for a, b, q in self.graph.edges(data="road_quality"):
+            for end in (index(a), index(b)):
+                total[end] += q
+                count[end] += 1
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(count > 0, total / count, 0.0)
 
     def _clear_forest(self) -> None:
         """Households clear forest where the expected return beats cost plus expected fine."""
@@ -676,7 +673,11 @@ class TerritoryModel(mesa.Model):
             top = np.max(util, axis=1)
             lse = top + np.log(np.sum(np.exp(util - top[:, None]), axis=1))
         lse = np.where(np.isfinite(top), lse, -np.inf)
-        movers = choose_movers(hh.income, hh.members, alive, hh.adults, hh.node, services, lse, rng.random(hh.n),
+        log_income_pc = np.log(np.maximum(hh.income / np.maximum(hh.members, 1), 1.0))
+        u = rng.random(hh.n)
+        with np.errstate(divide="ignore"):
+            logit_u = np.log1p(-u) - np.log(u)
+        movers = choose_movers(log_income_pc, alive, hh.adults, hh.node, services, lse, logit_u,
                                p.migration_stay_preference, p.migration_income_weight, p.migration_services_weight)
         self.flows.out_migrants = np.zeros(n)
         self.flows.in_migrants = np.zeros(n)

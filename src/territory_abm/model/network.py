@@ -1,13 +1,14 @@
 """Travel times over the territory network.
 
 networkx holds the graph; shortest paths are computed with scipy's compiled Dijkstra on
-the graph's sparse adjacency, which is fast enough to redo every year as roads change.
+a sparse adjacency built from its edges, fast enough to redo every year as roads change.
 """
 
 from __future__ import annotations
 
 import networkx as nx
 import numpy as np
+from scipy.sparse import csr_array
 from scipy.sparse.csgraph import shortest_path
 
 
@@ -18,9 +19,14 @@ def effective_time(travel_time: float, road_quality: float, penalty: float) -> f
 
 def travel_time_matrix(graph: nx.Graph, ids: list[str], penalty: float) -> np.ndarray:
     """All-pairs shortest effective travel times (h), in node order ``ids``."""
-    for _, _, data in graph.edges(data=True):
-        data["effective_time"] = effective_time(data["travel_time"], data["road_quality"], penalty)
-    adjacency = nx.to_scipy_sparse_array(graph, nodelist=ids, weight="effective_time", format="csr")
+    index = {node_id: i for i, node_id in enumerate(ids)}
+    rows, cols, times = [], [], []
+    for a, b, data in graph.edges(data=True):
+        data["effective_time"] = t = effective_time(data["travel_time"], data["road_quality"], penalty)
+        rows += (index[a], index[b])
+        cols += (index[b], index[a])
+        times += (t, t)
+    adjacency = csr_array((times, (rows, cols)), shape=(len(ids), len(ids)))
     return shortest_path(adjacency, method="D", directed=False)
 
 
