@@ -48,7 +48,8 @@ def typology(nodes: pd.DataFrame, start_year: int | None = None, end_year: int |
     out["poverty_fell"] = out["poverty_change"] < 0
     out["inequality_fell"] = out["gini_change"] < 0
     out["nature_kept"] = ~(out["natural_capital_change"] < -NATURE_TOLERANCE)
-    out["type"] = [classify(*r) for r in out[["grew", "poverty_fell", "inequality_fell", "nature_kept"]].itertuples(index=False)]
+    flags = (out[c].to_numpy() for c in ("grew", "poverty_fell", "inequality_fell", "nature_kept"))
+    out["type"] = [classify(*r) for r in zip(*flags)]
     return out
 
 

@@ -93,14 +93,11 @@ def node_household_totals(node, alive, members, adults, employed, income, educat
 
 
 @njit(cache=True)
-def hand_over_land(node, alive, land, rows, n_nodes):
-    """Land of ``rows`` (households leaving their node) passes to the node's other alive
-    landholders in proportion to their holdings (ha, in place). Where a node has no other
-    holder the land is abandoned."""
-    freed = np.zeros(n_nodes)
-    for r in rows:
-        freed[node[r]] += land[r]
-        land[r] = 0.0
+def hand_over_land(freed, node, alive, land):
+    """Land freed by households that left their node (``freed``, ha by node) passes to the
+    node's alive landholders in proportion to their holdings (in place on ``land``).
+    Where a node has no landholder left the land is abandoned."""
+    n_nodes = freed.shape[0]
     held = np.zeros(n_nodes)
     for i in range(node.shape[0]):
         if alive[i] and land[i] > 0:

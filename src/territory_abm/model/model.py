@@ -13,7 +13,8 @@ Step order (each year):
 5. the goods market clears; firms account for profit, pay taxes and dividends, adjust
    wages, exit after sustained losses and enter where profits are high;
 6. households clear forest where it pays and is not enforced; nature regrows;
-7. births, deaths and ageing; then migration (logit choice) with remittances;
+7. births, deaths and ageing; then migration (logit choice) with remittances; land left
+   by households that died out or moved away passes to the remaining landholders;
 8. outcomes are recorded by Mesa's DataCollector.
 """
 
@@ -125,6 +126,7 @@ class TerritoryModel(mesa.Model):
         self.local_spending_share = self._local_spending_shares(start_spend)
         self.expected_local_price = self._initial_local_price(start_spend)
         self.flows = outcomes.YearFlows.zeros(n)
+        self._freed_land = np.zeros(n)  # land given up this year, by node (ha)
         self.household_records: list[dict[str, np.ndarray]] = []
         self.node_stats, self.territory_stats = outcomes.compute(self)
         self.datacollector = outcomes.make_datacollector(self)
@@ -261,6 +263,7 @@ class TerritoryModel(mesa.Model):
         self._regrow_nature()
         self._demography()
         self._migrate()
+        self._hand_over_land()
         self.node_stats, self.territory_stats = outcomes.compute(self)
         self.datacollector.collect(self)
         if self.scenario.record_households:
@@ -271,7 +274,6 @@ class TerritoryModel(mesa.Model):
         model in a class-level id counter of ``mesa.Agent`` (mesa issue #3179, fixed after
         3.3), so a worker running thousands of models grew by about 8 MB per run until it was
         killed for lack of memory. Call after the last use of the model."""
-        self.remove_all_agents()
         self.firm_agents.clear()
         mesa.Agent._ids.pop(self, None)
 
@@ -632,20 +634,28 @@ class TerritoryModel(mesa.Model):
         if gone.size:
             self._dissolve(gone, "estates of dissolved households", "municipalities")
 
-    def _hand_over_land(self, rows: np.ndarray) -> None:
-        """Land of households that leave their node (``rows``) passes to the node's other
-        landholding households in proportion to their holdings (kin and neighbours take it
-        over; land sales are not modelled). Where a node has no other landholder the land
-        is abandoned and returns to natural capital capacity."""
-        if rows.size:
+    def _give_up_land(self, rows: np.ndarray) -> None:
+        """Households ``rows`` leave their node's land; it is handed over at the end of the
+        year (:meth:`_hand_over_land`)."""
+        hh = self.households
+        self._freed_land += np.bincount(hh.node[rows], hh.land[rows], minlength=self.n_nodes)
+        hh.land[rows] = 0.0
+
+    def _hand_over_land(self) -> None:
+        """Land given up this year (by households that died out or moved away) passes to
+        the node's remaining landholders in proportion to their holdings (kin and
+        neighbours take it over; land sales are not modelled). Where a node has no
+        landholder left the land is abandoned and returns to natural capital capacity."""
+        if self._freed_land.any():
             hh = self.households
-            hand_over_land(hh.node, hh.alive, hh.land, rows, self.n_nodes)
+            hand_over_land(self._freed_land, hh.node, hh.alive, hh.land)
+        self._freed_land[:] = 0.0
 
     def _dissolve(self, rows: np.ndarray, item: str, payee: str) -> None:
         """Households leave the model; their assets go to ``payee``; their land passes to
-        the node's other landholders."""
+        the node's other landholders at the end of the year."""
         hh = self.households
-        self._hand_over_land(rows)
+        self._give_up_land(rows)
         estate = np.bincount(hh.node[rows], hh.assets[rows], minlength=self.n_nodes)
         self.ledger.record("households", payee, item, estate.sum())
         if payee == "municipalities":
@@ -687,7 +697,7 @@ class TerritoryModel(mesa.Model):
         dest = choose_destinations(origin, util, rng)
         whole = (hh.adults[movers] <= 1) | (rng.random(movers.size) < p.whole_household_share)
         people = np.where(whole, hh.members[movers], 1)
-        np.add.at(self.migrant_stock, (origin, dest), people)
+        self.migrant_stock += np.bincount(origin * n + dest, people, minlength=n * n).reshape(n, n)
         self.flows.out_migrants = np.bincount(origin, people, minlength=n).astype(float)
         internal = ~self.is_market[dest]
         self.flows.in_migrants = np.bincount(dest[internal], people[internal], minlength=n).astype(float)
@@ -697,7 +707,7 @@ class TerritoryModel(mesa.Model):
             self._dissolve(leave, "assets of emigrating households", "rest_of_world")
         # whole households moving inside the territory: new home, land left to the old node
         move = movers[whole & internal]
-        self._hand_over_land(move)
+        self._give_up_land(move)
         hh.node[move] = dest[whole & internal]
         # single members: leave the household; abroad they remit, inside they form a new household
         single = ~whole
