@@ -212,7 +212,7 @@ def test_smm_recovers_the_parameters_that_made_the_data(tmp_path):
 
 def test_abc_smc_recovers_truth_and_does_not_depend_on_the_engine(tmp_path):
     options = "population_size = 30\ngenerations = 3\npilot = 5\n"
-    path = write_calibration(tmp_path / "cal", method="abc_smc", options=options, seeds=1)
+    path = write_calibration(tmp_path / "cal", method="abc_smc", options=options, seeds=2)
     serial = run_calibration(path, tmp_path / "serial", workers=1, progress=False)
     parallel = run_calibration(path, tmp_path / "parallel", workers=2, progress=False)
     _check_recovery(serial.estimates, TRUTH, tolerance=0.2)

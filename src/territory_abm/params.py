@@ -69,6 +69,7 @@ _ENTRIES: tuple[Parameter, ...] = (
     # --- households --------------------------------------------------------------------
     _p("consumption_share", "1", 0.88, 0.6, 1.0, "share of income consumed above subsistence", "households"),
     _p("subsistence_pc", "USD/person/yr", 300.0, 100.0, 800.0, "subsistence consumption per person, drawn from assets if income falls short", "households"),
+    _p("asset_depreciation", "1/yr", 0.05, 0.01, 0.2, "yearly wear of household assets (livestock, tools, buildings), made good by purchases outside the territory; starting assets are each household's steady state, savings at starting income over this rate", "households"),
     _p("max_local_spending_share", "1", 0.9, 0.5, 1.0, "largest share of consumption spent on local non-tradables; each municipality's share is backed out from its starting local sellers (their revenue at price 1 over residents' consumption)", "households"),
     _p("birth_rate", "1/yr", 0.020, 0.005, 0.04, "births per person per year", "demography"),
     _p("death_rate", "1/yr", 0.006, 0.002, 0.015, "deaths per person per year", "demography"),

@@ -87,17 +87,17 @@ def fit_abc(design: CalibrationDesign, evaluator: Evaluator, batch: int) -> Fit:
         values = evaluator.cached(theta)
         if values is None:
             raise _NeedsRun(theta)
-        return {"statistics": objective.simulated(values[None])[0]}
+        return {"statistics": objective.simulated(values[None])[0], "noise": objective.noise(values[None])[0]}
 
     def distance(x, x0):
-        return objective.distance_of_vector(x["statistics"])
+        return objective.distance_of_vector(x["statistics"], x["noise"])
 
     prior = pyabc.Distribution(**{n: pyabc.RV("uniform", lo, hi - lo) for n, (lo, hi) in zip(names, design.bounds)})
     sampler = _sampler_class()(evaluator, design.sampler_seed, batch)
     sampler.show_progress = False
     abc = pyabc.ABCSMC(model, prior, distance, population_size=opts["population_size"], sampler=sampler,
                        eps=pyabc.QuantileEpsilon(alpha=0.5))
-    abc.new("sqlite://", {"statistics": objective.observed})
+    abc.new("sqlite://", {"statistics": objective.observed, "noise": np.zeros_like(objective.observed)})
     history = abc.run(minimum_epsilon=opts["min_epsilon"], max_nr_populations=opts["generations"])
     frame, weights = history.get_distribution(m=0, t=history.max_t)
     draws = frame[names].to_numpy(float)

@@ -1,9 +1,10 @@
 """The distance between simulated and observed statistics that both methods minimise.
 
-d(theta) = sum_k w_k mean_j ((s_kj(theta) - o_kj) / sigma_k)^2
+d(theta) = sum_k w_k mean_j (((s_kj(theta) - o_kj)^2 - v_kj(theta) / S) / sigma_k^2)
 
 over the chosen statistics k and their entries j (municipalities, or one entry for a
-territory moment), with s the mean over replicate seeds, o the observation and sigma_k
+territory moment), with s the mean over S replicate seeds, v its sample variance over the
+seeds (the noise correction, see ``Objective.distance``), o the observation and sigma_k
 the spread of statistic k across a pilot sample drawn from the prior (so statistics in
 different units weigh what the file says). Scales are fixed once from the pilot, which
 makes distances comparable across generations and resumed runs.
@@ -58,13 +59,32 @@ class Objective:
 
     def distance(self, values: np.ndarray, rows: np.ndarray | None = None, seeds: np.ndarray | None = None) -> np.ndarray:
         """Distance of each point; ``rows`` and ``seeds`` resample municipalities and
-        replicate seeds (bootstrap)."""
-        observed = self.layout.vector(self.observed_values, rows)
-        return distance(self.simulated(values, rows, seeds), observed, self.scale, self.entry_weights(observed, rows))
+        replicate seeds (bootstrap).
 
-    def distance_of_vector(self, simulated: np.ndarray) -> float:
+        With several seeds the squared deviation of the seed mean is corrected for its
+        simulation noise: E[(mean - o)^2] = (mu(theta) - o)^2 + var(theta) / S, and var
+        depends on theta (fewer migrants, less noise), which would pull the minimum toward
+        parameters whose statistics are less noisy. The sample variance over the S seeds,
+        divided by S, is subtracted (an unbiased estimate of the noise term).
+        """
+        observed = self.layout.vector(self.observed_values, rows)
+        return distance(self.simulated(values, rows, seeds), observed, self.scale, self.entry_weights(observed, rows),
+                        noise=self.noise(values, rows, seeds))
+
+    def noise(self, values: np.ndarray, rows: np.ndarray | None = None, seeds: np.ndarray | None = None):
+        """Estimated simulation variance of the seed means (points, entries): the sample
+        variance over seeds divided by their number; 0 with one seed."""
+        values = values if seeds is None else values[:, seeds]
+        vectors = self.layout.vector(values, rows)
+        n_seeds = vectors.shape[1]
+        if n_seeds < 2:
+            return np.zeros((vectors.shape[0], vectors.shape[2]))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return vectors.var(axis=1, ddof=1) / n_seeds
+
+    def distance_of_vector(self, simulated: np.ndarray, noise: np.ndarray | float = 0.0) -> float:
         observed = self.observed
-        return float(distance(simulated, observed, self.scale, self.entry_weights(observed)))
+        return float(distance(simulated, observed, self.scale, self.entry_weights(observed), noise=noise))
 
     def entry_weights(self, observed: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
         """Each statistic's weight shared among its observed entries (a per-municipality

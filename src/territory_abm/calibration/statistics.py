@@ -146,11 +146,13 @@ MISSING_PENALTY = 100.0
 (e.g. a municipality left empty), so such parameter values are strongly disfavoured."""
 
 
-def distance(simulated: np.ndarray, observed: np.ndarray, scale: np.ndarray, entry_weight: np.ndarray) -> np.ndarray:
+def distance(simulated: np.ndarray, observed: np.ndarray, scale: np.ndarray, entry_weight: np.ndarray,
+             noise: np.ndarray | float = 0.0) -> np.ndarray:
     """Weighted sum of squared scaled deviations over entries (last axis).
 
     ``entry_weight`` is zero where the observation is missing; NaN simulations cost
-    ``MISSING_PENALTY`` each."""
-    dev = ((simulated - observed) / scale) ** 2
+    ``MISSING_PENALTY`` each. ``noise`` (same shape as ``simulated`` or a scalar) is the
+    estimated simulation variance of ``simulated``, subtracted from each squared deviation."""
+    dev = ((simulated - observed) ** 2 - noise) / scale ** 2
     dev = np.where(np.isnan(dev), MISSING_PENALTY, dev)
     return (dev * entry_weight).sum(axis=-1)

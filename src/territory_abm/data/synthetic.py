@@ -46,7 +46,7 @@ def draw_population(territory: Territory, scale: float, rng: np.random.Generator
     t = territory.table
     n_nodes = territory.n_nodes
     columns: dict[str, list[np.ndarray]] = {k: [] for k in
-                                            ("node", "members", "adults", "education", "land", "assets", "employed", "income")}
+                                            ("node", "members", "adults", "education", "land", "employed", "income")}
     wage = np.zeros(n_nodes)
     jobs = np.zeros((n_nodes, len(SECTORS)))
     area = np.nan_to_num(t["area_ha"]) * scale
@@ -78,9 +78,8 @@ def draw_population(territory: Territory, scale: float, rng: np.random.Generator
         employed = np.minimum(np.floor(want + rng.random(n_h)), adults).astype(np.int32)
         workers = max(int(employed.sum()), 1)
         jobs[i] = workers * np.array([t[f"share_{s}"][i] for s in SECTORS])
-        assets = income * rng.uniform(0.1, 0.6, n_h)
         for key, arr in (("node", np.full(n_h, i, np.int32)), ("members", members), ("adults", adults),
-                         ("education", education), ("land", land), ("assets", assets),
+                         ("education", education), ("land", land),
                          ("employed", employed), ("income", income)):
             columns[key].append(arr)
     merged = {k: np.concatenate(v) for k, v in columns.items()}

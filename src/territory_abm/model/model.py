@@ -152,6 +152,7 @@ class TerritoryModel(mesa.Model):
         node = cols["node"]
         wage_income = cols["employed"] * init.wage[node]
         public = self._initial_public_income_per_adult(init, cols)[node] * cols["adults"]
+        cols["assets"] = self._steady_state_assets(cols["income"], cols["members"])
         farm_income = np.maximum(cols["income"] - wage_income - public, 0.1 * cols["income"])
         labour = np.maximum(cols["adults"] - cols["employed"], 1)
         unit = farm_output(1.0, np.maximum(cols["land"], p.garden_plot_ha), labour, cols["assets"], 1.0,
@@ -165,6 +166,14 @@ class TerritoryModel(mesa.Model):
         self.households = HouseholdPopulation(cols)
         self.initial_wage = init.wage
         self.mean_education = float(np.average(cols["education"], weights=cols["adults"]))
+
+    def _steady_state_assets(self, income: np.ndarray, members: np.ndarray) -> np.ndarray:
+        """Assets (USD) at which a household's yearly saving at ``income`` (USD/yr) just makes
+        good their wear (``asset_depreciation``), so that wealth is stationary at the start:
+        saving / depreciation, zero for households at or below subsistence."""
+        p = self.params
+        saving = income - consumption(income, np.inf, members, p.subsistence_pc, p.consumption_share)
+        return np.maximum(saving, 0.0) / p.asset_depreciation
 
     def _initial_public_income_per_adult(self, init, cols) -> np.ndarray:
         """Municipal spending paid as local incomes per adult at the start, by node (USD/yr):
@@ -483,7 +492,9 @@ class TerritoryModel(mesa.Model):
         if internal:
             self.ledger.record("households", "households", "internal remittances", internal)
         self.ledger.record("rest_of_world", "households", "remittances from abroad", abroad)
-        cash = hh.assets + income
+        upkeep = p.asset_depreciation * hh.assets
+        self.ledger.record("households", "rest_of_world", "asset upkeep", upkeep.sum())
+        cash = hh.assets - upkeep + income
         cash -= self.policies.collect_repayments(cash)
         hh.consumption, hh.assets, self.flows.local_demand, spent = consume(
             income, cash, hh.members, alive, p.subsistence_pc, p.consumption_share, self.local_spending_share, node, n)
