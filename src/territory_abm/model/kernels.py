@@ -462,3 +462,18 @@ def equilibrium_job_finding(adults, alive, employed, potential, node, wage, jobs
             else:
                 low[g] = mid[g]
     return low
+
+
+@njit(cache=True)
+def draw_destinations(origins, cumulative_shares, u):
+    """For each mover, the first destination whose cumulative logit share (row of its
+    origin in ``cumulative_shares``) reaches its uniform draw ``u``."""
+    n = cumulative_shares.shape[1]
+    dest = np.empty(origins.shape[0], np.int64)
+    for k in range(origins.shape[0]):
+        row = origins[k]
+        d = 0
+        while d < n - 1 and cumulative_shares[row, d] < u[k]:
+            d += 1
+        dest[k] = d
+    return dest

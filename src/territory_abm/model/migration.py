@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .kernels import draw_destinations
+
 
 def destination_utilities(income_pc: np.ndarray, travel: np.ndarray, migrant_stock: np.ndarray,
                           population: np.ndarray, services: np.ndarray, valid_dest: np.ndarray,
@@ -38,6 +40,4 @@ def choose_destinations(origins: np.ndarray, utilities: np.ndarray, rng: np.rand
     shares = np.nan_to_num(shares)
     cum = np.cumsum(shares, axis=1)
     cum /= np.where(cum[:, -1:] > 0, cum[:, -1:], 1.0)
-    u = rng.random(len(origins))
-    dest = (cum[origins] < u[:, None]).sum(axis=1)
-    return np.minimum(dest, utilities.shape[1] - 1)
+    return draw_destinations(origins, cum, rng.random(len(origins)))
