@@ -48,8 +48,9 @@ class Household(mesa.Agent):
         # consumption and saving
         self.income = farm_income + wage_income
         need = p.subsistence_pc * self.members
-        spend = min(need + p.consumption_share * max(self.income - need, 0), self.assets + self.income)
-        self.assets = max(self.assets + self.income - spend, 0.0)
+        cash = self.assets * (1 - p.asset_depreciation) + self.income
+        spend = min(need + p.consumption_share * max(self.income - need, 0), cash)
+        self.assets = max(cash - spend, 0.0)
         # demography
         births = sum(1 for _ in range(self.members) if self.random.random() < p.birth_rate)
         deaths = sum(1 for _ in range(self.members) if self.random.random() < p.death_rate)
@@ -98,8 +99,10 @@ class NaiveTerritory(mesa.Model):
         self.job_rate = [0.5] * self.n_nodes
         self.node_income = list(np.where(t.populated, np.nan_to_num(t.table["mean_income"]), p.external_income_pc))
         for i in range(len(c["node"])):
+            need = p.subsistence_pc * int(c["members"][i])
+            assets = (1 - p.consumption_share) * max(float(c["income"][i]) - need, 0.0) / p.asset_depreciation
             Household(self, int(c["node"][i]), int(c["members"][i]), int(c["adults"][i]), float(c["education"][i]),
-                      float(c["land"][i]), float(c["assets"][i]), 300.0)
+                      float(c["land"][i]), assets, 300.0)
 
     def step(self):
         self.agents.shuffle_do("step")
