@@ -36,13 +36,21 @@ def test_no_collapse_of_the_territory_or_any_municipality(run):
     assert (income / income.iloc[0]).min().min() > 0.7, "a municipality's income per person collapsed"
 
 
-@pytest.mark.xfail(strict=True, reason="known defect (issue 2): households re-sort between farm and wage work "
-                   "in the first years (the synthetic start gives wage jobs in proportion to income, so about a "
-                   "sixth of the starting workers, in households whose farm earns more than the best reachable "
-                   "wage, go back to their farms and poorer households take their jobs), so poverty falls from "
-                   "about 0.30 to 0.12 and the Gini from 0.49 to 0.42 in 20 years without any policy")
 def test_poverty_and_inequality_stay_near_their_start(run):
     territory, _ = run
     start = territory.iloc[0]
     assert territory.poverty_headcount.between(0.5 * start.poverty_headcount, 1.5 * start.poverty_headcount).all()
     assert (territory.gini_income - start.gini_income).abs().max() < 0.05
+
+
+def test_no_starting_worker_wants_to_return_to_the_farm(baseline):
+    """The start is an equilibrium of the job rule: every starting worker keeps seeking
+    wage work in the first year (their farm's marginal product is below the best wage in
+    reach), so the first year does not re-sort households between farm and wage work."""
+    model = TerritoryModel(baseline.replace(households_scale=0.2))
+    hh = model.households
+    _, _, _, best_wage = model._job_offers(model._post_vacancies())
+    seekers, *_ = model._job_seekers(model._farm_potential(), best_wage, best_wage * model.job_finding)
+    workers = hh.employed > 0
+    assert workers.sum() > 1000
+    assert np.array_equal(np.minimum(seekers, hh.employed)[workers], hh.employed[workers])

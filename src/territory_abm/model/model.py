@@ -150,8 +150,9 @@ class TerritoryModel(mesa.Model):
         cols["alive"] = np.ones(len(cols["node"]), bool)
         cols["price_share"] = np.full(len(cols["node"]), 1.0 - p.intermediary_margin)
         node = cols["node"]
-        wage_income = cols["employed"] * init.wage[node]
         public = self._initial_public_income_per_adult(init, cols)[node] * cols["adults"]
+        cols["employed"] = self._consistent_start_jobs(cols, init, public)
+        wage_income = cols["employed"] * init.wage[node]
         cols["assets"] = self._steady_state_assets(cols["income"], cols["members"])
         farm_income = np.maximum(cols["income"] - wage_income - public, 0.1 * cols["income"])
         labour = np.maximum(cols["adults"] - cols["employed"], 1)
@@ -166,6 +167,63 @@ class TerritoryModel(mesa.Model):
         self.households = HouseholdPopulation(cols)
         self.initial_wage = init.wage
         self.mean_education = float(np.average(cols["education"], weights=cols["adults"]))
+
+    def _consistent_start_jobs(self, cols: dict, init, public: np.ndarray, rounds: int = 50) -> np.ndarray:
+        """Starting wage jobs per household that the model's own job rule keeps (persons).
+
+        The synthetic start gives jobs in proportion to income. With farm income backed out
+        as income minus wages and public income, a household keeps its workers only while
+        its farm's marginal product at its family labour L stays below the best net wage W
+        within reach: b F / (L^b W) < (L + 1/2)^(1 - b), F its farm income (the rule of
+        ``kernels.job_seekers``). Households that break this give up one job at a time (the
+        worker returns to the farm, whose income rises by the wage); each node's freed jobs
+        go, one per household and round, to the households that would keep them most easily
+        among those that can take one with an adult still on the farm and farm income at
+        least a tenth of their income. Incomes are unchanged; jobs no household can keep
+        are dropped (the node's firms start smaller). Without this, about a sixth of the
+        starting workers went back to their farms in the first year and poorer households
+        took their jobs.
+        """
+        p, n = self.params, self.n_nodes
+        b = p.farm_labour_elasticity
+        node, adults, income = cols["node"], cols["adults"], cols["income"]
+        wage = init.wage[node]
+        _, best = self._best_net_wage(init.wage, init.jobs.sum(axis=1) > 0)
+        best = np.maximum(best[node], 1e-9)
+        employed = cols["employed"].astype(np.int64).copy()
+
+        def pressure(jobs):
+            """b F / (L^b W) / (L + 1/2)^(1 - b): 1 or more, the farm wants a worker back."""
+            labour = adults - jobs
+            farm = np.maximum(income - wage * jobs - public, 0.0)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                return np.where(labour >= 1, b * farm / (np.power(np.maximum(labour, 1), b) * best)
+                                / np.power(labour + 0.5, 1.0 - b), np.inf)
+
+        freed = np.zeros(n, np.int64)
+        for _ in range(rounds):
+            quit_ = (employed > 0) & (pressure(employed) >= 1.0)
+            employed -= quit_
+            freed += np.bincount(node, minlength=n, weights=quit_).astype(np.int64)
+            if not freed.any():
+                break
+            after = pressure(employed + 1)
+            can = ((adults - employed - 1 >= 1) & (income - wage * (employed + 1) - public >= 0.1 * income)
+                   & (after < 1.0))
+            if not can.any():
+                break
+            rows = np.flatnonzero(can)
+            rows = rows[np.lexsort((after[rows], node[rows]))]  # by node, easiest keepers first
+            starts = np.searchsorted(node[rows], np.arange(n))
+            rank = np.arange(len(rows)) - starts[node[rows]]
+            take = rows[rank < freed[node[rows]]]
+            employed[take] += 1
+            freed -= np.bincount(node[take], minlength=n)
+        kept = np.bincount(node, employed, minlength=n).astype(float)
+        before = init.jobs.sum(axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            init.jobs *= np.where(before > 0, kept / before, 0.0)[:, None]
+        return employed.astype(np.int32)
 
     def _steady_state_assets(self, income: np.ndarray, members: np.ndarray) -> np.ndarray:
         """Assets (USD) at which a household's yearly saving at ``income`` (USD/yr) just makes
@@ -362,9 +420,15 @@ class TerritoryModel(mesa.Model):
         node_vac = np.bincount(ft.node, vacancies, minlength=n)
         with np.errstate(invalid="ignore", divide="ignore"):
             node_wage = np.nan_to_num(np.bincount(ft.node, vacancies * ft.wage, minlength=n) / node_vac)
-        net_share = np.clip(1.0 - p.commute_cost_per_hour * self.travel, 0.0, 1.0)
-        offer = np.where(self.reachable & (node_vac > 0)[None, :], node_wage[None, :] * net_share, 0.0)
-        return node_vac, node_wage, net_share, offer.max(axis=1)
+        net_share, best = self._best_net_wage(node_wage, node_vac > 0)
+        return node_vac, node_wage, net_share, best
+
+    def _best_net_wage(self, node_wage: np.ndarray, hiring: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The share of a wage kept after commuting (origin x destination) and the best net
+        wage (USD/yr) reachable from each node among the ``hiring`` nodes."""
+        net_share = np.clip(1.0 - self.params.commute_cost_per_hour * self.travel, 0.0, 1.0)
+        offer = np.where(self.reachable & hiring[None, :], node_wage[None, :] * net_share, 0.0)
+        return net_share, offer.max(axis=1)
 
     def _farm_potential(self) -> np.ndarray:
         """Farm revenue per unit of labour^b of each household (USD/yr), at this year's
