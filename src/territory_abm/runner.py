@@ -10,6 +10,7 @@ import pandas as pd
 
 from .model import TerritoryModel
 from .output import plots, tables
+from .output.tables import start_wage_jobs
 from .scenarios.loader import Scenario
 from .typology import type_shares, typology
 
@@ -75,4 +76,10 @@ def summary(result: RunResult) -> str:
     lines.append("typology of municipalities (share of municipalities / of population):")
     for r in type_shares(result.typology).itertuples():
         lines.append(f"  {r.type:<24} {r.municipalities:>3}  {r.share_of_municipalities:6.1%}  {r.share_of_population:6.1%}")
+    short = [f"{node} {j['kept'] / j['drawn']:.0%}" for node, j in start_wage_jobs(result.model).items()
+             if j["drawn"] > 0 and j["kept"] < 0.9 * j["drawn"]]
+    if short:
+        lines.append("")
+        lines.append("starting wage jobs kept by the job rule (the rest no household would keep; see "
+                     "docs/model_choices.md): " + ", ".join(short))
     return "\n".join(lines)

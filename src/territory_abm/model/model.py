@@ -221,6 +221,7 @@ class TerritoryModel(mesa.Model):
             freed -= np.bincount(node[take], minlength=n)
         kept = np.bincount(node, employed, minlength=n).astype(float)
         before = init.jobs.sum(axis=1)
+        self.start_wage_jobs = {"drawn": before.copy(), "kept": kept}
         with np.errstate(invalid="ignore", divide="ignore"):
             init.jobs *= np.where(before > 0, kept / before, 0.0)[:, None]
         return employed.astype(np.int32)

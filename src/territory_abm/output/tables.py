@@ -76,4 +76,13 @@ def run_metadata(model, wall_time: float, outputs: list[str]) -> dict:
         "parameters": model.params.as_dict(),
         "households_initial": int(model.datacollector.get_model_vars_dataframe()["households"].iloc[0]),
         "steps_run": int(model.steps), "wall_time_s": round(wall_time, 3), "outputs": outputs,
+        "start_wage_jobs": start_wage_jobs(model),
     }
+
+
+def start_wage_jobs(model) -> dict[str, dict[str, float]]:
+    """Wage jobs per populated node at the start: drawn from the data and kept by the
+    model's job rule (``TerritoryModel._consistent_start_jobs``)."""
+    jobs = model.start_wage_jobs
+    return {model.territory.ids[i]: {"drawn": round(float(jobs["drawn"][i]), 1), "kept": float(jobs["kept"][i])}
+            for i in np.flatnonzero(model.populated)}
