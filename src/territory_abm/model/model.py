@@ -168,7 +168,7 @@ class TerritoryModel(mesa.Model):
         self.initial_wage = init.wage
         self.mean_education = float(np.average(cols["education"], weights=cols["adults"]))
 
-    def _consistent_start_jobs(self, cols: dict, init, public: np.ndarray, rounds: int = 50) -> np.ndarray:
+    def _consistent_start_jobs(self, cols: dict, init, public: np.ndarray) -> np.ndarray:
         """Starting wage jobs per household that the model's own job rule keeps (persons).
 
         The synthetic start gives jobs in proportion to income. With farm income backed out
@@ -192,33 +192,36 @@ class TerritoryModel(mesa.Model):
         best = np.maximum(best[node], 1e-9)
         employed = cols["employed"].astype(np.int64).copy()
 
-        def pressure(jobs):
-            """b F / (L^b W) / (L + 1/2)^(1 - b): 1 or more, the farm wants a worker back."""
-            labour = adults - jobs
-            farm = np.maximum(income - wage * jobs - public, 0.0)
+        def pressure(rows, jobs):
+            """b F / (L^b W) / (L + 1/2)^(1 - b) of households ``rows`` holding ``jobs``: 1 or
+            more, the farm wants a worker back."""
+            labour = adults[rows] - jobs
+            farm = np.maximum(income[rows] - wage[rows] * jobs - public[rows], 0.0)
             with np.errstate(invalid="ignore", divide="ignore"):
-                return np.where(labour >= 1, b * farm / (np.power(np.maximum(labour, 1), b) * best)
+                return np.where(labour >= 1, b * farm / (np.power(np.maximum(labour, 1), b) * best[rows])
                                 / np.power(labour + 0.5, 1.0 - b), np.inf)
 
         freed = np.zeros(n, np.int64)
-        for _ in range(rounds):
-            quit_ = (employed > 0) & (pressure(employed) >= 1.0)
-            employed -= quit_
-            freed += np.bincount(node, minlength=n, weights=quit_).astype(np.int64)
-            if not freed.any():
-                break
-            after = pressure(employed + 1)
-            can = ((adults - employed - 1 >= 1) & (income - wage * (employed + 1) - public >= 0.1 * income)
-                   & (after < 1.0))
-            if not can.any():
-                break
-            rows = np.flatnonzero(can)
-            rows = rows[np.lexsort((after[rows], node[rows]))]  # by node, easiest keepers first
+        rows = np.flatnonzero(employed > 0)
+        while rows.size:  # give up jobs one at a time until the farm no longer wants the worker
+            quit_ = rows[pressure(rows, employed[rows]) >= 1.0]
+            employed[quit_] -= 1
+            freed += np.bincount(node[quit_], minlength=n)
+            rows = quit_[employed[quit_] > 0]
+        rows = np.flatnonzero(adults - employed >= 2)
+        while freed.any() and rows.size:  # one freed job per household and round
+            jobs = employed[rows] + 1
+            after = pressure(rows, jobs)
+            ok = (after < 1.0) & (income[rows] - wage[rows] * jobs - public[rows] >= 0.1 * income[rows])
+            rows, after = rows[ok], after[ok]
+            rows = rows[np.lexsort((after, node[rows]))]  # by node, easiest keepers first
             starts = np.searchsorted(node[rows], np.arange(n))
             rank = np.arange(len(rows)) - starts[node[rows]]
             take = rows[rank < freed[node[rows]]]
             employed[take] += 1
             freed -= np.bincount(node[take], minlength=n)
+            # where a node's freed jobs outnumbered its takers, they all took one: only they can take more
+            rows = take[adults[take] - employed[take] >= 2]
         kept = np.bincount(node, employed, minlength=n).astype(float)
         before = init.jobs.sum(axis=1)
         self.start_wage_jobs = {"drawn": before.copy(), "kept": kept}
@@ -417,7 +420,7 @@ class TerritoryModel(mesa.Model):
     def _job_offers(self, vacancies: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Vacancies and mean posted wage by node, the share of a wage kept after commuting
         (origin x destination), and the best net wage reachable from each node (USD/yr)."""
-        p, ft, n = self.params, self.firm_table, self.n_nodes
+        ft, n = self.firm_table, self.n_nodes
         node_vac = np.bincount(ft.node, vacancies, minlength=n)
         with np.errstate(invalid="ignore", divide="ignore"):
             node_wage = np.nan_to_num(np.bincount(ft.node, vacancies * ft.wage, minlength=n) / node_vac)
