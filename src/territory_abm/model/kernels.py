@@ -112,10 +112,14 @@ def hand_over_land(freed, node, alive, land):
 
 
 @njit(cache=True)
-def _farm_days(ratio, thresholds, most):
-    """Family labour a farm wants, rounded and capped at ``most`` (persons): the largest k
-    <= most with ratio >= thresholds[k - 1], where ratio = b P / w and thresholds[k - 1] =
-    (k - 1/2)^(1 - b), i.e. round((b P / w)^(1 / (1 - b))) without a power per household."""
+def _farm_days(potential, wage, labour_el, thresholds, most):
+    """Family labour a farm wants at ``wage``, rounded and capped at ``most`` (persons): the
+    largest k <= most with b P / w >= thresholds[k - 1] = (k - 1/2)^(1 - b), i.e.
+    round((b P / w)^(1 / (1 - b))) without a power per household; ``most`` where no wage is
+    on offer."""
+    if wage <= 0:
+        return most
+    ratio = labour_el * potential / max(wage, 1e-9)
     k = 0
     while k < most and ratio >= thresholds[k]:
         k += 1
@@ -143,13 +147,9 @@ def job_seekers(adults, alive, employed, potential, labour_el, wage, expected_wa
         if a <= 0:
             continue
         g = node[i]
-        w = wage[g]
-        farm = a if w <= 0 else _farm_days(labour_el * potential[i] / max(w, 1e-9), thresholds, a)
-        stay = min(employed[i], a - farm)
+        stay = min(employed[i], a - _farm_days(potential[i], wage[g], labour_el, thresholds, a))
         free = a - stay
-        w = expected_wage[g]
-        farm = free if w <= 0 else _farm_days(labour_el * potential[i] / max(w, 1e-9), thresholds, free)
-        s = stay + free - farm
+        s = stay + free - _farm_days(potential[i], expected_wage[g], labour_el, thresholds, free)
         seekers[i] = s
         keep = min(s, employed[i])
         node_seekers[g] += s
@@ -437,9 +437,7 @@ def equilibrium_job_finding(adults, alive, employed, potential, node, wage, jobs
         if a <= 0:
             continue
         g = node[i]
-        w = wage[g]
-        farm = a if w <= 0 else _farm_days(labour_el * potential[i] / max(w, 1e-9), thresholds, a)
-        stay = min(employed[i], a - farm)
+        stay = min(employed[i], a - _farm_days(potential[i], wage[g], labour_el, thresholds, a))
         stay_by_node[g] += stay
         if a - stay > 0:
             rows[m] = i
@@ -453,9 +451,7 @@ def equilibrium_job_finding(adults, alive, employed, potential, node, wage, jobs
         for k in range(m):
             i = rows[k]
             g = node[i]
-            w = wage[g] * mid[g]
-            farm = free[k] if w <= 0 else _farm_days(labour_el * potential[i] / max(w, 1e-9), thresholds, free[k])
-            seekers[g] += free[k] - farm
+            seekers[g] += free[k] - _farm_days(potential[i], wage[g] * mid[g], labour_el, thresholds, free[k])
         for g in range(n_nodes):
             if seekers[g] > jobs[g]:
                 high[g] = mid[g]
