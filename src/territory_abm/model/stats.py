@@ -38,25 +38,6 @@ def grouped_weighted_median(x: np.ndarray, group: np.ndarray, n_groups: int,
     return grouped_distribution(x, group, n_groups, weights)[1]
 
 
-def poverty_counts(income_pc: np.ndarray, members: np.ndarray, group: np.ndarray,
-                   n_groups: int, line: float) -> tuple[np.ndarray, np.ndarray]:
-    """Poor persons and person-weighted poverty gap sums per group (divide by the group's
-    persons for the headcount and gap, FGT0 and FGT1)."""
-    poor = income_pc < line
-    head = np.bincount(group, members * poor, minlength=n_groups)
-    gap = np.bincount(group, members * np.maximum((line - income_pc) / line, 0.0), minlength=n_groups)
-    return head, gap
-
-
-def poverty_measures(income_pc: np.ndarray, members: np.ndarray, group: np.ndarray,
-                     n_groups: int, line: float) -> tuple[np.ndarray, np.ndarray]:
-    """Person-weighted poverty headcount and poverty gap (FGT0, FGT1) per group."""
-    people = np.bincount(group, members, minlength=n_groups)
-    head, gap = poverty_counts(income_pc, members, group, n_groups, line)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return head / people, gap / people
-
-
 def gini_of_sample(x: np.ndarray, weights: np.ndarray | None = None) -> float:
     """Gini of one sample (convenience wrapper)."""
     return float(grouped_gini(np.asarray(x, float), np.zeros(len(x), np.int64), 1, weights)[0])
