@@ -144,12 +144,3 @@ def farm_output(tfp, land, labour, assets, nature_factor, land_el, labour_el, as
     """Farm output (USD/yr at full price): TFP land^a labour^b (1 + assets/1000)^c f(K)."""
     return (tfp * np.power(land, land_el) * np.power(np.maximum(labour, 0), labour_el)
             * np.power(1.0 + assets / 1000.0, asset_el) * nature_factor)
-
-
-def consumption(income, assets_available, members, subsistence_pc, share) -> np.ndarray:
-    """Consumption (USD/yr): subsistence first (from assets if needed), then a share of the rest.
-
-    Never more than the cash on hand ``assets_available`` (income plus savings)."""
-    need = subsistence_pc * members
-    target = need + share * np.maximum(income - need, 0.0)
-    return np.clip(target, 0.0, np.maximum(assets_available, 0.0))

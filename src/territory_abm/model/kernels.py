@@ -299,10 +299,27 @@ def household_receipts(alive, adults, node, public_local, remits_to, farm_income
 
 
 @njit(cache=True)
+def _consumption(income, cash, members, subsistence_pc, consumption_share):
+    """Consumption of one household (USD/yr): subsistence first (from savings if needed),
+    then a share of the income above it, never more than the cash on hand."""
+    need = subsistence_pc * members
+    target = need + consumption_share * max(income - need, 0.0)
+    return min(max(target, 0.0), max(cash, 0.0))
+
+
+@njit(cache=True)
+def consumption(income, cash, members, subsistence_pc, consumption_share):
+    """Consumption of each household (USD/yr) by the rule of ``_consumption``."""
+    spend = np.empty(income.shape[0])
+    for i in range(income.shape[0]):
+        spend[i] = _consumption(income[i], cash[i], members[i], subsistence_pc, consumption_share)
+    return spend
+
+
+@njit(cache=True)
 def consume(income, cash, members, alive, subsistence_pc, consumption_share, local_share, node, n_nodes):
-    """Consumption (USD/yr): subsistence first (from savings if needed), then a share of
-    the income above it, never more than the cash on hand; the rest is saved. Returns
-    (consumption, assets after saving, local spending by node, total consumption)."""
+    """Households consume (``_consumption``) and save the rest. Returns (consumption,
+    assets after saving, local spending by node, total consumption)."""
     n = income.shape[0]
     spend = np.zeros(n)
     assets = np.zeros(n)
@@ -310,9 +327,7 @@ def consume(income, cash, members, alive, subsistence_pc, consumption_share, loc
     total = 0.0
     for i in range(n):
         if alive[i]:
-            need = subsistence_pc * members[i]
-            target = need + consumption_share * max(income[i] - need, 0.0)
-            spend[i] = min(max(target, 0.0), max(cash[i], 0.0))
+            spend[i] = _consumption(income[i], cash[i], members[i], subsistence_pc, consumption_share)
             local[node[i]] += local_share[node[i]] * spend[i]
             total += spend[i]
         assets[i] = max(cash[i] - spend[i], 0.0)

@@ -31,11 +31,10 @@ from ..params import Parameters
 from ..scenarios.loader import MAX_STEPS, Scenario, make_policy
 from . import outcomes
 from .firms import Firm, FirmTable, desired_labour, firm_output, tfp_for_labour
-from .households import HouseholdPopulation, consumption, farm_output
-from .kernels import (assign_jobs, choose_movers, clear_forest, clearing_wish, consume, demography,
-                      equilibrium_job_finding,
-                      hand_over_land, household_receipts, job_seekers, labour_incomes, node_populations,
-                      pay_dividends)
+from .households import HouseholdPopulation, farm_output
+from .kernels import (assign_jobs, choose_movers, clear_forest, clearing_wish, consume, consumption, demography,
+                      equilibrium_job_finding, hand_over_land, household_receipts, job_seekers, labour_incomes,
+                      node_populations, pay_dividends)
 from .ledger import Ledger
 from .markets import clear_local_goods, match_labour, wage_adjustment
 from .migration import choose_destinations, destination_utilities
@@ -234,7 +233,8 @@ class TerritoryModel(mesa.Model):
         good their wear (``asset_depreciation``), so that wealth is stationary at the start:
         saving / depreciation, zero for households at or below subsistence."""
         p = self.params
-        saving = income - consumption(income, np.inf, members, p.subsistence_pc, p.consumption_share)
+        saving = income - consumption(income, np.full(len(income), np.inf), members, p.subsistence_pc,
+                                      p.consumption_share)
         return np.maximum(saving, 0.0) / p.asset_depreciation
 
     def _initial_public_income_per_adult(self, init, cols) -> np.ndarray:
