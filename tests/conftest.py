@@ -39,3 +39,8 @@ def kill_after_stored_runs(command: list[str], out_dir: Path, runs: int, timeout
     assert proc.poll() is None, "the experiment finished before it could be killed; make it longer"
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
+
+
+def pytest_addoption(parser):
+    parser.addoption("--update-golden", action="store_true", default=False,
+                     help="rewrite tests/golden/ from the current model (a deliberate change of behaviour)")
