@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from territory_abm import TerritoryModel
+from territory_abm.model import labour
 from territory_abm.output import tables
 
 
@@ -49,8 +50,8 @@ def test_no_starting_worker_wants_to_return_to_the_farm(baseline):
     reach), so the first year does not re-sort households between farm and wage work."""
     model = TerritoryModel(baseline.replace(households_scale=0.2))
     hh = model.households
-    _, _, _, best_wage = model._job_offers(model._post_vacancies())
-    seekers, *_ = model._job_seekers(model._farm_potential(), best_wage, best_wage * model.job_finding)
+    best_wage = labour.job_offers(model, labour.post_vacancies(model)).best_wage
+    seekers, *_ = labour.seekers(model, labour.farm_potential(model), best_wage, best_wage * model.job_finding)
     workers = hh.employed > 0
     assert workers.sum() > 1000
     assert np.array_equal(np.minimum(seekers, hh.employed)[workers], hh.employed[workers])

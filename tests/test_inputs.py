@@ -87,8 +87,8 @@ def test_missing_column(tmp_path):
     d = copy_example(tmp_path)
     lines = (d / "municipalities.csv").read_text().splitlines()
     drop = lines[0].split(",").index("land_gini")
-    (d / "municipalities.csv").write_text("\n".join(",".join(c for i, c in enumerate(l.split(",")) if i != drop)
-                                                    for l in lines) + "\n")
+    (d / "municipalities.csv").write_text("\n".join(",".join(c for i, c in enumerate(line.split(",")) if i != drop)
+                                                    for line in lines) + "\n")
     with pytest.raises(InputError, match="column land_gini"):
         load_territory(d)
 

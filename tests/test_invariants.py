@@ -67,7 +67,7 @@ def test_household_view_reads_and_writes(baseline):
     assert model.households.assets[0] == 123.0
     assert "Household(0:" in repr(h)
     with pytest.raises(AttributeError):
-        h.not_a_field
+        _ = h.not_a_field
 
 
 def test_books_balance_with_credit_and_education(tmp_path):

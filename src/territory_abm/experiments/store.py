@@ -103,7 +103,7 @@ class ResultStore:
 
     def results(self):
         """Iterate ``(description, payload)`` of finished runs in run-id order."""
-        for run_id, description, payload in self._db.execute(
+        for _run_id, description, payload in self._db.execute(
                 "SELECT run_id, description, payload FROM runs WHERE status = 'ok' ORDER BY run_id"):
             yield json.loads(description), payload
 

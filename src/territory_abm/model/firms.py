@@ -1,17 +1,35 @@
-"""Firms: Mesa agents whose state is kept in columns for speed.
+"""Firms: rows of a column table, and the firm phase of the year.
 
-Every firm is a :class:`Firm` Mesa agent registered with the model (so Mesa's AgentSet
-tools work on firms); its fields live in a :class:`FirmTable` row, so that the yearly
-rules run as array operations over all firms. Rows are never reused: exited firms keep
-their row with ``alive`` False and their agent removed from the model.
+Firm state lives in a :class:`FirmTable` (one row per firm that ever existed), so that the
+yearly rules run as array operations over all firms; ``model.firm_table[row]`` gives one
+firm as a view with named fields. Rows are never reused: exited firms keep their row with
+``alive`` False. (Firms were once also Mesa agents that nothing called; they are not.)
+
+The yearly phase (:func:`accounts`): firms produce, sell to local buyers (the local goods
+market clears against household spending) or to dynamic markets at the farm-gate price,
+pay wages, taxes and dividends, adjust wages toward excess demand, exit after sustained
+losses (:func:`exit_losers`) and enter where an entrant would earn more than the required
+return (:func:`enter`).
 """
 
 from __future__ import annotations
 
-import mesa
 import numpy as np
 
-from ..data.territory import SECTORS
+from ..data.territory import SECTORS, TRADABLE_SECTORS
+from .kernels import pay_dividends
+from .markets import clear_local_goods
+
+TRADABLE = np.array([s in TRADABLE_SECTORS for s in SECTORS])
+"""Whether each sector (in ``SECTORS`` order) sells to dynamic markets."""
+MAX_ENTRANT_SIZE = 20
+"""An entrant hires at most this many times ``workers_per_firm`` (persons)."""
+MAX_ENTRY_RATE = 50.0
+"""Cap on the expected entrants per node and sector in a year."""
+ENTRY_PROFIT_SCALE = 0.1
+"""Excess profit rate (1/yr) at which entry runs at ``firm_entry_rate`` per 1,000 households."""
+ENTRANT_TFP_SD = 0.2
+"""Standard deviation of an entrant's log TFP around the typical entrant's."""
 
 FIRM_COLUMNS: dict[str, type] = {
     "alive": np.bool_, "node": np.int32, "sector": np.int8, "dynamic": np.bool_,
@@ -44,6 +62,11 @@ class FirmTable:
     def n(self) -> int:
         return self._n
 
+    def __getitem__(self, row: int) -> FirmView:
+        if not -self._n <= row < self._n:
+            raise IndexError(row)
+        return FirmView(self, row % self._n)
+
     def append(self, columns: dict[str, np.ndarray]) -> np.ndarray:
         k = len(columns["node"])
         cap = len(self._store["node"])
@@ -61,33 +84,24 @@ class FirmTable:
         return rows
 
 
-class Firm(mesa.Agent):
-    """A firm: a Mesa agent whose fields are read from and written to its table row."""
+class FirmView:
+    """Named read access to one firm's row (for teaching and debugging)."""
 
-    def __init__(self, model: mesa.Model, row: int) -> None:
-        super().__init__(model)
-        self.row = row
+    __slots__ = ("_table", "_row")
 
-    def _get(self, name):
-        return getattr(self.model.firm_table, name)[self.row].item()
+    def __init__(self, table: "FirmTable", row: int) -> None:
+        self._table, self._row = table, row
 
-    node = property(lambda self: self._get("node"))
-    dynamic = property(lambda self: self._get("dynamic"))
-    wage = property(lambda self: self._get("wage"))
-    labour = property(lambda self: self._get("labour"))
-    output = property(lambda self: self._get("output"))
-    profit = property(lambda self: self._get("profit"))
-    cash = property(lambda self: self._get("cash"))
-    capital = property(lambda self: self._get("capital"))
-
-    @property
-    def sector(self) -> str:
-        return SECTORS[self._get("sector")]
+    def __getattr__(self, name: str):
+        if name not in FIRM_COLUMNS:
+            raise AttributeError(name)
+        value = getattr(self._table, name)[self._row].item()
+        return SECTORS[value] if name == "sector" else value
 
     def __repr__(self) -> str:
-        return (f"Firm({self.unique_id}: {self.sector} at node {self.node}, "
+        return (f"Firm({self._row}: {self.sector} at node {self.node}, "
                 f"{'dynamic' if self.dynamic else 'local'} market, labour={self.labour:.1f}, "
-                f"wage={self.wage:.0f}, profit={self.profit:.0f})")
+                f"wage={self.wage:.0f}, profit={self.profit:.0f}, alive={self.alive})")
 
 
 def desired_labour(tfp, capital, price, wage, labour_el, capital_el) -> np.ndarray:
@@ -107,3 +121,127 @@ def firm_output(tfp, capital, labour, labour_el, capital_el) -> np.ndarray:
 def tfp_for_labour(labour, capital, price, wage, labour_el, capital_el) -> np.ndarray:
     """TFP at which a firm with ``capital`` demands ``labour`` workers at ``wage`` and ``price``."""
     return wage * np.power(labour, 1.0 - labour_el) / (labour_el * price * np.power(capital, capital_el))
+
+
+def capital_per_worker(params, wage):
+    """Capital per worker (USD) at which a firm paying ``wage`` (USD/yr) earns the required
+    return.
+
+    At the optimum revenue is w L / beta, so profit per worker is w (1/beta - 1) - delta k;
+    setting it to r k gives k = w (1/beta - 1) / (r + delta)."""
+    p = params
+    return wage * (1.0 / p.firm_labour_elasticity - 1.0) / (p.required_return + p.depreciation_rate)
+
+
+def add_firms(model, columns: dict[str, np.ndarray]) -> None:
+    """Append firms (columns as in ``FIRM_COLUMNS``), alive and entering this year."""
+    columns = dict(columns)
+    columns["alive"] = np.ones(len(columns["node"]), bool)
+    columns["entry_year"] = np.full(len(columns["node"]), model.year)
+    model.firm_table.append(columns)
+
+
+def firm_prices(model) -> np.ndarray:
+    """Expected output price of each firm: farm-gate-style price for dynamic-market
+    sellers, the expected local price for local sellers."""
+    ft = model.firm_table
+    return np.where(ft.dynamic, model.farm_gate[ft.node], model.expected_local_price[ft.node])
+
+
+def accounts(model, max_local_price: float) -> None:
+    """Production, sales, profit, taxes, dividends, wages, exit and entry."""
+    p, ft, hh, n = model.params, model.firm_table, model.households, model.n_nodes
+    alive = ft.alive
+    output = firm_output(ft.tfp, ft.capital, ft.labour, p.firm_labour_elasticity, p.firm_capital_elasticity) * alive
+    ft.output = output
+    local = alive & ~ft.dynamic
+    supply = np.bincount(ft.node, output * local, minlength=n)
+    price, absorbed = clear_local_goods(model.flows.local_demand, supply, max_local_price)
+    model.local_price = np.where(np.isnan(price), model.local_price, price)
+    model.expected_local_price += p.expectation_adjustment * (model.local_price - model.expected_local_price)
+    model.ledger.record("households", "firms", "local sales", absorbed.sum())
+    model.ledger.record("households", "rest_of_world", "imported consumption",
+                        (model.flows.local_demand - absorbed).sum())
+    revenue = np.where(ft.dynamic, output * model.farm_gate[ft.node], output * np.nan_to_num(price)[ft.node]) * alive
+    model.ledger.record("rest_of_world", "firms", "dynamic-market sales", (revenue * ft.dynamic).sum())
+    wages = ft.wage * ft.labour * alive
+    depreciation = p.depreciation_rate * ft.capital * alive
+    profit = revenue - wages - depreciation
+    tax = p.firm_tax_rate * np.maximum(profit, 0.0)
+    dividends = p.dividend_payout * np.maximum(profit - tax, 0.0)
+    ft.revenue, ft.profit = revenue, profit
+    ft.cash = ft.cash + profit - tax - dividends
+    ft.loss_years = np.where(profit < 0, ft.loss_years + 1, 0) * alive
+    model.ledger.record("firms", "rest_of_world", "depreciation", depreciation.sum())
+    taxes = np.bincount(ft.node, tax, minlength=n)
+    model.last_taxes = taxes
+    for m in model.active_municipalities():
+        m.treasury += taxes[m.node]
+    model.ledger.record("firms", "municipalities", "taxes", taxes.sum())
+    local_div = np.bincount(ft.node, dividends * p.local_ownership_share, minlength=n)
+    model.ledger.record("firms", "rest_of_world", "dividends abroad", dividends.sum() - local_div.sum())
+    paid_local = pay_dividends(local_div, hh.assets, hh.other_income, hh.income, hh.alive, hh.node)
+    model.ledger.record("firms", "households", "dividends", paid_local.sum())
+    model.ledger.record("firms", "rest_of_world", "dividends abroad", (local_div - paid_local).sum())
+    model.flows.firm_taxes = taxes
+    ft.wage = np.maximum(ft.wage * (1.0 + model.flows.wage_change[ft.node]), p.minimum_wage)
+    exit_losers(model)
+    enter(model)
+
+
+def exit_losers(model) -> None:
+    """Firms with ``firm_exit_loss_years`` losses in a row close; their cash leaves."""
+    ft = model.firm_table
+    leaving = np.flatnonzero(ft.alive & (ft.loss_years >= model.params.firm_exit_loss_years))
+    if leaving.size == 0:
+        return
+    model.ledger.record("firms", "rest_of_world", "cash of exiting firms", ft.cash[leaving].sum())
+    ft.cash[leaving] = 0.0
+    ft.alive[leaving] = False
+    ft.labour[leaving] = 0.0
+    model.flows.firm_exits = np.bincount(ft.node[leaving], minlength=model.n_nodes)
+
+
+def enter(model) -> None:
+    """Poisson entry per node and sector at a rate rising with an entrant's profit rate,
+    road and service quality, and schooling."""
+    p, ft, n = model.params, model.firm_table, model.n_nodes
+    alive = ft.alive
+    labour_sum = np.bincount(ft.node, ft.labour * alive, minlength=n)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        wage = np.bincount(ft.node, ft.wage * ft.labour * alive, minlength=n) / labour_sum
+    wage = np.where(np.isfinite(wage) & (wage > 0), wage, np.maximum(model.initial_wage, p.minimum_wage))
+    capital = (capital_per_worker(p, wage) * p.workers_per_firm)[:, None]
+    prices = np.where(TRADABLE[None, :], model.farm_gate[:, None], model.expected_local_price[:, None])
+    tfp = model.entrant_tfp
+    labour = desired_labour(tfp, capital, prices, wage[:, None], p.firm_labour_elasticity, p.firm_capital_elasticity)
+    labour = np.minimum(labour, MAX_ENTRANT_SIZE * p.workers_per_firm)
+    profit = prices * firm_output(tfp, capital, labour, p.firm_labour_elasticity, p.firm_capital_elasticity) \
+        - wage[:, None] * labour - p.depreciation_rate * capital
+    rate = profit / capital - p.required_return
+    hh = model.households
+    households = np.bincount(hh.node, hh.alive, minlength=n)
+    road = model.node_road_quality()
+    services = np.array([m.service_quality if m else 0.0 for m in model.municipalities])
+    educ = model.node_stats.get("mean_education", np.full(n, model.mean_education))
+    attract = np.exp(p.entry_infrastructure_weight * (road + services - 1.0)
+                     + p.entry_skill_weight * (np.nan_to_num(educ, nan=model.mean_education) - model.mean_education))
+    lam = (p.firm_entry_rate * (households / 1000.0)[:, None] * np.maximum(rate, 0.0) / ENTRY_PROFIT_SCALE
+           * attract[:, None])
+    lam[~model.populated] = 0.0
+    rng = model.streams["firms"]
+    entrants = rng.poisson(np.minimum(lam, MAX_ENTRY_RATE))
+    if entrants.sum() == 0:
+        return
+    nodes, sectors = np.nonzero(entrants)
+    counts = entrants[nodes, sectors]
+    nodes, sectors = np.repeat(nodes, counts), np.repeat(sectors, counts)
+    k = len(nodes)
+    dyn_share = np.nan_to_num(model.territory.table["dynamic_market_share"])[nodes]
+    add_firms(model, {
+        "node": nodes, "sector": sectors,
+        "dynamic": TRADABLE[sectors] & (rng.random(k) < dyn_share),
+        "tfp": model.entrant_tfp[nodes, sectors] * np.exp(rng.normal(0.0, ENTRANT_TFP_SD, k)),
+        "capital": capital[nodes, 0], "wage": wage[nodes],
+    })
+    model.flows.firm_entries = np.bincount(nodes, minlength=n)

@@ -144,3 +144,14 @@ def farm_output(tfp, land, labour, assets, nature_factor, land_el, labour_el, as
     """Farm output (USD/yr at full price): TFP land^a labour^b (1 + assets/1000)^c f(K)."""
     return (tfp * np.power(land, land_el) * np.power(np.maximum(labour, 0), labour_el)
             * np.power(1.0 + assets / 1000.0, asset_el) * nature_factor)
+
+
+RECORDED_COLUMNS = ("alive", "node", "members", "income", "land", "assets", "employed", "programmes")
+"""Household columns written to ``households.csv`` when a scenario sets ``record_households``."""
+
+
+def household_record(population: HouseholdPopulation, year: int) -> dict[str, np.ndarray]:
+    """A copy of every household row's recorded columns in ``year``."""
+    record = {"year": np.full(population.n, year), "row": np.arange(population.n)}
+    record.update({name: getattr(population, name).copy() for name in RECORDED_COLUMNS})
+    return record

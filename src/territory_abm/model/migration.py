@@ -8,13 +8,19 @@ services and a preference for staying) with every other node d:
 with y_d expected income per person at d, T travel time, M the migrants from i already
 at d, P_i the origin population and q_d service quality. Choice probabilities follow
 the multinomial logit; who leaves is drawn by ``kernels.choose_movers``.
+
+The yearly phase (:func:`migrate`): single members or whole households move; whole
+households leaving the territory dissolve, inside it they take a new home; single members
+abroad remit to their household, inside the territory they form a new household.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from .kernels import draw_destinations
+from .demography import dissolve
+from .environment import give_up_land
+from .kernels import choose_movers, draw_destinations
 
 
 def destination_utilities(income_pc: np.ndarray, travel: np.ndarray, migrant_stock: np.ndarray,
@@ -41,3 +47,63 @@ def choose_destinations(origins: np.ndarray, utilities: np.ndarray, rng: np.rand
     cum = np.cumsum(shares, axis=1)
     cum /= np.where(cum[:, -1:] > 0, cum[:, -1:], 1.0)
     return draw_destinations(origins, cum, rng.random(len(origins)))
+
+
+def migrate(model) -> None:
+    """Logit migration of single members or whole households."""
+    p, hh, rng, n = model.params, model.households, model.streams["migration"], model.n_nodes
+    alive = hh.alive
+    pop = model.populations()
+    income_node = np.array(model.node_stats["mean_income_pc"], float)
+    income_node = np.where(model.is_market, p.external_income_pc, np.nan_to_num(income_node, nan=1.0))
+    services = np.array([m.service_quality if m else 1.0 for m in model.municipalities])
+    valid = model.is_market | (pop > 0)
+    util = destination_utilities(income_node, model.travel, model.migrant_stock, pop, services, valid,
+                                 p.migration_income_weight, p.migration_cost_per_hour,
+                                 p.migration_network_weight, p.migration_services_weight)
+    with np.errstate(divide="ignore"):
+        top = np.max(util, axis=1)
+        lse = top + np.log(np.sum(np.exp(util - top[:, None]), axis=1))
+    lse = np.where(np.isfinite(top), lse, -np.inf)
+    log_income_pc = np.log(np.maximum(hh.income / np.maximum(hh.members, 1), 1.0))
+    u = rng.random(hh.n)
+    with np.errstate(divide="ignore"):
+        logit_u = np.log1p(-u) - np.log(u)
+    movers = choose_movers(log_income_pc, alive, hh.adults, hh.node, services, lse, logit_u,
+                           p.migration_stay_preference, p.migration_income_weight, p.migration_services_weight)
+    model.flows.out_migrants = np.zeros(n)
+    model.flows.in_migrants = np.zeros(n)
+    if movers.size == 0:
+        return
+    origin = hh.node[movers]
+    dest = choose_destinations(origin, util, rng)
+    whole = (hh.adults[movers] <= 1) | (rng.random(movers.size) < p.whole_household_share)
+    people = np.where(whole, hh.members[movers], 1)
+    model.migrant_stock += np.bincount(origin * n + dest, people, minlength=n * n).reshape(n, n)
+    model.flows.out_migrants = np.bincount(origin, people, minlength=n).astype(float)
+    internal = ~model.is_market[dest]
+    model.flows.in_migrants = np.bincount(dest[internal], people[internal], minlength=n).astype(float)
+    # whole households leaving the territory take their assets with them
+    leave = movers[whole & ~internal]
+    if leave.size:
+        dissolve(model, leave, "assets of emigrating households", "rest_of_world")
+    # whole households moving inside the territory: new home, land left to the old node
+    move = movers[whole & internal]
+    give_up_land(model, move)
+    hh.node[move] = dest[whole & internal]
+    # single members: leave the household; abroad they remit, inside they form a new household
+    single = ~whole
+    rows = movers[single]
+    hh.members[rows] -= 1
+    hh.adults[rows] -= 1
+    abroad = rows[~internal[single]]
+    hh.migrants_abroad[abroad] += 1
+    inside = rows[internal[single]]
+    if inside.size:
+        k = inside.size
+        hh.append({
+            "alive": np.ones(k, bool), "node": dest[single][internal[single]],
+            "members": np.ones(k, np.int32), "adults": np.ones(k, np.int32),
+            "education": hh.education[inside], "tfp": hh.tfp[inside],
+            "price_share": np.full(k, 1.0 - p.intermediary_margin), "remits_to": inside,
+        })

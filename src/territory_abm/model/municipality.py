@@ -46,6 +46,18 @@ class Municipality(mesa.Agent):
         self.local_payment = 0.0
         self.infrastructure_spending = 0.0
 
+    def govern(self, populations) -> None:
+        """This year's budget: the policies' decentralised share and earmarked enforcement
+        grants, revenue for the residents (``populations`` by node, persons), spending, and
+        the local incomes it pays (``model.flows.public_local``)."""
+        population = populations[self.node]
+        policies = self.model.policies
+        self.decentralisation_share = policies.decentralisation_share(self.node)
+        self.extra_enforcement = policies.enforcement_budget(self.node)
+        self.collect_revenue(population)
+        self.spend(population)
+        self.model.flows.public_local[self.node] = self.local_payment
+
     def collect_revenue(self, population: float) -> None:
         """Receive national transfers (USD) for this year's residents."""
         p = self.model.params

@@ -207,7 +207,7 @@ class PolicyEngine:
 
     def _start_fiscal_decentralisation(self, k, v, nodes) -> None:
         m = self.model
-        pop = m._populations()
+        pop = m.populations()
         extra = np.maximum(v["share"] - m.params.decentralisation_share, 0.0) * m.params.national_transfer_pc * pop
         self.cost[k] += np.where(nodes, extra, 0.0)
 

@@ -1,0 +1,68 @@
+"""Land and environment: forest clearing, natural regrowth, and land left by households.
+
+Households clear forest where the expected return beats the cost plus the expected fine
+(``kernels.clearing_wish``, ``kernels.clear_forest``); natural capital regrows
+logistically toward the area not farmed (``Municipality.regrow_nature``). Land given up
+during a year (households that died out or moved) is handed over once at its end.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .kernels import clear_forest, clearing_wish, hand_over_land
+
+
+def clearing(model) -> None:
+    """Households clear forest where the expected return beats cost plus expected fine."""
+    p, hh = model.params, model.households
+    node = hh.node
+    enforcement = np.array([m.enforcement if m else 0.0 for m in model.municipalities])
+    want = clearing_wish(hh.farm_income, hh.land, hh.alive, hh.adults, hh.employed, node, enforcement,
+                         p.farm_land_elasticity, p.clearing_horizon, p.clearing_cost, p.clearing_fine,
+                         p.clearing_propensity)
+    want = model.policies.limit_clearing(want, enforcement)
+    forest = np.array([m.natural_capital if m else 0.0 for m in model.municipalities])
+    u_caught = model.streams["clearing"].random(hh.n)
+    node_cleared, node_fines = clear_forest(want, forest, u_caught, enforcement, p.clearing_fine, hh.assets,
+                                            hh.land, node)
+    model.ledger.record("households", "municipalities", "clearing fines", node_fines.sum())
+    for m in model.active_municipalities():
+        m.natural_capital = max(m.natural_capital - node_cleared[m.node], 0.0)
+        m.treasury += node_fines[m.node]
+    model.flows.cleared = node_cleared
+
+
+def regrow_nature(model) -> None:
+    """Each municipality's natural capital regrows toward the area its households do not farm."""
+    hh = model.households
+    farmland = np.bincount(hh.node, hh.land * hh.alive, minlength=model.n_nodes)
+    for m in model.active_municipalities():
+        m.regrow_nature(farmland[m.node])
+
+
+def nature_ratio(model) -> np.ndarray:
+    """Natural capital over its capacity by node (1 for nodes without a municipality)."""
+    ratio = np.ones(model.n_nodes)
+    for m in model.active_municipalities():
+        ratio[m.node] = m.natural_capital / m.capacity if m.capacity > 0 else 0.0
+    return ratio
+
+
+def give_up_land(model, rows: np.ndarray) -> None:
+    """Households ``rows`` leave their node's land; it is handed over at the end of the
+    year (:func:`hand_over`)."""
+    hh = model.households
+    model.freed_land += np.bincount(hh.node[rows], hh.land[rows], minlength=model.n_nodes)
+    hh.land[rows] = 0.0
+
+
+def hand_over(model) -> None:
+    """Land given up this year (by households that died out or moved away) passes to
+    the node's remaining landholders in proportion to their holdings (kin and
+    neighbours take it over; land sales are not modelled). Where a node has no
+    landholder left the land is abandoned and returns to natural capital capacity."""
+    if model.freed_land.any():
+        hh = model.households
+        hand_over_land(model.freed_land, hh.node, hh.alive, hh.land)
+    model.freed_land[:] = 0.0

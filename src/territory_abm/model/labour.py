@@ -1,0 +1,139 @@
+"""The labour market of a year: firms post vacancies, households choose how many adults
+seek wage work, seekers and vacancies match within commuting range, incomes are paid.
+
+Households compare each adult's marginal farm product with the best wage reachable net
+of commuting; new seekers plan with the wage times their expected chance of being hired
+(``model.job_finding``, adaptive). Matching is :func:`markets.match_labour`; who of a
+node's seekers gets a job is drawn by ``kernels.assign_jobs``.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from .environment import nature_ratio
+from .firms import desired_labour, firm_prices
+from .households import farm_output
+from .kernels import assign_jobs, job_seekers, labour_incomes
+from .markets import match_labour, wage_adjustment
+
+
+class JobOffers(NamedTuple):
+    """What the firms of each node offer this year."""
+
+    vacancies: np.ndarray   # (n,) posted vacancies by node (persons)
+    wage: np.ndarray        # (n,) mean posted wage by node (USD/worker/yr), 0 without vacancies
+    net_share: np.ndarray   # (n, n) share of a wage at the column node kept by a commuter from the row node
+    best_wage: np.ndarray   # (n,) best wage net of commuting reachable from each node (USD/worker/yr)
+
+
+def post_vacancies(model) -> np.ndarray:
+    """Each firm's posted vacancies (persons): last year's workers moved toward the labour
+    it wants at its expected price and wage by ``hiring_adjustment``; new firms post what
+    they want."""
+    p = model.params
+    ft = model.firm_table
+    target = desired_labour(ft.tfp, ft.capital, firm_prices(model), ft.wage,
+                            p.firm_labour_elasticity, p.firm_capital_elasticity)
+    start = np.where(ft.labour > 0, ft.labour, target)
+    vac = np.where(ft.alive, start + p.hiring_adjustment * (target - start), 0.0)
+    ft.vacancies = vac
+    return vac
+
+
+def job_offers(model, vacancies: np.ndarray) -> JobOffers:
+    """Vacancies and mean posted wage by node, the share of a wage kept after commuting
+    and the best net wage reachable from each node, given each firm's ``vacancies``."""
+    ft, n = model.firm_table, model.n_nodes
+    node_vac = np.bincount(ft.node, vacancies, minlength=n)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        node_wage = np.nan_to_num(np.bincount(ft.node, vacancies * ft.wage, minlength=n) / node_vac)
+    net_share, best = best_net_wage(model, node_wage, node_vac > 0)
+    return JobOffers(vacancies=node_vac, wage=node_wage, net_share=net_share, best_wage=best)
+
+
+def best_net_wage(model, node_wage: np.ndarray, hiring: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The share of a wage kept after commuting (origin x destination) and the best net
+    wage (USD/yr) reachable from each node among the ``hiring`` nodes."""
+    net_share = np.clip(1.0 - model.params.commute_cost_per_hour * model.travel, 0.0, 1.0)
+    offer = np.where(model.reachable & hiring[None, :], node_wage[None, :] * net_share, 0.0)
+    return net_share, offer.max(axis=1)
+
+
+def farm_potential(model) -> np.ndarray:
+    """Farm revenue per unit of labour^b of each household (USD/yr), at this year's
+    farm-gate price and natural capital (sets ``model.nature_factor``, by node)."""
+    p, hh = model.params, model.households
+    # natural capital (soils, water, pollinators) augments farming, which still produces without it
+    model.nature_factor = np.power((1.0 + nature_ratio(model)) / (1.0 + model.nature_ratio0),
+                                   p.natural_capital_elasticity)
+    price = model.farm_gate[hh.node] * hh.price_share
+    return farm_output(hh.tfp, np.maximum(hh.land, p.garden_plot_ha), 1.0, hh.assets, model.nature_factor[hh.node],
+                       p.farm_land_elasticity, 0.0, p.farm_asset_elasticity) * price
+
+
+def seekers(model, potential: np.ndarray, wage: np.ndarray, expected_wage: np.ndarray):
+    """Seekers per household and by node (all, last year's workers, new), given each
+    household's farm ``potential``, the best wage on offer and the expected wage of a new
+    seeker by node (USD/yr)."""
+    hh, b = model.households, model.params.farm_labour_elasticity
+    return job_seekers(hh.adults, hh.alive, hh.employed, potential, b, wage, expected_wage, hh.node,
+                       farm_labour_thresholds(model), model.n_nodes)
+
+
+def farm_labour_thresholds(model) -> np.ndarray:
+    """(k - 1/2)^(1 - b) for k = 1 .. the most adults in a household: a farm wants k or
+    more workers at wage w where b P / w reaches the k-th value."""
+    most = max(int(model.households.adults.max(initial=0)), 1)
+    return np.power(np.arange(1, most + 1) - 0.5, 1.0 - model.params.farm_labour_elasticity)
+
+
+def labour_market(model, vacancies: np.ndarray) -> None:
+    """Households decide how many adults seek wage work; seekers and vacancies match.
+    Last year's workers keep their jobs first; the remaining jobs of each origin go to
+    its new seekers with equal chance. Sets household employment, wage and farm incomes,
+    firm labour, this year's wage change, unmatched seekers and commuters."""
+    p, hh, ft, n = model.params, model.households, model.firm_table, model.n_nodes
+    offers = job_offers(model, vacancies)
+    node_vac, node_wage = offers.vacancies, offers.wage
+    potential = farm_potential(model)
+    wanted, node_seekers, node_keep, node_fresh = seekers(model, potential, offers.best_wage,
+                                                          offers.best_wage * model.job_finding)
+    flows, unmatched = match_labour(node_seekers, node_vac, node_wage, model.reachable)
+    jobs_by_origin = flows.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        keep_rate = np.nan_to_num(np.minimum(jobs_by_origin / node_keep, 1.0))
+        fresh_rate = np.nan_to_num(np.clip((jobs_by_origin - node_keep) / node_fresh, 0.0, 1.0))
+    rng = model.streams["labour"]
+    u_keep, u_fresh = rng.random(hh.n), rng.random(hh.n)
+    employed, skill, node_employed, node_skill = assign_jobs(
+        wanted, hh.employed, keep_rate, fresh_rate, u_keep, u_fresh, hh.node, hh.education,
+        p.education_return, model.mean_education, n)
+    hh.employed = employed
+    update_job_finding(model, fresh_rate, node_fresh, node_vac - flows.sum(axis=0))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        flows *= np.nan_to_num(node_employed / jobs_by_origin)[:, None]
+    filled = flows.sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ft.labour = np.nan_to_num(filled[ft.node] * vacancies / node_vac[ft.node])
+    gross = flows @ node_wage
+    net = (flows * offers.net_share * node_wage[None, :]).sum(axis=1)
+    model.ledger.record("firms", "households", "wages", gross.sum())
+    model.ledger.record("households", "rest_of_world", "commuting", gross.sum() - net.sum())
+    labour_power = np.power(np.arange(max(int(hh.adults.max(initial=0)), 1) + 1.0), p.farm_labour_elasticity)
+    hh.wage_income, hh.farm_income, farm_sales = labour_incomes(
+        skill, node_skill, net, hh.adults, hh.alive, employed, potential, labour_power, hh.node)
+    model.ledger.record("rest_of_world", "households", "farm sales", farm_sales)
+    model.flows.wage_change = wage_adjustment(node_vac, filled, unmatched, p.wage_adjustment, p.wage_cut_response)
+    model.flows.unmatched = node_seekers - node_employed
+    model.flows.commuters = flows.sum(axis=1) - np.diag(flows)
+
+
+def update_job_finding(model, fresh_rate: np.ndarray, node_fresh: np.ndarray, unfilled: np.ndarray) -> None:
+    """Adaptive expectation of a new seeker's chance of being hired, by node; where
+    nobody new sought work, the chance is 1 if reachable vacancies went unfilled."""
+    open_jobs = (model.reachable & (unfilled > 0)[None, :]).any(axis=1)
+    observed = np.where(node_fresh > 0, fresh_rate, np.where(open_jobs, 1.0, model.job_finding))
+    model.job_finding += model.params.expectation_adjustment * (observed - model.job_finding)

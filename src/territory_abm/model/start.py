@@ -1,0 +1,243 @@
+"""The starting state: households, jobs, firms and expectations that the model's own rules keep.
+
+The territory tables give each node's marginals (population, income and its Gini, land,
+jobs by sector, wages); :func:`territory_abm.data.synthetic.draw_population` draws
+households to match them. What the tables do not give is backed out here so that the first
+year does not re-sort the territory: farm productivity (income minus wages and public
+income), starting jobs that the job rule keeps, steady-state assets, firms that earn the
+required return, local spending shares, the local price and the job-finding expectation.
+Each function reads and sets attributes of the model it is given; ``TerritoryModel.__init__``
+calls them in order.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..data.territory import SECTORS
+from . import labour
+from .firms import TRADABLE, add_firms, capital_per_worker, firm_output, tfp_for_labour
+from .households import HouseholdPopulation, farm_output
+from .kernels import consumption, equilibrium_job_finding
+from .markets import clear_local_goods
+
+MAX_LOCAL_PRICE = 5.0
+"""Highest local price index of non-tradables (the clearing price is capped here)."""
+MIN_FARM_INCOME_SHARE = 0.1
+"""Farm income backed out at the start is at least this share of a household's income (a
+garden plot or livestock), so that no household has zero farm productivity."""
+BISECTION_HALVINGS = 16
+"""Halvings of [0, 1] when solving for the starting job-finding expectation (to 1.5e-5)."""
+
+
+def households(model, init) -> None:
+    """Household columns from the synthetic draw ``init``: starting jobs the job rule keeps,
+    steady-state assets, and farm TFP backed out from income net of wages and public income
+    (sets ``model.households``, ``initial_wage``, ``mean_education``, ``start_wage_jobs``)."""
+    p = model.params
+    cols = dict(init.columns)
+    cols["alive"] = np.ones(len(cols["node"]), bool)
+    cols["price_share"] = np.full(len(cols["node"]), 1.0 - p.intermediary_margin)
+    node = cols["node"]
+    public = public_income_per_adult(model, init, cols)[node] * cols["adults"]
+    cols["employed"] = consistent_start_jobs(model, cols, init, public)
+    wage_income = cols["employed"] * init.wage[node]
+    cols["assets"] = steady_state_assets(model, cols["income"], cols["members"])
+    farm_income = np.maximum(cols["income"] - wage_income - public, MIN_FARM_INCOME_SHARE * cols["income"])
+    family_labour = np.maximum(cols["adults"] - cols["employed"], 1)
+    unit = farm_output(1.0, np.maximum(cols["land"], p.garden_plot_ha), family_labour, cols["assets"], 1.0,
+                       p.farm_land_elasticity, p.farm_labour_elasticity, p.farm_asset_elasticity)
+    price = model.farm_gate[node] * cols["price_share"]
+    cols["tfp"] = np.where(unit > 0, farm_income / np.maximum(unit * price, 1e-12), 0.0)
+    cols["farm_income"] = farm_income
+    cols["wage_income"] = wage_income
+    cols["other_income"] = public
+    cols["income"] = farm_income + wage_income + public
+    model.households = HouseholdPopulation(cols)
+    model.initial_wage = init.wage
+    model.mean_education = float(np.average(cols["education"], weights=cols["adults"]))
+
+
+def consistent_start_jobs(model, cols: dict, init, public: np.ndarray) -> np.ndarray:
+    """Starting wage jobs per household that the model's own job rule keeps (persons).
+
+    The synthetic start gives jobs in proportion to income. With farm income backed out
+    as income minus wages and public income, a household keeps its workers only while
+    its farm's marginal product at its family labour L stays below the best net wage W
+    within reach: b F / (L^b W) < (L + 1/2)^(1 - b), F its farm income (the rule of
+    ``kernels.job_seekers``). Households that break this give up one job at a time (the
+    worker returns to the farm, whose income rises by the wage); each node's freed jobs
+    go, one per household and round, to the households that would keep them most easily
+    among those that can take one with an adult still on the farm and farm income at
+    least a tenth of their income. Incomes are unchanged; jobs no household can keep
+    are dropped (the node's firms start smaller; ``init.jobs`` is scaled in place and
+    ``model.start_wage_jobs`` records jobs drawn and kept by node). Without this, about a
+    sixth of the starting workers went back to their farms in the first year and poorer
+    households took their jobs.
+    """
+    p, n = model.params, model.n_nodes
+    b = p.farm_labour_elasticity
+    node, adults, income = cols["node"], cols["adults"], cols["income"]
+    wage = init.wage[node]
+    _, best = labour.best_net_wage(model, init.wage, init.jobs.sum(axis=1) > 0)
+    best = np.maximum(best[node], 1e-9)
+    employed = cols["employed"].astype(np.int64).copy()
+
+    def pressure(rows, jobs):
+        """b F / (L^b W) / (L + 1/2)^(1 - b) of households ``rows`` holding ``jobs``: 1 or
+        more, the farm wants a worker back."""
+        family = adults[rows] - jobs
+        farm = np.maximum(income[rows] - wage[rows] * jobs - public[rows], 0.0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(family >= 1, b * farm / (np.power(np.maximum(family, 1), b) * best[rows])
+                            / np.power(family + 0.5, 1.0 - b), np.inf)
+
+    freed = np.zeros(n, np.int64)
+    rows = np.flatnonzero(employed > 0)
+    while rows.size:  # give up jobs one at a time until the farm no longer wants the worker
+        quit_ = rows[pressure(rows, employed[rows]) >= 1.0]
+        employed[quit_] -= 1
+        freed += np.bincount(node[quit_], minlength=n)
+        rows = quit_[employed[quit_] > 0]
+    rows = np.flatnonzero(adults - employed >= 2)
+    while freed.any() and rows.size:  # one freed job per household and round
+        jobs = employed[rows] + 1
+        after = pressure(rows, jobs)
+        ok = (after < 1.0) & (income[rows] - wage[rows] * jobs - public[rows] >= MIN_FARM_INCOME_SHARE * income[rows])
+        rows, after = rows[ok], after[ok]
+        rows = rows[np.lexsort((after, node[rows]))]  # by node, easiest keepers first
+        starts = np.searchsorted(node[rows], np.arange(n))
+        rank = np.arange(len(rows)) - starts[node[rows]]
+        take = rows[rank < freed[node[rows]]]
+        employed[take] += 1
+        freed -= np.bincount(node[take], minlength=n)
+        # where a node's freed jobs outnumbered its takers, they all took one: only they can take more
+        rows = take[adults[take] - employed[take] >= 2]
+    kept = np.bincount(node, employed, minlength=n).astype(float)
+    before = init.jobs.sum(axis=1)
+    model.start_wage_jobs = {"drawn": before.copy(), "kept": kept}
+    with np.errstate(invalid="ignore", divide="ignore"):
+        init.jobs *= np.where(before > 0, kept / before, 0.0)[:, None]
+    return employed.astype(np.int32)
+
+
+def steady_state_assets(model, income: np.ndarray, members: np.ndarray) -> np.ndarray:
+    """Assets (USD) at which a household's yearly saving at ``income`` (USD/yr) just makes
+    good their wear (``asset_depreciation``), so that wealth is stationary at the start:
+    saving / depreciation, zero for households at or below subsistence."""
+    p = model.params
+    saving = income - consumption(income, np.full(len(income), np.inf), members, p.subsistence_pc,
+                                  p.consumption_share)
+    return np.maximum(saving, 0.0) / p.asset_depreciation
+
+
+def public_income_per_adult(model, init, cols) -> np.ndarray:
+    """Municipal spending paid as local incomes per adult at the start, by node (USD/yr):
+    the local content of national transfers and of the taxes firms pay when they earn the
+    required return. It is part of the starting income the data report, so farm income
+    (and farm productivity) is backed out net of it."""
+    p, n = model.params, model.n_nodes
+    pop = np.bincount(cols["node"], cols["members"], minlength=n).astype(float)
+    adults = np.bincount(cols["node"], cols["adults"], minlength=n).astype(float)
+    capital = capital_per_worker(p, init.wage) * init.jobs.sum(axis=1)
+    taxes = p.firm_tax_rate * p.required_return * capital
+    budget = (p.national_transfer_pc * p.decentralisation_share * pop + taxes) * model.populated
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.nan_to_num(p.local_content_share * budget / adults)
+
+
+def firms(model, init) -> None:
+    """Starting firms: the node's wage jobs by sector in firms of ``workers_per_firm``, each
+    with the capital that earns the required return at the node's wage and the TFP at which
+    it wants exactly its workers (sets ``model.entrant_tfp`` too)."""
+    p = model.params
+    t = model.territory.table
+    rows: dict[str, list] = {k: [] for k in ("node", "sector", "dynamic", "tfp", "capital", "wage", "labour")}
+    for i in np.flatnonzero(model.populated):
+        for s, _sector in enumerate(SECTORS):
+            jobs = init.jobs[i, s]
+            if jobs < 0.5:
+                continue
+            k = max(1, int(round(jobs / p.workers_per_firm)))
+            workers = np.full(k, jobs / k)
+            dynamic = (model.streams["population"].random(k) < t["dynamic_market_share"][i]) & TRADABLE[s]
+            price = np.where(dynamic, model.farm_gate[i], 1.0)
+            capital = capital_per_worker(p, init.wage[i]) * workers
+            rows["node"].append(np.full(k, i))
+            rows["sector"].append(np.full(k, s))
+            rows["dynamic"].append(dynamic)
+            rows["capital"].append(capital)
+            rows["wage"].append(np.full(k, init.wage[i]))
+            rows["labour"].append(workers)
+            rows["tfp"].append(tfp_for_labour(workers, capital, price, init.wage[i],
+                                              p.firm_labour_elasticity, p.firm_capital_elasticity))
+    if rows["node"]:
+        add_firms(model, {k: np.concatenate(v) for k, v in rows.items()})
+    model.entrant_tfp = entrant_tfp(model)
+
+
+def entrant_tfp(model) -> np.ndarray:
+    """TFP of a typical entrant by node and sector (nodes x sectors).
+
+    The sector's median TFP among the starting firms, times the node's productivity
+    index (the median ratio of its firms' TFP to their sector medians; 1 where the node
+    has no firms). Entrants are thus as productive as the local incumbents, so that the
+    start is no invitation to enter and entry follows changes (prices, roads, schooling).
+    """
+    ft = model.firm_table
+    tfp, sector, node = ft.tfp, ft.sector, ft.node
+    overall = float(np.median(tfp)) if tfp.size else 1.0
+    sector_median = np.array([np.median(tfp[sector == s]) if np.any(sector == s) else overall
+                              for s in range(len(SECTORS))])
+    ratio = tfp / sector_median[sector] if tfp.size else tfp
+    index = np.array([np.median(ratio[node == i]) if np.any(node == i) else 1.0 for i in range(model.n_nodes)])
+    return index[:, None] * sector_median[None, :]
+
+
+def starting_consumption(model) -> np.ndarray:
+    """Each household's consumption at its starting income (USD/yr)."""
+    p, hh = model.params, model.households
+    return consumption(hh.income, hh.assets + hh.income, hh.members, p.subsistence_pc, p.consumption_share)
+
+
+def local_spending_shares(model, spend: np.ndarray) -> np.ndarray:
+    """Share of consumption each node's households spend on local non-tradables, backed
+    out from the start: the share at which residents' spending buys the starting output
+    of local sellers at price 1, i.e. pays their wages and the required return on their
+    capital (revenue w L / beta at the firm optimum). Capped at ``max_local_spending_share``
+    (above it the local price falls and sellers shrink); nodes without local sellers get
+    the consumption-weighted mean of the others, so that entrants can find demand."""
+    p, hh, ft, n = model.params, model.households, model.firm_table, model.n_nodes
+    node_spend = np.bincount(hh.node, spend * hh.alive, minlength=n)
+    local = ft.alive & ~ft.dynamic
+    revenue = np.bincount(ft.node, ft.wage * ft.labour * local, minlength=n) / p.firm_labour_elasticity
+    has = (revenue > 0) & (node_spend > 0)
+    share = np.zeros(n)
+    share[has] = np.minimum(revenue[has] / node_spend[has], p.max_local_spending_share)
+    fallback = float(np.average(share[has], weights=node_spend[has])) if has.any() else 0.5 * p.max_local_spending_share
+    return np.where(has, share, fallback)
+
+
+def local_price(model, spend: np.ndarray) -> np.ndarray:
+    """Local price index at which the starting local spending buys the starting output of
+    local sellers (1 unless a node's share hit its cap); 1 where a node has no local
+    sellers. Local sellers plan with it from the first year."""
+    p, hh, ft, n = model.params, model.households, model.firm_table, model.n_nodes
+    demand = np.bincount(hh.node, model.local_spending_share[hh.node] * spend * hh.alive, minlength=n)
+    output = firm_output(ft.tfp, ft.capital, ft.labour, p.firm_labour_elasticity, p.firm_capital_elasticity)
+    supply = np.bincount(ft.node, output * (ft.alive & ~ft.dynamic), minlength=n)
+    price, _ = clear_local_goods(demand, supply, MAX_LOCAL_PRICE)
+    return np.where(np.isnan(price), 1.0, np.maximum(price, 1.0 / MAX_LOCAL_PRICE))
+
+
+def job_finding(model) -> np.ndarray:
+    """Expected job-finding chance per node at which the adults seeking wage work equal
+    the jobs held at the start, so that the start is a labour-market equilibrium
+    (Harris–Todaro). Found by bisection on [0, 1]; 1 where jobs exceed seekers even then."""
+    hh, n = model.households, model.n_nodes
+    offers = labour.job_offers(model, model.firm_table.labour * model.firm_table.alive)
+    potential = labour.farm_potential(model)
+    jobs = np.bincount(hh.node, hh.employed, minlength=n)
+    return equilibrium_job_finding(hh.adults, hh.alive, hh.employed, potential, hh.node, offers.best_wage, jobs,
+                                   model.params.farm_labour_elasticity, labour.farm_labour_thresholds(model), n,
+                                   BISECTION_HALVINGS)
