@@ -2,10 +2,11 @@
 properties against plain numpy versions of the same rules)."""
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from territory_abm.model.kernels import assign_jobs, demography, draw_destinations, job_seekers
+from territory_abm.model.kernels import assign_jobs, demography, draw_destinations, job_seekers, node_populations
 
 
 def closed_form_seekers(adults, employed, potential, b, wage, expected_wage):
@@ -30,8 +31,10 @@ def test_job_seekers_match_the_closed_form(rows, b, wages, chance):
     wage = np.array(wages)
     expected = wage * chance
     thresholds = np.power(np.arange(1, 8) - 0.5, 1 - b)
-    seekers, by_node, keep, fresh = job_seekers(adults, np.ones(len(rows), bool), employed, potential, b, wage,
-                                                expected, node, thresholds, 3)
+    seekers, by_node, keep, fresh = job_seekers(
+        adults=adults, alive=np.ones(len(rows), bool), employed=employed, farm_revenue_at_one_worker=potential,
+        farm_labour_elasticity=b, best_wage=wage, expected_wage=expected, node=node,
+        farm_labour_thresholds=thresholds, n_nodes=3)
     want = closed_form_seekers(adults, employed, potential, b, wage[node], expected[node])
     # the kernel rounds halves up, np.round to even: they differ only on exact halves
     assert np.abs(seekers - want).max(initial=0) <= 1
@@ -44,9 +47,12 @@ def test_job_seekers_match_the_closed_form(rows, b, wages, chance):
 
 def test_no_wage_on_offer_means_everyone_farms():
     adults = np.array([3, 2], np.int32)
-    seekers, *_ = job_seekers(adults, np.ones(2, bool), np.array([1, 2], np.int32), np.array([100.0, 0.0]), 0.4,
-                              np.zeros(1), np.zeros(1), np.zeros(2, np.int32), np.power(np.arange(1, 4) - 0.5, 0.6), 1)
-    assert seekers.tolist() == [0.0, 0.0]
+    seekers = job_seekers(adults=adults, alive=np.ones(2, bool), employed=np.array([1, 2], np.int32),
+                          farm_revenue_at_one_worker=np.array([100.0, 0.0]), farm_labour_elasticity=0.4,
+                          best_wage=np.zeros(1), expected_wage=np.zeros(1), node=np.zeros(2, np.int32),
+                          farm_labour_thresholds=np.power(np.arange(1, 4) - 0.5, 0.6), n_nodes=1)
+    assert seekers.per_household.tolist() == [0.0, 0.0]
+    assert seekers.by_node.tolist() == [0.0]
 
 
 def test_job_assignment_keeps_within_seekers_and_rounds_stochastically():
@@ -55,9 +61,10 @@ def test_job_assignment_keeps_within_seekers_and_rounds_stochastically():
     seekers = rng.integers(0, 4, n).astype(float)
     employed = rng.integers(0, 4, n).astype(np.int32)
     node = np.zeros(n, np.int32)
-    jobs, skill, node_jobs, node_skill = assign_jobs(seekers, employed, np.array([0.5]), np.array([0.25]),
-                                                     rng.random(n), rng.random(n), node, np.full(n, 6.0), 0.07,
-                                                     6.0, 1)
+    jobs, skill, node_jobs, node_skill = assign_jobs(
+        seekers=seekers, employed=employed, keep_rate=np.array([0.5]), fresh_rate=np.array([0.25]),
+        u_keep=rng.random(n), u_fresh=rng.random(n), node=node, education=np.full(n, 6.0), education_return=0.07,
+        mean_education=6.0, n_nodes=1)
     keep = np.minimum(seekers, employed)
     assert (jobs <= seekers).all() and (jobs >= 0).all()
     assert node_jobs[0] == jobs.sum() and np.isclose(node_skill[0], skill.sum())
@@ -75,8 +82,10 @@ def test_demography_accounts_for_every_person(rows, seed):
     node = np.array([r[2] for r in rows], np.int32)
     before = members.copy()
     n = len(rows)
-    births, deaths = demography(np.ones(n, bool), members, adults, np.full(n, 5.0), node, rng.random(n),
-                                rng.random(n), rng.random(n), 0.3, 0.2, 0.3, np.array([6.0, 8.0]), 2)
+    births, deaths = demography(alive=np.ones(n, bool), members=members, adults=adults, education=np.full(n, 5.0),
+                                node=node, u_birth=rng.random(n), u_death=rng.random(n), u_adult=rng.random(n),
+                                birth_rate=0.3, death_rate=0.2, adult_share=0.3,
+                                cohort_education=np.array([6.0, 8.0]), n_nodes=2)
     assert births.sum() - deaths.sum() == members.sum() - before.sum()
     assert (members >= 0).all() and (adults <= np.maximum(members, 1)).all()
     assert ((members == 0) | (adults >= 1)).all()
@@ -92,4 +101,24 @@ def test_destinations_follow_the_cumulative_shares(n, movers, seed):
     origins = rng.integers(0, n, movers)
     u = rng.random(movers)
     expected = np.minimum((cum[origins] < u[:, None]).sum(axis=1), n - 1)
-    assert draw_destinations(origins, cum, u).tolist() == expected.tolist()
+    assert draw_destinations(origins=origins, cumulative_shares=cum, u=u).tolist() == expected.tolist()
+
+
+def test_kernels_take_keywords_only_and_name_their_results():
+    """Two arrays of the same shape cannot be swapped by position: kernels refuse positional
+    arguments and unknown or missing names, and say what each result holds."""
+    kwargs = {"node": np.array([0, 1, 1], np.int32), "alive": np.array([True, True, False]),
+              "members": np.array([2, 3, 4], np.int32), "n_nodes": 2}
+    assert node_populations(**kwargs).tolist() == [2.0, 3.0]
+    with pytest.raises(TypeError):
+        node_populations(*kwargs.values())
+    with pytest.raises(TypeError, match="missing"):
+        node_populations(**{k: v for k, v in kwargs.items() if k != "members"})
+    with pytest.raises(TypeError, match="unexpected"):
+        node_populations(**kwargs, persons=kwargs["members"])
+    flows = demography(alive=np.ones(1, bool), members=np.array([4], np.int32), adults=np.array([2], np.int32),
+                       education=np.full(1, 5.0), node=np.zeros(1, np.int32), u_birth=np.full(1, 0.99),
+                       u_death=np.zeros(1), u_adult=np.zeros(1), birth_rate=0.5, death_rate=0.0, adult_share=0.0,
+                       cohort_education=np.array([6.0]), n_nodes=1)
+    assert flows._fields == ("births_by_node", "deaths_by_node")
+    assert flows.births_by_node.tolist() == [2.0] and flows.deaths_by_node.tolist() == [0.0]

@@ -44,11 +44,12 @@ def test_weighted_median_and_poverty():
     g = np.array([0, 0, 0, 1, 1])
     med = grouped_weighted_median(x, g, 2, w)
     assert med.tolist() == [2.0, 20.0]
-    # the model's node sums: persons (row 0), poor persons (5), poverty-gap sums (6)
+    # the model's node sums of persons, poor persons and poverty gaps
     ones = np.ones(len(x), np.int32)
-    sums = node_household_totals(g, ones.astype(bool), w.astype(np.int32), ones, 0 * ones, x * w, np.zeros(len(x)),
-                                 np.zeros(len(x)), 2.5, 2)
-    head, gap = sums[5] / sums[0], sums[6] / sums[0]
+    sums = node_household_totals(node=g, alive=ones.astype(bool), members=w.astype(np.int32), adults=ones,
+                                 employed=0 * ones, income=x * w, education=np.zeros(len(x)), land=np.zeros(len(x)),
+                                 poverty_line=2.5, n_nodes=2)
+    head, gap = sums.poor_persons / sums.persons, sums.poverty_gap / sums.persons
     assert head.tolist() == pytest.approx([2 / 3, 0.0])
     assert gap[0] == pytest.approx(((1.5 / 2.5) + (0.5 / 2.5)) / 3)
 

@@ -16,18 +16,24 @@ def household_budgets(model) -> None:
     p, hh, n = model.params, model.households, model.n_nodes
     node, alive = hh.node, hh.alive
     hh.transfer_income = model.policies.pay_households(model.year)
-    hh.other_income, hh.remittance_income, income, model.flows.remittances, internal, abroad = household_receipts(
-        alive, hh.adults, node, model.flows.public_local, hh.remits_to, hh.farm_income, hh.wage_income,
-        hh.transfer_income, hh.migrants_abroad, p.remittance_propensity, p.external_income_pc, n)
-    if internal:
-        model.ledger.record("households", "households", "internal remittances", internal)
-    model.ledger.record("rest_of_world", "households", "remittances from abroad", abroad)
+    receipts = household_receipts(
+        alive=alive, adults=hh.adults, node=node, public_local=model.flows.public_local, remits_to=hh.remits_to,
+        farm_income=hh.farm_income, wage_income=hh.wage_income, transfer_income=hh.transfer_income,
+        migrants_abroad=hh.migrants_abroad, remittance_propensity=p.remittance_propensity,
+        external_income_pc=p.external_income_pc, n_nodes=n)
+    hh.other_income, hh.remittance_income = receipts.other_income, receipts.net_remittances
+    income, model.flows.remittances = receipts.income, receipts.remittances_by_node
+    if receipts.internal_remittances:
+        model.ledger.record("households", "households", "internal remittances", receipts.internal_remittances)
+    model.ledger.record("rest_of_world", "households", "remittances from abroad", receipts.remittances_from_abroad)
     upkeep = p.asset_depreciation * hh.assets
     model.ledger.record("households", "rest_of_world", "asset upkeep", upkeep.sum())
     cash = hh.assets - upkeep + income
     cash -= model.policies.collect_repayments(cash)
-    hh.consumption, hh.assets, model.flows.local_demand, spent = consume(
-        income, cash, hh.members, alive, p.subsistence_pc, p.consumption_share, model.local_spending_share, node, n)
+    spent = consume(income=income, cash=cash, members=hh.members, alive=alive, subsistence_pc=p.subsistence_pc,
+                    consumption_share=p.consumption_share, local_share=model.local_spending_share, node=node,
+                    n_nodes=n)
+    hh.consumption, hh.assets, model.flows.local_demand = spent.spending, spent.assets, spent.local_demand_by_node
     hh.income = income
     model.ledger.record("households", "rest_of_world", "imported consumption",
-                        spent - model.flows.local_demand.sum())
+                        spent.total_spending - model.flows.local_demand.sum())

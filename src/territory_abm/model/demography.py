@@ -15,8 +15,9 @@ def births_and_deaths(model) -> None:
     u_birth, u_death, u_adult = rng.random(hh.n), rng.random(hh.n), rng.random(hh.n)
     cohort = model.cohort_education + model.policies.schooling_gain(np.arange(n))
     model.flows.births, model.flows.deaths = demography(
-        alive, hh.members, hh.adults, hh.education, hh.node, u_birth, u_death, u_adult, p.birth_rate,
-        p.death_rate, p.adult_share_of_births_per_year, cohort, n)
+        alive=alive, members=hh.members, adults=hh.adults, education=hh.education, node=hh.node, u_birth=u_birth,
+        u_death=u_death, u_adult=u_adult, birth_rate=p.birth_rate, death_rate=p.death_rate,
+        adult_share=p.adult_share_of_births_per_year, cohort_education=cohort, n_nodes=n)
     gone = np.flatnonzero(alive & (hh.members <= 0))
     if gone.size:
         dissolve(model, gone, "estates of dissolved households", "municipalities")

@@ -18,14 +18,15 @@ def clearing(model) -> None:
     p, hh = model.params, model.households
     node = hh.node
     enforcement = np.array([m.enforcement if m else 0.0 for m in model.municipalities])
-    want = clearing_wish(hh.farm_income, hh.land, hh.alive, hh.adults, hh.employed, node, enforcement,
-                         p.farm_land_elasticity, p.clearing_horizon, p.clearing_cost, p.clearing_fine,
-                         p.clearing_propensity)
+    want = clearing_wish(farm_income=hh.farm_income, land=hh.land, alive=hh.alive, adults=hh.adults,
+                         employed=hh.employed, node=node, enforcement=enforcement,
+                         land_elasticity=p.farm_land_elasticity, horizon=p.clearing_horizon,
+                         clearing_cost=p.clearing_cost, fine=p.clearing_fine, propensity=p.clearing_propensity)
     want = model.policies.limit_clearing(want, enforcement)
     forest = np.array([m.natural_capital if m else 0.0 for m in model.municipalities])
     u_caught = model.streams["clearing"].random(hh.n)
-    node_cleared, node_fines = clear_forest(want, forest, u_caught, enforcement, p.clearing_fine, hh.assets,
-                                            hh.land, node)
+    node_cleared, node_fines = clear_forest(want=want, forest=forest, u_caught=u_caught, enforcement=enforcement,
+                                            fine=p.clearing_fine, assets=hh.assets, land=hh.land, node=node)
     model.ledger.record("households", "municipalities", "clearing fines", node_fines.sum())
     for m in model.active_municipalities():
         m.natural_capital = max(m.natural_capital - node_cleared[m.node], 0.0)
@@ -64,5 +65,5 @@ def hand_over(model) -> None:
     landholder left the land is abandoned and returns to natural capital capacity."""
     if model.freed_land.any():
         hh = model.households
-        hand_over_land(model.freed_land, hh.node, hh.alive, hh.land)
+        hand_over_land(freed=model.freed_land, node=hh.node, alive=hh.alive, land=hh.land)
     model.freed_land[:] = 0.0

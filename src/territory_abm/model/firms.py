@@ -180,7 +180,8 @@ def accounts(model, max_local_price: float) -> None:
     model.ledger.record("firms", "municipalities", "taxes", taxes.sum())
     local_div = np.bincount(ft.node, dividends * p.local_ownership_share, minlength=n)
     model.ledger.record("firms", "rest_of_world", "dividends abroad", dividends.sum() - local_div.sum())
-    paid_local = pay_dividends(local_div, hh.assets, hh.other_income, hh.income, hh.alive, hh.node)
+    paid_local = pay_dividends(local_dividends=local_div, assets=hh.assets, other_income=hh.other_income,
+                               income=hh.income, alive=hh.alive, node=hh.node)
     model.ledger.record("firms", "households", "dividends", paid_local.sum())
     model.ledger.record("firms", "rest_of_world", "dividends abroad", (local_div - paid_local).sum())
     model.flows.firm_taxes = taxes

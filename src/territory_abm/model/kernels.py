@@ -4,15 +4,122 @@ as many passes over all households.
 Each kernel is a plain function of arrays, deterministic (random draws come in as arrays
 drawn by the model's generators), compiled once and cached on disk (``cache=True``).
 Kernels add in row order, so sums can differ from numpy's pairwise sums in the last bits.
+
+Public kernels are declared with :func:`kernel`: they are called with keyword arguments
+only (so two arrays of the same shape cannot be swapped silently) and return a named tuple
+where they return more than one thing. The compiled function is ``KERNEL.compiled``
+(positional, for other compiled code). Helpers used inside kernels are plain ``njit``.
+Units: persons, USD/yr, ha; ``farm_revenue_at_one_worker`` is a household's farm revenue
+per unit of labour^b (USD/yr), i.e. its revenue with one worker on the farm.
 """
 
 from __future__ import annotations
+
+import functools
+import inspect
+from typing import NamedTuple
 
 import numpy as np
 from numba import njit
 
 
-@njit(cache=True)
+def kernel(result: type | None = None):
+    """Compile a function of arrays with numba and expose it keyword-only.
+
+    Parameters
+    ----------
+    result : NamedTuple class, optional
+        The kernel's tuple result (or the rows of its 2-D result) is returned as this
+        named tuple.
+    """
+    def wrap(fn):
+        compiled = njit(cache=True)(fn)
+        signature = inspect.signature(fn)
+        names = tuple(signature.parameters)
+
+        @functools.wraps(fn)
+        def call(**arguments):
+            missing = [name for name in names if name not in arguments]
+            unknown = sorted(set(arguments) - set(names))
+            if missing or unknown:
+                raise TypeError(f"{fn.__name__}(): missing keyword arguments {missing}" if missing
+                                else f"{fn.__name__}(): unexpected keyword arguments {unknown}")
+            out = compiled(*[arguments[name] for name in names])
+            return out if result is None else result._make(out)
+
+        call.__signature__ = signature.replace(parameters=[
+            q.replace(kind=inspect.Parameter.KEYWORD_ONLY) for q in signature.parameters.values()])
+        call.compiled = compiled
+        return call
+    return wrap
+
+
+class GroupDistribution(NamedTuple):
+    gini: np.ndarray        # (n_groups,) Gini by group; NaN without weight or total
+    median: np.ndarray      # (n_groups,) weighted median by group; NaN without weight
+    gini_all: float         # Gini over all groups
+    median_all: float       # weighted median over all groups
+
+
+class HouseholdTotals(NamedTuple):
+    """Sums over alive households by node."""
+
+    persons: np.ndarray             # residents (persons)
+    households: np.ndarray          # households
+    adults: np.ndarray              # working-age adults (persons)
+    income: np.ndarray              # total income (USD/yr)
+    schooling: np.ndarray           # adult-years of schooling (adults x years)
+    poor_persons: np.ndarray        # persons below the poverty line
+    poverty_gap: np.ndarray         # person-weighted shortfalls as shares of the line (persons)
+    farm_workers: np.ndarray        # adults farming their own land (persons)
+
+
+class JobSeekers(NamedTuple):
+    per_household: np.ndarray       # (households,) adults seeking wage work (persons)
+    by_node: np.ndarray             # (n_nodes,) seekers by home node (persons)
+    returning_by_node: np.ndarray   # (n_nodes,) seekers who held a job last year (persons)
+    new_by_node: np.ndarray         # (n_nodes,) seekers without a job last year (persons)
+
+
+class JobAssignment(NamedTuple):
+    jobs: np.ndarray                # (households,) wage jobs held (persons)
+    skill_units: np.ndarray         # (households,) workers x exp(r (schooling - mean))
+    jobs_by_node: np.ndarray        # (n_nodes,) workers by home node (persons)
+    skill_units_by_node: np.ndarray  # (n_nodes,) skill units by home node
+
+
+class LabourIncomes(NamedTuple):
+    wage_income: np.ndarray         # (households,) wages net of commuting (USD/yr)
+    farm_income: np.ndarray         # (households,) farm sales (USD/yr)
+    farm_sales: float               # total farm sales (USD/yr)
+
+
+class DemographyFlows(NamedTuple):
+    births_by_node: np.ndarray      # persons/yr
+    deaths_by_node: np.ndarray      # persons/yr
+
+
+class Receipts(NamedTuple):
+    other_income: np.ndarray        # (households,) local public spending received (USD/yr)
+    net_remittances: np.ndarray     # (households,) remittances received minus sent (USD/yr)
+    income: np.ndarray              # (households,) total income (USD/yr)
+    remittances_by_node: np.ndarray  # (n_nodes,) positive net remittances received (USD/yr)
+    internal_remittances: float     # paid between households of the territory (USD/yr)
+    remittances_from_abroad: float  # received from migrants outside the territory (USD/yr)
+
+
+class Consumption(NamedTuple):
+    spending: np.ndarray            # (households,) consumption (USD/yr)
+    assets: np.ndarray              # (households,) assets after saving (USD)
+    local_demand_by_node: np.ndarray  # (n_nodes,) spending on local non-tradables (USD/yr)
+    total_spending: float           # all consumption (USD/yr)
+
+
+class Clearing(NamedTuple):
+    cleared_by_node: np.ndarray     # forest cleared (ha/yr)
+    fines_by_node: np.ndarray       # fines paid (USD/yr)
+
+@kernel(GroupDistribution)
 def sorted_group_pass(x, weights, group, n_groups, order):
     """Gini and weighted median of ``x`` per group and over all groups, in one pass over
     ``order`` (an order that sorts ``x``; ties in any order). Rows with ``group`` outside
@@ -66,7 +173,7 @@ def sorted_group_pass(x, weights, group, n_groups, order):
     return gini, median, gini_all, median_all
 
 
-@njit(cache=True)
+@kernel(HouseholdTotals)
 def node_household_totals(node, alive, members, adults, employed, income, education, land, poverty_line, n_nodes):
     """Sums over alive households by node, in one pass (rows: persons, households, adults,
     income USD/yr, adult-years of schooling, poor persons, person-weighted poverty gaps
@@ -92,7 +199,7 @@ def node_household_totals(node, alive, members, adults, employed, income, educat
     return out
 
 
-@njit(cache=True)
+@kernel()
 def hand_over_land(freed, node, alive, land):
     """Land freed by households that left their node (``freed``, ha by node) passes to the
     node's alive landholders in proportion to their holdings (in place on ``land``).
@@ -112,31 +219,34 @@ def hand_over_land(freed, node, alive, land):
 
 
 @njit(cache=True)
-def _farm_days(potential, wage, labour_el, thresholds, most):
-    """Family labour a farm wants at ``wage``, rounded and capped at ``most`` (persons): the
+def _farm_workers_wanted(revenue_at_one_worker, wage, labour_elasticity, thresholds, most):
+    """Family workers a farm wants at ``wage``, rounded and capped at ``most`` (persons): the
     largest k <= most with b P / w >= thresholds[k - 1] = (k - 1/2)^(1 - b), i.e.
     round((b P / w)^(1 / (1 - b))) without a power per household; ``most`` where no wage is
     on offer."""
     if wage <= 0:
         return most
-    ratio = labour_el * potential / max(wage, 1e-9)
+    ratio = labour_elasticity * revenue_at_one_worker / max(wage, 1e-9)
     k = 0
     while k < most and ratio >= thresholds[k]:
         k += 1
     return k
 
 
-@njit(cache=True)
-def job_seekers(adults, alive, employed, potential, labour_el, wage, expected_wage, node, thresholds, n_nodes):
+@kernel(JobSeekers)
+def job_seekers(adults, alive, employed, farm_revenue_at_one_worker, farm_labour_elasticity, best_wage,
+                expected_wage, node, farm_labour_thresholds, n_nodes):
     """Adults of each household who seek wage work this year (persons), and by node the
-    seekers, the seekers who held a job last year (``keep``) and the new ones (``fresh``).
+    seekers, the seekers who held a job last year and the new ones.
 
     A farm wants family labour L* = (b P / w)^(1/(1-b)) where its marginal product equals
-    the wage w (``potential`` P is output per unit of labour^b). Last year's workers keep
-    seeking while the best ``wage`` on offer beats the farm at L*; the other adults weigh
+    the wage w (``farm_revenue_at_one_worker`` P is revenue per unit of labour^b). Last
+    year's workers keep seeking while the ``best_wage`` on offer beats the farm at L*; the
+    other adults weigh
     the farm against ``expected_wage`` (wage times the chance of being hired:
     Harris–Todaro). No wage on offer: everyone farms.
     """
+    revenue, b, thresholds = farm_revenue_at_one_worker, farm_labour_elasticity, farm_labour_thresholds
     n = adults.shape[0]
     seekers = np.zeros(n)
     node_seekers = np.zeros(n_nodes)
@@ -147,9 +257,9 @@ def job_seekers(adults, alive, employed, potential, labour_el, wage, expected_wa
         if a <= 0:
             continue
         g = node[i]
-        stay = min(employed[i], a - _farm_days(potential[i], wage[g], labour_el, thresholds, a))
+        stay = min(employed[i], a - _farm_workers_wanted(revenue[i], best_wage[g], b, thresholds, a))
         free = a - stay
-        s = stay + free - _farm_days(potential[i], expected_wage[g], labour_el, thresholds, free)
+        s = stay + free - _farm_workers_wanted(revenue[i], expected_wage[g], b, thresholds, free)
         seekers[i] = s
         keep = min(s, employed[i])
         node_seekers[g] += s
@@ -158,7 +268,7 @@ def job_seekers(adults, alive, employed, potential, labour_el, wage, expected_wa
     return seekers, node_seekers, node_keep, node_fresh
 
 
-@njit(cache=True)
+@kernel(JobAssignment)
 def assign_jobs(seekers, employed, keep_rate, fresh_rate, u_keep, u_fresh, node, education, education_return,
                 mean_education, n_nodes):
     """Jobs per household (persons): last year's workers keep theirs at ``keep_rate``, new
@@ -189,22 +299,23 @@ def assign_jobs(seekers, employed, keep_rate, fresh_rate, u_keep, u_fresh, node,
     return jobs, skill, node_jobs, node_skill
 
 
-@njit(cache=True)
-def labour_incomes(skill, node_skill, net_wages, adults, alive, jobs, potential, labour_power, node):
-    """Wage income (each node's wage bill net of commuting, ``net_wages``, shared by skill
-    units) and farm income (``potential`` times family labour^b, from the table
-    ``labour_power[k] = k^b``) per household (USD/yr), and total farm income."""
-    n = skill.shape[0]
+@kernel(LabourIncomes)
+def labour_incomes(skill_units, skill_units_by_node, net_wage_bill_by_node, adults, alive, jobs,
+                   farm_revenue_at_one_worker, family_labour_power, node):
+    """Wage income (each home node's wage bill net of commuting, ``net_wage_bill_by_node``,
+    shared by skill units) and farm income (``farm_revenue_at_one_worker`` times family
+    labour^b, from the table ``family_labour_power[k] = k^b``) per household (USD/yr), and total farm income."""
+    n = skill_units.shape[0]
     wage_income = np.zeros(n)
     farm_income = np.zeros(n)
     total_farm = 0.0
     for i in range(n):
         g = node[i]
-        if skill[i] > 0 and node_skill[g] > 0:
-            wage_income[i] = net_wages[g] * skill[i] / node_skill[g]
+        if skill_units[i] > 0 and skill_units_by_node[g] > 0:
+            wage_income[i] = net_wage_bill_by_node[g] * skill_units[i] / skill_units_by_node[g]
         labour = (adults[i] if alive[i] else 0) - jobs[i]
         if labour > 0:
-            farm_income[i] = potential[i] * labour_power[labour]
+            farm_income[i] = farm_revenue_at_one_worker[i] * family_labour_power[labour]
             total_farm += farm_income[i]
     return wage_income, farm_income, total_farm
 
@@ -218,7 +329,7 @@ def _round_half_even(x):
     return r
 
 
-@njit(cache=True)
+@kernel(DemographyFlows)
 def demography(alive, members, adults, education, node, u_birth, u_death, u_adult, birth_rate, death_rate,
                adult_share, cohort_education, n_nodes):
     """Births, deaths and children reaching working age, in place on ``members``,
@@ -254,7 +365,7 @@ def demography(alive, members, adults, education, node, u_birth, u_death, u_adul
     return births_by_node, deaths_by_node
 
 
-@njit(cache=True)
+@kernel(Receipts)
 def household_receipts(alive, adults, node, public_local, remits_to, farm_income, wage_income, transfer_income,
                        migrants_abroad, remittance_propensity, external_income_pc, n_nodes):
     """Local public spending (each node's ``public_local`` shared per adult), remittances
@@ -307,7 +418,7 @@ def _consumption(income, cash, members, subsistence_pc, consumption_share):
     return min(max(target, 0.0), max(cash, 0.0))
 
 
-@njit(cache=True)
+@kernel()
 def consumption(income, cash, members, subsistence_pc, consumption_share):
     """Consumption of each household (USD/yr) by the rule of ``_consumption``."""
     spend = np.empty(income.shape[0])
@@ -316,7 +427,7 @@ def consumption(income, cash, members, subsistence_pc, consumption_share):
     return spend
 
 
-@njit(cache=True)
+@kernel(Consumption)
 def consume(income, cash, members, alive, subsistence_pc, consumption_share, local_share, node, n_nodes):
     """Households consume (``_consumption``) and save the rest. Returns (consumption,
     assets after saving, local spending by node, total consumption)."""
@@ -334,7 +445,7 @@ def consume(income, cash, members, alive, subsistence_pc, consumption_share, loc
     return spend, assets, local, total
 
 
-@njit(cache=True)
+@kernel()
 def clearing_wish(farm_income, land, alive, adults, employed, node, enforcement, land_elasticity, horizon,
                   clearing_cost, fine, propensity):
     """Forest each household would clear this year (ha): ``propensity`` times the excess
@@ -352,7 +463,7 @@ def clearing_wish(farm_income, land, alive, adults, employed, node, enforcement,
     return want
 
 
-@njit(cache=True)
+@kernel(Clearing)
 def clear_forest(want, forest, u_caught, enforcement, fine, assets, land, node):
     """Households clear what they want, scaled down where a node's forest (ha) cannot meet
     all wishes; a clearer is caught with its node's enforcement probability (uniform draws
@@ -382,7 +493,7 @@ def clear_forest(want, forest, u_caught, enforcement, fine, assets, land, node):
     return cleared_by_node, fines_by_node
 
 
-@njit(cache=True)
+@kernel()
 def choose_movers(log_income_pc, alive, adults, node, services, log_sum_exp, logit_u, stay_preference,
                   income_weight, services_weight):
     """Rows of the households that move this year. Logit: a household leaves with
@@ -405,7 +516,7 @@ def choose_movers(log_income_pc, alive, adults, node, services, log_sum_exp, log
     return movers[:k]
 
 
-@njit(cache=True)
+@kernel()
 def node_populations(node, alive, members, n_nodes):
     """Residents by node (persons)."""
     out = np.zeros(n_nodes)
@@ -415,7 +526,7 @@ def node_populations(node, alive, members, n_nodes):
     return out
 
 
-@njit(cache=True)
+@kernel()
 def pay_dividends(local_dividends, assets, other_income, income, alive, node):
     """Each node's locally owned dividends (USD/yr) go to its alive households in
     proportion to assets + 1 (in place on ``assets``, ``other_income`` and ``income``).
@@ -436,12 +547,13 @@ def pay_dividends(local_dividends, assets, other_income, income, alive, node):
     return paid
 
 
-@njit(cache=True)
-def equilibrium_job_finding(adults, alive, employed, potential, node, wage, jobs, labour_el, thresholds, n_nodes,
-                            iterations):
+@kernel()
+def equilibrium_job_finding(adults, alive, employed, farm_revenue_at_one_worker, node, best_wage, jobs,
+                            farm_labour_elasticity, farm_labour_thresholds, n_nodes, iterations):
     """Chance of being hired per node at which the adults seeking wage work (by the rule of
-    ``job_seekers``, at the best ``wage`` on offer) equal the ``jobs`` held, found by
+    ``job_seekers``, at the ``best_wage`` on offer) equal the ``jobs`` held, found by
     bisection on [0, 1] (``iterations`` halvings); 1 where jobs exceed seekers even then."""
+    revenue, b, thresholds = farm_revenue_at_one_worker, farm_labour_elasticity, farm_labour_thresholds
     n = adults.shape[0]
     stay_by_node = np.zeros(n_nodes)
     rows = np.empty(n, np.int64)
@@ -452,7 +564,7 @@ def equilibrium_job_finding(adults, alive, employed, potential, node, wage, jobs
         if a <= 0:
             continue
         g = node[i]
-        stay = min(employed[i], a - _farm_days(potential[i], wage[g], labour_el, thresholds, a))
+        stay = min(employed[i], a - _farm_workers_wanted(revenue[i], best_wage[g], b, thresholds, a))
         stay_by_node[g] += stay
         if a - stay > 0:
             rows[m] = i
@@ -466,7 +578,7 @@ def equilibrium_job_finding(adults, alive, employed, potential, node, wage, jobs
         for k in range(m):
             i = rows[k]
             g = node[i]
-            seekers[g] += free[k] - _farm_days(potential[i], wage[g] * mid[g], labour_el, thresholds, free[k])
+            seekers[g] += free[k] - _farm_workers_wanted(revenue[i], best_wage[g] * mid[g], b, thresholds, free[k])
         for g in range(n_nodes):
             if seekers[g] > jobs[g]:
                 high[g] = mid[g]
@@ -475,7 +587,7 @@ def equilibrium_job_finding(adults, alive, employed, potential, node, wage, jobs
     return low
 
 
-@njit(cache=True)
+@kernel()
 def draw_destinations(origins, cumulative_shares, u):
     """For each mover, the first destination whose cumulative logit share (row of its
     origin in ``cumulative_shares``) reaches its uniform draw ``u``."""

@@ -16,7 +16,7 @@ import numpy as np
 from .environment import nature_ratio
 from .firms import desired_labour, firm_prices
 from .households import farm_output
-from .kernels import assign_jobs, job_seekers, labour_incomes
+from .kernels import JobSeekers, assign_jobs, job_seekers, labour_incomes
 from .markets import match_labour, wage_adjustment
 
 
@@ -62,9 +62,10 @@ def best_net_wage(model, node_wage: np.ndarray, hiring: np.ndarray) -> tuple[np.
     return net_share, offer.max(axis=1)
 
 
-def farm_potential(model) -> np.ndarray:
-    """Farm revenue per unit of labour^b of each household (USD/yr), at this year's
-    farm-gate price and natural capital (sets ``model.nature_factor``, by node)."""
+def farm_revenue_at_one_worker(model) -> np.ndarray:
+    """Farm revenue per unit of labour^b of each household (USD/yr), i.e. with one worker on
+    the farm, at this year's farm-gate price and natural capital (sets
+    ``model.nature_factor``, by node)."""
     p, hh = model.params, model.households
     # natural capital (soils, water, pollinators) augments farming, which still produces without it
     model.nature_factor = np.power((1.0 + nature_ratio(model)) / (1.0 + model.nature_ratio0),
@@ -74,13 +75,17 @@ def farm_potential(model) -> np.ndarray:
                        p.farm_land_elasticity, 0.0, p.farm_asset_elasticity) * price
 
 
-def seekers(model, potential: np.ndarray, wage: np.ndarray, expected_wage: np.ndarray):
+def seekers(model, revenue_at_one_worker: np.ndarray, best_wage: np.ndarray,
+            expected_wage: np.ndarray) -> JobSeekers:
     """Seekers per household and by node (all, last year's workers, new), given each
-    household's farm ``potential``, the best wage on offer and the expected wage of a new
-    seeker by node (USD/yr)."""
-    hh, b = model.households, model.params.farm_labour_elasticity
-    return job_seekers(hh.adults, hh.alive, hh.employed, potential, b, wage, expected_wage, hh.node,
-                       farm_labour_thresholds(model), model.n_nodes)
+    household's farm revenue with one worker, the best wage on offer and the expected wage
+    of a new seeker by node (USD/yr)."""
+    hh = model.households
+    return job_seekers(adults=hh.adults, alive=hh.alive, employed=hh.employed,
+                       farm_revenue_at_one_worker=revenue_at_one_worker,
+                       farm_labour_elasticity=model.params.farm_labour_elasticity, best_wage=best_wage,
+                       expected_wage=expected_wage, node=hh.node, farm_labour_thresholds=farm_labour_thresholds(model),
+                       n_nodes=model.n_nodes)
 
 
 def farm_labour_thresholds(model) -> np.ndarray:
@@ -98,23 +103,24 @@ def labour_market(model, vacancies: np.ndarray) -> None:
     p, hh, ft, n = model.params, model.households, model.firm_table, model.n_nodes
     offers = job_offers(model, vacancies)
     node_vac, node_wage = offers.vacancies, offers.wage
-    potential = farm_potential(model)
-    wanted, node_seekers, node_keep, node_fresh = seekers(model, potential, offers.best_wage,
-                                                          offers.best_wage * model.job_finding)
-    flows, unmatched = match_labour(node_seekers, node_vac, node_wage, model.reachable)
+    revenue = farm_revenue_at_one_worker(model)
+    wanted = seekers(model, revenue, offers.best_wage, offers.best_wage * model.job_finding)
+    flows, unmatched = match_labour(wanted.by_node, node_vac, node_wage, model.reachable)
     jobs_by_origin = flows.sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
-        keep_rate = np.nan_to_num(np.minimum(jobs_by_origin / node_keep, 1.0))
-        fresh_rate = np.nan_to_num(np.clip((jobs_by_origin - node_keep) / node_fresh, 0.0, 1.0))
+        keep_rate = np.nan_to_num(np.minimum(jobs_by_origin / wanted.returning_by_node, 1.0))
+        fresh_rate = np.nan_to_num(np.clip((jobs_by_origin - wanted.returning_by_node) / wanted.new_by_node,
+                                           0.0, 1.0))
     rng = model.streams["labour"]
     u_keep, u_fresh = rng.random(hh.n), rng.random(hh.n)
-    employed, skill, node_employed, node_skill = assign_jobs(
-        wanted, hh.employed, keep_rate, fresh_rate, u_keep, u_fresh, hh.node, hh.education,
-        p.education_return, model.mean_education, n)
-    hh.employed = employed
-    update_job_finding(model, fresh_rate, node_fresh, node_vac - flows.sum(axis=0))
+    hired = assign_jobs(seekers=wanted.per_household, employed=hh.employed, keep_rate=keep_rate,
+                        fresh_rate=fresh_rate, u_keep=u_keep, u_fresh=u_fresh, node=hh.node,
+                        education=hh.education, education_return=p.education_return,
+                        mean_education=model.mean_education, n_nodes=n)
+    hh.employed = hired.jobs
+    update_job_finding(model, fresh_rate, wanted.new_by_node, node_vac - flows.sum(axis=0))
     with np.errstate(invalid="ignore", divide="ignore"):
-        flows *= np.nan_to_num(node_employed / jobs_by_origin)[:, None]
+        flows *= np.nan_to_num(hired.jobs_by_node / jobs_by_origin)[:, None]
     filled = flows.sum(axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
         ft.labour = np.nan_to_num(filled[ft.node] * vacancies / node_vac[ft.node])
@@ -123,11 +129,13 @@ def labour_market(model, vacancies: np.ndarray) -> None:
     model.ledger.record("firms", "households", "wages", gross.sum())
     model.ledger.record("households", "rest_of_world", "commuting", gross.sum() - net.sum())
     labour_power = np.power(np.arange(max(int(hh.adults.max(initial=0)), 1) + 1.0), p.farm_labour_elasticity)
-    hh.wage_income, hh.farm_income, farm_sales = labour_incomes(
-        skill, node_skill, net, hh.adults, hh.alive, employed, potential, labour_power, hh.node)
-    model.ledger.record("rest_of_world", "households", "farm sales", farm_sales)
+    incomes = labour_incomes(skill_units=hired.skill_units, skill_units_by_node=hired.skill_units_by_node,
+                             net_wage_bill_by_node=net, adults=hh.adults, alive=hh.alive, jobs=hired.jobs,
+                             farm_revenue_at_one_worker=revenue, family_labour_power=labour_power, node=hh.node)
+    hh.wage_income, hh.farm_income = incomes.wage_income, incomes.farm_income
+    model.ledger.record("rest_of_world", "households", "farm sales", incomes.farm_sales)
     model.flows.wage_change = wage_adjustment(node_vac, filled, unmatched, p.wage_adjustment, p.wage_cut_response)
-    model.flows.unmatched = node_seekers - node_employed
+    model.flows.unmatched = wanted.by_node - hired.jobs_by_node
     model.flows.commuters = flows.sum(axis=1) - np.diag(flows)
 
 

@@ -46,7 +46,7 @@ def choose_destinations(origins: np.ndarray, utilities: np.ndarray, rng: np.rand
     shares = np.nan_to_num(shares)
     cum = np.cumsum(shares, axis=1)
     cum /= np.where(cum[:, -1:] > 0, cum[:, -1:], 1.0)
-    return draw_destinations(origins, cum, rng.random(len(origins)))
+    return draw_destinations(origins=origins, cumulative_shares=cum, u=rng.random(len(origins)))
 
 
 def migrate(model) -> None:
@@ -69,8 +69,10 @@ def migrate(model) -> None:
     u = rng.random(hh.n)
     with np.errstate(divide="ignore"):
         logit_u = np.log1p(-u) - np.log(u)
-    movers = choose_movers(log_income_pc, alive, hh.adults, hh.node, services, lse, logit_u,
-                           p.migration_stay_preference, p.migration_income_weight, p.migration_services_weight)
+    movers = choose_movers(log_income_pc=log_income_pc, alive=alive, adults=hh.adults, node=hh.node,
+                           services=services, log_sum_exp=lse, logit_u=logit_u,
+                           stay_preference=p.migration_stay_preference, income_weight=p.migration_income_weight,
+                           services_weight=p.migration_services_weight)
     model.flows.out_migrants = np.zeros(n)
     model.flows.in_migrants = np.zeros(n)
     if movers.size == 0:

@@ -191,7 +191,7 @@ class TerritoryModel(mesa.Model):
     def populations(self) -> np.ndarray:
         """Residents by node (persons)."""
         hh = self.households
-        return node_populations(hh.node, hh.alive, hh.members, self.n_nodes)
+        return node_populations(node=hh.node, alive=hh.alive, members=hh.members, n_nodes=self.n_nodes)
 
     def active_municipalities(self) -> list[Municipality]:
         """The municipalities and cities, in node order (external markets have none)."""

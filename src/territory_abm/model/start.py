@@ -126,8 +126,8 @@ def steady_state_assets(model, income: np.ndarray, members: np.ndarray) -> np.nd
     good their wear (``asset_depreciation``), so that wealth is stationary at the start:
     saving / depreciation, zero for households at or below subsistence."""
     p = model.params
-    saving = income - consumption(income, np.full(len(income), np.inf), members, p.subsistence_pc,
-                                  p.consumption_share)
+    saving = income - consumption(income=income, cash=np.full(len(income), np.inf), members=members,
+                                  subsistence_pc=p.subsistence_pc, consumption_share=p.consumption_share)
     return np.maximum(saving, 0.0) / p.asset_depreciation
 
 
@@ -197,7 +197,8 @@ def entrant_tfp(model) -> np.ndarray:
 def starting_consumption(model) -> np.ndarray:
     """Each household's consumption at its starting income (USD/yr)."""
     p, hh = model.params, model.households
-    return consumption(hh.income, hh.assets + hh.income, hh.members, p.subsistence_pc, p.consumption_share)
+    return consumption(income=hh.income, cash=hh.assets + hh.income, members=hh.members,
+                       subsistence_pc=p.subsistence_pc, consumption_share=p.consumption_share)
 
 
 def local_spending_shares(model, spend: np.ndarray) -> np.ndarray:
@@ -236,8 +237,9 @@ def job_finding(model) -> np.ndarray:
     (Harris–Todaro). Found by bisection on [0, 1]; 1 where jobs exceed seekers even then."""
     hh, n = model.households, model.n_nodes
     offers = labour.job_offers(model, model.firm_table.labour * model.firm_table.alive)
-    potential = labour.farm_potential(model)
-    jobs = np.bincount(hh.node, hh.employed, minlength=n)
-    return equilibrium_job_finding(hh.adults, hh.alive, hh.employed, potential, hh.node, offers.best_wage, jobs,
-                                   model.params.farm_labour_elasticity, labour.farm_labour_thresholds(model), n,
-                                   BISECTION_HALVINGS)
+    return equilibrium_job_finding(
+        adults=hh.adults, alive=hh.alive, employed=hh.employed,
+        farm_revenue_at_one_worker=labour.farm_revenue_at_one_worker(model), node=hh.node,
+        best_wage=offers.best_wage, jobs=np.bincount(hh.node, hh.employed, minlength=n),
+        farm_labour_elasticity=model.params.farm_labour_elasticity,
+        farm_labour_thresholds=labour.farm_labour_thresholds(model), n_nodes=n, iterations=BISECTION_HALVINGS)

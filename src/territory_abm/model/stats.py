@@ -21,7 +21,8 @@ def grouped_distribution(x: np.ndarray, group: np.ndarray, n_groups: int,
     """
     x = np.asarray(x, float)
     weights = np.ones(len(x)) if weights is None else np.asarray(weights, float)
-    return sorted_group_pass(x, weights, np.asarray(group, np.int64), n_groups, np.argsort(x))
+    return sorted_group_pass(x=x, weights=weights, group=np.asarray(group, np.int64), n_groups=n_groups,
+                             order=np.argsort(x))
 
 
 def grouped_gini(x: np.ndarray, group: np.ndarray, n_groups: int,
