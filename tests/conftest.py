@@ -26,8 +26,8 @@ def kill_after_stored_runs(command: list[str], out_dir: Path, runs: int, timeout
 
     proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     store = out_dir / "results.sqlite"
-    deadline = time.time() + timeout
-    while time.time() < deadline and proc.poll() is None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and proc.poll() is None:
         if store.exists():
             try:
                 with sqlite3.connect(f"file:{store}?mode=ro", uri=True) as db:
@@ -35,7 +35,7 @@ def kill_after_stored_runs(command: list[str], out_dir: Path, runs: int, timeout
                         break
             except sqlite3.Error:
                 pass
-        time.sleep(0.05)
+        time.sleep(0.05)  # polling the store for the condition, not a fixed wait
     assert proc.poll() is None, "the experiment finished before it could be killed; make it longer"
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()

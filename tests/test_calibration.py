@@ -196,6 +196,7 @@ def _check_recovery(estimates: pd.DataFrame, truth: dict, tolerance: float = 0.1
         assert abs(row.estimate - true) <= tolerance * width, f"{row.parameter}: {row.estimate} vs {true}"
 
 
+@pytest.mark.slow
 def test_smm_recovers_the_parameters_that_made_the_data(tmp_path):
     path = write_calibration(tmp_path / "cal", options="popsize = 6\nmaxiter = 8\nbootstrap = 200\n")
     status = run_calibration(path, tmp_path / "out", workers=2, progress=False)
@@ -210,6 +211,7 @@ def test_smm_recovers_the_parameters_that_made_the_data(tmp_path):
         assert (tmp_path / "out" / name).stat().st_size > 0, name
 
 
+@pytest.mark.slow
 def test_abc_smc_recovers_truth_and_does_not_depend_on_the_engine(tmp_path):
     options = "population_size = 30\ngenerations = 3\npilot = 5\n"
     path = write_calibration(tmp_path / "cal", method="abc_smc", options=options, seeds=2)
@@ -234,6 +236,7 @@ def _stored_runs(directory: Path) -> int:
         return db.execute("SELECT count(*) FROM runs").fetchone()[0]
 
 
+@pytest.mark.slow
 def test_a_killed_calibration_resumes_to_the_uninterrupted_answer(tmp_path):
     path = write_calibration(tmp_path / "cal", options="popsize = 5\nmaxiter = 4\nbootstrap = 50\n")
     killed, clean = tmp_path / "killed", tmp_path / "clean"

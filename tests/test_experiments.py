@@ -52,6 +52,7 @@ def test_compare_writes_tidy_results_and_summaries(tmp_path):
     assert by_node["per_usd_mean"].sum() == pytest.approx(impact.multiplier_total, rel=1e-6)
 
 
+@pytest.mark.slow
 def test_results_do_not_depend_on_the_engine(tmp_path):
     base = load_scenario(SCEN / "cash_transfers.toml").replace(households_scale=0.03, steps=3)
     specs = compare_specs([base], [5, 6, 7])
@@ -91,6 +92,7 @@ def test_a_failing_run_is_recorded_and_the_others_finish(tmp_path):
     assert status.complete and status.reused == 2 and status.ran == 1
 
 
+@pytest.mark.slow
 def test_a_different_experiment_on_the_same_directory_is_refused(tmp_path):
     out = tmp_path / "cmp"
     first = _cli("compare", str(SCEN / "baseline.toml"), "--seeds", "1", "--workers", "1", "--quiet", *SMALL,
@@ -102,6 +104,7 @@ def test_a_different_experiment_on_the_same_directory_is_refused(tmp_path):
     assert "results.sqlite" in second.stderr and "design" in second.stderr and "Traceback" not in second.stderr
 
 
+@pytest.mark.slow
 def test_resume_after_sigkill_gives_the_uninterrupted_results(tmp_path):
     args = ["compare", str(SCEN / "baseline.toml"), str(SCEN / "roads.toml"), "--seeds", "6", "--workers", "2",
             "--quiet", "--households-scale", "0.05", "--steps", "6"]

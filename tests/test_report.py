@@ -28,6 +28,7 @@ def comparison(tmp_path_factory):
     return out
 
 
+@pytest.mark.slow
 def test_report_writes_a_self_contained_html_and_a_pdf(comparison, tmp_path):
     done = _cli("report", comparison, "--out", tmp_path, "--question", "Cash or roads for the example territory?")
     assert done.returncode == 0, done.stderr

@@ -22,6 +22,7 @@ def run_cli(out, seed):
     return {name: (out / name).read_bytes() for name in CSV}
 
 
+@pytest.mark.slow
 def test_byte_identical_across_processes_and_seeds_differ(tmp_path):
     a = run_cli(tmp_path / "a", 7)
     b = run_cli(tmp_path / "b", 7)

@@ -107,6 +107,7 @@ def _design(tmp_path: Path, name="tiny.toml", **changes) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_sensitivity_pipeline_writes_indices_resumes_and_does_not_depend_on_the_engine(tmp_path):
     path = _design(tmp_path)
     out = tmp_path / "serial"
@@ -183,6 +184,7 @@ def test_bad_designs_are_rejected_naming_the_field(tmp_path, changes, field):
     assert err.value.field == field and err.value.source == str(path)
 
 
+@pytest.mark.slow
 def test_the_command_line_reports_a_bad_design_without_traceback(tmp_path):
     path = _design(tmp_path, parameters='["no_such_parameter"]')
     done = subprocess.run([sys.executable, "-m", "territory_abm.cli", "sensitivity", str(path), "--out",
