@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..data.territory import SECTORS, TRADABLE_SECTORS
-from .kernels import pay_dividends
+from .kernels import WAGE_FLOOR, pay_dividends
 from .markets import clear_local_goods
 
 TRADABLE = np.array([s in TRADABLE_SECTORS for s in SECTORS])
@@ -109,7 +109,7 @@ def desired_labour(tfp, capital, price, wage, labour_el, capital_el) -> np.ndarr
 
     Output Y = A K^alpha L^beta with beta < 1, so L* = (beta p A K^alpha / w)^(1/(1-beta)).
     """
-    return np.power(labour_el * price * tfp * np.power(capital, capital_el) / np.maximum(wage, 1e-9),
+    return np.power(labour_el * price * tfp * np.power(capital, capital_el) / np.maximum(wage, WAGE_FLOOR),
                     1.0 / (1.0 - labour_el))
 
 

@@ -140,10 +140,15 @@ class HouseholdPopulation:
         return sum(arr.nbytes for arr in self._store.values())
 
 
+ASSET_UNIT = 1000.0
+"""Household assets (USD) enter farming as (1 + assets / ASSET_UNIT)^c: a unit of scale, not a
+behavioural parameter (the elasticity c is ``farm_asset_elasticity``)."""
+
+
 def farm_output(tfp, land, labour, assets, nature_factor, land_el, labour_el, asset_el) -> np.ndarray:
-    """Farm output (USD/yr at full price): TFP land^a labour^b (1 + assets/1000)^c f(K)."""
+    """Farm output (USD/yr at full price): TFP land^a labour^b (1 + assets/ASSET_UNIT)^c f(K)."""
     return (tfp * np.power(land, land_el) * np.power(np.maximum(labour, 0), labour_el)
-            * np.power(1.0 + assets / 1000.0, asset_el) * nature_factor)
+            * np.power(1.0 + assets / ASSET_UNIT, asset_el) * nature_factor)
 
 
 RECORDED_COLUMNS = ("alive", "node", "members", "income", "land", "assets", "employed", "programmes")

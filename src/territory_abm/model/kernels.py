@@ -54,6 +54,15 @@ def kernel(result: type | None = None):
     return wrap
 
 
+CLEARING_WISH_CAP = 2.0
+"""A household wishes to clear at most this many times ``clearing_propensity`` (ha/yr) however
+much clearing pays (an assumption; see ``clearing_wish``)."""
+WAGE_FLOOR = 1e-9
+"""Wages (USD/yr) below this count as this in ratios (no division by zero)."""
+MEDIAN_TOLERANCE = 1e-12
+"""Cumulative weight that counts as reaching half (rounding of weighted sums)."""
+
+
 class GroupDistribution(NamedTuple):
     gini: np.ndarray        # (n_groups,) Gini by group; NaN without weight or total
     median: np.ndarray      # (n_groups,) weighted median by group; NaN without weight
@@ -135,9 +144,9 @@ def sorted_group_pass(x, weights, group, n_groups, order):
         g = group[row]
         if 0 <= g < n_groups:
             wsum[g] += weights[row]
-    half = 0.5 * wsum - 1e-12
+    half = 0.5 * wsum - MEDIAN_TOLERANCE
     total_weight = wsum.sum()
-    half_all = 0.5 * total_weight - 1e-12
+    half_all = 0.5 * total_weight - MEDIAN_TOLERANCE
     running = np.zeros(n_groups)  # cumulative w x per group
     cum_w = np.zeros(n_groups)
     num = np.zeros(n_groups)
@@ -226,7 +235,7 @@ def _farm_workers_wanted(revenue_at_one_worker, wage, labour_elasticity, thresho
     on offer."""
     if wage <= 0:
         return most
-    ratio = labour_elasticity * revenue_at_one_worker / max(wage, 1e-9)
+    ratio = labour_elasticity * revenue_at_one_worker / max(wage, WAGE_FLOOR)
     k = 0
     while k < most and ratio >= thresholds[k]:
         k += 1
@@ -459,7 +468,7 @@ def clearing_wish(farm_income, land, alive, adults, employed, node, enforcement,
             continue
         gain = land_elasticity * farm_income[i] / max(land[i], 1.0) * horizon
         cost = clearing_cost + enforcement[node[i]] * fine
-        want[i] = propensity * min(max(gain / cost - 1.0, 0.0), 2.0)
+        want[i] = propensity * min(max(gain / cost - 1.0, 0.0), CLEARING_WISH_CAP)
     return want
 
 

@@ -22,13 +22,18 @@ from .demography import dissolve
 from .environment import give_up_land
 from .kernels import choose_movers, draw_destinations
 
+NETWORK_SCALE = 100.0
+"""Migrant networks enter utility as log(1 + NETWORK_SCALE x migrants / origin population): the
+network term counts migrants per hundred residents of the origin (a unit; its weight is
+``migration_network_weight``)."""
+
 
 def destination_utilities(income_pc: np.ndarray, travel: np.ndarray, migrant_stock: np.ndarray,
                           population: np.ndarray, services: np.ndarray, valid_dest: np.ndarray,
                           income_w: float, cost_w: float, network_w: float, services_w: float) -> np.ndarray:
     """(n, n) utility of moving from i to d; -inf for d == i or invalid destinations."""
     with np.errstate(divide="ignore", invalid="ignore"):
-        network = np.log1p(100.0 * migrant_stock / np.maximum(population, 1.0)[:, None])
+        network = np.log1p(NETWORK_SCALE * migrant_stock / np.maximum(population, 1.0)[:, None])
     v = (income_w * np.log(np.maximum(income_pc, 1.0))[None, :] - cost_w * travel
          + network_w * network + services_w * services[None, :])
     v = np.where(valid_dest[None, :] & np.isfinite(travel), v, -np.inf)

@@ -18,7 +18,7 @@ from ..data.territory import SECTORS
 from . import labour
 from .firms import TRADABLE, add_firms, capital_per_worker, firm_output, tfp_for_labour
 from .households import HouseholdPopulation, farm_output
-from .kernels import consumption, equilibrium_job_finding
+from .kernels import WAGE_FLOOR, consumption, equilibrium_job_finding
 from .markets import clear_local_goods
 
 MAX_LOCAL_PRICE = 5.0
@@ -80,7 +80,7 @@ def consistent_start_jobs(model, cols: dict, init, public: np.ndarray) -> np.nda
     node, adults, income = cols["node"], cols["adults"], cols["income"]
     wage = init.wage[node]
     _, best = labour.best_net_wage(model, init.wage, init.jobs.sum(axis=1) > 0)
-    best = np.maximum(best[node], 1e-9)
+    best = np.maximum(best[node], WAGE_FLOOR)
     employed = cols["employed"].astype(np.int64).copy()
 
     def pressure(rows, jobs):
