@@ -45,6 +45,7 @@ from __future__ import annotations
 
 import bisect
 import math
+from types import SimpleNamespace
 
 import mesa
 import numpy as np
@@ -91,7 +92,7 @@ class Household(mesa.Agent):
 
     def seek_work(self):
         """Farm potential at this year's prices, and adults seeking wage work."""
-        m, p, g = self.model, self.model.params, self.node
+        m, p, g = self.model, self.model.p, self.node
         self.potential = (m.farm_price[g] * self.price_share * self.tfp
                           * max(self.land, p.garden_plot_ha) ** p.farm_land_elasticity
                           * (1.0 + self.assets / 1000.0) ** p.farm_asset_elasticity)
@@ -124,13 +125,13 @@ class Household(mesa.Agent):
         hired = min(math.floor(fresh * m.fresh_rate[g] + self.random.random()), fresh)
         self.employed = jobs = kept + hired
         if jobs > 0:
-            self.skill = jobs * math.exp(m.params.education_return * (self.education - m.mean_education))
+            self.skill = jobs * math.exp(m.p.education_return * (self.education - m.mean_education))
             m.node_employed[g] += jobs
             m.node_skill[g] += self.skill
 
     def earn(self):
         """Wages, farm income and local public spending; migrant households remit home."""
-        m, p, g = self.model, self.model.params, self.node
+        m, p, g = self.model, self.model.p, self.node
         self.wage_income = m.net_wages[g] * self.skill / m.node_skill[g] if self.skill > 0 else 0.0
         labour = self.adults - self.employed
         self.farm_income = self.potential * labour ** p.farm_labour_elasticity if labour > 0 else 0.0
@@ -143,7 +144,7 @@ class Household(mesa.Agent):
 
     def consume(self):
         """Income arrives; consume (subsistence first, then a share of the rest) and save."""
-        m, p, g = self.model, self.model.params, self.node
+        m, p, g = self.model, self.model.p, self.node
         abroad = p.remittance_propensity * p.external_income_pc * self.migrants_abroad
         income = (self.farm_income + self.wage_income + self.other_income
                   + self.received - self.sent + abroad)
@@ -158,7 +159,7 @@ class Household(mesa.Agent):
 
     def plan_clearing(self):
         """Receive local dividends (by assets); decide how much forest to clear."""
-        m, p, g = self.model, self.model.params, self.node
+        m, p, g = self.model, self.model.p, self.node
         paid = m.local_dividends[g]
         if paid > 0:
             share = paid * (self.assets + 1.0) / m.dividend_weight[g]
@@ -168,13 +169,12 @@ class Household(mesa.Agent):
         self.want = 0.0
         if self.adults > self.employed:
             gain = p.farm_land_elasticity * self.farm_income / max(self.land, 1.0) * p.clearing_horizon
-            cost = p.clearing_cost + m.enforcement[g] * p.clearing_fine
-            self.want = p.clearing_propensity * min(max(gain / cost - 1.0, 0.0), 2.0)
+            self.want = p.clearing_propensity * min(max(gain / m.clearing_cost[g] - 1.0, 0.0), 2.0)
             m.node_want[g] += self.want
 
     def clear_and_age(self):
         """Clear forest (fined if caught); births, deaths and children coming of age."""
-        m, p, g, rnd = self.model, self.model.params, self.node, self.random.random
+        m, p, g, rnd = self.model, self.model.p, self.node, self.random.random
         if self.want > 0:
             cleared = self.want * m.clearing_scale[g]
             if cleared > 0:
@@ -205,10 +205,9 @@ class Household(mesa.Agent):
 
     def migrate(self):
         """Logit choice between staying and the origin's destinations (precomputed)."""
-        m, p, g = self.model, self.model.params, self.node
+        m, p, g = self.model, self.model.p, self.node
         if self.adults > 0 and m.log_sum_exp[g] > -math.inf:
-            stay = (p.migration_stay_preference + p.migration_services_weight * m.services[g]
-                    + p.migration_income_weight * math.log(max(self.income / max(self.members, 1), 1.0)))
+            stay = m.stay_base[g] + p.migration_income_weight * math.log(max(self.income / max(self.members, 1), 1.0))
             u = self.random.random()
             logit_u = math.inf if u == 0.0 else math.log1p(-u) - math.log(u)
             if stay - m.log_sum_exp[g] < logit_u:
@@ -218,7 +217,7 @@ class Household(mesa.Agent):
             m.held[self.node] += self.land
 
     def move(self, dest):
-        m, p, origin = self.model, self.model.params, self.node
+        m, p, origin = self.model, self.model.p, self.node
         whole = self.adults <= 1 or self.random.random() < p.whole_household_share
         m.migrant_stock[origin][dest] += self.members if whole else 1
         internal = not m.is_market[dest]
@@ -268,7 +267,7 @@ class Firm(mesa.Agent):
 
     def post_vacancy(self):
         """Close part of the gap to the labour at which the marginal product equals the wage."""
-        m, p, g = self.model, self.model.params, self.node
+        m, p, g = self.model, self.model.p, self.node
         price = m.farm_gate[g] if self.dynamic else m.expected_local_price_list[g]
         b = p.firm_labour_elasticity
         target = (b * price * self.tfp * self.capital ** p.firm_capital_elasticity / max(self.wage, 1e-9)) ** (1 / (1 - b))
@@ -279,7 +278,7 @@ class Firm(mesa.Agent):
 
     def hire(self):
         """Take this firm's share of the node's filled jobs; produce."""
-        m, p, g = self.model, self.model.params, self.node
+        m, p, g = self.model, self.model.p, self.node
         self.labour = m.filled[g] * self.vacancies / m.node_vacancies[g] if m.node_vacancies[g] > 0 else 0.0
         self.output = self.tfp * self.capital ** p.firm_capital_elasticity * self.labour ** p.firm_labour_elasticity
         if not self.dynamic:
@@ -287,7 +286,7 @@ class Firm(mesa.Agent):
 
     def account(self):
         """Profit, taxes, dividends, wage adjustment; exit after sustained losses."""
-        m, p, g = self.model, self.model.params, self.node
+        m, p, g = self.model, self.model.p, self.node
         price = m.farm_gate[g] if self.dynamic else m.local_price_now[g]
         profit = self.output * price - self.wage * self.labour - p.depreciation_rate * self.capital
         tax = p.firm_tax_rate * max(profit, 0.0)
@@ -392,6 +391,8 @@ class CarefulTerritory(mesa.Model):
 
     # ------------------------------------------------------------------ the year
     def step(self) -> None:
+        # parameters as plain attributes for the agents (``Parameters`` looks names up in a dict)
+        self.p = SimpleNamespace(**self.params)
         self.ledger.new_year()
         self._thresholds = []  # parameters may change between years
         self._public_sector()
@@ -401,6 +402,7 @@ class CarefulTerritory(mesa.Model):
         self.households.do("consume")
         self._firm_accounts()
         self.enforcement = [m.enforcement if m else 0.0 for m in self.municipalities]
+        self.clearing_cost = [self.p.clearing_cost + e * self.p.clearing_fine for e in self.enforcement]
         self.node_want = self._zeros()
         self.households.do("plan_clearing")
         self._clear_and_age()
@@ -553,7 +555,7 @@ class CarefulTerritory(mesa.Model):
         cum = np.cumsum(shares, axis=1)
         cum /= np.where(cum[:, -1:] > 0, cum[:, -1:], 1.0)
         self.cumulative_shares = cum.tolist()
-        self.services = services.tolist()
+        self.stay_base = (p.migration_stay_preference + p.migration_services_weight * services).tolist()
 
     def _settle(self) -> None:
         self.land_growth = [f / h if h > 0 else 0.0 for f, h in zip(self.freed_land, self.held)]
