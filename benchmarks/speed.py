@@ -130,7 +130,8 @@ def main() -> None:
         result = measure(int(n), int(steps)) if kind == "full" else measure_mesa(kind, int(n), int(steps))
         print(json.dumps(result))
         return
-    print(f"{time.strftime('%Y-%m-%d')}, commit {commit()}, {os.cpu_count()} CPUs")
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"{time.strftime('%Y-%m-%d')}, commit {commit()}, {os.cpu_count()} CPUs, load average {load} (1, 5, 15 min)")
     print(f"full model, {N_MUNICIPALITIES} municipalities + 2 cities + 1 market, {args.steps} timed years each")
     print(f"{'households':>11} {'init s':>8} {'s/year':>8} {'hh-steps/s':>12} {'peak RSS MB':>12} {'RSS/hh bytes':>13} {'columns/hh B':>13}")
     for n in args.sizes:
@@ -140,6 +141,7 @@ def main() -> None:
               f"{r['peak_rss_mb']:>12.0f} {per_hh:>13.0f} {r['column_bytes_per_household']:>13.0f}")
     for n in args.mesa_sizes:
         side_by_side(n, args.steps)
+    print(f"\nload average at the end: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
 
 
 def side_by_side(households: int, steps: int) -> None:
