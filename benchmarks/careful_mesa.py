@@ -391,7 +391,10 @@ class CarefulTerritory(mesa.Model):
 
     # ------------------------------------------------------------------ the year
     def step(self) -> None:
-        # parameters as plain attributes for the agents (``Parameters`` looks names up in a dict)
+        """One year, in the columnar model's phase order: public sector, labour market, incomes,
+        consumption, firm accounts, clearing, demography, migration, land hand-over."""
+        # parameters as plain attributes for the agents: attribute access on ``Parameters``
+        # goes through a Python ``__getattr__``, a sixth of the time when agents used it
         self.p = SimpleNamespace(**self.params)
         self.ledger.new_year()
         self._thresholds = []  # parameters may change between years
