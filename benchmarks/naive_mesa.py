@@ -1,11 +1,18 @@
-"""A plain one-Mesa-agent-per-household version of the household rules, written the way a
-Mesa tutorial would: each household is an Agent whose ``step`` applies the rules with
-Python scalars. Used only by ``speed.py`` to measure the columnar model against it.
+"""A tutorial-style one-Mesa-agent-per-household version: the second, slower line of
+``speed.py``. The reference is ``careful_mesa.py``.
 
-Rules per household and year (the same as the columnar model's household rules): labour
-allocation against the best reachable wage with node-level job rationing, farming with
-natural capital, forest clearing, consumption and saving, births/deaths/ageing, and a
-logit migration choice over all destinations.
+Written the way a first Mesa tutorial would: each household is an Agent whose ``step``
+applies simplified household rules with Python scalars, and every household recomputes
+the utility of every destination each year (a loop over all nodes per household and year),
+which a careful Mesa user would compute once per origin.
+
+Rules per household and year (simplified from the columnar model): labour allocation
+against a fixed best wage with a fixed job rate per node, farming, forest clearing,
+consumption and saving, births/deaths/ageing, and a logit migration choice over all
+destinations. No firms, labour market, public sector or remittances; node wages, job
+rates and incomes stay at their starting values. It therefore simulates a different
+territory from the columnar model (``speed.py`` prints residents, income and workers of
+each version) and measures the cost of the tutorial style, not of the model's rules.
 """
 
 from __future__ import annotations
