@@ -23,7 +23,9 @@ The starting state is built by ``start`` so that the model's own rules keep it.
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import replace
+from pathlib import Path
 
 import mesa
 import numpy as np
@@ -31,7 +33,7 @@ import numpy as np
 from ..data.synthetic import draw_population
 from ..data.territory import Territory, load_territory
 from ..params import Parameters
-from ..scenarios.loader import MAX_STEPS, Scenario, make_policy
+from ..scenarios.loader import MAX_STEPS, Scenario, load_scenario, make_policy
 from . import budgets, demography, environment, firms, labour, migration, outcomes, public, start
 from .firms import FirmTable
 from .households import household_record
@@ -39,6 +41,26 @@ from .kernels import node_populations
 from .ledger import Ledger
 from .municipality import Municipality
 from .policies import PolicyEngine
+
+def _resolve(scenario, seed, steps, households_scale, parameters) -> Scenario:
+    """The scenario of a run: loaded from a path if need be, with the constructor's overrides
+    (see :class:`TerritoryModel`)."""
+    fresh = not isinstance(scenario, Scenario)
+    if fresh:
+        scenario = load_scenario(scenario)
+    changes = {}
+    if seed is not None:
+        changes["seed"] = seed
+    elif fresh:
+        changes["seed"] = secrets.randbits(63)
+    if steps is not None:
+        changes["steps"] = steps
+    if households_scale is not None:
+        changes["households_scale"] = households_scale
+    if parameters:
+        changes["parameters"] = scenario.parameters.with_overrides(parameters, source="TerritoryModel")
+    return scenario.replace(**changes) if changes else scenario
+
 
 STREAMS = ("population", "labour", "firms", "clearing", "demography", "migration", "policies")
 
@@ -59,22 +81,39 @@ class TerritoryModel(mesa.Model):
 
     Parameters
     ----------
-    scenario : Scenario
-        Resolved scenario (territory, parameters, policies, poverty line, steps, seed).
+    scenario : Scenario, str or Path
+        A resolved scenario (from :func:`territory_abm.load_scenario`) or the path of a
+        scenario TOML file.
     territory : Territory, optional
-        Already loaded territory (default: load ``scenario.territory``).
+        Already loaded territory (default: load the scenario's).
     seed : int, optional
-        Overrides ``scenario.seed``. All randomness flows from one numpy Generator.
+        The run's seed; all randomness flows from it. Default: the seed of a Scenario
+        object (a resolved run specification, as the command line and experiments use);
+        fresh entropy when the scenario is given as a path (Mesa's convention: a model made
+        without a seed is a new draw, e.g. each iteration of ``mesa.batch_run``). Either
+        way it is recorded in ``model.seed`` and ``model.scenario.seed``, so the run can
+        be repeated.
     distribution_years : frozenset of int, optional
         Calendar years in which the median and Gini outcomes are computed (default: every
         year). They need sorts and nothing in the dynamics reads them, so experiments that
         analyse only some years skip the others (recorded as NaN); every other outcome and
         the course of the run are unchanged.
+    steps, households_scale : optional
+        Override the scenario's years to run and simulated households per real household.
+    **parameters : float
+        Override behavioural parameters by registry name (``territory-abm parameters``),
+        e.g. ``TerritoryModel("scenarios/baseline.toml", migration_stay_preference=5.0)``;
+        checked against their ranges.
+
+    ``running`` turns False after the scenario's last year, so Mesa's ``run_model`` and
+    ``batch_run`` stop there.
     """
 
-    def __init__(self, scenario: Scenario, territory: Territory | None = None, seed: int | None = None,
-                 distribution_years: frozenset[int] | None = None):
-        seed = scenario.seed if seed is None else seed
+    def __init__(self, scenario: Scenario | str | Path, territory: Territory | None = None, seed: int | None = None,
+                 distribution_years: frozenset[int] | None = None, *, steps: int | None = None,
+                 households_scale: float | None = None, **parameters: float):
+        scenario = _resolve(scenario, seed, steps, households_scale, parameters)
+        seed = scenario.seed
         super().__init__(seed=seed)
         self.distribution_years = distribution_years
         self.scenario = scenario
@@ -122,6 +161,7 @@ class TerritoryModel(mesa.Model):
         self._record()
         self.datacollector = outcomes.make_datacollector(self)
         self.datacollector.collect(self)
+        self.running = self.steps < scenario.steps
 
     # ------------------------------------------------------------------ the year
     def step(self) -> None:
@@ -141,6 +181,7 @@ class TerritoryModel(mesa.Model):
         environment.hand_over(self)
         self._record()
         self.datacollector.collect(self)
+        self.running = self.steps < self.scenario.steps
 
     def _record(self) -> None:
         """This year's outcomes, and households' records when the scenario asks for them."""
