@@ -12,13 +12,12 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from ..outcomes import DIFFERENCES, outcome  # noqa: E402
 from ..output.plots import SERIES  # noqa: E402
 from .compare import HIGH, LOW  # noqa: E402
 
-DIFF_OUTCOMES = (("mean_income_pc", "mean income per person (USD/yr)"),
-                 ("poverty_headcount", "poverty headcount"),
-                 ("gini_income", "Gini of income"),
-                 ("forest_cover", "forest cover"))
+DIFF_OUTCOMES = tuple((name, outcome(name).axis_label) for name in DIFFERENCES)
+"""(outcome, label) of the difference panels, from the outcome registry."""
 
 
 def plot_scenario_bands(territory: pd.DataFrame, scenarios: list[str], path: Path) -> None:

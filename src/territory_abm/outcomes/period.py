@@ -62,7 +62,8 @@ def _difference(column):
 
 def _forest_change(a, b, net, years):
     f0, f1 = a["forest_cover"], b["forest_cover"]
-    return np.where(f0 > 0, f1 / np.where(f0 > 0, f0, 1.0) - 1.0, np.where(f1 > 0, np.inf, 0.0))
+    change = np.where(f0 > 0, f1 / np.where(f0 > 0, f0, 1.0) - 1.0, np.where(f1 > 0, np.inf, 0.0))
+    return np.where(np.isnan(f0) | np.isnan(f1), np.nan, change)
 
 
 def _net_migration_rate(a, b, net, years):

@@ -64,7 +64,7 @@ _ENTRIES: tuple[Flag, ...] = (
     Flag("grew", "mean income per person grew", ("income_growth_total",), _grew),
     Flag("poverty_fell", "poverty headcount fell", ("poverty_change",), _poverty_fell),
     Flag("inequality_fell", "Gini of income fell", ("gini_change",), _inequality_fell),
-    Flag("forest_kept", f"lost at most {NATURE_TOLERANCE:.0%} of its forest cover", ("forest_change",),
+    Flag("forest_kept", f"at most {NATURE_TOLERANCE:.0%} of the forest cover was lost", ("forest_change",),
          _forest_kept),
     Flag("win_win_win", "income grew and poverty and inequality fell", _SOCIAL,
          lambda s: _grew(s) & _poverty_fell(s) & _inequality_fell(s)),

@@ -67,6 +67,20 @@ class Outcome:
         return "sum" if self.kind == "flow" else "end"
 
     @property
+    def decimals(self) -> int:
+        """Decimals shown: 3 for shares and indices, 1 for years, 0 for counts and money."""
+        return 3 if self.kind in ("share", "index") else 1 if self.unit == "yr" else 0
+
+    def format(self, value: float, *, percent: bool = False, signed: bool = False) -> str:
+        """``value`` as text; with ``percent``, shares in per cent with one decimal ("-" if not finite)."""
+        if not np.isfinite(value):
+            return "-"
+        sign = "+" if signed else ""
+        if percent and self.kind == "share":
+            return f"{100 * value:{sign}.1f}"
+        return f"{value:{sign},.{self.decimals}f}"
+
+    @property
     def axis_label(self) -> str:
         """Label with the unit, capitalised, for plot axes and table headers."""
         unit = "share" if self.unit == "1" and self.kind == "share" else self.unit

@@ -11,14 +11,11 @@ import matplotlib.pyplot as plt  # noqa: E402
 import networkx as nx  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from ..typology import TYPES  # noqa: E402
+from ..outcomes import TYPE_COLOURS, UNCLASSIFIED_COLOUR, outcome  # noqa: E402
+from ..outcomes import SERIES as SERIES_NAMES  # noqa: E402
 
-TYPE_COLOURS = dict(zip(TYPES, ("#1a9850", "#91cf60", "#fee08b", "#fc8d59", "#d73027")))
-SERIES = (("mean_income_pc", "Mean income per person (USD/yr)"),
-          ("poverty_headcount", "Poverty headcount (share)"),
-          ("gini_income", "Gini of income per person"),
-          ("forest_cover", "Forest cover (share of area)"),
-          ("population", "Population (persons)"))
+SERIES = tuple((name, outcome(name).axis_label) for name in SERIES_NAMES)
+"""(column, axis label) of the time-series panels, from the outcome registry."""
 
 
 def plot_territory(territory: pd.DataFrame, path: Path, title: str) -> None:
@@ -50,7 +47,7 @@ def plot_network(graph: nx.Graph, types: pd.DataFrame, path: Path, title: str) -
         if kind_of[node] == "market":
             colour, size, shape = "#444444", 500, "s"
         else:
-            colour = TYPE_COLOURS.get(type_of.get(node), "#cccccc")
+            colour = TYPE_COLOURS.get(type_of.get(node), UNCLASSIFIED_COLOUR)
             size, shape = 150 + 1200 * (pop_of.get(node, 0) or 0) / max_pop, "o" if kind_of[node] == "municipality" else "D"
         nx.draw_networkx_nodes(graph, pos, nodelist=[node], node_color=colour, node_size=size, node_shape=shape,
                                edgecolors="black", ax=ax)
