@@ -13,9 +13,26 @@ import pytest
 
 from territory_abm import load_scenario
 from territory_abm.model import TerritoryModel
-from territory_abm.outcomes import (DIFFERENCES, FLAGS, HEADLINE, OUTCOMES, SERIES, STATISTICS, SUMMARY, TYPE_COLOURS,
-                                    TYPE_FLAGS, TYPES, UNCLASSIFIED, aggregate, flag_share, markdown_table, outcome,
-                                    period_frames, period_statistics, types_of)
+from territory_abm.outcomes import (
+    DIFFERENCES,
+    FLAGS,
+    HEADLINE,
+    OUTCOMES,
+    SERIES,
+    STATISTICS,
+    SUMMARY,
+    TYPE_COLOURS,
+    TYPE_FLAGS,
+    TYPES,
+    UNCLASSIFIED,
+    aggregate,
+    flag_share,
+    markdown_table,
+    outcome,
+    period_frames,
+    period_statistics,
+    types_of,
+)
 from territory_abm.outcomes.yearly import POLICY_COST_PREFIX
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -81,7 +98,8 @@ def test_registry_entries_are_well_formed():
 
 
 def test_every_user_takes_names_from_the_registry():
-    from territory_abm.calibration.statistics import MUNICIPAL, SHARES as CAL_SHARES, known_statistics
+    from territory_abm.calibration.statistics import MUNICIPAL, known_statistics
+    from territory_abm.calibration.statistics import SHARES as CAL_SHARES
     from territory_abm.experiments import compare
     from territory_abm.experiments.plots import DIFF_OUTCOMES
     from territory_abm.output import plots as run_plots
@@ -183,7 +201,7 @@ def test_period_frames_sum_flows_after_the_start():
 
 def test_period_frames_of_a_territory_table():
     territory = _node_table().groupby("year", as_index=False)[["population", "net_migration"]].sum()
-    a, b, net, years = period_frames(territory, key=None)
+    a, _, net, years = period_frames(territory, key=None)
     assert len(a) == 1 and a["population"].iloc[0] == 300 and net.tolist() == [0.0] and years == 2
 
 

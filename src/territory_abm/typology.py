@@ -10,8 +10,16 @@ import numpy as np
 import pandas as pd
 
 from .outcomes.period import period_frames, period_statistics
-from .outcomes.types import (NATURE_TOLERANCE, TYPE_COLOURS, TYPE_FLAGS, TYPES, UNCLASSIFIED, classify, flag_values,
-                             types_of)
+from .outcomes.types import (
+    NATURE_TOLERANCE,
+    TYPE_COLOURS,
+    TYPE_FLAGS,
+    TYPES,
+    UNCLASSIFIED,
+    classify,
+    flag_values,
+    types_of,
+)
 
 __all__ = ["NATURE_TOLERANCE", "TYPES", "TYPE_COLOURS", "TYPE_STATISTICS", "UNCLASSIFIED", "classify", "type_shares",
            "typology"]

@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-from ..scenarios.loader import Scenario
 from ..outcomes import SUMMARY, TYPES, UNCLASSIFIED
+from ..scenarios.loader import Scenario
 from .runs import RunSpec, read_result
 from .store import ResultStore
 

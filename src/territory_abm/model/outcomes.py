@@ -14,8 +14,8 @@ import numpy as np
 
 from ..data.territory import SECTORS
 from ..outcomes import yearly
-from .municipality import Municipality
 from .kernels import node_household_totals
+from .municipality import Municipality
 from .stats import grouped_distribution
 
 NODE_OUTCOMES: dict[str, str] = yearly.labels()
@@ -42,7 +42,7 @@ class YearFlows:
     in_migrants: np.ndarray
 
     @classmethod
-    def zeros(cls, n: int) -> "YearFlows":
+    def zeros(cls, n: int) -> YearFlows:
         return cls(**{f.name: np.zeros(n) for f in fields(cls)})
 
 
@@ -123,8 +123,8 @@ def compute(model) -> tuple[dict[str, np.ndarray], dict[str, float]]:
     s["policy_cost"] = costs.sum(axis=0) if costs.size else np.zeros(n)
     for label, row in zip(model.policies.labels, costs):
         s[f"{yearly.POLICY_COST_PREFIX}{label}"] = row
-    for key in s:
-        s[key] = np.where(model.populated, s[key], np.nan)
+    for key, value in s.items():
+        s[key] = np.where(model.populated, value, np.nan)
 
     t: dict[str, float] = {}
     pop = s["population"][model.populated]

@@ -12,10 +12,24 @@ Run outputs, comparisons, sensitivity analysis, calibration, the report and the 
 take names, units, labels and formulas from here.
 """
 
-from .period import REGISTRY as STATISTICS, Statistic, period_frames, period_statistics
-from .types import (FLAGS, NATURE_TOLERANCE, TYPE_COLOURS, TYPE_FLAGS, TYPES, UNCLASSIFIED, UNCLASSIFIED_COLOUR,
-                    Flag, classify, flag_share, flag_values, types_of)
-from .yearly import (DIFFERENCES, HEADLINE, REGISTRY as OUTCOMES, SERIES, SUMMARY, Outcome, aggregate, outcome)
+from .period import REGISTRY as STATISTICS
+from .period import Statistic, period_frames, period_statistics
+from .types import (
+    FLAGS,
+    NATURE_TOLERANCE,
+    TYPE_COLOURS,
+    TYPE_FLAGS,
+    TYPES,
+    UNCLASSIFIED,
+    UNCLASSIFIED_COLOUR,
+    Flag,
+    classify,
+    flag_share,
+    flag_values,
+    types_of,
+)
+from .yearly import DIFFERENCES, HEADLINE, SERIES, SUMMARY, Outcome, aggregate, outcome
+from .yearly import REGISTRY as OUTCOMES
 
 __all__ = ["DIFFERENCES", "FLAGS", "HEADLINE", "NATURE_TOLERANCE", "OUTCOMES", "SERIES", "STATISTICS", "SUMMARY",
            "TYPES", "TYPE_COLOURS", "TYPE_FLAGS", "UNCLASSIFIED", "UNCLASSIFIED_COLOUR", "Flag", "Outcome",
@@ -27,4 +41,4 @@ def markdown_table() -> str:
     """The whole registry as Markdown: yearly outcomes, period statistics, typology flags."""
     from . import period, types, yearly
 
-    return "\n\n".join((yearly.markdown_table(), period.markdown_table(), types.markdown_table()))
+    return f"{yearly.markdown_table()}\n\n{period.markdown_table()}\n\n{types.markdown_table()}"

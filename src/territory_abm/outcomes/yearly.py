@@ -15,9 +15,9 @@ Each entry carries a unit, a short label, a kind and two aggregation rules:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Mapping
 
 import numpy as np
 
@@ -101,9 +101,9 @@ _ENTRIES: tuple[Outcome, ...] = (
     _o("households", "households", "households", "stock", "sum"),
     _o("mean_income_pc", "USD/person/yr", "mean income per person", "mean", "weighted_mean", ["population"]),
     _o("median_income_pc", "USD/person/yr", "median income per person", "mean", "households"),
-    _o("poverty_headcount", "1", "share of people below the poverty line", "share", "weighted_mean",
+    _o("poverty_headcount", "1", "poverty headcount: share of people below the poverty line", "share", "weighted_mean",
        ["population"]),
-    _o("poverty_gap", "1", "mean shortfall below the poverty line as a share of the line (FGT1)", "share",
+    _o("poverty_gap", "1", "poverty gap: mean shortfall below the line as a share of it (FGT1)", "share",
        "weighted_mean", ["population"]),
     _o("gini_income", "1", "Gini of per-capita income (person-weighted)", "index", "households"),
     _o("gini_land", "1", "Gini of household landholdings", "index", "households"),

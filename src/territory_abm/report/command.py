@@ -7,13 +7,13 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
 
-from ..outcomes import TYPE_COLOURS, UNCLASSIFIED_COLOUR  # noqa: E402
-from .content import ReportContent, build_content  # noqa: E402
-from .html import render_html  # noqa: E402
-from .pdf import render_pdf  # noqa: E402
+from ..outcomes import TYPE_COLOURS, UNCLASSIFIED_COLOUR
+from .content import ReportContent, build_content
+from .html import render_html
+from .pdf import render_pdf
 
 
 def plot_typology(content: ReportContent, path: Path) -> None:

@@ -24,12 +24,12 @@ HEADLINE = {name: outcome(name) for name in HEADLINE_OUTCOMES}
 
 LEFT_OUT = (
     "Prices of tradables are set outside the territory; a shock to world prices is a scenario, not an outcome.",
-    "Households do not borrow privately, insure, or invest in education themselves; schooling changes only "
-    "through the education lever.",
-    "Land changes hands only through the land lever and when households leave (to kin and neighbours); "
-    "there is no land market.",
-    "Social coalitions, institutions and politics are represented only by each municipality's fixed governance "
-    "score and budget rules.",
+    ("Households do not borrow privately, insure, or invest in education themselves; schooling changes only "
+     "through the education lever."),
+    ("Land changes hands only through the land lever and when households leave (to kin and neighbours); "
+     "there is no land market."),
+    ("Social coalitions, institutions and politics are represented only by each municipality's fixed governance "
+     "score and budget rules."),
     "Climate, water and soils enter only through one natural capital stock per municipality.",
     "Migrants abroad are not followed; they send remittances at a fixed propensity.",
 )
