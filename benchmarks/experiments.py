@@ -32,7 +32,7 @@ def write_design(directory: Path, samples: int) -> Path:
         f'name = "sobol_benchmark"\nscenario = "{ROOT / "scenarios" / "baseline.toml"}"\nmethod = "sobol"\n'
         f"samples = {samples}\nseeds = 1\nsteps = 20\nhouseholds_scale = 1.0\n"
         f"parameters = {PARAMETERS!r}\n".replace("'", '"')
-        + 'outcomes = ["income_growth", "poverty_headcount", "gini_income", "natural_capital_change", '
+        + 'outcomes = ["income_growth_log", "poverty_headcount", "gini_income", "forest_change", '
           '"win_win_win_share"]\n\n[options]\nsecond_order = true\n')
     return path
 

@@ -35,7 +35,7 @@ from territory_abm.scenarios.loader import load_scenario  # noqa: E402
 
 PARAMETERS = ["migration_stay_preference", "birth_rate", "clearing_propensity"]
 PRIORS = {"clearing_propensity": (0.0, 0.2)}
-STATISTICS = {"net_migration_rate": 1.0, "population_growth": 1.0, "forest_change": 1.0, "income_growth": 0.5,
+STATISTICS = {"net_migration_rate": 1.0, "population_growth": 1.0, "forest_change": 1.0, "income_growth_log": 0.5,
               "poverty_change": 0.5}
 OPTIONS = {"smm": "popsize = 6\nmaxiter = 12\nbootstrap = 200\n",
            "abc_smc": "population_size = 60\ngenerations = 5\npilot = 6\n"}

@@ -110,12 +110,12 @@ def test_statistics_have_known_answers():
                        index=["A", "B"])
     values = municipal_values(start, end, np.array([50.0, -400.0]), years=2)
     col = {n: i for i, n in enumerate(MUNICIPAL)}
-    assert values[0, col["income_growth"]] == pytest.approx(math.log(1.1))  # log(1.21) / 2
+    assert values[0, col["income_growth_log"]] == pytest.approx(math.log(1.1))  # log(1.21) / 2
     assert values[1, col["poverty_change"]] == pytest.approx(0.1)
     assert values[0, col["forest_change"]] == pytest.approx(-0.1)
     assert values[1, col["forest_change"]] == 0.0
     assert values[1, col["net_migration_rate"]] == pytest.approx(-0.1)  # -400 / 2000 / 2
-    layout = Layout(("income_growth", "mean:poverty_change", "sd:income_growth", "share:win_win_win",
+    layout = Layout(("income_growth_log", "mean:poverty_change", "sd:income_growth_log", "share:win_win_win",
                      "share:forest_kept"), ("A", "B"))
     vector = layout.vector(values)
     growth = [math.log(1.1), math.log(0.9) / 2]
@@ -133,7 +133,7 @@ def test_statistics_have_known_answers():
     ({"priors": {"birth_rate": [0.001, 0.03]}}, "priors.birth_rate"),
     ({"priors": {"death_rate": [0.003, 0.01]}}, "priors.death_rate"),
     ({"statistics": {"happiness": 1.0}}, "statistics.happiness"),
-    ({"statistics": {"income_growth": -1.0}}, "statistics.income_growth"),
+    ({"statistics": {"income_growth_log": -1.0}}, "statistics.income_growth_log"),
     ({"statistics": {}}, "statistics"),
     ({"options": {"popsize": 2}}, "options.popsize"),
     ({"options": {"population_size": 10}}, "options.population_size"),

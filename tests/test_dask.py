@@ -46,7 +46,7 @@ def test_sensitivity_on_a_dask_cluster_matches_serial_runs(tmp_path, scheduler):
     design = tmp_path / "design.toml"
     design.write_text(f'scenario = "{SCEN / "baseline.toml"}"\nmethod = "morris"\nsamples = 2\nseeds = 1\n'
                       'steps = 3\nhouseholds_scale = 0.03\nparameters = ["wage_adjustment", "birth_rate"]\n'
-                      'outcomes = ["poverty_headcount", "population_change"]\n')
+                      'outcomes = ["poverty_headcount", "population_growth"]\n')
     dask = _cli("sensitivity", design, "--scheduler", scheduler, "--quiet", "--out", tmp_path / "dask")
     assert dask.returncode == 0, dask.stderr
     serial = _cli("sensitivity", design, "--workers", "1", "--quiet", "--out", tmp_path / "serial")

@@ -99,7 +99,7 @@ def _design(tmp_path: Path, name="tiny.toml", **changes) -> Path:
     fields = {"scenario": f'"{SCEN / "policy_mix.toml"}"', "reference": f'"{SCEN / "baseline.toml"}"',
               "method": '"morris"', "samples": "2", "seeds": "2", "steps": "3", "households_scale": "0.03",
               "parameters": '["wage_adjustment", "migration_stay_preference", "firm_exit_loss_years"]',
-              "outcomes": '["income_growth", "poverty_headcount", "win_win_win_share", "total_policy_cost"]'}
+              "outcomes": '["income_growth_log", "poverty_headcount", "win_win_win_share", "total_policy_cost"]'}
     fields.update(changes)
     text = "\n".join(f"{k} = {v}" for k, v in fields.items() if v is not None)
     path = tmp_path / name

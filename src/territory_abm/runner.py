@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from .model import TerritoryModel
+from .outcomes import SUMMARY, outcome
 from .output import plots, tables
 from .output.tables import start_wage_jobs
 from .scenarios.loader import Scenario
@@ -65,15 +66,13 @@ def summary(result: RunResult) -> str:
     """A short plain-text summary: start and end of key outcomes, typology shares."""
     t = result.territory
     first, last = t.iloc[0], t.iloc[-1]
-    rows = [("population", "{:,.0f}"), ("mean_income_pc", "{:,.0f}"), ("median_income_pc", "{:,.0f}"),
-            ("poverty_headcount", "{:.3f}"), ("poverty_gap", "{:.3f}"), ("gini_income", "{:.3f}"),
-            ("gini_land", "{:.3f}"), ("forest_cover", "{:.3f}"), ("firms", "{:,.0f}"), ("policy_cost", "{:,.0f}")]
-    width = max(len(r[0]) for r in rows)
+    rows = [outcome(name) for name in (*SUMMARY, "policy_cost")]
+    width = max(len(r.name) for r in rows)
     lines = [f"{'outcome':<{width}}  {int(first['year']):>12}  {int(last['year']):>12}"]
-    for col, fmt in rows:
-        lines.append(f"{col:<{width}}  {fmt.format(first[col]):>12}  {fmt.format(last[col]):>12}")
+    for r in rows:
+        lines.append(f"{r.name:<{width}}  {r.format(first[r.name]):>12}  {r.format(last[r.name]):>12}")
     lines.append("")
-    lines.append("typology of municipalities (share of municipalities / of population):")
+    lines.append("typology of municipalities and cities (share of them / of their population):")
     for r in type_shares(result.typology).itertuples():
         lines.append(f"  {r.type:<24} {r.municipalities:>3}  {r.share_of_municipalities:6.1%}  {r.share_of_population:6.1%}")
     short = [f"{node} {j['kept'] / j['drawn']:.0%}" for node, j in start_wage_jobs(result.model).items()

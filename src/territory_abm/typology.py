@@ -1,60 +1,69 @@
 """Territorial typology over a period, as in the rural territorial dynamics research.
 
-For each municipality: did per-capita income grow, poverty fall, inequality fall, and
-natural capital stay (no more than ``NATURE_TOLERANCE`` relative loss)? All three social
-outcomes positive is "win-win-win"; with the environment kept, "sustainable win-win-win".
+The rule (flags, types, colours) is the registry's (``territory_abm.outcomes.types``);
+this module turns a municipality table into the typology table and its type shares.
 """
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
-NATURE_TOLERANCE = 0.01
-"""Relative loss of natural capital still counted as kept (1 %)."""
+from .outcomes.period import period_frames, period_statistics
+from .outcomes.types import (
+    NATURE_TOLERANCE,
+    TYPE_COLOURS,
+    TYPE_FLAGS,
+    TYPES,
+    UNCLASSIFIED,
+    classify,
+    flag_values,
+    types_of,
+)
 
-TYPES = ("sustainable win-win-win", "win-win-win", "two of three", "one of three", "none")
+__all__ = ["NATURE_TOLERANCE", "TYPES", "TYPE_COLOURS", "TYPE_STATISTICS", "UNCLASSIFIED", "classify", "type_shares",
+           "typology"]
 
-
-def classify(grew: bool, poverty_fell: bool, inequality_fell: bool, nature_kept: bool) -> str:
-    """Type of one municipality from the four yes/no outcomes."""
-    social = int(grew) + int(poverty_fell) + int(inequality_fell)
-    if social == 3:
-        return "sustainable win-win-win" if nature_kept else "win-win-win"
-    return {2: "two of three", 1: "one of three", 0: "none"}[social]
+TYPE_STATISTICS = ("income_growth_total", "poverty_change", "gini_change", "forest_change")
+"""Period statistics shown in the typology table (registry names)."""
 
 
 def typology(nodes: pd.DataFrame, start_year: int | None = None, end_year: int | None = None) -> pd.DataFrame:
-    """One row per municipality with the changes over the period and its type.
+    """One row per node with the changes over the period, the flags and the type.
 
     Parameters
     ----------
     nodes : DataFrame
         Node outcomes with columns year, node_id, name, kind, population,
-        mean_income_pc, poverty_headcount, gini_income, natural_capital.
+        mean_income_pc, poverty_headcount, gini_income, forest_cover (net_migration
+        optional).
     start_year, end_year : int, optional
         Period (default: first and last year in ``nodes``).
+
+    Returns
+    -------
+    DataFrame
+        node_id, name, kind, population_start, population_end (persons), the
+        ``TYPE_STATISTICS``, the ``TYPE_FLAGS`` and ``type`` (``UNCLASSIFIED``, an empty
+        string, for nodes without people such as external markets).
     """
-    start_year = int(nodes["year"].min()) if start_year is None else start_year
-    end_year = int(nodes["year"].max()) if end_year is None else end_year
-    a = nodes[nodes["year"] == start_year].set_index("node_id")
-    b = nodes[nodes["year"] == end_year].set_index("node_id").reindex(a.index)
+    if "net_migration" not in nodes:
+        nodes = nodes.assign(net_migration=np.nan)
+    a, b, net, years = period_frames(nodes, start_year, end_year)
+    stats = period_statistics(a, b, net, years)
     out = pd.DataFrame({"node_id": a.index, "name": a["name"].values, "kind": a["kind"].values,
                         "population_start": a["population"].values, "population_end": b["population"].values})
-    out["income_growth"] = (b["mean_income_pc"] / a["mean_income_pc"] - 1.0).values
-    out["poverty_change"] = (b["poverty_headcount"] - a["poverty_headcount"]).values
-    out["gini_change"] = (b["gini_income"] - a["gini_income"]).values
-    out["natural_capital_change"] = (b["natural_capital"] / a["natural_capital"] - 1.0).values
-    out["grew"] = out["income_growth"] > 0
-    out["poverty_fell"] = out["poverty_change"] < 0
-    out["inequality_fell"] = out["gini_change"] < 0
-    out["nature_kept"] = ~(out["natural_capital_change"] < -NATURE_TOLERANCE)
-    flags = (out[c].to_numpy() for c in ("grew", "poverty_fell", "inequality_fell", "nature_kept"))
-    out["type"] = [classify(*r) for r in zip(*flags)]
+    for name in TYPE_STATISTICS:
+        out[name] = stats[name]
+    for name in TYPE_FLAGS:
+        out[name] = flag_values(stats, name)[0]
+    out["type"] = types_of(stats)
     return out
 
 
 def type_shares(table: pd.DataFrame) -> pd.DataFrame:
-    """Share of municipalities and of (end-of-period) population in each type."""
+    """Share of classified municipalities and of their end-of-period population in each type."""
+    table = table[table["type"] != UNCLASSIFIED]
     pop = table["population_end"].fillna(0)
     rows = []
     for t in TYPES:

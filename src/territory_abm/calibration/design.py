@@ -13,8 +13,8 @@ Example::
     clearing_propensity = [0.0, 0.2]                 # uniform on [low, high]
 
     [statistics]                                     # statistic = weight
-    income_growth = 1.0                              # per municipality
-    "sd:income_growth" = 0.5                         # a territory moment
+    income_growth_log = 1.0                          # per municipality
+    "sd:income_growth_log" = 0.5                     # a territory moment
 
     [options]                                        # optional method options
     maxiter = 20
@@ -43,7 +43,7 @@ from ..errors import InputError
 from ..params import REGISTRY
 from ..scenarios.loader import Scenario
 from .observations import Observations, load_observations
-from .statistics import Layout, known_statistics
+from .statistics import Layout, known_statistics, needed_columns
 
 METHOD_OPTIONS: dict[str, dict[str, int | float]] = {
     "smm": {"popsize": 8, "maxiter": 25, "tol": 0.01, "bootstrap": 200, "local_points": 8},
@@ -195,10 +195,6 @@ def _check_observed(src, design: CalibrationDesign) -> None:
     which = design.layout.statistic_of_entry()
     for k, name in enumerate(design.layout.names):
         if not np.isfinite(vector[which == k]).any():
-            base = name.split(":", 1)[-1]
-            needs = {"income_growth": "mean_income_pc", "poverty_change": "poverty_headcount",
-                     "gini_change": "gini_income", "forest_change": "forest_cover", "population_growth": "population",
-                     "net_migration_rate": "net_migration", "forest_kept": "forest_cover"}.get(
-                base, "mean_income_pc, poverty_headcount, gini_income")
+            needs = ", ".join(needed_columns(name))
             raise InputError(src, f"statistics.{name}", f"a statistic the observations ({obs.source}) can give: "
                              f"it needs the column(s) {needs} at the end year {obs.end_year}")

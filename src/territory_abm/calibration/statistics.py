@@ -16,23 +16,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..typology import NATURE_TOLERANCE
+from ..outcomes import FLAGS, STATISTICS, flag_share, period_frames, period_statistics
 
-MUNICIPAL: dict[str, str] = {
-    "income_growth": "annual log growth of mean income per person (1/yr)",
-    "poverty_change": "change in the poverty headcount over the period (share points)",
-    "gini_change": "change in the Gini of income per person over the period",
-    "forest_change": "relative change in forest cover over the period (1)",
-    "population_growth": "annual log growth of population (1/yr)",
-    "net_migration_rate": "net migrants per start resident and year (1/yr)",
-}
-SHARES: dict[str, str] = {
-    "grew": "share of municipalities whose mean income per person grew",
-    "poverty_fell": "share of municipalities whose poverty headcount fell",
-    "inequality_fell": "share of municipalities whose income Gini fell",
-    "forest_kept": f"share of municipalities that lost at most {NATURE_TOLERANCE:.0%} of their forest cover",
-    "win_win_win": "share of municipalities where income grew and poverty and inequality fell",
-}
+MUNICIPAL: dict[str, str] = {name: f"{s.label} ({s.unit})" for name, s in STATISTICS.items()}
+"""Per-municipality statistics (the registry's period statistics), in the order of value arrays."""
+SHARES: dict[str, str] = {name: f"share of municipalities where {f.label}" for name, f in FLAGS.items()}
+"""Typology flags whose share of municipalities is a territory moment (``share:<flag>``)."""
 
 
 def known_statistics() -> dict[str, str]:
@@ -45,37 +34,27 @@ def known_statistics() -> dict[str, str]:
     return out
 
 
+def needed_columns(name: str) -> tuple[str, ...]:
+    """Observed columns a statistic (``X``, ``mean:X``, ``sd:X`` or ``share:Y``) is computed from."""
+    base = name.split(":", 1)[-1]
+    needs = STATISTICS[base].needs if base in STATISTICS else \
+        tuple(dict.fromkeys(c for k in FLAGS[base].needs for c in STATISTICS[k].needs))
+    return needs
+
+
 def municipal_values(start: pd.DataFrame, end: pd.DataFrame, net_migration: np.ndarray, years: int) -> np.ndarray:
     """(municipalities, len(MUNICIPAL)) array of the per-municipality statistics.
 
     ``start`` and ``end`` hold population, mean_income_pc, poverty_headcount, gini_income
     and forest_cover by municipality; ``net_migration`` the net migrants over the period.
     """
-    with np.errstate(divide="ignore", invalid="ignore"):
-        pop0, pop1 = start["population"].to_numpy(float), end["population"].to_numpy(float)
-        y0, y1 = start["mean_income_pc"].to_numpy(float), end["mean_income_pc"].to_numpy(float)
-        f0, f1 = start["forest_cover"].to_numpy(float), end["forest_cover"].to_numpy(float)
-        columns = {
-            "income_growth": np.log(y1 / y0) / years,
-            "poverty_change": end["poverty_headcount"].to_numpy(float) - start["poverty_headcount"].to_numpy(float),
-            "gini_change": end["gini_income"].to_numpy(float) - start["gini_income"].to_numpy(float),
-            "forest_change": np.where(f0 > 0, f1 / f0 - 1.0, np.where(f1 > 0, np.inf, 0.0)),
-            "population_growth": np.log(pop1 / pop0) / years,
-            "net_migration_rate": np.asarray(net_migration, float) / pop0 / years,
-        }
-    values = np.column_stack([columns[name] for name in MUNICIPAL])
-    values[~np.isfinite(values)] = np.nan
-    return values
+    columns = period_statistics(start, end, net_migration, years)
+    return np.column_stack([columns[name] for name in MUNICIPAL])
 
 
 def simulated_municipal_values(nodes: pd.DataFrame, municipalities: list[str], start_year: int, end_year: int) -> np.ndarray:
     """Per-municipality statistics of one run's node table (as ``municipal_values``)."""
-    by_year = nodes.set_index(["year", "node_id"])
-    start = by_year.loc[start_year].reindex(municipalities)
-    end = by_year.loc[end_year].reindex(municipalities)
-    period = nodes[(nodes["year"] > start_year) & (nodes["year"] <= end_year)]
-    net = period.groupby("node_id")["net_migration"].sum().reindex(municipalities).to_numpy(float)
-    return municipal_values(start, end, net, end_year - start_year)
+    return municipal_values(*period_frames(nodes, start_year, end_year, order=municipalities))
 
 
 @dataclass(frozen=True)
@@ -128,17 +107,8 @@ class Layout:
 
 
 def _share(values: np.ndarray, cols: list[str], what: str) -> np.ndarray:
-    growth = values[..., cols.index("income_growth")]
-    poverty = values[..., cols.index("poverty_change")]
-    gini = values[..., cols.index("gini_change")]
-    forest = values[..., cols.index("forest_change")]
-    flags = {"grew": (growth > 0, growth), "poverty_fell": (poverty < 0, poverty),
-             "inequality_fell": (gini < 0, gini), "forest_kept": (forest >= -NATURE_TOLERANCE, forest),
-             "win_win_win": ((growth > 0) & (poverty < 0) & (gini < 0), growth + poverty + gini)}
-    flag, basis = flags[what]
-    valid = np.isfinite(basis)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(valid.sum(axis=-1) > 0, (flag & valid).sum(axis=-1) / valid.sum(axis=-1), np.nan)
+    """Share of municipalities (second-last axis) where the typology flag ``what`` holds."""
+    return flag_share({name: values[..., k] for k, name in enumerate(cols)}, what)
 
 
 MISSING_PENALTY = 100.0

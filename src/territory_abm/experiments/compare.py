@@ -15,13 +15,12 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
+from ..outcomes import SUMMARY, TYPES, UNCLASSIFIED
 from ..scenarios.loader import Scenario
-from ..typology import TYPES
 from .runs import RunSpec, read_result
 from .store import ResultStore
 
-SUMMARY_OUTCOMES = ("mean_income_pc", "median_income_pc", "poverty_headcount", "poverty_gap", "gini_income",
-                    "gini_land", "population", "firms", "natural_capital", "forest_cover")
+SUMMARY_OUTCOMES = SUMMARY
 LOW, HIGH = 5, 95
 
 
@@ -182,13 +181,15 @@ class Comparison:
         return pd.DataFrame(rows)
 
     def typology_shares(self) -> pd.DataFrame:
-        """Mean share of municipalities (and of population) of each type, per scenario."""
+        """Mean share of classified municipalities (and of their population) of each type, per
+        scenario; external markets and empty municipalities have no type."""
         rows = []
         for scenario in self.scenarios:
             for t in TYPES:
                 munis, pop = [], []
                 for s in self.paired_seeds:
                     typ = self.runs[(scenario, s)]["typology"]
+                    typ = typ[typ["type"] != UNCLASSIFIED]  # external markets and empty municipalities
                     munis.append(float((typ["type"] == t).mean()) if len(typ) else np.nan)
                     weight = typ["population_end"].fillna(0.0)
                     pop.append(float(weight[typ["type"] == t].sum() / weight.sum()) if weight.sum() > 0 else np.nan)

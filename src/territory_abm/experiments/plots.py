@@ -8,17 +8,16 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
 
-from ..output.plots import SERIES  # noqa: E402
-from .compare import HIGH, LOW  # noqa: E402
+from .. import outcomes
+from ..output.plots import SERIES
+from .compare import HIGH, LOW
 
-DIFF_OUTCOMES = (("mean_income_pc", "mean income per person (USD/yr)"),
-                 ("poverty_headcount", "poverty headcount"),
-                 ("gini_income", "Gini of income"),
-                 ("forest_cover", "forest cover"))
+DIFF_OUTCOMES = tuple((name, outcomes.outcome(name).axis_label) for name in outcomes.DIFFERENCES)
+"""(outcome, label) of the difference panels, from the outcome registry."""
 
 
 def plot_scenario_bands(territory: pd.DataFrame, scenarios: list[str], path: Path) -> None:

@@ -13,41 +13,13 @@ import mesa
 import numpy as np
 
 from ..data.territory import SECTORS
-from .municipality import Municipality
+from ..outcomes import yearly
 from .kernels import node_household_totals
+from .municipality import Municipality
 from .stats import grouped_distribution
 
-NODE_OUTCOMES: dict[str, str] = {
-    "population": "residents (persons)",
-    "households": "households",
-    "mean_income_pc": "mean income per person (USD/yr)",
-    "median_income_pc": "median income per person (USD/yr)",
-    "poverty_headcount": "share of people below the poverty line",
-    "poverty_gap": "mean shortfall below the poverty line as a share of the line (FGT1)",
-    "gini_income": "Gini of per-capita income (person-weighted)",
-    "gini_land": "Gini of household landholdings",
-    "mean_education": "mean schooling of adults (years)",
-    "farm_workers": "adults working on their own farm (persons)",
-    **{f"jobs_{s}": f"wage jobs in {s.replace('_', ' ')} located here (persons)" for s in SECTORS},
-    "unemployed": "job seekers left without a job (persons)",
-    "commuters": "workers employed in another node (persons)",
-    "mean_wage": "mean wage of jobs located here (USD/worker/yr)",
-    "firms": "active firms",
-    "births": "births (persons/yr)",
-    "deaths": "deaths (persons/yr)",
-    "out_migrants": "people leaving (persons/yr)",
-    "in_migrants": "people arriving from other nodes (persons/yr)",
-    "net_migration": "arrivals minus departures (persons/yr)",
-    "remittances": "remittances received (USD/yr)",
-    "natural_capital": "forest (ha, simulated scale)",
-    "forest_cover": "forest as a share of area",
-    "cleared": "forest cleared (ha/yr)",
-    "municipal_revenue": "national transfers and taxes (USD/yr)",
-    "municipal_spending": "municipal spending (USD/yr)",
-    "enforcement": "probability that illegal clearing is caught",
-    "service_quality": "service quality index (0-1)",
-    "policy_cost": "cost of all policies (USD/yr)",
-}
+NODE_OUTCOMES: dict[str, str] = yearly.labels()
+"""Name -> "label (unit)" of every yearly outcome, from the registry (``territory_abm.outcomes``)."""
 
 
 @dataclass
@@ -70,8 +42,12 @@ class YearFlows:
     in_migrants: np.ndarray
 
     @classmethod
-    def zeros(cls, n: int) -> "YearFlows":
+    def zeros(cls, n: int) -> YearFlows:
         return cls(**{f.name: np.zeros(n) for f in fields(cls)})
+
+
+_FROM_FLOWS = ("out_migrants", "in_migrants", "net_migration")
+"""Summed outcomes whose territory value is taken from the flows of all nodes."""
 
 
 def _distribution_stats(model, group: np.ndarray, income_pc: np.ndarray,
@@ -147,9 +123,9 @@ def compute(model) -> tuple[dict[str, np.ndarray], dict[str, float]]:
     costs = model.policies.costs_by_node()
     s["policy_cost"] = costs.sum(axis=0) if costs.size else np.zeros(n)
     for label, row in zip(model.policies.labels, costs):
-        s[f"cost_{label}"] = row
-    for key in s:
-        s[key] = np.where(model.populated, s[key], np.nan)
+        s[f"{yearly.POLICY_COST_PREFIX}{label}"] = row
+    for key, value in s.items():
+        s[key] = np.where(model.populated, value, np.nan)
 
     t: dict[str, float] = {}
     pop = s["population"][model.populated]
@@ -165,9 +141,9 @@ def compute(model) -> tuple[dict[str, np.ndarray], dict[str, float]]:
     t["poverty_gap"] = float(gap_sum.sum() / people) if people > 0 else np.nan
     t["gini_income"], t["gini_land"] = distribution_territory["gini_income"], distribution_territory["gini_land"]
     t["mean_education"] = float(schooling / total_adults) if total_adults > 0 else np.nan
-    for key in ("farm_workers", *[f"jobs_{x}" for x in SECTORS], "unemployed", "commuters", "firms", "births",
-                "deaths", "remittances", "natural_capital", "cleared", "municipal_revenue",
-                "municipal_spending", "policy_cost", *[f"cost_{label}" for label in model.policies.labels]):
+    # summed outcomes of the registry (population and households above, migrants below from the flows)
+    for key in (*[k for k in yearly.summed() if k not in t and k not in _FROM_FLOWS],
+                *[f"{yearly.POLICY_COST_PREFIX}{label}" for label in model.policies.labels]):
         t[key] = float(np.nansum(s[key]))
     t["mean_wage"] = float(np.nansum(s["mean_wage"] * jobs) / jobs.sum()) if jobs.sum() else np.nan
     t["out_migrants"] = float(f.out_migrants.sum())

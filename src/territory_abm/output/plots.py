@@ -7,18 +7,15 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import networkx as nx  # noqa: E402
-import pandas as pd  # noqa: E402
+import matplotlib.pyplot as plt
+import networkx as nx
+import pandas as pd
 
-from ..typology import TYPES  # noqa: E402
+from ..outcomes import SERIES as SERIES_NAMES
+from ..outcomes import TYPE_COLOURS, UNCLASSIFIED_COLOUR, outcome
 
-TYPE_COLOURS = dict(zip(TYPES, ("#1a9850", "#91cf60", "#fee08b", "#fc8d59", "#d73027")))
-SERIES = (("mean_income_pc", "Mean income per person (USD/yr)"),
-          ("poverty_headcount", "Poverty headcount (share)"),
-          ("gini_income", "Gini of income per person"),
-          ("forest_cover", "Forest cover (share of area)"),
-          ("population", "Population (persons)"))
+SERIES = tuple((name, outcome(name).axis_label) for name in SERIES_NAMES)
+"""(column, axis label) of the time-series panels, from the outcome registry."""
 
 
 def plot_territory(territory: pd.DataFrame, path: Path, title: str) -> None:
@@ -45,12 +42,12 @@ def plot_network(graph: nx.Graph, types: pd.DataFrame, path: Path, title: str) -
     nx.draw_networkx_edges(graph, pos, ax=ax, width=[max(0.5, 4.0 / t) for t in times], edge_color="#888888")
     nx.draw_networkx_edge_labels(graph, pos, ax=ax, font_size=6,
                                  edge_labels={(a, b): f"{d['travel_time']:.1f}h" for a, b, d in graph.edges(data=True)})
-    max_pop = max([v for v in pop_of.values() if v == v] + [1.0])
+    max_pop = max([v for v in pop_of.values() if not pd.isna(v)] + [1.0])
     for node in graph.nodes:
         if kind_of[node] == "market":
             colour, size, shape = "#444444", 500, "s"
         else:
-            colour = TYPE_COLOURS.get(type_of.get(node), "#cccccc")
+            colour = TYPE_COLOURS.get(type_of.get(node), UNCLASSIFIED_COLOUR)
             size, shape = 150 + 1200 * (pop_of.get(node, 0) or 0) / max_pop, "o" if kind_of[node] == "municipality" else "D"
         nx.draw_networkx_nodes(graph, pos, nodelist=[node], node_color=colour, node_size=size, node_shape=shape,
                                edgecolors="black", ax=ax)

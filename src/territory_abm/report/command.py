@@ -7,15 +7,13 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
 
-from .content import ReportContent, build_content  # noqa: E402
-from .html import render_html  # noqa: E402
-from .pdf import render_pdf  # noqa: E402
-
-TYPE_COLOURS = {"sustainable win-win-win": "#1a7f37", "win-win-win": "#7bc96f", "two of three": "#f2cc60",
-                "one of three": "#f08c4a", "none": "#b42318"}
+from ..outcomes import TYPE_COLOURS, UNCLASSIFIED_COLOUR
+from .content import ReportContent, build_content
+from .html import render_html
+from .pdf import render_pdf
 
 
 def plot_typology(content: ReportContent, path: Path) -> None:
@@ -25,7 +23,7 @@ def plot_typology(content: ReportContent, path: Path) -> None:
     fig, ax = plt.subplots(figsize=(7, 0.6 * len(shares.columns) + 1.4), constrained_layout=True)
     left = np.zeros(len(shares.columns))
     for kind, row in shares.iterrows():
-        ax.barh(list(shares.columns), row.to_numpy(), left=left, color=TYPE_COLOURS.get(kind, "grey"), label=kind)
+        ax.barh(list(shares.columns), row.to_numpy(), left=left, color=TYPE_COLOURS.get(kind, UNCLASSIFIED_COLOUR), label=kind)
         left += row.to_numpy()
     ax.set_xlabel("% of municipalities")
     ax.set_xlim(0, 100)

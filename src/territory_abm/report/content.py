@@ -16,28 +16,20 @@ import pandas as pd
 from ..errors import InputError
 from ..experiments.compare import HIGH, LOW
 from ..experiments.store import ResultStore
+from ..outcomes import HEADLINE as HEADLINE_OUTCOMES
+from ..outcomes import TYPES, outcome
 
-HEADLINE = {
-    "mean_income_pc": ("Mean income per person", "USD/yr", 0),
-    "poverty_headcount": ("Poverty headcount", "% of people", 1),
-    "poverty_gap": ("Poverty gap", "% of the line", 1),
-    "gini_income": ("Income inequality (Gini)", "0-1", 3),
-    "forest_cover": ("Forest cover", "% of area", 1),
-    "population": ("Population", "simulated persons", 0),
-    "firms": ("Firms", "count", 0),
-}
-"""Outcomes in the headline table: label, unit, decimals (shares shown as %)."""
-
-PERCENT = {"poverty_headcount", "poverty_gap", "forest_cover"}
+HEADLINE = {name: outcome(name) for name in HEADLINE_OUTCOMES}
+"""Outcomes in the headline table (registry entries: label, unit, display; shares shown as %)."""
 
 LEFT_OUT = (
     "Prices of tradables are set outside the territory; a shock to world prices is a scenario, not an outcome.",
-    "Households do not borrow privately, insure, or invest in education themselves; schooling changes only "
-    "through the education lever.",
-    "Land changes hands only through the land lever and when households leave (to kin and neighbours); "
-    "there is no land market.",
-    "Social coalitions, institutions and politics are represented only by each municipality's fixed governance "
-    "score and budget rules.",
+    ("Households do not borrow privately, insure, or invest in education themselves; schooling changes only "
+     "through the education lever."),
+    ("Land changes hands only through the land lever and when households leave (to kin and neighbours); "
+     "there is no land market."),
+    ("Social coalitions, institutions and politics are represented only by each municipality's fixed governance "
+     "score and budget rules."),
     "Climate, water and soils enter only through one natural capital stock per municipality.",
     "Migrants abroad are not followed; they send remittances at a fixed propensity.",
 )
@@ -120,13 +112,15 @@ def _policy_text(p: dict) -> str:
     return f"{p['lever']} {p.get('start')}-{p.get('end')} (target: {target}; {fields})"
 
 
-def _fmt(outcome: str, value: float) -> str:
-    if not np.isfinite(value):
-        return "-"
-    _, _, decimals = HEADLINE[outcome]
-    if outcome in PERCENT:
-        return f"{100 * value:.{decimals}f}"
-    return f"{value:,.{decimals}f}"
+def _fmt(name: str, value: float) -> str:
+    return HEADLINE[name].format(value, percent=True)
+
+
+def _row_label(name: str) -> str:
+    spec = HEADLINE[name]
+    unit = "%" if spec.kind == "share" else spec.unit
+    text = spec.label if unit == "1" else f"{spec.label} ({unit})"
+    return text[0].upper() + text[1:]
 
 
 def headline_table(summary: pd.DataFrame, names: list[str], reference: str) -> pd.DataFrame:
@@ -134,25 +128,24 @@ def headline_table(summary: pd.DataFrame, names: list[str], reference: str) -> p
     value and difference to the reference with the 90 % interval (5th-95th percentile of the
     paired differences over seeds)."""
     rows = []
-    for outcome, (label, unit, _) in HEADLINE.items():
-        row = {"Outcome": f"{label} ({unit})"}
+    for key in HEADLINE:
+        row = {"Outcome": _row_label(key)}
         for name in names:
-            r = summary[(summary["scenario"] == name) & (summary["outcome"] == outcome)]
+            r = summary[(summary["scenario"] == name) & (summary["outcome"] == key)]
             if not len(r):
                 continue
             r = r.iloc[0]
             if name == reference:
-                row[name] = _fmt(outcome, r["mean"])
+                row[name] = _fmt(key, r["mean"])
             else:
-                row[name] = (f"{_fmt(outcome, r['mean'])}; difference {_signed(outcome, r['diff_to_reference'])} "
-                             f"[{_signed(outcome, r['diff_q05'])}, {_signed(outcome, r['diff_q95'])}]")
+                row[name] = (f"{_fmt(key, r['mean'])}; difference {_signed(key, r['diff_to_reference'])} "
+                             f"[{_signed(key, r['diff_q05'])}, {_signed(key, r['diff_q95'])}]")
         rows.append(row)
     return pd.DataFrame(rows)
 
 
-def _signed(outcome: str, value: float) -> str:
-    text = _fmt(outcome, value)
-    return text if text.startswith("-") or text == "-" else f"+{text}"
+def _signed(name: str, value: float) -> str:
+    return HEADLINE[name].format(value, percent=True, signed=True)
 
 
 def cost_table(summary: pd.DataFrame, interventions: list[str]) -> pd.DataFrame:
@@ -200,7 +193,7 @@ def _mult(r, part: str) -> str:
 
 def typology_table(shares: pd.DataFrame, names: list[str]) -> pd.DataFrame:
     table = shares.pivot(index="type", columns="scenario", values="share_of_municipalities")
-    order = [t for t in shares["type"].drop_duplicates()]
+    order = [t for t in TYPES if t in set(shares["type"])]
     table = table.reindex(order)[names]
     return (100 * table).round(0).astype(int).astype(str).add(" %").reset_index().rename(columns={"type": "Type"})
 

@@ -8,7 +8,7 @@ Example::
     samples = 10                              # N of the method (Morris: trajectories)
     seeds = 2                                 # replicate seeds per sample point
     parameters = ["migration_stay_preference", "wage_adjustment"]
-    outcomes = ["poverty_headcount", "income_growth", "win_win_win_share"]
+    outcomes = ["poverty_headcount", "income_growth_log", "win_win_win_share"]
 
     [ranges]                                  # optional; default: the registry's range
     wage_adjustment = [0.05, 0.3]
