@@ -5,10 +5,12 @@ file and the field."""
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 from .data.territory import load_territory
 from .errors import InputError
+from .fields import FieldSpec, is_number
 from .params import REGISTRY
 from .scenarios.loader import Scenario, check_targets, load_scenario
 from .tomlfile import read_toml
@@ -30,18 +32,14 @@ def one_of(src, key: str, value, choices) -> str:
 
 
 def whole_number(src, raw, key, default, low, high=None) -> int:
-    value = raw.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, int) or value < low or (high is not None and value > high):
-        bound = f"between {low} and {high}" if high is not None else f"at least {low}"
-        raise InputError(src, key, f"a whole number {bound}, got {value!r}")
-    return value
+    """``raw[key]`` (or ``default``): a whole number in [low, high] (no upper bound if None)."""
+    spec = FieldSpec(key, "1", default, low, math.inf if high is None else high, kind="int")
+    return spec.check(raw.get(key, default), src)
 
 
 def number_between(src, key, value, low, high) -> float:
     """``value`` as float, strictly between ``low`` and ``high``."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not (low < value < high):
-        raise InputError(src, key, f"a number strictly between {low:g} and {high:g}, got {value!r}")
-    return float(value)
+    return FieldSpec(key, "1", None, low, high, exclusive=True).check(value, src)
 
 
 def name_list(src, raw, key, known, what: str) -> tuple[str, ...]:
@@ -70,9 +68,7 @@ def parameter_bounds(src, parameters, ranges, key: str = "ranges") -> tuple[tupl
         low, high = spec.low, spec.high
         if name in ranges:
             pair = ranges[name]
-            ok = (isinstance(pair, list) and len(pair) == 2
-                  and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in pair))
-            if not ok:
+            if not (isinstance(pair, list) and len(pair) == 2 and all(is_number(v) for v in pair)):
                 raise InputError(src, f"{key}.{name}", f"[low, high], two numbers, got {pair!r}")
             low, high = float(pair[0]), float(pair[1])
             if not (spec.low <= low < high <= spec.high):

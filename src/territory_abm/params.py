@@ -8,16 +8,17 @@ sizes that are not published (market links, cities, public investment) have wide
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Mapping
 
 from .errors import InputError
+from .fields import FieldSpec
 
 
 @dataclass(frozen=True)
-class Parameter:
-    """One behavioural parameter.
+class Parameter(FieldSpec):
+    """One behavioural parameter: a :class:`~territory_abm.fields.FieldSpec` with a group.
 
     Attributes
     ----------
@@ -31,24 +32,18 @@ class Parameter:
         Plausible range (inclusive); values outside are rejected.
     meaning : str
         One-line meaning.
+    kind : str
+        ``"float"``, or ``"int"`` for a whole number (see :attr:`integer`).
     group : str
         Which part of the model uses it.
-    integer : bool
-        Whether the value must be a whole number.
     """
 
-    name: str
-    unit: str
-    default: float
-    low: float
-    high: float
-    meaning: str
-    group: str
-    integer: bool = False
+    group: str = ""
 
 
 def _p(name, unit, default, low, high, meaning, group, integer=False) -> Parameter:
-    return Parameter(name, unit, float(default), float(low), float(high), meaning, group, integer)
+    return Parameter(name, unit, float(default), float(low), float(high), meaning,
+                     kind="int" if integer else "float", group=group)
 
 
 _ENTRIES: tuple[Parameter, ...] = (
@@ -169,7 +164,7 @@ class Parameters(Mapping[str, float]):
         changed = {k: v for k, v in self._values.items() if v != REGISTRY[k].default}
         return f"Parameters({changed})"
 
-    def with_overrides(self, overrides: Mapping[str, float], source: str = "parameters") -> "Parameters":
+    def with_overrides(self, overrides: Mapping[str, float], source: str = "parameters") -> Parameters:
         """Return new parameters with ``overrides`` applied on top of these values."""
         merged = dict(self._values)
         merged.update(overrides)
@@ -186,22 +181,13 @@ def validate_value(name: str, value: object, source: str) -> float:
     Raises
     ------
     InputError
-        If the name is unknown, the value is not a number or lies outside the range.
+        If the name is unknown, the value is not a number (a bool, a string, NaN or
+        infinite), lies outside the range, or is not whole for an integer parameter.
     """
     if name not in REGISTRY:
         raise InputError(source, f"parameters.{name}", f"a known parameter name, not {name!r} "
                          f"(see `territory-abm parameters`)")
-    spec = REGISTRY[name]
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise InputError(source, f"parameters.{name}", f"a number in [{spec.low:g}, {spec.high:g}] "
-                         f"{spec.unit}, got {value!r}")
-    value = float(value)
-    if not (spec.low <= value <= spec.high):  # also rejects NaN
-        raise InputError(source, f"parameters.{name}", f"a value in [{spec.low:g}, {spec.high:g}] "
-                         f"{spec.unit}, got {value:g}")
-    if spec.integer and value != int(value):
-        raise InputError(source, f"parameters.{name}", f"a whole number, got {value:g}")
-    return value
+    return float(REGISTRY[name].check(value, source, f"parameters.{name}"))
 
 
 def markdown_table() -> str:

@@ -37,9 +37,17 @@ from typing import Any
 import numpy as np
 
 from ..data.territory import load_territory
-from ..design_files import (linked_scenario, name_list, number_between, one_of, parameter_bounds, read_design,
-                            whole_number)
+from ..design_files import (
+    linked_scenario,
+    name_list,
+    number_between,
+    one_of,
+    parameter_bounds,
+    read_design,
+    whole_number,
+)
 from ..errors import InputError
+from ..fields import FieldSpec
 from ..params import REGISTRY
 from ..scenarios.loader import Scenario
 from .observations import Observations, load_observations
@@ -60,6 +68,9 @@ abc_smc : approximate Bayesian computation by sequential Monte Carlo (pyabc), wi
     acceptance threshold reaches ``min_epsilon``; ``pilot`` prior draws per parameter set
     the distance's scales.
 """
+
+MIN_POPSIZE = 5
+"""Fewest candidates per parameter in a differential evolution generation (``popsize``)."""
 
 KEYS = {"name", "description", "scenario", "observations", "method", "seeds", "first_seed", "households_scale",
         "sampler_seed", "confidence_level", "identification_factor", "predictive_draws", "parameters", "priors",
@@ -177,14 +188,11 @@ def _options(src, method: str, raw) -> dict:
             raise InputError(src, f"options.{key}", f"an option of {method} ({', '.join(options)})")
         default = options[key]
         if isinstance(default, int):
-            ok = isinstance(value, int) and not isinstance(value, bool) and value >= (5 if key == "popsize" else 1)
+            spec = FieldSpec(key, "1", default, MIN_POPSIZE if key == "popsize" else 1, kind="int")
         else:
-            ok = isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0
-        if not ok:
-            kind = "a whole number (at least 5)" if key == "popsize" else (
-                "a whole number >= 1" if isinstance(default, int) else "a number >= 0")
-            raise InputError(src, f"options.{key}", f"{kind}, got {value!r}")
-        options[key] = value
+            spec = FieldSpec(key, "1", default, 0.0)
+        checked = spec.check(value, src, f"options.{key}")
+        options[key] = checked if spec.integer else value  # as written: keeps design hashes of old files
     return options
 
 

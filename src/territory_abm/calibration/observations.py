@@ -25,16 +25,18 @@ import pandas as pd
 
 from ..data.territory import Territory, read_csv_table
 from ..errors import InputError
+from ..fields import FieldSpec
+from ..scenarios.loader import MAX_STEPS
 
-OBSERVABLES: dict[str, tuple[str, float, float, str]] = {
-    "population": ("persons", 0.0, 1e9, "resident population"),
-    "mean_income_pc": ("USD/person/yr", 0.0, 1e7, "mean income per person"),
-    "poverty_headcount": ("1", 0.0, 1.0, "share of people below the poverty line"),
-    "gini_income": ("1", 0.0, 1.0, "Gini of income per person"),
-    "forest_cover": ("1", 0.0, 1.0, "share of the municipality's area under forest"),
-    "net_migration": ("persons", -1e9, 1e9, "net migrants (in minus out) over the period ending in this year"),
-}
-"""Observable columns: (unit, lowest, highest, meaning)."""
+OBSERVABLES: dict[str, FieldSpec] = {f.name: f for f in (
+    FieldSpec("population", "persons", None, 0.0, 1e9, "resident population"),
+    FieldSpec("mean_income_pc", "USD/person/yr", None, 0.0, 1e7, "mean income per person"),
+    FieldSpec("poverty_headcount", "1", None, 0.0, 1.0, "share of people below the poverty line"),
+    FieldSpec("gini_income", "1", None, 0.0, 1.0, "Gini of income per person"),
+    FieldSpec("forest_cover", "1", None, 0.0, 1.0, "share of the municipality's area under forest"),
+    FieldSpec("net_migration", "persons", None, -1e9, 1e9, "net migrants (in minus out) over the period ending in this year"),
+)}
+"""Observable columns by name (an empty cell is a missing value)."""
 
 START_COLUMNS = {"population": "population", "mean_income_pc": "mean_income", "poverty_headcount": "poverty_rate",
                  "gini_income": "income_gini", "forest_cover": "forest_cover"}
@@ -121,26 +123,13 @@ def load_observations(path: str | Path, territory: Territory, start_year: int, l
 
 
 def _year(path: Path, row_no: int, text: str, start_year: int, last_year: int | None) -> int:
+    high = last_year if last_year is not None else start_year + MAX_STEPS
+    spec = FieldSpec("year", "yr", None, start_year, high, "a calendar year of the run", "int")
     try:
-        year = int(text)
-    except ValueError:
-        raise InputError(path, f"row {row_no}, column year", f"a calendar year (whole number), got {text!r}") from None
-    high = last_year if last_year is not None else start_year + 500
-    if not start_year <= year <= high:
-        raise InputError(path, f"row {row_no}, column year",
-                         f"a year of the run, {start_year} to {high}, got {year}")
-    return year
+        return spec.parse(text, path, f"row {row_no}, column year")
+    except InputError as exc:
+        raise InputError(path, exc.field, f"a year of the run (whole number), {start_year} to {high}, got {text!r}") from None
 
 
 def _value(path: Path, row_no: int, col: str, text: str) -> float:
-    if text == "":
-        return math.nan
-    unit, low, high, _ = OBSERVABLES[col]
-    where = f"row {row_no}, column {col}"
-    try:
-        value = float(text)
-    except ValueError:
-        raise InputError(path, where, f"a number ({unit}) or an empty cell, got {text!r}") from None
-    if not math.isfinite(value) or not low <= value <= high:
-        raise InputError(path, where, f"a value in [{low:g}, {high:g}] {unit}, got {text}")
-    return value
+    return OBSERVABLES[col].parse(text, path, f"row {row_no}, column {col}", empty=math.nan)

@@ -107,7 +107,7 @@ def plot_predictive(design: CalibrationDesign, predictive: pd.DataFrame, level: 
         bottom.errorbar(x, mid, yerr=[mid - lo, hi - mid], fmt="_", ms=10, capsize=2, label="simulated")
         bottom.plot(x, obs.end[name].reindex(order), "ko", ms=4, label="observed")
         bottom.set_xticks(x, order, rotation=90, fontsize=7)
-        bottom.set_title(f"{name} in {obs.end_year} ({OBSERVABLES[name][0]})", fontsize=9)
+        bottom.set_title(f"{name} in {obs.end_year} ({OBSERVABLES[name].unit})", fontsize=9)
         bottom.tick_params(labelsize=7)
     axes[0, 0].legend(fontsize=7)
     axes[1, 0].legend(fontsize=7)

@@ -17,6 +17,14 @@ from .territory import SECTORS, Territory
 
 LAND_INCOME_CORRELATION = 0.5
 """Gaussian-copula correlation between land and per-capita income at the start."""
+ADULT_SHARE_BETA = (7.0, 3.0)
+"""Beta(a, b) of a household's working-age share of members (mean a / (a + b) = 0.7)."""
+MIN_ADULT_SHARE = 0.3
+"""Smallest working-age share drawn (every household has at least one adult anyway)."""
+EDUCATION_SD = 2.0
+"""Standard deviation (years) of schooling around the node's mean."""
+MAX_EDUCATION = 20.0
+"""Most years of schooling drawn (the upper bound of the ``mean_education`` column)."""
 
 
 def lognormal_sigma_for_gini(gini: np.ndarray | float) -> np.ndarray:
@@ -52,10 +60,10 @@ def draw_population(territory: Territory, scale: float, rng: np.random.Generator
     area = np.nan_to_num(t["area_ha"]) * scale
     forest = np.nan_to_num(t["forest_cover"]) * area
     for i in np.flatnonzero(territory.populated):
-        n_h = max(1, int(round(t["households"][i] * scale)))
+        n_h = max(1, round(t["households"][i] * scale))
         size = t["population"][i] / t["households"][i]
         members = 1 + rng.poisson(max(size - 1.0, 0.0), n_h)
-        adult_share = np.clip(rng.beta(7, 3, n_h), 0.3, 1.0)  # working-age share about 0.7
+        adult_share = np.clip(rng.beta(*ADULT_SHARE_BETA, n_h), MIN_ADULT_SHARE, 1.0)
         adults = np.clip(np.round(members * adult_share), 1, members).astype(np.int32)
         z = rng.standard_normal((n_h, 2))
         z_land = LAND_INCOME_CORRELATION * z[:, 0] + np.sqrt(1 - LAND_INCOME_CORRELATION**2) * z[:, 1]
@@ -67,7 +75,7 @@ def draw_population(territory: Territory, scale: float, rng: np.random.Generator
         land = t["mean_farm_ha"][i] * np.exp(s_land * z_land - s_land**2 / 2)
         if land.sum() > 0:
             land *= t["mean_farm_ha"][i] * n_h / land.sum()
-        education = np.clip(t["mean_education"][i] + rng.normal(0, 2.0, n_h), 0, 20)
+        education = np.clip(t["mean_education"][i] + rng.normal(0, EDUCATION_SD, n_h), 0, MAX_EDUCATION)
         # wage jobs: the node's wage share of adults at one wage that pays its non-farm
         # income share; jobs go to households in proportion to their income
         income = income_pc * members

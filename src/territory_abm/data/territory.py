@@ -8,7 +8,6 @@ external ("dynamic") markets; edges carry ``travel_time`` (hours) and ``road_qua
 from __future__ import annotations
 
 import csv
-import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,57 +15,64 @@ import networkx as nx
 import numpy as np
 
 from ..errors import InputError
+from ..fields import FieldSpec
 
 NODE_KINDS = ("municipality", "city", "market")
 SECTORS = ("commercial_agriculture", "agro_processing", "commerce_services", "manufacturing")
 TRADABLE_SECTORS = ("commercial_agriculture", "agro_processing", "manufacturing")
 
 
-@dataclass(frozen=True)
-class Column:
-    """One column of a data table: name, unit, bounds, meaning."""
-
-    name: str
-    unit: str
-    low: float
-    high: float
-    meaning: str
-    kind: str = "float"  # "float", "int" or "str"
+SHARE_SUM_TOLERANCE = 0.01
+"""Largest accepted gap between a node's sector shares' sum and 1."""
+AREA_TOLERANCE = 1e-4
+"""Relative slack allowed when farmland plus forest is compared with a node's area."""
 
 
-NODE_COLUMNS: tuple[Column, ...] = (
-    Column("id", "-", 0, 0, "unique node identifier", "str"),
-    Column("name", "-", 0, 0, "display name", "str"),
-    Column("kind", "-", 0, 0, "municipality, city (intermediate city) or market (external dynamic market)", "str"),
-    Column("population", "persons", 1, 1e8, "residents at the start date", "int"),
-    Column("households", "households", 1, 1e8, "households at the start date", "int"),
-    Column("mean_income", "USD/person/yr", 1, 1e6, "mean per-capita household income", "float"),
-    Column("poverty_rate", "1", 0, 1, "share of people below the poverty line (observed; used as a check)", "float"),
-    Column("income_gini", "1", 0, 0.95, "Gini of per-capita household income", "float"),
-    Column("land_gini", "1", 0, 0.98, "Gini of household landholdings", "float"),
-    Column("mean_farm_ha", "ha/household", 0, 1e4, "mean land per household", "float"),
-    Column("area_ha", "ha", 1, 1e9, "land area of the municipality", "float"),
-    Column("forest_cover", "1", 0, 1, "share of the area under forest (natural capital)", "float"),
-    Column("wage_share", "1", 0, 1, "share of working-age adults in wage jobs", "float"),
-    Column("nonfarm_income_share", "1", 0, 1, "share of household income from wages and other non-farm sources", "float"),
-    Column("share_commercial_agriculture", "1", 0, 1, "share of wage jobs in commercial agriculture", "float"),
-    Column("share_agro_processing", "1", 0, 1, "share of wage jobs in agro-processing", "float"),
-    Column("share_commerce_services", "1", 0, 1, "share of wage jobs in commerce and services", "float"),
-    Column("share_manufacturing", "1", 0, 1, "share of wage jobs in manufacturing", "float"),
-    Column("dynamic_market_share", "1", 0, 1, "share of tradable-sector firms selling to dynamic markets", "float"),
-    Column("mean_education", "years", 0, 20, "mean schooling of working-age adults", "float"),
-    Column("service_quality", "1", 0, 1, "quality of public services (0-1)", "float"),
-    Column("governance", "1", 0, 1, "governance quality: baseline probability that environmental rules are enforced", "float"),
+def _column(name, unit, low, high, meaning, kind="float") -> FieldSpec:
+    """One numeric column of a data table: a required :class:`FieldSpec` (no default)."""
+    return FieldSpec(name, unit, None, low, high, meaning, kind)
+
+
+def _text(name, meaning, choices=()) -> FieldSpec:
+    """One text column of a data table."""
+    return FieldSpec(name, "-", None, meaning=meaning, kind="str", choices=choices)
+
+
+NODE_COLUMNS: tuple[FieldSpec, ...] = (
+    _text("id", "unique node identifier"),
+    _text("name", "display name (default: the id)"),
+    _text("kind", "municipality, city (intermediate city) or market (external dynamic market)", NODE_KINDS),
+    _column("population", "persons", 1, 1e8, "residents at the start date", "int"),
+    _column("households", "households", 1, 1e8, "households at the start date", "int"),
+    _column("mean_income", "USD/person/yr", 1, 1e6, "mean per-capita household income", "float"),
+    _column("poverty_rate", "1", 0, 1, "share of people below the poverty line (observed; used as a check)", "float"),
+    _column("income_gini", "1", 0, 0.95, "Gini of per-capita household income", "float"),
+    _column("land_gini", "1", 0, 0.98, "Gini of household landholdings", "float"),
+    _column("mean_farm_ha", "ha/household", 0, 1e4, "mean land per household", "float"),
+    _column("area_ha", "ha", 1, 1e9, "land area of the municipality", "float"),
+    _column("forest_cover", "1", 0, 1, "share of the area under forest (natural capital)", "float"),
+    _column("wage_share", "1", 0, 1, "share of working-age adults in wage jobs", "float"),
+    _column("nonfarm_income_share", "1", 0, 1, "share of household income from wages and other non-farm sources", "float"),
+    _column("share_commercial_agriculture", "1", 0, 1, "share of wage jobs in commercial agriculture", "float"),
+    _column("share_agro_processing", "1", 0, 1, "share of wage jobs in agro-processing", "float"),
+    _column("share_commerce_services", "1", 0, 1, "share of wage jobs in commerce and services", "float"),
+    _column("share_manufacturing", "1", 0, 1, "share of wage jobs in manufacturing", "float"),
+    _column("dynamic_market_share", "1", 0, 1, "share of tradable-sector firms selling to dynamic markets", "float"),
+    _column("mean_education", "years", 0, 20, "mean schooling of working-age adults", "float"),
+    _column("service_quality", "1", 0, 1, "quality of public services (0-1)", "float"),
+    _column("governance", "1", 0, 1, "governance quality: baseline probability that environmental rules are enforced", "float"),
 )
 
-EDGE_COLUMNS: tuple[Column, ...] = (
-    Column("from", "-", 0, 0, "node id at one end", "str"),
-    Column("to", "-", 0, 0, "node id at the other end", "str"),
-    Column("travel_time", "h", 1e-6, 200, "travel time in hours at the current road quality", "float"),
-    Column("road_quality", "1", 1e-6, 1, "road quality (0 = track, 1 = paved highway)", "float"),
+EDGE_COLUMNS: tuple[FieldSpec, ...] = (
+    _text("from", "node id at one end"),
+    _text("to", "node id at the other end"),
+    _column("travel_time", "h", 1e-6, 200, "travel time in hours at the current road quality", "float"),
+    _column("road_quality", "1", 1e-6, 1, "road quality (0 = track, 1 = paved highway)", "float"),
 )
 
 _NUMERIC_NODE = [c for c in NODE_COLUMNS if c.kind != "str"]
+_NODE_KIND = next(c for c in NODE_COLUMNS if c.name == "kind")
+_EDGE = {c.name: c for c in EDGE_COLUMNS}
 
 
 @dataclass
@@ -125,19 +131,6 @@ def read_csv_table(path: Path) -> tuple[list[str], list[dict[str, str]]]:
     return header, rows
 
 
-def _number(path: Path, row_no: int, col: Column, text: str) -> float:
-    where = f"row {row_no}, column {col.name}"
-    try:
-        value = float(text)
-    except ValueError:
-        raise InputError(path, where, f"a number ({col.unit}), got {text!r}") from None
-    if not math.isfinite(value) or not (col.low <= value <= col.high):
-        raise InputError(path, where, f"a value in [{col.low:g}, {col.high:g}] {col.unit}, got {text}")
-    if col.kind == "int" and value != int(value):
-        raise InputError(path, where, f"a whole number, got {text}")
-    return value
-
-
 def load_nodes(path: Path) -> tuple[list[str], list[str], np.ndarray, dict[str, np.ndarray]]:
     """Read and validate a municipalities table."""
     header, rows = read_csv_table(path)
@@ -155,9 +148,7 @@ def load_nodes(path: Path) -> tuple[list[str], list[str], np.ndarray, dict[str, 
             raise InputError(path, f"row {row_no}, column id", "a non-empty id")
         if node_id in ids:
             raise InputError(path, f"row {row_no}, column id", f"a unique id; {node_id!r} repeats")
-        kind = row["kind"]
-        if kind not in NODE_KINDS:
-            raise InputError(path, f"row {row_no}, column kind", f"one of {', '.join(NODE_KINDS)}, got {kind!r}")
+        kind = _NODE_KIND.check(row["kind"], path, f"row {row_no}, column kind")
         ids.append(node_id)
         names.append(row["name"] or node_id)
         kinds.append(kind)
@@ -167,7 +158,7 @@ def load_nodes(path: Path) -> tuple[list[str], list[str], np.ndarray, dict[str, 
                 continue
             if text == "":
                 raise InputError(path, f"row {row_no}, column {col.name}", f"a value ({col.unit}); empty only for market nodes")
-            table[col.name][i] = _number(path, row_no, col, text)
+            table[col.name][i] = col.parse(text, path, f"row {row_no}, column {col.name}")
         if kind != "market":
             _check_node_consistency(path, row_no, {c.name: table[c.name][i] for c in _NUMERIC_NODE})
     if "market" not in kinds:
@@ -179,10 +170,10 @@ def _check_node_consistency(path: Path, row_no: int, v: dict[str, float]) -> Non
     if v["households"] > v["population"]:
         raise InputError(path, f"row {row_no}, column households", "at most the population")
     shares = sum(v[f"share_{s}"] for s in SECTORS)
-    if abs(shares - 1.0) > 0.01:
+    if abs(shares - 1.0) > SHARE_SUM_TOLERANCE:
         raise InputError(path, f"row {row_no}, columns share_*", f"sector shares that sum to 1, got {shares:.3f}")
     farmland = v["households"] * v["mean_farm_ha"]
-    if farmland + v["forest_cover"] * v["area_ha"] > v["area_ha"] * 1.0001:
+    if farmland + v["forest_cover"] * v["area_ha"] > v["area_ha"] * (1.0 + AREA_TOLERANCE):
         raise InputError(path, f"row {row_no}, columns mean_farm_ha/forest_cover",
                          "farmland (households x mean_farm_ha) plus forest within area_ha")
 
@@ -202,8 +193,7 @@ def load_edges(path: Path, ids: list[str]) -> list[tuple[str, str, float, float]
                 raise InputError(path, f"row {row_no}, column {end}", f"a node id from the municipalities table, got {row[end]!r}")
         if row["from"] == row["to"]:
             raise InputError(path, f"row {row_no}, column to", "a node other than 'from' (no self-loops)")
-        t = _number(path, row_no, EDGE_COLUMNS[2], row["travel_time"])
-        q = _number(path, row_no, EDGE_COLUMNS[3], row["road_quality"])
+        t, q = (_EDGE[c].parse(row[c], path, f"row {row_no}, column {c}") for c in ("travel_time", "road_quality"))
         edges.append((row["from"], row["to"], t, q))
     return edges
 
@@ -231,6 +221,6 @@ def load_territory(directory: str | Path) -> Territory:
     markets = {ids[i] for i in range(len(ids)) if kinds[i] == "market"}
     for component in nx.connected_components(graph):
         if not component & markets:
-            stranded = sorted(component)[0]
+            stranded = min(component)
             raise InputError(edges_path, "edges", f"a path from every node to a market; {stranded!r} has none")
     return Territory(ids, names, kinds, table, graph, str(directory))

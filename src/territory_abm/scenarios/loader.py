@@ -13,16 +13,33 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from ..tomlfile import read_toml
+from ..fields import FieldSpec
 from ..params import Parameters, validate_value
-from .levers import COMMON_FIELDS, LEVERS
+from ..tomlfile import read_toml
+from .levers import COMMON_FIELDS, REGISTRY
 
-TOP_LEVEL_KEYS = {
-    "name": str, "description": str, "territory": str, "steps": int, "seed": int,
-    "start_year": int, "poverty_line": float, "households_scale": float,
-    "parameters": dict, "policies": list, "extends": str, "record_households": bool,
-}
 MAX_STEPS = 500
+"""Longest run (years)."""
+MAX_POLICIES = 63
+"""Most policies in one run: one bit each in a household's programme mask (int64)."""
+FIRST_YEAR, LAST_YEAR = 1800, 2200
+"""Calendar years a run may start in."""
+
+SCENARIO_FIELDS: dict[str, FieldSpec] = {f.name: f for f in (
+    FieldSpec("name", "-", None, meaning="scenario name (default: the file name)", kind="str"),
+    FieldSpec("description", "-", "", meaning="one-paragraph description", kind="str"),
+    FieldSpec("territory", "-", None, meaning="territory data directory, relative to the file", kind="str"),
+    FieldSpec("steps", "yr", 20, 1, MAX_STEPS, "years simulated", "int"),
+    FieldSpec("seed", "-", 0, 0, 2**63 - 1, "seed of every random stream", "int"),
+    FieldSpec("start_year", "yr", 2010, FIRST_YEAR, LAST_YEAR, "calendar year of the starting data", "int"),
+    FieldSpec("poverty_line", "USD/person/yr", 1200.0, 1, 1e6, "income per person below which a person is poor"),
+    FieldSpec("households_scale", "1", 1.0, 1e-4, 1000, "simulated households per real household"),
+    FieldSpec("record_households", "-", False, meaning="whether every household is recorded every year", kind="bool"),
+    FieldSpec("extends", "-", None, meaning="scenario file this one extends, relative to the file", kind="str"),
+)}
+"""The scenario file's scalar keys (``parameters`` and ``policies`` are tables)."""
+TOP_LEVEL_KEYS = (*SCENARIO_FIELDS, "parameters", "policies")
+YEAR = FieldSpec("year", "yr", None, FIRST_YEAR, LAST_YEAR + MAX_STEPS, "a calendar year", "int")
 
 
 @dataclass(frozen=True)
@@ -71,17 +88,13 @@ class Scenario:
     def end_year(self) -> int:
         return self.start_year + self.steps
 
-    def replace(self, **changes) -> "Scenario":
+    def replace(self, **changes) -> Scenario:
         """A copy with some fields changed (validated like the file fields)."""
         from dataclasses import replace
 
-        src = "command line"
-        if "steps" in changes:
-            _check_range(src, "--steps", changes["steps"], 1, MAX_STEPS)
-        if "seed" in changes:
-            _check_range(src, "--seed", changes["seed"], 0, 2**63 - 1)
-        if "households_scale" in changes:
-            _check_range(src, "--households-scale", changes["households_scale"], 1e-4, 1000)
+        for key in ("steps", "seed", "households_scale"):
+            if key in changes:
+                changes[key] = SCENARIO_FIELDS[key].check(changes[key], "command line", "--" + key.replace("_", "-"))
         return replace(self, **changes)
 
     def as_dict(self) -> dict[str, Any]:
@@ -94,11 +107,6 @@ class Scenario:
             "parameters": self.parameters.as_dict(),
             "policies": [p.as_dict() for p in self.policies],
         }
-
-
-def _check_range(src, name, value, low, high):
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not (low <= value <= high):
-        raise InputError(src, name, f"a number in [{low:g}, {high:g}], got {value!r}")
 
 
 def _raw_with_extends(path: Path, seen: tuple[Path, ...] = ()) -> tuple[dict[str, Any], list[tuple[Path, dict]]]:
@@ -143,39 +151,24 @@ def load_scenario(path: str | Path) -> Scenario:
     path = Path(path)
     merged, policy_entries = _raw_with_extends(path)
     src = str(path)
-    for key, typ in TOP_LEVEL_KEYS.items():
-        if key in merged and key not in ("parameters", "policies"):
-            value = merged[key]
-            ok = isinstance(value, typ) and not (typ is not bool and isinstance(value, bool))
-            if typ is float:
-                ok = isinstance(value, (int, float)) and not isinstance(value, bool)
-            if not ok:
-                raise InputError(src, key, f"a {typ.__name__}, got {value!r}")
     if "territory" not in merged:
         raise InputError(src, "territory", "the path of a territory data directory (relative to the scenario)")
-    territory = Path(merged["territory"])
+    values = {key: spec.check(merged[key], src) if key in merged else spec.default
+              for key, spec in SCENARIO_FIELDS.items()}
+    territory = Path(values["territory"])
     if not territory.is_dir():
         raise InputError(src, "territory", f"an existing data directory; {territory} does not exist")
-    steps = merged.get("steps", 20)
-    _check_range(src, "steps", steps, 1, MAX_STEPS)
-    seed = merged.get("seed", 0)
-    _check_range(src, "seed", seed, 0, 2**63 - 1)
-    start_year = merged.get("start_year", 2010)
-    _check_range(src, "start_year", start_year, 1800, 2200)
-    poverty_line = float(merged.get("poverty_line", 1200.0))
-    _check_range(src, "poverty_line", poverty_line, 1, 1e6)
-    scale = float(merged.get("households_scale", 1.0))
-    _check_range(src, "households_scale", scale, 1e-4, 1000)
+    start_year, steps = values["start_year"], values["steps"]
     params = {}
     for name, (file, value) in merged["parameters"].items():
         params[name] = validate_value(name, value, str(file))
     policies = tuple(_policy(file, i, raw, start_year, start_year + steps)
                      for i, (file, raw) in enumerate(policy_entries))
     return Scenario(
-        name=merged.get("name", path.stem), description=merged.get("description", ""), source=src,
-        territory=territory, steps=int(steps), seed=int(seed), start_year=int(start_year),
-        poverty_line=poverty_line, households_scale=scale, parameters=Parameters(params, src),
-        policies=policies, record_households=bool(merged.get("record_households", False)),
+        name=values["name"] or path.stem, description=values["description"], source=src,
+        territory=territory, steps=steps, seed=values["seed"], start_year=start_year,
+        poverty_line=values["poverty_line"], households_scale=values["households_scale"],
+        parameters=Parameters(params, src), policies=policies, record_households=values["record_households"],
     )
 
 
@@ -189,32 +182,30 @@ def _policy(file: Path, index: int, raw: Any, first_year: int, last_year: int) -
     if not isinstance(raw, dict):
         raise InputError(file, where, "a table with lever, start, end, target and the lever's fields")
     lever = raw.get("lever")
-    if lever not in LEVERS:
-        raise InputError(file, f"{where}.lever", f"one of {', '.join(LEVERS)}, got {lever!r}")
-    fields = LEVERS[lever]
+    if lever not in REGISTRY:
+        raise InputError(file, f"{where}.lever", f"one of {', '.join(REGISTRY)}, got {lever!r}")
+    cls = REGISTRY[lever]
+    fields = cls.field_specs()
     for key in raw:
         if key not in COMMON_FIELDS and key not in fields:
             raise InputError(file, f"{where}.{key}", f"a field of lever {lever}: {', '.join(list(COMMON_FIELDS) + list(fields))}")
-    start = raw.get("start", first_year)
-    end = raw.get("end", last_year)
-    for name, value in (("start", start), ("end", end)):
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise InputError(file, f"{where}.{name}", f"a calendar year (integer), got {value!r}")
+    start = YEAR.check(raw.get("start", first_year), file, f"{where}.start")
+    end = YEAR.check(raw.get("end", last_year), file, f"{where}.end")
     if end < start:
         raise InputError(file, f"{where}.end", f"a year not before start ({start}), got {end}")
-    values = {}
-    for name, spec in fields.items():
-        value = raw.get(name, spec.default)
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not (spec.low <= value <= spec.high):
-            raise InputError(file, f"{where}.{name}", f"a number in [{spec.low:g}, {spec.high:g}] {spec.unit}, got {value!r}")
-        values[name] = float(value)
+    values = cls.check_values(raw, file, where)
     label = raw.get("label", lever)
     if not isinstance(label, str) or not label:
         raise InputError(file, f"{where}.label", "a non-empty string")
-    return Policy(lever, label, int(start), int(end), validate_target(file, f"{where}.target", raw.get("target", "all")), values)
+    return Policy(lever, label, start, end, validate_target(file, f"{where}.target", raw.get("target", "all")), values)
 
 
-TARGET_RULES = {"poverty_above": (0.0, 1.0), "kind": None}
+TARGET_RULES: dict[str, FieldSpec] = {
+    "poverty_above": FieldSpec("poverty_above", "1", None, 0.0, 1.0, "nodes whose poverty headcount is above this"),
+    "kind": FieldSpec("kind", "-", None, meaning="nodes of this kind", kind="str", choices=("municipality", "city")),
+}
+"""Target rules (``target = {rule = value}``) and the value each takes."""
+TARGET_EXPECTED = '"all", a non-empty list of node ids, {poverty_above = 0..1} or {kind = "municipality"|"city"}'
 
 
 def validate_target(file: Path, where: str, target: Any) -> Any:
@@ -228,14 +219,12 @@ def validate_target(file: Path, where: str, target: Any) -> Any:
         return tuple(target)
     if isinstance(target, dict) and len(target) == 1:
         (rule, value), = target.items()
-        if rule == "poverty_above" and isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value <= 1:
-            return {"poverty_above": float(value)}
-        if rule == "kind" and value in ("municipality", "city"):
-            return {"kind": value}
-    raise InputError(file, where, '"all", a non-empty list of node ids, {poverty_above = 0..1} or {kind = "municipality"|"city"}')
-
-
-MAX_POLICIES = 63
+        if rule in TARGET_RULES:
+            try:
+                return {rule: TARGET_RULES[rule].check(value, file, f"{where}.{rule}")}
+            except InputError:
+                pass
+    raise InputError(file, where, f"{TARGET_EXPECTED}, got {target!r}")
 
 
 def check_targets(scenario: Scenario, territory) -> None:

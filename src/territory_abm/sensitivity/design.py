@@ -29,11 +29,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..design_files import (
+    linked_scenario,
+    name_list,
+    number_between,
+    one_of,
+    parameter_bounds,
+    read_design,
+    whole_number,
+)
 from ..errors import InputError
+from ..fields import FieldSpec
 from ..params import REGISTRY
 from ..scenarios.loader import Scenario
-from ..design_files import (linked_scenario, name_list, number_between, one_of, parameter_bounds, read_design,
-                            whole_number)
 from .methods import METHODS, Method, Settings
 from .outcomes import known_outcomes
 
@@ -101,14 +109,13 @@ def _options(src, method: Method, raw) -> dict:
             raise InputError(src, f"options.{key}", f"an option of {method.name} ({allowed})")
         default = method.options[key]
         if isinstance(default, bool):
-            ok = isinstance(value, bool)
+            spec = FieldSpec(key, "-", default, kind="bool")
         elif isinstance(default, int):
-            ok = isinstance(value, int) and not isinstance(value, bool) and value > 0
+            spec = FieldSpec(key, "1", default, 1, kind="int")
         else:
-            ok = isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0
-        if not ok:
-            raise InputError(src, f"options.{key}", f"a {type(default).__name__} like the default {default!r}"
-                             + ("" if isinstance(default, bool) else " (positive)") + f", got {value!r}")
+            spec = FieldSpec(key, "1", default, 0.0, exclusive=True)
+        checked = spec.check(value, src, f"options.{key}")
+        value = checked if spec.integer else value  # as written: keeps design hashes of old files
         options[key] = value
     return options
 
