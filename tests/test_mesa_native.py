@@ -63,3 +63,10 @@ def test_mesa_batch_run_varies_parameters_and_draws_a_seed_per_iteration():
     last = results[results["Step"] == 2].drop_duplicates("RunId").set_index(["migration_stay_preference", "iteration"])
     assert last.loc[(4.0, 0), "out_migrants"] > last.loc[(8.0, 0), "out_migrants"]  # the parameter acts
     assert last.loc[(4.0, 0), "population"] != last.loc[(4.0, 1), "population"]  # iterations are new draws
+
+
+def test_mesa_visualisation_accepts_the_constructor():
+    """SolaraViz checks the constructor's signature (it accepts a catch-all only named kwargs)."""
+    from mesa.visualization.solara_viz import _check_model_params
+
+    _check_model_params(TerritoryModel.__init__, {"scenario": BASELINE, "seed": 1})

@@ -100,7 +100,7 @@ class TerritoryModel(mesa.Model):
         the course of the run are unchanged.
     steps, households_scale : optional
         Override the scenario's years to run and simulated households per real household.
-    **parameters : float
+    **kwargs : float
         Override behavioural parameters by registry name (``territory-abm parameters``),
         e.g. ``TerritoryModel("scenarios/baseline.toml", migration_stay_preference=5.0)``;
         checked against their ranges.
@@ -111,8 +111,9 @@ class TerritoryModel(mesa.Model):
 
     def __init__(self, scenario: Scenario | str | Path, territory: Territory | None = None, seed: int | None = None,
                  distribution_years: frozenset[int] | None = None, *, steps: int | None = None,
-                 households_scale: float | None = None, **parameters: float):
-        scenario = _resolve(scenario, seed, steps, households_scale, parameters)
+                 households_scale: float | None = None, **kwargs: float):
+        # ``kwargs``, not a more telling name: Mesa's SolaraViz accepts a catch-all only by that name
+        scenario = _resolve(scenario, seed, steps, households_scale, kwargs)
         seed = scenario.seed
         super().__init__(seed=seed)
         self.distribution_years = distribution_years
