@@ -121,9 +121,6 @@ def test_cost_falls_on_populated_nodes(name):
     while model.year < START:
         model.step()
     cost = model.policies.costs_by_node()[0]
-    if name == "roads" and cost[~model.populated].any():
-        pytest.xfail("roads charge half of an edge's works to each end, market nodes included, "
-                     "and the outputs leave market nodes out (needs a change of outputs: golden tables)")
     assert not cost[~model.populated].any()
 
 

@@ -120,7 +120,12 @@ class Roads(Lever):
             data["travel_time"] *= factor
             data["road_quality"] += max(v["quality_to"] - data["road_quality"], 0.0) / years_left
         if self.edges:
+            # each edge's works are charged to its populated ends (a market node has no budget
+            # in the outputs), to the targeted nodes where an edge joins two markets
             ends = np.array([m.territory.index(x) for e in self.edges for x in e])
+            ends = ends[m.populated[ends]]
+            if ends.size == 0:
+                ends = np.flatnonzero(self.nodes)
             self.charge(ends, v["budget"] / len(ends))
             m.ledger.record("government", "rest_of_world", "road works", v["budget"])
 
