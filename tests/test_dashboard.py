@@ -194,7 +194,7 @@ def test_the_page_shows_the_map_charts_and_controls(open_group):
     for text in ("Territory", "Territory outcomes", "Cash transfers", "Environmental governance",
                  "Municipality details", "Behaviour of households and firms", "Group: shows"):
         expect(page.get_by_text(text, exact=True).first).to_be_visible()
-    for button in ("Step", "Play", "Reset"):
+    for button in ("Step", "Play", "Pause", "Reset"):
         expect(page.get_by_role("button", name=button, exact=True)).to_be_visible()
     expect(_clock(page, 2020, 0)).to_be_visible()
     expect(page.locator("img")).to_have_count(2)  # the network and the charts
@@ -280,3 +280,14 @@ def test_a_reload_keeps_the_groups_year_and_language(open_group):
     expect(_clock(page, 2021, 1, "es")).to_be_visible()
     other = open_group("reload", language="es")  # another student of the group lands there too
     expect(_clock(other, 2021, 1, "es")).to_be_visible()
+
+
+def test_play_advances_the_years_until_paused(open_group):
+    page = open_group("play")
+    page.get_by_role("button", name="Play", exact=True).click()
+    expect(page.get_by_text(re.compile(r"^Year 20\d\d \(step [3-9]\)$"))).to_be_visible(timeout=FIRST_STEP_MS)
+    page.get_by_role("button", name="Pause", exact=True).click()
+    expect(page.get_by_role("button", name="Play", exact=True)).to_be_enabled()
+    expect(page.get_by_role("button", name="Pause", exact=True)).to_be_disabled()
+    expect(page.get_by_role("button", name="Step", exact=True)).to_be_enabled()
+    _no_error(page)

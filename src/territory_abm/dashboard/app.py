@@ -157,12 +157,12 @@ def JoinForm(error: str = ""):
 
 
 @solara.component
-def Controls(view: View, act, playing: bool, set_playing):
+def Controls(view: View, act, playing: bool, play, pause):
     lang = view.language
     seed, set_seed = solara.use_state(view.seed)
 
     def reset():
-        set_playing(False)
+        pause()
         act(lambda g: store().reset(g.name, seed))
 
     with solara.Card(), solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
@@ -171,7 +171,8 @@ def Controls(view: View, act, playing: bool, set_playing):
                                    on_value=lambda value: act(lambda g: setattr(g, "language", value)))
         solara.Button(t(lang, "step"), on_click=lambda: act(lambda g: g.model.step()),
                       disabled=playing, color="primary")
-        solara.Button(t(lang, "pause") if playing else t(lang, "play"), on_click=lambda: set_playing(not playing))
+        solara.Button(t(lang, "play"), on_click=play, disabled=playing)
+        solara.Button(t(lang, "pause"), on_click=pause, disabled=not playing)
         solara.Button(t(lang, "reset"), on_click=reset)
         solara.SliderInt(f"{t(lang, 'seed')}: {seed}", value=seed, min=0, max=SEED_MAX, on_value=set_seed)
         solara.Text(t(lang, "clock").format(year=view.year, steps=view.steps), style={"font-weight": "bold"})
@@ -255,7 +256,10 @@ def GroupPage(name: str):
     """The page of group ``name``: everything read from and done to its model under its lock."""
     _, set_tick = solara.use_state(0)
     message, set_message = solara.use_state("")
-    playing, set_playing = solara.use_state(False)
+    # while playing: an event, not component state, so Pause stops the loop at once whichever
+    # thread is drawing the page; ``runs`` starts a new loop at each Play
+    playing = solara.use_memo(threading.Event, [])
+    runs, set_runs = solara.use_state(0)
 
     def act(change) -> bool:
         """Run ``change(group)`` holding the group's lock; errors go to the page, not a traceback."""
@@ -274,15 +278,32 @@ def GroupPage(name: str):
         set_message("")
         return True
 
-    def play(cancel: threading.Event) -> None:
-        while playing and not cancel.is_set():
-            if not act(lambda g: g.model.step()):
-                set_playing(False)
-                return
-            cancel.wait(PLAY_INTERVAL)
+    def play() -> None:
+        playing.set()
+        set_runs(lambda n: n + 1)
 
-    # not intrusive: cancelling must never interrupt a step half-way
-    solara.use_thread(play, dependencies=[playing, name], intrusive_cancel=False)
+    def pause() -> None:
+        playing.clear()
+        set_tick(lambda n: n + 1)
+
+    # set after every render: the page shows the latest year. Playing waits for it before the
+    # next year, so a page slower to draw than the model steps is never flooded with redraws
+    # (which kept the page from answering clicks)
+    drawn = solara.use_memo(threading.Event, [])
+    solara.use_effect(drawn.set)
+
+    def loop(cancel: threading.Event) -> None:
+        while playing.is_set() and not cancel.is_set():
+            drawn.clear()
+            if not act(lambda g: g.model.step()):
+                playing.clear()
+            while not drawn.wait(0.1) and playing.is_set() and not cancel.is_set():
+                pass
+            cancel.wait(PLAY_INTERVAL)
+        set_tick(lambda n: n + 1)  # show the page as paused
+
+    # not intrusive: cancelling (Play again, page closed) must never interrupt a step half-way
+    solara.use_thread(loop, dependencies=[runs, name], intrusive_cancel=False)
 
     try:
         with store().use(name) as group:
@@ -296,7 +317,7 @@ def GroupPage(name: str):
         return
     solara.Title(f"{view.name} - {t(view.language, 'title')}")
     with solara.Column(style={"padding": "8px"}):
-        Controls(view, act, playing, set_playing)
+        Controls(view, act, playing.is_set(), play, pause)
         if message:
             solara.Error(message)
         with solara.Columns([1, 1]):
