@@ -1,10 +1,14 @@
-"""The classroom dashboard in a real browser: the server starts on 127.0.0.1, the page
-shows the map, charts and controls; a lever switched on and a step change the charts, the
-map and the selected municipality; the language switch turns the page into Spanish.
+"""The classroom dashboard in a real browser: the server starts on 127.0.0.1; a group joins by
+name and its page shows the map, charts and controls; a lever switched on and a step change the
+charts, the map and the selected municipality; the language switch turns the page into Spanish.
+Several browser contexts (one per student) check that each group has its own model: a lever
+moved in one group leaves another alone, groups stepping at the same time get no error, and a
+reload keeps the group's year and language.
 
-Needs Playwright (test extras) and a Chromium: Debian's ``chromium`` package, which the
-test set-up installs where it can (root with apt-get). Skipped, with the reason, only where
-no browser is installed and none can be.
+Needs Playwright (test extras) and a Chromium: ``/usr/bin/chromium`` (Debian's ``chromium``
+package), another on the PATH or in ``$CHROMIUM``, or Playwright's own (``playwright install
+chromium``). Tests never install one: without a browser they are skipped, except where the
+environment variable ``CI`` is ``true`` (CI installs it), where that is a failure.
 """
 
 import os
@@ -18,95 +22,108 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from conftest import SCENARIOS
 
 playwright = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (pip install '.[test]')")
+expect = playwright.expect
+
+pytestmark = pytest.mark.slow
+
+FIRST_STEP_MS = 120_000  # a server's first step compiles the model's kernels
 
 
-def _chromium() -> str | None:
-    candidates = (os.environ.get("CHROMIUM"), shutil.which("chromium"), shutil.which("chromium-browser"),
-                  "/usr/bin/chromium")
+def _chromium(pw) -> str | None:
+    """A Chromium to drive: $CHROMIUM, Debian's, one on the PATH, or Playwright's own."""
+    candidates = (os.environ.get("CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium"),
+                  shutil.which("chromium-browser"), pw.chromium.executable_path)
     return next((p for p in candidates if p and Path(p).is_file()), None)
 
 
-def _install_chromium() -> None:
-    """Test set-up: install Debian's chromium where this user may (root with apt-get)."""
-    if not shutil.which("apt-get") or os.geteuid() != 0:
-        return
-    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "timeout": 900}
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    if subprocess.run(["apt-get", "install", "-y", "-q", "chromium"], env=env, **quiet).returncode != 0:
-        subprocess.run(["apt-get", "update", "-q"], env=env, **quiet)
-        subprocess.run(["apt-get", "install", "-y", "-q", "chromium"], env=env, **quiet)
+@pytest.fixture(scope="module")
+def browser():
+    with playwright.sync_playwright() as pw:
+        path = _chromium(pw)
+        if path is None:
+            reason = ("no Chromium browser: install Debian's (apt-get install chromium) or Playwright's "
+                      "(playwright install chromium), or name one in $CHROMIUM")
+            if os.environ.get("CI") == "true":
+                pytest.fail(f"CI=true but {reason}")
+            pytest.skip(reason)
+        browser = pw.chromium.launch(executable_path=path, args=["--no-sandbox"])
+        yield browser
+        browser.close()
 
 
 @pytest.fixture(scope="module")
-def chromium():
-    path = _chromium()
-    if path is None:
-        _install_chromium()
-        path = _chromium()
-    if path is None:
-        pytest.skip("no Chromium browser and none could be installed here (Debian: apt-get install chromium)")
-    return path
-
-
-@pytest.fixture(scope="module")
-def server():
+def server(tmp_path_factory):
+    """The dashboard of the first classroom exercise on a free loopback port; its output in a file."""
     from territory_abm.dashboard.server import free_port
 
     port = free_port("127.0.0.1")
-    proc = subprocess.Popen([sys.executable, "-m", "territory_abm.cli", "dashboard",
-                             str(SCENARIOS / "classroom" / "poverty_and_transfers.toml"), "--port", str(port)],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    log = tmp_path_factory.mktemp("dashboard") / "server.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "territory_abm.cli", "dashboard",
+                                 str(SCENARIOS / "classroom" / "poverty_and_transfers.toml"), "--port", str(port)],
+                                stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}/"
-    first = proc.stdout.readline()
-    assert url in first, first
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        os.killpg(proc.pid, signal.SIGKILL)
-        pytest.fail("the dashboard server did not answer within 90 s")
-    yield url
+    deadline = time.monotonic() + 90
+    while not _answers(url):
+        if proc.poll() is not None or time.monotonic() > deadline:
+            os.killpg(proc.pid, signal.SIGKILL)
+            pytest.fail(f"the dashboard server did not answer within 90 s:\n{log.read_text()}")
+        time.sleep(0.2)
+    assert url in log.read_text().splitlines()[0]  # the address printed is the one served
+    yield url, log
     os.killpg(proc.pid, signal.SIGTERM)
     proc.wait(timeout=20)
 
 
-@pytest.fixture(scope="module")
-def page(server, chromium):
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
-        page = browser.new_page(viewport={"width": 1500, "height": 1400})
-        page.goto(server, timeout=90_000)
-        page.get_by_text("Policy levers").wait_for(timeout=90_000)
-        page.wait_for_timeout(2000)  # let the widgets finish connecting to the server
-        yield page
-        browser.close()
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+@pytest.fixture
+def open_group(browser, server):
+    """``open_group(name)``: a new browser context (a student) on group ``name``'s page."""
+    contexts = []
+
+    def open_group(name: str, language: str = "en"):
+        context = browser.new_context(viewport={"width": 1500, "height": 1400})
+        contexts.append(context)
+        page = context.new_page()
+        page.goto(f"{server[0]}?group={name}", timeout=90_000)
+        heading = "Policy levers" if language == "en" else "Instrumentos de política"
+        expect(page.get_by_text(heading)).to_be_visible(timeout=90_000)
+        return page
+
+    yield open_group
+    for context in contexts:
+        context.close()
 
 
 def _images(page) -> list[str]:
     return page.locator("img").evaluate_all("els => els.map(e => e.src)")
 
 
-def _wait_for(predicate, timeout=30.0):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.2)
-    return False
+def _clock(page, year: int, steps: int, language: str = "en"):
+    text = f"Year {year} (step {steps})" if language == "en" else f"Año {year} (paso {steps})"
+    return page.get_by_text(text, exact=True)
+
+
+def _step(page) -> None:
+    page.get_by_role("button", name=re.compile(r"^step$", re.IGNORECASE)).click()
+
+
+def _lever_switch(page, label: str):
+    return page.get_by_role("switch", name=label).or_(page.get_by_label(label, exact=True)).first
 
 
 def _choose(page, label: str, option: str, which: int = -1) -> None:
-    """Pick ``option`` in the select labelled ``label`` (opening its menu, retried while the
-    page is still wiring its widgets)."""
+    """Pick ``option`` in the select labelled ``label`` (reopening its menu until it shows)."""
     item = page.locator(".menuable__content__active .v-list-item", has_text=option)
     for _ in range(10):
         select = page.locator(".v-select", has=page.get_by_text(label, exact=True)).nth(which)
@@ -116,8 +133,12 @@ def _choose(page, label: str, option: str, which: int = -1) -> None:
             break
         except playwright.TimeoutError:
             continue
-    page.wait_for_timeout(500)  # the menu's opening transition
-    item.click()
+    item.click()  # Playwright waits for the menu to stop moving
+
+
+def _no_error(page) -> None:
+    expect(page.locator(".v-alert")).to_have_count(0)
+    expect(page.get_by_text("Traceback")).to_have_count(0)
 
 
 def _outside_address() -> str | None:
@@ -148,36 +169,125 @@ def test_the_server_listens_on_loopback_only(server):
     address = _outside_address()
     if address is None:
         pytest.skip("this machine has no address besides loopback to try")
-    port = int(server.rstrip("/").rsplit(":", 1)[1])
+    port = int(server[0].rstrip("/").rsplit(":", 1)[1])
     with pytest.raises(OSError):
         socket.create_connection((address, port), timeout=3).close()
 
 
-def test_the_page_shows_the_map_charts_and_controls(page):
+def test_a_group_joins_by_name_and_the_name_goes_in_the_address(browser, server):
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(server[0], timeout=90_000)
+        page.get_by_label("Group / Grupo").fill("Los Robles")
+        page.get_by_role("button", name="Join / Entrar").click()
+        expect(page).to_have_url(re.compile(r"\?group=Los%20Robles$"), timeout=30_000)
+        expect(page.get_by_text("Group: Los Robles")).to_be_visible(timeout=90_000)
+        page.goto(f"{server[0]}?group=%3Cscript%3E")
+        expect(page.get_by_text("group name of 1-30 letters")).to_be_visible()
+    finally:
+        context.close()
+
+
+def test_the_page_shows_the_map_charts_and_controls(open_group):
+    page = open_group("shows")
     for text in ("Territory", "Territory outcomes", "Cash transfers", "Environmental governance",
-                 "Municipality details", "Behaviour of households and firms", "Reset", "Step"):
-        assert page.get_by_text(text, exact=False).first.is_visible(), text
-    assert len(_images(page)) >= 2  # the network and the charts
+                 "Municipality details", "Behaviour of households and firms", "Group: shows"):
+        expect(page.get_by_text(text, exact=True).first).to_be_visible()
+    for button in ("Step", "Play", "Pause", "Reset"):
+        expect(page.get_by_role("button", name=button, exact=True)).to_be_visible()
+    expect(_clock(page, 2020, 0)).to_be_visible()
+    expect(page.locator("img")).to_have_count(2)  # the network and the charts
 
 
-def test_a_lever_and_a_step_change_the_charts_the_map_and_the_municipality(page, tmp_path):
+def test_a_lever_and_a_step_change_the_charts_the_map_and_the_municipality(open_group, tmp_path):
+    page = open_group("transfers")
     _choose(page, "Municipality", "Cerro Azul")
-    page.get_by_text("Policy cost this year (USD)").wait_for()
+    expect(page.get_by_text("Policy cost this year (USD)")).to_be_visible()
     before = _images(page)
     _choose(page, "Where", "Cerro Azul", which=0)  # the cash transfer's target
     page.get_by_text("Cash transfers").click()  # on, for Cerro Azul, from the next year
-    page.get_by_role("button", name=re.compile("step", re.I)).click()
-    assert _wait_for(lambda: page.get_by_text("Step: 1").count() > 0), "the model did not step"
-    assert _wait_for(lambda: all(a != b for a, b in zip(_images(page), before))), "charts or map did not change"
-    row = page.locator("tr", has_text="Policy cost this year (USD)")
-    assert _wait_for(lambda: row.locator("td").nth(1).inner_text().strip() not in ("0", "-", "")), \
-        f"the transfer was not paid in Cerro Azul: {row.inner_text()}"
+    expect(_lever_switch(page, "Cash transfers")).to_be_checked()
+    _step(page)
+    expect(_clock(page, 2021, 1)).to_be_visible(timeout=FIRST_STEP_MS)
+    after = _images(page)
+    assert len(after) == 2 and all(a != b for a, b in zip(after, before)), "charts or map did not change"
+    cost = page.locator("tr", has_text="Policy cost this year (USD)").locator("td").nth(1)
+    expect(cost).not_to_have_text(re.compile(r"^\s*(0|-|)\s*$"))  # the transfer was paid in Cerro Azul
+    _no_error(page)
     page.screenshot(path=str(tmp_path / "dashboard.png"), full_page=True)
 
 
-def test_the_language_switch_turns_the_page_into_spanish(page):
+def test_the_language_switch_turns_the_page_into_spanish(open_group):
+    page = open_group("language")
     page.get_by_role("button", name="es", exact=True).click()
-    assert _wait_for(lambda: page.get_by_text("Instrumentos de política").count() > 0)
-    assert page.get_by_text("Transferencias monetarias").count() > 0
+    expect(page.get_by_text("Instrumentos de política")).to_be_visible()
+    expect(page.get_by_text("Transferencias monetarias")).to_be_visible()
+    expect(_clock(page, 2020, 0, "es")).to_be_visible()
     page.get_by_role("button", name="en", exact=True).click()
-    assert _wait_for(lambda: page.get_by_text("Policy levers").count() > 0)
+    expect(page.get_by_text("Policy levers")).to_be_visible()
+
+
+def test_a_lever_moved_in_one_group_leaves_another_group_alone(open_group):
+    a, b = open_group("isolated-a"), open_group("isolated-b")
+    amount = "Amount (USD per household and year): "
+    expect(a.get_by_text(amount + "300")).to_be_visible()
+    slider = a.get_by_role("slider").filter(has=a.get_by_text(amount)).or_(
+        a.locator(".v-input", has=a.get_by_text(amount)).get_by_role("slider")).first
+    slider.focus()
+    slider.press("ArrowRight")  # one slider step: 300 -> 315 USD
+    expect(a.get_by_text(amount + "315")).to_be_visible()
+    a.get_by_text("Cash transfers").click()
+    expect(_lever_switch(a, "Cash transfers")).to_be_checked()
+    _step(a)
+    expect(_clock(a, 2021, 1)).to_be_visible(timeout=FIRST_STEP_MS)
+    b.reload()
+    expect(b.get_by_text(amount + "300")).to_be_visible(timeout=90_000)
+    expect(_lever_switch(b, "Cash transfers")).not_to_be_checked()
+    expect(_clock(b, 2020, 0)).to_be_visible()
+    a.reload()  # while A keeps its own
+    expect(a.get_by_text(amount + "315")).to_be_visible(timeout=90_000)
+    expect(_lever_switch(a, "Cash transfers")).to_be_checked()
+    expect(_clock(a, 2021, 1)).to_be_visible()
+
+
+def test_groups_stepping_at_the_same_time_get_no_error(open_group, server):
+    # two students of group 1 and one each of groups 2 and 3 press Step at once
+    pages = [open_group("busy-1"), open_group("busy-1"), open_group("busy-2"), open_group("busy-3")]
+    for page in pages:
+        _step(page)
+    for page in pages[2:]:
+        _step(page)
+    for page in pages[2:]:
+        expect(_clock(page, 2022, 2)).to_be_visible(timeout=FIRST_STEP_MS)
+    for page in pages[:2]:  # both steps of group 1 happened, one after the other
+        expect(_clock(page, 2021, 1).or_(_clock(page, 2022, 2))).to_be_visible(timeout=FIRST_STEP_MS)
+        page.reload()
+        expect(_clock(page, 2022, 2)).to_be_visible(timeout=90_000)
+    for page in pages:
+        _no_error(page)
+    assert "Traceback" not in server[1].read_text()
+
+
+def test_a_reload_keeps_the_groups_year_and_language(open_group):
+    page = open_group("reload")
+    _step(page)
+    expect(_clock(page, 2021, 1)).to_be_visible(timeout=FIRST_STEP_MS)
+    page.get_by_role("button", name="es", exact=True).click()
+    expect(_clock(page, 2021, 1, "es")).to_be_visible()
+    page.reload()
+    expect(page.get_by_text("Instrumentos de política")).to_be_visible(timeout=90_000)
+    expect(_clock(page, 2021, 1, "es")).to_be_visible()
+    other = open_group("reload", language="es")  # another student of the group lands there too
+    expect(_clock(other, 2021, 1, "es")).to_be_visible()
+
+
+def test_play_advances_the_years_until_paused(open_group):
+    page = open_group("play")
+    page.get_by_role("button", name="Play", exact=True).click()
+    expect(page.get_by_text(re.compile(r"^Year 20\d\d \(step [3-9]\)$"))).to_be_visible(timeout=FIRST_STEP_MS)
+    page.get_by_role("button", name="Pause", exact=True).click()
+    expect(page.get_by_role("button", name="Play", exact=True)).to_be_enabled()
+    expect(page.get_by_role("button", name="Pause", exact=True)).to_be_disabled()
+    expect(page.get_by_role("button", name="Step", exact=True)).to_be_enabled()
+    _no_error(page)

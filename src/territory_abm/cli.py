@@ -86,7 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("directory", type=Path, help="output directory of `territory-abm compare`")
     rep.add_argument("--out", type=Path, help="where to write report.html and report.pdf (default: DIRECTORY)")
     rep.add_argument("--question", help="the question the report answers (default: which intervention to choose)")
-    dash = sub.add_parser("dashboard", help="classroom dashboard in the browser (Mesa SolaraViz)")
+    dash = sub.add_parser("dashboard", help="classroom dashboard in the browser (a model per group)")
     dash.add_argument("scenario", type=Path, nargs="?", help="scenario TOML file (default: the first classroom exercise)")
     dash.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this computer only)")
     dash.add_argument("--port", type=_count, help="port (default: a free one)")

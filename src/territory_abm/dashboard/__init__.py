@@ -1,1 +1,1 @@
-"""The classroom dashboard: Mesa's SolaraViz page for a territory, with live levers."""
+"""The classroom dashboard: a Solara page per group, each group with its own model and live levers."""

@@ -1,141 +1,345 @@
-"""The Solara page served by ``territory-abm dashboard`` (Mesa's SolaraViz with classroom panels).
+"""The Solara page served by ``territory-abm dashboard``: one model per classroom group.
 
 The scenario comes from the environment variable ``TERRITORY_ABM_SCENARIO`` (a TOML file;
-nothing in it is executed). Mesa's controls step, play and reset the model; the lever and
-behaviour panels change the running model from the next simulated year; reset starts the
-scenario again (with the seed chosen under "Model Parameters").
+nothing in it is executed). A group joins with its name (``?group=NAME`` in the address, put
+there by the join form); its model, language and panel choices are kept on the server by that
+name (:mod:`.groups`), so a reload finds them again and no two groups share anything. Step,
+play and reset act on the group's model; the lever and behaviour panels change it from the
+next simulated year; reset starts the scenario again with the chosen seed.
+
+Built with Solara directly rather than Mesa's SolaraViz, which keeps one model per page
+module (shared by every browser session) and steps it without a lock.
 """
 
 from __future__ import annotations
 
+import functools
+import logging
 import os
+import threading
+from dataclasses import dataclass
+from urllib.parse import parse_qs, quote
 
 import solara
-from mesa.visualization import SolaraViz
-from mesa.visualization.utils import force_update
 
+from ..errors import InputError
 from ..model import TerritoryModel
 from ..params import REGISTRY
 from ..scenarios.loader import load_scenario
-from .controls import (LEVER_FIELDS, PARAMETERS, apply_lever, field_range, lever_defaults, live_target, live_values,
-                       municipality_ids, parameter_range)
+from .controls import (
+    LEVER_FIELDS,
+    PARAMETERS,
+    apply_lever,
+    field_range,
+    lever_defaults,
+    live_values,
+    municipality_ids,
+    parameter_range,
+)
+from .groups import Group, GroupStore, group_key
 from .text import PARAMETER_LABELS, t
-from .views import COLOUR_BY, charts_figure, municipality_details, network_figure
+from .views import COLOUR_BY, charts_figure, layout, municipality_details, network_figure, png
 
 SCENARIO_VARIABLE = "TERRITORY_ABM_SCENARIO"
+PLAY_INTERVAL = 0.3
+"""Pause between simulated years while playing (s)."""
+MAX_GROUPS = 40
+"""Most groups one server keeps (each model takes some tens of MB)."""
+IDLE_SECONDS = 2 * 3600.0
+"""Groups unused this long (s) are dropped and their model released."""
+SEED_MAX = 100
 
-language = solara.reactive("en")
-colour_by = solara.reactive("poverty")
-selected = solara.reactive("")
-lever_settings = solara.reactive({})  # lever -> {field: value} chosen in the panel (kept while off)
-lever_targets = solara.reactive({})  # lever -> "all" or node id
-
-
-def _apply(model, lever: str, on: bool) -> None:
-    target = lever_targets.value.get(lever, "all")
-    apply_lever(model, lever, on, lever_settings.value.get(lever, {}), "all" if target == "all" else (target,))
-    force_update()
+logger = logging.getLogger(__name__)
 
 
-def LeverPanel(model):
-    lang = language.value
-    names = municipality_ids(model)
+@functools.cache
+def store() -> GroupStore:
+    """The server's groups (one store per server process, built at the first page)."""
+    path = os.environ.get(SCENARIO_VARIABLE)
+    if not path:
+        raise RuntimeError(f"set {SCENARIO_VARIABLE} to a scenario TOML file (territory-abm dashboard does)")
+    scenario = load_scenario(path)
+    return GroupStore(lambda seed: TerritoryModel(scenario, seed=seed), seed=scenario.seed, max_groups=MAX_GROUPS,
+                      idle_seconds=IDLE_SECONDS)
+
+
+def group_from_search(search: str | None) -> str:
+    """The ``group`` of a query string (``"group=Los%20Robles"`` -> ``"Los Robles"``; "" if none)."""
+    return parse_qs(search or "").get("group", [""])[0].strip()
+
+
+# ---------------------------------------------------------------------------- what a page shows
+
+
+@dataclass(frozen=True)
+class LeverView:
+    on: bool
+    values: dict
+    target: str  # "all" or a node id
+
+
+@dataclass(frozen=True)
+class View:
+    """Everything a group's page shows, read from its model under the group's lock."""
+
+    name: str
+    language: str
+    year: int
+    steps: int
+    seed: int
+    colour_by: str
+    selected: str
+    network_png: bytes
+    charts_png: bytes
+    details: tuple
+    levers: dict
+    params: dict
+    municipalities: dict  # display name -> node id
+
+
+def read_view(group: Group) -> View:
+    """The page of ``group`` (call inside ``GroupStore.use``)."""
+    model, lang = group.model, group.language
+    if group.layout is None:
+        group.layout = layout(model.graph)
+    key = (id(model), model.steps, group.colour_by, group.selected, lang)
+    cached = group.figures
+    if cached is None or cached[0] != key:
+        network = png(network_figure(model, group.colour_by, group.selected or None, lang, group.layout))
+        group.figures = cached = (key, network, png(charts_figure(model, lang)))
+    levers = {}
+    for lever in LEVER_FIELDS:
+        live = live_values(model, lever)
+        values = {**lever_defaults(lever), **group.lever_settings.get(lever, {}), **(live or {})}
+        levers[lever] = LeverView(live is not None, values, group.lever_targets.get(lever, "all"))
+    details = tuple(municipality_details(model, group.selected, lang)) if group.selected else ()
+    return View(group.name, lang, model.year, model.steps, group.seed, group.colour_by, group.selected,
+                cached[1], cached[2], details, levers, {n: float(model.params[n]) for n in PARAMETERS},
+                municipality_ids(model))
+
+
+def _apply(group: Group, lever: str, on: bool) -> None:
+    target = group.lever_targets.get(lever, "all")
+    apply_lever(group.model, lever, on, group.lever_settings.get(lever, {}),
+                "all" if target == "all" else (target,))
+
+
+def _set_field(group: Group, lever: str, field: str, value: float) -> None:
+    group.lever_settings = {**group.lever_settings, lever: {**group.lever_settings.get(lever, {}), field: value}}
+    if live_values(group.model, lever) is not None:
+        _apply(group, lever, True)
+
+
+def _set_target(group: Group, lever: str, target: str) -> None:
+    group.lever_targets = {**group.lever_targets, lever: target}
+    if live_values(group.model, lever) is not None:
+        _apply(group, lever, True)
+
+
+# ---------------------------------------------------------------------------- components
+
+
+@solara.component
+def JoinForm(error: str = ""):
+    router = solara.use_router()
+    name, set_name = solara.use_state("")
+
+    def join():
+        router.push(f"{router.path or '/'}?group={quote(' '.join(name.split()))}")
+
+    with solara.Card("Rural territory simulator / Simulador de territorios rurales", style={"max-width": "40em"}):
+        solara.Markdown(f"**{t('en', 'join_title')} / {t('es', 'join_title')}**\n\n{t('en', 'join_note')}\n\n"
+                        f"{t('es', 'join_note')}")
+        if error:
+            solara.Error(error)
+        solara.InputText("Group / Grupo", value=name, on_value=set_name, continuous_update=True)
+        solara.Button("Join / Entrar", on_click=join, disabled=not name.strip(), color="primary")
+
+
+@solara.component
+def Controls(view: View, act, playing: bool, play, pause):
+    lang = view.language
+    seed, set_seed = solara.use_state(view.seed)
+
+    def reset():
+        pause()
+        act(lambda g: store().reset(g.name, seed))
+
+    with solara.Card(), solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
+        solara.Text(f"{t(lang, 'group')}: {view.name}", style={"font-weight": "bold"})
+        solara.ToggleButtonsSingle(value=lang, values=["en", "es"], dense=True,
+                                   on_value=lambda value: act(lambda g: setattr(g, "language", value)))
+        solara.Button(t(lang, "step"), on_click=lambda: act(lambda g: g.model.step()),
+                      disabled=playing, color="primary")
+        solara.Button(t(lang, "play"), on_click=play, disabled=playing)
+        solara.Button(t(lang, "pause"), on_click=pause, disabled=not playing)
+        solara.Button(t(lang, "reset"), on_click=reset)
+        solara.SliderInt(f"{t(lang, 'seed')}: {seed}", value=seed, min=0, max=SEED_MAX, on_value=set_seed)
+        solara.Text(t(lang, "clock").format(year=view.year, steps=view.steps), style={"font-weight": "bold"})
+
+
+@solara.component
+def NetworkPanel(view: View, act):
+    lang = view.language
+    labels = {t(lang, key): key for key in COLOUR_BY}
+
+    def colour(label):
+        act(lambda g: setattr(g, "colour_by", labels[label]))
+
+    with solara.Card(t(lang, "map")):
+        solara.Select(label=t(lang, "colour_by"), values=list(labels), value=t(lang, view.colour_by), on_value=colour)
+        solara.Image(view.network_png, width="100%")
+
+
+@solara.component
+def ChartsPanel(view: View):
+    with solara.Card(t(view.language, "charts")):
+        solara.Image(view.charts_png, width="100%")
+
+
+@solara.component
+def LeverPanel(view: View, act):
+    lang = view.language
+    names = view.municipalities
+    by_id = {v: k for k, v in names.items()}
     with solara.Card(t(lang, "levers")):
         solara.Text(t(lang, "levers_note"))
         for lever, fields in LEVER_FIELDS.items():
-            live = live_values(model, lever)
-            settings = {**lever_defaults(lever), **lever_settings.value.get(lever, {}), **(live or {})}
+            state = view.levers[lever]
             with solara.Column(gap="0px"):
-                solara.Switch(label=t(lang, lever), value=live is not None,
-                              on_value=lambda on, lever=lever: _apply(model, lever, on))
+                solara.Switch(label=t(lang, lever), value=state.on,
+                              on_value=lambda on, lever=lever: act(lambda g: _apply(g, lever, on)))
                 for field in fields:
                     low, high, step = field_range(lever, field)
-
-                    def changed(value, lever=lever, field=field, on=live is not None):
-                        lever_settings.value = {**lever_settings.value,
-                                                lever: {**lever_settings.value.get(lever, {}), field: value}}
-                        if on:
-                            _apply(model, lever, True)
-
-                    value = min(max(settings[field], low), high)
+                    value = min(max(state.values[field], low), high)
                     solara.SliderFloat(label=f"{t(lang, field)}: {value:.3g}", value=value, min=low, max=high,
-                                       step=step, on_value=changed)
-                target = live_target(model, lever)
-                current = "all" if target == "all" else next((n for n, i in names.items() if (i,) == target), "all")
+                                       step=step, on_value=lambda v, lever=lever, field=field:
+                                       act(lambda g: _set_field(g, lever, field, v)))
                 choices = [t(lang, "all"), *names]
 
-                def pick(label, lever=lever, on=live is not None):
-                    lever_targets.value = {**lever_targets.value, lever: names.get(label, "all")}
-                    if on:
-                        _apply(model, lever, True)
+                def pick(label, lever=lever):
+                    act(lambda g: _set_target(g, lever, names.get(label, "all")))
 
                 solara.Select(label=t(lang, "target"), values=choices,
-                              value=t(lang, "all") if current == "all" else current, on_value=pick)
+                              value=by_id.get(state.target, t(lang, "all")), on_value=pick)
 
 
-def ParameterPanel(model):
-    lang = language.value
+@solara.component
+def ParameterPanel(view: View, act):
+    lang = view.language
     with solara.Card(t(lang, "parameters")):
         solara.Text(t(lang, "levers_note"))
         for name in PARAMETERS:
             low, high, step = parameter_range(name)
             unit = REGISTRY[name].unit
-
-            def changed(value, name=name):
-                model.set_parameters({name: value})
-                force_update()
-
-            value = float(model.params[name])
+            value = view.params[name]
             shown = f"{value:.3g}" + ("" if unit == "1" else f" {unit}")
-            solara.SliderFloat(label=f"{PARAMETER_LABELS[lang][name]}: {shown}", value=value,
-                               min=low, max=high, step=step, on_value=changed)
+            solara.SliderFloat(label=f"{PARAMETER_LABELS[lang][name]}: {shown}", value=value, min=low, max=high,
+                               step=step, on_value=lambda v, name=name: act(lambda g: g.model.set_parameters({name: v})))
 
 
-def NetworkPanel(model):
-    lang = language.value
-    labels = {t(lang, key): key for key in COLOUR_BY}
-    with solara.Card(t(lang, "map")):
-        with solara.Row():
-            solara.ToggleButtonsSingle(value=language, values=["en", "es"], dense=True)
-            solara.Select(label=t(lang, "colour_by"), values=list(labels),
-                          value=t(lang, colour_by.value), on_value=lambda label: colour_by.set(labels[label]))
-        solara.FigureMatplotlib(network_figure(model, colour_by.value, selected.value or None, lang), format="png",
-                                dependencies=[model.year, colour_by.value, selected.value, lang, id(model)])
-
-
-def ChartsPanel(model):
-    lang = language.value
-    with solara.Card(t(lang, "charts")):
-        solara.FigureMatplotlib(charts_figure(model, lang), format="png",
-                                dependencies=[model.year, lang, id(model)])
-
-
-def MunicipalityPanel(model):
-    lang = language.value
-    names = municipality_ids(model)
+@solara.component
+def MunicipalityPanel(view: View, act):
+    lang = view.language
+    names = view.municipalities
     by_id = {v: k for k, v in names.items()}
     with solara.Card(t(lang, "details")):
-        solara.Select(label=t(lang, "municipality"), values=list(names),
-                      value=by_id.get(selected.value), on_value=lambda name: selected.set(names[name]))
-        if selected.value in by_id:
-            rows = municipality_details(model, selected.value, lang)
-            table = "\n".join(f"| {label} | {value} |" for label, value in rows)
-            solara.Markdown(f"**{by_id[selected.value]}** - {t(lang, 'year')} {model.year}\n\n| | |\n|---|---:|\n{table}")
+        solara.Select(label=t(lang, "municipality"), values=list(names), value=by_id.get(view.selected),
+                      on_value=lambda name: act(lambda g: setattr(g, "selected", names[name])))
+        if view.details:
+            table = "\n".join(f"| {label} | {value} |" for label, value in view.details)
+            solara.Markdown(f"**{by_id[view.selected]}** - {t(lang, 'year')} {view.year}\n\n| | |\n|---|---:|\n{table}")
 
 
-def make_page():
-    path = os.environ.get(SCENARIO_VARIABLE)
-    if not path:
-        raise RuntimeError(f"set {SCENARIO_VARIABLE} to a scenario TOML file (territory-abm dashboard does)")
-    scenario = load_scenario(path)
-    model = TerritoryModel(scenario)
-    params = {"scenario": scenario,
-              "seed": {"type": "SliderInt", "value": scenario.seed, "label": "Seed / Semilla", "min": 0, "max": 100,
-                       "step": 1}}
-    # grid order: map | charts, behaviour | levers, municipality (long panels end a column)
-    components = [(NetworkPanel, 0), (ChartsPanel, 0), (ParameterPanel, 0), (LeverPanel, 0), (MunicipalityPanel, 0)]
-    return SolaraViz(model, components=components, model_params=params, play_interval=300,
-                     name="Rural territory simulator / Simulador de territorios rurales")
+@solara.component
+def GroupPage(name: str):
+    """The page of group ``name``: everything read from and done to its model under its lock."""
+    _, set_tick = solara.use_state(0)
+    message, set_message = solara.use_state("")
+    # while playing: an event, not component state, so Pause stops the loop at once whichever
+    # thread is drawing the page; ``runs`` starts a new loop at each Play
+    playing = solara.use_memo(threading.Event, [])
+    runs, set_runs = solara.use_state(0)
+
+    def act(change) -> bool:
+        """Run ``change(group)`` holding the group's lock; errors go to the page, not a traceback."""
+        try:
+            with store().use(name) as group:
+                change(group)
+        except InputError as exc:
+            set_message(str(exc))
+            return False
+        except Exception:  # a bug must not replace the page with a traceback: log it, say so
+            logger.exception("dashboard group %r: action failed", name)
+            set_message(t("en", "failed") + " / " + t("es", "failed"))
+            return False
+        finally:
+            set_tick(lambda n: n + 1)
+        set_message("")
+        return True
+
+    def play() -> None:
+        playing.set()
+        set_runs(lambda n: n + 1)
+
+    def pause() -> None:
+        playing.clear()
+        set_tick(lambda n: n + 1)
+
+    # set after every render: the page shows the latest year. Playing waits for it before the
+    # next year, so a page slower to draw than the model steps is never flooded with redraws
+    # (which kept the page from answering clicks)
+    drawn = solara.use_memo(threading.Event, [])
+    solara.use_effect(drawn.set)
+
+    def loop(cancel: threading.Event) -> None:
+        while playing.is_set() and not cancel.is_set():
+            drawn.clear()
+            if not act(lambda g: g.model.step()):
+                playing.clear()
+            while not drawn.wait(0.1) and playing.is_set() and not cancel.is_set():
+                pass
+            cancel.wait(PLAY_INTERVAL)
+        set_tick(lambda n: n + 1)  # show the page as paused
+
+    # not intrusive: cancelling (Play again, page closed) must never interrupt a step half-way
+    solara.use_thread(loop, dependencies=[runs, name], intrusive_cancel=False)
+
+    try:
+        with store().use(name) as group:
+            view = read_view(group)
+    except InputError as exc:
+        JoinForm(error=str(exc))
+        return
+    except Exception:  # as in act: log the bug, keep the page
+        logger.exception("dashboard group %r: page failed", name)
+        solara.Error(t("en", "failed") + " / " + t("es", "failed"))
+        return
+    solara.Title(f"{view.name} - {t(view.language, 'title')}")
+    with solara.Column(style={"padding": "8px"}):
+        Controls(view, act, playing.is_set(), play, pause)
+        if message:
+            solara.Error(message)
+        with solara.Columns([1, 1]):
+            with solara.Column():
+                NetworkPanel(view, act)
+                ParameterPanel(view, act)
+                MunicipalityPanel(view, act)
+            with solara.Column():
+                ChartsPanel(view)
+                LeverPanel(view, act)
 
 
-page = make_page()
+@solara.component
+def Page():
+    router = solara.use_router()
+    name = group_from_search(router.search)
+    if not name:
+        JoinForm()
+        return
+    try:
+        group_key(name)
+    except InputError as exc:
+        JoinForm(error=str(exc))
+        return
+    GroupPage(name)

@@ -29,6 +29,10 @@ TEXT: dict[str, dict[str, str]] = {
         "net_migration": "Net migration this year (persons)",
         "sustainable win-win-win": "sustainable win-win-win", "win-win-win": "win-win-win",
         "two of three": "two of three", "one of three": "one of three", "none": "none",
+        "group": "Group", "join": "Join", "join_title": "Which group are you?",
+        "join_note": "Each group has its own territory; the group's name keeps it when the page is reloaded.",
+        "step": "Step", "play": "Play", "pause": "Pause", "reset": "Reset", "seed": "Seed",
+        "clock": "Year {year} (step {steps})", "failed": "That did not work; the model is unchanged. Try again.",
     },
     "es": {
         "title": "Simulador de territorios rurales", "language": "Idioma", "levers": "Instrumentos de política",
@@ -59,6 +63,10 @@ TEXT: dict[str, dict[str, str]] = {
         "policy_cost": "Costo de políticas este año (USD)", "net_migration": "Migración neta este año (personas)",
         "sustainable win-win-win": "triple ganancia sostenible", "win-win-win": "triple ganancia",
         "two of three": "dos de tres", "one of three": "uno de tres", "none": "ninguno",
+        "group": "Grupo", "join": "Entrar", "join_title": "¿Qué grupo son?",
+        "join_note": "Cada grupo tiene su propio territorio; el nombre del grupo lo conserva al recargar la página.",
+        "step": "Avanzar", "play": "Reproducir", "pause": "Pausa", "reset": "Reiniciar", "seed": "Semilla",
+        "clock": "Año {year} (paso {steps})", "failed": "No funcionó; el modelo no cambió. Intenten de nuevo.",
     },
 }
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import networkx as nx
 import numpy as np
 from matplotlib import colormaps
@@ -25,14 +27,21 @@ CHARTS = (("mean_income_pc", "income"), ("poverty_headcount", "poverty"), ("gini
           ("forest_cover", "nature"), ("population", "population"))
 
 
-def layout(model) -> dict[str, tuple[float, float]]:
-    """Fixed node positions (seeded spring layout, weighted by closeness)."""
-    if not hasattr(model, "_dashboard_layout"):
-        g = nx.Graph()
-        for a, b, data in model.graph.edges(data=True):
-            g.add_edge(a, b, weight=1.0 / max(data["travel_time"], 0.1))
-        model._dashboard_layout = nx.spring_layout(g, seed=3, weight="weight")
-    return model._dashboard_layout
+def layout(graph) -> dict[str, tuple[float, float]]:
+    """Node positions of ``graph`` for the map (seeded spring layout, weighted by closeness).
+
+    Computed once per model and kept with its group (roads change travel times, not the map)."""
+    g = nx.Graph()
+    for a, b, data in graph.edges(data=True):
+        g.add_edge(a, b, weight=1.0 / max(data["travel_time"], 0.1))
+    return nx.spring_layout(g, seed=3, weight="weight")
+
+
+def png(fig: Figure) -> bytes:
+    """``fig`` as PNG bytes (drawn now, so the figure no longer needs the model)."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    return buffer.getvalue()
 
 
 def node_colours(model, key: str) -> tuple[list, object]:
@@ -60,11 +69,14 @@ def current_types(model) -> dict[str, str]:
     return dict(zip(table["node_id"], table["type"]))
 
 
-def network_figure(model, key: str, selected: str | None, language: str) -> Figure:
-    """The territory graph: nodes coloured by ``key``, edges shaded by travel time."""
+def network_figure(model, key: str, selected: str | None, language: str,
+                   pos: dict[str, tuple[float, float]] | None = None) -> Figure:
+    """The territory graph: nodes coloured by ``key``, edges shaded by travel time (hours).
+
+    ``pos`` are node positions from :func:`layout` (computed here if not given)."""
     fig = Figure(figsize=(6.0, 2.9), dpi=90, layout="constrained")
     ax = fig.add_subplot()
-    pos = layout(model)
+    pos = pos if pos is not None else layout(model.graph)
     times = np.array([d["travel_time"] for _, _, d in model.graph.edges(data=True)])
     span = max(times.max() - times.min(), 1e-9) if times.size else 1.0
     for (a, b, d) in model.graph.edges(data=True):

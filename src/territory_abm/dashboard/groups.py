@@ -1,0 +1,199 @@
+"""The classroom groups' models, kept on the server by group name.
+
+Each group named on joining (``?group=NAME`` in the page's address) has one model and the
+choices made on its page (language, map colouring, lever settings). They live here, not in
+the browser session, so a reload finds them again and no two groups share anything. Every
+use of a group's model holds that group's lock: a step, a reset, a lever change and the
+drawing of its figures never interleave, whichever browser pages ask at the same time.
+Groups nobody has used for ``idle_seconds`` are dropped and their model released; at most
+``max_groups`` exist at once.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from ..errors import InputError
+
+GROUP_PATTERN = re.compile(r"[^\W_][\w \-]{0,29}")
+"""A group name: 1-30 letters, digits, spaces, '-' or '_', starting with a letter or digit."""
+
+
+def group_key(name: str) -> str:
+    """The key a group is stored under: ``name`` stripped, spaces collapsed, case ignored.
+
+    Raises
+    ------
+    InputError
+        If ``name`` is not 1-30 letters, digits, spaces, '-' or '_' (starting with a letter
+        or digit).
+    """
+    text = " ".join(str(name).split())
+    if not GROUP_PATTERN.fullmatch(text):
+        raise InputError("dashboard", "group", "a group name of 1-30 letters, digits, spaces, '-' or '_'")
+    return text.casefold()
+
+
+@dataclass(eq=False)
+class Group:
+    """One group's model and page choices; read or change them only inside ``GroupStore.use``.
+
+    Attributes
+    ----------
+    name : str
+        The group's name as first typed.
+    seed : int
+        Seed of the current model (and of the next reset unless another is chosen).
+    model : TerritoryModel or None
+        The group's model (None until first used).
+    language : str
+        ``"en"`` or ``"es"``.
+    colour_by : str
+        Menu key colouring the map (a key of ``views.COLOUR_BY``).
+    selected : str
+        Node id shown in the municipality panel ("" for none).
+    lever_settings : dict
+        lever -> {field: value} chosen in the lever panel (kept while the lever is off).
+    lever_targets : dict
+        lever -> "all" or a node id chosen in its "Where" menu.
+    layout : dict or None
+        Node positions of the map for the current model.
+    figures : tuple or None
+        (what they show, map PNG, charts PNG) last drawn, reused while nothing changed.
+    last_used : float
+        Store clock time of the last use (s).
+    closed : bool
+        True once the group was dropped from its store (its model is released).
+    """
+
+    name: str
+    seed: int
+    model: object = None
+    language: str = "en"
+    colour_by: str = "poverty"
+    selected: str = ""
+    lever_settings: dict = field(default_factory=dict)
+    lever_targets: dict = field(default_factory=dict)
+    layout: dict | None = None
+    figures: tuple | None = None
+    last_used: float = 0.0
+    closed: bool = False
+    lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
+
+
+class GroupStore:
+    """Models of the groups, by group name, safe to use from many threads at once.
+
+    Parameters
+    ----------
+    factory : callable
+        ``factory(seed)`` builds a new model for ``seed`` (int).
+    seed : int
+        Seed of a new group's model.
+    max_groups : int
+        Most groups kept at once; joining beyond it (after dropping idle groups) is refused.
+    idle_seconds : float
+        Groups unused for this long (s) are dropped and their model released.
+    clock : callable
+        Time source in seconds (monotonic by default; tests pass their own).
+    """
+
+    def __init__(self, factory: Callable[[int], object], *, seed: int, max_groups: int = 40,
+                 idle_seconds: float = 7200.0, clock: Callable[[], float] = time.monotonic):
+        self.factory = factory
+        self.seed = seed
+        self.max_groups = max_groups
+        self.idle_seconds = idle_seconds
+        self.clock = clock
+        self._groups: dict[str, Group] = {}
+        self._lock = threading.Lock()
+
+    def names(self) -> list[str]:
+        """Names of the groups kept now."""
+        with self._lock:
+            return [g.name for g in self._groups.values()]
+
+    @contextmanager
+    def use(self, name: str) -> Iterator[Group]:
+        """Hold group ``name``'s lock and give its :class:`Group`, joining it (with a new
+        model) if it is not here.
+
+        Raises
+        ------
+        InputError
+            If ``name`` is not a valid group name, or the store is full of active groups.
+        """
+        key = group_key(name)
+        while True:
+            group = self._get(key, name)
+            with group.lock:
+                if group.closed:  # dropped between the look-up and the lock: join again
+                    continue
+                if group.model is None:
+                    group.model = self.factory(group.seed)
+                group.last_used = self.clock()
+                yield group
+                return
+
+    def step(self, name: str) -> int:
+        """Advance group ``name``'s model by one year; returns the model's year."""
+        with self.use(name) as group:
+            group.model.step()
+            return group.model.year
+
+    def reset(self, name: str, seed: int | None = None) -> None:
+        """Start group ``name``'s model again (with ``seed``, default the group's seed) and
+        release the old one. Lever switches start off; the lever settings are kept."""
+        with self.use(name) as group:
+            seed = group.seed if seed is None else int(seed)
+            new = self.factory(seed)
+            old, group.model, group.seed, group.layout, group.figures = group.model, new, seed, None, None
+            old.release()
+
+    def drop_idle(self) -> list[str]:
+        """Drop the groups unused for ``idle_seconds`` and release their models; returns their names."""
+        with self._lock:
+            dropped = self._take_idle()
+        self._close(dropped)
+        return [g.name for g in dropped]
+
+    def clear(self) -> None:
+        """Drop every group and release its model (server shutdown, tests)."""
+        with self._lock:
+            dropped = list(self._groups.values())
+            self._groups.clear()
+        self._close(dropped)
+
+    def _get(self, key: str, name: str) -> Group:
+        with self._lock:
+            dropped = self._take_idle()
+            group = self._groups.get(key)
+            full = group is None and len(self._groups) >= self.max_groups
+            if group is None and not full:
+                group = self._groups[key] = Group(name=" ".join(name.split()), seed=self.seed)
+            if group is not None:
+                group.last_used = self.clock()  # not idle while its user waits for the lock
+        self._close(dropped)  # outside the store lock: may wait for a dropped group's step
+        if full:
+            raise InputError("dashboard", "group", f"one of the {self.max_groups} groups already on this server "
+                             f"(no more fit; groups unused for {self.idle_seconds / 60:.0f} min are freed)")
+        return group
+
+    def _take_idle(self) -> list[Group]:
+        now = self.clock()
+        idle = [k for k, g in self._groups.items() if now - g.last_used >= self.idle_seconds]
+        return [self._groups.pop(k) for k in idle]
+
+    @staticmethod
+    def _close(groups: list[Group]) -> None:
+        for group in groups:
+            with group.lock:  # waits for a step or reset in progress
+                group.closed = True
+                if group.model is not None:
+                    group.model.release()
+                group.model = group.layout = group.figures = None

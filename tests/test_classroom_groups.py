@@ -1,0 +1,207 @@
+"""The classroom dashboard's group store, without a browser: each group its own model, steps
+and resets of one model never interleave, idle groups are dropped and their models released,
+the number of groups is bounded. Fake models stand in for TerritoryModel (fast, and they
+record what happened to them)."""
+
+import sys
+import threading
+import time
+
+import pytest
+
+from territory_abm.dashboard.app import group_from_search
+from territory_abm.dashboard.groups import GroupStore, group_key
+from territory_abm.errors import InputError
+
+
+class FakeModel:
+    """Counts its years with a deliberately non-atomic update, and notices overlapping calls."""
+
+    def __init__(self, seed, gate: threading.Event | None = None):
+        self.seed = seed
+        self.year = 0
+        self.active = 0
+        self.overlaps = 0
+        self.released = 0
+        self.released_during_step = False
+        self.stepped_after_release = False
+        self.gate = gate
+        self.entered = threading.Event()
+
+    def step(self):
+        self.active += 1
+        if self.active > 1:
+            self.overlaps += 1
+        if self.released:
+            self.stepped_after_release = True
+        self.entered.set()
+        if self.gate is not None:
+            assert self.gate.wait(30), "the test never opened the gate"
+        year = self.year
+        time.sleep(0)  # let another thread run between the read and the write
+        self.year = year + 1
+        self.active -= 1
+
+    def release(self):
+        if self.active:
+            self.released_during_step = True
+        self.released += 1
+
+
+class Clock:
+    def __init__(self):
+        self.now = 0.0
+
+    def __call__(self):
+        return self.now
+
+
+def _store(gate=None, **options):
+    """A store of fake models (listed in the order built); ``gate`` holds every step until set."""
+    models = []
+
+    def factory(seed):
+        models.append(FakeModel(seed, gate))
+        return models[-1]
+
+    return GroupStore(factory, seed=7, **options), models
+
+
+@pytest.fixture
+def fast_switching():
+    previous = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # make any missing lock show up as lost or overlapping years
+    yield
+    sys.setswitchinterval(previous)
+
+
+def test_each_group_has_its_own_model_and_choices():
+    store, models = _store()
+    with store.use("Los Robles") as a:
+        a.language = "es"
+        a.lever_settings = {"cash_transfer": {"amount": 500.0}}
+    store.step("Los Robles")
+    with store.use("El Cedro") as b:
+        assert b.model is not models[0]
+        assert (b.language, b.lever_settings, b.model.year) == ("en", {}, 0)
+    with store.use("  los   ROBLES ") as again:  # same group: spaces and case do not matter
+        assert again.model is models[0] and again.model.year == 1 and again.language == "es"
+        assert again.name == "Los Robles"
+    assert sorted(store.names()) == ["El Cedro", "Los Robles"]
+
+
+@pytest.mark.parametrize("name", ["", "   ", "_x", "a" * 31, "<script>", "a/b"])
+def test_a_bad_group_name_is_an_input_error(name):
+    with pytest.raises(InputError, match="group name of 1-30 letters"):
+        group_key(name)
+
+
+def test_the_group_is_read_from_the_address():
+    assert group_from_search("group=Los%20Robles&x=1") == "Los Robles"
+    assert group_from_search("x=1") == group_from_search(None) == ""
+
+
+def test_concurrent_steps_of_one_model_never_interleave(fast_switching):
+    store, models = _store()
+    threads = [threading.Thread(target=lambda: [store.step("A") for _ in range(50)]) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert models[0].year == 300 and models[0].overlaps == 0
+
+
+def test_resets_during_steps_release_each_old_model_once_after_its_last_step(fast_switching):
+    store, models = _store()
+
+    def steps():
+        for _ in range(40):
+            store.step("A")
+
+    def resets():
+        for seed in range(10):
+            store.reset("A", seed)
+
+    threads = [threading.Thread(target=steps) for _ in range(3)] + [threading.Thread(target=resets)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(models) == 11
+    assert [m.released for m in models] == [1] * 10 + [0]
+    assert not any(m.stepped_after_release or m.released_during_step or m.overlaps for m in models)
+    with store.use("A") as group:
+        assert group.model is models[-1] and group.seed == 9
+
+
+def test_groups_step_in_parallel_without_waiting_for_each_other():
+    gate = threading.Event()
+    store, models = _store(gate=gate)
+    blocked = threading.Thread(target=store.step, args=("A",))
+    blocked.start()
+    assert models[0].entered.wait(30)  # A's step holds A's lock until the gate opens
+    with store.use("B") as b:  # B is not held up by A
+        assert b.model is not models[0]
+    gate.set()
+    blocked.join()
+    assert models[0].year == 1
+
+
+def test_idle_groups_are_dropped_and_their_model_released():
+    clock = Clock()
+    store, models = _store(idle_seconds=600, clock=clock)
+    store.step("A")
+    clock.now = 300
+    store.step("B")
+    clock.now = 700  # A unused for 700 s, B for 400 s
+    assert store.drop_idle() == ["A"]
+    assert models[0].released == 1 and models[1].released == 0
+    with store.use("A") as a:  # A joins again: a fresh model from the start
+        assert a.model is models[2] and a.model.year == 0
+    clock.now = 1400
+    with store.use("C"):  # any use drops the groups left idle
+        pass
+    assert models[1].released == 1 and models[2].released == 1
+    assert store.names() == ["C"]
+
+
+def test_dropping_a_group_waits_for_its_step_to_finish():
+    clock = Clock()
+    gate = threading.Event()
+    store, models = _store(idle_seconds=60, clock=clock, gate=gate)
+    stepping = threading.Thread(target=store.step, args=("A",))
+    stepping.start()
+    assert models[0].entered.wait(30)
+    clock.now = 100
+    dropping = threading.Thread(target=store.drop_idle)
+    dropping.start()
+    deadline = time.monotonic() + 30
+    while "A" in store.names():  # the dropper has taken A out and now waits for A's lock
+        assert time.monotonic() < deadline, "A was not dropped"
+        time.sleep(0.01)
+    gate.set()
+    stepping.join()
+    dropping.join()
+    assert models[0].year == 1 and models[0].released == 1 and not models[0].released_during_step
+
+
+def test_the_number_of_groups_is_bounded():
+    clock = Clock()
+    store, models = _store(max_groups=2, idle_seconds=600, clock=clock)
+    store.step("A")
+    store.step("B")
+    with pytest.raises(InputError, match="one of the 2 groups"), store.use("C"):
+        pass
+    store.step("A")  # groups already here still work
+    clock.now = 700  # both idle: C may join, A and B are freed
+    with store.use("C"):
+        pass
+    assert store.names() == ["C"] and [m.released for m in models[:2]] == [1, 1]
+
+
+def test_clear_releases_every_model():
+    store, models = _store()
+    for name in ("A", "B", "C"):
+        store.step(name)
+    store.clear()
+    assert store.names() == [] and [m.released for m in models] == [1, 1, 1]
