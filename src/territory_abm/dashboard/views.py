@@ -11,7 +11,8 @@ from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 
 from ..output import tables
-from ..typology import TYPES, typology
+from ..outcomes import TYPE_COLOURS, TYPES, UNCLASSIFIED_COLOUR
+from ..typology import typology
 from .text import t
 
 COLOUR_BY = {  # menu key -> (node outcome, colour map, fixed range or None)
@@ -21,8 +22,6 @@ COLOUR_BY = {  # menu key -> (node outcome, colour map, fixed range or None)
     "nature": ("forest_cover", "Greens", (0.0, 0.6)),
     "typology": ("type", None, None),
 }
-TYPE_COLOURS = {"sustainable win-win-win": "#1a7f37", "win-win-win": "#7bc96f", "two of three": "#f2cc60",
-                "one of three": "#f08c4a", "none": "#b42318"}
 CHARTS = (("mean_income_pc", "income"), ("poverty_headcount", "poverty"), ("gini_income", "gini"),
           ("forest_cover", "nature"), ("population", "population"))
 
@@ -50,7 +49,7 @@ def node_colours(model, key: str) -> tuple[list, object]:
     ids = model.territory.ids
     if key == "typology":
         types = current_types(model)
-        return [TYPE_COLOURS.get(types.get(i), "#d0d7de") for i in ids], None
+        return [TYPE_COLOURS.get(types.get(i), UNCLASSIFIED_COLOUR) for i in ids], None
     values = np.asarray(model.node_stats[outcome], float)
     finite = values[np.isfinite(values)]
     low, high = fixed if fixed else ((finite.min(), finite.max()) if finite.size else (0.0, 1.0))
