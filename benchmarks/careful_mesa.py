@@ -55,7 +55,7 @@ from territory_abm.model.firms import desired_labour, firm_output
 from territory_abm.model.ledger import Ledger
 from territory_abm.model.markets import clear_local_goods, match_labour, wage_adjustment
 from territory_abm.model.migration import destination_utilities
-from territory_abm.model.municipality import Municipality
+from territory_abm.model.municipality import Municipality, sustained_quality
 from territory_abm.model.network import travel_time_matrix
 
 MAX_LOCAL_PRICE = 5.0
@@ -425,12 +425,17 @@ class CarefulTerritory(mesa.Model):
         self.last_taxes = np.zeros(self.n_nodes)
         index = self.territory.index
         for a, b, data in self.graph.edges(data=True):
-            q, gain = data["road_quality"], 0.0
+            upkeep = 0.0
             for end in (a, b):
                 m = self.municipalities[index(end)]
                 if m is not None:
-                    gain += 0.5 * p.infrastructure_effectiveness * m.infrastructure_spending / max(pop[m.node], 1.0)
-            data["road_quality"] = min(max(q + gain * (1 - q) - p.quality_depreciation * q, 0.01), 1.0)
+                    upkeep += 0.5 * m.infrastructure_spending / max(pop[m.node], 1.0)
+            if "upkeep_reference" not in data:
+                data["quality_start"], data["upkeep_reference"] = data["road_quality"], upkeep
+            target = sustained_quality(data["quality_start"], upkeep, data["upkeep_reference"],
+                                       p.roads_spending_elasticity)
+            q = data["road_quality"] + p.quality_adjustment * (target - data["road_quality"])
+            data["road_quality"] = min(max(q, 0.01), 1.0)
         self._init_network()
 
     def _labour_market(self) -> None:

@@ -1,4 +1,5 @@
-"""Without any policy the example territory must not collapse or explode on its own.
+"""Without any policy and with the context held flat (``scenarios/stationary.toml``) the
+example territory must not collapse or explode on its own.
 
 The start is built as an equilibrium (entrants as productive as incumbents, job seekers equal
 to jobs, local sellers planning at a clearing price of 1 because each municipality's local
@@ -12,14 +13,17 @@ their last forest.
 import numpy as np
 import pytest
 
-from territory_abm import TerritoryModel
+from conftest import SCENARIOS
+
+from territory_abm import TerritoryModel, load_scenario
 from territory_abm.model import labour
 from territory_abm.output import tables
 
 
 @pytest.fixture(scope="module", params=[1, 2])
-def run(request, baseline):
-    model = TerritoryModel(baseline.replace(seed=request.param, households_scale=0.1, steps=20))
+def run(request):
+    stationary = load_scenario(SCENARIOS / "stationary.toml")
+    model = TerritoryModel(stationary.replace(seed=request.param, households_scale=0.1, steps=20))
     model.run(20)
     return model.datacollector.get_model_vars_dataframe(), tables.node_table(model)
 
@@ -32,7 +36,9 @@ def test_no_collapse_of_the_territory_or_any_municipality(run):
     yearly_net_migration = (territory.net_migration / territory.population).iloc[1:]
     assert np.all(yearly_net_migration.between(-0.02, 0.005))  # net out-migration within 0-2 %/yr
     by_node = nodes[nodes["kind"] != "market"].pivot(index="year", columns="node_id", values="population")
-    assert (by_node / by_node.iloc[0]).min().min() > 0.8, "a municipality lost more than a fifth of its people"
+    # with births set to balance deaths and the territory's net out-migration, remote rural
+    # municipalities lose people to the cities (up to about 2 %/yr); none empties
+    assert (by_node / by_node.iloc[0]).min().min() > 0.6, "a municipality lost more than 40 % of its people"
     income = nodes[nodes["kind"] != "market"].pivot(index="year", columns="node_id", values="mean_income_pc")
     assert (income / income.iloc[0]).min().min() > 0.7, "a municipality's income per person collapsed"
 

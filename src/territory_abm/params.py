@@ -41,6 +41,10 @@ class Parameter(FieldSpec):
     group: str = ""
 
 
+CONTEXT_GROUP = "context"
+"""Group of the registry entries that are context drivers (a scenario's ``[context]`` table)."""
+
+
 def _p(name, unit, default, low, high, meaning, group, integer=False) -> Parameter:
     return Parameter(name, unit, float(default), float(low), float(high), meaning,
                      kind="int" if integer else "float", group=group)
@@ -66,9 +70,6 @@ _ENTRIES: tuple[Parameter, ...] = (
     _p("subsistence_pc", "USD/person/yr", 300.0, 100.0, 800.0, "subsistence consumption per person, drawn from assets if income falls short", "households"),
     _p("asset_depreciation", "1/yr", 0.05, 0.01, 0.2, "yearly wear of household assets (livestock, tools, buildings), made good by purchases outside the territory; starting assets are each household's steady state, savings at starting income over this rate", "households"),
     _p("max_local_spending_share", "1", 0.9, 0.5, 1.0, "largest share of consumption spent on local non-tradables; each municipality's share is backed out from its starting local sellers (their revenue at price 1 over residents' consumption)", "households"),
-    _p("birth_rate", "1/yr", 0.020, 0.005, 0.04, "births per person per year", "demography"),
-    _p("death_rate", "1/yr", 0.006, 0.002, 0.015, "deaths per person per year", "demography"),
-    _p("adult_share_of_births_per_year", "1/yr", 0.05, 0.03, 0.1, "share of children who reach working age each year (0.05 keeps a working-age share near 0.7 stationary at the default birth and death rates)", "demography"),
     _p("education_return", "1/yr of school", 0.07, 0.0, 0.15, "wage premium per year of schooling above the territory mean", "households"),
     # --- migration -----------------------------------------------------------------------
     _p("migration_income_weight", "1", 1.2, 0.0, 3.0, "logit weight of log expected income per person at a destination", "migration"),
@@ -87,7 +88,7 @@ _ENTRIES: tuple[Parameter, ...] = (
     _p("hiring_adjustment", "1", 0.4, 0.05, 1.0, "share of the gap to desired employment a firm closes in a year", "labour"),
     _p("depreciation_rate", "1/yr", 0.08, 0.02, 0.2, "capital depreciation (paid to the rest of the world)", "firms"),
     _p("wage_adjustment", "1", 0.15, 0.0, 0.5, "proportional wage change per unit of excess labour demand", "labour"),
-    _p("wage_cut_response", "1", 0.1, 0.0, 1.0, "wage cut per unit share of unmatched seekers, relative to the rise per unit share of unfilled vacancies (downward stickiness)", "labour"),
+    _p("wage_cut_response", "1", 0.1, 0.0, 1.0, "wage cut per unit share of last year's workers who lost their job, relative to the rise per unit share of unfilled vacancies (downward stickiness; new seekers who queue for a job and farm meanwhile do not cut wages, as in Harris-Todaro)", "labour"),
     _p("minimum_wage", "USD/worker/yr", 600.0, 0.0, 3000.0, "wage floor", "labour"),
     _p("commute_limit", "h", 1.5, 0.25, 4.0, "longest one-way travel time for a wage job", "labour"),
     _p("commute_cost_per_hour", "1/h", 0.10, 0.0, 0.4, "share of a wage lost per hour of commuting", "labour"),
@@ -107,10 +108,24 @@ _ENTRIES: tuple[Parameter, ...] = (
     _p("services_spending_share", "1", 0.45, 0.0, 1.0, "share of the municipal budget spent on services and schooling", "municipalities"),
     _p("enforcement_spending_share", "1", 0.05, 0.0, 0.5, "share of the municipal budget spent on environmental enforcement", "municipalities"),
     _p("local_content_share", "1", 0.5, 0.0, 1.0, "share of municipal spending paid as local incomes (public jobs, contracts)", "municipalities"),
-    _p("infrastructure_effectiveness", "1/(USD/person)", 0.003, 0.0, 0.01, "road-quality gain per USD per resident spent on roads", "municipalities"),
-    _p("services_effectiveness", "1/(USD/person)", 0.003, 0.0, 0.01, "service-quality gain per USD per resident spent on services", "municipalities"),
-    _p("quality_depreciation", "1/yr", 0.05, 0.0, 0.2, "yearly loss of road and service quality without upkeep", "municipalities"),
+    _p("roads_spending_elasticity", "1", 0.5, 0.0, 2.0, "elasticity of the road quality an edge's upkeep sustains to road spending per resident of its ends (assumption; the data's quality is what the first year's spending sustains)", "municipalities"),
+    _p("services_spending_elasticity", "1", 0.5, 0.0, 2.0, "elasticity of the service quality a municipality's budget sustains to services spending per resident (assumption; the data's quality is what the first year's spending sustains)", "municipalities"),
+    _p("quality_adjustment", "1/yr", 0.05, 0.0, 0.5, "share of the gap between road or service quality and the quality its spending sustains closed each year", "municipalities"),
     _p("enforcement_effectiveness", "1/(USD/ha)", 0.5, 0.0, 5.0, "enforcement gain per USD spent per hectare of forest", "environment"),
+    # --- context: what moves a territory without any local policy (scenario [context]) ---
+    _p("birth_rate", "1/yr", 0.020, 0.004, 0.04, "births per person per year at the start (children reach working age at the rate that keeps each node's starting age structure at this birth rate)", "context"),
+    _p("death_rate", "1/yr", 0.006, 0.002, 0.015, "deaths per person per year at the start", "context"),
+    _p("birth_rate_trend", "1/yr per yr", 0.0, -0.002, 0.001, "yearly change of the birth rate (the demographic transition: negative where fertility falls)", "context"),
+    _p("death_rate_trend", "1/yr per yr", 0.0, -0.0005, 0.0005, "yearly change of the death rate", "context"),
+    _p("national_income_growth", "1/yr", 0.0, -0.05, 0.08, "growth of national income per person, which raises minimum wages and external incomes", "context"),
+    _p("wage_pass_through", "1", 0.5, 0.0, 1.0, "share of national income growth passed on to the wages firms post each year", "context"),
+    _p("transfer_pass_through", "1", 1.0, 0.0, 1.5, "share of national income growth passed on to national transfers per person", "context"),
+    _p("outside_income_growth", "1/yr", 0.0, -0.05, 0.08, "growth of income per person outside the territory (what pulls migrants and sets remittances)", "context"),
+    _p("market_price_trend", "1/yr", 0.0, -0.05, 0.05, "yearly trend of the dynamic-market price (log)", "context"),
+    _p("market_price_volatility", "1", 0.0, 0.0, 0.3, "standard deviation of the yearly shock to the log dynamic-market price around its trend", "context"),
+    _p("market_price_persistence", "1", 0.5, 0.0, 0.95, "share of last year's price deviation from trend that remains (AR(1) in logs; 0: independent years)", "context"),
+    _p("climate_shock_probability", "1/yr", 0.0, 0.0, 0.5, "probability that a year brings a climate shock (drought, flood) to the whole territory", "context"),
+    _p("climate_shock_loss", "1", 0.3, 0.0, 0.9, "share of farm output lost in a climate-shock year", "context"),
     _p("land_price", "USD/ha", 1500.0, 200.0, 10000.0, "price paid per hectare in land redistribution", "policies"),
 )
 

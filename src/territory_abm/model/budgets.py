@@ -8,6 +8,7 @@ local share of it buys from the node's local sellers and becomes this year's loc
 
 from __future__ import annotations
 
+from . import context
 from .kernels import consume, household_receipts
 
 
@@ -20,7 +21,7 @@ def household_budgets(model) -> None:
         alive=alive, adults=hh.adults, node=node, public_local=model.flows.public_local, remits_to=hh.remits_to,
         farm_income=hh.farm_income, wage_income=hh.wage_income, transfer_income=hh.transfer_income,
         migrants_abroad=hh.migrants_abroad, remittance_propensity=p.remittance_propensity,
-        external_income_pc=p.external_income_pc, n_nodes=n)
+        external_income_pc=context.external_income_pc(model), n_nodes=n)
     hh.other_income, hh.remittance_income = receipts.other_income, receipts.net_remittances
     income, model.flows.remittances = receipts.income, receipts.remittances_by_node
     if receipts.internal_remittances:

@@ -4,20 +4,21 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import context
 from .environment import give_up_land
 from .kernels import demography
 
 
 def births_and_deaths(model) -> None:
     """Births, deaths and children reaching working age; empty households dissolve."""
-    p, hh, rng, n = model.params, model.households, model.streams["demography"], model.n_nodes
+    hh, rng, n = model.households, model.streams["demography"], model.n_nodes
     alive = hh.alive
     u_birth, u_death, u_adult = rng.random(hh.n), rng.random(hh.n), rng.random(hh.n)
     cohort = model.cohort_education + model.policies.schooling_gain(np.arange(n))
     model.flows.births, model.flows.deaths = demography(
         alive=alive, members=hh.members, adults=hh.adults, education=hh.education, node=hh.node, u_birth=u_birth,
-        u_death=u_death, u_adult=u_adult, birth_rate=p.birth_rate, death_rate=p.death_rate,
-        adult_share=p.adult_share_of_births_per_year, cohort_education=cohort, n_nodes=n)
+        u_death=u_death, u_adult=u_adult, birth_rate=context.birth_rate(model), death_rate=context.death_rate(model),
+        maturation_rate=model.maturation_rate, cohort_education=cohort, n_nodes=n)
     gone = np.flatnonzero(alive & (hh.members <= 0))
     if gone.size:
         dissolve(model, gone, "estates of dissolved households", "municipalities")

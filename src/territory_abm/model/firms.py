@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..data.territory import SECTORS, TRADABLE_SECTORS
+from . import context
 from .kernels import WAGE_FLOOR, pay_dividends
 from .markets import clear_local_goods
 
@@ -185,7 +186,9 @@ def accounts(model, max_local_price: float) -> None:
     model.ledger.record("firms", "households", "dividends", paid_local.sum())
     model.ledger.record("firms", "rest_of_world", "dividends abroad", (local_div - paid_local).sum())
     model.flows.firm_taxes = taxes
-    ft.wage = np.maximum(ft.wage * (1.0 + model.flows.wage_change[ft.node]), p.minimum_wage)
+    # wages move toward excess demand, and with national growth as far as it passes through
+    ft.wage = np.maximum(ft.wage * (1.0 + model.flows.wage_change[ft.node]) * (1.0 + context.wage_drift(model)),
+                         context.minimum_wage(model))
     exit_losers(model)
     enter(model)
 
@@ -211,7 +214,7 @@ def enter(model) -> None:
     labour_sum = np.bincount(ft.node, ft.labour * alive, minlength=n)
     with np.errstate(invalid="ignore", divide="ignore"):
         wage = np.bincount(ft.node, ft.wage * ft.labour * alive, minlength=n) / labour_sum
-    wage = np.where(np.isfinite(wage) & (wage > 0), wage, np.maximum(model.initial_wage, p.minimum_wage))
+    wage = np.where(np.isfinite(wage) & (wage > 0), wage, np.maximum(model.initial_wage, context.minimum_wage(model)))
     capital = (capital_per_worker(p, wage) * p.workers_per_firm)[:, None]
     prices = np.where(TRADABLE[None, :], model.farm_gate[:, None], model.expected_local_price[:, None])
     tfp = model.entrant_tfp

@@ -340,13 +340,13 @@ def _round_half_even(x):
 
 @kernel(DemographyFlows)
 def demography(alive, members, adults, education, node, u_birth, u_death, u_adult, birth_rate, death_rate,
-               adult_share, cohort_education, n_nodes):
+               maturation_rate, cohort_education, n_nodes):
     """Births, deaths and children reaching working age, in place on ``members``,
     ``adults`` and ``education``; returns births and deaths by node (persons).
 
     Births and deaths are the yearly rates times household size, rounded stochastically
     with the uniform draws ``u_birth`` and ``u_death``; deaths fall on adults in
-    proportion to their share. Children reach working age at ``adult_share`` a year
+    proportion to their share. Children reach working age at their node's ``maturation_rate`` a year
     (draws ``u_adult``) with their node's cohort schooling (years), which enters the
     household's mean. A household left with children only has its eldest count as adult.
     """
@@ -362,7 +362,7 @@ def demography(alive, members, adults, education, node, u_birth, u_death, u_adul
         adult_deaths = min(int(_round_half_even(min(deaths * a / max(m, 1), a))), a)
         child_deaths = min(deaths - adult_deaths, m - a)
         children = m - a - child_deaths + births
-        new_adults = min(int(np.floor(adult_share * children + u_adult[i])), children)
+        new_adults = min(int(np.floor(maturation_rate[node[i]] * children + u_adult[i])), children)
         old_adults = a - adult_deaths
         grown = old_adults + new_adults
         if grown > 0:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import context
 from .demography import dissolve
 from .environment import give_up_land
 from .kernels import choose_movers, draw_destinations
@@ -60,7 +61,7 @@ def migrate(model) -> None:
     alive = hh.alive
     pop = model.populations()
     income_node = np.array(model.node_stats["mean_income_pc"], float)
-    income_node = np.where(model.is_market, p.external_income_pc, np.nan_to_num(income_node, nan=1.0))
+    income_node = np.where(model.is_market, context.external_income_pc(model), np.nan_to_num(income_node, nan=1.0))
     services = np.array([m.service_quality if m else 1.0 for m in model.municipalities])
     valid = model.is_market | (pop > 0)
     util = destination_utilities(income_node, model.travel, model.migrant_stock, pop, services, valid,

@@ -34,7 +34,7 @@ from ..data.synthetic import draw_population
 from ..data.territory import Territory, load_territory
 from ..params import Parameters
 from ..scenarios.loader import MAX_STEPS, Scenario, load_scenario, make_policy
-from . import budgets, demography, environment, firms, labour, migration, outcomes, public, start
+from . import budgets, context, demography, environment, firms, labour, migration, outcomes, public, start
 from .firms import FirmTable
 from .households import household_record
 from .kernels import node_populations
@@ -62,7 +62,7 @@ def _resolve(scenario, seed, steps, households_scale, parameters) -> Scenario:
     return scenario.replace(**changes) if changes else scenario
 
 
-STREAMS = ("population", "labour", "firms", "clearing", "demography", "migration", "policies")
+STREAMS = ("population", "labour", "firms", "clearing", "demography", "migration", "policies", "context")
 
 
 def random_streams(seed: int) -> dict[str, np.random.Generator]:
@@ -130,16 +130,21 @@ class TerritoryModel(mesa.Model):
         self.populated = t.populated
         self.is_market = ~self.populated
         self.graph = t.graph.copy()
+        self.context = context.draw_path(self.params, scenario.steps, self.streams["context"])
         public.update_travel(self)
         init = draw_population(t, scenario.households_scale, self.streams["population"])
         start.households(self, init)
+        self.maturation_rate = start.maturation_rate(self)
         self.municipalities: list[Municipality | None] = [None] * n
         for i in np.flatnonzero(self.populated):
             self.municipalities[i] = Municipality(
                 self, int(i), t.ids[i], t.names[i], str(t.kinds[i]),
                 float(t.table["service_quality"][i]), float(t.table["governance"][i]),
                 float(init.forest_ha[i]), float(init.area_ha[i]))
-        self.last_taxes = np.zeros(n)
+        # last year's firm taxes, in the treasuries when the first year's budgets are spent
+        self.last_taxes = start.starting_taxes(self, init)
+        for m in self.active_municipalities():
+            m.treasury = float(self.last_taxes[m.node])
         self.local_price = np.ones(n)  # last clearing price of local non-tradables (index)
         self.cohort_education = np.nan_to_num(t.table["mean_education"]).copy()
         self.migrant_stock = np.zeros((n, n))

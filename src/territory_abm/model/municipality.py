@@ -6,6 +6,17 @@ import math
 
 import mesa
 
+from . import context
+
+
+def sustained_quality(start: float, spending: float, reference: float, elasticity: float) -> float:
+    """The quality (0-1) that yearly ``spending`` per resident sustains: the starting
+    quality at the ``reference`` spending that sustained it, scaled by (spending /
+    reference)^elasticity and capped at 1; the starting quality where there is no reference."""
+    if reference <= 0:
+        return start
+    return min(start * (max(spending, 0.0) / reference) ** elasticity, 1.0)
+
 
 class Municipality(mesa.Agent):
     """A municipality or intermediate city.
@@ -33,7 +44,8 @@ class Municipality(mesa.Agent):
         super().__init__(model)
         self.node, self.node_id, self.name, self.kind = node, node_id, name, kind
         self.treasury = 0.0
-        self.service_quality = service_quality
+        self.service_quality = self.service_quality_start = service_quality
+        self.services_reference: float | None = None  # services spending per resident the start sustains (USD/yr)
         self.governance = governance
         self.enforcement = 0.0
         self.natural_capital = natural_capital
@@ -60,8 +72,7 @@ class Municipality(mesa.Agent):
 
     def collect_revenue(self, population: float) -> None:
         """Receive national transfers (USD) for this year's residents."""
-        p = self.model.params
-        transfers = p.national_transfer_pc * population * self.decentralisation_share
+        transfers = context.national_transfer_pc(self.model) * population * self.decentralisation_share
         self.treasury += transfers
         self.revenue = transfers + self.model.last_taxes[self.node]
         self.model.ledger.record("government", "municipalities", "national transfers", transfers)
@@ -70,8 +81,9 @@ class Municipality(mesa.Agent):
         """Spend the treasury on roads, services, enforcement and administration.
 
         A share (``local_content_share``) of spending is paid as local incomes; the rest
-        leaves the territory. Service quality rises with spending per resident and
-        depreciates; enforcement probability rises with spending per hectare of forest.
+        leaves the territory. Service quality moves toward the quality its spending per
+        resident sustains (``sustained_quality``); enforcement probability rises with
+        spending per hectare of forest.
         """
         p = self.model.params
         budget = max(self.treasury, 0.0)
@@ -81,9 +93,11 @@ class Municipality(mesa.Agent):
         per_person = general / max(population, 1.0)
         self.infrastructure_spending = p.infrastructure_spending_share * general
         services = p.services_spending_share * per_person
-        self.service_quality += (p.services_effectiveness * services * (1 - self.service_quality)
-                                 - p.quality_depreciation * self.service_quality)
-        self.service_quality = min(max(self.service_quality, 0.0), 1.0)
+        if self.services_reference is None:  # the data's quality is what the first year's budget sustains
+            self.services_reference = services
+        target = sustained_quality(self.service_quality_start, services, self.services_reference,
+                                   p.services_spending_elasticity)
+        self.service_quality += p.quality_adjustment * (target - self.service_quality)
         enforcement_spend = p.enforcement_spending_share * general + (budget - general)
         effort = 1.0 - math.exp(-p.enforcement_effectiveness * enforcement_spend / max(self.natural_capital, 1.0))
         self.enforcement = self.governance * effort

@@ -2,15 +2,17 @@
 
 Each municipality receives national transfers (its decentralised share) and last year's
 firm taxes, spends on roads, services and enforcement (``Municipality.spend``); road
-quality on each edge rises with the infrastructure spending per resident of its two ends
-and depreciates; travel times are then recomputed (:func:`update_travel`).
+quality on each edge moves toward the quality that the road spending per resident of its
+two ends sustains (``sustained_quality``); travel times are then recomputed
+(:func:`update_travel`).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from .municipality import Municipality
+from . import context
+from .municipality import Municipality, sustained_quality
 from .network import travel_time_matrix
 
 MIN_ROAD_QUALITY = 0.01
@@ -27,7 +29,7 @@ def update_travel(model) -> None:
     markets = np.flatnonzero(model.is_market)
     model.market_time = model.travel[:, markets].min(axis=1)
     cut = 1.0 - p.transport_cost_per_hour * model.market_time
-    model.farm_gate = p.dynamic_market_price * np.maximum(cut, MIN_FARM_GATE_SHARE)
+    model.farm_gate = context.market_price(model) * np.maximum(cut, MIN_FARM_GATE_SHARE)
     model.reachable = model.travel <= p.commute_limit
     model.reachable[:, markets] = False
 
@@ -40,13 +42,16 @@ def public_sector(model) -> None:
     model.last_taxes[:] = 0.0
     index = model.territory.index
     for a, b, data in model.graph.edges(data=True):
-        q = data["road_quality"]
-        gain = 0.0
+        upkeep = 0.0  # road spending per resident of the edge's ends, half from each (USD/yr)
         for end in (a, b):
             m = model.municipalities[index(end)]
             if m is not None:
-                gain += 0.5 * p.infrastructure_effectiveness * m.infrastructure_spending / max(pop[m.node], 1.0)
-        data["road_quality"] = min(max(q + gain * (1 - q) - p.quality_depreciation * q, MIN_ROAD_QUALITY), 1.0)
+                upkeep += 0.5 * m.infrastructure_spending / max(pop[m.node], 1.0)
+        if "upkeep_reference" not in data:  # the data's quality is what the first year's upkeep sustains
+            data["quality_start"], data["upkeep_reference"] = data["road_quality"], upkeep
+        target = sustained_quality(data["quality_start"], upkeep, data["upkeep_reference"], p.roads_spending_elasticity)
+        q = data["road_quality"] + p.quality_adjustment * (target - data["road_quality"])
+        data["road_quality"] = min(max(q, MIN_ROAD_QUALITY), 1.0)
     update_travel(model)
 
 

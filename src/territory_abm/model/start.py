@@ -41,9 +41,17 @@ def households(model, init) -> None:
     node = cols["node"]
     public = public_income_per_adult(model, init, cols)[node] * cols["adults"]
     cols["employed"] = consistent_start_jobs(model, cols, init, public)
+    # the taxes in public income are those of the firms that keep their jobs
+    public = public_income_per_adult(model, init, cols)[node] * cols["adults"]
     wage_income = cols["employed"] * init.wage[node]
-    cols["assets"] = steady_state_assets(model, cols["income"], cols["members"])
-    farm_income = np.maximum(cols["income"] - wage_income - public, MIN_FARM_INCOME_SHARE * cols["income"])
+    # dividends of locally owned firms are part of the income the data report; they are paid
+    # after the year's consumption, so they are saved whole (see ``steady_state_assets``)
+    node_dividends = starting_dividends(model, init)
+    first = steady_state_assets(model, cols["income"], cols["members"])
+    dividends = _share_by_assets(node_dividends, node, first, model.n_nodes)
+    cols["assets"] = steady_state_assets(model, cols["income"], cols["members"], dividends)
+    other = public + dividends
+    farm_income = np.maximum(cols["income"] - wage_income - other, MIN_FARM_INCOME_SHARE * cols["income"])
     family_labour = np.maximum(cols["adults"] - cols["employed"], 1)
     unit = farm_output(1.0, np.maximum(cols["land"], p.garden_plot_ha), family_labour, cols["assets"], 1.0,
                        p.farm_land_elasticity, p.farm_labour_elasticity, p.farm_asset_elasticity)
@@ -51,8 +59,8 @@ def households(model, init) -> None:
     cols["tfp"] = np.where(unit > 0, farm_income / np.maximum(unit * price, 1e-12), 0.0)
     cols["farm_income"] = farm_income
     cols["wage_income"] = wage_income
-    cols["other_income"] = public
-    cols["income"] = farm_income + wage_income + public
+    cols["other_income"] = other
+    cols["income"] = farm_income + wage_income + other
     model.households = HouseholdPopulation(cols)
     model.initial_wage = init.wage
     model.mean_education = float(np.average(cols["education"], weights=cols["adults"]))
@@ -121,14 +129,43 @@ def consistent_start_jobs(model, cols: dict, init, public: np.ndarray) -> np.nda
     return employed.astype(np.int32)
 
 
-def steady_state_assets(model, income: np.ndarray, members: np.ndarray) -> np.ndarray:
+def steady_state_assets(model, income: np.ndarray, members: np.ndarray,
+                        dividends: np.ndarray | None = None) -> np.ndarray:
     """Assets (USD) at which a household's yearly saving at ``income`` (USD/yr) just makes
     good their wear (``asset_depreciation``), so that wealth is stationary at the start:
-    saving / depreciation, zero for households at or below subsistence."""
+    saving / depreciation, zero for households at or below subsistence. ``dividends``
+    (USD/yr, part of ``income``) arrive after the year's consumption and are saved whole."""
     p = model.params
-    saving = income - consumption(income=income, cash=np.full(len(income), np.inf), members=members,
+    dividends = np.zeros(len(income)) if dividends is None else dividends
+    budget = income - dividends
+    saving = budget - consumption(income=budget, cash=np.full(len(income), np.inf), members=members,
                                   subsistence_pc=p.subsistence_pc, consumption_share=p.consumption_share)
-    return np.maximum(saving, 0.0) / p.asset_depreciation
+    return np.maximum(saving + dividends, 0.0) / p.asset_depreciation
+
+
+def starting_taxes(model, init) -> np.ndarray:
+    """Yearly taxes (USD/yr) by node of the starting firms, which earn the required return on
+    their capital: the municipalities' tax revenue of the year before the start."""
+    p = model.params
+    capital = capital_per_worker(p, init.wage) * init.jobs.sum(axis=1)
+    return p.firm_tax_rate * p.required_return * capital * model.populated
+
+
+def starting_dividends(model, init) -> np.ndarray:
+    """Dividends (USD/yr) by node that the starting firms pay to local households when they
+    earn the required return (the rule of ``firms.accounts``)."""
+    p = model.params
+    capital = capital_per_worker(p, init.wage) * init.jobs.sum(axis=1)
+    after_tax = (1.0 - p.firm_tax_rate) * p.required_return * capital
+    return p.dividend_payout * after_tax * p.local_ownership_share * model.populated
+
+
+def _share_by_assets(node_amount: np.ndarray, node: np.ndarray, assets: np.ndarray, n: int) -> np.ndarray:
+    """Each node's ``node_amount`` shared among its households in proportion to assets + 1
+    (as ``kernels.pay_dividends`` pays dividends)."""
+    weight = np.bincount(node, assets + 1.0, minlength=n)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.nan_to_num(node_amount / weight)[node] * (assets + 1.0)
 
 
 def public_income_per_adult(model, init, cols) -> np.ndarray:
@@ -139,9 +176,7 @@ def public_income_per_adult(model, init, cols) -> np.ndarray:
     p, n = model.params, model.n_nodes
     pop = np.bincount(cols["node"], cols["members"], minlength=n).astype(float)
     adults = np.bincount(cols["node"], cols["adults"], minlength=n).astype(float)
-    capital = capital_per_worker(p, init.wage) * init.jobs.sum(axis=1)
-    taxes = p.firm_tax_rate * p.required_return * capital
-    budget = (p.national_transfer_pc * p.decentralisation_share * pop + taxes) * model.populated
+    budget = (p.national_transfer_pc * p.decentralisation_share * pop + starting_taxes(model, init)) * model.populated
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.nan_to_num(p.local_content_share * budget / adults)
 
@@ -243,3 +278,18 @@ def job_finding(model) -> np.ndarray:
         best_wage=offers.best_wage, jobs=np.bincount(hh.node, hh.employed, minlength=n),
         farm_labour_elasticity=model.params.farm_labour_elasticity,
         farm_labour_thresholds=labour.farm_labour_thresholds(model), n_nodes=n, iterations=BISECTION_HALVINGS)
+
+
+def maturation_rate(model) -> np.ndarray:
+    """Share of children reaching working age each year, by node (1/yr): the rate at which
+    children are replaced as they are born at the starting birth rate b, b A / C with A and C
+    the node's starting adults and children, so that the starting age structure is the one
+    the demography keeps (the data give no ages; migration, which takes adults, is left out).
+    Nodes without children get the territory's rate."""
+    hh, n = model.households, model.n_nodes
+    adults = np.bincount(hh.node, hh.adults * hh.alive, minlength=n).astype(float)
+    children = np.bincount(hh.node, (hh.members - hh.adults) * hh.alive, minlength=n).astype(float)
+    b = model.params.birth_rate
+    overall = b * adults.sum() / max(children.sum(), 1.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(children > 0, b * adults / children, overall)

@@ -359,9 +359,11 @@ class FiscalDecentralisation(Lever):
     fields = (_f("share", "1", 0.9, 0.1, 1, "share of national transfers reaching municipal budgets"),)
 
     def start_year(self) -> None:
+        from ..model.context import national_transfer_pc
+
         m = self.model
         pop = m.populations()
-        extra = np.maximum(self.values["share"] - m.params.decentralisation_share, 0.0) * m.params.national_transfer_pc * pop
+        extra = np.maximum(self.values["share"] - m.params.decentralisation_share, 0.0) * national_transfer_pc(m) * pop
         self.cost[:] += np.where(self.nodes, extra, 0.0)
 
     def municipal_share(self, node: int, share: float) -> float:

@@ -14,7 +14,8 @@ from typing import Any
 
 from ..errors import InputError
 from ..fields import FieldSpec
-from ..params import Parameters, validate_value
+from ..params import CONTEXT_GROUP, Parameters, validate_value
+from ..params import REGISTRY as PARAMETERS
 from ..tomlfile import read_toml
 from .levers import COMMON_FIELDS, REGISTRY
 
@@ -38,7 +39,7 @@ SCENARIO_FIELDS: dict[str, FieldSpec] = {f.name: f for f in (
     FieldSpec("extends", "-", None, meaning="scenario file this one extends, relative to the file", kind="str"),
 )}
 """The scenario file's scalar keys (``parameters`` and ``policies`` are tables)."""
-TOP_LEVEL_KEYS = (*SCENARIO_FIELDS, "parameters", "policies")
+TOP_LEVEL_KEYS = (*SCENARIO_FIELDS, "parameters", "context", "policies")
 YEAR = FieldSpec("year", "yr", None, FIRST_YEAR, LAST_YEAR + MAX_STEPS, "a calendar year", "int")
 
 
@@ -130,10 +131,11 @@ def _raw_with_extends(path: Path, seen: tuple[Path, ...] = ()) -> tuple[dict[str
         if not parent_path.is_file():
             raise InputError(path, "extends", f"an existing scenario file; {parent_path} does not exist")
         base, policies = _raw_with_extends(parent_path, seen + (path,))
-    merged = {**base, **{k: v for k, v in raw.items() if k not in ("parameters", "policies", "extends")}}
-    if "parameters" in raw and not isinstance(raw["parameters"], dict):
-        raise InputError(path, "parameters", "a table of parameter = value")
-    merged["parameters"] = {**base.get("parameters", {}), **{k: (path, v) for k, v in raw.get("parameters", {}).items()}}
+    merged = {**base, **{k: v for k, v in raw.items() if k not in ("parameters", "context", "policies", "extends")}}
+    for table in ("parameters", "context"):
+        if table in raw and not isinstance(raw[table], dict):
+            raise InputError(path, table, f"a table of {'parameter' if table == 'parameters' else 'driver'} = value")
+        merged[table] = {**base.get(table, {}), **{k: (path, v) for k, v in raw.get(table, {}).items()}}
     own = raw.get("policies", [])
     if not isinstance(own, list):
         raise InputError(path, "policies", "an array of tables ([[policies]])")
@@ -161,7 +163,15 @@ def load_scenario(path: str | Path) -> Scenario:
     start_year, steps = values["start_year"], values["steps"]
     params = {}
     for name, (file, value) in merged["parameters"].items():
+        if name in PARAMETERS and PARAMETERS[name].group == CONTEXT_GROUP:
+            raise InputError(file, f"parameters.{name}", f"a behavioural parameter; {name} is a context driver: "
+                             "set it in the [context] table")
         params[name] = validate_value(name, value, str(file))
+    for name, (file, value) in merged["context"].items():
+        if name not in PARAMETERS or PARAMETERS[name].group != CONTEXT_GROUP:
+            drivers = ", ".join(n for n, spec in PARAMETERS.items() if spec.group == CONTEXT_GROUP)
+            raise InputError(file, f"context.{name}", f"a context driver: one of {drivers}")
+        params[name] = float(PARAMETERS[name].check(value, file, f"context.{name}"))
     policies = tuple(_policy(file, i, raw, start_year, start_year + steps)
                      for i, (file, raw) in enumerate(policy_entries))
     return Scenario(

@@ -1,0 +1,68 @@
+"""How far the example territory moves on its own: 20-year changes over seeds.
+
+Runs a scenario (default ``scenarios/stationary.toml``: no policy, context held flat) for
+several seeds and prints, for territory poverty, Gini and mean income per person, the mean
+20-year change, its seed-to-seed standard deviation, and whether the mean change lies within
+one standard deviation (the stationarity the model aims at, issue 12). Also the spread of
+per-municipality changes. Run the shipped baseline to see what its context does.
+
+    python benchmarks/stationarity.py [--scenario scenarios/stationary.toml] [--seeds 8]
+        [--scale 0.25] [--years 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import numpy as np
+
+OUTCOMES = ("poverty_headcount", "gini_income", "mean_income_pc")
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def one_run(args) -> tuple[np.ndarray, np.ndarray, float]:
+    """Start and end of each outcome, per-municipality poverty changes, population change."""
+    path, seed, scale, years = args
+    from territory_abm import TerritoryModel, load_scenario
+    from territory_abm.output import tables
+
+    model = TerritoryModel(load_scenario(path).replace(seed=seed, households_scale=scale, steps=years))
+    model.run()
+    territory = model.datacollector.get_model_vars_dataframe()
+    nodes = tables.node_table(model)
+    rural = nodes[nodes["kind"] == "municipality"].pivot(index="year", columns="node_id", values="poverty_headcount")
+    ends = territory[list(OUTCOMES)].iloc[[0, -1]].to_numpy()
+    population = territory["population"].iloc[-1] / territory["population"].iloc[0] - 1.0
+    model.release()
+    return ends, (rural.iloc[-1] - rural.iloc[0]).to_numpy(), population
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scenario", default=str(ROOT / "scenarios" / "stationary.toml"))
+    parser.add_argument("--seeds", type=int, default=8)
+    parser.add_argument("--scale", type=float, default=0.25)
+    parser.add_argument("--years", type=int, default=20)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    jobs = [(args.scenario, seed, args.scale, args.years) for seed in range(1, args.seeds + 1)]
+    with ProcessPoolExecutor(args.workers) as pool:
+        results = list(pool.map(one_run, jobs))
+    ends = np.stack([r[0] for r in results])            # seeds x (start, end) x outcomes
+    change = ends[:, 1, :] - ends[:, 0, :]
+    print(f"{Path(args.scenario).name}: {args.seeds} seeds, households_scale {args.scale}, {args.years} years")
+    print(f"{'outcome':<18} {'start':>9} {'end':>9} {'mean change':>12} {'seed sd':>9}  within one sd")
+    for k, name in enumerate(OUTCOMES):
+        mean, sd = change[:, k].mean(), change[:, k].std(ddof=1)
+        print(f"{name:<18} {ends[:, 0, k].mean():9.4g} {ends[:, 1, k].mean():9.4g} {mean:12.4g} {sd:9.3g}  "
+              f"{'yes' if abs(mean) <= sd else 'no'}")
+    rural = np.stack([r[1] for r in results])
+    print(f"rural municipalities' poverty change: mean {rural.mean():+.4f}, sd over municipalities "
+          f"{rural.mean(axis=0).std(ddof=1):.4f}, sd over seeds {rural.std(axis=0, ddof=1).mean():.4f}")
+    print(f"population change: {np.mean([r[2] for r in results]):+.1%}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,99 @@
+"""Context drivers: what moves a territory without any local policy.
+
+Declared in a scenario's ``[context]`` table (registry entries of group ``context``, so that
+sensitivity analysis and calibration can treat them as uncertainties): national income
+growth and its pass-through to wages and transfers, growth outside the territory, the
+dynamic-market price path (trend and shocks), climate shocks, and birth and death rates
+over time. With every driver flat (the registry defaults) nothing outside moves.
+
+The random parts of the path (price shocks, shock years) are drawn once at the start from
+the run's own ``context`` stream, so every scenario run with the same seed meets the same
+context (common random numbers: ``compare`` measures policies, not luck of the context).
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+
+class ContextPath(NamedTuple):
+    """The context of every year of a run, by years since the start (index 0: the start)."""
+
+    price_index: np.ndarray      # dynamic-market price relative to the start (1)
+    climate_loss: np.ndarray     # share of farm output lost to a climate shock (0 in normal years)
+    national_index: np.ndarray   # national income per person relative to the start
+    outside_index: np.ndarray    # income per person outside the territory relative to the start
+
+    def at(self, model) -> int:
+        """Index of the model's current year (clipped to the path)."""
+        return min(max(model.year - model.start_year, 0), len(self.price_index) - 1)
+
+
+def draw_path(params, years: int, rng: np.random.Generator) -> ContextPath:
+    """The context path for ``years`` years after the start, from ``rng`` (the context stream).
+
+    Log price: the trend ``market_price_trend`` plus an AR(1) deviation (persistence
+    ``market_price_persistence``, yearly shocks of sd ``market_price_volatility``); climate shocks: each year with ``climate_shock_probability``,
+    costing ``climate_shock_loss`` of farm output; national and outside incomes grow at their
+    rates. The draws are made whatever the parameters, so the path's random numbers are the
+    same for every scenario of a seed.
+    """
+    t = np.arange(years + 1)
+    shocks = rng.normal(0.0, 1.0, years + 1)
+    deviation = np.zeros(years + 1)  # log price around its trend, AR(1) from 0 at the start
+    for k in range(1, years + 1):
+        deviation[k] = params.market_price_persistence * deviation[k - 1] + params.market_price_volatility * shocks[k]
+    log_price = params.market_price_trend * t + deviation
+    u_climate = rng.random(years + 1)
+    climate = np.where((u_climate < params.climate_shock_probability) & (t > 0), params.climate_shock_loss, 0.0)
+    return ContextPath(price_index=np.exp(log_price), climate_loss=climate,
+                       national_index=(1.0 + params.national_income_growth) ** t,
+                       outside_index=(1.0 + params.outside_income_growth) ** t)
+
+
+def birth_rate(model) -> float:
+    """This year's births per person (1/yr)."""
+    p = model.params
+    return max(p.birth_rate + p.birth_rate_trend * (model.year - model.start_year), 0.0)
+
+
+def death_rate(model) -> float:
+    """This year's deaths per person (1/yr)."""
+    p = model.params
+    return max(p.death_rate + p.death_rate_trend * (model.year - model.start_year), 0.0)
+
+
+def national_transfer_pc(model) -> float:
+    """This year's national transfer per person (USD/yr): the parameter grown with national
+    income times ``transfer_pass_through``."""
+    p, path = model.params, model.context
+    growth = path.national_index[path.at(model)] ** p.transfer_pass_through
+    return p.national_transfer_pc * growth
+
+
+def minimum_wage(model) -> float:
+    """This year's minimum wage (USD/yr), grown with national income."""
+    return model.params.minimum_wage * model.context.national_index[model.context.at(model)]
+
+
+def wage_drift(model) -> float:
+    """Proportional change of posted wages this year passed on from national growth."""
+    p = model.params
+    return (1.0 + p.national_income_growth) ** p.wage_pass_through - 1.0
+
+
+def external_income_pc(model) -> float:
+    """This year's income per person outside the territory (USD/yr)."""
+    return model.params.external_income_pc * model.context.outside_index[model.context.at(model)]
+
+
+def market_price(model) -> float:
+    """This year's dynamic-market price (USD per unit of output)."""
+    return model.params.dynamic_market_price * model.context.price_index[model.context.at(model)]
+
+
+def farm_output_factor(model) -> float:
+    """Share of farm output a climate shock leaves this year (1 in normal years)."""
+    return 1.0 - model.context.climate_loss[model.context.at(model)]

@@ -1,0 +1,111 @@
+"""Context drivers (a scenario's [context] table): declared, validated, applied through the
+model's rules, and the same for every scenario of a seed (common random numbers)."""
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import SCENARIOS
+
+from territory_abm import TerritoryModel, load_scenario
+from territory_abm.errors import InputError
+from territory_abm.model import context
+from territory_abm.params import CONTEXT_GROUP, REGISTRY
+
+DRIVERS = [name for name, spec in REGISTRY.items() if spec.group == CONTEXT_GROUP]
+SMALL = {"households_scale": 0.03, "steps": 6}
+
+
+def scenario_with(tmp_path, context_lines: str, name="s.toml", extra=""):
+    path = tmp_path / name
+    path.write_text(f'extends = "{SCENARIOS / "stationary.toml"}"\n{extra}[context]\n{context_lines}\n')
+    return path
+
+
+def test_flat_context_moves_nothing_outside():
+    model = TerritoryModel(load_scenario(SCENARIOS / "stationary.toml").replace(**SMALL), seed=1)
+    path = model.context
+    assert np.all(path.price_index == 1.0) and np.all(path.climate_loss == 0.0)
+    assert np.all(path.national_index == 1.0) and np.all(path.outside_index == 1.0)
+
+
+def test_drivers_follow_their_declared_paths(tmp_path):
+    sc = load_scenario(scenario_with(tmp_path, "national_income_growth = 0.03\ntransfer_pass_through = 1.0\n"
+                                     "market_price_trend = 0.02\nbirth_rate_trend = -0.0005\n"
+                                     "outside_income_growth = 0.01"))
+    model = TerritoryModel(sc.replace(**SMALL), seed=2)
+    p = model.params
+    assert model.context.price_index == pytest.approx(np.exp(0.02 * np.arange(7)))
+    model.run(4)
+    assert context.national_transfer_pc(model) == pytest.approx(p.national_transfer_pc * 1.03 ** 4)
+    assert context.external_income_pc(model) == pytest.approx(p.external_income_pc * 1.01 ** 4)
+    assert context.birth_rate(model) == pytest.approx(p.birth_rate - 4 * 0.0005)
+    assert context.market_price(model) == pytest.approx(p.dynamic_market_price * np.exp(0.08))
+    assert model.farm_gate.max() <= context.market_price(model) + 1e-9
+
+
+def test_a_climate_shock_cuts_farm_income_that_year(tmp_path):
+    flat = TerritoryModel(load_scenario(SCENARIOS / "stationary.toml").replace(**SMALL), seed=3)
+    shock = TerritoryModel(load_scenario(scenario_with(tmp_path, "climate_shock_probability = 0.5\n"
+                                                       "climate_shock_loss = 0.4")).replace(**SMALL), seed=3)
+    years = np.flatnonzero(shock.context.climate_loss > 0)
+    assert years.size > 0 and years.min() > 0
+    first = int(years.min())
+    flat.run(first)
+    shock.run(first)
+    farm = lambda m: m.households.farm_income[m.households.alive].sum()  # noqa: E731
+    assert farm(shock) < 0.8 * farm(flat)
+
+
+def test_every_scenario_of_a_seed_meets_the_same_context(tmp_path):
+    """Common random numbers: the context's draws come from their own stream, so a policy
+    scenario and its reference share the path (and the other streams are untouched)."""
+    volatile = "market_price_volatility = 0.2\nclimate_shock_probability = 0.3"
+    base = load_scenario(scenario_with(tmp_path, volatile)).replace(**SMALL)
+    policy = load_scenario(scenario_with(tmp_path, volatile, "p.toml", extra=(
+        '[[policies]]\nlever = "cash_transfer"\nstart = 2011\nend = 2014\n'))).replace(**SMALL)
+    a, b = TerritoryModel(base, seed=9), TerritoryModel(policy, seed=9)
+    for field in a.context._fields:
+        assert np.array_equal(getattr(a.context, field), getattr(b.context, field)), field
+    other = TerritoryModel(base, seed=10)
+    assert not np.array_equal(a.context.price_index, other.context.price_index)
+
+
+@pytest.mark.parametrize("lines, field", [
+    ("nationall_income_growth = 0.02", "context.nationall_income_growth"),
+    ("national_income_growth = 0.5", "context.national_income_growth"),
+    ("national_income_growth = 'fast'", "context.national_income_growth"),
+    ("national_income_growth = true", "context.national_income_growth"),
+    ("consumption_share = 0.9", "context.consumption_share"),
+])
+def test_bad_context_entries_name_file_and_field(tmp_path, lines, field):
+    with pytest.raises(InputError, match=field.replace(".", r"\.")):
+        load_scenario(scenario_with(tmp_path, lines))
+
+
+def test_a_driver_under_parameters_is_sent_to_context(tmp_path):
+    path = tmp_path / "s.toml"
+    path.write_text(f'extends = "{SCENARIOS / "stationary.toml"}"\n[parameters]\nbirth_rate = 0.02\n')
+    with pytest.raises(InputError, match=r"parameters\.birth_rate.*\[context\]"):
+        load_scenario(path)
+
+
+def test_the_command_line_rejects_a_bad_context_with_status_2(tmp_path):
+    path = scenario_with(tmp_path, "market_price_volatility = -1")
+    done = subprocess.run([sys.executable, "-m", "territory_abm.cli", "validate", str(path)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and "context.market_price_volatility" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+@settings(max_examples=40, deadline=None)
+@given(name=st.sampled_from(DRIVERS), fraction=st.floats(0.0, 1.0))
+def test_any_in_range_driver_value_is_accepted(tmp_path_factory, name, fraction):
+    spec = REGISTRY[name]
+    value = spec.low + fraction * (spec.high - spec.low)
+    sc = load_scenario(scenario_with(tmp_path_factory.mktemp("c"), f"{name} = {value!r}"))
+    assert sc.parameters[name] == pytest.approx(value)
