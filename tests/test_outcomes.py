@@ -209,7 +209,7 @@ def test_period_frames_of_a_territory_table():
 def test_types_from_statistics():
     stats = {"income_growth_total": np.array([0.1, 0.1, 0.1, -0.1, -0.1, np.nan, 0.1]),
              "poverty_change": np.array([-0.1, -0.1, 0.1, 0.1, 0.1, np.nan, -0.1]),
-             "gini_change": np.array([-0.01, -0.01, -0.01, -0.01, 0.01, np.nan, -0.01]),
+             "gini_change": np.array([-0.02, -0.02, -0.02, -0.02, 0.02, np.nan, -0.02]),
              "forest_change": np.array([-0.005, -0.05, 0.0, 0.0, 0.0, np.nan, np.nan])}
     assert types_of(stats).tolist() == ["sustainable win-win-win", "win-win-win", "two of three", "one of three",
                                         "none", UNCLASSIFIED, "win-win-win"]

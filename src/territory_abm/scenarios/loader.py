@@ -1,7 +1,8 @@
 """Reading scenario TOML files, resolving ``extends`` and validating every field.
 
 A scenario names the territory to simulate, parameter overrides, policies, the poverty
-line, the number of steps and the seed. ``extends = "other.toml"`` (relative to the
+line, the number of steps, the seed and, optionally, the typology's tolerances
+(``[typology]``, see ``territory_abm.outcomes.types.TOLERANCES``). ``extends = "other.toml"`` (relative to the
 file) takes another scenario as the base: scalar keys and parameters override the
 base's, and policies are added to the base's policies.
 """
@@ -14,6 +15,7 @@ from typing import Any
 
 from ..errors import InputError
 from ..fields import FieldSpec
+from ..outcomes.types import Tolerances
 from ..params import Parameters, validate_value
 from ..tomlfile import read_toml
 from .levers import COMMON_FIELDS, REGISTRY
@@ -38,7 +40,7 @@ SCENARIO_FIELDS: dict[str, FieldSpec] = {f.name: f for f in (
     FieldSpec("extends", "-", None, meaning="scenario file this one extends, relative to the file", kind="str"),
 )}
 """The scenario file's scalar keys (``parameters`` and ``policies`` are tables)."""
-TOP_LEVEL_KEYS = (*SCENARIO_FIELDS, "parameters", "policies")
+TOP_LEVEL_KEYS = (*SCENARIO_FIELDS, "parameters", "policies", "typology")
 YEAR = FieldSpec("year", "yr", None, FIRST_YEAR, LAST_YEAR + MAX_STEPS, "a calendar year", "int")
 
 
@@ -83,6 +85,7 @@ class Scenario:
     parameters: Parameters
     policies: tuple[Policy, ...] = field(default_factory=tuple)
     record_households: bool = False
+    typology: Tolerances = field(default_factory=Tolerances)
 
     @property
     def end_year(self) -> int:
@@ -106,6 +109,7 @@ class Scenario:
             "households_scale": self.households_scale, "record_households": self.record_households,
             "parameters": self.parameters.as_dict(),
             "policies": [p.as_dict() for p in self.policies],
+            "typology": self.typology.as_dict(),
         }
 
 
@@ -130,10 +134,13 @@ def _raw_with_extends(path: Path, seen: tuple[Path, ...] = ()) -> tuple[dict[str
         if not parent_path.is_file():
             raise InputError(path, "extends", f"an existing scenario file; {parent_path} does not exist")
         base, policies = _raw_with_extends(parent_path, seen + (path,))
-    merged = {**base, **{k: v for k, v in raw.items() if k not in ("parameters", "policies", "extends")}}
+    merged = {**base, **{k: v for k, v in raw.items() if k not in ("parameters", "policies", "extends", "typology")}}
     if "parameters" in raw and not isinstance(raw["parameters"], dict):
         raise InputError(path, "parameters", "a table of parameter = value")
     merged["parameters"] = {**base.get("parameters", {}), **{k: (path, v) for k, v in raw.get("parameters", {}).items()}}
+    if "typology" in raw:  # checked against the file that sets them; its keys override the base's
+        checked = Tolerances.from_table(raw["typology"], path).as_dict()
+        merged["typology"] = {**base.get("typology", {}), **{k: checked[k] for k in raw["typology"]}}
     own = raw.get("policies", [])
     if not isinstance(own, list):
         raise InputError(path, "policies", "an array of tables ([[policies]])")
@@ -169,6 +176,7 @@ def load_scenario(path: str | Path) -> Scenario:
         territory=territory, steps=steps, seed=values["seed"], start_year=start_year,
         poverty_line=values["poverty_line"], households_scale=values["households_scale"],
         parameters=Parameters(params, src), policies=policies, record_households=values["record_households"],
+        typology=Tolerances(**merged.get("typology", {})),
     )
 
 
