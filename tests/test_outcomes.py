@@ -101,6 +101,7 @@ def test_every_user_takes_names_from_the_registry():
     from territory_abm.calibration.statistics import MUNICIPAL, known_statistics
     from territory_abm.calibration.statistics import SHARES as CAL_SHARES
     from territory_abm.experiments import compare
+    from territory_abm.experiments import plots as experiment_plots
     from territory_abm.experiments.plots import DIFF_OUTCOMES
     from territory_abm.output import plots as run_plots
     from territory_abm.report import command as report_command
@@ -122,7 +123,8 @@ def test_every_user_takes_names_from_the_registry():
     assert [c for c, _ in run_plots.SERIES] == list(SERIES) and [c for c, _ in DIFF_OUTCOMES] == list(DIFFERENCES)
     assert set(TYPE_STATISTICS) <= set(STATISTICS) and set(TYPE_FLAGS) <= set(FLAGS)
     assert list(TYPE_COLOURS) == list(TYPES)
-    assert run_plots.TYPE_COLOURS is TYPE_COLOURS and report_command.TYPE_COLOURS is TYPE_COLOURS
+    assert run_plots.TYPE_COLOURS is TYPE_COLOURS
+    assert report_command.plot_typology_shares is experiment_plots.plot_typology_shares  # colours: outcomes.TYPE_COLOURS
 
 
 def test_readme_outcome_tables_are_the_registry():
@@ -209,7 +211,7 @@ def test_period_frames_of_a_territory_table():
 def test_types_from_statistics():
     stats = {"income_growth_total": np.array([0.1, 0.1, 0.1, -0.1, -0.1, np.nan, 0.1]),
              "poverty_change": np.array([-0.1, -0.1, 0.1, 0.1, 0.1, np.nan, -0.1]),
-             "gini_change": np.array([-0.01, -0.01, -0.01, -0.01, 0.01, np.nan, -0.01]),
+             "gini_change": np.array([-0.02, -0.02, -0.02, -0.02, 0.02, np.nan, -0.02]),
              "forest_change": np.array([-0.005, -0.05, 0.0, 0.0, 0.0, np.nan, np.nan])}
     assert types_of(stats).tolist() == ["sustainable win-win-win", "win-win-win", "two of three", "one of three",
                                         "none", UNCLASSIFIED, "win-win-win"]
@@ -217,3 +219,29 @@ def test_types_from_statistics():
     assert flag_share(stats, "forest_kept") == pytest.approx(4 / 5)  # -5 % is not kept; NaNs left out
     assert flag_share(stats, "sustainable_win_win_win") == pytest.approx(1 / 5)
     assert np.isnan(flag_share({k: np.full(2, np.nan) for k in stats}, "grew"))
+
+
+# ---------------------------------------------------------------- unemployed
+def test_unemployed_are_seekers_without_a_job_not_adults_who_farm():
+    """``unemployed`` counts adults who sought a wage job and got none: with no vacancy on
+    offer nobody seeks one, so nobody is unemployed although every adult farms; with jobs on
+    offer it is at most the adults without a wage job, and below it where some farm by choice."""
+    from territory_abm.model import labour
+    from territory_abm.model.outcomes import compute
+
+    scenario = load_scenario(ROOT / "scenarios" / "baseline.toml").replace(households_scale=0.02, steps=2, seed=3)
+    model = TerritoryModel(scenario)
+    model.step()
+    hh, n = model.households, model.n_nodes
+    adults = np.bincount(hh.node, hh.adults * hh.alive, minlength=n)
+    labour.labour_market(model, labour.post_vacancies(model))
+    jobs = np.bincount(hh.node, hh.employed * hh.alive, minlength=n)
+    unemployed = np.asarray(model.flows.unmatched, float)
+    assert (unemployed >= 0).all() and (unemployed <= adults - jobs + 1e-9).all()
+    assert (unemployed < adults - jobs).any(), "some adults farm without seeking a wage job"
+    labour.labour_market(model, np.zeros(len(model.firm_table.alive)))  # no vacancy anywhere
+    assert hh.employed[hh.alive].sum() == 0 and adults.sum() > 0
+    assert np.asarray(model.flows.unmatched, float).sum() == 0.0
+    per_node, territory = compute(model)  # what the tables report
+    assert np.nansum(per_node["unemployed"]) == 0.0 and territory["unemployed"] == 0.0
+    assert np.nansum(per_node["farm_workers"]) > 0

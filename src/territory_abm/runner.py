@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from .model import TerritoryModel
-from .outcomes import SUMMARY, outcome
+from .outcomes import CHANGES, DIMENSIONS, GROUPS, SUMMARY, TYPES, outcome
 from .output import plots, tables
 from .output.tables import start_wage_jobs
 from .scenarios.loader import Scenario
@@ -33,7 +33,7 @@ def simulate(scenario: Scenario, progress=None) -> RunResult:
     model = TerritoryModel(scenario)
     model.run(progress=progress)
     nodes = tables.node_table(model)
-    return RunResult(tables.territory_table(model), nodes, typology(nodes), model,
+    return RunResult(tables.territory_table(model), nodes, typology(nodes, tolerances=scenario.typology), model,
                      time.perf_counter() - started)
 
 
@@ -71,10 +71,7 @@ def summary(result: RunResult) -> str:
     lines = [f"{'outcome':<{width}}  {int(first['year']):>12}  {int(last['year']):>12}"]
     for r in rows:
         lines.append(f"{r.name:<{width}}  {r.format(first[r.name]):>12}  {r.format(last[r.name]):>12}")
-    lines.append("")
-    lines.append("typology of municipalities and cities (share of them / of their population):")
-    for r in type_shares(result.typology).itertuples():
-        lines.append(f"  {r.type:<24} {r.municipalities:>3}  {r.share_of_municipalities:6.1%}  {r.share_of_population:6.1%}")
+    lines += typology_lines(result.typology, result.model.scenario.typology.as_dict())
     short = [f"{node} {j['kept'] / j['drawn']:.0%}" for node, j in start_wage_jobs(result.model).items()
              if j["drawn"] > 0 and j["kept"] < 0.9 * j["drawn"]]
     if short:
@@ -82,3 +79,27 @@ def summary(result: RunResult) -> str:
         lines.append("starting wage jobs kept by the job rule (the rest no household would keep; see "
                      "docs/model_choices.md): " + ", ".join(short))
     return "\n".join(lines)
+
+
+def typology_lines(table: pd.DataFrame, tolerances: dict[str, float]) -> list[str]:
+    """The typology part of the summary: per group (rural municipalities, intermediate
+    cities, both) the count, share of units and share of population of each type, and
+    how many units improved, did not change (within the tolerance) or worsened per dimension."""
+    shares = type_shares(table)
+    tol = ", ".join(f"{k} {v:g}" for k, v in tolerances.items())
+    lines = ["", f"typology (a change counts only beyond its tolerance: {tol}):"]
+    for group, label in GROUPS.items():
+        part = shares[shares["group"] == group]
+        n = int(part[part["measure"] == "type"]["units"].sum())
+        if n == 0:
+            lines.append(f"  {label}: none")
+            continue
+        lines.append(f"  {label} ({n}): count, share of them, share of their population")
+        types = part[part["measure"] == "type"].set_index("category")
+        for t in TYPES:
+            r = types.loc[t]
+            lines.append(f"    {t:<24} {r['units']:>3}  {r['share_of_units']:6.1%}  {r['share_of_population']:6.1%}")
+        for dim in DIMENSIONS:
+            counts = part[part["measure"] == dim].set_index("category")["units"]
+            lines.append(f"    {dim + ':':<24} " + ", ".join(f"{c} {int(counts[c])}" for c in CHANGES))
+    return lines

@@ -11,7 +11,7 @@ from ..scenarios.loader import check_targets, load_scenario
 from .compare import Comparison, compare_design, compare_specs
 from .driver import ExperimentStatus, run_experiment
 from .engines import make_engine
-from .plots import plot_differences, plot_scenario_bands
+from .plots import plot_differences, plot_scenario_bands, plot_typology_shares
 
 
 def compare(scenario_paths: list[Path], seeds: int, out_dir: Path, workers: int | None = None,
@@ -47,18 +47,22 @@ def write_comparison(out_dir: Path) -> list[str]:
     marker.unlink(missing_ok=True)  # not a finished comparison until it is rewritten
     comparison = Comparison(out_dir)
     territory, nodes, summary = comparison.territory(), comparison.nodes(), comparison.summary()
+    shares = comparison.typology_shares()
     outputs = {"results.csv": nodes, "territory_results.csv": territory, "summary.csv": summary,
                "impact.csv": comparison.impact(), "impact_by_municipality.csv": comparison.impact_by_municipality(),
-               "typology_shares.csv": comparison.typology_shares()}
+               "typology_shares.csv": shares}
     for name, df in outputs.items():
         tables.write_csv(df, out_dir / name)
     plot_scenario_bands(territory, comparison.scenarios, out_dir / "scenarios.png")
-    written = list(outputs) + ["scenarios.png"]
+    plot_typology_shares(shares, out_dir / "typology.png")
+    written = list(outputs) + ["scenarios.png", "typology.png"]
     if len(comparison.scenarios) > 1:
         plot_differences(summary, comparison.reference, out_dir / "differences.png")
         written.append("differences.png")
     tables.write_json({"complete": True, "kind": "compare", "version": __version__,
                        "scenarios": comparison.scenarios, "seeds": comparison.seeds,
-                       "reference": comparison.reference, "outputs": written + ["comparison.json"]},
+                       "reference": comparison.reference, "horizon": comparison.horizon,
+                       "programme_end": comparison.programme_end, "typology": comparison.tolerances.as_dict(),
+                       "outputs": written + ["comparison.json"]},
                       out_dir / "comparison.json")
     return written

@@ -5,6 +5,12 @@ same synthetic territory and differences between scenarios (paired by seed) are 
 not luck. The first scenario is the reference (usually the baseline).
 
 Intervals are the 5th and 95th percentiles over seeds of the per-seed quantity.
+
+Results are stated at the horizon (the last simulated year) and, for a scenario whose
+programmes all end before it, also at the end of its programmes (the last year any of its
+policies runs), so that a programme that stopped before the horizon is not read from the
+horizon alone. The typology uses the scenarios' tolerances (every scenario must use the
+same) and reports rural municipalities and intermediate cities apart.
 """
 
 from __future__ import annotations
@@ -15,13 +21,16 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-from ..outcomes import SUMMARY, TYPES, UNCLASSIFIED
+from ..outcomes import SUMMARY, Tolerances
 from ..scenarios.loader import Scenario
+from ..typology import type_shares, typology
 from .runs import RunSpec, read_result
 from .store import ResultStore
 
 SUMMARY_OUTCOMES = SUMMARY
 LOW, HIGH = 5, 95
+HORIZON, PROGRAMME_END = "horizon", "programme end"
+"""Names of the two periods results are stated at (column ``period`` of summary and typology tables)."""
 
 
 def compare_design(scenarios: list[Scenario], seeds: list[int]) -> dict:
@@ -36,6 +45,10 @@ def compare_specs(scenarios: list[Scenario], seeds: list[int]) -> list[RunSpec]:
     if len(set(names)) != len(names):
         dup = sorted({n for n in names if names.count(n) > 1})
         raise InputError(dup[0], "name", "scenarios with distinct names in one comparison")
+    for s in scenarios[1:]:
+        if s.typology != scenarios[0].typology:
+            raise InputError(s.source, "typology", f"the same typology tolerances as the reference scenario "
+                             f"{scenarios[0].name} ({scenarios[0].typology.as_dict()}), got {s.typology.as_dict()}")
     return [RunSpec(f"{s.name}/seed={seed}", s, seed, keep_households=True)
             for s in scenarios for seed in seeds]
 
@@ -57,15 +70,32 @@ class Comparison:
             design = store.manifest()["design"]
             if design.get("kind") != "compare":
                 raise InputError(directory, "design", "the output directory of a comparison")
-            self.scenarios = [s["name"] for s in design["scenarios"]]
-            self.seeds = list(design["seeds"])
             runs: dict[tuple[str, int], dict] = {}
             for description, payload in store.results():
                 runs[(description["scenario"], description["seed"])] = read_result(payload)
+        self._load(design, runs)
+
+    @classmethod
+    def from_runs(cls, design: dict, runs: dict[tuple[str, int], dict]) -> Comparison:
+        """A comparison of results already in memory: ``design`` as from ``compare_design``
+        (plain data), ``runs`` maps (scenario, seed) to tables as from ``read_result``."""
+        self = cls.__new__(cls)
+        self._load(design, runs)
+        return self
+
+    def _load(self, design: dict, runs: dict[tuple[str, int], dict]) -> None:
+        self.scenarios = [s["name"] for s in design["scenarios"]]
+        self.seeds = list(design["seeds"])
         self.runs = runs
         # seeds finished for every scenario: pairing needs all of them
         self.paired_seeds = [s for s in self.seeds if all((sc, s) in runs for sc in self.scenarios)]
         self.reference = self.scenarios[0]
+        by_name = {s["name"]: s for s in design["scenarios"]}
+        first = by_name[self.reference]
+        self.start_year = int(first["start_year"])
+        self.horizon = self.start_year + int(first["steps"])
+        self.programme_end = {name: programme_end(by_name[name], self.horizon) for name in self.scenarios}
+        self.tolerances = Tolerances(**first.get("typology", {}))
 
     # ------------------------------------------------------------------ tables
     def territory(self) -> pd.DataFrame:
@@ -82,22 +112,33 @@ class Comparison:
                                                   index=df.index), df], axis=1))
         return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
-    def _final(self, scenario: str, seed: int) -> pd.Series:
-        return self.runs[(scenario, seed)]["territory"].iloc[-1]
+    def _at(self, scenario: str, seed: int, year: int) -> pd.Series:
+        t = self.runs[(scenario, seed)]["territory"]
+        return t[t["year"] == year].iloc[0]
+
+    def periods(self, scenario: str) -> list[tuple[str, int]]:
+        """(period, end year) at which results of ``scenario`` are stated: the horizon, and
+        the end of its programmes when they end before it."""
+        end = self.programme_end[scenario]
+        return [(HORIZON, self.horizon)] + ([(PROGRAMME_END, end)] if end is not None else [])
 
     def summary(self) -> pd.DataFrame:
-        """Per scenario and outcome (final year): mean and interval over seeds, and the
-        paired difference to the reference scenario with its interval. Also the policy
-        cost over the run and its cost-effectiveness against poverty."""
+        """Per scenario, period and outcome: the value in the period's end year (mean and
+        interval over seeds) and the paired difference to the reference in the same year,
+        with its interval. Periods: the horizon and, for scenarios whose programmes end
+        before it, the programme end (column ``period``, end year in ``year``). Also, at the
+        horizon, the policy cost over the run and its cost-effectiveness against poverty."""
         rows = []
         for scenario in self.scenarios:
-            for outcome in SUMMARY_OUTCOMES:
-                values = [self._final(scenario, s)[outcome] for s in self.paired_seeds]
-                diffs = [self._final(scenario, s)[outcome] - self._final(self.reference, s)[outcome]
-                         for s in self.paired_seeds]
-                rows.append(_summary_row(scenario, outcome, values, diffs))
+            for period, year in self.periods(scenario):
+                for outcome in SUMMARY_OUTCOMES:
+                    values = [self._at(scenario, s, year)[outcome] for s in self.paired_seeds]
+                    diffs = [self._at(scenario, s, year)[outcome] - self._at(self.reference, s, year)[outcome]
+                             for s in self.paired_seeds]
+                    rows.append(_summary_row(scenario, period, year, outcome, values, diffs))
             for outcome, per_seed in self._cost_effectiveness(scenario).items():
-                rows.append(_summary_row(scenario, outcome, per_seed["value"], per_seed["diff"]))
+                rows.append(_summary_row(scenario, HORIZON, self.horizon, outcome, per_seed["value"],
+                                         per_seed["diff"]))
         return pd.DataFrame(rows)
 
     def _cost_effectiveness(self, scenario: str) -> dict[str, dict[str, list[float]]]:
@@ -180,29 +221,50 @@ class Comparison:
                 rows.append(row)
         return pd.DataFrame(rows)
 
+    def typology(self, scenario: str, seed: int, end_year: int) -> pd.DataFrame:
+        """Typology table of one run from the start to ``end_year``, with the comparison's tolerances."""
+        return typology(self.runs[(scenario, seed)]["nodes"], self.start_year, end_year, self.tolerances)
+
     def typology_shares(self) -> pd.DataFrame:
-        """Mean share of classified municipalities (and of their population) of each type, per
-        scenario; external markets and empty municipalities have no type."""
+        """Per scenario, period (horizon, and programme end where it comes first), group
+        (rural municipalities, intermediate cities, both), measure (type, or a dimension's
+        improved / no change / worsened) and category: the share of classified units
+        (mean and interval over seeds) and the share of their population (mean). External
+        markets and empty municipalities have no type."""
         rows = []
         for scenario in self.scenarios:
-            for t in TYPES:
-                munis, pop = [], []
-                for s in self.paired_seeds:
-                    typ = self.runs[(scenario, s)]["typology"]
-                    typ = typ[typ["type"] != UNCLASSIFIED]  # external markets and empty municipalities
-                    munis.append(float((typ["type"] == t).mean()) if len(typ) else np.nan)
-                    weight = typ["population_end"].fillna(0.0)
-                    pop.append(float(weight[typ["type"] == t].sum() / weight.sum()) if weight.sum() > 0 else np.nan)
-                m, lo, hi = interval(munis)
-                rows.append({"scenario": scenario, "type": t, "share_of_municipalities": m,
-                             "share_q05": lo, "share_q95": hi, "share_of_population": interval(pop)[0]})
+            for period, year in self.periods(scenario):
+                per_seed = [type_shares(self.typology(scenario, s, year)) for s in self.paired_seeds]
+                if not per_seed:
+                    continue
+                keys = per_seed[0][["group", "measure", "category"]]
+                units = np.column_stack([p["share_of_units"].to_numpy(float) for p in per_seed])
+                pop = np.column_stack([p["share_of_population"].to_numpy(float) for p in per_seed])
+                for k, key in enumerate(keys.itertuples(index=False)):
+                    m, lo, hi = interval(units[k])
+                    rows.append({"scenario": scenario, "period": period, "start_year": self.start_year,
+                                 "end_year": year, "group": key.group, "measure": key.measure,
+                                 "category": key.category, "share_of_units": m, "share_q05": lo, "share_q95": hi,
+                                 "share_of_population": interval(pop[k])[0]})
         return pd.DataFrame(rows)
 
 
-def _summary_row(scenario, outcome, values, diffs) -> dict:
+def programme_end(scenario: dict, horizon: int) -> int | None:
+    """Last year any policy of ``scenario`` (plain data, as in a design) runs, when that is
+    after the start and before ``horizon``; None otherwise (no policy, or one that runs to
+    the horizon)."""
+    ends = [int(p["end"]) for p in scenario.get("policies", [])]
+    if not ends:
+        return None
+    end = max(ends)
+    return end if int(scenario["start_year"]) < end < horizon else None
+
+
+def _summary_row(scenario, period, year, outcome, values, diffs) -> dict:
     mean, lo, hi = interval(values)
     dmean, dlo, dhi = interval(diffs)
-    return {"scenario": scenario, "outcome": outcome, "mean": mean, "q05": lo, "q95": hi,
+    return {"scenario": scenario, "period": period, "year": year, "outcome": outcome, "mean": mean, "q05": lo,
+            "q95": hi,
             "diff_to_reference": dmean, "diff_q05": dlo, "diff_q95": dhi}
 
 

@@ -84,7 +84,7 @@ def execute_run(spec: RunSpec) -> bytes:
     arrays: dict[str, np.ndarray] = {}
     _put_frame(arrays, "territory", tables.territory_table(model))
     nodes = tables.node_table(model)
-    _put_frame(arrays, "typology", typology(nodes))
+    _put_frame(arrays, "typology", typology(nodes, tolerances=scenario.typology))
     if spec.keep_nodes:
         _put_frame(arrays, "nodes", nodes)
     if spec.keep_households:

@@ -111,7 +111,8 @@ _ENTRIES: tuple[Outcome, ...] = (
     _o("farm_workers", "persons", "adults working on their own farm", "stock", "sum"),
     *(_o(j, "persons", f"wage jobs in {s.replace('_', ' ')} located here", "stock", "sum")
       for j, s in zip(_JOBS, SECTORS)),
-    _o("unemployed", "persons", "job seekers left without a job", "stock", "sum"),
+    _o("unemployed", "persons", "adults who sought a wage job this year and got none, by home node (they fall back "
+       "on the family farm; adults who farm without seeking a job are not counted)", "stock", "sum"),
     _o("commuters", "persons", "workers employed in another node", "stock", "sum"),
     _o("mean_wage", "USD/worker/yr", "mean wage of jobs located here", "mean", "weighted_mean", _JOBS),
     _o("firms", "firms", "active firms", "stock", "sum"),

@@ -4,33 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
-import numpy as np
-
-from ..outcomes import TYPE_COLOURS, UNCLASSIFIED_COLOUR
+from ..experiments.plots import plot_typology_shares
 from .content import ReportContent, build_content
 from .html import render_html
 from .pdf import render_pdf
 
 
 def plot_typology(content: ReportContent, path: Path) -> None:
-    """Stacked bars: share of municipalities of each type under each scenario."""
-    table = content.typology.set_index("Type")
-    shares = table.apply(lambda col: col.str.rstrip(" %").astype(float))
-    fig, ax = plt.subplots(figsize=(7, 0.6 * len(shares.columns) + 1.4), constrained_layout=True)
-    left = np.zeros(len(shares.columns))
-    for kind, row in shares.iterrows():
-        ax.barh(list(shares.columns), row.to_numpy(), left=left, color=TYPE_COLOURS.get(kind, UNCLASSIFIED_COLOUR), label=kind)
-        left += row.to_numpy()
-    ax.set_xlabel("% of municipalities")
-    ax.set_xlim(0, 100)
-    ax.invert_yaxis()
-    ax.legend(fontsize=7, ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.25))
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    """Stacked bars of type shares at the horizon under each scenario: rural municipalities,
+    intermediate cities, both, and both weighted by population (the comparison's own plot)."""
+    plot_typology_shares(content.typology_shares, path)
 
 
 def write_report(directory: Path, out: Path | None = None, question: str | None = None) -> list[Path]:

@@ -14,10 +14,10 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-from ..experiments.compare import HIGH, LOW
+from ..experiments.compare import HIGH, HORIZON, LOW, PROGRAMME_END
 from ..experiments.store import ResultStore
+from ..outcomes import CHANGES, DIMENSIONS, GROUPS, TYPES, Tolerances, outcome
 from ..outcomes import HEADLINE as HEADLINE_OUTCOMES
-from ..outcomes import TYPES, outcome
 
 HEADLINE = {name: outcome(name) for name in HEADLINE_OUTCOMES}
 """Outcomes in the headline table (registry entries: label, unit, display; shares shown as %)."""
@@ -43,10 +43,14 @@ class ReportContent:
     seeds: list[int]
     years: tuple[int, int]
     households_scale: float
-    headline: pd.DataFrame  # outcome rows x scenario columns (display strings)
+    headline: pd.DataFrame  # outcome rows x scenario columns (display strings), at the horizon
+    programme_end: pd.DataFrame  # the same for interventions whose programmes end before the horizon
     cost_effectiveness: pd.DataFrame
     multipliers: pd.DataFrame
-    typology: pd.DataFrame
+    typology: dict[str, pd.DataFrame]  # group label -> type rows x scenario columns (display strings)
+    typology_changes: pd.DataFrame  # dimension rows x scenario columns: improved / no change / worsened
+    typology_shares: pd.DataFrame  # typology_shares.csv as written by compare
+    tolerances: dict[str, float]
     municipalities: dict[str, pd.DataFrame]  # scenario -> per municipality difference with interval, verdict
     caveats: list[str]
     charts: dict[str, Path]  # title -> PNG in the comparison directory
@@ -80,13 +84,19 @@ def build_content(directory: Path, question: str | None = None) -> ReportContent
     return ReportContent(
         question=question, reference=reference, scenarios=scenarios, seeds=list(meta["seeds"]), years=years,
         households_scale=float(first["households_scale"]),
-        headline=headline_table(summary, names, reference), cost_effectiveness=cost_table(summary, interventions),
-        multipliers=multiplier_table(impact), typology=typology_table(shares, names),
+        headline=headline_table(summary, names, reference),
+        programme_end=programme_end_table(summary, interventions),
+        cost_effectiveness=cost_table(summary, interventions),
+        multipliers=multiplier_table(impact), typology=typology_tables(shares, names),
+        typology_changes=typology_change_table(shares, names), typology_shares=shares,
+        tolerances=dict(meta.get("typology", first.get("typology", {}))),
         municipalities={n: municipality_changes(results, n, reference) for n in interventions},
-        caveats=caveats(scenarios, len(meta["seeds"]), float(first["households_scale"])),
+        caveats=caveats(scenarios, len(meta["seeds"]), float(first["households_scale"]),
+                        dict(meta.get("typology", first.get("typology", {})))),
         charts={title: directory / file for title, file in (
             ("Outcomes over time, mean and 5-95 % band over seeds", "scenarios.png"),
-            ("Difference to the reference in the final year, 90 % interval", "differences.png"))
+            ("Difference to the reference at the horizon and at the end of each programme, 90 % interval",
+             "differences.png"))
             if (directory / file).is_file()},
         version=str(meta.get("version", "")))
 
@@ -123,10 +133,18 @@ def _row_label(name: str) -> str:
     return text[0].upper() + text[1:]
 
 
+def _period(summary: pd.DataFrame, period: str) -> pd.DataFrame:
+    """Rows of ``summary`` for ``period`` (a summary without periods is all at the horizon)."""
+    if "period" not in summary:
+        return summary if period == HORIZON else summary.iloc[:0]
+    return summary[summary["period"] == period]
+
+
 def headline_table(summary: pd.DataFrame, names: list[str], reference: str) -> pd.DataFrame:
-    """Final-year value of each outcome under the reference, and for each intervention its
-    value and difference to the reference with the 90 % interval (5th-95th percentile of the
-    paired differences over seeds)."""
+    """Value of each outcome at the horizon under the reference, and for each intervention
+    its value and difference to the reference with the 90 % interval (5th-95th percentile
+    of the paired differences over seeds)."""
+    summary = _period(summary, HORIZON)
     rows = []
     for key in HEADLINE:
         row = {"Outcome": _row_label(key)}
@@ -140,6 +158,26 @@ def headline_table(summary: pd.DataFrame, names: list[str], reference: str) -> p
             else:
                 row[name] = (f"{_fmt(key, r['mean'])}; difference {_signed(key, r['diff_to_reference'])} "
                              f"[{_signed(key, r['diff_q05'])}, {_signed(key, r['diff_q95'])}]")
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def programme_end_table(summary: pd.DataFrame, interventions: list[str]) -> pd.DataFrame:
+    """For each intervention whose programmes end before the horizon: each outcome in the
+    last year of its programmes, and the difference to the reference in that same year with
+    its 90 % interval. Empty when every programme runs to the horizon."""
+    part = _period(summary, PROGRAMME_END)
+    ending = [n for n in interventions if (part["scenario"] == n).any()]
+    rows = []
+    for key in HEADLINE if ending else ():
+        row = {"Outcome": _row_label(key)}
+        for name in ending:
+            r = part[(part["scenario"] == name) & (part["outcome"] == key)]
+            if len(r):
+                r = r.iloc[0]
+                row[f"{name} (end {int(r['year'])})"] = (
+                    f"{_fmt(key, r['mean'])}; difference {_signed(key, r['diff_to_reference'])} "
+                    f"[{_signed(key, r['diff_q05'])}, {_signed(key, r['diff_q95'])}]")
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -191,15 +229,45 @@ def _mult(r, part: str) -> str:
     return f"{mean:.2f} [{low:.2f}, {high:.2f}]" if np.isfinite(mean) else "-"
 
 
-def typology_table(shares: pd.DataFrame, names: list[str]) -> pd.DataFrame:
-    table = shares.pivot(index="type", columns="scenario", values="share_of_municipalities")
-    order = [t for t in TYPES if t in set(shares["type"])]
-    table = table.reindex(order)[names]
-    return (100 * table).round(0).astype(int).astype(str).add(" %").reset_index().rename(columns={"type": "Type"})
+def _pct(value: float) -> str:
+    return f"{100 * value:.0f} %" if np.isfinite(value) else "-"
+
+
+def typology_tables(shares: pd.DataFrame, names: list[str], period: str = HORIZON) -> dict[str, pd.DataFrame]:
+    """Type shares at ``period``, one table per view: over rural municipalities, over
+    intermediate cities (each a share of their number), and over both weighted by
+    population (types as rows, scenarios as columns, means over seeds)."""
+    types = shares[(shares["measure"] == "type") & (shares["period"] == period)]
+    views = [(GROUPS["rural"], "rural", "share_of_units"), (GROUPS["cities"], "cities", "share_of_units"),
+             (f"{GROUPS['all']}, weighted by population", "all", "share_of_population")]
+    out = {}
+    for label, group, column in views:
+        part = types[types["group"] == group]
+        if not len(part) or part[column].isna().all():
+            continue
+        table = part.pivot(index="category", columns="scenario", values=column).reindex(list(TYPES))
+        table = table[[n for n in names if n in table.columns]].rename_axis(columns=None)
+        out[label] = table.apply(lambda col: col.map(_pct)).rename_axis("Type").reset_index()
+    return out
+
+
+def typology_change_table(shares: pd.DataFrame, names: list[str], period: str = HORIZON) -> pd.DataFrame:
+    """Over rural municipalities at ``period``: per dimension and scenario, the shares that
+    improved, did not change (within the tolerance) and worsened."""
+    part = shares[(shares["group"] == "rural") & (shares["period"] == period)]
+    rows = []
+    for dim in DIMENSIONS:
+        row = {"Rural municipalities": dim}
+        for name in names:
+            p = part[(part["scenario"] == name) & (part["measure"] == dim)].set_index("category")["share_of_units"]
+            if len(p):
+                row[name] = " / ".join(_pct(p.get(c, np.nan)) for c in CHANGES)
+        rows.append(row)
+    return pd.DataFrame(rows)
 
 
 def municipality_changes(results: pd.DataFrame, scenario: str, reference: str) -> pd.DataFrame:
-    """Per municipality, final-year income per person and poverty headcount under
+    """Per municipality, income per person and poverty headcount at the horizon under
     ``scenario`` minus ``reference``, paired by seed: mean and 5-95 % interval, and whether
     it gains (interval above zero for income), loses (below) or shows no clear change."""
     final = results[results["year"] == results["year"].max()]
@@ -225,7 +293,7 @@ def municipality_changes(results: pd.DataFrame, scenario: str, reference: str) -
     return table.drop(columns="_sort").reset_index(drop=True)
 
 
-def caveats(scenarios: list[dict], seeds: int, scale: float) -> list[str]:
+def caveats(scenarios: list[dict], seeds: int, scale: float, tolerances: dict[str, float] | None = None) -> list[str]:
     calibrated = [s["name"] for s in scenarios if s["calibrated"]]
     out = []
     if calibrated:
@@ -241,6 +309,13 @@ def caveats(scenarios: list[dict], seeds: int, scale: float) -> list[str]:
     if scale != 1:
         out.append(f"Scale: simulated with {scale:g} simulated households per real household; counts of persons "
                    "and costs are at that scale, shares and ratios are not affected.")
+    if tolerances:
+        t = {**Tolerances().as_dict(), **tolerances}
+        out.append(f"Typology: a municipality counts as improved or worsened in a dimension only when the change "
+                   f"exceeds a tolerance standing for survey error (here: income per person {t['income_growth']:.0%}, "
+                   f"poverty {100 * t['poverty']:g} points, Gini {t['gini']:g}, forest {t['forest']:.0%}); "
+                   "smaller changes are 'no change'. Intermediate cities are reported apart from rural "
+                   "municipalities.")
     out.append("Known limitation of this version: without any policy, poverty and inequality fall strongly in "
                "the first years of a run as households re-sort between farming and wage work; compare "
                "interventions with the reference run, which shares this drift.")

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from .content import ReportContent
-from .text import INTRO, READING
+from .text import INTRO, PROGRAMME_END, READING, TYPOLOGY
 
 STYLE = """
 body { font-family: Georgia, 'Times New Roman', serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem;
@@ -53,8 +53,15 @@ def render_html(content: ReportContent, extra_charts: dict[str, Path]) -> str:
                      "Policies": "; ".join(s["policies"]) or "none",
                      "Programme cost over the run (USD)": f"{mean:,.0f} [{low:,.0f}, {high:,.0f}]"})
     parts.append(_table(pd.DataFrame(rows)))
-    parts += ["<h2>Headline results</h2>", f"<p>{e(READING)}</p>", _table(c.headline),
-              "<h2>Cost-effectiveness</h2>", _table(c.cost_effectiveness),
+    parts += ["<h2>Headline results</h2>", f"<p>{e(READING)}</p>",
+              f"<h3>At the horizon ({c.years[1]})</h3>", _table(c.headline),
+              "<h3>At the end of each programme</h3>"]
+    if len(c.programme_end):
+        parts += [f"<p>{e(PROGRAMME_END)}</p>", _table(c.programme_end)]
+    else:
+        parts.append("<p>Every intervention's programmes run to the horizon: the table above is also their "
+                     "end-of-programme result.</p>")
+    parts += ["<h2>Cost-effectiveness</h2>", _table(c.cost_effectiveness),
               "<h2>Who gains beyond the people the programme pays?</h2>",
               "<p>Income gained in the territory per USD of programme cost over the run, split into the "
               "households the programme reached and everybody else (spillovers through local markets, jobs "
@@ -63,17 +70,17 @@ def render_html(content: ReportContent, extra_charts: dict[str, Path]) -> str:
     for title, path in {**c.charts, **extra_charts}.items():
         if path.name != "typology.png":
             parts += [f"<h3>{e(title)}</h3>", _image(path, title)]
-    parts += ["<h2>Types of municipality under each scenario</h2>",
-              "<p>Share of municipalities on each path over the period: <b>win-win-win</b> means income per "
-              "person grew, and poverty and inequality fell; <b>sustainable</b> adds that natural capital was "
-              "kept. Means over seeds.</p>", _table(c.typology)]
+    parts += ["<h2>Types of municipality under each scenario</h2>", f"<p>{e(TYPOLOGY)}</p>"]
+    for label, table in c.typology.items():
+        parts += [f"<h3>{e(label[0].upper() + label[1:])}</h3>", _table(table)]
+    parts += ["<h3>Rural municipalities: improved / no change / worsened</h3>", _table(c.typology_changes)]
     if "typology.png" in {p.name for p in extra_charts.values()}:
         path = next(p for p in extra_charts.values() if p.name == "typology.png")
         parts.append(_image(path, "typology shares"))
     parts.append("<h2>Municipalities that gain and lose</h2>")
     for name, table in c.municipalities.items():
         parts += [f"<h3>{e(name)} compared with {e(c.reference)}</h3>",
-                  "<p class='note'>Final year, difference with the reference run of the same seed; "
+                  f"<p class='note'>At the horizon ({c.years[1]}), difference with the reference run of the same seed; "
                   "90 % interval in brackets. 'gains' or 'loses' only where the whole interval is on one "
                   "side of zero.</p>", _table(table)]
     parts += ["<h2>Caveats</h2><ul>", *[f"<li>{e(x)}</li>" for x in c.caveats], "</ul>",

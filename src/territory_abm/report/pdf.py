@@ -14,7 +14,7 @@ import pandas as pd  # noqa: E402
 from matplotlib.backends.backend_pdf import PdfPages  # noqa: E402
 
 from .content import ReportContent  # noqa: E402
-from .text import INTRO, READING  # noqa: E402
+from .text import INTRO, PROGRAMME_END, READING, TYPOLOGY  # noqa: E402
 
 A4 = (8.27, 11.69)
 
@@ -99,18 +99,32 @@ def render_pdf(content: ReportContent, extra_charts: dict[str, Path], path: Path
                                   "Cost over the run (USD)": f"{s['cost'][0]:,.0f}"} for s in c.scenarios]), wrap=40)
         page.heading("Headline results", size=12)
         page.paragraph(READING)
+        page.paragraph(f"At the horizon ({c.years[1]}):", size=10)
         page.table(c.headline, wrap=30)
+        if len(c.programme_end):
+            page.paragraph(PROGRAMME_END)
+            page.table(c.programme_end, wrap=30)
+        else:
+            page.paragraph("Every intervention's programmes run to the horizon.")
         page.heading("Cost-effectiveness", size=12)
         page.table(c.cost_effectiveness)
         page.heading("Who gains beyond the people the programme pays?", size=12)
         page.table(c.multipliers, wrap=22)
-        for title, chart in {**c.charts, **extra_charts}.items():
+        for title, chart in c.charts.items():
             page.image(chart, title)
         page.heading("Types of municipality under each scenario", size=12)
-        page.table(c.typology)
+        page.paragraph(TYPOLOGY)
+        for label, table in c.typology.items():
+            page.paragraph(label[0].upper() + label[1:] + ":", size=10)
+            page.table(table)
+        page.paragraph("Rural municipalities: improved / no change / worsened", size=10)
+        page.table(c.typology_changes)
+        for title, chart in extra_charts.items():
+            page.image(chart, title)
         page.heading("Municipalities that gain and lose", size=12)
         for name, table in c.municipalities.items():
-            page.paragraph(f"{name} compared with {c.reference} (final year, 90 % interval):", size=10)
+            page.paragraph(f"{name} compared with {c.reference} (at the horizon, {c.years[1]}; 90 % interval):",
+                           size=10)
             page.table(table, wrap=32)
         page.heading("Caveats", size=12)
         for text in c.caveats:

@@ -16,7 +16,22 @@ INTRO = (
 )
 
 READING = (
-    "Each cell gives the value in the final year under the scenario; for interventions also the difference "
-    "to the reference scenario, with the 90 % interval in brackets (5th to 95th percentile over the runs). "
-    "A difference whose interval includes zero is not distinguishable from chance in this comparison."
+    "Each cell gives the value at the horizon (the last simulated year) under the scenario; for interventions "
+    "also the difference to the reference scenario in the same year, with the 90 % interval in brackets (5th to "
+    "95th percentile over the runs). A difference whose interval includes zero is not distinguishable from "
+    "chance in this comparison."
+)
+
+PROGRAMME_END = (
+    "A programme that stops before the horizon can look weaker there than while it ran. For each intervention "
+    "whose programmes all end before the horizon, this table gives the same outcomes in the last year any of its "
+    "programmes runs, and the difference to the reference in that same year."
+)
+
+TYPOLOGY = (
+    "Share of municipalities on each path from the start to the horizon: win-win-win means income per person "
+    "grew, and poverty and inequality fell, each by more than a tolerance standing for survey error; "
+    "sustainable adds that forest was kept (lost no more than its tolerance). Changes within the tolerance "
+    "count as no change, so a municipality that barely moved is 'none'. Rural municipalities and intermediate "
+    "cities are shown apart, and both together weighted by population. Means over seeds."
 )

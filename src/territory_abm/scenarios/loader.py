@@ -1,7 +1,8 @@
 """Reading scenario TOML files, resolving ``extends`` and validating every field.
 
 A scenario names the territory to simulate, parameter overrides, policies, the poverty
-line, the number of steps and the seed. ``extends = "other.toml"`` (relative to the
+line, the number of steps, the seed and, optionally, the typology's tolerances
+(``[typology]``, see ``territory_abm.outcomes.types.TOLERANCES``). ``extends = "other.toml"`` (relative to the
 file) takes another scenario as the base: scalar keys and parameters override the
 base's, and policies are added to the base's policies.
 """
@@ -14,6 +15,7 @@ from typing import Any
 
 from ..errors import InputError
 from ..fields import FieldSpec
+from ..outcomes.types import Tolerances
 from ..params import CONTEXT_GROUP, Parameters, validate_value
 from ..params import REGISTRY as PARAMETERS
 from ..tomlfile import read_toml
@@ -39,7 +41,7 @@ SCENARIO_FIELDS: dict[str, FieldSpec] = {f.name: f for f in (
     FieldSpec("extends", "-", None, meaning="scenario file this one extends, relative to the file", kind="str"),
 )}
 """The scenario file's scalar keys (``parameters`` and ``policies`` are tables)."""
-TOP_LEVEL_KEYS = (*SCENARIO_FIELDS, "parameters", "context", "policies")
+TOP_LEVEL_KEYS = (*SCENARIO_FIELDS, "parameters", "context", "policies", "typology")
 YEAR = FieldSpec("year", "yr", None, FIRST_YEAR, LAST_YEAR + MAX_STEPS, "a calendar year", "int")
 
 
@@ -84,6 +86,7 @@ class Scenario:
     parameters: Parameters
     policies: tuple[Policy, ...] = field(default_factory=tuple)
     record_households: bool = False
+    typology: Tolerances = field(default_factory=Tolerances)
 
     @property
     def end_year(self) -> int:
@@ -107,6 +110,7 @@ class Scenario:
             "households_scale": self.households_scale, "record_households": self.record_households,
             "parameters": self.parameters.as_dict(),
             "policies": [p.as_dict() for p in self.policies],
+            "typology": self.typology.as_dict(),
         }
 
 
@@ -131,11 +135,15 @@ def _raw_with_extends(path: Path, seen: tuple[Path, ...] = ()) -> tuple[dict[str
         if not parent_path.is_file():
             raise InputError(path, "extends", f"an existing scenario file; {parent_path} does not exist")
         base, policies = _raw_with_extends(parent_path, seen + (path,))
-    merged = {**base, **{k: v for k, v in raw.items() if k not in ("parameters", "context", "policies", "extends")}}
+    skip = ("parameters", "context", "policies", "extends", "typology")
+    merged = {**base, **{k: v for k, v in raw.items() if k not in skip}}
     for table in ("parameters", "context"):
         if table in raw and not isinstance(raw[table], dict):
             raise InputError(path, table, f"a table of {'parameter' if table == 'parameters' else 'driver'} = value")
         merged[table] = {**base.get(table, {}), **{k: (path, v) for k, v in raw.get(table, {}).items()}}
+    if "typology" in raw:  # checked against the file that sets them; its keys override the base's
+        checked = Tolerances.from_table(raw["typology"], path).as_dict()
+        merged["typology"] = {**base.get("typology", {}), **{k: checked[k] for k in raw["typology"]}}
     own = raw.get("policies", [])
     if not isinstance(own, list):
         raise InputError(path, "policies", "an array of tables ([[policies]])")
@@ -179,6 +187,7 @@ def load_scenario(path: str | Path) -> Scenario:
         territory=territory, steps=steps, seed=values["seed"], start_year=start_year,
         poverty_line=values["poverty_line"], households_scale=values["households_scale"],
         parameters=Parameters(params, src), policies=policies, record_households=values["record_households"],
+        typology=Tolerances(**merged.get("typology", {})),
     )
 
 

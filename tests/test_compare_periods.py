@@ -1,0 +1,101 @@
+"""Comparisons state results at the end of each programme as well as at the horizon, and
+report typology shares with tolerances, rural municipalities apart from cities: known answers
+on hand-made runs."""
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from territory_abm import load_scenario
+from territory_abm.errors import InputError
+from territory_abm.experiments.compare import HORIZON, PROGRAMME_END, Comparison, compare_specs, programme_end
+from territory_abm.outcomes import SUMMARY, Tolerances
+
+ROOT = Path(__file__).resolve().parents[1]
+YEARS = (2010, 2011, 2012, 2013)
+
+
+def _scenario(name, ends=()):
+    return {"name": name, "start_year": 2010, "steps": 3, "typology": Tolerances().as_dict(),
+            "policies": [{"lever": "cct", "start": 2011, "end": e} for e in ends]}
+
+
+def test_programme_end_is_the_last_policy_year_when_it_comes_before_the_horizon():
+    assert programme_end(_scenario("a", (2011, 2012)), 2013) == 2012
+    assert programme_end(_scenario("a", (2012, 2013)), 2013) is None  # runs to the horizon
+    assert programme_end(_scenario("a", (2030,)), 2013) is None
+    assert programme_end(_scenario("a"), 2013) is None  # no programme
+
+
+def _run(poverty, income, rural_poverty, rural_income, rural_gini):
+    """Hand-made tables of one run: the territory, and one rural municipality R and one city C
+    that never changes."""
+    territory = pd.DataFrame({"year": YEARS, **{o: np.ones(4) for o in SUMMARY},
+                              "poverty_headcount": poverty, "mean_income_pc": income,
+                              "population": 1000.0, "policy_cost": 0.0})
+    rows = []
+    for k, year in enumerate(YEARS):
+        rows.append({"year": year, "node_id": "R", "name": "R", "kind": "municipality", "population": 100.0,
+                     "mean_income_pc": rural_income[k], "poverty_headcount": rural_poverty[k],
+                     "gini_income": rural_gini[k], "forest_cover": 0.5, "net_migration": 0.0})
+        rows.append({"year": year, "node_id": "C", "name": "C", "kind": "city", "population": 900.0,
+                     "mean_income_pc": 2000.0, "poverty_headcount": 0.2, "gini_income": 0.5,
+                     "forest_cover": 0.1, "net_migration": 0.0})
+    return {"territory": territory, "nodes": pd.DataFrame(rows)}
+
+
+@pytest.fixture
+def comparison():
+    flat = (0.30, 0.30, 0.30, 0.30)
+    design = {"kind": "compare", "seeds": [1, 2], "scenarios": [_scenario("base"), _scenario("prog", (2012,))]}
+    runs = {}
+    for seed in (1, 2):
+        runs[("base", seed)] = _run(flat, (1000.0,) * 4, flat, (1000.0,) * 4, (0.48,) * 4)
+        # the programme lowers poverty by 3 (seed 1) or 5 (seed 2) points while it runs; it is gone a year later
+        d = 0.01 * (1 + 2 * seed)
+        runs[("prog", seed)] = _run((0.30, 0.30 - d, 0.30 - d, 0.30), (1000.0, 1100, 1100, 1000),
+                                    (0.30, 0.30 - d, 0.30 - d, 0.30), (1000.0, 1100, 1100, 1000),
+                                    (0.48, 0.46, 0.46, 0.48))
+    return Comparison.from_runs(design, runs)
+
+
+def test_a_programme_that_ends_before_the_horizon_gets_an_end_of_programme_row(comparison):
+    summary = comparison.summary()
+    pov = summary[summary["outcome"] == "poverty_headcount"].set_index(["scenario", "period"])
+    assert set(pov.index) == {("base", HORIZON), ("prog", HORIZON), ("prog", PROGRAMME_END)}
+    assert pov.loc[("prog", PROGRAMME_END), "year"] == 2012 and pov.loc[("prog", HORIZON), "year"] == 2013
+    assert pov.loc[("prog", PROGRAMME_END), "diff_to_reference"] == pytest.approx(-0.04)  # mean of -3 and -5 points
+    assert pov.loc[("prog", PROGRAMME_END), "mean"] == pytest.approx(0.26)
+    assert pov.loc[("prog", HORIZON), "diff_to_reference"] == pytest.approx(0.0)  # read at the horizon: no effect
+    income = summary[(summary["outcome"] == "mean_income_pc") & (summary["period"] == PROGRAMME_END)].iloc[0]
+    assert income["diff_to_reference"] == pytest.approx(100.0)
+
+
+def test_typology_shares_at_the_programme_end_and_the_horizon_keep_cities_apart(comparison):
+    shares = comparison.typology_shares()
+    types = shares[shares["measure"] == "type"].set_index(["scenario", "period", "group", "category"])
+    # by 2012 the rural municipality grew 10 %, lost 3-5 points of poverty and 0.02 of Gini
+    assert types.loc[("prog", PROGRAMME_END, "rural", "sustainable win-win-win"), "share_of_units"] == 1.0
+    assert types.loc[("prog", PROGRAMME_END, "rural", "sustainable win-win-win"), "end_year"] == 2012
+    # by 2013 it is back where it started: every change is "no change", so its type is none
+    assert types.loc[("prog", HORIZON, "rural", "none"), "share_of_units"] == 1.0
+    income = shares[(shares["measure"] == "income") & (shares["period"] == HORIZON) & (shares["group"] == "rural")]
+    assert income.set_index(["scenario", "category"]).loc[("prog", "no change"), "share_of_units"] == 1.0
+    # the unchanging city is "none" and is not counted among rural municipalities
+    assert types.loc[("prog", PROGRAMME_END, "cities", "none"), "share_of_units"] == 1.0
+    assert types.loc[("prog", PROGRAMME_END, "all", "sustainable win-win-win"), "share_of_units"] == 0.5
+    assert types.loc[("prog", PROGRAMME_END, "all", "sustainable win-win-win"), "share_of_population"] == \
+        pytest.approx(100 / 1000)
+    assert ("base", PROGRAMME_END) not in set(zip(shares["scenario"], shares["period"]))
+
+
+def test_a_comparison_uses_one_set_of_tolerances(tmp_path):
+    base = load_scenario(ROOT / "scenarios" / "baseline.toml")
+    other = load_scenario(ROOT / "scenarios" / "cash_transfers.toml")
+    other = other.replace(name="cash", typology=Tolerances(poverty=0.02))
+    with pytest.raises(InputError) as err:
+        compare_specs([base, other], [1])
+    assert err.value.field == "typology" and err.value.source == other.source
+    assert len(compare_specs([base, other.replace(typology=Tolerances())], [1, 2])) == 4
