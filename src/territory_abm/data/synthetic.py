@@ -1,5 +1,11 @@
 """Drawing the initial synthetic population to match each node's marginals.
 
+Scale: a node of H real households gets n = max(1, round(H x scale)) simulated ones, and its
+area and forest (ha) are multiplied by n / H, the scale it was actually drawn at, so that
+land, forest and area per simulated household are those of the data at every scale (with
+``scale`` alone, rounding and the one-household floor changed them in small nodes).
+Everything else drawn here is per household or per person.
+
 Per populated node: household sizes around population / households; per-capita income
 lognormal with the node's mean and income Gini; land lognormal with the node's mean farm
 size and land Gini, rank-correlated with income through a Gaussian copula; schooling
@@ -39,7 +45,7 @@ class InitialPopulation:
     columns: dict[str, np.ndarray]
     wage: np.ndarray            # initial wage per worker by node (USD/yr)
     jobs: np.ndarray            # (n_nodes, n_sectors) initial wage jobs by node and sector
-    area_ha: np.ndarray         # simulated area by node (ha), scaled with households
+    area_ha: np.ndarray         # simulated area by node (ha): real area x simulated / real households
     forest_ha: np.ndarray       # simulated forest by node (ha)
 
 
@@ -48,8 +54,18 @@ def draw_population(territory: Territory, scale: float, rng: np.random.Generator
 
     Parameters
     ----------
+    territory : Territory
+        The territory tables (real households, area in ha, marginals by node).
     scale : float
         Simulated households per real household (1 = full size).
+    rng : numpy.random.Generator
+        The model's population stream.
+
+    Returns
+    -------
+    InitialPopulation
+        Household columns, starting wages (USD/yr) and jobs by node, and each node's area
+        and forest (ha) at the scale its households were drawn at.
     """
     t = territory.table
     n_nodes = territory.n_nodes
@@ -58,9 +74,9 @@ def draw_population(territory: Territory, scale: float, rng: np.random.Generator
     wage = np.zeros(n_nodes)
     jobs = np.zeros((n_nodes, len(SECTORS)))
     area = np.nan_to_num(t["area_ha"]) * scale
-    forest = np.nan_to_num(t["forest_cover"]) * area
     for i in np.flatnonzero(territory.populated):
         n_h = max(1, round(t["households"][i] * scale))
+        area[i] = np.nan_to_num(t["area_ha"][i]) * n_h / t["households"][i]
         size = t["population"][i] / t["households"][i]
         members = 1 + rng.poisson(max(size - 1.0, 0.0), n_h)
         adult_share = np.clip(rng.beta(*ADULT_SHARE_BETA, n_h), MIN_ADULT_SHARE, 1.0)
@@ -90,5 +106,6 @@ def draw_population(territory: Territory, scale: float, rng: np.random.Generator
                          ("education", education), ("land", land),
                          ("employed", employed), ("income", income)):
             columns[key].append(arr)
+    forest = np.nan_to_num(t["forest_cover"]) * area
     merged = {k: np.concatenate(v) for k, v in columns.items()}
     return InitialPopulation(merged, wage, jobs, area, forest)

@@ -25,8 +25,10 @@ TRADABLE = np.array([s in TRADABLE_SECTORS for s in SECTORS])
 """Whether each sector (in ``SECTORS`` order) sells to dynamic markets."""
 MAX_ENTRANT_SIZE = 20
 """An entrant hires at most this many times ``workers_per_firm`` (persons)."""
-MAX_ENTRY_RATE = 50.0
-"""Cap on the expected entrants per node and sector in a year."""
+MAX_ENTRY_RATE = 5.0
+"""Cap on the expected entrants per 1,000 households of a node, per sector and year (per
+households, not per node, so that it binds alike at every ``households_scale``; about the
+former cap of 50 per node in the largest city of the example at full scale)."""
 ENTRY_PROFIT_SCALE = 0.1
 """Excess profit rate (1/yr) at which entry runs at ``firm_entry_rate`` per 1,000 households."""
 ENTRANT_TFP_SD = 0.2
@@ -207,8 +209,9 @@ def exit_losers(model) -> None:
 
 
 def enter(model) -> None:
-    """Poisson entry per node and sector at a rate rising with an entrant's profit rate,
-    road and service quality, and schooling."""
+    """Poisson entry per node and sector at a rate per 1,000 households rising with an
+    entrant's profit rate, road and service quality, and schooling (so entrants, like the
+    starting firms, scale with the simulated households)."""
     p, ft, n = model.params, model.firm_table, model.n_nodes
     alive = ft.alive
     labour_sum = np.bincount(ft.node, ft.labour * alive, minlength=n)
@@ -230,11 +233,11 @@ def enter(model) -> None:
     educ = model.node_stats.get("mean_education", np.full(n, model.mean_education))
     attract = np.exp(p.entry_infrastructure_weight * (road + services - 1.0)
                      + p.entry_skill_weight * (np.nan_to_num(educ, nan=model.mean_education) - model.mean_education))
-    lam = (p.firm_entry_rate * (households / 1000.0)[:, None] * np.maximum(rate, 0.0) / ENTRY_PROFIT_SCALE
-           * attract[:, None])
+    per_thousand = p.firm_entry_rate * np.maximum(rate, 0.0) / ENTRY_PROFIT_SCALE * attract[:, None]
+    lam = np.minimum(per_thousand, MAX_ENTRY_RATE) * (households / 1000.0)[:, None]
     lam[~model.populated] = 0.0
     rng = model.streams["firms"]
-    entrants = rng.poisson(np.minimum(lam, MAX_ENTRY_RATE))
+    entrants = rng.poisson(lam)
     if entrants.sum() == 0:
         return
     nodes, sectors = np.nonzero(entrants)

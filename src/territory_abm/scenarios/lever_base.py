@@ -18,6 +18,14 @@ The engine calls only the hooks a lever overrides. Every USD a lever spends is c
 its row of the cost table (by node, :meth:`Lever.charge`) and recorded in the ledger
 under one of its ``items``; the common checks in ``tests/test_levers.py`` hold every
 registered lever to this.
+
+Scale: a scenario states real amounts. Amounts per household (a transfer, a loan) need
+nothing, since each simulated household gets them; amounts for a whole territory or node
+(a road budget, an enforcement grant) are listed in ``scaled_fields`` and :attr:`Lever.values`
+gives them times the run's ``households_scale``, so that a quarter of the households gets a
+quarter of the budget. Costs are therefore in simulated USD, like every other money flow of
+the run; costs per person and per USD ratios do not depend on the scale
+(``tests/test_scale.py``).
 """
 
 from __future__ import annotations
@@ -53,6 +61,9 @@ class Lever:
     empty when its cost is a share of a flow booked elsewhere."""
     repaid: ClassVar[bool] = False
     """Whether its cost is net of repayments, which continue after its end year."""
+    scaled_fields: ClassVar[tuple[str, ...]] = ()
+    """Fields that are real amounts for the whole territory or one node (e.g. a yearly budget
+    in USD/yr, not per household): :attr:`values` gives them times ``households_scale``."""
 
     def __init__(self, policy, index: int, engine) -> None:
         self.policy = policy
@@ -83,8 +94,19 @@ class Lever:
         return self.engine.model
 
     @property
+    def households_scale(self) -> float:
+        """Simulated households per real household in this run (1 = full size)."""
+        return float(self.model.scenario.households_scale)
+
+    @property
     def values(self) -> dict[str, float]:
-        return self.policy.values
+        """The field values as the simulation spends them: ``scaled_fields`` times
+        :attr:`households_scale` (the real budget scaled to the simulated population, in
+        simulated USD), the others as the scenario states them (``policy.values``)."""
+        values = dict(self.policy.values)
+        for name in self.scaled_fields:
+            values[name] *= self.households_scale
+        return values
 
     @property
     def cost(self) -> np.ndarray:

@@ -88,9 +88,12 @@ class Roads(Lever):
     fields = (
         _f("travel_time_cut", "1", 0.3, 0, 0.9, "share of travel time removed by the end year"),
         _f("quality_to", "1", 0.9, 0, 1, "road quality reached by the end year"),
-        _f("budget", "USD/yr", 500000, 0, 1e10, "yearly spending while the works last"),
+        _f("budget", "USD/yr", 500000, 0, 1e10,
+           "yearly spending while the works last (real USD for the whole programme; the model spends it "
+           "times households_scale)"),
     )
     items = ("road works",)
+    scaled_fields = ("budget",)
 
     def __init__(self, policy, index, engine) -> None:
         super().__init__(policy, index, engine)
@@ -315,12 +318,15 @@ class EnvironmentalGovernance(Lever):
     meaning = "enforcement grants, a clearing cap and payments for ecosystem services"
     fields = (
         _f("clearing_cap", "ha/household/yr", 0.0, 0, 100, "largest legal clearing per household and year"),
-        _f("enforcement_budget", "USD/yr", 50000, 0, 1e9, "yearly enforcement spending per targeted municipality"),
+        _f("enforcement_budget", "USD/yr", 50000, 0, 1e9,
+           "yearly enforcement grant per targeted municipality (real USD; the model grants it times "
+           "households_scale, as the municipality's forest is simulated at that scale)"),
         _f("pes_payment", "USD/household/yr", 100, 0, 10000,
            "payment for ecosystem services per enrolled household that does not clear"),
         _f("pes_coverage", "1", 0.3, 0, 1, "share of landholding households enrolled in payments for ecosystem services"),
     )
     items = ("enforcement grants", "payments for ecosystem services")
+    scaled_fields = ("enforcement_budget",)
 
     def start_year(self) -> None:
         m, hh, v = self.model, self.model.households, self.values
