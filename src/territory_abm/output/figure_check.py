@@ -14,7 +14,7 @@ Use it on any :class:`matplotlib.figure.Figure`::
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from matplotlib.artist import Artist
@@ -38,6 +38,7 @@ class TextBox:
     text: str
     where: str
     extent: tuple[float, float, float, float]
+    artist: Text | None = field(default=None, compare=False, repr=False)
 
     def describe(self) -> str:
         return f"{self.text!r} ({self.where})"
@@ -78,11 +79,16 @@ def axis_name(axis: Axis) -> str:
     return getattr(axis, "axis_name", "axis")
 
 
+def _draw(fig: Figure):
+    """Draw ``fig`` and return its renderer (a closed pyplot figure gets an Agg canvas again)."""
+    canvas = fig.canvas if hasattr(fig.canvas, "get_renderer") else FigureCanvasAgg(fig)
+    canvas.draw()
+    return canvas.get_renderer()
+
+
 def text_boxes(fig: Figure) -> list[TextBox]:
     """Window extents (pixels) of every drawn, non-empty text in ``fig``."""
-    canvas = FigureCanvasAgg(fig)  # a closed pyplot figure keeps only a blank canvas
-    canvas.draw()
-    renderer = canvas.get_renderer()
+    renderer = _draw(fig)
     boxes = []
     for text, where in _texts(fig, "figure"):
         if not text.get_text().strip():
@@ -90,7 +96,7 @@ def text_boxes(fig: Figure) -> list[TextBox]:
         extent = text.get_window_extent(renderer)
         if extent.width <= 0 or extent.height <= 0 or not np.isfinite(extent.extents).all():
             continue
-        boxes.append(TextBox(text.get_text().replace("\n", " "), where, tuple(extent.extents)))
+        boxes.append(TextBox(text.get_text().replace("\n", " "), where, tuple(extent.extents), text))
     return boxes
 
 
@@ -135,3 +141,24 @@ def figure_problems(fig: Figure, max_aspect: float = MAX_ASPECT) -> list[str]:
         problems.append(f"figure of {width:.1f} x {height:.1f} in: more than {max_aspect:g} times as wide as high "
                         "(or high as wide) to fit a page or a slide")
     return problems
+
+
+def hide_colliding(fig: Figure, labels: list[Text], tolerance: float = OVERLAP_PX) -> list[Text]:
+    """Hide each of ``labels`` (in priority order, most important first) that would overlap
+    any other text of the figure or a label kept before it; returns the labels kept.
+
+    Use it for point labels (annotations) that may pile up: the first ones always show
+    when there is room, the rest give way.
+    """
+    renderer = _draw(fig)
+    mine = {id(t) for t in labels}
+    taken = [b for b in text_boxes(fig) if id(b.artist) not in mine]
+    kept = []
+    for label in labels:
+        box = TextBox(label.get_text(), "label", tuple(label.get_window_extent(renderer).extents), label)
+        if any(overlapping_text([box, other], tolerance) for other in taken) or text_outside(fig, [box], tolerance):
+            label.set_visible(False)
+            continue
+        taken.append(box)
+        kept.append(label)
+    return kept
