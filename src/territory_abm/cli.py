@@ -1,7 +1,8 @@
-"""Command line: ``territory-abm run | compare | sensitivity | calibrate | report | dashboard | validate | parameters``.
+"""Command line: territory-abm run | compare | sensitivity | calibrate | report | dashboard | validate | parameters.
 
 User errors (bad files, fields, values) print one line naming the file, the field and
-what is expected, and exit with status 2; no traceback.
+what is expected, and exit with status 2; no traceback. Warnings (such as one seed, where
+seed noise cannot be measured) print one line starting with "warning:".
 """
 
 from __future__ import annotations
@@ -9,12 +10,14 @@ from __future__ import annotations
 import argparse
 import csv
 import sys
+import warnings
 from pathlib import Path
 
 from .data.territory import load_territory
 from .errors import InputError
 from .params import markdown_table
 from .scenarios.loader import check_targets, load_scenario
+from .suggest import not_found
 
 
 def _positive_int(text: str) -> int:
@@ -50,10 +53,71 @@ def _add_engine_options(parser: argparse.ArgumentParser) -> None:
     engine.add_argument("--scheduler", help="address of a Dask scheduler, e.g. tcp://10.0.0.5:8786")
 
 
+EXAMPLES = {
+    None: """first steps:
+  territory-abm run scenarios/baseline.toml                      one run, tables and plots in out/baseline
+  territory-abm compare scenarios/baseline.toml scenarios/roads.toml --seeds 5 --out out/roads
+  territory-abm report out/roads                                 adviser report of that comparison
+  territory-abm validate scenarios/*.toml                        check files without running
+  territory-abm parameters                                       the parameter registry
+
+every command has its own help and examples: territory-abm run --help""",
+    "run": """examples:
+  territory-abm run scenarios/baseline.toml
+  territory-abm run scenarios/roads.toml --seed 7 --steps 10 --out out/roads-quick
+  territory-abm run scenarios/baseline.toml --households-scale 0.05 --no-plots   a quick, small run""",
+    "compare": """examples:
+  territory-abm compare scenarios/baseline.toml scenarios/roads.toml --out out/roads
+  territory-abm compare scenarios/baseline.toml scenarios/*.toml --seeds 20 --workers 2 --out out/all
+  territory-abm compare scenarios/baseline.toml scenarios/roads.toml --seeds 2 --steps 5 \\
+      --households-scale 0.05 --out out/try                       a quick try
+
+the first scenario is the reference; a summary table of the final year is printed at the end""",
+    "sensitivity": """examples:
+  territory-abm sensitivity experiments/morris_screening.toml --out out/morris
+  territory-abm sensitivity experiments/morris_screening.toml --samples 2 --seeds 1 --steps 5 \\
+      --households-scale 0.05 --out out/morris-try                a quick try (minutes, not hours)
+
+the options replace the design file's fields of the same name; rerun on the same --out to resume""",
+    "calibrate": """examples:
+  territory-abm calibrate calibration/example.toml --out out/calibration
+  territory-abm calibrate calibration/example.toml --samples 3 --seeds 1 --households-scale 0.05 \\
+      --out out/calibration-try                                   a quick try
+
+the run's years follow from the observations; rerun on the same --out to resume""",
+    "report": """example:
+  territory-abm report out/roads --question "Which intervention should the province fund first?"
+      (out/roads: the directory a territory-abm compare wrote)""",
+    "dashboard": """examples:
+  territory-abm dashboard
+  territory-abm dashboard scenarios/classroom/exercise1.toml --port 8765""",
+    "validate": """examples:
+  territory-abm validate scenarios/*.toml experiments/*.toml calibration/example.toml
+  territory-abm validate calibration/data/example""",
+}
+
+
+def _sub(sub, name: str, help: str):
+    """A subcommand whose help ends with its examples."""
+    return sub.add_parser(name, help=help, description=help[0].upper() + help[1:] + ".", epilog=EXAMPLES.get(name),
+                          formatter_class=argparse.RawDescriptionHelpFormatter)
+
+
+def _add_quick_options(parser: argparse.ArgumentParser, samples: str, steps: bool) -> None:
+    quick = parser.add_argument_group("quick try", "replace the file's fields of the same name (checked like them)")
+    quick.add_argument("--samples", type=_count, help=samples)
+    quick.add_argument("--seeds", type=_count, help="replicate seeds per point")
+    if steps:
+        quick.add_argument("--steps", type=_count, help="years to simulate")
+    quick.add_argument("--households-scale", type=_positive_float, help="simulated households per real household")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="territory-abm", description=__doc__.splitlines()[0])
-    sub = parser.add_subparsers(dest="command", required=True)
-    run = sub.add_parser("run", help="run one scenario and write its outputs")
+    parser = argparse.ArgumentParser(prog="territory-abm", description="Simulate rural territories (households, firms, "
+                                     "municipalities) to test public policies.",
+                                     epilog=EXAMPLES[None], formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    run = _sub(sub, "run", "run one scenario and write its outputs")
     run.add_argument("scenario", type=Path, help="scenario TOML file")
     run.add_argument("--seed", type=_positive_int, help="random seed (overrides the scenario)")
     run.add_argument("--steps", type=_positive_int, help="years to simulate (overrides the scenario)")
@@ -62,7 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--out", type=Path, default=None, help="output directory (default: out/<scenario name>)")
     run.add_argument("--no-plots", action="store_true", help="skip the PNG plots")
     run.add_argument("--quiet", action="store_true", help="no progress bar or summary")
-    cmp = sub.add_parser("compare", help="run scenarios over the same seeds and compare them")
+    cmp = _sub(sub, "compare", "run scenarios over the same seeds and compare them")
     cmp.add_argument("scenarios", nargs="+", type=Path, help="scenario TOML files; the first is the reference")
     cmp.add_argument("--seeds", type=_count, default=10, help="seeds per scenario (default 10)")
     cmp.add_argument("--first-seed", type=_positive_int, default=1, help="first seed (default 1)")
@@ -71,29 +135,32 @@ def build_parser() -> argparse.ArgumentParser:
                      help="simulated households per real household (overrides the scenarios)")
     _add_engine_options(cmp)
     cmp.add_argument("--out", type=Path, required=True, help="output directory (rerun on it to resume)")
-    cmp.add_argument("--quiet", action="store_true", help="no progress bar")
-    sens = sub.add_parser("sensitivity", help="SALib sensitivity analysis of a design file (experiments/*.toml)")
+    cmp.add_argument("--quiet", action="store_true", help="no progress bar or summary table")
+    sens = _sub(sub, "sensitivity", "SALib sensitivity analysis of a design file (experiments/*.toml)")
     sens.add_argument("design", type=Path, help="sensitivity design TOML file")
+    _add_quick_options(sens, "the method's sample size N (Morris: trajectories)", steps=True)
     _add_engine_options(sens)
     sens.add_argument("--out", type=Path, required=True, help="output directory (rerun on it to resume)")
     sens.add_argument("--quiet", action="store_true", help="no progress bar")
-    cal = sub.add_parser("calibrate", help="fit parameters to observed data (calibration/*.toml)")
+    cal = _sub(sub, "calibrate", "fit parameters to observed data (calibration/*.toml)")
     cal.add_argument("calibration", type=Path, help="calibration TOML file")
+    _add_quick_options(cal, "the method's size: generations of the optimiser (smm: options.maxiter) or "
+                       "particles per generation (abc_smc: options.population_size)", steps=False)
     _add_engine_options(cal)
     cal.add_argument("--out", type=Path, required=True, help="output directory (rerun on it to resume)")
     cal.add_argument("--quiet", action="store_true", help="no progress bar")
-    rep = sub.add_parser("report", help="adviser report (HTML and PDF) of a finished comparison")
-    rep.add_argument("directory", type=Path, help="output directory of `territory-abm compare`")
+    rep = _sub(sub, "report", "adviser report (HTML and PDF) of a finished comparison")
+    rep.add_argument("directory", type=Path, help="output directory of territory-abm compare")
     rep.add_argument("--out", type=Path, help="where to write report.html and report.pdf (default: DIRECTORY)")
     rep.add_argument("--question", help="the question the report answers (default: which intervention to choose)")
-    dash = sub.add_parser("dashboard", help="classroom dashboard in the browser (a model per group)")
+    dash = _sub(sub, "dashboard", "classroom dashboard in the browser (a model per group)")
     dash.add_argument("scenario", type=Path, nargs="?", help="scenario TOML file (default: the first classroom exercise)")
     dash.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this computer only)")
     dash.add_argument("--port", type=_count, help="port (default: a free one)")
-    val = sub.add_parser("validate", help="check scenario and data files without running")
+    val = _sub(sub, "validate", "check scenario and data files without running")
     val.add_argument("files", nargs="+", type=Path,
                      help="scenario, sensitivity or calibration TOML files, territory directories or CSV files")
-    sub.add_parser("parameters", help="print the parameter registry as a Markdown table")
+    _sub(sub, "parameters", "print the parameter registry as a Markdown table")
     return parser
 
 
@@ -109,6 +176,8 @@ def cmd_run(args) -> int:
         scenario = scenario.replace(**changes)
     check_targets(scenario, load_territory(scenario.territory))
     out = args.out or Path("out") / scenario.name
+    if not args.quiet:
+        compile_notice()
     bar = tqdm(total=scenario.steps, desc=scenario.name, unit="yr", disable=args.quiet, file=sys.stderr)
     result = simulate(scenario, progress=lambda: bar.update(1))
     bar.close()
@@ -122,6 +191,8 @@ def cmd_run(args) -> int:
 def cmd_compare(args) -> int:
     from .experiments.commands import compare
 
+    if not args.quiet:
+        compile_notice()
     status = compare(args.scenarios, args.seeds, args.out, workers=args.workers, scheduler=args.scheduler,
                      first_seed=args.first_seed, progress=not args.quiet,
                      households_scale=args.households_scale, steps=args.steps)
@@ -131,16 +202,21 @@ def cmd_compare(args) -> int:
 def cmd_sensitivity(args) -> int:
     from .sensitivity.command import run_sensitivity
 
+    if not args.quiet:
+        compile_notice()
     status = run_sensitivity(args.design, args.out, workers=args.workers, scheduler=args.scheduler,
-                             progress=not args.quiet)
+                             progress=not args.quiet, overrides=_quick(args, "samples", "seeds", "steps",
+                                                                      "households_scale"))
     return _report_status(status, args.out, "sensitivity analysis")
 
 
 def cmd_calibrate(args) -> int:
     from .calibration import run_calibration
 
+    if not args.quiet:
+        compile_notice()
     status = run_calibration(args.calibration, args.out, workers=args.workers, scheduler=args.scheduler,
-                             progress=not args.quiet)
+                             progress=not args.quiet, overrides=_quick(args, "samples", "seeds", "households_scale"))
     table = status.estimates[["parameter", "estimate", "low", "high", "narrowing", "identified"]]
     print(table.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
     print(f"{status.runs} runs ({status.wall_time_s:.1f} s); wrote the calibration and calibrated.toml to {args.out}",
@@ -152,6 +228,17 @@ def cmd_calibrate(args) -> int:
               "command to retry them", file=sys.stderr)
         return 1
     return 0
+
+
+def _quick(args, *names: str) -> dict:
+    """The quick-try options given on the command line, by file field name."""
+    return {name: getattr(args, name) for name in names if getattr(args, name) is not None}
+
+
+def compile_notice() -> None:
+    from .experiments.engines import compile_notice as notice
+
+    notice(sys.stderr)
 
 
 def cmd_report(args) -> int:
@@ -237,6 +324,9 @@ def validate_path(path: Path) -> str:
     if path.suffix == ".csv":
         load_territory(path.parent)
         return "territory table"
+    if not path.exists():
+        raise InputError(path, "file", not_found(path, "a scenario, sensitivity design or calibration .toml file, "
+                                                 "a territory directory or one of its .csv tables"))
     raise InputError(path, "file", "a scenario, sensitivity design or calibration .toml file, a territory "
                      "directory or one of its .csv tables")
 
@@ -253,8 +343,19 @@ def cmd_validate(args) -> int:
     return 2 if failed else 0
 
 
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """Warnings as one line on standard error, without the source line."""
+    print(f"warning: {message}", file=sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    with warnings.catch_warnings():
+        warnings.showwarning = _show_warning
+        return _dispatch(args)
+
+
+def _dispatch(args) -> int:
     try:
         if args.command == "run":
             return cmd_run(args)

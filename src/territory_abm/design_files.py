@@ -13,6 +13,7 @@ from .errors import InputError
 from .fields import FieldSpec, is_number
 from .params import REGISTRY
 from .scenarios.loader import Scenario, check_targets, load_scenario
+from .suggest import did_you_mean, not_found
 from .tomlfile import read_toml
 
 
@@ -49,7 +50,8 @@ def name_list(src, raw, key, known, what: str) -> tuple[str, ...]:
         raise InputError(src, key, f"a non-empty list of {what} names")
     for n in names:
         if n not in known:
-            raise InputError(src, f"{key}.{n}", f"a known {what} name, one of {', '.join(sorted(known))}")
+            raise InputError(src, f"{key}.{n}", f"a known {what} name{did_you_mean(n, known)}, one of "
+                             f"{', '.join(sorted(known))}")
     if len(set(names)) != len(names):
         raise InputError(src, key, f"distinct {what} names")
     return tuple(names)
@@ -86,7 +88,7 @@ def linked_scenario(src, path: Path, raw, key, steps, scale) -> Scenario:
         raise InputError(src, key, "the path of a scenario TOML file, relative to this file")
     file = path.parent / value
     if not file.is_file():
-        raise InputError(src, key, f"an existing scenario file; {file} does not exist")
+        raise InputError(src, key, f"{file}: {not_found(file, 'an existing scenario file')}")
     scenario = load_scenario(file)
     changes = {k: v for k, v in (("steps", steps), ("households_scale", scale)) if v is not None}
     scenario = scenario.replace(**changes) if changes else scenario

@@ -14,6 +14,7 @@ from types import MappingProxyType
 
 from .errors import InputError
 from .fields import FieldSpec
+from .suggest import did_you_mean
 
 
 @dataclass(frozen=True)
@@ -200,8 +201,8 @@ def validate_value(name: str, value: object, source: str) -> float:
         infinite), lies outside the range, or is not whole for an integer parameter.
     """
     if name not in REGISTRY:
-        raise InputError(source, f"parameters.{name}", f"a known parameter name, not {name!r} "
-                         f"(see `territory-abm parameters`)")
+        raise InputError(source, f"parameters.{name}", f"a known parameter name, not {name!r}"
+                         f"{did_you_mean(name, REGISTRY)} (see: territory-abm parameters)")
     return float(REGISTRY[name].check(value, source, f"parameters.{name}"))
 
 

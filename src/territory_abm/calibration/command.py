@@ -46,10 +46,12 @@ class CalibrationStatus:
 
 
 def run_calibration(path: Path, out_dir: Path, workers: int | None = None, scheduler: str | None = None,
-                    progress: bool = True) -> CalibrationStatus:
-    """Calibrate as ``path`` says into ``out_dir`` (resuming from the runs stored there)."""
+                    progress: bool = True, overrides: dict | None = None) -> CalibrationStatus:
+    """Calibrate as ``path`` says into ``out_dir`` (resuming from the runs stored there);
+    ``overrides`` replace the file's ``samples``, ``seeds`` or ``households_scale`` (see
+    :data:`~territory_abm.calibration.design.OVERRIDES`)."""
     started = time.perf_counter()
-    design = load_calibration(path)
+    design = load_calibration(path, overrides)
     out_dir = Path(out_dir)
     engine = make_engine(workers, scheduler)
     bar = _bar(design, progress)

@@ -48,6 +48,7 @@ from ..design_files import (
 )
 from ..errors import InputError
 from ..fields import FieldSpec
+from ..overrides import with_overrides
 from ..params import REGISTRY
 from ..scenarios.loader import Scenario
 from .observations import Observations, load_observations
@@ -127,11 +128,47 @@ class CalibrationDesign:
                                  "start": obs.start.to_dict(), "end": obs.end.to_dict()}}
 
 
-def load_calibration(path: str | Path) -> CalibrationDesign:
-    """Read and validate a calibration file (errors name the file and the field)."""
+OVERRIDES = ("samples", "seeds", "households_scale")
+"""Fields the command line may override for a quick try. ``samples`` is the method's size:
+the optimiser's generations (``options.maxiter``) for smm, the particles per generation
+(``options.population_size``) for abc_smc. The steps follow from the observations."""
+
+SAMPLES_OPTION = {"smm": "maxiter", "abc_smc": "population_size"}
+
+
+def load_calibration(path: str | Path, overrides: dict | None = None) -> CalibrationDesign:
+    """Read and validate a calibration file (errors name the file and the field).
+
+    Parameters
+    ----------
+    path : str or Path
+        The calibration file.
+    overrides : dict, optional
+        Values of ``OVERRIDES`` fields that replace the file's (from the command line),
+        validated like them; errors about them name the option (``--seeds``).
+    """
     path = Path(path)
-    src = str(path)
+    overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
+    unknown = set(overrides) - set(OVERRIDES)
+    if unknown:
+        raise ValueError(f"not overridable: {sorted(unknown)}")
     raw = read_design(path, "calibration", KEYS)
+    samples = overrides.pop("samples", None)
+    if samples is not None:
+        option = SAMPLES_OPTION.get(raw.get("method"))
+        options = raw.get("options", {})
+        if option is None or not isinstance(options, dict):  # reported as the file's error
+            return _validated(path, raw)
+        try:
+            _options("--samples", raw["method"], {**options, option: samples})
+        except InputError as exc:
+            raise InputError("--samples", f"options.{option}", f"{exc.expected} (given on the command line)") from None
+        raw = {**raw, "options": {**options, option: samples}}
+    return with_overrides(raw, overrides, lambda merged: _validated(path, merged))
+
+
+def _validated(path: Path, raw: dict) -> CalibrationDesign:
+    src = str(path)
     method = one_of(src, "method", raw.get("method"), list(METHOD_OPTIONS))
     if method == "abc_smc":
         try:

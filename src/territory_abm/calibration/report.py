@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .. import __version__
-from ..params import REGISTRY
+from ..params import CONTEXT_GROUP, REGISTRY
 from .design import CalibrationDesign
 from .fit import Fit
 
@@ -88,12 +88,18 @@ def calibrated_scenario(design: CalibrationDesign, estimates: pd.DataFrame, out_
              f"extends = {_toml_string(parent)}",
              f"name = {_toml_string(scenario.name + '_calibrated')}",
              f"description = {_toml_string(f'{scenario.name} with parameters calibrated by {design.name}')}",
-             "", "[parameters]"]
-    for row in estimates.itertuples(index=False):
-        value = round(row.estimate) if REGISTRY[row.parameter].integer else float(f"{row.estimate:.6g}")
-        flag = "" if row.identified else "  # not identified by the data: interval close to the prior"
-        lines.append(f"{row.parameter} = {value!r}  # {design.confidence_level:.0%} interval "
-                     f"[{row.low:.4g}, {row.high:.4g}] {row.unit}{flag}")
+             ]
+    # behavioural parameters go in [parameters], context drivers (e.g. birth_rate) in [context]
+    for table, is_context in (("parameters", False), ("context", True)):
+        rows = [row for row in estimates.itertuples(index=False)
+                if (REGISTRY[row.parameter].group == CONTEXT_GROUP) == is_context]
+        if rows:
+            lines += ["", f"[{table}]"]
+        for row in rows:
+            value = round(row.estimate) if REGISTRY[row.parameter].integer else float(f"{row.estimate:.6g}")
+            flag = "" if row.identified else "  # not identified by the data: interval close to the prior"
+            lines.append(f"{row.parameter} = {value!r}  # {design.confidence_level:.0%} interval "
+                         f"[{row.low:.4g}, {row.high:.4g}] {row.unit}{flag}")
     return "\n".join(lines) + "\n"
 
 

@@ -15,6 +15,7 @@ import networkx as nx
 import numpy as np
 
 from ..errors import InputError
+from ..suggest import not_found
 from ..fields import FieldSpec
 
 NODE_KINDS = ("municipality", "city", "market")
@@ -121,7 +122,7 @@ class Territory:
 def read_csv_table(path: Path) -> tuple[list[str], list[dict[str, str]]]:
     """Header and rows (stripped strings) of a CSV file; InputError if missing or headless."""
     if not path.is_file():
-        raise InputError(path, "file", "an existing CSV file")
+        raise InputError(path, "file", not_found(path, "an existing CSV file"))
     with path.open(newline="", encoding="utf-8") as fh:
         reader = csv.DictReader(fh)
         header = [h.strip() for h in (reader.fieldnames or [])]
@@ -209,7 +210,7 @@ def load_territory(directory: str | Path) -> Territory:
     """
     directory = Path(directory)
     if not directory.is_dir():
-        raise InputError(directory, "territory", "a directory holding municipalities.csv and edges.csv")
+        raise InputError(directory, "territory", not_found(directory, "a directory holding municipalities.csv and edges.csv"))
     nodes_path, edges_path = directory / "municipalities.csv", directory / "edges.csv"
     ids, names, kinds, table = load_nodes(nodes_path)
     edges = load_edges(edges_path, ids)

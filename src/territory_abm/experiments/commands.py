@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
+
+import numpy as np
+import pandas as pd
 
 from .. import __version__
 from ..data.territory import load_territory
+from ..outcomes import HEADLINE, outcome
 from ..output import tables
 from ..scenarios.loader import check_targets, load_scenario
 from .compare import Comparison, compare_design, compare_specs
@@ -18,7 +23,15 @@ def compare(scenario_paths: list[Path], seeds: int, out_dir: Path, workers: int 
             scheduler: str | None = None, first_seed: int = 1, progress: bool = True,
             households_scale: float | None = None, steps: int | None = None) -> ExperimentStatus:
     """Run every scenario with seeds ``first_seed ... first_seed + seeds - 1`` and write the
-    comparison tables and plots into ``out_dir`` (only once every run has finished)."""
+    comparison tables and plots into ``out_dir`` (only once every run has finished); with
+    ``progress``, print a summary table of the headline outcomes at the end.
+
+    Warns (:class:`OneSeedWarning`) when ``seeds`` is 1: differences between scenarios
+    cannot then be told from chance.
+    """
+    if seeds == 1:
+        warnings.warn(OneSeedWarning("compare", "--seeds", "the 5-95 % ranges over seeds are empty and a "
+                                     "difference between scenarios cannot be told from chance"), stacklevel=2)
     scenarios = []
     for path in scenario_paths:
         scenario = load_scenario(path)
@@ -38,7 +51,69 @@ def compare(scenario_paths: list[Path], seeds: int, out_dir: Path, workers: int 
         engine.close()
     if status.complete:
         write_comparison(out_dir)
+        if progress:
+            print(summary_text(pd.read_csv(out_dir / "summary.csv")))
     return status
+
+
+class OneSeedWarning(UserWarning):
+    """An experiment runs one seed per point or scenario: seed noise cannot be measured.
+
+    Parameters
+    ----------
+    what : str
+        The command or design file.
+    field : str
+        The option or field that set one seed.
+    consequence : str
+        What cannot be measured.
+    """
+
+    def __init__(self, what: str, field: str, consequence: str) -> None:
+        super().__init__(f"{what}: {field} = 1: {consequence}; use 2 or more seeds to measure seed noise")
+
+
+def summary_text(summary: pd.DataFrame) -> str:
+    """The headline outcomes in the final year: the reference scenario's mean over seeds,
+    and each other scenario's difference to it with its 5-95 % range over seeds."""
+    scenarios = list(dict.fromkeys(summary["scenario"]))
+    reference = scenarios[0]
+    rows = []
+    for name in HEADLINE:
+        part = summary[summary["outcome"] == name].set_index("scenario")
+        if part.empty:
+            continue
+        row = {"outcome": name, "unit": {"1": "share"}.get(outcome(name).unit, outcome(name).unit)}
+        row[f"{reference} (mean)"] = _number(part.loc[reference, "mean"])
+        for scenario in scenarios[1:]:
+            r = part.loc[scenario]
+            row[f"{scenario} - {reference}"] = (f"{_number(r['diff_to_reference'], signed=True)} "
+                                                f"[{_number(r['diff_q05'], signed=True)}, "
+                                                f"{_number(r['diff_q95'], signed=True)}]")
+        rows.append(row)
+    table = _aligned(pd.DataFrame(rows))
+    what = "difference to the reference, mean [5-95 % over seeds]" if len(scenarios) > 1 else "mean over seeds"
+    return f"final year; {what}:\n{table}"
+
+
+def _aligned(df: pd.DataFrame) -> str:
+    """Plain-text table: text columns left-aligned, the rest right-aligned."""
+    widths = {c: max(len(c), *(len(str(v)) for v in df[c])) for c in df.columns}
+    left = {"outcome", "unit"}
+
+    def cell(column, value):
+        return str(value).ljust(widths[column]) if column in left else str(value).rjust(widths[column])
+    lines = ["  ".join(cell(c, c) for c in df.columns)]
+    lines += ["  ".join(cell(c, v) for c, v in zip(df.columns, row)) for row in df.itertuples(index=False)]
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def _number(value: float, signed: bool = False) -> str:
+    """Four significant digits, no "-0"; "n/a" where undefined."""
+    if not np.isfinite(value):
+        return "n/a"
+    text = f"{value:+.4g}" if signed else f"{value:.4g}"
+    return text.replace("-0", "0") if float(text) == 0 else text
 
 
 def write_comparison(out_dir: Path) -> list[str]:

@@ -9,6 +9,7 @@ of runs in flight so that memory stays flat for designs of any size.
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -17,6 +18,37 @@ from ..errors import InputError
 from .runs import RunSpec, execute_run
 
 Outcome = tuple[RunSpec, bytes | None, BaseException | None]
+
+
+COMPILE_NOTICE = "compiling the model's rules (first run only, about 10 s)"
+"""Printed to standard error when the compiled kernels are not yet cached."""
+
+
+def kernels_need_compiling() -> bool:
+    """True when numba's on-disk cache lacks a current compiled version of any model kernel
+    (a fresh install, an edited ``kernels.py``, or a new ``NUMBA_CACHE_DIR``).
+
+    Cheap: it reads each kernel's small cache index, without compiling anything. Returns
+    False when the cache cannot be inspected (a numba without this layout).
+    """
+    from ..model import kernels
+
+    try:
+        dispatchers = [getattr(v, "compiled", v) for v in vars(kernels).values()]
+        caches = [d._cache for d in dispatchers if hasattr(d, "_cache") and hasattr(d, "py_func")
+                  and d.py_func.__module__ == kernels.__name__]
+        return any(not cache._cache_file._load_index() for cache in caches)
+    except Exception:  # numba's cache layout is not public API: say nothing rather than fail
+        return False
+
+
+def compile_notice(stream=None) -> bool:
+    """Print :data:`COMPILE_NOTICE` to ``stream`` (standard error) if the kernels will compile
+    on this run; returns whether it did."""
+    if not kernels_need_compiling():
+        return False
+    print(COMPILE_NOTICE, file=stream or sys.stderr, flush=True)
+    return True
 
 
 def default_workers() -> int:

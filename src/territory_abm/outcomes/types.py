@@ -222,9 +222,11 @@ TYPES = ("sustainable win-win-win", "win-win-win", "two of three", "one of three
 UNCLASSIFIED = ""
 """Type of a unit without all social statistics (external markets, empty municipalities)."""
 
-TYPE_COLOURS: Mapping[str, str] = MappingProxyType(dict(zip(TYPES, ("#1a7f37", "#7bc96f", "#f2cc60", "#f08c4a",
-                                                                  "#b42318"))))
-"""One colour per type (maps, bars and legends of plots, report and dashboard)."""
+TYPE_COLOURS: Mapping[str, str] = MappingProxyType(dict(zip(TYPES, ("#009E73", "#56B4E9", "#F0E442", "#E69F00",
+                                                                  "#D55E00"))))
+"""One colour per type (maps, bars and legends of plots, report and dashboard): the Okabe-Ito
+palette (bluish green, sky blue, yellow, orange, vermillion), told apart with any colour
+vision; cool colours for the best types, warm for the worst."""
 
 UNCLASSIFIED_COLOUR = "#d0d7de"
 

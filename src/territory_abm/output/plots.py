@@ -1,7 +1,13 @@
-"""Plots of a run: territory time series and the network coloured by typology."""
+"""Plots of a run: territory time series and the network coloured by typology.
+
+Every plot function draws, saves and returns its figure (closed for pyplot, still
+drawable), so that :mod:`territory_abm.output.figure_check` can check the text of the very
+figure that was written.
+"""
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import matplotlib
@@ -9,7 +15,12 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import networkx as nx
+import numpy as np
 import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.legend import Legend
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 
 from ..outcomes import SERIES as SERIES_NAMES
 from ..outcomes import TYPE_COLOURS, UNCLASSIFIED_COLOUR, outcome
@@ -17,46 +28,169 @@ from ..outcomes import TYPE_COLOURS, UNCLASSIFIED_COLOUR, outcome
 SERIES = tuple((name, outcome(name).axis_label) for name in SERIES_NAMES)
 """(column, axis label) of the time-series panels, from the outcome registry."""
 
+LINE_COLOUR = "#0072B2"
+"""Okabe-Ito blue: the colour of single lines and bars."""
 
-def plot_territory(territory: pd.DataFrame, path: Path, title: str) -> None:
-    """Five panels of territory outcomes over the years."""
-    fig, axes = plt.subplots(1, len(SERIES), figsize=(4 * len(SERIES), 3.2), constrained_layout=True)
-    for ax, (col, label) in zip(axes, SERIES):
-        ax.plot(territory["year"], territory[col], color="#2c7fb8", lw=2)
-        ax.set_title(label, fontsize=10)
-        ax.set_xlabel("year")
-        ax.grid(alpha=0.3)
-    fig.suptitle(title)
-    fig.savefig(path, dpi=110)
+MARKET_COLOUR = "#444444"
+DPI = 110
+NODE_AREA = (200.0, 600.0)
+"""Marker area (points^2) of an empty node, and what the most populated node adds."""
+
+NODE_SHAPES = {"municipality": ("o", "municipality"), "city": ("D", "intermediate city"),
+               "market": ("s", "external market")}
+"""Marker and legend name of each node kind."""
+
+TRAVEL_BANDS = ((1.5, 4.0, "up to 1.5 h"), (3.0, 2.2, "1.5 to 3 h"), (np.inf, 0.9, "over 3 h"))
+"""(longest travel time, edge width in points, legend text): thicker roads are quicker."""
+
+
+def wrap(text: str, width: int = 38) -> str:
+    """``text`` broken into lines of at most ``width`` characters (panel titles)."""
+    return "\n".join(textwrap.wrap(text, width, break_on_hyphens=False)) or text
+
+
+def note_axis_origin(ax, axis: str = "y") -> None:
+    """Say in the axis label when the axis does not include zero (a zoomed-in scale)."""
+    low, high = (ax.get_ylim() if axis == "y" else ax.get_xlim())
+    if low <= 0 <= high or low >= 0 >= high:
+        return
+    label = ax.yaxis.label if axis == "y" else ax.xaxis.label
+    note = "axis does not start at 0"
+    text = label.get_text()
+    label.set_text(f"{text}\n({note})" if text else note)
+
+
+def save(fig: Figure, path: Path) -> Figure:
+    """Write ``fig`` to ``path``, release it from pyplot and return it."""
+    fig.savefig(path, dpi=DPI)
     plt.close(fig)
+    return fig
 
 
-def plot_network(graph: nx.Graph, types: pd.DataFrame, path: Path, title: str) -> None:
-    """The territory network; nodes coloured by type, sized by population; edges by travel time."""
-    pos = nx.kamada_kawai_layout(graph, weight="travel_time")
+def plot_territory(territory: pd.DataFrame, path: Path, title: str) -> Figure:
+    """Territory outcomes over the years, one panel each, in a grid that fits a page."""
+    columns = 3
+    rows = int(np.ceil(len(SERIES) / columns))
+    fig, axes = plt.subplots(rows, columns, figsize=(11, 3.3 * rows), squeeze=False, constrained_layout=True)
+    for ax, (col, label) in zip(axes.flat, SERIES):
+        ax.plot(territory["year"], territory[col], color=LINE_COLOUR, lw=2)
+        ax.set_title(wrap(label), fontsize=9)
+        ax.set_xlabel("year", fontsize=8)
+        ax.tick_params(labelsize=8)
+        ax.grid(alpha=0.3)
+        note_axis_origin(ax)
+        ax.yaxis.label.set_fontsize(7)
+    for ax in list(axes.flat)[len(SERIES):]:
+        ax.set_visible(False)
+    fig.suptitle(title)
+    return save(fig, path)
+
+
+def _spread(pos: dict, radius: dict, rounds: int = 200) -> dict:
+    """Positions moved apart until no two nodes (circles of ``radius``, in the layout's
+    units) overlap; deterministic, small moves only where nodes collide."""
+    nodes = list(pos)
+    xy = np.array([pos[n] for n in nodes], float)
+    r = np.array([radius[n] for n in nodes], float)
+    for _ in range(rounds):
+        delta = xy[:, None, :] - xy[None, :, :]
+        dist = np.hypot(delta[..., 0], delta[..., 1])
+        np.fill_diagonal(dist, np.inf)
+        gap = r[:, None] + r[None, :] - dist
+        if (gap <= 1e-9).all():
+            break
+        push = np.where(gap > 0, gap / 2, 0.0) / np.where(np.isfinite(dist) & (dist > 0), dist, 1.0)
+        xy += (delta * push[..., None]).sum(axis=1) * 0.6
+    return dict(zip(nodes, xy))
+
+
+def _round_populations(max_pop: float) -> list[float]:
+    """Two or three round populations spanning the map's range (for the size legend)."""
+    values = []
+    for share in (0.2, 0.5, 1.0):
+        v = share * max_pop
+        digits = int(np.floor(np.log10(v))) if v > 0 else 0
+        v = round(v, -digits + 1) if v >= 10 else v
+        if v > 0 and v not in values:
+            values.append(v)
+    return values
+
+
+def plot_network(graph: nx.Graph, types: pd.DataFrame, path: Path, title: str) -> Figure:
+    """The territory network: colour is a node's type, shape its kind, area its residents
+    at the end, edge width the travel time; the legend explains all four."""
     kind_of = nx.get_node_attributes(graph, "kind")
     type_of = dict(zip(types["node_id"], types["type"]))
-    pop_of = dict(zip(types["node_id"], types["population_end"]))
-    fig, ax = plt.subplots(figsize=(8, 6.5), constrained_layout=True)
-    times = [d["travel_time"] for _, _, d in graph.edges(data=True)]
-    nx.draw_networkx_edges(graph, pos, ax=ax, width=[max(0.5, 4.0 / t) for t in times], edge_color="#888888")
-    nx.draw_networkx_edge_labels(graph, pos, ax=ax, font_size=6,
-                                 edge_labels={(a, b): f"{d['travel_time']:.1f}h" for a, b, d in graph.edges(data=True)})
-    max_pop = max([v for v in pop_of.values() if not pd.isna(v)] + [1.0])
+    pop_of = {k: (0.0 if pd.isna(v) else float(v)) for k, v in zip(types["node_id"], types["population_end"])}
+    max_pop = max(list(pop_of.values()) + [1.0])
+
+    def size(node) -> float:  # marker area in points^2
+        return 260.0 if kind_of[node] == "market" else NODE_AREA[0] + NODE_AREA[1] * pop_of.get(node, 0.0) / max_pop
+
+    fig = plt.figure(figsize=(10, 6.5), constrained_layout=True)
+    ax, key = fig.subplots(1, 2, width_ratios=(3.2, 1))
+    pos = nx.kamada_kawai_layout(graph, weight="travel_time")
+    # the layout spans about [-1, 1] over the ~460 points of the axes' height: a node label of
+    # three or four characters needs about 22 points across
+    per_point = 2.3 / 460.0
+    radius = {n: per_point * max(np.sqrt(size(n)) / 2, 13.0) + 0.02 for n in graph.nodes}
+    pos = _spread(pos, radius)
+    for limit, width, _ in TRAVEL_BANDS:
+        lower = max([b[0] for b in TRAVEL_BANDS if b[0] < limit], default=-np.inf)
+        edges = [(a, b) for a, b, d in graph.edges(data=True) if lower < d["travel_time"] <= limit]
+        nx.draw_networkx_edges(graph, pos, edgelist=edges, ax=ax, width=width, edge_color="#999999")
     for node in graph.nodes:
-        if kind_of[node] == "market":
-            colour, size, shape = "#444444", 500, "s"
-        else:
-            colour = TYPE_COLOURS.get(type_of.get(node), UNCLASSIFIED_COLOUR)
-            size, shape = 150 + 1200 * (pop_of.get(node, 0) or 0) / max_pop, "o" if kind_of[node] == "municipality" else "D"
-        nx.draw_networkx_nodes(graph, pos, nodelist=[node], node_color=colour, node_size=size, node_shape=shape,
-                               edgecolors="black", ax=ax)
-    nx.draw_networkx_labels(graph, pos, ax=ax, font_size=7)
-    handles = [plt.Line2D([], [], marker="o", ls="", color=c, label=t, markeredgecolor="black")
-               for t, c in TYPE_COLOURS.items()]
-    handles.append(plt.Line2D([], [], marker="s", ls="", color="#444444", label="external market"))
-    ax.legend(handles=handles, loc="lower left", fontsize=7, frameon=True)
-    ax.set_title(title)
+        kind = kind_of[node]
+        colour = MARKET_COLOUR if kind == "market" else TYPE_COLOURS.get(type_of.get(node), UNCLASSIFIED_COLOUR)
+        nx.draw_networkx_nodes(graph, pos, nodelist=[node], node_color=colour, node_size=size(node),
+                               node_shape=NODE_SHAPES.get(kind, NODE_SHAPES["municipality"])[0],
+                               edgecolors="black", linewidths=0.8, ax=ax)
+    nx.draw_networkx_labels(graph, pos, ax=ax, font_size=7,
+                            font_color={n: "white" if kind_of[n] == "market" else "black" for n in graph.nodes})
+    ax.set_title(title, fontsize=10)
     ax.axis("off")
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    ax.margins(0.06)
+    key.axis("off")
+    colour, sizes, lines = _network_legend(max_pop, set(kind_of.values()))
+    stack_legends(key, [dict(handles=colour), dict(handles=sizes, labelspacing=1.3, borderpad=0.8, handletextpad=1.4),
+                        dict(handles=lines)])
+    return save(fig, path)
+
+
+def stack_legends(ax, legends: list[dict], fontsize: float = 8) -> None:
+    """Legends (keyword sets of ``ax.legend``) one under the other from the top of ``ax``,
+    each placed below the drawn height of the one before (so sections with large markers
+    get the room they need)."""
+    top = 1.0
+    ax.figure.draw_without_rendering()  # lay the figure out first: heights are fractions of the axes
+    renderer = ax.figure.canvas.get_renderer()
+    for options in legends:
+        handles = options.pop("handles")
+        legend = Legend(ax, handles, [h.get_label() for h in handles], loc="upper left", bbox_to_anchor=(0.0, top),
+                        fontsize=fontsize, frameon=False, borderaxespad=0, **options)
+        legend.set_in_layout(False)  # placed by hand in the axes, which keep their laid-out size
+        ax.add_artist(legend)
+        height = legend.get_window_extent(renderer).height / ax.get_window_extent(renderer).height
+        top -= height + 0.02
+
+
+def _heading(text: str) -> Line2D:
+    return Line2D([], [], ls="", marker="", label=text)
+
+
+def _network_legend(max_pop: float, kinds: set[str]) -> tuple[list, list, list]:
+    """Legend entries: colour and shape, sizes, edge widths."""
+    handles: list = [_heading("$\\bf{Colour}$: type of the period")]
+    handles += [Patch(facecolor=c, edgecolor="black", label=t) for t, c in TYPE_COLOURS.items()]
+    handles.append(Patch(facecolor=UNCLASSIFIED_COLOUR, edgecolor="black", label="no type (empty)"))
+    handles.append(_heading("$\\bf{Shape}$: kind of node"))
+    handles += [Line2D([], [], ls="", marker=marker, markersize=8, markerfacecolor="white" if k != "market"
+                       else MARKET_COLOUR, markeredgecolor="black", label=name)
+                for k, (marker, name) in NODE_SHAPES.items() if k in kinds]
+    sizes = [_heading("$\\bf{Size}$: residents at the end")]
+    sizes += [Line2D([], [], ls="", marker="o", markerfacecolor="white", markeredgecolor="black",
+                       markersize=np.sqrt(NODE_AREA[0] + NODE_AREA[1] * p / max_pop), label=f"{p:,.0f}")
+                for p in _round_populations(max_pop)]
+    lines = [_heading("$\\bf{Line}$: travel time")]
+    lines += [Line2D([], [], color="#999999", lw=width, label=text) for _, width, text in TRAVEL_BANDS]
+    return handles, sizes, lines

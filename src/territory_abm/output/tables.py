@@ -48,19 +48,34 @@ def write_csv(df: pd.DataFrame, path: Path) -> None:
 
 
 def write_json(data: dict, path: Path) -> None:
+    """Write ``data`` as strict JSON, atomically: NaN and infinities (undefined values, such
+    as a seed-noise share with one seed) become ``null``, numpy scalars plain numbers."""
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(data, indent=2, sort_keys=True, default=_jsonable) + "\n", encoding="utf-8")
+    text = json.dumps(json_ready(data), indent=2, sort_keys=True, allow_nan=False)
+    tmp.write_text(text + "\n", encoding="utf-8")
     os.replace(tmp, path)
 
 
-def _jsonable(value):
-    if isinstance(value, (np.integer,)):
+def json_ready(value):
+    """``value`` with numpy scalars and arrays as plain Python, paths as strings and every
+    non-finite float as ``None`` (JSON has no NaN)."""
+    if isinstance(value, dict):
+        return {str(k): json_ready(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_ready(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return [json_ready(v) for v in value.tolist()]
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, np.integer):
         return int(value)
-    if isinstance(value, (np.floating,)):
-        return float(value)
+    if isinstance(value, (float, np.floating)):
+        return float(value) if np.isfinite(value) else None
     if isinstance(value, Path):
         return str(value)
-    raise TypeError(type(value))
+    if value is None or isinstance(value, (str, int)):
+        return value
+    raise TypeError(f"{type(value).__name__} is not JSON data")
 
 
 def run_metadata(model, wall_time: float, outputs: list[str]) -> dict:

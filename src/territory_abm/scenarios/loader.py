@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
+from ..suggest import did_you_mean, not_found
 from ..fields import FieldSpec
 from ..outcomes.types import Tolerances
 from ..params import CONTEXT_GROUP, Parameters, validate_value
@@ -133,7 +134,7 @@ def _raw_with_extends(path: Path, seen: tuple[Path, ...] = ()) -> tuple[dict[str
             raise InputError(path, "extends", "a file name (string) of the scenario to extend")
         parent_path = path.parent / parent
         if not parent_path.is_file():
-            raise InputError(path, "extends", f"an existing scenario file; {parent_path} does not exist")
+            raise InputError(path, "extends", f"{parent_path}: {not_found(parent_path, 'an existing scenario file')}")
         base, policies = _raw_with_extends(parent_path, seen + (path,))
     skip = ("parameters", "context", "policies", "extends", "typology")
     merged = {**base, **{k: v for k, v in raw.items() if k not in skip}}
@@ -167,7 +168,7 @@ def load_scenario(path: str | Path) -> Scenario:
               for key, spec in SCENARIO_FIELDS.items()}
     territory = Path(values["territory"])
     if not territory.is_dir():
-        raise InputError(src, "territory", f"an existing data directory; {territory} does not exist")
+        raise InputError(src, "territory", f"{territory}: {not_found(territory, 'an existing data directory')}")
     start_year, steps = values["start_year"], values["steps"]
     params = {}
     for name, (file, value) in merged["parameters"].items():
@@ -202,7 +203,7 @@ def _policy(file: Path, index: int, raw: Any, first_year: int, last_year: int) -
         raise InputError(file, where, "a table with lever, start, end, target and the lever's fields")
     lever = raw.get("lever")
     if lever not in REGISTRY:
-        raise InputError(file, f"{where}.lever", f"one of {', '.join(REGISTRY)}, got {lever!r}")
+        raise InputError(file, f"{where}.lever", f"one of {', '.join(REGISTRY)}, got {lever!r}{did_you_mean(lever, REGISTRY)}")
     cls = REGISTRY[lever]
     fields = cls.field_specs()
     for key in raw:

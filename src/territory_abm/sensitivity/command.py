@@ -9,12 +9,14 @@ intervals), ``indices.png``, and ``results.sqlite`` (every run's tables).
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from .. import __version__
+from ..experiments.commands import OneSeedWarning
 from ..experiments.driver import ExperimentStatus, run_experiment
 from ..experiments.engines import make_engine
 from ..experiments.runs import RunSpec, read_result
@@ -52,9 +54,18 @@ def sensitivity_specs(design: SensitivityDesign, x: np.ndarray) -> list[RunSpec]
 
 
 def run_sensitivity(path: Path, out_dir: Path, workers: int | None = None, scheduler: str | None = None,
-                    progress: bool = True) -> ExperimentStatus:
-    """Run the design in ``path`` into ``out_dir`` (resuming) and write the analysis when complete."""
-    design = load_design(path)
+                    progress: bool = True, overrides: dict | None = None) -> ExperimentStatus:
+    """Run the design in ``path`` into ``out_dir`` (resuming) and write the analysis when complete.
+
+    ``overrides`` replace the design's ``samples``, ``seeds``, ``steps`` or
+    ``households_scale`` (a quick try from the command line). Warns
+    (:class:`~territory_abm.experiments.commands.OneSeedWarning`) when the design runs one
+    seed per point: ``seed_noise_share`` is then undefined (``null``).
+    """
+    design = load_design(path, overrides)
+    if len(design.seeds) == 1:
+        warnings.warn(OneSeedWarning(design.source, "seeds", "seed_noise_share in sensitivity.json is null and "
+                                     "the indices cannot be told apart from seed noise"), stacklevel=2)
     x = design_sample(design)
     record = {**design.as_dict(), "sample_sha256": sample_hash(x)}
     specs = sensitivity_specs(design, x)

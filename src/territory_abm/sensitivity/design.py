@@ -40,6 +40,7 @@ from ..design_files import (
 )
 from ..errors import InputError
 from ..fields import FieldSpec
+from ..overrides import with_overrides
 from ..params import REGISTRY
 from ..scenarios.loader import Scenario
 from .methods import METHODS, Method, Settings
@@ -120,11 +121,31 @@ def _options(src, method: Method, raw) -> dict:
     return options
 
 
-def load_design(path: str | Path) -> SensitivityDesign:
-    """Read and validate a sensitivity design file (errors name the file and the field)."""
+OVERRIDES = ("samples", "seeds", "steps", "households_scale")
+"""Fields the command line may override for a quick try."""
+
+
+def load_design(path: str | Path, overrides: dict | None = None) -> SensitivityDesign:
+    """Read and validate a sensitivity design file (errors name the file and the field).
+
+    Parameters
+    ----------
+    path : str or Path
+        The design file.
+    overrides : dict, optional
+        Values of ``OVERRIDES`` fields that replace the file's (from the command line),
+        validated like them; errors about them name the option (``--samples``).
+    """
     path = Path(path)
-    src = str(path)
+    unknown = set(overrides or {}) - set(OVERRIDES)
+    if unknown:
+        raise ValueError(f"not overridable: {sorted(unknown)}")
     raw = read_design(path, "sensitivity design", KEYS)
+    return with_overrides(raw, overrides, lambda merged: _validated(path, merged))
+
+
+def _validated(path: Path, raw: dict) -> SensitivityDesign:
+    src = str(path)
     method = METHODS[one_of(src, "method", raw.get("method"), list(METHODS))]
     options = _options(src, method, raw.get("options", {}))
     parameters = name_list(src, raw, "parameters", REGISTRY, "parameter")

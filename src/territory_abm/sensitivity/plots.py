@@ -11,48 +11,86 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from matplotlib.figure import Figure  # noqa: E402
+
+from ..output.figure_check import hide_colliding  # noqa: E402
+from ..output.plots import save, wrap  # noqa: E402
 from .methods import Method  # noqa: E402
 
 
-def plot_indices(table: pd.DataFrame, method: Method, confidence_level: float, path: Path, title: str = "") -> None:
-    """One panel per outcome: Morris mu* against sigma (with mu* intervals), or bars of the
-    method's main index (and total index, e.g. Sobol S1 and ST) with their intervals."""
+LABELLED = 5
+"""Morris panels name the parameters of the largest mu* (at most this many, where there is room)."""
+
+COLOURS = ("#0072B2", "#E69F00")
+"""Okabe-Ito blue and orange: main and total index."""
+
+
+def plot_indices(table: pd.DataFrame, method: Method, confidence_level: float, path: Path,
+                 title: str = "") -> Figure:
+    """One panel per outcome: Morris mu* against sigma (with mu* intervals clipped at 0), or
+    bars of the method's main index (and total index, e.g. Sobol S1 and ST) with their
+    intervals. Returns the figure written to ``path``."""
     outcomes = list(dict.fromkeys(table["outcome"]))
-    columns = min(3, len(outcomes))
+    columns = min(2, len(outcomes))
     rows = int(np.ceil(len(outcomes) / columns))
     n_params = table["parameter"].nunique()
-    height = 3.4 if method.name == "morris" else max(2.6, 0.32 * n_params + 1.4)
-    fig, axes = plt.subplots(rows, columns, figsize=(5.2 * columns, height * rows), squeeze=False,
+    height = 3.6 if method.name == "morris" else max(2.6, 0.3 * n_params + 1.4)
+    fig, axes = plt.subplots(rows, columns, figsize=(5.4 * columns, height * rows + 0.5), squeeze=False,
                              constrained_layout=True)
+    labels = []
     for ax, outcome in zip(axes.flat, outcomes):
         part = table[(table["outcome"] == outcome) & (table["parameter_2"] == "")]
         if method.name == "morris":
-            _morris_panel(ax, part)
+            labels += _morris_panel(ax, part, confidence_level)
         else:
-            _bars_panel(ax, part, method)
+            _bars_panel(ax, part, method, confidence_level)
         ax.set_title(outcome, fontsize=10)
     for ax in list(axes.flat)[len(outcomes):]:
         ax.set_visible(False)
-    fig.suptitle(title or method.title, fontsize=10)
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    fig.suptitle(wrap(title or method.title, 90), fontsize=10)
+    if method.name == "morris":
+        first = axes.flat[0]
+        fig.legend(*first.get_legend_handles_labels(), loc="outside lower center", ncols=3, fontsize=8, frameon=False)
+        hide_colliding(fig, sorted(labels, key=lambda t: -t.priority))
+    return save(fig, path)
 
 
-def _morris_panel(ax, part: pd.DataFrame) -> None:
+def _morris_panel(ax, part: pd.DataFrame, confidence_level: float) -> list:
+    """mu* against sigma; returns the point labels, each with its ``priority`` (mu*)."""
     wide = part.pivot(index="parameter", columns="index", values="value")
     conf = part[part["index"] == "mu_star"].set_index("parameter")["conf"].reindex(wide.index)
-    ax.errorbar(wide["mu_star"], wide["sigma"], xerr=np.nan_to_num(conf.to_numpy()), fmt="o", color="#2c7fb8",
-                ecolor="#9ecae1", capsize=3, ms=5)
-    for name, row in wide.iterrows():
-        ax.annotate(name, (row["mu_star"], row["sigma"]), fontsize=6, xytext=(3, 3), textcoords="offset points")
-    top = float(np.nanmax(np.r_[wide["mu_star"].to_numpy(), wide["sigma"].to_numpy(), 0.0])) or 1.0
-    ax.plot([0, top], [0, top], color="grey", lw=0.7, ls="--")  # sigma = mu*: strongly non-linear or interacting
+    mu, sigma = wide["mu_star"].to_numpy(), wide["sigma"].to_numpy()
+    half = np.nan_to_num(conf.to_numpy())
+    # mu* is a mean of absolute values: its interval stops at 0
+    xerr = np.vstack([np.minimum(half, np.maximum(mu, 0.0)), half])
+    ax.errorbar(mu, sigma, xerr=xerr, fmt="o", color=COLOURS[0], ecolor="#9ecae1", capsize=3, ms=5,
+                label=f"parameter: mu* with its {confidence_level:.0%} interval (clipped at 0)")
+    top = float(np.nanmax(np.r_[mu + half, sigma, 0.0])) or 1.0
+    ax.plot([0, top], [0, top], color="grey", lw=0.7, ls="--",
+            label="sigma = mu*: non-linear or interacting above the line")
+    ax.set_xlim(0, top * 1.08)
+    ax.set_ylim(0, max(float(np.nanmax(np.r_[sigma, 0.0])), top) * 1.08 or 1.0)
     ax.set_xlabel("mu* (mean absolute elementary effect)", fontsize=8)
     ax.set_ylabel("sigma (spread of effects)", fontsize=8)
+    ax.tick_params(labelsize=7)
     ax.grid(alpha=0.3)
+    labels = []
+    order = np.argsort(-np.nan_to_num(mu, nan=-np.inf))[:LABELLED]
+    for k in order:
+        if not np.isfinite(mu[k]) or mu[k] <= 0:
+            continue
+        right = mu[k] > 0.55 * top  # labels of points on the right run leftwards, inside the panel
+        label = ax.annotate(wide.index[k], (mu[k], sigma[k]), fontsize=7, xytext=(-4 if right else 4, 4),
+                            textcoords="offset points", ha="right" if right else "left")
+        label.priority = float(mu[k])
+        labels.append(label)
+    if len(wide) > LABELLED:
+        ax.text(0.98, 0.02, f"labels: largest mu* only ({len(wide)} parameters in indices.csv)",
+                transform=ax.transAxes, ha="right", va="bottom", fontsize=6, color="#555555")
+    return labels
 
 
-def _bars_panel(ax, part: pd.DataFrame, method: Method) -> None:
+def _bars_panel(ax, part: pd.DataFrame, method: Method, confidence_level: float) -> None:
     indices = [method.main] + ([method.total] if method.total else [])
     params = list(dict.fromkeys(part["parameter"]))
     y = np.arange(len(params))
@@ -60,10 +98,11 @@ def _bars_panel(ax, part: pd.DataFrame, method: Method) -> None:
     for k, index in enumerate(indices):
         rows = part[part["index"] == index].set_index("parameter").reindex(params)
         ax.barh(y + (k - (len(indices) - 1) / 2) * height, rows["value"], height=height,
-                xerr=np.nan_to_num(rows["conf"].to_numpy()), capsize=2, label=index,
-                color=("#2c7fb8", "#fdae61")[k], alpha=0.9)
+                xerr=np.nan_to_num(rows["conf"].to_numpy()), capsize=2, color=COLOURS[k], alpha=0.9,
+                label=f"{index} ({confidence_level:.0%} interval)")
     ax.set_yticks(y, params, fontsize=7)
     ax.invert_yaxis()
     ax.axvline(0, color="black", lw=0.7)
-    ax.legend(fontsize=7, loc="lower right")
+    ax.tick_params(axis="x", labelsize=7)
+    ax.legend(fontsize=7, loc="best")
     ax.grid(axis="x", alpha=0.3)

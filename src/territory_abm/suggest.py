@@ -1,0 +1,44 @@
+""""Did you mean ...?" for misspelt names and paths (:func:`difflib.get_close_matches`)."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from pathlib import Path
+
+CUTOFF = 0.6
+"""Similarity (difflib's ratio, 0-1) a known name needs to be suggested."""
+
+
+def did_you_mean(word: str, known: Iterable[str]) -> str:
+    """``" (did you mean 'x'?)"`` naming the known name closest to ``word``, or ``""``."""
+    if not isinstance(word, str):
+        return ""
+    close = difflib.get_close_matches(word, [str(k) for k in known], n=1, cutoff=CUTOFF)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def close_path(path: str | Path) -> Path | None:
+    """An existing file or directory whose name is closest to ``path``'s, in the nearest
+    existing parent directory (one misspelt component is found); ``None`` if none is close."""
+    path = Path(path)
+    parent = path.parent
+    if not parent.is_dir():
+        found = close_path(parent)
+        if found is None:
+            return None
+        parent = found
+    try:
+        names = [p.name for p in parent.iterdir()]
+    except OSError:
+        return None
+    close = difflib.get_close_matches(path.name, names, n=1, cutoff=CUTOFF)
+    return parent / close[0] if close else None
+
+
+def not_found(path: str | Path, expected: str) -> str:
+    """The ``expected`` text of an error about a missing path: "not found", what was
+    expected, and the closest existing path if one is close."""
+    close = close_path(path)
+    hint = f" (did you mean {str(close)!r}?)" if close is not None else ""
+    return f"not found{hint}; expected {expected}"

@@ -1,0 +1,206 @@
+"""Every figure that run, sensitivity and calibrate write can be read: no two pieces of text
+overlap, none is cut off at the figure's edge, and the figure has the shape of a page or a
+slide. The figures are drawn from small synthetic inputs shaped like the commands' own, with
+deliberately crowded cases (points piled up near the origin, long names, many
+municipalities); the checker itself is tested on figures that are known to be bad."""
+
+from types import SimpleNamespace
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import networkx as nx  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+
+from territory_abm.calibration.plots import plot_fit, plot_posterior, plot_predictive  # noqa: E402
+from territory_abm.calibration.report import PREDICTED  # noqa: E402
+from territory_abm.outcomes import SERIES, TYPE_COLOURS, TYPES  # noqa: E402
+from territory_abm.output.figure_check import figure_problems, hide_colliding  # noqa: E402
+from territory_abm.output.plots import plot_network, plot_territory  # noqa: E402
+from territory_abm.sensitivity import METHODS  # noqa: E402
+from territory_abm.sensitivity.plots import plot_indices  # noqa: E402
+
+RNG = np.random.default_rng(3)
+PARAMETERS = ["farm_land_elasticity", "natural_capital_elasticity", "transport_cost_per_hour", "intermediary_margin",
+              "clearing_propensity", "consumption_share", "local_ownership_share", "migration_income_weight",
+              "migration_stay_preference", "wage_adjustment", "firm_entry_rate", "national_transfer_pc"]
+OUTCOMES = ["income_growth_log", "poverty_headcount", "gini_income", "forest_change", "net_migration_rate",
+            "win_win_win_share"]
+MUNICIPALITIES = [f"M{k:02d}" for k in range(1, 13)] + ["C1", "C2"]
+
+
+def assert_readable(fig) -> None:
+    problems = figure_problems(fig)
+    assert not problems, "\n".join(problems)
+
+
+# ---------------------------------------------------------------- the checker
+def test_the_checker_finds_overlapping_text_text_outside_and_strips():
+    fig, ax = plt.subplots(figsize=(6, 4))
+    ax.text(0.5, 0.5, "first label")
+    ax.text(0.52, 0.51, "second label")
+    ax.set_title("a title that runs off the right edge of the figure " * 3, loc="left")
+    problems = figure_problems(fig)
+    assert any("overlapping text" in p and "first label" in p and "second label" in p for p in problems)
+    assert any("outside the figure" in p for p in problems)
+    strip = plt.figure(figsize=(20, 3.2))
+    assert any("times as wide" in p for p in figure_problems(strip))
+    clean, ax = plt.subplots(figsize=(6, 4), constrained_layout=True)
+    ax.plot([0, 1], [0, 1], label="line")
+    ax.legend()
+    ax.set_title("fine")
+    assert figure_problems(clean) == []
+    plt.close("all")
+
+
+def test_the_checker_ignores_hidden_axes_and_ticks_outside_the_view():
+    fig, axes = plt.subplots(1, 2, figsize=(6, 4), constrained_layout=True)
+    axes[1].text(0.5, 0.5, "hidden")
+    axes[1].text(0.5, 0.5, "hidden too")
+    axes[1].set_visible(False)
+    axes[0].set_xlim(0.2, 0.8)  # the locator's ticks at 0 and 1 are not drawn
+    assert figure_problems(fig) == []
+    plt.close(fig)
+
+
+def test_hide_colliding_keeps_the_first_label_and_hides_the_one_on_top_of_it():
+    fig, ax = plt.subplots(figsize=(6, 4))
+    first = ax.annotate("important", (0.5, 0.5))
+    second = ax.annotate("less important", (0.5, 0.5))
+    apart = ax.annotate("elsewhere", (0.1, 0.9))
+    kept = hide_colliding(fig, [first, second, apart])
+    assert kept == [first, apart] and not second.get_visible()
+    assert figure_problems(fig) == []
+    plt.close(fig)
+
+
+# ---------------------------------------------------------------- run figures
+def test_territory_figure_is_readable_and_says_its_axes_do_not_start_at_zero(tmp_path):
+    years = np.arange(2010, 2031)
+    territory = pd.DataFrame({"year": years, **{name: 1000 + 50 * RNG.random(len(years)) for name in SERIES}})
+    fig = plot_territory(territory, tmp_path / "territory.png", "baseline")
+    assert (tmp_path / "territory.png").is_file()
+    assert_readable(fig)
+    labels = [ax.get_ylabel() for ax in fig.axes if ax.get_visible()]
+    assert len(labels) == len(SERIES) and all("does not start at 0" in label for label in labels)
+    starting_at_zero = territory.assign(**{name: np.linspace(0, 1, len(years)) for name in SERIES})
+    fig = plot_territory(starting_at_zero, tmp_path / "zero.png", "from zero")
+    assert not any("does not start at 0" in ax.get_ylabel() for ax in fig.axes)
+
+
+def _network(n_municipalities: int):
+    graph = nx.Graph()
+    graph.add_node("X1", kind="market")
+    for c in ("C1", "C2"):
+        graph.add_node(c, kind="city")
+        graph.add_edge(c, "X1", travel_time=4.0 + RNG.random())
+    graph.add_edge("C1", "C2", travel_time=2.5)
+    ids = [f"M{k:02d}" for k in range(1, n_municipalities + 1)]
+    for k, node in enumerate(ids):
+        graph.add_node(node, kind="municipality")
+        graph.add_edge(node, ("C1", "C2")[k % 2], travel_time=0.3 + 3 * RNG.random())
+    nodes = ids + ["C1", "C2", "X1"]
+    types = pd.DataFrame({"node_id": nodes, "type": [TYPES[k % len(TYPES)] for k in range(len(nodes) - 1)] + [""],
+                          "population_end": list(500 + 3000 * RNG.random(len(nodes) - 1)) + [np.nan]})
+    return graph, types
+
+
+@pytest.mark.parametrize("n", [12, 30])
+def test_network_figure_is_readable_and_explains_colour_shape_size_and_lines(tmp_path, n):
+    graph, types = _network(n)
+    fig = plot_network(graph, types, tmp_path / "network.png", "baseline: municipal typology 2010-2030")
+    assert_readable(fig)
+    legend_text = " ".join(t.get_text() for legend in fig.axes[1].artists for t in legend.get_texts())
+    for word in ("Colour", "Shape", "Size", "travel time", "intermediate city", "external market", *TYPE_COLOURS):
+        assert word in legend_text, word
+    # nodes do not sit on each other: centres at least two node radii apart on the page
+    ax = fig.axes[0]
+    centres = np.vstack([ax.transData.transform(c.get_offsets()) for c in ax.collections
+                         if isinstance(c, matplotlib.collections.PathCollection)])
+    gaps = np.hypot(*(centres[:, None, :] - centres[None, :, :]).transpose(2, 0, 1))
+    np.fill_diagonal(gaps, np.inf)
+    assert gaps.min() > 12  # pixels at 100 dpi: the smallest nodes are about 14 px across
+
+
+# ---------------------------------------------------------------- sensitivity figures
+def _morris_table(piled_up: bool) -> pd.DataFrame:
+    rows = []
+    for outcome in OUTCOMES:
+        for k, name in enumerate(PARAMETERS):
+            mu_star = 1e-4 * RNG.random() if piled_up and k > 1 else RNG.random() * (k + 1) / 10
+            sigma = mu_star * (0.5 + RNG.random())
+            conf = mu_star * 2.0  # wide intervals: they would reach below zero unclipped
+            rows += [{"outcome": outcome, "method": "morris", "parameter": name, "parameter_2": "", "index": index,
+                      "value": value, "conf": conf if index == "mu_star" else np.nan}
+                     for index, value in (("mu", mu_star), ("mu_star", mu_star), ("sigma", sigma))]
+    return pd.DataFrame(rows)
+
+
+@pytest.mark.parametrize("piled_up", [False, True])
+def test_morris_figure_is_readable_and_its_mu_star_intervals_stop_at_zero(tmp_path, piled_up):
+    fig = plot_indices(_morris_table(piled_up), METHODS["morris"], 0.95, tmp_path / "indices.png",
+                       title="Morris elementary effects: baseline, 130 points x 2 seeds (95 % intervals)")
+    assert_readable(fig)
+    for ax in fig.axes:
+        assert ax.get_xlim()[0] == 0 and ax.get_ylim()[0] == 0
+        for line in ax.get_lines():
+            assert np.nanmin(line.get_xdata()) >= 0
+        for collection in ax.collections:  # the error bars' segments
+            for segment in getattr(collection, "get_segments", lambda: [])():
+                assert segment[:, 0].min() >= 0
+    legend_text = " ".join(t.get_text() for legend in fig.legends for t in legend.get_texts())
+    assert "clipped at 0" in legend_text
+
+
+def test_sobol_bars_figure_is_readable(tmp_path):
+    rows = [{"outcome": outcome, "method": "sobol", "parameter": name, "parameter_2": "", "index": index,
+             "value": RNG.random() / 2, "conf": 0.1}
+            for outcome in OUTCOMES[:5] for name in PARAMETERS[:6] for index in ("S1", "ST")]
+    fig = plot_indices(pd.DataFrame(rows), METHODS["sobol"], 0.95, tmp_path / "indices.png", title="Sobol indices")
+    assert_readable(fig)
+
+
+# ---------------------------------------------------------------- calibration figures
+def _design(d: int, municipalities: list[str]):
+    names = PARAMETERS[:d]
+    observed = pd.DataFrame({name: 1000 * RNG.random(len(municipalities)) for name in PREDICTED},
+                            index=municipalities)
+    obs = SimpleNamespace(start_year=2010, end_year=2020, start=observed * 0.9, end=observed,
+                          municipalities=municipalities)
+    return SimpleNamespace(name="example", parameters=tuple(names), bounds=tuple((0.0, 1.0) for _ in names),
+                           observations=obs)
+
+
+def _fit(d: int):
+    draws = RNG.random((60, d))
+    return SimpleNamespace(method="abc_smc", estimate=draws.mean(axis=0), draws=draws, weights=np.full(60, 1 / 60))
+
+
+@pytest.mark.parametrize("d", [1, 2, 4])
+def test_posterior_figure_is_readable(tmp_path, d):
+    fig = plot_posterior(_design(d, MUNICIPALITIES), _fit(d), tmp_path / "posterior.png")
+    assert_readable(fig)
+
+
+def test_fit_figure_is_readable_with_many_municipalities_close_together(tmp_path):
+    rows = []
+    for statistic in ("income_growth_log", "poverty_change", "population_growth", "sd:income_growth_log"):
+        territory_level = statistic.startswith("sd:")
+        for m in ([""] if territory_level else MUNICIPALITIES):
+            observed = 0.1 + 0.01 * RNG.random()  # piled up: labels would collide
+            rows.append({"statistic": statistic, "municipality": m, "observed": observed,
+                         "simulated": observed + 0.005 * RNG.standard_normal(),
+                         "predictive_low": observed - 0.02, "predictive_high": observed + 0.02})
+    fig = plot_fit(pd.DataFrame(rows), 0.9, tmp_path / "fit.png")
+    assert_readable(fig)
+
+
+def test_predictive_figure_is_readable(tmp_path):
+    design = _design(2, MUNICIPALITIES)
+    rows = [{"draw": draw, "year": year, "node_id": m, **{name: 1000 * RNG.random() for name in PREDICTED}}
+            for draw in range(5) for year in range(2010, 2021) for m in MUNICIPALITIES]
+    fig = plot_predictive(design, pd.DataFrame(rows), 0.9, tmp_path / "predictive.png")
+    assert_readable(fig)

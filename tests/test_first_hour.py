@@ -1,0 +1,213 @@
+"""A user's first hour (issue 16 item 4): strict JSON everywhere, a warning for one seed, a
+summary at the end of compare, "not found" with a suggestion, quick-try overrides checked
+like the file's fields, help with examples, and a notice while the kernels compile."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from territory_abm.calibration import load_calibration
+from territory_abm.cli import build_parser, main
+from territory_abm.errors import InputError
+from territory_abm.experiments.commands import OneSeedWarning, compare, summary_text
+from territory_abm.experiments.engines import COMPILE_NOTICE, kernels_need_compiling
+from territory_abm.output.tables import write_json
+from territory_abm.scenarios.loader import load_scenario
+from territory_abm.sensitivity import load_design
+from territory_abm.sensitivity.command import run_sensitivity
+from territory_abm.suggest import close_path, did_you_mean
+
+from conftest import ROOT, SCENARIOS
+
+SRC = str(ROOT / "src")
+
+
+def _strict(path: Path):
+    """Parse ``path`` as JSON, refusing NaN and infinities (which Python's parser accepts)."""
+    def refuse(constant):
+        raise ValueError(f"{path.name}: {constant} is not JSON")
+    return json.loads(path.read_text(encoding="utf-8"), parse_constant=refuse)
+
+
+def _cli(*args: str, env: dict | None = None, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "territory_abm.cli", *args], capture_output=True, text=True,
+                          cwd=cwd, env={**os.environ, "PYTHONPATH": SRC, **(env or {})})
+
+
+def _morris(tmp_path: Path, seeds: int = 1) -> Path:
+    path = tmp_path / "morris.toml"
+    scenario = os.path.relpath(SCENARIOS / "baseline.toml", tmp_path)
+    path.write_text(f'scenario = "{scenario}"\nmethod = "morris"\nsamples = 2\nseeds = {seeds}\nsteps = 2\n'
+                    'households_scale = 0.03\nparameters = ["wage_adjustment", "migration_stay_preference"]\n'
+                    'outcomes = ["income_growth_log", "poverty_headcount"]\n')
+    return path
+
+
+# ---------------------------------------------------------------- JSON
+def test_write_json_writes_null_for_undefined_numbers_and_plain_numbers_for_numpy(tmp_path):
+    import numpy as np
+
+    path = tmp_path / "x.json"
+    write_json({"nan": float("nan"), "inf": np.float64("inf"), "n": np.int64(3), "a": np.array([1.5, np.nan]),
+                "nested": {"share": np.float32(0.5), "flag": np.bool_(True)}, "path": Path("a/b")}, path)
+    assert _strict(path) == {"nan": None, "inf": None, "n": 3, "a": [1.5, None],
+                             "nested": {"share": 0.5, "flag": True}, "path": "a/b"}
+
+
+def test_every_json_of_run_compare_and_sensitivity_is_strict_json_and_one_seed_warns(tmp_path):
+    """Tiny runs of the three commands; one seed makes seed noise undefined (null, not NaN)."""
+    run = _cli("run", str(SCENARIOS / "baseline.toml"), "--steps", "2", "--households-scale", "0.03", "--no-plots",
+               "--quiet", "--out", str(tmp_path / "run"))
+    assert run.returncode == 0, run.stderr
+    with pytest.warns(OneSeedWarning, match="--seeds = 1"):
+        compare([SCENARIOS / "baseline.toml", SCENARIOS / "roads.toml"], 1, tmp_path / "compare", workers=1,
+                progress=False, households_scale=0.03, steps=2)
+    with pytest.warns(OneSeedWarning, match="seed_noise_share"):
+        status = run_sensitivity(_morris(tmp_path), tmp_path / "sensitivity", workers=1, progress=False)
+    assert status.complete
+    files = sorted(tmp_path.glob("*/*.json"))
+    assert {f.parent.name for f in files} == {"run", "compare", "sensitivity"}
+    for path in files:
+        _strict(path)
+    noise = _strict(tmp_path / "sensitivity" / "sensitivity.json")["seed_noise_share"]
+    assert noise and all(v is None for v in noise.values())
+
+
+# ---------------------------------------------------------------- compare summary
+def test_compare_summary_shows_the_reference_and_each_difference_with_its_range():
+    rows = []
+    for scenario, mean, diff in (("baseline", 0.30, 0.0), ("roads", 0.28, -0.02), ("cash", 0.25, -0.05)):
+        rows.append({"scenario": scenario, "outcome": "poverty_headcount", "mean": mean, "q05": mean - 0.01,
+                     "q95": mean + 0.01, "diff_to_reference": diff, "diff_q05": diff - 0.005,
+                     "diff_q95": diff + 0.005})
+    text = summary_text(pd.DataFrame(rows))
+    lines = text.splitlines()
+    assert "baseline (mean)" in lines[1] and "roads - baseline" in lines[1] and "cash - baseline" in lines[1]
+    row = next(line for line in lines if line.startswith("poverty_headcount"))
+    assert "0.3" in row and "-0.02 [-0.025, -0.015]" in row and "-0.05 [-0.055, -0.045]" in row
+    zero = summary_text(pd.DataFrame([{**rows[0], "mean": -0.0}, {**rows[1], "diff_to_reference": -1e-9,
+                                                                  "diff_q05": float("nan")}]))
+    assert "-0 " not in zero and "n/a" in zero
+
+
+@pytest.mark.slow
+def test_compare_command_prints_the_summary_table(tmp_path):
+    proc = _cli("compare", str(SCENARIOS / "baseline.toml"), str(SCENARIOS / "roads.toml"), "--seeds", "2",
+                "--steps", "2", "--households-scale", "0.03", "--workers", "1", "--out", str(tmp_path / "c"))
+    assert proc.returncode == 0, proc.stderr
+    assert "roads - baseline" in proc.stdout and "poverty_headcount" in proc.stdout
+    assert "warning" not in proc.stderr  # two seeds: no one-seed warning
+
+
+# ---------------------------------------------------------------- not found, did you mean
+def test_a_misspelt_scenario_path_says_not_found_and_suggests_the_file(tmp_path):
+    proc = _cli("run", "scenarios/baselin.toml")
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert "not found" in proc.stderr and "scenarios/baseline.toml'?" in proc.stderr
+    proc = _cli("validate", "scenarioz/roads.toml")
+    assert proc.returncode == 2 and "not found" in proc.stderr and "scenarios/roads.toml" in proc.stderr
+    proc = _cli("validate", "nothing/like/it")
+    assert proc.returncode == 2 and "not found" in proc.stderr and "did you mean" not in proc.stderr
+
+
+def test_misspelt_parameter_and_lever_names_get_a_suggestion(tmp_path):
+    territory = os.path.relpath(ROOT / "calibration" / "data" / "example", tmp_path)
+    path = tmp_path / "s.toml"
+    path.write_text(f'territory = "{territory}"\n[parameters]\nmigraton_stay_preference = 5\n')
+    with pytest.raises(InputError, match="did you mean 'migration_stay_preference'"):
+        load_scenario(path)
+    path.write_text(f'territory = "{territory}"\n[[policies]]\nlever = "cash_transfers"\n')
+    with pytest.raises(InputError, match=r"policies\[0\]\.lever.*did you mean 'cash_transfer'"):
+        load_scenario(path)
+    design = _morris(tmp_path)
+    design.write_text(design.read_text().replace('"wage_adjustment"', '"wage_adjustement"'))
+    with pytest.raises(InputError, match="parameters.wage_adjustement.*did you mean 'wage_adjustment'"):
+        load_design(design)
+
+
+def test_suggestions_only_for_close_names(tmp_path):
+    assert did_you_mean("zzzz", ["wage_adjustment"]) == ""
+    (tmp_path / "baseline.toml").write_text("")
+    assert close_path(tmp_path / "baseline.tml") == tmp_path / "baseline.toml"
+    assert close_path(tmp_path / "entirely_different.csv") is None
+
+
+# ---------------------------------------------------------------- quick-try overrides
+def test_sensitivity_overrides_replace_the_file_fields_and_are_checked_like_them(tmp_path):
+    path = _morris(tmp_path, seeds=2)
+    design = load_design(path, {"samples": 3, "seeds": 1, "steps": 4, "households_scale": 0.05})
+    assert design.samples == 3 and len(design.seeds) == 1 and design.scenario.steps == 4
+    assert design.scenario.households_scale == 0.05
+    assert load_design(path).samples == 2  # the file itself is unchanged
+    with pytest.raises(InputError) as err:
+        load_design(path, {"samples": 1})  # Morris needs two trajectories
+    assert err.value.source == "--samples" and "command line" in err.value.expected
+    with pytest.raises(InputError) as err:
+        load_design(path, {"steps": 501})
+    assert err.value.source == "--steps"
+    sobol = ROOT / "experiments" / "sobol_policies.toml"
+    proc = _cli("sensitivity", str(sobol), "--samples", "3", "--out", str(tmp_path / "o"))
+    assert proc.returncode == 2 and "--samples" in proc.stderr and "power of 2" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_calibration_overrides_set_the_methods_size_seeds_and_scale(tmp_path):
+    path = ROOT / "calibration" / "example.toml"
+    base = load_calibration(path)
+    quick = load_calibration(path, {"samples": 3, "seeds": 1, "households_scale": 0.05})
+    option = {"smm": "maxiter", "abc_smc": "population_size"}[base.method]
+    assert quick.options[option] == 3 and len(quick.seeds) == 1 and quick.scenario.households_scale == 0.05
+    with pytest.raises(InputError) as err:
+        load_calibration(path, {"seeds": 101})
+    assert err.value.source == "--seeds"
+
+
+def test_quick_options_are_on_sensitivity_and_calibrate():
+    parser = build_parser()
+    args = parser.parse_args(["sensitivity", "d.toml", "--samples", "2", "--seeds", "1", "--steps", "3",
+                              "--households-scale", "0.1", "--out", "o"])
+    assert (args.samples, args.seeds, args.steps, args.households_scale) == (2, 1, 3, 0.1)
+    args = parser.parse_args(["calibrate", "c.toml", "--samples", "2", "--seeds", "1", "--out", "o"])
+    assert (args.samples, args.seeds) == (2, 1)
+    with pytest.raises(SystemExit):
+        parser.parse_args(["sensitivity", "d.toml", "--seeds", "0", "--out", "o"])
+
+
+# ---------------------------------------------------------------- help texts
+@pytest.mark.parametrize("command", [None, "run", "compare", "sensitivity", "calibrate", "report", "validate"])
+def test_help_has_examples_and_no_raw_backticks(command, capsys):
+    with pytest.raises(SystemExit):
+        main(([command] if command else []) + ["--help"])
+    text = capsys.readouterr().out
+    assert "`" not in text
+    assert "territory-abm " + (command or "run") in text.split("examples:" if command else "first steps:")[-1]
+
+
+# ---------------------------------------------------------------- compile notice
+def test_the_compile_notice_depends_on_the_kernel_cache(tmp_path):
+    """A fresh cache directory means compiling; the test session's warm cache does not."""
+    code = "from territory_abm.experiments.engines import kernels_need_compiling as k; print(k())"
+    cold = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": SRC, "NUMBA_CACHE_DIR": str(tmp_path / "cache")})
+    assert cold.stdout.strip() == "True", cold.stderr
+    load_scenario(SCENARIOS / "baseline.toml")
+    from territory_abm.runner import simulate
+
+    simulate(load_scenario(SCENARIOS / "baseline.toml").replace(steps=1, households_scale=0.02))
+    assert kernels_need_compiling() is False
+
+
+@pytest.mark.slow
+def test_the_first_run_says_it_compiles_and_the_second_does_not(tmp_path):
+    env = {"NUMBA_CACHE_DIR": str(tmp_path / "cache")}
+    args = ("run", str(SCENARIOS / "baseline.toml"), "--steps", "1", "--households-scale", "0.02", "--no-plots",
+            "--out", str(tmp_path / "out"))
+    first = _cli(*args, env=env)
+    assert first.returncode == 0 and COMPILE_NOTICE in first.stderr
+    second = _cli(*args, env=env)
+    assert second.returncode == 0 and COMPILE_NOTICE not in second.stderr
