@@ -62,7 +62,8 @@ def _resolve(scenario, seed, steps, households_scale, parameters) -> Scenario:
     return scenario.replace(**changes) if changes else scenario
 
 
-STREAMS = ("population", "labour", "firms", "clearing", "demography", "migration", "policies", "context")
+STREAMS = ("population", "labour", "firms", "clearing", "demography", "migration", "policies", "context",
+           "initial_migrants")
 
 
 def random_streams(seed: int) -> dict[str, np.random.Generator]:
@@ -147,7 +148,7 @@ class TerritoryModel(mesa.Model):
             m.treasury = float(self.last_taxes[m.node])
         self.local_price = np.ones(n)  # last clearing price of local non-tradables (index)
         self.cohort_education = np.nan_to_num(t.table["mean_education"]).copy()
-        self.migrant_stock = np.zeros((n, n))
+        self.migrant_stock = start.migrant_stock(self)
         self.firm_table = FirmTable()
         start.firms(self, init)
         farmland = np.bincount(self.households.node, self.households.land, minlength=n)

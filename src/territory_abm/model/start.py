@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..data.territory import SECTORS
-from . import labour
+from . import context, labour
 from .firms import TRADABLE, add_firms, capital_per_worker, firm_output, tfp_for_labour
 from .households import HouseholdPopulation, farm_output
 from .kernels import WAGE_FLOOR, consumption, equilibrium_job_finding
@@ -46,12 +46,16 @@ def households(model, init) -> None:
     wage_income = cols["employed"] * init.wage[node]
     # dividends of locally owned firms are part of the income the data report; they are paid
     # after the year's consumption, so they are saved whole (see ``steady_state_assets``)
+    abroad = model.streams["initial_migrants"].poisson(p.initial_migrants_abroad / 100.0 * cols["members"])
+    cols["migrants_abroad"] = abroad.astype(np.int32)
+    remittances = p.remittance_propensity * context.external_income_pc(model) * abroad
     node_dividends = starting_dividends(model, init)
     first = steady_state_assets(model, cols["income"], cols["members"])
     dividends = _share_by_assets(node_dividends, node, first, model.n_nodes)
     cols["assets"] = steady_state_assets(model, cols["income"], cols["members"], dividends)
     other = public + dividends
-    farm_income = np.maximum(cols["income"] - wage_income - other, MIN_FARM_INCOME_SHARE * cols["income"])
+    farm_income = np.maximum(cols["income"] - wage_income - other - remittances,
+                             MIN_FARM_INCOME_SHARE * cols["income"])
     family_labour = np.maximum(cols["adults"] - cols["employed"], 1)
     unit = farm_output(1.0, np.maximum(cols["land"], p.garden_plot_ha), family_labour, cols["assets"], 1.0,
                        p.farm_land_elasticity, p.farm_labour_elasticity, p.farm_asset_elasticity)
@@ -60,7 +64,8 @@ def households(model, init) -> None:
     cols["farm_income"] = farm_income
     cols["wage_income"] = wage_income
     cols["other_income"] = other
-    cols["income"] = farm_income + wage_income + other
+    cols["remittance_income"] = remittances
+    cols["income"] = farm_income + wage_income + other + remittances
     model.households = HouseholdPopulation(cols)
     model.initial_wage = init.wage
     model.mean_education = float(np.average(cols["education"], weights=cols["adults"]))
@@ -293,3 +298,18 @@ def maturation_rate(model) -> np.ndarray:
     overall = b * adults.sum() / max(children.sum(), 1.0)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(children > 0, b * adults / children, overall)
+
+
+def migrant_stock(model) -> np.ndarray:
+    """Migrants from each node living at each node at the start (origin x destination,
+    persons): the households' former members abroad, at the external market nearest to their
+    node (migrant networks that draw later migrants); none inside the territory."""
+    hh, n = model.households, model.n_nodes
+    stock = np.zeros((n, n))
+    markets = np.flatnonzero(model.is_market)
+    if markets.size == 0:
+        return stock
+    nearest = markets[np.argmin(model.travel[:, markets], axis=1)]
+    abroad = np.bincount(hh.node, hh.migrants_abroad * hh.alive, minlength=n).astype(float)
+    stock[np.arange(n), nearest] = abroad * model.populated
+    return stock

@@ -1,0 +1,61 @@
+"""The starting state is one the model's own rules keep (issue 12): what the start assumes
+the first year pays, it pays."""
+
+import numpy as np
+import pytest
+
+from conftest import SCENARIOS
+
+from territory_abm import TerritoryModel, load_scenario
+
+
+@pytest.fixture(scope="module")
+def stationary():
+    sc = load_scenario(SCENARIOS / "stationary.toml").replace(households_scale=0.1, steps=6, seed=4)
+    model = TerritoryModel(sc)
+    first = {"other": model.households.other_income[model.households.alive].sum(),
+             "remittances": model.households.remittance_income[model.households.alive].sum(),
+             "services": [m.service_quality for m in model.active_municipalities()],
+             "roads": [q for *_, q in model.graph.edges(data="road_quality")],
+             "adult_share": model.households.adults.sum() / model.households.members.sum()}
+    model.step()
+    return model, first
+
+
+def test_public_income_and_dividends_of_the_first_year_are_those_the_start_assumed(stationary):
+    model, first = stationary
+    hh = model.households
+    assert hh.other_income[hh.alive].sum() == pytest.approx(first["other"], rel=0.05)
+
+
+def test_migrants_abroad_remit_from_the_start(stationary):
+    model, first = stationary
+    p, hh = model.params, model.households
+    residents = hh.members.sum()
+    expected = p.remittance_propensity * p.external_income_pc * p.initial_migrants_abroad / 100.0
+    assert first["remittances"] / residents == pytest.approx(expected, rel=0.15)  # Poisson draws
+    markets = np.flatnonzero(model.is_market)
+    assert model.migrant_stock[:, markets].sum() >= hh.migrants_abroad.sum() - model.flows.out_migrants.sum()
+
+
+def test_quality_stays_where_the_starting_budgets_sustain_it(stationary):
+    model, first = stationary
+    model.run(5)
+    services = [m.service_quality for m in model.active_municipalities()]
+    roads = [q for *_, q in model.graph.edges(data="road_quality")]
+    assert np.allclose(services, first["services"], rtol=0.02)
+    assert np.allclose(roads, first["roads"], rtol=0.02)
+
+
+def test_the_age_structure_is_kept(stationary):
+    model, first = stationary
+    hh = model.households
+    share = hh.adults[hh.alive].sum() / hh.members[hh.alive].sum()
+    assert share == pytest.approx(first["adult_share"], abs=0.02)
+
+
+def test_no_migrants_abroad_means_no_remittances_at_the_start():
+    sc = load_scenario(SCENARIOS / "stationary.toml").replace(households_scale=0.05, steps=2, seed=1)
+    sc = sc.replace(parameters=sc.parameters.with_overrides({"initial_migrants_abroad": 0.0}))
+    model = TerritoryModel(sc)
+    assert model.households.remittance_income.sum() == 0.0 and model.migrant_stock.sum() == 0.0
