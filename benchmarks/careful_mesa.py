@@ -79,13 +79,13 @@ class Household(mesa.Agent):
     """A household: members, adults, schooling (years), land (ha), assets (USD), farm TFP."""
 
     def __init__(self, model, node, members, adults, education, land, assets, tfp, price_share,
-                 employed=0, income=0.0, remits_to=None):
+                 employed=0, income=0.0, remits_to=None, migrants_abroad=0):
         super().__init__(model)
         self.node, self.members, self.adults, self.education = node, members, adults, education
         self.land, self.assets, self.tfp, self.price_share = land, assets, tfp, price_share
         self.employed, self.income, self.remits_to = employed, income, remits_to
         self.alive = True
-        self.migrants_abroad = 0
+        self.migrants_abroad = migrants_abroad
         self.potential = self.seekers = self.skill = self.want = 0.0
         self.farm_income = self.wage_income = self.other_income = 0.0
         self.sent = self.received = 0.0
@@ -191,7 +191,7 @@ class Household(mesa.Agent):
         adult_deaths = min(round(min(deaths * a / max(members, 1), a)), a)
         child_deaths = min(deaths - adult_deaths, members - a)
         children = members - a - child_deaths + births
-        new_adults = min(math.floor(p.adult_share_of_births_per_year * children + rnd()), children)
+        new_adults = min(math.floor(m.maturation_rate[g] * children + rnd()), children)
         old = a - adult_deaths
         grown = old + new_adults
         if grown > 0:
@@ -346,7 +346,10 @@ class CarefulTerritory(mesa.Model):
         self.local_spending_share = start.local_spending_share.tolist()
         self.expected_local_price = start.expected_local_price.copy()
         self.local_price = start.local_price.copy()
-        self.migrant_stock = [[0.0] * n for _ in range(n)]
+        self.migrant_stock = start.migrant_stock.tolist()
+        self.maturation_rate = start.maturation_rate.tolist()
+        # the context path and the calendar, read by the Municipality agents' budgets
+        self.context, self.start_year, self.year = start.context, start.start_year, start.year
         self.node_mean_income = np.array(start.node_stats["mean_income_pc"], float)
         self.node_mean_education = np.array(start.node_stats["mean_education"], float)
         self._thresholds: list[float] = []
@@ -354,7 +357,8 @@ class CarefulTerritory(mesa.Model):
         for i in np.flatnonzero(hh.alive).tolist():
             Household(self, int(hh.node[i]), int(hh.members[i]), int(hh.adults[i]), float(hh.education[i]),
                       float(hh.land[i]), float(hh.assets[i]), float(hh.tfp[i]), float(hh.price_share[i]),
-                      employed=int(hh.employed[i]), income=float(hh.income[i]))
+                      employed=int(hh.employed[i]), income=float(hh.income[i]),
+                      migrants_abroad=int(hh.migrants_abroad[i]))
         ft = start.firm_table
         for r in np.flatnonzero(ft.alive).tolist():
             Firm(self, int(ft.node[r]), int(ft.sector[r]), bool(ft.dynamic[r]), float(ft.tfp[r]),
@@ -396,6 +400,7 @@ class CarefulTerritory(mesa.Model):
         # parameters as plain attributes for the agents: attribute access on ``Parameters``
         # goes through a Python ``__getattr__``, a sixth of the time when agents used it
         self.p = SimpleNamespace(**self.params)
+        self.year = self.start_year + self.steps
         self.ledger.new_year()
         self._thresholds = []  # parameters may change between years
         self._public_sector()
@@ -477,7 +482,9 @@ class CarefulTerritory(mesa.Model):
         self.filled, self.local_supply = filled.tolist(), self._zeros()
         self.firms.do("hire")
         self.net_wages = (flows * net_share * node_wage[None, :]).sum(axis=1).tolist()
-        self.wage_change = wage_adjustment(vac, filled, unmatched, p.wage_adjustment, p.wage_cut_response).tolist()
+        laid_off = np.maximum(keep - jobs_by_origin, 0.0)  # last year's workers without a job again
+        self.wage_change = wage_adjustment(vac, filled, laid_off @ self.reachable, p.wage_adjustment,
+                                           p.wage_cut_response).tolist()
 
     def _firm_accounts(self) -> None:
         p = self.params

@@ -62,7 +62,9 @@ class Household(mesa.Agent):
         births = sum(1 for _ in range(self.members) if self.random.random() < p.birth_rate)
         deaths = sum(1 for _ in range(self.members) if self.random.random() < p.death_rate)
         children = self.members - self.adults
-        grown = sum(1 for _ in range(children) if self.random.random() < p.adult_share_of_births_per_year)
+        # children reach working age at the rate that keeps the age structure (b A / C, as the model)
+        maturation = p.birth_rate * self.adults / children if children else 0.0
+        grown = sum(1 for _ in range(children) if self.random.random() < maturation)
         self.members = max(self.members + births - deaths, 1)
         self.adults = min(max(self.adults + grown - min(deaths, self.adults - 1), 1), self.members)
         # logit migration over all destinations
