@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .kernels import sorted_group_pass
+from .kernels import sort_order, sorted_group_pass
 
 
 def grouped_distribution(x: np.ndarray, group: np.ndarray, n_groups: int,
@@ -22,7 +22,7 @@ def grouped_distribution(x: np.ndarray, group: np.ndarray, n_groups: int,
     x = np.asarray(x, float)
     weights = np.ones(len(x)) if weights is None else np.asarray(weights, float)
     return sorted_group_pass(x=x, weights=weights, group=np.asarray(group, np.int64), n_groups=n_groups,
-                             order=np.argsort(x))
+                             order=sort_order(x=np.ascontiguousarray(x)))
 
 
 def grouped_gini(x: np.ndarray, group: np.ndarray, n_groups: int,
