@@ -23,7 +23,6 @@ The starting state is built by ``start`` so that the model's own rules keep it.
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import replace
 from pathlib import Path
 
@@ -33,7 +32,7 @@ import numpy as np
 from ..data.synthetic import draw_population
 from ..data.territory import Territory, load_territory
 from ..params import Parameters
-from ..scenarios.loader import MAX_STEPS, Scenario, load_scenario, make_policy
+from ..scenarios.loader import MAX_STEPS, Scenario, make_policy
 from . import budgets, context, demography, environment, firms, labour, migration, outcomes, public, start
 from .firms import FirmTable
 from .households import household_record
@@ -41,40 +40,8 @@ from .kernels import node_populations
 from .ledger import Ledger
 from .municipality import Municipality
 from .policies import PolicyEngine
+from .streams import random_streams, resolve_scenario
 
-def _resolve(scenario, seed, steps, households_scale, parameters) -> Scenario:
-    """The scenario of a run: loaded from a path if need be, with the constructor's overrides
-    (see :class:`TerritoryModel`)."""
-    fresh = not isinstance(scenario, Scenario)
-    if fresh:
-        scenario = load_scenario(scenario)
-    changes = {}
-    if seed is not None:
-        changes["seed"] = seed
-    elif fresh:
-        changes["seed"] = secrets.randbits(63)
-    if steps is not None:
-        changes["steps"] = steps
-    if households_scale is not None:
-        changes["households_scale"] = households_scale
-    if parameters:
-        changes["parameters"] = scenario.parameters.with_overrides(parameters, source="TerritoryModel")
-    return scenario.replace(**changes) if changes else scenario
-
-
-STREAMS = ("population", "labour", "firms", "clearing", "demography", "migration", "policies", "context",
-           "initial_migrants")
-
-
-def random_streams(seed: int) -> dict[str, np.random.Generator]:
-    """One generator per source of randomness, all derived from the run's seed.
-
-    Separate streams keep common random numbers across scenarios: a policy that draws
-    (e.g. who a programme reaches) does not shift the draws of births, deaths, migration or
-    job assignment, so paired differences between scenarios measure the policy, not luck.
-    """
-    return {name: np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(k,)))
-            for k, name in enumerate(STREAMS)}
 
 
 class TerritoryModel(mesa.Model):
@@ -114,7 +81,7 @@ class TerritoryModel(mesa.Model):
                  distribution_years: frozenset[int] | None = None, *, steps: int | None = None,
                  households_scale: float | None = None, **kwargs: float):
         # ``kwargs``, not a more telling name: Mesa's SolaraViz accepts a catch-all only by that name
-        scenario = _resolve(scenario, seed, steps, households_scale, kwargs)
+        scenario = resolve_scenario(scenario, seed, steps, households_scale, kwargs)
         seed = scenario.seed
         super().__init__(seed=seed)
         self.distribution_years = distribution_years
