@@ -21,6 +21,7 @@ from matplotlib.figure import Figure
 from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from matplotlib.ticker import MaxNLocator
 
 from ..outcomes import SERIES as SERIES_NAMES
 from ..outcomes import TYPE_COLOURS, UNCLASSIFIED_COLOUR, outcome
@@ -76,6 +77,7 @@ def plot_territory(territory: pd.DataFrame, path: Path, title: str) -> Figure:
         ax.plot(territory["year"], territory[col], color=LINE_COLOUR, lw=2)
         ax.set_title(wrap(label), fontsize=9)
         ax.set_xlabel("year", fontsize=8)
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))  # whole years, room between them
         ax.tick_params(labelsize=8)
         ax.grid(alpha=0.3)
         note_axis_origin(ax)
