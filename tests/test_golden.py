@@ -54,7 +54,7 @@ def golden_tables(name: str) -> dict[str, pd.DataFrame]:
     model = TerritoryModel(scenario)
     model.run()
     out = {"territory": tables.territory_table(model), "municipalities": tables.node_table(model),
-           "ledger": ledger_table(model)}
+           "ledger": ledger_table(model), "commuting": tables.commuting_table(model)}
     if name == "baseline":
         households = tables.household_table(model)  # first and last year: enough to pin every rule
         out["households"] = households[households["year"].isin([model.start_year, model.year])]

@@ -122,3 +122,19 @@ def test_migration_moves_people_without_losing_any(model):
     assert f.out_migrants.sum() > 0
     assert hh.members[hh.alive].sum() == persons - (f.out_migrants.sum() - f.in_migrants.sum())
     assert (hh.adults[hh.alive] >= 0).all() and (hh.members[hh.alive] >= hh.adults[hh.alive]).all()
+
+
+def test_commuters_by_home_and_job_node_add_up_to_each_nodes_commuters():
+    from territory_abm.output import tables
+
+    # commuting is rare while each node hires its own seekers first (issue 13); a longer
+    # commute limit and a few years give some
+    model = TerritoryModel(SCENARIOS / "baseline.toml", households_scale=0.1, steps=4, seed=2, commute_limit=3.0)
+    model.run()
+    pairs = tables.commuting_table(model)
+    assert list(pairs.columns) == ["year", "home", "job"] + ["workers"] and (pairs["home"] != pairs["job"]).all()
+    by_home = pairs.groupby(["year", "home"])["workers"].sum()
+    nodes = tables.node_table(model).set_index(["year", "node_id"])["commuters"].fillna(0.0)
+    assert by_home.sum() > 0
+    for (year, home), workers in by_home.items():
+        assert workers == pytest.approx(nodes.loc[(year, home)], rel=1e-9)

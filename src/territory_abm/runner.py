@@ -45,7 +45,7 @@ def write_outputs(result: RunResult, out_dir: Path, with_plots: bool = True) -> 
         marker.unlink()  # the directory is not a finished run until run.json is rewritten
     written = []
     for name, df in (("territory.csv", result.territory), ("municipalities.csv", result.nodes),
-                     ("typology.csv", result.typology)):
+                     ("typology.csv", result.typology), ("commuting.csv", tables.commuting_table(result.model))):
         tables.write_csv(df, out_dir / name)
         written.append(name)
     households = tables.household_table(result.model)

@@ -139,6 +139,7 @@ def labour_market(model, vacancies: np.ndarray) -> None:
     model.flows.wage_change = wage_adjustment(node_vac, filled, laid_off @ model.reachable, p.wage_adjustment, p.wage_cut_response)
     model.flows.unmatched = wanted.by_node - hired.jobs_by_node
     model.flows.commuters = flows.sum(axis=1) - np.diag(flows)
+    model.commuting = flows  # workers by home (rows) and job node (columns) this year
 
 
 def update_job_finding(model, fresh_rate: np.ndarray, node_fresh: np.ndarray, unfilled: np.ndarray) -> None:

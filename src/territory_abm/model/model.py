@@ -131,6 +131,8 @@ class TerritoryModel(mesa.Model):
         self.expected_local_price = start.local_price(self, start_spend)
         self.flows = outcomes.YearFlows.zeros(n)
         self.freed_land = np.zeros(n)  # land given up this year, by node (ha)
+        self.commuting = np.zeros((n, n))  # workers by home and job node, this year
+        self.commuting_records: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] = []
         self.household_records: list[dict[str, np.ndarray]] = []
         self._record()
         self.datacollector = outcomes.make_datacollector(self)
@@ -160,6 +162,8 @@ class TerritoryModel(mesa.Model):
     def _record(self) -> None:
         """This year's outcomes, and households' records when the scenario asks for them."""
         self.node_stats, self.territory_stats = outcomes.compute(self)
+        origin, dest = np.nonzero(self.commuting * (1.0 - np.eye(self.n_nodes)))
+        self.commuting_records.append((self.year, origin, dest, self.commuting[origin, dest].copy()))
         if self.scenario.record_households:
             self.household_records.append(household_record(self.households, self.year))
 

@@ -33,6 +33,15 @@ def node_table(model) -> pd.DataFrame:
     return df.sort_values(["year", "node_id"], kind="stable").reset_index(drop=True)
 
 
+def commuting_table(model) -> pd.DataFrame:
+    """Commuters by year, home node and job node (persons; only pairs with commuters)."""
+    ids = np.asarray(model.territory.ids)
+    frames = [pd.DataFrame({"year": year, "home": ids[origin], "job": ids[dest], "workers": workers})
+              for year, origin, dest, workers in model.commuting_records]
+    columns = ["year", "home", "job", "workers"]
+    return pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
+
+
 def household_table(model) -> pd.DataFrame:
     """Per-household records (only when the scenario asks for them)."""
     if not model.household_records:
