@@ -24,10 +24,20 @@ th { background: #eef2f5; } img { max-width: 100%; } .note { color: #555; font-s
 """
 
 
+VERDICT_CLASS = {"gains": "gains", "loses": "loses"}
+
+
+def _cell(tag: str, value) -> str:
+    """One escaped cell; line breaks in the text (value over difference) become ``<br>``."""
+    text = str(value)
+    css = f' class="{VERDICT_CLASS[text]}"' if tag == "td" and text in VERDICT_CLASS else ""
+    return f"<{tag}{css}>" + "<br>".join(html.escape(line) for line in text.split("\n")) + f"</{tag}>"
+
+
 def _table(df: pd.DataFrame) -> str:
-    body = df.to_html(index=False, escape=True, border=0)
-    return body.replace("<td>gains</td>", '<td class="gains">gains</td>').replace(
-        "<td>loses</td>", '<td class="loses">loses</td>')
+    head = "".join(_cell("th", c) for c in df.columns)
+    rows = "".join("<tr>" + "".join(_cell("td", v) for v in row) + "</tr>" for row in df.itertuples(index=False))
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
 
 
 def _image(path: Path, alt: str) -> str:
@@ -44,6 +54,7 @@ def render_html(content: ReportContent, extra_charts: dict[str, Path]) -> str:
              f"<p class='question'>{e(c.question)}</p>",
              f"<p class='note'>Simulated {c.years[0]}-{c.years[1]}, {len(c.seeds)} runs per scenario with the same "
              f"seeds, territory_abm {e(c.version)}.</p>",
+             "<h2>Main findings</h2>", "<ul>", *[f"<li>{e(x)}</li>" for x in c.findings], "</ul>",
              "<h2>What this report is based on</h2>", *[f"<p>{e(p)}</p>" for p in INTRO],
              "<h2>The scenarios and their costs</h2>"]
     rows = []
