@@ -56,7 +56,6 @@ class ReportContent:
     tolerances: dict[str, float]
     municipalities: dict[str, pd.DataFrame]  # scenario -> per municipality difference with interval, verdict
     caveats: list[str]
-    charts: dict[str, Path]  # title -> PNG in the comparison directory
     version: str
 
 
@@ -98,11 +97,6 @@ def build_content(directory: Path, question: str | None = None) -> ReportContent
         municipalities={n: municipality_changes(results, n, reference) for n in interventions},
         caveats=caveats(scenarios, len(meta["seeds"]), float(first["households_scale"]), tolerances,
                         drift=drift_caveat(territory, reference, Tolerances(**tolerances))),
-        charts={title: directory / file for title, file in (
-            ("Outcomes over time, mean and 5-95 % band over seeds", "scenarios.png"),
-            ("Difference to the reference at the horizon and at the end of each programme, 90 % interval",
-             "differences.png"))
-            if (directory / file).is_file()},
         version=str(meta.get("version", "")))
 
 
@@ -118,7 +112,16 @@ def _scenario_entry(s: dict, summary: pd.DataFrame) -> dict:
     return {"name": s["name"], "description": s.get("description", ""),
             "policies": [_policy_text(p) for p in s.get("policies", [])],
             "cost": (row["mean"], row["q05"], row["q95"]) if row is not None else (0.0, 0.0, 0.0),
+            "cost_text": _cost_text(row),
             "calibrated": calibrated}
+
+
+def _cost_text(row) -> str:
+    """Programme cost over the run, three significant digits, with the range over seeds when it has one."""
+    if row is None:
+        return "0"
+    mean, low, high = (numbers.significant(row[c]) for c in ("mean", "q05", "q95"))
+    return mean if low == high else f"{mean} [{low}, {high}]"
 
 
 def _policy_text(p: dict) -> str:

@@ -243,26 +243,28 @@ def course_of(territory: pd.DataFrame, scenario: str, name: str, tolerances: Tol
     return Course(name, by_year.index.to_numpy(int), by_year.to_numpy(float), tolerances or Tolerances())
 
 
-def course_sentence(c: Course, scenario: str) -> str:
-    """How outcome ``c.outcome`` moves under ``scenario``, in the words its numbers call for."""
+def course_sentence(c: Course, scenario: str | None) -> str:
+    """How outcome ``c.outcome`` moves under ``scenario`` (not named when None, for a
+    sentence that follows one naming it), in the words its numbers call for."""
     label, last = short_label(c.outcome), len(c.values) - 1
+    under = f"Under {scenario}, the {label}" if scenario else f"The {label}"
 
     def v(i: int) -> str:
         return f"{numbers.quantity(c.outcome, c.values[i])} in {c.years[i]}"
 
     shape = c.shape()
     if shape == "flat":
-        return (f"Under {scenario}, the {label} stays within survey error of its start ({v(0)}; {v(last)}).")
+        return f"{under} stays within survey error of its start ({v(0)}; {v(last)})."
     if shape == "reversal":
         first = "rises" if c.change(0, 1) > 0 else "falls"
         then = "falls" if first == "rises" else "rises"
-        return f"Under {scenario}, the {label} {first} in the first year ({v(0)}, {v(1)}), then {then} ({v(last)})."
+        return f"{under} {first} in the first year ({v(0)}, {v(1)}), then {then} ({v(last)})."
     verb = "rises" if c.change(0, last) > 0 else "falls"
     k = c.early
     when = {"early": f"most of the change comes in the first {_years(k)}",
             "late": f"little of it comes in the first {_years(k)}",
             "steady": "the change is spread over the period"}[shape]
-    return f"Under {scenario}, the {label} {verb} from {v(0)} to {v(last)}; {when} ({v(k)})."
+    return f"{under} {verb} from {v(0)} to {v(last)}; {when} ({v(k)})."
 
 
 def _years(k: int) -> str:
@@ -273,7 +275,7 @@ def drift_caveat(territory: pd.DataFrame, reference: str, tolerances: Tolerances
     """The caveat on how the reference run moves by itself, from its yearly means."""
     courses = [course_of(territory, reference, name, tolerances) for name in DRIFT_OUTCOMES
                if name in territory]
-    sentences = [course_sentence(c, reference) for c in courses]
+    sentences = [course_sentence(c, reference if k == 0 else None) for k, c in enumerate(courses)]
     if all(c.shape() == "flat" for c in courses):
         tail = "The reference run is stationary within survey error: differences come from the interventions."
     else:
