@@ -137,7 +137,7 @@ def plot_differences(summary: pd.DataFrame, reference: str, path: Path, dpi: int
         names = [f"{s} ({int(year)})" if np.isfinite(year) else s for (s, _), year in zip(bars, rows_["year"])]
         ax.set_yticks(y, names if k % columns == 0 else [""] * len(bars), fontsize=7)
         ax.set_ylim(len(bars) - 0.5, -0.5)
-        ax.set_title(wrap(_short(name), 40), fontsize=8.5)
+        ax.set_title(wrap(_short(name), 30), fontsize=8.5)
         ax.set_xlabel(f"difference ({unit})" if unit else "difference", fontsize=7.5)
         ax.tick_params(axis="x", labelsize=7)
         ax.xaxis.get_major_locator().set_params(nbins=5)
@@ -181,7 +181,7 @@ def plot_typology_shares(shares: pd.DataFrame, path: Path, period: str = HORIZON
                       fontsize=7)
         ax.set_ylim(len(scenarios) - 0.5, -0.5)
         ax.set_xlim(0, 100)
-        ax.set_title(wrap(title[0].upper() + title[1:], 45), fontsize=8.5)
+        ax.set_title(wrap(title[0].upper() + title[1:], 30), fontsize=8.5)
         ax.set_xlabel("% of municipalities" if column == "share_of_units" else "% of population", fontsize=7.5)
         ax.tick_params(axis="x", labelsize=7)
     for ax in list(axes.flat)[len(panels):]:

@@ -17,7 +17,7 @@ from .text import (
     MUNICIPALITIES,
     PROGRAMME_END,
     READING,
-    SCENARIOS_TITLE,
+    SCENARIOS_EXPLAINED,
     TYPOLOGY,
     TYPOLOGY_TITLE,
 )
@@ -85,8 +85,8 @@ def render_html(content: ReportContent, charts: dict[str, Path]) -> str:
               "<h2>Who gains beyond the people the programme pays?</h2>", f"<p>{e(MULTIPLIERS)}</p>",
               _table(c.multipliers)]
     if "scenarios" in charts:
-        parts += ["<h2>Outcomes over time</h2>", f"<p>{e(SCENARIOS_TITLE)}.</p>",
-                  _image(charts["scenarios"], SCENARIOS_TITLE)]
+        parts += ["<h2>Outcomes over time</h2>", f"<p>{e(SCENARIOS_EXPLAINED)}</p>",
+                  _image(charts["scenarios"], SCENARIOS_EXPLAINED)]
     parts += [
               "<h2>Types of municipality under each scenario</h2>", f"<p>{e(TYPOLOGY)}</p>"]
     for label, table in c.typology.items():

@@ -39,7 +39,7 @@ from .text import (  # noqa: E402
     MUNICIPALITIES,
     PROGRAMME_END,
     READING,
-    SCENARIOS_TITLE,
+    SCENARIOS_EXPLAINED,
     TYPOLOGY,
     TYPOLOGY_TITLE,
 )
@@ -105,7 +105,9 @@ def wrap(text: str, width: float, style: Style) -> list[str]:
             if line:
                 lines.append(line)
             while text_width(word, style) > width and len(word) > 1:
-                cut = max(1, int(len(word) * width / text_width(word, style)) - 1)
+                cut = max(1, int(len(word) * width / text_width(word, style)))
+                while cut > 1 and text_width(word[:cut], style) > width:
+                    cut -= 1
                 lines.append(word[:cut])
                 word = word[cut:]
             line = word
@@ -219,8 +221,9 @@ class Layout:
         self.y += style.after
 
     def table(self, df: pd.DataFrame, style: Style = TABLE, first_rows: int = 2) -> None:
-        """``df`` as a ruled table at the full text width (header shaded and repeated on
-        each page the table runs over)."""
+        """``df`` as a ruled table at the full text width (header shaded). A table up to
+        half a page long is kept whole; a longer one starts where its header and
+        ``first_rows`` rows fit and continues under a repeated header."""
         header = [str(c) for c in df.columns]
         rows = [[str(v) for v in row] for row in df.itertuples(index=False)]
         widths = column_widths([header, *rows], style)
@@ -232,7 +235,9 @@ class Layout:
 
         head = lay(header, bold=True)
         body = [lay(r) for r in rows]
-        self._start(head[1] + sum(h for _, h in body[:first_rows]))
+        whole = head[1] + sum(h for _, h in body)
+        body_height = PAGE[1] - MARGIN[1] - MARGIN[2]
+        self._start(whole if whole <= body_height / 2 else head[1] + sum(h for _, h in body[:first_rows]))
         self._table_header(head, widths, style)
         for wrapped, height in body:
             if height > self.room:
@@ -282,60 +287,67 @@ def render_pdf(content: ReportContent, charts: dict[str, Path], path: Path) -> N
     ``"scenarios"``, ``"typology"``) to its PNG, drawn where the text refers to it."""
     c = content
     with PdfPages(path, metadata={"Title": c.question, "Creator": f"territory_abm {c.version}"}) as pdf:
-        page = Layout(pdf, f"territory_abm {c.version} · {c.years[0]}-{c.years[1]}")
-        page.heading("Comparing interventions for a rural territory", TITLE)
-        page.paragraph(c.question, Style(11.5, after=4))
-        page.paragraph(f"Simulated {c.years[0]}-{c.years[1]}, {len(c.seeds)} runs per scenario with the same "
-                       f"seeds; territory_abm {c.version}.", NOTE)
-        page.heading("Main findings")
-        for text in c.findings:
-            page.paragraph(text, bullet=True)
-        page.heading("The scenarios and their costs")
-        page.table(pd.DataFrame([{"Scenario": s["name"], "What it does": s["description"],
-                                  "Programme cost over the run (USD)": s["cost_text"]} for s in c.scenarios]))
-        page.heading("Headline results")
-        page.paragraph(READING, keep=True)
-        page.heading(f"At the horizon ({c.years[1]})", H3)
-        page.table(c.headline)
-        page.heading("At the end of each programme", H3)
-        if len(c.programme_end):
-            page.paragraph(PROGRAMME_END, keep=True)
-            page.table(c.programme_end)
-        else:
-            page.paragraph("Every intervention's programmes run to the horizon: the table above is also their "
-                           "end-of-programme result.")
-        if "differences" in charts:
-            page.heading(DIFFERENCES_TITLE, H3)
-            page.image(charts["differences"])
-        page.heading("Cost-effectiveness")
-        page.table(c.cost_effectiveness)
-        page.heading("Who gains beyond the people the programme pays?")
-        page.paragraph(MULTIPLIERS, keep=True)
-        page.table(c.multipliers)
-        if "scenarios" in charts:
-            page.heading("Outcomes over time")
-            page.paragraph(SCENARIOS_TITLE + ".", keep=True)
-            page.image(charts["scenarios"])
-        page.heading("Types of municipality under each scenario")
-        page.paragraph(TYPOLOGY, keep=True)
-        for label, table in c.typology.items():
-            page.heading(label[0].upper() + label[1:], H3)
-            page.table(table)
-        page.heading("Rural municipalities: improved / no change / worsened", H3)
-        page.table(c.typology_changes)
-        if "typology" in charts:
-            page.heading(TYPOLOGY_TITLE, H3)
-            page.image(charts["typology"])
-        page.heading("Municipalities that gain and lose")
-        page.paragraph(MUNICIPALITIES.format(year=c.years[1]), NOTE, keep=True)
-        for name, table in c.municipalities.items():
-            page.heading(f"{name} compared with {c.reference}", H3)
-            page.table(table)
-        page.heading("What this report is based on")
-        for text in INTRO:
-            page.paragraph(text)
-        page.heading("Caveats")
-        for text in c.caveats:
-            page.paragraph(text, bullet=True)
-        page.close()
+        lay_out(content, charts, pdf)
 
+
+def lay_out(content: ReportContent, charts: dict[str, Path], pdf) -> int:
+    """Lay the report out page by page into ``pdf`` (anything with ``savefig(figure)``,
+    such as :class:`PdfPages`); returns the number of pages."""
+    c = content
+    page = Layout(pdf, f"territory_abm {c.version} · {c.years[0]}-{c.years[1]}")
+    page.heading("Comparing interventions for a rural territory", TITLE)
+    page.paragraph(c.question, Style(11.5, after=4))
+    page.paragraph(f"Simulated {c.years[0]}-{c.years[1]}, {len(c.seeds)} runs per scenario with the same "
+                   f"seeds; territory_abm {c.version}.", NOTE)
+    page.heading("Main findings")
+    for text in c.findings:
+        page.paragraph(text, bullet=True)
+    page.heading("The scenarios and their costs")
+    page.table(pd.DataFrame([{"Scenario": s["name"], "What it does": s["description"],
+                              "Programme cost over the run (USD)": s["cost_text"]} for s in c.scenarios]))
+    page.heading("Headline results")
+    page.paragraph(READING, keep=True)
+    page.heading(f"At the horizon ({c.years[1]})", H3)
+    page.table(c.headline)
+    page.heading("At the end of each programme", H3)
+    if len(c.programme_end):
+        page.paragraph(PROGRAMME_END, keep=True)
+        page.table(c.programme_end)
+    else:
+        page.paragraph("Every intervention's programmes run to the horizon: the table above is also their "
+                       "end-of-programme result.")
+    if "differences" in charts:
+        page.heading(DIFFERENCES_TITLE, H3)
+        page.image(charts["differences"])
+    page.heading("Cost-effectiveness")
+    page.table(c.cost_effectiveness)
+    page.heading("Who gains beyond the people the programme pays?")
+    page.paragraph(MULTIPLIERS, keep=True)
+    page.table(c.multipliers)
+    if "scenarios" in charts:
+        page.heading("Outcomes over time")
+        page.paragraph(SCENARIOS_EXPLAINED, keep=True)
+        page.image(charts["scenarios"])
+    page.heading("Types of municipality under each scenario")
+    page.paragraph(TYPOLOGY, keep=True)
+    for label, table in c.typology.items():
+        page.heading(label[0].upper() + label[1:], H3)
+        page.table(table)
+    page.heading("Rural municipalities: improved / no change / worsened", H3)
+    page.table(c.typology_changes)
+    if "typology" in charts:
+        page.heading(TYPOLOGY_TITLE, H3)
+        page.image(charts["typology"])
+    page.heading("Municipalities that gain and lose")
+    page.paragraph(MUNICIPALITIES.format(year=c.years[1]), NOTE, keep=True)
+    for name, table in c.municipalities.items():
+        page.heading(f"{name} compared with {c.reference}", H3)
+        page.table(table)
+    page.heading("What this report is based on")
+    for text in INTRO:
+        page.paragraph(text)
+    page.heading("Caveats")
+    for text in c.caveats:
+        page.paragraph(text, bullet=True)
+    page.close()
+    return page.pages

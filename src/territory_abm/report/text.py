@@ -37,7 +37,8 @@ TYPOLOGY = (
 )
 
 DIFFERENCES_TITLE = "Difference to the reference, with 90 % intervals"
-SCENARIOS_TITLE = "Outcomes over time: mean over seeds and 5-95 % band"
+SCENARIOS_EXPLAINED = ("Each scenario year by year: the line is the mean over the runs, the shaded band the 5th to "
+                       "95th percentile over them.")
 TYPOLOGY_TITLE = "Type shares under each scenario"
 MULTIPLIERS = ("Income gained in the territory per USD of programme cost over the run, split into the households "
                "the programme reached and everybody else (spillovers through local markets, jobs and prices). "
