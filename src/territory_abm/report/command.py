@@ -12,6 +12,9 @@ from .content import ReportContent, build_content
 from .html import render_html
 from .pdf import render_pdf
 
+CHART_DPI = 160
+"""Resolution of the report's charts: sharp at full text width on an A4 page (about 1,200 px)."""
+
 
 def draw_charts(directory: Path, content: ReportContent, out: Path) -> dict[str, Path]:
     """The report's charts, drawn afresh from the comparison's tables into ``out`` at the
@@ -23,11 +26,11 @@ def draw_charts(directory: Path, content: ReportContent, out: Path) -> dict[str,
     charts = {}
     if len(names) > 1:
         charts["differences"] = out / "differences.png"
-        plot_differences(pd.read_csv(directory / "summary.csv"), content.reference, charts["differences"])
+        plot_differences(pd.read_csv(directory / "summary.csv"), content.reference, charts["differences"], dpi=CHART_DPI)
     charts["scenarios"] = out / "scenarios.png"
-    plot_scenario_bands(pd.read_csv(directory / "territory_results.csv"), names, charts["scenarios"])
+    plot_scenario_bands(pd.read_csv(directory / "territory_results.csv"), names, charts["scenarios"], dpi=CHART_DPI)
     charts["typology"] = out / "typology.png"
-    plot_typology_shares(content.typology_shares, charts["typology"])
+    plot_typology_shares(content.typology_shares, charts["typology"], dpi=CHART_DPI)
     return charts
 
 

@@ -318,10 +318,16 @@ def caveats(scenarios: list[dict], seeds: int, scale: float, tolerances: dict[st
         t = {**Tolerances().as_dict(), **tolerances}
         out.append(f"Typology: a municipality counts as improved or worsened in a dimension only when the change "
                    f"exceeds a tolerance standing for survey error (here: income per person {t['income_growth']:.0%}, "
-                   f"poverty {100 * t['poverty']:g} points, Gini {t['gini']:g}, forest {t['forest']:.0%}); "
+                   f"poverty {_points(t['poverty'])}, Gini {t['gini']:g}, forest {t['forest']:.0%}); "
                    "smaller changes are 'no change'. Intermediate cities are reported apart from rural "
                    "municipalities.")
     if drift:
         out.append(drift)
     out.extend(f"Left out of the model: {text}" for text in LEFT_OUT)
     return out
+
+
+def _points(share: float) -> str:
+    """A share as percentage points: ``"1 point"``, ``"2.5 points"``."""
+    text = numbers.rounded(100 * share, 1).removesuffix(".0")
+    return f"{text} point" + ("" if text == "1" else "s")

@@ -71,6 +71,7 @@ def render_html(content: ReportContent, charts: dict[str, Path]) -> str:
     rows = [{"Scenario": s["name"], "What it does": s["description"], "Policies": "; ".join(s["policies"]) or "none",
              "Programme cost over the run (USD)": s["cost_text"]} for s in c.scenarios]
     parts.append(_table(pd.DataFrame(rows)))
+    parts += ["<h2>What this report is based on</h2>", *[f"<p>{e(p)}</p>" for p in INTRO]]
     parts += ["<h2>Headline results</h2>", f"<p>{e(READING)}</p>",
               f"<h3>At the horizon ({c.years[1]})</h3>", _table(c.headline),
               "<h3>At the end of each programme</h3>"]
@@ -98,7 +99,6 @@ def render_html(content: ReportContent, charts: dict[str, Path]) -> str:
               f"<p class='note'>{e(MUNICIPALITIES.format(year=c.years[1]))}</p>"]
     for name, table in c.municipalities.items():
         parts += [f"<h3>{e(name)} compared with {e(c.reference)}</h3>", _table(table)]
-    parts += ["<h2>What this report is based on</h2>", *[f"<p>{e(p)}</p>" for p in INTRO]]
     parts += ["<h2>Caveats</h2><ul>", *[f"<li>{e(x)}</li>" for x in c.caveats], "</ul>",
               f"<footer>territory_abm {e(c.version)}; seeds {', '.join(map(str, c.seeds))}. "
               "Intervals: 5th to 95th percentile over seeds.</footer></body></html>"]

@@ -305,6 +305,9 @@ def lay_out(content: ReportContent, charts: dict[str, Path], pdf) -> int:
     page.heading("The scenarios and their costs")
     page.table(pd.DataFrame([{"Scenario": s["name"], "What it does": s["description"],
                               "Programme cost over the run (USD)": s["cost_text"]} for s in c.scenarios]))
+    page.heading("What this report is based on")
+    for text in INTRO:
+        page.paragraph(text)
     page.heading("Headline results")
     page.paragraph(READING, keep=True)
     page.heading(f"At the horizon ({c.years[1]})", H3)
@@ -343,9 +346,6 @@ def lay_out(content: ReportContent, charts: dict[str, Path], pdf) -> int:
     for name, table in c.municipalities.items():
         page.heading(f"{name} compared with {c.reference}", H3)
         page.table(table)
-    page.heading("What this report is based on")
-    for text in INTRO:
-        page.paragraph(text)
     page.heading("Caveats")
     for text in c.caveats:
         page.paragraph(text, bullet=True)
