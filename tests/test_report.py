@@ -62,3 +62,90 @@ def test_municipalities_gain_or_lose_only_when_the_whole_interval_says_so():
     assert table.loc["B (B)", "Verdict"] == "no clear change"
     assert table.loc["C (C)", "Verdict"] == "loses"
     assert table.index[0] == "A (A)" and table.index[-1] == "C (C)"  # ordered by mean income change
+
+
+# ---------------------------------------------------------------- PDF layout
+class _Pages:
+    """Stands in for PdfPages: keeps each page's figure."""
+
+    def __init__(self):
+        self.figures = []
+
+    def savefig(self, fig):
+        self.figures.append(fig)
+
+
+def _page_texts(fig) -> list[str]:
+    return [t.get_text() for t in fig.texts]
+
+
+def test_column_widths_fill_the_text_width_and_keep_short_columns_whole():
+    from territory_abm.report.pdf import TABLE, WIDTH, column_widths, text_width
+
+    header = ["Scenario", "What it does", "Cost (USD)"]
+    rows = [["cash_transfers", "Conditional cash transfers to the poorest 30 % of households (proxy means test) " * 2,
+             "2,220,000 [2,210,000, 2,230,000]"]]
+    widths = column_widths([header, *rows], TABLE)
+    assert sum(widths) == pytest.approx(WIDTH)
+    assert widths[2] >= text_width("2,220,000 [2,210,000, 2,230,000]", TABLE)  # numbers not wrapped
+    assert widths[0] >= text_width("cash_transfers", TABLE)
+    assert widths[1] < text_width(rows[0][1], TABLE)  # the description wraps instead
+
+
+def test_wrapped_lines_fit_their_width():
+    from territory_abm.report.pdf import BODY, text_width, wrap
+
+    text = "Poverty gap: mean shortfall below the line as a share of it (FGT1) (%; differences in points) " * 3
+    for width in (60.0, 120.0, 300.0):
+        lines = wrap(text + " averyveryverylongwordwithoutanyspaceinsideit", width, BODY)
+        assert all(text_width(line, BODY) <= width for line in lines)
+        assert " ".join(lines).replace(" ", "") == (text + " averyveryverylongwordwithoutanyspaceinsideit").replace(" ", "")
+
+
+def test_a_heading_keeps_with_the_table_it_introduces_and_tables_do_not_overprint():
+    from territory_abm.output.figure_check import figure_problems
+    from territory_abm.report.pdf import H2, Layout
+
+    pages = _Pages()
+    layout = Layout(pages, "test")
+    while layout.room == 0 or layout.room > 90:  # fill the first page to near its foot
+        layout.paragraph("Filler text that takes one line of the page.")
+    layout.heading("Headline results", H2)
+    layout.paragraph("This paragraph introduces the table below.", keep=True)
+    table = pd.DataFrame({"Outcome (a long two-line header that must wrap inside its cell)": [f"row {k}" for k in range(8)],
+                          "baseline value of the reference scenario": ["3,228"] * 8,
+                          "cash_transfers with a long name": ["3,249\n+20 [-5, +40]"] * 8})
+    layout.table(table)
+    layout.close()
+    assert len(pages.figures) == 2
+    first, second = (_page_texts(f) for f in pages.figures)
+    assert "Headline results" not in first and "Headline results" in second
+    assert "row 0" in second and "row 7" in second  # a short table is kept whole with its heading
+    for fig in pages.figures:
+        problems = figure_problems(fig)
+        assert not problems, "\n".join(problems)
+
+
+@pytest.mark.slow
+def test_every_report_page_has_readable_text_and_sentences_from_the_numbers(comparison, tmp_path):
+    from territory_abm.output.figure_check import figure_problems
+    from territory_abm.report.command import draw_charts
+    from territory_abm.report.content import build_content
+    from territory_abm.report.pdf import lay_out
+
+    content = build_content(comparison)
+    pages = _Pages()
+    assert lay_out(content, draw_charts(comparison, content, tmp_path), pages) == len(pages.figures) >= 4
+    for number, fig in enumerate(pages.figures, start=1):
+        problems = figure_problems(fig)
+        assert not problems, f"page {number}:\n" + "\n".join(problems)
+        texts = _page_texts(fig)
+        assert not any(re.search(r"[-+]0(\.0+)?(?![.\d])", t) for t in texts), number  # no -0, +0.0
+    headings = {"Main findings", "Headline results", "Cost-effectiveness", "Caveats"}
+    for fig in pages.figures:  # no heading is the last text of a page
+        body = [t for t in fig.texts if "· page" not in t.get_text()]
+        last = min(body, key=lambda t: t.get_position()[1])
+        assert last.get_text() not in headings
+    findings = " ".join(content.findings)
+    assert "cash_transfers" in findings and "roads" in findings and "poverty headcount" in findings
+    assert not any("strongly in the first years" in c for c in content.caveats)

@@ -1,5 +1,12 @@
-"""Plots of experiments: scenario time series with uncertainty bands, differences to the
-reference scenario, and sensitivity indices."""
+"""Plots of a comparison: scenario time series with uncertainty bands, differences to the
+reference scenario, and the typology shares under each scenario.
+
+Every figure fits an A4 page across (7.5 in wide, panels in a grid rather than one strip),
+uses the Okabe-Ito colours (safe for colour-blind readers) with a line style per scenario as
+well, and explains colours, shapes and bands in its legend. Each plot function draws,
+saves and returns its figure, so that :mod:`territory_abm.output.figure_check` can check
+the text of the very figure that was written.
+"""
 
 from __future__ import annotations
 
@@ -11,87 +18,176 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 
 from .. import outcomes
-from ..output.plots import SERIES
+from ..output.plots import DPI, note_axis_origin, wrap
 from .compare import HIGH, HORIZON, LOW, PROGRAMME_END
+
+WIDTH = 7.5
+"""Figure width (inches): the text width of an A4 page, so the report shows charts at full size."""
+
+SCENARIO_COLOURS = ("#000000", "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9")
+"""Okabe-Ito colours in order of the scenarios (the reference first, in black); yellow is left
+out, it cannot be read on white."""
+
+LINE_STYLES = ("-", "--", "-.", ":", (0, (5, 1, 1, 1, 1, 1)), (0, (8, 2)), (0, (1, 1)))
+"""One line style per scenario, so the lines can be told apart without colour."""
 
 DIFF_OUTCOMES = tuple((name, outcomes.outcome(name).axis_label) for name in outcomes.DIFFERENCES)
 """(outcome, label) of the difference panels, from the outcome registry."""
 
 
-def plot_scenario_bands(territory: pd.DataFrame, scenarios: list[str], path: Path) -> None:
-    """Per outcome, each scenario's mean over seeds with its 5-95 % band."""
-    fig, axes = plt.subplots(1, len(SERIES), figsize=(4 * len(SERIES), 3.4), constrained_layout=True)
-    colours = plt.get_cmap("tab10")
-    for ax, (col, label) in zip(axes, SERIES):
-        for i, scenario in enumerate(scenarios):
-            by_year = territory[territory["scenario"] == scenario].groupby("year")[col]
-            mean = by_year.mean()
-            ax.fill_between(mean.index, by_year.quantile(LOW / 100), by_year.quantile(HIGH / 100),
-                            color=colours(i % 10), alpha=0.2, lw=0)
-            ax.plot(mean.index, mean.values, color=colours(i % 10), lw=1.8, label=scenario)
-        ax.set_title(label, fontsize=10)
-        ax.set_xlabel("year")
-        ax.grid(alpha=0.3)
-    axes[0].legend(fontsize=7, loc="best")
-    fig.suptitle(f"Scenarios: mean over seeds, band {LOW}-{HIGH} %", fontsize=11)
-    fig.savefig(path, dpi=110)
+def scenario_style(k: int) -> dict:
+    """Colour and line style of the ``k``-th scenario (the reference is 0)."""
+    return {"color": SCENARIO_COLOURS[k % len(SCENARIO_COLOURS)], "linestyle": LINE_STYLES[k % len(LINE_STYLES)]}
+
+
+def _save(fig: Figure, path: Path, dpi: int) -> Figure:
+    fig.savefig(path, dpi=dpi)
     plt.close(fig)
+    return fig
 
 
-def plot_differences(summary: pd.DataFrame, reference: str, path: Path) -> None:
-    """Difference of each scenario to the reference at the horizon and, for scenarios whose
-    programmes end before it, at the programme end (lighter bar, year in the label), with
-    5-95 % intervals."""
-    others = [s for s in summary["scenario"].unique() if s != reference]
-    bars = [(s, p) for s in others for p in (HORIZON, PROGRAMME_END)
-            if ((summary["scenario"] == s) & (summary["period"] == p)).any()]
-    fig, axes = plt.subplots(1, len(DIFF_OUTCOMES), figsize=(4.2 * len(DIFF_OUTCOMES), 0.45 * len(bars) + 2.2),
+def _short(name: str) -> str:
+    """The registry label up to its first explanation (``"poverty headcount"``)."""
+    text = outcomes.outcome(name).label.split(":")[0]
+    return text[0].upper() + text[1:]
+
+
+def _difference_unit(name: str) -> tuple[float, str]:
+    """Factor and unit of a difference as drawn: shares in percentage points."""
+    spec = outcomes.outcome(name)
+    if spec.kind == "share":
+        return 100.0, "points"
+    return 1.0, "" if spec.unit == "1" else spec.unit
+
+
+def plot_scenario_bands(territory: pd.DataFrame, scenarios: list[str], path: Path, dpi: int = DPI) -> Figure:
+    """Per outcome (the registry's ``SERIES``), each scenario's mean over seeds with its
+    5-95 % band, in a grid of panels; the last cell holds the legend."""
+    series = list(outcomes.SERIES)
+    columns = 3
+    rows = int(np.ceil((len(series) + 1) / columns))
+    fig, axes = plt.subplots(rows, columns, figsize=(WIDTH, 2.55 * rows + 0.3), squeeze=False,
                              constrained_layout=True)
-    colour = {HORIZON: "#2c7fb8", PROGRAMME_END: "#a6bddb"}
-    for ax, (outcome, label) in zip(axes, DIFF_OUTCOMES):
-        part = summary[summary["outcome"] == outcome].set_index(["scenario", "period"])
-        rows = part.loc[bars]
-        y = np.arange(len(bars))
-        err = np.vstack([rows["diff_to_reference"] - rows["diff_q05"], rows["diff_q95"] - rows["diff_to_reference"]])
-        ax.barh(y, rows["diff_to_reference"], xerr=np.nan_to_num(err), color=[colour[p] for _, p in bars],
-                capsize=3)
+    for ax, name in zip(axes.flat, series):
+        scale = 100.0 if outcomes.outcome(name).kind == "share" else 1.0
+        for k, scenario in enumerate(scenarios):
+            by_year = territory[territory["scenario"] == scenario].groupby("year")[name]
+            mean = by_year.mean() * scale
+            style = scenario_style(k)
+            ax.fill_between(mean.index, by_year.quantile(LOW / 100) * scale, by_year.quantile(HIGH / 100) * scale,
+                            color=style["color"], alpha=0.15, lw=0)
+            ax.plot(mean.index, mean.values, lw=1.6, **style)
+        spec = outcomes.outcome(name)
+        unit = "%" if spec.kind == "share" else ("" if spec.unit == "1" else spec.unit)
+        ax.set_title(wrap(_short(name), 30), fontsize=8.5)
+        ax.set_ylabel(unit, fontsize=7.5)
+        ax.tick_params(labelsize=7)
+        ax.xaxis.get_major_locator().set_params(integer=True, nbins=4)
+        ax.grid(alpha=0.3)
+        note_axis_origin(ax)
+    for ax in list(axes.flat)[len(series):]:
+        ax.axis("off")
+    key = list(axes.flat)[len(series)]
+    handles = [Line2D([], [], lw=1.6, label=s + (" (reference)" if k == 0 else ""), **scenario_style(k))
+               for k, s in enumerate(scenarios)]
+    handles.append(Patch(facecolor="#888888", alpha=0.3, label=f"band: {LOW}-{HIGH} % of runs"))
+    key.legend(handles=handles, loc="center", fontsize=7.5, title="Line: scenario (mean over seeds)",
+               title_fontsize=7.5, frameon=False)
+    for ax in list(axes.flat)[: len(series)]:
+        ax.set_xlabel("year", fontsize=7.5)
+    return _save(fig, path, dpi)
+
+
+def plot_differences(summary: pd.DataFrame, reference: str, path: Path, dpi: int = DPI) -> Figure:
+    """Difference of each scenario to the reference, paired by seed, with its 5-95 %
+    interval: at the horizon (solid bar) and, for scenarios whose programmes end before it,
+    at the programme end (hatched bar); one panel per outcome of ``DIFF_OUTCOMES``, the
+    colour of a bar is its scenario's (as in the time series)."""
+    scenarios = list(dict.fromkeys(summary["scenario"]))
+    if "period" not in summary:
+        summary = summary.assign(period=HORIZON)
+    bars = [(s, p) for s in scenarios if s != reference for p in (HORIZON, PROGRAMME_END)
+            if ((summary["scenario"] == s) & (summary["period"] == p)).any()]
+    columns = 2
+    rows = int(np.ceil(len(DIFF_OUTCOMES) / columns))
+    panel = 0.3 * len(bars) + 1.0
+    fig, axes = plt.subplots(rows, columns, figsize=(WIDTH, panel * rows + 0.75), squeeze=False,
+                             constrained_layout=True)
+    y = np.arange(len(bars))
+    for k, (ax, (name, _)) in enumerate(zip(axes.flat, DIFF_OUTCOMES)):
+        factor, unit = _difference_unit(name)
+        part = summary[summary["outcome"] == name].set_index(["scenario", "period"])
+        rows_ = part.reindex(bars)
+        mean = factor * rows_["diff_to_reference"].to_numpy(float)
+        err = factor * np.vstack([rows_["diff_to_reference"] - rows_["diff_q05"],
+                                  rows_["diff_q95"] - rows_["diff_to_reference"]])
+        colours = [scenario_style(scenarios.index(s))["color"] for s, _ in bars]
+        ax.barh(y, np.nan_to_num(mean), xerr=np.nan_to_num(err), color=colours, height=0.7,
+                hatch=["////" if p == PROGRAMME_END else "" for _, p in bars],
+                alpha=1.0, edgecolor="white", linewidth=0.0, error_kw={"elinewidth": 1, "capsize": 2.5})
+        for bar, (_, p) in zip(ax.patches, bars):
+            if p == PROGRAMME_END:
+                bar.set_alpha(0.55)
         ax.axvline(0, color="black", lw=0.8)
-        names = [f"{s} ({int(year)})" for (s, _), year in zip(bars, rows["year"])]
-        ax.set_yticks(y, names if ax is axes[0] else [""] * len(bars), fontsize=8)
-        ax.invert_yaxis()
-        ax.set_title(f"Δ {label}", fontsize=9)
+        names = [f"{s} ({int(year)})" if np.isfinite(year) else s for (s, _), year in zip(bars, rows_["year"])]
+        ax.set_yticks(y, names if k % columns == 0 else [""] * len(bars), fontsize=7)
+        ax.set_ylim(len(bars) - 0.5, -0.5)
+        ax.set_title(wrap(_short(name), 30), fontsize=8.5)
+        ax.set_xlabel(f"difference ({unit})" if unit else "difference", fontsize=7.5)
+        ax.tick_params(axis="x", labelsize=7)
+        ax.xaxis.get_major_locator().set_params(nbins=5)
         ax.grid(axis="x", alpha=0.3)
-    fig.suptitle(f"Difference to {reference} at the horizon (dark) and at the end of each programme that ends "
-                 f"earlier (light); paired by seed, {LOW}-{HIGH} % interval", fontsize=10)
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    for ax in list(axes.flat)[len(DIFF_OUTCOMES):]:
+        ax.axis("off")
+    handles = [Patch(facecolor=scenario_style(scenarios.index(s))["color"], label=s)
+               for s in dict.fromkeys(s for s, _ in bars)]
+    handles += [Patch(facecolor="#777777", label="solid: at the horizon"),
+                Patch(facecolor="#777777", alpha=0.55, hatch="////", edgecolor="white",
+                      label="hatched: at the end of its programmes"),
+                Line2D([], [], color="black", lw=1, marker="|", markersize=6,
+                       label=f"line: {LOW}-{HIGH} % of paired runs")]
+    fig.legend(handles=handles, loc="outside lower center", ncol=3, fontsize=7, frameon=False,
+               title=f"Difference to {reference} (same seeds); year in brackets", title_fontsize=7.5)
+    return _save(fig, path, dpi)
 
 
-def plot_typology_shares(shares: pd.DataFrame, path: Path, period: str = HORIZON) -> None:
+def plot_typology_shares(shares: pd.DataFrame, path: Path, period: str = HORIZON, dpi: int = DPI) -> Figure:
     """Stacked bars of type shares per scenario, one panel per group (rural municipalities,
-    intermediate cities, both; by count) plus both weighted by population."""
+    intermediate cities, both; by count) plus both weighted by population; the colours
+    are the registry's type colours."""
     part = shares[(shares["period"] == period) & (shares["measure"] == "type")]
     scenarios = list(dict.fromkeys(part["scenario"]))
-    panels = [(g, "share_of_units", f"{outcomes.GROUPS[g]} (share of them)") for g in outcomes.GROUPS] + \
+    panels = [(g, "share_of_units", f"{outcomes.GROUPS[g]} (share of their number)") for g in outcomes.GROUPS] + \
         [("all", "share_of_population", "all, weighted by population")]
-    fig, axes = plt.subplots(1, len(panels), figsize=(3.6 * len(panels), 0.5 * len(scenarios) + 1.8),
-                             constrained_layout=True, sharey=True)
-    for ax, (group, column, title) in zip(axes, panels):
+    columns = 2
+    rows = int(np.ceil(len(panels) / columns))
+    panel = 0.28 * len(scenarios) + 0.95
+    fig, axes = plt.subplots(rows, columns, figsize=(WIDTH, panel * rows + 0.9), squeeze=False,
+                             constrained_layout=True)
+    for k, (ax, (group, column, title)) in enumerate(zip(axes.flat, panels)):
         left = np.zeros(len(scenarios))
         for t in outcomes.TYPES:
-            rows = part[(part["group"] == group) & (part["category"] == t)].set_index("scenario")
-            values = 100 * np.nan_to_num(rows[column].reindex(scenarios).to_numpy(float))
-            ax.barh(scenarios, values, left=left, color=outcomes.TYPE_COLOURS[t], label=t)
+            rows_ = part[(part["group"] == group) & (part["category"] == t)].set_index("scenario")
+            values = 100 * np.nan_to_num(rows_[column].reindex(scenarios).to_numpy(float))
+            ax.barh(np.arange(len(scenarios)), values, left=left, color=outcomes.TYPE_COLOURS[t], label=t,
+                    height=0.7, edgecolor="white", linewidth=0.5)
             left += values
+        ax.set_yticks(np.arange(len(scenarios)), scenarios if k % columns == 0 else [""] * len(scenarios),
+                      fontsize=7)
+        ax.set_ylim(len(scenarios) - 0.5, -0.5)
         ax.set_xlim(0, 100)
-        ax.set_title(title, fontsize=9)
-        ax.set_xlabel("%")
-    axes[0].invert_yaxis()
-    handles, labels = axes[0].get_legend_handles_labels()
-    fig.legend(handles, labels, fontsize=7, ncol=len(outcomes.TYPES), loc="outside lower center")
-    fig.suptitle(f"Municipal types at the {period} (mean over seeds; a change counts only beyond its tolerance)",
-                 fontsize=10)
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+        ax.set_title(wrap(title[0].upper() + title[1:], 30), fontsize=8.5)
+        ax.set_xlabel("% of municipalities" if column == "share_of_units" else "% of population", fontsize=7.5)
+        ax.tick_params(axis="x", labelsize=7)
+    for ax in list(axes.flat)[len(panels):]:
+        ax.axis("off")
+    handles = [Patch(facecolor=outcomes.TYPE_COLOURS[t], label=t) for t in outcomes.TYPES]
+    fig.legend(handles=handles, loc="outside lower center", ncol=len(outcomes.TYPES), fontsize=7, frameon=False,
+               title=f"Colour: type of municipality at the {period} (mean over seeds; a change counts only "
+                     "beyond its tolerance)", title_fontsize=7.5)
+    return _save(fig, path, dpi)

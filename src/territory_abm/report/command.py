@@ -2,34 +2,52 @@
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
-from ..experiments.plots import plot_typology_shares
+import pandas as pd
+
+from ..experiments.plots import plot_differences, plot_scenario_bands, plot_typology_shares
 from .content import ReportContent, build_content
 from .html import render_html
 from .pdf import render_pdf
 
+CHART_DPI = 160
+"""Resolution of the report's charts: sharp at full text width on an A4 page (about 1,200 px)."""
 
-def plot_typology(content: ReportContent, path: Path) -> None:
-    """Stacked bars of type shares at the horizon under each scenario: rural municipalities,
-    intermediate cities, both, and both weighted by population (the comparison's own plot)."""
-    plot_typology_shares(content.typology_shares, path)
+
+def draw_charts(directory: Path, content: ReportContent, out: Path) -> dict[str, Path]:
+    """The report's charts, drawn afresh from the comparison's tables into ``out`` at the
+    width of the report's text: ``"differences"`` (to the reference, with intervals; only
+    with interventions), ``"scenarios"`` (outcomes over time with bands) and ``"typology"``
+    (type shares under each scenario)."""
+    directory = Path(directory)
+    names = [s["name"] for s in content.scenarios]
+    charts = {}
+    if len(names) > 1:
+        charts["differences"] = out / "differences.png"
+        plot_differences(pd.read_csv(directory / "summary.csv"), content.reference, charts["differences"], dpi=CHART_DPI)
+    charts["scenarios"] = out / "scenarios.png"
+    plot_scenario_bands(pd.read_csv(directory / "territory_results.csv"), names, charts["scenarios"], dpi=CHART_DPI)
+    charts["typology"] = out / "typology.png"
+    plot_typology_shares(content.typology_shares, charts["typology"], dpi=CHART_DPI)
+    return charts
 
 
 def write_report(directory: Path, out: Path | None = None, question: str | None = None) -> list[Path]:
-    """Write ``report.html`` and ``report.pdf`` (default: into the comparison directory)."""
+    """Write ``report.html`` and ``report.pdf`` (default: into the comparison directory);
+    the charts are embedded in both, so no other file is written."""
     directory = Path(directory)
     content = build_content(directory, question)
     out = Path(out) if out is not None else directory
     out.mkdir(parents=True, exist_ok=True)
-    typology_png = out / "typology.png"
-    plot_typology(content, typology_png)
-    extra = {"Types of municipality under each scenario": typology_png}
     html_path, pdf_path = out / "report.html", out / "report.pdf"
-    tmp = html_path.with_name(html_path.name + ".tmp")
-    tmp.write_text(render_html(content, extra), encoding="utf-8")
-    tmp.replace(html_path)
-    tmp_pdf = pdf_path.with_name("report.tmp.pdf")
-    render_pdf(content, extra, tmp_pdf)
+    with tempfile.TemporaryDirectory(prefix="report-charts-") as tmp:
+        charts = draw_charts(directory, content, Path(tmp))
+        tmp_html = html_path.with_name(html_path.name + ".tmp")
+        tmp_html.write_text(render_html(content, charts), encoding="utf-8")
+        tmp_pdf = pdf_path.with_name("report.tmp.pdf")
+        render_pdf(content, charts, tmp_pdf)
+    tmp_html.replace(html_path)
     tmp_pdf.replace(pdf_path)
     return [html_path, pdf_path]

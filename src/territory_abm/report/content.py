@@ -18,6 +18,8 @@ from ..experiments.compare import HIGH, HORIZON, LOW, PROGRAMME_END
 from ..experiments.store import ResultStore
 from ..outcomes import CHANGES, DIMENSIONS, GROUPS, TYPES, Tolerances, outcome
 from ..outcomes import HEADLINE as HEADLINE_OUTCOMES
+from . import numbers
+from .findings import drift_caveat, key_findings
 
 HEADLINE = {name: outcome(name) for name in HEADLINE_OUTCOMES}
 """Outcomes in the headline table (registry entries: label, unit, display; shares shown as %)."""
@@ -38,6 +40,7 @@ LEFT_OUT = (
 @dataclass
 class ReportContent:
     question: str
+    findings: list[str]  # generated sentences for page one, each from the numbers it describes
     reference: str
     scenarios: list[dict]  # name, description, policies (text), cost (mean, low, high), calibrated
     seeds: list[int]
@@ -53,7 +56,6 @@ class ReportContent:
     tolerances: dict[str, float]
     municipalities: dict[str, pd.DataFrame]  # scenario -> per municipality difference with interval, verdict
     caveats: list[str]
-    charts: dict[str, Path]  # title -> PNG in the comparison directory
     version: str
 
 
@@ -71,6 +73,7 @@ def build_content(directory: Path, question: str | None = None) -> ReportContent
     impact = pd.read_csv(directory / "impact.csv")
     shares = pd.read_csv(directory / "typology_shares.csv")
     results = pd.read_csv(directory / "results.csv")
+    territory = pd.read_csv(directory / "territory_results.csv")
     reference, names = meta["reference"], meta["scenarios"]
     by_name = {s["name"]: s for s in design["scenarios"]}
     first = by_name[reference]
@@ -81,23 +84,19 @@ def build_content(directory: Path, question: str | None = None) -> ReportContent
         ", ".join(interventions[:-1]) + " or " + interventions[-1]
     question = question or (f"Which intervention ({options}) does most for {_territory_name(first)} "
                             f"over {years[0]}-{years[1]}, compared with {reference}?")
+    tolerances = dict(meta.get("typology", first.get("typology", {})))
     return ReportContent(
-        question=question, reference=reference, scenarios=scenarios, seeds=list(meta["seeds"]), years=years,
+        question=question, findings=key_findings(summary, reference, interventions), reference=reference, scenarios=scenarios, seeds=list(meta["seeds"]), years=years,
         households_scale=float(first["households_scale"]),
         headline=headline_table(summary, names, reference),
         programme_end=programme_end_table(summary, interventions),
         cost_effectiveness=cost_table(summary, interventions),
         multipliers=multiplier_table(impact), typology=typology_tables(shares, names),
         typology_changes=typology_change_table(shares, names), typology_shares=shares,
-        tolerances=dict(meta.get("typology", first.get("typology", {}))),
+        tolerances=tolerances,
         municipalities={n: municipality_changes(results, n, reference) for n in interventions},
-        caveats=caveats(scenarios, len(meta["seeds"]), float(first["households_scale"]),
-                        dict(meta.get("typology", first.get("typology", {})))),
-        charts={title: directory / file for title, file in (
-            ("Outcomes over time, mean and 5-95 % band over seeds", "scenarios.png"),
-            ("Difference to the reference at the horizon and at the end of each programme, 90 % interval",
-             "differences.png"))
-            if (directory / file).is_file()},
+        caveats=caveats(scenarios, len(meta["seeds"]), float(first["households_scale"]), tolerances,
+                        drift=drift_caveat(territory, reference, Tolerances(**tolerances))),
         version=str(meta.get("version", "")))
 
 
@@ -113,7 +112,16 @@ def _scenario_entry(s: dict, summary: pd.DataFrame) -> dict:
     return {"name": s["name"], "description": s.get("description", ""),
             "policies": [_policy_text(p) for p in s.get("policies", [])],
             "cost": (row["mean"], row["q05"], row["q95"]) if row is not None else (0.0, 0.0, 0.0),
+            "cost_text": _cost_text(row),
             "calibrated": calibrated}
+
+
+def _cost_text(row) -> str:
+    """Programme cost over the run, three significant digits, with the range over seeds when it has one."""
+    if row is None:
+        return "0"
+    mean, low, high = (numbers.significant(row[c]) for c in ("mean", "q05", "q95"))
+    return mean if low == high else f"{mean} [{low}, {high}]"
 
 
 def _policy_text(p: dict) -> str:
@@ -122,15 +130,19 @@ def _policy_text(p: dict) -> str:
     return f"{p['lever']} {p.get('start')}-{p.get('end')} (target: {target}; {fields})"
 
 
-def _fmt(name: str, value: float) -> str:
-    return HEADLINE[name].format(value, percent=True)
-
-
 def _row_label(name: str) -> str:
-    spec = HEADLINE[name]
-    unit = "%" if spec.kind == "share" else spec.unit
-    text = spec.label if unit == "1" else f"{spec.label} ({unit})"
+    """Registry label with the unit the report shows (``%`` for shares, differences in points)."""
+    spec, unit = HEADLINE[name], numbers.unit(name)
+    if unit == "%":
+        unit = "%; differences in points"
+    text = f"{spec.label} ({unit})" if unit else spec.label
     return text[0].upper() + text[1:]
+
+
+def _cell(name: str, r: pd.Series) -> str:
+    """A scenario's value, and on a second line its difference to the reference with the 90 % interval."""
+    return (f"{numbers.value(name, r['mean'])}\n"
+            f"{numbers.with_interval(name, r['diff_to_reference'], r['diff_q05'], r['diff_q95'])}")
 
 
 def _period(summary: pd.DataFrame, period: str) -> pd.DataFrame:
@@ -153,11 +165,7 @@ def headline_table(summary: pd.DataFrame, names: list[str], reference: str) -> p
             if not len(r):
                 continue
             r = r.iloc[0]
-            if name == reference:
-                row[name] = _fmt(key, r["mean"])
-            else:
-                row[name] = (f"{_fmt(key, r['mean'])}; difference {_signed(key, r['diff_to_reference'])} "
-                             f"[{_signed(key, r['diff_q05'])}, {_signed(key, r['diff_q95'])}]")
+            row[name] = numbers.value(key, r["mean"]) if name == reference else _cell(key, r)
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -175,15 +183,9 @@ def programme_end_table(summary: pd.DataFrame, interventions: list[str]) -> pd.D
             r = part[(part["scenario"] == name) & (part["outcome"] == key)]
             if len(r):
                 r = r.iloc[0]
-                row[f"{name} (end {int(r['year'])})"] = (
-                    f"{_fmt(key, r['mean'])}; difference {_signed(key, r['diff_to_reference'])} "
-                    f"[{_signed(key, r['diff_q05'])}, {_signed(key, r['diff_q95'])}]")
+                row[f"{name} (end {int(r['year'])})"] = _cell(key, r)
         rows.append(row)
     return pd.DataFrame(rows)
-
-
-def _signed(name: str, value: float) -> str:
-    return HEADLINE[name].format(value, percent=True, signed=True)
 
 
 def cost_table(summary: pd.DataFrame, interventions: list[str]) -> pd.DataFrame:
@@ -194,30 +196,26 @@ def cost_table(summary: pd.DataFrame, interventions: list[str]) -> pd.DataFrame:
         avoided = part.loc["poverty_person_years_avoided"] if "poverty_person_years_avoided" in part.index else None
         per = part.loc["cost_per_poverty_person_year_avoided", "mean"] if "cost_per_poverty_person_year_avoided" in part.index else np.nan
         rows.append({"Scenario": name,
-                     "Programme cost over the run (USD, simulated scale)": _money(cost),
-                     "Person-years out of poverty (simulated persons)": _interval(avoided, 0),
-                     "Cost per person-year out of poverty (USD)": f"{per:,.0f}" if np.isfinite(per) and per > 0 else "-"})
+                     "Programme cost over the run (thousand USD, simulated scale)": _interval(cost, 1e-3),
+                     "Person-years out of poverty (simulated persons)": _interval(avoided),
+                     "Cost per person-year out of poverty (USD)":
+                         numbers.significant(per) if np.isfinite(per) and per > 0 else numbers.MISSING})
     return pd.DataFrame(rows)
 
 
-def _money(row) -> str:
+def _interval(row, factor: float = 1.0) -> str:
+    """A summary row's difference to the reference and its interval, three significant digits."""
     if row is None:
-        return "-"
-    return f"{row['diff_to_reference']:,.0f} [{row['diff_q05']:,.0f}, {row['diff_q95']:,.0f}]"
-
-
-def _interval(row, decimals: int) -> str:
-    if row is None:
-        return "-"
-    return (f"{row['diff_to_reference']:,.{decimals}f} [{row['diff_q05']:,.{decimals}f}, "
-            f"{row['diff_q95']:,.{decimals}f}]")
+        return numbers.MISSING
+    mean, low, high = (factor * row[c] for c in ("diff_to_reference", "diff_q05", "diff_q95"))
+    return f"{numbers.significant(mean)} [{numbers.significant(low)}, {numbers.significant(high)}]"
 
 
 def multiplier_table(impact: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for r in impact.itertuples(index=False):
         rows.append({"Scenario": r.scenario,
-                     "Households reached": f"{100 * r.share_of_households_reached:.0f} %",
+                     "Households reached": _pct(r.share_of_households_reached),
                      "Income gained per USD spent: all": _mult(r, "total"),
                      "of which beneficiaries": _mult(r, "beneficiaries"),
                      "of which others (spillovers)": _mult(r, "non_beneficiaries")})
@@ -226,11 +224,13 @@ def multiplier_table(impact: pd.DataFrame) -> pd.DataFrame:
 
 def _mult(r, part: str) -> str:
     mean, low, high = (getattr(r, f"multiplier_{part}{suffix}") for suffix in ("", "_q05", "_q95"))
-    return f"{mean:.2f} [{low:.2f}, {high:.2f}]" if np.isfinite(mean) else "-"
+    if not np.isfinite(mean):
+        return numbers.MISSING
+    return f"{numbers.rounded(mean, 2)} [{numbers.rounded(low, 2)}, {numbers.rounded(high, 2)}]"
 
 
 def _pct(value: float) -> str:
-    return f"{100 * value:.0f} %" if np.isfinite(value) else "-"
+    return f"{numbers.rounded(100 * value)} %" if np.isfinite(value) else numbers.MISSING
 
 
 def typology_tables(shares: pd.DataFrame, names: list[str], period: str = HORIZON) -> dict[str, pd.DataFrame]:
@@ -285,15 +285,20 @@ def municipality_changes(results: pd.DataFrame, scenario: str, reference: str) -
         lo, hi = np.percentile(inc, [LOW, HIGH])
         verdict = "gains" if lo > 0 else "loses" if hi < 0 else "no clear change"
         rows.append({"Municipality": f"{part['name'].iloc[0]} ({node_id})",
-                     "Income per person (USD/yr)": f"{inc.mean():+,.0f} [{lo:+,.0f}, {hi:+,.0f}]",
-                     "Poverty (points)": f"{100 * pov.mean():+.1f} [{100 * np.percentile(pov, LOW):+.1f}, "
-                                         f"{100 * np.percentile(pov, HIGH):+.1f}]",
+                     f"Income per person ({numbers.unit('mean_income_pc')})":
+                         numbers.with_interval("mean_income_pc", inc.mean(), lo, hi),
+                     "Poverty headcount (points)": numbers.with_interval(
+                         "poverty_headcount", pov.mean(), *np.percentile(pov, [LOW, HIGH])),
                      "Verdict": verdict, "_sort": inc.mean()})
     table = pd.DataFrame(rows).sort_values("_sort", ascending=False, kind="stable")
     return table.drop(columns="_sort").reset_index(drop=True)
 
 
-def caveats(scenarios: list[dict], seeds: int, scale: float, tolerances: dict[str, float] | None = None) -> list[str]:
+def caveats(scenarios: list[dict], seeds: int, scale: float, tolerances: dict[str, float] | None = None,
+            drift: str | None = None) -> list[str]:
+    """The caveats: calibration status, what the intervals cover, scale, typology tolerances,
+    the course of the reference run (``drift``, generated from its numbers) and what the
+    model leaves out."""
     calibrated = [s["name"] for s in scenarios if s["calibrated"]]
     out = []
     if calibrated:
@@ -313,11 +318,16 @@ def caveats(scenarios: list[dict], seeds: int, scale: float, tolerances: dict[st
         t = {**Tolerances().as_dict(), **tolerances}
         out.append(f"Typology: a municipality counts as improved or worsened in a dimension only when the change "
                    f"exceeds a tolerance standing for survey error (here: income per person {t['income_growth']:.0%}, "
-                   f"poverty {100 * t['poverty']:g} points, Gini {t['gini']:g}, forest {t['forest']:.0%}); "
+                   f"poverty {_points(t['poverty'])}, Gini {t['gini']:g}, forest {t['forest']:.0%}); "
                    "smaller changes are 'no change'. Intermediate cities are reported apart from rural "
                    "municipalities.")
-    out.append("Known limitation of this version: without any policy, poverty and inequality fall strongly in "
-               "the first years of a run as households re-sort between farming and wage work; compare "
-               "interventions with the reference run, which shares this drift.")
+    if drift:
+        out.append(drift)
     out.extend(f"Left out of the model: {text}" for text in LEFT_OUT)
     return out
+
+
+def _points(share: float) -> str:
+    """A share as percentage points: ``"1 point"``, ``"2.5 points"``."""
+    text = numbers.rounded(100 * share, 1).removesuffix(".0")
+    return f"{text} point" + ("" if text == "1" else "s")

@@ -10,7 +10,17 @@ from pathlib import Path
 import pandas as pd
 
 from .content import ReportContent
-from .text import INTRO, PROGRAMME_END, READING, TYPOLOGY
+from .text import (
+    DIFFERENCES_TITLE,
+    INTRO,
+    MULTIPLIERS,
+    MUNICIPALITIES,
+    PROGRAMME_END,
+    READING,
+    SCENARIOS_EXPLAINED,
+    TYPOLOGY,
+    TYPOLOGY_TITLE,
+)
 
 STYLE = """
 body { font-family: Georgia, 'Times New Roman', serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem;
@@ -24,10 +34,20 @@ th { background: #eef2f5; } img { max-width: 100%; } .note { color: #555; font-s
 """
 
 
+VERDICT_CLASS = {"gains": "gains", "loses": "loses"}
+
+
+def _cell(tag: str, value) -> str:
+    """One escaped cell; line breaks in the text (value over difference) become ``<br>``."""
+    text = str(value)
+    css = f' class="{VERDICT_CLASS[text]}"' if tag == "td" and text in VERDICT_CLASS else ""
+    return f"<{tag}{css}>" + "<br>".join(html.escape(line) for line in text.split("\n")) + f"</{tag}>"
+
+
 def _table(df: pd.DataFrame) -> str:
-    body = df.to_html(index=False, escape=True, border=0)
-    return body.replace("<td>gains</td>", '<td class="gains">gains</td>').replace(
-        "<td>loses</td>", '<td class="loses">loses</td>')
+    head = "".join(_cell("th", c) for c in df.columns)
+    rows = "".join("<tr>" + "".join(_cell("td", v) for v in row) + "</tr>" for row in df.itertuples(index=False))
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
 
 
 def _image(path: Path, alt: str) -> str:
@@ -35,7 +55,9 @@ def _image(path: Path, alt: str) -> str:
     return f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{data}">'
 
 
-def render_html(content: ReportContent, extra_charts: dict[str, Path]) -> str:
+def render_html(content: ReportContent, charts: dict[str, Path]) -> str:
+    """The whole report as one HTML page, in the PDF's order; ``charts`` maps each chart's
+    role (``"differences"``, ``"scenarios"``, ``"typology"``) to its PNG (embedded)."""
     c = content
     e = html.escape
     parts = [f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{e(c.question)}</title>"
@@ -44,15 +66,12 @@ def render_html(content: ReportContent, extra_charts: dict[str, Path]) -> str:
              f"<p class='question'>{e(c.question)}</p>",
              f"<p class='note'>Simulated {c.years[0]}-{c.years[1]}, {len(c.seeds)} runs per scenario with the same "
              f"seeds, territory_abm {e(c.version)}.</p>",
-             "<h2>What this report is based on</h2>", *[f"<p>{e(p)}</p>" for p in INTRO],
+             "<h2>Main findings</h2>", "<ul>", *[f"<li>{e(x)}</li>" for x in c.findings], "</ul>",
              "<h2>The scenarios and their costs</h2>"]
-    rows = []
-    for s in c.scenarios:
-        mean, low, high = s["cost"]
-        rows.append({"Scenario": s["name"], "What it does": s["description"],
-                     "Policies": "; ".join(s["policies"]) or "none",
-                     "Programme cost over the run (USD)": f"{mean:,.0f} [{low:,.0f}, {high:,.0f}]"})
+    rows = [{"Scenario": s["name"], "What it does": s["description"], "Policies": "; ".join(s["policies"]) or "none",
+             "Programme cost over the run (USD)": s["cost_text"]} for s in c.scenarios]
     parts.append(_table(pd.DataFrame(rows)))
+    parts += ["<h2>What this report is based on</h2>", *[f"<p>{e(p)}</p>" for p in INTRO]]
     parts += ["<h2>Headline results</h2>", f"<p>{e(READING)}</p>",
               f"<h3>At the horizon ({c.years[1]})</h3>", _table(c.headline),
               "<h3>At the end of each programme</h3>"]
@@ -61,28 +80,25 @@ def render_html(content: ReportContent, extra_charts: dict[str, Path]) -> str:
     else:
         parts.append("<p>Every intervention's programmes run to the horizon: the table above is also their "
                      "end-of-programme result.</p>")
+    if "differences" in charts:
+        parts += [f"<h3>{e(DIFFERENCES_TITLE)}</h3>", _image(charts["differences"], DIFFERENCES_TITLE)]
     parts += ["<h2>Cost-effectiveness</h2>", _table(c.cost_effectiveness),
-              "<h2>Who gains beyond the people the programme pays?</h2>",
-              "<p>Income gained in the territory per USD of programme cost over the run, split into the "
-              "households the programme reached and everybody else (spillovers through local markets, jobs "
-              "and prices). 90 % intervals over seeds in brackets.</p>", _table(c.multipliers),
-              "<h2>Outcomes over time, with uncertainty</h2>"]
-    for title, path in {**c.charts, **extra_charts}.items():
-        if path.name != "typology.png":
-            parts += [f"<h3>{e(title)}</h3>", _image(path, title)]
-    parts += ["<h2>Types of municipality under each scenario</h2>", f"<p>{e(TYPOLOGY)}</p>"]
+              "<h2>Who gains beyond the people the programme pays?</h2>", f"<p>{e(MULTIPLIERS)}</p>",
+              _table(c.multipliers)]
+    if "scenarios" in charts:
+        parts += ["<h2>Outcomes over time</h2>", f"<p>{e(SCENARIOS_EXPLAINED)}</p>",
+                  _image(charts["scenarios"], SCENARIOS_EXPLAINED)]
+    parts += [
+              "<h2>Types of municipality under each scenario</h2>", f"<p>{e(TYPOLOGY)}</p>"]
     for label, table in c.typology.items():
         parts += [f"<h3>{e(label[0].upper() + label[1:])}</h3>", _table(table)]
     parts += ["<h3>Rural municipalities: improved / no change / worsened</h3>", _table(c.typology_changes)]
-    if "typology.png" in {p.name for p in extra_charts.values()}:
-        path = next(p for p in extra_charts.values() if p.name == "typology.png")
-        parts.append(_image(path, "typology shares"))
-    parts.append("<h2>Municipalities that gain and lose</h2>")
+    if "typology" in charts:
+        parts += [f"<h3>{e(TYPOLOGY_TITLE)}</h3>", _image(charts["typology"], TYPOLOGY_TITLE)]
+    parts += ["<h2>Municipalities that gain and lose</h2>",
+              f"<p class='note'>{e(MUNICIPALITIES.format(year=c.years[1]))}</p>"]
     for name, table in c.municipalities.items():
-        parts += [f"<h3>{e(name)} compared with {e(c.reference)}</h3>",
-                  f"<p class='note'>At the horizon ({c.years[1]}), difference with the reference run of the same seed; "
-                  "90 % interval in brackets. 'gains' or 'loses' only where the whole interval is on one "
-                  "side of zero.</p>", _table(table)]
+        parts += [f"<h3>{e(name)} compared with {e(c.reference)}</h3>", _table(table)]
     parts += ["<h2>Caveats</h2><ul>", *[f"<li>{e(x)}</li>" for x in c.caveats], "</ul>",
               f"<footer>territory_abm {e(c.version)}; seeds {', '.join(map(str, c.seeds))}. "
               "Intervals: 5th to 95th percentile over seeds.</footer></body></html>"]

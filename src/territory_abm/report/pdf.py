@@ -1,8 +1,22 @@
-"""The report as a PDF, laid out with matplotlib (text pages, tables and the charts)."""
+"""The report as an A4 PDF, laid out with matplotlib: one figure per page, filled top to
+bottom by a small flow layout.
+
+- Headings keep with what they introduce: a heading is placed only together with the
+  start of the block after it (a paragraph's first lines, a table's header and first
+  rows, a whole chart); when that does not fit, both move to the next page.
+- Tables fit their cells: text is measured with the font it is drawn in, columns get the
+  width of their content (shrunk in proportion to what wrapping can save when the table
+  is wider than the page), headers and cells wrap within their column, rows take the
+  height of their tallest cell, and a long table continues on the next page under a
+  repeated header.
+- Charts are drawn at the full text width (scaled down only when taller than a page).
+
+Lengths are in points (1/72 inch) from the top left corner of the page.
+"""
 
 from __future__ import annotations
 
-import textwrap
+from dataclasses import dataclass
 from pathlib import Path
 
 import matplotlib
@@ -12,121 +26,328 @@ import matplotlib.image as mpimg  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.backends.backend_pdf import PdfPages  # noqa: E402
+from matplotlib.font_manager import FontProperties  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
+from matplotlib.patches import Rectangle  # noqa: E402
+from matplotlib.textpath import TextToPath  # noqa: E402
 
 from .content import ReportContent  # noqa: E402
-from .text import INTRO, PROGRAMME_END, READING, TYPOLOGY  # noqa: E402
+from .text import (  # noqa: E402
+    DIFFERENCES_TITLE,
+    INTRO,
+    MULTIPLIERS,
+    MUNICIPALITIES,
+    PROGRAMME_END,
+    READING,
+    SCENARIOS_EXPLAINED,
+    TYPOLOGY,
+    TYPOLOGY_TITLE,
+)
 
-A4 = (8.27, 11.69)
+PAGE = (595.3, 841.9)
+"""A4 in points."""
+MARGIN = (52.0, 50.0, 52.0)
+"""Left and right, top, bottom margins (points)."""
+WIDTH = PAGE[0] - 2 * MARGIN[0]
+"""Width of the text column (points)."""
 
 
-class _Page:
-    """A4 page filled top to bottom with headings, paragraphs and tables."""
+@dataclass(frozen=True)
+class Style:
+    size: float
+    weight: str = "normal"
+    before: float = 0.0
+    after: float = 4.0
+    colour: str = "#222222"
 
-    def __init__(self, pdf: PdfPages):
-        self.pdf = pdf
+    @property
+    def line(self) -> float:
+        return 1.32 * self.size
+
+    def font(self) -> FontProperties:
+        return FontProperties(size=self.size, weight=self.weight)
+
+
+TITLE = Style(17, "bold", 0, 8)
+H2 = Style(12.5, "bold", 12, 6, "#1f3a5f")
+H3 = Style(10, "bold", 6, 4)
+BODY = Style(9.3, after=6)
+NOTE = Style(8.3, after=6, colour="#555555")
+TABLE = Style(7.4)
+CELL_PAD = (3.5, 2.5)
+"""Horizontal and vertical padding inside a table cell (points)."""
+VERDICT_COLOURS = {"gains": "#1a7f37", "loses": "#b42318"}
+
+_MEASURE = TextToPath()
+SAFETY = 1.02
+"""Measured widths are taken 2 % wider than the font's outlines, for the PDF's own rounding."""
+
+
+def text_width(text: str, style: Style) -> float:
+    """Width of one line of ``text`` drawn in ``style`` (points, from the unhinted outlines
+    of the font the PDF embeds)."""
+    if not text:
+        return 0.0
+    return SAFETY * _MEASURE.get_text_width_height_descent(text, style.font(), ismath=False)[0]
+
+
+def wrap(text: str, width: float, style: Style) -> list[str]:
+    """``text`` broken into lines no wider than ``width`` points (at spaces; a word longer
+    than a line is cut); line breaks in ``text`` are kept."""
+    lines = []
+    for paragraph in str(text).split("\n"):
+        line = ""
+        for word in paragraph.split(" "):
+            candidate = f"{line} {word}" if line else word
+            if text_width(candidate, style) <= width:
+                line = candidate
+                continue
+            if line:
+                lines.append(line)
+            while text_width(word, style) > width and len(word) > 1:
+                cut = max(1, int(len(word) * width / text_width(word, style)))
+                while cut > 1 and text_width(word[:cut], style) > width:
+                    cut -= 1
+                lines.append(word[:cut])
+                word = word[cut:]
+            line = word
+        lines.append(line)
+    return lines
+
+
+def column_widths(cells: list[list[str]], style: Style, width: float = WIDTH) -> list[float]:
+    """Widths (points) of the columns of ``cells`` (header row first, measured in bold) that fill ``width``.
+
+    Each column needs its widest unwrapped line (``natural``) and can wrap down to its
+    longest word (``least``). When the natural widths fit, they are stretched to ``width``.
+    Otherwise the widest columns are capped at one common width, the largest that fits
+    (narrow columns of numbers keep their natural width; long labels and descriptions wrap),
+    never below a column's longest word; if even the longest words do not fit, all shrink
+    in proportion (words are then cut)."""
+    pad = 2 * CELL_PAD[0] + 1
+    bold = Style(style.size, "bold")
+    columns = [[(str(v), bold if k == 0 else style) for k, v in enumerate(col)] for col in zip(*cells)]
+    natural = [max(text_width(line, s) for v, s in col for line in v.split("\n")) + pad for col in columns]
+    least = [max([text_width(w, s) for v, s in col for w in v.split()] or [0.0]) + pad for col in columns]
+    if sum(natural) <= width:
+        return [n * width / sum(natural) for n in natural]
+    if sum(least) >= width:
+        return [m * width / sum(least) for m in least]
+
+    def fitted(cap: float) -> list[float]:
+        return [min(n, max(cap, m)) for n, m in zip(natural, least)]
+
+    low, high = 0.0, max(natural)
+    for _ in range(60):
+        mid = (low + high) / 2
+        low, high = (mid, high) if sum(fitted(mid)) <= width else (low, mid)
+    widths = fitted(low)
+    spare = width - sum(widths)
+    capped = [k for k, (w, n) in enumerate(zip(widths, natural)) if w < n] or list(range(len(widths)))
+    return [w + (spare / len(capped) if k in capped else 0.0) for k, w in enumerate(widths)]
+
+
+class Layout:
+    """Pages filled top to bottom; headings wait for the block they introduce."""
+
+    def __init__(self, pdf: PdfPages, footer: str):
+        self.pdf, self.footer = pdf, footer
         self.fig = None
         self.y = 0.0
+        self.pages = 0
+        self.pending: list[tuple[str, Style]] = []
 
-    def _new(self):
+    # ------------------------------------------------------------ pages
+    @property
+    def room(self) -> float:
+        """Height left on the current page (0 before the first page)."""
+        return PAGE[1] - MARGIN[2] - self.y if self.fig is not None else 0.0
+
+    def new_page(self) -> None:
         self.close()
-        self.fig = plt.figure(figsize=A4)
-        self.y = 0.95
+        self.fig = plt.figure(figsize=(PAGE[0] / 72, PAGE[1] / 72))
+        self.pages += 1
+        self.y = MARGIN[1]
+        self._text(PAGE[0] - MARGIN[0], PAGE[1] - MARGIN[2] / 2, f"{self.footer} · page {self.pages}", NOTE,
+                   ha="right")
 
-    def _need(self, height: float):
-        if self.fig is None or self.y - height < 0.05:
-            self._new()
-
-    def heading(self, text: str, size: int = 14):
-        self._need(0.06)
-        self.fig.text(0.07, self.y, text, fontsize=size, weight="bold", va="top")
-        self.y -= 0.035 if size < 14 else 0.045
-
-    def paragraph(self, text: str, size: float = 9.5, width: int = 100):
-        lines = textwrap.wrap(text, width)
-        height = 0.016 * len(lines) + 0.01
-        self._need(height)
-        self.fig.text(0.07, self.y, "\n".join(lines), fontsize=size, va="top", linespacing=1.35)
-        self.y -= height
-
-    def table(self, df: pd.DataFrame, size: float = 7.0, wrap: int = 28):
-        cells = [[textwrap.fill(str(v), wrap) for v in row] for row in df.itertuples(index=False)]
-        header = [textwrap.fill(str(c), wrap) for c in df.columns]
-        line_rows = [max(c.count("\n") + 1 for c in row) for row in cells]
-        height = 0.013 * (sum(line_rows) + max(h.count("\n") + 1 for h in header)) + 0.02
-        self._need(min(height, 0.9))
-        ax = self.fig.add_axes([0.07, self.y - height, 0.86, height])
-        ax.axis("off")
-        table = ax.table(cellText=cells, colLabels=header, loc="upper left", cellLoc="left")
-        table.auto_set_font_size(False)
-        table.set_fontsize(size)
-        for (row, _), cell in table.get_celld().items():
-            lines = header[0].count("\n") + 1 if row == 0 else line_rows[row - 1]
-            cell.set_height(lines * 0.013 / height * 0.98)
-            if row == 0:
-                cell.set_facecolor("#eef2f5")
-        self.y -= height + 0.02
-
-    def image(self, path: Path, title: str):
-        img = mpimg.imread(path)
-        h, w = img.shape[:2]
-        height = min(0.86 * A4[0] / A4[1] * h / w, 0.8)
-        self._need(height + 0.04)
-        self.heading(title, size=11)
-        ax = self.fig.add_axes([0.07, self.y - height, 0.86, height])
-        ax.imshow(img)
-        ax.axis("off")
-        self.y -= height + 0.02
-
-    def close(self):
+    def close(self) -> None:
         if self.fig is not None:
             self.pdf.savefig(self.fig)
             plt.close(self.fig)
             self.fig = None
 
+    def _text(self, x: float, y: float, text: str, style: Style, ha: str = "left", colour: str | None = None):
+        self.fig.text(x / PAGE[0], 1 - y / PAGE[1], text, fontsize=style.size, weight=style.weight, va="top",
+                      ha=ha, color=colour or style.colour, parse_math=False)
 
-def render_pdf(content: ReportContent, extra_charts: dict[str, Path], path: Path) -> None:
+    def _start(self, needed: float) -> None:
+        """Make room for ``needed`` points of a block plus the headings waiting for it, and draw those."""
+        headings = [(wrap(text, WIDTH, style), style) for text, style in self.pending]
+        total = needed + sum(s.before + len(lines) * s.line + s.after for lines, s in headings)
+        if total > self.room:
+            self.new_page()
+        for lines, style in headings:
+            if self.y > MARGIN[1]:
+                self.y += style.before
+            for line in lines:
+                self._text(MARGIN[0], self.y, line, style)
+                self.y += style.line
+            self.y += style.after
+        self.pending = []
+
+    # ------------------------------------------------------------ blocks
+    def heading(self, text: str, style: Style = H2) -> None:
+        """A heading, drawn with (and only with) the start of the next block."""
+        self.pending.append((text, style))
+
+    def paragraph(self, text: str, style: Style = BODY, bullet: bool = False, keep: bool = False) -> None:
+        """Wrapped text; a long paragraph continues on the next page (at least two lines
+        kept together). With ``keep``, it is placed with the next block, as a heading is
+        (an introduction to a table)."""
+        if keep:
+            self.pending.append((text, style))
+            return
+        indent = 10.0 if bullet else 0.0
+        lines = wrap(text, WIDTH - indent, style)
+        self._start(min(2, len(lines)) * style.line)
+        for k, line in enumerate(lines):
+            if self.room < style.line:
+                self.new_page()
+            if bullet and k == 0:
+                self._text(MARGIN[0], self.y, "•", style)
+            self._text(MARGIN[0] + indent, self.y, line, style)
+            self.y += style.line
+        self.y += style.after
+
+    def table(self, df: pd.DataFrame, style: Style = TABLE, first_rows: int = 2) -> None:
+        """``df`` as a ruled table at the full text width (header shaded). A table up to
+        half a page long is kept whole; a longer one starts where its header and
+        ``first_rows`` rows fit and continues under a repeated header."""
+        header = [str(c) for c in df.columns]
+        rows = [[str(v) for v in row] for row in df.itertuples(index=False)]
+        widths = column_widths([header, *rows], style)
+
+        def lay(cells: list[str], bold: bool = False) -> tuple[list[list[str]], float]:
+            s = Style(style.size, "bold" if bold else "normal")
+            wrapped = [wrap(c, w - 2 * CELL_PAD[0], s) for c, w in zip(cells, widths)]
+            return wrapped, max(len(w) for w in wrapped) * style.line + 2 * CELL_PAD[1]
+
+        head = lay(header, bold=True)
+        body = [lay(r) for r in rows]
+        whole = head[1] + sum(h for _, h in body)
+        body_height = PAGE[1] - MARGIN[1] - MARGIN[2]
+        self._start(whole if whole <= body_height / 2 else head[1] + sum(h for _, h in body[:first_rows]))
+        self._table_header(head, widths, style)
+        for wrapped, height in body:
+            if height > self.room:
+                self.new_page()
+                self._table_header(head, widths, style)
+            self._row(wrapped, height, widths, style)
+        self.y += 10
+
+    def _table_header(self, head, widths, style) -> None:
+        wrapped, height = head
+        self.fig.add_artist(Rectangle((MARGIN[0] / PAGE[0], 1 - (self.y + height) / PAGE[1]), WIDTH / PAGE[0],
+                                      height / PAGE[1], transform=self.fig.transFigure, facecolor="#e8eef4",
+                                      edgecolor="none", zorder=0))
+        self._row(wrapped, height, widths, Style(style.size, "bold"), rule="#555555")
+
+    def _row(self, wrapped, height, widths, style, rule: str = "#c8ced6") -> None:
+        x = MARGIN[0]
+        for lines, w in zip(wrapped, widths):
+            colour = VERDICT_COLOURS.get(lines[0]) if len(lines) == 1 else None
+            for k, line in enumerate(lines):
+                self._text(x + CELL_PAD[0], self.y + CELL_PAD[1] + k * style.line, line, style, colour=colour)
+            x += w
+        self.y += height
+        y = 1 - self.y / PAGE[1]
+        self.fig.add_artist(Line2D([MARGIN[0] / PAGE[0], (MARGIN[0] + WIDTH) / PAGE[0]], [y, y], lw=0.6,
+                                   color=rule, transform=self.fig.transFigure))
+
+    def image(self, path: Path) -> None:
+        """A chart at the full text width (smaller only if taller than a page)."""
+        img = mpimg.imread(path)
+        h, w = img.shape[:2]
+        width = WIDTH
+        height = width * h / w
+        tallest = PAGE[1] - MARGIN[1] - MARGIN[2] - 60
+        if height > tallest:
+            width, height = width * tallest / height, tallest
+        self._start(height)
+        left = MARGIN[0] + (WIDTH - width) / 2
+        ax = self.fig.add_axes([left / PAGE[0], 1 - (self.y + height) / PAGE[1], width / PAGE[0], height / PAGE[1]])
+        ax.imshow(img, interpolation="none", aspect="auto")
+        ax.axis("off")
+        self.y += height + 10
+
+
+def render_pdf(content: ReportContent, charts: dict[str, Path], path: Path) -> None:
+    """Write the report to ``path``; ``charts`` maps each chart's role (``"differences"``,
+    ``"scenarios"``, ``"typology"``) to its PNG, drawn where the text refers to it."""
     c = content
     with PdfPages(path, metadata={"Title": c.question, "Creator": f"territory_abm {c.version}"}) as pdf:
-        page = _Page(pdf)
-        page.heading("Comparing interventions for a rural territory", size=16)
-        page.paragraph(c.question, size=11, width=85)
-        page.paragraph(f"Simulated {c.years[0]}-{c.years[1]}, {len(c.seeds)} runs per scenario with the same seeds.")
-        page.heading("What this report is based on", size=12)
-        for text in INTRO:
-            page.paragraph(text)
-        page.heading("The scenarios and their costs", size=12)
-        page.table(pd.DataFrame([{"Scenario": s["name"], "What it does": s["description"],
-                                  "Cost over the run (USD)": f"{s['cost'][0]:,.0f}"} for s in c.scenarios]), wrap=40)
-        page.heading("Headline results", size=12)
-        page.paragraph(READING)
-        page.paragraph(f"At the horizon ({c.years[1]}):", size=10)
-        page.table(c.headline, wrap=30)
-        if len(c.programme_end):
-            page.paragraph(PROGRAMME_END)
-            page.table(c.programme_end, wrap=30)
-        else:
-            page.paragraph("Every intervention's programmes run to the horizon.")
-        page.heading("Cost-effectiveness", size=12)
-        page.table(c.cost_effectiveness)
-        page.heading("Who gains beyond the people the programme pays?", size=12)
-        page.table(c.multipliers, wrap=22)
-        for title, chart in c.charts.items():
-            page.image(chart, title)
-        page.heading("Types of municipality under each scenario", size=12)
-        page.paragraph(TYPOLOGY)
-        for label, table in c.typology.items():
-            page.paragraph(label[0].upper() + label[1:] + ":", size=10)
-            page.table(table)
-        page.paragraph("Rural municipalities: improved / no change / worsened", size=10)
-        page.table(c.typology_changes)
-        for title, chart in extra_charts.items():
-            page.image(chart, title)
-        page.heading("Municipalities that gain and lose", size=12)
-        for name, table in c.municipalities.items():
-            page.paragraph(f"{name} compared with {c.reference} (at the horizon, {c.years[1]}; 90 % interval):",
-                           size=10)
-            page.table(table, wrap=32)
-        page.heading("Caveats", size=12)
-        for text in c.caveats:
-            page.paragraph("- " + text)
-        page.close()
+        lay_out(content, charts, pdf)
+
+
+def lay_out(content: ReportContent, charts: dict[str, Path], pdf) -> int:
+    """Lay the report out page by page into ``pdf`` (anything with ``savefig(figure)``,
+    such as :class:`PdfPages`); returns the number of pages."""
+    c = content
+    page = Layout(pdf, f"territory_abm {c.version} · {c.years[0]}-{c.years[1]}")
+    page.heading("Comparing interventions for a rural territory", TITLE)
+    page.paragraph(c.question, Style(11.5, after=4))
+    page.paragraph(f"Simulated {c.years[0]}-{c.years[1]}, {len(c.seeds)} runs per scenario with the same "
+                   f"seeds; territory_abm {c.version}.", NOTE)
+    page.heading("Main findings")
+    for text in c.findings:
+        page.paragraph(text, bullet=True)
+    page.heading("The scenarios and their costs")
+    page.table(pd.DataFrame([{"Scenario": s["name"], "What it does": s["description"],
+                              "Programme cost over the run (USD)": s["cost_text"]} for s in c.scenarios]))
+    page.heading("What this report is based on")
+    for text in INTRO:
+        page.paragraph(text)
+    page.heading("Headline results")
+    page.paragraph(READING, keep=True)
+    page.heading(f"At the horizon ({c.years[1]})", H3)
+    page.table(c.headline)
+    page.heading("At the end of each programme", H3)
+    if len(c.programme_end):
+        page.paragraph(PROGRAMME_END, keep=True)
+        page.table(c.programme_end)
+    else:
+        page.paragraph("Every intervention's programmes run to the horizon: the table above is also their "
+                       "end-of-programme result.")
+    if "differences" in charts:
+        page.heading(DIFFERENCES_TITLE, H3)
+        page.image(charts["differences"])
+    page.heading("Cost-effectiveness")
+    page.table(c.cost_effectiveness)
+    page.heading("Who gains beyond the people the programme pays?")
+    page.paragraph(MULTIPLIERS, keep=True)
+    page.table(c.multipliers)
+    if "scenarios" in charts:
+        page.heading("Outcomes over time")
+        page.paragraph(SCENARIOS_EXPLAINED, keep=True)
+        page.image(charts["scenarios"])
+    page.heading("Types of municipality under each scenario")
+    page.paragraph(TYPOLOGY, keep=True)
+    for label, table in c.typology.items():
+        page.heading(label[0].upper() + label[1:], H3)
+        page.table(table)
+    page.heading("Rural municipalities: improved / no change / worsened", H3)
+    page.table(c.typology_changes)
+    if "typology" in charts:
+        page.heading(TYPOLOGY_TITLE, H3)
+        page.image(charts["typology"])
+    page.heading("Municipalities that gain and lose")
+    page.paragraph(MUNICIPALITIES.format(year=c.years[1]), NOTE, keep=True)
+    for name, table in c.municipalities.items():
+        page.heading(f"{name} compared with {c.reference}", H3)
+        page.table(table)
+    page.heading("Caveats")
+    for text in c.caveats:
+        page.paragraph(text, bullet=True)
+    page.close()
+    return page.pages

@@ -1,0 +1,284 @@
+"""The report's generated sentences, each computed from the numbers it describes.
+
+Three kinds of sentence:
+
+- **effects**: what an intervention changes at a date compared with the reference, and
+  whether the 90 % interval of the paired difference excludes zero (distinguishable from
+  chance) or not;
+- **persistence**: for a programme that ends before the horizon, whether its effect lasts,
+  fades, grows or appears only later;
+- **drift**: how the reference run moves by itself (rise or fall, judged with the
+  typology's tolerance for survey error; whether the change comes early or late, or
+  reverses after the first year).
+
+Words such as "raises", "falls" or "most of the change in the first years" are chosen by
+the functions here from the values passed in; nothing describing results is fixed text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..experiments.compare import HORIZON, PROGRAMME_END
+from ..outcomes import DIMENSIONS, STATISTICS, Tolerances, outcome
+from . import numbers
+
+KEY_OUTCOMES = ("mean_income_pc", "poverty_headcount")
+"""Outcomes of the findings on page one (income and poverty, as in the typology)."""
+
+DRIFT_OUTCOMES = ("mean_income_pc", "poverty_headcount", "gini_income")
+"""Outcomes whose course under the reference run the caveats describe."""
+
+_JUDGED = {STATISTICS[d.statistic].needs[0]: d for d in DIMENSIONS.values()}
+"""Yearly outcome -> typology dimension judging it (statistic, tolerance, better direction)."""
+
+
+def short_label(name: str) -> str:
+    """The registry label up to its first explanation: ``"poverty headcount"``."""
+    return outcome(name).label.split(":")[0].split(" (")[0]
+
+
+@dataclass(frozen=True)
+class Effect:
+    """A paired difference to the reference (intervention minus reference, same seed).
+
+    Attributes
+    ----------
+    scenario, outcome : str
+        The intervention and the yearly outcome.
+    year : int
+        The year the difference is taken in.
+    mean, low, high : float
+        Mean over seeds and the 5th and 95th percentiles, in the outcome's unit.
+    """
+
+    scenario: str
+    outcome: str
+    year: int
+    mean: float
+    low: float
+    high: float
+
+    @property
+    def distinguishable(self) -> bool:
+        """True when the whole 90 % interval lies on one side of zero."""
+        return bool(self.low > 0 or self.high < 0)
+
+    @property
+    def direction(self) -> int:
+        """+1 or -1 by the sign of the mean as displayed, 0 when it rounds to zero."""
+        shown = numbers.value(self.outcome, self.mean)
+        return 0 if shown in ("0", numbers.MISSING) else int(np.sign(self.mean))
+
+
+def effects(summary: pd.DataFrame, scenario: str, name: str, period: str = HORIZON) -> Effect | None:
+    """The effect of ``scenario`` on outcome ``name`` at ``period`` in a compare summary
+    (None when the summary has no such row)."""
+    rows = summary[(summary["scenario"] == scenario) & (summary["outcome"] == name)]
+    if "period" in rows:
+        rows = rows[rows["period"] == period]
+    elif period != HORIZON:
+        return None
+    if not len(rows):
+        return None
+    r = rows.iloc[0]
+    return Effect(scenario, name, int(r["year"]), float(r["diff_to_reference"]), float(r["diff_q05"]),
+                  float(r["diff_q95"]))
+
+
+def _interval(e: Effect) -> str:
+    """``"-3.5 to -0.1 points"``: the interval with the unit once."""
+    low, high = numbers.value(e.outcome, e.low, signed=True), numbers.value(e.outcome, e.high, signed=True)
+    unit = numbers.unit(e.outcome, difference=True)
+    return f"{low} to {high} {unit}".rstrip()
+
+
+def effect_sentence(e: Effect, reference: str) -> str:
+    """One sentence: what ``e.scenario`` does to the outcome in ``e.year`` compared with
+    ``reference``, and whether that can be told from chance."""
+    label = short_label(e.outcome)
+    size = numbers.quantity(e.outcome, abs(e.mean), difference=True)
+    if e.direction == 0:
+        head = f"{e.scenario} leaves the {label} in {e.year} where it is under {reference}"
+    else:
+        verb = "raises" if e.direction > 0 else "lowers"
+        head = f"{e.scenario} {verb} the {label} in {e.year} by {size} compared with {reference}"
+    if e.distinguishable:
+        return f"{head} (90 % interval {_interval(e)})."
+    return f"{head}, but the 90 % interval ({_interval(e)}) includes zero: not distinguishable from chance."
+
+
+def persistence_sentence(at_end: Effect, at_horizon: Effect) -> str:
+    """Whether an effect seen when the programmes end lasts to the horizon, fades, grows,
+    or shows only at one date (``at_end`` and ``at_horizon`` of one scenario and outcome)."""
+    label = short_label(at_end.outcome)
+
+    def d(e: Effect) -> str:
+        return numbers.quantity(e.outcome, e.mean, signed=True, difference=True)
+
+    head = (f"The programmes of {at_end.scenario} end in {at_end.year}: the difference in the {label} is {d(at_end)} "
+            f"then and {d(at_horizon)} at the horizon ({at_horizon.year})")
+    if at_end.distinguishable and at_horizon.distinguishable:
+        ratio = at_horizon.mean / at_end.mean
+        if ratio <= 0:
+            verdict = "the effect reverses after the programmes stop"
+        elif ratio < 0.5:
+            verdict = "the effect fades to less than half after the programmes stop"
+        elif ratio > 1.5:
+            verdict = "the effect keeps growing after the programmes stop"
+        else:
+            verdict = "the effect lasts after the programmes stop"
+    elif at_end.distinguishable:
+        verdict = "the effect is no longer distinguishable from chance at the horizon"
+    elif at_horizon.distinguishable:
+        verdict = "the effect becomes distinguishable from chance only after the programmes stop"
+    else:
+        verdict = "neither difference is distinguishable from chance"
+    return f"{head}; {verdict}."
+
+
+def key_findings(summary: pd.DataFrame, reference: str, interventions: list[str]) -> list[str]:
+    """Page one: each intervention's effect on income and poverty at the horizon, which
+    lowers poverty most and at what cost per person-year, and whether effects of programmes
+    that end early last."""
+    out = []
+    for name in interventions:
+        for key in KEY_OUTCOMES:
+            e = effects(summary, name, key)
+            if e is not None:
+                out.append(effect_sentence(e, reference))
+    poverty = [e for e in (effects(summary, n, "poverty_headcount") for n in interventions)
+               if e is not None and e.distinguishable and e.mean < 0]
+    if len(interventions) > 1:
+        if poverty:
+            best = min(poverty, key=lambda e: e.mean)
+            out.append(f"The largest fall in poverty that can be told from chance is under {best.scenario} "
+                       f"({numbers.quantity(best.outcome, best.mean, signed=True, difference=True)} by {best.year}).")
+        else:
+            out.append("No intervention lowers poverty by an amount that can be told from chance.")
+    costs = {e.scenario: _cost_per_person_year(summary, e.scenario) for e in poverty}
+    costs = {k: v for k, v in costs.items() if np.isfinite(v) and v > 0}
+    if len(costs) > 1:
+        cheapest = min(costs, key=costs.get)
+        out.append(f"Among interventions that lower poverty, the cheapest per person-year out of poverty is "
+                   f"{cheapest} ({numbers.significant(costs[cheapest])} USD, against "
+                   + ", ".join(f"{numbers.significant(v)} USD for {k}" for k, v in costs.items() if k != cheapest)
+                   + ").")
+    for name in interventions:
+        end, horizon = effects(summary, name, "poverty_headcount", PROGRAMME_END), effects(summary, name,
+                                                                                            "poverty_headcount")
+        if end is not None and horizon is not None and end.year < horizon.year:
+            out.append(persistence_sentence(end, horizon))
+    return out
+
+
+def _cost_per_person_year(summary: pd.DataFrame, scenario: str) -> float:
+    rows = summary[(summary["scenario"] == scenario) & (summary["outcome"] == "cost_per_poverty_person_year_avoided")]
+    return float(rows["mean"].iloc[0]) if len(rows) else np.nan
+
+
+# ---------------------------------------------------------------- drift of the reference run
+@dataclass(frozen=True)
+class Course:
+    """The course of one outcome under one scenario, mean over seeds each year.
+
+    Attributes
+    ----------
+    outcome : str
+        The yearly outcome.
+    years : ndarray of int
+        Years from the start to the horizon.
+    values : ndarray of float
+        Mean over seeds in each year, in the outcome's unit.
+    tolerances : Tolerances
+        The typology's tolerances (a change within them is "no change").
+    """
+
+    outcome: str
+    years: np.ndarray
+    values: np.ndarray
+    tolerances: Tolerances = Tolerances()
+
+    def change(self, start: int, end: int) -> int:
+        """+1, -1 or 0: whether the outcome rose, fell or stayed within its tolerance
+        between positions ``start`` and ``end``, judged as the typology judges it."""
+        a, b = self.values[start], self.values[end]
+        dim = _JUDGED.get(self.outcome)
+        if dim is None:
+            return int(np.sign(b - a))
+        stat = STATISTICS[dim.statistic].formula({self.outcome: np.array([a])}, {self.outcome: np.array([b])},
+                                                 np.zeros(1), float(self.years[end] - self.years[start]))[0]
+        return 0 if abs(stat) <= self.tolerances.of(dim.statistic) else int(np.sign(stat))
+
+    @property
+    def early(self) -> int:
+        """Years counted as the first years of the run: a quarter of it, at least one."""
+        return max(1, (len(self.years) - 1) // 4)
+
+    def shape(self) -> str:
+        """``"flat"``, ``"reversal"`` (the first year goes one way, the rest the other),
+        ``"early"`` (half of the change or more within the first years, ``early``),
+        ``"late"`` (under half the pace of a steady change in those years) or ``"steady"``."""
+        last, k = len(self.values) - 1, self.early
+        total = self.change(0, last)
+        first, rest = self.change(0, 1), self.change(1, last)
+        if first != 0 and rest != 0 and first != rest:
+            return "reversal"
+        if total == 0:
+            return "flat"
+        share_early = (self.values[k] - self.values[0]) / (self.values[last] - self.values[0])
+        if share_early >= 0.5:
+            return "early"
+        if share_early <= 0.5 * k / last:
+            return "late"
+        return "steady"
+
+
+def course_of(territory: pd.DataFrame, scenario: str, name: str, tolerances: Tolerances | None = None) -> Course:
+    """The course of outcome ``name`` under ``scenario`` from a compare territory table."""
+    by_year = territory[territory["scenario"] == scenario].groupby("year")[name].mean()
+    return Course(name, by_year.index.to_numpy(int), by_year.to_numpy(float), tolerances or Tolerances())
+
+
+def course_sentence(c: Course, scenario: str | None) -> str:
+    """How outcome ``c.outcome`` moves under ``scenario`` (not named when None, for a
+    sentence that follows one naming it), in the words its numbers call for."""
+    label, last = short_label(c.outcome), len(c.values) - 1
+    under = f"Under {scenario}, the {label}" if scenario else f"The {label}"
+
+    def v(i: int) -> str:
+        return f"{numbers.quantity(c.outcome, c.values[i])} in {c.years[i]}"
+
+    shape = c.shape()
+    if shape == "flat":
+        return f"{under} stays within survey error of its start ({v(0)}; {v(last)})."
+    if shape == "reversal":
+        first = "rises" if c.change(0, 1) > 0 else "falls"
+        then = "falls" if first == "rises" else "rises"
+        return f"{under} {first} in the first year ({v(0)}, {v(1)}), then {then} ({v(last)})."
+    verb = "rises" if c.change(0, last) > 0 else "falls"
+    k = c.early
+    when = {"early": f"most of the change comes in the first {_years(k)}",
+            "late": f"little of it comes in the first {_years(k)}",
+            "steady": "the change is spread over the period"}[shape]
+    return f"{under} {verb} from {v(0)} to {v(last)}; {when} ({v(k)})."
+
+
+def _years(k: int) -> str:
+    return "year" if k == 1 else f"{k} years"
+
+
+def drift_caveat(territory: pd.DataFrame, reference: str, tolerances: Tolerances | None = None) -> str:
+    """The caveat on how the reference run moves by itself, from its yearly means."""
+    courses = [course_of(territory, reference, name, tolerances) for name in DRIFT_OUTCOMES
+               if name in territory]
+    sentences = [course_sentence(c, reference if k == 0 else None) for k, c in enumerate(courses)]
+    if all(c.shape() == "flat" for c in courses):
+        tail = "The reference run is stationary within survey error: differences come from the interventions."
+    else:
+        tail = ("The reference run moves by itself; compare interventions with it (every table does), since it "
+                "shares this drift.")
+    return "Course of the reference run: " + " ".join(sentences) + " " + tail

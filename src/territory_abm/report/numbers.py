@@ -1,0 +1,95 @@
+"""How the report writes a number: one rounding rule, precision from the outcome's unit.
+
+Every number in the report's tables and sentences goes through :func:`rounded`, so that a
+value that rounds to zero prints as ``0`` (never ``-0.0`` or ``+0.0``) and a missing or
+undefined value prints as ``-``. Precision follows the outcome registry
+(:mod:`territory_abm.outcomes`): shares in per cent (differences of shares in percentage
+points) with one decimal, indices (Gini) with three, years with one, persons and money per
+person as whole numbers; money totals and counts summed over a run keep three significant
+digits (seed noise makes further digits meaningless).
+"""
+
+from __future__ import annotations
+
+import math
+
+from ..outcomes import Outcome, outcome
+
+MISSING = "-"
+"""Printed for a value that is missing or not finite."""
+
+
+def rounded(value: float, decimals: int = 0, *, signed: bool = False) -> str:
+    """``value`` rounded to ``decimals`` places with thousands separators.
+
+    Parameters
+    ----------
+    value : float
+        Any number (NaN and infinities print as ``MISSING``).
+    decimals : int
+        Places after the decimal point.
+    signed : bool
+        Prefix ``+`` to positive values (differences).
+
+    Returns
+    -------
+    str
+        ``"0"`` when the value rounds to zero at this precision, whatever its sign.
+    """
+    if value is None or not math.isfinite(value):
+        return MISSING
+    r = round(float(value), decimals)
+    if r == 0:
+        return "0"
+    return f"{r:{'+' if signed else ''},.{decimals}f}"
+
+
+def significant(value: float, digits: int = 3, *, signed: bool = False) -> str:
+    """``value`` rounded to ``digits`` significant digits, as a whole number when that is
+    coarser than one (``2,222,784`` -> ``2,220,000``; ``1.4642`` -> ``1.46``)."""
+    if value is None or not math.isfinite(value) or value == 0:
+        return rounded(value if value is not None else math.nan)
+    magnitude = math.floor(math.log10(abs(value)))
+    decimals = digits - 1 - magnitude
+    if decimals <= 0:
+        return rounded(round(value, decimals), 0, signed=signed)
+    return rounded(value, decimals, signed=signed)
+
+
+def decimals(spec: Outcome) -> int:
+    """Places shown for an outcome: one for shares in per cent, the registry's otherwise."""
+    return 1 if spec.kind == "share" else spec.decimals
+
+
+def scaled(spec: Outcome, value: float) -> float:
+    """The value in the unit the report shows it in (shares as per cent)."""
+    return 100 * value if spec.kind == "share" else value
+
+
+def value(name: str, x: float, *, signed: bool = False) -> str:
+    """Outcome ``name``'s value ``x`` in the report's unit and precision (shares in %)."""
+    spec = outcome(name)
+    return rounded(scaled(spec, x), decimals(spec), signed=signed)
+
+
+def with_interval(name: str, mean: float, low: float, high: float, *, signed: bool = True) -> str:
+    """``"+20 [-5, +40]"``: a difference (or value) of outcome ``name`` and its interval."""
+    return f"{value(name, mean, signed=signed)} [{value(name, low, signed=signed)}, {value(name, high, signed=signed)}]"
+
+
+def unit(name: str, difference: bool = False) -> str:
+    """The unit outcome ``name`` is shown in: ``%`` for shares (``points`` for their
+    differences), the registry unit otherwise (empty when dimensionless)."""
+    spec = outcome(name)
+    if spec.kind == "share":
+        return "points" if difference else "%"
+    return "" if spec.unit == "1" else spec.unit
+
+
+def quantity(name: str, x: float, *, signed: bool = False, difference: bool = False) -> str:
+    """A value with its unit, for sentences: ``"26.0 %"``, ``"1.9 points"``, ``"3,249 USD/person/yr"``."""
+    u = unit(name, difference)
+    text = value(name, x, signed=signed)
+    if not u or text == MISSING:
+        return text
+    return f"{text} %" if u == "%" else f"{text} {u}"

@@ -1,0 +1,120 @@
+"""The figures of `compare` (and of the report, which draws the same ones) can be read: no
+overlapping text, nothing cut off, an A4-friendly size, colour-blind-safe colours with a
+line style per scenario, and legends that name every colour and shape. Drawn from small
+synthetic inputs shaped like compare's tables, with crowded cases (many scenarios with
+long names, programmes that end early)."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.colors as mcolors  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+
+from territory_abm.experiments.compare import HORIZON, PROGRAMME_END  # noqa: E402
+from territory_abm.experiments.plots import (  # noqa: E402
+    SCENARIO_COLOURS,
+    WIDTH,
+    plot_differences,
+    plot_scenario_bands,
+    plot_typology_shares,
+)
+from territory_abm.outcomes import DIFFERENCES, GROUPS, SERIES, TYPE_COLOURS, TYPES  # noqa: E402
+from territory_abm.output.figure_check import figure_problems  # noqa: E402
+
+RNG = np.random.default_rng(7)
+FEW = ["baseline", "cash_transfers", "roads"]
+MANY = ["baseline", "cash_transfers", "roads", "policy_mix", "land_redistribution",
+        "assistance_market_linkage_with_a_long_name", "environmental_governance"]
+OKABE_ITO = {"#000000", "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7"}
+
+
+def assert_readable(fig) -> None:
+    problems = figure_problems(fig)
+    assert not problems, "\n".join(problems)
+    width, _ = fig.get_size_inches()
+    assert width <= WIDTH <= 8.27 - 0.5  # fits across an A4 page with margins
+
+
+def _legend_text(fig) -> str:
+    legends = list(fig.legends) + [ax.get_legend() for ax in fig.axes if ax.get_legend() is not None]
+    return " ".join(t.get_text() for legend in legends for t in [legend.get_title(), *legend.get_texts()])
+
+
+def _territory(scenarios):
+    rows = []
+    for k, s in enumerate(scenarios):
+        for seed in (1, 2, 3):
+            for year in range(2010, 2021):
+                rows.append({"scenario": s, "seed": seed, "year": year,
+                             **{name: 1000 * (1 + 0.01 * k * (year - 2010)) + RNG.normal(0, 20) for name in SERIES}})
+    return pd.DataFrame(rows).assign(poverty_headcount=lambda d: d["poverty_headcount"] / 4000)
+
+
+def _summary(scenarios, ending=("roads", "policy_mix")):
+    rows = []
+    for s in scenarios:
+        for period, year in ((HORIZON, 2020), (PROGRAMME_END, 2016)):
+            if period == PROGRAMME_END and s not in ending:
+                continue
+            for name in DIFFERENCES:
+                d = 0.0 if s == scenarios[0] else RNG.normal(0, 50 if name == "mean_income_pc" else 0.02)
+                rows.append({"scenario": s, "period": period, "year": year, "outcome": name, "mean": 1.0,
+                             "q05": 1.0, "q95": 1.0, "diff_to_reference": d, "diff_q05": d - abs(d) - 0.001,
+                             "diff_q95": d + abs(d) / 2})
+    return pd.DataFrame(rows)
+
+
+def _shares(scenarios):
+    rows = []
+    for s in scenarios:
+        for group in GROUPS:
+            share = RNG.dirichlet(np.ones(len(TYPES)))
+            for t, v in zip(TYPES, share):
+                rows.append({"scenario": s, "period": HORIZON, "group": group, "measure": "type", "category": t,
+                             "share_of_units": v, "share_of_population": v})
+    return pd.DataFrame(rows)
+
+
+@pytest.mark.parametrize("scenarios", [FEW, MANY])
+def test_scenario_bands_are_readable_and_explain_lines_and_bands(tmp_path, scenarios):
+    fig = plot_scenario_bands(_territory(scenarios), scenarios, tmp_path / "scenarios.png")
+    assert (tmp_path / "scenarios.png").is_file()
+    assert_readable(fig)
+    legend = _legend_text(fig)
+    assert all(s in legend for s in scenarios) and "band" in legend and "reference" in legend
+    lines = [line for ax in fig.axes for line in ax.get_lines()]
+    assert {mcolors.to_hex(line.get_color()).upper() for line in lines} <= OKABE_ITO
+    first_panel = fig.axes[0].get_lines()
+    assert len({str(line.get_linestyle()) for line in first_panel}) == min(len(scenarios), 4) or \
+        len({(line.get_color(), str(line.get_dashes())) for line in first_panel}) == len(scenarios)
+
+
+@pytest.mark.parametrize("scenarios", [FEW, MANY])
+def test_differences_are_readable_and_explain_colours_hatching_and_intervals(tmp_path, scenarios):
+    fig = plot_differences(_summary(scenarios), scenarios[0], tmp_path / "differences.png")
+    assert_readable(fig)
+    legend = _legend_text(fig)
+    for word in (*scenarios[1:], "horizon", "hatched", "end of its programmes", "5-95 %", scenarios[0]):
+        assert word in legend, word
+    bars = [p for ax in fig.axes for p in ax.patches]
+    assert {mcolors.to_hex(b.get_facecolor()).upper() for b in bars} <= OKABE_ITO
+    ticks = " ".join(t.get_text() for t in fig.axes[0].get_yticklabels())
+    assert "roads (2016)" in ticks and "roads (2020)" in ticks  # both periods, year shown
+    assert fig.axes[1].get_xlabel() == "difference (points)"  # shares drawn in percentage points
+
+
+@pytest.mark.parametrize("scenarios", [FEW, MANY])
+def test_typology_shares_are_readable_and_name_every_type_colour(tmp_path, scenarios):
+    fig = plot_typology_shares(_shares(scenarios), tmp_path / "typology.png")
+    assert_readable(fig)
+    legend = _legend_text(fig)
+    assert all(t in legend for t in TYPES) and "Colour" in legend
+    bars = [p for ax in fig.axes for p in ax.patches]
+    assert {mcolors.to_hex(b.get_facecolor()).lower() for b in bars} <= {c.lower() for c in TYPE_COLOURS.values()}
+
+
+def test_scenario_colours_are_okabe_ito_without_yellow():
+    assert set(SCENARIO_COLOURS) <= OKABE_ITO and "#F0E442" not in SCENARIO_COLOURS
+    assert len(set(SCENARIO_COLOURS)) == len(SCENARIO_COLOURS)

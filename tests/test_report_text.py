@@ -1,0 +1,178 @@
+"""The report's numbers and sentences follow the results they describe: one rounding rule
+that never prints "-0.0", and generated sentences that change when contrasting synthetic
+results are fed in (rise vs fall, distinguishable from chance or not, early vs late change,
+effects that last or fade after a programme)."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from territory_abm.report import numbers
+from territory_abm.report.content import caveats, headline_table, municipality_changes
+from territory_abm.report.findings import (
+    Course,
+    Effect,
+    course_of,
+    course_sentence,
+    drift_caveat,
+    effect_sentence,
+    key_findings,
+    persistence_sentence,
+)
+
+
+# ---------------------------------------------------------------- numbers
+@pytest.mark.parametrize("value, decimals, signed, expected", [
+    (-0.0, 1, False, "0"), (-0.04, 1, True, "0"), (0.04, 1, True, "0"), (-0.0004, 3, True, "0"),
+    (-0.06, 1, True, "-0.1"), (0.06, 1, True, "+0.1"), (1234.5, 0, False, "1,234"), (2e6, 0, True, "+2,000,000"),
+    (float("nan"), 1, False, "-"), (float("inf"), 0, True, "-"),
+])
+def test_rounded_never_prints_minus_zero_and_shows_zero_as_0(value, decimals, signed, expected):
+    assert numbers.rounded(value, decimals, signed=signed) == expected
+
+
+@pytest.mark.parametrize("value, expected", [(2_222_784, "2,220,000"), (1.4642, "1.46"), (607.2, "607"),
+                                             (-0.000123, "-0.000123"), (0.0, "0"), (float("nan"), "-")])
+def test_significant_keeps_three_digits(value, expected):
+    assert numbers.significant(value) == expected
+
+
+def test_precision_and_unit_come_from_the_outcome_registry():
+    assert numbers.value("poverty_headcount", 0.2601) == "26.0"  # share: per cent, one decimal
+    assert numbers.value("poverty_headcount", -0.0004, signed=True) == "0"
+    assert numbers.value("gini_income", 0.48612) == "0.486"  # index: three decimals
+    assert numbers.value("mean_income_pc", 3228.39) == "3,228"  # money per person: whole USD
+    assert numbers.value("mean_education", 7.06) == "7.1"  # years: one decimal
+    assert numbers.with_interval("forest_cover", -0.0001, -0.0002, 0.0001) == "0 [0, 0]"
+    assert numbers.quantity("poverty_headcount", 0.019, difference=True) == "1.9 points"
+    assert numbers.quantity("poverty_headcount", 0.26) == "26.0 %"
+    assert numbers.quantity("gini_income", 0.4) == "0.400"
+
+
+def _summary(rows):
+    return pd.DataFrame([{"scenario": s, "period": p, "year": y, "outcome": o, "mean": m, "q05": m, "q95": m,
+                          "diff_to_reference": d, "diff_q05": lo, "diff_q95": hi}
+                         for s, p, y, o, m, d, lo, hi in rows])
+
+
+def test_headline_table_has_no_minus_zero_and_puts_the_difference_under_the_value():
+    summary = _summary([("base", "horizon", 2020, "forest_cover", 0.293, 0, 0, 0),
+                        ("policy", "horizon", 2020, "forest_cover", 0.293, -0.00004, -0.0003, 0.0002),
+                        ("base", "horizon", 2020, "poverty_headcount", 0.26, 0, 0, 0),
+                        ("policy", "horizon", 2020, "poverty_headcount", 0.241, -0.019, -0.035, -0.001)])
+    table = headline_table(summary, ["base", "policy"], "base").set_index("Outcome")
+    text = " ".join(table.to_numpy().ravel().astype(str))
+    assert "-0.0" not in text and "+0.0" not in text
+    forest = table.filter(like="Forest", axis=0).iloc[0]
+    assert forest["policy"] == "29.3\n0 [0, 0]"
+    poverty = table.filter(like="Poverty", axis=0)
+    assert poverty["policy"].iloc[0] == "24.1\n-1.9 [-3.5, -0.1]" and "(%; differences in points)" in poverty.index[0]
+
+
+def test_municipality_table_rounds_through_the_same_rule():
+    rows = [{"scenario": s, "seed": seed, "year": 2020, "kind": "municipality", "node_id": "A", "name": "A",
+             "mean_income_pc": 1000.0 + (0.2 * seed if s == "p" else 0), "poverty_headcount": 0.3}
+            for s in ("p", "b") for seed in (1, 2, 3)]
+    table = municipality_changes(pd.DataFrame(rows), "p", "b")
+    assert table.iloc[0, 1] == "0 [0, +1]" and table.iloc[0, 2] == "0 [0, 0]"
+
+
+# ---------------------------------------------------------------- effects
+def test_effect_sentences_follow_direction_and_whether_the_interval_excludes_zero():
+    fall = effect_sentence(Effect("cash", "poverty_headcount", 2020, -0.019, -0.035, -0.001), "baseline")
+    rise = effect_sentence(Effect("cash", "poverty_headcount", 2020, 0.019, 0.001, 0.035), "baseline")
+    unclear = effect_sentence(Effect("cash", "poverty_headcount", 2020, -0.019, -0.04, 0.01), "baseline")
+    nothing = effect_sentence(Effect("cash", "poverty_headcount", 2020, 0.00001, -0.01, 0.01), "baseline")
+    assert "lowers the poverty headcount in 2020 by 1.9 points" in fall and "-3.5 to -0.1 points" in fall
+    assert "raises the poverty headcount" in rise and "+0.1 to +3.5 points" in rise
+    for sentence in (fall, rise):
+        assert "chance" not in sentence
+    assert "lowers" in unclear and "includes zero: not distinguishable from chance" in unclear
+    assert "leaves the poverty headcount in 2020 where it is" in nothing and "not distinguishable" in nothing
+    income = effect_sentence(Effect("roads", "mean_income_pc", 2016, 65.2, 52, 79), "baseline")
+    assert "raises the mean income per person in 2016 by 65 USD/person/yr" in income
+
+
+@pytest.mark.parametrize("end, horizon, verdict", [
+    ((-0.02, -0.03, -0.01), (-0.019, -0.025, -0.012), "lasts"),
+    ((-0.02, -0.03, -0.01), (-0.005, -0.008, -0.002), "fades to less than half"),
+    ((-0.02, -0.03, -0.01), (-0.05, -0.06, -0.04), "keeps growing"),
+    ((-0.02, -0.03, -0.01), (0.01, 0.005, 0.02), "reverses"),
+    ((-0.02, -0.03, -0.01), (-0.01, -0.03, 0.01), "no longer distinguishable"),
+    ((-0.01, -0.03, 0.01), (-0.02, -0.03, -0.01), "only after the programmes stop"),
+    ((-0.01, -0.03, 0.01), (-0.01, -0.03, 0.01), "neither difference"),
+])
+def test_persistence_sentences_follow_the_effect_at_programme_end_and_horizon(end, horizon, verdict):
+    sentence = persistence_sentence(Effect("roads", "poverty_headcount", 2016, *end),
+                                    Effect("roads", "poverty_headcount", 2020, *horizon))
+    assert verdict in sentence
+    assert f"is {numbers.value('poverty_headcount', end[0], signed=True)} points then" in sentence
+
+
+def test_key_findings_name_the_intervention_with_the_largest_fall_and_the_cheapest():
+    def summary(cash, roads):
+        rows = []
+        for name, (d, cost) in (("cash", cash), ("roads", roads)):
+            rows.append((name, "horizon", 2020, "poverty_headcount", 0.25, d, d - 0.005, d + 0.005))
+            rows.append((name, "horizon", 2020, "cost_per_poverty_person_year_avoided", cost, cost, cost, cost))
+        return _summary(rows)
+    first = " ".join(key_findings(summary((-0.06, 900.0), (-0.02, 600.0)), "base", ["cash", "roads"]))
+    second = " ".join(key_findings(summary((-0.02, 600.0), (-0.06, 900.0)), "base", ["cash", "roads"]))
+    assert "largest fall in poverty that can be told from chance is under cash (-6.0 points" in first
+    assert "largest fall in poverty that can be told from chance is under roads (-6.0 points" in second
+    assert "cheapest per person-year out of poverty is roads (600 USD" in first
+    assert "cheapest per person-year out of poverty is cash (600 USD" in second
+    none = " ".join(key_findings(summary((0.01, 900.0), (0.0, 600.0)), "base", ["cash", "roads"]))
+    assert "No intervention lowers poverty" in none and "cheapest" not in none
+
+
+# ---------------------------------------------------------------- course of the reference run
+YEARS = np.arange(2010, 2021)
+
+
+def _course(values, name="poverty_headcount"):
+    return Course(name, YEARS, np.asarray(values, float))
+
+
+def test_course_sentences_tell_a_rise_from_a_fall():
+    rise = course_sentence(_course(np.linspace(0.25, 0.30, 11)), "baseline")
+    fall = course_sentence(_course(np.linspace(0.30, 0.25, 11)), "baseline")
+    assert "rises from 25.0 % in 2010 to 30.0 % in 2020" in rise
+    assert "falls from 30.0 % in 2010 to 25.0 % in 2020" in fall
+    assert "spread over the period" in rise and "spread over the period" in fall
+
+
+def test_course_sentences_tell_early_from_late_change():
+    early = np.r_[0.30, 0.26, 0.25, np.full(8, 0.25)]
+    late = np.r_[np.full(8, 0.30), 0.28, 0.26, 0.25]
+    assert "most of the change comes in the first 2 years (25.0 % in 2012)" in course_sentence(_course(early), "b")
+    assert "little of it comes in the first 2 years (30.0 % in 2012)" in course_sentence(_course(late), "b")
+
+
+def test_a_rise_in_the_first_year_followed_by_a_fall_is_not_called_a_fall_in_the_first_years():
+    values = np.r_[0.26, 0.29, np.linspace(0.285, 0.22, 9)]
+    sentence = course_sentence(_course(values), "baseline")
+    assert "rises in the first year (26.0 % in 2010, 29.0 % in 2011), then falls (22.0 % in 2020)" in sentence
+    assert "falls strongly in the first years" not in sentence
+
+
+def test_changes_within_the_typology_tolerance_are_no_change():
+    flat = _course(np.r_[0.260, 0.262, 0.258, np.full(8, 0.265)])  # within one point
+    assert flat.shape() == "flat" and "stays within survey error" in course_sentence(flat, "baseline")
+    income = Course("mean_income_pc", YEARS, np.linspace(3000, 3090, 11))  # +3 %, within 5 %
+    assert income.shape() == "flat"
+    assert Course("mean_income_pc", YEARS, np.linspace(3000, 3300, 11)).shape() == "steady"  # +10 %
+
+
+def test_drift_caveat_comes_from_the_reference_runs_numbers():
+    def territory(poverty):
+        return pd.DataFrame([{"scenario": "baseline", "seed": seed, "year": y, "mean_income_pc": 3000.0,
+                              "poverty_headcount": p, "gini_income": 0.48} for seed in (1, 2)
+                             for y, p in zip(YEARS, poverty)])
+    moving = drift_caveat(territory(np.linspace(0.30, 0.24, 11)), "baseline")
+    still = drift_caveat(territory(np.full(11, 0.27)), "baseline")
+    assert "poverty headcount falls from 30.0 % in 2010 to 24.0 % in 2020" in moving and "moves by itself" in moving
+    assert "stationary within survey error" in still and "falls" not in still
+    assert course_of(territory(np.full(11, 0.27)), "baseline", "gini_income").shape() == "flat"
+    text = caveats([{"name": "baseline", "calibrated": False}], 3, 1.0, {}, drift=moving)
+    assert moving in text and not any("strongly in the first years" in t for t in text)
