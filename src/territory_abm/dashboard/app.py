@@ -26,6 +26,7 @@ from ..errors import InputError
 from ..model import TerritoryModel
 from ..params import REGISTRY
 from ..scenarios.loader import load_scenario
+from .access import join_code, join_error
 from .controls import (
     LEVER_FIELDS,
     LEVER_YEARS,
@@ -71,6 +72,30 @@ def store() -> GroupStore:
 def group_from_search(search: str | None) -> str:
     """The ``group`` of a query string (``"group=Los%20Robles"`` -> ``"Los Robles"``; "" if none)."""
     return parse_qs(search or "").get("group", [""])[0].strip()
+
+
+def code_from_search(search: str | None) -> str:
+    """The join ``code`` of a query string ("" if none)."""
+    return parse_qs(search or "").get("code", [""])[0].strip()
+
+
+def join_address(path: str, name: str, code: str = "") -> str:
+    """The address of group ``name``'s page (with the join code when the server asks for one)."""
+    address = f"{path or '/'}?group={quote(' '.join(name.split()))}"
+    return address + (f"&code={quote(''.join(code.split()).upper())}" if code else "")
+
+
+def page_error(search: str | None) -> str:
+    """Why the page at query ``search`` shows the join form rather than a group ("" if it may
+    show the group; "-" when no group is named yet)."""
+    name = group_from_search(search)
+    if not name:
+        return "-"
+    try:
+        group_key(name)
+    except InputError as exc:
+        return str(exc)
+    return join_error(code_from_search(search))
 
 
 # ---------------------------------------------------------------------------- what a page shows
@@ -179,10 +204,12 @@ def set_parameter(group: Group, name: str, value: float) -> None:
 @solara.component
 def JoinForm(error: str = ""):
     router = solara.use_router()
-    name, set_name = solara.use_state("")
+    name, set_name = solara.use_state(group_from_search(router.search))
+    code, set_code = solara.use_state(code_from_search(router.search))
+    needs_code = bool(join_code())
 
     def join():
-        router.push(f"{router.path or '/'}?group={quote(' '.join(name.split()))}")
+        router.push(join_address(router.path, name, code if needs_code else ""))
 
     with solara.Card("Rural territory simulator / Simulador de territorios rurales", style={"max-width": "40em"}):
         solara.Markdown(f"**{t('en', 'join_title')} / {t('es', 'join_title')}**\n\n{t('en', 'join_note')}\n\n"
@@ -190,7 +217,10 @@ def JoinForm(error: str = ""):
         if error:
             solara.Error(error)
         solara.InputText("Group / Grupo", value=name, on_value=set_name, continuous_update=True)
-        solara.Button("Join / Entrar", on_click=join, disabled=not name.strip(), color="primary")
+        if needs_code:
+            solara.InputText("Join code / Código", value=code, on_value=set_code, continuous_update=True)
+        solara.Button("Join / Entrar", on_click=join, disabled=not name.strip() or (needs_code and not code.strip()),
+                      color="primary")
 
 
 @solara.component
@@ -379,13 +409,8 @@ def GroupPage(name: str):
 @solara.component
 def Page():
     router = solara.use_router()
-    name = group_from_search(router.search)
-    if not name:
-        JoinForm()
+    error = page_error(router.search)
+    if error:  # no group named yet ("-"), a bad name or (classroom mode) no or a wrong join code
+        JoinForm(error="" if error == "-" else error)
         return
-    try:
-        group_key(name)
-    except InputError as exc:
-        JoinForm(error=str(exc))
-        return
-    GroupPage(name)
+    GroupPage(group_from_search(router.search))
