@@ -73,10 +73,10 @@ def chromium() -> str | None:
     return None
 
 
-async def drive(url: str, groups: int, steps: int, server_pid: int) -> dict:
+async def drive(url: str, groups: int, steps: int, server_pid: int, result: dict) -> None:
+    """Join ``groups`` groups and step them; what was measured goes in ``result`` as it comes."""
     from playwright.async_api import async_playwright, expect
 
-    result = {"joined_mb": None, "rounds": []}
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=chromium(), args=["--no-sandbox"])
         try:
@@ -97,7 +97,6 @@ async def drive(url: str, groups: int, steps: int, server_pid: int) -> dict:
             result["errors"] = errors
         finally:
             await browser.close()
-    return result
 
 
 def main() -> int:
@@ -126,7 +125,12 @@ def main() -> int:
             time.sleep(0.2)
         before = rss_mb(server.pid)
         remaining = args.timeout - (time.monotonic() - started)
-        result = asyncio.run(asyncio.wait_for(drive(url, args.groups, args.steps, server.pid), remaining))
+        result = {"joined_mb": float("nan"), "rounds": [], "errors": "not counted (stopped early)"}
+        try:
+            asyncio.run(asyncio.wait_for(drive(url, args.groups, args.steps, server.pid, result), remaining))
+        except TimeoutError:
+            print(f"stopped after {args.timeout:.0f} s: {len(result['rounds'])} of {args.steps} rounds done",
+                  flush=True)
         after = rss_mb(server.pid)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
@@ -135,6 +139,9 @@ def main() -> int:
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
     rounds = [np.asarray(r) / 1000 for r in result["rounds"]]
+    if not rounds:
+        print(f"no round finished; server memory (RSS): {before:.0f} MB before, {after:.0f} MB at the end")
+        return 1
     later = np.concatenate(rounds[1:]) if len(rounds) > 1 else np.array([])
     print(f"\n{args.groups} groups x {args.steps} steps on 127.0.0.1 ({os.cpu_count()} cores), "
           f"all groups pressing Step at once; error messages on the pages: {result['errors']}")
@@ -144,7 +151,7 @@ def main() -> int:
             p50, p90, p99 = np.percentile(values, [50, 90, 99])
             print(f"  {name}: p50 {p50:.2f}  p90 {p90:.2f}  p99 {p99:.2f}  (n={values.size})")
     print(f"server memory (RSS): {before:.0f} MB before, {result['joined_mb']:.0f} MB with {args.groups} groups "
-          f"joined, {after:.0f} MB after {args.steps} steps each")
+          f"joined, {after:.0f} MB after {len(rounds)} steps each")
     return 0
 
 
