@@ -235,8 +235,8 @@ def test_a_lever_moved_in_one_group_leaves_another_group_alone(open_group):
     slider = a.get_by_role("slider").filter(has=a.get_by_text(amount)).or_(
         a.locator(".v-input", has=a.get_by_text(amount)).get_by_role("slider")).first
     slider.focus()
-    slider.press("ArrowRight")  # one slider step: 300 -> 315 USD
-    expect(a.get_by_text(amount + "315")).to_be_visible()
+    slider.press("ArrowRight")  # one slider step: 300 -> 310 USD
+    expect(a.get_by_text(amount + "310")).to_be_visible()
     a.get_by_text("Cash transfers").click()
     expect(_lever_switch(a, "Cash transfers")).to_be_checked()
     _step(a)
@@ -246,7 +246,7 @@ def test_a_lever_moved_in_one_group_leaves_another_group_alone(open_group):
     expect(_lever_switch(b, "Cash transfers")).not_to_be_checked()
     expect(_clock(b, 2020, 0)).to_be_visible()
     a.reload()  # while A keeps its own
-    expect(a.get_by_text(amount + "315")).to_be_visible(timeout=90_000)
+    expect(a.get_by_text(amount + "310")).to_be_visible(timeout=90_000)
     expect(_lever_switch(a, "Cash transfers")).to_be_checked()
     expect(_clock(a, 2021, 1)).to_be_visible()
 
@@ -291,3 +291,51 @@ def test_play_advances_the_years_until_paused(open_group):
     expect(page.get_by_role("button", name="Pause", exact=True)).to_be_disabled()
     expect(page.get_by_role("button", name="Step", exact=True)).to_be_enabled()
     _no_error(page)
+
+
+@pytest.fixture(scope="module")
+def classroom(tmp_path_factory):
+    """``territory-abm classroom`` on a free loopback port: its address (with the join code) and output."""
+    from territory_abm.dashboard.server import free_port
+
+    port = free_port("127.0.0.1")
+    log = tmp_path_factory.mktemp("classroom") / "server.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "territory_abm.cli", "classroom",
+                                 str(SCENARIOS / "classroom" / "poverty_and_transfers.toml"), "--port", str(port)],
+                                stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    deadline = time.monotonic() + 90
+    while not _answers(f"http://127.0.0.1:{port}/"):
+        if proc.poll() is not None or time.monotonic() > deadline:
+            os.killpg(proc.pid, signal.SIGKILL)
+            pytest.fail(f"the classroom server did not answer within 90 s:\n{log.read_text()}")
+        time.sleep(0.2)
+    first = log.read_text().splitlines()[0]
+    link = re.search(r"http://127\.0\.0\.1:\d+/\?code=([A-Z0-9]{6})", first)
+    assert link, first
+    yield link.group(0), link.group(1), log.read_text()
+    os.killpg(proc.pid, signal.SIGTERM)
+    proc.wait(timeout=20)
+
+
+def test_a_group_joins_a_classroom_only_with_the_join_code(browser, classroom):
+    link, code, output = classroom
+    base = link.split("?")[0]
+    token = re.search(r"trainer's token: (\S+)", output).group(1)
+    assert token != code and code in output
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(f"{base}?group=intruders", timeout=90_000)
+        expect(page.get_by_text("the join code is required")).to_be_visible(timeout=90_000)
+        expect(page.get_by_text("Policy levers")).to_have_count(0)
+        page.goto(f"{base}?group=intruders&code={token}")
+        expect(page.get_by_text("wrong join code")).to_be_visible(timeout=90_000)
+        page.goto(link, timeout=90_000)  # the QR code's link: the code filled in, a name to type
+        page.get_by_label("Group / Grupo").fill("Los Robles")
+        page.get_by_role("button", name="Join / Entrar").click()
+        expect(page).to_have_url(re.compile(rf"\?group=Los%20Robles&code={code}$"), timeout=30_000)
+        expect(page.get_by_text("Group: Los Robles")).to_be_visible(timeout=90_000)
+        expect(page.get_by_text("Policy levers")).to_be_visible()
+    finally:
+        context.close()

@@ -1,4 +1,4 @@
-"""Command line: territory-abm run | compare | sensitivity | calibrate | report | dashboard | validate | parameters.
+"""Command line: territory-abm run | compare | sensitivity | calibrate | report | dashboard | classroom | validate | parameters.
 
 User errors (bad files, fields, values) print one line naming the file, the field and
 what is expected, and exit with status 2; no traceback. Warnings (such as one seed, where
@@ -91,6 +91,10 @@ the run's years follow from the observations; rerun on the same --out to resume"
     "dashboard": """examples:
   territory-abm dashboard
   territory-abm dashboard scenarios/classroom/exercise1.toml --port 8765""",
+    "classroom": """examples:
+  territory-abm classroom --host 0.0.0.0        the classroom network: prints the address, a QR code,
+                                                the join code and the trainer's token
+  territory-abm classroom scenarios/classroom/remote_roads.toml --host 192.168.1.20 --port 8800""",
     "validate": """examples:
   territory-abm validate scenarios/*.toml experiments/*.toml calibration/example.toml
   territory-abm validate calibration/data/example""",
@@ -157,6 +161,12 @@ def build_parser() -> argparse.ArgumentParser:
     dash.add_argument("scenario", type=Path, nargs="?", help="scenario TOML file (default: the first classroom exercise)")
     dash.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this computer only)")
     dash.add_argument("--port", type=_count, help="port (default: a free one)")
+    room = _sub(sub, "classroom", "classroom network mode of the dashboard: join code, trainer's token, QR code, "
+                "request limit")
+    room.add_argument("scenario", type=Path, nargs="?", help="scenario TOML file (default: the first classroom exercise)")
+    room.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this computer "
+                      "only; 0.0.0.0: every network of this computer, e.g. the classroom's)")
+    room.add_argument("--port", type=_count, default=None, help="port (default 8765, the same every class)")
     val = _sub(sub, "validate", "check scenario and data files without running")
     val.add_argument("files", nargs="+", type=Path,
                      help="scenario, sensitivity or calibration TOML files, territory directories or CSV files")
@@ -253,6 +263,12 @@ def cmd_dashboard(args) -> int:
     from .dashboard.server import serve
 
     return serve(args.scenario, args.host, args.port)
+
+
+def cmd_classroom(args) -> int:
+    from .dashboard.server import serve
+
+    return serve(args.scenario, args.host, args.port, classroom=True)
 
 
 def _report_status(status, out: Path, what: str) -> int:
@@ -371,6 +387,8 @@ def _dispatch(args) -> int:
             return cmd_report(args)
         if args.command == "dashboard":
             return cmd_dashboard(args)
+        if args.command == "classroom":
+            return cmd_classroom(args)
         print(markdown_table())
         return 0
     except InputError as exc:

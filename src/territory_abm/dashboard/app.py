@@ -26,12 +26,16 @@ from ..errors import InputError
 from ..model import TerritoryModel
 from ..params import REGISTRY
 from ..scenarios.loader import load_scenario
+from .access import join_code, join_error
 from .controls import (
     LEVER_FIELDS,
+    LEVER_YEARS,
     PARAMETERS,
+    YEARS_RANGE,
     apply_lever,
     field_range,
     lever_defaults,
+    live_policy,
     live_values,
     municipality_ids,
     parameter_range,
@@ -59,13 +63,39 @@ def store() -> GroupStore:
     if not path:
         raise RuntimeError(f"set {SCENARIO_VARIABLE} to a scenario TOML file (territory-abm dashboard does)")
     scenario = load_scenario(path)
-    return GroupStore(lambda seed: TerritoryModel(scenario, seed=seed), seed=scenario.seed, max_groups=MAX_GROUPS,
-                      idle_seconds=IDLE_SECONDS)
+    def factory(seed: int, **parameters: float) -> TerritoryModel:
+        return TerritoryModel(scenario, seed=seed, **parameters)
+
+    return GroupStore(factory, seed=scenario.seed, max_groups=MAX_GROUPS, idle_seconds=IDLE_SECONDS)
 
 
 def group_from_search(search: str | None) -> str:
     """The ``group`` of a query string (``"group=Los%20Robles"`` -> ``"Los Robles"``; "" if none)."""
     return parse_qs(search or "").get("group", [""])[0].strip()
+
+
+def code_from_search(search: str | None) -> str:
+    """The join ``code`` of a query string ("" if none)."""
+    return parse_qs(search or "").get("code", [""])[0].strip()
+
+
+def join_address(path: str, name: str, code: str = "") -> str:
+    """The address of group ``name``'s page (with the join code when the server asks for one)."""
+    address = f"{path or '/'}?group={quote(' '.join(name.split()))}"
+    return address + (f"&code={quote(''.join(code.split()).upper())}" if code else "")
+
+
+def page_error(search: str | None) -> str:
+    """Why the page at query ``search`` shows the join form rather than a group ("" if it may
+    show the group; "-" when no group is named yet)."""
+    name = group_from_search(search)
+    if not name:
+        return "-"
+    try:
+        group_key(name)
+    except InputError as exc:
+        return str(exc)
+    return join_error(code_from_search(search))
 
 
 # ---------------------------------------------------------------------------- what a page shows
@@ -76,6 +106,8 @@ class LeverView:
     on: bool
     values: dict
     target: str  # "all" or a node id
+    years: int  # years it runs once on
+    end: int | None  # its last year while on
 
 
 @dataclass(frozen=True)
@@ -94,6 +126,7 @@ class View:
     details: tuple
     levers: dict
     params: dict
+    start_params: dict  # the scenario's values (their sliders keep them exactly)
     municipalities: dict  # display name -> node id
 
 
@@ -109,31 +142,60 @@ def read_view(group: Group) -> View:
         group.figures = cached = (key, network, png(charts_figure(model, lang)))
     levers = {}
     for lever in LEVER_FIELDS:
-        live = live_values(model, lever)
-        values = {**lever_defaults(lever), **group.lever_settings.get(lever, {}), **(live or {})}
-        levers[lever] = LeverView(live is not None, values, group.lever_targets.get(lever, "all"))
+        live = live_policy(model, lever)
+        values = {**lever_defaults(lever), **group.lever_settings.get(lever, {}), **(live.values if live else {})}
+        levers[lever] = LeverView(live is not None, values, group.lever_targets.get(lever, "all"),
+                                  group.lever_years.get(lever, LEVER_YEARS[lever]), live.end if live else None)
     details = tuple(municipality_details(model, group.selected, lang)) if group.selected else ()
     return View(group.name, lang, model.year, model.steps, group.seed, group.colour_by, group.selected,
                 cached[1], cached[2], details, levers, {n: float(model.params[n]) for n in PARAMETERS},
-                municipality_ids(model))
+                {n: float(model.scenario.parameters[n]) for n in PARAMETERS}, municipality_ids(model))
 
 
-def _apply(group: Group, lever: str, on: bool) -> None:
+# what the panels' controls call (tests call them too, to compare with scenario files)
+
+
+def apply(group: Group, lever: str, on: bool) -> None:
+    """Switch ``lever`` on (with the group's values, "Where" and years) or off."""
     target = group.lever_targets.get(lever, "all")
     apply_lever(group.model, lever, on, group.lever_settings.get(lever, {}),
-                "all" if target == "all" else (target,))
+                "all" if target == "all" else (target,), group.lever_years.get(lever, LEVER_YEARS[lever]))
 
 
-def _set_field(group: Group, lever: str, field: str, value: float) -> None:
+def set_field(group: Group, lever: str, field: str, value: float) -> None:
+    """Set one field of ``lever`` (from the next year if it is on)."""
     group.lever_settings = {**group.lever_settings, lever: {**group.lever_settings.get(lever, {}), field: value}}
     if live_values(group.model, lever) is not None:
-        _apply(group, lever, True)
+        apply(group, lever, True)
 
 
-def _set_target(group: Group, lever: str, target: str) -> None:
+def set_target(group: Group, lever: str, target: str) -> None:
+    """Set where ``lever`` applies: "all" or a node id (from the next year if it is on)."""
     group.lever_targets = {**group.lever_targets, lever: target}
     if live_values(group.model, lever) is not None:
-        _apply(group, lever, True)
+        apply(group, lever, True)
+
+
+def set_years(group: Group, lever: str, years: int) -> None:
+    """Set how many years ``lever`` runs once switched on (counted from its start if it is on)."""
+    group.lever_years = {**group.lever_years, lever: int(years)}
+    if live_values(group.model, lever) is not None:
+        apply(group, lever, True)
+
+
+def set_parameter(group: Group, name: str, value: float) -> None:
+    """Change a behavioural parameter: before the first year the model starts again with it
+    (as a scenario file's ``[parameters]`` would: the starting state depends on some), the
+    levers switched on staying on; later, from the next year."""
+    group.model.params.with_overrides({name: value}, source="dashboard")  # checked before anything changes
+    group.parameters = {**group.parameters, name: float(value)}
+    if group.model.steps > 0:
+        group.model.set_parameters({name: value})
+        return
+    on = [lever for lever in LEVER_FIELDS if live_values(group.model, lever) is not None]
+    group.restart()
+    for lever in on:
+        apply(group, lever, True)
 
 
 # ---------------------------------------------------------------------------- components
@@ -142,10 +204,12 @@ def _set_target(group: Group, lever: str, target: str) -> None:
 @solara.component
 def JoinForm(error: str = ""):
     router = solara.use_router()
-    name, set_name = solara.use_state("")
+    name, set_name = solara.use_state(group_from_search(router.search))
+    code, set_code = solara.use_state(code_from_search(router.search))
+    needs_code = bool(join_code())
 
     def join():
-        router.push(f"{router.path or '/'}?group={quote(' '.join(name.split()))}")
+        router.push(join_address(router.path, name, code if needs_code else ""))
 
     with solara.Card("Rural territory simulator / Simulador de territorios rurales", style={"max-width": "40em"}):
         solara.Markdown(f"**{t('en', 'join_title')} / {t('es', 'join_title')}**\n\n{t('en', 'join_note')}\n\n"
@@ -153,7 +217,10 @@ def JoinForm(error: str = ""):
         if error:
             solara.Error(error)
         solara.InputText("Group / Grupo", value=name, on_value=set_name, continuous_update=True)
-        solara.Button("Join / Entrar", on_click=join, disabled=not name.strip(), color="primary")
+        if needs_code:
+            solara.InputText("Join code / Código", value=code, on_value=set_code, continuous_update=True)
+        solara.Button("Join / Entrar", on_click=join, disabled=not name.strip() or (needs_code and not code.strip()),
+                      color="primary")
 
 
 @solara.component
@@ -208,17 +275,22 @@ def LeverPanel(view: View, act):
             state = view.levers[lever]
             with solara.Column(gap="0px"):
                 solara.Switch(label=t(lang, lever), value=state.on,
-                              on_value=lambda on, lever=lever: act(lambda g: _apply(g, lever, on)))
+                              on_value=lambda on, lever=lever: act(lambda g: apply(g, lever, on)))
                 for field in fields:
                     low, high, step = field_range(lever, field)
                     value = min(max(state.values[field], low), high)
                     solara.SliderFloat(label=f"{t(lang, field)}: {value:.3g}", value=value, min=low, max=high,
                                        step=step, on_value=lambda v, lever=lever, field=field:
-                                       act(lambda g: _set_field(g, lever, field, v)))
+                                       act(lambda g: set_field(g, lever, field, v)))
+                years = t(lang, "years").format(years=state.years)
+                if state.end is not None:
+                    years += " " + t(lang, "until").format(year=state.end)
+                solara.SliderInt(label=years, value=state.years, min=YEARS_RANGE[0], max=YEARS_RANGE[1],
+                                 on_value=lambda v, lever=lever: act(lambda g: set_years(g, lever, v)))
                 choices = [t(lang, "all"), *names]
 
                 def pick(label, lever=lever):
-                    act(lambda g: _set_target(g, lever, names.get(label, "all")))
+                    act(lambda g: set_target(g, lever, names.get(label, "all")))
 
                 solara.Select(label=t(lang, "target"), values=choices,
                               value=by_id.get(state.target, t(lang, "all")), on_value=pick)
@@ -230,12 +302,16 @@ def ParameterPanel(view: View, act):
     with solara.Card(t(lang, "parameters")):
         solara.Text(t(lang, "levers_note"))
         for name in PARAMETERS:
-            low, high, step = parameter_range(name)
+            low, high, step = parameter_range(name, view.start_params[name])
             unit = REGISTRY[name].unit
             value = view.params[name]
             shown = f"{value:.3g}" + ("" if unit == "1" else f" {unit}")
-            solara.SliderFloat(label=f"{PARAMETER_LABELS[lang][name]}: {shown}", value=value, min=low, max=high,
-                               step=step, on_value=lambda v, name=name: act(lambda g: g.model.set_parameters({name: v})))
+            label = f"{PARAMETER_LABELS[lang][name]}: {shown}"
+            change = lambda v, name=name: act(lambda g: set_parameter(g, name, v))  # noqa: E731
+            if step is None:  # no slider step keeps the scenario's value: a number box
+                solara.InputFloat(label=label, value=value, on_value=change)
+            else:
+                solara.SliderFloat(label=label, value=value, min=low, max=high, step=step, on_value=change)
 
 
 @solara.component
@@ -333,13 +409,8 @@ def GroupPage(name: str):
 @solara.component
 def Page():
     router = solara.use_router()
-    name = group_from_search(router.search)
-    if not name:
-        JoinForm()
+    error = page_error(router.search)
+    if error:  # no group named yet ("-"), a bad name or (classroom mode) no or a wrong join code
+        JoinForm(error="" if error == "-" else error)
         return
-    try:
-        group_key(name)
-    except InputError as exc:
-        JoinForm(error=str(exc))
-        return
-    GroupPage(name)
+    GroupPage(group_from_search(router.search))

@@ -61,6 +61,11 @@ class Group:
         lever -> {field: value} chosen in the lever panel (kept while the lever is off).
     lever_targets : dict
         lever -> "all" or a node id chosen in its "Where" menu.
+    lever_years : dict
+        lever -> years it runs once switched on (``controls.LEVER_YEARS`` unless chosen).
+    parameters : dict
+        Behavioural parameters chosen on the page (registry name -> value): a model starts
+        with them, as with a scenario file's ``[parameters]``.
     layout : dict or None
         Node positions of the map for the current model.
     figures : tuple or None
@@ -79,11 +84,23 @@ class Group:
     selected: str = ""
     lever_settings: dict = field(default_factory=dict)
     lever_targets: dict = field(default_factory=dict)
+    lever_years: dict = field(default_factory=dict)
+    parameters: dict = field(default_factory=dict)
     layout: dict | None = None
     figures: tuple | None = None
     last_used: float = 0.0
     closed: bool = False
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
+    factory: Callable | None = field(default=None, repr=False)
+
+    def restart(self, seed: int | None = None) -> None:
+        """Build the group's model again (with ``seed``, default the group's seed, and the
+        group's parameters) and release the old one; hold the group's lock."""
+        seed = self.seed if seed is None else int(seed)
+        new = self.factory(seed, **self.parameters) if self.parameters else self.factory(seed)
+        old, self.model, self.seed, self.layout, self.figures = self.model, new, seed, None, None
+        if old is not None:
+            old.release()
 
 
 class GroupStore:
@@ -92,7 +109,8 @@ class GroupStore:
     Parameters
     ----------
     factory : callable
-        ``factory(seed)`` builds a new model for ``seed`` (int).
+        ``factory(seed, **parameters)`` builds a new model for ``seed`` (int) with the
+        behavioural parameters chosen by the group (none: ``factory(seed)``).
     seed : int
         Seed of a new group's model.
     max_groups : int
@@ -135,7 +153,7 @@ class GroupStore:
                 if group.closed:  # dropped between the look-up and the lock: join again
                     continue
                 if group.model is None:
-                    group.model = self.factory(group.seed)
+                    group.restart()
                 group.last_used = self.clock()
                 yield group
                 return
@@ -148,12 +166,11 @@ class GroupStore:
 
     def reset(self, name: str, seed: int | None = None) -> None:
         """Start group ``name``'s model again (with ``seed``, default the group's seed) and
-        release the old one. Lever switches start off; the lever settings are kept."""
+        release the old one. Lever switches start off; the lever settings (values, "Where",
+        years) are kept, and are what a lever switched on again applies; the model starts with
+        the group's parameters."""
         with self.use(name) as group:
-            seed = group.seed if seed is None else int(seed)
-            new = self.factory(seed)
-            old, group.model, group.seed, group.layout, group.figures = group.model, new, seed, None, None
-            old.release()
+            group.restart(seed)
 
     def drop_idle(self) -> list[str]:
         """Drop the groups unused for ``idle_seconds`` and release their models; returns their names."""
@@ -175,7 +192,8 @@ class GroupStore:
             group = self._groups.get(key)
             full = group is None and len(self._groups) >= self.max_groups
             if group is None and not full:
-                group = self._groups[key] = Group(name=" ".join(name.split()), seed=self.seed)
+                group = self._groups[key] = Group(name=" ".join(name.split()), seed=self.seed,
+                                                  factory=self.factory)
             if group is not None:
                 group.last_used = self.clock()  # not idle while its user waits for the lock
         self._close(dropped)  # outside the store lock: may wait for a dropped group's step

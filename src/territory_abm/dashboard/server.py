@@ -1,4 +1,12 @@
-"""Starting the dashboard server (Solara) for a scenario."""
+"""Starting the dashboard server (Solara, run by uvicorn) for a scenario.
+
+``territory-abm dashboard`` listens on this computer only (127.0.0.1) on a free port.
+``territory-abm classroom`` is the classroom network mode: it listens where the trainer says
+(``--host``, still 127.0.0.1 unless told), on a fixed port (:data:`CLASSROOM_PORT`), prints the
+address students open (the machine's own address when listening on all of them) with a QR
+code, requires a join code, makes a separate trainer's token, and limits each client's
+requests (:mod:`.access`).
+"""
 
 from __future__ import annotations
 
@@ -8,15 +16,30 @@ import socket
 import subprocess
 import sys
 from pathlib import Path
+from typing import TextIO
 
 from ..data.territory import load_territory
 from ..errors import InputError
 from ..scenarios.loader import check_targets, load_scenario
+from .access import (
+    JOIN_CODE_VARIABLE,
+    RATE_VARIABLE,
+    TRAINER_TOKEN_VARIABLE,
+    new_join_code,
+    new_trainer_token,
+)
 
 DEFAULT_SCENARIO = Path("scenarios/classroom/poverty_and_transfers.toml")
 KERNEL_CULL_TIMEOUT = "5m"
 """How long a closed browser page's session is kept (its widgets; groups' models live in
 the group store, which frees them after its own idle time)."""
+CLASSROOM_PORT = 8765
+"""Port of ``territory-abm classroom`` unless ``--port`` says otherwise (the same every class,
+so a printed QR code or a bookmark keeps working)."""
+CLASSROOM_RATE = (10.0, 120.0)
+"""Requests per second each client may keep up, and at once (a page load measured 22 HTTP
+requests and 4 websocket messages, a Step click one message)."""
+ALL_ADDRESSES = ("0.0.0.0", "", "::")
 
 
 def free_port(host: str) -> int:
@@ -25,23 +48,94 @@ def free_port(host: str) -> int:
         return s.getsockname()[1]
 
 
-def serve(scenario_path: Path | None, host: str = "127.0.0.1", port: int | None = None) -> int:
-    """Check the scenario, then run the Solara server in the foreground until interrupted.
+def check_port(host: str, port: int) -> None:
+    """Raise InputError unless ``port`` can be listened on at ``host``."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does
+        try:
+            s.bind((host, port))
+        except OSError as exc:
+            raise InputError("classroom", "--port", f"a port free at {host} ({port}: {exc.strerror}; stop the other "
+                             "server or choose another with --port)") from None
+
+
+def public_address(host: str) -> str:
+    """The address others open for a server listening at ``host``: ``host`` itself, or for
+    all addresses (0.0.0.0) this machine's address on its outgoing network ("127.0.0.1" if it
+    has none)."""
+    if host not in ALL_ADDRESSES:
+        return host
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.connect(("10.255.255.255", 1))  # no packet is sent: picks the outgoing interface
+            address = s.getsockname()[0]
+    except OSError:
+        address = ""
+    if not address or address.startswith("127.") or address == "0.0.0.0":
+        try:
+            address = socket.gethostbyname(socket.gethostname())
+        except OSError:
+            address = "127.0.0.1"
+    return address
+
+
+def qr_text(url: str) -> str:
+    """``url`` as a QR code drawn with text characters (for the terminal)."""
+    import io
+
+    import segno
+
+    out = io.StringIO()
+    segno.make(url, error="m").terminal(out=out, compact=True, border=2)
+    return out.getvalue()
+
+
+def serve(scenario_path: Path | None, host: str = "127.0.0.1", port: int | None = None, *,
+          classroom: bool = False, out: TextIO | None = None) -> int:
+    """Check the scenario, then run the server in the foreground until interrupted.
 
     Only ``host`` is listened on (127.0.0.1 unless the trainer asks otherwise). The scenario
-    is a TOML file: it is read, never executed."""
+    is a TOML file: it is read, never executed. With ``classroom`` the classroom network mode
+    (see the module's description). The first line printed names the address to open."""
+    out = out or sys.stdout
+    what = "classroom" if classroom else "dashboard"
     path = Path(scenario_path) if scenario_path is not None else DEFAULT_SCENARIO
     if scenario_path is None and not path.is_file():
-        raise InputError("dashboard", "SCENARIO", f"a scenario file (the default {DEFAULT_SCENARIO} is not here; "
+        raise InputError(what, "SCENARIO", f"a scenario file (the default {DEFAULT_SCENARIO} is not here; "
                          "run from the repository root or name a scenario)")
     scenario = load_scenario(path)
     check_targets(scenario, load_territory(scenario.territory))
-    port = port or free_port(host)
     env = {**os.environ, "TERRITORY_ABM_SCENARIO": str(path.resolve()), "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
-           "SOLARA_KERNEL_CULL_TIMEOUT": KERNEL_CULL_TIMEOUT}
-    print(f"territory_abm dashboard for {scenario.name}: http://{host}:{port}/  (Ctrl+C to stop)", flush=True)
-    command = [sys.executable, "-m", "solara", "run", "territory_abm.dashboard.app", "--host", host, "--port",
-               str(port), "--production", "--no-open"]
+           "SOLARA_KERNEL_CULL_TIMEOUT": KERNEL_CULL_TIMEOUT, "SOLARA_APP": "territory_abm.dashboard.app",
+           "SOLARA_MODE": "production",
+           # Solara warns on every new session served over plain http (a classroom network has no https)
+           "PYTHONWARNINGS": "ignore:Cookies with samesite=none:UserWarning"}
+    for name in (JOIN_CODE_VARIABLE, TRAINER_TOKEN_VARIABLE, RATE_VARIABLE):
+        env.pop(name, None)
+    if classroom:
+        port = port or CLASSROOM_PORT
+        check_port(host, port)
+        code, token = new_join_code(), new_trainer_token()
+        env.update({JOIN_CODE_VARIABLE: code, TRAINER_TOKEN_VARIABLE: token,
+                    RATE_VARIABLE: ",".join(str(x) for x in CLASSROOM_RATE)})
+        link = f"http://{public_address(host)}:{port}/?code={code}"
+        print(f"territory_abm classroom for {scenario.name}: {link}  (Ctrl+C to stop)", file=out)
+        print(f"join code: {code}  (students type it with their group's name; the link and QR code carry it)",
+              file=out)
+        print(qr_text(link), file=out)
+        print(f"trainer's token: {token}  (for the trainer only; not a join code)", file=out)
+        listening = "every address of this computer" if host in ALL_ADDRESSES else host
+        print(f"listening on {listening}, port {port}; each computer may make {CLASSROOM_RATE[0]:g} requests/s "
+              f"(bursts of {CLASSROOM_RATE[1]:g})", file=out)
+        if host in ("127.0.0.1", "localhost", "::1"):
+            print("this computer only: for the classroom network add --host 0.0.0.0", file=out)
+    else:
+        port = port or free_port(host)
+        print(f"territory_abm dashboard for {scenario.name}: http://{host}:{port}/  (Ctrl+C to stop)", file=out)
+    out.flush()
+    env["SERVER_NAME"], env["SERVER_PORT"] = host, str(port)
+    command = [sys.executable, "-m", "uvicorn", "territory_abm.dashboard.asgi:app", "--host", host, "--port",
+               str(port), "--log-level", "warning", "--no-access-log", "--timeout-graceful-shutdown", "5"]
     proc = subprocess.Popen(command, env=env)
     # a SIGTERM to this process stops the server too (no orphan left holding the port)
     previous = signal.signal(signal.SIGTERM, lambda *_: proc.terminate())

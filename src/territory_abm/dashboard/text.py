@@ -32,7 +32,8 @@ TEXT: dict[str, dict[str, str]] = {
         "group": "Group", "join": "Join", "join_title": "Which group are you?",
         "join_note": "Each group has its own territory; the group's name keeps it when the page is reloaded.",
         "step": "Step", "play": "Play", "pause": "Pause", "reset": "Reset", "seed": "Seed",
-        "clock": "Year {year} (step {steps})", "failed": "That did not work; the model is unchanged. Try again.",
+        "clock": "Year {year} (step {steps})", "years": "Runs for {years} years once on",
+        "until": "(until {year})", "failed": "That did not work; the model is unchanged. Try again.",
     },
     "es": {
         "title": "Simulador de territorios rurales", "language": "Idioma", "levers": "Instrumentos de política",
@@ -66,7 +67,8 @@ TEXT: dict[str, dict[str, str]] = {
         "group": "Grupo", "join": "Entrar", "join_title": "¿Qué grupo son?",
         "join_note": "Cada grupo tiene su propio territorio; el nombre del grupo lo conserva al recargar la página.",
         "step": "Avanzar", "play": "Reproducir", "pause": "Pausa", "reset": "Reiniciar", "seed": "Semilla",
-        "clock": "Año {year} (paso {steps})", "failed": "No funcionó; el modelo no cambió. Intenten de nuevo.",
+        "clock": "Año {year} (paso {steps})", "years": "Dura {years} años una vez activo",
+        "until": "(hasta {year})", "failed": "No funcionó; el modelo no cambió. Intenten de nuevo.",
     },
 }
 

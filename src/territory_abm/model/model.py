@@ -187,12 +187,18 @@ class TerritoryModel(mesa.Model):
         the next :meth:`step` uses them."""
         self.params = self.params.with_overrides(overrides, source="set_parameters")
 
-    def set_lever(self, lever: str, values: dict[str, float] | None, target="all", label: str | None = None) -> None:
+    def set_lever(self, lever: str, values: dict[str, float] | None, target="all", label: str | None = None, *,
+                  start: int | None = None, end: int | None = None) -> None:
         """Switch a policy lever on (``values``: its fields, checked against their ranges;
         missing fields take their defaults) or off (``values`` None) from the next year on.
-        Each lever set this way has one policy, labelled ``label`` (default ``live:<lever>``)."""
+        Each lever set this way has one policy, labelled ``label`` (default ``live:<lever>``).
+        ``start`` and ``end`` (calendar years, inclusive) are the policy's years as a scenario
+        file would give them (default: from the next year with no end within a run); a start
+        already past keeps a running programme's schedule (e.g. roads' works spread over
+        ``end - start + 1`` years) while its values change from the next year."""
         label = label or f"live:{lever}"
-        first, last = self.year + 1, self.start_year + MAX_STEPS
+        first = self.year + 1 if start is None else start
+        last = self.start_year + MAX_STEPS if end is None else end
         if values is None:
             if label in self.policies.labels:
                 old = self.policies.policies[self.policies.labels.index(label)]
