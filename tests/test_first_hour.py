@@ -90,6 +90,10 @@ def test_compare_summary_shows_the_reference_and_each_difference_with_its_range(
     assert "baseline (mean)" in lines[1] and "roads - baseline" in lines[1] and "cash - baseline" in lines[1]
     row = next(line for line in lines if line.startswith("poverty_headcount"))
     assert "0.3" in row and "-0.02 [-0.025, -0.015]" in row and "-0.05 [-0.055, -0.045]" in row
+    # a programme that ends before the horizon adds rows for its last year: the summary is the horizon's
+    ended = [{**r, "period": "horizon"} for r in rows] + [{**rows[1], "period": "programme end", "mean": 0.2,
+                                                           "diff_to_reference": -0.1}]
+    assert summary_text(pd.DataFrame(ended)) == text
     zero = summary_text(pd.DataFrame([{**rows[0], "mean": -0.0}, {**rows[1], "diff_to_reference": -1e-9,
                                                                   "diff_q05": float("nan")}]))
     assert "-0 " not in zero and "n/a" in zero

@@ -76,6 +76,8 @@ class OneSeedWarning(UserWarning):
 def summary_text(summary: pd.DataFrame) -> str:
     """The headline outcomes in the final year: the reference scenario's mean over seeds,
     and each other scenario's difference to it with its 5-95 % range over seeds."""
+    if "period" in summary.columns:  # the horizon rows (programme-end rows are in summary.csv)
+        summary = summary[summary["period"] == "horizon"]
     scenarios = list(dict.fromkeys(summary["scenario"]))
     reference = scenarios[0]
     rows = []
