@@ -1,4 +1,5 @@
-"""Command line: territory-abm run | compare | sensitivity | calibrate | report | dashboard | classroom | validate | parameters.
+"""Command line: territory-abm run | compare | sensitivity | calibrate | report | dashboard | classroom | ensemble |
+patterns | validate | parameters.
 
 User errors (bad files, fields, values) print one line naming the file, the field and
 what is expected, and exit with status 2; no traceback. Warnings (such as one seed, where
@@ -95,6 +96,15 @@ the run's years follow from the observations; rerun on the same --out to resume"
   territory-abm classroom --host 0.0.0.0        the classroom network: prints the address, a QR code,
                                                 the join code and the trainer's token
   territory-abm classroom scenarios/classroom/remote_roads.toml --host 192.168.1.20 --port 8800""",
+    "ensemble": """examples:
+  territory-abm ensemble experiments/ensemble.toml --out out/ensemble
+  territory-abm ensemble experiments/ensemble.toml --territories 4 --seeds 1 --workers 1 --out out/ens-try   a quick try
+  territory-abm ensemble experiments/ensemble.toml --out out/ensemble --write-territories   keep the territories
+
+rerun the same command on the same --out to resume after an interruption""",
+    "patterns": """examples:
+  territory-abm patterns out/ensemble experiments/rtd_patterns.toml
+  territory-abm patterns out/ensemble experiments/rtd_patterns.toml --out out/ensemble/patterns""",
     "validate": """examples:
   territory-abm validate scenarios/*.toml experiments/*.toml calibration/example.toml
   territory-abm validate calibration/data/example""",
@@ -167,6 +177,22 @@ def build_parser() -> argparse.ArgumentParser:
     room.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this computer "
                       "only; 0.0.0.0: every network of this computer, e.g. the classroom's)")
     room.add_argument("--port", type=_count, default=None, help="port (default 8765, the same every class)")
+    ens = _sub(sub, "ensemble", "generate territories from declared distributions and run each (experiments/*.toml)")
+    ens.add_argument("design", type=Path, help="ensemble design TOML file")
+    quick = ens.add_argument_group("quick try", "replace the file's fields of the same name (checked like them)")
+    quick.add_argument("--territories", type=_count, help="territories generated")
+    quick.add_argument("--seeds", type=_count, help="replicate runs per territory")
+    quick.add_argument("--steps", type=_count, help="years to simulate")
+    quick.add_argument("--households-scale", type=_positive_float, help="simulated households per real household")
+    _add_engine_options(ens)
+    ens.add_argument("--out", type=Path, required=True, help="output directory (rerun on it to resume)")
+    ens.add_argument("--write-territories", action="store_true",
+                     help="keep the generated territory directories in OUT/territories")
+    ens.add_argument("--quiet", action="store_true", help="no progress bar")
+    pat = _sub(sub, "patterns", "hold an ensemble's outcomes against observed patterns (experiments/*patterns.toml)")
+    pat.add_argument("directory", type=Path, help="output directory of territory-abm ensemble")
+    pat.add_argument("patterns", type=Path, help="patterns TOML file")
+    pat.add_argument("--out", type=Path, help="where to write patterns.csv and the plot (default: DIRECTORY)")
     val = _sub(sub, "validate", "check scenario and data files without running")
     val.add_argument("files", nargs="+", type=Path,
                      help="scenario, sensitivity or calibration TOML files, territory directories or CSV files")
@@ -269,6 +295,26 @@ def cmd_classroom(args) -> int:
     from .dashboard.server import serve
 
     return serve(args.scenario, args.host, args.port, classroom=True)
+
+
+def cmd_ensemble(args) -> int:
+    from .ensemble.command import run_ensemble
+
+    if not args.quiet:
+        compile_notice()
+    status = run_ensemble(args.design, args.out, workers=args.workers, scheduler=args.scheduler,
+                          progress=not args.quiet, write_territories=args.write_territories,
+                          overrides=_quick(args, "territories", "seeds", "steps", "households_scale"))
+    return _report_status(status, args.out, "ensemble")
+
+
+def cmd_patterns(args) -> int:
+    from .ensemble.patterns import report_patterns
+
+    text, files = report_patterns(args.directory, args.patterns, args.out)
+    print(text)
+    print(f"wrote {', '.join(str(f) for f in files)}", file=sys.stderr)
+    return 0
 
 
 def _report_status(status, out: Path, what: str) -> int:
@@ -389,6 +435,10 @@ def _dispatch(args) -> int:
             return cmd_dashboard(args)
         if args.command == "classroom":
             return cmd_classroom(args)
+        if args.command == "ensemble":
+            return cmd_ensemble(args)
+        if args.command == "patterns":
+            return cmd_patterns(args)
         print(markdown_table())
         return 0
     except InputError as exc:
