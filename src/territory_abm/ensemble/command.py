@@ -129,6 +129,9 @@ def municipality_rows(territory: GeneratedTerritory, result: dict, head: dict) -
     out["gini_start"] = a["gini_income"].to_numpy(float)
     for name in STATISTICS:
         out[name] = stats[name]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        relative = out["poverty_change"].to_numpy(float) / out["poverty_start"].to_numpy(float)
+    out["poverty_change_relative"] = np.where(np.isfinite(relative), relative, np.nan)
     for name in TYPE_FLAGS:
         out[name] = typ[name].to_numpy().astype(int)
     out["win_win_win"] = typ["type"].isin(WIN_WIN_WIN).to_numpy().astype(int)

@@ -1,0 +1,221 @@
+"""Observed patterns and how an ensemble reproduces them (``territory-abm patterns``).
+
+A patterns file holds ``[[patterns]]`` tables, each naming an observed pattern across
+municipalities: ``name``, ``statistic`` (one of :data:`KINDS`) and its variables,
+``observed`` (the published value), ``tolerance`` (how far the simulated value may be and
+still count), ``source`` (the publication) and ``status`` (``"published"`` or
+``"assumption"``), optionally ``units`` (``all`` populated nodes, ``municipality`` or
+``city``).
+
+The simulated value pools every unit of every run (territories x seeds) of the ensemble.
+Its interval is the 5-95 % range of a bootstrap that resamples runs (a territory under one
+seed) with replacement (:data:`BOOTSTRAP` draws, seeded: the report is reproducible), so
+it spans both the spread over territories and over seeds. A pattern is *reproduced* when
+its interval comes within the tolerance of the observed value:
+``low - tolerance <= observed <= high + tolerance``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError
+from ..fields import FieldSpec
+from ..outcomes import STATISTICS, TYPES
+from ..output import tables
+from ..suggest import did_you_mean
+from ..tomlfile import read_toml
+from . import statistics as st
+from .command import MARKER
+
+KINDS = ("share", "mean", "correlation", "slope", "difference")
+"""Pattern statistics: share of units with a flag (or a type), mean, Pearson correlation,
+OLS slope of y on x, difference of means between a group and the rest."""
+FLAGS = ("grew", "poverty_fell", "inequality_fell", "forest_kept", "win_win_win")
+"""0/1 columns a share counts (``win_win_win``: grew, poverty fell and inequality fell)."""
+VARIABLES = (*FLAGS, *STATISTICS, "income_start", "log_income_start", "poverty_start", "gini_start",
+             "poverty_change_relative", "households",
+             "mean_income", "income_gini", "poverty_rate", "land_gini", "forest_cover", "governance",
+             "service_quality", "mean_education", "travel_time_to_market", "has_city")
+"""Columns of ``municipalities.csv`` a pattern may name (start values are simulated start-year values;
+``poverty_change_relative`` is poverty_change / poverty_start)."""
+UNITS = {"all": ("municipality", "city"), "municipality": ("municipality",), "city": ("city",)}
+STATUS = ("published", "assumption")
+BOOTSTRAP = 400
+"""Bootstrap draws of the interval."""
+LOW, HIGH = 5, 95
+
+_FIELDS = {f.name: f for f in (
+    FieldSpec("name", "-", None, meaning="pattern name (unique in the file)", kind="str"),
+    FieldSpec("statistic", "-", None, meaning="kind of statistic", kind="str", choices=KINDS),
+    FieldSpec("observed", "-", None, meaning="observed value"),
+    FieldSpec("tolerance", "-", None, 0, np.inf, "largest distance from the observed value that counts"),
+    FieldSpec("source", "-", None, meaning="publication the observed value comes from", kind="str"),
+    FieldSpec("status", "-", None, meaning="published or assumption", kind="str", choices=STATUS),
+    FieldSpec("units", "-", "all", meaning="all, municipality or city", kind="str", choices=tuple(UNITS)),
+    FieldSpec("note", "-", "", meaning="free text", kind="str"),
+)}
+_NEEDS = {"share": ("variable",), "mean": ("variable",), "correlation": ("x", "y"), "slope": ("x", "y"),
+          "difference": ("variable", "group")}
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """One validated observed pattern (see the module docstring)."""
+
+    name: str
+    statistic: str
+    observed: float
+    tolerance: float
+    source: str
+    status: str
+    units: str = "all"
+    variable: str = ""
+    x: str = ""
+    y: str = ""
+    group: str = ""
+    type: str = ""
+    note: str = ""
+
+    def value(self, units: pd.DataFrame) -> float:
+        """The statistic over ``units`` (rows of ``municipalities.csv``, already filtered)."""
+        if self.statistic == "share":
+            flag = (units["type"].to_numpy(str) == self.type) if self.type else units[self.variable].to_numpy(float)
+            return st.share(flag)
+        if self.statistic == "mean":
+            return st.mean(units[self.variable].to_numpy(float))
+        if self.statistic in ("correlation", "slope"):
+            fn = st.correlation if self.statistic == "correlation" else st.slope
+            return fn(units[self.x].to_numpy(float), units[self.y].to_numpy(float))
+        return st.difference(units[self.variable].to_numpy(float), st.GROUPS[self.group].rule(units))
+
+    def describe(self) -> str:
+        if self.statistic == "share":
+            return f"share {self.type or self.variable}"
+        if self.statistic == "mean":
+            return f"mean {self.variable}"
+        if self.statistic in ("correlation", "slope"):
+            return f"{self.statistic} {self.y} on {self.x}"
+        return f"{self.variable}: {self.group} - rest"
+
+
+def load_patterns(path: str | Path) -> list[Pattern]:
+    """Read and validate a patterns file.
+
+    Raises
+    ------
+    InputError
+        Naming the file and ``patterns[i].field``: a missing or unknown key, an unknown
+        statistic, variable, type or group, a negative tolerance, a repeated name.
+    """
+    path = Path(path)
+    raw = read_toml(path, "patterns")
+    for key in raw:
+        if key != "patterns":
+            raise InputError(path, key, "only [[patterns]] tables")
+    entries = raw.get("patterns")
+    if not isinstance(entries, list) or not entries:
+        raise InputError(path, "patterns", "one or more [[patterns]] tables")
+    out, names = [], set()
+    for i, entry in enumerate(entries):
+        where = f"patterns[{i}]"
+        if not isinstance(entry, dict):
+            raise InputError(path, where, "a table")
+        allowed = {*_FIELDS, "variable", "x", "y", "group", "type"}
+        for key in entry:
+            if key not in allowed:
+                raise InputError(path, f"{where}.{key}", f"one of the pattern keys{did_you_mean(key, allowed)}: "
+                                 f"{', '.join(sorted(allowed))}")
+        values = {}
+        for key, spec in _FIELDS.items():
+            if key not in entry and spec.default is None:
+                raise InputError(path, f"{where}.{key}", f"a value: {spec.meaning}")
+            values[key] = spec.check(entry[key], path, f"{where}.{key}") if key in entry else spec.default
+        kind = values["statistic"]
+        needs = _NEEDS[kind]
+        if kind == "share" and "type" in entry:
+            needs = ("type",)
+        for key in ("variable", "x", "y", "group", "type"):
+            if key in entry and key not in needs:
+                raise InputError(path, f"{where}.{key}", f"only {', '.join(needs)} for a {kind} pattern")
+        for key in needs:
+            if key not in entry:
+                raise InputError(path, f"{where}.{key}", f"a value (a {kind} pattern needs {', '.join(needs)})")
+            known = {"group": tuple(st.GROUPS), "type": TYPES}.get(key, FLAGS if kind == "share" else VARIABLES)
+            value = entry[key]
+            if not isinstance(value, str) or value not in known:
+                raise InputError(path, f"{where}.{key}", f"one of {', '.join(known)}"
+                                 f"{did_you_mean(str(value), known)}, got {value!r}")
+            values[key] = value
+        if values["name"] in names:
+            raise InputError(path, f"{where}.name", f"a name not used by another pattern, {values['name']!r} repeats")
+        names.add(values["name"])
+        out.append(Pattern(**values))
+    return out
+
+
+def evaluate(patterns: list[Pattern], units: pd.DataFrame, seed: int = 0) -> pd.DataFrame:
+    """Each pattern's simulated value, its bootstrap interval and whether it is reproduced.
+
+    Parameters
+    ----------
+    units : DataFrame
+        ``municipalities.csv`` of an ensemble (columns territory, replicate, kind and
+        ``VARIABLES``).
+    seed : int
+        Seed of the bootstrap.
+    """
+    runs = units["territory"].astype(str) + "/" + units["replicate"].astype(str)
+    codes, labels = pd.factorize(runs, sort=True)
+    rows = []
+    for p in patterns:
+        keep = units["kind"].isin(UNITS[p.units]).to_numpy()
+        part, part_codes = units[keep].reset_index(drop=True), codes[keep]
+        by_run = [np.flatnonzero(part_codes == r) for r in range(len(labels))]
+        rng = np.random.default_rng(seed)
+        draws = []
+        for _ in range(BOOTSTRAP):
+            pick = rng.integers(0, len(labels), len(labels))
+            draws.append(p.value(part.iloc[np.concatenate([by_run[r] for r in pick])]))
+        draws = np.asarray(draws, float)
+        draws = draws[np.isfinite(draws)]
+        low, high = (np.percentile(draws, [LOW, HIGH]) if draws.size else (np.nan, np.nan))
+        value = p.value(part)
+        rows.append({"pattern": p.name, "statistic": p.describe(), "units": p.units, "simulated": value,
+                     "low": float(low), "high": float(high), "observed": p.observed, "tolerance": p.tolerance,
+                     "reproduced": bool(low - p.tolerance <= p.observed <= high + p.tolerance),
+                     "status": p.status, "source": p.source, "n_units": len(part), "n_runs": len(labels)})
+    return pd.DataFrame(rows)
+
+
+def report_patterns(directory: Path, patterns_path: Path, out: Path | None = None) -> tuple[str, list[Path]]:
+    """Evaluate a patterns file on a finished ensemble; write ``patterns.csv`` and
+    ``patterns.png``; return the printed table and the files written."""
+    directory = Path(directory)
+    patterns = load_patterns(patterns_path)
+    if not (directory / MARKER).is_file():
+        raise InputError(directory, MARKER, "the output directory of a finished territory-abm ensemble")
+    units = pd.read_csv(directory / "municipalities.csv", keep_default_na=False, na_values=[""])
+    result = evaluate(patterns, units)
+    out = Path(out or directory)
+    out.mkdir(parents=True, exist_ok=True)
+    tables.write_csv(result, out / "patterns.csv")
+    from .plots import plot_patterns
+
+    plot_patterns(result, units, out / "patterns.png")
+    return text_table(result), [out / "patterns.csv", out / "patterns.png"]
+
+
+def text_table(result: pd.DataFrame) -> str:
+    """The report as aligned plain text."""
+    head = ("pattern", "observed +- tol", "simulated [5-95 %]", "reproduced", "status")
+    rows = [(r.pattern, f"{r.observed:.3g} +- {r.tolerance:.3g}", f"{r.simulated:.3g} [{r.low:.3g}, {r.high:.3g}]",
+             "yes" if r.reproduced else "NO", r.status) for r in result.itertuples()]
+    widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(head)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(line, widths)).rstrip() for line in [head, *rows]]
+    n = result["n_runs"].iloc[0] if len(result) else 0
+    return "\n".join(lines) + f"\n({n} runs: territories x seeds; interval: bootstrap over runs)"
