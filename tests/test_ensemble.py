@@ -1,0 +1,255 @@
+"""Territory ensembles and observed patterns (issue 14, items 1 and 2)."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as hs
+
+from territory_abm.cli import main
+from territory_abm.data.territory import load_territory
+from territory_abm.ensemble import statistics as st
+from territory_abm.ensemble.design import load_ensemble
+from territory_abm.ensemble.distributions import FEATURES, markdown_table, parse_distribution
+from territory_abm.ensemble.generate import generate, write
+from territory_abm.ensemble.patterns import Pattern, evaluate, load_patterns
+from territory_abm.errors import InputError
+
+ROOT = Path(__file__).resolve().parents[1]
+DESIGN = ROOT / "experiments" / "ensemble.toml"
+PATTERNS = ROOT / "experiments" / "rtd_patterns.toml"
+
+
+# ----------------------------------------------------------------- statistics: known answers
+def test_share_and_mean_known_answers():
+    assert st.share(np.array([1, 0, 1, 1])) == 0.75
+    assert math.isnan(st.share(np.array([])))
+    assert st.mean(np.array([1.0, np.nan, 3.0])) == 2.0
+
+
+def test_correlation_and_slope_known_answers():
+    x, y = np.array([1.0, 2, 3, 4]), np.array([2.0, 1, 4, 3])
+    # cov = 0.75, var x = var y = 1.25 (population moments): r = slope = 0.6
+    assert st.correlation(x, y) == pytest.approx(0.6)
+    assert st.slope(x, y) == pytest.approx(0.6)
+    assert st.slope(np.array([0.0, 1, 2, 3]), np.array([1.0, 3, 5, 7])) == pytest.approx(2.0)
+    assert st.correlation(np.array([0.0, 1, 2]), np.array([5.0, 3, 1])) == pytest.approx(-1.0)
+    assert math.isnan(st.slope(np.array([1.0, 1, 1]), np.array([1.0, 2, 3])))  # no variance of x
+    assert math.isnan(st.correlation(np.array([1.0, 2]), np.array([1.0, 2])))  # too few units
+
+
+def test_difference_known_answer():
+    assert st.difference(np.array([1.0, 2, 3, 10]), np.array([True, True, False, False])) == -5.0
+    assert math.isnan(st.difference(np.array([1.0, 2]), np.array([True, True])))
+
+
+def _units() -> pd.DataFrame:
+    """Eight hand-made municipalities in four runs (two territories x two seeds)."""
+    return pd.DataFrame({
+        "territory": ["t0", "t0", "t0", "t0", "t1", "t1", "t1", "t1"],
+        "replicate": [0, 0, 1, 1, 0, 0, 1, 1],
+        "kind": ["municipality", "city"] * 4,
+        "has_city": [1, 1, 1, 1, 0, 0, 0, 0],
+        "travel_time_to_market": [1.0, 2, 3, 4, 5, 6, 7, 8],
+        "land_gini": [0.7, 0.8, 0.7, 0.8, 0.9, 0.9, 0.9, 0.9],
+        "income_growth_log": [0.02, 0.04, 0.02, 0.04, 0.0, 0.01, 0.0, 0.01],
+        "win_win_win": [1, 0, 0, 0, 0, 0, 0, 1],
+        "type": ["win-win-win", "none", "none", "none", "none", "none", "none", "sustainable win-win-win"],
+    })
+
+
+def _pattern(**kw) -> Pattern:
+    return Pattern(**{"name": "p", "observed": 0.0, "tolerance": 0.1, "source": "test", "status": "assumption", **kw})
+
+
+def test_pattern_values_on_a_hand_made_table():
+    u = _units()
+    assert _pattern(statistic="share", variable="win_win_win").value(u) == 0.25
+    assert _pattern(statistic="share", type="none").value(u) == 0.75
+    # with city: mean 0.03; without: 0.005
+    assert _pattern(statistic="difference", variable="income_growth_log", group="has_city").value(u) == \
+        pytest.approx(0.025)
+    # near market: travel time at most the median 4.5 -> the first four units
+    assert _pattern(statistic="difference", variable="income_growth_log", group="near_market").value(u) == \
+        pytest.approx(0.025)
+    # high land Gini: at least the median 0.85 -> the last four
+    assert _pattern(statistic="difference", variable="income_growth_log", group="high_land_gini").value(u) == \
+        pytest.approx(-0.025)
+
+
+def test_evaluate_interval_units_and_verdict():
+    u = _units()
+    patterns = [_pattern(name="www", statistic="share", variable="win_win_win", observed=0.5, tolerance=0.0,
+                         units="municipality"),
+                _pattern(name="far", statistic="share", variable="win_win_win", observed=0.9, tolerance=0.05)]
+    result = evaluate(patterns, u)
+    first = result.iloc[0]
+    assert first["n_units"] == 4 and first["n_runs"] == 4
+    assert first["simulated"] == 0.25  # one of the four municipalities
+    assert 0.0 <= first["low"] <= first["simulated"] <= first["high"] <= 1.0
+    assert bool(result.iloc[1]["reproduced"]) is False
+    pd.testing.assert_frame_equal(result, evaluate(patterns, u))  # seeded bootstrap
+
+
+# ----------------------------------------------------------------- pattern files
+def test_shipped_patterns_load():
+    patterns = load_patterns(PATTERNS)
+    assert any(p.observed == 0.12 and p.status == "published" for p in patterns)
+    assert all(p.source for p in patterns)
+
+
+def _write_patterns(tmp_path: Path, body: str) -> Path:
+    path = tmp_path / "patterns.toml"
+    path.write_text('[[patterns]]\nname = "x"\nobserved = 0.1\ntolerance = 0.05\nsource = "s"\n'
+                    'status = "assumption"\n' + body)
+    return path
+
+
+@pytest.mark.parametrize("body, field", [
+    ('statistic = "median"\nvariable = "grew"\n', "patterns[0].statistic"),
+    ('statistic = "mean"\nvariable = "incomes"\n', "patterns[0].variable"),
+    ('statistic = "share"\nvariable = "income_growth_log"\n', "patterns[0].variable"),
+    ('statistic = "slope"\nx = "log_income_start"\n', "patterns[0].y"),
+    ('statistic = "difference"\nvariable = "income_growth_log"\ngroup = "has_road"\n', "patterns[0].group"),
+    ('statistic = "share"\nvariable = "grew"\ncolour = "red"\n', "patterns[0].colour"),
+])
+def test_bad_patterns_are_rejected_naming_file_and_field(tmp_path, body, field):
+    path = _write_patterns(tmp_path, body)
+    with pytest.raises(InputError) as info:
+        load_patterns(path)
+    assert info.value.field == field and info.value.source == str(path)
+
+
+@settings(max_examples=25, deadline=None)
+@given(hs.text(alphabet="abcdefghijklmnopqrstuvwxyz_", min_size=1, max_size=12).filter(lambda g: g not in st.GROUPS))
+def test_unknown_group_is_rejected(tmp_path_factory, group):
+    body = f'statistic = "difference"\nvariable = "grew"\ngroup = "{group}"\n'
+    with pytest.raises(InputError) as info:
+        load_patterns(_write_patterns(tmp_path_factory.mktemp("p"), body))
+    assert info.value.field == "patterns[0].group"
+
+
+def test_patterns_command_exits_2_on_bad_input(tmp_path, capsys):
+    path = _write_patterns(tmp_path, 'statistic = "mean"\nvariable = "nothing"\n')
+    assert main(["patterns", str(tmp_path), str(path)]) == 2
+    assert "patterns[0].variable" in capsys.readouterr().err
+
+
+# ----------------------------------------------------------------- distributions and designs
+@settings(max_examples=60, deadline=None)
+@given(hs.floats(-1, 2, allow_nan=False), hs.floats(-1, 2, allow_nan=False))
+def test_distribution_accepted_only_within_its_feature_range(low, high):
+    f = FEATURES["land_gini"]
+    ok = f.low <= low <= high <= f.high
+    try:
+        d = parse_distribution({"low": low, "high": high}, "design.toml", "distributions.land_gini", f.low, f.high)
+    except InputError as exc:
+        assert not ok and exc.field.startswith("distributions.land_gini") and exc.source == "design.toml"
+    else:
+        assert ok and d.support == (low, high)
+
+
+def _design(tmp_path: Path, extra: str) -> Path:
+    path = tmp_path / "ensemble.toml"
+    path.write_text(f'scenario = "{(ROOT / "scenarios" / "baseline.toml").as_posix()}"\n'
+                    'territories = 2\nseeds = 1\nsteps = 3\nseed = 7\n' + extra)
+    return path
+
+
+@pytest.mark.parametrize("extra, field", [
+    ("[distributions]\nland_gini = { low = 0.7, high = 1.5 }\n", "distributions.land_gini"),
+    ("[distributions]\nland_ginni = { low = 0.7, high = 0.8 }\n", "distributions.land_ginni"),
+    ('[distributions]\nn_municipalities = { kind = "normal", low = 5, high = 8 }\n', "distributions.n_municipalities.kind"),
+    ("[distributions]\nshare_manufacturing = { low = 0.5, high = 0.6 }\n"
+     "share_commercial_agriculture = { low = 0.3, high = 0.4 }\n", "distributions"),
+    ("[context]\nnational_income_growth = { low = 0.0, high = 0.5 }\n", "context.national_income_growth"),
+    ("[context]\nbirth_rat = 0.02\n", "context.birth_rat"),
+])
+def test_bad_designs_are_rejected_naming_file_and_field(tmp_path, extra, field):
+    path = _design(tmp_path, extra)
+    with pytest.raises(InputError) as info:
+        load_ensemble(path)
+    assert info.value.field == field and info.value.source == str(path)
+
+
+def test_ensemble_command_exits_2_on_bad_design(tmp_path, capsys):
+    path = _design(tmp_path, "[distributions]\nland_gini = { low = 0.7, high = 1.5 }\n")
+    assert main(["ensemble", str(path), "--out", str(tmp_path / "out"), "--quiet"]) == 2
+    assert "distributions.land_gini" in capsys.readouterr().err
+
+
+def test_generated_territories_respect_their_distributions_and_validate(tmp_path):
+    design = load_ensemble(DESIGN)
+    d = design.distributions
+    cities = 0
+    for i in range(12):
+        g = generate(d, design.territory_rng(i))
+        territory = load_territory(write(g, tmp_path / f"t{i}"))  # what `territory-abm validate` runs
+        n = int(g.draws["n_municipalities"])
+        lo, hi = d["n_municipalities"].support
+        assert lo <= n <= hi
+        kinds = list(territory.kinds)
+        assert kinds.count("municipality") == n and kinds.count("market") == 1
+        assert kinds.count("city") == int(g.draws["city_present"])
+        cities += int(g.draws["city_present"])
+        for name in ("market_distance", "road_quality", "city_size"):
+            lo, hi = d[name].support
+            assert lo <= g.draws[name] <= hi
+        rural = territory.kinds == "municipality"
+        for name in ("land_gini", "income_gini", "poverty_rate", "forest_cover", "governance", "service_quality",
+                     "mean_education", "households", "mean_farm_ha", "nonfarm_income_share", *
+                     ("share_commercial_agriculture", "share_agro_processing", "share_manufacturing")):
+            lo, hi = d[name].support
+            values = territory.table[name][rural]
+            assert np.all(values >= lo - 1e-4) and np.all(values <= hi + 1e-4), name
+        lo, hi = d["hub_distance"].support
+        times = [e["travel_time"] for e in g.edges if e["to"] != "X1"]
+        assert all(lo - 1e-4 <= t <= hi + 1e-4 for t in times)
+        assert np.all(g.municipalities["travel_time_to_market"] >= g.draws["market_distance"] - 1e-4)
+    assert 0 < cities < 12  # p = 0.5: both kinds of territory occur
+
+
+def test_territory_draws_do_not_depend_on_the_number_of_territories():
+    small = load_ensemble(DESIGN, {"territories": 2})
+    large = load_ensemble(DESIGN, {"territories": 5})
+    a = generate(small.distributions, small.territory_rng(1))
+    b = generate(large.distributions, large.territory_rng(1))
+    assert a.nodes == b.nodes and small.context_draws(1) == large.context_draws(1)
+    assert small.run_seeds(1) == load_ensemble(DESIGN, {"territories": 5, "seeds": 2}).run_seeds(1)[:2]
+
+
+def test_readme_lists_the_feature_registry():
+    assert markdown_table() in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+# ----------------------------------------------------------------- end to end
+@pytest.mark.slow
+def test_tiny_ensemble_end_to_end_is_identical_on_rerun_and_resumes(tmp_path):
+    args = [str(DESIGN), "--territories", "2", "--seeds", "2", "--steps", "3", "--households-scale", "0.02",
+            "--quiet"]
+    assert main(["ensemble", *args, "--workers", "1", "--out", str(tmp_path / "a"), "--write-territories"]) == 0
+    assert main(["ensemble", *args, "--workers", "2", "--out", str(tmp_path / "b")]) == 0
+    for name in ("municipalities.csv", "territories.csv", "ensemble.json"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+    assert not (tmp_path / "b" / "territories").exists()
+    for t in ("t0000", "t0001"):
+        load_territory(tmp_path / "a" / "territories" / t)
+    units = pd.read_csv(tmp_path / "a" / "municipalities.csv")
+    runs = pd.read_csv(tmp_path / "a" / "territories.csv")
+    assert len(runs) == 4 and set(units["territory"]) == {"t0000", "t0001"}
+    assert {"income_growth_log", "poverty_change", "gini_change", "type", "win_win_win"} <= set(units.columns)
+    # rerun on the same directory: every run is reused, outputs unchanged
+    before = (tmp_path / "a" / "municipalities.csv").read_bytes()
+    assert main(["ensemble", *args, "--workers", "1", "--out", str(tmp_path / "a")]) == 0
+    assert (tmp_path / "a" / "municipalities.csv").read_bytes() == before
+    assert main(["patterns", str(tmp_path / "a"), str(PATTERNS)]) == 0
+    result = pd.read_csv(tmp_path / "a" / "patterns.csv")
+    assert list(result["pattern"]) == [p.name for p in load_patterns(PATTERNS)]
+    assert (tmp_path / "a" / "patterns.png").stat().st_size > 0
+    # another design in the same directory is refused
+    assert main(["ensemble", *args[:-1], "--seeds", "3", "--quiet", "--out", str(tmp_path / "a")]) == 2
