@@ -148,7 +148,12 @@ def test_changing_the_design_on_the_same_directory_is_refused(tmp_path):
 
 
 def test_shipped_designs_are_valid():
+    import tomllib
+
+    # experiments/ also holds ensemble designs and pattern files: sensitivity designs name a method
     for path in sorted((ROOT / "experiments").glob("*.toml")):
+        if "method" not in tomllib.loads(path.read_text(encoding="utf-8")):
+            continue
         design = load_design(path)
         assert design.runs > 0
     sobol = load_design(ROOT / "experiments" / "sobol_policies.toml")
