@@ -253,3 +253,4 @@ def test_tiny_ensemble_end_to_end_is_identical_on_rerun_and_resumes(tmp_path):
     assert (tmp_path / "a" / "patterns.png").stat().st_size > 0
     # another design in the same directory is refused
     assert main(["ensemble", *args[:-1], "--seeds", "3", "--quiet", "--out", str(tmp_path / "a")]) == 2
+    assert (tmp_path / "a" / "ensemble.json").is_file()  # the finished ensemble there is left whole

@@ -77,9 +77,9 @@ def run_ensemble(path: Path, out_dir: Path, workers: int | None = None, schedule
     design = load_ensemble(path, overrides)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    (out_dir / MARKER).unlink(missing_ok=True)
     with ResultStore(out_dir, design.as_dict()):
-        pass  # refuse a directory holding another design before generating anything
+        pass  # refuse a directory holding another design before generating or removing anything
+    (out_dir / MARKER).unlink(missing_ok=True)  # not a finished ensemble until it is rewritten
     directory = out_dir / "territories"
     generated = generate_all(design, directory)
     engine = make_engine(workers, scheduler)
