@@ -254,3 +254,22 @@ def test_tiny_ensemble_end_to_end_is_identical_on_rerun_and_resumes(tmp_path):
     # another design in the same directory is refused
     assert main(["ensemble", *args[:-1], "--seeds", "3", "--quiet", "--out", str(tmp_path / "a")]) == 2
     assert (tmp_path / "a" / "ensemble.json").is_file()  # the finished ensemble there is left whole
+
+
+@pytest.mark.slow
+def test_a_killed_ensemble_resumes_to_the_uninterrupted_outputs(tmp_path):
+    import subprocess
+    import sys
+
+    from conftest import kill_after_stored_runs
+
+    args = ["-m", "territory_abm.cli", "ensemble", str(DESIGN), "--territories", "6", "--seeds", "2", "--steps",
+            "3", "--households-scale", "0.02", "--workers", "1", "--quiet"]
+    killed, clean = tmp_path / "killed", tmp_path / "clean"
+    kill_after_stored_runs([sys.executable, *args, "--out", str(killed)], killed, runs=3)
+    assert not (killed / "ensemble.json").exists()  # not passed off as finished
+    resumed = subprocess.run([sys.executable, *args, "--out", str(killed)], capture_output=True, text=True)
+    assert resumed.returncode == 0, resumed.stderr
+    assert subprocess.run([sys.executable, *args, "--out", str(clean)], capture_output=True).returncode == 0
+    for name in ("municipalities.csv", "territories.csv", "ensemble.json"):
+        assert (killed / name).read_bytes() == (clean / name).read_bytes(), name
