@@ -7,7 +7,10 @@ one standard deviation (the stationarity the model aims at, issue 12). Also the 
 per-municipality changes. Run the shipped baseline to see what its context does.
 
     python benchmarks/stationarity.py [--scenario scenarios/stationary.toml] [--seeds 8]
-        [--scale 0.25] [--years 20]
+        [--scale 0.25] [--years 20] [--set NAME=VALUE ...]
+
+``--set`` overrides registry parameters, e.g. ``--set clearing_propensity=0`` to see how much
+of the movement a mechanism accounts for.
 """
 
 from __future__ import annotations
@@ -24,11 +27,13 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def one_run(args) -> tuple[np.ndarray, np.ndarray, float]:
     """Start and end of each outcome, per-municipality poverty changes, population change."""
-    path, seed, scale, years = args
+    path, seed, scale, years, overrides = args
     from territory_abm import TerritoryModel, load_scenario
     from territory_abm.output import tables
 
-    model = TerritoryModel(load_scenario(path).replace(seed=seed, households_scale=scale, steps=years))
+    scenario = load_scenario(path).replace(seed=seed, households_scale=scale, steps=years)
+    scenario = scenario.replace(parameters=scenario.parameters.with_overrides(overrides, source="--set"))
+    model = TerritoryModel(scenario)
     model.run()
     territory = model.datacollector.get_model_vars_dataframe()
     nodes = tables.node_table(model)
@@ -46,13 +51,17 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=0.25)
     parser.add_argument("--years", type=int, default=20)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                        help="override a registry parameter (repeatable)")
     args = parser.parse_args()
-    jobs = [(args.scenario, seed, args.scale, args.years) for seed in range(1, args.seeds + 1)]
+    overrides = {name: float(value) for name, value in (item.split("=", 1) for item in args.set)}
+    jobs = [(args.scenario, seed, args.scale, args.years, overrides) for seed in range(1, args.seeds + 1)]
     with ProcessPoolExecutor(args.workers) as pool:
         results = list(pool.map(one_run, jobs))
     ends = np.stack([r[0] for r in results])            # seeds x (start, end) x outcomes
     change = ends[:, 1, :] - ends[:, 0, :]
-    print(f"{Path(args.scenario).name}: {args.seeds} seeds, households_scale {args.scale}, {args.years} years")
+    print(f"{Path(args.scenario).name}: {args.seeds} seeds, households_scale {args.scale}, {args.years} years"
+          + (f", {overrides}" if overrides else ""))
     print(f"{'outcome':<18} {'start':>9} {'end':>9} {'mean change':>12} {'seed sd':>9}  within one sd")
     for k, name in enumerate(OUTCOMES):
         mean, sd = change[:, k].mean(), change[:, k].std(ddof=1)
