@@ -242,3 +242,18 @@ def test_validate_command_reads_a_latin1_semicolon_territory(tmp_path, capsys):
     assert main(["validate", str(d)]) == 2
     err = capsys.readouterr().err
     assert "2 problems" in err and "got 1.431" in err and "got -1" in err and "Traceback" not in err
+
+
+def test_policy_targets_accept_unique_names(tmp_path):
+    from territory_abm import load_scenario
+    from territory_abm.scenarios.loader import check_targets
+
+    path = tmp_path / "s.toml"
+    territory = load_territory(EXAMPLE)
+    path.write_text(f'territory = "{EXAMPLE.as_posix()}"\n[[policies]]\nlever = "roads"\ntarget = ["San Isidro", "M02"]\n')
+    scenario = load_scenario(path)
+    check_targets(scenario, territory)
+    assert [territory.index(t) for t in scenario.policies[0].target] == [0, 1]
+    path.write_text(path.read_text().replace('"M02"', '"Capital market"'))
+    with pytest.raises(InputError, match="'Capital market' is a market"):
+        check_targets(load_scenario(path), territory)

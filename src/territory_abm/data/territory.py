@@ -116,8 +116,11 @@ class Territory:
         return self.kinds != "market"
 
     def index(self, node_id: str) -> int:
-        """Node index of ``node_id``."""
-        return self._index[node_id]
+        """Node index of ``node_id``, or of the only node with that name (KeyError otherwise,
+        saying what was expected: see :func:`resolve_node`)."""
+        if node_id in self._index:
+            return self._index[node_id]
+        return self._index[resolve_node(node_id, self.ids, self.names)]
 
 
 def resolve_node(ref: str, ids: list[str], names: list[str]) -> str:
