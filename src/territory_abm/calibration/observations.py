@@ -23,7 +23,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..data.territory import Territory, read_csv_table
+from ..data.tables import read_csv_table
+from ..data.territory import Territory
 from ..errors import InputError
 from ..fields import FieldSpec
 from ..scenarios.loader import MAX_STEPS

@@ -7,7 +7,7 @@ external ("dynamic") markets; edges carry ``travel_time`` (hours) and ``road_qua
 
 from __future__ import annotations
 
-import csv
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,8 +15,9 @@ import networkx as nx
 import numpy as np
 
 from ..errors import InputError
-from ..suggest import not_found
 from ..fields import FieldSpec
+from ..suggest import did_you_mean, not_found
+from .tables import Problems, read_table
 
 NODE_KINDS = ("municipality", "city", "market")
 SECTORS = ("commercial_agriculture", "agro_processing", "commerce_services", "manufacturing")
@@ -115,87 +116,134 @@ class Territory:
         return self.kinds != "market"
 
     def index(self, node_id: str) -> int:
-        """Node index of ``node_id``."""
-        return self._index[node_id]
+        """Node index of ``node_id``, or of the only node with that name (KeyError otherwise,
+        saying what was expected: see :func:`resolve_node`)."""
+        if node_id in self._index:
+            return self._index[node_id]
+        return self._index[resolve_node(node_id, self.ids, self.names)]
 
 
-def read_csv_table(path: Path) -> tuple[list[str], list[dict[str, str]]]:
-    """Header and rows (stripped strings) of a CSV file; InputError if missing or headless."""
-    if not path.is_file():
-        raise InputError(path, "file", not_found(path, "an existing CSV file"))
-    with path.open(newline="", encoding="utf-8") as fh:
-        reader = csv.DictReader(fh)
-        header = [h.strip() for h in (reader.fieldnames or [])]
-        rows = [{(k or "").strip(): (v or "").strip() for k, v in row.items()} for row in reader]
-    if not header:
-        raise InputError(path, "header", "a header row with column names")
-    return header, rows
+def resolve_node(ref: str, ids: list[str], names: list[str]) -> str:
+    """The node id that ``ref`` means: an id, or a name that only one node has.
+
+    Names are compared ignoring case, accents and surrounding spaces.
+
+    Raises
+    ------
+    KeyError
+        With what was expected (the candidates of an ambiguous name, or the closest id or
+        name of an unknown one) as its message.
+    """
+    if ref in ids:
+        return ref
+    key = _name_key(ref)
+    matches = [i for i, name in enumerate(names) if _name_key(name) == key] if key else []
+    if len(matches) == 1:
+        return ids[matches[0]]
+    if matches:
+        candidates = ", ".join(f"{ids[i]} ({names[i]})" for i in matches)
+        raise KeyError(f"a node id, or a name only one node has; {ref!r} names {len(matches)} nodes: {candidates}")
+    raise KeyError(f"a node id or name from the municipalities table, got {ref!r}{did_you_mean(ref, [*ids, *names])}")
+
+
+def _name_key(name: str) -> str:
+    """``name`` without case, accents or surrounding spaces (for matching names to nodes)."""
+    decomposed = unicodedata.normalize("NFKD", name.strip().casefold())
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
 
 
 def load_nodes(path: Path) -> tuple[list[str], list[str], np.ndarray, dict[str, np.ndarray]]:
-    """Read and validate a municipalities table."""
-    header, rows = read_csv_table(path)
-    missing = [c.name for c in NODE_COLUMNS if c.name not in header]
+    """Read and validate a municipalities table; every problem found is reported in one InputError."""
+    data = read_table(path)
+    problems = Problems(path)
+    missing = [c.name for c in NODE_COLUMNS if c.name not in data.header]
     if missing:
-        raise InputError(path, f"column {missing[0]}", "a column of that name (see the data format docs)")
-    if not rows:
-        raise InputError(path, "rows", "at least one node")
+        problems.add(f"column{'s' if len(missing) > 1 else ''} {', '.join(missing)}",
+                     f"{'columns' if len(missing) > 1 else 'a column'} of that name (see the data format docs); "
+                     f"the header has {', '.join(data.header)}")
+    if not data.rows:
+        problems.add("rows", "at least one node")
+    present = [c for c in _NUMERIC_NODE if c.name in data.header]
     ids, names, kinds = [], [], []
-    table = {c.name: np.full(len(rows), np.nan) for c in _NUMERIC_NODE}
-    for i, row in enumerate(rows):
-        row_no = i + 2  # header is line 1
-        node_id = row["id"]
-        if not node_id:
-            raise InputError(path, f"row {row_no}, column id", "a non-empty id")
-        if node_id in ids:
-            raise InputError(path, f"row {row_no}, column id", f"a unique id; {node_id!r} repeats")
-        kind = _NODE_KIND.check(row["kind"], path, f"row {row_no}, column kind")
+    table = {c.name: np.full(len(data.rows), np.nan) for c in _NUMERIC_NODE}
+    first_row = {}
+    for i, (row, row_no) in enumerate(zip(data.rows, data.lines)):
+        node_id = row.get("id", "")
+        if "id" in data.header and not node_id:
+            problems.add(f"row {row_no}, column id", "a non-empty id")
+        elif node_id in first_row:
+            problems.add(f"row {row_no}, column id", f"a unique id; {node_id!r} repeats row {first_row[node_id]}")
+        first_row.setdefault(node_id, row_no)
+        kind = problems.parse(_NODE_KIND, row.get("kind", ""), f"row {row_no}, column kind") if "kind" in data.header else None
         ids.append(node_id)
-        names.append(row["name"] or node_id)
-        kinds.append(kind)
-        for col in _NUMERIC_NODE:
+        names.append(row.get("name", "") or node_id)
+        kinds.append(kind or "")
+        ok = True
+        for col in present:
             text = row[col.name]
-            if kind == "market" and text == "":
+            if text == "" and kind in ("market", None):  # None: the kind itself is at fault
                 continue
+            field = f"row {row_no}, column {col.name}"
             if text == "":
-                raise InputError(path, f"row {row_no}, column {col.name}", f"a value ({col.unit}); empty only for market nodes")
-            table[col.name][i] = col.parse(text, path, f"row {row_no}, column {col.name}")
-        if kind != "market":
-            _check_node_consistency(path, row_no, {c.name: table[c.name][i] for c in _NUMERIC_NODE})
-    if "market" not in kinds:
-        raise InputError(path, "kind", "at least one node of kind market (an external dynamic market)")
+                problems.add(field, f"a value ({col.unit}); empty only for market nodes")
+                ok = False
+                continue
+            value = problems.parse(col, text, field)
+            if value is None:
+                ok = False
+            else:
+                table[col.name][i] = value
+        if kind not in (None, "market") and ok and not missing:
+            _check_node_consistency(problems, row_no, {c.name: table[c.name][i] for c in _NUMERIC_NODE})
+    if "kind" in data.header and data.rows and "market" not in kinds:
+        problems.add("kind", "at least one node of kind market (an external dynamic market)")
+    problems.raise_if_any()
     return ids, names, np.array(kinds), table
 
 
-def _check_node_consistency(path: Path, row_no: int, v: dict[str, float]) -> None:
+def _check_node_consistency(problems: Problems, row_no: int, v: dict[str, float]) -> None:
     if v["households"] > v["population"]:
-        raise InputError(path, f"row {row_no}, column households", "at most the population")
+        problems.add(f"row {row_no}, column households",
+                     f"at most the population, got {v['households']:g} households for {v['population']:g} persons")
     shares = sum(v[f"share_{s}"] for s in SECTORS)
     if abs(shares - 1.0) > SHARE_SUM_TOLERANCE:
-        raise InputError(path, f"row {row_no}, columns share_*", f"sector shares that sum to 1, got {shares:.3f}")
+        problems.add(f"row {row_no}, columns share_*", f"sector shares that sum to 1, got {shares:.3f}")
     farmland = v["households"] * v["mean_farm_ha"]
-    if farmland + v["forest_cover"] * v["area_ha"] > v["area_ha"] * (1.0 + AREA_TOLERANCE):
-        raise InputError(path, f"row {row_no}, columns mean_farm_ha/forest_cover",
-                         "farmland (households x mean_farm_ha) plus forest within area_ha")
+    forest = v["forest_cover"] * v["area_ha"]
+    if farmland + forest > v["area_ha"] * (1.0 + AREA_TOLERANCE):
+        problems.add(f"row {row_no}, columns mean_farm_ha/forest_cover",
+                     f"farmland (households x mean_farm_ha) plus forest within area_ha, got {farmland:g} + "
+                     f"{forest:g} = {farmland + forest:g} ha for {v['area_ha']:g} ha")
 
 
-def load_edges(path: Path, ids: list[str]) -> list[tuple[str, str, float, float]]:
-    """Read and validate an edges table against the node ids."""
-    header, rows = read_csv_table(path)
-    missing = [c.name for c in EDGE_COLUMNS if c.name not in header]
+def load_edges(path: Path, ids: list[str], names: list[str] | None = None) -> list[tuple[str, str, float, float]]:
+    """Read and validate an edges table against the nodes; ``from`` and ``to`` may be node
+    names that only one node has (see :func:`resolve_node`). Every problem found is
+    reported in one InputError."""
+    names = list(ids) if names is None else names
+    data = read_table(path)
+    problems = Problems(path)
+    missing = [c.name for c in EDGE_COLUMNS if c.name not in data.header]
     if missing:
-        raise InputError(path, f"column {missing[0]}", "a column of that name (from, to, travel_time, road_quality)")
-    known = set(ids)
+        problems.add(f"column{'s' if len(missing) > 1 else ''} {', '.join(missing)}",
+                     "a column of that name (from, to, travel_time, road_quality); "
+                     f"the header has {', '.join(data.header)}")
+        problems.raise_if_any()
     edges = []
-    for i, row in enumerate(rows):
-        row_no = i + 2
+    for row, row_no in zip(data.rows, data.lines):
+        ends = []
         for end in ("from", "to"):
-            if row[end] not in known:
-                raise InputError(path, f"row {row_no}, column {end}", f"a node id from the municipalities table, got {row[end]!r}")
-        if row["from"] == row["to"]:
-            raise InputError(path, f"row {row_no}, column to", "a node other than 'from' (no self-loops)")
-        t, q = (_EDGE[c].parse(row[c], path, f"row {row_no}, column {c}") for c in ("travel_time", "road_quality"))
-        edges.append((row["from"], row["to"], t, q))
+            try:
+                ends.append(resolve_node(row[end], ids, names))
+            except KeyError as exc:
+                problems.add(f"row {row_no}, column {end}", exc.args[0])
+        if len(ends) == 2 and ends[0] == ends[1]:
+            problems.add(f"row {row_no}, column to", f"a node other than 'from' (no self-loops), got {ends[1]!r} twice")
+            continue
+        t, q = (problems.parse(_EDGE[c], row[c], f"row {row_no}, column {c}") for c in ("travel_time", "road_quality"))
+        if len(ends) == 2 and t is not None and q is not None:
+            edges.append((ends[0], ends[1], t, q))
+    problems.raise_if_any()
     return edges
 
 
@@ -213,7 +261,7 @@ def load_territory(directory: str | Path) -> Territory:
         raise InputError(directory, "territory", not_found(directory, "a directory holding municipalities.csv and edges.csv"))
     nodes_path, edges_path = directory / "municipalities.csv", directory / "edges.csv"
     ids, names, kinds, table = load_nodes(nodes_path)
-    edges = load_edges(edges_path, ids)
+    edges = load_edges(edges_path, ids, names)
     graph = nx.Graph()
     for i, node_id in enumerate(ids):
         graph.add_node(node_id, kind=str(kinds[i]), name=names[i])

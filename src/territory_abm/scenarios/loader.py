@@ -261,11 +261,12 @@ def check_targets(scenario: Scenario, territory) -> None:
         raise InputError(src, "policies", f"at most {MAX_POLICIES} policies")
     if len(set(labels)) != len(labels):
         raise InputError(src, "policies.label", 'a unique label for each policy (set label = "...")')
-    ids = set(territory.ids)
     for k, p in enumerate(scenario.policies):
         if isinstance(p.target, tuple):
             for node_id in p.target:
-                if node_id not in ids:
-                    raise InputError(src, f"policies[{k}].target", f"node ids of the territory; {node_id!r} is not one")
-                if territory.kinds[territory.index(node_id)] == "market":
+                try:
+                    index = territory.index(node_id)  # an id, or a name only one node has
+                except KeyError as exc:
+                    raise InputError(src, f"policies[{k}].target", exc.args[0]) from None
+                if territory.kinds[index] == "market":
                     raise InputError(src, f"policies[{k}].target", f"municipalities or cities; {node_id!r} is a market")
