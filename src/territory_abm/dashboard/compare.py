@@ -77,6 +77,6 @@ def track_frame(rows: list[dict]) -> pd.DataFrame:
     """The rows of :func:`track_row` as a table with the cumulative policy cost (USD)."""
     names = ["year", *COLUMNS, *(f"twin_{c}" for c in COLUMNS), "farm_gate", "twin_farm_gate", "income_reached",
              "income_others", "twin_income_others"]
-    frame = pd.DataFrame(rows, columns=names)
+    frame = pd.DataFrame(rows, columns=names, dtype=float)
     frame["cumulative_cost"] = frame["policy_cost"].cumsum()
     return frame

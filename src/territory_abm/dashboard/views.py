@@ -40,11 +40,14 @@ class Ticks(Formatter):
     def __init__(self, language: str):
         self.language = language
 
-    def __call__(self, x, pos=None):
-        locs = np.asarray(self.locs, float)
-        spacing = np.min(np.diff(np.sort(locs))) if locs.size > 1 else 1.0
+    def format_ticks(self, values):
+        locs = np.sort(np.asarray(values, float))
+        spacing = np.min(np.diff(locs)) if locs.size > 1 else 1.0
         decimals = 0 if spacing >= 1 or spacing <= 0 else min(4, int(np.ceil(-np.log10(spacing) - 1e-9)))
-        return number(x, self.language, decimals)
+        return [number(x, self.language, decimals) for x in values]
+
+    def __call__(self, x, pos=None):
+        return number(x, self.language, 0 if abs(x) >= 100 else 2)
 
 
 class YearTicks(Formatter):
@@ -73,9 +76,13 @@ def _limits(ax, key: str, held: dict | None, start: int) -> None:
     shrinking (``held`` keeps each chart's range across years and resets)."""
     if held is None:
         return
-    low, high = ax.get_ylim()
-    if key in held:
-        low, high = min(low, held[key][0]), max(high, held[key][1])
+    low, high = ax.get_ylim()  # autoscaled to what is drawn
+    if key in held:  # held: grows only where something drawn falls outside
+        data = np.concatenate([np.asarray(line.get_ydata(), float) for line in ax.lines] or [np.zeros(0)])
+        data = data[np.isfinite(data)]
+        low, high = held[key]
+        if data.size and (data.min() < low or data.max() > high):
+            low, high = min(low, ax.get_ylim()[0]), max(high, ax.get_ylim()[1])
     held[key] = (low, high)
     ax.set_ylim(low, high)
     right = max(start + HORIZON, ax.get_xlim()[1])
