@@ -47,7 +47,8 @@ TEXT: dict[str, dict[str, str]] = {
         "summary": "Year {year}, against the same seed without policy: poverty {poverty} points, income {income} "
                    "USD per person and year, non-reached households {others} USD; policy cost so far {cost} USD.",
         "summary_none": "Against the same seed without policy: no year simulated yet.",
-        "earlier_note": "Faint lines: the {n} earlier runs of this group (kept after Reset).",
+        "earlier_note": "Earlier runs of this group kept as faint lines (after Reset): {n}.",
+        "market_node": "Export port",
         "watch": "What to watch",
     },
     "es": {
@@ -97,7 +98,8 @@ TEXT: dict[str, dict[str, str]] = {
         "summary": "Año {year}, frente a la misma semilla sin política: pobreza {poverty} puntos, ingreso {income} "
                    "USD por persona y año, hogares no alcanzados {others} USD; costo de políticas hasta ahora {cost} USD.",
         "summary_none": "Frente a la misma semilla sin política: todavía no se simuló ningún año.",
-        "earlier_note": "Líneas tenues: las {n} corridas anteriores de este grupo (se conservan al reiniciar).",
+        "earlier_note": "Corridas anteriores de este grupo, en líneas tenues (se conservan al reiniciar): {n}.",
+        "market_node": "Puerto de exportación",
         "watch": "Qué observar",
     },
 }
@@ -117,8 +119,8 @@ PARAMETER_LABELS: dict[str, dict[str, str]] = {
 
 
 UNITS: dict[str, dict[str, str]] = {
-    "en": {"1/h": "per hour", "ha/yr": "ha/yr", "h": "h"},
-    "es": {"1/h": "por hora", "ha/yr": "ha/año", "h": "h"},
+    "en": {"1/h": "share per hour", "ha/yr": "ha/yr", "h": "h"},
+    "es": {"1/h": "proporción por hora", "ha/yr": "ha/año", "h": "h"},
 }
 """Units of the registries as shown on the page (``"1"``: no unit shown)."""
 

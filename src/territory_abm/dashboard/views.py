@@ -159,7 +159,8 @@ def network_figure(model, key: str, selected: str | None, language: str,
         edge = "#0969da" if node_id == selected else "#333"
         ax.scatter([x], [y], s=size, c=[colours[i]], marker=marker, edgecolors=edge,
                    linewidths=3 if node_id == selected else 1, zorder=3)
-        ax.annotate(model.territory.names[i], (x, y), textcoords="offset points", xytext=(0, 12), ha="center",
+        name = t(language, "market_node") if marker == "D" else model.territory.names[i]  # data name in English
+        ax.annotate(name, (x, y), textcoords="offset points", xytext=(0, 12), ha="center",
                     fontsize=8, zorder=4)
     if scale is not None:
         cmap, norm = scale
