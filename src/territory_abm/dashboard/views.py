@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import textwrap
 
 import networkx as nx
 import numpy as np
@@ -63,7 +64,7 @@ def font_scale(large: bool) -> float:
 
 
 def _style(ax, language: str, title: str, size: float) -> None:
-    ax.set_title(title, fontsize=size, loc="left")
+    ax.set_title(textwrap.fill(title, int(420 / size)), fontsize=size, loc="left")  # two per row: wrap long titles
     ax.tick_params(labelsize=size * 0.9)
     ax.yaxis.set_major_formatter(Ticks(language))
     ax.xaxis.set_major_formatter(YearTicks())
@@ -188,7 +189,7 @@ def charts_figure(track, earlier, language: str, *, held: dict | None = None, la
     start = int(track["year"].iloc[0]) if len(track) else 0
     for ax, (column, key) in zip(axes, CHARTS):
         for i, old in enumerate(earlier):
-            ax.plot(old["year"], old[column], color=EARLIER_COLOUR, alpha=0.22, lw=2.5,
+            ax.plot(old["year"], old[column], color=EARLIER_COLOUR, alpha=0.25, lw=5,
                     label=t(language, "earlier") if i == 0 else None, gid="earlier")
         ax.plot(track["year"], track["twin_" + column], color=TWIN_COLOUR, ls="--", lw=1.5,
                 label=t(language, "no_policy"), gid="twin")
@@ -197,7 +198,8 @@ def charts_figure(track, earlier, language: str, *, held: dict | None = None, la
         _style(ax, language, t(language, key), size)
         _limits(ax, key, held, start)
     handles, labels = axes[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="outside lower center", ncol=3, fontsize=size * 0.9, frameon=False)
+    fig.legend(handles, labels, loc="outside lower center", ncol=2 if large else 3, fontsize=size * 0.9,
+               frameon=False)
     return fig
 
 
