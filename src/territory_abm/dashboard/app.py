@@ -277,7 +277,8 @@ CSS = """
 .territory-page .slider-row .v-input__slot { min-width: 8em; }
 .territory-page .slider-label { font-size: 0.95rem; line-height: 1.25; }
 .territory-page .number-box { max-width: 8.5em; flex: 0 0 8.5em; }
-.territory-page .v-card__title { font-size: 1.15rem; }
+.territory-page .v-card__title { font-size: 1.15rem; word-break: normal; }
+.territory-page .v-input--switch .v-label { font-size: 1rem; }
 """
 LARGE_CSS = """
 html { font-size: 20px !important; }

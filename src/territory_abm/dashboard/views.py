@@ -64,7 +64,7 @@ def font_scale(large: bool) -> float:
 
 
 def _style(ax, language: str, title: str, size: float) -> None:
-    ax.set_title(textwrap.fill(title, int(420 / size)), fontsize=size, loc="left")  # two per row: wrap long titles
+    ax.set_title(textwrap.fill(title, int(360 / size)), fontsize=size, loc="left")  # two per row: wrap long titles
     ax.tick_params(labelsize=size * 0.9)
     ax.yaxis.set_major_formatter(Ticks(language))
     ax.xaxis.set_major_formatter(YearTicks())
