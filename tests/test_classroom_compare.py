@@ -146,3 +146,17 @@ def test_the_lines_of_this_run_and_of_the_twin_are_drawn(group):
     ax = compare_figure(track_frame(group.track), "en").axes[0]
     diff = [line for line in ax.lines if line.get_gid() == "difference"]
     assert isinstance(diff[0], Line2D) and (np.asarray(diff[0].get_ydata())[-1] < 0)
+
+
+@pytest.mark.parametrize("guide", sorted((SCENARIOS / "classroom").glob("*.md")), ids=lambda p: p.stem)
+def test_each_spanish_guide_is_as_complete_as_the_english_one(guide):
+    """The Spanish part has a section for each English one (the question, what to try, where to
+    see it on screen, what to observe and why) and about as many words."""
+    english, spanish = guide.read_text(encoding="utf-8").split("\n## En español\n")
+    sections = re.findall(r"^## (.+)$", english, flags=re.M)
+    assert sections == ["The question", "What to try (20-30 minutes)" if "30 minutes" in english else "What to try",
+                        "Where to see it on screen", "What students should observe, and why"]
+    assert re.findall(r"^### (.+)$", spanish, flags=re.M)[-4:] == [
+        "La pregunta", "Qué probar (20-30 minutos)" if "30 minutes" in english else "Qué probar",
+        "Dónde verlo en pantalla", "Qué deberían observar, y por qué"]
+    assert len(spanish.split()) >= 0.9 * len(english.split())
