@@ -139,6 +139,11 @@ def _choose(page, label: str, option: str, which: int = -1) -> None:
     item.click()  # Playwright waits for the menu to stop moving
 
 
+def _number_box(page, label: str):
+    """The number box beside the slider labelled ``label`` (the first such slider)."""
+    return page.locator(".number-slider", has_text=label).first.locator(".number-box input")
+
+
 def _no_error(page) -> None:
     expect(page.locator(".v-alert")).to_have_count(0)
     expect(page.get_by_text("Traceback")).to_have_count(0)
@@ -194,13 +199,14 @@ def test_a_group_joins_by_name_and_the_name_goes_in_the_address(browser, server)
 
 def test_the_page_shows_the_map_charts_and_controls(open_group):
     page = open_group("shows")
-    for text in ("Territory", "Territory outcomes", "Cash transfers", "Environmental governance",
+    for text in ("Territory", "Territory outcomes", "Cash transfers", "Environmental governance", "Hold axes",
+                 "Large text", "Compared with the same seed without any policy",
                  "Municipality details", "Behaviour of households and firms", "Group: shows"):
         expect(page.get_by_text(text, exact=True).first).to_be_visible()
     for button in ("Step", "Play", "Pause", "Reset"):
         expect(page.get_by_role("button", name=button, exact=True)).to_be_visible()
     expect(_clock(page, 2020, 0)).to_be_visible()
-    expect(page.locator("img")).to_have_count(2)  # the network and the charts
+    expect(page.locator("img")).to_have_count(3)  # the network, the outcome charts and the comparison
 
 
 def test_a_lever_and_a_step_change_the_charts_the_map_and_the_municipality(open_group, tmp_path):
@@ -233,23 +239,22 @@ def test_the_language_switch_turns_the_page_into_spanish(open_group):
 
 def test_a_lever_moved_in_one_group_leaves_another_group_alone(open_group):
     a, b = open_group("isolated-a"), open_group("isolated-b")
-    amount = "Amount (USD per household and year): "
-    expect(a.get_by_text(amount + "300")).to_be_visible()
-    slider = a.get_by_role("slider").filter(has=a.get_by_text(amount)).or_(
-        a.locator(".v-input", has=a.get_by_text(amount)).get_by_role("slider")).first
+    amount = "Amount (USD per household and year)"
+    expect(_number_box(a, amount)).to_have_value("300")
+    slider = a.locator(".number-slider", has_text=amount).first.get_by_role("slider")
     slider.focus()
     slider.press("ArrowRight")  # one slider step: 300 -> 310 USD
-    expect(a.get_by_text(amount + "310")).to_be_visible()
+    expect(_number_box(a, amount)).to_have_value("310")
     a.get_by_text("Cash transfers").click()
     expect(_lever_switch(a, "Cash transfers")).to_be_checked()
     _step(a)
     expect(_clock(a, 2021, 1)).to_be_visible(timeout=FIRST_STEP_MS)
     b.reload()
-    expect(b.get_by_text(amount + "300")).to_be_visible(timeout=90_000)
+    expect(_number_box(b, amount)).to_have_value("300", timeout=90_000)
     expect(_lever_switch(b, "Cash transfers")).not_to_be_checked()
     expect(_clock(b, 2020, 0)).to_be_visible()
     a.reload()  # while A keeps its own
-    expect(a.get_by_text(amount + "310")).to_be_visible(timeout=90_000)
+    expect(_number_box(a, amount)).to_have_value("310", timeout=90_000)
     expect(_lever_switch(a, "Cash transfers")).to_be_checked()
     expect(_clock(a, 2021, 1)).to_be_visible()
 
