@@ -88,11 +88,14 @@ def _answers(url: str) -> bool:
 
 @pytest.fixture
 def open_group(browser, server):
-    """``open_group(name)``: a new browser context (a student) on group ``name``'s page."""
+    """``open_group(name)``: a new browser context (a student) on group ``name``'s page
+    (``viewport``: width and height in CSS pixels; ``zoom``: the browser's zoom factor)."""
     contexts = []
 
-    def open_group(name: str, language: str = "en"):
-        context = browser.new_context(viewport={"width": 1500, "height": 1400})
+    def open_group(name: str, language: str = "en", viewport=(1500, 1400), zoom: float = 1.0):
+        # a zoom of 150 % on a 1280x720 screen is a page 1280/1.5 CSS pixels wide drawn at 1.5 device pixels
+        size = {"width": round(viewport[0] / zoom), "height": round(viewport[1] / zoom)}
+        context = browser.new_context(viewport=size, device_scale_factor=zoom)
         contexts.append(context)
         page = context.new_page()
         page.goto(f"{server[0]}?group={name}", timeout=90_000)
@@ -134,6 +137,11 @@ def _choose(page, label: str, option: str, which: int = -1) -> None:
         except playwright.TimeoutError:
             continue
     item.click()  # Playwright waits for the menu to stop moving
+
+
+def _number_box(page, label: str):
+    """The number box beside the slider labelled ``label`` (the first such slider)."""
+    return page.locator(".number-slider", has_text=label).first.locator(".number-box input")
 
 
 def _no_error(page) -> None:
@@ -191,13 +199,14 @@ def test_a_group_joins_by_name_and_the_name_goes_in_the_address(browser, server)
 
 def test_the_page_shows_the_map_charts_and_controls(open_group):
     page = open_group("shows")
-    for text in ("Territory", "Territory outcomes", "Cash transfers", "Environmental governance",
+    for text in ("Territory", "Territory outcomes", "Cash transfers", "Environmental governance", "Hold axes",
+                 "Large text", "Compared with the same seed without any policy",
                  "Municipality details", "Behaviour of households and firms", "Group: shows"):
         expect(page.get_by_text(text, exact=True).first).to_be_visible()
     for button in ("Step", "Play", "Pause", "Reset"):
         expect(page.get_by_role("button", name=button, exact=True)).to_be_visible()
     expect(_clock(page, 2020, 0)).to_be_visible()
-    expect(page.locator("img")).to_have_count(2)  # the network and the charts
+    expect(page.locator("img")).to_have_count(3)  # the network, the outcome charts and the comparison
 
 
 def test_a_lever_and_a_step_change_the_charts_the_map_and_the_municipality(open_group, tmp_path):
@@ -211,7 +220,7 @@ def test_a_lever_and_a_step_change_the_charts_the_map_and_the_municipality(open_
     _step(page)
     expect(_clock(page, 2021, 1)).to_be_visible(timeout=FIRST_STEP_MS)
     after = _images(page)
-    assert len(after) == 2 and all(a != b for a, b in zip(after, before)), "charts or map did not change"
+    assert len(after) == 3 and all(a != b for a, b in zip(after, before)), "charts or map did not change"
     cost = page.locator("tr", has_text="Policy cost this year (USD)").locator("td").nth(1)
     expect(cost).not_to_have_text(re.compile(r"^\s*(0|-|)\s*$"))  # the transfer was paid in Cerro Azul
     _no_error(page)
@@ -220,33 +229,32 @@ def test_a_lever_and_a_step_change_the_charts_the_map_and_the_municipality(open_
 
 def test_the_language_switch_turns_the_page_into_spanish(open_group):
     page = open_group("language")
-    page.get_by_role("button", name="es", exact=True).click()
+    page.get_by_role("button", name="Español", exact=True).click()
     expect(page.get_by_text("Instrumentos de política")).to_be_visible()
     expect(page.get_by_text("Transferencias monetarias")).to_be_visible()
     expect(_clock(page, 2020, 0, "es")).to_be_visible()
-    page.get_by_role("button", name="en", exact=True).click()
+    page.get_by_role("button", name="English", exact=True).click()
     expect(page.get_by_text("Policy levers")).to_be_visible()
 
 
 def test_a_lever_moved_in_one_group_leaves_another_group_alone(open_group):
     a, b = open_group("isolated-a"), open_group("isolated-b")
-    amount = "Amount (USD per household and year): "
-    expect(a.get_by_text(amount + "300")).to_be_visible()
-    slider = a.get_by_role("slider").filter(has=a.get_by_text(amount)).or_(
-        a.locator(".v-input", has=a.get_by_text(amount)).get_by_role("slider")).first
+    amount = "Amount (USD per household and year)"
+    expect(_number_box(a, amount)).to_have_value("300")
+    slider = a.locator(".number-slider", has_text=amount).first.get_by_role("slider")
     slider.focus()
     slider.press("ArrowRight")  # one slider step: 300 -> 310 USD
-    expect(a.get_by_text(amount + "310")).to_be_visible()
+    expect(_number_box(a, amount)).to_have_value("310")
     a.get_by_text("Cash transfers").click()
     expect(_lever_switch(a, "Cash transfers")).to_be_checked()
     _step(a)
     expect(_clock(a, 2021, 1)).to_be_visible(timeout=FIRST_STEP_MS)
     b.reload()
-    expect(b.get_by_text(amount + "300")).to_be_visible(timeout=90_000)
+    expect(_number_box(b, amount)).to_have_value("300", timeout=90_000)
     expect(_lever_switch(b, "Cash transfers")).not_to_be_checked()
     expect(_clock(b, 2020, 0)).to_be_visible()
     a.reload()  # while A keeps its own
-    expect(a.get_by_text(amount + "310")).to_be_visible(timeout=90_000)
+    expect(_number_box(a, amount)).to_have_value("310", timeout=90_000)
     expect(_lever_switch(a, "Cash transfers")).to_be_checked()
     expect(_clock(a, 2021, 1)).to_be_visible()
 
@@ -273,7 +281,7 @@ def test_a_reload_keeps_the_groups_year_and_language(open_group):
     page = open_group("reload")
     _step(page)
     expect(_clock(page, 2021, 1)).to_be_visible(timeout=FIRST_STEP_MS)
-    page.get_by_role("button", name="es", exact=True).click()
+    page.get_by_role("button", name="Español", exact=True).click()
     expect(_clock(page, 2021, 1, "es")).to_be_visible()
     page.reload()
     expect(page.get_by_text("Instrumentos de política")).to_be_visible(timeout=90_000)
@@ -339,3 +347,83 @@ def test_a_group_joins_a_classroom_only_with_the_join_code(browser, classroom):
         expect(page.get_by_text("Policy levers")).to_be_visible()
     finally:
         context.close()
+
+
+# ---------------------------------------------------------------------------- comparing and the projector
+
+
+def _spanish_words() -> set[str]:
+    """Every word the page may show in Spanish: its Spanish texts, the territory's place names
+    and a few words both languages share."""
+    from territory_abm.dashboard.text import PARAMETER_LABELS, TEXT, UNITS
+    from territory_abm.data.territory import load_territory
+    from territory_abm.scenarios.loader import load_scenario
+
+    texts = [*TEXT["es"].values(), *PARAMETER_LABELS["es"].values(), *UNITS["es"].values(),
+             *load_territory(load_scenario(SCENARIOS / "classroom" / "poverty_and_transfers.toml").territory).names]
+    return {w.casefold() for w in re.findall(r"[^\W\d_]+", " ".join(texts))} | {w.casefold() for w in ALLOWED_IN_SPANISH}
+
+
+ALLOWED_IN_SPANISH = {"USD", "Gini", "h", "ha", "English"}
+"""Words the Spanish page may show that are not Spanish texts: units, an index's name, the
+button back to English."""
+
+
+def _page_words(page) -> set[str]:
+    """Words on the page (case ignored: buttons are upper case): its text and its inputs' values."""
+    text = page.inner_text("body")
+    values = page.locator("input").evaluate_all("els => els.map(e => e.value)")
+    return {w.casefold() for w in re.findall(r"[^\W\d_]+", " ".join([text, *values]))}
+
+
+def test_in_spanish_no_english_word_is_left_on_the_page(open_group):
+    page = open_group("spanish words", viewport=(1280, 720))
+    _step(page)
+    expect(_clock(page, 2021, 1)).to_be_visible(timeout=FIRST_STEP_MS)
+    page.get_by_role("button", name="Español", exact=True).click()
+    expect(_clock(page, 2021, 1, "es")).to_be_visible()
+    words = _page_words(page) - {"spanish", "words"}  # the group's name
+    assert words - _spanish_words() == set()
+    numbers = page.locator(".number-box input").evaluate_all("els => els.map(e => e.value)")
+    assert any("," in n for n in numbers) and not any("." in n for n in numbers), numbers  # decimal commas
+
+
+@pytest.mark.parametrize("zoom", [1.0, 1.5])
+def test_at_1280x720_sliders_have_width_and_drag_and_step_and_reset_stay_visible(open_group, zoom):
+    page = open_group(f"projector {zoom * 100:.0f}", viewport=(1280, 720), zoom=zoom)
+    widths = page.locator(".v-slider").evaluate_all("els => els.map(e => e.getBoundingClientRect().width)")
+    assert len(widths) > 10 and min(widths) > 100, widths
+    for name in ("step", "reset"):
+        expect(page.get_by_role("button", name=re.compile(rf"^{name}$", re.IGNORECASE))).to_be_visible()
+    amount = page.locator(".number-slider", has_text="Amount (USD per household and year)").first
+    box = amount.locator(".number-box input")
+    before = box.input_value()
+    amount.scroll_into_view_if_needed()
+    thumb = amount.locator(".v-slider__thumb").bounding_box()
+    track = amount.locator(".v-slider").bounding_box()
+    page.mouse.move(thumb["x"] + thumb["width"] / 2, thumb["y"] + thumb["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(track["x"] + 0.8 * track["width"], thumb["y"] + thumb["height"] / 2, steps=5)
+    page.mouse.up()
+    expect(box).not_to_have_value(before)
+    assert float(box.input_value().replace(",", "")) > float(before.replace(",", ""))
+    _no_error(page)
+
+
+def test_after_reset_and_a_lever_the_earlier_run_stays_faint_and_the_difference_from_no_policy_shows(open_group):
+    page = open_group("compare", viewport=(1280, 720))
+    expect(page.get_by_text("Against the same seed without policy: no year simulated yet.")).to_be_visible()
+    _step(page)
+    expect(_clock(page, 2021, 1)).to_be_visible(timeout=FIRST_STEP_MS)
+    page.get_by_role("button", name=re.compile(r"^reset$", re.IGNORECASE)).click()
+    expect(_clock(page, 2020, 0)).to_be_visible()
+    expect(page.get_by_text("Earlier runs of this group kept as faint lines (after Reset): 1.")).to_be_visible()
+    page.get_by_text("Cash transfers", exact=True).click()
+    expect(_lever_switch(page, "Cash transfers")).to_be_checked()
+    _step(page)
+    expect(_clock(page, 2021, 1)).to_be_visible()
+    summary = page.get_by_text(re.compile(r"^Year 2021, against the same seed without policy"))
+    expect(summary).to_contain_text(re.compile(r"poverty -\d+\.\d points"))  # the transfer lowers poverty
+    expect(summary).to_contain_text(re.compile(r"policy cost so far [1-9][\d,]* USD"))
+    expect(page.get_by_text("Earlier runs of this group kept as faint lines (after Reset): 1.")).to_be_visible()
+    _no_error(page)

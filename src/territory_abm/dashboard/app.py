@@ -14,6 +14,7 @@ module (shared by every browser session) and steps it without a lock.
 from __future__ import annotations
 
 import functools
+import math
 import logging
 import os
 import threading
@@ -40,9 +41,10 @@ from .controls import (
     municipality_ids,
     parameter_range,
 )
+from .compare import track_frame
 from .groups import Group, GroupStore, group_key
-from .text import PARAMETER_LABELS, t
-from .views import COLOUR_BY, charts_figure, layout, municipality_details, network_figure, png
+from .text import NBSP, PARAMETER_LABELS, number, t, unit
+from .views import COLOUR_BY, charts_figure, compare_figure, layout, municipality_details, network_figure, png
 
 SCENARIO_VARIABLE = "TERRITORY_ABM_SCENARIO"
 PLAY_INTERVAL = 0.3
@@ -66,7 +68,8 @@ def store() -> GroupStore:
     def factory(seed: int, **parameters: float) -> TerritoryModel:
         return TerritoryModel(scenario, seed=seed, **parameters)
 
-    return GroupStore(factory, seed=scenario.seed, max_groups=MAX_GROUPS, idle_seconds=IDLE_SECONDS)
+    return GroupStore(factory, seed=scenario.seed, max_groups=MAX_GROUPS, idle_seconds=IDLE_SECONDS,
+                      twins=True)
 
 
 def group_from_search(search: str | None) -> str:
@@ -123,6 +126,11 @@ class View:
     selected: str
     network_png: bytes
     charts_png: bytes
+    compare_png: bytes
+    summary: str  # this run against the same-seed no-policy run, in words
+    earlier: int  # earlier runs drawn faint
+    hold_axes: bool
+    large_text: bool
     details: tuple
     levers: dict
     params: dict
@@ -135,11 +143,16 @@ def read_view(group: Group) -> View:
     model, lang = group.model, group.language
     if group.layout is None:
         group.layout = layout(model.graph)
-    key = (id(model), model.steps, group.colour_by, group.selected, lang)
+    key = (id(model), model.steps, group.colour_by, group.selected, lang, group.hold_axes, group.large_text,
+           len(group.earlier))
     cached = group.figures
     if cached is None or cached[0] != key:
         network = png(network_figure(model, group.colour_by, group.selected or None, lang, group.layout))
-        group.figures = cached = (key, network, png(charts_figure(model, lang)))
+        track = track_frame(group.track)
+        held = group.limits if group.hold_axes else None
+        charts = png(charts_figure(track, group.earlier, lang, held=held, large=group.large_text))
+        group.figures = cached = (key, network, charts, png(compare_figure(track, lang, held=held,
+                                                                           large=group.large_text)))
     levers = {}
     for lever in LEVER_FIELDS:
         live = live_policy(model, lever)
@@ -148,8 +161,40 @@ def read_view(group: Group) -> View:
                                   group.lever_years.get(lever, LEVER_YEARS[lever]), live.end if live else None)
     details = tuple(municipality_details(model, group.selected, lang)) if group.selected else ()
     return View(group.name, lang, model.year, model.steps, group.seed, group.colour_by, group.selected,
-                cached[1], cached[2], details, levers, {n: float(model.params[n]) for n in PARAMETERS},
+                cached[1], cached[2], cached[3], summary(group.track, lang), len(group.earlier), group.hold_axes,
+                group.large_text, details, levers, {n: float(model.params[n]) for n in PARAMETERS},
                 {n: float(model.scenario.parameters[n]) for n in PARAMETERS}, municipality_ids(model))
+
+
+def summary(track: list[dict], lang: str) -> str:
+    """The last year of ``track`` against the same-seed no-policy run, in words."""
+    if len(track) < 2:
+        return t(lang, "summary_none")
+    row = track[-1]
+    cost = sum(r["policy_cost"] for r in track)
+    return t(lang, "summary").format(
+        year=row["year"], poverty=number(100 * (row["poverty_headcount"] - row["twin_poverty_headcount"]), lang, 1,
+                                         signed=True),
+        income=number(row["mean_income_pc"] - row["twin_mean_income_pc"], lang, 0, signed=True),
+        others=number(row["income_others"] - row["twin_income_others"], lang, 0, signed=True),
+        cost=number(cost, lang, 0))
+
+
+def set_hold(group: Group, on: bool) -> None:
+    """Hold the charts' axes (from what they show now) or let them rescale."""
+    group.hold_axes, group.limits = bool(on), {}
+
+
+def parse_number(text: str, lang: str) -> float:
+    """A number typed in a box as the page writes it for ``lang``: spaces ignored; in Spanish
+    the decimal comma (a point accepted too: the page never groups thousands with one), in
+    English the decimal point (commas group thousands)."""
+    raw = "".join(str(text).replace(NBSP, " ").split())
+    raw = raw.replace(",", ".") if lang == "es" else raw.replace(",", "")
+    try:
+        return float(raw)
+    except ValueError:
+        raise InputError("dashboard", "number", f"a number, e.g. {number(1234.5, lang, 1)}") from None
 
 
 # what the panels' controls call (tests call them too, to compare with scenario files)
@@ -190,7 +235,7 @@ def set_parameter(group: Group, name: str, value: float) -> None:
     group.model.params.with_overrides({name: value}, source="dashboard")  # checked before anything changes
     group.parameters = {**group.parameters, name: float(value)}
     if group.model.steps > 0:
-        group.model.set_parameters({name: value})
+        group.set_parameters({name: value})
         return
     on = [lever for lever in LEVER_FIELDS if live_values(group.model, lever) is not None]
     group.restart()
@@ -223,26 +268,84 @@ def JoinForm(error: str = ""):
                       color="primary")
 
 
+def decimals_of(step: float) -> int:
+    """Decimals a value on a slider of ``step`` needs (0 for whole steps)."""
+    return 0 if step >= 1 else int(math.ceil(-math.log10(step) - 1e-9))
+
+
+CSS = """
+.territory-page .slider-row .v-input__slot { min-width: 8em; }
+.territory-page .slider-label { font-size: 0.95rem; line-height: 1.25; }
+.territory-page .number-box { max-width: 8.5em; flex: 0 0 8.5em; }
+.territory-page .v-card__title { font-size: 1.15rem; word-break: normal; }
+.territory-page .v-input--switch .v-label { font-size: 1rem; }
+"""
+LARGE_CSS = """
+html { font-size: 20px !important; }
+.territory-page .slider-label { font-size: 1.05rem; }
+.territory-page .v-card__title { font-size: 1.4rem; }
+.territory-page .summary { font-size: 1.1rem; }
+"""
+
+
+@solara.component
+def NumberSlider(label: str, value: float, low: float, high: float, step: float | None, on_value, lang: str,
+                 integer: bool = False):
+    """A labelled slider with a number box beside it (written in the page's language); the
+    label on its own line, so the slider keeps its width on a narrow screen. Without ``step``
+    only the box (no slider position keeps the value)."""
+    shown = decimals_of(step) if step else 4
+    text = number(value, lang, 0 if integer else shown).replace(NBSP, " ")
+    if not integer and step is None:
+        text = f"{value:.6g}".replace(".", "," if lang == "es" else ".")
+
+    def typed(entry: str):
+        value = parse_number(entry, lang)
+        on_value(int(round(min(max(value, low), high))) if integer else min(max(value, low), high))
+
+    with solara.Column(gap="0px", classes=["number-slider"]):
+        solara.Text(label, classes=["slider-label"])
+        with solara.Row(classes=["slider-row"], style={"align-items": "center", "flex-wrap": "nowrap"}):
+            if step is not None:
+                with solara.Div(style={"flex": "1 1 auto", "min-width": "8em"}):
+                    if integer:
+                        solara.SliderInt("", value=int(value), min=int(low), max=int(high), step=int(step),
+                                         on_value=on_value, thumb_label=False)
+                    else:
+                        solara.SliderFloat("", value=value, min=low, max=high, step=step, on_value=on_value,
+                                           thumb_label=False)
+            solara.InputText("", value=text, on_value=typed, continuous_update=False, classes=["number-box"])
+
+
 @solara.component
 def Controls(view: View, act, playing: bool, play, pause):
     lang = view.language
     seed, set_seed = solara.use_state(view.seed)
+    languages = {t(lang, "english"): "en", t(lang, "spanish"): "es"}
 
     def reset():
         pause()
         act(lambda g: store().reset(g.name, seed))
 
-    with solara.Card(), solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
-        solara.Text(f"{t(lang, 'group')}: {view.name}", style={"font-weight": "bold"})
-        solara.ToggleButtonsSingle(value=lang, values=["en", "es"], dense=True,
-                                   on_value=lambda value: act(lambda g: setattr(g, "language", value)))
-        solara.Button(t(lang, "step"), on_click=lambda: act(lambda g: g.model.step()),
-                      disabled=playing, color="primary")
-        solara.Button(t(lang, "play"), on_click=play, disabled=playing)
-        solara.Button(t(lang, "pause"), on_click=pause, disabled=not playing)
-        solara.Button(t(lang, "reset"), on_click=reset)
-        solara.SliderInt(f"{t(lang, 'seed')}: {seed}", value=seed, min=0, max=SEED_MAX, on_value=set_seed)
-        solara.Text(t(lang, "clock").format(year=view.year, steps=view.steps), style={"font-weight": "bold"})
+    with solara.Card():
+        with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
+            solara.Text(f"{t(lang, 'group')}: {view.name}", style={"font-weight": "bold"})
+            solara.ToggleButtonsSingle(value=t(lang, "english" if lang == "en" else "spanish"),
+                                       values=list(languages), dense=True,
+                                       on_value=lambda label: act(lambda g: setattr(g, "language", languages[label])))
+            solara.Button(t(lang, "step"), on_click=lambda: act(lambda g: g.step()),
+                          disabled=playing, color="primary")
+            solara.Button(t(lang, "play"), on_click=play, disabled=playing)
+            solara.Button(t(lang, "pause"), on_click=pause, disabled=not playing)
+            solara.Button(t(lang, "reset"), on_click=reset)
+            solara.Text(t(lang, "clock").format(year=view.year, steps=view.steps), style={"font-weight": "bold"})
+        with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
+            with solara.Div(style={"min-width": "14em", "flex": "1 1 14em"}):
+                NumberSlider(t(lang, "seed"), seed, 0, SEED_MAX, 1, set_seed, lang, integer=True)
+            solara.Switch(label=t(lang, "hold_axes"), value=view.hold_axes,
+                          on_value=lambda on: act(lambda g: set_hold(g, on)))
+            solara.Switch(label=t(lang, "large_text"), value=view.large_text,
+                          on_value=lambda on: act(lambda g: setattr(g, "large_text", bool(on))))
 
 
 @solara.component
@@ -260,8 +363,19 @@ def NetworkPanel(view: View, act):
 
 @solara.component
 def ChartsPanel(view: View):
-    with solara.Card(t(view.language, "charts")):
+    lang = view.language
+    with solara.Card(t(lang, "charts")):
         solara.Image(view.charts_png, width="100%")
+        if view.earlier:
+            solara.Text(t(lang, "earlier_note").format(n=view.earlier), classes=["earlier-note"])
+
+
+@solara.component
+def ComparePanel(view: View):
+    lang = view.language
+    with solara.Card(t(lang, "compare")):
+        solara.Text(view.summary, classes=["summary"], style={"font-weight": "bold"})
+        solara.Image(view.compare_png, width="100%")
 
 
 @solara.component
@@ -279,14 +393,14 @@ def LeverPanel(view: View, act):
                 for field in fields:
                     low, high, step = field_range(lever, field)
                     value = min(max(state.values[field], low), high)
-                    solara.SliderFloat(label=f"{t(lang, field)}: {value:.3g}", value=value, min=low, max=high,
-                                       step=step, on_value=lambda v, lever=lever, field=field:
-                                       act(lambda g: set_field(g, lever, field, v)))
+                    NumberSlider(t(lang, field), value, low, high, step,
+                                 lambda v, lever=lever, field=field: act(lambda g: set_field(g, lever, field, v)),
+                                 lang)
                 years = t(lang, "years").format(years=state.years)
                 if state.end is not None:
                     years += " " + t(lang, "until").format(year=state.end)
-                solara.SliderInt(label=years, value=state.years, min=YEARS_RANGE[0], max=YEARS_RANGE[1],
-                                 on_value=lambda v, lever=lever: act(lambda g: set_years(g, lever, v)))
+                NumberSlider(years, state.years, YEARS_RANGE[0], YEARS_RANGE[1], 1,
+                             lambda v, lever=lever: act(lambda g: set_years(g, lever, v)), lang, integer=True)
                 choices = [t(lang, "all"), *names]
 
                 def pick(label, lever=lever):
@@ -303,15 +417,10 @@ def ParameterPanel(view: View, act):
         solara.Text(t(lang, "levers_note"))
         for name in PARAMETERS:
             low, high, step = parameter_range(name, view.start_params[name])
-            unit = REGISTRY[name].unit
-            value = view.params[name]
-            shown = f"{value:.3g}" + ("" if unit == "1" else f" {unit}")
-            label = f"{PARAMETER_LABELS[lang][name]}: {shown}"
+            shown = unit(lang, REGISTRY[name].unit)
+            label = PARAMETER_LABELS[lang][name] + (f" ({shown})" if shown else "")
             change = lambda v, name=name: act(lambda g: set_parameter(g, name, v))  # noqa: E731
-            if step is None:  # no slider step keeps the scenario's value: a number box
-                solara.InputFloat(label=label, value=value, on_value=change)
-            else:
-                solara.SliderFloat(label=label, value=value, min=low, max=high, step=step, on_value=change)
+            NumberSlider(label, view.params[name], low, high, step, change, lang)
 
 
 @solara.component
@@ -371,7 +480,7 @@ def GroupPage(name: str):
     def loop(cancel: threading.Event) -> None:
         while playing.is_set() and not cancel.is_set():
             drawn.clear()
-            if not act(lambda g: g.model.step()):
+            if not act(lambda g: g.step()):
                 playing.clear()
             while not drawn.wait(0.1) and playing.is_set() and not cancel.is_set():
                 pass
@@ -392,13 +501,16 @@ def GroupPage(name: str):
         solara.Error(t("en", "failed") + " / " + t("es", "failed"))
         return
     solara.Title(f"{view.name} - {t(view.language, 'title')}")
-    with solara.Column(style={"padding": "8px"}):
+    solara.Style(CSS + (LARGE_CSS if view.large_text else ""))
+    with solara.Column(style={"padding": "8px"}, classes=["territory-page"]):
         Controls(view, act, playing.is_set(), play, pause)
         if message:
             solara.Error(message)
-        with solara.Columns([1, 1]):
+        # side by side from 960 px wide (1280x720), one above the other below (150 % zoom)
+        with solara.ColumnsResponsive(12, medium=6):
             with solara.Column():
                 NetworkPanel(view, act)
+                ComparePanel(view)
                 ParameterPanel(view, act)
                 MunicipalityPanel(view, act)
             with solara.Column():

@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from ..errors import InputError
+from .compare import EARLIER_RUNS, track_frame, track_row
 
 GROUP_PATTERN = re.compile(r"[^\W_][\w \-]{0,29}")
 """A group name: 1-30 letters, digits, spaces, '-' or '_', starting with a letter or digit."""
@@ -51,6 +52,18 @@ class Group:
         Seed of the current model (and of the next reset unless another is chosen).
     model : TerritoryModel or None
         The group's model (None until first used).
+    twin : TerritoryModel or None
+        The same-seed run with the group's parameters and no levers, stepped alongside.
+    track : list of dict
+        One row per year of the run (:func:`.compare.track_row`), from its start.
+    earlier : list of DataFrame
+        The last :data:`.compare.EARLIER_RUNS` runs before a reset (:func:`.compare.track_frame`).
+    hold_axes : bool
+        The charts keep their axes (they only grow) instead of rescaling.
+    limits : dict
+        Chart key -> (low, high) y-range held while ``hold_axes``.
+    large_text : bool
+        Large-text mode (projector).
     language : str
         ``"en"`` or ``"es"``.
     colour_by : str
@@ -86,21 +99,50 @@ class Group:
     lever_targets: dict = field(default_factory=dict)
     lever_years: dict = field(default_factory=dict)
     parameters: dict = field(default_factory=dict)
+    twin: object = None
+    track: list = field(default_factory=list)
+    earlier: list = field(default_factory=list)
+    hold_axes: bool = False
+    limits: dict = field(default_factory=dict)
+    large_text: bool = False
     layout: dict | None = None
     figures: tuple | None = None
     last_used: float = 0.0
     closed: bool = False
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
     factory: Callable | None = field(default=None, repr=False)
+    twins: bool = False
 
     def restart(self, seed: int | None = None) -> None:
-        """Build the group's model again (with ``seed``, default the group's seed, and the
-        group's parameters) and release the old one; hold the group's lock."""
+        """Build the group's model and its no-policy twin again (with ``seed``, default the
+        group's seed, and the group's parameters) and release the old ones; a run that had
+        begun is kept among the earlier runs. Hold the group's lock."""
         seed = self.seed if seed is None else int(seed)
-        new = self.factory(seed, **self.parameters) if self.parameters else self.factory(seed)
-        old, self.model, self.seed, self.layout, self.figures = self.model, new, seed, None, None
-        if old is not None:
-            old.release()
+        if len(self.track) > 1:  # a run that had begun (only tracked with a twin)
+            self.earlier = [*self.earlier, track_frame(self.track)][-EARLIER_RUNS:]
+        new, twin = self._build(seed), self._build(seed) if self.twins else None
+        old = (self.model, self.twin)
+        self.model, self.twin, self.seed, self.layout, self.figures = new, twin, seed, None, None
+        self.track = [track_row(new, twin)] if twin is not None else []
+        for model in old:
+            if model is not None:
+                model.release()
+
+    def _build(self, seed: int):
+        return self.factory(seed, **self.parameters) if self.parameters else self.factory(seed)
+
+    def step(self) -> None:
+        """Advance the group's model and its twin by one year; hold the group's lock."""
+        self.model.step()
+        if self.twin is not None:
+            self.twin.step()
+            self.track.append(track_row(self.model, self.twin))
+
+    def set_parameters(self, overrides: dict[str, float]) -> None:
+        """Change behavioural parameters of the model and its twin from the next year."""
+        self.model.set_parameters(overrides)
+        if self.twin is not None:
+            self.twin.set_parameters(overrides)
 
 
 class GroupStore:
@@ -119,15 +161,19 @@ class GroupStore:
         Groups unused for this long (s) are dropped and their model released.
     clock : callable
         Time source in seconds (monotonic by default; tests pass their own).
+    twins : bool
+        Each group also runs its no-policy twin (a second model of the same seed, without
+        levers) and tracks the comparison (:mod:`.compare`; real models only).
     """
 
     def __init__(self, factory: Callable[[int], object], *, seed: int, max_groups: int = 40,
-                 idle_seconds: float = 7200.0, clock: Callable[[], float] = time.monotonic):
+                 idle_seconds: float = 7200.0, clock: Callable[[], float] = time.monotonic, twins: bool = False):
         self.factory = factory
         self.seed = seed
         self.max_groups = max_groups
         self.idle_seconds = idle_seconds
         self.clock = clock
+        self.twins = twins
         self._groups: dict[str, Group] = {}
         self._lock = threading.Lock()
 
@@ -161,7 +207,7 @@ class GroupStore:
     def step(self, name: str) -> int:
         """Advance group ``name``'s model by one year; returns the model's year."""
         with self.use(name) as group:
-            group.model.step()
+            group.step()
             return group.model.year
 
     def reset(self, name: str, seed: int | None = None) -> None:
@@ -193,7 +239,7 @@ class GroupStore:
             full = group is None and len(self._groups) >= self.max_groups
             if group is None and not full:
                 group = self._groups[key] = Group(name=" ".join(name.split()), seed=self.seed,
-                                                  factory=self.factory)
+                                                  factory=self.factory, twins=self.twins)
             if group is not None:
                 group.last_used = self.clock()  # not idle while its user waits for the lock
         self._close(dropped)  # outside the store lock: may wait for a dropped group's step
@@ -212,6 +258,7 @@ class GroupStore:
         for group in groups:
             with group.lock:  # waits for a step or reset in progress
                 group.closed = True
-                if group.model is not None:
-                    group.model.release()
-                group.model = group.layout = group.figures = None
+                for model in (group.model, group.twin):
+                    if model is not None:
+                        model.release()
+                group.model = group.twin = group.layout = group.figures = None

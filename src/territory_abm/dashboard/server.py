@@ -107,7 +107,7 @@ def serve(scenario_path: Path | None, host: str = "127.0.0.1", port: int | None 
     check_targets(scenario, load_territory(scenario.territory))
     env = {**os.environ, "TERRITORY_ABM_SCENARIO": str(path.resolve()), "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
            "SOLARA_KERNEL_CULL_TIMEOUT": KERNEL_CULL_TIMEOUT, "SOLARA_APP": "territory_abm.dashboard.app",
-           "SOLARA_MODE": "production",
+           "SOLARA_MODE": "production", "SOLARA_THEME_SHOW_BANNER": "False",  # its banner is in English
            # Solara warns on every new session served over plain http (a classroom network has no https)
            "PYTHONWARNINGS": "ignore:Cookies with samesite=none:UserWarning"}
     for name in (JOIN_CODE_VARIABLE, TRAINER_TOKEN_VARIABLE, RATE_VARIABLE):

@@ -34,6 +34,22 @@ TEXT: dict[str, dict[str, str]] = {
         "step": "Step", "play": "Play", "pause": "Pause", "reset": "Reset", "seed": "Seed",
         "clock": "Year {year} (step {steps})", "years": "Runs for {years} years once on",
         "until": "(until {year})", "failed": "That did not work; the model is unchanged. Try again.",
+        "english": "English", "spanish": "Español",
+        "this_run": "This run", "no_policy": "Same seed, no policy", "earlier": "Earlier runs (faint)",
+        "hold_axes": "Hold axes", "large_text": "Large text",
+        "compare": "Compared with the same seed without any policy",
+        "diff_poverty": "Poverty against no policy (points)",
+        "diff_income": "Income per person against no policy (USD/yr)",
+        "cumulative_cost": "Cumulative policy cost (USD)",
+        "split": "Income per person (USD/yr)", "reached": "Reached by a programme", "others": "Not reached",
+        "others_twin": "Not reached, same households without policy",
+        "farm_gate": "Farm-gate price (market price at start = 1)", "commuters": "Commuters (persons)",
+        "summary": "Year {year}, against the same seed without policy: poverty {poverty} points, income {income} "
+                   "USD per person and year, non-reached households {others} USD; policy cost so far {cost} USD.",
+        "summary_none": "Against the same seed without policy: no year simulated yet.",
+        "earlier_note": "Earlier runs of this group kept as faint lines (after Reset): {n}.",
+        "market_node": "Export port",
+        "watch": "What to watch",
     },
     "es": {
         "title": "Simulador de territorios rurales", "language": "Idioma", "levers": "Instrumentos de política",
@@ -69,6 +85,22 @@ TEXT: dict[str, dict[str, str]] = {
         "step": "Avanzar", "play": "Reproducir", "pause": "Pausa", "reset": "Reiniciar", "seed": "Semilla",
         "clock": "Año {year} (paso {steps})", "years": "Dura {years} años una vez activo",
         "until": "(hasta {year})", "failed": "No funcionó; el modelo no cambió. Intenten de nuevo.",
+        "english": "English", "spanish": "Español",
+        "this_run": "Esta corrida", "no_policy": "Misma semilla, sin política",
+        "earlier": "Corridas anteriores (tenues)", "hold_axes": "Fijar ejes", "large_text": "Letra grande",
+        "compare": "Comparación con la misma semilla sin ninguna política",
+        "diff_poverty": "Pobreza frente a sin política (puntos)",
+        "diff_income": "Ingreso por persona frente a sin política (USD/año)",
+        "cumulative_cost": "Costo acumulado de políticas (USD)",
+        "split": "Ingreso por persona (USD/año)", "reached": "Alcanzados por un programa", "others": "No alcanzados",
+        "others_twin": "No alcanzados, los mismos hogares sin política",
+        "farm_gate": "Precio en finca (precio de mercado inicial = 1)", "commuters": "Viajan a trabajar (personas)",
+        "summary": "Año {year}, frente a la misma semilla sin política: pobreza {poverty} puntos, ingreso {income} "
+                   "USD por persona y año, hogares no alcanzados {others} USD; costo de políticas hasta ahora {cost} USD.",
+        "summary_none": "Frente a la misma semilla sin política: todavía no se simuló ningún año.",
+        "earlier_note": "Corridas anteriores de este grupo, en líneas tenues (se conservan al reiniciar): {n}.",
+        "market_node": "Puerto de exportación",
+        "watch": "Qué observar",
     },
 }
 
@@ -84,6 +116,45 @@ PARAMETER_LABELS: dict[str, dict[str, str]] = {
            "consumption_share": "Proporción del ingreso consumida",
            "intermediary_margin": "Margen de intermediarios"},
 }
+
+
+UNITS: dict[str, dict[str, str]] = {
+    "en": {"1/h": "share per hour", "ha/yr": "ha/yr", "h": "h"},
+    "es": {"1/h": "proporción por hora", "ha/yr": "ha/año", "h": "h"},
+}
+"""Units of the registries as shown on the page (``"1"``: no unit shown)."""
+
+
+def unit(language: str, name: str) -> str:
+    """Unit ``name`` of a registry in ``language`` ("" for ``"1"``)."""
+    return "" if name == "1" else UNITS.get(language, UNITS["en"]).get(name, name)
+
+
+NBSP = "\u00a0"
+
+
+def number(value: float, language: str, decimals: int = 0, *, signed: bool = False) -> str:
+    """``value`` written for ``language`` with ``decimals`` decimals, never in scientific notation.
+
+    English: thousands by commas, decimal point (``1,636.5``). Spanish: decimal comma and,
+    as the Real Academia Española recommends, thousands by a (non-breaking) space from five
+    digits on (``1636,5``; ``500 000``); neither the point nor the comma, which mean the
+    opposite in different Spanish-speaking countries. "-" if not finite.
+    """
+    if value is None or value != value or value in (float("inf"), float("-inf")):
+        return "-"
+    sign = "+" if signed else ""
+    value = 0.0 if round(value, max(decimals, 0)) == 0 else value  # no "-0"
+    text = f"{value:{sign},.{max(decimals, 0)}f}"
+    if language != "es":
+        return text
+    whole, _, decimal = text.partition(".")
+    digits = whole.lstrip("+-").replace(",", "")
+    if len(digits) >= 5:
+        whole = whole.replace(",", NBSP)
+    else:
+        whole = whole.replace(",", "")
+    return whole + ("," + decimal if decimal else "")
 
 
 def t(language: str, key: str) -> str:

@@ -3,27 +3,91 @@
 from __future__ import annotations
 
 import io
+import textwrap
 
 import networkx as nx
 import numpy as np
 from matplotlib import colormaps
 from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
+from matplotlib.ticker import Formatter
 
 from ..output import tables
 from ..outcomes import TYPE_COLOURS, TYPES, UNCLASSIFIED_COLOUR
 from ..typology import typology
-from .text import t
+from .text import number, t
 
 COLOUR_BY = {  # menu key -> (node outcome, colour map, fixed range or None)
     "poverty": ("poverty_headcount", "OrRd", (0.0, 0.8)),
     "income": ("mean_income_pc", "YlGn", None),
     "gini": ("gini_income", "PuRd", (0.3, 0.65)),
     "nature": ("forest_cover", "Greens", (0.0, 0.6)),
+    "farm_gate": ("farm_gate", "YlOrBr", None),  # the model's price, not a recorded outcome
+    "commuters": ("commuters", "Blues", None),
     "typology": ("type", None, None),
 }
 CHARTS = (("mean_income_pc", "income"), ("poverty_headcount", "poverty"), ("gini_income", "gini"),
-          ("forest_cover", "nature"), ("population", "population"))
+          ("forest_cover", "nature"), ("population", "population"), ("commuters", "commuters"))
+"""Outcome charts (registry name, label key): this run, its no-policy twin and earlier runs."""
+RUN_COLOUR, TWIN_COLOUR, EARLIER_COLOUR = "#0969da", "#6e7781", "#0969da"
+HORIZON = 20
+"""Years the x axes show from the start while axes are held."""
+
+
+class Ticks(Formatter):
+    """Tick labels in the page's language (decimal comma in Spanish, never "5e+05"), with as
+    many decimals as the tick spacing needs."""
+
+    def __init__(self, language: str):
+        self.language = language
+
+    def format_ticks(self, values):
+        locs = np.sort(np.asarray(values, float))
+        spacing = np.min(np.diff(locs)) if locs.size > 1 else 1.0
+        decimals = 0 if spacing >= 1 or spacing <= 0 else min(4, int(np.ceil(-np.log10(spacing) - 1e-9)))
+        return [number(x, self.language, decimals) for x in values]
+
+    def __call__(self, x, pos=None):
+        return number(x, self.language, 0 if abs(x) >= 100 else 2)
+
+
+class YearTicks(Formatter):
+    """Whole years, without thousands separators."""
+
+    def __call__(self, x, pos=None):
+        return f"{x:.0f}"
+
+
+def font_scale(large: bool) -> float:
+    """Factor on the figures' font sizes (large-text mode: 1.35)."""
+    return 1.35 if large else 1.0
+
+
+def _style(ax, language: str, title: str, size: float) -> None:
+    ax.set_title(textwrap.fill(title, int(360 / size)), fontsize=size, loc="left")  # two per row: wrap long titles
+    ax.tick_params(labelsize=size * 0.9)
+    ax.yaxis.set_major_formatter(Ticks(language))
+    ax.xaxis.set_major_formatter(YearTicks())
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.grid(alpha=0.3)
+
+
+def _limits(ax, key: str, held: dict | None, start: int) -> None:
+    """Hold the axes of chart ``key``: x from the start over :data:`HORIZON` years, y never
+    shrinking (``held`` keeps each chart's range across years and resets)."""
+    if held is None:
+        return
+    low, high = ax.get_ylim()  # autoscaled to what is drawn
+    if key in held:  # held: grows only where something drawn falls outside
+        data = np.concatenate([np.asarray(line.get_ydata(), float) for line in ax.lines] or [np.zeros(0)])
+        data = data[np.isfinite(data)]
+        low, high = held[key]
+        if data.size and (data.min() < low or data.max() > high):
+            low, high = min(low, ax.get_ylim()[0]), max(high, ax.get_ylim()[1])
+    held[key] = (low, high)
+    ax.set_ylim(low, high)
+    right = max(start + HORIZON, ax.get_xlim()[1])
+    ax.set_xlim(start - 0.5, right)
 
 
 def layout(graph) -> dict[str, tuple[float, float]]:
@@ -50,7 +114,10 @@ def node_colours(model, key: str) -> tuple[list, object]:
     if key == "typology":
         types = current_types(model)
         return [TYPE_COLOURS.get(types.get(i), UNCLASSIFIED_COLOUR) for i in ids], None
-    values = np.asarray(model.node_stats[outcome], float)
+    if outcome == "farm_gate":
+        values = np.where(model.populated, np.asarray(model.farm_gate, float), np.nan)
+    else:
+        values = np.asarray(model.node_stats[outcome], float)
     finite = values[np.isfinite(values)]
     low, high = fixed if fixed else ((finite.min(), finite.max()) if finite.size else (0.0, 1.0))
     norm = Normalize(low, high if high > low else low + 1.0)
@@ -82,7 +149,7 @@ def network_figure(model, key: str, selected: str | None, language: str,
         shade = (d["travel_time"] - times.min()) / span
         ax.plot([pos[a][0], pos[b][0]], [pos[a][1], pos[b][1]], color=colormaps["Greys"](0.35 + 0.6 * shade),
                 lw=1.0 + 4.0 * shade, zorder=1)
-        ax.text((pos[a][0] + pos[b][0]) / 2, (pos[a][1] + pos[b][1]) / 2, f"{d['travel_time']:.1f} h", fontsize=7,
+        ax.text((pos[a][0] + pos[b][0]) / 2, (pos[a][1] + pos[b][1]) / 2, number(d["travel_time"], language, 1) + " h", fontsize=7,
                 color="#555", ha="center", zorder=2)
     colours, scale = node_colours(model, key)
     kinds = model.territory.kinds
@@ -93,13 +160,15 @@ def network_figure(model, key: str, selected: str | None, language: str,
         edge = "#0969da" if node_id == selected else "#333"
         ax.scatter([x], [y], s=size, c=[colours[i]], marker=marker, edgecolors=edge,
                    linewidths=3 if node_id == selected else 1, zorder=3)
-        ax.annotate(model.territory.names[i], (x, y), textcoords="offset points", xytext=(0, 12), ha="center",
+        name = t(language, "market_node") if marker == "D" else model.territory.names[i]  # data name in English
+        ax.annotate(name, (x, y), textcoords="offset points", xytext=(0, 12), ha="center",
                     fontsize=8, zorder=4)
     if scale is not None:
         cmap, norm = scale
         from matplotlib.cm import ScalarMappable
 
-        fig.colorbar(ScalarMappable(norm=norm, cmap=cmap), ax=ax, shrink=0.7, label=t(language, key))
+        fig.colorbar(ScalarMappable(norm=norm, cmap=cmap), ax=ax, shrink=0.7, label=t(language, key),
+                     format=Ticks(language))
     else:
         for name in TYPES:
             ax.scatter([], [], c=TYPE_COLOURS[name], label=t(language, name))
@@ -109,17 +178,71 @@ def network_figure(model, key: str, selected: str | None, language: str,
     return fig
 
 
-def charts_figure(model, language: str) -> Figure:
-    """Territory outcomes per year so far."""
-    data = model.datacollector.get_model_vars_dataframe()
-    fig = Figure(figsize=(6.0, 3.3), dpi=90, layout="constrained")
-    axes = fig.subplots(2, 3).flat
+def charts_figure(track, earlier, language: str, *, held: dict | None = None, large: bool = False) -> Figure:
+    """Territory outcomes per year: this run (``track``, a :func:`.compare.track_frame`), the
+    same-seed no-policy run (dashed) and ``earlier`` runs (faint).
+
+    ``held``: the charts' held y-ranges (updated here), None to let the axes rescale."""
+    size = 10 * font_scale(large)
+    fig = Figure(figsize=(6.4, 4.6), dpi=90, layout="constrained")
+    axes = fig.subplots(3, 2).flat
+    start = int(track["year"].iloc[0]) if len(track) else 0
     for ax, (column, key) in zip(axes, CHARTS):
-        ax.plot(data["year"], data[column], marker="o", ms=3, color="#0969da")
-        ax.set_title(t(language, key), fontsize=8)
-        ax.tick_params(labelsize=7)
-        ax.xaxis.get_major_locator().set_params(integer=True)
-    axes[len(CHARTS)].axis("off")
+        for i, old in enumerate(earlier):
+            ax.plot(old["year"], old[column], color=EARLIER_COLOUR, alpha=0.25, lw=5,
+                    label=t(language, "earlier") if i == 0 else None, gid="earlier")
+        ax.plot(track["year"], track["twin_" + column], color=TWIN_COLOUR, ls="--", lw=1.5,
+                label=t(language, "no_policy"), gid="twin")
+        ax.plot(track["year"], track[column], marker="o", ms=3, color=RUN_COLOUR, lw=2, label=t(language, "this_run"),
+                gid="run")
+        _style(ax, language, t(language, key), size)
+        _limits(ax, key, held, start)
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncol=2 if large else 3, fontsize=size * 0.9,
+               frameon=False)
+    return fig
+
+
+def compare_figure(track, language: str, *, held: dict | None = None, large: bool = False) -> Figure:
+    """This run against the same-seed no-policy run: poverty and income differences,
+    cumulative cost, incomes of households reached by a programme and of the others (and of
+    the same others without any policy), farm-gate prices."""
+    size = 10 * font_scale(large)
+    fig = Figure(figsize=(6.4, 4.6), dpi=90, layout="constrained")
+    axes = fig.subplots(3, 2).flat
+    years = track["year"]
+    start = int(years.iloc[0]) if len(track) else 0
+    ax = axes[0]
+    ax.axhline(0, color=TWIN_COLOUR, lw=1)
+    ax.plot(years, 100 * (track["poverty_headcount"] - track["twin_poverty_headcount"]), marker="o", ms=3,
+            color=RUN_COLOUR, gid="difference")
+    _style(ax, language, t(language, "diff_poverty"), size)
+    _limits(ax, "diff_poverty", held, start)
+    ax = axes[1]
+    ax.axhline(0, color=TWIN_COLOUR, lw=1)
+    ax.plot(years, track["mean_income_pc"] - track["twin_mean_income_pc"], marker="o", ms=3, color=RUN_COLOUR,
+            gid="difference")
+    _style(ax, language, t(language, "diff_income"), size)
+    _limits(ax, "diff_income", held, start)
+    ax = axes[2]
+    ax.plot(years, track["income_reached"], marker="o", ms=3, color="#bf3989", label=t(language, "reached"))
+    ax.plot(years, track["income_others"], marker="o", ms=3, color="#1a7f37", label=t(language, "others"))
+    ax.plot(years, track["twin_income_others"], ls="--", color=TWIN_COLOUR, label=t(language, "others_twin"))
+    _style(ax, language, t(language, "split"), size)
+    _limits(ax, "split", held, start)
+    ax = axes[3]
+    ax.fill_between(years, track["cumulative_cost"], color=RUN_COLOUR, alpha=0.25)
+    ax.plot(years, track["cumulative_cost"], color=RUN_COLOUR)
+    _style(ax, language, t(language, "cumulative_cost"), size)
+    _limits(ax, "cumulative_cost", held, start)
+    ax = axes[4]
+    ax.plot(years, track["twin_farm_gate"], ls="--", color=TWIN_COLOUR, label=t(language, "no_policy"))
+    ax.plot(years, track["farm_gate"], marker="o", ms=3, color=RUN_COLOUR, label=t(language, "this_run"))
+    _style(ax, language, t(language, "farm_gate"), size)
+    _limits(ax, "farm_gate", held, start)
+    axes[5].axis("off")
+    handles, labels = axes[2].get_legend_handles_labels()
+    axes[5].legend(handles, labels, loc="center", fontsize=size * 0.9, frameon=False)
     return fig
 
 
@@ -137,8 +260,8 @@ def municipality_details(model, node_id: str, language: str) -> list[tuple[str, 
         if not np.isfinite(value):
             text = "-"
         elif key in ("poverty", "gini", "forest_cover", "enforcement", "service_quality"):
-            text = f"{value:.2f}"
+            text = number(value, language, 2)
         else:
-            text = f"{value:,.0f}"
+            text = number(value, language, 0)
         rows.append((t(language, key), text))
     return rows

@@ -1,0 +1,82 @@
+"""What a group's page compares: its run against the same-seed no-policy run (its "twin",
+stepped alongside), recipients against non-recipients, and its earlier runs.
+
+Pure functions of the models' arrays; the group (:mod:`.groups`) calls :func:`track_row`
+after each year and keeps the rows.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+COLUMNS = ("mean_income_pc", "poverty_headcount", "gini_income", "forest_cover", "population", "commuters",
+           "policy_cost")
+"""Registry outcomes kept from each year of a run and of its no-policy twin."""
+
+EARLIER_RUNS = 3
+"""Earlier runs a group's charts keep as faint lines."""
+
+
+def income_split(income, members, alive, programmes) -> tuple[float, float]:
+    """Mean income per person (USD/person/yr) of households reached by any programme and of
+    the others, living households only (NaN for an empty group).
+
+    Parameters
+    ----------
+    income : ndarray, shape (households,)
+        Household income (USD/yr).
+    members : ndarray, shape (households,)
+        Household size (persons).
+    alive : ndarray of bool, shape (households,)
+        Household lives in the territory.
+    programmes : ndarray of int, shape (households,)
+        Bit mask of the policies that ever reached the household (0: none).
+    """
+    income, members = np.asarray(income, float), np.asarray(members, float)
+    alive, reached = np.asarray(alive, bool), np.asarray(programmes) != 0
+    return _per_person(income, members, alive & reached), _per_person(income, members, alive & ~reached)
+
+
+def _per_person(income: np.ndarray, members: np.ndarray, keep: np.ndarray) -> float:
+    people = members[keep].sum()
+    return float(income[keep].sum() / people) if people > 0 else float("nan")
+
+
+def twin_income_of_others(model, twin) -> float:
+    """Mean income per person, in the no-policy run, of the households that the policy run's
+    programmes have not reached (same rows: both runs start with the same households, new
+    ones are left out); NaN if none."""
+    h, w = model.households, twin.households
+    n = min(len(h.income), len(w.income))
+    keep = np.asarray(h.alive[:n], bool) & (np.asarray(h.programmes[:n]) == 0) & np.asarray(w.alive[:n], bool)
+    return _per_person(np.asarray(w.income[:n], float), np.asarray(w.members[:n], float), keep)
+
+
+def farm_gate_price(model) -> float:
+    """Mean farm-gate price over the populated municipalities and towns (market price index = 1)."""
+    keep = np.asarray(model.populated, bool)
+    return float(np.mean(np.asarray(model.farm_gate, float)[keep])) if keep.any() else float("nan")
+
+
+def track_row(model, twin) -> dict[str, float]:
+    """One year of the comparison: the run's and the twin's registry outcomes (``twin_``
+    prefix), recipients' and non-recipients' incomes, and the farm-gate price of both."""
+    row: dict[str, float] = {"year": int(model.year)}
+    for run, prefix in ((model, ""), (twin, "twin_")):
+        for name in COLUMNS:
+            row[prefix + name] = float(run.territory_stats.get(name, np.nan))
+        row[prefix + "farm_gate"] = farm_gate_price(run)
+    h = model.households
+    row["income_reached"], row["income_others"] = income_split(h.income, h.members, h.alive, h.programmes)
+    row["twin_income_others"] = twin_income_of_others(model, twin)
+    return row
+
+
+def track_frame(rows: list[dict]) -> pd.DataFrame:
+    """The rows of :func:`track_row` as a table with the cumulative policy cost (USD)."""
+    names = ["year", *COLUMNS, *(f"twin_{c}" for c in COLUMNS), "farm_gate", "twin_farm_gate", "income_reached",
+             "income_others", "twin_income_others"]
+    frame = pd.DataFrame(rows, columns=names, dtype=float)
+    frame["cumulative_cost"] = frame["policy_cost"].cumsum()
+    return frame

@@ -1,0 +1,162 @@
+"""The dashboard's comparisons and number formats, without a browser: numbers written for
+each language, incomes of households reached by a programme apart from the others, a group's
+no-policy twin and earlier runs, and Spanish charts without English words."""
+
+import re
+
+import numpy as np
+import pytest
+from conftest import SCENARIOS
+from matplotlib.lines import Line2D
+
+from territory_abm.dashboard.app import parse_number, read_view, summary
+from territory_abm.dashboard.compare import income_split, track_frame
+from territory_abm.dashboard.controls import apply_lever
+from territory_abm.dashboard.groups import GroupStore
+from territory_abm.dashboard.text import NBSP, PARAMETER_LABELS, TEXT, number
+from territory_abm.dashboard.views import charts_figure, compare_figure, png
+from territory_abm.errors import InputError
+from territory_abm.model import TerritoryModel
+from territory_abm.scenarios.loader import load_scenario
+
+
+@pytest.mark.parametrize(("value", "decimals", "en", "es"), [
+    (1636, 0, "1,636", "1636"),
+    (1636.54, 1, "1,636.5", "1636,5"),
+    (500000, 0, "500,000", f"500{NBSP}000"),
+    (0.297, 3, "0.297", "0,297"),
+    (-0.004, 2, "0.00", "0,00"),
+    (12345678.9, 2, "12,345,678.90", f"12{NBSP}345{NBSP}678,90"),
+])
+def test_numbers_are_written_for_each_language_never_in_scientific_notation(value, decimals, en, es):
+    assert number(value, "en", decimals) == en
+    assert number(value, "es", decimals) == es
+
+
+def test_signed_numbers_and_missing_values():
+    assert number(-3.25, "es", 1, signed=True) == "-3,2"
+    assert number(45, "en", 0, signed=True) == "+45"
+    assert number(float("nan"), "es", 2) == "-"
+
+
+@pytest.mark.parametrize(("text", "lang", "value"), [("0,3", "es", 0.3), ("0.3", "es", 0.3),
+                                                      (f"500{NBSP}000", "es", 500000.0), ("1 500,5", "es", 1500.5),
+                                                      ("1,500.5", "en", 1500.5), ("0.02", "en", 0.02)])
+def test_a_number_typed_in_a_box_is_read_as_the_page_writes_it(text, lang, value):
+    assert parse_number(text, lang) == pytest.approx(value)
+
+
+def test_a_number_box_refuses_words():
+    with pytest.raises(InputError):
+        parse_number("mucho", "es")
+
+
+def test_incomes_of_households_reached_and_not_reached_are_per_person_and_apart():
+    income = np.array([1000.0, 3000.0, 800.0, 9000.0, 500.0])
+    members = np.array([2, 3, 4, 1, 5])
+    alive = np.array([True, True, True, True, False])  # the last left: counted nowhere
+    programmes = np.array([1, 0, 2, 0, 1])  # bit masks: any bit set = reached
+    reached, others = income_split(income, members, alive, programmes)
+    assert reached == pytest.approx((1000 + 800) / (2 + 4))
+    assert others == pytest.approx((3000 + 9000) / (3 + 1))
+
+
+def test_nobody_reached_gives_no_number_for_the_reached():
+    reached, others = income_split(np.ones(3), np.ones(3), np.ones(3, bool), np.zeros(3, int))
+    assert np.isnan(reached) and others == 1.0
+
+
+@pytest.fixture(scope="module")
+def group():
+    """A group of the first exercise with its twin: 3 years without policy, reset, the transfer
+    on for 3 years."""
+    scenario = load_scenario(SCENARIOS / "classroom" / "poverty_and_transfers.toml")
+    store = GroupStore(lambda seed, **p: TerritoryModel(scenario, seed=seed, **p), seed=scenario.seed, twins=True)
+    for _ in range(3):
+        store.step("A")
+    store.reset("A")
+    with store.use("A") as g:
+        apply_lever(g.model, "cash_transfer", True, {}, "all")
+    for _ in range(3):
+        store.step("A")
+    with store.use("A") as g:
+        yield g
+    store.clear()
+
+
+def test_the_twin_runs_the_same_seed_without_the_lever(group):
+    assert group.twin.year == group.model.year
+    assert group.twin.policies.labels == [] and group.model.policies.labels == ["live:cash_transfer"]
+    track = track_frame(group.track)
+    assert track["twin_policy_cost"].sum() == 0 and track["cumulative_cost"].iloc[-1] > 0
+    # the transfer lowers poverty against the same seed's no-policy run
+    assert (track["poverty_headcount"] < track["twin_poverty_headcount"]).iloc[-1]
+    assert track["income_reached"].notna().iloc[-1] and track["income_others"].notna().iloc[-1]
+
+
+def test_a_reset_keeps_the_run_before_it_as_an_earlier_run(group):
+    assert len(group.earlier) == 1
+    old = group.earlier[0]
+    assert list(old["year"]) == [2020, 2021, 2022, 2023]
+    assert (old["policy_cost"] == 0).all()  # the run before the reset had no policy
+    faint = [line for line in charts_figure(track_frame(group.track), group.earlier, "en").axes[0].lines
+             if line.get_gid() == "earlier"]
+    assert len(faint) == 1 and faint[0].get_alpha() < 0.5
+
+
+def test_held_axes_keep_their_range_after_a_reset(group):
+    held: dict = {}
+    charts_figure(track_frame(group.track), group.earlier, "en", held=held)
+    before = dict(held)
+    fig = charts_figure(track_frame(group.track[:1]), [], "en", held=held)  # a fresh run's single year
+    assert held == before and fig.axes[0].get_ylim() == before["income"]
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[^\W\d_]+", text))
+
+
+SPANISH = set().union(*(_words(v) for v in TEXT["es"].values()), *(_words(v) for v in PARAMETER_LABELS["es"].values()))
+ALLOWED = {"USD", "Gini", "h", "ha"}
+
+
+def test_the_spanish_figures_have_no_english_words_and_decimal_commas(group):
+    with group.lock:
+        group.language = "es"
+        group.figures = None
+        read_view(group)  # draws the map too
+    track = track_frame(group.track)
+    figures = [charts_figure(track, group.earlier, "es"), compare_figure(track, "es")]
+    for fig in figures:
+        png(fig)  # draws the tick labels
+        texts = [t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text"))]
+        words = set().union(*map(_words, texts))
+        assert words <= SPANISH | ALLOWED, words - SPANISH - ALLOWED
+        decimals = [x for x in texts if re.fullmatch(r"[-+]?\d+[.,]\d+", x)]
+        assert decimals and all("," in x for x in decimals)
+
+
+def test_the_summary_says_the_difference_from_no_policy_in_the_pages_language(group):
+    text = summary(group.track, "es")
+    assert "sin política" in text and "costo" in text and re.search(r"pobreza -\d+,\d puntos", text)
+    assert len(summary(group.track[:1], "en")) and "no year" in summary(group.track[:1], "en")
+
+
+def test_the_lines_of_this_run_and_of_the_twin_are_drawn(group):
+    ax = compare_figure(track_frame(group.track), "en").axes[0]
+    diff = [line for line in ax.lines if line.get_gid() == "difference"]
+    assert isinstance(diff[0], Line2D) and (np.asarray(diff[0].get_ydata())[-1] < 0)
+
+
+@pytest.mark.parametrize("guide", sorted((SCENARIOS / "classroom").glob("*.md")), ids=lambda p: p.stem)
+def test_each_spanish_guide_is_as_complete_as_the_english_one(guide):
+    """The Spanish part has a section for each English one (the question, what to try, where to
+    see it on screen, what to observe and why) and about as many words."""
+    english, spanish = guide.read_text(encoding="utf-8").split("\n## En español\n")
+    sections = re.findall(r"^## (.+)$", english, flags=re.M)
+    assert sections == ["The question", "What to try (20-30 minutes)" if "30 minutes" in english else "What to try",
+                        "Where to see it on screen", "What students should observe, and why"]
+    assert re.findall(r"^### (.+)$", spanish, flags=re.M)[-4:] == [
+        "La pregunta", "Qué probar (20-30 minutos)" if "30 minutes" in english else "Qué probar",
+        "Dónde verlo en pantalla", "Qué deberían observar, y por qué"]
+    assert len(spanish.split()) >= 0.9 * len(english.split())
