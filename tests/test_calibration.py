@@ -248,3 +248,18 @@ def test_a_killed_calibration_resumes_to_the_uninterrupted_answer(tmp_path):
         assert done.returncode == 0, done.stderr
     for name in ("estimate.csv", "posterior.csv", "evaluations.csv", "fit.csv", "calibrated.toml"):
         assert (killed / name).read_bytes() == (clean / name).read_bytes(), name
+
+
+def test_observations_name_municipalities_by_id_or_by_unambiguous_name(tmp_path):
+    territory = load_territory(EXAMPLE)
+    rows = "{m},2010,6656,1845,0.448,0.431,0.47,\n{m},2020,6700,1900,0.44,0.43,0.46,-10\n"
+    by_id, by_name = tmp_path / "ids.csv", tmp_path / "names.csv"
+    by_id.write_text(GOOD_HEADER + rows.format(m="M01"))
+    by_name.write_text(GOOD_HEADER + rows.format(m=" san isidro "))  # case and spaces do not matter
+    a, b = load_observations(by_id, territory, 2010), load_observations(by_name, territory, 2010)
+    pd.testing.assert_frame_equal(a.end, b.end)
+    pd.testing.assert_frame_equal(a.start, b.start)
+    wrong = tmp_path / "wrong.csv"
+    wrong.write_text(GOOD_HEADER + rows.format(m="San Isidrio"))
+    with pytest.raises(InputError, match="row 2, column municipality.*San Isidro"):
+        load_observations(wrong, territory, 2010)

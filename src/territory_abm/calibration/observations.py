@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from ..data.tables import read_csv_table
-from ..data.territory import Territory
+from ..data.territory import Territory, resolve_node
 from ..errors import InputError
 from ..fields import FieldSpec
 from ..scenarios.loader import MAX_STEPS
@@ -92,12 +92,12 @@ def load_observations(path: str | Path, territory: Territory, start_year: int, l
         raise InputError(path, "header", f"at least one outcome column ({', '.join(OBSERVABLES)})")
     if not rows:
         raise InputError(path, "rows", "at least one row of observations")
-    known = set(territory.ids)
     records, seen = [], set()
     for row_no, row in enumerate(rows, start=2):
-        muni = row.get("municipality", "")
-        if muni not in known:
-            raise InputError(path, f"row {row_no}, column municipality", f"a node id of the territory, got {muni!r}")
+        try:  # a node id, or a name that only one node has
+            muni = resolve_node(row.get("municipality", ""), list(territory.ids), list(territory.names))
+        except KeyError as err:
+            raise InputError(path, f"row {row_no}, column municipality", err.args[0]) from None
         year = _year(path, row_no, row.get("year", ""), start_year, last_year)
         if (muni, year) in seen:
             raise InputError(path, f"row {row_no}", f"one row per municipality and year ({muni}, {year} repeats)")
