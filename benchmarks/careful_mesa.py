@@ -53,12 +53,12 @@ import numpy as np
 from territory_abm.data.territory import SECTORS, TRADABLE_SECTORS
 from territory_abm.model.firms import desired_labour, firm_output
 from territory_abm.model.ledger import Ledger
-from territory_abm.model.markets import clear_local_goods, match_labour, wage_adjustment
+from territory_abm.model.markets import MAX_LOCAL_PRICE, clear_local_goods, match_labour, wage_adjustment
 from territory_abm.model.migration import destination_utilities
 from territory_abm.model.municipality import Municipality, sustained_quality
 from territory_abm.model.network import travel_time_matrix
+from territory_abm.model.public import node_road_quality
 
-MAX_LOCAL_PRICE = 5.0
 MIN_FARM_GATE_SHARE = 0.05
 TRADABLE = [s in TRADABLE_SECTORS for s in SECTORS]
 
@@ -464,7 +464,7 @@ class CarefulTerritory(mesa.Model):
         self.node_seekers, self.node_keep, self.node_fresh = self._zeros(), self._zeros(), self._zeros()
         self.households.do("seek_work")
         seekers, keep, fresh = np.array(self.node_seekers), np.array(self.node_keep), np.array(self.node_fresh)
-        flows, unmatched = match_labour(seekers, vac, node_wage, self.reachable)
+        flows, _ = match_labour(seekers, vac, node_wage, self.reachable)
         jobs_by_origin = flows.sum(axis=1)
         with np.errstate(invalid="ignore", divide="ignore"):
             keep_rate = np.nan_to_num(np.minimum(jobs_by_origin / keep, 1.0))
@@ -519,7 +519,7 @@ class CarefulTerritory(mesa.Model):
         rate = profit / capital - p.required_return
         services = np.array([m.service_quality if m else 0.0 for m in self.municipalities])
         educ = np.nan_to_num(self.node_mean_education, nan=self.mean_education)
-        attract = np.exp(p.entry_infrastructure_weight * (self._node_road_quality() + services - 1.0)
+        attract = np.exp(p.entry_infrastructure_weight * (node_road_quality(self) + services - 1.0)
                          + p.entry_skill_weight * (educ - self.mean_education))
         lam = (p.firm_entry_rate * (np.array(self.node_households) / 1000.0)[:, None] * np.maximum(rate, 0.0) / 0.1
                * attract[:, None])
@@ -530,15 +530,6 @@ class CarefulTerritory(mesa.Model):
             for _ in range(int(entrants[g, s])):
                 Firm(self, int(g), int(s), TRADABLE[s] and self.random.random() < dyn_share[g],
                      float(tfp[g, s] * math.exp(self.random.gauss(0.0, 0.2))), float(capital[g, 0]), float(wage[g]))
-
-    def _node_road_quality(self) -> np.ndarray:
-        total, count = np.zeros(self.n_nodes), np.zeros(self.n_nodes)
-        for a, b, q in self.graph.edges(data="road_quality"):
-            for end in (self.territory.index(a), self.territory.index(b)):
-                total[end] += q
-                count[end] += 1
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return np.where(count > 0, total / count, 0.0)
 
     def _clear_and_age(self) -> None:
         forest = [m.natural_capital if m else 0.0 for m in self.municipalities]

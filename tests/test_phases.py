@@ -8,7 +8,7 @@ import pytest
 from conftest import SCENARIOS
 
 from territory_abm import TerritoryModel, load_scenario
-from territory_abm.model import budgets, demography, environment, firms, labour, migration, public, start
+from territory_abm.model import budgets, demography, environment, firms, labour, migration, public
 from territory_abm.model.public import MIN_FARM_GATE_SHARE, MIN_ROAD_QUALITY
 
 
@@ -72,7 +72,7 @@ def test_budgets_never_spend_more_than_the_cash_on_hand(model):
 def test_firm_accounts_count_exits_and_entries(model):
     ft = model.firm_table
     alive_before = np.bincount(ft.node[ft.alive], minlength=model.n_nodes)
-    firms.accounts(model, start.MAX_LOCAL_PRICE)
+    firms.accounts(model)
     alive_after = np.bincount(ft.node[ft.alive], minlength=model.n_nodes)
     assert np.array_equal(alive_after, alive_before - model.flows.firm_exits + model.flows.firm_entries)
     assert (ft.wage[ft.alive] >= model.params.minimum_wage).all()

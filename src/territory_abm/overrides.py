@@ -20,6 +20,15 @@ def option_name(field: str) -> str:
     return "--" + field.replace("_", "-")
 
 
+def check_overridable(overrides: Mapping[str, object] | None, allowed) -> dict:
+    """The given (not None) ``overrides``, refusing fields the command line may not override
+    (a programming error: the command line offers only ``allowed``)."""
+    unknown = set(overrides or {}) - set(allowed)
+    if unknown:
+        raise ValueError(f"not overridable: {sorted(unknown)}")
+    return {k: v for k, v in (overrides or {}).items() if v is not None}
+
+
 def with_overrides(raw: dict, overrides: Mapping[str, object] | None, load: Callable[[dict], T]) -> T:
     """``load(raw with the overrides)``; an :class:`InputError` about an overridden field is
     re-raised naming the command-line option.

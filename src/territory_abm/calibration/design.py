@@ -48,7 +48,7 @@ from ..design_files import (
 )
 from ..errors import InputError
 from ..fields import FieldSpec
-from ..overrides import with_overrides
+from ..overrides import check_overridable, with_overrides
 from ..params import REGISTRY
 from ..scenarios.loader import Scenario
 from .observations import Observations, load_observations
@@ -148,10 +148,7 @@ def load_calibration(path: str | Path, overrides: dict | None = None) -> Calibra
         validated like them; errors about them name the option (``--seeds``).
     """
     path = Path(path)
-    overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
-    unknown = set(overrides) - set(OVERRIDES)
-    if unknown:
-        raise ValueError(f"not overridable: {sorted(unknown)}")
+    overrides = check_overridable(overrides, OVERRIDES)
     raw = read_design(path, "calibration", KEYS)
     samples = overrides.pop("samples", None)
     if samples is not None:

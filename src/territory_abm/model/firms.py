@@ -19,7 +19,8 @@ import numpy as np
 from ..data.territory import SECTORS, TRADABLE_SECTORS
 from . import context
 from .kernels import WAGE_FLOOR, pay_dividends
-from .markets import clear_local_goods
+from .markets import MAX_LOCAL_PRICE, clear_local_goods
+from .public import node_road_quality
 
 TRADABLE = np.array([s in TRADABLE_SECTORS for s in SECTORS])
 """Whether each sector (in ``SECTORS`` order) sells to dynamic markets."""
@@ -151,7 +152,7 @@ def firm_prices(model) -> np.ndarray:
     return np.where(ft.dynamic, model.farm_gate[ft.node], model.expected_local_price[ft.node])
 
 
-def accounts(model, max_local_price: float) -> None:
+def accounts(model) -> None:
     """Production, sales, profit, taxes, dividends, wages, exit and entry."""
     p, ft, hh, n = model.params, model.firm_table, model.households, model.n_nodes
     alive = ft.alive
@@ -159,7 +160,7 @@ def accounts(model, max_local_price: float) -> None:
     ft.output = output
     local = alive & ~ft.dynamic
     supply = np.bincount(ft.node, output * local, minlength=n)
-    price, absorbed = clear_local_goods(model.flows.local_demand, supply, max_local_price)
+    price, absorbed = clear_local_goods(model.flows.local_demand, supply, MAX_LOCAL_PRICE)
     model.local_price = np.where(np.isnan(price), model.local_price, price)
     model.expected_local_price += p.expectation_adjustment * (model.local_price - model.expected_local_price)
     model.ledger.record("households", "firms", "local sales", absorbed.sum())
@@ -228,7 +229,7 @@ def enter(model) -> None:
     rate = profit / capital - p.required_return
     hh = model.households
     households = np.bincount(hh.node, hh.alive, minlength=n)
-    road = model.node_road_quality()
+    road = node_road_quality(model)
     services = np.array([m.service_quality if m else 0.0 for m in model.municipalities])
     educ = model.node_stats.get("mean_education", np.full(n, model.mean_education))
     attract = np.exp(p.entry_infrastructure_weight * (road + services - 1.0)

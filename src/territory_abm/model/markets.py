@@ -46,6 +46,10 @@ def match_labour(seekers: np.ndarray, vacancies: np.ndarray, wage: np.ndarray,
     return flows, remaining @ reachable
 
 
+MAX_LOCAL_PRICE = 5.0
+"""Highest local price index of non-tradables (the clearing price is capped here)."""
+
+
 def clear_local_goods(demand: np.ndarray, supply: np.ndarray, max_price: float) -> tuple[np.ndarray, np.ndarray]:
     """Clear each node's market for local non-tradables.
 
@@ -64,16 +68,17 @@ def clear_local_goods(demand: np.ndarray, supply: np.ndarray, max_price: float) 
     return price, absorbed
 
 
-def wage_adjustment(vacancies: np.ndarray, filled: np.ndarray, unmatched: np.ndarray,
+def wage_adjustment(vacancies: np.ndarray, filled: np.ndarray, laid_off: np.ndarray,
                     speed: float, cut_response: float) -> np.ndarray:
     """Proportional wage change per node toward excess labour demand.
 
     Excess demand (unfilled share of vacancies) raises wages by ``speed`` per unit; where
-    every vacancy was filled, the share of reachable seekers left without a job lowers them
-    by ``speed * cut_response`` per unit (``cut_response`` < 1: wages are stickier downward,
-    and queues for wage jobs are partly voluntary, as in Harris–Todaro).
+    every vacancy was filled, the share of ``laid_off`` (last year's workers within reach who
+    lost their job) lowers them by ``speed * cut_response`` per unit (``cut_response`` < 1:
+    wages are stickier downward). New seekers who queue and farm meanwhile do not cut wages:
+    their queue is voluntary, as in Harris–Todaro.
     """
     with np.errstate(invalid="ignore", divide="ignore"):
         unfilled = np.where(vacancies > 0, (vacancies - filled) / vacancies, 0.0)
-        slack = np.where(filled + unmatched > 0, unmatched / (filled + unmatched), 0.0)
+        slack = np.where(filled + laid_off > 0, laid_off / (filled + laid_off), 0.0)
     return speed * np.where(unfilled > 1e-9, unfilled, -cut_response * slack)

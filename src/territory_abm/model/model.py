@@ -149,7 +149,7 @@ class TerritoryModel(mesa.Model):
         public.public_sector(self)
         labour.labour_market(self, labour.post_vacancies(self))
         budgets.household_budgets(self)
-        firms.accounts(self, start.MAX_LOCAL_PRICE)
+        firms.accounts(self)
         environment.clearing(self)
         environment.regrow_nature(self)
         demography.births_and_deaths(self)
@@ -221,7 +221,3 @@ class TerritoryModel(mesa.Model):
     def active_municipalities(self) -> list[Municipality]:
         """The municipalities and cities, in node order (external markets have none)."""
         return [m for m in self.municipalities if m is not None]
-
-    def node_road_quality(self) -> np.ndarray:
-        """Mean road quality of the edges at each node (0-1; 0 without edges)."""
-        return public.node_road_quality(self)

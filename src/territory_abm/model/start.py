@@ -19,10 +19,8 @@ from . import context, labour
 from .firms import TRADABLE, add_firms, capital_per_worker, firm_output, tfp_for_labour
 from .households import HouseholdPopulation, farm_output
 from .kernels import WAGE_FLOOR, consumption, equilibrium_job_finding
-from .markets import clear_local_goods
+from .markets import MAX_LOCAL_PRICE, clear_local_goods
 
-MAX_LOCAL_PRICE = 5.0
-"""Highest local price index of non-tradables (the clearing price is capped here)."""
 MIN_FARM_INCOME_SHARE = 0.1
 """Farm income backed out at the start is at least this share of a household's income (a
 garden plot or livestock), so that no household has zero farm productivity."""
@@ -152,17 +150,21 @@ def starting_taxes(model, init) -> np.ndarray:
     """Yearly taxes (USD/yr) by node of the starting firms, which earn the required return on
     their capital: the municipalities' tax revenue of the year before the start."""
     p = model.params
-    capital = capital_per_worker(p, init.wage) * init.jobs.sum(axis=1)
-    return p.firm_tax_rate * p.required_return * capital * model.populated
+    return p.firm_tax_rate * p.required_return * _starting_capital(model, init) * model.populated
 
 
 def starting_dividends(model, init) -> np.ndarray:
     """Dividends (USD/yr) by node that the starting firms pay to local households when they
     earn the required return (the rule of ``firms.accounts``)."""
     p = model.params
-    capital = capital_per_worker(p, init.wage) * init.jobs.sum(axis=1)
-    after_tax = (1.0 - p.firm_tax_rate) * p.required_return * capital
+    after_tax = (1.0 - p.firm_tax_rate) * p.required_return * _starting_capital(model, init)
     return p.dividend_payout * after_tax * p.local_ownership_share * model.populated
+
+
+def _starting_capital(model, init) -> np.ndarray:
+    """Capital (USD) by node of the starting firms: their jobs at the capital per worker that
+    earns the required return at the node's wage."""
+    return capital_per_worker(model.params, init.wage) * init.jobs.sum(axis=1)
 
 
 def _share_by_assets(node_amount: np.ndarray, node: np.ndarray, assets: np.ndarray, n: int) -> np.ndarray:

@@ -40,7 +40,7 @@ from ..design_files import (
 )
 from ..errors import InputError
 from ..fields import FieldSpec
-from ..overrides import with_overrides
+from ..overrides import check_overridable, with_overrides
 from ..params import REGISTRY
 from ..scenarios.loader import Scenario
 from .methods import METHODS, Method, Settings
@@ -137,9 +137,7 @@ def load_design(path: str | Path, overrides: dict | None = None) -> SensitivityD
         validated like them; errors about them name the option (``--samples``).
     """
     path = Path(path)
-    unknown = set(overrides or {}) - set(OVERRIDES)
-    if unknown:
-        raise ValueError(f"not overridable: {sorted(unknown)}")
+    overrides = check_overridable(overrides, OVERRIDES)
     raw = read_design(path, "sensitivity design", KEYS)
     return with_overrides(raw, overrides, lambda merged: _validated(path, merged))
 
