@@ -95,7 +95,9 @@ the run's years follow from the observations; rerun on the same --out to resume"
     "classroom": """examples:
   territory-abm classroom --host 0.0.0.0        the classroom network: prints the address, a QR code,
                                                 the join code and the trainer's token
-  territory-abm classroom scenarios/classroom/remote_roads.toml --host 192.168.1.20 --port 8800""",
+  territory-abm classroom scenarios/classroom/remote_roads.toml --host 192.168.1.20 --port 8800
+  territory-abm classroom scenarios/classroom/shared_territory.toml --game --host 0.0.0.0
+                                                the shared-territory game: a municipality per group""",
     "ensemble": """examples:
   territory-abm ensemble experiments/ensemble.toml --out out/ensemble
   territory-abm ensemble experiments/ensemble.toml --territories 4 --seeds 1 --workers 1 --out out/ens-try   a quick try
@@ -171,12 +173,16 @@ def build_parser() -> argparse.ArgumentParser:
     dash.add_argument("scenario", type=Path, nargs="?", help="scenario TOML file (default: the first classroom exercise)")
     dash.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this computer only)")
     dash.add_argument("--port", type=_count, help="port (default: a free one)")
+    dash.add_argument("--game", action="store_true", help="the shared-territory game: each group governs one "
+                      "municipality of one territory (e.g. scenarios/classroom/shared_territory.toml)")
     room = _sub(sub, "classroom", "classroom network mode of the dashboard: join code, trainer's token, QR code, "
                 "request limit")
     room.add_argument("scenario", type=Path, nargs="?", help="scenario TOML file (default: the first classroom exercise)")
     room.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this computer "
                       "only; 0.0.0.0: every network of this computer, e.g. the classroom's)")
     room.add_argument("--port", type=_count, default=None, help="port (default 8765, the same every class)")
+    room.add_argument("--game", action="store_true", help="the shared-territory game: each group governs one "
+                      "municipality of one territory (e.g. scenarios/classroom/shared_territory.toml)")
     ens = _sub(sub, "ensemble", "generate territories from declared distributions and run each (experiments/*.toml)")
     ens.add_argument("design", type=Path, help="ensemble design TOML file")
     quick = ens.add_argument_group("quick try", "replace the file's fields of the same name (checked like them)")
@@ -288,13 +294,13 @@ def cmd_report(args) -> int:
 def cmd_dashboard(args) -> int:
     from .dashboard.server import serve
 
-    return serve(args.scenario, args.host, args.port)
+    return serve(args.scenario, args.host, args.port, game=args.game)
 
 
 def cmd_classroom(args) -> int:
     from .dashboard.server import serve
 
-    return serve(args.scenario, args.host, args.port, classroom=True)
+    return serve(args.scenario, args.host, args.port, classroom=True, game=args.game)
 
 
 def cmd_ensemble(args) -> int:

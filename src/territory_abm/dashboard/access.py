@@ -23,7 +23,9 @@ from dataclasses import dataclass
 JOIN_CODE_VARIABLE = "TERRITORY_ABM_JOIN_CODE"
 TRAINER_TOKEN_VARIABLE = "TERRITORY_ABM_TRAINER_TOKEN"
 RATE_VARIABLE = "TERRITORY_ABM_RATE_LIMIT"
-"""Environment of the server process: the join code, the trainer's token, and "RATE,BURST"."""
+GAME_VARIABLE = "TERRITORY_ABM_GAME"
+"""Environment of the server process: the join code, the trainer's token, "RATE,BURST", and
+"1" for the shared-territory game."""
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 """Letters and digits of a join code, without look-alikes (0/O, 1/I/L)."""

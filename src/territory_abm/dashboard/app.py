@@ -18,7 +18,9 @@ import math
 import logging
 import os
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import parse_qs, quote
 
 import solara
@@ -43,7 +45,7 @@ from .controls import (
 )
 from .compare import track_frame
 from .groups import Group, GroupStore, group_key
-from .text import NBSP, PARAMETER_LABELS, number, t, unit
+from .text import NBSP, PARAMETER_LABELS, error_message, number, t, unit
 from .views import COLOUR_BY, charts_figure, compare_figure, layout, municipality_details, network_figure, png
 
 SCENARIO_VARIABLE = "TERRITORY_ABM_SCENARIO"
@@ -58,18 +60,37 @@ SEED_MAX = 100
 logger = logging.getLogger(__name__)
 
 
-@functools.cache
-def store() -> GroupStore:
-    """The server's groups (one store per server process, built at the first page)."""
+def scenario_path() -> Path:
+    """The server's scenario file (``TERRITORY_ABM_SCENARIO``)."""
     path = os.environ.get(SCENARIO_VARIABLE)
     if not path:
         raise RuntimeError(f"set {SCENARIO_VARIABLE} to a scenario TOML file (territory-abm dashboard does)")
+    return Path(path)
+
+
+def exercise(path: Path) -> tuple[Callable[..., TerritoryModel], int]:
+    """(model factory, seed) of the exercise in scenario file ``path``: ``factory(seed,
+    **parameters)`` builds its model as ``territory-abm run`` would."""
     scenario = load_scenario(path)
+
     def factory(seed: int, **parameters: float) -> TerritoryModel:
         return TerritoryModel(scenario, seed=seed, **parameters)
 
-    return GroupStore(factory, seed=scenario.seed, max_groups=MAX_GROUPS, idle_seconds=IDLE_SECONDS,
-                      twins=True)
+    return factory, scenario.seed
+
+
+def exercises() -> dict[str, Path]:
+    """The exercises the trainer may load for every group: the scenario files beside the
+    server's (by file name without ``.toml``)."""
+    here = scenario_path()
+    return {p.stem: p for p in sorted(here.resolve().parent.glob("*.toml"))} or {here.stem: here}
+
+
+@functools.cache
+def store() -> GroupStore:
+    """The server's groups (one store per server process, built at the first page)."""
+    factory, seed = exercise(scenario_path())
+    return GroupStore(factory, seed=seed, max_groups=MAX_GROUPS, idle_seconds=IDLE_SECONDS, twins=True)
 
 
 def group_from_search(search: str | None) -> str:
@@ -97,8 +118,13 @@ def page_error(search: str | None) -> str:
     try:
         group_key(name)
     except InputError as exc:
-        return str(exc)
+        return both_languages(exc)
     return join_error(code_from_search(search))
+
+
+def both_languages(exc: InputError) -> str:
+    """An input error in English and Spanish (for pages before a language is chosen)."""
+    return f"{error_message(exc, 'en')} / {error_message(exc, 'es')}"
 
 
 # ---------------------------------------------------------------------------- what a page shows
@@ -136,10 +162,12 @@ class View:
     params: dict
     start_params: dict  # the scenario's values (their sliders keep them exactly)
     municipalities: dict  # display name -> node id
+    locked: bool  # the trainer locked the controls
 
 
-def read_view(group: Group) -> View:
-    """The page of ``group`` (call inside ``GroupStore.use``)."""
+def read_view(group: Group, locked: bool = False) -> View:
+    """The page of ``group`` (call inside ``GroupStore.use``); ``locked``: the trainer has
+    locked the controls."""
     model, lang = group.model, group.language
     if group.layout is None:
         group.layout = layout(model.graph)
@@ -163,7 +191,8 @@ def read_view(group: Group) -> View:
     return View(group.name, lang, model.year, model.steps, group.seed, group.colour_by, group.selected,
                 cached[1], cached[2], cached[3], summary(group.track, lang), len(group.earlier), group.hold_axes,
                 group.large_text, details, levers, {n: float(model.params[n]) for n in PARAMETERS},
-                {n: float(model.scenario.parameters[n]) for n in PARAMETERS}, municipality_ids(model))
+                {n: float(model.scenario.parameters[n]) for n in PARAMETERS}, municipality_ids(model),
+                locked)
 
 
 def summary(track: list[dict], lang: str) -> str:
@@ -290,7 +319,7 @@ html { font-size: 20px !important; }
 
 @solara.component
 def NumberSlider(label: str, value: float, low: float, high: float, step: float | None, on_value, lang: str,
-                 integer: bool = False):
+                 integer: bool = False, disabled: bool = False):
     """A labelled slider with a number box beside it (written in the page's language); the
     label on its own line, so the slider keeps its width on a narrow screen. Without ``step``
     only the box (no slider position keeps the value)."""
@@ -310,11 +339,12 @@ def NumberSlider(label: str, value: float, low: float, high: float, step: float 
                 with solara.Div(style={"flex": "1 1 auto", "min-width": "8em"}):
                     if integer:
                         solara.SliderInt("", value=int(value), min=int(low), max=int(high), step=int(step),
-                                         on_value=on_value, thumb_label=False)
+                                         on_value=on_value, thumb_label=False, disabled=disabled)
                     else:
                         solara.SliderFloat("", value=value, min=low, max=high, step=step, on_value=on_value,
-                                           thumb_label=False)
-            solara.InputText("", value=text, on_value=typed, continuous_update=False, classes=["number-box"])
+                                           thumb_label=False, disabled=disabled)
+            solara.InputText("", value=text, on_value=typed, continuous_update=False, classes=["number-box"],
+                             disabled=disabled)
 
 
 @solara.component
@@ -332,20 +362,21 @@ def Controls(view: View, act, playing: bool, play, pause):
             solara.Text(f"{t(lang, 'group')}: {view.name}", style={"font-weight": "bold"})
             solara.ToggleButtonsSingle(value=t(lang, "english" if lang == "en" else "spanish"),
                                        values=list(languages), dense=True,
-                                       on_value=lambda label: act(lambda g: setattr(g, "language", languages[label])))
+                                       on_value=lambda label: act(lambda g: setattr(g, "language", languages[label]),
+                                                                  control=False))
             solara.Button(t(lang, "step"), on_click=lambda: act(lambda g: g.step()),
-                          disabled=playing, color="primary")
-            solara.Button(t(lang, "play"), on_click=play, disabled=playing)
+                          disabled=playing or view.locked, color="primary")
+            solara.Button(t(lang, "play"), on_click=play, disabled=playing or view.locked)
             solara.Button(t(lang, "pause"), on_click=pause, disabled=not playing)
-            solara.Button(t(lang, "reset"), on_click=reset)
+            solara.Button(t(lang, "reset"), on_click=reset, disabled=view.locked)
             solara.Text(t(lang, "clock").format(year=view.year, steps=view.steps), style={"font-weight": "bold"})
         with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
             with solara.Div(style={"min-width": "14em", "flex": "1 1 14em"}):
-                NumberSlider(t(lang, "seed"), seed, 0, SEED_MAX, 1, set_seed, lang, integer=True)
+                NumberSlider(t(lang, "seed"), seed, 0, SEED_MAX, 1, set_seed, lang, integer=True, disabled=view.locked)
             solara.Switch(label=t(lang, "hold_axes"), value=view.hold_axes,
-                          on_value=lambda on: act(lambda g: set_hold(g, on)))
+                          on_value=lambda on: act(lambda g: set_hold(g, on), control=False))
             solara.Switch(label=t(lang, "large_text"), value=view.large_text,
-                          on_value=lambda on: act(lambda g: setattr(g, "large_text", bool(on))))
+                          on_value=lambda on: act(lambda g: setattr(g, "large_text", bool(on)), control=False))
 
 
 @solara.component
@@ -354,7 +385,7 @@ def NetworkPanel(view: View, act):
     labels = {t(lang, key): key for key in COLOUR_BY}
 
     def colour(label):
-        act(lambda g: setattr(g, "colour_by", labels[label]))
+        act(lambda g: setattr(g, "colour_by", labels[label]), control=False)
 
     with solara.Card(t(lang, "map")):
         solara.Select(label=t(lang, "colour_by"), values=list(labels), value=t(lang, view.colour_by), on_value=colour)
@@ -388,25 +419,26 @@ def LeverPanel(view: View, act):
         for lever, fields in LEVER_FIELDS.items():
             state = view.levers[lever]
             with solara.Column(gap="0px"):
-                solara.Switch(label=t(lang, lever), value=state.on,
+                solara.Switch(label=t(lang, lever), value=state.on, disabled=view.locked,
                               on_value=lambda on, lever=lever: act(lambda g: apply(g, lever, on)))
                 for field in fields:
                     low, high, step = field_range(lever, field)
                     value = min(max(state.values[field], low), high)
                     NumberSlider(t(lang, field), value, low, high, step,
                                  lambda v, lever=lever, field=field: act(lambda g: set_field(g, lever, field, v)),
-                                 lang)
+                                 lang, disabled=view.locked)
                 years = t(lang, "years").format(years=state.years)
                 if state.end is not None:
                     years += " " + t(lang, "until").format(year=state.end)
                 NumberSlider(years, state.years, YEARS_RANGE[0], YEARS_RANGE[1], 1,
-                             lambda v, lever=lever: act(lambda g: set_years(g, lever, v)), lang, integer=True)
+                             lambda v, lever=lever: act(lambda g: set_years(g, lever, v)), lang, integer=True,
+                             disabled=view.locked)
                 choices = [t(lang, "all"), *names]
 
                 def pick(label, lever=lever):
                     act(lambda g: set_target(g, lever, names.get(label, "all")))
 
-                solara.Select(label=t(lang, "target"), values=choices,
+                solara.Select(label=t(lang, "target"), values=choices, disabled=view.locked,
                               value=by_id.get(state.target, t(lang, "all")), on_value=pick)
 
 
@@ -420,7 +452,7 @@ def ParameterPanel(view: View, act):
             shown = unit(lang, REGISTRY[name].unit)
             label = PARAMETER_LABELS[lang][name] + (f" ({shown})" if shown else "")
             change = lambda v, name=name: act(lambda g: set_parameter(g, name, v))  # noqa: E731
-            NumberSlider(label, view.params[name], low, high, step, change, lang)
+            NumberSlider(label, view.params[name], low, high, step, change, lang, disabled=view.locked)
 
 
 @solara.component
@@ -430,7 +462,7 @@ def MunicipalityPanel(view: View, act):
     by_id = {v: k for k, v in names.items()}
     with solara.Card(t(lang, "details")):
         solara.Select(label=t(lang, "municipality"), values=list(names), value=by_id.get(view.selected),
-                      on_value=lambda name: act(lambda g: setattr(g, "selected", names[name])))
+                      on_value=lambda name: act(lambda g: setattr(g, "selected", names[name]), control=False))
         if view.details:
             table = "\n".join(f"| {label} | {value} |" for label, value in view.details)
             solara.Markdown(f"**{by_id[view.selected]}** - {t(lang, 'year')} {view.year}\n\n| | |\n|---|---:|\n{table}")
@@ -446,13 +478,20 @@ def GroupPage(name: str):
     playing = solara.use_memo(threading.Event, [])
     runs, set_runs = solara.use_state(0)
 
-    def act(change) -> bool:
-        """Run ``change(group)`` holding the group's lock; errors go to the page, not a traceback."""
+    def act(change, control: bool = True) -> bool:
+        """Run ``change(group)`` holding the group's lock; errors go to the page (in its
+        language), not a traceback. A ``control`` (step, reset, levers, parameters; not the
+        view's choices) is refused while the trainer has locked the controls."""
+        lang = "en"
         try:
             with store().use(name) as group:
+                lang = group.language
+                if control and store().locked:
+                    set_message(t(lang, "locked"))
+                    return False
                 change(group)
         except InputError as exc:
-            set_message(str(exc))
+            set_message(error_message(exc, lang))
             return False
         except Exception:  # a bug must not replace the page with a traceback: log it, say so
             logger.exception("dashboard group %r: action failed", name)
@@ -489,12 +528,14 @@ def GroupPage(name: str):
 
     # not intrusive: cancelling (Play again, page closed) must never interrupt a step half-way
     solara.use_thread(loop, dependencies=[runs, name], intrusive_cancel=False)
+    solara.use_thread(lambda cancel: watch_trainer(cancel, lambda: set_tick(lambda n: n + 1)), dependencies=[name],
+                      intrusive_cancel=False)
 
     try:
         with store().use(name) as group:
-            view = read_view(group)
+            view = read_view(group, store().locked)
     except InputError as exc:
-        JoinForm(error=str(exc))
+        JoinForm(error=both_languages(exc))
         return
     except Exception:  # as in act: log the bug, keep the page
         logger.exception("dashboard group %r: page failed", name)
@@ -504,7 +545,9 @@ def GroupPage(name: str):
     solara.Style(CSS + (LARGE_CSS if view.large_text else ""))
     with solara.Column(style={"padding": "8px"}, classes=["territory-page"]):
         Controls(view, act, playing.is_set(), play, pause)
-        if message:
+        if view.locked:
+            solara.Warning(t(view.language, "locked"), classes=["locked-note"])
+        if message and message != t(view.language, "locked"):  # the note above says it while locked
             solara.Error(message)
         # side by side from 960 px wide (1280x720), one above the other below (150 % zoom)
         with solara.ColumnsResponsive(12, medium=6):
@@ -518,11 +561,36 @@ def GroupPage(name: str):
                 LeverPanel(view, act)
 
 
+WATCH_INTERVAL = 1.0
+"""How often (s) a page looks whether the trainer changed something (lock, exercise)."""
+
+
+def watch_trainer(cancel: threading.Event, redraw: Callable[[], None]) -> None:
+    """Until ``cancel``: ``redraw()`` whenever the trainer locks or unlocks the controls or
+    loads an exercise (:attr:`.groups.GroupStore.version`)."""
+    seen = store().version
+    while not cancel.wait(WATCH_INTERVAL):
+        if store().version != seen:
+            seen = store().version
+            redraw()
+
+
 @solara.component
 def Page():
     router = solara.use_router()
+    query = parse_qs(router.search or "")
+    if "trainer" in query:  # the trainer's console, behind the trainer's token
+        from .trainer import TrainerPage
+
+        TrainerPage(query["trainer"][0])
+        return
     error = page_error(router.search)
     if error:  # no group named yet ("-"), a bad name or (classroom mode) no or a wrong join code
         JoinForm(error="" if error == "-" else error)
+        return
+    from .game_page import GamePage, game_on
+
+    if game_on():  # the shared-territory game: the group governs a municipality of one territory
+        GamePage(group_from_search(router.search))
         return
     GroupPage(group_from_search(router.search))

@@ -87,9 +87,10 @@ def municipality_ids(model) -> dict[str, str]:
     return {t.names[i]: t.ids[i] for i in range(model.n_nodes) if model.populated[i]}
 
 
-def live_policy(model, lever: str):
-    """The policy of ``lever`` as switched on from the dashboard, or None if it is off or over."""
-    label = f"live:{lever}"
+def live_policy(model, lever: str, label: str | None = None):
+    """The policy of ``lever`` as switched on from the dashboard (labelled ``label``, default
+    ``live:<lever>``), or None if it is off or over."""
+    label = label or f"live:{lever}"
     engine = model.policies
     if label not in engine.labels:
         return None
@@ -103,21 +104,23 @@ def live_values(model, lever: str) -> dict[str, float] | None:
     return None if policy is None else dict(policy.values)
 
 
-def apply_lever(model, lever: str, on: bool, values: dict[str, float], target, years: int | None = None) -> None:
+def apply_lever(model, lever: str, on: bool, values: dict[str, float], target, years: int | None = None,
+                label: str | None = None) -> None:
     """Switch ``lever`` on with ``values`` for ``years`` years (default :data:`LEVER_YEARS`) or off.
 
     Switched on, it runs from the next year to the end of its years, as a scenario file's
     policy with that ``start`` and ``end`` would. Changed while it runs (values, target or
     years), it keeps its start: the new values apply from the next year and it ends
-    ``years`` after its start (at once if that is already past)."""
+    ``years`` after its start (at once if that is already past). ``label`` names the policy
+    (default ``live:<lever>``; the game has one per municipality and lever)."""
     if not on:
-        model.set_lever(lever, None)
+        model.set_lever(lever, None, label=label)
         return
     years = LEVER_YEARS[lever] if years is None else int(years)
-    running = live_policy(model, lever)
+    running = live_policy(model, lever, label)
     start = running.start if running is not None else model.year + 1
     end = start + years - 1
     if end <= model.year:  # its years are over: it stops
-        model.set_lever(lever, None)
+        model.set_lever(lever, None, label=label)
         return
-    model.set_lever(lever, {**lever_defaults(lever), **values}, target=target, start=start, end=end)
+    model.set_lever(lever, {**lever_defaults(lever), **values}, target=target, label=label, start=start, end=end)

@@ -17,9 +17,12 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from ..errors import InputError
 from .compare import EARLIER_RUNS, track_frame, track_row
+
+T = TypeVar("T")
 
 GROUP_PATTERN = re.compile(r"[^\W_][\w \-]{0,29}")
 """A group name: 1-30 letters, digits, spaces, '-' or '_', starting with a letter or digit."""
@@ -176,6 +179,46 @@ class GroupStore:
         self.twins = twins
         self._groups: dict[str, Group] = {}
         self._lock = threading.Lock()
+        self.locked = False
+        """The trainer has locked the groups' controls (their pages still show and switch language)."""
+        self.version = 0
+        """Counts the trainer's changes (lock, exercise loaded): pages redraw when it moves."""
+
+    def set_locked(self, on: bool) -> None:
+        """Lock (or unlock) every group's controls: steps, resets, levers and parameters."""
+        self.locked = bool(on)
+        self.version += 1
+
+    def each(self, read: Callable[[Group], T]) -> list[T]:
+        """``read(group)`` for every group kept now that has a model, each under its lock, in
+        joining order; never joins a group (the trainer's console reads them this way)."""
+        with self._lock:
+            groups = list(self._groups.values())
+        results = []
+        for group in groups:
+            with group.lock:
+                if not group.closed and group.model is not None:
+                    results.append(read(group))
+        return results
+
+    def load(self, factory: Callable[[int], object], seed: int) -> None:
+        """Start every group, and the groups joining from now on, on another exercise:
+        ``factory`` and ``seed`` as the store's own. Each group's model and twin start again
+        from the exercise's starting state (its seed, the exercise's parameters); the group's
+        lever settings, parameters and earlier runs (of another exercise) are cleared; its
+        language and view choices are kept."""
+        with self._lock:
+            self.factory, self.seed = factory, seed
+            self.version += 1
+            groups = list(self._groups.values())
+        for group in groups:
+            with group.lock:
+                if group.closed:
+                    continue
+                group.factory, group.seed, group.track, group.earlier, group.limits = factory, seed, [], [], {}
+                group.parameters, group.lever_settings, group.lever_targets, group.lever_years = {}, {}, {}, {}
+                group.selected = ""
+                group.restart()
 
     def names(self) -> list[str]:
         """Names of the groups kept now."""

@@ -22,6 +22,7 @@ from ..data.territory import load_territory
 from ..errors import InputError
 from ..scenarios.loader import check_targets, load_scenario
 from .access import (
+    GAME_VARIABLE,
     JOIN_CODE_VARIABLE,
     RATE_VARIABLE,
     TRAINER_TOKEN_VARIABLE,
@@ -91,12 +92,14 @@ def qr_text(url: str) -> str:
 
 
 def serve(scenario_path: Path | None, host: str = "127.0.0.1", port: int | None = None, *,
-          classroom: bool = False, out: TextIO | None = None) -> int:
+          classroom: bool = False, game: bool = False, out: TextIO | None = None) -> int:
     """Check the scenario, then run the server in the foreground until interrupted.
 
     Only ``host`` is listened on (127.0.0.1 unless the trainer asks otherwise). The scenario
     is a TOML file: it is read, never executed. With ``classroom`` the classroom network mode
-    (see the module's description). The first line printed names the address to open."""
+    (see the module's description); with ``game`` the shared-territory game (:mod:`.game`).
+    Both modes make a trainer's token and print the trainer's console address. The first line
+    printed names the address to open."""
     out = out or sys.stdout
     what = "classroom" if classroom else "dashboard"
     path = Path(scenario_path) if scenario_path is not None else DEFAULT_SCENARIO
@@ -110,12 +113,16 @@ def serve(scenario_path: Path | None, host: str = "127.0.0.1", port: int | None 
            "SOLARA_MODE": "production", "SOLARA_THEME_SHOW_BANNER": "False",  # its banner is in English
            # Solara warns on every new session served over plain http (a classroom network has no https)
            "PYTHONWARNINGS": "ignore:Cookies with samesite=none:UserWarning"}
-    for name in (JOIN_CODE_VARIABLE, TRAINER_TOKEN_VARIABLE, RATE_VARIABLE):
+    for name in (JOIN_CODE_VARIABLE, TRAINER_TOKEN_VARIABLE, RATE_VARIABLE, GAME_VARIABLE):
         env.pop(name, None)
+    token = new_trainer_token()
+    env[TRAINER_TOKEN_VARIABLE] = token
+    if game:
+        env[GAME_VARIABLE] = "1"
     if classroom:
         port = port or CLASSROOM_PORT
         check_port(host, port)
-        code, token = new_join_code(), new_trainer_token()
+        code = new_join_code()
         env.update({JOIN_CODE_VARIABLE: code, TRAINER_TOKEN_VARIABLE: token,
                     RATE_VARIABLE: ",".join(str(x) for x in CLASSROOM_RATE)})
         link = f"http://{public_address(host)}:{port}/?code={code}"
@@ -124,6 +131,7 @@ def serve(scenario_path: Path | None, host: str = "127.0.0.1", port: int | None 
               file=out)
         print(qr_text(link), file=out)
         print(f"trainer's token: {token}  (for the trainer only; not a join code)", file=out)
+        print(f"trainer's console: http://{public_address(host)}:{port}/?trainer={token}", file=out)
         listening = "every address of this computer" if host in ALL_ADDRESSES else host
         print(f"listening on {listening}, port {port}; each computer may make {CLASSROOM_RATE[0]:g} requests/s "
               f"(bursts of {CLASSROOM_RATE[1]:g})", file=out)
@@ -132,6 +140,7 @@ def serve(scenario_path: Path | None, host: str = "127.0.0.1", port: int | None 
     else:
         port = port or free_port(host)
         print(f"territory_abm dashboard for {scenario.name}: http://{host}:{port}/  (Ctrl+C to stop)", file=out)
+        print(f"trainer's console: http://{host}:{port}/?trainer={token}", file=out)
     out.flush()
     env["SERVER_NAME"], env["SERVER_PORT"] = host, str(port)
     command = [sys.executable, "-m", "uvicorn", "territory_abm.dashboard.asgi:app", "--host", host, "--port",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 TEXT: dict[str, dict[str, str]] = {
     "en": {
         "title": "Rural territory simulator", "language": "Language", "levers": "Policy levers",
@@ -50,6 +52,39 @@ TEXT: dict[str, dict[str, str]] = {
         "earlier_note": "Earlier runs of this group kept as faint lines (after Reset): {n}.",
         "market_node": "Export port",
         "watch": "What to watch",
+        "refused": "Value refused",
+        "game_title": "Shared territory", "game_clock": "Year {year} - {players} governments",
+        "you_govern": "You govern {name}", "waiting_for": "Waiting for: {names}",
+        "decision": "Your municipality's decision for {year}",
+        "decision_note": "The year advances when every group has decided (or when the trainer says); then all "
+                         "decisions take effect together.",
+        "split_roads": "Roads (share of the budget)", "split_services": "Services and schooling (share of the budget)",
+        "split_enforcement": "Environmental enforcement (share of the budget)",
+        "administration": "Administration: the rest, {share} %", "programmes": "Programmes asked for",
+        "decide": "We have decided", "decided_wait": "Decided: waiting for the other groups (you may still change).",
+        "territory_table": "The territory, municipality by municipality", "governed_by": "Governed by",
+        "nobody": "nobody", "decided": "Decided", "yes": "yes", "no": "no",
+        "split_short": "Roads / services / enforcement", "vs_last_year": "since last year (points)",
+        "vs_no_choices": "against no group's choices",
+        "game_charts": "Every municipality (yours thick)",
+        "diff_poverty_choices": "Poverty against no group's choices (points)",
+        "diff_income_choices": "Income per person against no group's choices (USD/yr)",
+        "advance": "Advance the year now", "restart_game": "Start the territory again",
+        "locked": "The trainer has locked the controls for now: you can look, not change.",
+        "trainer_title": "Trainer's console", "trainer_wrong": "This page needs the trainer's token.",
+        "lock": "Lock the groups' controls", "exercise": "Exercise",
+        "load_exercise": "Start every group on this exercise",
+        "loaded": "Every group now starts exercise {name}.",
+        "groups_live": "Groups, live ({n})", "no_groups": "No group has joined yet.",
+        "levers_on": "Levers on", "parameters_changed": "Parameters changed",
+        "vs_no_policy_points": "against no policy (points)", "vs_no_policy": "against no policy",
+        "income_others": "Income per person, not reached (USD/yr)",
+        "debrief": "Debrief: every group against its own run with the same seed and no policy",
+        "show_debrief": "Show the debrief charts",
+        "diff_others": "Income of households not reached against no policy (USD/yr)",
+        "export": "Export every group's run (zip)",
+        "export_note": "One folder per group: settings.json, outcomes.csv (one row per year, with the "
+                       "no-policy run), map, outcome and comparison charts (PNG); groups.csv side by side.",
     },
     "es": {
         "title": "Simulador de territorios rurales", "language": "Idioma", "levers": "Instrumentos de política",
@@ -101,6 +136,40 @@ TEXT: dict[str, dict[str, str]] = {
         "earlier_note": "Corridas anteriores de este grupo, en líneas tenues (se conservan al reiniciar): {n}.",
         "market_node": "Puerto de exportación",
         "watch": "Qué observar",
+        "refused": "Valor no aceptado",
+        "game_title": "Territorio compartido", "game_clock": "Año {year} - {players} gobiernos",
+        "you_govern": "Gobiernan {name}", "waiting_for": "Falta que decidan: {names}",
+        "decision": "La decisión de su municipio para {year}",
+        "decision_note": "El año avanza cuando todos los grupos decidieron (o cuando lo dice el capacitador); "
+                         "entonces todas las decisiones rigen a la vez.",
+        "split_roads": "Caminos (proporción del presupuesto)",
+        "split_services": "Servicios y educación (proporción del presupuesto)",
+        "split_enforcement": "Fiscalización ambiental (proporción del presupuesto)",
+        "administration": "Administración: el resto, {share} %", "programmes": "Programas solicitados",
+        "decide": "Ya decidimos", "decided_wait": "Decidido: esperando a los otros grupos (todavía pueden cambiar).",
+        "territory_table": "El territorio, municipio por municipio", "governed_by": "Gobierna",
+        "nobody": "nadie", "decided": "Decidió", "yes": "sí", "no": "no",
+        "split_short": "Caminos / servicios / fiscalización", "vs_last_year": "desde el año pasado (puntos)",
+        "vs_no_choices": "frente a ninguna decisión de los grupos",
+        "game_charts": "Todos los municipios (el suyo, grueso)",
+        "diff_poverty_choices": "Pobreza frente a ninguna decisión de los grupos (puntos)",
+        "diff_income_choices": "Ingreso por persona frente a ninguna decisión de los grupos (USD/año)",
+        "advance": "Avanzar el año ahora", "restart_game": "Empezar de nuevo el territorio",
+        "locked": "El capacitador bloqueó los controles por ahora: pueden mirar, no cambiar.",
+        "trainer_title": "Consola del capacitador", "trainer_wrong": "Esta página necesita la clave del capacitador.",
+        "lock": "Bloquear los controles de los grupos", "exercise": "Ejercicio",
+        "load_exercise": "Empezar este ejercicio en todos los grupos",
+        "loaded": "Todos los grupos empiezan ahora el ejercicio {name}.",
+        "groups_live": "Grupos, en vivo ({n})", "no_groups": "Todavía no entró ningún grupo.",
+        "levers_on": "Instrumentos activos", "parameters_changed": "Parámetros cambiados",
+        "vs_no_policy_points": "frente a sin política (puntos)", "vs_no_policy": "frente a sin política",
+        "income_others": "Ingreso por persona, no alcanzados (USD/año)",
+        "debrief": "Cierre: cada grupo frente a su propia corrida con la misma semilla y sin política",
+        "show_debrief": "Mostrar los gráficos del cierre",
+        "diff_others": "Ingreso de los hogares no alcanzados frente a sin política (USD/año)",
+        "export": "Exportar la corrida de cada grupo (zip)",
+        "export_note": "Una carpeta por grupo: settings.json, outcomes.csv (una fila por año, con la corrida "
+                       "sin política), mapa, gráficos de resultados y de comparación (PNG); groups.csv lado a lado.",
     },
 }
 
@@ -160,3 +229,80 @@ def number(value: float, language: str, decimals: int = 0, *, signed: bool = Fal
 def t(language: str, key: str) -> str:
     """The label ``key`` in ``language`` (English if missing)."""
     return TEXT.get(language, TEXT["en"]).get(key, TEXT["en"].get(key, key))
+
+
+# ---------------------------------------------------------------------------- error messages
+
+ERRORS_ES: tuple[tuple[str, str], ...] = (
+    (r"a group name of 1-30 letters, digits, spaces, '-' or '_'",
+     "un nombre de grupo de 1 a 30 letras, cifras, espacios, '-' o '_'"),
+    (r"one of the (?P<n>\d+) groups already on this server \(no more fit; groups unused for (?P<m>\d+) min are freed\)",
+     "uno de los {n} grupos que ya hay en este servidor (no caben más; los grupos sin uso durante {m} min se liberan)"),
+    (r"a number, e\.g\. (?P<example>.+)", "un número, por ejemplo {example}"),
+    (r"a (?P<whole>whole )?number in \[(?P<low>[^,\]]+), (?P<high>[^\]]+)\](?: (?P<unit>\S+))?, got (?P<got>.+)",
+     "un número{whole} entre {low} y {high}{unit}; se recibió {got}"),
+    (r"a (?P<whole>whole )?number of at least (?P<low>\S+?)(?: (?P<unit>\S+))?, got (?P<got>.+)",
+     "un número{whole} de al menos {low}{unit}; se recibió {got}"),
+    (r"a (?P<whole>whole )?number of at most (?P<high>\S+?)(?: (?P<unit>\S+))?, got (?P<got>.+)",
+     "un número{whole} de a lo sumo {high}{unit}; se recibió {got}"),
+    (r"shares of the budget that add up to at most 1 \(the rest pays the administration\), got (?P<got>\S+)",
+     "proporciones del presupuesto que sumen a lo sumo 1 (el resto paga la administración); suman {got}"),
+    (r"a municipality no other group governs; (?P<name>.+) is governed by (?P<other>.+)",
+     "un municipio que no gobierne otro grupo; {name} lo gobierna {other}"),
+    (r"a free municipality: all (?P<n>\d+) are governed \(ask the trainer\)",
+     "un municipio libre: los {n} ya tienen gobierno (pregunten al capacitador)"),
+    (r"the decision of the current year (?P<year>\d+)",
+     "la decisión del año en curso {year}"),
+)
+"""English "expected" texts of the errors a page can show (regular expressions with named
+parts) and their Spanish; numbers in the parts are rewritten with a decimal comma."""
+
+FIELDS = {"en": {"group": "group", "number": "number", "budget_split": "budget split", "municipality": "municipality",
+                 "decision": "decision", "programme": "programme"},
+          "es": {"group": "grupo", "number": "número", "budget_split": "reparto del presupuesto",
+                 "municipality": "municipio", "decision": "decisión", "programme": "programa"}}
+"""Names of the fields errors name that are not labels of the page."""
+
+UNITS_ES = {"USD/household/yr": "USD por hogar y año", "USD/yr": "USD por año", "1/yr": "por año",
+            "ha/household/yr": "ha por hogar y año", "ha/yr": "ha/año", "1/h": "por hora", "h": "h"}
+
+
+def _number_es(text: str) -> str:
+    """A number as an error message writes it (``1e+10``, ``0.5``), with a Spanish decimal comma."""
+    try:
+        return number(float(text), "es", _decimals(text))
+    except ValueError:
+        return text
+
+
+def _decimals(text: str) -> int:
+    mantissa = text.lower().split("e")[0]
+    return len(mantissa.split(".")[1]) if "." in mantissa and "e" not in text.lower() else 0
+
+
+def error_message(exc, language: str) -> str:
+    """An input error (``InputError``) as a page in ``language`` shows it: the field (the page's
+    label for it) and what was expected, in Spanish when ``language`` is "es".
+
+    Every error a group's or the trainer's page can raise has its Spanish here (a test checks);
+    one that has not is shown in English after a Spanish line saying the value was refused."""
+    language = "es" if language == "es" else "en"
+    field = exc.field.rsplit(".", 1)[-1]
+    label = (PARAMETER_LABELS[language].get(field) or FIELDS[language].get(field)
+             or (TEXT[language][field] if field in TEXT[language] else None))
+    if language == "en":
+        return f"{label or field}: {exc.expected}"
+    for pattern, spanish in ERRORS_ES:
+        match = re.fullmatch(pattern, exc.expected)
+        if match is None:
+            continue
+        parts = {k: v or "" for k, v in match.groupdict().items()}
+        for key in ("low", "high", "got"):
+            if key in parts:
+                parts[key] = _number_es(parts[key])
+        if "whole" in parts:
+            parts["whole"] = " entero" if parts["whole"] else ""
+        if "unit" in parts:
+            parts["unit"] = " " + UNITS_ES.get(parts["unit"], parts["unit"]) if parts["unit"] else ""
+        return f"{label or field}: {spanish.format(**parts)}"
+    return f"{TEXT['es']['refused']} ({label or field}): {exc.expected}"

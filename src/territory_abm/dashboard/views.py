@@ -265,3 +265,37 @@ def municipality_details(model, node_id: str, language: str) -> list[tuple[str, 
             text = number(value, language, 0)
         rows.append((t(language, key), text))
     return rows
+
+
+GAME_CHARTS = (("poverty", lambda f: f["poverty_headcount"]),
+               ("diff_poverty_choices", lambda f: 100 * (f["poverty_headcount"] - f["twin_poverty_headcount"])),
+               ("income", lambda f: f["mean_income_pc"]),
+               ("diff_income_choices", lambda f: f["mean_income_pc"] - f["twin_mean_income_pc"]),
+               ("forest_cover", lambda f: f["forest_cover"]),
+               ("service_quality", lambda f: f["service_quality"]))
+"""The game's charts: (label key, the plotted column of a municipality's rows)."""
+NODE_PALETTE = ("#E69F00", "#56B4E9", "#009E73", "#D55E00", "#CC79A7", "#0072B2", "#F0E442", "#000000")
+
+
+def game_figure(table, own: str, language: str, *, large: bool = False) -> Figure:
+    """The shared territory by municipality and year (``table``: :meth:`.game.Game.table`): each
+    municipality's poverty, income, forest cover and service quality, and its poverty and income
+    against the same seed without any group's choice; the group's own municipality (node id
+    ``own``) drawn thick."""
+    size = 10 * font_scale(large)
+    fig = Figure(figsize=(6.4, 5.6), dpi=90, layout="constrained")
+    axes = fig.subplots(3, 2).flat
+    nodes = list(dict.fromkeys(table["node_id"]))
+    for ax, (key, column) in zip(axes, GAME_CHARTS):
+        if key.startswith("diff"):
+            ax.axhline(0, color=TWIN_COLOUR, lw=1)
+        for k, node in enumerate(nodes):
+            rows = table[table["node_id"] == node]
+            mine = node == own
+            ax.plot(rows["year"], column(rows), color=NODE_PALETTE[k % len(NODE_PALETTE)], lw=3.5 if mine else 1.5,
+                    marker="o", ms=3, label=rows["name"].iloc[0], gid=f"node-{node}", zorder=3 if mine else 2)
+        _style(ax, language, t(language, key), size)
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncol=min(len(labels), 5), fontsize=size * 0.85,
+               frameon=False)
+    return fig

@@ -36,6 +36,11 @@ class Municipality(mesa.Agent):
         Forest (ha, simulated scale) and its carrying capacity (area not farmed, ha).
     decentralisation_share : float
         Share of national transfers reaching the budget this year (policies may change it).
+    budget_split : tuple of float or None
+        This municipality's own shares of its general budget for roads, services and
+        enforcement (in that order), as its government chose them (the shared-territory game);
+        None: the registry's ``infrastructure_spending_share``, ``services_spending_share`` and
+        ``enforcement_spending_share``, as every municipality of a scenario.
     """
 
     def __init__(self, model: mesa.Model, node: int, node_id: str, name: str, kind: str,
@@ -57,6 +62,7 @@ class Municipality(mesa.Agent):
         self.spending = 0.0
         self.local_payment = 0.0
         self.infrastructure_spending = 0.0
+        self.budget_split: tuple[float, float, float] | None = None
 
     def govern(self, populations) -> None:
         """This year's budget: the policies' decentralised share and earmarked enforcement
@@ -91,14 +97,16 @@ class Municipality(mesa.Agent):
         self.spending = budget
         general = max(budget - self.extra_enforcement, 0.0)  # earmarked grants are spent on enforcement
         per_person = general / max(population, 1.0)
-        self.infrastructure_spending = p.infrastructure_spending_share * general
-        services = p.services_spending_share * per_person
+        roads_share, services_share, enforcement_share = self.budget_split or (
+            p.infrastructure_spending_share, p.services_spending_share, p.enforcement_spending_share)
+        self.infrastructure_spending = roads_share * general
+        services = services_share * per_person
         if self.services_reference is None:  # the data's quality is what the first year's budget sustains
-            self.services_reference = services
+            self.services_reference = p.services_spending_share * per_person  # on the scenario's split
         target = sustained_quality(self.service_quality_start, services, self.services_reference,
                                    p.services_spending_elasticity)
         self.service_quality += p.quality_adjustment * (target - self.service_quality)
-        enforcement_spend = p.enforcement_spending_share * general + (budget - general)
+        enforcement_spend = enforcement_share * general + (budget - general)
         effort = 1.0 - math.exp(-p.enforcement_effectiveness * enforcement_spend / max(self.natural_capital, 1.0))
         self.enforcement = self.governance * effort
         self.local_payment = p.local_content_share * budget

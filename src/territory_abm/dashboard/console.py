@@ -1,0 +1,192 @@
+"""The trainer's console: every group's settings and outcomes, the debrief of all groups against
+each one's same-seed no-policy run, and one archive with every group's run.
+
+Pure functions of a group (read under its lock, :meth:`.groups.GroupStore.each`) or of the rows
+read from the groups; the page (:mod:`.app`) draws them.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from .compare import track_frame
+from .controls import LEVER_FIELDS, live_policy
+from .groups import Group, GroupStore
+from .text import number, t
+from .views import Ticks, YearTicks, font_scale
+
+
+@dataclass(frozen=True)
+class GroupRow:
+    """What the console shows of one group (read under its lock).
+
+    ``track`` is the group's run against its same-seed no-policy twin, one row per year
+    (:func:`.compare.track_frame`); the last row gives the other numbers.
+    """
+
+    name: str
+    seed: int
+    year: int
+    steps: int
+    levers: tuple[str, ...]  # levers switched on now
+    parameters: dict  # behavioural parameters the group chose
+    track: pd.DataFrame
+
+    @property
+    def last(self) -> pd.Series:
+        return self.track.iloc[-1]
+
+
+def group_row(group: Group) -> GroupRow:
+    """The console's row of ``group`` (call under its lock, e.g. through ``GroupStore.each``)."""
+    model = group.model
+    on = tuple(lever for lever in LEVER_FIELDS if live_policy(model, lever) is not None)
+    return GroupRow(group.name, group.seed, int(model.year), int(model.steps), on, dict(group.parameters),
+                    track_frame(group.track))
+
+
+def group_table(rows: list[GroupRow], lang: str) -> list[list[str]]:
+    """Header and one line per group: year, levers on, parameters changed, and poverty, income
+    per person and income of households not reached, each with its difference from the group's
+    same-seed no-policy run, and the policy cost so far (the words of the page's ``lang``)."""
+    header = [t(lang, k) for k in ("group", "year", "levers_on", "parameters_changed", "poverty",
+                                   "vs_no_policy_points", "income", "vs_no_policy", "income_others", "vs_no_policy",
+                                   "cumulative_cost")]
+    lines = [header]
+    for row in rows:
+        last = row.last if len(row.track) else None
+        cells = [row.name, str(row.year), ", ".join(t(lang, lever) for lever in row.levers) or "-",
+                 ", ".join(row.parameters) or "-"]
+        if last is None:
+            cells += ["-"] * 7
+        else:
+            cells += [number(100 * last["poverty_headcount"], lang, 1) + " %",
+                      number(100 * (last["poverty_headcount"] - last["twin_poverty_headcount"]), lang, 1, signed=True),
+                      number(last["mean_income_pc"], lang, 0),
+                      number(last["mean_income_pc"] - last["twin_mean_income_pc"], lang, 0, signed=True),
+                      number(last["income_others"], lang, 0),
+                      number(last["income_others"] - last["twin_income_others"], lang, 0, signed=True),
+                      number(last["cumulative_cost"], lang, 0)]
+        lines.append(cells)
+    return lines
+
+
+def markdown_table(lines: list[list[str]]) -> str:
+    """``lines`` (header first) as a Markdown table; '|' in a cell is escaped."""
+    def row(cells):
+        return "| " + " | ".join(str(c).replace("|", "\\|") for c in cells) + " |"
+
+    return "\n".join([row(lines[0]), "|" + "---|" * len(lines[0]), *(row(c) for c in lines[1:])])
+
+
+DEBRIEF = (("diff_poverty", lambda f: 100 * (f["poverty_headcount"] - f["twin_poverty_headcount"])),
+           ("diff_income", lambda f: f["mean_income_pc"] - f["twin_mean_income_pc"]),
+           ("diff_others", lambda f: f["income_others"] - f["twin_income_others"]),
+           ("cumulative_cost", lambda f: f["cumulative_cost"]))
+"""The debrief's charts: (label key, the plotted column of a group's track)."""
+
+
+def debrief_figure(rows: list[GroupRow], lang: str, *, large: bool = False) -> Figure:
+    """All groups side by side: each group's difference from its own same-seed no-policy run
+    (poverty in points, income per person, income of households not reached) and its cumulative
+    policy cost, by year, one line per group."""
+    size = 10 * font_scale(large)
+    fig = Figure(figsize=(9.6, 5.4), dpi=90, layout="constrained")
+    axes = fig.subplots(2, 2).flat
+    colours = _palette(len(rows))
+    for ax, (key, column) in zip(axes, DEBRIEF):
+        ax.axhline(0, color="#6e7781", lw=1)
+        for row, colour in zip(rows, colours):
+            if len(row.track):
+                ax.plot(row.track["year"], column(row.track), marker="o", ms=3, color=colour, label=row.name)
+        ax.set_title(t(lang, key), fontsize=size, loc="left")
+        ax.tick_params(labelsize=size * 0.9)
+        ax.yaxis.set_major_formatter(Ticks(lang))
+        ax.xaxis.set_major_formatter(YearTicks())
+        ax.grid(alpha=0.3)
+    handles, labels = axes[0].get_legend_handles_labels()
+    if handles:
+        fig.legend(handles, labels, loc="outside right center", fontsize=size * 0.8, frameon=False)
+    return fig
+
+
+OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000")
+
+
+def _palette(n: int) -> list[str]:
+    """``n`` line colours: Okabe-Ito's eight, repeated beyond eight groups (the legend names each line)."""
+    return [OKABE_ITO[i % len(OKABE_ITO)] for i in range(n)]
+
+
+def settings(group: Group) -> dict:
+    """What a group's run was made of, enough to run it again: the exercise (scenario name and
+    territory), seed, years simulated, the parameters chosen, every lever as switched on from the
+    page (its fields, target, first and last year, as a scenario file's ``[[policies]]`` entry),
+    and the lever panel's settings (call under the group's lock)."""
+    model = group.model
+    return {"group": group.name, "scenario": model.scenario.name, "territory": str(model.scenario.territory),
+            "seed": group.seed, "start_year": int(model.start_year), "year": int(model.year),
+            "steps": int(model.steps), "parameters": dict(group.parameters),
+            "policies": [p.as_dict() for p in model.policies.policies if p.start <= model.year + 1],
+            "lever_settings": group.lever_settings, "lever_targets": group.lever_targets,
+            "lever_years": group.lever_years}
+
+
+def file_stem(name: str, taken: set[str]) -> str:
+    """A folder name for group ``name`` in the archive: letters, digits, '-' and '_' only, not
+    in ``taken`` (a number added if it is)."""
+    stem = re.sub(r"[^\w-]+", "_", name.strip(), flags=re.ASCII).strip("_") or "group"
+    candidate, k = stem, 2
+    while candidate.casefold() in taken:
+        candidate, k = f"{stem}_{k}", k + 1
+    taken.add(candidate.casefold())
+    return candidate
+
+
+def export_archive(store: GroupStore, draw: Callable[[Group], dict[str, bytes]]) -> bytes:
+    """A zip archive of every group's run: for each group a folder with ``settings.json``
+    (:func:`settings`), ``outcomes.csv`` (one row per year: the run's outcomes, its same-seed
+    no-policy twin's with a ``twin_`` prefix, incomes of households reached and not reached,
+    the cumulative cost) and the charts ``draw(group)`` gives (file name -> PNG bytes); and
+    ``groups.csv`` with one line per group. Each group is read under its lock."""
+    def read(group: Group) -> tuple[str, dict, pd.DataFrame, dict[str, bytes]]:
+        return group.name, settings(group), track_frame(group.track), draw(group)
+
+    taken: set[str] = set()
+    buffer = io.BytesIO()
+    summary = []
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, setting, track, charts in store.each(read):
+            folder = file_stem(name, taken)
+            archive.writestr(f"{folder}/settings.json", json.dumps(setting, indent=2, allow_nan=False,
+                                                                   ensure_ascii=False, default=_plain))
+            archive.writestr(f"{folder}/outcomes.csv", track.to_csv(index=False, float_format="%.10g"))
+            for file, data in charts.items():
+                archive.writestr(f"{folder}/{file}", data, compress_type=zipfile.ZIP_STORED)  # PNG: compressed
+            last = track.iloc[-1] if len(track) else {}
+            summary.append({"group": name, "folder": folder, "seed": setting["seed"], "year": setting["year"],
+                            **{k: last.get(k, np.nan) for k in ("poverty_headcount", "twin_poverty_headcount",
+                                                                 "mean_income_pc", "twin_mean_income_pc",
+                                                                 "cumulative_cost")}})
+        archive.writestr("groups.csv", pd.DataFrame(summary, columns=["group", "folder", "seed", "year",
+                                                                      "poverty_headcount", "twin_poverty_headcount",
+                                                                      "mean_income_pc", "twin_mean_income_pc",
+                                                                      "cumulative_cost"])
+                         .to_csv(index=False, float_format="%.10g"))
+    return buffer.getvalue()
+
+
+def _plain(value):
+    """JSON for numpy numbers (settings hold floats and ints from sliders and the model)."""
+    if isinstance(value, np.generic):
+        return value.item()
+    raise TypeError(f"not JSON: {type(value).__name__}")

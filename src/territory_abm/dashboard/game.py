@@ -1,0 +1,231 @@
+"""The shared-territory game (what NetLogo's HubNet does, in the browser): one territory, each
+group governing one of its municipalities.
+
+Every group joining the game (``territory-abm classroom --game``) is given the first municipality
+(or city) nobody governs. Each year a group chooses its municipality's budget split (shares of
+the general budget for roads, services and environmental enforcement; the rest pays the
+administration) and the programmes it asks the national government for (cash transfers,
+technical assistance, market linkage, road works, environmental governance, each for its own
+municipality, with the lever's default values and years, exactly as a dashboard or scenario
+file would apply them). The year advances when every group has decided or when the trainer
+says; then every group's choices take effect together, in the same simulated year of the one
+shared model, and everyone sees the whole territory change. A second model of the same seed with
+no group's choice (every municipality on the scenario's split, no programme) runs alongside: a
+municipality's difference from it is what all the groups' choices together did to it, its
+neighbours' included.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError
+from ..params import REGISTRY
+from .controls import apply_lever, live_policy
+from .groups import group_key
+
+PROGRAMMES = ("cash_transfer", "technical_assistance", "market_linkage", "roads", "environmental_governance")
+"""Programmes a municipality's government may ask for (each for its own municipality)."""
+SPLIT = ("infrastructure_spending_share", "services_spending_share", "enforcement_spending_share")
+"""The budget split a government chooses: registry parameters, per municipality in the game."""
+NODE_COLUMNS = ("poverty_headcount", "mean_income_pc", "forest_cover", "service_quality", "enforcement",
+                "commuters", "population", "policy_cost")
+"""Outcomes of each municipality kept every year, for the game's run and its no-choice twin."""
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A government's decision for the coming year: its budget ``split`` (registry name of each
+    share -> value) and the ``programmes`` it asks for."""
+
+    split: dict
+    programmes: frozenset = frozenset()
+
+
+def check_split(split: dict[str, float]) -> dict[str, float]:
+    """``split`` checked: each share within its registry range, together at most 1.
+
+    Raises
+    ------
+    InputError
+        If a share is out of its range or they add up to more than 1.
+    """
+    checked = {name: REGISTRY[name].check(split[name], "dashboard", f"budget_split.{name}") for name in SPLIT}
+    total = sum(checked.values())
+    if total > 1.0 + 1e-9:
+        raise InputError("dashboard", "budget_split", "shares of the budget that add up to at most 1 (the rest "
+                         f"pays the administration), got {total:g}")
+    return checked
+
+
+@dataclass
+class Player:
+    """A group governing municipality ``node`` (node id); ``choice`` applies from the next year."""
+
+    name: str
+    node: str
+    choice: Choice
+    decided: bool = False
+    language: str = "en"
+    colour_by: str = "poverty"
+
+
+@dataclass
+class Game:
+    """One shared territory governed by the groups; read or change it only holding its ``lock``.
+
+    Parameters
+    ----------
+    factory : callable
+        ``factory(seed)`` builds a model of the game's exercise.
+    seed : int
+        The game's seed (of the model and of its no-choice twin).
+    """
+
+    factory: Callable
+    seed: int
+    model: object = None
+    twin: object = None
+    players: dict = field(default_factory=dict)
+    history: list = field(default_factory=list)
+    version: int = 0
+    lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
+
+    def __post_init__(self):
+        self.restart()
+
+    # ------------------------------------------------------------------ the game's course
+    def restart(self) -> None:
+        """Start the territory again (same seed); players keep their municipalities and
+        choices, undecided."""
+        for old in (self.model, self.twin):
+            if old is not None:
+                old.release()
+        self.model, self.twin = self.factory(self.seed), self.factory(self.seed)
+        self.history = [node_rows(self.model, self.twin)]
+        for player in self.players.values():
+            player.decided = False
+        self.version += 1
+
+    def default_choice(self) -> Choice:
+        """The scenario's split and no programme (what the twin keeps every year)."""
+        return Choice({name: float(self.model.scenario.parameters[name]) for name in SPLIT})
+
+    def join(self, name: str) -> Player:
+        """Group ``name``'s player, given the first municipality nobody governs if new.
+
+        Raises
+        ------
+        InputError
+            If the name is not a group name, or every municipality is governed.
+        """
+        key = group_key(name)
+        if key not in self.players:
+            free = [n for n in self.municipalities() if n not in {p.node for p in self.players.values()}]
+            if not free:
+                raise InputError("dashboard", "municipality", f"a free municipality: all {len(self.municipalities())} "
+                                 "are governed (ask the trainer)")
+            self.players[key] = Player(" ".join(name.split()), free[0], self.default_choice())
+            self.version += 1
+        return self.players[key]
+
+    def municipalities(self) -> list[str]:
+        """Node ids of the populated nodes (municipalities and cities), in the territory's order."""
+        t = self.model.territory
+        return [t.ids[i] for i in range(self.model.n_nodes) if self.model.populated[i]]
+
+    def choose(self, name: str, *, split: dict[str, float] | None = None, programme: str | None = None,
+               on: bool = True) -> None:
+        """Change group ``name``'s choice for the coming year (its split, or one programme
+        asked for or not); the group is undecided again until it decides."""
+        player = self.join(name)
+        choice = player.choice
+        if split is not None:
+            choice = replace(choice, split=check_split({**choice.split, **split}))
+        if programme is not None:
+            if programme not in PROGRAMMES:
+                raise InputError("dashboard", "programme", f"one of {', '.join(PROGRAMMES)}")
+            choice = replace(choice, programmes=choice.programmes | {programme} if on
+                             else choice.programmes - {programme})
+        player.choice, player.decided = choice, False
+        self.version += 1
+
+    def decide(self, name: str, year: int | None = None) -> bool:
+        """Group ``name`` has decided for the coming year; the year advances if every group has
+        (returns whether it did). ``year``, the year the group's page showed, guards against a
+        decision sent for a year that has already gone by.
+
+        Raises
+        ------
+        InputError
+            If ``year`` is given and is not the game's current year.
+        """
+        if year is not None and year != self.model.year:
+            raise InputError("dashboard", "decision", f"the decision of the current year {self.model.year}")
+        self.join(name).decided = True
+        self.version += 1
+        if all(p.decided for p in self.players.values()):
+            self.advance()
+            return True
+        return False
+
+    def waiting(self) -> list[str]:
+        """Names of the groups that have not decided yet."""
+        return [p.name for p in self.players.values() if not p.decided]
+
+    def advance(self) -> None:
+        """Every government's choice takes effect, together, and the territory (and its
+        no-choice twin) advance one year; a group that has not decided keeps its last choice."""
+        for player in self.players.values():
+            apply_choice(self.model, player.node, player.choice)
+        self.model.step()
+        self.twin.step()
+        self.history.append(node_rows(self.model, self.twin))
+        for player in self.players.values():
+            player.decided = False
+        self.version += 1
+
+    def table(self) -> pd.DataFrame:
+        """Every municipality every year so far: its outcomes, the twin's (``twin_``), and who
+        governs it (``governed_by``, "" for nobody)."""
+        frame = pd.concat(self.history, ignore_index=True)
+        governors = {p.node: p.name for p in self.players.values()}
+        frame["governed_by"] = frame["node_id"].map(governors).fillna("")
+        return frame
+
+
+def programme_label(node: str, lever: str) -> str:
+    """The policy label of ``lever`` asked for by municipality ``node``'s government."""
+    return f"game:{node}:{lever}"
+
+
+def apply_choice(model, node: str, choice: Choice) -> None:
+    """Municipality ``node``'s split and programmes from the next year: a programme asked for
+    runs as one switched on in the dashboard (from the next year for its default years, its
+    start kept while it stays asked for); one no longer asked for stops."""
+    municipality = model.municipalities[model.territory.index(node)]
+    municipality.budget_split = tuple(choice.split[name] for name in SPLIT)
+    for lever in PROGRAMMES:
+        label = programme_label(node, lever)
+        wanted, running = lever in choice.programmes, live_policy(model, lever, label) is not None
+        if wanted and not running:
+            apply_lever(model, lever, True, {}, (node,), label=label)
+        elif running and not wanted:
+            apply_lever(model, lever, False, {}, (node,), label=label)
+
+
+def node_rows(model, twin) -> pd.DataFrame:
+    """This year's outcomes of every populated node in ``model`` and ``twin`` (``twin_`` prefix)."""
+    keep = np.flatnonzero(model.populated)
+    t = model.territory
+    frame = pd.DataFrame({"year": int(model.year), "node_id": [t.ids[i] for i in keep],
+                          "name": [t.names[i] for i in keep]})
+    for run, prefix in ((model, ""), (twin, "twin_")):
+        for name in NODE_COLUMNS:
+            frame[prefix + name] = np.asarray(run.node_stats[name], float)[keep]
+    return frame

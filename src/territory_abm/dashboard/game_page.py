@@ -1,0 +1,229 @@
+"""The pages of the shared-territory game (:mod:`.game`): a group's page (its municipality's
+decision, the whole territory) and the game's part of the trainer's console.
+
+The server plays the game when ``TERRITORY_ABM_GAME`` is "1" (``territory-abm classroom
+--game``); one game per server process, on the server's scenario.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+import threading
+
+import solara
+
+from ..errors import InputError
+from .access import GAME_VARIABLE
+from .app import CSS, WATCH_INTERVAL, JoinForm, NumberSlider, both_languages, exercise, scenario_path, store
+from .console import markdown_table
+from .controls import parameter_range
+from .game import PROGRAMMES, SPLIT, Game
+from .text import error_message, number, t
+from .views import COLOUR_BY, game_figure, layout, network_figure, png
+
+logger = logging.getLogger(__name__)
+
+
+def game_on() -> bool:
+    """Whether this server plays the shared-territory game."""
+    return os.environ.get(GAME_VARIABLE) == "1"
+
+
+@functools.cache
+def the_game() -> Game:
+    """The server's game (built at its first page, on the server's scenario)."""
+    factory, seed = exercise(scenario_path())
+    return Game(factory, seed)
+
+
+def game_or_none() -> Game | None:
+    """The server's game, or None when the server does not play it."""
+    return the_game() if game_on() else None
+
+
+@functools.lru_cache(maxsize=4)
+def _layout(model_id: int) -> dict:
+    """Node positions of the game's map (the model of id ``model_id``: one per game start)."""
+    return layout(the_game().model.graph)
+
+
+def territory_table(game: Game, lang: str) -> list[list[str]]:
+    """Header and one line per municipality: who governs it, whether they decided, their choice
+    for the coming year, and this year's poverty (with its change since last year and its
+    difference from the run without any group's choice), income per person (and its
+    difference) and forest cover (hold the game's lock)."""
+    frame = game.table()
+    now, year = frame[frame["year"] == game.model.year], game.model.year
+    before = frame[frame["year"] == year - 1].set_index("node_id")
+    players = {p.node: p for p in game.players.values()}
+    header = [t(lang, k) for k in ("municipality", "governed_by", "decided", "split_short", "programmes",
+                                   "poverty", "vs_last_year", "vs_no_choices", "income", "vs_no_choices",
+                                   "forest_cover")]
+    lines = [header]
+    for _, row in now.iterrows():
+        player = players.get(row["node_id"])
+        if player is None:
+            who, decided, split, asked = t(lang, "nobody"), "-", "-", "-"
+        else:
+            who, decided = player.name, t(lang, "yes" if player.decided else "no")
+            split = " / ".join(number(100 * player.choice.split[name], lang, 0) for name in SPLIT) + " %"
+            asked = ", ".join(t(lang, p) for p in PROGRAMMES if p in player.choice.programmes) or "-"
+        change = (number(100 * (row["poverty_headcount"] - before.loc[row["node_id"], "poverty_headcount"]), lang, 1,
+                         signed=True) if row["node_id"] in before.index else "-")
+        lines.append([row["name"], who, decided, split, asked, number(100 * row["poverty_headcount"], lang, 1) + " %",
+                      change,
+                      number(100 * (row["poverty_headcount"] - row["twin_poverty_headcount"]), lang, 1, signed=True),
+                      number(row["mean_income_pc"], lang, 0),
+                      number(row["mean_income_pc"] - row["twin_mean_income_pc"], lang, 0, signed=True),
+                      number(row["forest_cover"], lang, 2)])
+    return lines
+
+
+@solara.component
+def GameStatus(game: Game, lang: str, act, trainer: bool = False):
+    """Who governs what and who has decided; on the trainer's console, the buttons that advance
+    the year and start the territory again."""
+    with game.lock:
+        year, waiting, players = game.model.year, game.waiting(), len(game.players)
+    with solara.Card(t(lang, "game_title")):
+        solara.Text(t(lang, "game_clock").format(year=year, players=players), style={"font-weight": "bold"})
+        solara.Text(t(lang, "waiting_for").format(names=", ".join(waiting)) if waiting else t(lang, "no_groups"),
+                    classes=["game-waiting"])
+        if trainer:
+            with solara.Row():
+                solara.Button(t(lang, "advance"), color="primary", on_click=lambda: act(lambda: _locked(game.advance)))
+                solara.Button(t(lang, "restart_game"), on_click=lambda: act(lambda: _locked(game.restart)))
+
+
+def _locked(change) -> None:
+    with the_game().lock:
+        change()
+
+
+@solara.component
+def DecisionPanel(game: Game, name: str, lang: str, act, locked: bool):
+    with game.lock:
+        player = game.join(name)
+        choice, decided, year = player.choice, player.decided, game.model.year
+    with solara.Card(t(lang, "decision").format(year=year + 1)):
+        solara.Text(t(lang, "decision_note"))
+        for key, share in zip(("split_roads", "split_services", "split_enforcement"), SPLIT):
+            low, high, step = parameter_range(share, choice.split[share])
+            NumberSlider(t(lang, key), choice.split[share], low, min(high, 1.0), step,
+                         lambda v, share=share: act(lambda g: g.choose(name, split={share: v})), lang,
+                         disabled=locked)
+        rest = 1.0 - sum(choice.split.values())
+        solara.Text(t(lang, "administration").format(share=number(100 * rest, lang, 0)))
+        solara.Text(t(lang, "programmes"), style={"font-weight": "bold"})
+        for programme in PROGRAMMES:
+            solara.Switch(label=t(lang, programme), value=programme in choice.programmes, disabled=locked,
+                          on_value=lambda on, p=programme: act(lambda g: g.choose(name, programme=p, on=on)))
+        if decided:
+            solara.Success(t(lang, "decided_wait"), classes=["decided-note"])
+        solara.Button(t(lang, "decide"), color="primary", disabled=decided or locked,
+                      on_click=lambda: act(lambda g: g.decide(name, year)))
+
+
+@solara.component
+def GamePage(name: str):
+    """Group ``name``'s page in the game: its municipality's decision and the whole territory."""
+    _, set_tick = solara.use_state(0)
+    message, set_message = solara.use_state("")
+    game = the_game()
+
+    def act(change, control: bool = True) -> None:
+        lang = "en"
+        try:
+            with game.lock:
+                lang = game.join(name).language
+                if control and store().locked:
+                    set_message(t(lang, "locked"))
+                    return
+                change(game)
+            set_message("")
+        except InputError as exc:
+            set_message(error_message(exc, lang))
+        except Exception:
+            logger.exception("game group %r: action failed", name)
+            set_message(t("en", "failed") + " / " + t("es", "failed"))
+        finally:
+            set_tick(lambda n: n + 1)
+
+    def watch(cancel: threading.Event) -> None:  # another group's decision, the trainer's year or lock
+        seen = (game.version, store().version)
+        while not cancel.wait(WATCH_INTERVAL):
+            if (game.version, store().version) != seen:
+                seen = (game.version, store().version)
+                set_tick(lambda n: n + 1)
+
+    solara.use_thread(watch, dependencies=[name], intrusive_cancel=False)
+    try:
+        with game.lock:
+            player = game.join(name)
+            lang, colour_by, model = player.language, player.colour_by, game.model
+            key = (game.version, id(model), model.steps, lang, colour_by, player.node)
+            names = dict(zip(model.territory.ids, model.territory.names))
+            own = names[player.node]
+            table = territory_table(game, lang)
+            figures = _figures(key, game, player.node, colour_by, lang)
+    except InputError as exc:
+        JoinForm(error=both_languages(exc))
+        return
+    locked = store().locked
+    languages = {t(lang, "english"): "en", t(lang, "spanish"): "es"}
+    colours = {t(lang, k): k for k in COLOUR_BY}
+
+    def set_view(attribute: str, value) -> None:
+        act(lambda g: setattr(g.join(name), attribute, value), control=False)
+
+    solara.Title(f"{name} - {t(lang, 'game_title')}")
+    solara.Style(CSS)
+    with solara.Column(style={"padding": "8px"}, classes=["territory-page", "game-page"]):
+        with solara.Card():
+            with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
+                solara.Text(f"{t(lang, 'group')}: {name}", style={"font-weight": "bold"})
+                solara.Text(t(lang, "you_govern").format(name=own), classes=["you-govern"],
+                            style={"font-weight": "bold"})
+                solara.ToggleButtonsSingle(value=t(lang, "english" if lang == "en" else "spanish"),
+                                           values=list(languages), dense=True,
+                                           on_value=lambda label: set_view("language", languages[label]))
+        GameStatus(game, lang, act)
+        if locked:
+            solara.Warning(t(lang, "locked"), classes=["locked-note"])
+        if message and message != t(lang, "locked"):
+            solara.Error(message)
+        with solara.ColumnsResponsive(12, medium=6):
+            with solara.Column():
+                with solara.Card(t(lang, "map")):
+                    solara.Select(label=t(lang, "colour_by"), values=list(colours), value=t(lang, colour_by),
+                                  on_value=lambda label: set_view("colour_by", colours[label]))
+                    solara.Image(figures[0], width="100%")
+                with solara.Card(t(lang, "territory_table")):
+                    solara.Markdown(markdown_table(table), classes=["territory-table"])
+            with solara.Column():
+                DecisionPanel(game, name, lang, act, locked)
+                with solara.Card(t(lang, "game_charts")):
+                    solara.Image(figures[1], width="100%")
+
+
+_FIGURES: dict = {}
+_FIGURES_LOCK = threading.Lock()
+
+
+def _figures(key: tuple, game: Game, node: str, colour_by: str, lang: str) -> tuple[bytes, bytes]:
+    """(map PNG, charts PNG) of the game as group of ``node`` sees it, drawn once per ``key``
+    (the game's state and the page's choices) whichever pages ask (hold the game's lock)."""
+    with _FIGURES_LOCK:
+        if key in _FIGURES:
+            return _FIGURES[key]
+    model = game.model
+    drawn = (png(network_figure(model, colour_by, node, lang, _layout(id(model)))),
+             png(game_figure(game.table(), node, lang)))
+    with _FIGURES_LOCK:
+        if len(_FIGURES) > 200:  # figures of years gone by
+            _FIGURES.clear()
+        _FIGURES[key] = drawn
+    return drawn
+

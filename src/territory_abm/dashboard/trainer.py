@@ -1,0 +1,121 @@
+"""The trainer's console page (``?trainer=TOKEN``): opens only with the server's trainer's token.
+
+Live, every :data:`LIVE_SECONDS`: every group's year, levers, parameters and outcomes against its
+same-seed no-policy run. The trainer locks or unlocks every group's controls, starts every group
+on an exercise (the scenario files beside the server's), opens the debrief (all groups side by
+side, each against its own no-policy run) and downloads every group's run in one zip archive
+(:mod:`.console`). In the shared-territory game (:mod:`.game`) the console also shows who governs
+which municipality, who has decided, and advances the year.
+"""
+
+from __future__ import annotations
+
+import solara
+
+from ..errors import InputError
+from .access import is_trainer
+from .app import CSS, exercise, exercises, read_view, store
+from .console import debrief_figure, export_archive, group_row, group_table, markdown_table
+from .groups import Group
+from .text import error_message, t
+from .views import png
+
+LIVE_SECONDS = 3.0
+"""How often (s) the console reads the groups again."""
+ARCHIVE = "classroom_runs.zip"
+
+
+def group_charts(group: Group) -> dict[str, bytes]:
+    """The PNG files of a group's run in the archive: its map, outcome charts and comparison, as
+    its page shows them (in its language; redrawn only if something changed since)."""
+    view = read_view(group)
+    return {"map.png": view.network_png, "charts.png": view.charts_png, "compare.png": view.compare_png}
+
+
+def archive() -> bytes:
+    """Every group's run as one zip archive (:func:`.console.export_archive`)."""
+    return export_archive(store(), group_charts)
+
+
+def load_exercise(name: str) -> None:
+    """Start every group, and the groups joining from now on, on exercise ``name`` (a key of
+    :func:`.app.exercises`)."""
+    factory, seed = exercise(exercises()[name])
+    store().load(factory, seed)
+
+
+@solara.component
+def TrainerPage(token: str):
+    lang, set_lang = solara.use_state("en")
+    _, set_tick = solara.use_state(0)
+    message, set_message = solara.use_state("")
+    show_debrief, set_show_debrief = solara.use_state(False)
+    choices = list(exercises())
+    chosen, set_chosen = solara.use_state(choices[0])
+
+    def live(cancel) -> None:
+        while not cancel.wait(LIVE_SECONDS):
+            set_tick(lambda n: n + 1)
+
+    solara.use_thread(live, dependencies=[], intrusive_cancel=False)
+    if not is_trainer(token):
+        solara.Error(f"{t('en', 'trainer_wrong')} / {t('es', 'trainer_wrong')}")
+        return
+
+    def act(change) -> None:
+        try:
+            change()
+            set_message("")
+        except InputError as exc:
+            set_message(error_message(exc, lang))
+        set_tick(lambda n: n + 1)
+
+    def load() -> None:
+        load_exercise(chosen)
+        set_message(t(lang, "loaded").format(name=chosen))
+
+    rows = store().each(group_row)
+    key = tuple((r.name, r.steps, len(r.track)) for r in rows)
+    debrief = solara.use_memo(lambda: png(debrief_figure(rows, lang)) if show_debrief and rows else None,
+                              [key, lang, show_debrief])
+    languages = {t(lang, "english"): "en", t(lang, "spanish"): "es"}
+    solara.Title(t(lang, "trainer_title"))
+    solara.Style(CSS)
+    with solara.Column(style={"padding": "8px"}, classes=["territory-page", "trainer-console"]):
+        with solara.Card(t(lang, "trainer_title")):
+            with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
+                solara.ToggleButtonsSingle(value=t(lang, "english" if lang == "en" else "spanish"),
+                                           values=list(languages), dense=True,
+                                           on_value=lambda label: set_lang(languages[label]))
+                solara.Switch(label=t(lang, "lock"), value=store().locked,
+                              on_value=lambda on: act(lambda: store().set_locked(on)))
+            with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
+                solara.Select(label=t(lang, "exercise"), values=choices, value=chosen, on_value=set_chosen)
+                solara.Button(t(lang, "load_exercise"), on_click=lambda: act(load), color="primary")
+            if message:
+                solara.Info(message)
+        GameConsole(lang, act)
+        with solara.Card(t(lang, "groups_live").format(n=len(rows))):
+            if rows:
+                solara.Markdown(markdown_table(group_table(rows, lang)), classes=["groups-table"])
+            else:
+                solara.Text(t(lang, "no_groups"))
+        with solara.Card(t(lang, "debrief")):
+            solara.Switch(label=t(lang, "show_debrief"), value=show_debrief, on_value=set_show_debrief)
+            if debrief is not None:
+                solara.Image(debrief, width="100%")
+        with solara.Card(t(lang, "export")):
+            solara.Text(t(lang, "export_note"))
+            solara.FileDownload(archive, filename=ARCHIVE, label=t(lang, "export"),
+                                mime_type="application/zip")
+
+
+@solara.component
+def GameConsole(lang: str, act):
+    """The shared-territory game's part of the console (nothing outside the game)."""
+    from .game_page import GameStatus, game_or_none
+
+    game = game_or_none()
+    if game is not None:
+        GameStatus(game, lang, act, trainer=True)
+

@@ -1,0 +1,184 @@
+"""The trainer's console without a browser (issue 17, item 2): it reads every group without
+joining any, locks the controls, loads an exercise for every group, and exports every group's
+run (settings, yearly outcomes, charts) in one archive; the Spanish page's error messages."""
+
+import io
+import json
+import zipfile
+
+import pandas as pd
+import pytest
+from conftest import SCENARIOS
+
+from territory_abm import TerritoryModel
+from territory_abm.dashboard import app
+from territory_abm.dashboard.console import (
+    debrief_figure,
+    export_archive,
+    file_stem,
+    group_row,
+    group_table,
+    markdown_table,
+)
+from territory_abm.dashboard.groups import GroupStore
+from territory_abm.dashboard.text import ERRORS_ES, TEXT, error_message
+from territory_abm.errors import InputError
+from territory_abm.scenarios.loader import load_scenario
+
+EXERCISE = SCENARIOS / "classroom" / "poverty_and_transfers.toml"
+FOREST = SCENARIOS / "classroom" / "forest_frontier.toml"
+
+
+def _factory(path):
+    scenario = load_scenario(path).replace(households_scale=0.2, steps=6)
+    return (lambda seed, **parameters: TerritoryModel(scenario, seed=seed, **parameters)), scenario.seed
+
+
+@pytest.fixture(scope="module")
+def store():
+    """Three groups: one with a transfer for three years, one with a parameter changed, one idle."""
+    factory, seed = _factory(EXERCISE)
+    store = GroupStore(factory, seed=seed, twins=True)
+    with store.use("Los Robles") as g:
+        app.apply(g, "cash_transfer", True)
+        for _ in range(3):
+            g.step()
+    with store.use("El Cedro") as g:
+        app.set_parameter(g, "consumption_share", 0.9)
+        g.step()
+    with store.use("Los_Robles") as g:  # a name that makes the same folder name as the first
+        pass
+    yield store
+    store.clear()
+
+
+def test_the_console_reads_every_group_without_joining_any(store):
+    rows = store.each(group_row)
+    assert [r.name for r in rows] == ["Los Robles", "El Cedro", "Los_Robles"]
+    robles = rows[0]
+    assert robles.year == 2023 and robles.levers == ("cash_transfer",) and len(robles.track) == 4
+    assert rows[1].parameters == {"consumption_share": 0.9} and rows[1].levers == ()
+    assert robles.last["policy_cost"] > 0 and robles.last["twin_policy_cost"] == 0
+    assert len(store.names()) == 3  # reading joined nobody
+    table = group_table(rows, "es")
+    assert table[0][0] == "Grupo" and table[1][2] == "Transferencias monetarias" and len(table) == 4
+    assert markdown_table(table).count("\n") == 4
+
+
+def test_the_debrief_draws_one_line_per_group_in_each_chart(store):
+    fig = debrief_figure(store.each(group_row), "en")
+    for ax in fig.axes:
+        assert [line.get_label() for line in ax.lines if not line.get_label().startswith("_")] == [
+            "Los Robles", "El Cedro", "Los_Robles"]
+
+
+def test_the_archive_holds_every_groups_settings_outcomes_and_charts(store):
+    drawn = []
+
+    def draw(group):
+        drawn.append(group.name)
+        return {"charts.png": b"\x89PNG charts of " + group.name.encode(), "map.png": b"\x89PNG map"}
+
+    archive = zipfile.ZipFile(io.BytesIO(export_archive(store, draw)))
+    names = set(archive.namelist())
+    folders = ["Los_Robles", "El_Cedro", "Los_Robles_2"]
+    assert names == {"groups.csv"} | {f"{f}/{file}" for f in folders
+                                      for file in ("settings.json", "outcomes.csv", "charts.png", "map.png")}
+    assert sorted(drawn) == sorted(["Los Robles", "El Cedro", "Los_Robles"])
+    settings = json.loads(archive.read("Los_Robles/settings.json"))
+    assert settings["group"] == "Los Robles" and settings["year"] == 2023 and settings["seed"] == 7
+    (policy,) = settings["policies"]
+    assert (policy["lever"], policy["start"], policy["target"]) == ("cash_transfer", 2021, "all")
+    assert json.loads(archive.read("El_Cedro/settings.json"))["parameters"] == {"consumption_share": 0.9}
+    outcomes = pd.read_csv(archive.open("Los_Robles/outcomes.csv"))
+    assert list(outcomes["year"]) == [2020, 2021, 2022, 2023]
+    assert {"poverty_headcount", "twin_poverty_headcount", "income_others", "cumulative_cost"} <= set(outcomes)
+    summary = pd.read_csv(archive.open("groups.csv"))
+    assert list(summary["folder"]) == folders
+    assert archive.read("El_Cedro/charts.png").startswith(b"\x89PNG")
+
+
+def test_folder_names_are_safe_and_distinct():
+    taken: set[str] = set()
+    assert [file_stem(n, taken) for n in ("a b", "a_b", "../x", "Año 1", "  ")] == ["a_b", "a_b_2", "x", "A_o_1",
+                                                                                 "group"]
+
+
+def test_loading_an_exercise_starts_every_group_on_it_and_clears_its_settings():
+    factory, seed = _factory(EXERCISE)
+    store = GroupStore(factory, seed=seed, twins=True)
+    with store.use("a") as g:
+        app.apply(g, "cash_transfer", True)
+        app.set_field(g, "cash_transfer", "amount", 500.0)
+        g.step()
+        old = g.model
+    version = store.version
+    store.load(*_factory(FOREST))
+    assert store.version > version
+    with store.use("a") as g:
+        assert g.model is not old and g.model.scenario.name == "classroom_forest" and g.model.year == 2020
+        assert g.lever_settings == {} and g.earlier == [] and len(g.track) == 1
+        assert g.twin.scenario.name == "classroom_forest"
+    with store.use("b") as g:  # a group joining later starts on it too
+        assert g.model.scenario.name == "classroom_forest"
+    store.clear()
+
+
+def test_the_lock_is_kept_by_the_store_and_counted_as_a_change():
+    store = GroupStore(lambda seed: object(), seed=1)
+    version = store.version
+    store.set_locked(True)
+    assert store.locked and store.version == version + 1
+    store.set_locked(False)
+    assert not store.locked
+
+
+# ---------------------------------------------------------------------------- Spanish error messages
+
+
+def _errors() -> list[InputError]:
+    """An error of each kind a group's or the trainer's page can show."""
+    from territory_abm.dashboard.game import check_split
+    from territory_abm.dashboard.groups import group_key
+
+    model = TerritoryModel(load_scenario(EXERCISE).replace(households_scale=0.1))
+    made = []
+    for attempt in (lambda: group_key("<b>"),
+                    lambda: GroupStore(lambda s: object(), seed=1, max_groups=0).use("x").__enter__(),
+                    lambda: app.parse_number("doce", "es"),
+                    lambda: model.params.with_overrides({"consumption_share": 7}, source="dashboard"),
+                    lambda: model.params.with_overrides({"transport_cost_per_hour": 0.0001}, source="dashboard"),
+                    lambda: model.set_lever("cash_transfer", {"amount": -5.0}),
+                    lambda: model.set_lever("environmental_governance", {"clearing_cap": 500.0}),
+                    lambda: check_split({"infrastructure_spending_share": 0.6, "services_spending_share": 0.5,
+                                         "enforcement_spending_share": 0.1})):
+        with pytest.raises(InputError) as caught:
+            attempt()
+        made.append(caught.value)
+    model.release()
+    return made
+
+
+ENGLISH = {"number", "got", "in", "of", "at", "least", "most", "the", "group", "groups", "name", "letters",
+           "share", "shares", "budget", "household", "yr", "e.g", "parameters", "a"}
+
+
+def test_every_error_a_page_shows_has_its_spanish():
+    for exc in _errors():
+        spanish = error_message(exc, "es")
+        assert not spanish.startswith(TEXT["es"]["refused"]), f"no Spanish for: {exc}"
+        words = {w.casefold() for w in __import__("re").findall(r"[^\W\d_]+", spanish)}
+        assert not words & ENGLISH - {"a"}, (spanish, words & ENGLISH)
+        assert error_message(exc, "en").endswith(": " + exc.expected)
+
+
+def test_spanish_errors_write_numbers_with_a_decimal_comma_and_name_the_label():
+    exc = InputError("dashboard", "parameters.transport_cost_per_hour", "a number in [0.002, 0.08] 1/h, got 0.5")
+    assert error_message(exc, "es") == ("Costo de transporte por hora de viaje: un número entre 0,002 y 0,08 por hora; "
+                                        "se recibió 0,5")
+    assert len(ERRORS_ES) == len({pattern for pattern, _ in ERRORS_ES})
+
+
+def test_an_error_without_its_spanish_still_says_in_spanish_that_the_value_was_refused():
+    exc = InputError("dashboard", "something", "an unforeseen thing")
+    assert error_message(exc, "es") == "Valor no aceptado (something): an unforeseen thing"

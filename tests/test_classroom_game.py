@@ -1,0 +1,115 @@
+"""The shared-territory game without a browser (issue 17, item 7): each group governs one
+municipality; the year advances when all have decided or when the trainer says; every group's
+choices take effect in the same shared year; a municipality's own budget split changes only it
+directly; the no-choice twin runs alongside."""
+
+import numpy as np
+import pytest
+from conftest import SCENARIOS
+
+from territory_abm import TerritoryModel
+from territory_abm.dashboard.game import PROGRAMMES, SPLIT, Game, check_split, programme_label
+from territory_abm.errors import InputError
+from territory_abm.scenarios.loader import load_scenario
+
+GAME = SCENARIOS / "classroom" / "shared_territory.toml"
+
+
+def _game(scale: float = 0.25) -> Game:
+    scenario = load_scenario(GAME).replace(households_scale=scale, steps=8)
+    return Game(lambda seed: TerritoryModel(scenario, seed=seed), scenario.seed)
+
+
+def test_groups_get_distinct_municipalities_until_none_is_free():
+    game = _game()
+    nodes = game.municipalities()
+    players = [game.join(f"group {k}") for k in range(len(nodes))]
+    assert [p.node for p in players] == nodes
+    assert game.join("GROUP 0") is players[0]  # the same group again
+    with pytest.raises(InputError, match="free municipality"):
+        game.join("one too many")
+
+
+def test_the_year_advances_only_when_every_group_has_decided():
+    game = _game()
+    game.join("a"), game.join("b")
+    assert not game.decide("a", 2020) and game.model.year == 2020 and game.waiting() == ["b"]
+    game.choose("a", programme="cash_transfer")  # a change makes the group undecided again
+    assert game.waiting() == ["a", "b"]
+    assert not game.decide("a")
+    assert game.decide("b", 2020) and game.model.year == 2021 and game.twin.year == 2021
+    assert game.waiting() == ["a", "b"]  # a new year: everyone decides again
+    with pytest.raises(InputError, match="current year 2021"):
+        game.decide("a", 2020)  # a page that still showed last year
+
+
+def test_two_groups_choices_take_effect_in_the_same_shared_year():
+    game = _game()
+    a, b = game.join("a"), game.join("b")
+    game.choose("a", programme="cash_transfer")
+    game.choose("b", split={"services_spending_share": 0.7, "infrastructure_spending_share": 0.2})
+    game.decide("a"), game.decide("b")
+    model, twin = game.model, game.twin
+    ia, ib = (model.territory.index(p.node) for p in (a, b))
+    cost = np.asarray(model.node_stats["policy_cost"])
+    assert cost[ia] > 0 and np.nansum(cost) == pytest.approx(cost[ia])  # a's transfer, paid in a only
+    assert model.municipalities[ib].budget_split == (0.2, 0.7, 0.05)
+    assert model.municipalities[ia].budget_split == (0.35, 0.45, 0.05)  # a kept the scenario's split
+    # b's services rose against the twin's (which keeps the scenario's split), a's did not move by it
+    assert model.municipalities[ib].service_quality > twin.municipalities[ib].service_quality
+    assert model.municipalities[ia].service_quality == twin.municipalities[ia].service_quality
+    frame = game.table()
+    assert list(frame["year"].unique()) == [2020, 2021]
+    assert set(frame.loc[frame["year"] == 2021, "governed_by"]) == {"a", "b", ""}
+
+
+def test_the_trainer_advances_the_year_and_undecided_groups_keep_their_choice():
+    game = _game()
+    game.join("a")
+    game.choose("a", programme="technical_assistance")
+    game.advance()  # the trainer: "a" never pressed "We have decided"
+    game.advance()
+    assert game.model.year == 2022
+    assert game.model.policies.labels == [programme_label(game.join("a").node, "technical_assistance")]
+    game.choose("a", programme="technical_assistance", on=False)
+    game.advance()
+    policy = game.model.policies.policies[0]
+    assert (policy.start, policy.end) == (2021, 2022)  # stopped once no longer asked for
+
+
+def test_a_neighbours_road_reaches_the_municipality_next_to_it():
+    """Road works asked for by Alto Verde's government shorten its road to the town; Cerro Azul,
+    which reaches the town only through Alto Verde, travels faster too without choosing anything."""
+    game = _game()
+    players = {game.join(name).node: name for name in ("alto", "bajo", "cerro")}
+    assert players == {"A": "alto", "B": "bajo", "C": "cerro"}
+    game.choose("alto", programme="roads")
+    for _ in range(3):
+        for name in players.values():
+            game.decide(name)
+    model, twin = game.model, game.twin
+    assert model.graph.edges["A", "T"]["travel_time"] < twin.graph.edges["A", "T"]["travel_time"]
+    assert model.graph.edges["C", "A"]["travel_time"] == twin.graph.edges["C", "A"]["travel_time"]
+    c = model.territory.index("C")
+    assert model.market_time[c] < twin.market_time[c]
+
+
+def test_restart_keeps_the_players_and_starts_the_territory_again():
+    game = _game()
+    game.join("a")
+    game.advance()
+    game.restart()
+    assert game.model.year == 2020 and len(game.history) == 1 and game.join("a").node == "A"
+
+
+@pytest.mark.parametrize("split", [{"infrastructure_spending_share": 0.6, "services_spending_share": 0.5},
+                                   {"enforcement_spending_share": 0.9}, {"services_spending_share": -0.1}])
+def test_a_split_out_of_range_or_over_the_budget_is_refused_and_changes_nothing(split):
+    game = _game(0.1)
+    game.join("a")
+    before = game.join("a").choice
+    with pytest.raises(InputError, match="budget_split"):
+        game.choose("a", split=split)
+    assert game.join("a").choice == before
+    assert check_split(before.split) == before.split
+    assert set(before.split) == set(SPLIT) and "roads" in PROGRAMMES
