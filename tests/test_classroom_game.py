@@ -113,3 +113,23 @@ def test_a_split_out_of_range_or_over_the_budget_is_refused_and_changes_nothing(
     assert game.join("a").choice == before
     assert check_split(before.split) == before.split
     assert set(before.split) == set(SPLIT) and "roads" in PROGRAMMES
+
+
+def test_the_games_archive_holds_the_territory_and_every_groups_decisions():
+    import io
+    import zipfile
+
+    import pandas as pd
+
+    game = _game(0.1)
+    game.join("a"), game.join("b")
+    game.choose("a", programme="market_linkage")
+    game.decide("a")
+    game.advance()  # the trainer, b undecided
+    archive = zipfile.ZipFile(io.BytesIO(game.archive()))
+    decisions = pd.read_csv(archive.open("decisions.csv"))
+    assert decisions[["year", "group", "node_id", "decided"]].values.tolist() == [[2021, "a", "A", True],
+                                                                                  [2021, "b", "B", False]]
+    assert decisions["programmes"].fillna("").tolist() == ["market_linkage", ""]
+    territory = pd.read_csv(archive.open("territory.csv"))
+    assert len(territory) == 2 * len(game.municipalities()) and "twin_poverty_headcount" in territory

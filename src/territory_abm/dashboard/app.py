@@ -308,6 +308,8 @@ CSS = """
 .territory-page .number-box { max-width: 8.5em; flex: 0 0 8.5em; }
 .territory-page .v-card__title { font-size: 1.15rem; word-break: normal; }
 .territory-page .v-input--switch .v-label { font-size: 1rem; }
+.territory-page .territory-table, .territory-page .groups-table { overflow-x: auto; max-width: 100%; }
+.territory-page .territory-table table, .territory-page .groups-table table { font-size: 0.85rem; }
 """
 LARGE_CSS = """
 html { font-size: 20px !important; }

@@ -17,7 +17,9 @@ neighbours' included.
 
 from __future__ import annotations
 
+import io
 import threading
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
@@ -93,6 +95,7 @@ class Game:
     twin: object = None
     players: dict = field(default_factory=dict)
     history: list = field(default_factory=list)
+    decisions: list = field(default_factory=list)
     version: int = 0
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
@@ -108,6 +111,7 @@ class Game:
                 old.release()
         self.model, self.twin = self.factory(self.seed), self.factory(self.seed)
         self.history = [node_rows(self.model, self.twin)]
+        self.decisions = []
         for player in self.players.values():
             player.decided = False
         self.version += 1
@@ -183,12 +187,27 @@ class Game:
         no-choice twin) advance one year; a group that has not decided keeps its last choice."""
         for player in self.players.values():
             apply_choice(self.model, player.node, player.choice)
+            self.decisions.append({"year": self.model.year + 1, "group": player.name, "node_id": player.node,
+                                   "decided": player.decided, **player.choice.split,
+                                   "programmes": " ".join(sorted(player.choice.programmes))})
         self.model.step()
         self.twin.step()
         self.history.append(node_rows(self.model, self.twin))
         for player in self.players.values():
             player.decided = False
         self.version += 1
+
+    def archive(self) -> bytes:
+        """The game so far as a zip archive: ``territory.csv`` (:meth:`table`) and
+        ``decisions.csv`` (each group's choice for each year: its split, the programmes asked
+        for, whether it had decided or the trainer advanced the year)."""
+        buffer = io.BytesIO()
+        columns = ["year", "group", "node_id", "decided", *SPLIT, "programmes"]
+        with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("territory.csv", self.table().to_csv(index=False, float_format="%.10g"))
+            archive.writestr("decisions.csv", pd.DataFrame(self.decisions, columns=columns)
+                             .to_csv(index=False, float_format="%.10g"))
+        return buffer.getvalue()
 
     def table(self) -> pd.DataFrame:
         """Every municipality every year so far: its outcomes, the twin's (``twin_``), and who

@@ -81,16 +81,23 @@ def territory_table(game: Game, lang: str) -> list[list[str]]:
     return lines
 
 
+def game_status(game: Game) -> tuple[int, tuple[str, ...], int]:
+    """(year, groups not decided yet, number of groups) of the game (hold its lock)."""
+    return game.model.year, tuple(game.waiting()), len(game.players)
+
+
 @solara.component
-def GameStatus(game: Game, lang: str, act, trainer: bool = False):
-    """Who governs what and who has decided; on the trainer's console, the buttons that advance
-    the year and start the territory again."""
-    with game.lock:
-        year, waiting, players = game.model.year, game.waiting(), len(game.players)
+def GameStatus(status: tuple, lang: str, act, trainer: bool = False):
+    """Who has decided (``status``: :func:`game_status`); on the trainer's console, the buttons
+    that advance the year and start the territory again. Everything shown comes in the
+    arguments: a component is drawn again only when they change."""
+    year, waiting, players = status
+    game = the_game()
     with solara.Card(t(lang, "game_title")):
-        solara.Text(t(lang, "game_clock").format(year=year, players=players), style={"font-weight": "bold"})
-        solara.Text(t(lang, "waiting_for").format(names=", ".join(waiting)) if waiting else t(lang, "no_groups"),
-                    classes=["game-waiting"])
+        with solara.Column(gap="2px"):
+            solara.Text(t(lang, "game_clock").format(year=year, players=players), style={"font-weight": "bold"})
+            solara.Text(t(lang, "waiting_for").format(names=", ".join(waiting)) if waiting else t(lang, "no_groups"),
+                        classes=["game-waiting"])
         if trainer:
             with solara.Row():
                 solara.Button(t(lang, "advance"), color="primary", on_click=lambda: act(lambda: _locked(game.advance)))
@@ -103,10 +110,8 @@ def _locked(change) -> None:
 
 
 @solara.component
-def DecisionPanel(game: Game, name: str, lang: str, act, locked: bool):
-    with game.lock:
-        player = game.join(name)
-        choice, decided, year = player.choice, player.decided, game.model.year
+def DecisionPanel(name: str, choice, decided: bool, year: int, lang: str, act, locked: bool):
+    """Group ``name``'s decision for the year after ``year``: its ``choice`` so far, ``decided``."""
     with solara.Card(t(lang, "decision").format(year=year + 1)):
         solara.Text(t(lang, "decision_note"))
         for key, share in zip(("split_roads", "split_services", "split_enforcement"), SPLIT):
@@ -163,9 +168,10 @@ def GamePage(name: str):
         with game.lock:
             player = game.join(name)
             lang, colour_by, model = player.language, player.colour_by, game.model
-            key = (game.version, id(model), model.steps, lang, colour_by, player.node)
+            key = (id(model), model.steps, lang, colour_by, player.node)  # the figures change with the year
             names = dict(zip(model.territory.ids, model.territory.names))
             own = names[player.node]
+            status, choice, decided = game_status(game), player.choice, player.decided
             table = territory_table(game, lang)
             figures = _figures(key, game, player.node, colour_by, lang)
     except InputError as exc:
@@ -189,7 +195,7 @@ def GamePage(name: str):
                 solara.ToggleButtonsSingle(value=t(lang, "english" if lang == "en" else "spanish"),
                                            values=list(languages), dense=True,
                                            on_value=lambda label: set_view("language", languages[label]))
-        GameStatus(game, lang, act)
+        GameStatus(status, lang, act)
         if locked:
             solara.Warning(t(lang, "locked"), classes=["locked-note"])
         if message and message != t(lang, "locked"):
@@ -201,9 +207,10 @@ def GamePage(name: str):
                                   on_value=lambda label: set_view("colour_by", colours[label]))
                     solara.Image(figures[0], width="100%")
                 with solara.Card(t(lang, "territory_table")):
-                    solara.Markdown(markdown_table(table), classes=["territory-table"])
+                    with solara.Div(classes=["territory-table"]):
+                        solara.Markdown(markdown_table(table))
             with solara.Column():
-                DecisionPanel(game, name, lang, act, locked)
+                DecisionPanel(name, choice, decided, status[0], lang, act, locked)
                 with solara.Card(t(lang, "game_charts")):
                     solara.Image(figures[1], width="100%")
 

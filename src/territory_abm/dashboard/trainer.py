@@ -14,8 +14,9 @@ import solara
 
 from ..errors import InputError
 from .access import is_trainer
-from .app import CSS, exercise, exercises, read_view, store
+from .app import CSS, exercise, exercises, read_view, scenario_path, store
 from .console import debrief_figure, export_archive, group_row, group_table, markdown_table
+from .game_page import GameStatus, game_or_none, game_status, territory_table
 from .groups import Group
 from .text import error_message, t
 from .views import png
@@ -23,6 +24,7 @@ from .views import png
 LIVE_SECONDS = 3.0
 """How often (s) the console reads the groups again."""
 ARCHIVE = "classroom_runs.zip"
+GAME_ARCHIVE = "shared_territory.zip"
 
 
 def group_charts(group: Group) -> dict[str, bytes]:
@@ -46,21 +48,27 @@ def load_exercise(name: str) -> None:
 
 @solara.component
 def TrainerPage(token: str):
+    """The console, or only a message if ``token`` is not the server's trainer's token."""
+    if not is_trainer(token):
+        solara.Error(f"{t('en', 'trainer_wrong')} / {t('es', 'trainer_wrong')}")
+        return
+    Console()
+
+
+@solara.component
+def Console():
     lang, set_lang = solara.use_state("en")
     _, set_tick = solara.use_state(0)
     message, set_message = solara.use_state("")
     show_debrief, set_show_debrief = solara.use_state(False)
     choices = list(exercises())
-    chosen, set_chosen = solara.use_state(choices[0])
+    chosen, set_chosen = solara.use_state(scenario_path().stem if scenario_path().stem in choices else choices[0])
 
     def live(cancel) -> None:
         while not cancel.wait(LIVE_SECONDS):
             set_tick(lambda n: n + 1)
 
     solara.use_thread(live, dependencies=[], intrusive_cancel=False)
-    if not is_trainer(token):
-        solara.Error(f"{t('en', 'trainer_wrong')} / {t('es', 'trainer_wrong')}")
-        return
 
     def act(change) -> None:
         try:
@@ -75,6 +83,7 @@ def TrainerPage(token: str):
         set_message(t(lang, "loaded").format(name=chosen))
 
     rows = store().each(group_row)
+    game = game_or_none()
     key = tuple((r.name, r.steps, len(r.track)) for r in rows)
     debrief = solara.use_memo(lambda: png(debrief_figure(rows, lang)) if show_debrief and rows else None,
                               [key, lang, show_debrief])
@@ -89,15 +98,26 @@ def TrainerPage(token: str):
                                            on_value=lambda label: set_lang(languages[label]))
                 solara.Switch(label=t(lang, "lock"), value=store().locked,
                               on_value=lambda on: act(lambda: store().set_locked(on)))
-            with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
-                solara.Select(label=t(lang, "exercise"), values=choices, value=chosen, on_value=set_chosen)
-                solara.Button(t(lang, "load_exercise"), on_click=lambda: act(load), color="primary")
+            if game is None:
+                with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
+                    solara.Select(label=t(lang, "exercise"), values=choices, value=chosen, on_value=set_chosen)
+                    solara.Button(t(lang, "load_exercise"), on_click=lambda: act(load), color="primary")
             if message:
                 solara.Info(message)
-        GameConsole(lang, act)
+        if game is not None:  # the shared-territory game: its state, table and archive instead of the groups'
+            with game.lock:
+                status, table, data = game_status(game), territory_table(game, lang), game.archive()
+            GameStatus(status, lang, act, trainer=True)
+            with solara.Card(t(lang, "territory_table")):
+                with solara.Div(classes=["territory-table"]):
+                    solara.Markdown(markdown_table(table))
+                solara.FileDownload(data, filename=GAME_ARCHIVE, label=t(lang, "export_game"),
+                                    mime_type="application/zip")
+            return
         with solara.Card(t(lang, "groups_live").format(n=len(rows))):
             if rows:
-                solara.Markdown(markdown_table(group_table(rows, lang)), classes=["groups-table"])
+                with solara.Div(classes=["groups-table"]):
+                    solara.Markdown(markdown_table(group_table(rows, lang)))
             else:
                 solara.Text(t(lang, "no_groups"))
         with solara.Card(t(lang, "debrief")):
@@ -109,13 +129,4 @@ def TrainerPage(token: str):
             solara.FileDownload(archive, filename=ARCHIVE, label=t(lang, "export"),
                                 mime_type="application/zip")
 
-
-@solara.component
-def GameConsole(lang: str, act):
-    """The shared-territory game's part of the console (nothing outside the game)."""
-    from .game_page import GameStatus, game_or_none
-
-    game = game_or_none()
-    if game is not None:
-        GameStatus(game, lang, act, trainer=True)
 

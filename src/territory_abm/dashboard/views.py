@@ -295,6 +295,8 @@ def game_figure(table, own: str, language: str, *, large: bool = False) -> Figur
             ax.plot(rows["year"], column(rows), color=NODE_PALETTE[k % len(NODE_PALETTE)], lw=3.5 if mine else 1.5,
                     marker="o", ms=3, label=rows["name"].iloc[0], gid=f"node-{node}", zorder=3 if mine else 2)
         _style(ax, language, t(language, key), size)
+        years = table["year"]
+        ax.set_xlim(years.min() - 0.5, max(years.max(), years.min() + 5) + 0.5)  # whole years from the start
     handles, labels = axes[0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="outside lower center", ncol=min(len(labels), 5), fontsize=size * 0.85,
                frameon=False)
