@@ -580,7 +580,7 @@ def watch_trainer(cancel: threading.Event, redraw: Callable[[], None]) -> None:
 @solara.component
 def Page():
     router = solara.use_router()
-    query = parse_qs(router.search or "")
+    query = parse_qs(router.search or "", keep_blank_values=True)
     if "trainer" in query:  # the trainer's console, behind the trainer's token
         from .trainer import TrainerPage
 

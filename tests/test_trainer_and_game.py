@@ -1,0 +1,194 @@
+"""The trainer's console and the shared-territory game in a real browser (issue 17, items 2 and
+7), several browser contexts at once: the console opens only with the trainer's token, lists the
+groups live, locks and unlocks their controls, exports every group's run in one zip and starts
+every group on another exercise; in the game two groups' choices take effect in the same shared
+year and each sees the other's municipality change.
+
+Needs Playwright and a Chromium as ``tests/test_dashboard.py`` (skipped without one, except
+under ``CI=true``).
+"""
+
+import io
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+
+import pytest
+from conftest import SCENARIOS
+
+playwright = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (pip install '.[test]')")
+expect = playwright.expect
+
+from test_dashboard import FIRST_STEP_MS, _answers, _choose, _clock, _lever_switch, _step, browser  # noqa: E402, F401
+
+pytestmark = pytest.mark.slow
+
+
+def _serve(tmp_path_factory, *args: str):
+    """``territory-abm classroom ARGS`` on a free loopback port: (base address, join code, trainer's
+    token, process, log file)."""
+    from territory_abm.dashboard.server import free_port
+
+    port = free_port("127.0.0.1")
+    log = tmp_path_factory.mktemp("classroom") / "server.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "territory_abm.cli", "classroom", *args, "--port", str(port)],
+                                stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 90
+    while not _answers(base):
+        if proc.poll() is not None or time.monotonic() > deadline:
+            os.killpg(proc.pid, signal.SIGKILL)
+            pytest.fail(f"the classroom server did not answer within 90 s:\n{log.read_text()}")
+        time.sleep(0.2)
+    text = log.read_text()
+    code = re.search(r"join code: (\S+)", text).group(1)
+    token = re.search(r"trainer's token: (\S+)", text).group(1)
+    assert f"trainer's console: {base}?trainer={token}" in text
+    return base, code, token, proc, log
+
+
+def _stop(proc) -> None:
+    os.killpg(proc.pid, signal.SIGTERM)
+    proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def classroom(tmp_path_factory):
+    served = _serve(tmp_path_factory, str(SCENARIOS / "classroom" / "poverty_and_transfers.toml"))
+    yield served
+    _stop(served[3])
+
+
+@pytest.fixture(scope="module")
+def game(tmp_path_factory):
+    served = _serve(tmp_path_factory, str(SCENARIOS / "classroom" / "shared_territory.toml"), "--game")
+    yield served
+    _stop(served[3])
+
+
+@pytest.fixture
+def new_page(browser):  # noqa: F811 (the fixture imported above)
+    """``new_page(address)``: a page of a new browser context (a student or the trainer) at 1280x720."""
+    contexts = []
+
+    def new_page(address: str):
+        context = browser.new_context(viewport={"width": 1280, "height": 720}, accept_downloads=True)
+        contexts.append(context)
+        page = context.new_page()
+        page.goto(address, timeout=90_000)
+        return page
+
+    yield new_page
+    for context in contexts:
+        context.close()
+
+
+def _console_title(page):
+    return page.locator(".v-card__title", has_text="Trainer's console")
+
+
+def test_the_console_needs_the_token_locks_the_groups_exports_their_runs_and_loads_an_exercise(classroom, new_page):
+    base, code, token, _, log = classroom
+    robles = new_page(f"{base}?group=Los%20Robles&code={code}")
+    expect(robles.get_by_text("Policy levers")).to_be_visible(timeout=90_000)
+    robles.get_by_text("Cash transfers", exact=True).click()
+    expect(_lever_switch(robles, "Cash transfers")).to_be_checked()
+    _step(robles)
+    expect(_clock(robles, 2021, 1)).to_be_visible(timeout=FIRST_STEP_MS)
+    cedro = new_page(f"{base}?group=El%20Cedro&code={code}")
+    expect(cedro.get_by_text("Policy levers")).to_be_visible(timeout=90_000)
+
+    for wrong in ("", "wrong", code):  # no token, a wrong one, the join code
+        intruder = new_page(f"{base}?trainer={wrong}")
+        expect(intruder.get_by_text("This page needs the trainer's token.", exact=False)).to_be_visible(timeout=90_000)
+        expect(_console_title(intruder)).to_have_count(0)
+        expect(intruder.get_by_text("Los Robles")).to_have_count(0)
+
+    trainer = new_page(f"{base}?trainer={token}")
+    expect(_console_title(trainer)).to_be_visible(timeout=90_000)
+    table = trainer.locator(".groups-table")
+    expect(table.locator("tr", has_text="Los Robles")).to_contain_text("2021")
+    expect(table.locator("tr", has_text="Los Robles")).to_contain_text("Cash transfers")
+    expect(table.locator("tr", has_text="El Cedro")).to_contain_text("2020")
+
+    trainer.get_by_text("Lock the groups' controls").click()  # locked: the groups' pages say so at once
+    for page in (robles, cedro):
+        expect(page.get_by_text("The trainer has locked the controls", exact=False)).to_be_visible(timeout=15_000)
+        expect(page.get_by_role("button", name="Step", exact=True)).to_be_disabled()
+        expect(_lever_switch(page, "Cash transfers")).to_be_disabled()
+    robles.get_by_role("button", name="Español", exact=True).click()  # looking is still allowed
+    expect(_clock(robles, 2021, 1, "es")).to_be_visible(timeout=30_000)
+    trainer.get_by_text("Lock the groups' controls").click()
+    expect(robles.get_by_role("button", name="Avanzar", exact=True)).to_be_enabled(timeout=15_000)
+    expect(robles.get_by_text("El capacitador bloqueó", exact=False)).to_have_count(0)
+
+    with trainer.expect_download(timeout=60_000) as download:
+        trainer.get_by_role("button", name="Export every group's run (zip)").click()
+    archive = zipfile.ZipFile(io.BytesIO(open(download.value.path(), "rb").read()))
+    for folder in ("Los_Robles", "El_Cedro"):
+        for file in ("settings.json", "outcomes.csv", "map.png", "charts.png", "compare.png"):
+            assert f"{folder}/{file}" in archive.namelist()
+        assert archive.read(f"{folder}/charts.png").startswith(b"\x89PNG")
+    settings = json.loads(archive.read("Los_Robles/settings.json"))
+    assert settings["year"] == 2021 and settings["policies"][0]["lever"] == "cash_transfer"
+    assert archive.read("Los_Robles/outcomes.csv").decode().count("\n") == 3  # header, 2020, 2021
+
+    trainer.get_by_text("Show the debrief charts").click()
+    expect(trainer.locator("img")).to_have_count(1, timeout=60_000)
+
+    _choose(trainer, "Exercise", "forest_frontier")
+    trainer.get_by_role("button", name="Start every group on this exercise").click()
+    expect(_clock(robles, 2020, 0, "es")).to_be_visible(timeout=60_000)  # Los Robles keeps its language
+    expect(_lever_switch(robles, "Transferencias monetarias")).not_to_be_checked()
+    expect(robles.locator(".v-alert")).to_have_count(0)
+    assert "Traceback" not in log.read_text()
+
+
+def _row(page, municipality: str):
+    return page.locator(".territory-table tr", has_text=municipality)
+
+
+def test_in_the_game_two_groups_choices_take_effect_in_one_shared_year_and_each_sees_the_other(game, new_page):
+    base, code, token, _, log = game
+    alto = new_page(f"{base}?group=Alto&code={code}")
+    expect(alto.get_by_text("You govern Alto Verde")).to_be_visible(timeout=90_000)
+    bajo = new_page(f"{base}?group=Bajo&code={code}")
+    expect(bajo.get_by_text("You govern Bajo Rio")).to_be_visible(timeout=90_000)
+    bajo.get_by_role("button", name="Español", exact=True).click()
+    expect(bajo.get_by_text("Gobiernan Bajo Rio")).to_be_visible()
+
+    alto.locator("label", has_text="Cash transfers").click()  # Alto asks for transfers ...
+    expect(_row(bajo, "Alto Verde")).to_contain_text("Transferencias monetarias", timeout=15_000)
+    box = bajo.locator(".number-slider", has_text="Servicios y educación").locator(".number-box input")
+    box.fill("0,6")  # ... Bajo spends more of its budget on services
+    box.press("Enter")
+    expect(_row(alto, "Bajo Rio")).to_contain_text("35 / 60 / 5 %", timeout=15_000)
+
+    alto.get_by_role("button", name="We have decided").click()
+    expect(alto.get_by_text("Decided: waiting for the other groups", exact=False)).to_be_visible(timeout=15_000)
+    expect(bajo.get_by_text("Falta que decidan: Bajo")).to_be_visible(timeout=15_000)
+    expect(_row(alto, "Alto Verde")).to_contain_text("-")  # no year has passed yet
+    bajo.get_by_role("button", name="Ya decidimos").click()  # the last one: the year advances for all
+    for page, label in ((alto, "Year 2021 - 2 governments"), (bajo, "Año 2021 - 2 gobiernos")):
+        expect(page.get_by_text(label)).to_be_visible(timeout=FIRST_STEP_MS)
+    # each sees the other's municipality change: its poverty since last year and against no choice
+    for page, other in ((alto, "Bajo Rio"), (bajo, "Alto Verde")):
+        cells = _row(page, other).locator("td")
+        expect(cells.nth(6)).to_have_text(re.compile(r"^[+-]\d+[.,]\d$"))  # since last year, points
+    expect(_row(alto, "Alto Verde").locator("td").nth(7)).to_have_text(re.compile(r"^-\d+\.\d$"))  # the transfer
+    expect(_row(bajo, "Bajo Rio").locator("td").nth(3)).to_have_text("35 / 60 / 5 %")
+
+    trainer = new_page(f"{base}?trainer={token}")
+    expect(trainer.get_by_text("Waiting for: Alto, Bajo")).to_be_visible(timeout=90_000)
+    trainer.get_by_role("button", name="Advance the year now").click()  # nobody decided: the trainer says
+    expect(alto.get_by_text("Year 2022 - 2 governments")).to_be_visible(timeout=60_000)
+    expect(bajo.get_by_text("Año 2022 - 2 gobiernos")).to_be_visible(timeout=60_000)
+    for page in (alto, bajo):
+        expect(page.locator(".v-alert", has_text=re.compile("Traceback|did not work|No funcionó"))).to_have_count(0)
+    assert "Traceback" not in log.read_text()
