@@ -58,6 +58,21 @@ def rss_mb(pid: int) -> float:
     return total
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system, s) used so far by process ``pid`` and its descendants (Linux /proc)."""
+    total, todo, tick = 0.0, [pid], os.sysconf("SC_CLK_TCK")
+    while todo:
+        p = todo.pop()
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+            for task in Path(f"/proc/{p}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return total
+
+
 def answers(url: str) -> bool:
     try:
         with urllib.request.urlopen(url, timeout=2) as response:
@@ -90,9 +105,13 @@ async def drive(url: str, groups: int, steps: int, server_pid: int, result: dict
             result["joined_mb"] = rss_mb(server_pid)
             for k in range(steps):  # every group presses Step at once
                 label = f"Year {START_YEAR + k + 1} (step {k + 1})"
+                cpu, wall = cpu_seconds(server_pid), time.monotonic()
                 times = await asyncio.gather(*(p.evaluate(STEP_JS, [label]) for p in pages))
+                cpu, wall = cpu_seconds(server_pid) - cpu, time.monotonic() - wall
                 result["rounds"].append(times)
-                print(f"round {k + 1}: {groups} steps, slowest {max(times) / 1000:.1f} s", flush=True)
+                result["server_cpu"].append(cpu / groups)
+                print(f"round {k + 1}: {groups} steps, slowest {max(times) / 1000:.1f} s; server CPU {cpu:.1f} s "
+                      f"in {wall:.1f} s ({cpu / groups:.2f} s per group's step)", flush=True)
             errors = sum([await p.locator(".v-alert").count() for p in pages])
             result["errors"] = errors
         finally:
@@ -125,7 +144,7 @@ def main() -> int:
             time.sleep(0.2)
         before = rss_mb(server.pid)
         remaining = args.timeout - (time.monotonic() - started)
-        result = {"joined_mb": float("nan"), "rounds": [], "errors": "not counted (stopped early)"}
+        result = {"joined_mb": float("nan"), "rounds": [], "server_cpu": [], "errors": "not counted (stopped early)"}
         try:
             asyncio.run(asyncio.wait_for(drive(url, args.groups, args.steps, server.pid, result), remaining))
         except TimeoutError:
@@ -150,6 +169,9 @@ def main() -> int:
         if values.size:
             p50, p90, p99 = np.percentile(values, [50, 90, 99])
             print(f"  {name}: p50 {p50:.2f}  p90 {p90:.2f}  p99 {p99:.2f}  (n={values.size})")
+    cpu = np.asarray(result["server_cpu"])
+    print(f"server CPU per group's step (model, its twin, the page's figures): first {cpu[0]:.2f} s"
+          + (f", later {cpu[1:].mean():.2f} s" if cpu.size > 1 else ""))
     print(f"server memory (RSS): {before:.0f} MB before, {result['joined_mb']:.0f} MB with {args.groups} groups "
           f"joined, {after:.0f} MB after {len(rounds)} steps each")
     return 0

@@ -160,3 +160,16 @@ def test_each_spanish_guide_is_as_complete_as_the_english_one(guide):
         "La pregunta", "Qué probar (20-30 minutos)" if "30 minutes" in english else "Qué probar",
         "Dónde verlo en pantalla", "Qué deberían observar, y por qué"]
     assert len(spanish.split()) >= 0.9 * len(english.split())
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+@pytest.mark.parametrize("large", [False, True])
+def test_the_pages_figures_have_no_overlapping_or_cut_text_in_either_language_and_size(group, lang, large):
+    """The charts use fixed margins (not constrained layout, which took half their drawing time):
+    they must still fit long Spanish titles, large text and wide tick labels."""
+    from territory_abm.output.figure_check import figure_problems
+
+    track = track_frame(group.track)
+    for fig in (charts_figure(track, group.earlier, lang, large=large), compare_figure(track, lang, large=large)):
+        problems = figure_problems(fig)
+        assert not problems, "\n".join(problems)
