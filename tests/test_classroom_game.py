@@ -133,3 +133,18 @@ def test_the_games_archive_holds_the_territory_and_every_groups_decisions():
     assert decisions["programmes"].fillna("").tolist() == ["market_linkage", ""]
     territory = pd.read_csv(archive.open("territory.csv"))
     assert len(territory) == 2 * len(game.municipalities()) and "twin_poverty_headcount" in territory
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_the_games_charts_draw_every_municipality_with_no_overlapping_text(lang):
+    from territory_abm.dashboard.views import game_figure
+    from territory_abm.output.figure_check import figure_problems
+
+    game = _game(0.1)
+    game.join("a")
+    game.advance()
+    fig = game_figure(game.table(), "A", lang)
+    assert not figure_problems(fig)
+    lines = [line for line in fig.axes[0].lines if line.get_gid()]
+    assert len(lines) == len(game.municipalities())
+    assert max(lines, key=lambda line: line.get_linewidth()).get_gid() == "node-A"  # the group's own, thick

@@ -61,21 +61,28 @@ def server(tmp_path_factory):
 
     port = free_port("127.0.0.1")
     log = tmp_path_factory.mktemp("dashboard") / "server.log"
-    with log.open("w") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "territory_abm.cli", "dashboard",
-                                 str(SCENARIOS / "classroom" / "poverty_and_transfers.toml"), "--port", str(port)],
-                                stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    proc = start_server(["dashboard", str(SCENARIOS / "classroom" / "poverty_and_transfers.toml"), "--port", str(port)],
+                        port, log)
     url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 90
-    while not _answers(url):
-        if proc.poll() is not None or time.monotonic() > deadline:
-            os.killpg(proc.pid, signal.SIGKILL)
-            pytest.fail(f"the dashboard server did not answer within 90 s:\n{log.read_text()}")
-        time.sleep(0.2)
     assert url in log.read_text().splitlines()[0]  # the address printed is the one served
     yield url, log
     os.killpg(proc.pid, signal.SIGTERM)
     proc.wait(timeout=20)
+
+
+def start_server(args: list[str], port: int, log) -> subprocess.Popen:
+    """``territory-abm ARGS`` in its own process group, output to ``log``, once it answers on
+    loopback ``port`` (fails the test after 90 s)."""
+    with log.open("w") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "territory_abm.cli", *args], stdout=out,
+                                stderr=subprocess.STDOUT, start_new_session=True)
+    deadline = time.monotonic() + 90
+    while not _answers(f"http://127.0.0.1:{port}/"):
+        if proc.poll() is not None or time.monotonic() > deadline:
+            os.killpg(proc.pid, signal.SIGKILL)
+            pytest.fail(f"the server did not answer within 90 s:\n{log.read_text()}")
+        time.sleep(0.2)
+    return proc
 
 
 def _answers(url: str) -> bool:
@@ -308,16 +315,8 @@ def classroom(tmp_path_factory):
 
     port = free_port("127.0.0.1")
     log = tmp_path_factory.mktemp("classroom") / "server.log"
-    with log.open("w") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "territory_abm.cli", "classroom",
-                                 str(SCENARIOS / "classroom" / "poverty_and_transfers.toml"), "--port", str(port)],
-                                stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-    deadline = time.monotonic() + 90
-    while not _answers(f"http://127.0.0.1:{port}/"):
-        if proc.poll() is not None or time.monotonic() > deadline:
-            os.killpg(proc.pid, signal.SIGKILL)
-            pytest.fail(f"the classroom server did not answer within 90 s:\n{log.read_text()}")
-        time.sleep(0.2)
+    proc = start_server(["classroom", str(SCENARIOS / "classroom" / "poverty_and_transfers.toml"), "--port", str(port)],
+                        port, log)
     first = log.read_text().splitlines()[0]
     link = re.search(r"http://127\.0\.0\.1:\d+/\?code=([A-Z0-9]{6})", first)
     assert link, first

@@ -13,9 +13,6 @@ import json
 import os
 import re
 import signal
-import subprocess
-import sys
-import time
 import zipfile
 
 import pytest
@@ -24,7 +21,7 @@ from conftest import SCENARIOS
 playwright = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (pip install '.[test]')")
 expect = playwright.expect
 
-from test_dashboard import FIRST_STEP_MS, _answers, _choose, _clock, _lever_switch, _step, browser  # noqa: E402, F401
+from test_dashboard import FIRST_STEP_MS, _choose, _clock, _lever_switch, _step, browser, start_server  # noqa: E402, F401
 
 pytestmark = pytest.mark.slow
 
@@ -36,16 +33,8 @@ def _serve(tmp_path_factory, *args: str):
 
     port = free_port("127.0.0.1")
     log = tmp_path_factory.mktemp("classroom") / "server.log"
-    with log.open("w") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "territory_abm.cli", "classroom", *args, "--port", str(port)],
-                                stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    proc = start_server(["classroom", *args, "--port", str(port)], port, log)
     base = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 90
-    while not _answers(base):
-        if proc.poll() is not None or time.monotonic() > deadline:
-            os.killpg(proc.pid, signal.SIGKILL)
-            pytest.fail(f"the classroom server did not answer within 90 s:\n{log.read_text()}")
-        time.sleep(0.2)
     text = log.read_text()
     code = re.search(r"join code: (\S+)", text).group(1)
     token = re.search(r"trainer's token: (\S+)", text).group(1)
