@@ -105,13 +105,14 @@ async def drive(url: str, groups: int, steps: int, server_pid: int, result: dict
             result["joined_mb"] = rss_mb(server_pid)
             for k in range(steps):  # every group presses Step at once
                 label = f"Year {START_YEAR + k + 1} (step {k + 1})"
-                cpu, wall = cpu_seconds(server_pid), time.monotonic()
+                cpu, everything, wall = cpu_seconds(server_pid), cpu_seconds(os.getpid()), time.monotonic()
                 times = await asyncio.gather(*(p.evaluate(STEP_JS, [label]) for p in pages))
                 cpu, wall = cpu_seconds(server_pid) - cpu, time.monotonic() - wall
+                browsers = cpu_seconds(os.getpid()) - everything - cpu
                 result["rounds"].append(times)
                 result["server_cpu"].append(cpu / groups)
-                print(f"round {k + 1}: {groups} steps, slowest {max(times) / 1000:.1f} s; server CPU {cpu:.1f} s "
-                      f"in {wall:.1f} s ({cpu / groups:.2f} s per group's step)", flush=True)
+                print(f"round {k + 1}: {groups} steps, slowest {max(times) / 1000:.1f} s; CPU in {wall:.1f} s: server "
+                      f"{cpu:.1f} s ({cpu / groups:.2f} s per group's step), browsers {browsers:.1f} s", flush=True)
             errors = sum([await p.locator(".v-alert").count() for p in pages])
             result["errors"] = errors
         finally:
