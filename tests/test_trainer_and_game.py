@@ -155,9 +155,18 @@ def test_in_the_game_two_groups_choices_take_effect_in_one_shared_year_and_each_
     alto.locator("label", has_text="Cash transfers").click()  # Alto asks for transfers ...
     expect(_row(bajo, "Alto Verde")).to_contain_text("Transferencias monetarias", timeout=15_000)
     box = bajo.locator(".number-slider", has_text="Servicios y educación").locator(".number-box input")
+    box.fill("mucho")  # a word: refused in Spanish, nothing changes
+    box.press("Enter")
+    expect(bajo.get_by_text("número: un número, por ejemplo 1234,5")).to_be_visible(timeout=15_000)
+    box.fill("0,9")  # over the budget with the other shares: refused in Spanish
+    box.press("Enter")
+    expect(bajo.get_by_text("proporciones del presupuesto que sumen a lo sumo 1", exact=False)).to_be_visible(
+        timeout=15_000)
     box.fill("0,6")  # ... Bajo spends more of its budget on services
     box.press("Enter")
     expect(_row(alto, "Bajo Rio")).to_contain_text("35 / 60 / 5 %", timeout=15_000)
+    expect(bajo.locator(".number-error")).to_have_count(0)
+    expect(bajo.get_by_text("proporciones del presupuesto", exact=False)).to_have_count(0)
 
     alto.get_by_role("button", name="We have decided").click()
     expect(alto.get_by_text("Decided: waiting for the other groups", exact=False)).to_be_visible(timeout=15_000)

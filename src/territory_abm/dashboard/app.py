@@ -330,8 +330,15 @@ def NumberSlider(label: str, value: float, low: float, high: float, step: float 
     if not integer and step is None:
         text = f"{value:.6g}".replace(".", "," if lang == "es" else ".")
 
+    error, set_error = solara.use_state("")
+
     def typed(entry: str):
-        value = parse_number(entry, lang)
+        try:
+            value = parse_number(entry, lang)
+        except InputError as exc:  # said under the box, in the page's language
+            set_error(error_message(exc, lang))
+            return
+        set_error("")
         on_value(int(round(min(max(value, low), high))) if integer else min(max(value, low), high))
 
     with solara.Column(gap="0px", classes=["number-slider"]):
@@ -347,6 +354,8 @@ def NumberSlider(label: str, value: float, low: float, high: float, step: float 
                                            thumb_label=False, disabled=disabled)
             solara.InputText("", value=text, on_value=typed, continuous_update=False, classes=["number-box"],
                              disabled=disabled)
+        if error:
+            solara.Text(error, classes=["number-error"], style={"color": "#b00020"})
 
 
 @solara.component
