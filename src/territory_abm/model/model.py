@@ -33,7 +33,7 @@ from ..data.synthetic import draw_population
 from ..data.territory import Territory, load_territory
 from ..params import Parameters
 from ..scenarios.loader import MAX_STEPS, Scenario, make_policy
-from . import budgets, context, demography, environment, firms, labour, migration, outcomes, public, start
+from . import budgets, context, demography, environment, firms, food, labour, migration, outcomes, public, start
 from .firms import FirmTable
 from .households import household_record
 from .kernels import node_populations
@@ -125,10 +125,11 @@ class TerritoryModel(mesa.Model):
         self.policies = PolicyEngine(self, scenario.policies)
         # adaptive expectations, by node: the chance that a new job seeker is hired (by home
         # node), and the local price local sellers plan with
-        self.job_finding = start.job_finding(self)
         start_spend = start.starting_consumption(self)
         self.local_spending_share = start.local_spending_shares(self, start_spend)
         self.expected_local_price = start.local_price(self, start_spend)
+        food.start(self, start_spend)  # food prices that clear the start; farm productivity at them
+        self.job_finding = start.job_finding(self)
         self.flows = outcomes.YearFlows.zeros(n)
         self.freed_land = np.zeros(n)  # land given up this year, by node (ha)
         self.commuting = np.zeros((n, n))  # workers by home and job node, this year
