@@ -173,15 +173,22 @@ def plan_sales(node, price_share, alive, farm_gate, local_value, local_price, el
     return split, price
 
 
-@kernel()
-def local_quantity(farm_income, split, price, node, alive, n_nodes):
-    """Output each node's households send to local food markets (units): planned farm
-    income over the expected price, times the local share."""
-    out = np.zeros(n_nodes)
+class PlannedSales(NamedTuple):
+    local_quantity: np.ndarray  # (n,) output the node's households send to local food markets (units)
+    farm_income: np.ndarray     # (n,) the node's planned farm income (USD/yr)
+
+
+@kernel(PlannedSales)
+def planned_sales(farm_income, split, price, node, alive, n_nodes):
+    """By node: output sent to local food markets (units; planned farm income over the
+    expected price, times the local share) and planned farm income (USD/yr)."""
+    quantity = np.zeros(n_nodes)
+    income = np.zeros(n_nodes)
     for i in range(node.shape[0]):
         if alive[i] and price[i] > 0:
-            out[node[i]] += farm_income[i] * split[i] / price[i]
-    return out
+            quantity[node[i]] += farm_income[i] * split[i] / price[i]
+            income[node[i]] += farm_income[i]
+    return quantity, income
 
 
 @kernel()
@@ -249,9 +256,8 @@ def food_market(model, food_demand: np.ndarray) -> float:
     households' local sales at the clearing prices, book the flows and update the expected
     prices. Returns the consumption households cut for lack of savings (USD/yr)."""
     hh, plan, way, n = model.households, model.food_plan, model.food_routes, model.n_nodes
-    quantity = local_quantity(farm_income=hh.farm_income, split=plan.split, price=plan.price, node=hh.node,
-                              alive=hh.alive, n_nodes=n)
-    planned = np.bincount(hh.node, hh.farm_income * hh.alive, minlength=n)
+    quantity, planned = planned_sales(farm_income=hh.farm_income, split=plan.split, price=plan.price, node=hh.node,
+                                      alive=hh.alive, n_nodes=n)
     dynamic = planned - quantity * way.net_price  # planned sales to dynamic markets, by producer node
     cleared = clear_food(food_demand, quantity, way, import_parity(model))
     model.food_shortfall = np.zeros(hh.n)  # imported consumption cut for lack of savings, by household
@@ -290,8 +296,8 @@ def start(model, spending: np.ndarray) -> None:
     damping = 1.0 / (1.0 + 2.0 * model.params.food_market_elasticity)
     for _ in range(START_ITERATIONS):
         plan, way = sales_plan(model, prices)
-        quantity = local_quantity(farm_income=hh.farm_income, split=plan.split, price=plan.price, node=hh.node,
-                                  alive=hh.alive, n_nodes=n)
+        quantity, _ = planned_sales(farm_income=hh.farm_income, split=plan.split, price=plan.price, node=hh.node,
+                                    alive=hh.alive, n_nodes=n)
         cleared = clear_food(food_demand, quantity, way, cap)
         step = np.where(model.populated, np.log(np.maximum(cleared.price, PRICE_FLOOR))
                         - np.log(np.maximum(prices, PRICE_FLOOR)), 0.0)
