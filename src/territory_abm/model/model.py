@@ -9,7 +9,8 @@ each a function of the model in a module named after what it does:
 3. ``labour``: firms post vacancies; households allocate their adults between farm and
    wage work; the labour market matches seekers and vacancies within commuting range;
 4. ``budgets``: households receive transfers, remittances and local public spending;
-   they consume (the local share buys from local firms) and save;
+   they consume (the local share buys from local firms, food spending clears the local
+   food markets, ``food.food_market``) and save;
 5. ``firms.accounts``: the goods market clears; firms account for profit, pay taxes and
    dividends, adjust wages, exit after sustained losses and enter where profits are high;
 6. ``environment``: households clear forest where it pays and is not enforced; nature regrows;
