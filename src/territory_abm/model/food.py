@@ -270,9 +270,9 @@ def food_market(model, food_demand: np.ndarray) -> float:
     ledger.record("households", "households", "local food sales", cleared.absorbed.sum())
     ledger.record("households", "rest_of_world", "food transport", cleared.absorbed.sum() - local_sales.sum())
     ledger.record("households", "rest_of_world", "imported food", cleared.imports.sum())
-    model.food_price = np.where(model.populated, cleared.price, np.nan)
-    model.expected_food_price += model.params.expectation_adjustment * (
-        np.nan_to_num(cleared.price) - model.expected_food_price)
+    price = np.where(model.populated, cleared.price, 0.0)  # external markets have no food market here
+    model.expected_food_price += model.params.expectation_adjustment * (price - model.expected_food_price)
+    model.food_price = np.where(model.populated, price, np.nan)
     model.flows.farm_sales, model.flows.local_food_sales = dynamic + local_sales, local_sales
     model.flows.food_demand = food_demand
     return cut
