@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from conftest import SCENARIOS
 from territory_abm import TerritoryModel, load_scenario
-from territory_abm.model import food, labour, start
+from territory_abm.model import food, labour
 from territory_abm.params import Parameters
 
 SEEDS = (1, 2, 3)
@@ -108,9 +108,9 @@ def test_start_clears_at_the_starting_prices(stationary):
     hh = m.households
     start_farm = hh.farm_income.copy()
     plan, way = food.sales_plan(m, m.expected_food_price)
-    quantity, _ = food.planned_sales(farm_income=hh.farm_income, split=plan.split, price=plan.price, node=hh.node,
-                                     alive=hh.alive, n_nodes=m.n_nodes)
-    demand = food.demand(m, start.starting_consumption(m), m.local_spending_share)
+    quantity = food.local_quantity(farm_income=hh.farm_income, split=plan.split, price=plan.price, node=hh.node,
+                                   alive=hh.alive, n_nodes=m.n_nodes)
+    demand = food.demand(m, food.first_year_spending(m), m.local_spending_share)
     cleared = food.clear_food(demand, quantity, way, food.import_parity(m))
     assert np.allclose(cleared.price[m.populated], m.food_price[m.populated], rtol=1e-9)
     labour_power = np.power(np.maximum(hh.adults - hh.employed, 0), m.params.farm_labour_elasticity)
@@ -215,3 +215,28 @@ def test_books_balance_with_imported_food_and_losses(stationary):
         imported += m.ledger.flows()[("households", "rest_of_world", "imported food")]
         shortfall += m.food_shortfall.sum()
     assert imported > 0 and shortfall > 0
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.floats(1e3, 1e6), min_size=4, max_size=4), st.lists(st.floats(0.0, 1e6), min_size=4, max_size=4),
+       st.floats(0.5, 5.0), st.floats(0.2, 0.9))
+def test_outlets_chosen_at_the_clearing_prices_clear_every_market(demand, output, elasticity, price_share):
+    """The year's prices are a fixed point: producers choosing outlets at them send to each
+    market the quantity its food spending buys there (or the import parity price binds)."""
+    travel, populated = _line(4, hours=1.5)
+    farm_gate = np.array([0.9, 0.85, 0.8, 0.75])
+    cap = np.full(4, 1.2)
+    reach, net = food.trade_routes(travel, populated, transport_cost=0.02, trade_limit=3.0)
+    groups = np.arange(4)
+    prices, used = food.clearing_prices(
+        prices=np.ones(4), reach_weight=np.where(reach, net ** elasticity, 0.0), group_node=groups,
+        group_dynamic=farm_gate * price_share, group_quantity=np.array(output), demand=np.array(demand), cap=cap,
+        elasticity=elasticity, damping=1.0 / (1.0 + 2.0 * elasticity), tolerance=1e-12, iterations=100_000)
+    assert used < 100_000
+    way = food.outlets(travel, populated, prices, transport_cost=0.02, trade_limit=3.0, elasticity=elasticity)
+    split = np.array([food.plan_sales(node=np.zeros(1, np.int32), price_share=np.array([price_share]),
+                                      alive=np.ones(1, bool), farm_gate=farm_gate[[i]], local_value=way.value[[i]],
+                                      local_price=way.net_price[[i]], elasticity=elasticity).split[0]
+                      for i in range(4)])
+    cleared = food.clear_food(np.array(demand), np.array(output) * split, way, cap)
+    assert np.allclose(cleared.price, prices, rtol=1e-9)

@@ -18,19 +18,21 @@ s (``food_market_elasticity``): among the reachable local markets in proportion 
 (p_j (1 - t tau_ij))^s, and between local markets and dynamic markets with local share
 V^s / (V^s + D^s), V the power mean of the reachable net local prices. Roads raise the
 farm gate (more sales to dynamic markets) and shorten the way to other nodes' markets;
-linkage raises D for linked producers. Farmers plan production and outlets with the food
-prices they expect (adaptive, ``expectation_adjustment``), as local firms plan with the
-local price.
+linkage raises D for linked producers. Farmers plan production with the food prices they
+expect (adaptive, ``expectation_adjustment``), as local firms plan with the local price;
+once the harvest is in, they choose outlets at the year's prices.
 
 **Clearing.** Each market's price clears the quantity that arrives against its food
 spending: p_j = spending / quantity, at most the import parity price (the dynamic-market
 price plus transport from the nearest market, 1 + t x hours), where spending beyond what
-local producers supply buys imported food. Urban food demand thus reaches the cities'
+local producers supply buys imported food. Since outlets answer the prices themselves, the
+prices are a fixed point (``clearing_prices``, damped in log prices), not a cobweb of
+expectations. Urban food demand thus reaches the cities'
 hinterland: richer city households raise the city price, producers within reach send more
 there, and their own markets' prices rise with it.
 
 **Timing and money.** Households budget on the farm income they expect (the planned output
-at the expected prices); when the year's prices differ, the difference on local sales is a
+at the expected prices); when the year's prices and outlets differ, the difference is a
 windfall or a loss that goes to (or comes out of) their savings; a household without the
 savings cuts its imported consumption. Flows booked: local food sales (households to
 households), food transport and imported food (to the rest of the world), farm sales to
@@ -49,7 +51,9 @@ from typing import NamedTuple
 import numpy as np
 
 from . import context
-from .kernels import kernel
+from numba import njit
+
+from .kernels import consumption, kernel
 from .public import MIN_FARM_GATE_SHARE
 
 START_TOLERANCE = 1e-11
@@ -58,6 +62,12 @@ START_ITERATIONS = 20_000
 """Most iterations of the starting fixed point (it converges in a few hundred in the example)."""
 PRICE_FLOOR = 1e-9
 """Food prices (USD/unit) below this count as this where a logarithm or ratio needs them."""
+YEAR_TOLERANCE = 1e-9
+"""Largest change of any log food price at which a year's clearing prices count as found."""
+YEAR_ITERATIONS = 5_000
+"""Most iterations of a year's clearing (a few dozen from last year's expectation)."""
+MAX_GROUPS_PER_NODE = 64
+"""Most distinct price shares among a node's households (base share and one per linkage policy)."""
 
 
 class Outlets(NamedTuple):
@@ -87,6 +97,14 @@ class FoodClearing(NamedTuple):
 
 
 # ---------------------------------------------------------------------- pure rules
+def trade_routes(travel: np.ndarray, populated: np.ndarray, *, transport_cost: float,
+                 trade_limit: float) -> tuple[np.ndarray, np.ndarray]:
+    """Which producer node (rows) reaches which food market (columns), and the share of the
+    market's price it keeps after transport (see ``outlets``)."""
+    reach = (travel <= trade_limit) & populated[:, None] & populated[None, :]
+    return reach, np.maximum(1.0 - transport_cost * travel, MIN_FARM_GATE_SHARE)
+
+
 def outlets(travel: np.ndarray, populated: np.ndarray, prices: np.ndarray, *, transport_cost: float,
             trade_limit: float, elasticity: float) -> Outlets:
     """Local outlets of each producer node at market ``prices`` (USD/unit, by node).
@@ -97,8 +115,7 @@ def outlets(travel: np.ndarray, populated: np.ndarray, prices: np.ndarray, *, tr
     is the share-weighted sum of p_j n_ij, and the local option's value is the power mean
     (mean_j (p_j n_ij)^s)^(1/s).
     """
-    reach = (travel <= trade_limit) & populated[:, None] & populated[None, :]
-    net = np.maximum(1.0 - transport_cost * travel, MIN_FARM_GATE_SHARE)
+    reach, net = trade_routes(travel, populated, transport_cost=transport_cost, trade_limit=trade_limit)
     weight = np.where(reach, np.power(np.maximum(prices, 0.0)[None, :] * net, elasticity), 0.0)
     total, count = weight.sum(axis=1), reach.sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -173,35 +190,132 @@ def plan_sales(node, price_share, alive, farm_gate, local_value, local_price, el
     return split, price
 
 
-class PlannedSales(NamedTuple):
-    local_quantity: np.ndarray  # (n,) output the node's households send to local food markets (units)
-    farm_income: np.ndarray     # (n,) the node's planned farm income (USD/yr)
-
-
-@kernel(PlannedSales)
-def planned_sales(farm_income, split, price, node, alive, n_nodes):
-    """By node: output sent to local food markets (units; planned farm income over the
-    expected price, times the local share) and planned farm income (USD/yr)."""
+@kernel()
+def local_quantity(farm_income, split, price, node, alive, n_nodes):
+    """Output each node's households send to local food markets (units): farm income over
+    the price per unit, times the local share."""
     quantity = np.zeros(n_nodes)
-    income = np.zeros(n_nodes)
     for i in range(node.shape[0]):
         if alive[i] and price[i] > 0:
             quantity[node[i]] += farm_income[i] * split[i] / price[i]
-            income[node[i]] += farm_income[i]
-    return quantity, income
+    return quantity
+
+
+class SalesGroups(NamedTuple):
+    """Households of a node with the same price share sell alike: one group each."""
+
+    of: np.ndarray          # (households,) group of each household (-1: not alive or no output)
+    node: np.ndarray        # (groups,) node of the group
+    dynamic: np.ndarray     # (groups,) dynamic-market price D = farm gate x price share (USD/unit)
+    quantity: np.ndarray    # (groups,) output of the group this year (units)
+
+
+@kernel(SalesGroups)
+def sales_groups(farm_income, price, node, alive, price_share, farm_gate, n_nodes, max_groups):
+    """Group households by node and price share; each group's output is its households'
+    planned farm income over their expected price per unit. At most ``max_groups`` price
+    shares per node (policies give a few values; ValueError beyond)."""
+    n = node.shape[0]
+    shares = np.zeros((n_nodes, max_groups))
+    index = np.zeros((n_nodes, max_groups), np.int64)
+    count = np.zeros(n_nodes, np.int64)
+    of = np.full(n, -1, np.int64)
+    group_node = np.zeros(n_nodes * max_groups, np.int64)
+    dynamic = np.zeros(n_nodes * max_groups)
+    quantity = np.zeros(n_nodes * max_groups)
+    groups = 0
+    for i in range(n):
+        if not alive[i] or price[i] <= 0:
+            continue
+        k = node[i]
+        found = -1
+        for j in range(count[k]):
+            if shares[k, j] == price_share[i]:
+                found = index[k, j]
+                break
+        if found < 0:
+            if count[k] == max_groups:
+                raise ValueError("more distinct price shares in a node than food.MAX_GROUPS_PER_NODE")
+            shares[k, count[k]], index[k, count[k]] = price_share[i], groups
+            count[k] += 1
+            group_node[groups], dynamic[groups] = k, farm_gate[k] * price_share[i]
+            found = groups
+            groups += 1
+        of[i] = found
+        quantity[found] += farm_income[i] / price[i]
+    return of, group_node[:groups], dynamic[:groups], quantity[:groups]
+
+
+@njit(cache=True)
+def _local_split(dynamic, value, elasticity):
+    """Share sold in local markets: V^s / (V^s + D^s)."""
+    if value <= 0:
+        return 0.0
+    if dynamic <= 0:
+        return 1.0
+    return 1.0 / (1.0 + (dynamic / value) ** elasticity)
 
 
 @kernel()
-def settle(farm_income, split, price, node, alive, price_change, income, assets, consumption, shortfall):
-    """Households' local sales at the year's prices: each gains output x split x the change of
-    its node's net local price (``price_change``, USD/unit) on farm income, income and
-    assets (in place); a loss larger than the assets cuts consumption (imported goods) by
-    the rest, recorded in ``shortfall``. Returns the consumption cut in all (USD/yr)."""
+def clearing_prices(prices, reach_weight, group_node, group_dynamic, group_quantity, demand, cap, elasticity,
+                    damping, tolerance, iterations):
+    """Food prices at which every market clears when producers choose their outlets at the
+    prices themselves (``outlets`` and ``plan_sales`` at once, for fixed outputs
+    ``group_quantity``): p_j = min(demand_j / quantity arriving at j, cap_j). Damped fixed
+    point in log prices from ``prices`` (``reach_weight`` = reach x (1 - t tau)^s).
+    Returns the prices and the iterations used (``iterations`` if not converged)."""
+    n = prices.shape[0]
+    p = np.maximum(prices, PRICE_FLOOR)
+    count = np.zeros(n)
+    for i in range(n):
+        for j in range(n):
+            if reach_weight[i, j] > 0:
+                count[i] += 1.0
+    power = np.zeros(n)
+    total = np.zeros(n)
+    local = np.zeros(n)
+    for it in range(iterations):
+        for j in range(n):
+            power[j] = p[j] ** elasticity
+        local[:] = 0.0
+        for i in range(n):
+            total[i] = 0.0
+            for j in range(n):
+                total[i] += reach_weight[i, j] * power[j]
+        for g in range(group_node.shape[0]):
+            i = group_node[g]
+            value = (total[i] / count[i]) ** (1.0 / elasticity) if count[i] > 0 else 0.0
+            local[i] += group_quantity[g] * _local_split(group_dynamic[g], value, elasticity)
+        largest = 0.0
+        new = np.empty(n)
+        for j in range(n):
+            supply = 0.0
+            for i in range(n):
+                if total[i] > 0:
+                    supply += local[i] * reach_weight[i, j] * power[j] / total[i]
+            target = min(demand[j] / supply, cap[j]) if supply > 0 else cap[j]
+            new[j] = np.log(max(target, PRICE_FLOOR)) - np.log(p[j])
+            largest = max(largest, abs(new[j]))
+        if largest < tolerance:
+            return p, it
+        for j in range(n):
+            p[j] *= np.exp(damping * new[j])
+    return p, iterations
+
+
+@kernel()
+def settle(farm_income, price, group, unit_price, income, assets, consumption, shortfall):
+    """Households' farm sales at the year's prices and outlets: output (planned farm income
+    over the expected price) times its group's realized price per unit ``unit_price``
+    replaces the planned farm income; the difference goes to income and assets (in place).
+    A loss larger than the assets cuts consumption (imported goods) by the rest, recorded in
+    ``shortfall``. Returns the consumption cut in all (USD/yr)."""
     cut = 0.0
-    for i in range(node.shape[0]):
-        if not alive[i] or price[i] <= 0:
+    for i in range(group.shape[0]):
+        g = group[i]
+        if g < 0:
             continue
-        gain = farm_income[i] * split[i] / price[i] * price_change[node[i]]
+        gain = farm_income[i] / price[i] * unit_price[g] - farm_income[i]
         farm_income[i] += gain
         income[i] += gain
         assets[i] += gain
@@ -238,8 +352,8 @@ def sales_plan(model, prices: np.ndarray) -> tuple[SalesPlan, Outlets]:
 
 def farm_prices(model) -> np.ndarray:
     """This year's expected price per unit of each household's farm output (USD/unit),
-    planned at the expected food prices (sets ``model.food_plan`` and ``model.food_routes``)."""
-    model.food_plan, model.food_routes = sales_plan(model, model.expected_food_price)
+    planned at the expected food prices (sets ``model.food_plan``)."""
+    model.food_plan, _ = sales_plan(model, model.expected_food_price)
     return model.food_plan.price
 
 
@@ -252,18 +366,35 @@ def demand(model, spending: np.ndarray, local_share: np.ndarray) -> np.ndarray:
 
 
 def food_market(model, food_demand: np.ndarray) -> float:
-    """Clear this year's food markets against ``food_demand`` (USD/yr by node), settle
-    households' local sales at the clearing prices, book the flows and update the expected
-    prices. Returns the consumption households cut for lack of savings (USD/yr)."""
-    hh, plan, way, n = model.households, model.food_plan, model.food_routes, model.n_nodes
-    quantity, planned = planned_sales(farm_income=hh.farm_income, split=plan.split, price=plan.price, node=hh.node,
-                                      alive=hh.alive, n_nodes=n)
-    dynamic = planned - quantity * way.net_price  # planned sales to dynamic markets, by producer node
-    cleared = clear_food(food_demand, quantity, way, import_parity(model))
+    """Clear this year's food markets against ``food_demand`` (USD/yr by node): outputs were
+    planned at the expected prices; outlets are chosen at the clearing prices themselves.
+    Settle households' farm sales, book the flows and update the expected prices. Returns the
+    consumption households cut for lack of savings (USD/yr)."""
+    p, hh, n = model.params, model.households, model.n_nodes
+    groups = sales_groups(farm_income=hh.farm_income, price=model.food_plan.price, node=hh.node, alive=hh.alive,
+                          price_share=hh.price_share, farm_gate=model.farm_gate, n_nodes=n,
+                          max_groups=MAX_GROUPS_PER_NODE)
+    cap = import_parity(model)
+    reach, net = trade_routes(model.travel, model.populated, transport_cost=p.transport_cost_per_hour,
+                              trade_limit=p.food_trade_limit)
+    sigma = p.food_market_elasticity
+    prices, used = clearing_prices(prices=np.where(model.populated, model.expected_food_price, cap),
+                                   reach_weight=np.where(reach, np.power(net, sigma), 0.0), group_node=groups.node,
+                                   group_dynamic=groups.dynamic, group_quantity=groups.quantity, demand=food_demand,
+                                   cap=cap, elasticity=sigma, damping=1.0 / (1.0 + 2.0 * sigma),
+                                   tolerance=YEAR_TOLERANCE, iterations=YEAR_ITERATIONS)
+    if used == YEAR_ITERATIONS:
+        raise RuntimeError(f"the food markets of {model.year} did not clear in {YEAR_ITERATIONS} iterations")
+    way = routes(model, prices)
+    split = 1.0 / (1.0 + np.power(groups.dynamic / np.maximum(way.value[groups.node], PRICE_FLOOR), sigma))
+    split = np.where(way.value[groups.node] > 0, split, 0.0)
+    quantity = np.bincount(groups.node, groups.quantity * split, minlength=n)
+    cleared = clear_food(food_demand, quantity, way, cap)
     model.food_shortfall = np.zeros(hh.n)  # imported consumption cut for lack of savings, by household
-    cut = settle(farm_income=hh.farm_income, split=plan.split, price=plan.price, node=hh.node, alive=hh.alive,
-                 price_change=cleared.net_price - way.net_price, income=hh.income, assets=hh.assets,
-                 consumption=hh.consumption, shortfall=model.food_shortfall)
+    cut = settle(farm_income=hh.farm_income, price=model.food_plan.price, group=groups.of,
+                 unit_price=split * cleared.net_price[groups.node] + (1.0 - split) * groups.dynamic,
+                 income=hh.income, assets=hh.assets, consumption=hh.consumption, shortfall=model.food_shortfall)
+    dynamic = np.bincount(groups.node, groups.quantity * (1.0 - split) * groups.dynamic, minlength=n)
     local_sales = quantity * cleared.net_price
     ledger = model.ledger
     ledger.record("rest_of_world", "households", "farm sales to dynamic markets", dynamic.sum())
@@ -271,33 +402,44 @@ def food_market(model, food_demand: np.ndarray) -> float:
     ledger.record("households", "rest_of_world", "food transport", cleared.absorbed.sum() - local_sales.sum())
     ledger.record("households", "rest_of_world", "imported food", cleared.imports.sum())
     price = np.where(model.populated, cleared.price, 0.0)  # external markets have no food market here
-    model.expected_food_price += model.params.expectation_adjustment * (price - model.expected_food_price)
+    model.expected_food_price += p.expectation_adjustment * (price - model.expected_food_price)
     model.food_price = np.where(model.populated, price, np.nan)
     model.flows.farm_sales, model.flows.local_food_sales = dynamic + local_sales, local_sales
     model.flows.food_demand = food_demand
     return cut
 
 
-def start(model, spending: np.ndarray) -> None:
+def first_year_spending(model) -> np.ndarray:
+    """Each household's consumption in the first year if its income stays the starting income
+    (USD/yr): dividends arrive after the year's consumption (``firms.accounts``), so the
+    budget is the starting income without them, with the assets left after a year's wear."""
+    p, hh = model.params, model.households
+    budget = hh.income - model.start_dividends
+    return consumption(income=budget, cash=hh.assets * (1.0 - p.asset_depreciation) + budget, members=hh.members,
+                       subsistence_pc=p.subsistence_pc, consumption_share=p.consumption_share)
+
+
+def start(model) -> None:
     """Starting food prices at which every market clears with the starting farm incomes and
-    the food spending of starting consumption ``spending`` (USD/yr per household); farm
-    productivity is rescaled so that planned farm income at these prices is the starting
-    farm income. Sets ``model.food_price`` and ``model.expected_food_price``.
+    the food spending of the first year's consumption at the starting incomes
+    (``first_year_spending``); farm productivity is rescaled so that planned farm income at
+    these prices is the starting farm income. Sets ``model.food_price`` and
+    ``model.expected_food_price``.
 
     The fixed point p = clearing price(plan at p) is found in logs with damping
     1 / (1 + 2 s): the quantity a market receives rises with its own price with an elasticity
     below about 2 s, so the damped step contracts.
     """
     hh, n = model.households, model.n_nodes
-    food_demand = demand(model, spending, model.local_spending_share)
+    food_demand = demand(model, first_year_spending(model), model.local_spending_share)
     reference = model.farm_gate[hh.node] * hh.price_share  # the price farm productivity was backed out with
     cap = import_parity(model)
     prices = np.where(model.populated, np.minimum(context.market_price(model), cap), 0.0)
     damping = 1.0 / (1.0 + 2.0 * model.params.food_market_elasticity)
     for _ in range(START_ITERATIONS):
         plan, way = sales_plan(model, prices)
-        quantity, _ = planned_sales(farm_income=hh.farm_income, split=plan.split, price=plan.price, node=hh.node,
-                                    alive=hh.alive, n_nodes=n)
+        quantity = local_quantity(farm_income=hh.farm_income, split=plan.split, price=plan.price, node=hh.node,
+                                  alive=hh.alive, n_nodes=n)
         cleared = clear_food(food_demand, quantity, way, cap)
         step = np.where(model.populated, np.log(np.maximum(cleared.price, PRICE_FLOOR))
                         - np.log(np.maximum(prices, PRICE_FLOOR)), 0.0)

@@ -129,7 +129,7 @@ class TerritoryModel(mesa.Model):
         start_spend = start.starting_consumption(self)
         self.local_spending_share = start.local_spending_shares(self, start_spend)
         self.expected_local_price = start.local_price(self, start_spend)
-        food.start(self, start_spend)  # food prices that clear the start; farm productivity at them
+        food.start(self)  # food prices that clear the start; farm productivity at them
         self.job_finding = start.job_finding(self)
         self.flows = outcomes.YearFlows.zeros(n)
         self.freed_land = np.zeros(n)  # land given up this year, by node (ha)
