@@ -240,3 +240,19 @@ def test_outlets_chosen_at_the_clearing_prices_clear_every_market(demand, output
                       for i in range(4)])
     cleared = food.clear_food(np.array(demand), np.array(output) * split, way, cap)
     assert np.allclose(cleared.price, prices, rtol=1e-9)
+
+
+def test_linked_producers_sell_more_to_dynamic_markets(stationary):
+    """Market linkage raises the price share of the producers it reaches: in every node they
+    plan to sell a smaller share of their output in local food markets than their neighbours."""
+    m = TerritoryModel(stationary, seed=3)
+    m.set_lever("market_linkage", {"coverage": 0.5})
+    m.step()
+    hh, plan = m.households, m.food_plan
+    n = len(plan.split)
+    linked = hh.alive[:n] & (hh.price_share[:n] > 1.0 - m.params.intermediary_margin)
+    assert linked.any()
+    for node in np.unique(hh.node[:n][linked]):
+        here = hh.alive[:n] & (hh.node[:n] == node)
+        if (here & ~linked).any():
+            assert plan.split[here & linked].max() < plan.split[here & ~linked].min()
