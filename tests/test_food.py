@@ -22,7 +22,9 @@ def test_engel_share_known_answers():
     w0, c0, e = 0.45, 1200.0, 0.6
     assert food.engel_share(c0, w0, c0, e) == pytest.approx(w0)
     h = 1e-6
-    spend = lambda c: food.engel_share(c, w0, c0, e) * c  # noqa: E731
+    def spend(c):
+        return food.engel_share(c, w0, c0, e) * c
+
     elasticity = (np.log(spend(c0 * np.exp(h))) - np.log(spend(c0 * np.exp(-h)))) / (2 * h)
     assert elasticity == pytest.approx(e, rel=1e-6)
 

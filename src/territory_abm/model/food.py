@@ -27,9 +27,9 @@ spending: p_j = spending / quantity, at most the import parity price (the dynami
 price plus transport from the nearest market, 1 + t x hours), where spending beyond what
 local producers supply buys imported food. Since outlets answer the prices themselves, the
 prices are a fixed point (``clearing_prices``, damped in log prices), not a cobweb of
-expectations. Urban food demand thus reaches the cities'
-hinterland: richer city households raise the city price, producers within reach send more
-there, and their own markets' prices rise with it.
+expectations. Urban food demand thus reaches the cities' hinterland: richer city households
+raise the city price, producers within reach send more there, and their own markets' prices
+rise with it.
 
 **Timing and money.** Households budget on the farm income they expect (the planned output
 at the expected prices); when the year's prices and outlets differ, the difference is a
@@ -50,9 +50,9 @@ from typing import NamedTuple
 
 import numpy as np
 
-from . import context
 from numba import njit
 
+from . import context
 from .kernels import consumption, kernel
 from .public import MIN_FARM_GATE_SHARE
 
@@ -137,10 +137,22 @@ def clear_food(demand: np.ndarray, local_quantity: np.ndarray, routes: Outlets, 
     return FoodClearing(price=price, supply=supply, absorbed=absorbed, imports=demand - absorbed, net_price=received)
 
 
-def engel_share(spend_pc, budget_share: float, reference_pc: float, elasticity: float):
-    """Food share of consumption (Working–Leser): w0 (1 - (1 - e) ln(c / c0)), not below 0."""
-    return np.maximum(budget_share * (1.0 - (1.0 - elasticity) * np.log(np.maximum(spend_pc, PRICE_FLOOR)
-                                                                          / reference_pc)), 0.0)
+@njit(cache=True)
+def engel_share(spend_pc, budget_share, reference_pc, elasticity):
+    """Food share of consumption at spending per person ``spend_pc`` (Working–Leser):
+    w0 (1 - (1 - e) ln(c / c0)), not below 0."""
+    return max(budget_share * (1.0 - (1.0 - elasticity) * np.log(max(spend_pc, PRICE_FLOOR) / reference_pc)), 0.0)
+
+
+@njit(cache=True)
+def local_split(dynamic, value, elasticity):
+    """Share of output sold in local food markets: V^s / (V^s + D^s), V the local option's
+    value and D the dynamic-market price (USD/unit)."""
+    if value <= 0:
+        return 0.0
+    if dynamic <= 0:
+        return 1.0
+    return 1.0 / (1.0 + (dynamic / value) ** elasticity)
 
 
 # ---------------------------------------------------------------------- compiled household passes
@@ -149,13 +161,12 @@ def food_spending(spending, members, alive, node, local_share, budget_share, ref
     """Food spending by node (USD/yr): each household's consumption times its Engel share
     (``engel_share``, at consumption per person), at most one minus its node's local share."""
     out = np.zeros(n_nodes)
-    slope = budget_share * (1.0 - elasticity)
     for i in range(spending.shape[0]):
         if not alive[i] or spending[i] <= 0:
             continue
         g = node[i]
-        w = budget_share - slope * np.log(spending[i] / max(members[i], 1) / reference_pc)
-        out[g] += min(max(w, 0.0), 1.0 - local_share[g]) * spending[i]
+        w = engel_share(spending[i] / max(members[i], 1), budget_share, reference_pc, elasticity)
+        out[g] += min(w, 1.0 - local_share[g]) * spending[i]
     return out
 
 
@@ -177,12 +188,7 @@ def plan_sales(node, price_share, alive, farm_gate, local_value, local_price, el
         g = node[i]
         if price_share[i] != last_share[g]:
             dynamic = farm_gate[g] * price_share[i]
-            if local_value[g] <= 0:
-                s = 0.0
-            elif dynamic <= 0:
-                s = 1.0
-            else:
-                s = 1.0 / (1.0 + np.power(dynamic / local_value[g], elasticity))
+            s = local_split(dynamic, local_value[g], elasticity)
             last_share[g], last_split[g] = price_share[i], s
             last_price[g] = s * local_price[g] + (1.0 - s) * dynamic
         split[i] = last_split[g]
@@ -246,14 +252,13 @@ def sales_groups(farm_income, price, node, alive, price_share, farm_gate, n_node
     return of, group_node[:groups], dynamic[:groups], quantity[:groups]
 
 
-@njit(cache=True)
-def _local_split(dynamic, value, elasticity):
-    """Share sold in local markets: V^s / (V^s + D^s)."""
-    if value <= 0:
-        return 0.0
-    if dynamic <= 0:
-        return 1.0
-    return 1.0 / (1.0 + (dynamic / value) ** elasticity)
+@kernel()
+def group_splits(group_node, group_dynamic, local_value, elasticity):
+    """Each sales group's share of output sold in local food markets (``local_split``)."""
+    split = np.zeros(group_node.shape[0])
+    for g in range(group_node.shape[0]):
+        split[g] = local_split(group_dynamic[g], local_value[group_node[g]], elasticity)
+    return split
 
 
 @kernel()
@@ -285,7 +290,7 @@ def clearing_prices(prices, reach_weight, group_node, group_dynamic, group_quant
         for g in range(group_node.shape[0]):
             i = group_node[g]
             value = (total[i] / count[i]) ** (1.0 / elasticity) if count[i] > 0 else 0.0
-            local[i] += group_quantity[g] * _local_split(group_dynamic[g], value, elasticity)
+            local[i] += group_quantity[g] * local_split(group_dynamic[g], value, elasticity)
         largest = 0.0
         new = np.empty(n)
         for j in range(n):
@@ -386,8 +391,7 @@ def food_market(model, food_demand: np.ndarray) -> float:
     if used == YEAR_ITERATIONS:
         raise RuntimeError(f"the food markets of {model.year} did not clear in {YEAR_ITERATIONS} iterations")
     way = routes(model, prices)
-    split = 1.0 / (1.0 + np.power(groups.dynamic / np.maximum(way.value[groups.node], PRICE_FLOOR), sigma))
-    split = np.where(way.value[groups.node] > 0, split, 0.0)
+    split = group_splits(group_node=groups.node, group_dynamic=groups.dynamic, local_value=way.value, elasticity=sigma)
     quantity = np.bincount(groups.node, groups.quantity * split, minlength=n)
     cleared = clear_food(food_demand, quantity, way, cap)
     model.food_shortfall = np.zeros(hh.n)  # imported consumption cut for lack of savings, by household
