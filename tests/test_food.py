@@ -145,6 +145,8 @@ def test_food_flows_are_booked_and_reported(stationary):
     assert flows[("rest_of_world", "households", "farm sales to dynamic markets")] == pytest.approx(
         farm.sum() - np.nansum(m.node_stats["local_food_sales"]), rel=1e-9)
     assert np.isfinite(m.territory_stats["food_price"])
+    away, local = (np.nan_to_num(m.node_stats[k]) for k in ("food_sold_elsewhere", "local_food_sales"))
+    assert (away >= 0).all() and (away <= local + 1e-9).all() and away.sum() > 0
 
 
 def _hinterland(model):
@@ -155,11 +157,11 @@ def _hinterland(model):
 
 
 def test_richer_cities_raise_hinterland_food_prices_and_farm_incomes(stationary):
-    """Transfers to every city household (a rise in urban incomes) raise the food price and the
-    farm income of the rural municipalities within trade reach of a city, on average over seeds
-    and the years after the first (outlets follow expected prices, so the hinterland answers
-    from the second year)."""
-    price_gain, farm_gain = [], []
+    """Transfers to every city household (a rise in urban incomes) raise the food price, the farm
+    sales and the food sold in other nodes' markets of the rural municipalities within trade
+    reach of a city, on average over seeds and the years after the first (the first year's
+    output was planned before the transfers)."""
+    price_gain, farm_gain, away_gain = [], [], []
     for seed in SEEDS:
         runs = []
         for richer in (False, True):
@@ -167,18 +169,21 @@ def test_richer_cities_raise_hinterland_food_prices_and_farm_incomes(stationary)
             if richer:
                 m.set_lever("cash_transfer", {"amount": 3000.0, "coverage": 1.0}, target=["C1", "C2"])
             _, near = _hinterland(m)
-            price, farm = [], []
+            price, farm, away = [], [], []
             for _ in range(stationary.steps):
                 m.step()
                 pop = m.node_stats["population"][near]
                 price.append(np.average(m.food_price[near], weights=pop))
                 farm.append(np.nansum(m.node_stats["farm_sales"][near]))
-            runs.append((np.mean(price[1:]), np.mean(farm[1:])))
-        (pb, fb), (pr, fr) = runs
+                away.append(np.nansum(m.node_stats["food_sold_elsewhere"][near]))
+            runs.append((np.mean(price[1:]), np.mean(farm[1:]), np.mean(away[1:])))
+        (pb, fb, ab), (pr, fr, ar) = runs
         price_gain.append(pr / pb - 1)
         farm_gain.append(fr / fb - 1)
+        away_gain.append(ar / ab - 1)
     assert np.mean(price_gain) > 0
     assert np.mean(farm_gain) > 0
+    assert np.mean(away_gain) > 0
 
 
 def test_road_to_the_market_shifts_sales_to_dynamic_markets():

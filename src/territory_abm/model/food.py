@@ -409,6 +409,8 @@ def food_market(model, food_demand: np.ndarray) -> float:
     model.expected_food_price += p.expectation_adjustment * (price - model.expected_food_price)
     model.food_price = np.where(model.populated, price, np.nan)
     model.flows.farm_sales, model.flows.local_food_sales = dynamic + local_sales, local_sales
+    elsewhere = way.share * way.net * cleared.price[None, :] * (1.0 - np.eye(n))  # net price of units sent away
+    model.flows.food_sold_elsewhere = quantity * elsewhere.sum(axis=1)
     model.flows.food_demand = food_demand
     return cut
 

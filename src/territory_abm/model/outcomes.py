@@ -42,6 +42,7 @@ class YearFlows:
     in_migrants: np.ndarray
     farm_sales: np.ndarray
     local_food_sales: np.ndarray
+    food_sold_elsewhere: np.ndarray
     food_demand: np.ndarray
 
     @classmethod
@@ -112,6 +113,7 @@ def compute(model) -> tuple[dict[str, np.ndarray], dict[str, float]]:
     s["net_migration"] = s["in_migrants"] - s["out_migrants"]
     s["remittances"] = f.remittances
     s["farm_sales"], s["local_food_sales"] = f.farm_sales, f.local_food_sales
+    s["food_sold_elsewhere"] = f.food_sold_elsewhere
     s["food_price"] = np.asarray(model.food_price, float)
     munis = model.municipalities
 

@@ -126,6 +126,8 @@ _ENTRIES: tuple[Outcome, ...] = (
        "markets", "flow", "sum"),
     _o("local_food_sales", "USD/yr", "farm output the node's households sold in local food markets (net of "
        "transport)", "flow", "sum"),
+    _o("food_sold_elsewhere", "USD/yr", "part of the local food sales made in other nodes' markets (the food "
+       "cities buy from their hinterland, for example)", "flow", "sum"),
     _o("food_price", "1", "local food price (dynamic-market price at the start = 1)", "index", "weighted_mean",
        ["population"]),
     _o("natural_capital", "ha", "forest (simulated scale)", "stock", "sum"),
