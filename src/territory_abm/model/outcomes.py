@@ -40,6 +40,10 @@ class YearFlows:
     deaths: np.ndarray
     out_migrants: np.ndarray
     in_migrants: np.ndarray
+    farm_sales: np.ndarray
+    local_food_sales: np.ndarray
+    food_sold_elsewhere: np.ndarray
+    food_demand: np.ndarray
 
     @classmethod
     def zeros(cls, n: int) -> YearFlows:
@@ -108,6 +112,9 @@ def compute(model) -> tuple[dict[str, np.ndarray], dict[str, float]]:
     s["out_migrants"], s["in_migrants"] = f.out_migrants.astype(float), f.in_migrants.astype(float)
     s["net_migration"] = s["in_migrants"] - s["out_migrants"]
     s["remittances"] = f.remittances
+    s["farm_sales"], s["local_food_sales"] = f.farm_sales, f.local_food_sales
+    s["food_sold_elsewhere"] = f.food_sold_elsewhere
+    s["food_price"] = np.asarray(model.food_price, float)
     munis = model.municipalities
 
     def per_node(attr, default=np.nan):
@@ -152,6 +159,7 @@ def compute(model) -> tuple[dict[str, np.ndarray], dict[str, float]]:
     area = np.nansum(per_node("area_ha"))
     t["forest_cover"] = t["natural_capital"] / area if area > 0 else np.nan
     t["enforcement"] = float(np.nanmean(s["enforcement"]))
+    t["food_price"] = yearly.aggregate("food_price", s["food_price"], s)
     t["service_quality"] = float(np.nansum(s["service_quality"] * s["population"]) / max(t["population"], 1.0))
     return s, t
 
