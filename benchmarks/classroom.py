@@ -30,14 +30,17 @@ ROOT = Path(__file__).resolve().parents[1]
 SCENARIO = ROOT / "scenarios" / "classroom" / "poverty_and_transfers.toml"
 START_YEAR = 2020
 
-# clicks Step and resolves with the milliseconds until the page shows the next year
+# clicks Step and resolves with the milliseconds until the page shows the next year. It looks
+# every 100 ms with one XPath query: a first version scanned every element of the page every
+# 20 ms, and with it the 30 pages took 244 s of CPU in a round instead of 129-161 s
 STEP_JS = """async ([label]) => {
   const button = [...document.querySelectorAll('button')].find(b => b.textContent.trim().toLowerCase() === 'step');
-  const shows = () => [...document.querySelectorAll('.v-card *')].some(e => e.childElementCount === 0
-                                                                          && e.textContent.trim() === label);
+  const path = `//*[normalize-space(text()) = '${label}']`;
+  const shows = () => document.evaluate(path, document.body, null, XPathResult.FIRST_ORDERED_NODE_TYPE,
+                                        null).singleNodeValue !== null;
   const t0 = performance.now();
   button.click();
-  while (!shows()) { await new Promise(r => setTimeout(r, 20)); }
+  while (!shows()) { await new Promise(r => setTimeout(r, 100)); }
   return performance.now() - t0;
 }"""
 
