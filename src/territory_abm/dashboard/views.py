@@ -202,6 +202,7 @@ def network_figure(model, key: str, selected: str | None, language: str,
             ax.scatter([], [], c=TYPE_COLOURS[name], label=t(language, name))
         ax.legend(fontsize=7, loc="lower left", title=t(language, "typology"), title_fontsize=7)
     ax.set_title(f"{t(language, 'year')} {model.year} - {t(language, 'edges')}", fontsize=9)
+    ax.margins(x=0.12, y=0.1)  # room for the names of the outer nodes
     ax.axis("off")
     return fig
 
