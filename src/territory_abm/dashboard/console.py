@@ -22,7 +22,7 @@ from .compare import track_frame
 from .controls import LEVER_FIELDS, live_policy
 from .groups import Group, GroupStore
 from .text import number, t
-from .views import Ticks, YearTicks, font_scale
+from .views import Ticks, YearTicks, fits, font_scale
 
 
 @dataclass(frozen=True)
@@ -108,7 +108,7 @@ def debrief_figure(rows: list[GroupRow], lang: str, *, large: bool = False) -> F
         for row, colour in zip(rows, colours):
             if len(row.track):
                 ax.plot(row.track["year"], column(row.track), marker="o", ms=3, color=colour, label=row.name)
-        ax.set_title(t(lang, key), fontsize=size, loc="left")
+        ax.set_title(fits(t(lang, key), fig.get_figwidth() / 2 - 0.6, size), fontsize=size, loc="left")
         ax.tick_params(labelsize=size * 0.9)
         ax.yaxis.set_major_formatter(Ticks(lang))
         ax.xaxis.set_major_formatter(YearTicks())
