@@ -27,6 +27,7 @@ class YearFlows:
     """Node-level flows of the current year that outcomes report."""
 
     public_local: np.ndarray
+    national_local: np.ndarray  # local incomes paid by the national level (its own spending, road works wages)
     wage_change: np.ndarray
     unmatched: np.ndarray
     commuters: np.ndarray
