@@ -201,3 +201,23 @@ def test_transfers_raise_the_schooling_of_beneficiaries_children():
         reached = reached[reached < base.households.n]
         gains.append(float((model.households.education[reached] - base.households.education[reached]).mean()))
     assert np.mean(gains) > 0
+
+
+# ------------------------------------------------------------------ multipliers (issue 13 item 6)
+def test_a_transfer_raises_non_beneficiary_incomes_through_local_spending():
+    """The transfer is spent partly on local goods and services, so local sellers, their
+    workers and owners who got no transfer earn more (the annual nominal multiplier of
+    non-beneficiaries, averaged over seeds, is positive); the extra demand also raises local
+    prices, so the real multiplier is smaller than the nominal one."""
+    from territory_abm.experiments.compare import Comparison, compare_design, compare_specs
+    from territory_abm.experiments.runs import execute_run, read_result
+
+    seeds = list(range(1, 9))
+    transfer = scenario("cash_transfer", target="all", amount=400.0, coverage=0.5, end=BASE.end_year)
+    scenarios = [BASE, transfer.replace(name="transfer")]
+    runs = {(spec.scenario.name, spec.seed): read_result(execute_run(spec))
+            for spec in compare_specs(scenarios, seeds)}
+    impact = Comparison.from_runs(compare_design(scenarios, seeds), runs).impact().iloc[0]
+    assert impact["annual_multiplier_nominal_non_beneficiaries"] > 0
+    assert impact["annual_multiplier_nominal_beneficiaries"] > 0.5  # the transfer itself, mostly
+    assert impact["annual_multiplier_real_total"] < impact["annual_multiplier_nominal_total"]

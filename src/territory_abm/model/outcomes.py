@@ -47,6 +47,15 @@ class YearFlows:
         return cls(**{f.name: np.zeros(n) for f in fields(cls)})
 
 
+def consumer_prices(model) -> np.ndarray:
+    """Consumer price index by node (1 at the start): local non-tradables, a share
+    ``model.local_spending_share`` of consumption, at this year's local price relative to the
+    start; the rest (bought outside the territory) at a fixed price. Deflates incomes into
+    real incomes (what they buy locally)."""
+    s = model.local_spending_share
+    return (1.0 - s) + s * model.local_price / model.start_local_price
+
+
 _FROM_FLOWS = ("out_migrants", "in_migrants", "net_migration")
 """Summed outcomes whose territory value is taken from the flows of all nodes."""
 
