@@ -48,6 +48,9 @@ TEXT: dict[str, dict[str, str]] = {
         "summary": "Year {year}, against the same seed without policy: poverty {poverty} points, income {income} "
                    "USD per person and year, non-reached households {others} USD; policy cost so far {cost} USD.",
         "summary_none": "Against the same seed without policy: no year simulated yet.",
+        "multipliers": "Annual income multiplier this year (income gained per USD of policy cost this year): "
+                       "nominal {nominal_total} (reached households {nominal_reached}, others {nominal_others}); "
+                       "real, at start prices, {real_total} (reached {real_reached}, others {real_others}).",
         "earlier_note": "Earlier runs of this group kept as faint lines (after Reset): {n}.",
         "market_node": "Export port",
         "watch": "What to watch",
@@ -100,6 +103,9 @@ TEXT: dict[str, dict[str, str]] = {
         "summary": "Año {year}, frente a la misma semilla sin política: pobreza {poverty} puntos, ingreso {income} "
                    "USD por persona y año, hogares no alcanzados {others} USD; costo de políticas hasta ahora {cost} USD.",
         "summary_none": "Frente a la misma semilla sin política: todavía no se simuló ningún año.",
+        "multipliers": "Multiplicador anual del ingreso este año (ingreso ganado por USD de costo de políticas este "
+                       "año): nominal {nominal_total} (hogares alcanzados {nominal_reached}, otros {nominal_others}); "
+                       "real, a precios iniciales, {real_total} (alcanzados {real_reached}, otros {real_others}).",
         "earlier_note": "Corridas anteriores de este grupo, en líneas tenues (se conservan al reiniciar): {n}.",
         "market_node": "Puerto de exportación",
         "watch": "Qué observar",
