@@ -70,6 +70,18 @@ def test_road_works_pay_local_wages_and_decay_without_maintenance():
     assert times[0] < 2.0 and times[works] < times[0] and times[-1] > times[works]
 
 
+def test_road_works_stay_with_the_road_when_the_programme_changes_mid_run():
+    model = TerritoryModel(BASE, seed=1)
+    model.set_lever("roads", {"budget": 2e6}, target=list(TARGETS), label="works")
+    model.step()
+    model.step()
+    upgraded = model.graph.edges["M05", "C1"]["km_upgraded"]
+    assert upgraded > 0
+    model.set_lever("roads", {"budget": 3e6}, target=list(TARGETS), label="works")  # more money from next year
+    model.step()
+    assert model.graph.edges["M05", "C1"]["km_upgraded"] > upgraded
+
+
 # ------------------------------------------------------------------ technical assistance
 def adoption(seed: int, **params) -> tuple[float, TerritoryModel]:
     model = run(scenario("technical_assistance", target="all", tfp_gain=0.15, coverage=0.5), seed,

@@ -144,7 +144,6 @@ class Roads(Lever):
     def __init__(self, policy, index, engine) -> None:
         super().__init__(policy, index, engine)
         self.edges: list[tuple[str, str]] | None = None  # chosen the first year it runs
-        self.upgraded = np.zeros(0)  # km upgraded on each chosen edge
 
     def _choose_edges(self) -> list[tuple[str, str]]:
         from ..model.network import path_edges
@@ -159,41 +158,48 @@ class Roads(Lever):
             edges.update(tuple(sorted(e)) for e in path_edges(m.graph, node_id, goal))
         return sorted(edges)
 
-    def _length_km(self) -> np.ndarray:
-        """Length of each chosen edge (km): its travel time before the works at the speed of
-        an unimproved road."""
+    def _works(self) -> list[dict]:
+        """The chosen edges' data. The works stay with the road, not the policy (a policy
+        changed mid-run, or two programmes on one road, find the km already upgraded):
+        ``travel_time_before_works`` (h), ``km`` (its length: that time at
+        ``road_speed_kmh``) and ``km_upgraded``."""
         g, speed = self.model.graph, self.model.params.road_speed_kmh
-        for a, b in self.edges:
-            g.edges[a, b].setdefault("travel_time_before_works", g.edges[a, b]["travel_time"])
-        return np.array([g.edges[a, b]["travel_time_before_works"] * speed for a, b in self.edges])
+        works = [g.edges[a, b] for a, b in self.edges]
+        for data in works:
+            if "km" not in data:
+                data["travel_time_before_works"] = data["travel_time"]
+                data["km"], data["km_upgraded"], data["decayed_in"] = data["travel_time"] * speed, 0.0, None
+        return works
 
-    def _set_travel_times(self, length: np.ndarray) -> None:
-        """Travel time of each chosen edge from its share of km upgraded."""
-        g, cut = self.model.graph, self.model.params.road_upgrade_time_cut
-        for k, (a, b) in enumerate(self.edges):
-            data = g.edges[a, b]
-            data["travel_time"] = data["travel_time_before_works"] * (1.0 - cut * self.upgraded[k] / length[k])
+    def _decay(self, works: list[dict], share: float) -> None:
+        """Upgraded km left unmaintained (``share`` of them) lose the upgrade at
+        ``road_decay_rate``, once a year whichever programmes touch the road; travel times follow."""
+        p, year = self.model.params, self.model.year
+        for data in works:
+            if data["decayed_in"] != year:
+                data["km_upgraded"] *= 1.0 - p.road_decay_rate * share
+                data["decayed_in"] = year
+            data["travel_time"] = data["travel_time_before_works"] * (
+                1.0 - p.road_upgrade_time_cut * data["km_upgraded"] / data["km"])
 
     def start_year(self) -> None:
-        m, p, v = self.model, self.model.params, self.values
+        p, v = self.model.params, self.values
         if self.edges is None:
             self.edges = self._choose_edges()
-            self.upgraded = np.zeros(len(self.edges))
         if not self.edges:
             return
-        length = self._length_km()
+        works = self._works()
         unit = p.road_upgrade_cost_per_km
-        upkeep = p.road_maintenance_share * unit * self.upgraded
+        upkeep = p.road_maintenance_share * unit * np.array([d["km_upgraded"] for d in works])
         maintained = min(1.0, v["budget"] / upkeep.sum()) if upkeep.sum() > 0 else 1.0
-        self.upgraded *= 1.0 - p.road_decay_rate * (1.0 - maintained)
+        self._decay(works, 1.0 - maintained)
         left = max(v["budget"] - upkeep.sum() * maintained, 0.0)
-        missing = length - self.upgraded
+        missing = np.array([d["km"] - d["km_upgraded"] for d in works])
         new = missing * min(left / (unit * missing.sum()), 1.0) if missing.sum() > 0 else np.zeros_like(missing)
-        self.upgraded += new
-        self._set_travel_times(length)
-        for k, (a, b) in enumerate(self.edges):
-            data = m.graph.edges[a, b]
-            data["road_quality"] += max(v["quality_to"] - data["road_quality"], 0.0) * new[k] / length[k]
+        for data, km in zip(works, new):
+            data["road_quality"] += max(v["quality_to"] - data["road_quality"], 0.0) * km / data["km"]
+            data["km_upgraded"] += km
+        self._decay(works, 0.0)  # sets the travel times of the km upgraded
         self._pay(upkeep * maintained + new * unit)
 
     def _pay(self, spent: np.ndarray) -> None:
@@ -216,9 +222,8 @@ class Roads(Lever):
         m.ledger.record("government", "rest_of_world", "road works", by_node.sum() - wages.sum())
 
     def idle_year(self) -> None:
-        if self.upgraded.size and self.upgraded.any():
-            self.upgraded *= 1.0 - self.model.params.road_decay_rate
-            self._set_travel_times(self._length_km())
+        if self.edges:
+            self._decay(self._works(), 1.0)
 
 
 class LandRedistribution(Lever):
