@@ -189,7 +189,8 @@ class Roads(Lever):
         if not self.edges:
             return
         works = self._works()
-        unit = p.road_upgrade_cost_per_km
+        # km are real km, the budget simulated USD: the unit cost too, so the same km at every scale
+        unit = p.road_upgrade_cost_per_km * self.households_scale
         upkeep = p.road_maintenance_share * unit * np.array([d["km_upgraded"] for d in works])
         maintained = min(1.0, v["budget"] / upkeep.sum()) if upkeep.sum() > 0 else 1.0
         self._decay(works, 1.0 - maintained)
