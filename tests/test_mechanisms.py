@@ -152,17 +152,23 @@ def test_linked_producers_never_sell_the_buyers_more_than_their_demand():
 
 
 # ------------------------------------------------------------------ fiscal decentralisation
-def test_decentralisation_moves_national_money_to_municipalities_without_creating_it():
+@pytest.mark.parametrize("local_content", [0.0, 0.3])
+def test_decentralisation_moves_national_money_to_municipalities_without_creating_it(local_content):
     years = START - BASE.start_year  # to the end of the programme's first year
-    base = run(BASE, 1, years)
-    moved = run(scenario("fiscal_decentralisation", target="all", share=0.9), 1, years)
+    base = run(BASE, 1, years, national_local_content_share=local_content)
+    moved = run(scenario("fiscal_decentralisation", target="all", share=0.9), 1, years,
+                national_local_content_share=local_content)
     # the same national money in the first year (the same residents), more of it in municipal hands
     assert government_pays(moved) == pytest.approx(government_pays(base), rel=1e-12)
+    flows, flows_base = moved.ledger.flows(), base.ledger.flows()
     transfers = ("government", "municipalities", "national transfers")
-    national = ("government", "households", "national local spending")
-    gained = moved.ledger.flows()[transfers] - base.ledger.flows()[transfers]
+    own = (("government", "households", "national local spending"),
+           ("government", "rest_of_world", "national purchases"))
+    gained = flows[transfers] - flows_base[transfers]
     assert gained > 0 and gained == pytest.approx(moved.policies.costs_by_node()[0].sum(), rel=1e-9)
-    assert moved.ledger.flows()[national] < base.ledger.flows()[national]
+    assert sum(flows_base[k] - flows[k] for k in own) == pytest.approx(gained, rel=1e-9)
+    local = flows_base[own[0]] - flows[own[0]]
+    assert local == pytest.approx(local_content * gained, rel=1e-9, abs=1e-9)
 
 
 # ------------------------------------------------------------------ conditional cash transfers

@@ -142,7 +142,7 @@ _ENTRIES: tuple[Parameter, ...] = (
     _p("school_attendance", "1", 0.8, 0.3, 1.0, "share of school-age years children attend without a conditional transfer (rural Latin America, secondary-school ages: about 0.6-0.9; assumption within it)", "policies"),
     _p("child_work_value", "USD/child/yr", 150.0, 0.0, 1500.0, "median yearly value to a household of a child's time out of school (work, care), the cost of meeting a transfer's attendance condition (assumption; drawn per household with the spread of assistance_effort_spread)", "policies"),
     _p("schooling_per_attended_year", "yr/yr", 1.0, 0.0, 1.0, "years of completed schooling a child gains per extra year of attendance (1: every attended year completes)", "policies"),
-    _p("national_local_content_share", "1", 0.3, 0.0, 1.0, "share of the national government's own spending in the territory (the national transfers it does not pass to municipalities) paid as local incomes; decentralisation moves this money into municipal budgets (assumption)", "policies"),
+    _p("national_local_content_share", "1", 0.0, 0.0, 1.0, "share of the national government's own spending in the territory (the national money for municipalities that it does not pass on to them) paid as local incomes; decentralisation moves this money into municipal budgets. Default 0: the national level buys outside the territory (an assumption at the low end; national staff living locally would make it positive, which lowers the local gain of decentralisation)", "policies"),
 )
 
 REGISTRY: Mapping[str, Parameter] = MappingProxyType({p.name: p for p in _ENTRIES})
