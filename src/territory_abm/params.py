@@ -61,6 +61,12 @@ _ENTRIES: tuple[Parameter, ...] = (
     _p("transport_cost_per_hour", "1/h", 0.02, 0.002, 0.08, "share of the market price lost per hour of travel to the nearest market", "markets"),
     _p("road_quality_penalty", "1", 1.0, 0.0, 3.0, "extra travel time per unit of missing road quality (effective time = time x (1 + penalty x (1 - quality)))", "markets"),
     _p("intermediary_margin", "1", 0.30, 0.05, 0.6, "share of the farm-gate price taken by intermediaries from smallholders", "markets"),
+    # --- the local food market (model/food.py) -----------------------------------------
+    _p("food_budget_share", "1", 0.45, 0.2, 0.7, "share of consumption spent on food at the reference spending per person (assumption: poor Latin American households spend about 40-55 % of their budget on food in household surveys)", "food"),
+    _p("food_reference_pc", "USD/person/yr", 1200.0, 300.0, 5000.0, "consumption per person at which the food share is food_budget_share (assumption: about the poverty line)", "food"),
+    _p("food_income_elasticity", "1", 0.6, 0.2, 1.0, "income (total spending) elasticity of food spending at the reference spending; below 1 the food share falls with income, Engel's law (Seale, Regmi & Bernstein 2003, USDA ERS TB-1904: about 0.5-0.8 in low and middle income countries)", "food"),
+    _p("food_market_elasticity", "1", 2.0, 0.5, 5.0, "elasticity of farmers' choice of outlet (local food markets, dynamic markets) to relative prices net of transport (assumption; larger values tie local prices closer together and to the farm gate)", "food"),
+    _p("food_trade_limit", "h", 4.0, 0.5, 12.0, "longest travel time to another node's food market a producer sells in (assumption: a day's return trip)", "food"),
     _p("natural_capital_regrowth", "1/yr", 0.03, 0.0, 0.15, "logistic regrowth rate of natural capital", "environment"),
     _p("clearing_propensity", "ha/yr", 0.03, 0.0, 1.0, "hectares a household clears per year when clearing pays twice its cost", "environment"),
     _p("clearing_cost", "USD/ha", 300.0, 50.0, 2000.0, "cost of clearing one hectare of forest", "environment"),

@@ -41,6 +41,10 @@ class YearFlows:
     deaths: np.ndarray
     out_migrants: np.ndarray
     in_migrants: np.ndarray
+    farm_sales: np.ndarray
+    local_food_sales: np.ndarray
+    food_sold_elsewhere: np.ndarray
+    food_demand: np.ndarray
 
     @classmethod
     def zeros(cls, n: int) -> YearFlows:
@@ -48,12 +52,18 @@ class YearFlows:
 
 
 def consumer_prices(model) -> np.ndarray:
-    """Consumer price index by node (1 at the start): local non-tradables, a share
-    ``model.local_spending_share`` of consumption, at this year's local price relative to the
-    start; the rest (bought outside the territory) at a fixed price. Deflates incomes into
-    real incomes (what they buy locally)."""
+    """Consumer price index by node (1 at the start), weighted by this year's spending:
+    local non-tradables (a share ``model.local_spending_share`` of consumption) at this
+    year's local price relative to the start, food (the node's food spending over its
+    consumption) at this year's food price relative to the start, the rest (bought outside
+    the territory) at a fixed price. Deflates incomes into real incomes (what they buy)."""
+    hh, n = model.households, model.n_nodes
+    spending = np.bincount(hh.node, hh.consumption * hh.alive, minlength=n)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        food_share = np.nan_to_num(model.flows.food_demand / spending)
+        food = np.nan_to_num(model.food_price / model.start_food_price - 1.0)
     s = model.local_spending_share
-    return (1.0 - s) + s * model.local_price / model.start_local_price
+    return 1.0 + s * (model.local_price / model.start_local_price - 1.0) + food_share * food
 
 
 _FROM_FLOWS = ("out_migrants", "in_migrants", "net_migration")
@@ -118,6 +128,9 @@ def compute(model) -> tuple[dict[str, np.ndarray], dict[str, float]]:
     s["out_migrants"], s["in_migrants"] = f.out_migrants.astype(float), f.in_migrants.astype(float)
     s["net_migration"] = s["in_migrants"] - s["out_migrants"]
     s["remittances"] = f.remittances
+    s["farm_sales"], s["local_food_sales"] = f.farm_sales, f.local_food_sales
+    s["food_sold_elsewhere"] = f.food_sold_elsewhere
+    s["food_price"] = np.asarray(model.food_price, float)
     munis = model.municipalities
 
     def per_node(attr, default=np.nan):
@@ -162,6 +175,7 @@ def compute(model) -> tuple[dict[str, np.ndarray], dict[str, float]]:
     area = np.nansum(per_node("area_ha"))
     t["forest_cover"] = t["natural_capital"] / area if area > 0 else np.nan
     t["enforcement"] = float(np.nanmean(s["enforcement"]))
+    t["food_price"] = yearly.aggregate("food_price", s["food_price"], s)
     t["service_quality"] = float(np.nansum(s["service_quality"] * s["population"]) / max(t["population"], 1.0))
     return s, t
 

@@ -31,7 +31,8 @@ BISECTION_HALVINGS = 16
 def households(model, init) -> None:
     """Household columns from the synthetic draw ``init``: starting jobs the job rule keeps,
     steady-state assets, and farm TFP backed out from income net of wages and public income
-    (sets ``model.households``, ``initial_wage``, ``mean_education``, ``start_wage_jobs``)."""
+    (sets ``model.households``, ``initial_wage``, ``mean_education``, ``start_wage_jobs`` and
+    ``start_dividends``, each household's dividends in its starting income)."""
     p = model.params
     cols = dict(init.columns)
     cols["alive"] = np.ones(len(cols["node"]), bool)
@@ -65,6 +66,7 @@ def households(model, init) -> None:
     cols["remittance_income"] = remittances
     cols["income"] = farm_income + wage_income + other + remittances
     model.households = HouseholdPopulation(cols)
+    model.start_dividends = dividends
     model.initial_wage = init.wage
     model.mean_education = float(np.average(cols["education"], weights=cols["adults"]))
 
