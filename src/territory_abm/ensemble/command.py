@@ -45,7 +45,7 @@ def generate_all(design: EnsembleDesign, directory: Path) -> list[GeneratedTerri
     checked by the loader ``territory-abm validate`` uses."""
     out = []
     for i in range(design.territories):
-        territory = generate(design.distributions, design.territory_rng(i))
+        territory = generate(design.distributions, design.territory_rng(i), design.scenario.poverty_line)
         path = write(territory, directory / territory_key(i))
         try:
             load_territory(path)
