@@ -29,8 +29,8 @@ CITY_GROUPS = ((1, WITH_CITY, "territory with an intermediate city"), (0, WITHOU
 def plot_patterns(result: pd.DataFrame, units: pd.DataFrame, path: Path, dpi: int = DPI):
     """Draw, save and return the figure."""
     fig, axes = plt.subplots(2, 2, figsize=(WIDTH, 7.0), constrained_layout=True)
-    (left, right), (converge, spare) = axes
-    spare.remove()
+    (left, right), (converge, legend) = axes
+    legend.axis("off")
     shares = result[result["statistic"].str.startswith("share ")]
     types = units[units["type"].isin(outcomes.TYPES)]["type"].value_counts(normalize=True)
     labels = [f"type: {t}" for t in outcomes.TYPES] + list(shares["pattern"])
@@ -60,6 +60,8 @@ def plot_patterns(result: pd.DataFrame, units: pd.DataFrame, path: Path, dpi: in
     right.set_title("Growth against change in inequality", fontsize=9)
     right.legend(fontsize=6.5, frameon=False, markerscale=2)
     plot_convergence(converge, units, result)
+    legend.legend(*converge.get_legend_handles_labels(), fontsize=7, frameon=False, markerscale=2,
+                  loc="center left", title="convergence (left)", title_fontsize=7.5)
     for ax in (left, right, converge):
         ax.tick_params(labelsize=7)
     fig.savefig(path, dpi=dpi)
@@ -90,4 +92,3 @@ def plot_convergence(ax, units: pd.DataFrame, result: pd.DataFrame) -> None:
     ax.set_xlabel("log of initial income per person (USD/yr)", fontsize=8)
     ax.set_ylabel("income growth (% per year, log)", fontsize=8)
     ax.set_title("Convergence: growth on initial income", fontsize=9)
-    ax.legend(fontsize=6.5, frameon=False, markerscale=2)
