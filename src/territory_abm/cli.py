@@ -332,8 +332,9 @@ def _report_status(status, out: Path, what: str) -> int:
 
 
 def _toml_kind(path: Path) -> str:
-    """Calibration files name ``observations``, sensitivity designs a ``method``; scenario
-    files neither."""
+    """Calibration files name ``observations`` or a ``patterns`` file, patterns files hold
+    ``[[patterns]]`` tables, ensemble designs ``territories`` or ``[distributions]``,
+    sensitivity designs a ``method``; scenario files none of these."""
     import tomllib
 
     try:
@@ -341,7 +342,13 @@ def _toml_kind(path: Path) -> str:
             keys = tomllib.load(fh)
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
         return "scenario"  # the scenario loader reports the problem
-    return "calibration" if "observations" in keys else "sensitivity" if "method" in keys else "scenario"
+    if "observations" in keys or isinstance(keys.get("patterns"), str):
+        return "calibration"
+    if isinstance(keys.get("patterns"), list):
+        return "patterns"
+    if "distributions" in keys or "territories" in keys:
+        return "ensemble"
+    return "sensitivity" if "method" in keys else "scenario"
 
 
 def _is_observations(path: Path) -> bool:
@@ -368,9 +375,23 @@ def validate_path(path: Path) -> str:
         from .calibration import load_calibration
 
         cal = load_calibration(path)
+        if not hasattr(cal, "observations"):
+            return (f"calibration to patterns: {cal.method}, {len(cal.parameters)} parameters, "
+                    f"{len(cal.patterns)} patterns, {cal.ensemble.territories} territories x {cal.ensemble.seeds} seeds")
         return (f"calibration: {cal.method}, {len(cal.parameters)} parameters, "
                 f"{len(cal.observations.municipalities)} municipalities observed "
                 f"{cal.observations.start_year}-{cal.observations.end_year}")
+    if kind == "patterns":
+        from .ensemble.patterns import load_patterns
+
+        patterns = load_patterns(path)
+        published = sum(p.status == "published" for p in patterns)
+        return f"patterns: {len(patterns)} ({published} published)"
+    if kind == "ensemble":
+        from .ensemble.design import load_ensemble
+
+        design = load_ensemble(path)
+        return f"ensemble: {design.territories} territories x {design.seeds} seeds, {design.scenario.steps} years"
     if path.suffix == ".toml":
         scenario = load_scenario(path)
         check_targets(scenario, load_territory(scenario.territory))

@@ -59,6 +59,8 @@ _FIELDS = {f.name: f for f in (
     FieldSpec("units", "-", "all", meaning="all, municipality or city", kind="str", choices=tuple(UNITS)),
     FieldSpec("note", "-", "", meaning="free text", kind="str"),
 )}
+KEYS = (*_FIELDS, "variable", "x", "y", "group", "type")
+"""Every key of a ``[[patterns]]`` table."""
 _NEEDS = {"share": ("variable",), "mean": ("variable",), "correlation": ("x", "y"), "slope": ("x", "y"),
           "difference": ("variable", "group")}
 
@@ -81,17 +83,33 @@ class Pattern:
     type: str = ""
     note: str = ""
 
-    def value(self, units: pd.DataFrame) -> float:
-        """The statistic over ``units`` (rows of ``municipalities.csv``, already filtered)."""
+    def arrays(self, units: pd.DataFrame, in_group: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray | None]:
+        """The statistic's inputs over ``units`` (rows of ``municipalities.csv``, already
+        filtered): the flag or values and, for a correlation or slope, y; for a difference
+        the group membership (``in_group``, default the group's rule over ``units``)."""
         if self.statistic == "share":
             flag = (units["type"].to_numpy(str) == self.type) if self.type else units[self.variable].to_numpy(float)
-            return st.share(flag)
+            return np.asarray(flag, float), None
         if self.statistic == "mean":
-            return st.mean(units[self.variable].to_numpy(float))
+            return units[self.variable].to_numpy(float), None
         if self.statistic in ("correlation", "slope"):
-            fn = st.correlation if self.statistic == "correlation" else st.slope
-            return fn(units[self.x].to_numpy(float), units[self.y].to_numpy(float))
-        return st.difference(units[self.variable].to_numpy(float), st.GROUPS[self.group].rule(units))
+            return units[self.x].to_numpy(float), units[self.y].to_numpy(float)
+        group = st.GROUPS[self.group].rule(units) if in_group is None else in_group
+        return units[self.variable].to_numpy(float), group
+
+    def value(self, units: pd.DataFrame) -> float:
+        """The statistic over ``units`` (rows of ``municipalities.csv``, already filtered)."""
+        a, b = self.arrays(units)
+        if self.statistic == "share":
+            return st.share(a)
+        if self.statistic == "mean":
+            return st.mean(a)
+        return {"correlation": st.correlation, "slope": st.slope, "difference": st.difference}[self.statistic](a, b)
+
+    def sums(self, units: pd.DataFrame, in_group: np.ndarray | None = None) -> np.ndarray:
+        """Sufficient statistics over ``units`` (``statistics.sums``): summed over runs,
+        ``statistics.from_sums`` gives the pooled value."""
+        return st.sums(self.statistic, *self.arrays(units, in_group))
 
     def describe(self) -> str:
         if self.statistic == "share":
@@ -125,7 +143,7 @@ def load_patterns(path: str | Path) -> list[Pattern]:
         where = f"patterns[{i}]"
         if not isinstance(entry, dict):
             raise InputError(path, where, "a table")
-        allowed = {*_FIELDS, "variable", "x", "y", "group", "type"}
+        allowed = set(KEYS)
         for key in entry:
             if key not in allowed:
                 raise InputError(path, f"{where}.{key}", f"one of the pattern keys{did_you_mean(key, allowed)}: "
