@@ -58,6 +58,7 @@ def _units() -> pd.DataFrame:
         "has_city": [1, 1, 1, 1, 0, 0, 0, 0],
         "travel_time_to_market": [1.0, 2, 3, 4, 5, 6, 7, 8],
         "land_gini": [0.7, 0.8, 0.7, 0.8, 0.9, 0.9, 0.9, 0.9],
+        "governance": [0.3, 0.6, 0.3, 0.6, 0.5, 0.5, 0.7, 0.7],
         "income_growth_log": [0.02, 0.04, 0.02, 0.04, 0.0, 0.01, 0.0, 0.01],
         "win_win_win": [1, 0, 0, 0, 0, 0, 0, 1],
         "type": ["win-win-win", "none", "none", "none", "none", "none", "none", "sustainable win-win-win"],
@@ -81,6 +82,13 @@ def test_pattern_values_on_a_hand_made_table():
     # high land Gini: at least the median 0.85 -> the last four
     assert _pattern(statistic="difference", variable="income_growth_log", group="high_land_gini").value(u) == \
         pytest.approx(-0.025)
+    # high governance: at least the median 0.55 -> units 1, 3, 6, 7 (0.0225) against the rest (0.0125)
+    assert _pattern(statistic="difference", variable="income_growth_log", group="high_governance").value(u) == \
+        pytest.approx(0.01)
+    # mean, correlation and slope through the same table
+    assert _pattern(statistic="mean", variable="income_growth_log").value(u) == pytest.approx(0.0175)
+    # sum dx dy = -0.0055, sum dx^2 = 0.055 (by hand)
+    assert _pattern(statistic="slope", x="land_gini", y="income_growth_log").value(u) == pytest.approx(-0.1)
 
 
 def test_evaluate_interval_units_and_verdict():

@@ -208,3 +208,31 @@ def test_a_known_truth_is_recovered_from_the_patterns_it_made(tmp_path):
     assert "clearing_propensity = " in (tmp_path / "out" / "calibrated.toml").read_text()
     again = run_calibration(path, tmp_path / "out", workers=1, progress=False)
     pd.testing.assert_frame_equal(again.estimates, status.estimates)
+
+
+@pytest.mark.slow
+def test_a_killed_pattern_calibration_resumes_to_the_uninterrupted_answer(tmp_path):
+    import subprocess
+    import sys
+
+    from conftest import kill_after_stored_runs
+
+    (tmp_path / "ensemble.toml").write_text(f'scenario = "{(ROOT / "scenarios" / "baseline.toml").as_posix()}"\n'
+                                            "territories = 4\nseeds = 1\nseed = 5\nsteps = 3\n"
+                                            "households_scale = 0.02\n")
+    write_patterns([_pattern(name="forest", statistic="mean", variable="forest_change", observed=-0.1,
+                             tolerance=0.02)], tmp_path / "patterns.toml")
+    path = tmp_path / "calibration.toml"
+    path.write_text('ensemble = "ensemble.toml"\npatterns = "patterns.toml"\nmethod = "smm"\n'
+                    'parameters = ["clearing_propensity"]\n[priors]\nclearing_propensity = [0.0, 0.2]\n'
+                    "[options]\npopsize = 5\nmaxiter = 1\nbootstrap = 50\nlocal_points = 4\n")
+    args = [sys.executable, "-m", "territory_abm.cli", "calibrate", str(path), "--quiet"]
+    killed, clean = tmp_path / "killed", tmp_path / "clean"
+    kill_after_stored_runs([*args, "--workers", "2", "--out", str(killed)], killed, runs=12)
+    assert not (killed / "calibration.json").exists()
+    resumed = subprocess.run([*args, "--workers", "2", "--out", str(killed)], capture_output=True, text=True)
+    assert resumed.returncode == 0, resumed.stderr
+    done = subprocess.run([*args, "--workers", "1", "--out", str(clean)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    for name in ("estimate.csv", "evaluations.csv", "fit.csv", "posterior.csv", "calibrated.toml"):
+        assert (killed / name).read_bytes() == (clean / name).read_bytes(), name
