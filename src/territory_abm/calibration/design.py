@@ -51,6 +51,7 @@ from ..fields import FieldSpec
 from ..overrides import check_overridable, with_overrides
 from ..params import REGISTRY
 from ..scenarios.loader import Scenario
+from .fit import FitDesign
 from .observations import Observations, load_observations
 from .pattern_design import KEYS as PATTERN_KEYS
 from .pattern_design import PatternCalibrationDesign, load_pattern_calibration
@@ -81,29 +82,17 @@ KEYS = {"name", "description", "scenario", "observations", "method", "seeds", "f
 
 
 @dataclass(frozen=True)
-class CalibrationDesign:
-    """A validated calibration.
+class CalibrationDesign(FitDesign):
+    """A validated calibration to one territory's observations (the fields of ``FitDesign`` and):
 
-    parameters, bounds : free parameters (registry names) and their uniform priors
     statistics : name -> weight of every statistic matched
     seeds : replicate seeds of every evaluation (common random numbers)
     """
 
-    name: str
-    description: str
-    source: str
-    method: str
-    options: dict
-    parameters: tuple[str, ...]
-    bounds: tuple[tuple[float, float], ...]
     statistics: dict[str, float]
     seeds: tuple[int, ...]
     scenario: Scenario
     observations: Observations
-    sampler_seed: int
-    confidence_level: float
-    identification_factor: float
-    predictive_draws: int
 
     @property
     def layout(self) -> Layout:
@@ -113,14 +102,6 @@ class CalibrationDesign:
     def fitted_to(self) -> str:
         obs = self.observations
         return f"{obs.source}, {obs.start_year}-{obs.end_year}"
-
-    @property
-    def lower(self) -> np.ndarray:
-        return np.array([b[0] for b in self.bounds])
-
-    @property
-    def upper(self) -> np.ndarray:
-        return np.array([b[1] for b in self.bounds])
 
     def as_dict(self) -> dict[str, Any]:
         """Plain data of the calibration (hashed to guard the output directory)."""

@@ -34,7 +34,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 
 from ..design_files import name_list, number_between, one_of, parameter_bounds, whole_number
 from ..ensemble.design import EnsembleDesign, load_ensemble
@@ -42,6 +41,7 @@ from ..ensemble.patterns import Pattern, load_patterns
 from ..errors import InputError
 from ..params import REGISTRY
 from ..scenarios.loader import Scenario
+from .fit import FitDesign
 
 TOLERANCE_SD = 2.0
 """Standard errors of the observed value a pattern's tolerance stands for (assumption)."""
@@ -53,37 +53,17 @@ ENSEMBLE_OVERRIDES = ("territories", "seeds", "households_scale")
 
 
 @dataclass(frozen=True)
-class PatternCalibrationDesign:
-    """A validated calibration to patterns.
+class PatternCalibrationDesign(FitDesign):
+    """A validated calibration to patterns (the fields of ``FitDesign`` and):
 
-    parameters, bounds : free parameters (registry names) and their uniform priors
     patterns : the targets, in file order; weights : pattern name -> weight
     ensemble : the territories every parameter vector runs (their context drivers included)
     """
 
-    name: str
-    description: str
-    source: str
-    method: str
-    options: dict
-    parameters: tuple[str, ...]
-    bounds: tuple[tuple[float, float], ...]
     patterns: tuple[Pattern, ...]
     patterns_source: str
     weights: dict[str, float]
     ensemble: EnsembleDesign
-    sampler_seed: int
-    confidence_level: float
-    identification_factor: float
-    predictive_draws: int
-
-    @property
-    def lower(self) -> np.ndarray:
-        return np.array([b[0] for b in self.bounds])
-
-    @property
-    def upper(self) -> np.ndarray:
-        return np.array([b[1] for b in self.bounds])
 
     @property
     def scenario(self) -> Scenario:
