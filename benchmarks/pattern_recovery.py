@@ -49,6 +49,7 @@ def truths(count: int, seed: int) -> list[dict[str, float]]:
 
 
 def case(directory: Path, truth: dict, index: int, args) -> dict:
+    directory.mkdir(parents=True, exist_ok=True)
     ensemble = directory / "ensemble.toml"
     ensemble.write_text(f'scenario = "{(ROOT / "scenarios" / "baseline.toml").as_posix()}"\n'
                         f"territories = {args.territories}\nseeds = {args.seeds}\nseed = 5\nsteps = {args.steps}\n"

@@ -229,3 +229,12 @@ def test_patterns_figure_is_readable_and_draws_the_convergence_slopes(tmp_path):
     assert len(slopes) == 2  # simulated and observed
     x, y = slopes[0].get_data()
     assert (y[1] - y[0]) / (x[1] - x[0]) / 100 == pytest.approx(st.slope(log_income, units["income_growth_log"]))
+
+
+def test_fit_figure_of_one_pattern_is_readable(tmp_path):
+    """A calibration to patterns may have a single target and no municipalities."""
+    rows = pd.DataFrame([{"statistic": "forest", "municipality": "", "observed": -0.1, "simulated": -0.1003,
+                          "predictive_low": -0.123, "predictive_high": -0.083}])
+    fig = plot_fit(rows, 0.9, tmp_path / "fit.png")
+    assert_readable(fig)
+    assert "municipalities" not in fig.get_suptitle()
