@@ -98,11 +98,28 @@ def test_evaluate_interval_units_and_verdict():
                 _pattern(name="far", statistic="share", variable="win_win_win", observed=0.9, tolerance=0.05)]
     result = evaluate(patterns, u)
     first = result.iloc[0]
-    assert first["n_units"] == 4 and first["n_runs"] == 4
+    assert first["n_units"] == 4 and first["n_runs"] == 4 and first["n_territories"] == 2
     assert first["simulated"] == 0.25  # one of the four municipalities
     assert 0.0 <= first["low"] <= first["simulated"] <= first["high"] <= 1.0
     assert bool(result.iloc[1]["reproduced"]) is False
     pd.testing.assert_frame_equal(result, evaluate(patterns, u))  # seeded bootstrap
+
+
+def test_replicates_of_a_territory_do_not_narrow_its_interval():
+    """The bootstrap resamples territories with all their seeds: a second, identical replicate
+    of every territory adds no information and leaves the interval as it was."""
+    rng = np.random.default_rng(4)
+    one = pd.DataFrame({"territory": [f"t{k // 3}" for k in range(24)], "replicate": 0, "kind": "municipality",
+                        "win_win_win": rng.integers(0, 2, 24), "income_growth_log": rng.normal(0, 0.02, 24),
+                        "log_income_start": rng.normal(7.5, 0.3, 24)})
+    two = pd.concat([one, one.assign(replicate=1)], ignore_index=True)
+    patterns = [_pattern(name="www", statistic="share", variable="win_win_win"),
+                _pattern(name="beta", statistic="slope", x="log_income_start", y="income_growth_log")]
+    a, b = evaluate(patterns, one), evaluate(patterns, two)
+    assert list(b["n_runs"]) == [16, 16] and list(b["n_territories"]) == [8, 8]
+    for column in ("simulated", "low", "high"):
+        assert np.allclose(a[column], b[column], rtol=1e-12), column
+    assert (a["high"] > a["low"]).all()
 
 
 # ----------------------------------------------------------------- pattern files

@@ -84,8 +84,10 @@ the options replace the design file's fields of the same name; rerun on the same
   territory-abm calibrate calibration/example.toml --out out/calibration
   territory-abm calibrate calibration/example.toml --samples 3 --seeds 1 --households-scale 0.05 \\
       --out out/calibration-try                                   a quick try
+  territory-abm calibrate calibration/rtd_patterns.toml --out out/calibration-patterns
+                                     fit behaviour to cross-territory patterns (runs a whole ensemble per try)
 
-the run's years follow from the observations; rerun on the same --out to resume""",
+the run's years follow from the observations (or the ensemble's steps); rerun on the same --out to resume""",
     "report": """example:
   territory-abm report out/roads --question "Which intervention should the province fund first?"
       (out/roads: the directory a territory-abm compare wrote)""",
@@ -156,7 +158,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_engine_options(sens)
     sens.add_argument("--out", type=Path, required=True, help="output directory (rerun on it to resume)")
     sens.add_argument("--quiet", action="store_true", help="no progress bar")
-    cal = _sub(sub, "calibrate", "fit parameters to observed data (calibration/*.toml)")
+    cal = _sub(sub, "calibrate", "fit parameters to a territory's observed data or to cross-territory patterns "
+               "(calibration/*.toml)")
     cal.add_argument("calibration", type=Path, help="calibration TOML file")
     _add_quick_options(cal, "the method's size: generations of the optimiser (smm: options.maxiter) or "
                        "particles per generation (abc_smc: options.population_size)", steps=False)

@@ -40,7 +40,7 @@ def plot_patterns(result: pd.DataFrame, units: pd.DataFrame, path: Path, dpi: in
     n = len(outcomes.TYPES)
     for k, r in enumerate(shares.itertuples()):
         left.errorbar(100 * r.simulated, n + k, xerr=[[100 * (r.simulated - r.low)], [100 * (r.high - r.simulated)]],
-                      color="black", capsize=3, linewidth=1, label="5-95 % over runs" if k == 0 else None)
+                      color="black", capsize=3, linewidth=1, label="5-95 % over territories" if k == 0 else None)
         left.errorbar(100 * r.observed, n + k, xerr=100 * r.tolerance, fmt="D", color=OBSERVED, capsize=3,
                       label="observed +- tolerance" if k == 0 else None)
     left.set_yticks(y, labels, fontsize=7)
