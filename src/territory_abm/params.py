@@ -66,6 +66,8 @@ _ENTRIES: tuple[Parameter, ...] = (
     _p("clearing_cost", "USD/ha", 300.0, 50.0, 2000.0, "cost of clearing one hectare of forest", "environment"),
     _p("clearing_horizon", "yr", 5.0, 1.0, 20.0, "years of returns a household weighs when deciding to clear", "environment"),
     _p("clearing_fine", "USD/ha", 600.0, 0.0, 5000.0, "fine per hectare when illegal clearing is caught", "environment"),
+    # --- land --------------------------------------------------------------------------
+    _p("landless_share", "1", 0.25, 0.0, 0.6, "share of a node's households holding no land at the start (at most its land Gini; assumption: rural landlessness in Latin America is commonly put at a fifth to two fifths of rural households); the holders' land is Pareto so that the Gini over all households is the table's land Gini", "land"),
     # --- households --------------------------------------------------------------------
     _p("consumption_share", "1", 0.88, 0.6, 1.0, "share of income consumed above subsistence", "households"),
     _p("subsistence_pc", "USD/person/yr", 300.0, 100.0, 800.0, "subsistence consumption per person, drawn from assets if income falls short", "households"),
