@@ -49,3 +49,21 @@ def test_land_holdings_are_non_negative_and_keep_the_mean(gini, mean, landless, 
     assert land.shape == (n,) and np.all(land >= 0) and np.all(np.isfinite(land))
     assert land.mean() == pytest.approx(mean, rel=1e-9, abs=1e-12)
     assert (land > 0).sum() >= (1 if mean > 0 else 0)
+
+
+def test_clearing_is_limited_by_what_it_costs_in_money_and_time():
+    """A household clears no more than its assets pay for at ``clearing_cost``; a dearer
+    hour (the family's time valued at a higher expected wage) means less clearing."""
+    from territory_abm.model.kernels import clearing_wish
+
+    n = 4
+    common = dict(farm_income=np.full(n, 3000.0), land=np.full(n, 2.0), alive=np.ones(n, bool),
+                  adults=np.full(n, 2, np.int32), employed=np.zeros(n, np.int32), node=np.zeros(n, np.int32),
+                  enforcement=np.zeros(1), land_elasticity=0.35, horizon=5.0, fine=600.0, propensity=0.5)
+    assets = np.array([0.0, 30.0, 1e6, 1e6])
+    want = clearing_wish(assets=assets, time_cost=np.zeros(1), clearing_cost=300.0, **common)
+    assert want[0] == 0.0 and want[1] == pytest.approx(0.1) and want[2] == pytest.approx(2 * 0.5)
+    dear = clearing_wish(assets=assets, time_cost=np.array([1500.0]), clearing_cost=300.0, **common)
+    assert dear[2] < want[2]
+    # gain 0.35 x 1500 x 5 = 2625 against 300 + 1500: wish 0.5 x (2625 / 1800 - 1)
+    assert dear[2] == pytest.approx(0.5 * (2625 / 1800 - 1))
