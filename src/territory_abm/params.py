@@ -69,9 +69,12 @@ _ENTRIES: tuple[Parameter, ...] = (
     _p("food_trade_limit", "h", 4.0, 0.5, 12.0, "longest travel time to another node's food market a producer sells in (assumption: a day's return trip)", "food"),
     _p("natural_capital_regrowth", "1/yr", 0.03, 0.0, 0.15, "logistic regrowth rate of natural capital", "environment"),
     _p("clearing_propensity", "ha/yr", 0.03, 0.0, 1.0, "hectares a household clears per year when clearing pays twice its cost", "environment"),
-    _p("clearing_cost", "USD/ha", 300.0, 50.0, 2000.0, "cost of clearing one hectare of forest", "environment"),
+    _p("clearing_cost", "USD/ha", 300.0, 0.0, 2000.0, "money a household pays to clear one hectare of forest (tools, fuel, hired help), from its assets, which also limit what it clears", "environment"),
+    _p("clearing_labour", "person-yr/ha", 0.1, 0.0, 0.4, "family time clearing one hectare of forest takes, valued at the wage a job seeker of the node expects (assumption: 20-40 person-days of slash-and-burn per hectare)", "environment"),
     _p("clearing_horizon", "yr", 5.0, 1.0, 20.0, "years of returns a household weighs when deciding to clear", "environment"),
     _p("clearing_fine", "USD/ha", 600.0, 0.0, 5000.0, "fine per hectare when illegal clearing is caught", "environment"),
+    # --- land --------------------------------------------------------------------------
+    _p("landless_share", "1", 0.25, 0.0, 0.6, "share of a node's households holding no land at the start (at most its land Gini; assumption: rural landlessness in Latin America is commonly put at a fifth to two fifths of rural households); the holders' land is Pareto so that the Gini over all households is the table's land Gini", "land"),
     # --- households --------------------------------------------------------------------
     _p("consumption_share", "1", 0.88, 0.6, 1.0, "share of income consumed above subsistence", "households"),
     _p("subsistence_pc", "USD/person/yr", 300.0, 100.0, 800.0, "subsistence consumption per person, drawn from assets if income falls short", "households"),

@@ -101,7 +101,8 @@ class TerritoryModel(mesa.Model):
         self.graph = t.graph.copy()
         self.context = context.draw_path(self.params, scenario.steps, self.streams["context"])
         public.update_travel(self)
-        init = draw_population(t, scenario.households_scale, self.streams["population"])
+        init = draw_population(t, scenario.households_scale, self.streams["population"],
+                               landless_share=self.params.landless_share)
         start.households(self, init)
         self.maturation_rate = start.maturation_rate(self)
         self.municipalities: list[Municipality | None] = [None] * n
