@@ -81,8 +81,9 @@ def test_firm_accounts_count_exits_and_entries(model):
     assert (ft.wage[ft.alive] >= model.params.minimum_wage).all()
 
 
-def test_clearing_turns_forest_into_land_and_fines_into_revenue(model):
+def test_clearing_turns_forest_into_land_fines_into_revenue_and_costs_money(model):
     model.set_parameters({"clearing_propensity": 1.0, "clearing_cost": 50.0})
+    before = dict(model.ledger.current)
     hh = model.households
     forest = np.array([m.natural_capital if m else 0.0 for m in model.municipalities])
     land, assets = np.bincount(hh.node, hh.land, minlength=model.n_nodes), hh.assets.sum()
@@ -93,7 +94,9 @@ def test_clearing_turns_forest_into_land_and_fines_into_revenue(model):
     after = np.array([m.natural_capital if m else 0.0 for m in model.municipalities])
     assert np.allclose(forest - after, cleared) and (after >= 0).all()
     assert np.allclose(np.bincount(hh.node, hh.land, minlength=model.n_nodes) - land, cleared)
-    fines = assets - hh.assets.sum()
+    costs = booked(model, before, "households", "rest_of_world")
+    assert costs == pytest.approx(50.0 * cleared.sum())  # every clearer could pay at 50 USD/ha
+    fines = assets - hh.assets.sum() - costs
     assert fines >= 0
     assert sum(m.treasury for m in model.active_municipalities()) - treasury == pytest.approx(fines)
 

@@ -69,9 +69,12 @@ _ENTRIES: tuple[Parameter, ...] = (
     _p("food_trade_limit", "h", 4.0, 0.5, 12.0, "longest travel time to another node's food market a producer sells in (assumption: a day's return trip)", "food"),
     _p("natural_capital_regrowth", "1/yr", 0.03, 0.0, 0.15, "logistic regrowth rate of natural capital", "environment"),
     _p("clearing_propensity", "ha/yr", 0.03, 0.0, 1.0, "hectares a household clears per year when clearing pays twice its cost", "environment"),
-    _p("clearing_cost", "USD/ha", 300.0, 50.0, 2000.0, "cost of clearing one hectare of forest", "environment"),
+    _p("clearing_cost", "USD/ha", 300.0, 0.0, 2000.0, "money a household pays to clear one hectare of forest (tools, fuel, hired help), from its assets, which also limit what it clears", "environment"),
+    _p("clearing_labour", "person-yr/ha", 0.1, 0.0, 0.4, "family time clearing one hectare of forest takes, valued at the wage a job seeker of the node expects (assumption: 20-40 person-days of slash-and-burn per hectare)", "environment"),
     _p("clearing_horizon", "yr", 5.0, 1.0, 20.0, "years of returns a household weighs when deciding to clear", "environment"),
     _p("clearing_fine", "USD/ha", 600.0, 0.0, 5000.0, "fine per hectare when illegal clearing is caught", "environment"),
+    # --- land --------------------------------------------------------------------------
+    _p("landless_share", "1", 0.25, 0.0, 0.6, "share of a node's households holding no land at the start (at most its land Gini; assumption: rural landlessness in Latin America is commonly put at a fifth to two fifths of rural households); the holders' land is Pareto so that the Gini over all households is the table's land Gini", "land"),
     # --- households --------------------------------------------------------------------
     _p("consumption_share", "1", 0.88, 0.6, 1.0, "share of income consumed above subsistence", "households"),
     _p("subsistence_pc", "USD/person/yr", 300.0, 100.0, 800.0, "subsistence consumption per person, drawn from assets if income falls short", "households"),
@@ -135,6 +138,20 @@ _ENTRIES: tuple[Parameter, ...] = (
     _p("climate_shock_probability", "1/yr", 0.0, 0.0, 0.5, "probability that a year brings a climate shock (drought, flood) to the whole territory", "context"),
     _p("climate_shock_loss", "1", 0.3, 0.0, 0.9, "share of farm output lost in a climate-shock year", "context"),
     _p("land_price", "USD/ha", 1500.0, 200.0, 10000.0, "price paid per hectare in land redistribution", "policies"),
+    # --- what policy money buys, and how households respond (issue 13 item 5) -------------
+    _p("road_upgrade_cost_per_km", "USD/km", 150000.0, 20000.0, 1000000.0, "cost of upgrading one km of road (Collier, Kirchberger & Soderbom 2016, World Bank Economic Review 30(3): unit costs of road works in low- and middle-income countries run from tens of thousands of USD per km for gravel rehabilitation to about a million for new paved roads; the default, a rural upgrade, is an assumption inside that range)", "policies"),
+    _p("road_speed_kmh", "km/h", 30.0, 10.0, 60.0, "mean speed on a road before its upgrade, which turns an edge's travel time into its length (assumption: unpaved rural roads)", "policies"),
+    _p("road_upgrade_time_cut", "1", 0.4, 0.1, 0.7, "share of travel time removed on an upgraded km (assumption: 0.4 is 30 to 50 km/h)", "policies"),
+    _p("road_works_local_share", "1", 0.3, 0.0, 0.7, "share of road works spending paid as wages to residents of the municipalities at the road's ends (assumption; labour-based works spend a quarter to a half of their cost on labour, equipment-based works much less)", "policies"),
+    _p("road_maintenance_share", "1/yr", 0.04, 0.0, 0.15, "yearly maintenance of an upgraded km as a share of its upgrade cost, paid first from a road programme's budget while it runs (assumption)", "policies"),
+    _p("road_decay_rate", "1/yr", 0.1, 0.0, 0.4, "share of the upgraded km left unmaintained (after the programme ends, or beyond what its budget maintains) that lose the upgrade each year (assumption)", "policies"),
+    _p("assistance_effort_cost", "USD/household/yr", 150.0, 0.0, 2000.0, "median yearly cost to a household of applying what technical assistance teaches (labour, inputs, risk), valued in USD; a household adopts when the expected gain, the productivity gain times last year's farm sales, exceeds its own cost (assumption)", "policies"),
+    _p("assistance_effort_spread", "1", 0.8, 0.0, 2.0, "standard deviation of the log of households' adoption costs around the median (heterogeneous adopters; assumption)", "policies"),
+    _p("assistance_gain_decay", "1/yr", 0.2, 0.0, 0.8, "share of an adopted productivity gain lost each year a household is not assisted (disadoption, depreciation of practices; assumption)", "policies"),
+    _p("school_attendance", "1", 0.8, 0.3, 1.0, "share of school-age years children attend without a conditional transfer (rural Latin America, secondary-school ages: about 0.6-0.9; assumption within it)", "policies"),
+    _p("child_work_value", "USD/child/yr", 150.0, 0.0, 1500.0, "median yearly value to a household of a child's time out of school (work, care), the cost of meeting a transfer's attendance condition (assumption; drawn per household with the spread of assistance_effort_spread)", "policies"),
+    _p("schooling_per_attended_year", "yr/yr", 1.0, 0.0, 1.0, "years of completed schooling a child gains per extra year of attendance (1: every attended year completes)", "policies"),
+    _p("national_local_content_share", "1", 0.0, 0.0, 1.0, "share of the national government's own spending in the territory (the national money for municipalities that it does not pass on to them) paid as local incomes; decentralisation moves this money into municipal budgets. Default 0: the national level buys outside the territory (an assumption at the low end; national staff living locally would make it positive, which lowers the local gain of decentralisation)", "policies"),
 )
 
 REGISTRY: Mapping[str, Parameter] = MappingProxyType({p.name: p for p in _ENTRIES})

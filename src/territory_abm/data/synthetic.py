@@ -7,9 +7,10 @@ land, forest and area per simulated household are those of the data at every sca
 Everything else drawn here is per household or per person.
 
 Per populated node: household sizes around population / households; per-capita income
-lognormal with the node's mean and income Gini; land lognormal with the node's mean farm
-size and land Gini, rank-correlated with income through a Gaussian copula; schooling
-around the node mean. A lognormal with Gini G has sigma = sqrt(2) * Phi^-1((1 + G) / 2).
+lognormal with the node's mean and income Gini; land from :func:`land_holdings` (landless
+households plus Pareto holdings, matched to the node's mean land per household and land
+Gini), rank-correlated with income through a Gaussian copula; schooling around the node
+mean. A lognormal with Gini G has sigma = sqrt(2) * Phi^-1((1 + G) / 2).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import ndtri
+from scipy.special import ndtr, ndtri
 
 from .territory import SECTORS, Territory
 
@@ -38,6 +39,47 @@ def lognormal_sigma_for_gini(gini: np.ndarray | float) -> np.ndarray:
     return np.sqrt(2.0) * ndtri((1.0 + np.asarray(gini, float)) / 2.0)
 
 
+def lognormal_poverty(mean: np.ndarray | float, gini: np.ndarray | float, line: float) -> np.ndarray:
+    """Share of people below ``line`` when per-capita income is lognormal with ``mean``
+    and Gini ``gini`` (the distribution :func:`draw_population` draws from):
+    Phi((ln(line / mean) + sigma^2 / 2) / sigma), sigma from :func:`lognormal_sigma_for_gini`
+    (Aitchison and Brown 1957, The Lognormal Distribution, ch. 11)."""
+    sigma = lognormal_sigma_for_gini(gini)
+    return ndtr((np.log(line / np.asarray(mean, float)) + sigma**2 / 2) / sigma)
+
+
+def land_holdings(gini: float, mean_ha: float, landless_share: float, rank: np.ndarray) -> np.ndarray:
+    """Land of ``len(rank)`` households (ha) whose mean is ``mean_ha`` and whose Gini,
+    landless households included, is ``gini`` (the table's ``land_gini``: the Gini of
+    household landholdings over all households, as the column defines it).
+
+    A share L = min(``landless_share``, ``gini``) of households holds no land; the others'
+    holdings are Pareto with Gini G_h = (G - L) / (1 - L) (a mass L at zero adds L (1 - G_h)
+    to the Gini of the holders), i.e. shape alpha = (1 + G_h) / (2 G_h), so that the top
+    share p of holders holds p^(1 - 1/alpha) of the land (the top 1 % of farms hold 0.55
+    of it at G = 0.83, L = 0.25; a lognormal with the same Gini gives 0.3). The draw is
+    stratified: ranked holders get the mean of the Pareto over their stratum of
+    quantiles, which keeps the Gini of a few hundred households within 1/n of the
+    target. Households get their land in the order of ``rank`` (a draw per household:
+    the smallest ranks are landless, the largest hold most).
+    """
+    n = len(rank)
+    land = np.zeros(n)
+    landless = min(landless_share, gini)
+    if n == 0 or mean_ha <= 0:
+        return land
+    holders = max(n - int(round(landless * n)), 1)  # the node's land is held by someone
+    g_h = (gini - landless) / (1.0 - landless) if landless < 1.0 else 0.0
+    if g_h <= 0.0:
+        stratum_mean = np.ones(holders)
+    else:
+        alpha = (1.0 + g_h) / (2.0 * g_h)
+        tail = np.power(1.0 - np.arange(holders + 1) / holders, 1.0 - 1.0 / alpha)
+        stratum_mean = tail[:-1] - tail[1:]  # proportional to the Pareto's mean over each stratum
+    land[np.argsort(rank)[n - holders:]] = stratum_mean * mean_ha * n / stratum_mean.sum()
+    return land
+
+
 @dataclass
 class InitialPopulation:
     """Household columns plus the node-level quantities the model starts from."""
@@ -49,7 +91,8 @@ class InitialPopulation:
     forest_ha: np.ndarray       # simulated forest by node (ha)
 
 
-def draw_population(territory: Territory, scale: float, rng: np.random.Generator) -> InitialPopulation:
+def draw_population(territory: Territory, scale: float, rng: np.random.Generator, *,
+                    landless_share: float = 0.25) -> InitialPopulation:
     """Draw households for every populated node.
 
     Parameters
@@ -60,6 +103,9 @@ def draw_population(territory: Territory, scale: float, rng: np.random.Generator
         Simulated households per real household (1 = full size).
     rng : numpy.random.Generator
         The model's population stream.
+    landless_share : float
+        Share of a node's households without land (the registry's ``landless_share``;
+        at most the node's land Gini).
 
     Returns
     -------
@@ -87,10 +133,7 @@ def draw_population(territory: Territory, scale: float, rng: np.random.Generator
         income_pc = t["mean_income"][i] * np.exp(s_inc * z[:, 0] - s_inc**2 / 2)
         # person-weighted mean must match: rescale by the realised weighted mean
         income_pc *= t["mean_income"][i] / np.average(income_pc, weights=members)
-        s_land = lognormal_sigma_for_gini(t["land_gini"][i])
-        land = t["mean_farm_ha"][i] * np.exp(s_land * z_land - s_land**2 / 2)
-        if land.sum() > 0:
-            land *= t["mean_farm_ha"][i] * n_h / land.sum()
+        land = land_holdings(float(t["land_gini"][i]), float(t["mean_farm_ha"][i]), landless_share, z_land)
         education = np.clip(t["mean_education"][i] + rng.normal(0, EDUCATION_SD, n_h), 0, MAX_EDUCATION)
         # wage jobs: the node's wage share of adults at one wage that pays its non-farm
         # income share; jobs go to households in proportion to their income

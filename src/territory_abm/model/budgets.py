@@ -20,7 +20,7 @@ def household_budgets(model) -> None:
     node, alive = hh.node, hh.alive
     hh.transfer_income = model.policies.pay_households(model.year)
     receipts = household_receipts(
-        alive=alive, adults=hh.adults, node=node, public_local=model.flows.public_local, remits_to=hh.remits_to,
+        alive=alive, adults=hh.adults, node=node, public_local=model.flows.public_local + model.flows.national_local, remits_to=hh.remits_to,
         farm_income=hh.farm_income, wage_income=hh.wage_income, transfer_income=hh.transfer_income,
         migrants_abroad=hh.migrants_abroad, remittance_propensity=p.remittance_propensity,
         external_income_pc=context.external_income_pc(model), n_nodes=n)

@@ -1,7 +1,8 @@
 """Land and environment: forest clearing, natural regrowth, and land left by households.
 
-Households clear forest where the expected return beats the cost plus the expected fine
-(``kernels.clearing_wish``, ``kernels.clear_forest``); natural capital regrows
+Households clear forest where the expected return beats the cost (money paid, family time
+valued at the wage they could expect) plus the expected fine (``kernels.clearing_wish``,
+``kernels.clear_forest``); natural capital regrows
 logistically toward the area not farmed (``Municipality.regrow_nature``). Land given up
 during a year (households that died out or moved) is handed over once at its end.
 """
@@ -19,19 +20,32 @@ def clearing(model) -> None:
     node = hh.node
     enforcement = np.array([m.enforcement if m else 0.0 for m in model.municipalities])
     want = clearing_wish(farm_income=hh.farm_income, land=hh.land, alive=hh.alive, adults=hh.adults,
-                         employed=hh.employed, node=node, enforcement=enforcement,
-                         land_elasticity=p.farm_land_elasticity, horizon=p.clearing_horizon,
-                         clearing_cost=p.clearing_cost, fine=p.clearing_fine, propensity=p.clearing_propensity)
+                         employed=hh.employed, assets=hh.assets, node=node, enforcement=enforcement,
+                         time_cost=clearing_time_cost(model), land_elasticity=p.farm_land_elasticity,
+                         horizon=p.clearing_horizon, clearing_cost=p.clearing_cost, fine=p.clearing_fine,
+                         propensity=p.clearing_propensity)
     want = model.policies.limit_clearing(want, enforcement)
     forest = np.array([m.natural_capital if m else 0.0 for m in model.municipalities])
     u_caught = model.streams["clearing"].random(hh.n)
-    node_cleared, node_fines = clear_forest(want=want, forest=forest, u_caught=u_caught, enforcement=enforcement,
-                                            fine=p.clearing_fine, assets=hh.assets, land=hh.land, node=node)
+    node_cleared, node_fines, node_costs = clear_forest(
+        want=want, forest=forest, u_caught=u_caught, enforcement=enforcement, fine=p.clearing_fine,
+        clearing_cost=p.clearing_cost, assets=hh.assets, land=hh.land, node=node)
     model.ledger.record("households", "municipalities", "clearing fines", node_fines.sum())
+    model.ledger.record("households", "rest_of_world", "clearing costs", node_costs.sum())
     for m in model.active_municipalities():
         m.natural_capital = max(m.natural_capital - node_cleared[m.node], 0.0)
         m.treasury += node_fines[m.node]
     model.flows.cleared = node_cleared
+
+
+def clearing_time_cost(model) -> np.ndarray:
+    """Value of the family time a hectare of clearing takes, by node (USD/ha): the
+    ``clearing_labour`` person-years times the wage a new job seeker of the node expects
+    (the best net wage in reach times the chance of being hired)."""
+    from .labour import job_offers  # labour imports this module
+    ft = model.firm_table
+    expected_wage = job_offers(model, ft.vacancies * ft.alive).best_wage * model.job_finding
+    return model.params.clearing_labour * expected_wage
 
 
 def regrow_nature(model) -> None:

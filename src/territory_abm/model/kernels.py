@@ -127,6 +127,7 @@ class Consumption(NamedTuple):
 class Clearing(NamedTuple):
     cleared_by_node: np.ndarray     # forest cleared (ha/yr)
     fines_by_node: np.ndarray       # fines paid (USD/yr)
+    costs_by_node: np.ndarray       # clearing costs paid (USD/yr)
 
 @kernel()
 def sort_order(x):
@@ -374,15 +375,16 @@ def _round_half_even(x):
 
 @kernel(DemographyFlows)
 def demography(alive, members, adults, education, node, u_birth, u_death, u_adult, birth_rate, death_rate,
-               maturation_rate, cohort_education, n_nodes):
+               maturation_rate, cohort_education, child_schooling, n_nodes):
     """Births, deaths and children reaching working age, in place on ``members``,
     ``adults`` and ``education``; returns births and deaths by node (persons).
 
     Births and deaths are the yearly rates times household size, rounded stochastically
     with the uniform draws ``u_birth`` and ``u_death``; deaths fall on adults in
     proportion to their share. Children reach working age at their node's ``maturation_rate`` a year
-    (draws ``u_adult``) with their node's cohort schooling (years), which enters the
-    household's mean. A household left with children only has its eldest count as adult.
+    (draws ``u_adult``) with their node's cohort schooling plus the household's
+    ``child_schooling`` (years: extra schooling a conditional transfer bought), which
+    enters the household's mean. A household left with children only has its eldest count as adult.
     """
     births_by_node = np.zeros(n_nodes)
     deaths_by_node = np.zeros(n_nodes)
@@ -400,7 +402,8 @@ def demography(alive, members, adults, education, node, u_birth, u_death, u_adul
         old_adults = a - adult_deaths
         grown = old_adults + new_adults
         if grown > 0:
-            education[i] = (education[i] * old_adults + cohort_education[node[i]] * new_adults) / grown
+            cohort = cohort_education[node[i]] + child_schooling[i]
+            education[i] = (education[i] * old_adults + cohort * new_adults) / grown
         members[i] = m + births - adult_deaths - child_deaths
         adults[i] = 1 if grown == 0 and members[i] > 0 else grown
         births_by_node[node[i]] += births
@@ -489,29 +492,35 @@ def consume(income, cash, members, alive, subsistence_pc, consumption_share, loc
 
 
 @kernel()
-def clearing_wish(farm_income, land, alive, adults, employed, node, enforcement, land_elasticity, horizon,
-                  clearing_cost, fine, propensity):
+def clearing_wish(farm_income, land, alive, adults, employed, assets, node, enforcement, time_cost, land_elasticity,
+                  horizon, clearing_cost, fine, propensity):
     """Forest each household would clear this year (ha): ``propensity`` times the excess
     of the expected gain of a hectare (the marginal farm income, ``land_elasticity`` times
-    income per ha, over ``horizon`` years) over its cost plus the expected fine, capped at
-    twice the propensity. Only households with family labour on the farm clear."""
+    income per ha, over ``horizon`` years) over its cost, capped at twice the propensity.
+    The cost of a hectare is the money paid (``clearing_cost``: tools, fuel, hired help),
+    the family's time (``time_cost`` by node: the person-years a hectare takes times the
+    wage they could expect) and the expected fine. Only households with family labour on
+    the farm clear, and no more than their assets pay for (USD)."""
     n = node.shape[0]
     want = np.zeros(n)
     for i in range(n):
         if not alive[i] or adults[i] <= employed[i]:
             continue
         gain = land_elasticity * farm_income[i] / max(land[i], 1.0) * horizon
-        cost = clearing_cost + enforcement[node[i]] * fine
+        cost = clearing_cost + time_cost[node[i]] + enforcement[node[i]] * fine
         want[i] = propensity * min(max(gain / cost - 1.0, 0.0), CLEARING_WISH_CAP)
+        if clearing_cost > 0:
+            want[i] = min(want[i], assets[i] / clearing_cost)
     return want
 
 
 @kernel(Clearing)
-def clear_forest(want, forest, u_caught, enforcement, fine, assets, land, node):
+def clear_forest(want, forest, u_caught, enforcement, fine, clearing_cost, assets, land, node):
     """Households clear what they want, scaled down where a node's forest (ha) cannot meet
-    all wishes; a clearer is caught with its node's enforcement probability (uniform draws
-    ``u_caught``) and fined per hectare up to its assets. Updates ``assets`` and ``land``
-    in place; returns the hectares cleared and the fines (USD) by node."""
+    all wishes, and pay ``clearing_cost`` per hectare (USD/ha) from their assets; a clearer
+    is caught with its node's enforcement probability (uniform draws ``u_caught``) and fined
+    per hectare up to its remaining assets. Updates ``assets`` and ``land`` in place;
+    returns the hectares cleared, the fines and the costs paid (USD) by node."""
     n_nodes = forest.shape[0]
     total = np.zeros(n_nodes)
     for i in range(want.shape[0]):
@@ -522,18 +531,22 @@ def clear_forest(want, forest, u_caught, enforcement, fine, assets, land, node):
             scale[g] = forest[g] / total[g]
     cleared_by_node = np.zeros(n_nodes)
     fines_by_node = np.zeros(n_nodes)
+    costs_by_node = np.zeros(n_nodes)
     for i in range(want.shape[0]):
         g = node[i]
         cleared = want[i] * scale[g]
         if cleared <= 0:
             continue
+        paid = min(clearing_cost * cleared, assets[i])
+        assets[i] -= paid
+        costs_by_node[g] += paid
         if u_caught[i] < enforcement[g]:
             fined = min(fine * cleared, assets[i])
             assets[i] -= fined
             fines_by_node[g] += fined
         land[i] += cleared
         cleared_by_node[g] += cleared
-    return cleared_by_node, fines_by_node
+    return cleared_by_node, fines_by_node, costs_by_node
 
 
 @kernel()

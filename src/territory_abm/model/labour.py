@@ -73,7 +73,8 @@ def farm_revenue_at_one_worker(model) -> np.ndarray:
     model.nature_factor = np.power((1.0 + nature_ratio(model)) / (1.0 + model.nature_ratio0),
                                    p.natural_capital_elasticity)
     price = food.farm_prices(model) * context.farm_output_factor(model)  # climate shocks
-    return farm_output(hh.tfp, np.maximum(hh.land, p.garden_plot_ha), 1.0, hh.assets, model.nature_factor[hh.node],
+    tfp = hh.tfp * (1.0 + hh.assistance_gain)  # practices adopted with technical assistance
+    return farm_output(tfp, np.maximum(hh.land, p.garden_plot_ha), 1.0, hh.assets, model.nature_factor[hh.node],
                        p.farm_land_elasticity, 0.0, p.farm_asset_elasticity) * price
 
 

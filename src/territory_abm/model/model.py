@@ -101,7 +101,8 @@ class TerritoryModel(mesa.Model):
         self.graph = t.graph.copy()
         self.context = context.draw_path(self.params, scenario.steps, self.streams["context"])
         public.update_travel(self)
-        init = draw_population(t, scenario.households_scale, self.streams["population"])
+        init = draw_population(t, scenario.households_scale, self.streams["population"],
+                               landless_share=self.params.landless_share)
         start.households(self, init)
         self.maturation_rate = start.maturation_rate(self)
         self.municipalities: list[Municipality | None] = [None] * n
@@ -129,7 +130,9 @@ class TerritoryModel(mesa.Model):
         start_spend = start.starting_consumption(self)
         self.local_spending_share = start.local_spending_shares(self, start_spend)
         self.expected_local_price = start.local_price(self, start_spend)
+        self.start_local_price = self.expected_local_price.copy()  # the base of consumer prices
         food.start(self)  # food prices that clear the start; farm productivity at them
+        self.start_food_price = self.food_price.copy()  # the base of consumer prices
         self.job_finding = start.job_finding(self)
         self.flows = outcomes.YearFlows.zeros(n)
         self.freed_land = np.zeros(n)  # land given up this year, by node (ha)

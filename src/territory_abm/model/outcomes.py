@@ -27,6 +27,7 @@ class YearFlows:
     """Node-level flows of the current year that outcomes report."""
 
     public_local: np.ndarray
+    national_local: np.ndarray  # local incomes paid by the national level (its own spending, road works wages)
     wage_change: np.ndarray
     unmatched: np.ndarray
     commuters: np.ndarray
@@ -48,6 +49,21 @@ class YearFlows:
     @classmethod
     def zeros(cls, n: int) -> YearFlows:
         return cls(**{f.name: np.zeros(n) for f in fields(cls)})
+
+
+def consumer_prices(model) -> np.ndarray:
+    """Consumer price index by node (1 at the start), weighted by this year's spending:
+    local non-tradables (a share ``model.local_spending_share`` of consumption) at this
+    year's local price relative to the start, food (the node's food spending over its
+    consumption) at this year's food price relative to the start, the rest (bought outside
+    the territory) at a fixed price. Deflates incomes into real incomes (what they buy)."""
+    hh, n = model.households, model.n_nodes
+    spending = np.bincount(hh.node, hh.consumption * hh.alive, minlength=n)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        food_share = np.nan_to_num(model.flows.food_demand / spending)
+        food = np.nan_to_num(model.food_price / model.start_food_price - 1.0)
+    s = model.local_spending_share
+    return 1.0 + s * (model.local_price / model.start_local_price - 1.0) + food_share * food
 
 
 _FROM_FLOWS = ("out_migrants", "in_migrants", "net_migration")

@@ -178,16 +178,17 @@ def _share_by_assets(node_amount: np.ndarray, node: np.ndarray, assets: np.ndarr
 
 
 def public_income_per_adult(model, init, cols) -> np.ndarray:
-    """Municipal spending paid as local incomes per adult at the start, by node (USD/yr):
+    """Public spending paid as local incomes per adult at the start, by node (USD/yr):
     the local content of national transfers and of the taxes firms pay when they earn the
-    required return. It is part of the starting income the data report, so farm income
+    required return, and of the national level's own spending (the transfers it keeps). It is part of the starting income the data report, so farm income
     (and farm productivity) is backed out net of it."""
     p, n = model.params, model.n_nodes
     pop = np.bincount(cols["node"], cols["members"], minlength=n).astype(float)
     adults = np.bincount(cols["node"], cols["adults"], minlength=n).astype(float)
     budget = (p.national_transfer_pc * p.decentralisation_share * pop + starting_taxes(model, init)) * model.populated
+    national = p.national_transfer_pc * (1.0 - p.decentralisation_share) * pop * model.populated
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.nan_to_num(p.local_content_share * budget / adults)
+        return np.nan_to_num((p.local_content_share * budget + p.national_local_content_share * national) / adults)
 
 
 def firms(model, init) -> None:
