@@ -120,3 +120,41 @@ def _roads(ax, graph: nx.Graph, units, markets) -> None:
                 (x0, y0), (x1, y1) = where[a], where[b]
                 ax.plot([x0, x1], [y0, y1], color="#333333", lw=width * 0.6, alpha=0.8, zorder=3,
                         solid_capstyle="round")
+
+
+MAP_OUTCOME = "poverty_headcount"
+"""The outcome a comparison's map shows (by municipality, at the horizon, mean over seeds)."""
+
+
+def comparison_map(results, design_scenarios: list[dict], reference: str, horizon: int, path: Path,
+                   outcome_name: str = MAP_OUTCOME) -> Figure | None:
+    """Map of ``outcome_name`` at the horizon: the first intervention minus the reference
+    (mean over seeds), or the reference's level when it is alone; None when the territory
+    has no geometry.
+
+    Parameters
+    ----------
+    results : pandas.DataFrame
+        The comparison's node table (``results.csv``: scenario, seed, year, node_id, outcomes).
+    design_scenarios : list of dict
+        The resolved scenarios (``Scenario.as_dict``), the reference among them.
+    """
+    from ..data.territory import load_territory
+    from ..outcomes import outcome
+
+    by_name = {s["name"]: s for s in design_scenarios}
+    territory_dir = by_name[reference]["territory"]
+    if not has_geometry(territory_dir):
+        return None
+    graph = load_territory(territory_dir).graph
+    at = results[results["year"] == horizon]
+    means = at.groupby(["scenario", "node_id"])[outcome_name].mean()
+    others = [s for s in by_name if s != reference and s in means.index.get_level_values(0)]
+    label = outcome(outcome_name).axis_label
+    if others:
+        values = (means[others[0]] - means[reference]).to_dict()
+        return plot_map(territory_dir, graph, {str(k): v for k, v in values.items()}, path,
+                        f"{others[0]} minus {reference}, {horizon}", f"difference in {label}", diverging=True)
+    values = means[reference].to_dict()
+    return plot_map(territory_dir, graph, {str(k): v for k, v in values.items()}, path,
+                    f"{reference}, {horizon}", label)
