@@ -1,0 +1,226 @@
+"""territory-abm import and init: joins, units, projections, edges, fill rules, errors."""
+
+import shutil
+import tomllib
+from pathlib import Path
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from territory_abm.cli import main
+from territory_abm.data.fill import gini_from_poverty, land_from_classes, poverty_from_gini
+from territory_abm.data.importer import _joined_columns, import_territory, init_territory
+from territory_abm.data.mapping import MONEY_UNITS, UNITS, load_mapping
+from territory_abm.data.territory import load_territory
+from territory_abm.errors import InputError
+
+gpd = pytest.importorskip("geopandas")
+from shapely.geometry import Polygon, box  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+VALLEY = ROOT / "examples" / "valley"
+UTM = "EPSG:32718"
+
+
+@pytest.fixture(scope="module")
+def valley(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("imported") / "valley"
+    import_territory(VALLEY / "mapping.toml", out)
+    return out
+
+
+def test_the_example_imports_to_a_valid_territory_with_every_filled_value_flagged(valley):
+    t = load_territory(valley)
+    assert (t.kinds == "market").sum() == 1 and (t.kinds == "city").sum() == 2
+    filled = pd.read_csv(valley / "filled.csv", dtype=str)
+    observed = {"population", "households", "mean_income", "poverty_rate", "forest_cover"}
+    assert not set(filled["column"]) & observed
+    units = [i for i, k in zip(t.ids, t.kinds) if k != "market"]
+    for column in ("share_manufacturing", "governance", "income_gini", "area_ha", "mean_farm_ha"):
+        assert sorted(filled[filled["column"] == column]["id"]) == sorted(units), column
+    assert set(filled["how"]) == {"derived", "assumed"}
+    edges = pd.read_csv(valley / "edges.csv")
+    assert set(edges["source"]) <= {"contiguity", "market link"} and (edges["source"] == "market link").sum() == 2
+
+
+def test_money_is_converted_from_pesos_per_household_month_to_dollars_per_person_year(valley):
+    census = pd.read_csv(VALLEY / "censo.csv", sep=";", decimal=",", encoding="latin-1", dtype={"codigo": str})
+    mapping = tomllib.loads((VALLEY / "mapping.toml").read_text())
+    row = census.iloc[3]
+    nodes = pd.read_csv(valley / "municipalities.csv", dtype={"id": str}).set_index("id")
+    expected = row["ingreso_hogar_mes"] * 12 / mapping["per_usd"] / mapping["deflator"] / (
+        row["poblacion"] / row["hogares"])
+    assert nodes.loc[row["codigo"], "mean_income"] == pytest.approx(expected, rel=1e-5)
+    assert nodes.loc[row["codigo"], "poverty_rate"] == pytest.approx(row["pobreza_pct"] / 100)
+
+
+@settings(max_examples=60, deadline=None)
+@given(mean=st.floats(300, 20_000), gini=st.floats(0.25, 0.7), line=st.floats(500, 3000))
+def test_the_gini_backed_out_of_a_poverty_rate_is_the_one_that_made_it(mean, gini, line):
+    poverty = poverty_from_gini(np.array([mean]), np.array([gini]), line)
+    if not 1e-4 < poverty[0] < 1 - 1e-4:
+        return  # the rate carries no information on the spread
+    # the quadratic has two roots; the default nearest the truth picks the true one
+    assert gini_from_poverty(np.array([mean]), poverty, line, gini)[0] == pytest.approx(gini, abs=1e-3)
+
+
+def test_land_from_farm_size_classes_known_answers():
+    # every household a 10 ha farm: equal; half of them landless: Gini 0.5
+    mean, gini = land_from_classes(np.array([[100.0], [50.0]]), [(5, 15)], np.array([100.0, 100.0]))
+    assert mean == pytest.approx([10.0, 5.0]) and gini == pytest.approx([0.0, 0.5])
+    # two classes, 50 farms of 1 ha and 50 of 9 ha: mean 5, Gini = (9-1)/4/5 = 0.4
+    mean, gini = land_from_classes(np.array([[50.0, 50.0]]), [(0, 2), (8, 10)], np.array([100.0]))
+    assert mean == pytest.approx([5.0]) and gini == pytest.approx([0.4])
+
+
+def _grid(tmp_path: Path, crs: str = UTM, n: int = 2, size: float = 10_000.0, bad: int | None = None,
+          table: str | None = None, mapping_extra: str = "", columns: str = "") -> Path:
+    """A n x n grid of square units (size m) in ``crs``, a census table and a mapping file."""
+    x0, y0 = 500_000.0, 8_000_000.0
+    cells = [box(x0 + i * size, y0 + j * size, x0 + (i + 1) * size, y0 + (j + 1) * size)
+             for j in range(n) for i in range(n)]
+    if bad is not None:
+        a, b, c, d = cells[bad].exterior.coords[:4]
+        cells[bad] = Polygon([a, c, b, d])  # a bow tie: self-intersecting
+    frame = gpd.GeoDataFrame({"code": [f"U{k}" for k in range(n * n)]}, geometry=cells, crs=UTM).to_crs(crs)
+    frame.to_file(tmp_path / "units.gpkg", driver="GPKG")
+    if table is None:
+        table = "code,pop,income\n" + "".join(f"U{k},{1000 + k},{2000 + 10 * k}\n" for k in range(n * n))
+    (tmp_path / "census.csv").write_text(table)
+    (tmp_path / "mapping.toml").write_text(
+        f'name = "grid"\nyear = 2015\n{mapping_extra}\n[boundaries]\nfile = "units.gpkg"\nkey = "code"\n'
+        f'[[tables]]\nfile = "census.csv"\nkey = "code"\n[columns]\npopulation = "pop"\n'
+        f'mean_income = "income"\n{columns}\n'
+        f'[[markets]]\nid = "X"\nx = {x0 + n * size + 20_000}\ny = {y0}\ncrs = "{UTM}"\n')
+    return tmp_path / "mapping.toml"
+
+
+@pytest.mark.parametrize("crs", [UTM, "EPSG:4326", "EPSG:3857"])
+def test_areas_and_travel_times_do_not_depend_on_the_boundaries_projection(tmp_path, crs):
+    out = tmp_path / "out"
+    import_territory(_grid(tmp_path, crs), out)
+    nodes = pd.read_csv(out / "municipalities.csv").set_index("id")
+    assert nodes.loc[["U0", "U1", "U2", "U3"], "area_ha"].to_numpy() == pytest.approx(10_000, rel=2e-3)
+    edges = pd.read_csv(out / "edges.csv")
+    units = edges[edges["source"] == "contiguity"]
+    assert len(units) == 6  # queen contiguity of a 2 x 2 grid: four sides and two corners
+    side = units[(units["from"] == "U0") & (units["to"] == "U1")].iloc[0]
+    assert side["km"] == pytest.approx(10 * 1.3, rel=2e-3)  # centroids 10 km apart, detour 1.3
+    assert side["travel_time"] == pytest.approx(side["km"] / 35.0, rel=1e-3)  # secondary roads, 35 km/h
+
+
+@pytest.mark.parametrize("change, source, field, expected", [
+    (dict(table="code,pop,income\nU0,1000,2000\nU1,1000,2000\nU2,1000,2000\nU9,1000,2000\n"), "census.csv",
+     "row 5, column code", "a key of the boundaries"),
+    (dict(table="code,pop,income\nU0,1000,2000\nU1,1000,2000\nU2,1000,2000\n"), "census.csv", "column code",
+     "a row for every unit of the boundaries; 1 have none: 'U3'"),
+    (dict(table="code,pop,income\nU0,1000,2000\nU1,1000,2000\nU2,1000,2000\nU3,1000,2000\nU3,9,9\n"),
+     "census.csv", "row 6, column code", "a unique key; 'U3' repeats row 5"),
+    (dict(columns='poverty_rate = {column = "pov", unit = "persons"}'), "mapping.toml", "columns.poverty_rate.unit",
+     "one of share, percent"),
+    (dict(table="code,pop,income,pov\nU0,1000,2000,35\nU1,1000,2000,0.3\nU2,1000,2000,0.3\nU3,1000,2000,0.3\n",
+          columns='poverty_rate = "pov"'), "census.csv", "row 2 (U0), column pov", 'is it a percent?'),
+    (dict(bad=2), "units.gpkg", "feature 3 (code 'U2')", "a valid polygon: Self-intersection"),
+    (dict(columns='populaton = "pop"'), "mapping.toml", "columns.populaton", "did you mean 'population'"),
+])
+def test_bad_input_exits_2_naming_file_and_field_and_writes_nothing(tmp_path, capsys, change, source, field,
+                                                                     expected):
+    mapping = _grid(tmp_path, **change)
+    out = tmp_path / "out"
+    assert main(["import", str(mapping), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert source in err and field in err and expected in err, err
+    assert not out.exists() and not [p for p in tmp_path.iterdir() if p.name.startswith(".out")]
+
+
+def test_an_unreadable_boundaries_file_is_a_clear_error(tmp_path, capsys):
+    mapping = _grid(tmp_path)
+    (tmp_path / "units.gpkg").write_text("not a geopackage")
+    assert main(["import", str(mapping), "--out", str(tmp_path / "out")]) == 2
+    assert "units.gpkg: file: a GeoPackage or shapefile that can be read" in capsys.readouterr().err
+
+
+def test_a_failed_import_leaves_an_existing_territory_as_it_was(tmp_path):
+    out = tmp_path / "out"
+    import_territory(_grid(tmp_path), out)
+    before = (out / "municipalities.csv").read_bytes()
+    _grid(tmp_path, bad=0)
+    with pytest.raises(InputError):
+        import_territory(tmp_path / "mapping.toml", out, force=True)
+    assert (out / "municipalities.csv").read_bytes() == before
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(unit=st.text(st.sampled_from("abcdefghijklmnopqrstuvwxyz/%"), min_size=1, max_size=20) |
+       st.sampled_from([*MONEY_UNITS, *UNITS["population"], "percent", "share"]),
+       target=st.sampled_from(["population", "mean_income", "poverty_rate", "area_ha"]))
+def test_a_unit_is_accepted_exactly_when_the_column_accepts_it(tmp_path, unit, target):
+    accepted = MONEY_UNITS if target == "mean_income" else tuple(UNITS[target])
+    columns = f'{target} = {{column = "c", unit = "{unit}"}}'
+    if target != "population":
+        columns += '\npopulation = "pop"'
+    if target != "mean_income":
+        columns += '\nmean_income = "income"'
+    path = tmp_path / "m.toml"
+    path.write_text(f'name = "x"\nyear = 2015\n[columns]\n{columns}\n[[markets]]\nid = "X"\nx = 0\ny = 0\n')
+    try:
+        mapping = load_mapping(path, need_boundaries=False)
+    except InputError as exc:
+        assert unit not in accepted and exc.field == f"columns.{target}.unit"
+    else:
+        assert unit in accepted and next(s.unit for s in mapping.sources if s.target == target) == unit
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(units=st.lists(st.text("AB01", min_size=1, max_size=3), min_size=1, max_size=6, unique=True),
+       rows=st.lists(st.text("AB01", min_size=1, max_size=3), min_size=1, max_size=8))
+def test_a_table_joins_exactly_when_its_keys_are_the_boundaries_keys_once_each(tmp_path, units, rows):
+    table = tmp_path / "t.csv"
+    table.write_text("key,v\n" + "".join(f"{k},{i}\n" for i, k in enumerate(rows)))
+    stub = SimpleNamespace(boundaries=tmp_path / "b.gpkg", boundary_key="key",
+                           tables=[SimpleNamespace(file=table, key="key")])
+    joins = sorted(rows) == sorted(units)
+    try:
+        columns = _joined_columns(stub, units, pd.DataFrame({"_key": units}))
+    except InputError as exc:
+        assert not joins and str(table) in str(exc)
+    else:
+        assert joins and columns["v"][2] == [str(rows.index(k)) for k in units]
+
+
+def test_init_writes_a_runnable_template_from_population_and_income_only(tmp_path, capsys):
+    table = tmp_path / "mine.csv"
+    table.write_text("name;population;mean_consumption\nAlto;5200;1500,5\nBajo;3100;2100\n", encoding="latin-1")
+    out = tmp_path / "mine"
+    assert main(["init", str(table), "--out", str(out), "--year", "2015"]) == 0
+    printed = capsys.readouterr().out
+    assert "mean_income" in printed and "assumed" in printed and "edit edges.csv" in printed
+    t = load_territory(out)
+    assert t.table["mean_income"][0] == pytest.approx(1500.5)
+    assert t.table["households"][0] == round(5200 / 4.2)
+    assert 'start_year = 2015' in (out / "scenario.toml").read_text()
+
+
+def test_init_names_every_unknown_column(tmp_path):
+    table = tmp_path / "mine.csv"
+    table.write_text("id,population,mean_incom,forest\nA,100,1000,0.3\n")
+    with pytest.raises(InputError) as err:
+        init_territory(table, tmp_path / "out")
+    assert "column mean_incom" in str(err.value) and "column forest" in str(err.value)
+    assert "did you mean 'mean_income'" in str(err.value)
+
+
+def test_a_run_says_which_territory_values_were_assumed(valley, tmp_path):
+    import json
+
+    territory = tmp_path / "t"
+    shutil.copytree(valley, territory)
+    assert main(["run", str(territory / "scenario.toml"), "--steps", "1", "--households-scale", "0.02",
+                 "--out", str(tmp_path / "run"), "--quiet"]) == 0
+    meta = json.loads((tmp_path / "run" / "run.json").read_text())
+    assert meta["territory_not_observed"]["governance (assumed)"]["nodes"] == 24
+    assert (tmp_path / "run" / "map.png").is_file()
