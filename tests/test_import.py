@@ -224,3 +224,41 @@ def test_a_run_says_which_territory_values_were_assumed(valley, tmp_path):
     meta = json.loads((tmp_path / "run" / "run.json").read_text())
     assert meta["territory_not_observed"]["governance (assumed)"]["nodes"] == 24
     assert (tmp_path / "run" / "map.png").is_file()
+
+
+def test_the_data_format_docs_list_every_column_with_its_rule():
+    """docs/data_format.md holds the column table as the code has it (regenerate with
+    ``python -c "from territory_abm.data.fill import column_table; print(column_table())"``)."""
+    from territory_abm.data.fill import column_table
+
+    assert column_table() in (ROOT / "docs" / "data_format.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_the_example_end_to_end_import_validate_run_calibrate_and_report_with_a_map(tmp_path):
+    from territory_abm import load_scenario
+    from territory_abm.calibration.synthetic import simulated_observations, write_observations
+
+    territory = tmp_path / "valley"
+    assert main(["import", str(VALLEY / "mapping.toml"), "--out", str(territory)]) == 0
+    assert main(["validate", str(territory), str(territory / "scenario.toml")]) == 0
+    assert main(["run", str(territory / "scenario.toml"), "--steps", "2", "--households-scale", "0.02",
+                 "--out", str(tmp_path / "run"), "--quiet"]) == 0
+    scenario = load_scenario(territory / "scenario.toml").replace(households_scale=0.02)
+    write_observations(simulated_observations(scenario, {"birth_rate": 0.025}, 5, 3, with_start=True),
+                       territory / "observations.csv")
+    (tmp_path / "cal.toml").write_text(
+        'name = "valley"\nscenario = "valley/scenario.toml"\nobservations = "valley/observations.csv"\n'
+        'method = "smm"\nseeds = 1\nhouseholds_scale = 0.02\nparameters = ["birth_rate"]\n'
+        '[statistics]\npopulation_growth = 1.0\n[options]\npopsize = 5\nmaxiter = 1\n')
+    assert main(["calibrate", str(tmp_path / "cal.toml"), "--out", str(tmp_path / "cal"), "--quiet"]) == 0
+    (territory / "transfers.toml").write_text(
+        'extends = "scenario.toml"\nname = "transfers"\n[[policies]]\nlever = "cash_transfer"\nstart = 2019\n'
+        'end = 2020\ntarget = "all"\namount = 400.0\n')
+    assert main(["compare", str(territory / "scenario.toml"), str(territory / "transfers.toml"), "--seeds", "1",
+                 "--steps", "2", "--households-scale", "0.02", "--workers", "1", "--out", str(tmp_path / "cmp"),
+                 "--quiet"]) == 0
+    assert (tmp_path / "cmp" / "map.png").is_file()
+    assert main(["report", str(tmp_path / "cmp")]) == 0
+    html = (tmp_path / "cmp" / "report.html").read_text(encoding="utf-8")
+    assert "Map: poverty headcount" in html

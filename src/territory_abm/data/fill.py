@@ -208,3 +208,31 @@ def fill_missing(table: dict[str, np.ndarray], populated: np.ndarray, poverty_li
                    "service_quality", "governance"):
         fill(column, d[column])
     return filled
+
+
+def column_table() -> str:
+    """Every column of ``municipalities.csv`` as a Markdown table: unit, range, whether it is
+    required, how a missing value is filled, and an example (``docs/data_format.md``)."""
+    from .territory import NODE_COLUMNS
+
+    examples = {"id": "M01", "name": "San Isidro", "kind": "municipality", "population": "6656",
+                "households": "1738", "mean_income": "1845", "poverty_rate": "0.448", "income_gini": "0.431",
+                "land_gini": "0.733", "mean_farm_ha": "5.8", "area_ha": "23400", "forest_cover": "0.47",
+                "wage_share": "0.31", "nonfarm_income_share": "0.3", "share_commercial_agriculture": "0.26",
+                "share_agro_processing": "0.23", "share_commerce_services": "0.41", "share_manufacturing": "0.1",
+                "dynamic_market_share": "0.48", "mean_education": "4.8", "service_quality": "0.31",
+                "governance": "0.43"}
+    lines = ["| column | unit | range | required | if missing | default | example | meaning |",
+             "|---|---|---|---|---|---|---|---|"]
+    for c in NODE_COLUMNS:
+        span = "text" if c.kind == "str" else f"{c.low:g} – {c.high:g}"
+        rule = RULE.get(c.name)
+        required = "yes" if c.name in (*REQUIRED, "id") else "no"
+        if c.name in ("name", "kind"):
+            how, default = ("the id" if c.name == "name" else "municipality (import: cities from cities.min_population)"), ""
+        else:
+            how = rule.rule if rule else "-"
+            default = "" if rule is None or rule.default is None else f"{rule.default:g}"
+        lines.append(f"| `{c.name}` | {c.unit} | {span} | {required} | {how} | {default} | {examples[c.name]} | "
+                     f"{c.meaning} |")
+    return "\n".join(lines)
