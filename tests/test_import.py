@@ -262,3 +262,13 @@ def test_the_example_end_to_end_import_validate_run_calibrate_and_report_with_a_
     assert main(["report", str(tmp_path / "cmp")]) == 0
     html = (tmp_path / "cmp" / "report.html").read_text(encoding="utf-8")
     assert "Map: poverty headcount" in html
+
+
+def test_the_shipped_example_is_what_its_generator_writes(tmp_path):
+    from territory_abm.data.example_geography import write_valley
+
+    write_valley(tmp_path)
+    for name in ("censo.csv", "agro.csv", "mapping.toml"):
+        assert (tmp_path / name).read_bytes() == (VALLEY / name).read_bytes(), name
+    written, shipped = (gpd.read_file(p / "boundaries.gpkg") for p in (tmp_path, VALLEY))
+    assert written.geom_equals_exact(shipped, tolerance=1e-6).all()

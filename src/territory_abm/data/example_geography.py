@@ -84,25 +84,25 @@ def valley_points(n: int, rng: np.random.Generator, outline) -> np.ndarray:
 
     x0, y0, x1, y1 = outline.bounds
     spacing = np.sqrt(outline.area / n) / 3
-    points: list[np.ndarray] = []
+    points = np.empty((0, 2))
     while len(points) < n:
         p = rng.uniform((x0, y0), (x1, y1))
-        if outline.contains(Point(p)) and all(np.hypot(*(p - q)) > spacing for q in points):
-            points.append(p)
-    return np.array(points)
+        if outline.contains(Point(p)) and (len(points) == 0 or np.hypot(*(points - p).T).min() > spacing):
+            points = np.vstack([points, p])
+    return points
 
 
 def voronoi_cells(points: np.ndarray, outline):
     """Voronoi cells of ``points`` clipped to ``outline``, in the points' order."""
-    from shapely.geometry import MultiPoint, Point
+    import shapely
+    from shapely.geometry import MultiPoint
     from shapely.ops import voronoi_diagram
 
-    cells = list(voronoi_diagram(MultiPoint([tuple(p) for p in points]), envelope=outline.envelope).geoms)
-    ordered = []
-    for p in points:
-        cell = next(c for c in cells if c.contains(Point(p)))
-        ordered.append(cell.intersection(outline))
-    return ordered
+    cells = np.array(voronoi_diagram(MultiPoint([tuple(p) for p in points]), envelope=outline.envelope).geoms)
+    point, cell = shapely.STRtree(cells).query(shapely.points(points), predicate="within")
+    order = np.empty(len(points), int)
+    order[point] = cell
+    return list(shapely.intersection(cells[order], outline))
 
 
 def valley_tables(n: int, rng: np.random.Generator, cities: int = 2) -> dict[str, np.ndarray]:
@@ -131,7 +131,8 @@ NAMES = ("San Andrés", "Peñas Blancas", "Río Claro", "La Unión", "El Carmen"
 
 
 def write_valley(directory: str | Path, n: int = 24, seed: int = 2018) -> None:
-    """Write the synthetic valley's boundaries, tables and mapping file to ``directory``."""
+    """Write the synthetic valley's boundaries, tables and mapping file to ``directory``
+    (``n`` units; the valley grows with ``n`` so that units keep their size)."""
     gpd = require_geopandas()
     from shapely.geometry import Polygon
 
@@ -139,8 +140,9 @@ def write_valley(directory: str | Path, n: int = 24, seed: int = 2018) -> None:
     directory.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed)
     x0, y0 = VALLEY_ORIGIN
-    outline = Polygon([(x0, y0 + 8e3), (x0 + 30e3, y0), (x0 + 85e3, y0 + 5e3), (x0 + 90e3, y0 + 45e3),
-                       (x0 + 60e3, y0 + 60e3), (x0 + 10e3, y0 + 55e3)])
+    k = 1e3 * np.sqrt(n / 24)  # m per km of the 24-unit valley
+    outline = Polygon([(x0, y0 + 8 * k), (x0 + 30 * k, y0), (x0 + 85 * k, y0 + 5 * k), (x0 + 90 * k, y0 + 45 * k),
+                       (x0 + 60 * k, y0 + 60 * k), (x0 + 10 * k, y0 + 55 * k)])
     points = valley_points(n, rng, outline)
     codes = [f"{5001 + 3 * i:05d}" for i in range(n)]  # leading zeros, as statistics offices write them
     names = [NAMES[i % len(NAMES)] + ("" if i < len(NAMES) else f" {i // len(NAMES) + 1}") for i in range(n)]
@@ -163,7 +165,7 @@ def write_valley(directory: str | Path, n: int = 24, seed: int = 2018) -> None:
     agro += [f"{c},{int(f[0])},{int(f[1])},{int(f[2])},{b:.1f}" for c, f, b in zip(codes, t["farms"], t["forest_pct"])]
     (directory / "agro.csv").write_text("\n".join(agro) + "\n", encoding="utf-8")
     (directory / "mapping.toml").write_text(MAPPING.format(per_usd=PESOS_PER_USD, deflator=DEFLATOR,
-                                                           port_x=x0 + 110e3, port_y=y0 + 30e3, crs=VALLEY_CRS),
+                                                           port_x=x0 + 110 * k, port_y=y0 + 30 * k, crs=VALLEY_CRS),
                                             encoding="utf-8")
 
 

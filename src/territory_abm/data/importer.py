@@ -35,9 +35,10 @@ from ..errors import InputError
 from ..fields import FieldSpec
 from ..suggest import did_you_mean
 from .fill import MAX_FARMLAND_SHARE, RULE, fill_missing, land_from_classes
+from .geography import key_text
 from .mapping import MONEY_COLUMNS, UNITS, Mapping, Source, load_mapping
 from .tables import Problems, read_table
-from .territory import EDGE_COLUMNS, NODE_COLUMNS, NODE_KINDS, load_territory
+from .territory import EDGE_COLUMNS, NODE_COLUMNS, load_territory
 
 FILLED_FILE = "filled.csv"
 NUMERIC = [c for c in NODE_COLUMNS if c.kind != "str"]
@@ -138,10 +139,9 @@ def init_territory(table_path: str | Path, out: str | Path, year: int = 2010, po
                          "or none (columns a territory does not use are not accepted, so that a typo is not lost)")
     if key is None:
         problems.add("header", "a column id (or name) identifying each unit")
-    for column in ("population",):
-        if column not in data.header:
-            problems.add("header", "a column population (persons): the minimal data are population and mean_income "
-                         "(or mean_consumption)")
+    if "population" not in data.header:
+        problems.add("header", "a column population (persons): the minimal data are population and mean_income "
+                     "(or mean_consumption)")
     if not {"mean_income", "mean_consumption"} & set(data.header):
         problems.add("header", "a column mean_income or mean_consumption (USD/person/yr)")
     problems.raise_if_any()
@@ -183,7 +183,7 @@ def _joined_columns(mapping: Mapping, keys: list[str], gdf) -> dict[str, tuple[P
     ``name -> (file, line numbers, cells)``. Every key problem of a table is reported at once."""
     index = {k: i for i, k in enumerate(keys)}
     columns = {str(c): (mapping.boundaries, list(range(2, len(keys) + 2)),
-                        [key_value(v) for v in gdf[c]])
+                        [key_text(v) for v in gdf[c]])
                for c in gdf.columns if c not in ("geometry", "_key")}
     for spec in mapping.tables:
         data = read_table(spec.file)
@@ -192,8 +192,6 @@ def _joined_columns(mapping: Mapping, keys: list[str], gdf) -> dict[str, tuple[P
             problems.add(f"column {spec.key}", f"the key column named in the mapping (tables.key){did_you_mean(spec.key, data.header)}; "
                          f"the header has {', '.join(data.header)}")
             problems.raise_if_any()
-        from .geography import key_text
-
         at: dict[str, int] = {}
         for r, (row, line) in enumerate(zip(data.rows, data.lines)):
             k = key_text(row[spec.key])
@@ -213,12 +211,6 @@ def _joined_columns(mapping: Mapping, keys: list[str], gdf) -> dict[str, tuple[P
             if c != spec.key:
                 columns.setdefault(c, (spec.file, lines, [data.rows[at[k]][c] for k in keys]))
     return columns
-
-
-def key_value(value) -> str:
-    from .geography import key_text
-
-    return key_text(value)
 
 
 def _source_column(mapping: Mapping, source: Source, columns: dict):
@@ -446,5 +438,3 @@ def filled_summary(directory: str | Path) -> dict | None:
     table = read_table(path)
     return filled_summary_rows([(r["id"], r["column"], r["how"], r["rule"]) for r in table.rows])
 
-
-__all__ = ["import_territory", "init_territory", "filled_summary", "NODE_KINDS"]
