@@ -78,7 +78,7 @@ def test_land_from_farm_size_classes_known_answers():
 
 
 def _grid(tmp_path: Path, crs: str = UTM, n: int = 2, size: float = 10_000.0, bad: int | None = None,
-          table: str | None = None, mapping_extra: str = "", columns: str = "") -> Path:
+          table: str | None = None, mapping_extra: str = "", columns: str = "", codes: list[str] | None = None) -> Path:
     """A n x n grid of square units (size m) in ``crs``, a census table and a mapping file."""
     x0, y0 = 500_000.0, 8_000_000.0
     cells = [box(x0 + i * size, y0 + j * size, x0 + (i + 1) * size, y0 + (j + 1) * size)
@@ -86,7 +86,8 @@ def _grid(tmp_path: Path, crs: str = UTM, n: int = 2, size: float = 10_000.0, ba
     if bad is not None:
         a, b, c, d = cells[bad].exterior.coords[:4]
         cells[bad] = Polygon([a, c, b, d])  # a bow tie: self-intersecting
-    frame = gpd.GeoDataFrame({"code": [f"U{k}" for k in range(n * n)]}, geometry=cells, crs=UTM).to_crs(crs)
+    codes = codes or [f"U{k}" for k in range(n * n)]
+    frame = gpd.GeoDataFrame({"code": codes}, geometry=cells, crs=UTM).to_crs(crs)
     frame.to_file(tmp_path / "units.gpkg", driver="GPKG")
     if table is None:
         table = "code,pop,income\n" + "".join(f"U{k},{1000 + k},{2000 + 10 * k}\n" for k in range(n * n))
@@ -272,3 +273,46 @@ def test_the_shipped_example_is_what_its_generator_writes(tmp_path):
         assert (tmp_path / name).read_bytes() == (VALLEY / name).read_bytes(), name
     written, shipped = (gpd.read_file(p / "boundaries.gpkg") for p in (tmp_path, VALLEY))
     assert written.geom_equals_exact(shipped, tolerance=1e-6).all()
+
+
+def test_a_code_stored_as_a_number_gets_a_hint_about_leading_zeros(tmp_path):
+    mapping = _grid(tmp_path, codes=["01", "02", "03", "04"], table="code,pop,income\n1,1,1\n2,1,1\n3,1,1\n4,1,1\n")
+    with pytest.raises(InputError, match="leading zeros differ"):
+        import_territory(mapping, tmp_path / "out")
+
+
+def test_a_road_network_replaces_contiguity_and_isolated_units_are_joined_and_flagged(tmp_path):
+    mapping = _grid(tmp_path, n=3, mapping_extra="", columns="")
+    (tmp_path / "roads.csv").write_text("from,to,road_class\nU0,U1,primary\nU1,U2,track\n")
+    text = mapping.read_text().replace("[[markets]]", '[roads]\nfile = "roads.csv"\n\n[[markets]]')
+    mapping.write_text(text)
+    out = tmp_path / "out"
+    import_territory(mapping, out)
+    edges = pd.read_csv(out / "edges.csv")
+    network = edges[edges["source"] == "road network"]
+    assert sorted(zip(network["from"], network["to"])) == [("U0", "U1"), ("U1", "U2")]
+    # the roads' classes come from the units' class (default secondary), not the file's column
+    assert (network["road_class"] == "secondary").all()
+    assigned = edges[edges["source"].str.startswith("assumed")]
+    assert len(assigned) >= 1  # U3..U8 reach the market only through assumed links or the market's link
+    assert load_territory(out).n_nodes == 10
+
+
+def test_a_shapefile_imports_like_a_geopackage(tmp_path):
+    mapping = _grid(tmp_path)
+    gpd.read_file(tmp_path / "units.gpkg").to_file(tmp_path / "units.shp")
+    mapping.write_text(mapping.read_text().replace("units.gpkg", "units.shp"))
+    import_territory(mapping, tmp_path / "out")
+    assert len(pd.read_csv(tmp_path / "out" / "municipalities.csv")) == 5
+
+
+def test_without_geopandas_import_says_how_to_install_it_and_runs_draw_the_network(tmp_path, monkeypatch, capsys):
+    import sys
+
+    from territory_abm.output.maps import has_geometry
+
+    mapping = _grid(tmp_path)
+    monkeypatch.setitem(sys.modules, "geopandas", None)  # import geopandas raises ImportError
+    assert main(["import", str(mapping), "--out", str(tmp_path / "out")]) == 2
+    assert "pip install 'territory-abm[geo]'" in capsys.readouterr().err
+    assert not has_geometry(ROOT / "calibration" / "data" / "example")

@@ -199,7 +199,7 @@ def _joined_columns(mapping: Mapping, keys: list[str], gdf) -> dict[str, tuple[P
                 problems.add(f"row {line}, column {spec.key}", f"a unique key; {k!r} repeats row {data.lines[at[k]]}")
             elif k not in index:
                 problems.add(f"row {line}, column {spec.key}", f"a key of the boundaries ({mapping.boundary_key}), "
-                             f"got {k!r}{did_you_mean(k, keys)}")
+                             f"got {k!r}{_zeros_hint(k, keys) or did_you_mean(k, keys)}")
             at.setdefault(k, r)
         lacking = [k for k in keys if k not in at]
         if lacking:
@@ -211,6 +211,13 @@ def _joined_columns(mapping: Mapping, keys: list[str], gdf) -> dict[str, tuple[P
             if c != spec.key:
                 columns.setdefault(c, (spec.file, lines, [data.rows[at[k]][c] for k in keys]))
     return columns
+
+
+def _zeros_hint(key: str, keys: list[str]) -> str:
+    """A hint when ``key`` matches a boundaries key but for leading zeros (a code read as a number)."""
+    same = [k for k in keys if k.lstrip("0") == key.lstrip("0")]
+    return (f" (the boundaries have {same[0]!r}: leading zeros differ, as when a code is stored as a number; "
+            "write the codes alike in both files)") if len(same) == 1 else ""
 
 
 def _source_column(mapping: Mapping, source: Source, columns: dict):
