@@ -316,3 +316,15 @@ def test_without_geopandas_import_says_how_to_install_it_and_runs_draw_the_netwo
     assert main(["import", str(mapping), "--out", str(tmp_path / "out")]) == 2
     assert "pip install 'territory-abm[geo]'" in capsys.readouterr().err
     assert not has_geometry(ROOT / "calibration" / "data" / "example")
+
+
+def test_calibration_start_values_never_come_from_values_the_import_assumed(valley):
+    from territory_abm.calibration import load_observations
+
+    t = load_territory(valley)
+    unit = t.ids[0]
+    obs = valley.parent / "observations.csv"
+    obs.write_text(f"municipality,year,poverty_headcount,gini_income\n{unit},2023,0.3,0.45\n")
+    start = load_observations(obs, t, 2018).start
+    assert start.loc[unit, "poverty_headcount"] == pytest.approx(t.table["poverty_rate"][0])  # observed
+    assert np.isnan(start.loc[unit, "gini_income"])  # backed out of the poverty rate: assumed

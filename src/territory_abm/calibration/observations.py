@@ -11,7 +11,9 @@ scenario's start year. Any subset of the outcome columns may be given (empty cel
 missing values). ``net_migration`` in a row counts the net migrants (in minus out) over
 the period that ends in that row's year. Where a municipality has no row at the start
 year, its start values come from the municipalities table (``population``,
-``mean_income``, ``poverty_rate``, ``income_gini``, ``forest_cover``).
+``mean_income``, ``poverty_rate``, ``income_gini``, ``forest_cover``), except values that
+the territory's ``filled.csv`` marks as assumed (an imported territory's fill-ins): those stay
+missing, so no statistic is computed against a value nobody observed.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..data.importer import assumed_cells
 from ..data.tables import read_csv_table
 from ..data.territory import Territory, resolve_node
 from ..errors import InputError
@@ -116,8 +119,10 @@ def load_observations(path: str | Path, territory: Territory, start_year: int, l
     order = [i for i in territory.ids if i in set(table["municipality"])]
     end = table[table["year"] == end_year].set_index("municipality").reindex(order)[list(OBSERVABLES)]
     start = table[table["year"] == start_year].set_index("municipality").reindex(order)[list(OBSERVABLES)]
+    assumed = assumed_cells(territory.source)  # values a territory import filled in are not observations
     for col, source in START_COLUMNS.items():
-        from_table = pd.Series([territory.table[source][territory.index(i)] for i in order], index=order, dtype=float)
+        from_table = pd.Series([np.nan if (i, source) in assumed else territory.table[source][territory.index(i)]
+                                for i in order], index=order, dtype=float)
         start[col] = start[col].fillna(from_table)
     start["net_migration"] = np.nan
     return Observations(str(path), start_year, end_year, start.astype(float), end.astype(float), table)

@@ -437,11 +437,19 @@ def filled_summary_rows(notes: list[tuple[str, str, str, str]]) -> dict:
     return out
 
 
+def _filled_rows(directory: str | Path) -> list[dict[str, str]] | None:
+    path = Path(directory) / FILLED_FILE
+    return read_table(path).rows if path.is_file() else None
+
+
 def filled_summary(directory: str | Path) -> dict | None:
     """What a territory directory's ``filled.csv`` says was derived or assumed (None: no such file)."""
-    path = Path(directory) / FILLED_FILE
-    if not path.is_file():
+    rows = _filled_rows(directory)
+    if rows is None:
         return None
-    table = read_table(path)
-    return filled_summary_rows([(r["id"], r["column"], r["how"], r["rule"]) for r in table.rows])
+    return filled_summary_rows([(r["id"], r["column"], r["how"], r["rule"]) for r in rows])
 
+
+def assumed_cells(directory: str | Path) -> set[tuple[str, str]]:
+    """``(node id, column)`` of every value ``filled.csv`` marks as assumed (not observed)."""
+    return {(r["id"], r["column"]) for r in _filled_rows(directory) or () if r["how"] == "assumed"}
