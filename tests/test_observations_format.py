@@ -76,3 +76,43 @@ def test_a_bad_observations_format_names_the_key(tmp_path, raw, field):
     with pytest.raises(InputError) as err:
         read_format("cal.toml", raw, tmp_path)
     assert err.value.field == field
+
+
+def test_standard_errors_propagate_to_the_statistics_in_quadrature(tmp_path, example):
+    from territory_abm.calibration.statistics import MUNICIPAL
+
+    path = _obs(tmp_path, "municipality,year,poverty_headcount,se_poverty_headcount\n"
+                          "M01,2010,0.40,0.03\nM01,2020,0.35,0.04\nM02,2020,0.30,\n")
+    obs = load_observations(path, example, 2010)
+    se = obs.municipal_se()
+    k = list(MUNICIPAL).index("poverty_change")
+    assert se[0, k] == pytest.approx(0.05)  # sqrt(0.03^2 + 0.04^2)
+    assert se[1, k] == 0.0  # no error stated
+
+
+def test_an_entry_with_a_larger_standard_error_weighs_less_in_the_distance():
+    from territory_abm.calibration.objective import Objective
+    from territory_abm.calibration.statistics import MUNICIPAL, Layout
+
+    layout = Layout(("poverty_change",), ("A", "B"))
+    k = list(MUNICIPAL).index("poverty_change")
+    observed = np.zeros((2, len(MUNICIPAL)))
+    se = np.zeros_like(observed)
+    se[1, k] = 0.1
+    objective = Objective(layout, {"poverty_change": 1.0}, observed, np.array([0.1, 0.1]), se)
+    simulated = np.zeros((1, 1, 2, len(MUNICIPAL)))  # points, seeds, municipalities, statistics
+    simulated[..., 0, k] = 0.1
+    only_a = objective.distance(simulated)
+    simulated[..., 0, k], simulated[..., 1, k] = 0.0, 0.1
+    only_b = objective.distance(simulated)
+    # the same deviation counts (0.1^2) / (0.1^2 + 0.1^2) = half as much where the error is 0.1
+    assert only_b == pytest.approx(only_a / 2)
+
+
+def test_standard_errors_aggregate_in_quadrature_through_the_crosswalk(tmp_path, example):
+    (tmp_path / "crosswalk.csv").write_text("unit,municipality\nA,M01\nB,M01\n")
+    path = _obs(tmp_path, "municipality,year,population,se_population,poverty_headcount,se_poverty_headcount\n"
+                          "A,2020,1000,30,0.2,0.04\nB,2020,3000,40,0.4,0.02\n")
+    obs = load_observations(path, example, 2010, fmt=ObservationFormat(crosswalk=tmp_path / "crosswalk.csv"))
+    assert obs.end_se.loc["M01", "population"] == pytest.approx(50.0)
+    assert obs.end_se.loc["M01", "poverty_headcount"] == pytest.approx(np.hypot(0.25 * 0.04, 0.75 * 0.02))

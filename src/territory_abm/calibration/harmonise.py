@@ -18,7 +18,8 @@ were published::
   of the unit's people living in that municipality, default 1): rows of the observations
   name census units; each municipality's value is the sum over its units (population,
   net migration, weighted by ``weight``) or the population-weighted mean (income per
-  person, poverty headcount, forest cover, and, as an approximation, the Gini).
+  person, poverty headcount, forest cover, and, as an approximation, the Gini); standard
+  errors (``se_`` columns) aggregate like their values, in quadrature (independent units).
 """
 
 from __future__ import annotations
@@ -139,6 +140,9 @@ def apply_crosswalk(table: pd.DataFrame, crosswalk: pd.DataFrame, path: Path, so
             values = rows[column]
             if values.isna().any():  # a unit without the value leaves the municipality without it
                 record[column] = math.nan
+            elif column.startswith("se_"):  # independent units: errors add in quadrature
+                share = rows["weight"] if column[3:] in SUMMED else w / w.sum() if w.sum() > 0 else math.nan
+                record[column] = float(np.sqrt(((values * share) ** 2).sum()))
             elif column in SUMMED:
                 record[column] = float((values * rows["weight"]).sum())
             else:

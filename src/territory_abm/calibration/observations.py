@@ -8,7 +8,9 @@ Format: one row per municipality and census year::
 
 ``municipality`` is a node id of the territory, ``year`` a calendar year not before the
 scenario's start year. Any subset of the outcome columns may be given (empty cells are
-missing values). ``net_migration`` in a row counts the net migrants (in minus out) over
+missing values). A column ``se_<column>`` gives each value's standard error (small-area
+estimates publish them); the calibration distance weighs each statistic by it (see
+``Objective``). ``net_migration`` in a row counts the net migrants (in minus out) over
 the period that ends in that row's year. Where a municipality has no row at the start
 year, its start values come from the municipalities table (``population``,
 ``mean_income``, ``poverty_rate``, ``income_gini``, ``forest_cover``), except values that
@@ -42,6 +44,11 @@ OBSERVABLES: dict[str, FieldSpec] = {f.name: f for f in (
     FieldSpec("net_migration", "persons", None, -1e9, 1e9, "net migrants (in minus out) over the period ending in this year"),
 )}
 """Observable columns by name (an empty cell is a missing value)."""
+SE_COLUMNS: dict[str, FieldSpec] = {f"se_{name}": FieldSpec(f"se_{name}", f.unit, None, 0.0, f.high if f.low >= 0 else 1e9,
+                                                          f"standard error of {name}")
+                                     for name, f in OBSERVABLES.items()}
+"""Standard-error columns: ``se_<column>`` per row (an empty cell: no error stated, taken as 0)."""
+MONEY = ("mean_income_pc", "se_mean_income_pc")
 NUMBER = FieldSpec("value", "-", None, 0.0, math.inf, "a non-negative number")
 INDEX = FieldSpec(INDEX_COLUMN, "index", None, 0.0, 1e6, "mean income per person, 100 = the municipality's at the start")
 
@@ -64,6 +71,8 @@ class Observations:
     start: pd.DataFrame
     end: pd.DataFrame
     table: pd.DataFrame
+    start_se: pd.DataFrame | None = None
+    end_se: pd.DataFrame | None = None
 
     @property
     def municipalities(self) -> list[str]:
@@ -78,6 +87,31 @@ class Observations:
         from .statistics import municipal_values
 
         return municipal_values(self.start, self.end, self.end["net_migration"].to_numpy(), self.years)
+
+    def municipal_se(self) -> np.ndarray:
+        """Standard errors of the per-municipality statistics (as ``municipal_values``), from
+        the observations' ``se_`` columns by the delta method: each observed value moved by
+        its standard error in turn, the changes of a statistic added in quadrature (0 where
+        no error is stated)."""
+        from .statistics import municipal_values
+
+        base = self.municipal_values()
+        total = np.zeros_like(base)
+        if self.start_se is None or not (self.start_se.to_numpy().any() or self.end_se.to_numpy().any()):
+            return total
+        for side in ("start", "end"):
+            errors = getattr(self, f"{side}_se")
+            for column in OBSERVABLES:
+                step = errors[column].to_numpy()
+                if not step.any():
+                    continue
+                moved = {"start": self.start.copy(), "end": self.end.copy()}
+                moved[side][column] = moved[side][column] + step
+                with np.errstate(invalid="ignore"):
+                    change = municipal_values(moved["start"], moved["end"], moved["end"]["net_migration"].to_numpy(),
+                                              self.years) - base
+                total += np.nan_to_num(change) ** 2
+        return np.sqrt(total)
 
 
 def load_observations(path: str | Path, territory: Territory, start_year: int, last_year: int | None = None,
@@ -95,7 +129,7 @@ def load_observations(path: str | Path, territory: Territory, start_year: int, l
         if required not in header:
             raise InputError(path, f"column {required}", "a column of that name in the header")
     outcome_columns = [h for h in header if h not in ("municipality", "year")]
-    accepted = {**OBSERVABLES, INDEX_COLUMN: INDEX}
+    accepted = {**OBSERVABLES, INDEX_COLUMN: INDEX, **SE_COLUMNS}
     for h in outcome_columns:
         if h not in accepted:
             raise InputError(path, f"column {h}", f"one of municipality, year, {', '.join(accepted)}")
@@ -115,7 +149,7 @@ def load_observations(path: str | Path, territory: Territory, start_year: int, l
         record = {"municipality": muni, "year": year}
         for col in outcome_columns:
             field = f"row {row_no}, column {col}"
-            if col == "mean_income_pc" and fmt.converts_money:
+            if col in MONEY and fmt.converts_money:
                 value = NUMBER.parse(row.get(col, ""), path, field, empty=math.nan)
                 record[col] = accepted[col].check(fmt.to_usd(value, year, path, field), path,
                                                   f"{field} (after conversion to USD)") if value == value else value
@@ -131,7 +165,7 @@ def load_observations(path: str | Path, territory: Territory, start_year: int, l
     assumed = assumed_cells(territory.source)  # values a territory import filled in are not observations
     table = from_index(table, start_year, {i: territory.table["mean_income"][k] for k, i in enumerate(territory.ids)
                                            if (i, "mean_income") not in assumed}, path)
-    for col in OBSERVABLES:
+    for col in (*OBSERVABLES, *SE_COLUMNS):
         if col not in table:
             table[col] = np.nan
     end_year = int(table["year"].max())
@@ -145,7 +179,10 @@ def load_observations(path: str | Path, territory: Territory, start_year: int, l
                                 for i in order], index=order, dtype=float)
         start[col] = start[col].fillna(from_table)
     start["net_migration"] = np.nan
-    return Observations(str(path), start_year, end_year, start.astype(float), end.astype(float), table)
+    se = {year: table[table["year"] == year].set_index("municipality").reindex(order)[list(SE_COLUMNS)]
+          .set_axis(list(OBSERVABLES), axis=1).fillna(0.0).astype(float) for year in (start_year, end_year)}
+    return Observations(str(path), start_year, end_year, start.astype(float), end.astype(float), table,
+                        se[start_year], se[end_year])
 
 
 def _node(path: Path, field: str, ref: str, territory: Territory) -> str:
