@@ -291,8 +291,8 @@ def test_a_road_network_replaces_contiguity_and_isolated_units_are_joined_and_fl
     edges = pd.read_csv(out / "edges.csv")
     network = edges[edges["source"] == "road network"]
     assert sorted(zip(network["from"], network["to"])) == [("U0", "U1"), ("U1", "U2")]
-    # the roads' classes come from the units' class (default secondary), not the file's column
-    assert (network["road_class"] == "secondary").all()
+    assert list(network["road_class"]) == ["primary", "track"]  # the file's classes
+    assert network["travel_time"].iloc[0] == pytest.approx(network["km"].iloc[0] / 60, rel=1e-3)
     assigned = edges[edges["source"].str.startswith("assumed")]
     assert len(assigned) >= 1  # U3..U8 reach the market only through assumed links or the market's link
     assert load_territory(out).n_nodes == 10

@@ -168,15 +168,16 @@ def market_points(mapping: Mapping) -> tuple[np.ndarray, np.ndarray]:
 
 
 def build_edges(mapping: Mapping, ids: list[str], lon: np.ndarray, lat: np.ndarray, classes: list[str],
-                pairs: list[tuple[int, int]], road_source: str, market_xy: tuple[np.ndarray, np.ndarray]) -> list[Edge]:
-    """Edges between units (``pairs``, of road class the slower of their ends' classes),
-    from every market to its nearest units, and the shortest links that join groups of
-    units reaching no market."""
+                pairs: dict[tuple[int, int], str | None], road_source: str,
+                market_xy: tuple[np.ndarray, np.ndarray]) -> list[Edge]:
+    """Edges between units (``pairs``, each with its road class, or None: the slower of its
+    ends' classes), from every market to its nearest units, and the shortest links that
+    join groups of units reaching no market."""
     speed = mapping.speeds
     edges = []
-    for i, j in pairs:
+    for (i, j), road in pairs.items():
         km = float(geodesic_km(lon[i], lat[i], lon[j], lat[j])[0]) * mapping.detour
-        road = min(classes[i], classes[j], key=lambda c: speed[c])
+        road = road or min(classes[i], classes[j], key=lambda c: speed[c])
         edges.append(Edge(ids[i], ids[j], km, road, road_source))
     for k, market in enumerate(mapping.markets):
         km = geodesic_km(np.full(len(ids), market_xy[0][k]), np.full(len(ids), market_xy[1][k]), lon, lat)

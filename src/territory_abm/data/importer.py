@@ -70,7 +70,7 @@ class Nodes:
         self.table = {k: np.concatenate([v, np.full(n, np.nan)]) for k, v in self.table.items()}
 
     def fill(self, poverty_line: float, defaults: dict) -> None:
-        """Fill the populated nodes' gaps and note each filled cell as assumed (or derived)."""
+        """Fill the populated nodes' gaps and note each filled cell as assumed."""
         populated = np.array([k != "market" for k in self.kinds])
         for column, mask in fill_missing(self.table, populated, poverty_line, defaults).items():
             self.note(column, mask, "assumed", RULE[column].rule)
@@ -104,7 +104,7 @@ def import_territory(mapping_path: str | Path, out: str | Path, force: bool = Fa
     if mapping.road_network is not None:
         pairs, source = _road_network(mapping, keys, names), "road network"
     else:
-        pairs, source = geography.contiguity(projected), "contiguity"
+        pairs, source = dict.fromkeys(geography.contiguity(projected)), "contiguity"
     market_xy = geography.market_points(mapping)
     edges = geography.build_edges(mapping, keys, lon, lat, classes, pairs, source, market_xy)
     nodes.add_markets([(m.id, m.name) for m in mapping.markets])
@@ -116,10 +116,11 @@ def import_territory(mapping_path: str | Path, out: str | Path, force: bool = Fa
     def extra(tmp: Path) -> None:
         geography.write_geometry(tmp / geography.GEOMETRY_FILE, gdf, keys, names, mapping, market_xy)
 
-    return _write(out, nodes, rows, mapping.name, mapping.year, mapping.poverty_line, mapping.path, extra,
-                  {"mapping": str(mapping.path), "boundaries": str(mapping.boundaries),
-                   "tables": [str(t.file) for t in mapping.tables], "currency": mapping.currency,
-                   "per_usd": mapping.per_usd, "deflator": mapping.deflator, "edges_from": source})
+    return _write(out, nodes, rows, name=mapping.name, year=mapping.year, poverty_line=mapping.poverty_line,
+                  source=mapping.path, extra=extra,
+                  provenance={"mapping": str(mapping.path), "boundaries": str(mapping.boundaries),
+                              "tables": [str(t.file) for t in mapping.tables], "currency": mapping.currency,
+                              "per_usd": mapping.per_usd, "deflator": mapping.deflator, "edges_from": source})
 
 
 def init_territory(table_path: str | Path, out: str | Path, year: int = 2010, poverty_line: float = 1200.0,
@@ -157,8 +158,8 @@ def init_territory(table_path: str | Path, out: str | Path, year: int = 2010, po
     nodes.fill(poverty_line, {})
     rows = [(market[0], node_id, INIT_MARKET_HOURS, INIT_ROAD_QUALITY, "assumed: one link to the one market", "", "")
             for node_id, kind in zip(nodes.ids, nodes.kinds) if kind != "market"]
-    return _write(out, nodes, rows, table_path.stem, year, poverty_line, table_path, None,
-                  {"table": str(table_path), "edges_from": "assumed: every unit linked to one market"})
+    return _write(out, nodes, rows, name=table_path.stem, year=year, poverty_line=poverty_line, source=table_path,
+                  provenance={"table": str(table_path), "edges_from": "assumed: every unit linked to one market"})
 
 
 def _check_out(out: Path, force: bool, source: Path) -> Path:
@@ -344,17 +345,20 @@ def _road_classes(mapping: Mapping, columns: dict, n: int) -> list[str]:
     return cells
 
 
-def _road_network(mapping: Mapping, keys: list[str], names: list[str]) -> list[tuple[int, int]]:
+def _road_network(mapping: Mapping, keys: list[str], names: list[str]) -> dict[tuple[int, int], str | None]:
+    """Links of the road network file: ``{(i, j): road class or None}`` (the file's
+    optional ``road_class`` column; None: the slower of the ends' classes)."""
     from .territory import resolve_node
 
     data = read_table(mapping.road_network)
     p = Problems(mapping.road_network)
     for c in ("from", "to"):
         if c not in data.header:
-            p.add(f"column {c}", f"a column of that name (from, to: unit keys or names); the header has {', '.join(data.header)}")
+            p.add(f"column {c}", f"a column of that name (from, to: unit keys or names; optional road_class); "
+                  f"the header has {', '.join(data.header)}")
     p.raise_if_any()
     index = {k: i for i, k in enumerate(keys)}
-    pairs = set()
+    pairs: dict[tuple[int, int], str | None] = {}
     for row, line in zip(data.rows, data.lines):
         ends = []
         for c in ("from", "to"):
@@ -362,10 +366,14 @@ def _road_network(mapping: Mapping, keys: list[str], names: list[str]) -> list[t
                 ends.append(index[resolve_node(row[c], keys, names)])
             except KeyError as exc:
                 p.add(f"row {line}, column {c}", exc.args[0])
+        road = row.get("road_class") or None
+        if road is not None and road not in mapping.speeds:
+            p.add(f"row {line}, column road_class", f"a road class of the mapping ({', '.join(mapping.speeds)}), "
+                  f"got {road!r}")
         if len(ends) == 2 and ends[0] != ends[1]:
-            pairs.add((min(ends), max(ends)))
+            pairs[min(ends), max(ends)] = road
     p.raise_if_any()
-    return sorted(pairs)
+    return pairs
 
 
 def _fmt(value: float, column: str) -> str:
@@ -376,9 +384,13 @@ def _fmt(value: float, column: str) -> str:
     return f"{value:.6g}"
 
 
-def _write(out: Path, nodes: Nodes, edges: list[tuple], name: str, year: int, poverty_line: float, source: Path,
-           extra, provenance: dict) -> dict:
-    """Write the territory into a temporary directory, validate it, then move it to ``out``."""
+def _write(out: Path, nodes: Nodes, edges: list[tuple], *, name: str, year: int, poverty_line: float, source: Path,
+           provenance: dict, extra=None) -> dict:
+    """Write the territory into a temporary directory, validate it, then move it to ``out``.
+
+    ``edges`` are rows (from, to, travel time, road quality, source, km, road class);
+    ``source`` is the file named when the built territory does not validate; ``extra``,
+    if given, writes more files into the temporary directory."""
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
     try:
