@@ -328,3 +328,11 @@ def test_calibration_start_values_never_come_from_values_the_import_assumed(vall
     start = load_observations(obs, t, 2018).start
     assert start.loc[unit, "poverty_headcount"] == pytest.approx(t.table["poverty_rate"][0])  # observed
     assert np.isnan(start.loc[unit, "gini_income"])  # backed out of the poverty rate: assumed
+
+
+def test_validate_checks_a_mapping_file_by_importing_it_nowhere(tmp_path, capsys):
+    assert main(["validate", str(VALLEY / "mapping.toml")]) == 0
+    assert "import mapping: 24 units" in capsys.readouterr().out
+    mapping = _grid(tmp_path, bad=1)
+    assert main(["validate", str(mapping)]) == 2
+    assert "feature 2 (code 'U1')" in capsys.readouterr().err

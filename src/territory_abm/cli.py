@@ -116,7 +116,8 @@ what was not in the data (and how it was filled) is in OUT/filled.csv and every 
       column of docs/data_format.md; every unit is linked to one assumed market: edit edges.csv)""",
     "validate": """examples:
   territory-abm validate scenarios/*.toml experiments/*.toml calibration/example.toml
-  territory-abm validate calibration/data/example""",
+  territory-abm validate calibration/data/example
+  territory-abm validate examples/valley/mapping.toml     an import, checked without writing anything""",
 }
 
 
@@ -215,7 +216,8 @@ def build_parser() -> argparse.ArgumentParser:
     ini.add_argument("--force", action="store_true", help="replace OUT if it exists")
     val = _sub(sub, "validate", "check scenario and data files without running")
     val.add_argument("files", nargs="+", type=Path,
-                     help="scenario, sensitivity or calibration TOML files, territory directories or CSV files")
+                     help="scenario, sensitivity, calibration or import mapping TOML files, territory directories "
+                     "or CSV files")
     _sub(sub, "parameters", "print the parameter registry as a Markdown table")
     return parser
 
@@ -386,6 +388,8 @@ def _toml_kind(path: Path) -> str:
             keys = tomllib.load(fh)
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
         return "scenario"  # the scenario loader reports the problem
+    if "columns" in keys and "markets" in keys:
+        return "mapping"
     return "calibration" if "observations" in keys else "sensitivity" if "method" in keys else "scenario"
 
 
@@ -409,6 +413,15 @@ def validate_path(path: Path) -> str:
 
         design = load_design(path)
         return f"sensitivity design: {design.method.name}, {design.runs} runs"
+    if kind == "mapping":
+        import tempfile
+
+        from .data.importer import import_territory
+
+        with tempfile.TemporaryDirectory() as tmp:  # the whole import, written nowhere
+            filled = import_territory(path, Path(tmp) / "territory")
+            units = int(load_territory(Path(tmp) / "territory").populated.sum())
+        return f"import mapping: {units} units, {len(filled)} columns or rules not from the data"
     if kind == "calibration":
         from .calibration import load_calibration
 
