@@ -72,6 +72,10 @@ _TOP = {
     "poverty_line": FieldSpec("poverty_line", "USD/person/yr", 1200.0, 1, 1e6, "poverty line"),
 }
 _SECTIONS = ("boundaries", "tables", "columns", "land", "roads", "markets", "cities", "defaults")
+_SECTION_KEYS = {"boundaries": ("file", "key", "name", "layer", "crs"), "tables": ("file", "key"),
+                 "land": ("classes",), "roads": ("class_column", "speeds", "quality", "default_class", "detour", "file"),
+                 "markets": ("id", "name", "x", "y", "crs", "road_class", "links"), "cities": ("min_population",)}
+"""Keys each section accepts (``columns`` and ``defaults`` are checked against the model's columns)."""
 _SPEED = FieldSpec("speed", "km/h", None, 0, 200, "road speed", exclusive=True)
 _QUALITY = FieldSpec("quality", "1", None, 0, 1, "road quality", exclusive=True)
 _SIZE = FieldSpec("farm size", "ha", None, 0, 1e5, "farm size class bound")
@@ -200,6 +204,13 @@ def load_mapping(path: str | Path, need_boundaries: bool = True) -> Mapping:
     for key in raw:
         if key not in _TOP and key not in _SECTIONS:
             raise InputError(path, key, f"one of {', '.join([*_TOP, *_SECTIONS])}{did_you_mean(key, [*_TOP, *_SECTIONS])}")
+    for section, keys in _SECTION_KEYS.items():
+        for i, entry in enumerate(raw.get(section, []) if section in ("tables", "markets") else [raw.get(section, {})]):
+            where = f"{section}[{i}]" if section in ("tables", "markets") else section
+            unknown = sorted(set(entry) - set(keys)) if isinstance(entry, dict) else []
+            if unknown:
+                raise InputError(path, f"{where}.{unknown[0]}", f"one of {', '.join(keys)}"
+                                 f"{did_you_mean(unknown[0], keys)}")
     top = {name: spec.check(raw.get(name, spec.default), path, name) for name, spec in _TOP.items()}
     bounds = _table(raw, path, "boundaries")
     if bounds or need_boundaries:
