@@ -340,3 +340,17 @@ def test_validate_checks_a_mapping_file_by_importing_it_nowhere(tmp_path, capsys
     mapping = _grid(tmp_path, bad=1)
     assert main(["validate", str(mapping)]) == 2
     assert "feature 2 (code 'U1')" in capsys.readouterr().err
+
+
+@settings(max_examples=30, deadline=None)
+@given(lon=st.floats(-170, 170), lat=st.floats(-60, 60), size=st.floats(0.02, 0.5))
+def test_areas_match_the_geodesic_area_wherever_the_territory_lies(lon, lat, size):
+    from pyproj import Geod
+
+    from territory_abm.data.geography import areas_and_centroids
+
+    cells = [box(lon, lat, lon + size, lat + size), box(lon + size, lat, lon + 2 * size, lat + size * 0.7)]
+    frame = gpd.GeoDataFrame({"code": ["A", "B"]}, geometry=cells, crs="EPSG:4326")
+    area, *_ = areas_and_centroids(frame)
+    geodesic = [abs(Geod(ellps="WGS84").geometry_area_perimeter(c)[0]) / 1e4 for c in cells]
+    assert area == pytest.approx(geodesic, rel=5e-3)
