@@ -354,3 +354,41 @@ def test_areas_match_the_geodesic_area_wherever_the_territory_lies(lon, lat, siz
     area, *_ = areas_and_centroids(frame)
     geodesic = [abs(Geod(ellps="WGS84").geometry_area_perimeter(c)[0]) / 1e4 for c in cells]
     assert area == pytest.approx(geodesic, rel=5e-3)
+
+
+def test_compare_and_report_draw_the_difference_map_on_an_imported_territory(valley, tmp_path):
+    territory = tmp_path / "t"
+    shutil.copytree(valley, territory)
+    (territory / "transfers.toml").write_text(
+        'extends = "scenario.toml"\nname = "transfers"\n[[policies]]\nlever = "cash_transfer"\nstart = 2019\n'
+        'end = 2019\ntarget = "all"\namount = 400.0\n')
+    out = tmp_path / "cmp"
+    assert main(["compare", str(territory / "scenario.toml"), str(territory / "transfers.toml"), "--seeds", "1",
+                 "--steps", "1", "--households-scale", "0.02", "--workers", "1", "--out", str(out), "--quiet"]) == 0
+    assert "map.png" in json_outputs(out / "comparison.json")
+    assert main(["report", str(out)]) == 0
+    assert "Map: poverty headcount" in (out / "report.html").read_text(encoding="utf-8")
+
+
+def json_outputs(path: Path) -> list[str]:
+    import json
+
+    return json.loads(path.read_text())["outputs"]
+
+
+@pytest.mark.parametrize("kind", ["typology", "difference"])
+def test_maps_have_no_overlapping_or_clipped_text(valley, tmp_path, kind):
+    from territory_abm.output.figure_check import figure_problems
+    from territory_abm.output.maps import plot_map
+    from territory_abm.outcomes import TYPE_COLOURS
+
+    t = load_territory(valley)
+    units = [i for i, k in zip(t.ids, t.kinds) if k != "market"]
+    if kind == "typology":
+        types = list(TYPE_COLOURS)
+        fig = plot_map(valley, t.graph, {u: types[i % len(types)] for i, u in enumerate(units)}, tmp_path / "m.png",
+                       "valley: municipal typology 2018-2038", "type of the period", colours=TYPE_COLOURS)
+    else:
+        fig = plot_map(valley, t.graph, {u: (i - 12) / 100 for i, u in enumerate(units)}, tmp_path / "m.png",
+                       "transfers minus baseline, 2038", "difference in poverty headcount (share)", diverging=True)
+    assert figure_problems(fig) == []

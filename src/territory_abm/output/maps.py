@@ -98,8 +98,10 @@ def plot_map(territory_dir: str | Path, graph: nx.Graph, values: dict, path: Pat
     for name, point in zip(markets["name"], markets.geometry):
         ax.annotate(str(name), (point.x, point.y), xytext=(6, 6), textcoords="offset points", fontsize=7, zorder=5)
     ax.set_title(title, fontsize=10)
+    ax.set(xticks=[], yticks=[], xlabel="", ylabel="")  # geopandas labels the projection's axes
     ax.set_axis_off()
     ax.set_aspect("equal")
+    key.set(xticks=[], yticks=[])
     key.axis("off")
     roads = [Line2D([], [], ls="", label="$\\bf{Line}$: road, travel time")]
     roads += [Line2D([], [], color="#333333", lw=width * 0.6, label=text) for _, width, text in TRAVEL_BANDS]
