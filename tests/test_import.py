@@ -394,3 +394,22 @@ def test_maps_have_no_overlapping_or_clipped_text(valley, tmp_path, kind):
         fig = plot_map(valley, t.graph, {u: (i - 12) / 100 for i, u in enumerate(units)}, tmp_path / "m.png",
                        "transfers minus baseline, 2038", "difference in poverty headcount (share)", diverging=True)
     assert figure_problems(fig) == []
+
+
+def test_the_difference_map_hatches_municipalities_whose_interval_includes_no_change(valley, tmp_path):
+    from territory_abm.output.maps import comparison_map
+
+    t = load_territory(valley)
+    units = [i for i, k in zip(t.ids, t.kinds) if k != "market"]
+    rows = []
+    for seed in range(1, 6):
+        for k, unit in enumerate(units):
+            # the first unit always 0.05 lower under the intervention; the others up or down by seed
+            change = -0.05 if k == 0 else (0.02 if seed % 2 else -0.02)
+            rows += [{"scenario": "base", "seed": seed, "year": 2030, "node_id": unit, "poverty_headcount": 0.3},
+                     {"scenario": "policy", "seed": seed, "year": 2030, "node_id": unit,
+                      "poverty_headcount": 0.3 + change}]
+    scenarios = [{"name": "base", "territory": str(valley)}, {"name": "policy", "territory": str(valley)}]
+    fig = comparison_map(pd.DataFrame(rows), scenarios, "base", 2030, tmp_path / "map.png")
+    hatched = [c for c in fig.axes[0].collections if c.get_hatch()]
+    assert len(hatched) == 1 and len(hatched[0].get_paths()) == len(units) - 1

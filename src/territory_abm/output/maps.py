@@ -22,9 +22,12 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from ..data.geography import GEOMETRY_FILE
+from ..experiments.compare import HIGH, LOW
 from .plots import MARKET_COLOUR, TRAVEL_BANDS, save, stack_legends
 
 NO_DATA_COLOUR = "#dddddd"
+UNSURE_COLOUR = "#777777"
+"""Hatching of units whose difference cannot be told from zero."""
 DIVERGING = "PuOr"
 """Colour map of differences (colour-blind safe, white at zero)."""
 SEQUENTIAL = "viridis"
@@ -55,7 +58,7 @@ def read_geometry(territory_dir: str | Path):
 
 
 def plot_map(territory_dir: str | Path, graph: nx.Graph, values: dict, path: Path, title: str, label: str,
-             colours: dict[str, str] | None = None, diverging: bool = False) -> Figure:
+             colours: dict[str, str] | None = None, diverging: bool = False, unsure: set | None = None) -> Figure:
     """A choropleth of ``values`` by node id with roads and markets on top.
 
     Parameters
@@ -66,6 +69,9 @@ def plot_map(territory_dir: str | Path, graph: nx.Graph, values: dict, path: Pat
         What the colours show (the colour bar's or legend's title).
     diverging : bool
         Numbers are differences: a diverging colour map centred on zero.
+    unsure : set, optional
+        Node ids whose difference is not distinguishable from zero (its interval over seeds
+        includes 0): hatched, and said in the legend.
     """
     units, markets = read_geometry(territory_dir)
     fig = plt.figure(figsize=(10, 6.5), constrained_layout=True)
@@ -93,6 +99,11 @@ def plot_map(territory_dir: str | Path, graph: nx.Graph, values: dict, path: Pat
         bar = fig.colorbar(matplotlib.cm.ScalarMappable(norm=norm, cmap=cmap), ax=ax, shrink=0.6, location="left")
         bar.set_label(label, fontsize=8)
         bar.ax.tick_params(labelsize=7)
+    if unsure:
+        units[units["id"].astype(str).isin(unsure)].plot(ax=ax, facecolor="none", edgecolor=UNSURE_COLOUR,
+                                                         hatch="///", linewidth=0)
+        handles += [Patch(facecolor="white", edgecolor=UNSURE_COLOUR, hatch="///",
+                          label=f"interval over seeds ({LOW}-{HIGH} %)\nincludes no change")]
     _roads(ax, graph, units, markets)
     markets.plot(ax=ax, marker="s", color=MARKET_COLOUR, markersize=80, edgecolor="black", zorder=4)
     for name, point in zip(markets["name"], markets.geometry):
@@ -149,14 +160,16 @@ def comparison_map(results, design_scenarios: list[dict], reference: str, horizo
     if not has_geometry(territory_dir):
         return None
     graph = load_territory(territory_dir).graph
-    at = results[results["year"] == horizon]
-    means = at.groupby(["scenario", "node_id"])[outcome_name].mean()
-    others = [s for s in by_name if s != reference and s in means.index.get_level_values(0)]
+    at = results[results["year"] == horizon].assign(node_id=lambda df: df["node_id"].astype(str))
     label = outcome(outcome_name).axis_label
-    if others:
-        values = (means[others[0]] - means[reference]).to_dict()
-        return plot_map(territory_dir, graph, {str(k): v for k, v in values.items()}, path,
-                        f"{others[0]} minus {reference}, {horizon}", f"difference in {label}", diverging=True)
-    values = means[reference].to_dict()
-    return plot_map(territory_dir, graph, {str(k): v for k, v in values.items()}, path,
-                    f"{reference}, {horizon}", label)
+    others = [s for s in by_name if s != reference and s in set(at["scenario"])]
+    if not others:
+        values = at[at["scenario"] == reference].groupby("node_id")[outcome_name].mean().to_dict()
+        return plot_map(territory_dir, graph, values, path, f"{reference}, {horizon}", label)
+    by_seed = at.pivot_table(index=["node_id", "seed"], columns="scenario", values=outcome_name)
+    paired = (by_seed[others[0]] - by_seed[reference]).dropna().groupby("node_id")
+    values = paired.mean().to_dict()
+    low, high = paired.quantile(LOW / 100), paired.quantile(HIGH / 100)
+    unsure = {node for node in values if low[node] <= 0 <= high[node]}
+    return plot_map(territory_dir, graph, values, path, f"{others[0]} minus {reference}, {horizon}",
+                    f"difference in {label[0].lower() + label[1:]}", diverging=True, unsure=unsure)
