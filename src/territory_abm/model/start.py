@@ -31,7 +31,8 @@ BISECTION_HALVINGS = 16
 def households(model, init) -> None:
     """Household columns from the synthetic draw ``init``: starting jobs the job rule keeps,
     steady-state assets, and farm TFP backed out from income net of wages and public income
-    (sets ``model.households``, ``initial_wage``, ``mean_education``, ``start_wage_jobs``)."""
+    (sets ``model.households``, ``initial_wage``, ``mean_education``, ``start_wage_jobs`` and
+    ``start_dividends``, each household's dividends in its starting income)."""
     p = model.params
     cols = dict(init.columns)
     cols["alive"] = np.ones(len(cols["node"]), bool)
@@ -65,6 +66,7 @@ def households(model, init) -> None:
     cols["remittance_income"] = remittances
     cols["income"] = farm_income + wage_income + other + remittances
     model.households = HouseholdPopulation(cols)
+    model.start_dividends = dividends
     model.initial_wage = init.wage
     model.mean_education = float(np.average(cols["education"], weights=cols["adults"]))
 
@@ -176,16 +178,17 @@ def _share_by_assets(node_amount: np.ndarray, node: np.ndarray, assets: np.ndarr
 
 
 def public_income_per_adult(model, init, cols) -> np.ndarray:
-    """Municipal spending paid as local incomes per adult at the start, by node (USD/yr):
+    """Public spending paid as local incomes per adult at the start, by node (USD/yr):
     the local content of national transfers and of the taxes firms pay when they earn the
-    required return. It is part of the starting income the data report, so farm income
+    required return, and of the national level's own spending (the transfers it keeps). It is part of the starting income the data report, so farm income
     (and farm productivity) is backed out net of it."""
     p, n = model.params, model.n_nodes
     pop = np.bincount(cols["node"], cols["members"], minlength=n).astype(float)
     adults = np.bincount(cols["node"], cols["adults"], minlength=n).astype(float)
     budget = (p.national_transfer_pc * p.decentralisation_share * pop + starting_taxes(model, init)) * model.populated
+    national = p.national_transfer_pc * (1.0 - p.decentralisation_share) * pop * model.populated
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.nan_to_num(p.local_content_share * budget / adults)
+        return np.nan_to_num((p.local_content_share * budget + p.national_local_content_share * national) / adults)
 
 
 def firms(model, init) -> None:
