@@ -11,6 +11,9 @@ absolute error of the estimate as a share of the prior's width.
     python benchmarks/recovery.py                         # SMM, 8 truths
     python benchmarks/recovery.py --method abc_smc --truths 4
     python benchmarks/recovery.py --noise 0.02            # census noise on every column
+    python benchmarks/recovery.py --se 0.02 0.08          # small-area estimates: poverty with a standard
+                                                          # error drawn per municipality and year in [2, 8]
+                                                          # points, noise at it, the errors used as weights
 """
 
 from __future__ import annotations
@@ -62,8 +65,10 @@ def write_case(directory: Path, truth: dict, seed: int, args) -> Path:
     base = load_scenario(ROOT / "scenarios" / "baseline.toml").replace(households_scale=args.scale)
     noise = {c: args.noise for c in ("population", "mean_income_pc", "poverty_headcount", "gini_income",
                                      "forest_cover", "net_migration")} if args.noise else None
-    write_observations(simulated_observations(base, truth, seed, args.years, noise, with_start=True),
-                       directory / "observations.csv")
+    observations = simulated_observations(base, truth, seed, args.years, noise, with_start=True)
+    if args.se:
+        observations = with_standard_errors(observations, "poverty_headcount", args.se, seed)
+    write_observations(observations, directory / "observations.csv")
     scenario = os.path.relpath(ROOT / "scenarios" / "baseline.toml", directory)
     priors = "".join(f"{n} = [{lo!r}, {hi!r}]\n" for n, (lo, hi) in PRIORS.items())
     stats = "".join(f"{k} = {v}\n" for k, v in STATISTICS.items())
@@ -76,6 +81,17 @@ def write_case(directory: Path, truth: dict, seed: int, args) -> Path:
     return path
 
 
+def with_standard_errors(observations, column: str, span: tuple[float, float], seed: int):
+    """``column`` with noise at a standard error drawn per row uniformly in ``span`` (clipped
+    to [0, 1]), and the errors in ``se_<column>``, as small-area estimates are published."""
+    rng = np.random.default_rng([seed, 7])
+    se = rng.uniform(*span, len(observations))
+    observations = observations.copy()
+    observations[column] = np.clip(observations[column] + se * rng.standard_normal(len(se)), 0.0, 1.0)
+    observations[f"se_{column}"] = se
+    return observations
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--method", choices=sorted(OPTIONS), default="smm")
@@ -84,6 +100,8 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=0.1, help="households scale of the territory")
     parser.add_argument("--years", type=int, default=10, help="years between the two census dates")
     parser.add_argument("--noise", type=float, default=0.0, help="census noise (see simulated_observations)")
+    parser.add_argument("--se", type=float, nargs=2, metavar=("LOW", "HIGH"),
+                        help="poverty observed with noise at a standard error in [LOW, HIGH], stated in the data")
     parser.add_argument("--workers", type=int, default=None)
     args = parser.parse_args()
     hits = {n: [] for n in PARAMETERS}
@@ -105,7 +123,8 @@ def main() -> None:
             print(f"truth {k + 1}/{args.truths} ({status.runs} runs): " + "; ".join(line), flush=True)
     level = 0.9
     print(f"\n{args.method}: {args.truths} truths, {args.seeds} seeds per evaluation, scale {args.scale}, "
-          f"{args.years} years, noise {args.noise}; {time.perf_counter() - started:.0f} s")
+          f"{args.years} years, noise {args.noise}, poverty standard errors {args.se}; "
+          f"{time.perf_counter() - started:.0f} s")
     print(f"{'parameter':<28}{'coverage':>10}{'nominal':>9}{'mean |error| / prior width':>30}{'interval / prior':>18}")
     for name in PARAMETERS:
         print(f"{name:<28}{np.mean(hits[name]):>10.2f}{level:>9.2f}{np.mean(errors[name]):>30.3f}"

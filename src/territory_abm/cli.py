@@ -1,5 +1,5 @@
 """Command line: territory-abm run | compare | sensitivity | calibrate | report | dashboard | classroom | ensemble |
-patterns | validate | parameters.
+patterns | import | init | validate | parameters.
 
 User errors (bad files, fields, values) print one line naming the file, the field and
 what is expected, and exit with status 2; no traceback. Warnings (such as one seed, where
@@ -109,9 +109,19 @@ rerun the same command on the same --out to resume after an interruption""",
     "patterns": """examples:
   territory-abm patterns out/ensemble experiments/rtd_patterns.toml
   territory-abm patterns out/ensemble experiments/rtd_patterns.toml --out out/ensemble/patterns""",
+    "import": """examples:
+  territory-abm import examples/valley/mapping.toml --out territories/valley
+  territory-abm run territories/valley/scenario.toml        the imported territory's baseline
+
+what was not in the data (and how it was filled) is in OUT/filled.csv and every run.json""",
+    "init": """examples:
+  territory-abm init my_units.csv --out territories/mine --year 2015
+      (my_units.csv: id or name, population, mean_income or mean_consumption, and any other
+      column of docs/data_format.md; every unit is linked to one assumed market: edit edges.csv)""",
     "validate": """examples:
   territory-abm validate scenarios/*.toml experiments/*.toml calibration/example.toml
-  territory-abm validate calibration/data/example""",
+  territory-abm validate calibration/data/example
+  territory-abm validate examples/valley/mapping.toml     an import, checked without writing anything""",
 }
 
 
@@ -202,9 +212,21 @@ def build_parser() -> argparse.ArgumentParser:
     pat.add_argument("directory", type=Path, help="output directory of territory-abm ensemble")
     pat.add_argument("patterns", type=Path, help="patterns TOML file")
     pat.add_argument("--out", type=Path, help="where to write patterns.csv and the plot (default: DIRECTORY)")
+    imp = _sub(sub, "import", "build a territory directory from boundaries and tables through a mapping file")
+    imp.add_argument("mapping", type=Path, help="mapping TOML file (docs/data_format.md, 'Importing')")
+    imp.add_argument("--out", type=Path, required=True, help="territory directory to write")
+    imp.add_argument("--force", action="store_true", help="replace OUT if it exists")
+    ini = _sub(sub, "init", "write a template territory from a table of whatever columns you have")
+    ini.add_argument("table", type=Path, help="CSV table, one row per unit, columns named as in docs/data_format.md")
+    ini.add_argument("--out", type=Path, required=True, help="territory directory to write")
+    ini.add_argument("--year", type=_count, default=2010, help="year of the data (the scenario's start; default 2010)")
+    ini.add_argument("--poverty-line", type=_positive_float, default=1200.0,
+                     help="USD/person/yr, to fill a poverty rate or Gini (default 1200)")
+    ini.add_argument("--force", action="store_true", help="replace OUT if it exists")
     val = _sub(sub, "validate", "check scenario and data files without running")
     val.add_argument("files", nargs="+", type=Path,
-                     help="scenario, sensitivity or calibration TOML files, territory directories or CSV files")
+                     help="scenario, sensitivity, calibration or import mapping TOML files, territory directories "
+                     "or CSV files")
     _sub(sub, "parameters", "print the parameter registry as a Markdown table")
     return parser
 
@@ -326,6 +348,31 @@ def cmd_patterns(args) -> int:
     return 0
 
 
+def cmd_import(args) -> int:
+    from .data.importer import import_territory
+
+    return _report_filled(import_territory(args.mapping, args.out, force=args.force), args.out)
+
+
+def cmd_init(args) -> int:
+    from .data.importer import init_territory
+
+    filled = init_territory(args.table, args.out, year=args.year, poverty_line=args.poverty_line, force=args.force)
+    print("every unit is linked to one assumed market (X1, 3 h, road quality 0.5): edit edges.csv")
+    return _report_filled(filled, args.out)
+
+
+def _report_filled(filled: dict, out: Path) -> int:
+    """Print what a new territory's data did not give and how it was filled."""
+    if filled:
+        print("not in the data (see filled.csv; every run.json repeats this):")
+        width = max(len(e["column"]) for e in filled.values())
+        for e in filled.values():
+            print(f"  {e['column']:<{width}}  {e['how']:<8} {e['nodes']:>5} units: {e['rule']}")
+    print(f"wrote the territory to {out}; run it with: territory-abm run {out / 'scenario.toml'}", file=sys.stderr)
+    return 0
+
+
 def _report_status(status, out: Path, what: str) -> int:
     """Print what an experiment did; exit 1 naming the failed runs."""
     print(f"{status.total} runs: {status.reused} already stored, {status.ran} run now, "
@@ -351,6 +398,8 @@ def _toml_kind(path: Path) -> str:
             keys = tomllib.load(fh)
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
         return "scenario"  # the scenario loader reports the problem
+    if "columns" in keys and "markets" in keys:
+        return "mapping"
     if "observations" in keys or isinstance(keys.get("patterns"), str):
         return "calibration"
     if isinstance(keys.get("patterns"), list):
@@ -380,6 +429,15 @@ def validate_path(path: Path) -> str:
 
         design = load_design(path)
         return f"sensitivity design: {design.method.name}, {design.runs} runs"
+    if kind == "mapping":
+        import tempfile
+
+        from .data.importer import import_territory
+
+        with tempfile.TemporaryDirectory() as tmp:  # the whole import, written nowhere
+            filled = import_territory(path, Path(tmp) / "territory")
+            units = int(load_territory(Path(tmp) / "territory").populated.sum())
+        return f"import mapping: {units} units, {len(filled)} columns or rules not from the data"
     if kind == "calibration":
         from .calibration import load_calibration
 
@@ -469,6 +527,10 @@ def _dispatch(args) -> int:
             return cmd_ensemble(args)
         if args.command == "patterns":
             return cmd_patterns(args)
+        if args.command == "import":
+            return cmd_import(args)
+        if args.command == "init":
+            return cmd_init(args)
         print(markdown_table())
         return 0
     except InputError as exc:

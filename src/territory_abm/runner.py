@@ -9,8 +9,8 @@ from pathlib import Path
 import pandas as pd
 
 from .model import TerritoryModel
-from .outcomes import CHANGES, DIMENSIONS, GROUPS, SUMMARY, TYPES, outcome
-from .output import plots, tables
+from .outcomes import CHANGES, DIMENSIONS, GROUPS, SUMMARY, TYPE_COLOURS, TYPES, outcome
+from .output import maps, plots, tables
 from .output.tables import start_wage_jobs
 from .scenarios.loader import Scenario
 from .typology import type_shares, typology
@@ -58,6 +58,12 @@ def write_outputs(result: RunResult, out_dir: Path, with_plots: bool = True) -> 
         plots.plot_network(result.model.graph, result.typology, out_dir / "network.png",
                            f"{title}: municipal typology {result.model.start_year}-{result.model.year}")
         written += ["territory.png", "network.png"]
+        if maps.has_geometry(result.model.territory.source):
+            maps.plot_map(result.model.territory.source, result.model.graph,
+                          dict(zip(result.typology["node_id"], result.typology["type"])), out_dir / "map.png",
+                          f"{title}: municipal typology {result.model.start_year}-{result.model.year}",
+                          "type of the period", colours=TYPE_COLOURS)
+            written.append("map.png")
     tables.write_json(tables.run_metadata(result.model, result.wall_time, written + ["run.json"]), marker)
     return written + ["run.json"]
 

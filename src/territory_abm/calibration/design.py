@@ -26,6 +26,9 @@ counts as identified when its interval is at least this many times narrower than
 prior's interval at the same level; default 2) and ``predictive_draws`` (parameter draws
 for the posterior predictive check; default 20). The run's steps follow from the
 observations: from the scenario's start year to the last observed year.
+``[observations_format]`` says how the observations were published: ``per_usd`` and a
+``deflator`` by year for incomes in local nominal currency, a ``crosswalk`` from census units
+to municipalities (see :mod:`territory_abm.calibration.harmonise`).
 """
 
 from __future__ import annotations
@@ -52,6 +55,7 @@ from ..overrides import check_overridable, with_overrides
 from ..params import REGISTRY
 from ..scenarios.loader import Scenario
 from .fit import FitDesign
+from .harmonise import read_format
 from .observations import Observations, load_observations
 from .pattern_design import KEYS as PATTERN_KEYS
 from .pattern_design import PatternCalibrationDesign, load_pattern_calibration
@@ -78,7 +82,7 @@ MIN_POPSIZE = 5
 
 KEYS = {"name", "description", "scenario", "observations", "method", "seeds", "first_seed", "households_scale",
         "sampler_seed", "confidence_level", "identification_factor", "predictive_draws", "parameters", "priors",
-        "statistics", "options"}
+        "statistics", "options", "observations_format"}
 
 
 @dataclass(frozen=True)
@@ -175,7 +179,8 @@ def _validated(path: Path, raw: dict) -> CalibrationDesign | PatternCalibrationD
     if not isinstance(obs_path, str):
         raise InputError(src, "observations", "the path of an observations CSV file, relative to this file")
     territory = load_territory(scenario.territory)
-    observations = load_observations(path.parent / obs_path, territory, scenario.start_year)
+    observations = load_observations(path.parent / obs_path, territory, scenario.start_year,
+                                     fmt=read_format(src, raw.get("observations_format"), path.parent))
     scenario = scenario.replace(steps=observations.years)
     for key in ("name", "description"):
         if key in raw and not isinstance(raw[key], str):

@@ -1,13 +1,15 @@
 """The distance between simulated and observed statistics that both methods minimise.
 
-d(theta) = sum_k w_k mean_j (((s_kj(theta) - o_kj)^2 - v_kj(theta) / S) / sigma_k^2)
+d(theta) = sum_k w_k mean_j (((s_kj(theta) - o_kj)^2 - v_kj(theta) / S) / (sigma_k^2 + e_kj^2))
 
 over the chosen statistics k and their entries j (municipalities, or one entry for a
 territory moment), with s the mean over S replicate seeds, v its sample variance over the
 seeds (the noise correction, see ``Objective.distance``), o the observation and sigma_k
 the spread of statistic k across a pilot sample drawn from the prior (so statistics in
-different units weigh what the file says). Scales are fixed once from the pilot, which
-makes distances comparable across generations and resumed runs.
+different units weigh what the file says), and e_kj the observation's standard error
+(propagated from the observations' ``se_`` columns; 0 where none is stated, and for the
+territory moments): an entry measured with a larger error weighs less. Scales are fixed
+once from the pilot, which makes distances comparable across generations and resumed runs.
 """
 
 from __future__ import annotations
@@ -29,7 +31,17 @@ class Objective:
     layout: Layout
     weights: dict[str, float]
     observed_values: np.ndarray  # (municipalities, len(MUNICIPAL))
-    scale: np.ndarray  # per entry
+    spread: np.ndarray  # per entry: sigma_k, the statistic's spread over the pilot
+    observed_se: np.ndarray | None = None  # (municipalities, len(MUNICIPAL)): e, 0 where not stated
+
+    @property
+    def scale(self) -> np.ndarray:
+        """Per entry: sqrt(sigma_k^2 + e_kj^2), the deviation's denominator."""
+        if self.observed_se is None:
+            return self.spread
+        error = np.nan_to_num(self.layout.vector(self.observed_se))
+        moments = np.array([m == "" for _, m in self.layout.entries])
+        return np.sqrt(self.spread ** 2 + np.where(moments, 0.0, error) ** 2)
 
     @classmethod
     def from_pilot(cls, design: CalibrationDesign, pilot: np.ndarray) -> "Objective":
@@ -45,7 +57,7 @@ class Objective:
             s = spread[which == k]
             s = s[np.isfinite(s)]
             scale[which == k] = max(float(np.sqrt(np.mean(s ** 2))) if s.size else 0.0, SCALE_FLOOR)
-        return cls(layout, dict(design.statistics), observed, scale)
+        return cls(layout, dict(design.statistics), observed, scale, design.observations.municipal_se())
 
     @property
     def observed(self) -> np.ndarray:

@@ -12,6 +12,8 @@ from .. import __version__
 from ..data.territory import load_territory
 from ..outcomes import HEADLINE, outcome
 from ..output import tables
+from ..output.maps import comparison_map
+from .store import ResultStore
 from ..scenarios.loader import check_targets, load_scenario
 from .compare import Comparison, compare_design, compare_specs
 from .driver import ExperimentStatus, run_experiment
@@ -118,6 +120,11 @@ def _number(value: float, signed: bool = False) -> str:
     return text.replace("-0", "0") if float(text) == 0 else text
 
 
+def _design_scenarios(out_dir: Path) -> list[dict]:
+    with ResultStore(out_dir) as store:
+        return store.manifest()["design"]["scenarios"]
+
+
 def write_comparison(out_dir: Path) -> list[str]:
     """Tables and plots of a finished comparison; ``comparison.json`` last."""
     marker = out_dir / "comparison.json"
@@ -136,6 +143,9 @@ def write_comparison(out_dir: Path) -> list[str]:
     if len(comparison.scenarios) > 1:
         plot_differences(summary, comparison.reference, out_dir / "differences.png")
         written.append("differences.png")
+    if comparison_map(nodes, _design_scenarios(out_dir), comparison.reference, comparison.horizon,
+                      out_dir / "map.png") is not None:
+        written.append("map.png")
     tables.write_json({"complete": True, "kind": "compare", "version": __version__,
                        "scenarios": comparison.scenarios, "seeds": comparison.seeds,
                        "reference": comparison.reference, "horizon": comparison.horizon,

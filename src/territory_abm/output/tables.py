@@ -87,6 +87,14 @@ def json_ready(value):
     raise TypeError(f"{type(value).__name__} is not JSON data")
 
 
+def filled_summary(directory) -> dict | None:
+    """What the territory's ``filled.csv`` says was derived or assumed rather than observed
+    (None: the territory has no such file, every value is as written)."""
+    from ..data.importer import filled_summary as summary
+
+    return summary(directory)
+
+
 def run_metadata(model, wall_time: float, outputs: list[str]) -> dict:
     """What produced a run: package version, resolved scenario, seed, parameters, timing."""
     import mesa
@@ -101,6 +109,7 @@ def run_metadata(model, wall_time: float, outputs: list[str]) -> dict:
         "households_initial": int(model.datacollector.get_model_vars_dataframe()["households"].iloc[0]),
         "steps_run": int(model.steps), "wall_time_s": round(wall_time, 3), "outputs": outputs,
         "start_wage_jobs": start_wage_jobs(model),
+        "territory_not_observed": filled_summary(model.territory.source),
     }
 
 

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..experiments.store import ResultStore
+from ..output.maps import comparison_map
 from ..experiments.plots import plot_differences, plot_scenario_bands, plot_typology_shares
 from .content import ReportContent, build_content
 from .html import render_html
@@ -31,6 +33,11 @@ def draw_charts(directory: Path, content: ReportContent, out: Path) -> dict[str,
     plot_scenario_bands(pd.read_csv(directory / "territory_results.csv"), names, charts["scenarios"], dpi=CHART_DPI)
     charts["typology"] = out / "typology.png"
     plot_typology_shares(content.typology_shares, charts["typology"], dpi=CHART_DPI)
+    with ResultStore(directory) as store:
+        scenarios = store.manifest()["design"]["scenarios"]
+    if comparison_map(pd.read_csv(directory / "results.csv", dtype={"node_id": str}), scenarios, content.reference,
+                      content.years[1], out / "map.png") is not None:
+        charts["map"] = out / "map.png"
     return charts
 
 

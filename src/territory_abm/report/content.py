@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..data.importer import filled_summary
 from ..errors import InputError
 from ..experiments.compare import HIGH, HORIZON, LOW, PROGRAMME_END
 from ..experiments.store import ResultStore
@@ -96,7 +97,8 @@ def build_content(directory: Path, question: str | None = None) -> ReportContent
         tolerances=tolerances,
         municipalities={n: municipality_changes(results, n, reference) for n in interventions},
         caveats=caveats(scenarios, len(meta["seeds"]), float(first["households_scale"]), tolerances,
-                        drift=drift_caveat(territory, reference, Tolerances(**tolerances))),
+                        drift=drift_caveat(territory, reference, Tolerances(**tolerances)),
+                        not_observed=filled_summary(first["territory"])),
         version=str(meta.get("version", "")))
 
 
@@ -306,10 +308,11 @@ def municipality_changes(results: pd.DataFrame, scenario: str, reference: str) -
 
 
 def caveats(scenarios: list[dict], seeds: int, scale: float, tolerances: dict[str, float] | None = None,
-            drift: str | None = None) -> list[str]:
+            drift: str | None = None, not_observed: dict | None = None) -> list[str]:
     """The caveats: calibration status, what the intervals cover, scale, typology tolerances,
-    the course of the reference run (``drift``, generated from its numbers) and what the
-    model leaves out."""
+    the course of the reference run (``drift``, generated from its numbers), the territory's
+    values that were assumed rather than observed (``not_observed``, as in ``run.json``) and
+    what the model leaves out."""
     calibrated = [s["name"] for s in scenarios if s["calibrated"]]
     out = []
     if calibrated:
@@ -334,6 +337,11 @@ def caveats(scenarios: list[dict], seeds: int, scale: float, tolerances: dict[st
                    "municipalities.")
     if drift:
         out.append(drift)
+    assumed = sorted({e["column"] for e in (not_observed or {}).values() if e["how"] == "assumed"})
+    if assumed:
+        out.append(f"Data: the territory's data did not give {', '.join(assumed)}; these were filled by "
+                   "documented rules (regional defaults, or an income distribution fitted to the mean and "
+                   "poverty rate) and are assumptions, listed unit by unit in the territory's filled.csv.")
     out.extend(f"Left out of the model: {text}" for text in LEFT_OUT)
     return out
 

@@ -12,6 +12,7 @@ import pandas as pd
 from .content import ReportContent
 from .text import (
     DIFFERENCES_TITLE,
+    MAP_TITLE,
     INTRO,
     MULTIPLIERS,
     MUNICIPALITIES,
@@ -85,6 +86,8 @@ def render_html(content: ReportContent, charts: dict[str, Path]) -> str:
     parts += ["<h2>Cost-effectiveness</h2>", _table(c.cost_effectiveness),
               "<h2>Who gains beyond the people the programme pays?</h2>", f"<p>{e(MULTIPLIERS)}</p>",
               _table(c.multipliers)]
+    if "map" in charts:
+        parts += [f"<h3>{e(MAP_TITLE)}</h3>", _image(charts["map"], MAP_TITLE)]
     if "scenarios" in charts:
         parts += ["<h2>Outcomes over time</h2>", f"<p>{e(SCENARIOS_EXPLAINED)}</p>",
                   _image(charts["scenarios"], SCENARIOS_EXPLAINED)]

@@ -34,6 +34,7 @@ from matplotlib.textpath import TextToPath  # noqa: E402
 from .content import ReportContent  # noqa: E402
 from .text import (  # noqa: E402
     DIFFERENCES_TITLE,
+    MAP_TITLE,
     INTRO,
     MULTIPLIERS,
     MUNICIPALITIES,
@@ -327,6 +328,9 @@ def lay_out(content: ReportContent, charts: dict[str, Path], pdf) -> int:
     page.heading("Who gains beyond the people the programme pays?")
     page.paragraph(MULTIPLIERS, keep=True)
     page.table(c.multipliers)
+    if "map" in charts:
+        page.heading(MAP_TITLE, H3)
+        page.image(charts["map"])
     if "scenarios" in charts:
         page.heading("Outcomes over time")
         page.paragraph(SCENARIOS_EXPLAINED, keep=True)

@@ -37,6 +37,9 @@ TYPOLOGY = (
 )
 
 DIFFERENCES_TITLE = "Difference to the reference, with 90 % intervals"
+MAP_TITLE = ("Map: poverty headcount at the horizon by municipality, the first intervention minus the reference "
+             "(mean over seeds; hatched where the 5-95 % interval over seeds includes no change); roads and "
+             "external markets on top")
 SCENARIOS_EXPLAINED = ("Each scenario year by year: the line is the mean over the runs, the shaded band the 5th to "
                        "95th percentile over them.")
 TYPOLOGY_TITLE = "Type shares under each scenario"

@@ -1,0 +1,238 @@
+"""Filling the municipality columns a user's data do not have, each by one documented rule.
+
+A territory needs every column of :data:`territory_abm.data.territory.NODE_COLUMNS`. Real
+data rarely have them all: :data:`REQUIRED` names the minimum (people and a level of
+income or consumption); every other column a node lacks is filled here by the rule of
+:data:`RULES`, and every filled cell is recorded so that the territory directory
+(``filled.csv``) and every run's ``run.json`` say what was observed and what was assumed.
+
+Income distribution (per-capita income lognormal, as in :mod:`territory_abm.data.synthetic`):
+with mean m, shape s and poverty line z, the poverty rate is
+P = Phi((ln(z / m) + s^2 / 2) / s) and the Gini is G = 2 Phi(s / sqrt 2) - 1.
+
+* mean, Gini given, poverty missing: P from the formula.
+* mean, poverty given, Gini missing: s solves s^2 / 2 - Phi^-1(P) s + ln(z / m) = 0 (the
+  root nearest the regional default's s), G from s.
+* neither: the regional default Gini, and P from it.
+
+Land: from farm-size classes (number of farms per class of farm size, a class's farms
+taken at its midpoint; households without a farm are landless) when the mapping declares
+them, otherwise the regional default mean farm size, capped so that farmland takes at
+most :data:`MAX_FARMLAND_SHARE` of the area, and the regional default land Gini.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.special import ndtr, ndtri
+
+from .synthetic import lognormal_sigma_for_gini
+from .territory import SECTORS
+
+REQUIRED = ("population", "mean_income")
+"""Columns every populated node must have (``mean_income`` may come from a mean consumption)."""
+
+MAX_FARMLAND_SHARE = 0.6
+"""Largest share of a node's area a filled mean farm size may take (assumption), leaving
+room for forest, towns and water."""
+GINI_BOUNDS = (0.2, 0.75)
+"""Range a Gini backed out of a poverty rate is held in (assumption: observed municipal
+income Ginis in Latin America lie in it)."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    """How one column is filled when a node lacks it.
+
+    Attributes
+    ----------
+    column : str
+        The column of ``municipalities.csv``.
+    default : float or None
+        The regional default (None: computed from other columns).
+    rule : str
+        The rule, in words, as ``filled.csv`` and the data format docs give it.
+    source : str
+        Where the default comes from (or "assumption").
+    """
+
+    column: str
+    default: float | None
+    rule: str
+    source: str
+
+
+_EXAMPLE = "assumption: about the median of the bundled example territory"
+RULES: tuple[Rule, ...] = (
+    Rule("households", 4.2, "population / the regional default household size (persons per household)",
+         "assumption: rural Latin America, household size about 4 (CEPALSTAT)"),
+    Rule("mean_income", None, "a mean consumption level taken as the income level (saving ignored)", "assumption"),
+    Rule("poverty_rate", None, "lognormal income with the node's mean and Gini, share below the poverty line",
+         "formula in the module docstring"),
+    Rule("income_gini", 0.47, "backed out of the mean and poverty rate (lognormal), else the regional default",
+         "assumption: municipal income Ginis of the example territory 0.41-0.50"),
+    Rule("land_gini", 0.8, "from the farm-size classes, else the regional default",
+         "assumption: land Ginis in Latin America about 0.8 (FAO agricultural censuses)"),
+    Rule("mean_farm_ha", 7.0, "from the farm-size classes, else the regional default capped at "
+         f"{MAX_FARMLAND_SHARE:g} of the area per household", _EXAMPLE),
+    Rule("area_ha", None, "the polygon's area on an equal-area projection; without boundaries, the farmland "
+         f"(households x mean farm size) taken as {MAX_FARMLAND_SHARE:g} of the area", "the boundaries file"),
+    Rule("forest_cover", 0.35, "the regional default, capped at the area left by farmland", _EXAMPLE),
+    Rule("wage_share", 0.3, "the regional default", _EXAMPLE),
+    Rule("nonfarm_income_share", 0.38, "the regional default", _EXAMPLE),
+    Rule("share_commercial_agriculture", 0.28, "the regional default", _EXAMPLE),
+    Rule("share_agro_processing", 0.2, "the regional default", _EXAMPLE),
+    Rule("share_commerce_services", 0.42, "the regional default", _EXAMPLE),
+    Rule("share_manufacturing", 0.1, "the regional default", _EXAMPLE),
+    Rule("dynamic_market_share", 0.38, "the regional default", _EXAMPLE),
+    Rule("mean_education", 5.5, "the regional default", _EXAMPLE),
+    Rule("service_quality", 0.45, "the regional default", _EXAMPLE),
+    Rule("governance", 0.5, "the regional default", _EXAMPLE),
+)
+RULE = {r.column: r for r in RULES}
+DEFAULTS = {r.column: r.default for r in RULES if r.default is not None}
+"""Regional defaults by column; a mapping file's ``[defaults]`` replaces them."""
+
+
+def poverty_from_gini(mean: np.ndarray, gini: np.ndarray, line: float) -> np.ndarray:
+    """Share of people below ``line`` for lognormal incomes of ``mean`` and ``gini``."""
+    s = np.maximum(lognormal_sigma_for_gini(gini), 1e-9)
+    return ndtr((np.log(line / mean) + s**2 / 2) / s)
+
+
+def gini_from_poverty(mean: np.ndarray, poverty: np.ndarray, line: float, default_gini: float) -> np.ndarray:
+    """Gini of the lognormal with ``mean`` whose share below ``line`` is ``poverty`` (the
+    root nearest the default's shape; the default where there is none), held in
+    :data:`GINI_BOUNDS`."""
+    mean, poverty = np.broadcast_arrays(np.asarray(mean, float), np.asarray(poverty, float))
+    q = ndtri(np.clip(poverty, 1e-6, 1 - 1e-6))
+    disc = q**2 - 2 * np.log(line / mean)
+    s0 = float(lognormal_sigma_for_gini(default_gini))
+    root = np.sqrt(np.maximum(disc, 0.0))
+    roots = np.stack([q - root, q + root])
+    roots = np.where(roots > 0, roots, np.inf)
+    best = np.take_along_axis(roots, np.argmin(np.abs(roots - s0), axis=0)[None], axis=0)[0]
+    s = np.where((disc >= 0) & np.isfinite(best), best, s0)
+    return np.clip(2 * ndtr(s / np.sqrt(2)) - 1, *GINI_BOUNDS)
+
+
+def land_from_classes(farms: np.ndarray, bounds: list[tuple[float, float]], households: np.ndarray
+                      ) -> tuple[np.ndarray, np.ndarray]:
+    """Mean land per household (ha) and land Gini from farm counts by size class.
+
+    Parameters
+    ----------
+    farms : numpy.ndarray, shape (n_nodes, n_classes)
+        Farms per class.
+    bounds : list of (low, high)
+        Each class's farm size range (ha); its farms are taken at the midpoint.
+    households : numpy.ndarray, shape (n_nodes,)
+        Households; those beyond the number of farms are landless.
+    """
+    mid = np.array([(lo + hi) / 2 for lo, hi in bounds], float)
+    order = np.argsort(mid)
+    mid, farms = mid[order], farms[:, order]
+    landless = np.maximum(households - farms.sum(axis=1), 0.0)
+    sizes = np.concatenate([[0.0], mid])
+    counts = np.column_stack([landless, farms])
+    n = counts.sum(axis=1)
+    land = counts @ sizes
+    # Gini of grouped data sorted by size: 1 - sum_k n_k (L_{k-1} + L_k) / (N L)
+    cum = np.cumsum(counts * sizes, axis=1)
+    before = np.column_stack([np.zeros(len(n)), cum[:, :-1]])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        gini = 1.0 - (counts * (before + cum)).sum(axis=1) / (n * land)
+        mean = land / households
+    return mean, np.where(land > 0, gini, 0.0)
+
+
+def fill_missing(table: dict[str, np.ndarray], populated: np.ndarray, poverty_line: float,
+                 defaults: dict[str, float] | None = None) -> dict[str, np.ndarray]:
+    """Fill every missing (NaN) cell of the populated nodes of ``table`` in place.
+
+    Parameters
+    ----------
+    table : dict of str to numpy.ndarray
+        Node columns by name (every column of ``NODE_COLUMNS`` present, NaN where not
+        observed); ``mean_consumption`` may stand in for a missing ``mean_income``. The
+        required columns must be complete for populated nodes.
+    populated : numpy.ndarray of bool
+        Nodes with households (markets are left as they are).
+    poverty_line : float
+        USD per person per year.
+    defaults : dict, optional
+        Regional defaults replacing those of :data:`DEFAULTS`.
+
+    Returns
+    -------
+    dict of str to numpy.ndarray of bool
+        For every column with at least one filled cell, which nodes were filled.
+    """
+    d = {**DEFAULTS, **(defaults or {})}
+    filled: dict[str, np.ndarray] = {}
+
+    def fill(column: str, values) -> None:
+        gap = populated & np.isnan(table[column])
+        if gap.any():
+            table[column][gap] = np.broadcast_to(np.asarray(values, float), gap.shape)[gap]
+            filled[column] = gap
+
+    if "mean_consumption" in table:
+        fill("mean_income", table["mean_consumption"])
+    fill("households", np.maximum(np.round(table["population"] / d["households"]), 1))
+    mean, line = table["mean_income"], poverty_line
+    fill("income_gini", gini_from_poverty(mean, table["poverty_rate"], line, d["income_gini"]))
+    fill("poverty_rate", poverty_from_gini(mean, table["income_gini"], line))
+    fill("land_gini", d["land_gini"])
+    room = MAX_FARMLAND_SHARE * table["area_ha"] / table["households"]
+    fill("mean_farm_ha", np.where(np.isnan(room), d["mean_farm_ha"], np.minimum(d["mean_farm_ha"], room)))
+    fill("area_ha", table["households"] * table["mean_farm_ha"] / MAX_FARMLAND_SHARE)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        left = 1.0 - table["households"] * table["mean_farm_ha"] / table["area_ha"]
+    fill("forest_cover", np.clip(np.where(np.isnan(left), d["forest_cover"], np.minimum(d["forest_cover"], left)),
+                                 0.0, 1.0))
+    sector_columns = [f"share_{s}" for s in SECTORS]
+    if np.any([populated & np.isnan(table[c]) for c in sector_columns]):
+        given = np.column_stack([table[c] for c in sector_columns])
+        # rows missing any share take the regional mix, scaled into what the given shares leave
+        missing = populated & np.isnan(given).any(axis=1)
+        default = np.array([d[c] for c in sector_columns])
+        rest = 1.0 - np.nansum(given, axis=1)
+        free = np.where(np.isnan(given), default, 0.0)
+        scaled = free * (np.maximum(rest, 0.0) / np.maximum(free.sum(axis=1), 1e-12))[:, None]
+        for k, c in enumerate(sector_columns):
+            fill(c, np.where(missing, scaled[:, k], np.nan))
+    for column in ("wage_share", "nonfarm_income_share", "dynamic_market_share", "mean_education",
+                   "service_quality", "governance"):
+        fill(column, d[column])
+    return filled
+
+
+def column_table() -> str:
+    """Every column of ``municipalities.csv`` as a Markdown table: unit, range, whether it is
+    required, how a missing value is filled, and an example (``docs/data_format.md``)."""
+    from .territory import NODE_COLUMNS
+
+    examples = {"id": "M01", "name": "San Isidro", "kind": "municipality", "population": "6656",
+                "households": "1738", "mean_income": "1845", "poverty_rate": "0.448", "income_gini": "0.431",
+                "land_gini": "0.733", "mean_farm_ha": "5.8", "area_ha": "23400", "forest_cover": "0.47",
+                "wage_share": "0.31", "nonfarm_income_share": "0.3", "share_commercial_agriculture": "0.26",
+                "share_agro_processing": "0.23", "share_commerce_services": "0.41", "share_manufacturing": "0.1",
+                "dynamic_market_share": "0.48", "mean_education": "4.8", "service_quality": "0.31",
+                "governance": "0.43"}
+    lines = ["| column | unit | range | required | if missing | default | example | meaning |",
+             "|---|---|---|---|---|---|---|---|"]
+    for c in NODE_COLUMNS:
+        span = "text" if c.kind == "str" else f"{c.low:g} – {c.high:g}"
+        rule = RULE.get(c.name)
+        required = "yes" if c.name in (*REQUIRED, "id") else "no"
+        if c.name in ("name", "kind"):
+            how, default = ("the id" if c.name == "name" else "municipality (import: cities from cities.min_population)"), ""
+        else:
+            how = rule.rule if rule else "-"
+            default = "" if rule is None or rule.default is None else f"{rule.default:g}"
+        lines.append(f"| `{c.name}` | {c.unit} | {span} | {required} | {how} | {default} | {examples[c.name]} | "
+                     f"{c.meaning} |")
+    return "\n".join(lines)
