@@ -464,7 +464,7 @@ class CarefulTerritory(mesa.Model):
         self.node_seekers, self.node_keep, self.node_fresh = self._zeros(), self._zeros(), self._zeros()
         self.households.do("seek_work")
         seekers, keep, fresh = np.array(self.node_seekers), np.array(self.node_keep), np.array(self.node_fresh)
-        flows, _ = match_labour(seekers, vac, node_wage, self.reachable)
+        flows, _ = match_labour(seekers, vac, node_wage, self.reachable, net_share)
         jobs_by_origin = flows.sum(axis=1)
         with np.errstate(invalid="ignore", divide="ignore"):
             keep_rate = np.nan_to_num(np.minimum(jobs_by_origin / keep, 1.0))

@@ -8,7 +8,7 @@ local share of it buys from the node's local sellers and becomes this year's loc
 
 from __future__ import annotations
 
-from . import context
+from . import context, enterprises
 from .kernels import consume, household_receipts
 
 
@@ -17,9 +17,11 @@ def household_budgets(model) -> None:
     p, hh, n = model.params, model.households, model.n_nodes
     node, alive = hh.node, hh.alive
     hh.transfer_income = model.policies.pay_households(model.year)
+    enterprises.planned_income(model)
     receipts = household_receipts(
         alive=alive, adults=hh.adults, node=node, public_local=model.flows.public_local, remits_to=hh.remits_to,
-        farm_income=hh.farm_income, wage_income=hh.wage_income, transfer_income=hh.transfer_income,
+        farm_income=hh.farm_income, wage_income=hh.wage_income,
+        enterprise_income=hh.enterprise_income, transfer_income=hh.transfer_income,
         migrants_abroad=hh.migrants_abroad, remittance_propensity=p.remittance_propensity,
         external_income_pc=context.external_income_pc(model), n_nodes=n)
     hh.other_income, hh.remittance_income = receipts.other_income, receipts.net_remittances

@@ -106,7 +106,7 @@ def labour_market(model, vacancies: np.ndarray) -> None:
     node_vac, node_wage = offers.vacancies, offers.wage
     revenue = farm_revenue_at_one_worker(model)
     wanted = seekers(model, revenue, offers.best_wage, offers.best_wage * model.job_finding)
-    flows, _ = match_labour(wanted.by_node, node_vac, node_wage, model.reachable)
+    flows, _ = match_labour(wanted.by_node, node_vac, node_wage, model.reachable, offers.net_share)
     jobs_by_origin = flows.sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         keep_rate = np.nan_to_num(np.minimum(jobs_by_origin / wanted.returning_by_node, 1.0))

@@ -129,6 +129,7 @@ class TerritoryModel(mesa.Model):
         start_spend = start.starting_consumption(self)
         self.local_spending_share = start.local_spending_shares(self, start_spend)
         self.expected_local_price = start.local_price(self, start_spend)
+        self.starting_local_price = self.expected_local_price.copy()  # enterprises' reference price
         self.flows = outcomes.YearFlows.zeros(n)
         self.freed_land = np.zeros(n)  # land given up this year, by node (ha)
         self.commuting = np.zeros((n, n))  # workers by home and job node, this year
