@@ -96,6 +96,7 @@ _ENTRIES: tuple[Parameter, ...] = (
     _p("minimum_wage", "USD/worker/yr", 600.0, 0.0, 3000.0, "wage floor", "labour"),
     _p("commute_limit", "h", 1.5, 0.25, 4.0, "longest one-way travel time for a wage job", "labour"),
     _p("commute_cost_per_hour", "1/h", 0.10, 0.0, 0.4, "share of a wage lost per hour of commuting", "labour"),
+    _p("commute_fixed_cost", "1", 0.05, 0.0, 0.3, "share of a wage lost by any commute, whatever its length (fares, meals; assumption); starting wages leave no gain from commuting before it, so wage changes smaller than it move no commuter", "labour"),
     _p("workers_per_firm", "workers", 25.0, 5.0, 200.0, "workers of a typical firm at the start and at entry", "firms"),
     _p("firm_exit_loss_years", "yr", 3, 1, 10, "consecutive loss years after which a firm exits", "firms", integer=True),
     _p("firm_entry_rate", "firms/yr", 0.25, 0.0, 2.0, "expected entrants per 1000 households, sector and year when an entrant's profit rate beats the required return by 10 points", "firms"),

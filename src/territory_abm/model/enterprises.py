@@ -2,19 +2,24 @@
 that households run on their own account (rural non-farm employment, Haggblade, Hazell and
 Reardon 2010).
 
-An enterprise is two household columns: ``enterprise_sales`` (its output, USD/yr at the
-starting local price 1) and ``enterprise_capital`` (USD, ``enterprise_capital_output`` times
-sales). It sells into its node's market for local non-tradables, which it shares with the
-local firms at one clearing price (``firms.accounts``). Each year:
+An enterprise is three household columns: ``enterprise_sales`` (output sold in its node,
+USD/yr at the starting local price), ``enterprise_outside`` (output sold outside the
+territory at a fixed price, USD/yr) and ``enterprise_capital`` (USD,
+``enterprise_capital_output`` times all its sales). Its local sales go to its node's market
+for local non-tradables, which it shares with the local firms at one clearing price
+(``firms.accounts``). Sales outside arise only at the start, where the tables' non-farm
+income is more than local spending can buy (a town's trade and services sold to its
+hinterland and travellers; small manufacturing); they stay as they are. Each year:
 
-1. :func:`planned_income`: the household plans with sales at the expected local price, less
-   the capital's wear (``asset_depreciation``, bought outside the territory); this is part of
-   the income it consumes from, as farm income is;
+1. :func:`planned_income`: the household plans with local sales at the expected local
+   price and its sales outside, less the capital's wear (``asset_depreciation``, bought
+   outside the territory); this is part of the income it consumes from, as farm income is;
 2. :func:`settle`: when the local market has cleared, the difference between sales at the
    clearing price and the planned sales is added to (or taken from) the household's savings;
 3. :func:`turnover`: entry and exit move the number of enterprises toward the level at which
    the local price is back at its starting level p0 (1 unless the start's local spending
-   share hit its cap): where the clearing price p is below p0, each enterprise closes with
+   share hit its cap): where the expected price p (adaptive, updated with this year's
+   clearing price) is below p0, each enterprise closes with
    probability ``enterprise_response`` (1 - p / p0) (its capital is written off); where the
    expected price is above p0, ``enterprise_response`` (p / p0 - 1) times
    the node's enterprises (at least one) open, among households without one whose savings
@@ -22,8 +27,10 @@ local firms at one clearing price (``firms.accounts``). Each year:
    outside the territory. At the start p = p0, so nothing enters or exits.
 
 Which households run an enterprise at the start, and how large it is, is backed out from
-their income by ``start.households``. The enterprise takes no adult from the farm or the
-labour market (own-account work beside them; a simplification).
+their income by ``start.households``. In a household without a farm, the adults not in wage
+jobs work in the enterprise and do not seek wage work (``labour.adults_in_labour_market``);
+on a farm, the enterprise is run beside the farm and takes no adult from it (a
+simplification).
 """
 
 from __future__ import annotations
@@ -37,13 +44,26 @@ def sales_for_income(params, income: np.ndarray) -> np.ndarray:
     return income / (1.0 - params.asset_depreciation * params.enterprise_capital_output)
 
 
+def sell_outside(model, excess: np.ndarray) -> None:
+    """Move ``excess`` (USD/yr by node) of the enterprises' local sales to sales outside the
+    territory, in proportion to each enterprise's local sales (at the start)."""
+    hh, n = model.households, model.n_nodes
+    local = np.bincount(hh.node, hh.enterprise_sales * hh.alive, minlength=n)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        moved = np.nan_to_num(np.clip(excess / local, 0.0, 1.0))[hh.node] * hh.enterprise_sales
+    hh.enterprise_outside = hh.enterprise_outside + moved
+    hh.enterprise_sales = hh.enterprise_sales - moved
+
+
 def planned_income(model) -> None:
     """Each household's enterprise income at the expected local price, net of the wear of its
     capital (sets ``households.enterprise_income``; records the wear)."""
     p, hh = model.params, model.households
     upkeep = p.asset_depreciation * hh.enterprise_capital * hh.alive
-    hh.enterprise_income = (model.expected_local_price[hh.node] * hh.enterprise_sales * hh.alive - upkeep)
+    outside = hh.enterprise_outside * hh.alive
+    hh.enterprise_income = (model.expected_local_price[hh.node] * hh.enterprise_sales * hh.alive + outside - upkeep)
     model.ledger.record("households", "rest_of_world", "enterprise upkeep", upkeep.sum())
+    model.ledger.record("rest_of_world", "households", "enterprise sales outside", outside.sum())
 
 
 def supply(model) -> np.ndarray:
@@ -67,28 +87,29 @@ def settle(model, price: np.ndarray) -> float:
     return float(sold.sum())
 
 
-def turnover(model, price: np.ndarray) -> None:
-    """Exit where the clearing ``price`` is below 1 and entry where the expected price is
-    above it (the rule of the module docstring)."""
+def turnover(model) -> None:
+    """Exit where the expected local price (updated with this year's clearing price) is
+    below its starting level and entry where it is above (the rule of the module docstring)."""
     p, hh, n = model.params, model.households, model.n_nodes
     rng = model.streams["enterprises"]
-    owner = hh.alive & (hh.enterprise_sales > 0)
+    owner = hh.alive & (hh.enterprise_capital > 0)
     reference = model.starting_local_price
-    price = np.where(np.isnan(price), reference, price)
-    close = owner & (rng.random(hh.n) < p.enterprise_response * np.maximum(1.0 - price / reference, 0.0)[hh.node])
+    expected = model.expected_local_price
+    close = owner & (rng.random(hh.n) < p.enterprise_response * np.maximum(1.0 - expected / reference, 0.0)[hh.node])
     hh.enterprise_sales = np.where(close, 0.0, hh.enterprise_sales)
+    hh.enterprise_outside = np.where(close, 0.0, hh.enterprise_outside)
     hh.enterprise_capital = np.where(close, 0.0, hh.enterprise_capital)
-    gap = np.maximum(model.expected_local_price / reference - 1.0, 0.0) * model.populated
+    gap = np.maximum(expected / reference - 1.0, 0.0) * model.populated
     if not gap.any():
         return
     owners = np.bincount(hh.node, owner & ~close, minlength=n)
     typical = typical_sales(model, owner & ~close)
     capital = p.enterprise_capital_output * typical
-    expected = p.enterprise_response * gap * np.maximum(owners, 1)
-    able = hh.alive & (hh.enterprise_sales == 0) & (hh.assets >= capital[hh.node]) & (typical[hh.node] > 0)
+    entrants = p.enterprise_response * gap * np.maximum(owners, 1)
+    able = hh.alive & (hh.enterprise_capital == 0) & (hh.assets >= capital[hh.node]) & (typical[hh.node] > 0)
     counts = np.bincount(hh.node, able, minlength=n)
     with np.errstate(invalid="ignore", divide="ignore"):
-        chance = np.nan_to_num(np.minimum(expected / counts, 1.0))
+        chance = np.nan_to_num(np.minimum(entrants / counts, 1.0))
     enter = able & (rng.random(hh.n) < chance[hh.node])
     if not enter.any():
         return

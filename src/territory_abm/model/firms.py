@@ -162,9 +162,9 @@ def accounts(model) -> None:
     supply = np.bincount(ft.node, output * local, minlength=n)
     price, absorbed = clear_local_goods(model.flows.local_demand, supply + enterprises.supply(model), MAX_LOCAL_PRICE)
     enterprise_sales = enterprises.settle(model, price)
-    enterprises.turnover(model, price)
     model.local_price = np.where(np.isnan(price), model.local_price, price)
     model.expected_local_price += p.expectation_adjustment * (model.local_price - model.expected_local_price)
+    enterprises.turnover(model)
     model.ledger.record("households", "firms", "local sales", absorbed.sum() - enterprise_sales)
     model.ledger.record("households", "households", "enterprise sales", enterprise_sales)
     model.ledger.record("households", "rest_of_world", "imported consumption",

@@ -5,6 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 
+UNFILLED_TOLERANCE = 1e-9
+"""Share of a node's vacancies left open below which they count as filled (the matching's
+rounding leaves about 1e-12)."""
 HOME_TIE = 1e-9
 """Relative margin by which an offer at home beats an equal one elsewhere (rounding of the
 start's no-commuting wages must not send workers away)."""
@@ -97,4 +100,4 @@ def wage_adjustment(vacancies: np.ndarray, filled: np.ndarray, laid_off: np.ndar
     with np.errstate(invalid="ignore", divide="ignore"):
         unfilled = np.where(vacancies > 0, (vacancies - filled) / vacancies, 0.0)
         slack = np.where(filled + laid_off > 0, laid_off / (filled + laid_off), 0.0)
-    return speed * np.where(unfilled > 1e-9, unfilled, -cut_response * slack)
+    return speed * np.where(unfilled > UNFILLED_TOLERANCE, unfilled, -cut_response * slack)

@@ -21,6 +21,7 @@ import numpy as np
 from . import context
 from .demography import dissolve
 from .environment import give_up_land
+from .households import farming_households
 from .kernels import choose_movers, draw_destinations
 
 NETWORK_SCALE = 100.0
@@ -115,3 +116,6 @@ def migrate(model) -> None:
             "education": hh.education[inside], "tfp": hh.tfp[inside],
             "price_share": np.full(k, 1.0 - p.intermediary_margin), "remits_to": inside,
         })
+    # households that settle in a city without land to farm stop farming
+    settled = np.concatenate([move, np.arange(hh.n - inside.size, hh.n)])
+    hh.tfp[settled] = np.where(farming_households(model, hh.node[settled], hh.land[settled]), hh.tfp[settled], 0.0)

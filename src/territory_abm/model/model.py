@@ -127,6 +127,7 @@ class TerritoryModel(mesa.Model):
         # node), and the local price local sellers plan with
         self.job_finding = start.job_finding(self)
         start_spend = start.starting_consumption(self)
+        start.enterprises_outside(self, start_spend)
         self.local_spending_share = start.local_spending_shares(self, start_spend)
         self.expected_local_price = start.local_price(self, start_spend)
         self.starting_local_price = self.expected_local_price.copy()  # enterprises' reference price

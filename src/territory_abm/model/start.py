@@ -17,7 +17,7 @@ import numpy as np
 from ..data.territory import SECTORS
 from . import context, enterprises, labour
 from .firms import TRADABLE, add_firms, capital_per_worker, firm_output, tfp_for_labour
-from .households import HouseholdPopulation, farm_output
+from .households import HouseholdPopulation, farm_output, farming_households
 from .kernels import WAGE_FLOOR, consumption, equilibrium_job_finding
 from .markets import MAX_LOCAL_PRICE, clear_local_goods
 
@@ -27,6 +27,8 @@ income (a garden plot or livestock), so that no farming household has zero produ
 MIN_ENTERPRISE_SHARE = 0.1
 """A farming household's income beyond its farm is a non-farm enterprise at the start only
 if it is at least this share of its income (smaller amounts are counted as farm income)."""
+START_WAGE_ROUNDS = 10
+"""Most rounds of starting wages and starting jobs (they converge in a few)."""
 TAU_BISECTIONS = 60
 """Halvings of [-30, 30] when solving for each node's farm productivity scale (log)."""
 BISECTION_HALVINGS = 16
@@ -39,18 +41,35 @@ def households(model, init) -> None:
     left after wages, public income and remittances split between the farm (farm TFP backed
     out from it) and a non-farm enterprise (sets ``model.households``, ``initial_wage``,
     ``mean_education``, ``start_wage_jobs``)."""
-    p = model.params
-    init.wage[:] = no_commuting_wages(model, init.wage, init.jobs.sum(axis=1) > 0)
+    p, n = model.params, model.n_nodes
     cols = dict(init.columns)
     cols["alive"] = np.ones(len(cols["node"]), bool)
     cols["price_share"] = np.full(len(cols["node"]), 1.0 - p.intermediary_margin)
     node = cols["node"]
-    farms = farming_households(model, cols)
-    public = public_income_per_adult(model, init, cols)[node] * cols["adults"]
-    cols["employed"] = consistent_start_jobs(model, cols, init, public, farms)
+    model.mean_education = float(np.average(cols["education"], weights=cols["adults"]))
+    skill = np.exp(p.education_return * (cols["education"] - model.mean_education))
+    hiring = init.jobs.sum(axis=1) > 0
+    drawn = init.jobs.sum(axis=1).copy()
+    farms = farming_households(model, cols["node"], cols["land"])
+    typical = _worker_skill(cols["employed"], skill, node, n)
+    # the workers who keep their jobs set each node's typical skill, hence its wage per skill
+    # unit: repeat until no commuting pays at the wages the kept workers were kept at
+    for _ in range(START_WAGE_ROUNDS):
+        model.worker_skill = typical
+        init.wage[:] = no_commuting_wages(model, init.wage / typical, hiring) * typical
+        public = public_income_per_adult(model, init, cols)[node] * cols["adults"]
+        cols["employed"] = consistent_start_jobs(model, cols, init, public, farms, skill)
+        typical = _worker_skill(cols["employed"], skill, node, n)
+        if np.allclose(typical, model.worker_skill, rtol=1e-12, atol=0.0):
+            break
+    model.start_wage_jobs["drawn"] = drawn
     # the taxes in public income are those of the firms that keep their jobs
     public = public_income_per_adult(model, init, cols)[node] * cols["adults"]
-    wage_income = cols["employed"] * init.wage[node]
+    # each node's wage bill shared among its workers by skill, as ``kernels.labour_incomes`` shares it
+    units = cols["employed"] * skill
+    with np.errstate(invalid="ignore", divide="ignore"):
+        per_unit = np.nan_to_num(init.wage * init.jobs.sum(axis=1) / np.bincount(node, units, minlength=n))
+    wage_income = units * per_unit[node]
     # dividends of locally owned firms are part of the income the data report; they are paid
     # after the year's consumption, so they are saved whole (see ``steady_state_assets``)
     abroad = model.streams["initial_migrants"].poisson(p.initial_migrants_abroad / 100.0 * cols["members"])
@@ -61,6 +80,7 @@ def households(model, init) -> None:
     dividends = _share_by_assets(node_dividends, node, first, model.n_nodes)
     cols["assets"] = steady_state_assets(model, cols["income"], cols["members"], dividends)
     other = public + dividends
+    model.starting_dividends = dividends
     family_labour = np.maximum(cols["adults"] - cols["employed"], 1)
     capacity = np.where(farms, np.power(np.maximum(cols["land"], p.garden_plot_ha), p.farm_land_elasticity)
                         * np.power(family_labour, p.farm_labour_elasticity), 0.0)
@@ -80,20 +100,27 @@ def households(model, init) -> None:
     cols["income"] = farm_income + wage_income + enterprise_income + other + remittances
     model.households = HouseholdPopulation(cols)
     model.initial_wage = init.wage
-    model.mean_education = float(np.average(cols["education"], weights=cols["adults"]))
+
+
+def _worker_skill(employed: np.ndarray, skill: np.ndarray, node: np.ndarray, n: int) -> np.ndarray:
+    """Mean ``skill`` of the workers by node (1 where a node has none)."""
+    workers = np.bincount(node, employed, minlength=n)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(workers > 0, np.bincount(node, employed * skill, minlength=n) / workers, 1.0)
 
 
 def no_commuting_wages(model, wage: np.ndarray, hiring: np.ndarray) -> np.ndarray:
-    """Starting wages (USD/yr) at which no worker gains by commuting: each hiring node's wage
-    lowered, where needed, to the wage of every node whose workers can reach it divided by
-    the share of it they would keep after commuting, w_j <= w_i / s_ij (repeated until no
-    wage changes). The tables give one wage per node, backed out as the non-farm income
-    per wage worker, which in a city includes the incomes of its own-account enterprises
-    and skills; at that wage every worker within reach would commute to the city. At these
-    wages the labour market's own rule (``markets.match_labour``) keeps every starting
-    worker at home; what the cut takes from the tables' non-farm income is enterprise income
-    (``split_residual``)."""
-    net_share, _ = labour.best_net_wage(model, wage, hiring)
+    """Starting wages per skill unit (USD/yr) at which no worker gains by commuting: each
+    hiring node's ``wage`` lowered, where needed, to the wage of every node whose workers can
+    reach it divided by the share of it they would keep after commuting, w_j <= w_i / s_ij
+    (repeated until no wage changes), the share before the fixed cost of a commute (which
+    then stands between every starting worker and a commute). The tables give one wage per node, backed out as the
+    non-farm income per wage worker, which in a city includes the incomes of its own-account
+    enterprises; at that wage every worker within reach would commute to the city. At these
+    wages the labour market's own rule (``markets.match_labour``, which ranks jobs by the
+    wage per skill unit) keeps every starting worker at home; what the cut takes from the
+    tables' non-farm income is enterprise income (``split_residual``)."""
+    net_share = labour.commuting_share(model, fixed=False)
     reach = model.reachable & hiring[:, None] & hiring[None, :] & (net_share > 0)
     np.fill_diagonal(reach, False)
     wage = wage.copy()
@@ -105,13 +132,6 @@ def no_commuting_wages(model, wage: np.ndarray, hiring: np.ndarray) -> np.ndarra
             break
         wage = capped
     return wage
-
-
-def farming_households(model, cols: dict) -> np.ndarray:
-    """Which households farm: all of a rural municipality's (on their land, or as on a
-    garden plot when they hold less), and a city's that hold at least ``garden_plot_ha``."""
-    kinds = np.asarray(model.territory.kinds)[cols["node"]]
-    return (kinds != "city") | (cols["land"] >= model.params.garden_plot_ha)
 
 
 def split_residual(model, residual: np.ndarray, income: np.ndarray, capacity: np.ndarray,
@@ -149,17 +169,21 @@ def split_residual(model, residual: np.ndarray, income: np.ndarray, capacity: np
     return farm, np.where(small, 0.0, enterprise)
 
 
-def consistent_start_jobs(model, cols: dict, init, public: np.ndarray, farms: np.ndarray) -> np.ndarray:
+def consistent_start_jobs(model, cols: dict, init, public: np.ndarray, farms: np.ndarray,
+                          skill: np.ndarray) -> np.ndarray:
     """Starting wage jobs per household that the model's own job rule keeps (persons).
 
-    The synthetic start gives jobs in proportion to income. With farm income backed out
+    The synthetic start gives jobs in proportion to income; a worker earns the node's wage
+    per skill unit times their ``skill`` (``labour.skill``). With farm
+    income backed out
     as income minus wages and public income, a farming household keeps its workers only
     while its farm's marginal product at its family labour L stays below the best net wage W
     within reach: b F / (L^b W) < (L + 1/2)^(1 - b), F its farm income (the rule of
     ``kernels.job_seekers``); a household that does not farm (``farms`` False) keeps them
     all. Households that break this give up one job at a time (the
     worker returns to the farm, whose income rises by the wage); each node's freed jobs
-    go, one per household and round, to the households that would keep them most easily
+    go, with the jobs of the tables' wage share of adults that the draw could not place,
+    one per household and round, to the households that would keep them most easily
     among those that can take one with an adult still on the farm (any adult not employed,
     for a household that does not farm) and farm income at least a tenth of their income
     (income not below wages and public income, for one that does not farm). Incomes are
@@ -172,9 +196,10 @@ def consistent_start_jobs(model, cols: dict, init, public: np.ndarray, farms: np
     p, n = model.params, model.n_nodes
     b = p.farm_labour_elasticity
     node, adults, income = cols["node"], cols["adults"], cols["income"]
-    wage = init.wage[node]
-    _, best = labour.best_net_wage(model, init.wage, init.jobs.sum(axis=1) > 0)
-    best = np.maximum(best[node], WAGE_FLOOR)
+    unit_wage = init.wage / model.worker_skill  # per skill unit
+    wage = unit_wage[node] * skill  # the household's workers' wage at home
+    _, best = labour.best_net_wage(model, unit_wage, init.jobs.sum(axis=1) > 0)
+    best = np.maximum(best[node] * skill, WAGE_FLOOR)
     employed = cols["employed"].astype(np.int64).copy()
 
     def pressure(rows, jobs):
@@ -187,7 +212,10 @@ def consistent_start_jobs(model, cols: dict, init, public: np.ndarray, farms: np
                              / np.power(family + 0.5, 1.0 - b), np.inf)
         return np.where(farms[rows], wants, 0.0)
 
-    freed = np.zeros(n, np.int64)
+    # jobs the draw could not place (a household has no more workers than adults) are free too
+    table_jobs = np.round(np.nan_to_num(model.territory.table["wage_share"])
+                          * np.bincount(node, adults, minlength=n)).astype(np.int64)
+    freed = np.maximum(table_jobs - np.bincount(node, employed, minlength=n), 0) * model.populated
     rows = np.flatnonzero(employed > 0)
     while rows.size:  # give up jobs one at a time until the farm no longer wants the worker
         quit_ = rows[pressure(rows, employed[rows]) >= 1.0]
@@ -323,10 +351,26 @@ def entrant_tfp(model) -> np.ndarray:
 
 
 def starting_consumption(model) -> np.ndarray:
-    """Each household's consumption at its starting income (USD/yr)."""
+    """Each household's consumption at its starting income (USD/yr), by the rule of the
+    year's budgets: from income before dividends (they arrive after consumption) and the
+    cash left after the assets' upkeep."""
     p, hh = model.params, model.households
-    return consumption(income=hh.income, cash=hh.assets + hh.income, members=hh.members,
+    budget = hh.income - model.starting_dividends
+    return consumption(income=budget, cash=hh.assets * (1.0 - p.asset_depreciation) + budget, members=hh.members,
                        subsistence_pc=p.subsistence_pc, consumption_share=p.consumption_share)
+
+
+def enterprises_outside(model, spend: np.ndarray) -> None:
+    """Where the starting local sellers (firms and enterprises) would sell more at price 1
+    than ``max_local_spending_share`` of the node's consumption ``spend`` buys, the
+    enterprises sell the excess outside the territory (``enterprises.sell_outside``), so
+    that the local market clears at price 1."""
+    p, hh, ft, n = model.params, model.households, model.firm_table, model.n_nodes
+    node_spend = np.bincount(hh.node, spend * hh.alive, minlength=n)
+    firms_local = ft.alive & ~ft.dynamic
+    revenue = np.bincount(ft.node, ft.wage * ft.labour * firms_local, minlength=n) / p.firm_labour_elasticity
+    room = np.maximum(p.max_local_spending_share * node_spend - revenue, 0.0)
+    enterprises.sell_outside(model, enterprises.supply(model) - room)
 
 
 def local_spending_shares(model, spend: np.ndarray) -> np.ndarray:
@@ -367,8 +411,8 @@ def job_finding(model) -> np.ndarray:
     hh, n = model.households, model.n_nodes
     offers = labour.job_offers(model, model.firm_table.labour * model.firm_table.alive)
     return equilibrium_job_finding(
-        adults=hh.adults, alive=hh.alive, employed=hh.employed,
-        farm_revenue_at_one_worker=labour.farm_revenue_at_one_worker(model), node=hh.node,
+        adults=labour.adults_in_labour_market(model), alive=hh.alive, employed=hh.employed,
+        farm_revenue_at_one_worker=labour.farm_revenue_at_one_worker(model) / labour.skill(model), node=hh.node,
         best_wage=offers.best_wage, jobs=np.bincount(hh.node, hh.employed, minlength=n),
         farm_labour_elasticity=model.params.farm_labour_elasticity,
         farm_labour_thresholds=labour.farm_labour_thresholds(model), n_nodes=n, iterations=BISECTION_HALVINGS)
