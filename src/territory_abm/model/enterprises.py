@@ -23,7 +23,8 @@ hinterland and travellers; small manufacturing); they stay as they are. Each yea
    probability ``enterprise_response`` (1 - p / p0) (its capital is written off); where the
    expected price is above p0, ``enterprise_response`` (p / p0 - 1) times
    the node's enterprises (at least one) open, among households without one whose savings
-   cover a typical enterprise's capital (the node's median; no credit), which they buy
+   cover a typical enterprise's capital (the node's mean; where it has none, scaled to its
+   households' income; no credit), which they buy
    outside the territory. At the start p = p0, so nothing enters or exits.
 
 Which households run an enterprise at the start, and how large it is, is backed out from
@@ -89,42 +90,44 @@ def settle(model, price: np.ndarray) -> float:
 
 def turnover(model) -> None:
     """Exit where the expected local price (updated with this year's clearing price) is
-    below its starting level and entry where it is above (the rule of the module docstring)."""
+    below its starting level and entry where it is above (the rule of the module docstring).
+    Draws only where a node's price is off its starting level."""
     p, hh, n = model.params, model.households, model.n_nodes
     rng = model.streams["enterprises"]
+    ratio = model.expected_local_price / model.starting_local_price
+    fall = p.enterprise_response * np.maximum(1.0 - ratio, 0.0) * model.populated
+    if fall.any():
+        rows = np.flatnonzero(hh.alive & (hh.enterprise_capital > 0) & (fall[hh.node] > 0))
+        rows = rows[rng.random(rows.size) < fall[hh.node[rows]]]
+        hh.enterprise_sales[rows] = hh.enterprise_outside[rows] = hh.enterprise_capital[rows] = 0.0
+    rise = p.enterprise_response * np.maximum(ratio - 1.0, 0.0) * model.populated
+    if not rise.any():
+        return
     owner = hh.alive & (hh.enterprise_capital > 0)
-    reference = model.starting_local_price
-    expected = model.expected_local_price
-    close = owner & (rng.random(hh.n) < p.enterprise_response * np.maximum(1.0 - expected / reference, 0.0)[hh.node])
-    hh.enterprise_sales = np.where(close, 0.0, hh.enterprise_sales)
-    hh.enterprise_outside = np.where(close, 0.0, hh.enterprise_outside)
-    hh.enterprise_capital = np.where(close, 0.0, hh.enterprise_capital)
-    gap = np.maximum(expected / reference - 1.0, 0.0) * model.populated
-    if not gap.any():
-        return
-    owners = np.bincount(hh.node, owner & ~close, minlength=n)
-    typical = typical_sales(model, owner & ~close)
+    owners = np.bincount(hh.node, owner, minlength=n)
+    typical = typical_sales(model, owner)
     capital = p.enterprise_capital_output * typical
-    entrants = p.enterprise_response * gap * np.maximum(owners, 1)
-    able = hh.alive & (hh.enterprise_capital == 0) & (hh.assets >= capital[hh.node]) & (typical[hh.node] > 0)
-    counts = np.bincount(hh.node, able, minlength=n)
+    able = np.flatnonzero(hh.alive & ~owner & (rise[hh.node] > 0) & (typical[hh.node] > 0)
+                          & (hh.assets >= capital[hh.node]))
     with np.errstate(invalid="ignore", divide="ignore"):
-        chance = np.nan_to_num(np.minimum(entrants / counts, 1.0))
-    enter = able & (rng.random(hh.n) < chance[hh.node])
-    if not enter.any():
-        return
-    hh.enterprise_sales = np.where(enter, typical[hh.node], hh.enterprise_sales)
-    hh.enterprise_capital = np.where(enter, capital[hh.node], hh.enterprise_capital)
-    invested = np.where(enter, capital[hh.node], 0.0)
-    hh.assets = hh.assets - invested
-    model.ledger.record("households", "rest_of_world", "enterprise investment", invested.sum())
+        chance = np.nan_to_num(np.minimum(rise * np.maximum(owners, 1) / np.bincount(hh.node[able], minlength=n), 1.0))
+    enter = able[rng.random(able.size) < chance[hh.node[able]]]
+    g = hh.node[enter]
+    hh.enterprise_sales[enter] = typical[g]
+    hh.enterprise_capital[enter] = capital[g]
+    hh.assets[enter] -= capital[g]
+    model.ledger.record("households", "rest_of_world", "enterprise investment", capital[g].sum())
 
 
 def typical_sales(model, owner: np.ndarray) -> np.ndarray:
-    """Median sales of the ``owner`` households' enterprises by node; the territory's median
-    where a node has none, 0 where the territory has none."""
+    """Mean sales of the ``owner`` households' enterprises by node; where a node has none,
+    its mean household income times the territory's owners' sales per USD of their income
+    (0 where the territory has no enterprise)."""
     hh, n = model.households, model.n_nodes
-    sales = hh.enterprise_sales
-    overall = float(np.median(sales[owner])) if owner.any() else 0.0
-    return np.array([np.median(sales[owner & (hh.node == g)]) if np.any(owner & (hh.node == g)) else overall
-                     for g in range(n)])
+    count = np.bincount(hh.node, owner, minlength=n)
+    total = np.bincount(hh.node, hh.enterprise_sales * owner, minlength=n)
+    per_income = total.sum() / max(float(np.sum(hh.income * owner)), 1e-9)
+    households = np.bincount(hh.node, hh.alive, minlength=n)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean_income = np.nan_to_num(np.bincount(hh.node, hh.income * hh.alive, minlength=n) / households)
+        return np.where(count > 0, total / count, per_income * mean_income)
