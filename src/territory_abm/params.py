@@ -72,6 +72,7 @@ _ENTRIES: tuple[Parameter, ...] = (
     _p("asset_depreciation", "1/yr", 0.05, 0.01, 0.2, "yearly wear of household assets (livestock, tools, buildings), made good by purchases outside the territory; starting assets are each household's steady state, savings at starting income over this rate", "households"),
     _p("max_local_spending_share", "1", 0.9, 0.5, 1.0, "largest share of consumption spent on local non-tradables; each municipality's share is backed out from its starting local sellers (their revenue at price 1 over residents' consumption)", "households"),
     _p("enterprise_capital_output", "yr", 1.0, 0.25, 3.0, "capital of a household non-farm enterprise per USD of yearly sales (assumption, of the order of micro-enterprise surveys: McKenzie and Woodruff 2006, Mexico); its wear is asset_depreciation", "enterprises"),
+    _p("enterprise_labour_elasticity", "1", 0.4, 0.1, 0.8, "elasticity of a household non-farm enterprise's sales to (1 + the adults of a household without a farm who work in it) (assumption: as family labour on the farm)", "enterprises"),
     _p("enterprise_response", "1/yr", 1.0, 0.0, 5.0, "household non-farm enterprises: share closing per year per unit the local price falls below its starting level, and entrants per enterprise per unit it rises above (assumption)", "enterprises"),
     _p("education_return", "1/yr of school", 0.07, 0.0, 0.15, "wage premium per year of schooling above the territory mean", "households"),
     # --- migration -----------------------------------------------------------------------

@@ -29,6 +29,7 @@ COLUMNS: dict[str, tuple[type, str, str]] = {
     "enterprise_sales": (np.float64, "USD/yr", "output of the household's non-farm enterprise sold in its node at the starting local price (0: none)"),
     "enterprise_outside": (np.float64, "USD/yr", "output of the household's non-farm enterprise sold outside the territory"),
     "enterprise_capital": (np.float64, "USD", "capital of the household's non-farm enterprise"),
+    "enterprise_scale": (np.float64, "USD/yr", "local sales of the household's non-farm enterprise at the starting local price with no adult in it"),
     "transfer_income": (np.float64, "USD/yr", "public transfers (cash transfers, payments for ecosystem services)"),
     "remittance_income": (np.float64, "USD/yr", "remittances received minus sent"),
     "other_income": (np.float64, "USD/yr", "dividends and local public spending received"),

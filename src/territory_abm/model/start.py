@@ -95,6 +95,8 @@ def households(model, init) -> None:
     cols["enterprise_income"] = enterprise_income
     cols["enterprise_sales"] = enterprises.sales_for_income(p, enterprise_income)
     cols["enterprise_capital"] = p.enterprise_capital_output * cols["enterprise_sales"]
+    in_enterprise = np.where(farms, 0, np.maximum(cols["adults"] - cols["employed"], 0))
+    cols["enterprise_scale"] = cols["enterprise_sales"] / np.power(1.0 + in_enterprise, p.enterprise_labour_elasticity)
     cols["other_income"] = other
     cols["remittance_income"] = remittances
     cols["income"] = farm_income + wage_income + enterprise_income + other + remittances
