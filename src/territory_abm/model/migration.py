@@ -116,6 +116,17 @@ def migrate(model) -> None:
             "education": hh.education[inside], "tfp": hh.tfp[inside],
             "price_share": np.full(k, 1.0 - p.intermediary_margin), "remits_to": inside,
         })
-    # households that settle in a city without land to farm stop farming
-    settled = np.concatenate([move, np.arange(hh.n - inside.size, hh.n)])
-    hh.tfp[settled] = np.where(farming_households(model, hh.node[settled], hh.land[settled]), hh.tfp[settled], 0.0)
+    settle_farms(model, np.concatenate([move, np.arange(hh.n - inside.size, hh.n)]))
+
+
+def settle_farms(model, rows: np.ndarray) -> None:
+    """Households ``rows`` that settled in a new node farm as its households do: in a city
+    without land to farm they stop farming (TFP 0); in a rural municipality one that did not
+    farm takes the median TFP of the node's farming households."""
+    hh = model.households
+    farms = farming_households(model, hh.node[rows], hh.land[rows])
+    hh.tfp[rows[~farms]] = 0.0
+    start = rows[farms & (hh.tfp[rows] <= 0)]
+    for g in np.unique(hh.node[start]):
+        farmers = hh.alive & (hh.node == g) & (hh.tfp > 0)
+        hh.tfp[start[hh.node[start] == g]] = np.median(hh.tfp[farmers]) if farmers.any() else 0.0
