@@ -7,7 +7,7 @@ at the start against the table's ``wage_share``, the non-farm share of household
 the start and at the end against the table's ``nonfarm_income_share`` (non-farm: everything
 but farm sales), the population change over the run, the share of households running a
 non-farm enterprise at the start and the end, the firms' mean starting wage per worker, and
-commuters per year.
+commuters per year by home node kind.
 
     python benchmarks/towns.py [--scenario scenarios/stationary.toml] [--seeds 4]
         [--scale 0.25] [--years 20] [--set NAME=VALUE ...]
@@ -62,10 +62,11 @@ def one_run(args):
     scenario = scenario.replace(parameters=scenario.parameters.with_overrides(overrides, source="--set"))
     model = TerritoryModel(scenario)
     first = kind_figures(model)
-    commuters = []
+    kinds = np.asarray(model.territory.kinds)
+    commuters = []  # per year: commuters living in each kind of node (``KINDS`` order)
     for _ in range(years):
         model.step()
-        commuters.append(float(model.flows.commuters.sum()))
+        commuters.append([float(model.flows.commuters[kinds == kind].sum()) for kind in KINDS])
     last = kind_figures(model)
     model.release()
     return first, last, np.array(commuters)
@@ -76,16 +77,17 @@ def main() -> None:
     print(f"{Path(args.scenario).name}: {args.seeds} seeds, households_scale {args.scale}, {args.years} years"
           + (f", {overrides}" if overrides else ""))
     print(f"{'kind':<13} {'wage share':>10} {'table':>6} {'non-farm start':>14} {'end':>6} {'table':>6} "
-          f"{'population change':>17} {'enterprises start':>17} {'end':>5} {'wage start':>10}")
-    for kind in KINDS:
+          f"{'population change':>17} {'enterprises start':>17} {'end':>5} {'wage start':>10} "
+          f"{'commuters/yr: year 1':>20} {'mean':>5} {'last':>5}")
+    commuters = np.stack([r[2] for r in results])  # seeds x years x kinds
+    for k, kind in enumerate(KINDS):
         first = np.stack([r[0][kind] for r in results]).mean(axis=0)
         last = np.stack([r[1][kind] for r in results]).mean(axis=0)
         print(f"{kind:<13} {first[1] / first[0]:10.3f} {first[5]:6.2f} {1 - first[3] / first[2]:14.3f} "
               f"{1 - last[3] / last[2]:6.3f} {first[6]:6.2f} {last[4] / first[4] - 1:+17.1%} "
-              f"{first[8] / first[7]:17.3f} {last[8] / last[7]:5.3f} {first[9]:10.0f}")
-    commuters = np.stack([r[2] for r in results])
-    print(f"commuters per year (territory, mean over seeds): year 1 {commuters[:, 0].mean():.0f}, "
-          f"mean over the run {commuters.mean():.0f}, last year {commuters[:, -1].mean():.0f}")
+              f"{first[8] / first[7]:17.3f} {last[8] / last[7]:5.3f} {first[9]:10.0f} "
+              f"{commuters[:, 0, k].mean():20.0f} {commuters[:, :, k].mean():5.0f} {commuters[:, -1, k].mean():5.0f}")
+    print("commuters: residents of the kind working in another node (persons at the run's scale, mean over seeds)")
 
 
 if __name__ == "__main__":
