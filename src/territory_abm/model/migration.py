@@ -122,11 +122,10 @@ def migrate(model) -> None:
 def settle_farms(model, rows: np.ndarray) -> None:
     """Households ``rows`` that settled in a new node farm as its households do: in a city
     without land to farm they stop farming (TFP 0); in a rural municipality one that did not
-    farm takes the median TFP of the node's farming households."""
+    farm takes the median TFP of the node's farming households at the start
+    (``model.settler_tfp``)."""
     hh = model.households
     farms = farming_households(model, hh.node[rows], hh.land[rows])
     hh.tfp[rows[~farms]] = 0.0
     start = rows[farms & (hh.tfp[rows] <= 0)]
-    for g in np.unique(hh.node[start]):
-        farmers = hh.alive & (hh.node == g) & (hh.tfp > 0)
-        hh.tfp[start[hh.node[start] == g]] = np.median(hh.tfp[farmers]) if farmers.any() else 0.0
+    hh.tfp[start] = model.settler_tfp[hh.node[start]]

@@ -102,6 +102,7 @@ class TerritoryModel(mesa.Model):
         public.update_travel(self)
         init = draw_population(t, scenario.households_scale, self.streams["population"])
         start.households(self, init)
+        self.settler_tfp = start.settler_tfp(self)
         self.maturation_rate = start.maturation_rate(self)
         self.municipalities: list[Municipality | None] = [None] * n
         for i in np.flatnonzero(self.populated):

@@ -104,6 +104,21 @@ def households(model, init) -> None:
     model.initial_wage = init.wage
 
 
+def settler_tfp(model) -> np.ndarray:
+    """Median farm TFP of each node's farming households at the start (0 where none farms):
+    the TFP of a household that settles there without a farm (``migration.settle_farms``)."""
+    hh, n = model.households, model.n_nodes
+    farmers = np.flatnonzero(hh.alive & (hh.tfp > 0))
+    order = farmers[np.lexsort((hh.tfp[farmers], hh.node[farmers]))]
+    first = np.searchsorted(hh.node[order], np.arange(n))
+    count = np.bincount(hh.node[order], minlength=n)
+    median = np.zeros(n)
+    has = count > 0
+    low, high = first[has] + (count[has] - 1) // 2, first[has] + count[has] // 2
+    median[has] = 0.5 * (hh.tfp[order[low]] + hh.tfp[order[high]])
+    return median
+
+
 def _worker_skill(employed: np.ndarray, skill: np.ndarray, node: np.ndarray, n: int) -> np.ndarray:
     """Mean ``skill`` of the workers by node (1 where a node has none)."""
     workers = np.bincount(node, employed, minlength=n)
