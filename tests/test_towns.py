@@ -58,7 +58,7 @@ def test_the_network_rule_keeps_every_starting_worker_at_home(town):
     flows, _ = match_labour(workers, offers.vacancies, offers.unit_wage, model.reachable, offers.net_share)
     assert np.allclose(flows, np.diag(workers))
     model.step()
-    assert model.flows.commuters.sum() == 0.0
+    assert model.flows.commuters.sum() == pytest.approx(0.0, abs=1e-9)  # rounding of the match's shares
 
 
 def test_cities_start_with_their_tables_wage_jobs_and_non_farm_income(town):
