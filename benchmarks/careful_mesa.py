@@ -38,7 +38,9 @@ What differs from the columnar model:
   income per person and schooling of adults) are kept, so the careful version does a
   little less work per year than the columnar one;
 - households that die out or leave the territory are removed from the model (the
-  columnar model keeps their rows, marked not alive).
+  columnar model keeps their rows, marked not alive);
+- no local food market (``territory_abm.model.food``): farm output is sold at the farm-gate
+  price, with the productivity at which the columnar start's farm income is earned there.
 """
 
 from __future__ import annotations
@@ -354,9 +356,11 @@ class CarefulTerritory(mesa.Model):
         self.node_mean_education = np.array(start.node_stats["mean_education"], float)
         self._thresholds: list[float] = []
         hh = start.households
+        # no food market here: the productivity that earns the start's farm income at the farm gate
+        tfp = hh.tfp * start.food_plan.price / np.maximum(start.farm_gate[hh.node] * hh.price_share, 1e-12)
         for i in np.flatnonzero(hh.alive).tolist():
             Household(self, int(hh.node[i]), int(hh.members[i]), int(hh.adults[i]), float(hh.education[i]),
-                      float(hh.land[i]), float(hh.assets[i]), float(hh.tfp[i]), float(hh.price_share[i]),
+                      float(hh.land[i]), float(hh.assets[i]), float(tfp[i]), float(hh.price_share[i]),
                       employed=int(hh.employed[i]), income=float(hh.income[i]),
                       migrants_abroad=int(hh.migrants_abroad[i]))
         ft = start.firm_table
@@ -422,11 +426,13 @@ class CarefulTerritory(mesa.Model):
     def _public_sector(self) -> None:
         p, pop = self.params, self.population
         self.public_local = self._zeros()
+        # the national level's own spending in each municipality (its local content is paid as local incomes)
+        self.flows = SimpleNamespace(national_local=np.zeros(self.n_nodes))
         for m in self._munis():
             m.decentralisation_share, m.extra_enforcement = p.decentralisation_share, 0.0
             m.collect_revenue(pop[m.node])
             m.spend(pop[m.node])
-            self.public_local[m.node] = m.local_payment
+            self.public_local[m.node] = m.local_payment + float(self.flows.national_local[m.node])
         self.last_taxes = np.zeros(self.n_nodes)
         index = self.territory.index
         for a, b, data in self.graph.edges(data=True):

@@ -143,6 +143,18 @@ def test_the_summary_says_the_difference_from_no_policy_in_the_pages_language(gr
     assert len(summary(group.track[:1], "en")) and "no year" in summary(group.track[:1], "en")
 
 
+def test_the_summary_gives_this_years_multipliers_nominal_and_real_reached_and_others(group):
+    row = group.track[-1]
+    assert row["policy_cost"] > 0
+    assert row["multiplier_nominal_reached"] + row["multiplier_nominal_others"] == pytest.approx(
+        row["multiplier_nominal_total"])
+    assert row["multiplier_real_reached"] + row["multiplier_real_others"] == pytest.approx(
+        row["multiplier_real_total"])
+    text = summary(group.track, "en")
+    assert "Annual income multiplier" in text and "real, at start prices" in text
+    assert "Multiplicador anual" in summary(group.track, "es")
+
+
 def test_the_lines_of_this_run_and_of_the_twin_are_drawn(group):
     track = track_frame(group.track)
     axes = compare_figure(track, "en").axes

@@ -81,3 +81,14 @@ def test_an_unreachable_scheduler_is_a_clear_error(tmp_path):
     assert "--scheduler" in done.stderr and "reachable Dask scheduler" in done.stderr
     assert "Traceback" not in done.stderr
     assert not (tmp_path / "out" / "results.sqlite").exists()
+
+
+def test_ensemble_on_a_dask_cluster_matches_serial_runs(tmp_path, scheduler):
+    args = [ROOT / "experiments" / "ensemble.toml", "--territories", "3", "--seeds", "2", "--steps", "3",
+            "--households-scale", "0.02", "--quiet"]
+    dask = _cli("ensemble", *args, "--scheduler", scheduler, "--out", tmp_path / "dask")
+    assert dask.returncode == 0, dask.stderr
+    serial = _cli("ensemble", *args, "--workers", "1", "--out", tmp_path / "serial")
+    assert serial.returncode == 0, serial.stderr
+    for name in ("municipalities.csv", "territories.csv", "ensemble.json"):
+        assert (tmp_path / "dask" / name).read_bytes() == (tmp_path / "serial" / name).read_bytes(), name

@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as hs
 
 from territory_abm.cli import main
+from territory_abm.data.synthetic import lognormal_poverty, lognormal_sigma_for_gini
 from territory_abm.data.territory import load_territory
 from territory_abm.ensemble import statistics as st
 from territory_abm.ensemble.design import load_ensemble
@@ -57,6 +58,7 @@ def _units() -> pd.DataFrame:
         "has_city": [1, 1, 1, 1, 0, 0, 0, 0],
         "travel_time_to_market": [1.0, 2, 3, 4, 5, 6, 7, 8],
         "land_gini": [0.7, 0.8, 0.7, 0.8, 0.9, 0.9, 0.9, 0.9],
+        "governance": [0.3, 0.6, 0.3, 0.6, 0.5, 0.5, 0.7, 0.7],
         "income_growth_log": [0.02, 0.04, 0.02, 0.04, 0.0, 0.01, 0.0, 0.01],
         "win_win_win": [1, 0, 0, 0, 0, 0, 0, 1],
         "type": ["win-win-win", "none", "none", "none", "none", "none", "none", "sustainable win-win-win"],
@@ -80,6 +82,13 @@ def test_pattern_values_on_a_hand_made_table():
     # high land Gini: at least the median 0.85 -> the last four
     assert _pattern(statistic="difference", variable="income_growth_log", group="high_land_gini").value(u) == \
         pytest.approx(-0.025)
+    # high governance: at least the median 0.55 -> units 1, 3, 6, 7 (0.0225) against the rest (0.0125)
+    assert _pattern(statistic="difference", variable="income_growth_log", group="high_governance").value(u) == \
+        pytest.approx(0.01)
+    # mean, correlation and slope through the same table
+    assert _pattern(statistic="mean", variable="income_growth_log").value(u) == pytest.approx(0.0175)
+    # sum dx dy = -0.0055, sum dx^2 = 0.055 (by hand)
+    assert _pattern(statistic="slope", x="land_gini", y="income_growth_log").value(u) == pytest.approx(-0.1)
 
 
 def test_evaluate_interval_units_and_verdict():
@@ -89,11 +98,28 @@ def test_evaluate_interval_units_and_verdict():
                 _pattern(name="far", statistic="share", variable="win_win_win", observed=0.9, tolerance=0.05)]
     result = evaluate(patterns, u)
     first = result.iloc[0]
-    assert first["n_units"] == 4 and first["n_runs"] == 4
+    assert first["n_units"] == 4 and first["n_runs"] == 4 and first["n_territories"] == 2
     assert first["simulated"] == 0.25  # one of the four municipalities
     assert 0.0 <= first["low"] <= first["simulated"] <= first["high"] <= 1.0
     assert bool(result.iloc[1]["reproduced"]) is False
     pd.testing.assert_frame_equal(result, evaluate(patterns, u))  # seeded bootstrap
+
+
+def test_replicates_of_a_territory_do_not_narrow_its_interval():
+    """The bootstrap resamples territories with all their seeds: a second, identical replicate
+    of every territory adds no information and leaves the interval as it was."""
+    rng = np.random.default_rng(4)
+    one = pd.DataFrame({"territory": [f"t{k // 3}" for k in range(24)], "replicate": 0, "kind": "municipality",
+                        "win_win_win": rng.integers(0, 2, 24), "income_growth_log": rng.normal(0, 0.02, 24),
+                        "log_income_start": rng.normal(7.5, 0.3, 24)})
+    two = pd.concat([one, one.assign(replicate=1)], ignore_index=True)
+    patterns = [_pattern(name="www", statistic="share", variable="win_win_win"),
+                _pattern(name="beta", statistic="slope", x="log_income_start", y="income_growth_log")]
+    a, b = evaluate(patterns, one), evaluate(patterns, two)
+    assert list(b["n_runs"]) == [16, 16] and list(b["n_territories"]) == [8, 8]
+    for column in ("simulated", "low", "high"):
+        assert np.allclose(a[column], b[column], rtol=1e-12), column
+    assert (a["high"] > a["low"]).all()
 
 
 # ----------------------------------------------------------------- pattern files
@@ -169,6 +195,7 @@ def _design(tmp_path: Path, extra: str) -> Path:
      "share_commercial_agriculture = { low = 0.3, high = 0.4 }\n", "distributions"),
     ("[context]\nnational_income_growth = { low = 0.0, high = 0.5 }\n", "context.national_income_growth"),
     ("[context]\nbirth_rat = 0.02\n", "context.birth_rat"),
+    ("[distributions]\npoverty_rate = { low = 0.3, high = 0.6 }\n", "distributions.poverty_rate"),
 ])
 def test_bad_designs_are_rejected_naming_file_and_field(tmp_path, extra, field):
     path = _design(tmp_path, extra)
@@ -188,7 +215,7 @@ def test_generated_territories_respect_their_distributions_and_validate(tmp_path
     d = design.distributions
     cities = 0
     for i in range(12):
-        g = generate(d, design.territory_rng(i))
+        g = generate(d, design.territory_rng(i), design.scenario.poverty_line)
         territory = load_territory(write(g, tmp_path / f"t{i}"))  # what `territory-abm validate` runs
         n = int(g.draws["n_municipalities"])
         lo, hi = d["n_municipalities"].support
@@ -201,7 +228,7 @@ def test_generated_territories_respect_their_distributions_and_validate(tmp_path
             lo, hi = d[name].support
             assert lo <= g.draws[name] <= hi
         rural = territory.kinds == "municipality"
-        for name in ("land_gini", "income_gini", "poverty_rate", "forest_cover", "governance", "service_quality",
+        for name in ("land_gini", "income_gini", "forest_cover", "governance", "service_quality",
                      "mean_education", "households", "mean_farm_ha", "nonfarm_income_share", *
                      ("share_commercial_agriculture", "share_agro_processing", "share_manufacturing")):
             lo, hi = d[name].support
@@ -214,11 +241,55 @@ def test_generated_territories_respect_their_distributions_and_validate(tmp_path
     assert 0 < cities < 12  # p = 0.5: both kinds of territory occur
 
 
+def test_lognormal_poverty_known_answers():
+    from scipy.stats import lognorm
+
+    # the line at the median exp(mu) of a lognormal: half the people are poor
+    sigma = float(lognormal_sigma_for_gini(0.5))
+    mean = 1000.0 * np.exp(sigma**2 / 2)
+    assert lognormal_poverty(mean, 0.5, 1000.0) == pytest.approx(0.5)
+    # against scipy's lognormal CDF, and poorer with a higher line or a lower mean
+    assert lognormal_poverty(2000.0, 0.48, 1200.0) == pytest.approx(
+        lognorm(s=lognormal_sigma_for_gini(0.48), scale=2000.0 * np.exp(-lognormal_sigma_for_gini(0.48) ** 2 / 2))
+        .cdf(1200.0))
+    assert lognormal_poverty(2000.0, 0.48, 1500.0) > lognormal_poverty(2000.0, 0.48, 1200.0) > \
+        lognormal_poverty(2500.0, 0.48, 1200.0)
+
+
+def test_starting_income_poverty_and_gini_are_one_distribution(tmp_path):
+    """Each generated node's poverty rate is the lognormal's share below the line, and a model
+    started on the territory starts there (issue 14: the three drawn jointly)."""
+    from territory_abm import TerritoryModel
+    from territory_abm.output.tables import node_table
+
+    design = load_ensemble(DESIGN)
+    line = design.scenario.poverty_line
+    g = generate(design.distributions, design.territory_rng(3), line)
+    table = pd.DataFrame([r for r in g.nodes if r["kind"] != "market"])
+    expected = lognormal_poverty(table["mean_income"], table["income_gini"], line)
+    assert np.allclose(table["poverty_rate"], expected, atol=1e-4)
+    assert table["poverty_rate"].std() > 0.03  # it varies with the draws, not a constant
+    # a higher poverty line gives every node more poverty from the same draws
+    higher = generate(design.distributions, design.territory_rng(3), 1.5 * line)
+    assert all(h["poverty_rate"] > r["poverty_rate"] for h, r in zip(higher.nodes, g.nodes) if r["kind"] != "market")
+    scenario = design.scenario.replace(territory=write(g, tmp_path / "t"), steps=1, households_scale=0.5, seed=3)
+    nodes = node_table(TerritoryModel(scenario))
+    start = nodes[nodes["year"] == scenario.start_year].set_index("node_id").reindex(table["id"])
+    drawn = start["poverty_headcount"].to_numpy(float)
+    # the model starts near the data (a few hundred households per node; remittances from
+    # migrants abroad add about 2 % to the start's income, the sample Gini is a little lower)
+    assert np.abs(drawn - table["poverty_rate"]).max() < 0.08
+    assert np.corrcoef(drawn, table["poverty_rate"])[0, 1] > 0.9
+    # and its own start is one lognormal too: poverty follows from its mean and Gini
+    own = lognormal_poverty(start["mean_income_pc"].to_numpy(float), start["gini_income"].to_numpy(float), line)
+    assert abs(np.mean(drawn - own)) < 0.015 and np.abs(drawn - own).max() < 0.05
+
+
 def test_territory_draws_do_not_depend_on_the_number_of_territories():
     small = load_ensemble(DESIGN, {"territories": 2})
     large = load_ensemble(DESIGN, {"territories": 5})
-    a = generate(small.distributions, small.territory_rng(1))
-    b = generate(large.distributions, large.territory_rng(1))
+    a = generate(small.distributions, small.territory_rng(1), 1200.0)
+    b = generate(large.distributions, large.territory_rng(1), 1200.0)
     assert a.nodes == b.nodes and small.context_draws(1) == large.context_draws(1)
     assert small.run_seeds(1) == load_ensemble(DESIGN, {"territories": 5, "seeds": 2}).run_seeds(1)[:2]
 

@@ -50,6 +50,14 @@ def test_compare_writes_tidy_results_and_summaries(tmp_path):
     assert 0 < impact.share_of_households_reached < 1
     by_node = pd.read_csv(out / "impact_by_municipality.csv")
     assert by_node["per_usd_mean"].sum() == pytest.approx(impact.multiplier_total, rel=1e-6)
+    # annual multipliers during the programme (2012 to the horizon here), nominal and real
+    assert (impact.programme_first_year, impact.programme_last_year) == (2012, 2014)
+    for kind in ("nominal", "real"):
+        name = f"annual_multiplier_{kind}"
+        assert impact[f"{name}_beneficiaries"] + impact[f"{name}_non_beneficiaries"] == pytest.approx(
+            impact[f"{name}_total"])
+        assert impact[f"{name}_total_q05"] <= impact[f"{name}_total"] <= impact[f"{name}_total_q95"]
+        assert 0 < impact[f"{name}_beneficiaries"] < 2  # a transfer is mostly the beneficiaries' income
 
 
 @pytest.mark.slow

@@ -204,3 +204,37 @@ def test_predictive_figure_is_readable(tmp_path):
             for draw in range(5) for year in range(2010, 2021) for m in MUNICIPALITIES]
     fig = plot_predictive(design, pd.DataFrame(rows), 0.9, tmp_path / "predictive.png")
     assert_readable(fig)
+
+
+def test_patterns_figure_is_readable_and_draws_the_convergence_slopes(tmp_path):
+    from territory_abm.ensemble import statistics as st
+    from territory_abm.ensemble.patterns import evaluate, load_patterns
+    from territory_abm.ensemble.plots import plot_patterns
+
+    n = 300
+    log_income = np.log(RNG.uniform(1200, 3000, n))
+    units = pd.DataFrame({
+        "territory": [f"t{k % 30:04d}" for k in range(n)], "replicate": np.arange(n) // 150,
+        "kind": np.where(np.arange(n) % 15 == 0, "city", "municipality"), "has_city": np.arange(n) % 2,
+        "log_income_start": log_income, "gini_change": RNG.normal(-0.01, 0.02, n),
+        "income_growth_log": 0.3 - 0.036 * log_income + RNG.normal(0, 0.005, n),
+        "income_growth_total": RNG.normal(0.2, 0.1, n), "poverty_change_relative": RNG.normal(-0.2, 0.1, n),
+        "win_win_win": RNG.integers(0, 2, n), "type": RNG.choice(TYPES, n)})
+    result = evaluate(load_patterns("experiments/rtd_patterns.toml"), units)
+    fig = plot_patterns(result, units, tmp_path / "patterns.png")
+    assert_readable(fig)
+    converge = fig.axes[2]
+    assert converge.get_title().startswith("Convergence")
+    slopes = [line for line in converge.get_lines() if "slope" in line.get_label()]
+    assert len(slopes) == 2  # simulated and observed
+    x, y = slopes[0].get_data()
+    assert (y[1] - y[0]) / (x[1] - x[0]) / 100 == pytest.approx(st.slope(log_income, units["income_growth_log"]))
+
+
+def test_fit_figure_of_one_pattern_is_readable(tmp_path):
+    """A calibration to patterns may have a single target and no municipalities."""
+    rows = pd.DataFrame([{"statistic": "forest", "municipality": "", "observed": -0.1, "simulated": -0.1003,
+                          "predictive_low": -0.123, "predictive_high": -0.083}])
+    fig = plot_fit(rows, 0.9, tmp_path / "fit.png")
+    assert_readable(fig)
+    assert "municipalities" not in fig.get_suptitle()

@@ -64,9 +64,12 @@ def test_budgets_never_spend_more_than_the_cash_on_hand(model):
     budgets.household_budgets(model)
     assert (hh.assets >= 0).all()
     assert (hh.consumption <= cash + hh.income + 1e-6).all()
-    local = np.bincount(hh.node, model.local_spending_share[hh.node] * hh.consumption * hh.alive,
-                        minlength=model.n_nodes)
+    # local demand is the local share of what households budgeted; a household whose local food
+    # sales fell short of its plan by more than its savings then cut its imported purchases
+    planned = hh.consumption + model.food_shortfall
+    local = np.bincount(hh.node, model.local_spending_share[hh.node] * planned * hh.alive, minlength=model.n_nodes)
     assert np.allclose(model.flows.local_demand, local)
+    assert (model.food_shortfall >= 0).all() and (hh.consumption >= 0).all()
 
 
 def test_firm_accounts_count_exits_and_entries(model):

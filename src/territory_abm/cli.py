@@ -84,8 +84,10 @@ the options replace the design file's fields of the same name; rerun on the same
   territory-abm calibrate calibration/example.toml --out out/calibration
   territory-abm calibrate calibration/example.toml --samples 3 --seeds 1 --households-scale 0.05 \\
       --out out/calibration-try                                   a quick try
+  territory-abm calibrate calibration/rtd_patterns.toml --out out/calibration-patterns
+                                     fit behaviour to cross-territory patterns (runs a whole ensemble per try)
 
-the run's years follow from the observations; rerun on the same --out to resume""",
+the run's years follow from the observations (or the ensemble's steps); rerun on the same --out to resume""",
     "report": """example:
   territory-abm report out/roads --question "Which intervention should the province fund first?"
       (out/roads: the directory a territory-abm compare wrote)""",
@@ -156,7 +158,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_engine_options(sens)
     sens.add_argument("--out", type=Path, required=True, help="output directory (rerun on it to resume)")
     sens.add_argument("--quiet", action="store_true", help="no progress bar")
-    cal = _sub(sub, "calibrate", "fit parameters to observed data (calibration/*.toml)")
+    cal = _sub(sub, "calibrate", "fit parameters to a territory's observed data or to cross-territory patterns "
+               "(calibration/*.toml)")
     cal.add_argument("calibration", type=Path, help="calibration TOML file")
     _add_quick_options(cal, "the method's size: generations of the optimiser (smm: options.maxiter) or "
                        "particles per generation (abc_smc: options.population_size)", steps=False)
@@ -332,8 +335,9 @@ def _report_status(status, out: Path, what: str) -> int:
 
 
 def _toml_kind(path: Path) -> str:
-    """Calibration files name ``observations``, sensitivity designs a ``method``; scenario
-    files neither."""
+    """Calibration files name ``observations`` or a ``patterns`` file, patterns files hold
+    ``[[patterns]]`` tables, ensemble designs ``territories`` or ``[distributions]``,
+    sensitivity designs a ``method``; scenario files none of these."""
     import tomllib
 
     try:
@@ -341,7 +345,13 @@ def _toml_kind(path: Path) -> str:
             keys = tomllib.load(fh)
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
         return "scenario"  # the scenario loader reports the problem
-    return "calibration" if "observations" in keys else "sensitivity" if "method" in keys else "scenario"
+    if "observations" in keys or isinstance(keys.get("patterns"), str):
+        return "calibration"
+    if isinstance(keys.get("patterns"), list):
+        return "patterns"
+    if "distributions" in keys or "territories" in keys:
+        return "ensemble"
+    return "sensitivity" if "method" in keys else "scenario"
 
 
 def _is_observations(path: Path) -> bool:
@@ -368,9 +378,23 @@ def validate_path(path: Path) -> str:
         from .calibration import load_calibration
 
         cal = load_calibration(path)
+        if not hasattr(cal, "observations"):
+            return (f"calibration to patterns: {cal.method}, {len(cal.parameters)} parameters, "
+                    f"{len(cal.patterns)} patterns, {cal.ensemble.territories} territories x {cal.ensemble.seeds} seeds")
         return (f"calibration: {cal.method}, {len(cal.parameters)} parameters, "
                 f"{len(cal.observations.municipalities)} municipalities observed "
                 f"{cal.observations.start_year}-{cal.observations.end_year}")
+    if kind == "patterns":
+        from .ensemble.patterns import load_patterns
+
+        patterns = load_patterns(path)
+        published = sum(p.status == "published" for p in patterns)
+        return f"patterns: {len(patterns)} ({published} published)"
+    if kind == "ensemble":
+        from .ensemble.design import load_ensemble
+
+        design = load_ensemble(path)
+        return f"ensemble: {design.territories} territories x {design.seeds} seeds, {design.scenario.steps} years"
     if path.suffix == ".toml":
         scenario = load_scenario(path)
         check_targets(scenario, load_territory(scenario.territory))

@@ -61,6 +61,12 @@ _ENTRIES: tuple[Parameter, ...] = (
     _p("transport_cost_per_hour", "1/h", 0.02, 0.002, 0.08, "share of the market price lost per hour of travel to the nearest market", "markets"),
     _p("road_quality_penalty", "1", 1.0, 0.0, 3.0, "extra travel time per unit of missing road quality (effective time = time x (1 + penalty x (1 - quality)))", "markets"),
     _p("intermediary_margin", "1", 0.30, 0.05, 0.6, "share of the farm-gate price taken by intermediaries from smallholders", "markets"),
+    # --- the local food market (model/food.py) -----------------------------------------
+    _p("food_budget_share", "1", 0.45, 0.2, 0.7, "share of consumption spent on food at the reference spending per person (assumption: poor Latin American households spend about 40-55 % of their budget on food in household surveys)", "food"),
+    _p("food_reference_pc", "USD/person/yr", 1200.0, 300.0, 5000.0, "consumption per person at which the food share is food_budget_share (assumption: about the poverty line)", "food"),
+    _p("food_income_elasticity", "1", 0.6, 0.2, 1.0, "income (total spending) elasticity of food spending at the reference spending; below 1 the food share falls with income, Engel's law (Seale, Regmi & Bernstein 2003, USDA ERS TB-1904: about 0.5-0.8 in low and middle income countries)", "food"),
+    _p("food_market_elasticity", "1", 2.0, 0.5, 5.0, "elasticity of farmers' choice of outlet (local food markets, dynamic markets) to relative prices net of transport (assumption; larger values tie local prices closer together and to the farm gate)", "food"),
+    _p("food_trade_limit", "h", 4.0, 0.5, 12.0, "longest travel time to another node's food market a producer sells in (assumption: a day's return trip)", "food"),
     _p("natural_capital_regrowth", "1/yr", 0.03, 0.0, 0.15, "logistic regrowth rate of natural capital", "environment"),
     _p("clearing_propensity", "ha/yr", 0.03, 0.0, 1.0, "hectares a household clears per year when clearing pays twice its cost", "environment"),
     _p("clearing_cost", "USD/ha", 300.0, 50.0, 2000.0, "cost of clearing one hectare of forest", "environment"),
@@ -133,6 +139,20 @@ _ENTRIES: tuple[Parameter, ...] = (
     _p("climate_shock_probability", "1/yr", 0.0, 0.0, 0.5, "probability that a year brings a climate shock (drought, flood) to the whole territory", "context"),
     _p("climate_shock_loss", "1", 0.3, 0.0, 0.9, "share of farm output lost in a climate-shock year", "context"),
     _p("land_price", "USD/ha", 1500.0, 200.0, 10000.0, "price paid per hectare in land redistribution", "policies"),
+    # --- what policy money buys, and how households respond (issue 13 item 5) -------------
+    _p("road_upgrade_cost_per_km", "USD/km", 150000.0, 20000.0, 1000000.0, "cost of upgrading one km of road (Collier, Kirchberger & Soderbom 2016, World Bank Economic Review 30(3): unit costs of road works in low- and middle-income countries run from tens of thousands of USD per km for gravel rehabilitation to about a million for new paved roads; the default, a rural upgrade, is an assumption inside that range)", "policies"),
+    _p("road_speed_kmh", "km/h", 30.0, 10.0, 60.0, "mean speed on a road before its upgrade, which turns an edge's travel time into its length (assumption: unpaved rural roads)", "policies"),
+    _p("road_upgrade_time_cut", "1", 0.4, 0.1, 0.7, "share of travel time removed on an upgraded km (assumption: 0.4 is 30 to 50 km/h)", "policies"),
+    _p("road_works_local_share", "1", 0.3, 0.0, 0.7, "share of road works spending paid as wages to residents of the municipalities at the road's ends (assumption; labour-based works spend a quarter to a half of their cost on labour, equipment-based works much less)", "policies"),
+    _p("road_maintenance_share", "1/yr", 0.04, 0.0, 0.15, "yearly maintenance of an upgraded km as a share of its upgrade cost, paid first from a road programme's budget while it runs (assumption)", "policies"),
+    _p("road_decay_rate", "1/yr", 0.1, 0.0, 0.4, "share of the upgraded km left unmaintained (after the programme ends, or beyond what its budget maintains) that lose the upgrade each year (assumption)", "policies"),
+    _p("assistance_effort_cost", "USD/household/yr", 150.0, 0.0, 2000.0, "median yearly cost to a household of applying what technical assistance teaches (labour, inputs, risk), valued in USD; a household adopts when the expected gain, the productivity gain times last year's farm sales, exceeds its own cost (assumption)", "policies"),
+    _p("assistance_effort_spread", "1", 0.8, 0.0, 2.0, "standard deviation of the log of households' adoption costs around the median (heterogeneous adopters; assumption)", "policies"),
+    _p("assistance_gain_decay", "1/yr", 0.2, 0.0, 0.8, "share of an adopted productivity gain lost each year a household is not assisted (disadoption, depreciation of practices; assumption)", "policies"),
+    _p("school_attendance", "1", 0.8, 0.3, 1.0, "share of school-age years children attend without a conditional transfer (rural Latin America, secondary-school ages: about 0.6-0.9; assumption within it)", "policies"),
+    _p("child_work_value", "USD/child/yr", 150.0, 0.0, 1500.0, "median yearly value to a household of a child's time out of school (work, care), the cost of meeting a transfer's attendance condition (assumption; drawn per household with the spread of assistance_effort_spread)", "policies"),
+    _p("schooling_per_attended_year", "yr/yr", 1.0, 0.0, 1.0, "years of completed schooling a child gains per extra year of attendance (1: every attended year completes)", "policies"),
+    _p("national_local_content_share", "1", 0.0, 0.0, 1.0, "share of the national government's own spending in the territory (the national money for municipalities that it does not pass on to them) paid as local incomes; decentralisation moves this money into municipal budgets. Default 0: the national level buys outside the territory (an assumption at the low end; national staff living locally would make it positive, which lowers the local gain of decentralisation)", "policies"),
 )
 
 REGISTRY: Mapping[str, Parameter] = MappingProxyType({p.name: p for p in _ENTRIES})

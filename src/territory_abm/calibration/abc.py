@@ -74,13 +74,14 @@ def _sampler_class():
     return BatchSampler
 
 
-def fit_abc(design: CalibrationDesign, evaluator: Evaluator, batch: int) -> Fit:
+def fit_abc(design: CalibrationDesign, evaluator: Evaluator, batch: int, make_objective=Objective.from_pilot) -> Fit:
+    """ABC-SMC on the distance ``make_objective(design, pilot values)`` gives."""
     import pyabc  # checked when the calibration file was read
     logging.getLogger("ABC").setLevel(logging.WARNING)
     opts = design.options
     names = list(design.parameters)
     pilot = latin_hypercube(design, opts["pilot"] * len(names), design.sampler_seed)
-    objective = Objective.from_pilot(design, evaluator.values(pilot, "pilot"))
+    objective = make_objective(design, evaluator.values(pilot, "pilot"))
 
     def model(pars):
         theta = np.array([pars[n] for n in names], float)

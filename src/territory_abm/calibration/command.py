@@ -26,6 +26,9 @@ from .abc import fit_abc
 from .design import CalibrationDesign, load_calibration
 from .evaluate import Evaluator
 from .fit import Fit
+from .objective import Objective
+from .pattern_design import PatternCalibrationDesign
+from .pattern_fit import PatternEvaluator, PatternObjective, write_pattern_calibration
 from .smm import fit_smm
 from .plots import plot_fit, plot_posterior, plot_predictive
 from .report import calibrated_scenario, estimate_table, fit_table, predictive_table
@@ -55,21 +58,27 @@ def run_calibration(path: Path, out_dir: Path, workers: int | None = None, sched
     out_dir = Path(out_dir)
     engine = make_engine(workers, scheduler)
     bar = _bar(design, progress)
+    to_patterns = isinstance(design, PatternCalibrationDesign)
     try:
-        evaluator = Evaluator(design, out_dir, engine, bar)
+        evaluator = (PatternEvaluator if to_patterns else Evaluator)(design, out_dir, engine, bar)
+        make_objective = PatternObjective.from_pilot if to_patterns else Objective.from_pilot
         (out_dir / MARKER).unlink(missing_ok=True)  # not a finished calibration until rewritten
-        fit = fit_abc(design, evaluator, batch=design.options["population_size"]) if design.method == "abc_smc" \
-            else fit_smm(design, evaluator)
+        fit = fit_abc(design, evaluator, design.options["population_size"], make_objective) \
+            if design.method == "abc_smc" else fit_smm(design, evaluator, make_objective)
         at_estimate = evaluator.values(fit.estimate, "estimate")[0]
         draws = _predictive_draws(design, fit)
         predictive = evaluator.values(draws, "predictive")
-        node_tables = [evaluator.nodes(theta, design.seeds[0]) for theta in draws]
+        node_tables = [] if to_patterns else [evaluator.nodes(theta, design.seeds[0]) for theta in draws]
     finally:
         if bar is not None:
             bar.close()
         engine.close()
-    estimates = write_calibration(design, fit, evaluator, at_estimate, draws, predictive, node_tables, out_dir,
-                                  time.perf_counter() - started)
+    wall_time = time.perf_counter() - started
+    if to_patterns:
+        estimates = write_pattern_calibration(design, fit, evaluator, at_estimate, predictive, out_dir, wall_time)
+    else:
+        estimates = write_calibration(design, fit, evaluator, at_estimate, draws, predictive, node_tables, out_dir,
+                                      wall_time)
     failures = sorted(evaluator.failures.items())
     return CalibrationStatus(evaluator.runs, failures,
                              time.perf_counter() - started, estimates)
@@ -84,6 +93,20 @@ def _predictive_draws(design: CalibrationDesign, fit: Fit) -> np.ndarray:
 def write_calibration(design: CalibrationDesign, fit: Fit, evaluator: Evaluator, at_estimate: np.ndarray,
                       draws: np.ndarray, predictive: np.ndarray, node_tables: list, out_dir: Path,
                       wall_time_s: float) -> pd.DataFrame:
+    predicted = predictive_table(design, node_tables)
+    return write_fit(design, fit, evaluator, at_estimate, predictive, out_dir, wall_time_s,
+                     tables_extra={"predictive.csv": predicted},
+                     plots_extra={"predictive.png": lambda path: plot_predictive(design, predicted,
+                                                                                 design.confidence_level, path)},
+                     record_extra={"observations": design.observations.source,
+                                   "period": [design.observations.start_year, design.observations.end_year]})
+
+
+def write_fit(design, fit: Fit, evaluator, at_estimate: np.ndarray, predictive: np.ndarray, out_dir: Path,
+              wall_time_s: float, tables_extra: dict, plots_extra: dict, record_extra: dict) -> pd.DataFrame:
+    """What every calibration writes (estimates, posterior, evaluations, history, fit, their
+    plots, ``calibrated.toml``), the method's own tables and plots, then ``calibration.json``
+    with ``record_extra`` (what the fit was to); returns the estimates."""
     names = list(design.parameters)
     estimates = estimate_table(design, fit)
     posterior = pd.DataFrame(fit.draws, columns=names)
@@ -93,25 +116,24 @@ def write_calibration(design: CalibrationDesign, fit: Fit, evaluator: Evaluator,
     evaluations.insert(0, "key", keys)
     evaluations["distance"] = fit.objective.distance(evaluator.values(thetas))
     fit_rows = fit_table(design, fit, at_estimate, predictive)
-    predicted = predictive_table(design, node_tables)
     outputs = {"estimate.csv": estimates, "posterior.csv": posterior, "evaluations.csv": evaluations,
-               "history.csv": fit.history, "fit.csv": fit_rows, "predictive.csv": predicted}
+               "history.csv": fit.history, "fit.csv": fit_rows, **tables_extra}
     for file, df in outputs.items():
         tables.write_csv(df, out_dir / file)
     plot_posterior(design, fit, out_dir / "posterior.png")
     plot_fit(fit_rows, design.confidence_level, out_dir / "fit.png")
-    plot_predictive(design, predicted, design.confidence_level, out_dir / "predictive.png")
+    for file, plot in plots_extra.items():
+        plot(out_dir / file)
     scenario_text = calibrated_scenario(design, estimates, out_dir)
     (out_dir / "calibrated.toml").write_text(scenario_text, encoding="utf-8")
-    written = list(outputs) + ["posterior.png", "fit.png", "predictive.png", "calibrated.toml"]
+    written = list(outputs) + ["posterior.png", "fit.png", *plots_extra, "calibrated.toml"]
     best = float(fit.objective.distance(at_estimate[None])[0])
     tables.write_json({
         "complete": True, "kind": "calibration", "version": __version__, "name": design.name,
         "description": design.description, "source": design.source, "method": design.method,
         "options": design.options, "parameters": dict(zip(names, (list(b) for b in design.bounds))),
         "statistics": design.statistics, "seeds": list(design.seeds), "sampler_seed": design.sampler_seed,
-        "scenario": design.scenario.as_dict(), "observations": design.observations.source,
-        "period": [design.observations.start_year, design.observations.end_year],
+        "scenario": design.scenario.as_dict(), **record_extra,
         "confidence_level": design.confidence_level, "identification_factor": design.identification_factor,
         "estimate": dict(zip(names, map(float, fit.estimate))), "distance_at_estimate": best,
         "identified": {r.parameter: r.identified for r in estimates.itertuples(index=False)},

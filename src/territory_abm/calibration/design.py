@@ -51,7 +51,10 @@ from ..fields import FieldSpec
 from ..overrides import check_overridable, with_overrides
 from ..params import REGISTRY
 from ..scenarios.loader import Scenario
+from .fit import FitDesign
 from .observations import Observations, load_observations
+from .pattern_design import KEYS as PATTERN_KEYS
+from .pattern_design import PatternCalibrationDesign, load_pattern_calibration
 from .statistics import Layout, known_statistics, needed_columns
 
 METHOD_OPTIONS: dict[str, dict[str, int | float]] = {
@@ -79,41 +82,26 @@ KEYS = {"name", "description", "scenario", "observations", "method", "seeds", "f
 
 
 @dataclass(frozen=True)
-class CalibrationDesign:
-    """A validated calibration.
+class CalibrationDesign(FitDesign):
+    """A validated calibration to one territory's observations (the fields of ``FitDesign`` and):
 
-    parameters, bounds : free parameters (registry names) and their uniform priors
     statistics : name -> weight of every statistic matched
     seeds : replicate seeds of every evaluation (common random numbers)
     """
 
-    name: str
-    description: str
-    source: str
-    method: str
-    options: dict
-    parameters: tuple[str, ...]
-    bounds: tuple[tuple[float, float], ...]
     statistics: dict[str, float]
     seeds: tuple[int, ...]
     scenario: Scenario
     observations: Observations
-    sampler_seed: int
-    confidence_level: float
-    identification_factor: float
-    predictive_draws: int
 
     @property
     def layout(self) -> Layout:
         return Layout(tuple(self.statistics), tuple(self.observations.municipalities))
 
     @property
-    def lower(self) -> np.ndarray:
-        return np.array([b[0] for b in self.bounds])
-
-    @property
-    def upper(self) -> np.ndarray:
-        return np.array([b[1] for b in self.bounds])
+    def fitted_to(self) -> str:
+        obs = self.observations
+        return f"{obs.source}, {obs.start_year}-{obs.end_year}"
 
     def as_dict(self) -> dict[str, Any]:
         """Plain data of the calibration (hashed to guard the output directory)."""
@@ -136,8 +124,10 @@ the optimiser's generations (``options.maxiter``) for smm, the particles per gen
 SAMPLES_OPTION = {"smm": "maxiter", "abc_smc": "population_size"}
 
 
-def load_calibration(path: str | Path, overrides: dict | None = None) -> CalibrationDesign:
-    """Read and validate a calibration file (errors name the file and the field).
+def load_calibration(path: str | Path, overrides: dict | None = None) -> CalibrationDesign | PatternCalibrationDesign:
+    """Read and validate a calibration file (errors name the file and the field): to one
+    territory's observations, or to cross-territory patterns when it names ``patterns``
+    (:mod:`~territory_abm.calibration.pattern_design`).
 
     Parameters
     ----------
@@ -149,7 +139,7 @@ def load_calibration(path: str | Path, overrides: dict | None = None) -> Calibra
     """
     path = Path(path)
     overrides = check_overridable(overrides, OVERRIDES)
-    raw = read_design(path, "calibration", KEYS)
+    raw = read_design(path, "calibration", KEYS | PATTERN_KEYS)
     samples = overrides.pop("samples", None)
     if samples is not None:
         option = SAMPLES_OPTION.get(raw.get("method"))
@@ -164,14 +154,15 @@ def load_calibration(path: str | Path, overrides: dict | None = None) -> Calibra
     return with_overrides(raw, overrides, lambda merged: _validated(path, merged))
 
 
-def _validated(path: Path, raw: dict) -> CalibrationDesign:
+def _validated(path: Path, raw: dict) -> CalibrationDesign | PatternCalibrationDesign:
     src = str(path)
+    if "patterns" in raw:
+        return load_pattern_calibration(path, raw, _options)
+    for key in raw:
+        if key not in KEYS:
+            hint = " (or name patterns to fit to cross-territory patterns)" if key in PATTERN_KEYS else ""
+            raise InputError(src, key, f"one of the calibration keys {', '.join(sorted(KEYS))}{hint}")
     method = one_of(src, "method", raw.get("method"), list(METHOD_OPTIONS))
-    if method == "abc_smc":
-        try:
-            import pyabc  # noqa: F401
-        except ImportError:
-            raise InputError(src, "method", "abc_smc needs the pyabc package: pip install 'territory-abm[abc]'") from None
     options = _options(src, method, raw.get("options", {}))
     parameters = name_list(src, raw, "parameters", REGISTRY, "parameter")
     bounds = parameter_bounds(src, parameters, raw.get("priors", {}), key="priors")
@@ -214,6 +205,11 @@ def _statistics(src, raw) -> dict[str, float]:
 
 
 def _options(src, method: str, raw) -> dict:
+    if method == "abc_smc":
+        try:
+            import pyabc  # noqa: F401
+        except ImportError:
+            raise InputError(src, "method", "abc_smc needs the pyabc package: pip install 'territory-abm[abc]'") from None
     if not isinstance(raw, dict):
         raise InputError(src, "options", "a table of method options")
     options = dict(METHOD_OPTIONS[method])

@@ -1,13 +1,43 @@
-"""What a calibration method returns, whatever the method."""
+"""What a calibration method starts from and returns, whatever the method and the targets."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from .objective import Objective
+if TYPE_CHECKING:
+    from .objective import Objective
+
+
+@dataclass(frozen=True)
+class FitDesign:
+    """What every calibration file fixes, whatever it is fitted to.
+
+    parameters, bounds : free parameters (registry names) and their uniform priors
+    """
+
+    name: str
+    description: str
+    source: str
+    method: str
+    options: dict
+    parameters: tuple[str, ...]
+    bounds: tuple[tuple[float, float], ...]
+    sampler_seed: int
+    confidence_level: float
+    identification_factor: float
+    predictive_draws: int
+
+    @property
+    def lower(self) -> np.ndarray:
+        return np.array([b[0] for b in self.bounds])
+
+    @property
+    def upper(self) -> np.ndarray:
+        return np.array([b[1] for b in self.bounds])
 
 
 @dataclass

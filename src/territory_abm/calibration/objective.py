@@ -71,6 +71,14 @@ class Objective:
         return distance(self.simulated(values, rows, seeds), observed, self.scale, self.entry_weights(observed, rows),
                         noise=self.noise(values, rows, seeds))
 
+    def resampled_distance(self, values: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        """Distance of each point under one bootstrap draw of municipalities (observed and
+        simulated alike) and replicate seeds, both with replacement."""
+        n_muni, n_seeds = values.shape[2], values.shape[1]
+        rows = rng.integers(0, n_muni, n_muni)
+        seeds = rng.integers(0, n_seeds, n_seeds)
+        return self.distance(values, rows, seeds)
+
     def noise(self, values: np.ndarray, rows: np.ndarray | None = None, seeds: np.ndarray | None = None):
         """Estimated simulation variance of the seed means (points, entries): the sample
         variance over seeds divided by their number; 0 with one seed."""

@@ -64,6 +64,8 @@ def plot_posterior(design: CalibrationDesign, fit: Fit, path: Path) -> Figure:
 LABELLED = 4
 """Fit panels name the municipalities farthest from their observation (at most this many,
 where there is room)."""
+FIT_MIN_WIDTH = 7.5
+"""Narrowest fit figure (inches): room for the title and the legend with one or two panels."""
 
 
 def plot_fit(fit_rows: pd.DataFrame, level: float, path: Path) -> Figure:
@@ -72,8 +74,8 @@ def plot_fit(fit_rows: pd.DataFrame, level: float, path: Path) -> Figure:
     names = list(dict.fromkeys(fit_rows["statistic"]))
     columns = min(3, len(names))
     rows = int(np.ceil(len(names) / columns))
-    fig, axes = plt.subplots(rows, columns, figsize=(3.9 * columns, 3.6 * rows + 0.5), squeeze=False,
-                             constrained_layout=True)
+    fig, axes = plt.subplots(rows, columns, figsize=(max(3.9 * columns, FIT_MIN_WIDTH), 3.6 * rows + 0.5),
+                             squeeze=False, constrained_layout=True)
     labels = []
     for ax, name in zip(axes.flat, names):
         part = fit_rows[fit_rows["statistic"] == name]
@@ -105,8 +107,9 @@ def plot_fit(fit_rows: pd.DataFrame, level: float, path: Path) -> Figure:
         ax.axis("off")
     fig.legend(*axes.flat[0].get_legend_handles_labels(), loc="outside lower center", ncols=2, fontsize=8,
                frameon=False)
+    named = (fit_rows["municipality"].fillna("").astype(str) != "").any()
     fig.suptitle(f"Observed and simulated statistics; labels: the {LABELLED} municipalities farthest from "
-                 "their observation", fontsize=9)
+                 "their observation" if named else "Observed and simulated statistics", fontsize=9)
     hide_colliding(fig, sorted(labels, key=lambda t: -t.priority))
     return save(fig, path)
 

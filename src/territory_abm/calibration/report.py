@@ -82,12 +82,11 @@ def calibrated_scenario(design: CalibrationDesign, estimates: pd.DataFrame, out_
     scenario = design.scenario
     parent = os.path.relpath(Path(scenario.source).resolve(), Path(out_dir).resolve())
     lines = [f"# Written by territory-abm {__version__} calibrate from {design.source} ({design.method}).",
-             f"# Fitted to {design.observations.source}, {design.observations.start_year}-"
-             f"{design.observations.end_year}; intervals and identifiability in estimate.csv.",
+             f"# Fitted to {design.fitted_to}; intervals and identifiability in estimate.csv.",
              f"# Fitted at households_scale = {scenario.households_scale:g} with {len(design.seeds)} seed(s) per evaluation.",
-             f"extends = {_toml_string(parent)}",
-             f"name = {_toml_string(scenario.name + '_calibrated')}",
-             f"description = {_toml_string(f'{scenario.name} with parameters calibrated by {design.name}')}",
+             f"extends = {toml_string(parent)}",
+             f"name = {toml_string(scenario.name + '_calibrated')}",
+             f"description = {toml_string(f'{scenario.name} with parameters calibrated by {design.name}')}",
              ]
     # behavioural parameters go in [parameters], context drivers (e.g. birth_rate) in [context]
     for table, is_context in (("parameters", False), ("context", True)):
@@ -103,5 +102,5 @@ def calibrated_scenario(design: CalibrationDesign, estimates: pd.DataFrame, out_
     return "\n".join(lines) + "\n"
 
 
-def _toml_string(text: str) -> str:
+def toml_string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'

@@ -30,11 +30,13 @@ def latin_hypercube(design: CalibrationDesign, points: int, seed: int) -> np.nda
     return design.lower + u * (design.upper - design.lower)
 
 
-def fit_smm(design: CalibrationDesign, evaluator: Evaluator) -> Fit:
+def fit_smm(design: CalibrationDesign, evaluator: Evaluator, make_objective=Objective.from_pilot) -> Fit:
+    """Minimise the distance ``make_objective(design, pilot values)`` gives (the pilot: the
+    optimiser's first generation)."""
     opts = design.options
     d = len(design.parameters)
     init = latin_hypercube(design, opts["popsize"] * d, design.sampler_seed)
-    objective = Objective.from_pilot(design, evaluator.values(init, "pilot"))
+    objective = make_objective(design, evaluator.values(init, "pilot"))
     history: list[dict] = []
 
     def evaluate(thetas) -> np.ndarray:
@@ -76,13 +78,11 @@ def local_design(design: CalibrationDesign, estimate: np.ndarray, population: np
 
 def bootstrap_estimates(objective: Objective, thetas: np.ndarray, values: np.ndarray, resamples: int,
                         seed: int) -> np.ndarray:
-    """Re-estimates under ``resamples`` bootstrap draws of municipalities and seeds: for
-    each draw, the evaluated vector with the smallest resampled distance."""
+    """Re-estimates under ``resamples`` bootstrap draws (``objective.resampled_distance``:
+    municipalities and seeds): for each draw, the evaluated vector with the smallest
+    resampled distance."""
     rng = np.random.default_rng(seed)
-    n_muni, n_seeds = values.shape[2], values.shape[1]
     out = np.empty((resamples, thetas.shape[1]))
     for b in range(resamples):
-        rows = rng.integers(0, n_muni, n_muni)
-        seeds = rng.integers(0, n_seeds, n_seeds)
-        out[b] = thetas[int(np.argmin(objective.distance(values, rows, seeds)))]
+        out[b] = thetas[int(np.argmin(objective.resampled_distance(values, rng)))]
     return out

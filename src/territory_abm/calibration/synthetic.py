@@ -55,3 +55,48 @@ def simulated_observations(scenario: Scenario, truth: dict[str, float], seed: in
 
 def write_observations(df: pd.DataFrame, path: Path) -> None:
     tables.write_csv(df, path)
+
+
+def simulated_patterns(design, patterns, truth: dict[str, float], seed: int, out_dir: Path,
+                       workers: int | None = None) -> list:
+    """Patterns as a field study would have observed them if the parameters were ``truth``:
+    the ensemble ``design`` (an ``EnsembleDesign``) with ``truth`` and another ``seed``
+    (other territories, contexts and runs) is run into ``out_dir``, and each of
+    ``patterns`` gets its simulated value as ``observed`` and, as ``tolerance``,
+    ``TOLERANCE_SD`` times its standard error (the 5-95 % bootstrap interval over runs / 3.29).
+    """
+    from dataclasses import replace
+
+    from ..ensemble.command import run_design
+    from ..ensemble.patterns import evaluate
+    from .pattern_design import TOLERANCE_SD, with_truth
+
+    status = run_design(with_truth(design, truth, seed), out_dir, workers=workers, progress=False)
+    if not status.complete:
+        raise RuntimeError(f"the ensemble at the truth failed: {status.failures[:3]}")
+    units = pd.read_csv(Path(out_dir) / "municipalities.csv", keep_default_na=False, na_values=[""])
+    result = evaluate(patterns, units, seed=seed)
+    out = []
+    for p, r in zip(patterns, result.itertuples()):
+        error = (r.high - r.low) / (2 * 1.6449)
+        out.append(replace(p, observed=float(r.simulated), tolerance=float(TOLERANCE_SD * max(error, 1e-6)),
+                           status="assumption", source=f"simulated: {design.name} with {truth}, seed {seed}"))
+    return out
+
+
+def write_patterns(patterns, path: Path) -> None:
+    """A patterns file (``[[patterns]]`` tables) holding ``patterns``."""
+    from ..ensemble.patterns import KEYS
+    from .report import toml_string
+
+    lines = []
+    for p in patterns:
+        lines.append("[[patterns]]")
+        for key in KEYS:
+            value = getattr(p, key)
+            if value == "":
+                continue
+            lines.append(f"{key} = {toml_string(value) if isinstance(value, str) else repr(float(value))}")
+        lines.append("")
+    Path(path).write_text("\n".join(lines), encoding="utf-8")
+

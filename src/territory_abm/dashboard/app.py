@@ -172,12 +172,17 @@ def summary(track: list[dict], lang: str) -> str:
         return t(lang, "summary_none")
     row = track[-1]
     cost = sum(r["policy_cost"] for r in track)
-    return t(lang, "summary").format(
+    text = t(lang, "summary").format(
         year=row["year"], poverty=number(100 * (row["poverty_headcount"] - row["twin_poverty_headcount"]), lang, 1,
                                          signed=True),
         income=number(row["mean_income_pc"] - row["twin_mean_income_pc"], lang, 0, signed=True),
         others=number(row["income_others"] - row["twin_income_others"], lang, 0, signed=True),
         cost=number(cost, lang, 0))
+    if not math.isfinite(row.get("multiplier_nominal_total", math.nan)):
+        return text
+    return text + " " + t(lang, "multipliers").format(
+        **{key: number(row[f"multiplier_{key}"], lang, 2) for key in
+           ("nominal_total", "nominal_reached", "nominal_others", "real_total", "real_reached", "real_others")})
 
 
 def set_hold(group: Group, on: bool) -> None:

@@ -14,6 +14,10 @@ COLUMNS = ("mean_income_pc", "poverty_headcount", "gini_income", "forest_cover",
            "policy_cost")
 """Registry outcomes kept from each year of a run and of its no-policy twin."""
 
+MULTIPLIER_COLUMNS = tuple(f"multiplier_{kind}_{part}" for kind in ("nominal", "real")
+                           for part in ("total", "reached", "others"))
+"""This year's income multipliers kept in each row (see :func:`annual_multipliers`)."""
+
 EARLIER_RUNS = 3
 """Earlier runs a group's charts keep as faint lines."""
 
@@ -53,6 +57,32 @@ def twin_income_of_others(model, twin) -> float:
     return _per_person(np.asarray(w.income[:n], float), np.asarray(w.members[:n], float), keep)
 
 
+def annual_multipliers(model, twin) -> dict[str, float]:
+    """This year's local income multipliers against the twin, as local-economy (LEWIE-type)
+    studies report them: the income gained this year per USD of programme cost this year,
+    nominal and real (incomes deflated by each node's consumer prices), by all households,
+    the households reached (same rows in the twin) and the others. NaN without a cost."""
+    from ..model.outcomes import consumer_prices
+
+    cost = float(model.territory_stats.get("policy_cost", 0.0))
+    out = {}
+    h, w = model.households, twin.households
+    n = min(h.n, w.n)
+    reached = np.asarray(h.programmes[:n]) != 0
+    for kind in ("nominal", "real"):
+        incomes = []
+        for run in (model, twin):
+            hh = run.households
+            income = hh.income * hh.alive
+            if kind == "real":
+                income = income / consumer_prices(run)[hh.node]
+            incomes.append((income.sum(), income[:n][reached].sum()))
+        total, ben = incomes[0][0] - incomes[1][0], incomes[0][1] - incomes[1][1]
+        for part, value in (("total", total), ("reached", ben), ("others", total - ben)):
+            out[f"multiplier_{kind}_{part}"] = value / cost if cost > 0 else float("nan")
+    return out
+
+
 def farm_gate_price(model) -> float:
     """Mean farm-gate price over the populated municipalities and towns (market price index = 1)."""
     keep = np.asarray(model.populated, bool)
@@ -70,13 +100,14 @@ def track_row(model, twin) -> dict[str, float]:
     h = model.households
     row["income_reached"], row["income_others"] = income_split(h.income, h.members, h.alive, h.programmes)
     row["twin_income_others"] = twin_income_of_others(model, twin)
+    row.update(annual_multipliers(model, twin))
     return row
 
 
 def track_frame(rows: list[dict]) -> pd.DataFrame:
     """The rows of :func:`track_row` as a table with the cumulative policy cost (USD)."""
     names = ["year", *COLUMNS, *(f"twin_{c}" for c in COLUMNS), "farm_gate", "twin_farm_gate", "income_reached",
-             "income_others", "twin_income_others"]
+             "income_others", "twin_income_others", *MULTIPLIER_COLUMNS]
     frame = pd.DataFrame(rows, columns=names, dtype=float)
     frame["cumulative_cost"] = frame["policy_cost"].cumsum()
     return frame

@@ -9,9 +9,9 @@ from ..scenarios.levers import LEVERS
 
 LEVER_FIELDS: dict[str, tuple[str, ...]] = {
     "cash_transfer": ("amount", "coverage"),
-    "roads": ("budget", "travel_time_cut"),
+    "roads": ("budget",),
     "technical_assistance": ("tfp_gain", "coverage"),
-    "market_linkage": ("margin_cut", "coverage"),
+    "market_linkage": ("margin_cut", "coverage", "buyer_demand"),
     "land_redistribution": ("share",),
     "environmental_governance": ("enforcement_budget", "clearing_cap", "pes_payment"),
 }
@@ -20,7 +20,8 @@ LEVER_FIELDS: dict[str, tuple[str, ...]] = {
 PARAMETERS = ("migration_stay_preference", "clearing_propensity", "transport_cost_per_hour", "consumption_share",
               "intermediary_margin")
 
-SLIDER_MAX = {"amount": 1500.0, "budget": 2e6, "enforcement_budget": 5e5, "clearing_cap": 5.0, "pes_payment": 500.0}
+SLIDER_MAX = {"amount": 1500.0, "budget": 2e6, "enforcement_budget": 5e5, "clearing_cap": 5.0, "pes_payment": 500.0,
+              "buyer_demand": 2e6}
 """Classroom slider ranges where the lever's full range would be unusable on a slider."""
 
 LEVER_YEARS: dict[str, int] = {"cash_transfer": 20, "roads": 5, "technical_assistance": 10, "market_linkage": 10,

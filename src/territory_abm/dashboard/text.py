@@ -16,7 +16,8 @@ TEXT: dict[str, dict[str, str]] = {
         "market_linkage": "Market linkage", "land_redistribution": "Land redistribution",
         "environmental_governance": "Environmental governance",
         "amount": "Amount (USD per household and year)", "coverage": "Coverage (share of eligible households)",
-        "budget": "Budget (USD per year)", "travel_time_cut": "Travel time cut (share)",
+        "budget": "Budget (USD per year)", "quality_to": "Road quality of an upgraded km (0-1)",
+        "buyer_demand": "Buyers' demand (USD per year and municipality)",
         "tfp_gain": "Farm productivity gain (share)", "margin_cut": "Intermediary margin removed (share)",
         "share": "Land moved per year (share of largest holdings)",
         "enforcement_budget": "Enforcement (USD per year and municipality)",
@@ -47,6 +48,9 @@ TEXT: dict[str, dict[str, str]] = {
         "summary": "Year {year}, against the same seed without policy: poverty {poverty} points, income {income} "
                    "USD per person and year, non-reached households {others} USD; policy cost so far {cost} USD.",
         "summary_none": "Against the same seed without policy: no year simulated yet.",
+        "multipliers": "Annual income multiplier this year (income gained per USD of policy cost this year): "
+                       "nominal {nominal_total} (reached households {nominal_reached}, others {nominal_others}); "
+                       "real, at start prices, {real_total} (reached {real_reached}, others {real_others}).",
         "earlier_note": "Earlier runs of this group kept as faint lines (after Reset): {n}.",
         "market_node": "Export port",
         "watch": "What to watch",
@@ -66,7 +70,8 @@ TEXT: dict[str, dict[str, str]] = {
         "technical_assistance": "Asistencia técnica", "market_linkage": "Vinculación a mercados",
         "land_redistribution": "Redistribución de tierras", "environmental_governance": "Gobernanza ambiental",
         "amount": "Monto (USD por hogar y año)", "coverage": "Cobertura (proporción de hogares elegibles)",
-        "budget": "Presupuesto (USD por año)", "travel_time_cut": "Reducción del tiempo de viaje (proporción)",
+        "budget": "Presupuesto (USD por año)", "quality_to": "Calidad del camino mejorado (0-1)",
+        "buyer_demand": "Demanda de los compradores (USD por año y municipio)",
         "tfp_gain": "Aumento de productividad agrícola (proporción)",
         "margin_cut": "Margen de intermediarios eliminado (proporción)",
         "share": "Tierra transferida por año (proporción de las mayores fincas)",
@@ -98,6 +103,9 @@ TEXT: dict[str, dict[str, str]] = {
         "summary": "Año {year}, frente a la misma semilla sin política: pobreza {poverty} puntos, ingreso {income} "
                    "USD por persona y año, hogares no alcanzados {others} USD; costo de políticas hasta ahora {cost} USD.",
         "summary_none": "Frente a la misma semilla sin política: todavía no se simuló ningún año.",
+        "multipliers": "Multiplicador anual del ingreso este año (ingreso ganado por USD de costo de políticas este "
+                       "año): nominal {nominal_total} (hogares alcanzados {nominal_reached}, otros {nominal_others}); "
+                       "real, a precios iniciales, {real_total} (alcanzados {real_reached}, otros {real_others}).",
         "earlier_note": "Corridas anteriores de este grupo, en líneas tenues (se conservan al reiniciar): {n}.",
         "market_node": "Puerto de exportación",
         "watch": "Qué observar",

@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import ndtri
+from scipy.special import ndtr, ndtri
 
 from .territory import SECTORS, Territory
 
@@ -40,6 +40,15 @@ MAX_EDUCATION = 20.0
 def lognormal_sigma_for_gini(gini: np.ndarray | float) -> np.ndarray:
     """Lognormal shape parameter whose Gini equals ``gini`` (0 <= gini < 1)."""
     return np.sqrt(2.0) * ndtri((1.0 + np.asarray(gini, float)) / 2.0)
+
+
+def lognormal_poverty(mean: np.ndarray | float, gini: np.ndarray | float, line: float) -> np.ndarray:
+    """Share of people below ``line`` when per-capita income is lognormal with ``mean``
+    and Gini ``gini`` (the distribution :func:`draw_population` draws from):
+    Phi((ln(line / mean) + sigma^2 / 2) / sigma), sigma from :func:`lognormal_sigma_for_gini`
+    (Aitchison and Brown 1957, The Lognormal Distribution, ch. 11)."""
+    sigma = lognormal_sigma_for_gini(gini)
+    return ndtr((np.log(line / np.asarray(mean, float)) + sigma**2 / 2) / sigma)
 
 
 @dataclass

@@ -45,7 +45,7 @@ def generate_all(design: EnsembleDesign, directory: Path) -> list[GeneratedTerri
     checked by the loader ``territory-abm validate`` uses."""
     out = []
     for i in range(design.territories):
-        territory = generate(design.distributions, design.territory_rng(i))
+        territory = generate(design.distributions, design.territory_rng(i), design.scenario.poverty_line)
         path = write(territory, directory / territory_key(i))
         try:
             load_territory(path)
@@ -74,7 +74,12 @@ def run_ensemble(path: Path, out_dir: Path, workers: int | None = None, schedule
                  overrides: dict | None = None) -> ExperimentStatus:
     """Run the ensemble of the design file ``path`` into ``out_dir`` (resuming a previous
     attempt) and, once every run is stored, write its tables."""
-    design = load_ensemble(path, overrides)
+    return run_design(load_ensemble(path, overrides), out_dir, workers, scheduler, progress, write_territories)
+
+
+def run_design(design: EnsembleDesign, out_dir: Path, workers: int | None = None, scheduler: str | None = None,
+               progress: bool = True, write_territories: bool = False) -> ExperimentStatus:
+    """Run a loaded ensemble design (see :func:`run_ensemble`)."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     with ResultStore(out_dir, design.as_dict()):

@@ -29,7 +29,7 @@ from ..params import CONTEXT_GROUP
 from ..params import REGISTRY as PARAMETERS
 from ..scenarios.loader import Scenario
 from ..suggest import did_you_mean
-from .distributions import FEATURES, Distribution, parse_distribution, sector_check
+from .distributions import DERIVED, FEATURES, Distribution, parse_distribution, sector_check
 
 FIELDS: dict[str, FieldSpec] = {f.name: f for f in (
     FieldSpec("name", "-", None, meaning="ensemble name (default: the file name)", kind="str"),
@@ -109,6 +109,8 @@ def load_ensemble(path: str | Path, overrides: dict | None = None) -> EnsembleDe
             raise InputError(src, table, "a table of name = distribution")
     distributions = {}
     for name, value in tables["distributions"].items():
+        if name in DERIVED:
+            raise InputError(src, f"distributions.{name}", f"no distribution: {name} is {DERIVED[name]}")
         if name not in FEATURES:
             raise InputError(src, f"distributions.{name}", f"a territory feature{did_you_mean(name, FEATURES)}: "
                              f"one of {', '.join(FEATURES)}")

@@ -10,6 +10,10 @@ marked ``assumption`` (most are the spread of the example territory,
 A design gives a distribution as a table: ``{low = 0.7, high = 0.9}`` (uniform, the
 default kind), ``{kind = "integer", low = 10, high = 30}`` (each whole number equally
 likely), ``{kind = "bernoulli", p = 0.5}`` (1 with probability p), or a bare number (fixed).
+
+A municipality's starting poverty rate is not drawn: mean income and income Gini define one
+lognormal income distribution (the one the model draws households from) and the poverty
+rate is its share of people below the scenario's poverty line (:data:`DERIVED`).
 """
 
 from __future__ import annotations
@@ -114,14 +118,13 @@ _FEATURES: tuple[Feature, ...] = (
     Feature("household_size", "persons", "municipality", 1, 12, _u(3.5, 4.5),
             "persons per household", _EXAMPLE),
     Feature("mean_income", "USD/person/yr", "municipality", 100, 1e5, _u(1200.0, 3000.0),
-            "mean per-capita household income", _EXAMPLE),
+            "mean per-capita household income (with the income Gini and the poverty line it sets the poverty rate)",
+            "assumption: the example territory's spread; with the default income Gini and the baseline poverty "
+            "line (1,200 USD) it gives poverty rates of 0.30-0.68, the FAO (2018) range via MODEL.md "
+            "(65 % in the early 1990s, 49 % in 2016)"),
     Feature("income_gini", "1", "municipality", 0.2, 0.8, _u(0.46, 0.52),
             "Gini of per-capita household income",
             "CEPAL (2006) via MODEL.md: rural income Gini about 0.46-0.52 where published"),
-    Feature("poverty_rate", "1", "municipality", 0, 1, _u(0.30, 0.65),
-            "poverty headcount (a check column of the data; the model starts from income and its Gini)",
-            "FAO (2018) via MODEL.md: rural poverty 65 % in the early 1990s, 49 % in 2016; "
-            "the lower bound 0.30 is an assumption"),
     Feature("land_gini", "1", "municipality", 0.3, 0.98, _u(0.75, 0.85),
             "Gini of household landholdings",
             "FAO via MODEL.md: land Gini about 0.75 in Central America, 0.85 in South America"),
@@ -152,6 +155,12 @@ _FEATURES: tuple[Feature, ...] = (
 
 FEATURES: Mapping[str, Feature] = MappingProxyType({f.name: f for f in _FEATURES})
 """Every feature by name, in draw order (the order fixes which random numbers each one takes)."""
+
+DERIVED: Mapping[str, str] = MappingProxyType({
+    "poverty_rate": "the share of people below the scenario's poverty line under the lognormal income "
+                    "distribution of mean_income and income_gini (set those)",
+})
+"""Territory columns computed from drawn features, not drawn themselves: what they follow from."""
 
 SECTOR_FEATURES = ("share_commercial_agriculture", "share_agro_processing", "share_manufacturing")
 """Sector shares drawn; ``share_commerce_services`` is 1 minus their sum."""

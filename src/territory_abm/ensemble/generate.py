@@ -7,8 +7,12 @@ is then unused). Every edge has the territory's road quality.
 
 The city's attributes other than its size are those of the example territory's
 intermediate cities (``calibration/data/example``, an assumption): mean income twice the
-municipalities' mean, poverty 0.22, income Gini 0.49, 0.3 ha per household, 10 % forest,
+municipalities' mean, income Gini 0.49, 0.3 ha per household, 10 % forest,
 65 % of adults in wage jobs, 9 years of schooling.
+
+Every populated node's poverty rate follows from its mean income, its income Gini and the
+scenario's poverty line (``data.synthetic.lognormal_poverty``: the lognormal the model
+draws households from), so the three starting values are one income distribution.
 
 Values are rounded before they are written (4 decimals, areas up to whole hectares), and
 the tables checked here are the rounded ones, so a written territory is exactly the
@@ -25,10 +29,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..data.synthetic import lognormal_poverty
 from ..data.territory import EDGE_COLUMNS, NODE_COLUMNS
 from .distributions import FEATURES, SECTOR_FEATURES, Distribution
 
-CITY = {"poverty_rate": 0.22, "income_gini": 0.49, "land_gini": 0.9, "mean_farm_ha": 0.3, "forest_cover": 0.1,
+CITY = {"income_gini": 0.49, "land_gini": 0.9, "mean_farm_ha": 0.3, "forest_cover": 0.1,
         "wage_share": 0.65, "nonfarm_income_share": 0.88, "share_commercial_agriculture": 0.05,
         "share_agro_processing": 0.2, "share_commerce_services": 0.55, "share_manufacturing": 0.2,
         "dynamic_market_share": 0.6, "mean_education": 9.0, "service_quality": 0.7, "governance": 0.6}
@@ -59,8 +64,10 @@ class GeneratedTerritory:
     municipalities: pd.DataFrame
 
 
-def generate(distributions: dict[str, Distribution], rng: np.random.Generator) -> GeneratedTerritory:
-    """One territory drawn from ``distributions`` (every ``FEATURES`` name) with ``rng``.
+def generate(distributions: dict[str, Distribution], rng: np.random.Generator,
+             poverty_line: float) -> GeneratedTerritory:
+    """One territory drawn from ``distributions`` (every ``FEATURES`` name) with ``rng``;
+    poverty rates at ``poverty_line`` (USD/person/yr).
 
     Each feature takes its draws in registry order whether or not it is used (a
     territory without a city still draws a city size), so changing one distribution
@@ -80,6 +87,9 @@ def generate(distributions: dict[str, Distribution], rng: np.random.Generator) -
     rows = [_municipality(i, values) for i in range(n)]
     if has_city:
         rows.append(_city(draws["city_size"], values))
+    for row in rows:
+        row["poverty_rate"] = round(float(lognormal_poverty(row["mean_income"], row["income_gini"], poverty_line)),
+                                    DECIMALS)
     rows.append({"id": "X1", "name": "dynamic market", "kind": "market"})
     hub = "C1" if has_city else rows[0]["id"]
     quality = round(draws["road_quality"], DECIMALS)
@@ -106,7 +116,7 @@ def _municipality(i: int, v: dict[str, np.ndarray]) -> dict:
     row = {"id": f"M{i + 1:03d}", "name": f"municipality {i + 1}", "kind": "municipality",
            "population": int(round(households * float(v["household_size"][i]))), "households": households,
            "mean_income": round(float(v["mean_income"][i]), 2)}
-    for name in ("poverty_rate", "income_gini", "land_gini", "mean_farm_ha", "forest_cover", "wage_share",
+    for name in ("income_gini", "land_gini", "mean_farm_ha", "forest_cover", "wage_share",
                  "nonfarm_income_share"):
         row[name] = r(name)
     row["area_ha"] = _area(households, row["mean_farm_ha"], row["forest_cover"])

@@ -8,9 +8,10 @@ still count), ``source`` (the publication) and ``status`` (``"published"`` or
 ``city``).
 
 The simulated value pools every unit of every run (territories x seeds) of the ensemble.
-Its interval is the 5-95 % range of a bootstrap that resamples runs (a territory under one
-seed) with replacement (:data:`BOOTSTRAP` draws, seeded: the report is reproducible), so
-it spans both the spread over territories and over seeds. A pattern is *reproduced* when
+Its interval is the 5-95 % range of a bootstrap that resamples territories with
+replacement, each with all its seeds (:data:`BOOTSTRAP` draws, seeded: the report is
+reproducible), so it spans both the spread over territories and over seeds; the runs of one
+territory are not independent (they share its draws), so they are resampled together. A pattern is *reproduced* when
 its interval comes within the tolerance of the observed value:
 ``low - tolerance <= observed <= high + tolerance``.
 """
@@ -59,6 +60,8 @@ _FIELDS = {f.name: f for f in (
     FieldSpec("units", "-", "all", meaning="all, municipality or city", kind="str", choices=tuple(UNITS)),
     FieldSpec("note", "-", "", meaning="free text", kind="str"),
 )}
+KEYS = (*_FIELDS, "variable", "x", "y", "group", "type")
+"""Every key of a ``[[patterns]]`` table."""
 _NEEDS = {"share": ("variable",), "mean": ("variable",), "correlation": ("x", "y"), "slope": ("x", "y"),
           "difference": ("variable", "group")}
 
@@ -81,17 +84,33 @@ class Pattern:
     type: str = ""
     note: str = ""
 
-    def value(self, units: pd.DataFrame) -> float:
-        """The statistic over ``units`` (rows of ``municipalities.csv``, already filtered)."""
+    def arrays(self, units: pd.DataFrame, in_group: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray | None]:
+        """The statistic's inputs over ``units`` (rows of ``municipalities.csv``, already
+        filtered): the flag or values and, for a correlation or slope, y; for a difference
+        the group membership (``in_group``, default the group's rule over ``units``)."""
         if self.statistic == "share":
             flag = (units["type"].to_numpy(str) == self.type) if self.type else units[self.variable].to_numpy(float)
-            return st.share(flag)
+            return np.asarray(flag, float), None
         if self.statistic == "mean":
-            return st.mean(units[self.variable].to_numpy(float))
+            return units[self.variable].to_numpy(float), None
         if self.statistic in ("correlation", "slope"):
-            fn = st.correlation if self.statistic == "correlation" else st.slope
-            return fn(units[self.x].to_numpy(float), units[self.y].to_numpy(float))
-        return st.difference(units[self.variable].to_numpy(float), st.GROUPS[self.group].rule(units))
+            return units[self.x].to_numpy(float), units[self.y].to_numpy(float)
+        group = st.GROUPS[self.group].rule(units) if in_group is None else in_group
+        return units[self.variable].to_numpy(float), group
+
+    def value(self, units: pd.DataFrame) -> float:
+        """The statistic over ``units`` (rows of ``municipalities.csv``, already filtered)."""
+        a, b = self.arrays(units)
+        if self.statistic == "share":
+            return st.share(a)
+        if self.statistic == "mean":
+            return st.mean(a)
+        return {"correlation": st.correlation, "slope": st.slope, "difference": st.difference}[self.statistic](a, b)
+
+    def sums(self, units: pd.DataFrame, in_group: np.ndarray | None = None) -> np.ndarray:
+        """Sufficient statistics over ``units`` (``statistics.sums``): summed over runs,
+        ``statistics.from_sums`` gives the pooled value."""
+        return st.sums(self.statistic, *self.arrays(units, in_group))
 
     def describe(self) -> str:
         if self.statistic == "share":
@@ -125,7 +144,7 @@ def load_patterns(path: str | Path) -> list[Pattern]:
         where = f"patterns[{i}]"
         if not isinstance(entry, dict):
             raise InputError(path, where, "a table")
-        allowed = {*_FIELDS, "variable", "x", "y", "group", "type"}
+        allowed = set(KEYS)
         for key in entry:
             if key not in allowed:
                 raise InputError(path, f"{where}.{key}", f"one of the pattern keys{did_you_mean(key, allowed)}: "
@@ -169,18 +188,18 @@ def evaluate(patterns: list[Pattern], units: pd.DataFrame, seed: int = 0) -> pd.
     seed : int
         Seed of the bootstrap.
     """
-    runs = units["territory"].astype(str) + "/" + units["replicate"].astype(str)
-    codes, labels = pd.factorize(runs, sort=True)
+    territories, names = pd.factorize(units["territory"].astype(str), sort=True)
+    n_runs = int((units["territory"].astype(str) + "/" + units["replicate"].astype(str)).nunique())
     rows = []
     for p in patterns:
         keep = units["kind"].isin(UNITS[p.units]).to_numpy()
-        part, part_codes = units[keep].reset_index(drop=True), codes[keep]
-        by_run = [np.flatnonzero(part_codes == r) for r in range(len(labels))]
+        part, part_territories = units[keep].reset_index(drop=True), territories[keep]
+        by_territory = [np.flatnonzero(part_territories == t) for t in range(len(names))]
         rng = np.random.default_rng(seed)
         draws = []
         for _ in range(BOOTSTRAP):
-            pick = rng.integers(0, len(labels), len(labels))
-            draws.append(p.value(part.iloc[np.concatenate([by_run[r] for r in pick])]))
+            pick = rng.integers(0, len(names), len(names))
+            draws.append(p.value(part.iloc[np.concatenate([by_territory[t] for t in pick])]))
         draws = np.asarray(draws, float)
         draws = draws[np.isfinite(draws)]
         low, high = (np.percentile(draws, [LOW, HIGH]) if draws.size else (np.nan, np.nan))
@@ -188,7 +207,8 @@ def evaluate(patterns: list[Pattern], units: pd.DataFrame, seed: int = 0) -> pd.
         rows.append({"pattern": p.name, "statistic": p.describe(), "units": p.units, "simulated": value,
                      "low": float(low), "high": float(high), "observed": p.observed, "tolerance": p.tolerance,
                      "reproduced": bool(low - p.tolerance <= p.observed <= high + p.tolerance),
-                     "status": p.status, "source": p.source, "n_units": len(part), "n_runs": len(labels)})
+                     "status": p.status, "source": p.source, "n_units": len(part), "n_runs": n_runs,
+                     "n_territories": len(names)})
     return pd.DataFrame(rows)
 
 
@@ -217,5 +237,6 @@ def text_table(result: pd.DataFrame) -> str:
              "yes" if r.reproduced else "NO", r.status) for r in result.itertuples()]
     widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(head)]
     lines = ["  ".join(c.ljust(w) for c, w in zip(line, widths)).rstrip() for line in [head, *rows]]
-    n = result["n_runs"].iloc[0] if len(result) else 0
-    return "\n".join(lines) + f"\n({n} runs: territories x seeds; interval: bootstrap over runs)"
+    n, t = (result["n_runs"].iloc[0], result["n_territories"].iloc[0]) if len(result) else (0, 0)
+    return "\n".join(lines) + f"\n({n} runs: {t} territories x seeds; interval: bootstrap over territories, " \
+        "each with all its seeds)"

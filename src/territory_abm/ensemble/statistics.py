@@ -97,3 +97,51 @@ _GROUPS = (
 )
 GROUPS: Mapping[str, Group] = MappingProxyType({g.name: g for g in _GROUPS})
 """Groups a ``difference`` pattern may name; medians are over the units the pattern pools."""
+
+
+SUMS = 6
+"""Length of a pattern's sufficient statistics (:func:`sums`), padded with zeros."""
+
+
+def sums(kind: str, a: np.ndarray, b: np.ndarray | None = None) -> np.ndarray:
+    """Sufficient statistics of one statistic ``kind`` over some units, shape (``SUMS``,):
+    summed over several sets of units, :func:`from_sums` gives the statistic of their union.
+
+    share, mean : a the values (0/1 for a share); [n, sum a] over finite a
+    correlation, slope : a = x, b = y; [n, sum x, sum y, sum x^2, sum xy, sum y^2] over finite pairs
+    difference : a the values, b the group (bool); [n in group, sum in group, n rest, sum rest]
+    """
+    out = np.zeros(SUMS)
+    if kind in ("correlation", "slope"):
+        x, y = _finite_pairs(a, b)
+        out[:] = (x.size, x.sum(), y.sum(), (x * x).sum(), (x * y).sum(), (y * y).sum())
+        return out
+    v = np.asarray(a, float)
+    if kind == "difference":
+        g = np.asarray(b, bool)
+        inside, rest = v[g & np.isfinite(v)], v[~g & np.isfinite(v)]
+        out[:4] = (inside.size, inside.sum(), rest.size, rest.sum())
+        return out
+    v = v[np.isfinite(v)]
+    out[:2] = (v.size, v.sum())
+    return out
+
+
+def from_sums(kind: str, s: np.ndarray) -> np.ndarray:
+    """The statistic from sufficient statistics ``s`` (shape (..., ``SUMS``)), as
+    :func:`share`, :func:`mean`, :func:`correlation`, :func:`slope` or :func:`difference`
+    give it on the pooled units (NaN where they give NaN)."""
+    s = np.asarray(s, float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if kind in ("share", "mean"):
+            return np.where(s[..., 0] > 0, s[..., 1] / s[..., 0], np.nan)
+        if kind == "difference":
+            both = (s[..., 0] > 0) & (s[..., 2] > 0)
+            return np.where(both, s[..., 1] / s[..., 0] - s[..., 3] / s[..., 2], np.nan)
+        n, sx, sy, sxx, sxy, syy = np.moveaxis(s, -1, 0)
+        vx, vy, cov = sxx / n - (sx / n) ** 2, syy / n - (sy / n) ** 2, sxy / n - sx * sy / n**2
+        tiny = 1e-12 * np.maximum(sxx / n, 1e-300)  # rounding left of a zero variance
+        if kind == "slope":
+            return np.where((n >= 3) & (vx > tiny), cov / vx, np.nan)
+        tiny_y = 1e-12 * np.maximum(syy / n, 1e-300)
+        return np.where((n >= 3) & (vx > tiny) & (vy > tiny_y), cov / np.sqrt(vx * vy), np.nan)

@@ -95,6 +95,8 @@ class Comparison:
         self.start_year = int(first["start_year"])
         self.horizon = self.start_year + int(first["steps"])
         self.programme_end = {name: programme_end(by_name[name], self.horizon) for name in self.scenarios}
+        self.programme_years = {name: programme_years(by_name[name], self.start_year, self.horizon)
+                                for name in self.scenarios}
         self.tolerances = Tolerances(**first.get("typology", {}))
 
     # ------------------------------------------------------------------ tables
@@ -164,35 +166,54 @@ class Comparison:
     def impact(self) -> pd.DataFrame:
         """Income multipliers of each scenario against the reference, paired by seed.
 
-        ``total``: change in territory income (all households, all years after the start)
-        per USD of programme cost. ``beneficiaries``: the same for the households reached
-        by a programme (households present at the start, followed by their row);
-        ``non_beneficiaries``: the rest of the territory (spillovers through wages, local
-        markets, remittances and migration). Transfers count as income of the reached.
+        Cumulative (``multiplier_*``): change in income over all years after the start per
+        USD of programme cost over the run. Annual, as local-economy (LEWIE-type) studies
+        report them (``annual_multiplier_{nominal,real}_*``): change in income during the
+        programme years (first policy start to last policy end, within the run) per USD of
+        programme cost in those years, nominal and real (incomes deflated by each node's
+        consumer prices, ``model.outcomes.consumer_prices``). Each is split into ``total``
+        (all households), ``beneficiaries`` (the starting households a programme reached,
+        followed by their row) and ``non_beneficiaries`` (the rest of the territory:
+        spillovers through wages, local markets, remittances and migration). Transfers count
+        as income of the reached.
         """
         rows = []
         for scenario in self.scenarios[1:]:
-            per = {"total": [], "beneficiaries": [], "non_beneficiaries": []}
-            cost_list, reached_share = [], []
+            per: dict[str, list[float]] = {}
+            cost_list, reached_share, annual_cost = [], [], []
+            years = self.programme_years[scenario]
             for s in self.paired_seeds:
                 run, ref = self.runs[(scenario, s)], self.runs[(self.reference, s)]
-                cost = _extra_cost(run["territory"], ref["territory"])
-                d_total = float((_income_total(run["territory"]) - _income_total(ref["territory"])).iloc[1:].sum())
                 hh, hh_ref = run["households"], ref["households"]
                 if len(hh["income_sum"]) != len(hh_ref["income_sum"]):
                     raise RuntimeError(f"{scenario} seed {s}: starting households differ from the reference run; "
                                        "common random numbers are broken")
                 reached = hh["reached"]
-                d_ben = float((hh["income_sum"][reached] - hh_ref["income_sum"][reached]).sum())
+                cost = _extra_cost(run["territory"], ref["territory"])
                 cost_list.append(cost)
                 reached_share.append(float(reached.mean()))
-                for key, delta in (("total", d_total), ("beneficiaries", d_ben), ("non_beneficiaries", d_total - d_ben)):
-                    per[key].append(delta / cost if cost > 0 else np.nan)
+                d_total = float((_income_total(run["territory"]) - _income_total(ref["territory"])).iloc[1:].sum())
+                d_ben = float((hh["income_sum"][reached] - hh_ref["income_sum"][reached]).sum())
+                _split(per, "multiplier", d_total, d_ben, cost)
+                if years is None:
+                    continue
+                in_programme = run["territory"]["year"].between(*years).to_numpy()
+                d_cost = float((run["territory"]["policy_cost"] - ref["territory"]["policy_cost"])[in_programme].sum())
+                annual_cost.append(d_cost / (years[1] - years[0] + 1))
+                later = in_programme[1:]  # the household tables start with the first simulated year
+                for kind, total, yearly in (("nominal", _income_total, "income_by_year"),
+                                            ("real", _real_income_total, "real_income_by_year")):
+                    d_total = float((total(run) - total(ref))[later].sum())
+                    d_ben = float((hh[yearly][later][:, reached].astype(float)
+                                   - hh_ref[yearly][later][:, reached].astype(float)).sum())
+                    _split(per, f"annual_multiplier_{kind}", d_total, d_ben, d_cost)
             row = {"scenario": scenario, "reference": self.reference, "seeds": len(self.paired_seeds)}
             row["cost_mean"] = interval(cost_list)[0]
             row["share_of_households_reached"] = interval(reached_share)[0]
-            for key, values in per.items():
-                row[f"multiplier_{key}"], row[f"multiplier_{key}_q05"], row[f"multiplier_{key}_q95"] = interval(values)
+            row["programme_first_year"], row["programme_last_year"] = years if years else (np.nan, np.nan)
+            row["programme_cost_per_year_mean"] = interval(annual_cost)[0]
+            for key in [f"{m}_{part}" for m in MULTIPLIERS for part in PARTS]:
+                row[key], row[f"{key}_q05"], row[f"{key}_q95"] = interval(per.get(key, []))
             rows.append(row)
         return pd.DataFrame(rows)
 
@@ -249,6 +270,31 @@ class Comparison:
         return pd.DataFrame(rows)
 
 
+MULTIPLIERS = ("multiplier", "annual_multiplier_nominal", "annual_multiplier_real")
+"""Income multipliers in ``impact.csv``: cumulative over the run, and annual during the
+programme years, nominal and real (see :meth:`Comparison.impact`)."""
+PARTS = ("total", "beneficiaries", "non_beneficiaries")
+"""Who each multiplier counts: all households, those a programme reached, the others."""
+
+
+def _split(per: dict[str, list[float]], name: str, d_total: float, d_ben: float, cost: float) -> None:
+    """Append one seed's income changes per USD of ``cost`` (total, beneficiaries, others)."""
+    for part, delta in zip(PARTS, (d_total, d_ben, d_total - d_ben)):
+        per.setdefault(f"{name}_{part}", []).append(delta / cost if cost > 0 else np.nan)
+
+
+def programme_years(scenario: dict, start_year: int, horizon: int) -> tuple[int, int] | None:
+    """First and last calendar year any policy of ``scenario`` (plain data, as in a design)
+    runs within the simulated years (after ``start_year``, up to ``horizon``); None without
+    a policy in them."""
+    spans = [(max(int(p["start"]), start_year + 1), min(int(p["end"]), horizon))
+             for p in scenario.get("policies", [])]
+    spans = [(a, b) for a, b in spans if a <= b]
+    if not spans:
+        return None
+    return min(a for a, _ in spans), max(b for _, b in spans)
+
+
 def programme_end(scenario: dict, horizon: int) -> int | None:
     """Last year any policy of ``scenario`` (plain data, as in a design) runs, when that is
     after the start and before ``horizon``; None otherwise (no policy, or one that runs to
@@ -278,8 +324,17 @@ def _extra_cost(territory: pd.DataFrame, reference: pd.DataFrame) -> float:
     return float(territory["policy_cost"].sum() - reference["policy_cost"].sum())
 
 
-def _income_total(territory: pd.DataFrame) -> pd.Series:
+def _income_total(territory) -> pd.Series:
+    """Income of all households by year (USD): from a territory table, or a run's tables
+    (then the years after the start, as a NumPy array)."""
+    if isinstance(territory, dict):
+        return _income_total(territory["territory"]).to_numpy()[1:]
     return territory["mean_income_pc"] * territory["population"]
+
+
+def _real_income_total(run: dict) -> np.ndarray:
+    """Income of all households by year after the start, deflated by consumer prices (USD at start prices)."""
+    return np.asarray(run["real_income_total"], float)
 
 
 def _node_sums(nodes: pd.DataFrame) -> pd.DataFrame:

@@ -20,6 +20,7 @@ import pandas as pd
 
 from ..data.territory import Territory, load_territory
 from ..model import TerritoryModel
+from ..model.outcomes import consumer_prices
 from ..output import tables
 from ..scenarios.loader import Scenario
 from ..typology import typology
@@ -76,11 +77,18 @@ def execute_run(spec: RunSpec) -> bytes:
         n0 = model.households.n
         home = model.households.node[:n0].copy()
         income_sum = np.zeros(n0)
-    for _ in range(scenario.steps):
+        # per starting household and year: income, nominal and deflated by its node's consumer
+        # prices (float32: enough for sums, half the store); and every household's real income
+        yearly = np.zeros((2, scenario.steps, n0), np.float32)
+        real_total = np.zeros(scenario.steps)
+    for year in range(scenario.steps):
         model.step()
         if spec.keep_households:
             hh = model.households
             income_sum += hh.income[:n0] * hh.alive[:n0]
+            real = hh.income * hh.alive / consumer_prices(model)[hh.node]
+            yearly[0, year], yearly[1, year] = hh.income[:n0] * hh.alive[:n0], real[:n0]
+            real_total[year] = real.sum()
     arrays: dict[str, np.ndarray] = {}
     _put_frame(arrays, "territory", tables.territory_table(model))
     nodes = tables.node_table(model)
@@ -92,6 +100,8 @@ def execute_run(spec: RunSpec) -> bytes:
         arrays["households/home_node"] = home.astype(np.int32)
         arrays["households/income_sum"] = income_sum
         arrays["households/reached"] = reached
+        arrays["households/income_by_year"], arrays["households/real_income_by_year"] = yearly
+        arrays["real_income_total"] = real_total
         arrays["node_ids"] = np.array(model.territory.ids, dtype=str)
     model.release()
     meta = {"wall_time_s": time.perf_counter() - started, **spec.description()}
@@ -120,6 +130,8 @@ def read_result(payload: bytes) -> dict:
                 out[frame] = pd.DataFrame({c: archive[f"{frame}/{i}"] for i, c in enumerate(columns)})
             elif key.startswith("households/"):
                 out.setdefault("households", {})[key.split("/", 1)[1]] = archive[key]
+        if "real_income_total" in names:
+            out["real_income_total"] = archive["real_income_total"]
         if "node_ids" in names:
             out["node_ids"] = archive["node_ids"].tolist()
         out["meta"] = json.loads(str(archive["meta"]))

@@ -3,12 +3,14 @@ arrive; households pay asset upkeep and programme loans, consume and save.
 
 Consumption is subsistence first, then a share of what is left (``kernels.consume``); the
 local share of it buys from the node's local sellers and becomes this year's local demand
-(``model.flows.local_demand``), which the firm phase clears.
+(``model.flows.local_demand``), which the firm phase clears; their food spending clears the
+local food markets at once (``food.food_market``: farm households' local sales are settled
+at the year's prices).
 """
 
 from __future__ import annotations
 
-from . import context, enterprises
+from . import context, enterprises, food
 from .kernels import consume, household_receipts
 
 
@@ -19,8 +21,8 @@ def household_budgets(model) -> None:
     hh.transfer_income = model.policies.pay_households(model.year)
     enterprises.planned_income(model)
     receipts = household_receipts(
-        alive=alive, adults=hh.adults, node=node, public_local=model.flows.public_local, remits_to=hh.remits_to,
-        farm_income=hh.farm_income, wage_income=hh.wage_income,
+        alive=alive, adults=hh.adults, node=node, public_local=model.flows.public_local + model.flows.national_local,
+        remits_to=hh.remits_to, farm_income=hh.farm_income, wage_income=hh.wage_income,
         enterprise_income=hh.enterprise_income, transfer_income=hh.transfer_income,
         migrants_abroad=hh.migrants_abroad, remittance_propensity=p.remittance_propensity,
         external_income_pc=context.external_income_pc(model), n_nodes=n)
@@ -38,5 +40,7 @@ def household_budgets(model) -> None:
                     n_nodes=n)
     hh.consumption, hh.assets, model.flows.local_demand = spent.spending, spent.assets, spent.local_demand_by_node
     hh.income = income
+    food_demand = food.demand(model, spent.spending, model.local_spending_share)
+    cut = food.food_market(model, food_demand)
     model.ledger.record("households", "rest_of_world", "imported consumption",
-                        spent.total_spending - model.flows.local_demand.sum())
+                        spent.total_spending - cut - model.flows.local_demand.sum() - food_demand.sum())

@@ -18,7 +18,8 @@ def births_and_deaths(model) -> None:
     model.flows.births, model.flows.deaths = demography(
         alive=alive, members=hh.members, adults=hh.adults, education=hh.education, node=hh.node, u_birth=u_birth,
         u_death=u_death, u_adult=u_adult, birth_rate=context.birth_rate(model), death_rate=context.death_rate(model),
-        maturation_rate=model.maturation_rate, cohort_education=cohort, n_nodes=n)
+        maturation_rate=model.maturation_rate, cohort_education=cohort, child_schooling=hh.child_schooling,
+        n_nodes=n)
     gone = np.flatnonzero(alive & (hh.members <= 0))
     if gone.size:
         dissolve(model, gone, "estates of dissolved households", "municipalities")

@@ -109,7 +109,7 @@ def turnover(model) -> None:
     Draws only where a node's price is off its starting level."""
     p, hh, n = model.params, model.households, model.n_nodes
     rng = model.streams["enterprises"]
-    ratio = model.expected_local_price / model.starting_local_price
+    ratio = model.expected_local_price / model.start_local_price
     fall = p.enterprise_response * np.maximum(1.0 - ratio, 0.0) * model.populated
     if fall.any():
         rows = np.flatnonzero(hh.alive & (hh.enterprise_capital > 0) & (fall[hh.node] > 0))

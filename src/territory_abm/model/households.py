@@ -41,6 +41,10 @@ COLUMNS: dict[str, tuple[type, str, str]] = {
     "loan_payment": (np.float64, "USD/yr", "scheduled yearly loan payment"),
     "loan_policy": (np.int32, "-", "index of the policy that lent to the household, or -1"),
     "programmes": (np.int64, "-", "bit mask of policies (by index) that ever reached the household"),
+    "assistance_gain": (np.float64, "1", "proportional farm productivity gain from practices adopted with technical assistance (decays when not assisted)"),
+    "adoption_cost": (np.float64, "USD/yr", "household's yearly cost of applying assisted practices (drawn when first assisted; 0 before)"),
+    "child_time_value": (np.float64, "USD/child/yr", "value of a child's time out of school to the household (drawn when first offered a conditional transfer; 0 before)"),
+    "child_schooling": (np.float64, "years", "extra schooling of the household's children from attendance a conditional transfer bought; added to those who reach working age"),
 }
 
 

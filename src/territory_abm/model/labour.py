@@ -20,7 +20,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from . import context
+from . import context, food
 from .environment import nature_ratio
 from .firms import desired_labour, firm_prices
 from .households import farm_output
@@ -90,14 +90,16 @@ def best_net_wage(model, node_wage: np.ndarray, hiring: np.ndarray) -> tuple[np.
 
 def farm_revenue_at_one_worker(model) -> np.ndarray:
     """Farm revenue per unit of labour^b of each household (USD/yr), i.e. with one worker on
-    the farm, at this year's farm-gate price and natural capital (sets
-    ``model.nature_factor``, by node)."""
+    the farm, at the price it expects for its output this year (local food markets and
+    dynamic markets, ``food.farm_prices``) and this year's natural capital (sets
+    ``model.nature_factor``, by node, and the households' sales plan)."""
     p, hh = model.params, model.households
     # natural capital (soils, water, pollinators) augments farming, which still produces without it
     model.nature_factor = np.power((1.0 + nature_ratio(model)) / (1.0 + model.nature_ratio0),
                                    p.natural_capital_elasticity)
-    price = model.farm_gate[hh.node] * hh.price_share * context.farm_output_factor(model)  # climate shocks
-    return farm_output(hh.tfp, np.maximum(hh.land, p.garden_plot_ha), 1.0, hh.assets, model.nature_factor[hh.node],
+    price = food.farm_prices(model) * context.farm_output_factor(model)  # climate shocks
+    tfp = hh.tfp * (1.0 + hh.assistance_gain)  # practices adopted with technical assistance
+    return farm_output(tfp, np.maximum(hh.land, p.garden_plot_ha), 1.0, hh.assets, model.nature_factor[hh.node],
                        p.farm_land_elasticity, 0.0, p.farm_asset_elasticity) * price
 
 
@@ -169,7 +171,6 @@ def labour_market(model, vacancies: np.ndarray) -> None:
                              net_wage_bill_by_node=net, adults=hh.adults, alive=hh.alive, jobs=hired.jobs,
                              farm_revenue_at_one_worker=revenue, family_labour_power=labour_power, node=hh.node)
     hh.wage_income, hh.farm_income = incomes.wage_income, incomes.farm_income
-    model.ledger.record("rest_of_world", "households", "farm sales", incomes.farm_sales)
     laid_off = np.maximum(wanted.returning_by_node - jobs_by_origin, 0.0)
     model.flows.wage_change = wage_adjustment(node_vac, filled, laid_off @ model.reachable, p.wage_adjustment, p.wage_cut_response)
     model.flows.unmatched = wanted.by_node - hired.jobs_by_node

@@ -9,7 +9,8 @@ each a function of the model in a module named after what it does:
 3. ``labour``: firms post vacancies; households allocate their adults between farm and
    wage work; the labour market matches seekers and vacancies within commuting range;
 4. ``budgets``: households receive transfers, remittances and local public spending;
-   they consume (the local share buys from local firms) and save;
+   they consume (the local share buys from local firms, food spending clears the local
+   food markets, ``food.food_market``) and save;
 5. ``firms.accounts``: the goods market clears; firms account for profit, pay taxes and
    dividends, adjust wages, exit after sustained losses and enter where profits are high;
 6. ``environment``: households clear forest where it pays and is not enforced; nature regrows;
@@ -33,7 +34,7 @@ from ..data.synthetic import draw_population
 from ..data.territory import Territory, load_territory
 from ..params import Parameters
 from ..scenarios.loader import MAX_STEPS, Scenario, make_policy
-from . import budgets, context, demography, environment, firms, labour, migration, outcomes, public, start
+from . import budgets, context, demography, environment, firms, food, labour, migration, outcomes, public, start
 from .firms import FirmTable
 from .households import household_record
 from .kernels import node_populations
@@ -102,7 +103,6 @@ class TerritoryModel(mesa.Model):
         public.update_travel(self)
         init = draw_population(t, scenario.households_scale, self.streams["population"])
         start.households(self, init)
-        self.settler_tfp = start.settler_tfp(self)
         self.maturation_rate = start.maturation_rate(self)
         self.municipalities: list[Municipality | None] = [None] * n
         for i in np.flatnonzero(self.populated):
@@ -126,12 +126,15 @@ class TerritoryModel(mesa.Model):
         self.policies = PolicyEngine(self, scenario.policies)
         # adaptive expectations, by node: the chance that a new job seeker is hired (by home
         # node), and the local price local sellers plan with
-        self.job_finding = start.job_finding(self)
         start_spend = start.starting_consumption(self)
         start.enterprises_outside(self, start_spend)
         self.local_spending_share = start.local_spending_shares(self, start_spend)
         self.expected_local_price = start.local_price(self, start_spend)
-        self.starting_local_price = self.expected_local_price.copy()  # enterprises' reference price
+        self.start_local_price = self.expected_local_price.copy()  # the base of consumer prices; enterprises' reference price
+        food.start(self, start_spend)  # food prices that clear the start; farm productivity at them
+        self.start_food_price = self.food_price.copy()  # the base of consumer prices
+        self.settler_tfp = start.settler_tfp(self)  # from farm productivity at the starting food prices
+        self.job_finding = start.job_finding(self)
         self.flows = outcomes.YearFlows.zeros(n)
         self.freed_land = np.zeros(n)  # land given up this year, by node (ha)
         self.commuting = np.zeros((n, n))  # workers by home and job node, this year

@@ -71,11 +71,25 @@ class Municipality(mesa.Agent):
         self.model.flows.public_local[self.node] = self.local_payment
 
     def collect_revenue(self, population: float) -> None:
-        """Receive national transfers (USD) for this year's residents."""
-        transfers = context.national_transfer_pc(self.model) * population * self.decentralisation_share
+        """Receive national transfers (USD) for this year's residents: the decentralised
+        share of the national money for the municipality. The national level spends the rest
+        there itself (:meth:`national_spending`), so decentralisation moves money from
+        national to municipal hands rather than adding it."""
+        pool = context.national_transfer_pc(self.model) * population
+        transfers = pool * self.decentralisation_share
         self.treasury += transfers
         self.revenue = transfers + self.model.last_taxes[self.node]
         self.model.ledger.record("government", "municipalities", "national transfers", transfers)
+        self.national_spending(pool - transfers)
+
+    def national_spending(self, amount: float) -> None:
+        """The national government's own spending in the municipality (USD): a share
+        ``national_local_content_share`` is paid as local incomes, the rest buys outside."""
+        model = self.model
+        local = model.params.national_local_content_share * amount
+        model.flows.national_local[self.node] += local
+        model.ledger.record("government", "households", "national local spending", local)
+        model.ledger.record("government", "rest_of_world", "national purchases", amount - local)
 
     def spend(self, population: float) -> None:
         """Spend the treasury on roads, services, enforcement and administration.

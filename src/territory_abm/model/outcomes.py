@@ -27,6 +27,7 @@ class YearFlows:
     """Node-level flows of the current year that outcomes report."""
 
     public_local: np.ndarray
+    national_local: np.ndarray  # local incomes paid by the national level (its own spending, road works wages)
     wage_change: np.ndarray
     unmatched: np.ndarray
     commuters: np.ndarray
@@ -40,10 +41,29 @@ class YearFlows:
     deaths: np.ndarray
     out_migrants: np.ndarray
     in_migrants: np.ndarray
+    farm_sales: np.ndarray
+    local_food_sales: np.ndarray
+    food_sold_elsewhere: np.ndarray
+    food_demand: np.ndarray
 
     @classmethod
     def zeros(cls, n: int) -> YearFlows:
         return cls(**{f.name: np.zeros(n) for f in fields(cls)})
+
+
+def consumer_prices(model) -> np.ndarray:
+    """Consumer price index by node (1 at the start), weighted by this year's spending:
+    local non-tradables (a share ``model.local_spending_share`` of consumption) at this
+    year's local price relative to the start, food (the node's food spending over its
+    consumption) at this year's food price relative to the start, the rest (bought outside
+    the territory) at a fixed price. Deflates incomes into real incomes (what they buy)."""
+    hh, n = model.households, model.n_nodes
+    spending = np.bincount(hh.node, hh.consumption * hh.alive, minlength=n)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        food_share = np.nan_to_num(model.flows.food_demand / spending)
+        food = np.nan_to_num(model.food_price / model.start_food_price - 1.0)
+    s = model.local_spending_share
+    return 1.0 + s * (model.local_price / model.start_local_price - 1.0) + food_share * food
 
 
 _FROM_FLOWS = ("out_migrants", "in_migrants", "net_migration")
@@ -108,6 +128,9 @@ def compute(model) -> tuple[dict[str, np.ndarray], dict[str, float]]:
     s["out_migrants"], s["in_migrants"] = f.out_migrants.astype(float), f.in_migrants.astype(float)
     s["net_migration"] = s["in_migrants"] - s["out_migrants"]
     s["remittances"] = f.remittances
+    s["farm_sales"], s["local_food_sales"] = f.farm_sales, f.local_food_sales
+    s["food_sold_elsewhere"] = f.food_sold_elsewhere
+    s["food_price"] = np.asarray(model.food_price, float)
     munis = model.municipalities
 
     def per_node(attr, default=np.nan):
@@ -152,6 +175,7 @@ def compute(model) -> tuple[dict[str, np.ndarray], dict[str, float]]:
     area = np.nansum(per_node("area_ha"))
     t["forest_cover"] = t["natural_capital"] / area if area > 0 else np.nan
     t["enforcement"] = float(np.nanmean(s["enforcement"]))
+    t["food_price"] = yearly.aggregate("food_price", s["food_price"], s)
     t["service_quality"] = float(np.nansum(s["service_quality"] * s["population"]) / max(t["population"], 1.0))
     return s, t
 

@@ -86,13 +86,30 @@ class PolicyEngine:
 
     # ------------------------------------------------------------------ the year, in order
     def start_year(self, year: int) -> None:
-        """Find this year's active policies and their targets; apply their structural changes."""
+        """Find this year's active policies and their targets; what programmes left behind
+        wears off (:meth:`wear_off`); then the active ones apply their structural changes,
+        and the others their idle years (e.g. roads no longer maintained)."""
         self.cost[:] = 0.0
         self.active = [lv for lv in self.levers if lv.policy.active(year)]
+        self.wear_off()
         for lv in self.active:
             lv.nodes = self.target_nodes(lv.index)
         for lv in self._with("start_year"):
             lv.start_year()
+        for lv in self.levers:
+            if lv not in self.active:
+                lv.idle_year()
+
+    def wear_off(self) -> None:
+        """Before this year's programmes act: adopted farm practices lose a share
+        (``assistance_gain_decay``) of their gain, and every household sells at the usual
+        farm-gate share (market linkage programmes set their producers' share again each
+        year within their buyers' demand; last year's shares stay in ``last_price_share``)."""
+        m, hh = self.model, self.model.households
+        if hh.assistance_gain.any():
+            hh.assistance_gain *= 1.0 - m.params.assistance_gain_decay
+        self.last_price_share = hh.price_share.copy()
+        hh.price_share = 1.0 - m.params.intermediary_margin
 
     def decentralisation_share(self, node: int) -> float:
         """Share of national transfers reaching municipality ``node``'s budget this year."""

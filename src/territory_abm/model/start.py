@@ -40,7 +40,8 @@ def households(model, init) -> None:
     gains by commuting, starting jobs the job rule keeps, steady-state assets, and the income
     left after wages, public income and remittances split between the farm (farm TFP backed
     out from it) and a non-farm enterprise (sets ``model.households``, ``initial_wage``,
-    ``mean_education``, ``start_wage_jobs``)."""
+    ``mean_education``, ``start_wage_jobs`` and ``start_dividends``, each household's
+    dividends in its starting income)."""
     p, n = model.params, model.n_nodes
     cols = dict(init.columns)
     cols["alive"] = np.ones(len(cols["node"]), bool)
@@ -80,7 +81,6 @@ def households(model, init) -> None:
     dividends = _share_by_assets(node_dividends, node, first, model.n_nodes)
     cols["assets"] = steady_state_assets(model, cols["income"], cols["members"], dividends)
     other = public + dividends
-    model.starting_dividends = dividends
     family_labour = np.maximum(cols["adults"] - cols["employed"], 1)
     capacity = np.where(farms, np.power(np.maximum(cols["land"], p.garden_plot_ha), p.farm_land_elasticity)
                         * np.power(family_labour, p.farm_labour_elasticity), 0.0)
@@ -101,6 +101,7 @@ def households(model, init) -> None:
     cols["remittance_income"] = remittances
     cols["income"] = farm_income + wage_income + enterprise_income + other + remittances
     model.households = HouseholdPopulation(cols)
+    model.start_dividends = dividends
     model.initial_wage = init.wage
 
 
@@ -307,16 +308,17 @@ def _share_by_assets(node_amount: np.ndarray, node: np.ndarray, assets: np.ndarr
 
 
 def public_income_per_adult(model, init, cols) -> np.ndarray:
-    """Municipal spending paid as local incomes per adult at the start, by node (USD/yr):
+    """Public spending paid as local incomes per adult at the start, by node (USD/yr):
     the local content of national transfers and of the taxes firms pay when they earn the
-    required return. It is part of the starting income the data report, so farm income
+    required return, and of the national level's own spending (the transfers it keeps). It is part of the starting income the data report, so farm income
     (and farm productivity) is backed out net of it."""
     p, n = model.params, model.n_nodes
     pop = np.bincount(cols["node"], cols["members"], minlength=n).astype(float)
     adults = np.bincount(cols["node"], cols["adults"], minlength=n).astype(float)
     budget = (p.national_transfer_pc * p.decentralisation_share * pop + starting_taxes(model, init)) * model.populated
+    national = p.national_transfer_pc * (1.0 - p.decentralisation_share) * pop * model.populated
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.nan_to_num(p.local_content_share * budget / adults)
+        return np.nan_to_num((p.local_content_share * budget + p.national_local_content_share * national) / adults)
 
 
 def firms(model, init) -> None:
@@ -372,7 +374,7 @@ def starting_consumption(model) -> np.ndarray:
     year's budgets: from income before dividends (they arrive after consumption) and the
     cash left after the assets' upkeep."""
     p, hh = model.params, model.households
-    budget = hh.income - model.starting_dividends
+    budget = hh.income - model.start_dividends
     return consumption(income=budget, cash=hh.assets * (1.0 - p.asset_depreciation) + budget, members=hh.members,
                        subsistence_pc=p.subsistence_pc, consumption_share=p.consumption_share)
 

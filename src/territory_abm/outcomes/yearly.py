@@ -122,6 +122,14 @@ _ENTRIES: tuple[Outcome, ...] = (
     _o("in_migrants", "persons/yr", "people arriving from other nodes", "flow", "sum"),
     _o("net_migration", "persons/yr", "arrivals minus departures", "flow", "sum"),
     _o("remittances", "USD/yr", "remittances received", "flow", "sum"),
+    _o("farm_sales", "USD/yr", "farm output sold by the node's households, in local food markets and to dynamic "
+       "markets", "flow", "sum"),
+    _o("local_food_sales", "USD/yr", "farm output the node's households sold in local food markets (net of "
+       "transport)", "flow", "sum"),
+    _o("food_sold_elsewhere", "USD/yr", "part of the local food sales made in other nodes' markets (the food "
+       "cities buy from their hinterland, for example)", "flow", "sum"),
+    _o("food_price", "1", "local food price (dynamic-market price at the start = 1)", "index", "weighted_mean",
+       ["population"]),
     _o("natural_capital", "ha", "forest (simulated scale)", "stock", "sum"),
     _o("forest_cover", "1", "forest as a share of area", "share", "weighted_mean", ["area_ha"]),
     _o("cleared", "ha/yr", "forest cleared", "flow", "sum"),

@@ -211,19 +211,30 @@ def _interval(row, factor: float = 1.0) -> str:
     return f"{numbers.significant(mean)} [{numbers.significant(low)}, {numbers.significant(high)}]"
 
 
+MULTIPLIER_KINDS = (("multiplier", "Cumulative, all years of the run"),
+                    ("annual_multiplier_nominal", "Annual during the programme, nominal"),
+                    ("annual_multiplier_real", "Annual during the programme, real (at start prices)"))
+"""The multipliers of ``impact.csv`` the report shows, with their row labels."""
+
+
 def multiplier_table(impact: pd.DataFrame) -> pd.DataFrame:
+    """Per scenario, one row per kind of multiplier: income gained per USD of programme
+    cost by all households, the beneficiaries and the others."""
     rows = []
     for r in impact.itertuples(index=False):
-        rows.append({"Scenario": r.scenario,
-                     "Households reached": _pct(r.share_of_households_reached),
-                     "Income gained per USD spent: all": _mult(r, "total"),
-                     "of which beneficiaries": _mult(r, "beneficiaries"),
-                     "of which others (spillovers)": _mult(r, "non_beneficiaries")})
+        for name, label in MULTIPLIER_KINDS:
+            if not hasattr(r, f"{name}_total"):
+                continue
+            rows.append({"Scenario": r.scenario, "Households reached": _pct(r.share_of_households_reached),
+                         "Multiplier": label,
+                         "Income gained per USD spent: all": _mult(r, "total", name),
+                         "of which beneficiaries": _mult(r, "beneficiaries", name),
+                         "of which others (spillovers)": _mult(r, "non_beneficiaries", name)})
     return pd.DataFrame(rows)
 
 
-def _mult(r, part: str) -> str:
-    mean, low, high = (getattr(r, f"multiplier_{part}{suffix}") for suffix in ("", "_q05", "_q95"))
+def _mult(r, part: str, name: str = "multiplier") -> str:
+    mean, low, high = (getattr(r, f"{name}_{part}{suffix}") for suffix in ("", "_q05", "_q95"))
     if not np.isfinite(mean):
         return numbers.MISSING
     return f"{numbers.rounded(mean, 2)} [{numbers.rounded(low, 2)}, {numbers.rounded(high, 2)}]"

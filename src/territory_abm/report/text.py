@@ -40,8 +40,11 @@ DIFFERENCES_TITLE = "Difference to the reference, with 90 % intervals"
 SCENARIOS_EXPLAINED = ("Each scenario year by year: the line is the mean over the runs, the shaded band the 5th to "
                        "95th percentile over them.")
 TYPOLOGY_TITLE = "Type shares under each scenario"
-MULTIPLIERS = ("Income gained in the territory per USD of programme cost over the run, split into the households "
-               "the programme reached and everybody else (spillovers through local markets, jobs and prices). "
-               "90 % intervals over seeds in brackets.")
+MULTIPLIERS = ("Income gained in the territory per USD of programme cost, split into the households the programme "
+               "reached and everybody else (spillovers through local markets, jobs and prices). Cumulative: over all "
+               "the years of the run per USD spent over them. Annual: during the programme's years, per USD spent in "
+               "those years, as local-economy (LEWIE) studies report it; nominal in current USD, real with incomes "
+               "deflated by local consumer prices (extra local demand that raises prices makes the real multiplier "
+               "smaller). 90 % intervals over seeds in brackets.")
 MUNICIPALITIES = ("At the horizon ({year}), difference with the reference run of the same seed; 90 % interval in "
                   "brackets. 'gains' or 'loses' only where the whole interval is on one side of zero.")

@@ -8,7 +8,8 @@ policy's bit in each household's ``programmes`` mask and its row of the cost tab
 Every year the policy is active (``policy.start <= year <= policy.end``) the engine sets
 ``nodes`` (the targeted nodes this year) and calls, in the year's order:
 
-1. :meth:`Lever.start_year` -- structural changes at the start of the year;
+1. :meth:`Lever.start_year` -- structural changes at the start of the year (in the years it
+   is not active, :meth:`Lever.idle_year`: e.g. works no longer maintained decay);
 2. :meth:`Lever.municipal_share` and :meth:`Lever.enforcement_budget` -- the public sector;
 3. :meth:`Lever.pay` -- payments to households;
 4. :meth:`Lever.limit_clearing` -- forest clearing (only levers that override it);
@@ -153,6 +154,9 @@ class Lever:
     # ------------------------------------------------------------------ hooks
     def start_year(self) -> None:
         """Structural changes at the start of a year the policy is active."""
+
+    def idle_year(self) -> None:
+        """What happens in a year the policy is not active (before its start or after its end)."""
 
     def municipal_share(self, node: int, share: float) -> float:
         """Share of national transfers reaching municipality ``node`` (given ``share`` so far)."""

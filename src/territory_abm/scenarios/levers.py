@@ -38,14 +38,39 @@ def _coverage(default: float, meaning: str) -> FieldSpec:
 _SMALLHOLDER_HA = _f("smallholder_ha", "ha", 5, 0, 1000, "largest landholding counted as a smallholder")
 
 
+def lognormal_costs(model, median: float, rows: np.ndarray) -> np.ndarray:
+    """Heterogeneous yearly costs (USD) for households ``rows``: lognormal around ``median``
+    with log sd ``assistance_effort_spread``, from the policies stream."""
+    spread = model.params.assistance_effort_spread
+    return median * np.exp(spread * model.streams["policies"].standard_normal(rows.size))
+
+
+MAX_CHILD_SCHOOLING = 6.0
+"""Extra years of schooling attendance can add to a household's children (a school career)."""
+
+
 class CashTransfer(Lever):
-    """Yearly transfers to the poorest households of the targeted nodes by proxy means test."""
+    """Yearly transfers, conditional on children's school attendance, to the poorest
+    households with children of the targeted nodes by proxy means test.
+
+    Without the transfer children attend ``school_attendance`` of the school year. A
+    beneficiary meets the condition (all its children attend) when the transfer is worth at
+    least the time its children would otherwise spend out of school,
+    ``(1 - school_attendance) x children x`` its value of a child's time (drawn once per
+    household around ``child_work_value``); a household that does not is not paid. Each
+    year the condition is met adds ``(1 - school_attendance) x schooling_per_attended_year``
+    years to its children's schooling (at most ``MAX_CHILD_SCHOOLING``), which they carry
+    when they reach working age (household ``child_schooling``): their schooling raises the
+    wage they earn per hour of work, exp(``education_return`` x years above the mean) times the
+    wage per skill unit (``labour.skill``), and so also the wage their household weighs
+    against its farm when deciding who seeks work.
+    """
 
     name = "cash_transfer"
-    meaning = "conditional cash transfers to the poorest households by proxy means test"
+    meaning = "cash transfers to the poorest households with children, conditional on school attendance"
     fields = (
         _f("amount", "USD/household/yr", 300, 0, 10000, "transfer per beneficiary household"),
-        _coverage(0.3, "share of households reached, poorest by proxy means test first"),
+        _coverage(0.3, "share of households with children offered the transfer, poorest by proxy means test first"),
         _f("admin_cost_share", "1", 0.05, 0, 0.5, "administrative cost as a share of transfers"),
     )
     items = ("cash transfers", "transfer administration")
@@ -64,13 +89,26 @@ class CashTransfer(Lever):
                 + self.PMT_EDUCATION_WEIGHT * hh.education[rows]
                 + self.PMT_ADULT_SHARE_WEIGHT * hh.adults[rows] / np.maximum(hh.members[rows], 1))
 
+    def offered(self) -> np.ndarray:
+        """Rows offered the transfer this year: the poorest ``coverage`` of the households
+        with children in the targeted nodes, by proxy means test."""
+        hh = self.model.households
+        rows = np.flatnonzero(self.households_in(self.nodes) & (hh.members > hh.adults))
+        n_benef = round(self.values["coverage"] * rows.size)
+        return np.sort(rows[np.argsort(self.proxy_means_score(rows), kind="stable")[:n_benef]])
+
     def pay(self, paid: np.ndarray) -> None:
-        m, hh, v = self.model, self.model.households, self.values
-        rows = np.flatnonzero(self.households_in(self.nodes))
-        n_benef = round(v["coverage"] * rows.size)
-        if n_benef == 0:
+        m, hh, v, p = self.model, self.model.households, self.values, self.model.params
+        offered = self.offered()
+        if offered.size == 0:
             return
-        chosen = rows[np.argsort(self.proxy_means_score(rows), kind="stable")[:n_benef]]
+        fresh = offered[hh.child_time_value[offered] <= 0]
+        hh.child_time_value[fresh] = lognormal_costs(m, p.child_work_value, fresh)
+        missed = 1.0 - p.school_attendance
+        children = (hh.members[offered] - hh.adults[offered]).astype(float)
+        chosen = offered[v["amount"] >= missed * children * hh.child_time_value[offered]]
+        hh.child_schooling[chosen] = np.minimum(hh.child_schooling[chosen] + missed * p.schooling_per_attended_year,
+                                                MAX_CHILD_SCHOOLING)
         paid[chosen] += v["amount"]
         hh.programmes[chosen] |= self.bit
         admin = v["admin_cost_share"] * v["amount"]
@@ -81,18 +119,28 @@ class CashTransfer(Lever):
 
 class Roads(Lever):
     """Road works on the quickest paths from the targeted nodes to markets (municipalities
-    to the nearest city or market, cities to the nearest market), spread over the years."""
+    to the nearest city or market, cities to the nearest market), bought with a yearly budget.
+
+    An edge is ``travel_time x road_speed_kmh`` km long. Each year the budget first
+    maintains the km already upgraded (``road_maintenance_share`` of their cost), then
+    upgrades new km at ``road_upgrade_cost_per_km``, spread over the edges in proportion to
+    their km not yet upgraded; an upgraded km loses ``road_upgrade_time_cut`` of its travel
+    time and its share of the edge's road quality moves to ``quality_to``. Km left
+    unmaintained (beyond what the budget covers, and every year after the programme) lose
+    the upgrade at ``road_decay_rate``. ``road_works_local_share`` of the spending is paid
+    as wages to residents of the edge's populated ends (a local income, in the ledger); the
+    rest buys materials and machines outside the territory.
+    """
 
     name = "roads"
-    meaning = "road works cutting travel time and raising road quality towards markets"
+    meaning = "a yearly road budget upgrading the roads towards markets at a unit cost per km"
     fields = (
-        _f("travel_time_cut", "1", 0.3, 0, 0.9, "share of travel time removed by the end year"),
-        _f("quality_to", "1", 0.9, 0, 1, "road quality reached by the end year"),
         _f("budget", "USD/yr", 500000, 0, 1e10,
-           "yearly spending while the works last (real USD for the whole programme; the model spends it "
-           "times households_scale)"),
+           "yearly spending on maintaining and upgrading the roads while the programme runs (real USD for the "
+           "whole programme; the model spends it times households_scale)"),
+        _f("quality_to", "1", 0.9, 0, 1, "road quality of an upgraded km"),
     )
-    items = ("road works",)
+    items = ("road works", "road works wages")
     scaled_fields = ("budget",)
 
     def __init__(self, policy, index, engine) -> None:
@@ -112,25 +160,73 @@ class Roads(Lever):
             edges.update(tuple(sorted(e)) for e in path_edges(m.graph, node_id, goal))
         return sorted(edges)
 
+    def _works(self) -> list[dict]:
+        """The chosen edges' data. The works stay with the road, not the policy (a policy
+        changed mid-run, or two programmes on one road, find the km already upgraded):
+        ``travel_time_before_works`` (h), ``km`` (its length: that time at
+        ``road_speed_kmh``) and ``km_upgraded``."""
+        g, speed = self.model.graph, self.model.params.road_speed_kmh
+        works = [g.edges[a, b] for a, b in self.edges]
+        for data in works:
+            if "km" not in data:
+                data["travel_time_before_works"] = data["travel_time"]
+                data["km"], data["km_upgraded"], data["decayed_in"] = data["travel_time"] * speed, 0.0, None
+        return works
+
+    def _decay(self, works: list[dict], share: float) -> None:
+        """Upgraded km left unmaintained (``share`` of them) lose the upgrade at
+        ``road_decay_rate``, once a year whichever programmes touch the road; travel times follow."""
+        p, year = self.model.params, self.model.year
+        for data in works:
+            if data["decayed_in"] != year:
+                data["km_upgraded"] *= 1.0 - p.road_decay_rate * share
+                data["decayed_in"] = year
+            data["travel_time"] = data["travel_time_before_works"] * (
+                1.0 - p.road_upgrade_time_cut * data["km_upgraded"] / data["km"])
+
     def start_year(self) -> None:
-        m, p, v = self.model, self.policy, self.values
+        p, v = self.model.params, self.values
         if self.edges is None:
             self.edges = self._choose_edges()
-        years_left = p.end - m.year + 1
-        factor = (1.0 - v["travel_time_cut"]) ** (1.0 / (p.end - p.start + 1))
-        for a, b in self.edges:
-            data = m.graph.edges[a, b]
-            data["travel_time"] *= factor
-            data["road_quality"] += max(v["quality_to"] - data["road_quality"], 0.0) / years_left
-        if self.edges:
-            # each edge's works are charged to its populated ends (a market node has no budget
-            # in the outputs), to the targeted nodes where an edge joins two markets
-            ends = np.array([m.territory.index(x) for e in self.edges for x in e])
+        if not self.edges:
+            return
+        works = self._works()
+        # km are real km, the budget simulated USD: the unit cost too, so the same km at every scale
+        unit = p.road_upgrade_cost_per_km * self.households_scale
+        upkeep = p.road_maintenance_share * unit * np.array([d["km_upgraded"] for d in works])
+        maintained = min(1.0, v["budget"] / upkeep.sum()) if upkeep.sum() > 0 else 1.0
+        self._decay(works, 1.0 - maintained)
+        left = max(v["budget"] - upkeep.sum() * maintained, 0.0)
+        missing = np.array([d["km"] - d["km_upgraded"] for d in works])
+        new = missing * min(left / (unit * missing.sum()), 1.0) if missing.sum() > 0 else np.zeros_like(missing)
+        for data, km in zip(works, new):
+            data["road_quality"] += max(v["quality_to"] - data["road_quality"], 0.0) * km / data["km"]
+            data["km_upgraded"] += km
+        self._decay(works, 0.0)  # sets the travel times of the km upgraded
+        self._pay(upkeep * maintained + new * unit)
+
+    def _pay(self, spent: np.ndarray) -> None:
+        """Charge each edge's spending (USD) to its populated ends (to the targeted nodes
+        where an edge joins two markets) and pay the local share as wages there."""
+        m = self.model
+        if spent.sum() <= 0:
+            return
+        by_node = np.zeros(m.n_nodes)
+        for k, edge in enumerate(self.edges):
+            ends = np.array([m.territory.index(x) for x in edge])
             ends = ends[m.populated[ends]]
             if ends.size == 0:
                 ends = np.flatnonzero(self.nodes)
-            self.charge(ends, v["budget"] / len(ends))
-            m.ledger.record("government", "rest_of_world", "road works", v["budget"])
+            by_node[ends] += spent[k] / ends.size
+        self.cost[:] += by_node
+        wages = m.params.road_works_local_share * by_node
+        m.flows.national_local += wages
+        m.ledger.record("government", "households", "road works wages", wages.sum())
+        m.ledger.record("government", "rest_of_world", "road works", by_node.sum() - wages.sum())
+
+    def idle_year(self) -> None:
+        if self.edges:
+            self._decay(self._works(), 1.0)
 
 
 class LandRedistribution(Lever):
@@ -252,40 +348,76 @@ class _SmallholderService(Lever):
 
 
 class TechnicalAssistance(_SmallholderService):
-    """Extension services raising reached smallholders' farm productivity once."""
+    """Extension services offered to a growing share of the targeted smallholders.
+
+    Each year an assisted household adopts the practices taught when the expected gain,
+    ``tfp_gain`` times last year's farm sales, exceeds its own yearly cost of applying them
+    (drawn once per household around ``assistance_effort_cost``, a cost in effort and risk,
+    not money); an adopter's farm productivity is ``1 + tfp_gain`` times its own. Gains
+    lose ``assistance_gain_decay`` a year when not assisted (so also after the programme).
+    """
 
     name = "technical_assistance"
-    meaning = "extension services raising smallholders' farm productivity"
+    meaning = "extension services raising the farm productivity of the smallholders who adopt"
     fields = (
-        _f("tfp_gain", "1", 0.15, 0, 1, "proportional farm productivity gain of a reached household"),
-        _coverage(0.3, "share of smallholders reached"),
-        _f("cost_per_household", "USD/household/yr", 150, 0, 10000, "yearly cost per reached household"),
+        _f("tfp_gain", "1", 0.15, 0, 1, "proportional farm productivity gain of a household that adopts"),
+        _coverage(0.3, "share of smallholders assisted"),
+        _f("cost_per_household", "USD/household/yr", 150, 0, 10000, "yearly cost per assisted household"),
         _SMALLHOLDER_HA,
     )
     item = "technical assistance"
     items = (item,)
 
     def serve(self, new: np.ndarray) -> None:
-        self.model.households.tfp[new] *= 1.0 + self.values["tfp_gain"]
+        hh = self.model.households
+        hh.adoption_cost[new] = lognormal_costs(self.model, self.model.params.assistance_effort_cost, new)
+
+    def start_year(self) -> None:
+        super().start_year()
+        hh, gain = self.model.households, self.values["tfp_gain"]
+        rows = np.flatnonzero(self.reached() & self.smallholders(self.nodes, self.values["smallholder_ha"]))
+        adopt = rows[gain * hh.farm_income[rows] > hh.adoption_cost[rows]]
+        hh.assistance_gain[adopt] = np.maximum(hh.assistance_gain[adopt], gain)
 
 
 class MarketLinkage(_SmallholderService):
-    """Links to buyers removing part of the intermediary margin for reached smallholders."""
+    """Links between smallholders and buyers who pay a better share of the farm-gate price
+    (part of the intermediaries' margin) for as much as they buy.
+
+    The buyers of each targeted municipality buy up to ``buyer_demand`` a year (USD at the
+    farm-gate price); each linked producer sells them the same share of last year's farm
+    sales, all of it while the linked producers' sales fit within that demand, and the rest
+    at the usual share. So the gain is bounded by the buyers' demand: the more producers
+    join, the less each gains.
+    """
 
     name = "market_linkage"
-    meaning = "links to buyers cutting the intermediaries' margin for smallholders"
+    meaning = "links to buyers with a limited demand, paying smallholders more of the farm-gate price"
     fields = (
-        _f("margin_cut", "1", 0.5, 0, 1, "share of the intermediary margin removed for reached smallholders"),
-        _coverage(0.3, "share of smallholders reached"),
-        _f("cost_per_household", "USD/household/yr", 100, 0, 10000, "yearly cost per reached household"),
+        _f("margin_cut", "1", 0.5, 0, 1, "share of the intermediary margin the buyers pay linked producers"),
+        _coverage(0.3, "share of smallholders linked"),
+        _f("cost_per_household", "USD/household/yr", 100, 0, 10000, "yearly cost per linked household"),
+        _f("buyer_demand", "USD/yr", 200000, 0, 1e9,
+           "yearly purchases of the buyers in each targeted municipality, at the farm-gate price (real USD; the "
+           "model scales it by households_scale)"),
         _SMALLHOLDER_HA,
     )
     item = "market linkage services"
     items = (item,)
+    scaled_fields = ("buyer_demand",)
 
-    def serve(self, new: np.ndarray) -> None:
-        m = self.model
-        m.households.price_share[new] = 1.0 - m.params.intermediary_margin * (1.0 - self.values["margin_cut"])
+    def start_year(self) -> None:
+        super().start_year()
+        m, hh, v = self.model, self.model.households, self.values
+        base = 1.0 - m.params.intermediary_margin
+        linked = self.reached() & self.nodes[hh.node]
+        sold_at = self.engine.last_price_share
+        value = np.where(linked & (sold_at > 0), hh.farm_income / np.where(sold_at > 0, sold_at, 1.0), 0.0)
+        supply = np.bincount(hh.node, value, minlength=m.n_nodes)  # last year's sales at the farm-gate price
+        with np.errstate(invalid="ignore", divide="ignore"):
+            bought = np.where(supply > 0, np.minimum(v["buyer_demand"] / supply, 1.0), 0.0)
+        premium = m.params.intermediary_margin * v["margin_cut"]
+        hh.price_share = np.where(linked, base + premium * bought[hh.node], hh.price_share)
 
 
 class Education(Lever):
@@ -355,13 +487,16 @@ class EnvironmentalGovernance(Lever):
 
 
 class FiscalDecentralisation(Lever):
-    """A larger share of national transfers reaching the targeted municipalities' budgets.
+    """A larger share of the national money for the targeted municipalities reaching their
+    budgets, and less spent by the national level itself (``Municipality.national_spending``):
+    money moves, it is not created (the government pays the same total).
 
-    Its cost is the extra transfer, booked in the ledger with the other national
-    transfers (so it declares no ledger item of its own)."""
+    Its cost is the money moved to municipal budgets, booked in the ledger with the other
+    national transfers (so it declares no ledger item of its own); the national spending
+    it replaces falls by as much."""
 
     name = "fiscal_decentralisation"
-    meaning = "a larger share of national transfers reaching municipal budgets"
+    meaning = "national money for municipalities moved from national spending to municipal budgets"
     fields = (_f("share", "1", 0.9, 0.1, 1, "share of national transfers reaching municipal budgets"),)
 
     def start_year(self) -> None:

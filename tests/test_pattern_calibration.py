@@ -1,0 +1,238 @@
+"""Calibration to cross-territory patterns (issue 14, item 3): pattern statistics from
+sufficient statistics give the pooled values exactly, the distance has known answers, bad
+calibration files are rejected naming file and field, and a known truth is recovered from
+patterns the model simulated at it."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from territory_abm.calibration import load_calibration, run_calibration
+from territory_abm.calibration.pattern_design import TOLERANCE_SD, PatternCalibrationDesign
+from territory_abm.calibration.pattern_fit import PatternObjective
+from territory_abm.calibration.synthetic import simulated_patterns, write_patterns
+from territory_abm.cli import main
+from territory_abm.ensemble import statistics as st
+from territory_abm.ensemble.design import load_ensemble
+from territory_abm.ensemble.patterns import Pattern, load_patterns
+from territory_abm.errors import InputError
+
+ROOT = Path(__file__).resolve().parents[1]
+RNG = np.random.default_rng(11)
+
+
+def _pattern(**kw) -> Pattern:
+    return Pattern(**{"name": "p", "observed": 0.0, "tolerance": 0.1, "source": "test", "status": "assumption", **kw})
+
+
+def _units(n: int) -> pd.DataFrame:
+    return pd.DataFrame({"x": RNG.normal(7.5, 0.3, n), "y": RNG.normal(0.01, 0.02, n),
+                         "flag": RNG.integers(0, 2, n).astype(float), "land_gini": RNG.uniform(0.7, 0.9, n),
+                         "has_city": RNG.integers(0, 2, n), "type": RNG.choice(["none", "win-win-win"], n)})
+
+
+# ---------------------------------------------------------------- sufficient statistics
+@pytest.mark.parametrize("pattern", [
+    _pattern(statistic="share", variable="flag"),
+    _pattern(statistic="share", type="win-win-win"),
+    _pattern(statistic="mean", variable="y"),
+    _pattern(statistic="slope", x="x", y="y"),
+    _pattern(statistic="correlation", x="x", y="y"),
+    _pattern(statistic="difference", variable="y", group="has_city"),
+])
+def test_sums_of_runs_give_the_pooled_statistic(pattern):
+    runs = [_units(n) for n in (5, 9, 1, 14)]
+    runs[1].loc[2, "y"] = np.nan  # missing values are left out alike
+    pooled = pd.concat(runs, ignore_index=True)
+    total = sum(pattern.sums(u, None if pattern.statistic != "difference" else u["has_city"].to_numpy() == 1)
+                for u in runs)
+    assert st.from_sums(pattern.statistic, total) == pytest.approx(pattern.value(pooled), rel=1e-9)
+
+
+def test_sums_known_answers_and_undefined_cases():
+    x, y = np.array([1.0, 2, 3, 4]), np.array([2.0, 1, 4, 3])
+    s = st.sums("slope", x, y)
+    assert list(s) == [4, 10, 10, 30, 28, 30]
+    assert st.from_sums("slope", s) == pytest.approx(0.6) and st.from_sums("correlation", s) == pytest.approx(0.6)
+    assert math.isnan(st.from_sums("slope", st.sums("slope", np.ones(3), x[:3])))  # no variance of x
+    assert math.isnan(st.from_sums("mean", st.sums("mean", np.array([np.nan]))))  # nothing finite
+    assert math.isnan(st.from_sums("difference", st.sums("difference", x, np.ones(4, bool))))  # no rest
+    assert st.from_sums("difference", st.sums("difference", x, np.array([1, 1, 0, 0], bool))) == -2.0
+
+
+# ---------------------------------------------------------------- the distance
+def _objective(observed=(0.5, -0.01), tolerance=(0.1, 0.02), weights=(1.0, 2.0)) -> PatternObjective:
+    patterns = (_pattern(name="a", statistic="share", variable="flag", observed=observed[0], tolerance=tolerance[0]),
+                _pattern(name="b", statistic="mean", variable="y", observed=observed[1], tolerance=tolerance[1]))
+    return PatternObjective(patterns, np.array(weights), np.array(observed), np.array(tolerance) / TOLERANCE_SD)
+
+
+def _values(share_sums, mean_sums) -> np.ndarray:
+    """(points=1, seeds, territories, patterns, SUMS) from per (seed, territory) [n, sum] pairs."""
+    out = np.zeros((1, len(share_sums), len(share_sums[0]), 2, st.SUMS))
+    out[0, :, :, 0, :2] = share_sums
+    out[0, :, :, 1, :2] = mean_sums
+    return out
+
+
+def test_distance_known_answer_with_one_seed():
+    # two territories: shares 3/4 and 1/6 pool to 4/10; means 0.01 and -0.03 over 2 and 2 -> -0.01
+    values = _values([[[4, 3], [6, 1]]], [[[2, 0.02], [2, -0.06]]])
+    obj = _objective()
+    assert obj.simulated(values)[0] == pytest.approx([0.4, -0.01])
+    # ((0.4 - 0.5) / 0.05)^2 * 1 + 0 * 2 = 4
+    assert obj.distance(values)[0] == pytest.approx(4.0)
+    # resampling territory 0 twice: share 3/4 -> ((0.75 - 0.5) / 0.05)^2 = 25, mean 0.01 -> (0.02 / 0.01)^2 * 2 = 8
+    assert obj.distance(values, rows=np.array([0, 0]))[0] == pytest.approx(33.0)
+
+
+def test_distance_subtracts_the_noise_over_seeds():
+    # two seeds, one territory: shares 0.3 and 0.5 (pooled 0.4), variance 0.02 / 2 seeds = 0.01
+    values = _values([[[10, 3]], [[10, 5]]], [[[1, -0.01]], [[1, -0.01]]])
+    obj = _objective()
+    assert obj.noise(values)[0] == pytest.approx([0.01, 0.0])
+    assert obj.distance(values)[0] == pytest.approx(((0.4 - 0.5) ** 2 - 0.01) / 0.05**2)
+
+
+def test_bootstrap_draws_vary_the_observed_values_by_their_standard_error():
+    # one territory and one seed, simulated exactly at the observed values: a resample's
+    # distance is sum_k w_k z_k^2 with z standard normal, mean 1 + 2 = 3, variance 2 (1 + 4) = 10
+    values = _values([[[10, 4]]], [[[2, -0.02]]])
+    obj = _objective(observed=(0.4, -0.01))
+    assert obj.distance(values)[0] == pytest.approx(0.0)
+    rng = np.random.default_rng(0)
+    d = np.array([obj.resampled_distance(values, rng)[0] for _ in range(4000)])
+    assert d.mean() == pytest.approx(3.0, abs=4 * math.sqrt(10 / 4000))
+    assert d.var() == pytest.approx(10.0, rel=0.2)
+
+
+# ---------------------------------------------------------------- files
+def _calibration(tmp_path: Path, body: str, patterns: str | None = None) -> Path:
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    target = tmp_path / "patterns.toml"
+    target.write_text(patterns or (ROOT / "experiments" / "rtd_patterns.toml").read_text(encoding="utf-8"))
+    path = tmp_path / "calibration.toml"
+    path.write_text(f'ensemble = "{(ROOT / "experiments" / "ensemble.toml").as_posix()}"\npatterns = "patterns.toml"\n'
+                    + body)
+    return path
+
+
+GOOD = 'method = "smm"\nparameters = ["migration_income_weight"]\n'
+
+
+def test_the_shipped_pattern_calibration_loads():
+    design = load_calibration(ROOT / "calibration" / "rtd_patterns.toml")
+    assert isinstance(design, PatternCalibrationDesign)
+    assert [p.name for p in design.patterns] == [p.name for p in load_patterns(ROOT / "experiments" /
+                                                                               "rtd_patterns.toml")]
+
+
+def test_ensemble_values_can_be_replaced_by_the_calibration_file_and_the_command_line(tmp_path):
+    path = _calibration(tmp_path, GOOD + "territories = 6\nhouseholds_scale = 0.02\n")
+    design = load_calibration(path, {"seeds": 1})
+    assert (design.ensemble.territories, design.ensemble.seeds) == (6, 1)
+    assert design.ensemble.scenario.households_scale == 0.02
+    assert design.weights == {p.name: 1.0 for p in design.patterns}
+
+
+@pytest.mark.parametrize("body, field", [
+    ('method = "smm"\nparameters = ["migration_incom_weight"]\n', "parameters.migration_incom_weight"),
+    (GOOD + "[weights]\nwin_win_win = 2.0\n", "weights.win_win_win"),
+    (GOOD + "[weights]\nwin_win_win_share = -1.0\n", "weights.win_win_win_share"),
+    (GOOD + 'observations = "data.csv"\n', "observations"),
+    (GOOD + "territories = 0\n", "territories"),
+    ('method = "smm"\nparameters = ["national_income_growth"]\n', "parameters.national_income_growth"),
+    ('method = "newton"\nparameters = ["migration_income_weight"]\n', "method"),
+    (GOOD + "[statistics]\nincome_growth_log = 1.0\n", "statistics"),
+])
+def test_bad_pattern_calibrations_are_rejected_naming_file_and_field(tmp_path, body, field):
+    path = _calibration(tmp_path, body)
+    with pytest.raises(InputError) as info:
+        load_calibration(path)
+    assert info.value.field == field, info.value
+
+
+def test_a_target_without_tolerance_is_rejected_naming_the_patterns_file(tmp_path, capsys):
+    patterns = ('[[patterns]]\nname = "x"\nstatistic = "mean"\nvariable = "forest_change"\nobserved = -0.1\n'
+                'tolerance = 0.0\nsource = "s"\nstatus = "assumption"\n')
+    path = _calibration(tmp_path, GOOD, patterns)
+    assert main(["calibrate", str(path), "--out", str(tmp_path / "out"), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "patterns.toml" in err and "patterns[0].tolerance" in err and "Traceback" not in err
+    assert not (tmp_path / "out").exists()  # nothing half-written
+
+
+def test_validate_knows_ensemble_designs_patterns_and_pattern_calibrations(capsys):
+    files = [ROOT / "experiments" / "ensemble.toml", ROOT / "experiments" / "rtd_patterns.toml",
+             ROOT / "calibration" / "rtd_patterns.toml"]
+    assert main(["validate", *map(str, files)]) == 0
+    out = capsys.readouterr().out
+    assert "ensemble: 40 territories" in out and "patterns: 4" in out and "calibration to patterns" in out
+
+
+# ---------------------------------------------------------------- recovery
+TRUTH = {"clearing_propensity": 0.08}
+TARGETS = [_pattern(name="forest", statistic="mean", variable="forest_change")]
+
+
+@pytest.mark.slow
+def test_a_known_truth_is_recovered_from_the_patterns_it_made(tmp_path):
+    """Known truth -> patterns of an ensemble of other territories simulated at it ->
+    calibrate on them -> the truth lies inside the 95 % interval, which is narrower than the
+    prior; rerunning on the same directory reuses every run and gives the same estimate."""
+    ensemble = tmp_path / "ensemble.toml"
+    ensemble.write_text(f'scenario = "{(ROOT / "scenarios" / "baseline.toml").as_posix()}"\n'
+                        "territories = 10\nseeds = 1\nseed = 5\nsteps = 4\nhouseholds_scale = 0.02\n")
+    observed = simulated_patterns(load_ensemble(ensemble), TARGETS, TRUTH, seed=6, out_dir=tmp_path / "truth",
+                                  workers=2)
+    write_patterns(observed, tmp_path / "patterns.toml")
+    path = tmp_path / "calibration.toml"
+    path.write_text('ensemble = "ensemble.toml"\npatterns = "patterns.toml"\nmethod = "smm"\n'
+                    'parameters = ["clearing_propensity"]\nconfidence_level = 0.95\n'
+                    "[priors]\nclearing_propensity = [0.0, 0.2]\n"
+                    "[options]\npopsize = 5\nmaxiter = 3\nbootstrap = 200\nlocal_points = 6\n")
+    status = run_calibration(path, tmp_path / "out", workers=2, progress=False)
+    assert status.complete
+    row = status.estimates.iloc[0]
+    assert row["low"] <= TRUTH["clearing_propensity"] <= row["high"], row.to_dict()
+    assert bool(row["identified"])
+    fit = pd.read_csv(tmp_path / "out" / "fit.csv")
+    assert list(fit["statistic"]) == ["forest"]
+    for name in ("estimate.csv", "posterior.png", "fit.png", "calibrated.toml", "calibration.json"):
+        assert (tmp_path / "out" / name).is_file(), name
+    assert "clearing_propensity = " in (tmp_path / "out" / "calibrated.toml").read_text()
+    again = run_calibration(path, tmp_path / "out", workers=1, progress=False)
+    pd.testing.assert_frame_equal(again.estimates, status.estimates)
+
+
+@pytest.mark.slow
+def test_a_killed_pattern_calibration_resumes_to_the_uninterrupted_answer(tmp_path):
+    import subprocess
+    import sys
+
+    from conftest import kill_after_stored_runs
+
+    (tmp_path / "ensemble.toml").write_text(f'scenario = "{(ROOT / "scenarios" / "baseline.toml").as_posix()}"\n'
+                                            "territories = 4\nseeds = 1\nseed = 5\nsteps = 3\n"
+                                            "households_scale = 0.02\n")
+    write_patterns([_pattern(name="forest", statistic="mean", variable="forest_change", observed=-0.1,
+                             tolerance=0.02)], tmp_path / "patterns.toml")
+    path = tmp_path / "calibration.toml"
+    path.write_text('ensemble = "ensemble.toml"\npatterns = "patterns.toml"\nmethod = "smm"\n'
+                    'parameters = ["clearing_propensity"]\n[priors]\nclearing_propensity = [0.0, 0.2]\n'
+                    "[options]\npopsize = 5\nmaxiter = 1\nbootstrap = 50\nlocal_points = 4\n")
+    args = [sys.executable, "-m", "territory_abm.cli", "calibrate", str(path), "--quiet"]
+    killed, clean = tmp_path / "killed", tmp_path / "clean"
+    kill_after_stored_runs([*args, "--workers", "2", "--out", str(killed)], killed, runs=12)
+    assert not (killed / "calibration.json").exists()
+    resumed = subprocess.run([*args, "--workers", "2", "--out", str(killed)], capture_output=True, text=True)
+    assert resumed.returncode == 0, resumed.stderr
+    done = subprocess.run([*args, "--workers", "1", "--out", str(clean)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    for name in ("estimate.csv", "evaluations.csv", "fit.csv", "posterior.csv", "calibrated.toml"):
+        assert (killed / name).read_bytes() == (clean / name).read_bytes(), name
