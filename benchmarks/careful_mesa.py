@@ -426,11 +426,13 @@ class CarefulTerritory(mesa.Model):
     def _public_sector(self) -> None:
         p, pop = self.params, self.population
         self.public_local = self._zeros()
+        # the national level's own spending in each municipality (its local content is paid as local incomes)
+        self.flows = SimpleNamespace(national_local=np.zeros(self.n_nodes))
         for m in self._munis():
             m.decentralisation_share, m.extra_enforcement = p.decentralisation_share, 0.0
             m.collect_revenue(pop[m.node])
             m.spend(pop[m.node])
-            self.public_local[m.node] = m.local_payment
+            self.public_local[m.node] = m.local_payment + float(self.flows.national_local[m.node])
         self.last_taxes = np.zeros(self.n_nodes)
         index = self.territory.index
         for a, b, data in self.graph.edges(data=True):
@@ -468,7 +470,7 @@ class CarefulTerritory(mesa.Model):
         self.node_seekers, self.node_keep, self.node_fresh = self._zeros(), self._zeros(), self._zeros()
         self.households.do("seek_work")
         seekers, keep, fresh = np.array(self.node_seekers), np.array(self.node_keep), np.array(self.node_fresh)
-        flows, _ = match_labour(seekers, vac, node_wage, self.reachable)
+        flows, _ = match_labour(seekers, vac, node_wage, self.reachable, net_share)
         jobs_by_origin = flows.sum(axis=1)
         with np.errstate(invalid="ignore", divide="ignore"):
             keep_rate = np.nan_to_num(np.minimum(jobs_by_origin / keep, 1.0))

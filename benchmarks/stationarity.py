@@ -44,10 +44,13 @@ def one_run(args) -> tuple[np.ndarray, np.ndarray, float]:
     return ends, (rural.iloc[-1] - rural.iloc[0]).to_numpy(), population
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def run_seeds(description: str, run, seeds: int = 8):
+    """Parse the common options (scenario, seeds, scale, years, workers, ``--set``) and call
+    ``run((scenario, seed, scale, years, overrides))`` for seeds 1.. in a process pool.
+    Returns the options, the overrides and the results in seed order."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--scenario", default=str(ROOT / "scenarios" / "stationary.toml"))
-    parser.add_argument("--seeds", type=int, default=8)
+    parser.add_argument("--seeds", type=int, default=seeds)
     parser.add_argument("--scale", type=float, default=0.25)
     parser.add_argument("--years", type=int, default=20)
     parser.add_argument("--workers", type=int, default=2)
@@ -57,7 +60,11 @@ def main() -> None:
     overrides = {name: float(value) for name, value in (item.split("=", 1) for item in args.set)}
     jobs = [(args.scenario, seed, args.scale, args.years, overrides) for seed in range(1, args.seeds + 1)]
     with ProcessPoolExecutor(args.workers) as pool:
-        results = list(pool.map(one_run, jobs))
+        return args, overrides, list(pool.map(run, jobs))
+
+
+def main() -> None:
+    args, overrides, results = run_seeds(__doc__.splitlines()[0], one_run)
     ends = np.stack([r[0] for r in results])            # seeds x (start, end) x outcomes
     change = ends[:, 1, :] - ends[:, 0, :]
     print(f"{Path(args.scenario).name}: {args.seeds} seeds, households_scale {args.scale}, {args.years} years"

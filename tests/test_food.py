@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from conftest import SCENARIOS
 from territory_abm import TerritoryModel, load_scenario
-from territory_abm.model import food, labour
+from territory_abm.model import food, labour, start
 from territory_abm.params import Parameters
 
 SEEDS = (1, 2, 3)
@@ -112,7 +112,7 @@ def test_start_clears_at_the_starting_prices(stationary):
     plan, way = food.sales_plan(m, m.expected_food_price)
     quantity = food.local_quantity(farm_income=hh.farm_income, split=plan.split, price=plan.price, node=hh.node,
                                    alive=hh.alive, n_nodes=m.n_nodes)
-    demand = food.demand(m, food.first_year_spending(m), m.local_spending_share)
+    demand = food.demand(m, start.starting_consumption(m), m.local_spending_share)
     cleared = food.clear_food(demand, quantity, way, food.import_parity(m))
     assert np.allclose(cleared.price[m.populated], m.food_price[m.populated], rtol=1e-9)
     labour_power = np.power(np.maximum(hh.adults - hh.employed, 0), m.params.farm_labour_elasticity)
@@ -189,8 +189,10 @@ def test_richer_cities_raise_hinterland_food_prices_and_farm_incomes(stationary)
 def test_road_to_the_market_shifts_sales_to_dynamic_markets():
     """The roads scenario's upgrade, with a budget that upgrades most of the km to the city
     (a road budget buys km at a unit cost), brings the remote municipalities nearer the
-    market: a larger share of their farm sales goes to dynamic markets (every seed, 2016, over
-    the four targets: a target can also come nearer other nodes' food markets, as M11 does)."""
+    dynamic market and the city's food market: a larger share of their farm sales leaves
+    their own node's market (every seed, 2016, over the four targets). The share sold in
+    local food markets as a whole can go either way, since the city's food market is one of
+    them (seed 3: 0.477 -> 0.495 while the share sold away from home rose 0.78 -> 0.85)."""
     from dataclasses import replace
 
     base = load_scenario(SCENARIOS / "baseline.toml").replace(households_scale=0.05, steps=7)
@@ -202,9 +204,11 @@ def test_road_to_the_market_shifts_sales_to_dynamic_markets():
         mb.run()
         mr.run()
         targets = [mr.territory.index(t) for t in ("M05", "M06", "M10", "M11")]
-        local_base = mb.flows.local_food_sales[targets] / mb.flows.farm_sales[targets]
-        local_roads = mr.flows.local_food_sales[targets] / mr.flows.farm_sales[targets]
-        assert local_roads.mean() < local_base.mean()
+        def sold_away(m):
+            f = m.flows
+            return ((f.farm_sales - f.local_food_sales + f.food_sold_elsewhere)[targets] / f.farm_sales[targets]).mean()
+
+        assert sold_away(mr) > sold_away(mb)
 
 
 def test_books_balance_with_imported_food_and_losses(stationary):

@@ -80,6 +80,9 @@ _ENTRIES: tuple[Parameter, ...] = (
     _p("subsistence_pc", "USD/person/yr", 300.0, 100.0, 800.0, "subsistence consumption per person, drawn from assets if income falls short", "households"),
     _p("asset_depreciation", "1/yr", 0.05, 0.01, 0.2, "yearly wear of household assets (livestock, tools, buildings), made good by purchases outside the territory; starting assets are each household's steady state, savings at starting income over this rate", "households"),
     _p("max_local_spending_share", "1", 0.9, 0.5, 1.0, "largest share of consumption spent on local non-tradables; each municipality's share is backed out from its starting local sellers (their revenue at price 1 over residents' consumption)", "households"),
+    _p("enterprise_capital_output", "yr", 1.0, 0.25, 3.0, "capital of a household non-farm enterprise per USD of yearly sales (assumption, of the order of micro-enterprise surveys: McKenzie and Woodruff 2006, Mexico); its wear is asset_depreciation", "enterprises"),
+    _p("enterprise_labour_elasticity", "1", 0.4, 0.1, 0.8, "elasticity of a household non-farm enterprise's sales to (1 + the adults of a household without a farm who work in it) (assumption: as family labour on the farm)", "enterprises"),
+    _p("enterprise_response", "1/yr", 1.0, 0.0, 5.0, "household non-farm enterprises: share closing per year per unit the local price falls below its starting level, and entrants per enterprise per unit it rises above (assumption)", "enterprises"),
     _p("education_return", "1/yr of school", 0.07, 0.0, 0.15, "wage premium per year of schooling above the territory mean", "households"),
     # --- migration -----------------------------------------------------------------------
     _p("migration_income_weight", "1", 1.2, 0.0, 3.0, "logit weight of log expected income per person at a destination", "migration"),
@@ -103,6 +106,7 @@ _ENTRIES: tuple[Parameter, ...] = (
     _p("minimum_wage", "USD/worker/yr", 600.0, 0.0, 3000.0, "wage floor", "labour"),
     _p("commute_limit", "h", 1.5, 0.25, 4.0, "longest one-way travel time for a wage job", "labour"),
     _p("commute_cost_per_hour", "1/h", 0.10, 0.0, 0.4, "share of a wage lost per hour of commuting", "labour"),
+    _p("commute_fixed_cost", "1", 0.05, 0.0, 0.3, "share of a wage lost by any commute, whatever its length (fares, meals; assumption); starting wages leave no gain from commuting before it, so wage changes smaller than it move no commuter", "labour"),
     _p("workers_per_firm", "workers", 25.0, 5.0, 200.0, "workers of a typical firm at the start and at entry", "firms"),
     _p("firm_exit_loss_years", "yr", 3, 1, 10, "consecutive loss years after which a firm exits", "firms", integer=True),
     _p("firm_entry_rate", "firms/yr", 0.25, 0.0, 2.0, "expected entrants per 1000 households, sector and year when an entrant's profit rate beats the required return by 10 points", "firms"),

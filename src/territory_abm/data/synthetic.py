@@ -10,7 +10,7 @@ Per populated node: household sizes around population / households; per-capita i
 lognormal with the node's mean and income Gini; land from :func:`land_holdings` (landless
 households plus Pareto holdings, matched to the node's mean land per household and land
 Gini), rank-correlated with income through a Gaussian copula; schooling around the node
-mean. A lognormal with Gini G has sigma = sqrt(2) * Phi^-1((1 + G) / 2).
+mean, rank-correlated with income too. A lognormal with Gini G has sigma = sqrt(2) * Phi^-1((1 + G) / 2).
 """
 
 from __future__ import annotations
@@ -30,6 +30,10 @@ MIN_ADULT_SHARE = 0.3
 """Smallest working-age share drawn (every household has at least one adult anyway)."""
 EDUCATION_SD = 2.0
 """Standard deviation (years) of schooling around the node's mean."""
+EDUCATION_INCOME_CORRELATION = 0.4
+"""Gaussian-copula correlation between schooling and per-capita income at the start
+(assumption: schooling is the main earnings determinant of Mincer equations, which explain
+roughly a fifth to a third of the variance of log earnings in Latin American surveys)."""
 MAX_EDUCATION = 20.0
 """Most years of schooling drawn (the upper bound of the ``mean_education`` column)."""
 
@@ -134,7 +138,9 @@ def draw_population(territory: Territory, scale: float, rng: np.random.Generator
         # person-weighted mean must match: rescale by the realised weighted mean
         income_pc *= t["mean_income"][i] / np.average(income_pc, weights=members)
         land = land_holdings(float(t["land_gini"][i]), float(t["mean_farm_ha"][i]), landless_share, z_land)
-        education = np.clip(t["mean_education"][i] + rng.normal(0, EDUCATION_SD, n_h), 0, MAX_EDUCATION)
+        z_educ = EDUCATION_INCOME_CORRELATION * z[:, 0] + np.sqrt(1 - EDUCATION_INCOME_CORRELATION**2) * \
+            rng.standard_normal(n_h)
+        education = np.clip(t["mean_education"][i] + EDUCATION_SD * z_educ, 0, MAX_EDUCATION)
         # wage jobs: the node's wage share of adults at one wage that pays its non-farm
         # income share; jobs go to households in proportion to their income
         income = income_pc * members

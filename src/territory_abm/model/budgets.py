@@ -10,7 +10,7 @@ at the year's prices).
 
 from __future__ import annotations
 
-from . import context, food
+from . import context, enterprises, food
 from .kernels import consume, household_receipts
 
 
@@ -19,9 +19,11 @@ def household_budgets(model) -> None:
     p, hh, n = model.params, model.households, model.n_nodes
     node, alive = hh.node, hh.alive
     hh.transfer_income = model.policies.pay_households(model.year)
+    enterprises.planned_income(model)
     receipts = household_receipts(
-        alive=alive, adults=hh.adults, node=node, public_local=model.flows.public_local + model.flows.national_local, remits_to=hh.remits_to,
-        farm_income=hh.farm_income, wage_income=hh.wage_income, transfer_income=hh.transfer_income,
+        alive=alive, adults=hh.adults, node=node, public_local=model.flows.public_local + model.flows.national_local,
+        remits_to=hh.remits_to, farm_income=hh.farm_income, wage_income=hh.wage_income,
+        enterprise_income=hh.enterprise_income, transfer_income=hh.transfer_income,
         migrants_abroad=hh.migrants_abroad, remittance_propensity=p.remittance_propensity,
         external_income_pc=context.external_income_pc(model), n_nodes=n)
     hh.other_income, hh.remittance_income = receipts.other_income, receipts.net_remittances

@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..data.territory import SECTORS, TRADABLE_SECTORS
-from . import context
+from . import context, enterprises
 from .kernels import WAGE_FLOOR, pay_dividends
 from .markets import MAX_LOCAL_PRICE, clear_local_goods
 from .public import node_road_quality
@@ -160,10 +160,13 @@ def accounts(model) -> None:
     ft.output = output
     local = alive & ~ft.dynamic
     supply = np.bincount(ft.node, output * local, minlength=n)
-    price, absorbed = clear_local_goods(model.flows.local_demand, supply, MAX_LOCAL_PRICE)
+    price, absorbed = clear_local_goods(model.flows.local_demand, supply + enterprises.supply(model), MAX_LOCAL_PRICE)
+    enterprise_sales = enterprises.settle(model, price)
     model.local_price = np.where(np.isnan(price), model.local_price, price)
     model.expected_local_price += p.expectation_adjustment * (model.local_price - model.expected_local_price)
-    model.ledger.record("households", "firms", "local sales", absorbed.sum())
+    enterprises.turnover(model)
+    model.ledger.record("households", "firms", "local sales", absorbed.sum() - enterprise_sales)
+    model.ledger.record("households", "households", "enterprise sales", enterprise_sales)
     model.ledger.record("households", "rest_of_world", "imported consumption",
                         (model.flows.local_demand - absorbed).sum())
     revenue = np.where(ft.dynamic, output * model.farm_gate[ft.node], output * np.nan_to_num(price)[ft.node]) * alive

@@ -53,7 +53,7 @@ import numpy as np
 from numba import njit
 
 from . import context
-from .kernels import consumption, kernel
+from .kernels import kernel
 from .public import MIN_FARM_GATE_SHARE
 
 START_TOLERANCE = 1e-11
@@ -415,20 +415,10 @@ def food_market(model, food_demand: np.ndarray) -> float:
     return cut
 
 
-def first_year_spending(model) -> np.ndarray:
-    """Each household's consumption in the first year if its income stays the starting income
-    (USD/yr): dividends arrive after the year's consumption (``firms.accounts``), so the
-    budget is the starting income without them, with the assets left after a year's wear."""
-    p, hh = model.params, model.households
-    budget = hh.income - model.start_dividends
-    return consumption(income=budget, cash=hh.assets * (1.0 - p.asset_depreciation) + budget, members=hh.members,
-                       subsistence_pc=p.subsistence_pc, consumption_share=p.consumption_share)
-
-
-def start(model) -> None:
+def start(model, spending: np.ndarray) -> None:
     """Starting food prices at which every market clears with the starting farm incomes and
-    the food spending of the first year's consumption at the starting incomes
-    (``first_year_spending``); farm productivity is rescaled so that planned farm income at
+    the food spending of each household's first-year consumption at its starting income,
+    ``spending`` (USD/yr, ``start.starting_consumption``); farm productivity is rescaled so that planned farm income at
     these prices is the starting farm income. Sets ``model.food_price`` and
     ``model.expected_food_price``.
 
@@ -437,7 +427,7 @@ def start(model) -> None:
     below about 2 s, so the damped step contracts.
     """
     hh, n = model.households, model.n_nodes
-    food_demand = demand(model, first_year_spending(model), model.local_spending_share)
+    food_demand = demand(model, spending, model.local_spending_share)
     reference = model.farm_gate[hh.node] * hh.price_share  # the price farm productivity was backed out with
     cap = import_parity(model)
     prices = np.where(model.populated, np.minimum(context.market_price(model), cap), 0.0)

@@ -25,6 +25,11 @@ COLUMNS: dict[str, tuple[type, str, str]] = {
     "employed": (np.int32, "persons", "adults in wage jobs this year"),
     "farm_income": (np.float64, "USD/yr", "farm sales"),
     "wage_income": (np.float64, "USD/yr", "wages net of commuting cost"),
+    "enterprise_income": (np.float64, "USD/yr", "income of the household's non-farm enterprise, net of its capital's wear"),
+    "enterprise_sales": (np.float64, "USD/yr", "output of the household's non-farm enterprise sold in its node at the starting local price (0: none)"),
+    "enterprise_outside": (np.float64, "USD/yr", "output of the household's non-farm enterprise sold outside the territory"),
+    "enterprise_capital": (np.float64, "USD", "capital of the household's non-farm enterprise"),
+    "enterprise_scale": (np.float64, "USD/yr", "local sales of the household's non-farm enterprise at the starting local price with no adult in it"),
     "transfer_income": (np.float64, "USD/yr", "public transfers (cash transfers, payments for ecosystem services)"),
     "remittance_income": (np.float64, "USD/yr", "remittances received minus sent"),
     "other_income": (np.float64, "USD/yr", "dividends and local public spending received"),
@@ -153,6 +158,13 @@ def farm_output(tfp, land, labour, assets, nature_factor, land_el, labour_el, as
     """Farm output (USD/yr at full price): TFP land^a labour^b (1 + assets/ASSET_UNIT)^c f(K)."""
     return (tfp * np.power(land, land_el) * np.power(np.maximum(labour, 0), labour_el)
             * np.power(1.0 + assets / ASSET_UNIT, asset_el) * nature_factor)
+
+
+def farming_households(model, node: np.ndarray, land: np.ndarray) -> np.ndarray:
+    """Which households (at ``node``, holding ``land`` ha) farm: all of a rural
+    municipality's (on their land, or as on a garden plot when they hold less), and a city's
+    that hold at least ``garden_plot_ha``."""
+    return (np.asarray(model.territory.kinds)[node] != "city") | (land >= model.params.garden_plot_ha)
 
 
 RECORDED_COLUMNS = ("alive", "node", "members", "income", "land", "assets", "employed", "programmes")

@@ -412,8 +412,8 @@ def demography(alive, members, adults, education, node, u_birth, u_death, u_adul
 
 
 @kernel(Receipts)
-def household_receipts(alive, adults, node, public_local, remits_to, farm_income, wage_income, transfer_income,
-                       migrants_abroad, remittance_propensity, external_income_pc, n_nodes):
+def household_receipts(alive, adults, node, public_local, remits_to, farm_income, wage_income, enterprise_income,
+                       transfer_income, migrants_abroad, remittance_propensity, external_income_pc, n_nodes):
     """Local public spending (each node's ``public_local`` shared per adult), remittances
     (internal migrant households pay a share of their earnings to the origin household
     while both live; migrants abroad send a share of the external income) and total
@@ -451,7 +451,7 @@ def household_receipts(alive, adults, node, public_local, remits_to, farm_income
         remit[i] = r
         if r > 0:
             remit_by_node[node[i]] += r
-        income[i] = farm_income[i] + wage_income[i] + transfer_income[i] + r + other[i]
+        income[i] = farm_income[i] + wage_income[i] + enterprise_income[i] + transfer_income[i] + r + other[i]
     return other, remit, income, remit_by_node, internal, abroad_total
 
 

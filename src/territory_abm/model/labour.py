@@ -1,10 +1,17 @@
 """The labour market of a year: firms post vacancies, households choose how many adults
 seek wage work, seekers and vacancies match within commuting range, incomes are paid.
 
-Households compare each adult's marginal farm product with the best wage reachable net
-of commuting; new seekers plan with the wage times their expected chance of being hired
-(``model.job_finding``, adaptive). Matching is :func:`markets.match_labour`; who of a
-node's seekers gets a job is drawn by ``kernels.assign_jobs``.
+Wages differ by skill: a worker with s years of schooling earns the wage per skill unit
+of the node that employs them times exp(r (s - mean)), r ``education_return`` and the
+mean over the territory's adults. Firms post a wage per worker (``FirmTable.wage``), the
+wage of their node's typical worker; a node's wage per skill unit is that wage over the
+mean skill of the node's starting workers (``model.worker_skill``). Households
+compare each adult's marginal farm product with their own skill's best wage reachable net
+of commuting; new seekers plan with that wage times their expected chance of being hired
+(``model.job_finding``, adaptive). Matching is :func:`markets.match_labour`, over the whole
+network: every seeker applies where the wage per skill unit net of commuting is best (it
+ranks destinations alike for every skill); who of a node's seekers gets a job is drawn by
+``kernels.assign_jobs``, and each home node's wages are shared among its workers by skill.
 """
 
 from __future__ import annotations
@@ -18,7 +25,7 @@ from .environment import nature_ratio
 from .firms import desired_labour, firm_prices
 from .households import farm_output
 from .kernels import JobSeekers, assign_jobs, job_seekers, labour_incomes
-from .markets import match_labour, wage_adjustment
+from .markets import UNFILLED_TOLERANCE, match_labour, wage_adjustment
 
 
 class JobOffers(NamedTuple):
@@ -27,7 +34,8 @@ class JobOffers(NamedTuple):
     vacancies: np.ndarray   # (n,) posted vacancies by node (persons)
     wage: np.ndarray        # (n,) mean posted wage by node (USD/worker/yr), 0 without vacancies
     net_share: np.ndarray   # (n, n) share of a wage at the column node kept by a commuter from the row node
-    best_wage: np.ndarray   # (n,) best wage net of commuting reachable from each node (USD/worker/yr)
+    best_wage: np.ndarray   # (n,) best wage per skill unit net of commuting reachable from each node (USD/yr)
+    unit_wage: np.ndarray   # (n,) posted wage per skill unit by node (USD/yr)
 
 
 def post_vacancies(model) -> np.ndarray:
@@ -45,20 +53,37 @@ def post_vacancies(model) -> np.ndarray:
 
 
 def job_offers(model, vacancies: np.ndarray) -> JobOffers:
-    """Vacancies and mean posted wage by node, the share of a wage kept after commuting
-    and the best net wage reachable from each node, given each firm's ``vacancies``."""
+    """Vacancies and mean posted wage by node, the share of a wage kept after commuting,
+    the wage per skill unit and its best value net of commuting reachable from each node,
+    given each firm's ``vacancies``."""
     ft, n = model.firm_table, model.n_nodes
     node_vac = np.bincount(ft.node, vacancies, minlength=n)
     with np.errstate(invalid="ignore", divide="ignore"):
         node_wage = np.nan_to_num(np.bincount(ft.node, vacancies * ft.wage, minlength=n) / node_vac)
-    net_share, best = best_net_wage(model, node_wage, node_vac > 0)
-    return JobOffers(vacancies=node_vac, wage=node_wage, net_share=net_share, best_wage=best)
+    unit_wage = node_wage / model.worker_skill
+    net_share, best = best_net_wage(model, unit_wage, node_vac > 0)
+    return JobOffers(vacancies=node_vac, wage=node_wage, net_share=net_share, best_wage=best, unit_wage=unit_wage)
+
+
+def skill(model) -> np.ndarray:
+    """Each household's skill: the wage of its workers relative to the wage per skill unit,
+    exp(r (schooling - the territory's mean))."""
+    return np.exp(model.params.education_return * (model.households.education - model.mean_education))
+
+
+
+def commuting_share(model, fixed: bool = True) -> np.ndarray:
+    """Share of a wage kept after commuting (origin x destination): 1 at home, else 1 minus
+    ``commute_cost_per_hour`` times the travel time and, if ``fixed``, ``commute_fixed_cost``."""
+    p = model.params
+    away = 1.0 - np.eye(model.n_nodes)
+    return np.clip(1.0 - p.commute_cost_per_hour * model.travel - fixed * p.commute_fixed_cost * away, 0.0, 1.0)
 
 
 def best_net_wage(model, node_wage: np.ndarray, hiring: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The share of a wage kept after commuting (origin x destination) and the best net
     wage (USD/yr) reachable from each node among the ``hiring`` nodes."""
-    net_share = np.clip(1.0 - model.params.commute_cost_per_hour * model.travel, 0.0, 1.0)
+    net_share = commuting_share(model)
     offer = np.where(model.reachable & hiring[None, :], node_wage[None, :] * net_share, 0.0)
     return net_share, offer.max(axis=1)
 
@@ -81,14 +106,24 @@ def farm_revenue_at_one_worker(model) -> np.ndarray:
 def seekers(model, revenue_at_one_worker: np.ndarray, best_wage: np.ndarray,
             expected_wage: np.ndarray) -> JobSeekers:
     """Seekers per household and by node (all, last year's workers, new), given each
-    household's farm revenue with one worker, the best wage on offer and the expected wage
-    of a new seeker by node (USD/yr)."""
+    household's farm revenue with one worker, the best wage per skill unit on offer and the
+    expected wage per skill unit of a new seeker by node (USD/yr)."""
     hh = model.households
-    return job_seekers(adults=hh.adults, alive=hh.alive, employed=hh.employed,
-                       farm_revenue_at_one_worker=revenue_at_one_worker,
+    # comparing farm revenue P with the wage w s of one's skill s is comparing P / s with w
+    return job_seekers(adults=adults_in_labour_market(model), alive=hh.alive, employed=hh.employed,
+                       farm_revenue_at_one_worker=revenue_at_one_worker / skill(model),
                        farm_labour_elasticity=model.params.farm_labour_elasticity, best_wage=best_wage,
                        expected_wage=expected_wage, node=hh.node, farm_labour_thresholds=farm_labour_thresholds(model),
                        n_nodes=model.n_nodes)
+
+
+def adults_in_labour_market(model) -> np.ndarray:
+    """Adults of each household who divide their time between the farm and wage work: all
+    of them, except in a household that runs a non-farm enterprise and has no farm, whose
+    adults not in wage jobs work in the enterprise and do not seek wage work."""
+    hh = model.households
+    in_enterprise = (hh.enterprise_capital > 0) & (hh.tfp <= 0)
+    return np.where(in_enterprise, np.minimum(hh.employed, hh.adults), hh.adults)
 
 
 def farm_labour_thresholds(model) -> np.ndarray:
@@ -108,7 +143,7 @@ def labour_market(model, vacancies: np.ndarray) -> None:
     node_vac, node_wage = offers.vacancies, offers.wage
     revenue = farm_revenue_at_one_worker(model)
     wanted = seekers(model, revenue, offers.best_wage, offers.best_wage * model.job_finding)
-    flows, _ = match_labour(wanted.by_node, node_vac, node_wage, model.reachable)
+    flows, _ = match_labour(wanted.by_node, node_vac, offers.unit_wage, model.reachable, offers.net_share)
     jobs_by_origin = flows.sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         keep_rate = np.nan_to_num(np.minimum(jobs_by_origin / wanted.returning_by_node, 1.0))
@@ -121,7 +156,7 @@ def labour_market(model, vacancies: np.ndarray) -> None:
                         education=hh.education, education_return=p.education_return,
                         mean_education=model.mean_education, n_nodes=n)
     hh.employed = hired.jobs
-    update_job_finding(model, fresh_rate, wanted.new_by_node, node_vac - flows.sum(axis=0))
+    update_job_finding(model, fresh_rate, wanted.new_by_node, node_vac, node_vac - flows.sum(axis=0))
     with np.errstate(invalid="ignore", divide="ignore"):
         flows *= np.nan_to_num(hired.jobs_by_node / jobs_by_origin)[:, None]
     filled = flows.sum(axis=0)
@@ -143,9 +178,10 @@ def labour_market(model, vacancies: np.ndarray) -> None:
     model.commuting = flows  # workers by home (rows) and job node (columns) this year
 
 
-def update_job_finding(model, fresh_rate: np.ndarray, node_fresh: np.ndarray, unfilled: np.ndarray) -> None:
+def update_job_finding(model, fresh_rate: np.ndarray, node_fresh: np.ndarray, vacancies: np.ndarray,
+                       unfilled: np.ndarray) -> None:
     """Adaptive expectation of a new seeker's chance of being hired, by node; where
     nobody new sought work, the chance is 1 if reachable vacancies went unfilled."""
-    open_jobs = (model.reachable & (unfilled > 0)[None, :]).any(axis=1)
+    open_jobs = (model.reachable & (unfilled > UNFILLED_TOLERANCE * vacancies)[None, :]).any(axis=1)
     observed = np.where(node_fresh > 0, fresh_rate, np.where(open_jobs, 1.0, model.job_finding))
     model.job_finding += model.params.expectation_adjustment * (observed - model.job_finding)

@@ -5,21 +5,33 @@ from __future__ import annotations
 import numpy as np
 
 
-def match_labour(seekers: np.ndarray, vacancies: np.ndarray, wage: np.ndarray,
-                 reachable: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Match job seekers to vacancies across nodes: local first, then higher wages first.
+UNFILLED_TOLERANCE = 1e-9
+"""Share of a node's vacancies left open below which they count as filled (the matching's
+rounding leaves about 1e-12)."""
+HOME_TIE = 1e-9
+"""Relative margin by which an offer at home beats an equal one elsewhere (rounding of the
+start's no-commuting wages must not send workers away)."""
 
-    Each node first fills its vacancies with its own seekers (employers hire through local
-    networks; commuters take the jobs locals leave open). Then destination nodes are served
-    in order of decreasing wage; each takes workers from the origins that can reach it, in
-    proportion to their remaining seekers.
+
+def match_labour(seekers: np.ndarray, vacancies: np.ndarray, wage: np.ndarray, reachable: np.ndarray,
+                 net_share: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Match job seekers to vacancies over the network: every seeker applies to the reachable
+    job with the best wage net of commuting; no node hires its own first.
+
+    In rounds, each origin's remaining seekers apply to the destination, among those they
+    have not yet tried and that still have vacancies, that pays them most after commuting
+    (``wage * net_share``; at home nothing is lost, so a local job has only the advantage of
+    no commuting cost). A destination with more applicants than vacancies takes the same
+    share of each origin's applicants; the others try their next best destination in the
+    next round. Ends when no seeker has an open reachable vacancy left to try.
 
     Parameters
     ----------
     seekers : (n,) job seekers by origin node (persons)
     vacancies : (n,) open positions by destination node (persons)
-    wage : (n,) posted wage by destination node (USD/yr), used for the order
+    wage : (n,) posted wage by destination node (USD/yr)
     reachable : (n, n) bool, ``reachable[i, j]`` if workers at i can commute to j
+    net_share : (n, n) share of a wage at j that a commuter from i keeps
 
     Returns
     -------
@@ -27,21 +39,28 @@ def match_labour(seekers: np.ndarray, vacancies: np.ndarray, wage: np.ndarray,
     unmatched_reachable : (n,) seekers left over that could reach each destination
     """
     n = len(seekers)
-    remaining = seekers.astype(float).copy()
-    local = np.minimum(np.maximum(vacancies, 0.0), remaining) * np.diag(reachable)
-    flows = np.diag(local)
-    remaining -= local
-    open_vacancies = vacancies - local
-    for j in np.lexsort((np.arange(n), -wage)):
-        if open_vacancies[j] <= 0:
-            continue
-        available = remaining * reachable[:, j]
-        total = available.sum()
-        if total <= 0:
-            continue
-        taken = min(open_vacancies[j], total)
-        flows[:, j] += available * (taken / total)
-        remaining -= flows[:, j]
+    remaining = np.maximum(seekers.astype(float), 0.0)
+    open_jobs = np.maximum(vacancies.astype(float), 0.0)
+    flows = np.zeros((n, n))
+    offer = np.where(reachable & (wage[None, :] > 0), wage[None, :] * net_share, -np.inf)
+    offer[np.diag_indices(n)] *= 1.0 + HOME_TIE  # a tie goes to the job at home
+    tried = ~np.isfinite(offer)
+    rows = np.arange(n)
+    while True:
+        candidate = np.where(tried | (open_jobs[None, :] <= 0), -np.inf, offer)
+        best = np.argmax(candidate, axis=1)
+        applying = (remaining > 0) & np.isfinite(candidate[rows, best])
+        if not applying.any():
+            break
+        origins, dest = rows[applying], best[applying]
+        applicants = np.bincount(dest, remaining[origins], minlength=n)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            rate = np.where(applicants > 0, np.minimum(open_jobs / applicants, 1.0), 0.0)
+        hired = remaining[origins] * rate[dest]
+        flows[origins, dest] += hired
+        remaining[origins] -= hired
+        open_jobs -= np.bincount(dest, hired, minlength=n)
+        tried[origins, dest] = True  # those not hired there try their next best destination
     np.maximum(remaining, 0.0, out=remaining)
     return flows, remaining @ reachable
 
@@ -81,4 +100,4 @@ def wage_adjustment(vacancies: np.ndarray, filled: np.ndarray, laid_off: np.ndar
     with np.errstate(invalid="ignore", divide="ignore"):
         unfilled = np.where(vacancies > 0, (vacancies - filled) / vacancies, 0.0)
         slack = np.where(filled + laid_off > 0, laid_off / (filled + laid_off), 0.0)
-    return speed * np.where(unfilled > 1e-9, unfilled, -cut_response * slack)
+    return speed * np.where(unfilled > UNFILLED_TOLERANCE, unfilled, -cut_response * slack)

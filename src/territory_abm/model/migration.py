@@ -21,6 +21,7 @@ import numpy as np
 from . import context
 from .demography import dissolve
 from .environment import give_up_land
+from .households import farming_households
 from .kernels import choose_movers, draw_destinations
 
 NETWORK_SCALE = 100.0
@@ -115,3 +116,16 @@ def migrate(model) -> None:
             "education": hh.education[inside], "tfp": hh.tfp[inside],
             "price_share": np.full(k, 1.0 - p.intermediary_margin), "remits_to": inside,
         })
+    settle_farms(model, np.concatenate([move, np.arange(hh.n - inside.size, hh.n)]))
+
+
+def settle_farms(model, rows: np.ndarray) -> None:
+    """Households ``rows`` that settled in a new node farm as its households do: in a city
+    without land to farm they stop farming (TFP 0); in a rural municipality one that did not
+    farm takes the median TFP of the node's farming households at the start
+    (``model.settler_tfp``)."""
+    hh = model.households
+    farms = farming_households(model, hh.node[rows], hh.land[rows])
+    hh.tfp[rows[~farms]] = 0.0
+    start = rows[farms & (hh.tfp[rows] <= 0)]
+    hh.tfp[start] = model.settler_tfp[hh.node[start]]

@@ -128,11 +128,13 @@ class TerritoryModel(mesa.Model):
         # adaptive expectations, by node: the chance that a new job seeker is hired (by home
         # node), and the local price local sellers plan with
         start_spend = start.starting_consumption(self)
+        start.enterprises_outside(self, start_spend)
         self.local_spending_share = start.local_spending_shares(self, start_spend)
         self.expected_local_price = start.local_price(self, start_spend)
-        self.start_local_price = self.expected_local_price.copy()  # the base of consumer prices
-        food.start(self)  # food prices that clear the start; farm productivity at them
+        self.start_local_price = self.expected_local_price.copy()  # the base of consumer prices; enterprises' reference price
+        food.start(self, start_spend)  # food prices that clear the start; farm productivity at them
         self.start_food_price = self.food_price.copy()  # the base of consumer prices
+        self.settler_tfp = start.settler_tfp(self)  # from farm productivity at the starting food prices
         self.job_finding = start.job_finding(self)
         self.flows = outcomes.YearFlows.zeros(n)
         self.freed_land = np.zeros(n)  # land given up this year, by node (ha)

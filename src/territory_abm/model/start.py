@@ -15,34 +15,62 @@ from __future__ import annotations
 import numpy as np
 
 from ..data.territory import SECTORS
-from . import context, labour
+from . import context, enterprises, labour
 from .firms import TRADABLE, add_firms, capital_per_worker, firm_output, tfp_for_labour
-from .households import HouseholdPopulation, farm_output
+from .households import HouseholdPopulation, farm_output, farming_households
 from .kernels import WAGE_FLOOR, consumption, equilibrium_job_finding
 from .markets import MAX_LOCAL_PRICE, clear_local_goods
 
 MIN_FARM_INCOME_SHARE = 0.1
-"""Farm income backed out at the start is at least this share of a household's income (a
-garden plot or livestock), so that no household has zero farm productivity."""
+"""Farm income backed out at the start is at least this share of a farming household's
+income (a garden plot or livestock), so that no farming household has zero productivity."""
+MIN_ENTERPRISE_SHARE = 0.1
+"""A farming household's income beyond its farm is a non-farm enterprise at the start only
+if it is at least this share of its income (smaller amounts are counted as farm income)."""
+START_WAGE_ROUNDS = 10
+"""Most rounds of starting wages and starting jobs (they converge in a few)."""
+TAU_BISECTIONS = 60
+"""Halvings of [-30, 30] when solving for each node's farm productivity scale (log)."""
 BISECTION_HALVINGS = 16
 """Halvings of [0, 1] when solving for the starting job-finding expectation (to 1.5e-5)."""
 
 
 def households(model, init) -> None:
-    """Household columns from the synthetic draw ``init``: starting jobs the job rule keeps,
-    steady-state assets, and farm TFP backed out from income net of wages and public income
-    (sets ``model.households``, ``initial_wage``, ``mean_education``, ``start_wage_jobs`` and
-    ``start_dividends``, each household's dividends in its starting income)."""
-    p = model.params
+    """Household columns from the synthetic draw ``init``: starting wages at which no worker
+    gains by commuting, starting jobs the job rule keeps, steady-state assets, and the income
+    left after wages, public income and remittances split between the farm (farm TFP backed
+    out from it) and a non-farm enterprise (sets ``model.households``, ``initial_wage``,
+    ``mean_education``, ``start_wage_jobs`` and ``start_dividends``, each household's
+    dividends in its starting income)."""
+    p, n = model.params, model.n_nodes
     cols = dict(init.columns)
     cols["alive"] = np.ones(len(cols["node"]), bool)
     cols["price_share"] = np.full(len(cols["node"]), 1.0 - p.intermediary_margin)
     node = cols["node"]
-    public = public_income_per_adult(model, init, cols)[node] * cols["adults"]
-    cols["employed"] = consistent_start_jobs(model, cols, init, public)
+    model.mean_education = float(np.average(cols["education"], weights=cols["adults"]))
+    skill = np.exp(p.education_return * (cols["education"] - model.mean_education))
+    hiring = init.jobs.sum(axis=1) > 0
+    drawn = init.jobs.sum(axis=1).copy()
+    farms = farming_households(model, cols["node"], cols["land"])
+    typical = _worker_skill(cols["employed"], skill, node, n)
+    # the workers who keep their jobs set each node's typical skill, hence its wage per skill
+    # unit: repeat until no commuting pays at the wages the kept workers were kept at
+    for _ in range(START_WAGE_ROUNDS):
+        model.worker_skill = typical
+        init.wage[:] = no_commuting_wages(model, init.wage / typical, hiring) * typical
+        public = public_income_per_adult(model, init, cols)[node] * cols["adults"]
+        cols["employed"] = consistent_start_jobs(model, cols, init, public, farms, skill)
+        typical = _worker_skill(cols["employed"], skill, node, n)
+        if np.allclose(typical, model.worker_skill, rtol=1e-12, atol=0.0):
+            break
+    model.start_wage_jobs["drawn"] = drawn
     # the taxes in public income are those of the firms that keep their jobs
     public = public_income_per_adult(model, init, cols)[node] * cols["adults"]
-    wage_income = cols["employed"] * init.wage[node]
+    # each node's wage bill shared among its workers by skill, as ``kernels.labour_incomes`` shares it
+    units = cols["employed"] * skill
+    with np.errstate(invalid="ignore", divide="ignore"):
+        per_unit = np.nan_to_num(init.wage * init.jobs.sum(axis=1) / np.bincount(node, units, minlength=n))
+    wage_income = units * per_unit[node]
     # dividends of locally owned firms are part of the income the data report; they are paid
     # after the year's consumption, so they are saved whole (see ``steady_state_assets``)
     abroad = model.streams["initial_migrants"].poisson(p.initial_migrants_abroad / 100.0 * cols["members"])
@@ -53,36 +81,131 @@ def households(model, init) -> None:
     dividends = _share_by_assets(node_dividends, node, first, model.n_nodes)
     cols["assets"] = steady_state_assets(model, cols["income"], cols["members"], dividends)
     other = public + dividends
-    farm_income = np.maximum(cols["income"] - wage_income - other - remittances,
-                             MIN_FARM_INCOME_SHARE * cols["income"])
     family_labour = np.maximum(cols["adults"] - cols["employed"], 1)
+    capacity = np.where(farms, np.power(np.maximum(cols["land"], p.garden_plot_ha), p.farm_land_elasticity)
+                        * np.power(family_labour, p.farm_labour_elasticity), 0.0)
+    farm_income, enterprise_income = split_residual(model, cols["income"] - wage_income - other - remittances,
+                                                    cols["income"], capacity, node)
     unit = farm_output(1.0, np.maximum(cols["land"], p.garden_plot_ha), family_labour, cols["assets"], 1.0,
                        p.farm_land_elasticity, p.farm_labour_elasticity, p.farm_asset_elasticity)
     price = model.farm_gate[node] * cols["price_share"]
-    cols["tfp"] = np.where(unit > 0, farm_income / np.maximum(unit * price, 1e-12), 0.0)
+    cols["tfp"] = np.where(farms & (unit > 0), farm_income / np.maximum(unit * price, 1e-12), 0.0)
     cols["farm_income"] = farm_income
     cols["wage_income"] = wage_income
+    cols["enterprise_income"] = enterprise_income
+    cols["enterprise_sales"] = enterprises.sales_for_income(p, enterprise_income)
+    cols["enterprise_capital"] = p.enterprise_capital_output * cols["enterprise_sales"]
+    in_enterprise = np.where(farms, 0, np.maximum(cols["adults"] - cols["employed"], 0))
+    cols["enterprise_scale"] = cols["enterprise_sales"] / np.power(1.0 + in_enterprise, p.enterprise_labour_elasticity)
     cols["other_income"] = other
     cols["remittance_income"] = remittances
-    cols["income"] = farm_income + wage_income + other + remittances
+    cols["income"] = farm_income + wage_income + enterprise_income + other + remittances
     model.households = HouseholdPopulation(cols)
     model.start_dividends = dividends
     model.initial_wage = init.wage
-    model.mean_education = float(np.average(cols["education"], weights=cols["adults"]))
 
 
-def consistent_start_jobs(model, cols: dict, init, public: np.ndarray) -> np.ndarray:
+def settler_tfp(model) -> np.ndarray:
+    """Median farm TFP of each node's farming households at the start (0 where none farms):
+    the TFP of a household that settles there without a farm (``migration.settle_farms``)."""
+    hh, n = model.households, model.n_nodes
+    farmers = np.flatnonzero(hh.alive & (hh.tfp > 0))
+    order = farmers[np.lexsort((hh.tfp[farmers], hh.node[farmers]))]
+    first = np.searchsorted(hh.node[order], np.arange(n))
+    count = np.bincount(hh.node[order], minlength=n)
+    median = np.zeros(n)
+    has = count > 0
+    low, high = first[has] + (count[has] - 1) // 2, first[has] + count[has] // 2
+    median[has] = 0.5 * (hh.tfp[order[low]] + hh.tfp[order[high]])
+    return median
+
+
+def _worker_skill(employed: np.ndarray, skill: np.ndarray, node: np.ndarray, n: int) -> np.ndarray:
+    """Mean ``skill`` of the workers by node (1 where a node has none)."""
+    workers = np.bincount(node, employed, minlength=n)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(workers > 0, np.bincount(node, employed * skill, minlength=n) / workers, 1.0)
+
+
+def no_commuting_wages(model, wage: np.ndarray, hiring: np.ndarray) -> np.ndarray:
+    """Starting wages per skill unit (USD/yr) at which no worker gains by commuting: each
+    hiring node's ``wage`` lowered, where needed, to the wage of every node whose workers can
+    reach it divided by the share of it they would keep after commuting, w_j <= w_i / s_ij
+    (repeated until no wage changes), the share before the fixed cost of a commute (which
+    then stands between every starting worker and a commute). The tables give one wage per node, backed out as the
+    non-farm income per wage worker, which in a city includes the incomes of its own-account
+    enterprises; at that wage every worker within reach would commute to the city. At these
+    wages the labour market's own rule (``markets.match_labour``, which ranks jobs by the
+    wage per skill unit) keeps every starting worker at home; what the cut takes from the
+    tables' non-farm income is enterprise income (``split_residual``)."""
+    net_share = labour.commuting_share(model, fixed=False)
+    reach = model.reachable & hiring[:, None] & hiring[None, :] & (net_share > 0)
+    np.fill_diagonal(reach, False)
+    wage = wage.copy()
+    for _ in range(model.n_nodes):
+        with np.errstate(invalid="ignore", divide="ignore"):
+            bound = np.where(reach, wage[:, None] / net_share, np.inf).min(axis=0)
+        capped = np.minimum(wage, bound)
+        if np.array_equal(capped, wage):
+            break
+        wage = capped
+    return wage
+
+
+def split_residual(model, residual: np.ndarray, income: np.ndarray, capacity: np.ndarray,
+                   node: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Farm and enterprise income (USD/yr) of each household from its ``residual`` income
+    (after wages, public income and remittances).
+
+    The node's farm income is the tables' farm share of its income, 1 - ``nonfarm_income_share``.
+    A farming household (``capacity`` > 0: land^a labour^b) farms up to tau times its capacity,
+    tau found per node (bisection on log tau) so that the node's farm income is the tables';
+    what its residual holds beyond that is the income of a non-farm enterprise if it is at
+    least ``MIN_ENTERPRISE_SHARE`` of its income (else it is farm income too). Farm income is
+    at least ``MIN_FARM_INCOME_SHARE`` of income. A household that does not farm runs an
+    enterprise with all its positive residual. Where residuals fall short of the tables'
+    farm income, every farming household farms its whole residual (no enterprises)."""
+    n = model.n_nodes
+    nonfarm = np.nan_to_num(model.territory.table["nonfarm_income_share"])
+    target = (1.0 - nonfarm) * np.bincount(node, income, minlength=n)
+    floor = MIN_FARM_INCOME_SHARE * income
+    farms = capacity > 0
+    top = np.where(farms, np.maximum(residual, floor), 0.0)
+
+    def farm_at(log_tau):
+        return np.where(farms, np.clip(np.exp(log_tau[node]) * capacity, floor, top), 0.0)
+
+    low, high = np.full(n, -30.0), np.full(n, 30.0)
+    for _ in range(TAU_BISECTIONS):
+        mid = 0.5 * (low + high)
+        over = np.bincount(node, farm_at(mid), minlength=n) > target
+        high, low = np.where(over, mid, high), np.where(over, low, mid)
+    farm = farm_at(high)
+    enterprise = np.maximum(residual - farm, 0.0)
+    small = farms & (enterprise < MIN_ENTERPRISE_SHARE * income)
+    farm = np.where(small, farm + enterprise, farm)
+    return farm, np.where(small, 0.0, enterprise)
+
+
+def consistent_start_jobs(model, cols: dict, init, public: np.ndarray, farms: np.ndarray,
+                          skill: np.ndarray) -> np.ndarray:
     """Starting wage jobs per household that the model's own job rule keeps (persons).
 
-    The synthetic start gives jobs in proportion to income. With farm income backed out
-    as income minus wages and public income, a household keeps its workers only while
-    its farm's marginal product at its family labour L stays below the best net wage W
+    The synthetic start gives jobs in proportion to income; a worker earns the node's wage
+    per skill unit times their ``skill`` (``labour.skill``). With farm
+    income backed out
+    as income minus wages and public income, a farming household keeps its workers only
+    while its farm's marginal product at its family labour L stays below the best net wage W
     within reach: b F / (L^b W) < (L + 1/2)^(1 - b), F its farm income (the rule of
-    ``kernels.job_seekers``). Households that break this give up one job at a time (the
+    ``kernels.job_seekers``); a household that does not farm (``farms`` False) keeps them
+    all. Households that break this give up one job at a time (the
     worker returns to the farm, whose income rises by the wage); each node's freed jobs
-    go, one per household and round, to the households that would keep them most easily
-    among those that can take one with an adult still on the farm and farm income at
-    least a tenth of their income. Incomes are unchanged; jobs no household can keep
+    go, with the jobs of the tables' wage share of adults that the draw could not place,
+    one per household and round, to the households that would keep them most easily
+    among those that can take one with an adult still on the farm (any adult not employed,
+    for a household that does not farm) and farm income at least a tenth of their income
+    (income not below wages and public income, for one that does not farm). Incomes are
+    unchanged; jobs no household can keep
     are dropped (the node's firms start smaller; ``init.jobs`` is scaled in place and
     ``model.start_wage_jobs`` records jobs drawn and kept by node). Without this, about a
     sixth of the starting workers went back to their farms in the first year and poorer
@@ -91,32 +214,39 @@ def consistent_start_jobs(model, cols: dict, init, public: np.ndarray) -> np.nda
     p, n = model.params, model.n_nodes
     b = p.farm_labour_elasticity
     node, adults, income = cols["node"], cols["adults"], cols["income"]
-    wage = init.wage[node]
-    _, best = labour.best_net_wage(model, init.wage, init.jobs.sum(axis=1) > 0)
-    best = np.maximum(best[node], WAGE_FLOOR)
+    unit_wage = init.wage / model.worker_skill  # per skill unit
+    wage = unit_wage[node] * skill  # the household's workers' wage at home
+    _, best = labour.best_net_wage(model, unit_wage, init.jobs.sum(axis=1) > 0)
+    best = np.maximum(best[node] * skill, WAGE_FLOOR)
     employed = cols["employed"].astype(np.int64).copy()
 
     def pressure(rows, jobs):
         """b F / (L^b W) / (L + 1/2)^(1 - b) of households ``rows`` holding ``jobs``: 1 or
-        more, the farm wants a worker back."""
+        more, the farm wants a worker back (0 where the household does not farm)."""
         family = adults[rows] - jobs
         farm = np.maximum(income[rows] - wage[rows] * jobs - public[rows], 0.0)
         with np.errstate(invalid="ignore", divide="ignore"):
-            return np.where(family >= 1, b * farm / (np.power(np.maximum(family, 1), b) * best[rows])
-                            / np.power(family + 0.5, 1.0 - b), np.inf)
+            wants = np.where(family >= 1, b * farm / (np.power(np.maximum(family, 1), b) * best[rows])
+                             / np.power(family + 0.5, 1.0 - b), np.inf)
+        return np.where(farms[rows], wants, 0.0)
 
-    freed = np.zeros(n, np.int64)
+    # jobs the draw could not place (a household has no more workers than adults) are free too
+    table_jobs = np.round(np.nan_to_num(model.territory.table["wage_share"])
+                          * np.bincount(node, adults, minlength=n)).astype(np.int64)
+    freed = np.maximum(table_jobs - np.bincount(node, employed, minlength=n), 0) * model.populated
     rows = np.flatnonzero(employed > 0)
     while rows.size:  # give up jobs one at a time until the farm no longer wants the worker
         quit_ = rows[pressure(rows, employed[rows]) >= 1.0]
         employed[quit_] -= 1
         freed += np.bincount(node[quit_], minlength=n)
         rows = quit_[employed[quit_] > 0]
-    rows = np.flatnonzero(adults - employed >= 2)
+    spare = np.where(farms, 2, 1)  # free adults a household needs to take one more job
+    rows = np.flatnonzero(adults - employed >= spare)
     while freed.any() and rows.size:  # one freed job per household and round
         jobs = employed[rows] + 1
         after = pressure(rows, jobs)
-        ok = (after < 1.0) & (income[rows] - wage[rows] * jobs - public[rows] >= MIN_FARM_INCOME_SHARE * income[rows])
+        left = income[rows] - wage[rows] * jobs - public[rows]
+        ok = (after < 1.0) & (left >= np.where(farms[rows], MIN_FARM_INCOME_SHARE * income[rows], 0.0))
         rows, after = rows[ok], after[ok]
         rows = rows[np.lexsort((after, node[rows]))]  # by node, easiest keepers first
         starts = np.searchsorted(node[rows], np.arange(n))
@@ -125,7 +255,7 @@ def consistent_start_jobs(model, cols: dict, init, public: np.ndarray) -> np.nda
         employed[take] += 1
         freed -= np.bincount(node[take], minlength=n)
         # where a node's freed jobs outnumbered its takers, they all took one: only they can take more
-        rows = take[adults[take] - employed[take] >= 2]
+        rows = take[adults[take] - employed[take] >= spare[take]]
     kept = np.bincount(node, employed, minlength=n).astype(float)
     before = init.jobs.sum(axis=1)
     model.start_wage_jobs = {"drawn": before.copy(), "kept": kept}
@@ -240,10 +370,26 @@ def entrant_tfp(model) -> np.ndarray:
 
 
 def starting_consumption(model) -> np.ndarray:
-    """Each household's consumption at its starting income (USD/yr)."""
+    """Each household's consumption at its starting income (USD/yr), by the rule of the
+    year's budgets: from income before dividends (they arrive after consumption) and the
+    cash left after the assets' upkeep."""
     p, hh = model.params, model.households
-    return consumption(income=hh.income, cash=hh.assets + hh.income, members=hh.members,
+    budget = hh.income - model.start_dividends
+    return consumption(income=budget, cash=hh.assets * (1.0 - p.asset_depreciation) + budget, members=hh.members,
                        subsistence_pc=p.subsistence_pc, consumption_share=p.consumption_share)
+
+
+def enterprises_outside(model, spend: np.ndarray) -> None:
+    """Where the starting local sellers (firms and enterprises) would sell more at price 1
+    than ``max_local_spending_share`` of the node's consumption ``spend`` buys, the
+    enterprises sell the excess outside the territory (``enterprises.sell_outside``), so
+    that the local market clears at price 1."""
+    p, hh, ft, n = model.params, model.households, model.firm_table, model.n_nodes
+    node_spend = np.bincount(hh.node, spend * hh.alive, minlength=n)
+    firms_local = ft.alive & ~ft.dynamic
+    revenue = np.bincount(ft.node, ft.wage * ft.labour * firms_local, minlength=n) / p.firm_labour_elasticity
+    room = np.maximum(p.max_local_spending_share * node_spend - revenue, 0.0)
+    enterprises.sell_outside(model, enterprises.supply(model) - room)
 
 
 def local_spending_shares(model, spend: np.ndarray) -> np.ndarray:
@@ -257,6 +403,7 @@ def local_spending_shares(model, spend: np.ndarray) -> np.ndarray:
     node_spend = np.bincount(hh.node, spend * hh.alive, minlength=n)
     local = ft.alive & ~ft.dynamic
     revenue = np.bincount(ft.node, ft.wage * ft.labour * local, minlength=n) / p.firm_labour_elasticity
+    revenue += enterprises.supply(model)
     has = (revenue > 0) & (node_spend > 0)
     share = np.zeros(n)
     share[has] = np.minimum(revenue[has] / node_spend[has], p.max_local_spending_share)
@@ -271,7 +418,7 @@ def local_price(model, spend: np.ndarray) -> np.ndarray:
     p, hh, ft, n = model.params, model.households, model.firm_table, model.n_nodes
     demand = np.bincount(hh.node, model.local_spending_share[hh.node] * spend * hh.alive, minlength=n)
     output = firm_output(ft.tfp, ft.capital, ft.labour, p.firm_labour_elasticity, p.firm_capital_elasticity)
-    supply = np.bincount(ft.node, output * (ft.alive & ~ft.dynamic), minlength=n)
+    supply = np.bincount(ft.node, output * (ft.alive & ~ft.dynamic), minlength=n) + enterprises.supply(model)
     price, _ = clear_local_goods(demand, supply, MAX_LOCAL_PRICE)
     return np.where(np.isnan(price), 1.0, np.maximum(price, 1.0 / MAX_LOCAL_PRICE))
 
@@ -283,8 +430,8 @@ def job_finding(model) -> np.ndarray:
     hh, n = model.households, model.n_nodes
     offers = labour.job_offers(model, model.firm_table.labour * model.firm_table.alive)
     return equilibrium_job_finding(
-        adults=hh.adults, alive=hh.alive, employed=hh.employed,
-        farm_revenue_at_one_worker=labour.farm_revenue_at_one_worker(model), node=hh.node,
+        adults=labour.adults_in_labour_market(model), alive=hh.alive, employed=hh.employed,
+        farm_revenue_at_one_worker=labour.farm_revenue_at_one_worker(model) / labour.skill(model), node=hh.node,
         best_wage=offers.best_wage, jobs=np.bincount(hh.node, hh.employed, minlength=n),
         farm_labour_elasticity=model.params.farm_labour_elasticity,
         farm_labour_thresholds=labour.farm_labour_thresholds(model), n_nodes=n, iterations=BISECTION_HALVINGS)

@@ -60,8 +60,10 @@ class CashTransfer(Lever):
     household around ``child_work_value``); a household that does not is not paid. Each
     year the condition is met adds ``(1 - school_attendance) x schooling_per_attended_year``
     years to its children's schooling (at most ``MAX_CHILD_SCHOOLING``), which they carry
-    when they reach working age (household ``child_schooling``; schooling raises the chance
-    of being hired, ``education_return``).
+    when they reach working age (household ``child_schooling``): their schooling raises the
+    wage they earn per hour of work, exp(``education_return`` x years above the mean) times the
+    wage per skill unit (``labour.skill``), and so also the wage their household weighs
+    against its farm when deciding who seeks work.
     """
 
     name = "cash_transfer"

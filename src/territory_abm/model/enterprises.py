@@ -1,0 +1,151 @@
+"""Household non-farm enterprises: the trade, services and small-manufacturing micro firms
+that households run on their own account (rural non-farm employment, Haggblade, Hazell and
+Reardon 2010).
+
+An enterprise is household columns: ``enterprise_sales`` (output sold in its node, USD/yr at
+the starting local price), ``enterprise_outside`` (output sold outside the territory at a
+fixed price, USD/yr), ``enterprise_capital`` (USD, ``enterprise_capital_output`` times its
+starting sales) and ``enterprise_scale``. In a household without a farm, the adults not in
+wage jobs, L, work in the enterprise, whose local sales are scale (1 + L)^e
+(``enterprise_labour_elasticity``; as family labour on the farm); on a farm, the enterprise
+is run beside the farm and its sales are its scale. Its local sales go to its node's market
+for local non-tradables, which it shares with the local firms at one clearing price
+(``firms.accounts``). Sales outside arise only at the start, where the tables' non-farm
+income is more than local spending can buy (a town's trade and services sold to its
+hinterland and travellers; small manufacturing); they stay as they are. Each year:
+
+1. :func:`planned_income`: the household plans with local sales at the expected local
+   price and its sales outside, less the capital's wear (``asset_depreciation``, bought
+   outside the territory); this is part of the income it consumes from, as farm income is;
+2. :func:`settle`: when the local market has cleared, the difference between sales at the
+   clearing price and the planned sales is added to (or taken from) the household's savings;
+3. :func:`turnover`: entry and exit move the number of enterprises toward the level at which
+   the local price is back at its starting level p0 (1 unless the start's local spending
+   share hit its cap): where the expected price p (adaptive, updated with this year's
+   clearing price) is below p0, each enterprise closes with
+   probability ``enterprise_response`` (1 - p / p0) (its capital is sold outside the
+   territory at its value, into the household's savings); where the
+   expected price is above p0, ``enterprise_response`` (p / p0 - 1) times
+   the node's enterprises (at least one) open, among households without one whose savings
+   cover a typical enterprise's capital (the node's mean scale, or where it has none one
+   scaled to its households' income, times ``enterprise_capital_output``; no credit), which
+   they buy
+   outside the territory. At the start p = p0, so nothing enters or exits.
+
+Which households run an enterprise at the start, and how large it is, is backed out from
+their income by ``start.households``. The adults of a household without a farm who work in
+its enterprise do not seek wage work (``labour.adults_in_labour_market``); on a farm the
+enterprise takes no adult from the farm (a simplification).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def sales_for_income(params, income: np.ndarray) -> np.ndarray:
+    """Sales (USD/yr at price 1) of an enterprise whose income after the wear of its capital
+    is ``income``: income = sales - delta kappa sales."""
+    return income / (1.0 - params.asset_depreciation * params.enterprise_capital_output)
+
+
+def labour_factor(model) -> np.ndarray:
+    """(1 + L)^e of each household's enterprise, L its adults not in wage jobs if it has no
+    farm, 0 if it farms."""
+    hh = model.households
+    in_enterprise = np.where(hh.tfp > 0, 0, np.maximum(hh.adults - hh.employed, 0))
+    return np.power(1.0 + in_enterprise, model.params.enterprise_labour_elasticity)
+
+
+def sell_outside(model, excess: np.ndarray) -> None:
+    """Move ``excess`` (USD/yr by node) of the enterprises' local sales to sales outside the
+    territory, in proportion to each enterprise's local sales (at the start)."""
+    hh, n = model.households, model.n_nodes
+    local = np.bincount(hh.node, hh.enterprise_sales * hh.alive, minlength=n)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        kept = 1.0 - np.nan_to_num(np.clip(excess / local, 0.0, 1.0))[hh.node]
+    hh.enterprise_outside = hh.enterprise_outside + (1.0 - kept) * hh.enterprise_sales
+    hh.enterprise_sales = kept * hh.enterprise_sales
+    hh.enterprise_scale = kept * hh.enterprise_scale
+
+
+def planned_income(model) -> None:
+    """Each household's enterprise sales with this year's labour, and its income at the
+    expected local price, net of the wear of its capital (sets ``households.enterprise_sales``
+    and ``enterprise_income``; records the wear)."""
+    p, hh = model.params, model.households
+    hh.enterprise_sales = hh.enterprise_scale * labour_factor(model)
+    upkeep = p.asset_depreciation * hh.enterprise_capital * hh.alive
+    outside = hh.enterprise_outside * hh.alive
+    hh.enterprise_income = (model.expected_local_price[hh.node] * hh.enterprise_sales * hh.alive + outside - upkeep)
+    model.ledger.record("households", "rest_of_world", "enterprise upkeep", upkeep.sum())
+    model.ledger.record("rest_of_world", "households", "enterprise sales outside", outside.sum())
+
+
+def supply(model) -> np.ndarray:
+    """Output of the enterprises by node (USD/yr at price 1)."""
+    hh = model.households
+    return np.bincount(hh.node, hh.enterprise_sales * hh.alive, minlength=model.n_nodes)
+
+
+def settle(model, price: np.ndarray) -> float:
+    """Sales at the clearing ``price`` (by node; NaN where nothing is sold) replace the
+    planned sales: the difference goes to savings and income. Returns the sales (USD/yr)."""
+    hh = model.households
+    sold = np.nan_to_num(price)[hh.node] * hh.enterprise_sales * hh.alive
+    windfall = sold - model.expected_local_price[hh.node] * hh.enterprise_sales * hh.alive
+    after = hh.assets + windfall
+    # a loss beyond the household's savings is owed to suppliers outside and written off
+    model.ledger.record("rest_of_world", "households", "enterprise losses written off", np.maximum(-after, 0.0).sum())
+    hh.assets = np.maximum(after, 0.0)
+    hh.enterprise_income = hh.enterprise_income + windfall
+    hh.income = hh.income + windfall
+    return float(sold.sum())
+
+
+def turnover(model) -> None:
+    """Exit where the expected local price (updated with this year's clearing price) is
+    below its starting level and entry where it is above (the rule of the module docstring).
+    Draws only where a node's price is off its starting level."""
+    p, hh, n = model.params, model.households, model.n_nodes
+    rng = model.streams["enterprises"]
+    ratio = model.expected_local_price / model.start_local_price
+    fall = p.enterprise_response * np.maximum(1.0 - ratio, 0.0) * model.populated
+    if fall.any():
+        rows = np.flatnonzero(hh.alive & (hh.enterprise_capital > 0) & (fall[hh.node] > 0))
+        rows = rows[rng.random(rows.size) < fall[hh.node[rows]]]
+        hh.assets[rows] += hh.enterprise_capital[rows]  # sold, at its value, outside the territory
+        model.ledger.record("rest_of_world", "households", "enterprise capital sold", hh.enterprise_capital[rows].sum())
+        hh.enterprise_sales[rows] = hh.enterprise_outside[rows] = hh.enterprise_capital[rows] = 0.0
+        hh.enterprise_scale[rows] = 0.0
+    rise = p.enterprise_response * np.maximum(ratio - 1.0, 0.0) * model.populated
+    if not rise.any():
+        return
+    owner = hh.alive & (hh.enterprise_capital > 0)
+    owners = np.bincount(hh.node, owner, minlength=n)
+    typical = typical_scale(model, owner)
+    capital = p.enterprise_capital_output * typical
+    able = np.flatnonzero(hh.alive & ~owner & (rise[hh.node] > 0) & (typical[hh.node] > 0)
+                          & (hh.assets >= capital[hh.node]))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        chance = np.nan_to_num(np.minimum(rise * np.maximum(owners, 1) / np.bincount(hh.node[able], minlength=n), 1.0))
+    enter = able[rng.random(able.size) < chance[hh.node[able]]]
+    g = hh.node[enter]
+    hh.enterprise_scale[enter] = typical[g]
+    hh.enterprise_capital[enter] = capital[g]
+    hh.assets[enter] -= capital[g]
+    model.ledger.record("households", "rest_of_world", "enterprise investment", capital[g].sum())
+
+
+def typical_scale(model, owner: np.ndarray) -> np.ndarray:
+    """Mean scale of the ``owner`` households' enterprises by node; where a node has none,
+    its mean household income times the territory's owners' scale per USD of their income
+    (0 where the territory has no enterprise)."""
+    hh, n = model.households, model.n_nodes
+    count = np.bincount(hh.node, owner, minlength=n)
+    total = np.bincount(hh.node, hh.enterprise_scale * owner, minlength=n)
+    per_income = total.sum() / max(float(np.sum(hh.income * owner)), 1e-9)
+    households = np.bincount(hh.node, hh.alive, minlength=n)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean_income = np.nan_to_num(np.bincount(hh.node, hh.income * hh.alive, minlength=n) / households)
+        return np.where(count > 0, total / count, per_income * mean_income)
