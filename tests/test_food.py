@@ -186,6 +186,12 @@ def test_richer_cities_raise_hinterland_food_prices_and_farm_incomes(stationary)
     assert np.mean(away_gain) > 0
 
 
+def sold_away(model, nodes) -> float:
+    """Mean share of the ``nodes``' farm sales that leaves their own node's food market."""
+    f = model.flows
+    return float(((f.farm_sales - f.local_food_sales + f.food_sold_elsewhere)[nodes] / f.farm_sales[nodes]).mean())
+
+
 def test_road_to_the_market_shifts_sales_to_dynamic_markets():
     """The roads scenario's upgrade, with a budget that upgrades most of the km to the city
     (a road budget buys km at a unit cost), brings the remote municipalities nearer the
@@ -204,11 +210,7 @@ def test_road_to_the_market_shifts_sales_to_dynamic_markets():
         mb.run()
         mr.run()
         targets = [mr.territory.index(t) for t in ("M05", "M06", "M10", "M11")]
-        def sold_away(m):
-            f = m.flows
-            return ((f.farm_sales - f.local_food_sales + f.food_sold_elsewhere)[targets] / f.farm_sales[targets]).mean()
-
-        assert sold_away(mr) > sold_away(mb)
+        assert sold_away(mr, targets) > sold_away(mb, targets)
 
 
 def test_books_balance_with_imported_food_and_losses(stationary):
