@@ -75,6 +75,8 @@ _ENTRIES: tuple[Parameter, ...] = (
     _p("clearing_fine", "USD/ha", 600.0, 0.0, 5000.0, "fine per hectare when illegal clearing is caught", "environment"),
     # --- land --------------------------------------------------------------------------
     _p("landless_share", "1", 0.25, 0.0, 0.6, "share of a node's households holding no land at the start (at most its land Gini; assumption: rural landlessness in Latin America is commonly put at a fifth to two fifths of rural households); the holders' land is Pareto so that the Gini over all households is the table's land Gini", "land"),
+    _p("estate_min_ha", "ha", 100.0, 10.0, 5000.0, "smallest holding farmed as a commercial estate (a firm hiring wage labour) where the node has commercial agriculture jobs; smaller holdings are peasant farms (assumption; the range spans medium holdings to latifundia)", "land"),
+    _p("estate_land_elasticity", "1", 0.15, 0.0, 0.4, "output elasticity of land in commercial estates, beside the firms' capital and labour elasticities (assumption: 0.15 gives constant returns with the default firm elasticities); matters only when an estate's land changes", "land"),
     # --- households --------------------------------------------------------------------
     _p("consumption_share", "1", 0.88, 0.6, 1.0, "share of income consumed above subsistence", "households"),
     _p("subsistence_pc", "USD/person/yr", 300.0, 100.0, 800.0, "subsistence consumption per person, drawn from assets if income falls short", "households"),

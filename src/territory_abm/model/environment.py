@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import estates
 from .kernels import clear_forest, clearing_wish, hand_over_land
 
 
@@ -49,9 +50,10 @@ def clearing_time_cost(model) -> np.ndarray:
 
 
 def regrow_nature(model) -> None:
-    """Each municipality's natural capital regrows toward the area its households do not farm."""
+    """Each municipality's natural capital regrows toward the area its households and
+    estates do not farm."""
     hh = model.households
-    farmland = np.bincount(hh.node, hh.land * hh.alive, minlength=model.n_nodes)
+    farmland = np.bincount(hh.node, hh.land * hh.alive, minlength=model.n_nodes) + estates.land_by_node(model)
     for m in model.active_municipalities():
         m.regrow_nature(farmland[m.node])
 

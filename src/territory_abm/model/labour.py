@@ -20,7 +20,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from . import context, food
+from . import context, estates, food
 from .environment import nature_ratio
 from .firms import desired_labour, firm_prices
 from .households import farm_output
@@ -120,9 +120,10 @@ def seekers(model, revenue_at_one_worker: np.ndarray, best_wage: np.ndarray,
 def adults_in_labour_market(model) -> np.ndarray:
     """Adults of each household who divide their time between the farm and wage work: all
     of them, except in a household that runs a non-farm enterprise and has no farm, whose
-    adults not in wage jobs work in the enterprise and do not seek wage work."""
+    adults not in wage jobs work in the enterprise and do not seek wage work, and in an
+    estate owner's, whose adults not in wage jobs run the estate."""
     hh = model.households
-    in_enterprise = (hh.enterprise_capital > 0) & (hh.tfp <= 0)
+    in_enterprise = ((hh.enterprise_capital > 0) & (hh.tfp <= 0)) | estates.owners(model)
     return np.where(in_enterprise, np.minimum(hh.employed, hh.adults), hh.adults)
 
 

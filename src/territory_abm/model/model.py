@@ -34,7 +34,8 @@ from ..data.synthetic import draw_population
 from ..data.territory import Territory, load_territory
 from ..params import Parameters
 from ..scenarios.loader import MAX_STEPS, Scenario, make_policy
-from . import budgets, context, demography, environment, firms, food, labour, migration, outcomes, public, start
+from . import (budgets, context, demography, environment, estates, firms, food, labour, migration, outcomes, public,
+               start)
 from .firms import FirmTable
 from .households import household_record
 from .kernels import node_populations
@@ -120,7 +121,7 @@ class TerritoryModel(mesa.Model):
         self.migrant_stock = start.migrant_stock(self)
         self.firm_table = FirmTable()
         start.firms(self, init)
-        farmland = np.bincount(self.households.node, self.households.land, minlength=n)
+        farmland = np.bincount(self.households.node, self.households.land, minlength=n) + estates.land_by_node(self)
         for m in self.active_municipalities():
             m.capacity = max(m.area_ha - farmland[m.node], 0.0)
         self.nature_ratio0 = environment.nature_ratio(self)

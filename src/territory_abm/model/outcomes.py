@@ -14,6 +14,7 @@ import numpy as np
 
 from ..data.territory import SECTORS
 from ..outcomes import yearly
+from . import estates
 from .kernels import node_household_totals
 from .municipality import Municipality
 from .stats import grouped_distribution
@@ -80,7 +81,7 @@ def _distribution_stats(model, group: np.ndarray, income_pc: np.ndarray,
     n = model.n_nodes
     per_node: dict[str, np.ndarray] = {}
     territory: dict[str, float] = {}
-    for name, x, weights in (("income", income_pc, members), ("land", model.households.land, None)):
+    for name, x, weights in (("income", income_pc, members), ("land", estates.owned_land(model), None)):
         gini, median, gini_all, median_all = grouped_distribution(x, group, n, weights)
         per_node[f"gini_{name}"], territory[f"gini_{name}"] = gini, float(gini_all)
         if name == "income":

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..data.territory import SECTORS
-from . import context, enterprises, labour
+from . import context, enterprises, estates, labour
 from .firms import TRADABLE, add_firms, capital_per_worker, firm_output, tfp_for_labour
 from .households import HouseholdPopulation, farm_output, farming_households
 from .kernels import WAGE_FLOOR, consumption, equilibrium_job_finding
@@ -33,6 +33,9 @@ TAU_BISECTIONS = 60
 """Halvings of [-30, 30] when solving for each node's farm productivity scale (log)."""
 BISECTION_HALVINGS = 16
 """Halvings of [0, 1] when solving for the starting job-finding expectation (to 1.5e-5)."""
+ESTATE_PROFIT_ROUNDS = 8
+"""Rounds of the estates' starting profits and the public income their taxes pay for (the
+taxes are a small share of public income, so the rounds settle in a few)."""
 
 
 def households(model, init) -> None:
@@ -41,7 +44,10 @@ def households(model, init) -> None:
     left after wages, public income and remittances split between the farm (farm TFP backed
     out from it) and a non-farm enterprise (sets ``model.households``, ``initial_wage``,
     ``mean_education``, ``start_wage_jobs`` and ``start_dividends``, each household's
-    dividends in its starting income)."""
+    dividends in its starting income). The largest holdings are commercial estates
+    (``model.estates``, :mod:`.estates`): their owners do not farm, their land leaves the
+    ``land`` column, and their profit after tax is their owners' income beyond wages, public
+    income and remittances (counted with dividends)."""
     p, n = model.params, model.n_nodes
     cols = dict(init.columns)
     cols["alive"] = np.ones(len(cols["node"]), bool)
@@ -51,7 +57,11 @@ def households(model, init) -> None:
     skill = np.exp(p.education_return * (cols["education"] - model.mean_education))
     hiring = init.jobs.sum(axis=1) > 0
     drawn = init.jobs.sum(axis=1).copy()
+    model.estates = estates.select(p, node, cols["land"], init.jobs[:, 0])
     farms = farming_households(model, cols["node"], cols["land"])
+    farms[model.estates.owner] = False  # the estate is their farm
+    cols["land"] = cols["land"].copy()
+    cols["land"][model.estates.owner] = 0.0
     typical = _worker_skill(cols["employed"], skill, node, n)
     # the workers who keep their jobs set each node's typical skill, hence its wage per skill
     # unit: repeat until no commuting pays at the wages the kept workers were kept at
@@ -64,8 +74,7 @@ def households(model, init) -> None:
         if np.allclose(typical, model.worker_skill, rtol=1e-12, atol=0.0):
             break
     model.start_wage_jobs["drawn"] = drawn
-    # the taxes in public income are those of the firms that keep their jobs
-    public = public_income_per_adult(model, init, cols)[node] * cols["adults"]
+    estates.share_jobs(model.estates, init.jobs[:, 0], n)
     # each node's wage bill shared among its workers by skill, as ``kernels.labour_incomes`` shares it
     units = cols["employed"] * skill
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -76,9 +85,17 @@ def households(model, init) -> None:
     abroad = model.streams["initial_migrants"].poisson(p.initial_migrants_abroad / 100.0 * cols["members"])
     cols["migrants_abroad"] = abroad.astype(np.int32)
     remittances = p.remittance_propensity * context.external_income_pc(model) * abroad
-    node_dividends = starting_dividends(model, init)
+    # the taxes in public income are those of the firms that keep their jobs and of the estates
+    # at the profits that pay their owners' incomes
     first = steady_state_assets(model, cols["income"], cols["members"])
-    dividends = _share_by_assets(node_dividends, node, first, model.n_nodes)
+    dividends = _share_by_assets(starting_dividends(model, init), node, first, model.n_nodes)
+    owner = model.estates.owner
+    for _ in range(ESTATE_PROFIT_ROUNDS):
+        public = public_income_per_adult(model, init, cols)[node] * cols["adults"]
+        residual = (cols["income"] - wage_income - public - remittances - dividends)[owner]
+        estates.plan_profits(p, model.estates, init.wage, residual, capital_per_worker(p, init.wage))
+    public = public_income_per_adult(model, init, cols)[node] * cols["adults"]
+    dividends += estates.owner_income(p, model.estates, len(node))
     cols["assets"] = steady_state_assets(model, cols["income"], cols["members"], dividends)
     other = public + dividends
     family_labour = np.maximum(cols["adults"] - cols["employed"], 1)
@@ -282,21 +299,23 @@ def starting_taxes(model, init) -> np.ndarray:
     """Yearly taxes (USD/yr) by node of the starting firms, which earn the required return on
     their capital: the municipalities' tax revenue of the year before the start."""
     p = model.params
-    return p.firm_tax_rate * p.required_return * _starting_capital(model, init) * model.populated
+    return (p.firm_tax_rate * p.required_return * _starting_capital(model, init)
+            + estates.starting_taxes(p, model.estates, model.n_nodes)) * model.populated
 
 
 def starting_dividends(model, init) -> np.ndarray:
     """Dividends (USD/yr) by node that the starting firms pay to local households when they
-    earn the required return (the rule of ``firms.accounts``)."""
+    earn the required return (the rule of ``firms.accounts``; the estates pay their owners)."""
     p = model.params
     after_tax = (1.0 - p.firm_tax_rate) * p.required_return * _starting_capital(model, init)
     return p.dividend_payout * after_tax * p.local_ownership_share * model.populated
 
 
 def _starting_capital(model, init) -> np.ndarray:
-    """Capital (USD) by node of the starting firms: their jobs at the capital per worker that
-    earns the required return at the node's wage."""
-    return capital_per_worker(model.params, init.wage) * init.jobs.sum(axis=1)
+    """Capital (USD) by node of the starting firms other than estates: their jobs at the
+    capital per worker that earns the required return at the node's wage."""
+    jobs = init.jobs.sum(axis=1) - estates.jobs_by_node(model.estates, model.n_nodes)
+    return capital_per_worker(model.params, init.wage) * jobs
 
 
 def _share_by_assets(node_amount: np.ndarray, node: np.ndarray, assets: np.ndarray, n: int) -> np.ndarray:
@@ -324,13 +343,15 @@ def public_income_per_adult(model, init, cols) -> np.ndarray:
 def firms(model, init) -> None:
     """Starting firms: the node's wage jobs by sector in firms of ``workers_per_firm``, each
     with the capital that earns the required return at the node's wage and the TFP at which
-    it wants exactly its workers (sets ``model.entrant_tfp`` too)."""
+    it wants exactly its workers, and the estates (:func:`estate_firms`), which hold the
+    node's commercial agriculture jobs where it has estates (sets ``model.entrant_tfp`` too)."""
     p = model.params
     t = model.territory.table
+    in_estates = estates.jobs_by_node(model.estates, model.n_nodes)
     rows: dict[str, list] = {k: [] for k in ("node", "sector", "dynamic", "tfp", "capital", "wage", "labour")}
     for i in np.flatnonzero(model.populated):
         for s, _sector in enumerate(SECTORS):
-            jobs = init.jobs[i, s]
+            jobs = init.jobs[i, s] - (in_estates[i] if s == 0 else 0.0)
             if jobs < 0.5:
                 continue
             k = max(1, int(round(jobs / p.workers_per_firm)))
@@ -348,7 +369,26 @@ def firms(model, init) -> None:
                                               p.firm_labour_elasticity, p.firm_capital_elasticity))
     if rows["node"]:
         add_firms(model, {k: np.concatenate(v) for k, v in rows.items()})
+    estate_firms(model, init)
     model.entrant_tfp = entrant_tfp(model)
+
+
+def estate_firms(model, init) -> None:
+    """The estates' rows of the firm table: commercial agriculture selling to dynamic markets
+    at the farm gate, with the starting jobs, wage and capital of ``model.estates`` and the
+    TFP at which each wants exactly its workers (sets the estates' ``firm_row`` and
+    ``productivity``, TFP over land^g)."""
+    p, e = model.params, model.estates
+    if e.n == 0:
+        return
+    wage = init.wage[e.node]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        tfp = np.nan_to_num(tfp_for_labour(e.labour, e.capital, model.farm_gate[e.node], wage,
+                                           p.firm_labour_elasticity, p.firm_capital_elasticity))
+    e.firm_row = np.arange(model.firm_table.n, model.firm_table.n + e.n)
+    e.productivity = tfp / np.power(e.land, p.estate_land_elasticity)
+    add_firms(model, {"node": e.node, "sector": np.zeros(e.n, np.int8), "dynamic": np.ones(e.n, bool),
+                      "tfp": tfp, "capital": e.capital, "wage": wage, "labour": e.labour})
 
 
 def entrant_tfp(model) -> np.ndarray:
@@ -358,9 +398,11 @@ def entrant_tfp(model) -> np.ndarray:
     index (the median ratio of its firms' TFP to their sector medians; 1 where the node
     has no firms). Entrants are thus as productive as the local incumbents, so that the
     start is no invitation to enter and entry follows changes (prices, roads, schooling).
+    Estates are left out: their TFP holds their land, which an entrant does not have.
     """
     ft = model.firm_table
-    tfp, sector, node = ft.tfp, ft.sector, ft.node
+    ordinary = ~estates.firm_rows(model)
+    tfp, sector, node = ft.tfp[ordinary], ft.sector[ordinary], ft.node[ordinary]
     overall = float(np.median(tfp)) if tfp.size else 1.0
     sector_median = np.array([np.median(tfp[sector == s]) if np.any(sector == s) else overall
                               for s in range(len(SECTORS))])
