@@ -101,8 +101,9 @@ def households(model, init) -> None:
     family_labour = np.maximum(cols["adults"] - cols["employed"], 1)
     capacity = np.where(farms, np.power(np.maximum(cols["land"], p.garden_plot_ha), p.farm_land_elasticity)
                         * np.power(family_labour, p.farm_labour_elasticity), 0.0)
+    estate_income = np.bincount(model.estates.node, (1.0 - p.firm_tax_rate) * model.estates.profit, minlength=n)
     farm_income, enterprise_income = split_residual(model, cols["income"] - wage_income - other - remittances,
-                                                    cols["income"], capacity, node)
+                                                    cols["income"], capacity, node, estate_income)
     unit = farm_output(1.0, np.maximum(cols["land"], p.garden_plot_ha), family_labour, cols["assets"], 1.0,
                        p.farm_land_elasticity, p.farm_labour_elasticity, p.farm_asset_elasticity)
     price = model.farm_gate[node] * cols["price_share"]
@@ -170,11 +171,13 @@ def no_commuting_wages(model, wage: np.ndarray, hiring: np.ndarray) -> np.ndarra
 
 
 def split_residual(model, residual: np.ndarray, income: np.ndarray, capacity: np.ndarray,
-                   node: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+                   node: np.ndarray, estate_income: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Farm and enterprise income (USD/yr) of each household from its ``residual`` income
     (after wages, public income and remittances).
 
-    The node's farm income is the tables' farm share of its income, 1 - ``nonfarm_income_share``.
+    The node's farm income is the tables' farm share of its income, 1 - ``nonfarm_income_share``,
+    less what its estates' owners earn from them (``estate_income``, USD/yr by node: the
+    tables' farm income includes the estates' profits).
     A farming household (``capacity`` > 0: land^a labour^b) farms up to tau times its capacity,
     tau found per node (bisection on log tau) so that the node's farm income is the tables';
     what its residual holds beyond that is the income of a non-farm enterprise if it is at
@@ -185,6 +188,8 @@ def split_residual(model, residual: np.ndarray, income: np.ndarray, capacity: np
     n = model.n_nodes
     nonfarm = np.nan_to_num(model.territory.table["nonfarm_income_share"])
     target = (1.0 - nonfarm) * np.bincount(node, income, minlength=n)
+    if estate_income is not None:
+        target = np.maximum(target - estate_income, 0.0)
     floor = MIN_FARM_INCOME_SHARE * income
     farms = capacity > 0
     top = np.where(farms, np.maximum(residual, floor), 0.0)
