@@ -7,15 +7,17 @@ gate) that posts vacancies and hires through the labour market like every firm. 
 is A T^g K^alpha L^beta, land T with elasticity g (``estate_land_elasticity``) beside the
 firms' capital and labour elasticities, so the firm table's TFP of an estate is
 ``productivity`` x T^g and changes only when its land does. The owner household receives
-the estate's whole profit after tax (booked firms -> households "estate profits"; an owner
-who has left the territory or died out is absent: the profit leaves, firms -> rest_of_world
+the estate's whole profit after tax a year later, in the next year's budgets, so that it is
+spent and saved like any income (booked firms -> households "estate profits"; an owner who
+has left the territory or died out is absent: the profit leaves, firms -> rest_of_world
 "estate profits abroad"); estates do not close after losses (the land stays in commercial
-use, losses come out of the estate's cash).
+use, losses come out of the estate's cash, and later profits make them good first).
 
 The start (:func:`select` before the starting jobs, :func:`plan_start` after them) shares each
 node's commercial agriculture jobs among its estates in proportion to their land and backs
 out each estate's capital so that its profit after tax is its owner's income beyond wages,
-public income and remittances (capped at the profit of an estate without capital); the firm
+public income, dividends and remittances (capped at the profit of an estate at its capital
+floor), which the estate holds in cash at the start (last year's profit); the firm
 phase then finds the TFP at which the estate wants exactly its workers at the starting wage
 (``start.firms``). The owners' own incomes, the tables' jobs by sector and the land
 distribution thus hold at the start, and the estates' labour demand keeps their jobs.
@@ -138,21 +140,23 @@ def land_by_node(model) -> np.ndarray:
     return np.bincount(model.estates.node, model.estates.land, minlength=model.n_nodes)
 
 
-def pay_owners(model, after_tax: np.ndarray) -> None:
-    """Pay each estate's profit after tax (``after_tax``, USD/yr by firm row) to its owner,
-    as dividends are paid (added to assets, ``other_income`` and ``income``); the profit of
-    an estate whose owner is no longer in the territory leaves it."""
-    e, hh = model.estates, model.households
+def pay_owners(model) -> np.ndarray:
+    """Each estate pays its owner what it holds in cash (last year's profit after tax, once
+    earlier losses are made good), which the owner spends and saves as any income (added to
+    ``other_income``); an absent owner's share leaves the territory. Returns each household's
+    receipt (USD/yr)."""
+    e, hh, ft = model.estates, model.households, model.firm_table
+    amount = np.zeros(hh.n)
     if e.n == 0:
-        return
-    paid = after_tax[e.firm_row]
+        return amount
+    paid = np.maximum(ft.cash[e.firm_row], 0.0)
+    ft.cash[e.firm_row] -= paid
     present = hh.alive[e.owner]
     amount = np.bincount(e.owner, paid * present, minlength=hh.n)
-    hh.assets += amount
     hh.other_income += amount
-    hh.income += amount
     model.ledger.record("firms", "households", "estate profits", amount.sum())
     model.ledger.record("firms", "rest_of_world", "estate profits abroad", (paid * ~present).sum())
+    return amount
 
 
 def take_share(model, rows: np.ndarray, share: float) -> np.ndarray:

@@ -175,8 +175,8 @@ def accounts(model) -> None:
     depreciation = p.depreciation_rate * ft.capital * alive
     profit = revenue - wages - depreciation
     tax = p.firm_tax_rate * np.maximum(profit, 0.0)
-    estate = estates.firm_rows(model)  # estates pay their owners their whole profit after tax
-    dividends = np.where(estate, 1.0, p.dividend_payout) * np.maximum(profit - tax, 0.0)
+    estate = estates.firm_rows(model)  # estates keep their profit for their owners (``estates.pay_owners``)
+    dividends = p.dividend_payout * np.maximum(profit - tax, 0.0) * ~estate
     ft.revenue, ft.profit = revenue, profit
     ft.cash = ft.cash + profit - tax - dividends
     ft.loss_years = np.where(profit < 0, ft.loss_years + 1, 0) * alive * ~estate  # estates do not close
@@ -186,13 +186,12 @@ def accounts(model) -> None:
     for m in model.active_municipalities():
         m.treasury += taxes[m.node]
     model.ledger.record("firms", "municipalities", "taxes", taxes.sum())
-    local_div = np.bincount(ft.node, dividends * p.local_ownership_share * ~estate, minlength=n)
-    model.ledger.record("firms", "rest_of_world", "dividends abroad", (dividends * ~estate).sum() - local_div.sum())
+    local_div = np.bincount(ft.node, dividends * p.local_ownership_share, minlength=n)
+    model.ledger.record("firms", "rest_of_world", "dividends abroad", dividends.sum() - local_div.sum())
     paid_local = pay_dividends(local_dividends=local_div, assets=hh.assets, other_income=hh.other_income,
                                income=hh.income, alive=hh.alive, node=hh.node)
     model.ledger.record("firms", "households", "dividends", paid_local.sum())
     model.ledger.record("firms", "rest_of_world", "dividends abroad", (local_div - paid_local).sum())
-    estates.pay_owners(model, dividends * estate)
     model.flows.firm_taxes = taxes
     # wages move toward excess demand, and with national growth as far as it passes through
     ft.wage = np.maximum(ft.wage * (1.0 + model.flows.wage_change[ft.node]) * (1.0 + context.wage_drift(model)),

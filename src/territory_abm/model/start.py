@@ -47,7 +47,7 @@ def households(model, init) -> None:
     dividends in its starting income). The largest holdings are commercial estates
     (``model.estates``, :mod:`.estates`): their owners do not farm, their land leaves the
     ``land`` column, and their profit after tax is their owners' income beyond wages, public
-    income and remittances (counted with dividends)."""
+    income, dividends and remittances (counted in ``other_income``)."""
     p, n = model.params, model.n_nodes
     cols = dict(init.columns)
     cols["alive"] = np.ones(len(cols["node"]), bool)
@@ -95,9 +95,9 @@ def households(model, init) -> None:
         residual = (cols["income"] - wage_income - public - remittances - dividends)[owner]
         estates.plan_profits(p, model.estates, init.wage, residual, capital_per_worker(p, init.wage))
     public = public_income_per_adult(model, init, cols)[node] * cols["adults"]
-    dividends += estates.owner_income(p, model.estates, len(node))
     cols["assets"] = steady_state_assets(model, cols["income"], cols["members"], dividends)
-    other = public + dividends
+    # last year's estate profits, paid in this year's budgets: spent and saved as any income
+    other = public + dividends + estates.owner_income(p, model.estates, len(node))
     family_labour = np.maximum(cols["adults"] - cols["employed"], 1)
     capacity = np.where(farms, np.power(np.maximum(cols["land"], p.garden_plot_ha), p.farm_land_elasticity)
                         * np.power(family_labour, p.farm_labour_elasticity), 0.0)
@@ -382,7 +382,8 @@ def estate_firms(model, init) -> None:
     """The estates' rows of the firm table: commercial agriculture selling to dynamic markets
     at the farm gate, with the starting jobs, wage and capital of ``model.estates`` and the
     TFP at which each wants exactly its workers (sets the estates' ``firm_row`` and
-    ``productivity``, TFP over land^g)."""
+    ``productivity``, TFP over land^g); each holds last year's profit after tax in cash, which
+    it pays its owner in the first year's budgets."""
     p, e = model.params, model.estates
     if e.n == 0:
         return
@@ -393,7 +394,8 @@ def estate_firms(model, init) -> None:
     e.firm_row = np.arange(model.firm_table.n, model.firm_table.n + e.n)
     e.productivity = tfp / np.power(e.land, p.estate_land_elasticity)
     add_firms(model, {"node": e.node, "sector": np.zeros(e.n, np.int8), "dynamic": np.ones(e.n, bool),
-                      "tfp": tfp, "capital": e.capital, "wage": wage, "labour": e.labour})
+                      "tfp": tfp, "capital": e.capital, "wage": wage, "labour": e.labour,
+                      "cash": (1.0 - p.firm_tax_rate) * e.profit})  # last year's profit, owed to the owner
 
 
 def entrant_tfp(model) -> np.ndarray:
