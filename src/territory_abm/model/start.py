@@ -60,6 +60,8 @@ def households(model, init) -> None:
     model.estates = estates.select(p, node, cols["land"], init.jobs[:, 0])
     farms = farming_households(model, cols["node"], cols["land"])
     farms[model.estates.owner] = False  # the estate is their farm
+    owns = np.zeros(len(node), bool)
+    owns[model.estates.owner] = True
     cols["land"] = cols["land"].copy()
     cols["land"][model.estates.owner] = 0.0
     typical = _worker_skill(cols["employed"], skill, node, n)
@@ -69,7 +71,7 @@ def households(model, init) -> None:
         model.worker_skill = typical
         init.wage[:] = no_commuting_wages(model, init.wage / typical, hiring) * typical
         public = public_income_per_adult(model, init, cols)[node] * cols["adults"]
-        cols["employed"] = consistent_start_jobs(model, cols, init, public, farms, skill)
+        cols["employed"] = consistent_start_jobs(model, cols, init, public, farms | owns, skill)
         typical = _worker_skill(cols["employed"], skill, node, n)
         if np.allclose(typical, model.worker_skill, rtol=1e-12, atol=0.0):
             break
