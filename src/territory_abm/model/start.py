@@ -407,11 +407,17 @@ def entrant_tfp(model) -> np.ndarray:
     index (the median ratio of its firms' TFP to their sector medians; 1 where the node
     has no firms). Entrants are thus as productive as the local incumbents, so that the
     start is no invitation to enter and entry follows changes (prices, roads, schooling).
-    Estates are left out: their TFP holds their land, which an entrant does not have.
+    An estate counts as the firms that :func:`firms` would have made of its jobs (the TFP at
+    which firms of about ``workers_per_firm`` with the capital that earns the required return
+    want its workers): its own TFP holds its land, which an entrant does not have.
     """
-    ft = model.firm_table
-    ordinary = ~estates.firm_rows(model)
-    tfp, sector, node = ft.tfp[ordinary], ft.sector[ordinary], ft.node[ordinary]
+    p, ft, e = model.params, model.firm_table, model.estates
+    tfp, sector, node = ft.tfp.copy(), ft.sector, ft.node
+    if e.n:
+        workers = e.labour / np.maximum(1.0, np.round(e.labour / p.workers_per_firm))
+        wage = ft.wage[e.firm_row]
+        tfp[e.firm_row] = tfp_for_labour(workers, capital_per_worker(p, wage) * workers, model.farm_gate[e.node], wage,
+                                         p.firm_labour_elasticity, p.firm_capital_elasticity)
     overall = float(np.median(tfp)) if tfp.size else 1.0
     sector_median = np.array([np.median(tfp[sector == s]) if np.any(sector == s) else overall
                               for s in range(len(SECTORS))])
