@@ -6,7 +6,8 @@ the firm table (sector ``commercial_agriculture``, selling to dynamic markets at
 gate) that posts vacancies and hires through the labour market like every firm. Its output
 is A T^g K^alpha L^beta, land T with elasticity g (``estate_land_elasticity``) beside the
 firms' capital and labour elasticities, so the firm table's TFP of an estate is
-``productivity`` x T^g and changes only when its land does. The owner household receives
+``productivity`` x E^g, E the effective hectares it farms (:mod:`.land_market`), and changes
+only when they do. The owner household receives
 the estate's whole profit after tax a year later, in the next year's budgets, so that it is
 spent and saved like any income (booked firms -> households "estate profits"; an owner who
 has left the territory or died out is absent: the profit leaves, firms -> rest_of_world
@@ -52,11 +53,10 @@ class Estates:
     profit: np.ndarray        # profit before tax at the start (USD/yr)
     capital: np.ndarray       # capital at the start (USD)
     firm_row: np.ndarray      # row of the estate in the firm table (int; -1 before the firms exist)
-    productivity: np.ndarray  # A in TFP = A T^g (USD/yr per unit of T^g K^alpha L^beta)
-
-    @classmethod
-    def empty(cls) -> "Estates":
-        return cls(*(np.zeros(0, t) for t in (np.int64, np.int64, float, float, float, float, np.int64, float)))
+    productivity: np.ndarray  # A in TFP = A E^g, E the effective hectares farmed
+    quality: np.ndarray       # effective hectares per hectare (``land_market``)
+    farmed: np.ndarray        # effective hectares farmed this year
+    let: np.ndarray           # effective hectares let this year
 
     @property
     def n(self) -> int:
@@ -70,7 +70,8 @@ def select(params, node: np.ndarray, land: np.ndarray, jobs: np.ndarray) -> Esta
     k = owner.size
     return Estates(owner=owner, node=node[owner].astype(np.int64), land=land[owner].astype(float),
                    labour=np.zeros(k), profit=np.zeros(k), capital=np.zeros(k),
-                   firm_row=np.full(k, -1, np.int64), productivity=np.zeros(k))
+                   firm_row=np.full(k, -1, np.int64), productivity=np.zeros(k), quality=np.ones(k),
+                   farmed=land[owner].astype(float), let=np.zeros(k))
 
 
 def share_jobs(estates: Estates, jobs: np.ndarray, n_nodes: int) -> None:
@@ -161,7 +162,8 @@ def pay_owners(model) -> np.ndarray:
 
 def take_share(model, rows: np.ndarray, share: float) -> np.ndarray:
     """Take ``share`` of the land households ``rows`` own, from the land they farm and from
-    their estates (whose TFP falls as land^g); returns the hectares taken from each row."""
+    their estates (whose farmed land falls in proportion, and TFP as land^g); returns the
+    hectares taken from each row."""
     hh, e, ft = model.households, model.estates, model.firm_table
     taken = share * hh.land[rows]
     hh.land[rows] -= taken
@@ -169,6 +171,7 @@ def take_share(model, rows: np.ndarray, share: float) -> np.ndarray:
     if hit.size:
         cut = share * e.land[hit]
         e.land[hit] -= cut
-        ft.tfp[e.firm_row[hit]] = e.productivity[hit] * np.power(e.land[hit], model.params.estate_land_elasticity)
+        e.farmed[hit] *= 1.0 - share
+        ft.tfp[e.firm_row[hit]] = e.productivity[hit] * np.power(e.farmed[hit], model.params.estate_land_elasticity)
         taken += np.bincount(e.owner[hit], cut, minlength=hh.n)[rows]
     return taken

@@ -20,7 +20,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from . import context, estates, food
+from . import context, estates, food, land_market
 from .environment import nature_ratio
 from .firms import desired_labour, firm_prices
 from .households import farm_output
@@ -99,7 +99,7 @@ def farm_revenue_at_one_worker(model) -> np.ndarray:
                                    p.natural_capital_elasticity)
     price = food.farm_prices(model) * context.farm_output_factor(model)  # climate shocks
     tfp = hh.tfp * (1.0 + hh.assistance_gain)  # practices adopted with technical assistance
-    return farm_output(tfp, np.maximum(hh.land, p.garden_plot_ha), 1.0, hh.assets, model.nature_factor[hh.node],
+    return farm_output(tfp, land_market.farmed_land(model), 1.0, hh.assets, model.nature_factor[hh.node],
                        p.farm_land_elasticity, 0.0, p.farm_asset_elasticity) * price
 
 

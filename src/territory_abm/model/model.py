@@ -34,8 +34,8 @@ from ..data.synthetic import draw_population
 from ..data.territory import Territory, load_territory
 from ..params import Parameters
 from ..scenarios.loader import MAX_STEPS, Scenario, make_policy
-from . import (budgets, context, demography, environment, estates, firms, food, labour, migration, outcomes, public,
-               start)
+from . import (budgets, context, demography, environment, estates, firms, food, labour, land_market, migration,
+               outcomes, public, start)
 from .firms import FirmTable
 from .households import household_record
 from .kernels import node_populations
@@ -135,6 +135,7 @@ class TerritoryModel(mesa.Model):
         self.start_local_price = self.expected_local_price.copy()  # the base of consumer prices; enterprises' reference price
         food.start(self, start_spend)  # food prices that clear the start; farm productivity at them
         self.start_food_price = self.food_price.copy()  # the base of consumer prices
+        land_market.start(self)  # land qualities at which the starting rents clear with no tenancy
         self.settler_tfp = start.settler_tfp(self)  # from farm productivity at the starting food prices
         self.job_finding = start.job_finding(self)
         self.flows = outcomes.YearFlows.zeros(n)
@@ -155,6 +156,7 @@ class TerritoryModel(mesa.Model):
         self.flows = outcomes.YearFlows.zeros(self.n_nodes)
         self.policies.start_year(self.year)
         public.public_sector(self)
+        land_market.rent(self)
         labour.labour_market(self, labour.post_vacancies(self))
         budgets.household_budgets(self)
         firms.accounts(self)

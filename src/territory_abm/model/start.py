@@ -397,6 +397,7 @@ def estate_firms(model, init) -> None:
     e.productivity = tfp / np.power(e.land, p.estate_land_elasticity)
     add_firms(model, {"node": e.node, "sector": np.zeros(e.n, np.int8), "dynamic": np.ones(e.n, bool),
                       "tfp": tfp, "capital": e.capital, "wage": wage, "labour": e.labour,
+                      "revenue": wage * e.labour / p.firm_labour_elasticity,
                       "cash": (1.0 - p.firm_tax_rate) * e.profit})  # last year's profit, owed to the owner
 
 

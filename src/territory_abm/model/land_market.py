@@ -1,0 +1,159 @@
+"""The land rental market: estates and households with nobody left on their farm let land
+for the year to farming households, at the rent that clears each node's market.
+
+Land is traded in effective hectares: a household's hectare is worth ``exp(land_quality_log)``
+effective hectares, an estate's ``Estates.quality``. The start backs the qualities out
+(:func:`start`) so that every farm's and every estate's marginal value of an effective
+hectare at the land it holds is the node's starting rent r0 = a F / T (a the farms' land
+elasticity, F and T the node's farm income and farmed land: the marginal product of its
+mean hectare): at r0 nobody gains by renting in or letting, so the starting tenancy is
+none and r0 clears the market (a start the market's rule keeps). The qualities are what
+the farms' backed-out productivities say beyond the land they hold (a large holding whose
+farm income is low is extensive, poor or idle land); a farm's output is unchanged by them.
+
+Each year (:func:`rent`), before the labour market:
+
+- a farming household with an adult on the farm last year rents in up to where an effective
+  hectare's marginal value, a R L^b E^(a-1) (R its expected farm revenue per unit of
+  labour^b and land^a this year, L last year's family labour on the farm), falls to the rent;
+  a farming household does not let land (renting out while farming is left out: thin
+  markets and tenure insecurity keep smallholders from letting);
+- a farming household whose adults all held wage jobs last year lets all its land (a
+  household that does not farm, such as a city household on a house plot, keeps it);
+- an estate lets the land beyond what it wants at the rent: g Y / E, Y its output's value at
+  the farm gate with last year's workers on E farmed effective hectares (g
+  ``estate_land_elasticity``).
+
+The node's rent solves demand = supply (bisection on log r, each node at once). Farms work
+their own land plus what they rent (:func:`farmed_land`); estates' TFP follows their farmed
+land as land^g. In the year's budgets (:func:`collect_rents`) tenants pay the year's rent;
+households letting land receive it (households -> households "land rents", both in
+``other_income``) and estates in cash, which they pay their owners with their profits
+(households -> firms "land rents").
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import labour
+
+RENT_BISECTIONS = 50
+"""Halvings of the bracket of log rents (a factor 10^4 around the starting rent: to 2e-11)."""
+RENT_BRACKET = 100.0
+"""The rent is sought between the starting rent over and times this factor."""
+
+
+def own_effective_land(model) -> np.ndarray:
+    """Effective hectares each household holds (its land, at least the garden plot where it
+    farms, times its land quality)."""
+    hh, p = model.households, model.params
+    return np.exp(hh.land_quality_log) * np.maximum(hh.land, p.garden_plot_ha)
+
+
+def farmed_land(model) -> np.ndarray:
+    """Effective hectares each household farms this year: its own plus what it rents in
+    (less what it lets)."""
+    return np.maximum(own_effective_land(model) + model.households.rented, 0.0)
+
+
+def start(model) -> None:
+    """Starting rents and land qualities at which nobody gains by renting (sets
+    ``model.land_rent``, the households' ``land_quality_log`` and TFP, the estates' quality,
+    productivity and farmed land). Farm output is unchanged: TFP falls as quality^(-a)."""
+    p, hh, e, ft, n = model.params, model.households, model.estates, model.firm_table, model.n_nodes
+    a, g = p.farm_land_elasticity, p.estate_land_elasticity
+    farms = hh.alive & (hh.tfp > 0) & (hh.farm_income > 0)
+    land = np.maximum(hh.land, p.garden_plot_ha)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rent = a * np.bincount(hh.node, hh.farm_income * farms, minlength=n) / np.bincount(hh.node, land * farms,
+                                                                                             minlength=n)
+    model.land_rent = np.where(np.isfinite(rent) & (rent > 0), rent, np.nan)
+    model.start_land_rent = model.land_rent.copy()
+    r = np.nan_to_num(model.land_rent)[hh.node]
+    quality = np.where(farms & (r > 0), a * hh.farm_income / np.maximum(r * land, 1e-300), 1.0)
+    hh.land_quality_log = np.log(quality)
+    hh.tfp = hh.tfp * np.power(quality, -a)
+    hh.rented = 0.0
+    if e.n == 0:
+        return
+    revenue = ft.revenue[e.firm_row]
+    r_e = np.nan_to_num(model.land_rent)[e.node]
+    effective = np.where(r_e > 0, g * revenue / np.maximum(r_e, 1e-300), e.land)
+    e.quality = np.where(e.land > 0, effective / np.maximum(e.land, 1e-300), 1.0)
+    e.farmed = effective
+    e.productivity = ft.tfp[e.firm_row] / np.power(np.maximum(effective, 1e-300), g)
+
+
+def rent(model) -> None:
+    """This year's tenancy: the rent that clears each node's market, what each household
+    rents in or lets (``households.rented``, effective ha) and each estate's farmed land."""
+    p, hh, e, ft, n = model.params, model.households, model.estates, model.firm_table, model.n_nodes
+    a, b, g = p.farm_land_elasticity, p.farm_labour_elasticity, p.estate_land_elasticity
+    own = own_effective_land(model)
+    hh.rented = 0.0
+    # this year's expected farm revenue on the land held with last year's family labour,
+    # per effective hectare^a: an effective hectare is worth a R L^b E^(a-1) at E hectares
+    family = hh.adults - hh.employed
+    per_land = labour.farm_revenue_at_one_worker(model) * np.power(np.maximum(family, 1), b) / np.power(own, a)
+    has = np.isfinite(model.start_land_rent)
+    on_farm = hh.alive & (hh.tfp > 0) & (family > 0) & (per_land > 0) & has[hh.node]
+    idle = hh.alive & (hh.tfp > 0) & (hh.land > 0) & (family <= 0) & has[hh.node]
+    held = np.exp(hh.land_quality_log) * hh.land  # effective hectares held, without the garden plot
+    idle_supply = np.bincount(hh.node, held * idle, minlength=n)
+    # an estate's revenue per effective hectare^g at last year's workers, at the farm gate
+    e_per_land = (model.farm_gate[e.node] * e.productivity * np.power(ft.capital[e.firm_row], p.firm_capital_elasticity)
+                  * np.power(ft.labour[e.firm_row], p.firm_labour_elasticity))
+    total_e = e.quality * e.land
+
+    def demand(log_r):
+        r = np.exp(log_r)
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            want = np.power(a * per_land / r[hh.node], 1.0 / (1.0 - a))
+        return np.where(on_farm, np.maximum(want - own, 0.0), 0.0)
+
+    def estate_let(log_r):
+        r = np.exp(log_r)
+        keep = np.power(g * e_per_land / r[e.node], 1.0 / (1.0 - g)) if g < 1.0 else total_e
+        return np.maximum(total_e - np.minimum(keep, total_e), 0.0) * has[e.node]
+
+    def excess(log_r):
+        supply = idle_supply + np.bincount(e.node, estate_let(log_r), minlength=n)
+        return np.bincount(hh.node, demand(log_r), minlength=n) - supply
+
+    centre = np.log(np.where(has, model.start_land_rent, 1.0))
+    low, high = centre - np.log(RENT_BRACKET), centre + np.log(RENT_BRACKET)
+    for _ in range(RENT_BISECTIONS):
+        mid = 0.5 * (low + high)
+        over = excess(mid) > 0
+        low, high = np.where(over, mid, low), np.where(over, high, mid)
+    log_r = 0.5 * (low + high)
+    rented_in = demand(log_r)
+    let = estate_let(log_r)
+    supply = idle_supply + np.bincount(e.node, let, minlength=n)
+    wanted = np.bincount(hh.node, rented_in, minlength=n)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        taken = np.clip(np.nan_to_num(wanted / supply), 0.0, 1.0)  # suppliers let what tenants take,
+        served = np.clip(np.nan_to_num(supply / wanted), 0.0, 1.0)  # tenants take what is let, pro rata
+    hh.rented = np.where(idle, -held * taken[hh.node], rented_in * served[hh.node])
+    e.let = let * taken[e.node]
+    e.farmed = total_e - e.let
+    ft.tfp[e.firm_row] = e.productivity * np.power(np.maximum(e.farmed, 0.0), g)
+    model.land_rent = np.where(has, np.exp(log_r), np.nan)
+
+
+def collect_rents(model) -> np.ndarray:
+    """Tenants pay this year's rent; households that let land receive it (both in
+    ``other_income``; farm income stays the farm's sales) and estates in cash, which goes to
+    their owners with their profits. Returns each household's rent received less rent paid
+    (USD/yr)."""
+    hh, e, ft = model.households, model.estates, model.firm_table
+    r = np.nan_to_num(model.land_rent)
+    net = -r[hh.node] * hh.rented  # received by households letting land (+), paid by tenants (-)
+    hh.other_income += net
+    to_estates = r[e.node] * e.let
+    cash = ft.cash
+    cash[e.firm_row] += to_estates
+    model.ledger.record("households", "households", "land rents", net[net > 0].sum())
+    model.ledger.record("households", "firms", "land rents", to_estates.sum())
+    return net
