@@ -69,3 +69,56 @@ def test_clearing_is_limited_by_what_it_costs_in_money_and_time():
     assert dear[2] < want[2]
     # gain 0.35 x 1500 x 5 = 2625 against 300 + 1500: wish 0.5 x (2625 / 1800 - 1)
     assert dear[2] == pytest.approx(0.5 * (2625 / 1800 - 1))
+
+
+@pytest.fixture
+def year_under_way():
+    from conftest import SCENARIOS
+
+    from territory_abm import TerritoryModel, load_scenario
+
+    sc = load_scenario(SCENARIOS / "stationary.toml").replace(households_scale=0.05, steps=3)
+    m = TerritoryModel(sc, seed=3)
+    m.step()
+    m.ledger.new_year()
+    return m
+
+
+def _totals(m):
+    hh = m.households
+    alive = hh.alive
+    return {"persons": np.bincount(hh.node[alive], hh.members[alive], minlength=m.n_nodes),
+            "adults": np.bincount(hh.node[alive], hh.adults[alive], minlength=m.n_nodes),
+            "land": np.bincount(hh.node[alive], hh.land[alive], minlength=m.n_nodes),
+            "assets": np.bincount(hh.node[alive], hh.assets[alive], minlength=m.n_nodes),
+            "jobs": np.bincount(hh.node[alive], hh.employed[alive], minlength=m.n_nodes),
+            "income": np.bincount(hh.node[alive], hh.income[alive], minlength=m.n_nodes)}
+
+
+def test_household_formation_conserves_people_land_assets_and_jobs_in_each_node(year_under_way):
+    from territory_abm.model import formation
+
+    m = year_under_way
+    m.set_parameters({"household_formation_rate": 0.1})
+    before, n0 = _totals(m), m.households.n
+    rows = formation.form_households(m)
+    assert rows.size > 0 and np.array_equal(rows, np.arange(n0, m.households.n))
+    after = _totals(m)
+    for key in before:
+        assert np.allclose(after[key], before[key]), key
+    hh = m.households
+    assert np.all(hh.members[rows] == 1) and np.all(hh.adults[rows] == 1)
+    assert np.all(hh.adults[hh.alive] >= 1) and np.all(hh.members >= hh.adults)
+    assert m.ledger.current[("households", "households", "inheritance shares")] > 0
+
+
+def test_a_split_farm_produces_what_the_whole_did():
+    """Known answer: TFP split as (share)^(1 - a - b) with land and labour in the same shares."""
+    from territory_abm.model.households import farm_output
+
+    a, b, share = 0.35, 0.4, 1 / 3
+    whole = farm_output(100.0, 6.0, 3.0, 0.0, 1.0, a, b, 0.0)
+    rest = 1 - a - b
+    parts = (farm_output(100.0 * share**rest, 6.0 * share, 3.0 * share, 0.0, 1.0, a, b, 0.0)
+             + farm_output(100.0 * (1 - share) ** rest, 6.0 * (1 - share), 3.0 * (1 - share), 0.0, 1.0, a, b, 0.0))
+    assert parts == pytest.approx(whole)

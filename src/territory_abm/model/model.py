@@ -34,8 +34,8 @@ from ..data.synthetic import draw_population
 from ..data.territory import Territory, load_territory
 from ..params import Parameters
 from ..scenarios.loader import MAX_STEPS, Scenario, make_policy
-from . import (budgets, context, demography, environment, estates, firms, food, labour, land_market, migration,
-               outcomes, public, start)
+from . import (budgets, context, demography, environment, estates, firms, food, formation, labour, land_market,
+               migration, outcomes, public, start)
 from .firms import FirmTable
 from .households import household_record
 from .kernels import node_populations
@@ -163,6 +163,7 @@ class TerritoryModel(mesa.Model):
         environment.clearing(self)
         environment.regrow_nature(self)
         demography.births_and_deaths(self)
+        formation.form_households(self)
         migration.migrate(self)
         environment.hand_over(self)
         self._record()
