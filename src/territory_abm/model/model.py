@@ -5,16 +5,20 @@ each a function of the model in a module named after what it does:
 1. ``policies.start_year``: policies that change structures (roads, land, credit,
    assistance, linkage, schooling, environmental rules, decentralisation) take effect;
 2. ``public.public_sector``: municipalities collect revenue, spend, and keep up roads;
-   travel times are updated;
-3. ``labour``: firms post vacancies; households allocate their adults between farm and
-   wage work; the labour market matches seekers and vacancies within commuting range;
-4. ``budgets``: households receive transfers, remittances and local public spending;
+   travel times are updated; ``land_market.rent``: farms rent land for the year from
+   estates and from households with nobody left on the farm, at the rent that clears;
+3. ``labour``: firms (estates among them, ``estates``) post vacancies; households allocate
+   their adults between farm and wage work; the labour market matches seekers and
+   vacancies within commuting range;
+4. ``budgets``: households receive transfers, remittances, local public spending, land
+   rents and their estates' profits;
    they consume (the local share buys from local firms, food spending clears the local
    food markets, ``food.food_market``) and save;
 5. ``firms.accounts``: the goods market clears; firms account for profit, pay taxes and
    dividends, adjust wages, exit after sustained losses and enter where profits are high;
 6. ``environment``: households clear forest where it pays and is not enforced; nature regrows;
-7. ``demography`` and ``migration``: births, deaths and ageing; then migration (logit
+7. ``demography``, ``formation`` and ``migration``: births, deaths and ageing; adult
+   children form households with their share of the land; then migration (logit
    choice) with remittances; land left by households that died out or moved away passes
    to the remaining landholders (``environment.hand_over``);
 8. outcomes are recorded by Mesa's DataCollector.
