@@ -24,7 +24,7 @@ Each year (:func:`rent`), before the labour market:
   the farm gate with last year's workers on E farmed effective hectares (g
   ``estate_land_elasticity``).
 
-The node's rent solves demand = supply (bisection on log r, each node at once). Farms work
+The node's rent solves demand = supply (bisection on log r, ``land_kernels.clear_rents``). Farms work
 their own land plus what they rent (:func:`farmed_land`); estates' TFP follows their farmed
 land as land^g. In the year's budgets (:func:`collect_rents`) tenants pay the year's rent;
 households letting land receive it (households -> households "land rents", both in
@@ -37,6 +37,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import labour
+from .land_kernels import clear_rents
 
 RENT_BISECTIONS = 50
 """Halvings of the bracket of log rents (a factor 10^4 around the starting rent: to 2e-11)."""
@@ -106,30 +107,18 @@ def rent(model) -> None:
                   * np.power(ft.labour[e.firm_row], p.firm_labour_elasticity))
     total_e = e.quality * e.land
 
-    def demand(log_r):
-        r = np.exp(log_r)
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            want = np.power(a * per_land / r[hh.node], 1.0 / (1.0 - a))
-        return np.where(on_farm, np.maximum(want - own, 0.0), 0.0)
-
-    def estate_let(log_r):
-        r = np.exp(log_r)
-        keep = np.power(g * e_per_land / r[e.node], 1.0 / (1.0 - g)) if g < 1.0 else total_e
-        return np.maximum(total_e - np.minimum(keep, total_e), 0.0) * has[e.node]
-
-    def excess(log_r):
-        supply = idle_supply + np.bincount(e.node, estate_let(log_r), minlength=n)
-        return np.bincount(hh.node, demand(log_r), minlength=n) - supply
-
+    k_h, k_e = 1.0 / (1.0 - a), 1.0 / (1.0 - g)
+    with np.errstate(over="ignore", invalid="ignore"):
+        coef = np.where(on_farm, np.power(a * per_land, k_h), 0.0)  # demand c r^(-k) at rent r
+    e_coef = np.power(g * e_per_land, k_e)
     centre = np.log(np.where(has, model.start_land_rent, 1.0))
-    low, high = centre - np.log(RENT_BRACKET), centre + np.log(RENT_BRACKET)
-    for _ in range(RENT_BISECTIONS):
-        mid = 0.5 * (low + high)
-        over = excess(mid) > 0
-        low, high = np.where(over, mid, low), np.where(over, high, mid)
-    log_r = 0.5 * (low + high)
-    rented_in = demand(log_r)
-    let = estate_let(log_r)
+    log_r = clear_rents(coef=coef, own=own, node=hh.node, idle_supply=idle_supply, estate_coef=e_coef,
+                        estate_land=total_e, estate_node=e.node, low=centre - np.log(RENT_BRACKET),
+                        high=centre + np.log(RENT_BRACKET), has=has, land_exponent=k_h, estate_exponent=k_e,
+                        iterations=RENT_BISECTIONS)
+    r = np.exp(np.where(has, log_r, 0.0))
+    rented_in = np.maximum(coef * np.power(r[hh.node], -k_h) - own, 0.0)
+    let = np.maximum(total_e - np.minimum(e_coef * np.power(r[e.node], -k_e), total_e), 0.0) * has[e.node]
     supply = idle_supply + np.bincount(e.node, let, minlength=n)
     wanted = np.bincount(hh.node, rented_in, minlength=n)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -139,7 +128,7 @@ def rent(model) -> None:
     e.let = let * taken[e.node]
     e.farmed = total_e - e.let
     ft.tfp[e.firm_row] = e.productivity * np.power(np.maximum(e.farmed, 0.0), g)
-    model.land_rent = np.where(has, np.exp(log_r), np.nan)
+    model.land_rent = np.where(has, r, np.nan)
 
 
 def collect_rents(model) -> np.ndarray:
