@@ -219,3 +219,24 @@ def test_land_let_by_households_leaving_the_farm_goes_to_tenants_at_a_lower_rent
         + np.bincount(m.estates.node, m.estates.let, minlength=m.n_nodes)
     assert rented_in == pytest.approx(let_by_node, rel=1e-6, abs=1e-9)
     assert m.land_rent[node] < m.start_land_rent[node]
+
+
+def test_land_that_changes_hands_keeps_its_quality(started):
+    """Redistribution's purchase from the largest holders and its gift to the smallest move
+    effective hectares, not only hectares: what the donors (their estates included) lose
+    in effective land, the recipients gain, so no effective land is made by the move."""
+    import copy
+    m = copy.deepcopy(started)
+    hh, e = m.households, m.estates
+    node = e.node[0]
+    rows = np.flatnonzero(hh.alive & (hh.node == node))
+    owned = estates.owned_land(m)
+    donors = rows[np.argsort(owned[rows])[-3:]]
+    recipients = rows[np.argsort(owned[rows])[:5]]
+    total = land_market.own_effective_land(m)[rows].sum() + (e.quality * e.land).sum()
+    taken, effective = estates.take_share(m, donors, 0.1)
+    assert np.all(effective > 0) and taken.sum() > 0
+    land_market.add_land(m, recipients, np.full(5, taken.sum() / 5), np.full(5, effective.sum() / 5))
+    after = land_market.own_effective_land(m)[rows].sum() + (e.quality * e.land).sum()
+    assert after == pytest.approx(total, rel=1e-12)
+    assert estates.owned_land(m)[rows].sum() == pytest.approx(owned[rows].sum(), rel=1e-12)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import estates
+from . import estates, land_market
 from .kernels import clear_forest, clearing_wish, hand_over_land
 
 
@@ -71,15 +71,26 @@ def give_up_land(model, rows: np.ndarray) -> None:
     year (:func:`hand_over`)."""
     hh = model.households
     model.freed_land += np.bincount(hh.node[rows], hh.land[rows], minlength=model.n_nodes)
+    model.freed_effective_land += np.bincount(hh.node[rows], land_market.held_effective_land(model, rows),
+                                              minlength=model.n_nodes)
     hh.land[rows] = 0.0
 
 
 def hand_over(model) -> None:
     """Land given up this year (by households that died out or moved away) passes to
     the node's remaining landholders in proportion to their holdings (kin and
-    neighbours take it over; land sales are not modelled). Where a node has no
+    neighbours take it over; land sales are not modelled), each hectare with the mean
+    quality of the node's freed land (``land_market.add_land``). Where a node has no
     landholder left the land is abandoned and returns to natural capital capacity."""
     if model.freed_land.any():
         hh = model.households
+        before = hh.land.copy()
         hand_over_land(freed=model.freed_land, node=hh.node, alive=hh.alive, land=hh.land)
+        rows = np.flatnonzero(hh.land != before)
+        gained = hh.land[rows] - before[rows]
+        hh.land[rows] = before[rows]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            quality = np.nan_to_num(model.freed_effective_land / model.freed_land)
+        land_market.add_land(model, rows, gained, gained * quality[hh.node[rows]])
     model.freed_land[:] = 0.0
+    model.freed_effective_land[:] = 0.0

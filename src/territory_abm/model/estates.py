@@ -160,12 +160,13 @@ def pay_owners(model) -> np.ndarray:
     return amount
 
 
-def take_share(model, rows: np.ndarray, share: float) -> np.ndarray:
+def take_share(model, rows: np.ndarray, share: float) -> tuple[np.ndarray, np.ndarray]:
     """Take ``share`` of the land households ``rows`` own, from the land they farm and from
     their estates (whose farmed land falls in proportion, and TFP as land^g); returns the
-    hectares taken from each row."""
+    hectares and the effective hectares (``land_market``) taken from each row."""
     hh, e, ft = model.households, model.estates, model.firm_table
     taken = share * hh.land[rows]
+    effective = taken * np.exp(hh.land_quality_log[rows])
     hh.land[rows] -= taken
     hit = np.flatnonzero(np.isin(e.owner, rows))
     if hit.size:
@@ -174,4 +175,5 @@ def take_share(model, rows: np.ndarray, share: float) -> np.ndarray:
         e.farmed[hit] *= 1.0 - share
         ft.tfp[e.firm_row[hit]] = e.productivity[hit] * np.power(e.farmed[hit], model.params.estate_land_elasticity)
         taken += np.bincount(e.owner[hit], cut, minlength=hh.n)[rows]
-    return taken
+        effective += np.bincount(e.owner[hit], cut * e.quality[hit], minlength=hh.n)[rows]
+    return taken, effective

@@ -52,6 +52,26 @@ def own_effective_land(model) -> np.ndarray:
     return np.exp(hh.land_quality_log) * np.maximum(hh.land, p.garden_plot_ha)
 
 
+def held_effective_land(model, rows: np.ndarray | slice = slice(None)) -> np.ndarray:
+    """Effective hectares of the land households ``rows`` hold (without the garden plot)."""
+    hh = model.households
+    return np.exp(hh.land_quality_log[rows]) * hh.land[rows]
+
+
+def add_land(model, rows: np.ndarray, hectares: np.ndarray, effective: np.ndarray) -> None:
+    """Households ``rows`` receive ``hectares`` of land worth ``effective`` effective hectares
+    (distinct rows): their quality becomes what they hold in effective hectares (the garden
+    plot at their quality included) over their new holding, so that land moving between
+    households carries its quality and creates no effective land."""
+    hh, garden = model.households, model.params.garden_plot_ha
+    before = np.exp(hh.land_quality_log[rows]) * np.maximum(hh.land[rows], garden)
+    hh.land[rows] += hectares
+    with np.errstate(invalid="ignore", divide="ignore"):
+        quality = (before + effective) / np.maximum(hh.land[rows], garden)
+    hh.land_quality_log[rows] = np.where(quality > 0, np.log(np.where(quality > 0, quality, 1.0)),
+                                         hh.land_quality_log[rows])
+
+
 def farmed_land(model) -> np.ndarray:
     """Effective hectares each household farms this year: its own plus what it rents in
     (less what it lets)."""
@@ -100,7 +120,7 @@ def rent(model) -> None:
     has = np.isfinite(model.start_land_rent)
     on_farm = hh.alive & (hh.tfp > 0) & (family > 0) & (per_land > 0) & has[hh.node]
     idle = hh.alive & (hh.tfp > 0) & (hh.land > 0) & (family <= 0) & has[hh.node]
-    held = np.exp(hh.land_quality_log) * hh.land  # effective hectares held, without the garden plot
+    held = held_effective_land(model)
     idle_supply = np.bincount(hh.node, held * idle, minlength=n)
     # an estate's revenue per effective hectare^g at last year's workers, at the farm gate
     e_per_land = (model.farm_gate[e.node] * e.productivity * np.power(ft.capital[e.firm_row], p.firm_capital_elasticity)

@@ -243,7 +243,7 @@ class LandRedistribution(Lever):
     items = ("land purchases",)
 
     def start_year(self) -> None:
-        from ..model import estates
+        from ..model import estates, land_market
         m, hh, v = self.model, self.model.households, self.values
         owned = estates.owned_land(m)
         for i in np.flatnonzero(self.nodes):
@@ -257,9 +257,11 @@ class LandRedistribution(Lever):
             recipients = recipients[~np.isin(recipients, donors)]
             if recipients.size == 0:
                 continue
-            taken = estates.take_share(m, donors, v["share"])  # from their farms and their estates
+            taken, effective = estates.take_share(m, donors, v["share"])  # from their farms and estates
             moved = taken.sum()
-            hh.land[recipients] += moved / recipients.size
+            # each hectare keeps its quality: the recipients gain the effective hectares taken
+            land_market.add_land(m, recipients, np.full(recipients.size, moved / recipients.size),
+                                 np.full(recipients.size, effective.sum() / recipients.size))
             payment = m.params.land_price * taken
             hh.assets[donors] += payment
             hh.programmes[recipients] |= self.bit
