@@ -191,15 +191,14 @@ class TravelTimes:
 
 
 def _with_markets(pairs: Pairs, markets: np.ndarray, to_market: np.ndarray) -> Pairs:
-    """``pairs`` and every origin's pair with each of ``markets`` (times ``to_market``),
-    destinations ascending in each row."""
+    """``pairs`` and every origin's pair with each of ``markets`` (ascending; times
+    ``to_market``), destinations ascending in each row: a merge of two sorted key lists."""
     n, m = pairs.n, len(markets)
-    origin = np.concatenate([pairs.origin(), np.repeat(np.arange(n), m)])
-    dest = np.concatenate([pairs.dest, np.tile(markets, n)])
-    time = np.concatenate([pairs.time, to_market.ravel()])
-    order = np.lexsort((dest, origin))
-    indptr = np.concatenate([[0], np.cumsum(np.bincount(origin, minlength=n))])
-    return Pairs(indptr.astype(np.int64), dest[order], time[order])
+    keys = pairs.origin() * n + pairs.dest
+    market_keys = (np.arange(n)[:, None] * n + markets[None, :]).ravel()
+    at = np.searchsorted(keys, market_keys)
+    indptr = pairs.indptr + m * np.arange(n + 1)
+    return Pairs(indptr, np.insert(pairs.dest, at, np.tile(markets, n)), np.insert(pairs.time, at, to_market.ravel()))
 
 
 def path_edges(graph: nx.Graph, source: str, targets: set[str]) -> list[tuple[str, str]]:
