@@ -55,7 +55,7 @@ def sizes(model) -> str:
             f"migrant stock {model.migrant_stock.nnz:,}, commuting flows {model.commuting.nnz:,}")
 
 
-def run(territory_dir: Path, scale: float, years: int) -> None:
+def run(territory_dir: Path, scale: float, years: int, overrides: dict[str, float]) -> None:
     started = time.perf_counter()
     t = load_territory(territory_dir)
     households = int(t.table["households"][t.populated].sum())
@@ -63,7 +63,7 @@ def run(territory_dir: Path, scale: float, years: int) -> None:
           f"validate {time.perf_counter() - started:.1f} s", flush=True)
     scenario = load_scenario(territory_dir / "scenario.toml").replace(households_scale=scale, steps=years)
     built = time.perf_counter()
-    model = TerritoryModel(scenario, territory=t)
+    model = TerritoryModel(scenario, territory=t, **overrides)
     ready = time.perf_counter()
     print(f"scale {scale:g}: {model.households.n:,} simulated households "
           f"({model.households.nbytes() / 2**20:.0f} MB of household columns); start {ready - built:.1f} s; "
@@ -88,12 +88,15 @@ def main() -> None:
     parser.add_argument("--years", type=int, default=2)
     parser.add_argument("--keep", type=Path, help="keep the generated data and territory in this directory")
     parser.add_argument("--territory", type=Path, help="run this imported territory (no generation or import)")
+    parser.add_argument("--set", nargs="*", default=[], metavar="NAME=VALUE",
+                        help="parameter overrides, e.g. migration_stay_preference=8.5 (see the README)")
     args = parser.parse_args()
+    overrides = {name: float(value) for name, value in (item.split("=", 1) for item in args.set)}
     if args.territory is not None:
-        run(args.territory, args.scale, args.years)
+        run(args.territory, args.scale, args.years, overrides)
         return
     with tempfile.TemporaryDirectory() as tmp:
-        run(build(args.keep or Path(tmp), args.units, args.households), args.scale, args.years)
+        run(build(args.keep or Path(tmp), args.units, args.households), args.scale, args.years, overrides)
 
 
 if __name__ == "__main__":
