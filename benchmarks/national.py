@@ -6,7 +6,7 @@ number of units (travel-time pairs, migration choice set, migrant stock, commuti
     python benchmarks/national.py --units 2500 --households 10000000 --years 20
 
 runs the issue's target (2,500 municipalities, 10^7 households, 20 years: half an hour on a
-2-core machine loaded by other work, 6 minutes of CPU; README, "Benchmarks"); national
+2-core machine loaded by other work, 6 minutes of CPU; README, "Speed"); national
 migration needs ``--set migration_stay_preference=8.5`` (docs/model_choices.md, "National
 scale"); ``--scale 0.01`` simulates one household in a hundred for a quick look.
 ``--keep DIR`` keeps the generated data and imported territory, ``--territory DIR`` runs an
