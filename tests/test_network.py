@@ -119,3 +119,13 @@ def test_the_example_territory_lies_within_the_default_migration_reach():
     assert dense[np.isfinite(dense)].max() < default.params.migration_reach
     a, b = (m.datacollector.get_model_vars_dataframe() for m in (default, widest))
     assert a.equals(b)
+
+
+def test_a_limit_raised_during_a_run_widens_the_search():
+    sc = load_scenario(SCENARIOS / "baseline.toml").replace(households_scale=0.05, steps=2, seed=6)
+    model = TerritoryModel(sc)
+    assert model.travel.cutoff == model.params.migration_reach
+    model.step()
+    model.set_parameters({"migration_reach": 72.0})
+    model.step()
+    assert model.travel.cutoff == 72.0
