@@ -19,14 +19,12 @@ from matplotlib import colormaps
 from matplotlib.cm import ScalarMappable
 from matplotlib.colors import Normalize, TwoSlopeNorm
 from matplotlib.figure import Figure
-from matplotlib.patches import Patch
 from matplotlib.patheffects import withStroke
 
 from ..output.figure_check import hide_colliding
 from ..output.maps import DIVERGING, NO_DATA_COLOUR, draw_markets, draw_roads, draw_units, missing_geometry, territory_shapes
-from ..outcomes import TYPE_COLOURS, TYPES, UNCLASSIFIED_COLOUR
 from .text import t
-from .views import Ticks, fits, layout, network_figure, node_colours, png
+from .views import MAP_SIZE, NUDGES, Ticks, draw_key, fits, layout, map_axes, network_figure, node_colours, png
 
 SELECTED_COLOUR = "#0969da"
 """Outline of the municipality chosen on the page (the group's own in the game)."""
@@ -66,16 +64,14 @@ class TerritoryView:
             return
         shapes = self.shapes = territory_shapes(model.territory.source)
         self.rows = np.array([model.territory.ids.index(i) if i in model.territory.ids else -1 for i in shapes.ids])
-        fig = self.figure = Figure(figsize=(6.0, 3.6), dpi=90)
-        self.ax = fig.add_axes((0.01, 0.01, 0.72, 0.86))
-        self.key = fig.add_axes((0.8, 0.1, 0.035, 0.72))
+        self.figure = Figure(figsize=MAP_SIZE, dpi=90)
+        self.ax, self.key = map_axes(self.figure)
         self.units = draw_units(self.ax, shapes, NO_DATA_COLOUR)
         self.outlines = draw_units(self.ax, shapes, "none", edgecolor="none", linewidth=0.0, zorder=2)
-        self.ax.set_axis_off()
         self.roads: list = []
         self.markets = draw_markets(self.ax, shapes, fontsize=8)
-        self.labels = [self.ax.annotate(name, (x, y), ha="center", va="center", fontsize=8, zorder=5,
-                                        path_effects=HALO)
+        self.labels = [self.ax.annotate(name, (x, y), xytext=(0, 0), textcoords="offset points", ha="center",
+                                        va="center", fontsize=8, zorder=5, path_effects=HALO)
                        for name, (x, y) in zip(shapes.names, shapes.inner)]
         self.ax.margins(0.04)
 
@@ -108,9 +104,9 @@ class TerritoryView:
         for label in self.markets:
             label.set_text(t(language, "market_node"))
         self._label(governed or {})
-        self._key(key, scale, language)
+        draw_key(self.ax, self.key, key, scale, language)
         self.ax.set_title(f"{t(language, key)} - {t(language, 'year')} {model.year}\n{t(language, 'map_roads')}",
-                          fontsize=9)
+                          fontsize=9, loc="left")
         return png(self.figure)
 
     def _outline(self, selected: str | None, governed: dict[str, str]) -> None:
@@ -130,27 +126,10 @@ class TerritoryView:
         for label, text in zip(self.labels, texts):
             label.set_text(text)
             label.set_visible(True)
+            label.xyann = (0.0, 0.0)  # where the name goes unless nudged
         self.key.set_visible(False)  # the key changes with each drawing: leave it out of the check
-        hide_colliding(self.figure, [*self.markets, *self.labels])
+        hide_colliding(self.figure, [*self.markets, *self.labels], nudges=NUDGES)
         self.key.set_visible(True)
-
-    def _key(self, key: str, scale, language: str) -> None:
-        """The colour bar of ``scale`` (colour map, norm), or the typology's legend."""
-        self.key.clear()
-        if self.ax.get_legend() is not None:
-            self.ax.get_legend().remove()
-        if scale is None:
-            self.key.set_visible(False)
-            handles = [Patch(facecolor=TYPE_COLOURS[name], edgecolor="black", label=t(language, name))
-                       for name in TYPES]
-            handles.append(Patch(facecolor=UNCLASSIFIED_COLOUR, edgecolor="black", label=t(language, "no_type")))
-            self.ax.legend(handles=handles, loc="center left", bbox_to_anchor=(1.0, 0.5), fontsize=7,
-                           title=t(language, "typology"), title_fontsize=7, frameon=False)
-            return
-        self.key.set_visible(True)
-        cmap, norm = scale
-        self.figure.colorbar(ScalarMappable(norm=norm, cmap=cmap), cax=self.key, format=Ticks(language))
-        self.key.tick_params(labelsize=8)
 
 
 DIFFERENCES = {"poverty": ("poverty_headcount", 100.0, "diff_poverty_map"),
