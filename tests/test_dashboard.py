@@ -264,7 +264,7 @@ def test_a_territory_without_geometry_is_drawn_as_its_network_and_the_page_says_
         expect(page.locator("img.map-polygons")).to_have_count(0)
         expect(page.locator(".map-note")).to_contain_text("no boundaries (no geometry.gpkg in its folder)")
         page.get_by_role("button", name="Español", exact=True).click()
-        expect(page.locator(".map-note")).to_contain_text("no tiene límites")
+        expect(page.locator(".map-note")).to_contain_text("no tiene límites", timeout=30_000)
         _no_error(page)
     finally:
         context.close()
