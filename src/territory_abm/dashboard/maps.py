@@ -101,12 +101,10 @@ class TerritoryView:
         for road in self.roads:
             road.remove()
         self.roads = draw_roads(self.ax, model.graph, self.shapes)
-        for label in self.markets:
-            label.set_text(t(language, "market_node"))
-        self._label(governed or {})
-        draw_key(self.ax, self.key, key, scale, language)
         self.ax.set_title(f"{t(language, key)} - {t(language, 'year')} {model.year}\n{t(language, 'map_roads')}",
                           fontsize=9, loc="left")
+        self._label(governed or {}, language)
+        draw_key(self.ax, self.key, key, scale, language)
         return png(self.figure)
 
     def _outline(self, selected: str | None, governed: dict[str, str]) -> None:
@@ -116,13 +114,16 @@ class TerritoryView:
         self.outlines.set_linewidth([3.0 if i == selected else 1.8 if i in governed else 0.0 for i in ids])
         self.outlines.set_linestyle(["solid" if i == selected or i not in governed else (0, (4, 2)) for i in ids])
 
-    def _label(self, governed: dict[str, str]) -> None:
-        """Names (and governing groups) on the polygons; labels that would cover other text give way."""
+    def _label(self, governed: dict[str, str], language: str) -> None:
+        """Markets' and municipalities' names (with their governing groups) on the map, placed
+        again when they change; a name that would cover other text moves up or down, or gives way."""
         texts = tuple(f"{name}\n({governed[i]})" if i in governed else name
                       for i, name in zip(self.shapes.ids, self.shapes.names))
-        if texts == self._texts:
+        if (texts, language) == self._texts:
             return
-        self._texts = texts
+        self._texts = texts, language
+        for label in self.markets:
+            label.set_text(t(language, "market_node"))
         for label, text in zip(self.labels, texts):
             label.set_text(text)
             label.set_visible(True)
