@@ -161,3 +161,24 @@ def test_the_debrief_map_has_one_small_map_per_group_on_one_scale_centred_on_zer
     bar = [ax for ax in fig.axes if ax not in maps and ax.get_visible() and ax.get_ylim() != (0, 1)]
     assert bar and bar[-1].get_ylim() == pytest.approx((-10, 10))  # the largest difference either side
     assert figure_problems(fig) == []
+
+
+@pytest.fixture(scope="module")
+def baseline_model():
+    return _model(SCENARIOS / "baseline.toml")
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+@pytest.mark.parametrize("key", ["poverty", "typology"])
+@pytest.mark.parametrize("territory", ["classroom", "example"])
+def test_the_network_view_has_no_overlapping_or_cut_text(model, baseline_model, territory, key, lang):
+    """The network drawn without geometry: names nudged or, like travel times, left out where
+    they would cover other text (the classroom's five nodes, the example's fifteen)."""
+    from territory_abm.dashboard.views import layout, network_figure
+
+    shown = model if territory == "classroom" else baseline_model
+    fig = network_figure(shown, key, shown.territory.ids[0], lang, layout(shown.graph))
+    assert figure_problems(fig) == []
+    names = [t for t in fig.axes[0].texts if hasattr(t, "xyann")]  # the nodes' names (travel times are texts)
+    assert len(names) == len(shown.territory.ids)
+    assert sum(t.get_visible() for t in names) >= 0.75 * len(names)  # most names stay

@@ -86,9 +86,10 @@ def _draw(fig: Figure):
     return canvas.get_renderer()
 
 
-def text_boxes(fig: Figure) -> list[TextBox]:
-    """Window extents (pixels) of every drawn, non-empty text in ``fig``."""
-    renderer = _draw(fig)
+def text_boxes(fig: Figure, renderer=None) -> list[TextBox]:
+    """Window extents (pixels) of every drawn, non-empty text in ``fig`` (drawn now unless
+    the ``renderer`` of a drawing just made is given)."""
+    renderer = renderer or _draw(fig)
     boxes = []
     for text, where in _texts(fig, "figure"):
         if not text.get_text().strip():
@@ -154,7 +155,7 @@ def hide_colliding(fig: Figure, labels: list[Text], tolerance: float = OVERLAP_P
     """
     renderer = _draw(fig)
     mine = {id(t) for t in labels}
-    taken = [b for b in text_boxes(fig) if id(b.artist) not in mine]
+    taken = [b for b in text_boxes(fig, renderer) if id(b.artist) not in mine]
     kept = []
     for label in labels:
         movable = hasattr(label, "xyann")
