@@ -160,6 +160,20 @@ def test_the_debrief_map_has_one_small_map_per_group_on_one_scale_centred_on_zer
     assert len(maps) == 4 and all(len(ax.collections[0].get_paths()) == 5 for ax in maps)
     bar = [ax for ax in fig.axes if ax not in maps and ax.get_visible() and ax.get_ylim() != (0, 1)]
     assert bar and bar[-1].get_ylim() == pytest.approx((-10, 10))  # the largest difference either side
+    names = [t.get_text() for ax in maps for t in ax.texts if t.get_visible()]
+    assert names.count("Cerro Azul") == 4  # the municipalities are named on every small map
+    assert figure_problems(fig) == []
+
+
+def test_without_geometry_the_debrief_map_draws_each_groups_network(model, tmp_path):
+    territory = tmp_path / "classroom"
+    shutil.copytree(ROOT / "calibration" / "data" / "classroom", territory,
+                    ignore=shutil.ignore_patterns("geometry.gpkg"))
+    values = {"A": -2.0, "B": 1.0, "C": 0.5, "D": 0.0, "T": -0.5}
+    fig = difference_map([DifferencePanel("group 1", str(territory), model.graph, values)], "Poverty (points)", "es")
+    ax = fig.axes[0]
+    assert not any(isinstance(c, PatchCollection) for c in ax.collections)
+    assert len(ax.collections[0].get_offsets()) == 5  # one node per municipality with a difference
     assert figure_problems(fig) == []
 
 

@@ -174,26 +174,35 @@ def difference_map(panels: list[DifferencePanel], title: str, language: str) -> 
     span = max(found, default=0.0) or 1.0
     norm = TwoSlopeNorm(0.0, -span, span)
     cmap = colormaps[DIVERGING]
+    names = []
     for ax, panel in zip(axes, panels):
-        _draw_differences(ax, panel, cmap, norm)
+        names += _draw_differences(ax, panel, cmap, norm)
         ax.set_title(fits(panel.name, (width - 1.2) / columns - 0.2, 10), fontsize=10)
     for ax in axes:
+        ax.set(xticks=[], yticks=[])
         ax.set_axis_off()
     bar = fig.colorbar(ScalarMappable(norm=norm, cmap=cmap), ax=list(axes), shrink=0.8, format=Ticks(language))
     bar.ax.tick_params(labelsize=8)
     fig.suptitle(fits(title, width - 0.6, 10), fontsize=10)
+    hide_colliding(fig, names, nudges=NUDGES)
     return fig
 
 
-def _draw_differences(ax, panel: DifferencePanel, cmap, norm: Normalize) -> None:
+def _draw_differences(ax, panel: DifferencePanel, cmap, norm: Normalize) -> list:
+    """One panel of :func:`difference_map`; returns the municipalities' names drawn on it."""
     def colour(node: str):
         value = panel.values.get(node, math.nan)
         return cmap(norm(value)) if np.isfinite(value) else NO_DATA_COLOUR
 
-    if not missing_geometry(panel.territory):
-        shapes = territory_shapes(panel.territory)
-        draw_units(ax, shapes, [colour(i) for i in shapes.ids], edgecolor="#555555", linewidth=0.6)
-        return
+    if missing_geometry(panel.territory):
+        return _network_differences(ax, panel, colour)
+    shapes = territory_shapes(panel.territory)
+    draw_units(ax, shapes, [colour(i) for i in shapes.ids], edgecolor="#555555", linewidth=0.6)
+    return [ax.annotate(name, (x, y), xytext=(0, 0), textcoords="offset points", ha="center", va="center",
+                        fontsize=7, path_effects=HALO) for name, (x, y) in zip(shapes.names, shapes.inner)]
+
+
+def _network_differences(ax, panel: DifferencePanel, colour) -> list:
     pos = layout(panel.graph)
     for a, b in panel.graph.edges():
         ax.plot([pos[a][0], pos[b][0]], [pos[a][1], pos[b][1]], color="#bbbbbb", lw=1, zorder=1)
@@ -201,3 +210,6 @@ def _draw_differences(ax, panel: DifferencePanel, cmap, norm: Normalize) -> None
     ax.scatter([pos[n][0] for n in nodes], [pos[n][1] for n in nodes], s=160, c=[colour(n) for n in nodes],
                edgecolors="#333333", zorder=2)
     ax.margins(0.15)
+    names = dict(zip(panel.graph.nodes, (panel.graph.nodes[n].get("name", n) for n in panel.graph.nodes)))
+    return [ax.annotate(str(names[n]), pos[n], xytext=(0, 10), textcoords="offset points", ha="center",
+                        fontsize=7, zorder=3) for n in nodes]
