@@ -23,7 +23,7 @@ from matplotlib.patheffects import withStroke
 
 from ..output.figure_check import hide_colliding
 from ..output.maps import DIVERGING, NO_DATA_COLOUR, draw_markets, draw_roads, draw_units, missing_geometry, territory_shapes
-from .text import t
+from .text import number, t
 from .views import MAP_SIZE, NUDGES, Ticks, draw_key, fits, layout, map_axes, network_figure, node_colours, png
 
 SELECTED_COLOUR = "#0969da"
@@ -73,6 +73,11 @@ class TerritoryView:
         self.labels = [self.ax.annotate(name, (x, y), xytext=(0, 0), textcoords="offset points", ha="center",
                                         va="center", fontsize=8, zorder=5, path_effects=HALO)
                        for name, (x, y) in zip(shapes.names, shapes.inner)]
+        where = shapes.points()
+        self.hours = {(a, b): self.ax.annotate("", np.add(where[a], where[b]) / 2, xytext=(0, 0),
+                                               textcoords="offset points", ha="center", va="center", fontsize=7,
+                                               color="#333333", zorder=5, path_effects=HALO)
+                      for a, b in model.graph.edges() if a in where and b in where}
         self.ax.margins(0.04)
 
     @property
@@ -103,6 +108,8 @@ class TerritoryView:
         self.roads = draw_roads(self.ax, model.graph, self.shapes)
         self.ax.set_title(f"{t(language, key)} - {t(language, 'year')} {model.year}\n{t(language, 'map_roads')}",
                           fontsize=9, loc="left")
+        for (a, b), label in self.hours.items():
+            label.set_text(number(model.graph.edges[a, b]["travel_time"], language, 1) + " h")
         self._label(governed or {}, language)
         draw_key(self.ax, self.key, key, scale, language)
         return png(self.figure)
@@ -115,21 +122,24 @@ class TerritoryView:
         self.outlines.set_linestyle(["solid" if i == selected or i not in governed else (0, (4, 2)) for i in ids])
 
     def _label(self, governed: dict[str, str], language: str) -> None:
-        """Markets' and municipalities' names (with their governing groups) on the map, placed
-        again when they change; a name that would cover other text moves up or down, or gives way."""
+        """Markets' and municipalities' names (with their governing groups) and the roads' travel
+        times on the map, placed again when they change; a label that would cover other text moves
+        up or down, or gives way (names first)."""
         texts = tuple(f"{name}\n({governed[i]})" if i in governed else name
                       for i, name in zip(self.shapes.ids, self.shapes.names))
-        if (texts, language) == self._texts:
+        hours = tuple(label.get_text() for label in self.hours.values())  # change only with road works
+        if (texts, hours, language) == self._texts:
             return
-        self._texts = texts, language
+        self._texts = texts, hours, language
         for label in self.markets:
             label.set_text(t(language, "market_node"))
         for label, text in zip(self.labels, texts):
             label.set_text(text)
+        for label in [*self.labels, *self.hours.values()]:
             label.set_visible(True)
             label.xyann = (0.0, 0.0)  # where the name goes unless nudged
         self.key.set_visible(False)  # the key changes with each drawing: leave it out of the check
-        hide_colliding(self.figure, [*self.markets, *self.labels], nudges=NUDGES)
+        hide_colliding(self.figure, [*self.markets, *self.labels, *self.hours.values()], nudges=NUDGES)
         self.key.set_visible(True)
 
 

@@ -55,7 +55,7 @@ TEXT: dict[str, dict[str, str]] = {
                        "real, at start prices, {real_total} (reached {real_reached}, others {real_others}).",
         "earlier_note": "Earlier runs of this group kept as faint lines (after Reset): {n}.",
         "market_node": "Export port",
-        "map_roads": "lines: roads (thicker = quicker); squares: markets",
+        "map_roads": "lines: roads and their travel times (thicker = quicker); squares: markets",
         "map_no_file": "This territory has no boundaries (no geometry.gpkg in its folder): its municipalities "
                        "are drawn as a network.",
         "map_no_geopandas": "The boundaries of this territory cannot be drawn: the geo extra is not installed on "
@@ -155,7 +155,7 @@ TEXT: dict[str, dict[str, str]] = {
                        "real, a precios iniciales, {real_total} (alcanzados {real_reached}, otros {real_others}).",
         "earlier_note": "Corridas anteriores de este grupo, en líneas tenues (se conservan al reiniciar): {n}.",
         "market_node": "Puerto de exportación",
-        "map_roads": "líneas: caminos (más gruesas = más rápidos); cuadrados: mercados",
+        "map_roads": "caminos con sus horas de viaje (más gruesos = más rápidos); cuadrados: mercados",
         "map_no_file": "Este territorio no tiene límites (falta geometry.gpkg en su carpeta): sus municipios se "
                        "dibujan como una red.",
         "map_no_geopandas": "No se pueden dibujar los límites de este territorio: falta instalar el extra geo en el "

@@ -176,6 +176,7 @@ NUDGES = ((0.0, 0.0), (0.0, 9.0), (0.0, -9.0), (0.0, 18.0), (0.0, -18.0))
 def map_axes(fig: Figure) -> tuple:
     """The axes of the territory (no ticks) and of its colour key on ``fig``."""
     ax = fig.add_axes(MAP_AXES)
+    ax.set_anchor("W")  # a map of equal aspect keeps to the left, its title from the figure's edge
     ax.set(xticks=[], yticks=[])
     ax.set_axis_off()
     return ax, fig.add_axes(KEY_AXES)
