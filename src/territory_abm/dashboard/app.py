@@ -191,10 +191,10 @@ def read_view(group: Group, locked: bool = False) -> View:
                                   group.lever_years.get(lever, LEVER_YEARS[lever]), live.end if live else None)
     details = tuple(municipality_details(model, group.selected, lang)) if group.selected else ()
     return View(group.name, lang, model.year, model.steps, group.seed, group.colour_by, group.selected,
-                cached[1], map_note(group.territory_map.missing, lang), cached[2], cached[3], summary(group.track, lang), len(group.earlier), group.hold_axes,
-                group.large_text, details, levers, {n: float(model.params[n]) for n in PARAMETERS},
-                {n: float(model.scenario.parameters[n]) for n in PARAMETERS}, municipality_ids(model),
-                locked)
+                cached[1], map_note(group.territory_map.missing, lang), cached[2], cached[3],
+                summary(group.track, lang), len(group.earlier), group.hold_axes, group.large_text, details, levers,
+                {n: float(model.params[n]) for n in PARAMETERS},
+                {n: float(model.scenario.parameters[n]) for n in PARAMETERS}, municipality_ids(model), locked)
 
 
 def summary(track: list[dict], lang: str) -> str:

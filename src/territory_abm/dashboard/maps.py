@@ -22,7 +22,8 @@ from matplotlib.figure import Figure
 from matplotlib.patheffects import withStroke
 
 from ..output.figure_check import hide_colliding
-from ..output.maps import DIVERGING, NO_DATA_COLOUR, draw_markets, draw_roads, draw_units, missing_geometry, territory_shapes
+from ..output.maps import (DIVERGING, NO_DATA_COLOUR, draw_markets, draw_roads, draw_units, missing_geometry,
+                           territory_shapes)
 from .text import number, t
 from .views import MAP_SIZE, NUDGES, Ticks, draw_key, fits, layout, map_axes, network_figure, node_colours, png
 

@@ -192,8 +192,9 @@ def draw_key(ax, key_ax, key: str, scale, language: str) -> None:
         key_ax.set_visible(False)
         handles = [Patch(facecolor=TYPE_COLOURS[name], edgecolor="black", label=t(language, name)) for name in TYPES]
         handles.append(Patch(facecolor=UNCLASSIFIED_COLOUR, edgecolor="black", label=t(language, "no_type")))
-        ax.legend(handles=handles, loc="center right", bbox_to_anchor=(0.995, 0.5), bbox_transform=ax.figure.transFigure,
-                  fontsize=7, title=t(language, key), title_fontsize=7, frameon=False)
+        ax.legend(handles=handles, loc="center right", bbox_to_anchor=(0.995, 0.5),
+                  bbox_transform=ax.figure.transFigure, fontsize=7, title=t(language, key), title_fontsize=7,
+                  frameon=False)
         return
     key_ax.set_visible(True)
     cmap, norm = scale
@@ -234,7 +235,8 @@ def network_figure(model, key: str, selected: str | None, language: str,
         names.append(ax.annotate(name, (x, y), textcoords="offset points", xytext=(0, 12), ha="center",
                                  fontsize=8, zorder=4))
     draw_key(ax, key_ax, key, scale, language)
-    ax.set_title(f"{t(language, key)} - {t(language, 'year')} {model.year}\n{t(language, 'edges')}", fontsize=9, loc="left")
+    ax.set_title(f"{t(language, key)} - {t(language, 'year')} {model.year}\n{t(language, 'edges')}", fontsize=9,
+                 loc="left")
     ax.margins(x=0.12, y=0.1)  # room for the names of the outer nodes
     hide_colliding(fig, names + hours, nudges=NUDGES)
     return fig
