@@ -58,7 +58,7 @@ def test_no_starting_worker_wants_to_return_to_the_farm(baseline):
     hh = model.households
     best_wage = labour.job_offers(model, labour.post_vacancies(model)).best_wage
     seekers, *_ = labour.seekers(model, labour.farm_revenue_at_one_worker(model), best_wage,
-                                 best_wage * model.job_finding)
+                                 model.job_finding)
     workers = hh.employed > 0
     assert workers.sum() > 1000
     assert np.array_equal(np.minimum(seekers, hh.employed)[workers], hh.employed[workers])
