@@ -280,9 +280,10 @@ def _farm_workers_wanted(revenue_at_one_worker, wage, labour_elasticity, thresho
 @njit(cache=True)
 def _staying_workers(employed, adults, revenue, best_wage, labour_elasticity, thresholds, in_enterprise):
     """Last year's workers of a household who keep seeking wage work: those the farm does not
-    want back at the ``best_wage``; in a household ``in_enterprise`` all of them."""
+    want back at the ``best_wage``; in a household ``in_enterprise`` all of them while a wage
+    is on offer."""
     if in_enterprise:
-        return min(employed, adults)
+        return min(employed, adults) if best_wage > 0 else 0
     return min(employed, adults - _farm_workers_wanted(revenue, best_wage, labour_elasticity, thresholds, adults))
 
 
