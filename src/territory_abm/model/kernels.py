@@ -639,6 +639,17 @@ def hire_chances(chance, hiring_weight, node):
     return out
 
 
+@njit(cache=True)
+def _halve(low, high, mid, over):
+    """One bisection step in place: the upper bound falls to ``mid`` where ``over``, else the
+    lower bound rises to it."""
+    for g in range(mid.shape[0]):
+        if over[g]:
+            high[g] = mid[g]
+        else:
+            low[g] = mid[g]
+
+
 @kernel()
 def lottery_chance(fresh, hiring_weight, node, hires, n_nodes, iterations):
     """Chance of being hired of a new seeker of weight 1, per node, at which the ``fresh``
@@ -653,11 +664,7 @@ def lottery_chance(fresh, hiring_weight, node, hires, n_nodes, iterations):
         for i in range(fresh.shape[0]):
             if fresh[i] > 0:
                 taken[node[i]] += fresh[i] * _hire_chance(mid[node[i]], hiring_weight[i])
-        for g in range(n_nodes):
-            if taken[g] > hires[g]:
-                high[g] = mid[g]
-            else:
-                low[g] = mid[g]
+        _halve(low, high, mid, taken > hires)
     return high
 
 
@@ -698,11 +705,7 @@ def equilibrium_job_finding(adults, alive, employed, farm_revenue_at_one_worker,
             th = enterprise_thresholds if in_enterprise[i] else thresholds
             fresh = free[k] - _farm_workers_wanted(revenue[i], best_wage[g] * chance, b, th, free[k])
             taken[g] += fresh * chance
-        for g in range(n_nodes):
-            if taken[g] > hires[g]:
-                high[g] = mid[g]
-            else:
-                low[g] = mid[g]
+        _halve(low, high, mid, taken > hires)
     return low
 
 
