@@ -656,14 +656,14 @@ def lottery_chance(fresh, hiring_weight, node, hires, n_nodes, iterations):
     seekers of each household, hired each with ``_hire_chance``, take ``hires`` jobs in
     expectation (bisection on [0, 1], ``iterations`` halvings; 1 where the jobs are as many
     as the seekers or more, or there are no seekers)."""
+    rows = np.flatnonzero(fresh > 0)
     low = np.zeros(n_nodes)
     high = np.ones(n_nodes)
     for _ in range(iterations):
         mid = 0.5 * (low + high)
         taken = np.zeros(n_nodes)
-        for i in range(fresh.shape[0]):
-            if fresh[i] > 0:
-                taken[node[i]] += fresh[i] * _hire_chance(mid[node[i]], hiring_weight[i])
+        for i in rows:
+            taken[node[i]] += fresh[i] * _hire_chance(mid[node[i]], hiring_weight[i])
         _halve(low, high, mid, taken > hires)
     return high
 
