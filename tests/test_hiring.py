@@ -14,7 +14,8 @@ from territory_abm.model.kernels import hire_chances, lottery_chance
 def test_equal_weights_give_everyone_the_share_of_jobs_to_seekers():
     fresh = np.array([1.0, 2.0, 3.0, 4.0])
     chance = lottery_chance(fresh=fresh, hiring_weight=np.ones(4), node=np.array([0, 0, 1, 1], np.int32),
-                            hires=np.array([1.5, 3.5]), n_nodes=2, iterations=50)
+                            hires=np.array([1.5, 3.5]), guess=np.array([0.9, 0.01]), n_nodes=2,
+                            iterations=60)
     assert chance == pytest.approx([0.5, 0.5])
 
 
@@ -27,13 +28,14 @@ def test_a_seeker_of_twice_the_weight_has_twice_the_odds():
 
 @settings(max_examples=80, deadline=None)
 @given(st.lists(st.tuples(st.integers(0, 5), st.floats(0.01, 100.0), st.integers(0, 2)), min_size=1, max_size=40),
-       st.lists(st.floats(0.0, 60.0), min_size=3, max_size=3))
-def test_the_lottery_hands_out_the_jobs_it_has(rows, hires):
+       st.lists(st.floats(0.0, 60.0), min_size=3, max_size=3), st.lists(st.floats(0.0, 1.0), min_size=3, max_size=3))
+def test_the_lottery_hands_out_the_jobs_it_has(rows, hires, guess):
     fresh = np.array([r[0] for r in rows], float)
     weight = np.array([r[1] for r in rows])
     node = np.array([r[2] for r in rows], np.int32)
-    hires = np.array(hires)
-    chance = lottery_chance(fresh=fresh, hiring_weight=weight, node=node, hires=hires, n_nodes=3, iterations=60)
+    hires, guess = np.array(hires), np.array(guess)
+    chance = lottery_chance(fresh=fresh, hiring_weight=weight, node=node, hires=hires, guess=guess, n_nodes=3,
+                            iterations=60)
     p = hire_chances(chance=chance, hiring_weight=weight, node=node)
     assert ((p >= 0) & (p <= 1)).all()
     taken = np.bincount(node, fresh * p, minlength=3)

@@ -651,21 +651,58 @@ def _halve(low, high, mid, over):
 
 
 @kernel()
-def lottery_chance(fresh, hiring_weight, node, hires, n_nodes, iterations):
+def lottery_chance(fresh, hiring_weight, node, hires, guess, n_nodes, iterations):
     """Chance of being hired of a new seeker of weight 1, per node, at which the ``fresh``
     seekers of each household, hired each with ``_hire_chance``, take ``hires`` jobs in
-    expectation (bisection on [0, 1], ``iterations`` halvings; 1 where the jobs are as many
-    as the seekers or more, or there are no seekers)."""
+    expectation: Newton's method from ``guess`` (last year's chance), kept within a
+    bracket that it halves when a step leaves it, until the expected hires are within 1e-9
+    jobs (at most ``iterations`` steps). 1 where the jobs are as many as the seekers or
+    more, or there are no seekers; 0 where there are no jobs."""
     rows = np.flatnonzero(fresh > 0)
-    low = np.zeros(n_nodes)
-    high = np.ones(n_nodes)
+    seekers, weight, where = fresh[rows], hiring_weight[rows], node[rows]
+    total = np.zeros(n_nodes)
+    for k in range(rows.shape[0]):
+        total[where[k]] += seekers[k]
+    chance = np.empty(n_nodes)
+    low, high = np.zeros(n_nodes), np.ones(n_nodes)
+    open_ = np.zeros(n_nodes, np.bool_)
+    for g in range(n_nodes):
+        if total[g] <= hires[g]:
+            chance[g] = 1.0
+        elif hires[g] <= 0:
+            chance[g] = 0.0
+        else:
+            chance[g] = min(max(guess[g], 1e-6), 1.0 - 1e-6)
+            open_[g] = True
+    taken, slope = np.zeros(n_nodes), np.zeros(n_nodes)
     for _ in range(iterations):
-        mid = 0.5 * (low + high)
-        taken = np.zeros(n_nodes)
-        for i in rows:
-            taken[node[i]] += fresh[i] * _hire_chance(mid[node[i]], hiring_weight[i])
-        _halve(low, high, mid, taken > hires)
-    return high
+        taken[:] = 0.0
+        slope[:] = 0.0
+        for k in range(rows.shape[0]):
+            g = where[k]
+            if open_[g]:
+                c, w = chance[g], weight[k]
+                q = 1.0 - c + c * w
+                taken[g] += seekers[k] * c * w / q
+                slope[g] += seekers[k] * w / (q * q)
+        done = True
+        for g in range(n_nodes):
+            if not open_[g]:
+                continue
+            gap = taken[g] - hires[g]
+            if abs(gap) <= 1e-9:
+                open_[g] = False
+                continue
+            done = False
+            if gap > 0:
+                high[g] = chance[g]
+            else:
+                low[g] = chance[g]
+            step = chance[g] - gap / slope[g]
+            chance[g] = step if low[g] < step < high[g] else 0.5 * (low[g] + high[g])
+        if done:
+            break
+    return chance
 
 
 @kernel()

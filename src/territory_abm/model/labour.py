@@ -27,8 +27,9 @@ from .households import farm_output
 from .kernels import JobSeekers, assign_jobs, hire_chances, job_seekers, labour_incomes, lottery_chance
 from .markets import UNFILLED_TOLERANCE, match_labour, wage_adjustment
 
-LOTTERY_HALVINGS = 50
-"""Halvings of [0, 1] when solving for the year's chance of being hired (to 1e-15)."""
+LOTTERY_STEPS = 60
+"""Most steps when solving for the year's chance of being hired (``kernels.lottery_chance``;
+Newton's method from last year's expectation takes a handful)."""
 
 
 class JobOffers(NamedTuple):
@@ -107,13 +108,15 @@ def farm_revenue_at_one_worker(model) -> np.ndarray:
 
 
 def seekers(model, revenue_at_one_worker: np.ndarray, best_wage: np.ndarray,
-            job_finding: np.ndarray) -> JobSeekers:
+            job_finding: np.ndarray, weight: np.ndarray | None = None) -> JobSeekers:
     """Seekers per household and by node (all, last year's workers, new), given each
     household's farm revenue with one worker, the best wage per skill unit on offer (USD/yr)
     and the expected chance of being hired of a new seeker of hiring weight 1 by node
-    (each household expects the chance its own weight gives, ``hiring_weight``)."""
+    (each household expects the chance its own weight gives, ``weight``, by default
+    ``hiring_weight``)."""
     hh = model.households
-    chance = hire_chances(chance=job_finding, hiring_weight=hiring_weight(model), node=hh.node)
+    weight = hiring_weight(model) if weight is None else weight
+    chance = hire_chances(chance=job_finding, hiring_weight=weight, node=hh.node)
     own, in_enterprise = own_work_revenue(model, revenue_at_one_worker)
     # comparing farm revenue P with the wage w s of one's skill s is comparing P / s with w
     return job_seekers(adults=hh.adults, alive=hh.alive, employed=hh.employed,
@@ -174,18 +177,18 @@ def labour_market(model, vacancies: np.ndarray) -> None:
     offers = job_offers(model, vacancies)
     node_vac, node_wage = offers.vacancies, offers.wage
     revenue = farm_revenue_at_one_worker(model)
-    wanted = seekers(model, revenue, offers.best_wage, model.job_finding)
+    weight = hiring_weight(model)
+    wanted = seekers(model, revenue, offers.best_wage, model.job_finding, weight)
     flows, _ = match_labour(wanted.by_node, node_vac, offers.unit_wage, model.reachable, offers.net_share)
     jobs_by_origin = flows.sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         keep_rate = np.nan_to_num(np.minimum(jobs_by_origin / wanted.returning_by_node, 1.0))
     # the jobs of each origin beyond its returning workers go to its new seekers by a
     # lottery weighted by ``hiring_weight``
-    weight = hiring_weight(model)
     fresh = wanted.per_household - np.minimum(wanted.per_household, hh.employed)
     chance = lottery_chance(fresh=fresh, hiring_weight=weight, node=hh.node,
-                            hires=np.maximum(jobs_by_origin - wanted.returning_by_node, 0.0), n_nodes=n,
-                            iterations=LOTTERY_HALVINGS)
+                            hires=np.maximum(jobs_by_origin - wanted.returning_by_node, 0.0),
+                            guess=model.job_finding, n_nodes=n, iterations=LOTTERY_STEPS)
     rng = model.streams["labour"]
     u_keep, u_fresh = rng.random(hh.n), rng.random(hh.n)
     hired = assign_jobs(seekers=wanted.per_household, employed=hh.employed, keep_rate=keep_rate,
