@@ -37,8 +37,11 @@ def test_no_collapse_of_the_territory_or_any_municipality(run):
     assert np.all(yearly_net_migration.between(-0.02, 0.005))  # net out-migration within 0-2 %/yr
     by_node = nodes[nodes["kind"] != "market"].pivot(index="year", columns="node_id", values="population")
     # with births set to balance deaths and the territory's net out-migration, remote rural
-    # municipalities lose people to the cities (up to about 2 %/yr); none empties
-    assert (by_node / by_node.iloc[0]).min().min() > 0.6, "a municipality lost more than 40 % of its people"
+    # municipalities lose people to the cities (up to about 2.5 %/yr); none empties. M01 (seed
+    # 2, scale 0.1) keeps 0.72 of its people on main at 2ae84db and 0.59 with hiring by skill
+    # and referrals (branch hiring), where its poor no longer take the jobs that fall vacant
+    # and leave instead (seed 3: 0.70 and 0.69)
+    assert (by_node / by_node.iloc[0]).min().min() > 0.5, "a municipality lost more than half of its people"
     income = nodes[nodes["kind"] != "market"].pivot(index="year", columns="node_id", values="mean_income_pc")
     assert (income / income.iloc[0]).min().min() > 0.7, "a municipality's income per person collapsed"
 
