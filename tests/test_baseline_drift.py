@@ -1,8 +1,8 @@
 """Without any policy and with the context held flat (``scenarios/stationary.toml``) the
 example territory must not collapse or explode on its own.
 
-The start is built as an equilibrium (entrants as productive as incumbents, job seekers equal
-to jobs, local sellers planning at a clearing price of 1 because each municipality's local
+The start is built as an equilibrium (entrants as productive as incumbents, new job seekers
+expecting the chance of being hired the first year gives them, local sellers planning at a clearing price of 1 because each municipality's local
 spending share is backed out from its starting local sellers, local hiring first), so a
 baseline run keeps every municipality populated and its firms in business. These bounds
 failed before that was done: the intermediate cities lost 40 % of their people in ten years

@@ -8,10 +8,13 @@ wage of their node's typical worker; a node's wage per skill unit is that wage o
 mean skill of the node's starting workers (``model.worker_skill``). Households
 compare each adult's marginal farm product with their own skill's best wage reachable net
 of commuting; new seekers plan with that wage times their expected chance of being hired
-(``model.job_finding``, adaptive). Matching is :func:`markets.match_labour`, over the whole
-network: every seeker applies where the wage per skill unit net of commuting is best (it
-ranks destinations alike for every skill); who of a node's seekers gets a job is drawn by
-``kernels.assign_jobs``, and each home node's wages are shared among its workers by skill.
+(the chance of a seeker of hiring weight 1, ``model.job_finding``, adaptive, turned into the
+household's own by :func:`hiring_weight`). Matching is :func:`markets.match_labour`, over the
+whole network: every seeker applies where the wage per skill unit net of commuting is best (it
+ranks destinations alike for every skill); last year's workers keep their jobs first, and the
+other jobs of an origin go to its new seekers by a lottery weighted by skill and referrals
+(``kernels.lottery_chance``, drawn by ``kernels.assign_jobs``); each home node's wages are
+shared among its workers by skill.
 """
 
 from __future__ import annotations
@@ -171,7 +174,7 @@ def farm_labour_thresholds(model) -> np.ndarray:
 def labour_market(model, vacancies: np.ndarray) -> None:
     """Households decide how many adults seek wage work; seekers and vacancies match.
     Last year's workers keep their jobs first; the remaining jobs of each origin go to
-    its new seekers with equal chance. Sets household employment, wage and farm incomes,
+    its new seekers by a lottery weighted by ``hiring_weight``. Sets household employment, wage and farm incomes,
     firm labour, this year's wage change, unmatched seekers and commuters."""
     p, hh, ft, n = model.params, model.households, model.firm_table, model.n_nodes
     offers = job_offers(model, vacancies)
