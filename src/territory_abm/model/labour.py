@@ -140,8 +140,10 @@ def own_work_revenue(model, farm_revenue: np.ndarray) -> tuple[np.ndarray, np.nd
     elasticity), it is weighed by the farm's rule with ``enterprise_labour_thresholds``."""
     p, hh = model.params, model.households
     in_enterprise = (hh.enterprise_capital > 0) & (hh.tfp <= 0)
-    sales = hh.enterprise_scale * model.expected_local_price[hh.node]
-    own = np.where(in_enterprise, p.enterprise_labour_elasticity / p.farm_labour_elasticity * sales, farm_revenue)
+    rows = np.flatnonzero(in_enterprise)
+    own = farm_revenue.copy()
+    own[rows] = (p.enterprise_labour_elasticity / p.farm_labour_elasticity * hh.enterprise_scale[rows]
+                 * model.expected_local_price[hh.node[rows]])
     return own, in_enterprise
 
 
