@@ -34,8 +34,9 @@ def test_job_seekers_match_the_closed_form(rows, b, wages, chance):
     thresholds = np.power(np.arange(1, 8) - 0.5, 1 - b)
     seekers, by_node, keep, fresh = job_seekers(
         adults=adults, alive=np.ones(len(rows), bool), employed=employed, farm_revenue_at_one_worker=potential,
-        farm_labour_elasticity=b, best_wage=wage, expected_wage=expected, node=node,
-        farm_labour_thresholds=thresholds, n_nodes=3)
+        farm_labour_elasticity=b, best_wage=wage, hire_chance=np.full(len(rows), chance), node=node,
+        farm_labour_thresholds=thresholds, enterprise_thresholds=thresholds,
+        in_enterprise=np.zeros(len(rows), bool), n_nodes=3)
     want = closed_form_seekers(adults, employed, potential, b, wage[node], expected[node])
     # the kernel rounds halves up, np.round to even: they differ only on exact halves
     assert np.abs(seekers - want).max(initial=0) <= 1
@@ -50,8 +51,10 @@ def test_no_wage_on_offer_means_everyone_farms():
     adults = np.array([3, 2], np.int32)
     seekers = job_seekers(adults=adults, alive=np.ones(2, bool), employed=np.array([1, 2], np.int32),
                           farm_revenue_at_one_worker=np.array([100.0, 0.0]), farm_labour_elasticity=0.4,
-                          best_wage=np.zeros(1), expected_wage=np.zeros(1), node=np.zeros(2, np.int32),
-                          farm_labour_thresholds=np.power(np.arange(1, 4) - 0.5, 0.6), n_nodes=1)
+                          best_wage=np.zeros(1), hire_chance=np.ones(2), node=np.zeros(2, np.int32),
+                          farm_labour_thresholds=np.power(np.arange(1, 4) - 0.5, 0.6),
+                          enterprise_thresholds=np.power(np.arange(1, 4) + 0.5, 0.6),
+                          in_enterprise=np.zeros(2, bool), n_nodes=1)
     assert seekers.per_household.tolist() == [0.0, 0.0]
     assert seekers.by_node.tolist() == [0.0]
 
@@ -63,7 +66,7 @@ def test_job_assignment_keeps_within_seekers_and_rounds_stochastically():
     employed = rng.integers(0, 4, n).astype(np.int32)
     node = np.zeros(n, np.int32)
     jobs, skill, node_jobs, node_skill = assign_jobs(
-        seekers=seekers, employed=employed, keep_rate=np.array([0.5]), fresh_rate=np.array([0.25]),
+        seekers=seekers, employed=employed, keep_rate=np.array([0.5]), hire_chance=np.full(n, 0.25),
         u_keep=rng.random(n), u_fresh=rng.random(n), node=node, education=np.full(n, 6.0), education_return=0.07,
         mean_education=6.0, n_nodes=1)
     keep = np.minimum(seekers, employed)

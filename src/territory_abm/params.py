@@ -100,6 +100,8 @@ _ENTRIES: tuple[Parameter, ...] = (
     _p("firm_capital_elasticity", "1", 0.25, 0.1, 0.4, "output elasticity of capital in firms", "firms"),
     _p("required_return", "1/yr", 0.12, 0.03, 0.3, "profit rate on capital firms require; sets capital per worker at the start and the entry hurdle", "firms"),
     _p("expectation_adjustment", "1", 0.4, 0.05, 1.0, "share of the gap between last year's outcome and the expectation closed each year (adaptive expectations of local prices and of the chance to find a job)", "labour"),
+    _p("hiring_skill_preference", "1/yr of school", 0.15, 0.0, 1.0, "log odds of being hired per year of schooling above the territory mean, for a new job seeker (firms prefer skilled applicants; assumption: the default keeps the example start's jobs by schooling third within seed noise, tests/test_hiring.py)", "labour"),
+    _p("hiring_referral_weight", "1/worker", 10.0, 0.0, 50.0, "odds of being hired of a new job seeker per worker of the household last year, relative to a seeker without one (referrals through workers; assumption: surveys find that often 30-60 % of jobs are found through friends and relatives, Ioannides and Loury 2004)", "labour"),
     _p("hiring_adjustment", "1", 0.4, 0.05, 1.0, "share of the gap to desired employment a firm closes in a year", "labour"),
     _p("depreciation_rate", "1/yr", 0.08, 0.02, 0.2, "capital depreciation (paid to the rest of the world)", "firms"),
     _p("wage_adjustment", "1", 0.15, 0.0, 0.5, "proportional wage change per unit of excess labour demand", "labour"),

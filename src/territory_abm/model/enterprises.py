@@ -33,8 +33,8 @@ hinterland and travellers; small manufacturing); they stay as they are. Each yea
    outside the territory. At the start p = p0, so nothing enters or exits.
 
 Which households run an enterprise at the start, and how large it is, is backed out from
-their income by ``start.households``. The adults of a household without a farm who work in
-its enterprise do not seek wage work (``labour.adults_in_labour_market``); on a farm the
+their income by ``start.households``. The adults of a household without a farm weigh work in
+its enterprise against wage work as a farm's do (``labour.own_work_revenue``); on a farm the
 enterprise takes no adult from the farm (a simplification).
 """
 

@@ -277,18 +277,33 @@ def _farm_workers_wanted(revenue_at_one_worker, wage, labour_elasticity, thresho
     return k
 
 
+@njit(cache=True)
+def _staying_workers(employed, adults, revenue, best_wage, labour_elasticity, thresholds, in_enterprise):
+    """Last year's workers of a household who keep seeking wage work: those the farm does not
+    want back at the ``best_wage``; in a household ``in_enterprise`` all of them while a wage
+    is on offer."""
+    if in_enterprise:
+        return min(employed, adults) if best_wage > 0 else 0
+    return min(employed, adults - _farm_workers_wanted(revenue, best_wage, labour_elasticity, thresholds, adults))
+
+
 @kernel(JobSeekers)
 def job_seekers(adults, alive, employed, farm_revenue_at_one_worker, farm_labour_elasticity, best_wage,
-                expected_wage, node, farm_labour_thresholds, n_nodes):
+                hire_chance, node, farm_labour_thresholds, enterprise_thresholds, in_enterprise, n_nodes):
     """Adults of each household who seek wage work this year (persons), and by node the
     seekers, the seekers who held a job last year and the new ones.
 
     A farm wants family labour L* = (b P / w)^(1/(1-b)) where its marginal product equals
     the wage w (``farm_revenue_at_one_worker`` P is revenue per unit of labour^b). Last
-    year's workers keep seeking while the ``best_wage`` on offer beats the farm at L*; the
-    other adults weigh
-    the farm against ``expected_wage`` (wage times the chance of being hired:
-    Harris–Todaro). No wage on offer: everyone farms.
+    year's workers keep seeking while the ``best_wage`` on offer (by node) beats the farm
+    at L*; the other adults weigh the farm against the expected wage, the best wage times
+    the household's ``hire_chance`` (its chance of being hired as a new seeker:
+    Harris–Todaro, the reservation wage being the farm's marginal product). No wage on
+    offer: everyone farms. In a household ``in_enterprise`` (an enterprise and no farm) the
+    workers keep seeking (the start does not weigh them against the enterprise, which it
+    backs out after their jobs) and the other adults weigh the enterprise, by the same rule
+    with ``enterprise_thresholds`` (its revenue given as b P = e S: see
+    ``labour.own_work_revenue``).
     """
     revenue, b, thresholds = farm_revenue_at_one_worker, farm_labour_elasticity, farm_labour_thresholds
     n = adults.shape[0]
@@ -301,9 +316,10 @@ def job_seekers(adults, alive, employed, farm_revenue_at_one_worker, farm_labour
         if a <= 0:
             continue
         g = node[i]
-        stay = min(employed[i], a - _farm_workers_wanted(revenue[i], best_wage[g], b, thresholds, a))
+        th = enterprise_thresholds if in_enterprise[i] else thresholds
+        stay = _staying_workers(employed[i], a, revenue[i], best_wage[g], b, th, in_enterprise[i])
         free = a - stay
-        s = stay + free - _farm_workers_wanted(revenue[i], expected_wage[g], b, thresholds, free)
+        s = stay + free - _farm_workers_wanted(revenue[i], best_wage[g] * hire_chance[i], b, th, free)
         seekers[i] = s
         keep = min(s, employed[i])
         node_seekers[g] += s
@@ -313,13 +329,13 @@ def job_seekers(adults, alive, employed, farm_revenue_at_one_worker, farm_labour
 
 
 @kernel(JobAssignment)
-def assign_jobs(seekers, employed, keep_rate, fresh_rate, u_keep, u_fresh, node, education, education_return,
+def assign_jobs(seekers, employed, keep_rate, hire_chance, u_keep, u_fresh, node, education, education_return,
                 mean_education, n_nodes):
-    """Jobs per household (persons): last year's workers keep theirs at ``keep_rate``, new
-    seekers are hired at ``fresh_rate`` (by node), each rounded stochastically with the
-    uniform draws ``u_keep`` and ``u_fresh`` (up with probability equal to the fraction).
-    Also returns each household's skill units (workers times exp(r (schooling - mean)))
-    and by node the workers and skill units."""
+    """Jobs per household (persons): last year's workers keep theirs at ``keep_rate`` (by
+    node), each new seeker is hired with the household's ``hire_chance``, each rounded
+    stochastically with the uniform draws ``u_keep`` and ``u_fresh`` (up with probability
+    equal to the fraction). Also returns each household's skill units (workers times
+    exp(r (schooling - mean))) and by node the workers and skill units."""
     n = seekers.shape[0]
     jobs = np.zeros(n, np.int32)
     skill = np.zeros(n)
@@ -333,7 +349,7 @@ def assign_jobs(seekers, employed, keep_rate, fresh_rate, u_keep, u_fresh, node,
         keep = min(s, float(employed[i]))
         fresh = s - keep
         kept = min(np.floor(keep * keep_rate[g] + u_keep[i]), keep)
-        hired = min(np.floor(fresh * fresh_rate[g] + u_fresh[i]), fresh)
+        hired = min(np.floor(fresh * hire_chance[i] + u_fresh[i]), fresh)
         j = int(kept + hired)
         jobs[i] = j
         if j > 0:
@@ -603,15 +619,103 @@ def pay_dividends(local_dividends, assets, other_income, income, alive, node):
     return paid
 
 
+@njit(cache=True)
+def _hire_chance(chance, weight):
+    """Chance of being hired of a new seeker of hiring ``weight`` where one of weight 1 has
+    ``chance``: the odds scale with the weight, c w / (1 - c + c w)."""
+    if chance >= 1.0:
+        return 1.0
+    return chance * weight / (1.0 - chance + chance * weight)
+
+
 @kernel()
-def equilibrium_job_finding(adults, alive, employed, farm_revenue_at_one_worker, node, best_wage, jobs,
-                            farm_labour_elasticity, farm_labour_thresholds, n_nodes, iterations):
-    """Chance of being hired per node at which the adults seeking wage work (by the rule of
-    ``job_seekers``, at the ``best_wage`` on offer) equal the ``jobs`` held, found by
-    bisection on [0, 1] (``iterations`` halvings); 1 where jobs exceed seekers even then."""
+def hire_chances(chance, hiring_weight, node):
+    """Each household's chance of being hired as a new seeker (``_hire_chance``), given the
+    chance of a seeker of weight 1 at its node (``chance``, by node)."""
+    n = node.shape[0]
+    out = np.empty(n)
+    for i in range(n):
+        out[i] = _hire_chance(chance[node[i]], hiring_weight[i])
+    return out
+
+
+@njit(cache=True)
+def _halve(low, high, mid, over):
+    """One bisection step in place: the upper bound falls to ``mid`` where ``over``, else the
+    lower bound rises to it."""
+    for g in range(mid.shape[0]):
+        if over[g]:
+            high[g] = mid[g]
+        else:
+            low[g] = mid[g]
+
+
+@kernel()
+def lottery_chance(fresh, hiring_weight, node, hires, guess, n_nodes, iterations):
+    """Chance of being hired of a new seeker of weight 1, per node, at which the ``fresh``
+    seekers of each household, hired each with ``_hire_chance``, take ``hires`` jobs in
+    expectation: Newton's method from ``guess`` (last year's chance), kept within a
+    bracket that it halves when a step leaves it, until the expected hires are within 1e-9
+    jobs (at most ``iterations`` steps). 1 where the jobs are as many as the seekers or
+    more, or there are no seekers; 0 where there are no jobs."""
+    rows = np.flatnonzero(fresh > 0)
+    seekers, weight, where = fresh[rows], hiring_weight[rows], node[rows]
+    total = np.zeros(n_nodes)
+    for k in range(rows.shape[0]):
+        total[where[k]] += seekers[k]
+    chance = np.empty(n_nodes)
+    low, high = np.zeros(n_nodes), np.ones(n_nodes)
+    open_ = np.zeros(n_nodes, np.bool_)
+    for g in range(n_nodes):
+        if total[g] <= hires[g]:
+            chance[g] = 1.0
+        elif hires[g] <= 0:
+            chance[g] = 0.0
+        else:
+            chance[g] = min(max(guess[g], 1e-6), 1.0 - 1e-6)
+            open_[g] = True
+    taken, slope = np.zeros(n_nodes), np.zeros(n_nodes)
+    for _ in range(iterations):
+        taken[:] = 0.0
+        slope[:] = 0.0
+        for k in range(rows.shape[0]):
+            g = where[k]
+            if open_[g]:
+                c, w = chance[g], weight[k]
+                q = 1.0 - c + c * w
+                taken[g] += seekers[k] * c * w / q
+                slope[g] += seekers[k] * w / (q * q)
+        done = True
+        for g in range(n_nodes):
+            if not open_[g]:
+                continue
+            gap = taken[g] - hires[g]
+            if abs(gap) <= 1e-9:
+                open_[g] = False
+                continue
+            done = False
+            if gap > 0:
+                high[g] = chance[g]
+            else:
+                low[g] = chance[g]
+            step = chance[g] - gap / slope[g]
+            chance[g] = step if low[g] < step < high[g] else 0.5 * (low[g] + high[g])
+        if done:
+            break
+    return chance
+
+
+@kernel()
+def equilibrium_job_finding(adults, alive, employed, farm_revenue_at_one_worker, node, best_wage, hiring_weight,
+                            hires, farm_labour_elasticity, farm_labour_thresholds, enterprise_thresholds,
+                            in_enterprise, n_nodes, iterations):
+    """Chance of being hired of a new seeker of weight 1, per node, at which the new seekers
+    (by the rule of ``job_seekers``, at the ``best_wage`` on offer and each household's
+    chance ``_hire_chance``) take ``hires`` jobs in expectation: the chance new seekers
+    expect is the one the year's hiring gives them. Bisection on [0, 1] (``iterations``
+    halvings); 1 where the hires exceed the new seekers even then."""
     revenue, b, thresholds = farm_revenue_at_one_worker, farm_labour_elasticity, farm_labour_thresholds
     n = adults.shape[0]
-    stay_by_node = np.zeros(n_nodes)
     rows = np.empty(n, np.int64)
     free = np.zeros(n, np.int64)
     m = 0
@@ -620,8 +724,8 @@ def equilibrium_job_finding(adults, alive, employed, farm_revenue_at_one_worker,
         if a <= 0:
             continue
         g = node[i]
-        stay = min(employed[i], a - _farm_workers_wanted(revenue[i], best_wage[g], b, thresholds, a))
-        stay_by_node[g] += stay
+        th = enterprise_thresholds if in_enterprise[i] else thresholds
+        stay = _staying_workers(employed[i], a, revenue[i], best_wage[g], b, th, in_enterprise[i])
         if a - stay > 0:
             rows[m] = i
             free[m] = a - stay
@@ -630,16 +734,15 @@ def equilibrium_job_finding(adults, alive, employed, farm_revenue_at_one_worker,
     high = np.ones(n_nodes)
     for _ in range(iterations):
         mid = 0.5 * (low + high)
-        seekers = stay_by_node.copy()
+        taken = np.zeros(n_nodes)
         for k in range(m):
             i = rows[k]
             g = node[i]
-            seekers[g] += free[k] - _farm_workers_wanted(revenue[i], best_wage[g] * mid[g], b, thresholds, free[k])
-        for g in range(n_nodes):
-            if seekers[g] > jobs[g]:
-                high[g] = mid[g]
-            else:
-                low[g] = mid[g]
+            chance = _hire_chance(mid[g], hiring_weight[i])
+            th = enterprise_thresholds if in_enterprise[i] else thresholds
+            fresh = free[k] - _farm_workers_wanted(revenue[i], best_wage[g] * chance, b, th, free[k])
+            taken[g] += fresh * chance
+        _halve(low, high, mid, taken > hires)
     return low
 
 

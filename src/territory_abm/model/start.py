@@ -426,17 +426,23 @@ def local_price(model, spend: np.ndarray) -> np.ndarray:
 
 
 def job_finding(model) -> np.ndarray:
-    """Expected job-finding chance per node at which the adults seeking wage work equal
-    the jobs held at the start, so that the start is a labour-market equilibrium
-    (Harris–Todaro). Found by bisection on [0, 1]; 1 where jobs exceed seekers even then."""
+    """Expected chance of being hired of a new seeker of hiring weight 1, per node, at which
+    the new seekers the start's wages and expectations bring take, in expectation, the jobs
+    that workers' deaths free in a year (``death_rate`` times the node's workers), so that
+    what new seekers expect is what the first year's hiring gives them (Harris–Todaro with
+    turnover). Found by bisection on [0, 1]."""
     hh, n = model.households, model.n_nodes
     offers = labour.job_offers(model, model.firm_table.labour * model.firm_table.alive)
+    freed = model.params.death_rate * np.bincount(hh.node, hh.employed * hh.alive, minlength=n)
+    own, in_enterprise = labour.own_work_revenue(model, labour.farm_revenue_at_one_worker(model))
     return equilibrium_job_finding(
-        adults=labour.adults_in_labour_market(model), alive=hh.alive, employed=hh.employed,
-        farm_revenue_at_one_worker=labour.farm_revenue_at_one_worker(model) / labour.skill(model), node=hh.node,
-        best_wage=offers.best_wage, jobs=np.bincount(hh.node, hh.employed, minlength=n),
+        adults=hh.adults, alive=hh.alive, employed=hh.employed,
+        farm_revenue_at_one_worker=own / labour.skill(model), node=hh.node,
+        best_wage=offers.best_wage, hiring_weight=labour.hiring_weight(model), hires=freed,
         farm_labour_elasticity=model.params.farm_labour_elasticity,
-        farm_labour_thresholds=labour.farm_labour_thresholds(model), n_nodes=n, iterations=BISECTION_HALVINGS)
+        farm_labour_thresholds=labour.farm_labour_thresholds(model),
+        enterprise_thresholds=labour.enterprise_labour_thresholds(model), in_enterprise=in_enterprise,
+        n_nodes=n, iterations=BISECTION_HALVINGS)
 
 
 def maturation_rate(model) -> np.ndarray:
