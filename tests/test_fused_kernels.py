@@ -11,6 +11,7 @@ from hypothesis.extra.numpy import arrays
 from numba import njit
 
 from territory_abm.model import enterprise_kernels as ek
+from territory_abm.model.distribution_kernels import grouped_distribution, stable_order
 from territory_abm.model.exact import maximum, minimum, pairwise_sum
 
 
@@ -120,3 +121,69 @@ def test_entry_and_exit_candidates_are_the_numpy_selections():
     want = np.flatnonzero(alive & ~owner & (rise[node] > 0) & (typical[node] > 0) & (h["assets"] >= price[node]))
     assert np.array_equal(able.rows, want)
     assert np.array_equal(able.by_node, np.bincount(node[want], minlength=n))
+
+
+def is_stable_sort(x, order) -> bool:
+    """``order`` sorts ``x`` ascending (-0.0 before 0.0, NaN without sign last), equal values in row order."""
+    if sorted(order.tolist()) != list(range(len(x))):
+        return False
+    y = x[order]
+    key = [(np.isnan(v), v, not np.signbit(v), int(i)) for v, i in zip(y, order)]
+    return key == sorted(key)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.one_of(st.floats(allow_nan=False), st.sampled_from([0.0, -0.0, 1.0, -1.0, np.inf, np.nan]),
+                          st.floats(1.0, 1.0 + 1e-9)), min_size=0, max_size=400))
+def test_the_order_sorts_stably_like_numpy(values):
+    # values in [1, 1 + 1e-9] share their top 32 key bits: the runs ordered after the radix passes
+    x = np.array(values, dtype=np.float64)
+    assert is_stable_sort(x, stable_order(x=x))
+
+
+def test_long_runs_that_share_their_top_bits_are_ordered():
+    x = 1.0 + np.arange(5_000)[::-1] * 1e-13  # one run, descending: the merge sort
+    x[::3] = 1.0
+    assert is_stable_sort(x, stable_order(x=x))
+
+
+def reference_distribution(x, weights, group, n_groups):
+    """Gini and weighted median by group and over all, in a plain loop over a numpy stable
+    sort (no -0.0 in ``x``), with the kernel's arithmetic."""
+    rows = [r for r in np.argsort(x, kind="stable") if 0 <= group[r] < n_groups]
+    valid = (group >= 0) & (group < n_groups)
+    wsum = np.zeros(n_groups)
+    for r in np.flatnonzero(valid):
+        wsum[group[r]] += weights[r]
+    out_g, out_m = np.full(n_groups, np.nan), np.full(n_groups, np.nan)
+    run, cum, num = np.zeros(n_groups + 1), np.zeros(n_groups + 1), np.zeros(n_groups + 1)
+    total = 0.0
+    for w in wsum:
+        total += w
+    half = np.append(0.5 * wsum - 1e-12, 0.5 * total - 1e-12)
+    median = np.full(n_groups + 1, np.nan)
+    for r in rows:
+        for g in (group[r], n_groups):
+            wx = weights[r] * x[r]
+            num[g] += weights[r] * (2.0 * run[g] + wx)
+            run[g] += wx
+            cum[g] += weights[r]
+            if np.isnan(median[g]) and cum[g] >= half[g] and (wsum[g] if g < n_groups else total) > 0:
+                median[g] = x[r]
+    weight = np.append(wsum, total)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        gini = np.where((weight > 0) & (run > 0), 1.0 - num / (weight * run), np.nan)
+    out_g, out_m = gini[:n_groups], median[:n_groups]
+    return out_g, out_m, gini[n_groups], median[n_groups]
+
+
+def test_grouped_distribution_is_the_loop_over_a_stable_sort():
+    rng = np.random.default_rng(3)
+    n = 3_000
+    x = np.round(rng.lognormal(7.0, 1.0, n), 1)  # ties
+    x[rng.random(n) < 0.2] = 0.0
+    group = rng.integers(-1, 6, n)  # -1 and 5: left out
+    weights = rng.integers(1, 8, n).astype(float)
+    got = grouped_distribution(x=x, weights=weights, group=group, n_groups=5)
+    for a, b in zip(got, reference_distribution(x, weights, group, 5)):
+        assert same(a, b)
