@@ -11,6 +11,9 @@ from hypothesis.extra.numpy import arrays
 from numba import njit
 
 from territory_abm.model import enterprise_kernels as ek
+from territory_abm.model.budget_kernels import spend
+from territory_abm.model.food import food_spending
+from territory_abm.model.kernels import consumption
 from territory_abm.model.distribution_kernels import grouped_distribution, stable_order
 from territory_abm.model.exact import maximum, minimum, pairwise_sum
 
@@ -187,3 +190,27 @@ def test_grouped_distribution_is_the_loop_over_a_stable_sort():
     got = grouped_distribution(x=x, weights=weights, group=group, n_groups=5)
     for a, b in zip(got, reference_distribution(x, weights, group, 5)):
         assert same(a, b)
+
+
+def test_spending_is_consumption_then_its_local_and_food_shares():
+    h = households(seed=4)
+    n, node, alive = len(h["node"]), h["node"], h["alive"]
+    members = (h["adults"] + 1).astype(np.int32)
+    income, cash = h["income"], h["assets"] - 500.0
+    local_share = np.linspace(0.1, 0.5, h["n_nodes"])
+    rule = dict(subsistence_pc=250.0, consumption_share=0.8)
+    food = dict(budget_share=0.35, reference_pc=1500.0, elasticity=0.6)
+    consumed, assets = np.full(n, np.nan), np.full(n, np.nan)
+    got = spend(income=income, cash=cash, members=members, alive=alive, node=node, local_share=local_share,
+                food_budget_share=food["budget_share"], food_reference_pc=food["reference_pc"],
+                food_income_elasticity=food["elasticity"], n_nodes=h["n_nodes"], consumption=consumed,
+                assets=assets, **rule)
+    want = np.where(alive, consumption(income=income, cash=cash, members=members, **rule), 0.0)
+    assert same(consumed, want) and same(assets, np.maximum(cash - want, 0.0))
+    assert same(got.local_demand_by_node, np.bincount(node, local_share[node] * want, minlength=h["n_nodes"]))
+    assert same(got.food_demand_by_node, food_spending(spending=want, members=members, alive=alive, node=node,
+                                                       local_share=local_share, n_nodes=h["n_nodes"], **food))
+    total = 0.0
+    for x in want[alive]:
+        total += x
+    assert same(got.total_spending, total)

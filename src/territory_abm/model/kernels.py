@@ -108,13 +108,6 @@ class Receipts(NamedTuple):
     remittances_from_abroad: float  # received from migrants outside the territory (USD/yr)
 
 
-class Consumption(NamedTuple):
-    spending: np.ndarray            # (households,) consumption (USD/yr)
-    assets: np.ndarray              # (households,) assets after saving (USD)
-    local_demand_by_node: np.ndarray  # (n_nodes,) spending on local non-tradables (USD/yr)
-    total_spending: float           # all consumption (USD/yr)
-
-
 class Clearing(NamedTuple):
     cleared_by_node: np.ndarray     # forest cleared (ha/yr)
     fines_by_node: np.ndarray       # fines paid (USD/yr)
@@ -374,24 +367,6 @@ def consumption(income, cash, members, subsistence_pc, consumption_share):
     for i in range(income.shape[0]):
         spend[i] = _consumption(income[i], cash[i], members[i], subsistence_pc, consumption_share)
     return spend
-
-
-@kernel(Consumption)
-def consume(income, cash, members, alive, subsistence_pc, consumption_share, local_share, node, n_nodes):
-    """Households consume (``_consumption``) and save the rest. Returns (consumption,
-    assets after saving, local spending by node, total consumption)."""
-    n = income.shape[0]
-    spend = np.zeros(n)
-    assets = np.zeros(n)
-    local = np.zeros(n_nodes)
-    total = 0.0
-    for i in range(n):
-        if alive[i]:
-            spend[i] = _consumption(income[i], cash[i], members[i], subsistence_pc, consumption_share)
-            local[node[i]] += local_share[node[i]] * spend[i]
-            total += spend[i]
-        assets[i] = max(cash[i] - spend[i], 0.0)
-    return spend, assets, local, total
 
 
 @kernel()
