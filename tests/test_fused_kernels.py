@@ -14,7 +14,7 @@ from territory_abm.model import enterprise_kernels as ek
 from territory_abm.model.budget_kernels import spend
 from territory_abm.model.food import food_spending
 from territory_abm.model.kernels import consumption
-from territory_abm.model.distribution_kernels import grouped_distribution, stable_order
+from territory_abm.model.distribution_kernels import grouped_distribution, household_distributions, stable_order
 from territory_abm.model.exact import maximum, minimum, pairwise_sum
 
 
@@ -214,3 +214,18 @@ def test_spending_is_consumption_then_its_local_and_food_shares():
     for x in want[alive]:
         total += x
     assert same(got.total_spending, total)
+
+
+def test_household_distributions_are_the_grouped_distributions_of_income_per_person_and_land():
+    h = households(seed=5)
+    members = h["adults"] + np.random.default_rng(5).integers(0, 3, len(h["node"])).astype(np.int32)  # some 0
+    land = np.where(h["tfp"] > 0, h["capital"] / 1000.0, 0.0)
+    got = household_distributions(income=h["income"], members=members, land=land, node=h["node"], alive=h["alive"],
+                                  n_nodes=h["n_nodes"])
+    group = np.where(h["alive"], h["node"], h["n_nodes"])
+    persons = members.astype(float)
+    income = grouped_distribution(x=h["income"] / np.maximum(persons, 1.0), weights=persons, group=group,
+                                  n_groups=h["n_nodes"])
+    by_land = grouped_distribution(x=land, weights=np.ones(len(land)), group=group, n_groups=h["n_nodes"])
+    for a, b in (*zip(got.income, income), *zip(got.land, by_land)):
+        assert same(a, b)

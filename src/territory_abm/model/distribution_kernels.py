@@ -141,27 +141,26 @@ def stable_order(x):
     return _order_by_keys(_keys(x), np.arange(x.shape[0]))
 
 
-@kernel(GroupDistribution)
-def grouped_distribution(x, weights, group, n_groups):
-    """Gini and weighted median of ``x`` per group and over all groups. Rows with ``group``
-    outside [0, n_groups) are left out.
-
-    Gini: G = 1 - sum_i w_i (S_{i-1} + S_i) / (W S), S_i the cumulative weighted sum in
-    ascending order; median: the smallest value whose cumulative weight reaches half the
-    weight. Returns (gini per group, median per group, gini of all, median of all); NaN
-    where a group has no weight (Gini also where its total is zero). ``x`` must be contiguous.
-    """
-    n = x.shape[0]
-    rows = np.empty(n, np.int64)
-    wsum = np.zeros(n_groups)
+@njit(cache=True)
+def _rows_in_groups(group, n_groups):
+    """Rows whose ``group`` is in [0, n_groups), in row order."""
+    rows = np.empty(group.shape[0], np.int64)
     m = 0
-    for row in range(n):
-        g = group[row]
-        if 0 <= g < n_groups:
+    for row in range(group.shape[0]):
+        if 0 <= group[row] < n_groups:
             rows[m] = row
-            wsum[g] += weights[row]
             m += 1
-    order = _order_by_keys(_keys(x), rows[:m])
+    return rows[:m]
+
+
+@njit(cache=True)
+def _distribution(x, weights, group, rows, n_groups):
+    """Gini and weighted median of ``x`` over ``rows`` (all in a group), per group and over
+    all groups (the formulas of :func:`grouped_distribution`)."""
+    wsum = np.zeros(n_groups)
+    for row in rows:
+        wsum[group[row]] += weights[row]
+    order = _order_by_keys(_keys(x), rows)
     half = 0.5 * wsum - MEDIAN_TOLERANCE
     total_weight = wsum.sum()
     half_all = 0.5 * total_weight - MEDIAN_TOLERANCE
@@ -173,8 +172,7 @@ def grouped_distribution(x, weights, group, n_groups):
     cum_all = 0.0
     num_all = 0.0
     median_all = np.nan
-    for k in range(m):
-        row = order[k]
+    for row in order:
         g = group[row]
         w = weights[row]
         wx = w * x[row]
@@ -196,3 +194,47 @@ def grouped_distribution(x, weights, group, n_groups):
     if total_weight > 0 and running_all > 0:
         gini_all = 1.0 - num_all / (total_weight * running_all)
     return gini, median, gini_all, median_all
+
+
+@kernel(GroupDistribution)
+def grouped_distribution(x, weights, group, n_groups):
+    """Gini and weighted median of ``x`` per group and over all groups. Rows with ``group``
+    outside [0, n_groups) are left out.
+
+    Gini: G = 1 - sum_i w_i (S_{i-1} + S_i) / (W S), S_i the cumulative weighted sum in
+    ascending order; median: the smallest value whose cumulative weight reaches half the
+    weight. Returns (gini per group, median per group, gini of all, median of all); NaN
+    where a group has no weight (Gini also where its total is zero). ``x`` must be contiguous.
+    """
+    return _distribution(x, weights, group, _rows_in_groups(group, n_groups), n_groups)
+
+
+class HouseholdDistributions(NamedTuple):
+    """Distributions over the alive households, by node and over all nodes."""
+
+    income: GroupDistribution  # of income per person, weighted by members
+    land: GroupDistribution    # of land per household
+
+
+@njit(cache=True)
+def _household_distributions(income, members, land, node, alive, n_nodes):
+    n = node.shape[0]
+    group = np.empty(n, np.int64)
+    income_pc = np.empty(n)
+    persons = np.empty(n)
+    for i in range(n):
+        group[i] = node[i] if alive[i] else n_nodes
+        persons[i] = members[i]
+        income_pc[i] = income[i] / max(persons[i], 1.0)
+    rows = _rows_in_groups(group, n_nodes)
+    return (_distribution(income_pc, persons, group, rows, n_nodes),
+            _distribution(land, np.ones(n), group, rows, n_nodes))
+
+
+def household_distributions(*, income, members, land, node, alive, n_nodes) -> HouseholdDistributions:
+    """The distributions of income per person (income over members, at least 1; weighted by
+    members) and of land (ha per household) over the alive households, by ``node`` and over
+    all nodes (:func:`grouped_distribution`), from one listing of the alive rows."""
+    by_income, by_land = _household_distributions(income, members, np.ascontiguousarray(land, float), node, alive,
+                                                  n_nodes)
+    return HouseholdDistributions(income=GroupDistribution._make(by_income), land=GroupDistribution._make(by_land))
