@@ -11,7 +11,7 @@ from hypothesis.extra.numpy import arrays
 from numba import njit
 
 from territory_abm.model import enterprise_kernels as ek
-from territory_abm.model.budget_kernels import spend
+from territory_abm.model.budget_kernels import cash_on_hand, spend
 from territory_abm.model.food import food_spending
 from territory_abm.model.kernels import consumption
 from territory_abm.model.distribution_kernels import grouped_distribution, household_distributions, stable_order
@@ -229,3 +229,10 @@ def test_household_distributions_are_the_grouped_distributions_of_income_per_per
     by_land = grouped_distribution(x=land, weights=np.ones(len(land)), group=group, n_groups=h["n_nodes"])
     for a, b in (*zip(got.income, income), *zip(got.land, by_land)):
         assert same(a, b)
+
+
+def test_cash_on_hand_is_the_numpy_rule():
+    h = households(seed=6)
+    got = cash_on_hand(assets=h["assets"], income=h["income"], depreciation=0.05)
+    upkeep = 0.05 * h["assets"]
+    assert same(got.cash, h["assets"] - upkeep + h["income"]) and same(got.upkeep, upkeep.sum())

@@ -1,6 +1,7 @@
-"""Compiled pass over households for the budgets of the year (``budgets``): households
-consume and save, and their consumption's local and food shares are summed by node, in
-one loop (the rules of ``kernels.consume`` and ``food.food_spending``, bit for bit).
+"""Compiled passes over households for the budgets of the year (``budgets``): the cash on
+hand after the wear of assets, then consumption and saving with the consumption's local
+and food shares summed by node, in one loop (the rules of ``kernels._consumption`` and
+``food.food_spending``), bit for bit the numpy results.
 """
 
 from __future__ import annotations
@@ -9,14 +10,33 @@ from typing import NamedTuple
 
 import numpy as np
 
+from .exact import pairwise_sum
 from .food import household_food_spending
 from .kernels import _consumption, kernel
+
+
+class Cash(NamedTuple):
+    cash: np.ndarray                  # (households,) assets less their wear plus income (USD)
+    upkeep: float                     # wear of the assets (USD/yr)
 
 
 class Spending(NamedTuple):
     local_demand_by_node: np.ndarray  # (n_nodes,) spending on local non-tradables (USD/yr)
     food_demand_by_node: np.ndarray   # (n_nodes,) food spending (USD/yr)
     total_spending: float             # all consumption (USD/yr)
+
+
+@kernel(Cash)
+def cash_on_hand(assets, income, depreciation):
+    """Each household's cash: ``assets`` less their wear (``depreciation`` x assets) plus
+    ``income``; and the total wear."""
+    n = assets.shape[0]
+    upkeep = np.empty(n)
+    cash = np.empty(n)
+    for i in range(n):
+        upkeep[i] = depreciation * assets[i]
+        cash[i] = assets[i] - upkeep[i] + income[i]
+    return cash, pairwise_sum(upkeep)
 
 
 @kernel(Spending)

@@ -12,7 +12,7 @@ at the year's prices).
 from __future__ import annotations
 
 from . import context, enterprises, food
-from .budget_kernels import spend
+from .budget_kernels import cash_on_hand, spend
 from .kernels import household_receipts
 
 
@@ -33,9 +33,9 @@ def household_budgets(model) -> None:
     if receipts.internal_remittances:
         model.ledger.record("households", "households", "internal remittances", receipts.internal_remittances)
     model.ledger.record("rest_of_world", "households", "remittances from abroad", receipts.remittances_from_abroad)
-    upkeep = p.asset_depreciation * hh.assets
-    model.ledger.record("households", "rest_of_world", "asset upkeep", upkeep.sum())
-    cash = hh.assets - upkeep + income
+    on_hand = cash_on_hand(assets=hh.assets, income=income, depreciation=p.asset_depreciation)
+    model.ledger.record("households", "rest_of_world", "asset upkeep", on_hand.upkeep)
+    cash = on_hand.cash
     cash -= model.policies.collect_repayments(cash)
     spent = spend(income=income, cash=cash, members=hh.members, alive=alive, node=node,
                   local_share=model.local_spending_share, subsistence_pc=p.subsistence_pc,
