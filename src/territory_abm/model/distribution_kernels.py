@@ -12,8 +12,9 @@ floats (negatives: all bits inverted; others: sign bit set), so -0.0 comes befor
 and NaN after +inf, and equal values keep their row order. A radix sort (``DIGIT_BITS``
 at a time) orders one 64-bit word per value, the top 32 bits of its key above its
 position, and then the few runs of values that share their top 32 bits are ordered by
-their full keys. That moves about half the memory of a radix sort of all 64 bits with a
-separate index (what the sort costs at 10^5 households is memory traffic).
+their full keys (computed from the values where needed, not stored). That moves about
+half the memory of a radix sort of all 64 bits with a separate index (what the sort costs
+at 10^5 households is memory traffic).
 """
 
 from __future__ import annotations
@@ -51,14 +52,14 @@ def _sort_key(bits):
 
 
 @njit(cache=True)
-def _order_by_keys(keys, rows):
-    """The ``rows`` ordered stably by their ``keys`` (uint64, indexed by row): a radix sort
-    of the top 32 bits of each key packed with its row in the low 32, then runs that share
-    their top 32 bits ordered by the full key."""
+def _order_by_keys(bits, rows):
+    """The ``rows`` ordered stably by the sort keys of their values (``bits``: the values'
+    float64 bits, indexed by row): a radix sort of the top 32 bits of each key packed with
+    its row in the low 32, then runs that share their top 32 bits ordered by the full key."""
     m = rows.shape[0]
     packed = np.empty(m, np.uint64)
     for j in range(m):
-        packed[j] = ((keys[rows[j]] >> _HIGH) << _HIGH) | np.uint64(rows[j])
+        packed[j] = ((_sort_key(bits[rows[j]]) >> _HIGH) << _HIGH) | np.uint64(rows[j])
     radix = 1 << DIGIT_BITS
     mask = np.uint64(radix - 1)
     passes = (32 + DIGIT_BITS - 1) // DIGIT_BITS
@@ -94,17 +95,17 @@ def _order_by_keys(keys, rows):
         while end < m and packed[end] >> _HIGH == top:
             end += 1
         if end - start > 1:
-            _order_run(order, keys, start, end)
+            _order_run(order, bits, start, end)
         start = end
     return order
 
 
 @njit(cache=True)
-def _order_run(order, keys, start, end):
-    """Order ``order[start:end]`` stably by ``keys`` (in place)."""
+def _order_run(order, bits, start, end):
+    """Order ``order[start:end]`` stably by the sort keys of ``bits`` (in place)."""
     ordered = True
     for t in range(start + 1, end):
-        if keys[order[t - 1]] > keys[order[t]]:
+        if _sort_key(bits[order[t - 1]]) > _sort_key(bits[order[t]]):
             ordered = False
             break
     if ordered:  # e.g. equal values
@@ -112,25 +113,18 @@ def _order_run(order, keys, start, end):
     if end - start <= SHORT_RUN:
         for a in range(start + 1, end):
             row = order[a]
-            key = keys[row]
+            key = _sort_key(bits[row])
             t = a
-            while t > start and keys[order[t - 1]] > key:
+            while t > start and _sort_key(bits[order[t - 1]]) > key:
                 order[t] = order[t - 1]
                 t -= 1
             order[t] = row
     else:
         run = order[start:end].copy()
-        order[start:end] = run[np.argsort(keys[run], kind="mergesort")]
-
-
-@njit(cache=True)
-def _keys(x):
-    """Sort keys of the contiguous float64 array ``x``."""
-    bits = x.view(np.uint64)
-    keys = np.empty(x.shape[0], np.uint64)
-    for i in range(x.shape[0]):
-        keys[i] = _sort_key(bits[i])
-    return keys
+        keys = np.empty(run.shape[0], np.uint64)
+        for t in range(run.shape[0]):
+            keys[t] = _sort_key(bits[run[t]])
+        order[start:end] = run[np.argsort(keys, kind="mergesort")]
 
 
 @kernel()
@@ -138,7 +132,7 @@ def stable_order(x):
     """An order that sorts the float64 array ``x`` ascending (``x[order]`` is sorted; ties keep
     their row order; -0.0 before 0.0; NaN after +inf, and NaN with the sign bit before -inf). ``x``
     must be contiguous."""
-    return _order_by_keys(_keys(x), np.arange(x.shape[0]))
+    return _order_by_keys(x.view(np.uint64), np.arange(x.shape[0]))
 
 
 @njit(cache=True)
@@ -160,7 +154,7 @@ def _distribution(x, weights, group, rows, n_groups):
     wsum = np.zeros(n_groups)
     for row in rows:
         wsum[group[row]] += weights[row]
-    order = _order_by_keys(_keys(x), rows)
+    order = _order_by_keys(x.view(np.uint64), rows)
     half = 0.5 * wsum - MEDIAN_TOLERANCE
     total_weight = wsum.sum()
     half_all = 0.5 * total_weight - MEDIAN_TOLERANCE
