@@ -1,8 +1,10 @@
 """Speed and memory of the full model, and its ratio to one-Mesa-agent-per-household versions.
 
 Prints household-steps per second at 10^4, 10^5 and 10^6 households (50 municipalities),
-peak memory per household, and, side by side on the same territory in the same run, the
-columnar model against two Mesa versions with one agent per household:
+over wall time and over the process's CPU time (on a loaded machine the wall rate falls with
+the load, the CPU rate much less), peak memory per household, and, side by side on the
+same territory in the same run, the columnar model against two Mesa versions with one
+agent per household:
 
 - ``careful_mesa.py`` (the reference): the same rules as the columnar model (labour
   market with firms as agents, firm accounts, entry and exit, public sector, clearing,
