@@ -30,7 +30,7 @@ DIGIT_BITS = 11
 """Bits sorted per pass of the radix sort (2^11 counters fit in the first-level cache)."""
 SHORT_RUN = 48
 """Runs of keys sharing their top 32 bits up to this long are ordered by insertion; longer
-ones by a merge sort."""
+ones by a radix sort of the rest of their keys."""
 MEDIAN_TOLERANCE = 1e-12
 """Cumulative weight that counts as reaching half (rounding of weighted sums)."""
 _HIGH = np.uint64(32)
@@ -52,14 +52,10 @@ def _sort_key(bits):
 
 
 @njit(cache=True)
-def _order_by_keys(bits, rows):
-    """The ``rows`` ordered stably by the sort keys of their values (``bits``: the values'
-    float64 bits, indexed by row): a radix sort of the top 32 bits of each key packed with
-    its row in the low 32, then runs that share their top 32 bits ordered by the full key."""
-    m = rows.shape[0]
-    packed = np.empty(m, np.uint64)
-    for j in range(m):
-        packed[j] = ((_sort_key(bits[rows[j]]) >> _HIGH) << _HIGH) | np.uint64(rows[j])
+def _sort_by_high_words(packed):
+    """``packed`` (uint64) sorted stably by their top 32 bits: a radix sort, ``DIGIT_BITS``
+    at a time, skipping digits that all words share. Returns the sorted copy (or ``packed``)."""
+    m = packed.shape[0]
     radix = 1 << DIGIT_BITS
     mask = np.uint64(radix - 1)
     passes = (32 + DIGIT_BITS - 1) // DIGIT_BITS
@@ -73,7 +69,7 @@ def _order_by_keys(bits, rows):
         c = count[p]
         shift = np.uint64(32 + p * DIGIT_BITS)
         if m == 0 or c[(packed[0] >> shift) & mask] == m:
-            continue  # every key has the same digit: nothing to move
+            continue  # every word has the same digit: nothing to move
         total = 0
         for d in range(radix):
             v = c[d]
@@ -85,6 +81,19 @@ def _order_by_keys(bits, rows):
             other[c[d]] = v
             c[d] += 1
         packed, other = other, packed
+    return packed
+
+
+@njit(cache=True)
+def _order_by_keys(bits, rows):
+    """The ``rows`` ordered stably by the sort keys of their values (``bits``: the values'
+    float64 bits, indexed by row): a radix sort of the top 32 bits of each key packed with
+    its row in the low 32, then runs that share their top 32 bits ordered by the rest."""
+    m = rows.shape[0]
+    packed = np.empty(m, np.uint64)
+    for j in range(m):
+        packed[j] = ((_sort_key(bits[rows[j]]) >> _HIGH) << _HIGH) | np.uint64(rows[j])
+    packed = _sort_by_high_words(packed)
     order = np.empty(m, np.int64)
     for j in range(m):
         order[j] = packed[j] & _LOW_MASK
@@ -102,7 +111,9 @@ def _order_by_keys(bits, rows):
 
 @njit(cache=True)
 def _order_run(order, bits, start, end):
-    """Order ``order[start:end]`` stably by the sort keys of ``bits`` (in place)."""
+    """Order ``order[start:end]``, rows whose keys share their top 32 bits and stand in row
+    order, stably by the sort keys of ``bits`` (in place): by insertion when short, else by
+    the radix sort of their low 32 bits packed with their place in the run."""
     ordered = True
     for t in range(start + 1, end):
         if _sort_key(bits[order[t - 1]]) > _sort_key(bits[order[t]]):
@@ -121,10 +132,12 @@ def _order_run(order, bits, start, end):
             order[t] = row
     else:
         run = order[start:end].copy()
-        keys = np.empty(run.shape[0], np.uint64)
+        packed = np.empty(run.shape[0], np.uint64)
         for t in range(run.shape[0]):
-            keys[t] = _sort_key(bits[run[t]])
-        order[start:end] = run[np.argsort(keys, kind="mergesort")]
+            packed[t] = (_sort_key(bits[run[t]]) << _HIGH) | np.uint64(t)
+        packed = _sort_by_high_words(packed)
+        for t in range(run.shape[0]):
+            order[start + t] = run[packed[t] & _LOW_MASK]
 
 
 @kernel()
