@@ -279,6 +279,18 @@ def test_the_shipped_example_is_what_its_generator_writes(tmp_path):
     assert written.geom_equals_exact(shipped, tolerance=1e-6).all()
 
 
+def test_the_generator_reaches_a_number_of_households_and_keeps_its_towns(tmp_path):
+    """National scale: the generated country has the households asked for; the population
+    that makes a town grows with them, so the same two units are towns."""
+    from territory_abm.data.example_geography import write_valley
+
+    write_valley(tmp_path, n=30, seed=4, households=60_000)
+    census = pd.read_csv(tmp_path / "censo.csv", sep=";", encoding="latin-1", decimal=",")
+    assert abs(census["hogares"].sum() - 60_000) <= 30
+    threshold = tomllib.loads((tmp_path / "mapping.toml").read_text(encoding="utf-8"))["cities"]["min_population"]
+    assert (census["poblacion"] >= threshold).sum() == 2
+
+
 def test_a_code_stored_as_a_number_gets_a_hint_about_leading_zeros(tmp_path):
     mapping = _grid(tmp_path, codes=["01", "02", "03", "04"], table="code,pop,income\n1,1,1\n2,1,1\n3,1,1\n4,1,1\n")
     with pytest.raises(InputError, match="leading zeros differ"):

@@ -87,6 +87,7 @@ _ENTRIES: tuple[Parameter, ...] = (
     # --- migration -----------------------------------------------------------------------
     _p("migration_income_weight", "1", 1.2, 0.0, 3.0, "logit weight of log expected income per person at a destination", "migration"),
     _p("migration_cost_per_hour", "1/h", 0.25, 0.0, 1.0, "logit disutility per hour of travel to a destination", "migration"),
+    _p("migration_reach", "h", 24.0, 1.0, 72.0, "longest travel time to a destination inside the territory that a migrant weighs (external markets are always weighed; assumption: a day's travel; the example territory lies within it, so it matters only in large territories)", "migration"),
     _p("migration_network_weight", "1", 0.4, 0.0, 1.5, "logit weight of log(1 + migrants per 100 residents) already at the destination", "migration"),
     _p("migration_services_weight", "1", 1.0, 0.0, 3.0, "logit weight of the destination's service quality (0-1)", "migration"),
     _p("migration_stay_preference", "1", 6.0, 2.0, 10.0, "logit utility of staying (sets annual migration near 0.5-2 %)", "migration"),

@@ -522,15 +522,23 @@ def equilibrium_job_finding(adults, alive, employed, farm_revenue_at_one_worker,
 
 
 @kernel()
-def draw_destinations(origins, cumulative_shares, u):
-    """For each mover, the first destination whose cumulative logit share (row of its
-    origin in ``cumulative_shares``) reaches its uniform draw ``u``."""
-    n = cumulative_shares.shape[1]
-    dest = np.empty(origins.shape[0], np.int64)
-    for k in range(origins.shape[0]):
-        row = origins[k]
-        d = 0
-        while d < n - 1 and cumulative_shares[row, d] < u[k]:
-            d += 1
-        dest[k] = d
-    return dest
+def draw_destinations(origins, indptr, shares, u):
+    """For each mover, the first pair of its origin's row (``indptr``: compressed rows of
+    ``shares``, the logit shares of each pair) whose cumulative share over the row's total
+    reaches its uniform draw ``u``; returns the pair's index."""
+    cumulative = np.empty(shares.shape[0])
+    for row in range(indptr.shape[0] - 1):
+        total = 0.0
+        for k in range(indptr[row], indptr[row + 1]):
+            total += shares[k]
+            cumulative[k] = total
+        if total > 0:
+            for k in range(indptr[row], indptr[row + 1]):
+                cumulative[k] /= total
+    pair = np.empty(origins.shape[0], np.int64)
+    for m in range(origins.shape[0]):
+        k, last = indptr[origins[m]], indptr[origins[m] + 1] - 1
+        while k < last and cumulative[k] < u[m]:
+            k += 1
+        pair[m] = k
+    return pair

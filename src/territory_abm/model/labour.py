@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import numpy as np
+from scipy.sparse import csr_array
 
 from . import context, food
 from .environment import nature_ratio
@@ -33,7 +34,7 @@ class JobOffers(NamedTuple):
 
     vacancies: np.ndarray   # (n,) posted vacancies by node (persons)
     wage: np.ndarray        # (n,) mean posted wage by node (USD/worker/yr), 0 without vacancies
-    net_share: np.ndarray   # (n, n) share of a wage at the column node kept by a commuter from the row node
+    net_share: np.ndarray   # (pairs,) share of a wage at the destination kept by a commuter from the origin (``model.commute``)
     best_wage: np.ndarray   # (n,) best wage per skill unit net of commuting reachable from each node (USD/yr)
     unit_wage: np.ndarray   # (n,) posted wage per skill unit by node (USD/yr)
 
@@ -73,19 +74,19 @@ def skill(model) -> np.ndarray:
 
 
 def commuting_share(model, fixed: bool = True) -> np.ndarray:
-    """Share of a wage kept after commuting (origin x destination): 1 at home, else 1 minus
-    ``commute_cost_per_hour`` times the travel time and, if ``fixed``, ``commute_fixed_cost``."""
-    p = model.params
-    away = 1.0 - np.eye(model.n_nodes)
-    return np.clip(1.0 - p.commute_cost_per_hour * model.travel - fixed * p.commute_fixed_cost * away, 0.0, 1.0)
+    """Share of a wage kept after commuting, for each pair of nodes within commuting range
+    (``model.commute``): 1 at home, else 1 minus ``commute_cost_per_hour`` times the travel
+    time and, if ``fixed``, ``commute_fixed_cost``."""
+    p, pairs = model.params, model.commute
+    away = pairs.dest != pairs.origin()
+    return np.clip(1.0 - p.commute_cost_per_hour * pairs.time - fixed * p.commute_fixed_cost * away, 0.0, 1.0)
 
 
 def best_net_wage(model, node_wage: np.ndarray, hiring: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The share of a wage kept after commuting (origin x destination) and the best net
-    wage (USD/yr) reachable from each node among the ``hiring`` nodes."""
-    net_share = commuting_share(model)
-    offer = np.where(model.reachable & hiring[None, :], node_wage[None, :] * net_share, 0.0)
-    return net_share, offer.max(axis=1)
+    """The share of a wage kept after commuting (pairs within commuting range) and the best
+    net wage (USD/yr) reachable from each node among the ``hiring`` nodes."""
+    net_share, dest = commuting_share(model), model.commute.dest
+    return net_share, model.commute.row_max(np.where(hiring[dest], node_wage[dest] * net_share, 0.0))
 
 
 def farm_revenue_at_one_worker(model) -> np.ndarray:
@@ -143,8 +144,10 @@ def labour_market(model, vacancies: np.ndarray) -> None:
     node_vac, node_wage = offers.vacancies, offers.wage
     revenue = farm_revenue_at_one_worker(model)
     wanted = seekers(model, revenue, offers.best_wage, offers.best_wage * model.job_finding)
-    flows, _ = match_labour(wanted.by_node, node_vac, offers.unit_wage, model.reachable, offers.net_share)
-    jobs_by_origin = flows.sum(axis=1)
+    pairs = model.commute
+    origin, dest = pairs.origin(), pairs.dest
+    flows, _ = match_labour(wanted.by_node, node_vac, offers.unit_wage, pairs, offers.net_share)
+    jobs_by_origin = pairs.by_origin(flows)
     with np.errstate(invalid="ignore", divide="ignore"):
         keep_rate = np.nan_to_num(np.minimum(jobs_by_origin / wanted.returning_by_node, 1.0))
         fresh_rate = np.nan_to_num(np.clip((jobs_by_origin - wanted.returning_by_node) / wanted.new_by_node,
@@ -156,14 +159,14 @@ def labour_market(model, vacancies: np.ndarray) -> None:
                         education=hh.education, education_return=p.education_return,
                         mean_education=model.mean_education, n_nodes=n)
     hh.employed = hired.jobs
-    update_job_finding(model, fresh_rate, wanted.new_by_node, node_vac, node_vac - flows.sum(axis=0))
+    update_job_finding(model, fresh_rate, wanted.new_by_node, node_vac, node_vac - pairs.to_dest(flows))
     with np.errstate(invalid="ignore", divide="ignore"):
-        flows *= np.nan_to_num(hired.jobs_by_node / jobs_by_origin)[:, None]
-    filled = flows.sum(axis=0)
+        flows *= np.nan_to_num(hired.jobs_by_node / jobs_by_origin)[origin]
+    filled = pairs.to_dest(flows)
     with np.errstate(invalid="ignore", divide="ignore"):
         ft.labour = np.nan_to_num(filled[ft.node] * vacancies / node_vac[ft.node])
-    gross = flows @ node_wage
-    net = (flows * offers.net_share * node_wage[None, :]).sum(axis=1)
+    gross = pairs.by_origin(flows * node_wage[dest])
+    net = pairs.by_origin(flows * offers.net_share * node_wage[dest])
     model.ledger.record("firms", "households", "wages", gross.sum())
     model.ledger.record("households", "rest_of_world", "commuting", gross.sum() - net.sum())
     labour_power = np.power(np.arange(max(int(hh.adults.max(initial=0)), 1) + 1.0), p.farm_labour_elasticity)
@@ -172,16 +175,17 @@ def labour_market(model, vacancies: np.ndarray) -> None:
                              farm_revenue_at_one_worker=revenue, family_labour_power=labour_power, node=hh.node)
     hh.wage_income, hh.farm_income = incomes.wage_income, incomes.farm_income
     laid_off = np.maximum(wanted.returning_by_node - jobs_by_origin, 0.0)
-    model.flows.wage_change = wage_adjustment(node_vac, filled, laid_off @ model.reachable, p.wage_adjustment, p.wage_cut_response)
+    model.flows.wage_change = wage_adjustment(node_vac, filled, pairs.to_dest(laid_off[origin]), p.wage_adjustment,
+                                              p.wage_cut_response)
     model.flows.unmatched = wanted.by_node - hired.jobs_by_node
-    model.flows.commuters = flows.sum(axis=1) - np.diag(flows)
-    model.commuting = flows  # workers by home (rows) and job node (columns) this year
+    model.flows.commuters = pairs.by_origin(np.where(origin != dest, flows, 0.0))
+    model.commuting = csr_array((flows, dest, pairs.indptr), shape=(n, n))  # workers by home (rows) and job node (columns)
 
 
 def update_job_finding(model, fresh_rate: np.ndarray, node_fresh: np.ndarray, vacancies: np.ndarray,
                        unfilled: np.ndarray) -> None:
     """Adaptive expectation of a new seeker's chance of being hired, by node; where
     nobody new sought work, the chance is 1 if reachable vacancies went unfilled."""
-    open_jobs = (model.reachable & (unfilled > UNFILLED_TOLERANCE * vacancies)[None, :]).any(axis=1)
+    open_jobs = model.commute.by_origin((unfilled > UNFILLED_TOLERANCE * vacancies)[model.commute.dest]) > 0
     observed = np.where(node_fresh > 0, fresh_rate, np.where(open_jobs, 1.0, model.job_finding))
     model.job_finding += model.params.expectation_adjustment * (observed - model.job_finding)

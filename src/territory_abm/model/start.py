@@ -13,6 +13,7 @@ calls them in order.
 from __future__ import annotations
 
 import numpy as np
+from scipy.sparse import csr_array
 
 from ..data.territory import SECTORS
 from . import context, enterprises, labour
@@ -139,12 +140,13 @@ def no_commuting_wages(model, wage: np.ndarray, hiring: np.ndarray) -> np.ndarra
     wage per skill unit) keeps every starting worker at home; what the cut takes from the
     tables' non-farm income is enterprise income (``split_residual``)."""
     net_share = labour.commuting_share(model, fixed=False)
-    reach = model.reachable & hiring[:, None] & hiring[None, :] & (net_share > 0)
-    np.fill_diagonal(reach, False)
+    origin, dest = model.commute.origin(), model.commute.dest
+    reach = hiring[origin] & hiring[dest] & (net_share > 0) & (origin != dest)
+    origin, dest, net_share = origin[reach], dest[reach], net_share[reach]
     wage = wage.copy()
     for _ in range(model.n_nodes):
-        with np.errstate(invalid="ignore", divide="ignore"):
-            bound = np.where(reach, wage[:, None] / net_share, np.inf).min(axis=0)
+        bound = np.full(model.n_nodes, np.inf)
+        np.minimum.at(bound, dest, wage[origin] / net_share)
         capped = np.minimum(wage, bound)
         if np.array_equal(capped, wage):
             break
@@ -452,16 +454,14 @@ def maturation_rate(model) -> np.ndarray:
         return np.where(children > 0, b * adults / children, overall)
 
 
-def migrant_stock(model) -> np.ndarray:
+def migrant_stock(model) -> csr_array:
     """Migrants from each node living at each node at the start (origin x destination,
-    persons): the households' former members abroad, at the external market nearest to their
-    node (migrant networks that draw later migrants); none inside the territory."""
-    hh, n = model.households, model.n_nodes
-    stock = np.zeros((n, n))
-    markets = np.flatnonzero(model.is_market)
-    if markets.size == 0:
-        return stock
-    nearest = markets[np.argmin(model.travel[:, markets], axis=1)]
+    persons, sparse): the households' former members abroad, at the external market nearest
+    to their node (migrant networks that draw later migrants); none inside the territory."""
+    hh, n, travel = model.households, model.n_nodes, model.travel
+    if travel.markets.size == 0:
+        return csr_array((n, n))
+    nearest = travel.markets[np.argmin(travel.to_market, axis=1)]
     abroad = np.bincount(hh.node, hh.migrants_abroad * hh.alive, minlength=n).astype(float)
-    stock[np.arange(n), nearest] = abroad * model.populated
-    return stock
+    rows = np.flatnonzero(model.populated & (abroad > 0))
+    return csr_array((abroad[rows], (rows, nearest[rows])), shape=(n, n))
