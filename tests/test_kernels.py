@@ -6,8 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from territory_abm.model.kernels import (assign_jobs, demography, draw_destinations, job_seekers, node_populations,
-                                         sort_order)
+from territory_abm.model.kernels import assign_jobs, demography, draw_destinations, job_seekers, node_populations
 
 
 def closed_form_seekers(adults, employed, potential, b, wage, expected_wage):
@@ -138,13 +137,3 @@ def test_kernels_take_keywords_only_and_name_their_results():
     assert flows.births_by_node.tolist() == [2.0] and flows.deaths_by_node.tolist() == [0.0]
 
 
-@settings(max_examples=60, deadline=None)
-@given(st.lists(st.one_of(st.floats(allow_nan=False), st.sampled_from([0.0, -0.0, 1.0, -1.0])), min_size=0, max_size=300))
-def test_the_radix_order_sorts_like_numpy(values):
-    x = np.array(values, dtype=np.float64)
-    order = sort_order(x=x)
-    assert sorted(order.tolist()) == list(range(len(x)))
-    assert np.array_equal(x[order], np.sort(x))
-    # stable: equal values keep their row order
-    assert all(order[i] < order[i + 1] for i in range(len(x) - 1) if x[order[i]] == x[order[i + 1]]
-               and np.signbit(x[order[i]]) == np.signbit(x[order[i + 1]]))

@@ -161,6 +161,14 @@ def local_split(dynamic, value, elasticity):
     return 1.0 / (1.0 + (dynamic / value) ** elasticity)
 
 
+@njit(cache=True)
+def household_food_spending(spending, members, local_share, budget_share, reference_pc, elasticity):
+    """A household's food spending (USD/yr): its consumption ``spending`` (> 0) times its Engel
+    share at consumption per person, at most one minus its node's ``local_share``."""
+    w = engel_share(spending / max(members, 1), budget_share, reference_pc, elasticity)
+    return min(w, 1.0 - local_share) * spending
+
+
 # ---------------------------------------------------------------------- compiled household passes
 @kernel()
 def food_spending(spending, members, alive, node, local_share, budget_share, reference_pc, elasticity, n_nodes):
@@ -171,8 +179,8 @@ def food_spending(spending, members, alive, node, local_share, budget_share, ref
         if not alive[i] or spending[i] <= 0:
             continue
         g = node[i]
-        w = engel_share(spending[i] / max(members[i], 1), budget_share, reference_pc, elasticity)
-        out[g] += min(w, 1.0 - local_share[g]) * spending[i]
+        out[g] += household_food_spending(spending[i], members[i], local_share[g], budget_share, reference_pc,
+                                          elasticity)
     return out
 
 

@@ -59,15 +59,6 @@ CLEARING_WISH_CAP = 2.0
 much clearing pays (an assumption; see ``clearing_wish``)."""
 WAGE_FLOOR = 1e-9
 """Wages (USD/yr) below this count as this in ratios (no division by zero)."""
-MEDIAN_TOLERANCE = 1e-12
-"""Cumulative weight that counts as reaching half (rounding of weighted sums)."""
-
-
-class GroupDistribution(NamedTuple):
-    gini: np.ndarray        # (n_groups,) Gini by group; NaN without weight or total
-    median: np.ndarray      # (n_groups,) weighted median by group; NaN without weight
-    gini_all: float         # Gini over all groups
-    median_all: float       # weighted median over all groups
 
 
 class HouseholdTotals(NamedTuple):
@@ -117,105 +108,10 @@ class Receipts(NamedTuple):
     remittances_from_abroad: float  # received from migrants outside the territory (USD/yr)
 
 
-class Consumption(NamedTuple):
-    spending: np.ndarray            # (households,) consumption (USD/yr)
-    assets: np.ndarray              # (households,) assets after saving (USD)
-    local_demand_by_node: np.ndarray  # (n_nodes,) spending on local non-tradables (USD/yr)
-    total_spending: float           # all consumption (USD/yr)
-
-
 class Clearing(NamedTuple):
     cleared_by_node: np.ndarray     # forest cleared (ha/yr)
     fines_by_node: np.ndarray       # fines paid (USD/yr)
     costs_by_node: np.ndarray       # clearing costs paid (USD/yr)
-
-@kernel()
-def sort_order(x):
-    """An order that sorts the float64 array ``x`` ascending (``x[order]`` is sorted; ties keep
-    their row order; NaN after +inf), by a least-significant-digit radix sort: the floats'
-    bits mapped to unsigned integers that sort in the same order, then four stable passes of
-    16-bit digits. About three times faster than ``np.argsort`` on 10^5 values, linear in n."""
-    n = x.shape[0]
-    keys = x.view(np.uint64).copy()
-    sign = np.uint64(1) << np.uint64(63)
-    for i in range(n):  # negatives: invert all bits; positives: set the sign bit
-        k = keys[i]
-        keys[i] = ~k if k & sign else k | sign
-    order = np.arange(n)
-    moved = np.empty(n, np.int64)
-    count = np.empty(65536, np.int64)
-    for shift in range(0, 64, 16):
-        s = np.uint64(shift)
-        count[:] = 0
-        for i in range(n):
-            count[(keys[order[i]] >> s) & np.uint64(0xFFFF)] += 1
-        total = 0
-        for d in range(65536):
-            c = count[d]
-            count[d] = total
-            total += c
-        for i in range(n):
-            row = order[i]
-            d = (keys[row] >> s) & np.uint64(0xFFFF)
-            moved[count[d]] = row
-            count[d] += 1
-        order, moved = moved, order
-    return order
-
-
-@kernel(GroupDistribution)
-def sorted_group_pass(x, weights, group, n_groups, order):
-    """Gini and weighted median of ``x`` per group and over all groups, in one pass over
-    ``order`` (an order that sorts ``x``; ties in any order). Rows with ``group`` outside
-    [0, n_groups) are left out.
-
-    Gini: G = 1 - sum_i w_i (S_{i-1} + S_i) / (W S), S_i the cumulative weighted sum in
-    ascending order; median: the smallest value whose cumulative weight reaches half the
-    weight. Returns (gini per group, median per group, gini of all, median of all); NaN
-    where a group has no weight (Gini also where its total is zero).
-    """
-    wsum = np.zeros(n_groups)
-    for row in range(x.shape[0]):
-        g = group[row]
-        if 0 <= g < n_groups:
-            wsum[g] += weights[row]
-    half = 0.5 * wsum - MEDIAN_TOLERANCE
-    total_weight = wsum.sum()
-    half_all = 0.5 * total_weight - MEDIAN_TOLERANCE
-    running = np.zeros(n_groups)  # cumulative w x per group
-    cum_w = np.zeros(n_groups)
-    num = np.zeros(n_groups)
-    median = np.full(n_groups, np.nan)
-    running_all = 0.0
-    cum_all = 0.0
-    num_all = 0.0
-    median_all = np.nan
-    for k in range(order.shape[0]):
-        row = order[k]
-        g = group[row]
-        if g < 0 or g >= n_groups:
-            continue
-        w = weights[row]
-        wx = w * x[row]
-        num[g] += w * (2.0 * running[g] + wx)
-        running[g] += wx
-        num_all += w * (2.0 * running_all + wx)
-        running_all += wx
-        cum_w[g] += w
-        cum_all += w
-        if np.isnan(median[g]) and cum_w[g] >= half[g] and wsum[g] > 0:
-            median[g] = x[row]
-        if np.isnan(median_all) and cum_all >= half_all and total_weight > 0:
-            median_all = x[row]
-    gini = np.full(n_groups, np.nan)
-    for g in range(n_groups):
-        if wsum[g] > 0 and running[g] > 0:
-            gini[g] = 1.0 - num[g] / (wsum[g] * running[g])
-    gini_all = np.nan
-    if total_weight > 0 and running_all > 0:
-        gini_all = 1.0 - num_all / (total_weight * running_all)
-    return gini, median, gini_all, median_all
-
 
 @kernel(HouseholdTotals)
 def node_household_totals(node, alive, members, adults, employed, income, education, land, poverty_line, n_nodes):
@@ -487,24 +383,6 @@ def consumption(income, cash, members, subsistence_pc, consumption_share):
     for i in range(income.shape[0]):
         spend[i] = _consumption(income[i], cash[i], members[i], subsistence_pc, consumption_share)
     return spend
-
-
-@kernel(Consumption)
-def consume(income, cash, members, alive, subsistence_pc, consumption_share, local_share, node, n_nodes):
-    """Households consume (``_consumption``) and save the rest. Returns (consumption,
-    assets after saving, local spending by node, total consumption)."""
-    n = income.shape[0]
-    spend = np.zeros(n)
-    assets = np.zeros(n)
-    local = np.zeros(n_nodes)
-    total = 0.0
-    for i in range(n):
-        if alive[i]:
-            spend[i] = _consumption(income[i], cash[i], members[i], subsistence_pc, consumption_share)
-            local[node[i]] += local_share[node[i]] * spend[i]
-            total += spend[i]
-        assets[i] = max(cash[i] - spend[i], 0.0)
-    return spend, assets, local, total
 
 
 @kernel()
