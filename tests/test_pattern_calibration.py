@@ -44,25 +44,29 @@ def _units(n: int) -> pd.DataFrame:
     _pattern(statistic="slope", x="x", y="y"),
     _pattern(statistic="correlation", x="x", y="y"),
     _pattern(statistic="difference", variable="y", group="has_city"),
+    _pattern(statistic="slope_difference", x="x", y="y", group="has_city"),
 ])
 def test_sums_of_runs_give_the_pooled_statistic(pattern):
     runs = [_units(n) for n in (5, 9, 1, 14)]
     runs[1].loc[2, "y"] = np.nan  # missing values are left out alike
     pooled = pd.concat(runs, ignore_index=True)
-    total = sum(pattern.sums(u, None if pattern.statistic != "difference" else u["has_city"].to_numpy() == 1)
-                for u in runs)
+    total = sum(pattern.sums(u, u["has_city"].to_numpy() == 1 if pattern.group else None) for u in runs)
     assert st.from_sums(pattern.statistic, total) == pytest.approx(pattern.value(pooled), rel=1e-9)
 
 
 def test_sums_known_answers_and_undefined_cases():
     x, y = np.array([1.0, 2, 3, 4]), np.array([2.0, 1, 4, 3])
     s = st.sums("slope", x, y)
-    assert list(s) == [4, 10, 10, 30, 28, 30]
+    assert list(s) == [4, 10, 10, 30, 28, 30] + [0] * (st.SUMS - 6)
     assert st.from_sums("slope", s) == pytest.approx(0.6) and st.from_sums("correlation", s) == pytest.approx(0.6)
     assert math.isnan(st.from_sums("slope", st.sums("slope", np.ones(3), x[:3])))  # no variance of x
     assert math.isnan(st.from_sums("mean", st.sums("mean", np.array([np.nan]))))  # nothing finite
     assert math.isnan(st.from_sums("difference", st.sums("difference", x, np.ones(4, bool))))  # no rest
     assert st.from_sums("difference", st.sums("difference", x, np.array([1, 1, 0, 0], bool))) == -2.0
+    # slopes 2 (group: y = 2x) and -1 (rest: y = 10 - x): difference 3; NaN without a rest
+    xs, ys, g = np.array([0.0, 1, 2, 0, 1, 2]), np.array([0.0, 2, 4, 10, 9, 8]), np.array([1, 1, 1, 0, 0, 0], bool)
+    assert st.from_sums("slope_difference", st.sums("slope_difference", xs, ys, g)) == pytest.approx(3.0)
+    assert math.isnan(st.from_sums("slope_difference", st.sums("slope_difference", xs, ys, np.ones(6, bool))))
 
 
 # ---------------------------------------------------------------- the distance
@@ -172,7 +176,7 @@ def test_validate_knows_ensemble_designs_patterns_and_pattern_calibrations(capsy
              ROOT / "calibration" / "rtd_patterns.toml"]
     assert main(["validate", *map(str, files)]) == 0
     out = capsys.readouterr().out
-    assert "ensemble: 40 territories" in out and "patterns: 4" in out and "calibration to patterns" in out
+    assert "ensemble: 40 territories" in out and "patterns: 6" in out and "calibration to patterns" in out
 
 
 # ---------------------------------------------------------------- recovery
