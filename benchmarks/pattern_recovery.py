@@ -34,6 +34,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 
@@ -43,7 +44,7 @@ sys.path.insert(0, str(ROOT / "src"))
 from territory_abm.calibration import load_calibration  # noqa: E402
 from territory_abm.calibration.objective import SCALE_FLOOR  # noqa: E402
 from territory_abm.calibration.pattern_fit import PatternEvaluator, PatternObjective  # noqa: E402
-from territory_abm.calibration.smm import bootstrap_estimates  # noqa: E402
+from territory_abm.calibration.smm import bootstrap_estimates, covering_design  # noqa: E402
 from territory_abm.calibration.synthetic import write_patterns  # noqa: E402
 from territory_abm.ensemble.patterns import BOOTSTRAP, Pattern  # noqa: E402
 from territory_abm.experiments.engines import make_engine  # noqa: E402
@@ -57,6 +58,8 @@ TARGETS = [
 ]
 FINE = 10
 """Interpolated values between two evaluated grid values, plus one."""
+LOCAL = 8
+"""Points of the emulated local design (the default ``local_points`` for one parameter)."""
 
 
 def pool_values(args, directory: Path) -> tuple[np.ndarray, np.ndarray]:
@@ -80,13 +83,37 @@ def pool_values(args, directory: Path) -> tuple[np.ndarray, np.ndarray]:
     return grid, values
 
 
-def refine(grid: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Sums linearly interpolated between grid values (FINE - 1 between two neighbours)."""
-    fine = np.linspace(grid[0], grid[-1], (len(grid) - 1) * FINE + 1)
-    position = np.interp(fine, grid, np.arange(len(grid)))
+def interpolate(grid: np.ndarray, values: np.ndarray, points: np.ndarray) -> np.ndarray:
+    """Sums at ``points`` linearly interpolated between the evaluated grid values."""
+    position = np.interp(points, grid, np.arange(len(grid)))
     left = np.minimum(np.floor(position).astype(int), len(grid) - 2)
     w = (position - left).reshape(-1, *[1] * (values.ndim - 1))
-    return fine, (1 - w) * values[left] + w * values[left + 1]
+    return (1 - w) * values[left] + w * values[left + 1]
+
+
+def optimiser_like(grid, values, objective, calib, rng, args, cover: bool):
+    """The vectors a search would have evaluated: ``--scattered`` draws over the prior (the
+    optimiser's generations), then ``LOCAL`` Latin hypercube points within 5 % of the prior's
+    width around the best (``smm.local_design`` once the population has converged) and,
+    with ``cover``, ``smm.covering_design``'s second design; returns the bootstrap draws."""
+    lo, hi = args.low, args.high
+    points = rng.uniform(lo, hi, args.scattered)
+    best = points[int(np.nanargmin(objective.distance(interpolate(grid, values, points)[:, :, calib])))]
+    half = 0.05 * (hi - lo)
+    local = np.clip(best - half + 2 * half * (np.arange(LOCAL) + rng.uniform(size=LOCAL)) / LOCAL, lo, hi)
+    points = np.concatenate([points, local])
+    seed = int(rng.integers(2**31))
+    draws = bootstrap_estimates(objective, points[:, None], interpolate(grid, values, points)[:, :, calib],
+                                args.bootstrap, seed)
+    if cover:
+        box = SimpleNamespace(lower=np.array([lo]), upper=np.array([hi]), parameters=(args.parameter,),
+                              options={"local_points": LOCAL}, sampler_seed=seed)
+        wider = covering_design(box, draws, local[:, None])
+        if wider is not None:
+            points = np.concatenate([points, wider[:, 0]])
+            draws = bootstrap_estimates(objective, points[:, None], interpolate(grid, values, points)[:, :, calib],
+                                        args.bootstrap, seed)
+    return draws
 
 
 def observed_patterns(objective: PatternObjective, runs: np.ndarray, rng: np.random.Generator):
@@ -107,7 +134,7 @@ def wilson(hits: int, n: int, z: float = 1.96) -> tuple[float, float]:
     return centre - half, centre + half
 
 
-def coverage(grid, values, fine, fine_values, size: int, args) -> dict:
+def coverage(grid, values, fine, fine_values, size: int, args, search: str = "dense") -> dict:
     patterns = tuple(TARGETS)
     weights = np.ones(len(patterns))
     plain = PatternObjective(patterns, weights, np.zeros(len(patterns)), np.ones(len(patterns)))
@@ -122,7 +149,10 @@ def coverage(grid, values, fine, fine_values, size: int, args) -> dict:
             objective = PatternObjective(patterns, weights, observed, error)
             runs = fine_values[:, :, calib]
             estimate = fine[int(np.nanargmin(objective.distance(runs)))]
-            draws = bootstrap_estimates(objective, fine[:, None], runs, args.bootstrap, int(rng.integers(2**31)))
+            if search == "dense":
+                draws = bootstrap_estimates(objective, fine[:, None], runs, args.bootstrap, int(rng.integers(2**31)))
+            else:
+                draws = optimiser_like(grid, values, objective, calib, rng, args, cover=search == "covered")
             low, high = np.quantile(draws[:, 0], [(1 - args.level) / 2, (1 + args.level) / 2])
             hits.append(low <= grid[j] <= high)
             errors.append(abs(estimate - grid[j]) / width)
@@ -149,6 +179,9 @@ def main() -> None:
     parser.add_argument("--bootstrap", type=int, default=200)
     parser.add_argument("--level", type=float, default=0.9)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--scattered", type=int, default=40,
+                        help="vectors of the emulated optimiser before its local design")
+    parser.add_argument("--keep", type=Path, help="keep the pool's runs here (rerunning resumes from them)")
     args = parser.parse_args()
     if args.observed + max(args.calibration) > args.pool:
         parser.error("--observed plus the largest --calibration must not exceed --pool")
@@ -157,7 +190,7 @@ def main() -> None:
           f"territories; {args.grid - 2} truths x {args.splits} splits; {args.level:.0%} intervals")
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
-        grid, values = pool_values(args, Path(tmp))
+        grid, values = pool_values(args, args.keep or Path(tmp))
     runs = args.grid * args.pool * args.seeds
     print(f"{runs} runs in {time.perf_counter() - started:.0f} s on {args.workers} workers")
     plain = PatternObjective(tuple(TARGETS), np.ones(len(TARGETS)), np.zeros(len(TARGETS)), np.ones(len(TARGETS)))
@@ -166,12 +199,17 @@ def main() -> None:
     print("  " + " ".join(f"{'value':>8}" if k == 0 else f"{p.name:>18}" for k, p in enumerate([None, *TARGETS])))
     for theta, row in zip(grid, pooled):
         print(f"  {theta:8.4g} " + " ".join(f"{v:18.5g}" for v in row))
-    fine, fine_values = refine(grid, values)
+    fine = np.linspace(grid[0], grid[-1], (len(grid) - 1) * FINE + 1)
+    fine_values = interpolate(grid, values, fine)
+    searches = {"dense": "vectors every tenth of a grid step",
+                "optimiser": f"{args.scattered} scattered vectors and {LOCAL} within 5 % around the best",
+                "covered": "the same and smm.covering_design's second design"}
     for size in args.calibration:
-        c = coverage(grid, values, fine, fine_values, size, args)
-        print(f"calibration ensemble of {size} territories: coverage {c['coverage']:.2f} ({c['hits']}/{c['n']}, 95 % "
-              f"{c['wilson'][0]:.2f}-{c['wilson'][1]:.2f}; nominal {args.level:.2f}); mean interval width "
-              f"{c['width']:.3f} and mean |error| {c['error']:.3f} of the prior's width", flush=True)
+        for search, meaning in searches.items():
+            c = coverage(grid, values, fine, fine_values, size, args, search)
+            print(f"{size} calibration territories, {meaning}: coverage {c['coverage']:.2f} ({c['hits']}/{c['n']}, "
+                  f"95 % {c['wilson'][0]:.2f}-{c['wilson'][1]:.2f}; nominal {args.level:.2f}); mean interval width "
+                  f"{c['width']:.3f} and mean |error| {c['error']:.3f} of the prior's width", flush=True)
 
 
 if __name__ == "__main__":
