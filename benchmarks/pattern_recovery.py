@@ -140,7 +140,7 @@ def coverage(grid, values, fine, fine_values, size: int, args, search: str = "de
     plain = PatternObjective(patterns, weights, np.zeros(len(patterns)), np.ones(len(patterns)))
     rng = np.random.default_rng(2024 + size)
     width = args.high - args.low
-    hits, errors, widths = [], [], []
+    hits, errors, widths, truths = [], [], [], []
     for j in range(1, len(grid) - 1):
         for _ in range(args.splits):
             order = rng.permutation(values.shape[2])
@@ -155,11 +155,13 @@ def coverage(grid, values, fine, fine_values, size: int, args, search: str = "de
                 draws = optimiser_like(grid, values, objective, calib, rng, args, cover=search == "covered")
             low, high = np.quantile(draws[:, 0], [(1 - args.level) / 2, (1 + args.level) / 2])
             hits.append(low <= grid[j] <= high)
+            truths.append(j)
             errors.append(abs(estimate - grid[j]) / width)
             widths.append((high - low) / width)
     n, k = len(hits), int(np.sum(hits))
+    by_truth = {float(grid[j]): float(np.mean([h for h, t in zip(hits, truths) if t == j])) for j in sorted(set(truths))}
     return {"size": size, "n": n, "hits": k, "coverage": k / n, "wilson": wilson(k, n),
-            "error": float(np.mean(errors)), "width": float(np.mean(widths))}
+            "error": float(np.mean(errors)), "width": float(np.mean(widths)), "by_truth": by_truth}
 
 
 def main() -> None:
@@ -210,6 +212,7 @@ def main() -> None:
             print(f"{size} calibration territories, {meaning}: coverage {c['coverage']:.2f} ({c['hits']}/{c['n']}, "
                   f"95 % {c['wilson'][0]:.2f}-{c['wilson'][1]:.2f}; nominal {args.level:.2f}); mean interval width "
                   f"{c['width']:.3f} and mean |error| {c['error']:.3f} of the prior's width", flush=True)
+            print("    by truth: " + ", ".join(f"{t:.4g}: {v:.1f}" for t, v in c["by_truth"].items()), flush=True)
 
 
 if __name__ == "__main__":
