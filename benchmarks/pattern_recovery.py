@@ -44,7 +44,7 @@ sys.path.insert(0, str(ROOT / "src"))
 from territory_abm.calibration import load_calibration  # noqa: E402
 from territory_abm.calibration.objective import SCALE_FLOOR  # noqa: E402
 from territory_abm.calibration.pattern_fit import PatternEvaluator, PatternObjective  # noqa: E402
-from territory_abm.calibration.smm import bootstrap_estimates, covering_design  # noqa: E402
+from territory_abm.calibration.smm import bootstrap_estimates, covered_draws  # noqa: E402
 from territory_abm.calibration.synthetic import write_patterns  # noqa: E402
 from territory_abm.ensemble.patterns import BOOTSTRAP, Pattern  # noqa: E402
 from territory_abm.experiments.engines import make_engine  # noqa: E402
@@ -95,7 +95,7 @@ def optimiser_like(grid, values, objective, calib, rng, args, cover: bool):
     """The vectors a search would have evaluated: ``--scattered`` draws over the prior (the
     optimiser's generations), then ``LOCAL`` Latin hypercube points within 5 % of the prior's
     width around the best (``smm.local_design`` once the population has converged) and,
-    with ``cover``, ``smm.covering_design``'s second design; returns the bootstrap draws."""
+    with ``cover``, the further designs of ``smm.covered_draws``; returns the bootstrap draws."""
     lo, hi = args.low, args.high
     points = rng.uniform(lo, hi, args.scattered)
     best = points[int(np.nanargmin(objective.distance(interpolate(grid, values, points)[:, :, calib])))]
@@ -108,11 +108,14 @@ def optimiser_like(grid, values, objective, calib, rng, args, cover: bool):
     if cover:
         box = SimpleNamespace(lower=np.array([lo]), upper=np.array([hi]), parameters=(args.parameter,),
                               options={"local_points": LOCAL}, sampler_seed=seed)
-        wider = covering_design(box, draws, local[:, None])
-        if wider is not None:
+
+        def redo(wider: np.ndarray) -> np.ndarray:
+            nonlocal points
             points = np.concatenate([points, wider[:, 0]])
-            draws = bootstrap_estimates(objective, points[:, None], interpolate(grid, values, points)[:, :, calib],
-                                        args.bootstrap, seed)
+            return bootstrap_estimates(objective, points[:, None], interpolate(grid, values, points)[:, :, calib],
+                                       args.bootstrap, seed)
+
+        draws, _ = covered_draws(box, draws, local[:, None], redo)
     return draws
 
 
@@ -205,7 +208,7 @@ def main() -> None:
     fine_values = interpolate(grid, values, fine)
     searches = {"dense": "vectors every tenth of a grid step",
                 "optimiser": f"{args.scattered} scattered vectors and {LOCAL} within 5 % around the best",
-                "covered": "the same and smm.covering_design's second design"}
+                "covered": "the same and smm.covered_draws's further local designs"}
     for size in args.calibration:
         for search, meaning in searches.items():
             c = coverage(grid, values, fine, fine_values, size, args, search)

@@ -16,7 +16,7 @@ import pytest
 from territory_abm.calibration import load_calibration, run_calibration
 from territory_abm.calibration.pattern_design import TOLERANCE_SD, PatternCalibrationDesign
 from territory_abm.calibration.pattern_fit import PatternObjective
-from territory_abm.calibration.smm import bootstrap_estimates, covering_design
+from territory_abm.calibration.smm import COVER_ROUNDS, bootstrap_estimates, covered_draws, covering_design
 from territory_abm.calibration.synthetic import simulated_patterns, write_patterns
 from territory_abm.cli import main
 from territory_abm.ensemble import statistics as st
@@ -173,6 +173,23 @@ def test_a_second_local_design_covers_re_estimates_that_left_the_first():
     # clipped to the prior
     wider = covering_design(box, np.array([[0.0, 10.0], [0.9, 19.9]]), local)
     assert wider[:, 0].min() >= 0.0 and wider[:, 1].max() <= 20.0
+    # redone until the draws stay inside what was evaluated, at most COVER_ROUNDS times
+    calls = []
+
+    def settles(points):
+        calls.append(len(points))
+        return np.array([[0.3, 15.2], [0.5, 15.8]])  # inside the first wider box
+
+    draws, added = covered_draws(box, np.array([[0.2, 15.0], [0.6, 16.0]]), local, settles)
+    assert calls == [10] and added == 10 and draws[0, 0] == 0.3
+
+    def spreads(points):
+        calls.append(len(points))
+        return np.array([[0.0, 10.0], [1.0, 20.0]])  # the prior's corners: beyond any Latin hypercube inside it
+
+    calls.clear()
+    _, added = covered_draws(box, np.array([[0.2, 15.0], [0.6, 16.0]]), local, spreads)
+    assert len(calls) == COVER_ROUNDS and added == 10 * COVER_ROUNDS
 
 
 # ---------------------------------------------------------------- files

@@ -1,7 +1,7 @@
 """Simulated method of moments: SciPy's differential evolution minimises the distance;
 intervals from a bootstrap over municipalities and replicate seeds, on the evaluated
-vectors plus a Latin hypercube around the estimate (and a second one over the range of the
-re-estimates when they spread beyond the first).
+vectors plus a Latin hypercube around the estimate (and more over the range of the
+re-estimates while they spread beyond those).
 
 The optimiser hands each generation to the experiment engine at once (``workers`` map,
 deferred updating), so the runs of a generation go in parallel and the search is the same
@@ -60,14 +60,15 @@ def fit_smm(design: CalibrationDesign, evaluator: Evaluator, make_objective=Obje
     keys, thetas = evaluator.evaluated_thetas()
     draws = bootstrap_estimates(objective, thetas, evaluator.values(thetas), opts["bootstrap"], design.sampler_seed)
     notes = [f"differential evolution: {result.message} ({result.nit} generations, {len(keys)} parameter vectors)"]
-    wider = covering_design(design, draws, local)
-    if wider is not None:  # the re-estimates left the local design: evaluate where they went, then redo
-        evaluator.values(wider, "local")
-        keys, thetas = evaluator.evaluated_thetas()
-        draws = bootstrap_estimates(objective, thetas, evaluator.values(thetas), opts["bootstrap"],
-                                    design.sampler_seed)
-        notes.append(f"the bootstrap re-estimates spread beyond the local design: {len(wider)} more vectors over "
-                     "their range")
+
+    def redo(points: np.ndarray) -> np.ndarray:
+        evaluator.values(points, "local")
+        _, thetas = evaluator.evaluated_thetas()
+        return bootstrap_estimates(objective, thetas, evaluator.values(thetas), opts["bootstrap"], design.sampler_seed)
+
+    draws, added = covered_draws(design, draws, local, redo)
+    if added:
+        notes.append(f"the bootstrap re-estimates spread beyond the local design: {added} more vectors over their range")
     return Fit("smm", np.asarray(result.x, float), draws, np.full(len(draws), 1.0 / len(draws)),
                pd.DataFrame(history), objective, notes)
 
@@ -83,6 +84,26 @@ def local_design(design: CalibrationDesign, estimate: np.ndarray, population: np
     low, high = np.maximum(estimate - half, design.lower), np.minimum(estimate + half, design.upper)
     u = qmc.LatinHypercube(d=d, seed=design.sampler_seed + 1).random(design.options["local_points"] * d)
     return low + u * (high - low)
+
+
+COVER_ROUNDS = 3
+"""Most second local designs :func:`covered_draws` adds."""
+
+
+def covered_draws(design: CalibrationDesign, draws: np.ndarray, local: np.ndarray, redo) -> tuple[np.ndarray, int]:
+    """Bootstrap draws that no longer leave the evaluated local designs: while they spread
+    beyond the box of ``local`` (at most :data:`COVER_ROUNDS` times), evaluate
+    :func:`covering_design` and take ``redo(new vectors)``, the bootstrap redone over every
+    evaluated vector. Returns the draws and the number of vectors added."""
+    added = 0
+    for _ in range(COVER_ROUNDS):
+        wider = covering_design(design, draws, local)
+        if wider is None:
+            break
+        draws = redo(wider)
+        local = np.concatenate([local, wider])
+        added += len(wider)
+    return draws, added
 
 
 def covering_design(design: CalibrationDesign, draws: np.ndarray, local: np.ndarray) -> np.ndarray | None:
