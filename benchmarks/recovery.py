@@ -14,11 +14,15 @@ absolute error of the estimate as a share of the prior's width.
     python benchmarks/recovery.py --se 0.02 0.08          # small-area estimates: poverty with a standard
                                                           # error drawn per municipality and year in [2, 8]
                                                           # points, noise at it, the errors used as weights
+    python benchmarks/recovery.py --keep DIR              # keep each truth's calibration in DIR (a second
+                                                          # call resumes from its stored runs) and write
+                                                          # DIR/recovery.csv, one row per truth and parameter
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import tempfile
@@ -26,6 +30,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 from scipy.stats import qmc
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -103,17 +108,22 @@ def main() -> None:
     parser.add_argument("--se", type=float, nargs=2, metavar=("LOW", "HIGH"),
                         help="poverty observed with noise at a standard error in [LOW, HIGH], stated in the data")
     parser.add_argument("--workers", type=int, default=None)
+    parser.add_argument("--keep", type=Path, help="directory for the calibrations (kept; resumed when run again)")
     args = parser.parse_args()
     hits = {n: [] for n in PARAMETERS}
     errors = {n: [] for n in PARAMETERS}
     widths = {n: [] for n in PARAMETERS}
+    rows = []
     started = time.perf_counter()
-    with tempfile.TemporaryDirectory() as tmp:
+    with contextlib.ExitStack() as stack:
+        tmp = args.keep or Path(stack.enter_context(tempfile.TemporaryDirectory()))
         for k, truth in enumerate(truths(args.truths, seed=11)):
             path = write_case(Path(tmp) / f"truth{k}", truth, seed=1000 + k, args=args)
             status = run_calibration(path, Path(tmp) / f"out{k}", workers=args.workers, progress=False)
             line = []
             for row in status.estimates.itertuples(index=False):
+                rows.append({"truth": k, "parameter": row.parameter, "true": truth[row.parameter],
+                             "estimate": row.estimate, "low": row.low, "high": row.high})
                 true = truth[row.parameter]
                 lo, hi = bounds(row.parameter)
                 hits[row.parameter].append(row.low <= true <= row.high)
@@ -121,6 +131,8 @@ def main() -> None:
                 widths[row.parameter].append((row.high - row.low) / (hi - lo))
                 line.append(f"{row.parameter} {true:.4g} -> {row.estimate:.4g} [{row.low:.4g}, {row.high:.4g}]")
             print(f"truth {k + 1}/{args.truths} ({status.runs} runs): " + "; ".join(line), flush=True)
+    if args.keep:
+        pd.DataFrame(rows).to_csv(args.keep / "recovery.csv", index=False)
     level = 0.9
     print(f"\n{args.method}: {args.truths} truths, {args.seeds} seeds per evaluation, scale {args.scale}, "
           f"{args.years} years, noise {args.noise}, poverty standard errors {args.se}; "
