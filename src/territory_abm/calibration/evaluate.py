@@ -31,7 +31,7 @@ def theta_key(overrides: dict[str, float]) -> str:
 class Evaluator:
     """Simulated per-municipality statistics of parameter vectors, cached in memory and on disk.
 
-    ``values(thetas)`` returns an array (points, seeds, municipalities, len(MUNICIPAL));
+    ``values(thetas)`` returns an array (points, seeds, municipalities, periods x len(MUNICIPAL));
     NaN where a run failed (its error is kept in ``failures``).
     """
 
@@ -84,7 +84,7 @@ class Evaluator:
             self.bar.update(len(specs))
         failed = dict(status.failures)
         obs = self.design.observations
-        empty = np.full((len(self.municipalities), len(MUNICIPAL)), np.nan)
+        empty = np.full((len(self.municipalities), len(obs.periods) * len(MUNICIPAL)), np.nan)
         with ResultStore(self.out_dir) as store:
             for key in points:
                 per_seed = []
@@ -96,7 +96,7 @@ class Evaluator:
                         per_seed.append(empty)
                         continue
                     nodes = read_result(payload)["nodes"]
-                    per_seed.append(simulated_municipal_values(nodes, self.municipalities, obs.start_year, obs.end_year))
+                    per_seed.append(simulated_municipal_values(nodes, self.municipalities, obs.dates))
                 self._cache[key] = np.stack(per_seed)
 
     def nodes(self, theta: np.ndarray, seed: int):

@@ -3,9 +3,11 @@
 d(theta) = sum_k w_k mean_j (((s_kj(theta) - o_kj)^2 - v_kj(theta) / S) / (sigma_k^2 + e_kj^2))
 
 over the chosen statistics k and their entries j (municipalities, or one entry for a
-territory moment), with s the mean over S replicate seeds, v its sample variance over the
-seeds (the noise correction, see ``Objective.distance``), o the observation and sigma_k
-the spread of statistic k across a pilot sample drawn from the prior (so statistics in
+territory moment, in each period between consecutive census dates: a statistic's weight is
+shared among all its entries, every period's included), with s the mean over S replicate
+seeds, v its sample variance over the seeds (the noise correction, see
+``Objective.distance``), o the observation and sigma_k the spread of statistic k (in that
+period) across a pilot sample drawn from the prior (so statistics in
 different units weigh what the file says), and e_kj the observation's standard error
 (propagated from the observations' ``se_`` columns; 0 where none is stated, and for the
 territory moments): an entry measured with a larger error weighs less. Scales are fixed
@@ -40,7 +42,7 @@ class Objective:
         if self.observed_se is None:
             return self.spread
         error = np.nan_to_num(self.layout.vector(self.observed_se))
-        moments = np.array([m == "" for _, m in self.layout.entries])
+        moments = np.array([e.municipality == "" for e in self.layout.entries])
         return np.sqrt(self.spread ** 2 + np.where(moments, 0.0, error) ** 2)
 
     @classmethod
@@ -49,11 +51,11 @@ class Objective:
         observed = design.observations.municipal_values()
         layout = design.layout
         vectors = layout.vector(pilot).reshape(-1, len(layout.entries))
-        which = layout.statistic_of_entry()
+        which = layout.group_of_entry()
         with np.errstate(invalid="ignore"):
             spread = np.nanstd(vectors, axis=0) if len(vectors) > 1 else np.full(vectors.shape[1], np.nan)
         scale = np.empty(len(which))
-        for k in range(len(layout.names)):
+        for k in range(len(layout.names) * len(layout.periods)):
             s = spread[which == k]
             s = s[np.isfinite(s)]
             scale[which == k] = max(float(np.sqrt(np.mean(s ** 2))) if s.size else 0.0, SCALE_FLOOR)
@@ -116,7 +118,7 @@ class Objective:
         if rows is not None:
             times = np.bincount(rows, minlength=len(layout.municipalities)).astype(float)
             index = {m: i for i, m in enumerate(layout.municipalities)}
-            count = np.array([times[index[m]] if m else 1.0 for _, m in layout.entries])
+            count = np.array([times[index[e.municipality]] if e.municipality else 1.0 for e in layout.entries])
         valid = np.isfinite(observed) & (count > 0)
         w = np.zeros(len(which))
         for k, name in enumerate(layout.names):
