@@ -26,6 +26,7 @@ fill-ins): those stay missing, so no statistic is computed against a value nobod
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -107,7 +108,7 @@ class Observations:
         """Consecutive census dates: the periods the statistics are computed over."""
         return list(zip(self.dates[:-1], self.dates[1:]))
 
-    def municipal_values(self, frames: dict[int, pd.DataFrame] | None = None) -> np.ndarray:
+    def municipal_values(self, frames: dict[int, Mapping[str, np.ndarray]] | None = None) -> np.ndarray:
         """Observed per-municipality statistics of every period (municipalities x
         (periods x ``statistics.MUNICIPAL``)); ``frames`` replaces the observed tables."""
         from .statistics import period_values
@@ -144,10 +145,11 @@ class Observations:
         observed value moved by a normal draw at its standard error (independent values;
         shares kept in [0, 1], counts and incomes non-negative)."""
         frames = {}
+        low, high = (np.array([getattr(f, bound) for f in OBSERVABLES.values()]) for bound in ("low", "high"))
         for year in self.dates:
-            frame = self.frames[year] + self.errors[year] * rng.standard_normal(self.frames[year].shape)
-            frames[year] = frame.clip(lower=pd.Series({c: OBSERVABLES[c].low for c in frame}),
-                                      upper=pd.Series({c: OBSERVABLES[c].high for c in frame}), axis=1)
+            frame = self.frames[year]
+            moved = frame.to_numpy() + self.errors[year].to_numpy() * rng.standard_normal(frame.shape)
+            frames[year] = dict(zip(frame.columns, np.clip(moved, low, high).T))
         with np.errstate(invalid="ignore"):
             return self.municipal_values(frames)
 

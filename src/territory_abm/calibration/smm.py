@@ -1,13 +1,15 @@
 """Simulated method of moments: SciPy's differential evolution minimises the distance;
-intervals from a bootstrap over municipalities and replicate seeds, on the evaluated
-vectors plus a Latin hypercube around the estimate.
+intervals from a bootstrap that draws the data again (another realization of the
+territory, another measurement error) and the replicate seeds, on the evaluated vectors
+plus a Latin hypercube around the estimate.
 
 The optimiser hands each generation to the experiment engine at once (``workers`` map,
 deferred updating), so the runs of a generation go in parallel and the search is the same
-on any engine. The bootstrap needs no new runs: every evaluated parameter vector is kept,
-and each resample (municipalities drawn with replacement for the observed and simulated
-statistics alike, replicate seeds drawn with replacement) re-estimates the parameters as
-the evaluated vector nearest to the resampled data.
+on any engine. The bootstrap needs few new runs (``REALIZATIONS`` at the estimate with seeds
+of their own, the draws of another history of the territory): every evaluated parameter
+vector is kept, and each resample (``Objective.resampled_distance``: the data drawn again,
+replicate seeds drawn with replacement) re-estimates the parameters as the evaluated vector
+nearest to the resampled data.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from ..params import REGISTRY
 from .design import CalibrationDesign
 from .evaluate import Evaluator
 from .fit import Fit
-from .objective import Objective
+from .objective import REALIZATIONS, Objective
 
 
 def latin_hypercube(design: CalibrationDesign, points: int, seed: int) -> np.ndarray:
@@ -55,6 +57,8 @@ def fit_smm(design: CalibrationDesign, evaluator: Evaluator, make_objective=Obje
                                     maxiter=opts["maxiter"], tol=opts["tol"], polish=False,
                                     integrality=integrality if integrality.any() else None)
     evaluator.values(local_design(design, np.asarray(result.x, float), np.asarray(result.population)), "local")
+    if isinstance(objective, Objective):  # one territory's history: draw it again around the estimate
+        objective = objective.with_realizations(evaluator.realizations(np.asarray(result.x, float), REALIZATIONS))
     keys, thetas = evaluator.evaluated_thetas()
     values = evaluator.values(thetas)
     draws = bootstrap_estimates(objective, thetas, values, opts["bootstrap"], design.sampler_seed)
@@ -79,8 +83,8 @@ def local_design(design: CalibrationDesign, estimate: np.ndarray, population: np
 def bootstrap_estimates(objective: Objective, thetas: np.ndarray, values: np.ndarray, resamples: int,
                         seed: int) -> np.ndarray:
     """Re-estimates under ``resamples`` bootstrap draws (``objective.resampled_distance``:
-    municipalities and seeds): for each draw, the evaluated vector with the smallest
-    resampled distance."""
+    the data and the seeds): for each draw, the evaluated vector with the smallest resampled
+    distance."""
     rng = np.random.default_rng(seed)
     out = np.empty((resamples, thetas.shape[1]))
     for b in range(resamples):

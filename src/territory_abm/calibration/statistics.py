@@ -44,7 +44,7 @@ def needed_columns(name: str) -> tuple[str, ...]:
     return needs
 
 
-def municipal_values(start: pd.DataFrame, end: pd.DataFrame, net_migration: np.ndarray, years: int) -> np.ndarray:
+def municipal_values(start: Mapping[str, np.ndarray], end: Mapping[str, np.ndarray], net_migration: np.ndarray, years: int) -> np.ndarray:
     """(municipalities, len(MUNICIPAL)) array of the per-municipality statistics.
 
     ``start`` and ``end`` hold population, mean_income_pc, poverty_headcount, gini_income
@@ -54,11 +54,12 @@ def municipal_values(start: pd.DataFrame, end: pd.DataFrame, net_migration: np.n
     return np.column_stack([columns[name] for name in MUNICIPAL])
 
 
-def period_values(frames: Mapping[int, pd.DataFrame], dates: Sequence[int]) -> np.ndarray:
+def period_values(frames: Mapping[int, Mapping[str, np.ndarray]], dates: Sequence[int]) -> np.ndarray:
     """(municipalities, periods x len(MUNICIPAL)) array: ``municipal_values`` over each period
-    between consecutive ``dates``, side by side; ``frames`` holds each date's outcomes, its
-    ``net_migration`` the net migrants since the date before."""
-    return np.concatenate([municipal_values(frames[a], frames[b], frames[b]["net_migration"].to_numpy(), b - a)
+    between consecutive ``dates``, side by side; ``frames`` holds each date's outcomes (a
+    DataFrame or a mapping of column -> array), its ``net_migration`` the net migrants since
+    the date before."""
+    return np.concatenate([municipal_values(frames[a], frames[b], np.asarray(frames[b]["net_migration"], float), b - a)
                            for a, b in zip(dates[:-1], dates[1:])], axis=-1)
 
 
