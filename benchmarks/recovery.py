@@ -14,6 +14,7 @@ absolute error of the estimate as a share of the prior's width.
     python benchmarks/recovery.py --se 0.02 0.08          # small-area estimates: poverty with a standard
                                                           # error drawn per municipality and year in [2, 8]
                                                           # points, noise at it, the errors used as weights
+    python benchmarks/recovery.py --census 5 10           # censuses 5 and 10 years after the start (and the start)
     python benchmarks/recovery.py --keep DIR              # keep each truth's calibration in DIR (a second
                                                           # call resumes from its stored runs) and write
                                                           # DIR/recovery.csv, one row per truth and parameter
@@ -70,7 +71,9 @@ def write_case(directory: Path, truth: dict, seed: int, args) -> Path:
     base = load_scenario(ROOT / "scenarios" / "baseline.toml").replace(households_scale=args.scale)
     noise = {c: args.noise for c in ("population", "mean_income_pc", "poverty_headcount", "gini_income",
                                      "forest_cover", "net_migration")} if args.noise else None
-    observations = simulated_observations(base, truth, seed, args.years, noise, with_start=True)
+    census = [base.start_year + y for y in (args.census or [args.years])]
+    observations = simulated_observations(base, truth, seed, max(args.census or [args.years]), noise, with_start=True,
+                                          census_years=census)
     if args.se:
         observations = with_standard_errors(observations, "poverty_headcount", args.se, seed)
     write_observations(observations, directory / "observations.csv")
@@ -104,6 +107,8 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=4, help="replicate seeds per evaluation")
     parser.add_argument("--scale", type=float, default=0.1, help="households scale of the territory")
     parser.add_argument("--years", type=int, default=10, help="years between the two census dates")
+    parser.add_argument("--census", type=int, nargs="+", metavar="YEARS",
+                        help="census dates as years after the start (default: --years), e.g. 5 10")
     parser.add_argument("--noise", type=float, default=0.0, help="census noise (see simulated_observations)")
     parser.add_argument("--se", type=float, nargs=2, metavar=("LOW", "HIGH"),
                         help="poverty observed with noise at a standard error in [LOW, HIGH], stated in the data")
@@ -135,7 +140,7 @@ def main() -> None:
         pd.DataFrame(rows).to_csv(args.keep / "recovery.csv", index=False)
     level = 0.9
     print(f"\n{args.method}: {args.truths} truths, {args.seeds} seeds per evaluation, scale {args.scale}, "
-          f"{args.years} years, noise {args.noise}, poverty standard errors {args.se}; "
+          f"censuses after {args.census or [args.years]} years, noise {args.noise}, poverty standard errors {args.se}; "
           f"{time.perf_counter() - started:.0f} s")
     print(f"{'parameter':<28}{'coverage':>10}{'nominal':>9}{'mean |error| / prior width':>30}{'interval / prior':>18}")
     for name in PARAMETERS:
