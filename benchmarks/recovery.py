@@ -113,6 +113,8 @@ def main() -> None:
     parser.add_argument("--se", type=float, nargs=2, metavar=("LOW", "HIGH"),
                         help="poverty observed with noise at a standard error in [LOW, HIGH], stated in the data")
     parser.add_argument("--workers", type=int, default=None)
+    parser.add_argument("--only", type=int, nargs="+", metavar="K", help="run only these truths (0-based), e.g. "
+                        "to share them among processes with the same --keep")
     parser.add_argument("--keep", type=Path, help="directory for the calibrations (kept; resumed when run again)")
     args = parser.parse_args()
     hits = {n: [] for n in PARAMETERS}
@@ -123,6 +125,8 @@ def main() -> None:
     with contextlib.ExitStack() as stack:
         tmp = args.keep or Path(stack.enter_context(tempfile.TemporaryDirectory()))
         for k, truth in enumerate(truths(args.truths, seed=11)):
+            if args.only is not None and k not in args.only:
+                continue
             path = write_case(Path(tmp) / f"truth{k}", truth, seed=1000 + k, args=args)
             status = run_calibration(path, Path(tmp) / f"out{k}", workers=args.workers, progress=False)
             line = []
@@ -137,7 +141,8 @@ def main() -> None:
                 line.append(f"{row.parameter} {true:.4g} -> {row.estimate:.4g} [{row.low:.4g}, {row.high:.4g}]")
             print(f"truth {k + 1}/{args.truths} ({status.runs} runs): " + "; ".join(line), flush=True)
     if args.keep:
-        pd.DataFrame(rows).to_csv(args.keep / "recovery.csv", index=False)
+        name = "recovery.csv" if args.only is None else f"recovery_{'_'.join(map(str, args.only))}.csv"
+        pd.DataFrame(rows).to_csv(args.keep / name, index=False)
     level = 0.9
     print(f"\n{args.method}: {args.truths} truths, {args.seeds} seeds per evaluation, scale {args.scale}, "
           f"censuses after {args.census or [args.years]} years, noise {args.noise}, poverty standard errors {args.se}; "
