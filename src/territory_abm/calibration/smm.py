@@ -62,9 +62,20 @@ def fit_smm(design: CalibrationDesign, evaluator: Evaluator, make_objective=Obje
     keys, thetas = evaluator.evaluated_thetas()
     values = evaluator.values(thetas)
     draws = bootstrap_estimates(objective, thetas, values, opts["bootstrap"], design.sampler_seed)
-    notes = [f"differential evolution: {result.message} ({result.nit} generations, {len(keys)} parameter vectors)"]
+    notes = [f"differential evolution: {result.message} ({result.nit} generations, {len(keys)} parameter vectors)",
+             _bootstrap_note(objective, opts["bootstrap"])]
     return Fit("smm", np.asarray(result.x, float), draws, np.full(len(draws), 1.0 / len(draws)),
                pd.DataFrame(history), objective, notes)
+
+
+def _bootstrap_note(objective, resamples: int) -> str:
+    if getattr(objective, "realizations", None) is None:
+        return f"bootstrap: {resamples} resamples"
+    errors = objective.observations is not None and objective.observations.has_errors
+    return (f"bootstrap: {resamples} resamples of the data (another history of the territory from "
+            f"{len(objective.realizations)} runs at the estimate" +
+            (", another measurement error at the stated standard errors" if errors else "") +
+            ") and of the replicate seeds")
 
 
 def local_design(design: CalibrationDesign, estimate: np.ndarray, population: np.ndarray) -> np.ndarray:
