@@ -127,9 +127,10 @@ class Objective:
         simulated alike), which misses what they share.
         """
         n_muni, n_seeds = values.shape[2], values.shape[1]
-        seeds = rng.integers(0, n_seeds, n_seeds)
         if self.realizations is None or len(self.realizations) < 2:
-            return self.distance(values, rng.integers(0, n_muni, n_muni), seeds)
+            rows = rng.integers(0, n_muni, n_muni)
+            return self.distance(values, rows, rng.integers(0, n_seeds, n_seeds))
+        seeds = rng.integers(0, n_seeds, n_seeds)
         observed = self.observed_values + self.realizations[rng.integers(0, len(self.realizations))]
         if self.observations is not None and self.observations.has_errors:
             observed = observed + np.nan_to_num(self.observations.measured_again(rng) - self.observed_values)
