@@ -3,17 +3,19 @@ between them (known answers), each weighed by its own dates' standard errors; th
 side is computed over the same periods; unusable dates are named, all at once, with exit
 status 2."""
 
+import functools
 import math
-import subprocess
-import sys
 
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from territory_abm.calibration import load_calibration, load_observations
 from territory_abm.calibration.objective import Objective
 from territory_abm.calibration.statistics import MUNICIPAL, Layout, simulated_municipal_values
+from territory_abm.cli import main
 from territory_abm.data.territory import load_territory
 from territory_abm.errors import InputError
 
@@ -27,10 +29,15 @@ THREE_DATES = ("municipality,year,population,poverty_headcount,se_poverty_headco
                "M01,2020,1210,0.32,0.00,-100\n")
 
 
+@functools.cache
+def _example():
+    return load_territory(EXAMPLE)
+
+
 def _observations(tmp_path, text: str = THREE_DATES):
     path = tmp_path / "observations.csv"
     path.write_text(text)
-    return load_observations(path, load_territory(EXAMPLE), 2010, 2030)
+    return load_observations(path, _example(), 2010, 2030)
 
 
 def test_three_census_dates_give_statistics_over_both_periods(tmp_path):
@@ -92,14 +99,13 @@ def test_unusable_census_dates_are_all_named_with_their_values(tmp_path):
     assert "row 8, column year" in message and "'20x5'" in message
 
 
-def test_a_calibration_with_a_census_beyond_the_horizon_exits_2_naming_file_field_and_value(tmp_path):
+def test_a_calibration_with_a_census_beyond_the_horizon_exits_2_naming_file_field_and_value(tmp_path, capsys):
     (tmp_path / "observations.csv").write_text(THREE_DATES.replace("M01,2020", "M01,2031"))
     path = write_calibration(tmp_path, statistics="poverty_change = 1.0\n")
-    proc = subprocess.run([sys.executable, "-m", "territory_abm.cli", "calibrate", str(path), "--out",
-                           str(tmp_path / "out")], capture_output=True, text=True)
-    assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
-    assert "observations.csv" in proc.stderr and "row 4, column year" in proc.stderr and "'2031'" in proc.stderr
-    assert "after the horizon" in proc.stderr
+    assert main(["calibrate", str(path), "--out", str(tmp_path / "out")]) == 2
+    stderr = capsys.readouterr().err
+    assert "observations.csv" in stderr and "row 4, column year" in stderr and "'2031'" in stderr
+    assert "after the horizon" in stderr and "Traceback" not in stderr
     assert not (tmp_path / "out").exists()
 
 
@@ -108,3 +114,26 @@ def test_a_calibration_runs_to_the_last_census_and_lays_out_every_period(tmp_pat
     design = load_calibration(write_calibration(tmp_path, statistics="poverty_change = 1.0\n"))
     assert design.scenario.steps == 10 and design.layout.periods == ("2010-2015", "2015-2020")
     assert len(design.layout.entries) == 2 and "2010, 2015, 2020" in design.fitted_to
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(years=st.lists(st.integers(2000, 2040), min_size=1, max_size=6))
+def test_any_census_years_are_used_or_each_unusable_one_named(tmp_path, years):
+    text = "municipality,year,population\n" + "".join(f"M01,{y},{1000 + k}\n" for k, y in enumerate(years))
+    first_row = {}
+    for row, year in enumerate(years, start=2):
+        first_row.setdefault(year, row)
+    unusable = [row for row, year in enumerate(years, start=2)
+                if not 2010 <= year <= 2030 or first_row[year] != row]
+    if unusable:
+        with pytest.raises(InputError) as err:
+            _observations(tmp_path, text)
+        fields = [field for field, _ in getattr(err.value, "problems", [(err.value.field, err.value.expected)])]
+        assert [int(f.split()[1].rstrip(",")) for f in fields] == unusable
+    elif max(years) == 2010:
+        with pytest.raises(InputError, match="after the start year"):
+            _observations(tmp_path, text)
+    else:
+        obs = _observations(tmp_path, text)
+        assert obs.dates == tuple(sorted({2010, *years}))
+        assert len(obs.municipal_values()[0]) == (len(obs.dates) - 1) * len(MUNICIPAL)
