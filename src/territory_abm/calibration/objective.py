@@ -43,9 +43,9 @@ another realization of the territory (their deviations from their mean)."""
 class Objective:
     layout: Layout
     weights: dict[str, float]
-    observed_values: np.ndarray  # (municipalities, len(MUNICIPAL))
+    observed_values: np.ndarray  # (municipalities, periods x len(MUNICIPAL))
     spread: np.ndarray  # per entry: sigma_k, the statistic's spread over the pilot
-    observed_se: np.ndarray | None = None  # (municipalities, len(MUNICIPAL)): e, 0 where not stated
+    observed_se: np.ndarray | None = None  # as observed_values: e, 0 where not stated
     observations: Observations | None = None  # measured again by the bootstrap
     realizations: np.ndarray | None = None  # (draws, municipalities, statistics): another history's deviations
 
