@@ -169,6 +169,7 @@ def _design(d: int, municipalities: list[str]):
     observed = pd.DataFrame({name: 1000 * RNG.random(len(municipalities)) for name in PREDICTED},
                             index=municipalities)
     obs = SimpleNamespace(start_year=2010, end_year=2020, start=observed * 0.9, end=observed,
+                          dates=(2010, 2020), frames={2010: observed * 0.9, 2020: observed},
                           municipalities=municipalities)
     return SimpleNamespace(name="example", parameters=tuple(names), bounds=tuple((0.0, 1.0) for _ in names),
                            observations=obs)
