@@ -117,7 +117,6 @@ class TerritoryModel(mesa.Model):
             m.treasury = float(self.last_taxes[m.node])
         self.local_price = np.ones(n)  # last clearing price of local non-tradables (index)
         self.cohort_education = np.nan_to_num(t.table["mean_education"]).copy()
-        self.migrant_stock = start.migrant_stock(self)
         self.firm_table = FirmTable()
         start.firms(self, init)
         farmland = np.bincount(self.households.node, self.households.land, minlength=n)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..data.territory import SECTORS
-from . import context, enterprises, labour
+from . import context, enterprises, labour, migration
 from .firms import TRADABLE, add_firms, capital_per_worker, firm_output, tfp_for_labour
 from .households import HouseholdPopulation, farm_output, farming_households
 from .kernels import WAGE_FLOOR, consumption, equilibrium_job_finding
@@ -73,7 +73,7 @@ def households(model, init) -> None:
     wage_income = units * per_unit[node]
     # dividends of locally owned firms are part of the income the data report; they are paid
     # after the year's consumption, so they are saved whole (see ``steady_state_assets``)
-    abroad = model.streams["initial_migrants"].poisson(p.initial_migrants_abroad / 100.0 * cols["members"])
+    abroad = starting_migrants(model, cols)
     cols["migrants_abroad"] = abroad.astype(np.int32)
     remittances = p.remittance_propensity * context.external_income_pc(model) * abroad
     node_dividends = starting_dividends(model, init)
@@ -452,16 +452,13 @@ def maturation_rate(model) -> np.ndarray:
         return np.where(children > 0, b * adults / children, overall)
 
 
-def migrant_stock(model) -> np.ndarray:
-    """Migrants from each node living at each node at the start (origin x destination,
-    persons): the households' former members abroad, at the external market nearest to their
-    node (migrant networks that draw later migrants); none inside the territory."""
-    hh, n = model.households, model.n_nodes
-    stock = np.zeros((n, n))
-    markets = np.flatnonzero(model.is_market)
-    if markets.size == 0:
-        return stock
-    nearest = markets[np.argmin(model.travel[:, markets], axis=1)]
-    abroad = np.bincount(hh.node, hh.migrants_abroad * hh.alive, minlength=n).astype(float)
-    stock[np.arange(n), nearest] = abroad * model.populated
-    return stock
+def starting_migrants(model, cols: dict[str, np.ndarray]) -> np.ndarray:
+    """Former members abroad of each household (Poisson draws around the rest point of the
+    start's flows, ``migration.steady_migration``); sets ``model.migrant_stock``, the migrant
+    networks those flows keep (origin x destination, persons)."""
+    t = model.territory
+    services = np.where(model.populated, np.nan_to_num(np.asarray(t.table["service_quality"], float)), 1.0)
+    steady = migration.steady_migration(model, cols["income"], cols["members"], cols["adults"], cols["node"],
+                                        services)
+    model.migrant_stock = steady.stock
+    return model.streams["initial_migrants"].poisson(steady.abroad)
