@@ -493,10 +493,12 @@ def consume(income, cash, members, alive, subsistence_pc, consumption_share, loc
 
 @kernel()
 def clearing_wish(farm_income, land, alive, adults, employed, assets, node, enforcement, time_cost, land_elasticity,
-                  horizon, clearing_cost, fine, propensity):
+                  horizon, clearing_cost, fine, propensity, hurdle):
     """Forest each household would clear this year (ha): ``propensity`` times the excess
     of the expected gain of a hectare (the marginal farm income, ``land_elasticity`` times
-    income per ha, over ``horizon`` years) over its cost, capped at twice the propensity.
+    income per ha, over ``horizon`` years) over its cost times its node's ``hurdle`` (the
+    gain a hectare must bring per USD of cost before anyone clears; 1: whenever it pays),
+    capped at twice the propensity.
     The cost of a hectare is the money paid (``clearing_cost``: tools, fuel, hired help),
     the family's time (``time_cost`` by node: the person-years a hectare takes times the
     wage they could expect) and the expected fine. Only households with family labour on
@@ -508,7 +510,7 @@ def clearing_wish(farm_income, land, alive, adults, employed, assets, node, enfo
             continue
         gain = land_elasticity * farm_income[i] / max(land[i], 1.0) * horizon
         cost = clearing_cost + time_cost[node[i]] + enforcement[node[i]] * fine
-        want[i] = propensity * min(max(gain / cost - 1.0, 0.0), CLEARING_WISH_CAP)
+        want[i] = propensity * min(max(gain / (hurdle[node[i]] * cost) - 1.0, 0.0), CLEARING_WISH_CAP)
         if clearing_cost > 0:
             want[i] = min(want[i], assets[i] / clearing_cost)
     return want

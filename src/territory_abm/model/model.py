@@ -137,6 +137,7 @@ class TerritoryModel(mesa.Model):
         self.job_finding = start.job_finding(self)
         self.flows = outcomes.YearFlows.zeros(n)
         self.freed_land = np.zeros(n)  # land given up this year, by node (ha)
+        self.clearing_hurdle = None  # by node, set in the first year (environment.frontier_hurdle)
         self.commuting = np.zeros((n, n))  # workers by home and job node, this year
         self.commuting_records: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] = []
         self.household_records: list[dict[str, np.ndarray]] = []
