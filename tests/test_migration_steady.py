@@ -1,4 +1,4 @@
-"""Migration at rest under a flat context (issue 12 items 1 and 4): the start's migrant
+"""Migration and births at rest under a flat context (issue 12 items 1 and 4): the start's migrant
 networks and migrants abroad are the rest point of the start's own flows, migrants return,
 and under ``stationary.toml`` the migrant stock and the remittance share stay where they start."""
 
@@ -90,3 +90,20 @@ def abroad_measures(model) -> tuple[float, float]:
     abroad = hh.migrants_abroad[alive].sum()
     remitted = p.remittance_propensity * p.external_income_pc * abroad
     return abroad / hh.members[alive].sum(), remitted / hh.income[alive].sum()
+
+
+def test_poorer_households_have_more_births_and_the_territory_keeps_its_rate():
+    """Known answer: incomes per person 100 and 400 (one person each) at elasticity 0.5 give
+    births in the ratio sqrt(4) = 2, averaging the context's rate over persons; elasticity 0
+    gives everyone the context's rate; dead households do not count."""
+    from territory_abm.model.demography import household_birth_rates
+    from territory_abm.params import Parameters
+
+    income, members = np.array([100.0, 400.0, 5.0]), np.array([1, 1, 3])
+    alive = np.array([True, True, False])
+    p = Parameters().with_overrides({"fertility_income_elasticity": 0.5})
+    rates = household_birth_rates(p, 0.02, income, members, alive)
+    assert rates[0] / rates[1] == pytest.approx(2.0)
+    assert rates[:2].mean() == pytest.approx(0.02)
+    flat = household_birth_rates(p.with_overrides({"fertility_income_elasticity": 0.0}), 0.02, income, members, alive)
+    assert np.allclose(flat, 0.02)

@@ -379,7 +379,8 @@ def demography(alive, members, adults, education, node, u_birth, u_death, u_adul
     """Births, deaths and children reaching working age, in place on ``members``,
     ``adults`` and ``education``; returns births and deaths by node (persons).
 
-    Births and deaths are the yearly rates times household size, rounded stochastically
+    Births are each household's yearly rate (``birth_rate``, by household) times its size,
+    deaths the yearly rate times its size, rounded stochastically
     with the uniform draws ``u_birth`` and ``u_death``; deaths fall on adults in
     proportion to their share. Children reach working age at their node's ``maturation_rate`` a year
     (draws ``u_adult``) with their node's cohort schooling plus the household's
@@ -393,7 +394,7 @@ def demography(alive, members, adults, education, node, u_birth, u_death, u_adul
             continue
         m = members[i]
         a = adults[i]
-        births = int(np.floor(birth_rate * m + u_birth[i]))
+        births = int(np.floor(birth_rate[i] * m + u_birth[i]))
         deaths = min(int(np.floor(death_rate * m + u_death[i])), m)
         adult_deaths = min(int(_round_half_even(min(deaths * a / max(m, 1), a))), a)
         child_deaths = min(deaths - adult_deaths, m - a)

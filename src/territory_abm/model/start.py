@@ -16,6 +16,7 @@ import numpy as np
 
 from ..data.territory import SECTORS
 from . import context, enterprises, labour, migration
+from .demography import household_birth_rates
 from .firms import TRADABLE, add_firms, capital_per_worker, firm_output, tfp_for_labour
 from .households import HouseholdPopulation, farm_output, farming_households
 from .kernels import WAGE_FLOOR, consumption, equilibrium_job_finding
@@ -439,15 +440,19 @@ def job_finding(model) -> np.ndarray:
 
 def maturation_rate(model) -> np.ndarray:
     """Share of children reaching working age each year, by node (1/yr): the rate at which
-    children are replaced as they are born at the starting birth rate b, b A / C with A and C
-    the node's starting adults and children, so that the starting age structure is the one
-    the demography keeps (the data give no ages; migration, which takes adults, is left out).
-    Nodes without children get the territory's rate."""
+    children are replaced as they are born at the starting birth rates, b A / C with A and C
+    the node's starting adults and children and b its births per person (the households' rates
+    at the starting incomes, ``demography.household_birth_rates``), so that the starting age
+    structure is the one the demography keeps (the data give no ages; migration, which takes
+    adults, is left out). Nodes without children get the territory's rate."""
     hh, n = model.households, model.n_nodes
     adults = np.bincount(hh.node, hh.adults * hh.alive, minlength=n).astype(float)
     children = np.bincount(hh.node, (hh.members - hh.adults) * hh.alive, minlength=n).astype(float)
-    b = model.params.birth_rate
-    overall = b * adults.sum() / max(children.sum(), 1.0)
+    rates = household_birth_rates(model.params, model.params.birth_rate, hh.income, hh.members, hh.alive)
+    persons = np.bincount(hh.node, hh.members * hh.alive, minlength=n).astype(float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        b = np.bincount(hh.node, rates * hh.members * hh.alive, minlength=n) / persons
+    overall = model.params.birth_rate * adults.sum() / max(children.sum(), 1.0)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(children > 0, b * adults / children, overall)
 
