@@ -164,10 +164,14 @@ def return_migration(model) -> np.ndarray:
     """Each migrant abroad returns with chance ``migrant_return_rate`` this year and rejoins
     its household as an adult (the migrants of households that left or died out are lost to
     the territory); migrant networks lose the same share (returns, deaths abroad, ties that
-    fade). Returns the returning migrants by node (persons)."""
+    fade), and so do internal migrants' ties to the household they remit to (they stop
+    remitting). Returns the returning migrants by node (persons)."""
     p, hh = model.params, model.households
+    rng = model.streams["migration"]
     model.migrant_stock *= 1.0 - p.migrant_return_rate
-    back = model.streams["migration"].binomial(hh.migrants_abroad * hh.alive, p.migrant_return_rate)
+    linked = np.flatnonzero(hh.remits_to >= 0)
+    hh.remits_to[linked[rng.random(linked.size) < p.migrant_return_rate]] = -1
+    back = rng.binomial(hh.migrants_abroad * hh.alive, p.migrant_return_rate)
     hh.migrants_abroad -= back.astype(hh.migrants_abroad.dtype)
     hh.members += back.astype(hh.members.dtype)
     hh.adults += back.astype(hh.adults.dtype)
