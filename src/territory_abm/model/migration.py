@@ -9,9 +9,11 @@ with y_d expected income per person at d, T travel time, M the migrants from i a
 at d, P_i the origin population and q_d service quality. Choice probabilities follow
 the multinomial logit; who leaves is drawn by ``kernels.choose_movers``.
 
-The yearly phase (:func:`migrate`): single members or whole households move; whole
-households leaving the territory dissolve, inside it they take a new home; single members
-abroad remit to their household, inside the territory they form a new household.
+The yearly phase (:func:`migrate`): migrants return (:func:`return_migration`); single
+members or whole households move; whole households leaving the territory dissolve, inside it
+they take a new home; single members abroad remit to their household, inside the territory
+they form a new household. The start's migrant networks and migrants abroad are the rest
+point of the start's own flows (:func:`steady_migration`).
 """
 
 from __future__ import annotations
