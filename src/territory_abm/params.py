@@ -76,6 +76,7 @@ _ENTRIES: tuple[Parameter, ...] = (
     # --- land --------------------------------------------------------------------------
     _p("landless_share", "1", 0.25, 0.0, 0.6, "share of a node's households holding no land at the start (at most its land Gini; assumption: rural landlessness in Latin America is commonly put at a fifth to two fifths of rural households); the holders' land is Pareto so that the Gini over all households is the table's land Gini", "land"),
     # --- households --------------------------------------------------------------------
+    _p("fertility_income_elasticity", "1", 0.3, 0.0, 0.8, "elasticity of a household's birth rate to its income per person, with the sign turned (births per person go as income^-e, scaled so that the territory's births per person are the context's birth rate; assumption of the order of Demographic and Health Surveys in Latin America, where women of the poorest fifth of households have about twice the fertility of the richest fifth, whose incomes per person are some 10-20 times larger)", "households"),
     _p("consumption_share", "1", 0.88, 0.6, 1.0, "share of income consumed above subsistence", "households"),
     _p("subsistence_pc", "USD/person/yr", 300.0, 100.0, 800.0, "subsistence consumption per person, drawn from assets if income falls short", "households"),
     _p("asset_depreciation", "1/yr", 0.05, 0.01, 0.2, "yearly wear of household assets (livestock, tools, buildings), made good by purchases outside the territory; starting assets are each household's steady state, savings at starting income over this rate", "households"),
@@ -92,7 +93,7 @@ _ENTRIES: tuple[Parameter, ...] = (
     _p("migration_services_weight", "1", 1.0, 0.0, 3.0, "logit weight of the destination's service quality (0-1)", "migration"),
     _p("migration_stay_preference", "1", 6.0, 2.0, 10.0, "logit utility of staying (sets annual migration near 0.5-2 %)", "migration"),
     _p("whole_household_share", "1", 0.25, 0.0, 1.0, "share of migration decisions that move the whole household", "migration"),
-    _p("initial_migrants_abroad", "persons/100 residents", 5.0, 0.0, 30.0, "former members living outside the territory at the start, per 100 residents (UN DESA migrant stock: about 6 % of people born in Latin America and the Caribbean live abroad); they remit from the first year, and their remittances are part of the starting income", "migration"),
+    _p("migrant_return_rate", "1/yr", 0.08, 0.01, 0.3, "share of migrants who return home each year (to their household, if it is still there) or lose their ties with the origin; sets the starting migrant stock, the rest point of the start's flows (stock = yearly outflow / rate). Dustmann & Gorlach 2016, J. Econ. Lit. 54(1): 20-50 % of immigrants leave their destination within five years, a yearly hazard of about 0.04-0.13", "migration"),
     _p("remittance_propensity", "1", 0.12, 0.0, 0.4, "share of a migrant's income sent home each year", "migration"),
     _p("external_income_pc", "USD/person/yr", 6000.0, 2000.0, 15000.0, "expected income per person at external (dynamic) markets", "migration"),
     # --- firms and labour ------------------------------------------------------------------
@@ -144,6 +145,7 @@ _ENTRIES: tuple[Parameter, ...] = (
     _p("market_price_persistence", "1", 0.5, 0.0, 0.95, "share of last year's price deviation from trend that remains (AR(1) in logs; 0: independent years)", "context"),
     _p("climate_shock_probability", "1/yr", 0.0, 0.0, 0.5, "probability that a year brings a climate shock (drought, flood) to the whole territory", "context"),
     _p("climate_shock_loss", "1", 0.3, 0.0, 0.9, "share of farm output lost in a climate-shock year", "context"),
+    _p("frontier_clearing_rate", "1/yr", 0.0, 0.0, 0.03, "share of each municipality's forest its households want to clear in the first year (the frontier's pull: demand for land, colonisation, roads into the forest); sets each node's clearing hurdle, after which clearing follows returns and costs. 0: the start is the clearing rule's rest point. Latin America lost about 0.5 %/yr of its forest in 2000-2010 (FAO, Global Forest Resources Assessment 2010), Central America about 1 %/yr", "context"),
     _p("land_price", "USD/ha", 1500.0, 200.0, 10000.0, "price paid per hectare in land redistribution", "policies"),
     # --- what policy money buys, and how households respond (issue 13 item 5) -------------
     _p("road_upgrade_cost_per_km", "USD/km", 150000.0, 20000.0, 1000000.0, "cost of upgrading one km of road (Collier, Kirchberger & Soderbom 2016, World Bank Economic Review 30(3): unit costs of road works in low- and middle-income countries run from tens of thousands of USD per km for gravel rehabilitation to about a million for new paved roads; the default, a rural upgrade, is an assumption inside that range)", "policies"),

@@ -9,23 +9,33 @@ during a year (households that died out or moved) is handed over once at its end
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 
 from .kernels import clear_forest, clearing_wish, hand_over_land
 
+MIN_HURDLE, MAX_HURDLE = 1e-2, 1e4
+"""Bounds of the clearing hurdle (gain per USD of cost) searched at the start."""
+HURDLE_BISECTIONS = 50
+"""Halvings of the log hurdle's interval (to about 1e-14 of it)."""
+
 
 def clearing(model) -> None:
-    """Households clear forest where the expected return beats cost plus expected fine."""
+    """Households clear forest where the expected return beats cost plus expected fine by
+    their node's hurdle (backed out in the first year: :func:`frontier_hurdle`)."""
     p, hh = model.params, model.households
     node = hh.node
     enforcement = np.array([m.enforcement if m else 0.0 for m in model.municipalities])
-    want = clearing_wish(farm_income=hh.farm_income, land=hh.land, alive=hh.alive, adults=hh.adults,
-                         employed=hh.employed, assets=hh.assets, node=node, enforcement=enforcement,
-                         time_cost=clearing_time_cost(model), land_elasticity=p.farm_land_elasticity,
-                         horizon=p.clearing_horizon, clearing_cost=p.clearing_cost, fine=p.clearing_fine,
-                         propensity=p.clearing_propensity)
-    want = model.policies.limit_clearing(want, enforcement)
+    wish = partial(clearing_wish, farm_income=hh.farm_income, land=hh.land, alive=hh.alive, adults=hh.adults,
+                   employed=hh.employed, assets=hh.assets, node=node, enforcement=enforcement,
+                   time_cost=clearing_time_cost(model), land_elasticity=p.farm_land_elasticity,
+                   horizon=p.clearing_horizon, clearing_cost=p.clearing_cost, fine=p.clearing_fine,
+                   propensity=p.clearing_propensity)
     forest = np.array([m.natural_capital if m else 0.0 for m in model.municipalities])
+    if model.clearing_hurdle is None:
+        model.clearing_hurdle = frontier_hurdle(wish, node, p.frontier_clearing_rate * forest)
+    want = model.policies.limit_clearing(wish(hurdle=model.clearing_hurdle), enforcement)
     u_caught = model.streams["clearing"].random(hh.n)
     node_cleared, node_fines, node_costs = clear_forest(
         want=want, forest=forest, u_caught=u_caught, enforcement=enforcement, fine=p.clearing_fine,
@@ -36,6 +46,27 @@ def clearing(model) -> None:
         m.natural_capital = max(m.natural_capital - node_cleared[m.node], 0.0)
         m.treasury += node_fines[m.node]
     model.flows.cleared = node_cleared
+
+
+def frontier_hurdle(wish, node: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """Each node's clearing hurdle (gain per USD of cost a hectare must bring) at which its
+    households want to clear ``target`` hectares this year (the declared frontier rate times
+    its forest): the data's holdings are not where the clearing rule would rest (many
+    households' land pays several times its clearing cost at the margin: tenure, distance to
+    the forest edge and risk are costs the model does not see), so the hurdle sets the
+    first year's clearing to the rate the scenario's ``[context]`` declares, and later years
+    clear more or less as returns and costs move from there. ``wish(hurdle=...)`` gives the
+    hectares each household wants; bisection on the log hurdle (clearing falls as it rises)
+    to the smallest hurdle at which a node clears no more than its target (0: the largest
+    gain-to-cost ratio of its households, nobody clears at the start)."""
+    n = target.size
+    low, high = np.full(n, np.log(MIN_HURDLE)), np.full(n, np.log(MAX_HURDLE))
+    for _ in range(HURDLE_BISECTIONS):
+        mid = 0.5 * (low + high)
+        cleared = np.bincount(node, wish(hurdle=np.exp(mid)), minlength=n)
+        above = cleared > target
+        low, high = np.where(above, mid, low), np.where(above, high, mid)
+    return np.exp(high)
 
 
 def clearing_time_cost(model) -> np.ndarray:

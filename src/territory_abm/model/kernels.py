@@ -291,7 +291,8 @@ def demography(alive, members, adults, education, node, u_birth, u_death, u_adul
     """Births, deaths and children reaching working age, in place on ``members``,
     ``adults`` and ``education``; returns births and deaths by node (persons).
 
-    Births and deaths are the yearly rates times household size, rounded stochastically
+    Births are each household's yearly rate (``birth_rate``, by household) times its size,
+    deaths the yearly rate times its size, rounded stochastically
     with the uniform draws ``u_birth`` and ``u_death``; deaths fall on adults in
     proportion to their share. Children reach working age at their node's ``maturation_rate`` a year
     (draws ``u_adult``) with their node's cohort schooling plus the household's
@@ -305,7 +306,7 @@ def demography(alive, members, adults, education, node, u_birth, u_death, u_adul
             continue
         m = members[i]
         a = adults[i]
-        births = int(np.floor(birth_rate * m + u_birth[i]))
+        births = int(np.floor(birth_rate[i] * m + u_birth[i]))
         deaths = min(int(np.floor(death_rate * m + u_death[i])), m)
         adult_deaths = min(int(_round_half_even(min(deaths * a / max(m, 1), a))), a)
         child_deaths = min(deaths - adult_deaths, m - a)
@@ -387,10 +388,12 @@ def consumption(income, cash, members, subsistence_pc, consumption_share):
 
 @kernel()
 def clearing_wish(farm_income, land, alive, adults, employed, assets, node, enforcement, time_cost, land_elasticity,
-                  horizon, clearing_cost, fine, propensity):
+                  horizon, clearing_cost, fine, propensity, hurdle):
     """Forest each household would clear this year (ha): ``propensity`` times the excess
     of the expected gain of a hectare (the marginal farm income, ``land_elasticity`` times
-    income per ha, over ``horizon`` years) over its cost, capped at twice the propensity.
+    income per ha, over ``horizon`` years) over its cost times its node's ``hurdle`` (the
+    gain a hectare must bring per USD of cost before anyone clears; 1: whenever it pays),
+    capped at twice the propensity.
     The cost of a hectare is the money paid (``clearing_cost``: tools, fuel, hired help),
     the family's time (``time_cost`` by node: the person-years a hectare takes times the
     wage they could expect) and the expected fine. Only households with family labour on
@@ -402,7 +405,7 @@ def clearing_wish(farm_income, land, alive, adults, employed, assets, node, enfo
             continue
         gain = land_elasticity * farm_income[i] / max(land[i], 1.0) * horizon
         cost = clearing_cost + time_cost[node[i]] + enforcement[node[i]] * fine
-        want[i] = propensity * min(max(gain / cost - 1.0, 0.0), CLEARING_WISH_CAP)
+        want[i] = propensity * min(max(gain / (hurdle[node[i]] * cost) - 1.0, 0.0), CLEARING_WISH_CAP)
         if clearing_cost > 0:
             want[i] = min(want[i], assets[i] / clearing_cost)
     return want

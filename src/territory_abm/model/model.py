@@ -118,7 +118,6 @@ class TerritoryModel(mesa.Model):
             m.treasury = float(self.last_taxes[m.node])
         self.local_price = np.ones(n)  # last clearing price of local non-tradables (index)
         self.cohort_education = np.nan_to_num(t.table["mean_education"]).copy()
-        self.migrant_stock = start.migrant_stock(self)
         self.firm_table = FirmTable()
         start.firms(self, init)
         farmland = np.bincount(self.households.node, self.households.land, minlength=n)
@@ -139,6 +138,7 @@ class TerritoryModel(mesa.Model):
         self.job_finding = start.job_finding(self)
         self.flows = outcomes.YearFlows.zeros(n)
         self.freed_land = np.zeros(n)  # land given up this year, by node (ha)
+        self.clearing_hurdle = None  # by node, set in the first year (environment.frontier_hurdle)
         self.commuting = csr_array((n, n))  # workers by home (rows) and job node (columns), this year
         self.commuting_records: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] = []
         self.household_records: list[dict[str, np.ndarray]] = []

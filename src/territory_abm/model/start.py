@@ -13,10 +13,10 @@ calls them in order.
 from __future__ import annotations
 
 import numpy as np
-from scipy.sparse import csr_array
 
 from ..data.territory import SECTORS
-from . import context, enterprises, labour
+from . import context, enterprises, labour, migration
+from .demography import household_birth_rates
 from .firms import TRADABLE, add_firms, capital_per_worker, firm_output, tfp_for_labour
 from .households import HouseholdPopulation, farm_output, farming_households
 from .kernels import WAGE_FLOOR, consumption, equilibrium_job_finding
@@ -74,7 +74,7 @@ def households(model, init) -> None:
     wage_income = units * per_unit[node]
     # dividends of locally owned firms are part of the income the data report; they are paid
     # after the year's consumption, so they are saved whole (see ``steady_state_assets``)
-    abroad = model.streams["initial_migrants"].poisson(p.initial_migrants_abroad / 100.0 * cols["members"])
+    abroad = starting_migrants(model, cols)
     cols["migrants_abroad"] = abroad.astype(np.int32)
     remittances = p.remittance_propensity * context.external_income_pc(model) * abroad
     node_dividends = starting_dividends(model, init)
@@ -447,27 +447,30 @@ def job_finding(model) -> np.ndarray:
 
 def maturation_rate(model) -> np.ndarray:
     """Share of children reaching working age each year, by node (1/yr): the rate at which
-    children are replaced as they are born at the starting birth rate b, b A / C with A and C
-    the node's starting adults and children, so that the starting age structure is the one
-    the demography keeps (the data give no ages; migration, which takes adults, is left out).
-    Nodes without children get the territory's rate."""
+    children are replaced as they are born at the starting birth rates, b A / C with A and C
+    the node's starting adults and children and b its births per person (the households' rates
+    at the starting incomes, ``demography.household_birth_rates``), so that the starting age
+    structure is the one the demography keeps (the data give no ages; migration, which takes
+    adults, is left out). Nodes without children get the territory's rate."""
     hh, n = model.households, model.n_nodes
     adults = np.bincount(hh.node, hh.adults * hh.alive, minlength=n).astype(float)
     children = np.bincount(hh.node, (hh.members - hh.adults) * hh.alive, minlength=n).astype(float)
-    b = model.params.birth_rate
-    overall = b * adults.sum() / max(children.sum(), 1.0)
+    rates = household_birth_rates(model.params, model.params.birth_rate, hh.income, hh.members, hh.alive)
+    persons = np.bincount(hh.node, hh.members * hh.alive, minlength=n).astype(float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        b = np.bincount(hh.node, rates * hh.members * hh.alive, minlength=n) / persons
+    overall = model.params.birth_rate * adults.sum() / max(children.sum(), 1.0)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(children > 0, b * adults / children, overall)
 
 
-def migrant_stock(model) -> csr_array:
-    """Migrants from each node living at each node at the start (origin x destination,
-    persons, sparse): the households' former members abroad, at the external market nearest
-    to their node (migrant networks that draw later migrants); none inside the territory."""
-    hh, n, travel = model.households, model.n_nodes, model.travel
-    if travel.markets.size == 0:
-        return csr_array((n, n))
-    nearest = travel.markets[np.argmin(travel.to_market, axis=1)]
-    abroad = np.bincount(hh.node, hh.migrants_abroad * hh.alive, minlength=n).astype(float)
-    rows = np.flatnonzero(model.populated & (abroad > 0))
-    return csr_array((abroad[rows], (rows, nearest[rows])), shape=(n, n))
+def starting_migrants(model, cols: dict[str, np.ndarray]) -> np.ndarray:
+    """Former members abroad of each household (Poisson draws around the rest point of the
+    start's flows, ``migration.steady_migration``); sets ``model.migrant_stock``, the migrant
+    networks those flows keep (origin x destination, persons)."""
+    t = model.territory
+    services = np.where(model.populated, np.nan_to_num(np.asarray(t.table["service_quality"], float)), 1.0)
+    steady = migration.steady_migration(model, cols["income"], cols["members"], cols["adults"], cols["node"],
+                                        services)
+    model.migrant_stock = steady.stock
+    return model.streams["initial_migrants"].poisson(steady.abroad)
