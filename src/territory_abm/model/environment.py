@@ -23,18 +23,12 @@ HURDLE_BISECTIONS = 50
 
 def clearing(model) -> None:
     """Households clear forest where the expected return beats cost plus expected fine by
-    their node's hurdle (backed out in the first year: :func:`frontier_hurdle`)."""
+    their node's hurdle (backed out at the start: :func:`starting_hurdle`)."""
     p, hh = model.params, model.households
     node = hh.node
     enforcement = np.array([m.enforcement if m else 0.0 for m in model.municipalities])
-    wish = partial(clearing_wish, farm_income=hh.farm_income, land=hh.land, alive=hh.alive, adults=hh.adults,
-                   employed=hh.employed, assets=hh.assets, node=node, enforcement=enforcement,
-                   time_cost=clearing_time_cost(model), land_elasticity=p.farm_land_elasticity,
-                   horizon=p.clearing_horizon, clearing_cost=p.clearing_cost, fine=p.clearing_fine,
-                   propensity=p.clearing_propensity)
     forest = np.array([m.natural_capital if m else 0.0 for m in model.municipalities])
-    if model.clearing_hurdle is None:
-        model.clearing_hurdle = frontier_hurdle(wish, node, p.frontier_clearing_rate * forest)
+    wish = clearing_wishes(model, enforcement)
     want = model.policies.limit_clearing(wish(hurdle=model.clearing_hurdle), enforcement)
     u_caught = model.streams["clearing"].random(hh.n)
     node_cleared, node_fines, node_costs = clear_forest(
@@ -46,6 +40,28 @@ def clearing(model) -> None:
         m.natural_capital = max(m.natural_capital - node_cleared[m.node], 0.0)
         m.treasury += node_fines[m.node]
     model.flows.cleared = node_cleared
+
+
+def clearing_wishes(model, enforcement: np.ndarray):
+    """``wish(hurdle=...)``: the hectares each household would clear this year at its node's
+    ``enforcement`` (``kernels.clearing_wish`` on the households' current state)."""
+    p, hh = model.params, model.households
+    return partial(clearing_wish, farm_income=hh.farm_income, land=hh.land, alive=hh.alive, adults=hh.adults,
+                   employed=hh.employed, assets=hh.assets, node=hh.node, enforcement=enforcement,
+                   time_cost=clearing_time_cost(model), land_elasticity=p.farm_land_elasticity,
+                   horizon=p.clearing_horizon, clearing_cost=p.clearing_cost, fine=p.clearing_fine,
+                   propensity=p.clearing_propensity)
+
+
+def starting_hurdle(model) -> np.ndarray:
+    """Each node's clearing hurdle, backed out from the start (before any policy acts) so that
+    its households, were nobody enforcing the forest law, would clear the declared
+    ``frontier_clearing_rate`` share of its forest a year (:func:`frontier_hurdle`). The
+    frontier's pull is declared without enforcement so that enforcement, fines and every
+    policy move clearing from there rather than being absorbed into the hurdle."""
+    forest = np.array([m.natural_capital if m else 0.0 for m in model.municipalities])
+    wish = clearing_wishes(model, np.zeros(model.n_nodes))
+    return frontier_hurdle(wish, model.households.node, model.params.frontier_clearing_rate * forest)
 
 
 def frontier_hurdle(wish, node: np.ndarray, target: np.ndarray) -> np.ndarray:

@@ -138,9 +138,9 @@ class TerritoryModel(mesa.Model):
         self.job_finding = start.job_finding(self)
         self.flows = outcomes.YearFlows.zeros(n)
         self.freed_land = np.zeros(n)  # land given up this year, by node (ha)
-        self.clearing_hurdle = None  # by node, set in the first year (environment.frontier_hurdle)
         self.commuting = csr_array((n, n))  # workers by home (rows) and job node (columns), this year
         self.commuting_records: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] = []
+        self.clearing_hurdle = environment.starting_hurdle(self)  # by node
         self.household_records: list[dict[str, np.ndarray]] = []
         self._record()
         self.datacollector = outcomes.make_datacollector(self)
