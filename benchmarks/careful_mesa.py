@@ -51,6 +51,7 @@ from types import SimpleNamespace
 
 import mesa
 import numpy as np
+from scipy.sparse import csr_array
 
 from territory_abm.data.territory import SECTORS, TRADABLE_SECTORS
 from territory_abm.model.firms import desired_labour, firm_output
@@ -58,7 +59,7 @@ from territory_abm.model.ledger import Ledger
 from territory_abm.model.markets import MAX_LOCAL_PRICE, clear_local_goods, match_labour, wage_adjustment
 from territory_abm.model.migration import destination_utilities
 from territory_abm.model.municipality import Municipality, sustained_quality
-from territory_abm.model.network import travel_time_matrix
+from territory_abm.model.network import Pairs, travel_time_matrix
 from territory_abm.model.public import node_road_quality
 
 MIN_FARM_GATE_SHARE = 0.05
@@ -348,7 +349,7 @@ class CarefulTerritory(mesa.Model):
         self.local_spending_share = start.local_spending_share.tolist()
         self.expected_local_price = start.expected_local_price.copy()
         self.local_price = start.local_price.copy()
-        self.migrant_stock = start.migrant_stock.tolist()
+        self.migrant_stock = start.migrant_stock.toarray().tolist()
         self.maturation_rate = start.maturation_rate.tolist()
         # the context path and the calendar, read by the Municipality agents' budgets
         self.context, self.start_year, self.year = start.context, start.start_year, start.year
@@ -383,6 +384,7 @@ class CarefulTerritory(mesa.Model):
         self.farm_gate = self.farm_gate_array.tolist()
         self.reachable = self.travel <= p.commute_limit
         self.reachable[:, markets] = False
+        self.commute = Pairs.from_dense(np.where(self.reachable, self.travel, np.inf))
 
     def thresholds(self, most: int) -> list[float]:
         """(k - 1/2)^(1 - b) for k = 1 .. at least ``most``, computed once and extended on demand."""
@@ -470,7 +472,8 @@ class CarefulTerritory(mesa.Model):
         self.node_seekers, self.node_keep, self.node_fresh = self._zeros(), self._zeros(), self._zeros()
         self.households.do("seek_work")
         seekers, keep, fresh = np.array(self.node_seekers), np.array(self.node_keep), np.array(self.node_fresh)
-        flows, _ = match_labour(seekers, vac, node_wage, self.reachable, net_share)
+        flows, _ = match_labour(seekers, vac, node_wage, self.commute, net_share[self.commute.origin(), self.commute.dest])
+        flows = self.commute.dense(flows, fill=0.0)
         jobs_by_origin = flows.sum(axis=1)
         with np.errstate(invalid="ignore", divide="ignore"):
             keep_rate = np.nan_to_num(np.minimum(jobs_by_origin / keep, 1.0))
@@ -555,9 +558,10 @@ class CarefulTerritory(mesa.Model):
         income = np.where(self.is_market, p.external_income_pc, np.nan_to_num(self.node_mean_income, nan=1.0))
         services = np.array([m.service_quality if m else 1.0 for m in self.municipalities])
         valid = np.array(self.is_market) | (pop > 0)
-        util = destination_utilities(income, self.travel, np.array(self.migrant_stock), pop, services, valid,
-                                     p.migration_income_weight, p.migration_cost_per_hour,
-                                     p.migration_network_weight, p.migration_services_weight)
+        every = Pairs.from_dense(self.travel)
+        util = every.dense(destination_utilities(income, every, csr_array(np.array(self.migrant_stock)), pop, services,
+                                                 valid, p.migration_income_weight, p.migration_cost_per_hour,
+                                                 p.migration_network_weight, p.migration_services_weight), fill=-np.inf)
         top = np.max(util, axis=1)
         with np.errstate(divide="ignore", invalid="ignore"):
             shares = np.nan_to_num(np.exp(util - top[:, None]))

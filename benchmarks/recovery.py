@@ -14,32 +14,47 @@ absolute error of the estimate as a share of the prior's width.
     python benchmarks/recovery.py --se 0.02 0.08          # small-area estimates: poverty with a standard
                                                           # error drawn per municipality and year in [2, 8]
                                                           # points, noise at it, the errors used as weights
+    python benchmarks/recovery.py --census 5 10           # censuses 5 and 10 years after the start (and the start)
+    python benchmarks/recovery.py --keep DIR --municipal  # also the intervals of the bootstrap used until
+                                                          # 2026-12-01 (municipalities resampled) on the same runs
+    python benchmarks/recovery.py --keep DIR              # keep each truth's calibration in DIR (a second
+                                                          # call resumes from its stored runs) and write
+                                                          # DIR/recovery.csv, one row per truth and parameter
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 from scipy.stats import qmc
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from territory_abm.calibration import run_calibration  # noqa: E402
+from territory_abm.calibration import load_calibration, run_calibration  # noqa: E402
+from territory_abm.calibration.evaluate import Evaluator  # noqa: E402
+from territory_abm.calibration.report import weighted_quantile  # noqa: E402
+from territory_abm.calibration.smm import bootstrap_estimates, fit_smm  # noqa: E402
 from territory_abm.calibration.synthetic import simulated_observations, write_observations  # noqa: E402
 from territory_abm.params import REGISTRY  # noqa: E402
+from territory_abm.experiments.engines import make_engine  # noqa: E402
 from territory_abm.scenarios.loader import load_scenario  # noqa: E402
 
 PARAMETERS = ["migration_stay_preference", "birth_rate", "clearing_propensity"]
 PRIORS = {"clearing_propensity": (0.0, 0.2)}
 STATISTICS = {"net_migration_rate": 1.0, "population_growth": 1.0, "forest_change": 1.0, "income_growth_log": 0.5,
               "poverty_change": 0.5}
+LEVEL = 0.9
+"""Confidence level of the calibrations' intervals (the calibration files' default)."""
 OPTIONS = {"smm": "popsize = 6\nmaxiter = 12\nbootstrap = 200\n",
            "abc_smc": "population_size = 60\ngenerations = 5\npilot = 6\n"}
 
@@ -65,7 +80,9 @@ def write_case(directory: Path, truth: dict, seed: int, args) -> Path:
     base = load_scenario(ROOT / "scenarios" / "baseline.toml").replace(households_scale=args.scale)
     noise = {c: args.noise for c in ("population", "mean_income_pc", "poverty_headcount", "gini_income",
                                      "forest_cover", "net_migration")} if args.noise else None
-    observations = simulated_observations(base, truth, seed, args.years, noise, with_start=True)
+    census = [base.start_year + y for y in (args.census or [args.years])]
+    observations = simulated_observations(base, truth, seed, max(args.census or [args.years]), noise, with_start=True,
+                                          census_years=census)
     if args.se:
         observations = with_standard_errors(observations, "poverty_headcount", args.se, seed)
     write_observations(observations, directory / "observations.csv")
@@ -92,6 +109,26 @@ def with_standard_errors(observations, column: str, span: tuple[float, float], s
     return observations
 
 
+def municipal_intervals(case: Path, out: Path, level: float) -> dict[str, tuple[float, float]]:
+    """Intervals of the bootstrap used until 2026-12-01 (municipalities and seeds resampled,
+    the observed values kept) on the stored runs of a finished SMM calibration (its search
+    replayed from the store: no new runs)."""
+    design = load_calibration(case)
+    engine = make_engine(1, None)
+    try:
+        evaluator = Evaluator(design, out, engine)
+        fit = fit_smm(design, evaluator)
+        _, thetas = evaluator.evaluated_thetas()
+        draws = bootstrap_estimates(replace(fit.objective, realizations=None), thetas, evaluator.values(thetas),
+                                    design.options["bootstrap"], design.sampler_seed)
+    finally:
+        engine.close()
+    weights = np.full(len(draws), 1.0 / len(draws))
+    return {name: (weighted_quantile(draws[:, j], weights, (1 - level) / 2),
+                   weighted_quantile(draws[:, j], weights, (1 + level) / 2))
+            for j, name in enumerate(design.parameters)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--method", choices=sorted(OPTIONS), default="smm")
@@ -99,21 +136,43 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=4, help="replicate seeds per evaluation")
     parser.add_argument("--scale", type=float, default=0.1, help="households scale of the territory")
     parser.add_argument("--years", type=int, default=10, help="years between the two census dates")
+    parser.add_argument("--census", type=int, nargs="+", metavar="YEARS",
+                        help="census dates as years after the start (default: --years), e.g. 5 10")
     parser.add_argument("--noise", type=float, default=0.0, help="census noise (see simulated_observations)")
     parser.add_argument("--se", type=float, nargs=2, metavar=("LOW", "HIGH"),
                         help="poverty observed with noise at a standard error in [LOW, HIGH], stated in the data")
     parser.add_argument("--workers", type=int, default=None)
+    parser.add_argument("--municipal", action="store_true",
+                        help="also report the bootstrap used until 2026-12-01 (municipalities resampled; smm)")
+    parser.add_argument("--only", type=int, nargs="+", metavar="K", help="run only these truths (0-based), e.g. "
+                        "to share them among processes with the same --keep")
+    parser.add_argument("--keep", type=Path, help="directory for the calibrations (kept; resumed when run again)")
     args = parser.parse_args()
     hits = {n: [] for n in PARAMETERS}
+    old_hits = {n: [] for n in PARAMETERS}
+    old_widths = {n: [] for n in PARAMETERS}
     errors = {n: [] for n in PARAMETERS}
     widths = {n: [] for n in PARAMETERS}
+    rows = []
     started = time.perf_counter()
-    with tempfile.TemporaryDirectory() as tmp:
+    with contextlib.ExitStack() as stack:
+        tmp = args.keep or Path(stack.enter_context(tempfile.TemporaryDirectory()))
         for k, truth in enumerate(truths(args.truths, seed=11)):
+            if args.only is not None and k not in args.only:
+                continue
             path = write_case(Path(tmp) / f"truth{k}", truth, seed=1000 + k, args=args)
             status = run_calibration(path, Path(tmp) / f"out{k}", workers=args.workers, progress=False)
+            old = municipal_intervals(path, Path(tmp) / f"out{k}", LEVEL) if args.municipal else {}
             line = []
             for row in status.estimates.itertuples(index=False):
+                rows.append({"truth": k, "parameter": row.parameter, "true": truth[row.parameter],
+                             "estimate": row.estimate, "low": row.low, "high": row.high,
+                             **({"municipal_low": old[row.parameter][0], "municipal_high": old[row.parameter][1]}
+                                if old else {})})
+                if old:
+                    lo, hi = bounds(row.parameter)
+                    old_hits[row.parameter].append(old[row.parameter][0] <= truth[row.parameter] <= old[row.parameter][1])
+                    old_widths[row.parameter].append((old[row.parameter][1] - old[row.parameter][0]) / (hi - lo))
                 true = truth[row.parameter]
                 lo, hi = bounds(row.parameter)
                 hits[row.parameter].append(row.low <= true <= row.high)
@@ -121,9 +180,12 @@ def main() -> None:
                 widths[row.parameter].append((row.high - row.low) / (hi - lo))
                 line.append(f"{row.parameter} {true:.4g} -> {row.estimate:.4g} [{row.low:.4g}, {row.high:.4g}]")
             print(f"truth {k + 1}/{args.truths} ({status.runs} runs): " + "; ".join(line), flush=True)
-    level = 0.9
+    if args.keep:
+        name = "recovery.csv" if args.only is None else f"recovery_{'_'.join(map(str, args.only))}.csv"
+        pd.DataFrame(rows).to_csv(args.keep / name, index=False)
+    level = LEVEL
     print(f"\n{args.method}: {args.truths} truths, {args.seeds} seeds per evaluation, scale {args.scale}, "
-          f"{args.years} years, noise {args.noise}, poverty standard errors {args.se}; "
+          f"censuses after {args.census or [args.years]} years, noise {args.noise}, poverty standard errors {args.se}; "
           f"{time.perf_counter() - started:.0f} s")
     print(f"{'parameter':<28}{'coverage':>10}{'nominal':>9}{'mean |error| / prior width':>30}{'interval / prior':>18}")
     for name in PARAMETERS:
@@ -131,6 +193,11 @@ def main() -> None:
               f"{np.mean(widths[name]):>18.3f}")
     every = np.mean([h for name in PARAMETERS for h in hits[name]])
     print(f"{'all':<28}{every:>10.2f}{level:>9.2f}")
+    if args.municipal:
+        print("\nthe same runs, municipalities resampled (the bootstrap used until 2026-12-01):")
+        for name in PARAMETERS:
+            print(f"{name:<28}{np.mean(old_hits[name]):>10.2f}{level:>9.2f}{'':>30}{np.mean(old_widths[name]):>18.3f}")
+        print(f"{'all':<28}{np.mean([h for n in PARAMETERS for h in old_hits[n]]):>10.2f}{level:>9.2f}")
 
 
 if __name__ == "__main__":

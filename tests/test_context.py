@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from conftest import SCENARIOS
 
+from territory_abm.model import environment
 from territory_abm import TerritoryModel, load_scenario
 from territory_abm.errors import InputError
 from territory_abm.model import context
@@ -81,6 +82,8 @@ def test_every_scenario_of_a_seed_meets_the_same_context(tmp_path):
     ("national_income_growth = 'fast'", "context.national_income_growth"),
     ("national_income_growth = true", "context.national_income_growth"),
     ("consumption_share = 0.9", "context.consumption_share"),
+    ("frontier_clearing_rate = 0.5", "context.frontier_clearing_rate"),
+    ("frontier_clearing_rate = 'open'", "context.frontier_clearing_rate"),
 ])
 def test_bad_context_entries_name_file_and_field(tmp_path, lines, field):
     with pytest.raises(InputError, match=field.replace(".", r"\.")):
@@ -109,3 +112,21 @@ def test_any_in_range_driver_value_is_accepted(tmp_path_factory, name, fraction)
     value = min(spec.low + fraction * (spec.high - spec.low), spec.high)  # no rounding past the bound
     sc = load_scenario(scenario_with(tmp_path_factory.mktemp("c"), f"{name} = {value!r}"))
     assert sc.parameters[name] == pytest.approx(value)
+
+
+@pytest.mark.parametrize("rate", [0.0, 0.002])
+def test_the_start_wants_to_clear_the_declared_frontier_rate_without_enforcement(tmp_path, rate):
+    """The clearing hurdle is backed out from the start so that, were nobody enforcing the
+    forest law, households would want to clear the declared share of each municipality's
+    forest (none at 0: the start is the rule's rest point); the forest is large enough and
+    the rate small enough here that every wish is met (each household clears at most twice
+    the clearing propensity). Enforcement then clears less, not absorbed into the hurdle."""
+    model = TerritoryModel(load_scenario(scenario_with(tmp_path, f"frontier_clearing_rate = {rate}"))
+                           .replace(**SMALL), seed=2)
+    forest = np.array([m.natural_capital if m else 0.0 for m in model.municipalities])
+    free = environment.clearing_wishes(model, np.zeros(model.n_nodes))(hurdle=model.clearing_hurdle)
+    assert np.bincount(model.households.node, free, minlength=model.n_nodes) == pytest.approx(
+        rate * forest, rel=1e-6, abs=1e-6)
+    enforced = environment.clearing_wishes(model, np.full(model.n_nodes, 0.3))(hurdle=model.clearing_hurdle)
+    if rate > 0:
+        assert enforced.sum() < free.sum()

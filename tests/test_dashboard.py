@@ -11,6 +11,7 @@ chromium``). Tests never install one: without a browser they are skipped, except
 environment variable ``CI`` is ``true`` (CI installs it), where that is a failure.
 """
 
+import base64
 import os
 import re
 import shutil
@@ -22,7 +23,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import SCENARIOS
+from conftest import ROOT, SCENARIOS
 
 playwright = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (pip install '.[test]')")
 expect = playwright.expect
@@ -216,6 +217,59 @@ def test_the_page_shows_the_map_charts_and_controls(open_group):
     expect(page.locator("img")).to_have_count(3)  # the network, the outcome charts and the comparison
 
 
+def _map_size(page) -> tuple[int, int]:
+    """Width and height (pixels) of the PNG the page shows as the territory's map."""
+    data = page.locator("img.territory-map").evaluate(
+        "async img => { const r = await fetch(img.src); return btoa(String.fromCharCode(...new Uint8Array("
+        "await r.arrayBuffer()))) }")
+    png = base64.b64decode(data)
+    assert png.startswith(b"\x89PNG")
+    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+
+
+def test_the_map_draws_the_municipalities_as_their_polygons(open_group):
+    page = open_group("polygons")
+    expect(page.locator("img.territory-map.map-polygons")).to_be_visible()
+    expect(page.locator("img.map-network")).to_have_count(0)
+    expect(page.locator(".map-note")).to_have_count(0)
+    assert _map_size(page) == (540, 324)  # the map's figure (6 x 3.6 in at 90 dpi; the network's is 6 x 2.9)
+    _choose(page, "Colour municipalities by", "Type (since the start)")
+    expect(page.locator("img.territory-map.map-polygons")).to_be_visible()
+    _no_error(page)
+
+
+@pytest.fixture(scope="module")
+def network_server(tmp_path_factory):
+    """The dashboard of the first classroom exercise on a copy of its territory without geometry."""
+    from territory_abm.dashboard.server import free_port
+
+    root = tmp_path_factory.mktemp("no_geometry")
+    shutil.copytree(ROOT / "calibration" / "data" / "classroom", root / "territory",
+                    ignore=shutil.ignore_patterns("geometry.gpkg"))
+    exercise = (SCENARIOS / "classroom" / "poverty_and_transfers.toml").read_text()
+    (root / "exercise.toml").write_text(exercise.replace('"../../calibration/data/classroom"', '"territory"'))
+    port = free_port("127.0.0.1")
+    proc = start_server(["dashboard", str(root / "exercise.toml"), "--port", str(port)], port, root / "server.log")
+    yield f"http://127.0.0.1:{port}/"
+    os.killpg(proc.pid, signal.SIGTERM)
+    proc.wait(timeout=20)
+
+
+def test_a_territory_without_geometry_is_drawn_as_its_network_and_the_page_says_why(browser, network_server):
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    try:
+        page = context.new_page()
+        page.goto(f"{network_server}?group=network", timeout=90_000)
+        expect(page.locator("img.territory-map.map-network")).to_be_visible(timeout=90_000)
+        expect(page.locator("img.map-polygons")).to_have_count(0)
+        expect(page.locator(".map-note")).to_contain_text("no boundaries (no geometry.gpkg in its folder)")
+        page.get_by_role("button", name="Español", exact=True).click()
+        expect(page.locator(".map-note")).to_contain_text("no tiene límites", timeout=30_000)
+        _no_error(page)
+    finally:
+        context.close()
+
+
 def test_a_lever_and_a_step_change_the_charts_the_map_and_the_municipality(open_group, tmp_path):
     page = open_group("transfers")
     _choose(page, "Municipality", "Cerro Azul")
@@ -226,8 +280,10 @@ def test_a_lever_and_a_step_change_the_charts_the_map_and_the_municipality(open_
     expect(_lever_switch(page, "Cash transfers")).to_be_checked()
     _step(page)
     expect(_clock(page, 2021, 1)).to_be_visible(timeout=FIRST_STEP_MS)
-    after = _images(page)
-    assert len(after) == 3 and all(a != b for a, b in zip(after, before)), "charts or map did not change"
+    # each image is its own widget, updated by its own message: wait (up to 30 s) until all three changed
+    page.wait_for_function("before => { const now = Array.from(document.images, e => e.src); "
+                           "return now.length === 3 && now.every((src, i) => src !== before[i]) }", arg=before,
+                           timeout=30_000)
     cost = page.locator("tr", has_text="Policy cost this year (USD)").locator("td").nth(1)
     expect(cost).not_to_have_text(re.compile(r"^\s*(0|-|)\s*$"))  # the transfer was paid in Cerro Azul
     _no_error(page)

@@ -49,6 +49,17 @@ def test_difference_known_answer():
     assert math.isnan(st.difference(np.array([1.0, 2]), np.array([True, True])))
 
 
+def test_slope_difference_known_answer():
+    # group: y = 1 - 0.5 x (slope -0.5); rest: y = 3 x (slope 3): -0.5 - 3 = -3.5
+    x = np.array([0.0, 2, 4, 0, 1, 2])
+    y = np.array([1.0, 0, -1, 0, 3, 6])
+    g = np.array([True, True, True, False, False, False])
+    assert st.slope_difference(x, y, g) == pytest.approx(-3.5)
+    assert st.slope_difference(x, y, ~g) == pytest.approx(3.5)
+    assert math.isnan(st.slope_difference(x, y, np.ones(6, bool)))  # no rest
+    assert math.isnan(st.slope_difference(x[:4], y[:4], g[:4]))  # one unit in the rest
+
+
 def _units() -> pd.DataFrame:
     """Eight hand-made municipalities in four runs (two territories x two seeds)."""
     return pd.DataFrame({
@@ -59,6 +70,7 @@ def _units() -> pd.DataFrame:
         "travel_time_to_market": [1.0, 2, 3, 4, 5, 6, 7, 8],
         "land_gini": [0.7, 0.8, 0.7, 0.8, 0.9, 0.9, 0.9, 0.9],
         "governance": [0.3, 0.6, 0.3, 0.6, 0.5, 0.5, 0.7, 0.7],
+        "income_gini": [0.46, 0.48, 0.5, 0.52, 0.46, 0.48, 0.5, 0.52],
         "income_growth_log": [0.02, 0.04, 0.02, 0.04, 0.0, 0.01, 0.0, 0.01],
         "win_win_win": [1, 0, 0, 0, 0, 0, 0, 1],
         "type": ["win-win-win", "none", "none", "none", "none", "none", "none", "sustainable win-win-win"],
@@ -89,6 +101,13 @@ def test_pattern_values_on_a_hand_made_table():
     assert _pattern(statistic="mean", variable="income_growth_log").value(u) == pytest.approx(0.0175)
     # sum dx dy = -0.0055, sum dx^2 = 0.055 (by hand)
     assert _pattern(statistic="slope", x="land_gini", y="income_growth_log").value(u) == pytest.approx(-0.1)
+    # slope of income growth on travel time: with city (units 0-3, travel 1-4) growth 0.02, 0.04, 0.02,
+    # 0.04: slope 0.004; without (5-8): 0, 0.01, 0, 0.01: slope 0.002 -> difference 0.002
+    assert _pattern(statistic="slope_difference", x="travel_time_to_market", y="income_growth_log",
+                    group="has_city").value(u) == pytest.approx(0.002)
+    # high income Gini: at least the median 0.5 -> units 2, 3, 6, 7
+    assert _pattern(statistic="difference", variable="income_growth_log", group="high_income_gini").value(u) == \
+        pytest.approx(0.0125 - 0.0125)
 
 
 def test_evaluate_interval_units_and_verdict():
@@ -142,6 +161,10 @@ def _write_patterns(tmp_path: Path, body: str) -> Path:
     ('statistic = "share"\nvariable = "income_growth_log"\n', "patterns[0].variable"),
     ('statistic = "slope"\nx = "log_income_start"\n', "patterns[0].y"),
     ('statistic = "difference"\nvariable = "income_growth_log"\ngroup = "has_road"\n', "patterns[0].group"),
+    ('statistic = "slope_difference"\nx = "income_growth_total"\ny = "poverty_change_relative"\n',
+     "patterns[0].group"),
+    ('statistic = "slope_difference"\nx = "income_growth_total"\ny = "poverty_changes"\ngroup = "has_city"\n',
+     "patterns[0].y"),
     ('statistic = "share"\nvariable = "grew"\ncolour = "red"\n', "patterns[0].colour"),
 ])
 def test_bad_patterns_are_rejected_naming_file_and_field(tmp_path, body, field):

@@ -169,6 +169,7 @@ def _design(d: int, municipalities: list[str]):
     observed = pd.DataFrame({name: 1000 * RNG.random(len(municipalities)) for name in PREDICTED},
                             index=municipalities)
     obs = SimpleNamespace(start_year=2010, end_year=2020, start=observed * 0.9, end=observed,
+                          dates=(2010, 2020), frames={2010: observed * 0.9, 2020: observed},
                           municipalities=municipalities)
     return SimpleNamespace(name="example", parameters=tuple(names), bounds=tuple((0.0, 1.0) for _ in names),
                            observations=obs)
@@ -217,6 +218,7 @@ def test_patterns_figure_is_readable_and_draws_the_convergence_slopes(tmp_path):
         "territory": [f"t{k % 30:04d}" for k in range(n)], "replicate": np.arange(n) // 150,
         "kind": np.where(np.arange(n) % 15 == 0, "city", "municipality"), "has_city": np.arange(n) % 2,
         "log_income_start": log_income, "gini_change": RNG.normal(-0.01, 0.02, n),
+        "income_gini": RNG.uniform(0.46, 0.52, n),
         "income_growth_log": 0.3 - 0.036 * log_income + RNG.normal(0, 0.005, n),
         "income_growth_total": RNG.normal(0.2, 0.1, n), "poverty_change_relative": RNG.normal(-0.2, 0.1, n),
         "win_win_win": RNG.integers(0, 2, n), "type": RNG.choice(TYPES, n)})

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from conftest import SCENARIOS
 from territory_abm import TerritoryModel, load_scenario
 from territory_abm.model import food, labour, start
+from territory_abm.model.network import Pairs
 from territory_abm.params import Parameters
 
 SEEDS = (1, 2, 3)
@@ -47,20 +48,22 @@ def test_food_spending_is_capped_by_the_local_share():
 
 
 def _line(n=3, hours=1.0):
-    """n populated nodes on a line, ``hours`` apart."""
+    """n populated nodes on a line, ``hours`` apart (every pair)."""
     idx = np.arange(n)
-    return np.abs(idx[:, None] - idx[None, :]) * hours, np.ones(n, bool)
+    return Pairs.from_dense(np.abs(idx[:, None] - idx[None, :]) * hours), np.ones(n, bool)
 
 
 def test_outlets_prefer_nearer_and_dearer_markets():
     travel, populated = _line()
     way = food.outlets(travel, populated, np.ones(3), transport_cost=0.02, trade_limit=1.5, elasticity=2.0)
-    assert np.allclose(way.share.sum(axis=1), 1.0)
-    assert way.share[0, 2] == 0.0  # beyond the trade limit
-    assert way.share[0, 0] > way.share[0, 1]  # same price, nearer market
+    share = way.pairs.dense(way.share, fill=0.0)
+    assert np.allclose(share.sum(axis=1), 1.0)
+    assert way.pairs.dest[way.pairs.indptr[0]:way.pairs.indptr[1]].tolist() == [0, 1]  # 2 beyond the trade limit
+    assert share[0, 0] > share[0, 1]  # same price, nearer market
     dear = food.outlets(travel, populated, np.array([1.0, 1.5, 1.0]), transport_cost=0.02, trade_limit=1.5,
                         elasticity=2.0)
-    assert dear.share[0, 1] > dear.share[0, 0] and dear.net_price[0] > way.net_price[0]
+    dear_share = dear.pairs.dense(dear.share, fill=0.0)
+    assert dear_share[0, 1] > dear_share[0, 0] and dear.net_price[0] > way.net_price[0]
 
 
 @settings(max_examples=60, deadline=None)
@@ -151,7 +154,8 @@ def test_food_flows_are_booked_and_reported(stationary):
 
 def _hinterland(model):
     cities = np.flatnonzero(model.territory.kinds == "city")
-    near = model.populated & (model.travel[:, cities].min(axis=1) <= model.params.food_trade_limit)
+    pairs = model.travel.within(model.params.food_trade_limit)
+    near = model.populated & (pairs.by_origin(np.isin(pairs.dest, cities)) > 0)
     near[cities] = False
     return cities, np.flatnonzero(near)
 
@@ -248,7 +252,7 @@ def test_outlets_chosen_at_the_clearing_prices_clear_every_market(demand, output
     reach, net = food.trade_routes(travel, populated, transport_cost=0.02, trade_limit=3.0)
     groups = np.arange(4)
     prices, used = food.clearing_prices(
-        prices=np.ones(4), reach_weight=np.where(reach, net ** elasticity, 0.0), group_node=groups,
+        prices=np.ones(4), indptr=reach.indptr, dest=reach.dest, reach_weight=net ** elasticity, group_node=groups,
         group_dynamic=farm_gate * price_share, group_quantity=np.array(output), demand=np.array(demand), cap=cap,
         elasticity=elasticity, damping=1.0 / (1.0 + 2.0 * elasticity), tolerance=1e-12, iterations=100_000)
     assert used < 100_000

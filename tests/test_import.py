@@ -240,7 +240,7 @@ def test_the_data_format_docs_list_every_column_with_its_rule():
 
 
 @pytest.mark.slow
-def test_the_example_end_to_end_import_validate_run_calibrate_and_report_with_a_map(tmp_path):
+def test_the_example_end_to_end_import_validate_run_calibrate_and_report_with_a_map(tmp_path, capsys):
     from territory_abm import load_scenario
     from territory_abm.calibration.synthetic import simulated_observations, write_observations
 
@@ -250,13 +250,23 @@ def test_the_example_end_to_end_import_validate_run_calibrate_and_report_with_a_
     assert main(["run", str(territory / "scenario.toml"), "--steps", "2", "--households-scale", "0.02",
                  "--out", str(tmp_path / "run"), "--quiet"]) == 0
     scenario = load_scenario(territory / "scenario.toml").replace(households_scale=0.02)
-    write_observations(simulated_observations(scenario, {"birth_rate": 0.025}, 5, 3, with_start=True),
-                       territory / "observations.csv")
+    start = scenario.start_year
+    censuses = simulated_observations(scenario, {"birth_rate": 0.025}, 5, 3, with_start=True,
+                                      census_years=[start + 1, start + 3])  # three census dates
+    censuses["se_poverty_headcount"] = 0.03
+    write_observations(censuses, territory / "observations.csv")
     (tmp_path / "cal.toml").write_text(
         'name = "valley"\nscenario = "valley/scenario.toml"\nobservations = "valley/observations.csv"\n'
-        'method = "smm"\nseeds = 1\nhouseholds_scale = 0.02\nparameters = ["birth_rate"]\n'
-        '[statistics]\npopulation_growth = 1.0\n[options]\npopsize = 5\nmaxiter = 1\n')
+        'method = "smm"\nseeds = 2\nhouseholds_scale = 0.02\nparameters = ["birth_rate"]\n'
+        '[statistics]\npopulation_growth = 1.0\npoverty_change = 0.5\n[options]\npopsize = 5\nmaxiter = 1\n'
+        'bootstrap = 20\nlocal_points = 2\n')
+    assert main(["validate", str(tmp_path / "cal.toml")]) == 0
+    assert f"at {start}, {start + 1}, {start + 3} (2 period(s))" in capsys.readouterr().out
     assert main(["calibrate", str(tmp_path / "cal.toml"), "--out", str(tmp_path / "cal"), "--quiet"]) == 0
+    fit = pd.read_csv(tmp_path / "cal" / "fit.csv", keep_default_na=False)
+    assert set(fit["period"]) == {f"{start}-{start + 1}", f"{start + 1}-{start + 3}"}  # every census date used
+    estimate = pd.read_csv(tmp_path / "cal" / "estimate.csv")
+    assert estimate.loc[0, "low"] <= estimate.loc[0, "estimate"] <= estimate.loc[0, "high"]
     (territory / "transfers.toml").write_text(
         'extends = "scenario.toml"\nname = "transfers"\n[[policies]]\nlever = "cash_transfer"\nstart = 2019\n'
         'end = 2020\ntarget = "all"\namount = 400.0\n')
@@ -277,6 +287,18 @@ def test_the_shipped_example_is_what_its_generator_writes(tmp_path):
         assert (tmp_path / name).read_bytes() == (VALLEY / name).read_bytes(), name
     written, shipped = (gpd.read_file(p / "boundaries.gpkg") for p in (tmp_path, VALLEY))
     assert written.geom_equals_exact(shipped, tolerance=1e-6).all()
+
+
+def test_the_generator_reaches_a_number_of_households_and_keeps_its_towns(tmp_path):
+    """National scale: the generated country has the households asked for; the population
+    that makes a town grows with them, so the same two units are towns."""
+    from territory_abm.data.example_geography import write_valley
+
+    write_valley(tmp_path, n=30, seed=4, households=60_000)
+    census = pd.read_csv(tmp_path / "censo.csv", sep=";", encoding="latin-1", decimal=",")
+    assert abs(census["hogares"].sum() - 60_000) <= 30
+    threshold = tomllib.loads((tmp_path / "mapping.toml").read_text(encoding="utf-8"))["cities"]["min_population"]
+    assert (census["poblacion"] >= threshold).sum() == 2
 
 
 def test_a_code_stored_as_a_number_gets_a_hint_about_leading_zeros(tmp_path):

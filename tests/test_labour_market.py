@@ -6,10 +6,18 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from territory_abm.model.markets import match_labour
+from territory_abm.model import markets
+from territory_abm.model.network import Pairs
 
 # two nodes: 0 a rural municipality, 1 a city one commute away
 REACH = np.ones((2, 2), bool)
+
+
+def match_labour(seekers, vacancies, wage, reachable, net):
+    """``markets.match_labour`` with dense (n, n) reach and net shares; flows dense (0 off reach)."""
+    pairs = Pairs.from_dense(np.where(reachable, 1.0, np.inf))
+    flows, unmatched = markets.match_labour(seekers, vacancies, wage, pairs, net[pairs.origin(), pairs.dest])
+    return pairs.dense(flows, fill=0.0), unmatched
 
 
 def test_seekers_go_where_the_net_wage_is_best():

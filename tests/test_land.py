@@ -61,7 +61,8 @@ def test_clearing_is_limited_by_what_it_costs_in_money_and_time():
     n = 4
     common = dict(farm_income=np.full(n, 3000.0), land=np.full(n, 2.0), alive=np.ones(n, bool),
                   adults=np.full(n, 2, np.int32), employed=np.zeros(n, np.int32), node=np.zeros(n, np.int32),
-                  enforcement=np.zeros(1), land_elasticity=0.35, horizon=5.0, fine=600.0, propensity=0.5)
+                  enforcement=np.zeros(1), land_elasticity=0.35, horizon=5.0, fine=600.0, propensity=0.5,
+                  hurdle=np.ones(1))
     assets = np.array([0.0, 30.0, 1e6, 1e6])
     want = clearing_wish(assets=assets, time_cost=np.zeros(1), clearing_cost=300.0, **common)
     assert want[0] == 0.0 and want[1] == pytest.approx(0.1) and want[2] == pytest.approx(2 * 0.5)
@@ -69,6 +70,10 @@ def test_clearing_is_limited_by_what_it_costs_in_money_and_time():
     assert dear[2] < want[2]
     # gain 0.35 x 1500 x 5 = 2625 against 300 + 1500: wish 0.5 x (2625 / 1800 - 1)
     assert dear[2] == pytest.approx(0.5 * (2625 / 1800 - 1))
+    # a hurdle of 1.2: the gain must beat 1.2 times the cost
+    high = clearing_wish(assets=assets, time_cost=np.array([1500.0]), clearing_cost=300.0,
+                         **{**common, "hurdle": np.array([1.2])})
+    assert high[2] == pytest.approx(0.5 * (2625 / (1.2 * 1800) - 1))
 
 
 @pytest.fixture

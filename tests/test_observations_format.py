@@ -114,5 +114,5 @@ def test_standard_errors_aggregate_in_quadrature_through_the_crosswalk(tmp_path,
     path = _obs(tmp_path, "municipality,year,population,se_population,poverty_headcount,se_poverty_headcount\n"
                           "A,2020,1000,30,0.2,0.04\nB,2020,3000,40,0.4,0.02\n")
     obs = load_observations(path, example, 2010, fmt=ObservationFormat(crosswalk=tmp_path / "crosswalk.csv"))
-    assert obs.end_se.loc["M01", "population"] == pytest.approx(50.0)
-    assert obs.end_se.loc["M01", "poverty_headcount"] == pytest.approx(np.hypot(0.25 * 0.04, 0.75 * 0.02))
+    assert obs.errors[2020].loc["M01", "population"] == pytest.approx(50.0)
+    assert obs.errors[2020].loc["M01", "poverty_headcount"] == pytest.approx(np.hypot(0.25 * 0.04, 0.75 * 0.02))

@@ -30,12 +30,11 @@ def test_public_income_and_dividends_of_the_first_year_are_those_the_start_assum
 
 def test_migrants_abroad_remit_from_the_start(stationary):
     model, first = stationary
-    p, hh = model.params, model.households
-    residents = hh.members.sum()
-    expected = p.remittance_propensity * p.external_income_pc * p.initial_migrants_abroad / 100.0
-    assert first["remittances"] / residents == pytest.approx(expected, rel=0.15)  # Poisson draws
-    markets = np.flatnonzero(model.is_market)
-    assert model.migrant_stock[:, markets].sum() >= hh.migrants_abroad.sum() - model.flows.out_migrants.sum()
+    p = model.params
+    start = TerritoryModel(model.scenario)
+    abroad = start.households.migrants_abroad
+    assert abroad.sum() > 0
+    assert first["remittances"] == pytest.approx(p.remittance_propensity * p.external_income_pc * abroad.sum())
 
 
 def test_quality_stays_where_the_starting_budgets_sustain_it(stationary):
@@ -54,38 +53,55 @@ def test_the_age_structure_is_kept(stationary):
     assert share == pytest.approx(first["adult_share"], abs=0.02)
 
 
-def test_no_migrants_abroad_means_no_remittances_at_the_start():
-    sc = load_scenario(SCENARIOS / "stationary.toml").replace(households_scale=0.05, steps=2, seed=1)
-    sc = sc.replace(parameters=sc.parameters.with_overrides({"initial_migrants_abroad": 0.0}))
-    model = TerritoryModel(sc)
-    assert model.households.remittance_income.sum() == 0.0 and model.migrant_stock.sum() == 0.0
+def stationary_changes(overrides: dict[str, float], seeds: int) -> np.ndarray:
+    """20-year changes of poverty, Gini and income per person under ``stationary.toml`` at
+    scale 0.25 (as ``benchmarks/stationarity.py``), seeds 1..``seeds`` (seeds x outcomes)."""
+    changes = []
+    for seed in range(1, seeds + 1):
+        sc = load_scenario(SCENARIOS / "stationary.toml").replace(households_scale=0.25, steps=20, seed=seed)
+        model = TerritoryModel(sc.replace(parameters=sc.parameters.with_overrides(overrides)))
+        model.run()
+        t = model.datacollector.get_model_vars_dataframe()
+        changes.append([t[c].iloc[-1] - t[c].iloc[0] for c in ("poverty_headcount", "gini_income", "mean_income_pc")])
+        model.release()
+    return np.array(changes)
+
+
+@pytest.fixture(scope="module")
+def stationary_runs():
+    return stationary_changes({}, 8)
+
+
+@pytest.mark.slow
+def test_the_stationary_scenario_keeps_its_gini_and_income(stationary_runs):
+    """Issue 12 item 1 with clearing and migration on: over 20 years (8 seeds) the Gini and
+    the income per person change by less than their seed-to-seed standard deviation."""
+    mean, sd = stationary_runs.mean(axis=0), stationary_runs.std(axis=0, ddof=1)
+    assert np.all(np.abs(mean[1:]) <= sd[1:]), (mean, sd)
 
 
 @pytest.mark.slow
 @pytest.mark.xfail(strict=True, reason=(
-    "issue 12 item 1 open: after merging the land distribution (landless households, Pareto "
-    "holdings) and towns (wages by skill, enterprises), poverty rises +0.019 (seed sd 0.005) over "
-    "20 years with clearing and migration off, Gini -0.002 (0.003); main before them: +0.005 (0.008)"))
-def test_with_clearing_and_migration_off_the_start_stays_where_it_is():
-    """The start is one the model's own rules keep: with the context flat and the two
-    mechanisms that still move the stationary scenario switched off (forest clearing, and
-    migration with the land it frees; docs/model_choices.md), territory poverty and Gini
-    change over 20 years by less than their seed-to-seed standard deviation.
+    "issue 12 item 1 open: poverty falls 0.018 (seed sd 0.008) in 20 years of stationary.toml "
+    "(branch migration): land freed by leavers passes to the remaining holders and new "
+    "one-person households of internal migrants accumulate (docs/model_choices.md)"))
+def test_the_stationary_scenario_keeps_its_poverty(stationary_runs):
+    mean, sd = stationary_runs.mean(axis=0), stationary_runs.std(axis=0, ddof=1)
+    assert abs(mean[0]) <= sd[0], (mean, sd)
 
-    At scale 0.25, as ``benchmarks/stationarity.py``: at 0.1 (small nodes, lumpy firms) the
-    poverty change was 0.009 (seed sd 0.011) before the local food market and 0.020 (0.006)
-    with it, whose prices fall as forest regrowth and the growing population (births set for
-    out-migration) raise output; at 0.25 it is 0.005 (0.008) with it."""
-    changes = []
-    for seed in range(1, 7):
-        sc = load_scenario(SCENARIOS / "stationary.toml").replace(households_scale=0.25, steps=20, seed=seed)
-        sc = sc.replace(parameters=sc.parameters.with_overrides(
-            {"clearing_propensity": 0.0, "whole_household_share": 0.0, "migration_stay_preference": 10.0}))
-        model = TerritoryModel(sc)
-        model.run()
-        t = model.datacollector.get_model_vars_dataframe()
-        changes.append([t[c].iloc[-1] - t[c].iloc[0] for c in ("poverty_headcount", "gini_income")])
-        model.release()
-    changes = np.array(changes)
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason=(
+    "issue 12 item 1 open: with births equal to deaths and clearing and migration off, poverty "
+    "+0.0015 (seed sd 0.0052) but Gini +0.0071 (0.0033) over 20 years, 6 seeds (branch "
+    "migration; main at 2ae84db: poverty -0.018, Gini -0.007 over 8 seeds without the fertility "
+    "gradient)"))
+def test_with_clearing_and_migration_off_the_start_stays_where_it_is():
+    """The start is one the model's own rules keep: with the context flat, births equal to
+    deaths and the two mechanisms that move the stationary scenario most switched off (forest
+    clearing, and migration with the land it frees; docs/model_choices.md), territory poverty
+    and Gini change over 20 years by less than their seed-to-seed standard deviation."""
+    changes = stationary_changes({"clearing_propensity": 0.0, "whole_household_share": 0.0,
+                                  "migration_stay_preference": 10.0, "birth_rate": 0.006}, 6)[:, :2]
     mean, sd = changes.mean(axis=0), changes.std(axis=0, ddof=1)
     assert np.all(np.abs(mean) <= sd), (mean, sd)

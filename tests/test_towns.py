@@ -11,6 +11,7 @@ from conftest import SCENARIOS
 from territory_abm import TerritoryModel, load_scenario
 from territory_abm.model import enterprises, labour
 from territory_abm.model.markets import match_labour
+from territory_abm.model.network import Pairs
 from territory_abm.model.start import no_commuting_wages, split_residual
 
 
@@ -23,7 +24,7 @@ def town():
 def toy(travel, nonfarm=None):
     n = travel.shape[0]
     return SimpleNamespace(params=SimpleNamespace(commute_cost_per_hour=0.1, commute_fixed_cost=0.05),
-                           travel=travel, reachable=np.isfinite(travel), n_nodes=n,
+                           commute=Pairs.from_dense(travel), n_nodes=n,
                            territory=SimpleNamespace(table={"nonfarm_income_share": nonfarm}))
 
 
@@ -55,8 +56,8 @@ def test_the_network_rule_keeps_every_starting_worker_at_home(town):
     hh, ft = model.households, model.firm_table
     offers = labour.job_offers(model, ft.labour * ft.alive)
     workers = np.bincount(hh.node, hh.employed, minlength=model.n_nodes).astype(float)
-    flows, _ = match_labour(workers, offers.vacancies, offers.unit_wage, model.reachable, offers.net_share)
-    assert np.allclose(flows, np.diag(workers))
+    flows, _ = match_labour(workers, offers.vacancies, offers.unit_wage, model.commute, offers.net_share)
+    assert np.allclose(model.commute.dense(flows, fill=0.0), np.diag(workers))
     model.step()
     assert model.flows.commuters.sum() == pytest.approx(0.0, abs=1e-9)  # rounding of the match's shares
 

@@ -129,7 +129,8 @@ def test_the_console_needs_the_token_locks_the_groups_exports_their_runs_and_loa
     assert archive.read("Los_Robles/outcomes.csv").decode().count("\n") == 3  # header, 2020, 2021
 
     trainer.get_by_text("Show the debrief charts").click()
-    expect(trainer.locator("img")).to_have_count(1, timeout=60_000)
+    expect(trainer.locator("img")).to_have_count(2, timeout=60_000)  # the debrief's charts and its map
+    expect(trainer.locator("img.debrief-map")).to_be_visible()
 
     _choose(trainer, "Exercise", "forest_frontier")
     trainer.get_by_role("button", name="Start every group on this exercise").click()
@@ -151,6 +152,8 @@ def test_in_the_game_two_groups_choices_take_effect_in_one_shared_year_and_each_
     expect(bajo.get_by_text("You govern Bajo Rio")).to_be_visible(timeout=90_000)
     bajo.get_by_role("button", name="Español", exact=True).click()
     expect(bajo.get_by_text("Gobiernan Bajo Rio")).to_be_visible()
+    for page in (alto, bajo):  # the shared territory as its polygons
+        expect(page.locator("img.territory-map.map-polygons")).to_be_visible()
 
     alto.locator("label", has_text="Cash transfers").click()  # Alto asks for transfers ...
     expect(_row(bajo, "Alto Verde")).to_contain_text("Transferencias monetarias", timeout=15_000)
@@ -184,6 +187,7 @@ def test_in_the_game_two_groups_choices_take_effect_in_one_shared_year_and_each_
 
     trainer = new_page(f"{base}?trainer={token}")
     expect(trainer.get_by_text("Waiting for: Alto, Bajo")).to_be_visible(timeout=90_000)
+    expect(trainer.locator("img.debrief-map")).to_be_visible()  # the choices' differences, mapped
     trainer.get_by_role("button", name="Advance the year now").click()  # nobody decided: the trainer says
     expect(alto.get_by_text("Year 2022 - 2 governments")).to_be_visible(timeout=60_000)
     expect(bajo.get_by_text("Año 2022 - 2 gobiernos")).to_be_visible(timeout=60_000)

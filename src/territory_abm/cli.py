@@ -447,7 +447,7 @@ def validate_path(path: Path) -> str:
                     f"{len(cal.patterns)} patterns, {cal.ensemble.territories} territories x {cal.ensemble.seeds} seeds")
         return (f"calibration: {cal.method}, {len(cal.parameters)} parameters, "
                 f"{len(cal.observations.municipalities)} municipalities observed "
-                f"{cal.observations.start_year}-{cal.observations.end_year}")
+                f"at {', '.join(map(str, cal.observations.dates))} ({len(cal.observations.periods)} period(s))")
     if kind == "patterns":
         from .ensemble.patterns import load_patterns
 

@@ -79,6 +79,7 @@ _ENTRIES: tuple[Parameter, ...] = (
     _p("estate_min_ha", "ha", 100.0, 10.0, 5000.0, "smallest holding farmed as a commercial estate (a firm hiring wage labour) where the node has commercial agriculture jobs; smaller holdings are peasant farms (assumption; the range spans medium holdings to latifundia)", "land"),
     _p("estate_land_elasticity", "1", 0.15, 0.0, 0.4, "output elasticity of land in commercial estates, beside the firms' capital and labour elasticities (assumption: 0.15 gives constant returns with the default firm elasticities); matters only when an estate's land changes", "land"),
     # --- households --------------------------------------------------------------------
+    _p("fertility_income_elasticity", "1", 0.3, 0.0, 0.8, "elasticity of a household's birth rate to its income per person, with the sign turned (births per person go as income^-e, scaled so that the territory's births per person are the context's birth rate; assumption of the order of Demographic and Health Surveys in Latin America, where women of the poorest fifth of households have about twice the fertility of the richest fifth, whose incomes per person are some 10-20 times larger)", "households"),
     _p("consumption_share", "1", 0.88, 0.6, 1.0, "share of income consumed above subsistence", "households"),
     _p("subsistence_pc", "USD/person/yr", 300.0, 100.0, 800.0, "subsistence consumption per person, drawn from assets if income falls short", "households"),
     _p("asset_depreciation", "1/yr", 0.05, 0.01, 0.2, "yearly wear of household assets (livestock, tools, buildings), made good by purchases outside the territory; starting assets are each household's steady state, savings at starting income over this rate", "households"),
@@ -90,11 +91,12 @@ _ENTRIES: tuple[Parameter, ...] = (
     # --- migration -----------------------------------------------------------------------
     _p("migration_income_weight", "1", 1.2, 0.0, 3.0, "logit weight of log expected income per person at a destination", "migration"),
     _p("migration_cost_per_hour", "1/h", 0.25, 0.0, 1.0, "logit disutility per hour of travel to a destination", "migration"),
+    _p("migration_reach", "h", 24.0, 1.0, 72.0, "longest travel time to a destination inside the territory that a migrant weighs (external markets are always weighed; assumption: a day's travel; the example territory lies within it, so it matters only in large territories)", "migration"),
     _p("migration_network_weight", "1", 0.4, 0.0, 1.5, "logit weight of log(1 + migrants per 100 residents) already at the destination", "migration"),
     _p("migration_services_weight", "1", 1.0, 0.0, 3.0, "logit weight of the destination's service quality (0-1)", "migration"),
     _p("migration_stay_preference", "1", 6.0, 2.0, 10.0, "logit utility of staying (sets annual migration near 0.5-2 %)", "migration"),
     _p("whole_household_share", "1", 0.25, 0.0, 1.0, "share of migration decisions that move the whole household", "migration"),
-    _p("initial_migrants_abroad", "persons/100 residents", 5.0, 0.0, 30.0, "former members living outside the territory at the start, per 100 residents (UN DESA migrant stock: about 6 % of people born in Latin America and the Caribbean live abroad); they remit from the first year, and their remittances are part of the starting income", "migration"),
+    _p("migrant_return_rate", "1/yr", 0.08, 0.01, 0.3, "share of migrants who return home each year (to their household, if it is still there) or lose their ties with the origin; sets the starting migrant stock, the rest point of the start's flows (stock = yearly outflow / rate). Dustmann & Gorlach 2016, J. Econ. Lit. 54(1): 20-50 % of immigrants leave their destination within five years, a yearly hazard of about 0.04-0.13", "migration"),
     _p("remittance_propensity", "1", 0.12, 0.0, 0.4, "share of a migrant's income sent home each year", "migration"),
     _p("external_income_pc", "USD/person/yr", 6000.0, 2000.0, 15000.0, "expected income per person at external (dynamic) markets", "migration"),
     # --- firms and labour ------------------------------------------------------------------
@@ -102,6 +104,8 @@ _ENTRIES: tuple[Parameter, ...] = (
     _p("firm_capital_elasticity", "1", 0.25, 0.1, 0.4, "output elasticity of capital in firms", "firms"),
     _p("required_return", "1/yr", 0.12, 0.03, 0.3, "profit rate on capital firms require; sets capital per worker at the start and the entry hurdle", "firms"),
     _p("expectation_adjustment", "1", 0.4, 0.05, 1.0, "share of the gap between last year's outcome and the expectation closed each year (adaptive expectations of local prices and of the chance to find a job)", "labour"),
+    _p("hiring_skill_preference", "1/yr of school", 0.15, 0.0, 1.0, "log odds of being hired per year of schooling above the territory mean, for a new job seeker (firms prefer skilled applicants; assumption: the default keeps the example start's jobs by schooling third within seed noise, tests/test_hiring.py)", "labour"),
+    _p("hiring_referral_weight", "1/worker", 10.0, 0.0, 50.0, "odds of being hired of a new job seeker per worker of the household last year, relative to a seeker without one (referrals through workers; assumption: surveys find that often 30-60 % of jobs are found through friends and relatives, Ioannides and Loury 2004)", "labour"),
     _p("hiring_adjustment", "1", 0.4, 0.05, 1.0, "share of the gap to desired employment a firm closes in a year", "labour"),
     _p("depreciation_rate", "1/yr", 0.08, 0.02, 0.2, "capital depreciation (paid to the rest of the world)", "firms"),
     _p("wage_adjustment", "1", 0.15, 0.0, 0.5, "proportional wage change per unit of excess labour demand", "labour"),
@@ -144,6 +148,7 @@ _ENTRIES: tuple[Parameter, ...] = (
     _p("market_price_persistence", "1", 0.5, 0.0, 0.95, "share of last year's price deviation from trend that remains (AR(1) in logs; 0: independent years)", "context"),
     _p("climate_shock_probability", "1/yr", 0.0, 0.0, 0.5, "probability that a year brings a climate shock (drought, flood) to the whole territory", "context"),
     _p("climate_shock_loss", "1", 0.3, 0.0, 0.9, "share of farm output lost in a climate-shock year", "context"),
+    _p("frontier_clearing_rate", "1/yr", 0.0, 0.0, 0.03, "share of each municipality's forest its households would want to clear at the start without enforcement (the frontier's pull: demand for land, colonisation, roads into the forest); sets each node's clearing hurdle, after which clearing follows returns and costs. 0: the start is the clearing rule's rest point. Latin America lost about 0.5 %/yr of its forest in 2000-2010 (FAO, Global Forest Resources Assessment 2010), Central America about 1 %/yr", "context"),
     _p("land_price", "USD/ha", 1500.0, 200.0, 10000.0, "price paid per hectare in land redistribution", "policies"),
     # --- what policy money buys, and how households respond (issue 13 item 5) -------------
     _p("road_upgrade_cost_per_km", "USD/km", 150000.0, 20000.0, 1000000.0, "cost of upgrading one km of road (Collier, Kirchberger & Soderbom 2016, World Bank Economic Review 30(3): unit costs of road works in low- and middle-income countries run from tens of thousands of USD per km for gravel rehabilitation to about a million for new paved roads; the default, a rural upgrade, is an assumption inside that range)", "policies"),

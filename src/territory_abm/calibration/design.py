@@ -100,16 +100,20 @@ class CalibrationDesign(FitDesign):
 
     @property
     def layout(self) -> Layout:
-        return Layout(tuple(self.statistics), tuple(self.observations.municipalities))
+        obs = self.observations
+        periods = tuple(f"{a}-{b}" for a, b in obs.periods)
+        return Layout(tuple(self.statistics), tuple(obs.municipalities), periods if len(periods) > 1 else ("",))
 
     @property
     def fitted_to(self) -> str:
         obs = self.observations
-        return f"{obs.source}, {obs.start_year}-{obs.end_year}"
+        return f"{obs.source}, {', '.join(map(str, obs.dates))}"
 
     def as_dict(self) -> dict[str, Any]:
         """Plain data of the calibration (hashed to guard the output directory)."""
         obs = self.observations
+        dates = {} if len(obs.dates) == 2 else {"dates": list(obs.dates),  # two dates: the hash of older files
+                                                "frames": {str(y): f.to_dict() for y, f in obs.frames.items()}}
         return {"kind": "calibration", "name": self.name, "method": self.method, "options": self.options,
                 "parameters": list(self.parameters), "bounds": [list(b) for b in self.bounds],
                 "statistics": self.statistics, "seeds": list(self.seeds), "sampler_seed": self.sampler_seed,
@@ -117,7 +121,7 @@ class CalibrationDesign(FitDesign):
                 "predictive_draws": self.predictive_draws,
                 "scenario": {**self.scenario.as_dict(), "seed": None},
                 "observations": {"source": obs.source, "start_year": obs.start_year, "end_year": obs.end_year,
-                                 "start": obs.start.to_dict(), "end": obs.end.to_dict()}}
+                                 "start": obs.start.to_dict(), "end": obs.end.to_dict(), **dates}}
 
 
 OVERRIDES = ("samples", "seeds", "households_scale")
@@ -180,6 +184,7 @@ def _validated(path: Path, raw: dict) -> CalibrationDesign | PatternCalibrationD
         raise InputError(src, "observations", "the path of an observations CSV file, relative to this file")
     territory = load_territory(scenario.territory)
     observations = load_observations(path.parent / obs_path, territory, scenario.start_year,
+                                     scenario.start_year + scenario.steps,
                                      fmt=read_format(src, raw.get("observations_format"), path.parent))
     scenario = scenario.replace(steps=observations.years)
     for key in ("name", "description"):
@@ -240,4 +245,5 @@ def _check_observed(src, design: CalibrationDesign) -> None:
         if not np.isfinite(vector[which == k]).any():
             needs = ", ".join(needed_columns(name))
             raise InputError(src, f"statistics.{name}", f"a statistic the observations ({obs.source}) can give: "
-                             f"it needs the column(s) {needs} at the end year {obs.end_year}")
+                             f"it needs the column(s) {needs} at the start and at a later census date "
+                             f"({', '.join(map(str, obs.dates[1:]))})")

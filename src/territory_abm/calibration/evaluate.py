@@ -31,7 +31,7 @@ def theta_key(overrides: dict[str, float]) -> str:
 class Evaluator:
     """Simulated per-municipality statistics of parameter vectors, cached in memory and on disk.
 
-    ``values(thetas)`` returns an array (points, seeds, municipalities, len(MUNICIPAL));
+    ``values(thetas)`` returns an array (points, seeds, municipalities, periods x len(MUNICIPAL));
     NaN where a run failed (its error is kept in ``failures``).
     """
 
@@ -73,22 +73,35 @@ class Evaluator:
         keys = list(self.evaluated)
         return keys, np.array([[self.evaluated[k][n] for n in self.names] for k in keys])
 
-    def _run(self, points: dict[str, dict[str, float]], kind: str) -> None:
+    def realizations(self, theta: np.ndarray, count: int) -> np.ndarray:
+        """Statistics of ``count`` more runs at ``theta``, with seeds that no evaluation uses
+        (those after the design's): (count, municipalities, statistics), NaN where a run failed."""
+        overrides = self.overrides(theta)
+        key = theta_key(overrides)
+        last = self.design.seeds[-1]
+        return self._run({key: overrides}, "realization", tuple(range(last + 1, last + 1 + count)))[key]
+
+    def _run(self, points: dict[str, dict[str, float]], kind: str,
+             seeds: tuple[int, ...] | None = None) -> dict[str, np.ndarray]:
+        """Run (or find stored) every point at ``seeds`` (default: the design's, whose values
+        are cached); values by key."""
         scenario = self.design.scenario
+        seeds = self.design.seeds if seeds is None else seeds
         specs = [RunSpec(f"theta={key}/seed={seed}", scenario, seed, overrides, labels={"theta": key, "kind": kind},
                          keep_nodes=True)
-                 for key, overrides in points.items() for seed in self.design.seeds]
+                 for key, overrides in points.items() for seed in seeds]
         status = run_experiment(specs, self.out_dir, self.record, self.engine, progress=False)
         self.runs += len(specs)
         if self.bar is not None:
             self.bar.update(len(specs))
         failed = dict(status.failures)
         obs = self.design.observations
-        empty = np.full((len(self.municipalities), len(MUNICIPAL)), np.nan)
+        empty = np.full((len(self.municipalities), len(obs.periods) * len(MUNICIPAL)), np.nan)
+        out = {}
         with ResultStore(self.out_dir) as store:
             for key in points:
                 per_seed = []
-                for seed in self.design.seeds:
+                for seed in seeds:
                     run_id = f"theta={key}/seed={seed}"
                     payload = store.payload(run_id)
                     if payload is None:
@@ -96,8 +109,11 @@ class Evaluator:
                         per_seed.append(empty)
                         continue
                     nodes = read_result(payload)["nodes"]
-                    per_seed.append(simulated_municipal_values(nodes, self.municipalities, obs.start_year, obs.end_year))
-                self._cache[key] = np.stack(per_seed)
+                    per_seed.append(simulated_municipal_values(nodes, self.municipalities, obs.dates))
+                out[key] = np.stack(per_seed)
+        if seeds == self.design.seeds:
+            self._cache.update(out)
+        return out
 
     def nodes(self, theta: np.ndarray, seed: int):
         """The stored node table of one evaluated run (for the predictive check)."""

@@ -3,36 +3,60 @@
 d(theta) = sum_k w_k mean_j (((s_kj(theta) - o_kj)^2 - v_kj(theta) / S) / (sigma_k^2 + e_kj^2))
 
 over the chosen statistics k and their entries j (municipalities, or one entry for a
-territory moment), with s the mean over S replicate seeds, v its sample variance over the
-seeds (the noise correction, see ``Objective.distance``), o the observation and sigma_k
-the spread of statistic k across a pilot sample drawn from the prior (so statistics in
+territory moment, in each period between consecutive census dates: a statistic's weight is
+shared among all its entries, every period's included), with s the mean over S replicate
+seeds, v its sample variance over the seeds (the noise correction, see
+``Objective.distance``), o the observation and sigma_k the spread of statistic k (in that
+period) across a pilot sample drawn from the prior (so statistics in
 different units weigh what the file says), and e_kj the observation's standard error
 (propagated from the observations' ``se_`` columns; 0 where none is stated, and for the
 territory moments): an entry measured with a larger error weighs less. Scales are fixed
 once from the pilot, which makes distances comparable across generations and resumed runs.
+
+The SMM intervals come from a bootstrap (``Objective.resampled_distance``) that draws the
+data again as they might have come out: another realization of the territory's randomness
+and another measurement error at the stated standard errors, with the simulated seeds
+resampled.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import warnings
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from .design import CalibrationDesign
+from .observations import Observations
 from .statistics import Layout, distance
 
 SCALE_FLOOR = 1e-4
 """Smallest scale of a statistic (its units are rates and shares): a statistic the pilot
 could not move is still compared, without dividing by zero."""
 
+REALIZATIONS = 16
+"""Runs at the estimate, with seeds of their own, that give the SMM bootstrap its draws of
+another realization of the territory (their deviations from their mean)."""
+
 
 @dataclass(frozen=True)
 class Objective:
     layout: Layout
     weights: dict[str, float]
-    observed_values: np.ndarray  # (municipalities, len(MUNICIPAL))
+    observed_values: np.ndarray  # (municipalities, periods x len(MUNICIPAL))
     spread: np.ndarray  # per entry: sigma_k, the statistic's spread over the pilot
-    observed_se: np.ndarray | None = None  # (municipalities, len(MUNICIPAL)): e, 0 where not stated
+    observed_se: np.ndarray | None = None  # as observed_values: e, 0 where not stated
+    observations: Observations | None = None  # measured again by the bootstrap
+    realizations: np.ndarray | None = None  # (draws, municipalities, statistics): another history's deviations
+
+    def with_realizations(self, runs: np.ndarray) -> "Objective":
+        """This objective with the bootstrap's realizations taken from ``runs`` (independent
+        runs, as ``Evaluator.realizations``): their deviations from their mean, times
+        sqrt(R / (R - 1)) so that their variance is the runs' (unbiased)."""
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # statistics no run gives: NaN, then 0
+            deviations = (runs - np.nanmean(runs, axis=0)) * np.sqrt(len(runs) / (len(runs) - 1))
+        return replace(self, realizations=np.nan_to_num(deviations))
 
     @property
     def scale(self) -> np.ndarray:
@@ -40,7 +64,7 @@ class Objective:
         if self.observed_se is None:
             return self.spread
         error = np.nan_to_num(self.layout.vector(self.observed_se))
-        moments = np.array([m == "" for _, m in self.layout.entries])
+        moments = np.array([e.municipality == "" for e in self.layout.entries])
         return np.sqrt(self.spread ** 2 + np.where(moments, 0.0, error) ** 2)
 
     @classmethod
@@ -49,15 +73,16 @@ class Objective:
         observed = design.observations.municipal_values()
         layout = design.layout
         vectors = layout.vector(pilot).reshape(-1, len(layout.entries))
-        which = layout.statistic_of_entry()
+        which = layout.group_of_entry()
         with np.errstate(invalid="ignore"):
             spread = np.nanstd(vectors, axis=0) if len(vectors) > 1 else np.full(vectors.shape[1], np.nan)
         scale = np.empty(len(which))
-        for k in range(len(layout.names)):
+        for k in range(len(layout.names) * len(layout.periods)):
             s = spread[which == k]
             s = s[np.isfinite(s)]
             scale[which == k] = max(float(np.sqrt(np.mean(s ** 2))) if s.size else 0.0, SCALE_FLOOR)
-        return cls(layout, dict(design.statistics), observed, scale, design.observations.municipal_se())
+        return cls(layout, dict(design.statistics), observed, scale, design.observations.municipal_se(),
+                   design.observations)
 
     @property
     def observed(self) -> np.ndarray:
@@ -69,9 +94,10 @@ class Objective:
         with np.errstate(invalid="ignore"):
             return self.layout.vector(values, rows).mean(axis=1)
 
-    def distance(self, values: np.ndarray, rows: np.ndarray | None = None, seeds: np.ndarray | None = None) -> np.ndarray:
+    def distance(self, values: np.ndarray, rows: np.ndarray | None = None, seeds: np.ndarray | None = None,
+                 observed_values: np.ndarray | None = None) -> np.ndarray:
         """Distance of each point; ``rows`` and ``seeds`` resample municipalities and
-        replicate seeds (bootstrap).
+        replicate seeds (bootstrap), ``observed_values`` replaces the observed statistics.
 
         With several seeds the squared deviation of the seed mean is corrected for its
         simulation noise: E[(mean - o)^2] = (mu(theta) - o)^2 + var(theta) / S, and var
@@ -79,17 +105,36 @@ class Objective:
         parameters whose statistics are less noisy. The sample variance over the S seeds,
         divided by S, is subtracted (an unbiased estimate of the noise term).
         """
-        observed = self.layout.vector(self.observed_values, rows)
+        observed_values = self.observed_values if observed_values is None else observed_values
+        observed = self.layout.vector(observed_values, rows)
         return distance(self.simulated(values, rows, seeds), observed, self.scale, self.entry_weights(observed, rows),
                         noise=self.noise(values, rows, seeds))
 
     def resampled_distance(self, values: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-        """Distance of each point under one bootstrap draw of municipalities (observed and
-        simulated alike) and replicate seeds, both with replacement."""
+        """Distance of each point under one bootstrap draw of the data and of the seeds.
+
+        The data are drawn again as they might have come out, around the observed statistics:
+
+        * another realization of the territory's own randomness: one of ``realizations``
+          (deviations of independent runs at the estimate from their mean), so that what
+          moves all municipalities together (prices, the context) moves them together here,
+          as it did in the one history the data come from;
+        * a new measurement error of every observed value at its stated standard error
+          (``Observations.measured_again``).
+
+        The simulated side's seeds are drawn with replacement (the estimate's own simulation
+        noise). Without ``realizations`` municipalities are resampled instead (observed and
+        simulated alike), which misses what they share.
+        """
         n_muni, n_seeds = values.shape[2], values.shape[1]
-        rows = rng.integers(0, n_muni, n_muni)
+        if self.realizations is None or len(self.realizations) < 2:
+            rows = rng.integers(0, n_muni, n_muni)
+            return self.distance(values, rows, rng.integers(0, n_seeds, n_seeds))
         seeds = rng.integers(0, n_seeds, n_seeds)
-        return self.distance(values, rows, seeds)
+        observed = self.observed_values + self.realizations[rng.integers(0, len(self.realizations))]
+        if self.observations is not None and self.observations.has_errors:
+            observed = observed + np.nan_to_num(self.observations.measured_again(rng) - self.observed_values)
+        return self.distance(values, seeds=seeds, observed_values=observed)
 
     def noise(self, values: np.ndarray, rows: np.ndarray | None = None, seeds: np.ndarray | None = None):
         """Estimated simulation variance of the seed means (points, entries): the sample
@@ -116,7 +161,7 @@ class Objective:
         if rows is not None:
             times = np.bincount(rows, minlength=len(layout.municipalities)).astype(float)
             index = {m: i for i, m in enumerate(layout.municipalities)}
-            count = np.array([times[index[m]] if m else 1.0 for _, m in layout.entries])
+            count = np.array([times[index[e.municipality]] if e.municipality else 1.0 for e in layout.entries])
         valid = np.isfinite(observed) & (count > 0)
         w = np.zeros(len(which))
         for k, name in enumerate(layout.names):

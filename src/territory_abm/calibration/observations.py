@@ -6,21 +6,27 @@ Format: one row per municipality and census year::
     M01,2010,6656,1845,0.448,0.431,0.47,
     M01,2020,7010,2150,0.401,0.445,0.42,-310
 
-``municipality`` is a node id of the territory, ``year`` a calendar year not before the
-scenario's start year. Any subset of the outcome columns may be given (empty cells are
+``municipality`` is a node id of the territory, ``year`` a census year from the scenario's
+start year to its horizon (``start_year + steps``). Every census year in the file is used:
+the calibration statistics are the changes over each period between consecutive census
+dates (the start first), so observations at 2005, 2010 and 2015 with a run starting in 2005
+give statistics over 2005-2010 and over 2010-2015, each weighed by its own standard errors.
+A municipality without a row at a census date has no statistics over the periods that
+begin or end there. Any subset of the outcome columns may be given (empty cells are
 missing values). A column ``se_<column>`` gives each value's standard error (small-area
 estimates publish them); the calibration distance weighs each statistic by it (see
-``Objective``). ``net_migration`` in a row counts the net migrants (in minus out) over
-the period that ends in that row's year. Where a municipality has no row at the start
-year, its start values come from the municipalities table (``population``,
-``mean_income``, ``poverty_rate``, ``income_gini``, ``forest_cover``), except values that
-the territory's ``filled.csv`` marks as assumed (an imported territory's fill-ins): those stay
-missing, so no statistic is computed against a value nobody observed.
+``Objective``). ``net_migration`` in a row counts the net migrants (in minus out) since the
+previous census date (the period that ends in that row's year). Where a municipality has
+no row at the start year, its start values come from the municipalities table
+(``population``, ``mean_income``, ``poverty_rate``, ``income_gini``, ``forest_cover``), except
+values that the territory's ``filled.csv`` marks as assumed (an imported territory's
+fill-ins): those stay missing, so no statistic is computed against a value nobody observed.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from ..data.importer import assumed_cells
-from ..data.tables import read_csv_table
+from ..data.tables import Problems, read_csv_table
 from ..data.territory import Territory, resolve_node
 from ..errors import InputError
 from ..fields import FieldSpec
@@ -61,18 +67,33 @@ START_COLUMNS = {"population": "population", "mean_income_pc": "mean_income", "p
 class Observations:
     """Validated observations.
 
-    start, end : outcome tables at the start and end year (index: municipality id, in the
-        territory's order; columns: OBSERVABLES, NaN where not observed)
+    dates : census years, the start year first
+    frames : outcome table at each date (index: municipality id, in the territory's
+        order; columns: OBSERVABLES, NaN where not observed)
+    errors : standard errors at each date (as ``frames``; 0 where none is stated)
     """
 
     source: str
-    start_year: int
-    end_year: int
-    start: pd.DataFrame
-    end: pd.DataFrame
+    dates: tuple[int, ...]
+    frames: dict[int, pd.DataFrame]
+    errors: dict[int, pd.DataFrame]
     table: pd.DataFrame
-    start_se: pd.DataFrame | None = None
-    end_se: pd.DataFrame | None = None
+
+    @property
+    def start_year(self) -> int:
+        return self.dates[0]
+
+    @property
+    def end_year(self) -> int:
+        return self.dates[-1]
+
+    @property
+    def start(self) -> pd.DataFrame:
+        return self.frames[self.start_year]
+
+    @property
+    def end(self) -> pd.DataFrame:
+        return self.frames[self.end_year]
 
     @property
     def municipalities(self) -> list[str]:
@@ -82,45 +103,65 @@ class Observations:
     def years(self) -> int:
         return self.end_year - self.start_year
 
-    def municipal_values(self) -> np.ndarray:
-        """Observed per-municipality statistics (municipalities x ``statistics.MUNICIPAL``)."""
-        from .statistics import municipal_values
+    @property
+    def periods(self) -> list[tuple[int, int]]:
+        """Consecutive census dates: the periods the statistics are computed over."""
+        return list(zip(self.dates[:-1], self.dates[1:]))
 
-        return municipal_values(self.start, self.end, self.end["net_migration"].to_numpy(), self.years)
+    def municipal_values(self, frames: dict[int, Mapping[str, np.ndarray]] | None = None) -> np.ndarray:
+        """Observed per-municipality statistics of every period (municipalities x
+        (periods x ``statistics.MUNICIPAL``)); ``frames`` replaces the observed tables."""
+        from .statistics import period_values
+
+        return period_values(self.frames if frames is None else frames, self.dates)
 
     def municipal_se(self) -> np.ndarray:
         """Standard errors of the per-municipality statistics (as ``municipal_values``), from
         the observations' ``se_`` columns by the delta method: each observed value moved by
         its standard error in turn, the changes of a statistic added in quadrature (0 where
         no error is stated)."""
-        from .statistics import municipal_values
-
         base = self.municipal_values()
         total = np.zeros_like(base)
-        if self.start_se is None or not (self.start_se.to_numpy().any() or self.end_se.to_numpy().any()):
-            return total
-        for side in ("start", "end"):
-            errors = getattr(self, f"{side}_se")
+        for year in self.dates:
             for column in OBSERVABLES:
-                step = errors[column].to_numpy()
+                step = self.errors[year][column].to_numpy()
                 if not step.any():
                     continue
-                moved = {"start": self.start.copy(), "end": self.end.copy()}
-                moved[side][column] = moved[side][column] + step
+                moved = dict(self.frames)
+                moved[year] = moved[year].copy()
+                moved[year][column] = moved[year][column] + step
                 with np.errstate(invalid="ignore"):
-                    change = municipal_values(moved["start"], moved["end"], moved["end"]["net_migration"].to_numpy(),
-                                              self.years) - base
+                    change = self.municipal_values(moved) - base
                 total += np.nan_to_num(change) ** 2
         return np.sqrt(total)
+
+    @property
+    def has_errors(self) -> bool:
+        """Whether any standard error is stated."""
+        return any(e.to_numpy().any() for e in self.errors.values())
+
+    def measured_again(self, rng: np.random.Generator) -> np.ndarray:
+        """The statistics (as ``municipal_values``) of observations measured again: each
+        observed value moved by a normal draw at its standard error (independent values;
+        shares kept in [0, 1], counts and incomes non-negative)."""
+        frames = {}
+        low, high = (np.array([getattr(f, bound) for f in OBSERVABLES.values()]) for bound in ("low", "high"))
+        for year in self.dates:
+            frame = self.frames[year]
+            moved = frame.to_numpy() + self.errors[year].to_numpy() * rng.standard_normal(frame.shape)
+            frames[year] = dict(zip(frame.columns, np.clip(moved, low, high).T))
+        with np.errstate(invalid="ignore"):
+            return self.municipal_values(frames)
 
 
 def load_observations(path: str | Path, territory: Territory, start_year: int, last_year: int | None = None,
                       fmt: ObservationFormat | None = None) -> Observations:
-    """Read and validate an observations CSV against ``territory`` and the run's years;
-    ``fmt`` says how they were published (currency, deflator, crosswalk: see
-    :mod:`territory_abm.calibration.harmonise`).
+    """Read and validate an observations CSV against ``territory`` and the run's years
+    (``start_year`` to ``last_year``, the horizon); ``fmt`` says how they were published
+    (currency, deflator, crosswalk: see :mod:`territory_abm.calibration.harmonise`).
 
-    Raises InputError naming the file, the row and column, and what was expected.
+    Raises InputError naming the file, the row and column, and what was expected (every
+    unusable row at once).
     """
     path = Path(path)
     fmt = fmt or ObservationFormat()
@@ -137,25 +178,35 @@ def load_observations(path: str | Path, territory: Territory, start_year: int, l
         raise InputError(path, "header", f"at least one outcome column ({', '.join(OBSERVABLES)})")
     if not rows:
         raise InputError(path, "rows", "at least one row of observations")
-    records, seen = [], set()
+    records, seen, problems = [], {}, Problems(path)
     for row_no, row in enumerate(rows, start=2):
         muni = row.get("municipality", "")
         if fmt.crosswalk is None:
-            muni = _node(path, f"row {row_no}, column municipality", muni, territory)
-        year = _year(path, row_no, row.get("year", ""), start_year, last_year)
+            try:
+                muni = _node(path, f"row {row_no}, column municipality", muni, territory)
+            except InputError as exc:
+                problems.add(exc.field, exc.expected)
+        year = _year(problems, row_no, row.get("year", ""), start_year, last_year)
+        if year is None:
+            continue
         if (muni, year) in seen:
-            raise InputError(path, f"row {row_no}", f"one row per municipality and year ({muni}, {year} repeats)")
-        seen.add((muni, year))
+            problems.add(f"row {row_no}", f"one row per municipality and year ({muni}, {year} repeats row "
+                         f"{seen[muni, year]})")
+        seen.setdefault((muni, year), row_no)
         record = {"municipality": muni, "year": year}
         for col in outcome_columns:
             field = f"row {row_no}, column {col}"
-            if col in MONEY and fmt.converts_money:
-                value = NUMBER.parse(row.get(col, ""), path, field, empty=math.nan)
-                record[col] = accepted[col].check(fmt.to_usd(value, year, path, field), path,
-                                                  f"{field} (after conversion to USD)") if value == value else value
-            else:
-                record[col] = accepted[col].parse(row.get(col, ""), path, field, empty=math.nan)
+            try:
+                if col in MONEY and fmt.converts_money:
+                    value = NUMBER.parse(row.get(col, ""), path, field, empty=math.nan)
+                    record[col] = accepted[col].check(fmt.to_usd(value, year, path, field), path,
+                                                      f"{field} (after conversion to USD)") if value == value else value
+                else:
+                    record[col] = accepted[col].parse(row.get(col, ""), path, field, empty=math.nan)
+            except InputError as exc:
+                problems.add(exc.field, exc.expected)
         records.append(record)
+    problems.raise_if_any()
     table = pd.DataFrame(records)
     if fmt.crosswalk is not None:
         crosswalk = read_crosswalk(fmt.crosswalk)
@@ -168,21 +219,21 @@ def load_observations(path: str | Path, territory: Territory, start_year: int, l
     for col in (*OBSERVABLES, *SE_COLUMNS):
         if col not in table:
             table[col] = np.nan
-    end_year = int(table["year"].max())
-    if end_year <= start_year:
+    dates = tuple(sorted({start_year, *map(int, table["year"])}))
+    if len(dates) < 2:
         raise InputError(path, "year", f"observations after the start year {start_year} (the end of the period)")
     order = [i for i in territory.ids if i in set(table["municipality"])]
-    end = table[table["year"] == end_year].set_index("municipality").reindex(order)[list(OBSERVABLES)]
-    start = table[table["year"] == start_year].set_index("municipality").reindex(order)[list(OBSERVABLES)]
+    by_year = {year: table[table["year"] == year].set_index("municipality").reindex(order) for year in dates}
+    frames = {year: rows[list(OBSERVABLES)].astype(float) for year, rows in by_year.items()}
+    start = frames[start_year]
     for col, source in START_COLUMNS.items():
         from_table = pd.Series([np.nan if (i, source) in assumed else territory.table[source][territory.index(i)]
                                 for i in order], index=order, dtype=float)
         start[col] = start[col].fillna(from_table)
     start["net_migration"] = np.nan
-    se = {year: table[table["year"] == year].set_index("municipality").reindex(order)[list(SE_COLUMNS)]
-          .set_axis(list(OBSERVABLES), axis=1).fillna(0.0).astype(float) for year in (start_year, end_year)}
-    return Observations(str(path), start_year, end_year, start.astype(float), end.astype(float), table,
-                        se[start_year], se[end_year])
+    errors = {year: rows[list(SE_COLUMNS)].set_axis(list(OBSERVABLES), axis=1).fillna(0.0).astype(float)
+              for year, rows in by_year.items()}
+    return Observations(str(path), dates, frames, errors, table)
 
 
 def _node(path: Path, field: str, ref: str, territory: Territory) -> str:
@@ -192,12 +243,21 @@ def _node(path: Path, field: str, ref: str, territory: Territory) -> str:
         raise InputError(path, field, err.args[0]) from None
 
 
-def _year(path: Path, row_no: int, text: str, start_year: int, last_year: int | None) -> int:
+def _year(problems: Problems, row_no: int, text: str, start_year: int, last_year: int | None) -> int | None:
+    """The row's census year, or None with the problem recorded (before the start, after the
+    horizon, not a whole number)."""
     high = last_year if last_year is not None else start_year + MAX_STEPS
     spec = FieldSpec("year", "yr", None, start_year, high, "a calendar year of the run", "int")
     try:
-        return spec.parse(text, path, f"row {row_no}, column year")
+        return spec.parse(text, problems.source, f"row {row_no}, column year")
     except InputError as exc:
-        raise InputError(path, exc.field, f"a year of the run (whole number), {start_year} to {high}, got {text!r}") from None
+        try:
+            year = int(text)
+        except ValueError:
+            year = None
+        when = " (before the start)" if year is not None and year < start_year else \
+            " (after the horizon, start_year + steps)" if year is not None and year > high else ""
+        problems.add(exc.field, f"a year of the run (whole number), {start_year} to {high}, got {text!r}{when}")
+        return None
 
 

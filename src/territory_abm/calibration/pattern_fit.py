@@ -184,7 +184,7 @@ def _group_masks(patterns, generated) -> list[list[np.ndarray | None]]:
                          ignore_index=True)
     out = []
     for p in patterns:
-        if p.statistic != "difference":
+        if not p.group:
             out.append([None] * len(generated))
             continue
         pooled = features[features["kind"].isin(UNITS[p.units])]

@@ -93,7 +93,8 @@ def plot_fit(fit_rows: pd.DataFrame, level: float, path: Path) -> Figure:
         miss = (part["simulated"] - part["observed"]).abs()
         for row in part.assign(miss=miss).sort_values("miss", ascending=False).head(LABELLED).itertuples(index=False):
             if row.municipality and np.isfinite(row.observed) and np.isfinite(row.simulated):
-                label = ax.annotate(row.municipality, (row.observed, row.simulated), fontsize=7,
+                text = f"{row.municipality} {row.period}" if getattr(row, "period", "") else row.municipality
+                label = ax.annotate(text, (row.observed, row.simulated), fontsize=7,
                                     xytext=(3, 3), textcoords="offset points")
                 label.priority = float(row.miss)
                 labels.append(label)
@@ -116,7 +117,7 @@ def plot_fit(fit_rows: pd.DataFrame, level: float, path: Path) -> Figure:
 
 def plot_predictive(design: CalibrationDesign, predictive: pd.DataFrame, level: float, path: Path) -> Figure:
     """One row per outcome. Left: the mean over observed municipalities per year, band over
-    posterior draws, with the observed start and end. Right: each municipality's end value,
+    posterior draws, with the observed means at every census date. Right: each municipality's end value,
     interval over draws, against its observation."""
     obs = design.observations
     names = [n for n in PREDICTED if np.isfinite(obs.end[n]).any()]
@@ -131,7 +132,7 @@ def plot_predictive(design: CalibrationDesign, predictive: pd.DataFrame, level: 
         left.fill_between(years, mean_by_draw.quantile(q[0]), mean_by_draw.quantile(q[1]), alpha=0.3,
                           color=LINE_COLOUR, label=f"simulated, {level:.0%} of posterior draws")
         left.plot(years, mean_by_draw.median(), lw=1.5, color=LINE_COLOUR, label="simulated, median draw")
-        left.plot([obs.start_year, obs.end_year], [np.nanmean(obs.start[name]), np.nanmean(obs.end[name])], "ko",
+        left.plot(list(obs.dates), [np.nanmean(obs.frames[year][name]) for year in obs.dates], "ko",
                   label="observed")
         left.set_title(f"{name}: mean of municipalities", fontsize=9)
         left.set_ylabel(unit, fontsize=8)

@@ -57,8 +57,8 @@ def fit_table(design: CalibrationDesign, fit: Fit, at_estimate: np.ndarray, pred
         low = np.nanquantile(draws, (1 - level) / 2, axis=0) if len(draws) else np.full(len(simulated), np.nan)
         high = np.nanquantile(draws, (1 + level) / 2, axis=0) if len(draws) else np.full(len(simulated), np.nan)
     entries = objective.layout.entries
-    return pd.DataFrame({"statistic": [e[0] for e in entries], "municipality": [e[1] for e in entries],
-                         "observed": objective.observed, "simulated": simulated, "predictive_low": low,
+    return pd.DataFrame({"statistic": [e.statistic for e in entries], "municipality": [e.municipality for e in entries],
+                         "period": [e.period for e in entries], "observed": objective.observed, "simulated": simulated, "predictive_low": low,
                          "predictive_high": high, "scale": objective.scale, "weight": weights,
                          "scaled_deviation": (simulated - objective.observed) / objective.scale})
 

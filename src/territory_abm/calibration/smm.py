@@ -1,13 +1,16 @@
 """Simulated method of moments: SciPy's differential evolution minimises the distance;
-intervals from a bootstrap over municipalities and replicate seeds, on the evaluated
-vectors plus a Latin hypercube around the estimate.
+intervals from a bootstrap that draws the data again (another realization of the
+territory, another measurement error) and the replicate seeds, on the evaluated vectors
+plus a Latin hypercube around the estimate (and more over the range of the
+re-estimates while they spread beyond those).
 
 The optimiser hands each generation to the experiment engine at once (``workers`` map,
 deferred updating), so the runs of a generation go in parallel and the search is the same
-on any engine. The bootstrap needs no new runs: every evaluated parameter vector is kept,
-and each resample (municipalities drawn with replacement for the observed and simulated
-statistics alike, replicate seeds drawn with replacement) re-estimates the parameters as
-the evaluated vector nearest to the resampled data.
+on any engine. The bootstrap needs few new runs (``REALIZATIONS`` at the estimate with seeds
+of their own, the draws of another history of the territory): every evaluated parameter
+vector is kept, and each resample (``Objective.resampled_distance``: the data drawn again,
+replicate seeds drawn with replacement) re-estimates the parameters as the evaluated vector
+nearest to the resampled data.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from ..params import REGISTRY
 from .design import CalibrationDesign
 from .evaluate import Evaluator
 from .fit import Fit
-from .objective import Objective
+from .objective import REALIZATIONS, Objective
 
 
 def latin_hypercube(design: CalibrationDesign, points: int, seed: int) -> np.ndarray:
@@ -54,13 +57,35 @@ def fit_smm(design: CalibrationDesign, evaluator: Evaluator, make_objective=Obje
                                     seed=design.sampler_seed, workers=generation, updating="deferred",
                                     maxiter=opts["maxiter"], tol=opts["tol"], polish=False,
                                     integrality=integrality if integrality.any() else None)
-    evaluator.values(local_design(design, np.asarray(result.x, float), np.asarray(result.population)), "local")
+    local = local_design(design, np.asarray(result.x, float), np.asarray(result.population))
+    evaluator.values(local, "local")
+    if isinstance(objective, Objective):  # one territory's history: draw it again around the estimate
+        objective = objective.with_realizations(evaluator.realizations(np.asarray(result.x, float), REALIZATIONS))
     keys, thetas = evaluator.evaluated_thetas()
-    values = evaluator.values(thetas)
-    draws = bootstrap_estimates(objective, thetas, values, opts["bootstrap"], design.sampler_seed)
-    notes = [f"differential evolution: {result.message} ({result.nit} generations, {len(keys)} parameter vectors)"]
+    draws = bootstrap_estimates(objective, thetas, evaluator.values(thetas), opts["bootstrap"], design.sampler_seed)
+    notes = [f"differential evolution: {result.message} ({result.nit} generations, {len(keys)} parameter vectors)",
+             _bootstrap_note(objective, opts["bootstrap"])]
+
+    def redo(points: np.ndarray) -> np.ndarray:
+        evaluator.values(points, "local")
+        _, thetas = evaluator.evaluated_thetas()
+        return bootstrap_estimates(objective, thetas, evaluator.values(thetas), opts["bootstrap"], design.sampler_seed)
+
+    draws, added = covered_draws(design, draws, local, redo)
+    if added:
+        notes.append(f"the bootstrap re-estimates spread beyond the local design: {added} more vectors over their range")
     return Fit("smm", np.asarray(result.x, float), draws, np.full(len(draws), 1.0 / len(draws)),
                pd.DataFrame(history), objective, notes)
+
+
+def _bootstrap_note(objective, resamples: int) -> str:
+    if getattr(objective, "realizations", None) is None:
+        return f"bootstrap: {resamples} resamples"
+    errors = objective.observations is not None and objective.observations.has_errors
+    return (f"bootstrap: {resamples} resamples of the data (another history of the territory from "
+            f"{len(objective.realizations)} runs at the estimate" +
+            (", another measurement error at the stated standard errors" if errors else "") +
+            ") and of the replicate seeds")
 
 
 def local_design(design: CalibrationDesign, estimate: np.ndarray, population: np.ndarray) -> np.ndarray:
@@ -76,11 +101,47 @@ def local_design(design: CalibrationDesign, estimate: np.ndarray, population: np
     return low + u * (high - low)
 
 
+COVER_ROUNDS = 3
+"""Most second local designs :func:`covered_draws` adds."""
+
+
+def covered_draws(design: CalibrationDesign, draws: np.ndarray, local: np.ndarray, redo) -> tuple[np.ndarray, int]:
+    """Bootstrap draws that no longer leave the evaluated local designs: while they spread
+    beyond the box of ``local`` (at most :data:`COVER_ROUNDS` times), evaluate
+    :func:`covering_design` and take ``redo(new vectors)``, the bootstrap redone over every
+    evaluated vector. Returns the draws and the number of vectors added."""
+    added = 0
+    for _ in range(COVER_ROUNDS):
+        wider = covering_design(design, draws, local)
+        if wider is None:
+            break
+        draws = redo(wider)
+        local = np.concatenate([local, wider])
+        added += len(wider)
+    return draws, added
+
+
+def covering_design(design: CalibrationDesign, draws: np.ndarray, local: np.ndarray) -> np.ndarray | None:
+    """A second Latin hypercube (``local_points`` per parameter) over the range of the
+    bootstrap re-estimates ``draws`` widened by a quarter of it on each side (clipped to the
+    prior), or None when that range lies within the box of the ``local`` design. Outside
+    that box only the optimiser's scattered vectors are there to be chosen, which holds the
+    interval in (measured: ``benchmarks/pattern_recovery.py``)."""
+    low, high = draws.min(axis=0), draws.max(axis=0)
+    if np.all(low >= local.min(axis=0)) and np.all(high <= local.max(axis=0)):
+        return None
+    margin = 0.25 * np.maximum(high - low, 0.05 * (design.upper - design.lower))
+    low, high = np.maximum(low - margin, design.lower), np.minimum(high + margin, design.upper)
+    u = qmc.LatinHypercube(d=len(design.parameters), seed=design.sampler_seed + 2).random(
+        design.options["local_points"] * len(design.parameters))
+    return low + u * (high - low)
+
+
 def bootstrap_estimates(objective: Objective, thetas: np.ndarray, values: np.ndarray, resamples: int,
                         seed: int) -> np.ndarray:
     """Re-estimates under ``resamples`` bootstrap draws (``objective.resampled_distance``:
-    municipalities and seeds): for each draw, the evaluated vector with the smallest
-    resampled distance."""
+    the data and the seeds): for each draw, the evaluated vector with the smallest resampled
+    distance."""
     rng = np.random.default_rng(seed)
     out = np.empty((resamples, thetas.shape[1]))
     for b in range(resamples):

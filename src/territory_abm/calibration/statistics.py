@@ -1,6 +1,6 @@
-"""Statistics a calibration matches: changes per municipality over the observed period and
-territory moments across municipalities. The same functions serve observed and simulated
-data, so both sides are computed alike.
+"""Statistics a calibration matches: changes per municipality over each period between
+consecutive census dates and territory moments across municipalities (per period). The same
+functions serve observed and simulated data, so both sides are computed alike.
 
 Per municipality (names usable alone in a calibration file, meaning the vector over
 municipalities): see ``MUNICIPAL``. Territory moments: ``mean:X`` and ``sd:X`` for a
@@ -11,7 +11,9 @@ municipal statistic X (mean and standard deviation across municipalities) and
 from __future__ import annotations
 
 import warnings
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -42,7 +44,7 @@ def needed_columns(name: str) -> tuple[str, ...]:
     return needs
 
 
-def municipal_values(start: pd.DataFrame, end: pd.DataFrame, net_migration: np.ndarray, years: int) -> np.ndarray:
+def municipal_values(start: Mapping[str, np.ndarray], end: Mapping[str, np.ndarray], net_migration: np.ndarray, years: int) -> np.ndarray:
     """(municipalities, len(MUNICIPAL)) array of the per-municipality statistics.
 
     ``start`` and ``end`` hold population, mean_income_pc, poverty_headcount, gini_income
@@ -52,9 +54,29 @@ def municipal_values(start: pd.DataFrame, end: pd.DataFrame, net_migration: np.n
     return np.column_stack([columns[name] for name in MUNICIPAL])
 
 
-def simulated_municipal_values(nodes: pd.DataFrame, municipalities: list[str], start_year: int, end_year: int) -> np.ndarray:
-    """Per-municipality statistics of one run's node table (as ``municipal_values``)."""
-    return municipal_values(*period_frames(nodes, start_year, end_year, order=municipalities))
+def period_values(frames: Mapping[int, Mapping[str, np.ndarray]], dates: Sequence[int]) -> np.ndarray:
+    """(municipalities, periods x len(MUNICIPAL)) array: ``municipal_values`` over each period
+    between consecutive ``dates``, side by side; ``frames`` holds each date's outcomes (a
+    DataFrame or a mapping of column -> array), its ``net_migration`` the net migrants since
+    the date before."""
+    return np.concatenate([municipal_values(frames[a], frames[b], np.asarray(frames[b]["net_migration"], float), b - a)
+                           for a, b in zip(dates[:-1], dates[1:])], axis=-1)
+
+
+def simulated_municipal_values(nodes: pd.DataFrame, municipalities: list[str], dates: Sequence[int]) -> np.ndarray:
+    """Per-municipality statistics of one run's node table over each period between
+    consecutive census ``dates`` (as ``period_values``)."""
+    return np.concatenate([municipal_values(*period_frames(nodes, a, b, order=municipalities))
+                           for a, b in zip(dates[:-1], dates[1:])], axis=-1)
+
+
+class Entry(NamedTuple):
+    """One entry of a statistics vector: a statistic, its municipality ("" for a territory
+    moment) and its period ("start-end" years)."""
+
+    statistic: str
+    municipality: str
+    period: str
 
 
 @dataclass(frozen=True)
@@ -62,28 +84,38 @@ class Layout:
     """Where each selected statistic sits in a statistics vector.
 
     names : selected statistic names, in file order
-    entries : (name, municipality or "") per vector entry
+    periods : labels of the periods between census dates ("2010-2020")
+    entries : per vector entry, statistic by statistic, period by period
     """
 
     names: tuple[str, ...]
     municipalities: tuple[str, ...]
+    periods: tuple[str, ...] = ("",)
 
     @property
-    def entries(self) -> list[tuple[str, str]]:
+    def entries(self) -> list[Entry]:
         out = []
         for name in self.names:
-            if name in MUNICIPAL:
-                out.extend((name, m) for m in self.municipalities)
-            else:
-                out.append((name, ""))
+            for period in self.periods:
+                if name in MUNICIPAL:
+                    out.extend(Entry(name, m, period) for m in self.municipalities)
+                else:
+                    out.append(Entry(name, "", period))
         return out
 
     def statistic_of_entry(self) -> np.ndarray:
         """Index into ``names`` of each entry."""
-        return np.array([self.names.index(name) for name, _ in self.entries], dtype=int)
+        return np.array([self.names.index(e.statistic) for e in self.entries], dtype=int)
+
+    def group_of_entry(self) -> np.ndarray:
+        """Index of each entry's (statistic, period) pair, statistic-major."""
+        periods = {p: k for k, p in enumerate(self.periods)}
+        return np.array([self.names.index(e.statistic) * len(self.periods) + periods[e.period]
+                         for e in self.entries], dtype=int)
 
     def vector(self, values: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
-        """Statistics vector(s) from municipal values ``(..., municipalities, len(MUNICIPAL))``.
+        """Statistics vector(s) from municipal values ``(..., municipalities, periods x
+        len(MUNICIPAL))``.
 
         ``rows`` (indices into municipalities, with repeats) resamples municipalities for the
         moments (bootstrap); per-municipality entries always keep every municipality.
@@ -92,17 +124,19 @@ class Layout:
         chosen = values if rows is None else values[..., rows, :]
         parts = []
         for name in self.names:
-            if name in MUNICIPAL:
-                parts.append(values[..., cols.index(name)])
-                continue
-            kind, what = name.split(":", 1)
-            if kind in ("mean", "sd"):
-                x = chosen[..., cols.index(what)]
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN slices give NaN, handled
-                    parts.append((np.nanmean(x, axis=-1) if kind == "mean" else np.nanstd(x, axis=-1))[..., None])
-            else:
-                parts.append(_share(chosen, cols, what)[..., None])
+            for p in range(len(self.periods)):
+                block = slice(p * len(cols), (p + 1) * len(cols))
+                if name in MUNICIPAL:
+                    parts.append(values[..., block][..., cols.index(name)])
+                    continue
+                kind, what = name.split(":", 1)
+                if kind in ("mean", "sd"):
+                    x = chosen[..., block][..., cols.index(what)]
+                    with warnings.catch_warnings():
+                        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN slices give NaN, handled
+                        parts.append((np.nanmean(x, axis=-1) if kind == "mean" else np.nanstd(x, axis=-1))[..., None])
+                else:
+                    parts.append(_share(chosen[..., block], cols, what)[..., None])
         return np.concatenate(parts, axis=-1)
 
 

@@ -3,6 +3,7 @@ parameter-recovery checks and of the illustrative example territory."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -17,10 +18,12 @@ COUNTS = ("population", "net_migration")
 
 
 def simulated_observations(scenario: Scenario, truth: dict[str, float], seed: int, steps: int,
-                           noise: dict[str, float] | None = None, with_start: bool = False) -> pd.DataFrame:
-    """What a census would have seen in the scenario's territory after ``steps`` years when
-    the parameters are ``truth``: one row per municipality (and the start year too if
-    ``with_start``), in the observations format.
+                           noise: dict[str, float] | None = None, with_start: bool = False,
+                           census_years: Sequence[int] | None = None) -> pd.DataFrame:
+    """What censuses would have seen in the scenario's territory when the parameters are
+    ``truth``: one row per municipality and census year (``census_years``, default the year
+    ``steps`` years after the start; the start year too if ``with_start``), in the
+    observations format, net migration counted since the census before.
 
     ``noise`` adds census error per column: relative standard deviation for counts and
     income, absolute for shares (drawn from a generator seeded with ``seed``).
@@ -30,19 +33,22 @@ def simulated_observations(scenario: Scenario, truth: dict[str, float], seed: in
     model.run(steps)
     nodes = tables.node_table(model)
     nodes = nodes[nodes["kind"] != "market"]
-    end_year = scenario.start_year + steps
-    net = nodes[nodes["year"] > scenario.start_year].groupby("node_id")["net_migration"].sum()
+    dates = [scenario.start_year, *sorted(census_years or [scenario.start_year + steps])]
     rng = np.random.default_rng(seed)
     rows = []
-    for year in ([scenario.start_year] if with_start else []) + [end_year]:
+    for before, year in zip([None, *dates[:-1]], dates):
+        if before is None and not with_start:
+            continue
+        since = nodes[(nodes["year"] > (before or year)) & (nodes["year"] <= year)]
+        net = since.groupby("node_id")["net_migration"].sum()
         for _, row in nodes[nodes["year"] == year].iterrows():
             record = {"municipality": row["node_id"], "year": year}
             for col in ("population", "mean_income_pc", "poverty_headcount", "gini_income", "forest_cover",
                         "net_migration"):
-                value = net[row["node_id"]] if col == "net_migration" else row[col]
-                if col == "net_migration" and year != end_year:
+                if col == "net_migration" and before is None:
                     record[col] = np.nan
                     continue
+                value = net[row["node_id"]] if col == "net_migration" else row[col]
                 value = value / scenario.households_scale if col in COUNTS else value
                 sd = (noise or {}).get(col, 0.0)
                 if sd:

@@ -46,7 +46,8 @@ from .controls import (
 from .compare import track_frame
 from .groups import Group, GroupStore, group_key
 from .text import NBSP, PARAMETER_LABELS, error_message, number, t, unit
-from .views import COLOUR_BY, charts_figure, compare_figure, layout, municipality_details, network_figure, png
+from .maps import TerritoryView, map_note
+from .views import COLOUR_BY, charts_figure, compare_figure, municipality_details, png
 
 SCENARIO_VARIABLE = "TERRITORY_ABM_SCENARIO"
 PLAY_INTERVAL = 0.3
@@ -150,7 +151,8 @@ class View:
     seed: int
     colour_by: str
     selected: str
-    network_png: bytes
+    map_png: bytes  # the municipalities as polygons, or the network (see map_note)
+    map_note: str  # why the network is drawn instead of the polygons ("" when polygons)
     charts_png: bytes
     compare_png: bytes
     summary: str  # this run against the same-seed no-policy run, in words
@@ -169,17 +171,17 @@ def read_view(group: Group, locked: bool = False) -> View:
     """The page of ``group`` (call inside ``GroupStore.use``); ``locked``: the trainer has
     locked the controls."""
     model, lang = group.model, group.language
-    if group.layout is None:
-        group.layout = layout(model.graph)
+    if group.territory_map is None:
+        group.territory_map = TerritoryView(model)
     key = (id(model), model.steps, group.colour_by, group.selected, lang, group.hold_axes, group.large_text,
            len(group.earlier))
     cached = group.figures
     if cached is None or cached[0] != key:
-        network = png(network_figure(model, group.colour_by, group.selected or None, lang, group.layout))
+        drawn = group.territory_map.png(model, group.colour_by, lang, selected=group.selected or None)
         track = track_frame(group.track)
         held = group.limits if group.hold_axes else None
         charts = png(charts_figure(track, group.earlier, lang, held=held, large=group.large_text))
-        group.figures = cached = (key, network, charts, png(compare_figure(track, lang, held=held,
+        group.figures = cached = (key, drawn, charts, png(compare_figure(track, lang, held=held,
                                                                            large=group.large_text)))
     levers = {}
     for lever in LEVER_FIELDS:
@@ -189,10 +191,10 @@ def read_view(group: Group, locked: bool = False) -> View:
                                   group.lever_years.get(lever, LEVER_YEARS[lever]), live.end if live else None)
     details = tuple(municipality_details(model, group.selected, lang)) if group.selected else ()
     return View(group.name, lang, model.year, model.steps, group.seed, group.colour_by, group.selected,
-                cached[1], cached[2], cached[3], summary(group.track, lang), len(group.earlier), group.hold_axes,
-                group.large_text, details, levers, {n: float(model.params[n]) for n in PARAMETERS},
-                {n: float(model.scenario.parameters[n]) for n in PARAMETERS}, municipality_ids(model),
-                locked)
+                cached[1], map_note(group.territory_map.missing, lang), cached[2], cached[3],
+                summary(group.track, lang), len(group.earlier), group.hold_axes, group.large_text, details, levers,
+                {n: float(model.params[n]) for n in PARAMETERS},
+                {n: float(model.scenario.parameters[n]) for n in PARAMETERS}, municipality_ids(model), locked)
 
 
 def summary(track: list[dict], lang: str) -> str:
@@ -396,7 +398,7 @@ def Controls(view: View, act, playing: bool, play, pause):
 
 
 @solara.component
-def NetworkPanel(view: View, act):
+def MapPanel(view: View, act):
     lang = view.language
     labels = {t(lang, key): key for key in COLOUR_BY}
 
@@ -405,7 +407,10 @@ def NetworkPanel(view: View, act):
 
     with solara.Card(t(lang, "map")):
         solara.Select(label=t(lang, "colour_by"), values=list(labels), value=t(lang, view.colour_by), on_value=colour)
-        solara.Image(view.network_png, width="100%")
+        solara.Image(view.map_png, width="100%", classes=["territory-map", "map-network" if view.map_note
+                                                         else "map-polygons"])
+        if view.map_note:
+            solara.Text(view.map_note, classes=["map-note"])
 
 
 @solara.component
@@ -568,7 +573,7 @@ def GroupPage(name: str):
         # side by side from 960 px wide (1280x720), one above the other below (150 % zoom)
         with solara.ColumnsResponsive(12, medium=6):
             with solara.Column():
-                NetworkPanel(view, act)
+                MapPanel(view, act)
                 ComparePanel(view)
                 ParameterPanel(view, act)
                 MunicipalityPanel(view, act)

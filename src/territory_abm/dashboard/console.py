@@ -12,7 +12,7 @@ import json
 import re
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -21,6 +21,7 @@ from matplotlib.figure import Figure
 from .compare import track_frame
 from .controls import LEVER_FIELDS, live_policy
 from .groups import Group, GroupStore
+from .maps import DIFFERENCES, DifferencePanel, difference_map, node_differences
 from .text import number, t
 from .views import Ticks, YearTicks, fits, font_scale
 
@@ -40,6 +41,9 @@ class GroupRow:
     levers: tuple[str, ...]  # levers switched on now
     parameters: dict  # behavioural parameters the group chose
     track: pd.DataFrame
+    territory: str = ""  # the model's territory directory (for the debrief map)
+    graph: object = None  # a copy of the model's network (drawn when the territory has no geometry)
+    differences: dict = field(default_factory=dict)  # debrief map key -> {node id: this year's difference}
 
     @property
     def last(self) -> pd.Series:
@@ -50,8 +54,9 @@ def group_row(group: Group) -> GroupRow:
     """The console's row of ``group`` (call under its lock, e.g. through ``GroupStore.each``)."""
     model = group.model
     on = tuple(lever for lever in LEVER_FIELDS if live_policy(model, lever) is not None)
+    differences = {key: node_differences(model, group.twin, key) for key in DIFFERENCES} if group.twin else {}
     return GroupRow(group.name, group.seed, int(model.year), int(model.steps), on, dict(group.parameters),
-                    track_frame(group.track))
+                    track_frame(group.track), str(model.territory.source), model.graph.copy(), differences)
 
 
 def group_table(rows: list[GroupRow], lang: str) -> list[list[str]]:
@@ -117,6 +122,14 @@ def debrief_figure(rows: list[GroupRow], lang: str, *, large: bool = False) -> F
     if handles:
         fig.legend(handles, labels, loc="outside right center", fontsize=size * 0.8, frameon=False)
     return fig
+
+
+def debrief_map(rows: list[GroupRow], key: str, lang: str) -> Figure:
+    """One small map per group: each municipality's difference in menu entry ``key``
+    (:data:`.maps.DIFFERENCES`) from the group's own same-seed no-policy run, this year."""
+    panels = [DifferencePanel(f"{row.name} ({row.year})", row.territory, row.graph, row.differences.get(key, {}))
+              for row in rows]
+    return difference_map(panels, t(lang, "debrief_map_title").format(what=t(lang, DIFFERENCES[key][2])), lang)
 
 
 OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000")

@@ -21,7 +21,8 @@ from .console import markdown_table
 from .controls import parameter_range
 from .game import PROGRAMMES, SPLIT, Game
 from .text import error_message, number, t
-from .views import COLOUR_BY, game_figure, layout, network_figure, png
+from .maps import TerritoryView, map_note
+from .views import COLOUR_BY, game_figure, png
 
 logger = logging.getLogger(__name__)
 
@@ -43,10 +44,16 @@ def game_or_none() -> Game | None:
     return the_game() if game_on() else None
 
 
-@functools.lru_cache(maxsize=4)
-def _layout(model_id: int) -> dict:
-    """Node positions of the game's map (the model of id ``model_id``: one per game start)."""
-    return layout(the_game().model.graph)
+@functools.lru_cache(maxsize=2)
+def territory_view(model_id: int) -> TerritoryView:
+    """The map of the game's territory (the model of id ``model_id``: one per game start);
+    draw it holding the game's lock."""
+    return TerritoryView(the_game().model)
+
+
+def governed(game: Game) -> dict[str, str]:
+    """Node id -> name of the group governing it (hold the game's lock)."""
+    return {p.node: p.name for p in game.players.values()}
 
 
 def territory_table(game: Game, lang: str) -> list[list[str]]:
@@ -168,12 +175,14 @@ def GamePage(name: str):
         with game.lock:
             player = game.join(name)
             lang, colour_by, model = player.language, player.colour_by, game.model
-            key = (id(model), model.steps, lang, colour_by, player.node)  # the figures change with the year
+            # the figures change with the year and with the groups governing (their names are on the map)
+            key = (id(model), model.steps, lang, colour_by, player.node, tuple(sorted(governed(game).items())))
             names = dict(zip(model.territory.ids, model.territory.names))
             own = names[player.node]
             status, choice, decided = game_status(game), player.choice, player.decided
             table = territory_table(game, lang)
             figures = _figures(key, game, player.node, colour_by, lang)
+            note = map_note(territory_view(id(model)).missing, lang)
     except InputError as exc:
         JoinForm(error=both_languages(exc))
         return
@@ -205,7 +214,10 @@ def GamePage(name: str):
                 with solara.Card(t(lang, "map")):
                     solara.Select(label=t(lang, "colour_by"), values=list(colours), value=t(lang, colour_by),
                                   on_value=lambda label: set_view("colour_by", colours[label]))
-                    solara.Image(figures[0], width="100%")
+                    solara.Image(figures[0], width="100%", classes=["territory-map", "map-network" if note
+                                                                    else "map-polygons"])
+                    if note:
+                        solara.Text(note, classes=["map-note"])
                 with solara.Card(t(lang, "territory_table")):
                     with solara.Div(classes=["territory-table"]):
                         solara.Markdown(markdown_table(table))
@@ -226,7 +238,7 @@ def _figures(key: tuple, game: Game, node: str, colour_by: str, lang: str) -> tu
         if key in _FIGURES:
             return _FIGURES[key]
     model = game.model
-    drawn = (png(network_figure(model, colour_by, node, lang, _layout(id(model)))),
+    drawn = (territory_view(id(model)).png(model, colour_by, lang, selected=node, governed=governed(game)),
              png(game_figure(game.table(), node, lang)))
     with _FIGURES_LOCK:
         if len(_FIGURES) > 200:  # figures of years gone by

@@ -82,8 +82,8 @@ class Group:
     parameters : dict
         Behavioural parameters chosen on the page (registry name -> value): a model starts
         with them, as with a scenario file's ``[parameters]``.
-    layout : dict or None
-        Node positions of the map for the current model.
+    territory_map : TerritoryView or None
+        The map of the current model's territory (:mod:`.maps`), drawn again with new colours.
     figures : tuple or None
         (what they show, map PNG, charts PNG) last drawn, reused while nothing changed.
     last_used : float
@@ -108,7 +108,7 @@ class Group:
     hold_axes: bool = False
     limits: dict = field(default_factory=dict)
     large_text: bool = False
-    layout: dict | None = None
+    territory_map: object = None
     figures: tuple | None = None
     last_used: float = 0.0
     closed: bool = False
@@ -125,7 +125,7 @@ class Group:
             self.earlier = [*self.earlier, track_frame(self.track)][-EARLIER_RUNS:]
         new, twin = self._build(seed), self._build(seed) if self.twins else None
         old = (self.model, self.twin)
-        self.model, self.twin, self.seed, self.layout, self.figures = new, twin, seed, None, None
+        self.model, self.twin, self.seed, self.territory_map, self.figures = new, twin, seed, None, None
         self.track = [track_row(new, twin)] if twin is not None else []
         for model in old:
             if model is not None:
@@ -304,4 +304,4 @@ class GroupStore:
                 for model in (group.model, group.twin):
                     if model is not None:
                         model.release()
-                group.model = group.twin = group.layout = group.figures = None
+                group.model = group.twin = group.territory_map = group.figures = None

@@ -55,6 +55,17 @@ TEXT: dict[str, dict[str, str]] = {
                        "real, at start prices, {real_total} (reached {real_reached}, others {real_others}).",
         "earlier_note": "Earlier runs of this group kept as faint lines (after Reset): {n}.",
         "market_node": "Export port",
+        "map_roads": "lines: roads and their travel times (thicker = quicker); squares: markets",
+        "map_no_file": "This territory has no boundaries (no geometry.gpkg in its folder): its municipalities "
+                       "are drawn as a network.",
+        "map_no_geopandas": "The boundaries of this territory cannot be drawn: the geo extra is not installed on "
+                            "the server (pip install 'territory-abm[geo]'). Its municipalities are drawn as a network.",
+        "no_type": "no type yet",
+        "debrief_map": "Map of the differences",
+        "debrief_map_title": "{what}: each group (its year) minus its own run with the same seed and no policy",
+        "game_map_title": "{what}: all the groups' choices minus no group's choices, year {year}",
+        "diff_poverty_map": "Poverty (points)", "diff_income_map": "Income per person (USD/yr)",
+        "diff_nature_map": "Forest cover (points)",
         "watch": "What to watch",
         "refused": "Value refused",
         "game_title": "Shared territory", "game_clock": "Year {year} - {players} governments",
@@ -144,6 +155,18 @@ TEXT: dict[str, dict[str, str]] = {
                        "real, a precios iniciales, {real_total} (alcanzados {real_reached}, otros {real_others}).",
         "earlier_note": "Corridas anteriores de este grupo, en líneas tenues (se conservan al reiniciar): {n}.",
         "market_node": "Puerto de exportación",
+        "map_roads": "caminos con sus horas de viaje (más gruesos = más rápidos); cuadrados: mercados",
+        "map_no_file": "Este territorio no tiene límites (falta geometry.gpkg en su carpeta): sus municipios se "
+                       "dibujan como una red.",
+        "map_no_geopandas": "No se pueden dibujar los límites de este territorio: falta instalar el extra geo en el "
+                            "servidor (pip install 'territory-abm[geo]'). Sus municipios se dibujan como una red.",
+        "no_type": "todavía sin tipo",
+        "debrief_map": "Mapa de las diferencias",
+        "debrief_map_title": "{what}: cada grupo (su año) menos su propia corrida con la misma semilla y sin "
+                             "política",
+        "game_map_title": "{what}: las decisiones de todos los grupos menos ninguna decisión, año {year}",
+        "diff_poverty_map": "Pobreza (puntos)", "diff_income_map": "Ingreso por persona (USD/año)",
+        "diff_nature_map": "Cobertura forestal (puntos)",
         "watch": "Qué observar",
         "refused": "Valor no aceptado",
         "game_title": "Territorio compartido", "game_clock": "Año {year} - {players} gobiernos",

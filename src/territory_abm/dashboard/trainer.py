@@ -15,8 +15,9 @@ import solara
 from ..errors import InputError
 from .access import is_trainer
 from .app import CSS, exercise, exercises, read_view, scenario_path, store
-from .console import debrief_figure, export_archive, group_row, group_table, markdown_table
+from .console import debrief_figure, debrief_map, export_archive, group_row, group_table, markdown_table
 from .game_page import GameStatus, game_or_none, game_status, territory_table
+from .maps import DIFFERENCES, DifferencePanel, difference_map, node_differences
 from .groups import Group
 from .text import error_message, t
 from .views import png
@@ -31,7 +32,19 @@ def group_charts(group: Group) -> dict[str, bytes]:
     """The PNG files of a group's run in the archive: its map, outcome charts and comparison, as
     its page shows them (in its language; redrawn only if something changed since)."""
     view = read_view(group)
-    return {"map.png": view.network_png, "charts.png": view.charts_png, "compare.png": view.compare_png}
+    return {"map.png": view.map_png, "charts.png": view.charts_png, "compare.png": view.compare_png}
+
+
+def game_map(game, key: str, lang: str) -> bytes:
+    """The game's territory: each municipality's difference in menu entry ``key``
+    (:data:`.maps.DIFFERENCES`) between all the groups' choices and no group's choices, this
+    year, as PNG."""
+    with game.lock:
+        model = game.model
+        panel = DifferencePanel(t(lang, "game_title"), str(model.territory.source), model.graph.copy(),
+                                node_differences(model, game.twin, key))
+    title = t(lang, "game_map_title").format(what=t(lang, DIFFERENCES[key][2]), year=model.year)
+    return png(difference_map([panel], title, lang))
 
 
 def archive() -> bytes:
@@ -61,6 +74,7 @@ def Console():
     _, set_tick = solara.use_state(0)
     message, set_message = solara.use_state("")
     show_debrief, set_show_debrief = solara.use_state(False)
+    map_key, set_map_key = solara.use_state("poverty")
     choices = list(exercises())
     chosen, set_chosen = solara.use_state(scenario_path().stem if scenario_path().stem in choices else choices[0])
 
@@ -87,6 +101,12 @@ def Console():
     key = tuple((r.name, r.steps, len(r.track)) for r in rows)
     debrief = solara.use_memo(lambda: png(debrief_figure(rows, lang)) if show_debrief and rows else None,
                               [key, lang, show_debrief])
+    debrief_png = solara.use_memo(lambda: png(debrief_map(rows, map_key, lang)) if show_debrief and rows else None,
+                                  [key, lang, show_debrief, map_key])
+    map_labels = {t(lang, DIFFERENCES[k][2]): k for k in DIFFERENCES}
+    shared = (id(game.model), game.model.steps) if game is not None else None  # the game's map: once a year
+    drawn = solara.use_memo(lambda: game_map(game, map_key, lang) if game is not None else None,
+                            [shared, lang, map_key])
     languages = {t(lang, "english"): "en", t(lang, "spanish"): "es"}
     solara.Title(t(lang, "trainer_title"))
     solara.Style(CSS)
@@ -113,6 +133,10 @@ def Console():
                     solara.Markdown(markdown_table(table))
                 solara.FileDownload(data, filename=GAME_ARCHIVE, label=t(lang, "export_game"),
                                     mime_type="application/zip")
+            with solara.Card(t(lang, "debrief_map")):
+                solara.Select(label=t(lang, "colour_by"), values=list(map_labels),
+                              value=t(lang, DIFFERENCES[map_key][2]), on_value=lambda v: set_map_key(map_labels[v]))
+                solara.Image(drawn, width="100%", classes=["debrief-map"])
             return
         with solara.Card(t(lang, "groups_live").format(n=len(rows))):
             if rows:
@@ -124,6 +148,9 @@ def Console():
             solara.Switch(label=t(lang, "show_debrief"), value=show_debrief, on_value=set_show_debrief)
             if debrief is not None:
                 solara.Image(debrief, width="100%")
+                solara.Select(label=t(lang, "debrief_map"), values=list(map_labels),
+                              value=t(lang, DIFFERENCES[map_key][2]), on_value=lambda v: set_map_key(map_labels[v]))
+                solara.Image(debrief_png, width="100%", classes=["debrief-map"])
         with solara.Card(t(lang, "export")):
             solara.Text(t(lang, "export_note"))
             solara.FileDownload(archive, filename=ARCHIVE, label=t(lang, "export"),

@@ -8,11 +8,14 @@ import textwrap
 import networkx as nx
 import numpy as np
 from matplotlib import colormaps
+from matplotlib.cm import ScalarMappable
 from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 from matplotlib.ticker import Formatter
 
 from ..output import tables
+from ..output.figure_check import hide_colliding
 from ..outcomes import TYPE_COLOURS, TYPES, UNCLASSIFIED_COLOUR
 from ..typology import typology
 from .text import number, t
@@ -162,25 +165,65 @@ def current_types(model) -> dict[str, str]:
     return dict(zip(table["node_id"], table["type"]))
 
 
+MAP_SIZE = (6.0, 3.6)
+"""Size (in) of the territory's figure on a page, as a map or as a network."""
+MAP_AXES, KEY_AXES = (0.01, 0.01, 0.68, 0.86), (0.8, 0.1, 0.035, 0.72)
+"""Where the map and its colour bar go in the figure (fixed: see :func:`chart_grid`)."""
+NUDGES = ((0.0, 0.0), (0.0, 9.0), (0.0, -9.0), (0.0, 18.0), (0.0, -18.0))
+"""Shifts (points) a municipality's name may take before it gives way to other names."""
+
+
+def map_axes(fig: Figure) -> tuple:
+    """The axes of the territory (no ticks) and of its colour key on ``fig``."""
+    ax = fig.add_axes(MAP_AXES)
+    ax.set_anchor("W")  # a map of equal aspect keeps to the left, its title from the figure's edge
+    ax.set(xticks=[], yticks=[])
+    ax.set_axis_off()
+    return ax, fig.add_axes(KEY_AXES)
+
+
+def draw_key(ax, key_ax, key: str, scale, language: str) -> None:
+    """The colour bar of ``scale`` (colour map, norm) in ``key_ax``, or, for the typology
+    (``scale`` None), its legend beside ``ax`` and ``key_ax`` hidden."""
+    key_ax.clear()
+    if ax.get_legend() is not None:
+        ax.get_legend().remove()
+    if scale is None:
+        key_ax.set_visible(False)
+        handles = [Patch(facecolor=TYPE_COLOURS[name], edgecolor="black", label=t(language, name)) for name in TYPES]
+        handles.append(Patch(facecolor=UNCLASSIFIED_COLOUR, edgecolor="black", label=t(language, "no_type")))
+        ax.legend(handles=handles, loc="center right", bbox_to_anchor=(0.995, 0.5),
+                  bbox_transform=ax.figure.transFigure, fontsize=7, title=t(language, key), title_fontsize=7,
+                  frameon=False)
+        return
+    key_ax.set_visible(True)
+    cmap, norm = scale
+    ax.figure.colorbar(ScalarMappable(norm=norm, cmap=cmap), cax=key_ax, format=Ticks(language))
+    key_ax.tick_params(labelsize=8)
+
+
 def network_figure(model, key: str, selected: str | None, language: str,
                    pos: dict[str, tuple[float, float]] | None = None) -> Figure:
     """The territory graph: nodes coloured by ``key``, edges shaded by travel time (hours).
+    Node names first, then travel times, give way where they would cover other text.
 
     ``pos`` are node positions from :func:`layout` (computed here if not given)."""
-    fig = Figure(figsize=(6.0, 2.9), dpi=90)
-    fig.subplots_adjust(left=0.01, right=0.99, top=0.9, bottom=0.01)  # fixed: see chart_grid
-    ax = fig.add_subplot()
+    fig = Figure(figsize=MAP_SIZE, dpi=90)
+    ax, key_ax = map_axes(fig)
     pos = pos if pos is not None else layout(model.graph)
     times = np.array([d["travel_time"] for _, _, d in model.graph.edges(data=True)])
     span = max(times.max() - times.min(), 1e-9) if times.size else 1.0
+    hours = []
     for (a, b, d) in model.graph.edges(data=True):
         shade = (d["travel_time"] - times.min()) / span
         ax.plot([pos[a][0], pos[b][0]], [pos[a][1], pos[b][1]], color=colormaps["Greys"](0.35 + 0.6 * shade),
                 lw=1.0 + 4.0 * shade, zorder=1)
-        ax.text((pos[a][0] + pos[b][0]) / 2, (pos[a][1] + pos[b][1]) / 2, number(d["travel_time"], language, 1) + " h", fontsize=7,
-                color="#555", ha="center", zorder=2)
+        hours.append(ax.text((pos[a][0] + pos[b][0]) / 2, (pos[a][1] + pos[b][1]) / 2,
+                             number(d["travel_time"], language, 1) + " h", fontsize=7, color="#555", ha="center",
+                             zorder=2))
     colours, scale = node_colours(model, key)
     kinds = model.territory.kinds
+    names = []
     for i, node_id in enumerate(model.territory.ids):
         x, y = pos[node_id]
         marker = {"city": "s", "market": "D"}.get(str(kinds[i]), "o")
@@ -189,21 +232,13 @@ def network_figure(model, key: str, selected: str | None, language: str,
         ax.scatter([x], [y], s=size, c=[colours[i]], marker=marker, edgecolors=edge,
                    linewidths=3 if node_id == selected else 1, zorder=3)
         name = t(language, "market_node") if marker == "D" else model.territory.names[i]  # data name in English
-        ax.annotate(name, (x, y), textcoords="offset points", xytext=(0, 12), ha="center",
-                    fontsize=8, zorder=4)
-    if scale is not None:
-        cmap, norm = scale
-        from matplotlib.cm import ScalarMappable
-
-        fig.colorbar(ScalarMappable(norm=norm, cmap=cmap), ax=ax, shrink=0.7, label=t(language, key),
-                     format=Ticks(language))
-    else:
-        for name in TYPES:
-            ax.scatter([], [], c=TYPE_COLOURS[name], label=t(language, name))
-        ax.legend(fontsize=7, loc="lower left", title=t(language, "typology"), title_fontsize=7)
-    ax.set_title(f"{t(language, 'year')} {model.year} - {t(language, 'edges')}", fontsize=9)
+        names.append(ax.annotate(name, (x, y), textcoords="offset points", xytext=(0, 12), ha="center",
+                                 fontsize=8, zorder=4))
+    draw_key(ax, key_ax, key, scale, language)
+    ax.set_title(f"{t(language, key)} - {t(language, 'year')} {model.year}\n{t(language, 'edges')}", fontsize=9,
+                 loc="left")
     ax.margins(x=0.12, y=0.1)  # room for the names of the outer nodes
-    ax.axis("off")
+    hide_colliding(fig, names + hours, nudges=NUDGES)
     return fig
 
 

@@ -65,7 +65,7 @@ class_column = "via"           # road class of the main road leaving each unit
 speeds = {{primary = 60, secondary = 35, track = 15}}
 
 [cities]
-min_population = 20000
+min_population = {min_population}
 
 [[markets]]
 id = "X1"
@@ -130,9 +130,12 @@ NAMES = ("San Andrés", "Peñas Blancas", "Río Claro", "La Unión", "El Carmen"
          "San Pedro", "Alto Bonito")
 
 
-def write_valley(directory: str | Path, n: int = 24, seed: int = 2018) -> None:
+def write_valley(directory: str | Path, n: int = 24, seed: int = 2018, households: int | None = None) -> None:
     """Write the synthetic valley's boundaries, tables and mapping file to ``directory``
-    (``n`` units; the valley grows with ``n`` so that units keep their size)."""
+    (``n`` units; the valley grows with ``n`` so that units keep their size). ``households``:
+    about this many households in all (every unit's population, households and farms scaled
+    alike, and the population above which a unit is a city with them; default: 3,000 to
+    12,000 people per unit, 22,000 to 36,000 in the two towns)."""
     gpd = require_geopandas()
     from shapely.geometry import Polygon
 
@@ -147,6 +150,9 @@ def write_valley(directory: str | Path, n: int = 24, seed: int = 2018) -> None:
     codes = [f"{5001 + 3 * i:05d}" for i in range(n)]  # leading zeros, as statistics offices write them
     names = [NAMES[i % len(NAMES)] + ("" if i < len(NAMES) else f" {i // len(NAMES) + 1}") for i in range(n)]
     t = valley_tables(n, rng)
+    density = 1.0 if households is None else households / t["households"].sum()
+    for key in ("population", "households", "farms"):
+        t[key] = np.round(t[key] * density)
     cells = voronoi_cells(points, outline)
     area_ha = np.array([c.area for c in cells]) / 1e4
     farmland = np.minimum(t["farms"] @ np.array([2.5, 12.5, 60.0]), 0.6 * area_ha)
@@ -165,6 +171,7 @@ def write_valley(directory: str | Path, n: int = 24, seed: int = 2018) -> None:
     agro += [f"{c},{int(f[0])},{int(f[1])},{int(f[2])},{b:.1f}" for c, f, b in zip(codes, t["farms"], t["forest_pct"])]
     (directory / "agro.csv").write_text("\n".join(agro) + "\n", encoding="utf-8")
     (directory / "mapping.toml").write_text(MAPPING.format(per_usd=PESOS_PER_USD, deflator=DEFLATOR,
+                                                           min_population=round(20_000 * density),
                                                            port_x=x0 + 110 * k, port_y=y0 + 30 * k, crs=VALLEY_CRS),
                                             encoding="utf-8")
 

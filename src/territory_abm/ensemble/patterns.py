@@ -33,9 +33,10 @@ from ..tomlfile import read_toml
 from . import statistics as st
 from .command import MARKER
 
-KINDS = ("share", "mean", "correlation", "slope", "difference")
+KINDS = ("share", "mean", "correlation", "slope", "difference", "slope_difference")
 """Pattern statistics: share of units with a flag (or a type), mean, Pearson correlation,
-OLS slope of y on x, difference of means between a group and the rest."""
+OLS slope of y on x, difference of means between a group and the rest, difference of the
+slopes of y on x between a group and the rest."""
 FLAGS = ("grew", "poverty_fell", "inequality_fell", "forest_kept", "win_win_win")
 """0/1 columns a share counts (``win_win_win``: grew, poverty fell and inequality fell)."""
 VARIABLES = (*FLAGS, *STATISTICS, "income_start", "log_income_start", "poverty_start", "gini_start",
@@ -63,7 +64,7 @@ _FIELDS = {f.name: f for f in (
 KEYS = (*_FIELDS, "variable", "x", "y", "group", "type")
 """Every key of a ``[[patterns]]`` table."""
 _NEEDS = {"share": ("variable",), "mean": ("variable",), "correlation": ("x", "y"), "slope": ("x", "y"),
-          "difference": ("variable", "group")}
+          "difference": ("variable", "group"), "slope_difference": ("x", "y", "group")}
 
 
 @dataclass(frozen=True)
@@ -84,28 +85,25 @@ class Pattern:
     type: str = ""
     note: str = ""
 
-    def arrays(self, units: pd.DataFrame, in_group: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray | None]:
+    def arrays(self, units: pd.DataFrame, in_group: np.ndarray | None = None) -> tuple[np.ndarray, ...]:
         """The statistic's inputs over ``units`` (rows of ``municipalities.csv``, already
-        filtered): the flag or values and, for a correlation or slope, y; for a difference
-        the group membership (``in_group``, default the group's rule over ``units``)."""
+        filtered): the flag or values; x and y for a correlation or slope; the values and
+        the group membership for a difference; x, y and the group membership for a slope
+        difference (``in_group``, default the group's rule over ``units``)."""
         if self.statistic == "share":
             flag = (units["type"].to_numpy(str) == self.type) if self.type else units[self.variable].to_numpy(float)
-            return np.asarray(flag, float), None
+            return (np.asarray(flag, float),)
         if self.statistic == "mean":
-            return units[self.variable].to_numpy(float), None
-        if self.statistic in ("correlation", "slope"):
-            return units[self.x].to_numpy(float), units[self.y].to_numpy(float)
-        group = st.GROUPS[self.group].rule(units) if in_group is None else in_group
+            return (units[self.variable].to_numpy(float),)
+        group = (st.GROUPS[self.group].rule(units) if in_group is None else in_group) if self.group else None
+        if self.statistic in ("correlation", "slope", "slope_difference"):
+            xy = (units[self.x].to_numpy(float), units[self.y].to_numpy(float))
+            return xy if group is None else (*xy, group)
         return units[self.variable].to_numpy(float), group
 
     def value(self, units: pd.DataFrame) -> float:
         """The statistic over ``units`` (rows of ``municipalities.csv``, already filtered)."""
-        a, b = self.arrays(units)
-        if self.statistic == "share":
-            return st.share(a)
-        if self.statistic == "mean":
-            return st.mean(a)
-        return {"correlation": st.correlation, "slope": st.slope, "difference": st.difference}[self.statistic](a, b)
+        return float(_STATISTIC[self.statistic](*self.arrays(units)))
 
     def sums(self, units: pd.DataFrame, in_group: np.ndarray | None = None) -> np.ndarray:
         """Sufficient statistics over ``units`` (``statistics.sums``): summed over runs,
@@ -119,7 +117,14 @@ class Pattern:
             return f"mean {self.variable}"
         if self.statistic in ("correlation", "slope"):
             return f"{self.statistic} {self.y} on {self.x}"
+        if self.statistic == "slope_difference":
+            return f"slope {self.y} on {self.x}: {self.group} - rest"
         return f"{self.variable}: {self.group} - rest"
+
+
+_STATISTIC = {"share": st.share, "mean": st.mean, "correlation": st.correlation, "slope": st.slope,
+              "difference": st.difference, "slope_difference": st.slope_difference}
+"""The function of each kind of statistic."""
 
 
 def load_patterns(path: str | Path) -> list[Pattern]:

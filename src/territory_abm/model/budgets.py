@@ -1,8 +1,9 @@
 """Household budgets of a year: transfers, remittances, local public spending and dividends
 arrive; households pay asset upkeep and programme loans, consume and save.
 
-Consumption is subsistence first, then a share of what is left (``kernels.consume``); the
-local share of it buys from the node's local sellers and becomes this year's local demand
+Consumption is subsistence first, then a share of what is left (``kernels._consumption``,
+summed in one pass with its shares by ``budget_kernels.spend``); the local share of it buys
+from the node's local sellers and becomes this year's local demand
 (``model.flows.local_demand``), which the firm phase clears; their food spending clears the
 local food markets at once (``food.food_market``: farm households' local sales are settled
 at the year's prices).
@@ -11,7 +12,8 @@ at the year's prices).
 from __future__ import annotations
 
 from . import context, enterprises, estates, food, land_market
-from .kernels import consume, household_receipts
+from .budget_kernels import cash_on_hand, spend
+from .kernels import household_receipts
 
 
 def household_budgets(model) -> None:
@@ -32,16 +34,18 @@ def household_budgets(model) -> None:
     if receipts.internal_remittances:
         model.ledger.record("households", "households", "internal remittances", receipts.internal_remittances)
     model.ledger.record("rest_of_world", "households", "remittances from abroad", receipts.remittances_from_abroad)
-    upkeep = p.asset_depreciation * hh.assets
-    model.ledger.record("households", "rest_of_world", "asset upkeep", upkeep.sum())
-    cash = hh.assets - upkeep + income
+    on_hand = cash_on_hand(assets=hh.assets, income=income, depreciation=p.asset_depreciation)
+    model.ledger.record("households", "rest_of_world", "asset upkeep", on_hand.upkeep)
+    cash = on_hand.cash
     cash -= model.policies.collect_repayments(cash)
-    spent = consume(income=income, cash=cash, members=hh.members, alive=alive, subsistence_pc=p.subsistence_pc,
-                    consumption_share=p.consumption_share, local_share=model.local_spending_share, node=node,
-                    n_nodes=n)
-    hh.consumption, hh.assets, model.flows.local_demand = spent.spending, spent.assets, spent.local_demand_by_node
+    spent = spend(income=income, cash=cash, members=hh.members, alive=alive, node=node,
+                  local_share=model.local_spending_share, subsistence_pc=p.subsistence_pc,
+                  consumption_share=p.consumption_share, food_budget_share=p.food_budget_share,
+                  food_reference_pc=p.food_reference_pc, food_income_elasticity=p.food_income_elasticity, n_nodes=n,
+                  consumption=hh.consumption, assets=hh.assets)
+    model.flows.local_demand = spent.local_demand_by_node
     hh.income = income
-    food_demand = food.demand(model, spent.spending, model.local_spending_share)
+    food_demand = spent.food_demand_by_node
     cut = food.food_market(model, food_demand)
     model.ledger.record("households", "rest_of_world", "imported consumption",
                         spent.total_spending - cut - model.flows.local_demand.sum() - food_demand.sum())

@@ -33,14 +33,17 @@ hinterland and travellers; small manufacturing); they stay as they are. Each yea
    outside the territory. At the start p = p0, so nothing enters or exits.
 
 Which households run an enterprise at the start, and how large it is, is backed out from
-their income by ``start.households``. The adults of a household without a farm who work in
-its enterprise do not seek wage work (``labour.adults_in_labour_market``); on a farm the
+their income by ``start.households``. The adults of a household without a farm weigh work in
+its enterprise against wage work as a farm's do (``labour.own_work_revenue``); on a farm the
 enterprise takes no adult from the farm (a simplification).
 """
 
 from __future__ import annotations
 
 import numpy as np
+
+from .enterprise_kernels import (OwnerTotals, closing_candidates, node_sales, opening_candidates, owner_totals,
+                                 plan_income, settle_sales)
 
 
 def sales_for_income(params, income: np.ndarray) -> np.ndarray:
@@ -49,12 +52,11 @@ def sales_for_income(params, income: np.ndarray) -> np.ndarray:
     return income / (1.0 - params.asset_depreciation * params.enterprise_capital_output)
 
 
-def labour_factor(model) -> np.ndarray:
-    """(1 + L)^e of each household's enterprise, L its adults not in wage jobs if it has no
-    farm, 0 if it farms."""
-    hh = model.households
-    in_enterprise = np.where(hh.tfp > 0, 0, np.maximum(hh.adults - hh.employed, 0))
-    return np.power(1.0 + in_enterprise, model.params.enterprise_labour_elasticity)
+def labour_power(model) -> np.ndarray:
+    """(1 + L)^e for L = 0 .. the most adults in a household (``enterprise_labour_elasticity``
+    e): the labour factor of an enterprise with L adults in it."""
+    most = int(model.households.adults.max(initial=0))
+    return np.power(1.0 + np.arange(most + 1), model.params.enterprise_labour_elasticity)
 
 
 def sell_outside(model, excess: np.ndarray) -> None:
@@ -70,37 +72,35 @@ def sell_outside(model, excess: np.ndarray) -> None:
 
 
 def planned_income(model) -> None:
-    """Each household's enterprise sales with this year's labour, and its income at the
+    """Each household's enterprise sales with this year's labour (scale (1 + L)^e, L its
+    adults not in wage jobs if it has no farm, 0 if it farms), and its income at the
     expected local price, net of the wear of its capital (sets ``households.enterprise_sales``
     and ``enterprise_income``; records the wear)."""
     p, hh = model.params, model.households
-    hh.enterprise_sales = hh.enterprise_scale * labour_factor(model)
-    upkeep = p.asset_depreciation * hh.enterprise_capital * hh.alive
-    outside = hh.enterprise_outside * hh.alive
-    hh.enterprise_income = (model.expected_local_price[hh.node] * hh.enterprise_sales * hh.alive + outside - upkeep)
-    model.ledger.record("households", "rest_of_world", "enterprise upkeep", upkeep.sum())
-    model.ledger.record("rest_of_world", "households", "enterprise sales outside", outside.sum())
+    totals = plan_income(scale=hh.enterprise_scale, tfp=hh.tfp, adults=hh.adults, employed=hh.employed,
+                         alive=hh.alive, capital=hh.enterprise_capital, outside=hh.enterprise_outside, node=hh.node,
+                         expected_price=model.expected_local_price, labour_power=labour_power(model),
+                         depreciation=p.asset_depreciation, sales=hh.enterprise_sales, income=hh.enterprise_income)
+    model.ledger.record("households", "rest_of_world", "enterprise upkeep", totals.upkeep)
+    model.ledger.record("rest_of_world", "households", "enterprise sales outside", totals.outside)
 
 
 def supply(model) -> np.ndarray:
     """Output of the enterprises by node (USD/yr at price 1)."""
     hh = model.households
-    return np.bincount(hh.node, hh.enterprise_sales * hh.alive, minlength=model.n_nodes)
+    return node_sales(sales=hh.enterprise_sales, alive=hh.alive, node=hh.node, n_nodes=model.n_nodes)
 
 
 def settle(model, price: np.ndarray) -> float:
     """Sales at the clearing ``price`` (by node; NaN where nothing is sold) replace the
     planned sales: the difference goes to savings and income. Returns the sales (USD/yr)."""
     hh = model.households
-    sold = np.nan_to_num(price)[hh.node] * hh.enterprise_sales * hh.alive
-    windfall = sold - model.expected_local_price[hh.node] * hh.enterprise_sales * hh.alive
-    after = hh.assets + windfall
+    settled = settle_sales(price=np.nan_to_num(price), expected_price=model.expected_local_price,
+                           sales=hh.enterprise_sales, alive=hh.alive, node=hh.node, assets=hh.assets,
+                           enterprise_income=hh.enterprise_income, income=hh.income)
     # a loss beyond the household's savings is owed to suppliers outside and written off
-    model.ledger.record("rest_of_world", "households", "enterprise losses written off", np.maximum(-after, 0.0).sum())
-    hh.assets = np.maximum(after, 0.0)
-    hh.enterprise_income = hh.enterprise_income + windfall
-    hh.income = hh.income + windfall
-    return float(sold.sum())
+    model.ledger.record("rest_of_world", "households", "enterprise losses written off", settled.written_off)
+    return float(settled.sold)
 
 
 def turnover(model) -> None:
@@ -112,7 +112,7 @@ def turnover(model) -> None:
     ratio = model.expected_local_price / model.start_local_price
     fall = p.enterprise_response * np.maximum(1.0 - ratio, 0.0) * model.populated
     if fall.any():
-        rows = np.flatnonzero(hh.alive & (hh.enterprise_capital > 0) & (fall[hh.node] > 0))
+        rows = closing_candidates(alive=hh.alive, capital=hh.enterprise_capital, node=hh.node, fall=fall)
         rows = rows[rng.random(rows.size) < fall[hh.node[rows]]]
         hh.assets[rows] += hh.enterprise_capital[rows]  # sold, at its value, outside the territory
         model.ledger.record("rest_of_world", "households", "enterprise capital sold", hh.enterprise_capital[rows].sum())
@@ -121,15 +121,15 @@ def turnover(model) -> None:
     rise = p.enterprise_response * np.maximum(ratio - 1.0, 0.0) * model.populated
     if not rise.any():
         return
-    owner = hh.alive & (hh.enterprise_capital > 0)
-    owners = np.bincount(hh.node, owner, minlength=n)
-    typical = typical_scale(model, owner)
+    totals = owner_totals(alive=hh.alive, capital=hh.enterprise_capital, scale=hh.enterprise_scale,
+                          income=hh.income, node=hh.node, n_nodes=n)
+    typical = typical_scale(model, totals)
     capital = p.enterprise_capital_output * typical
-    able = np.flatnonzero(hh.alive & ~owner & (rise[hh.node] > 0) & (typical[hh.node] > 0)
-                          & (hh.assets >= capital[hh.node]))
+    able = opening_candidates(alive=hh.alive, capital=hh.enterprise_capital, assets=hh.assets, node=hh.node,
+                              rise=rise, typical=typical, price=capital)
     with np.errstate(invalid="ignore", divide="ignore"):
-        chance = np.nan_to_num(np.minimum(rise * np.maximum(owners, 1) / np.bincount(hh.node[able], minlength=n), 1.0))
-    enter = able[rng.random(able.size) < chance[hh.node[able]]]
+        chance = np.nan_to_num(np.minimum(rise * np.maximum(totals.owners, 1) / able.by_node, 1.0))
+    enter = able.rows[rng.random(able.rows.size) < chance[hh.node[able.rows]]]
     g = hh.node[enter]
     hh.enterprise_scale[enter] = typical[g]
     hh.enterprise_capital[enter] = capital[g]
@@ -137,15 +137,18 @@ def turnover(model) -> None:
     model.ledger.record("households", "rest_of_world", "enterprise investment", capital[g].sum())
 
 
-def typical_scale(model, owner: np.ndarray) -> np.ndarray:
-    """Mean scale of the ``owner`` households' enterprises by node; where a node has none,
-    its mean household income times the territory's owners' scale per USD of their income
-    (0 where the territory has no enterprise)."""
-    hh, n = model.households, model.n_nodes
-    count = np.bincount(hh.node, owner, minlength=n)
-    total = np.bincount(hh.node, hh.enterprise_scale * owner, minlength=n)
-    per_income = total.sum() / max(float(np.sum(hh.income * owner)), 1e-9)
-    households = np.bincount(hh.node, hh.alive, minlength=n)
+def typical_scale(model, totals: OwnerTotals) -> np.ndarray:
+    """Mean scale of the enterprises by node (``totals``: sums over the alive households by
+    node, ``enterprise_kernels.owner_totals``); where a node has none, its mean household
+    income times the territory's owners' scale per USD of their income (0 where the
+    territory has no enterprise)."""
+    hh = model.households
+    count, total = totals.owners, totals.scale
     with np.errstate(invalid="ignore", divide="ignore"):
-        mean_income = np.nan_to_num(np.bincount(hh.node, hh.income * hh.alive, minlength=n) / households)
-        return np.where(count > 0, total / count, per_income * mean_income)
+        mean_income = np.nan_to_num(totals.income / totals.households)
+        per_owner = total / count
+    if ((count <= 0) & (mean_income != 0)).any():  # only then does the scale per USD of income matter
+        owner = hh.alive & (hh.enterprise_capital > 0)
+        per_income = total.sum() / max(float(np.sum(hh.income * owner)), 1e-9)
+        return np.where(count > 0, per_owner, per_income * mean_income)
+    return np.where(count > 0, per_owner, 0.0)

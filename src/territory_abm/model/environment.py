@@ -9,24 +9,28 @@ during a year (households that died out or moved) is handed over once at its end
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 
 from . import estates, land_market
 from .kernels import clear_forest, clearing_wish, hand_over_land
 
+MIN_HURDLE, MAX_HURDLE = 1e-2, 1e4
+"""Bounds of the clearing hurdle (gain per USD of cost) searched at the start."""
+HURDLE_BISECTIONS = 50
+"""Halvings of the log hurdle's interval (to about 1e-14 of it)."""
+
 
 def clearing(model) -> None:
-    """Households clear forest where the expected return beats cost plus expected fine."""
+    """Households clear forest where the expected return beats cost plus expected fine by
+    their node's hurdle (backed out at the start: :func:`starting_hurdle`)."""
     p, hh = model.params, model.households
     node = hh.node
     enforcement = np.array([m.enforcement if m else 0.0 for m in model.municipalities])
-    want = clearing_wish(farm_income=hh.farm_income, land=hh.land, alive=hh.alive, adults=hh.adults,
-                         employed=hh.employed, assets=hh.assets, node=node, enforcement=enforcement,
-                         time_cost=clearing_time_cost(model), land_elasticity=p.farm_land_elasticity,
-                         horizon=p.clearing_horizon, clearing_cost=p.clearing_cost, fine=p.clearing_fine,
-                         propensity=p.clearing_propensity)
-    want = model.policies.limit_clearing(want, enforcement)
     forest = np.array([m.natural_capital if m else 0.0 for m in model.municipalities])
+    wish = clearing_wishes(model, enforcement)
+    want = model.policies.limit_clearing(wish(hurdle=model.clearing_hurdle), enforcement)
     u_caught = model.streams["clearing"].random(hh.n)
     node_cleared, node_fines, node_costs = clear_forest(
         want=want, forest=forest, u_caught=u_caught, enforcement=enforcement, fine=p.clearing_fine,
@@ -37,6 +41,49 @@ def clearing(model) -> None:
         m.natural_capital = max(m.natural_capital - node_cleared[m.node], 0.0)
         m.treasury += node_fines[m.node]
     model.flows.cleared = node_cleared
+
+
+def clearing_wishes(model, enforcement: np.ndarray):
+    """``wish(hurdle=...)``: the hectares each household would clear this year at its node's
+    ``enforcement`` (``kernels.clearing_wish`` on the households' current state)."""
+    p, hh = model.params, model.households
+    return partial(clearing_wish, farm_income=hh.farm_income, land=hh.land, alive=hh.alive, adults=hh.adults,
+                   employed=hh.employed, assets=hh.assets, node=hh.node, enforcement=enforcement,
+                   time_cost=clearing_time_cost(model), land_elasticity=p.farm_land_elasticity,
+                   horizon=p.clearing_horizon, clearing_cost=p.clearing_cost, fine=p.clearing_fine,
+                   propensity=p.clearing_propensity)
+
+
+def starting_hurdle(model) -> np.ndarray:
+    """Each node's clearing hurdle, backed out from the start (before any policy acts) so that
+    its households, were nobody enforcing the forest law, would clear the declared
+    ``frontier_clearing_rate`` share of its forest a year (:func:`frontier_hurdle`). The
+    frontier's pull is declared without enforcement so that enforcement, fines and every
+    policy move clearing from there rather than being absorbed into the hurdle."""
+    forest = np.array([m.natural_capital if m else 0.0 for m in model.municipalities])
+    wish = clearing_wishes(model, np.zeros(model.n_nodes))
+    return frontier_hurdle(wish, model.households.node, model.params.frontier_clearing_rate * forest)
+
+
+def frontier_hurdle(wish, node: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """Each node's clearing hurdle (gain per USD of cost a hectare must bring) at which its
+    households want to clear ``target`` hectares this year (the declared frontier rate times
+    its forest): the data's holdings are not where the clearing rule would rest (many
+    households' land pays several times its clearing cost at the margin: tenure, distance to
+    the forest edge and risk are costs the model does not see), so the hurdle sets the
+    first year's clearing to the rate the scenario's ``[context]`` declares, and later years
+    clear more or less as returns and costs move from there. ``wish(hurdle=...)`` gives the
+    hectares each household wants; bisection on the log hurdle (clearing falls as it rises)
+    to the smallest hurdle at which a node clears no more than its target (0: the largest
+    gain-to-cost ratio of its households, nobody clears at the start)."""
+    n = target.size
+    low, high = np.full(n, np.log(MIN_HURDLE)), np.full(n, np.log(MAX_HURDLE))
+    for _ in range(HURDLE_BISECTIONS):
+        mid = 0.5 * (low + high)
+        cleared = np.bincount(node, wish(hurdle=np.exp(mid)), minlength=n)
+        above = cleared > target
+        low, high = np.where(above, mid, low), np.where(above, high, mid)
+    return np.exp(high)
 
 
 def clearing_time_cost(model) -> np.ndarray:

@@ -54,6 +54,7 @@ from numba import njit
 
 from . import context
 from .kernels import kernel
+from .network import Pairs
 from .public import MIN_FARM_GATE_SHARE
 
 START_TOLERANCE = 1e-11
@@ -73,8 +74,9 @@ MAX_GROUPS_PER_NODE = 64
 class Outlets(NamedTuple):
     """Where each producer node's local sales go, at given market prices."""
 
-    share: np.ndarray       # (n, n) share of node i's local sales sent to market j (rows sum to 1, or 0 without reach)
-    net: np.ndarray         # (n, n) share of market j's price kept by a producer of node i after transport
+    pairs: Pairs            # producer node (origin) and the food markets within its reach (destinations)
+    share: np.ndarray       # (pairs,) share of the origin's local sales sent to the market (rows sum to 1)
+    net: np.ndarray         # (pairs,) share of the market's price kept by a producer of the origin after transport
     net_price: np.ndarray   # (n,) mean price net of transport a producer of node i receives locally (USD/unit)
     value: np.ndarray       # (n,) power mean of node i's reachable net prices, the local option's value (USD/unit)
 
@@ -97,31 +99,34 @@ class FoodClearing(NamedTuple):
 
 
 # ---------------------------------------------------------------------- pure rules
-def trade_routes(travel: np.ndarray, populated: np.ndarray, *, transport_cost: float,
-                 trade_limit: float) -> tuple[np.ndarray, np.ndarray]:
-    """Which producer node (rows) reaches which food market (columns), and the share of the
+def trade_routes(travel: Pairs, populated: np.ndarray, *, transport_cost: float,
+                 trade_limit: float) -> tuple[Pairs, np.ndarray]:
+    """Which producer node (origin) reaches which food market (destination): the pairs of
+    ``travel`` within ``trade_limit`` hours between populated nodes; and the share of the
     market's price it keeps after transport (see ``outlets``)."""
-    reach = (travel <= trade_limit) & populated[:, None] & populated[None, :]
-    return reach, np.maximum(1.0 - transport_cost * travel, MIN_FARM_GATE_SHARE)
+    reach = travel.where((travel.time <= trade_limit) & populated[travel.origin()] & populated[travel.dest])
+    return reach, np.maximum(1.0 - transport_cost * reach.time, MIN_FARM_GATE_SHARE)
 
 
-def outlets(travel: np.ndarray, populated: np.ndarray, prices: np.ndarray, *, transport_cost: float,
+def outlets(travel: Pairs, populated: np.ndarray, prices: np.ndarray, *, transport_cost: float,
             trade_limit: float, elasticity: float) -> Outlets:
     """Local outlets of each producer node at market ``prices`` (USD/unit, by node).
 
-    Node i reaches market j when both are populated and ``travel[i, j]`` <= ``trade_limit``
-    hours; it keeps n_ij = 1 - ``transport_cost`` x hours of the price there. Its local sales go
-    to market j in proportion to (p_j n_ij)^s (s = ``elasticity``); the mean net price it gets
-    is the share-weighted sum of p_j n_ij, and the local option's value is the power mean
-    (mean_j (p_j n_ij)^s)^(1/s).
+    Node i reaches market j when both are populated and ``travel`` holds the pair within
+    ``trade_limit`` hours; it keeps n_ij = 1 - ``transport_cost`` x hours of the price there.
+    Its local sales go to market j in proportion to (p_j n_ij)^s (s = ``elasticity``); the
+    mean net price it gets is the share-weighted sum of p_j n_ij, and the local option's value
+    is the power mean (mean_j (p_j n_ij)^s)^(1/s).
     """
     reach, net = trade_routes(travel, populated, transport_cost=transport_cost, trade_limit=trade_limit)
-    weight = np.where(reach, np.power(np.maximum(prices, 0.0)[None, :] * net, elasticity), 0.0)
-    total, count = weight.sum(axis=1), reach.sum(axis=1)
+    origin, dest = reach.origin(), reach.dest
+    weight = np.power(np.maximum(prices, 0.0)[dest] * net, elasticity)
+    total, count = reach.by_origin(weight), np.diff(reach.indptr)
     with np.errstate(invalid="ignore", divide="ignore"):
-        share = np.nan_to_num(weight / total[:, None])
+        share = np.nan_to_num(weight / total[origin])
         value = np.where(count > 0, np.power(total / np.maximum(count, 1), 1.0 / elasticity), 0.0)
-    return Outlets(share=share, net=net, net_price=(share * net * prices[None, :]).sum(axis=1), value=value)
+    return Outlets(pairs=reach, share=share, net=net, net_price=reach.by_origin(share * net * prices[dest]),
+                   value=value)
 
 
 def clear_food(demand: np.ndarray, local_quantity: np.ndarray, routes: Outlets, cap: np.ndarray) -> FoodClearing:
@@ -129,11 +134,12 @@ def clear_food(demand: np.ndarray, local_quantity: np.ndarray, routes: Outlets, 
     ``routes.share``; each market's price is its ``demand`` (USD/yr) over the quantity that
     arrives, at most ``cap`` (import parity, USD/unit); spending beyond what arrives at the
     cap buys imported food. At the clearing price the quantity sold equals the quantity bought."""
-    supply = local_quantity @ routes.share
+    pairs = routes.pairs
+    supply = pairs.to_dest(local_quantity[pairs.origin()] * routes.share)
     with np.errstate(invalid="ignore", divide="ignore"):
         price = np.where(supply > 0, np.minimum(demand / supply, cap), cap)
     absorbed = price * supply
-    received = (routes.share * routes.net * price[None, :]).sum(axis=1)
+    received = pairs.by_origin(routes.share * routes.net * price[pairs.dest])
     return FoodClearing(price=price, supply=supply, absorbed=absorbed, imports=demand - absorbed, net_price=received)
 
 
@@ -155,6 +161,14 @@ def local_split(dynamic, value, elasticity):
     return 1.0 / (1.0 + (dynamic / value) ** elasticity)
 
 
+@njit(cache=True)
+def household_food_spending(spending, members, local_share, budget_share, reference_pc, elasticity):
+    """A household's food spending (USD/yr): its consumption ``spending`` (> 0) times its Engel
+    share at consumption per person, at most one minus its node's ``local_share``."""
+    w = engel_share(spending / max(members, 1), budget_share, reference_pc, elasticity)
+    return min(w, 1.0 - local_share) * spending
+
+
 # ---------------------------------------------------------------------- compiled household passes
 @kernel()
 def food_spending(spending, members, alive, node, local_share, budget_share, reference_pc, elasticity, n_nodes):
@@ -165,8 +179,8 @@ def food_spending(spending, members, alive, node, local_share, budget_share, ref
         if not alive[i] or spending[i] <= 0:
             continue
         g = node[i]
-        w = engel_share(spending[i] / max(members[i], 1), budget_share, reference_pc, elasticity)
-        out[g] += min(w, 1.0 - local_share[g]) * spending[i]
+        out[g] += household_food_spending(spending[i], members[i], local_share[g], budget_share, reference_pc,
+                                          elasticity)
     return out
 
 
@@ -262,43 +276,46 @@ def group_splits(group_node, group_dynamic, local_value, elasticity):
 
 
 @kernel()
-def clearing_prices(prices, reach_weight, group_node, group_dynamic, group_quantity, demand, cap, elasticity,
-                    damping, tolerance, iterations):
+def clearing_prices(prices, indptr, dest, reach_weight, group_node, group_dynamic, group_quantity, demand, cap,
+                    elasticity, damping, tolerance, iterations):
     """Food prices at which every market clears when producers choose their outlets at the
     prices themselves (``outlets`` and ``plan_sales`` at once, for fixed outputs
     ``group_quantity``): p_j = min(demand_j / quantity arriving at j, cap_j). Damped fixed
-    point in log prices from ``prices`` (``reach_weight`` = reach x (1 - t tau)^s).
+    point in log prices from ``prices`` (``reach_weight`` = (1 - t tau)^s of each producer
+    node's markets within reach, in compressed rows ``indptr``, ``dest``).
     Returns the prices and the iterations used (``iterations`` if not converged)."""
     n = prices.shape[0]
     p = np.maximum(prices, PRICE_FLOOR)
     count = np.zeros(n)
     for i in range(n):
-        for j in range(n):
-            if reach_weight[i, j] > 0:
+        for k in range(indptr[i], indptr[i + 1]):
+            if reach_weight[k] > 0:
                 count[i] += 1.0
     power = np.zeros(n)
     total = np.zeros(n)
     local = np.zeros(n)
+    supply = np.zeros(n)
     for it in range(iterations):
         for j in range(n):
             power[j] = p[j] ** elasticity
         local[:] = 0.0
         for i in range(n):
             total[i] = 0.0
-            for j in range(n):
-                total[i] += reach_weight[i, j] * power[j]
+            for k in range(indptr[i], indptr[i + 1]):
+                total[i] += reach_weight[k] * power[dest[k]]
         for g in range(group_node.shape[0]):
             i = group_node[g]
             value = (total[i] / count[i]) ** (1.0 / elasticity) if count[i] > 0 else 0.0
             local[i] += group_quantity[g] * local_split(group_dynamic[g], value, elasticity)
+        supply[:] = 0.0
+        for i in range(n):
+            if total[i] > 0:
+                for k in range(indptr[i], indptr[i + 1]):
+                    supply[dest[k]] += local[i] * reach_weight[k] * power[dest[k]] / total[i]
         largest = 0.0
         new = np.empty(n)
         for j in range(n):
-            supply = 0.0
-            for i in range(n):
-                if total[i] > 0:
-                    supply += local[i] * reach_weight[i, j] * power[j] / total[i]
-            target = min(demand[j] / supply, cap[j]) if supply > 0 else cap[j]
+            target = min(demand[j] / supply[j], cap[j]) if supply[j] > 0 else cap[j]
             new[j] = np.log(max(target, PRICE_FLOOR)) - np.log(p[j])
             largest = max(largest, abs(new[j]))
         if largest < tolerance:
@@ -336,8 +353,9 @@ def settle(farm_income, price, group, unit_price, income, assets, consumption, s
 def routes(model, prices: np.ndarray) -> Outlets:
     """The model's outlets at market ``prices`` over the current roads."""
     p = model.params
-    return outlets(model.travel, model.populated, prices, transport_cost=p.transport_cost_per_hour,
-                   trade_limit=p.food_trade_limit, elasticity=p.food_market_elasticity)
+    return outlets(model.travel.within(p.food_trade_limit), model.populated, prices,
+                   transport_cost=p.transport_cost_per_hour, trade_limit=p.food_trade_limit,
+                   elasticity=p.food_market_elasticity)
 
 
 def import_parity(model) -> np.ndarray:
@@ -380,11 +398,12 @@ def food_market(model, food_demand: np.ndarray) -> float:
                           price_share=hh.price_share, farm_gate=model.farm_gate, n_nodes=n,
                           max_groups=MAX_GROUPS_PER_NODE)
     cap = import_parity(model)
-    reach, net = trade_routes(model.travel, model.populated, transport_cost=p.transport_cost_per_hour,
-                              trade_limit=p.food_trade_limit)
+    reach, net = trade_routes(model.travel.within(p.food_trade_limit), model.populated,
+                              transport_cost=p.transport_cost_per_hour, trade_limit=p.food_trade_limit)
     sigma = p.food_market_elasticity
     prices, used = clearing_prices(prices=np.where(model.populated, model.expected_food_price, cap),
-                                   reach_weight=np.where(reach, np.power(net, sigma), 0.0), group_node=groups.node,
+                                   indptr=reach.indptr, dest=reach.dest, reach_weight=np.power(net, sigma),
+                                   group_node=groups.node,
                                    group_dynamic=groups.dynamic, group_quantity=groups.quantity, demand=food_demand,
                                    cap=cap, elasticity=sigma, damping=1.0 / (1.0 + 2.0 * sigma),
                                    tolerance=YEAR_TOLERANCE, iterations=YEAR_ITERATIONS)
@@ -409,8 +428,9 @@ def food_market(model, food_demand: np.ndarray) -> float:
     model.expected_food_price += p.expectation_adjustment * (price - model.expected_food_price)
     model.food_price = np.where(model.populated, price, np.nan)
     model.flows.farm_sales, model.flows.local_food_sales = dynamic + local_sales, local_sales
-    elsewhere = way.share * way.net * cleared.price[None, :] * (1.0 - np.eye(n))  # net price of units sent away
-    model.flows.food_sold_elsewhere = quantity * elsewhere.sum(axis=1)
+    away = way.pairs.origin() != way.pairs.dest
+    elsewhere = way.pairs.by_origin(np.where(away, way.share * way.net * cleared.price[way.pairs.dest], 0.0))
+    model.flows.food_sold_elsewhere = quantity * elsewhere  # net price of units sent away
     model.flows.food_demand = food_demand
     return cut
 

@@ -11,6 +11,10 @@ from __future__ import annotations
 
 import numpy as np
 
+SPARE_ROWS = 0.25
+"""When the columns are full, room for this share more rows is made (amortised appends; at
+10^7 households each growth costs a quarter of the columns' memory, not half)."""
+
 # column name -> (dtype, unit, meaning)
 COLUMNS: dict[str, tuple[type, str, str]] = {
     "alive": (np.bool_, "-", "household lives in the territory"),
@@ -131,7 +135,7 @@ class HouseholdPopulation:
         """Add households; columns not given are zero (``remits_to`` -1). Returns their rows."""
         k = len(columns["node"])
         if self._n + k > self._capacity:
-            new_cap = max(int(self._capacity * 1.5), self._n + k)
+            new_cap = max(int(self._capacity * (1.0 + SPARE_ROWS)), self._n + k)
             for name, arr in self._store.items():
                 grown = np.zeros(new_cap, dtype=arr.dtype)
                 if name in ("remits_to", "loan_policy"):

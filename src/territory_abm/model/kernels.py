@@ -59,15 +59,6 @@ CLEARING_WISH_CAP = 2.0
 much clearing pays (an assumption; see ``clearing_wish``)."""
 WAGE_FLOOR = 1e-9
 """Wages (USD/yr) below this count as this in ratios (no division by zero)."""
-MEDIAN_TOLERANCE = 1e-12
-"""Cumulative weight that counts as reaching half (rounding of weighted sums)."""
-
-
-class GroupDistribution(NamedTuple):
-    gini: np.ndarray        # (n_groups,) Gini by group; NaN without weight or total
-    median: np.ndarray      # (n_groups,) weighted median by group; NaN without weight
-    gini_all: float         # Gini over all groups
-    median_all: float       # weighted median over all groups
 
 
 class HouseholdTotals(NamedTuple):
@@ -117,105 +108,10 @@ class Receipts(NamedTuple):
     remittances_from_abroad: float  # received from migrants outside the territory (USD/yr)
 
 
-class Consumption(NamedTuple):
-    spending: np.ndarray            # (households,) consumption (USD/yr)
-    assets: np.ndarray              # (households,) assets after saving (USD)
-    local_demand_by_node: np.ndarray  # (n_nodes,) spending on local non-tradables (USD/yr)
-    total_spending: float           # all consumption (USD/yr)
-
-
 class Clearing(NamedTuple):
     cleared_by_node: np.ndarray     # forest cleared (ha/yr)
     fines_by_node: np.ndarray       # fines paid (USD/yr)
     costs_by_node: np.ndarray       # clearing costs paid (USD/yr)
-
-@kernel()
-def sort_order(x):
-    """An order that sorts the float64 array ``x`` ascending (``x[order]`` is sorted; ties keep
-    their row order; NaN after +inf), by a least-significant-digit radix sort: the floats'
-    bits mapped to unsigned integers that sort in the same order, then four stable passes of
-    16-bit digits. About three times faster than ``np.argsort`` on 10^5 values, linear in n."""
-    n = x.shape[0]
-    keys = x.view(np.uint64).copy()
-    sign = np.uint64(1) << np.uint64(63)
-    for i in range(n):  # negatives: invert all bits; positives: set the sign bit
-        k = keys[i]
-        keys[i] = ~k if k & sign else k | sign
-    order = np.arange(n)
-    moved = np.empty(n, np.int64)
-    count = np.empty(65536, np.int64)
-    for shift in range(0, 64, 16):
-        s = np.uint64(shift)
-        count[:] = 0
-        for i in range(n):
-            count[(keys[order[i]] >> s) & np.uint64(0xFFFF)] += 1
-        total = 0
-        for d in range(65536):
-            c = count[d]
-            count[d] = total
-            total += c
-        for i in range(n):
-            row = order[i]
-            d = (keys[row] >> s) & np.uint64(0xFFFF)
-            moved[count[d]] = row
-            count[d] += 1
-        order, moved = moved, order
-    return order
-
-
-@kernel(GroupDistribution)
-def sorted_group_pass(x, weights, group, n_groups, order):
-    """Gini and weighted median of ``x`` per group and over all groups, in one pass over
-    ``order`` (an order that sorts ``x``; ties in any order). Rows with ``group`` outside
-    [0, n_groups) are left out.
-
-    Gini: G = 1 - sum_i w_i (S_{i-1} + S_i) / (W S), S_i the cumulative weighted sum in
-    ascending order; median: the smallest value whose cumulative weight reaches half the
-    weight. Returns (gini per group, median per group, gini of all, median of all); NaN
-    where a group has no weight (Gini also where its total is zero).
-    """
-    wsum = np.zeros(n_groups)
-    for row in range(x.shape[0]):
-        g = group[row]
-        if 0 <= g < n_groups:
-            wsum[g] += weights[row]
-    half = 0.5 * wsum - MEDIAN_TOLERANCE
-    total_weight = wsum.sum()
-    half_all = 0.5 * total_weight - MEDIAN_TOLERANCE
-    running = np.zeros(n_groups)  # cumulative w x per group
-    cum_w = np.zeros(n_groups)
-    num = np.zeros(n_groups)
-    median = np.full(n_groups, np.nan)
-    running_all = 0.0
-    cum_all = 0.0
-    num_all = 0.0
-    median_all = np.nan
-    for k in range(order.shape[0]):
-        row = order[k]
-        g = group[row]
-        if g < 0 or g >= n_groups:
-            continue
-        w = weights[row]
-        wx = w * x[row]
-        num[g] += w * (2.0 * running[g] + wx)
-        running[g] += wx
-        num_all += w * (2.0 * running_all + wx)
-        running_all += wx
-        cum_w[g] += w
-        cum_all += w
-        if np.isnan(median[g]) and cum_w[g] >= half[g] and wsum[g] > 0:
-            median[g] = x[row]
-        if np.isnan(median_all) and cum_all >= half_all and total_weight > 0:
-            median_all = x[row]
-    gini = np.full(n_groups, np.nan)
-    for g in range(n_groups):
-        if wsum[g] > 0 and running[g] > 0:
-            gini[g] = 1.0 - num[g] / (wsum[g] * running[g])
-    gini_all = np.nan
-    if total_weight > 0 and running_all > 0:
-        gini_all = 1.0 - num_all / (total_weight * running_all)
-    return gini, median, gini_all, median_all
-
 
 @kernel(HouseholdTotals)
 def node_household_totals(node, alive, members, adults, employed, income, education, land, poverty_line, n_nodes):
@@ -277,18 +173,33 @@ def _farm_workers_wanted(revenue_at_one_worker, wage, labour_elasticity, thresho
     return k
 
 
+@njit(cache=True)
+def _staying_workers(employed, adults, revenue, best_wage, labour_elasticity, thresholds, in_enterprise):
+    """Last year's workers of a household who keep seeking wage work: those the farm does not
+    want back at the ``best_wage``; in a household ``in_enterprise`` all of them while a wage
+    is on offer."""
+    if in_enterprise:
+        return min(employed, adults) if best_wage > 0 else 0
+    return min(employed, adults - _farm_workers_wanted(revenue, best_wage, labour_elasticity, thresholds, adults))
+
+
 @kernel(JobSeekers)
 def job_seekers(adults, alive, employed, farm_revenue_at_one_worker, farm_labour_elasticity, best_wage,
-                expected_wage, node, farm_labour_thresholds, n_nodes):
+                hire_chance, node, farm_labour_thresholds, enterprise_thresholds, in_enterprise, n_nodes):
     """Adults of each household who seek wage work this year (persons), and by node the
     seekers, the seekers who held a job last year and the new ones.
 
     A farm wants family labour L* = (b P / w)^(1/(1-b)) where its marginal product equals
     the wage w (``farm_revenue_at_one_worker`` P is revenue per unit of labour^b). Last
-    year's workers keep seeking while the ``best_wage`` on offer beats the farm at L*; the
-    other adults weigh
-    the farm against ``expected_wage`` (wage times the chance of being hired:
-    Harris–Todaro). No wage on offer: everyone farms.
+    year's workers keep seeking while the ``best_wage`` on offer (by node) beats the farm
+    at L*; the other adults weigh the farm against the expected wage, the best wage times
+    the household's ``hire_chance`` (its chance of being hired as a new seeker:
+    Harris–Todaro, the reservation wage being the farm's marginal product). No wage on
+    offer: everyone farms. In a household ``in_enterprise`` (an enterprise and no farm) the
+    workers keep seeking (the start does not weigh them against the enterprise, which it
+    backs out after their jobs) and the other adults weigh the enterprise, by the same rule
+    with ``enterprise_thresholds`` (its revenue given as b P = e S: see
+    ``labour.own_work_revenue``).
     """
     revenue, b, thresholds = farm_revenue_at_one_worker, farm_labour_elasticity, farm_labour_thresholds
     n = adults.shape[0]
@@ -301,9 +212,10 @@ def job_seekers(adults, alive, employed, farm_revenue_at_one_worker, farm_labour
         if a <= 0:
             continue
         g = node[i]
-        stay = min(employed[i], a - _farm_workers_wanted(revenue[i], best_wage[g], b, thresholds, a))
+        th = enterprise_thresholds if in_enterprise[i] else thresholds
+        stay = _staying_workers(employed[i], a, revenue[i], best_wage[g], b, th, in_enterprise[i])
         free = a - stay
-        s = stay + free - _farm_workers_wanted(revenue[i], expected_wage[g], b, thresholds, free)
+        s = stay + free - _farm_workers_wanted(revenue[i], best_wage[g] * hire_chance[i], b, th, free)
         seekers[i] = s
         keep = min(s, employed[i])
         node_seekers[g] += s
@@ -313,13 +225,13 @@ def job_seekers(adults, alive, employed, farm_revenue_at_one_worker, farm_labour
 
 
 @kernel(JobAssignment)
-def assign_jobs(seekers, employed, keep_rate, fresh_rate, u_keep, u_fresh, node, education, education_return,
+def assign_jobs(seekers, employed, keep_rate, hire_chance, u_keep, u_fresh, node, education, education_return,
                 mean_education, n_nodes):
-    """Jobs per household (persons): last year's workers keep theirs at ``keep_rate``, new
-    seekers are hired at ``fresh_rate`` (by node), each rounded stochastically with the
-    uniform draws ``u_keep`` and ``u_fresh`` (up with probability equal to the fraction).
-    Also returns each household's skill units (workers times exp(r (schooling - mean)))
-    and by node the workers and skill units."""
+    """Jobs per household (persons): last year's workers keep theirs at ``keep_rate`` (by
+    node), each new seeker is hired with the household's ``hire_chance``, each rounded
+    stochastically with the uniform draws ``u_keep`` and ``u_fresh`` (up with probability
+    equal to the fraction). Also returns each household's skill units (workers times
+    exp(r (schooling - mean))) and by node the workers and skill units."""
     n = seekers.shape[0]
     jobs = np.zeros(n, np.int32)
     skill = np.zeros(n)
@@ -333,7 +245,7 @@ def assign_jobs(seekers, employed, keep_rate, fresh_rate, u_keep, u_fresh, node,
         keep = min(s, float(employed[i]))
         fresh = s - keep
         kept = min(np.floor(keep * keep_rate[g] + u_keep[i]), keep)
-        hired = min(np.floor(fresh * fresh_rate[g] + u_fresh[i]), fresh)
+        hired = min(np.floor(fresh * hire_chance[i] + u_fresh[i]), fresh)
         j = int(kept + hired)
         jobs[i] = j
         if j > 0:
@@ -379,7 +291,8 @@ def demography(alive, members, adults, education, node, u_birth, u_death, u_adul
     """Births, deaths and children reaching working age, in place on ``members``,
     ``adults`` and ``education``; returns births and deaths by node (persons).
 
-    Births and deaths are the yearly rates times household size, rounded stochastically
+    Births are each household's yearly rate (``birth_rate``, by household) times its size,
+    deaths the yearly rate times its size, rounded stochastically
     with the uniform draws ``u_birth`` and ``u_death``; deaths fall on adults in
     proportion to their share. Children reach working age at their node's ``maturation_rate`` a year
     (draws ``u_adult``) with their node's cohort schooling plus the household's
@@ -393,7 +306,7 @@ def demography(alive, members, adults, education, node, u_birth, u_death, u_adul
             continue
         m = members[i]
         a = adults[i]
-        births = int(np.floor(birth_rate * m + u_birth[i]))
+        births = int(np.floor(birth_rate[i] * m + u_birth[i]))
         deaths = min(int(np.floor(death_rate * m + u_death[i])), m)
         adult_deaths = min(int(_round_half_even(min(deaths * a / max(m, 1), a))), a)
         child_deaths = min(deaths - adult_deaths, m - a)
@@ -473,30 +386,14 @@ def consumption(income, cash, members, subsistence_pc, consumption_share):
     return spend
 
 
-@kernel(Consumption)
-def consume(income, cash, members, alive, subsistence_pc, consumption_share, local_share, node, n_nodes):
-    """Households consume (``_consumption``) and save the rest. Returns (consumption,
-    assets after saving, local spending by node, total consumption)."""
-    n = income.shape[0]
-    spend = np.zeros(n)
-    assets = np.zeros(n)
-    local = np.zeros(n_nodes)
-    total = 0.0
-    for i in range(n):
-        if alive[i]:
-            spend[i] = _consumption(income[i], cash[i], members[i], subsistence_pc, consumption_share)
-            local[node[i]] += local_share[node[i]] * spend[i]
-            total += spend[i]
-        assets[i] = max(cash[i] - spend[i], 0.0)
-    return spend, assets, local, total
-
-
 @kernel()
 def clearing_wish(farm_income, land, alive, adults, employed, assets, node, enforcement, time_cost, land_elasticity,
-                  horizon, clearing_cost, fine, propensity):
+                  horizon, clearing_cost, fine, propensity, hurdle):
     """Forest each household would clear this year (ha): ``propensity`` times the excess
     of the expected gain of a hectare (the marginal farm income, ``land_elasticity`` times
-    income per ha, over ``horizon`` years) over its cost, capped at twice the propensity.
+    income per ha, over ``horizon`` years) over its cost times its node's ``hurdle`` (the
+    gain a hectare must bring per USD of cost before anyone clears; 1: whenever it pays),
+    capped at twice the propensity.
     The cost of a hectare is the money paid (``clearing_cost``: tools, fuel, hired help),
     the family's time (``time_cost`` by node: the person-years a hectare takes times the
     wage they could expect) and the expected fine. Only households with family labour on
@@ -508,7 +405,7 @@ def clearing_wish(farm_income, land, alive, adults, employed, assets, node, enfo
             continue
         gain = land_elasticity * farm_income[i] / max(land[i], 1.0) * horizon
         cost = clearing_cost + time_cost[node[i]] + enforcement[node[i]] * fine
-        want[i] = propensity * min(max(gain / cost - 1.0, 0.0), CLEARING_WISH_CAP)
+        want[i] = propensity * min(max(gain / (hurdle[node[i]] * cost) - 1.0, 0.0), CLEARING_WISH_CAP)
         if clearing_cost > 0:
             want[i] = min(want[i], assets[i] / clearing_cost)
     return want
@@ -603,15 +500,103 @@ def pay_dividends(local_dividends, assets, other_income, income, alive, node):
     return paid
 
 
+@njit(cache=True)
+def _hire_chance(chance, weight):
+    """Chance of being hired of a new seeker of hiring ``weight`` where one of weight 1 has
+    ``chance``: the odds scale with the weight, c w / (1 - c + c w)."""
+    if chance >= 1.0:
+        return 1.0
+    return chance * weight / (1.0 - chance + chance * weight)
+
+
 @kernel()
-def equilibrium_job_finding(adults, alive, employed, farm_revenue_at_one_worker, node, best_wage, jobs,
-                            farm_labour_elasticity, farm_labour_thresholds, n_nodes, iterations):
-    """Chance of being hired per node at which the adults seeking wage work (by the rule of
-    ``job_seekers``, at the ``best_wage`` on offer) equal the ``jobs`` held, found by
-    bisection on [0, 1] (``iterations`` halvings); 1 where jobs exceed seekers even then."""
+def hire_chances(chance, hiring_weight, node):
+    """Each household's chance of being hired as a new seeker (``_hire_chance``), given the
+    chance of a seeker of weight 1 at its node (``chance``, by node)."""
+    n = node.shape[0]
+    out = np.empty(n)
+    for i in range(n):
+        out[i] = _hire_chance(chance[node[i]], hiring_weight[i])
+    return out
+
+
+@njit(cache=True)
+def _halve(low, high, mid, over):
+    """One bisection step in place: the upper bound falls to ``mid`` where ``over``, else the
+    lower bound rises to it."""
+    for g in range(mid.shape[0]):
+        if over[g]:
+            high[g] = mid[g]
+        else:
+            low[g] = mid[g]
+
+
+@kernel()
+def lottery_chance(fresh, hiring_weight, node, hires, guess, n_nodes, iterations):
+    """Chance of being hired of a new seeker of weight 1, per node, at which the ``fresh``
+    seekers of each household, hired each with ``_hire_chance``, take ``hires`` jobs in
+    expectation: Newton's method from ``guess`` (last year's chance), kept within a
+    bracket that it halves when a step leaves it, until the expected hires are within 1e-9
+    jobs (at most ``iterations`` steps). 1 where the jobs are as many as the seekers or
+    more, or there are no seekers; 0 where there are no jobs."""
+    rows = np.flatnonzero(fresh > 0)
+    seekers, weight, where = fresh[rows], hiring_weight[rows], node[rows]
+    total = np.zeros(n_nodes)
+    for k in range(rows.shape[0]):
+        total[where[k]] += seekers[k]
+    chance = np.empty(n_nodes)
+    low, high = np.zeros(n_nodes), np.ones(n_nodes)
+    open_ = np.zeros(n_nodes, np.bool_)
+    for g in range(n_nodes):
+        if total[g] <= hires[g]:
+            chance[g] = 1.0
+        elif hires[g] <= 0:
+            chance[g] = 0.0
+        else:
+            chance[g] = min(max(guess[g], 1e-6), 1.0 - 1e-6)
+            open_[g] = True
+    taken, slope = np.zeros(n_nodes), np.zeros(n_nodes)
+    for _ in range(iterations):
+        taken[:] = 0.0
+        slope[:] = 0.0
+        for k in range(rows.shape[0]):
+            g = where[k]
+            if open_[g]:
+                c, w = chance[g], weight[k]
+                q = 1.0 - c + c * w
+                taken[g] += seekers[k] * c * w / q
+                slope[g] += seekers[k] * w / (q * q)
+        done = True
+        for g in range(n_nodes):
+            if not open_[g]:
+                continue
+            gap = taken[g] - hires[g]
+            if abs(gap) <= 1e-9:
+                open_[g] = False
+                continue
+            done = False
+            if gap > 0:
+                high[g] = chance[g]
+            else:
+                low[g] = chance[g]
+            step = chance[g] - gap / slope[g]
+            chance[g] = step if low[g] < step < high[g] else 0.5 * (low[g] + high[g])
+        if done:
+            break
+    return chance
+
+
+@kernel()
+def equilibrium_job_finding(adults, alive, employed, farm_revenue_at_one_worker, node, best_wage, hiring_weight,
+                            hires, farm_labour_elasticity, farm_labour_thresholds, enterprise_thresholds,
+                            in_enterprise, n_nodes, iterations):
+    """Chance of being hired of a new seeker of weight 1, per node, at which the new seekers
+    (by the rule of ``job_seekers``, at the ``best_wage`` on offer and each household's
+    chance ``_hire_chance``) take ``hires`` jobs in expectation: the chance new seekers
+    expect is the one the year's hiring gives them. Bisection on [0, 1] (``iterations``
+    halvings); 1 where the hires exceed the new seekers even then."""
     revenue, b, thresholds = farm_revenue_at_one_worker, farm_labour_elasticity, farm_labour_thresholds
     n = adults.shape[0]
-    stay_by_node = np.zeros(n_nodes)
     rows = np.empty(n, np.int64)
     free = np.zeros(n, np.int64)
     m = 0
@@ -620,8 +605,8 @@ def equilibrium_job_finding(adults, alive, employed, farm_revenue_at_one_worker,
         if a <= 0:
             continue
         g = node[i]
-        stay = min(employed[i], a - _farm_workers_wanted(revenue[i], best_wage[g], b, thresholds, a))
-        stay_by_node[g] += stay
+        th = enterprise_thresholds if in_enterprise[i] else thresholds
+        stay = _staying_workers(employed[i], a, revenue[i], best_wage[g], b, th, in_enterprise[i])
         if a - stay > 0:
             rows[m] = i
             free[m] = a - stay
@@ -630,29 +615,36 @@ def equilibrium_job_finding(adults, alive, employed, farm_revenue_at_one_worker,
     high = np.ones(n_nodes)
     for _ in range(iterations):
         mid = 0.5 * (low + high)
-        seekers = stay_by_node.copy()
+        taken = np.zeros(n_nodes)
         for k in range(m):
             i = rows[k]
             g = node[i]
-            seekers[g] += free[k] - _farm_workers_wanted(revenue[i], best_wage[g] * mid[g], b, thresholds, free[k])
-        for g in range(n_nodes):
-            if seekers[g] > jobs[g]:
-                high[g] = mid[g]
-            else:
-                low[g] = mid[g]
+            chance = _hire_chance(mid[g], hiring_weight[i])
+            th = enterprise_thresholds if in_enterprise[i] else thresholds
+            fresh = free[k] - _farm_workers_wanted(revenue[i], best_wage[g] * chance, b, th, free[k])
+            taken[g] += fresh * chance
+        _halve(low, high, mid, taken > hires)
     return low
 
 
 @kernel()
-def draw_destinations(origins, cumulative_shares, u):
-    """For each mover, the first destination whose cumulative logit share (row of its
-    origin in ``cumulative_shares``) reaches its uniform draw ``u``."""
-    n = cumulative_shares.shape[1]
-    dest = np.empty(origins.shape[0], np.int64)
-    for k in range(origins.shape[0]):
-        row = origins[k]
-        d = 0
-        while d < n - 1 and cumulative_shares[row, d] < u[k]:
-            d += 1
-        dest[k] = d
-    return dest
+def draw_destinations(origins, indptr, shares, u):
+    """For each mover, the first pair of its origin's row (``indptr``: compressed rows of
+    ``shares``, the logit shares of each pair) whose cumulative share over the row's total
+    reaches its uniform draw ``u``; returns the pair's index."""
+    cumulative = np.empty(shares.shape[0])
+    for row in range(indptr.shape[0] - 1):
+        total = 0.0
+        for k in range(indptr[row], indptr[row + 1]):
+            total += shares[k]
+            cumulative[k] = total
+        if total > 0:
+            for k in range(indptr[row], indptr[row + 1]):
+                cumulative[k] /= total
+    pair = np.empty(origins.shape[0], np.int64)
+    for m in range(origins.shape[0]):
+        k, last = indptr[origins[m]], indptr[origins[m] + 1] - 1
+        while k < last and cumulative[k] < u[m]:
+            k += 1
+        pair[m] = k
+    return pair

@@ -8,10 +8,13 @@ wage of their node's typical worker; a node's wage per skill unit is that wage o
 mean skill of the node's starting workers (``model.worker_skill``). Households
 compare each adult's marginal farm product with their own skill's best wage reachable net
 of commuting; new seekers plan with that wage times their expected chance of being hired
-(``model.job_finding``, adaptive). Matching is :func:`markets.match_labour`, over the whole
-network: every seeker applies where the wage per skill unit net of commuting is best (it
-ranks destinations alike for every skill); who of a node's seekers gets a job is drawn by
-``kernels.assign_jobs``, and each home node's wages are shared among its workers by skill.
+(the chance of a seeker of hiring weight 1, ``model.job_finding``, adaptive, turned into the
+household's own by :func:`hiring_weight`). Matching is :func:`markets.match_labour`, over the
+whole network: every seeker applies where the wage per skill unit net of commuting is best (it
+ranks destinations alike for every skill); last year's workers keep their jobs first, and the
+other jobs of an origin go to its new seekers by a lottery weighted by skill and referrals
+(``kernels.lottery_chance``, drawn by ``kernels.assign_jobs``); each home node's wages are
+shared among its workers by skill.
 """
 
 from __future__ import annotations
@@ -19,13 +22,18 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import numpy as np
+from scipy.sparse import csr_array
 
 from . import context, estates, food, land_market
 from .environment import nature_ratio
 from .firms import desired_labour, firm_prices
 from .households import farm_output
-from .kernels import JobSeekers, assign_jobs, job_seekers, labour_incomes
+from .kernels import JobSeekers, assign_jobs, hire_chances, job_seekers, labour_incomes, lottery_chance
 from .markets import UNFILLED_TOLERANCE, match_labour, wage_adjustment
+
+LOTTERY_STEPS = 60
+"""Most steps when solving for the year's chance of being hired (``kernels.lottery_chance``;
+Newton's method from last year's expectation takes a handful)."""
 
 
 class JobOffers(NamedTuple):
@@ -33,7 +41,7 @@ class JobOffers(NamedTuple):
 
     vacancies: np.ndarray   # (n,) posted vacancies by node (persons)
     wage: np.ndarray        # (n,) mean posted wage by node (USD/worker/yr), 0 without vacancies
-    net_share: np.ndarray   # (n, n) share of a wage at the column node kept by a commuter from the row node
+    net_share: np.ndarray   # (pairs,) share of a wage at the destination kept by a commuter from the origin (``model.commute``)
     best_wage: np.ndarray   # (n,) best wage per skill unit net of commuting reachable from each node (USD/yr)
     unit_wage: np.ndarray   # (n,) posted wage per skill unit by node (USD/yr)
 
@@ -73,19 +81,19 @@ def skill(model) -> np.ndarray:
 
 
 def commuting_share(model, fixed: bool = True) -> np.ndarray:
-    """Share of a wage kept after commuting (origin x destination): 1 at home, else 1 minus
-    ``commute_cost_per_hour`` times the travel time and, if ``fixed``, ``commute_fixed_cost``."""
-    p = model.params
-    away = 1.0 - np.eye(model.n_nodes)
-    return np.clip(1.0 - p.commute_cost_per_hour * model.travel - fixed * p.commute_fixed_cost * away, 0.0, 1.0)
+    """Share of a wage kept after commuting, for each pair of nodes within commuting range
+    (``model.commute``): 1 at home, else 1 minus ``commute_cost_per_hour`` times the travel
+    time and, if ``fixed``, ``commute_fixed_cost``."""
+    p, pairs = model.params, model.commute
+    away = pairs.dest != pairs.origin()
+    return np.clip(1.0 - p.commute_cost_per_hour * pairs.time - fixed * p.commute_fixed_cost * away, 0.0, 1.0)
 
 
 def best_net_wage(model, node_wage: np.ndarray, hiring: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The share of a wage kept after commuting (origin x destination) and the best net
-    wage (USD/yr) reachable from each node among the ``hiring`` nodes."""
-    net_share = commuting_share(model)
-    offer = np.where(model.reachable & hiring[None, :], node_wage[None, :] * net_share, 0.0)
-    return net_share, offer.max(axis=1)
+    """The share of a wage kept after commuting (pairs within commuting range) and the best
+    net wage (USD/yr) reachable from each node among the ``hiring`` nodes."""
+    net_share, dest = commuting_share(model), model.commute.dest
+    return net_share, model.commute.row_max(np.where(hiring[dest], node_wage[dest] * net_share, 0.0))
 
 
 def farm_revenue_at_one_worker(model) -> np.ndarray:
@@ -104,27 +112,67 @@ def farm_revenue_at_one_worker(model) -> np.ndarray:
 
 
 def seekers(model, revenue_at_one_worker: np.ndarray, best_wage: np.ndarray,
-            expected_wage: np.ndarray) -> JobSeekers:
+            job_finding: np.ndarray, weight: np.ndarray | None = None) -> JobSeekers:
     """Seekers per household and by node (all, last year's workers, new), given each
-    household's farm revenue with one worker, the best wage per skill unit on offer and the
-    expected wage per skill unit of a new seeker by node (USD/yr)."""
+    household's farm revenue with one worker, the best wage per skill unit on offer (USD/yr)
+    and the expected chance of being hired of a new seeker of hiring weight 1 by node
+    (each household expects the chance its own weight gives, ``weight``, by default
+    ``hiring_weight``)."""
     hh = model.households
+    weight = hiring_weight(model) if weight is None else weight
+    chance = hire_chances(chance=job_finding, hiring_weight=weight, node=hh.node)
+    own, in_enterprise = own_work_revenue(model, revenue_at_one_worker)
     # comparing farm revenue P with the wage w s of one's skill s is comparing P / s with w
     return job_seekers(adults=adults_in_labour_market(model), alive=hh.alive, employed=hh.employed,
-                       farm_revenue_at_one_worker=revenue_at_one_worker / skill(model),
+                       farm_revenue_at_one_worker=own / skill(model),
                        farm_labour_elasticity=model.params.farm_labour_elasticity, best_wage=best_wage,
-                       expected_wage=expected_wage, node=hh.node, farm_labour_thresholds=farm_labour_thresholds(model),
+                       hire_chance=chance, node=hh.node, farm_labour_thresholds=farm_labour_thresholds(model),
+                       enterprise_thresholds=enterprise_labour_thresholds(model), in_enterprise=in_enterprise,
                        n_nodes=model.n_nodes)
 
 
 def adults_in_labour_market(model) -> np.ndarray:
-    """Adults of each household who divide their time between the farm and wage work: all
-    of them, except in a household that runs a non-farm enterprise and has no farm, whose
-    adults not in wage jobs work in the enterprise and do not seek wage work, and in an
-    estate owner's, whose adults not in wage jobs run the estate."""
+    """Adults of each household who may hold or seek wage work: all of them, except in an
+    estate owner's, whose adults not in wage jobs run the estate (its owners keep or give
+    up the jobs they hold by the farm households' rule and seek no new ones)."""
     hh = model.households
-    in_enterprise = ((hh.enterprise_capital > 0) & (hh.tfp <= 0)) | estates.owners(model)
-    return np.where(in_enterprise, np.minimum(hh.employed, hh.adults), hh.adults)
+    return np.where(estates.owners(model), np.minimum(hh.employed, hh.adults), hh.adults)
+
+
+def own_work_revenue(model, farm_revenue: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """What an adult's own work earns, as the revenue the job rule weighs against wages
+    (USD/yr), and whether it is a non-farm enterprise: the farm's ``farm_revenue`` with one
+    worker, except in a household that runs an enterprise and has no farm, whose adults
+    not in wage jobs work in it. Its local sales at the expected local price p are
+    S (1 + L)^e (S ``enterprise_scale`` times p, e ``enterprise_labour_elasticity``), so the
+    k-th adult adds about e S (k + 1/2)^(e - 1): given as b P = e S (b the farm's labour
+    elasticity), it is weighed by the farm's rule with ``enterprise_labour_thresholds``."""
+    p, hh = model.params, model.households
+    in_enterprise = (hh.enterprise_capital > 0) & (hh.tfp <= 0)
+    rows = np.flatnonzero(in_enterprise)
+    own = farm_revenue.copy()
+    own[rows] = (p.enterprise_labour_elasticity / p.farm_labour_elasticity * hh.enterprise_scale[rows]
+                 * model.expected_local_price[hh.node[rows]])
+    return own, in_enterprise
+
+
+def hiring_weight(model) -> np.ndarray:
+    """Each household's weight as a new job seeker: firms choose among applicants by skill,
+    and applicants with a worker in the firm are referred (odds of being hired relative to
+    a seeker of the territory's mean schooling without referral):
+    exp(``hiring_skill_preference`` (schooling - mean)) (1 + ``hiring_referral_weight``
+    times the household's workers of last year)."""
+    p, hh = model.params, model.households
+    return (np.exp(p.hiring_skill_preference * (hh.education - model.mean_education))
+            * (1.0 + p.hiring_referral_weight * hh.employed))
+
+
+def enterprise_labour_thresholds(model) -> np.ndarray:
+    """(k + 1/2)^(1 - e) for k = 1 .. the most adults in a household: an enterprise of a
+    household without a farm wants k or more adults at wage w where e S / w reaches the
+    k-th value (``own_work_revenue``)."""
+    most = max(int(model.households.adults.max(initial=0)), 1)
+    return np.power(np.arange(1, most + 1) + 0.5, 1.0 - model.params.enterprise_labour_elasticity)
 
 
 def farm_labour_thresholds(model) -> np.ndarray:
@@ -137,34 +185,42 @@ def farm_labour_thresholds(model) -> np.ndarray:
 def labour_market(model, vacancies: np.ndarray) -> None:
     """Households decide how many adults seek wage work; seekers and vacancies match.
     Last year's workers keep their jobs first; the remaining jobs of each origin go to
-    its new seekers with equal chance. Sets household employment, wage and farm incomes,
+    its new seekers by a lottery weighted by ``hiring_weight``. Sets household employment, wage and farm incomes,
     firm labour, this year's wage change, unmatched seekers and commuters."""
     p, hh, ft, n = model.params, model.households, model.firm_table, model.n_nodes
     offers = job_offers(model, vacancies)
     node_vac, node_wage = offers.vacancies, offers.wage
     revenue = farm_revenue_at_one_worker(model)
-    wanted = seekers(model, revenue, offers.best_wage, offers.best_wage * model.job_finding)
-    flows, _ = match_labour(wanted.by_node, node_vac, offers.unit_wage, model.reachable, offers.net_share)
-    jobs_by_origin = flows.sum(axis=1)
+    weight = hiring_weight(model)
+    wanted = seekers(model, revenue, offers.best_wage, model.job_finding, weight)
+    pairs = model.commute
+    origin, dest = pairs.origin(), pairs.dest
+    flows, _ = match_labour(wanted.by_node, node_vac, offers.unit_wage, pairs, offers.net_share)
+    jobs_by_origin = pairs.by_origin(flows)
     with np.errstate(invalid="ignore", divide="ignore"):
         keep_rate = np.nan_to_num(np.minimum(jobs_by_origin / wanted.returning_by_node, 1.0))
-        fresh_rate = np.nan_to_num(np.clip((jobs_by_origin - wanted.returning_by_node) / wanted.new_by_node,
-                                           0.0, 1.0))
+    # the jobs of each origin beyond its returning workers go to its new seekers by a
+    # lottery weighted by ``hiring_weight``
+    fresh = wanted.per_household - np.minimum(wanted.per_household, hh.employed)
+    chance = lottery_chance(fresh=fresh, hiring_weight=weight, node=hh.node,
+                            hires=np.maximum(jobs_by_origin - wanted.returning_by_node, 0.0),
+                            guess=model.job_finding, n_nodes=n, iterations=LOTTERY_STEPS)
     rng = model.streams["labour"]
     u_keep, u_fresh = rng.random(hh.n), rng.random(hh.n)
     hired = assign_jobs(seekers=wanted.per_household, employed=hh.employed, keep_rate=keep_rate,
-                        fresh_rate=fresh_rate, u_keep=u_keep, u_fresh=u_fresh, node=hh.node,
+                        hire_chance=hire_chances(chance=chance, hiring_weight=weight, node=hh.node),
+                        u_keep=u_keep, u_fresh=u_fresh, node=hh.node,
                         education=hh.education, education_return=p.education_return,
                         mean_education=model.mean_education, n_nodes=n)
     hh.employed = hired.jobs
-    update_job_finding(model, fresh_rate, wanted.new_by_node, node_vac, node_vac - flows.sum(axis=0))
+    update_job_finding(model, chance, wanted.new_by_node, node_vac, node_vac - pairs.to_dest(flows))
     with np.errstate(invalid="ignore", divide="ignore"):
-        flows *= np.nan_to_num(hired.jobs_by_node / jobs_by_origin)[:, None]
-    filled = flows.sum(axis=0)
+        flows *= np.nan_to_num(hired.jobs_by_node / jobs_by_origin)[origin]
+    filled = pairs.to_dest(flows)
     with np.errstate(invalid="ignore", divide="ignore"):
         ft.labour = np.nan_to_num(filled[ft.node] * vacancies / node_vac[ft.node])
-    gross = flows @ node_wage
-    net = (flows * offers.net_share * node_wage[None, :]).sum(axis=1)
+    gross = pairs.by_origin(flows * node_wage[dest])
+    net = pairs.by_origin(flows * offers.net_share * node_wage[dest])
     model.ledger.record("firms", "households", "wages", gross.sum())
     model.ledger.record("households", "rest_of_world", "commuting", gross.sum() - net.sum())
     labour_power = np.power(np.arange(max(int(hh.adults.max(initial=0)), 1) + 1.0), p.farm_labour_elasticity)
@@ -173,16 +229,18 @@ def labour_market(model, vacancies: np.ndarray) -> None:
                              farm_revenue_at_one_worker=revenue, family_labour_power=labour_power, node=hh.node)
     hh.wage_income, hh.farm_income = incomes.wage_income, incomes.farm_income
     laid_off = np.maximum(wanted.returning_by_node - jobs_by_origin, 0.0)
-    model.flows.wage_change = wage_adjustment(node_vac, filled, laid_off @ model.reachable, p.wage_adjustment, p.wage_cut_response)
+    model.flows.wage_change = wage_adjustment(node_vac, filled, pairs.to_dest(laid_off[origin]), p.wage_adjustment,
+                                              p.wage_cut_response)
     model.flows.unmatched = wanted.by_node - hired.jobs_by_node
-    model.flows.commuters = flows.sum(axis=1) - np.diag(flows)
-    model.commuting = flows  # workers by home (rows) and job node (columns) this year
+    model.flows.commuters = pairs.by_origin(np.where(origin != dest, flows, 0.0))
+    model.commuting = csr_array((flows, dest, pairs.indptr), shape=(n, n))  # workers by home (rows) and job node (columns)
 
 
-def update_job_finding(model, fresh_rate: np.ndarray, node_fresh: np.ndarray, vacancies: np.ndarray,
+def update_job_finding(model, chance: np.ndarray, node_fresh: np.ndarray, vacancies: np.ndarray,
                        unfilled: np.ndarray) -> None:
-    """Adaptive expectation of a new seeker's chance of being hired, by node; where
-    nobody new sought work, the chance is 1 if reachable vacancies went unfilled."""
-    open_jobs = (model.reachable & (unfilled > UNFILLED_TOLERANCE * vacancies)[None, :]).any(axis=1)
-    observed = np.where(node_fresh > 0, fresh_rate, np.where(open_jobs, 1.0, model.job_finding))
+    """Adaptive expectation of the chance of being hired of a new seeker of weight 1, by
+    node (``chance`` this year's); where nobody new sought work, the chance is 1 if
+    reachable vacancies went unfilled."""
+    open_jobs = model.commute.by_origin((unfilled > UNFILLED_TOLERANCE * vacancies)[model.commute.dest]) > 0
+    observed = np.where(node_fresh > 0, chance, np.where(open_jobs, 1.0, model.job_finding))
     model.job_finding += model.params.expectation_adjustment * (observed - model.job_finding)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .kernels import kernel
+from .network import Pairs
 
 UNFILLED_TOLERANCE = 1e-9
 """Share of a node's vacancies left open below which they count as filled (the matching's
@@ -13,7 +15,7 @@ HOME_TIE = 1e-9
 start's no-commuting wages must not send workers away)."""
 
 
-def match_labour(seekers: np.ndarray, vacancies: np.ndarray, wage: np.ndarray, reachable: np.ndarray,
+def match_labour(seekers: np.ndarray, vacancies: np.ndarray, wage: np.ndarray, reachable: Pairs,
                  net_share: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Match job seekers to vacancies over the network: every seeker applies to the reachable
     job with the best wage net of commuting; no node hires its own first.
@@ -30,39 +32,66 @@ def match_labour(seekers: np.ndarray, vacancies: np.ndarray, wage: np.ndarray, r
     seekers : (n,) job seekers by origin node (persons)
     vacancies : (n,) open positions by destination node (persons)
     wage : (n,) posted wage by destination node (USD/yr)
-    reachable : (n, n) bool, ``reachable[i, j]`` if workers at i can commute to j
-    net_share : (n, n) share of a wage at j that a commuter from i keeps
+    reachable : the node pairs (origin, destination) between which workers commute
+    net_share : (pairs,) share of a wage at the destination that a commuter from the origin keeps
 
     Returns
     -------
-    flows : (n, n) workers from origin i employed at destination j
+    flows : (pairs,) workers from each pair's origin employed at its destination
     unmatched_reachable : (n,) seekers left over that could reach each destination
     """
-    n = len(seekers)
+    origin, dest = reachable.origin(), reachable.dest
+    offer = np.where(wage[dest] > 0, wage[dest] * net_share, -np.inf)
+    offer[origin == dest] *= 1.0 + HOME_TIE  # a tie goes to the job at home
     remaining = np.maximum(seekers.astype(float), 0.0)
-    open_jobs = np.maximum(vacancies.astype(float), 0.0)
-    flows = np.zeros((n, n))
-    offer = np.where(reachable & (wage[None, :] > 0), wage[None, :] * net_share, -np.inf)
-    offer[np.diag_indices(n)] *= 1.0 + HOME_TIE  # a tie goes to the job at home
-    tried = ~np.isfinite(offer)
-    rows = np.arange(n)
-    while True:
-        candidate = np.where(tried | (open_jobs[None, :] <= 0), -np.inf, offer)
-        best = np.argmax(candidate, axis=1)
-        applying = (remaining > 0) & np.isfinite(candidate[rows, best])
-        if not applying.any():
-            break
-        origins, dest = rows[applying], best[applying]
-        applicants = np.bincount(dest, remaining[origins], minlength=n)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            rate = np.where(applicants > 0, np.minimum(open_jobs / applicants, 1.0), 0.0)
-        hired = remaining[origins] * rate[dest]
-        flows[origins, dest] += hired
-        remaining[origins] -= hired
-        open_jobs -= np.bincount(dest, hired, minlength=n)
-        tried[origins, dest] = True  # those not hired there try their next best destination
+    flows = match_rounds(remaining=remaining, open_jobs=np.maximum(vacancies.astype(float), 0.0), offer=offer,
+                         indptr=reachable.indptr, dest=dest)
     np.maximum(remaining, 0.0, out=remaining)
-    return flows, remaining @ reachable
+    return flows, reachable.to_dest(remaining[origin])
+
+
+@kernel()
+def match_rounds(remaining, open_jobs, offer, indptr, dest):
+    """The rounds of ``match_labour`` over pairs in compressed rows (``indptr``, ``dest``):
+    each origin with seekers ``remaining`` applies to its best untried ``offer`` with
+    ``open_jobs`` left (the first of equal offers); ``remaining`` and ``open_jobs`` are
+    updated in place. Returns the workers hired on each pair."""
+    n = remaining.shape[0]
+    flows = np.zeros(offer.shape[0])
+    tried = ~np.isfinite(offer)
+    best = np.full(n, -1, np.int64)
+    applicants = np.zeros(n)
+    taken = np.zeros(n)
+    while True:
+        applying = False
+        for i in range(n):
+            best[i] = -1
+            if remaining[i] <= 0:
+                continue
+            top = -np.inf
+            for k in range(indptr[i], indptr[i + 1]):
+                if not tried[k] and open_jobs[dest[k]] > 0 and offer[k] > top:
+                    top, best[i] = offer[k], k
+            applying = applying or best[i] >= 0
+        if not applying:
+            return flows
+        applicants[:] = 0.0
+        taken[:] = 0.0
+        for i in range(n):
+            if best[i] >= 0:
+                applicants[dest[best[i]]] += remaining[i]
+        for i in range(n):
+            k = best[i]
+            if k < 0:
+                continue
+            j = dest[k]
+            hired = remaining[i] * min(open_jobs[j] / applicants[j], 1.0)
+            flows[k] += hired
+            remaining[i] -= hired
+            taken[j] += hired
+            tried[k] = True  # those not hired there try their next best destination
+        for j in range(n):
+            open_jobs[j] -= taken[j]
 
 
 MAX_LOCAL_PRICE = 5.0

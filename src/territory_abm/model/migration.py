@@ -6,92 +6,156 @@ services and a preference for staying) with every other node d:
     V[i, d] = a log(y_d) - c T[i, d] + n log(1 + 100 M[i, d] / P_i) + s q_d
 
 with y_d expected income per person at d, T travel time, M the migrants from i already
-at d, P_i the origin population and q_d service quality. Choice probabilities follow
-the multinomial logit; who leaves is drawn by ``kernels.choose_movers``.
+at d, P_i the origin population and q_d service quality. The destinations weighed are the
+nodes within ``migration_reach`` hours and every external market (so that at national scale
+the choice set, like the migrant stock, which is kept sparse, grows with the number of
+nodes, not its square). Choice probabilities follow the multinomial logit; who leaves is
+drawn by ``kernels.choose_movers``.
 
-The yearly phase (:func:`migrate`): single members or whole households move; whole
-households leaving the territory dissolve, inside it they take a new home; single members
-abroad remit to their household, inside the territory they form a new household.
+The yearly phase (:func:`migrate`): migrants return (:func:`return_migration`); single
+members or whole households move; whole households leaving the territory dissolve, inside it
+they take a new home; single members abroad remit to their household, inside the territory
+they form a new household. The start's migrant networks and migrants abroad are the rest
+point of the start's own flows (:func:`steady_migration`).
 """
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
+from scipy.sparse import csr_array
 
 from . import context
 from .demography import dissolve
 from .environment import give_up_land
 from .households import farming_households
 from .kernels import choose_movers, draw_destinations
+from .network import Pairs
 
 NETWORK_SCALE = 100.0
 """Migrant networks enter utility as log(1 + NETWORK_SCALE x migrants / origin population): the
 network term counts migrants per hundred residents of the origin (a unit; its weight is
 ``migration_network_weight``)."""
+STEADY_STOCK_ROUNDS = 50
+"""Most rounds of the fixed point of the starting migrant networks (``steady_migration``;
+they converge in a few)."""
 
 
-def destination_utilities(income_pc: np.ndarray, travel: np.ndarray, migrant_stock: np.ndarray,
+def destination_utilities(income_pc: np.ndarray, destinations: Pairs, migrant_stock: csr_array,
                           population: np.ndarray, services: np.ndarray, valid_dest: np.ndarray,
                           income_w: float, cost_w: float, network_w: float, services_w: float) -> np.ndarray:
-    """(n, n) utility of moving from i to d; -inf for d == i or invalid destinations."""
+    """(pairs,) utility of moving along each pair of ``destinations`` (origin to a node
+    within the migration reach or an external market); -inf to the origin itself or an
+    invalid destination. ``migrant_stock`` is (n, n) sparse, origin x destination."""
+    origin, dest = destinations.origin(), destinations.dest
     with np.errstate(divide="ignore", invalid="ignore"):
-        network = np.log1p(NETWORK_SCALE * migrant_stock / np.maximum(population, 1.0)[:, None])
-    v = (income_w * np.log(np.maximum(income_pc, 1.0))[None, :] - cost_w * travel
-         + network_w * network + services_w * services[None, :])
-    v = np.where(valid_dest[None, :] & np.isfinite(travel), v, -np.inf)
-    np.fill_diagonal(v, -np.inf)
-    return v
+        network = np.log1p(NETWORK_SCALE * stock_at(migrant_stock, origin, dest)
+                           / np.maximum(population, 1.0)[origin])
+    v = (income_w * np.log(np.maximum(income_pc, 1.0))[dest] - cost_w * destinations.time
+         + network_w * network + services_w * services[dest])
+    return np.where(valid_dest[dest] & np.isfinite(destinations.time) & (origin != dest), v, -np.inf)
 
 
-def choose_destinations(origins: np.ndarray, utilities: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Draw one destination per mover from the logit shares of its origin's row."""
+def stock_at(stock: csr_array, origin: np.ndarray, dest: np.ndarray) -> np.ndarray:
+    """Entries of the sparse (n, n) ``stock`` at the pairs ``origin``, ``dest`` (0 where none)."""
+    stock = stock.tocsr()
+    stock.sum_duplicates()  # sorted, one entry per pair
+    if stock.nnz == 0:
+        return np.zeros(len(origin))
+    n = stock.shape[1]
+    keys = np.repeat(np.arange(stock.shape[0], dtype=np.int64), np.diff(stock.indptr)) * n + stock.indices
+    wanted = origin.astype(np.int64) * n + dest
+    at = np.minimum(np.searchsorted(keys, wanted), stock.nnz - 1)
+    return np.where(keys[at] == wanted, stock.data[at], 0.0)
+
+
+def choose_destinations(origins: np.ndarray, destinations: Pairs, utilities: np.ndarray,
+                        rng: np.random.Generator) -> np.ndarray:
+    """Draw one destination per mover from the logit shares of its origin's pairs."""
     if len(origins) == 0:
         return np.zeros(0, np.int64)
-    v = utilities - np.max(utilities, axis=1, keepdims=True)
+    top = destinations.row_max(utilities, -np.inf)
     with np.errstate(invalid="ignore"):
-        shares = np.exp(v)
-    shares = np.nan_to_num(shares)
-    cum = np.cumsum(shares, axis=1)
-    cum /= np.where(cum[:, -1:] > 0, cum[:, -1:], 1.0)
-    return draw_destinations(origins=origins, cumulative_shares=cum, u=rng.random(len(origins)))
+        shares = np.nan_to_num(np.exp(utilities - top[destinations.origin()]))
+    pair = draw_destinations(origins=origins, indptr=destinations.indptr, shares=shares, u=rng.random(len(origins)))
+    return destinations.dest[pair]
+
+
+class Choice(NamedTuple):
+    """The year's logit choice set: utilities of every move and what staying is weighed against."""
+
+    destinations: Pairs       # origin -> node within the migration reach, or a market
+    utilities: np.ndarray     # (pairs,) utility of moving along each pair
+    log_sum_exp: np.ndarray   # (n,) log-sum over the destinations of each origin
+    services: np.ndarray      # (n,) service quality by node (1 at external markets)
+
+
+def choice_set(model, income_node: np.ndarray, services: np.ndarray, population: np.ndarray,
+               stock: csr_array) -> Choice:
+    """Utilities of moving between nodes (:func:`destination_utilities`) given each node's
+    income per person, services, residents and the migrant networks ``stock``; external
+    markets offer this year's outside income."""
+    p = model.params
+    income = np.where(model.is_market, context.external_income_pc(model), np.nan_to_num(income_node, nan=1.0))
+    valid = model.is_market | (population > 0)
+    destinations = model.travel.within(p.migration_reach, markets=True)
+    util = destination_utilities(income, destinations, stock, population, services, valid,
+                                 p.migration_income_weight, p.migration_cost_per_hour,
+                                 p.migration_network_weight, p.migration_services_weight)
+    top = destinations.row_max(util, -np.inf)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lse = top + np.log(destinations.by_origin(np.exp(util - top[destinations.origin()])))
+    return Choice(destinations, util, np.where(np.isfinite(top), lse, -np.inf), services)
+
+
+def staying_utility(params, log_income_pc: np.ndarray, home_services: np.ndarray) -> np.ndarray:
+    """U = stay preference + income weight x log income per person + services weight x home
+    services, as ``kernels.choose_movers`` weighs it."""
+    return (params.migration_stay_preference + params.migration_income_weight * log_income_pc
+            + params.migration_services_weight * home_services)
+
+
+def whole_household_chance(params, adults: np.ndarray) -> np.ndarray:
+    """Chance that a move takes the whole household: always with one adult at most, else
+    ``whole_household_share``."""
+    return np.where(adults <= 1, 1.0, params.whole_household_share)
+
+
+def log_income_pc(income: np.ndarray, members: np.ndarray) -> np.ndarray:
+    """Log of income per person (at least 1 USD) as migration weighs it."""
+    return np.log(np.maximum(income / np.maximum(members, 1), 1.0))
 
 
 def migrate(model) -> None:
-    """Logit migration of single members or whole households."""
+    """Migrants abroad return (:func:`return_migration`); then logit migration of single
+    members or whole households."""
     p, hh, rng, n = model.params, model.households, model.streams["migration"], model.n_nodes
+    model.flows.out_migrants = np.zeros(n)
+    model.flows.in_migrants = returned = return_migration(model)
     alive = hh.alive
     pop = model.populations()
-    income_node = np.array(model.node_stats["mean_income_pc"], float)
-    income_node = np.where(model.is_market, context.external_income_pc(model), np.nan_to_num(income_node, nan=1.0))
     services = np.array([m.service_quality if m else 1.0 for m in model.municipalities])
-    valid = model.is_market | (pop > 0)
-    util = destination_utilities(income_node, model.travel, model.migrant_stock, pop, services, valid,
-                                 p.migration_income_weight, p.migration_cost_per_hour,
-                                 p.migration_network_weight, p.migration_services_weight)
-    with np.errstate(divide="ignore"):
-        top = np.max(util, axis=1)
-        lse = top + np.log(np.sum(np.exp(util - top[:, None]), axis=1))
-    lse = np.where(np.isfinite(top), lse, -np.inf)
-    log_income_pc = np.log(np.maximum(hh.income / np.maximum(hh.members, 1), 1.0))
+    choice = choice_set(model, np.array(model.node_stats["mean_income_pc"], float), services, pop,
+                        model.migrant_stock)
+    util = choice.utilities
     u = rng.random(hh.n)
     with np.errstate(divide="ignore"):
         logit_u = np.log1p(-u) - np.log(u)
-    movers = choose_movers(log_income_pc=log_income_pc, alive=alive, adults=hh.adults, node=hh.node,
-                           services=services, log_sum_exp=lse, logit_u=logit_u,
+    movers = choose_movers(log_income_pc=log_income_pc(hh.income, hh.members), alive=alive, adults=hh.adults,
+                           node=hh.node, services=services, log_sum_exp=choice.log_sum_exp, logit_u=logit_u,
                            stay_preference=p.migration_stay_preference, income_weight=p.migration_income_weight,
                            services_weight=p.migration_services_weight)
-    model.flows.out_migrants = np.zeros(n)
-    model.flows.in_migrants = np.zeros(n)
     if movers.size == 0:
         return
     origin = hh.node[movers]
-    dest = choose_destinations(origin, util, rng)
-    whole = (hh.adults[movers] <= 1) | (rng.random(movers.size) < p.whole_household_share)
+    dest = choose_destinations(origin, choice.destinations, util, rng)
+    whole = rng.random(movers.size) < whole_household_chance(p, hh.adults[movers])
     people = np.where(whole, hh.members[movers], 1)
-    model.migrant_stock += np.bincount(origin * n + dest, people, minlength=n * n).reshape(n, n)
+    model.migrant_stock = model.migrant_stock + csr_array((people.astype(float), (origin, dest)), shape=(n, n))
     model.flows.out_migrants = np.bincount(origin, people, minlength=n).astype(float)
     internal = ~model.is_market[dest]
-    model.flows.in_migrants = np.bincount(dest[internal], people[internal], minlength=n).astype(float)
+    model.flows.in_migrants = returned + np.bincount(dest[internal], people[internal], minlength=n)
     # whole households leaving the territory take their assets with them
     leave = movers[whole & ~internal]
     if leave.size:
@@ -117,6 +181,74 @@ def migrate(model) -> None:
             "price_share": np.full(k, 1.0 - p.intermediary_margin), "remits_to": inside,
         })
     settle_farms(model, np.concatenate([move, np.arange(hh.n - inside.size, hh.n)]))
+
+
+def return_migration(model) -> np.ndarray:
+    """Each migrant abroad returns with chance ``migrant_return_rate`` this year and rejoins
+    its household as an adult (the migrants of households that left or died out are lost to
+    the territory); migrant networks lose the same share (returns, deaths abroad, ties that
+    fade), and so do internal migrants' ties to the household they remit to (they stop
+    remitting). Returns the returning migrants by node (persons)."""
+    p, hh = model.params, model.households
+    rng = model.streams["migration"]
+    model.migrant_stock = model.migrant_stock * (1.0 - p.migrant_return_rate)
+    linked = np.flatnonzero(hh.remits_to >= 0)
+    hh.remits_to[linked[rng.random(linked.size) < p.migrant_return_rate]] = -1
+    back = rng.binomial(hh.migrants_abroad * hh.alive, p.migrant_return_rate)
+    hh.migrants_abroad -= back.astype(hh.migrants_abroad.dtype)
+    hh.members += back.astype(hh.members.dtype)
+    hh.adults += back.astype(hh.adults.dtype)
+    return np.bincount(hh.node, back, minlength=model.n_nodes).astype(float)
+
+
+class SteadyMigration(NamedTuple):
+    """Migration at the rest point of the start's flows."""
+
+    stock: csr_array           # (n, n) migrants from each node living at each node (persons, sparse)
+    abroad: np.ndarray         # (households,) expected former members abroad who remit
+    outflow: np.ndarray        # (n,) expected people leaving each node a year
+
+
+def steady_migration(model, income: np.ndarray, members: np.ndarray, adults: np.ndarray, node: np.ndarray,
+                     services: np.ndarray) -> SteadyMigration:
+    """Migrant networks and migrants abroad that the start's own flows keep.
+
+    Each household leaves with the logit chance of :func:`migrate` (``kernels.choose_movers``),
+    p = 1 / (1 + exp(U - L)), and moves whole with :func:`whole_household_chance` w; its
+    origin's row of the logit shares spreads the expected movers F[i, d] over destinations.
+    Migrants return (or lose their ties) at r = ``migrant_return_rate``, so the networks
+    stay where they are when M = F(M) / r, a fixed point (F depends on M through the network
+    term) found by iterating from no networks. A household's former members abroad, m, gain
+    p a (1 - w) a year (a its origin's share of moves that go abroad) and lose r m, and all of
+    them when the household emigrates whole (p a w), so they stay where they are at
+    m = p a (1 - w) / (r + p a w)."""
+    p, n = model.params, model.n_nodes
+    r = p.migrant_return_rate
+    population = np.bincount(node, members, minlength=n).astype(float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        income_node = np.bincount(node, income, minlength=n) / population
+    stay = staying_utility(p, log_income_pc(income, members), services[node])
+    whole = whole_household_chance(p, adults)
+    people = whole * members + (1.0 - whole)
+    stock = csr_array((n, n))
+    previous = None
+    for _ in range(STEADY_STOCK_ROUNDS):
+        choice = choice_set(model, income_node, services, population, stock)
+        pairs = choice.destinations
+        origin = pairs.origin()
+        with np.errstate(over="ignore", invalid="ignore"):
+            leave = np.where(adults > 0, 1.0 / (1.0 + np.exp(stay - choice.log_sum_exp[node])), 0.0)
+            shares = np.nan_to_num(np.exp(choice.utilities - choice.log_sum_exp[origin]))
+        outflow = np.bincount(node, leave * people, minlength=n)
+        new = outflow[origin] * shares / r
+        stock = csr_array((new, (origin, pairs.dest)), shape=(n, n))
+        converged = previous is not None and np.allclose(new, previous, rtol=1e-9, atol=1e-9)
+        previous = new
+        if converged:
+            break
+    abroad_share = pairs.by_origin(shares * model.is_market[pairs.dest])
+    leave_abroad = leave * abroad_share[node]
+    return SteadyMigration(stock, leave_abroad * (1.0 - whole) / (r + leave_abroad * whole), outflow)
 
 
 def settle_farms(model, rows: np.ndarray) -> None:

@@ -33,6 +33,7 @@ from pathlib import Path
 
 import mesa
 import numpy as np
+from scipy.sparse import csr_array
 
 from ..data.synthetic import draw_population
 from ..data.territory import Territory, load_territory
@@ -122,7 +123,6 @@ class TerritoryModel(mesa.Model):
             m.treasury = float(self.last_taxes[m.node])
         self.local_price = np.ones(n)  # last clearing price of local non-tradables (index)
         self.cohort_education = np.nan_to_num(t.table["mean_education"]).copy()
-        self.migrant_stock = start.migrant_stock(self)
         self.firm_table = FirmTable()
         start.firms(self, init)
         farmland = np.bincount(self.households.node, self.households.land, minlength=n) + estates.land_by_node(self)
@@ -145,8 +145,9 @@ class TerritoryModel(mesa.Model):
         self.flows = outcomes.YearFlows.zeros(n)
         self.freed_land = np.zeros(n)  # land given up this year, by node (ha)
         self.freed_effective_land = np.zeros(n)  # the same in effective hectares (``land_market``)
-        self.commuting = np.zeros((n, n))  # workers by home and job node, this year
+        self.commuting = csr_array((n, n))  # workers by home (rows) and job node (columns), this year
         self.commuting_records: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] = []
+        self.clearing_hurdle = environment.starting_hurdle(self)  # by node
         self.household_records: list[dict[str, np.ndarray]] = []
         self._record()
         self.datacollector = outcomes.make_datacollector(self)
@@ -178,8 +179,10 @@ class TerritoryModel(mesa.Model):
     def _record(self) -> None:
         """This year's outcomes, and households' records when the scenario asks for them."""
         self.node_stats, self.territory_stats = outcomes.compute(self)
-        origin, dest = np.nonzero(self.commuting * (1.0 - np.eye(self.n_nodes)))
-        self.commuting_records.append((self.year, origin, dest, self.commuting[origin, dest].copy()))
+        pairs = self.commuting.tocoo()
+        away = (pairs.row != pairs.col) & (pairs.data != 0)
+        self.commuting_records.append((self.year, pairs.row[away].astype(np.int64), pairs.col[away].astype(np.int64),
+                                       pairs.data[away].copy()))
         if self.scenario.record_households:
             self.household_records.append(household_record(self.households, self.year))
 

@@ -15,9 +15,9 @@ import numpy as np
 from ..data.territory import SECTORS
 from ..outcomes import yearly
 from . import estates
+from .distribution_kernels import household_distributions
 from .kernels import node_household_totals
 from .municipality import Municipality
-from .stats import grouped_distribution
 
 NODE_OUTCOMES: dict[str, str] = yearly.labels()
 """Name -> "label (unit)" of every yearly outcome, from the registry (``territory_abm.outcomes``)."""
@@ -71,21 +71,16 @@ _FROM_FLOWS = ("out_migrants", "in_migrants", "net_migration")
 """Summed outcomes whose territory value is taken from the flows of all nodes."""
 
 
-def _distribution_stats(model, group: np.ndarray, income_pc: np.ndarray,
-                        members: np.ndarray) -> tuple[dict[str, np.ndarray], dict[str, float]]:
-    """Median and Gini of income per person and Gini of land, per node and for the territory.
-
-    Works on all rows of the household store; households no longer alive are in group
-    ``n_nodes``, which is left out. One sort per variable serves nodes and territory.
-    """
-    n = model.n_nodes
-    per_node: dict[str, np.ndarray] = {}
-    territory: dict[str, float] = {}
-    for name, x, weights in (("income", income_pc, members), ("land", estates.owned_land(model), None)):
-        gini, median, gini_all, median_all = grouped_distribution(x, group, n, weights)
-        per_node[f"gini_{name}"], territory[f"gini_{name}"] = gini, float(gini_all)
-        if name == "income":
-            per_node["median_income_pc"], territory["median_income_pc"] = median, float(median_all)
+def _distribution_stats(model) -> tuple[dict[str, np.ndarray], dict[str, float]]:
+    """Median and Gini of income per person and Gini of land, per node and for the territory,
+    over the alive households (one sort per variable serves nodes and territory)."""
+    hh = model.households
+    # land over land owned: an estate's land is its owner's
+    d = household_distributions(income=hh.income, members=hh.members, land=estates.owned_land(model), node=hh.node,
+                                alive=hh.alive, n_nodes=model.n_nodes)
+    per_node = {"gini_income": d.income.gini, "median_income_pc": d.income.median, "gini_land": d.land.gini}
+    territory = {"gini_income": float(d.income.gini_all), "median_income_pc": float(d.income.median_all),
+                 "gini_land": float(d.land.gini_all)}
     return per_node, territory
 
 
@@ -106,9 +101,7 @@ def compute(model) -> tuple[dict[str, np.ndarray], dict[str, float]]:
         s["mean_income_pc"] = income_by_node / s["population"]
         s["mean_education"] = schooling_by_node / adults_by_node
     if model.wants_distributions():
-        members = hh.members.astype(float)
-        distribution, distribution_territory = _distribution_stats(
-            model, np.where(alive, hh.node, n), hh.income / np.maximum(members, 1.0), members)
+        distribution, distribution_territory = _distribution_stats(model)
     else:  # not recorded this year (nothing in the dynamics reads them)
         distribution = dict.fromkeys(("median_income_pc", "gini_income", "gini_land"), np.full(n, np.nan))
         distribution_territory = dict.fromkeys(("median_income_pc", "gini_income", "gini_land"), np.nan)

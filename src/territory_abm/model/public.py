@@ -13,7 +13,7 @@ import numpy as np
 
 from . import context
 from .municipality import Municipality, sustained_quality
-from .network import travel_time_matrix
+from .network import TravelTimes
 
 MIN_ROAD_QUALITY = 0.01
 """Road quality never falls below this (0-1): every edge stays passable."""
@@ -22,16 +22,21 @@ MIN_FARM_GATE_SHARE = 0.05
 
 
 def update_travel(model) -> None:
-    """Travel times (h) between all nodes over the current roads, time to the nearest
-    dynamic market, farm-gate price, and which nodes are within commuting range."""
+    """Travel times (h) over the current roads (``model.travel``, between the node pairs
+    within the longest of the commuting limit, the food trade limit and the migration reach,
+    and to every external market), time to the nearest dynamic market, farm-gate price, and
+    which nodes are within commuting range (``model.commute``, pairs)."""
     p = model.params
-    model.travel = travel_time_matrix(model.graph, model.territory.ids, p.road_quality_penalty)
-    markets = np.flatnonzero(model.is_market)
-    model.market_time = model.travel[:, markets].min(axis=1)
+    cutoff = max(p.commute_limit, p.food_trade_limit, p.migration_reach)
+    travel = getattr(model, "travel", None)
+    if travel is None or travel.cutoff < cutoff:  # a limit raised during the run needs a wider search
+        model.travel = TravelTimes(model.graph, model.territory.ids, model.is_market, p.road_quality_penalty, cutoff)
+    else:
+        travel.update(model.graph, p.road_quality_penalty)
+    model.market_time = model.travel.market_time
     cut = 1.0 - p.transport_cost_per_hour * model.market_time
     model.farm_gate = context.market_price(model) * np.maximum(cut, MIN_FARM_GATE_SHARE)
-    model.reachable = model.travel <= p.commute_limit
-    model.reachable[:, markets] = False
+    model.commute = model.travel.within(p.commute_limit)
 
 
 def public_sector(model) -> None:

@@ -15,7 +15,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..data.territory import SECTORS
-from . import context, enterprises, estates, labour
+from . import context, enterprises, estates, labour, migration
+from .demography import household_birth_rates
 from .firms import TRADABLE, add_firms, capital_per_worker, firm_output, tfp_for_labour
 from .households import HouseholdPopulation, farm_output, farming_households
 from .kernels import WAGE_FLOOR, consumption, equilibrium_job_finding
@@ -84,7 +85,7 @@ def households(model, init) -> None:
     wage_income = units * per_unit[node]
     # dividends of locally owned firms are part of the income the data report; they are paid
     # after the year's consumption, so they are saved whole (see ``steady_state_assets``)
-    abroad = model.streams["initial_migrants"].poisson(p.initial_migrants_abroad / 100.0 * cols["members"])
+    abroad = starting_migrants(model, cols)
     cols["migrants_abroad"] = abroad.astype(np.int32)
     remittances = p.remittance_propensity * context.external_income_pc(model) * abroad
     # the taxes in public income are those of the firms that keep their jobs and of the estates
@@ -159,12 +160,13 @@ def no_commuting_wages(model, wage: np.ndarray, hiring: np.ndarray) -> np.ndarra
     wage per skill unit) keeps every starting worker at home; what the cut takes from the
     tables' non-farm income is enterprise income (``split_residual``)."""
     net_share = labour.commuting_share(model, fixed=False)
-    reach = model.reachable & hiring[:, None] & hiring[None, :] & (net_share > 0)
-    np.fill_diagonal(reach, False)
+    origin, dest = model.commute.origin(), model.commute.dest
+    reach = hiring[origin] & hiring[dest] & (net_share > 0) & (origin != dest)
+    origin, dest, net_share = origin[reach], dest[reach], net_share[reach]
     wage = wage.copy()
     for _ in range(model.n_nodes):
-        with np.errstate(invalid="ignore", divide="ignore"):
-            bound = np.where(reach, wage[:, None] / net_share, np.inf).min(axis=0)
+        bound = np.full(model.n_nodes, np.inf)
+        np.minimum.at(bound, dest, wage[origin] / net_share)
         capped = np.minimum(wage, bound)
         if np.array_equal(capped, wage):
             break
@@ -482,44 +484,51 @@ def local_price(model, spend: np.ndarray) -> np.ndarray:
 
 
 def job_finding(model) -> np.ndarray:
-    """Expected job-finding chance per node at which the adults seeking wage work equal
-    the jobs held at the start, so that the start is a labour-market equilibrium
-    (Harris–Todaro). Found by bisection on [0, 1]; 1 where jobs exceed seekers even then."""
+    """Expected chance of being hired of a new seeker of hiring weight 1, per node, at which
+    the new seekers the start's wages and expectations bring take, in expectation, the jobs
+    that workers' deaths free in a year (``death_rate`` times the node's workers), so that
+    what new seekers expect is what the first year's hiring gives them (Harris–Todaro with
+    turnover). Found by bisection on [0, 1]."""
     hh, n = model.households, model.n_nodes
     offers = labour.job_offers(model, model.firm_table.labour * model.firm_table.alive)
+    freed = model.params.death_rate * np.bincount(hh.node, hh.employed * hh.alive, minlength=n)
+    own, in_enterprise = labour.own_work_revenue(model, labour.farm_revenue_at_one_worker(model))
     return equilibrium_job_finding(
         adults=labour.adults_in_labour_market(model), alive=hh.alive, employed=hh.employed,
-        farm_revenue_at_one_worker=labour.farm_revenue_at_one_worker(model) / labour.skill(model), node=hh.node,
-        best_wage=offers.best_wage, jobs=np.bincount(hh.node, hh.employed, minlength=n),
+        farm_revenue_at_one_worker=own / labour.skill(model), node=hh.node,
+        best_wage=offers.best_wage, hiring_weight=labour.hiring_weight(model), hires=freed,
         farm_labour_elasticity=model.params.farm_labour_elasticity,
-        farm_labour_thresholds=labour.farm_labour_thresholds(model), n_nodes=n, iterations=BISECTION_HALVINGS)
+        farm_labour_thresholds=labour.farm_labour_thresholds(model),
+        enterprise_thresholds=labour.enterprise_labour_thresholds(model), in_enterprise=in_enterprise,
+        n_nodes=n, iterations=BISECTION_HALVINGS)
 
 
 def maturation_rate(model) -> np.ndarray:
     """Share of children reaching working age each year, by node (1/yr): the rate at which
-    children are replaced as they are born at the starting birth rate b, b A / C with A and C
-    the node's starting adults and children, so that the starting age structure is the one
-    the demography keeps (the data give no ages; migration, which takes adults, is left out).
-    Nodes without children get the territory's rate."""
+    children are replaced as they are born at the starting birth rates, b A / C with A and C
+    the node's starting adults and children and b its births per person (the households' rates
+    at the starting incomes, ``demography.household_birth_rates``), so that the starting age
+    structure is the one the demography keeps (the data give no ages; migration, which takes
+    adults, is left out). Nodes without children get the territory's rate."""
     hh, n = model.households, model.n_nodes
     adults = np.bincount(hh.node, hh.adults * hh.alive, minlength=n).astype(float)
     children = np.bincount(hh.node, (hh.members - hh.adults) * hh.alive, minlength=n).astype(float)
-    b = model.params.birth_rate
-    overall = b * adults.sum() / max(children.sum(), 1.0)
+    rates = household_birth_rates(model.params, model.params.birth_rate, hh.income, hh.members, hh.alive)
+    persons = np.bincount(hh.node, hh.members * hh.alive, minlength=n).astype(float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        b = np.bincount(hh.node, rates * hh.members * hh.alive, minlength=n) / persons
+    overall = model.params.birth_rate * adults.sum() / max(children.sum(), 1.0)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(children > 0, b * adults / children, overall)
 
 
-def migrant_stock(model) -> np.ndarray:
-    """Migrants from each node living at each node at the start (origin x destination,
-    persons): the households' former members abroad, at the external market nearest to their
-    node (migrant networks that draw later migrants); none inside the territory."""
-    hh, n = model.households, model.n_nodes
-    stock = np.zeros((n, n))
-    markets = np.flatnonzero(model.is_market)
-    if markets.size == 0:
-        return stock
-    nearest = markets[np.argmin(model.travel[:, markets], axis=1)]
-    abroad = np.bincount(hh.node, hh.migrants_abroad * hh.alive, minlength=n).astype(float)
-    stock[np.arange(n), nearest] = abroad * model.populated
-    return stock
+def starting_migrants(model, cols: dict[str, np.ndarray]) -> np.ndarray:
+    """Former members abroad of each household (Poisson draws around the rest point of the
+    start's flows, ``migration.steady_migration``); sets ``model.migrant_stock``, the migrant
+    networks those flows keep (origin x destination, persons)."""
+    t = model.territory
+    services = np.where(model.populated, np.nan_to_num(np.asarray(t.table["service_quality"], float)), 1.0)
+    steady = migration.steady_migration(model, cols["income"], cols["members"], cols["adults"], cols["node"],
+                                        services)
+    model.migrant_stock = steady.stock
+    return model.streams["initial_migrants"].poisson(steady.abroad)

@@ -1,14 +1,15 @@
 """Grouped distribution statistics over household columns.
 
 All functions take household-level arrays and an integer group (node) per household and
-return one value per group. One sort of the values serves all groups and the whole.
+return one value per group. One sort of the values serves all groups and the whole
+(``distribution_kernels``).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from .kernels import sort_order, sorted_group_pass
+from . import distribution_kernels
 
 
 def grouped_distribution(x: np.ndarray, group: np.ndarray, n_groups: int,
@@ -19,10 +20,10 @@ def grouped_distribution(x: np.ndarray, group: np.ndarray, n_groups: int,
     out. Returns (gini per group, median per group, gini of all, median of all); NaN where
     a group has no weight (the Gini also where its total is zero).
     """
-    x = np.asarray(x, float)
+    x = np.ascontiguousarray(x, float)
     weights = np.ones(len(x)) if weights is None else np.asarray(weights, float)
-    return sorted_group_pass(x=x, weights=weights, group=np.asarray(group, np.int64), n_groups=n_groups,
-                             order=sort_order(x=np.ascontiguousarray(x)))
+    return distribution_kernels.grouped_distribution(x=x, weights=weights, group=np.asarray(group, np.int64),
+                                                     n_groups=n_groups)
 
 
 def grouped_gini(x: np.ndarray, group: np.ndarray, n_groups: int,

@@ -86,9 +86,10 @@ def _draw(fig: Figure):
     return canvas.get_renderer()
 
 
-def text_boxes(fig: Figure) -> list[TextBox]:
-    """Window extents (pixels) of every drawn, non-empty text in ``fig``."""
-    renderer = _draw(fig)
+def text_boxes(fig: Figure, renderer=None) -> list[TextBox]:
+    """Window extents (pixels) of every drawn, non-empty text in ``fig`` (drawn now unless
+    the ``renderer`` of a drawing just made is given)."""
+    renderer = renderer or _draw(fig)
     boxes = []
     for text, where in _texts(fig, "figure"):
         if not text.get_text().strip():
@@ -143,22 +144,33 @@ def figure_problems(fig: Figure, max_aspect: float = MAX_ASPECT) -> list[str]:
     return problems
 
 
-def hide_colliding(fig: Figure, labels: list[Text], tolerance: float = OVERLAP_PX) -> list[Text]:
+def hide_colliding(fig: Figure, labels: list[Text], tolerance: float = OVERLAP_PX,
+                   nudges: tuple[tuple[float, float], ...] = ((0.0, 0.0),)) -> list[Text]:
     """Hide each of ``labels`` (in priority order, most important first) that would overlap
     any other text of the figure or a label kept before it; returns the labels kept.
 
     Use it for point labels (annotations) that may pile up: the first ones always show
-    when there is room, the rest give way.
+    when there is room, the rest give way. ``nudges``: shifts (points) added in turn to an
+    annotation's offset (placed in offset points) before it gives way.
     """
     renderer = _draw(fig)
     mine = {id(t) for t in labels}
-    taken = [b for b in text_boxes(fig) if id(b.artist) not in mine]
+    taken = [b for b in text_boxes(fig, renderer) if id(b.artist) not in mine]
     kept = []
     for label in labels:
-        box = TextBox(label.get_text(), "label", tuple(label.get_window_extent(renderer).extents), label)
-        if any(overlapping_text([box, other], tolerance) for other in taken) or text_outside(fig, [box], tolerance):
+        movable = hasattr(label, "xyann")
+        start = label.xyann if movable else (0.0, 0.0)
+        for dx, dy in nudges if movable else nudges[:1]:
+            if movable:
+                label.xyann = (start[0] + dx, start[1] + dy)
+            box = TextBox(label.get_text(), "label", tuple(label.get_window_extent(renderer).extents), label)
+            if not any(overlapping_text([box, other], tolerance) for other in taken) and not text_outside(
+                    fig, [box], tolerance):
+                taken.append(box)
+                kept.append(label)
+                break
+        else:
+            if movable:
+                label.xyann = start
             label.set_visible(False)
-            continue
-        taken.append(box)
-        kept.append(label)
     return kept

@@ -5,10 +5,17 @@ Drawn with matplotlib from the territory directory's ``geometry.gpkg`` (written 
 edges drawn as straight lines between the units' inner points (and the market points),
 thicker for quicker links, as in the network drawing. Where a territory has no geometry,
 or geopandas is not installed, :func:`has_geometry` is false and callers draw the network.
+
+The polygons are read and projected once per territory (:func:`territory_shapes`, kept while
+the file is unchanged) as matplotlib paths; :func:`draw_units`, :func:`draw_roads` and
+:func:`draw_markets` put them on any axes. The files of ``run``, ``compare`` and the report
+(:func:`plot_map`) and the classroom dashboard's map are drawn by these same functions.
 """
 
 from __future__ import annotations
 
+import functools
+from dataclasses import dataclass
 from pathlib import Path
 
 import matplotlib
@@ -17,9 +24,11 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import networkx as nx
 import numpy as np
+from matplotlib.collections import LineCollection, PatchCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
+from matplotlib.patches import Patch, PathPatch
+from matplotlib.path import Path as MplPath
 
 from ..data.geography import GEOMETRY_FILE
 from ..experiments.compare import HIGH, LOW
@@ -31,17 +40,24 @@ UNSURE_COLOUR = "#777777"
 DIVERGING = "PuOr"
 """Colour map of differences (colour-blind safe, white at zero)."""
 SEQUENTIAL = "viridis"
+ROAD_COLOUR = "#333333"
 
 
 def has_geometry(territory_dir: str | Path) -> bool:
     """Whether the territory has polygons to draw and geopandas is there to read them."""
+    return missing_geometry(territory_dir) == ""
+
+
+def missing_geometry(territory_dir: str | Path) -> str:
+    """Why the territory cannot be drawn as polygons: ``"no_file"`` (it has no
+    ``geometry.gpkg``), ``"no_geopandas"`` (the geo extra is not installed), or "" (it can)."""
     if not (Path(territory_dir) / GEOMETRY_FILE).is_file():
-        return False
+        return "no_file"
     try:
         import geopandas  # noqa: F401
     except ImportError:
-        return False
-    return True
+        return "no_geopandas"
+    return ""
 
 
 def read_geometry(territory_dir: str | Path):
@@ -55,6 +71,99 @@ def read_geometry(territory_dir: str | Path):
     markets = gpd.read_file(path, layer="markets")
     crs = equal_area_crs(units)
     return units.to_crs(crs), markets.to_crs(crs)
+
+
+@dataclass(frozen=True)
+class Shapes:
+    """A territory's geometry ready to draw, in its equal-area projection (m).
+
+    Attributes
+    ----------
+    ids, names : tuple of str
+        Node id and name of each unit (municipality or city), in the file's order.
+    paths : tuple of matplotlib.path.Path
+        Each unit's polygon (all its parts and holes) as one path.
+    inner : ndarray, shape (units, 2)
+        A point inside each unit (where its label and its roads go).
+    market_ids, market_names : tuple of str
+        The external markets.
+    market_xy : ndarray, shape (markets, 2)
+        Where the markets are.
+    """
+
+    ids: tuple[str, ...]
+    names: tuple[str, ...]
+    paths: tuple[MplPath, ...]
+    inner: np.ndarray
+    market_ids: tuple[str, ...]
+    market_names: tuple[str, ...]
+    market_xy: np.ndarray
+
+    def points(self) -> dict[str, tuple[float, float]]:
+        """Where each unit's inner point and each market is, by node id."""
+        where = {i: (float(x), float(y)) for i, (x, y) in zip(self.ids, self.inner)}
+        where.update({i: (float(x), float(y)) for i, (x, y) in zip(self.market_ids, self.market_xy)})
+        return where
+
+
+def territory_shapes(territory_dir: str | Path) -> Shapes:
+    """The territory's :class:`Shapes`, read and projected once while its ``geometry.gpkg``
+    stays unchanged (needs geopandas: check :func:`has_geometry` first)."""
+    path = (Path(territory_dir) / GEOMETRY_FILE).resolve()
+    return _read_shapes(str(path.parent), path.stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=8)
+def _read_shapes(territory_dir: str, mtime_ns: int) -> Shapes:  # mtime: a rewritten file is read again
+    units, markets = read_geometry(territory_dir)
+    inner = units.geometry.representative_point()
+    return Shapes(tuple(units["id"].astype(str)), tuple(units["name"].astype(str)),
+                  tuple(polygon_path(g) for g in units.geometry), np.column_stack([inner.x, inner.y]),
+                  tuple(markets["id"].astype(str)), tuple(markets["name"].astype(str)),
+                  np.column_stack([markets.geometry.x, markets.geometry.y]).reshape(-1, 2))
+
+
+def polygon_path(geometry) -> MplPath:
+    """A (multi)polygon as one matplotlib path: every part's outer ring and holes."""
+    parts = getattr(geometry, "geoms", [geometry])
+    rings = [ring for part in parts for ring in (part.exterior, *part.interiors)]
+    return MplPath.make_compound_path(*(MplPath(np.asarray(ring.coords)[:, :2], closed=True) for ring in rings))
+
+
+def draw_units(ax, shapes: Shapes, faces, *, edgecolor="white", linewidth: float = 0.8, zorder: float = 1,
+               **options) -> PatchCollection:
+    """Every unit of ``shapes`` on ``ax`` as one collection of its polygons (one patch per
+    unit, in ``shapes.ids`` order), filled with ``faces`` (one colour per unit, or one for
+    all); returns the collection, whose colours can be set again without drawing anew."""
+    units = PatchCollection([PathPatch(p) for p in shapes.paths], facecolors=faces, edgecolors=edgecolor,
+                            linewidths=linewidth, zorder=zorder, **options)
+    ax.add_collection(units)
+    ax.autoscale_view()
+    ax.set_aspect("equal")
+    return units
+
+
+def draw_roads(ax, graph: nx.Graph, shapes: Shapes, scale: float = 0.6) -> list[LineCollection]:
+    """The territory's edges as straight lines between inner points, thicker for quicker
+    links (:data:`.plots.TRAVEL_BANDS`, widths times ``scale``)."""
+    where = shapes.points()
+    drawn = []
+    for limit, width, _ in TRAVEL_BANDS:
+        lower = max([b[0] for b in TRAVEL_BANDS if b[0] < limit], default=-np.inf)
+        segments = [(where[a], where[b]) for a, b, d in graph.edges(data=True)
+                    if lower < d["travel_time"] <= limit and a in where and b in where]
+        if segments:
+            drawn.append(ax.add_collection(LineCollection(segments, colors=ROAD_COLOUR, linewidths=width * scale,
+                                                          alpha=0.8, zorder=3, capstyle="round")))
+    return drawn
+
+
+def draw_markets(ax, shapes: Shapes, names: list[str] | None = None, fontsize: float = 7, size: float = 80) -> list:
+    """The external markets as squares, each labelled with its name (or ``names``); returns the labels."""
+    xy = shapes.market_xy
+    ax.scatter(xy[:, 0], xy[:, 1], marker="s", s=size, color=MARKET_COLOUR, edgecolors="black", zorder=4)
+    return [ax.annotate(str(name), (x, y), xytext=(6, 6), textcoords="offset points", fontsize=fontsize, zorder=5)
+            for name, (x, y) in zip(names or shapes.market_names, xy)]
 
 
 def plot_map(territory_dir: str | Path, graph: nx.Graph, values: dict, path: Path, title: str, label: str,
@@ -73,18 +182,17 @@ def plot_map(territory_dir: str | Path, graph: nx.Graph, values: dict, path: Pat
         Node ids whose difference is not distinguishable from zero (its interval over seeds
         includes 0): hatched, and said in the legend.
     """
-    units, markets = read_geometry(territory_dir)
+    shapes = territory_shapes(territory_dir)
     fig = plt.figure(figsize=(10, 6.5), constrained_layout=True)
     ax, key = fig.subplots(1, 2, width_ratios=(3.2, 1))
-    ids = list(units["id"].astype(str))
-    shown = [values.get(i) for i in ids]
+    shown = [values.get(i) for i in shapes.ids]
     handles: list = []
     if colours is not None:
         faces = [colours.get(v, NO_DATA_COLOUR) for v in shown]
         handles += [Line2D([], [], ls="", label=f"$\\bf{{Colour}}$: {label}")]
         handles += [Patch(facecolor=c, edgecolor="black", label=name) for name, c in colours.items()
                     if name in set(shown)]
-        units.plot(ax=ax, color=faces, edgecolor="white", linewidth=0.8)
+        draw_units(ax, shapes, faces)
     else:
         numbers = np.array([np.nan if v is None else float(v) for v in shown])
         finite = numbers[np.isfinite(numbers)]
@@ -95,44 +203,29 @@ def plot_map(territory_dir: str | Path, graph: nx.Graph, values: dict, path: Pat
             norm = matplotlib.colors.Normalize(*(np.min(finite), np.max(finite)) if finite.size else (0, 1))
         cmap = matplotlib.colormaps[DIVERGING if diverging else SEQUENTIAL]
         faces = [cmap(norm(v)) if np.isfinite(v) else NO_DATA_COLOUR for v in numbers]
-        units.plot(ax=ax, color=faces, edgecolor="white", linewidth=0.8)
+        draw_units(ax, shapes, faces)
         bar = fig.colorbar(matplotlib.cm.ScalarMappable(norm=norm, cmap=cmap), ax=ax, shrink=0.6, location="left")
         bar.set_label(label, fontsize=8)
         bar.ax.tick_params(labelsize=7)
     if unsure:
-        units[units["id"].astype(str).isin(unsure)].plot(ax=ax, facecolor="none", edgecolor=UNSURE_COLOUR,
-                                                         hatch="///", linewidth=0)
+        ax.add_collection(PatchCollection([PathPatch(p) for i, p in zip(shapes.ids, shapes.paths) if i in unsure],
+                                          facecolor="none", edgecolor=UNSURE_COLOUR, linewidth=0, hatch="///",
+                                          zorder=2))
         handles += [Patch(facecolor="white", edgecolor=UNSURE_COLOUR, hatch="///",
                           label=f"interval over seeds ({LOW}-{HIGH} %)\nincludes no change")]
-    _roads(ax, graph, units, markets)
-    markets.plot(ax=ax, marker="s", color=MARKET_COLOUR, markersize=80, edgecolor="black", zorder=4)
-    for name, point in zip(markets["name"], markets.geometry):
-        ax.annotate(str(name), (point.x, point.y), xytext=(6, 6), textcoords="offset points", fontsize=7, zorder=5)
+    draw_roads(ax, graph, shapes)
+    draw_markets(ax, shapes)
     ax.set_title(title, fontsize=10)
-    ax.set(xticks=[], yticks=[], xlabel="", ylabel="")  # geopandas labels the projection's axes
+    ax.set(xticks=[], yticks=[])
     ax.set_axis_off()
-    ax.set_aspect("equal")
     key.set(xticks=[], yticks=[])
     key.axis("off")
     roads = [Line2D([], [], ls="", label="$\\bf{Line}$: road, travel time")]
-    roads += [Line2D([], [], color="#333333", lw=width * 0.6, label=text) for _, width, text in TRAVEL_BANDS]
+    roads += [Line2D([], [], color=ROAD_COLOUR, lw=width * 0.6, label=text) for _, width, text in TRAVEL_BANDS]
     roads.append(Line2D([], [], ls="", marker="s", markersize=8, markerfacecolor=MARKET_COLOUR,
                         markeredgecolor="black", label="external market"))
     stack_legends(key, [dict(handles=handles)] * bool(handles) + [dict(handles=roads)])
     return save(fig, path)
-
-
-def _roads(ax, graph: nx.Graph, units, markets) -> None:
-    """The territory's edges as straight lines between inner points, width by travel time."""
-    where = {str(i): (p.x, p.y) for i, p in zip(units["id"], units.geometry.representative_point())}
-    where.update({str(i): (p.x, p.y) for i, p in zip(markets["id"], markets.geometry)})
-    for limit, width, _ in TRAVEL_BANDS:
-        lower = max([b[0] for b in TRAVEL_BANDS if b[0] < limit], default=-np.inf)
-        for a, b, d in graph.edges(data=True):
-            if lower < d["travel_time"] <= limit and a in where and b in where:
-                (x0, y0), (x1, y1) = where[a], where[b]
-                ax.plot([x0, x1], [y0, y1], color="#333333", lw=width * 0.6, alpha=0.8, zorder=3,
-                        solid_capstyle="round")
 
 
 MAP_OUTCOME = "poverty_headcount"

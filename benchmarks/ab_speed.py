@@ -1,0 +1,70 @@
+"""Interleaved A/B of the full model's speed between two source trees (e.g. main and a branch).
+
+On a shared machine the load changes from minute to minute, so two versions timed one after
+the other are not comparable. This runs them in turns: each round runs A and B (in
+alternating order) as separate processes on the same territory, seed and years
+(``speed.py``'s measurement), and prints each run's household-steps per second over wall
+time and over its own CPU time, the medians over rounds, and the ratio B / A of the
+medians and the median of each round's ratio.
+
+    python benchmarks/ab_speed.py --a /path/to/main/src --b src [--households 100000] [--rounds 6] [--steps 5]
+
+``--a`` and ``--b`` are directories that hold the ``territory_abm`` package (a work tree's
+``src``; ``git archive main | tar -x -C DIR`` makes one without touching a work tree).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+SPEED = Path(__file__).with_name("speed.py")
+
+
+def run(src: Path, households: int, steps: int) -> dict:
+    """``speed.py``'s measurement of the full model with the package under ``src``."""
+    env = {**os.environ, "PYTHONPATH": str(src)}
+    out = subprocess.run([sys.executable, str(SPEED), "--child", "full", str(households), str(steps)],
+                         check=True, capture_output=True, text=True, env=env)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--a", type=Path, required=True, help="source directory of version A (holds territory_abm)")
+    parser.add_argument("--b", type=Path, required=True, help="source directory of version B")
+    parser.add_argument("--households", type=int, default=100_000)
+    parser.add_argument("--rounds", type=int, default=6)
+    parser.add_argument("--steps", type=int, default=5)
+    args = parser.parse_args()
+    versions = {"A": args.a.resolve(), "B": args.b.resolve()}
+    for label, src in versions.items():
+        if not (src / "territory_abm").is_dir():
+            parser.error(f"--{label.lower()} {src}: no territory_abm package there")
+    print(f"A = {versions['A']}\nB = {versions['B']}\n{args.households:,} households, {args.steps} timed years "
+          f"after one untimed, {args.rounds} rounds; load average at the start "
+          f"{', '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    print(f"{'round':>5} {'run':>3} {'hh-steps/s':>12} {'per CPU s':>12}")
+    rates: dict[str, list[float]] = {"A": [], "B": []}
+    cpu_rates: dict[str, list[float]] = {"A": [], "B": []}
+    for k in range(args.rounds):
+        for label in ("A", "B") if k % 2 == 0 else ("B", "A"):
+            r = run(versions[label], args.households, args.steps)
+            rates[label].append(r["household_steps_per_s"])
+            cpu_rates[label].append(r["household_steps_per_cpu_s"])
+            print(f"{k + 1:>5} {label:>3} {r['household_steps_per_s']:>12,.0f} {r['household_steps_per_cpu_s']:>12,.0f}")
+    for name, values in (("wall", rates), ("CPU", cpu_rates)):
+        a, b = statistics.median(values["A"]), statistics.median(values["B"])
+        per_round = statistics.median(y / x for x, y in zip(values["A"], values["B"]))
+        print(f"median over {name} time: A {a:,.0f}, B {b:,.0f} household-steps/s; B / A {b / a:.3f} "
+              f"(median of each round's ratio {per_round:.3f})")
+    print(f"load average at the end: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,226 @@
+"""The territory on a dashboard page: municipalities as their real polygons (a choropleth of the
+chosen outcome, roads and markets on top) when the territory has geometry, its network otherwise.
+
+The polygons are drawn with the functions that draw ``run``'s and ``compare``'s maps
+(:mod:`..output.maps`), without tiles or any network access. A :class:`TerritoryView` is built
+once per model: the figure, its polygons (read and projected once per territory), labels and
+outlines stay; each drawing sets only the colours, outlines, roads (whose travel times a road
+programme changes), title and colour key, then renders the PNG. Use one view from one thread at
+a time (a group's view under the group's lock, the game's under the game's lock).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from matplotlib import colormaps
+from matplotlib.cm import ScalarMappable
+from matplotlib.colors import Normalize, TwoSlopeNorm
+from matplotlib.figure import Figure
+from matplotlib.patheffects import withStroke
+
+from ..output.figure_check import hide_colliding
+from ..output.maps import (DIVERGING, NO_DATA_COLOUR, draw_markets, draw_roads, draw_units, missing_geometry,
+                           territory_shapes)
+from .text import number, t
+from .views import MAP_SIZE, NUDGES, Ticks, draw_key, fits, layout, map_axes, network_figure, node_colours, png
+
+SELECTED_COLOUR = "#0969da"
+"""Outline of the municipality chosen on the page (the group's own in the game)."""
+GOVERNED_COLOUR = "#24292f"
+"""Dashed outline of municipalities other groups govern in the game."""
+HALO = [withStroke(linewidth=2.5, foreground="white")]
+
+
+def map_note(missing: str, language: str) -> str:
+    """Why the page draws the network instead of the polygons (``missing``:
+    :func:`..output.maps.missing_geometry`), "" when it draws the polygons."""
+    return t(language, f"map_{missing}") if missing else ""
+
+
+class TerritoryView:
+    """The map of one model's territory on a page, drawn again each year with new colours.
+
+    Parameters
+    ----------
+    model : TerritoryModel
+        The model whose territory is drawn (its territory directory tells whether it has
+        geometry).
+
+    Attributes
+    ----------
+    missing : str
+        "" when the municipalities are drawn as polygons; otherwise why the network is drawn
+        (:func:`..output.maps.missing_geometry`).
+    """
+
+    def __init__(self, model):
+        self.missing = missing_geometry(model.territory.source)
+        self.positions = None
+        self._texts = None
+        if self.missing:
+            self.positions = layout(model.graph)
+            return
+        shapes = self.shapes = territory_shapes(model.territory.source)
+        self.rows = np.array([model.territory.ids.index(i) if i in model.territory.ids else -1 for i in shapes.ids])
+        self.figure = Figure(figsize=MAP_SIZE, dpi=90)
+        self.ax, self.key = map_axes(self.figure)
+        self.units = draw_units(self.ax, shapes, NO_DATA_COLOUR)
+        self.outlines = draw_units(self.ax, shapes, "none", edgecolor="none", linewidth=0.0, zorder=2)
+        self.roads: list = []
+        self.markets = draw_markets(self.ax, shapes, fontsize=8)
+        self.labels = [self.ax.annotate(name, (x, y), xytext=(0, 0), textcoords="offset points", ha="center",
+                                        va="center", fontsize=8, zorder=5, path_effects=HALO)
+                       for name, (x, y) in zip(shapes.names, shapes.inner)]
+        where = shapes.points()
+        self.hours = {(a, b): self.ax.annotate("", np.add(where[a], where[b]) / 2, xytext=(0, 0),
+                                               textcoords="offset points", ha="center", va="center", fontsize=7,
+                                               color="#333333", zorder=5, path_effects=HALO)
+                      for a, b in model.graph.edges() if a in where and b in where}
+        self.ax.margins(0.04)
+
+    @property
+    def polygons(self) -> bool:
+        """Whether the municipalities are drawn as their polygons (else as the network)."""
+        return not self.missing
+
+    def png(self, model, key: str, language: str, *, selected: str | None = None,
+            governed: dict[str, str] | None = None) -> bytes:
+        """The map of ``model`` this year coloured by menu entry ``key`` (``views.COLOUR_BY``),
+        as PNG bytes.
+
+        Parameters
+        ----------
+        selected : str, optional
+            Node id outlined thick (the municipality chosen on the page, or the group's own).
+        governed : dict, optional
+            Node id -> name of the group governing it (the shared-territory game): outlined
+            dashed and labelled with the group.
+        """
+        if not self.polygons:
+            return png(network_figure(model, key, selected, language, self.positions))
+        colours, scale = node_colours(model, key)
+        self.units.set_facecolor([colours[r] if r >= 0 else NO_DATA_COLOUR for r in self.rows])
+        self._outline(selected, governed or {})
+        for road in self.roads:
+            road.remove()
+        self.roads = draw_roads(self.ax, model.graph, self.shapes)
+        self.ax.set_title(f"{t(language, key)} - {t(language, 'year')} {model.year}\n{t(language, 'map_roads')}",
+                          fontsize=9, loc="left")
+        for (a, b), label in self.hours.items():
+            label.set_text(number(model.graph.edges[a, b]["travel_time"], language, 1) + " h")
+        self._label(governed or {}, language)
+        draw_key(self.ax, self.key, key, scale, language)
+        return png(self.figure)
+
+    def _outline(self, selected: str | None, governed: dict[str, str]) -> None:
+        ids = self.shapes.ids
+        self.outlines.set_edgecolor([SELECTED_COLOUR if i == selected else GOVERNED_COLOUR if i in governed
+                                     else "none" for i in ids])
+        self.outlines.set_linewidth([3.0 if i == selected else 1.8 if i in governed else 0.0 for i in ids])
+        self.outlines.set_linestyle(["solid" if i == selected or i not in governed else (0, (4, 2)) for i in ids])
+
+    def _label(self, governed: dict[str, str], language: str) -> None:
+        """Markets' and municipalities' names (with their governing groups) and the roads' travel
+        times on the map, placed again when they change; a label that would cover other text moves
+        up or down, or gives way (names first)."""
+        texts = tuple(f"{name}\n({governed[i]})" if i in governed else name
+                      for i, name in zip(self.shapes.ids, self.shapes.names))
+        hours = tuple(label.get_text() for label in self.hours.values())  # change only with road works
+        if (texts, hours, language) == self._texts:
+            return
+        self._texts = texts, hours, language
+        for label in self.markets:
+            label.set_text(t(language, "market_node"))
+        for label, text in zip(self.labels, texts):
+            label.set_text(text)
+        for label in [*self.labels, *self.hours.values()]:
+            label.set_visible(True)
+            label.xyann = (0.0, 0.0)  # where the name goes unless nudged
+        self.key.set_visible(False)  # the key changes with each drawing: leave it out of the check
+        hide_colliding(self.figure, [*self.markets, *self.labels, *self.hours.values()], nudges=NUDGES)
+        self.key.set_visible(True)
+
+
+DIFFERENCES = {"poverty": ("poverty_headcount", 100.0, "diff_poverty_map"),
+               "income": ("mean_income_pc", 1.0, "diff_income_map"),
+               "nature": ("forest_cover", 100.0, "diff_nature_map")}
+"""The debrief map's menu: key -> (node outcome, factor to the unit shown, label key)."""
+
+
+def node_differences(model, twin, key: str) -> dict[str, float]:
+    """Node id -> ``model``'s outcome of menu entry ``key`` (:data:`DIFFERENCES`) minus ``twin``'s,
+    this year, in the unit shown (points for shares); the populated municipalities only."""
+    name, factor, _ = DIFFERENCES[key]
+    run, other = (np.asarray(m.node_stats[name], float) for m in (model, twin))
+    return {node: factor * (a - b) for node, a, b, kind in zip(model.territory.ids, run, other, model.territory.kinds)
+            if kind != "market" and np.isfinite(a - b)}
+
+
+@dataclass(frozen=True)
+class DifferencePanel:
+    """One small map of the debrief: ``values`` (node id -> difference) on the territory of
+    directory ``territory`` with network ``graph``, titled ``name``."""
+
+    name: str
+    territory: str
+    graph: object
+    values: dict
+
+
+def difference_map(panels: list[DifferencePanel], title: str, language: str) -> Figure:
+    """Small maps side by side, one per panel (a group, or the game): each municipality coloured
+    by its difference (e.g. from the group's own same-seed no-policy run) on one colour scale
+    centred on zero; the municipalities' polygons where the territory has them, the network's
+    nodes otherwise."""
+    n = max(len(panels), 1)
+    columns = min(n, 3)
+    rows = math.ceil(n / columns)
+    width = min(9.6, 1.2 + 3.2 * columns)
+    fig = Figure(figsize=(width, max(3.8, 0.6 + 2.6 * rows)), dpi=90, layout="constrained")
+    axes = fig.subplots(rows, columns, squeeze=False).ravel()
+    found = [abs(v) for panel in panels for v in panel.values.values()]
+    span = max(found, default=0.0) or 1.0
+    norm = TwoSlopeNorm(0.0, -span, span)
+    cmap = colormaps[DIVERGING]
+    names = []
+    for ax, panel in zip(axes, panels):
+        names += _draw_differences(ax, panel, cmap, norm)
+        ax.set_title(fits(panel.name, (width - 1.2) / columns - 0.2, 10), fontsize=10)
+    for ax in axes:
+        ax.set(xticks=[], yticks=[])
+        ax.set_axis_off()
+    bar = fig.colorbar(ScalarMappable(norm=norm, cmap=cmap), ax=list(axes), shrink=0.8, format=Ticks(language))
+    bar.ax.tick_params(labelsize=8)
+    fig.suptitle(fits(title, width - 0.6, 10), fontsize=10)
+    hide_colliding(fig, names, nudges=NUDGES)
+    return fig
+
+
+def _draw_differences(ax, panel: DifferencePanel, cmap, norm: Normalize) -> list:
+    """One panel of :func:`difference_map`; returns the municipalities' names drawn on it."""
+    def colour(node: str):
+        value = panel.values.get(node, math.nan)
+        return cmap(norm(value)) if np.isfinite(value) else NO_DATA_COLOUR
+
+    if missing_geometry(panel.territory):
+        return _network_differences(ax, panel, colour)
+    shapes = territory_shapes(panel.territory)
+    draw_units(ax, shapes, [colour(i) for i in shapes.ids], edgecolor="#555555", linewidth=0.6)
+    return [ax.annotate(name, (x, y), xytext=(0, 0), textcoords="offset points", ha="center", va="center",
+                        fontsize=7, path_effects=HALO) for name, (x, y) in zip(shapes.names, shapes.inner)]
+
+
+def _network_differences(ax, panel: DifferencePanel, colour) -> list:
+    pos = layout(panel.graph)
+    for a, b in panel.graph.edges():
+        ax.plot([pos[a][0], pos[b][0]], [pos[a][1], pos[b][1]], color="#bbbbbb", lw=1, zorder=1)
+    nodes = [n for n in pos if n in panel.values]
+    ax.scatter([pos[n][0] for n in nodes], [pos[n][1] for n in nodes], s=160, c=[colour(n) for n in nodes],
+               edgecolors="#333333", zorder=2)
+    ax.margins(0.15)
+    names = dict(zip(panel.graph.nodes, (panel.graph.nodes[n].get("name", n) for n in panel.graph.nodes)))
+    return [ax.annotate(str(names[n]), pos[n], xytext=(0, 10), textcoords="offset points", ha="center",
+                        fontsize=7, zorder=3) for n in nodes]

@@ -1,0 +1,64 @@
+"""Compiled passes over households for the budgets of the year (``budgets``): the cash on
+hand after the wear of assets, then consumption and saving with the consumption's local
+and food shares summed by node, in one loop (the rules of ``kernels._consumption`` and
+``food.food_spending``), bit for bit the numpy results.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from .exact import pairwise_sum
+from .food import household_food_spending
+from .kernels import _consumption, kernel
+
+
+class Cash(NamedTuple):
+    cash: np.ndarray                  # (households,) assets less their wear plus income (USD)
+    upkeep: float                     # wear of the assets (USD/yr)
+
+
+class Spending(NamedTuple):
+    local_demand_by_node: np.ndarray  # (n_nodes,) spending on local non-tradables (USD/yr)
+    food_demand_by_node: np.ndarray   # (n_nodes,) food spending (USD/yr)
+    total_spending: float             # all consumption (USD/yr)
+
+
+@kernel(Cash)
+def cash_on_hand(assets, income, depreciation):
+    """Each household's cash: ``assets`` less their wear (``depreciation`` x assets) plus
+    ``income``; and the total wear."""
+    n = assets.shape[0]
+    upkeep = np.empty(n)
+    cash = np.empty(n)
+    for i in range(n):
+        upkeep[i] = depreciation * assets[i]
+        cash[i] = assets[i] - upkeep[i] + income[i]
+    return cash, pairwise_sum(upkeep)
+
+
+@kernel(Spending)
+def spend(income, cash, members, alive, node, local_share, subsistence_pc, consumption_share, food_budget_share,
+          food_reference_pc, food_income_elasticity, n_nodes, consumption, assets):
+    """Households consume (``kernels._consumption``) and save the rest, in place on
+    ``consumption`` and ``assets`` (from ``cash``); their spending on local non-tradables (a
+    ``local_share`` of consumption by node) and on food (``food.household_food_spending``)
+    by node, and the total consumption."""
+    local = np.zeros(n_nodes)
+    food = np.zeros(n_nodes)
+    total = 0.0
+    for i in range(income.shape[0]):
+        spent = 0.0
+        if alive[i]:
+            g = node[i]
+            spent = _consumption(income[i], cash[i], members[i], subsistence_pc, consumption_share)
+            local[g] += local_share[g] * spent
+            total += spent
+            if spent > 0:
+                food[g] += household_food_spending(spent, members[i], local_share[g], food_budget_share,
+                                                   food_reference_pc, food_income_elasticity)
+        consumption[i] = spent
+        assets[i] = max(cash[i] - spent, 0.0)
+    return local, food, total

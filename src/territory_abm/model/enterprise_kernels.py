@@ -1,0 +1,142 @@
+"""Compiled passes over households for the non-farm enterprises (``enterprises``): each
+phase of the enterprises' year reads and writes the household columns in one loop instead
+of a dozen numpy passes and temporaries. The rules are those of ``enterprises``; results
+are bit for bit those of the numpy expressions they replace (``exact``), so the golden
+tables do not move.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from .exact import maximum, pairwise_sum
+from .kernels import kernel
+
+
+class PlannedIncome(NamedTuple):
+    upkeep: float           # wear of the enterprises' capital (USD/yr)
+    outside: float          # sales outside the territory (USD/yr)
+
+
+class Settled(NamedTuple):
+    sold: float             # local sales at the clearing prices (USD/yr)
+    written_off: float      # losses beyond households' savings, owed outside (USD/yr)
+
+
+class OwnerTotals(NamedTuple):
+    """Sums over alive households by node (``owner``: runs an enterprise)."""
+
+    owners: np.ndarray      # households with an enterprise
+    scale: np.ndarray       # enterprise scale of the owners (USD/yr)
+    households: np.ndarray  # households
+    income: np.ndarray      # income of the households (USD/yr)
+
+
+class Candidates(NamedTuple):
+    rows: np.ndarray        # households that could open an enterprise, in row order
+    by_node: np.ndarray     # their number by node
+
+
+@kernel(PlannedIncome)
+def plan_income(scale, tfp, adults, employed, alive, capital, outside, node, expected_price, labour_power,
+                depreciation, sales, income):
+    """Each enterprise's sales with this year's labour, ``scale`` x (1 + L)^e
+    (``labour_power[L]``, L the adults of a household without a farm not in wage jobs, 0 on
+    a farm), and its income at the ``expected_price`` of its node less the wear of its
+    capital (``depreciation`` x capital); in place on ``sales`` and ``income``. Returns the
+    total wear and sales outside the territory (USD/yr)."""
+    n = node.shape[0]
+    upkeep = np.empty(n)
+    sold_outside = np.empty(n)
+    for i in range(n):
+        in_enterprise = 0 if tfp[i] > 0 else max(adults[i] - employed[i], 0)
+        sales[i] = scale[i] * labour_power[in_enterprise]
+        here = 1.0 if alive[i] else 0.0
+        upkeep[i] = depreciation * capital[i] * here
+        sold_outside[i] = outside[i] * here
+        income[i] = expected_price[node[i]] * sales[i] * here + sold_outside[i] - upkeep[i]
+    return pairwise_sum(upkeep), pairwise_sum(sold_outside)
+
+
+@kernel()
+def node_sales(sales, alive, node, n_nodes):
+    """Sales of the alive households' enterprises by node (USD/yr at price 1)."""
+    out = np.zeros(n_nodes)
+    for i in range(node.shape[0]):
+        out[node[i]] += sales[i] * (1.0 if alive[i] else 0.0)
+    return out
+
+
+@kernel(Settled)
+def settle_sales(price, expected_price, sales, alive, node, assets, enterprise_income, income):
+    """Sales at the clearing ``price`` (by node, 0 where nothing sold) replace the sales
+    planned at ``expected_price``: the difference goes to ``assets``, ``enterprise_income``
+    and ``income`` (in place); a loss beyond the assets is written off. Returns the sales
+    and the losses written off (USD/yr)."""
+    n = node.shape[0]
+    sold = np.empty(n)
+    lost = np.empty(n)
+    for i in range(n):
+        g = node[i]
+        here = 1.0 if alive[i] else 0.0
+        sold[i] = price[g] * sales[i] * here
+        windfall = sold[i] - expected_price[g] * sales[i] * here
+        after = assets[i] + windfall
+        lost[i] = maximum(-after, 0.0)
+        assets[i] = maximum(after, 0.0)
+        enterprise_income[i] += windfall
+        income[i] += windfall
+    return pairwise_sum(sold), pairwise_sum(lost)
+
+
+@kernel()
+def closing_candidates(alive, capital, node, fall):
+    """Alive households with an enterprise in a node where ``fall`` > 0, in row order."""
+    n = node.shape[0]
+    rows = np.empty(n, np.int64)
+    k = 0
+    for i in range(n):
+        if alive[i] and capital[i] > 0 and fall[node[i]] > 0:
+            rows[k] = i
+            k += 1
+    return rows[:k]
+
+
+@kernel(OwnerTotals)
+def owner_totals(alive, capital, scale, income, node, n_nodes):
+    """By node: enterprises, their total scale, households and their income (alive
+    households; an owner has capital > 0)."""
+    owners = np.zeros(n_nodes)
+    total = np.zeros(n_nodes)
+    households = np.zeros(n_nodes)
+    node_income = np.zeros(n_nodes)
+    for i in range(node.shape[0]):
+        if not alive[i]:
+            continue
+        g = node[i]
+        households[g] += 1.0
+        node_income[g] += income[i]
+        if capital[i] > 0:
+            owners[g] += 1.0
+            total[g] += scale[i]
+    return owners, total, households, node_income
+
+
+@kernel(Candidates)
+def opening_candidates(alive, capital, assets, node, rise, typical, price):
+    """Alive households without an enterprise in a node where ``rise`` > 0 and a typical
+    enterprise exists (``typical`` > 0) whose assets cover its ``price`` (USD, by node), in
+    row order, and their number by node."""
+    n = node.shape[0]
+    rows = np.empty(n, np.int64)
+    by_node = np.zeros(rise.shape[0], np.int64)
+    k = 0
+    for i in range(n):
+        g = node[i]
+        if alive[i] and not capital[i] > 0 and rise[g] > 0 and typical[g] > 0 and assets[i] >= price[g]:
+            rows[k] = i
+            by_node[g] += 1
+            k += 1
+    return rows[:k], by_node

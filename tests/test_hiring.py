@@ -1,0 +1,108 @@
+"""Hiring (issue 12 item 1, labour side): a year's jobs beyond the returning workers go to
+new seekers by a lottery weighted by skill and referrals, and new seekers expect the chance
+their own weight gives them; the start's expectation is the one its first year's hiring
+gives."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from territory_abm.model.kernels import hire_chances, lottery_chance
+
+
+def test_equal_weights_give_everyone_the_share_of_jobs_to_seekers():
+    fresh = np.array([1.0, 2.0, 3.0, 4.0])
+    chance = lottery_chance(fresh=fresh, hiring_weight=np.ones(4), node=np.array([0, 0, 1, 1], np.int32),
+                            hires=np.array([1.5, 3.5]), guess=np.array([0.9, 0.01]), n_nodes=2,
+                            iterations=60)
+    assert chance == pytest.approx([0.5, 0.5])
+
+
+def test_a_seeker_of_twice_the_weight_has_twice_the_odds():
+    chances = hire_chances(chance=np.array([0.2]), hiring_weight=np.array([1.0, 2.0]), node=np.zeros(2, np.int32))
+    odds = chances / (1.0 - chances)
+    assert odds[1] == pytest.approx(2.0 * odds[0])
+    assert chances[0] == pytest.approx(0.2)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 5), st.floats(0.01, 100.0), st.integers(0, 2)), min_size=1, max_size=40),
+       st.lists(st.floats(0.0, 60.0), min_size=3, max_size=3), st.lists(st.floats(0.0, 1.0), min_size=3, max_size=3))
+def test_the_lottery_hands_out_the_jobs_it_has(rows, hires, guess):
+    fresh = np.array([r[0] for r in rows], float)
+    weight = np.array([r[1] for r in rows])
+    node = np.array([r[2] for r in rows], np.int32)
+    hires, guess = np.array(hires), np.array(guess)
+    chance = lottery_chance(fresh=fresh, hiring_weight=weight, node=node, hires=hires, guess=guess, n_nodes=3,
+                            iterations=60)
+    p = hire_chances(chance=chance, hiring_weight=weight, node=node)
+    assert ((p >= 0) & (p <= 1)).all()
+    taken = np.bincount(node, fresh * p, minlength=3)
+    seekers = np.bincount(node, fresh, minlength=3)
+    assert taken == pytest.approx(np.minimum(hires, seekers), abs=1e-6)
+    # the heavier the weight, the likelier the hire
+    for g in range(3):
+        sel = (node == g) & (fresh > 0)
+        order = np.argsort(weight[sel])
+        assert np.all(np.diff(p[sel][order]) >= -1e-12)
+
+
+KEPT = {"clearing_propensity": 0.0, "whole_household_share": 0.0, "migration_stay_preference": 10.0,
+        "birth_rate": 0.006}
+"""The stationary scenario with what still moves it switched off: forest clearing, migration,
+and the births set to make good the out-migration (births equal deaths)."""
+
+
+def job_shares(model, groups: np.ndarray) -> np.ndarray:
+    """Share of the wage jobs held by the starting households of each group (0 .. k-1)."""
+    hh = model.households
+    rows = len(groups)
+    jobs = hh.employed[:rows] * hh.alive[:rows]
+    return np.bincount(groups, jobs, minlength=groups.max() + 1) / max(hh.employed[hh.alive].sum(), 1)
+
+
+def allocation_changes(seeds=range(1, 5), years=12, scale=0.1):
+    """Per seed, the change over ``years`` of the share of jobs held by (a) the households
+    poor at the start and (b) each third of the starting households by schooling (skill)."""
+    from conftest import SCENARIOS
+    from territory_abm import TerritoryModel, load_scenario
+
+    out = []
+    for seed in seeds:
+        sc = load_scenario(SCENARIOS / "stationary.toml").replace(households_scale=scale, steps=years, seed=seed)
+        model = TerritoryModel(sc.replace(parameters=sc.parameters.with_overrides(KEPT)))
+        hh = model.households
+        poor = (hh.income / hh.members < model.poverty_line).astype(np.int64)
+        skill = np.searchsorted(np.quantile(hh.education, [1 / 3, 2 / 3]), hh.education).astype(np.int64)
+        before = np.r_[job_shares(model, poor)[1], job_shares(model, skill)]
+        model.run()
+        out.append(np.r_[job_shares(model, poor)[1], job_shares(model, skill)] - before)
+        model.release()
+    return np.array(out)
+
+
+@pytest.fixture(scope="module")
+def changes():
+    return allocation_changes()
+
+
+@pytest.mark.slow
+def test_jobs_stay_with_the_skills_that_held_them_at_the_start(changes):
+    """The hiring rule keeps the start's allocation of jobs by skill: the share of jobs held
+    by each third of the starting households by schooling moves, on mean over seeds, by less
+    than its seed-to-seed spread (on main before the lottery, the least schooled third's
+    share rose 1.4 points in 20 years in seed 1)."""
+    skill = changes[:, 1:]
+    assert np.all(np.abs(skill.mean(axis=0)) <= skill.std(axis=0, ddof=1)), (skill.mean(axis=0), skill.std(axis=0))
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason=(
+    "issue 12 item 1 open: with the weighted lottery, jobs still pass from rich farming "
+    "households (whose other adults' farm product beats the wage when a worker dies) to poorer "
+    "ones: in seed 1 (scale 0.25, 20 years, births equal to deaths) the initially poor held 980 "
+    "jobs at the start and 1,286 at the end (1,480 before the lottery)"))
+def test_jobs_held_by_the_initially_poor_stay_put(changes):
+    poor = changes[:, 0]
+    assert abs(poor.mean()) <= poor.std(ddof=1), (poor.mean(), poor.std(ddof=1))
