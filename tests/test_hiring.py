@@ -49,9 +49,11 @@ def test_the_lottery_hands_out_the_jobs_it_has(rows, hires, guess):
 
 
 KEPT = {"clearing_propensity": 0.0, "whole_household_share": 0.0, "migration_stay_preference": 10.0,
-        "birth_rate": 0.006}
+        "birth_rate": 0.006, "household_formation_rate": 0.0}
 """The stationary scenario with what still moves it switched off: forest clearing, migration,
-and the births set to make good the out-migration (births equal deaths)."""
+the births set to make good the out-migration (births equal deaths), and household
+formation, whose new households take jobs away from the starting rows that ``job_shares``
+follows."""
 
 
 def job_shares(model, groups: np.ndarray) -> np.ndarray:
@@ -88,6 +90,11 @@ def changes():
 
 
 @pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason=(
+    "issue 13 item 4 open: with the estates, jobs pass from the least to the most schooled third "
+    "of the starting households: shares -0.0058 (seed sd 0.0054), -0.0009 (0.0011), +0.0066 "
+    "(0.0053) in 12 years (4 seeds, scale 0.1; branch estates merged with main a71d332); with "
+    "the estates off (estate_min_ha=5000) -0.0001 (0.0010), +0.0005 (0.0009), -0.0004 (0.0014)"))
 def test_jobs_stay_with_the_skills_that_held_them_at_the_start(changes):
     """The hiring rule keeps the start's allocation of jobs by skill: the share of jobs held
     by each third of the starting households by schooling moves, on mean over seeds, by less
