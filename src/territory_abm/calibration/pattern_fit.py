@@ -40,7 +40,7 @@ from ..experiments.store import ResultStore
 from .evaluate import Evaluator
 from .objective import SCALE_FLOOR
 from .pattern_design import TOLERANCE_SD, PatternCalibrationDesign
-from .statistics import distance
+from .statistics import Entry, distance
 
 
 @dataclass(frozen=True)
@@ -50,8 +50,8 @@ class PatternLayout:
     names: tuple[str, ...]
 
     @property
-    def entries(self) -> list[tuple[str, str]]:
-        return [(name, "") for name in self.names]
+    def entries(self) -> list[Entry]:
+        return [Entry(name, "", "") for name in self.names]
 
 
 @dataclass(frozen=True)
