@@ -182,7 +182,10 @@ def test_in_the_game_two_groups_choices_take_effect_in_one_shared_year_and_each_
     for page, other in ((alto, "Bajo Rio"), (bajo, "Alto Verde")):
         cells = _row(page, other).locator("td")
         expect(cells.nth(6)).to_have_text(re.compile(r"^[+-]\d+[.,]\d$"))  # since last year, points
-    expect(_row(alto, "Alto Verde").locator("td").nth(7)).to_have_text(re.compile(r"^-\d+\.\d$"))  # the transfer
+    # against no choice: a signed number (after one year the transfer's effect on poverty is within
+    # the noise of who moves and who is born: +0.03 points at main a71d332, -0.8 before migration
+    # at rest; test_classroom_game checks the transfer is paid in Alto's municipality only)
+    expect(_row(alto, "Alto Verde").locator("td").nth(7)).to_have_text(re.compile(r"^[+-]\d+\.\d$"))
     expect(_row(bajo, "Bajo Rio").locator("td").nth(3)).to_have_text("35 / 60 / 5 %")
 
     trainer = new_page(f"{base}?trainer={token}")

@@ -28,7 +28,7 @@ def clearing(model) -> None:
     p, hh = model.params, model.households
     node = hh.node
     enforcement = np.array([m.enforcement if m else 0.0 for m in model.municipalities])
-    forest = np.array([m.natural_capital if m else 0.0 for m in model.municipalities])
+    forest = forest_by_node(model)
     wish = clearing_wishes(model, enforcement)
     want = model.policies.limit_clearing(wish(hurdle=model.clearing_hurdle), enforcement)
     u_caught = model.streams["clearing"].random(hh.n)
@@ -41,6 +41,11 @@ def clearing(model) -> None:
         m.natural_capital = max(m.natural_capital - node_cleared[m.node], 0.0)
         m.treasury += node_fines[m.node]
     model.flows.cleared = node_cleared
+
+
+def forest_by_node(model) -> np.ndarray:
+    """Natural capital (ha of forest) by node, 0 where there is no municipality."""
+    return np.array([m.natural_capital if m else 0.0 for m in model.municipalities])
 
 
 def clearing_wishes(model, enforcement: np.ndarray):
@@ -60,7 +65,7 @@ def starting_hurdle(model) -> np.ndarray:
     ``frontier_clearing_rate`` share of its forest a year (:func:`frontier_hurdle`). The
     frontier's pull is declared without enforcement so that enforcement, fines and every
     policy move clearing from there rather than being absorbed into the hurdle."""
-    forest = np.array([m.natural_capital if m else 0.0 for m in model.municipalities])
+    forest = forest_by_node(model)
     wish = clearing_wishes(model, np.zeros(model.n_nodes))
     return frontier_hurdle(wish, model.households.node, model.params.frontier_clearing_rate * forest)
 
