@@ -240,3 +240,25 @@ def test_land_that_changes_hands_keeps_its_quality(started):
     after = land_market.own_effective_land(m)[rows].sum() + (e.quality * e.land).sum()
     assert after == pytest.approx(total, rel=1e-12)
     assert estates.owned_land(m)[rows].sum() == pytest.approx(owned[rows].sum(), rel=1e-12)
+
+
+def test_farms_that_want_less_land_let_it_and_the_market_clears_both_ways(started):
+    """The rental market has both sides: farms whose marginal value of land falls below the
+    rent (here a node's first twenty farms with land lose half their productivity) let land
+    to the others at a rent below the start's, never their garden plot, and what is let
+    equals what is rented in, node by node."""
+    import copy
+    m = copy.deepcopy(started)
+    hh = m.households
+    node = int(np.flatnonzero(m.populated & (np.asarray(m.territory.kinds) != "city"))[0])
+    weaker = np.flatnonzero(hh.alive & (hh.node == node) & (hh.tfp > 0) & (hh.land > 1.0)
+                            & (hh.adults > hh.employed))[:20]
+    hh.tfp[weaker] *= 0.5
+    land_market.rent(m)
+    assert np.all(hh.rented[weaker] < 0)
+    assert np.all(-hh.rented[weaker] <= land_market.held_effective_land(m, weaker) * (1 + 1e-9))
+    rented_in = np.bincount(hh.node, np.maximum(hh.rented, 0), minlength=m.n_nodes)
+    let_by_node = np.bincount(hh.node, np.maximum(-hh.rented, 0), minlength=m.n_nodes) \
+        + np.bincount(m.estates.node, m.estates.let, minlength=m.n_nodes)
+    assert rented_in == pytest.approx(let_by_node, rel=1e-6, abs=1e-9)
+    assert rented_in[node] > 0 and m.land_rent[node] < m.start_land_rent[node]

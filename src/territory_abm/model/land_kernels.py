@@ -8,13 +8,15 @@ from .kernels import kernel
 
 
 @kernel()
-def clear_rents(coef, own, node, idle_supply, estate_coef, estate_land, estate_node, low, high, has,
+def clear_rents(coef, own, least, node, idle_supply, estate_coef, estate_land, estate_node, low, high, has,
                 land_exponent, estate_exponent, iterations):
     """Log rent (USD per effective ha) at which each node's rental market clears, by
     bisection on [``low``, ``high``] (``iterations`` halvings; nan where ``has`` is False).
 
-    At rent r a farm with ``coef`` c > 0 rents in max(c r^(-k) - own, 0) effective hectares,
-    k = ``land_exponent`` = 1 / (1 - a), c = (a R)^k, R its revenue per effective hectare^a;
+    At rent r a farm with ``coef`` c > 0 farms max(c r^(-k), ``least``) effective hectares and
+    rents in that less ``own`` (negative: it lets), k = ``land_exponent`` = 1 / (1 - a),
+    c = (a R)^k, R its revenue per effective hectare^a, ``least`` its own land less what it
+    may let;
     an estate with ``estate_coef`` c_e keeps min(c_e r^(-k_e), its ``estate_land``) and lets
     the rest (k_e = ``estate_exponent``); households with nobody on the farm let
     ``idle_supply`` (by node). The rent is where demand first no longer exceeds supply.
@@ -45,9 +47,7 @@ def clear_rents(coef, own, node, idle_supply, estate_coef, estate_land, estate_n
             demand = 0.0
             for k in range(start[j], start[j + 1]):
                 i = rows[k]
-                want = coef[i] * scale - own[i]
-                if want > 0.0:
-                    demand += want
+                demand += max(coef[i] * scale, least[i]) - own[i]
             supply = idle_supply[j]
             estate_scale = rent ** (-estate_exponent)
             for q in range(estate_node.shape[0]):

@@ -18,7 +18,8 @@ each a function of the model in a module named after what it does:
    dividends, adjust wages, exit after sustained losses and enter where profits are high;
 6. ``environment``: households clear forest where it pays and is not enforced; nature regrows;
 7. ``demography``, ``formation`` and ``migration``: births, deaths and ageing; adult
-   children form households with their share of the land; then migration (logit
+   children form households with their share of the land where adults outgrow the
+   households (the start's households per adult); then migration (logit
    choice) with remittances; land left by households that died out or moved away passes
    to the remaining landholders (``environment.hand_over``);
 8. outcomes are recorded by Mesa's DataCollector.
@@ -111,6 +112,7 @@ class TerritoryModel(mesa.Model):
                                landless_share=self.params.landless_share)
         start.households(self, init)
         self.maturation_rate = start.maturation_rate(self)
+        self.headship = formation.headship(self)  # households per adult, by node, that formation keeps
         self.municipalities: list[Municipality | None] = [None] * n
         for i in np.flatnonzero(self.populated):
             self.municipalities[i] = Municipality(
