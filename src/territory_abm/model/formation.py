@@ -36,6 +36,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .land_kernels import pick_formers
+
 
 def headship(model) -> np.ndarray:
     """Households per adult by node (nan where a node has no adults)."""
@@ -52,14 +54,10 @@ def forming(model, rng) -> np.ndarray:
     adults = np.bincount(hh.node, hh.adults * hh.alive, minlength=n)
     gap = p.household_formation_adjustment * np.maximum(
         np.nan_to_num(model.headship) * adults - np.bincount(hh.node, hh.alive, minlength=n), 0.0)
-    count = np.floor(gap) + (rng.random(n) < gap - np.floor(gap))
-    weight = np.where(hh.alive & (hh.adults >= 2), hh.adults - 1.0, 0.0)
-    key = rng.exponential(size=hh.n)  # exponential keys over weight: the smallest are a weighted draw
-    candidates = np.flatnonzero(weight > 0)
-    order = candidates[np.lexsort((key[candidates] / weight[candidates], hh.node[candidates]))]
-    first = np.searchsorted(hh.node[order], np.arange(n))  # each node's first candidate in order
-    rank = np.arange(order.size) - first[hh.node[order]]
-    return np.sort(order[rank < count[hh.node[order]]])
+    count = (np.floor(gap) + (rng.random(n) < gap - np.floor(gap))).astype(np.int64)
+    if not count.any():
+        return np.zeros(0, np.int64)
+    return pick_formers(node=hh.node, alive=hh.alive, adults=hh.adults, count=count, key=rng.exponential(size=hh.n))
 
 
 def form_households(model) -> np.ndarray:

@@ -2,62 +2,154 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
+from numba import njit
 
 from .kernels import kernel
 
 
-@kernel()
-def clear_rents(coef, own, least, node, idle_supply, estate_coef, estate_land, estate_node, low, high, has,
-                land_exponent, estate_exponent, iterations):
-    """Log rent (USD per effective ha) at which each node's rental market clears, by
-    bisection on [``low``, ``high``] (``iterations`` halvings; nan where ``has`` is False).
+class Tenancy(NamedTuple):
+    log_rent: np.ndarray    # (n_nodes,) log rent that clears (USD per effective ha); nan where no market
+    net: np.ndarray         # (households,) effective ha rented in (negative: let)
+    estate_let: np.ndarray  # (estates,) effective ha each estate lets
 
-    At rent r a farm with ``coef`` c > 0 farms max(c r^(-k), ``least``) effective hectares and
-    rents in that less ``own`` (negative: it lets), k = ``land_exponent`` = 1 / (1 - a),
-    c = (a R)^k, R its revenue per effective hectare^a, ``least`` its own land less what it
-    may let;
-    an estate with ``estate_coef`` c_e keeps min(c_e r^(-k_e), its ``estate_land``) and lets
-    the rest (k_e = ``estate_exponent``); households with nobody on the farm let
-    ``idle_supply`` (by node). The rent is where demand first no longer exceeds supply.
-    Households are grouped by node (a counting sort) so each node's bisection reads only its
-    own farms."""
-    n_nodes = low.shape[0]
+
+@njit(cache=True)
+def _by_node(node, member, n_nodes):
+    """Rows with ``member`` grouped by node (a counting sort): node g's rows are
+    ``rows[start[g]:start[g + 1]]``."""
     start = np.zeros(n_nodes + 1, np.int64)
-    for i in range(coef.shape[0]):
-        if coef[i] > 0.0:
+    for i in range(node.shape[0]):
+        if member[i]:
             start[node[i] + 1] += 1
-    for j in range(n_nodes):
-        start[j + 1] += start[j]
+    for g in range(n_nodes):
+        start[g + 1] += start[g]
     rows = np.empty(start[n_nodes], np.int64)
     fill = start[:n_nodes].copy()
-    for i in range(coef.shape[0]):
-        if coef[i] > 0.0:
+    for i in range(node.shape[0]):
+        if member[i]:
             rows[fill[node[i]]] = i
             fill[node[i]] += 1
+    return rows, start
+
+
+@kernel(Tenancy)
+def clear_rents(revenue, family, own, held, farming, idle, node, estate_coef, estate_land, estate_node, low, high,
+                has, land_elasticity, labour_elasticity, estate_exponent, iterations):
+    """The year's tenancy: the log rent (USD per effective ha) that clears each node's rental
+    market, by bisection on [``low``, ``high``] (``iterations`` halvings), and each farm's,
+    idle household's and estate's position at it.
+
+    A ``farming`` household with expected revenue ``revenue`` R at one worker on the land it
+    farms (``own`` effective ha, E) and ``family`` workers L values an effective hectare at
+    a c^(1/k) E'^(-1/k) at E' hectares, c = (a R max(L, 1)^b / E^a)^k, k = 1 / (1 - a), so at
+    rent r it farms max(c r^(-k), ``own`` - ``held``) (it may let the land it holds, not its
+    garden plot) and rents in that less ``own`` (negative: lets); an ``idle`` household lets
+    all it holds; an estate with ``estate_coef`` c_e keeps min(c_e r^(-k_e), its
+    ``estate_land``) and lets the rest (k_e = ``estate_exponent``). The rent is where demand
+    first no longer exceeds supply; what is then wanted and let are matched pro rata (the
+    long side is served in proportion). Households and estates are grouped by node (a
+    counting sort) so each node's bisection reads only its own."""
+    n_nodes = low.shape[0]
+    a, b = land_elasticity, labour_elasticity
+    k_h = 1.0 / (1.0 - a)
+    n = node.shape[0]
+    coef = np.zeros(n)
+    least = np.zeros(n)
+    idle_supply = np.zeros(n_nodes)
+    for i in range(n):
+        if farming[i]:
+            coef[i] = (a * revenue[i] * max(family[i], 1.0) ** b / own[i] ** a) ** k_h
+            least[i] = own[i] - held[i]
+        elif idle[i]:
+            idle_supply[node[i]] += held[i]
+    rows, start = _by_node(node, farming, n_nodes)
+    # each node's farms contiguous, for the bisection's passes
+    c_by, own_by, let_by = coef[rows], own[rows], least[rows] - own[rows]
+    e_rows, e_start = _by_node(estate_node, estate_coef >= 0.0, n_nodes)
     log_rent = np.full(n_nodes, np.nan)
+    net = np.zeros(n)
+    estate_let = np.zeros(estate_node.shape[0])
+    taken_at = np.zeros(n_nodes)
     for j in range(n_nodes):
         if not has[j]:
             continue
         lo, hi = low[j], high[j]
         for _ in range(iterations):
             mid = 0.5 * (lo + hi)
-            rent = np.exp(mid)
-            scale = rent ** (-land_exponent)
-            demand = 0.0
-            for k in range(start[j], start[j + 1]):
-                i = rows[k]
-                demand += max(coef[i] * scale, least[i]) - own[i]
-            supply = idle_supply[j]
-            estate_scale = rent ** (-estate_exponent)
-            for q in range(estate_node.shape[0]):
-                if estate_node[q] == j:
-                    keep = estate_coef[q] * estate_scale
-                    if keep < estate_land[q]:
-                        supply += estate_land[q] - keep
-            if demand - supply > 0.0:
+            scale = np.exp(-k_h * mid)
+            excess = -idle_supply[j]
+            for q in range(start[j], start[j + 1]):
+                excess += max(c_by[q] * scale - own_by[q], let_by[q])
+            estate_scale = np.exp(-estate_exponent * mid)
+            for q in range(e_start[j], e_start[j + 1]):
+                e = e_rows[q]
+                keep = estate_coef[e] * estate_scale
+                if keep < estate_land[e]:
+                    excess -= estate_land[e] - keep
+            if excess > 0.0:
                 lo = mid
             else:
                 hi = mid
-        log_rent[j] = 0.5 * (lo + hi)
-    return log_rent
+        rent = 0.5 * (lo + hi)
+        log_rent[j] = rent
+        scale, estate_scale = np.exp(-k_h * rent), np.exp(-estate_exponent * rent)
+        wanted, supply = 0.0, idle_supply[j]
+        for q in range(start[j], start[j + 1]):
+            i = rows[q]
+            net[i] = max(coef[i] * scale, least[i]) - own[i]
+            if net[i] > 0.0:
+                wanted += net[i]
+            else:
+                supply -= net[i]
+        for q in range(e_start[j], e_start[j + 1]):
+            e = e_rows[q]
+            estate_let[e] = max(estate_land[e] - min(estate_coef[e] * estate_scale, estate_land[e]), 0.0)
+            supply += estate_let[e]
+        taken = min(wanted / supply, 1.0) if supply > 0.0 else 0.0  # suppliers let what tenants take,
+        taken_at[j] = taken
+        served = min(supply / wanted, 1.0) if wanted > 0.0 else 0.0  # tenants take what is let, pro rata
+        for q in range(start[j], start[j + 1]):
+            i = rows[q]
+            net[i] *= served if net[i] > 0.0 else taken
+        for q in range(e_start[j], e_start[j + 1]):
+            estate_let[e_rows[q]] *= taken
+    for i in range(n):
+        if idle[i]:
+            net[i] = -held[i] * taken_at[node[i]]
+    return log_rent, net, estate_let
+
+
+@kernel()
+def pick_formers(node, alive, adults, count, key):
+    """Rows (sorted) of the households an adult child leaves: in each node g, ``count[g]`` of
+    its alive households with two or more adults (all of them if fewer), those with the
+    smallest ``key`` / (adults - 1); with ``key`` independent standard exponentials this is
+    a draw without replacement weighted by adults - 1 (Efraimidis & Spirakis 2006)."""
+    n_nodes = count.shape[0]
+    member = np.zeros(node.shape[0], np.bool_)
+    for i in range(node.shape[0]):
+        member[i] = alive[i] and adults[i] >= 2 and count[node[i]] > 0
+    rows, start = _by_node(node, member, n_nodes)
+    total = 0
+    for g in range(n_nodes):
+        total += min(int(count[g]), start[g + 1] - start[g])
+    chosen = np.empty(total, np.int64)
+    k = 0
+    for g in range(n_nodes):
+        size = start[g + 1] - start[g]
+        take = min(int(count[g]), size)
+        if take == 0:
+            continue
+        mine = rows[start[g]:start[g + 1]]
+        if take == size:
+            chosen[k:k + take] = mine
+        else:
+            keys = np.empty(size)
+            for j in range(size):
+                keys[j] = key[mine[j]] / (adults[mine[j]] - 1.0)
+            chosen[k:k + take] = mine[np.argsort(keys)[:take]]
+        k += take
+    return np.sort(chosen)

@@ -112,47 +112,32 @@ def start(model) -> None:
 def rent(model) -> None:
     """This year's tenancy: the rent that clears each node's market, what each household
     rents in or lets (``households.rented``, effective ha) and each estate's farmed land."""
-    p, hh, e, ft, n = model.params, model.households, model.estates, model.firm_table, model.n_nodes
-    a, b, g = p.farm_land_elasticity, p.farm_labour_elasticity, p.estate_land_elasticity
-    own = own_effective_land(model)
+    p, hh, e, ft = model.params, model.households, model.estates, model.firm_table
+    g = p.estate_land_elasticity
     hh.rented = 0.0
-    # this year's expected farm revenue on the land held with last year's family labour,
-    # per effective hectare^a: an effective hectare is worth a R L^b E^(a-1) at E hectares
+    quality = np.exp(hh.land_quality_log)
+    own, held = quality * np.maximum(hh.land, p.garden_plot_ha), quality * hh.land
+    # this year's expected farm revenue on the land held, with last year's family labour
+    revenue = labour.farm_revenue_at_one_worker(model)
     family = hh.adults - hh.employed
-    per_land = labour.farm_revenue_at_one_worker(model) * np.power(np.maximum(family, 1), b) / np.power(own, a)
     has = np.isfinite(model.start_land_rent)
-    on_farm = hh.alive & (hh.tfp > 0) & (family > 0) & (per_land > 0) & has[hh.node]
-    idle = hh.alive & (hh.tfp > 0) & (hh.land > 0) & (family <= 0) & has[hh.node]
-    held = held_effective_land(model)
-    idle_supply = np.bincount(hh.node, held * idle, minlength=n)
+    in_market = hh.alive & (hh.tfp > 0) & has[hh.node]
     # an estate's revenue per effective hectare^g at last year's workers, at the farm gate
     e_per_land = (model.farm_gate[e.node] * e.productivity * np.power(ft.capital[e.firm_row], p.firm_capital_elasticity)
                   * np.power(ft.labour[e.firm_row], p.firm_labour_elasticity))
     total_e = e.quality * e.land
-
-    k_h, k_e = 1.0 / (1.0 - a), 1.0 / (1.0 - g)
-    with np.errstate(over="ignore", invalid="ignore"):
-        coef = np.where(on_farm, np.power(a * per_land, k_h), 0.0)  # demand c r^(-k) at rent r
-    e_coef = np.power(g * e_per_land, k_e)
     centre = np.log(np.where(has, model.start_land_rent, 1.0))
-    least = own - held  # a farm may let the land it holds, not its garden plot
-    log_r = clear_rents(coef=coef, own=own, least=least, node=hh.node, idle_supply=idle_supply, estate_coef=e_coef,
-                        estate_land=total_e, estate_node=e.node, low=centre - np.log(RENT_BRACKET),
-                        high=centre + np.log(RENT_BRACKET), has=has, land_exponent=k_h, estate_exponent=k_e,
-                        iterations=RENT_BISECTIONS)
-    r = np.exp(np.where(has, log_r, 0.0))
-    net = np.where(on_farm, np.maximum(coef * np.power(r[hh.node], -k_h), least) - own, np.where(idle, -held, 0.0))
-    let = np.maximum(total_e - np.minimum(e_coef * np.power(r[e.node], -k_e), total_e), 0.0) * has[e.node]
-    supply = np.bincount(hh.node, np.maximum(-net, 0.0), minlength=n) + np.bincount(e.node, let, minlength=n)
-    wanted = np.bincount(hh.node, np.maximum(net, 0.0), minlength=n)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        taken = np.clip(np.nan_to_num(wanted / supply), 0.0, 1.0)  # suppliers let what tenants take,
-        served = np.clip(np.nan_to_num(supply / wanted), 0.0, 1.0)  # tenants take what is let, pro rata
-    hh.rented = np.where(net < 0, net * taken[hh.node], net * served[hh.node])
-    e.let = let * taken[e.node]
+    tenancy = clear_rents(revenue=revenue, family=family.astype(float), own=own, held=held,
+                          farming=in_market & (family > 0) & (revenue > 0), idle=in_market & (hh.land > 0) & (family <= 0),
+                          node=hh.node, estate_coef=np.power(g * e_per_land, 1.0 / (1.0 - g)), estate_land=total_e,
+                          estate_node=e.node, low=centre - np.log(RENT_BRACKET), high=centre + np.log(RENT_BRACKET),
+                          has=has, land_elasticity=p.farm_land_elasticity, labour_elasticity=p.farm_labour_elasticity,
+                          estate_exponent=1.0 / (1.0 - g), iterations=RENT_BISECTIONS)
+    hh.rented = tenancy.net
+    e.let = tenancy.estate_let
     e.farmed = total_e - e.let
     ft.tfp[e.firm_row] = e.productivity * np.power(np.maximum(e.farmed, 0.0), g)
-    model.land_rent = np.where(has, r, np.nan)
+    model.land_rent = np.exp(tenancy.log_rent)
 
 
 def collect_rents(model) -> np.ndarray:
