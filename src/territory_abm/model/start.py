@@ -410,17 +410,32 @@ def entrant_tfp(model) -> np.ndarray:
     index (the median ratio of its firms' TFP to their sector medians; 1 where the node
     has no firms). Entrants are thus as productive as the local incumbents, so that the
     start is no invitation to enter and entry follows changes (prices, roads, schooling).
-    An estate counts as the firms that :func:`firms` would have made of its jobs (the TFP at
-    which firms of about ``workers_per_firm`` with the capital that earns the required return
-    want its workers): its own TFP holds its land, which an entrant does not have.
+    An estate counts as the firms that :func:`firms` would have made of its jobs: as many
+    (about ``workers_per_firm`` workers each), the node's ``dynamic_market_share`` of them
+    selling at the farm gate and the rest locally (at price 1), each with the TFP at which a
+    firm of that size with the capital that earns the required return wants its workers at
+    its price; its own TFP holds its land, which an entrant does not have. (Counted once, as one row, an estate of 100 jobs
+    weighed in the medians as one firm instead of twenty, and the entrants' TFP of the
+    example's cities rose 3-7 %: commercial agriculture firms entered the cities, 126 -> 140
+    and 124 -> 165 jobs in 12 years of seeds 1 and 2 with the start otherwise at rest, and
+    those jobs went to the more schooled.)
     """
     p, ft, e = model.params, model.firm_table, model.estates
-    tfp, sector, node = ft.tfp.copy(), ft.sector, ft.node
+    tfp, sector, node = ft.tfp, ft.sector, ft.node
     if e.n:
-        workers = e.labour / np.maximum(1.0, np.round(e.labour / p.workers_per_firm))
-        wage = ft.wage[e.firm_row]
-        tfp[e.firm_row] = tfp_for_labour(workers, capital_per_worker(p, wage) * workers, model.farm_gate[e.node], wage,
-                                         p.firm_labour_elasticity, p.firm_capital_elasticity)
+        k = np.maximum(1, np.round(e.labour / p.workers_per_firm)).astype(np.int64)
+        owner = np.repeat(np.arange(e.n), k)
+        place = np.arange(owner.size) - np.repeat(np.cumsum(k) - k, k)  # each firm's place among its estate's
+        share = np.nan_to_num(model.territory.table["dynamic_market_share"])[e.node[owner]]
+        price = np.where((place + 0.5) / k[owner] < share, model.farm_gate[e.node[owner]], 1.0)
+        workers, wage = (e.labour / k)[owner], ft.wage[e.firm_row][owner]
+        as_firms = tfp_for_labour(workers, capital_per_worker(p, wage) * workers, price, wage,
+                                  p.firm_labour_elasticity, p.firm_capital_elasticity)
+        others = np.ones(ft.n, bool)
+        others[e.firm_row] = False
+        tfp = np.concatenate([tfp[others], as_firms])
+        sector = np.concatenate([sector[others], sector[e.firm_row][owner]])
+        node = np.concatenate([node[others], e.node[owner]])
     overall = float(np.median(tfp)) if tfp.size else 1.0
     sector_median = np.array([np.median(tfp[sector == s]) if np.any(sector == s) else overall
                               for s in range(len(SECTORS))])
