@@ -96,18 +96,21 @@ def best_net_wage(model, node_wage: np.ndarray, hiring: np.ndarray) -> tuple[np.
     return net_share, model.commute.row_max(np.where(hiring[dest], node_wage[dest] * net_share, 0.0))
 
 
-def farm_revenue_at_one_worker(model) -> np.ndarray:
+def farm_revenue_at_one_worker(model, land: np.ndarray | float | None = None) -> np.ndarray:
     """Farm revenue per unit of labour^b of each household (USD/yr), i.e. with one worker on
     the farm, at the price it expects for its output this year (local food markets and
     dynamic markets, ``food.farm_prices``) and this year's natural capital (sets
-    ``model.nature_factor``, by node, and the households' sales plan)."""
+    ``model.nature_factor``, by node, and the households' sales plan), on ``land``
+    effective hectares (default: the land it farms this year; 1.0 gives the revenue per
+    effective hectare^a)."""
     p, hh = model.params, model.households
     # natural capital (soils, water, pollinators) augments farming, which still produces without it
     model.nature_factor = np.power((1.0 + nature_ratio(model)) / (1.0 + model.nature_ratio0),
                                    p.natural_capital_elasticity)
     price = food.farm_prices(model) * context.farm_output_factor(model)  # climate shocks
     tfp = hh.tfp * (1.0 + hh.assistance_gain)  # practices adopted with technical assistance
-    return farm_output(tfp, land_market.farmed_land(model), 1.0, hh.assets, model.nature_factor[hh.node],
+    land = land_market.farmed_land(model) if land is None else land
+    return farm_output(tfp, land, 1.0, hh.assets, model.nature_factor[hh.node],
                        p.farm_land_elasticity, 0.0, p.farm_asset_elasticity) * price
 
 

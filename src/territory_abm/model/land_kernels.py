@@ -35,16 +35,39 @@ def _by_node(node, member, n_nodes):
     return rows, start
 
 
+RENT_TOLERANCE = 1e-12
+"""Width of the bracket of log rents at which the search stops."""
+
+
+@njit(cache=True)
+def _excess(log_rent, c_by, own_by, let_by, first, last, idle_supply, estate_coef, estate_land, e_rows, e_first,
+            e_last, k_h, estate_exponent):
+    """Effective hectares wanted less those let in one node at ``log_rent`` (see
+    :func:`clear_rents`): farms ``first`` .. ``last`` of the node-ordered arrays, its estates
+    ``e_rows[e_first:e_last]``."""
+    scale = np.exp(-k_h * log_rent)
+    excess = -idle_supply
+    for q in range(first, last):
+        excess += max(c_by[q] * scale - own_by[q], let_by[q])
+    estate_scale = np.exp(-estate_exponent * log_rent)
+    for q in range(e_first, e_last):
+        keep = estate_coef[e_rows[q]] * estate_scale
+        if keep < estate_land[e_rows[q]]:
+            excess -= estate_land[e_rows[q]] - keep
+    return excess
+
+
 @kernel(Tenancy)
-def clear_rents(revenue, family, own, held, farming, idle, node, estate_coef, estate_land, estate_node, low, high,
+def clear_rents(revenue_per_land, family, own, held, farming, idle, node, estate_coef, estate_land, estate_node, low, high,
                 has, land_elasticity, labour_elasticity, estate_exponent, iterations):
     """The year's tenancy: the log rent (USD per effective ha) that clears each node's rental
-    market, by bisection on [``low``, ``high``] (``iterations`` halvings), and each farm's,
+    market, searched in [``low``, ``high``] (at most ``iterations`` steps of regula falsi), and each farm's,
     idle household's and estate's position at it.
 
-    A ``farming`` household with expected revenue ``revenue`` R at one worker on the land it
-    farms (``own`` effective ha, E) and ``family`` workers L values an effective hectare at
-    a c^(1/k) E'^(-1/k) at E' hectares, c = (a R max(L, 1)^b / E^a)^k, k = 1 / (1 - a), so at
+    A ``farming`` household with expected revenue ``revenue_per_land`` R at one worker per
+    effective hectare^a, ``family`` workers L (integers) and ``own`` effective ha values an
+    effective hectare at a c^(1/k) E'^(-1/k) at E' hectares, c = (a R max(L, 1)^b)^k,
+    k = 1 / (1 - a), so at
     rent r it farms max(c r^(-k), ``own`` - ``held``) (it may let the land it holds, not its
     garden plot) and rents in that less ``own`` (negative: lets); an ``idle`` household lets
     all it holds; an estate with ``estate_coef`` c_e keeps min(c_e r^(-k_e), its
@@ -59,9 +82,15 @@ def clear_rents(revenue, family, own, held, farming, idle, node, estate_coef, es
     coef = np.zeros(n)
     least = np.zeros(n)
     idle_supply = np.zeros(n_nodes)
+    most = 1
     for i in range(n):
         if farming[i]:
-            coef[i] = (a * revenue[i] * max(family[i], 1.0) ** b / own[i] ** a) ** k_h
+            most = max(most, family[i])
+    labour_term = np.arange(most + 1).astype(np.float64) ** b  # L^b by family size, one power each
+    labour_term[0] = 1.0
+    for i in range(n):
+        if farming[i]:
+            coef[i] = (a * revenue_per_land[i] * labour_term[family[i]]) ** k_h
             least[i] = own[i] - held[i]
         elif idle[i]:
             idle_supply[node[i]] += held[i]
@@ -76,24 +105,35 @@ def clear_rents(revenue, family, own, held, farming, idle, node, estate_coef, es
     for j in range(n_nodes):
         if not has[j]:
             continue
+        # regula falsi on log r with the Illinois halving (Dowell & Jarratt 1971), bracketed:
+        # a few passes over the node's farms instead of fifty halvings
         lo, hi = low[j], high[j]
-        for _ in range(iterations):
-            mid = 0.5 * (lo + hi)
-            scale = np.exp(-k_h * mid)
-            excess = -idle_supply[j]
-            for q in range(start[j], start[j + 1]):
-                excess += max(c_by[q] * scale - own_by[q], let_by[q])
-            estate_scale = np.exp(-estate_exponent * mid)
-            for q in range(e_start[j], e_start[j + 1]):
-                e = e_rows[q]
-                keep = estate_coef[e] * estate_scale
-                if keep < estate_land[e]:
-                    excess -= estate_land[e] - keep
-            if excess > 0.0:
-                lo = mid
-            else:
-                hi = mid
-        rent = 0.5 * (lo + hi)
+        f_lo = _excess(lo, c_by, own_by, let_by, start[j], start[j + 1], idle_supply[j], estate_coef, estate_land,
+                       e_rows, e_start[j], e_start[j + 1], k_h, estate_exponent)
+        f_hi = _excess(hi, c_by, own_by, let_by, start[j], start[j + 1], idle_supply[j], estate_coef, estate_land,
+                       e_rows, e_start[j], e_start[j + 1], k_h, estate_exponent)
+        if f_lo <= 0.0:
+            rent = lo
+        elif f_hi >= 0.0:
+            rent = hi
+        else:
+            rent, side = hi, 0
+            for _ in range(iterations):
+                rent = (lo * f_hi - hi * f_lo) / (f_hi - f_lo)
+                f = _excess(rent, c_by, own_by, let_by, start[j], start[j + 1], idle_supply[j], estate_coef,
+                            estate_land, e_rows, e_start[j], e_start[j + 1], k_h, estate_exponent)
+                if f == 0.0 or hi - lo < RENT_TOLERANCE:
+                    break
+                if f > 0.0:
+                    lo, f_lo = rent, f
+                    if side == 1:
+                        f_hi *= 0.5
+                    side = 1
+                else:
+                    hi, f_hi = rent, f
+                    if side == -1:
+                        f_lo *= 0.5
+                    side = -1
         log_rent[j] = rent
         scale, estate_scale = np.exp(-k_h * rent), np.exp(-estate_exponent * rent)
         wanted, supply = 0.0, idle_supply[j]

@@ -27,7 +27,7 @@ Each year (:func:`rent`), before the labour market:
   the farm gate with last year's workers on E farmed effective hectares (g
   ``estate_land_elasticity``).
 
-The node's rent solves demand = supply (bisection on log r, ``land_kernels.clear_rents``). Farms work
+The node's rent solves demand = supply (regula falsi on log r, ``land_kernels.clear_rents``). Farms work
 their own land plus what they rent (:func:`farmed_land`); estates' TFP follows their farmed
 land as land^g. In the year's budgets (:func:`collect_rents`) tenants pay the year's rent;
 households letting land receive it (households -> households "land rents", both in
@@ -42,8 +42,9 @@ import numpy as np
 from . import labour
 from .land_kernels import clear_rents
 
-RENT_BISECTIONS = 50
-"""Halvings of the bracket of log rents (a factor 10^4 around the starting rent: to 2e-11)."""
+RENT_STEPS = 50
+"""Most steps of the search for each node's rent (it stops when the bracket of log rents is
+narrower than ``land_kernels.RENT_TOLERANCE``; a handful of steps usually)."""
 RENT_BRACKET = 100.0
 """The rent is sought between the starting rent over and times this factor."""
 
@@ -117,8 +118,8 @@ def rent(model) -> None:
     hh.rented = 0.0
     quality = np.exp(hh.land_quality_log)
     own, held = quality * np.maximum(hh.land, p.garden_plot_ha), quality * hh.land
-    # this year's expected farm revenue on the land held, with last year's family labour
-    revenue = labour.farm_revenue_at_one_worker(model)
+    # this year's expected farm revenue per effective hectare^a, with last year's family labour
+    revenue = labour.farm_revenue_at_one_worker(model, 1.0)
     family = hh.adults - hh.employed
     has = np.isfinite(model.start_land_rent)
     in_market = hh.alive & (hh.tfp > 0) & has[hh.node]
@@ -127,12 +128,12 @@ def rent(model) -> None:
                   * np.power(ft.labour[e.firm_row], p.firm_labour_elasticity))
     total_e = e.quality * e.land
     centre = np.log(np.where(has, model.start_land_rent, 1.0))
-    tenancy = clear_rents(revenue=revenue, family=family.astype(float), own=own, held=held,
+    tenancy = clear_rents(revenue_per_land=revenue, family=family, own=own, held=held,
                           farming=in_market & (family > 0) & (revenue > 0), idle=in_market & (hh.land > 0) & (family <= 0),
                           node=hh.node, estate_coef=np.power(g * e_per_land, 1.0 / (1.0 - g)), estate_land=total_e,
                           estate_node=e.node, low=centre - np.log(RENT_BRACKET), high=centre + np.log(RENT_BRACKET),
                           has=has, land_elasticity=p.farm_land_elasticity, labour_elasticity=p.farm_labour_elasticity,
-                          estate_exponent=1.0 / (1.0 - g), iterations=RENT_BISECTIONS)
+                          estate_exponent=1.0 / (1.0 - g), iterations=RENT_STEPS)
     hh.rented = tenancy.net
     e.let = tenancy.estate_let
     e.farmed = total_e - e.let
