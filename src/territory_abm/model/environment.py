@@ -118,22 +118,20 @@ def nature_ratio(model) -> np.ndarray:
     return ratio
 
 
-def give_up_land(model, rows: np.ndarray) -> None:
-    """Households ``rows`` leave their node's land; it is handed over at the end of the
-    year (:func:`hand_over`)."""
-    hh = model.households
-    model.freed_land += np.bincount(hh.node[rows], hh.land[rows], minlength=model.n_nodes)
-    model.freed_effective_land += np.bincount(hh.node[rows], land_market.held_effective_land(model, rows),
-                                              minlength=model.n_nodes)
-    hh.land[rows] = 0.0
+def give_up_land(model, rows: np.ndarray, seller: str = "households") -> None:
+    """Households ``rows`` leave their node's land; it is sold, or what is not sold handed
+    over, at the end of the year (:func:`hand_over`; ``land_market.give_up_land``)."""
+    land_market.give_up_land(model, rows, seller)
 
 
 def hand_over(model) -> None:
-    """Land given up this year (by households that died out or moved away) passes to
-    the node's remaining landholders in proportion to their holdings (kin and
-    neighbours take it over; land sales are not modelled), each hectare with the mean
-    quality of the node's freed land (``land_market.add_land``). Where a node has no
-    landholder left the land is abandoned and returns to natural capital capacity."""
+    """Land given up this year (by households that died out or moved away) is sold at the
+    price that clears (``land_market.sell``); what finds no buyer passes to the node's
+    remaining landholders in proportion to their holdings (kin and neighbours take it over),
+    each hectare with the mean quality of the node's freed land (``land_market.add_land``).
+    Where a node has no landholder left the land is abandoned and returns to natural
+    capital capacity."""
+    land_market.sell(model)
     if model.freed_land.any():
         hh = model.households
         before = hh.land.copy()

@@ -14,6 +14,7 @@ class Tenancy(NamedTuple):
     log_rent: np.ndarray    # (n_nodes,) log rent that clears (USD per effective ha); nan where no market
     net: np.ndarray         # (households,) effective ha rented in (negative: let)
     estate_let: np.ndarray  # (estates,) effective ha each estate lets
+    coef: np.ndarray        # (households,) c in a farm's land wanted c r^(-k) at rent r (0: not farming)
 
 
 @njit(cache=True)
@@ -40,15 +41,50 @@ RENT_TOLERANCE = 1e-12
 
 
 @njit(cache=True)
-def _excess(log_rent, c_by, own_by, let_by, first, last, idle_supply, estate_coef, estate_land, e_rows, e_first,
-            e_last, k_h, estate_exponent):
-    """Effective hectares wanted less those let in one node at ``log_rent`` (see
-    :func:`clear_rents`): farms ``first`` .. ``last`` of the node-ordered arrays, its estates
-    ``e_rows[e_first:e_last]``."""
+def _falsi(lo, hi, iterations, args):
+    """Root of the decreasing function ``_excess(x, args)`` in [``lo``, ``hi``]: regula falsi
+    with the Illinois halving (Dowell & Jarratt 1971, doi:10.1007/BF01934364), stopped when
+    the bracket is narrower than ``RENT_TOLERANCE`` or after ``iterations`` steps; ``lo``
+    where excess is not positive there, ``hi`` where it is still positive there."""
+    f_lo, f_hi = _excess(lo, args), _excess(hi, args)
+    if f_lo <= 0.0:
+        return lo
+    if f_hi >= 0.0:
+        return hi
+    x, side = hi, 0
+    for _ in range(iterations):
+        x = (lo * f_hi - hi * f_lo) / (f_hi - f_lo)
+        f = _excess(x, args)
+        if f == 0.0 or hi - lo < RENT_TOLERANCE:
+            break
+        if f > 0.0:
+            lo, f_lo = x, f
+            if side == 1:
+                f_hi *= 0.5
+            side = 1
+        else:
+            hi, f_hi = x, f
+            if side == -1:
+                f_lo *= 0.5
+            side = -1
+    return x
+
+
+@njit(cache=True)
+def _excess(log_rent, args):
+    """Effective hectares wanted less those offered in one node at ``log_rent`` (see
+    :func:`clear_rents` and :func:`sell_land`): farms ``first`` .. ``last`` of the
+    node-ordered arrays want max(min(c r^(-k) - own, cap / (r years)), floor) each (rental:
+    the floor is minus the land they hold, no cap; sale at price r years: floor 0, cap their
+    assets), ``offered`` is let or for sale by others, and the node's estates
+    ``e_rows[e_first:e_last]`` let what they do not keep."""
+    c_by, own_by, floor_by, cap_by, years, first, last, offered, estate_coef, estate_land, e_rows, e_first, e_last, \
+        k_h, estate_exponent = args
     scale = np.exp(-k_h * log_rent)
-    excess = -idle_supply
+    budget = 1.0 / (years * np.exp(log_rent))
+    excess = -offered
     for q in range(first, last):
-        excess += max(c_by[q] * scale - own_by[q], let_by[q])
+        excess += max(min(c_by[q] * scale - own_by[q], cap_by[q] * budget), floor_by[q])
     estate_scale = np.exp(-estate_exponent * log_rent)
     for q in range(e_first, e_last):
         keep = estate_coef[e_rows[q]] * estate_scale
@@ -97,6 +133,7 @@ def clear_rents(revenue_per_land, family, own, held, farming, idle, node, estate
     rows, start = _by_node(node, farming, n_nodes)
     # each node's farms contiguous, for the bisection's passes
     c_by, own_by, let_by = coef[rows], own[rows], least[rows] - own[rows]
+    no_cap = np.full(rows.size, np.inf)
     e_rows, e_start = _by_node(estate_node, estate_coef >= 0.0, n_nodes)
     log_rent = np.full(n_nodes, np.nan)
     net = np.zeros(n)
@@ -105,35 +142,9 @@ def clear_rents(revenue_per_land, family, own, held, farming, idle, node, estate
     for j in range(n_nodes):
         if not has[j]:
             continue
-        # regula falsi on log r with the Illinois halving (Dowell & Jarratt 1971), bracketed:
-        # a few passes over the node's farms instead of fifty halvings
-        lo, hi = low[j], high[j]
-        f_lo = _excess(lo, c_by, own_by, let_by, start[j], start[j + 1], idle_supply[j], estate_coef, estate_land,
-                       e_rows, e_start[j], e_start[j + 1], k_h, estate_exponent)
-        f_hi = _excess(hi, c_by, own_by, let_by, start[j], start[j + 1], idle_supply[j], estate_coef, estate_land,
-                       e_rows, e_start[j], e_start[j + 1], k_h, estate_exponent)
-        if f_lo <= 0.0:
-            rent = lo
-        elif f_hi >= 0.0:
-            rent = hi
-        else:
-            rent, side = hi, 0
-            for _ in range(iterations):
-                rent = (lo * f_hi - hi * f_lo) / (f_hi - f_lo)
-                f = _excess(rent, c_by, own_by, let_by, start[j], start[j + 1], idle_supply[j], estate_coef,
-                            estate_land, e_rows, e_start[j], e_start[j + 1], k_h, estate_exponent)
-                if f == 0.0 or hi - lo < RENT_TOLERANCE:
-                    break
-                if f > 0.0:
-                    lo, f_lo = rent, f
-                    if side == 1:
-                        f_hi *= 0.5
-                    side = 1
-                else:
-                    hi, f_hi = rent, f
-                    if side == -1:
-                        f_lo *= 0.5
-                    side = -1
+        rent = _falsi(low[j], high[j], iterations,
+                      (c_by, own_by, let_by, no_cap, 1.0, start[j], start[j + 1], idle_supply[j], estate_coef,
+                       estate_land, e_rows, e_start[j], e_start[j + 1], k_h, estate_exponent))
         log_rent[j] = rent
         scale, estate_scale = np.exp(-k_h * rent), np.exp(-estate_exponent * rent)
         wanted, supply = 0.0, idle_supply[j]
@@ -159,7 +170,7 @@ def clear_rents(revenue_per_land, family, own, held, farming, idle, node, estate
     for i in range(n):
         if idle[i]:
             net[i] = -held[i] * taken_at[node[i]]
-    return log_rent, net, estate_let
+    return log_rent, net, estate_let, coef
 
 
 @kernel()
@@ -193,3 +204,53 @@ def pick_formers(node, alive, adults, count, key):
             chosen[k:k + take] = mine[np.argsort(keys)[:take]]
         k += take
     return np.sort(chosen)
+
+
+class Sales(NamedTuple):
+    log_price: np.ndarray  # (n_nodes,) log price (USD per effective ha) at which the land for sale sold; nan: none
+    bought: np.ndarray     # (households,) effective ha each household bought
+
+
+@njit(cache=True)
+def _purchase(coef, own, assets, price, years, exponent):
+    """Effective hectares a buyer takes at ``price``: up to the holding at which a hectare's
+    rent over ``years`` years is the price, c (price / years)^(-k) - ``own``, no more than
+    its ``assets`` pay for."""
+    return max(min(coef * (price / years) ** (-exponent) - own, assets / price), 0.0)
+
+
+@kernel(Sales)
+def sell_land(coef, own, assets, node, buyer, for_sale, low, high, years, exponent, iterations):
+    """Each node's land for sale (``for_sale``, effective ha) sold to its ``buyer``
+    households at the price that clears (USD per effective ha; its log over ``years`` searched
+    between ``low`` and ``high`` by :func:`_falsi`, as a rent): a buyer with land coefficient
+    ``coef`` c (the rental market's: it farms c r^(-k) at rent r, k = ``exponent``) and
+    ``own`` effective ha buys :func:`_purchase`. Where demand at the lowest price falls short,
+    what is demanded is sold at that price; where it exceeds the land for sale at the price
+    found (within the search's tolerance), buyers are served pro rata."""
+    n_nodes = for_sale.shape[0]
+    rows, start = _by_node(node, buyer, n_nodes)
+    c_by, own_by, cap_by = coef[rows], own[rows], assets[rows]
+    floor_by = np.zeros(rows.size)
+    no_estates = np.zeros(0, np.int64)
+    log_price = np.full(n_nodes, np.nan)
+    bought = np.zeros(node.shape[0])
+    for j in range(n_nodes):
+        if for_sale[j] <= 0.0 or start[j + 1] == start[j]:
+            continue
+        x = _falsi(low[j] - np.log(years), high[j] - np.log(years), iterations,
+                   (c_by, own_by, floor_by, cap_by, years, start[j], start[j + 1], for_sale[j], np.zeros(0),
+                    np.zeros(0), no_estates, 0, 0, exponent, 1.0))
+        price = years * np.exp(x)
+        total = 0.0
+        for q in range(start[j], start[j + 1]):
+            i = rows[q]
+            bought[i] = _purchase(coef[i], own[i], assets[i], price, years, exponent)
+            total += bought[i]
+        if total <= 0.0:
+            continue
+        log_price[j] = np.log(price)
+        if total > for_sale[j]:
+            for q in range(start[j], start[j + 1]):
+                bought[rows[q]] *= for_sale[j] / total
+    return log_price, bought

@@ -40,7 +40,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import labour
-from .land_kernels import clear_rents
+from .land_kernels import clear_rents, sell_land
 
 RENT_STEPS = 50
 """Most steps of the search for each node's rent (it stops when the bracket of log rents is
@@ -135,6 +135,7 @@ def rent(model) -> None:
                           has=has, land_elasticity=p.farm_land_elasticity, labour_elasticity=p.farm_labour_elasticity,
                           estate_exponent=1.0 / (1.0 - g), iterations=RENT_STEPS)
     hh.rented = tenancy.net
+    model.land_coef = tenancy.coef  # what each farm would farm at each rent, for the year's land sales
     e.let = tenancy.estate_let
     e.farmed = total_e - e.let
     ft.tfp[e.firm_row] = e.productivity * np.power(np.maximum(e.farmed, 0.0), g)
@@ -156,3 +157,86 @@ def collect_rents(model) -> np.ndarray:
     model.ledger.record("households", "households", "land rents", net[net > 0].sum())
     model.ledger.record("households", "firms", "land rents", to_estates.sum())
     return net
+
+
+SELLERS = ("households", "rest_of_world", "municipalities")
+"""Who is paid for land given up: the households themselves (they moved within the territory),
+the rest of the world (they emigrated and took the money) or the municipality (they died out,
+and their other assets go there too)."""
+PRICE_BRACKET = 100.0
+"""The land price is sought from the starting price over this factor up to the year's rent's
+worth."""
+
+
+def give_up_land(model, rows: np.ndarray, seller: str = "households") -> None:
+    """Households ``rows`` give up their land; it is sold at the end of the year
+    (:func:`sell`) and ``seller`` (one of :data:`SELLERS`) is paid for it."""
+    hh = model.households
+    effective = held_effective_land(model, rows)
+    model.freed_land += np.bincount(hh.node[rows], hh.land[rows], minlength=model.n_nodes)
+    model.freed_effective_land += np.bincount(hh.node[rows], effective, minlength=model.n_nodes)
+    model.land_for_sale.append((hh.node[rows].copy(), effective, rows.copy(), seller))
+    hh.land[rows] = 0.0
+
+
+def sell(model) -> None:
+    """Sell the year's land given up, node by node, at the price that clears (sets
+    ``model.land_price``, USD per effective ha by node, nan where nothing sold): farms buy
+    up to where a hectare's value over ``land_price_years`` years (its marginal value at the
+    rent, from the year's rental market) is the price, within their assets, and nobody pays
+    more than the year's rent over those years (renting is the alternative: tenants, who
+    would otherwise bid up thin sales to their marginal value on their own land, are served
+    pro rata at that price), and the land
+    carries the mean quality of the node's land for sale. Sellers are paid pro rata to the
+    effective hectares they gave up. What is not sold stays in ``model.freed_land`` for the
+    hand-over (``environment.hand_over``). At the start every farm's marginal value is the
+    starting rent, so land for sale goes at about the starting price (the rent's years) to
+    farms in proportion to their land, as the hand-over gave it."""
+    p, hh, n = model.params, model.households, model.n_nodes
+    batches, model.land_for_sale = model.land_for_sale, []
+    model.land_price = np.full(n, np.nan)
+    if not model.freed_effective_land.any():
+        return
+    coef = np.zeros(hh.n)
+    coef[:model.land_coef.size] = model.land_coef  # households formed this year do not buy yet
+    years, k = p.land_price_years, 1.0 / (1.0 - p.farm_land_elasticity)
+    # nobody pays more than the year's rent over the years: renting is the alternative
+    highest = np.log(np.where(np.isfinite(model.land_rent), model.land_rent, 1.0) * years)
+    lowest = np.log(np.where(np.isfinite(model.start_land_rent), model.start_land_rent, 1.0) * years / PRICE_BRACKET)
+    sales = sell_land(coef=coef, own=own_effective_land(model), assets=hh.assets, node=hh.node,
+                      buyer=hh.alive & (coef > 0), for_sale=model.freed_effective_land, low=np.minimum(lowest, highest),
+                      high=highest, years=years, exponent=k, iterations=RENT_STEPS)
+    model.land_price = np.exp(sales.log_price)
+    rows = np.flatnonzero(sales.bought > 0)
+    if rows.size == 0:
+        return
+    price = model.land_price[hh.node[rows]]
+    paid = np.minimum(sales.bought[rows] * price, hh.assets[rows])
+    hh.assets[rows] -= paid
+    with np.errstate(invalid="ignore", divide="ignore"):
+        quality = np.nan_to_num(model.freed_effective_land / model.freed_land)
+    sold = np.bincount(hh.node[rows], sales.bought[rows], minlength=n)
+    hectares = sales.bought[rows] / quality[hh.node[rows]]
+    add_land(model, rows, hectares, sales.bought[rows])
+    proceeds = np.bincount(hh.node[rows], paid, minlength=n)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        per_effective = np.nan_to_num(proceeds / model.freed_effective_land)
+        share_sold = np.nan_to_num(sold / model.freed_effective_land)
+    model.freed_land -= model.freed_land * share_sold
+    model.freed_effective_land -= sold
+    _pay_sellers(model, batches, per_effective)
+
+
+def _pay_sellers(model, batches, per_effective: np.ndarray) -> None:
+    """Each batch of land given up is paid ``per_effective`` (USD per effective ha given up,
+    by node) and booked households -> its seller, "land sales"."""
+    hh = model.households
+    for node, effective, rows, seller in batches:
+        amount = effective * per_effective[node]
+        model.ledger.record("households", seller, "land sales", amount.sum())
+        if seller == "households":
+            np.add.at(hh.assets, rows, amount)
+        elif seller == "municipalities":
+            by_node = np.bincount(node, amount, minlength=model.n_nodes)
+            for m in model.active_municipalities():
+                m.treasury += by_node[m.node]

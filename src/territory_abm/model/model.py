@@ -147,6 +147,9 @@ class TerritoryModel(mesa.Model):
         self.flows = outcomes.YearFlows.zeros(n)
         self.freed_land = np.zeros(n)  # land given up this year, by node (ha)
         self.freed_effective_land = np.zeros(n)  # the same in effective hectares (``land_market``)
+        self.land_for_sale: list = []  # this year's batches of land given up, with their sellers
+        self.land_price = np.full(n, np.nan)  # this year's land price (USD per effective ha), by node
+        self.land_coef = np.zeros(0)  # the farms' land coefficients of the year's rental market
         self.commuting = csr_array((n, n))  # workers by home (rows) and job node (columns), this year
         self.commuting_records: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] = []
         self.clearing_hurdle = environment.starting_hurdle(self)  # by node
