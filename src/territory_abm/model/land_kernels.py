@@ -116,7 +116,6 @@ def clear_rents(revenue_per_land, family, own, held, farming, idle, node, estate
     k_h = 1.0 / (1.0 - a)
     n = node.shape[0]
     coef = np.zeros(n)
-    least = np.zeros(n)
     idle_supply = np.zeros(n_nodes)
     most = 1
     for i in range(n):
@@ -125,14 +124,15 @@ def clear_rents(revenue_per_land, family, own, held, farming, idle, node, estate
     labour_term = np.arange(most + 1).astype(np.float64) ** b  # L^b by family size, one power each
     labour_term[0] = 1.0
     for i in range(n):
-        if farming[i]:
-            coef[i] = (a * revenue_per_land[i] * labour_term[family[i]]) ** k_h
-            least[i] = own[i] - held[i]
-        elif idle[i]:
+        if idle[i]:
             idle_supply[node[i]] += held[i]
     rows, start = _by_node(node, farming, n_nodes)
-    # each node's farms contiguous, for the bisection's passes
-    c_by, own_by, let_by = coef[rows], own[rows], least[rows] - own[rows]
+    # each node's farms contiguous, for the search's passes
+    c_by, own_by, let_by = np.empty(rows.size), np.empty(rows.size), np.empty(rows.size)
+    for q in range(rows.size):
+        i = rows[q]
+        c_by[q] = coef[i] = (a * revenue_per_land[i] * labour_term[family[i]]) ** k_h
+        own_by[q], let_by[q] = own[i], -held[i]
     no_cap = np.full(rows.size, np.inf)
     e_rows, e_start = _by_node(estate_node, estate_coef >= 0.0, n_nodes)
     log_rent = np.full(n_nodes, np.nan)
@@ -150,7 +150,7 @@ def clear_rents(revenue_per_land, family, own, held, farming, idle, node, estate
         wanted, supply = 0.0, idle_supply[j]
         for q in range(start[j], start[j + 1]):
             i = rows[q]
-            net[i] = max(coef[i] * scale, least[i]) - own[i]
+            net[i] = max(c_by[q] * scale - own_by[q], let_by[q])
             if net[i] > 0.0:
                 wanted += net[i]
             else:
@@ -211,25 +211,22 @@ class Sales(NamedTuple):
     bought: np.ndarray     # (households,) effective ha each household bought
 
 
-@njit(cache=True)
-def _purchase(coef, own, assets, price, years, exponent):
-    """Effective hectares a buyer takes at ``price``: up to the holding at which a hectare's
-    rent over ``years`` years is the price, c (price / years)^(-k) - ``own``, no more than
-    its ``assets`` pay for."""
-    return max(min(coef * (price / years) ** (-exponent) - own, assets / price), 0.0)
-
-
 @kernel(Sales)
 def sell_land(coef, own, assets, node, buyer, for_sale, low, high, years, exponent, iterations):
     """Each node's land for sale (``for_sale``, effective ha) sold to its ``buyer``
     households at the price that clears (USD per effective ha; its log over ``years`` searched
     between ``low`` and ``high`` by :func:`_falsi`, as a rent): a buyer with land coefficient
     ``coef`` c (the rental market's: it farms c r^(-k) at rent r, k = ``exponent``) and
-    ``own`` effective ha buys :func:`_purchase`. Where demand at the lowest price falls short,
+    ``own`` effective ha buys up to the holding at which a hectare's rent over ``years``
+    years is the price, c (price / years)^(-k) - ``own``, no more than its ``assets`` pay
+    for. Where demand at the lowest price falls short,
     what is demanded is sold at that price; where it exceeds the land for sale at the price
     found (within the search's tolerance), buyers are served pro rata."""
     n_nodes = for_sale.shape[0]
-    rows, start = _by_node(node, buyer, n_nodes)
+    member = np.zeros(node.shape[0], np.bool_)
+    for i in range(node.shape[0]):
+        member[i] = buyer[i] and for_sale[node[i]] > 0.0
+    rows, start = _by_node(node, member, n_nodes)
     c_by, own_by, cap_by = coef[rows], own[rows], assets[rows]
     floor_by = np.zeros(rows.size)
     no_estates = np.zeros(0, np.int64)
@@ -241,11 +238,11 @@ def sell_land(coef, own, assets, node, buyer, for_sale, low, high, years, expone
         x = _falsi(low[j] - np.log(years), high[j] - np.log(years), iterations,
                    (c_by, own_by, floor_by, cap_by, years, start[j], start[j + 1], for_sale[j], np.zeros(0),
                     np.zeros(0), no_estates, 0, 0, exponent, 1.0))
-        price = years * np.exp(x)
+        price, scale = years * np.exp(x), np.exp(-exponent * x)
         total = 0.0
         for q in range(start[j], start[j + 1]):
             i = rows[q]
-            bought[i] = _purchase(coef[i], own[i], assets[i], price, years, exponent)
+            bought[i] = max(min(c_by[q] * scale - own_by[q], cap_by[q] / price), 0.0)
             total += bought[i]
         if total <= 0.0:
             continue

@@ -163,6 +163,8 @@ SELLERS = ("households", "rest_of_world", "municipalities")
 """Who is paid for land given up: the households themselves (they moved within the territory),
 the rest of the world (they emigrated and took the money) or the municipality (they died out,
 and their other assets go there too)."""
+SOLD_OUT = 1e-9
+"""A node whose land for sale sold but for this share has none left to hand over."""
 PRICE_BRACKET = 100.0
 """The land price is sought from the starting price over this factor up to the year's rent's
 worth."""
@@ -222,8 +224,9 @@ def sell(model) -> None:
     with np.errstate(invalid="ignore", divide="ignore"):
         per_effective = np.nan_to_num(proceeds / model.freed_effective_land)
         share_sold = np.nan_to_num(sold / model.freed_effective_land)
-    model.freed_land -= model.freed_land * share_sold
-    model.freed_effective_land -= sold
+    left = share_sold < 1.0 - SOLD_OUT  # what the sale leaves for the hand-over
+    model.freed_land = np.where(left, model.freed_land * (1.0 - share_sold), 0.0)
+    model.freed_effective_land = np.where(left, model.freed_effective_land - sold, 0.0)
     _pay_sellers(model, batches, per_effective)
 
 
