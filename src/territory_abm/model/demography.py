@@ -34,9 +34,9 @@ def births_and_deaths(model) -> None:
 
 def dissolve(model, rows: np.ndarray, item: str, payee: str) -> None:
     """Households ``rows`` leave the model; their assets go to ``payee`` (booked as
-    ``item``); their land passes to the node's other landholders at the end of the year."""
+    ``item``); their land is sold at the end of the year, ``payee`` paid for it."""
     hh = model.households
-    give_up_land(model, rows)
+    give_up_land(model, rows, payee)  # the land is sold at the year's end and ``payee`` paid for it
     estate = np.bincount(hh.node[rows], hh.assets[rows], minlength=model.n_nodes)
     model.ledger.record("households", payee, item, estate.sum())
     if payee == "municipalities":

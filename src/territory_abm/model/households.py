@@ -23,6 +23,8 @@ COLUMNS: dict[str, tuple[type, str, str]] = {
     "adults": (np.int32, "persons", "working-age adults"),
     "education": (np.float64, "years", "mean schooling of adults"),
     "land": (np.float64, "ha", "land held"),
+    "land_quality_log": (np.float64, "1", "log of the effective hectares per hectare of the household's land, backed out at the start (0: quality 1, for households that did not farm at the start)"),
+    "rented": (np.float64, "effective ha", "land rented in this year (negative: let)"),
     "assets": (np.float64, "USD", "other assets (savings), never below zero"),
     "tfp": (np.float64, "USD/yr", "farm total factor productivity"),
     "price_share": (np.float64, "1", "share of the farm-gate price the household receives"),
