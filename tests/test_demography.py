@@ -1,5 +1,6 @@
 """Births replace each household's losses, so the start's household sizes by income are the
-ones the demography keeps (issue 12 item 1; ``model/demography.py``)."""
+ones the demography keeps, and forest regrows toward its starting share (issue 12 item 1;
+``model/demography.py``, ``environment.regrow_nature``)."""
 
 from types import SimpleNamespace
 
@@ -11,6 +12,7 @@ from hypothesis import strategies as st
 from conftest import SCENARIOS
 
 from territory_abm import TerritoryModel, load_scenario
+from territory_abm.model import environment
 from territory_abm.model.demography import household_births, household_birth_rates
 from territory_abm.params import Parameters
 
@@ -83,3 +85,19 @@ def test_household_sizes_by_income_are_kept():
     for k in range(5):
         rows = alive & (fifth == k)
         assert hh.members[:len(start)][rows].mean() == pytest.approx(start[rows].mean(), abs=0.1), k
+
+
+def test_forest_stays_put_without_clearing_and_regrows_after_it():
+    """The start is the regrowth's rest point: with nobody clearing, every municipality's
+    forest stays where it starts (before, it grew toward all the area not farmed: pasture
+    and settlements turned into forest at 3 %/yr); forest cleared below that share regrows."""
+    sc = load_scenario(SCENARIOS / "stationary.toml").replace(households_scale=0.05, steps=3, seed=1)
+    model = TerritoryModel(sc.replace(parameters=sc.parameters.with_overrides({"clearing_propensity": 0.0})))
+    start = [m.natural_capital for m in model.active_municipalities()]
+    model.run()
+    assert [m.natural_capital for m in model.active_municipalities()] == pytest.approx(start, rel=1e-9)
+    m = next(m for m in model.active_municipalities() if m.natural_capital > 10)
+    m.natural_capital *= 0.9
+    cut = m.natural_capital
+    environment.regrow_nature(model)
+    assert m.natural_capital > cut
