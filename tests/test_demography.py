@@ -101,3 +101,19 @@ def test_forest_stays_put_without_clearing_and_regrows_after_it():
     cut = m.natural_capital
     environment.regrow_nature(model)
     assert m.natural_capital > cut
+
+
+def test_children_reach_their_households_schooling():
+    """Without policy every starting household that stays in its node keeps its adults' mean
+    schooling while children reach working age (one that moves gives its children the new
+    node's cohort plus its gap) (before, new adults had their node's mean: the schooling of
+    the richest fifth by income fell 0.1 years in 20 years and the poorest fifth's rose as
+    much); a schooling programme still adds its years on top."""
+    sc = load_scenario(SCENARIOS / "stationary.toml").replace(households_scale=0.05, steps=4, seed=5)
+    model = TerritoryModel(sc)
+    hh = model.households
+    n, start, adults, node = hh.n, hh.education.copy(), hh.adults.copy(), hh.node.copy()
+    model.run()
+    kept = hh.alive[:n] & (hh.node[:n] == node)
+    assert (hh.adults[:n][kept] != adults[kept]).any()
+    assert hh.education[:n][kept] == pytest.approx(start[kept], abs=1e-9)

@@ -23,6 +23,7 @@ COLUMNS: dict[str, tuple[type, str, str]] = {
     "usual_size": (np.int32, "persons", "household size its births restore after deaths and departures (its size at the start or when it formed)"),
     "adults": (np.int32, "persons", "working-age adults"),
     "education": (np.float64, "years", "mean schooling of adults"),
+    "schooling_gap": (np.float64, "years", "schooling the household's children reach above their node's cohort (its adults' at the start: schooling persists across generations)"),
     "land": (np.float64, "ha", "land held"),
     "assets": (np.float64, "USD", "other assets (savings), never below zero"),
     "tfp": (np.float64, "USD/yr", "farm total factor productivity"),
