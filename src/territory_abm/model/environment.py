@@ -3,7 +3,8 @@
 Households clear forest where the expected return beats the cost (money paid, family time
 valued at the wage they could expect) plus the expected fine (``kernels.clearing_wish``,
 ``kernels.clear_forest``); natural capital regrows
-logistically toward the area not farmed (``Municipality.regrow_nature``). Land given up
+logistically toward the start's forest share of the area not farmed
+(``Municipality.regrow_nature``), so the start is the regrowth's rest point. Land given up
 during a year (households that died out or moved) is handed over once at its end.
 """
 
@@ -102,12 +103,14 @@ def clearing_time_cost(model) -> np.ndarray:
 
 
 def regrow_nature(model) -> None:
-    """Each municipality's natural capital regrows toward the area its households and
-    estates do not farm."""
+    """Each municipality's natural capital regrows toward the share of the area its
+    households and estates do not farm that was forest at the start (``model.nature_ratio0``):
+    the rest of that area (pasture, settlements, degraded land) stays as it is, so that the
+    start is the regrowth's rest point and forest moves only with clearing and land left fallow."""
     hh = model.households
     farmland = np.bincount(hh.node, hh.land * hh.alive, minlength=model.n_nodes) + estates.land_by_node(model)
     for m in model.active_municipalities():
-        m.regrow_nature(farmland[m.node])
+        m.regrow_nature(farmland[m.node], model.nature_ratio0[m.node])
 
 
 def nature_ratio(model) -> np.ndarray:

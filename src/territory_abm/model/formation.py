@@ -88,7 +88,8 @@ def form_households(model) -> np.ndarray:
     k = rows.size
     return hh.append({
         "alive": np.ones(k, bool), "node": hh.node[rows], "members": np.ones(k, np.int32),
-        "adults": np.ones(k, np.int32), "education": hh.education[rows], "land": land, "assets": assets,
+        "adults": np.ones(k, np.int32), "education": hh.education[rows], "schooling_gap": hh.schooling_gap[rows],
+        "land": land, "assets": assets,
         "land_quality_log": hh.land_quality_log[rows],
         "tfp": tfp, "price_share": hh.price_share[rows], "employed": job, "wage_income": wage,
         "farm_income": farm, "other_income": other, "income": wage + farm + other,

@@ -287,7 +287,7 @@ def _round_half_even(x):
 
 @kernel(DemographyFlows)
 def demography(alive, members, adults, education, node, u_birth, u_death, u_adult, birth_rate, death_rate,
-               maturation_rate, cohort_education, child_schooling, n_nodes):
+               maturation_rate, adult_schooling, n_nodes):
     """Births, deaths and children reaching working age, in place on ``members``,
     ``adults`` and ``education``; returns births and deaths by node (persons).
 
@@ -295,9 +295,8 @@ def demography(alive, members, adults, education, node, u_birth, u_death, u_adul
     deaths the yearly rate times its size, rounded stochastically
     with the uniform draws ``u_birth`` and ``u_death``; deaths fall on adults in
     proportion to their share. Children reach working age at their node's ``maturation_rate`` a year
-    (draws ``u_adult``) with their node's cohort schooling plus the household's
-    ``child_schooling`` (years: extra schooling a conditional transfer bought), which
-    enters the household's mean. A household left with children only has its eldest count as adult.
+    (draws ``u_adult``) with the household's ``adult_schooling`` (years), which enters the
+    household's mean. A household left with children only has its eldest count as adult.
     """
     births_by_node = np.zeros(n_nodes)
     deaths_by_node = np.zeros(n_nodes)
@@ -315,8 +314,7 @@ def demography(alive, members, adults, education, node, u_birth, u_death, u_adul
         old_adults = a - adult_deaths
         grown = old_adults + new_adults
         if grown > 0:
-            cohort = cohort_education[node[i]] + child_schooling[i]
-            education[i] = (education[i] * old_adults + cohort * new_adults) / grown
+            education[i] = (education[i] * old_adults + adult_schooling[i] * new_adults) / grown
         members[i] = m + births - adult_deaths - child_deaths
         adults[i] = 1 if grown == 0 and members[i] > 0 else grown
         births_by_node[node[i]] += births

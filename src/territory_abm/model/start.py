@@ -55,6 +55,7 @@ def households(model, init) -> None:
     cols["price_share"] = np.full(len(cols["node"]), 1.0 - p.intermediary_margin)
     node = cols["node"]
     model.mean_education = float(np.average(cols["education"], weights=cols["adults"]))
+    cols["schooling_gap"] = cols["education"] - np.nan_to_num(model.territory.table["mean_education"])[node]
     skill = np.exp(p.education_return * (cols["education"] - model.mean_education))
     hiring = init.jobs.sum(axis=1) > 0
     drawn = init.jobs.sum(axis=1).copy()
