@@ -447,9 +447,9 @@ def clear_forest(want, forest, u_caught, enforcement, fine, clearing_cost, asset
 @kernel()
 def choose_movers(log_income_pc, alive, adults, node, services, log_sum_exp, logit_u, stay_preference,
                   income_weight, services_weight):
-    """Rows of the households that move this year. Logit: a household leaves with
-    probability p = exp(L) / (exp(L) + exp(U)), L the log-sum over destinations of the home
-    node, U = stay preference + income weight x log income per person + services weight x
+    """Rows of the households that move this year. Nested logit: a household leaves with
+    probability p = exp(L) / (exp(L) + exp(U)), L (``log_sum_exp``) the inclusive value of
+    moving from the home node (``migration.choice_set``), U = stay preference + income weight x log income per person + services weight x
     home services. With a uniform draw u it leaves when u < p, i.e. when U - L <
     log((1 - u) / u) (``logit_u``, computed outside with vectorised logarithms).
     Households without adults stay."""
