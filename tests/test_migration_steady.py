@@ -92,10 +92,9 @@ def test_migrant_stock_and_remittance_share_stay_where_they_start():
 
 def abroad_measures(model) -> tuple[float, float]:
     """Migrants abroad per resident, and remittances from abroad over income."""
-    hh, p = model.households, model.params
-    alive = hh.alive
+    hh, alive = model.households, model.households.alive
     abroad = hh.migrants_abroad[alive].sum()
-    remitted = p.remittance_propensity * p.external_income_pc * abroad
+    remitted = migration.remittance_per_migrant_abroad(model) * abroad
     return abroad / hh.members[alive].sum(), remitted / hh.income[alive].sum()
 
 

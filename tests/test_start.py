@@ -7,6 +7,7 @@ import pytest
 from conftest import SCENARIOS
 
 from territory_abm import TerritoryModel, load_scenario
+from territory_abm.model import migration
 
 
 @pytest.fixture(scope="module")
@@ -30,11 +31,10 @@ def test_public_income_and_dividends_of_the_first_year_are_those_the_start_assum
 
 def test_migrants_abroad_remit_from_the_start(stationary):
     model, first = stationary
-    p = model.params
     start = TerritoryModel(model.scenario)
     abroad = start.households.migrants_abroad
     assert abroad.sum() > 0
-    assert first["remittances"] == pytest.approx(p.remittance_propensity * p.external_income_pc * abroad.sum())
+    assert first["remittances"] == pytest.approx(migration.remittance_per_migrant_abroad(model) * abroad.sum())
 
 
 def test_quality_stays_where_the_starting_budgets_sustain_it(stationary):

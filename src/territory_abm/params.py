@@ -96,10 +96,12 @@ _ENTRIES: tuple[Parameter, ...] = (
     _p("migration_network_weight", "1", 0.4, 0.0, 1.5, "logit weight of log(1 + migrants per 100 residents) already at the destination", "migration"),
     _p("migration_services_weight", "1", 1.0, 0.0, 3.0, "logit weight of the destination's service quality (0-1)", "migration"),
     _p("migration_nest_dissimilarity", "1", 1.0, 0.1, 1.0, "dissimilarity of the nested logit's move nest (staying is the other): a mover weighs destinations by exp(V / lambda), and adding k destinations as good as the existing ones multiplies the odds of leaving by k^lambda (1: the flat logit, whose odds of leaving grow with every reachable destination). Assumption: nested-logit migration models estimate values well inside (0, 1) (Train 2009, ch. 4, on the consistency range)", "migration"),
+    _p("migration_abroad_preference", "1", 0.0, -5.0, 5.0, "logit utility of a destination outside the territory (an external market) over one inside at the same income, time, network and services", "migration"),
     _p("migration_stay_preference", "1", 6.0, 2.0, 10.0, "logit utility of staying (sets annual migration near 0.5-2 %)", "migration"),
     _p("whole_household_share", "1", 0.25, 0.0, 1.0, "share of migration decisions that move the whole household", "migration"),
     _p("migrant_return_rate", "1/yr", 0.08, 0.01, 0.3, "share of migrants who return home each year (to their household, if it is still there) or lose their ties with the origin; sets the starting migrant stock, the rest point of the start's flows (stock = yearly outflow / rate). Dustmann & Gorlach 2016, J. Econ. Lit. 54(1): 20-50 % of immigrants leave their destination within five years, a yearly hazard of about 0.04-0.13", "migration"),
     _p("remittance_propensity", "1", 0.12, 0.0, 0.4, "share of a migrant's income sent home each year", "migration"),
+    _p("migrant_earnings_ratio", "1", 1.0, 1.0, 6.0, "earnings of a migrant worker outside the territory over income per person there (remittances from abroad are remittance_propensity x this x external_income_pc per migrant)", "migration"),
     _p("external_income_pc", "USD/person/yr", 6000.0, 2000.0, 15000.0, "expected income per person at external (dynamic) markets", "migration"),
     # --- firms and labour ------------------------------------------------------------------
     _p("firm_labour_elasticity", "1", 0.60, 0.4, 0.8, "output elasticity of labour in firms", "firms"),

@@ -324,10 +324,10 @@ def demography(alive, members, adults, education, node, u_birth, u_death, u_adul
 
 @kernel(Receipts)
 def household_receipts(alive, adults, node, public_local, remits_to, farm_income, wage_income, enterprise_income,
-                       transfer_income, migrants_abroad, remittance_propensity, external_income_pc, n_nodes):
+                       transfer_income, migrants_abroad, remittance_propensity, remittance_abroad, n_nodes):
     """Local public spending (each node's ``public_local`` shared per adult), remittances
     (internal migrant households pay a share of their earnings to the origin household
-    while both live; migrants abroad send a share of the external income) and total
+    while both live; each migrant abroad sends ``remittance_abroad``, USD/yr) and total
     income per household (USD/yr). Returns (other income, net remittances, income,
     remittances received by node, internal remittances paid, remittances from abroad)."""
     n = node.shape[0]
@@ -356,7 +356,7 @@ def household_receipts(alive, adults, node, public_local, remits_to, farm_income
     remit_by_node = np.zeros(n_nodes)
     abroad_total = 0.0
     for i in range(n):
-        abroad = remittance_propensity * external_income_pc * migrants_abroad[i] if alive[i] else 0.0
+        abroad = remittance_abroad * migrants_abroad[i] if alive[i] else 0.0
         abroad_total += abroad
         r = -sent[i] + received[i] + abroad
         remit[i] = r

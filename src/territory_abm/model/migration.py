@@ -116,7 +116,7 @@ def choice_set(model, income_node: np.ndarray, services: np.ndarray, population:
     util = destination_utilities(income, destinations, stock, population, services, valid,
                                  p.migration_income_weight, p.migration_cost_per_hour,
                                  p.migration_network_weight, p.migration_services_weight)
-    util = util / p.migration_nest_dissimilarity
+    util = (util + p.migration_abroad_preference * model.is_market[destinations.dest]) / p.migration_nest_dissimilarity
     top = destinations.row_max(util, -np.inf)
     with np.errstate(divide="ignore", invalid="ignore"):
         lse = top + np.log(destinations.by_origin(np.exp(util - top[destinations.origin()])))
@@ -129,6 +129,14 @@ def staying_utility(params, log_income_pc: np.ndarray, home_services: np.ndarray
     services, as ``kernels.choose_movers`` weighs it."""
     return (params.migration_stay_preference + params.migration_income_weight * log_income_pc
             + params.migration_services_weight * home_services)
+
+
+def remittance_per_migrant_abroad(model) -> float:
+    """What each migrant outside the territory sends home this year (USD/yr): the
+    ``remittance_propensity`` share of a migrant worker's earnings, ``migrant_earnings_ratio``
+    times this year's income per person outside (``context.external_income_pc``)."""
+    p = model.params
+    return p.remittance_propensity * p.migrant_earnings_ratio * context.external_income_pc(model)
 
 
 def whole_household_chance(params, adults: np.ndarray) -> np.ndarray:

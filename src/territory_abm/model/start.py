@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..data.territory import SECTORS
-from . import context, enterprises, estates, labour, migration
+from . import enterprises, estates, labour, migration
 from .demography import household_birth_rates
 from .firms import TRADABLE, add_firms, capital_per_worker, firm_output, tfp_for_labour
 from .households import HouseholdPopulation, farm_output, farming_households
@@ -88,7 +88,7 @@ def households(model, init) -> None:
     # after the year's consumption, so they are saved whole (see ``steady_state_assets``)
     abroad = starting_migrants(model, cols)
     cols["migrants_abroad"] = abroad.astype(np.int32)
-    remittances = p.remittance_propensity * context.external_income_pc(model) * abroad
+    remittances = migration.remittance_per_migrant_abroad(model) * abroad
     # the taxes in public income are those of the firms that keep their jobs and of the estates
     # at the profits that pay their owners' incomes
     first = steady_state_assets(model, cols["income"], cols["members"])
