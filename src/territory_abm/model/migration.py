@@ -228,11 +228,14 @@ def return_migration(model) -> np.ndarray:
     model.migrant_stock = model.migrant_stock * (1.0 - p.migrant_return_rate)
     linked = np.flatnonzero(hh.remits_to >= 0)
     hh.remits_to[linked[rng.random(linked.size) < p.migrant_return_rate]] = -1
-    back = rng.binomial(hh.migrants_abroad * hh.alive, p.migrant_return_rate)
-    hh.migrants_abroad -= back.astype(hh.migrants_abroad.dtype)
-    hh.members += back.astype(hh.members.dtype)
-    hh.adults += back.astype(hh.adults.dtype)
-    return np.bincount(hh.node, back, minlength=model.n_nodes).astype(float)
+    # draws only where someone is abroad: numpy's binomial draws nothing for n = 0, so the
+    # stream and the returns are those of drawing for every household, at a fifth of the cost
+    away = np.flatnonzero((hh.migrants_abroad > 0) & hh.alive)
+    back = rng.binomial(hh.migrants_abroad[away], p.migrant_return_rate)
+    hh.migrants_abroad[away] -= back.astype(hh.migrants_abroad.dtype)
+    hh.members[away] += back.astype(hh.members.dtype)
+    hh.adults[away] += back.astype(hh.adults.dtype)
+    return np.bincount(hh.node[away], back, minlength=model.n_nodes).astype(float)
 
 
 class SteadyMigration(NamedTuple):
