@@ -135,11 +135,13 @@ def hand_over(model) -> None:
     Where a node has no landholder left the land is abandoned and returns to natural
     capital capacity."""
     land_market.sell(model)
-    if model.freed_land.any():
-        hh = model.households
-        before = hh.land.copy()
-        hand_over_land(freed=model.freed_land, node=hh.node, alive=hh.alive, land=hh.land)
-        rows = np.flatnonzero(hh.land != before)
+    # run every year, also when the sales left nothing over (then it changes nothing), so that
+    # a run always compiles and caches the kernel and the next run's compile notice is right
+    hh = model.households
+    before = hh.land.copy()
+    hand_over_land(freed=model.freed_land, node=hh.node, alive=hh.alive, land=hh.land)
+    rows = np.flatnonzero(hh.land != before)
+    if rows.size:
         gained = hh.land[rows] - before[rows]
         hh.land[rows] = before[rows]
         with np.errstate(invalid="ignore", divide="ignore"):
