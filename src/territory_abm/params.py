@@ -101,7 +101,7 @@ _ENTRIES: tuple[Parameter, ...] = (
     _p("whole_household_share", "1", 0.25, 0.0, 1.0, "share of migration decisions that move the whole household", "migration"),
     _p("migrant_return_rate", "1/yr", 0.08, 0.01, 0.3, "share of migrants who return home each year (to their household, if it is still there) or lose their ties with the origin; sets the starting migrant stock, the rest point of the start's flows (stock = yearly outflow / rate). Dustmann & Gorlach 2016, J. Econ. Lit. 54(1): 20-50 % of immigrants leave their destination within five years, a yearly hazard of about 0.04-0.13", "migration"),
     _p("remittance_propensity", "1", 0.12, 0.0, 0.4, "share of a migrant's income sent home each year", "migration"),
-    _p("migrant_earnings_ratio", "1", 3.0, 1.0, 6.0, "earnings of a migrant worker outside the territory over income per person there (remittances from abroad are remittance_propensity x this x external_income_pc per migrant)", "migration"),
+    _p("migrant_earnings_ratio", "1", 1.0, 1.0, 6.0, "earnings of a migrant worker outside the territory over income per person there (remittances from abroad are remittance_propensity x this x external_income_pc per migrant)", "migration"),
     _p("external_income_pc", "USD/person/yr", 6000.0, 2000.0, 15000.0, "expected income per person at external (dynamic) markets", "migration"),
     # --- firms and labour ------------------------------------------------------------------
     _p("firm_labour_elasticity", "1", 0.60, 0.4, 0.8, "output elasticity of labour in firms", "firms"),
