@@ -17,6 +17,7 @@ from territory_abm.calibration import load_calibration, run_calibration
 from territory_abm.calibration.pattern_design import TOLERANCE_SD, PatternCalibrationDesign
 from territory_abm.calibration.pattern_fit import PatternObjective
 from territory_abm.calibration.smm import COVER_ROUNDS, bootstrap_estimates, covered_draws, covering_design
+from territory_abm.calibration.surrogate import CANDIDATES, candidates, interpolate
 from territory_abm.calibration.synthetic import simulated_patterns, write_patterns
 from territory_abm.cli import main
 from territory_abm.ensemble import statistics as st
@@ -323,3 +324,33 @@ def test_a_killed_pattern_calibration_resumes_to_the_uninterrupted_answer(tmp_pa
     assert done.returncode == 0, done.stderr
     for name in ("estimate.csv", "evaluations.csv", "fit.csv", "posterior.csv", "calibrated.toml"):
         assert (killed / name).read_bytes() == (clean / name).read_bytes(), name
+
+
+def test_interpolation_between_evaluated_vectors_known_answers():
+    # one parameter: piecewise linear between the sorted vectors, NaN (and masked) outside
+    thetas = np.array([[2.0], [0.0], [1.0]])
+    values = np.stack([np.array([[t, 10 * t], [t * t, 1.0]]) for t in thetas[:, 0]])
+    at, inside = interpolate(thetas, values, np.array([[0.5], [1.5], [-0.1], [2.0]]))
+    assert inside.tolist() == [True, True, False, True]
+    np.testing.assert_allclose(at[0], [[0.5, 5.0], [0.5, 1.0]])
+    np.testing.assert_allclose(at[1], [[1.5, 15.0], [2.5, 1.0]])
+    np.testing.assert_allclose(at[3], values[0])
+    assert np.isnan(at[2]).all()
+    # two parameters: a linear function is reproduced exactly inside the hull
+    rng = np.random.default_rng(3)
+    thetas = rng.uniform(0, 1, (30, 2))
+    values = (1.0 + 2.0 * thetas[:, 0] - 3.0 * thetas[:, 1])[:, None] * np.ones((1, 4))
+    points = np.array([[0.5, 0.5], [0.4, 0.6], [5.0, 5.0]])
+    at, inside = interpolate(thetas, values, points)
+    assert inside.tolist() == [True, True, False]
+    np.testing.assert_allclose(at[:2, 0], 1.0 + 2.0 * points[:2, 0] - 3.0 * points[:2, 1], atol=1e-12)
+
+
+def test_candidates_fill_the_evaluated_box_and_the_best_vectors_box():
+    thetas = np.array([[0.0, 10.0], [1.0, 20.0], [0.4, 14.0], [0.5, 15.0]])
+    points = candidates(thetas, np.array([9.0, 8.0, 1.0, 2.0]), seed=1)
+    assert len(points) == 4 + 2 * 2 * CANDIDATES
+    np.testing.assert_array_equal(points[:4], thetas)
+    assert points.min(axis=0).tolist() == [0.0, 10.0] and points.max(axis=0).tolist() == [1.0, 20.0]
+    best = points[4 + 2 * CANDIDATES:]  # the best quarter: the vector of distance 1 alone, a point box
+    np.testing.assert_allclose(best, np.tile([0.4, 14.0], (len(best), 1)))

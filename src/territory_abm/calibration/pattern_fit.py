@@ -65,6 +65,8 @@ class PatternObjective:
     weights: np.ndarray
     observed: np.ndarray
     scale: np.ndarray
+    interpolates = True
+    """SMM's bootstrap re-estimates between the evaluated vectors (``calibration.surrogate``)."""
 
     @classmethod
     def from_pilot(cls, design: PatternCalibrationDesign, pilot: np.ndarray) -> "PatternObjective":
