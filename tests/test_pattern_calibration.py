@@ -170,16 +170,17 @@ def test_the_smm_interval_covers_a_known_truth_at_its_nominal_rate():
 @pytest.mark.slow
 def test_re_estimating_between_sparse_vectors_covers_a_known_truth():
     """The linear model above with the vectors a search leaves: 7 scattered over the prior and
-    8 within 5 % of it around the best, plus ``covered_draws``'s further designs. Re-estimated
-    between the evaluated vectors (``re_estimates`` for a pattern objective) the 90 % interval
+    8 within 5 % of it around the best, plus ``covered_draws``'s further designs, re-estimated
+    between the evaluated vectors (``re_estimates`` for a pattern objective): the 90 % interval
     holds the truth at about the nominal rate over 40 repetitions (0.75-1 allows for the
-    binomial spread); over the evaluated vectors only, the re-estimates pile up on the local
-    design's edges and the intervals are narrower (in ``benchmarks/pattern_recovery.py`` on the
-    model: coverage 0.65-0.75 against 0.85)."""
+    binomial spread; a broken interpolation, e.g. values misplaced between vectors, fails it).
+    On this linear model the re-estimates over the evaluated vectors with ``covered_draws``
+    give intervals as wide (measured); on the model they do not (``pattern_recovery.py``:
+    0.75 against 0.85)."""
     rng = np.random.default_rng(17)
     patterns = tuple(_pattern(name=f"p{k}", statistic="mean", variable="y") for k in range(2))
     pooled = PatternObjective(patterns, np.ones(2), np.zeros(2), np.ones(2))
-    hits, widths = {"between": [], "evaluated": []}, {"between": [], "evaluated": []}
+    hits = []
     for rep in range(40):
         observed_runs = _linear_ensemble(rng, [0.5], 40)
         observed = pooled.simulated(observed_runs)[0]
@@ -196,19 +197,16 @@ def test_re_estimating_between_sparse_vectors_covers_a_known_truth():
         seed = int(rng.integers(2**31))
         box = SimpleNamespace(lower=np.array([0.0]), upper=np.array([1.0]), parameters=("a",),
                               options={"local_points": 8}, sampler_seed=seed)
-        for way, estimate in (("between", re_estimates), ("evaluated", bootstrap_estimates)):
-            points = [np.concatenate([scattered, local])]
+        points = [np.concatenate([scattered, local])]
 
-            def redo(wider, points=points, estimate=estimate, objective=objective, seed=seed, values=values):
-                points[0] = np.concatenate([points[0], wider[:, 0]])
-                return estimate(objective, points[0][:, None], values(points[0]), 200, seed)
+        def redo(wider, points=points, objective=objective, seed=seed, values=values):
+            points[0] = np.concatenate([points[0], wider[:, 0]])
+            return re_estimates(objective, points[0][:, None], values(points[0]), 200, seed)
 
-            draws, _ = covered_draws(box, redo(np.empty((0, 1))), local[:, None], redo)
-            low, high = np.quantile(draws[:, 0], [0.05, 0.95])
-            hits[way].append(low <= 0.5 <= high)
-            widths[way].append(high - low)
-    assert np.mean(hits["between"]) >= 0.75
-    assert np.mean(widths["evaluated"]) < 0.9 * np.mean(widths["between"])
+        draws, _ = covered_draws(box, redo(np.empty((0, 1))), local[:, None], redo)
+        low, high = np.quantile(draws[:, 0], [0.05, 0.95])
+        hits.append(low <= 0.5 <= high)
+    assert np.mean(hits) >= 0.75
 
 
 def test_a_second_local_design_covers_re_estimates_that_left_the_first():
