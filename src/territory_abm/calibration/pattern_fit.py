@@ -19,8 +19,11 @@ simulation noise of s (the variance of the per-seed values over seeds, divided b
 number), subtracted as in the single-territory distance. SMM's bootstrap re-estimates
 under resampled territories and seeds and an observed value drawn from
 N(o_k, sd_k^2): the interval covers both the finite ensemble and the uncertainty of the
-observation. Group medians (``near_market``, ``high_land_gini``...) are fixed over the whole
-ensemble (generated features do not depend on the parameters).
+observation; it re-estimates between the evaluated vectors, the sums interpolated
+(``calibration.surrogate``). The runs go through ``ensemble.runs.EnsembleRun``: the workers
+generate the territories and return each run's municipality rows. Group medians
+(``near_market``, ``high_land_gini``...) are fixed over the whole ensemble (generated
+features do not depend on the parameters).
 """
 
 from __future__ import annotations
