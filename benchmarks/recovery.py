@@ -20,13 +20,19 @@ absolute error of the estimate as a share of the prior's width.
     python benchmarks/recovery.py --keep DIR              # keep each truth's calibration in DIR (a second
                                                           # call resumes from its stored runs) and write
                                                           # DIR/recovery.csv, one row per truth and parameter
+    python benchmarks/recovery.py --keep DIR2 --se 0.02 0.08 --reuse DIR
+                                                          # start each truth's store with the runs of DIR's
+                                                          # calibration of the same truth (same runs: only the
+                                                          # observations differ), so shared vectors run once
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import os
+import sqlite3
 import sys
 import tempfile
 import time
@@ -47,6 +53,7 @@ from territory_abm.calibration.smm import bootstrap_estimates, fit_smm  # noqa: 
 from territory_abm.calibration.synthetic import simulated_observations, write_observations  # noqa: E402
 from territory_abm.params import REGISTRY  # noqa: E402
 from territory_abm.experiments.engines import make_engine  # noqa: E402
+from territory_abm.experiments.store import STORE_NAME, ResultStore  # noqa: E402
 from territory_abm.scenarios.loader import load_scenario  # noqa: E402
 
 PARAMETERS = ["migration_stay_preference", "birth_rate", "clearing_propensity"]
@@ -109,6 +116,32 @@ def with_standard_errors(observations, column: str, span: tuple[float, float], s
     return observations
 
 
+def reuse_runs(case: Path, source: Path, out: Path) -> int:
+    """Copy into the new store ``out`` the finished runs of the calibration stored in
+    ``source`` when both run the same scenario (steps, scale) at the same seeds: a run is the
+    model at a parameter vector and a seed, whatever the observations, so the calibration
+    finds them stored instead of running them again. Returns the number copied (0 when
+    ``out`` already has a store or the designs' runs differ)."""
+    if (out / STORE_NAME).exists() or not (source / STORE_NAME).exists():
+        return 0
+    wanted = load_calibration(case).as_dict()
+    with ResultStore(source) as store:
+        stored = store.manifest()["design"]
+
+    def runs(design: dict) -> str:  # what the runs depend on (not where the scenario file was named from)
+        scenario = {k: v for k, v in design["scenario"].items() if k != "source"}
+        return json.dumps([scenario, design["seeds"]], sort_keys=True, default=str)
+
+    if runs(stored) != runs(wanted):
+        return 0
+    ResultStore(out, wanted).close()  # the calibration's own manifest (its Evaluator claims this design)
+    with contextlib.closing(sqlite3.connect(out / STORE_NAME)) as db:
+        db.execute("ATTACH DATABASE ? AS source", (str(source / STORE_NAME),))
+        with db:
+            db.execute("INSERT INTO runs SELECT * FROM source.runs WHERE status = 'ok'")
+        return db.execute("SELECT count(*) FROM runs").fetchone()[0]
+
+
 def municipal_intervals(case: Path, out: Path, level: float) -> dict[str, tuple[float, float]]:
     """Intervals of the bootstrap used until 2026-12-01 (municipalities and seeds resampled,
     the observed values kept) on the stored runs of a finished SMM calibration (its search
@@ -147,6 +180,8 @@ def main() -> None:
     parser.add_argument("--only", type=int, nargs="+", metavar="K", help="run only these truths (0-based), e.g. "
                         "to share them among processes with the same --keep")
     parser.add_argument("--keep", type=Path, help="directory for the calibrations (kept; resumed when run again)")
+    parser.add_argument("--reuse", type=Path, metavar="DIR",
+                        help="a --keep directory of the same truths whose stored runs start each new calibration's store")
     args = parser.parse_args()
     hits = {n: [] for n in PARAMETERS}
     old_hits = {n: [] for n in PARAMETERS}
@@ -161,6 +196,9 @@ def main() -> None:
             if args.only is not None and k not in args.only:
                 continue
             path = write_case(Path(tmp) / f"truth{k}", truth, seed=1000 + k, args=args)
+            if args.reuse:
+                copied = reuse_runs(path, args.reuse / f"out{k}", Path(tmp) / f"out{k}")
+                print(f"truth {k + 1}: {copied} runs reused from {args.reuse / f'out{k}'}", flush=True)
             status = run_calibration(path, Path(tmp) / f"out{k}", workers=args.workers, progress=False)
             old = municipal_intervals(path, Path(tmp) / f"out{k}", LEVEL) if args.municipal else {}
             line = []
