@@ -49,6 +49,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from territory_abm.calibration import load_calibration, run_calibration  # noqa: E402
+from territory_abm.calibration.command import MARKER  # noqa: E402
 from territory_abm.calibration.evaluate import Evaluator  # noqa: E402
 from territory_abm.calibration.report import weighted_quantile  # noqa: E402
 from territory_abm.calibration.smm import bootstrap_estimates, fit_smm  # noqa: E402
@@ -123,8 +124,10 @@ def reuse_runs(case: Path, source: Path, out: Path) -> int:
     ``source`` when both run the same scenario (steps, scale) at the same seeds: a run is the
     model at a parameter vector and a seed, whatever the observations, so the calibration
     finds them stored instead of running them again. Returns the number copied (0 when
-    ``out`` already has a store or the designs' runs differ)."""
-    if (out / STORE_NAME).exists() or not (source / STORE_NAME).exists():
+    ``out`` already has a store, the designs' runs differ or ``source`` has not finished:
+    reading a store that another process is still writing can make that process's next
+    commit fail with "database is locked", as it did once)."""
+    if (out / STORE_NAME).exists() or not (source / MARKER).exists():
         return 0
     wanted = load_calibration(case).as_dict()
     with ResultStore(source) as store:
