@@ -201,7 +201,7 @@ def test_re_estimating_between_sparse_vectors_covers_a_known_truth():
 
         def redo(wider, points=points, objective=objective, seed=seed, values=values):
             points[0] = np.concatenate([points[0], wider[:, 0]])
-            return re_estimates(objective, points[0][:, None], values(points[0]), 200, seed)
+            return re_estimates(objective, points[0][:, None], values(points[0]), 100, seed)
 
         draws, _ = covered_draws(box, redo(np.empty((0, 1))), local[:, None], redo)
         low, high = np.quantile(draws[:, 0], [0.05, 0.95])
