@@ -7,8 +7,10 @@ number of units (travel-time pairs, migration choice set, migrant stock, commuti
 
 runs the issue's target (2,500 municipalities, 10^7 households, 20 years: half an hour on a
 2-core machine loaded by other work, 6 minutes of CPU; README, "Speed"); national
-migration needs ``--set migration_stay_preference=8.5`` (docs/model_choices.md, "National
-scale"); ``--scale 0.01`` simulates one household in a hundred for a quick look.
+migration needs the nested destination choice, ``--set migration_nest_dissimilarity=0.5
+migration_abroad_preference=0.53 migration_stay_preference=5.57`` (the flat logit, the
+example's default, moves a ninth of a country's people a year; docs/model_choices.md,
+"Migration" and "National scale"); ``--scale 0.01`` simulates one household in a hundred for a quick look.
 ``--keep DIR`` keeps the generated data and imported territory, ``--territory DIR`` runs an
 imported one again (no generation or import).
 """
@@ -91,7 +93,7 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, help="keep the generated data and territory in this directory")
     parser.add_argument("--territory", type=Path, help="run this imported territory (no generation or import)")
     parser.add_argument("--set", nargs="*", default=[], metavar="NAME=VALUE",
-                        help="parameter overrides, e.g. migration_stay_preference=8.5 (see the README)")
+                        help="parameter overrides, e.g. migration_nest_dissimilarity=0.5 (see the docstring)")
     args = parser.parse_args()
     overrides = {name: float(value) for name, value in (item.split("=", 1) for item in args.set)}
     if args.territory is not None:
