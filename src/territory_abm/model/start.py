@@ -32,17 +32,23 @@ START_WAGE_ROUNDS = 10
 """Most rounds of starting wages and starting jobs (they converge in a few)."""
 TAU_BISECTIONS = 60
 """Halvings of [-30, 30] when solving for each node's farm productivity scale (log)."""
+MIN_WAGE_STEP = 0.5
+"""A node's starting wage per skill unit falls by at most this factor a round while its
+kept jobs fall short of the tables' wage share and households that do not farm are priced
+out of jobs (``households``, ``priced_out``)."""
 BISECTION_HALVINGS = 16
 """Halvings of [0, 1] when solving for the starting job-finding expectation (to 1.5e-5)."""
 
 
 def households(model, init) -> None:
-    """Household columns from the synthetic draw ``init``: starting wages at which no worker
-    gains by commuting, starting jobs the job rule keeps, steady-state assets, and the income
-    left after wages, public income and remittances split between the farm (farm TFP backed
-    out from it) and a non-farm enterprise (sets ``model.households``, ``initial_wage``,
-    ``mean_education``, ``start_wage_jobs`` and ``start_dividends``, each household's
-    dividends in its starting income)."""
+    """Household columns from the synthetic draw ``init``: starting wages per skill unit at
+    which no worker gains by commuting and the tables' wage share is held, starting jobs the
+    job rule keeps, steady-state assets, and the income left after wages, public income and
+    remittances split between the farm (farm TFP backed out from it) and a non-farm
+    enterprise (sets ``model.households``, ``initial_wage`` (per skill unit),
+    ``worker_skill``, ``mean_education``, ``start_wage_jobs`` and ``start_dividends``, each
+    household's dividends in its starting income; ``init.wage`` becomes the wage per skill
+    unit and ``init.jobs`` the jobs kept)."""
     p, n = model.params, model.n_nodes
     cols = dict(init.columns)
     cols["alive"] = np.ones(len(cols["node"]), bool)
@@ -53,25 +59,33 @@ def households(model, init) -> None:
     hiring = init.jobs.sum(axis=1) > 0
     drawn = init.jobs.sum(axis=1).copy()
     farms = farming_households(model, cols["node"], cols["land"])
-    typical = _worker_skill(cols["employed"], skill, node, n)
-    # the workers who keep their jobs set each node's typical skill, hence its wage per skill
-    # unit: repeat until no commuting pays at the wages the kept workers were kept at
-    for _ in range(START_WAGE_ROUNDS):
-        model.worker_skill = typical
-        init.wage[:] = no_commuting_wages(model, init.wage / typical, hiring) * typical
+    table_jobs = table_wage_jobs(model, node, cols["adults"])
+    # the tables' wage per worker, per skill unit of the drawn workers
+    model.worker_skill = _worker_skill(cols["employed"], skill, node, n)
+    init.wage[:] = init.wage / model.worker_skill
+    # lower the wage per skill unit of nodes short of the tables' jobs where households that do
+    # not farm cannot pay for one at their incomes, while that adds jobs
+    step, frozen, kept = np.ones(n), ~hiring, None
+    for round_ in range(START_WAGE_ROUNDS):
+        init.wage[:] = no_commuting_wages(model, init.wage, hiring)
         public = public_income_per_adult(model, init, cols)[node] * cols["adults"]
         cols["employed"] = consistent_start_jobs(model, cols, init, public, farms, skill)
-        typical = _worker_skill(cols["employed"], skill, node, n)
-        if np.allclose(typical, model.worker_skill, rtol=1e-12, atol=0.0):
+        model.worker_skill = _worker_skill(cols["employed"], skill, node, n)
+        before, kept = kept, model.start_wage_jobs["kept"]
+        if before is not None:  # a node whose jobs the last cut did not raise gets its wage back
+            failed = (step < 1.0) & (kept <= before)
+            init.wage[failed] /= step[failed]
+            frozen |= failed
+        short = ~frozen & (kept < table_jobs - 0.5) & priced_out(model, cols, init, public, farms, skill)
+        step = np.where(short, np.maximum(kept / np.maximum(table_jobs, 1), MIN_WAGE_STEP),
+                        1.0)
+        if (step == 1.0).all() or round_ == START_WAGE_ROUNDS - 1:
             break
+        init.wage[:] *= step
     model.start_wage_jobs["drawn"] = drawn
     # the taxes in public income are those of the firms that keep their jobs
     public = public_income_per_adult(model, init, cols)[node] * cols["adults"]
-    # each node's wage bill shared among its workers by skill, as ``kernels.labour_incomes`` shares it
-    units = cols["employed"] * skill
-    with np.errstate(invalid="ignore", divide="ignore"):
-        per_unit = np.nan_to_num(init.wage * init.jobs.sum(axis=1) / np.bincount(node, units, minlength=n))
-    wage_income = units * per_unit[node]
+    wage_income = cols["employed"] * skill * init.wage[node]
     # dividends of locally owned firms are part of the income the data report; they are paid
     # after the year's consumption, so they are saved whole (see ``steady_state_assets``)
     abroad = starting_migrants(model, cols)
@@ -103,7 +117,7 @@ def households(model, init) -> None:
     cols["income"] = farm_income + wage_income + enterprise_income + other + remittances
     model.households = HouseholdPopulation(cols)
     model.start_dividends = dividends
-    model.initial_wage = init.wage
+    model.initial_wage = init.wage.copy()
 
 
 def settler_tfp(model) -> np.ndarray:
@@ -126,6 +140,23 @@ def _worker_skill(employed: np.ndarray, skill: np.ndarray, node: np.ndarray, n: 
     workers = np.bincount(node, employed, minlength=n)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(workers > 0, np.bincount(node, employed * skill, minlength=n) / workers, 1.0)
+
+
+def table_wage_jobs(model, node: np.ndarray, adults: np.ndarray) -> np.ndarray:
+    """Wage jobs by node of the tables' ``wage_share`` of working-age adults (persons)."""
+    share = np.nan_to_num(model.territory.table["wage_share"])
+    return np.round(share * np.bincount(node, adults, minlength=model.n_nodes)).astype(np.int64) * model.populated
+
+
+def priced_out(model, cols: dict, init, public: np.ndarray, farms: np.ndarray, skill: np.ndarray) -> np.ndarray:
+    """Nodes with a household that does not farm and has an adult without a wage job, whose
+    income (after ``public`` income) cannot pay one more job at the node's wage per skill unit
+    (``init.wage``): their jobs are short because the wage is above what such a household's
+    income allows (``consistent_start_jobs``), not because farms want the workers."""
+    node, employed = cols["node"], cols["employed"]
+    left = cols["income"] - init.wage[node] * skill * (employed + 1) - public
+    blocked = ~farms & (cols["adults"] > employed) & (left < 0)
+    return np.bincount(node, blocked, minlength=model.n_nodes) > 0
 
 
 def no_commuting_wages(model, wage: np.ndarray, hiring: np.ndarray) -> np.ndarray:
@@ -216,7 +247,7 @@ def consistent_start_jobs(model, cols: dict, init, public: np.ndarray, farms: np
     p, n = model.params, model.n_nodes
     b = p.farm_labour_elasticity
     node, adults, income = cols["node"], cols["adults"], cols["income"]
-    unit_wage = init.wage / model.worker_skill  # per skill unit
+    unit_wage = init.wage  # per skill unit
     wage = unit_wage[node] * skill  # the household's workers' wage at home
     _, best = labour.best_net_wage(model, unit_wage, init.jobs.sum(axis=1) > 0)
     best = np.maximum(best[node] * skill, WAGE_FLOOR)
@@ -233,9 +264,8 @@ def consistent_start_jobs(model, cols: dict, init, public: np.ndarray, farms: np
         return np.where(farms[rows], wants, 0.0)
 
     # jobs the draw could not place (a household has no more workers than adults) are free too
-    table_jobs = np.round(np.nan_to_num(model.territory.table["wage_share"])
-                          * np.bincount(node, adults, minlength=n)).astype(np.int64)
-    freed = np.maximum(table_jobs - np.bincount(node, employed, minlength=n), 0) * model.populated
+    table_jobs = table_wage_jobs(model, node, adults)
+    freed = np.maximum(table_jobs - np.bincount(node, employed, minlength=n), 0)
     rows = np.flatnonzero(employed > 0)
     while rows.size:  # give up jobs one at a time until the farm no longer wants the worker
         quit_ = rows[pressure(rows, employed[rows]) >= 1.0]
@@ -296,9 +326,9 @@ def starting_dividends(model, init) -> np.ndarray:
 
 
 def _starting_capital(model, init) -> np.ndarray:
-    """Capital (USD) by node of the starting firms: their jobs at the capital per worker that
-    earns the required return at the node's wage."""
-    return capital_per_worker(model.params, init.wage) * init.jobs.sum(axis=1)
+    """Capital (USD) by node of the starting firms: their jobs' skill units at the capital per
+    skill unit that earns the required return at the node's wage per skill unit."""
+    return capital_per_worker(model.params, init.wage) * init.jobs.sum(axis=1) * model.worker_skill
 
 
 def _share_by_assets(node_amount: np.ndarray, node: np.ndarray, assets: np.ndarray, n: int) -> np.ndarray:
@@ -325,11 +355,13 @@ def public_income_per_adult(model, init, cols) -> np.ndarray:
 
 def firms(model, init) -> None:
     """Starting firms: the node's wage jobs by sector in firms of ``workers_per_firm``, each
-    with the capital that earns the required return at the node's wage and the TFP at which
-    it wants exactly its workers (sets ``model.entrant_tfp`` too)."""
+    with the capital that earns the required return at the node's wage per skill unit and the
+    TFP at which it wants exactly the skill units of its workers (the node's mean starting
+    worker skill, ``model.worker_skill``, each) (sets ``model.entrant_tfp`` too)."""
     p = model.params
     t = model.territory.table
-    rows: dict[str, list] = {k: [] for k in ("node", "sector", "dynamic", "tfp", "capital", "wage", "labour")}
+    rows: dict[str, list] = {k: [] for k in ("node", "sector", "dynamic", "tfp", "capital", "wage", "labour",
+                                             "workers")}
     for i in np.flatnonzero(model.populated):
         for s, _sector in enumerate(SECTORS):
             jobs = init.jobs[i, s]
@@ -337,16 +369,18 @@ def firms(model, init) -> None:
                 continue
             k = max(1, int(round(jobs / p.workers_per_firm)))
             workers = np.full(k, jobs / k)
+            units = workers * model.worker_skill[i]
             dynamic = (model.streams["population"].random(k) < t["dynamic_market_share"][i]) & TRADABLE[s]
             price = np.where(dynamic, model.farm_gate[i], 1.0)
-            capital = capital_per_worker(p, init.wage[i]) * workers
+            capital = capital_per_worker(p, init.wage[i]) * units
             rows["node"].append(np.full(k, i))
             rows["sector"].append(np.full(k, s))
             rows["dynamic"].append(dynamic)
             rows["capital"].append(capital)
             rows["wage"].append(np.full(k, init.wage[i]))
-            rows["labour"].append(workers)
-            rows["tfp"].append(tfp_for_labour(workers, capital, price, init.wage[i],
+            rows["labour"].append(units)
+            rows["workers"].append(workers)
+            rows["tfp"].append(tfp_for_labour(units, capital, price, init.wage[i],
                                               p.firm_labour_elasticity, p.firm_capital_elasticity))
     if rows["node"]:
         add_firms(model, {k: np.concatenate(v) for k, v in rows.items()})
