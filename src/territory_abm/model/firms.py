@@ -223,18 +223,20 @@ def enter(model) -> None:
     """Poisson entry per node and sector at a rate per 1,000 households rising with an
     entrant's profit rate, road and service quality, and schooling (so entrants, like the
     starting firms, scale with the simulated households). An entrant pays its node's mean
-    wage per skill unit and brings the capital for ``workers_per_firm`` skill units."""
+    wage per skill unit and brings the capital for ``workers_per_firm`` workers of the node's
+    mean starting skill (``model.worker_skill``), the size of a starting firm."""
     p, ft, n = model.params, model.firm_table, model.n_nodes
     alive = ft.alive
     labour_sum = np.bincount(ft.node, ft.labour * alive, minlength=n)
     with np.errstate(invalid="ignore", divide="ignore"):
         wage = np.bincount(ft.node, ft.wage * ft.labour * alive, minlength=n) / labour_sum
     wage = np.where(np.isfinite(wage) & (wage > 0), wage, np.maximum(model.initial_wage, context.minimum_wage(model)))
-    capital = (capital_per_worker(p, wage) * p.workers_per_firm)[:, None]
+    size = p.workers_per_firm * model.worker_skill  # skill units of a starting firm, by node
+    capital = (capital_per_worker(p, wage) * size)[:, None]
     prices = np.where(TRADABLE[None, :], model.farm_gate[:, None], model.expected_local_price[:, None])
     tfp = model.entrant_tfp
     labour = desired_labour(tfp, capital, prices, wage[:, None], p.firm_labour_elasticity, p.firm_capital_elasticity)
-    labour = np.minimum(labour, MAX_ENTRANT_SIZE * p.workers_per_firm)
+    labour = np.minimum(labour, MAX_ENTRANT_SIZE * size[:, None])
     profit = prices * firm_output(tfp, capital, labour, p.firm_labour_elasticity, p.firm_capital_elasticity) \
         - wage[:, None] * labour - p.depreciation_rate * capital
     rate = profit / capital - p.required_return

@@ -394,15 +394,19 @@ def entrant_tfp(model) -> np.ndarray:
     index (the median ratio of its firms' TFP to their sector medians; 1 where the node
     has no firms). Entrants are thus as productive as the local incumbents, so that the
     start is no invitation to enter and entry follows changes (prices, roads, schooling).
+    TFPs are compared per worker: labour is in skill units, so a firm of workers of mean
+    skill t has t^-b times the TFP of the same firm counted in workers (b the labour
+    elasticity); the medians are taken over TFP t^b and each node's back in its own units.
     """
     ft = model.firm_table
-    tfp, sector, node = ft.tfp, ft.sector, ft.node
+    per_worker = np.power(model.worker_skill, model.params.firm_labour_elasticity)
+    tfp, sector, node = ft.tfp * per_worker[ft.node], ft.sector, ft.node
     overall = float(np.median(tfp)) if tfp.size else 1.0
     sector_median = np.array([np.median(tfp[sector == s]) if np.any(sector == s) else overall
                               for s in range(len(SECTORS))])
     ratio = tfp / sector_median[sector] if tfp.size else tfp
     index = np.array([np.median(ratio[node == i]) if np.any(node == i) else 1.0 for i in range(model.n_nodes)])
-    return index[:, None] * sector_median[None, :]
+    return (index / per_worker)[:, None] * sector_median[None, :]
 
 
 def starting_consumption(model) -> np.ndarray:
