@@ -66,8 +66,7 @@ def test_job_assignment_keeps_within_seekers_and_rounds_stochastically():
     node = np.zeros(n, np.int32)
     jobs, skill, node_jobs, node_skill = assign_jobs(
         seekers=seekers, employed=employed, keep_rate=np.array([0.5]), hire_chance=np.full(n, 0.25),
-        u_keep=rng.random(n), u_fresh=rng.random(n), node=node, education=np.full(n, 6.0), education_return=0.07,
-        mean_education=6.0, n_nodes=1)
+        u_keep=rng.random(n), u_fresh=rng.random(n), node=node, skill=np.ones(n), n_nodes=1)
     keep = np.minimum(seekers, employed)
     assert (jobs <= seekers).all() and (jobs >= 0).all()
     assert node_jobs[0] == jobs.sum() and np.isclose(node_skill[0], skill.sum())

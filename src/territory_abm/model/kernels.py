@@ -225,18 +225,17 @@ def job_seekers(adults, alive, employed, farm_revenue_at_one_worker, farm_labour
 
 
 @kernel(JobAssignment)
-def assign_jobs(seekers, employed, keep_rate, hire_chance, u_keep, u_fresh, node, education, education_return,
-                mean_education, n_nodes):
+def assign_jobs(seekers, employed, keep_rate, hire_chance, u_keep, u_fresh, node, skill, n_nodes):
     """Jobs per household (persons): last year's workers keep theirs at ``keep_rate`` (by
     node), each new seeker is hired with the household's ``hire_chance``, each rounded
     stochastically with the uniform draws ``u_keep`` and ``u_fresh`` (up with probability
-    equal to the fraction). Also returns each household's skill units (workers times
-    exp(r (schooling - mean))) and by node the workers and skill units."""
+    equal to the fraction). Also returns each household's skill units (workers times its
+    ``skill``, exp(r (schooling - mean))) and by node the workers and skill units."""
     n = seekers.shape[0]
     jobs = np.zeros(n, np.int32)
-    skill = np.zeros(n)
+    units = np.zeros(n)
     node_jobs = np.zeros(n_nodes)
-    node_skill = np.zeros(n_nodes)
+    node_units = np.zeros(n_nodes)
     for i in range(n):
         s = seekers[i]
         if s <= 0:
@@ -249,10 +248,10 @@ def assign_jobs(seekers, employed, keep_rate, hire_chance, u_keep, u_fresh, node
         j = int(kept + hired)
         jobs[i] = j
         if j > 0:
-            skill[i] = j * np.exp(education_return * (education[i] - mean_education))
+            units[i] = j * skill[i]
             node_jobs[g] += j
-            node_skill[g] += skill[i]
-    return jobs, skill, node_jobs, node_skill
+            node_units[g] += units[i]
+    return jobs, units, node_jobs, node_units
 
 
 @kernel(LabourIncomes)

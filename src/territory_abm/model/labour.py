@@ -204,9 +204,7 @@ def labour_market(model, vacancies: np.ndarray) -> None:
     u_keep, u_fresh = rng.random(hh.n), rng.random(hh.n)
     hired = assign_jobs(seekers=wanted.per_household, employed=hh.employed, keep_rate=keep_rate,
                         hire_chance=hire_chances(chance=chance, hiring_weight=weight, node=hh.node),
-                        u_keep=u_keep, u_fresh=u_fresh, node=hh.node,
-                        education=hh.education, education_return=p.education_return,
-                        mean_education=model.mean_education, n_nodes=n)
+                        u_keep=u_keep, u_fresh=u_fresh, node=hh.node, skill=units, n_nodes=n)
     hh.employed = hired.jobs
     update_job_finding(model, chance, wanted.new_by_node, node_vac, node_vac - pairs.to_dest(flows))
     # the draws' skill units and workers, sent where the origin's match sent its units
