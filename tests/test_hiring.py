@@ -8,7 +8,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from territory_abm.model.kernels import hire_chances, lottery_chance
+from territory_abm.model.kernels import lottery_chance
+
+
+def hire_chances(chance, hiring_weight, node):
+    """The chance of being hired of a seeker of ``hiring_weight`` where one of weight 1 has
+    ``chance`` (by node): the odds scale with the weight (``kernels._hire_chance``)."""
+    c = chance[node]
+    return np.where(c >= 1.0, 1.0, c * hiring_weight / (1.0 - c + c * hiring_weight))
 
 
 def test_equal_weights_give_everyone_the_share_of_jobs_to_seekers():

@@ -13,8 +13,8 @@ household's own by :func:`hiring_weight`). Matching is :func:`markets.match_labo
 whole network and in skill units: every seeker applies where the wage per skill unit net of
 commuting is best (it ranks destinations alike for every skill); last year's workers keep
 their jobs first, and the other jobs of an origin go to its new seekers by a lottery weighted
-by skill and referrals (``kernels.lottery_chance``, drawn by ``kernels.assign_jobs``); each
-home node's wages are shared among its workers by skill.
+by skill and referrals (``kernels.lottery_chance``); each home node's wages are shared among its workers by
+skill. The household loops are compiled and fused in :mod:`.labour_kernels`.
 """
 
 from __future__ import annotations
@@ -28,7 +28,8 @@ from . import context, food
 from .environment import nature_ratio
 from .firms import desired_labour, firm_prices
 from .households import farm_output
-from .kernels import JobSeekers, assign_jobs, hire_chances, job_seekers, labour_incomes, lottery_chance
+from .kernels import labour_incomes
+from .labour_kernels import Seeking, hire, seek_work
 from .markets import UNFILLED_TOLERANCE, match_labour, wage_adjustment
 
 LOTTERY_STEPS = 60
@@ -109,23 +110,31 @@ def farm_revenue_at_one_worker(model) -> np.ndarray:
 
 
 def seekers(model, revenue_at_one_worker: np.ndarray, best_wage: np.ndarray,
-            job_finding: np.ndarray, weight: np.ndarray | None = None) -> JobSeekers:
-    """Seekers per household and by node (all, last year's workers, new), given each
-    household's farm revenue with one worker, the best wage per skill unit on offer (USD/yr)
-    and the expected chance of being hired of a new seeker of hiring weight 1 by node
-    (each household expects the chance its own weight gives, ``weight``, by default
-    ``hiring_weight``)."""
-    hh = model.households
+            job_finding: np.ndarray, weight: np.ndarray | None = None, skills: np.ndarray | None = None) -> Seeking:
+    """Seekers per household and by node (all, last year's workers, new; persons and skill
+    units), given each household's farm revenue with one worker, the best wage per skill unit
+    on offer (USD/yr) and the expected chance of being hired of a new seeker of hiring weight 1
+    by node (each household expects the chance its own weight gives, ``weight``, by default
+    ``hiring_weight``; ``skills`` by default ``skill``): ``labour_kernels.seek_work``,
+    comparing own work (``own_work_revenue``) per skill unit with the wage."""
+    p, hh = model.params, model.households
     weight = hiring_weight(model) if weight is None else weight
-    chance = hire_chances(chance=job_finding, hiring_weight=weight, node=hh.node)
-    own, in_enterprise = own_work_revenue(model, revenue_at_one_worker)
-    # comparing farm revenue P with the wage w s of one's skill s is comparing P / s with w
-    return job_seekers(adults=hh.adults, alive=hh.alive, employed=hh.employed,
-                       farm_revenue_at_one_worker=own / skill(model),
-                       farm_labour_elasticity=model.params.farm_labour_elasticity, best_wage=best_wage,
-                       hire_chance=chance, node=hh.node, farm_labour_thresholds=farm_labour_thresholds(model),
-                       enterprise_thresholds=enterprise_labour_thresholds(model), in_enterprise=in_enterprise,
-                       n_nodes=model.n_nodes)
+    skills = skill(model) if skills is None else skills
+    return seek_work(adults=hh.adults, alive=hh.alive, employed=hh.employed,
+                     farm_revenue_at_one_worker=revenue_at_one_worker, in_enterprise=runs_enterprise(model),
+                     enterprise_scale=hh.enterprise_scale, expected_local_price=model.expected_local_price,
+                     skill=skills, hiring_weight=weight, job_finding=job_finding, best_wage=best_wage,
+                     node=hh.node, farm_labour_elasticity=p.farm_labour_elasticity,
+                     enterprise_labour_elasticity=p.enterprise_labour_elasticity,
+                     farm_labour_thresholds=farm_labour_thresholds(model),
+                     enterprise_thresholds=enterprise_labour_thresholds(model), n_nodes=model.n_nodes)
+
+
+def runs_enterprise(model) -> np.ndarray:
+    """Households whose adults not in wage jobs work in their non-farm enterprise: those
+    that run one and have no farm."""
+    hh = model.households
+    return (hh.enterprise_capital > 0) & (hh.tfp <= 0)
 
 
 def own_work_revenue(model, farm_revenue: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -137,7 +146,7 @@ def own_work_revenue(model, farm_revenue: np.ndarray) -> tuple[np.ndarray, np.nd
     k-th adult adds about e S (k + 1/2)^(e - 1): given as b P = e S (b the farm's labour
     elasticity), it is weighed by the farm's rule with ``enterprise_labour_thresholds``."""
     p, hh = model.params, model.households
-    in_enterprise = (hh.enterprise_capital > 0) & (hh.tfp <= 0)
+    in_enterprise = runs_enterprise(model)
     rows = np.flatnonzero(in_enterprise)
     own = farm_revenue.copy()
     own[rows] = (p.enterprise_labour_elasticity / p.farm_labour_elasticity * hh.enterprise_scale[rows]
@@ -182,29 +191,23 @@ def labour_market(model, vacancies: np.ndarray) -> None:
     offers = job_offers(model, vacancies)
     node_vac, unit_wage = offers.vacancies, offers.unit_wage
     revenue = farm_revenue_at_one_worker(model)
-    weight = hiring_weight(model)
-    units = skill(model)
-    wanted = seekers(model, revenue, offers.best_wage, model.job_finding, weight)
-    returning = np.minimum(wanted.per_household, hh.employed)
-    fresh = wanted.per_household - returning
-    returning_units = np.bincount(hh.node, returning * units, minlength=n)
+    weight, units = hiring_weight(model), skill(model)
+    wanted = seekers(model, revenue, offers.best_wage, model.job_finding, weight, units)
     pairs = model.commute
     origin, dest = pairs.origin(), pairs.dest
-    flows, _ = match_labour(np.bincount(hh.node, wanted.per_household * units, minlength=n), node_vac, unit_wage,
-                            pairs, offers.net_share)
+    flows, _ = match_labour(wanted.units_by_node, node_vac, unit_wage, pairs, offers.net_share)
     units_by_origin = pairs.by_origin(flows)
     with np.errstate(invalid="ignore", divide="ignore"):
-        keep_rate = np.nan_to_num(np.minimum(units_by_origin / returning_units, 1.0))
-    # the skill units of each origin beyond its returning workers go to its new seekers by a
-    # lottery weighted by ``hiring_weight``
-    chance = lottery_chance(fresh=fresh * units, hiring_weight=weight, node=hh.node,
-                            hires=np.maximum(units_by_origin - returning_units, 0.0),
-                            guess=model.job_finding, n_nodes=n, iterations=LOTTERY_STEPS)
+        keep_rate = np.nan_to_num(np.minimum(units_by_origin / wanted.returning_units_by_node, 1.0))
     rng = model.streams["labour"]
     u_keep, u_fresh = rng.random(hh.n), rng.random(hh.n)
-    hired = assign_jobs(seekers=wanted.per_household, employed=hh.employed, keep_rate=keep_rate,
-                        hire_chance=hire_chances(chance=chance, hiring_weight=weight, node=hh.node),
-                        u_keep=u_keep, u_fresh=u_fresh, node=hh.node, skill=units, n_nodes=n)
+    # the skill units of each origin beyond its returning workers go to its new seekers by a
+    # lottery weighted by ``hiring_weight``
+    hired = hire(seekers=wanted.per_household, fresh_units=wanted.fresh_units, employed=hh.employed,
+                 hiring_weight=weight, skill=units, node=hh.node,
+                 hires=np.maximum(units_by_origin - wanted.returning_units_by_node, 0.0), keep_rate=keep_rate,
+                 guess=model.job_finding, u_keep=u_keep, u_fresh=u_fresh, n_nodes=n, iterations=LOTTERY_STEPS)
+    chance = hired.chance
     hh.employed = hired.jobs
     update_job_finding(model, chance, wanted.new_by_node, node_vac, node_vac - pairs.to_dest(flows))
     # the draws' skill units and workers, sent where the origin's match sent its units
@@ -225,7 +228,7 @@ def labour_market(model, vacancies: np.ndarray) -> None:
                              net_wage_bill_by_node=net, adults=hh.adults, alive=hh.alive, jobs=hired.jobs,
                              farm_revenue_at_one_worker=revenue, family_labour_power=labour_power, node=hh.node)
     hh.wage_income, hh.farm_income = incomes.wage_income, incomes.farm_income
-    laid_off = np.maximum(returning_units - units_by_origin, 0.0)
+    laid_off = np.maximum(wanted.returning_units_by_node - units_by_origin, 0.0)
     model.flows.wage_change = wage_adjustment(node_vac, filled, pairs.to_dest(laid_off[origin]), p.wage_adjustment,
                                               p.wage_cut_response)
     model.flows.unmatched = wanted.by_node - hired.jobs_by_node

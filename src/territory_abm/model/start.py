@@ -230,7 +230,7 @@ def consistent_start_jobs(model, cols: dict, init, public: np.ndarray, farms: np
     as income minus wages and public income, a farming household keeps its workers only
     while its farm's marginal product at its family labour L stays below the best net wage W
     within reach: b F / (L^b W) < (L + 1/2)^(1 - b), F its farm income (the rule of
-    ``kernels.job_seekers``); a household that does not farm (``farms`` False) keeps them
+    ``labour_kernels.seek_work``); a household that does not farm (``farms`` False) keeps them
     all. Households that break this give up one job at a time (the
     worker returns to the farm, whose income rises by the wage); each node's freed jobs
     go, with the jobs of the tables' wage share of adults that the draw could not place,
