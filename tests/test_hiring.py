@@ -106,10 +106,11 @@ def test_jobs_stay_with_the_skills_that_held_them_at_the_start(changes):
 
 @pytest.mark.slow
 @pytest.mark.xfail(strict=True, reason=(
-    "issue 12 item 1 open: with the weighted lottery, jobs still pass from rich farming "
-    "households (whose other adults' farm product beats the wage when a worker dies) to poorer "
-    "ones: in seed 1 (scale 0.25, 20 years, births equal to deaths) the initially poor held 980 "
-    "jobs at the start and 1,286 at the end (1,480 before the lottery)"))
+    "issue 12 item 1 open, not the lottery's weights: over 12 years (4 seeds, scale 0.1, births "
+    "equal to deaths) the initially poor held 0.101 of the jobs, took 0.015 of the separations "
+    "and 0.363 of the hires; a death frees a job only where every adult works and only richer "
+    "farms take workers back, and even the registry's strongest weights leave them 0.19 of the "
+    "hires (docs/model_choices.md, 'Measured: the lottery's weights are not what moves the jobs')"))
 def test_jobs_held_by_the_initially_poor_stay_put(changes):
     poor = changes[:, 0]
     assert abs(poor.mean()) <= poor.std(ddof=1), (poor.mean(), poor.std(ddof=1))
