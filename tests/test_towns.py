@@ -12,7 +12,7 @@ from territory_abm import TerritoryModel, load_scenario
 from territory_abm.model import enterprises, firms, labour
 from territory_abm.model.markets import match_labour
 from territory_abm.model.network import Pairs
-from territory_abm.model.start import no_commuting_wages, split_residual
+from territory_abm.model.start import no_commuting_wages, priced_out, split_residual
 
 
 @pytest.fixture(scope="module")
@@ -37,6 +37,22 @@ def test_starting_wages_leave_no_gain_from_commuting():
     # a node nobody can reach from elsewhere keeps its wage
     alone = no_commuting_wages(toy(np.array([[0.0, inf], [inf, 0.0]])), np.array([1000.0, 3000.0]), np.ones(2, bool))
     assert alone == pytest.approx([1000.0, 3000.0])
+
+
+def test_a_node_is_priced_out_where_a_household_that_does_not_farm_cannot_pay_for_a_job():
+    # node 0: a household without a farm, 2 adults, 1 worker, income 5,000: one more job at a
+    # wage per skill unit of 3,000 (skill 1) would pay 6,000 > 5,000 - 0 public income
+    # node 1: the same household farms (a lower wage would not help: its farm wants workers)
+    # node 2: a household without a farm that can pay for one more job at 2,000
+    cols = {"node": np.array([0, 1, 2]), "employed": np.array([1, 1, 1]), "adults": np.array([2, 2, 2]),
+            "income": np.array([5000.0, 5000.0, 5000.0])}
+    init = SimpleNamespace(wage=np.array([3000.0, 3000.0, 2000.0]))
+    model = SimpleNamespace(n_nodes=3)
+    out = priced_out(model, cols, init, np.zeros(3), np.array([False, True, False]), np.ones(3))
+    assert out.tolist() == [True, False, False]
+    # with no adult free there is nobody to take a job
+    cols["employed"] = np.array([2, 1, 1])
+    assert not priced_out(model, cols, init, np.zeros(3), np.array([False, True, False]), np.ones(3)).any()
 
 
 def test_income_beyond_wages_splits_into_farm_and_enterprise_to_the_tables_farm_share():
