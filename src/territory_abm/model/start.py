@@ -72,14 +72,17 @@ def households(model, init) -> None:
         cols["employed"] = consistent_start_jobs(model, cols, init, public, farms, skill)
         model.worker_skill = _worker_skill(cols["employed"], skill, node, n)
         before, kept = kept, model.start_wage_jobs["kept"]
-        if before is not None:  # a node whose jobs the last cut did not raise gets its wage back
-            failed = (step < 1.0) & (kept <= before)
+        if round_ == START_WAGE_ROUNDS - 1:
+            break  # the jobs are those of the wages they were handed out at
+        failed = (step < 1.0) & (kept <= before) if before is not None else np.zeros(n, bool)
+        if failed.any():  # a node whose jobs the last cut did not raise gets its wage back
             init.wage[failed] /= step[failed]
             frozen |= failed
+            step = np.ones(n)
+            continue
         short = ~frozen & (kept < table_jobs - 0.5) & priced_out(model, cols, init, public, farms, skill)
-        step = np.where(short, np.maximum(kept / np.maximum(table_jobs, 1), MIN_WAGE_STEP),
-                        1.0)
-        if (step == 1.0).all() or round_ == START_WAGE_ROUNDS - 1:
+        step = np.where(short, np.maximum(kept / np.maximum(table_jobs, 1), MIN_WAGE_STEP), 1.0)
+        if (step == 1.0).all():
             break
         init.wage[:] *= step
     model.start_wage_jobs["drawn"] = drawn
