@@ -1,13 +1,21 @@
 """Throughput of territory ensembles (issue 14, item 4).
 
-Runs ``territory-abm ensemble`` on the shipped design with N territories (default 1,000: each
+Runs the shipped design (``experiments/ensemble.toml``) with N territories (default 1,000: each
 10-30 municipalities, 10 simulated years, 2 seeds, households scale 0.05) on local worker
-processes and prints territories and runs per second, the wall time against the 15-minute
-target, the CPU time the ensemble's processes used (on a machine shared with other work, CPU
-time / workers bounds from below what the wall time would be on cores of its own) and the
-ratio to the rate of single runs of the same territories measured in the same session (a few
-runs in this process, so the ratio shows what generation, the store and the engine cost on
-top of running the model).
+processes, as ``territory-abm ensemble`` does, and prints:
+
+- the wall time against the 15-minute target, territories and runs per second;
+- where it went: the runs (the engine's workers generate each territory, run it and compute its
+  rows; the parent stores them) and the parent's serial work before and after them (checking
+  the design, concatenating and writing the tables);
+- CPU time: the workers' (user + system) and the parent's. On a machine shared with other work
+  the wall time says little; the CPU time says what the ensemble needs: on cores of its own its
+  wall time is about workers' CPU / workers + the parent's serial CPU (printed as the idle
+  estimate; it ignores the start-up of the worker processes, which the CPU time includes);
+- the ratio of the ensemble's run rate to the rate of single runs of the same territories
+  measured in this process after the ensemble (4 territories, serial, after a warm-up that
+  loads the compiled kernels): what the engine and the store cost on top of running the model.
+  The ensemble's worker processes start as the command's do, loading the kernels each.
 
     python benchmarks/ensemble.py [--territories 1000] [--workers 2] [--seeds 2]
 """
@@ -17,11 +25,12 @@ from __future__ import annotations
 import argparse
 import os
 import resource
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
+
+from territory_abm.ensemble.command import run_design
+from territory_abm.ensemble.design import load_ensemble
 
 ROOT = Path(__file__).resolve().parents[1]
 DESIGN = ROOT / "experiments" / "ensemble.toml"
@@ -34,33 +43,37 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "ensemble"
-        probe = Path(tmp) / "probe"
-        command = [sys.executable, "-m", "territory_abm.cli", "ensemble", str(DESIGN), "--quiet",
-                   "--workers", str(args.workers), "--seeds", str(args.seeds)]
-        # single runs: the same design, 4 territories on 1 worker (after a warm-up that compiles)
-        subprocess.run(command[:-4] + ["--workers", "1", "--seeds", "1", "--territories", "1", "--out",
-                                       str(Path(tmp) / "warm")], check=True)
+        tmp = Path(tmp)
+        design = load_ensemble(DESIGN, {"territories": args.territories, "seeds": args.seeds})
+        cpu_parent, cpu_children = time.process_time(), _children_cpu()
         started = time.perf_counter()
-        subprocess.run(command[:-4] + ["--workers", "1", "--seeds", str(args.seeds), "--territories", "4",
-                                       "--out", str(probe)], check=True)
-        single_rate = 4 * args.seeds / (time.perf_counter() - started)
-        started, cpu_before = time.perf_counter(), _children_cpu()
-        subprocess.run(command + ["--territories", str(args.territories), "--out", str(out)], check=True)
-        wall, cpu = time.perf_counter() - started, _children_cpu() - cpu_before
+        status = run_design(design, tmp / "ensemble", workers=args.workers, progress=False)
+        wall = time.perf_counter() - started
+        cpu_parent, cpu_workers = time.process_time() - cpu_parent, _children_cpu() - cpu_children
         load = os.getloadavg()
+        # then single runs (after the ensemble, so that its workers started as the command's do)
+        run_design(load_ensemble(DESIGN, {"territories": 1, "seeds": 1}), tmp / "warm", workers=1, progress=False)
+        started = time.perf_counter()
+        run_design(load_ensemble(DESIGN, {"territories": 4, "seeds": args.seeds}), tmp / "probe", workers=1,
+                   progress=False)
+        single_rate = 4 * args.seeds / (time.perf_counter() - started)
+    assert status.complete, status.failures[:3]
     runs = args.territories * args.seeds
+    serial = wall - status.wall_time_s
     print(f"{args.territories} territories x {args.seeds} seeds = {runs} runs on {args.workers} workers: "
           f"{wall:.0f} s ({wall / 60:.1f} min; target under 15 min)")
-    print(f"  {args.territories / wall:.2f} territories/s, {runs / wall:.2f} runs/s; a 4-territory ensemble on 1 "
-          f"worker: {single_rate:.2f} runs/s (start-up included); ratio {runs / wall / single_rate:.2f}")
-    print(f"  CPU time of the ensemble's processes {cpu:.0f} s (user + system): on {args.workers} cores of their own "
-          f"at least {cpu / args.workers:.0f} s ({cpu / args.workers / 60:.1f} min); load average at the end "
-          f"{load[0]:.1f} (1 min), {load[2]:.1f} (15 min)")
+    print(f"  {args.territories / wall:.2f} territories/s, {runs / wall:.2f} runs/s; single runs in this process: "
+          f"{single_rate:.2f} runs/s; ratio {runs / wall / single_rate:.2f}")
+    print(f"  wall: runs {status.wall_time_s:.0f} s, the parent's serial work before and after them {serial:.1f} s")
+    print(f"  CPU: workers {cpu_workers:.0f} s ({cpu_workers / runs:.3f} s per run), parent {cpu_parent:.1f} s; "
+          f"on {args.workers} idle cores about {cpu_workers / args.workers + min(cpu_parent, serial):.0f} s "
+          f"({(cpu_workers / args.workers + min(cpu_parent, serial)) / 60:.1f} min)")
+    print(f"  load average at the end {load[0]:.1f} (1 min), {load[2]:.1f} (15 min)")
 
 
 def _children_cpu() -> float:
-    """User + system CPU seconds of every finished child process and its waited-for descendants."""
+    """User + system CPU seconds of every finished child process (the engine's workers, once
+    the engine is closed)."""
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
 

@@ -44,7 +44,7 @@ sys.path.insert(0, str(ROOT / "src"))
 from territory_abm.calibration import load_calibration  # noqa: E402
 from territory_abm.calibration.objective import SCALE_FLOOR  # noqa: E402
 from territory_abm.calibration.pattern_fit import PatternEvaluator, PatternObjective  # noqa: E402
-from territory_abm.calibration.smm import bootstrap_estimates, covered_draws  # noqa: E402
+from territory_abm.calibration.smm import bootstrap_estimates, covered_draws, re_estimates  # noqa: E402
 from territory_abm.calibration.synthetic import write_patterns  # noqa: E402
 from territory_abm.ensemble.patterns import BOOTSTRAP, Pattern  # noqa: E402
 from territory_abm.experiments.engines import make_engine  # noqa: E402
@@ -91,11 +91,13 @@ def interpolate(grid: np.ndarray, values: np.ndarray, points: np.ndarray) -> np.
     return (1 - w) * values[left] + w * values[left + 1]
 
 
-def optimiser_like(grid, values, objective, calib, rng, args, cover: bool):
+def optimiser_like(grid, values, objective, calib, rng, args, cover: bool, between: bool = False):
     """The vectors a search would have evaluated: ``--scattered`` draws over the prior (the
     optimiser's generations), then ``LOCAL`` Latin hypercube points within 5 % of the prior's
     width around the best (``smm.local_design`` once the population has converged) and,
-    with ``cover``, the further designs of ``smm.covered_draws``; returns the bootstrap draws."""
+    with ``cover``, the further designs of ``smm.covered_draws``; returns the bootstrap draws,
+    re-estimated over the evaluated vectors or, with ``between``, between them as SMM does for
+    patterns (``smm.re_estimates``, ``calibration.surrogate``)."""
     lo, hi = args.low, args.high
     points = rng.uniform(lo, hi, args.scattered)
     best = points[int(np.nanargmin(objective.distance(interpolate(grid, values, points)[:, :, calib])))]
@@ -103,8 +105,13 @@ def optimiser_like(grid, values, objective, calib, rng, args, cover: bool):
     local = np.clip(best - half + 2 * half * (np.arange(LOCAL) + rng.uniform(size=LOCAL)) / LOCAL, lo, hi)
     points = np.concatenate([points, local])
     seed = int(rng.integers(2**31))
-    draws = bootstrap_estimates(objective, points[:, None], interpolate(grid, values, points)[:, :, calib],
-                                args.bootstrap, seed)
+    estimator = re_estimates if between else bootstrap_estimates
+
+    def estimates() -> np.ndarray:
+        return estimator(objective, points[:, None], interpolate(grid, values, points)[:, :, calib], args.bootstrap,
+                         seed)
+
+    draws = estimates()
     if cover:
         box = SimpleNamespace(lower=np.array([lo]), upper=np.array([hi]), parameters=(args.parameter,),
                               options={"local_points": LOCAL}, sampler_seed=seed)
@@ -112,8 +119,7 @@ def optimiser_like(grid, values, objective, calib, rng, args, cover: bool):
         def redo(wider: np.ndarray) -> np.ndarray:
             nonlocal points
             points = np.concatenate([points, wider[:, 0]])
-            return bootstrap_estimates(objective, points[:, None], interpolate(grid, values, points)[:, :, calib],
-                                       args.bootstrap, seed)
+            return estimates()
 
         draws, _ = covered_draws(box, draws, local[:, None], redo)
     return draws
@@ -155,7 +161,8 @@ def coverage(grid, values, fine, fine_values, size: int, args, search: str = "de
             if search == "dense":
                 draws = bootstrap_estimates(objective, fine[:, None], runs, args.bootstrap, int(rng.integers(2**31)))
             else:
-                draws = optimiser_like(grid, values, objective, calib, rng, args, cover=search == "covered")
+                draws = optimiser_like(grid, values, objective, calib, rng, args, cover=search != "optimiser",
+                                       between=search == "between")
             low, high = np.quantile(draws[:, 0], [(1 - args.level) / 2, (1 + args.level) / 2])
             hits.append(low <= grid[j] <= high)
             truths.append(j)
@@ -186,6 +193,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--scattered", type=int, default=40,
                         help="vectors of the emulated optimiser before its local design")
+    parser.add_argument("--searches", nargs="+", default=["dense", "optimiser", "covered", "between"],
+                        choices=["dense", "optimiser", "covered", "between"], help="where vectors are evaluated "
+                        "and how the bootstrap re-estimates (see the printed meaning of each)")
     parser.add_argument("--keep", type=Path, help="keep the pool's runs here (rerunning resumes from them)")
     args = parser.parse_args()
     if args.observed + max(args.calibration) > args.pool:
@@ -208,9 +218,11 @@ def main() -> None:
     fine_values = interpolate(grid, values, fine)
     searches = {"dense": "vectors every tenth of a grid step",
                 "optimiser": f"{args.scattered} scattered vectors and {LOCAL} within 5 % around the best",
-                "covered": "the same and smm.covered_draws's further local designs"}
+                "covered": "the same and smm.covered_draws's further local designs",
+                "between": "the same, re-estimated between evaluated vectors (as SMM does for patterns)"}
     for size in args.calibration:
-        for search, meaning in searches.items():
+        for search in args.searches:
+            meaning = searches[search]
             c = coverage(grid, values, fine, fine_values, size, args, search)
             print(f"{size} calibration territories, {meaning}: coverage {c['coverage']:.2f} ({c['hits']}/{c['n']}, "
                   f"95 % {c['wilson'][0]:.2f}-{c['wilson'][1]:.2f}; nominal {args.level:.2f}); mean interval width "

@@ -22,7 +22,7 @@ def test_demography_accounts_for_every_person(rows, seed):
     births, deaths = demography(alive=np.ones(n, bool), members=members, adults=adults, education=np.full(n, 5.0),
                                 node=node, u_birth=rng.random(n), u_death=rng.random(n), u_adult=rng.random(n),
                                 birth_rate=np.full(n, 0.3), death_rate=0.2, maturation_rate=np.array([0.3, 0.3]),
-                                cohort_education=np.array([6.0, 8.0]), child_schooling=np.zeros(n), n_nodes=2)
+                                adult_schooling=np.array([6.0, 8.0])[node], n_nodes=2)
     assert births.sum() - deaths.sum() == members.sum() - before.sum()
     assert (members >= 0).all() and (adults <= np.maximum(members, 1)).all()
     assert ((members == 0) | (adults >= 1)).all()
@@ -66,7 +66,7 @@ def test_kernels_take_keywords_only_and_name_their_results():
                        education=np.full(1, 5.0), node=np.zeros(1, np.int32), u_birth=np.full(1, 0.99),
                        u_death=np.zeros(1), u_adult=np.zeros(1), birth_rate=np.full(1, 0.5), death_rate=0.0,
                        maturation_rate=np.zeros(1),
-                       cohort_education=np.array([6.0]), child_schooling=np.zeros(1), n_nodes=1)
+                       adult_schooling=np.array([6.0]), n_nodes=1)
     assert flows._fields == ("births_by_node", "deaths_by_node")
     assert flows.births_by_node.tolist() == [2.0] and flows.deaths_by_node.tolist() == [0.0]
 

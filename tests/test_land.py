@@ -74,3 +74,78 @@ def test_clearing_is_limited_by_what_it_costs_in_money_and_time():
     high = clearing_wish(assets=assets, time_cost=np.array([1500.0]), clearing_cost=300.0,
                          **{**common, "hurdle": np.array([1.2])})
     assert high[2] == pytest.approx(0.5 * (2625 / (1.2 * 1800) - 1))
+
+
+@pytest.fixture
+def year_under_way():
+    from conftest import SCENARIOS
+
+    from territory_abm import TerritoryModel, load_scenario
+
+    sc = load_scenario(SCENARIOS / "stationary.toml").replace(households_scale=0.05, steps=3)
+    m = TerritoryModel(sc, seed=3)
+    m.step()
+    m.ledger.new_year()
+    return m
+
+
+def _totals(m):
+    hh = m.households
+    alive = hh.alive
+    return {"persons": np.bincount(hh.node[alive], hh.members[alive], minlength=m.n_nodes),
+            "adults": np.bincount(hh.node[alive], hh.adults[alive], minlength=m.n_nodes),
+            "land": np.bincount(hh.node[alive], hh.land[alive], minlength=m.n_nodes),
+            "assets": np.bincount(hh.node[alive], hh.assets[alive], minlength=m.n_nodes),
+            "jobs": np.bincount(hh.node[alive], hh.employed[alive], minlength=m.n_nodes),
+            "income": np.bincount(hh.node[alive], hh.income[alive], minlength=m.n_nodes)}
+
+
+def test_household_formation_conserves_people_land_assets_and_jobs_in_each_node(year_under_way):
+    from territory_abm.model import formation
+
+    m = year_under_way
+    m.set_parameters({"household_formation_adjustment": 1.0})
+    m.headship = m.headship * 1.1  # a tenth more households per adult than the node holds
+    before, n0 = _totals(m), m.households.n
+    rows = formation.form_households(m)
+    assert rows.size > 0 and np.array_equal(rows, np.arange(n0, m.households.n))
+    after = _totals(m)
+    for key in before:
+        assert np.allclose(after[key], before[key]), key
+    hh = m.households
+    assert np.all(hh.members[rows] == 1) and np.all(hh.adults[rows] == 1)
+    assert np.all(hh.adults[hh.alive] >= 1) and np.all(hh.members >= hh.adults)
+    assert m.ledger.current[("households", "households", "inheritance shares")] > 0
+
+
+def test_households_form_to_the_starting_headship_and_not_beyond(year_under_way):
+    """Known answer: with the whole shortfall closed, each node's households reach the
+    starting households per adult times its adults (to the household, rounded either way);
+    at the start's headship, with no shortfall, none form."""
+    import copy
+
+    from territory_abm.model import formation
+
+    m = copy.deepcopy(year_under_way)
+    m.set_parameters({"household_formation_adjustment": 1.0})
+    m.headship = formation.headship(m)
+    assert formation.form_households(m).size == 0
+    m.headship = m.headship * 1.2
+    formation.form_households(m)
+    hh = m.households
+    adults = np.bincount(hh.node, hh.adults * hh.alive, minlength=m.n_nodes)
+    households = np.bincount(hh.node, hh.alive, minlength=m.n_nodes)
+    target = np.nan_to_num(m.headship) * adults
+    assert np.all(np.abs(households - target) <= 1.0 + 1e-9)
+
+
+def test_a_split_farm_produces_what_the_whole_did():
+    """Known answer: TFP split as (share)^(1 - a - b) with land and labour in the same shares."""
+    from territory_abm.model.households import farm_output
+
+    a, b, share = 0.35, 0.4, 1 / 3
+    whole = farm_output(100.0, 6.0, 3.0, 0.0, 1.0, a, b, 0.0)
+    rest = 1 - a - b
+    parts = (farm_output(100.0 * share**rest, 6.0 * share, 3.0 * share, 0.0, 1.0, a, b, 0.0)
+             + farm_output(100.0 * (1 - share) ** rest, 6.0 * (1 - share), 3.0 * (1 - share), 0.0, 1.0, a, b, 0.0))
+    assert parts == pytest.approx(whole)

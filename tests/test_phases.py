@@ -8,7 +8,7 @@ import pytest
 from conftest import SCENARIOS
 
 from territory_abm import TerritoryModel, load_scenario
-from territory_abm.model import budgets, demography, environment, firms, labour, migration, public
+from territory_abm.model import budgets, demography, environment, firms, labour, land_market, migration, public
 from territory_abm.model.public import MIN_FARM_GATE_SHARE, MIN_ROAD_QUALITY
 
 
@@ -64,6 +64,7 @@ def test_labour_market_fills_firm_jobs_with_household_workers(model):
 
 def test_budgets_never_spend_more_than_the_cash_on_hand(model):
     public.public_sector(model)
+    land_market.rent(model)  # this year's tenancy, as in the year (last year's tenants may have left)
     labour.labour_market(model, labour.post_vacancies(model))
     hh = model.households
     cash = hh.assets * (1 - model.params.asset_depreciation)

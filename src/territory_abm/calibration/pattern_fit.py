@@ -19,8 +19,11 @@ simulation noise of s (the variance of the per-seed values over seeds, divided b
 number), subtracted as in the single-territory distance. SMM's bootstrap re-estimates
 under resampled territories and seeds and an observed value drawn from
 N(o_k, sd_k^2): the interval covers both the finite ensemble and the uncertainty of the
-observation. Group medians (``near_market``, ``high_land_gini``...) are fixed over the whole
-ensemble (generated features do not depend on the parameters).
+observation; it re-estimates between the evaluated vectors, the sums interpolated
+(``calibration.surrogate``). The runs go through ``ensemble.runs.EnsembleRun``: the workers
+generate the territories and return each run's municipality rows. Group medians
+(``near_market``, ``high_land_gini``...) are fixed over the whole ensemble (generated
+features do not depend on the parameters).
 """
 
 from __future__ import annotations
@@ -31,7 +34,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..ensemble.command import generate_all, municipality_rows, territory_key
+from ..ensemble.command import check_generation
+from ..ensemble.generate import generate
+from ..ensemble.runs import UNITS_TABLE, EnsembleRun, territory_key
 from ..ensemble.patterns import UNITS, Pattern
 from ..ensemble.statistics import GROUPS, SUMS, from_sums
 from ..experiments.driver import run_experiment
@@ -63,6 +68,8 @@ class PatternObjective:
     weights: np.ndarray
     observed: np.ndarray
     scale: np.ndarray
+    interpolates = True
+    """SMM's bootstrap re-estimates between the evaluated vectors (``calibration.surrogate``)."""
 
     @classmethod
     def from_pilot(cls, design: PatternCalibrationDesign, pilot: np.ndarray) -> "PatternObjective":
@@ -133,10 +140,11 @@ class PatternEvaluator(Evaluator):
         self.runs = 0
         self.out_dir.mkdir(parents=True, exist_ok=True)
         with ResultStore(self.out_dir, self.record):
-            pass  # refuse a directory holding another calibration before writing territories into it
+            pass  # refuse a directory holding another calibration before running anything
         ensemble = design.ensemble
-        self.directory = self.out_dir / "territories"
-        self.generated = generate_all(ensemble, self.directory)
+        check_generation(ensemble)
+        self.generated = [generate(ensemble.distributions, ensemble.territory_rng(i), ensemble.scenario.poverty_line)
+                          for i in range(ensemble.territories)]
         self.groups = _group_masks(design.patterns, self.generated)
 
     def _run(self, points: dict[str, dict[str, float]], kind: str) -> None:
@@ -144,12 +152,13 @@ class PatternEvaluator(Evaluator):
         specs = []
         for key, theta in points.items():
             for i in range(ensemble.territories):
-                scenario = ensemble.scenario.replace(territory=self.directory / territory_key(i), name=territory_key(i))
+                scenario = ensemble.scenario.replace(name=territory_key(i))
                 context = ensemble.context_draws(i)
                 for k, seed in enumerate(ensemble.run_seeds(i)):
                     specs.append(RunSpec(_run_id(key, i, k), scenario, seed, {**context, **theta},
                                          labels={"theta": key, "kind": kind, "territory": i, "replicate": k}))
-        status = run_experiment(specs, self.out_dir, self.record, self.engine, progress=False)
+        status = run_experiment(specs, self.out_dir, self.record, self.engine, progress=False,
+                                fn=EnsembleRun(ensemble))
         self.runs += len(specs)
         if self.bar is not None:
             self.bar.update(len(specs))
@@ -164,7 +173,7 @@ class PatternEvaluator(Evaluator):
                         if payload is None:
                             self.failures[run_id] = failed.get(run_id, "no result stored")
                             continue
-                        units = municipality_rows(self.generated[i], read_result(payload), {})
+                        units = read_result(payload)[UNITS_TABLE]
                         values[k, i] = [p.sums(units[units["kind"].isin(UNITS[p.units])], self.groups[j][i])
                                         for j, p in enumerate(self.design.patterns)]
                 self._cache[key] = values
@@ -198,16 +207,12 @@ def write_pattern_calibration(design: PatternCalibrationDesign, fit, evaluator: 
                               at_estimate: np.ndarray, predictive: np.ndarray, out_dir: Path,
                               wall_time_s: float) -> pd.DataFrame:
     """The files of :func:`~territory_abm.calibration.command.write_fit` (``fit.csv``: one
-    row per pattern); the generated territories are removed (they follow from the ensemble
-    file)."""
-    import shutil
-
+    row per pattern)."""
     from .command import write_fit
 
     estimates = write_fit(design, fit, evaluator, at_estimate, predictive, out_dir, wall_time_s,
                           tables_extra={}, plots_extra={},
                           record_extra={"patterns": design.patterns_source, "ensemble": design.ensemble.source,
                                         "territories": design.ensemble.territories})
-    shutil.rmtree(evaluator.directory, ignore_errors=True)
     return estimates
 

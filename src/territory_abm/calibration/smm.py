@@ -25,6 +25,7 @@ from .design import CalibrationDesign
 from .evaluate import Evaluator
 from .fit import Fit
 from .objective import REALIZATIONS, Objective
+from .surrogate import between
 
 
 def latin_hypercube(design: CalibrationDesign, points: int, seed: int) -> np.ndarray:
@@ -62,14 +63,14 @@ def fit_smm(design: CalibrationDesign, evaluator: Evaluator, make_objective=Obje
     if isinstance(objective, Objective):  # one territory's history: draw it again around the estimate
         objective = objective.with_realizations(evaluator.realizations(np.asarray(result.x, float), REALIZATIONS))
     keys, thetas = evaluator.evaluated_thetas()
-    draws = bootstrap_estimates(objective, thetas, evaluator.values(thetas), opts["bootstrap"], design.sampler_seed)
+    draws = re_estimates(objective, thetas, evaluator.values(thetas), opts["bootstrap"], design.sampler_seed)
     notes = [f"differential evolution: {result.message} ({result.nit} generations, {len(keys)} parameter vectors)",
              _bootstrap_note(objective, opts["bootstrap"])]
 
     def redo(points: np.ndarray) -> np.ndarray:
         evaluator.values(points, "local")
         _, thetas = evaluator.evaluated_thetas()
-        return bootstrap_estimates(objective, thetas, evaluator.values(thetas), opts["bootstrap"], design.sampler_seed)
+        return re_estimates(objective, thetas, evaluator.values(thetas), opts["bootstrap"], design.sampler_seed)
 
     draws, added = covered_draws(design, draws, local, redo)
     if added:
@@ -135,6 +136,14 @@ def covering_design(design: CalibrationDesign, draws: np.ndarray, local: np.ndar
     u = qmc.LatinHypercube(d=len(design.parameters), seed=design.sampler_seed + 2).random(
         design.options["local_points"] * len(design.parameters))
     return low + u * (high - low)
+
+
+def re_estimates(objective, thetas: np.ndarray, values: np.ndarray, resamples: int, seed: int) -> np.ndarray:
+    """Bootstrap re-estimates: between the evaluated vectors (``surrogate.between``) for
+    objectives that ask for it (``interpolates``), else over the evaluated vectors."""
+    if getattr(objective, "interpolates", False):
+        thetas, values = between(objective, thetas, values, seed)
+    return bootstrap_estimates(objective, thetas, values, resamples, seed)
 
 
 def bootstrap_estimates(objective: Objective, thetas: np.ndarray, values: np.ndarray, resamples: int,

@@ -68,10 +68,20 @@ def _territory(path: str) -> Territory:
 
 def execute_run(spec: RunSpec) -> bytes:
     """Run one spec to the end and return its tables as an ``.npz`` archive."""
+    return pack(simulate(spec))
+
+
+def simulate(spec: RunSpec, territory: Territory | None = None) -> dict:
+    """Run one spec to the end: its tables as :func:`pack` takes them (``{"territory":
+    DataFrame, ..., "meta": dict}``, the layout :func:`read_result` gives back).
+
+    territory : the loaded territory to run (default: read from the scenario's path)
+    """
     started = time.perf_counter()
     scenario = spec.resolved()
     years = None if spec.distribution_years is None else frozenset(spec.distribution_years)
-    model = TerritoryModel(scenario, territory=_territory(str(scenario.territory)), distribution_years=years)
+    territory = territory if territory is not None else _territory(str(scenario.territory))
+    model = TerritoryModel(scenario, territory=territory, distribution_years=years)
     income_sum = home = None
     if spec.keep_households:
         n0 = model.households.n
@@ -89,23 +99,37 @@ def execute_run(spec: RunSpec) -> bytes:
             real = hh.income * hh.alive / consumer_prices(model)[hh.node]
             yearly[0, year], yearly[1, year] = hh.income[:n0] * hh.alive[:n0], real[:n0]
             real_total[year] = real.sum()
-    arrays: dict[str, np.ndarray] = {}
-    _put_frame(arrays, "territory", tables.territory_table(model))
+    out: dict = {"territory": tables.territory_table(model)}
     nodes = tables.node_table(model)
-    _put_frame(arrays, "typology", typology(nodes, tolerances=scenario.typology))
+    out["typology"] = typology(nodes, tolerances=scenario.typology)
     if spec.keep_nodes:
-        _put_frame(arrays, "nodes", nodes)
+        out["nodes"] = nodes
     if spec.keep_households:
-        reached = model.households.programmes[:n0] != 0
-        arrays["households/home_node"] = home.astype(np.int32)
-        arrays["households/income_sum"] = income_sum
-        arrays["households/reached"] = reached
-        arrays["households/income_by_year"], arrays["households/real_income_by_year"] = yearly
-        arrays["real_income_total"] = real_total
-        arrays["node_ids"] = np.array(model.territory.ids, dtype=str)
+        out["households"] = {"home_node": home.astype(np.int32), "income_sum": income_sum,
+                             "reached": model.households.programmes[:n0] != 0,
+                             "income_by_year": yearly[0], "real_income_by_year": yearly[1]}
+        out["real_income_total"] = real_total
+        out["node_ids"] = list(model.territory.ids)
     model.release()
-    meta = {"wall_time_s": time.perf_counter() - started, **spec.description()}
-    arrays["meta"] = np.array(json.dumps(meta, sort_keys=True))
+    out["meta"] = {"wall_time_s": time.perf_counter() - started, **spec.description()}
+    return out
+
+
+def pack(result: dict) -> bytes:
+    """``result`` (tables as :func:`read_result` gives them) as a compressed ``.npz`` archive:
+    each DataFrame column an array, no pickle."""
+    arrays: dict[str, np.ndarray] = {}
+    for name, value in result.items():
+        if isinstance(value, pd.DataFrame):
+            _put_frame(arrays, name, value)
+        elif name == "households":
+            arrays.update({f"households/{k}": v for k, v in value.items()})
+        elif name == "node_ids":
+            arrays[name] = np.array(value, dtype=str)
+        elif name == "meta":
+            arrays[name] = np.array(json.dumps(value, sort_keys=True))
+        else:
+            arrays[name] = np.asarray(value)
     buffer = io.BytesIO()
     np.savez_compressed(buffer, **arrays)
     return buffer.getvalue()

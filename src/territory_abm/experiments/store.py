@@ -1,8 +1,9 @@
 """Results store of an experiment: one SQLite file in the output directory.
 
 SQLite commits are atomic and survive a killed process (rollback journal), so a crash
-loses at most the runs that had not been committed. Each finished run is committed on its
-own as soon as it arrives. The manifest (design, seeds, package version, scenario hashes)
+loses at most the runs that had not been committed. The driver commits each finished run
+as it arrives, or the runs that arrive within a second of the last commit together
+(:meth:`ResultStore.batch`: one sync to disk for many small runs). The manifest (design, seeds, package version, scenario hashes)
 is stored once; opening the store with a different design is refused, so one directory
 never mixes two experiments.
 """
@@ -13,6 +14,7 @@ import hashlib
 import json
 import sqlite3
 import traceback
+from contextlib import contextmanager
 from pathlib import Path
 
 from .. import __version__
@@ -87,6 +89,17 @@ class ResultStore:
         """Commit a finished run (replacing an earlier failure of the same run)."""
         self._db.execute("INSERT OR REPLACE INTO runs VALUES (?, 'ok', ?, NULL, ?)",
                          (description["run_id"], json.dumps(description, sort_keys=True), payload))
+
+    @contextmanager
+    def batch(self):
+        """Puts inside the block are committed together, or not at all."""
+        self._db.execute("BEGIN")
+        try:
+            yield self
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
 
     def put_failure(self, description: dict, error: BaseException) -> None:
         text = "".join(traceback.format_exception_only(type(error), error)).strip()

@@ -11,7 +11,7 @@ at the year's prices).
 
 from __future__ import annotations
 
-from . import context, enterprises, food
+from . import enterprises, estates, food, land_market, migration
 from .budget_kernels import cash_on_hand, spend
 from .kernels import household_receipts
 
@@ -27,9 +27,10 @@ def household_budgets(model) -> None:
         remits_to=hh.remits_to, farm_income=hh.farm_income, wage_income=hh.wage_income,
         enterprise_income=hh.enterprise_income, transfer_income=hh.transfer_income,
         migrants_abroad=hh.migrants_abroad, remittance_propensity=p.remittance_propensity,
-        external_income_pc=context.external_income_pc(model), n_nodes=n)
+        remittance_abroad=migration.remittance_per_migrant_abroad(model), n_nodes=n)
     hh.other_income, hh.remittance_income = receipts.other_income, receipts.net_remittances
     income, model.flows.remittances = receipts.income, receipts.remittances_by_node
+    income += land_market.collect_rents(model) + estates.pay_owners(model)  # and last year's estate profits
     if receipts.internal_remittances:
         model.ledger.record("households", "households", "internal remittances", receipts.internal_remittances)
     model.ledger.record("rest_of_world", "households", "remittances from abroad", receipts.remittances_from_abroad)

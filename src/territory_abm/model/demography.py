@@ -1,9 +1,19 @@
 """Births, deaths and ageing; households that die out or leave the territory dissolve.
 
-Poorer households have more children: a household's birth rate is the context's rate times
-(y / Y)^-e, y its income per person, Y the territory's, e ``fertility_income_elasticity``,
-scaled so that the territory's births per person are the context's rate
-(:func:`household_birth_rates`)."""
+The territory's births per person are the context's rate. They go first to the households
+that lost members (deaths, members who left) below their usual size, the size they had at
+the start or when they formed, in proportion to the members they lack: births replace
+losses, so each household keeps its size and the start's sizes by income, which the data
+give, are the ones the demography keeps (:func:`household_births`). Births beyond what
+replaces the losses (a growing population) fall more on poorer households: a household's
+share of them goes as its members times (y / Y)^-e, y its income per person, Y the
+territory's, e ``fertility_income_elasticity`` (:func:`household_birth_rates`).
+
+Children reach working age with their node's cohort schooling plus their household's
+schooling gap, its adults' schooling above the node's mean at the start (``schooling_gap``):
+schooling persists across generations, so the start's schooling by income is the one the
+demography keeps (before, every new adult had the node's mean, and the schooling of the
+richest fifth fell 0.1 years in 20 years while the poorest fifth's rose as much)."""
 
 from __future__ import annotations
 
@@ -20,13 +30,15 @@ def births_and_deaths(model) -> None:
     alive = hh.alive
     u_birth, u_death, u_adult = rng.random(hh.n), rng.random(hh.n), rng.random(hh.n)
     cohort = model.cohort_education + model.policies.schooling_gain(np.arange(n))
+    # children reach their node's cohort schooling plus their household's place in it, and
+    # what a conditional transfer bought them
+    schooling = cohort[hh.node] + hh.schooling_gap + hh.child_schooling
     model.flows.births, model.flows.deaths = demography(
         alive=alive, members=hh.members, adults=hh.adults, education=hh.education, node=hh.node, u_birth=u_birth,
         u_death=u_death, u_adult=u_adult,
-        birth_rate=household_birth_rates(model.params, context.birth_rate(model), hh.income, hh.members, alive),
+        birth_rate=household_births(model.params, context.birth_rate(model), hh) / np.maximum(hh.members, 1),
         death_rate=context.death_rate(model),
-        maturation_rate=model.maturation_rate, cohort_education=cohort, child_schooling=hh.child_schooling,
-        n_nodes=n)
+        maturation_rate=model.maturation_rate, adult_schooling=schooling, n_nodes=n)
     gone = np.flatnonzero(alive & (hh.members <= 0))
     if gone.size:
         dissolve(model, gone, "estates of dissolved households", "municipalities")
@@ -34,9 +46,9 @@ def births_and_deaths(model) -> None:
 
 def dissolve(model, rows: np.ndarray, item: str, payee: str) -> None:
     """Households ``rows`` leave the model; their assets go to ``payee`` (booked as
-    ``item``); their land passes to the node's other landholders at the end of the year."""
+    ``item``); their land is sold at the end of the year, ``payee`` paid for it."""
     hh = model.households
-    give_up_land(model, rows)
+    give_up_land(model, rows, payee)  # the land is sold at the year's end and ``payee`` paid for it
     estate = np.bincount(hh.node[rows], hh.assets[rows], minlength=model.n_nodes)
     model.ledger.record("households", payee, item, estate.sum())
     if payee == "municipalities":
@@ -49,9 +61,25 @@ def dissolve(model, rows: np.ndarray, item: str, payee: str) -> None:
     hh.employed[rows] = 0
 
 
+def household_births(params, rate: float, hh) -> np.ndarray:
+    """Expected births of each household this year (persons): the territory's ``rate`` times
+    its persons, shared first among the alive households below their usual size in
+    proportion to the members they lack (at most what they lack), and what is left beyond
+    that by :func:`household_birth_rates` (more to poorer households)."""
+    alive = hh.alive
+    total = rate * float(np.sum(hh.members, where=alive))
+    lack = np.where(alive, np.maximum(hh.usual_size - hh.members, 0), 0).astype(float)
+    lacking = lack.sum()
+    if lacking >= total:
+        return lack * (total / lacking) if lacking > 0 else lack
+    rest = household_birth_rates(params, 1.0, hh.income, hh.members, alive) * np.where(alive, hh.members, 0)
+    return lack + (total - lacking) * rest / max(rest.sum(), 1e-12)
+
+
 def household_birth_rates(params, rate: float, income: np.ndarray, members: np.ndarray,
                           alive: np.ndarray) -> np.ndarray:
-    """Births per person of each household (1/yr): ``rate`` times (y / Y)^-e normalised so
+    """Births per person of each household (1/yr) if births were shared by income only:
+    ``rate`` times (y / Y)^-e normalised so
     that the members of alive households have ``rate`` births per person on average (y income
     per person, at least 1 USD; Y the mean over persons; e ``fertility_income_elasticity``)."""
     persons = np.where(alive, members, 0).astype(float)

@@ -3,7 +3,8 @@
 Households clear forest where the expected return beats the cost (money paid, family time
 valued at the wage they could expect) plus the expected fine (``kernels.clearing_wish``,
 ``kernels.clear_forest``); natural capital regrows
-logistically toward the area not farmed (``Municipality.regrow_nature``). Land given up
+logistically toward the start's forest share of the area not farmed
+(``Municipality.regrow_nature``), so the start is the regrowth's rest point. Land given up
 during a year (households that died out or moved) is handed over once at its end.
 """
 
@@ -13,6 +14,7 @@ from functools import partial
 
 import numpy as np
 
+from . import estates, land_market
 from .kernels import clear_forest, clearing_wish, hand_over_land
 
 MIN_HURDLE, MAX_HURDLE = 1e-2, 1e4
@@ -101,11 +103,14 @@ def clearing_time_cost(model) -> np.ndarray:
 
 
 def regrow_nature(model) -> None:
-    """Each municipality's natural capital regrows toward the area its households do not farm."""
+    """Each municipality's natural capital regrows toward the share of the area its
+    households and estates do not farm that was forest at the start (``model.nature_ratio0``):
+    the rest of that area (pasture, settlements, degraded land) stays as it is, so that the
+    start is the regrowth's rest point and forest moves only with clearing and land left fallow."""
     hh = model.households
-    farmland = np.bincount(hh.node, hh.land * hh.alive, minlength=model.n_nodes)
+    farmland = np.bincount(hh.node, hh.land * hh.alive, minlength=model.n_nodes) + estates.land_by_node(model)
     for m in model.active_municipalities():
-        m.regrow_nature(farmland[m.node])
+        m.regrow_nature(farmland[m.node], model.nature_ratio0[m.node])
 
 
 def nature_ratio(model) -> np.ndarray:
@@ -116,20 +121,31 @@ def nature_ratio(model) -> np.ndarray:
     return ratio
 
 
-def give_up_land(model, rows: np.ndarray) -> None:
-    """Households ``rows`` leave their node's land; it is handed over at the end of the
-    year (:func:`hand_over`)."""
-    hh = model.households
-    model.freed_land += np.bincount(hh.node[rows], hh.land[rows], minlength=model.n_nodes)
-    hh.land[rows] = 0.0
+def give_up_land(model, rows: np.ndarray, seller: str = "households") -> None:
+    """Households ``rows`` leave their node's land; it is sold, or what is not sold handed
+    over, at the end of the year (:func:`hand_over`; ``land_market.give_up_land``)."""
+    land_market.give_up_land(model, rows, seller)
 
 
 def hand_over(model) -> None:
-    """Land given up this year (by households that died out or moved away) passes to
-    the node's remaining landholders in proportion to their holdings (kin and
-    neighbours take it over; land sales are not modelled). Where a node has no
-    landholder left the land is abandoned and returns to natural capital capacity."""
-    if model.freed_land.any():
-        hh = model.households
-        hand_over_land(freed=model.freed_land, node=hh.node, alive=hh.alive, land=hh.land)
+    """Land given up this year (by households that died out or moved away) is sold at the
+    price that clears (``land_market.sell``); what finds no buyer passes to the node's
+    remaining landholders in proportion to their holdings (kin and neighbours take it over),
+    each hectare with the mean quality of the node's freed land (``land_market.add_land``).
+    Where a node has no landholder left the land is abandoned and returns to natural
+    capital capacity."""
+    land_market.sell(model)
+    # run every year, also when the sales left nothing over (then it changes nothing), so that
+    # a run always compiles and caches the kernel and the next run's compile notice is right
+    hh = model.households
+    before = hh.land.copy()
+    hand_over_land(freed=model.freed_land, node=hh.node, alive=hh.alive, land=hh.land)
+    rows = np.flatnonzero(hh.land != before)
+    if rows.size:
+        gained = hh.land[rows] - before[rows]
+        hh.land[rows] = before[rows]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            quality = np.nan_to_num(model.freed_effective_land / model.freed_land)
+        land_market.add_land(model, rows, gained, gained * quality[hh.node[rows]])
     model.freed_land[:] = 0.0
+    model.freed_effective_land[:] = 0.0

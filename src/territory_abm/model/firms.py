@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..data.territory import SECTORS, TRADABLE_SECTORS
-from . import context, enterprises
+from . import context, enterprises, estates
 from .kernels import WAGE_FLOOR, pay_dividends
 from .markets import MAX_LOCAL_PRICE, clear_local_goods
 from .public import node_road_quality
@@ -181,10 +181,11 @@ def accounts(model) -> None:
     depreciation = p.depreciation_rate * ft.capital * alive
     profit = revenue - wages - depreciation
     tax = p.firm_tax_rate * np.maximum(profit, 0.0)
-    dividends = p.dividend_payout * np.maximum(profit - tax, 0.0)
+    estate = estates.firm_rows(model)  # estates keep their profit for their owners (``estates.pay_owners``)
+    dividends = p.dividend_payout * np.maximum(profit - tax, 0.0) * ~estate
     ft.revenue, ft.profit = revenue, profit
     ft.cash = ft.cash + profit - tax - dividends
-    ft.loss_years = np.where(profit < 0, ft.loss_years + 1, 0) * alive
+    ft.loss_years = np.where(profit < 0, ft.loss_years + 1, 0) * alive * ~estate  # estates do not close
     model.ledger.record("firms", "rest_of_world", "depreciation", depreciation.sum())
     taxes = np.bincount(ft.node, tax, minlength=n)
     model.last_taxes = taxes

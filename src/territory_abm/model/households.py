@@ -20,9 +20,13 @@ COLUMNS: dict[str, tuple[type, str, str]] = {
     "alive": (np.bool_, "-", "household lives in the territory"),
     "node": (np.int32, "-", "index of the home node"),
     "members": (np.int32, "persons", "household size"),
+    "usual_size": (np.int32, "persons", "household size its births restore after deaths and departures (its size at the start or when it formed)"),
     "adults": (np.int32, "persons", "working-age adults"),
     "education": (np.float64, "years", "mean schooling of adults"),
+    "schooling_gap": (np.float64, "years", "schooling the household's children reach above their node's cohort (its adults' at the start: schooling persists across generations)"),
     "land": (np.float64, "ha", "land held"),
+    "land_quality_log": (np.float64, "1", "log of the effective hectares per hectare of the household's land, backed out at the start (0: quality 1, for households that did not farm at the start)"),
+    "rented": (np.float64, "effective ha", "land rented in this year (negative: let)"),
     "assets": (np.float64, "USD", "other assets (savings), never below zero"),
     "tfp": (np.float64, "USD/yr", "farm total factor productivity"),
     "price_share": (np.float64, "1", "share of the farm-gate price the household receives"),
@@ -92,6 +96,8 @@ class HouseholdPopulation:
 
     def __init__(self, columns: dict[str, np.ndarray]) -> None:
         n = len(columns["node"])
+        if "usual_size" not in columns and "members" in columns:
+            columns = {**columns, "usual_size": columns["members"]}
         self._capacity = max(16, int(n * 1.25))
         self._n = n
         self._store: dict[str, np.ndarray] = {}
@@ -130,8 +136,11 @@ class HouseholdPopulation:
         return HouseholdView(self, row % self._n)
 
     def append(self, columns: dict[str, np.ndarray]) -> np.ndarray:
-        """Add households; columns not given are zero (``remits_to`` -1). Returns their rows."""
+        """Add households; columns not given are zero (``remits_to`` -1; ``usual_size`` their
+        ``members``). Returns their rows."""
         k = len(columns["node"])
+        if "usual_size" not in columns and "members" in columns:
+            columns = {**columns, "usual_size": columns["members"]}
         if self._n + k > self._capacity:
             new_cap = max(int(self._capacity * (1.0 + SPARE_ROWS)), self._n + k)
             for name, arr in self._store.items():

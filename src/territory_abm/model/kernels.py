@@ -201,7 +201,7 @@ def _round_half_even(x):
 
 @kernel(DemographyFlows)
 def demography(alive, members, adults, education, node, u_birth, u_death, u_adult, birth_rate, death_rate,
-               maturation_rate, cohort_education, child_schooling, n_nodes):
+               maturation_rate, adult_schooling, n_nodes):
     """Births, deaths and children reaching working age, in place on ``members``,
     ``adults`` and ``education``; returns births and deaths by node (persons).
 
@@ -209,9 +209,8 @@ def demography(alive, members, adults, education, node, u_birth, u_death, u_adul
     deaths the yearly rate times its size, rounded stochastically
     with the uniform draws ``u_birth`` and ``u_death``; deaths fall on adults in
     proportion to their share. Children reach working age at their node's ``maturation_rate`` a year
-    (draws ``u_adult``) with their node's cohort schooling plus the household's
-    ``child_schooling`` (years: extra schooling a conditional transfer bought), which
-    enters the household's mean. A household left with children only has its eldest count as adult.
+    (draws ``u_adult``) with the household's ``adult_schooling`` (years), which enters the
+    household's mean. A household left with children only has its eldest count as adult.
     """
     births_by_node = np.zeros(n_nodes)
     deaths_by_node = np.zeros(n_nodes)
@@ -229,8 +228,7 @@ def demography(alive, members, adults, education, node, u_birth, u_death, u_adul
         old_adults = a - adult_deaths
         grown = old_adults + new_adults
         if grown > 0:
-            cohort = cohort_education[node[i]] + child_schooling[i]
-            education[i] = (education[i] * old_adults + cohort * new_adults) / grown
+            education[i] = (education[i] * old_adults + adult_schooling[i] * new_adults) / grown
         members[i] = m + births - adult_deaths - child_deaths
         adults[i] = 1 if grown == 0 and members[i] > 0 else grown
         births_by_node[node[i]] += births
@@ -240,10 +238,10 @@ def demography(alive, members, adults, education, node, u_birth, u_death, u_adul
 
 @kernel(Receipts)
 def household_receipts(alive, adults, node, public_local, remits_to, farm_income, wage_income, enterprise_income,
-                       transfer_income, migrants_abroad, remittance_propensity, external_income_pc, n_nodes):
+                       transfer_income, migrants_abroad, remittance_propensity, remittance_abroad, n_nodes):
     """Local public spending (each node's ``public_local`` shared per adult), remittances
     (internal migrant households pay a share of their earnings to the origin household
-    while both live; migrants abroad send a share of the external income) and total
+    while both live; each migrant abroad sends ``remittance_abroad``, USD/yr) and total
     income per household (USD/yr). Returns (other income, net remittances, income,
     remittances received by node, internal remittances paid, remittances from abroad)."""
     n = node.shape[0]
@@ -272,7 +270,7 @@ def household_receipts(alive, adults, node, public_local, remits_to, farm_income
     remit_by_node = np.zeros(n_nodes)
     abroad_total = 0.0
     for i in range(n):
-        abroad = remittance_propensity * external_income_pc * migrants_abroad[i] if alive[i] else 0.0
+        abroad = remittance_abroad * migrants_abroad[i] if alive[i] else 0.0
         abroad_total += abroad
         r = -sent[i] + received[i] + abroad
         remit[i] = r
@@ -363,9 +361,9 @@ def clear_forest(want, forest, u_caught, enforcement, fine, clearing_cost, asset
 @kernel()
 def choose_movers(log_income_pc, alive, adults, node, services, log_sum_exp, logit_u, stay_preference,
                   income_weight, services_weight):
-    """Rows of the households that move this year. Logit: a household leaves with
-    probability p = exp(L) / (exp(L) + exp(U)), L the log-sum over destinations of the home
-    node, U = stay preference + income weight x log income per person + services weight x
+    """Rows of the households that move this year. Nested logit: a household leaves with
+    probability p = exp(L) / (exp(L) + exp(U)), L (``log_sum_exp``) the inclusive value of
+    moving from the home node (``migration.choice_set``), U = stay preference + income weight x log income per person + services weight x
     home services. With a uniform draw u it leaves when u < p, i.e. when U - L <
     log((1 - u) / u) (``logit_u``, computed outside with vectorised logarithms).
     Households without adults stay."""

@@ -24,7 +24,7 @@ from typing import NamedTuple
 import numpy as np
 from scipy.sparse import csr_array
 
-from . import context, food
+from . import context, estates, food, land_market
 from .environment import nature_ratio
 from .firms import desired_labour, firm_prices
 from .households import farm_output
@@ -94,18 +94,21 @@ def best_net_wage(model, node_wage: np.ndarray, hiring: np.ndarray) -> tuple[np.
     return net_share, model.commute.row_max(np.where(hiring[dest], node_wage[dest] * net_share, 0.0))
 
 
-def farm_revenue_at_one_worker(model) -> np.ndarray:
+def farm_revenue_at_one_worker(model, land: np.ndarray | float | None = None) -> np.ndarray:
     """Farm revenue per unit of labour^b of each household (USD/yr), i.e. with one worker on
     the farm, at the price it expects for its output this year (local food markets and
     dynamic markets, ``food.farm_prices``) and this year's natural capital (sets
-    ``model.nature_factor``, by node, and the households' sales plan)."""
+    ``model.nature_factor``, by node, and the households' sales plan), on ``land``
+    effective hectares (default: the land it farms this year; 1.0 gives the revenue per
+    effective hectare^a)."""
     p, hh = model.params, model.households
     # natural capital (soils, water, pollinators) augments farming, which still produces without it
     model.nature_factor = np.power((1.0 + nature_ratio(model)) / (1.0 + model.nature_ratio0),
                                    p.natural_capital_elasticity)
     price = food.farm_prices(model) * context.farm_output_factor(model)  # climate shocks
     tfp = hh.tfp * (1.0 + hh.assistance_gain)  # practices adopted with technical assistance
-    return farm_output(tfp, np.maximum(hh.land, p.garden_plot_ha), 1.0, hh.assets, model.nature_factor[hh.node],
+    land = land_market.farmed_land(model) if land is None else land
+    return farm_output(tfp, land, 1.0, hh.assets, model.nature_factor[hh.node],
                        p.farm_land_elasticity, 0.0, p.farm_asset_elasticity) * price
 
 
@@ -120,7 +123,7 @@ def seekers(model, revenue_at_one_worker: np.ndarray, best_wage: np.ndarray,
     p, hh = model.params, model.households
     weight = hiring_weight(model) if weight is None else weight
     skills = skill(model) if skills is None else skills
-    return seek_work(adults=hh.adults, alive=hh.alive, employed=hh.employed,
+    return seek_work(adults=adults_in_labour_market(model), alive=hh.alive, employed=hh.employed,
                      farm_revenue_at_one_worker=revenue_at_one_worker, in_enterprise=runs_enterprise(model),
                      enterprise_scale=hh.enterprise_scale, expected_local_price=model.expected_local_price,
                      skill=skills, hiring_weight=weight, job_finding=job_finding, best_wage=best_wage,
@@ -135,6 +138,14 @@ def runs_enterprise(model) -> np.ndarray:
     that run one and have no farm."""
     hh = model.households
     return (hh.enterprise_capital > 0) & (hh.tfp <= 0)
+
+
+def adults_in_labour_market(model) -> np.ndarray:
+    """Adults of each household who may hold or seek wage work: all of them, except in an
+    estate owner's, whose adults not in wage jobs run the estate (its owners keep or give
+    up the jobs they hold by the farm households' rule and seek no new ones)."""
+    hh = model.households
+    return np.where(estates.owners(model), np.minimum(hh.employed, hh.adults), hh.adults)
 
 
 def own_work_revenue(model, farm_revenue: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

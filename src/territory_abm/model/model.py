@@ -5,16 +5,21 @@ each a function of the model in a module named after what it does:
 1. ``policies.start_year``: policies that change structures (roads, land, credit,
    assistance, linkage, schooling, environmental rules, decentralisation) take effect;
 2. ``public.public_sector``: municipalities collect revenue, spend, and keep up roads;
-   travel times are updated;
-3. ``labour``: firms post vacancies; households allocate their adults between farm and
-   wage work; the labour market matches seekers and vacancies within commuting range;
-4. ``budgets``: households receive transfers, remittances and local public spending;
+   travel times are updated; ``land_market.rent``: farms rent land for the year from
+   estates and from households with nobody left on the farm, at the rent that clears;
+3. ``labour``: firms (estates among them, ``estates``) post vacancies; households allocate
+   their adults between farm and wage work; the labour market matches seekers and
+   vacancies within commuting range;
+4. ``budgets``: households receive transfers, remittances, local public spending, land
+   rents and their estates' profits;
    they consume (the local share buys from local firms, food spending clears the local
    food markets, ``food.food_market``) and save;
 5. ``firms.accounts``: the goods market clears; firms account for profit, pay taxes and
    dividends, adjust wages, exit after sustained losses and enter where profits are high;
 6. ``environment``: households clear forest where it pays and is not enforced; nature regrows;
-7. ``demography`` and ``migration``: births, deaths and ageing; then migration (logit
+7. ``demography``, ``formation`` and ``migration``: births, deaths and ageing; adult
+   children form households with their share of the land where adults outgrow the
+   households (the start's households per adult); then migration (logit
    choice) with remittances; land left by households that died out or moved away passes
    to the remaining landholders (``environment.hand_over``);
 8. outcomes are recorded by Mesa's DataCollector.
@@ -35,7 +40,8 @@ from ..data.synthetic import draw_population
 from ..data.territory import Territory, load_territory
 from ..params import Parameters
 from ..scenarios.loader import MAX_STEPS, Scenario, make_policy
-from . import budgets, context, demography, environment, firms, food, labour, migration, outcomes, public, start
+from . import (budgets, context, demography, environment, estates, firms, food, formation, labour, land_market,
+               migration, outcomes, public, start)
 from .firms import FirmTable
 from .households import household_record
 from .kernels import node_populations
@@ -106,6 +112,7 @@ class TerritoryModel(mesa.Model):
                                landless_share=self.params.landless_share)
         start.households(self, init)
         self.maturation_rate = start.maturation_rate(self)
+        self.headship = formation.headship(self)  # households per adult, by node, that formation keeps
         self.municipalities: list[Municipality | None] = [None] * n
         for i in np.flatnonzero(self.populated):
             self.municipalities[i] = Municipality(
@@ -120,7 +127,7 @@ class TerritoryModel(mesa.Model):
         self.cohort_education = np.nan_to_num(t.table["mean_education"]).copy()
         self.firm_table = FirmTable()
         start.firms(self, init)
-        farmland = np.bincount(self.households.node, self.households.land, minlength=n)
+        farmland = np.bincount(self.households.node, self.households.land, minlength=n) + estates.land_by_node(self)
         for m in self.active_municipalities():
             m.capacity = max(m.area_ha - farmland[m.node], 0.0)
         self.nature_ratio0 = environment.nature_ratio(self)
@@ -134,10 +141,15 @@ class TerritoryModel(mesa.Model):
         self.start_local_price = self.expected_local_price.copy()  # the base of consumer prices; enterprises' reference price
         food.start(self, start_spend)  # food prices that clear the start; farm productivity at them
         self.start_food_price = self.food_price.copy()  # the base of consumer prices
+        land_market.start(self)  # land qualities at which the starting rents clear with no tenancy
         self.settler_tfp = start.settler_tfp(self)  # from farm productivity at the starting food prices
         self.job_finding = start.job_finding(self)
         self.flows = outcomes.YearFlows.zeros(n)
         self.freed_land = np.zeros(n)  # land given up this year, by node (ha)
+        self.freed_effective_land = np.zeros(n)  # the same in effective hectares (``land_market``)
+        self.land_for_sale: list = []  # this year's batches of land given up, with their sellers
+        self.land_price = np.full(n, np.nan)  # this year's land price (USD per effective ha), by node
+        self.land_coef = np.zeros(0)  # the farms' land coefficients of the year's rental market
         self.commuting = csr_array((n, n))  # workers by home (rows) and job node (columns), this year
         self.commuting_records: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] = []
         self.clearing_hurdle = environment.starting_hurdle(self)  # by node
@@ -155,12 +167,14 @@ class TerritoryModel(mesa.Model):
         self.flows = outcomes.YearFlows.zeros(self.n_nodes)
         self.policies.start_year(self.year)
         public.public_sector(self)
+        land_market.rent(self)
         labour.labour_market(self, labour.post_vacancies(self))
         budgets.household_budgets(self)
         firms.accounts(self)
         environment.clearing(self)
         environment.regrow_nature(self)
         demography.births_and_deaths(self)
+        formation.form_households(self)
         migration.migrate(self)
         environment.hand_over(self)
         self._record()

@@ -127,13 +127,14 @@ class Municipality(mesa.Agent):
         self.model.ledger.record("municipalities", "households", "local public spending", self.local_payment)
         self.model.ledger.record("municipalities", "rest_of_world", "public purchases", budget - self.local_payment)
 
-    def regrow_nature(self, farmland: float) -> None:
-        """Logistic regrowth of natural capital toward the area not farmed (ha)."""
+    def regrow_nature(self, farmland: float, forest_share: float = 1.0) -> None:
+        """Logistic regrowth of natural capital toward ``forest_share`` of the area not
+        farmed (ha); ``capacity`` is that area."""
         self.capacity = max(self.area_ha - farmland, 0.0)
-        k, cap = self.natural_capital, self.capacity
-        if cap > 0:
-            k += self.model.params.natural_capital_regrowth * k * (1.0 - k / cap)
-        self.natural_capital = min(max(k, 0.0), cap)
+        k, target = self.natural_capital, forest_share * self.capacity
+        if target > 0:
+            k += self.model.params.natural_capital_regrowth * k * (1.0 - k / target)
+        self.natural_capital = min(max(k, 0.0), self.capacity)
 
     @property
     def forest_cover(self) -> float:

@@ -14,6 +14,7 @@ import numpy as np
 
 from ..data.territory import SECTORS
 from ..outcomes import yearly
+from . import estates
 from .distribution_kernels import household_distributions
 from .kernels import node_household_totals
 from .municipality import Municipality
@@ -74,8 +75,9 @@ def _distribution_stats(model) -> tuple[dict[str, np.ndarray], dict[str, float]]
     """Median and Gini of income per person and Gini of land, per node and for the territory,
     over the alive households (one sort per variable serves nodes and territory)."""
     hh = model.households
-    d = household_distributions(income=hh.income, members=hh.members, land=hh.land, node=hh.node, alive=hh.alive,
-                                n_nodes=model.n_nodes)
+    # land over land owned: an estate's land is its owner's
+    d = household_distributions(income=hh.income, members=hh.members, land=estates.owned_land(model), node=hh.node,
+                                alive=hh.alive, n_nodes=model.n_nodes)
     per_node = {"gini_income": d.income.gini, "median_income_pc": d.income.median, "gini_land": d.land.gini}
     territory = {"gini_income": float(d.income.gini_all), "median_income_pc": float(d.income.median_all),
                  "gini_land": float(d.land.gini_all)}

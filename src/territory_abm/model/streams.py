@@ -31,7 +31,7 @@ def resolve_scenario(scenario, seed, steps, households_scale, parameters) -> Sce
 
 
 STREAMS = ("population", "labour", "firms", "clearing", "demography", "migration", "policies", "context",
-           "initial_migrants", "enterprises")
+           "initial_migrants", "enterprises", "land")
 
 
 def random_streams(seed: int) -> dict[str, np.random.Generator]:

@@ -243,22 +243,25 @@ class LandRedistribution(Lever):
     items = ("land purchases",)
 
     def start_year(self) -> None:
+        from ..model import estates, land_market
         m, hh, v = self.model, self.model.households, self.values
+        owned = estates.owned_land(m)
         for i in np.flatnonzero(self.nodes):
             rows = np.flatnonzero(hh.alive & (hh.node == i))
             if rows.size < 2:
                 continue
             n_top = max(1, round(v["top_share"] * rows.size))
             n_rec = max(1, round(v["recipient_share"] * rows.size))
-            order = rows[np.lexsort((rows, hh.land[rows]))]
+            order = rows[np.lexsort((rows, owned[rows]))]
             donors, recipients = order[-n_top:], order[:n_rec]
             recipients = recipients[~np.isin(recipients, donors)]
             if recipients.size == 0:
                 continue
-            taken = v["share"] * hh.land[donors]
+            taken, effective = estates.take_share(m, donors, v["share"])  # from their farms and estates
             moved = taken.sum()
-            hh.land[donors] -= taken
-            hh.land[recipients] += moved / recipients.size
+            # each hectare keeps its quality: the recipients gain the effective hectares taken
+            land_market.add_land(m, recipients, np.full(recipients.size, moved / recipients.size),
+                                 np.full(recipients.size, effective.sum() / recipients.size))
             payment = m.params.land_price * taken
             hh.assets[donors] += payment
             hh.programmes[recipients] |= self.bit

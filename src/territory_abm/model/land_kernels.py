@@ -1,0 +1,253 @@
+"""Compiled loops of the land rental market (``land_market``)."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+from numba import njit
+
+from .kernels import kernel
+
+
+class Tenancy(NamedTuple):
+    log_rent: np.ndarray    # (n_nodes,) log rent that clears (USD per effective ha); nan where no market
+    net: np.ndarray         # (households,) effective ha rented in (negative: let)
+    estate_let: np.ndarray  # (estates,) effective ha each estate lets
+    coef: np.ndarray        # (households,) c in a farm's land wanted c r^(-k) at rent r (0: not farming)
+
+
+@njit(cache=True)
+def _by_node(node, member, n_nodes):
+    """Rows with ``member`` grouped by node (a counting sort): node g's rows are
+    ``rows[start[g]:start[g + 1]]``."""
+    start = np.zeros(n_nodes + 1, np.int64)
+    for i in range(node.shape[0]):
+        if member[i]:
+            start[node[i] + 1] += 1
+    for g in range(n_nodes):
+        start[g + 1] += start[g]
+    rows = np.empty(start[n_nodes], np.int64)
+    fill = start[:n_nodes].copy()
+    for i in range(node.shape[0]):
+        if member[i]:
+            rows[fill[node[i]]] = i
+            fill[node[i]] += 1
+    return rows, start
+
+
+RENT_TOLERANCE = 1e-12
+"""Width of the bracket of log rents at which the search stops."""
+
+
+@njit(cache=True)
+def _falsi(lo, hi, iterations, args):
+    """Root of the decreasing function ``_excess(x, args)`` in [``lo``, ``hi``]: regula falsi
+    with the Illinois halving (Dowell & Jarratt 1971, doi:10.1007/BF01934364), stopped when
+    the bracket is narrower than ``RENT_TOLERANCE`` or after ``iterations`` steps; ``lo``
+    where excess is not positive there, ``hi`` where it is still positive there."""
+    f_lo, f_hi = _excess(lo, args), _excess(hi, args)
+    if f_lo <= 0.0:
+        return lo
+    if f_hi >= 0.0:
+        return hi
+    x, side = hi, 0
+    for _ in range(iterations):
+        x = (lo * f_hi - hi * f_lo) / (f_hi - f_lo)
+        f = _excess(x, args)
+        if f == 0.0 or hi - lo < RENT_TOLERANCE:
+            break
+        if f > 0.0:
+            lo, f_lo = x, f
+            if side == 1:
+                f_hi *= 0.5
+            side = 1
+        else:
+            hi, f_hi = x, f
+            if side == -1:
+                f_lo *= 0.5
+            side = -1
+    return x
+
+
+@njit(cache=True)
+def _excess(log_rent, args):
+    """Effective hectares wanted less those offered in one node at ``log_rent`` (see
+    :func:`clear_rents` and :func:`sell_land`): farms ``first`` .. ``last`` of the
+    node-ordered arrays want max(min(c r^(-k) - own, cap / (r years)), floor) each (rental:
+    the floor is minus the land they hold, no cap; sale at price r years: floor 0, cap their
+    assets), ``offered`` is let or for sale by others, and the node's estates
+    ``e_rows[e_first:e_last]`` let what they do not keep."""
+    c_by, own_by, floor_by, cap_by, years, first, last, offered, estate_coef, estate_land, e_rows, e_first, e_last, \
+        k_h, estate_exponent = args
+    scale = np.exp(-k_h * log_rent)
+    budget = 1.0 / (years * np.exp(log_rent))
+    excess = -offered
+    for q in range(first, last):
+        excess += max(min(c_by[q] * scale - own_by[q], cap_by[q] * budget), floor_by[q])
+    estate_scale = np.exp(-estate_exponent * log_rent)
+    for q in range(e_first, e_last):
+        keep = estate_coef[e_rows[q]] * estate_scale
+        if keep < estate_land[e_rows[q]]:
+            excess -= estate_land[e_rows[q]] - keep
+    return excess
+
+
+@kernel(Tenancy)
+def clear_rents(revenue_per_land, family, own, held, farming, idle, node, estate_coef, estate_land, estate_node, low, high,
+                has, land_elasticity, labour_elasticity, estate_exponent, iterations):
+    """The year's tenancy: the log rent (USD per effective ha) that clears each node's rental
+    market, searched in [``low``, ``high``] (at most ``iterations`` steps of regula falsi), and each farm's,
+    idle household's and estate's position at it.
+
+    A ``farming`` household with expected revenue ``revenue_per_land`` R at one worker per
+    effective hectare^a, ``family`` workers L (integers) and ``own`` effective ha values an
+    effective hectare at a c^(1/k) E'^(-1/k) at E' hectares, c = (a R max(L, 1)^b)^k,
+    k = 1 / (1 - a), so at
+    rent r it farms max(c r^(-k), ``own`` - ``held``) (it may let the land it holds, not its
+    garden plot) and rents in that less ``own`` (negative: lets); an ``idle`` household lets
+    all it holds; an estate with ``estate_coef`` c_e keeps min(c_e r^(-k_e), its
+    ``estate_land``) and lets the rest (k_e = ``estate_exponent``). The rent is where demand
+    first no longer exceeds supply; what is then wanted and let are matched pro rata (the
+    long side is served in proportion). Households and estates are grouped by node (a
+    counting sort) so each node's bisection reads only its own."""
+    n_nodes = low.shape[0]
+    a, b = land_elasticity, labour_elasticity
+    k_h = 1.0 / (1.0 - a)
+    n = node.shape[0]
+    coef = np.zeros(n)
+    idle_supply = np.zeros(n_nodes)
+    most = 1
+    for i in range(n):
+        if farming[i]:
+            most = max(most, family[i])
+    labour_term = np.arange(most + 1).astype(np.float64) ** b  # L^b by family size, one power each
+    labour_term[0] = 1.0
+    for i in range(n):
+        if idle[i]:
+            idle_supply[node[i]] += held[i]
+    rows, start = _by_node(node, farming, n_nodes)
+    # each node's farms contiguous, for the search's passes
+    c_by, own_by, let_by = np.empty(rows.size), np.empty(rows.size), np.empty(rows.size)
+    for q in range(rows.size):
+        i = rows[q]
+        c_by[q] = coef[i] = (a * revenue_per_land[i] * labour_term[family[i]]) ** k_h
+        own_by[q], let_by[q] = own[i], -held[i]
+    no_cap = np.full(rows.size, np.inf)
+    e_rows, e_start = _by_node(estate_node, estate_coef >= 0.0, n_nodes)
+    log_rent = np.full(n_nodes, np.nan)
+    net = np.zeros(n)
+    estate_let = np.zeros(estate_node.shape[0])
+    taken_at = np.zeros(n_nodes)
+    for j in range(n_nodes):
+        if not has[j]:
+            continue
+        rent = _falsi(low[j], high[j], iterations,
+                      (c_by, own_by, let_by, no_cap, 1.0, start[j], start[j + 1], idle_supply[j], estate_coef,
+                       estate_land, e_rows, e_start[j], e_start[j + 1], k_h, estate_exponent))
+        log_rent[j] = rent
+        scale, estate_scale = np.exp(-k_h * rent), np.exp(-estate_exponent * rent)
+        wanted, supply = 0.0, idle_supply[j]
+        for q in range(start[j], start[j + 1]):
+            i = rows[q]
+            net[i] = max(c_by[q] * scale - own_by[q], let_by[q])
+            if net[i] > 0.0:
+                wanted += net[i]
+            else:
+                supply -= net[i]
+        for q in range(e_start[j], e_start[j + 1]):
+            e = e_rows[q]
+            estate_let[e] = max(estate_land[e] - min(estate_coef[e] * estate_scale, estate_land[e]), 0.0)
+            supply += estate_let[e]
+        taken = min(wanted / supply, 1.0) if supply > 0.0 else 0.0  # suppliers let what tenants take,
+        taken_at[j] = taken
+        served = min(supply / wanted, 1.0) if wanted > 0.0 else 0.0  # tenants take what is let, pro rata
+        for q in range(start[j], start[j + 1]):
+            i = rows[q]
+            net[i] *= served if net[i] > 0.0 else taken
+        for q in range(e_start[j], e_start[j + 1]):
+            estate_let[e_rows[q]] *= taken
+    for i in range(n):
+        if idle[i]:
+            net[i] = -held[i] * taken_at[node[i]]
+    return log_rent, net, estate_let, coef
+
+
+@kernel()
+def pick_formers(node, alive, adults, count, key):
+    """Rows (sorted) of the households an adult child leaves: in each node g, ``count[g]`` of
+    its alive households with two or more adults (all of them if fewer), those with the
+    smallest ``key`` / (adults - 1); with ``key`` independent standard exponentials this is
+    a draw without replacement weighted by adults - 1 (Efraimidis & Spirakis 2006)."""
+    n_nodes = count.shape[0]
+    member = np.zeros(node.shape[0], np.bool_)
+    for i in range(node.shape[0]):
+        member[i] = alive[i] and adults[i] >= 2 and count[node[i]] > 0
+    rows, start = _by_node(node, member, n_nodes)
+    total = 0
+    for g in range(n_nodes):
+        total += min(int(count[g]), start[g + 1] - start[g])
+    chosen = np.empty(total, np.int64)
+    k = 0
+    for g in range(n_nodes):
+        size = start[g + 1] - start[g]
+        take = min(int(count[g]), size)
+        if take == 0:
+            continue
+        mine = rows[start[g]:start[g + 1]]
+        if take == size:
+            chosen[k:k + take] = mine
+        else:
+            keys = np.empty(size)
+            for j in range(size):
+                keys[j] = key[mine[j]] / (adults[mine[j]] - 1.0)
+            chosen[k:k + take] = mine[np.argsort(keys)[:take]]
+        k += take
+    return np.sort(chosen)
+
+
+class Sales(NamedTuple):
+    log_price: np.ndarray  # (n_nodes,) log price (USD per effective ha) at which the land for sale sold; nan: none
+    bought: np.ndarray     # (households,) effective ha each household bought
+
+
+@kernel(Sales)
+def sell_land(coef, own, assets, node, buyer, for_sale, low, high, years, exponent, iterations):
+    """Each node's land for sale (``for_sale``, effective ha) sold to its ``buyer``
+    households at the price that clears (USD per effective ha; its log over ``years`` searched
+    between ``low`` and ``high`` by :func:`_falsi`, as a rent): a buyer with land coefficient
+    ``coef`` c (the rental market's: it farms c r^(-k) at rent r, k = ``exponent``) and
+    ``own`` effective ha buys up to the holding at which a hectare's rent over ``years``
+    years is the price, c (price / years)^(-k) - ``own``, no more than its ``assets`` pay
+    for. Where demand at the lowest price falls short,
+    what is demanded is sold at that price; where it exceeds the land for sale at the price
+    found (within the search's tolerance), buyers are served pro rata."""
+    n_nodes = for_sale.shape[0]
+    member = np.zeros(node.shape[0], np.bool_)
+    for i in range(node.shape[0]):
+        member[i] = buyer[i] and for_sale[node[i]] > 0.0
+    rows, start = _by_node(node, member, n_nodes)
+    c_by, own_by, cap_by = coef[rows], own[rows], assets[rows]
+    floor_by = np.zeros(rows.size)
+    no_estates = np.zeros(0, np.int64)
+    log_price = np.full(n_nodes, np.nan)
+    bought = np.zeros(node.shape[0])
+    for j in range(n_nodes):
+        if for_sale[j] <= 0.0 or start[j + 1] == start[j]:
+            continue
+        x = _falsi(low[j] - np.log(years), high[j] - np.log(years), iterations,
+                   (c_by, own_by, floor_by, cap_by, years, start[j], start[j + 1], for_sale[j], np.zeros(0),
+                    np.zeros(0), no_estates, 0, 0, exponent, 1.0))
+        price, scale = years * np.exp(x), np.exp(-exponent * x)
+        total = 0.0
+        for q in range(start[j], start[j + 1]):
+            i = rows[q]
+            bought[i] = max(min(c_by[q] * scale - own_by[q], cap_by[q] / price), 0.0)
+            total += bought[i]
+        if total <= 0.0:
+            continue
+        log_price[j] = np.log(price)
+        if total > for_sale[j]:
+            for q in range(start[j], start[j + 1]):
+                bought[rows[q]] *= for_sale[j] / total
+    return log_price, bought
