@@ -19,8 +19,9 @@ node's commercial agriculture jobs among its estates in proportion to their land
 out each estate's capital so that its profit after tax is its owner's income beyond wages,
 public income, dividends and remittances (capped at the profit of an estate at its capital
 floor), which the estate holds in cash at the start (last year's profit); the firm
-phase then finds the TFP at which the estate wants exactly its workers at the starting wage
-(``start.firms``). The owners' own incomes, the tables' jobs by sector and the land
+phase then finds the TFP at which the estate wants exactly its workers' skill units at the
+starting wage per skill unit (``start.firms``): an estate, like every firm, hires and pays per
+skill unit (``labour``, its ``workers`` at the node's mean starting worker skill). The owners' own incomes, the tables' jobs by sector and the land
 distribution thus hold at the start, and the estates' labour demand keeps their jobs.
 
 Land held in estates is not in ``households.land`` (the land a household farms itself);
