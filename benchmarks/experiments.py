@@ -15,6 +15,7 @@ time is extrapolated from it (printed as such).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 import time
@@ -35,6 +36,12 @@ def write_design(directory: Path, samples: int) -> Path:
         + 'outcomes = ["income_growth_log", "poverty_headcount", "gini_income", "forest_change", '
           '"win_win_win_share"]\n\n[options]\nsecond_order = true\n')
     return path
+
+
+def cpu_seconds() -> float:
+    """CPU time of this process and of its finished worker processes (user + system)."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
 
 
 def run_design(path: Path, out: Path, workers: int, share: float) -> tuple[int, int, float]:
@@ -97,7 +104,9 @@ def main() -> None:
         tmp = Path(tmp)
         path = write_design(tmp, args.samples)
         if not args.skip_design:
+            cpu, load = cpu_seconds(), os.getloadavg()[0]
             done, total, seconds = run_design(path, tmp / "design", args.workers, args.share)
+            cpu = cpu_seconds() - cpu
             print(f"Sobol design: 8 parameters, N={args.samples}, {total:,} runs, example territory at "
                   f"households_scale 1, 20 steps, {args.workers} local workers")
             if done == total:
@@ -107,6 +116,9 @@ def main() -> None:
                 estimate = seconds * total / done
                 print(f"  ran {done:,} of {total:,} runs in {seconds:.0f} s ({done / seconds:.2f} runs/s); "
                       f"whole design extrapolated: {estimate:.0f} s ({estimate / 60:.1f} min) (target: under 10 min)")
+            print(f"  CPU time of the runs and the command: {cpu:.0f} s ({cpu / done:.3f} s per run; "
+                  f"{cpu / args.workers / 60 * total / done:.1f} min on {args.workers} idle cores if the work splits "
+                  f"evenly); load average {load:.1f} at the start, {os.getloadavg()[0]:.1f} at the end")
         one = throughput(path, 1, args.throughput_runs, tmp)
         two = throughput(path, 2, args.throughput_runs, tmp)
         print(f"throughput on the same {args.throughput_runs} runs: 1 worker {one:.2f} runs/s, "

@@ -20,13 +20,21 @@ absolute error of the estimate as a share of the prior's width.
     python benchmarks/recovery.py --keep DIR              # keep each truth's calibration in DIR (a second
                                                           # call resumes from its stored runs) and write
                                                           # DIR/recovery.csv, one row per truth and parameter
+    python benchmarks/recovery.py --keep DIR --only 0 1 2 # some of the truths (run the others in other processes)
+    python benchmarks/recovery.py --keep DIR --report     # the table over every DIR/recovery*.csv
+    python benchmarks/recovery.py --keep DIR2 --se 0.02 0.08 --reuse DIR
+                                                          # start each truth's store with the runs of DIR's
+                                                          # calibration of the same truth (same runs: only the
+                                                          # observations differ), so shared vectors run once
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import os
+import sqlite3
 import sys
 import tempfile
 import time
@@ -35,18 +43,20 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy.stats import qmc
+from scipy.stats import binomtest, qmc
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from territory_abm.calibration import load_calibration, run_calibration  # noqa: E402
+from territory_abm.calibration.command import MARKER  # noqa: E402
 from territory_abm.calibration.evaluate import Evaluator  # noqa: E402
 from territory_abm.calibration.report import weighted_quantile  # noqa: E402
 from territory_abm.calibration.smm import bootstrap_estimates, fit_smm  # noqa: E402
 from territory_abm.calibration.synthetic import simulated_observations, write_observations  # noqa: E402
 from territory_abm.params import REGISTRY  # noqa: E402
 from territory_abm.experiments.engines import make_engine  # noqa: E402
+from territory_abm.experiments.store import STORE_NAME, ResultStore  # noqa: E402
 from territory_abm.scenarios.loader import load_scenario  # noqa: E402
 
 PARAMETERS = ["migration_stay_preference", "birth_rate", "clearing_propensity"]
@@ -109,6 +119,34 @@ def with_standard_errors(observations, column: str, span: tuple[float, float], s
     return observations
 
 
+def reuse_runs(case: Path, source: Path, out: Path) -> int:
+    """Copy into the new store ``out`` the finished runs of the calibration stored in
+    ``source`` when both run the same scenario (steps, scale) at the same seeds: a run is the
+    model at a parameter vector and a seed, whatever the observations, so the calibration
+    finds them stored instead of running them again. Returns the number copied (0 when
+    ``out`` already has a store, the designs' runs differ or ``source`` has not finished:
+    reading a store that another process is still writing can make that process's next
+    commit fail with "database is locked", as it did once)."""
+    if (out / STORE_NAME).exists() or not (source / MARKER).exists():
+        return 0
+    wanted = load_calibration(case).as_dict()
+    with ResultStore(source) as store:
+        stored = store.manifest()["design"]
+
+    def runs(design: dict) -> str:  # what the runs depend on (not where the scenario file was named from)
+        scenario = {k: v for k, v in design["scenario"].items() if k != "source"}
+        return json.dumps([scenario, design["seeds"]], sort_keys=True, default=str)
+
+    if runs(stored) != runs(wanted):
+        return 0
+    ResultStore(out, wanted).close()  # the calibration's own manifest (its Evaluator claims this design)
+    with contextlib.closing(sqlite3.connect(out / STORE_NAME)) as db:
+        db.execute("ATTACH DATABASE ? AS source", (str(source / STORE_NAME),))
+        with db:
+            db.execute("INSERT INTO runs SELECT * FROM source.runs WHERE status = 'ok'")
+        return db.execute("SELECT count(*) FROM runs").fetchone()[0]
+
+
 def municipal_intervals(case: Path, out: Path, level: float) -> dict[str, tuple[float, float]]:
     """Intervals of the bootstrap used until 2026-12-01 (municipalities and seeds resampled,
     the observed values kept) on the stored runs of a finished SMM calibration (its search
@@ -147,12 +185,19 @@ def main() -> None:
     parser.add_argument("--only", type=int, nargs="+", metavar="K", help="run only these truths (0-based), e.g. "
                         "to share them among processes with the same --keep")
     parser.add_argument("--keep", type=Path, help="directory for the calibrations (kept; resumed when run again)")
+    parser.add_argument("--reuse", type=Path, metavar="DIR",
+                        help="a --keep directory of the same truths whose stored runs start each new calibration's store")
+    parser.add_argument("--report", action="store_true",
+                        help="run nothing: the table over every DIR/recovery*.csv of --keep (truths run in parts)")
     args = parser.parse_args()
-    hits = {n: [] for n in PARAMETERS}
-    old_hits = {n: [] for n in PARAMETERS}
-    old_widths = {n: [] for n in PARAMETERS}
-    errors = {n: [] for n in PARAMETERS}
-    widths = {n: [] for n in PARAMETERS}
+    if args.report:
+        if args.keep is None:
+            parser.error("--report needs --keep DIR")
+        parts = [pd.read_csv(f) for f in sorted(args.keep.glob("recovery*.csv"))]
+        if not parts:
+            parser.error(f"no recovery*.csv in {args.keep}")
+        summarise(pd.concat(parts).drop_duplicates(["truth", "parameter"], keep="last"))
+        return
     rows = []
     started = time.perf_counter()
     with contextlib.ExitStack() as stack:
@@ -161,6 +206,9 @@ def main() -> None:
             if args.only is not None and k not in args.only:
                 continue
             path = write_case(Path(tmp) / f"truth{k}", truth, seed=1000 + k, args=args)
+            if args.reuse:
+                copied = reuse_runs(path, args.reuse / f"out{k}", Path(tmp) / f"out{k}")
+                print(f"truth {k + 1}: {copied} runs reused from {args.reuse / f'out{k}'}", flush=True)
             status = run_calibration(path, Path(tmp) / f"out{k}", workers=args.workers, progress=False)
             old = municipal_intervals(path, Path(tmp) / f"out{k}", LEVEL) if args.municipal else {}
             line = []
@@ -169,35 +217,41 @@ def main() -> None:
                              "estimate": row.estimate, "low": row.low, "high": row.high,
                              **({"municipal_low": old[row.parameter][0], "municipal_high": old[row.parameter][1]}
                                 if old else {})})
-                if old:
-                    lo, hi = bounds(row.parameter)
-                    old_hits[row.parameter].append(old[row.parameter][0] <= truth[row.parameter] <= old[row.parameter][1])
-                    old_widths[row.parameter].append((old[row.parameter][1] - old[row.parameter][0]) / (hi - lo))
-                true = truth[row.parameter]
-                lo, hi = bounds(row.parameter)
-                hits[row.parameter].append(row.low <= true <= row.high)
-                errors[row.parameter].append(abs(row.estimate - true) / (hi - lo))
-                widths[row.parameter].append((row.high - row.low) / (hi - lo))
-                line.append(f"{row.parameter} {true:.4g} -> {row.estimate:.4g} [{row.low:.4g}, {row.high:.4g}]")
+                line.append(f"{row.parameter} {truth[row.parameter]:.4g} -> {row.estimate:.4g} "
+                            f"[{row.low:.4g}, {row.high:.4g}]")
             print(f"truth {k + 1}/{args.truths} ({status.runs} runs): " + "; ".join(line), flush=True)
     if args.keep:
         name = "recovery.csv" if args.only is None else f"recovery_{'_'.join(map(str, args.only))}.csv"
         pd.DataFrame(rows).to_csv(args.keep / name, index=False)
-    level = LEVEL
-    print(f"\n{args.method}: {args.truths} truths, {args.seeds} seeds per evaluation, scale {args.scale}, "
+    print(f"\n{args.method}: {len(rows) // len(PARAMETERS)} truths, {args.seeds} seeds per evaluation, scale {args.scale}, "
           f"censuses after {args.census or [args.years]} years, noise {args.noise}, poverty standard errors {args.se}; "
           f"{time.perf_counter() - started:.0f} s")
-    print(f"{'parameter':<28}{'coverage':>10}{'nominal':>9}{'mean |error| / prior width':>30}{'interval / prior':>18}")
-    for name in PARAMETERS:
-        print(f"{name:<28}{np.mean(hits[name]):>10.2f}{level:>9.2f}{np.mean(errors[name]):>30.3f}"
-              f"{np.mean(widths[name]):>18.3f}")
-    every = np.mean([h for name in PARAMETERS for h in hits[name]])
-    print(f"{'all':<28}{every:>10.2f}{level:>9.2f}")
-    if args.municipal:
-        print("\nthe same runs, municipalities resampled (the bootstrap used until 2026-12-01):")
+    summarise(pd.DataFrame(rows))
+
+
+def summarise(rows: pd.DataFrame) -> None:
+    """Per parameter: coverage of the intervals, mean absolute error and mean interval width
+    (shares of the prior's width); over all, the coverage with its 95 % (Wilson) interval;
+    the same for the former bootstrap's intervals where ``rows`` has them."""
+    width = rows["parameter"].map(lambda n: bounds(n)[1] - bounds(n)[0])
+    columns = [("", "low", "high")]
+    if "municipal_low" in rows and rows["municipal_low"].notna().any():
+        columns.append(("the same runs, municipalities resampled (the bootstrap used until 2026-12-01):",
+                        "municipal_low", "municipal_high"))
+    for title, low, high in columns:
+        table = rows.dropna(subset=[low, high])
+        hit = (table[low] <= table["true"]) & (table["true"] <= table[high])
+        if title:
+            print(f"\n{title}")
+        print(f"{'parameter':<28}{'coverage':>10}{'nominal':>9}{'mean |error| / prior width':>30}{'interval / prior':>18}")
         for name in PARAMETERS:
-            print(f"{name:<28}{np.mean(old_hits[name]):>10.2f}{level:>9.2f}{'':>30}{np.mean(old_widths[name]):>18.3f}")
-        print(f"{'all':<28}{np.mean([h for n in PARAMETERS for h in old_hits[n]]):>10.2f}{level:>9.2f}")
+            mine = table["parameter"] == name
+            error = ((table["estimate"] - table["true"]).abs() / width)[mine].mean()
+            print(f"{name:<28}{hit[mine].mean():>10.2f}{LEVEL:>9.2f}{error:>30.3f}"
+                  f"{((table[high] - table[low]) / width)[mine].mean():>18.3f}")
+        ci = binomtest(int(hit.sum()), len(hit)).proportion_ci(0.95, method="wilson")
+        print(f"{'all':<28}{hit.mean():>10.2f}{LEVEL:>9.2f}   {int(hit.sum())} of {len(hit)} intervals held the truth "
+              f"(95 % interval of the coverage {ci.low:.2f}-{ci.high:.2f}) over {table['truth'].nunique()} truths")
 
 
 if __name__ == "__main__":
