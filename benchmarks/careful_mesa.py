@@ -40,7 +40,11 @@ What differs from the columnar model:
 - households that die out or leave the territory are removed from the model (the
   columnar model keeps their rows, marked not alive);
 - no local food market (``territory_abm.model.food``): farm output is sold at the farm-gate
-  price, with the productivity at which the columnar start's farm income is earned there.
+  price, with the productivity at which the columnar start's farm income is earned there;
+- firms hire workers and pay per worker (the wage bill shared by schooling), as the columnar
+  model did before issue 13 item 1; the columnar model's firms hire and pay skill units, so
+  the copied firms read their skill units as workers and their wage per skill unit as a
+  wage per worker.
 """
 
 from __future__ import annotations

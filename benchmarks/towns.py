@@ -39,7 +39,8 @@ def kind_figures(model) -> dict[str, np.ndarray]:
     owners = getattr(hh, "enterprise_capital", np.zeros(hh.n)) > 0  # none before issue 13
     node_owners = np.bincount(hh.node, owners & alive, minlength=n).astype(float)
     ft = model.firm_table
-    node_labour = np.bincount(ft.node, ft.labour * ft.alive, minlength=n)
+    workers = getattr(ft, "workers", None)  # persons; before pay per skill unit, ``labour`` counted them
+    node_labour = np.bincount(ft.node, (ft.labour if workers is None else workers) * ft.alive, minlength=n)
     node_bill = np.bincount(ft.node, ft.wage * ft.labour * ft.alive, minlength=n)
     out = {}
     for kind in KINDS:

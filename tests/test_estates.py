@@ -48,6 +48,9 @@ def test_estates_want_exactly_the_jobs_they_hold_at_the_starting_wage(started):
                           p.firm_capital_elasticity)[e.firm_row]
     assert want == pytest.approx(e.labour, rel=1e-9)
     assert ft.labour[e.firm_row] == pytest.approx(e.labour, rel=1e-12)
+    # estates hire in skill units like every firm: their workers at the node's mean worker skill
+    assert e.labour == pytest.approx(e.workers * m.worker_skill[e.node], rel=1e-12)
+    assert ft.workers[e.firm_row] == pytest.approx(e.workers, rel=1e-12)
     assert np.all(ft.wage[e.firm_row] == m.initial_wage[e.node])
 
 
@@ -56,7 +59,7 @@ def test_estates_hold_the_commercial_agriculture_jobs_of_the_tables(started):
     start) are the estates' and the other commercial agriculture firms' together."""
     m, ft, n = started, started.firm_table, started.n_nodes
     share = np.nan_to_num(m.territory.table["share_commercial_agriculture"])
-    farm_jobs = np.bincount(ft.node, ft.labour * (ft.sector == 0), minlength=n)
+    farm_jobs = np.bincount(ft.node, ft.workers * (ft.sector == 0), minlength=n)
     assert farm_jobs == pytest.approx(share * m.start_wage_jobs["kept"], rel=1e-9, abs=1e-9)
     in_estates = estates.jobs_by_node(m.estates, n)
     assert np.all(in_estates <= farm_jobs + 1e-9)
@@ -169,7 +172,7 @@ def test_planned_profit_and_capital_are_within_their_bounds(residual, labour, wa
     - delta K holds wherever the capital is above the floor."""
     p = Parameters()
     e = estates.Estates(owner=np.array([0]), node=np.array([0]), land=np.array([200.0]),
-                        labour=np.array([labour]), profit=np.zeros(1), capital=np.zeros(1),
+                        workers=np.array([labour]), labour=np.array([labour]), profit=np.zeros(1), capital=np.zeros(1),
                         firm_row=np.array([-1]), productivity=np.zeros(1), quality=np.ones(1), farmed=np.array([200.0]),
                         let=np.zeros(1))
     k = np.array([3.0 * wage])

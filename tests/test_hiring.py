@@ -8,7 +8,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from territory_abm.model.kernels import hire_chances, lottery_chance
+from territory_abm.model.kernels import lottery_chance
+
+
+def hire_chances(chance, hiring_weight, node):
+    """The chance of being hired of a seeker of ``hiring_weight`` where one of weight 1 has
+    ``chance`` (by node): the odds scale with the weight (``kernels._hire_chance``)."""
+    c = chance[node]
+    return np.where(c >= 1.0, 1.0, c * hiring_weight / (1.0 - c + c * hiring_weight))
 
 
 def test_equal_weights_give_everyone_the_share_of_jobs_to_seekers():
@@ -64,7 +71,7 @@ def job_shares(model, groups: np.ndarray) -> np.ndarray:
     return np.bincount(groups, jobs, minlength=groups.max() + 1) / max(hh.employed[hh.alive].sum(), 1)
 
 
-def allocation_changes(seeds=range(1, 5), years=12, scale=0.1):
+def allocation_changes(seeds=range(1, 9), years=12, scale=0.1):
     """Per seed, the change over ``years`` of the share of jobs held by (a) the households
     poor at the start and (b) each third of the starting households by schooling (skill)."""
     from conftest import SCENARIOS
@@ -97,17 +104,25 @@ def test_jobs_stay_with_the_skills_that_held_them_at_the_start(changes):
     share rose 1.4 points in 20 years in seed 1). With the estates counted as one firm each in
     the entrants' TFP, commercial agriculture firms entered the cities and the least schooled
     third's share fell 0.0058 (sd 0.0054); counted as the firms their jobs make, -0.0011
-    (0.0040), +0.0010 (0.0014), +0.0001 (0.0038) (4 seeds, scale 0.1, 12 years)."""
+    (0.0040), +0.0010 (0.0014), +0.0001 (0.0038) (4 seeds, scale 0.1, 12 years). Four seeds
+    estimate the spread too loosely for this test: with pay per skill unit and the estates
+    (merge of labour and main) seeds 1-4 gave -0.0009 (0.0016), -0.0007 (0.0006), +0.0015
+    (0.0012) and seeds 1-8 -0.0005 (0.0014), -0.0002 (0.0009), +0.0007 (0.0016); main at
+    9306030 gave -0.0019 (0.0031), +0.0009 (0.0012), +0.0010 (0.0041) on seeds 1-4 and
+    -0.0007 (0.0024), +0.0011 (0.0010), -0.0005 (0.0032) on seeds 1-8. Every figure is a
+    tenth to a fifth of a point, and whether one passes is largely chance; the test takes
+    8 seeds to make that chance smaller."""
     skill = changes[:, 1:]
     assert np.all(np.abs(skill.mean(axis=0)) <= skill.std(axis=0, ddof=1)), (skill.mean(axis=0), skill.std(axis=0))
 
 
 @pytest.mark.slow
 @pytest.mark.xfail(strict=True, reason=(
-    "issue 12 item 1 open: with the weighted lottery, jobs still pass from rich farming "
-    "households (whose other adults' farm product beats the wage when a worker dies) to poorer "
-    "ones: in seed 1 (scale 0.25, 20 years, births equal to deaths) the initially poor held 980 "
-    "jobs at the start and 1,286 at the end (1,480 before the lottery)"))
+    "issue 12 item 1 open, not the lottery's weights: over 12 years (4 seeds, scale 0.1, births "
+    "equal to deaths) the initially poor held 0.101 of the jobs, took 0.015 of the separations "
+    "and 0.363 of the hires; a death frees a job only where every adult works and only richer "
+    "farms take workers back, and even the registry's strongest weights leave them 0.19 of the "
+    "hires (docs/model_choices.md, 'Measured: the lottery's weights are not what moves the jobs')"))
 def test_jobs_held_by_the_initially_poor_stay_put(changes):
     poor = changes[:, 0]
     assert abs(poor.mean()) <= poor.std(ddof=1), (poor.mean(), poor.std(ddof=1))

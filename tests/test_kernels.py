@@ -6,73 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from territory_abm.model.kernels import assign_jobs, demography, draw_destinations, job_seekers, node_populations
-
-
-def closed_form_seekers(adults, employed, potential, b, wage, expected_wage):
-    """Adults seeking wage work with the farm's wanted labour L* = (b P / w)^(1/(1-b)) rounded."""
-    def wanted(w):
-        with np.errstate(divide="ignore"):
-            return np.where(w > 0, np.power(b * potential / np.maximum(w, 1e-9), 1 / (1 - b)), np.inf)
-    stay = np.minimum(employed, np.clip(adults - np.round(np.minimum(wanted(wage), 1e6)), 0, adults))
-    free = adults - stay
-    return stay + np.clip(free - np.round(np.minimum(wanted(expected_wage), 1e6)), 0, free)
-
-
-@settings(max_examples=100, deadline=None)
-@given(st.lists(st.tuples(st.integers(0, 6), st.integers(0, 6), st.floats(0.0, 5e4), st.integers(0, 2)),
-                min_size=1, max_size=40),
-       st.floats(0.2, 0.6), st.lists(st.floats(0.0, 2e4), min_size=3, max_size=3), st.floats(0.0, 1.0))
-def test_job_seekers_match_the_closed_form(rows, b, wages, chance):
-    adults = np.array([r[0] for r in rows], np.int32)
-    employed = np.minimum(np.array([r[1] for r in rows], np.int32), adults)
-    potential = np.array([r[2] for r in rows])
-    node = np.array([r[3] for r in rows], np.int32)
-    wage = np.array(wages)
-    expected = wage * chance
-    thresholds = np.power(np.arange(1, 8) - 0.5, 1 - b)
-    seekers, by_node, keep, fresh = job_seekers(
-        adults=adults, alive=np.ones(len(rows), bool), employed=employed, farm_revenue_at_one_worker=potential,
-        farm_labour_elasticity=b, best_wage=wage, hire_chance=np.full(len(rows), chance), node=node,
-        farm_labour_thresholds=thresholds, enterprise_thresholds=thresholds,
-        in_enterprise=np.zeros(len(rows), bool), n_nodes=3)
-    want = closed_form_seekers(adults, employed, potential, b, wage[node], expected[node])
-    # the kernel rounds halves up, np.round to even: they differ only on exact halves
-    assert np.abs(seekers - want).max(initial=0) <= 1
-    exact = np.abs(seekers - want) == 0
-    assert exact.mean() > 0.9 or len(rows) < 10
-    assert np.allclose(by_node, np.bincount(node, seekers, minlength=3))
-    assert np.allclose(keep + fresh, by_node)
-    assert np.allclose(keep, np.bincount(node, np.minimum(seekers, employed), minlength=3))
-
-
-def test_no_wage_on_offer_means_everyone_farms():
-    adults = np.array([3, 2], np.int32)
-    seekers = job_seekers(adults=adults, alive=np.ones(2, bool), employed=np.array([1, 2], np.int32),
-                          farm_revenue_at_one_worker=np.array([100.0, 0.0]), farm_labour_elasticity=0.4,
-                          best_wage=np.zeros(1), hire_chance=np.ones(2), node=np.zeros(2, np.int32),
-                          farm_labour_thresholds=np.power(np.arange(1, 4) - 0.5, 0.6),
-                          enterprise_thresholds=np.power(np.arange(1, 4) + 0.5, 0.6),
-                          in_enterprise=np.zeros(2, bool), n_nodes=1)
-    assert seekers.per_household.tolist() == [0.0, 0.0]
-    assert seekers.by_node.tolist() == [0.0]
-
-
-def test_job_assignment_keeps_within_seekers_and_rounds_stochastically():
-    rng = np.random.default_rng(3)
-    n = 20_000
-    seekers = rng.integers(0, 4, n).astype(float)
-    employed = rng.integers(0, 4, n).astype(np.int32)
-    node = np.zeros(n, np.int32)
-    jobs, skill, node_jobs, node_skill = assign_jobs(
-        seekers=seekers, employed=employed, keep_rate=np.array([0.5]), hire_chance=np.full(n, 0.25),
-        u_keep=rng.random(n), u_fresh=rng.random(n), node=node, education=np.full(n, 6.0), education_return=0.07,
-        mean_education=6.0, n_nodes=1)
-    keep = np.minimum(seekers, employed)
-    assert (jobs <= seekers).all() and (jobs >= 0).all()
-    assert node_jobs[0] == jobs.sum() and np.isclose(node_skill[0], skill.sum())
-    expected = 0.5 * keep.sum() + 0.25 * (seekers - keep).sum()  # stochastic rounding keeps the mean
-    assert abs(jobs.sum() - expected) < 4 * np.sqrt(n)
+from territory_abm.model.kernels import demography, draw_destinations, node_populations
 
 
 @settings(max_examples=60, deadline=None)

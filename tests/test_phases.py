@@ -50,7 +50,13 @@ def test_labour_market_fills_firm_jobs_with_household_workers(model):
     labour.labour_market(model, labour.post_vacancies(model))
     hh, ft = model.households, model.firm_table
     assert (hh.employed >= 0).all() and (hh.employed <= hh.adults).all()
-    assert ft.labour[ft.alive].sum() == pytest.approx(hh.employed[hh.alive].sum(), rel=1e-9)
+    # firms hire skill units (labour) supplied by persons (workers)
+    assert ft.workers[ft.alive].sum() == pytest.approx(hh.employed[hh.alive].sum(), rel=1e-9)
+    units = (hh.employed * labour.skill(model))[hh.alive].sum()
+    assert ft.labour[ft.alive].sum() == pytest.approx(units, rel=1e-9)
+    # and pay per skill unit: the wage bill is what households receive before commuting costs
+    bill = (ft.wage * ft.labour)[ft.alive].sum()
+    assert bill == pytest.approx(hh.wage_income.sum() + model.ledger.current[("households", "rest_of_world", "commuting")], rel=1e-9)
     assert ((hh.wage_income > 0) == (hh.employed > 0))[hh.alive].all()
     assert (hh.farm_income[hh.alive & (hh.employed == hh.adults)] == 0).all()
     assert (model.flows.commuters >= -1e-9).all() and (model.flows.unmatched >= -1e-9).all()

@@ -9,10 +9,10 @@ import pytest
 from conftest import SCENARIOS
 
 from territory_abm import TerritoryModel, load_scenario
-from territory_abm.model import enterprises, labour
+from territory_abm.model import enterprises, firms, labour
 from territory_abm.model.markets import match_labour
 from territory_abm.model.network import Pairs
-from territory_abm.model.start import no_commuting_wages, split_residual
+from territory_abm.model.start import no_commuting_wages, priced_out, split_residual
 
 
 @pytest.fixture(scope="module")
@@ -39,6 +39,22 @@ def test_starting_wages_leave_no_gain_from_commuting():
     assert alone == pytest.approx([1000.0, 3000.0])
 
 
+def test_a_node_is_priced_out_where_a_household_that_does_not_farm_cannot_pay_for_a_job():
+    # node 0: a household without a farm, 2 adults, 1 worker, income 5,000: one more job at a
+    # wage per skill unit of 3,000 (skill 1) would pay 6,000 > 5,000 - 0 public income
+    # node 1: the same household farms (a lower wage would not help: its farm wants workers)
+    # node 2: a household without a farm that can pay for one more job at 2,000
+    cols = {"node": np.array([0, 1, 2]), "employed": np.array([1, 1, 1]), "adults": np.array([2, 2, 2]),
+            "income": np.array([5000.0, 5000.0, 5000.0])}
+    init = SimpleNamespace(wage=np.array([3000.0, 3000.0, 2000.0]))
+    model = SimpleNamespace(n_nodes=3)
+    out = priced_out(model, cols, init, np.zeros(3), np.array([False, True, False]), np.ones(3))
+    assert out.tolist() == [True, False, False]
+    # with no adult free there is nobody to take a job
+    cols["employed"] = np.array([2, 1, 1])
+    assert not priced_out(model, cols, init, np.zeros(3), np.array([False, True, False]), np.ones(3)).any()
+
+
 def test_income_beyond_wages_splits_into_farm_and_enterprise_to_the_tables_farm_share():
     # one node whose tables say half of income is farm income: two farming households (capacity
     # 1 and 3) and one that does not farm, each with income 100
@@ -55,9 +71,10 @@ def test_the_network_rule_keeps_every_starting_worker_at_home(town):
     model = TerritoryModel(town.scenario)
     hh, ft = model.households, model.firm_table
     offers = labour.job_offers(model, ft.labour * ft.alive)
-    workers = np.bincount(hh.node, hh.employed, minlength=model.n_nodes).astype(float)
-    flows, _ = match_labour(workers, offers.vacancies, offers.unit_wage, model.commute, offers.net_share)
-    assert np.allclose(model.commute.dense(flows, fill=0.0), np.diag(workers))
+    # firms pay and hire per skill unit: the workers' skill units match in that unit
+    units = np.bincount(hh.node, hh.employed * labour.skill(model), minlength=model.n_nodes)
+    flows, _ = match_labour(units, offers.vacancies, offers.unit_wage, model.commute, offers.net_share)
+    assert np.allclose(model.commute.dense(flows, fill=0.0), np.diag(units))
     model.step()
     assert model.flows.commuters.sum() == pytest.approx(0.0, abs=1e-9)  # rounding of the match's shares
 
@@ -66,9 +83,9 @@ def test_cities_start_with_their_tables_wage_jobs_and_non_farm_income(town):
     hh, t = town.households, town.territory
     city = np.asarray(t.kinds)[hh.node] == "city"
     wage_share = np.average(t.table["wage_share"][hh.node][city], weights=hh.adults[city])
-    # short of the tables where the jobs left would pay more than the poorer households' incomes
-    # (main before this work: a third of adults)
-    assert wage_share - 0.1 < hh.employed[city].sum() / hh.adults[city].sum() <= wage_share + 0.01
+    # the wage per skill unit of a city whose households that do not farm were priced out of
+    # the tables' jobs is lowered until they take them (0.607 before, a third of adults before towns)
+    assert hh.employed[city].sum() / hh.adults[city].sum() == pytest.approx(wage_share, abs=0.002)
     # the cities' landless households (landless_share) cannot farm, and the land holders'
     # residual incomes after wages fall short of the tables' farm income: 0.914 against 0.88
     # at the merge of the land distribution (issue 13: farm income of the cities' land holders)
@@ -79,6 +96,28 @@ def test_cities_start_with_their_tables_wage_jobs_and_non_farm_income(town):
     landless = city & (hh.land < town.params.garden_plot_ha)
     assert landless.any() and not hh.tfp[landless].any() and not hh.farm_income[landless].any()
     assert (hh.enterprise_sales[city] > 0).mean() > 0.5
+
+
+def test_firms_want_at_the_starting_wage_the_skill_units_their_workers_supply(town):
+    """Firms pay and hire per skill unit: at the starting wage per skill unit and price each
+    firm's labour demand is its labour, and a node's firms employ the skill units its
+    starting workers supply (nobody commutes at the start)."""
+    model = town
+    hh, ft, p = model.households, model.firm_table, model.params
+    price = np.where(ft.dynamic, model.farm_gate[ft.node], model.expected_local_price[ft.node])
+    wanted = firms.desired_labour(ft.tfp, ft.capital, price, ft.wage, p.firm_labour_elasticity,
+                                  p.firm_capital_elasticity)
+    local_at_one = ~ft.dynamic & (model.expected_local_price[ft.node] == 1.0)
+    assert wanted[ft.dynamic | local_at_one] == pytest.approx(ft.labour[ft.dynamic | local_at_one], rel=1e-9)
+    n = model.n_nodes
+    units = np.bincount(hh.node, hh.employed * labour.skill(model), minlength=n)
+    assert np.bincount(ft.node, ft.labour, minlength=n) == pytest.approx(units, rel=1e-9)
+    assert np.bincount(ft.node, ft.workers, minlength=n) == pytest.approx(
+        np.bincount(hh.node, hh.employed, minlength=n), rel=1e-9)
+    # each worker earns the node's wage per skill unit times their skill
+    workers = hh.employed > 0
+    assert hh.wage_income[workers] == pytest.approx(
+        (hh.employed * labour.skill(model) * model.initial_wage[hh.node])[workers], rel=1e-9)
 
 
 def test_enterprises_enter_where_the_local_price_rises_and_exit_where_it_falls():

@@ -19,8 +19,9 @@ node's commercial agriculture jobs among its estates in proportion to their land
 out each estate's capital so that its profit after tax is its owner's income beyond wages,
 public income, dividends and remittances (capped at the profit of an estate at its capital
 floor), which the estate holds in cash at the start (last year's profit); the firm
-phase then finds the TFP at which the estate wants exactly its workers at the starting wage
-(``start.firms``). The owners' own incomes, the tables' jobs by sector and the land
+phase then finds the TFP at which the estate wants exactly its workers' skill units at the
+starting wage per skill unit (``start.firms``): an estate, like every firm, hires and pays per
+skill unit (``labour``, its ``workers`` at the node's mean starting worker skill). The owners' own incomes, the tables' jobs by sector and the land
 distribution thus hold at the start, and the estates' labour demand keeps their jobs.
 
 Land held in estates is not in ``households.land`` (the land a household farms itself);
@@ -49,7 +50,8 @@ class Estates:
     owner: np.ndarray         # household row of the owner (int)
     node: np.ndarray          # node of the estate (int)
     land: np.ndarray          # land (ha)
-    labour: np.ndarray        # workers at the start (persons)
+    workers: np.ndarray       # workers at the start (persons)
+    labour: np.ndarray        # their skill units at the start (``workers`` x the node's ``worker_skill``)
     profit: np.ndarray        # profit before tax at the start (USD/yr)
     capital: np.ndarray       # capital at the start (USD)
     firm_row: np.ndarray      # row of the estate in the firm table (int; -1 before the firms exist)
@@ -69,33 +71,37 @@ def select(params, node: np.ndarray, land: np.ndarray, jobs: np.ndarray) -> Esta
     owner = np.flatnonzero((land >= params.estate_min_ha) & (jobs[node] >= MIN_ESTATE_JOBS))
     k = owner.size
     return Estates(owner=owner, node=node[owner].astype(np.int64), land=land[owner].astype(float),
-                   labour=np.zeros(k), profit=np.zeros(k), capital=np.zeros(k),
+                   workers=np.zeros(k), labour=np.zeros(k), profit=np.zeros(k), capital=np.zeros(k),
                    firm_row=np.full(k, -1, np.int64), productivity=np.zeros(k), quality=np.ones(k),
                    farmed=land[owner].astype(float), let=np.zeros(k))
 
 
-def share_jobs(estates: Estates, jobs: np.ndarray, n_nodes: int) -> None:
+def share_jobs(estates: Estates, jobs: np.ndarray, worker_skill: np.ndarray) -> None:
     """Each node's commercial agriculture ``jobs`` (persons) shared among its estates in
-    proportion to their land (sets ``estates.labour``)."""
-    total = np.bincount(estates.node, estates.land, minlength=n_nodes)
+    proportion to their land (sets ``estates.workers``), and their skill units at the node's
+    mean ``worker_skill`` (sets ``estates.labour``: estates hire and pay per skill unit as
+    every firm does)."""
+    total = np.bincount(estates.node, estates.land, minlength=len(jobs))
     with np.errstate(invalid="ignore", divide="ignore"):
-        estates.labour = np.nan_to_num(jobs[estates.node] * estates.land / total[estates.node])
+        estates.workers = np.nan_to_num(jobs[estates.node] * estates.land / total[estates.node])
+    estates.labour = estates.workers * worker_skill[estates.node]
 
 
 def jobs_by_node(estates: Estates, n_nodes: int) -> np.ndarray:
     """Starting estate jobs by node (persons)."""
-    return np.bincount(estates.node, estates.labour, minlength=n_nodes)
+    return np.bincount(estates.node, estates.workers, minlength=n_nodes)
 
 
 def plan_profits(params, estates: Estates, wage: np.ndarray, owner_residual: np.ndarray,
                  ordinary_capital_per_worker: np.ndarray) -> None:
     """Each estate's starting profit and capital (sets ``estates.profit`` and ``capital``).
 
-    At its optimum an estate's revenue is w L / beta, so its profit is
-    w L (1/beta - 1) - delta K. The profit before tax is the owner's ``owner_residual``
-    (USD/yr) over 1 - tax, within [0, w L (1/beta - 1) - delta K_min], K_min the capital floor
-    (``CAPITAL_FLOOR_SHARE`` of an ordinary firm's at ``ordinary_capital_per_worker``, USD by
-    node); the capital is what leaves that profit."""
+    At its optimum an estate's revenue is w L / beta (w the ``wage`` per skill unit by node, L
+    its skill units), so its profit is w L (1/beta - 1) - delta K. The profit before tax is the
+    owner's ``owner_residual`` (USD/yr) over 1 - tax, within [0, w L (1/beta - 1) - delta K_min],
+    K_min the capital floor (``CAPITAL_FLOOR_SHARE`` of an ordinary firm's at
+    ``ordinary_capital_per_worker``, USD per skill unit by node); the capital is what leaves
+    that profit."""
     p = params
     w, lab = wage[estates.node], estates.labour
     floor = CAPITAL_FLOOR_SHARE * ordinary_capital_per_worker[estates.node] * lab

@@ -5,6 +5,11 @@ yearly rules run as array operations over all firms; ``model.firm_table[row]`` g
 firm as a view with named fields. Rows are never reused: exited firms keep their row with
 ``alive`` False. (Firms were once also Mesa agents that nothing called; they are not.)
 
+Firms pay per skill unit (issue 13 item 1): ``wage`` is the wage per skill unit (USD/yr;
+a worker of skill s, ``labour.skill``, earns s times it), ``labour`` and ``vacancies`` are
+in skill units (the labour input of production) and ``workers`` counts the persons who
+supply them. A wage bill is ``wage * labour``.
+
 The yearly phase (:func:`accounts`): firms produce, sell to local buyers (the local goods
 market clears against household spending) or to dynamic markets at the farm-gate price,
 pay wages, taxes and dividends, adjust wages toward excess demand, exit after sustained
@@ -38,7 +43,7 @@ ENTRANT_TFP_SD = 0.2
 FIRM_COLUMNS: dict[str, type] = {
     "alive": np.bool_, "node": np.int32, "sector": np.int8, "dynamic": np.bool_,
     "tfp": np.float64, "capital": np.float64, "wage": np.float64, "vacancies": np.float64,
-    "labour": np.float64, "output": np.float64, "revenue": np.float64, "profit": np.float64,
+    "labour": np.float64, "workers": np.float64, "output": np.float64, "revenue": np.float64, "profit": np.float64,
     "cash": np.float64, "loss_years": np.int32, "entry_year": np.int32,
 }
 
@@ -104,12 +109,12 @@ class FirmView:
 
     def __repr__(self) -> str:
         return (f"Firm({self._row}: {self.sector} at node {self.node}, "
-                f"{'dynamic' if self.dynamic else 'local'} market, labour={self.labour:.1f}, "
-                f"wage={self.wage:.0f}, profit={self.profit:.0f}, alive={self.alive})")
+                f"{'dynamic' if self.dynamic else 'local'} market, labour={self.labour:.1f} skill units "
+                f"({self.workers:.1f} workers), wage={self.wage:.0f} per skill unit, profit={self.profit:.0f}, alive={self.alive})")
 
 
 def desired_labour(tfp, capital, price, wage, labour_el, capital_el) -> np.ndarray:
-    """Workers where the marginal product of labour equals the wage.
+    """Labour (skill units) where its marginal product equals the wage per skill unit.
 
     Output Y = A K^alpha L^beta with beta < 1, so L* = (beta p A K^alpha / w)^(1/(1-beta)).
     """
@@ -123,15 +128,16 @@ def firm_output(tfp, capital, labour, labour_el, capital_el) -> np.ndarray:
 
 
 def tfp_for_labour(labour, capital, price, wage, labour_el, capital_el) -> np.ndarray:
-    """TFP at which a firm with ``capital`` demands ``labour`` workers at ``wage`` and ``price``."""
+    """TFP at which a firm with ``capital`` demands ``labour`` (skill units) at ``wage`` (per skill
+    unit) and ``price``."""
     return wage * np.power(labour, 1.0 - labour_el) / (labour_el * price * np.power(capital, capital_el))
 
 
 def capital_per_worker(params, wage):
-    """Capital per worker (USD) at which a firm paying ``wage`` (USD/yr) earns the required
-    return.
+    """Capital per unit of labour (USD per skill unit) at which a firm paying ``wage`` (USD/yr
+    per skill unit) earns the required return.
 
-    At the optimum revenue is w L / beta, so profit per worker is w (1/beta - 1) - delta k;
+    At the optimum revenue is w L / beta, so profit per unit is w (1/beta - 1) - delta k;
     setting it to r k gives k = w (1/beta - 1) / (r + delta)."""
     p = params
     return wage * (1.0 / p.firm_labour_elasticity - 1.0) / (p.required_return + p.depreciation_rate)
@@ -210,24 +216,28 @@ def exit_losers(model) -> None:
     ft.cash[leaving] = 0.0
     ft.alive[leaving] = False
     ft.labour[leaving] = 0.0
+    ft.workers[leaving] = 0.0
     model.flows.firm_exits = np.bincount(ft.node[leaving], minlength=model.n_nodes)
 
 
 def enter(model) -> None:
     """Poisson entry per node and sector at a rate per 1,000 households rising with an
     entrant's profit rate, road and service quality, and schooling (so entrants, like the
-    starting firms, scale with the simulated households)."""
+    starting firms, scale with the simulated households). An entrant pays its node's mean
+    wage per skill unit and brings the capital for ``workers_per_firm`` workers of the node's
+    mean starting skill (``model.worker_skill``), the size of a starting firm."""
     p, ft, n = model.params, model.firm_table, model.n_nodes
     alive = ft.alive
     labour_sum = np.bincount(ft.node, ft.labour * alive, minlength=n)
     with np.errstate(invalid="ignore", divide="ignore"):
         wage = np.bincount(ft.node, ft.wage * ft.labour * alive, minlength=n) / labour_sum
     wage = np.where(np.isfinite(wage) & (wage > 0), wage, np.maximum(model.initial_wage, context.minimum_wage(model)))
-    capital = (capital_per_worker(p, wage) * p.workers_per_firm)[:, None]
+    size = p.workers_per_firm * model.worker_skill  # skill units of a starting firm, by node
+    capital = (capital_per_worker(p, wage) * size)[:, None]
     prices = np.where(TRADABLE[None, :], model.farm_gate[:, None], model.expected_local_price[:, None])
     tfp = model.entrant_tfp
     labour = desired_labour(tfp, capital, prices, wage[:, None], p.firm_labour_elasticity, p.firm_capital_elasticity)
-    labour = np.minimum(labour, MAX_ENTRANT_SIZE * p.workers_per_firm)
+    labour = np.minimum(labour, MAX_ENTRANT_SIZE * size[:, None])
     profit = prices * firm_output(tfp, capital, labour, p.firm_labour_elasticity, p.firm_capital_elasticity) \
         - wage[:, None] * labour - p.depreciation_rate * capital
     rate = profit / capital - p.required_return

@@ -74,20 +74,6 @@ class HouseholdTotals(NamedTuple):
     farm_workers: np.ndarray        # adults farming their own land (persons)
 
 
-class JobSeekers(NamedTuple):
-    per_household: np.ndarray       # (households,) adults seeking wage work (persons)
-    by_node: np.ndarray             # (n_nodes,) seekers by home node (persons)
-    returning_by_node: np.ndarray   # (n_nodes,) seekers who held a job last year (persons)
-    new_by_node: np.ndarray         # (n_nodes,) seekers without a job last year (persons)
-
-
-class JobAssignment(NamedTuple):
-    jobs: np.ndarray                # (households,) wage jobs held (persons)
-    skill_units: np.ndarray         # (households,) workers x exp(r (schooling - mean))
-    jobs_by_node: np.ndarray        # (n_nodes,) workers by home node (persons)
-    skill_units_by_node: np.ndarray  # (n_nodes,) skill units by home node
-
-
 class LabourIncomes(NamedTuple):
     wage_income: np.ndarray         # (households,) wages net of commuting (USD/yr)
     farm_income: np.ndarray         # (households,) farm sales (USD/yr)
@@ -181,78 +167,6 @@ def _staying_workers(employed, adults, revenue, best_wage, labour_elasticity, th
     if in_enterprise:
         return min(employed, adults) if best_wage > 0 else 0
     return min(employed, adults - _farm_workers_wanted(revenue, best_wage, labour_elasticity, thresholds, adults))
-
-
-@kernel(JobSeekers)
-def job_seekers(adults, alive, employed, farm_revenue_at_one_worker, farm_labour_elasticity, best_wage,
-                hire_chance, node, farm_labour_thresholds, enterprise_thresholds, in_enterprise, n_nodes):
-    """Adults of each household who seek wage work this year (persons), and by node the
-    seekers, the seekers who held a job last year and the new ones.
-
-    A farm wants family labour L* = (b P / w)^(1/(1-b)) where its marginal product equals
-    the wage w (``farm_revenue_at_one_worker`` P is revenue per unit of labour^b). Last
-    year's workers keep seeking while the ``best_wage`` on offer (by node) beats the farm
-    at L*; the other adults weigh the farm against the expected wage, the best wage times
-    the household's ``hire_chance`` (its chance of being hired as a new seeker:
-    Harris–Todaro, the reservation wage being the farm's marginal product). No wage on
-    offer: everyone farms. In a household ``in_enterprise`` (an enterprise and no farm) the
-    workers keep seeking (the start does not weigh them against the enterprise, which it
-    backs out after their jobs) and the other adults weigh the enterprise, by the same rule
-    with ``enterprise_thresholds`` (its revenue given as b P = e S: see
-    ``labour.own_work_revenue``).
-    """
-    revenue, b, thresholds = farm_revenue_at_one_worker, farm_labour_elasticity, farm_labour_thresholds
-    n = adults.shape[0]
-    seekers = np.zeros(n)
-    node_seekers = np.zeros(n_nodes)
-    node_keep = np.zeros(n_nodes)
-    node_fresh = np.zeros(n_nodes)
-    for i in range(n):
-        a = adults[i] if alive[i] else 0
-        if a <= 0:
-            continue
-        g = node[i]
-        th = enterprise_thresholds if in_enterprise[i] else thresholds
-        stay = _staying_workers(employed[i], a, revenue[i], best_wage[g], b, th, in_enterprise[i])
-        free = a - stay
-        s = stay + free - _farm_workers_wanted(revenue[i], best_wage[g] * hire_chance[i], b, th, free)
-        seekers[i] = s
-        keep = min(s, employed[i])
-        node_seekers[g] += s
-        node_keep[g] += keep
-        node_fresh[g] += s - keep
-    return seekers, node_seekers, node_keep, node_fresh
-
-
-@kernel(JobAssignment)
-def assign_jobs(seekers, employed, keep_rate, hire_chance, u_keep, u_fresh, node, education, education_return,
-                mean_education, n_nodes):
-    """Jobs per household (persons): last year's workers keep theirs at ``keep_rate`` (by
-    node), each new seeker is hired with the household's ``hire_chance``, each rounded
-    stochastically with the uniform draws ``u_keep`` and ``u_fresh`` (up with probability
-    equal to the fraction). Also returns each household's skill units (workers times
-    exp(r (schooling - mean))) and by node the workers and skill units."""
-    n = seekers.shape[0]
-    jobs = np.zeros(n, np.int32)
-    skill = np.zeros(n)
-    node_jobs = np.zeros(n_nodes)
-    node_skill = np.zeros(n_nodes)
-    for i in range(n):
-        s = seekers[i]
-        if s <= 0:
-            continue
-        g = node[i]
-        keep = min(s, float(employed[i]))
-        fresh = s - keep
-        kept = min(np.floor(keep * keep_rate[g] + u_keep[i]), keep)
-        hired = min(np.floor(fresh * hire_chance[i] + u_fresh[i]), fresh)
-        j = int(kept + hired)
-        jobs[i] = j
-        if j > 0:
-            skill[i] = j * np.exp(education_return * (education[i] - mean_education))
-            node_jobs[g] += j
-            node_skill[g] += skill[i]
-    return jobs, skill, node_jobs, node_skill
 
 
 @kernel(LabourIncomes)
@@ -507,17 +421,6 @@ def _hire_chance(chance, weight):
     return chance * weight / (1.0 - chance + chance * weight)
 
 
-@kernel()
-def hire_chances(chance, hiring_weight, node):
-    """Each household's chance of being hired as a new seeker (``_hire_chance``), given the
-    chance of a seeker of weight 1 at its node (``chance``, by node)."""
-    n = node.shape[0]
-    out = np.empty(n)
-    for i in range(n):
-        out[i] = _hire_chance(chance[node[i]], hiring_weight[i])
-    return out
-
-
 @njit(cache=True)
 def _halve(low, high, mid, over):
     """One bisection step in place: the upper bound falls to ``mid`` where ``over``, else the
@@ -589,7 +492,7 @@ def equilibrium_job_finding(adults, alive, employed, farm_revenue_at_one_worker,
                             hires, farm_labour_elasticity, farm_labour_thresholds, enterprise_thresholds,
                             in_enterprise, n_nodes, iterations):
     """Chance of being hired of a new seeker of weight 1, per node, at which the new seekers
-    (by the rule of ``job_seekers``, at the ``best_wage`` on offer and each household's
+    (by the rule of ``labour_kernels.seek_work``, at the ``best_wage`` on offer and each household's
     chance ``_hire_chance``) take ``hires`` jobs in expectation: the chance new seekers
     expect is the one the year's hiring gives them. Bisection on [0, 1] (``iterations``
     halvings); 1 where the hires exceed the new seekers even then."""

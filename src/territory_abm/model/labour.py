@@ -1,20 +1,20 @@
 """The labour market of a year: firms post vacancies, households choose how many adults
 seek wage work, seekers and vacancies match within commuting range, incomes are paid.
 
-Wages differ by skill: a worker with s years of schooling earns the wage per skill unit
-of the node that employs them times exp(r (s - mean)), r ``education_return`` and the
-mean over the territory's adults. Firms post a wage per worker (``FirmTable.wage``), the
-wage of their node's typical worker; a node's wage per skill unit is that wage over the
-mean skill of the node's starting workers (``model.worker_skill``). Households
+Wages differ by skill, and firms pay per skill unit (issue 13 item 1): a worker with s years
+of schooling supplies exp(r (s - mean)) skill units (:func:`skill`; r ``education_return``,
+the mean over the territory's adults) and earns the wage per skill unit of the node that
+employs them times that. Firms post vacancies in skill units at a wage per skill unit
+(``FirmTable.wage``), so wage bills, labour demand and output are in skill units. Households
 compare each adult's marginal farm product with their own skill's best wage reachable net
 of commuting; new seekers plan with that wage times their expected chance of being hired
 (the chance of a seeker of hiring weight 1, ``model.job_finding``, adaptive, turned into the
 household's own by :func:`hiring_weight`). Matching is :func:`markets.match_labour`, over the
-whole network: every seeker applies where the wage per skill unit net of commuting is best (it
-ranks destinations alike for every skill); last year's workers keep their jobs first, and the
-other jobs of an origin go to its new seekers by a lottery weighted by skill and referrals
-(``kernels.lottery_chance``, drawn by ``kernels.assign_jobs``); each home node's wages are
-shared among its workers by skill.
+whole network and in skill units: every seeker applies where the wage per skill unit net of
+commuting is best (it ranks destinations alike for every skill); last year's workers keep
+their jobs first, and the other jobs of an origin go to its new seekers by a lottery weighted
+by skill and referrals (``kernels.lottery_chance``); each home node's wages are shared among its workers by
+skill. The household loops are compiled and fused in :mod:`.labour_kernels`.
 """
 
 from __future__ import annotations
@@ -28,7 +28,8 @@ from . import context, estates, food, land_market
 from .environment import nature_ratio
 from .firms import desired_labour, firm_prices
 from .households import farm_output
-from .kernels import JobSeekers, assign_jobs, hire_chances, job_seekers, labour_incomes, lottery_chance
+from .kernels import labour_incomes
+from .labour_kernels import Seeking, hire, seek_work
 from .markets import UNFILLED_TOLERANCE, match_labour, wage_adjustment
 
 LOTTERY_STEPS = 60
@@ -39,15 +40,14 @@ Newton's method from last year's expectation takes a handful)."""
 class JobOffers(NamedTuple):
     """What the firms of each node offer this year."""
 
-    vacancies: np.ndarray   # (n,) posted vacancies by node (persons)
-    wage: np.ndarray        # (n,) mean posted wage by node (USD/worker/yr), 0 without vacancies
+    vacancies: np.ndarray   # (n,) posted vacancies by node (skill units)
     net_share: np.ndarray   # (pairs,) share of a wage at the destination kept by a commuter from the origin (``model.commute``)
     best_wage: np.ndarray   # (n,) best wage per skill unit net of commuting reachable from each node (USD/yr)
-    unit_wage: np.ndarray   # (n,) posted wage per skill unit by node (USD/yr)
+    unit_wage: np.ndarray   # (n,) mean posted wage per skill unit by node (USD/yr), 0 without vacancies
 
 
 def post_vacancies(model) -> np.ndarray:
-    """Each firm's posted vacancies (persons): last year's workers moved toward the labour
+    """Each firm's posted vacancies (skill units): last year's workers moved toward the labour
     it wants at its expected price and wage by ``hiring_adjustment``; new firms post what
     they want."""
     p = model.params
@@ -61,23 +61,21 @@ def post_vacancies(model) -> np.ndarray:
 
 
 def job_offers(model, vacancies: np.ndarray) -> JobOffers:
-    """Vacancies and mean posted wage by node, the share of a wage kept after commuting,
-    the wage per skill unit and its best value net of commuting reachable from each node,
-    given each firm's ``vacancies``."""
+    """Vacancies (skill units) and mean posted wage per skill unit by node, the share of a
+    wage kept after commuting and the best wage per skill unit net of commuting reachable
+    from each node, given each firm's ``vacancies`` (skill units)."""
     ft, n = model.firm_table, model.n_nodes
     node_vac = np.bincount(ft.node, vacancies, minlength=n)
     with np.errstate(invalid="ignore", divide="ignore"):
-        node_wage = np.nan_to_num(np.bincount(ft.node, vacancies * ft.wage, minlength=n) / node_vac)
-    unit_wage = node_wage / model.worker_skill
+        unit_wage = np.nan_to_num(np.bincount(ft.node, vacancies * ft.wage, minlength=n) / node_vac)
     net_share, best = best_net_wage(model, unit_wage, node_vac > 0)
-    return JobOffers(vacancies=node_vac, wage=node_wage, net_share=net_share, best_wage=best, unit_wage=unit_wage)
+    return JobOffers(vacancies=node_vac, net_share=net_share, best_wage=best, unit_wage=unit_wage)
 
 
 def skill(model) -> np.ndarray:
-    """Each household's skill: the wage of its workers relative to the wage per skill unit,
-    exp(r (schooling - the territory's mean))."""
+    """Each household's skill: the skill units each of its workers supplies, which is their
+    wage relative to the wage per skill unit, exp(r (schooling - the territory's mean))."""
     return np.exp(model.params.education_return * (model.households.education - model.mean_education))
-
 
 
 def commuting_share(model, fixed: bool = True) -> np.ndarray:
@@ -115,23 +113,31 @@ def farm_revenue_at_one_worker(model, land: np.ndarray | float | None = None) ->
 
 
 def seekers(model, revenue_at_one_worker: np.ndarray, best_wage: np.ndarray,
-            job_finding: np.ndarray, weight: np.ndarray | None = None) -> JobSeekers:
-    """Seekers per household and by node (all, last year's workers, new), given each
-    household's farm revenue with one worker, the best wage per skill unit on offer (USD/yr)
-    and the expected chance of being hired of a new seeker of hiring weight 1 by node
-    (each household expects the chance its own weight gives, ``weight``, by default
-    ``hiring_weight``)."""
-    hh = model.households
+            job_finding: np.ndarray, weight: np.ndarray | None = None, skills: np.ndarray | None = None) -> Seeking:
+    """Seekers per household and by node (all, last year's workers, new; persons and skill
+    units), given each household's farm revenue with one worker, the best wage per skill unit
+    on offer (USD/yr) and the expected chance of being hired of a new seeker of hiring weight 1
+    by node (each household expects the chance its own weight gives, ``weight``, by default
+    ``hiring_weight``; ``skills`` by default ``skill``): ``labour_kernels.seek_work``,
+    comparing own work (``own_work_revenue``) per skill unit with the wage."""
+    p, hh = model.params, model.households
     weight = hiring_weight(model) if weight is None else weight
-    chance = hire_chances(chance=job_finding, hiring_weight=weight, node=hh.node)
-    own, in_enterprise = own_work_revenue(model, revenue_at_one_worker)
-    # comparing farm revenue P with the wage w s of one's skill s is comparing P / s with w
-    return job_seekers(adults=adults_in_labour_market(model), alive=hh.alive, employed=hh.employed,
-                       farm_revenue_at_one_worker=own / skill(model),
-                       farm_labour_elasticity=model.params.farm_labour_elasticity, best_wage=best_wage,
-                       hire_chance=chance, node=hh.node, farm_labour_thresholds=farm_labour_thresholds(model),
-                       enterprise_thresholds=enterprise_labour_thresholds(model), in_enterprise=in_enterprise,
-                       n_nodes=model.n_nodes)
+    skills = skill(model) if skills is None else skills
+    return seek_work(adults=adults_in_labour_market(model), alive=hh.alive, employed=hh.employed,
+                     farm_revenue_at_one_worker=revenue_at_one_worker, in_enterprise=runs_enterprise(model),
+                     enterprise_scale=hh.enterprise_scale, expected_local_price=model.expected_local_price,
+                     skill=skills, hiring_weight=weight, job_finding=job_finding, best_wage=best_wage,
+                     node=hh.node, farm_labour_elasticity=p.farm_labour_elasticity,
+                     enterprise_labour_elasticity=p.enterprise_labour_elasticity,
+                     farm_labour_thresholds=farm_labour_thresholds(model),
+                     enterprise_thresholds=enterprise_labour_thresholds(model), n_nodes=model.n_nodes)
+
+
+def runs_enterprise(model) -> np.ndarray:
+    """Households whose adults not in wage jobs work in their non-farm enterprise: those
+    that run one and have no farm."""
+    hh = model.households
+    return (hh.enterprise_capital > 0) & (hh.tfp <= 0)
 
 
 def adults_in_labour_market(model) -> np.ndarray:
@@ -151,7 +157,7 @@ def own_work_revenue(model, farm_revenue: np.ndarray) -> tuple[np.ndarray, np.nd
     k-th adult adds about e S (k + 1/2)^(e - 1): given as b P = e S (b the farm's labour
     elasticity), it is weighed by the farm's rule with ``enterprise_labour_thresholds``."""
     p, hh = model.params, model.households
-    in_enterprise = (hh.enterprise_capital > 0) & (hh.tfp <= 0)
+    in_enterprise = runs_enterprise(model)
     rows = np.flatnonzero(in_enterprise)
     own = farm_revenue.copy()
     own[rows] = (p.enterprise_labour_elasticity / p.farm_labour_elasticity * hh.enterprise_scale[rows]
@@ -186,44 +192,46 @@ def farm_labour_thresholds(model) -> np.ndarray:
 
 
 def labour_market(model, vacancies: np.ndarray) -> None:
-    """Households decide how many adults seek wage work; seekers and vacancies match.
-    Last year's workers keep their jobs first; the remaining jobs of each origin go to
-    its new seekers by a lottery weighted by ``hiring_weight``. Sets household employment, wage and farm incomes,
-    firm labour, this year's wage change, unmatched seekers and commuters."""
+    """Households decide how many adults seek wage work; seekers and vacancies (skill units)
+    match in skill units. Last year's workers keep their jobs first; the remaining jobs of
+    each origin go to its new seekers by a lottery weighted by ``hiring_weight`` that hands
+    out the origin's skill units in expectation. Sets household employment, wage and farm
+    incomes, firm labour (skill units) and workers, this year's wage change, unmatched
+    seekers and commuters (persons)."""
     p, hh, ft, n = model.params, model.households, model.firm_table, model.n_nodes
     offers = job_offers(model, vacancies)
-    node_vac, node_wage = offers.vacancies, offers.wage
+    node_vac, unit_wage = offers.vacancies, offers.unit_wage
     revenue = farm_revenue_at_one_worker(model)
-    weight = hiring_weight(model)
-    wanted = seekers(model, revenue, offers.best_wage, model.job_finding, weight)
+    weight, units = hiring_weight(model), skill(model)
+    wanted = seekers(model, revenue, offers.best_wage, model.job_finding, weight, units)
     pairs = model.commute
     origin, dest = pairs.origin(), pairs.dest
-    flows, _ = match_labour(wanted.by_node, node_vac, offers.unit_wage, pairs, offers.net_share)
-    jobs_by_origin = pairs.by_origin(flows)
+    flows, _ = match_labour(wanted.units_by_node, node_vac, unit_wage, pairs, offers.net_share)
+    units_by_origin = pairs.by_origin(flows)
     with np.errstate(invalid="ignore", divide="ignore"):
-        keep_rate = np.nan_to_num(np.minimum(jobs_by_origin / wanted.returning_by_node, 1.0))
-    # the jobs of each origin beyond its returning workers go to its new seekers by a
-    # lottery weighted by ``hiring_weight``
-    fresh = wanted.per_household - np.minimum(wanted.per_household, hh.employed)
-    chance = lottery_chance(fresh=fresh, hiring_weight=weight, node=hh.node,
-                            hires=np.maximum(jobs_by_origin - wanted.returning_by_node, 0.0),
-                            guess=model.job_finding, n_nodes=n, iterations=LOTTERY_STEPS)
+        keep_rate = np.nan_to_num(np.minimum(units_by_origin / wanted.returning_units_by_node, 1.0))
     rng = model.streams["labour"]
     u_keep, u_fresh = rng.random(hh.n), rng.random(hh.n)
-    hired = assign_jobs(seekers=wanted.per_household, employed=hh.employed, keep_rate=keep_rate,
-                        hire_chance=hire_chances(chance=chance, hiring_weight=weight, node=hh.node),
-                        u_keep=u_keep, u_fresh=u_fresh, node=hh.node,
-                        education=hh.education, education_return=p.education_return,
-                        mean_education=model.mean_education, n_nodes=n)
+    # the skill units of each origin beyond its returning workers go to its new seekers by a
+    # lottery weighted by ``hiring_weight``
+    hired = hire(seekers=wanted.per_household, fresh_units=wanted.fresh_units, employed=hh.employed,
+                 hiring_weight=weight, skill=units, node=hh.node,
+                 hires=np.maximum(units_by_origin - wanted.returning_units_by_node, 0.0), keep_rate=keep_rate,
+                 guess=model.job_finding, u_keep=u_keep, u_fresh=u_fresh, n_nodes=n, iterations=LOTTERY_STEPS)
+    chance = hired.chance
     hh.employed = hired.jobs
     update_job_finding(model, chance, wanted.new_by_node, node_vac, node_vac - pairs.to_dest(flows))
+    # the draws' skill units and workers, sent where the origin's match sent its units
     with np.errstate(invalid="ignore", divide="ignore"):
-        flows *= np.nan_to_num(hired.jobs_by_node / jobs_by_origin)[origin]
+        flows *= np.nan_to_num(hired.skill_units_by_node / units_by_origin)[origin]
+        workers = flows * np.nan_to_num(hired.jobs_by_node / hired.skill_units_by_node)[origin]
     filled = pairs.to_dest(flows)
     with np.errstate(invalid="ignore", divide="ignore"):
-        ft.labour = np.nan_to_num(filled[ft.node] * vacancies / node_vac[ft.node])
-    gross = pairs.by_origin(flows * node_wage[dest])
-    net = pairs.by_origin(flows * offers.net_share * node_wage[dest])
+        share = np.nan_to_num(vacancies / node_vac[ft.node])
+    ft.labour = filled[ft.node] * share
+    ft.workers = pairs.to_dest(workers)[ft.node] * share
+    gross = pairs.by_origin(flows * unit_wage[dest])
+    net = pairs.by_origin(flows * offers.net_share * unit_wage[dest])
     model.ledger.record("firms", "households", "wages", gross.sum())
     model.ledger.record("households", "rest_of_world", "commuting", gross.sum() - net.sum())
     labour_power = np.power(np.arange(max(int(hh.adults.max(initial=0)), 1) + 1.0), p.farm_labour_elasticity)
@@ -231,12 +239,12 @@ def labour_market(model, vacancies: np.ndarray) -> None:
                              net_wage_bill_by_node=net, adults=hh.adults, alive=hh.alive, jobs=hired.jobs,
                              farm_revenue_at_one_worker=revenue, family_labour_power=labour_power, node=hh.node)
     hh.wage_income, hh.farm_income = incomes.wage_income, incomes.farm_income
-    laid_off = np.maximum(wanted.returning_by_node - jobs_by_origin, 0.0)
+    laid_off = np.maximum(wanted.returning_units_by_node - units_by_origin, 0.0)
     model.flows.wage_change = wage_adjustment(node_vac, filled, pairs.to_dest(laid_off[origin]), p.wage_adjustment,
                                               p.wage_cut_response)
     model.flows.unmatched = wanted.by_node - hired.jobs_by_node
-    model.flows.commuters = pairs.by_origin(np.where(origin != dest, flows, 0.0))
-    model.commuting = csr_array((flows, dest, pairs.indptr), shape=(n, n))  # workers by home (rows) and job node (columns)
+    model.flows.commuters = pairs.by_origin(np.where(origin != dest, workers, 0.0))
+    model.commuting = csr_array((workers, dest, pairs.indptr), shape=(n, n))  # workers by home (rows) and job node (columns)
 
 
 def update_job_finding(model, chance: np.ndarray, node_fresh: np.ndarray, vacancies: np.ndarray,

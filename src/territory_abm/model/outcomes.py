@@ -111,11 +111,11 @@ def compute(model) -> tuple[dict[str, np.ndarray], dict[str, float]]:
     s["gini_income"], s["gini_land"] = distribution["gini_income"], distribution["gini_land"]
     live = ft.alive
     for k, sector in enumerate(SECTORS):
-        s[f"jobs_{sector}"] = np.bincount(ft.node, ft.labour * live * (ft.sector == k), minlength=n)
+        s[f"jobs_{sector}"] = np.bincount(ft.node, ft.workers * live * (ft.sector == k), minlength=n)
     s["unemployed"] = np.asarray(f.unmatched, float)
     s["commuters"] = np.asarray(f.commuters, float)
-    jobs = np.bincount(ft.node, ft.labour * live, minlength=n)
-    with np.errstate(invalid="ignore", divide="ignore"):
+    jobs = np.bincount(ft.node, ft.workers * live, minlength=n)
+    with np.errstate(invalid="ignore", divide="ignore"):  # per worker (firms pay per skill unit)
         s["mean_wage"] = np.bincount(ft.node, ft.wage * ft.labour * live, minlength=n) / jobs
     s["firms"] = np.bincount(ft.node, live, minlength=n).astype(float)
     s["births"], s["deaths"] = f.births.astype(float), f.deaths.astype(float)

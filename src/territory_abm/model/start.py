@@ -32,6 +32,10 @@ START_WAGE_ROUNDS = 10
 """Most rounds of starting wages and starting jobs (they converge in a few)."""
 TAU_BISECTIONS = 60
 """Halvings of [-30, 30] when solving for each node's farm productivity scale (log)."""
+MIN_WAGE_STEP = 0.5
+"""A node's starting wage per skill unit falls by at most this factor a round while its
+kept jobs fall short of the tables' wage share and households that do not farm are priced
+out of jobs (``households``, ``priced_out``)."""
 BISECTION_HALVINGS = 16
 """Halvings of [0, 1] when solving for the starting job-finding expectation (to 1.5e-5)."""
 ESTATE_PROFIT_ROUNDS = 8
@@ -40,12 +44,14 @@ taxes are a small share of public income, so the rounds settle in a few)."""
 
 
 def households(model, init) -> None:
-    """Household columns from the synthetic draw ``init``: starting wages at which no worker
-    gains by commuting, starting jobs the job rule keeps, steady-state assets, and the income
-    left after wages, public income and remittances split between the farm (farm TFP backed
-    out from it) and a non-farm enterprise (sets ``model.households``, ``initial_wage``,
-    ``mean_education``, ``start_wage_jobs`` and ``start_dividends``, each household's
-    dividends in its starting income). The largest holdings are commercial estates
+    """Household columns from the synthetic draw ``init``: starting wages per skill unit at
+    which no worker gains by commuting and the tables' wage share is held, starting jobs the
+    job rule keeps, steady-state assets, and the income left after wages, public income and
+    remittances split between the farm (farm TFP backed out from it) and a non-farm
+    enterprise (sets ``model.households``, ``initial_wage`` (per skill unit),
+    ``worker_skill``, ``mean_education``, ``start_wage_jobs`` and ``start_dividends``, each
+    household's dividends in its starting income; ``init.wage`` becomes the wage per skill
+    unit and ``init.jobs`` the jobs kept). The largest holdings are commercial estates
     (``model.estates``, :mod:`.estates`): their owners do not farm, their land leaves the
     ``land`` column, and their profit after tax is their owners' income beyond wages, public
     income, dividends and remittances (counted in ``other_income``)."""
@@ -66,24 +72,37 @@ def households(model, init) -> None:
     owns[model.estates.owner] = True
     cols["land"] = cols["land"].copy()
     cols["land"][model.estates.owner] = 0.0
-    typical = _worker_skill(cols["employed"], skill, node, n)
-    # the workers who keep their jobs set each node's typical skill, hence its wage per skill
-    # unit: repeat until no commuting pays at the wages the kept workers were kept at
-    for _ in range(START_WAGE_ROUNDS):
-        model.worker_skill = typical
-        init.wage[:] = no_commuting_wages(model, init.wage / typical, hiring) * typical
+    table_jobs = table_wage_jobs(model, node, cols["adults"])
+    # the tables' wage per worker, per skill unit of the drawn workers
+    model.worker_skill = _worker_skill(cols["employed"], skill, node, n)
+    init.wage[:] = init.wage / model.worker_skill
+    # lower the wage per skill unit of nodes short of the tables' jobs where households that do
+    # not farm cannot pay for one at their incomes, while that adds jobs
+    step, frozen, kept = np.ones(n), ~hiring, None
+    for round_ in range(START_WAGE_ROUNDS):
+        init.wage[:] = no_commuting_wages(model, init.wage, hiring)
         public = public_income_per_adult(model, init, cols)[node] * cols["adults"]
         cols["employed"] = consistent_start_jobs(model, cols, init, public, farms | owns, skill)
-        typical = _worker_skill(cols["employed"], skill, node, n)
-        if np.allclose(typical, model.worker_skill, rtol=1e-12, atol=0.0):
+        model.worker_skill = _worker_skill(cols["employed"], skill, node, n)
+        before, kept = kept, model.start_wage_jobs["kept"]
+        if round_ == START_WAGE_ROUNDS - 1:
+            break  # the jobs are those of the wages they were handed out at
+        failed = (step < 1.0) & (kept <= before) if before is not None else np.zeros(n, bool)
+        if failed.any():  # a node whose jobs the last cut did not raise gets its wage back
+            init.wage[failed] /= step[failed]
+            frozen |= failed
+            step = np.ones(n)
+            continue
+        short = ~frozen & (kept < table_jobs - 0.5) & priced_out(model, cols, init, public, farms | owns, skill)
+        step = np.where(short, np.maximum(kept / np.maximum(table_jobs, 1), MIN_WAGE_STEP), 1.0)
+        if (step == 1.0).all():
             break
+        init.wage[:] *= step
     model.start_wage_jobs["drawn"] = drawn
-    estates.share_jobs(model.estates, init.jobs[:, 0], n)
-    # each node's wage bill shared among its workers by skill, as ``kernels.labour_incomes`` shares it
-    units = cols["employed"] * skill
-    with np.errstate(invalid="ignore", divide="ignore"):
-        per_unit = np.nan_to_num(init.wage * init.jobs.sum(axis=1) / np.bincount(node, units, minlength=n))
-    wage_income = units * per_unit[node]
+    estates.share_jobs(model.estates, init.jobs[:, 0], model.worker_skill)
+    # each worker earns the wage per skill unit of its skill (the jobs are those kept, so this
+    # shares each node's wage bill among its workers by skill, as ``kernels.labour_incomes`` does)
+    wage_income = cols["employed"] * skill * init.wage[node]
     # dividends of locally owned firms are part of the income the data report; they are paid
     # after the year's consumption, so they are saved whole (see ``steady_state_assets``)
     abroad = starting_migrants(model, cols)
@@ -124,7 +143,7 @@ def households(model, init) -> None:
     cols["income"] = farm_income + wage_income + enterprise_income + other + remittances
     model.households = HouseholdPopulation(cols)
     model.start_dividends = dividends
-    model.initial_wage = init.wage
+    model.initial_wage = init.wage.copy()
 
 
 def settler_tfp(model) -> np.ndarray:
@@ -147,6 +166,23 @@ def _worker_skill(employed: np.ndarray, skill: np.ndarray, node: np.ndarray, n: 
     workers = np.bincount(node, employed, minlength=n)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(workers > 0, np.bincount(node, employed * skill, minlength=n) / workers, 1.0)
+
+
+def table_wage_jobs(model, node: np.ndarray, adults: np.ndarray) -> np.ndarray:
+    """Wage jobs by node of the tables' ``wage_share`` of working-age adults (persons)."""
+    share = np.nan_to_num(model.territory.table["wage_share"])
+    return np.round(share * np.bincount(node, adults, minlength=model.n_nodes)).astype(np.int64) * model.populated
+
+
+def priced_out(model, cols: dict, init, public: np.ndarray, farms: np.ndarray, skill: np.ndarray) -> np.ndarray:
+    """Nodes with a household that does not farm and has an adult without a wage job, whose
+    income (after ``public`` income) cannot pay one more job at the node's wage per skill unit
+    (``init.wage``): their jobs are short because the wage is above what such a household's
+    income allows (``consistent_start_jobs``), not because farms want the workers."""
+    node, employed = cols["node"], cols["employed"]
+    left = cols["income"] - init.wage[node] * skill * (employed + 1) - public
+    blocked = ~farms & (cols["adults"] > employed) & (left < 0)
+    return np.bincount(node, blocked, minlength=model.n_nodes) > 0
 
 
 def no_commuting_wages(model, wage: np.ndarray, hiring: np.ndarray) -> np.ndarray:
@@ -224,7 +260,7 @@ def consistent_start_jobs(model, cols: dict, init, public: np.ndarray, farms: np
     as income minus wages and public income, a farming household keeps its workers only
     while its farm's marginal product at its family labour L stays below the best net wage W
     within reach: b F / (L^b W) < (L + 1/2)^(1 - b), F its farm income (the rule of
-    ``kernels.job_seekers``); a household that does not farm (``farms`` False) keeps them
+    ``labour_kernels.seek_work``); a household that does not farm (``farms`` False) keeps them
     all. Households that break this give up one job at a time (the
     worker returns to the farm, whose income rises by the wage); each node's freed jobs
     go, with the jobs of the tables' wage share of adults that the draw could not place,
@@ -241,7 +277,7 @@ def consistent_start_jobs(model, cols: dict, init, public: np.ndarray, farms: np
     p, n = model.params, model.n_nodes
     b = p.farm_labour_elasticity
     node, adults, income = cols["node"], cols["adults"], cols["income"]
-    unit_wage = init.wage / model.worker_skill  # per skill unit
+    unit_wage = init.wage  # per skill unit
     wage = unit_wage[node] * skill  # the household's workers' wage at home
     _, best = labour.best_net_wage(model, unit_wage, init.jobs.sum(axis=1) > 0)
     best = np.maximum(best[node] * skill, WAGE_FLOOR)
@@ -258,9 +294,8 @@ def consistent_start_jobs(model, cols: dict, init, public: np.ndarray, farms: np
         return np.where(farms[rows], wants, 0.0)
 
     # jobs the draw could not place (a household has no more workers than adults) are free too
-    table_jobs = np.round(np.nan_to_num(model.territory.table["wage_share"])
-                          * np.bincount(node, adults, minlength=n)).astype(np.int64)
-    freed = np.maximum(table_jobs - np.bincount(node, employed, minlength=n), 0) * model.populated
+    table_jobs = table_wage_jobs(model, node, adults)
+    freed = np.maximum(table_jobs - np.bincount(node, employed, minlength=n), 0)
     rows = np.flatnonzero(employed > 0)
     while rows.size:  # give up jobs one at a time until the farm no longer wants the worker
         quit_ = rows[pressure(rows, employed[rows]) >= 1.0]
@@ -322,10 +357,10 @@ def starting_dividends(model, init) -> np.ndarray:
 
 
 def _starting_capital(model, init) -> np.ndarray:
-    """Capital (USD) by node of the starting firms other than estates: their jobs at the
-    capital per worker that earns the required return at the node's wage."""
+    """Capital (USD) by node of the starting firms other than estates: their jobs' skill units
+    at the capital per skill unit that earns the required return at the node's wage per skill unit."""
     jobs = init.jobs.sum(axis=1) - estates.jobs_by_node(model.estates, model.n_nodes)
-    return capital_per_worker(model.params, init.wage) * jobs
+    return capital_per_worker(model.params, init.wage) * jobs * model.worker_skill
 
 
 def _share_by_assets(node_amount: np.ndarray, node: np.ndarray, assets: np.ndarray, n: int) -> np.ndarray:
@@ -352,13 +387,16 @@ def public_income_per_adult(model, init, cols) -> np.ndarray:
 
 def firms(model, init) -> None:
     """Starting firms: the node's wage jobs by sector in firms of ``workers_per_firm``, each
-    with the capital that earns the required return at the node's wage and the TFP at which
-    it wants exactly its workers, and the estates (:func:`estate_firms`), which hold the
-    node's commercial agriculture jobs where it has estates (sets ``model.entrant_tfp`` too)."""
+    with the capital that earns the required return at the node's wage per skill unit and the
+    TFP at which it wants exactly the skill units of its workers (the node's mean starting
+    worker skill, ``model.worker_skill``, each), and the estates (:func:`estate_firms`), which
+    hold the node's commercial agriculture jobs where it has estates (sets
+    ``model.entrant_tfp`` too)."""
     p = model.params
     t = model.territory.table
     in_estates = estates.jobs_by_node(model.estates, model.n_nodes)
-    rows: dict[str, list] = {k: [] for k in ("node", "sector", "dynamic", "tfp", "capital", "wage", "labour")}
+    rows: dict[str, list] = {k: [] for k in ("node", "sector", "dynamic", "tfp", "capital", "wage", "labour",
+                                             "workers")}
     for i in np.flatnonzero(model.populated):
         for s, _sector in enumerate(SECTORS):
             jobs = init.jobs[i, s] - (in_estates[i] if s == 0 else 0.0)
@@ -366,16 +404,18 @@ def firms(model, init) -> None:
                 continue
             k = max(1, int(round(jobs / p.workers_per_firm)))
             workers = np.full(k, jobs / k)
+            units = workers * model.worker_skill[i]
             dynamic = (model.streams["population"].random(k) < t["dynamic_market_share"][i]) & TRADABLE[s]
             price = np.where(dynamic, model.farm_gate[i], 1.0)
-            capital = capital_per_worker(p, init.wage[i]) * workers
+            capital = capital_per_worker(p, init.wage[i]) * units
             rows["node"].append(np.full(k, i))
             rows["sector"].append(np.full(k, s))
             rows["dynamic"].append(dynamic)
             rows["capital"].append(capital)
             rows["wage"].append(np.full(k, init.wage[i]))
-            rows["labour"].append(workers)
-            rows["tfp"].append(tfp_for_labour(workers, capital, price, init.wage[i],
+            rows["labour"].append(units)
+            rows["workers"].append(workers)
+            rows["tfp"].append(tfp_for_labour(units, capital, price, init.wage[i],
                                               p.firm_labour_elasticity, p.firm_capital_elasticity))
     if rows["node"]:
         add_firms(model, {k: np.concatenate(v) for k, v in rows.items()})
@@ -385,8 +425,9 @@ def firms(model, init) -> None:
 
 def estate_firms(model, init) -> None:
     """The estates' rows of the firm table: commercial agriculture selling to dynamic markets
-    at the farm gate, with the starting jobs, wage and capital of ``model.estates`` and the
-    TFP at which each wants exactly its workers (sets the estates' ``firm_row`` and
+    at the farm gate, with the starting jobs (``workers``, persons, and ``labour``, their skill
+    units), wage per skill unit and capital of ``model.estates`` and the TFP at which each
+    wants exactly its workers' skill units (sets the estates' ``firm_row`` and
     ``productivity``, TFP over land^g); each holds last year's profit after tax in cash, which
     it pays its owner in the first year's budgets."""
     p, e = model.params, model.estates
@@ -400,6 +441,7 @@ def estate_firms(model, init) -> None:
     e.productivity = tfp / np.power(e.land, p.estate_land_elasticity)
     add_firms(model, {"node": e.node, "sector": np.zeros(e.n, np.int8), "dynamic": np.ones(e.n, bool),
                       "tfp": tfp, "capital": e.capital, "wage": wage, "labour": e.labour,
+                      "workers": e.workers,
                       "revenue": wage * e.labour / p.firm_labour_elasticity,
                       "cash": (1.0 - p.firm_tax_rate) * e.profit})  # last year's profit, owed to the owner
 
@@ -411,38 +453,43 @@ def entrant_tfp(model) -> np.ndarray:
     index (the median ratio of its firms' TFP to their sector medians; 1 where the node
     has no firms). Entrants are thus as productive as the local incumbents, so that the
     start is no invitation to enter and entry follows changes (prices, roads, schooling).
+    TFPs are compared per worker: labour is in skill units, so a firm of workers of mean
+    skill t has t^-b times the TFP of the same firm counted in workers (b the labour
+    elasticity); the medians are taken over TFP t^b and each node's back in its own units.
     An estate counts as the firms that :func:`firms` would have made of its jobs: as many
     (about ``workers_per_firm`` workers each), the node's ``dynamic_market_share`` of them
     selling at the farm gate and the rest locally (at price 1), each with the TFP at which a
-    firm of that size with the capital that earns the required return wants its workers at
-    its price; its own TFP holds its land, which an entrant does not have. (Counted once, as one row, an estate of 100 jobs
-    weighed in the medians as one firm instead of twenty, and the entrants' TFP of the
-    example's cities rose 3-7 %: commercial agriculture firms entered the cities, 126 -> 140
-    and 124 -> 165 jobs in 12 years of seeds 1 and 2 with the start otherwise at rest, and
-    those jobs went to the more schooled.)
+    firm of that size with the capital that earns the required return wants its workers' skill
+    units at its price; its own TFP holds its land, which an entrant does not have. (Counted
+    once, as one row, an estate of 100 jobs weighed in the medians as one firm instead of
+    twenty, and the entrants' TFP of the example's cities rose 3-7 %: commercial agriculture
+    firms entered the cities, 126 -> 140 and 124 -> 165 jobs in 12 years of seeds 1 and 2 with
+    the start otherwise at rest, and those jobs went to the more schooled.)
     """
     p, ft, e = model.params, model.firm_table, model.estates
     tfp, sector, node = ft.tfp, ft.sector, ft.node
     if e.n:
-        k = np.maximum(1, np.round(e.labour / p.workers_per_firm)).astype(np.int64)
+        k = np.maximum(1, np.round(e.workers / p.workers_per_firm)).astype(np.int64)
         owner = np.repeat(np.arange(e.n), k)
         place = np.arange(owner.size) - np.repeat(np.cumsum(k) - k, k)  # each firm's place among its estate's
         share = np.nan_to_num(model.territory.table["dynamic_market_share"])[e.node[owner]]
         price = np.where((place + 0.5) / k[owner] < share, model.farm_gate[e.node[owner]], 1.0)
-        workers, wage = (e.labour / k)[owner], ft.wage[e.firm_row][owner]
-        as_firms = tfp_for_labour(workers, capital_per_worker(p, wage) * workers, price, wage,
+        units, wage = (e.labour / k)[owner], ft.wage[e.firm_row][owner]
+        as_firms = tfp_for_labour(units, capital_per_worker(p, wage) * units, price, wage,
                                   p.firm_labour_elasticity, p.firm_capital_elasticity)
         others = np.ones(ft.n, bool)
         others[e.firm_row] = False
         tfp = np.concatenate([tfp[others], as_firms])
         sector = np.concatenate([sector[others], sector[e.firm_row][owner]])
         node = np.concatenate([node[others], e.node[owner]])
+    per_worker = np.power(model.worker_skill, p.firm_labour_elasticity)
+    tfp = tfp * per_worker[node]
     overall = float(np.median(tfp)) if tfp.size else 1.0
     sector_median = np.array([np.median(tfp[sector == s]) if np.any(sector == s) else overall
                               for s in range(len(SECTORS))])
     ratio = tfp / sector_median[sector] if tfp.size else tfp
     index = np.array([np.median(ratio[node == i]) if np.any(node == i) else 1.0 for i in range(model.n_nodes)])
-    return index[:, None] * sector_median[None, :]
+    return (index / per_worker)[:, None] * sector_median[None, :]
 
 
 def starting_consumption(model) -> np.ndarray:

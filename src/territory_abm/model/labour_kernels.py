@@ -1,0 +1,134 @@
+"""The labour phase's household loops, compiled and fused (numba): who seeks wage work, and
+who is hired.
+
+The year's labour market (``labour.labour_market``) passes over all households twice
+here, instead of once per rule: :func:`seek_work` decides each household's seekers and sums
+them by node (persons and skill units); :func:`hire` solves the weighted lottery's chance
+and draws the jobs. Between the two, the network match runs over nodes only
+(``markets.match_labour``). Transcendental functions (the skills' and hiring weights' exp,
+farm output's powers) stay in numpy and come in as arrays: numpy's vectorised exp and pow
+differ from the compiled ones in the last bits, and the kernels give bit for bit what the
+numpy rules they replace gave. Node sums add in household order, as ``np.bincount`` does.
+Conventions as in :mod:`.kernels` (keyword-only calls, named tuples).
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from .kernels import _farm_workers_wanted, _hire_chance, _staying_workers, kernel, lottery_chance
+
+_lottery_chance = lottery_chance.compiled
+
+
+class Seeking(NamedTuple):
+    per_household: np.ndarray        # (households,) adults seeking wage work (persons)
+    fresh_units: np.ndarray          # (households,) skill units of the new seekers (not last year's workers)
+    by_node: np.ndarray              # (n_nodes,) seekers by home node (persons)
+    returning_by_node: np.ndarray    # (n_nodes,) seekers who held a job last year (persons)
+    new_by_node: np.ndarray          # (n_nodes,) seekers without a job last year (persons)
+    units_by_node: np.ndarray        # (n_nodes,) seekers' skill units by home node
+    returning_units_by_node: np.ndarray  # (n_nodes,) skill units of the seekers who held a job last year
+
+
+class Hiring(NamedTuple):
+    chance: np.ndarray               # (n_nodes,) chance of being hired of a new seeker of weight 1
+    jobs: np.ndarray                 # (households,) wage jobs held (persons)
+    skill_units: np.ndarray          # (households,) jobs times the household's skill
+    jobs_by_node: np.ndarray         # (n_nodes,) workers by home node (persons)
+    skill_units_by_node: np.ndarray  # (n_nodes,) skill units by home node
+
+
+@kernel(Seeking)
+def seek_work(adults, alive, employed, farm_revenue_at_one_worker, in_enterprise, enterprise_scale,
+              expected_local_price, skill, hiring_weight, job_finding, best_wage, node, farm_labour_elasticity,
+              enterprise_labour_elasticity, farm_labour_thresholds, enterprise_thresholds, n_nodes):
+    """Adults of each household who seek wage work this year (persons), the skill units of
+    its new seekers, and by node the seekers, last year's workers among them and the new
+    ones (persons), and the skill units of all seekers and of last year's workers.
+
+    A farm wants family labour L* = (b P / w)^(1/(1-b)) where its marginal product equals
+    the wage w (``farm_revenue_at_one_worker`` P is revenue per unit of labour^b). A worker of
+    skill s earns s times the wage per skill unit, so the farm is weighed as P / s against the
+    ``best_wage`` per skill unit on offer (by node). Last year's workers keep seeking while the
+    best wage beats the farm at L*; the other adults weigh the farm against the expected wage,
+    the best wage times the household's chance of being hired as a new seeker (``_hire_chance``
+    of its node's ``job_finding`` and its ``hiring_weight``: Harris–Todaro, the reservation
+    wage being the farm's marginal product). No wage on offer: everyone farms. In a household
+    ``in_enterprise`` (an enterprise and no farm) the workers keep seeking while a wage is on
+    offer (the start does not weigh them against the enterprise, which it backs out after
+    their jobs) and the other adults weigh the enterprise by the same rule with
+    ``enterprise_thresholds``, its revenue given as b P = e S p (``enterprise_scale`` S at the
+    ``expected_local_price`` p, e ``enterprise_labour_elasticity``: ``labour.own_work_revenue``).
+    """
+    b = farm_labour_elasticity
+    n = adults.shape[0]
+    seekers = np.zeros(n)
+    fresh_units = np.zeros(n)
+    node_seekers = np.zeros(n_nodes)
+    node_keep = np.zeros(n_nodes)
+    node_fresh = np.zeros(n_nodes)
+    node_units = np.zeros(n_nodes)
+    node_keep_units = np.zeros(n_nodes)
+    for i in range(n):
+        a = adults[i] if alive[i] else 0
+        if a <= 0:
+            continue
+        g = node[i]
+        if in_enterprise[i]:
+            own = enterprise_labour_elasticity / b * enterprise_scale[i] * expected_local_price[g]
+            th = enterprise_thresholds
+        else:
+            own = farm_revenue_at_one_worker[i]
+            th = farm_labour_thresholds
+        revenue = own / skill[i]
+        chance = _hire_chance(job_finding[g], hiring_weight[i])
+        stay = _staying_workers(employed[i], a, revenue, best_wage[g], b, th, in_enterprise[i])
+        free = a - stay
+        s = float(stay + free - _farm_workers_wanted(revenue, best_wage[g] * chance, b, th, free))
+        keep = min(s, float(employed[i]))
+        seekers[i] = s
+        fresh_units[i] = (s - keep) * skill[i]
+        node_seekers[g] += s
+        node_keep[g] += keep
+        node_fresh[g] += s - keep
+        node_units[g] += s * skill[i]
+        node_keep_units[g] += keep * skill[i]
+    return seekers, fresh_units, node_seekers, node_keep, node_fresh, node_units, node_keep_units
+
+
+@kernel(Hiring)
+def hire(seekers, fresh_units, employed, hiring_weight, skill, node, hires, keep_rate, guess, u_keep, u_fresh,
+         n_nodes, iterations):
+    """The year's hiring: the chance of a new seeker of weight 1 at which each node's new
+    seekers take its ``hires`` skill units in expectation (``kernels.lottery_chance`` over
+    ``fresh_units``, from ``guess``, at most ``iterations`` steps), then the jobs (persons):
+    last year's workers keep theirs at ``keep_rate`` (by node),
+    each new seeker is hired with ``_hire_chance`` of that chance and the household's
+    ``hiring_weight``, each rounded stochastically with the uniform draws ``u_keep`` and
+    ``u_fresh`` (up with probability equal to the fraction); skill units are jobs times
+    ``skill``."""
+    chance = _lottery_chance(fresh_units, hiring_weight, node, hires, guess, n_nodes, iterations)
+    n = seekers.shape[0]
+    jobs = np.zeros(n, np.int32)
+    units = np.zeros(n)
+    node_jobs = np.zeros(n_nodes)
+    node_units = np.zeros(n_nodes)
+    for i in range(n):
+        s = seekers[i]
+        if s <= 0:
+            continue
+        g = node[i]
+        keep = min(s, float(employed[i]))
+        fresh = s - keep
+        kept = min(np.floor(keep * keep_rate[g] + u_keep[i]), keep)
+        hired = min(np.floor(fresh * _hire_chance(chance[g], hiring_weight[i]) + u_fresh[i]), fresh)
+        j = int(kept + hired)
+        jobs[i] = j
+        if j > 0:
+            units[i] = j * skill[i]
+            node_jobs[g] += j
+            node_units[g] += units[i]
+    return chance, jobs, units, node_jobs, node_units

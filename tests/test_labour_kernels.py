@@ -1,0 +1,101 @@
+"""The fused labour kernels (``model.labour_kernels``) give what the rules' closed forms say:
+who seeks wage work, and who is hired (known answers and properties)."""
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from territory_abm.model.labour_kernels import hire, seek_work
+
+
+def closed_form_seekers(adults, employed, potential, b, wage, expected_wage):
+    """Adults seeking wage work with the farm's wanted labour L* = (b P / w)^(1/(1-b)) rounded."""
+    def wanted(w):
+        with np.errstate(divide="ignore"):
+            return np.where(w > 0, np.power(b * potential / np.maximum(w, 1e-9), 1 / (1 - b)), np.inf)
+    stay = np.minimum(employed, np.clip(adults - np.round(np.minimum(wanted(wage), 1e6)), 0, adults))
+    free = adults - stay
+    return stay + np.clip(free - np.round(np.minimum(wanted(expected_wage), 1e6)), 0, free)
+
+
+def seek(adults, employed, revenue, b, wage, chance, node, skill=None, weight=None, n_nodes=3, **enterprise):
+    n = len(adults)
+    most = max(int(adults.max(initial=0)), 1)
+    return seek_work(adults=adults, alive=np.ones(n, bool), employed=employed, farm_revenue_at_one_worker=revenue,
+                     in_enterprise=enterprise.get("in_enterprise", np.zeros(n, bool)),
+                     enterprise_scale=enterprise.get("scale", np.zeros(n)), expected_local_price=np.ones(n_nodes),
+                     skill=np.ones(n) if skill is None else skill, hiring_weight=np.ones(n) if weight is None else weight,
+                     job_finding=np.full(n_nodes, chance), best_wage=wage, node=node, farm_labour_elasticity=b,
+                     enterprise_labour_elasticity=0.5, farm_labour_thresholds=np.power(np.arange(1, most + 1) - 0.5, 1 - b),
+                     enterprise_thresholds=np.power(np.arange(1, most + 1) + 0.5, 0.5), n_nodes=n_nodes)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 6), st.integers(0, 6), st.floats(0.0, 5e4), st.integers(0, 2),
+                          st.floats(0.5, 2.0)), min_size=1, max_size=40),
+       st.floats(0.2, 0.6), st.lists(st.floats(0.0, 2e4), min_size=3, max_size=3), st.floats(0.0, 1.0))
+def test_seekers_match_the_closed_form_and_their_node_sums(rows, b, wages, chance):
+    adults = np.array([r[0] for r in rows], np.int32)
+    employed = np.minimum(np.array([r[1] for r in rows], np.int32), adults)
+    potential = np.array([r[2] for r in rows])
+    node = np.array([r[3] for r in rows], np.int32)
+    skill = np.array([r[4] for r in rows])
+    wage = np.array(wages)
+    out = seek(adults, employed, potential, b, wage, chance, node, skill=skill)
+    # a worker of skill s earns s times the wage per skill unit: the farm P is weighed as P / s
+    want = closed_form_seekers(adults, employed, potential / skill, b, wage[node], (wage * chance)[node])
+    # the kernel rounds halves up, np.round to even; 1 - c + c can miss 1 by a bit: both only at edges
+    assert np.abs(out.per_household - want).max(initial=0) <= 1
+    assert (out.per_household == want).mean() > 0.9 or len(rows) < 10
+    keep = np.minimum(out.per_household, employed)
+    # node sums add in household order, as np.bincount does: equal to the last bit
+    assert np.array_equal(out.by_node, np.bincount(node, out.per_household, minlength=3))
+    assert np.array_equal(out.returning_by_node, np.bincount(node, keep, minlength=3))
+    assert np.array_equal(out.new_by_node, np.bincount(node, out.per_household - keep, minlength=3))
+    assert np.array_equal(out.units_by_node, np.bincount(node, out.per_household * skill, minlength=3))
+    assert np.array_equal(out.returning_units_by_node, np.bincount(node, keep * skill, minlength=3))
+    assert np.array_equal(out.fresh_units, (out.per_household - keep) * skill)
+
+
+def test_no_wage_on_offer_means_everyone_farms():
+    adults = np.array([3, 2], np.int32)
+    out = seek(adults, np.array([1, 2], np.int32), np.array([100.0, 0.0]), 0.4, np.zeros(1), 1.0,
+               np.zeros(2, np.int32), n_nodes=1)
+    assert out.per_household.tolist() == [0.0, 0.0] and out.by_node.tolist() == [0.0]
+
+
+def test_enterprise_workers_keep_seeking_and_the_others_weigh_the_enterprise():
+    # one household without a farm running an enterprise: 3 adults, 1 worker, S = 1000 at price 1;
+    # with e = 0.5 its k-th adult adds about e S (k + 1/2)^(e - 1), so at a wage w it keeps a k-th
+    # adult while 500 / w >= (k + 1/2)^0.5: at 200 (2.5) both free adults stay in it
+    out = seek(np.array([3], np.int32), np.array([1], np.int32), np.zeros(1), 0.4, np.array([200.0]), 1.0,
+               np.zeros(1, np.int32), n_nodes=1, in_enterprise=np.ones(1, bool), scale=np.array([1000.0]))
+    assert out.per_household.tolist() == [1.0]
+    # at 400 (1.25, between 1.5^0.5 and 2.5^0.5) one stays, at 450 (1.11) both seek wage work
+    for wage, seekers in ((400.0, 2.0), (450.0, 3.0)):
+        out = seek(np.array([3], np.int32), np.array([1], np.int32), np.zeros(1), 0.4, np.array([wage]), 1.0,
+                   np.zeros(1, np.int32), n_nodes=1, in_enterprise=np.ones(1, bool), scale=np.array([1000.0]))
+        assert out.per_household.tolist() == [seekers]
+
+
+def test_hiring_keeps_within_seekers_hands_out_the_skill_units_and_rounds_stochastically():
+    rng = np.random.default_rng(3)
+    n = 20_000
+    seekers = rng.integers(0, 4, n).astype(float)
+    employed = rng.integers(0, 4, n).astype(np.int32)
+    skill = rng.uniform(0.5, 2.0, n)
+    node = np.zeros(n, np.int32)
+    keep = np.minimum(seekers, employed)
+    fresh_units = (seekers - keep) * skill
+    hires = np.array([0.1 * fresh_units.sum()])
+    out = hire(seekers=seekers, fresh_units=fresh_units, employed=employed, hiring_weight=np.ones(n), skill=skill,
+               node=node, hires=hires, keep_rate=np.array([0.5]), guess=np.array([0.5]), u_keep=rng.random(n),
+               u_fresh=rng.random(n), n_nodes=1, iterations=60)
+    assert abs(out.chance[0] - 0.1) < 1e-9  # equal weights: the share of the new seekers' units hired
+    assert (out.jobs <= seekers).all() and (out.jobs >= 0).all()
+    assert out.jobs_by_node[0] == out.jobs.sum() and np.isclose(out.skill_units_by_node[0], out.skill_units.sum())
+    assert np.array_equal(out.skill_units, out.jobs * skill)
+    expected = 0.5 * keep.sum() + 0.1 * (seekers - keep).sum()  # stochastic rounding keeps the mean
+    assert abs(out.jobs.sum() - expected) < 4 * np.sqrt(n)
+    hired_units = (out.skill_units - np.minimum(out.jobs, keep) * skill).sum()
+    assert abs(hired_units - hires[0]) < 4 * np.sqrt(n) * 2.0
