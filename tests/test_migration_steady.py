@@ -65,12 +65,6 @@ def test_returning_migrants_rejoin_their_households_and_networks_shrink(start):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason=(
-    "issue 12 items 1 and 4 open: households form (internal migrants' one-person households) "
-    "faster than they dissolve, more of the moves go inside the territory, and migrants abroad "
-    "per resident fall 0.0184 -> 0.0140, the remittance share 0.0045 -> 0.0034 in 20 years "
-    "(8 seeds; seed sd of the changes 0.0010 and 0.0003); branch estates at e4fe0a5: changes "
-    "-0.0037 and -0.00096 against bounds 0.0034 and 0.0009"))
 def test_migrant_stock_and_remittance_share_stay_where_they_start():
     """Under ``stationary.toml`` (8 seeds, scale 0.25, 20 years) the migrants abroad per
     resident and the share of remittances from abroad in income change by less than twice
