@@ -55,13 +55,12 @@ from types import SimpleNamespace
 
 import mesa
 import numpy as np
-from scipy.sparse import csr_array
 
 from territory_abm.data.territory import SECTORS, TRADABLE_SECTORS
 from territory_abm.model.firms import desired_labour, firm_output
 from territory_abm.model.ledger import Ledger
 from territory_abm.model.markets import MAX_LOCAL_PRICE, clear_local_goods, match_labour, wage_adjustment
-from territory_abm.model.migration import destination_utilities
+from territory_abm.model.migration import NETWORK_SCALE
 from territory_abm.model.municipality import Municipality, sustained_quality
 from territory_abm.model.network import Pairs, travel_time_matrix
 from territory_abm.model.public import node_road_quality
@@ -562,10 +561,16 @@ class CarefulTerritory(mesa.Model):
         income = np.where(self.is_market, p.external_income_pc, np.nan_to_num(self.node_mean_income, nan=1.0))
         services = np.array([m.service_quality if m else 1.0 for m in self.municipalities])
         valid = np.array(self.is_market) | (pop > 0)
-        every = Pairs.from_dense(self.travel)
-        util = every.dense(destination_utilities(income, every, csr_array(np.array(self.migrant_stock)), pop, services,
-                                                 valid, p.migration_income_weight, p.migration_cost_per_hour,
-                                                 p.migration_network_weight, p.migration_services_weight), fill=-np.inf)
+        # the flat logit over every destination (the columnar model's default dissimilarity 1),
+        # dense: a log y_d - c T + w log(1 + migrants per hundred residents) + s q_d (+ the
+        # abroad preference at external markets)
+        travel = np.asarray(self.travel, dtype=float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            network = np.log1p(NETWORK_SCALE * np.array(self.migrant_stock) / np.maximum(pop, 1.0)[:, None])
+        v = (p.migration_income_weight * np.log(np.maximum(income, 1.0))[None, :] - p.migration_cost_per_hour * travel
+             + p.migration_network_weight * network + p.migration_services_weight * services[None, :]
+             + p.migration_abroad_preference * np.array(self.is_market)[None, :])
+        util = np.where(valid[None, :] & np.isfinite(travel) & ~np.eye(len(pop), dtype=bool), v, -np.inf)
         top = np.max(util, axis=1)
         with np.errstate(divide="ignore", invalid="ignore"):
             shares = np.nan_to_num(np.exp(util - top[:, None]))
