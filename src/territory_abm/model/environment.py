@@ -107,10 +107,15 @@ def regrow_nature(model) -> None:
     households and estates do not farm that was forest at the start (``model.nature_ratio0``):
     the rest of that area (pasture, settlements, degraded land) stays as it is, so that the
     start is the regrowth's rest point and forest moves only with clearing and land left fallow."""
-    hh = model.households
-    farmland = np.bincount(hh.node, hh.land * hh.alive, minlength=model.n_nodes) + estates.land_by_node(model)
+    farmland = farmland_by_node(model)
     for m in model.active_municipalities():
         m.regrow_nature(farmland[m.node], model.nature_ratio0[m.node])
+
+
+def farmland_by_node(model) -> np.ndarray:
+    """Land farmed by node (ha): the alive households' own farms and the estates."""
+    hh = model.households
+    return np.bincount(hh.node, hh.land * hh.alive, minlength=model.n_nodes) + estates.land_by_node(model)
 
 
 def nature_ratio(model) -> np.ndarray:

@@ -40,7 +40,7 @@ from ..data.synthetic import draw_population
 from ..data.territory import Territory, load_territory
 from ..params import Parameters
 from ..scenarios.loader import MAX_STEPS, Scenario, make_policy
-from . import (budgets, context, demography, environment, estates, firms, food, formation, labour, land_market,
+from . import (budgets, context, demography, environment, firms, food, formation, labour, land_market,
                migration, outcomes, public, start)
 from .firms import FirmTable
 from .households import household_record
@@ -127,7 +127,7 @@ class TerritoryModel(mesa.Model):
         self.cohort_education = np.nan_to_num(t.table["mean_education"]).copy()
         self.firm_table = FirmTable()
         start.firms(self, init)
-        farmland = np.bincount(self.households.node, self.households.land, minlength=n) + estates.land_by_node(self)
+        farmland = environment.farmland_by_node(self)
         for m in self.active_municipalities():
             m.capacity = max(m.area_ha - farmland[m.node], 0.0)
         self.nature_ratio0 = environment.nature_ratio(self)
