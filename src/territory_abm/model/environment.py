@@ -143,12 +143,8 @@ def hand_over(model) -> None:
     # run every year, also when the sales left nothing over (then it changes nothing), so that
     # a run always compiles and caches the kernel and the next run's compile notice is right
     hh = model.households
-    before = hh.land.copy()
-    hand_over_land(freed=model.freed_land, node=hh.node, alive=hh.alive, land=hh.land)
-    rows = np.flatnonzero(hh.land != before)
+    rows, gained = hand_over_land(freed=model.freed_land, node=hh.node, alive=hh.alive, land=hh.land)
     if rows.size:
-        gained = hh.land[rows] - before[rows]
-        hh.land[rows] = before[rows]
         with np.errstate(invalid="ignore", divide="ignore"):
             quality = np.nan_to_num(model.freed_effective_land / model.freed_land)
         land_market.add_land(model, rows, gained, gained * quality[hh.node[rows]])

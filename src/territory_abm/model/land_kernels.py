@@ -7,6 +7,7 @@ from typing import NamedTuple
 import numpy as np
 from numba import njit
 
+from .exact import maximum
 from .kernels import kernel
 
 
@@ -75,16 +76,20 @@ def _excess(log_rent, args):
     """Effective hectares wanted less those offered in one node at ``log_rent`` (see
     :func:`clear_rents` and :func:`sell_land`): farms ``first`` .. ``last`` of the
     node-ordered arrays want max(min(c r^(-k) - own, cap / (r years)), floor) each (rental:
-    the floor is minus the land they hold, no cap; sale at price r years: floor 0, cap their
-    assets), ``offered`` is let or for sale by others, and the node's estates
+    the floor is minus the land they hold, no cap (``cap_by`` empty); sale at price r years:
+    floor 0, cap their assets), ``offered`` is let or for sale by others, and the node's estates
     ``e_rows[e_first:e_last]`` let what they do not keep."""
     c_by, own_by, floor_by, cap_by, years, first, last, offered, estate_coef, estate_land, e_rows, e_first, e_last, \
         k_h, estate_exponent = args
     scale = np.exp(-k_h * log_rent)
-    budget = 1.0 / (years * np.exp(log_rent))
     excess = -offered
-    for q in range(first, last):
-        excess += max(min(c_by[q] * scale - own_by[q], cap_by[q] * budget), floor_by[q])
+    if cap_by.shape[0] == 0:  # no cap (the rental market): min(x, inf) is x, NaN included
+        for q in range(first, last):
+            excess += max(c_by[q] * scale - own_by[q], floor_by[q])
+    else:
+        budget = 1.0 / (years * np.exp(log_rent))
+        for q in range(first, last):
+            excess += max(min(c_by[q] * scale - own_by[q], cap_by[q] * budget), floor_by[q])
     estate_scale = np.exp(-estate_exponent * log_rent)
     for q in range(e_first, e_last):
         keep = estate_coef[e_rows[q]] * estate_scale
@@ -94,46 +99,56 @@ def _excess(log_rent, args):
 
 
 @kernel(Tenancy)
-def clear_rents(revenue_per_land, family, own, held, farming, idle, node, estate_coef, estate_land, estate_node, low, high,
-                has, land_elasticity, labour_elasticity, estate_exponent, iterations):
+def clear_rents(revenue_per_land, adults, employed, quality, land, garden_plot, alive, tfp, node, estate_coef, estate_land,
+                estate_node, low, high, has, land_elasticity, labour_elasticity, estate_exponent, iterations):
     """The year's tenancy: the log rent (USD per effective ha) that clears each node's rental
     market, searched in [``low``, ``high``] (at most ``iterations`` steps of regula falsi), and each farm's,
     idle household's and estate's position at it.
 
-    A ``farming`` household with expected revenue ``revenue_per_land`` R at one worker per
-    effective hectare^a, ``family`` workers L (integers) and ``own`` effective ha values an
-    effective hectare at a c^(1/k) E'^(-1/k) at E' hectares, c = (a R max(L, 1)^b)^k,
-    k = 1 / (1 - a), so at
+    A household in the market (``alive``, ``tfp`` > 0, in a node that ``has`` a market) with
+    family workers L = ``adults`` - ``employed`` (integers) farms if L > 0 and its expected
+    revenue ``revenue_per_land`` R at one worker per effective hectare^a is positive; it is
+    idle if L <= 0 and it holds ``land``. It holds ``held`` = q h effective ha and farms on
+    ``own`` = q max(h, ``garden_plot``) (q its land ``quality``, h its ``land``). A farming
+    household values an effective hectare at a c^(1/k) E'^(-1/k) at E' hectares,
+    c = (a R max(L, 1)^b)^k, k = 1 / (1 - a), so at
     rent r it farms max(c r^(-k), ``own`` - ``held``) (it may let the land it holds, not its
-    garden plot) and rents in that less ``own`` (negative: lets); an ``idle`` household lets
+    garden plot) and rents in that less ``own`` (negative: lets); an idle household lets
     all it holds; an estate with ``estate_coef`` c_e keeps min(c_e r^(-k_e), its
     ``estate_land``) and lets the rest (k_e = ``estate_exponent``). The rent is where demand
     first no longer exceeds supply; what is then wanted and let are matched pro rata (the
     long side is served in proportion). Households and estates are grouped by node (a
-    counting sort) so each node's bisection reads only its own."""
+    counting sort) so each node's bisection reads only its own. (One pass over the
+    households finds the farms and the idle: the same values as numpy's passes.)"""
     n_nodes = low.shape[0]
     a, b = land_elasticity, labour_elasticity
     k_h = 1.0 / (1.0 - a)
     n = node.shape[0]
     coef = np.zeros(n)
     idle_supply = np.zeros(n_nodes)
+    farming = np.zeros(n, np.bool_)
+    idle = np.zeros(n, np.bool_)
     most = 1
     for i in range(n):
-        if farming[i]:
-            most = max(most, family[i])
+        if not (alive[i] and tfp[i] > 0 and has[node[i]]):
+            continue
+        family = adults[i] - employed[i]
+        if family > 0 and revenue_per_land[i] > 0:
+            farming[i] = True
+            most = max(most, family)
+        elif family <= 0 and land[i] > 0:
+            idle[i] = True
+            idle_supply[node[i]] += quality[i] * land[i]
     labour_term = np.arange(most + 1).astype(np.float64) ** b  # L^b by family size, one power each
     labour_term[0] = 1.0
-    for i in range(n):
-        if idle[i]:
-            idle_supply[node[i]] += held[i]
     rows, start = _by_node(node, farming, n_nodes)
     # each node's farms contiguous, for the search's passes
     c_by, own_by, let_by = np.empty(rows.size), np.empty(rows.size), np.empty(rows.size)
     for q in range(rows.size):
         i = rows[q]
-        c_by[q] = coef[i] = (a * revenue_per_land[i] * labour_term[family[i]]) ** k_h
-        own_by[q], let_by[q] = own[i], -held[i]
-    no_cap = np.full(rows.size, np.inf)
+        c_by[q] = coef[i] = (a * revenue_per_land[i] * labour_term[adults[i] - employed[i]]) ** k_h
+        own_by[q], let_by[q] = quality[i] * maximum(land[i], garden_plot), -(quality[i] * land[i])
+    no_cap = np.zeros(0)  # the rental market has no cap (see _excess)
     e_rows, e_start = _by_node(estate_node, estate_coef >= 0.0, n_nodes)
     log_rent = np.full(n_nodes, np.nan)
     net = np.zeros(n)
@@ -169,7 +184,7 @@ def clear_rents(revenue_per_land, family, own, held, farming, idle, node, estate
             estate_let[e_rows[q]] *= taken
     for i in range(n):
         if idle[i]:
-            net[i] = -held[i] * taken_at[node[i]]
+            net[i] = -(quality[i] * land[i]) * taken_at[node[i]]
     return log_rent, net, estate_let, coef
 
 

@@ -116,21 +116,17 @@ def rent(model) -> None:
     p, hh, e, ft = model.params, model.households, model.estates, model.firm_table
     g = p.estate_land_elasticity
     hh.rented = 0.0
-    quality = np.exp(hh.land_quality_log)
-    own, held = quality * np.maximum(hh.land, p.garden_plot_ha), quality * hh.land
     # this year's expected farm revenue per effective hectare^a, with last year's family labour
     revenue = labour.farm_revenue_at_one_worker(model, 1.0)
-    family = hh.adults - hh.employed
     has = np.isfinite(model.start_land_rent)
-    in_market = hh.alive & (hh.tfp > 0) & has[hh.node]
     # an estate's revenue per effective hectare^g at last year's workers, at the farm gate
     e_per_land = (model.farm_gate[e.node] * e.productivity * np.power(ft.capital[e.firm_row], p.firm_capital_elasticity)
                   * np.power(ft.labour[e.firm_row], p.firm_labour_elasticity))
     total_e = e.quality * e.land
     centre = np.log(np.where(has, model.start_land_rent, 1.0))
-    tenancy = clear_rents(revenue_per_land=revenue, family=family, own=own, held=held,
-                          farming=in_market & (family > 0) & (revenue > 0), idle=in_market & (hh.land > 0) & (family <= 0),
-                          node=hh.node, estate_coef=np.power(g * e_per_land, 1.0 / (1.0 - g)), estate_land=total_e,
+    tenancy = clear_rents(revenue_per_land=revenue, adults=hh.adults, employed=hh.employed,
+                          quality=np.exp(hh.land_quality_log), land=hh.land, garden_plot=p.garden_plot_ha, alive=hh.alive,
+                          tfp=hh.tfp, node=hh.node, estate_coef=np.power(g * e_per_land, 1.0 / (1.0 - g)), estate_land=total_e,
                           estate_node=e.node, low=centre - np.log(RENT_BRACKET), high=centre + np.log(RENT_BRACKET),
                           has=has, land_elasticity=p.farm_land_elasticity, labour_elasticity=p.farm_labour_elasticity,
                           estate_exponent=1.0 / (1.0 - g), iterations=RENT_STEPS)
