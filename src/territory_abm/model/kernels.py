@@ -39,12 +39,16 @@ def kernel(result: type | None = None):
 
         @functools.wraps(fn)
         def call(**arguments):
-            missing = [name for name in names if name not in arguments]
-            unknown = sorted(set(arguments) - set(names))
-            if missing or unknown:
+            try:  # the common case first: every name given, none unknown
+                values = [arguments[name] for name in names]
+            except KeyError:
+                values = None
+            if values is None or len(arguments) != len(names):
+                missing = [name for name in names if name not in arguments]
+                unknown = sorted(set(arguments) - set(names))
                 raise TypeError(f"{fn.__name__}(): missing keyword arguments {missing}" if missing
                                 else f"{fn.__name__}(): unexpected keyword arguments {unknown}")
-            out = compiled(*[arguments[name] for name in names])
+            out = compiled(*values)
             return out if result is None else result._make(out)
 
         call.__signature__ = signature.replace(parameters=[

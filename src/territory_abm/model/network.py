@@ -27,21 +27,37 @@ def effective_time(travel_time: float, road_quality: float, penalty: float) -> f
     return travel_time * (1.0 + penalty * (1.0 - road_quality))
 
 
-class Pairs(NamedTuple):
-    """Origin-destination node pairs in compressed rows: origin i's pairs are
-    ``indptr[i]:indptr[i + 1]``, destinations ascending."""
-
+class _PairArrays(NamedTuple):
     indptr: np.ndarray  # (n + 1,) int64
     dest: np.ndarray    # (pairs,) int64 destination node
     time: np.ndarray    # (pairs,) shortest effective travel time (h)
+
+
+class Pairs(_PairArrays):
+    """Origin-destination node pairs in compressed rows: origin i's pairs are
+    ``indptr[i]:indptr[i + 1]``, destinations ascending.
+
+    The arrays are not changed once made (new times make new pairs), so what is derived
+    from ``indptr`` alone (each pair's origin, the origins with pairs) is computed once per
+    object and returned read-only: the food, labour and migration phases ask for it many
+    times a year (and the start's food-price fixed point about a hundred times)."""
 
     @property
     def n(self) -> int:
         return len(self.indptr) - 1
 
+    def _derived(self, name: str, make) -> np.ndarray:
+        """``make()`` for this object's ``indptr``, made once (read-only)."""
+        key, cache = "_derived_" + name, self.__dict__
+        if key not in cache:
+            value = make()
+            value.flags.writeable = False
+            cache[key] = value
+        return cache[key]
+
     def origin(self) -> np.ndarray:
-        """(pairs,) origin node of each pair."""
-        return np.repeat(np.arange(self.n), np.diff(self.indptr))
+        """(pairs,) origin node of each pair (read-only)."""
+        return self._derived("origin", lambda: np.repeat(np.arange(self.n), np.diff(self.indptr)))
 
     def where(self, keep: np.ndarray) -> Pairs:
         """The pairs where ``keep`` (bool, one per pair) holds."""
@@ -51,7 +67,7 @@ class Pairs(NamedTuple):
     def row_max(self, values: np.ndarray, empty: float = 0.0) -> np.ndarray:
         """(n,) largest of ``values`` (one per pair) in each origin's row; ``empty`` without pairs."""
         out = np.full(self.n, empty)
-        rows = np.flatnonzero(np.diff(self.indptr) > 0)
+        rows = self._derived("rows", lambda: np.flatnonzero(np.diff(self.indptr) > 0))
         if rows.size:
             out[rows] = np.maximum.reduceat(values, self.indptr[rows])
         return out
