@@ -15,7 +15,8 @@ from functools import partial
 import numpy as np
 
 from . import estates, land_market
-from .kernels import clear_forest, clearing_wish, hand_over_land
+from .kernels import clear_forest, clearing_wish
+from .land_kernels import hand_over_land
 
 MIN_HURDLE, MAX_HURDLE = 1e-2, 1e4
 """Bounds of the clearing hurdle (gain per USD of cost) searched at the start."""

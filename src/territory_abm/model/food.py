@@ -103,9 +103,15 @@ def trade_routes(travel: Pairs, populated: np.ndarray, *, transport_cost: float,
                  trade_limit: float) -> tuple[Pairs, np.ndarray]:
     """Which producer node (origin) reaches which food market (destination): the pairs of
     ``travel`` within ``trade_limit`` hours between populated nodes; and the share of the
-    market's price it keeps after transport (see ``outlets``)."""
-    reach = travel.where((travel.time <= trade_limit) & populated[travel.origin()] & populated[travel.dest])
-    return reach, np.maximum(1.0 - transport_cost * reach.time, MIN_FARM_GATE_SHARE)
+    market's price it keeps after transport (see ``outlets``). Made once per ``travel`` and
+    arguments (``Pairs.memo``; read-only)."""
+    def make() -> tuple[Pairs, np.ndarray]:
+        reach = travel.where((travel.time <= trade_limit) & populated[travel.origin()] & populated[travel.dest])
+        net = np.maximum(1.0 - transport_cost * reach.time, MIN_FARM_GATE_SHARE)
+        net.flags.writeable = False
+        return reach, net
+
+    return travel.memo(("trade_routes", float(transport_cost), float(trade_limit), populated.tobytes()), make)
 
 
 def outlets(travel: Pairs, populated: np.ndarray, prices: np.ndarray, *, transport_cost: float,

@@ -39,16 +39,12 @@ def kernel(result: type | None = None):
 
         @functools.wraps(fn)
         def call(**arguments):
-            try:  # the common case first: every name given, none unknown
-                values = [arguments[name] for name in names]
-            except KeyError:
-                values = None
-            if values is None or len(arguments) != len(names):
-                missing = [name for name in names if name not in arguments]
-                unknown = sorted(set(arguments) - set(names))
+            missing = [name for name in names if name not in arguments]
+            unknown = sorted(set(arguments) - set(names))
+            if missing or unknown:
                 raise TypeError(f"{fn.__name__}(): missing keyword arguments {missing}" if missing
                                 else f"{fn.__name__}(): unexpected keyword arguments {unknown}")
-            out = compiled(*values)
+            out = compiled(*[arguments[name] for name in names])
             return out if result is None else result._make(out)
 
         call.__signature__ = signature.replace(parameters=[
@@ -127,43 +123,6 @@ def node_household_totals(node, alive, members, adults, employed, income, educat
         if land[i] > 0:
             out[7, g] += grown - employed[i]
     return out
-
-
-class HandOver(NamedTuple):
-    rows: np.ndarray    # (k,) households whose holding grows (ascending)
-    gained: np.ndarray  # (k,) hectares each gains
-
-
-@kernel(HandOver)
-def hand_over_land(freed, node, alive, land):
-    """Land freed by households that left their node (``freed``, ha by node) passes to the
-    node's alive landholders in proportion to their holdings: each holding h becomes
-    h (1 + freed / held), held the node's land in alive holdings. Returns the rows whose
-    holding that changes and what each gains (the new holding less h; ``land`` is not
-    changed). Where a node has no landholder left the land is abandoned."""
-    n_nodes = freed.shape[0]
-    held = np.zeros(n_nodes)
-    for i in range(node.shape[0]):
-        if alive[i] and land[i] > 0:
-            held[node[i]] += land[i]
-    growth = np.zeros(n_nodes)
-    any_growth = False
-    for g in range(n_nodes):
-        if held[g] > 0:
-            growth[g] = freed[g] / held[g]
-            any_growth = any_growth or growth[g] != 0.0
-    rows = np.empty(0 if not any_growth else node.shape[0], np.int64)
-    gained = np.empty(rows.shape[0])
-    k = 0
-    if any_growth:
-        for i in range(node.shape[0]):
-            if alive[i] and land[i] > 0:
-                grown = land[i] * (1.0 + growth[node[i]])
-                if grown != land[i]:
-                    rows[k] = i
-                    gained[k] = grown - land[i]
-                    k += 1
-    return rows[:k].copy(), gained[:k].copy()
 
 
 @njit(cache=True)

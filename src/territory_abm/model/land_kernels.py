@@ -216,9 +216,31 @@ def pick_formers(node, alive, adults, count, key):
             keys = np.empty(size)
             for j in range(size):
                 keys[j] = key[mine[j]] / (adults[mine[j]] - 1.0)
-            chosen[k:k + take] = mine[np.argsort(keys)[:take]]
+            chosen[k:k + take] = _smallest(keys, mine, take)
         k += take
     return np.sort(chosen)
+
+
+@njit(cache=True)
+def _smallest(keys, rows, take):
+    """The ``rows`` with the ``take`` smallest ``keys`` (0 < take < size), in row order: by a
+    selection (linear time) where they are exactly the rows whose key is at most the take-th
+    smallest, else (a tie across that place, or NaN keys among them) as the first ``take`` of
+    ``np.argsort``, whose choice among ties the result keeps."""
+    threshold = np.partition(keys, take - 1)[take - 1]
+    within = 0
+    for j in range(keys.shape[0]):
+        if keys[j] <= threshold:
+            within += 1
+    if within != take:
+        return rows[np.argsort(keys)[:take]]
+    out = np.empty(take, np.int64)
+    m = 0
+    for j in range(keys.shape[0]):
+        if keys[j] <= threshold:
+            out[m] = rows[j]
+            m += 1
+    return out
 
 
 class Sales(NamedTuple):
@@ -266,3 +288,40 @@ def sell_land(coef, own, assets, node, buyer, for_sale, low, high, years, expone
             for q in range(start[j], start[j + 1]):
                 bought[rows[q]] *= for_sale[j] / total
     return log_price, bought
+
+
+class HandOver(NamedTuple):
+    rows: np.ndarray    # (k,) households whose holding grows (ascending)
+    gained: np.ndarray  # (k,) hectares each gains
+
+
+@kernel(HandOver)
+def hand_over_land(freed, node, alive, land):
+    """Land freed by households that left their node (``freed``, ha by node) passes to the
+    node's alive landholders in proportion to their holdings: each holding h becomes
+    h (1 + freed / held), held the node's land in alive holdings. Returns the rows whose
+    holding that changes and what each gains (the new holding less h; ``land`` is not
+    changed). Where a node has no landholder left the land is abandoned."""
+    n_nodes = freed.shape[0]
+    held = np.zeros(n_nodes)
+    for i in range(node.shape[0]):
+        if alive[i] and land[i] > 0:
+            held[node[i]] += land[i]
+    growth = np.zeros(n_nodes)
+    any_growth = False
+    for g in range(n_nodes):
+        if held[g] > 0:
+            growth[g] = freed[g] / held[g]
+            any_growth = any_growth or growth[g] != 0.0
+    rows = np.empty(node.shape[0] if any_growth else 0, np.int64)
+    gained = np.empty(rows.shape[0])
+    k = 0
+    if any_growth:
+        for i in range(node.shape[0]):
+            if alive[i] and land[i] > 0:
+                grown = land[i] * (1.0 + growth[node[i]])
+                if grown != land[i]:
+                    rows[k] = i
+                    gained[k] = grown - land[i]
+                    k += 1
+    return rows[:k].copy(), gained[:k].copy()

@@ -55,6 +55,15 @@ class Pairs(_PairArrays):
             cache[key] = value
         return cache[key]
 
+    def memo(self, key: tuple, make):
+        """``make()``, a function of these pairs and of ``key`` alone, made once per key and
+        kept with this object (e.g. the food trade routes of the year's roads, asked for
+        several times a year); its arrays must not be changed."""
+        cache = self.__dict__.setdefault("_memo", {})
+        if key not in cache:
+            cache[key] = make()
+        return cache[key]
+
     def origin(self) -> np.ndarray:
         """(pairs,) origin node of each pair (read-only)."""
         return self._derived("origin", lambda: np.repeat(np.arange(self.n), np.diff(self.indptr)))
