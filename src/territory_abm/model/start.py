@@ -38,6 +38,9 @@ kept jobs fall short of the tables' wage share and households that do not farm a
 out of jobs (``households``, ``priced_out``)."""
 BISECTION_HALVINGS = 16
 """Halvings of [0, 1] when solving for the starting job-finding expectation (to 1.5e-5)."""
+PLACEMENT_ROUNDS = 20
+"""Most rounds of placing the starting migrants abroad that a household's income cannot hold
+with other households of its node (``place_within_incomes``; each round places most of them)."""
 ESTATE_PROFIT_ROUNDS = 8
 """Rounds of the estates' starting profits and the public income their taxes pay for (the
 taxes are a small share of public income, so the rounds settle in a few)."""
@@ -105,13 +108,16 @@ def households(model, init) -> None:
     wage_income = cols["employed"] * skill * init.wage[node]
     # dividends of locally owned firms are part of the income the data report; they are paid
     # after the year's consumption, so they are saved whole (see ``steady_state_assets``)
-    abroad = starting_migrants(model, cols)
+    first = steady_state_assets(model, cols["income"], cols["members"])
+    dividends = _share_by_assets(starting_dividends(model, init), node, first, model.n_nodes)
+    # the tables' incomes include remittances: a household's migrants abroad send at most what
+    # its income holds beyond wages, public income, dividends and a tenth of its income
+    room = cols["income"] * (1.0 - MIN_FARM_INCOME_SHARE) - wage_income - public - dividends
+    abroad = starting_migrants(model, cols, room)
     cols["migrants_abroad"] = abroad.astype(np.int32)
     remittances = migration.remittance_per_migrant_abroad(model) * abroad
     # the taxes in public income are those of the firms that keep their jobs and of the estates
     # at the profits that pay their owners' incomes
-    first = steady_state_assets(model, cols["income"], cols["members"])
-    dividends = _share_by_assets(starting_dividends(model, init), node, first, model.n_nodes)
     owner = model.estates.owner
     for _ in range(ESTATE_PROFIT_ROUNDS):
         public = public_income_per_adult(model, init, cols)[node] * cols["adults"]
@@ -585,13 +591,54 @@ def maturation_rate(model) -> np.ndarray:
         return np.where(children > 0, b * adults / children, overall)
 
 
-def starting_migrants(model, cols: dict[str, np.ndarray]) -> np.ndarray:
-    """Former members abroad of each household (Poisson draws around the rest point of the
-    start's flows, ``migration.steady_migration``); sets ``model.migrant_stock``, the migrant
-    networks those flows keep (origin x destination, persons)."""
+def starting_migrants(model, cols: dict[str, np.ndarray], room: np.ndarray) -> np.ndarray:
+    """Former members abroad of each household: Poisson draws around the rest point of the
+    start's flows (``migration.steady_migration``), placed within the tables' incomes
+    (:func:`place_within_incomes`: a household's remittances from abroad fit in its ``room``,
+    USD/yr); sets ``model.migrant_stock``, the migrant networks those flows keep (origin x
+    destination, persons)."""
     t = model.territory
     services = np.where(model.populated, np.nan_to_num(np.asarray(t.table["service_quality"], float)), 1.0)
     steady = migration.steady_migration(model, cols["income"], cols["members"], cols["adults"], cols["node"],
                                         services)
     model.migrant_stock = steady.stock
-    return model.streams["initial_migrants"].poisson(steady.abroad)
+    rng = model.streams["initial_migrants"]
+    drawn = rng.poisson(steady.abroad)
+    per_migrant = migration.remittance_per_migrant_abroad(model)
+    if per_migrant <= 0:
+        return drawn
+    room_for = np.floor(np.maximum(room, 0.0) / per_migrant).astype(np.int64)
+    return place_within_incomes(drawn, room_for, steady.abroad, cols["node"], rng)
+
+
+def place_within_incomes(drawn: np.ndarray, room_for: np.ndarray, expected: np.ndarray, node: np.ndarray,
+                         rng: np.random.Generator) -> np.ndarray:
+    """Migrants abroad per household (persons) with at most ``room_for`` in each household.
+
+    The tables' income of a household includes the remittances its migrants abroad send, so a
+    household cannot have more migrants than its income holds. The migrants ``drawn`` beyond a
+    household's room go, in the same node, to households with room left, drawn in proportion to
+    their ``expected`` migrants (the rest point of the start's flows), in rounds until all are
+    placed or no household of the node has room (the rest are not drawn): each node keeps its
+    migrants abroad where incomes allow, and so its remittances, without lifting any household
+    above its drawn income (a household poorer than one remittance has nobody abroad)."""
+    placed = np.minimum(drawn, room_for)
+    n = int(node.max(initial=-1)) + 1
+    excess = np.bincount(node, drawn - placed, minlength=n).astype(np.int64)
+    order = np.argsort(node, kind="stable")
+    starts = np.searchsorted(node[order], np.arange(n))
+    for _ in range(PLACEMENT_ROUNDS):
+        weight = np.where(placed < room_for, expected, 0.0)[order]
+        cumulative = np.cumsum(weight)
+        before = np.concatenate(([0.0], cumulative))[starts]
+        total = np.bincount(node, np.where(placed < room_for, expected, 0.0), minlength=n)
+        excess = np.where(total > 0, excess, 0)
+        if excess.sum() == 0:
+            break
+        to = np.repeat(np.arange(n), excess)
+        target = before[to] + rng.random(to.size) * total[to]
+        picks = order[np.minimum(np.searchsorted(cumulative, target, side="right"), len(order) - 1)]
+        wanted = placed + np.bincount(picks, minlength=len(placed))
+        placed = np.minimum(wanted, room_for)
+        excess = np.bincount(node, wanted - placed, minlength=n).astype(np.int64)
+    return placed
