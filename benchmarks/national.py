@@ -73,12 +73,16 @@ def run(territory_dir: Path, scale: float, years: int, overrides: dict[str, floa
           f"({model.households.nbytes() / 2**20:.0f} MB of household columns); start {ready - built:.1f} s; "
           f"peak {peak_mb():.0f} MB", flush=True)
     seconds = []
+    people = model.populations().sum()
     for _ in range(years):
         before = time.perf_counter()
         model.step()
         seconds.append(time.perf_counter() - before)
+        stats, last = model.territory_stats, people
+        people = stats["population"]
         print(f"  {model.year}: {seconds[-1]:.1f} s, {int(model.households.alive.sum()):,} households alive, "
-              f"peak {peak_mb():.0f} MB", flush=True)
+              f"population {people:,.0f} ({people / last - 1:+.2%}), movers {stats['out_migrants'] / last:.2%} "
+              f"of the people, peak {peak_mb():.0f} MB", flush=True)
     print(sizes(model))
     print(f"{years} years: {np.mean(seconds):.1f} s per simulated year (median {np.median(seconds):.1f}); "
           f"peak {peak_mb():.0f} MB")

@@ -592,23 +592,24 @@ def maturation_rate(model) -> np.ndarray:
 
 
 def starting_migrants(model, cols: dict[str, np.ndarray], room: np.ndarray) -> np.ndarray:
-    """Former members abroad of each household: Poisson draws around the rest point of the
-    start's flows (``migration.steady_migration``), placed within the tables' incomes
-    (:func:`place_within_incomes`: a household's remittances from abroad fit in its ``room``,
-    USD/yr); sets ``model.migrant_stock``, the migrant networks those flows keep (origin x
-    destination, persons)."""
+    """Former members abroad of each household, drawn where the start's own flows keep them
+    within the tables' incomes (``migration.migrants_abroad_at_rest``: a household's
+    remittances from abroad fit in its ``room``, USD/yr); sets ``model.migrant_stock``, the
+    migrant networks the start's flows keep (origin x destination, persons; the rest point of
+    ``migration.steady_migration``)."""
     t = model.territory
     services = np.where(model.populated, np.nan_to_num(np.asarray(t.table["service_quality"], float)), 1.0)
     steady = migration.steady_migration(model, cols["income"], cols["members"], cols["adults"], cols["node"],
                                         services)
     model.migrant_stock = steady.stock
     rng = model.streams["initial_migrants"]
-    drawn = rng.poisson(steady.abroad)
     per_migrant = migration.remittance_per_migrant_abroad(model)
     if per_migrant <= 0:
-        return drawn
+        return rng.poisson(steady.abroad)
+    drawn, expected = migration.migrants_abroad_at_rest(model.params, steady, cols["income"], cols["members"],
+                                                        cols["node"], per_migrant, rng)
     room_for = np.floor(np.maximum(room, 0.0) / per_migrant).astype(np.int64)
-    return place_within_incomes(drawn, room_for, steady.abroad, cols["node"], rng)
+    return place_within_incomes(drawn, room_for, expected, cols["node"], rng)
 
 
 def place_within_incomes(drawn: np.ndarray, room_for: np.ndarray, expected: np.ndarray, node: np.ndarray,
@@ -616,22 +617,22 @@ def place_within_incomes(drawn: np.ndarray, room_for: np.ndarray, expected: np.n
     """Migrants abroad per household (persons) with at most ``room_for`` in each household.
 
     The tables' income of a household includes the remittances its migrants abroad send, so a
-    household cannot have more migrants than its income holds. The migrants ``drawn`` beyond a
-    household's room go, in the same node, to households with room left, drawn in proportion to
-    their ``expected`` migrants (the rest point of the start's flows), in rounds until all are
-    placed or no household of the node has room (the rest are not drawn): each node keeps its
-    migrants abroad where incomes allow, and so its remittances, without lifting any household
-    above its drawn income (a household poorer than one remittance has nobody abroad)."""
+    household cannot have more migrants than what its income holds beyond its wages, public
+    income, dividends and a tenth of its income. The migrants ``drawn`` beyond a household's
+    room go, in the same node, to households with room left, drawn in proportion to their
+    ``expected`` migrants, in rounds until all are placed or no household of the node has room
+    (the rest are not drawn): each node keeps its migrants abroad where incomes allow, and so
+    its remittances, without lifting any household above its drawn income."""
     placed = np.minimum(drawn, room_for)
     n = int(node.max(initial=-1)) + 1
     excess = np.bincount(node, drawn - placed, minlength=n).astype(np.int64)
     order = np.argsort(node, kind="stable")
     starts = np.searchsorted(node[order], np.arange(n))
     for _ in range(PLACEMENT_ROUNDS):
-        weight = np.where(placed < room_for, expected, 0.0)[order]
-        cumulative = np.cumsum(weight)
+        free = np.where(placed < room_for, expected, 0.0)
+        cumulative = np.cumsum(free[order])
         before = np.concatenate(([0.0], cumulative))[starts]
-        total = np.bincount(node, np.where(placed < room_for, expected, 0.0), minlength=n)
+        total = np.bincount(node, free, minlength=n)
         excess = np.where(total > 0, excess, 0)
         if excess.sum() == 0:
             break
