@@ -79,6 +79,15 @@ def households(model, init) -> None:
     # the tables' wage per worker, per skill unit of the drawn workers
     model.worker_skill = _worker_skill(cols["employed"], skill, node, n)
     init.wage[:] = init.wage / model.worker_skill
+    # the tables' incomes include the remittances of migrants abroad: they are drawn first
+    # (within what each income holds beyond public income and a tenth of it), and jobs are
+    # handed out against the income left, the local income
+    per_migrant = migration.remittance_per_migrant_abroad(model)
+    public = public_income_per_adult(model, init, cols)[node] * cols["adults"]
+    abroad, expected = starting_migrants(model, cols, cols["income"] * (1.0 - MIN_FARM_INCOME_SHARE) - public)
+    remittances = per_migrant * abroad
+    income = cols["income"]
+    cols["income"] = income - remittances
     # lower the wage per skill unit of nodes short of the tables' jobs where households that do
     # not farm cannot pay for one at their incomes, while that adds jobs
     step, frozen, kept = np.ones(n), ~hiring, None
@@ -101,6 +110,7 @@ def households(model, init) -> None:
         if (step == 1.0).all():
             break
         init.wage[:] *= step
+    cols["income"] = income
     model.start_wage_jobs["drawn"] = drawn
     estates.share_jobs(model.estates, init.jobs[:, 0], model.worker_skill)
     # each worker earns the wage per skill unit of its skill (the jobs are those kept, so this
@@ -110,12 +120,15 @@ def households(model, init) -> None:
     # after the year's consumption, so they are saved whole (see ``steady_state_assets``)
     first = steady_state_assets(model, cols["income"], cols["members"])
     dividends = _share_by_assets(starting_dividends(model, init), node, first, model.n_nodes)
-    # the tables' incomes include remittances: a household's migrants abroad send at most what
-    # its income holds beyond wages, public income, dividends and a tenth of its income
-    room = cols["income"] * (1.0 - MIN_FARM_INCOME_SHARE) - wage_income - public - dividends
-    abroad = starting_migrants(model, cols, room)
+    # the public income and dividends of the jobs kept: migrants whose remittances the income
+    # no longer holds go to households of the node that hold them
+    if per_migrant > 0:
+        public = public_income_per_adult(model, init, cols)[node] * cols["adults"]
+        room = cols["income"] * (1.0 - MIN_FARM_INCOME_SHARE) - wage_income - public - dividends
+        abroad = place_within_incomes(abroad, np.floor(np.maximum(room, 0.0) / per_migrant).astype(np.int64),
+                                      expected, node, model.streams["initial_migrants"])
+        remittances = per_migrant * abroad
     cols["migrants_abroad"] = abroad.astype(np.int32)
-    remittances = migration.remittance_per_migrant_abroad(model) * abroad
     # the taxes in public income are those of the firms that keep their jobs and of the estates
     # at the profits that pay their owners' incomes
     owner = model.estates.owner
@@ -591,12 +604,12 @@ def maturation_rate(model) -> np.ndarray:
         return np.where(children > 0, b * adults / children, overall)
 
 
-def starting_migrants(model, cols: dict[str, np.ndarray], room: np.ndarray) -> np.ndarray:
+def starting_migrants(model, cols: dict[str, np.ndarray], room: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Former members abroad of each household, drawn where the start's own flows keep them
     within the tables' incomes (``migration.migrants_abroad_at_rest``: a household's
-    remittances from abroad fit in its ``room``, USD/yr); sets ``model.migrant_stock``, the
-    migrant networks the start's flows keep (origin x destination, persons; the rest point of
-    ``migration.steady_migration``)."""
+    remittances from abroad fit in its ``room``, USD/yr), and their expected numbers; sets
+    ``model.migrant_stock``, the migrant networks the start's flows keep (origin x
+    destination, persons; the rest point of ``migration.steady_migration``)."""
     t = model.territory
     services = np.where(model.populated, np.nan_to_num(np.asarray(t.table["service_quality"], float)), 1.0)
     steady = migration.steady_migration(model, cols["income"], cols["members"], cols["adults"], cols["node"],
@@ -605,11 +618,11 @@ def starting_migrants(model, cols: dict[str, np.ndarray], room: np.ndarray) -> n
     rng = model.streams["initial_migrants"]
     per_migrant = migration.remittance_per_migrant_abroad(model)
     if per_migrant <= 0:
-        return rng.poisson(steady.abroad)
+        return rng.poisson(steady.abroad), steady.abroad
     drawn, expected = migration.migrants_abroad_at_rest(model.params, steady, cols["income"], cols["members"],
                                                         cols["node"], per_migrant, rng)
     room_for = np.floor(np.maximum(room, 0.0) / per_migrant).astype(np.int64)
-    return place_within_incomes(drawn, room_for, expected, cols["node"], rng)
+    return place_within_incomes(drawn, room_for, expected, cols["node"], rng), expected
 
 
 def place_within_incomes(drawn: np.ndarray, room_for: np.ndarray, expected: np.ndarray, node: np.ndarray,
