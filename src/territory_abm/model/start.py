@@ -79,12 +79,14 @@ def households(model, init) -> None:
     # the tables' wage per worker, per skill unit of the drawn workers
     model.worker_skill = _worker_skill(cols["employed"], skill, node, n)
     init.wage[:] = init.wage / model.worker_skill
-    # the tables' incomes include the remittances of migrants abroad: they are drawn first
-    # (within what each income holds beyond public income and a tenth of it), and jobs are
-    # handed out against the income left, the local income
+    # the tables' incomes include the remittances of migrants abroad: they are drawn first,
+    # within what each income holds beyond public income and dividends (``remittance_room``),
+    # and jobs are handed out against the income left, the local income
     per_migrant = migration.remittance_per_migrant_abroad(model)
     public = public_income_per_adult(model, init, cols)[node] * cols["adults"]
-    abroad, expected = starting_migrants(model, cols, cols["income"] * (1.0 - MIN_FARM_INCOME_SHARE) - public)
+    dividends = _share_by_assets(starting_dividends(model, init), node,
+                                 steady_state_assets(model, cols["income"], cols["members"]), n)
+    abroad, expected = starting_migrants(model, cols, remittance_room(cols["income"], public + dividends, farms | owns))
     remittances = per_migrant * abroad
     income = cols["income"]
     cols["income"] = income - remittances
@@ -124,9 +126,9 @@ def households(model, init) -> None:
     # no longer holds go to households of the node that hold them
     if per_migrant > 0:
         public = public_income_per_adult(model, init, cols)[node] * cols["adults"]
-        room = cols["income"] * (1.0 - MIN_FARM_INCOME_SHARE) - wage_income - public - dividends
-        abroad = place_within_incomes(abroad, np.floor(np.maximum(room, 0.0) / per_migrant).astype(np.int64),
-                                      expected, node, model.streams["initial_migrants"])
+        room = remittance_room(cols["income"], wage_income + public + dividends, farms | owns)
+        abroad = place_within_incomes(abroad, np.floor(room / per_migrant).astype(np.int64), expected, node,
+                                      model.streams["initial_migrants"])
         remittances = per_migrant * abroad
     cols["migrants_abroad"] = abroad.astype(np.int32)
     # the taxes in public income are those of the firms that keep their jobs and of the estates
@@ -145,7 +147,8 @@ def households(model, init) -> None:
                         * np.power(family_labour, p.farm_labour_elasticity), 0.0)
     estate_income = np.bincount(model.estates.node, (1.0 - p.firm_tax_rate) * model.estates.profit, minlength=n)
     farm_income, enterprise_income = split_residual(model, cols["income"] - wage_income - other - remittances,
-                                                    cols["income"], capacity, node, estate_income)
+                                                    cols["income"], capacity, node, estate_income,
+                                                    local=cols["income"] - remittances)
     unit = farm_output(1.0, np.maximum(cols["land"], p.garden_plot_ha), family_labour, cols["assets"], 1.0,
                        p.farm_land_elasticity, p.farm_labour_elasticity, p.farm_asset_elasticity)
     price = model.farm_gate[node] * cols["price_share"]
@@ -231,7 +234,8 @@ def no_commuting_wages(model, wage: np.ndarray, hiring: np.ndarray) -> np.ndarra
 
 
 def split_residual(model, residual: np.ndarray, income: np.ndarray, capacity: np.ndarray,
-                   node: np.ndarray, estate_income: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+                   node: np.ndarray, estate_income: np.ndarray | None = None,
+                   local: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Farm and enterprise income (USD/yr) of each household from its ``residual`` income
     (after wages, public income and remittances).
 
@@ -242,7 +246,8 @@ def split_residual(model, residual: np.ndarray, income: np.ndarray, capacity: np
     tau found per node (bisection on log tau) so that the node's farm income is the tables';
     what its residual holds beyond that is the income of a non-farm enterprise if it is at
     least ``MIN_ENTERPRISE_SHARE`` of its income (else it is farm income too). Farm income is
-    at least ``MIN_FARM_INCOME_SHARE`` of income. A household that does not farm runs an
+    at least ``MIN_FARM_INCOME_SHARE`` of the income earned locally (``local``: income without
+    remittances from abroad; the whole income if not given). A household that does not farm runs an
     enterprise with all its positive residual. Where residuals fall short of the tables'
     farm income, every farming household farms its whole residual (no enterprises)."""
     n = model.n_nodes
@@ -250,7 +255,7 @@ def split_residual(model, residual: np.ndarray, income: np.ndarray, capacity: np
     target = (1.0 - nonfarm) * np.bincount(node, income, minlength=n)
     if estate_income is not None:
         target = np.maximum(target - estate_income, 0.0)
-    floor = MIN_FARM_INCOME_SHARE * income
+    floor = MIN_FARM_INCOME_SHARE * (income if local is None else local)
     farms = capacity > 0
     top = np.where(farms, np.maximum(residual, floor), 0.0)
 
@@ -315,9 +320,15 @@ def consistent_start_jobs(model, cols: dict, init, public: np.ndarray, farms: np
     # jobs the draw could not place (a household has no more workers than adults) are free too
     table_jobs = table_wage_jobs(model, node, adults)
     freed = np.maximum(table_jobs - np.bincount(node, employed, minlength=n), 0)
+    def fits(rows, jobs):
+        """Whether households ``rows`` can hold ``jobs``: their income after the jobs' wages and
+        public income leaves a farm at least a tenth of their income (0 where they do not farm)."""
+        left = income[rows] - wage[rows] * jobs - public[rows]
+        return left >= np.where(farms[rows], MIN_FARM_INCOME_SHARE * income[rows], 0.0)
+
     rows = np.flatnonzero(employed > 0)
     while rows.size:  # give up jobs one at a time until the farm no longer wants the worker
-        quit_ = rows[pressure(rows, employed[rows]) >= 1.0]
+        quit_ = rows[(pressure(rows, employed[rows]) >= 1.0) | ~fits(rows, employed[rows])]
         employed[quit_] -= 1
         freed += np.bincount(node[quit_], minlength=n)
         rows = quit_[employed[quit_] > 0]
@@ -326,8 +337,7 @@ def consistent_start_jobs(model, cols: dict, init, public: np.ndarray, farms: np
     while freed.any() and rows.size:  # one freed job per household and round
         jobs = employed[rows] + 1
         after = pressure(rows, jobs)
-        left = income[rows] - wage[rows] * jobs - public[rows]
-        ok = (after < 1.0) & (left >= np.where(farms[rows], MIN_FARM_INCOME_SHARE * income[rows], 0.0))
+        ok = (after < 1.0) & fits(rows, jobs)
         rows, after = rows[ok], after[ok]
         rows = rows[np.lexsort((after, node[rows]))]  # by node, easiest keepers first
         starts = np.searchsorted(node[rows], np.arange(n))
@@ -621,8 +631,18 @@ def starting_migrants(model, cols: dict[str, np.ndarray], room: np.ndarray) -> t
         return rng.poisson(steady.abroad), steady.abroad
     drawn, expected = migration.migrants_abroad_at_rest(model.params, steady, cols["income"], cols["members"],
                                                         cols["node"], per_migrant, rng)
-    room_for = np.floor(np.maximum(room, 0.0) / per_migrant).astype(np.int64)
+    room_for = np.floor(room / per_migrant).astype(np.int64)
     return place_within_incomes(drawn, room_for, expected, cols["node"], rng), expected
+
+
+def remittance_room(income: np.ndarray, committed: np.ndarray, farms: np.ndarray) -> np.ndarray:
+    """Remittances (USD/yr) a household's drawn ``income`` holds beside the income ``committed``
+    to other sources (wages, public income, dividends): all that is left in a household that
+    does not farm; in a farming household, as much as leaves its farm at least
+    ``MIN_FARM_INCOME_SHARE`` of the income earned locally (``split_residual``)."""
+    left = income - committed
+    return np.maximum(np.where(farms, (left - MIN_FARM_INCOME_SHARE * income) / (1.0 - MIN_FARM_INCOME_SHARE), left),
+                      0.0)
 
 
 def place_within_incomes(drawn: np.ndarray, room_for: np.ndarray, expected: np.ndarray, node: np.ndarray,
