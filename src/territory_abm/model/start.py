@@ -285,7 +285,9 @@ def consistent_start_jobs(model, cols: dict, init, public: np.ndarray, farms: np
     while its farm's marginal product at its family labour L stays below the best net wage W
     within reach: b F / (L^b W) < (L + 1/2)^(1 - b), F its farm income (the rule of
     ``labour_kernels.seek_work``); a household that does not farm (``farms`` False) keeps them
-    all. Households that break this give up one job at a time (the
+    all, as long as its income (``cols["income"]``: without remittances from abroad, which the
+    tables' incomes include) pays their wages beside its public income (and leaves a farm a
+    tenth of it). Households that break this give up one job at a time (the
     worker returns to the farm, whose income rises by the wage); each node's freed jobs
     go, with the jobs of the tables' wage share of adults that the draw could not place,
     one per household and round, to the households that would keep them most easily
@@ -320,6 +322,7 @@ def consistent_start_jobs(model, cols: dict, init, public: np.ndarray, farms: np
     # jobs the draw could not place (a household has no more workers than adults) are free too
     table_jobs = table_wage_jobs(model, node, adults)
     freed = np.maximum(table_jobs - np.bincount(node, employed, minlength=n), 0)
+
     def fits(rows, jobs):
         """Whether households ``rows`` can hold ``jobs``: their income after the jobs' wages and
         public income leaves a farm at least a tenth of their income (0 where they do not farm)."""
