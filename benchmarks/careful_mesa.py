@@ -561,22 +561,25 @@ class CarefulTerritory(mesa.Model):
         income = np.where(self.is_market, p.external_income_pc, np.nan_to_num(self.node_mean_income, nan=1.0))
         services = np.array([m.service_quality if m else 1.0 for m in self.municipalities])
         valid = np.array(self.is_market) | (pop > 0)
-        # the flat logit over every destination (the columnar model's default dissimilarity 1),
-        # dense: a log y_d - c T + w log(1 + migrants per hundred residents) + s q_d (+ the
-        # abroad preference at external markets)
+        # the nested logit over every destination, dense: a log y_d - c T + w log(1 + migrants per
+        # hundred residents) + s q_d (+ the abroad preference at external markets), over the
+        # dissimilarity lambda within the move nest, whose worth against staying is lambda times
+        # the log-sum
         travel = np.asarray(self.travel, dtype=float)
         with np.errstate(divide="ignore", invalid="ignore"):
             network = np.log1p(NETWORK_SCALE * np.array(self.migrant_stock) / np.maximum(pop, 1.0)[:, None])
         v = (p.migration_income_weight * np.log(np.maximum(income, 1.0))[None, :] - p.migration_cost_per_hour * travel
              + p.migration_network_weight * network + p.migration_services_weight * services[None, :]
              + p.migration_abroad_preference * np.array(self.is_market)[None, :])
-        util = np.where(valid[None, :] & np.isfinite(travel) & ~np.eye(len(pop), dtype=bool), v, -np.inf)
+        util = np.where(valid[None, :] & np.isfinite(travel) & ~np.eye(len(pop), dtype=bool),
+                        v / p.migration_nest_dissimilarity, -np.inf)
         top = np.max(util, axis=1)
         with np.errstate(divide="ignore", invalid="ignore"):
             shares = np.nan_to_num(np.exp(util - top[:, None]))
         total = shares.sum(axis=1)
         with np.errstate(divide="ignore"):
-            self.log_sum_exp = np.where(np.isfinite(top), top + np.log(total), -np.inf).tolist()
+            self.log_sum_exp = np.where(np.isfinite(top), p.migration_nest_dissimilarity * (top + np.log(total)),
+                                        -np.inf).tolist()
         cum = np.cumsum(shares, axis=1)
         cum /= np.where(cum[:, -1:] > 0, cum[:, -1:], 1.0)
         self.cumulative_shares = cum.tolist()

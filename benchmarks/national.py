@@ -7,10 +7,11 @@ number of units (travel-time pairs, migration choice set, migrant stock, commuti
 
 runs the issue's target (2,500 municipalities, 10^7 households, 20 years: half an hour on a
 2-core machine loaded by other work, 6 minutes of CPU; README, "Speed"); national
-migration needs the nested destination choice, ``--set migration_nest_dissimilarity=0.5
-migration_abroad_preference=0.53 migration_stay_preference=5.57`` (the flat logit, the
-example's default, moves a ninth of a country's people a year; docs/model_choices.md,
-"Migration" and "National scale"); ``--scale 0.01`` simulates one household in a hundred for a quick look.
+migration needs the nested destination choice, the default since session 10 (the flat logit,
+``--set migration_nest_dissimilarity=1``, moves a ninth of a country's people a year;
+docs/model_choices.md, "Migration" and "National scale"). Each year prints the population,
+its growth and the movers' share of the people. ``--scale 0.01`` simulates one household in a
+hundred for a quick look.
 ``--keep DIR`` keeps the generated data and imported territory, ``--territory DIR`` runs an
 imported one again (no generation or import).
 """
@@ -73,12 +74,16 @@ def run(territory_dir: Path, scale: float, years: int, overrides: dict[str, floa
           f"({model.households.nbytes() / 2**20:.0f} MB of household columns); start {ready - built:.1f} s; "
           f"peak {peak_mb():.0f} MB", flush=True)
     seconds = []
+    people = model.populations().sum()
     for _ in range(years):
         before = time.perf_counter()
         model.step()
         seconds.append(time.perf_counter() - before)
+        stats, last = model.territory_stats, people
+        people = stats["population"]
         print(f"  {model.year}: {seconds[-1]:.1f} s, {int(model.households.alive.sum()):,} households alive, "
-              f"peak {peak_mb():.0f} MB", flush=True)
+              f"population {people:,.0f} ({people / last - 1:+.2%}), movers {stats['out_migrants'] / last:.2%} "
+              f"of the people, peak {peak_mb():.0f} MB", flush=True)
     print(sizes(model))
     print(f"{years} years: {np.mean(seconds):.1f} s per simulated year (median {np.median(seconds):.1f}); "
           f"peak {peak_mb():.0f} MB")

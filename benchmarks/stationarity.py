@@ -25,8 +25,21 @@ OUTCOMES = ("poverty_headcount", "gini_income", "mean_income_pc")
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def one_run(args) -> tuple[np.ndarray, np.ndarray, float]:
-    """Start and end of each outcome, per-municipality poverty changes, population change."""
+def abroad_measures(model) -> tuple[float, float]:
+    """Migrants abroad per 100 residents, and remittances from abroad as a share of income."""
+    from territory_abm.model import migration
+
+    hh = model.households
+    alive = hh.alive
+    abroad = hh.migrants_abroad[alive].sum()
+    remitted = migration.remittance_per_migrant_abroad(model) * abroad
+    return 100.0 * abroad / hh.members[alive].sum(), remitted / hh.income[alive].sum()
+
+
+def one_run(args) -> tuple[np.ndarray, np.ndarray, float, np.ndarray]:
+    """Start and end of each outcome, per-municipality poverty changes, population change, and
+    migration: gross out-migration and rural municipalities' net migration (%/yr, mean over the
+    years), migrants abroad per 100 residents and remittances' share of income (start, end)."""
     path, seed, scale, years, overrides = args
     from territory_abm import TerritoryModel, load_scenario
     from territory_abm.output import tables
@@ -34,14 +47,19 @@ def one_run(args) -> tuple[np.ndarray, np.ndarray, float]:
     scenario = load_scenario(path).replace(seed=seed, households_scale=scale, steps=years)
     scenario = scenario.replace(parameters=scenario.parameters.with_overrides(overrides, source="--set"))
     model = TerritoryModel(scenario)
+    first = abroad_measures(model)
     model.run()
     territory = model.datacollector.get_model_vars_dataframe()
     nodes = tables.node_table(model)
     rural = nodes[nodes["kind"] == "municipality"].pivot(index="year", columns="node_id", values="poverty_headcount")
     ends = territory[list(OUTCOMES)].iloc[[0, -1]].to_numpy()
     population = territory["population"].iloc[-1] / territory["population"].iloc[0] - 1.0
+    gross = (territory["out_migrants"] / territory["population"]).iloc[1:].mean()
+    by_year = nodes[nodes["kind"] == "municipality"].groupby("year")[["net_migration", "population"]].sum()
+    rural_net = (by_year["net_migration"] / by_year["population"]).iloc[1:].mean()
+    migration = np.array([100 * gross, 100 * rural_net, *first, *abroad_measures(model)])
     model.release()
-    return ends, (rural.iloc[-1] - rural.iloc[0]).to_numpy(), population
+    return ends, (rural.iloc[-1] - rural.iloc[0]).to_numpy(), population, migration
 
 
 def run_seeds(description: str, run, seeds: int = 8):
@@ -78,6 +96,11 @@ def main() -> None:
     print(f"rural municipalities' poverty change: mean {rural.mean():+.4f}, sd over municipalities "
           f"{rural.mean(axis=0).std(ddof=1):.4f}, sd over seeds {rural.std(axis=0, ddof=1).mean():.4f}")
     print(f"population change: {np.mean([r[2] for r in results]):+.1%}")
+    mig = np.stack([r[3] for r in results])
+    print(f"migration: gross out-migration {mig[:, 0].mean():.2f} %/yr, rural municipalities' net migration "
+          f"{mig[:, 1].mean():+.2f} %/yr (seeds {mig[:, 1].min():+.2f} to {mig[:, 1].max():+.2f}); migrants abroad "
+          f"per 100 residents {mig[:, 2].mean():.2f} -> {mig[:, 4].mean():.2f}; remittances from abroad "
+          f"{mig[:, 3].mean():.2%} -> {mig[:, 5].mean():.2%} of income")
 
 
 if __name__ == "__main__":

@@ -50,6 +50,12 @@ network term counts migrants per hundred residents of the origin (a unit; its we
 STEADY_STOCK_ROUNDS = 50
 """Most rounds of the fixed point of the starting migrant networks (``steady_migration``;
 the example converges in a dozen, a generated country of 2,500 units in about 35)."""
+MOST_ABROAD_AT_REST = 8
+"""Most former members abroad a household starts with (``migrants_abroad_at_rest``; at the
+defaults a household has 0.2 on average and the chance of more than 8 is negligible)."""
+PLACEMENT_CHUNK = 1 << 18
+"""Households weighed at a time when drawing the starting migrants abroad (bounds the memory
+of the (households, ``MOST_ABROAD_AT_REST`` + 1) weights at national scale)."""
 STEADY_STOCK_TOLERANCE = 1e-6
 """The fixed point of the starting migrant networks is reached when no pair's migrants change
 in a round by more than this share of the largest pair's (or of one person); the rounds
@@ -244,6 +250,8 @@ class SteadyMigration(NamedTuple):
     stock: csr_array           # (n, n) migrants from each node living at each node (persons, sparse)
     abroad: np.ndarray         # (households,) expected former members abroad who remit
     outflow: np.ndarray        # (n,) expected people leaving each node a year
+    sends: np.ndarray          # (households,) chance a year of sending one member abroad, p a (1 - w)
+    leave: np.ndarray          # (households,) chance a year of moving (p), at the starting income
 
 
 def steady_migration(model, income: np.ndarray, members: np.ndarray, adults: np.ndarray, node: np.ndarray,
@@ -287,7 +295,67 @@ def steady_migration(model, income: np.ndarray, members: np.ndarray, adults: np.
     stock = csr_array((on_pairs, (origin, pairs.dest)), shape=(n, n))
     abroad_share = pairs.by_origin(shares * model.is_market[pairs.dest])
     leave_abroad = leave * abroad_share[node]
-    return SteadyMigration(stock, leave_abroad * (1.0 - whole) / (r + leave_abroad * whole), outflow)
+    return SteadyMigration(stock, leave_abroad * (1.0 - whole) / (r + leave_abroad * whole), outflow,
+                           leave_abroad * (1.0 - whole), leave)
+
+
+def migrants_abroad_at_rest(params, steady: SteadyMigration, income: np.ndarray, members: np.ndarray,
+                            node: np.ndarray, per_migrant: float,
+                            rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Former members abroad of each household (persons), drawn where the yearly flows put them.
+
+    A household's income in the tables, y, includes what its m migrants abroad send, m R
+    (``per_migrant``); its income without them is x = y - m R. With x fixed, its migrants
+    abroad are a birth-death process: one more leaves at lambda(x + k R) = p a (1 - w) at
+    the income it has with k abroad (p its chance of moving, whose odds fall with income as
+    the staying utility's income term says, a its origin's share of moves going abroad, w
+    the chance a move takes the whole household: ``steady.sends`` at y), and each returns at
+    r = ``migrant_return_rate``, so that at rest P(m | x) is proportional to prod_k
+    lambda(x + k R) / (r^m m!). The tables give y, not x: P(m | y) is proportional to
+    f(x) P(m | x), f the density of income per person of the node (lognormal, the mean and
+    spread of the drawn households' log income per person; 0 where y - m R is not positive).
+    Returns the draws and their expected values (persons by household); what a household's
+    other income leaves room for is placed by ``start.place_within_incomes``."""
+    r, weight = params.migrant_return_rate, params.migration_income_weight
+    n = int(node.max(initial=-1)) + 1
+    persons = np.maximum(members, 1).astype(float)
+    log_pc = np.log(np.maximum(income / persons, 1.0))
+    count = np.maximum(np.bincount(node, minlength=n), 1)
+    mu = np.bincount(node, log_pc, minlength=n) / count
+    sd = np.sqrt(np.maximum(np.bincount(node, (log_pc - mu[node]) ** 2, minlength=n) / count, 1e-6))
+    # odds of staying at income y, which scale as (income / y)^weight at another income
+    with np.errstate(divide="ignore", invalid="ignore"):
+        stay_odds = np.where(steady.leave > 0, (1.0 - steady.leave) / steady.leave, np.inf)
+        abroad_rate = np.where(steady.leave > 0, steady.sends / steady.leave, 0.0)  # a (1 - w)
+    most = MOST_ABROAD_AT_REST
+    ks = np.arange(most + 1)
+    chosen = np.zeros(len(income), np.int64)
+    expected = np.zeros(len(income))
+    u = rng.random(len(income))
+    for start in range(0, len(income), PLACEMENT_CHUNK):
+        rows = slice(start, start + PLACEMENT_CHUNK)
+        y, pc = income[rows, None], persons[rows, None]
+        at = node[rows]
+        # incomes with k migrants abroad out of m: y - (m - k) R, for the rates of the path 0..m
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            log_x = np.log(np.maximum((y - ks[None, :] * per_migrant) / pc, 1.0))
+            log_y = log_x[:, :1]
+            log_f = -log_x - (log_x - mu[at, None]) ** 2 / (2 * sd[at, None] ** 2)
+            log_ratio = log_f - log_f[:, :1]
+            # lambda at the income the household had with k abroad, k = m - 1, ..., 0 of the
+            # path to m, is the rate at income y - (m - k) R: step j of the path (j = 1..m)
+            # happens at income y - j R, so log prod = sum_{j=1..m} log lambda(y - j R)
+            log_rate = (np.log(abroad_rate[rows, None])
+                        - np.log1p(stay_odds[rows, None] * np.exp(weight * (log_x[:, 1:] - log_y))))
+            log_path = np.concatenate([np.zeros((y.shape[0], 1)), np.cumsum(log_rate, axis=1)], axis=1)
+            log_w = log_ratio + log_path - ks * np.log(r) - np.cumsum(np.log(np.maximum(ks, 1)))
+        log_w = np.where((y - ks * per_migrant > 0) & np.isfinite(log_w), log_w, -np.inf)
+        log_w[:, 0] = 0.0
+        w = np.exp(log_w - log_w.max(axis=1, keepdims=True))
+        cumulative = np.cumsum(w, axis=1)
+        chosen[rows] = (cumulative < u[rows, None] * cumulative[:, -1:]).sum(axis=1)
+        expected[rows] = (w * ks).sum(axis=1) / cumulative[:, -1]
+    return chosen, expected
 
 
 def settle_farms(model, rows: np.ndarray) -> None:

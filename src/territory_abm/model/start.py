@@ -38,6 +38,9 @@ kept jobs fall short of the tables' wage share and households that do not farm a
 out of jobs (``households``, ``priced_out``)."""
 BISECTION_HALVINGS = 16
 """Halvings of [0, 1] when solving for the starting job-finding expectation (to 1.5e-5)."""
+PLACEMENT_ROUNDS = 20
+"""Most rounds of placing the starting migrants abroad that a household's income cannot hold
+with other households of its node (``place_within_incomes``; each round places most of them)."""
 ESTATE_PROFIT_ROUNDS = 8
 """Rounds of the estates' starting profits and the public income their taxes pay for (the
 taxes are a small share of public income, so the rounds settle in a few)."""
@@ -76,6 +79,17 @@ def households(model, init) -> None:
     # the tables' wage per worker, per skill unit of the drawn workers
     model.worker_skill = _worker_skill(cols["employed"], skill, node, n)
     init.wage[:] = init.wage / model.worker_skill
+    # the tables' incomes include the remittances of migrants abroad: they are drawn first,
+    # within what each income holds beyond public income and dividends (``remittance_room``),
+    # and jobs are handed out against the income left, the local income
+    per_migrant = migration.remittance_per_migrant_abroad(model)
+    public = public_income_per_adult(model, init, cols)[node] * cols["adults"]
+    dividends = _share_by_assets(starting_dividends(model, init), node,
+                                 steady_state_assets(model, cols["income"], cols["members"]), n)
+    abroad, expected = starting_migrants(model, cols, remittance_room(cols["income"], public + dividends, farms | owns))
+    remittances = per_migrant * abroad
+    income = cols["income"]
+    cols["income"] = income - remittances
     # lower the wage per skill unit of nodes short of the tables' jobs where households that do
     # not farm cannot pay for one at their incomes, while that adds jobs
     step, frozen, kept = np.ones(n), ~hiring, None
@@ -98,6 +112,7 @@ def households(model, init) -> None:
         if (step == 1.0).all():
             break
         init.wage[:] *= step
+    cols["income"] = income
     model.start_wage_jobs["drawn"] = drawn
     estates.share_jobs(model.estates, init.jobs[:, 0], model.worker_skill)
     # each worker earns the wage per skill unit of its skill (the jobs are those kept, so this
@@ -105,13 +120,19 @@ def households(model, init) -> None:
     wage_income = cols["employed"] * skill * init.wage[node]
     # dividends of locally owned firms are part of the income the data report; they are paid
     # after the year's consumption, so they are saved whole (see ``steady_state_assets``)
-    abroad = starting_migrants(model, cols)
-    cols["migrants_abroad"] = abroad.astype(np.int32)
-    remittances = migration.remittance_per_migrant_abroad(model) * abroad
-    # the taxes in public income are those of the firms that keep their jobs and of the estates
-    # at the profits that pay their owners' incomes
     first = steady_state_assets(model, cols["income"], cols["members"])
     dividends = _share_by_assets(starting_dividends(model, init), node, first, model.n_nodes)
+    # the public income and dividends of the jobs kept: migrants whose remittances the income
+    # no longer holds go to households of the node that hold them
+    if per_migrant > 0:
+        public = public_income_per_adult(model, init, cols)[node] * cols["adults"]
+        room = remittance_room(cols["income"], wage_income + public + dividends, farms | owns)
+        abroad = place_within_incomes(abroad, np.floor(room / per_migrant).astype(np.int64), expected, node,
+                                      model.streams["initial_migrants"])
+        remittances = per_migrant * abroad
+    cols["migrants_abroad"] = abroad.astype(np.int32)
+    # the taxes in public income are those of the firms that keep their jobs and of the estates
+    # at the profits that pay their owners' incomes
     owner = model.estates.owner
     for _ in range(ESTATE_PROFIT_ROUNDS):
         public = public_income_per_adult(model, init, cols)[node] * cols["adults"]
@@ -126,7 +147,8 @@ def households(model, init) -> None:
                         * np.power(family_labour, p.farm_labour_elasticity), 0.0)
     estate_income = np.bincount(model.estates.node, (1.0 - p.firm_tax_rate) * model.estates.profit, minlength=n)
     farm_income, enterprise_income = split_residual(model, cols["income"] - wage_income - other - remittances,
-                                                    cols["income"], capacity, node, estate_income)
+                                                    cols["income"], capacity, node, estate_income,
+                                                    local=cols["income"] - remittances)
     unit = farm_output(1.0, np.maximum(cols["land"], p.garden_plot_ha), family_labour, cols["assets"], 1.0,
                        p.farm_land_elasticity, p.farm_labour_elasticity, p.farm_asset_elasticity)
     price = model.farm_gate[node] * cols["price_share"]
@@ -212,7 +234,8 @@ def no_commuting_wages(model, wage: np.ndarray, hiring: np.ndarray) -> np.ndarra
 
 
 def split_residual(model, residual: np.ndarray, income: np.ndarray, capacity: np.ndarray,
-                   node: np.ndarray, estate_income: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+                   node: np.ndarray, estate_income: np.ndarray | None = None,
+                   local: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Farm and enterprise income (USD/yr) of each household from its ``residual`` income
     (after wages, public income and remittances).
 
@@ -223,7 +246,8 @@ def split_residual(model, residual: np.ndarray, income: np.ndarray, capacity: np
     tau found per node (bisection on log tau) so that the node's farm income is the tables';
     what its residual holds beyond that is the income of a non-farm enterprise if it is at
     least ``MIN_ENTERPRISE_SHARE`` of its income (else it is farm income too). Farm income is
-    at least ``MIN_FARM_INCOME_SHARE`` of income. A household that does not farm runs an
+    at least ``MIN_FARM_INCOME_SHARE`` of the income earned locally (``local``: income without
+    remittances from abroad; the whole income if not given). A household that does not farm runs an
     enterprise with all its positive residual. Where residuals fall short of the tables'
     farm income, every farming household farms its whole residual (no enterprises)."""
     n = model.n_nodes
@@ -231,7 +255,7 @@ def split_residual(model, residual: np.ndarray, income: np.ndarray, capacity: np
     target = (1.0 - nonfarm) * np.bincount(node, income, minlength=n)
     if estate_income is not None:
         target = np.maximum(target - estate_income, 0.0)
-    floor = MIN_FARM_INCOME_SHARE * income
+    floor = MIN_FARM_INCOME_SHARE * (income if local is None else local)
     farms = capacity > 0
     top = np.where(farms, np.maximum(residual, floor), 0.0)
 
@@ -261,7 +285,9 @@ def consistent_start_jobs(model, cols: dict, init, public: np.ndarray, farms: np
     while its farm's marginal product at its family labour L stays below the best net wage W
     within reach: b F / (L^b W) < (L + 1/2)^(1 - b), F its farm income (the rule of
     ``labour_kernels.seek_work``); a household that does not farm (``farms`` False) keeps them
-    all. Households that break this give up one job at a time (the
+    all, as long as its income (``cols["income"]``: without remittances from abroad, which the
+    tables' incomes include) pays their wages beside its public income (and leaves a farm a
+    tenth of it). Households that break this give up one job at a time (the
     worker returns to the farm, whose income rises by the wage); each node's freed jobs
     go, with the jobs of the tables' wage share of adults that the draw could not place,
     one per household and round, to the households that would keep them most easily
@@ -296,9 +322,16 @@ def consistent_start_jobs(model, cols: dict, init, public: np.ndarray, farms: np
     # jobs the draw could not place (a household has no more workers than adults) are free too
     table_jobs = table_wage_jobs(model, node, adults)
     freed = np.maximum(table_jobs - np.bincount(node, employed, minlength=n), 0)
+
+    def fits(rows, jobs):
+        """Whether households ``rows`` can hold ``jobs``: their income after the jobs' wages and
+        public income leaves a farm at least a tenth of their income (0 where they do not farm)."""
+        left = income[rows] - wage[rows] * jobs - public[rows]
+        return left >= np.where(farms[rows], MIN_FARM_INCOME_SHARE * income[rows], 0.0)
+
     rows = np.flatnonzero(employed > 0)
     while rows.size:  # give up jobs one at a time until the farm no longer wants the worker
-        quit_ = rows[pressure(rows, employed[rows]) >= 1.0]
+        quit_ = rows[(pressure(rows, employed[rows]) >= 1.0) | ~fits(rows, employed[rows])]
         employed[quit_] -= 1
         freed += np.bincount(node[quit_], minlength=n)
         rows = quit_[employed[quit_] > 0]
@@ -307,8 +340,7 @@ def consistent_start_jobs(model, cols: dict, init, public: np.ndarray, farms: np
     while freed.any() and rows.size:  # one freed job per household and round
         jobs = employed[rows] + 1
         after = pressure(rows, jobs)
-        left = income[rows] - wage[rows] * jobs - public[rows]
-        ok = (after < 1.0) & (left >= np.where(farms[rows], MIN_FARM_INCOME_SHARE * income[rows], 0.0))
+        ok = (after < 1.0) & fits(rows, jobs)
         rows, after = rows[ok], after[ok]
         rows = rows[np.lexsort((after, node[rows]))]  # by node, easiest keepers first
         starts = np.searchsorted(node[rows], np.arange(n))
@@ -585,13 +617,65 @@ def maturation_rate(model) -> np.ndarray:
         return np.where(children > 0, b * adults / children, overall)
 
 
-def starting_migrants(model, cols: dict[str, np.ndarray]) -> np.ndarray:
-    """Former members abroad of each household (Poisson draws around the rest point of the
-    start's flows, ``migration.steady_migration``); sets ``model.migrant_stock``, the migrant
-    networks those flows keep (origin x destination, persons)."""
+def starting_migrants(model, cols: dict[str, np.ndarray], room: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Former members abroad of each household, drawn where the start's own flows keep them
+    within the tables' incomes (``migration.migrants_abroad_at_rest``: a household's
+    remittances from abroad fit in its ``room``, USD/yr), and their expected numbers; sets
+    ``model.migrant_stock``, the migrant networks the start's flows keep (origin x
+    destination, persons; the rest point of ``migration.steady_migration``)."""
     t = model.territory
     services = np.where(model.populated, np.nan_to_num(np.asarray(t.table["service_quality"], float)), 1.0)
     steady = migration.steady_migration(model, cols["income"], cols["members"], cols["adults"], cols["node"],
                                         services)
     model.migrant_stock = steady.stock
-    return model.streams["initial_migrants"].poisson(steady.abroad)
+    rng = model.streams["initial_migrants"]
+    per_migrant = migration.remittance_per_migrant_abroad(model)
+    if per_migrant <= 0:
+        return rng.poisson(steady.abroad), steady.abroad
+    drawn, expected = migration.migrants_abroad_at_rest(model.params, steady, cols["income"], cols["members"],
+                                                        cols["node"], per_migrant, rng)
+    room_for = np.floor(room / per_migrant).astype(np.int64)
+    return place_within_incomes(drawn, room_for, expected, cols["node"], rng), expected
+
+
+def remittance_room(income: np.ndarray, committed: np.ndarray, farms: np.ndarray) -> np.ndarray:
+    """Remittances (USD/yr) a household's drawn ``income`` holds beside the income ``committed``
+    to other sources (wages, public income, dividends): all that is left in a household that
+    does not farm; in a farming household, as much as leaves its farm at least
+    ``MIN_FARM_INCOME_SHARE`` of the income earned locally (``split_residual``)."""
+    left = income - committed
+    return np.maximum(np.where(farms, (left - MIN_FARM_INCOME_SHARE * income) / (1.0 - MIN_FARM_INCOME_SHARE), left),
+                      0.0)
+
+
+def place_within_incomes(drawn: np.ndarray, room_for: np.ndarray, expected: np.ndarray, node: np.ndarray,
+                         rng: np.random.Generator) -> np.ndarray:
+    """Migrants abroad per household (persons) with at most ``room_for`` in each household.
+
+    The tables' income of a household includes the remittances its migrants abroad send, so a
+    household cannot have more migrants than what its income holds beyond its wages, public
+    income, dividends and a tenth of its income. The migrants ``drawn`` beyond a household's
+    room go, in the same node, to households with room left, drawn in proportion to their
+    ``expected`` migrants, in rounds until all are placed or no household of the node has room
+    (the rest are not drawn): each node keeps its migrants abroad where incomes allow, and so
+    its remittances, without lifting any household above its drawn income."""
+    placed = np.minimum(drawn, room_for)
+    n = int(node.max(initial=-1)) + 1
+    excess = np.bincount(node, drawn - placed, minlength=n).astype(np.int64)
+    order = np.argsort(node, kind="stable")
+    starts = np.searchsorted(node[order], np.arange(n))
+    for _ in range(PLACEMENT_ROUNDS):
+        free = np.where(placed < room_for, expected, 0.0)
+        cumulative = np.cumsum(free[order])
+        before = np.concatenate(([0.0], cumulative))[starts]
+        total = np.bincount(node, free, minlength=n)
+        excess = np.where(total > 0, excess, 0)
+        if excess.sum() == 0:
+            break
+        to = np.repeat(np.arange(n), excess)
+        target = before[to] + rng.random(to.size) * total[to]
+        picks = order[np.minimum(np.searchsorted(cumulative, target, side="right"), len(order) - 1)]
+        wanted = placed + np.bincount(picks, minlength=len(placed))
+        placed = np.minimum(wanted, room_for)
+        excess = np.bincount(node, wanted - placed, minlength=n).astype(np.int64)
+    return placed
