@@ -48,12 +48,12 @@ class Pairs(_PairArrays):
 
     def _derived(self, name: str, make) -> np.ndarray:
         """``make()`` for this object's ``indptr``, made once (read-only)."""
-        key, cache = "_derived_" + name, self.__dict__
-        if key not in cache:
+        def read_only() -> np.ndarray:
             value = make()
             value.flags.writeable = False
-            cache[key] = value
-        return cache[key]
+            return value
+
+        return self.memo(("derived", name), read_only)
 
     def memo(self, key: tuple, make):
         """``make()``, a function of these pairs and of ``key`` alone, made once per key and

@@ -84,9 +84,12 @@ def households(model, init) -> None:
     # and jobs are handed out against the income left, the local income
     per_migrant = migration.remittance_per_migrant_abroad(model)
     public = public_income_per_adult(model, init, cols)[node] * cols["adults"]
-    dividends = _share_by_assets(starting_dividends(model, init), node,
-                                 steady_state_assets(model, cols["income"], cols["members"]), n)
-    abroad, expected = starting_migrants(model, cols, remittance_room(cols["income"], public + dividends, farms | owns))
+    # dividends of locally owned firms are part of the income the data report; they are paid
+    # after the year's consumption, so they are saved whole (see ``steady_state_assets``)
+    first = steady_state_assets(model, cols["income"], cols["members"])
+    dividends = _share_by_assets(starting_dividends(model, init), node, first, n)
+    abroad, expected = starting_migrants(model, cols, remittance_room(cols["income"], public + dividends, farms | owns),
+                                         per_migrant)
     remittances = per_migrant * abroad
     income = cols["income"]
     cols["income"] = income - remittances
@@ -118,10 +121,9 @@ def households(model, init) -> None:
     # each worker earns the wage per skill unit of its skill (the jobs are those kept, so this
     # shares each node's wage bill among its workers by skill, as ``kernels.labour_incomes`` does)
     wage_income = cols["employed"] * skill * init.wage[node]
-    # dividends of locally owned firms are part of the income the data report; they are paid
-    # after the year's consumption, so they are saved whole (see ``steady_state_assets``)
-    first = steady_state_assets(model, cols["income"], cols["members"])
-    dividends = _share_by_assets(starting_dividends(model, init), node, first, model.n_nodes)
+    # the dividends of the firms at the wages they keep (the same starting assets: the
+    # income is the tables' again)
+    dividends = _share_by_assets(starting_dividends(model, init), node, first, n)
     # the public income and dividends of the jobs kept: migrants whose remittances the income
     # no longer holds go to households of the node that hold them
     if per_migrant > 0:
@@ -617,10 +619,12 @@ def maturation_rate(model) -> np.ndarray:
         return np.where(children > 0, b * adults / children, overall)
 
 
-def starting_migrants(model, cols: dict[str, np.ndarray], room: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def starting_migrants(model, cols: dict[str, np.ndarray], room: np.ndarray,
+                      per_migrant: float) -> tuple[np.ndarray, np.ndarray]:
     """Former members abroad of each household, drawn where the start's own flows keep them
     within the tables' incomes (``migration.migrants_abroad_at_rest``: a household's
-    remittances from abroad fit in its ``room``, USD/yr), and their expected numbers; sets
+    remittances from abroad, ``per_migrant`` USD/yr each, fit in its ``room``, USD/yr), and
+    their expected numbers; sets
     ``model.migrant_stock``, the migrant networks the start's flows keep (origin x
     destination, persons; the rest point of ``migration.steady_migration``)."""
     t = model.territory
@@ -629,7 +633,6 @@ def starting_migrants(model, cols: dict[str, np.ndarray], room: np.ndarray) -> t
                                         services)
     model.migrant_stock = steady.stock
     rng = model.streams["initial_migrants"]
-    per_migrant = migration.remittance_per_migrant_abroad(model)
     if per_migrant <= 0:
         return rng.poisson(steady.abroad), steady.abroad
     drawn, expected = migration.migrants_abroad_at_rest(model.params, steady, cols["income"], cols["members"],
