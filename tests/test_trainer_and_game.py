@@ -20,6 +20,7 @@ from conftest import SCENARIOS
 
 playwright = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (pip install '.[test]')")
 expect = playwright.expect
+expect.set_options(timeout=30_000)  # as in test_dashboard: the server answers slower under load
 
 from test_dashboard import FIRST_STEP_MS, _choose, _clock, _lever_switch, _step, browser, start_server  # noqa: E402, F401
 
