@@ -155,6 +155,37 @@ def test_redistribution_takes_land_from_the_estates(tmp_path):
     assert land_total(model) == pytest.approx(total, rel=1e-12)
 
 
+def effective_land_total(model):
+    """Effective hectares held: households' (garden plots included) and estates'."""
+    hh, e = model.households, model.estates
+    return (land_market.own_effective_land(model) * hh.alive).sum() + (e.quality * e.land).sum()
+
+
+def test_redistribution_moves_effective_land_without_creating_it(tmp_path):
+    """Land the lever moves keeps its quality: the effective hectares the recipients gain are
+    those taken from the donors' farms and estates (mostly extensive estate land, about 0.2
+    effective ha per ha in the example), so moving land cannot raise output by handing bare
+    hectares to farms that would farm them at their own productivity, as at 602741e (an annual
+    multiplier of 2.44; docs/model_choices.md, "Why cash transfers and land redistribution look
+    weak"). Recipients gain land and effective land; the donors lose both. Targeting every
+    node reaches the cities, whose largest holders there hold house plots below the garden
+    plot: before the fix, their hectares went to the recipients as effective land while they
+    kept farming their garden plot (1.4 effective ha made at seed 3)."""
+    path = tmp_path / "land.toml"
+    path.write_text(f'extends = "{(SCENARIOS / "stationary.toml").as_posix()}"\nsteps = 1\nhouseholds_scale = 0.05\n'
+                    '[[policies]]\nlever = "land_redistribution"\nstart = 2011\nend = 2011\nshare = 0.1\n')
+    model = TerritoryModel(load_scenario(path), seed=3)
+    hh = model.households
+    land0, effective0, total0 = hh.land.copy(), land_market.own_effective_land(model), effective_land_total(model)
+    model.policies.start_year(2011)
+    recipients = np.flatnonzero(hh.programmes != 0)
+    gained = land_market.own_effective_land(model)[recipients] - effective0[recipients]
+    assert recipients.size > 0 and (hh.land[recipients] > land0[recipients]).all() and (gained > 0).all()
+    assert effective_land_total(model) == pytest.approx(total0, rel=1e-12)
+    moved = (hh.land[recipients] - land0[recipients]).sum()
+    assert gained.sum() < 0.5 * moved  # the land moved is mostly extensive estate land
+
+
 def test_no_estates_when_the_threshold_is_above_every_holding():
     sc = load_scenario(SCENARIOS / "stationary.toml").replace(households_scale=0.05, steps=2)
     sc = sc.replace(parameters=sc.parameters.with_overrides({"estate_min_ha": 5000.0}))

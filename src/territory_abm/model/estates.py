@@ -169,10 +169,17 @@ def pay_owners(model) -> np.ndarray:
 def take_share(model, rows: np.ndarray, share: float) -> tuple[np.ndarray, np.ndarray]:
     """Take ``share`` of the land households ``rows`` own, from the land they farm and from
     their estates (whose farmed land falls in proportion, and TFP as land^g); returns the
-    hectares and the effective hectares (``land_market``) taken from each row."""
+    hectares and the effective hectares (``land_market``) taken from each row. A household
+    farms at least its garden plot (``land_market.own_effective_land``), so the effective
+    hectares taken from its farm are what it loses above that: none from a holding below the
+    garden plot (a house plot in a city), whose hectares would otherwise be handed on as
+    effective land it still farms."""
     hh, e, ft = model.households, model.estates, model.firm_table
+    garden = model.params.garden_plot_ha
     taken = share * hh.land[rows]
-    effective = taken * np.exp(hh.land_quality_log[rows])
+    left = hh.land[rows] - taken
+    farmed_less = np.where(left >= garden, taken, np.maximum(hh.land[rows], garden) - np.maximum(left, garden))
+    effective = farmed_less * np.exp(hh.land_quality_log[rows])
     hh.land[rows] -= taken
     hit = np.flatnonzero(np.isin(e.owner, rows))
     if hit.size:
