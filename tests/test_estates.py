@@ -301,3 +301,18 @@ def test_farms_that_want_less_land_let_it_and_the_market_clears_both_ways(starte
         + np.bincount(m.estates.node, m.estates.let, minlength=m.n_nodes)
     assert rented_in == pytest.approx(let_by_node, rel=1e-6, abs=1e-9)
     assert rented_in[node] > 0 and m.land_rent[node] < m.start_land_rent[node]
+
+
+def test_an_estate_drawn_without_workers_leaves_entrants_productivity_defined():
+    """At seed 37 (scale 0.02, stay preference 4) one estate starts with no workers; counted as a
+    firm of no labour it made every entrant TFP NaN and firm entry stopped the run in its first
+    year (``lam value too large``; mesa.batch_run drew such seeds about one time in twenty)."""
+    from territory_abm.model.start import entrant_tfp
+
+    model = TerritoryModel(str(SCENARIOS / "baseline.toml"), households_scale=0.02, steps=2, seed=37,
+                           migration_stay_preference=4.0)
+    assert (model.estates.labour == 0).any()
+    assert np.isfinite(entrant_tfp(model)).all()
+    model.step()
+    model.step()
+    assert np.isfinite(model.firm_table.tfp).all()

@@ -503,12 +503,14 @@ def entrant_tfp(model) -> np.ndarray:
     p, ft, e = model.params, model.firm_table, model.estates
     tfp, sector, node = ft.tfp, ft.sector, ft.node
     if e.n:
-        k = np.maximum(1, np.round(e.workers / p.workers_per_firm)).astype(np.int64)
+        # an estate without workers at the start (drawn with none) makes no firm: its TFP per
+        # unit of labour is undefined (NaN medians stopped firm entry: ``lam value too large``)
+        k = np.where(e.labour > 0, np.maximum(1, np.round(e.workers / p.workers_per_firm)), 0).astype(np.int64)
         owner = np.repeat(np.arange(e.n), k)
         place = np.arange(owner.size) - np.repeat(np.cumsum(k) - k, k)  # each firm's place among its estate's
         share = np.nan_to_num(model.territory.table["dynamic_market_share"])[e.node[owner]]
         price = np.where((place + 0.5) / k[owner] < share, model.farm_gate[e.node[owner]], 1.0)
-        units, wage = (e.labour / k)[owner], ft.wage[e.firm_row][owner]
+        units, wage = e.labour[owner] / k[owner], ft.wage[e.firm_row][owner]
         as_firms = tfp_for_labour(units, capital_per_worker(p, wage) * units, price, wage,
                                   p.firm_labour_elasticity, p.firm_capital_elasticity)
         others = np.ones(ft.n, bool)
