@@ -41,6 +41,12 @@ CLASSROOM_RATE = (10.0, 120.0)
 """Requests per second each client may keep up, and at once (a page load measured 22 HTTP
 requests and 4 websocket messages, a Step click one message)."""
 ALL_ADDRESSES = ("0.0.0.0", "", "::")
+WS_PING_TIMEOUT = 300
+"""Seconds a page's connection may leave the server's keep-alive ping unanswered before the
+server drops it (uvicorn's default is 20): while the server steps several groups' models at
+once on a busy machine it answers late, and with 20 s four pages stepping together on 2 cores
+at load 7 lost a page ("App is disconnected"; 2026-12-02). A page that is really gone is
+still dropped, later."""
 
 
 def free_port(host: str) -> int:
@@ -144,7 +150,8 @@ def serve(scenario_path: Path | None, host: str = "127.0.0.1", port: int | None 
     out.flush()
     env["SERVER_NAME"], env["SERVER_PORT"] = host, str(port)
     command = [sys.executable, "-m", "uvicorn", "territory_abm.dashboard.asgi:app", "--host", host, "--port",
-               str(port), "--log-level", "warning", "--no-access-log", "--timeout-graceful-shutdown", "5"]
+               str(port), "--log-level", "warning", "--no-access-log", "--timeout-graceful-shutdown", "5",
+               "--ws-ping-timeout", str(WS_PING_TIMEOUT)]
     proc = subprocess.Popen(command, env=env)
     # a SIGTERM to this process stops the server too (no orphan left holding the port)
     previous = signal.signal(signal.SIGTERM, lambda *_: proc.terminate())
