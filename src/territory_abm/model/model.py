@@ -167,8 +167,9 @@ class TerritoryModel(mesa.Model):
         self.flows = outcomes.YearFlows.zeros(self.n_nodes)
         self.policies.start_year(self.year)
         public.public_sector(self)
-        land_market.rent(self)
-        labour.labour_market(self, labour.post_vacancies(self))
+        farm = labour.farm_revenue_parts(self)  # the same for the rental and the labour market
+        land_market.rent(self, farm)
+        labour.labour_market(self, labour.post_vacancies(self), farm)
         budgets.household_budgets(self)
         firms.accounts(self)
         environment.clearing(self)
