@@ -1,15 +1,17 @@
 """The C allocator's thresholds for a process that runs the model (glibc only).
 
-A year at 10^5 households makes and frees a few hundred arrays of 0.1-1 MB (numpy
-temporaries and kernel outputs). glibc serves blocks above its mmap threshold with fresh
-pages from the kernel and gives freed memory at the top of its heap back above its trim
-threshold; its default thresholds (adjusted as the process runs, up to 32 MiB) still let
-those arrays go back and forth, and each new page costs a page fault and its zeroing. With
-the mmap threshold at 32 MiB and the trim threshold at 512 MiB, arrays up to 32 MiB are
-reused from the heap (``speed.py --child full 100000 5``: 49,000 page faults instead of
-65,000). Results do not change (only where memory comes from); a process keeps memory it
-freed (up to its peak) instead of returning it. ``TERRITORY_ABM_MALLOC_TUNING=0`` leaves the
-allocator as it is.
+glibc serves blocks above its mmap threshold with pages of their own and gives free memory
+at the top of its heap back to the kernel above its trim threshold (both adjusted as the
+process runs). With the mmap threshold at 32 MiB (glibc's own largest dynamic value) and the
+trim threshold at 512 MiB, the model's arrays up to 32 MiB come from the heap and stay there.
+Measured at 10^5 households (``benchmarks/ab_speed.py``, README "Speed"): about 1.1 times
+the household-steps per CPU second. Why is not pinned down: in the timed years neither
+setting calls mmap or munmap and the default takes only about 400 page faults a year; with
+these thresholds the process holds about 48 MB in transparent huge pages (numpy advises them
+for large arrays) against none, which fits fewer TLB misses in the kernels' random reads.
+Results do not change (only where memory comes from); a process keeps memory it freed (up to
+its peak) instead of returning it. ``TERRITORY_ABM_MALLOC_TUNING=0`` leaves the allocator
+as it is.
 """
 
 from __future__ import annotations
