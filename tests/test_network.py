@@ -70,6 +70,19 @@ def test_an_incremental_update_equals_a_search_from_scratch(n, seed, cutoff, cha
     check_against_dense(travel, graph, ids, is_market)
 
 
+
+@settings(max_examples=10, deadline=None)
+@given(n=st.integers(6, 40), seed=st.integers(0, 2**31), cutoff=st.floats(0.5, 8.0))
+def test_every_road_changed_searches_every_origin_again(n, seed, cutoff):
+    # as each year's upkeep does: every node is an end of a changed edge, so all are searched
+    graph, ids, is_market = random_network(n, seed)
+    travel = TravelTimes(graph, ids, is_market, 1.0, cutoff)
+    rng = np.random.default_rng(seed)
+    for _, _, data in graph.edges(data=True):
+        data["road_quality"] = float(rng.uniform(0.01, 1.0))
+    assert travel.update(graph, 1.0) == n
+    check_against_dense(travel, graph, ids, is_market)
+
 def test_a_local_road_change_searches_only_the_origins_near_it():
     # a line of 30 nodes an hour apart: upgrading the first road touches origins within the cutoff of it
     graph = nx.path_graph([f"N{i}" for i in range(30)])

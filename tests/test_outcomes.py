@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+import mesa
 import numpy as np
 import pandas as pd
 import pytest
@@ -57,6 +58,22 @@ def test_model_computes_exactly_the_declared_outcomes(policy_run):
     for name in costs:
         assert outcome(name).kind == "flow" and outcome(name).across == "sum"
 
+
+
+def test_node_records_are_those_of_the_reporters(policy_run):
+    """The municipality records made a row at a time (``NodeDataCollector``) are, value for
+    value and type for type, those of Mesa's calls of each reporter on each municipality."""
+    from territory_abm.model.municipality import Municipality
+
+    model = policy_run
+    collector = model.datacollector
+    fast = collector._record_agenttype(model, Municipality)
+    slow = list(mesa.DataCollector._record_agenttype(collector, model, Municipality))
+    assert len(fast) == len(slow) == len(model.active_municipalities())
+    for a, b in zip(fast, slow):
+        assert [type(x) for x in a] == [type(x) for x in b]
+        assert np.array_equal(np.array(a[6:], float), np.array(b[6:], float), equal_nan=True) and a[:6] == b[:6]
+    assert len(collector._agenttype_records) == model.steps + 1  # the start and every year
 
 def test_declared_territory_rules_reproduce_the_model(policy_run):
     """Each outcome's territory value is its declared aggregate of the node values."""

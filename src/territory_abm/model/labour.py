@@ -27,7 +27,7 @@ from scipy.sparse import csr_array
 from . import context, estates, food, land_market
 from .environment import nature_ratio
 from .firms import desired_labour, firm_prices
-from .households import farm_output
+from .households import ASSET_UNIT
 from .kernels import labour_incomes
 from .labour_kernels import Seeking, hire, seek_work
 from .markets import UNFILLED_TOLERANCE, match_labour, wage_adjustment
@@ -94,22 +94,44 @@ def best_net_wage(model, node_wage: np.ndarray, hiring: np.ndarray) -> tuple[np.
     return net_share, model.commute.row_max(np.where(hiring[dest], node_wage[dest] * net_share, 0.0))
 
 
-def farm_revenue_at_one_worker(model, land: np.ndarray | float | None = None) -> np.ndarray:
-    """Farm revenue per unit of labour^b of each household (USD/yr), i.e. with one worker on
-    the farm, at the price it expects for its output this year (local food markets and
-    dynamic markets, ``food.farm_prices``) and this year's natural capital (sets
-    ``model.nature_factor``, by node, and the households' sales plan), on ``land``
-    effective hectares (default: the land it farms this year; 1.0 gives the revenue per
-    effective hectare^a)."""
+class FarmRevenueParts(NamedTuple):
+    """The parts of each household's expected farm revenue this year that do not depend on
+    the land it farms (``farm_revenue_parts``)."""
+
+    tfp: np.ndarray     # (households,) TFP with the practices adopted with technical assistance
+    assets: np.ndarray  # (households,) (1 + assets / ASSET_UNIT)^c
+    nature: np.ndarray  # (households,) natural capital's factor at the household's node
+    price: np.ndarray   # (households,) expected price per unit of output, after climate shocks (USD/unit)
+
+
+def farm_revenue_parts(model) -> FarmRevenueParts:
+    """The year's parts of farm revenue besides land: at the price each household expects
+    for its output this year (local food markets and dynamic markets, ``food.farm_prices``,
+    which sets the households' sales plan) and this year's natural capital (sets
+    ``model.nature_factor``, by node). The rental market and the labour market of a year
+    read the same parts (nothing between them changes prices, assets, TFP or nature), so
+    ``TerritoryModel.step`` computes them once for both."""
     p, hh = model.params, model.households
     # natural capital (soils, water, pollinators) augments farming, which still produces without it
     model.nature_factor = np.power((1.0 + nature_ratio(model)) / (1.0 + model.nature_ratio0),
                                    p.natural_capital_elasticity)
     price = food.farm_prices(model) * context.farm_output_factor(model)  # climate shocks
     tfp = hh.tfp * (1.0 + hh.assistance_gain)  # practices adopted with technical assistance
+    return FarmRevenueParts(tfp=tfp, assets=np.power(1.0 + hh.assets / ASSET_UNIT, p.farm_asset_elasticity),
+                            nature=model.nature_factor[hh.node], price=price)
+
+
+def farm_revenue_at_one_worker(model, land: np.ndarray | float | None = None,
+                               parts: FarmRevenueParts | None = None) -> np.ndarray:
+    """Farm revenue per unit of labour^b of each household (USD/yr), i.e. with one worker on
+    the farm, ``farm_output`` at the year's ``parts`` (default: ``farm_revenue_parts``,
+    which sets ``model.nature_factor`` and the households' sales plan) on ``land``
+    effective hectares (default: the land it farms this year; 1.0 gives the revenue per
+    effective hectare^a)."""
+    parts = farm_revenue_parts(model) if parts is None else parts
     land = land_market.farmed_land(model) if land is None else land
-    return farm_output(tfp, land, 1.0, hh.assets, model.nature_factor[hh.node],
-                       p.farm_land_elasticity, 0.0, p.farm_asset_elasticity) * price
+    # farm_output's product in its order (labour^0 and land 1.0 give factors of exactly 1)
+    return parts.tfp * np.power(land, model.params.farm_land_elasticity) * parts.assets * parts.nature * parts.price
 
 
 def seekers(model, revenue_at_one_worker: np.ndarray, best_wage: np.ndarray,
@@ -191,17 +213,18 @@ def farm_labour_thresholds(model) -> np.ndarray:
     return np.power(np.arange(1, most + 1) - 0.5, 1.0 - model.params.farm_labour_elasticity)
 
 
-def labour_market(model, vacancies: np.ndarray) -> None:
+def labour_market(model, vacancies: np.ndarray, parts: FarmRevenueParts | None = None) -> None:
     """Households decide how many adults seek wage work; seekers and vacancies (skill units)
     match in skill units. Last year's workers keep their jobs first; the remaining jobs of
     each origin go to its new seekers by a lottery weighted by ``hiring_weight`` that hands
     out the origin's skill units in expectation. Sets household employment, wage and farm
     incomes, firm labour (skill units) and workers, this year's wage change, unmatched
-    seekers and commuters (persons)."""
+    seekers and commuters (persons). ``parts``: the year's ``farm_revenue_parts`` (default:
+    computed here)."""
     p, hh, ft, n = model.params, model.households, model.firm_table, model.n_nodes
     offers = job_offers(model, vacancies)
     node_vac, unit_wage = offers.vacancies, offers.unit_wage
-    revenue = farm_revenue_at_one_worker(model)
+    revenue = farm_revenue_at_one_worker(model, parts=parts)
     weight, units = hiring_weight(model), skill(model)
     wanted = seekers(model, revenue, offers.best_wage, model.job_finding, weight, units)
     pairs = model.commute

@@ -83,13 +83,16 @@ def _excess(log_rent, args):
         k_h, estate_exponent = args
     scale = np.exp(-k_h * log_rent)
     excess = -offered
+    # the node's farms as slices: indices from 0 need no check for negative ones (twice as fast)
+    c, own, floor = c_by[first:last], own_by[first:last], floor_by[first:last]
     if cap_by.shape[0] == 0:  # no cap (the rental market): min(x, inf) is x, NaN included
-        for q in range(first, last):
-            excess += max(c_by[q] * scale - own_by[q], floor_by[q])
+        for q in range(c.shape[0]):
+            excess += max(c[q] * scale - own[q], floor[q])
     else:
+        cap = cap_by[first:last]
         budget = 1.0 / (years * np.exp(log_rent))
-        for q in range(first, last):
-            excess += max(min(c_by[q] * scale - own_by[q], cap_by[q] * budget), floor_by[q])
+        for q in range(c.shape[0]):
+            excess += max(min(c[q] * scale - own[q], cap[q] * budget), floor[q])
     estate_scale = np.exp(-estate_exponent * log_rent)
     for q in range(e_first, e_last):
         keep = estate_coef[e_rows[q]] * estate_scale

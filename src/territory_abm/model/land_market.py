@@ -110,14 +110,15 @@ def start(model) -> None:
     e.productivity = ft.tfp[e.firm_row] / np.power(np.maximum(effective, 1e-300), g)
 
 
-def rent(model) -> None:
+def rent(model, parts: labour.FarmRevenueParts | None = None) -> None:
     """This year's tenancy: the rent that clears each node's market, what each household
-    rents in or lets (``households.rented``, effective ha) and each estate's farmed land."""
+    rents in or lets (``households.rented``, effective ha) and each estate's farmed land.
+    ``parts``: the year's ``labour.farm_revenue_parts`` (default: computed here)."""
     p, hh, e, ft = model.params, model.households, model.estates, model.firm_table
     g = p.estate_land_elasticity
     hh.rented = 0.0
     # this year's expected farm revenue per effective hectare^a, with last year's family labour
-    revenue = labour.farm_revenue_at_one_worker(model, 1.0)
+    revenue = labour.farm_revenue_at_one_worker(model, 1.0, parts)
     has = np.isfinite(model.start_land_rent)
     # an estate's revenue per effective hectare^g at last year's workers, at the farm gate
     e_per_land = (model.farm_gate[e.node] * e.productivity * np.power(ft.capital[e.firm_row], p.firm_capital_elasticity)

@@ -40,7 +40,7 @@ from ..data.synthetic import draw_population
 from ..data.territory import Territory, load_territory
 from ..params import Parameters
 from ..scenarios.loader import MAX_STEPS, Scenario, make_policy
-from . import (budgets, context, demography, environment, firms, food, formation, labour, land_market,
+from . import (allocator, budgets, context, demography, environment, firms, food, formation, labour, land_market,
                migration, outcomes, public, start)
 from .firms import FirmTable
 from .households import household_record
@@ -89,6 +89,7 @@ class TerritoryModel(mesa.Model):
                  distribution_years: frozenset[int] | None = None, *, steps: int | None = None,
                  households_scale: float | None = None, **kwargs: float):
         # ``kwargs``, not a more telling name: Mesa's SolaraViz accepts a catch-all only by that name
+        allocator.tune()  # arrays reused from the heap instead of fresh pages (glibc; results unchanged)
         scenario = resolve_scenario(scenario, seed, steps, households_scale, kwargs)
         seed = scenario.seed
         super().__init__(seed=seed)
@@ -167,8 +168,9 @@ class TerritoryModel(mesa.Model):
         self.flows = outcomes.YearFlows.zeros(self.n_nodes)
         self.policies.start_year(self.year)
         public.public_sector(self)
-        land_market.rent(self)
-        labour.labour_market(self, labour.post_vacancies(self))
+        farm = labour.farm_revenue_parts(self)  # the same for the rental and the labour market
+        land_market.rent(self, farm)
+        labour.labour_market(self, labour.post_vacancies(self), farm)
         budgets.household_budgets(self)
         firms.accounts(self)
         environment.clearing(self)

@@ -161,9 +161,12 @@ class TravelTimes:
             if not changed.any():
                 return 0
             ends = np.unique(np.concatenate([a[changed], b[changed]]))
-            near = dijkstra(_adjacency(self.n, a, b, np.minimum(times, self._edges[2])), directed=False,
-                            indices=ends, limit=self.cutoff, min_only=True)
-            origins = np.flatnonzero(np.isfinite(near))
+            if ends.size == self.n:  # every node is an end of a changed edge (each year's upkeep moves them all)
+                origins = np.arange(self.n)
+            else:
+                near = dijkstra(_adjacency(self.n, a, b, np.minimum(times, self._edges[2])), directed=False,
+                                indices=ends, limit=self.cutoff, min_only=True)
+                origins = np.flatnonzero(np.isfinite(near))
         else:
             origins = np.arange(self.n)
         self._edges = (a, b, times)
