@@ -27,7 +27,7 @@ from scipy.sparse import csr_array
 from . import context, estates, food, land_market
 from .environment import nature_ratio
 from .firms import desired_labour, firm_prices
-from .households import ASSET_UNIT
+from .households import farm_output
 from .kernels import labour_incomes
 from .labour_kernels import Seeking, hire, seek_work
 from .markets import UNFILLED_TOLERANCE, match_labour, wage_adjustment
@@ -99,7 +99,6 @@ class FarmRevenueParts(NamedTuple):
     the land it farms (``farm_revenue_parts``)."""
 
     tfp: np.ndarray     # (households,) TFP with the practices adopted with technical assistance
-    assets: np.ndarray  # (households,) (1 + assets / ASSET_UNIT)^c
     nature: np.ndarray  # (households,) natural capital's factor at the household's node
     price: np.ndarray   # (households,) expected price per unit of output, after climate shocks (USD/unit)
 
@@ -109,7 +108,7 @@ def farm_revenue_parts(model) -> FarmRevenueParts:
     for its output this year (local food markets and dynamic markets, ``food.farm_prices``,
     which sets the households' sales plan) and this year's natural capital (sets
     ``model.nature_factor``, by node). The rental market and the labour market of a year
-    read the same parts (nothing between them changes prices, assets, TFP or nature), so
+    read the same parts (nothing between them changes prices, assets, TFP or nature; assets are read at each use), so
     ``TerritoryModel.step`` computes them once for both."""
     p, hh = model.params, model.households
     # natural capital (soils, water, pollinators) augments farming, which still produces without it
@@ -117,21 +116,21 @@ def farm_revenue_parts(model) -> FarmRevenueParts:
                                    p.natural_capital_elasticity)
     price = food.farm_prices(model) * context.farm_output_factor(model)  # climate shocks
     tfp = hh.tfp * (1.0 + hh.assistance_gain)  # practices adopted with technical assistance
-    return FarmRevenueParts(tfp=tfp, assets=np.power(1.0 + hh.assets / ASSET_UNIT, p.farm_asset_elasticity),
-                            nature=model.nature_factor[hh.node], price=price)
+    return FarmRevenueParts(tfp=tfp, nature=model.nature_factor[hh.node], price=price)
 
 
 def farm_revenue_at_one_worker(model, land: np.ndarray | float | None = None,
                                parts: FarmRevenueParts | None = None) -> np.ndarray:
     """Farm revenue per unit of labour^b of each household (USD/yr), i.e. with one worker on
-    the farm, ``farm_output`` at the year's ``parts`` (default: ``farm_revenue_parts``,
+    the farm, ``households.farm_output`` at the year's ``parts`` (default: ``farm_revenue_parts``,
     which sets ``model.nature_factor`` and the households' sales plan) on ``land``
     effective hectares (default: the land it farms this year; 1.0 gives the revenue per
     effective hectare^a)."""
     parts = farm_revenue_parts(model) if parts is None else parts
     land = land_market.farmed_land(model) if land is None else land
-    # farm_output's product in its order (labour^0 and land 1.0 give factors of exactly 1)
-    return parts.tfp * np.power(land, model.params.farm_land_elasticity) * parts.assets * parts.nature * parts.price
+    p = model.params
+    return farm_output(parts.tfp, land, 1.0, model.households.assets, parts.nature, p.farm_land_elasticity, 0.0,
+                       p.farm_asset_elasticity) * parts.price
 
 
 def seekers(model, revenue_at_one_worker: np.ndarray, best_wage: np.ndarray,
