@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 EFFECTS = (("poverty_headcount", "poverty", 3, 1.0), ("gini_income", "Gini", 3, 1.0),
@@ -45,11 +46,15 @@ def effects_table(directory: Path) -> str:
 def multiplier_table(directory: Path) -> str:
     impact = pd.read_csv(directory / "impact.csv")
     kinds = (("multiplier", "cumulative"), ("annual_multiplier_nominal", "annual nominal"),
-             ("annual_multiplier_real", "annual real"))
+             ("annual_multiplier_real", "annual real"),
+             ("transfer_multiplier_nominal", "annual nominal per USD transferred"),
+             ("transfer_multiplier_real", "annual real per USD transferred"))
     lines = ["| scenario | cost per year (USD, simulated) | multiplier | all | beneficiaries | others |",
              "|---|---|---|---|---|---|"]
     for r in impact.itertuples(index=False):
         for name, label in kinds:
+            if not np.isfinite(getattr(r, f"{name}_total", np.nan)):
+                continue  # per USD transferred: only scenarios that pay households cash
             cells = [f"{getattr(r, f'{name}_{part}'):.2f} [{getattr(r, f'{name}_{part}_q05'):.2f}, "
                      f"{getattr(r, f'{name}_{part}_q95'):.2f}]" for part in ("total", "beneficiaries",
                                                                               "non_beneficiaries")]

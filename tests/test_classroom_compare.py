@@ -150,8 +150,11 @@ def test_the_summary_gives_this_years_multipliers_nominal_and_real_reached_and_o
         row["multiplier_nominal_total"])
     assert row["multiplier_real_reached"] + row["multiplier_real_others"] == pytest.approx(
         row["multiplier_real_total"])
+    # this year's cash paid is the transfer without its administration (5 % by default)
+    assert row["multiplier_nominal_total"] * 1.05 == pytest.approx(row["transfer_multiplier_nominal_total"])
     text = summary(group.track, "en")
     assert "Annual income multiplier" in text and "real, at start prices" in text
+    assert "Per USD paid to households in cash" in text
     assert "Multiplicador anual" in summary(group.track, "es")
 
 

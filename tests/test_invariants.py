@@ -26,6 +26,11 @@ def test_books_balance_every_year(name):
         for sector in INTERNAL:
             change = after[sector] - before[sector]
             assert change == pytest.approx(model.ledger.net_flow(sector), rel=1e-9, abs=1e-3), sector
+        # the programmes' cash outcome is what the books show the government paying households in cash
+        flows = model.ledger.flows()
+        paid = sum(flows.get(("government", "households", item), 0.0)
+                   for item in ("cash transfers", "payments for ecosystem services"))
+        assert model.territory_stats["programme_transfers"] == pytest.approx(paid, rel=1e-12, abs=1e-6)
 
 
 def test_population_is_conserved(baseline):

@@ -306,3 +306,11 @@ def test_a_transfer_raises_non_beneficiary_incomes_through_local_spending():
     assert impact["annual_multiplier_nominal_non_beneficiaries"] > 0
     assert impact["annual_multiplier_nominal_beneficiaries"] > 0.5  # the transfer itself, mostly
     assert impact["annual_multiplier_real_total"] < impact["annual_multiplier_nominal_total"]
+    # per USD transferred: a pure transfer costs its payments plus administration, so each seed's
+    # multiplier per USD paid is the one per USD of cost times 1 + the administrative share
+    admin = 1.0 + 0.05  # cash_transfer's admin_cost_share default
+    assert impact["programme_cost_per_year_mean"] == pytest.approx(admin * impact["programme_transfers_per_year_mean"])
+    for kind in ("nominal", "real"):
+        for part in ("total", "beneficiaries", "non_beneficiaries"):
+            assert impact[f"transfer_multiplier_{kind}_{part}"] == pytest.approx(
+                admin * impact[f"annual_multiplier_{kind}_{part}"])

@@ -209,11 +209,12 @@ def summary(track: list[dict], lang: str) -> str:
         income=number(row["mean_income_pc"] - row["twin_mean_income_pc"], lang, 0, signed=True),
         others=number(row["income_others"] - row["twin_income_others"], lang, 0, signed=True),
         cost=number(cost, lang, 0))
-    if not math.isfinite(row.get("multiplier_nominal_total", math.nan)):
-        return text
-    return text + " " + t(lang, "multipliers").format(
-        **{key: number(row[f"multiplier_{key}"], lang, 2) for key in
-           ("nominal_total", "nominal_reached", "nominal_others", "real_total", "real_reached", "real_others")})
+    for per in ("multiplier", "transfer_multiplier"):
+        if math.isfinite(row.get(f"{per}_nominal_total", math.nan)):
+            text += " " + t(lang, per + "s").format(
+                **{key: number(row[f"{per}_{key}"], lang, 2) for key in
+                   ("nominal_total", "nominal_reached", "nominal_others", "real_total", "real_reached", "real_others")})
+    return text
 
 
 def set_hold(group: Group, on: bool) -> None:

@@ -14,8 +14,8 @@ COLUMNS = ("mean_income_pc", "poverty_headcount", "gini_income", "forest_cover",
            "policy_cost")
 """Registry outcomes kept from each year of a run and of its no-policy twin."""
 
-MULTIPLIER_COLUMNS = tuple(f"multiplier_{kind}_{part}" for kind in ("nominal", "real")
-                           for part in ("total", "reached", "others"))
+MULTIPLIER_COLUMNS = tuple(f"{per}_{kind}_{part}" for per in ("multiplier", "transfer_multiplier")
+                           for kind in ("nominal", "real") for part in ("total", "reached", "others"))
 """This year's income multipliers kept in each row (see :func:`annual_multipliers`)."""
 
 EARLIER_RUNS = 3
@@ -61,10 +61,15 @@ def annual_multipliers(model, twin) -> dict[str, float]:
     """This year's local income multipliers against the twin, as local-economy (LEWIE-type)
     studies report them: the income gained this year per USD of programme cost this year,
     nominal and real (incomes deflated by each node's consumer prices), by all households,
-    the households reached (same rows in the twin) and the others. NaN without a cost."""
+    the households reached (same rows in the twin) and the others; and the same gains per USD
+    the programmes paid to households in cash this year (``transfer_multiplier_*``: the
+    figure cash-transfer evaluations report, administration left out). NaN without a cost
+    or without cash paid."""
     from ..model.outcomes import consumer_prices
 
     cost = float(model.territory_stats.get("policy_cost", 0.0))
+    paid = float(model.territory_stats.get("programme_transfers", 0.0)
+                 - twin.territory_stats.get("programme_transfers", 0.0))
     out = {}
     h, w = model.households, twin.households
     n = min(h.n, w.n)
@@ -80,6 +85,7 @@ def annual_multipliers(model, twin) -> dict[str, float]:
         total, ben = incomes[0][0] - incomes[1][0], incomes[0][1] - incomes[1][1]
         for part, value in (("total", total), ("reached", ben), ("others", total - ben)):
             out[f"multiplier_{kind}_{part}"] = value / cost if cost > 0 else float("nan")
+            out[f"transfer_multiplier_{kind}_{part}"] = value / paid if paid > 0 else float("nan")
     return out
 
 

@@ -53,6 +53,9 @@ TEXT: dict[str, dict[str, str]] = {
         "multipliers": "Annual income multiplier this year (income gained per USD of policy cost this year): "
                        "nominal {nominal_total} (reached households {nominal_reached}, others {nominal_others}); "
                        "real, at start prices, {real_total} (reached {real_reached}, others {real_others}).",
+        "transfer_multipliers": "Per USD paid to households in cash this year (administration left out): nominal "
+                                "{nominal_total} (reached {nominal_reached}, others {nominal_others}); real "
+                                "{real_total} (reached {real_reached}, others {real_others}).",
         "earlier_note": "Earlier runs of this group kept as faint lines (after Reset): {n}.",
         "market_node": "Export port",
         "map_roads": "lines: roads and their travel times (thicker = quicker); squares: markets",
@@ -153,6 +156,9 @@ TEXT: dict[str, dict[str, str]] = {
         "multipliers": "Multiplicador anual del ingreso este año (ingreso ganado por USD de costo de políticas este "
                        "año): nominal {nominal_total} (hogares alcanzados {nominal_reached}, otros {nominal_others}); "
                        "real, a precios iniciales, {real_total} (alcanzados {real_reached}, otros {real_others}).",
+        "transfer_multipliers": "Por USD pagado en efectivo a los hogares este año (sin la administración): nominal "
+                                "{nominal_total} (alcanzados {nominal_reached}, otros {nominal_others}); real "
+                                "{real_total} (alcanzados {real_reached}, otros {real_others}).",
         "earlier_note": "Corridas anteriores de este grupo, en líneas tenues (se conservan al reiniciar): {n}.",
         "market_node": "Puerto de exportación",
         "map_roads": "caminos con sus horas de viaje (más gruesos = más rápidos); cuadrados: mercados",

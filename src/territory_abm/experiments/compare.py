@@ -176,11 +176,16 @@ class Comparison:
         followed by their row) and ``non_beneficiaries`` (the rest of the territory:
         spillovers through wages, local markets, remittances and migration). Transfers count
         as income of the reached.
+
+        Per USD transferred (``transfer_multiplier_{nominal,real}_*``), the figure cash-transfer
+        evaluations report: the same annual income change per USD that programmes paid to
+        households in those years (``programme_transfers``: transfers and payments for
+        ecosystem services, administration excluded); NaN for a scenario that pays no cash.
         """
         rows = []
         for scenario in self.scenarios[1:]:
             per: dict[str, list[float]] = {}
-            cost_list, reached_share, annual_cost = [], [], []
+            cost_list, reached_share, annual_cost, annual_transfers = [], [], [], []
             years = self.programme_years[scenario]
             for s in self.paired_seeds:
                 run, ref = self.runs[(scenario, s)], self.runs[(self.reference, s)]
@@ -199,7 +204,10 @@ class Comparison:
                     continue
                 in_programme = run["territory"]["year"].between(*years).to_numpy()
                 d_cost = float((run["territory"]["policy_cost"] - ref["territory"]["policy_cost"])[in_programme].sum())
+                d_paid = float((run["territory"]["programme_transfers"]
+                                - ref["territory"]["programme_transfers"])[in_programme].sum())
                 annual_cost.append(d_cost / (years[1] - years[0] + 1))
+                annual_transfers.append(d_paid / (years[1] - years[0] + 1))
                 later = in_programme[1:]  # the household tables start with the first simulated year
                 for kind, total, yearly in (("nominal", _income_total, "income_by_year"),
                                             ("real", _real_income_total, "real_income_by_year")):
@@ -207,11 +215,13 @@ class Comparison:
                     d_ben = float((hh[yearly][later][:, reached].astype(float)
                                    - hh_ref[yearly][later][:, reached].astype(float)).sum())
                     _split(per, f"annual_multiplier_{kind}", d_total, d_ben, d_cost)
+                    _split(per, f"transfer_multiplier_{kind}", d_total, d_ben, d_paid)
             row = {"scenario": scenario, "reference": self.reference, "seeds": len(self.paired_seeds)}
             row["cost_mean"] = interval(cost_list)[0]
             row["share_of_households_reached"] = interval(reached_share)[0]
             row["programme_first_year"], row["programme_last_year"] = years if years else (np.nan, np.nan)
             row["programme_cost_per_year_mean"] = interval(annual_cost)[0]
+            row["programme_transfers_per_year_mean"] = interval(annual_transfers)[0]
             for key in [f"{m}_{part}" for m in MULTIPLIERS for part in PARTS]:
                 row[key], row[f"{key}_q05"], row[f"{key}_q95"] = interval(per.get(key, []))
             rows.append(row)
@@ -270,9 +280,11 @@ class Comparison:
         return pd.DataFrame(rows)
 
 
-MULTIPLIERS = ("multiplier", "annual_multiplier_nominal", "annual_multiplier_real")
-"""Income multipliers in ``impact.csv``: cumulative over the run, and annual during the
-programme years, nominal and real (see :meth:`Comparison.impact`)."""
+MULTIPLIERS = ("multiplier", "annual_multiplier_nominal", "annual_multiplier_real", "transfer_multiplier_nominal",
+               "transfer_multiplier_real")
+"""Income multipliers in ``impact.csv``: cumulative over the run per USD of cost, annual during
+the programme years per USD of cost and per USD transferred, nominal and real (see
+:meth:`Comparison.impact`)."""
 PARTS = ("total", "beneficiaries", "non_beneficiaries")
 """Who each multiplier counts: all households, those a programme reached, the others."""
 

@@ -33,6 +33,7 @@ class YearFlows:
     unmatched: np.ndarray
     commuters: np.ndarray
     remittances: np.ndarray
+    programme_transfers: np.ndarray  # cash paid to households by programmes
     local_demand: np.ndarray
     firm_taxes: np.ndarray
     firm_exits: np.ndarray
@@ -122,6 +123,7 @@ def compute(model) -> tuple[dict[str, np.ndarray], dict[str, float]]:
     s["out_migrants"], s["in_migrants"] = f.out_migrants.astype(float), f.in_migrants.astype(float)
     s["net_migration"] = s["in_migrants"] - s["out_migrants"]
     s["remittances"] = f.remittances
+    s["programme_transfers"] = f.programme_transfers
     s["farm_sales"], s["local_food_sales"] = f.farm_sales, f.local_food_sales
     s["food_sold_elsewhere"] = f.food_sold_elsewhere
     s["food_price"] = np.asarray(model.food_price, float)

@@ -138,6 +138,8 @@ _ENTRIES: tuple[Outcome, ...] = (
     _o("enforcement", "1", "probability that illegal clearing is caught", "index", "mean"),
     _o("service_quality", "1", "service quality index (0-1)", "index", "weighted_mean", ["population"]),
     _o("policy_cost", "USD/yr", "cost of all policies", "flow", "sum"),
+    _o("programme_transfers", "USD/yr", "cash programmes paid to households (conditional transfers, payments for "
+       "ecosystem services; their administration is in policy_cost only)", "flow", "sum"),
 )
 
 REGISTRY: Mapping[str, Outcome] = MappingProxyType({o.name: o for o in _ENTRIES})

@@ -213,23 +213,28 @@ def _interval(row, factor: float = 1.0) -> str:
     return f"{numbers.significant(mean)} [{numbers.significant(low)}, {numbers.significant(high)}]"
 
 
-MULTIPLIER_KINDS = (("multiplier", "Cumulative, all years of the run"),
-                    ("annual_multiplier_nominal", "Annual during the programme, nominal"),
-                    ("annual_multiplier_real", "Annual during the programme, real (at start prices)"))
-"""The multipliers of ``impact.csv`` the report shows, with their row labels."""
+MULTIPLIER_KINDS = (("multiplier", "Per USD of cost: cumulative, all years of the run"),
+                    ("annual_multiplier_nominal", "Per USD of cost: annual during the programme, nominal"),
+                    ("annual_multiplier_real", "Per USD of cost: annual during the programme, real (at start prices)"),
+                    ("transfer_multiplier_nominal", "Per USD transferred: annual during the programme, nominal"),
+                    ("transfer_multiplier_real", "Per USD transferred: annual during the programme, real"))
+"""The multipliers of ``impact.csv`` the report shows, with their row labels (a scenario
+that pays households no cash has no row per USD transferred)."""
 
 
 def multiplier_table(impact: pd.DataFrame) -> pd.DataFrame:
     """Per scenario, one row per kind of multiplier: income gained per USD of programme
-    cost by all households, the beneficiaries and the others."""
+    cost, or per USD transferred to households, by all households, the beneficiaries and the
+    others."""
     rows = []
     for r in impact.itertuples(index=False):
         for name, label in MULTIPLIER_KINDS:
-            if not hasattr(r, f"{name}_total"):
+            if not hasattr(r, f"{name}_total") or (name.startswith("transfer")
+                                                   and not np.isfinite(getattr(r, f"{name}_total"))):
                 continue
             rows.append({"Scenario": r.scenario, "Households reached": _pct(r.share_of_households_reached),
                          "Multiplier": label,
-                         "Income gained per USD spent: all": _mult(r, "total", name),
+                         "Income gained per USD: all": _mult(r, "total", name),
                          "of which beneficiaries": _mult(r, "beneficiaries", name),
                          "of which others (spillovers)": _mult(r, "non_beneficiaries", name)})
     return pd.DataFrame(rows)

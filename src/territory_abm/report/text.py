@@ -48,6 +48,8 @@ MULTIPLIERS = ("Income gained in the territory per USD of programme cost, split 
                "the years of the run per USD spent over them. Annual: during the programme's years, per USD spent in "
                "those years, as local-economy (LEWIE) studies report it; nominal in current USD, real with incomes "
                "deflated by local consumer prices (extra local demand that raises prices makes the real multiplier "
-               "smaller). 90 % intervals over seeds in brackets.")
+               "smaller). Per USD transferred: the same annual income gain per USD the programmes paid to households "
+               "in cash (transfers, payments for ecosystem services; administration left out), the figure "
+               "cash-transfer evaluations report. 90 % intervals over seeds in brackets.")
 MUNICIPALITIES = ("At the horizon ({year}), difference with the reference run of the same seed; 90 % interval in "
                   "brackets. 'gains' or 'loses' only where the whole interval is on one side of zero.")
