@@ -124,6 +124,38 @@ def test_cost_falls_on_populated_nodes(name):
     assert not cost[~model.populated].any()
 
 
+def test_land_redistribution_pays_the_land_markets_value_times_the_markup(monkeypatch):
+    """Each effective hectare bought costs land_price_years years of the node's rent (what the
+    land market's buyers pay for it), times land_purchase_markup."""
+    from territory_abm.model import estates
+
+    taken = []
+    take_share = estates.take_share
+
+    def recording(model, donors, share):
+        out = take_share(model, donors, share)
+        taken.append((int(model.households.node[donors[0]]), float(out[1].sum())))
+        return out
+
+    monkeypatch.setattr(estates, "take_share", recording)
+    costs = {}
+    for markup in (1.0, 2.5):
+        model = TerritoryModel(with_policy("land_redistribution", target="all"), seed=SEED,
+                               land_purchase_markup=markup)
+        while model.year < START - 1:
+            model.step()
+        rent = np.where(np.isfinite(model.land_rent), model.land_rent, model.start_land_rent).copy()
+        taken.clear()
+        model.step()
+        cost = model.policies.costs_by_node()[0]
+        assert len(taken) > 1 and sum(e for _, e in taken) > 0
+        for node, effective in taken:
+            assert cost[node] == pytest.approx(markup * model.params.land_price_years * rent[node] * effective,
+                                               rel=1e-12, abs=1e-9)
+        costs[markup] = cost.sum()
+    assert costs[2.5] == pytest.approx(2.5 * costs[1.0], rel=1e-12)
+
+
 # ------------------------------------------------------------------ switched off
 def assert_same_outputs(model, reference, label: str) -> None:
     ours, theirs = outputs(model), outputs(reference)

@@ -230,8 +230,11 @@ class Roads(Lever):
 
 
 class LandRedistribution(Lever):
-    """Each year, a share of the largest holders' land is bought at ``land_price`` and
-    divided among the smallest holders of the same node."""
+    """Each year, a share of the largest holders' land is bought and divided among the
+    smallest holders of the same node. Each effective hectare is paid at its market value in
+    the model times ``land_purchase_markup``: ``land_price_years`` years of the node's rent
+    (this year's, before this year's market clears: last year's; the starting rent before any),
+    what the land market's buyers pay (``land_market.sell``)."""
 
     name = "land_redistribution"
     meaning = "land bought from the largest holders and given to the smallest"
@@ -262,11 +265,17 @@ class LandRedistribution(Lever):
             # each hectare keeps its quality: the recipients gain the effective hectares taken
             land_market.add_land(m, recipients, np.full(recipients.size, moved / recipients.size),
                                  np.full(recipients.size, effective.sum() / recipients.size))
-            payment = m.params.land_price * taken
+            payment = self.price_per_effective_ha(i) * effective
             hh.assets[donors] += payment
             hh.programmes[recipients] |= self.bit
             m.ledger.record("government", "households", "land purchases", payment.sum())
             self.cost[i] += payment.sum()
+
+    def price_per_effective_ha(self, node: int) -> float:
+        """USD paid per effective hectare bought in ``node``."""
+        m, p = self.model, self.model.params
+        rent = m.land_rent[node] if np.isfinite(m.land_rent[node]) else m.start_land_rent[node]
+        return p.land_purchase_markup * p.land_price_years * (rent if np.isfinite(rent) else 0.0)
 
 
 class Credit(Lever):
