@@ -340,14 +340,15 @@ def clear_forest(want, forest, u_caught, enforcement, fine, clearing_cost, asset
 
 
 @kernel()
-def choose_movers(log_income_pc, alive, adults, node, services, log_sum_exp, logit_u, stay_preference,
+def choose_movers(log_income_pc, alive, adults, node, services, inclusive, logit_u, stay_preference,
                   income_weight, services_weight):
     """Rows of the households that move this year. Nested logit: a household leaves with
-    probability p = exp(L) / (exp(L) + exp(U)), L (``log_sum_exp``) the inclusive value of
-    moving from the home node (``migration.choice_set``), U = stay preference + income weight x log income per person + services weight x
-    home services. With a uniform draw u it leaves when u < p, i.e. when U - L <
-    log((1 - u) / u) (``logit_u``, computed outside with vectorised logarithms).
-    Households without adults stay."""
+    probability p = exp(L) / (exp(L) + exp(U)), L (``inclusive``, one per household) the
+    inclusive value of the moves open to it (``migration.household_inclusive``), U = stay
+    preference + income weight x log income per person + services weight x home services.
+    With a uniform draw u it leaves when u < p, i.e. when U - L < log((1 - u) / u)
+    (``logit_u``, computed outside with vectorised logarithms). Households without adults,
+    or with no move open (L = -inf), stay."""
     n = node.shape[0]
     movers = np.empty(n, np.int64)
     k = 0
@@ -356,7 +357,7 @@ def choose_movers(log_income_pc, alive, adults, node, services, log_sum_exp, log
             continue
         g = node[i]
         stay = stay_preference + income_weight * log_income_pc[i] + services_weight * services[g]
-        if stay - log_sum_exp[g] < logit_u[i]:
+        if stay - inclusive[i] < logit_u[i]:
             movers[k] = i
             k += 1
     return movers[:k]
@@ -530,3 +531,47 @@ def draw_destinations(origins, indptr, shares, u):
             k += 1
         pair[m] = k
     return pair
+
+
+@kernel()
+def segment_cumsum(indptr, values):
+    """Cumulative sums of ``values`` restarted at each row of the compressed rows ``indptr``."""
+    out = np.empty(values.shape[0])
+    for row in range(indptr.shape[0] - 1):
+        total = 0.0
+        for k in range(indptr[row], indptr[row + 1]):
+            total += values[k]
+            out[k] = total
+    return out
+
+
+@kernel()
+def affordable_ends(indptr, cost, node, budget):
+    """For each household, the end (exclusive) of the run of its home node's row (``indptr``
+    over ``cost``, each row ascending) whose cost is at most its ``budget``: the row's start
+    when it can pay for none."""
+    ends = np.empty(node.shape[0], np.int64)
+    for i in range(node.shape[0]):
+        lo, hi = indptr[node[i]], indptr[node[i] + 1]
+        while lo < hi:  # first entry costing more than the budget
+            mid = (lo + hi) // 2
+            if cost[mid] <= budget[i]:
+                lo = mid + 1
+            else:
+                hi = mid
+        ends[i] = lo
+    return ends
+
+
+@kernel()
+def draw_within(starts, ends, cumulative, u):
+    """For each mover, the first entry k of ``starts[m]:ends[m]`` (a run of ``cumulative``, sums
+    of shares restarted at ``starts``) with cumulative[k] >= u[m] x cumulative[ends[m] - 1]."""
+    pick = np.empty(starts.shape[0], np.int64)
+    for m in range(starts.shape[0]):
+        k, last = starts[m], ends[m] - 1
+        target = u[m] * cumulative[last]
+        while k < last and cumulative[k] < target:
+            k += 1
+        pick[m] = k
+    return pick
