@@ -48,8 +48,8 @@ def test_starting_networks_are_what_a_year_of_the_start_flows_and_returns_keeps(
     """The start's networks M are kept by a year of the start's flows F and returns r: (1 - r) M
     + F = M, with F summed household by household over the moves each can pay for (no money
     cost: every destination)."""
-    model = TerritoryModel(start.scenario, migration_move_cost_abroad=abroad_cost,
-                           **({} if abroad_cost else {"migration_move_cost": 0.0, "migration_move_cost_per_hour": 0.0}))
+    on = {"migration_move_cost": 200.0, "migration_move_cost_per_hour": 5.0} if abroad_cost else {}
+    model = TerritoryModel(start.scenario, migration_move_cost_abroad=abroad_cost, **on)
     hh, r = model.households, model.params.migrant_return_rate
     services = start_services(model)
     steady = migration.steady_migration(model, hh.income, hh.members, hh.adults, hh.node, services, hh.assets)
