@@ -510,17 +510,26 @@ def equilibrium_job_finding(adults, alive, employed, farm_revenue_at_one_worker,
     return low
 
 
+@njit(cache=True)
+def _row_cumsum(indptr, values):
+    """Cumulative sums of ``values`` restarted at each row of the compressed rows ``indptr``."""
+    out = np.empty(values.shape[0])
+    for row in range(indptr.shape[0] - 1):
+        total = 0.0
+        for k in range(indptr[row], indptr[row + 1]):
+            total += values[k]
+            out[k] = total
+    return out
+
+
 @kernel()
 def draw_destinations(origins, indptr, shares, u):
     """For each mover, the first pair of its origin's row (``indptr``: compressed rows of
     ``shares``, the logit shares of each pair) whose cumulative share over the row's total
     reaches its uniform draw ``u``; returns the pair's index."""
-    cumulative = np.empty(shares.shape[0])
+    cumulative = _row_cumsum(indptr, shares)
     for row in range(indptr.shape[0] - 1):
-        total = 0.0
-        for k in range(indptr[row], indptr[row + 1]):
-            total += shares[k]
-            cumulative[k] = total
+        total = cumulative[indptr[row + 1] - 1] if indptr[row + 1] > indptr[row] else 0.0
         if total > 0:
             for k in range(indptr[row], indptr[row + 1]):
                 cumulative[k] /= total
@@ -536,13 +545,7 @@ def draw_destinations(origins, indptr, shares, u):
 @kernel()
 def segment_cumsum(indptr, values):
     """Cumulative sums of ``values`` restarted at each row of the compressed rows ``indptr``."""
-    out = np.empty(values.shape[0])
-    for row in range(indptr.shape[0] - 1):
-        total = 0.0
-        for k in range(indptr[row], indptr[row + 1]):
-            total += values[k]
-            out[k] = total
-    return out
+    return _row_cumsum(indptr, values)
 
 
 @kernel()
