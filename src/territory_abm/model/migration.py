@@ -48,7 +48,8 @@ from . import context
 from .demography import dissolve
 from .environment import give_up_land
 from .households import farming_households
-from .kernels import affordable_ends, choose_movers, draw_destinations, draw_within, pay_dividends, segment_cumsum
+from .kernels import choose_movers, draw_destinations, pay_dividends
+from .migration_kernels import affordable_ends, draw_within, segment_cumsum
 from .network import Pairs
 
 NETWORK_SCALE = 100.0
