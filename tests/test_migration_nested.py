@@ -97,7 +97,8 @@ def test_the_kernel_draws_leavers_at_the_nested_chance():
     u = np.random.default_rng(5).random(households)
     movers = choose_movers(log_income_pc=np.full(households, np.log(1000.0)), alive=np.ones(households, bool),
                            adults=np.ones(households, np.int32), node=np.zeros(households, np.int64),
-                           services=np.full(n, 0.5), log_sum_exp=choice.inclusive, logit_u=np.log1p(-u) - np.log(u),
+                           services=np.full(n, 0.5), inclusive=np.full(households, choice.inclusive[0]),
+                           logit_u=np.log1p(-u) - np.log(u),
                            stay_preference=model.params.migration_stay_preference,
                            income_weight=model.params.migration_income_weight,
                            services_weight=model.params.migration_services_weight)

@@ -21,20 +21,45 @@ def start_services(model) -> np.ndarray:
     return np.where(model.populated, np.nan_to_num(np.asarray(model.territory.table["service_quality"], float)), 1.0)
 
 
-def test_starting_networks_are_what_a_year_of_the_start_flows_and_returns_keeps(start):
-    hh, r = start.households, start.params.migrant_return_rate
-    steady = migration.steady_migration(start, hh.income, hh.members, hh.adults, hh.node, start_services(start))
-    # the expected movers of a year, spread by the logit shares at these networks
-    population = start.populations()
-    choice = migration.choice_set(start, np.bincount(hh.node, hh.income, minlength=start.n_nodes)
-                                  / np.maximum(population, 1), start_services(start), population, steady.stock)
+def expected_movers(model, choice, income, members, adults, node, services, assets) -> np.ndarray:
+    """(pairs,) persons expected to move along each pair of ``choice`` in a year, household by
+    household: each weighs the destinations its assets pay for (``migration.move_cost`` per
+    person, for all its members when it always moves whole) in its own nested logit."""
+    p = model.params
     pairs = choice.destinations
-    shares = np.nan_to_num(np.exp(choice.utilities - choice.log_sum_exp[pairs.origin()]))
+    cost = migration.move_cost(p, pairs.time, model.is_market[pairs.dest])
+    whole = migration.whole_household_chance(p, adults)
+    flows = np.zeros(len(pairs.dest))
+    for i in np.flatnonzero(adults > 0):
+        row = np.arange(pairs.indptr[node[i]], pairs.indptr[node[i] + 1])
+        row = row[cost[row] * (members[i] if whole[i] == 1 else 1) <= assets[i]]
+        v = choice.utilities[row]
+        if not np.isfinite(v).any():
+            continue
+        lse = np.log(np.exp(v - v.max()).sum()) + v.max()
+        stay = migration.staying_utility(p, np.log(max(income[i] / members[i], 1.0)), services[node[i]])
+        leave = 1.0 / (1.0 + np.exp(stay - p.migration_nest_dissimilarity * lse))
+        flows[row] += leave * (whole[i] * members[i] + 1 - whole[i]) * np.exp(v - lse)
+    return flows
+
+
+@pytest.mark.parametrize("abroad_cost", [0.0, 1000.0, 3000.0])
+def test_starting_networks_are_what_a_year_of_the_start_flows_and_returns_keeps(start, abroad_cost):
+    """The start's networks M are kept by a year of the start's flows F and returns r: (1 - r) M
+    + F = M, with F summed household by household over the moves each can pay for (no money
+    cost: every destination)."""
+    on = {"migration_move_cost": 200.0, "migration_move_cost_per_hour": 5.0} if abroad_cost else {}
+    model = TerritoryModel(start.scenario, migration_move_cost_abroad=abroad_cost, **on)
+    hh, r = model.households, model.params.migrant_return_rate
+    services = start_services(model)
+    steady = migration.steady_migration(model, hh.income, hh.members, hh.adults, hh.node, services, hh.assets)
+    pairs = steady.choice.destinations
+    flows = expected_movers(model, steady.choice, hh.income, hh.members, hh.adults, hh.node, services, hh.assets)
     stock = steady.stock.toarray()
-    kept = (1.0 - r) * stock + pairs.dense(steady.outflow[pairs.origin()] * shares, fill=0.0)
+    kept = (1.0 - r) * stock + pairs.dense(flows, fill=0.0)
     assert np.allclose(kept, stock, rtol=1e-6, atol=1e-6)
-    at_start = start.migrant_stock.toarray()
-    assert at_start[:, start.is_market].sum() > 0 and at_start[:, ~start.is_market].sum() > 0
+    at_start = model.migrant_stock.toarray()
+    assert at_start[:, model.is_market].sum() > 0 and at_start[:, ~model.is_market].sum() > 0
 
 
 def test_migrants_abroad_at_rest_known_answer():
@@ -128,6 +153,35 @@ def test_migrants_abroad_at_rest_without_remittances_are_poisson_at_the_yearly_r
         rows = sends == s
         assert drawn[rows].mean() == pytest.approx(s / p.migrant_return_rate, rel=0.05)
         assert drawn[rows].var() == pytest.approx(s / p.migrant_return_rate, rel=0.1)
+
+
+def test_migrants_abroad_at_rest_with_rates_at_each_income_is_the_same_rule():
+    """Given the rates at each income as a function (``rate``, as ``sending_rate_at`` gives them
+    where moves cost money), the rest point is that of the staying odds' scaling when the function
+    is that scaling (so moving costs change only what the rates are, not the rule)."""
+    from territory_abm.params import Parameters
+
+    p = Parameters()
+    k = 500
+    gen = np.random.default_rng(3)
+    income = gen.lognormal(8.5, 0.7, k)
+    leave = gen.uniform(0.01, 0.1, k)
+    sends = leave * gen.uniform(0.2, 0.8, k)
+    steady = migration.SteadyMigration(None, None, None, sends=sends, leave=leave)
+    members, node = np.full(k, 3), gen.integers(0, 3, k)
+
+    def rate(rows, x):
+        odds = (1 - leave[rows]) / leave[rows]
+        return sends[rows] / leave[rows] / (1.0 + odds * np.exp(p.migration_income_weight
+                                                               * (np.log(np.maximum(x / 3, 1.0))
+                                                                  - np.log(np.maximum(income[rows] / 3, 1.0)))))
+
+    drawn, expected = migration.migrants_abroad_at_rest(p, steady, income, members, node, 800.0,
+                                                        np.random.default_rng(4))
+    drawn_f, expected_f = migration.migrants_abroad_at_rest(p, steady, income, members, node, 800.0,
+                                                            np.random.default_rng(4), rate)
+    assert np.allclose(expected_f, expected, rtol=1e-9) and expected.sum() > 10
+    assert np.array_equal(drawn_f, drawn)
 
 
 def test_migrants_abroad_at_rest_follow_the_rates_along_the_way_known_answer():

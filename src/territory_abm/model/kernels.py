@@ -340,14 +340,15 @@ def clear_forest(want, forest, u_caught, enforcement, fine, clearing_cost, asset
 
 
 @kernel()
-def choose_movers(log_income_pc, alive, adults, node, services, log_sum_exp, logit_u, stay_preference,
+def choose_movers(log_income_pc, alive, adults, node, services, inclusive, logit_u, stay_preference,
                   income_weight, services_weight):
     """Rows of the households that move this year. Nested logit: a household leaves with
-    probability p = exp(L) / (exp(L) + exp(U)), L (``log_sum_exp``) the inclusive value of
-    moving from the home node (``migration.choice_set``), U = stay preference + income weight x log income per person + services weight x
-    home services. With a uniform draw u it leaves when u < p, i.e. when U - L <
-    log((1 - u) / u) (``logit_u``, computed outside with vectorised logarithms).
-    Households without adults stay."""
+    probability p = exp(L) / (exp(L) + exp(U)), L (``inclusive``, one per household) the
+    inclusive value of the moves open to it (``migration.household_inclusive``), U = stay
+    preference + income weight x log income per person + services weight x home services.
+    With a uniform draw u it leaves when u < p, i.e. when U - L < log((1 - u) / u)
+    (``logit_u``, computed outside with vectorised logarithms). Households without adults,
+    or with no move open (L = -inf), stay."""
     n = node.shape[0]
     movers = np.empty(n, np.int64)
     k = 0
@@ -356,7 +357,7 @@ def choose_movers(log_income_pc, alive, adults, node, services, log_sum_exp, log
             continue
         g = node[i]
         stay = stay_preference + income_weight * log_income_pc[i] + services_weight * services[g]
-        if stay - log_sum_exp[g] < logit_u[i]:
+        if stay - inclusive[i] < logit_u[i]:
             movers[k] = i
             k += 1
     return movers[:k]
@@ -509,17 +510,26 @@ def equilibrium_job_finding(adults, alive, employed, farm_revenue_at_one_worker,
     return low
 
 
+@njit(cache=True)
+def _row_cumsum(indptr, values):
+    """Cumulative sums of ``values`` restarted at each row of the compressed rows ``indptr``."""
+    out = np.empty(values.shape[0])
+    for row in range(indptr.shape[0] - 1):
+        total = 0.0
+        for k in range(indptr[row], indptr[row + 1]):
+            total += values[k]
+            out[k] = total
+    return out
+
+
 @kernel()
 def draw_destinations(origins, indptr, shares, u):
     """For each mover, the first pair of its origin's row (``indptr``: compressed rows of
     ``shares``, the logit shares of each pair) whose cumulative share over the row's total
     reaches its uniform draw ``u``; returns the pair's index."""
-    cumulative = np.empty(shares.shape[0])
+    cumulative = _row_cumsum(indptr, shares)
     for row in range(indptr.shape[0] - 1):
-        total = 0.0
-        for k in range(indptr[row], indptr[row + 1]):
-            total += shares[k]
-            cumulative[k] = total
+        total = cumulative[indptr[row + 1] - 1] if indptr[row + 1] > indptr[row] else 0.0
         if total > 0:
             for k in range(indptr[row], indptr[row + 1]):
                 cumulative[k] /= total

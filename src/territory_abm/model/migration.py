@@ -22,6 +22,14 @@ k as the flat logit (lambda = 1) does, so the odds of leaving no longer grow in 
 to the number of reachable nodes (the flat logit's independence of irrelevant alternatives
 made 11 % of a generated country move in a year).
 
+A move costs money (:func:`move_cost`: per person who moves, a fixed part, a part per hour of
+travel and more out of the territory), paid from the household's assets: a household weighs
+only the destinations its assets pay for (a liquidity constraint), so its move nest and its
+inclusive value are its own (:func:`household_inclusive`); with no money cost every household
+weighs every destination and the choice is the one before moving costs, draw for draw. A share
+``migration_cost_local_share`` of what movers pay is income of their origin's households, the
+rest leaves the territory.
+
 The yearly phase (:func:`migrate`): migrants return (:func:`return_migration`); single
 members or whole households move; whole households leaving the territory dissolve, inside it
 they take a new home; single members abroad remit to their household, inside the territory
@@ -40,7 +48,8 @@ from . import context
 from .demography import dissolve
 from .environment import give_up_land
 from .households import farming_households
-from .kernels import choose_movers, draw_destinations
+from .kernels import choose_movers, draw_destinations, pay_dividends
+from .migration_kernels import affordable_ends, draw_within, segment_cumsum
 from .network import Pairs
 
 NETWORK_SCALE = 100.0
@@ -162,6 +171,66 @@ def whole_household_chance(params, adults: np.ndarray) -> np.ndarray:
     return np.where(adults <= 1, 1.0, params.whole_household_share)
 
 
+def moves_cost_money(params) -> bool:
+    """Whether a move costs money (else the choice is the one without moving costs, draw for draw)."""
+    return (params.migration_move_cost > 0 or params.migration_move_cost_per_hour > 0
+            or params.migration_move_cost_abroad > 0)
+
+
+def move_cost(params, time: np.ndarray, abroad: np.ndarray) -> np.ndarray:
+    """Money a move costs per person who moves (USD): ``migration_move_cost`` +
+    ``migration_move_cost_per_hour`` x travel ``time`` (h) + ``migration_move_cost_abroad`` to an
+    external market (``abroad``)."""
+    return (params.migration_move_cost + params.migration_move_cost_per_hour * time
+            + params.migration_move_cost_abroad * abroad)
+
+
+def budget_per_person(params, assets: np.ndarray, members: np.ndarray, adults: np.ndarray) -> np.ndarray:
+    """What a household's ``assets`` pay per person of the move it weighs (USD): a household that
+    always moves whole (:func:`whole_household_chance` 1, one adult) pays for all its members, any
+    other for the one member who leaves (a move drawn whole that the assets do not pay for leaves
+    the others at home, :func:`migrate`)."""
+    persons = np.where(whole_household_chance(params, adults) >= 1.0, np.maximum(members, 1), 1)
+    return assets / persons
+
+
+class Affordable(NamedTuple):
+    """The moves each household's assets pay for: every origin's pairs ordered by money cost, so
+    that a household can pay for a leading run of its origin's row."""
+
+    order: np.ndarray       # (pairs,) the pairs by origin, then money cost per person
+    cost: np.ndarray        # (pairs,) money cost per person of each pair, in that order (USD)
+    weight: np.ndarray      # (pairs,) exp(logit - its row's largest), in that order
+    cumulative: np.ndarray  # (pairs,) sums of the weights along each row, in that order
+    abroad: np.ndarray      # (pairs,) the same sums over the external markets alone
+    ends: np.ndarray        # (households,) end of the run of its origin's row a household pays for
+
+
+def affordable(params, choice: Choice, is_market: np.ndarray, budget: np.ndarray, node: np.ndarray) -> Affordable:
+    """The destinations of ``choice`` that each household (at ``node``, paying ``budget`` USD per
+    person, :func:`budget_per_person`) can pay for (:func:`move_cost` at most its budget)."""
+    pairs = choice.destinations
+    origin = pairs.origin()
+    cost = move_cost(params, pairs.time, is_market[pairs.dest])
+    order = np.lexsort((cost, origin))
+    top = pairs.row_max(choice.utilities, -np.inf)
+    with np.errstate(invalid="ignore"):
+        weight = np.nan_to_num(np.exp(choice.utilities - top[origin]))[order]
+    return Affordable(order, cost[order], weight, segment_cumsum(indptr=pairs.indptr, values=weight),
+                      segment_cumsum(indptr=pairs.indptr, values=weight * is_market[pairs.dest][order]),
+                      affordable_ends(indptr=pairs.indptr, cost=cost[order], node=node, budget=budget))
+
+
+def household_inclusive(params, choice: Choice, can: Affordable, node: np.ndarray) -> np.ndarray:
+    """(households,) inclusive value lambda I of the moves a household can pay for (-inf: none)."""
+    pairs = choice.destinations
+    top = pairs.row_max(choice.utilities, -np.inf)[node]
+    paid = can.ends > pairs.indptr[node]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lse = top + np.log(np.where(paid, can.cumulative[np.maximum(can.ends - 1, 0)], 0.0))
+    return params.migration_nest_dissimilarity * np.where(paid & np.isfinite(top), lse, -np.inf)
+
+
 def log_income_pc(income: np.ndarray, members: np.ndarray) -> np.ndarray:
     """Log of income per person (at least 1 USD) as migration weighs it."""
     return np.log(np.maximum(income / np.maximum(members, 1), 1.0))
@@ -178,19 +247,30 @@ def migrate(model) -> None:
     services = np.array([m.service_quality if m else 1.0 for m in model.municipalities])
     choice = choice_set(model, np.array(model.node_stats["mean_income_pc"], float), services, pop,
                         model.migrant_stock)
-    util = choice.utilities
     u = rng.random(hh.n)
     with np.errstate(divide="ignore"):
         logit_u = np.log1p(-u) - np.log(u)
+    costly = moves_cost_money(p)
+    if costly:
+        can = affordable(p, choice, model.is_market, budget_per_person(p, hh.assets, hh.members, hh.adults), hh.node)
+        inclusive = household_inclusive(p, choice, can, hh.node)
+    else:
+        inclusive = choice.inclusive[hh.node]
     movers = choose_movers(log_income_pc=log_income_pc(hh.income, hh.members), alive=alive, adults=hh.adults,
-                           node=hh.node, services=services, log_sum_exp=choice.inclusive, logit_u=logit_u,
+                           node=hh.node, services=services, inclusive=inclusive, logit_u=logit_u,
                            stay_preference=p.migration_stay_preference, income_weight=p.migration_income_weight,
                            services_weight=p.migration_services_weight)
     if movers.size == 0:
         return
     origin = hh.node[movers]
-    dest = choose_destinations(origin, choice.destinations, util, rng)
-    whole = rng.random(movers.size) < whole_household_chance(p, hh.adults[movers])
+    dest, cost = movers_destinations(model, choice, can if costly else None, movers, rng)
+    chance = whole_household_chance(p, hh.adults[movers])
+    whole = rng.random(movers.size) < chance
+    if costly:
+        # a move drawn whole that the assets do not pay for leaves the others at home (one
+        # adult always moves whole: its assets were weighed for all the members)
+        whole &= (chance >= 1.0) | (hh.members[movers] * cost <= hh.assets[movers])
+        pay_moves(model, movers, np.minimum(np.where(whole, hh.members[movers], 1) * cost, hh.assets[movers]))
     people = np.where(whole, hh.members[movers], 1)
     model.migrant_stock = model.migrant_stock + csr_array((people.astype(float), (origin, dest)), shape=(n, n))
     model.flows.out_migrants = np.bincount(origin, people, minlength=n).astype(float)
@@ -223,6 +303,33 @@ def migrate(model) -> None:
     settle_farms(model, np.concatenate([move, np.arange(hh.n - inside.size, hh.n)]))
 
 
+def movers_destinations(model, choice: Choice, can: Affordable | None, movers: np.ndarray,
+                        rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Each mover's destination, drawn from the logit shares of the moves it pays for (``can``;
+    None: moves cost no money, every destination of its origin), and its money cost per person
+    (USD; 0 without moving costs)."""
+    origin = model.households.node[movers]
+    if can is None:
+        return choose_destinations(origin, choice.destinations, choice.utilities, rng), np.zeros(movers.size)
+    at = draw_within(starts=choice.destinations.indptr[origin], ends=can.ends[movers], cumulative=can.cumulative,
+                     u=rng.random(movers.size))
+    return choice.destinations.dest[can.order[at]], can.cost[at]
+
+
+def pay_moves(model, movers: np.ndarray, paid: np.ndarray) -> None:
+    """Households ``movers`` pay what their moves cost (``paid``, USD, within their assets): a
+    ``migration_cost_local_share`` is income of their origin's households, in proportion to
+    their assets + 1 (as local dividends, ``kernels.pay_dividends``), the rest leaves the
+    territory."""
+    hh, share = model.households, model.params.migration_cost_local_share
+    hh.assets[movers] -= paid
+    local = share * np.bincount(hh.node[movers], paid, minlength=model.n_nodes)
+    received = pay_dividends(local_dividends=local, assets=hh.assets, other_income=hh.other_income,
+                             income=hh.income, alive=hh.alive, node=hh.node)
+    model.ledger.record("households", "households", "moving costs paid in the territory", received.sum())
+    model.ledger.record("households", "rest_of_world", "moving costs paid outside", paid.sum() - received.sum())
+
+
 def return_migration(model) -> np.ndarray:
     """Each migrant abroad returns with chance ``migrant_return_rate`` this year and rejoins
     its household as an adult (the migrants of households that left or died out are lost to
@@ -252,10 +359,11 @@ class SteadyMigration(NamedTuple):
     outflow: np.ndarray        # (n,) expected people leaving each node a year
     sends: np.ndarray          # (households,) chance a year of sending one member abroad, p a (1 - w)
     leave: np.ndarray          # (households,) chance a year of moving (p), at the starting income
+    choice: Choice | None = None  # the choice set at these networks
 
 
 def steady_migration(model, income: np.ndarray, members: np.ndarray, adults: np.ndarray, node: np.ndarray,
-                     services: np.ndarray) -> SteadyMigration:
+                     services: np.ndarray, assets: np.ndarray | None = None) -> SteadyMigration:
     """Migrant networks and migrants abroad that the start's own flows keep.
 
     Each household leaves with the nested-logit chance of :func:`migrate`
@@ -266,7 +374,12 @@ def steady_migration(model, income: np.ndarray, members: np.ndarray, adults: np.
     term) found by iterating from no networks. A household's former members abroad, m, gain
     p a (1 - w) a year (a its origin's share of moves that go abroad) and lose r m, and all of
     them when the household emigrates whole (p a w), so they stay where they are at
-    m = p a (1 - w) / (r + p a w)."""
+    m = p a (1 - w) / (r + p a w).
+
+    Where moves cost money (:func:`moves_cost_money`) each household weighs the destinations its
+    ``assets`` pay for, as in :func:`migrate`: its inclusive value, its shares and its share of
+    moves abroad are those of its own move nest (:func:`affordable`); ``assets`` are required
+    then."""
     p, n = model.params, model.n_nodes
     r = p.migrant_return_rate
     population = np.bincount(node, members, minlength=n).astype(float)
@@ -281,27 +394,105 @@ def steady_migration(model, income: np.ndarray, members: np.ndarray, adults: np.
     origin = pairs.origin()
     base = destination_utilities(model, pairs, income_node, services, population)
     on_pairs = np.zeros(len(pairs.dest))
+    costly = moves_cost_money(p)
+    budget = budget_per_person(p, assets, members, adults) if costly else None
     for _ in range(STEADY_STOCK_ROUNDS):
         choice = nested_choice(model, pairs, origin, base, population, on_pairs, services)
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            leave = 1.0 / (1.0 + stay * np.exp(-choice.inclusive)[node])
-            shares = np.nan_to_num(np.exp(choice.utilities - choice.log_sum_exp[origin]))
-        outflow = np.bincount(node, leave * people, minlength=n)
-        new = outflow[origin] * shares / r
+        if costly:
+            can = affordable(p, choice, model.is_market, budget, node)
+            new, leave, abroad_share = _steady_flows_paid(p, choice, can, stay, people, node)
+            new /= r
+        else:
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+                leave = 1.0 / (1.0 + stay * np.exp(-choice.inclusive)[node])
+                shares = np.nan_to_num(np.exp(choice.utilities - choice.log_sum_exp[origin]))
+            outflow = np.bincount(node, leave * people, minlength=n)
+            new = outflow[origin] * shares / r
         converged = np.abs(new - on_pairs).max(initial=0.0) <= STEADY_STOCK_TOLERANCE * max(new.max(initial=0.0), 1.0)
         on_pairs = new
         if converged:
             break
     stock = csr_array((on_pairs, (origin, pairs.dest)), shape=(n, n))
-    abroad_share = pairs.by_origin(shares * model.is_market[pairs.dest])
-    leave_abroad = leave * abroad_share[node]
+    if costly:
+        outflow = np.bincount(node, leave * people, minlength=n)
+        leave_abroad = leave * abroad_share
+    else:
+        leave_abroad = leave * pairs.by_origin(shares * model.is_market[pairs.dest])[node]
     return SteadyMigration(stock, leave_abroad * (1.0 - whole) / (r + leave_abroad * whole), outflow,
-                           leave_abroad * (1.0 - whole), leave)
+                           leave_abroad * (1.0 - whole), leave, choice)
+
+
+class PaidLeave(NamedTuple):
+    """Each household's chance of leaving and where to, over the moves its assets pay for."""
+
+    leave: np.ndarray         # (households,) chance of leaving a year, 1 / (1 + exp(U - lambda I_h))
+    abroad_share: np.ndarray  # (households,) share of its moves that leave the territory
+    last: np.ndarray          # (households,) position (in ``Affordable.order``) of the last pair it pays for
+    total: np.ndarray         # (households,) S_h, the sum of the weights of the pairs it pays for (1: none)
+    paid: np.ndarray          # (households,) whether it pays for some open move
+
+
+def paid_leave(params, choice: Choice, can: Affordable, stay: np.ndarray, node: np.ndarray) -> PaidLeave:
+    """:class:`PaidLeave` of households at ``node`` with exp(U) ``stay`` (inf: cannot leave)."""
+    last = np.maximum(can.ends - 1, 0)
+    paid = (can.ends > choice.destinations.indptr[node]) & (can.cumulative[last] > 0)  # some open move is paid for
+    total = np.where(paid, can.cumulative[last], 1.0)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        leave = np.where(paid, 1.0 / (1.0 + stay * np.exp(-household_inclusive(params, choice, can, node))), 0.0)
+    return PaidLeave(leave, np.where(paid, can.abroad[last] / total, 0.0), last, total, paid)
+
+
+def _steady_flows_paid(params, choice: Choice, can: Affordable, stay: np.ndarray, people: np.ndarray,
+                       node: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Expected movers a year along each pair (persons), each household's chance of leaving and
+    its share of moves going abroad, where each household weighs only the moves it pays for.
+
+    A household h paying for the first e_h pairs of its origin's row (by money cost, ``can``)
+    leaves with chance p_h (:func:`paid_leave`) and moves along pair k < e_h with share w_k / S_h
+    (w_k = exp(logit_k - the row's largest), S_h their sum over its run): F_k = w_k x the sum,
+    over the households whose run reaches k, of p_h x persons_h / S_h (summed from the end of
+    each row backwards)."""
+    pairs = choice.destinations
+    h = paid_leave(params, choice, can, stay, node)
+    reach = np.bincount(h.last[h.paid], (h.leave * people / h.total)[h.paid], minlength=len(pairs.dest))
+    back = _reversed_rows(pairs.indptr)
+    flow = np.zeros(len(pairs.dest))
+    flow[can.order] = can.weight * segment_cumsum(indptr=pairs.indptr, values=reach[back])[back]
+    return flow, h.leave, h.abroad_share
+
+
+def sending_rate_at(model, steady: SteadyMigration, members: np.ndarray, adults: np.ndarray, node: np.ndarray,
+                    services: np.ndarray, assets_at):
+    """The chance a year that each household sends one member abroad, p a (1 - w), as a
+    function ``rate(rows, income)`` of its income (USD/yr), where moves cost money: at another
+    income both the utility of staying and the assets (``assets_at(rows, income)``, USD) that
+    pay for its moves change (``migrants_abroad_at_rest``)."""
+    p = model.params
+
+    def rate(rows: np.ndarray, income: np.ndarray) -> np.ndarray:
+        at = node[rows]
+        with np.errstate(over="ignore"):
+            stay = np.where(adults[rows] > 0, np.exp(staying_utility(p, log_income_pc(income, members[rows]),
+                                                                     services[at])), np.inf)
+        budget = budget_per_person(p, assets_at(rows, income), members[rows], adults[rows])
+        h = paid_leave(p, steady.choice, affordable(p, steady.choice, model.is_market, budget, at), stay, at)
+        return h.leave * h.abroad_share * (1.0 - whole_household_chance(p, adults[rows]))
+
+    return rate
+
+
+def _reversed_rows(indptr: np.ndarray) -> np.ndarray:
+    """Positions that reverse each row of the compressed rows ``indptr`` (its own inverse)."""
+    counts = np.diff(indptr)
+    row_start = np.repeat(indptr[:-1], counts)
+    row_end = np.repeat(indptr[1:], counts)
+    k = np.arange(indptr[-1])
+    return row_start + row_end - 1 - k
 
 
 def migrants_abroad_at_rest(params, steady: SteadyMigration, income: np.ndarray, members: np.ndarray,
-                            node: np.ndarray, per_migrant: float,
-                            rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+                            node: np.ndarray, per_migrant: float, rng: np.random.Generator,
+                            rate=None) -> tuple[np.ndarray, np.ndarray]:
     """Former members abroad of each household (persons), drawn where the yearly flows put them.
 
     A household's income in the tables, y, includes what its m migrants abroad send, m R
@@ -314,6 +505,8 @@ def migrants_abroad_at_rest(params, steady: SteadyMigration, income: np.ndarray,
     lambda(x + k R) / (r^m m!). The tables give y, not x: P(m | y) is proportional to
     f(x) P(m | x), f the density of income per person of the node (lognormal, the mean and
     spread of the drawn households' log income per person; 0 where y - m R is not positive).
+    Where moves cost money, the assets that pay for a move also change with the income:
+    ``rate(rows, income)`` (:func:`sending_rate_at`) gives lambda at another income instead.
     Returns the draws and their expected values (persons by household); what a household's
     other income leaves room for is placed by ``start.place_within_incomes``."""
     r, weight = params.migrant_return_rate, params.migration_income_weight
@@ -345,8 +538,13 @@ def migrants_abroad_at_rest(params, steady: SteadyMigration, income: np.ndarray,
             # lambda at the income the household had with k abroad, k = m - 1, ..., 0 of the
             # path to m, is the rate at income y - (m - k) R: step j of the path (j = 1..m)
             # happens at income y - j R, so log prod = sum_{j=1..m} log lambda(y - j R)
-            log_rate = (np.log(abroad_rate[rows, None])
-                        - np.log1p(stay_odds[rows, None] * np.exp(weight * (log_x[:, 1:] - log_y))))
+            if rate is None:
+                log_rate = (np.log(abroad_rate[rows, None])
+                            - np.log1p(stay_odds[rows, None] * np.exp(weight * (log_x[:, 1:] - log_y))))
+            else:
+                index = np.arange(len(income))[rows]
+                log_rate = np.log(np.column_stack([rate(index, income[rows] - j * per_migrant)
+                                                   for j in range(1, most + 1)]))
             log_path = np.concatenate([np.zeros((y.shape[0], 1)), np.cumsum(log_rate, axis=1)], axis=1)
             log_w = log_ratio + log_path - ks * np.log(r) - np.cumsum(np.log(np.maximum(ks, 1)))
         log_w = np.where((y - ks * per_migrant > 0) & np.isfinite(log_w), log_w, -np.inf)

@@ -88,8 +88,9 @@ def households(model, init) -> None:
     # after the year's consumption, so they are saved whole (see ``steady_state_assets``)
     first = steady_state_assets(model, cols["income"], cols["members"])
     dividends = _share_by_assets(starting_dividends(model, init), node, first, n)
+    # the moves a household weighs are those its assets pay for: the start's (below)
     abroad, expected = starting_migrants(model, cols, remittance_room(cols["income"], public + dividends, farms | owns),
-                                         per_migrant)
+                                         per_migrant, dividends)
     remittances = per_migrant * abroad
     income = cols["income"]
     cols["income"] = income - remittances
@@ -621,24 +622,33 @@ def maturation_rate(model) -> np.ndarray:
         return np.where(children > 0, b * adults / children, overall)
 
 
-def starting_migrants(model, cols: dict[str, np.ndarray], room: np.ndarray,
-                      per_migrant: float) -> tuple[np.ndarray, np.ndarray]:
+def starting_migrants(model, cols: dict[str, np.ndarray], room: np.ndarray, per_migrant: float,
+                      dividends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Former members abroad of each household, drawn where the start's own flows keep them
     within the tables' incomes (``migration.migrants_abroad_at_rest``: a household's
     remittances from abroad, ``per_migrant`` USD/yr each, fit in its ``room``, USD/yr), and
-    their expected numbers; sets
+    their expected numbers, where each household weighs the moves its starting assets pay for
+    (``steady_state_assets`` at its income, with its ``dividends``, USD/yr; at the incomes it
+    would have with fewer migrants abroad, the assets of those incomes); sets
     ``model.migrant_stock``, the migrant networks the start's flows keep (origin x
     destination, persons; the rest point of ``migration.steady_migration``)."""
     t = model.territory
     services = np.where(model.populated, np.nan_to_num(np.asarray(t.table["service_quality"], float)), 1.0)
-    steady = migration.steady_migration(model, cols["income"], cols["members"], cols["adults"], cols["node"],
-                                        services)
+    members = cols["members"]
+
+    def assets_at(rows: np.ndarray, income: np.ndarray) -> np.ndarray:
+        return steady_state_assets(model, income, members[rows], dividends[rows])
+
+    steady = migration.steady_migration(model, cols["income"], members, cols["adults"], cols["node"], services,
+                                        assets_at(np.arange(len(members)), cols["income"]))
     model.migrant_stock = steady.stock
     rng = model.streams["initial_migrants"]
     if per_migrant <= 0:
         return rng.poisson(steady.abroad), steady.abroad
-    drawn, expected = migration.migrants_abroad_at_rest(model.params, steady, cols["income"], cols["members"],
-                                                        cols["node"], per_migrant, rng)
+    rate = (migration.sending_rate_at(model, steady, members, cols["adults"], cols["node"], services, assets_at)
+            if migration.moves_cost_money(model.params) else None)
+    drawn, expected = migration.migrants_abroad_at_rest(model.params, steady, cols["income"], members,
+                                                        cols["node"], per_migrant, rng, rate)
     room_for = np.floor(room / per_migrant).astype(np.int64)
     return place_within_incomes(drawn, room_for, expected, cols["node"], rng), expected
 
