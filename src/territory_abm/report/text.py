@@ -50,6 +50,7 @@ MULTIPLIERS = ("Income gained in the territory per USD of programme cost, split 
                "deflated by local consumer prices (extra local demand that raises prices makes the real multiplier "
                "smaller). Per USD transferred: the same annual income gain per USD the programmes paid to households "
                "in cash (transfers, payments for ecosystem services; administration left out), the figure "
-               "cash-transfer evaluations report. 90 % intervals over seeds in brackets.")
+               "cash-transfer evaluations report (where cash is mixed with other programmes, it sets the gains of all of "
+               "them against the cash alone: read the rows per USD of cost). 90 % intervals over seeds in brackets.")
 MUNICIPALITIES = ("At the horizon ({year}), difference with the reference run of the same seed; 90 % interval in "
                   "brackets. 'gains' or 'loses' only where the whole interval is on one side of zero.")
