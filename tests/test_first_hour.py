@@ -109,14 +109,19 @@ def test_compare_command_prints_the_summary_table(tmp_path):
 
 
 # ---------------------------------------------------------------- not found, did you mean
-def test_a_misspelt_scenario_path_says_not_found_and_suggests_the_file(tmp_path):
+def test_a_misspelt_scenario_path_says_not_found_and_suggests_the_file(tmp_path, monkeypatch, capsys):
+    """The command line's own process once (status 2, no traceback); the other cases through
+    ``main`` in this process (the same status and message, without a new interpreter's imports)."""
     proc = _cli("run", "scenarios/baselin.toml")
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert "not found" in proc.stderr and "scenarios/baseline.toml'?" in proc.stderr
-    proc = _cli("validate", "scenarioz/roads.toml")
-    assert proc.returncode == 2 and "not found" in proc.stderr and "scenarios/roads.toml" in proc.stderr
-    proc = _cli("validate", "nothing/like/it")
-    assert proc.returncode == 2 and "not found" in proc.stderr and "did you mean" not in proc.stderr
+    monkeypatch.chdir(ROOT)
+    assert main(["validate", "scenarioz/roads.toml"]) == 2
+    err = capsys.readouterr().err
+    assert "not found" in err and "scenarios/roads.toml" in err
+    assert main(["validate", "nothing/like/it"]) == 2
+    err = capsys.readouterr().err
+    assert "not found" in err and "did you mean" not in err
 
 
 def test_misspelt_parameter_and_lever_names_get_a_suggestion(tmp_path):
