@@ -53,7 +53,7 @@ def multiplier_table(directory: Path) -> str:
              "|---|---|---|---|---|---|"]
     for r in impact.itertuples(index=False):
         for name, label in kinds:
-            if not np.isfinite(getattr(r, f"{name}_total", np.nan)):
+            if name.startswith("transfer") and not np.isfinite(getattr(r, f"{name}_total", np.nan)):
                 continue  # per USD transferred: only scenarios that pay households cash
             cells = [f"{getattr(r, f'{name}_{part}'):.2f} [{getattr(r, f'{name}_{part}_q05'):.2f}, "
                      f"{getattr(r, f'{name}_{part}_q95'):.2f}]" for part in ("total", "beneficiaries",

@@ -308,7 +308,9 @@ def test_a_transfer_raises_non_beneficiary_incomes_through_local_spending():
     assert impact["annual_multiplier_real_total"] < impact["annual_multiplier_nominal_total"]
     # per USD transferred: a pure transfer costs its payments plus administration, so each seed's
     # multiplier per USD paid is the one per USD of cost times 1 + the administrative share
-    admin = 1.0 + 0.05  # cash_transfer's admin_cost_share default
+    from territory_abm.scenarios.levers import REGISTRY
+
+    admin = 1.0 + next(f.default for f in REGISTRY["cash_transfer"].fields if f.name == "admin_cost_share")
     assert impact["programme_cost_per_year_mean"] == pytest.approx(admin * impact["programme_transfers_per_year_mean"])
     for kind in ("nominal", "real"):
         for part in ("total", "beneficiaries", "non_beneficiaries"):

@@ -204,8 +204,7 @@ class Comparison:
                     continue
                 in_programme = run["territory"]["year"].between(*years).to_numpy()
                 d_cost = float((run["territory"]["policy_cost"] - ref["territory"]["policy_cost"])[in_programme].sum())
-                d_paid = float((run["territory"]["programme_transfers"]
-                                - ref["territory"]["programme_transfers"])[in_programme].sum())
+                d_paid = _transfers_beyond_reference(run["territory"], ref["territory"], in_programme)
                 annual_cost.append(d_cost / (years[1] - years[0] + 1))
                 annual_transfers.append(d_paid / (years[1] - years[0] + 1))
                 later = in_programme[1:]  # the household tables start with the first simulated year
@@ -289,10 +288,21 @@ PARTS = ("total", "beneficiaries", "non_beneficiaries")
 """Who each multiplier counts: all households, those a programme reached, the others."""
 
 
+def _transfers_beyond_reference(territory: pd.DataFrame, reference: pd.DataFrame, years: np.ndarray) -> float:
+    """Cash the scenario's programmes paid to households in ``years`` (USD), for the multipliers
+    per USD transferred; NaN when the reference pays cash in those years too (the difference
+    of two payments is no programme's transfer) or the runs were stored without the outcome."""
+    if "programme_transfers" not in territory or "programme_transfers" not in reference:
+        return float("nan")
+    if reference["programme_transfers"][years].sum() > 0:
+        return float("nan")
+    return float(territory["programme_transfers"][years].sum())
+
+
 def _split(per: dict[str, list[float]], name: str, d_total: float, d_ben: float, cost: float) -> None:
     """Append one seed's income changes per USD of ``cost`` (total, beneficiaries, others)."""
     for part, delta in zip(PARTS, (d_total, d_ben, d_total - d_ben)):
-        per.setdefault(f"{name}_{part}", []).append(delta / cost if cost > 0 else np.nan)
+        per.setdefault(f"{name}_{part}", []).append(delta / cost if cost > 0 else np.nan)  # NaN cost: NaN
 
 
 def programme_years(scenario: dict, start_year: int, horizon: int) -> tuple[int, int] | None:

@@ -9,8 +9,12 @@ compiling on every run). Keying the cache directory by a hash of every source fi
 defines kernels makes any edit of any of them compile all of them again, once (about 1.5
 minutes), and never mixes versions.
 
-A ``NUMBA_CACHE_DIR`` set by the user is left alone; so is numba's default when the
-package's directory cannot be written (numba then keeps its cache per user).
+A cache directory the user chose (``NUMBA_CACHE_DIR``, or ``cache_dir`` in
+``.numba_config.yaml``) is left alone. When the package's directory cannot be written, the
+directory per version goes in the user's cache (``$XDG_CACHE_HOME`` or ``~/.cache``,
+``territory_abm/numba-<hash>``). The setting holds only while the package's kernel modules
+are imported (numba fixes a function's cache directory when it is defined): the caller's own
+numba functions keep numba's default (:func:`restore`).
 """
 
 from __future__ import annotations
@@ -29,8 +33,16 @@ STALE_AFTER = 86400.0
 
 
 def kernel_sources() -> list[Path]:
-    """The model's source files that define compiled kernels."""
-    return sorted(p for p in HERE.glob("*.py") if any(m in p.read_text(encoding="utf-8") for m in MARKERS))
+    """The model's source files that define compiled kernels (regular files, not hidden ones
+    such as an editor's lock files; not this module)."""
+    own = Path(__file__).name
+    return sorted(p for p in HERE.glob("*.py") if not p.name.startswith(".") and p.name != own and p.is_file()
+                  and any(m in p.read_text(encoding="utf-8") for m in MARKERS))
+
+
+def kernel_modules() -> list[str]:
+    """Names of the modules of :func:`kernel_sources`."""
+    return [p.stem for p in kernel_sources()]
 
 
 def sources_hash() -> str:
@@ -42,24 +54,44 @@ def sources_hash() -> str:
     return digest.hexdigest()[:16]
 
 
-def use_versioned_cache() -> Path | None:
-    """Point numba's cache at ``__pycache__/numba-<hash>`` beside this file (before any kernel
-    is defined); returns it, or None when the user's ``NUMBA_CACHE_DIR`` or numba's default
-    applies."""
+def use_versioned_cache() -> str | None:
+    """Point numba's cache at ``numba-<hash>`` in this package's ``__pycache__`` (or in the
+    user's cache where that cannot be written) before any kernel is defined. Returns the
+    setting it replaced (for :func:`restore`), or None when it left numba's alone (the user
+    chose a directory, or the sources could not be read)."""
     import numba
 
-    if os.environ.get("NUMBA_CACHE_DIR"):
+    if numba.config.CACHE_DIR:  # NUMBA_CACHE_DIR or .numba_config.yaml, already read by numba
         return None
-    root = HERE / "__pycache__"
-    target = root / f"numba-{sources_hash()}"
     try:
-        target.mkdir(parents=True, exist_ok=True)
-        os.utime(target)  # marks it in use, for the pruning below
-    except OSError:
+        name = f"numba-{sources_hash()}"
+    except (OSError, UnicodeDecodeError):
         return None
-    numba.config.CACHE_DIR = str(target)
-    _prune(root, keep=target)
-    return target
+    user = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "territory_abm"
+    for root in (HERE / "__pycache__", user):
+        target = root / name
+        try:
+            target.mkdir(parents=True, exist_ok=True)
+            os.utime(target)  # marks it in use, for the pruning below
+            probe = target / f".probe-{os.getpid()}"
+            probe.touch()
+            probe.unlink()
+        except OSError:
+            continue
+        previous = numba.config.CACHE_DIR
+        numba.config.CACHE_DIR = str(target)
+        _prune(root, keep=target)
+        return previous
+    return None
+
+
+def restore(previous: str | None) -> None:
+    """Give numba back the cache setting :func:`use_versioned_cache` replaced (None: it
+    replaced nothing)."""
+    import numba
+
+    if previous is not None:
+        numba.config.CACHE_DIR = previous
 
 
 def _prune(root: Path, keep: Path) -> None:

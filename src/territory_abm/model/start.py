@@ -639,14 +639,15 @@ def starting_migrants(model, cols: dict[str, np.ndarray], room: np.ndarray, per_
     def assets_at(rows: np.ndarray, income: np.ndarray) -> np.ndarray:
         return steady_state_assets(model, income, members[rows], dividends[rows])
 
+    costly = migration.moves_cost_money(model.params)
     steady = migration.steady_migration(model, cols["income"], members, cols["adults"], cols["node"], services,
-                                        assets_at(np.arange(len(members)), cols["income"]))
+                                        assets_at(np.arange(len(members)), cols["income"]) if costly else None)
     model.migrant_stock = steady.stock
     rng = model.streams["initial_migrants"]
     if per_migrant <= 0:
         return rng.poisson(steady.abroad), steady.abroad
     rate = (migration.sending_rate_at(model, steady, members, cols["adults"], cols["node"], services, assets_at)
-            if migration.moves_cost_money(model.params) else None)
+            if costly else None)
     drawn, expected = migration.migrants_abroad_at_rest(model.params, steady, cols["income"], members,
                                                         cols["node"], per_migrant, rng, rate)
     room_for = np.floor(room / per_migrant).astype(np.int64)

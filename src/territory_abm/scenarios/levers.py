@@ -231,10 +231,11 @@ class Roads(Lever):
 
 class LandRedistribution(Lever):
     """Each year, a share of the largest holders' land is bought and divided among the
-    smallest holders of the same node. Each effective hectare is paid at its market value in
-    the model times ``land_purchase_markup``: ``land_price_years`` years of the node's rent
-    (this year's, before this year's market clears: last year's; the starting rent before any),
-    what the land market's buyers pay (``land_market.sell``)."""
+    smallest holders of the same node. Each effective hectare is paid at its value in the
+    model's land market times ``land_purchase_markup``: ``land_price_years`` years of the node's
+    rent (before this year's market clears: last year's; the starting rent before any), the most
+    the market's buyers pay, and what land for sale fetches at rest (``land_market.sell``). A
+    node without a land rent (no farm earns one) has no such value: its land is not bought."""
 
     name = "land_redistribution"
     meaning = "land bought from the largest holders and given to the smallest"
@@ -258,21 +259,22 @@ class LandRedistribution(Lever):
             order = rows[np.lexsort((rows, owned[rows]))]
             donors, recipients = order[-n_top:], order[:n_rec]
             recipients = recipients[~np.isin(recipients, donors)]
-            if recipients.size == 0:
+            price = self.price_per_effective_ha(i)
+            if recipients.size == 0 or not price > 0:
                 continue
             taken, effective = estates.take_share(m, donors, v["share"])  # from their farms and estates
             moved = taken.sum()
             # each hectare keeps its quality: the recipients gain the effective hectares taken
             land_market.add_land(m, recipients, np.full(recipients.size, moved / recipients.size),
                                  np.full(recipients.size, effective.sum() / recipients.size))
-            payment = self.price_per_effective_ha(i) * effective
+            payment = price * effective
             hh.assets[donors] += payment
             hh.programmes[recipients] |= self.bit
             m.ledger.record("government", "households", "land purchases", payment.sum())
             self.cost[i] += payment.sum()
 
     def price_per_effective_ha(self, node: int) -> float:
-        """USD paid per effective hectare bought in ``node``."""
+        """USD paid per effective hectare bought in ``node`` (0: the node has no land rent)."""
         m, p = self.model, self.model.params
         rent = m.land_rent[node] if np.isfinite(m.land_rent[node]) else m.start_land_rent[node]
         return p.land_purchase_markup * p.land_price_years * (rent if np.isfinite(rent) else 0.0)
