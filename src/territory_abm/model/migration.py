@@ -205,6 +205,12 @@ class Affordable(NamedTuple):
     abroad: np.ndarray      # (pairs,) the same sums over the external markets alone
     ends: np.ndarray        # (households,) end of the run of its origin's row a household pays for
 
+    def at_budgets(self, choice: Choice, budget: np.ndarray, node: np.ndarray) -> Affordable:
+        """The same ordered pairs for households at ``node`` paying ``budget`` USD per person
+        (only ``ends`` depends on them)."""
+        return self._replace(ends=affordable_ends(indptr=choice.destinations.indptr, cost=self.cost, node=node,
+                                                  budget=budget))
+
 
 def affordable(params, choice: Choice, is_market: np.ndarray, budget: np.ndarray, node: np.ndarray) -> Affordable:
     """The destinations of ``choice`` that each household (at ``node``, paying ``budget`` USD per
@@ -216,9 +222,10 @@ def affordable(params, choice: Choice, is_market: np.ndarray, budget: np.ndarray
     top = pairs.row_max(choice.utilities, -np.inf)
     with np.errstate(invalid="ignore"):
         weight = np.nan_to_num(np.exp(choice.utilities - top[origin]))[order]
-    return Affordable(order, cost[order], weight, segment_cumsum(indptr=pairs.indptr, values=weight),
+    rows = Affordable(order, cost[order], weight, segment_cumsum(indptr=pairs.indptr, values=weight),
                       segment_cumsum(indptr=pairs.indptr, values=weight * is_market[pairs.dest][order]),
-                      affordable_ends(indptr=pairs.indptr, cost=cost[order], node=node, budget=budget))
+                      np.zeros(0, np.int64))
+    return rows.at_budgets(choice, budget, node)
 
 
 def household_inclusive(params, choice: Choice, can: Affordable, node: np.ndarray) -> np.ndarray:
@@ -468,6 +475,7 @@ def sending_rate_at(model, steady: SteadyMigration, members: np.ndarray, adults:
     income both the utility of staying and the assets (``assets_at(rows, income)``, USD) that
     pay for its moves change (``migrants_abroad_at_rest``)."""
     p = model.params
+    ordered = affordable(p, steady.choice, model.is_market, np.zeros(0), node[:0])  # the pairs once; budgets below
 
     def rate(rows: np.ndarray, income: np.ndarray) -> np.ndarray:
         at = node[rows]
@@ -475,7 +483,7 @@ def sending_rate_at(model, steady: SteadyMigration, members: np.ndarray, adults:
             stay = np.where(adults[rows] > 0, np.exp(staying_utility(p, log_income_pc(income, members[rows]),
                                                                      services[at])), np.inf)
         budget = budget_per_person(p, assets_at(rows, income), members[rows], adults[rows])
-        h = paid_leave(p, steady.choice, affordable(p, steady.choice, model.is_market, budget, at), stay, at)
+        h = paid_leave(p, steady.choice, ordered.at_budgets(steady.choice, budget, at), stay, at)
         return h.leave * h.abroad_share * (1.0 - whole_household_chance(p, adults[rows]))
 
     return rate
