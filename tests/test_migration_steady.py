@@ -28,6 +28,11 @@ def expected_movers(model, choice, income, members, adults, node, services, asse
     p = model.params
     pairs = choice.destinations
     cost = migration.move_cost(p, pairs.time, model.is_market[pairs.dest])
+    n = model.n_nodes
+    # the staying utility weighs (1 - rho) of the household's own log income per person and rho
+    # of its node's log mean income per person (migration_income_persistence)
+    rho = p.migration_income_persistence
+    node_mean = np.bincount(node, income, minlength=n) / np.maximum(np.bincount(node, members, minlength=n), 1)
     whole = migration.whole_household_chance(p, adults)
     flows = np.zeros(len(pairs.dest))
     for i in np.flatnonzero(adults > 0):
@@ -37,19 +42,21 @@ def expected_movers(model, choice, income, members, adults, node, services, asse
         if not np.isfinite(v).any():
             continue
         lse = np.log(np.exp(v - v.max()).sum()) + v.max()
-        stay = migration.staying_utility(p, np.log(max(income[i] / members[i], 1.0)), services[node[i]])
+        own = (1 - rho) * np.log(max(income[i] / members[i], 1.0)) + rho * np.log(max(node_mean[node[i]], 1.0))
+        stay = migration.staying_utility(p, own, services[node[i]])
         leave = 1.0 / (1.0 + np.exp(stay - p.migration_nest_dissimilarity * lse))
         flows[row] += leave * (whole[i] * members[i] + 1 - whole[i]) * np.exp(v - lse)
     return flows
 
 
-@pytest.mark.parametrize("abroad_cost", [0.0, 1000.0, 3000.0])
-def test_starting_networks_are_what_a_year_of_the_start_flows_and_returns_keeps(start, abroad_cost):
+@pytest.mark.parametrize("abroad_cost, rho", [(0.0, 0.0), (1000.0, 0.0), (3000.0, 0.0), (0.0, 0.6), (1000.0, 0.6)])
+def test_starting_networks_are_what_a_year_of_the_start_flows_and_returns_keeps(start, abroad_cost, rho):
     """The start's networks M are kept by a year of the start's flows F and returns r: (1 - r) M
     + F = M, with F summed household by household over the moves each can pay for (no money
-    cost: every destination)."""
+    cost: every destination), at either weighing of the household's own income (rho)."""
     on = {"migration_move_cost": 200.0, "migration_move_cost_per_hour": 5.0} if abroad_cost else {}
-    model = TerritoryModel(start.scenario, migration_move_cost_abroad=abroad_cost, **on)
+    model = TerritoryModel(start.scenario, migration_move_cost_abroad=abroad_cost,
+                           migration_income_persistence=rho, **on)
     hh, r = model.households, model.params.migrant_return_rate
     services = start_services(model)
     steady = migration.steady_migration(model, hh.income, hh.members, hh.adults, hh.node, services, hh.assets)
@@ -256,3 +263,65 @@ def test_the_start_holds_remittances_within_the_tables_incomes(start):
     assert np.all(hh.farm_income[farming] >= 0.95 * MIN_FARM_INCOME_SHARE * local)
     share = hh.remittance_income[hh.alive].sum() / hh.income[hh.alive].sum()
     assert 0.01 < share < 0.1
+
+
+def test_migrants_abroad_at_rest_weigh_what_rho_leaves_of_own_income():
+    """Known answer: a household that keeps a share rho of its income gap wherever it goes
+    weighs (1 - rho) of its own log income against the destinations, so the rest point at
+    income weight 2 and rho 0.5 is the one at weight 1 and rho 0."""
+    from territory_abm.params import Parameters
+
+    k = 300
+    gen = np.random.default_rng(5)
+    income, leave = gen.lognormal(8.5, 0.7, k), gen.uniform(0.01, 0.1, k)
+    steady = migration.SteadyMigration(None, None, None, sends=leave * 0.4, leave=leave)
+    members, node = np.full(k, 3), gen.integers(0, 3, k)
+    results = [migration.migrants_abroad_at_rest(
+        Parameters().with_overrides({"migration_income_weight": w, "migration_income_persistence": rho}),
+        steady, income, members, node, 800.0, np.random.default_rng(6)) for w, rho in ((1.0, 0.0), (2.0, 0.5), (2.0, 0.0))]
+    assert np.array_equal(results[0][0], results[1][0]) and np.allclose(results[0][1], results[1][1], rtol=1e-12)
+    assert not np.allclose(results[0][1], results[2][1], rtol=1e-3)
+
+
+@pytest.mark.parametrize("rho", [0.0, 1.0])
+def test_who_leaves_by_income_follows_how_much_of_its_gap_a_household_keeps(rho):
+    """Selection of movers by income (migration_income_persistence rho). At rho = 1 a household
+    expects its home node's gap to every destination whatever its income, so within a node the
+    start's chance of moving does not depend on income (known answer: equal for all households
+    of a node with the same adults), and in two simulated years the poorest fifth of each node
+    moves about as often as the richest. At rho = 0 (every household expects a destination's
+    mean) the poorest fifth moves several times as often (about 22 times on the example)."""
+    sc = load_scenario(SCENARIOS / "stationary.toml").replace(households_scale=0.25, steps=2, seed=2)
+    model = TerritoryModel(sc, migration_income_persistence=rho)
+    hh = model.households
+    steady = migration.steady_migration(model, hh.income, hh.members, hh.adults, hh.node, start_services(model))
+    pc = hh.income / np.maximum(hh.members, 1)
+    fifth = np.full(hh.n, -1)
+    for g in np.unique(hh.node):
+        rows = np.flatnonzero((hh.node == g) & (hh.adults > 0) & hh.alive)
+        fifth[rows] = np.searchsorted(np.quantile(pc[rows], [0.2, 0.4, 0.6, 0.8]), pc[rows])
+        one = rows[hh.adults[rows] == 2]
+        spread = np.ptp(steady.leave[one]) if one.size else 0.0
+        assert (spread < 1e-12) if rho == 1.0 else (one.size < 10 or spread > 0.01)
+    movers = []
+    original = migration.choose_movers
+
+    def record(**kw):
+        rows = original(**kw)
+        movers.append(rows)
+        return rows
+
+    base = np.bincount(fifth[fifth >= 0], minlength=5)
+    try:
+        migration.choose_movers = record
+        model.run()
+    finally:
+        migration.choose_movers = original
+    moved = np.concatenate(movers)
+    moved = moved[moved < fifth.size]
+    rate = np.bincount(fifth[moved][fifth[moved] >= 0], minlength=5) / base
+    if rho == 1.0:
+        assert 0.6 < rate[0] / rate[4] < 1.6, rate
+    else:
+        assert rate[0] / rate[4] > 5, rate
+    model.release()

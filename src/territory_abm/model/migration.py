@@ -239,8 +239,25 @@ def household_inclusive(params, choice: Choice, can: Affordable, node: np.ndarra
 
 
 def log_income_pc(income: np.ndarray, members: np.ndarray) -> np.ndarray:
-    """Log of income per person (at least 1 USD) as migration weighs it."""
+    """Log of income per person (at least 1 USD)."""
     return np.log(np.maximum(income / np.maximum(members, 1), 1.0))
+
+
+def weighed_log_income(params, income: np.ndarray, members: np.ndarray, node: np.ndarray,
+                       income_node: np.ndarray) -> np.ndarray:
+    """The household's log income per person as the staying utility weighs it against the
+    destinations' mean incomes: a household expects to keep a share rho
+    (``migration_income_persistence``) of its log distance from its home node's mean income
+    per person wherever it goes (its skills, assets and contacts travel with it), so moving to
+    d is worth a (log y_d + rho (log y - log y_home)) and staying a log y, and only
+    (1 - rho) log y + rho log y_home enters the staying utility against log y_d. rho = 0: the
+    destination's mean is what every household expects there (the poorest gain most by moving);
+    rho = 1: every household expects its home node's gap, whatever its own income."""
+    own = log_income_pc(income, members)
+    rho = params.migration_income_persistence
+    if rho == 0.0:
+        return own
+    return (1.0 - rho) * own + rho * np.log(np.maximum(income_node, 1.0))[node]
 
 
 def migrate(model) -> None:
@@ -252,8 +269,8 @@ def migrate(model) -> None:
     alive = hh.alive
     pop = model.populations()
     services = np.array([m.service_quality if m else 1.0 for m in model.municipalities])
-    choice = choice_set(model, np.array(model.node_stats["mean_income_pc"], float), services, pop,
-                        model.migrant_stock)
+    income_node = np.array(model.node_stats["mean_income_pc"], float)
+    choice = choice_set(model, income_node, services, pop, model.migrant_stock)
     u = rng.random(hh.n)
     with np.errstate(divide="ignore"):
         logit_u = np.log1p(-u) - np.log(u)
@@ -263,7 +280,7 @@ def migrate(model) -> None:
         inclusive = household_inclusive(p, choice, can, hh.node)
     else:
         inclusive = choice.inclusive[hh.node]
-    movers = choose_movers(log_income_pc=log_income_pc(hh.income, hh.members), alive=alive, adults=hh.adults,
+    movers = choose_movers(log_income_pc=weighed_log_income(p, hh.income, hh.members, hh.node, income_node), alive=alive, adults=hh.adults,
                            node=hh.node, services=services, inclusive=inclusive, logit_u=logit_u,
                            stay_preference=p.migration_stay_preference, income_weight=p.migration_income_weight,
                            services_weight=p.migration_services_weight)
@@ -367,6 +384,7 @@ class SteadyMigration(NamedTuple):
     sends: np.ndarray          # (households,) chance a year of sending one member abroad, p a (1 - w)
     leave: np.ndarray          # (households,) chance a year of moving (p), at the starting income
     choice: Choice | None = None  # the choice set at these networks
+    income_node: np.ndarray | None = None  # (n,) mean income per person of each node weighed
 
 
 def steady_migration(model, income: np.ndarray, members: np.ndarray, adults: np.ndarray, node: np.ndarray,
@@ -394,7 +412,8 @@ def steady_migration(model, income: np.ndarray, members: np.ndarray, adults: np.
         income_node = np.bincount(node, income, minlength=n) / population
     # exp(U) of households that can move (0 for those without adults, which never leave)
     with np.errstate(over="ignore"):
-        stay = np.where(adults > 0, np.exp(staying_utility(p, log_income_pc(income, members), services[node])), np.inf)
+        stay = np.where(adults > 0, np.exp(staying_utility(p, weighed_log_income(p, income, members, node, income_node),
+                                                           services[node])), np.inf)
     whole = whole_household_chance(p, adults)
     people = whole * members + (1.0 - whole)
     pairs = model.travel.within(p.migration_reach, markets=True)
@@ -426,7 +445,7 @@ def steady_migration(model, income: np.ndarray, members: np.ndarray, adults: np.
     else:
         leave_abroad = leave * pairs.by_origin(shares * model.is_market[pairs.dest])[node]
     return SteadyMigration(stock, leave_abroad * (1.0 - whole) / (r + leave_abroad * whole), outflow,
-                           leave_abroad * (1.0 - whole), leave, choice)
+                           leave_abroad * (1.0 - whole), leave, choice, income_node)
 
 
 class PaidLeave(NamedTuple):
@@ -480,8 +499,8 @@ def sending_rate_at(model, steady: SteadyMigration, members: np.ndarray, adults:
     def rate(rows: np.ndarray, income: np.ndarray) -> np.ndarray:
         at = node[rows]
         with np.errstate(over="ignore"):
-            stay = np.where(adults[rows] > 0, np.exp(staying_utility(p, log_income_pc(income, members[rows]),
-                                                                     services[at])), np.inf)
+            own = weighed_log_income(p, income, members[rows], at, steady.income_node)
+            stay = np.where(adults[rows] > 0, np.exp(staying_utility(p, own, services[at])), np.inf)
         budget = budget_per_person(p, assets_at(rows, income), members[rows], adults[rows])
         h = paid_leave(p, steady.choice, ordered.at_budgets(steady.choice, budget, at), stay, at)
         return h.leave * h.abroad_share * (1.0 - whole_household_chance(p, adults[rows]))
@@ -517,7 +536,9 @@ def migrants_abroad_at_rest(params, steady: SteadyMigration, income: np.ndarray,
     ``rate(rows, income)`` (:func:`sending_rate_at`) gives lambda at another income instead.
     Returns the draws and their expected values (persons by household); what a household's
     other income leaves room for is placed by ``start.place_within_incomes``."""
-    r, weight = params.migrant_return_rate, params.migration_income_weight
+    # the staying utility weighs (1 - rho) of the household's own log income per person
+    r = params.migrant_return_rate
+    weight = params.migration_income_weight * (1.0 - params.migration_income_persistence)
     n = int(node.max(initial=-1)) + 1
     persons = np.maximum(members, 1).astype(float)
     log_pc = np.log(np.maximum(income / persons, 1.0))
