@@ -25,6 +25,7 @@ import urllib.request
 from pathlib import Path
 
 import numpy as np
+from proctree import cpu_seconds, rss_mb
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIO = ROOT / "scenarios" / "classroom" / "poverty_and_transfers.toml"
@@ -43,44 +44,6 @@ STEP_JS = """async ([label]) => {
   while (!shows()) { await new Promise(r => setTimeout(r, 100)); }
   return performance.now() - t0;
 }"""
-
-
-def process_tree(pid: int):
-    """``pid`` and its descendants that are alive (Linux /proc)."""
-    todo = [pid]
-    while todo:
-        p = todo.pop()
-        try:
-            children = [int(c) for task in Path(f"/proc/{p}/task").iterdir() for c in (task / "children").read_text().split()]
-        except (FileNotFoundError, ProcessLookupError):
-            continue
-        yield p
-        todo += children
-
-
-def rss_mb(pid: int) -> float:
-    """Resident memory (MB) of process ``pid`` and its descendants (Linux /proc)."""
-    total = 0.0
-    for p in process_tree(pid):
-        try:
-            for line in Path(f"/proc/{p}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1]) / 1024
-        except (FileNotFoundError, ProcessLookupError):
-            continue
-    return total
-
-
-def cpu_seconds(pid: int) -> float:
-    """CPU time (user + system, s) used so far by process ``pid`` and its descendants (Linux /proc)."""
-    total, tick = 0.0, os.sysconf("SC_CLK_TCK")
-    for p in process_tree(pid):
-        try:
-            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
-        except (FileNotFoundError, ProcessLookupError):
-            continue
-        total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
-    return total
 
 
 def answers(url: str) -> bool:

@@ -24,11 +24,11 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import tempfile
 import time
 from pathlib import Path
 
+from proctree import cpu_seconds
 from territory_abm.ensemble.command import run_design
 from territory_abm.ensemble.design import load_ensemble
 
@@ -45,11 +45,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         design = load_ensemble(DESIGN, {"territories": args.territories, "seeds": args.seeds})
-        cpu_parent, cpu_children = time.process_time(), _children_cpu()
+        cpu_parent, cpu_children = time.process_time(), cpu_seconds() - time.process_time()
         started = time.perf_counter()
         status = run_design(design, tmp / "ensemble", workers=args.workers, progress=False)
         wall = time.perf_counter() - started
-        cpu_parent, cpu_workers = time.process_time() - cpu_parent, _children_cpu() - cpu_children
+        cpu_parent, cpu_workers = time.process_time() - cpu_parent, cpu_seconds() - time.process_time() - cpu_children
         load = os.getloadavg()
         # then single runs (after the ensemble, so that its workers started as the command's do)
         run_design(load_ensemble(DESIGN, {"territories": 1, "seeds": 1}), tmp / "warm", workers=1, progress=False)
@@ -69,13 +69,6 @@ def main() -> None:
           f"on {args.workers} idle cores about {cpu_workers / args.workers + min(cpu_parent, serial):.0f} s "
           f"({(cpu_workers / args.workers + min(cpu_parent, serial)) / 60:.1f} min)")
     print(f"  load average at the end {load[0]:.1f} (1 min), {load[2]:.1f} (15 min)")
-
-
-def _children_cpu() -> float:
-    """User + system CPU seconds of every finished child process (the engine's workers, once
-    the engine is closed)."""
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
 
 
 if __name__ == "__main__":

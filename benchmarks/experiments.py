@@ -21,6 +21,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from proctree import cpu_seconds
+
 ROOT = Path(__file__).resolve().parents[1]
 
 PARAMETERS = ["farm_land_elasticity", "transport_cost_per_hour", "intermediary_margin", "local_ownership_share",
@@ -36,12 +38,6 @@ def write_design(directory: Path, samples: int) -> Path:
         + 'outcomes = ["income_growth_log", "poverty_headcount", "gini_income", "forest_change", '
           '"win_win_win_share"]\n\n[options]\nsecond_order = true\n')
     return path
-
-
-def cpu_seconds() -> float:
-    """CPU time of this process and of its finished worker processes (user + system)."""
-    t = os.times()
-    return t.user + t.system + t.children_user + t.children_system
 
 
 def run_design(path: Path, out: Path, workers: int, share: float) -> tuple[int, int, float]:
