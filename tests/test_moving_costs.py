@@ -78,15 +78,32 @@ def test_a_household_that_cannot_pay_does_not_move_there(monkeypatch):
     assert (budgets < abroad_cost).sum() >= 10  # without the cost, they went abroad
 
 
-def test_no_money_cost_is_the_choice_without_moving_costs(monkeypatch):
-    """With every moving cost 0 (the default) migration takes the path it took before moves
-    cost money (the nested choice by node, no payment), draw for draw: the golden tables of
-    ``test_golden`` were made before moves could cost money and still pass."""
-    seen = spy_moves(monkeypatch)
-    model = TerritoryModel(BASE, seed=2, **FREE)
-    model.run()
-    assert all(s[2].size == 0 or (s[3] == 0).all() for s in seen)
-    assert not any("moving costs" in item for year in model.ledger.years for (_, _, item) in year)
+def test_where_no_cost_binds_each_household_weighs_the_choice_without_moving_costs():
+    """Known answer: with moving costs on but every household able to pay for every move (a
+    cost of a millionth of a USD, assets of at least 1 USD), each household's move nest is its
+    node's whole row, so its inclusive value is the node's of the choice without costs, and its
+    chance of moving abroad (the affordable run's share of external markets) is the node's.
+    (That every cost at 0 takes the old path draw for draw is checked by the golden tables,
+    made before moves could cost money.)"""
+    tiny = {name: 1e-6 for name in ON}
+    model = TerritoryModel(BASE, seed=2, **tiny)
+    model.step()
+    p, hh = model.params, model.households
+    hh.assets[:] = np.maximum(hh.assets, 1.0)
+    services = np.array([m.service_quality if m else 1.0 for m in model.municipalities])
+    choice = migration.choice_set(model, np.array(model.node_stats["mean_income_pc"], float), services,
+                                  model.populations(), model.migrant_stock)
+    can = migration.affordable(p, choice, model.is_market,
+                               migration.budget_per_person(p, hh.assets, hh.members, hh.adults), hh.node)
+    rows = np.flatnonzero(hh.alive & (hh.adults > 0))
+    inclusive = migration.household_inclusive(p, choice, can, hh.node)
+    assert np.isfinite(inclusive[rows]).all()
+    assert np.allclose(inclusive[rows], choice.inclusive[hh.node[rows]], rtol=1e-12, atol=1e-12)
+    # every pair of each household's row is affordable: the run ends where the row ends
+    assert np.array_equal(can.ends[rows], choice.destinations.indptr[hh.node[rows] + 1])
+    # and none of it when the cost exceeds every budget
+    broke = migration.affordable(p, choice, model.is_market, np.zeros(hh.n), hh.node)
+    assert np.isneginf(migration.household_inclusive(p, choice, broke, hh.node)[rows]).all()
 
 
 BASE_ABROAD = 3000.0
