@@ -144,16 +144,35 @@ def test_land_redistribution_pays_the_land_markets_value_times_the_markup(monkey
                                land_purchase_markup=markup)
         while model.year < START - 1:
             model.step()
-        rent = np.where(np.isfinite(model.land_rent), model.land_rent, model.start_land_rent).copy()
+        rent = model.land_rent.copy()  # last year's clearing, what this year's purchases pay
         taken.clear()
         model.step()
         cost = model.policies.costs_by_node()[0]
         assert len(taken) > 1 and sum(e for _, e in taken) > 0
         for node, effective in taken:
+            assert np.isfinite(rent[node])  # the market's own rent, not a fallback
             assert cost[node] == pytest.approx(markup * model.params.land_price_years * rent[node] * effective,
                                                rel=1e-12, abs=1e-9)
         costs[markup] = cost.sum()
     assert costs[2.5] == pytest.approx(2.5 * costs[1.0], rel=1e-12)
+
+
+def test_land_redistribution_prices_a_node_without_a_rent_this_year_at_its_start_and_skips_one_without_any():
+    """Where last year's land market cleared no rent in a node, its land is paid at the
+    starting rent; where the node never had one (no farm earns a rent), its land is not
+    bought (price 0)."""
+    model = TerritoryModel(with_policy("land_redistribution", target="all"), seed=SEED)
+    while model.year < START:
+        model.step()
+    lever = next(lv for lv in model.policies.levers if lv.name == "land_redistribution")
+    years, markup = model.params.land_price_years, model.params.land_purchase_markup
+    node = int(np.flatnonzero(np.isfinite(model.start_land_rent) & model.populated)[0])
+    model.land_rent[node] = 17.0
+    assert lever.price_per_effective_ha(node) == pytest.approx(markup * years * 17.0, rel=1e-12)
+    model.land_rent[node] = np.nan
+    assert lever.price_per_effective_ha(node) == pytest.approx(markup * years * model.start_land_rent[node], rel=1e-12)
+    model.start_land_rent[node] = np.nan
+    assert lever.price_per_effective_ha(node) == 0.0
 
 
 # ------------------------------------------------------------------ switched off
