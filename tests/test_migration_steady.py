@@ -9,6 +9,7 @@ from conftest import SCENARIOS
 
 from territory_abm import TerritoryModel, load_scenario
 from territory_abm.model import migration
+from territory_abm.model.municipality import Municipality
 
 
 @pytest.fixture(scope="module")
@@ -320,8 +321,15 @@ def test_who_leaves_by_income_follows_how_much_of_its_gap_a_household_keeps(rho)
     moved = np.concatenate(movers)
     moved = moved[moved < fifth.size]
     rate = np.bincount(fifth[moved][fifth[moved] >= 0], minlength=5) / base
+    # the yearly outcome that reports it: movers' households' income per person over their node's
+    ratio = model.datacollector.get_model_vars_dataframe()["movers_income_ratio"].iloc[1:]
+    nodes = model.datacollector.get_agenttype_vars_dataframe(Municipality)
+    leaving = nodes["out_migrants"] > 0
+    assert nodes.loc[leaving, "movers_income_ratio"].gt(0).all() and nodes.loc[~leaving, "movers_income_ratio"].isna().all()
     if rho == 1.0:
         assert 0.6 < rate[0] / rate[4] < 1.6, rate
+        assert ratio.between(0.75, 1.33).all(), ratio
     else:
         assert rate[0] / rate[4] > 5, rate
+        assert (ratio < 0.6).all(), ratio
     model.release()

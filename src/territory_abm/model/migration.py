@@ -265,6 +265,7 @@ def migrate(model) -> None:
     members or whole households."""
     p, hh, rng, n = model.params, model.households, model.streams["migration"], model.n_nodes
     model.flows.out_migrants = np.zeros(n)
+    model.flows.movers_income = np.zeros(n)
     model.flows.in_migrants = returned = return_migration(model)
     alive = hh.alive
     pop = model.populations()
@@ -296,6 +297,10 @@ def migrate(model) -> None:
         whole &= (chance >= 1.0) | (hh.members[movers] * cost <= hh.assets[movers])
         pay_moves(model, movers, np.minimum(np.where(whole, hh.members[movers], 1) * cost, hh.assets[movers]))
     people = np.where(whole, hh.members[movers], 1)
+    # who leaves: the movers' households' income per person (as they chose) over their node's mean
+    with np.errstate(invalid="ignore", divide="ignore"):
+        relative = np.nan_to_num(hh.income[movers] / np.maximum(hh.members[movers], 1) / income_node[origin])
+    model.flows.movers_income = np.bincount(origin, people * relative, minlength=n)
     model.migrant_stock = model.migrant_stock + csr_array((people.astype(float), (origin, dest)), shape=(n, n))
     model.flows.out_migrants = np.bincount(origin, people, minlength=n).astype(float)
     internal = ~model.is_market[dest]

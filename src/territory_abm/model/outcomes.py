@@ -42,6 +42,7 @@ class YearFlows:
     births: np.ndarray
     deaths: np.ndarray
     out_migrants: np.ndarray
+    movers_income: np.ndarray  # people leaving times their household's income per person over the node's mean
     in_migrants: np.ndarray
     farm_sales: np.ndarray
     local_food_sales: np.ndarray
@@ -122,6 +123,8 @@ def compute(model) -> tuple[dict[str, np.ndarray], dict[str, float]]:
     s["births"], s["deaths"] = f.births.astype(float), f.deaths.astype(float)
     s["out_migrants"], s["in_migrants"] = f.out_migrants.astype(float), f.in_migrants.astype(float)
     s["net_migration"] = s["in_migrants"] - s["out_migrants"]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        s["movers_income_ratio"] = np.where(s["out_migrants"] > 0, f.movers_income / s["out_migrants"], np.nan)
     s["remittances"] = f.remittances
     s["programme_transfers"] = f.programme_transfers
     s["farm_sales"], s["local_food_sales"] = f.farm_sales, f.local_food_sales
@@ -168,6 +171,7 @@ def compute(model) -> tuple[dict[str, np.ndarray], dict[str, float]]:
     t["out_migrants"] = float(f.out_migrants.sum())
     t["in_migrants"] = float(f.in_migrants.sum())
     t["net_migration"] = t["in_migrants"] - t["out_migrants"]
+    t["movers_income_ratio"] = yearly.aggregate("movers_income_ratio", s["movers_income_ratio"], s)
     area = np.nansum(per_node("area_ha"))
     t["forest_cover"] = t["natural_capital"] / area if area > 0 else np.nan
     t["enforcement"] = float(np.nanmean(s["enforcement"]))
