@@ -47,6 +47,8 @@ def neutral_growth_diagnosis(units: pd.DataFrame) -> dict[str, float]:
     times 1 + its growth), and the correlations of growth with the Gini change and with net
     migration."""
     u = units[(units["kind"] == "municipality") & (units["poverty_start"] > 0)]
+    u = u[np.isfinite(u[["income_growth_total", "poverty_change_relative", "gini_start", "gini_change",
+                         "net_migration_rate"]]).all(axis=1)]
     sigma = np.sqrt(2.0) * norm.ppf((u["gini_start"] + 1.0) / 2.0)
     z = norm.ppf(u["poverty_start"].clip(1e-6, 1 - 1e-6))
     growth = u["income_growth_total"]

@@ -13,9 +13,15 @@ def process_tree(pid: int):
     while todo:
         p = todo.pop()
         try:
-            children = [int(c) for task in Path(f"/proc/{p}/task").iterdir() for c in (task / "children").read_text().split()]
+            tasks = list(Path(f"/proc/{p}/task").iterdir())
         except (FileNotFoundError, ProcessLookupError):
-            continue
+            continue  # the process ended
+        children = []
+        for task in tasks:
+            try:  # a thread that ended during the scan has no children left to count
+                children += [int(c) for c in (task / "children").read_text().split()]
+            except (FileNotFoundError, ProcessLookupError):
+                continue
         yield p
         todo += children
 

@@ -266,6 +266,7 @@ def migrate(model) -> None:
     p, hh, rng, n = model.params, model.households, model.streams["migration"], model.n_nodes
     model.flows.out_migrants = np.zeros(n)
     model.flows.movers_income = np.zeros(n)
+    model.flows.movers_weighed = np.zeros(n)
     model.flows.in_migrants = returned = return_migration(model)
     alive = hh.alive
     pop = model.populations()
@@ -288,6 +289,13 @@ def migrate(model) -> None:
     if movers.size == 0:
         return
     origin = hh.node[movers]
+    # who leaves: the movers' households' income per person as they chose, over their node's mean
+    # income per person as last recorded, the one the choice weighs (origins without a positive
+    # mean are not weighed)
+    home_mean = income_node[origin]
+    weighed = np.isfinite(home_mean) & (home_mean > 0)
+    relative = np.where(weighed, hh.income[movers] / np.maximum(hh.members[movers], 1)
+                        / np.where(weighed, home_mean, 1.0), 0.0)
     dest, cost = movers_destinations(model, choice, can if costly else None, movers, rng)
     chance = whole_household_chance(p, hh.adults[movers])
     whole = rng.random(movers.size) < chance
@@ -297,10 +305,8 @@ def migrate(model) -> None:
         whole &= (chance >= 1.0) | (hh.members[movers] * cost <= hh.assets[movers])
         pay_moves(model, movers, np.minimum(np.where(whole, hh.members[movers], 1) * cost, hh.assets[movers]))
     people = np.where(whole, hh.members[movers], 1)
-    # who leaves: the movers' households' income per person (as they chose) over their node's mean
-    with np.errstate(invalid="ignore", divide="ignore"):
-        relative = np.nan_to_num(hh.income[movers] / np.maximum(hh.members[movers], 1) / income_node[origin])
     model.flows.movers_income = np.bincount(origin, people * relative, minlength=n)
+    model.flows.movers_weighed = np.bincount(origin, people * weighed, minlength=n)
     model.migrant_stock = model.migrant_stock + csr_array((people.astype(float), (origin, dest)), shape=(n, n))
     model.flows.out_migrants = np.bincount(origin, people, minlength=n).astype(float)
     internal = ~model.is_market[dest]

@@ -43,6 +43,7 @@ class YearFlows:
     deaths: np.ndarray
     out_migrants: np.ndarray
     movers_income: np.ndarray  # people leaving times their household's income per person over the node's mean
+    movers_weighed: np.ndarray  # people leaving from nodes with a positive mean income per person
     in_migrants: np.ndarray
     farm_sales: np.ndarray
     local_food_sales: np.ndarray
@@ -124,7 +125,7 @@ def compute(model) -> tuple[dict[str, np.ndarray], dict[str, float]]:
     s["out_migrants"], s["in_migrants"] = f.out_migrants.astype(float), f.in_migrants.astype(float)
     s["net_migration"] = s["in_migrants"] - s["out_migrants"]
     with np.errstate(invalid="ignore", divide="ignore"):
-        s["movers_income_ratio"] = np.where(s["out_migrants"] > 0, f.movers_income / s["out_migrants"], np.nan)
+        s["movers_income_ratio"] = np.where(f.movers_weighed > 0, f.movers_income / f.movers_weighed, np.nan)
     s["remittances"] = f.remittances
     s["programme_transfers"] = f.programme_transfers
     s["farm_sales"], s["local_food_sales"] = f.farm_sales, f.local_food_sales

@@ -122,8 +122,9 @@ _ENTRIES: tuple[Outcome, ...] = (
     _o("in_migrants", "persons/yr", "people arriving from other nodes", "flow", "sum"),
     _o("net_migration", "persons/yr", "arrivals minus departures", "flow", "sum"),
     _o("movers_income_ratio", "1", "income per person of the households people left this year, over their node's "
-       "mean income per person (1: movers come from households as well off as their node's average; below 1: "
-       "from poorer ones; weighted by the people leaving)", "index", "weighted_mean", ["out_migrants"]),
+       "mean income per person as recorded the year before, the one the migration choice weighs (about 1 where "
+       "moving does not depend on income; below 1: movers come from poorer households; weighted by the people "
+       "leaving)", "index", "weighted_mean", ["out_migrants"]),
     _o("remittances", "USD/yr", "remittances received", "flow", "sum"),
     _o("farm_sales", "USD/yr", "farm output sold by the node's households, in local food markets and to dynamic "
        "markets", "flow", "sum"),
