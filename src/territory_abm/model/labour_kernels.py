@@ -72,11 +72,21 @@ def seek_work(adults, alive, employed, farm_revenue_at_one_worker, in_enterprise
     node_fresh = np.zeros(n_nodes)
     node_units = np.zeros(n_nodes)
     node_keep_units = np.zeros(n_nodes)
+    # the node sums of a run of one node's rows in registers (the same additions in row order)
+    run = -1
+    sum_seekers = sum_keep = sum_fresh = sum_units = sum_keep_units = 0.0
     for i in range(n):
         a = adults[i] if alive[i] else 0
         if a <= 0:
             continue
         g = node[i]
+        if g != run:
+            if run >= 0:
+                node_seekers[run], node_keep[run], node_fresh[run] = sum_seekers, sum_keep, sum_fresh
+                node_units[run], node_keep_units[run] = sum_units, sum_keep_units
+            run = g
+            sum_seekers, sum_keep, sum_fresh = node_seekers[g], node_keep[g], node_fresh[g]
+            sum_units, sum_keep_units = node_units[g], node_keep_units[g]
         if in_enterprise[i]:
             own = enterprise_labour_elasticity / b * enterprise_scale[i] * expected_local_price[g]
             th = enterprise_thresholds
@@ -91,11 +101,14 @@ def seek_work(adults, alive, employed, farm_revenue_at_one_worker, in_enterprise
         keep = min(s, float(employed[i]))
         seekers[i] = s
         fresh_units[i] = (s - keep) * skill[i]
-        node_seekers[g] += s
-        node_keep[g] += keep
-        node_fresh[g] += s - keep
-        node_units[g] += s * skill[i]
-        node_keep_units[g] += keep * skill[i]
+        sum_seekers += s
+        sum_keep += keep
+        sum_fresh += s - keep
+        sum_units += s * skill[i]
+        sum_keep_units += keep * skill[i]
+    if run >= 0:
+        node_seekers[run], node_keep[run], node_fresh[run] = sum_seekers, sum_keep, sum_fresh
+        node_units[run], node_keep_units[run] = sum_units, sum_keep_units
     return seekers, fresh_units, node_seekers, node_keep, node_fresh, node_units, node_keep_units
 
 

@@ -307,9 +307,19 @@ def hand_over_land(freed, node, alive, land):
     changed). Where a node has no landholder left the land is abandoned."""
     n_nodes = freed.shape[0]
     held = np.zeros(n_nodes)
-    for i in range(node.shape[0]):
-        if alive[i] and land[i] > 0:
-            held[node[i]] += land[i]
+    n = node.shape[0]
+    i = 0
+    while i < n:  # a run of one node's landholders: its sum in a register (the same additions in row order)
+        if not (alive[i] and land[i] > 0):
+            i += 1
+            continue
+        g = node[i]
+        total = held[g]
+        while i < n and (not (alive[i] and land[i] > 0) or node[i] == g):
+            if alive[i] and land[i] > 0:
+                total += land[i]
+            i += 1
+        held[g] = total
     growth = np.zeros(n_nodes)
     any_growth = False
     for g in range(n_nodes):
