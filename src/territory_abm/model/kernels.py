@@ -496,13 +496,21 @@ def lottery_chance(fresh, hiring_weight, node, hires, guess, n_nodes, iterations
     for _ in range(iterations):
         taken[:] = 0.0
         slope[:] = 0.0
+        run = -1  # a run of one node's rows: its sums in registers (the same additions in row order)
+        run_taken = run_slope = 0.0
         for k in range(rows.shape[0]):
             g = where[k]
             if open_[g]:
+                if g != run:
+                    if run >= 0:
+                        taken[run], slope[run] = run_taken, run_slope
+                    run, run_taken, run_slope = g, taken[g], slope[g]
                 c, w = chance[g], weight[k]
                 q = 1.0 - c + c * w
-                taken[g] += seekers[k] * c * w / q
-                slope[g] += seekers[k] * w / (q * q)
+                run_taken += seekers[k] * c * w / q
+                run_slope += seekers[k] * w / (q * q)
+        if run >= 0:
+            taken[run], slope[run] = run_taken, run_slope
         done = True
         for g in range(n_nodes):
             if not open_[g]:

@@ -129,6 +129,8 @@ def hire(seekers, fresh_units, employed, hiring_weight, skill, node, hires, keep
     units = np.zeros(n)
     node_jobs = np.zeros(n_nodes)
     node_units = np.zeros(n_nodes)
+    run = -1  # a run of one node's rows: its sums in registers (the same additions in row order)
+    run_jobs = run_units = 0.0
     for i in range(n):
         s = seekers[i]
         if s <= 0:
@@ -142,6 +144,12 @@ def hire(seekers, fresh_units, employed, hiring_weight, skill, node, hires, keep
         jobs[i] = j
         if j > 0:
             units[i] = j * skill[i]
-            node_jobs[g] += j
-            node_units[g] += units[i]
+            if g != run:
+                if run >= 0:
+                    node_jobs[run], node_units[run] = run_jobs, run_units
+                run, run_jobs, run_units = g, node_jobs[g], node_units[g]
+            run_jobs += j
+            run_units += units[i]
+    if run >= 0:
+        node_jobs[run], node_units[run] = run_jobs, run_units
     return chance, jobs, units, node_jobs, node_units
