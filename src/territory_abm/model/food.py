@@ -266,6 +266,8 @@ def sales_groups(farm_income, price, node, alive, price_share, farm_gate, n_node
     dynamic = np.zeros(n_nodes * max_groups)
     quantity = np.zeros(n_nodes * max_groups)
     groups = 0
+    run = -1  # a run of one group's rows: its quantity in a register (the same additions in row order)
+    total = 0.0
     for i in range(n):
         if not alive[i] or price[i] <= 0:
             continue
@@ -284,7 +286,13 @@ def sales_groups(farm_income, price, node, alive, price_share, farm_gate, n_node
             found = groups
             groups += 1
         of[i] = found
-        quantity[found] += farm_income[i] / price[i]
+        if found != run:
+            if run >= 0:
+                quantity[run] = total
+            run, total = found, quantity[found]
+        total += farm_income[i] / price[i]
+    if run >= 0:
+        quantity[run] = total
     return of, group_node[:groups], dynamic[:groups], quantity[:groups]
 
 
