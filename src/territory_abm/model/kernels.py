@@ -278,14 +278,22 @@ def household_receipts(alive, adults, node, public_local, remits_to, farm_income
     income = np.zeros(n)
     remit_by_node = np.zeros(n_nodes)
     abroad_total = 0.0
+    run = -1  # a run of one node's rows: its sum in a register (the same additions in row order)
+    run_remit = 0.0
     for i in range(n):
         abroad = remittance_abroad * migrants_abroad[i] if alive[i] else 0.0
         abroad_total += abroad
         r = -sent[i] + received[i] + abroad
         remit[i] = r
         if r > 0:
-            remit_by_node[node[i]] += r
+            if node[i] != run:
+                if run >= 0:
+                    remit_by_node[run] = run_remit
+                run, run_remit = node[i], remit_by_node[node[i]]
+            run_remit += r
         income[i] = farm_income[i] + wage_income[i] + enterprise_income[i] + transfer_income[i] + r + other[i]
+    if run >= 0:
+        remit_by_node[run] = run_remit
     return other, remit, income, remit_by_node, internal, abroad_total
 
 
@@ -479,8 +487,14 @@ def lottery_chance(fresh, hiring_weight, node, hires, guess, n_nodes, iterations
     rows = np.flatnonzero(fresh > 0)
     seekers, weight, where = fresh[rows], hiring_weight[rows], node[rows]
     total = np.zeros(n_nodes)
-    for k in range(rows.shape[0]):
-        total[where[k]] += seekers[k]
+    k = 0
+    while k < rows.shape[0]:  # a run of one node's seekers: its sum in a register (the same additions in order)
+        g = where[k]
+        sought = total[g]
+        while k < rows.shape[0] and where[k] == g:
+            sought += seekers[k]
+            k += 1
+        total[g] = sought
     chance = np.empty(n_nodes)
     low, high = np.zeros(n_nodes), np.ones(n_nodes)
     open_ = np.zeros(n_nodes, np.bool_)
