@@ -170,3 +170,22 @@ def test_readme_parameter_table_is_the_registry():
 
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
     assert markdown_table().strip() in readme
+
+
+def test_parameters_read_as_attributes_and_items_alike():
+    """Parameter values are instance attributes (a plain lookup for the model's reads): no
+    name may shadow the mapping's own methods, and attribute, item and override agree."""
+    import pickle
+
+    from territory_abm.params import Parameters
+
+    assert not [name for name in REGISTRY if hasattr(Parameters, name)]
+    params = Parameters().with_overrides({"migration_stay_preference": 5.0})
+    for copy in (params, pickle.loads(pickle.dumps(params))):
+        assert copy.migration_stay_preference == copy["migration_stay_preference"] == 5.0
+        assert all(getattr(copy, name) == copy[name] for name in REGISTRY)
+        assert dict(copy) == params.as_dict() and sorted(copy) == sorted(REGISTRY)
+    with pytest.raises(AttributeError):
+        params.birth_rate = 0.1
+    with pytest.raises(AttributeError):
+        params.no_such_parameter  # noqa: B018

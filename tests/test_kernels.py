@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from territory_abm.model.kernels import demography, draw_destinations, node_populations
+from territory_abm.model.kernels import bincount, demography, draw_destinations, node_household_totals, node_populations
 
 
 @settings(max_examples=60, deadline=None)
@@ -71,3 +71,29 @@ def test_kernels_take_keywords_only_and_name_their_results():
     assert flows.births_by_node.tolist() == [2.0] and flows.deaths_by_node.tolist() == [0.0]
 
 
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 400), st.integers(0, 2**32 - 1))
+def test_node_sums_in_runs_are_numpys_row_order_sums(rows, seed):
+    """Node sums that keep a run of one node's rows in a register (``bincount``,
+    ``node_populations``, ``node_household_totals``) are numpy's sums in row order, bit for
+    bit: households mostly in runs of one node, some appended out of order, some not alive,
+    weights spanning many magnitudes (so the order of the additions shows)."""
+    rng = np.random.default_rng(seed)
+    n_nodes = 6
+    node = np.sort(rng.integers(0, n_nodes, rows)).astype(np.int32)
+    tail = rows // 5
+    node[rows - tail:] = rng.integers(0, n_nodes, tail)  # appended households: any node
+    alive = rng.random(rows) < 0.8
+    weights = rng.normal(size=rows) * 10.0 ** rng.integers(-8, 8, rows)
+    members = rng.integers(0, 9, rows).astype(np.int32)
+    for w in (weights, members, alive):
+        assert bincount(node, w, minlength=n_nodes).tobytes() == np.bincount(node, w, minlength=n_nodes).tobytes()
+    assert bincount(node[:0], weights[:0], minlength=3).tolist() == [0, 0, 0]
+    expected = np.bincount(node[alive], members[alive], minlength=n_nodes)
+    assert node_populations(node=node, alive=alive, members=members, n_nodes=n_nodes).tobytes() == expected.tobytes()
+    totals = node_household_totals(node=node, alive=alive, members=members, adults=members // 2, employed=members // 4,
+                                   income=weights, education=weights, land=weights, poverty_line=0.5, n_nodes=n_nodes)
+    assert totals.persons.tobytes() == expected.tobytes()
+    assert totals.income.tobytes() == np.bincount(node[alive], weights[alive], minlength=n_nodes).tobytes()

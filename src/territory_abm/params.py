@@ -197,6 +197,9 @@ class Parameters(Mapping[str, float]):
         for name, value in (overrides or {}).items():
             values[name] = validate_value(name, value, source)
         object.__setattr__(self, "_values", values)
+        # each value also as an instance attribute, so ``params.birth_rate`` is a plain lookup
+        # (the model reads some 900 a year; ``__getattr__`` only answers unknown names)
+        self.__dict__.update(values)
 
     def __getitem__(self, name: str) -> float:
         return self._values[name]

@@ -49,16 +49,24 @@ def spend(income, cash, members, alive, node, local_share, subsistence_pc, consu
     local = np.zeros(n_nodes)
     food = np.zeros(n_nodes)
     total = 0.0
+    run = -1  # a run of one node's rows: its sums in registers (the same additions in row order)
+    run_local = run_food = 0.0
     for i in range(income.shape[0]):
         spent = 0.0
         if alive[i]:
             g = node[i]
+            if g != run:
+                if run >= 0:
+                    local[run], food[run] = run_local, run_food
+                run, run_local, run_food = g, local[g], food[g]
             spent = _consumption(income[i], cash[i], members[i], subsistence_pc, consumption_share)
-            local[g] += local_share[g] * spent
+            run_local += local_share[g] * spent
             total += spent
             if spent > 0:
-                food[g] += household_food_spending(spent, members[i], local_share[g], food_budget_share,
-                                                   food_reference_pc, food_income_elasticity)
+                run_food += household_food_spending(spent, members[i], local_share[g], food_budget_share,
+                                                    food_reference_pc, food_income_elasticity)
         consumption[i] = spent
         assets[i] = max(cash[i] - spent, 0.0)
+    if run >= 0:
+        local[run], food[run] = run_local, run_food
     return local, food, total

@@ -11,11 +11,9 @@ at the year's prices).
 
 from __future__ import annotations
 
-import numpy as np
-
 from . import enterprises, estates, food, land_market, migration
 from .budget_kernels import cash_on_hand, spend
-from .kernels import household_receipts
+from .kernels import bincount, household_receipts
 
 
 def household_budgets(model) -> None:
@@ -23,7 +21,7 @@ def household_budgets(model) -> None:
     p, hh, n = model.params, model.households, model.n_nodes
     node, alive = hh.node, hh.alive
     hh.transfer_income = model.policies.pay_households(model.year)
-    model.flows.programme_transfers = np.bincount(node, hh.transfer_income * alive, minlength=n)
+    model.flows.programme_transfers = bincount(node, hh.transfer_income * alive, minlength=n)
     enterprises.planned_income(model)
     receipts = household_receipts(
         alive=alive, adults=hh.adults, node=node, public_local=model.flows.public_local + model.flows.national_local,

@@ -165,8 +165,14 @@ def _distribution(x, weights, group, rows, n_groups):
     """Gini and weighted median of ``x`` over ``rows`` (all in a group), per group and over
     all groups (the formulas of :func:`grouped_distribution`)."""
     wsum = np.zeros(n_groups)
-    for row in rows:
-        wsum[group[row]] += weights[row]
+    k = 0
+    while k < rows.shape[0]:  # a run of one group's rows: its sum in a register (the same additions in order)
+        g = group[rows[k]]
+        total = wsum[g]
+        while k < rows.shape[0] and group[rows[k]] == g:
+            total += weights[rows[k]]
+            k += 1
+        wsum[g] = total
     order = _order_by_keys(x.view(np.uint64), rows)
     half = 0.5 * wsum - MEDIAN_TOLERANCE
     total_weight = wsum.sum()

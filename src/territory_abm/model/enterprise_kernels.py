@@ -64,8 +64,14 @@ def plan_income(scale, tfp, adults, employed, alive, capital, outside, node, exp
 def node_sales(sales, alive, node, n_nodes):
     """Sales of the alive households' enterprises by node (USD/yr at price 1)."""
     out = np.zeros(n_nodes)
-    for i in range(node.shape[0]):
-        out[node[i]] += sales[i] * (1.0 if alive[i] else 0.0)
+    i = 0
+    while i < node.shape[0]:  # a run of one node's rows: its sums in registers (the same additions in row order)
+        g = node[i]
+        total = out[g]
+        while i < node.shape[0] and node[i] == g:
+            total += sales[i] * (1.0 if alive[i] else 0.0)
+            i += 1
+        out[g] = total
     return out
 
 
@@ -112,15 +118,25 @@ def owner_totals(alive, capital, scale, income, node, n_nodes):
     total = np.zeros(n_nodes)
     households = np.zeros(n_nodes)
     node_income = np.zeros(n_nodes)
+    run = -1  # a run of one node's rows: its sums in registers (the same additions in row order)
+    run_owners = run_total = run_households = run_income = 0.0
     for i in range(node.shape[0]):
         if not alive[i]:
             continue
         g = node[i]
-        households[g] += 1.0
-        node_income[g] += income[i]
+        if g != run:
+            if run >= 0:
+                owners[run], total[run], households[run], node_income[run] = \
+                    run_owners, run_total, run_households, run_income
+            run, run_owners, run_total, run_households, run_income = g, owners[g], total[g], households[g], \
+                node_income[g]
+        run_households += 1.0
+        run_income += income[i]
         if capital[i] > 0:
-            owners[g] += 1.0
-            total[g] += scale[i]
+            run_owners += 1.0
+            run_total += scale[i]
+    if run >= 0:
+        owners[run], total[run], households[run], node_income[run] = run_owners, run_total, run_households, run_income
     return owners, total, households, node_income
 
 

@@ -15,7 +15,7 @@ from functools import partial
 import numpy as np
 
 from . import estates, land_market
-from .kernels import clear_forest, clearing_wish
+from .kernels import bincount, clear_forest, clearing_wish
 from .land_kernels import hand_over_land
 
 MIN_HURDLE, MAX_HURDLE = 1e-2, 1e4
@@ -116,7 +116,7 @@ def regrow_nature(model) -> None:
 def farmland_by_node(model) -> np.ndarray:
     """Land farmed by node (ha): the alive households' own farms and the estates."""
     hh = model.households
-    return np.bincount(hh.node, hh.land * hh.alive, minlength=model.n_nodes) + estates.land_by_node(model)
+    return bincount(hh.node, hh.land * hh.alive, minlength=model.n_nodes) + estates.land_by_node(model)
 
 
 def nature_ratio(model) -> np.ndarray:

@@ -23,7 +23,7 @@ import numpy as np
 
 from ..data.territory import SECTORS, TRADABLE_SECTORS
 from . import context, enterprises, estates
-from .kernels import WAGE_FLOOR, pay_dividends
+from .kernels import WAGE_FLOOR, bincount, pay_dividends
 from .markets import MAX_LOCAL_PRICE, clear_local_goods
 from .public import node_road_quality
 
@@ -242,7 +242,7 @@ def enter(model) -> None:
         - wage[:, None] * labour - p.depreciation_rate * capital
     rate = profit / capital - p.required_return
     hh = model.households
-    households = np.bincount(hh.node, hh.alive, minlength=n)
+    households = bincount(hh.node, hh.alive, minlength=n)
     road = node_road_quality(model)
     services = np.array([m.service_quality if m else 0.0 for m in model.municipalities])
     educ = model.node_stats.get("mean_education", np.full(n, model.mean_education))

@@ -181,12 +181,20 @@ def food_spending(spending, members, alive, node, local_share, budget_share, ref
     """Food spending by node (USD/yr): each household's consumption times its Engel share
     (``engel_share``, at consumption per person), at most one minus its node's local share."""
     out = np.zeros(n_nodes)
+    run = -1  # a run of one node's rows: its sums in registers (the same additions in row order)
+    total = 0.0
     for i in range(spending.shape[0]):
         if not alive[i] or spending[i] <= 0:
             continue
         g = node[i]
-        out[g] += household_food_spending(spending[i], members[i], local_share[g], budget_share, reference_pc,
-                                          elasticity)
+        if g != run:
+            if run >= 0:
+                out[run] = total
+            run, total = g, out[g]
+        total += household_food_spending(spending[i], members[i], local_share[g], budget_share, reference_pc,
+                                         elasticity)
+    if run >= 0:
+        out[run] = total
     return out
 
 
@@ -221,9 +229,17 @@ def local_quantity(farm_income, split, price, node, alive, n_nodes):
     """Output each node's households send to local food markets (units): farm income over
     the price per unit, times the local share."""
     quantity = np.zeros(n_nodes)
+    run = -1  # a run of one node's rows: its sums in registers (the same additions in row order)
+    total = 0.0
     for i in range(node.shape[0]):
         if alive[i] and price[i] > 0:
-            quantity[node[i]] += farm_income[i] * split[i] / price[i]
+            if node[i] != run:
+                if run >= 0:
+                    quantity[run] = total
+                run, total = node[i], quantity[node[i]]
+            total += farm_income[i] * split[i] / price[i]
+    if run >= 0:
+        quantity[run] = total
     return quantity
 
 
@@ -250,6 +266,8 @@ def sales_groups(farm_income, price, node, alive, price_share, farm_gate, n_node
     dynamic = np.zeros(n_nodes * max_groups)
     quantity = np.zeros(n_nodes * max_groups)
     groups = 0
+    run = -1  # a run of one group's rows: its quantity in a register (the same additions in row order)
+    total = 0.0
     for i in range(n):
         if not alive[i] or price[i] <= 0:
             continue
@@ -268,7 +286,13 @@ def sales_groups(farm_income, price, node, alive, price_share, farm_gate, n_node
             found = groups
             groups += 1
         of[i] = found
-        quantity[found] += farm_income[i] / price[i]
+        if found != run:
+            if run >= 0:
+                quantity[run] = total
+            run, total = found, quantity[found]
+        total += farm_income[i] / price[i]
+    if run >= 0:
+        quantity[run] = total
     return of, group_node[:groups], dynamic[:groups], quantity[:groups]
 
 

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .kernels import bincount
 from .land_kernels import pick_formers
 
 
@@ -51,9 +52,9 @@ def forming(model, rng) -> np.ndarray:
     adjustment share of the shortfall against the starting headship (``model.headship``),
     drawn among households with two or more adults with weight adults - 1."""
     p, hh, n = model.params, model.households, model.n_nodes
-    adults = np.bincount(hh.node, hh.adults * hh.alive, minlength=n)
+    adults = bincount(hh.node, hh.adults * hh.alive, minlength=n)
     gap = p.household_formation_adjustment * np.maximum(
-        np.nan_to_num(model.headship) * adults - np.bincount(hh.node, hh.alive, minlength=n), 0.0)
+        np.nan_to_num(model.headship) * adults - bincount(hh.node, hh.alive, minlength=n), 0.0)
     count = (np.floor(gap) + (rng.random(n) < gap - np.floor(gap))).astype(np.int64)
     if not count.any():
         return np.zeros(0, np.int64)

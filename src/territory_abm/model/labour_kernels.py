@@ -72,11 +72,21 @@ def seek_work(adults, alive, employed, farm_revenue_at_one_worker, in_enterprise
     node_fresh = np.zeros(n_nodes)
     node_units = np.zeros(n_nodes)
     node_keep_units = np.zeros(n_nodes)
+    # the node sums of a run of one node's rows in registers (the same additions in row order)
+    run = -1
+    sum_seekers = sum_keep = sum_fresh = sum_units = sum_keep_units = 0.0
     for i in range(n):
         a = adults[i] if alive[i] else 0
         if a <= 0:
             continue
         g = node[i]
+        if g != run:
+            if run >= 0:
+                node_seekers[run], node_keep[run], node_fresh[run] = sum_seekers, sum_keep, sum_fresh
+                node_units[run], node_keep_units[run] = sum_units, sum_keep_units
+            run = g
+            sum_seekers, sum_keep, sum_fresh = node_seekers[g], node_keep[g], node_fresh[g]
+            sum_units, sum_keep_units = node_units[g], node_keep_units[g]
         if in_enterprise[i]:
             own = enterprise_labour_elasticity / b * enterprise_scale[i] * expected_local_price[g]
             th = enterprise_thresholds
@@ -91,11 +101,14 @@ def seek_work(adults, alive, employed, farm_revenue_at_one_worker, in_enterprise
         keep = min(s, float(employed[i]))
         seekers[i] = s
         fresh_units[i] = (s - keep) * skill[i]
-        node_seekers[g] += s
-        node_keep[g] += keep
-        node_fresh[g] += s - keep
-        node_units[g] += s * skill[i]
-        node_keep_units[g] += keep * skill[i]
+        sum_seekers += s
+        sum_keep += keep
+        sum_fresh += s - keep
+        sum_units += s * skill[i]
+        sum_keep_units += keep * skill[i]
+    if run >= 0:
+        node_seekers[run], node_keep[run], node_fresh[run] = sum_seekers, sum_keep, sum_fresh
+        node_units[run], node_keep_units[run] = sum_units, sum_keep_units
     return seekers, fresh_units, node_seekers, node_keep, node_fresh, node_units, node_keep_units
 
 
@@ -116,6 +129,8 @@ def hire(seekers, fresh_units, employed, hiring_weight, skill, node, hires, keep
     units = np.zeros(n)
     node_jobs = np.zeros(n_nodes)
     node_units = np.zeros(n_nodes)
+    run = -1  # a run of one node's rows: its sums in registers (the same additions in row order)
+    run_jobs = run_units = 0.0
     for i in range(n):
         s = seekers[i]
         if s <= 0:
@@ -129,6 +144,12 @@ def hire(seekers, fresh_units, employed, hiring_weight, skill, node, hires, keep
         jobs[i] = j
         if j > 0:
             units[i] = j * skill[i]
-            node_jobs[g] += j
-            node_units[g] += units[i]
+            if g != run:
+                if run >= 0:
+                    node_jobs[run], node_units[run] = run_jobs, run_units
+                run, run_jobs, run_units = g, node_jobs[g], node_units[g]
+            run_jobs += j
+            run_units += units[i]
+    if run >= 0:
+        node_jobs[run], node_units[run] = run_jobs, run_units
     return chance, jobs, units, node_jobs, node_units

@@ -23,17 +23,30 @@ def _by_node(node, member, n_nodes):
     """Rows with ``member`` grouped by node (a counting sort): node g's rows are
     ``rows[start[g]:start[g + 1]]``."""
     start = np.zeros(n_nodes + 1, np.int64)
+    run, count = -1, 0  # households come mostly in runs of one node: its count in a register
     for i in range(node.shape[0]):
         if member[i]:
-            start[node[i] + 1] += 1
+            if node[i] != run:
+                if run >= 0:
+                    start[run + 1] += count
+                run, count = node[i], 0
+            count += 1
+    if run >= 0:
+        start[run + 1] += count
     for g in range(n_nodes):
         start[g + 1] += start[g]
     rows = np.empty(start[n_nodes], np.int64)
     fill = start[:n_nodes].copy()
+    run, place = -1, 0
     for i in range(node.shape[0]):
         if member[i]:
-            rows[fill[node[i]]] = i
-            fill[node[i]] += 1
+            if node[i] != run:
+                if run >= 0:
+                    fill[run] = place
+                run = node[i]
+                place = fill[run]
+            rows[place] = i
+            place += 1
     return rows, start
 
 
@@ -307,9 +320,19 @@ def hand_over_land(freed, node, alive, land):
     changed). Where a node has no landholder left the land is abandoned."""
     n_nodes = freed.shape[0]
     held = np.zeros(n_nodes)
-    for i in range(node.shape[0]):
-        if alive[i] and land[i] > 0:
-            held[node[i]] += land[i]
+    n = node.shape[0]
+    i = 0
+    while i < n:  # a run of one node's landholders: its sum in a register (the same additions in row order)
+        if not (alive[i] and land[i] > 0):
+            i += 1
+            continue
+        g = node[i]
+        total = held[g]
+        while i < n and (not (alive[i] and land[i] > 0) or node[i] == g):
+            if alive[i] and land[i] > 0:
+                total += land[i]
+            i += 1
+        held[g] = total
     growth = np.zeros(n_nodes)
     any_growth = False
     for g in range(n_nodes):

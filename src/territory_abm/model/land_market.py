@@ -40,6 +40,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import labour
+from .kernels import bincount
 from .land_kernels import clear_rents, sell_land
 
 RENT_STEPS = 50
@@ -214,10 +215,10 @@ def sell(model) -> None:
     hh.assets[rows] -= paid
     with np.errstate(invalid="ignore", divide="ignore"):
         quality = np.nan_to_num(model.freed_effective_land / model.freed_land)
-    sold = np.bincount(hh.node[rows], sales.bought[rows], minlength=n)
+    sold = bincount(hh.node[rows], sales.bought[rows], minlength=n)
     hectares = sales.bought[rows] / quality[hh.node[rows]]
     add_land(model, rows, hectares, sales.bought[rows])
-    proceeds = np.bincount(hh.node[rows], paid, minlength=n)
+    proceeds = bincount(hh.node[rows], paid, minlength=n)
     with np.errstate(invalid="ignore", divide="ignore"):
         per_effective = np.nan_to_num(proceeds / model.freed_effective_land)
         share_sold = np.nan_to_num(sold / model.freed_effective_land)

@@ -48,7 +48,7 @@ from . import context
 from .demography import dissolve
 from .environment import give_up_land
 from .households import farming_households
-from .kernels import choose_movers, draw_destinations, pay_dividends
+from .kernels import bincount, choose_movers, draw_destinations, pay_dividends
 from .migration_kernels import affordable_ends, draw_within, segment_cumsum
 from .network import Pairs
 
@@ -383,7 +383,7 @@ def return_migration(model) -> np.ndarray:
     hh.migrants_abroad[away] -= back.astype(hh.migrants_abroad.dtype)
     hh.members[away] += back.astype(hh.members.dtype)
     hh.adults[away] += back.astype(hh.adults.dtype)
-    return np.bincount(hh.node[away], back, minlength=model.n_nodes).astype(float)
+    return bincount(hh.node[away], back, minlength=model.n_nodes).astype(float)
 
 
 class SteadyMigration(NamedTuple):
