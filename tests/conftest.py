@@ -44,3 +44,4 @@ def kill_after_stored_runs(command: list[str], out_dir: Path, runs: int, timeout
 def pytest_addoption(parser):
     parser.addoption("--update-golden", action="store_true", default=False,
                      help="rewrite tests/golden/ from the current model (a deliberate change of behaviour)")
+

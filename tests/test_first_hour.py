@@ -61,9 +61,8 @@ def test_write_json_writes_null_for_undefined_numbers_and_plain_numbers_for_nump
 
 def test_every_json_of_run_compare_and_sensitivity_is_strict_json_and_one_seed_warns(tmp_path):
     """Tiny runs of the three commands; one seed makes seed noise undefined (null, not NaN)."""
-    run = _cli("run", str(SCENARIOS / "baseline.toml"), "--steps", "2", "--households-scale", "0.03", "--no-plots",
-               "--quiet", "--out", str(tmp_path / "run"))
-    assert run.returncode == 0, run.stderr
+    assert main(["run", str(SCENARIOS / "baseline.toml"), "--steps", "2", "--households-scale", "0.03", "--no-plots",
+                 "--quiet", "--out", str(tmp_path / "run")]) == 0
     with pytest.warns(OneSeedWarning, match="--seeds = 1"):
         compare([SCENARIOS / "baseline.toml", SCENARIOS / "roads.toml"], 1, tmp_path / "compare", workers=1,
                 progress=False, households_scale=0.03, steps=2)
@@ -147,7 +146,7 @@ def test_suggestions_only_for_close_names(tmp_path):
 
 
 # ---------------------------------------------------------------- quick-try overrides
-def test_sensitivity_overrides_replace_the_file_fields_and_are_checked_like_them(tmp_path):
+def test_sensitivity_overrides_replace_the_file_fields_and_are_checked_like_them(tmp_path, capsys):
     path = _morris(tmp_path, seeds=2)
     design = load_design(path, {"samples": 3, "seeds": 1, "steps": 4, "households_scale": 0.05})
     assert design.samples == 3 and len(design.seeds) == 1 and design.scenario.steps == 4
@@ -160,9 +159,9 @@ def test_sensitivity_overrides_replace_the_file_fields_and_are_checked_like_them
         load_design(path, {"steps": 501})
     assert err.value.source == "--steps"
     sobol = ROOT / "experiments" / "sobol_policies.toml"
-    proc = _cli("sensitivity", str(sobol), "--samples", "3", "--out", str(tmp_path / "o"))
-    assert proc.returncode == 2 and "--samples" in proc.stderr and "power of 2" in proc.stderr
-    assert "Traceback" not in proc.stderr
+    assert main(["sensitivity", str(sobol), "--samples", "3", "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert "--samples" in err and "power of 2" in err and "Traceback" not in err
 
 
 def test_calibration_overrides_set_the_methods_size_seeds_and_scale(tmp_path):

@@ -33,8 +33,14 @@ def test_byte_identical_across_processes_and_seeds_differ(tmp_path):
 
 
 def test_run_json_records_provenance(tmp_path):
+    """Through ``main`` in this process (the command line's own process is the byte-identity
+    test's above)."""
     import json
-    run_cli(tmp_path / "r", 11)
+
+    from territory_abm.cli import main
+
+    assert main(["run", str(SCENARIOS / "policy_mix.toml"), "--steps", "5", "--households-scale", "0.05", "--seed",
+                 "11", "--out", str(tmp_path / "r"), "--quiet", "--no-plots"]) == 0
     meta = json.loads((tmp_path / "r" / "run.json").read_text())
     assert meta["complete"] and meta["seed"] == 11 and meta["scenario"]["name"] == "policy_mix"
     assert meta["version"] and "birth_rate" in meta["parameters"] and len(meta["scenario"]["policies"]) == 6

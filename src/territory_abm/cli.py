@@ -177,6 +177,7 @@ def build_parser() -> argparse.ArgumentParser:
                        "particles per generation (abc_smc: options.population_size)", steps=False)
     _add_engine_options(cal)
     cal.add_argument("--out", type=Path, required=True, help="output directory (rerun on it to resume)")
+    cal.add_argument("--no-plots", action="store_true", help="skip the PNG plots")
     cal.add_argument("--quiet", action="store_true", help="no progress bar")
     rep = _sub(sub, "report", "adviser report (HTML and PDF) of a finished comparison")
     rep.add_argument("directory", type=Path, help="output directory of territory-abm compare")
@@ -283,7 +284,8 @@ def cmd_calibrate(args) -> int:
     if not args.quiet:
         compile_notice()
     status = run_calibration(args.calibration, args.out, workers=args.workers, scheduler=args.scheduler,
-                             progress=not args.quiet, overrides=_quick(args, "samples", "seeds", "households_scale"))
+                             progress=not args.quiet, overrides=_quick(args, "samples", "seeds", "households_scale"),
+                             with_plots=not args.no_plots)
     table = status.estimates[["parameter", "estimate", "low", "high", "narrowing", "identified"]]
     print(table.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
     print(f"{status.runs} runs ({status.wall_time_s:.1f} s); wrote the calibration and calibrated.toml to {args.out}",

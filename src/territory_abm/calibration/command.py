@@ -49,10 +49,11 @@ class CalibrationStatus:
 
 
 def run_calibration(path: Path, out_dir: Path, workers: int | None = None, scheduler: str | None = None,
-                    progress: bool = True, overrides: dict | None = None) -> CalibrationStatus:
+                    progress: bool = True, overrides: dict | None = None, with_plots: bool = True) -> CalibrationStatus:
     """Calibrate as ``path`` says into ``out_dir`` (resuming from the runs stored there);
     ``overrides`` replace the file's ``samples``, ``seeds`` or ``households_scale`` (see
-    :data:`~territory_abm.calibration.design.OVERRIDES`)."""
+    :data:`~territory_abm.calibration.design.OVERRIDES`); without ``with_plots`` no PNG is
+    drawn (every table and ``calibrated.toml`` are the same)."""
     started = time.perf_counter()
     design = load_calibration(path, overrides)
     out_dir = Path(out_dir)
@@ -75,10 +76,11 @@ def run_calibration(path: Path, out_dir: Path, workers: int | None = None, sched
         engine.close()
     wall_time = time.perf_counter() - started
     if to_patterns:
-        estimates = write_pattern_calibration(design, fit, evaluator, at_estimate, predictive, out_dir, wall_time)
+        estimates = write_pattern_calibration(design, fit, evaluator, at_estimate, predictive, out_dir, wall_time,
+                                              with_plots)
     else:
         estimates = write_calibration(design, fit, evaluator, at_estimate, draws, predictive, node_tables, out_dir,
-                                      wall_time)
+                                      wall_time, with_plots)
     failures = sorted(evaluator.failures.items())
     return CalibrationStatus(evaluator.runs, failures,
                              time.perf_counter() - started, estimates)
@@ -92,21 +94,23 @@ def _predictive_draws(design: CalibrationDesign, fit: Fit) -> np.ndarray:
 
 def write_calibration(design: CalibrationDesign, fit: Fit, evaluator: Evaluator, at_estimate: np.ndarray,
                       draws: np.ndarray, predictive: np.ndarray, node_tables: list, out_dir: Path,
-                      wall_time_s: float) -> pd.DataFrame:
+                      wall_time_s: float, with_plots: bool = True) -> pd.DataFrame:
     predicted = predictive_table(design, node_tables)
     return write_fit(design, fit, evaluator, at_estimate, predictive, out_dir, wall_time_s,
                      tables_extra={"predictive.csv": predicted},
                      plots_extra={"predictive.png": lambda path: plot_predictive(design, predicted,
                                                                                  design.confidence_level, path)},
                      record_extra={"observations": design.observations.source,
-                                   "period": [design.observations.start_year, design.observations.end_year]})
+                                   "period": [design.observations.start_year, design.observations.end_year]},
+                     with_plots=with_plots)
 
 
 def write_fit(design, fit: Fit, evaluator, at_estimate: np.ndarray, predictive: np.ndarray, out_dir: Path,
-              wall_time_s: float, tables_extra: dict, plots_extra: dict, record_extra: dict) -> pd.DataFrame:
+              wall_time_s: float, tables_extra: dict, plots_extra: dict, record_extra: dict,
+              with_plots: bool = True) -> pd.DataFrame:
     """What every calibration writes (estimates, posterior, evaluations, history, fit, their
-    plots, ``calibrated.toml``), the method's own tables and plots, then ``calibration.json``
-    with ``record_extra`` (what the fit was to); returns the estimates."""
+    plots unless not ``with_plots``, ``calibrated.toml``), the method's own tables and plots,
+    then ``calibration.json`` with ``record_extra`` (what the fit was to); returns the estimates."""
     names = list(design.parameters)
     estimates = estimate_table(design, fit)
     posterior = pd.DataFrame(fit.draws, columns=names)
@@ -120,13 +124,14 @@ def write_fit(design, fit: Fit, evaluator, at_estimate: np.ndarray, predictive: 
                "history.csv": fit.history, "fit.csv": fit_rows, **tables_extra}
     for file, df in outputs.items():
         tables.write_csv(df, out_dir / file)
-    plot_posterior(design, fit, out_dir / "posterior.png")
-    plot_fit(fit_rows, design.confidence_level, out_dir / "fit.png")
-    for file, plot in plots_extra.items():
+    plots = {"posterior.png": lambda path: plot_posterior(design, fit, path),
+             "fit.png": lambda path: plot_fit(fit_rows, design.confidence_level, path),
+             **plots_extra} if with_plots else {}
+    for file, plot in plots.items():
         plot(out_dir / file)
     scenario_text = calibrated_scenario(design, estimates, out_dir)
     (out_dir / "calibrated.toml").write_text(scenario_text, encoding="utf-8")
-    written = list(outputs) + ["posterior.png", "fit.png", *plots_extra, "calibrated.toml"]
+    written = list(outputs) + [*plots, "calibrated.toml"]
     best = float(fit.objective.distance(at_estimate[None])[0])
     tables.write_json({
         "complete": True, "kind": "calibration", "version": __version__, "name": design.name,

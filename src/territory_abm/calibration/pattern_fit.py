@@ -205,7 +205,7 @@ def _group_masks(patterns, generated) -> list[list[np.ndarray | None]]:
 
 def write_pattern_calibration(design: PatternCalibrationDesign, fit, evaluator: PatternEvaluator,
                               at_estimate: np.ndarray, predictive: np.ndarray, out_dir: Path,
-                              wall_time_s: float) -> pd.DataFrame:
+                              wall_time_s: float, with_plots: bool = True) -> pd.DataFrame:
     """The files of :func:`~territory_abm.calibration.command.write_fit` (``fit.csv``: one
     row per pattern)."""
     from .command import write_fit
@@ -213,6 +213,7 @@ def write_pattern_calibration(design: PatternCalibrationDesign, fit, evaluator: 
     estimates = write_fit(design, fit, evaluator, at_estimate, predictive, out_dir, wall_time_s,
                           tables_extra={}, plots_extra={},
                           record_extra={"patterns": design.patterns_source, "ensemble": design.ensemble.source,
-                                        "territories": design.ensemble.territories})
+                                        "territories": design.ensemble.territories},
+                          with_plots=with_plots)
     return estimates
 
