@@ -236,6 +236,26 @@ def demography(alive, members, adults, education, node, u_birth, u_death, u_adul
     return births_by_node, deaths_by_node
 
 
+@njit(cache=True)
+def _alive_node_sums(node, alive, values, offset, out):
+    """Adds ``values[i] + offset`` of every alive row to ``out[node[i]]`` in row order, the sum
+    of a run of one node's rows kept in a register (households come mostly in such runs): the
+    same additions, in the same order, as a row-by-row sum through memory."""
+    n = node.shape[0]
+    i = 0
+    while i < n:
+        if not alive[i]:
+            i += 1
+            continue
+        g = node[i]
+        total = out[g]
+        while i < n and (not alive[i] or node[i] == g):
+            if alive[i]:
+                total += values[i] + offset
+            i += 1
+        out[g] = total
+
+
 @kernel(Receipts)
 def household_receipts(alive, adults, node, public_local, remits_to, farm_income, wage_income, enterprise_income,
                        transfer_income, migrants_abroad, remittance_propensity, remittance_abroad, n_nodes):
@@ -246,18 +266,7 @@ def household_receipts(alive, adults, node, public_local, remits_to, farm_income
     remittances received by node, internal remittances paid, remittances from abroad)."""
     n = node.shape[0]
     node_adults = np.zeros(n_nodes)
-    i = 0
-    while i < n:  # a run of one node's alive rows: its sum in a register
-        if not alive[i]:
-            i += 1
-            continue
-        g = node[i]
-        total = node_adults[g]
-        while i < n and (not alive[i] or node[i] == g):
-            if alive[i]:
-                total += adults[i]
-            i += 1
-        node_adults[g] = total
+    _alive_node_sums(node, alive, adults, 0.0, node_adults)
     other = np.zeros(n)
     sent = np.zeros(n)
     received = np.zeros(n)
@@ -348,15 +357,7 @@ def clear_forest(want, forest, u_caught, enforcement, fine, clearing_cost, asset
     per hectare up to its remaining assets. Updates ``assets`` and ``land`` in place;
     returns the hectares cleared, the fines and the costs paid (USD) by node."""
     n_nodes = forest.shape[0]
-    total = np.zeros(n_nodes)
-    i = 0
-    while i < want.shape[0]:  # a run of one node's rows: its sum in a register
-        g = node[i]
-        wanted = total[g]
-        while i < want.shape[0] and node[i] == g:
-            wanted += want[i]
-            i += 1
-        total[g] = wanted
+    total = _bincount(node, want, n_nodes)  # by node, in row order (runs summed in registers)
     scale = np.ones(n_nodes)
     for g in range(n_nodes):
         if total[g] > forest[g]:
@@ -409,19 +410,7 @@ def choose_movers(log_income_pc, alive, adults, node, services, inclusive, logit
 def node_populations(node, alive, members, n_nodes):
     """Residents by node (persons)."""
     out = np.zeros(n_nodes)
-    n = node.shape[0]
-    i = 0
-    while i < n:  # a run of one node's alive rows: its sum in a register
-        if not alive[i]:
-            i += 1
-            continue
-        g = node[i]
-        total = out[g]
-        while i < n and (not alive[i] or node[i] == g):
-            if alive[i]:
-                total += members[i]
-            i += 1
-        out[g] = total
+    _alive_node_sums(node, alive, members, 0.0, out)
     return out
 
 
@@ -432,19 +421,7 @@ def pay_dividends(local_dividends, assets, other_income, income, alive, node):
     Returns the dividends paid by node (none where a node has no households)."""
     n_nodes = local_dividends.shape[0]
     weight = np.zeros(n_nodes)
-    n = node.shape[0]
-    i = 0
-    while i < n:  # a run of one node's alive rows: its sum in a register
-        if not alive[i]:
-            i += 1
-            continue
-        g = node[i]
-        total = weight[g]
-        while i < n and (not alive[i] or node[i] == g):
-            if alive[i]:
-                total += assets[i] + 1.0
-            i += 1
-        weight[g] = total
+    _alive_node_sums(node, alive, assets, 1.0, weight)
     paid = np.where(weight > 0, local_dividends, 0.0)
     for i in range(node.shape[0]):
         g = node[i]
@@ -486,15 +463,7 @@ def lottery_chance(fresh, hiring_weight, node, hires, guess, n_nodes, iterations
     more, or there are no seekers; 0 where there are no jobs."""
     rows = np.flatnonzero(fresh > 0)
     seekers, weight, where = fresh[rows], hiring_weight[rows], node[rows]
-    total = np.zeros(n_nodes)
-    k = 0
-    while k < rows.shape[0]:  # a run of one node's seekers: its sum in a register (the same additions in order)
-        g = where[k]
-        sought = total[g]
-        while k < rows.shape[0] and where[k] == g:
-            sought += seekers[k]
-            k += 1
-        total[g] = sought
+    total = _bincount(where, seekers, n_nodes)  # seekers by node, in row order (runs in registers)
     chance = np.empty(n_nodes)
     low, high = np.zeros(n_nodes), np.ones(n_nodes)
     open_ = np.zeros(n_nodes, np.bool_)
