@@ -285,7 +285,7 @@ def test_migrants_abroad_at_rest_weigh_what_rho_leaves_of_own_income():
 
 
 @pytest.mark.parametrize("rho", [0.0, 1.0])
-def test_who_leaves_by_income_follows_how_much_of_its_gap_a_household_keeps(rho):
+def test_who_leaves_by_income_follows_how_much_of_its_gap_a_household_keeps(rho, monkeypatch):
     """Selection of movers by income (migration_income_persistence rho). At rho = 1 a household
     expects its home node's gap to every destination whatever its income, so within a node the
     start's chance of moving does not depend on income (known answer: equal for all households
@@ -314,11 +314,8 @@ def test_who_leaves_by_income_follows_how_much_of_its_gap_a_household_keeps(rho)
         return rows
 
     base = np.bincount(fifth[fifth >= 0], minlength=5)
-    try:
-        migration.choose_movers = record
-        model.run()
-    finally:
-        migration.choose_movers = original
+    monkeypatch.setattr(migration, "choose_movers", record)
+    model.run()
     moved = np.concatenate(movers)
     moved = moved[moved < fifth.size]
     rate = np.bincount(fifth[moved][fifth[moved] >= 0], minlength=5) / base
@@ -336,7 +333,7 @@ def test_who_leaves_by_income_follows_how_much_of_its_gap_a_household_keeps(rho)
     model.release()
 
 
-def test_the_yearly_choice_weighs_own_income_against_the_home_nodes_recorded_mean():
+def test_the_yearly_choice_weighs_own_income_against_the_home_nodes_recorded_mean(monkeypatch):
     """At rho 0.6 the income the yearly choice weighs against the destinations is 0.4 of the
     household's log income per person and 0.6 of its home node's log mean income per person as
     last recorded, the mean the start's rest point weighs at the start (known answer, computed
@@ -357,11 +354,8 @@ def test_the_yearly_choice_weighs_own_income_against_the_home_nodes_recorded_mea
                      np.array(model.node_stats["mean_income_pc"], float)))
         return original(**kw)
 
-    try:
-        migration.choose_movers = record
-        model.run()
-    finally:
-        migration.choose_movers = original
+    monkeypatch.setattr(migration, "choose_movers", record)
+    model.run()
     assert len(seen) == 2
     for weighed, income, members, node, mean in seen:
         own = np.log(np.maximum(income / np.maximum(members, 1), 1.0))

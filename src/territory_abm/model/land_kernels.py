@@ -8,7 +8,7 @@ import numpy as np
 from numba import njit
 
 from .exact import maximum
-from .kernels import kernel
+from .kernels import _alive_node_sums, kernel
 
 
 class Tenancy(NamedTuple):
@@ -320,19 +320,7 @@ def hand_over_land(freed, node, alive, land):
     changed). Where a node has no landholder left the land is abandoned."""
     n_nodes = freed.shape[0]
     held = np.zeros(n_nodes)
-    n = node.shape[0]
-    i = 0
-    while i < n:  # a run of one node's landholders: its sum in a register (the same additions in row order)
-        if not (alive[i] and land[i] > 0):
-            i += 1
-            continue
-        g = node[i]
-        total = held[g]
-        while i < n and (not (alive[i] and land[i] > 0) or node[i] == g):
-            if alive[i] and land[i] > 0:
-                total += land[i]
-            i += 1
-        held[g] = total
+    _alive_node_sums(node, alive & (land > 0), land, 0.0, held)  # the landholders' land by node
     growth = np.zeros(n_nodes)
     any_growth = False
     for g in range(n_nodes):

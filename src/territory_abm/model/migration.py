@@ -282,9 +282,9 @@ def migrate(model) -> None:
         inclusive = household_inclusive(p, choice, can, hh.node)
     else:
         inclusive = choice.inclusive[hh.node]
-    movers = choose_movers(log_income_pc=weighed_log_income(p, hh.income, hh.members, hh.node, income_node), alive=alive, adults=hh.adults,
-                           node=hh.node, services=services, inclusive=inclusive, logit_u=logit_u,
-                           stay_preference=p.migration_stay_preference, income_weight=p.migration_income_weight,
+    movers = choose_movers(log_income_pc=weighed_log_income(p, hh.income, hh.members, hh.node, income_node),
+                           alive=alive, adults=hh.adults, node=hh.node, services=services, inclusive=inclusive,
+                           logit_u=logit_u, stay_preference=p.migration_stay_preference, income_weight=p.migration_income_weight,
                            services_weight=p.migration_services_weight)
     if movers.size == 0:
         return
