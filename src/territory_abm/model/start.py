@@ -21,6 +21,7 @@ from .firms import TRADABLE, add_firms, capital_per_worker, firm_output, tfp_for
 from .households import HouseholdPopulation, farm_output, farming_households
 from .kernels import WAGE_FLOOR, consumption, equilibrium_job_finding
 from .markets import MAX_LOCAL_PRICE, clear_local_goods
+from .start_kernels import capped_farm_sums
 
 MIN_FARM_INCOME_SHARE = 0.1
 """Farm income backed out at the start is at least this share of a farming household's
@@ -76,6 +77,7 @@ def households(model, init) -> None:
     cols["land"] = cols["land"].copy()
     cols["land"][model.estates.owner] = 0.0
     table_jobs = table_wage_jobs(model, node, cols["adults"])
+    people = node_people(model, cols)  # members and adults do not change below
     # the tables' wage per worker, per skill unit of the drawn workers
     model.worker_skill = _worker_skill(cols["employed"], skill, node, n)
     init.wage[:] = init.wage / model.worker_skill
@@ -83,7 +85,7 @@ def households(model, init) -> None:
     # within what each income holds beyond public income and dividends (``remittance_room``),
     # and jobs are handed out against the income left, the local income
     per_migrant = migration.remittance_per_migrant_abroad(model)
-    public = public_income_per_adult(model, init, cols)[node] * cols["adults"]
+    public = public_income_per_adult(model, init, people)[node] * cols["adults"]
     # dividends of locally owned firms are part of the income the data report; they are paid
     # after the year's consumption, so they are saved whole (see ``steady_state_assets``)
     first = steady_state_assets(model, cols["income"], cols["members"])
@@ -99,7 +101,7 @@ def households(model, init) -> None:
     step, frozen, kept = np.ones(n), ~hiring, None
     for round_ in range(START_WAGE_ROUNDS):
         init.wage[:] = no_commuting_wages(model, init.wage, hiring)
-        public = public_income_per_adult(model, init, cols)[node] * cols["adults"]
+        public = public_income_per_adult(model, init, people)[node] * cols["adults"]
         cols["employed"] = consistent_start_jobs(model, cols, init, public, farms | owns, skill)
         model.worker_skill = _worker_skill(cols["employed"], skill, node, n)
         before, kept = kept, model.start_wage_jobs["kept"]
@@ -128,7 +130,7 @@ def households(model, init) -> None:
     # the public income and dividends of the jobs kept: migrants whose remittances the income
     # no longer holds go to households of the node that hold them
     if per_migrant > 0:
-        public = public_income_per_adult(model, init, cols)[node] * cols["adults"]
+        public = public_income_per_adult(model, init, people)[node] * cols["adults"]
         room = remittance_room(cols["income"], wage_income + public + dividends, farms | owns)
         abroad = place_within_incomes(abroad, np.floor(room / per_migrant).astype(np.int64), expected, node,
                                       model.streams["initial_migrants"])
@@ -138,10 +140,10 @@ def households(model, init) -> None:
     # at the profits that pay their owners' incomes
     owner = model.estates.owner
     for _ in range(ESTATE_PROFIT_ROUNDS):
-        public = public_income_per_adult(model, init, cols)[node] * cols["adults"]
+        public = public_income_per_adult(model, init, people)[node] * cols["adults"]
         residual = (cols["income"] - wage_income - public - remittances - dividends)[owner]
         estates.plan_profits(p, model.estates, init.wage, residual, capital_per_worker(p, init.wage))
-    public = public_income_per_adult(model, init, cols)[node] * cols["adults"]
+    public = public_income_per_adult(model, init, people)[node] * cols["adults"]
     cols["assets"] = steady_state_assets(model, cols["income"], cols["members"], dividends)
     # last year's estate profits, paid in this year's budgets: spent and saved as any income
     other = public + dividends + estates.owner_income(p, model.estates, len(node))
@@ -262,15 +264,14 @@ def split_residual(model, residual: np.ndarray, income: np.ndarray, capacity: np
     farms = capacity > 0
     top = np.where(farms, np.maximum(residual, floor), 0.0)
 
-    def farm_at(log_tau):
-        return np.where(farms, np.clip(np.exp(log_tau[node]) * capacity, floor, top), 0.0)
-
+    node = np.asarray(node, np.int64)
     low, high = np.full(n, -30.0), np.full(n, 30.0)
     for _ in range(TAU_BISECTIONS):
         mid = 0.5 * (low + high)
-        over = np.bincount(node, farm_at(mid), minlength=n) > target
+        over = capped_farm_sums(scale=np.exp(mid), capacity=capacity, floor=floor, top=top, farms=farms,
+                                node=node, n_nodes=n) > target
         high, low = np.where(over, mid, high), np.where(over, low, mid)
-    farm = farm_at(high)
+    farm = np.where(farms, np.clip(np.exp(high)[node] * capacity, floor, top), 0.0)
     enterprise = np.maximum(residual - farm, 0.0)
     small = farms & (enterprise < MIN_ENTERPRISE_SHARE * income)
     farm = np.where(small, farm + enterprise, farm)
@@ -406,14 +407,21 @@ def _share_by_assets(node_amount: np.ndarray, node: np.ndarray, assets: np.ndarr
         return np.nan_to_num(node_amount / weight)[node] * (assets + 1.0)
 
 
-def public_income_per_adult(model, init, cols) -> np.ndarray:
+def node_people(model, cols: dict) -> tuple[np.ndarray, np.ndarray]:
+    """Persons and adults by node of the household columns ``cols`` (float)."""
+    n = model.n_nodes
+    return (np.bincount(cols["node"], cols["members"], minlength=n).astype(float),
+            np.bincount(cols["node"], cols["adults"], minlength=n).astype(float))
+
+
+def public_income_per_adult(model, init, people: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
     """Public spending paid as local incomes per adult at the start, by node (USD/yr):
     the local content of national transfers and of the taxes firms pay when they earn the
     required return, and of the national level's own spending (the transfers it keeps). It is part of the starting income the data report, so farm income
-    (and farm productivity) is backed out net of it."""
-    p, n = model.params, model.n_nodes
-    pop = np.bincount(cols["node"], cols["members"], minlength=n).astype(float)
-    adults = np.bincount(cols["node"], cols["adults"], minlength=n).astype(float)
+    (and farm productivity) is backed out net of it. ``people``: persons and adults by node
+    (``node_people``)."""
+    p = model.params
+    pop, adults = people
     budget = (p.national_transfer_pc * p.decentralisation_share * pop + starting_taxes(model, init)) * model.populated
     national = p.national_transfer_pc * (1.0 - p.decentralisation_share) * pop * model.populated
     with np.errstate(invalid="ignore", divide="ignore"):
