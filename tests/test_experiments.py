@@ -1,5 +1,6 @@
 """Experiment layer: comparison outputs, engine independence, failures, resume after a kill."""
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -34,6 +35,8 @@ def test_compare_writes_tidy_results_and_summaries(tmp_path):
     for name in ("results.csv", "summary.csv", "impact.csv", "impact_by_municipality.csv", "typology_shares.csv",
                  "scenarios.png", "differences.png", "comparison.json"):
         assert (out / name).is_file(), name
+    meta = json.loads((out / "comparison.json").read_text())
+    assert (meta["households_scale"], meta["steps"]) == (0.03, 4)  # a reader can tell the scale of every count
     nodes = load_results(out)
     n_nodes = nodes["node_id"].nunique()
     assert len(nodes) == 2 * 2 * 5 * n_nodes  # scenarios x seeds x years (start + 4) x nodes

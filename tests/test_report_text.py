@@ -176,3 +176,54 @@ def test_drift_caveat_comes_from_the_reference_runs_numbers():
     assert course_of(territory(np.full(11, 0.27)), "baseline", "gini_income").shape() == "flat"
     text = caveats([{"name": "baseline", "calibrated": False}], 3, 1.0, {}, drift=moving)
     assert moving in text and not any("strongly in the first years" in t for t in text)
+
+
+# ---------------------------------------------------------------- scale, verdicts, ratio intervals
+def test_counts_and_costs_are_shown_for_the_whole_territory_and_shares_as_simulated():
+    """At households_scale 0.1 the report shows residents and costs ten times the simulated
+    figures (the model scales budgets with households), shares unchanged."""
+    from territory_abm.report.content import cost_table
+
+    rows = [("base", "horizon", 2020, "population", 1000.0, 0.0, 0.0, 0.0),
+            ("base", "horizon", 2020, "poverty_headcount", 0.3, 0.0, 0.0, 0.0),
+            ("cash", "horizon", 2020, "population", 1030.0, 30.0, 20.0, 40.0),
+            ("cash", "horizon", 2020, "poverty_headcount", 0.28, -0.02, -0.03, -0.01),
+            ("cash", "horizon", 2020, "policy_cost_total", 5e5, 5e5, 5e5, 5e5),
+            ("cash", "horizon", 2020, "poverty_person_years_avoided", 100.0, 100.0, 50.0, 150.0)]
+    at_full, at_tenth = (headline_table(_summary(rows), ["base", "cash"], "base", scale).set_index("Outcome")
+                         for scale in (1.0, 0.1))
+    residents = [i for i in at_full.index if i.startswith("Residents")][0]
+    poverty = [i for i in at_full.index if i.startswith("Poverty headcount")][0]
+    assert at_full.loc[residents, "base"] == "1,000" and at_tenth.loc[residents, "base"] == "10,000"
+    assert at_tenth.loc[residents, "cash"].split("\n")[1] == "+300 [+200, +400]"
+    assert at_tenth.loc[poverty, "cash"] == at_full.loc[poverty, "cash"]
+    cost = cost_table(_summary(rows), ["cash"], 0.1).iloc[0]
+    assert cost["Programme cost over the run (thousand USD)"] == "5,000 [5,000, 5,000]"
+    assert cost["Person-years out of poverty (persons)"] == "1,000 [500, 1,500]"
+
+
+@pytest.mark.parametrize("income, poverty, expected", [
+    ((10, 50), (-0.03, -0.01), "gains"), ((-5, 40), (-0.03, -0.01), "gains"), ((10, 50), (-0.01, 0.02), "gains"),
+    ((-50, -10), (0.01, 0.03), "loses"), ((-50, 20), (0.002, 0.05), "loses"), ((-60, -5), (-0.01, 0.01), "loses"),
+    ((10, 50), (0.01, 0.03), "mixed"), ((-50, -10), (-0.03, -0.01), "mixed"),
+    ((-10, 50), (-0.01, 0.02), "no clear change"),
+])
+def test_a_municipality_verdict_reads_income_and_poverty(income, poverty, expected):
+    from territory_abm.report.content import verdict
+
+    assert verdict(income, poverty) == expected
+
+
+def test_cost_per_person_year_has_a_bootstrap_interval_over_seeds():
+    from territory_abm.experiments.compare import _ratio_of_means, _ratio_of_means_interval
+
+    cost, avoided = [1e6, 1.1e6, 0.9e6, 1.0e6, 1.05e6], [350.0, 3289.0, 1200.0, 2000.0, 1500.0]
+    low, high = _ratio_of_means_interval(cost, avoided)
+    ratio = _ratio_of_means(cost, avoided)
+    assert low < ratio < high < np.inf  # a real interval around the ratio of the means
+    assert (low, high) == _ratio_of_means_interval(cost, avoided)  # the same runs, the same interval
+    same = _ratio_of_means_interval([200.0, 400.0, 600.0], [1.0, 2.0, 3.0])  # every seed's ratio is 200
+    assert same == pytest.approx((200.0, 200.0))
+    low, high = _ratio_of_means_interval(cost, [-3000.0, 500.0, 800.0, -200.0, 100.0])  # some seeds avoid none
+    assert np.isinf(high)  # the seeds do not rule out that nothing was avoided: no upper bound
+    assert all(np.isnan(_ratio_of_means_interval(cost[:2], avoided[:2])))  # too few seeds for an interval

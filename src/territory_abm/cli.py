@@ -93,7 +93,7 @@ the run's years follow from the observations (or the ensemble's steps); rerun on
       (out/roads: the directory a territory-abm compare wrote)""",
     "dashboard": """examples:
   territory-abm dashboard
-  territory-abm dashboard scenarios/classroom/exercise1.toml --port 8765""",
+  territory-abm dashboard scenarios/classroom/remote_roads.toml --port 8765""",
     "classroom": """examples:
   territory-abm classroom --host 0.0.0.0        the classroom network: prints the address, a QR code,
                                                 the join code and the trainer's token

@@ -55,7 +55,19 @@ def compare(scenario_paths: list[Path], seeds: int, out_dir: Path, workers: int 
         write_comparison(out_dir)
         if progress:
             print(summary_text(pd.read_csv(out_dir / "summary.csv")))
+            if 1 < seeds < STEADY_SEEDS:
+                print(few_seeds_note(seeds))
     return status
+
+
+STEADY_SEEDS = 20
+"""Seeds from which the 5-95 % ranges over seeds are read without a note of caution."""
+
+
+def few_seeds_note(seeds: int) -> str:
+    """What 5-95 % ranges over ``seeds`` seeds are, said where they are shown."""
+    return (f"note: with {seeds} seeds the 5-95 % ranges lie close to the smallest and largest of {seeds} paired "
+            f"differences: read them as rough; {STEADY_SEEDS} or more seeds give steadier ranges.")
 
 
 class OneSeedWarning(UserWarning):
@@ -125,6 +137,12 @@ def _design_scenarios(out_dir: Path) -> list[dict]:
         return store.manifest()["design"]["scenarios"]
 
 
+def _one_or_each(scenarios: list[dict], key: str):
+    """The scenarios' common value of ``key``, or each scenario's by name where they differ."""
+    values = {s["name"]: s[key] for s in scenarios}
+    return next(iter(values.values())) if len(set(values.values())) == 1 else values
+
+
 def write_comparison(out_dir: Path) -> list[str]:
     """Tables and plots of a finished comparison; ``comparison.json`` last."""
     marker = out_dir / "comparison.json"
@@ -140,14 +158,17 @@ def write_comparison(out_dir: Path) -> list[str]:
     plot_scenario_bands(territory, comparison.scenarios, out_dir / "scenarios.png")
     plot_typology_shares(shares, out_dir / "typology.png")
     written = list(outputs) + ["scenarios.png", "typology.png"]
+    design = _design_scenarios(out_dir)
     if len(comparison.scenarios) > 1:
         plot_differences(summary, comparison.reference, out_dir / "differences.png")
         written.append("differences.png")
-    if comparison_map(nodes, _design_scenarios(out_dir), comparison.reference, comparison.horizon,
+    if comparison_map(nodes, design, comparison.reference, comparison.horizon,
                       out_dir / "map.png") is not None:
         written.append("map.png")
     tables.write_json({"complete": True, "kind": "compare", "version": __version__,
                        "scenarios": comparison.scenarios, "seeds": comparison.seeds,
+                       "households_scale": _one_or_each(design, "households_scale"),
+                       "steps": _one_or_each(design, "steps"),
                        "reference": comparison.reference, "horizon": comparison.horizon,
                        "programme_end": comparison.programme_end, "typology": comparison.tolerances.as_dict(),
                        "outputs": written + ["comparison.json"]},

@@ -15,10 +15,12 @@ same) and reports rural municipalities and intermediate cities apart.
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from scipy.stats import bootstrap
 
 from ..errors import InputError
 from ..outcomes import SUMMARY, Tolerances
@@ -139,8 +141,10 @@ class Comparison:
                              for s in self.paired_seeds]
                     rows.append(_summary_row(scenario, period, year, outcome, values, diffs))
             for outcome, per_seed in self._cost_effectiveness(scenario).items():
-                rows.append(_summary_row(scenario, HORIZON, self.horizon, outcome, per_seed["value"],
-                                         per_seed["diff"]))
+                row = _summary_row(scenario, HORIZON, self.horizon, outcome, per_seed["value"], per_seed["diff"])
+                if "interval" in per_seed:  # a ratio of means: its own interval (not one over seeds' values)
+                    row["q05"], row["q95"] = row["diff_q05"], row["diff_q95"] = per_seed["interval"]
+                rows.append(row)
         return pd.DataFrame(rows)
 
     def _cost_effectiveness(self, scenario: str) -> dict[str, dict[str, list[float]]]:
@@ -159,7 +163,8 @@ class Comparison:
                "poverty_person_years_avoided": {"value": avoided, "diff": avoided},
                "persons_out_of_poverty_final_year": {"value": lifted_end, "diff": lifted_end}}
         ratio = _ratio_of_means(cost, avoided)
-        out["cost_per_poverty_person_year_avoided"] = {"value": [ratio], "diff": [ratio]}
+        low, high = _ratio_of_means_interval(cost, avoided) if np.isfinite(ratio) else (np.nan, np.nan)
+        out["cost_per_poverty_person_year_avoided"] = {"value": [ratio], "diff": [ratio], "interval": (low, high)}
         return out
 
     # ------------------------------------------------------------------ impact
@@ -339,6 +344,35 @@ def _summary_row(scenario, period, year, outcome, values, diffs) -> dict:
 def _ratio_of_means(numerator: list[float], denominator: list[float]) -> float:
     num, den = np.mean(numerator) if numerator else np.nan, np.mean(denominator) if denominator else np.nan
     return float(num / den) if den and den > 0 and num > 0 else np.nan
+
+
+RATIO_RESAMPLES = 2000
+"""Bootstrap resamples of the seeds behind the interval of a ratio of means."""
+RATIO_MIN_SEEDS = 3
+"""Fewest seeds for which a ratio of means gets an interval."""
+
+
+def _ratio_of_means_interval(numerator: list[float], denominator: list[float]) -> tuple[float, float]:
+    """5-95 % interval of the ratio of the means over seeds (``_ratio_of_means``): a
+    percentile bootstrap that resamples the seeds, pairs kept (``scipy.stats.bootstrap``,
+    with a fixed generator, so the same runs give the same interval). A resample whose mean
+    denominator or numerator is not positive (no poverty avoided, or no extra cost) has no
+    finite ratio and counts as +inf, so the upper end is inf when the seeds do not rule out
+    that nothing was avoided. NaN, NaN with fewer than ``RATIO_MIN_SEEDS`` seeds."""
+    num, den = np.asarray(numerator, float), np.asarray(denominator, float)
+    if len(num) < RATIO_MIN_SEEDS:
+        return np.nan, np.nan
+
+    def ratio(a, b, axis=-1):
+        ma, mb = np.mean(a, axis=axis), np.mean(b, axis=axis)
+        ok = (ma > 0) & (mb > 0)
+        return np.where(ok, ma / np.where(ok, mb, 1.0), np.inf)
+
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # a degenerate resample distribution (equal seeds) is still an answer
+        result = bootstrap((num, den), ratio, paired=True, vectorized=True, confidence_level=(HIGH - LOW) / 100,
+                           n_resamples=RATIO_RESAMPLES, method="percentile", random_state=np.random.default_rng(0))
+    return float(result.confidence_interval.low), float(result.confidence_interval.high)
 
 
 def _extra_cost(territory: pd.DataFrame, reference: pd.DataFrame) -> float:

@@ -15,6 +15,7 @@ import pandas as pd
 
 from ..data.importer import filled_summary
 from ..errors import InputError
+from ..experiments.commands import STEADY_SEEDS
 from ..experiments.compare import HIGH, HORIZON, LOW, PROGRAMME_END
 from ..experiments.store import ResultStore
 from ..outcomes import CHANGES, DIMENSIONS, GROUPS, TYPES, Tolerances, outcome
@@ -27,14 +28,17 @@ HEADLINE = {name: outcome(name) for name in HEADLINE_OUTCOMES}
 
 LEFT_OUT = (
     "Prices of tradables are set outside the territory; a shock to world prices is a scenario, not an outcome.",
-    ("Households do not borrow privately, insure, or invest in education themselves; schooling changes only "
-     "through the education lever."),
-    ("Land changes hands only through the land lever and when households leave (to kin and neighbours); "
-     "there is no land market."),
+    ("Households do not borrow, insure, or choose their children's schooling: a new adult has the cohort's "
+     "schooling plus the household's gap, and schooling changes only through the education lever and the "
+     "attendance a conditional transfer buys."),
+    ("Land is let for the year in each municipality's rental market and sold only when households die out or "
+     "leave (and through the land lever); there is no credit for buying land, and titles and tenure security "
+     "are not represented."),
     ("Social coalitions, institutions and politics are represented only by each municipality's fixed governance "
      "score and budget rules."),
     "Climate, water and soils enter only through one natural capital stock per municipality.",
-    "Migrants abroad are not followed; they send remittances at a fixed propensity.",
+    ("Migrants abroad are counted by household and send a fixed share of what a migrant earns outside; where "
+     "and how they work abroad is not simulated."),
 )
 
 
@@ -79,7 +83,8 @@ def build_content(directory: Path, question: str | None = None) -> ReportContent
     by_name = {s["name"]: s for s in design["scenarios"]}
     first = by_name[reference]
     years = (int(first["start_year"]), int(first["start_year"]) + int(first["steps"]))
-    scenarios = [_scenario_entry(by_name[n], summary) for n in names]
+    scale = float(first["households_scale"])
+    scenarios = [_scenario_entry(by_name[n], summary, scale) for n in names]
     interventions = [n for n in names if n != reference]
     options = interventions[0] if len(interventions) == 1 else \
         ", ".join(interventions[:-1]) + " or " + interventions[-1]
@@ -87,16 +92,16 @@ def build_content(directory: Path, question: str | None = None) -> ReportContent
                             f"over {years[0]}-{years[1]}, compared with {reference}?")
     tolerances = dict(meta.get("typology", first.get("typology", {})))
     return ReportContent(
-        question=question, findings=key_findings(summary, reference, interventions), reference=reference, scenarios=scenarios, seeds=list(meta["seeds"]), years=years,
-        households_scale=float(first["households_scale"]),
-        headline=headline_table(summary, names, reference),
-        programme_end=programme_end_table(summary, interventions),
-        cost_effectiveness=cost_table(summary, interventions),
+        question=question, findings=key_findings(summary, reference, interventions, scale), reference=reference, scenarios=scenarios, seeds=list(meta["seeds"]), years=years,
+        households_scale=scale,
+        headline=headline_table(summary, names, reference, scale),
+        programme_end=programme_end_table(summary, interventions, scale),
+        cost_effectiveness=cost_table(summary, interventions, scale),
         multipliers=multiplier_table(impact), typology=typology_tables(shares, names),
         typology_changes=typology_change_table(shares, names), typology_shares=shares,
         tolerances=tolerances,
         municipalities={n: municipality_changes(results, n, reference) for n in interventions},
-        caveats=caveats(scenarios, len(meta["seeds"]), float(first["households_scale"]), tolerances,
+        caveats=caveats(scenarios, len(meta["seeds"]), scale, tolerances,
                         drift=drift_caveat(territory, reference, Tolerances(**tolerances)),
                         not_observed=filled_summary(first["territory"])),
         version=str(meta.get("version", "")))
@@ -106,9 +111,38 @@ def _territory_name(scenario: dict) -> str:
     return f"the {Path(scenario['territory']).name} territory"
 
 
-def _scenario_entry(s: dict, summary: pd.DataFrame) -> dict:
+def whole_territory(scale: float) -> float:
+    """Factor from the simulated territory's counts and money totals to the whole territory's
+    (the model draws ``scale`` simulated households per real household and scales budgets
+    with them): 1 / ``scale``."""
+    return 1.0 / scale
+
+
+def scale_note(scale: float) -> str:
+    """What the report's counts and costs are, said once near the top ('' at full scale)."""
+    if scale == 1:
+        return ""
+    return (f"Simulated with {scale:g} households per real household; persons, firms and costs in this report are "
+            f"for the whole territory (the simulated figures divided by {scale:g}), shares and ratios as simulated.")
+
+
+def _scaled(row: pd.Series, factor: float) -> pd.Series:
+    """A summary row with its values, differences and intervals times ``factor``."""
+    row = row.copy()
+    for c in ("mean", "q05", "q95", "diff_to_reference", "diff_q05", "diff_q95"):
+        if c in row:
+            row[c] = factor * row[c]
+    return row
+
+
+def _factor(name: str, scale: float) -> float:
+    """``whole_territory(scale)`` for outcomes summed over households (persons, firms), else 1."""
+    return whole_territory(scale) if outcome(name).across == "sum" else 1.0
+
+
+def _scenario_entry(s: dict, summary: pd.DataFrame, scale: float = 1.0) -> dict:
     cost = summary[(summary["scenario"] == s["name"]) & (summary["outcome"] == "policy_cost_total")]
-    row = cost.iloc[0] if len(cost) else None
+    row = _scaled(cost.iloc[0], whole_territory(scale)) if len(cost) else None
     source = Path(s.get("source", ""))
     calibrated = source.is_file() and "calibrate" in source.read_text(encoding="utf-8").split("\n", 1)[0]
     return {"name": s["name"], "description": s.get("description", ""),
@@ -127,9 +161,21 @@ def _cost_text(row) -> str:
 
 
 def _policy_text(p: dict) -> str:
-    fields = ", ".join(f"{k} {v}" for k, v in p.items() if k not in ("lever", "start", "end", "target"))
-    target = p.get("target", "all")
+    fields = ", ".join(f"{k} {_field_text(v)}" for k, v in p.items() if k not in ("lever", "start", "end", "target"))
+    target = _field_text(p.get("target", "all"))
     return f"{p['lever']} {p.get('start')}-{p.get('end')} (target: {target}; {fields})"
+
+
+def _field_text(value) -> str:
+    """A policy field as a reader writes it: lists joined by commas, whole numbers with
+    thousands separators and no decimals (budgets are the scenario's, for the whole territory)."""
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_field_text(v) for v in value)
+    if isinstance(value, float) and value.is_integer():
+        return f"{int(value):,}"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    return str(value)
 
 
 def _row_label(name: str) -> str:
@@ -154,10 +200,11 @@ def _period(summary: pd.DataFrame, period: str) -> pd.DataFrame:
     return summary[summary["period"] == period]
 
 
-def headline_table(summary: pd.DataFrame, names: list[str], reference: str) -> pd.DataFrame:
+def headline_table(summary: pd.DataFrame, names: list[str], reference: str, scale: float = 1.0) -> pd.DataFrame:
     """Value of each outcome at the horizon under the reference, and for each intervention
     its value and difference to the reference with the 90 % interval (5th-95th percentile
-    of the paired differences over seeds)."""
+    of the paired differences over seeds); counts for the whole territory (``scale``: the
+    simulated households per real household)."""
     summary = _period(summary, HORIZON)
     rows = []
     for key in HEADLINE:
@@ -166,13 +213,13 @@ def headline_table(summary: pd.DataFrame, names: list[str], reference: str) -> p
             r = summary[(summary["scenario"] == name) & (summary["outcome"] == key)]
             if not len(r):
                 continue
-            r = r.iloc[0]
+            r = _scaled(r.iloc[0], _factor(key, scale))
             row[name] = numbers.value(key, r["mean"]) if name == reference else _cell(key, r)
         rows.append(row)
     return pd.DataFrame(rows)
 
 
-def programme_end_table(summary: pd.DataFrame, interventions: list[str]) -> pd.DataFrame:
+def programme_end_table(summary: pd.DataFrame, interventions: list[str], scale: float = 1.0) -> pd.DataFrame:
     """For each intervention whose programmes end before the horizon: each outcome in the
     last year of its programmes, and the difference to the reference in that same year with
     its 90 % interval. Empty when every programme runs to the horizon."""
@@ -184,25 +231,43 @@ def programme_end_table(summary: pd.DataFrame, interventions: list[str]) -> pd.D
         for name in ending:
             r = part[(part["scenario"] == name) & (part["outcome"] == key)]
             if len(r):
-                r = r.iloc[0]
+                r = _scaled(r.iloc[0], _factor(key, scale))
                 row[f"{name} (end {int(r['year'])})"] = _cell(key, r)
         rows.append(row)
     return pd.DataFrame(rows)
 
 
-def cost_table(summary: pd.DataFrame, interventions: list[str]) -> pd.DataFrame:
+def cost_table(summary: pd.DataFrame, interventions: list[str], scale: float = 1.0) -> pd.DataFrame:
+    """Per intervention: its extra cost over the run and the person-years out of poverty it
+    brings against the reference, for the whole territory, with their 90 % intervals over
+    seeds, and the cost per person-year (ratio of the means; its interval a bootstrap over
+    seeds, ``compare``)."""
     rows = []
+    whole = whole_territory(scale)
     for name in interventions:
         part = summary[summary["scenario"] == name].set_index("outcome")
         cost = part.loc["policy_cost_total"] if "policy_cost_total" in part.index else None
         avoided = part.loc["poverty_person_years_avoided"] if "poverty_person_years_avoided" in part.index else None
-        per = part.loc["cost_per_poverty_person_year_avoided", "mean"] if "cost_per_poverty_person_year_avoided" in part.index else np.nan
+        per = part.loc["cost_per_poverty_person_year_avoided"] if "cost_per_poverty_person_year_avoided" in part.index else None
         rows.append({"Scenario": name,
-                     "Programme cost over the run (thousand USD, simulated scale)": _interval(cost, 1e-3),
-                     "Person-years out of poverty (simulated persons)": _interval(avoided),
-                     "Cost per person-year out of poverty (USD)":
-                         numbers.significant(per) if np.isfinite(per) and per > 0 else numbers.MISSING})
+                     "Programme cost over the run (thousand USD)": _interval(cost, 1e-3 * whole),
+                     "Person-years out of poverty (persons)": _interval(avoided, whole),
+                     "Cost per person-year out of poverty (USD)": _ratio_text(per)})
     return pd.DataFrame(rows)
+
+
+def _ratio_text(row) -> str:
+    """Cost per person-year: the ratio of the means and its interval ('no upper bound' where
+    the seeds do not rule out that no poverty was avoided); '-' where no poverty was avoided
+    on average."""
+    if row is None or not np.isfinite(row["mean"]) or row["mean"] <= 0:
+        return numbers.MISSING
+    mean = numbers.significant(row["mean"])
+    low, high = row.get("q05", np.nan), row.get("q95", np.nan)
+    if not np.isfinite(low):
+        return mean
+    upper = numbers.significant(high) if np.isfinite(high) else "no upper bound"
+    return f"{mean} [{numbers.significant(low)}, {upper}]"
 
 
 def _interval(row, factor: float = 1.0) -> str:
@@ -286,8 +351,8 @@ def typology_change_table(shares: pd.DataFrame, names: list[str], period: str = 
 
 def municipality_changes(results: pd.DataFrame, scenario: str, reference: str) -> pd.DataFrame:
     """Per municipality, income per person and poverty headcount at the horizon under
-    ``scenario`` minus ``reference``, paired by seed: mean and 5-95 % interval, and whether
-    it gains (interval above zero for income), loses (below) or shows no clear change."""
+    ``scenario`` minus ``reference``, paired by seed: mean and 5-95 % interval, and the
+    verdict (``verdict``) from both intervals."""
     final = results[results["year"] == results["year"].max()]
     final = final[final["kind"] != "market"]
     a = final[final["scenario"] == scenario].set_index(["seed", "node_id"])
@@ -301,15 +366,27 @@ def municipality_changes(results: pd.DataFrame, scenario: str, reference: str) -
         inc = part["d_income"].to_numpy(float)
         pov = part["d_poverty"].to_numpy(float)
         lo, hi = np.percentile(inc, [LOW, HIGH])
-        verdict = "gains" if lo > 0 else "loses" if hi < 0 else "no clear change"
+        pov_lo, pov_hi = np.percentile(pov, [LOW, HIGH])
         rows.append({"Municipality": f"{part['name'].iloc[0]} ({node_id})",
                      f"Income per person ({numbers.unit('mean_income_pc')})":
                          numbers.with_interval("mean_income_pc", inc.mean(), lo, hi),
-                     "Poverty headcount (points)": numbers.with_interval(
-                         "poverty_headcount", pov.mean(), *np.percentile(pov, [LOW, HIGH])),
-                     "Verdict": verdict, "_sort": inc.mean()})
+                     "Poverty headcount (points)": numbers.with_interval("poverty_headcount", pov.mean(), pov_lo, pov_hi),
+                     "Verdict": verdict((lo, hi), (pov_lo, pov_hi)), "_sort": inc.mean()})
     table = pd.DataFrame(rows).sort_values("_sort", ascending=False, kind="stable")
     return table.drop(columns="_sort").reset_index(drop=True)
+
+
+def verdict(income: tuple[float, float], poverty: tuple[float, float]) -> str:
+    """A municipality's verdict from the 5-95 % intervals of its income per person and poverty
+    differences: it *gains* where income rises or poverty falls with the whole interval on
+    that side of zero and neither clearly worsens, *loses* in the mirror case, is *mixed*
+    where one clearly improves and the other clearly worsens, and shows *no clear change*
+    where every interval includes zero."""
+    better = income[0] > 0 or poverty[1] < 0
+    worse = income[1] < 0 or poverty[0] > 0
+    if better and worse:
+        return "mixed"
+    return "gains" if better else "loses" if worse else "no clear change"
 
 
 def caveats(scenarios: list[dict], seeds: int, scale: float, tolerances: dict[str, float] | None = None,
@@ -328,11 +405,16 @@ def caveats(scenarios: list[dict], seeds: int, scale: float, tolerances: dict[st
                    "parameters are the registry defaults, set within published Latin American ranges. Read "
                    "differences between scenarios, not levels, and calibrate before quoting numbers.")
     out.append(f"Uncertainty: intervals cover the 5th to 95th percentile over {seeds} seeds (chance in "
-               "who migrates, finds a job or is reached). They do not include parameter uncertainty: run "
-               "`territory-abm sensitivity` to see which parameters drive the outcomes.")
+               "who migrates, finds a job or is reached)"
+               + (f"; with {seeds} seeds they lie close to the smallest and largest of {seeds} paired differences, "
+                  f"so read them as rough ({STEADY_SEEDS} or more seeds give steadier ones)" if seeds < STEADY_SEEDS
+                  else "")
+               + ". They do not include parameter uncertainty: run `territory-abm sensitivity` to see which "
+               "parameters drive the outcomes.")
     if scale != 1:
-        out.append(f"Scale: simulated with {scale:g} simulated households per real household; counts of persons "
-                   "and costs are at that scale, shares and ratios are not affected.")
+        out.append(f"Scale: simulated with {scale:g} simulated households per real household; persons, firms and "
+                   f"costs are shown for the whole territory (the simulated figures divided by {scale:g}), shares "
+                   "and ratios as simulated. Fewer simulated households make the spread over seeds wider.")
     if tolerances:
         t = {**Tolerances().as_dict(), **tolerances}
         out.append(f"Typology: a municipality counts as improved or worsened in a dimension only when the change "

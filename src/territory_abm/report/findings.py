@@ -140,16 +140,36 @@ def persistence_sentence(at_end: Effect, at_horizon: Effect) -> str:
     return f"{head}; {verdict}."
 
 
-def key_findings(summary: pd.DataFrame, reference: str, interventions: list[str]) -> list[str]:
-    """Page one: each intervention's effect on income and poverty at the horizon, which
-    lowers poverty most and at what cost per person-year, and whether effects of programmes
-    that end early last."""
+def residents_sentence(e: Effect, reference: str, scale: float = 1.0) -> str | None:
+    """Where ``e.scenario`` changes the number of residents by an amount told from chance, a
+    sentence saying so (whole territory: ``scale`` simulated households per real one) and
+    that income per person then also reflects who stays and who arrives; None otherwise."""
+    if not e.distinguishable or e.direction == 0:
+        return None
+    whole = 1.0 / scale
+    size = numbers.significant(abs(e.mean) * whole)
+    low, high = numbers.significant(e.low * whole, signed=True), numbers.significant(e.high * whole, signed=True)
+    more = "more" if e.mean > 0 else "fewer"
+    return (f"Under {e.scenario} the territory has {size} {more} residents in {e.year} than under {reference} "
+            f"(90 % interval {low} to {high} persons): income per person is the territory's income shared among "
+            "its residents, so its change also reflects who stays and who arrives; the multipliers count the "
+            "territory's whole income.")
+
+
+def key_findings(summary: pd.DataFrame, reference: str, interventions: list[str], scale: float = 1.0) -> list[str]:
+    """Page one: each intervention's effect on income and poverty at the horizon (and on the
+    number of residents where it moved them), which lowers poverty most and at what cost per
+    person-year, and whether effects of programmes that end early last."""
     out = []
     for name in interventions:
         for key in KEY_OUTCOMES:
             e = effects(summary, name, key)
             if e is not None:
                 out.append(effect_sentence(e, reference))
+        residents = effects(summary, name, "population")
+        sentence = residents_sentence(residents, reference, scale) if residents is not None else None
+        if sentence:
+            out.append(sentence)
     poverty = [e for e in (effects(summary, n, "poverty_headcount") for n in interventions)
                if e is not None and e.distinguishable and e.mean < 0]
     if len(interventions) > 1:

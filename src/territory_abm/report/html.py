@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .content import ReportContent
+from .content import ReportContent, scale_note
 from .text import (
     DIFFERENCES_TITLE,
     MAP_TITLE,
@@ -67,6 +67,7 @@ def render_html(content: ReportContent, charts: dict[str, Path]) -> str:
              f"<p class='question'>{e(c.question)}</p>",
              f"<p class='note'>Simulated {c.years[0]}-{c.years[1]}, {len(c.seeds)} runs per scenario with the same "
              f"seeds, territory_abm {e(c.version)}.</p>",
+             *([f"<p class='note'>{e(scale_note(c.households_scale))}</p>"] if c.households_scale != 1 else []),
              "<h2>Main findings</h2>", "<ul>", *[f"<li>{e(x)}</li>" for x in c.findings], "</ul>",
              "<h2>The scenarios and their costs</h2>"]
     rows = [{"Scenario": s["name"], "What it does": s["description"], "Policies": "; ".join(s["policies"]) or "none",

@@ -31,7 +31,7 @@ from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Rectangle  # noqa: E402
 from matplotlib.textpath import TextToPath  # noqa: E402
 
-from .content import ReportContent  # noqa: E402
+from .content import ReportContent, scale_note  # noqa: E402
 from .text import (  # noqa: E402
     DIFFERENCES_TITLE,
     MAP_TITLE,
@@ -300,6 +300,8 @@ def lay_out(content: ReportContent, charts: dict[str, Path], pdf) -> int:
     page.paragraph(c.question, Style(11.5, after=4))
     page.paragraph(f"Simulated {c.years[0]}-{c.years[1]}, {len(c.seeds)} runs per scenario with the same "
                    f"seeds; territory_abm {c.version}.", NOTE)
+    if c.households_scale != 1:
+        page.paragraph(scale_note(c.households_scale), NOTE)
     page.heading("Main findings")
     for text in c.findings:
         page.paragraph(text, bullet=True)

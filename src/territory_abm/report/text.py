@@ -53,4 +53,7 @@ MULTIPLIERS = ("Income gained in the territory per USD of programme cost, split 
                "cash-transfer evaluations report (where cash is mixed with other programmes, it sets the gains of all of "
                "them against the cash alone: read the rows per USD of cost). 90 % intervals over seeds in brackets.")
 MUNICIPALITIES = ("At the horizon ({year}), difference with the reference run of the same seed; 90 % interval in "
-                  "brackets. 'gains' or 'loses' only where the whole interval is on one side of zero.")
+                  "brackets. A municipality 'gains' where its income per person rises or its poverty falls with the "
+                  "whole interval on that side of zero and neither clearly worsens, 'loses' in the mirror case, is "
+                  "'mixed' where one clearly improves and the other clearly worsens, and shows 'no clear change' "
+                  "where both intervals include zero.")

@@ -132,6 +132,7 @@ def write_sensitivity(design: SensitivityDesign, x: np.ndarray, out_dir: Path) -
         "points": design.points, "runs": design.runs, "seeds": list(design.seeds),
         "parameters": dict(zip(names, (list(b) for b in design.bounds))), "outcomes": outcomes,
         "scenario": design.scenario.name, "reference": design.reference.name if design.reference else None,
+        "steps": design.scenario.steps, "households_scale": design.scenario.households_scale,
         "seed_noise_share": noise_share(per_run, outcomes), "skipped_outcomes": skipped,
         "salib_warnings": messages, "outputs": written + ["sensitivity.json"],
     }, marker)
