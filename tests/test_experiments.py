@@ -113,6 +113,7 @@ def test_a_different_experiment_on_the_same_directory_is_refused(tmp_path):
                   "--out", str(out))
     assert second.returncode == 2
     assert "results.sqlite" in second.stderr and "design" in second.stderr and "Traceback" not in second.stderr
+    assert "different experiment" in second.stderr and "new --out directory" in second.stderr
 
 
 @pytest.mark.slow

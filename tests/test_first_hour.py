@@ -88,7 +88,8 @@ def test_compare_summary_shows_the_reference_and_each_difference_with_its_range(
     lines = text.splitlines()
     assert "baseline (mean)" in lines[1] and "roads - baseline" in lines[1] and "cash - baseline" in lines[1]
     row = next(line for line in lines if line.startswith("poverty_headcount"))
-    assert "0.3" in row and "-0.02 [-0.025, -0.015]" in row and "-0.05 [-0.055, -0.045]" in row
+    # shares in %, their differences in points, at the report's precision
+    assert "30.0" in row and "-2.0 [-2.5, -1.5]" in row and "-5.0 [-5.5, -4.5]" in row and "points" in row
     # a programme that ends before the horizon adds rows for its last year: the summary is the horizon's
     ended = [{**r, "period": "horizon"} for r in rows] + [{**rows[1], "period": "programme end", "mean": 0.2,
                                                            "diff_to_reference": -0.1}]
@@ -131,6 +132,12 @@ def test_misspelt_parameter_and_lever_names_get_a_suggestion(tmp_path):
         load_scenario(path)
     path.write_text(f'territory = "{territory}"\n[[policies]]\nlever = "cash_transfers"\n')
     with pytest.raises(InputError, match=r"policies\[0\]\.lever.*did you mean 'cash_transfer'"):
+        load_scenario(path)
+    path.write_text(f'territory = "{territory}"\nstepz = 5\n')
+    with pytest.raises(InputError, match="stepz: one of the scenario keys.*did you mean 'steps'"):
+        load_scenario(path)
+    path.write_text(f'territory = "{territory}"\n[[policies]]\nlever = "roads"\nquality_too = 0.9\n')
+    with pytest.raises(InputError, match=r"policies\[0\]\.quality_too.*did you mean 'quality_to'"):
         load_scenario(path)
     design = _morris(tmp_path)
     design.write_text(design.read_text().replace('"wage_adjustment"', '"wage_adjustement"'))

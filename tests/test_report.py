@@ -50,6 +50,9 @@ def test_report_of_a_directory_without_a_finished_comparison_is_a_clear_error(tm
     assert main(["report", str(tmp_path)]) == 2  # in this process: the status the entry point exits with
     err = capsys.readouterr().err
     assert "comparison.json" in err and "Traceback" not in err
+    assert main(["report", str(tmp_path / "cmq")]) == 2  # a misspelt directory: not found, not "unfinished"
+    err = capsys.readouterr().err
+    assert "not found" in err and "Traceback" not in err
 
 
 def test_municipalities_gain_or_lose_only_when_the_whole_interval_says_so():

@@ -22,7 +22,7 @@ def read_design(path: Path, what: str, keys: set[str]) -> dict:
     raw = read_toml(path, what)
     for key in raw:
         if key not in keys:
-            raise InputError(path, key, f"one of the {what} keys {', '.join(sorted(keys))}")
+            raise InputError(path, key, f"one of the {what} keys {', '.join(sorted(keys))}{did_you_mean(key, keys)}")
     return raw
 
 

@@ -26,6 +26,7 @@ from types import MappingProxyType
 import numpy as np
 
 from ..errors import InputError
+from ..suggest import did_you_mean
 
 KINDS = ("uniform", "integer", "bernoulli", "fixed")
 """Distribution kinds a design may name."""
@@ -193,7 +194,8 @@ def parse_distribution(raw: object, source: str | Path, field: str, low: float, 
     keys = {"bernoulli": ("p",), "fixed": ("value",)}.get(kind, ("low", "high"))
     for key in raw:
         if key not in (*keys, "kind"):
-            raise InputError(source, f"{field}.{key}", f"one of the keys of a {kind} distribution: {', '.join(keys)}")
+            raise InputError(source, f"{field}.{key}", f"one of the keys of a {kind} distribution: {', '.join(keys)}"
+                             f"{did_you_mean(key, keys)}")
     for key in keys:
         if key not in raw:
             raise InputError(source, f"{field}.{key}", f"a value (a {kind} distribution needs {', '.join(keys)})")

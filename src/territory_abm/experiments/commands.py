@@ -5,17 +5,17 @@ from __future__ import annotations
 import warnings
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from .. import __version__
 from ..data.territory import load_territory
-from ..outcomes import HEADLINE, outcome
+from ..outcomes import HEADLINE
 from ..output import tables
+from ..report import numbers
 from ..output.maps import comparison_map
 from .store import ResultStore
 from ..scenarios.loader import check_targets, load_scenario
-from .compare import Comparison, compare_design, compare_specs
+from .compare import STEADY_SEEDS, Comparison, compare_design, compare_specs
 from .driver import ExperimentStatus, run_experiment
 from .engines import make_engine
 from .plots import plot_differences, plot_scenario_bands, plot_typology_shares
@@ -60,9 +60,6 @@ def compare(scenario_paths: list[Path], seeds: int, out_dir: Path, workers: int 
     return status
 
 
-STEADY_SEEDS = 20
-"""Seeds from which the 5-95 % ranges over seeds are read without a note of caution."""
-
 
 def few_seeds_note(seeds: int) -> str:
     """What 5-95 % ranges over ``seeds`` seeds are, said where they are shown."""
@@ -99,13 +96,14 @@ def summary_text(summary: pd.DataFrame) -> str:
         part = summary[summary["outcome"] == name].set_index("scenario")
         if part.empty:
             continue
-        row = {"outcome": name, "unit": {"1": "share"}.get(outcome(name).unit, outcome(name).unit)}
-        row[f"{reference} (mean)"] = _number(part.loc[reference, "mean"])
+        unit = numbers.unit(name)
+        row = {"outcome": name, "unit": "% (differences in points)" if unit == "%" else unit}
+        row[f"{reference} (mean)"] = _number(name, part.loc[reference, "mean"])
         for scenario in scenarios[1:]:
             r = part.loc[scenario]
-            row[f"{scenario} - {reference}"] = (f"{_number(r['diff_to_reference'], signed=True)} "
-                                                f"[{_number(r['diff_q05'], signed=True)}, "
-                                                f"{_number(r['diff_q95'], signed=True)}]")
+            row[f"{scenario} - {reference}"] = (f"{_number(name, r['diff_to_reference'], signed=True)} "
+                                                f"[{_number(name, r['diff_q05'], signed=True)}, "
+                                                f"{_number(name, r['diff_q95'], signed=True)}]")
         rows.append(row)
     table = _aligned(pd.DataFrame(rows))
     what = "difference to the reference, mean [5-95 % over seeds]" if len(scenarios) > 1 else "mean over seeds"
@@ -124,12 +122,11 @@ def _aligned(df: pd.DataFrame) -> str:
     return "\n".join(line.rstrip() for line in lines)
 
 
-def _number(value: float, signed: bool = False) -> str:
-    """Four significant digits, no "-0"; "n/a" where undefined."""
-    if not np.isfinite(value):
-        return "n/a"
-    text = f"{value:+.4g}" if signed else f"{value:.4g}"
-    return text.replace("-0", "0") if float(text) == 0 else text
+def _number(name: str, value: float, signed: bool = False) -> str:
+    """Outcome ``name``'s value in the report's unit and precision (``report.numbers``:
+    shares in %, their differences in points, no "-0"); "n/a" where undefined."""
+    text = numbers.value(name, value, signed=signed)
+    return "n/a" if text == numbers.MISSING else text
 
 
 def _design_scenarios(out_dir: Path) -> list[dict]:

@@ -346,6 +346,8 @@ def _ratio_of_means(numerator: list[float], denominator: list[float]) -> float:
     return float(num / den) if den and den > 0 and num > 0 else np.nan
 
 
+STEADY_SEEDS = 20
+"""Seeds from which the 5-95 % ranges over seeds are read without a note of caution."""
 RATIO_RESAMPLES = 2000
 """Bootstrap resamples of the seeds behind the interval of a ratio of means."""
 RATIO_MIN_SEEDS = 3

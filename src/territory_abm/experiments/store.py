@@ -73,8 +73,9 @@ class ResultStore:
             return
         if row[0] != wanted:
             raise InputError(self.path, "design",
-                             "the same experiment as the one already stored in this directory "
-                             "(the experiment or its scenarios changed; use a new --out directory)")
+                             "this directory holds the results of a different experiment (its scenarios, "
+                             "seeds, steps, scale or parameters differ from this command's); a directory "
+                             "resumes only the experiment that started it: use a new --out directory")
 
     def manifest(self) -> dict:
         rows = dict(self._db.execute("SELECT key, value FROM manifest").fetchall())

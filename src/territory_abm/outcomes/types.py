@@ -23,6 +23,7 @@ import numpy as np
 
 from ..errors import InputError
 from ..fields import FieldSpec
+from ..suggest import did_you_mean
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,8 @@ class Tolerances:
             raise InputError(source, prefix.rstrip("."), "a table of tolerances ([typology])")
         for key in raw:
             if key not in TOLERANCES:
-                raise InputError(source, prefix + key, f"one of the typology tolerances {', '.join(TOLERANCES)}")
+                raise InputError(source, prefix + key, f"one of the typology tolerances {', '.join(TOLERANCES)}"
+                                 f"{did_you_mean(key, TOLERANCES)}")
         return cls(**{k: t.spec.check(raw.get(k, t.spec.default), source, prefix + k) for k, t in TOLERANCES.items()})
 
     def as_dict(self) -> dict[str, float]:

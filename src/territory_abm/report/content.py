@@ -15,11 +15,11 @@ import pandas as pd
 
 from ..data.importer import filled_summary
 from ..errors import InputError
-from ..experiments.commands import STEADY_SEEDS
-from ..experiments.compare import HIGH, HORIZON, LOW, PROGRAMME_END
+from ..experiments.compare import HIGH, HORIZON, LOW, PROGRAMME_END, STEADY_SEEDS
 from ..experiments.store import ResultStore
 from ..outcomes import CHANGES, DIMENSIONS, GROUPS, TYPES, Tolerances, outcome
 from ..outcomes import HEADLINE as HEADLINE_OUTCOMES
+from ..suggest import not_found
 from . import numbers
 from .findings import drift_caveat, key_findings
 
@@ -67,6 +67,9 @@ class ReportContent:
 def build_content(directory: Path, question: str | None = None) -> ReportContent:
     """Read a finished comparison in ``directory``; InputError if it is not one."""
     directory = Path(directory)
+    if not directory.is_dir():
+        raise InputError(directory, "directory", not_found(directory, "the output directory of a finished "
+                                                           "`territory-abm compare`"))
     marker = directory / "comparison.json"
     if not marker.is_file():
         raise InputError(directory, "comparison.json", "the output directory of a finished `territory-abm compare` "

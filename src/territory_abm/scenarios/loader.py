@@ -123,7 +123,8 @@ def _raw_with_extends(path: Path, seen: tuple[Path, ...] = ()) -> tuple[dict[str
     raw = read_toml(path, "scenario")
     for key in raw:
         if key not in TOP_LEVEL_KEYS:
-            raise InputError(path, key, f"one of the scenario keys {', '.join(sorted(TOP_LEVEL_KEYS))}")
+            raise InputError(path, key, f"one of the scenario keys {', '.join(sorted(TOP_LEVEL_KEYS))}"
+                             f"{did_you_mean(key, TOP_LEVEL_KEYS)}")
     if "territory" in raw and isinstance(raw["territory"], str):
         raw["territory"] = str((path.parent / raw["territory"]).resolve())
     base: dict[str, Any] = {}
@@ -208,7 +209,8 @@ def _policy(file: Path, index: int, raw: Any, first_year: int, last_year: int) -
     fields = cls.field_specs()
     for key in raw:
         if key not in COMMON_FIELDS and key not in fields:
-            raise InputError(file, f"{where}.{key}", f"a field of lever {lever}: {', '.join(list(COMMON_FIELDS) + list(fields))}")
+            raise InputError(file, f"{where}.{key}", f"a field of lever {lever}: {', '.join(list(COMMON_FIELDS) + list(fields))}"
+                                 f"{did_you_mean(key, list(COMMON_FIELDS) + list(fields))}")
     start = YEAR.check(raw.get("start", first_year), file, f"{where}.start")
     end = YEAR.check(raw.get("end", last_year), file, f"{where}.end")
     if end < start:
