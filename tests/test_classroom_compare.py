@@ -113,6 +113,16 @@ def test_held_axes_keep_their_range_after_a_reset(group):
     assert held == before and fig.axes[0].get_ylim() == before["income"]
 
 
+def test_a_fresh_run_shows_whole_years_from_the_start_not_centuries(group):
+    """Before the first step (one year drawn, axes not held) Matplotlib's own x range ran from
+    1950 to 2100; the charts show whole years from the start instead."""
+    fig = charts_figure(track_frame(group.track[:1]), [], "en")
+    start = float(group.track[0]["year"])
+    for ax in fig.axes:
+        if ax.lines:
+            assert ax.get_xlim() == (start - 0.5, start + 5.5), ax.get_title()
+
+
 def _words(text: str) -> set[str]:
     return set(re.findall(r"[^\W\d_]+", text))
 

@@ -35,6 +35,8 @@ CHARTS = (("mean_income_pc", "income"), ("poverty_headcount", "poverty"), ("gini
 RUN_COLOUR, TWIN_COLOUR, EARLIER_COLOUR = "#0969da", "#6e7781", "#0969da"
 HORIZON = 20
 """Years the x axes show from the start while axes are held."""
+MIN_YEARS_SHOWN = 5
+"""Years the x axes show from the start at least while axes are not held."""
 
 
 class Ticks(Formatter):
@@ -104,8 +106,14 @@ def _style(ax, language: str, title: str, size: float) -> None:
 
 def _limits(ax, key: str, held: dict | None, start: int) -> None:
     """Hold the axes of chart ``key``: x from the start over :data:`HORIZON` years, y never
-    shrinking (``held`` keeps each chart's range across years and resets)."""
+    shrinking (``held`` keeps each chart's range across years and resets). Not held, x runs
+    over whole years from the start to the last year drawn, at least :data:`MIN_YEARS_SHOWN`
+    (with one year drawn, Matplotlib's own range spans centuries)."""
     if held is None:
+        years = np.concatenate([np.asarray(line.get_xdata(), float) for line in ax.lines] or [np.zeros(0)])
+        years = years[np.isfinite(years)]
+        last = max(years.max(), start) if years.size else start
+        ax.set_xlim(start - 0.5, max(last, start + MIN_YEARS_SHOWN) + 0.5)
         return
     low, high = ax.get_ylim()  # autoscaled to what is drawn
     if key in held:  # held: grows only where something drawn falls outside
