@@ -90,6 +90,31 @@ def start_server(args: list[str], port: int, log) -> subprocess.Popen:
     return proc
 
 
+def test_an_interrupt_of_the_command_alone_stops_the_server_too(tmp_path):
+    """``kill -INT`` to the command's process (not its group, as Ctrl+C would) left the server
+    process serving on the port, and a second interrupt printed a traceback: the command
+    passes the interrupt on, and both stop."""
+    from territory_abm.dashboard.server import free_port
+
+    port = free_port("127.0.0.1")
+    log = tmp_path / "server.log"
+    proc = start_server(["dashboard", str(SCENARIOS / "classroom" / "poverty_and_transfers.toml"), "--port", str(port)],
+                        port, log)
+    os.kill(proc.pid, signal.SIGINT)
+    try:
+        assert proc.wait(timeout=30) == 0
+        deadline = time.monotonic() + 10
+        while _answers(f"http://127.0.0.1:{port}/") and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not _answers(f"http://127.0.0.1:{port}/"), "the server still answers"
+        assert "Traceback" not in log.read_text()
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)  # whatever is left of the group
+        except ProcessLookupError:
+            pass
+
+
 def _answers(url: str) -> bool:
     try:
         with urllib.request.urlopen(url, timeout=2) as response:

@@ -157,8 +157,33 @@ def serve(scenario_path: Path | None, host: str = "127.0.0.1", port: int | None 
     previous = signal.signal(signal.SIGTERM, lambda *_: proc.terminate())
     try:
         return proc.wait()
-    except KeyboardInterrupt:  # the server got the same Ctrl+C
-        proc.wait()
-        return 0
+    except KeyboardInterrupt:
+        return stop_after_interrupt(proc)
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+INTERRUPT_GRACE = 2.0
+"""Seconds the server has to stop by itself after a Ctrl+C in its terminal (which reaches it too)."""
+SHUTDOWN_WAIT = 15.0
+"""Seconds the server has to shut down once interrupted, before it is killed."""
+
+
+def stop_after_interrupt(proc: subprocess.Popen) -> int:
+    """Stop the server process ``proc`` after this process was interrupted (SIGINT).
+
+    A Ctrl+C in the terminal reaches both processes, and the server shuts down by itself. A
+    SIGINT sent to this process alone (``kill -INT PID``) does not reach it: after
+    ``INTERRUPT_GRACE`` seconds it is passed on. A server still running ``SHUTDOWN_WAIT``
+    seconds later, or a second interrupt while waiting, kills it: nothing is left holding the
+    port, and no traceback is printed."""
+    try:
+        try:
+            proc.wait(timeout=INTERRUPT_GRACE)
+        except subprocess.TimeoutExpired:
+            proc.send_signal(signal.SIGINT)
+            proc.wait(timeout=SHUTDOWN_WAIT)
+    except (KeyboardInterrupt, subprocess.TimeoutExpired):
+        proc.kill()
+        proc.wait()
+    return 0
