@@ -74,9 +74,16 @@ def summary(result: RunResult) -> str:
     first, last = t.iloc[0], t.iloc[-1]
     rows = [outcome(name) for name in (*SUMMARY, "policy_cost")]
     width = max(len(r.name) for r in rows)
-    lines = [f"{'outcome':<{width}}  {int(first['year']):>12}  {int(last['year']):>12}"]
+    units = {r.name: "share" if r.unit == "1" and r.kind == "share" else "" if r.unit == "1" else r.unit for r in rows}
+    unit_width = max(len("unit"), *(len(u) for u in units.values()))
+    lines = [f"{'outcome':<{width}}  {'unit':<{unit_width}}  {int(first['year']):>12}  {int(last['year']):>12}"]
     for r in rows:
-        lines.append(f"{r.name:<{width}}  {r.format(first[r.name]):>12}  {r.format(last[r.name]):>12}")
+        lines.append(f"{r.name:<{width}}  {units[r.name]:<{unit_width}}  {r.format(first[r.name]):>12}  "
+                     f"{r.format(last[r.name]):>12}")
+    scale = result.model.scenario.households_scale
+    if scale != 1:
+        lines.append(f"(households_scale {scale:g}: persons, firms, hectares and USD totals are the simulated "
+                     f"territory's; divide by {scale:g} for the whole territory)")
     lines += typology_lines(result.typology, result.model.scenario.typology.as_dict())
     short = [f"{node} {j['kept'] / j['drawn']:.0%}" for node, j in start_wage_jobs(result.model).items()
              if j["drawn"] > 0 and j["kept"] < 0.9 * j["drawn"]]
