@@ -129,3 +129,19 @@ def test_resume_after_sigkill_gives_the_uninterrupted_results(tmp_path):
     assert _cli(*args, "--out", str(clean)).returncode == 0
     for name in ("results.csv", "summary.csv", "impact.csv", "territory_results.csv"):
         assert (killed / name).read_bytes() == (clean / name).read_bytes(), name
+
+
+def test_scenarios_of_different_scale_or_length_are_refused_before_any_run():
+    """Runs are paired seed by seed and year by year: a comparison of scenarios at different
+    households_scale, steps or start year is refused with the field named, not run and then
+    crashed on the broken pairing."""
+    from territory_abm.errors import InputError
+    from territory_abm.experiments.compare import compare_specs
+    from territory_abm.scenarios.loader import load_scenario
+
+    base = load_scenario(SCEN / "baseline.toml")
+    roads = load_scenario(SCEN / "roads.toml")
+    for field, value in (("households_scale", 0.5), ("steps", 5)):
+        with pytest.raises(InputError, match=field):
+            compare_specs([base, roads.replace(**{field: value})], [1, 2])
+    assert len(compare_specs([base, roads], [1, 2])) == 4

@@ -64,9 +64,9 @@ def test_municipalities_gain_or_lose_only_when_the_whole_interval_says_so():
                              "node_id": node, "name": node, "mean_income_pc": 1000 + shift * gain,
                              "poverty_headcount": 0.3 - shift * gain / 1000})
     table = municipality_changes(pd.DataFrame(rows), "policy", "baseline").set_index("Municipality")
-    assert table.loc["A (A)", "Verdict"] == "gains"
+    assert table.loc["A (A)", "Verdict"] == "gains (income up, poverty down)"
     assert table.loc["B (B)", "Verdict"] == "no clear change"
-    assert table.loc["C (C)", "Verdict"] == "loses"
+    assert table.loc["C (C)", "Verdict"] == "loses (income down, poverty up)"
     assert table.index[0] == "A (A)" and table.index[-1] == "C (C)"  # ordered by mean income change
 
 

@@ -203,10 +203,13 @@ def test_counts_and_costs_are_shown_for_the_whole_territory_and_shares_as_simula
 
 
 @pytest.mark.parametrize("income, poverty, expected", [
-    ((10, 50), (-0.03, -0.01), "gains"), ((-5, 40), (-0.03, -0.01), "gains"), ((10, 50), (-0.01, 0.02), "gains"),
-    ((-50, -10), (0.01, 0.03), "loses"), ((-50, 20), (0.002, 0.05), "loses"), ((-60, -5), (-0.01, 0.01), "loses"),
-    ((10, 50), (0.01, 0.03), "mixed"), ((-50, -10), (-0.03, -0.01), "mixed"),
+    ((10, 50), (-0.03, -0.01), "gains (income up, poverty down)"), ((-5, 40), (-0.03, -0.01), "gains (poverty down)"),
+    ((10, 50), (-0.01, 0.02), "gains (income up)"), ((-50, -10), (0.01, 0.03), "loses (income down, poverty up)"),
+    ((-50, 20), (0.002, 0.05), "loses (poverty up)"), ((-60, -5), (-0.01, 0.01), "loses (income down)"),
+    ((10, 50), (0.01, 0.03), "mixed (income up, poverty up)"),
+    ((-50, -10), (-0.03, -0.01), "mixed (poverty down, income down)"),
     ((-10, 50), (-0.01, 0.02), "no clear change"),
+    ((26, 26), (-0.02, -0.02), "no clear change"),  # one seed: intervals without width tell nothing
 ])
 def test_a_municipality_verdict_reads_income_and_poverty(income, poverty, expected):
     from territory_abm.report.content import verdict
@@ -224,6 +227,36 @@ def test_cost_per_person_year_has_a_bootstrap_interval_over_seeds():
     assert (low, high) == _ratio_of_means_interval(cost, avoided)  # the same runs, the same interval
     same = _ratio_of_means_interval([200.0, 400.0, 600.0], [1.0, 2.0, 3.0])  # every seed's ratio is 200
     assert same == pytest.approx((200.0, 200.0))
-    low, high = _ratio_of_means_interval(cost, [-3000.0, 500.0, 800.0, -200.0, 100.0])  # some seeds avoid none
-    assert np.isinf(high)  # the seeds do not rule out that nothing was avoided: no upper bound
+    low, high = _ratio_of_means_interval(cost[:4], [1000.0, -400.0, -300.0, -100.0])  # avoided on average, not surely
+    assert np.isfinite(_ratio_of_means(cost[:4], [1000.0, -400.0, -300.0, -100.0]))
+    assert 0 < low < np.inf and np.isinf(high)  # the seeds do not rule out that nothing was avoided: no upper bound
+    low, high = _ratio_of_means_interval([-1e5, 2e5, 1e5, 3e5], [1000.0, 1200.0, 900.0, 1100.0])
+    assert low >= 0 and np.isfinite(high)  # a resample without extra cost costs 0 per person-year, not inf
     assert all(np.isnan(_ratio_of_means_interval(cost[:2], avoided[:2])))  # too few seeds for an interval
+
+
+def test_cost_per_person_year_text_shows_an_interval_only_where_there_is_one():
+    from territory_abm.report.content import _ratio_text
+
+    row = pd.Series({"mean": 464.36, "q05": 325.0, "q95": 815.0})
+    assert _ratio_text(row) == "464 [325, 815]"
+    assert _ratio_text(row.replace(815.0, np.inf)) == "464 [325, no upper bound]"
+    assert _ratio_text(pd.Series({"mean": 464.36, "q05": 464.36, "q95": 464.36})) == "464"  # written before intervals
+    assert _ratio_text(pd.Series({"mean": np.nan, "q05": np.nan, "q95": np.nan})) == numbers.MISSING
+
+
+def test_the_residents_sentence_counts_the_whole_territory_and_needs_a_clear_change():
+    from territory_abm.report.findings import residents_sentence
+
+    e = Effect("cash", "population", 2030, 343.0, 296.0, 386.0)
+    sentence = residents_sentence(e, "base", 0.1)
+    assert "3,430 more residents" in sentence and "+2,960 to +3,860 persons" in sentence and "poverty" in sentence
+    assert residents_sentence(Effect("cash", "population", 2030, 10.0, -5.0, 25.0), "base", 0.1) is None
+    assert residents_sentence(Effect("cash", "population", 2030, 343.0, 343.0, 343.0), "base") is None  # one seed
+
+
+def test_one_seed_makes_no_interval_and_no_finding_told_from_chance():
+    e = Effect("roads", "mean_income_pc", 2030, 26.0, 26.0, 26.0)
+    assert not e.distinguishable and "not distinguishable from chance" in effect_sentence(e, "base")
+    text = " ".join(caveats([{"name": "roads", "calibrated": False}], 1, 1.0))
+    assert "one seed per scenario" in text and "1 seeds" not in text

@@ -174,16 +174,21 @@ def stop_after_interrupt(proc: subprocess.Popen) -> int:
 
     A Ctrl+C in the terminal reaches both processes, and the server shuts down by itself. A
     SIGINT sent to this process alone (``kill -INT PID``) does not reach it: after
-    ``INTERRUPT_GRACE`` seconds it is passed on. A server still running ``SHUTDOWN_WAIT``
-    seconds later, or a second interrupt while waiting, kills it: nothing is left holding the
-    port, and no traceback is printed."""
+    ``INTERRUPT_GRACE`` seconds the server gets a SIGTERM (uvicorn shuts down gracefully on it,
+    also when it is already shutting down after the terminal's Ctrl+C: only a second SIGINT
+    forces it). A server still running ``SHUTDOWN_WAIT`` seconds later, or a second interrupt
+    while waiting, kills it: nothing is left holding the port, and no traceback is printed."""
     try:
         try:
             proc.wait(timeout=INTERRUPT_GRACE)
         except subprocess.TimeoutExpired:
-            proc.send_signal(signal.SIGINT)
+            proc.terminate()
             proc.wait(timeout=SHUTDOWN_WAIT)
     except (KeyboardInterrupt, subprocess.TimeoutExpired):
         proc.kill()
-        proc.wait()
-    return 0
+    while True:  # reap the server; further interrupts change nothing now
+        try:
+            proc.wait()
+            return 0
+        except KeyboardInterrupt:
+            continue

@@ -57,6 +57,10 @@ def compare(scenario_paths: list[Path], seeds: int, out_dir: Path, workers: int 
             print(summary_text(pd.read_csv(out_dir / "summary.csv")))
             if 1 < seeds < STEADY_SEEDS:
                 print(few_seeds_note(seeds))
+            scale = scenarios[0].households_scale
+            if scale != 1:
+                print(f"(households_scale {scale:g}: persons, firms and USD totals are the simulated territory's; "
+                      f"divide by {scale:g} for the whole territory, as the report does)")
     return status
 
 
@@ -134,12 +138,6 @@ def _design_scenarios(out_dir: Path) -> list[dict]:
         return store.manifest()["design"]["scenarios"]
 
 
-def _one_or_each(scenarios: list[dict], key: str):
-    """The scenarios' common value of ``key``, or each scenario's by name where they differ."""
-    values = {s["name"]: s[key] for s in scenarios}
-    return next(iter(values.values())) if len(set(values.values())) == 1 else values
-
-
 def write_comparison(out_dir: Path) -> list[str]:
     """Tables and plots of a finished comparison; ``comparison.json`` last."""
     marker = out_dir / "comparison.json"
@@ -164,8 +162,8 @@ def write_comparison(out_dir: Path) -> list[str]:
         written.append("map.png")
     tables.write_json({"complete": True, "kind": "compare", "version": __version__,
                        "scenarios": comparison.scenarios, "seeds": comparison.seeds,
-                       "households_scale": _one_or_each(design, "households_scale"),
-                       "steps": _one_or_each(design, "steps"),
+                       # one value each: ``compare_specs`` refuses scenarios that differ in them
+                       "households_scale": design[0]["households_scale"], "steps": design[0]["steps"],
                        "reference": comparison.reference, "horizon": comparison.horizon,
                        "programme_end": comparison.programme_end, "typology": comparison.tolerances.as_dict(),
                        "outputs": written + ["comparison.json"]},

@@ -48,6 +48,11 @@ def compare_specs(scenarios: list[Scenario], seeds: list[int]) -> list[RunSpec]:
         dup = sorted({n for n in names if names.count(n) > 1})
         raise InputError(dup[0], "name", "scenarios with distinct names in one comparison")
     for s in scenarios[1:]:
+        for field in ("households_scale", "steps", "start_year"):  # the runs are paired year by year
+            if getattr(s, field) != getattr(scenarios[0], field):
+                raise InputError(s.source, field, f"the same {field} as the reference scenario {scenarios[0].name} "
+                                 f"({getattr(scenarios[0], field)!r}), got {getattr(s, field)!r}; set it on the "
+                                 "command line (--households-scale, --steps) or in the files")
         if s.typology != scenarios[0].typology:
             raise InputError(s.source, "typology", f"the same typology tolerances as the reference scenario "
                              f"{scenarios[0].name} ({scenarios[0].typology.as_dict()}), got {s.typology.as_dict()}")
@@ -358,17 +363,18 @@ def _ratio_of_means_interval(numerator: list[float], denominator: list[float]) -
     """5-95 % interval of the ratio of the means over seeds (``_ratio_of_means``): a
     percentile bootstrap that resamples the seeds, pairs kept (``scipy.stats.bootstrap``,
     with a fixed generator, so the same runs give the same interval). A resample whose mean
-    denominator or numerator is not positive (no poverty avoided, or no extra cost) has no
-    finite ratio and counts as +inf, so the upper end is inf when the seeds do not rule out
-    that nothing was avoided. NaN, NaN with fewer than ``RATIO_MIN_SEEDS`` seeds."""
+    denominator is not positive (no poverty avoided) has no finite ratio and counts as +inf,
+    so the upper end is inf when the seeds do not rule out that nothing was avoided; one whose
+    mean numerator is not positive (no extra cost) counts as 0. NaN, NaN with fewer than
+    ``RATIO_MIN_SEEDS`` seeds."""
     num, den = np.asarray(numerator, float), np.asarray(denominator, float)
     if len(num) < RATIO_MIN_SEEDS:
         return np.nan, np.nan
 
     def ratio(a, b, axis=-1):
         ma, mb = np.mean(a, axis=axis), np.mean(b, axis=axis)
-        ok = (ma > 0) & (mb > 0)
-        return np.where(ok, ma / np.where(ok, mb, 1.0), np.inf)
+        avoided = mb > 0
+        return np.where(avoided, np.maximum(ma, 0.0) / np.where(avoided, mb, 1.0), np.inf)
 
     with np.errstate(invalid="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore")  # a degenerate resample distribution (equal seeds) is still an answer

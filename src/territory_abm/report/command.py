@@ -9,6 +9,7 @@ import pandas as pd
 
 from ..experiments.store import ResultStore
 from ..output.maps import comparison_map
+from ..outcomes.yearly import REGISTRY
 from ..experiments.plots import plot_differences, plot_scenario_bands, plot_typology_shares
 from .content import ReportContent, build_content
 from .html import render_html
@@ -16,6 +17,16 @@ from .pdf import render_pdf
 
 CHART_DPI = 160
 """Resolution of the report's charts: sharp at full text width on an A4 page (about 1,200 px)."""
+
+
+def whole_territory_results(territory: pd.DataFrame, scale: float) -> pd.DataFrame:
+    """``territory`` with the outcomes summed over households (persons, firms, USD totals)
+    divided by ``scale``: for the whole territory, as the report's tables show them."""
+    territory = territory.copy()
+    for column in territory.columns:
+        if column in REGISTRY and REGISTRY[column].across == "sum":
+            territory[column] = territory[column] / scale
+    return territory
 
 
 def draw_charts(directory: Path, content: ReportContent, out: Path) -> dict[str, Path]:
@@ -30,7 +41,8 @@ def draw_charts(directory: Path, content: ReportContent, out: Path) -> dict[str,
         charts["differences"] = out / "differences.png"
         plot_differences(pd.read_csv(directory / "summary.csv"), content.reference, charts["differences"], dpi=CHART_DPI)
     charts["scenarios"] = out / "scenarios.png"
-    plot_scenario_bands(pd.read_csv(directory / "territory_results.csv"), names, charts["scenarios"], dpi=CHART_DPI)
+    plot_scenario_bands(whole_territory_results(pd.read_csv(directory / "territory_results.csv"), content.households_scale),
+                        names, charts["scenarios"], dpi=CHART_DPI)
     charts["typology"] = out / "typology.png"
     plot_typology_shares(content.typology_shares, charts["typology"], dpi=CHART_DPI)
     with ResultStore(directory) as store:

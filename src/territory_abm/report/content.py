@@ -28,7 +28,8 @@ HEADLINE = {name: outcome(name) for name in HEADLINE_OUTCOMES}
 
 LEFT_OUT = (
     "Prices of tradables are set outside the territory; a shock to world prices is a scenario, not an outcome.",
-    ("Households do not borrow, insure, or choose their children's schooling: a new adult has the cohort's "
+    ("Households do not borrow (except through the credit lever), insure, or choose their children's "
+     "schooling: a new adult has the cohort's "
      "schooling plus the household's gap, and schooling changes only through the education lever and the "
      "attendance a conditional transfer buys."),
     ("Land is let for the year in each municipality's rental market and sold only when households die out or "
@@ -267,7 +268,7 @@ def _ratio_text(row) -> str:
         return numbers.MISSING
     mean = numbers.significant(row["mean"])
     low, high = row.get("q05", np.nan), row.get("q95", np.nan)
-    if not np.isfinite(low):
+    if not np.isfinite(low) or low == high:  # no interval (comparisons written before it existed: q05 = q95 = mean)
         return mean
     upper = numbers.significant(high) if np.isfinite(high) else "no upper bound"
     return f"{mean} [{numbers.significant(low)}, {upper}]"
@@ -381,15 +382,23 @@ def municipality_changes(results: pd.DataFrame, scenario: str, reference: str) -
 
 def verdict(income: tuple[float, float], poverty: tuple[float, float]) -> str:
     """A municipality's verdict from the 5-95 % intervals of its income per person and poverty
-    differences: it *gains* where income rises or poverty falls with the whole interval on
-    that side of zero and neither clearly worsens, *loses* in the mirror case, is *mixed*
-    where one clearly improves and the other clearly worsens, and shows *no clear change*
-    where every interval includes zero."""
-    better = income[0] > 0 or poverty[1] < 0
-    worse = income[1] < 0 or poverty[0] > 0
+    differences, naming what decided it: it *gains* where income rises or poverty falls with
+    the whole interval on that side of zero and neither clearly worsens, *loses* in the mirror
+    case, is *mixed* where one clearly improves and the other clearly worsens, and shows *no
+    clear change* where every interval includes zero or has no width (one seed)."""
+    def clear(interval):
+        return interval[0] < interval[1]
+    up = clear(income) and income[0] > 0
+    down = clear(income) and income[1] < 0
+    fell = clear(poverty) and poverty[1] < 0
+    rose = clear(poverty) and poverty[0] > 0
+    better = [name for name, yes in (("income up", up), ("poverty down", fell)) if yes]
+    worse = [name for name, yes in (("income down", down), ("poverty up", rose)) if yes]
     if better and worse:
-        return "mixed"
-    return "gains" if better else "loses" if worse else "no clear change"
+        return f"mixed ({', '.join(better + worse)})"
+    if better:
+        return f"gains ({', '.join(better)})"
+    return f"loses ({', '.join(worse)})" if worse else "no clear change"
 
 
 def caveats(scenarios: list[dict], seeds: int, scale: float, tolerances: dict[str, float] | None = None,
@@ -407,12 +416,16 @@ def caveats(scenarios: list[dict], seeds: int, scale: float, tolerances: dict[st
         out.append("Calibration: none of these scenarios is calibrated to this territory's data; behavioural "
                    "parameters are the registry defaults, set within published Latin American ranges. Read "
                    "differences between scenarios, not levels, and calibrate before quoting numbers.")
-    out.append(f"Uncertainty: intervals cover the 5th to 95th percentile over {seeds} seeds (chance in "
-               "who migrates, finds a job or is reached)"
-               + (f"; with {seeds} seeds they lie close to the smallest and largest of {seeds} paired differences, "
-                  f"so read them as rough ({STEADY_SEEDS} or more seeds give steadier ones)" if seeds < STEADY_SEEDS
-                  else "")
-               + ". They do not include parameter uncertainty: run `territory-abm sensitivity` to see which "
+    if seeds == 1:
+        spread = ("Uncertainty: one seed per scenario, so there are no intervals: no difference in this report can "
+                  "be told from chance (run compare with more seeds)")
+    else:
+        spread = (f"Uncertainty: intervals cover the 5th to 95th percentile over {seeds} seeds (chance in who "
+                  "migrates, finds a job or is reached)"
+                  + (f"; with {seeds} seeds they lie close to the smallest and largest of {seeds} paired "
+                     f"differences, so read them as rough ({STEADY_SEEDS} or more seeds give steadier ones)"
+                     if seeds < STEADY_SEEDS else ""))
+    out.append(spread + ". They do not include parameter uncertainty: run `territory-abm sensitivity` to see which "
                "parameters drive the outcomes.")
     if scale != 1:
         out.append(f"Scale: simulated with {scale:g} simulated households per real household; persons, firms and "

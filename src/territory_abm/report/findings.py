@@ -64,8 +64,9 @@ class Effect:
 
     @property
     def distinguishable(self) -> bool:
-        """True when the whole 90 % interval lies on one side of zero."""
-        return bool(self.low > 0 or self.high < 0)
+        """True when the whole 90 % interval lies on one side of zero and has a width (one
+        seed gives an interval of one value, which tells nothing from chance)."""
+        return bool((self.low > 0 or self.high < 0) and self.low < self.high)
 
     @property
     def direction(self) -> int:
@@ -151,9 +152,9 @@ def residents_sentence(e: Effect, reference: str, scale: float = 1.0) -> str | N
     low, high = numbers.significant(e.low * whole, signed=True), numbers.significant(e.high * whole, signed=True)
     more = "more" if e.mean > 0 else "fewer"
     return (f"Under {e.scenario} the territory has {size} {more} residents in {e.year} than under {reference} "
-            f"(90 % interval {low} to {high} persons): income per person is the territory's income shared among "
-            "its residents, so its change also reflects who stays and who arrives; the multipliers count the "
-            "territory's whole income.")
+            f"(90 % interval {low} to {high} persons): income per person, the poverty headcount and the "
+            "person-years out of poverty then also reflect who stays and who arrives, not only what the "
+            "households who were there earn; the multipliers count the territory's whole income.")
 
 
 def key_findings(summary: pd.DataFrame, reference: str, interventions: list[str], scale: float = 1.0) -> list[str]:

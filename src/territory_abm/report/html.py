@@ -11,6 +11,7 @@ import pandas as pd
 
 from .content import ReportContent, scale_note
 from .text import (
+    COST_EFFECTIVENESS,
     DIFFERENCES_TITLE,
     MAP_TITLE,
     INTRO,
@@ -41,7 +42,8 @@ VERDICT_CLASS = {"gains": "gains", "loses": "loses"}
 def _cell(tag: str, value) -> str:
     """One escaped cell; line breaks in the text (value over difference) become ``<br>``."""
     text = str(value)
-    css = f' class="{VERDICT_CLASS[text]}"' if tag == "td" and text in VERDICT_CLASS else ""
+    word = text.split(" (")[0]
+    css = f' class="{VERDICT_CLASS[word]}"' if tag == "td" and word in VERDICT_CLASS else ""
     return f"<{tag}{css}>" + "<br>".join(html.escape(line) for line in text.split("\n")) + f"</{tag}>"
 
 
@@ -84,7 +86,7 @@ def render_html(content: ReportContent, charts: dict[str, Path]) -> str:
                      "end-of-programme result.</p>")
     if "differences" in charts:
         parts += [f"<h3>{e(DIFFERENCES_TITLE)}</h3>", _image(charts["differences"], DIFFERENCES_TITLE)]
-    parts += ["<h2>Cost-effectiveness</h2>", _table(c.cost_effectiveness),
+    parts += ["<h2>Cost-effectiveness</h2>", f"<p class='note'>{e(COST_EFFECTIVENESS)}</p>", _table(c.cost_effectiveness),
               "<h2>Who gains beyond the people the programme pays?</h2>", f"<p>{e(MULTIPLIERS)}</p>",
               _table(c.multipliers)]
     if "map" in charts:

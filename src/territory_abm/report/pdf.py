@@ -33,6 +33,7 @@ from matplotlib.textpath import TextToPath  # noqa: E402
 
 from .content import ReportContent, scale_note  # noqa: E402
 from .text import (  # noqa: E402
+    COST_EFFECTIVENESS,
     DIFFERENCES_TITLE,
     MAP_TITLE,
     INTRO,
@@ -257,7 +258,7 @@ class Layout:
     def _row(self, wrapped, height, widths, style, rule: str = "#c8ced6") -> None:
         x = MARGIN[0]
         for lines, w in zip(wrapped, widths):
-            colour = VERDICT_COLOURS.get(lines[0]) if len(lines) == 1 else None
+            colour = VERDICT_COLOURS.get(lines[0].split(" (")[0]) if len(lines) == 1 else None
             for k, line in enumerate(lines):
                 self._text(x + CELL_PAD[0], self.y + CELL_PAD[1] + k * style.line, line, style, colour=colour)
             x += w
@@ -326,6 +327,7 @@ def lay_out(content: ReportContent, charts: dict[str, Path], pdf) -> int:
         page.heading(DIFFERENCES_TITLE, H3)
         page.image(charts["differences"])
     page.heading("Cost-effectiveness")
+    page.paragraph(COST_EFFECTIVENESS, NOTE, keep=True)
     page.table(c.cost_effectiveness)
     page.heading("Who gains beyond the people the programme pays?")
     page.paragraph(MULTIPLIERS, keep=True)

@@ -52,6 +52,12 @@ MULTIPLIERS = ("Income gained in the territory per USD of programme cost, split 
                "in cash (transfers, payments for ecosystem services; administration left out), the figure "
                "cash-transfer evaluations report (where cash is mixed with other programmes, it sets the gains of all of "
                "them against the cash alone: read the rows per USD of cost). 90 % intervals over seeds in brackets.")
+COST_EFFECTIVENESS = (
+    "Programme cost and person-years out of poverty: each intervention's difference to the reference over the "
+    "run, for the whole territory, with the 5th to 95th percentile over seeds. Cost per person-year: the mean "
+    "cost over the mean person-years, with a 90 % bootstrap interval over seeds (a different kind of interval: "
+    "how far the ratio of the means could move with other seeds; rough with few seeds; 'no upper bound' where "
+    "the seeds do not rule out that no poverty was avoided).")
 MUNICIPALITIES = ("At the horizon ({year}), difference with the reference run of the same seed; 90 % interval in "
                   "brackets. A municipality 'gains' where its income per person rises or its poverty falls with the "
                   "whole interval on that side of zero and neither clearly worsens, 'loses' in the mirror case, is "
