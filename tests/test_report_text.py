@@ -260,3 +260,9 @@ def test_one_seed_makes_no_interval_and_no_finding_told_from_chance():
     assert not e.distinguishable and "not distinguishable from chance" in effect_sentence(e, "base")
     text = " ".join(caveats([{"name": "roads", "calibrated": False}], 1, 1.0))
     assert "one seed per scenario" in text and "1 seeds" not in text
+
+
+def test_a_difference_told_from_chance_never_prints_as_zero():
+    assert numbers.with_interval("forest_cover", -0.0003, -0.0006, -0.0001) == "-0.03 [-0.06, -0.01]"
+    assert numbers.with_interval("forest_cover", -0.00004, -0.0003, 0.0002) == "0 [0, 0]"  # spans zero: as before
+    assert numbers.with_interval("poverty_headcount", -0.019, -0.035, -0.001) == "-1.9 [-3.5, -0.1]"

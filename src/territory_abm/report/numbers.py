@@ -72,9 +72,26 @@ def value(name: str, x: float, *, signed: bool = False) -> str:
     return rounded(scaled(spec, x), decimals(spec), signed=signed)
 
 
+EXTRA_DECIMALS = 3
+"""Most places added to a share's interval that lies on one side of zero so that none of its
+numbers prints as 0 (a difference told from chance is never shown as nothing; money and
+counts keep their whole numbers)."""
+
+
 def with_interval(name: str, mean: float, low: float, high: float, *, signed: bool = True) -> str:
-    """``"+20 [-5, +40]"``: a difference (or value) of outcome ``name`` and its interval."""
-    return f"{value(name, mean, signed=signed)} [{value(name, low, signed=signed)}, {value(name, high, signed=signed)}]"
+    """``"+20 [-5, +40]"``: a difference (or value) of outcome ``name`` and its interval, at
+    the outcome's precision; for a share whose interval lies on one side of zero, with as many
+    more places (at most ``EXTRA_DECIMALS``) as keep its nonzero numbers from printing as 0
+    (forest cover -0.03 [-0.06, -0.01] points, not 0 [-0.1, 0])."""
+    spec = outcome(name)
+    places = decimals(spec)
+    if spec.kind == "share" and (low > 0 or high < 0):
+        while places < decimals(spec) + EXTRA_DECIMALS and any(
+                x != 0 and rounded(scaled(spec, x), places) == "0" for x in (mean, low, high)):
+            places += 1
+    return " ".join((rounded(scaled(spec, mean), places, signed=signed),
+                     f"[{rounded(scaled(spec, low), places, signed=signed)},",
+                     f"{rounded(scaled(spec, high), places, signed=signed)}]"))
 
 
 def unit(name: str, difference: bool = False) -> str:
