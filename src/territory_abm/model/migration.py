@@ -51,6 +51,7 @@ from .households import farming_households
 from .kernels import bincount, choose_movers, draw_destinations, pay_dividends
 from .migration_kernels import affordable_ends, draw_within, segment_cumsum
 from .network import Pairs
+from .overhead_kernels import leave_and_outflow
 
 NETWORK_SCALE = 100.0
 """Migrant networks enter utility as log(1 + NETWORK_SCALE x migrants / origin population): the
@@ -441,9 +442,10 @@ def steady_migration(model, income: np.ndarray, members: np.ndarray, adults: np.
             new /= r
         else:
             with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-                leave = 1.0 / (1.0 + stay * np.exp(-choice.inclusive)[node])
+                move_worth = np.exp(-choice.inclusive)
                 shares = np.nan_to_num(np.exp(choice.utilities - choice.log_sum_exp[origin]))
-            outflow = np.bincount(node, leave * people, minlength=n)
+            # 1 / (1 + stay exp(-lambda I)) and its people by node, in one pass (numpy's arithmetic and sums)
+            leave, outflow = leave_and_outflow(stay=stay, move_worth=move_worth, node=node, people=people, n_nodes=n)
             new = outflow[origin] * shares / r
         converged = np.abs(new - on_pairs).max(initial=0.0) <= STEADY_STOCK_TOLERANCE * max(new.max(initial=0.0), 1.0)
         on_pairs = new
