@@ -567,8 +567,11 @@ def migrants_abroad_at_rest(params, steady: SteadyMigration, income: np.ndarray,
     chosen = np.zeros(len(income), np.int64)
     expected = np.zeros(len(income))
     u = rng.random(len(income))
-    for start in range(0, len(income), PLACEMENT_CHUNK):
-        rows = slice(start, start + PLACEMENT_CHUNK)
+    # a household that sends nobody abroad (one adult: it moves whole) has none at rest: its weights
+    # are 1, 0, 0, ..., so it draws 0 and expects 0 as the rows below would give it
+    weighed = np.arange(len(income)) if rate is not None else np.flatnonzero(abroad_rate != 0.0)
+    for start in range(0, len(weighed), PLACEMENT_CHUNK):
+        rows = weighed[start:start + PLACEMENT_CHUNK]
         y, pc = income[rows, None], persons[rows, None]
         at = node[rows]
         # incomes with k migrants abroad out of m: y - (m - k) R, for the rates of the path 0..m
@@ -584,8 +587,7 @@ def migrants_abroad_at_rest(params, steady: SteadyMigration, income: np.ndarray,
                 log_rate = (np.log(abroad_rate[rows, None])
                             - np.log1p(stay_odds[rows, None] * np.exp(weight * (log_x[:, 1:] - log_y))))
             else:
-                index = np.arange(len(income))[rows]
-                log_rate = np.log(np.column_stack([rate(index, income[rows] - j * per_migrant)
+                log_rate = np.log(np.column_stack([rate(rows, income[rows] - j * per_migrant)
                                                    for j in range(1, most + 1)]))
             log_path = np.concatenate([np.zeros((y.shape[0], 1)), np.cumsum(log_rate, axis=1)], axis=1)
             log_w = log_ratio + log_path - ks * np.log(r) - np.cumsum(np.log(np.maximum(ks, 1)))
