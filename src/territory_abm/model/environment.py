@@ -98,7 +98,7 @@ def frontier_hurdle(wish, node: np.ndarray, target: np.ndarray) -> np.ndarray:
     low, high = np.full(n, np.log(MIN_HURDLE)), np.full(n, np.log(MAX_HURDLE))
     for _ in range(HURDLE_BISECTIONS):
         mid = 0.5 * (low + high)
-        cleared = np.bincount(node, wish(hurdle=np.exp(mid)), minlength=n)
+        cleared = bincount(node, wish(hurdle=np.exp(mid)), minlength=n)
         above = cleared > target
         low, high = np.where(above, mid, low), np.where(above, high, mid)
     return np.exp(high)

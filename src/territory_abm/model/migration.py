@@ -419,9 +419,9 @@ def steady_migration(model, income: np.ndarray, members: np.ndarray, adults: np.
     then."""
     p, n = model.params, model.n_nodes
     r = p.migrant_return_rate
-    population = np.bincount(node, members, minlength=n).astype(float)
+    population = bincount(node, members, minlength=n).astype(float)
     with np.errstate(invalid="ignore", divide="ignore"):
-        income_node = np.bincount(node, income, minlength=n) / population
+        income_node = bincount(node, income, minlength=n) / population
     # exp(U) of households that can move (0 for those without adults, which never leave)
     with np.errstate(over="ignore"):
         stay = np.where(adults > 0, np.exp(staying_utility(p, weighed_log_income(p, income, members, node, income_node),
@@ -556,8 +556,8 @@ def migrants_abroad_at_rest(params, steady: SteadyMigration, income: np.ndarray,
     persons = np.maximum(members, 1).astype(float)
     log_pc = np.log(np.maximum(income / persons, 1.0))
     count = np.maximum(np.bincount(node, minlength=n), 1)
-    mu = np.bincount(node, log_pc, minlength=n) / count
-    sd = np.sqrt(np.maximum(np.bincount(node, (log_pc - mu[node]) ** 2, minlength=n) / count, 1e-6))
+    mu = bincount(node, log_pc, minlength=n) / count
+    sd = np.sqrt(np.maximum(bincount(node, (log_pc - mu[node]) ** 2, minlength=n) / count, 1e-6))
     # odds of staying at income y, which scale as (income / y)^weight at another income
     with np.errstate(divide="ignore", invalid="ignore"):
         stay_odds = np.where(steady.leave > 0, (1.0 - steady.leave) / steady.leave, np.inf)
