@@ -8,6 +8,11 @@ time and over its own CPU time, the medians over rounds, and the ratio B / A of 
 medians and the median of each round's ratio.
 
     python benchmarks/ab_speed.py --a /path/to/main/src --b src [--households 100000] [--rounds 6] [--steps 5]
+    python benchmarks/ab_speed.py --a A/src --b src --scenario scenarios/baseline.toml [--scale 1] [--runs 3]
+
+With ``--scenario`` each turn runs whole runs of that scenario instead (build and all its years,
+as ``experiments.py``'s runs are, ``--runs`` seeds in turn in one process after an untimed one)
+and prints CPU seconds and wall seconds per run.
 
 ``--a`` and ``--b`` are directories that hold the ``territory_abm`` package (a work tree's
 ``src``; ``git archive main | tar -x -C DIR`` makes one without touching a work tree).
@@ -26,6 +31,30 @@ from pathlib import Path
 SPEED = Path(__file__).with_name("speed.py")
 
 
+def scenario_runs(scenario: Path, scale: float, runs: int) -> dict:
+    """In this process: one untimed run of ``scenario`` at ``scale``, then ``runs`` timed runs
+    (seeds 1 ..), each built and run to its last year."""
+    import time
+
+    from territory_abm import TerritoryModel
+
+    TerritoryModel(scenario, seed=0, households_scale=scale).run()
+    wall, cpu = time.perf_counter(), time.process_time()
+    for seed in range(1, runs + 1):
+        model = TerritoryModel(scenario, seed=seed, households_scale=scale)
+        model.run()
+        model.release()
+    return {"run_s": (time.perf_counter() - wall) / runs, "run_cpu_s": (time.process_time() - cpu) / runs}
+
+
+def run_scenario(src: Path, scenario: Path, scale: float, runs: int) -> dict:
+    """:func:`scenario_runs` in a process with the package under ``src``."""
+    env = {**os.environ, "PYTHONPATH": str(src)}
+    out = subprocess.run([sys.executable, __file__, "--child-scenario", str(scenario), str(scale), str(runs)],
+                         check=True, capture_output=True, text=True, env=env)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
 def run(src: Path, households: int, steps: int) -> dict:
     """``speed.py``'s measurement of the full model with the package under ``src``."""
     env = {**os.environ, "PYTHONPATH": str(src)}
@@ -36,16 +65,29 @@ def run(src: Path, households: int, steps: int) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--a", type=Path, required=True, help="source directory of version A (holds territory_abm)")
-    parser.add_argument("--b", type=Path, required=True, help="source directory of version B")
+    parser.add_argument("--a", type=Path, help="source directory of version A (holds territory_abm)")
+    parser.add_argument("--b", type=Path, help="source directory of version B")
     parser.add_argument("--households", type=int, default=100_000)
     parser.add_argument("--rounds", type=int, default=6)
     parser.add_argument("--steps", type=int, default=5)
+    parser.add_argument("--scenario", type=Path, help="time whole runs of this scenario file instead")
+    parser.add_argument("--scale", type=float, default=1.0, help="households_scale of --scenario (default 1)")
+    parser.add_argument("--runs", type=int, default=3, help="timed runs per turn with --scenario (default 3)")
+    parser.add_argument("--child-scenario", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child_scenario:
+        path, scale, runs = args.child_scenario
+        print(json.dumps(scenario_runs(Path(path), float(scale), int(runs))))
+        return
+    if args.a is None or args.b is None:
+        parser.error("--a and --b are required")
     versions = {"A": args.a.resolve(), "B": args.b.resolve()}
     for label, src in versions.items():
         if not (src / "territory_abm").is_dir():
             parser.error(f"--{label.lower()} {src}: no territory_abm package there")
+    if args.scenario is not None:
+        compare_scenario(versions, args.scenario.resolve(), args.scale, args.runs, args.rounds)
+        return
     print(f"A = {versions['A']}\nB = {versions['B']}\n{args.households:,} households, {args.steps} timed years "
           f"after one untimed, {args.rounds} rounds; load average at the start "
           f"{', '.join(f'{x:.1f}' for x in os.getloadavg())}")
@@ -63,6 +105,28 @@ def main() -> None:
         per_round = statistics.median(y / x for x, y in zip(values["A"], values["B"]))
         print(f"median over {name} time: A {a:,.0f}, B {b:,.0f} household-steps/s; B / A {b / a:.3f} "
               f"(median of each round's ratio {per_round:.3f})")
+    print(f"load average at the end: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
+
+
+def compare_scenario(versions: dict[str, Path], scenario: Path, scale: float, runs: int, rounds: int) -> None:
+    """Print, round by round, each version's CPU and wall seconds per whole run of ``scenario``."""
+    print(f"A = {versions['A']}\nB = {versions['B']}\n{scenario.name} at households_scale {scale}, {runs} timed "
+          f"runs a turn after one untimed, {rounds} rounds; load average at the start "
+          f"{', '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    print(f"{'round':>5} {'run':>3} {'CPU s/run':>10} {'wall s/run':>11}")
+    cpu: dict[str, list[float]] = {"A": [], "B": []}
+    wall: dict[str, list[float]] = {"A": [], "B": []}
+    for k in range(rounds):
+        for label in ("A", "B") if k % 2 == 0 else ("B", "A"):
+            r = run_scenario(versions[label], scenario, scale, runs)
+            cpu[label].append(r["run_cpu_s"])
+            wall[label].append(r["run_s"])
+            print(f"{k + 1:>5} {label:>3} {r['run_cpu_s']:>10.3f} {r['run_s']:>11.3f}")
+    for name, values in (("CPU", cpu), ("wall", wall)):
+        a, b = statistics.median(values["A"]), statistics.median(values["B"])
+        per_round = statistics.median(y / x for x, y in zip(values["A"], values["B"]))
+        print(f"median {name} s per run: A {a:.3f}, B {b:.3f}; B / A {b / a:.3f} (median of each round's ratio "
+              f"{per_round:.3f})")
     print(f"load average at the end: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
 
 

@@ -50,6 +50,10 @@ def forest_by_node(model) -> np.ndarray:
     return np.array([m.natural_capital if m else 0.0 for m in model.municipalities])
 
 
+_HOUSEHOLD_ARGUMENTS = ("farm_income", "land", "alive", "adults", "employed", "assets", "node")
+"""The arguments of ``kernels.clearing_wish`` that hold a value per household."""
+
+
 def clearing_wishes(model, enforcement: np.ndarray):
     """``wish(hurdle=...)``: the hectares each household would clear this year at its node's
     ``enforcement`` (``kernels.clearing_wish`` on the households' current state)."""
@@ -66,10 +70,17 @@ def starting_hurdle(model) -> np.ndarray:
     its households, were nobody enforcing the forest law, would clear the declared
     ``frontier_clearing_rate`` share of its forest a year (:func:`frontier_hurdle`). The
     frontier's pull is declared without enforcement so that enforcement, fines and every
-    policy move clearing from there rather than being absorbed into the hurdle."""
+    policy move clearing from there rather than being absorbed into the hurdle.
+
+    Only the households that would clear at the lowest hurdle searched are weighed: a
+    household's wish falls as the hurdle rises, so the others wish 0 at every hurdle, and
+    leaving out zeros leaves each node's sum as it is (about half the households, half the cost)."""
     forest = forest_by_node(model)
     wish = clearing_wishes(model, np.zeros(model.n_nodes))
-    return frontier_hurdle(wish, model.households.node, model.params.frontier_clearing_rate * forest)
+    rows = np.flatnonzero(wish(hurdle=np.exp(np.full(model.n_nodes, np.log(MIN_HURDLE)))) != 0.0)
+    households = {k: v[rows] for k, v in wish.keywords.items() if k in _HOUSEHOLD_ARGUMENTS}
+    return frontier_hurdle(partial(wish, **households), model.households.node[rows],
+                           model.params.frontier_clearing_rate * forest)
 
 
 def frontier_hurdle(wish, node: np.ndarray, target: np.ndarray) -> np.ndarray:
@@ -87,7 +98,7 @@ def frontier_hurdle(wish, node: np.ndarray, target: np.ndarray) -> np.ndarray:
     low, high = np.full(n, np.log(MIN_HURDLE)), np.full(n, np.log(MAX_HURDLE))
     for _ in range(HURDLE_BISECTIONS):
         mid = 0.5 * (low + high)
-        cleared = np.bincount(node, wish(hurdle=np.exp(mid)), minlength=n)
+        cleared = bincount(node, wish(hurdle=np.exp(mid)), minlength=n)
         above = cleared > target
         low, high = np.where(above, mid, low), np.where(above, high, mid)
     return np.exp(high)

@@ -58,8 +58,14 @@ class FirmTable:
     def __getattr__(self, name: str) -> np.ndarray:
         store = self.__dict__.get("_store")
         if store is not None and name in store:
-            return store[name][: self._n]
+            view = store[name][: self._n]
+            self.__dict__[name] = view  # found without this call until the rows change (``append``)
+            return view
         raise AttributeError(name)
+
+    def __getstate__(self) -> dict:
+        """The state without the columns' views (a copy makes its own from its copied store)."""
+        return {k: v for k, v in self.__dict__.items() if k not in FIRM_COLUMNS}
 
     def __setattr__(self, name, value):
         if name in FIRM_COLUMNS:
@@ -89,6 +95,7 @@ class FirmTable:
         for name, arr in self._store.items():
             if name in columns:
                 arr[rows] = columns[name]
+            self.__dict__.pop(name, None)  # the views of the rows before
         self._n += k
         return rows
 

@@ -27,7 +27,7 @@ from scipy.sparse import csr_array
 from . import context, estates, food, land_market
 from .environment import nature_ratio
 from .firms import desired_labour, firm_prices
-from .households import farm_output
+from .households import ASSET_UNIT
 from .kernels import labour_incomes
 from .labour_kernels import Seeking, hire, seek_work
 from .markets import UNFILLED_TOLERANCE, match_labour, wage_adjustment
@@ -101,6 +101,8 @@ class FarmRevenueParts(NamedTuple):
     tfp: np.ndarray     # (households,) TFP with the practices adopted with technical assistance
     nature: np.ndarray  # (households,) natural capital's factor at the household's node
     price: np.ndarray   # (households,) expected price per unit of output, after climate shocks (USD/unit)
+    assets: np.ndarray | None = None        # (households,) the assets ``asset_factor`` was computed at (USD)
+    asset_factor: np.ndarray | None = None  # (households,) (1 + assets / ASSET_UNIT)^c at them
 
 
 def farm_revenue_parts(model) -> FarmRevenueParts:
@@ -116,7 +118,14 @@ def farm_revenue_parts(model) -> FarmRevenueParts:
                                    p.natural_capital_elasticity)
     price = food.farm_prices(model) * context.farm_output_factor(model)  # climate shocks
     tfp = hh.tfp * (1.0 + hh.assistance_gain)  # practices adopted with technical assistance
-    return FarmRevenueParts(tfp=tfp, nature=model.nature_factor[hh.node], price=price)
+    assets = hh.assets.copy()
+    return FarmRevenueParts(tfp=tfp, nature=model.nature_factor[hh.node], price=price, assets=assets,
+                            asset_factor=asset_factor(assets, p.farm_asset_elasticity))
+
+
+def asset_factor(assets: np.ndarray, elasticity: float) -> np.ndarray:
+    """(1 + assets / ASSET_UNIT)^c, assets' factor in ``households.farm_output``."""
+    return np.power(1.0 + assets / ASSET_UNIT, elasticity)
 
 
 def farm_revenue_at_one_worker(model, land: np.ndarray | float | None = None,
@@ -128,9 +137,14 @@ def farm_revenue_at_one_worker(model, land: np.ndarray | float | None = None,
     effective hectare^a)."""
     parts = farm_revenue_parts(model) if parts is None else parts
     land = land_market.farmed_land(model) if land is None else land
-    p = model.params
-    return farm_output(parts.tfp, land, 1.0, model.households.assets, parts.nature, p.farm_land_elasticity, 0.0,
-                       p.farm_asset_elasticity) * parts.price
+    p, assets = model.params, model.households.assets
+    # ``farm_output(tfp, land, 1, assets, nature, a, 0, c)``: the same products in the same order, with the
+    # assets' factor the parts hold while the assets are those it was computed at (the rental and the
+    # labour market of a year read the same assets)
+    same = parts.assets is not None and np.array_equal(parts.assets, assets)
+    factor = parts.asset_factor if same else asset_factor(assets, p.farm_asset_elasticity)
+    return (parts.tfp * np.power(land, p.farm_land_elasticity) * np.power(np.maximum(1.0, 0), 0.0) * factor
+            * parts.nature) * parts.price
 
 
 def seekers(model, revenue_at_one_worker: np.ndarray, best_wage: np.ndarray,

@@ -51,6 +51,7 @@ from .households import farming_households
 from .kernels import bincount, choose_movers, draw_destinations, pay_dividends
 from .migration_kernels import affordable_ends, draw_within, segment_cumsum
 from .network import Pairs
+from .overhead_kernels import leave_and_outflow
 
 NETWORK_SCALE = 100.0
 """Migrant networks enter utility as log(1 + NETWORK_SCALE x migrants / origin population): the
@@ -418,9 +419,9 @@ def steady_migration(model, income: np.ndarray, members: np.ndarray, adults: np.
     then."""
     p, n = model.params, model.n_nodes
     r = p.migrant_return_rate
-    population = np.bincount(node, members, minlength=n).astype(float)
+    population = bincount(node, members, minlength=n).astype(float)
     with np.errstate(invalid="ignore", divide="ignore"):
-        income_node = np.bincount(node, income, minlength=n) / population
+        income_node = bincount(node, income, minlength=n) / population
     # exp(U) of households that can move (0 for those without adults, which never leave)
     with np.errstate(over="ignore"):
         stay = np.where(adults > 0, np.exp(staying_utility(p, weighed_log_income(p, income, members, node, income_node),
@@ -441,9 +442,10 @@ def steady_migration(model, income: np.ndarray, members: np.ndarray, adults: np.
             new /= r
         else:
             with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-                leave = 1.0 / (1.0 + stay * np.exp(-choice.inclusive)[node])
+                move_worth = np.exp(-choice.inclusive)
                 shares = np.nan_to_num(np.exp(choice.utilities - choice.log_sum_exp[origin]))
-            outflow = np.bincount(node, leave * people, minlength=n)
+            # 1 / (1 + stay exp(-lambda I)) and its people by node, in one pass (numpy's arithmetic and sums)
+            leave, outflow = leave_and_outflow(stay=stay, move_worth=move_worth, node=node, people=people, n_nodes=n)
             new = outflow[origin] * shares / r
         converged = np.abs(new - on_pairs).max(initial=0.0) <= STEADY_STOCK_TOLERANCE * max(new.max(initial=0.0), 1.0)
         on_pairs = new
@@ -554,8 +556,8 @@ def migrants_abroad_at_rest(params, steady: SteadyMigration, income: np.ndarray,
     persons = np.maximum(members, 1).astype(float)
     log_pc = np.log(np.maximum(income / persons, 1.0))
     count = np.maximum(np.bincount(node, minlength=n), 1)
-    mu = np.bincount(node, log_pc, minlength=n) / count
-    sd = np.sqrt(np.maximum(np.bincount(node, (log_pc - mu[node]) ** 2, minlength=n) / count, 1e-6))
+    mu = bincount(node, log_pc, minlength=n) / count
+    sd = np.sqrt(np.maximum(bincount(node, (log_pc - mu[node]) ** 2, minlength=n) / count, 1e-6))
     # odds of staying at income y, which scale as (income / y)^weight at another income
     with np.errstate(divide="ignore", invalid="ignore"):
         stay_odds = np.where(steady.leave > 0, (1.0 - steady.leave) / steady.leave, np.inf)
@@ -565,8 +567,11 @@ def migrants_abroad_at_rest(params, steady: SteadyMigration, income: np.ndarray,
     chosen = np.zeros(len(income), np.int64)
     expected = np.zeros(len(income))
     u = rng.random(len(income))
-    for start in range(0, len(income), PLACEMENT_CHUNK):
-        rows = slice(start, start + PLACEMENT_CHUNK)
+    # a household that sends nobody abroad (one adult: it moves whole) has none at rest: its weights
+    # are 1, 0, 0, ..., so it draws 0 and expects 0 as the rows below would give it
+    weighed = np.arange(len(income)) if rate is not None else np.flatnonzero(abroad_rate != 0.0)
+    for start in range(0, len(weighed), PLACEMENT_CHUNK):
+        rows = weighed[start:start + PLACEMENT_CHUNK]
         y, pc = income[rows, None], persons[rows, None]
         at = node[rows]
         # incomes with k migrants abroad out of m: y - (m - k) R, for the rates of the path 0..m
@@ -582,8 +587,7 @@ def migrants_abroad_at_rest(params, steady: SteadyMigration, income: np.ndarray,
                 log_rate = (np.log(abroad_rate[rows, None])
                             - np.log1p(stay_odds[rows, None] * np.exp(weight * (log_x[:, 1:] - log_y))))
             else:
-                index = np.arange(len(income))[rows]
-                log_rate = np.log(np.column_stack([rate(index, income[rows] - j * per_migrant)
+                log_rate = np.log(np.column_stack([rate(rows, income[rows] - j * per_migrant)
                                                    for j in range(1, most + 1)]))
             log_path = np.concatenate([np.zeros((y.shape[0], 1)), np.cumsum(log_rate, axis=1)], axis=1)
             log_w = log_ratio + log_path - ks * np.log(r) - np.cumsum(np.log(np.maximum(ks, 1)))

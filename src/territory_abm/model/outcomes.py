@@ -147,8 +147,8 @@ def compute(model) -> tuple[dict[str, np.ndarray], dict[str, float]]:
     s["policy_cost"] = costs.sum(axis=0) if costs.size else np.zeros(n)
     for label, row in zip(model.policies.labels, costs):
         s[f"{yearly.POLICY_COST_PREFIX}{label}"] = row
-    for key, value in s.items():
-        s[key] = np.where(model.populated, value, np.nan)
+    # every outcome NaN off the municipalities, in one pass (a row of one block each)
+    s = dict(zip(s, np.where(model.populated, np.array([np.asarray(v, float) for v in s.values()]), np.nan)))
 
     t: dict[str, float] = {}
     pop = s["population"][model.populated]
@@ -165,9 +165,11 @@ def compute(model) -> tuple[dict[str, np.ndarray], dict[str, float]]:
     t["gini_income"], t["gini_land"] = distribution_territory["gini_income"], distribution_territory["gini_land"]
     t["mean_education"] = float(schooling / total_adults) if total_adults > 0 else np.nan
     # summed outcomes of the registry (population and households above, migrants below from the flows)
-    for key in (*[k for k in yearly.summed() if k not in t and k not in _FROM_FLOWS],
-                *[f"{yearly.POLICY_COST_PREFIX}{label}" for label in model.policies.labels]):
-        t[key] = float(np.nansum(s[key]))
+    summed = [*[k for k in yearly.summed() if k not in t and k not in _FROM_FLOWS],
+              *[f"{yearly.POLICY_COST_PREFIX}{label}" for label in model.policies.labels]]
+    if summed:  # np.nansum of each, at once: NaN as 0, each row summed as np.sum sums it alone
+        block = np.array([s[key] for key in summed])
+        t.update(zip(summed, np.where(np.isnan(block), 0.0, block).sum(axis=1).tolist()))
     t["mean_wage"] = float(np.nansum(s["mean_wage"] * jobs) / jobs.sum()) if jobs.sum() else np.nan
     t["out_migrants"] = float(f.out_migrants.sum())
     t["in_migrants"] = float(f.in_migrants.sum())

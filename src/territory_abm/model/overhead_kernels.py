@@ -1,0 +1,27 @@
+"""Compiled loops (numba) that fuse passes of numpy over all households which the Python of
+the model's phases repeats many times with a few changed numbers (fixed points of the start).
+
+Each kernel does the same arithmetic in the same order as the numpy it replaces (no
+transcendental functions: numpy's and numba's ``exp`` and ``log`` differ in the last bits), so
+results are equal to the bit. Conventions as in :mod:`.kernels` (keyword-only calls).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .kernels import kernel
+
+
+@kernel()
+def leave_and_outflow(stay, move_worth, node, people, n_nodes):
+    """Each household's chance of leaving, 1 / (1 + ``stay`` x ``move_worth`` at its ``node``)
+    (``stay`` exp(U), ``move_worth`` exp(-lambda I) by node), and the expected people leaving
+    each node, the chances times ``people`` summed in row order (``np.bincount``'s sums).
+    Returns (leave, outflow)."""
+    leave = np.empty(node.shape[0])
+    outflow = np.zeros(n_nodes)
+    for i in range(node.shape[0]):
+        leave[i] = 1.0 / (1.0 + stay[i] * move_worth[node[i]])
+        outflow[node[i]] += leave[i] * people[i]
+    return leave, outflow
