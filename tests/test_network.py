@@ -142,30 +142,3 @@ def test_a_limit_raised_during_a_run_widens_the_search():
     model.set_parameters({"migration_reach": 72.0})
     model.step()
     assert model.travel.cutoff == 72.0
-
-
-def test_compiled_searches_give_scipys_times_to_the_bit():
-    """``network_kernels`` against scipy's Dijkstra on random graphs, with edge times on a grid
-    so that paths tie and reach the limit exactly: every source's row and the nearest-source row."""
-    from scipy.sparse import csr_array
-    from scipy.sparse.csgraph import dijkstra
-
-    from territory_abm.model.network_kernels import nearest_time, shortest_times, undirected_rows
-
-    rng = np.random.default_rng(3)
-    for _ in range(200):
-        n = int(rng.integers(2, 30))
-        edges = {tuple(sorted(e)) for e in rng.integers(0, n, (int(rng.integers(0, 3 * n)), 2)) if e[0] != e[1]}
-        a, b = (np.array(x, np.int64).reshape(-1) for x in zip(*edges)) if edges else (np.zeros(0, np.int64),) * 2
-        times = rng.integers(1, 5, len(a)) * 0.5 if rng.random() < 0.5 else rng.random(len(a)) * 3.0
-        adjacency = csr_array((np.concatenate([times, times]), (np.concatenate([a, b]), np.concatenate([b, a]))),
-                              shape=(n, n))
-        rows = undirected_rows(n=n, a=a, b=b, times=times)
-        sources = np.unique(rng.integers(0, n, int(rng.integers(1, n + 1))))
-        for limit in (np.inf, 1.0, 1.5, float(rng.random() * 4.0)):
-            assert np.array_equal(shortest_times(indptr=rows[0], neighbour=rows[1], weight=rows[2], sources=sources,
-                                                 limit=limit),
-                                  dijkstra(adjacency, directed=False, indices=sources, limit=limit))
-            assert np.array_equal(nearest_time(indptr=rows[0], neighbour=rows[1], weight=rows[2], sources=sources,
-                                               limit=limit),
-                                  dijkstra(adjacency, directed=False, indices=sources, limit=limit, min_only=True))
