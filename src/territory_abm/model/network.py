@@ -1,7 +1,7 @@
 """Travel times over the territory network.
 
-networkx holds the graph; shortest paths are computed by a compiled Dijkstra
-(:mod:`.network_kernels`, the times scipy's gives) on compressed rows built from its edges. Nothing that grows with the square of the number of
+networkx holds the graph; shortest paths are computed with scipy's compiled Dijkstra on a
+sparse adjacency built from its edges. Nothing that grows with the square of the number of
 nodes is kept: :class:`TravelTimes` stores the times between the node pairs within a
 cutoff (compressed rows, :class:`Pairs`) and a dense block from every node to each external
 market, which every node reaches. Each consumer looks up the pairs within its own limit
@@ -16,9 +16,7 @@ from typing import NamedTuple
 import networkx as nx
 import numpy as np
 from scipy.sparse import csr_array
-from scipy.sparse.csgraph import shortest_path
-
-from .network_kernels import nearest_time, shortest_times, undirected_rows
+from scipy.sparse.csgraph import dijkstra, shortest_path
 
 ROW_CHUNK = 256
 """Origins searched at once (bounds the dense block of one Dijkstra call to ROW_CHUNK x n)."""
@@ -166,46 +164,33 @@ class TravelTimes:
             if ends.size == self.n:  # every node is an end of a changed edge (each year's upkeep moves them all)
                 origins = np.arange(self.n)
             else:
-                shorter = undirected_rows(n=self.n, a=a, b=b, times=np.minimum(times, self._edges[2]))
-                near = nearest_time(indptr=shorter[0], neighbour=shorter[1], weight=shorter[2], sources=ends,
-                                    limit=self.cutoff)
+                near = dijkstra(_adjacency(self.n, a, b, np.minimum(times, self._edges[2])), directed=False,
+                                indices=ends, limit=self.cutoff, min_only=True)
                 origins = np.flatnonzero(np.isfinite(near))
         else:
             origins = np.arange(self.n)
         self._edges = (a, b, times)
-        rows = undirected_rows(n=self.n, a=a, b=b, times=times)
-        self._search(rows, origins)
-        self.to_market = (shortest_times(indptr=rows[0], neighbour=rows[1], weight=rows[2], sources=self.markets,
-                                         limit=np.inf).T if self.markets.size else np.zeros((self.n, 0)))
+        adjacency = _adjacency(self.n, a, b, times)
+        self._search(adjacency, origins)
+        self.to_market = (dijkstra(adjacency, directed=False, indices=self.markets).T if self.markets.size
+                          else np.zeros((self.n, 0)))
         self._within: dict[tuple[float, bool], Pairs] = {}
         return len(origins)
 
-    def _search(self, network: tuple[np.ndarray, np.ndarray, np.ndarray], origins: np.ndarray) -> None:
-        """Replace the rows of ``origins`` (ascending) by new searches within the cutoff over the
-        network's compressed rows (``network_kernels.undirected_rows``)."""
-        dests, times, counts = [], [], []
+    def _search(self, adjacency: csr_array, origins: np.ndarray) -> None:
+        """Replace the rows of ``origins`` (ascending) by new searches within the cutoff."""
+        rows = {}
         for start in range(0, len(origins), ROW_CHUNK):
             chunk = origins[start:start + ROW_CHUNK]
-            found = shortest_times(indptr=network[0], neighbour=network[1], weight=network[2], sources=chunk,
-                                   limit=self.cutoff)
-            row, dest = np.nonzero(np.isfinite(found) & self._inner)  # by row, destinations ascending
-            dests.append(dest)
-            times.append(found[row, dest])
-            counts.append(np.bincount(row, minlength=len(chunk)))
-        if len(origins) == self.n:  # every row searched again (origins are 0 .. n - 1)
-            count = np.concatenate(counts).astype(np.int64)
-            self.pairs = Pairs(np.concatenate([[0], np.cumsum(count)]), np.concatenate(dests).astype(np.int64),
-                               np.concatenate(times))
-            return
-        bounds = np.concatenate([[0], np.cumsum(np.concatenate(counts))])
-        dest_all, time_all = np.concatenate(dests), np.concatenate(times)
-        searched = {int(i): (dest_all[bounds[k]:bounds[k + 1]], time_all[bounds[k]:bounds[k + 1]])
-                    for k, i in enumerate(origins)}
+            found = dijkstra(adjacency, directed=False, indices=chunk, limit=self.cutoff)
+            for i, row in zip(chunk, found):
+                dest = np.flatnonzero(np.isfinite(row) & self._inner)
+                rows[int(i)] = (dest, row[dest])
         old = self.pairs
         dests, times = [], []
         for i in range(self.n):
-            if i in searched:
-                dest, time = searched[i]
+            if i in rows:
+                dest, time = rows[i]
             else:
                 dest, time = old.dest[old.indptr[i]:old.indptr[i + 1]], old.time[old.indptr[i]:old.indptr[i + 1]]
             dests.append(dest)
