@@ -21,7 +21,7 @@ from .runs import RunSpec, execute_run
 Outcome = tuple[RunSpec, bytes | None, BaseException | None]
 
 
-COMPILE_NOTICE = "compiling the model's rules (first run only, about 10 s)"
+COMPILE_NOTICE = "compiling the model's rules (first run only, under a minute)"
 """Printed to standard error when the compiled kernels are not yet cached."""
 
 
