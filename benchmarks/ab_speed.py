@@ -91,20 +91,31 @@ def main() -> None:
     print(f"A = {versions['A']}\nB = {versions['B']}\n{args.households:,} households, {args.steps} timed years "
           f"after one untimed, {args.rounds} rounds; load average at the start "
           f"{', '.join(f'{x:.1f}' for x in os.getloadavg())}")
-    print(f"{'round':>5} {'run':>3} {'hh-steps/s':>12} {'per CPU s':>12}")
-    rates: dict[str, list[float]] = {"A": [], "B": []}
-    cpu_rates: dict[str, list[float]] = {"A": [], "B": []}
-    for k in range(args.rounds):
+    interleave(versions, args.rounds, lambda src: run(src, args.households, args.steps),
+               {"wall": ("household_steps_per_s", "hh-steps/s", "{:>12,.0f}"),
+                "CPU": ("household_steps_per_cpu_s", "per CPU s", "{:>12,.0f}")},
+               "median over {name} time: A {a:,.0f}, B {b:,.0f} household-steps/s")
+
+
+def interleave(versions: dict[str, Path], rounds: int, measure, columns: dict[str, tuple[str, str, str]],
+               summary: str) -> None:
+    """Measure A and B in alternating order for ``rounds`` rounds (``measure(src)`` returns a
+    dict), printing each turn's ``columns`` (name: key, header, format) and then, per column,
+    ``summary`` (formatted with name, a, b: the medians) with B / A and the median of each
+    round's ratio."""
+    width = {name: len(fmt.format(0)) for name, (_, _, fmt) in columns.items()}
+    print(f"{'round':>5} {'run':>3} " + " ".join(f"{header:>{width[name]}}" for name, (_, header, _) in columns.items()))
+    values: dict[str, dict[str, list[float]]] = {name: {"A": [], "B": []} for name in columns}
+    for k in range(rounds):
         for label in ("A", "B") if k % 2 == 0 else ("B", "A"):
-            r = run(versions[label], args.households, args.steps)
-            rates[label].append(r["household_steps_per_s"])
-            cpu_rates[label].append(r["household_steps_per_cpu_s"])
-            print(f"{k + 1:>5} {label:>3} {r['household_steps_per_s']:>12,.0f} {r['household_steps_per_cpu_s']:>12,.0f}")
-    for name, values in (("wall", rates), ("CPU", cpu_rates)):
-        a, b = statistics.median(values["A"]), statistics.median(values["B"])
-        per_round = statistics.median(y / x for x, y in zip(values["A"], values["B"]))
-        print(f"median over {name} time: A {a:,.0f}, B {b:,.0f} household-steps/s; B / A {b / a:.3f} "
-              f"(median of each round's ratio {per_round:.3f})")
+            r = measure(versions[label])
+            for name, (key, _, _) in columns.items():
+                values[name][label].append(r[key])
+            print(f"{k + 1:>5} {label:>3} " + " ".join(fmt.format(r[key]) for key, _, fmt in columns.values()))
+    for name, by in values.items():
+        a, b = statistics.median(by["A"]), statistics.median(by["B"])
+        per_round = statistics.median(y / x for x, y in zip(by["A"], by["B"]))
+        print(summary.format(name=name, a=a, b=b) + f"; B / A {b / a:.3f} (median of each round's ratio {per_round:.3f})")
     print(f"load average at the end: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
 
 
@@ -113,21 +124,9 @@ def compare_scenario(versions: dict[str, Path], scenario: Path, scale: float, ru
     print(f"A = {versions['A']}\nB = {versions['B']}\n{scenario.name} at households_scale {scale}, {runs} timed "
           f"runs a turn after one untimed, {rounds} rounds; load average at the start "
           f"{', '.join(f'{x:.1f}' for x in os.getloadavg())}")
-    print(f"{'round':>5} {'run':>3} {'CPU s/run':>10} {'wall s/run':>11}")
-    cpu: dict[str, list[float]] = {"A": [], "B": []}
-    wall: dict[str, list[float]] = {"A": [], "B": []}
-    for k in range(rounds):
-        for label in ("A", "B") if k % 2 == 0 else ("B", "A"):
-            r = run_scenario(versions[label], scenario, scale, runs)
-            cpu[label].append(r["run_cpu_s"])
-            wall[label].append(r["run_s"])
-            print(f"{k + 1:>5} {label:>3} {r['run_cpu_s']:>10.3f} {r['run_s']:>11.3f}")
-    for name, values in (("CPU", cpu), ("wall", wall)):
-        a, b = statistics.median(values["A"]), statistics.median(values["B"])
-        per_round = statistics.median(y / x for x, y in zip(values["A"], values["B"]))
-        print(f"median {name} s per run: A {a:.3f}, B {b:.3f}; B / A {b / a:.3f} (median of each round's ratio "
-              f"{per_round:.3f})")
-    print(f"load average at the end: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    interleave(versions, rounds, lambda src: run_scenario(src, scenario, scale, runs),
+               {"CPU": ("run_cpu_s", "CPU s/run", "{:>10.3f}"), "wall": ("run_s", "wall s/run", "{:>11.3f}")},
+               "median {name} s per run: A {a:.3f}, B {b:.3f}")
 
 
 if __name__ == "__main__":
