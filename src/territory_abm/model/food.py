@@ -198,6 +198,14 @@ def food_spending(spending, members, alive, node, local_share, budget_share, ref
     return out
 
 
+@njit(cache=True)
+def _plan(dynamic, local_value, local_price, elasticity):
+    """A household's local share and expected price per unit at the dynamic-market price
+    ``dynamic`` (``plan_sales``)."""
+    s = local_split(dynamic, local_value, elasticity)
+    return s, s * local_price + (1.0 - s) * dynamic
+
+
 @kernel(SalesPlan)
 def plan_sales(node, price_share, alive, farm_gate, local_value, local_price, elasticity):
     """Each household's local share V^s / (V^s + D^s) and expected price per unit
@@ -215,10 +223,9 @@ def plan_sales(node, price_share, alive, farm_gate, local_value, local_price, el
             continue
         g = node[i]
         if price_share[i] != last_share[g]:
-            dynamic = farm_gate[g] * price_share[i]
-            s = local_split(dynamic, local_value[g], elasticity)
-            last_share[g], last_split[g] = price_share[i], s
-            last_price[g] = s * local_price[g] + (1.0 - s) * dynamic
+            last_share[g] = price_share[i]
+            last_split[g], last_price[g] = _plan(farm_gate[g] * price_share[i], local_value[g], local_price[g],
+                                                 elasticity)
         split[i] = last_split[g]
         price[i] = last_price[g]
     return split, price
@@ -261,10 +268,9 @@ def planned_local_quantity(node, price_share, alive, farm_income, farm_gate, loc
             continue
         g = node[i]
         if price_share[i] != last_share[g]:
-            dynamic = farm_gate[g] * price_share[i]
-            s = local_split(dynamic, local_value[g], elasticity)
-            last_share[g], last_split[g] = price_share[i], s
-            last_price[g] = s * local_price[g] + (1.0 - s) * dynamic
+            last_share[g] = price_share[i]
+            last_split[g], last_price[g] = _plan(farm_gate[g] * price_share[i], local_value[g], local_price[g],
+                                                 elasticity)
         if last_price[g] > 0:
             if g != run:
                 if run >= 0:
