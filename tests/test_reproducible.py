@@ -73,25 +73,3 @@ def test_model_start_matches_data(baseline):
     for i in np.flatnonzero(m.populated):
         assert start["forest_cover"][i] == pytest.approx(t["forest_cover"][i])
         assert start["mean_income_pc"][i] == pytest.approx(t["mean_income"][i], rel=0.1)
-
-
-def test_a_remembered_starting_population_gives_the_run_a_fresh_draw_gives():
-    """Runs of one loaded territory reuse its starting draw (a sensitivity design's worker):
-    each run's households and outcomes are those of a run that draws afresh, whatever ran
-    in between (other parameters, another seed)."""
-    from territory_abm.model.households import COLUMNS
-
-    territory = load_territory(EXAMPLE)
-    runs = [{"seed": 5}, {"seed": 5, "farm_land_elasticity": 0.5}, {"seed": 6}, {"seed": 5}]
-
-    def outputs(**shared):
-        out = []
-        for kw in runs:
-            model = TerritoryModel(SCENARIOS / "baseline.toml", steps=2, households_scale=0.05, **shared, **kw)
-            model.run()
-            out.append(([getattr(model.households, c).copy() for c in COLUMNS], model.datacollector.model_vars))
-        return out
-
-    for (columns, records), (fresh_columns, fresh_records) in zip(outputs(territory=territory), outputs()):
-        assert all(np.array_equal(a, b) for a, b in zip(columns, fresh_columns))
-        assert repr(records) == repr(fresh_records)

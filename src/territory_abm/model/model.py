@@ -29,7 +29,6 @@ The starting state is built by ``start`` so that the model's own rules keep it.
 
 from __future__ import annotations
 
-import copy
 from dataclasses import replace
 from pathlib import Path
 
@@ -51,31 +50,6 @@ from .municipality import Municipality
 from .policies import PolicyEngine
 from .streams import random_streams, resolve_scenario
 
-REMEMBERED_DRAWS = 2
-"""Starting populations a process keeps (:func:`_population`)."""
-MAX_REMEMBERED_ROWS = 1_000_000
-"""Larger starting populations are drawn afresh each time (their copy would weigh on memory)."""
-_drawn: list[tuple] = []
-
-
-def _population(territory: Territory, scale: float, rng: np.random.Generator, landless_share: float,
-                remember: bool):
-    """``draw_population``'s households of ``territory``, remembered for the next runs of the
-    same territory object, scale, landless share and stream state (a worker of a sensitivity
-    design runs thousands of points of one territory and seed): a copy of the same draw, with
-    ``rng`` left where the draw leaves it, so runs are unchanged. Only when ``remember``
-    (the caller passed a loaded territory it reuses)."""
-    before = rng.bit_generator.state
-    for entry in _drawn:
-        if entry[0] is territory and entry[1:4] == (scale, landless_share, before):
-            rng.bit_generator.state = entry[5]
-            return copy.deepcopy(entry[4])
-    init = draw_population(territory, scale, rng, landless_share=landless_share)
-    if remember and len(init.columns["node"]) <= MAX_REMEMBERED_ROWS:
-        _drawn.insert(0, (territory, scale, landless_share, before, copy.deepcopy(init), rng.bit_generator.state))
-        del _drawn[REMEMBERED_DRAWS:]
-    return init
-
 
 
 class TerritoryModel(mesa.Model):
@@ -87,8 +61,7 @@ class TerritoryModel(mesa.Model):
         A resolved scenario (from :func:`territory_abm.load_scenario`) or the path of a
         scenario TOML file.
     territory : Territory, optional
-        Already loaded territory (default: load the scenario's). Runs given the same loaded
-        territory, scale and seed draw its starting households once (:func:`_population`).
+        Already loaded territory (default: load the scenario's).
     seed : int, optional
         The run's seed; all randomness flows from it. Default: the seed of a Scenario
         object (a resolved run specification, as the command line and experiments use);
@@ -136,8 +109,8 @@ class TerritoryModel(mesa.Model):
         self.graph = t.graph.copy()
         self.context = context.draw_path(self.params, scenario.steps, self.streams["context"])
         public.update_travel(self)
-        init = _population(t, scenario.households_scale, self.streams["population"], self.params.landless_share,
-                           remember=territory is not None)
+        init = draw_population(t, scenario.households_scale, self.streams["population"],
+                               landless_share=self.params.landless_share)
         start.households(self, init)
         self.maturation_rate = start.maturation_rate(self)
         self.headship = formation.headship(self)  # households per adult, by node, that formation keeps
