@@ -80,10 +80,7 @@ def summary(result: RunResult) -> str:
     for r in rows:
         lines.append(f"{r.name:<{width}}  {units[r.name]:<{unit_width}}  {r.format(first[r.name]):>12}  "
                      f"{r.format(last[r.name]):>12}")
-    scale = result.model.scenario.households_scale
-    if scale != 1:
-        lines.append(f"(households_scale {scale:g}: persons, firms, hectares and USD totals are the simulated "
-                     f"territory's; divide by {scale:g} for the whole territory)")
+    lines += scale_lines(result.model.scenario.households_scale)
     lines += typology_lines(result.typology, result.model.scenario.typology.as_dict())
     short = [f"{node} {j['kept'] / j['drawn']:.0%}" for node, j in start_wage_jobs(result.model).items()
              if j["drawn"] > 0 and j["kept"] < 0.9 * j["drawn"]]
@@ -92,6 +89,15 @@ def summary(result: RunResult) -> str:
         lines.append("starting wage jobs kept by the job rule (the rest no household would keep; see "
                      "docs/model_choices.md): " + ", ".join(short))
     return "\n".join(lines)
+
+
+def scale_lines(scale: float) -> list[str]:
+    """Below a printed table of counts and totals: at a ``households_scale`` below 1, that they
+    are the simulated territory's (none at full scale)."""
+    if scale == 1:
+        return []
+    return [f"(households_scale {scale:g}: persons, firms, hectares and USD totals are the simulated territory's; "
+            f"divide by {scale:g} for the whole territory)"]
 
 
 def typology_lines(table: pd.DataFrame, tolerances: dict[str, float]) -> list[str]:

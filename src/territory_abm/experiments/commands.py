@@ -12,6 +12,7 @@ from ..data.territory import load_territory
 from ..outcomes import HEADLINE
 from ..output import tables
 from ..report import numbers
+from ..runner import scale_lines
 from ..output.maps import comparison_map
 from .store import ResultStore
 from ..scenarios.loader import check_targets, load_scenario
@@ -57,12 +58,9 @@ def compare(scenario_paths: list[Path], seeds: int, out_dir: Path, workers: int 
             print(summary_text(pd.read_csv(out_dir / "summary.csv")))
             if 1 < seeds < STEADY_SEEDS:
                 print(few_seeds_note(seeds))
-            scale = scenarios[0].households_scale
-            if scale != 1:
-                print(f"(households_scale {scale:g}: persons, firms and USD totals are the simulated territory's; "
-                      f"divide by {scale:g} for the whole territory, as the report does)")
+            for line in scale_lines(scenarios[0].households_scale):
+                print(line)
     return status
-
 
 
 def few_seeds_note(seeds: int) -> str:

@@ -11,6 +11,7 @@ from ..experiments.store import ResultStore
 from ..output.maps import comparison_map
 from ..outcomes.yearly import REGISTRY
 from ..experiments.plots import plot_differences, plot_scenario_bands, plot_typology_shares
+from . import numbers
 from .content import ReportContent, build_content
 from .html import render_html
 from .pdf import render_pdf
@@ -24,8 +25,8 @@ def whole_territory_results(territory: pd.DataFrame, scale: float) -> pd.DataFra
     divided by ``scale``: for the whole territory, as the report's tables show them."""
     territory = territory.copy()
     for column in territory.columns:
-        if column in REGISTRY and REGISTRY[column].across == "sum":
-            territory[column] = territory[column] / scale
+        if column in REGISTRY:
+            territory[column] = territory[column] * numbers.whole_territory_factor(column, scale)
     return territory
 
 

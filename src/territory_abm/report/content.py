@@ -21,7 +21,7 @@ from ..outcomes import CHANGES, DIMENSIONS, GROUPS, TYPES, Tolerances, outcome
 from ..outcomes import HEADLINE as HEADLINE_OUTCOMES
 from ..suggest import not_found
 from . import numbers
-from .findings import drift_caveat, key_findings
+from .findings import drift_caveat, key_findings, side
 
 HEADLINE = {name: outcome(name) for name in HEADLINE_OUTCOMES}
 """Outcomes in the headline table (registry entries: label, unit, display; shares shown as %)."""
@@ -115,13 +115,6 @@ def _territory_name(scenario: dict) -> str:
     return f"the {Path(scenario['territory']).name} territory"
 
 
-def whole_territory(scale: float) -> float:
-    """Factor from the simulated territory's counts and money totals to the whole territory's
-    (the model draws ``scale`` simulated households per real household and scales budgets
-    with them): 1 / ``scale``."""
-    return 1.0 / scale
-
-
 def scale_note(scale: float) -> str:
     """What the report's counts and costs are, said once near the top ('' at full scale)."""
     if scale == 1:
@@ -139,14 +132,9 @@ def _scaled(row: pd.Series, factor: float) -> pd.Series:
     return row
 
 
-def _factor(name: str, scale: float) -> float:
-    """``whole_territory(scale)`` for outcomes summed over households (persons, firms), else 1."""
-    return whole_territory(scale) if outcome(name).across == "sum" else 1.0
-
-
 def _scenario_entry(s: dict, summary: pd.DataFrame, scale: float = 1.0) -> dict:
     cost = summary[(summary["scenario"] == s["name"]) & (summary["outcome"] == "policy_cost_total")]
-    row = _scaled(cost.iloc[0], whole_territory(scale)) if len(cost) else None
+    row = _scaled(cost.iloc[0], numbers.whole_territory(scale)) if len(cost) else None
     source = Path(s.get("source", ""))
     calibrated = source.is_file() and "calibrate" in source.read_text(encoding="utf-8").split("\n", 1)[0]
     return {"name": s["name"], "description": s.get("description", ""),
@@ -217,7 +205,7 @@ def headline_table(summary: pd.DataFrame, names: list[str], reference: str, scal
             r = summary[(summary["scenario"] == name) & (summary["outcome"] == key)]
             if not len(r):
                 continue
-            r = _scaled(r.iloc[0], _factor(key, scale))
+            r = _scaled(r.iloc[0], numbers.whole_territory_factor(key, scale))
             row[name] = numbers.value(key, r["mean"]) if name == reference else _cell(key, r)
         rows.append(row)
     return pd.DataFrame(rows)
@@ -235,7 +223,7 @@ def programme_end_table(summary: pd.DataFrame, interventions: list[str], scale: 
         for name in ending:
             r = part[(part["scenario"] == name) & (part["outcome"] == key)]
             if len(r):
-                r = _scaled(r.iloc[0], _factor(key, scale))
+                r = _scaled(r.iloc[0], numbers.whole_territory_factor(key, scale))
                 row[f"{name} (end {int(r['year'])})"] = _cell(key, r)
         rows.append(row)
     return pd.DataFrame(rows)
@@ -247,7 +235,7 @@ def cost_table(summary: pd.DataFrame, interventions: list[str], scale: float = 1
     seeds, and the cost per person-year (ratio of the means; its interval a bootstrap over
     seeds, ``compare``)."""
     rows = []
-    whole = whole_territory(scale)
+    whole = numbers.whole_territory(scale)
     for name in interventions:
         part = summary[summary["scenario"] == name].set_index("outcome")
         cost = part.loc["policy_cost_total"] if "policy_cost_total" in part.index else None
@@ -386,14 +374,9 @@ def verdict(income: tuple[float, float], poverty: tuple[float, float]) -> str:
     the whole interval on that side of zero and neither clearly worsens, *loses* in the mirror
     case, is *mixed* where one clearly improves and the other clearly worsens, and shows *no
     clear change* where every interval includes zero or has no width (one seed)."""
-    def clear(interval):
-        return interval[0] < interval[1]
-    up = clear(income) and income[0] > 0
-    down = clear(income) and income[1] < 0
-    fell = clear(poverty) and poverty[1] < 0
-    rose = clear(poverty) and poverty[0] > 0
-    better = [name for name, yes in (("income up", up), ("poverty down", fell)) if yes]
-    worse = [name for name, yes in (("income down", down), ("poverty up", rose)) if yes]
+    income_side, poverty_side = side(*income), side(*poverty)
+    better = [name for name, yes in (("income up", income_side > 0), ("poverty down", poverty_side < 0)) if yes]
+    worse = [name for name, yes in (("income down", income_side < 0), ("poverty up", poverty_side > 0)) if yes]
     if better and worse:
         return f"mixed ({', '.join(better + worse)})"
     if better:

@@ -41,6 +41,16 @@ def short_label(name: str) -> str:
     return outcome(name).label.split(":")[0].split(" (")[0]
 
 
+def side(low: float, high: float) -> int:
+    """Which side of zero a 90 % interval [``low``, ``high``] lies on: +1 or -1 when all of it
+    lies on that side and it has a width (one seed gives an interval of one value, which tells
+    nothing from chance), 0 otherwise: the one rule by which the report tells an effect from
+    chance."""
+    if not low < high:
+        return 0
+    return 1 if low > 0 else -1 if high < 0 else 0
+
+
 @dataclass(frozen=True)
 class Effect:
     """A paired difference to the reference (intervention minus reference, same seed).
@@ -64,9 +74,8 @@ class Effect:
 
     @property
     def distinguishable(self) -> bool:
-        """True when the whole 90 % interval lies on one side of zero and has a width (one
-        seed gives an interval of one value, which tells nothing from chance)."""
-        return bool((self.low > 0 or self.high < 0) and self.low < self.high)
+        """True when the 90 % interval lies on one side of zero (:func:`side`)."""
+        return side(self.low, self.high) != 0
 
     @property
     def direction(self) -> int:
@@ -147,7 +156,7 @@ def residents_sentence(e: Effect, reference: str, scale: float = 1.0) -> str | N
     that income per person then also reflects who stays and who arrives; None otherwise."""
     if not e.distinguishable or e.direction == 0:
         return None
-    whole = 1.0 / scale
+    whole = numbers.whole_territory_factor(e.outcome, scale)
     size = numbers.significant(abs(e.mean) * whole)
     low, high = numbers.significant(e.low * whole, signed=True), numbers.significant(e.high * whole, signed=True)
     more = "more" if e.mean > 0 else "fewer"

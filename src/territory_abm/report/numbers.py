@@ -56,6 +56,18 @@ def significant(value: float, digits: int = 3, *, signed: bool = False) -> str:
     return rounded(value, decimals, signed=signed)
 
 
+def whole_territory(scale: float) -> float:
+    """Factor from the simulated territory's money totals to the whole territory's (the model
+    draws ``scale`` simulated households per real household and scales budgets with them)."""
+    return 1.0 / scale
+
+
+def whole_territory_factor(name: str, scale: float) -> float:
+    """:func:`whole_territory` for outcome ``name`` if it is summed over households (persons,
+    firms, USD totals), else 1 (means, shares and indices are as simulated)."""
+    return whole_territory(scale) if outcome(name).across == "sum" else 1.0
+
+
 def decimals(spec: Outcome) -> int:
     """Places shown for an outcome: one for shares in per cent, the registry's otherwise."""
     return 1 if spec.kind == "share" else spec.decimals
