@@ -50,16 +50,17 @@ def forest_by_node(model) -> np.ndarray:
     return np.array([m.natural_capital if m else 0.0 for m in model.municipalities])
 
 
-_HOUSEHOLD_ARGUMENTS = ("farm_income", "land", "alive", "adults", "employed", "assets", "node")
-"""The arguments of ``kernels.clearing_wish`` that hold a value per household."""
+def _household_arguments(hh) -> dict[str, np.ndarray]:
+    """The arguments of ``kernels.clearing_wish`` that hold a value per household."""
+    return {"farm_income": hh.farm_income, "land": hh.land, "alive": hh.alive, "adults": hh.adults,
+            "employed": hh.employed, "assets": hh.assets, "node": hh.node}
 
 
 def clearing_wishes(model, enforcement: np.ndarray):
     """``wish(hurdle=...)``: the hectares each household would clear this year at its node's
     ``enforcement`` (``kernels.clearing_wish`` on the households' current state)."""
     p, hh = model.params, model.households
-    return partial(clearing_wish, farm_income=hh.farm_income, land=hh.land, alive=hh.alive, adults=hh.adults,
-                   employed=hh.employed, assets=hh.assets, node=hh.node, enforcement=enforcement,
+    return partial(clearing_wish, **_household_arguments(hh), enforcement=enforcement,
                    time_cost=clearing_time_cost(model), land_elasticity=p.farm_land_elasticity,
                    horizon=p.clearing_horizon, clearing_cost=p.clearing_cost, fine=p.clearing_fine,
                    propensity=p.clearing_propensity)
@@ -78,7 +79,7 @@ def starting_hurdle(model) -> np.ndarray:
     forest = forest_by_node(model)
     wish = clearing_wishes(model, np.zeros(model.n_nodes))
     rows = np.flatnonzero(wish(hurdle=np.exp(np.full(model.n_nodes, np.log(MIN_HURDLE)))) != 0.0)
-    households = {k: v[rows] for k, v in wish.keywords.items() if k in _HOUSEHOLD_ARGUMENTS}
+    households = {k: v[rows] for k, v in _household_arguments(model.households).items()}
     return frontier_hurdle(partial(wish, **households), model.households.node[rows],
                            model.params.frontier_clearing_rate * forest)
 

@@ -174,10 +174,17 @@ ASSET_UNIT = 1000.0
 behavioural parameter (the elasticity c is ``farm_asset_elasticity``)."""
 
 
-def farm_output(tfp, land, labour, assets, nature_factor, land_el, labour_el, asset_el) -> np.ndarray:
-    """Farm output (USD/yr at full price): TFP land^a labour^b (1 + assets/ASSET_UNIT)^c f(K)."""
-    return (tfp * np.power(land, land_el) * np.power(np.maximum(labour, 0), labour_el)
-            * np.power(1.0 + assets / ASSET_UNIT, asset_el) * nature_factor)
+def asset_factor(assets, asset_el) -> np.ndarray:
+    """(1 + assets / ASSET_UNIT)^c: the assets' factor in :func:`farm_output`."""
+    return np.power(1.0 + assets / ASSET_UNIT, asset_el)
+
+
+def farm_output(tfp, land, labour, assets, nature_factor, land_el, labour_el, asset_el,
+                assets_factor=None) -> np.ndarray:
+    """Farm output (USD/yr at full price): TFP land^a labour^b (1 + assets/ASSET_UNIT)^c f(K);
+    ``assets_factor``, if given, is :func:`asset_factor` of ``assets`` computed before."""
+    factor = asset_factor(assets, asset_el) if assets_factor is None else assets_factor
+    return tfp * np.power(land, land_el) * np.power(np.maximum(labour, 0), labour_el) * factor * nature_factor
 
 
 def farming_households(model, node: np.ndarray, land: np.ndarray) -> np.ndarray:

@@ -27,7 +27,7 @@ from scipy.sparse import csr_array
 from . import context, estates, food, land_market
 from .environment import nature_ratio
 from .firms import desired_labour, firm_prices
-from .households import ASSET_UNIT
+from .households import asset_factor, farm_output
 from .kernels import labour_incomes
 from .labour_kernels import Seeking, hire, seek_work
 from .markets import UNFILLED_TOLERANCE, match_labour, wage_adjustment
@@ -123,11 +123,6 @@ def farm_revenue_parts(model) -> FarmRevenueParts:
                             asset_factor=asset_factor(assets, p.farm_asset_elasticity))
 
 
-def asset_factor(assets: np.ndarray, elasticity: float) -> np.ndarray:
-    """(1 + assets / ASSET_UNIT)^c, assets' factor in ``households.farm_output``."""
-    return np.power(1.0 + assets / ASSET_UNIT, elasticity)
-
-
 def farm_revenue_at_one_worker(model, land: np.ndarray | float | None = None,
                                parts: FarmRevenueParts | None = None) -> np.ndarray:
     """Farm revenue per unit of labour^b of each household (USD/yr), i.e. with one worker on
@@ -138,13 +133,11 @@ def farm_revenue_at_one_worker(model, land: np.ndarray | float | None = None,
     parts = farm_revenue_parts(model) if parts is None else parts
     land = land_market.farmed_land(model) if land is None else land
     p, assets = model.params, model.households.assets
-    # ``farm_output(tfp, land, 1, assets, nature, a, 0, c)``: the same products in the same order, with the
-    # assets' factor the parts hold while the assets are those it was computed at (the rental and the
-    # labour market of a year read the same assets)
+    # the assets' factor the parts hold while the assets are those it was computed at (the rental and
+    # the labour market of a year read the same assets)
     same = parts.assets is not None and np.array_equal(parts.assets, assets)
-    factor = parts.asset_factor if same else asset_factor(assets, p.farm_asset_elasticity)
-    return (parts.tfp * np.power(land, p.farm_land_elasticity) * np.power(np.maximum(1.0, 0), 0.0) * factor
-            * parts.nature) * parts.price
+    return farm_output(parts.tfp, land, 1.0, assets, parts.nature, p.farm_land_elasticity, 0.0,
+                       p.farm_asset_elasticity, assets_factor=parts.asset_factor if same else None) * parts.price
 
 
 def seekers(model, revenue_at_one_worker: np.ndarray, best_wage: np.ndarray,
