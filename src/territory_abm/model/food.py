@@ -198,14 +198,6 @@ def food_spending(spending, members, alive, node, local_share, budget_share, ref
     return out
 
 
-@njit(cache=True)
-def _plan(dynamic, local_value, local_price, elasticity):
-    """A household's local share and expected price per unit at the dynamic-market price
-    ``dynamic`` (``plan_sales``)."""
-    s = local_split(dynamic, local_value, elasticity)
-    return s, s * local_price + (1.0 - s) * dynamic
-
-
 @kernel(SalesPlan)
 def plan_sales(node, price_share, alive, farm_gate, local_value, local_price, elasticity):
     """Each household's local share V^s / (V^s + D^s) and expected price per unit
@@ -223,9 +215,10 @@ def plan_sales(node, price_share, alive, farm_gate, local_value, local_price, el
             continue
         g = node[i]
         if price_share[i] != last_share[g]:
-            last_share[g] = price_share[i]
-            last_split[g], last_price[g] = _plan(farm_gate[g] * price_share[i], local_value[g], local_price[g],
-                                                 elasticity)
+            dynamic = farm_gate[g] * price_share[i]
+            s = local_split(dynamic, local_value[g], elasticity)
+            last_share[g], last_split[g] = price_share[i], s
+            last_price[g] = s * local_price[g] + (1.0 - s) * dynamic
         split[i] = last_split[g]
         price[i] = last_price[g]
     return split, price
@@ -245,38 +238,6 @@ def local_quantity(farm_income, split, price, node, alive, n_nodes):
                     quantity[run] = total
                 run, total = node[i], quantity[node[i]]
             total += farm_income[i] * split[i] / price[i]
-    if run >= 0:
-        quantity[run] = total
-    return quantity
-
-
-@kernel()
-def planned_local_quantity(node, price_share, alive, farm_income, farm_gate, local_value, local_price, elasticity,
-                           n_nodes):
-    """``local_quantity`` of the plan ``plan_sales`` makes, in one pass without the plan's
-    arrays (the start's fixed point asks for it at every step): the same plan per node and
-    price share, the same quotients added in the same order."""
-    n_gate = farm_gate.shape[0]
-    last_share = np.full(n_gate, -1.0)
-    last_split = np.zeros(n_gate)
-    last_price = np.zeros(n_gate)
-    quantity = np.zeros(n_nodes)
-    run = -1  # a run of one node's rows: its sums in registers (the same additions in row order)
-    total = 0.0
-    for i in range(node.shape[0]):
-        if not alive[i]:
-            continue
-        g = node[i]
-        if price_share[i] != last_share[g]:
-            last_share[g] = price_share[i]
-            last_split[g], last_price[g] = _plan(farm_gate[g] * price_share[i], local_value[g], local_price[g],
-                                                 elasticity)
-        if last_price[g] > 0:
-            if g != run:
-                if run >= 0:
-                    quantity[run] = total
-                run, total = g, quantity[g]
-            total += farm_income[i] * last_split[g] / last_price[g]
     if run >= 0:
         quantity[run] = total
     return quantity
@@ -522,11 +483,9 @@ def start(model, spending: np.ndarray) -> None:
     prices = np.where(model.populated, np.minimum(context.market_price(model), cap), 0.0)
     damping = 1.0 / (1.0 + 2.0 * model.params.food_market_elasticity)
     for _ in range(START_ITERATIONS):
-        way = routes(model, prices)
-        quantity = planned_local_quantity(node=hh.node, price_share=hh.price_share, alive=hh.alive,
-                                          farm_income=hh.farm_income, farm_gate=model.farm_gate, local_value=way.value,
-                                          local_price=way.net_price, elasticity=model.params.food_market_elasticity,
-                                          n_nodes=n)
+        plan, way = sales_plan(model, prices)
+        quantity = local_quantity(farm_income=hh.farm_income, split=plan.split, price=plan.price, node=hh.node,
+                                  alive=hh.alive, n_nodes=n)
         cleared = clear_food(food_demand, quantity, way, cap)
         step = np.where(model.populated, np.log(np.maximum(cleared.price, PRICE_FLOOR))
                         - np.log(np.maximum(prices, PRICE_FLOOR)), 0.0)
@@ -536,7 +495,6 @@ def start(model, spending: np.ndarray) -> None:
     else:
         raise RuntimeError(f"the starting food prices did not converge in {START_ITERATIONS} iterations "
                            f"(largest log change {np.abs(step).max():.2e})")
-    plan, _ = sales_plan(model, prices)  # the plan at the prices found
     with np.errstate(invalid="ignore", divide="ignore"):
         hh.tfp = np.where(plan.price > 0, hh.tfp * reference / plan.price, hh.tfp)
     model.food_price = np.where(model.populated, prices, np.nan)
