@@ -127,18 +127,14 @@ def test_a_misspelt_scenario_path_says_not_found_and_suggests_the_file(tmp_path,
 def test_misspelt_parameter_and_lever_names_get_a_suggestion(tmp_path):
     territory = os.path.relpath(ROOT / "calibration" / "data" / "example", tmp_path)
     path = tmp_path / "s.toml"
-    path.write_text(f'territory = "{territory}"\n[parameters]\nmigraton_stay_preference = 5\n')
-    with pytest.raises(InputError, match="did you mean 'migration_stay_preference'"):
-        load_scenario(path)
-    path.write_text(f'territory = "{territory}"\n[[policies]]\nlever = "cash_transfers"\n')
-    with pytest.raises(InputError, match=r"policies\[0\]\.lever.*did you mean 'cash_transfer'"):
-        load_scenario(path)
-    path.write_text(f'territory = "{territory}"\nstepz = 5\n')
-    with pytest.raises(InputError, match="stepz: one of the scenario keys.*did you mean 'steps'"):
-        load_scenario(path)
-    path.write_text(f'territory = "{territory}"\n[[policies]]\nlever = "roads"\nquality_too = 0.9\n')
-    with pytest.raises(InputError, match=r"policies\[0\]\.quality_too.*did you mean 'quality_to'"):
-        load_scenario(path)
+    for body, message in (
+            ("[parameters]\nmigraton_stay_preference = 5", "did you mean 'migration_stay_preference'"),
+            ('[[policies]]\nlever = "cash_transfers"', r"policies\[0\]\.lever.*did you mean 'cash_transfer'"),
+            ("stepz = 5", "stepz: one of the scenario keys.*did you mean 'steps'"),
+            ('[[policies]]\nlever = "roads"\nquality_too = 0.9', r"policies\[0\]\.quality_too.*did you mean 'quality_to'")):
+        path.write_text(f'territory = "{territory}"\n{body}\n')
+        with pytest.raises(InputError, match=message):
+            load_scenario(path)
     design = _morris(tmp_path)
     design.write_text(design.read_text().replace('"wage_adjustment"', '"wage_adjustement"'))
     with pytest.raises(InputError, match="parameters.wage_adjustement.*did you mean 'wage_adjustment'"):
