@@ -435,3 +435,34 @@ def test_the_difference_map_hatches_municipalities_whose_interval_includes_no_ch
     fig = comparison_map(pd.DataFrame(rows), scenarios, "base", 2030, tmp_path / "map.png")
     hatched = [c for c in fig.axes[0].collections if c.get_hatch()]
     assert len(hatched) == 1 and len(hatched[0].get_paths()) == len(units) - 1
+
+
+def test_init_reads_kinds_and_fills_an_area_that_holds_the_forest_given(tmp_path):
+    """A ``kind`` column declares cities (it crashed init); an area filled from the farmland
+    leaves room for the forest cover the table gives (above 0.4 it was refused, blaming
+    columns the user never wrote)."""
+    table = tmp_path / "units.csv"
+    table.write_text("id,kind,population,mean_income,forest_cover\nA1,municipality,5200,1500,0.5\n"
+                     "CT,city,42000,3200,0.1\n")
+    init_territory(table, tmp_path / "out")
+    t = load_territory(tmp_path / "out")
+    assert list(t.kinds[:2]) == ["municipality", "city"]
+    assert t.table["forest_cover"][0] == pytest.approx(0.5)
+    farmland = t.table["households"][0] * t.table["mean_farm_ha"][0]
+    assert farmland / t.table["area_ha"][0] == pytest.approx(0.5)
+
+
+@pytest.mark.parametrize("text, field, expected", [
+    ("id,population,mean_income\nA1,5200,1500\nA1,300,1200\n", "row 3, column id", "'A1' repeats row 2"),
+    ("id,population,mean_income,kind\nA1,5200,1500,town\n", "row 2 (A1), column kind", "municipality or city"),
+    ("id,population,mean_income,poverty_rate\nA1,5200,1500,45\n", "row 2 (A1), column poverty_rate",
+     "write it as a share, 0.45"),
+    ("id;population;mean_income\nA1;5.200;1500,5\n", "row 2, column population", "thousands separator"),
+])
+def test_init_names_the_row_and_column_of_a_bad_cell(tmp_path, text, field, expected):
+    table = tmp_path / "units.csv"
+    table.write_text(text)
+    with pytest.raises(InputError) as err:
+        init_territory(table, tmp_path / "out")
+    assert field in str(err.value) and expected in str(err.value), str(err.value)
+    assert not (tmp_path / "out").exists()

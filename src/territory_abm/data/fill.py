@@ -78,7 +78,8 @@ RULES: tuple[Rule, ...] = (
     Rule("mean_farm_ha", 7.0, "from the farm-size classes, else the regional default capped at "
          f"{MAX_FARMLAND_SHARE:g} of the area per household", _EXAMPLE),
     Rule("area_ha", None, "the polygon's area on an equal-area projection; without boundaries, the farmland "
-         f"(households x mean farm size) taken as {MAX_FARMLAND_SHARE:g} of the area", "the boundaries file"),
+         f"(households x mean farm size) taken as {MAX_FARMLAND_SHARE:g} of the area, or as the share the "
+         "observed forest cover leaves if that is smaller", "the boundaries file"),
     Rule("forest_cover", 0.35, "the regional default, capped at the area left by farmland", _EXAMPLE),
     Rule("wage_share", 0.3, "the regional default", _EXAMPLE),
     Rule("nonfarm_income_share", 0.38, "the regional default", _EXAMPLE),
@@ -188,7 +189,10 @@ def fill_missing(table: dict[str, np.ndarray], populated: np.ndarray, poverty_li
     fill("land_gini", d["land_gini"])
     room = MAX_FARMLAND_SHARE * table["area_ha"] / table["households"]
     fill("mean_farm_ha", np.where(np.isnan(room), d["mean_farm_ha"], np.minimum(d["mean_farm_ha"], room)))
-    fill("area_ha", table["households"] * table["mean_farm_ha"] / MAX_FARMLAND_SHARE)
+    # farmland takes at most MAX_FARMLAND_SHARE of the area and leaves room for the forest observed
+    farmland_share = np.where(table["forest_cover"] < 1.0, np.minimum(MAX_FARMLAND_SHARE, 1.0 - table["forest_cover"]),
+                              MAX_FARMLAND_SHARE)
+    fill("area_ha", table["households"] * table["mean_farm_ha"] / farmland_share)
     with np.errstate(invalid="ignore", divide="ignore"):
         left = 1.0 - table["households"] * table["mean_farm_ha"] / table["area_ha"]
     fill("forest_cover", np.clip(np.where(np.isnan(left), d["forest_cover"], np.minimum(d["forest_cover"], left)),

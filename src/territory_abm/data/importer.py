@@ -148,10 +148,20 @@ def init_territory(table_path: str | Path, out: str | Path, year: int = 2010, po
         problems.add("header", "a column mean_income or mean_consumption (USD/person/yr)")
     problems.raise_if_any()
     ids = [row[key] for row in data.rows]
+    first: dict[str, int] = {}
+    for unit, line in zip(ids, data.lines):
+        if not unit:
+            problems.add(f"row {line}, column {key}", f"a non-empty {key} identifying the unit")
+        elif unit in first:
+            problems.add(f"row {line}, column {key}", f"a unique {key}; {unit!r} repeats row {first[unit]}")
+        first.setdefault(unit, line)
+    problems.raise_if_any()
     nodes = Nodes(ids, [row.get("name") or row[key] for row in data.rows])
     columns = {c: [row[c] for row in data.rows] for c in data.header}
     specs = [Source(c, c, next(iter(UNITS.get(c, {"-": 1.0}))) if c not in MONEY_COLUMNS else "USD/person/year")
-             for c in data.header if c not in ("id", "name")]
+             for c in data.header if c not in ("id", "name", "kind")]
+    if "kind" in data.header:
+        _read_kinds(nodes, table_path, data.lines, columns["kind"], "kind", "added by init: one assumed market")
     _parse(nodes, specs, {c: (table_path, data.lines, v) for c, v in columns.items()}, None)
     market = ("X1", "market (assumed)")
     nodes.add_markets([market])
@@ -265,7 +275,10 @@ def _parse(nodes: Nodes, sources: list[Source], text: dict, mapping: Mapping | N
         spec = _SPEC.get(target, _MONEY)
         for i in np.flatnonzero(~np.isnan(values)):
             if not spec._within(values[i]):
-                hint = ' (is it a percent? declare unit = "percent")' if spec.high == 1 and 1 < values[i] <= 100 else ""
+                hint = ""
+                if spec.high == 1 and 1 < values[i] <= 100 and s.unit != "percent":
+                    hint = (' (is it a percent? declare unit = "percent")' if mapping else
+                            f" (is it a percent? write it as a share, {values[i] / 100:.4g})")
                 problems[file].add(f"row {lines[i]} ({nodes.ids[i]}), column {s.column}",
                                    f"{spec.expected()} after conversion from {s.unit}, got {values[i]:.6g}{hint}")
         nodes.table[target] = np.round(values) if spec.kind == "int" else values
@@ -320,17 +333,22 @@ def _land_classes(mapping: Mapping, nodes: Nodes, columns: dict) -> None:
 def _kinds(mapping: Mapping, nodes: Nodes, columns: dict) -> None:
     kind = next((s for s in mapping.sources if s.target == "kind"), None)
     if kind is not None:
-        file, lines, cells = _source_column(mapping, kind, columns)
-        p = Problems(file)
-        for i, (cell, line) in enumerate(zip(cells, lines)):
-            if cell not in ("municipality", "city"):
-                p.add(f"row {line} ({nodes.ids[i]}), column {kind.column}", "municipality or city (markets are "
-                      f"declared in the mapping file), got {cell!r}")
-            else:
-                nodes.kinds[i] = cell
-        p.raise_if_any()
+        _read_kinds(nodes, *_source_column(mapping, kind, columns), kind.column, "declared in the mapping file")
     elif mapping.city_min_population is not None:
         nodes.kinds = ["city" if p >= mapping.city_min_population else "municipality" for p in nodes.table["population"]]
+
+
+def _read_kinds(nodes: Nodes, file: Path, lines: list[int], cells: list[str], column: str, markets: str) -> None:
+    """Each unit's kind from the ``cells`` of ``column`` (municipality or city; ``markets``
+    says where markets come from instead); every bad cell reported at once."""
+    p = Problems(file)
+    for i, (cell, line) in enumerate(zip(cells, lines)):
+        if cell not in ("municipality", "city"):
+            p.add(f"row {line} ({nodes.ids[i]}), column {column}", f"municipality or city (markets are {markets}), "
+                  f"got {cell!r}{did_you_mean(cell, ('municipality', 'city')) if cell else ''}")
+        else:
+            nodes.kinds[i] = cell
+    p.raise_if_any()
 
 
 def _road_classes(mapping: Mapping, columns: dict, n: int) -> list[str]:

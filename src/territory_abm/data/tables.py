@@ -33,6 +33,7 @@ MAX_LISTED = 20
 """Most problems an error lists; the rest are counted."""
 
 _DECIMAL_COMMA = re.compile(r"[+-]?(\d+,\d*|,\d+)([eE][+-]?\d+)?")
+_DECIMAL_POINT = re.compile(r"[+-]?(\d+\.\d*|\.\d+)([eE][+-]?\d+)?")
 
 
 @dataclass(frozen=True)
@@ -165,6 +166,7 @@ def read_table(path: str | Path) -> Table:
         seen.add(name)
     comma_decimals = delimiter != ","
     rows, lines = [], []
+    points, commas = [], False  # cells with a decimal point; the first cell with a decimal comma
     for line_no, cells in records[1:]:
         cells = [c.strip() for c in cells]
         if not any(cells):
@@ -173,10 +175,17 @@ def read_table(path: str | Path) -> Table:
             problems.add(f"row {line_no}", f"at most {len(header)} cells (the header's columns), got {len(cells)}")
             continue
         if comma_decimals:
+            points += [(line_no, name, c) for name, c in zip(header, cells) if _DECIMAL_POINT.fullmatch(c)]
+            commas = commas or next((c for c in cells if _DECIMAL_COMMA.fullmatch(c)), False)
             cells = [c.replace(",", ".") if _DECIMAL_COMMA.fullmatch(c) else c for c in cells]
         cells += [""] * (len(header) - len(cells))
         rows.append(dict(zip(header, cells)))
         lines.append(line_no)
+    if commas:  # the file writes decimals with commas: a point in a number is a thousands separator
+        for line_no, name, cell in points:
+            problems.add(f"row {line_no}, column {name}", f"a number without a point: the file writes decimals with "
+                         f"commas (e.g. {commas!r}), so the point in {cell!r} would be a thousands separator, which "
+                         "is not read; write the number without it (or with a decimal comma)")
     problems.raise_if_any()
     return Table(header, rows, lines, encoding, delimiter)
 
