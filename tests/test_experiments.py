@@ -37,6 +37,11 @@ def test_compare_writes_tidy_results_and_summaries(tmp_path):
         assert (out / name).is_file(), name
     meta = json.loads((out / "comparison.json").read_text())
     assert (meta["households_scale"], meta["steps"]) == (0.03, 4)  # a reader can tell the scale of every count
+    # what produced it: the software and each scenario as run (its file and parameters)
+    assert meta["version"] and "commit" in meta and meta["mesa_version"]
+    settings = {s["name"]: s for s in meta["scenario_settings"]}
+    assert settings["cash_transfers"]["source"].endswith("cash_transfers.toml")
+    assert "birth_rate" in settings["baseline"]["parameters"] and settings["cash_transfers"]["policies"]
     nodes = load_results(out)
     n_nodes = nodes["node_id"].nunique()
     assert len(nodes) == 2 * 2 * 5 * n_nodes  # scenarios x seeds x years (start + 4) x nodes

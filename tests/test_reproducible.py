@@ -44,6 +44,7 @@ def test_run_json_records_provenance(tmp_path):
     meta = json.loads((tmp_path / "r" / "run.json").read_text())
     assert meta["complete"] and meta["seed"] == 11 and meta["scenario"]["name"] == "policy_mix"
     assert meta["version"] and "birth_rate" in meta["parameters"] and len(meta["scenario"]["policies"]) == 6
+    assert meta["commit"] is None or len(meta["commit"].rstrip("+")) == 40  # a checkout's commit, if any
 
 
 def test_synthetic_population_matches_marginals():

@@ -19,7 +19,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .. import __version__
 from ..experiments.engines import make_engine
 from ..output import tables
 from .abc import fit_abc
@@ -134,7 +133,7 @@ def write_fit(design, fit: Fit, evaluator, at_estimate: np.ndarray, predictive: 
     written = list(outputs) + [*plots, "calibrated.toml"]
     best = float(fit.objective.distance(at_estimate[None])[0])
     tables.write_json({
-        "complete": True, "kind": "calibration", "version": __version__, "name": design.name,
+        "complete": True, "kind": "calibration", **tables.provenance(), "name": design.name,
         "description": design.description, "source": design.source, "method": design.method,
         "options": design.options, "parameters": dict(zip(names, (list(b) for b in design.bounds))),
         "statistics": design.statistics, "seeds": list(design.seeds), "sampler_seed": design.sampler_seed,

@@ -18,7 +18,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import __version__
 from ..errors import InputError
 from ..experiments.driver import ExperimentStatus, run_experiment
 from ..experiments.engines import make_engine
@@ -104,5 +103,5 @@ def write_outputs(design: EnsembleDesign, out_dir: Path) -> None:
             territorial.append(result[RUN_TABLE])
     tables.write_csv(pd.concat(municipal, ignore_index=True), out_dir / "municipalities.csv")
     tables.write_csv(pd.concat(territorial, ignore_index=True), out_dir / "territories.csv")
-    tables.write_json({"complete": True, "kind": "ensemble", "version": __version__, "design": design.as_dict(),
+    tables.write_json({"complete": True, "kind": "ensemble", **tables.provenance(), "design": design.as_dict(),
                        "outputs": ["municipalities.csv", "territories.csv", MARKER]}, out_dir / MARKER)

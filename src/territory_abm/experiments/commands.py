@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import __version__
 from ..data.territory import load_territory
 from ..outcomes import HEADLINE
 from ..output import tables
@@ -158,12 +157,14 @@ def write_comparison(out_dir: Path) -> list[str]:
     if comparison_map(nodes, design, comparison.reference, comparison.horizon,
                       out_dir / "map.png") is not None:
         written.append("map.png")
-    tables.write_json({"complete": True, "kind": "compare", "version": __version__,
+    tables.write_json({"complete": True, "kind": "compare", **tables.provenance(),
                        "scenarios": comparison.scenarios, "seeds": comparison.seeds,
                        # one value each: ``compare_specs`` refuses scenarios that differ in them
                        "households_scale": design[0]["households_scale"], "steps": design[0]["steps"],
                        "reference": comparison.reference, "horizon": comparison.horizon,
                        "programme_end": comparison.programme_end, "typology": comparison.tolerances.as_dict(),
+                       # each scenario as run: its file, territory, parameters and policies
+                       "scenario_settings": design,
                        "outputs": written + ["comparison.json"]},
                       out_dir / "comparison.json")
     return written

@@ -6,9 +6,11 @@ written last with ``"complete": true``: a directory without it holds no finished
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import platform
+import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -95,15 +97,35 @@ def filled_summary(directory) -> dict | None:
     return summary(directory)
 
 
-def run_metadata(model, wall_time: float, outputs: list[str]) -> dict:
-    """What produced a run: package version, resolved scenario, seed, parameters, timing."""
+@functools.cache
+def source_commit() -> str | None:
+    """The git commit the package runs from (``+`` after it when tracked files have changes),
+    or None when it is not run from a git checkout (an installed wheel) or git is missing."""
+    root = Path(__file__).resolve().parents[3]
+    if not (root / ".git").exists():
+        return None
+    try:
+        def git(*args):
+            return subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, timeout=10,
+                                  check=True).stdout.strip()
+        return git("rev-parse", "HEAD") + ("+" if git("status", "--porcelain", "--untracked-files=no") else "")
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
+def provenance() -> dict:
+    """What software produced an output: the package's version and source commit (see
+    :func:`source_commit`), Mesa's, numpy's and Python's versions (every ``*.json`` marker)."""
     import mesa
 
+    return {"package": "territory-abm", "version": __version__, "commit": source_commit(),
+            "mesa_version": mesa.__version__, "numpy_version": np.__version__, "python": platform.python_version()}
+
+
+def run_metadata(model, wall_time: float, outputs: list[str]) -> dict:
+    """What produced a run: package version and commit, resolved scenario, seed, parameters, timing."""
     return {
-        "complete": True,
-        "package": "territory-abm", "version": __version__,
-        "mesa_version": mesa.__version__, "numpy_version": np.__version__,
-        "python": platform.python_version(),
+        "complete": True, **provenance(),
         "scenario": model.scenario.as_dict(), "seed": model.seed,
         "parameters": model.params.as_dict(),
         "households_initial": int(model.datacollector.get_model_vars_dataframe()["households"].iloc[0]),

@@ -15,7 +15,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .. import __version__
 from ..experiments.commands import OneSeedWarning
 from ..experiments.driver import ExperimentStatus, run_experiment
 from ..experiments.engines import make_engine
@@ -126,7 +125,7 @@ def write_sensitivity(design: SensitivityDesign, x: np.ndarray, out_dir: Path) -
                      title=_title(design))
         written.append("indices.png")
     tables.write_json({
-        "complete": True, "kind": "sensitivity", "version": __version__, "name": design.name,
+        "complete": True, "kind": "sensitivity", **tables.provenance(), "name": design.name,
         "description": design.description, "source": design.source, "method": design.method.name,
         "method_title": design.method.title, "options": design.options, "samples": design.samples,
         "points": design.points, "runs": design.runs, "seeds": list(design.seeds),
