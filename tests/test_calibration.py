@@ -299,3 +299,34 @@ def test_observations_name_municipalities_by_id_or_by_unambiguous_name(tmp_path)
     wrong.write_text(GOOD_HEADER + rows.format(m="San Isidrio"))
     with pytest.raises(InputError, match="row 2, column municipality.*San Isidro"):
         load_observations(wrong, territory, 2010)
+
+
+def test_a_calibration_warns_where_its_estimates_cannot_be_read():
+    """Known answers on hand-made fits: a posterior of one vector gives zero-width intervals,
+    which are not called identified (the narrowing was infinite, so they were), and the
+    warnings name one seed, a search stopped at its limit and the degenerate sample; a
+    spread-out posterior from a converged search with 4 seeds gives no warning."""
+    from types import SimpleNamespace
+
+    from territory_abm.calibration.report import calibration_warnings, estimate_table
+
+    design = SimpleNamespace(parameters=("migration_stay_preference", "clearing_propensity"),
+                             bounds=((2.0, 10.0), (0.0, 1.0)), confidence_level=0.9, identification_factor=2.0,
+                             seeds=(1,))
+    point = SimpleNamespace(draws=np.tile([7.8, 0.02], (200, 1)), weights=np.full(200, 1 / 200),
+                            estimate=np.array([7.8, 0.02]),
+                            notes=["differential evolution: Maximum number of iterations has been exceeded."])
+    estimates = estimate_table(design, point)
+    assert not estimates["identified"].any() and (estimates["interval_width"] == 0).all()
+    warnings = " | ".join(calibration_warnings(design, point, estimates))
+    assert "1 replicate seed" in warnings and "generation limit" in warnings
+    assert "1 distinct parameter vector" in warnings and "no interval for migration_stay_preference" in warnings
+
+    rng = np.random.default_rng(0)
+    spread = SimpleNamespace(draws=np.column_stack([rng.normal(6.8, 0.3, 200), rng.normal(0.05, 0.01, 200)]),
+                             weights=np.full(200, 1 / 200), estimate=np.array([6.8, 0.05]),
+                             notes=["differential evolution: Optimization terminated successfully."])
+    good = SimpleNamespace(**{**vars(design), "seeds": (1, 2, 3, 4)})
+    estimates = estimate_table(good, spread)
+    assert estimates["identified"].all()
+    assert calibration_warnings(good, spread, estimates) == []

@@ -87,6 +87,9 @@ def test_morris_elementary_effects_of_a_linear_function_are_its_slopes_times_ran
     assert _values(table, "mu") == pytest.approx(SLOPES * widths, abs=1e-9)
     assert _values(table, "mu_star") == pytest.approx(np.abs(SLOPES) * widths, abs=1e-9)
     assert _values(table, "sigma") == pytest.approx(np.zeros(3), abs=1e-9)
+    # in the outcome's unit per the parameter's whole range (slope x width), as indices.csv says
+    assert set(table.loc[table["index"] == "mu_star", "unit"]) == {"outcome units per parameter range"}
+    assert (table.loc[table["index"].isin(["mu_star", "sigma"]), "low"].dropna() >= 0).all()
 
 
 def test_dgsm_of_a_linear_function_is_its_squared_slopes():

@@ -82,8 +82,8 @@ the first scenario is the reference; a summary table of the final year is printe
 the options replace the design file's fields of the same name; rerun on the same --out to resume""",
     "calibrate": """examples:
   territory-abm calibrate calibration/example.toml --out out/calibration
-  territory-abm calibrate calibration/example.toml --samples 3 --seeds 1 --households-scale 0.05 \\
-      --out out/calibration-try                                   a quick try
+  territory-abm calibrate calibration/example.toml --samples 3 --seeds 2 --households-scale 0.05 \\
+      --out out/calibration-try          a quick try of the pipeline (its estimates mean little: see the warnings)
   territory-abm calibrate calibration/rtd_patterns.toml --out out/calibration-patterns
                                      fit behaviour to cross-territory patterns (runs a whole ensemble per try)
 
@@ -290,6 +290,8 @@ def cmd_calibrate(args) -> int:
     print(table.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
     print(f"{status.runs} runs ({status.wall_time_s:.1f} s); wrote the calibration and calibrated.toml to {args.out}",
           file=sys.stderr)
+    for warning in status.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     if status.failures:
         for run_id, error in status.failures:
             print(f"failed: {run_id}: {error}", file=sys.stderr)

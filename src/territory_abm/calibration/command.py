@@ -30,7 +30,7 @@ from .pattern_design import PatternCalibrationDesign
 from .pattern_fit import PatternEvaluator, PatternObjective, write_pattern_calibration
 from .smm import fit_smm
 from .plots import plot_fit, plot_posterior, plot_predictive
-from .report import calibrated_scenario, estimate_table, fit_table, predictive_table
+from .report import calibrated_scenario, calibration_warnings, estimate_table, fit_table, predictive_table
 
 MARKER = "calibration.json"
 
@@ -41,6 +41,7 @@ class CalibrationStatus:
     failures: list[tuple[str, str]]
     wall_time_s: float
     estimates: pd.DataFrame
+    warnings: list[str]
 
     @property
     def complete(self) -> bool:
@@ -81,8 +82,8 @@ def run_calibration(path: Path, out_dir: Path, workers: int | None = None, sched
         estimates = write_calibration(design, fit, evaluator, at_estimate, draws, predictive, node_tables, out_dir,
                                       wall_time, with_plots)
     failures = sorted(evaluator.failures.items())
-    return CalibrationStatus(evaluator.runs, failures,
-                             time.perf_counter() - started, estimates)
+    warnings = calibration_warnings(design, fit, estimates)  # as written to calibration.json
+    return CalibrationStatus(evaluator.runs, failures, time.perf_counter() - started, estimates, warnings)
 
 
 def _predictive_draws(design: CalibrationDesign, fit: Fit) -> np.ndarray:
@@ -128,7 +129,8 @@ def write_fit(design, fit: Fit, evaluator, at_estimate: np.ndarray, predictive: 
              **plots_extra} if with_plots else {}
     for file, plot in plots.items():
         plot(out_dir / file)
-    scenario_text = calibrated_scenario(design, estimates, out_dir)
+    warnings = calibration_warnings(design, fit, estimates)
+    scenario_text = calibrated_scenario(design, estimates, out_dir, warnings)
     (out_dir / "calibrated.toml").write_text(scenario_text, encoding="utf-8")
     written = list(outputs) + [*plots, "calibrated.toml"]
     best = float(fit.objective.distance(at_estimate[None])[0])
@@ -141,7 +143,7 @@ def write_fit(design, fit: Fit, evaluator, at_estimate: np.ndarray, predictive: 
         "confidence_level": design.confidence_level, "identification_factor": design.identification_factor,
         "estimate": dict(zip(names, map(float, fit.estimate))), "distance_at_estimate": best,
         "identified": {r.parameter: r.identified for r in estimates.itertuples(index=False)},
-        "evaluated_vectors": len(keys), "runs": evaluator.runs, "notes": fit.notes,
+        "evaluated_vectors": len(keys), "runs": evaluator.runs, "notes": fit.notes, "warnings": warnings,
         "failures": dict(sorted(evaluator.failures.items())), "wall_time_s": wall_time_s,
         "outputs": written + [MARKER],
     }, out_dir / MARKER)

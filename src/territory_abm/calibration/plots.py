@@ -79,10 +79,12 @@ def plot_fit(fit_rows: pd.DataFrame, level: float, path: Path) -> Figure:
     labels = []
     for ax, name in zip(axes.flat, names):
         part = fit_rows[fit_rows["statistic"] == name]
-        err = np.vstack([part["simulated"] - part["predictive_low"], part["predictive_high"] - part["simulated"]])
-        ax.errorbar(part["observed"], part["simulated"], yerr=np.clip(np.nan_to_num(err), 0, None), fmt="o", ms=4,
-                    alpha=0.8, capsize=2, color=LINE_COLOUR,
-                    label=f"simulated at the estimate, {level:.0%} predictive interval")
+        # the interval as it is (it need not hold the point: the point is the estimate's mean over
+        # seeds, the interval the spread over posterior draws)
+        ax.vlines(part["observed"], part["predictive_low"], part["predictive_high"], color=LINE_COLOUR, alpha=0.5,
+                  lw=1.5, label=f"{level:.0%} predictive interval (posterior draws)")
+        ax.plot(part["observed"], part["simulated"], "o", ms=4, alpha=0.8, color=LINE_COLOUR,
+                label="simulated at the estimate")
         values = np.concatenate([part["observed"], part["predictive_low"], part["predictive_high"]])
         values = values[np.isfinite(values)]
         if values.size:

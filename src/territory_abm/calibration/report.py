@@ -25,10 +25,54 @@ def weighted_quantile(x: np.ndarray, weights: np.ndarray, q: float) -> float:
     return float(x[order][min(np.searchsorted(cum, q, side="left"), len(x) - 1)])
 
 
+MIN_DISTINCT_DRAWS = 5
+"""Fewest distinct parameter vectors in the posterior sample below which a calibration warns
+that its intervals rest on too few vectors (SMM's sample holds the bootstrap's re-estimates,
+each one of the vectors evaluated, so a good fit can hold a few tens)."""
+GOOD_SEEDS = 4
+"""Replicate seeds below which the README's recovery figures show intervals covering the
+truth less often than their level (``calibration_warnings``)."""
+
+
+def distinct_draws(fit: Fit) -> int:
+    """Distinct parameter vectors with weight in the posterior sample."""
+    return len(np.unique(fit.draws[fit.weights > 0], axis=0))
+
+
+def calibration_warnings(design, fit: Fit, estimates: pd.DataFrame) -> list[str]:
+    """What makes a calibration's estimates and intervals unreliable, in words for its
+    user: too few replicate seeds, a search stopped at its generation limit, a posterior of
+    few distinct vectors, estimates at an end of their own interval."""
+    out = []
+    seeds = len(getattr(design, "seeds", ()))
+    if 0 < seeds < 2:
+        out.append("1 replicate seed: the distance cannot take the simulation noise out, so the estimate leans "
+                   f"toward parameters whose statistics are less noisy; use {GOOD_SEEDS} or more (--seeds)")
+    elif 0 < seeds < GOOD_SEEDS:
+        out.append(f"{seeds} replicate seeds: with fewer than {GOOD_SEEDS} the intervals covered the truth less "
+                   "often than their level in the recovery benchmark (README, Calibration)")
+    if any("aximum number of iterations" in note for note in fit.notes):
+        out.append("the search stopped at its generation limit before it converged (options.maxiter, --samples): "
+                   "the estimate may not be the best fit; raise --samples")
+    distinct = distinct_draws(fit)
+    if distinct < MIN_DISTINCT_DRAWS:
+        out.append(f"the posterior sample holds only {distinct} distinct parameter vector(s): its intervals rest on "
+                   "too few vectors to be read as intervals; raise --samples")
+    point = [r.parameter for r in estimates.itertuples(index=False) if not r.high > r.low]
+    if point:
+        out.append(f"no interval for {', '.join(point)} (every re-estimate gave the same value): not called identified")
+    at_end = [r.parameter for r in estimates.itertuples(index=False)
+              if r.high > r.low and r.estimate in (r.low, r.high)]
+    if at_end:
+        out.append(f"the estimate of {', '.join(at_end)} lies at an end of its own interval: read the interval as "
+                   "the spread of the vectors the search evaluated near it, not as a symmetric margin")
+    return out
+
+
 def estimate_table(design: CalibrationDesign, fit: Fit) -> pd.DataFrame:
     """One row per parameter: estimate, interval at the design's level, the prior's
     interval width at the same level, how much narrower the estimate is, and whether that
-    passes the identification factor."""
+    passes the identification factor (never for an interval of zero width: no interval)."""
     level = design.confidence_level
     rows = []
     for j, name in enumerate(design.parameters):
@@ -41,7 +85,7 @@ def estimate_table(design: CalibrationDesign, fit: Fit) -> pd.DataFrame:
         rows.append({"parameter": name, "unit": REGISTRY[name].unit, "prior_low": lo, "prior_high": hi,
                      "default": REGISTRY[name].default, "estimate": float(fit.estimate[j]), "low": low, "high": high,
                      "prior_interval_width": prior_width, "interval_width": width, "narrowing": narrowing,
-                     "identified": bool(narrowing >= design.identification_factor)})
+                     "identified": bool(width > 0 and narrowing >= design.identification_factor)})
     return pd.DataFrame(rows)
 
 
@@ -77,11 +121,14 @@ def predictive_table(design: CalibrationDesign, node_tables: list[pd.DataFrame])
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["draw", "year", "node_id", *PREDICTED])
 
 
-def calibrated_scenario(design: CalibrationDesign, estimates: pd.DataFrame, out_dir: Path) -> str:
-    """Text of ``calibrated.toml``: the calibration's scenario with the fitted values."""
+def calibrated_scenario(design: CalibrationDesign, estimates: pd.DataFrame, out_dir: Path,
+                        warnings: list[str] = ()) -> str:
+    """Text of ``calibrated.toml``: the calibration's scenario with the fitted values (and
+    the calibration's ``warnings`` as comments at the top)."""
     scenario = design.scenario
     parent = os.path.relpath(Path(scenario.source).resolve(), Path(out_dir).resolve())
     lines = [f"# Written by territory-abm {__version__} calibrate from {design.source} ({design.method}).",
+             *(f"# WARNING: {w}" for w in warnings),
              f"# Fitted to {design.fitted_to}; intervals and identifiability in estimate.csv.",
              f"# Fitted at households_scale = {scenario.households_scale:g} with {len(design.seeds)} seed(s) per evaluation.",
              f"extends = {toml_string(parent)}",

@@ -10,6 +10,7 @@ import pandas as pd
 
 from ..params import REGISTRY
 from .methods import Method, Settings
+from .outcomes import outcome_unit
 
 
 def sample_points(method: Method, problem: dict, samples: int, options: dict, settings: Settings) -> np.ndarray:
@@ -49,7 +50,7 @@ def analyse(method: Method, problem: dict, x: np.ndarray, y: pd.DataFrame, optio
     """Indices of every outcome column of ``y`` (rows aligned with ``x``).
 
     Returns the tidy index table (outcome, index, parameter, parameter_2, value, conf,
-    low, high), outcomes that could not be analysed with the reason, and SALib's warnings
+    low, high, unit), outcomes that could not be analysed with the reason, and SALib's warnings
     per outcome.
     """
     frames, skipped, messages = [], {}, {}
@@ -71,7 +72,31 @@ def analyse(method: Method, problem: dict, x: np.ndarray, y: pd.DataFrame, optio
     table.insert(1, "method", method.name)
     table["low"] = table["value"] - table["conf"]
     table["high"] = table["value"] + table["conf"]
+    table.loc[table["index"].isin(NON_NEGATIVE), "low"] = table["low"].clip(lower=0.0)  # means of absolute values
+    table["unit"] = [index_unit(index, outcome) for index, outcome in zip(table["index"], table["outcome"])]
     return table, skipped, {k: v for k, v in messages.items() if v}
+
+
+NON_NEGATIVE = ("mu_star", "sigma")
+"""Indices that are means or spreads of absolute values: their interval stops at 0."""
+VARIANCE_SHARES = ("S1", "ST", "S2", "dgsm")
+"""Indices that are shares of the outcome's variance (dgsm: an upper bound of ST)."""
+
+
+def index_unit(index: str, outcome: str) -> str:
+    """What an index's value is measured in: Morris effects in the outcome's unit per the
+    parameter's whole range (SALib divides each step's change by the step as a share of the
+    range), variance-based indices as shares of the outcome's variance, PAWN's as
+    Kolmogorov-Smirnov distances."""
+    if index in ("mu", "mu_star", "sigma"):
+        return f"{outcome_unit(outcome)} per parameter range"
+    if index in VARIANCE_SHARES:
+        return "share of variance"
+    if index in ("minimum", "mean", "median", "maximum"):
+        return "KS distance (0-1)"
+    if index in ("vi", "vi_std"):
+        return f"({outcome_unit(outcome)} per parameter unit)^2"
+    return "1"
 
 
 def indices_json(table: pd.DataFrame) -> dict:

@@ -140,5 +140,7 @@ def write_sensitivity(design: SensitivityDesign, x: np.ndarray, out_dir: Path) -
 
 def _title(design: SensitivityDesign) -> str:
     what = f"{design.scenario.name} minus {design.reference.name}" if design.reference else design.scenario.name
-    return (f"{design.method.title}: {what}, {design.points} points x {len(design.seeds)} seeds "
+    seeds = len(design.seeds)
+    return (f"{design.method.title}: {what}, {design.points} points x {seeds} seed{'s' * (seeds != 1)}, "
+            f"{design.scenario.steps} years at households_scale {design.scenario.households_scale:g} "
             f"({int(design.settings.confidence_level * 100)} % intervals)")

@@ -31,6 +31,21 @@ def known_outcomes() -> dict[str, str]:
     return out
 
 
+def outcome_unit(name: str) -> str:
+    """Unit of a design's outcome (``1`` for shares of municipalities; "outcome units" for a
+    name outside the registry, e.g. a test function's)."""
+    if name in STATISTICS:
+        return STATISTICS[name].unit
+    if name in SHARES:
+        return "1"
+    if name in TOTALS:
+        return "USD"
+    try:
+        return outcome(name).unit
+    except KeyError:
+        return "outcome units"
+
+
 def run_outcomes(names: list[str], territory: pd.DataFrame, typology: pd.DataFrame) -> dict[str, float]:
     """Value of each named outcome for one run."""
     out = {}

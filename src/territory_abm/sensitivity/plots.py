@@ -19,6 +19,8 @@ from .methods import Method  # noqa: E402
 
 
 LABELLED = 5
+LABEL_NUDGES = ((0.0, 0.0), (0.0, -11.0), (0.0, 9.0), (0.0, -20.0), (0.0, 18.0))
+"""Shifts (points) a Morris point label tries in turn before it gives way to others."""
 """Morris panels name the parameters of the largest mu* (at most this many, where there is room)."""
 
 COLOURS = ("#0072B2", "#E69F00")
@@ -51,12 +53,15 @@ def plot_indices(table: pd.DataFrame, method: Method, confidence_level: float, p
     if method.name == "morris":
         first = axes.flat[0]
         fig.legend(*first.get_legend_handles_labels(), loc="outside lower center", ncols=3, fontsize=8, frameon=False)
-        hide_colliding(fig, sorted(labels, key=lambda t: -t.priority))
+        # each panel's largest mu* first (priorities are shares of the panel's largest), and a
+        # label that collides tries a few shifts before it gives way
+        hide_colliding(fig, sorted(labels, key=lambda t: -t.priority), nudges=LABEL_NUDGES)
     return save(fig, path)
 
 
 def _morris_panel(ax, part: pd.DataFrame, confidence_level: float) -> list:
-    """mu* against sigma; returns the point labels, each with its ``priority`` (mu*)."""
+    """mu* against sigma; returns the point labels, each with its ``priority`` (mu* over the
+    panel's largest)."""
     wide = part.pivot(index="parameter", columns="index", values="value")
     conf = part[part["index"] == "mu_star"].set_index("parameter")["conf"].reindex(wide.index)
     mu, sigma = wide["mu_star"].to_numpy(), wide["sigma"].to_numpy()
@@ -70,8 +75,10 @@ def _morris_panel(ax, part: pd.DataFrame, confidence_level: float) -> list:
             label="sigma = mu*: non-linear or interacting above the line")
     ax.set_xlim(0, top * 1.08)
     ax.set_ylim(0, max(float(np.nanmax(np.r_[sigma, 0.0])), top) * 1.08 or 1.0)
-    ax.set_xlabel("mu* (mean absolute elementary effect)", fontsize=8)
-    ax.set_ylabel("sigma (spread of effects)", fontsize=8)
+    units = part.loc[part["index"] == "mu_star", "unit"] if "unit" in part else ()
+    unit = units.iloc[0] if len(units) else "outcome units per parameter range"
+    ax.set_xlabel(f"mu* (mean absolute elementary effect, {unit})", fontsize=8)
+    ax.set_ylabel("sigma (spread of effects, same unit)", fontsize=8)
     ax.tick_params(labelsize=7)
     ax.grid(alpha=0.3)
     labels = []
@@ -82,7 +89,7 @@ def _morris_panel(ax, part: pd.DataFrame, confidence_level: float) -> list:
         right = mu[k] > 0.55 * top  # labels of points on the right run leftwards, inside the panel
         label = ax.annotate(wide.index[k], (mu[k], sigma[k]), fontsize=7, xytext=(-4 if right else 4, 4),
                             textcoords="offset points", ha="right" if right else "left")
-        label.priority = float(mu[k])
+        label.priority = float(mu[k] / np.nanmax(mu))
         labels.append(label)
     if len(wide) > LABELLED:
         ax.text(0.98, 0.02, f"labels: largest mu* only ({len(wide)} parameters in indices.csv)",
