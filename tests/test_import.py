@@ -458,6 +458,7 @@ def test_init_reads_kinds_and_fills_an_area_that_holds_the_forest_given(tmp_path
     ("id,population,mean_income,poverty_rate\nA1,5200,1500,45\n", "row 2 (A1), column poverty_rate",
      "write it as a share, 0.45"),
     ("id;population;mean_income\nA1;5.200;1500,5\n", "row 2, column population", "thousands separator"),
+    ("id,population,mean_income\nA1,n/a,1500\n", "row 2 (A1), column population", "a number, got 'n/a'"),
 ])
 def test_init_names_the_row_and_column_of_a_bad_cell(tmp_path, text, field, expected):
     table = tmp_path / "units.csv"
@@ -465,4 +466,5 @@ def test_init_names_the_row_and_column_of_a_bad_cell(tmp_path, text, field, expe
     with pytest.raises(InputError) as err:
         init_territory(table, tmp_path / "out")
     assert field in str(err.value) and expected in str(err.value), str(err.value)
+    assert "problems" not in str(err.value)  # one problem, said once (n/a was also reported as missing)
     assert not (tmp_path / "out").exists()

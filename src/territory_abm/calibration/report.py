@@ -101,8 +101,10 @@ def fit_table(design: CalibrationDesign, fit: Fit, at_estimate: np.ndarray, pred
         low = np.nanquantile(draws, (1 - level) / 2, axis=0) if len(draws) else np.full(len(simulated), np.nan)
         high = np.nanquantile(draws, (1 + level) / 2, axis=0) if len(draws) else np.full(len(simulated), np.nan)
     entries = objective.layout.entries
+    observations = getattr(design, "observations", None)  # a calibration to patterns names none
+    whole = f"{observations.start_year}-{observations.end_year}" if observations is not None else ""
     return pd.DataFrame({"statistic": [e.statistic for e in entries], "municipality": [e.municipality for e in entries],
-                         "period": [e.period for e in entries], "observed": objective.observed, "simulated": simulated, "predictive_low": low,
+                         "period": [e.period or whole for e in entries], "observed": objective.observed, "simulated": simulated, "predictive_low": low,
                          "predictive_high": high, "scale": objective.scale, "weight": weights,
                          "scaled_deviation": (simulated - objective.observed) / objective.scale})
 

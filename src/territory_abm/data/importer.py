@@ -256,6 +256,7 @@ def _parse(nodes: Nodes, sources: list[Source], text: dict, mapping: Mapping | N
     problem of a file reported at once (row, key, column, value and the accepted range)."""
     problems: dict[Path, Problems] = {}
     raw = {}
+    unreadable = {}  # target -> cells that were not numbers (reported once, as such)
     for s in sources:
         file, lines, cells = text[s.column]
         p = problems.setdefault(file, Problems(file))
@@ -265,6 +266,7 @@ def _parse(nodes: Nodes, sources: list[Source], text: dict, mapping: Mapping | N
             value = p.parse(number, cell, f"row {line} ({nodes.ids[i]}), column {s.column}") if cell else None
             values[i] = np.nan if value is None else value
         raw[s.target] = (s, values, file, lines)
+        unreadable[s.target] = np.isnan(values) & np.array([bool(c) for c in cells])
     size = _household_size(raw, len(nodes.ids))
     for target, (s, values, file, lines) in raw.items():
         if target in MONEY_COLUMNS:
@@ -285,7 +287,7 @@ def _parse(nodes: Nodes, sources: list[Source], text: dict, mapping: Mapping | N
     for target in ("population", "mean_income", "mean_consumption"):
         if target in raw:
             s, _, file, lines = raw[target]
-            gap = np.isnan(nodes.table[target])
+            gap = np.isnan(nodes.table[target]) & ~unreadable[target]
             if target != "population":
                 gap &= np.isnan(nodes.table.get("mean_consumption" if target == "mean_income" else "mean_income",
                                                 np.full(len(gap), np.nan)))
