@@ -143,6 +143,9 @@ def test_misspelt_parameter_and_lever_names_get_a_suggestion(tmp_path):
 
 def test_suggestions_only_for_close_names(tmp_path):
     assert did_you_mean("zzzz", ["wage_adjustment"]) == ""
+    # a name cut short is taken for the one name it begins (difflib's ratio preferred migration_reach)
+    assert "'migration_stay_preference'" in did_you_mean("migration_stay", ["migration_reach", "migration_stay_preference"])
+    assert "'migration_reach'" in did_you_mean("migration_raech", ["migration_reach", "migration_stay_preference"])
     (tmp_path / "baseline.toml").write_text("")
     assert close_path(tmp_path / "baseline.tml") == tmp_path / "baseline.toml"
     assert close_path(tmp_path / "entirely_different.csv") is None
@@ -240,3 +243,27 @@ def test_the_first_run_says_it_compiles_and_the_second_does_not(tmp_path):
     simulate(load_scenario(SCENARIOS / "baseline.toml").replace(steps=1, households_scale=0.02))
     warm = _cli(*args, "--out", str(tmp_path / "warm"))
     assert warm.returncode == 0 and COMPILE_NOTICE not in warm.stderr, warm.stderr
+
+
+def test_set_replaces_a_parameter_for_run_and_compare_and_the_outputs_record_it(tmp_path, capsys):
+    """``--set NAME=VALUE`` (trial: there was no way to change a parameter from the command
+    line): run.json and comparison.json record the value; a bad name or value exits 2
+    naming the option, with "did you mean"."""
+    import json
+
+    from territory_abm.cli import main
+
+    small = ["--steps", "2", "--households-scale", "0.02", "--quiet"]
+    assert main(["run", str(SCENARIOS / "baseline.toml"), *small, "--no-plots", "--set", "migration_stay_preference=7",
+                 "--set", "birth_rate=0.01", "--out", str(tmp_path / "r")]) == 0
+    meta = json.loads((tmp_path / "r" / "run.json").read_text())
+    assert meta["parameters"]["migration_stay_preference"] == 7.0 and meta["parameters"]["birth_rate"] == 0.01
+    assert main(["compare", str(SCENARIOS / "baseline.toml"), str(SCENARIOS / "roads.toml"), "--seeds", "2", *small,
+                 "--workers", "1", "--set", "migration_stay_preference=7", "--out", str(tmp_path / "c")]) == 0
+    settings = json.loads((tmp_path / "c" / "comparison.json").read_text())["scenario_settings"]
+    assert [s["parameters"]["migration_stay_preference"] for s in settings] == [7.0, 7.0]
+    capsys.readouterr()
+    assert main(["run", str(SCENARIOS / "baseline.toml"), *small, "--set", "migration_stay=7"]) == 2
+    assert "--set" in capsys.readouterr().err
+    assert main(["run", str(SCENARIOS / "baseline.toml"), *small, "--set", "migration_stay_preference=70"]) == 2
+    assert "in [2, 10]" in capsys.readouterr().err

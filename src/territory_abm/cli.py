@@ -41,6 +41,23 @@ def _positive_float(text: str) -> float:
     return value
 
 
+def _assignment(text: str) -> tuple[str, float]:
+    """``NAME=VALUE`` of ``--set``: a registry name (checked later, with "did you mean") and a number."""
+    name, sep, value = text.partition("=")
+    if not sep or not name.strip():
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE (a registry parameter and a number), got {text!r}")
+    try:
+        return name.strip(), float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number after {name.strip()}=, got {value!r}") from None
+
+
+def _add_set_option(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument("--set", type=_assignment, action="append", default=[], metavar="NAME=VALUE",
+                        help=f"replace a registry parameter's value {what} (repeatable; territory-abm parameters "
+                             "lists them with their ranges)")
+
+
 def _count(text: str) -> int:
     value = _positive_int(text)
     if value < 1:
@@ -66,7 +83,8 @@ every command has its own help and examples: territory-abm run --help""",
     "run": """examples:
   territory-abm run scenarios/baseline.toml
   territory-abm run scenarios/roads.toml --seed 7 --steps 10 --out out/roads-quick
-  territory-abm run scenarios/baseline.toml --households-scale 0.05 --no-plots   a quick, small run""",
+  territory-abm run scenarios/baseline.toml --households-scale 0.05 --no-plots   a quick, small run
+  territory-abm run scenarios/baseline.toml --set migration_stay_preference=7 --out out/stay7""",
     "compare": """examples:
   territory-abm compare scenarios/baseline.toml scenarios/roads.toml --out out/roads
   territory-abm compare scenarios/baseline.toml scenarios/*.toml --seeds 20 --workers 2 --out out/all
@@ -151,6 +169,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--steps", type=_positive_int, help="years to simulate (overrides the scenario)")
     run.add_argument("--households-scale", type=_positive_float,
                      help="simulated households per real household (overrides the scenario)")
+    _add_set_option(run, "for this run (recorded in run.json)")
     run.add_argument("--out", type=Path, default=None, help="output directory (default: out/<scenario name>)")
     run.add_argument("--no-plots", action="store_true", help="skip the PNG plots")
     run.add_argument("--quiet", action="store_true", help="no progress bar or summary")
@@ -162,6 +181,7 @@ def build_parser() -> argparse.ArgumentParser:
     cmp.add_argument("--households-scale", type=_positive_float,
                      help="simulated households per real household (overrides the scenarios)")
     _add_engine_options(cmp)
+    _add_set_option(cmp, "in every scenario alike (recorded in comparison.json)")
     cmp.add_argument("--out", type=Path, required=True, help="output directory (rerun on it to resume)")
     cmp.add_argument("--quiet", action="store_true", help="no progress bar or summary table")
     sens = _sub(sub, "sensitivity", "SALib sensitivity analysis of a design file (experiments/*.toml)")
@@ -237,11 +257,8 @@ def cmd_run(args) -> int:
 
     from .runner import simulate, summary, write_outputs
 
-    scenario = load_scenario(args.scenario)
-    changes = {k: v for k, v in (("seed", args.seed), ("steps", args.steps),
-                                 ("households_scale", args.households_scale)) if v is not None}
-    if changes:
-        scenario = scenario.replace(**changes)
+    scenario = load_scenario(args.scenario).with_command_line(args.households_scale, args.steps, args.seed,
+                                                               dict(args.set))
     check_targets(scenario, load_territory(scenario.territory))
     out = args.out or Path("out") / scenario.name
     if not args.quiet:
@@ -263,7 +280,7 @@ def cmd_compare(args) -> int:
         compile_notice()
     status = compare(args.scenarios, args.seeds, args.out, workers=args.workers, scheduler=args.scheduler,
                      first_seed=args.first_seed, progress=not args.quiet,
-                     households_scale=args.households_scale, steps=args.steps)
+                     households_scale=args.households_scale, steps=args.steps, parameters=dict(args.set))
     return _report_status(status, args.out, "comparison")
 
 

@@ -11,10 +11,14 @@ CUTOFF = 0.6
 
 
 def did_you_mean(word: str, known: Iterable[str]) -> str:
-    """``" (did you mean 'x'?)"`` naming the known name closest to ``word``, or ``""``."""
+    """``" (did you mean 'x'?)"`` naming the known name closest to ``word``, or ``""``: the
+    one name ``word`` begins, if only one does (a name cut short: ``migration_stay``), else
+    the closest by difflib's ratio."""
     if not isinstance(word, str):
         return ""
-    close = difflib.get_close_matches(word, [str(k) for k in known], n=1, cutoff=CUTOFF)
+    names = [str(k) for k in known]
+    begun = [k for k in names if word and k.startswith(word) and k != word]
+    close = begun if len(begun) == 1 else difflib.get_close_matches(word, names, n=1, cutoff=CUTOFF)
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 

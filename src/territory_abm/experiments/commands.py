@@ -23,10 +23,12 @@ from .plots import plot_differences, plot_scenario_bands, plot_typology_shares
 
 def compare(scenario_paths: list[Path], seeds: int, out_dir: Path, workers: int | None = None,
             scheduler: str | None = None, first_seed: int = 1, progress: bool = True,
-            households_scale: float | None = None, steps: int | None = None) -> ExperimentStatus:
+            households_scale: float | None = None, steps: int | None = None,
+            parameters: dict[str, float] | None = None) -> ExperimentStatus:
     """Run every scenario with seeds ``first_seed ... first_seed + seeds - 1`` and write the
     comparison tables and plots into ``out_dir`` (only once every run has finished); with
-    ``progress``, print a summary table of the headline outcomes at the end.
+    ``progress``, print a summary table of the headline outcomes at the end. ``parameters``
+    (``--set``) replace registry values in every scenario alike.
 
     Warns (:class:`OneSeedWarning`) when ``seeds`` is 1: differences between scenarios
     cannot then be told from chance.
@@ -36,11 +38,7 @@ def compare(scenario_paths: list[Path], seeds: int, out_dir: Path, workers: int 
                                      "difference between scenarios cannot be told from chance"), stacklevel=2)
     scenarios = []
     for path in scenario_paths:
-        scenario = load_scenario(path)
-        if households_scale is not None:
-            scenario = scenario.replace(households_scale=households_scale)
-        if steps is not None:
-            scenario = scenario.replace(steps=steps)
+        scenario = load_scenario(path).with_command_line(households_scale, steps, parameters=parameters)
         check_targets(scenario, load_territory(scenario.territory))
         scenarios.append(scenario)
     seed_list = list(range(first_seed, first_seed + seeds))

@@ -102,6 +102,17 @@ class Scenario:
                 changes[key] = SCENARIO_FIELDS[key].check(changes[key], "command line", "--" + key.replace("_", "-"))
         return replace(self, **changes)
 
+    def with_command_line(self, households_scale: float | None = None, steps: int | None = None,
+                          seed: int | None = None, parameters: dict[str, float] | None = None) -> Scenario:
+        """A copy with what the command line gives (``--households-scale``, ``--steps``,
+        ``--seed``, ``--set NAME=VALUE`` as ``parameters``), each checked as the file's own
+        fields are, errors naming the option."""
+        changes = {k: v for k, v in (("households_scale", households_scale), ("steps", steps), ("seed", seed))
+                   if v is not None}
+        if parameters:
+            changes["parameters"] = self.parameters.with_overrides(parameters, source="--set")
+        return self.replace(**changes) if changes else self
+
     def as_dict(self) -> dict[str, Any]:
         """The resolved scenario as plain data (written to ``run.json``)."""
         return {
