@@ -35,7 +35,7 @@ def household_budgets(model) -> None:
     if receipts.internal_remittances:
         model.ledger.record("households", "households", "internal remittances", receipts.internal_remittances)
     model.ledger.record("rest_of_world", "households", "remittances from abroad", receipts.remittances_from_abroad)
-    on_hand = cash_on_hand(assets=hh.assets, income=income, depreciation=p.asset_depreciation)
+    on_hand = cash_on_hand(assets=hh.assets, income=income, depreciation=p.asset_depreciation, ids=hh.id, ever=hh.ever)
     model.ledger.record("households", "rest_of_world", "asset upkeep", on_hand.upkeep)
     cash = on_hand.cash
     cash -= model.policies.collect_repayments(cash)

@@ -2,7 +2,8 @@
 without changing a result (the golden tables are stored to the last bit):
 
 - :func:`pairwise_sum`: ``ndarray.sum()`` (numpy's pairwise summation; a running sum in row
-  order differs from it in the last bits);
+  order differs from it in the last bits); :func:`pairwise_sum_at` the same sum over the
+  rows of a household population before compaction dropped some (``households``);
 - :func:`maximum` and :func:`minimum`: ``np.maximum`` and ``np.minimum`` of two floats,
   whose signed zeros and NaN differ from Python's ``max`` and ``min`` (``np.maximum(-0.0, 0.0)``
   is 0.0, ``max(-0.0, 0.0)`` is -0.0).
@@ -91,6 +92,19 @@ def pairwise_sum(a):
         lo_stack[top], n_stack[top] = lo, half
         top += 1
     return 0.0 + values[0]  # numpy adds the pairwise sum to its reduction's start, 0.0 (-0.0 becomes 0.0)
+
+
+@njit(cache=True)
+def pairwise_sum_at(values, at, length):
+    """``a.sum()`` of the float64 array ``a`` of ``length`` that holds ``values[j]`` at ``at[j]``
+    (distinct places) and 0.0 elsewhere: the sum as numpy takes it over the households'
+    rows before compaction dropped some (``values`` are per row, ``at`` their ids)."""
+    if values.shape[0] == length:
+        return pairwise_sum(values)
+    a = np.zeros(length)
+    for j in range(values.shape[0]):
+        a[at[j]] = values[j]
+    return pairwise_sum(a)
 
 
 @njit(cache=True)

@@ -1,22 +1,44 @@
 """Households as columns: one row per household, rules as array operations.
 
 Household state lives in numpy arrays held by :class:`HouseholdPopulation`, an object
-the Mesa model owns. Row indices are stable for the whole run: households that die out
-or leave the territory are marked not ``alive`` and keep their row; new households
-(individual migrants inside the territory) are appended. ``population[i]`` returns a
-:class:`HouseholdView` with named fields for teaching and debugging.
+the Mesa model owns. A household has an ``id``, the number it got when it was made (the
+starting households 0, 1, ... in the draw's order, then each new household the next
+number), and a row, its place in the columns. Households that die out or leave the
+territory are marked not ``alive``; new households (adult children, migrants settling
+inside the territory) are appended. Rows hold the households in ``id`` order, and a row is
+the household's ``id`` until the columns are compacted: at the start of a year in which
+more than ``COMPACT_DEAD_SHARE`` of the rows are households no longer alive,
+:func:`compact` drops those rows (keeping the order of the others), so that a year's passes
+walk the households that live rather than every one ever made. Rows therefore hold
+only within a year; whatever must name a household across years names its ``id`` (the
+``row`` of ``households.csv`` is the ``id``). Compaction changes no result, to the bit:
+random draws of one number per household are drawn for every ``id`` ever made and picked
+by ``id`` (:meth:`HouseholdPopulation.draw`), sums that numpy takes pairwise over every
+row are taken as if the dropped rows were still there with 0 (:meth:`HouseholdPopulation.total`),
+and rows whose data a later year still reads (an estate's owner, a household an internal
+migrant remits to, a migrant household still tied to one) are kept. ``population[i]``
+returns a :class:`HouseholdView` of row ``i`` with named fields for teaching and debugging.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from .exact import pairwise_sum_at
+
+COMPACT_DEAD_SHARE = 0.15
+"""Rows are compacted at the start of a year when more than this share of them could be
+dropped (households no longer alive that nothing refers to): in the Sobol design's runs
+about a third of the rows are such households by the end, and each year costs about the
+same per row, alive or not. Compacting copies every column once, so a small share is not
+worth it."""
 SPARE_ROWS = 0.25
 """When the columns are full, room for this share more rows is made (amortised appends; at
 10^7 households each growth costs a quarter of the columns' memory, not half)."""
 
 # column name -> (dtype, unit, meaning)
 COLUMNS: dict[str, tuple[type, str, str]] = {
+    "id": (np.int64, "-", "number of the household, in the order households were made (its row until rows are compacted)"),
     "alive": (np.bool_, "-", "household lives in the territory"),
     "node": (np.int32, "-", "index of the home node"),
     "members": (np.int32, "persons", "household size"),
@@ -44,7 +66,7 @@ COLUMNS: dict[str, tuple[type, str, str]] = {
     "income": (np.float64, "USD/yr", "total household income"),
     "consumption": (np.float64, "USD/yr", "consumption spending"),
     "migrants_abroad": (np.int32, "persons", "former members living outside the territory"),
-    "remits_to": (np.int32, "-", "row of the origin household this migrant household remits to, or -1"),
+    "remits_to": (np.int32, "-", "row of the origin household this migrant household remits to, or -1 (a row: compaction renumbers it)"),
     "loan_balance": (np.float64, "USD", "outstanding programme loan"),
     "loan_payment": (np.float64, "USD/yr", "scheduled yearly loan payment"),
     "loan_policy": (np.int32, "-", "index of the policy that lent to the household, or -1"),
@@ -54,6 +76,10 @@ COLUMNS: dict[str, tuple[type, str, str]] = {
     "child_time_value": (np.float64, "USD/child/yr", "value of a child's time out of school to the household (drawn when first offered a conditional transfer; 0 before)"),
     "child_schooling": (np.float64, "years", "extra schooling of the household's children from attendance a conditional transfer bought; added to those who reach working age"),
 }
+
+
+EMPTY = {"remits_to": -1, "loan_policy": -1}
+"""Value of a column in a row no household fills yet (0 for the columns not listed)."""
 
 
 class HouseholdView:
@@ -98,13 +124,12 @@ class HouseholdPopulation:
         n = len(columns["node"])
         if "usual_size" not in columns and "members" in columns:
             columns = {**columns, "usual_size": columns["members"]}
+        columns = {"id": np.arange(n), **columns}
         self._capacity = max(16, int(n * 1.25))
-        self._n = n
+        self._n = self._ever = n
         self._store: dict[str, np.ndarray] = {}
         for name, (dtype, _, _) in COLUMNS.items():
-            arr = np.zeros(self._capacity, dtype=dtype)
-            if name in ("remits_to", "loan_policy"):
-                arr[:] = -1
+            arr = np.full(self._capacity, EMPTY.get(name, 0), dtype=dtype)
             if name in columns:
                 arr[:n] = columns[name]
             self._store[name] = arr
@@ -132,6 +157,11 @@ class HouseholdPopulation:
         """Rows in use (alive or not)."""
         return self._n
 
+    @property
+    def ever(self) -> int:
+        """Households ever made (their ids are 0 .. ever - 1)."""
+        return self._ever
+
     def __len__(self) -> int:
         """Number of households alive."""
         return int(self.alive.sum())
@@ -142,17 +172,16 @@ class HouseholdPopulation:
         return HouseholdView(self, row % self._n)
 
     def append(self, columns: dict[str, np.ndarray]) -> np.ndarray:
-        """Add households; columns not given are zero (``remits_to`` -1; ``usual_size`` their
-        ``members``). Returns their rows."""
+        """Add households, with the next ids; columns not given are zero (``remits_to`` -1;
+        ``usual_size`` their ``members``). Returns their rows."""
         k = len(columns["node"])
         if "usual_size" not in columns and "members" in columns:
             columns = {**columns, "usual_size": columns["members"]}
+        columns = {**columns, "id": np.arange(self._ever, self._ever + k)}
         if self._n + k > self._capacity:
             new_cap = max(int(self._capacity * (1.0 + SPARE_ROWS)), self._n + k)
             for name, arr in self._store.items():
-                grown = np.zeros(new_cap, dtype=arr.dtype)
-                if name in ("remits_to", "loan_policy"):
-                    grown[:] = -1
+                grown = np.full(new_cap, EMPTY.get(name, 0), dtype=arr.dtype)
                 grown[: self._n] = arr[: self._n]
                 self._store[name] = grown
             self._capacity = new_cap
@@ -162,7 +191,49 @@ class HouseholdPopulation:
                 arr[rows] = columns[name]
             self.__dict__.pop(name, None)  # the views of the rows before
         self._n += k
+        self._ever += k
         return rows
+
+    def keep(self, rows: np.ndarray) -> np.ndarray:
+        """Keep only the households of ``rows`` (sorted), in their order, in rows 0 .. k - 1;
+        ``remits_to`` follows them (it must name kept rows only). Returns each row's new row
+        (-1: dropped)."""
+        k, n = rows.size, self._n
+        new_row = np.full(n, -1, np.int64)
+        new_row[rows] = np.arange(k)
+        for name, arr in self._store.items():
+            arr[:k] = arr[rows]
+            arr[k:n] = EMPTY.get(name, 0)  # ``append`` writes only the columns it is given
+            self.__dict__.pop(name, None)
+        self._n = k
+        remits_to = self.remits_to
+        linked = remits_to >= 0
+        remits_to[linked] = new_row[remits_to[linked]]
+        return new_row
+
+    def draw(self, sample) -> np.ndarray:
+        """One random number per row from ``sample(size=...)`` (e.g. ``rng.random``), drawn
+        for every household ever made and picked by ``id``: each household's number, and the
+        stream after the draw, are those of a run whose rows were never compacted."""
+        values = sample(size=self._ever)
+        return values if self._n == self._ever else values[self.id]
+
+    def by_id(self, values: np.ndarray, fill=0) -> np.ndarray:
+        """``values`` (one per row) at their households' ids in an array of one entry per
+        household ever made, ``fill`` at the ids of dropped rows (``values`` itself when no
+        row was dropped)."""
+        if self._n == self._ever:
+            return values
+        out = np.full(self._ever, fill, dtype=values.dtype)
+        out[self.id] = values
+        return out
+
+    def total(self, values: np.ndarray) -> float:
+        """``values.sum()`` of float values (one per row, 0 in the rows of households no
+        longer alive) as numpy sums it over the rows of a run never compacted: its pairwise
+        summation groups values by their place, so a sum over the compacted rows alone
+        would differ in the last bits (``exact.pairwise_sum_at``)."""
+        return pairwise_sum_at(np.ascontiguousarray(values, float), self.id, self._ever)
 
     def nbytes(self) -> int:
         """Memory held by the columns (bytes)."""
@@ -199,7 +270,33 @@ RECORDED_COLUMNS = ("alive", "node", "members", "income", "land", "assets", "emp
 
 
 def household_record(population: HouseholdPopulation, year: int) -> dict[str, np.ndarray]:
-    """A copy of every household row's recorded columns in ``year``."""
-    record = {"year": np.full(population.n, year), "row": np.arange(population.n)}
+    """A copy of every household row's recorded columns in ``year`` (``row``: the household's
+    ``id``, its row in a run whose rows are never compacted, as those that record households are not:
+    :func:`compact_rows`)."""
+    record = {"year": np.full(population.n, year), "row": population.id.copy()}
     record.update({name: getattr(population, name).copy() for name in RECORDED_COLUMNS})
     return record
+
+
+def compact_rows(model) -> bool:
+    """Drop the rows of households no longer alive at the start of a year, when more than
+    ``COMPACT_DEAD_SHARE`` of the rows could go; returns whether it did. Rows a later year
+    still reads stay: an estate's owner (its profits leave the territory while the owner is
+    absent), a household an internal migrant household remits to, and a migrant household
+    tied to one (each tie is drawn for, alive or not, until it fades:
+    ``migration.return_migration``). Estates' owners and ``remits_to`` are renumbered; the
+    other row numbers a model holds are made anew each year before they are read (the
+    year's land for sale, the rental market's coefficients). Runs that record households
+    (``households.csv`` lists every household ever made, every year) are not compacted."""
+    hh = model.households
+    if model.scenario.record_households:
+        return False
+    keep = hh.alive | (hh.remits_to >= 0)
+    keep[hh.remits_to[hh.remits_to >= 0]] = True
+    keep[model.estates.owner] = True
+    if hh.n - np.count_nonzero(keep) <= COMPACT_DEAD_SHARE * hh.n:
+        return False
+    new_row = hh.keep(np.flatnonzero(keep))
+    model.estates.owner = new_row[model.estates.owner]
+    model.land_coef = model.land_coef[keep[:model.land_coef.size]]
+    return True

@@ -274,7 +274,7 @@ def migrate(model) -> None:
     services = np.array([m.service_quality if m else 1.0 for m in model.municipalities])
     income_node = np.array(model.node_stats["mean_income_pc"], float)
     choice = choice_set(model, income_node, services, pop, model.migrant_stock)
-    u = rng.random(hh.n)
+    u = hh.draw(rng.random)
     with np.errstate(divide="ignore"):
         logit_u = np.log1p(-u) - np.log(u)
     costly = moves_cost_money(p)
@@ -362,8 +362,9 @@ def pay_moves(model, movers: np.ndarray, paid: np.ndarray) -> None:
     local = share * np.bincount(hh.node[movers], paid, minlength=model.n_nodes)
     received = pay_dividends(local_dividends=local, assets=hh.assets, other_income=hh.other_income,
                              income=hh.income, alive=hh.alive, node=hh.node)
-    model.ledger.record("households", "households", "moving costs paid in the territory", received.sum())
-    model.ledger.record("households", "rest_of_world", "moving costs paid outside", paid.sum() - received.sum())
+    local_paid = hh.total(received)
+    model.ledger.record("households", "households", "moving costs paid in the territory", local_paid)
+    model.ledger.record("households", "rest_of_world", "moving costs paid outside", paid.sum() - local_paid)
 
 
 def return_migration(model) -> np.ndarray:
