@@ -89,7 +89,6 @@ def simulate(spec: RunSpec, territory: Territory | None = None) -> dict:
         n0 = model.households.n
         home = model.households.node[:n0].copy()
         income_sum = np.zeros(n0)
-        reached = np.zeros(n0, bool)  # a programme's mark stays, so any year's is the last year's
         # per starting household and year: income, nominal and deflated by its node's consumer
         # prices (float32: enough for sums, half the store); and every household's real income
         yearly = np.zeros((2, scenario.steps, n0), np.float32)
@@ -103,7 +102,6 @@ def simulate(spec: RunSpec, territory: Territory | None = None) -> dict:
             real = hh.income * hh.alive / consumer_prices(model)[hh.node]
             yearly[0, year], yearly[1, year] = income, hh.by_id(real)[:n0]
             real_total[year] = hh.total(real)
-            reached |= hh.by_id(hh.programmes)[:n0] != 0
     out: dict = {"territory": tables.territory_table(model)}
     nodes = tables.node_table(model)
     out["typology"] = typology(nodes, tolerances=scenario.typology)
@@ -111,7 +109,7 @@ def simulate(spec: RunSpec, territory: Territory | None = None) -> dict:
         out["nodes"] = nodes
     if spec.keep_households:
         out["households"] = {"home_node": home.astype(np.int32), "income_sum": income_sum,
-                             "reached": reached,
+                             "reached": model.households.by_id(model.households.programmes)[:n0] != 0,
                              "income_by_year": yearly[0], "real_income_by_year": yearly[1]}
         out["real_income_total"] = real_total
         out["node_ids"] = list(model.territory.ids)

@@ -282,16 +282,18 @@ def compact_rows(model) -> bool:
     """Drop the rows of households no longer alive at the start of a year, when more than
     ``COMPACT_DEAD_SHARE`` of the rows could go; returns whether it did. Rows a later year
     still reads stay: an estate's owner (its profits leave the territory while the owner is
-    absent), a household an internal migrant household remits to, and a migrant household
+    absent), a household an internal migrant household remits to, a migrant household
     tied to one (each tie is drawn for, alive or not, until it fades:
-    ``migration.return_migration``). Estates' owners and ``remits_to`` are renumbered; the
+    ``migration.return_migration``), and a household a programme reached (comparisons of a
+    run with its twin count the reached households by id, alive or not:
+    ``dashboard.compare``, ``experiments.runs``). Estates' owners and ``remits_to`` are renumbered; the
     other row numbers a model holds are made anew each year before they are read (the
     year's land for sale, the rental market's coefficients). Runs that record households
     (``households.csv`` lists every household ever made, every year) are not compacted."""
     hh = model.households
     if model.scenario.record_households:
         return False
-    keep = hh.alive | (hh.remits_to >= 0)
+    keep = hh.alive | (hh.remits_to >= 0) | (hh.programmes != 0)
     keep[hh.remits_to[hh.remits_to >= 0]] = True
     keep[model.estates.owner] = True
     if hh.n - np.count_nonzero(keep) <= COMPACT_DEAD_SHARE * hh.n:
