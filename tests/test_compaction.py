@@ -9,7 +9,9 @@ from conftest import SCENARIOS
 from territory_abm import TerritoryModel, load_scenario
 from territory_abm.experiments.runs import RunSpec, simulate
 from territory_abm.model import households, model as model_module
+from territory_abm.model.demography import household_births
 from territory_abm.model.households import COLUMNS, HouseholdPopulation
+from territory_abm.params import Parameters
 
 NEVER, EVERY_YEAR = 2.0, 0.0
 """``COMPACT_DEAD_SHARE`` that never compacts, and one that compacts whenever a row can go."""
@@ -39,7 +41,8 @@ def seeded_run(monkeypatch, share: float, name: str, scale: float, steps: int, s
 
 
 @pytest.mark.parametrize("name, scale, steps, seed, params", [
-    ("baseline", 0.1, 8, 7, {"migration_stay_preference": 3.0}),  # many households leave
+    ("baseline", 0.1, 8, 7, {}),  # births beyond the losses every year (``demography.household_births``)
+    ("baseline", 0.1, 8, 7, {"migration_stay_preference": 3.0, "migration_move_cost": 200.0}),  # many leave, paying
     ("policy_mix", 0.05, 6, 13, {}),  # programmes, loans, land redistribution, a twin-free policy run
 ])
 def test_compacting_every_year_shows_what_a_run_never_compacted_shows(monkeypatch, name, scale, steps, seed, params):
@@ -96,3 +99,19 @@ def test_total_sums_as_numpy_sums_the_rows_before_compaction(length):
     assert hh.total(before[~dead]).hex() == before.sum().hex()
     if length == 20_000:  # numpy's pairwise sum of the alive rows alone differs in the last bits
         assert before[~dead].sum() != before.sum()
+
+
+def test_births_of_the_kept_rows_are_those_of_every_row():
+    """``demography.household_births`` shares the births beyond the losses by sums over the
+    rows taken as before compaction (``HouseholdPopulation.total``)."""
+    rng = np.random.default_rng(3)
+    n = 5_000
+    members = rng.integers(1, 9, n).astype(np.int32)
+    alive = rng.random(n) < 0.7
+    columns = {"node": np.zeros(n, np.int32), "members": np.where(alive, members, 0), "usual_size": members,
+               "income": rng.lognormal(8.0, 1.0, n), "alive": alive}
+    every_row, compacted = HouseholdPopulation(columns), HouseholdPopulation(columns)
+    compacted.keep(np.flatnonzero(alive))
+    p = Parameters().with_overrides({"fertility_income_elasticity": 0.5})
+    before, after = household_births(p, 0.05, every_row), household_births(p, 0.05, compacted)
+    assert after.tobytes() == before[alive].tobytes()

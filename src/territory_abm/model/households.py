@@ -233,6 +233,8 @@ class HouseholdPopulation:
         longer alive) as numpy sums it over the rows of a run never compacted: its pairwise
         summation groups values by their place, so a sum over the compacted rows alone
         would differ in the last bits (``exact.pairwise_sum_at``)."""
+        if len(values) != self._n:
+            raise ValueError(f"total() sums one value per row ({self._n}), not {len(values)}")
         return pairwise_sum_at(np.ascontiguousarray(values, float), self.id, self._ever)
 
     def nbytes(self) -> int:

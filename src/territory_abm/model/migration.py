@@ -362,9 +362,8 @@ def pay_moves(model, movers: np.ndarray, paid: np.ndarray) -> None:
     local = share * np.bincount(hh.node[movers], paid, minlength=model.n_nodes)
     received = pay_dividends(local_dividends=local, assets=hh.assets, other_income=hh.other_income,
                              income=hh.income, alive=hh.alive, node=hh.node)
-    local_paid = hh.total(received)
-    model.ledger.record("households", "households", "moving costs paid in the territory", local_paid)
-    model.ledger.record("households", "rest_of_world", "moving costs paid outside", paid.sum() - local_paid)
+    model.ledger.record("households", "households", "moving costs paid in the territory", received.sum())
+    model.ledger.record("households", "rest_of_world", "moving costs paid outside", paid.sum() - received.sum())
 
 
 def return_migration(model) -> np.ndarray:
