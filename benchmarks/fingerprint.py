@@ -1,7 +1,7 @@
 """Per-year hashes of every output of seeded runs, to show that a change leaves results
-unchanged to the bit: every column of the alive households (in ``id`` order, ``remits_to`` as
-the ``id`` it names: what a run shows of its households, whichever rows compaction dropped,
-``households.compact_rows``; a tree without ids numbers them by row), the firm table, the year's ledger, commuting
+unchanged to the bit: every column of the alive households in ``id`` order (what a run shows
+of its households, whichever rows compaction dropped, ``households.compact_rows``; a tree
+without ids numbers them by row), the firm table, the year's ledger, commuting
 records, node and territory outcomes and prices, and at the end the DataCollector's tables.
 Eight runs: the baseline twice at households_scale 1 for 20 years (once at other values of
 the Sobol benchmark's parameters, with medians and Ginis in two years only, as sensitivity
@@ -52,12 +52,10 @@ def h(*parts) -> str:
 
 
 def households_hash(hh) -> str:
-    """Hash of the alive households' columns, in ``id`` order, ``remits_to`` as ids."""
+    """Hash of the alive households' columns, in ``id`` order."""
     ids = getattr(hh, "id", None)
-    ids = np.arange(hh.n) if ids is None else ids
     alive = hh.alive
-    remits_to = np.where(hh.remits_to >= 0, ids[hh.remits_to], -1)
-    return h(ids[alive], *[(remits_to if c == "remits_to" else getattr(hh, c))[alive] for c in COLUMNS if c != "id"])
+    return h((np.arange(hh.n) if ids is None else ids)[alive], *[getattr(hh, c)[alive] for c in COLUMNS if c != "id"])
 
 
 def year_hash(m) -> dict[str, str]:

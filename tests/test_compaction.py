@@ -18,12 +18,10 @@ NEVER, EVERY_YEAR = 2.0, 0.0
 
 
 def visible(m) -> list[bytes]:
-    """What a run shows this year: the alive households' columns in id order (``remits_to``
-    as the id it names), the year's ledger and the outcomes."""
+    """What a run shows this year: the alive households' columns in id order, the year's
+    ledger and the outcomes."""
     hh = m.households
-    alive = hh.alive
-    remits_to = np.where(hh.remits_to >= 0, hh.id[hh.remits_to], -1)
-    columns = [(remits_to if c == "remits_to" else getattr(hh, c))[alive].tobytes() for c in COLUMNS]
+    columns = [getattr(hh, c)[hh.alive].tobytes() for c in COLUMNS]
     ledger = repr(sorted((k, v.hex()) for k, v in m.ledger.current.items())).encode()
     stats = repr(sorted((k, float(v).hex()) for k, v in m.territory_stats.items())).encode()
     nodes = [np.asarray(v, float).tobytes() for _, v in sorted(m.node_stats.items())]
@@ -76,17 +74,25 @@ def test_kept_households_are_the_starting_ones_by_id(monkeypatch):
     assert results[0]["real_income_total"].tobytes() == results[1]["real_income_total"].tobytes()
 
 
-def test_keep_renumbers_remittance_ties_and_draws_follow_ids():
-    hh = HouseholdPopulation({"node": np.zeros(6, np.int32), "alive": np.ones(6, bool), "members": np.ones(6, np.int32)})
-    hh.remits_to[4], hh.remits_to[5] = 1, 3
-    hh.alive[[0, 2]] = False
-    new_row = hh.keep(np.array([1, 3, 4, 5]))
-    assert new_row.tolist() == [-1, 0, -1, 1, 2, 3]
-    assert hh.id.tolist() == [1, 3, 4, 5] and hh.n == 4 and hh.ever == 6
-    assert hh.id[hh.remits_to[2]] == 1 and hh.id[hh.remits_to[3]] == 3  # each tie names the same household
-    rows = hh.append({"node": np.zeros(2, np.int32), "members": np.ones(2, np.int32)})
-    assert hh.id[rows].tolist() == [6, 7] and (hh.remits_to[rows] == -1).all() and not hh.alive[rows].any()
-    assert (hh.draw(np.random.default_rng(1).random) == np.random.default_rng(1).random(8)[hh.id]).all()
+def test_ties_name_ids_and_those_of_dropped_rows_fade_as_if_kept():
+    def population() -> HouseholdPopulation:
+        hh = HouseholdPopulation({"node": np.zeros(8, np.int32), "alive": np.ones(8, bool),
+                                  "members": np.ones(8, np.int32)})
+        hh.remits_to[[1, 2, 4, 6, 7]] = [0, 3, 1, 5, 2]  # ids of the households remitted to
+        hh.alive[[0, 2, 3]] = False
+        return hh
+
+    kept, compacted = population(), population()
+    assert compacted.keep(np.array([1, 4, 5, 6, 7])).tolist() == [-1, 0, -1, -1, 1, 2, 3, 4]
+    assert compacted.id.tolist() == [1, 4, 5, 6, 7] and compacted.n == 5 and compacted.ever == 8
+    for year in range(4):  # the same ties fade, those of the dropped row 2 included (draws in id order)
+        assert (compacted.remits_to == kept.remits_to[compacted.id]).all(), year
+        kept.fade_ties(np.random.default_rng(year), 0.4)
+        compacted.fade_ties(np.random.default_rng(year), 0.4)
+    rows = compacted.append({"node": np.zeros(2, np.int32), "members": np.ones(2, np.int32)})
+    assert compacted.id[rows].tolist() == [8, 9] and (compacted.remits_to[rows] == -1).all()
+    assert not compacted.alive[rows].any()
+    assert (compacted.draw(np.random.default_rng(1).random) == np.random.default_rng(1).random(10)[compacted.id]).all()
 
 
 @pytest.mark.parametrize("length", [5, 100, 1000, 20_000])

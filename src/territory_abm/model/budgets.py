@@ -25,7 +25,7 @@ def household_budgets(model) -> None:
     enterprises.planned_income(model)
     receipts = household_receipts(
         alive=alive, adults=hh.adults, node=node, public_local=model.flows.public_local + model.flows.national_local,
-        remits_to=hh.remits_to, farm_income=hh.farm_income, wage_income=hh.wage_income,
+        remits_to=hh.remits_to, ids=hh.id, farm_income=hh.farm_income, wage_income=hh.wage_income,
         enterprise_income=hh.enterprise_income, transfer_income=hh.transfer_income,
         migrants_abroad=hh.migrants_abroad, remittance_propensity=p.remittance_propensity,
         remittance_abroad=migration.remittance_per_migrant_abroad(model), n_nodes=n)

@@ -8,16 +8,15 @@ territory are marked not ``alive``; new households (adult children, migrants set
 inside the territory) are appended. Rows hold the households in ``id`` order, and a row is
 the household's ``id`` until the columns are compacted: at the start of a year in which
 more than ``COMPACT_DEAD_SHARE`` of the rows are households no longer alive,
-:func:`compact` drops those rows (keeping the order of the others), so that a year's passes
+:func:`compact_rows` drops those rows (keeping the order of the others), so that a year's passes
 walk the households that live rather than every one ever made. Rows therefore hold
 only within a year; whatever must name a household across years names its ``id`` (the
 ``row`` of ``households.csv`` is the ``id``). Compaction changes no result, to the bit:
 random draws of one number per household are drawn for every ``id`` ever made and picked
 by ``id`` (:meth:`HouseholdPopulation.draw`), sums that numpy takes pairwise over every
 row are taken as if the dropped rows were still there with 0 (:meth:`HouseholdPopulation.total`),
-and rows whose data a later year still reads (an estate's owner, a household an internal
-migrant remits to, a migrant household still tied to one) are kept. ``population[i]``
-returns a :class:`HouseholdView` of row ``i`` with named fields for teaching and debugging.
+ties between households name ids (``remits_to``), and rows whose data a later year still
+reads (an estate's owner, a household a programme reached) are kept. ``population[i]`` returns a :class:`HouseholdView` of row ``i`` with named fields for teaching and debugging.
 """
 
 from __future__ import annotations
@@ -66,7 +65,7 @@ COLUMNS: dict[str, tuple[type, str, str]] = {
     "income": (np.float64, "USD/yr", "total household income"),
     "consumption": (np.float64, "USD/yr", "consumption spending"),
     "migrants_abroad": (np.int32, "persons", "former members living outside the territory"),
-    "remits_to": (np.int32, "-", "row of the origin household this migrant household remits to, or -1 (a row: compaction renumbers it)"),
+    "remits_to": (np.int32, "-", "id of the origin household this migrant household remits to, or -1"),
     "loan_balance": (np.float64, "USD", "outstanding programme loan"),
     "loan_payment": (np.float64, "USD/yr", "scheduled yearly loan payment"),
     "loan_policy": (np.int32, "-", "index of the policy that lent to the household, or -1"),
@@ -127,6 +126,7 @@ class HouseholdPopulation:
         columns = {"id": np.arange(n), **columns}
         self._capacity = max(16, int(n * 1.25))
         self._n = self._ever = n
+        self._dropped_ties = np.zeros(0, np.int64)  # ids of dropped rows whose ``remits_to`` tie lasts
         self._store: dict[str, np.ndarray] = {}
         for name, (dtype, _, _) in COLUMNS.items():
             arr = np.full(self._capacity, EMPTY.get(name, 0), dtype=dtype)
@@ -196,20 +196,34 @@ class HouseholdPopulation:
 
     def keep(self, rows: np.ndarray) -> np.ndarray:
         """Keep only the households of ``rows`` (sorted), in their order, in rows 0 .. k - 1;
-        ``remits_to`` follows them (it must name kept rows only). Returns each row's new row
-        (-1: dropped)."""
+        the ties (``remits_to``) of the rows dropped are kept by id (:meth:`fade_ties`).
+        Returns each row's new row (-1: dropped)."""
         k, n = rows.size, self._n
         new_row = np.full(n, -1, np.int64)
         new_row[rows] = np.arange(k)
+        tied = (new_row < 0) & (self.remits_to >= 0)
+        self._dropped_ties = np.union1d(self._dropped_ties, self.id[tied])
         for name, arr in self._store.items():
             arr[:k] = arr[rows]
             arr[k:n] = EMPTY.get(name, 0)  # ``append`` writes only the columns it is given
             self.__dict__.pop(name, None)
         self._n = k
-        remits_to = self.remits_to
-        linked = remits_to >= 0
-        remits_to[linked] = new_row[remits_to[linked]]
         return new_row
+
+    def fade_ties(self, rng: np.random.Generator, chance: float) -> None:
+        """Each household's tie to the household it remits to (``remits_to``) ends with
+        ``chance``: one draw of ``rng.random`` per tied household in id order, alive or not,
+        those of dropped rows included, as in a run never compacted."""
+        linked = np.flatnonzero(self.remits_to >= 0)
+        dropped = self._dropped_ties
+        u = rng.random(linked.size + dropped.size)
+        if dropped.size:
+            at = np.searchsorted(dropped, self.id[linked]) + np.arange(linked.size)  # places among all ties
+            theirs = np.ones(u.size, bool)
+            theirs[at] = False
+            self._dropped_ties = dropped[u[theirs] >= chance]
+            u = u[at]
+        self.remits_to[linked[u < chance]] = -1
 
     def draw(self, sample) -> np.ndarray:
         """One random number per row from ``sample(size=...)`` (e.g. ``rng.random``), drawn
@@ -284,19 +298,19 @@ def compact_rows(model) -> bool:
     """Drop the rows of households no longer alive at the start of a year, when more than
     ``COMPACT_DEAD_SHARE`` of the rows could go; returns whether it did. Rows a later year
     still reads stay: an estate's owner (its profits leave the territory while the owner is
-    absent), a household an internal migrant household remits to, a migrant household
-    tied to one (each tie is drawn for, alive or not, until it fades:
-    ``migration.return_migration``), and a household a programme reached (comparisons of a
-    run with its twin count the reached households by id, alive or not:
-    ``dashboard.compare``, ``experiments.runs``). Estates' owners and ``remits_to`` are renumbered; the
-    other row numbers a model holds are made anew each year before they are read (the
-    year's land for sale, the rental market's coefficients). Runs that record households
-    (``households.csv`` lists every household ever made, every year) are not compacted."""
+    absent) and a household a programme reached (comparisons of a run with its twin count
+    the reached households by id, alive or not: ``dashboard.compare``, ``experiments.runs``).
+    Ties of migrant households (``remits_to``, an id) are drawn for until they fade, alive
+    or not, so the dropped rows' ties are kept by id (:meth:`HouseholdPopulation.fade_ties`);
+    a tie to a dropped household pays nothing, as one to a household no longer alive.
+    Estates' owners are renumbered; the other row numbers a model holds are made anew each
+    year before they are read (the year's land for sale, the rental market's
+    coefficients). Runs that record households (``households.csv`` lists every household
+    ever made, every year) are not compacted."""
     hh = model.households
     if model.scenario.record_households:
         return False
-    keep = hh.alive | (hh.remits_to >= 0) | (hh.programmes != 0)
-    keep[hh.remits_to[hh.remits_to >= 0]] = True
+    keep = hh.alive | (hh.programmes != 0)
     keep[model.estates.owner] = True
     if hh.n - np.count_nonzero(keep) <= COMPACT_DEAD_SHARE * hh.n:
         return False
