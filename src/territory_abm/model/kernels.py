@@ -278,8 +278,11 @@ def household_receipts(alive, adults, node, public_local, remits_to, ids, farm_i
         g = node[i]
         if node_adults[g] > 0:
             other[i] = public_local[g] * adults[i] / node_adults[g]
-        origin = np.searchsorted(ids, remits_to[i])  # the origin's row (a row no longer kept: not alive)
-        if remits_to[i] >= 0 and origin < n and ids[origin] == remits_to[i] and alive[origin]:
+        tie = remits_to[i]
+        if tie < 0:
+            continue
+        origin = np.searchsorted(ids, tie)  # the origin's row (a row no longer kept: not alive)
+        if origin < n and ids[origin] == tie and alive[origin]:
             paid = remittance_propensity * (farm_income[i] + wage_income[i])
             sent[i] = paid
             received[origin] += paid
