@@ -81,6 +81,15 @@ EMPTY = {"remits_to": -1, "loan_policy": -1}
 """Value of a column in a row no household fills yet (0 for the columns not listed)."""
 
 
+def _empty_column(name: str, size: int) -> np.ndarray:
+    """Storage for column ``name`` with no household in it (zeros from fresh pages where the
+    empty value is 0)."""
+    arr = np.zeros(size, dtype=COLUMNS[name][0])
+    if name in EMPTY:
+        arr[:] = EMPTY[name]
+    return arr
+
+
 class HouseholdView:
     """Named read/write access to one household's row."""
 
@@ -128,8 +137,8 @@ class HouseholdPopulation:
         self._n = self._ever = n
         self._dropped_ties = np.zeros(0, np.int64)  # ids of dropped rows whose ``remits_to`` tie lasts
         self._store: dict[str, np.ndarray] = {}
-        for name, (dtype, _, _) in COLUMNS.items():
-            arr = np.full(self._capacity, EMPTY.get(name, 0), dtype=dtype)
+        for name in COLUMNS:
+            arr = _empty_column(name, self._capacity)
             if name in columns:
                 arr[:n] = columns[name]
             self._store[name] = arr
@@ -181,7 +190,7 @@ class HouseholdPopulation:
         if self._n + k > self._capacity:
             new_cap = max(int(self._capacity * (1.0 + SPARE_ROWS)), self._n + k)
             for name, arr in self._store.items():
-                grown = np.full(new_cap, EMPTY.get(name, 0), dtype=arr.dtype)
+                grown = _empty_column(name, new_cap)
                 grown[: self._n] = arr[: self._n]
                 self._store[name] = grown
             self._capacity = new_cap
