@@ -91,7 +91,8 @@ def _empty_column(name: str, size: int) -> np.ndarray:
 
 
 class HouseholdView:
-    """Named read/write access to one household's row."""
+    """Named read/write access to one household's row (a place within this year: ``id``
+    names the household across years, :func:`compact_rows`)."""
 
     __slots__ = ("_population", "_row")
 
