@@ -99,7 +99,7 @@ def test_ties_name_ids_and_those_of_dropped_rows_fade_as_if_kept():
 def test_total_sums_as_numpy_sums_the_rows_before_compaction(length):
     rng = np.random.default_rng(length)
     dead = rng.random(length) < 0.3
-    before = np.where(dead, 0.0, rng.normal(size=length) * 1e3)
+    before = np.where(dead, 0.0, np.where(rng.random(length) < 0.2, -0.0, rng.normal(size=length) * 1e3))
     hh = HouseholdPopulation({"node": np.zeros(length, np.int32), "alive": ~dead})
     hh.keep(np.flatnonzero(~dead))
     assert hh.total(before[~dead]).hex() == before.sum().hex()

@@ -95,16 +95,68 @@ def pairwise_sum(a):
 
 
 @njit(cache=True)
+def _block_sum_at(values, at, p, lo, n):
+    """:func:`_block_sum` of ``a[lo:lo + n]``, ``a`` as in :func:`pairwise_sum_at` (``p``: its
+    first value placed at or after ``lo``), from the values there alone."""
+    if n < 8:
+        res = 0.0
+        while p < at.shape[0] and at[p] < lo + n:
+            res += values[p]
+            p += 1
+        return res
+    stop = lo + n - n % 8
+    r = np.zeros(8)  # the eight running sums, each over the places lo + k, lo + k + 8, ...
+    while p < at.shape[0] and at[p] < stop:
+        r[(at[p] - lo) % 8] += values[p]
+        p += 1
+    res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]))
+    while p < at.shape[0] and at[p] < lo + n:
+        res += values[p]
+        p += 1
+    return res
+
+
+@njit(cache=True)
 def pairwise_sum_at(values, at, length):
     """``a.sum()`` of the float64 array ``a`` of ``length`` that holds ``values[j]`` at ``at[j]``
-    (distinct places) and 0.0 elsewhere: the sum as numpy takes it over the households'
-    rows before compaction dropped some (``values`` are per row, ``at`` their ids)."""
+    (ascending places) and 0.0 elsewhere, to the last bit, in time of the values alone: the
+    sum as numpy takes it over the households' rows before compaction dropped some
+    (``values`` are per row, ``at`` their ids). :func:`pairwise_sum`'s blocks, left to right,
+    each summed from its own values: adding 0.0 changes a sum only where it is -0.0, and the
+    sign of a zero does not survive numpy's last step (0.0 + the pairwise sum)."""
     if values.shape[0] == length:
         return pairwise_sum(values)
-    a = np.zeros(length)
-    for j in range(values.shape[0]):
-        a[at[j]] = values[j]
-    return pairwise_sum(a)
+    lo_stack = np.empty(STACK, np.int64)
+    n_stack = np.empty(STACK, np.int64)
+    joined = np.zeros(STACK, np.bool_)  # True: both halves are summed; add them
+    sums = np.empty(STACK)
+    depth = 0
+    p = 0  # the first value not yet summed
+    lo_stack[0], n_stack[0] = 0, length
+    top = 1
+    while top > 0:
+        top -= 1
+        lo, n = lo_stack[top], n_stack[top]
+        if joined[top]:
+            joined[top] = False
+            depth -= 1
+            sums[depth - 1] = sums[depth - 1] + sums[depth]
+            continue
+        if n <= BLOCK:
+            sums[depth] = _block_sum_at(values, at, p, lo, n)
+            while p < at.shape[0] and at[p] < lo + n:
+                p += 1
+            depth += 1
+            continue
+        half = n // 2
+        half -= half % 8
+        joined[top] = True  # revisit after both halves
+        top += 1
+        lo_stack[top], n_stack[top] = lo + half, n - half
+        top += 1
+        lo_stack[top], n_stack[top] = lo, half
+        top += 1
+    return 0.0 + sums[0]
 
 
 @njit(cache=True)
