@@ -12,6 +12,8 @@ from territory_abm.model import households, model as model_module
 from territory_abm.model.demography import household_births
 from territory_abm.model.households import COLUMNS, HouseholdPopulation
 from territory_abm.params import Parameters
+from territory_abm.scenarios.levers import REGISTRY
+from territory_abm.scenarios.loader import make_policy
 
 NEVER, EVERY_YEAR = 2.0, 0.0
 """``COMPACT_DEAD_SHARE`` that never compacts, and one that compacts whenever a row can go."""
@@ -28,24 +30,19 @@ def visible(m) -> list[bytes]:
     return [*columns, ledger, stats, *nodes]
 
 
-def seeded_run(monkeypatch, share: float, name: str, scale: float, steps: int, seed: int, params: dict):
+def seeded_run(monkeypatch, share: float, scenario, seed: int, params: dict):
     monkeypatch.setattr(households, "COMPACT_DEAD_SHARE", share)
-    m = TerritoryModel(SCENARIOS / f"{name}.toml", seed=seed, steps=steps, households_scale=scale, **params)
+    m = TerritoryModel(scenario, seed=seed, **params)
     years = [visible(m)]
-    for _ in range(steps):
+    for _ in range(scenario.steps):
         m.step()
         years.append(visible(m))
     return m, years
 
 
-@pytest.mark.parametrize("name, scale, steps, seed, params", [
-    ("baseline", 0.1, 8, 7, {}),  # births beyond the losses every year (``demography.household_births``)
-    ("baseline", 0.1, 8, 7, {"migration_stay_preference": 3.0, "migration_move_cost": 200.0}),  # many leave, paying
-    ("policy_mix", 0.05, 6, 13, {}),  # programmes, loans, land redistribution, a twin-free policy run
-])
-def test_compacting_every_year_shows_what_a_run_never_compacted_shows(monkeypatch, name, scale, steps, seed, params):
-    kept, kept_years = seeded_run(monkeypatch, NEVER, name, scale, steps, seed, params)
-    compacted, compacted_years = seeded_run(monkeypatch, EVERY_YEAR, name, scale, steps, seed, params)
+def assert_compaction_changes_nothing(monkeypatch, scenario, seed: int, params: dict) -> None:
+    kept, kept_years = seeded_run(monkeypatch, NEVER, scenario, seed, params)
+    compacted, compacted_years = seeded_run(monkeypatch, EVERY_YEAR, scenario, seed, params)
     assert kept.households.n == kept.households.ever
     assert compacted.households.n < compacted.households.ever  # rows were dropped
     for year, (a, b) in enumerate(zip(kept_years, compacted_years)):
@@ -53,6 +50,26 @@ def test_compacting_every_year_shows_what_a_run_never_compacted_shows(monkeypatc
     pd.testing.assert_frame_equal(kept.datacollector.get_model_vars_dataframe(),
                                   compacted.datacollector.get_model_vars_dataframe(), check_exact=True)
     assert kept.ledger.flows() == compacted.ledger.flows()
+
+
+@pytest.mark.parametrize("name, scale, steps, seed, params", [
+    ("baseline", 0.1, 8, 7, {}),  # births beyond the losses every year (``demography.household_births``)
+    ("baseline", 0.1, 8, 7, {"migration_stay_preference": 3.0, "migration_move_cost": 200.0}),  # many leave, paying
+    ("policy_mix", 0.05, 6, 13, {}),
+])
+def test_compacting_every_year_shows_what_a_run_never_compacted_shows(monkeypatch, name, scale, steps, seed, params):
+    scenario = load_scenario(SCENARIOS / f"{name}.toml").replace(households_scale=scale, steps=steps)
+    assert_compaction_changes_nothing(monkeypatch, scenario, seed, params)
+
+
+@pytest.mark.parametrize("lever", sorted(REGISTRY))
+def test_compacting_every_year_changes_no_lever(monkeypatch, lever):
+    """Each lever from the second year on, with many households leaving (rows to drop every year)."""
+    base = load_scenario(SCENARIOS / "baseline.toml").replace(households_scale=0.05, steps=6)
+    policy = make_policy("compaction", {"lever": lever, "label": lever, "start": base.start_year + 1,
+                                        "end": base.end_year}, base.start_year, base.end_year)
+    assert_compaction_changes_nothing(monkeypatch, base.replace(policies=(policy,)), 5,
+                                      {"migration_stay_preference": 3.0})
 
 
 def test_kept_households_are_the_starting_ones_by_id(monkeypatch):
