@@ -242,13 +242,13 @@ class HouseholdPopulation:
         values = sample(size=self._ever)
         return values if self._n == self._ever else values[self.id]
 
-    def by_id(self, values: np.ndarray, fill=0) -> np.ndarray:
+    def by_id(self, values: np.ndarray) -> np.ndarray:
         """``values`` (one per row) at their households' ids in an array of one entry per
-        household ever made, ``fill`` at the ids of dropped rows (``values`` itself when no
+        household ever made, 0 (False) at the ids of dropped rows (``values`` itself when no
         row was dropped)."""
         if self._n == self._ever:
             return values
-        out = np.full(self._ever, fill, dtype=values.dtype)
+        out = np.zeros(self._ever, dtype=values.dtype)
         out[self.id] = values
         return out
 
