@@ -1,5 +1,7 @@
 """Per-year hashes of every output of seeded runs, to show that a change leaves results
-unchanged to the bit: every household column, the firm table, the year's ledger, commuting
+unchanged to the bit: every column of the alive households in ``id`` order (what a run shows
+of its households, whichever rows compaction dropped, ``households.compact_rows``; a tree
+without ids numbers them by row), the firm table, the year's ledger, commuting
 records, node and territory outcomes and prices, and at the end the DataCollector's tables.
 Eight runs: the baseline twice at households_scale 1 for 20 years (once at other values of
 the Sobol benchmark's parameters, with medians and Ginis in two years only, as sensitivity
@@ -49,10 +51,17 @@ def h(*parts) -> str:
     return d.hexdigest()[:16]
 
 
+def households_hash(hh) -> str:
+    """Hash of the alive households' columns, in ``id`` order."""
+    ids = getattr(hh, "id", None)
+    alive = hh.alive
+    return h((np.arange(hh.n) if ids is None else ids)[alive], *[getattr(hh, c)[alive] for c in COLUMNS if c != "id"])
+
+
 def year_hash(m) -> dict[str, str]:
     """Hashes of the model's state and this year's records."""
     hh, ft = m.households, m.firm_table
-    out = {"hh": h(*[getattr(hh, c) for c in COLUMNS]), "firms": h(*[getattr(ft, c) for c in FIRM_COLUMNS]),
+    out = {"hh": households_hash(hh), "firms": h(*[getattr(ft, c) for c in FIRM_COLUMNS]),
            "ledger": h(sorted((k, v.hex()) for k, v in m.ledger.current.items())),
            "commuting": h(*m.commuting_records[-1][1:], m.commuting_records[-1][0]),
            "node_stats": h(*[x for k, v in sorted(m.node_stats.items()) for x in (k, np.asarray(v))]),

@@ -2,7 +2,6 @@
 ones the demography keeps, and forest regrows toward its starting share (issue 12 item 1;
 ``model/demography.py``, ``environment.regrow_nature``)."""
 
-from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -14,14 +13,15 @@ from conftest import SCENARIOS
 from territory_abm import TerritoryModel, load_scenario
 from territory_abm.model import environment
 from territory_abm.model.demography import household_births, household_birth_rates
+from territory_abm.model.households import HouseholdPopulation
 from territory_abm.params import Parameters
 
 
 def households(members, usual, income, alive=None):
     members = np.asarray(members, np.int32)
-    return SimpleNamespace(members=members, usual_size=np.asarray(usual, np.int32),
-                           income=np.asarray(income, float),
-                           alive=np.ones(len(members), bool) if alive is None else np.asarray(alive))
+    return HouseholdPopulation({"node": np.zeros(len(members), np.int32), "members": members,
+                                "usual_size": np.asarray(usual, np.int32), "income": np.asarray(income, float),
+                                "alive": np.ones(len(members), bool) if alive is None else np.asarray(alive)})
 
 
 def test_births_go_first_to_the_members_households_lack():

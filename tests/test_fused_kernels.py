@@ -69,6 +69,12 @@ def households(n=5_000, n_nodes=7, seed=0):
         price=np.append(rng.uniform(0.5, 1.5, n_nodes - 1), np.nan))
 
 
+def every_row(h) -> dict:
+    """The kernels' ``ids`` and ``ever`` of households whose rows were never compacted."""
+    n = len(h["node"])
+    return {"ids": np.arange(n), "ever": n}
+
+
 def test_planned_income_is_the_numpy_rule():
     h = households()
     e, delta = 0.4, 0.07
@@ -77,7 +83,7 @@ def test_planned_income_is_the_numpy_rule():
     totals = ek.plan_income(scale=h["scale"], tfp=h["tfp"], adults=h["adults"], employed=h["employed"],
                             alive=h["alive"], capital=h["capital"], outside=h["outside"], node=h["node"],
                             expected_price=h["price"], labour_power=power, depreciation=delta, sales=sales,
-                            income=income)
+                            income=income, **every_row(h))
     # the numpy rule it replaced
     in_enterprise = np.where(h["tfp"] > 0, 0, np.maximum(h["adults"] - h["employed"], 0))
     want_sales = h["scale"] * np.power(1.0 + in_enterprise, e)
@@ -96,7 +102,7 @@ def test_settling_enterprise_sales_is_the_numpy_rule():
     sales = h["scale"] * 1.3
     assets, ent_income, income = h["assets"].copy(), h["income"] * 0.1, h["income"].copy()
     got = ek.settle_sales(price=price, expected_price=h["price"], sales=sales, alive=h["alive"], node=h["node"],
-                          assets=assets, enterprise_income=ent_income, income=income)
+                          assets=assets, enterprise_income=ent_income, income=income, **every_row(h))
     sold = price[h["node"]] * sales * h["alive"]
     windfall = sold - h["price"][h["node"]] * sales * h["alive"]
     after = h["assets"] + windfall
@@ -233,6 +239,6 @@ def test_household_distributions_are_the_grouped_distributions_of_income_per_per
 
 def test_cash_on_hand_is_the_numpy_rule():
     h = households(seed=6)
-    got = cash_on_hand(assets=h["assets"], income=h["income"], depreciation=0.05)
+    got = cash_on_hand(assets=h["assets"], income=h["income"], depreciation=0.05, **every_row(h))
     upkeep = 0.05 * h["assets"]
     assert same(got.cash, h["assets"] - upkeep + h["income"]) and same(got.upkeep, upkeep.sum())

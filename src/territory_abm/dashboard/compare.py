@@ -49,19 +49,19 @@ def _per_person(income: np.ndarray, members: np.ndarray, keep: np.ndarray) -> fl
 
 def twin_income_of_others(model, twin) -> float:
     """Mean income per person, in the no-policy run, of the households that the policy run's
-    programmes have not reached (same rows: both runs start with the same households, new
+    programmes have not reached (same ids: both runs start with the same households, new
     ones are left out); NaN if none."""
     h, w = model.households, twin.households
-    n = min(len(h.income), len(w.income))
-    keep = np.asarray(h.alive[:n], bool) & (np.asarray(h.programmes[:n]) == 0) & np.asarray(w.alive[:n], bool)
-    return _per_person(np.asarray(w.income[:n], float), np.asarray(w.members[:n], float), keep)
+    n = min(h.ever, w.ever)
+    keep = h.by_id(h.alive)[:n] & (h.by_id(h.programmes)[:n] == 0) & w.by_id(w.alive)[:n]
+    return _per_person(w.by_id(w.income)[:n].astype(float), w.by_id(w.members)[:n].astype(float), keep)
 
 
 def annual_multipliers(model, twin) -> dict[str, float]:
     """This year's local income multipliers against the twin, as local-economy (LEWIE-type)
     studies report them: the income gained this year per USD of programme cost this year,
     nominal and real (incomes deflated by each node's consumer prices), by all households,
-    the households reached (same rows in the twin) and the others; and the same gains per USD
+    the households reached (same ids in the twin) and the others; and the same gains per USD
     the programmes paid to households in cash this year (``transfer_multiplier_*``: the
     figure cash-transfer evaluations report, administration left out). NaN without a cost
     or without cash paid."""
@@ -72,8 +72,8 @@ def annual_multipliers(model, twin) -> dict[str, float]:
                  - twin.territory_stats.get("programme_transfers", 0.0))
     out = {}
     h, w = model.households, twin.households
-    n = min(h.n, w.n)
-    reached = np.asarray(h.programmes[:n]) != 0
+    n = min(h.ever, w.ever)
+    reached = h.by_id(h.programmes)[:n] != 0
     for kind in ("nominal", "real"):
         incomes = []
         for run in (model, twin):
@@ -81,6 +81,7 @@ def annual_multipliers(model, twin) -> dict[str, float]:
             income = hh.income * hh.alive
             if kind == "real":
                 income = income / consumer_prices(run)[hh.node]
+            income = hh.by_id(income)  # by id: the twin's rows of the same households may differ
             incomes.append((income.sum(), income[:n][reached].sum()))
         total, ben = incomes[0][0] - incomes[1][0], incomes[0][1] - incomes[1][1]
         for part, value in (("total", total), ("reached", ben), ("others", total - ben)):

@@ -84,6 +84,8 @@ def simulate(spec: RunSpec, territory: Territory | None = None) -> dict:
     model = TerritoryModel(scenario, territory=territory, distribution_years=years)
     income_sum = home = None
     if spec.keep_households:
+        # the starting households are ids 0 .. n0 - 1 (their rows until rows of households no
+        # longer alive are dropped: ``households.compact_rows``), read by id each year
         n0 = model.households.n
         home = model.households.node[:n0].copy()
         income_sum = np.zeros(n0)
@@ -95,10 +97,11 @@ def simulate(spec: RunSpec, territory: Territory | None = None) -> dict:
         model.step()
         if spec.keep_households:
             hh = model.households
-            income_sum += hh.income[:n0] * hh.alive[:n0]
+            income = hh.by_id(hh.income * hh.alive)[:n0]
+            income_sum += income
             real = hh.income * hh.alive / consumer_prices(model)[hh.node]
-            yearly[0, year], yearly[1, year] = hh.income[:n0] * hh.alive[:n0], real[:n0]
-            real_total[year] = real.sum()
+            yearly[0, year], yearly[1, year] = income, hh.by_id(real)[:n0]
+            real_total[year] = hh.total(real)
     out: dict = {"territory": tables.territory_table(model)}
     nodes = tables.node_table(model)
     out["typology"] = typology(nodes, tolerances=scenario.typology)
@@ -106,7 +109,7 @@ def simulate(spec: RunSpec, territory: Territory | None = None) -> dict:
         out["nodes"] = nodes
     if spec.keep_households:
         out["households"] = {"home_node": home.astype(np.int32), "income_sum": income_sum,
-                             "reached": model.households.programmes[:n0] != 0,
+                             "reached": model.households.by_id(model.households.programmes)[:n0] != 0,
                              "income_by_year": yearly[0], "real_income_by_year": yearly[1]}
         out["real_income_total"] = real_total
         out["node_ids"] = list(model.territory.ids)

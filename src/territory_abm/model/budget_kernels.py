@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .exact import pairwise_sum
+from .exact import pairwise_sum_at
 from .food import household_food_spending
 from .kernels import _consumption, kernel
 
@@ -27,16 +27,17 @@ class Spending(NamedTuple):
 
 
 @kernel(Cash)
-def cash_on_hand(assets, income, depreciation):
+def cash_on_hand(assets, income, depreciation, ids, ever):
     """Each household's cash: ``assets`` less their wear (``depreciation`` x assets) plus
-    ``income``; and the total wear."""
+    ``income``; and the total wear (summed over the rows as if none was dropped: ``ids`` the
+    households' ids, ``ever`` the households ever made, ``exact.pairwise_sum_at``)."""
     n = assets.shape[0]
     upkeep = np.empty(n)
     cash = np.empty(n)
     for i in range(n):
         upkeep[i] = depreciation * assets[i]
         cash[i] = assets[i] - upkeep[i] + income[i]
-    return cash, pairwise_sum(upkeep)
+    return cash, pairwise_sum_at(upkeep, ids, ever)
 
 
 @kernel(Spending)

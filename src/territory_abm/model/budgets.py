@@ -25,7 +25,7 @@ def household_budgets(model) -> None:
     enterprises.planned_income(model)
     receipts = household_receipts(
         alive=alive, adults=hh.adults, node=node, public_local=model.flows.public_local + model.flows.national_local,
-        remits_to=hh.remits_to, farm_income=hh.farm_income, wage_income=hh.wage_income,
+        remits_to=hh.remits_to, ids=hh.id, farm_income=hh.farm_income, wage_income=hh.wage_income,
         enterprise_income=hh.enterprise_income, transfer_income=hh.transfer_income,
         migrants_abroad=hh.migrants_abroad, remittance_propensity=p.remittance_propensity,
         remittance_abroad=migration.remittance_per_migrant_abroad(model), n_nodes=n)
@@ -35,7 +35,7 @@ def household_budgets(model) -> None:
     if receipts.internal_remittances:
         model.ledger.record("households", "households", "internal remittances", receipts.internal_remittances)
     model.ledger.record("rest_of_world", "households", "remittances from abroad", receipts.remittances_from_abroad)
-    on_hand = cash_on_hand(assets=hh.assets, income=income, depreciation=p.asset_depreciation)
+    on_hand = cash_on_hand(assets=hh.assets, income=income, depreciation=p.asset_depreciation, ids=hh.id, ever=hh.ever)
     model.ledger.record("households", "rest_of_world", "asset upkeep", on_hand.upkeep)
     cash = on_hand.cash
     cash -= model.policies.collect_repayments(cash)

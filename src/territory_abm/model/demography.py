@@ -28,7 +28,7 @@ def births_and_deaths(model) -> None:
     """Births, deaths and children reaching working age; empty households dissolve."""
     hh, rng, n = model.households, model.streams["demography"], model.n_nodes
     alive = hh.alive
-    u_birth, u_death, u_adult = rng.random(hh.n), rng.random(hh.n), rng.random(hh.n)
+    u_birth, u_death, u_adult = hh.draw(rng.random), hh.draw(rng.random), hh.draw(rng.random)
     cohort = model.cohort_education + model.policies.schooling_gain(np.arange(n))
     # children reach their node's cohort schooling plus their household's place in it, and
     # what a conditional transfer bought them
@@ -72,19 +72,20 @@ def household_births(params, rate: float, hh) -> np.ndarray:
     lacking = lack.sum()
     if lacking >= total:
         return lack * (total / lacking) if lacking > 0 else lack
-    rest = household_birth_rates(params, 1.0, hh.income, hh.members, alive) * np.where(alive, hh.members, 0)
-    return lack + (total - lacking) * rest / max(rest.sum(), 1e-12)
+    rest = household_birth_rates(params, 1.0, hh.income, hh.members, alive, total=hh.total) * np.where(alive, hh.members, 0)
+    return lack + (total - lacking) * rest / max(hh.total(rest), 1e-12)
 
 
 def household_birth_rates(params, rate: float, income: np.ndarray, members: np.ndarray,
-                          alive: np.ndarray) -> np.ndarray:
+                          alive: np.ndarray, total=np.sum) -> np.ndarray:
     """Births per person of each household (1/yr) if births were shared by income only:
     ``rate`` times (y / Y)^-e normalised so
     that the members of alive households have ``rate`` births per person on average (y income
-    per person, at least 1 USD; Y the mean over persons; e ``fertility_income_elasticity``)."""
+    per person, at least 1 USD; Y the mean over persons; e ``fertility_income_elasticity``).
+    ``total`` sums a value per household (``HouseholdPopulation.total`` over a population's rows)."""
     persons = np.where(alive, members, 0).astype(float)
     income_pc = np.maximum(income / np.maximum(members, 1), 1.0)
-    mean = max(np.sum(income_pc * persons) / max(persons.sum(), 1.0), 1.0)
+    mean = max(total(income_pc * persons) / max(persons.sum(), 1.0), 1.0)
     weight = (income_pc / mean) ** -params.fertility_income_elasticity
-    scale = persons.sum() / max(np.sum(weight * persons), 1e-12)
+    scale = persons.sum() / max(total(weight * persons), 1e-12)
     return rate * weight * scale

@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .exact import maximum, pairwise_sum
+from .exact import maximum, pairwise_sum_at
 from .kernels import kernel
 
 
@@ -41,12 +41,14 @@ class Candidates(NamedTuple):
 
 @kernel(PlannedIncome)
 def plan_income(scale, tfp, adults, employed, alive, capital, outside, node, expected_price, labour_power,
-                depreciation, sales, income):
+                depreciation, sales, income, ids, ever):
     """Each enterprise's sales with this year's labour, ``scale`` x (1 + L)^e
     (``labour_power[L]``, L the adults of a household without a farm not in wage jobs, 0 on
     a farm), and its income at the ``expected_price`` of its node less the wear of its
     capital (``depreciation`` x capital); in place on ``sales`` and ``income``. Returns the
-    total wear and sales outside the territory (USD/yr)."""
+    total wear and sales outside the territory (USD/yr; summed over the rows as if none was
+    dropped: ``ids`` the households' ids, ``ever`` the households ever made,
+    ``exact.pairwise_sum_at``)."""
     n = node.shape[0]
     upkeep = np.empty(n)
     sold_outside = np.empty(n)
@@ -57,7 +59,7 @@ def plan_income(scale, tfp, adults, employed, alive, capital, outside, node, exp
         upkeep[i] = depreciation * capital[i] * here
         sold_outside[i] = outside[i] * here
         income[i] = expected_price[node[i]] * sales[i] * here + sold_outside[i] - upkeep[i]
-    return pairwise_sum(upkeep), pairwise_sum(sold_outside)
+    return pairwise_sum_at(upkeep, ids, ever), pairwise_sum_at(sold_outside, ids, ever)
 
 
 @kernel()
@@ -76,11 +78,11 @@ def node_sales(sales, alive, node, n_nodes):
 
 
 @kernel(Settled)
-def settle_sales(price, expected_price, sales, alive, node, assets, enterprise_income, income):
+def settle_sales(price, expected_price, sales, alive, node, assets, enterprise_income, income, ids, ever):
     """Sales at the clearing ``price`` (by node, 0 where nothing sold) replace the sales
     planned at ``expected_price``: the difference goes to ``assets``, ``enterprise_income``
     and ``income`` (in place); a loss beyond the assets is written off. Returns the sales
-    and the losses written off (USD/yr)."""
+    and the losses written off (USD/yr; summed as :func:`plan_income` sums)."""
     n = node.shape[0]
     sold = np.empty(n)
     lost = np.empty(n)
@@ -94,7 +96,7 @@ def settle_sales(price, expected_price, sales, alive, node, assets, enterprise_i
         assets[i] = maximum(after, 0.0)
         enterprise_income[i] += windfall
         income[i] += windfall
-    return pairwise_sum(sold), pairwise_sum(lost)
+    return pairwise_sum_at(sold, ids, ever), pairwise_sum_at(lost, ids, ever)
 
 
 @kernel()

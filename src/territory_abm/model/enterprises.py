@@ -80,7 +80,8 @@ def planned_income(model) -> None:
     totals = plan_income(scale=hh.enterprise_scale, tfp=hh.tfp, adults=hh.adults, employed=hh.employed,
                          alive=hh.alive, capital=hh.enterprise_capital, outside=hh.enterprise_outside, node=hh.node,
                          expected_price=model.expected_local_price, labour_power=labour_power(model),
-                         depreciation=p.asset_depreciation, sales=hh.enterprise_sales, income=hh.enterprise_income)
+                         depreciation=p.asset_depreciation, sales=hh.enterprise_sales, income=hh.enterprise_income,
+                         ids=hh.id, ever=hh.ever)
     model.ledger.record("households", "rest_of_world", "enterprise upkeep", totals.upkeep)
     model.ledger.record("rest_of_world", "households", "enterprise sales outside", totals.outside)
 
@@ -97,7 +98,7 @@ def settle(model, price: np.ndarray) -> float:
     hh = model.households
     settled = settle_sales(price=np.nan_to_num(price), expected_price=model.expected_local_price,
                            sales=hh.enterprise_sales, alive=hh.alive, node=hh.node, assets=hh.assets,
-                           enterprise_income=hh.enterprise_income, income=hh.income)
+                           enterprise_income=hh.enterprise_income, income=hh.income, ids=hh.id, ever=hh.ever)
     # a loss beyond the household's savings is owed to suppliers outside and written off
     model.ledger.record("rest_of_world", "households", "enterprise losses written off", settled.written_off)
     return float(settled.sold)
@@ -149,6 +150,6 @@ def typical_scale(model, totals: OwnerTotals) -> np.ndarray:
         per_owner = total / count
     if ((count <= 0) & (mean_income != 0)).any():  # only then does the scale per USD of income matter
         owner = hh.alive & (hh.enterprise_capital > 0)
-        per_income = total.sum() / max(float(np.sum(hh.income * owner)), 1e-9)
+        per_income = total.sum() / max(float(hh.total(hh.income * owner)), 1e-9)
         return np.where(count > 0, per_owner, per_income * mean_income)
     return np.where(count > 0, per_owner, 0.0)

@@ -33,7 +33,7 @@ def clearing(model) -> None:
     forest = forest_by_node(model)
     wish = clearing_wishes(model, enforcement)
     want = model.policies.limit_clearing(wish(hurdle=model.clearing_hurdle), enforcement)
-    u_caught = model.streams["clearing"].random(hh.n)
+    u_caught = hh.draw(model.streams["clearing"].random)
     node_cleared, node_fines, node_costs = clear_forest(
         want=want, forest=forest, u_caught=u_caught, enforcement=enforcement, fine=p.clearing_fine,
         clearing_cost=p.clearing_cost, assets=hh.assets, land=hh.land, node=node)

@@ -161,7 +161,7 @@ def pay_owners(model) -> np.ndarray:
     present = hh.alive[e.owner]
     amount = np.bincount(e.owner, paid * present, minlength=hh.n)
     hh.other_income += amount
-    model.ledger.record("firms", "households", "estate profits", amount.sum())
+    model.ledger.record("firms", "households", "estate profits", hh.total(amount))
     model.ledger.record("firms", "rest_of_world", "estate profits abroad", (paid * ~present).sum())
     return amount
 

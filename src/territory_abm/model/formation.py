@@ -58,7 +58,7 @@ def forming(model, rng) -> np.ndarray:
     count = (np.floor(gap) + (rng.random(n) < gap - np.floor(gap))).astype(np.int64)
     if not count.any():
         return np.zeros(0, np.int64)
-    return pick_formers(node=hh.node, alive=hh.alive, adults=hh.adults, count=count, key=rng.exponential(size=hh.n))
+    return pick_formers(node=hh.node, alive=hh.alive, adults=hh.adults, count=count, key=hh.draw(rng.exponential))
 
 
 def form_households(model) -> np.ndarray:

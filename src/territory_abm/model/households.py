@@ -1,22 +1,43 @@
 """Households as columns: one row per household, rules as array operations.
 
 Household state lives in numpy arrays held by :class:`HouseholdPopulation`, an object
-the Mesa model owns. Row indices are stable for the whole run: households that die out
-or leave the territory are marked not ``alive`` and keep their row; new households
-(individual migrants inside the territory) are appended. ``population[i]`` returns a
-:class:`HouseholdView` with named fields for teaching and debugging.
+the Mesa model owns. A household has an ``id``, the number it got when it was made (the
+starting households 0, 1, ... in the draw's order, then each new household the next
+number), and a row, its place in the columns. Households that die out or leave the
+territory are marked not ``alive``; new households (adult children, migrants settling
+inside the territory) are appended. Rows hold the households in ``id`` order, and a row is
+the household's ``id`` until the columns are compacted: at the start of a year in which
+more than ``COMPACT_DEAD_SHARE`` of the rows are households no longer alive,
+:func:`compact_rows` drops those rows (keeping the order of the others), so that a year's passes
+walk the households that live rather than every one ever made. Rows therefore hold
+only within a year; whatever must name a household across years names its ``id`` (the
+``row`` of ``households.csv`` is the ``id``). Compaction changes no result, to the bit:
+random draws of one number per household are drawn for every ``id`` ever made and picked
+by ``id`` (:meth:`HouseholdPopulation.draw`), sums that numpy takes pairwise over every
+row are taken as if the dropped rows were still there with 0 (:meth:`HouseholdPopulation.total`),
+ties between households name ids (``remits_to``), and rows whose data a later year still
+reads (an estate's owner, a household a programme reached) are kept. ``population[i]`` returns a :class:`HouseholdView` of row ``i`` with named fields for teaching and debugging.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from .exact import pairwise_sum_at
+
+COMPACT_DEAD_SHARE = 0.15
+"""Rows are compacted at the start of a year when more than this share of them could be
+dropped (households no longer alive that nothing refers to): in the Sobol design's runs
+about a third of the rows are such households by the end, and each year costs about the
+same per row, alive or not. Compacting copies every column once, so a small share is not
+worth it."""
 SPARE_ROWS = 0.25
 """When the columns are full, room for this share more rows is made (amortised appends; at
 10^7 households each growth costs a quarter of the columns' memory, not half)."""
 
 # column name -> (dtype, unit, meaning)
 COLUMNS: dict[str, tuple[type, str, str]] = {
+    "id": (np.int64, "-", "number of the household, in the order households were made (its row until rows are compacted)"),
     "alive": (np.bool_, "-", "household lives in the territory"),
     "node": (np.int32, "-", "index of the home node"),
     "members": (np.int32, "persons", "household size"),
@@ -44,7 +65,7 @@ COLUMNS: dict[str, tuple[type, str, str]] = {
     "income": (np.float64, "USD/yr", "total household income"),
     "consumption": (np.float64, "USD/yr", "consumption spending"),
     "migrants_abroad": (np.int32, "persons", "former members living outside the territory"),
-    "remits_to": (np.int32, "-", "row of the origin household this migrant household remits to, or -1"),
+    "remits_to": (np.int32, "-", "id of the origin household this migrant household remits to, or -1"),
     "loan_balance": (np.float64, "USD", "outstanding programme loan"),
     "loan_payment": (np.float64, "USD/yr", "scheduled yearly loan payment"),
     "loan_policy": (np.int32, "-", "index of the policy that lent to the household, or -1"),
@@ -56,8 +77,22 @@ COLUMNS: dict[str, tuple[type, str, str]] = {
 }
 
 
+EMPTY = {"remits_to": -1, "loan_policy": -1}
+"""Value of a column in a row no household fills yet (0 for the columns not listed)."""
+
+
+def _empty_column(name: str, size: int) -> np.ndarray:
+    """Storage for column ``name`` with no household in it (zeros from fresh pages where the
+    empty value is 0)."""
+    arr = np.zeros(size, dtype=COLUMNS[name][0])
+    if name in EMPTY:
+        arr[:] = EMPTY[name]
+    return arr
+
+
 class HouseholdView:
-    """Named read/write access to one household's row."""
+    """Named read/write access to one household's row (a place within this year: ``id``
+    names the household across years, :func:`compact_rows`)."""
 
     __slots__ = ("_population", "_row")
 
@@ -98,13 +133,13 @@ class HouseholdPopulation:
         n = len(columns["node"])
         if "usual_size" not in columns and "members" in columns:
             columns = {**columns, "usual_size": columns["members"]}
+        columns = {"id": np.arange(n), **columns}
         self._capacity = max(16, int(n * 1.25))
-        self._n = n
+        self._n = self._ever = n
+        self._dropped_ties = np.zeros(0, np.int64)  # ids of dropped rows whose ``remits_to`` tie lasts
         self._store: dict[str, np.ndarray] = {}
-        for name, (dtype, _, _) in COLUMNS.items():
-            arr = np.zeros(self._capacity, dtype=dtype)
-            if name in ("remits_to", "loan_policy"):
-                arr[:] = -1
+        for name in COLUMNS:
+            arr = _empty_column(name, self._capacity)
             if name in columns:
                 arr[:n] = columns[name]
             self._store[name] = arr
@@ -132,6 +167,11 @@ class HouseholdPopulation:
         """Rows in use (alive or not)."""
         return self._n
 
+    @property
+    def ever(self) -> int:
+        """Households ever made (their ids are 0 .. ever - 1)."""
+        return self._ever
+
     def __len__(self) -> int:
         """Number of households alive."""
         return int(self.alive.sum())
@@ -142,17 +182,16 @@ class HouseholdPopulation:
         return HouseholdView(self, row % self._n)
 
     def append(self, columns: dict[str, np.ndarray]) -> np.ndarray:
-        """Add households; columns not given are zero (``remits_to`` -1; ``usual_size`` their
-        ``members``). Returns their rows."""
+        """Add households, with the next ids; columns not given are zero (``remits_to`` -1;
+        ``usual_size`` their ``members``). Returns their rows."""
         k = len(columns["node"])
         if "usual_size" not in columns and "members" in columns:
             columns = {**columns, "usual_size": columns["members"]}
+        columns = {**columns, "id": np.arange(self._ever, self._ever + k)}
         if self._n + k > self._capacity:
             new_cap = max(int(self._capacity * (1.0 + SPARE_ROWS)), self._n + k)
             for name, arr in self._store.items():
-                grown = np.zeros(new_cap, dtype=arr.dtype)
-                if name in ("remits_to", "loan_policy"):
-                    grown[:] = -1
+                grown = _empty_column(name, new_cap)
                 grown[: self._n] = arr[: self._n]
                 self._store[name] = grown
             self._capacity = new_cap
@@ -162,7 +201,65 @@ class HouseholdPopulation:
                 arr[rows] = columns[name]
             self.__dict__.pop(name, None)  # the views of the rows before
         self._n += k
+        self._ever += k
         return rows
+
+    def keep(self, rows: np.ndarray) -> np.ndarray:
+        """Keep only the households of ``rows`` (sorted), in their order, in rows 0 .. k - 1;
+        the ties (``remits_to``) of the rows dropped are kept by id (:meth:`fade_ties`).
+        Returns each row's new row (-1: dropped)."""
+        k, n = rows.size, self._n
+        new_row = np.full(n, -1, np.int64)
+        new_row[rows] = np.arange(k)
+        tied = (new_row < 0) & (self.remits_to >= 0)
+        self._dropped_ties = np.union1d(self._dropped_ties, self.id[tied])
+        for name, arr in self._store.items():
+            arr[:k] = arr[rows]
+            arr[k:n] = EMPTY.get(name, 0)  # ``append`` writes only the columns it is given
+            self.__dict__.pop(name, None)
+        self._n = k
+        return new_row
+
+    def fade_ties(self, rng: np.random.Generator, chance: float) -> None:
+        """Each household's tie to the household it remits to (``remits_to``) ends with
+        ``chance``: one draw of ``rng.random`` per tied household in id order, alive or not,
+        those of dropped rows included, as in a run never compacted."""
+        linked = np.flatnonzero(self.remits_to >= 0)
+        dropped = self._dropped_ties
+        u = rng.random(linked.size + dropped.size)
+        if dropped.size:
+            at = np.searchsorted(dropped, self.id[linked]) + np.arange(linked.size)  # places among all ties
+            theirs = np.ones(u.size, bool)
+            theirs[at] = False
+            self._dropped_ties = dropped[u[theirs] >= chance]
+            u = u[at]
+        self.remits_to[linked[u < chance]] = -1
+
+    def draw(self, sample) -> np.ndarray:
+        """One random number per row from ``sample(size=...)`` (e.g. ``rng.random``), drawn
+        for every household ever made and picked by ``id``: each household's number, and the
+        stream after the draw, are those of a run whose rows were never compacted."""
+        values = sample(size=self._ever)
+        return values if self._n == self._ever else values[self.id]
+
+    def by_id(self, values: np.ndarray) -> np.ndarray:
+        """``values`` (one per row) at their households' ids in an array of one entry per
+        household ever made, 0 (False) at the ids of dropped rows (``values`` itself when no
+        row was dropped)."""
+        if self._n == self._ever:
+            return values
+        out = np.zeros(self._ever, dtype=values.dtype)
+        out[self.id] = values
+        return out
+
+    def total(self, values: np.ndarray) -> float:
+        """``values.sum()`` of float values (one per row, 0 in the rows of households no
+        longer alive) as numpy sums it over the rows of a run never compacted: its pairwise
+        summation groups values by their place, so a sum over the compacted rows alone
+        would differ in the last bits (``exact.pairwise_sum_at``)."""
+        if len(values) != self._n:
+            raise ValueError(f"total() sums one value per row ({self._n}), not {len(values)}")
+        return pairwise_sum_at(np.ascontiguousarray(values, float), self.id, self._ever)
 
     def nbytes(self) -> int:
         """Memory held by the columns (bytes)."""
@@ -199,7 +296,35 @@ RECORDED_COLUMNS = ("alive", "node", "members", "income", "land", "assets", "emp
 
 
 def household_record(population: HouseholdPopulation, year: int) -> dict[str, np.ndarray]:
-    """A copy of every household row's recorded columns in ``year``."""
-    record = {"year": np.full(population.n, year), "row": np.arange(population.n)}
+    """A copy of every household row's recorded columns in ``year`` (``row``: the household's
+    ``id``, its row in a run whose rows are never compacted, as those that record households are not:
+    :func:`compact_rows`)."""
+    record = {"year": np.full(population.n, year), "row": population.id.copy()}
     record.update({name: getattr(population, name).copy() for name in RECORDED_COLUMNS})
     return record
+
+
+def compact_rows(model) -> bool:
+    """Drop the rows of households no longer alive at the start of a year, when more than
+    ``COMPACT_DEAD_SHARE`` of the rows could go; returns whether it did. Rows a later year
+    still reads stay: an estate's owner (its profits leave the territory while the owner is
+    absent) and a household a programme reached (comparisons of a run with its twin count
+    the reached households by id, alive or not: ``dashboard.compare``, ``experiments.runs``).
+    Ties of migrant households (``remits_to``, an id) are drawn for until they fade, alive
+    or not, so the dropped rows' ties are kept by id (:meth:`HouseholdPopulation.fade_ties`);
+    a tie to a dropped household pays nothing, as one to a household no longer alive.
+    Estates' owners are renumbered; the other row numbers a model holds are made anew each
+    year before they are read (the year's land for sale, the rental market's
+    coefficients). Runs that record households (``households.csv`` lists every household
+    ever made, every year) are not compacted."""
+    hh = model.households
+    if model.scenario.record_households:
+        return False
+    keep = hh.alive | (hh.programmes != 0)
+    keep[model.estates.owner] = True
+    if hh.n - np.count_nonzero(keep) <= COMPACT_DEAD_SHARE * hh.n:
+        return False
+    new_row = hh.keep(np.flatnonzero(keep))
+    model.estates.owner = new_row[model.estates.owner]
+    model.land_coef = model.land_coef[keep[:model.land_coef.size]]
+    return True

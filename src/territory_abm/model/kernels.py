@@ -257,12 +257,13 @@ def _alive_node_sums(node, alive, values, offset, out):
 
 
 @kernel(Receipts)
-def household_receipts(alive, adults, node, public_local, remits_to, farm_income, wage_income, enterprise_income,
-                       transfer_income, migrants_abroad, remittance_propensity, remittance_abroad, n_nodes):
+def household_receipts(alive, adults, node, public_local, remits_to, ids, farm_income, wage_income,
+                       enterprise_income, transfer_income, migrants_abroad, remittance_propensity, remittance_abroad,
+                       n_nodes):
     """Local public spending (each node's ``public_local`` shared per adult), remittances
-    (internal migrant households pay a share of their earnings to the origin household
-    while both live; each migrant abroad sends ``remittance_abroad``, USD/yr) and total
-    income per household (USD/yr). Returns (other income, net remittances, income,
+    (internal migrant households pay a share of their earnings to the origin household, the
+    ``remits_to`` id among the rows' ``ids`` (ascending), while both live; each migrant abroad
+    sends ``remittance_abroad``, USD/yr) and total income per household (USD/yr). Returns (other income, net remittances, income,
     remittances received by node, internal remittances paid, remittances from abroad)."""
     n = node.shape[0]
     node_adults = np.zeros(n_nodes)
@@ -277,8 +278,11 @@ def household_receipts(alive, adults, node, public_local, remits_to, farm_income
         g = node[i]
         if node_adults[g] > 0:
             other[i] = public_local[g] * adults[i] / node_adults[g]
-        origin = remits_to[i]
-        if origin >= 0 and alive[origin]:
+        tie = remits_to[i]
+        if tie < 0:
+            continue
+        origin = np.searchsorted(ids, tie)  # the origin's row (a row no longer kept: not alive)
+        if origin < n and ids[origin] == tie and alive[origin]:
             paid = remittance_propensity * (farm_income[i] + wage_income[i])
             sent[i] = paid
             received[origin] += paid

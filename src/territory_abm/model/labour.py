@@ -240,7 +240,7 @@ def labour_market(model, vacancies: np.ndarray, parts: FarmRevenueParts | None =
     with np.errstate(invalid="ignore", divide="ignore"):
         keep_rate = np.nan_to_num(np.minimum(units_by_origin / wanted.returning_units_by_node, 1.0))
     rng = model.streams["labour"]
-    u_keep, u_fresh = rng.random(hh.n), rng.random(hh.n)
+    u_keep, u_fresh = hh.draw(rng.random), hh.draw(rng.random)
     # the skill units of each origin beyond its returning workers go to its new seekers by a
     # lottery weighted by ``hiring_weight``
     hired = hire(seekers=wanted.per_household, fresh_units=wanted.fresh_units, employed=hh.employed,

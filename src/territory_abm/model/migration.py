@@ -274,7 +274,7 @@ def migrate(model) -> None:
     services = np.array([m.service_quality if m else 1.0 for m in model.municipalities])
     income_node = np.array(model.node_stats["mean_income_pc"], float)
     choice = choice_set(model, income_node, services, pop, model.migrant_stock)
-    u = rng.random(hh.n)
+    u = hh.draw(rng.random)
     with np.errstate(divide="ignore"):
         logit_u = np.log1p(-u) - np.log(u)
     costly = moves_cost_money(p)
@@ -334,7 +334,7 @@ def migrate(model) -> None:
             "alive": np.ones(k, bool), "node": dest[single][internal[single]],
             "members": np.ones(k, np.int32), "adults": np.ones(k, np.int32),
             "education": hh.education[inside], "tfp": hh.tfp[inside],
-            "price_share": np.full(k, 1.0 - p.intermediary_margin), "remits_to": inside,
+            "price_share": np.full(k, 1.0 - p.intermediary_margin), "remits_to": hh.id[inside],
         })
     settle_farms(model, np.concatenate([move, np.arange(hh.n - inside.size, hh.n)]))
 
@@ -375,8 +375,7 @@ def return_migration(model) -> np.ndarray:
     p, hh = model.params, model.households
     rng = model.streams["migration"]
     model.migrant_stock = model.migrant_stock * (1.0 - p.migrant_return_rate)
-    linked = np.flatnonzero(hh.remits_to >= 0)
-    hh.remits_to[linked[rng.random(linked.size) < p.migrant_return_rate]] = -1
+    hh.fade_ties(rng, p.migrant_return_rate)
     # draws only where someone is abroad: numpy's binomial draws nothing for n = 0, so the
     # stream and the returns are those of drawing for every household, at a fifth of the cost
     away = np.flatnonzero((hh.migrants_abroad > 0) & hh.alive)

@@ -24,7 +24,9 @@ each a function of the model in a module named after what it does:
    to the remaining landholders (``environment.hand_over``);
 8. outcomes are recorded by Mesa's DataCollector.
 
-The starting state is built by ``start`` so that the model's own rules keep it.
+The starting state is built by ``start`` so that the model's own rules keep it. Before the
+first phase, the rows of households no longer alive are dropped when they are many
+(``households.compact_rows``; results unchanged).
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ from ..scenarios.loader import MAX_STEPS, Scenario, make_policy
 from . import (allocator, budgets, context, demography, environment, firms, food, formation, labour, land_market,
                migration, outcomes, public, start)
 from .firms import FirmTable
-from .households import household_record
+from .households import compact_rows, household_record
 from .kernels import node_populations
 from .ledger import Ledger
 from .municipality import Municipality
@@ -164,6 +166,7 @@ class TerritoryModel(mesa.Model):
     def step(self) -> None:
         """Advance the territory by one year."""
         self.year = self.start_year + self.steps
+        compact_rows(self)  # rows of households no longer alive go when they are many (results unchanged)
         self.ledger.new_year()
         self.flows = outcomes.YearFlows.zeros(self.n_nodes)
         self.policies.start_year(self.year)

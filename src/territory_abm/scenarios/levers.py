@@ -336,7 +336,7 @@ def collect_repayments(model, cost: np.ndarray, cash: np.ndarray) -> np.ndarray:
     hh.loan_balance = np.where(defaults, 0.0, hh.loan_balance - paid)
     hh.loan_payment = np.where(hh.loan_balance > 0, hh.loan_payment, 0.0)
     if owing.any():
-        model.ledger.record("households", "government", "loan repayments", paid.sum())
+        model.ledger.record("households", "government", "loan repayments", hh.total(paid))
         lender = hh.loan_policy
         for k in np.unique(lender[owing]):
             rows = owing & (lender == k)
