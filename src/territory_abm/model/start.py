@@ -21,7 +21,7 @@ from .firms import TRADABLE, add_firms, capital_per_worker, firm_output, tfp_for
 from .households import HouseholdPopulation, farm_output, farming_households
 from .kernels import WAGE_FLOOR, consumption, equilibrium_job_finding
 from .markets import MAX_LOCAL_PRICE, clear_local_goods
-from .start_kernels import capped_farm_sums
+from .start_kernels import capped_farm_sums, keep_jobs
 
 MIN_FARM_INCOME_SHARE = 0.1
 """Farm income backed out at the start is at least this share of a farming household's
@@ -294,7 +294,7 @@ def consistent_start_jobs(model, cols: dict, init, public: np.ndarray, farms: np
     tenth of it). Households that break this give up one job at a time (the
     worker returns to the farm, whose income rises by the wage); each node's freed jobs
     go, with the jobs of the tables' wage share of adults that the draw could not place,
-    one per household and round, to the households that would keep them most easily
+    one per household and round (``start_kernels.keep_jobs``), to the households that would keep them most easily
     among those that can take one with an adult still on the farm (any adult not employed,
     for a household that does not farm) and farm income at least a tenth of their income
     (income not below wages and public income, for one that does not farm). Incomes are
@@ -311,49 +311,14 @@ def consistent_start_jobs(model, cols: dict, init, public: np.ndarray, farms: np
     wage = unit_wage[node] * skill  # the household's workers' wage at home
     _, best = labour.best_net_wage(model, unit_wage, init.jobs.sum(axis=1) > 0)
     best = np.maximum(best[node] * skill, WAGE_FLOOR)
-    employed = cols["employed"].astype(np.int64).copy()
-
-    def pressure(rows, jobs):
-        """b F / (L^b W) / (L + 1/2)^(1 - b) of households ``rows`` holding ``jobs``: 1 or
-        more, the farm wants a worker back (0 where the household does not farm)."""
-        family = adults[rows] - jobs
-        farm = np.maximum(income[rows] - wage[rows] * jobs - public[rows], 0.0)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            wants = np.where(family >= 1, b * farm / (np.power(np.maximum(family, 1), b) * best[rows])
-                             / np.power(family + 0.5, 1.0 - b), np.inf)
-        return np.where(farms[rows], wants, 0.0)
-
+    employed = cols["employed"].astype(np.int64)
     # jobs the draw could not place (a household has no more workers than adults) are free too
-    table_jobs = table_wage_jobs(model, node, adults)
-    freed = np.maximum(table_jobs - np.bincount(node, employed, minlength=n), 0)
-
-    def fits(rows, jobs):
-        """Whether households ``rows`` can hold ``jobs``: their income after the jobs' wages and
-        public income leaves a farm at least a tenth of their income (0 where they do not farm)."""
-        left = income[rows] - wage[rows] * jobs - public[rows]
-        return left >= np.where(farms[rows], MIN_FARM_INCOME_SHARE * income[rows], 0.0)
-
-    rows = np.flatnonzero(employed > 0)
-    while rows.size:  # give up jobs one at a time until the farm no longer wants the worker
-        quit_ = rows[(pressure(rows, employed[rows]) >= 1.0) | ~fits(rows, employed[rows])]
-        employed[quit_] -= 1
-        freed += np.bincount(node[quit_], minlength=n)
-        rows = quit_[employed[quit_] > 0]
-    spare = np.where(farms, 2, 1)  # free adults a household needs to take one more job
-    rows = np.flatnonzero(adults - employed >= spare)
-    while freed.any() and rows.size:  # one freed job per household and round
-        jobs = employed[rows] + 1
-        after = pressure(rows, jobs)
-        ok = (after < 1.0) & fits(rows, jobs)
-        rows, after = rows[ok], after[ok]
-        rows = rows[np.lexsort((after, node[rows]))]  # by node, easiest keepers first
-        starts = np.searchsorted(node[rows], np.arange(n))
-        rank = np.arange(len(rows)) - starts[node[rows]]
-        take = rows[rank < freed[node[rows]]]
-        employed[take] += 1
-        freed -= np.bincount(node[take], minlength=n)
-        # where a node's freed jobs outnumbered its takers, they all took one: only they can take more
-        rows = take[adults[take] - employed[take] >= spare[take]]
+    freed = np.maximum(table_wage_jobs(model, node, adults) - np.bincount(node, employed, minlength=n), 0)
+    family = np.arange(int(adults.max(initial=0)) + 1)  # family labour L: L^b and (L + 1/2)^(1 - b) by table
+    employed = keep_jobs(employed=employed, adults=adults, income=income, wage=wage, public=public, best=best,
+                         farms=farms, node=node, freed=freed, power_family=np.power(np.maximum(family, 1), b),
+                         power_half=np.power(family + 0.5, 1.0 - b), elasticity=b,
+                         min_farm_share=MIN_FARM_INCOME_SHARE)
     kept = np.bincount(node, employed, minlength=n).astype(float)
     before = init.jobs.sum(axis=1)
     model.start_wage_jobs = {"drawn": before.copy(), "kept": kept}

@@ -3,13 +3,16 @@
 The start solves per-node quantities by bisection; each step of a search needs a sum over
 every household of its node. These kernels make one pass for that sum instead of numpy's
 several (gather, multiply, clip, select, bincount) and add in row order, as ``np.bincount``
-does, so that the searches give bit for bit what the numpy passes gave. Conventions as in
-:mod:`.kernels` (keyword-only calls).
+does, so that the searches give bit for bit what the numpy passes gave. The starting jobs'
+rounds (:func:`keep_jobs`) take one pass per household and round instead of numpy's passes
+over the rows still in play, with numpy's arithmetic in numpy's order and its powers from
+tables numpy made. Conventions as in :mod:`.kernels` (keyword-only calls).
 """
 
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
 from .kernels import kernel
 
@@ -36,3 +39,95 @@ def capped_farm_sums(scale, capacity, floor, top, farms, node, n_nodes):
     if run >= 0:
         out[run] = total
     return out
+
+
+
+@njit(cache=True)
+def _job_rule(jobs, adults, income, wage, public, best, farms, power_family, power_half, elasticity,
+              min_farm_share):
+    """The job rule of a household of ``adults`` holding ``jobs`` (``start.consistent_start_jobs``):
+    its farm's pressure b F / (L^b W) / (L + 1/2)^(1 - b), with family labour L = ``adults`` -
+    ``jobs`` (inf below 1), farm income F the ``income`` left after the jobs' ``wage`` and
+    ``public`` income (at least 0) and best net wage W = ``best`` (USD/yr), L^b and
+    (L + 1/2)^(1 - b) from the tables ``power_family`` and ``power_half`` (numpy's powers); 0
+    where it does not farm (``farms``). And whether what is left pays for the jobs and leaves a
+    farm ``min_farm_share`` of the income. Numpy's arithmetic in numpy's order."""
+    left = income - wage * jobs - public
+    if not farms:
+        return 0.0, left >= 0.0
+    fits = left >= min_farm_share * income
+    family = adults - jobs
+    if family < 1:
+        return np.inf, fits
+    return elasticity * max(left, 0.0) / (power_family[family] * best) / power_half[family], fits
+
+
+@kernel()
+def keep_jobs(employed, adults, income, wage, public, best, farms, node, freed, power_family, power_half,
+              elasticity, min_farm_share):
+    """Wage jobs per household (persons) that the job rule keeps (``start.consistent_start_jobs``,
+    rule :func:`_job_rule`): each household with a pressure of 1 or more or whose income does
+    not fit its jobs gives up one at a time (its node's ``freed`` jobs grow by one each); then,
+    in rounds, each node's freed jobs go one per household to those with a free adult (two on a
+    farm) that would keep one more, the lowest pressure first and ties in the order of the
+    round before (as numpy's stable ``lexsort`` by node and pressure orders them), until no job
+    is left or no household takes one. ``employed`` and ``freed`` are updated in place;
+    returns ``employed``."""
+    n, n_nodes = node.shape[0], freed.shape[0]
+    for i in range(n):
+        while employed[i] > 0:
+            pressure, fits = _job_rule(employed[i], adults[i], income[i], wage[i], public[i], best[i], farms[i],
+                                       power_family, power_half, elasticity, min_farm_share)
+            if not (pressure >= 1.0 or not fits):  # numpy's test, NaN included
+                break
+            employed[i] -= 1
+            freed[node[i]] += 1
+    rows = np.empty(n, np.int64)
+    count = 0
+    for i in range(n):
+        if adults[i] - employed[i] >= (2 if farms[i] else 1):
+            rows[count] = i
+            count += 1
+    pressure = np.empty(n)
+    grouped = np.empty(n, np.int64)
+    next_rows = np.empty(n, np.int64)
+    while count > 0 and np.any(freed != 0):
+        first = np.zeros(n_nodes + 1, np.int64)
+        takers = 0
+        for k in range(count):  # those that would keep one more job, in the round's order
+            i = rows[k]
+            after, fits = _job_rule(employed[i] + 1, adults[i], income[i], wage[i], public[i], best[i], farms[i],
+                                    power_family, power_half, elasticity, min_farm_share)
+            if after < 1.0 and fits:
+                rows[takers] = i
+                pressure[takers] = after
+                first[node[i] + 1] += 1
+                takers += 1
+        first = np.cumsum(first)
+        place = first[:-1].copy()
+        for k in range(takers):  # by node, in the round's order within each
+            g = node[rows[k]]
+            grouped[place[g]] = k
+            place[g] += 1
+        count = 0
+        for g in range(n_nodes):
+            # the node's takers at pressure 0 (households that do not farm) come first in the
+            # round's order, then the others by pressure (stable)
+            group = grouped[first[g]:first[g + 1]]
+            zero = group[pressure[group] == 0.0]
+            rest = group[pressure[group] != 0.0]
+            ordered = np.concatenate((zero, rest[np.argsort(pressure[rest], kind="mergesort")])) \
+                if zero.shape[0] < freed[g] else zero
+            taken = 0
+            for k in ordered:
+                if taken >= freed[g]:
+                    break
+                i = rows[k]
+                employed[i] += 1
+                taken += 1
+                if adults[i] - employed[i] >= (2 if farms[i] else 1):
+                    next_rows[count] = i
+                    count += 1
+            freed[g] -= taken
+        rows, next_rows = next_rows, rows
+    return employed
