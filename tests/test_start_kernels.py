@@ -1,12 +1,13 @@
 """Compiled passes of the start give what the numpy they replaced gave, to the last bit (the
 golden tables pin the start; these check the cases a seeded run may not meet): the job rule's
-rounds with ties in pressure, households at their limits and powers from tables."""
+rounds with ties in pressure, households at their limits and powers from tables; the weights
+and draws of the migrants abroad at rest with incomes that hold none and weights not finite."""
 
 import numpy as np
 import pytest
 
 from territory_abm.model.start import MIN_FARM_INCOME_SHARE
-from territory_abm.model.start_kernels import keep_jobs
+from territory_abm.model.start_kernels import abroad_log_weights, draw_abroad, income_ratios, keep_jobs
 
 
 def numpy_jobs(employed, adults, income, wage, public, best, farms, node, freed, b):
@@ -97,3 +98,41 @@ def test_ties_in_a_later_round_keep_the_order_of_the_round_before():
                h["freed"].copy(), b)
     assert want.tolist() == [1, 4]
     assert got.tolist() == [1, 4]
+
+
+def test_migrants_abroad_weights_and_draws_are_the_numpy_rule():
+    """The passes of ``migration.migrants_abroad_at_rest`` against the numpy they replaced, with
+    incomes that hold few or no migrants (y - k R not positive) and rates of 0 and NaN (log
+    weights not finite)."""
+    rng = np.random.default_rng(3)
+    n, most, per_migrant, n_nodes = 3_000, 8, 900.0, 4
+    income = np.where(rng.random(n) < 0.1, rng.uniform(0.0, 2_000.0, n), rng.lognormal(8.5, 1.0, n))
+    persons = rng.integers(1, 9, n).astype(float)
+    node = rng.integers(0, n_nodes, n)
+    rows = np.flatnonzero(rng.random(n) < 0.8)
+    mu, sd = rng.normal(7.0, 0.5, n_nodes), rng.uniform(0.3, 1.0, n_nodes)
+    ks = np.arange(most + 1)
+    return_terms, log_factorial = ks * np.log(0.15), np.cumsum(np.log(np.maximum(ks, 1)))
+    y, pc, at = income[rows, None], persons[rows, None], node[rows]
+    ratios = income_ratios(income=income, persons=persons, rows=rows, per_migrant=per_migrant, most=most)
+    assert np.array_equal(ratios, np.maximum((y - ks[None, :] * per_migrant) / pc, 1.0))
+    log_x = np.log(ratios)
+    rates = rng.uniform(0.0, 0.2, (len(rows), most))
+    rates[rng.random(rates.shape) < 0.05] = 0.0
+    rates[rng.random(rates.shape) < 0.02] = np.nan
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log_rate = np.log(rates)
+        log_f = -log_x - (log_x - mu[at, None]) ** 2 / (2 * sd[at, None] ** 2)
+        log_path = np.concatenate([np.zeros((len(rows), 1)), np.cumsum(log_rate, axis=1)], axis=1)
+        want = log_f - log_f[:, :1] + log_path - return_terms - log_factorial
+    want = np.where((y - ks * per_migrant > 0) & np.isfinite(want), want, -np.inf)
+    want[:, 0] = 0.0
+    want -= want.max(axis=1, keepdims=True)
+    got = abroad_log_weights(log_x=log_x, log_rate=log_rate, income=income, rows=rows, mu=mu, sd=sd, node=node,
+                             per_migrant=per_migrant, return_terms=return_terms, log_factorial=log_factorial)
+    assert np.array_equal(got.view(np.int64), want.view(np.int64))
+    w, u = np.exp(want), rng.random(len(rows))
+    cumulative = np.cumsum(w, axis=1)
+    drawn = draw_abroad(w=w, u=u)
+    assert np.array_equal(drawn.chosen, (cumulative < u[:, None] * cumulative[:, -1:]).sum(axis=1))
+    assert np.array_equal(drawn.expected, (w * ks).sum(axis=1) / cumulative[:, -1])

@@ -62,7 +62,10 @@ def _block_sum(a, lo, n):
 def pairwise_sum(a):
     """``a.sum()`` of a contiguous float64 array, to the last bit: numpy halves a range longer
     than ``BLOCK`` at a multiple of 8 and adds the halves' sums. The recursion runs on an
-    explicit stack (numba's on-disk cache does not keep recursive functions safely)."""
+    explicit stack (numba's on-disk cache does not keep recursive functions safely); an array of
+    one block (e.g. a row of a 2-D array, as ``sum(axis=1)`` adds it) needs no stack."""
+    if a.shape[0] <= BLOCK:
+        return 0.0 + _block_sum(a, 0, a.shape[0])
     lo_stack = np.empty(STACK, np.int64)
     n_stack = np.empty(STACK, np.int64)
     joined = np.zeros(STACK, np.bool_)  # True: both halves are summed; add them

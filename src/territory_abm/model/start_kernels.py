@@ -11,9 +11,12 @@ tables numpy made. Conventions as in :mod:`.kernels` (keyword-only calls).
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 from numba import njit
 
+from .exact import maximum, pairwise_sum
 from .kernels import kernel
 
 
@@ -131,3 +134,88 @@ def keep_jobs(employed, adults, income, wage, public, best, farms, node, freed, 
             freed[g] -= taken
         rows, next_rows = next_rows, rows
     return employed
+
+
+@njit(cache=True)
+def _left_after_migrants(income, k, per_migrant):
+    """A household's ``income`` without ``k`` migrants abroad remitting ``per_migrant`` each
+    (USD/yr; numpy's ``y - ks * per_migrant``)."""
+    return income - k * per_migrant
+
+
+@kernel()
+def income_ratios(income, persons, rows, per_migrant, most):
+    """max((y - k R) / n, 1) for households ``rows`` (income y, ``persons`` n) and k = 0..``most``
+    migrants abroad remitting R = ``per_migrant`` each: income per person without them (USD/yr,
+    at least 1), whose log ``migration.migrants_abroad_at_rest`` weighs (rows x most + 1)."""
+    out = np.empty((rows.shape[0], most + 1))
+    for j in range(rows.shape[0]):
+        i = rows[j]
+        for k in range(most + 1):
+            out[j, k] = maximum(_left_after_migrants(income[i], k, per_migrant) / persons[i], 1.0)
+    return out
+
+
+@kernel()
+def abroad_log_weights(log_x, log_rate, income, rows, mu, sd, node, per_migrant, return_terms, log_factorial):
+    """Log weights of 0..m migrants abroad of households ``rows`` (``migration.migrants_abroad_at_rest``),
+    less each row's largest: log f(x_k) - log f(x_0) (f the lognormal density of income per
+    person of the node, log mean ``mu`` and sd ``sd``, at ``log_x``) plus the cumulative sum of
+    ``log_rate`` over the path to k, less ``return_terms`` (k log r) and ``log_factorial``
+    (log k!); -inf where the income without them, y - k R, is not positive or the weight is not
+    finite, 0 for k = 0. numpy's arithmetic in numpy's order (rows x m + 1)."""
+    m = log_x.shape[1]
+    out = np.empty((rows.shape[0], m))
+    for j in range(rows.shape[0]):
+        i = rows[j]
+        g = node[i]
+        spread = 2 * (sd[g] * sd[g])
+        d = log_x[j, 0] - mu[g]
+        log_f0 = -log_x[j, 0] - d * d / spread
+        path = 0.0
+        top = 0.0
+        for k in range(m):
+            d = log_x[j, k] - mu[g]
+            if k > 0:
+                path = log_rate[j, 0] if k == 1 else path + log_rate[j, k - 1]
+            w = ((-log_x[j, k] - d * d / spread) - log_f0 + path) - return_terms[k] - log_factorial[k]
+            if k == 0:
+                w = 0.0
+            elif not (_left_after_migrants(income[i], k, per_migrant) > 0 and np.isfinite(w)):
+                w = -np.inf
+            out[j, k] = w
+            top = maximum(top, w)
+        for k in range(m):
+            out[j, k] = out[j, k] - top
+    return out
+
+
+class AbroadDraws(NamedTuple):
+    """Migrants abroad drawn from each household's weights, and their expected numbers."""
+
+    chosen: np.ndarray    # (rows,) drawn (persons)
+    expected: np.ndarray  # (rows,) expected (persons)
+
+
+@kernel(AbroadDraws)
+def draw_abroad(w, u):
+    """For each row of weights ``w`` of 0..m migrants abroad, the number drawn with the uniform
+    ``u``: how many cumulative weights fall below u times their total; and the expected number,
+    the weights' mean of k (numpy's cumulative sums and pairwise row sums)."""
+    rows, m = w.shape
+    chosen = np.zeros(rows, np.int64)
+    expected = np.empty(rows)
+    cumulative = np.empty(m)
+    weighed = np.empty(m)
+    for j in range(rows):
+        total = 0.0
+        for k in range(m):
+            total = w[j, 0] if k == 0 else total + w[j, k]
+            cumulative[k] = total
+            weighed[k] = w[j, k] * k
+        cut = u[j] * total
+        for k in range(m):
+            if cumulative[k] < cut:
+                chosen[j] += 1
+        expected[j] = pairwise_sum(weighed) / total
+    return chosen, expected
