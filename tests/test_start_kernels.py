@@ -6,6 +6,7 @@ and draws of the migrants abroad at rest with incomes that hold none and weights
 import numpy as np
 import pytest
 
+from territory_abm.model.food import MAX_GROUPS_PER_NODE, group_splits, local_quantity, plan_sales, sales_groups
 from territory_abm.model.start import MIN_FARM_INCOME_SHARE
 from territory_abm.model.start_kernels import abroad_log_weights, draw_abroad, income_ratios, keep_jobs
 
@@ -136,3 +137,30 @@ def test_migrants_abroad_weights_and_draws_are_the_numpy_rule():
     drawn = draw_abroad(w=w, u=u)
     assert np.array_equal(drawn.chosen, (cumulative < u[:, None] * cumulative[:, -1:]).sum(axis=1))
     assert np.array_equal(drawn.expected, (w * ks).sum(axis=1) / cumulative[:, -1])
+
+
+def test_local_quantity_by_sales_group_is_the_households_plan():
+    """The start's food quantity from each sales group's plan is what the households' own plans
+    (``food.plan_sales``) send, summed in row order, with several price shares in a node, dead
+    households, farms without income and a node whose dynamic price and local value are 0."""
+    rng = np.random.default_rng(5)
+    n, n_nodes, sigma = 5_000, 6, 2.5
+    node = np.sort(rng.integers(0, n_nodes, n))
+    alive = rng.random(n) < 0.9
+    price_share = rng.choice([0.7, 0.85, 1.0], n)
+    farm_income = np.where(rng.random(n) < 0.2, 0.0, rng.lognormal(7.0, 1.0, n))
+    farm_gate = np.append(rng.uniform(0.5, 2.0, n_nodes - 1), 0.0)
+    value, net_price = rng.uniform(0.5, 2.0, n_nodes), rng.uniform(0.5, 2.0, n_nodes)
+    value[-1] = 0.0
+    plan = plan_sales(node=node, price_share=price_share, alive=alive, farm_gate=farm_gate, local_value=value,
+                      local_price=net_price, elasticity=sigma)
+    sells = alive & (plan.price > 0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        want = np.bincount(node[sells], (farm_income * plan.split / plan.price)[sells], minlength=n_nodes)
+    groups = sales_groups(farm_income=farm_income, price=np.ones(n), node=node, alive=alive, price_share=price_share,
+                          farm_gate=farm_gate, n_nodes=n_nodes, max_groups=MAX_GROUPS_PER_NODE)
+    split = group_splits(group_node=groups.node, group_dynamic=groups.dynamic, local_value=value, elasticity=sigma)
+    got = local_quantity(farm_income=farm_income, group=groups.of, split=split,
+                         price=split * net_price[groups.node] + (1.0 - split) * groups.dynamic, node=node,
+                         n_nodes=n_nodes)
+    assert np.array_equal(got, want)
