@@ -8,7 +8,8 @@ import pytest
 
 from territory_abm.model.food import MAX_GROUPS_PER_NODE, group_splits, local_quantity, plan_sales, sales_groups
 from territory_abm.model.start import MIN_FARM_INCOME_SHARE
-from territory_abm.model.start_kernels import abroad_log_weights, draw_abroad, income_ratios, keep_jobs
+from territory_abm.model.start_kernels import (abroad_log_weights, draw_abroad, income_ratios, keep_jobs,
+                                                priced_out_nodes, worker_skill)
 
 
 def numpy_jobs(employed, adults, income, wage, public, best, farms, node, freed, b):
@@ -164,3 +165,28 @@ def test_local_quantity_by_sales_group_is_the_households_plan():
                          price=split * net_price[groups.node] + (1.0 - split) * groups.dynamic, node=node,
                          n_nodes=n_nodes)
     assert np.array_equal(got, want)
+
+
+def test_worker_skill_and_priced_out_nodes_are_the_numpy_rules():
+    """Mean worker skill and the nodes priced out against the numpy they replaced, with a node
+    without workers and households at the edge of paying for a job."""
+    h = households(seed=11)
+    n, n_nodes = len(h["node"]), len(h["freed"])
+    node, employed, adults, farms = h["node"], h["employed"].astype(np.int32), h["adults"], h["farms"]
+    employed[node == 2] = 0
+    skill = np.exp(0.1 * np.random.default_rng(11).normal(0.0, 3.0, n))
+    workers = np.bincount(node, employed, minlength=n_nodes)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        want = np.where(workers > 0, np.bincount(node, employed * skill, minlength=n_nodes) / workers, 1.0)
+    assert np.array_equal(worker_skill(employed=employed, skill=skill, node=node, n_nodes=n_nodes), want)
+    # one household a node: each node's answer is its household's, incomes at the edge of a job
+    rng = np.random.default_rng(12)
+    wage, public = rng.lognormal(6.5, 0.5, n), rng.uniform(0.0, 300.0, n)
+    employed = np.minimum(employed, adults)
+    income = wage * skill * (employed + 1) + public
+    income = income * (1.0 + rng.choice([-1e-16, 0.0, 1e-16], n))
+    left = income - wage * skill * (employed + 1) - public
+    want = ~farms & (adults > employed) & (left < 0)
+    got = priced_out_nodes(income=income, wage=wage, skill=skill, employed=employed, adults=adults, public=public,
+                           farms=farms, node=np.arange(n), n_nodes=n)
+    assert np.array_equal(got, want) and 0 < want.sum() < (~farms & (adults > employed)).sum()

@@ -21,7 +21,7 @@ from .firms import TRADABLE, add_firms, capital_per_worker, firm_output, tfp_for
 from .households import HouseholdPopulation, farm_output, farming_households
 from .kernels import WAGE_FLOOR, consumption, equilibrium_job_finding
 from .markets import MAX_LOCAL_PRICE, clear_local_goods
-from .start_kernels import capped_farm_sums, keep_jobs
+from .start_kernels import capped_farm_sums, keep_jobs, priced_out_nodes, worker_skill
 
 MIN_FARM_INCOME_SHARE = 0.1
 """Farm income backed out at the start is at least this share of a farming household's
@@ -79,7 +79,7 @@ def households(model, init) -> None:
     table_jobs = table_wage_jobs(model, node, cols["adults"])
     people = node_people(model, cols)  # members and adults do not change below
     # the tables' wage per worker, per skill unit of the drawn workers
-    model.worker_skill = _worker_skill(cols["employed"], skill, node, n)
+    model.worker_skill = worker_skill(employed=cols["employed"], skill=skill, node=node, n_nodes=n)
     init.wage[:] = init.wage / model.worker_skill
     # the tables' incomes include the remittances of migrants abroad: they are drawn first,
     # within what each income holds beyond public income and dividends (``remittance_room``),
@@ -102,8 +102,8 @@ def households(model, init) -> None:
     for round_ in range(START_WAGE_ROUNDS):
         init.wage[:] = no_commuting_wages(model, init.wage, hiring)
         public = public_income_per_adult(model, init, people)[node] * cols["adults"]
-        cols["employed"] = consistent_start_jobs(model, cols, init, public, farms | owns, skill)
-        model.worker_skill = _worker_skill(cols["employed"], skill, node, n)
+        cols["employed"] = consistent_start_jobs(model, cols, init, public, farms | owns, skill, table_jobs)
+        model.worker_skill = worker_skill(employed=cols["employed"], skill=skill, node=node, n_nodes=n)
         before, kept = kept, model.start_wage_jobs["kept"]
         if round_ == START_WAGE_ROUNDS - 1:
             break  # the jobs are those of the wages they were handed out at
@@ -178,21 +178,16 @@ def settler_tfp(model) -> np.ndarray:
     the TFP of a household that settles there without a farm (``migration.settle_farms``)."""
     hh, n = model.households, model.n_nodes
     farmers = np.flatnonzero(hh.alive & (hh.tfp > 0))
-    order = farmers[np.lexsort((hh.tfp[farmers], hh.node[farmers]))]
-    first = np.searchsorted(hh.node[order], np.arange(n))
-    count = np.bincount(hh.node[order], minlength=n)
+    at = hh.node[farmers]
+    tfp = hh.tfp[farmers[np.argsort(at, kind="stable")]]  # by node
+    count = np.bincount(at, minlength=n)
+    first = np.cumsum(count) - count
     median = np.zeros(n)
-    has = count > 0
-    low, high = first[has] + (count[has] - 1) // 2, first[has] + count[has] // 2
-    median[has] = 0.5 * (hh.tfp[order[low]] + hh.tfp[order[high]])
+    for g in np.flatnonzero(count):  # each node's middle values (a partition finds them without a sort)
+        low, high = (count[g] - 1) // 2, count[g] // 2
+        middle = np.partition(tfp[first[g]:first[g] + count[g]], (low, high))
+        median[g] = 0.5 * (middle[low] + middle[high])
     return median
-
-
-def _worker_skill(employed: np.ndarray, skill: np.ndarray, node: np.ndarray, n: int) -> np.ndarray:
-    """Mean ``skill`` of the workers by node (1 where a node has none)."""
-    workers = np.bincount(node, employed, minlength=n)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(workers > 0, np.bincount(node, employed * skill, minlength=n) / workers, 1.0)
 
 
 def table_wage_jobs(model, node: np.ndarray, adults: np.ndarray) -> np.ndarray:
@@ -206,10 +201,8 @@ def priced_out(model, cols: dict, init, public: np.ndarray, farms: np.ndarray, s
     income (after ``public`` income) cannot pay one more job at the node's wage per skill unit
     (``init.wage``): their jobs are short because the wage is above what such a household's
     income allows (``consistent_start_jobs``), not because farms want the workers."""
-    node, employed = cols["node"], cols["employed"]
-    left = cols["income"] - init.wage[node] * skill * (employed + 1) - public
-    blocked = ~farms & (cols["adults"] > employed) & (left < 0)
-    return np.bincount(node, blocked, minlength=model.n_nodes) > 0
+    return priced_out_nodes(income=cols["income"], wage=init.wage, skill=skill, employed=cols["employed"],
+                            adults=cols["adults"], public=public, farms=farms, node=cols["node"], n_nodes=model.n_nodes)
 
 
 def no_commuting_wages(model, wage: np.ndarray, hiring: np.ndarray) -> np.ndarray:
@@ -278,28 +271,27 @@ def split_residual(model, residual: np.ndarray, income: np.ndarray, capacity: np
     return farm, np.where(small, 0.0, enterprise)
 
 
-def consistent_start_jobs(model, cols: dict, init, public: np.ndarray, farms: np.ndarray,
-                          skill: np.ndarray) -> np.ndarray:
+def consistent_start_jobs(model, cols: dict, init, public: np.ndarray, farms: np.ndarray, skill: np.ndarray,
+                          table_jobs: np.ndarray) -> np.ndarray:
     """Starting wage jobs per household that the model's own job rule keeps (persons).
 
     The synthetic start gives jobs in proportion to income; a worker earns the node's wage
-    per skill unit times their ``skill`` (``labour.skill``). With farm
-    income backed out
-    as income minus wages and public income, a farming household keeps its workers only
-    while its farm's marginal product at its family labour L stays below the best net wage W
+    per skill unit times their ``skill`` (``labour.skill``). With farm income backed out as
+    income minus wages and public income, a farming household keeps its workers only while
+    its farm's marginal product at its family labour L stays below the best net wage W
     within reach: b F / (L^b W) < (L + 1/2)^(1 - b), F its farm income (the rule of
     ``labour_kernels.seek_work``); a household that does not farm (``farms`` False) keeps them
     all, as long as its income (``cols["income"]``: without remittances from abroad, which the
     tables' incomes include) pays their wages beside its public income (and leaves a farm a
-    tenth of it). Households that break this give up one job at a time (the
-    worker returns to the farm, whose income rises by the wage); each node's freed jobs
-    go, with the jobs of the tables' wage share of adults that the draw could not place,
-    one per household and round (``start_kernels.keep_jobs``), to the households that would keep them most easily
-    among those that can take one with an adult still on the farm (any adult not employed,
-    for a household that does not farm) and farm income at least a tenth of their income
-    (income not below wages and public income, for one that does not farm). Incomes are
-    unchanged; jobs no household can keep
-    are dropped (the node's firms start smaller; ``init.jobs`` is scaled in place and
+    tenth of it). Households that break this give up one job at a time (the worker returns
+    to the farm, whose income rises by the wage); each node's freed jobs go, with the jobs of
+    the tables' wage share of adults (``table_jobs`` by node, ``table_wage_jobs``) that the
+    draw could not place, one per household and round (``start_kernels.keep_jobs``), to the
+    households that would keep them most easily among those that can take one with an adult
+    still on the farm (any adult not employed, for a household that does not farm) and farm
+    income at least a tenth of their income (income not below wages and public income, for
+    one that does not farm). Incomes are unchanged; jobs no household can keep are dropped
+    (the node's firms start smaller; ``init.jobs`` is scaled in place and
     ``model.start_wage_jobs`` records jobs drawn and kept by node). Without this, about a
     sixth of the starting workers went back to their farms in the first year and poorer
     households took their jobs.
@@ -313,7 +305,7 @@ def consistent_start_jobs(model, cols: dict, init, public: np.ndarray, farms: np
     best = np.maximum(best[node] * skill, WAGE_FLOOR)
     employed = cols["employed"].astype(np.int64)
     # jobs the draw could not place (a household has no more workers than adults) are free too
-    freed = np.maximum(table_wage_jobs(model, node, adults) - np.bincount(node, employed, minlength=n), 0)
+    freed = np.maximum(table_jobs - np.bincount(node, employed, minlength=n), 0)
     family = np.arange(int(adults.max(initial=0)) + 1)  # family labour L: L^b and (L + 1/2)^(1 - b) by table
     employed = keep_jobs(employed=employed, adults=adults, income=income, wage=wage, public=public, best=best,
                          farms=farms, node=node, freed=freed, power_family=np.power(np.maximum(family, 1), b),

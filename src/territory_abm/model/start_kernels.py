@@ -219,3 +219,32 @@ def draw_abroad(w, u):
                 chosen[j] += 1
         expected[j] = pairwise_sum(weighed) / total
     return chosen, expected
+
+
+@kernel()
+def worker_skill(employed, skill, node, n_nodes):
+    """Mean ``skill`` of the workers (``employed``) by node, 1 where a node has none: workers and
+    their skill summed in row order (``np.bincount``'s sums)."""
+    workers = np.zeros(n_nodes)
+    units = np.zeros(n_nodes)
+    for i in range(node.shape[0]):
+        workers[node[i]] += employed[i]
+        units[node[i]] += employed[i] * skill[i]
+    mean = np.ones(n_nodes)
+    for g in range(n_nodes):
+        if workers[g] > 0:
+            mean[g] = units[g] / workers[g]
+    return mean
+
+
+@kernel()
+def priced_out_nodes(income, wage, skill, employed, adults, public, farms, node, n_nodes):
+    """Nodes with a household that does not farm (``farms``) and has an adult without a wage
+    job whose ``income`` less its ``public`` income cannot pay one more job at its node's
+    ``wage`` per skill unit times its ``skill`` (``start.priced_out``)."""
+    out = np.zeros(n_nodes, np.bool_)
+    for i in range(node.shape[0]):
+        if not farms[i] and adults[i] > employed[i]:
+            if income[i] - wage[node[i]] * skill[i] * (employed[i] + 1) - public[i] < 0:
+                out[node[i]] = True
+    return out
