@@ -19,7 +19,7 @@ from . import enterprises, estates, labour, migration
 from .demography import household_birth_rates
 from .firms import TRADABLE, add_firms, capital_per_worker, firm_output, tfp_for_labour
 from .households import HouseholdPopulation, farm_output, farming_households
-from .kernels import WAGE_FLOOR, consumption, equilibrium_job_finding
+from .kernels import consumption, equilibrium_job_finding
 from .markets import MAX_LOCAL_PRICE, clear_local_goods
 from .start_kernels import capped_farm_sums, keep_jobs, priced_out_nodes, worker_skill
 
@@ -296,27 +296,19 @@ def consistent_start_jobs(model, cols: dict, init, public: np.ndarray, farms: np
     sixth of the starting workers went back to their farms in the first year and poorer
     households took their jobs.
     """
-    p, n = model.params, model.n_nodes
-    b = p.farm_labour_elasticity
-    node, adults, income = cols["node"], cols["adults"], cols["income"]
-    unit_wage = init.wage  # per skill unit
-    wage = unit_wage[node] * skill  # the household's workers' wage at home
-    _, best = labour.best_net_wage(model, unit_wage, init.jobs.sum(axis=1) > 0)
-    best = np.maximum(best[node] * skill, WAGE_FLOOR)
-    employed = cols["employed"].astype(np.int64)
-    # jobs the draw could not place (a household has no more workers than adults) are free too
-    freed = np.maximum(table_jobs - np.bincount(node, employed, minlength=n), 0)
+    b = model.params.farm_labour_elasticity
+    adults = cols["adults"]
+    _, best = labour.best_net_wage(model, init.wage, init.jobs.sum(axis=1) > 0)
     family = np.arange(int(adults.max(initial=0)) + 1)  # family labour L: L^b and (L + 1/2)^(1 - b) by table
-    employed = keep_jobs(employed=employed, adults=adults, income=income, wage=wage, public=public, best=best,
-                         farms=farms, node=node, freed=freed, power_family=np.power(np.maximum(family, 1), b),
-                         power_half=np.power(family + 0.5, 1.0 - b), elasticity=b,
-                         min_farm_share=MIN_FARM_INCOME_SHARE)
-    kept = np.bincount(node, employed, minlength=n).astype(float)
+    jobs = keep_jobs(employed=cols["employed"], adults=adults, income=cols["income"], unit_wage=init.wage, skill=skill,
+                     public=public, best_wage=best, farms=farms, node=cols["node"], table_jobs=table_jobs,
+                     power_family=np.power(np.maximum(family, 1), b), power_half=np.power(family + 0.5, 1.0 - b),
+                     elasticity=b, min_farm_share=MIN_FARM_INCOME_SHARE)
     before = init.jobs.sum(axis=1)
-    model.start_wage_jobs = {"drawn": before.copy(), "kept": kept}
+    model.start_wage_jobs = {"drawn": before.copy(), "kept": jobs.kept}
     with np.errstate(invalid="ignore", divide="ignore"):
-        init.jobs *= np.where(before > 0, kept / before, 0.0)[:, None]
-    return employed.astype(np.int32)
+        init.jobs *= np.where(before > 0, jobs.kept / before, 0.0)[:, None]
+    return jobs.employed
 
 
 def steady_state_assets(model, income: np.ndarray, members: np.ndarray,

@@ -17,7 +17,7 @@ import numpy as np
 from numba import njit
 
 from .exact import maximum, pairwise_sum
-from .kernels import kernel
+from .kernels import WAGE_FLOOR, kernel
 
 
 @kernel()
@@ -65,18 +65,35 @@ def _job_rule(jobs, adults, income, wage, public, best, farms, power_family, pow
     return elasticity * max(left, 0.0) / (power_family[family] * best) / power_half[family], fits
 
 
-@kernel()
-def keep_jobs(employed, adults, income, wage, public, best, farms, node, freed, power_family, power_half,
-              elasticity, min_farm_share):
+class KeptJobs(NamedTuple):
+    """The starting jobs the job rule keeps."""
+
+    employed: np.ndarray  # (households,) wage jobs of each household (persons)
+    kept: np.ndarray      # (nodes,) wage jobs kept by node (persons)
+
+
+@kernel(KeptJobs)
+def keep_jobs(employed, adults, income, unit_wage, skill, public, best_wage, farms, node, table_jobs, power_family,
+              power_half, elasticity, min_farm_share):
     """Wage jobs per household (persons) that the job rule keeps (``start.consistent_start_jobs``,
-    rule :func:`_job_rule`): each household with a pressure of 1 or more or whose income does
-    not fit its jobs gives up one at a time (its node's ``freed`` jobs grow by one each); then,
-    in rounds, each node's freed jobs go one per household to those with a free adult (two on a
-    farm) that would keep one more, the lowest pressure first and ties in the order of the
-    round before (as numpy's stable ``lexsort`` by node and pressure orders them), until no job
-    is left or no household takes one. ``employed`` and ``freed`` are updated in place;
-    returns ``employed``."""
-    n, n_nodes = node.shape[0], freed.shape[0]
+    rule :func:`_job_rule`, a household's wage its node's ``unit_wage`` per skill unit times its
+    ``skill``, its best net wage its node's ``best_wage`` times its skill, at least
+    ``WAGE_FLOOR``): each household with a pressure of 1 or more or whose income does not fit
+    its jobs gives up one at a time, and its node's jobs free grow by one each (at first the
+    ``table_jobs`` the households' ``employed`` do not fill); then, in rounds, each node's free
+    jobs go one per household to those with a free adult (two on a farm) that would keep one
+    more, the lowest pressure first and ties in the order of the round before (as numpy's
+    stable ``lexsort`` by node and pressure orders them), until no job is left or no household
+    takes one."""
+    n, n_nodes = node.shape[0], table_jobs.shape[0]
+    employed = employed.astype(np.int64)
+    wage, best = np.empty(n), np.empty(n)
+    held = np.zeros(n_nodes)
+    for i in range(n):
+        wage[i] = unit_wage[node[i]] * skill[i]
+        best[i] = maximum(best_wage[node[i]] * skill[i], WAGE_FLOOR)
+        held[node[i]] += employed[i]
+    freed = np.maximum(table_jobs - held, 0.0)  # jobs the draw could not place are free too
     for i in range(n):
         while employed[i] > 0:
             pressure, fits = _job_rule(employed[i], adults[i], income[i], wage[i], public[i], best[i], farms[i],
@@ -133,7 +150,10 @@ def keep_jobs(employed, adults, income, wage, public, best, farms, node, freed, 
                     count += 1
             freed[g] -= taken
         rows, next_rows = next_rows, rows
-    return employed
+    kept = np.zeros(n_nodes)
+    for i in range(n):
+        kept[node[i]] += employed[i]
+    return employed.astype(np.int32), kept
 
 
 @njit(cache=True)
