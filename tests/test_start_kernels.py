@@ -9,6 +9,7 @@ import pytest
 
 from territory_abm.model.food import MAX_GROUPS_PER_NODE, group_splits, local_quantity, plan_sales, sales_groups
 from territory_abm.model.kernels import WAGE_FLOOR
+from territory_abm.model.overhead_kernels import leave_and_outflow
 from territory_abm.model.start import MIN_FARM_INCOME_SHARE
 from territory_abm.model.start_kernels import (abroad_log_weights, draw_abroad, income_ratios, keep_jobs,
                                                 priced_out_nodes, worker_skill)
@@ -177,3 +178,21 @@ def test_worker_skill_and_priced_out_nodes_are_the_numpy_rules():
     got = priced_out_nodes(income=income, wage=wage, skill=skill, employed=employed, adults=adults, public=public,
                            farms=farms, node=np.arange(n), n_nodes=n)
     assert np.array_equal(got, want) and 0 < want.sum() < (~farms & (adults > employed)).sum()
+
+
+@pytest.mark.parametrize("shuffled", [False, True])
+def test_leave_and_outflow_are_the_numpy_rule(shuffled):
+    """The steady migration's chances of leaving and outflow by node against numpy's, households
+    in node order and shuffled (runs of a node's rows summed in a register), with households
+    that cannot leave (exp(U) infinite) and a node without households."""
+    rng = np.random.default_rng(9)
+    n, n_nodes = 5_000, 7
+    node = np.sort(rng.integers(0, n_nodes - 1, n))
+    if shuffled:
+        node = rng.permutation(node)
+    stay = np.where(rng.random(n) < 0.05, np.inf, np.exp(rng.normal(3.0, 1.0, n)))
+    move_worth, people = rng.uniform(0.01, 1.0, n_nodes), rng.uniform(1.0, 5.0, n)
+    leave = 1.0 / (1.0 + stay * move_worth[node])
+    got = leave_and_outflow(stay=stay, move_worth=move_worth, node=node, people=people, n_nodes=n_nodes)
+    assert np.array_equal(got[0], leave)
+    assert np.array_equal(got[1], np.bincount(node, leave * people, minlength=n_nodes))
