@@ -1,8 +1,10 @@
 """Compiled passes of the start give what the numpy they replaced gave, to the last bit (the
 golden tables pin the start; these check the cases a seeded run may not meet): the job rule's
 rounds with ties in pressure, households at their limits, nodes without a wage on offer and
-powers from tables; mean worker skill and nodes priced out; the weights
-and draws of the migrants abroad at rest with incomes that hold none and weights not finite."""
+powers from tables; mean worker skill and nodes priced out; the weights and draws of the
+migrants abroad at rest with incomes that hold none and weights not finite, and a round of
+their placement within incomes; the food quantity by sales group; the steady migration's
+outflow."""
 
 import numpy as np
 import pytest
@@ -12,7 +14,7 @@ from territory_abm.model.kernels import WAGE_FLOOR
 from territory_abm.model.overhead_kernels import leave_and_outflow
 from territory_abm.model.start import MIN_FARM_INCOME_SHARE
 from territory_abm.model.start_kernels import (abroad_log_weights, draw_abroad, income_ratios, keep_jobs,
-                                                priced_out_nodes, worker_skill)
+                                                place_picks, placement_weights, priced_out_nodes, worker_skill)
 
 
 def numpy_jobs(employed, adults, income, unit_wage, skill, public, best_wage, farms, node, table_jobs, b):
@@ -196,3 +198,30 @@ def test_leave_and_outflow_are_the_numpy_rule(shuffled):
     got = leave_and_outflow(stay=stay, move_worth=move_worth, node=node, people=people, n_nodes=n_nodes)
     assert np.array_equal(got[0], leave)
     assert np.array_equal(got[1], np.bincount(node, leave * people, minlength=n_nodes))
+
+
+@pytest.mark.parametrize("shuffled", [False, True])
+def test_placement_passes_are_the_numpy_rule(shuffled):
+    """A round of ``start.place_within_incomes`` against the numpy it replaced: the weights'
+    cumulative sum in node order and their sums by node, and the picks placed up to each
+    household's room (picks repeated, households without room), households in node order and
+    shuffled."""
+    rng = np.random.default_rng(4)
+    n, n_nodes = 4_000, 5
+    node = np.sort(rng.integers(0, n_nodes, n))
+    if shuffled:
+        node = rng.permutation(node)
+    room_for = rng.integers(0, 4, n)
+    placed = np.minimum(rng.integers(0, 4, n), room_for)
+    expected = np.where(rng.random(n) < 0.3, 0.0, rng.exponential(0.8, n))
+    order = np.argsort(node, kind="stable")
+    free = np.where(placed < room_for, expected, 0.0)
+    got = placement_weights(placed=placed, room_for=room_for, expected=expected, order=order, node=node,
+                            n_nodes=n_nodes)
+    assert np.array_equal(got.cumulative, np.cumsum(free[order]))
+    assert np.array_equal(got.total, np.bincount(node, free, minlength=n_nodes))
+    picks = rng.integers(0, n, 3_000)
+    wanted = placed + np.bincount(picks, minlength=n)
+    left = place_picks(placed=placed, room_for=room_for, picks=picks, node=node, n_nodes=n_nodes)
+    assert np.array_equal(placed, np.minimum(wanted, room_for))
+    assert np.array_equal(left, np.bincount(node, wanted - placed, minlength=n_nodes).astype(np.int64))

@@ -21,7 +21,8 @@ from .firms import TRADABLE, add_firms, capital_per_worker, firm_output, tfp_for
 from .households import HouseholdPopulation, farm_output, farming_households
 from .kernels import consumption, equilibrium_job_finding
 from .markets import MAX_LOCAL_PRICE, clear_local_goods
-from .start_kernels import capped_farm_sums, keep_jobs, priced_out_nodes, worker_skill
+from .start_kernels import (capped_farm_sums, keep_jobs, place_picks, placement_weights, priced_out_nodes,
+                            worker_skill)
 
 MIN_FARM_INCOME_SHARE = 0.1
 """Farm income backed out at the start is at least this share of a farming household's
@@ -638,17 +639,15 @@ def place_within_incomes(drawn: np.ndarray, room_for: np.ndarray, expected: np.n
     order = np.argsort(node, kind="stable")
     starts = np.searchsorted(node[order], np.arange(n))
     for _ in range(PLACEMENT_ROUNDS):
-        free = np.where(placed < room_for, expected, 0.0)
-        cumulative = np.cumsum(free[order])
+        # the households with room left weigh their expected migrants (one compiled pass each)
+        cumulative, total = placement_weights(placed=placed, room_for=room_for, expected=expected, order=order,
+                                              node=node, n_nodes=n)
         before = np.concatenate(([0.0], cumulative))[starts]
-        total = np.bincount(node, free, minlength=n)
         excess = np.where(total > 0, excess, 0)
         if excess.sum() == 0:
             break
         to = np.repeat(np.arange(n), excess)
         target = before[to] + rng.random(to.size) * total[to]
         picks = order[np.minimum(np.searchsorted(cumulative, target, side="right"), len(order) - 1)]
-        wanted = placed + np.bincount(picks, minlength=len(placed))
-        placed = np.minimum(wanted, room_for)
-        excess = np.bincount(node, wanted - placed, minlength=n).astype(np.int64)
+        excess = place_picks(placed=placed, room_for=room_for, picks=picks, node=node, n_nodes=n)
     return placed

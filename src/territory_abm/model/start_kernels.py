@@ -268,3 +268,52 @@ def priced_out_nodes(income, wage, skill, employed, adults, public, farms, node,
             if income[i] - wage[node[i]] * skill[i] * (employed[i] + 1) - public[i] < 0:
                 out[node[i]] = True
     return out
+
+
+class PlacementWeights(NamedTuple):
+    """The weights of the households with room for more migrants abroad (``start.place_within_incomes``)."""
+
+    cumulative: np.ndarray  # (households,) cumulative sum of the weights in ``order`` (numpy's cumsum)
+    total: np.ndarray       # (nodes,) the weights by node, summed in row order (np.bincount's sums)
+
+
+@kernel(PlacementWeights)
+def placement_weights(placed, room_for, expected, order, node, n_nodes):
+    """Each household's weight, its ``expected`` migrants abroad where it has room for more
+    (``placed`` below ``room_for``), else 0: their cumulative sum over the households in
+    ``order`` and their sums by node."""
+    n = node.shape[0]
+    weight = np.empty(n)
+    total = np.zeros(n_nodes)
+    run = -1  # a run of one node's rows: its sum in a register (the same additions in row order)
+    node_total = 0.0
+    for i in range(n):
+        weight[i] = expected[i] if placed[i] < room_for[i] else 0.0
+        if node[i] != run:
+            if run >= 0:
+                total[run] = node_total
+            run, node_total = node[i], total[node[i]]
+        node_total += weight[i]
+    if run >= 0:
+        total[run] = node_total
+    cumulative = np.empty(n)
+    running = 0.0
+    for k in range(n):
+        running = weight[order[k]] if k == 0 else running + weight[order[k]]
+        cumulative[k] = running
+    return cumulative, total
+
+
+@kernel()
+def place_picks(placed, room_for, picks, node, n_nodes):
+    """Places one migrant abroad in each household of ``picks`` (rows, repeated as often as
+    picked), at most up to its ``room_for`` (``placed`` is updated in place); returns the
+    migrants left over by node."""
+    wanted = placed.copy()
+    for i in picks:
+        wanted[i] += 1
+    left = np.zeros(n_nodes, np.int64)
+    for i in range(node.shape[0]):
+        placed[i] = min(wanted[i], room_for[i])
+        left[node[i]] += wanted[i] - placed[i]
+    return left
