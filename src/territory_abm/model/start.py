@@ -19,7 +19,7 @@ from . import enterprises, estates, labour, migration
 from .demography import household_birth_rates
 from .firms import TRADABLE, add_firms, capital_per_worker, firm_output, tfp_for_labour
 from .households import HouseholdPopulation, farm_output, farming_households
-from .kernels import consumption, equilibrium_job_finding
+from .kernels import bincount, consumption, equilibrium_job_finding
 from .markets import MAX_LOCAL_PRICE, clear_local_goods
 from .start_kernels import (capped_farm_sums, keep_jobs, place_picks, placement_weights, priced_out_nodes,
                             worker_skill)
@@ -194,7 +194,7 @@ def settler_tfp(model) -> np.ndarray:
 def table_wage_jobs(model, node: np.ndarray, adults: np.ndarray) -> np.ndarray:
     """Wage jobs by node of the tables' ``wage_share`` of working-age adults (persons)."""
     share = np.nan_to_num(model.territory.table["wage_share"])
-    return np.round(share * np.bincount(node, adults, minlength=model.n_nodes)).astype(np.int64) * model.populated
+    return np.round(share * bincount(node, adults, minlength=model.n_nodes)).astype(np.int64) * model.populated
 
 
 def priced_out(model, cols: dict, init, public: np.ndarray, farms: np.ndarray, skill: np.ndarray) -> np.ndarray:
@@ -251,7 +251,7 @@ def split_residual(model, residual: np.ndarray, income: np.ndarray, capacity: np
     farm income, every farming household farms its whole residual (no enterprises)."""
     n = model.n_nodes
     nonfarm = np.nan_to_num(model.territory.table["nonfarm_income_share"])
-    target = (1.0 - nonfarm) * np.bincount(node, income, minlength=n)
+    target = (1.0 - nonfarm) * bincount(node, income, minlength=n)
     if estate_income is not None:
         target = np.maximum(target - estate_income, 0.0)
     floor = MIN_FARM_INCOME_SHARE * (income if local is None else local)
@@ -352,7 +352,7 @@ def _starting_capital(model, init) -> np.ndarray:
 def _share_by_assets(node_amount: np.ndarray, node: np.ndarray, assets: np.ndarray, n: int) -> np.ndarray:
     """Each node's ``node_amount`` shared among its households in proportion to assets + 1
     (as ``kernels.pay_dividends`` pays dividends)."""
-    weight = np.bincount(node, assets + 1.0, minlength=n)
+    weight = bincount(node, assets + 1.0, minlength=n)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.nan_to_num(node_amount / weight)[node] * (assets + 1.0)
 
@@ -360,8 +360,8 @@ def _share_by_assets(node_amount: np.ndarray, node: np.ndarray, assets: np.ndarr
 def node_people(model, cols: dict) -> tuple[np.ndarray, np.ndarray]:
     """Persons and adults by node of the household columns ``cols`` (float)."""
     n = model.n_nodes
-    return (np.bincount(cols["node"], cols["members"], minlength=n).astype(float),
-            np.bincount(cols["node"], cols["adults"], minlength=n).astype(float))
+    return (bincount(cols["node"], cols["members"], minlength=n).astype(float),
+            bincount(cols["node"], cols["adults"], minlength=n).astype(float))
 
 
 def public_income_per_adult(model, init, people: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
@@ -503,7 +503,7 @@ def enterprises_outside(model, spend: np.ndarray) -> None:
     enterprises sell the excess outside the territory (``enterprises.sell_outside``), so
     that the local market clears at price 1."""
     p, hh, ft, n = model.params, model.households, model.firm_table, model.n_nodes
-    node_spend = np.bincount(hh.node, spend * hh.alive, minlength=n)
+    node_spend = bincount(hh.node, spend * hh.alive, minlength=n)
     firms_local = ft.alive & ~ft.dynamic
     revenue = np.bincount(ft.node, ft.wage * ft.labour * firms_local, minlength=n) / p.firm_labour_elasticity
     room = np.maximum(p.max_local_spending_share * node_spend - revenue, 0.0)
@@ -518,7 +518,7 @@ def local_spending_shares(model, spend: np.ndarray) -> np.ndarray:
     (above it the local price falls and sellers shrink); nodes without local sellers get
     the consumption-weighted mean of the others, so that entrants can find demand."""
     p, hh, ft, n = model.params, model.households, model.firm_table, model.n_nodes
-    node_spend = np.bincount(hh.node, spend * hh.alive, minlength=n)
+    node_spend = bincount(hh.node, spend * hh.alive, minlength=n)
     local = ft.alive & ~ft.dynamic
     revenue = np.bincount(ft.node, ft.wage * ft.labour * local, minlength=n) / p.firm_labour_elasticity
     revenue += enterprises.supply(model)
@@ -534,7 +534,7 @@ def local_price(model, spend: np.ndarray) -> np.ndarray:
     local sellers (1 unless a node's share hit its cap); 1 where a node has no local
     sellers. Local sellers plan with it from the first year."""
     p, hh, ft, n = model.params, model.households, model.firm_table, model.n_nodes
-    demand = np.bincount(hh.node, model.local_spending_share[hh.node] * spend * hh.alive, minlength=n)
+    demand = bincount(hh.node, model.local_spending_share[hh.node] * spend * hh.alive, minlength=n)
     output = firm_output(ft.tfp, ft.capital, ft.labour, p.firm_labour_elasticity, p.firm_capital_elasticity)
     supply = np.bincount(ft.node, output * (ft.alive & ~ft.dynamic), minlength=n) + enterprises.supply(model)
     price, _ = clear_local_goods(demand, supply, MAX_LOCAL_PRICE)
@@ -549,7 +549,7 @@ def job_finding(model) -> np.ndarray:
     turnover). Found by bisection on [0, 1]."""
     hh, n = model.households, model.n_nodes
     offers = labour.job_offers(model, model.firm_table.labour * model.firm_table.alive)
-    freed = model.params.death_rate * np.bincount(hh.node, hh.employed * hh.alive, minlength=n)
+    freed = model.params.death_rate * bincount(hh.node, hh.employed * hh.alive, minlength=n)
     own, in_enterprise = labour.own_work_revenue(model, labour.farm_revenue_at_one_worker(model))
     return equilibrium_job_finding(
         adults=labour.adults_in_labour_market(model), alive=hh.alive, employed=hh.employed,
@@ -569,12 +569,12 @@ def maturation_rate(model) -> np.ndarray:
     structure is the one the demography keeps (the data give no ages; migration, which takes
     adults, is left out). Nodes without children get the territory's rate."""
     hh, n = model.households, model.n_nodes
-    adults = np.bincount(hh.node, hh.adults * hh.alive, minlength=n).astype(float)
-    children = np.bincount(hh.node, (hh.members - hh.adults) * hh.alive, minlength=n).astype(float)
+    adults = bincount(hh.node, hh.adults * hh.alive, minlength=n).astype(float)
+    children = bincount(hh.node, (hh.members - hh.adults) * hh.alive, minlength=n).astype(float)
     rates = household_birth_rates(model.params, model.params.birth_rate, hh.income, hh.members, hh.alive)
-    persons = np.bincount(hh.node, hh.members * hh.alive, minlength=n).astype(float)
+    persons = bincount(hh.node, hh.members * hh.alive, minlength=n).astype(float)
     with np.errstate(invalid="ignore", divide="ignore"):
-        b = np.bincount(hh.node, rates * hh.members * hh.alive, minlength=n) / persons
+        b = bincount(hh.node, rates * hh.members * hh.alive, minlength=n) / persons
     overall = model.params.birth_rate * adults.sum() / max(children.sum(), 1.0)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(children > 0, b * adults / children, overall)
@@ -635,7 +635,7 @@ def place_within_incomes(drawn: np.ndarray, room_for: np.ndarray, expected: np.n
     its remittances, without lifting any household above its drawn income."""
     placed = np.minimum(drawn, room_for)
     n = int(node.max(initial=-1)) + 1
-    excess = np.bincount(node, drawn - placed, minlength=n).astype(np.int64)
+    excess = bincount(node, drawn - placed, minlength=n).astype(np.int64)
     order = np.argsort(node, kind="stable")
     starts = np.searchsorted(node[order], np.arange(n))
     for _ in range(PLACEMENT_ROUNDS):
