@@ -33,9 +33,9 @@ def one_run(args) -> dict[str, np.ndarray]:
     seen = {}
     original = start.consistent_start_jobs
 
-    def record(model, cols, init, public, farms, skill):
+    def record(model, cols, init, public, farms, skill, table_jobs):
         seen.setdefault("drawn", cols["employed"].copy())  # the draw's jobs: the first call's
-        out = original(model, cols, init, public, farms, skill)
+        out = original(model, cols, init, public, farms, skill, table_jobs)
         seen.update(public=public.copy(), farms=farms.copy(), skill=skill.copy())
         return out
 

@@ -113,8 +113,8 @@ def test_start_clears_at_the_starting_prices(stationary):
     hh = m.households
     start_farm = hh.farm_income.copy()
     plan, way = food.sales_plan(m, m.expected_food_price)
-    quantity = food.local_quantity(farm_income=hh.farm_income, split=plan.split, price=plan.price, node=hh.node,
-                                   alive=hh.alive, n_nodes=m.n_nodes)
+    sells = hh.alive & (plan.price > 0)
+    quantity = np.bincount(hh.node[sells], (hh.farm_income * plan.split / plan.price)[sells], minlength=m.n_nodes)
     demand = food.demand(m, start.starting_consumption(m), m.local_spending_share)
     cleared = food.clear_food(demand, quantity, way, food.import_parity(m))
     assert np.allclose(cleared.price[m.populated], m.food_price[m.populated], rtol=1e-9)

@@ -62,7 +62,10 @@ def _block_sum(a, lo, n):
 @njit(cache=True)
 def pairwise_sum(a):
     """``a.sum()`` of a contiguous float64 array, to the last bit: numpy halves a range longer
-    than ``BLOCK`` at a multiple of 8 and adds the halves' sums."""
+    than ``BLOCK`` at a multiple of 8 and adds the halves' sums; an array of one block (e.g. a
+    row of a 2-D array, as ``sum(axis=1)`` adds it) needs no stack."""
+    if a.shape[0] <= BLOCK:
+        return 0.0 + _block_sum(a, 0, a.shape[0])
     return _pairwise(a, np.zeros(0, np.int64), a.shape[0], True)
 
 

@@ -225,19 +225,21 @@ def plan_sales(node, price_share, alive, farm_gate, local_value, local_price, el
 
 
 @kernel()
-def local_quantity(farm_income, split, price, node, alive, n_nodes):
+def local_quantity(farm_income, group, split, price, node, n_nodes):
     """Output each node's households send to local food markets (units): farm income over
-    the price per unit, times the local share."""
+    the price per unit of the household's sales ``group`` (-1: none), times the group's local
+    share (``plan_sales``'s plan of each of its households)."""
     quantity = np.zeros(n_nodes)
     run = -1  # a run of one node's rows: its sums in registers (the same additions in row order)
     total = 0.0
     for i in range(node.shape[0]):
-        if alive[i] and price[i] > 0:
+        g = group[i]
+        if g >= 0 and price[g] > 0:
             if node[i] != run:
                 if run >= 0:
                     quantity[run] = total
                 run, total = node[i], quantity[node[i]]
-            total += farm_income[i] * split[i] / price[i]
+            total += farm_income[i] * split[g] / price[g]
     if run >= 0:
         quantity[run] = total
     return quantity
@@ -476,16 +478,24 @@ def start(model, spending: np.ndarray) -> None:
     1 / (1 + 2 s): the quantity a market receives rises with its own price with an elasticity
     below about 2 s, so the damped step contracts.
     """
-    hh, n = model.households, model.n_nodes
+    hh, n, sigma = model.households, model.n_nodes, model.params.food_market_elasticity
     food_demand = demand(model, spending, model.local_spending_share)
     reference = model.farm_gate[hh.node] * hh.price_share  # the price farm productivity was backed out with
     cap = import_parity(model)
     prices = np.where(model.populated, np.minimum(context.market_price(model), cap), 0.0)
-    damping = 1.0 / (1.0 + 2.0 * model.params.food_market_elasticity)
+    damping = 1.0 / (1.0 + 2.0 * sigma)
+    # the households of a node with the same price share plan alike (``plan_sales``): their
+    # plan is found once a group (the groups of every alive household: quantities unused)
+    groups = sales_groups(farm_income=hh.farm_income, price=np.ones(hh.n), node=hh.node, alive=hh.alive,
+                          price_share=hh.price_share, farm_gate=model.farm_gate, n_nodes=n,
+                          max_groups=MAX_GROUPS_PER_NODE)
     for _ in range(START_ITERATIONS):
-        plan, way = sales_plan(model, prices)
-        quantity = local_quantity(farm_income=hh.farm_income, split=plan.split, price=plan.price, node=hh.node,
-                                  alive=hh.alive, n_nodes=n)
+        way = routes(model, prices)
+        split = group_splits(group_node=groups.node, group_dynamic=groups.dynamic, local_value=way.value,
+                             elasticity=sigma)
+        quantity = local_quantity(farm_income=hh.farm_income, group=groups.of, split=split,
+                                  price=split * way.net_price[groups.node] + (1.0 - split) * groups.dynamic,
+                                  node=hh.node, n_nodes=n)
         cleared = clear_food(food_demand, quantity, way, cap)
         step = np.where(model.populated, np.log(np.maximum(cleared.price, PRICE_FLOOR))
                         - np.log(np.maximum(prices, PRICE_FLOOR)), 0.0)
@@ -495,6 +505,7 @@ def start(model, spending: np.ndarray) -> None:
     else:
         raise RuntimeError(f"the starting food prices did not converge in {START_ITERATIONS} iterations "
                            f"(largest log change {np.abs(step).max():.2e})")
+    plan, _ = sales_plan(model, prices)
     with np.errstate(invalid="ignore", divide="ignore"):
         hh.tfp = np.where(plan.price > 0, hh.tfp * reference / plan.price, hh.tfp)
     model.food_price = np.where(model.populated, prices, np.nan)

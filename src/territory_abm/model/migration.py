@@ -52,6 +52,7 @@ from .kernels import bincount, choose_movers, draw_destinations, pay_dividends
 from .migration_kernels import affordable_ends, draw_within, segment_cumsum
 from .network import Pairs
 from .overhead_kernels import leave_and_outflow
+from .start_kernels import abroad_log_weights, draw_abroad, income_ratios
 
 NETWORK_SCALE = 100.0
 """Migrant networks enter utility as log(1 + NETWORK_SCALE x migrants / origin population): the
@@ -563,6 +564,7 @@ def migrants_abroad_at_rest(params, steady: SteadyMigration, income: np.ndarray,
         abroad_rate = np.where(steady.leave > 0, steady.sends / steady.leave, 0.0)  # a (1 - w)
     most = MOST_ABROAD_AT_REST
     ks = np.arange(most + 1)
+    return_terms, log_factorial = ks * np.log(r), np.cumsum(np.log(np.maximum(ks, 1)))
     chosen = np.zeros(len(income), np.int64)
     expected = np.zeros(len(income))
     u = rng.random(len(income))
@@ -571,31 +573,23 @@ def migrants_abroad_at_rest(params, steady: SteadyMigration, income: np.ndarray,
     weighed = np.arange(len(income)) if rate is not None else np.flatnonzero(abroad_rate != 0.0)
     for start in range(0, len(weighed), PLACEMENT_CHUNK):
         rows = weighed[start:start + PLACEMENT_CHUNK]
-        y, pc = income[rows, None], persons[rows, None]
-        at = node[rows]
         # incomes with k migrants abroad out of m: y - (m - k) R, for the rates of the path 0..m
+        # (the arithmetic between numpy's logs and exps in compiled passes, in numpy's order)
+        log_x = np.log(income_ratios(income=income, persons=persons, rows=rows, per_migrant=per_migrant, most=most))
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            log_x = np.log(np.maximum((y - ks[None, :] * per_migrant) / pc, 1.0))
-            log_y = log_x[:, :1]
-            log_f = -log_x - (log_x - mu[at, None]) ** 2 / (2 * sd[at, None] ** 2)
-            log_ratio = log_f - log_f[:, :1]
             # lambda at the income the household had with k abroad, k = m - 1, ..., 0 of the
             # path to m, is the rate at income y - (m - k) R: step j of the path (j = 1..m)
             # happens at income y - j R, so log prod = sum_{j=1..m} log lambda(y - j R)
             if rate is None:
                 log_rate = (np.log(abroad_rate[rows, None])
-                            - np.log1p(stay_odds[rows, None] * np.exp(weight * (log_x[:, 1:] - log_y))))
+                            - np.log1p(stay_odds[rows, None] * np.exp(weight * (log_x[:, 1:] - log_x[:, :1]))))
             else:
                 log_rate = np.log(np.column_stack([rate(rows, income[rows] - j * per_migrant)
                                                    for j in range(1, most + 1)]))
-            log_path = np.concatenate([np.zeros((y.shape[0], 1)), np.cumsum(log_rate, axis=1)], axis=1)
-            log_w = log_ratio + log_path - ks * np.log(r) - np.cumsum(np.log(np.maximum(ks, 1)))
-        log_w = np.where((y - ks * per_migrant > 0) & np.isfinite(log_w), log_w, -np.inf)
-        log_w[:, 0] = 0.0
-        w = np.exp(log_w - log_w.max(axis=1, keepdims=True))
-        cumulative = np.cumsum(w, axis=1)
-        chosen[rows] = (cumulative < u[rows, None] * cumulative[:, -1:]).sum(axis=1)
-        expected[rows] = (w * ks).sum(axis=1) / cumulative[:, -1]
+        log_w = abroad_log_weights(log_x=log_x, log_rate=log_rate, income=income, rows=rows, mu=mu, sd=sd, node=node,
+                                   per_migrant=per_migrant, return_terms=return_terms, log_factorial=log_factorial)
+        drawn = draw_abroad(w=np.exp(log_w), u=u[rows])
+        chosen[rows], expected[rows] = drawn.chosen, drawn.expected
     return chosen, expected
 
 

@@ -21,7 +21,16 @@ def leave_and_outflow(stay, move_worth, node, people, n_nodes):
     Returns (leave, outflow)."""
     leave = np.empty(node.shape[0])
     outflow = np.zeros(n_nodes)
+    run = -1  # a run of one node's rows: its sum in a register (the same additions in row order)
+    total = 0.0
     for i in range(node.shape[0]):
-        leave[i] = 1.0 / (1.0 + stay[i] * move_worth[node[i]])
-        outflow[node[i]] += leave[i] * people[i]
+        g = node[i]
+        leave[i] = 1.0 / (1.0 + stay[i] * move_worth[g])
+        if g != run:
+            if run >= 0:
+                outflow[run] = total
+            run, total = g, outflow[g]
+        total += leave[i] * people[i]
+    if run >= 0:
+        outflow[run] = total
     return leave, outflow

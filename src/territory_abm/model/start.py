@@ -19,9 +19,10 @@ from . import enterprises, estates, labour, migration
 from .demography import household_birth_rates
 from .firms import TRADABLE, add_firms, capital_per_worker, firm_output, tfp_for_labour
 from .households import HouseholdPopulation, farm_output, farming_households
-from .kernels import WAGE_FLOOR, consumption, equilibrium_job_finding
+from .kernels import bincount, consumption, equilibrium_job_finding
 from .markets import MAX_LOCAL_PRICE, clear_local_goods
-from .start_kernels import capped_farm_sums
+from .start_kernels import (capped_farm_sums, keep_jobs, place_picks, placement_weights, priced_out_nodes,
+                            worker_skill)
 
 MIN_FARM_INCOME_SHARE = 0.1
 """Farm income backed out at the start is at least this share of a farming household's
@@ -79,7 +80,7 @@ def households(model, init) -> None:
     table_jobs = table_wage_jobs(model, node, cols["adults"])
     people = node_people(model, cols)  # members and adults do not change below
     # the tables' wage per worker, per skill unit of the drawn workers
-    model.worker_skill = _worker_skill(cols["employed"], skill, node, n)
+    model.worker_skill = worker_skill(employed=cols["employed"], skill=skill, node=node, n_nodes=n)
     init.wage[:] = init.wage / model.worker_skill
     # the tables' incomes include the remittances of migrants abroad: they are drawn first,
     # within what each income holds beyond public income and dividends (``remittance_room``),
@@ -102,8 +103,8 @@ def households(model, init) -> None:
     for round_ in range(START_WAGE_ROUNDS):
         init.wage[:] = no_commuting_wages(model, init.wage, hiring)
         public = public_income_per_adult(model, init, people)[node] * cols["adults"]
-        cols["employed"] = consistent_start_jobs(model, cols, init, public, farms | owns, skill)
-        model.worker_skill = _worker_skill(cols["employed"], skill, node, n)
+        cols["employed"] = consistent_start_jobs(model, cols, init, public, farms | owns, skill, table_jobs)
+        model.worker_skill = worker_skill(employed=cols["employed"], skill=skill, node=node, n_nodes=n)
         before, kept = kept, model.start_wage_jobs["kept"]
         if round_ == START_WAGE_ROUNDS - 1:
             break  # the jobs are those of the wages they were handed out at
@@ -178,27 +179,22 @@ def settler_tfp(model) -> np.ndarray:
     the TFP of a household that settles there without a farm (``migration.settle_farms``)."""
     hh, n = model.households, model.n_nodes
     farmers = np.flatnonzero(hh.alive & (hh.tfp > 0))
-    order = farmers[np.lexsort((hh.tfp[farmers], hh.node[farmers]))]
-    first = np.searchsorted(hh.node[order], np.arange(n))
-    count = np.bincount(hh.node[order], minlength=n)
+    at = hh.node[farmers]
+    tfp = hh.tfp[farmers[np.argsort(at, kind="stable")]]  # by node
+    count = np.bincount(at, minlength=n)
+    first = np.cumsum(count) - count
     median = np.zeros(n)
-    has = count > 0
-    low, high = first[has] + (count[has] - 1) // 2, first[has] + count[has] // 2
-    median[has] = 0.5 * (hh.tfp[order[low]] + hh.tfp[order[high]])
+    for g in np.flatnonzero(count):  # each node's middle values (a partition finds them without a sort)
+        low, high = (count[g] - 1) // 2, count[g] // 2
+        middle = np.partition(tfp[first[g]:first[g] + count[g]], (low, high))
+        median[g] = 0.5 * (middle[low] + middle[high])
     return median
-
-
-def _worker_skill(employed: np.ndarray, skill: np.ndarray, node: np.ndarray, n: int) -> np.ndarray:
-    """Mean ``skill`` of the workers by node (1 where a node has none)."""
-    workers = np.bincount(node, employed, minlength=n)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(workers > 0, np.bincount(node, employed * skill, minlength=n) / workers, 1.0)
 
 
 def table_wage_jobs(model, node: np.ndarray, adults: np.ndarray) -> np.ndarray:
     """Wage jobs by node of the tables' ``wage_share`` of working-age adults (persons)."""
     share = np.nan_to_num(model.territory.table["wage_share"])
-    return np.round(share * np.bincount(node, adults, minlength=model.n_nodes)).astype(np.int64) * model.populated
+    return np.round(share * bincount(node, adults, minlength=model.n_nodes)).astype(np.int64) * model.populated
 
 
 def priced_out(model, cols: dict, init, public: np.ndarray, farms: np.ndarray, skill: np.ndarray) -> np.ndarray:
@@ -206,10 +202,8 @@ def priced_out(model, cols: dict, init, public: np.ndarray, farms: np.ndarray, s
     income (after ``public`` income) cannot pay one more job at the node's wage per skill unit
     (``init.wage``): their jobs are short because the wage is above what such a household's
     income allows (``consistent_start_jobs``), not because farms want the workers."""
-    node, employed = cols["node"], cols["employed"]
-    left = cols["income"] - init.wage[node] * skill * (employed + 1) - public
-    blocked = ~farms & (cols["adults"] > employed) & (left < 0)
-    return np.bincount(node, blocked, minlength=model.n_nodes) > 0
+    return priced_out_nodes(income=cols["income"], wage=init.wage, skill=skill, employed=cols["employed"],
+                            adults=cols["adults"], public=public, farms=farms, node=cols["node"], n_nodes=model.n_nodes)
 
 
 def no_commuting_wages(model, wage: np.ndarray, hiring: np.ndarray) -> np.ndarray:
@@ -257,7 +251,7 @@ def split_residual(model, residual: np.ndarray, income: np.ndarray, capacity: np
     farm income, every farming household farms its whole residual (no enterprises)."""
     n = model.n_nodes
     nonfarm = np.nan_to_num(model.territory.table["nonfarm_income_share"])
-    target = (1.0 - nonfarm) * np.bincount(node, income, minlength=n)
+    target = (1.0 - nonfarm) * bincount(node, income, minlength=n)
     if estate_income is not None:
         target = np.maximum(target - estate_income, 0.0)
     floor = MIN_FARM_INCOME_SHARE * (income if local is None else local)
@@ -278,88 +272,44 @@ def split_residual(model, residual: np.ndarray, income: np.ndarray, capacity: np
     return farm, np.where(small, 0.0, enterprise)
 
 
-def consistent_start_jobs(model, cols: dict, init, public: np.ndarray, farms: np.ndarray,
-                          skill: np.ndarray) -> np.ndarray:
+def consistent_start_jobs(model, cols: dict, init, public: np.ndarray, farms: np.ndarray, skill: np.ndarray,
+                          table_jobs: np.ndarray) -> np.ndarray:
     """Starting wage jobs per household that the model's own job rule keeps (persons).
 
     The synthetic start gives jobs in proportion to income; a worker earns the node's wage
-    per skill unit times their ``skill`` (``labour.skill``). With farm
-    income backed out
-    as income minus wages and public income, a farming household keeps its workers only
-    while its farm's marginal product at its family labour L stays below the best net wage W
+    per skill unit times their ``skill`` (``labour.skill``). With farm income backed out as
+    income minus wages and public income, a farming household keeps its workers only while
+    its farm's marginal product at its family labour L stays below the best net wage W
     within reach: b F / (L^b W) < (L + 1/2)^(1 - b), F its farm income (the rule of
     ``labour_kernels.seek_work``); a household that does not farm (``farms`` False) keeps them
     all, as long as its income (``cols["income"]``: without remittances from abroad, which the
     tables' incomes include) pays their wages beside its public income (and leaves a farm a
-    tenth of it). Households that break this give up one job at a time (the
-    worker returns to the farm, whose income rises by the wage); each node's freed jobs
-    go, with the jobs of the tables' wage share of adults that the draw could not place,
-    one per household and round, to the households that would keep them most easily
-    among those that can take one with an adult still on the farm (any adult not employed,
-    for a household that does not farm) and farm income at least a tenth of their income
-    (income not below wages and public income, for one that does not farm). Incomes are
-    unchanged; jobs no household can keep
-    are dropped (the node's firms start smaller; ``init.jobs`` is scaled in place and
+    tenth of it). Households that break this give up one job at a time (the worker returns
+    to the farm, whose income rises by the wage); each node's freed jobs go, with the jobs of
+    the tables' wage share of adults (``table_jobs`` by node, ``table_wage_jobs``) that the
+    draw could not place, one per household and round (``start_kernels.keep_jobs``), to the
+    households that would keep them most easily among those that can take one with an adult
+    still on the farm (any adult not employed, for a household that does not farm) and farm
+    income at least a tenth of their income (income not below wages and public income, for
+    one that does not farm). Incomes are unchanged; jobs no household can keep are dropped
+    (the node's firms start smaller; ``init.jobs`` is scaled in place and
     ``model.start_wage_jobs`` records jobs drawn and kept by node). Without this, about a
     sixth of the starting workers went back to their farms in the first year and poorer
     households took their jobs.
     """
-    p, n = model.params, model.n_nodes
-    b = p.farm_labour_elasticity
-    node, adults, income = cols["node"], cols["adults"], cols["income"]
-    unit_wage = init.wage  # per skill unit
-    wage = unit_wage[node] * skill  # the household's workers' wage at home
-    _, best = labour.best_net_wage(model, unit_wage, init.jobs.sum(axis=1) > 0)
-    best = np.maximum(best[node] * skill, WAGE_FLOOR)
-    employed = cols["employed"].astype(np.int64).copy()
-
-    def pressure(rows, jobs):
-        """b F / (L^b W) / (L + 1/2)^(1 - b) of households ``rows`` holding ``jobs``: 1 or
-        more, the farm wants a worker back (0 where the household does not farm)."""
-        family = adults[rows] - jobs
-        farm = np.maximum(income[rows] - wage[rows] * jobs - public[rows], 0.0)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            wants = np.where(family >= 1, b * farm / (np.power(np.maximum(family, 1), b) * best[rows])
-                             / np.power(family + 0.5, 1.0 - b), np.inf)
-        return np.where(farms[rows], wants, 0.0)
-
-    # jobs the draw could not place (a household has no more workers than adults) are free too
-    table_jobs = table_wage_jobs(model, node, adults)
-    freed = np.maximum(table_jobs - np.bincount(node, employed, minlength=n), 0)
-
-    def fits(rows, jobs):
-        """Whether households ``rows`` can hold ``jobs``: their income after the jobs' wages and
-        public income leaves a farm at least a tenth of their income (0 where they do not farm)."""
-        left = income[rows] - wage[rows] * jobs - public[rows]
-        return left >= np.where(farms[rows], MIN_FARM_INCOME_SHARE * income[rows], 0.0)
-
-    rows = np.flatnonzero(employed > 0)
-    while rows.size:  # give up jobs one at a time until the farm no longer wants the worker
-        quit_ = rows[(pressure(rows, employed[rows]) >= 1.0) | ~fits(rows, employed[rows])]
-        employed[quit_] -= 1
-        freed += np.bincount(node[quit_], minlength=n)
-        rows = quit_[employed[quit_] > 0]
-    spare = np.where(farms, 2, 1)  # free adults a household needs to take one more job
-    rows = np.flatnonzero(adults - employed >= spare)
-    while freed.any() and rows.size:  # one freed job per household and round
-        jobs = employed[rows] + 1
-        after = pressure(rows, jobs)
-        ok = (after < 1.0) & fits(rows, jobs)
-        rows, after = rows[ok], after[ok]
-        rows = rows[np.lexsort((after, node[rows]))]  # by node, easiest keepers first
-        starts = np.searchsorted(node[rows], np.arange(n))
-        rank = np.arange(len(rows)) - starts[node[rows]]
-        take = rows[rank < freed[node[rows]]]
-        employed[take] += 1
-        freed -= np.bincount(node[take], minlength=n)
-        # where a node's freed jobs outnumbered its takers, they all took one: only they can take more
-        rows = take[adults[take] - employed[take] >= spare[take]]
-    kept = np.bincount(node, employed, minlength=n).astype(float)
+    b = model.params.farm_labour_elasticity
+    adults = cols["adults"]
+    _, best = labour.best_net_wage(model, init.wage, init.jobs.sum(axis=1) > 0)
+    family = np.arange(int(adults.max(initial=0)) + 1)  # family labour L: L^b and (L + 1/2)^(1 - b) by table
+    jobs = keep_jobs(employed=cols["employed"], adults=adults, income=cols["income"], unit_wage=init.wage, skill=skill,
+                     public=public, best_wage=best, farms=farms, node=cols["node"], table_jobs=table_jobs,
+                     power_family=np.power(np.maximum(family, 1), b), power_half=np.power(family + 0.5, 1.0 - b),
+                     elasticity=b, min_farm_share=MIN_FARM_INCOME_SHARE)
     before = init.jobs.sum(axis=1)
-    model.start_wage_jobs = {"drawn": before.copy(), "kept": kept}
+    model.start_wage_jobs = {"drawn": before.copy(), "kept": jobs.kept}
     with np.errstate(invalid="ignore", divide="ignore"):
-        init.jobs *= np.where(before > 0, kept / before, 0.0)[:, None]
-    return employed.astype(np.int32)
+        init.jobs *= np.where(before > 0, jobs.kept / before, 0.0)[:, None]
+    return jobs.employed
 
 
 def steady_state_assets(model, income: np.ndarray, members: np.ndarray,
@@ -402,7 +352,7 @@ def _starting_capital(model, init) -> np.ndarray:
 def _share_by_assets(node_amount: np.ndarray, node: np.ndarray, assets: np.ndarray, n: int) -> np.ndarray:
     """Each node's ``node_amount`` shared among its households in proportion to assets + 1
     (as ``kernels.pay_dividends`` pays dividends)."""
-    weight = np.bincount(node, assets + 1.0, minlength=n)
+    weight = bincount(node, assets + 1.0, minlength=n)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.nan_to_num(node_amount / weight)[node] * (assets + 1.0)
 
@@ -410,8 +360,8 @@ def _share_by_assets(node_amount: np.ndarray, node: np.ndarray, assets: np.ndarr
 def node_people(model, cols: dict) -> tuple[np.ndarray, np.ndarray]:
     """Persons and adults by node of the household columns ``cols`` (float)."""
     n = model.n_nodes
-    return (np.bincount(cols["node"], cols["members"], minlength=n).astype(float),
-            np.bincount(cols["node"], cols["adults"], minlength=n).astype(float))
+    return (bincount(cols["node"], cols["members"], minlength=n).astype(float),
+            bincount(cols["node"], cols["adults"], minlength=n).astype(float))
 
 
 def public_income_per_adult(model, init, people: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
@@ -553,7 +503,7 @@ def enterprises_outside(model, spend: np.ndarray) -> None:
     enterprises sell the excess outside the territory (``enterprises.sell_outside``), so
     that the local market clears at price 1."""
     p, hh, ft, n = model.params, model.households, model.firm_table, model.n_nodes
-    node_spend = np.bincount(hh.node, spend * hh.alive, minlength=n)
+    node_spend = bincount(hh.node, spend * hh.alive, minlength=n)
     firms_local = ft.alive & ~ft.dynamic
     revenue = np.bincount(ft.node, ft.wage * ft.labour * firms_local, minlength=n) / p.firm_labour_elasticity
     room = np.maximum(p.max_local_spending_share * node_spend - revenue, 0.0)
@@ -568,7 +518,7 @@ def local_spending_shares(model, spend: np.ndarray) -> np.ndarray:
     (above it the local price falls and sellers shrink); nodes without local sellers get
     the consumption-weighted mean of the others, so that entrants can find demand."""
     p, hh, ft, n = model.params, model.households, model.firm_table, model.n_nodes
-    node_spend = np.bincount(hh.node, spend * hh.alive, minlength=n)
+    node_spend = bincount(hh.node, spend * hh.alive, minlength=n)
     local = ft.alive & ~ft.dynamic
     revenue = np.bincount(ft.node, ft.wage * ft.labour * local, minlength=n) / p.firm_labour_elasticity
     revenue += enterprises.supply(model)
@@ -584,7 +534,7 @@ def local_price(model, spend: np.ndarray) -> np.ndarray:
     local sellers (1 unless a node's share hit its cap); 1 where a node has no local
     sellers. Local sellers plan with it from the first year."""
     p, hh, ft, n = model.params, model.households, model.firm_table, model.n_nodes
-    demand = np.bincount(hh.node, model.local_spending_share[hh.node] * spend * hh.alive, minlength=n)
+    demand = bincount(hh.node, model.local_spending_share[hh.node] * spend * hh.alive, minlength=n)
     output = firm_output(ft.tfp, ft.capital, ft.labour, p.firm_labour_elasticity, p.firm_capital_elasticity)
     supply = np.bincount(ft.node, output * (ft.alive & ~ft.dynamic), minlength=n) + enterprises.supply(model)
     price, _ = clear_local_goods(demand, supply, MAX_LOCAL_PRICE)
@@ -599,7 +549,7 @@ def job_finding(model) -> np.ndarray:
     turnover). Found by bisection on [0, 1]."""
     hh, n = model.households, model.n_nodes
     offers = labour.job_offers(model, model.firm_table.labour * model.firm_table.alive)
-    freed = model.params.death_rate * np.bincount(hh.node, hh.employed * hh.alive, minlength=n)
+    freed = model.params.death_rate * bincount(hh.node, hh.employed * hh.alive, minlength=n)
     own, in_enterprise = labour.own_work_revenue(model, labour.farm_revenue_at_one_worker(model))
     return equilibrium_job_finding(
         adults=labour.adults_in_labour_market(model), alive=hh.alive, employed=hh.employed,
@@ -619,12 +569,12 @@ def maturation_rate(model) -> np.ndarray:
     structure is the one the demography keeps (the data give no ages; migration, which takes
     adults, is left out). Nodes without children get the territory's rate."""
     hh, n = model.households, model.n_nodes
-    adults = np.bincount(hh.node, hh.adults * hh.alive, minlength=n).astype(float)
-    children = np.bincount(hh.node, (hh.members - hh.adults) * hh.alive, minlength=n).astype(float)
+    adults = bincount(hh.node, hh.adults * hh.alive, minlength=n).astype(float)
+    children = bincount(hh.node, (hh.members - hh.adults) * hh.alive, minlength=n).astype(float)
     rates = household_birth_rates(model.params, model.params.birth_rate, hh.income, hh.members, hh.alive)
-    persons = np.bincount(hh.node, hh.members * hh.alive, minlength=n).astype(float)
+    persons = bincount(hh.node, hh.members * hh.alive, minlength=n).astype(float)
     with np.errstate(invalid="ignore", divide="ignore"):
-        b = np.bincount(hh.node, rates * hh.members * hh.alive, minlength=n) / persons
+        b = bincount(hh.node, rates * hh.members * hh.alive, minlength=n) / persons
     overall = model.params.birth_rate * adults.sum() / max(children.sum(), 1.0)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(children > 0, b * adults / children, overall)
@@ -685,21 +635,19 @@ def place_within_incomes(drawn: np.ndarray, room_for: np.ndarray, expected: np.n
     its remittances, without lifting any household above its drawn income."""
     placed = np.minimum(drawn, room_for)
     n = int(node.max(initial=-1)) + 1
-    excess = np.bincount(node, drawn - placed, minlength=n).astype(np.int64)
+    excess = bincount(node, drawn - placed, minlength=n).astype(np.int64)
     order = np.argsort(node, kind="stable")
     starts = np.searchsorted(node[order], np.arange(n))
     for _ in range(PLACEMENT_ROUNDS):
-        free = np.where(placed < room_for, expected, 0.0)
-        cumulative = np.cumsum(free[order])
+        # the households with room left weigh their expected migrants (one compiled pass each)
+        cumulative, total = placement_weights(placed=placed, room_for=room_for, expected=expected, order=order,
+                                              node=node, n_nodes=n)
         before = np.concatenate(([0.0], cumulative))[starts]
-        total = np.bincount(node, free, minlength=n)
         excess = np.where(total > 0, excess, 0)
         if excess.sum() == 0:
             break
         to = np.repeat(np.arange(n), excess)
         target = before[to] + rng.random(to.size) * total[to]
         picks = order[np.minimum(np.searchsorted(cumulative, target, side="right"), len(order) - 1)]
-        wanted = placed + np.bincount(picks, minlength=len(placed))
-        placed = np.minimum(wanted, room_for)
-        excess = np.bincount(node, wanted - placed, minlength=n).astype(np.int64)
+        excess = place_picks(placed=placed, room_for=room_for, picks=picks, node=node, n_nodes=n)
     return placed
