@@ -272,6 +272,7 @@ def household_receipts(alive, adults, node, public_local, remits_to, ids, farm_i
     sent = np.zeros(n)
     received = np.zeros(n)
     internal = 0.0
+    uncompacted = n == 0 or ids[n - 1] == n - 1  # ascending ids 0 .. n - 1: each id is its row
     for i in range(n):
         if not alive[i]:
             continue
@@ -281,7 +282,8 @@ def household_receipts(alive, adults, node, public_local, remits_to, ids, farm_i
         tie = remits_to[i]
         if tie < 0:
             continue
-        origin = np.searchsorted(ids, tie)  # the origin's row (a row no longer kept: not alive)
+        # the origin's row (a row no longer kept: not alive)
+        origin = tie if uncompacted else np.searchsorted(ids, tie)
         if origin < n and ids[origin] == tie and alive[origin]:
             paid = remittance_propensity * (farm_income[i] + wage_income[i])
             sent[i] = paid
