@@ -330,3 +330,7 @@ def test_a_calibration_warns_where_its_estimates_cannot_be_read():
     estimates = estimate_table(good, spread)
     assert estimates["identified"].all()
     assert calibration_warnings(good, spread, estimates) == []
+    # an estimate beyond its interval (the bootstrap's re-estimates all elsewhere) is named
+    beyond = SimpleNamespace(**{**vars(spread), "estimate": np.array([9.5, 0.05])})
+    warnings = calibration_warnings(good, beyond, estimate_table(good, beyond))
+    assert len(warnings) == 1 and "migration_stay_preference lies at or beyond" in warnings[0]

@@ -459,6 +459,7 @@ def test_init_reads_kinds_and_fills_an_area_that_holds_the_forest_given(tmp_path
      "write it as a share, 0.45"),
     ("id;population;mean_income\nA1;5.200;1500,5\n", "row 2, column population", "thousands separator"),
     ("id,population,mean_income\nA1,n/a,1500\n", "row 2 (A1), column population", "a number, got 'n/a'"),
+    ("id,population,mean_income\nX1,5200,1500\n", "row 2, column id", "which init gives the one market"),
 ])
 def test_init_names_the_row_and_column_of_a_bad_cell(tmp_path, text, field, expected):
     table = tmp_path / "units.csv"
@@ -468,3 +469,16 @@ def test_init_names_the_row_and_column_of_a_bad_cell(tmp_path, text, field, expe
     assert field in str(err.value) and expected in str(err.value), str(err.value)
     assert "problems" not in str(err.value)  # one problem, said once (n/a was also reported as missing)
     assert not (tmp_path / "out").exists()
+
+
+def test_ids_with_a_point_are_not_taken_for_thousands(tmp_path):
+    """In a file with decimal commas only numbers written as thousands (5.200) are refused: an
+    id such as 52.1 is text (the review found init refusing dotted unit codes)."""
+    table = tmp_path / "units.csv"
+    table.write_text("id;name;population;mean_income\n52.1;A;5200;1500,5\n52.2;B;1.300;1200\n")
+    with pytest.raises(InputError) as err:
+        init_territory(table, tmp_path / "out")
+    assert "row 3, column population" in str(err.value) and "52.1" not in str(err.value)
+    table.write_text("id;name;population;mean_income\n52.1;A;5200;1500,5\n52.2;B;300;1200\n")
+    init_territory(table, tmp_path / "out2")
+    assert load_territory(tmp_path / "out2").ids[:2] == ["52.1", "52.2"]

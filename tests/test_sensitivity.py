@@ -89,7 +89,19 @@ def test_morris_elementary_effects_of_a_linear_function_are_its_slopes_times_ran
     assert _values(table, "sigma") == pytest.approx(np.zeros(3), abs=1e-9)
     # in the outcome's unit per the parameter's whole range (slope x width), as indices.csv says
     assert set(table.loc[table["index"] == "mu_star", "unit"]) == {"outcome units per parameter range"}
-    assert (table.loc[table["index"].isin(["mu_star", "sigma"]), "low"].dropna() >= 0).all()
+
+
+def test_intervals_of_means_of_absolute_values_stop_at_zero():
+    """mu* and sigma are means and spreads of absolute values: an interval wider than the
+    value stops at 0 (others, e.g. mu, may be negative)."""
+    from types import SimpleNamespace
+
+    rows = [{"parameter": "x1", "parameter_2": "", "index": index, "value": 0.1, "conf": 0.5}
+            for index in ("mu", "mu_star", "sigma")]
+    method = SimpleNamespace(name="morris", analyze=lambda *args: rows)
+    table, _, _ = analyse(method, LINEAR, np.zeros((2, 3)), pd.DataFrame({"y": [0.0, 1.0]}), {}, None)
+    low = table.set_index("index")["low"]
+    assert low["mu_star"] == 0.0 and low["sigma"] == 0.0 and low["mu"] == pytest.approx(-0.4)
 
 
 def test_dgsm_of_a_linear_function_is_its_squared_slopes():

@@ -51,7 +51,7 @@ def calibration_warnings(design, fit: Fit, estimates: pd.DataFrame) -> list[str]
     elif 0 < seeds < GOOD_SEEDS:
         out.append(f"{seeds} replicate seeds: with fewer than {GOOD_SEEDS} the intervals covered the truth less "
                    "often than their level in the recovery benchmark (README, Calibration)")
-    if any("aximum number of iterations" in note for note in fit.notes):
+    if any("aximum number of iterations" in note for note in fit.notes):  # SMM's differential evolution
         out.append("the search stopped at its generation limit before it converged (options.maxiter, --samples): "
                    "the estimate may not be the best fit; raise --samples")
     distinct = distinct_draws(fit)
@@ -62,10 +62,10 @@ def calibration_warnings(design, fit: Fit, estimates: pd.DataFrame) -> list[str]
     if point:
         out.append(f"no interval for {', '.join(point)} (every re-estimate gave the same value): not called identified")
     at_end = [r.parameter for r in estimates.itertuples(index=False)
-              if r.high > r.low and r.estimate in (r.low, r.high)]
+              if r.high > r.low and not r.low < r.estimate < r.high]
     if at_end:
-        out.append(f"the estimate of {', '.join(at_end)} lies at an end of its own interval: read the interval as "
-                   "the spread of the vectors the search evaluated near it, not as a symmetric margin")
+        out.append(f"the estimate of {', '.join(at_end)} lies at or beyond an end of its own interval: read the "
+                   "interval as the spread of the vectors the search evaluated near it, not as a symmetric margin")
     return out
 
 

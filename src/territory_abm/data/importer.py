@@ -149,9 +149,13 @@ def init_territory(table_path: str | Path, out: str | Path, year: int = 2010, po
     problems.raise_if_any()
     ids = [row[key] for row in data.rows]
     first: dict[str, int] = {}
+    market = ("X1", "market (assumed)")
     for unit, line in zip(ids, data.lines):
         if not unit:
             problems.add(f"row {line}, column {key}", f"a non-empty {key} identifying the unit")
+        elif unit == market[0]:
+            problems.add(f"row {line}, column {key}", f"an {key} other than {market[0]!r}, which init gives the one "
+                         "market it adds")
         elif unit in first:
             problems.add(f"row {line}, column {key}", f"a unique {key}; {unit!r} repeats row {first[unit]}")
         first.setdefault(unit, line)
@@ -163,7 +167,6 @@ def init_territory(table_path: str | Path, out: str | Path, year: int = 2010, po
     if "kind" in data.header:
         _read_kinds(nodes, table_path, data.lines, columns["kind"], "kind", "added by init: one assumed market")
     _parse(nodes, specs, {c: (table_path, data.lines, v) for c, v in columns.items()}, None)
-    market = ("X1", "market (assumed)")
     nodes.add_markets([market])
     _check_unique_ids(table_path, nodes)
     nodes.fill(poverty_line, {})

@@ -33,7 +33,8 @@ MAX_LISTED = 20
 """Most problems an error lists; the rest are counted."""
 
 _DECIMAL_COMMA = re.compile(r"[+-]?(\d+,\d*|,\d+)([eE][+-]?\d+)?")
-_DECIMAL_POINT = re.compile(r"[+-]?(\d+\.\d*|\.\d+)([eE][+-]?\d+)?")
+_THOUSANDS_POINT = re.compile(r"[+-]?[1-9]\d{0,2}(\.\d{3})+")
+"""A number written with points between groups of three digits (5.200, 1.234.567)."""
 
 
 @dataclass(frozen=True)
@@ -166,7 +167,7 @@ def read_table(path: str | Path) -> Table:
         seen.add(name)
     comma_decimals = delimiter != ","
     rows, lines = [], []
-    points, commas = [], False  # cells with a decimal point; the first cell with a decimal comma
+    points, commas = [], False  # cells written as thousands with points; the first cell with a decimal comma
     for line_no, cells in records[1:]:
         cells = [c.strip() for c in cells]
         if not any(cells):
@@ -175,7 +176,7 @@ def read_table(path: str | Path) -> Table:
             problems.add(f"row {line_no}", f"at most {len(header)} cells (the header's columns), got {len(cells)}")
             continue
         if comma_decimals:
-            points += [(line_no, name, c) for name, c in zip(header, cells) if _DECIMAL_POINT.fullmatch(c)]
+            points += [(line_no, name, c) for name, c in zip(header, cells) if _THOUSANDS_POINT.fullmatch(c)]
             commas = commas or next((c for c in cells if _DECIMAL_COMMA.fullmatch(c)), False)
             cells = [c.replace(",", ".") if _DECIMAL_COMMA.fullmatch(c) else c for c in cells]
         cells += [""] * (len(header) - len(cells))
