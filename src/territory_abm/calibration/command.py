@@ -76,13 +76,12 @@ def run_calibration(path: Path, out_dir: Path, workers: int | None = None, sched
         engine.close()
     wall_time = time.perf_counter() - started
     if to_patterns:
-        estimates = write_pattern_calibration(design, fit, evaluator, at_estimate, predictive, out_dir, wall_time,
-                                              with_plots)
+        estimates, warnings = write_pattern_calibration(design, fit, evaluator, at_estimate, predictive, out_dir,
+                                                        wall_time, with_plots)
     else:
-        estimates = write_calibration(design, fit, evaluator, at_estimate, draws, predictive, node_tables, out_dir,
-                                      wall_time, with_plots)
+        estimates, warnings = write_calibration(design, fit, evaluator, at_estimate, draws, predictive, node_tables,
+                                                out_dir, wall_time, with_plots)
     failures = sorted(evaluator.failures.items())
-    warnings = calibration_warnings(design, fit, estimates)  # as written to calibration.json
     return CalibrationStatus(evaluator.runs, failures, time.perf_counter() - started, estimates, warnings)
 
 
@@ -94,7 +93,7 @@ def _predictive_draws(design: CalibrationDesign, fit: Fit) -> np.ndarray:
 
 def write_calibration(design: CalibrationDesign, fit: Fit, evaluator: Evaluator, at_estimate: np.ndarray,
                       draws: np.ndarray, predictive: np.ndarray, node_tables: list, out_dir: Path,
-                      wall_time_s: float, with_plots: bool = True) -> pd.DataFrame:
+                      wall_time_s: float, with_plots: bool = True) -> tuple[pd.DataFrame, list[str]]:
     predicted = predictive_table(design, node_tables)
     return write_fit(design, fit, evaluator, at_estimate, predictive, out_dir, wall_time_s,
                      tables_extra={"predictive.csv": predicted},
@@ -107,10 +106,11 @@ def write_calibration(design: CalibrationDesign, fit: Fit, evaluator: Evaluator,
 
 def write_fit(design, fit: Fit, evaluator, at_estimate: np.ndarray, predictive: np.ndarray, out_dir: Path,
               wall_time_s: float, tables_extra: dict, plots_extra: dict, record_extra: dict,
-              with_plots: bool = True) -> pd.DataFrame:
+              with_plots: bool = True) -> tuple[pd.DataFrame, list[str]]:
     """What every calibration writes (estimates, posterior, evaluations, history, fit, their
     plots unless not ``with_plots``, ``calibrated.toml``), the method's own tables and plots,
-    then ``calibration.json`` with ``record_extra`` (what the fit was to); returns the estimates."""
+    then ``calibration.json`` with ``record_extra`` (what the fit was to); returns the estimates
+    and the warnings written (``report.calibration_warnings``)."""
     names = list(design.parameters)
     estimates = estimate_table(design, fit)
     posterior = pd.DataFrame(fit.draws, columns=names)
@@ -147,7 +147,7 @@ def write_fit(design, fit: Fit, evaluator, at_estimate: np.ndarray, predictive: 
         "failures": dict(sorted(evaluator.failures.items())), "wall_time_s": wall_time_s,
         "outputs": written + [MARKER],
     }, out_dir / MARKER)
-    return estimates
+    return estimates, warnings
 
 
 def _bar(design: CalibrationDesign, enabled: bool):

@@ -205,15 +205,14 @@ def _group_masks(patterns, generated) -> list[list[np.ndarray | None]]:
 
 def write_pattern_calibration(design: PatternCalibrationDesign, fit, evaluator: PatternEvaluator,
                               at_estimate: np.ndarray, predictive: np.ndarray, out_dir: Path,
-                              wall_time_s: float, with_plots: bool = True) -> pd.DataFrame:
+                              wall_time_s: float, with_plots: bool = True) -> tuple[pd.DataFrame, list[str]]:
     """The files of :func:`~territory_abm.calibration.command.write_fit` (``fit.csv``: one
-    row per pattern)."""
+    row per pattern); returns its estimates and warnings."""
     from .command import write_fit
 
-    estimates = write_fit(design, fit, evaluator, at_estimate, predictive, out_dir, wall_time_s,
+    return write_fit(design, fit, evaluator, at_estimate, predictive, out_dir, wall_time_s,
                           tables_extra={}, plots_extra={},
                           record_extra={"patterns": design.patterns_source, "ensemble": design.ensemble.source,
                                         "territories": design.ensemble.territories},
                           with_plots=with_plots)
-    return estimates
 

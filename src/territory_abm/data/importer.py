@@ -167,8 +167,7 @@ def init_territory(table_path: str | Path, out: str | Path, year: int = 2010, po
     if "kind" in data.header:
         _read_kinds(nodes, table_path, data.lines, columns["kind"], "kind", "added by init: one assumed market")
     _parse(nodes, specs, {c: (table_path, data.lines, v) for c, v in columns.items()}, None)
-    nodes.add_markets([market])
-    _check_unique_ids(table_path, nodes)
+    nodes.add_markets([market])  # ids checked unique and other than the market's above
     nodes.fill(poverty_line, {})
     rows = [(market[0], node_id, INIT_MARKET_HOURS, INIT_ROAD_QUALITY, "assumed: one link to the one market", "", "")
             for node_id, kind in zip(nodes.ids, nodes.kinds) if kind != "market"]

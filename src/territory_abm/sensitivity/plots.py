@@ -19,9 +19,9 @@ from .methods import Method  # noqa: E402
 
 
 LABELLED = 5
+"""Morris panels name the parameters of the largest mu* (at most this many, where there is room)."""
 LABEL_NUDGES = ((0.0, 0.0), (0.0, -11.0), (0.0, 9.0), (0.0, -20.0), (0.0, 18.0))
 """Shifts (points) a Morris point label tries in turn before it gives way to others."""
-"""Morris panels name the parameters of the largest mu* (at most this many, where there is room)."""
 
 COLOURS = ("#0072B2", "#E69F00")
 """Okabe-Ito blue and orange: main and total index."""
