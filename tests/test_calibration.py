@@ -305,7 +305,8 @@ def test_a_calibration_warns_where_its_estimates_cannot_be_read():
     """Known answers on hand-made fits: a posterior of one vector gives zero-width intervals,
     which are not called identified (the narrowing was infinite, so they were), and the
     warnings name one seed, a search stopped at its limit and the degenerate sample; a
-    spread-out posterior from a converged search with 4 seeds gives no warning."""
+    spread-out posterior from a converged search with 4 seeds gives no warning, nor does an
+    ABC-SMC posterior that settled; one still moving at its last generation is named."""
     from types import SimpleNamespace
 
     from territory_abm.calibration.report import calibration_warnings, estimate_table
@@ -334,3 +335,15 @@ def test_a_calibration_warns_where_its_estimates_cannot_be_read():
     beyond = SimpleNamespace(**{**vars(spread), "estimate": np.array([9.5, 0.05])})
     warnings = calibration_warnings(good, beyond, estimate_table(good, beyond))
     assert len(warnings) == 1 and "migration_stay_preference lies at or beyond" in warnings[0]
+    # an ABC-SMC posterior whose mean still moved by more than half its interval's width in the
+    # last generation is named; one that moved by a tenth is not
+    def abc(last_mean):
+        history = pd.DataFrame({"generation": [0, 1, 2], "mean_migration_stay_preference": [5.0, 6.0, last_mean],
+                                "mean_clearing_propensity": [0.05, 0.05, 0.05]})
+        return SimpleNamespace(**{**vars(spread), "history": history})
+    estimates = estimate_table(good, spread)
+    width = float(estimates["interval_width"].iloc[0])
+    moving = calibration_warnings(good, abc(6.0 + 0.8 * width), estimates)
+    assert len(moving) == 1 and "still moving" in moving[0] and "migration_stay_preference moved" in moving[0]
+    assert "clearing_propensity" not in moving[0]
+    assert calibration_warnings(good, abc(6.0 + 0.1 * width), estimates) == []

@@ -74,6 +74,16 @@ def _sampler_class():
     return BatchSampler
 
 
+def generation_means(history, names: list[str], generations) -> np.ndarray:
+    """Each parameter's weighted posterior mean in each generation (rows: parameters)."""
+    means = []
+    for t in generations:
+        frame, weights = history.get_distribution(m=0, t=int(t))
+        weights = np.asarray(weights, float)
+        means.append(_weighted_mean(frame[names].to_numpy(float), weights / weights.sum()))
+    return np.array(means).T
+
+
 def fit_abc(design: CalibrationDesign, evaluator: Evaluator, batch: int, make_objective=Objective.from_pilot) -> Fit:
     """ABC-SMC on the distance ``make_objective(design, pilot values)`` gives."""
     import pyabc  # checked when the calibration file was read
@@ -108,6 +118,8 @@ def fit_abc(design: CalibrationDesign, evaluator: Evaluator, batch: int, make_ob
     table = pd.DataFrame({"generation": populations["t"].to_numpy(int),
                           "evaluations": populations["samples"].to_numpy(int),
                           "epsilon": populations["epsilon"].to_numpy(float)})
+    for name, means in zip(names, generation_means(history, names, table["generation"])):
+        table[f"mean_{name}"] = means  # whether the posterior had settled (report.calibration_warnings)
     estimate = _weighted_mean(draws, weights)
     notes = [f"pyabc {pyabc.__version__} ABC-SMC: {len(table)} generations, final threshold "
              f"{table['epsilon'].iloc[-1]:.4g}, {int(table['evaluations'].sum())} candidates"]

@@ -41,8 +41,9 @@ def distinct_draws(fit: Fit) -> int:
 
 def calibration_warnings(design, fit: Fit, estimates: pd.DataFrame) -> list[str]:
     """What makes a calibration's estimates and intervals unreliable, in words for its
-    user: too few replicate seeds, a search stopped at its generation limit, a posterior of
-    few distinct vectors, estimates at an end of their own interval."""
+    user: too few replicate seeds, a search stopped at its generation limit, an ABC-SMC
+    posterior still moving at its last generation, a posterior of few distinct vectors,
+    estimates at an end of their own interval."""
     out = []
     seeds = len(getattr(design, "seeds", ()))
     if 0 < seeds < 2:
@@ -54,6 +55,10 @@ def calibration_warnings(design, fit: Fit, estimates: pd.DataFrame) -> list[str]
     if any("aximum number of iterations" in note for note in fit.notes):  # SMM's differential evolution
         out.append("the search stopped at its generation limit before it converged (options.maxiter, --samples): "
                    "the estimate may not be the best fit; raise --samples")
+    moving = still_moving(fit, estimates)
+    if moving:
+        out.append(f"the posterior was still moving at its last generation ({'; '.join(moving)}): the estimate and "
+                   "interval may not have settled; raise options.generations")
     distinct = distinct_draws(fit)
     if distinct < MIN_DISTINCT_DRAWS:
         out.append(f"the posterior sample holds only {distinct} distinct parameter vector(s): its intervals rest on "
@@ -66,6 +71,30 @@ def calibration_warnings(design, fit: Fit, estimates: pd.DataFrame) -> list[str]
     if at_end:
         out.append(f"the estimate of {', '.join(at_end)} lies at or beyond an end of its own interval: read the "
                    "interval as the spread of the vectors the search evaluated near it, not as a symmetric margin")
+    return out
+
+
+SETTLED_SHIFT = 0.5
+"""An ABC-SMC posterior counts as settled when no parameter's mean moved, in its last
+generation, by more than this share of the parameter's final interval width."""
+
+
+def still_moving(fit: Fit, estimates: pd.DataFrame) -> list[str]:
+    """The parameters whose weighted posterior mean moved, from the next-to-last generation
+    to the last, by more than ``SETTLED_SHIFT`` of their final interval width (ABC-SMC keeps
+    each generation's means in its history as ``mean_<parameter>``), in words."""
+    history = getattr(fit, "history", None)
+    if history is None or len(history) < 2:
+        return []
+    out = []
+    for row in estimates.itertuples(index=False):
+        column = f"mean_{row.parameter}"
+        width = row.high - row.low
+        if column not in history or not width > 0:
+            continue
+        shift = abs(history[column].iloc[-1] - history[column].iloc[-2])
+        if shift > SETTLED_SHIFT * width:
+            out.append(f"the mean of {row.parameter} moved by {shift:.3g}, {shift / width:.1f} times its interval's width")
     return out
 
 
