@@ -26,6 +26,12 @@ def test_a_lever_switched_on_mid_run_pays_from_the_next_year_and_stops_when_swit
     model.step()
     assert model.territory_stats["policy_cost"] == 0
     assert model.households.transfer_income.max() == 0
+    # the lever has its own cost column in the territory's records: 0 before it was set,
+    # then what it cost in each year, as a scenario's policy has
+    records = model.datacollector.get_model_vars_dataframe()
+    own = records["cost_live:cash_transfer"].to_numpy()
+    assert np.array_equal(own, records["policy_cost"].to_numpy())
+    assert own[:2].tolist() == [0.0, 0.0] and own[2] > 0 and own[3] == 0
 
 
 def test_changing_a_lever_keeps_one_policy_and_its_reached_households(model):

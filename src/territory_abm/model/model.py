@@ -236,6 +236,7 @@ class TerritoryModel(mesa.Model):
         policy = make_policy("set_lever", {"lever": lever, "label": label, "start": first, "end": last,
                                           "target": target, **values}, first, last)
         self.policies.set_policy(policy)
+        outcomes.add_policy_cost_column(self.datacollector, label)
 
     # ------------------------------------------------------------------ state read by phases
     def wants_distributions(self) -> bool:

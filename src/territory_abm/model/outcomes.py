@@ -213,3 +213,16 @@ def make_datacollector(model) -> mesa.DataCollector:
     node_reporters = {"year": lambda a: a.model.year, "node_id": "node_id", "name": "name", "kind": "kind"}
     node_reporters.update({k: (lambda a, k=k: float(a.model.node_stats[k][a.node])) for k in model.node_stats})
     return NodeDataCollector(model_reporters, node_reporters, list(model.node_stats))
+
+
+def add_policy_cost_column(datacollector: mesa.DataCollector, label: str) -> None:
+    """Give a policy set during a run (``TerritoryModel.set_lever``) its own cost column in
+    the territory's records, as a scenario's policies have from the start: 0 in the years
+    already recorded (it did not exist), then its cost in each year collected. Municipality
+    records keep the columns they started with (their rows are tuples of a fixed layout)."""
+    name = f"{yearly.POLICY_COST_PREFIX}{label}"
+    if name in datacollector.model_reporters:
+        return
+    recorded = len(datacollector.model_vars["year"])
+    datacollector._new_model_reporter(name, lambda m: m.territory_stats.get(name, 0.0))
+    datacollector.model_vars[name] = [0.0] * recorded
