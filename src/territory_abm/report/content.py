@@ -42,6 +42,19 @@ LEFT_OUT = (
      "and how they work abroad is not simulated."),
 )
 
+NOT_REPRODUCED = (
+    ("who migrates: the poorest households leave far more often than the richest (the yearly outcome "
+     "movers_income_ratio, movers' income per person over their municipality's mean, is well below 1), where the "
+     "evidence on rural emigrants points to neutral or positive selection; an intervention that changes who "
+     "stays (a transfer that keeps poor households in the territory) then moves income per person and the "
+     "poverty headcount through who stays as well as through what households earn."),
+    ("the falling inequality most of Latin America saw in 2000-2015: the shipped baseline's Gini rises under its "
+     "context."),
+    "the rural municipalities' share of adults in wage jobs: they start below their tables' (README, Where the "
+    "model stands).",
+)
+"""What the model does not yet reproduce (README, "Where the model stands"), said in every report."""
+
 
 @dataclass
 class ReportContent:
@@ -107,6 +120,7 @@ def build_content(directory: Path, question: str | None = None) -> ReportContent
         municipalities={n: municipality_changes(results, n, reference) for n in interventions},
         caveats=caveats(scenarios, len(meta["seeds"]), scale, tolerances,
                         drift=drift_caveat(territory, reference, Tolerances(**tolerances)),
+                        noise=typology_noise(results, reference),
                         not_observed=filled_summary(first["territory"])),
         version=str(meta.get("version", "")))
 
@@ -243,15 +257,19 @@ def cost_table(summary: pd.DataFrame, interventions: list[str], scale: float = 1
         per = part.loc["cost_per_poverty_person_year_avoided"] if "cost_per_poverty_person_year_avoided" in part.index else None
         rows.append({"Scenario": name,
                      "Programme cost over the run (thousand USD)": _interval(cost, 1e-3 * whole),
-                     "Person-years out of poverty (persons)": _interval(avoided, whole),
-                     "Cost per person-year out of poverty (USD)": _ratio_text(per)})
+                     "Person-years out of poverty (person-years)": _interval(avoided, whole),
+                     "Cost per person-year out of poverty (USD)": NONE_AVOIDED if avoided is not None
+                     and avoided["diff_to_reference"] <= 0 else _ratio_text(per)})
     return pd.DataFrame(rows)
+
+
+NONE_AVOIDED = "none avoided"
+"""The cost per person-year where an intervention avoids no person-year of poverty on average."""
 
 
 def _ratio_text(row) -> str:
     """Cost per person-year: the ratio of the means and its interval ('no upper bound' where
-    the seeds do not rule out that no poverty was avoided); '-' where no poverty was avoided
-    on average."""
+    the seeds do not rule out that no poverty was avoided); '-' where there is no ratio."""
     if row is None or not np.isfinite(row["mean"]) or row["mean"] <= 0:
         return numbers.MISSING
     mean = numbers.significant(row["mean"])
@@ -384,10 +402,25 @@ def verdict(income: tuple[float, float], poverty: tuple[float, float]) -> str:
     return f"loses ({', '.join(worse)})" if worse else "no clear change"
 
 
+def typology_noise(results: pd.DataFrame, reference: str) -> float:
+    """How much chance moves a rural municipality's poverty path: the median over rural
+    municipalities of the seed-to-seed standard deviation of their poverty headcount's change
+    from the start to the horizon under ``reference`` (share; NaN with fewer than 2 seeds)."""
+    rows = results[(results["scenario"] == reference) & (results["kind"] == "municipality")]
+    first, last = rows["year"].min(), rows["year"].max()
+    ends = rows[rows["year"].isin((first, last))].pivot_table(index=["node_id", "seed"], columns="year",
+                                                               values="poverty_headcount")
+    if ends.shape[1] < 2 or ends.index.get_level_values("seed").nunique() < 2:
+        return np.nan
+    change = (ends[last] - ends[first]).groupby(level="node_id").std(ddof=1)
+    return float(change.median())
+
+
 def caveats(scenarios: list[dict], seeds: int, scale: float, tolerances: dict[str, float] | None = None,
-            drift: str | None = None, not_observed: dict | None = None) -> list[str]:
-    """The caveats: calibration status, what the intervals cover, scale, typology tolerances,
-    the course of the reference run (``drift``, generated from its numbers), the territory's
+            drift: str | None = None, not_observed: dict | None = None, noise: float = np.nan) -> list[str]:
+    """The caveats: calibration status, what the intervals cover, scale, typology tolerances
+    and, where ``noise`` (:func:`typology_noise`) exceeds the poverty tolerance, that chance
+    decides many municipalities' verdicts, the course of the reference run (``drift``, generated from its numbers), the territory's
     values that were assumed rather than observed (``not_observed``, as in ``run.json``) and
     what the model leaves out."""
     calibrated = [s["name"] for s in scenarios if s["calibrated"]]
@@ -421,6 +454,14 @@ def caveats(scenarios: list[dict], seeds: int, scale: float, tolerances: dict[st
                    f"poverty {_points(t['poverty'])}, Gini {t['gini']:g}, forest {t['forest']:.0%}); "
                    "smaller changes are 'no change'. Intermediate cities are reported apart from rural "
                    "municipalities.")
+        if np.isfinite(noise) and noise > t["poverty"]:
+            out.append(f"Typology and chance: in {seeds} seeds of the reference run a rural municipality's poverty "
+                       f"change from start to horizon varies between seeds by {_points(noise)} (median standard "
+                       f"deviation), more than the poverty tolerance ({_points(t['poverty'])}): many 'improved' and "
+                       "'worsened' verdicts of single municipalities are chance, so read the typology's shares "
+                       "as rough"
+                       + (" (more simulated households, a larger households_scale, make them steadier)."
+                          if scale < 1 else "."))
     if drift:
         out.append(drift)
     assumed = sorted({e["column"] for e in (not_observed or {}).values() if e["how"] == "assumed"})
@@ -429,6 +470,7 @@ def caveats(scenarios: list[dict], seeds: int, scale: float, tolerances: dict[st
                    "documented rules (regional defaults, or an income distribution fitted to the mean and "
                    "poverty rate) and are assumptions, listed unit by unit in the territory's filled.csv.")
     out.extend(f"Left out of the model: {text}" for text in LEFT_OUT)
+    out.extend(f"Not yet reproduced by the model: {text}" for text in NOT_REPRODUCED)
     return out
 
 

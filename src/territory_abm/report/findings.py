@@ -29,6 +29,10 @@ from . import numbers
 KEY_OUTCOMES = ("mean_income_pc", "poverty_headcount")
 """Outcomes of the findings on page one (income and poverty, as in the typology)."""
 
+CLEAR_OUTCOMES = ("poverty_gap", "gini_income", "forest_cover")
+"""Outcomes of the headline table that page one's findings name too, where an intervention
+moves them by an amount told from chance (the depth of poverty, inequality, forest)."""
+
 DRIFT_OUTCOMES = ("mean_income_pc", "poverty_headcount", "gini_income")
 """Outcomes whose course under the reference run the caveats describe."""
 
@@ -156,9 +160,9 @@ def residents_sentence(e: Effect, reference: str, scale: float = 1.0) -> str | N
     that income per person then also reflects who stays and who arrives; None otherwise."""
     if not e.distinguishable or e.direction == 0:
         return None
-    whole = numbers.whole_territory_factor(e.outcome, scale)
-    size = numbers.significant(abs(e.mean) * whole)
-    low, high = numbers.significant(e.low * whole, signed=True), numbers.significant(e.high * whole, signed=True)
+    whole = numbers.whole_territory_factor(e.outcome, scale)  # the headline table's numbers, as it rounds them
+    size = numbers.value(e.outcome, abs(e.mean) * whole)
+    low, high = numbers.value(e.outcome, e.low * whole, signed=True), numbers.value(e.outcome, e.high * whole, signed=True)
     more = "more" if e.mean > 0 else "fewer"
     return (f"Under {e.scenario} the territory has {size} {more} residents in {e.year} than under {reference} "
             f"(90 % interval {low} to {high} persons): income per person, the poverty headcount and the "
@@ -168,13 +172,18 @@ def residents_sentence(e: Effect, reference: str, scale: float = 1.0) -> str | N
 
 def key_findings(summary: pd.DataFrame, reference: str, interventions: list[str], scale: float = 1.0) -> list[str]:
     """Page one: each intervention's effect on income and poverty at the horizon (and on the
-    number of residents where it moved them), which lowers poverty most and at what cost per
+    depth of poverty, inequality, forest and the number of residents where it moved them by
+    an amount told from chance), which lowers poverty most and at what cost per
     person-year, and whether effects of programmes that end early last."""
     out = []
     for name in interventions:
         for key in KEY_OUTCOMES:
             e = effects(summary, name, key)
             if e is not None:
+                out.append(effect_sentence(e, reference))
+        for key in CLEAR_OUTCOMES:
+            e = effects(summary, name, key)
+            if e is not None and e.distinguishable:
                 out.append(effect_sentence(e, reference))
         residents = effects(summary, name, "population")
         sentence = residents_sentence(residents, reference, scale) if residents is not None else None
@@ -188,7 +197,7 @@ def key_findings(summary: pd.DataFrame, reference: str, interventions: list[str]
             out.append(f"The largest fall in poverty that can be told from chance is under {best.scenario} "
                        f"({numbers.quantity(best.outcome, best.mean, signed=True, difference=True)} by {best.year}).")
         else:
-            out.append("No intervention lowers poverty by an amount that can be told from chance.")
+            out.append("No intervention lowers the poverty headcount by an amount that can be told from chance.")
     costs = {e.scenario: _cost_per_person_year(summary, e.scenario) for e in poverty}
     costs = {k: v for k, v in costs.items() if np.isfinite(v) and v > 0}
     if len(costs) > 1:

@@ -92,14 +92,16 @@ counts keep their whole numbers)."""
 
 def with_interval(name: str, mean: float, low: float, high: float, *, signed: bool = True) -> str:
     """``"+20 [-5, +40]"``: a difference (or value) of outcome ``name`` and its interval, at
-    the outcome's precision; for a share whose interval lies on one side of zero, with as many
-    more places (at most ``EXTRA_DECIMALS``) as keep its nonzero numbers from printing as 0
-    (forest cover -0.03 [-0.06, -0.01] points, not 0 [-0.1, 0])."""
+    the outcome's precision; for a share, with as many more places (at most
+    ``EXTRA_DECIMALS``) as keep the interval's nonzero ends, and the mean of an interval on one
+    side of zero, from printing as 0 (forest cover -0.03 [-0.06, -0.01] points, not 0 [-0.1, 0];
+    0 [-0.05, +0.03], not 0 [-0.1, 0], which hides that the interval reaches above zero)."""
     spec = outcome(name)
     places = decimals(spec)
-    if spec.kind == "share" and (low > 0 or high < 0):
+    if spec.kind == "share":
+        shown = (mean, low, high) if (low > 0 or high < 0) else (low, high)
         while places < decimals(spec) + EXTRA_DECIMALS and any(
-                x != 0 and rounded(scaled(spec, x), places) == "0" for x in (mean, low, high)):
+                x != 0 and rounded(scaled(spec, x), places) == "0" for x in shown):
             places += 1
     return " ".join((rounded(scaled(spec, mean), places, signed=signed),
                      f"[{rounded(scaled(spec, low), places, signed=signed)},",
