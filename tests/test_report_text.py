@@ -133,6 +133,11 @@ def test_key_findings_name_the_intervention_with_the_largest_fall_and_the_cheape
     text = " ".join(key_findings(extra, "base", ["cash"]))
     assert "cash raises the poverty gap in 2020 by 1.0 points" in text and "+0.6 to +1.4 points" in text
     assert "Gini" not in text and "gini" not in text
+    # a forest effect told from chance but under a tenth of a point is written with the places
+    # that show it (it read "leaves the forest ... where it is (90 % interval -0.1 to 0 points)")
+    forest = effect_sentence(Effect("cash", "forest_cover", 2030, -0.0003, -0.0006, -0.0001), "base")
+    assert "lowers the forest as a share of area in 2030 by 0.03 points" in forest
+    assert "(90 % interval -0.06 to -0.01 points)" in forest
 
 
 # ---------------------------------------------------------------- course of the reference run

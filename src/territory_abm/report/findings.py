@@ -82,9 +82,14 @@ class Effect:
         return side(self.low, self.high) != 0
 
     @property
+    def places(self) -> int:
+        """Places the mean and interval are written with (:func:`numbers.interval_places`)."""
+        return numbers.interval_places(self.outcome, self.mean, self.low, self.high)
+
+    @property
     def direction(self) -> int:
         """+1 or -1 by the sign of the mean as displayed, 0 when it rounds to zero."""
-        shown = numbers.value(self.outcome, self.mean)
+        shown = numbers.value(self.outcome, self.mean, places=self.places)
         return 0 if shown in ("0", numbers.MISSING) else int(np.sign(self.mean))
 
 
@@ -105,7 +110,7 @@ def effects(summary: pd.DataFrame, scenario: str, name: str, period: str = HORIZ
 
 def _interval(e: Effect) -> str:
     """``"-3.5 to -0.1 points"``: the interval with the unit once."""
-    low, high = numbers.value(e.outcome, e.low, signed=True), numbers.value(e.outcome, e.high, signed=True)
+    low, high = (numbers.value(e.outcome, x, signed=True, places=e.places) for x in (e.low, e.high))
     unit = numbers.unit(e.outcome, difference=True)
     return f"{low} to {high} {unit}".rstrip()
 
@@ -114,7 +119,7 @@ def effect_sentence(e: Effect, reference: str) -> str:
     """One sentence: what ``e.scenario`` does to the outcome in ``e.year`` compared with
     ``reference``, and whether that can be told from chance."""
     label = short_label(e.outcome)
-    size = numbers.quantity(e.outcome, abs(e.mean), difference=True)
+    size = numbers.quantity(e.outcome, abs(e.mean), difference=True, places=e.places)
     if e.direction == 0:
         head = f"{e.scenario} leaves the {label} in {e.year} where it is under {reference}"
     else:

@@ -78,16 +78,32 @@ def scaled(spec: Outcome, value: float) -> float:
     return 100 * value if spec.kind == "share" else value
 
 
-def value(name: str, x: float, *, signed: bool = False) -> str:
-    """Outcome ``name``'s value ``x`` in the report's unit and precision (shares in %)."""
+def value(name: str, x: float, *, signed: bool = False, places: int | None = None) -> str:
+    """Outcome ``name``'s value ``x`` in the report's unit and precision (shares in %), or with
+    ``places`` after the point (e.g. from :func:`interval_places`)."""
     spec = outcome(name)
-    return rounded(scaled(spec, x), decimals(spec), signed=signed)
+    return rounded(scaled(spec, x), decimals(spec) if places is None else places, signed=signed)
 
 
 EXTRA_DECIMALS = 3
 """Most places added to a share's interval that lies on one side of zero so that none of its
 numbers prints as 0 (a difference told from chance is never shown as nothing; money and
 counts keep their whole numbers)."""
+
+
+def interval_places(name: str, mean: float, low: float, high: float) -> int:
+    """Places after the decimal point for outcome ``name``'s ``mean`` and interval [``low``,
+    ``high``]: the outcome's, and for a share as many more (at most ``EXTRA_DECIMALS``) as keep
+    the interval's nonzero ends, and the mean of an interval on one side of zero, from
+    printing as 0."""
+    spec = outcome(name)
+    places = decimals(spec)
+    if spec.kind == "share":
+        shown = (mean, low, high) if (low > 0 or high < 0) else (low, high)
+        while places < decimals(spec) + EXTRA_DECIMALS and any(
+                x != 0 and rounded(scaled(spec, x), places) == "0" for x in shown):
+            places += 1
+    return places
 
 
 def with_interval(name: str, mean: float, low: float, high: float, *, signed: bool = True) -> str:
@@ -97,12 +113,7 @@ def with_interval(name: str, mean: float, low: float, high: float, *, signed: bo
     side of zero, from printing as 0 (forest cover -0.03 [-0.06, -0.01] points, not 0 [-0.1, 0];
     0 [-0.05, +0.03], not 0 [-0.1, 0], which hides that the interval reaches above zero)."""
     spec = outcome(name)
-    places = decimals(spec)
-    if spec.kind == "share":
-        shown = (mean, low, high) if (low > 0 or high < 0) else (low, high)
-        while places < decimals(spec) + EXTRA_DECIMALS and any(
-                x != 0 and rounded(scaled(spec, x), places) == "0" for x in shown):
-            places += 1
+    places = interval_places(name, mean, low, high)
     return " ".join((rounded(scaled(spec, mean), places, signed=signed),
                      f"[{rounded(scaled(spec, low), places, signed=signed)},",
                      f"{rounded(scaled(spec, high), places, signed=signed)}]"))
@@ -117,10 +128,11 @@ def unit(name: str, difference: bool = False) -> str:
     return "" if spec.unit == "1" else spec.unit
 
 
-def quantity(name: str, x: float, *, signed: bool = False, difference: bool = False) -> str:
-    """A value with its unit, for sentences: ``"26.0 %"``, ``"1.9 points"``, ``"3,249 USD/person/yr"``."""
+def quantity(name: str, x: float, *, signed: bool = False, difference: bool = False, places: int | None = None) -> str:
+    """A value with its unit, for sentences: ``"26.0 %"``, ``"1.9 points"``, ``"3,249 USD/person/yr"``
+    (``places`` after the point instead of the outcome's, e.g. from :func:`interval_places`)."""
     u = unit(name, difference)
-    text = value(name, x, signed=signed)
+    text = value(name, x, signed=signed, places=places)
     if not u or text == MISSING:
         return text
     return f"{text} %" if u == "%" else f"{text} {u}"
