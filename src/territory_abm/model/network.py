@@ -69,7 +69,10 @@ class Pairs(_PairArrays):
         return self._derived("origin", lambda: np.repeat(np.arange(self.n), np.diff(self.indptr)))
 
     def where(self, keep: np.ndarray) -> Pairs:
-        """The pairs where ``keep`` (bool, one per pair) holds."""
+        """The pairs where ``keep`` (bool, one per pair) holds (these pairs themselves where it
+        holds for all: pairs are not changed once made)."""
+        if keep.all():
+            return self
         count = np.bincount(self.origin()[keep], minlength=self.n)
         return Pairs(np.concatenate([[0], np.cumsum(count)]), self.dest[keep], self.time[keep])
 
