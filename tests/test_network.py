@@ -181,3 +181,12 @@ def test_node_road_quality_is_the_mean_over_each_nodes_edges():
     ids = ["A", "B", "C", "D"]
     model = SimpleNamespace(graph=graph, territory=SimpleNamespace(index=ids.index), n_nodes=4)
     assert node_road_quality(model).tolist() == [0.2, (0.2 + 0.7) / 2, 0.7, 0.0]  # D has no road
+
+
+def test_pairs_kept_whole_are_not_copied():
+    graph, ids, is_market = random_network(20, 3)
+    travel = TravelTimes(graph, ids, is_market, 1.0, 4.0)
+    assert travel.within(4.0) is travel.pairs  # every pair is within the cutoff: the same arrays
+    part = travel.within(2.0)
+    assert part is not travel.pairs and np.array_equal(part.dense(), np.where(travel.pairs.dense() <= 2.0,
+                                                                              travel.pairs.dense(), np.inf))
