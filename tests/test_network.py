@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from conftest import SCENARIOS
 
 from territory_abm import TerritoryModel, load_scenario
-from territory_abm.model.network import Pairs, TravelTimes, travel_time_matrix
+from territory_abm.model.network import (Pairs, TravelTimes, _adjacency, _edge_times, _entry_order,
+                                         travel_time_matrix)
 
 
 def random_network(n: int, seed: int, markets: int = 2) -> tuple[nx.Graph, list[str], np.ndarray]:
@@ -83,6 +84,30 @@ def test_every_road_changed_searches_every_origin_again(n, seed, cutoff):
     assert travel.update(graph, 1.0) == n
     check_against_dense(travel, graph, ids, is_market)
 
+
+@pytest.mark.parametrize("loop", [False, True])
+def test_the_kept_adjacency_takes_each_years_times(loop):
+    # an update of the same edges reorders the new times into the kept adjacency: the one scipy
+    # makes of them; a loop (two entries at one pair of ends, which scipy sums) has no such order
+    graph, ids, is_market = random_network(25, 7)
+    if loop:
+        graph.add_edge("N3", "N3", travel_time=0.5, road_quality=0.5)
+    travel = TravelTimes(graph, ids, is_market, 1.0, 6.0)
+    rng = np.random.default_rng(7)
+    for _ in range(3):
+        for _, _, data in graph.edges(data=True):
+            data["road_quality"] = float(rng.uniform(0.01, 1.0))
+        travel.update(graph, 1.0)
+        check_against_dense(travel, graph, ids, is_market)
+        a, b, times = _edge_times(graph, {node: i for i, node in enumerate(ids)}, 1.0)
+        fresh = _adjacency(len(ids), a, b, times)
+        order = _entry_order(len(ids), a, b, fresh)
+        assert (order is None) == loop
+        if not loop:
+            assert np.array_equal(np.concatenate([times, times])[order], fresh.data)
+            assert np.array_equal(travel._adjacency.data, fresh.data)
+
+
 def test_a_local_road_change_searches_only_the_origins_near_it():
     # a line of 30 nodes an hour apart: upgrading the first road touches origins within the cutoff of it
     graph = nx.path_graph([f"N{i}" for i in range(30)])
@@ -142,3 +167,26 @@ def test_a_limit_raised_during_a_run_widens_the_search():
     model.set_parameters({"migration_reach": 72.0})
     model.step()
     assert model.travel.cutoff == 72.0
+
+
+def test_node_road_quality_is_the_mean_over_each_nodes_edges():
+    from types import SimpleNamespace
+
+    from territory_abm.model.public import node_road_quality
+
+    graph = nx.Graph()
+    graph.add_nodes_from(["A", "B", "C", "D"])
+    graph.add_edge("A", "B", road_quality=0.2)
+    graph.add_edge("C", "B", road_quality=0.7)
+    ids = ["A", "B", "C", "D"]
+    model = SimpleNamespace(graph=graph, territory=SimpleNamespace(index=ids.index), n_nodes=4)
+    assert node_road_quality(model).tolist() == [0.2, (0.2 + 0.7) / 2, 0.7, 0.0]  # D has no road
+
+
+def test_pairs_kept_whole_are_not_copied():
+    graph, ids, is_market = random_network(20, 3)
+    travel = TravelTimes(graph, ids, is_market, 1.0, 4.0)
+    assert travel.within(4.0) is travel.pairs  # every pair is within the cutoff: the same arrays
+    part = travel.within(2.0)
+    assert part is not travel.pairs and np.array_equal(part.dense(), np.where(travel.pairs.dense() <= 2.0,
+                                                                              travel.pairs.dense(), np.inf))

@@ -489,13 +489,17 @@ def start(model, spending: np.ndarray) -> None:
     groups = sales_groups(farm_income=hh.farm_income, price=np.ones(hh.n), node=hh.node, alive=hh.alive,
                           price_share=hh.price_share, farm_gate=model.farm_gate, n_nodes=n,
                           max_groups=MAX_GROUPS_PER_NODE)
+    # households without farm income send 0 (their terms, 0 x a finite split over a positive
+    # price, leave every sum as it is): the sums run over the others alone, in the same order
+    farms = np.flatnonzero(hh.farm_income != 0)
+    farm_income, farm_group, farm_node = hh.farm_income[farms], groups.of[farms], hh.node[farms]
     for _ in range(START_ITERATIONS):
         way = routes(model, prices)
         split = group_splits(group_node=groups.node, group_dynamic=groups.dynamic, local_value=way.value,
                              elasticity=sigma)
-        quantity = local_quantity(farm_income=hh.farm_income, group=groups.of, split=split,
+        quantity = local_quantity(farm_income=farm_income, group=farm_group, split=split,
                                   price=split * way.net_price[groups.node] + (1.0 - split) * groups.dynamic,
-                                  node=hh.node, n_nodes=n)
+                                  node=farm_node, n_nodes=n)
         cleared = clear_food(food_demand, quantity, way, cap)
         step = np.where(model.populated, np.log(np.maximum(cleared.price, PRICE_FLOOR))
                         - np.log(np.maximum(prices, PRICE_FLOOR)), 0.0)

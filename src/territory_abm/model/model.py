@@ -189,10 +189,11 @@ class TerritoryModel(mesa.Model):
     def _record(self) -> None:
         """This year's outcomes, and households' records when the scenario asks for them."""
         self.node_stats, self.territory_stats = outcomes.compute(self)
-        pairs = self.commuting.tocoo()
-        away = (pairs.row != pairs.col) & (pairs.data != 0)
-        self.commuting_records.append((self.year, pairs.row[away].astype(np.int64), pairs.col[away].astype(np.int64),
-                                       pairs.data[away].copy()))
+        # the stored entries of the compressed rows in their order (as ``tocoo`` lists them)
+        c = self.commuting.tocsr()
+        home = np.repeat(np.arange(self.n_nodes, dtype=np.int64), np.diff(c.indptr))
+        away = (home != c.indices) & (c.data != 0)
+        self.commuting_records.append((self.year, home[away], c.indices[away].astype(np.int64), c.data[away]))
         if self.scenario.record_households:
             self.household_records.append(household_record(self.households, self.year))
 

@@ -69,7 +69,10 @@ class Pairs(_PairArrays):
         return self._derived("origin", lambda: np.repeat(np.arange(self.n), np.diff(self.indptr)))
 
     def where(self, keep: np.ndarray) -> Pairs:
-        """The pairs where ``keep`` (bool, one per pair) holds."""
+        """The pairs where ``keep`` (bool, one per pair) holds (these pairs themselves where it
+        holds for all: pairs are not changed once made)."""
+        if keep.all():
+            return self
         count = np.bincount(self.origin()[keep], minlength=self.n)
         return Pairs(np.concatenate([[0], np.cumsum(count)]), self.dest[keep], self.time[keep])
 
@@ -106,7 +109,24 @@ class Pairs(_PairArrays):
 
 def _adjacency(n: int, a: np.ndarray, b: np.ndarray, times: np.ndarray) -> csr_array:
     """Symmetric sparse adjacency of edges ``a``-``b`` weighted by ``times``."""
-    return csr_array((np.concatenate([times, times]), (np.concatenate([a, b]), np.concatenate([b, a]))), shape=(n, n))
+    return _symmetric(n, a, b, np.concatenate([times, times]))
+
+
+def _symmetric(n: int, a: np.ndarray, b: np.ndarray, data: np.ndarray) -> csr_array:
+    """(n, n) sparse matrix of ``data`` at (a, b) and then at (b, a) (scipy sums repeated entries)."""
+    return csr_array((data, (np.concatenate([a, b]), np.concatenate([b, a]))), shape=(n, n))
+
+
+def _entry_order(n: int, a: np.ndarray, b: np.ndarray, adjacency: csr_array) -> np.ndarray | None:
+    """Where each stored entry of ``adjacency`` (:func:`_adjacency` of the edges ``a``-``b``)
+    comes from in ``concatenate([times, times])``: new times of the same edges, taken in this
+    order, are the data of the adjacency that :func:`_adjacency` would make of them. None when
+    two entries share a pair of ends (a repeated edge or a loop, whose times scipy sums)."""
+    position = _symmetric(n, a, b, np.arange(1.0, 2 * len(a) + 1.0))  # one-based: no entry is 0
+    if (position.nnz != 2 * len(a) or not np.array_equal(position.indptr, adjacency.indptr)
+            or not np.array_equal(position.indices, adjacency.indices)):
+        return None
+    return position.data.astype(np.int64) - 1
 
 
 def _edge_times(graph: nx.Graph, index: dict[str, int], penalty: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -148,6 +168,7 @@ class TravelTimes:
         self.markets = np.flatnonzero(is_market)
         self._inner = ~np.asarray(is_market, bool)
         self._edges = None
+        self._adjacency, self._order = None, None
         self.pairs = Pairs(np.zeros(self.n + 1, np.int64), np.zeros(0, np.int64), np.zeros(0))
         self.update(graph, penalty)
 
@@ -156,7 +177,8 @@ class TravelTimes:
         edge whose time changed (with each edge at the shorter of its old and new times) are
         searched again. Returns how many origins were."""
         a, b, times = _edge_times(graph, self._index, penalty)
-        if self._edges is not None and np.array_equal(self._edges[0], a) and np.array_equal(self._edges[1], b):
+        same_edges = self._edges is not None and np.array_equal(self._edges[0], a) and np.array_equal(self._edges[1], b)
+        if same_edges:
             changed = times != self._edges[2]
             if not changed.any():
                 return 0
@@ -170,7 +192,13 @@ class TravelTimes:
         else:
             origins = np.arange(self.n)
         self._edges = (a, b, times)
-        adjacency = _adjacency(self.n, a, b, times)
+        if same_edges and self._order is not None:
+            # the same edges: only the weights of the adjacency change (scipy sorts a new one the same way)
+            adjacency = self._adjacency
+            adjacency.data = np.concatenate([times, times])[self._order]
+        else:
+            adjacency = self._adjacency = _adjacency(self.n, a, b, times)
+            self._order = _entry_order(self.n, a, b, adjacency)
         self._search(adjacency, origins)
         self.to_market = (dijkstra(adjacency, directed=False, indices=self.markets).T if self.markets.size
                           else np.zeros((self.n, 0)))
@@ -179,25 +207,21 @@ class TravelTimes:
 
     def _search(self, adjacency: csr_array, origins: np.ndarray) -> None:
         """Replace the rows of ``origins`` (ascending) by new searches within the cutoff."""
-        rows = {}
+        old = self.pairs
+        kept = ~np.isin(old.origin(), origins)  # the pairs of the origins not searched again
+        origin, dest, time = [old.origin()[kept]], [old.dest[kept]], [old.time[kept]]
         for start in range(0, len(origins), ROW_CHUNK):
             chunk = origins[start:start + ROW_CHUNK]
             found = dijkstra(adjacency, directed=False, indices=chunk, limit=self.cutoff)
-            for i, row in zip(chunk, found):
-                dest = np.flatnonzero(np.isfinite(row) & self._inner)
-                rows[int(i)] = (dest, row[dest])
-        old = self.pairs
-        dests, times = [], []
-        for i in range(self.n):
-            if i in rows:
-                dest, time = rows[i]
-            else:
-                dest, time = old.dest[old.indptr[i]:old.indptr[i + 1]], old.time[old.indptr[i]:old.indptr[i + 1]]
-            dests.append(dest)
-            times.append(time)
-        count = np.array([len(d) for d in dests], np.int64)
-        self.pairs = Pairs(np.concatenate([[0], np.cumsum(count)]), np.concatenate(dests).astype(np.int64),
-                           np.concatenate(times))
+            row, col = np.nonzero(np.isfinite(found) & self._inner)  # row by row, destinations ascending
+            origin.append(chunk[row])
+            dest.append(col)
+            time.append(found[row, col])
+        origin = np.concatenate(origin)
+        order = np.argsort(origin, kind="stable")  # each origin's pairs come from one search, in order
+        count = np.bincount(origin, minlength=self.n)
+        self.pairs = Pairs(np.concatenate([[0], np.cumsum(count)]), np.concatenate(dest)[order].astype(np.int64),
+                           np.concatenate(time)[order])
 
     @property
     def market_time(self) -> np.ndarray:

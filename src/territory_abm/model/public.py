@@ -62,11 +62,13 @@ def public_sector(model) -> None:
 
 def node_road_quality(model) -> np.ndarray:
     """Mean road quality of the edges at each node (0-1; 0 without edges)."""
-    total, count = np.zeros(model.n_nodes), np.zeros(model.n_nodes)
     index = model.territory.index
+    ends, quality = [], []
     for a, b, q in model.graph.edges(data="road_quality"):
-        for end in (a, b):
-            total[index(end)] += q
-            count[index(end)] += 1
+        ends += (index(a), index(b))
+        quality += (q, q)
+    # bincount adds in the order given: the sums a loop over the edges' ends makes
+    total = np.bincount(np.array(ends, np.int64), np.array(quality, float), minlength=model.n_nodes)
+    count = np.bincount(np.array(ends, np.int64), minlength=model.n_nodes)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(count > 0, total / count, 0.0)
