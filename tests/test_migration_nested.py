@@ -104,24 +104,3 @@ def test_the_kernel_draws_leavers_at_the_nested_chance():
                            services_weight=model.params.migration_services_weight)
     chance = odds / (1.0 + odds)
     assert movers.size / households == pytest.approx(chance, abs=4 * np.sqrt(chance * (1 - chance) / households))
-
-
-@pytest.mark.parametrize("seed", [0, 1, 2])
-def test_movers_join_the_networks_as_scipys_sum_does(seed):
-    # add_movers is scipy's stock + csr_array((people, (origin, dest))) to the bit: entries on
-    # and off the movers' pairs, movers repeated on a pair, and a stored 0 that the sum drops
-    rng = np.random.default_rng(seed)
-    n = 12
-    times = np.where(rng.random((n, n)) < 0.4, rng.uniform(0.5, 4.0, (n, n)), np.inf)
-    pairs = Pairs.from_dense(times)
-    entries = rng.choice(n * n, 30, replace=False)
-    data = rng.uniform(0.0, 50.0, 30)
-    data[0] = 0.0
-    stock = csr_array((data, (entries // n, entries % n)), shape=(n, n))
-    chosen = rng.integers(0, len(pairs.dest), 200)
-    origin, dest = pairs.origin()[chosen].astype(np.int32), pairs.dest[chosen]
-    people = rng.integers(1, 6, 200)
-    expected = stock + csr_array((people.astype(float), (origin, dest)), shape=(n, n))
-    got = migration.add_movers(stock, pairs, origin, dest, people)
-    assert np.array_equal(got.indptr, expected.indptr) and np.array_equal(got.indices, expected.indices)
-    assert got.data.tobytes() == expected.data.tobytes()

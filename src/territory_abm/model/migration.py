@@ -101,26 +101,6 @@ def stock_at(stock: csr_array, origin: np.ndarray, dest: np.ndarray) -> np.ndarr
     return np.where(keys[at] == wanted, stock.data[at], 0.0)
 
 
-def add_movers(stock: csr_array, pairs: Pairs, origin: np.ndarray, dest: np.ndarray, people: np.ndarray) -> csr_array:
-    """The migrant networks ``stock`` (sparse, n x n) with ``people`` (whole persons) moved from
-    ``origin`` to ``dest`` along some of ``pairs`` (the year's choice set): scipy's
-    ``stock + csr_array((people, (origin, dest)))`` to the bit (sums of whole persons are exact
-    in any order; a sum that is 0 is not stored), without its conversions of the movers' rows."""
-    n = stock.shape[1]
-    keys = pairs.origin() * n + pairs.dest  # ascending: by origin, destinations ascending in each row
-    moved = np.bincount(np.searchsorted(keys, origin.astype(np.int64) * n + dest), people.astype(float),
-                        minlength=keys.size)
-    stock.sum_duplicates()  # sorted, one entry per pair (as scipy's sum takes it)
-    old = np.repeat(np.arange(stock.shape[0], dtype=np.int64), np.diff(stock.indptr)) * n + stock.indices
-    new = keys[moved > 0]
-    union = np.union1d(old, new)
-    values = np.zeros(union.size)
-    values[np.searchsorted(union, old)] = stock.data
-    values[np.searchsorted(union, new)] += moved[moved > 0]
-    union, values = union[values != 0], values[values != 0]
-    return csr_array((values, union % n, np.searchsorted(union, np.arange(stock.shape[0] + 1) * n)), shape=stock.shape)
-
-
 def choose_destinations(origins: np.ndarray, destinations: Pairs, utilities: np.ndarray,
                         rng: np.random.Generator) -> np.ndarray:
     """Draw one destination per mover from the logit shares of its origin's pairs."""
@@ -329,7 +309,7 @@ def migrate(model) -> None:
     people = np.where(whole, hh.members[movers], 1)
     model.flows.movers_income = np.bincount(origin, people * relative, minlength=n)
     model.flows.movers_weighed = np.bincount(origin, people * weighed, minlength=n)
-    model.migrant_stock = add_movers(model.migrant_stock, choice.destinations, origin, dest, people)
+    model.migrant_stock = model.migrant_stock + csr_array((people.astype(float), (origin, dest)), shape=(n, n))
     model.flows.out_migrants = np.bincount(origin, people, minlength=n).astype(float)
     internal = ~model.is_market[dest]
     model.flows.in_migrants = returned + np.bincount(dest[internal], people[internal], minlength=n)
