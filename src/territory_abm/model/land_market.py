@@ -29,7 +29,7 @@ Each year (:func:`rent`), before the labour market:
 
 The node's rent solves demand = supply (regula falsi on log r, ``land_kernels.clear_rents``). Farms work
 their own land plus what they rent (:func:`farmed_land`); estates' TFP follows their farmed
-land as land^g. In the year's budgets (:func:`collect_rents`) tenants pay the year's rent;
+land as land^g. In the year's budgets (:func:`collect_rents`, ``budgets``) tenants pay the year's rent;
 households letting land receive it (households -> households "land rents", both in
 ``other_income``) and estates in cash, which they pay their owners with their profits
 (households -> firms "land rents").
@@ -140,21 +140,18 @@ def rent(model, parts: labour.FarmRevenueParts | None = None) -> None:
     model.land_rent = np.exp(tenancy.log_rent)
 
 
-def collect_rents(model) -> np.ndarray:
-    """Tenants pay this year's rent; households that let land receive it (both in
-    ``other_income``; farm income stays the farm's sales) and estates in cash, which goes to
-    their owners with their profits. Returns each household's rent received less rent paid
-    (USD/yr)."""
-    hh, e, ft = model.households, model.estates, model.firm_table
+def collect_rents(model) -> tuple[np.ndarray, float]:
+    """Estates receive this year's rent for the land they let, in cash, which goes to their
+    owners with their profits. Returns the rent by node (USD per effective ha, 0 where there
+    is no market), at which tenants pay and households letting land receive it
+    (``budget_kernels.rents_and_profits``: both in ``other_income``; farm income stays the
+    farm's sales), and what the estates received (USD/yr)."""
+    e, ft = model.estates, model.firm_table
     r = np.nan_to_num(model.land_rent)
-    net = -r[hh.node] * hh.rented  # received by households letting land (+), paid by tenants (-)
-    hh.other_income += net
     to_estates = r[e.node] * e.let
     cash = ft.cash
     cash[e.firm_row] += to_estates
-    model.ledger.record("households", "households", "land rents", net[net > 0].sum())
-    model.ledger.record("households", "firms", "land rents", to_estates.sum())
-    return net
+    return r, to_estates.sum()
 
 
 SELLERS = ("households", "rest_of_world", "municipalities")
