@@ -41,6 +41,7 @@ import numpy as np
 
 from . import labour
 from .kernels import bincount
+from .labour_kernels import farmed_land as farmed
 from .land_kernels import clear_rents, sell_land
 
 RENT_STEPS = 50
@@ -80,7 +81,9 @@ def add_land(model, rows: np.ndarray, hectares: np.ndarray, effective: np.ndarra
 def farmed_land(model) -> np.ndarray:
     """Effective hectares each household farms this year: its own plus what it rents in
     (less what it lets)."""
-    return np.maximum(own_effective_land(model) + model.households.rented, 0.0)
+    hh = model.households
+    return farmed(quality=np.exp(hh.land_quality_log), land=hh.land, garden_plot=model.params.garden_plot_ha,
+                  rented=hh.rented)
 
 
 def start(model) -> None:
