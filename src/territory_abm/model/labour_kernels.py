@@ -104,14 +104,10 @@ def seek_work(adults, alive, employed, farm_revenue_at_one_worker, in_enterprise
             own = farm_revenue_at_one_worker[i]
             th = farm_labour_thresholds
         revenue = own / skill[i]
-        # no worker of last year stays where there was none, and nobody new seeks where no
-        # adult is free (what ``_staying_workers`` and ``_farm_workers_wanted`` give then)
-        stay = 0 if employed[i] == 0 else _staying_workers(employed[i], a, revenue, best_wage[g], b, th, in_enterprise[i])
+        chance = _hire_chance(job_finding[g], hiring_weight[i])
+        stay = _staying_workers(employed[i], a, revenue, best_wage[g], b, th, in_enterprise[i])
         free = a - stay
-        s = float(stay)
-        if free > 0:
-            chance = _hire_chance(job_finding[g], hiring_weight[i])
-            s = float(stay + free - _farm_workers_wanted(revenue, best_wage[g] * chance, b, th, free))
+        s = float(stay + free - _farm_workers_wanted(revenue, best_wage[g] * chance, b, th, free))
         keep = min(s, float(employed[i]))
         seekers[i] = s
         fresh_units[i] = (s - keep) * skill[i]
@@ -153,9 +149,7 @@ def hire(seekers, fresh_units, employed, hiring_weight, skill, node, hires, keep
         keep = min(s, float(employed[i]))
         fresh = s - keep
         kept = min(np.floor(keep * keep_rate[g] + u_keep[i]), keep)
-        hired = 0.0  # no new seeker: none hired (the draw u_fresh < 1 rounds 0 down)
-        if fresh > 0:
-            hired = min(np.floor(fresh * _hire_chance(chance[g], hiring_weight[i]) + u_fresh[i]), fresh)
+        hired = min(np.floor(fresh * _hire_chance(chance[g], hiring_weight[i]) + u_fresh[i]), fresh)
         j = int(kept + hired)
         jobs[i] = j
         if j > 0:
