@@ -21,7 +21,7 @@ import numpy as np
 
 from . import context
 from .environment import give_up_land
-from .demography_kernels import income_per_person, lacking_members, scaled_weights, share_births
+from .demography_kernels import adult_schooling, income_per_person, lacking_members, scaled_weights, share_births
 from .kernels import demography
 
 
@@ -33,7 +33,8 @@ def births_and_deaths(model) -> None:
     cohort = model.cohort_education + model.policies.schooling_gain(np.arange(n))
     # children reach their node's cohort schooling plus their household's place in it, and
     # what a conditional transfer bought them
-    schooling = cohort[hh.node] + hh.schooling_gap + hh.child_schooling
+    schooling = adult_schooling(cohort=cohort, node=hh.node, schooling_gap=hh.schooling_gap,
+                                child_schooling=hh.child_schooling)
     model.flows.births, model.flows.deaths = demography(
         alive=alive, members=hh.members, adults=hh.adults, education=hh.education, node=hh.node, u_birth=u_birth,
         u_death=u_death, u_adult=u_adult,

@@ -103,3 +103,15 @@ def share_births(lack, rates, members, alive, extra, ids, ever):
     for i in range(n):
         births[i] = lack[i] + extra * rest[i] / total
     return births
+
+
+@kernel()
+def adult_schooling(cohort, node, schooling_gap, child_schooling):
+    """Schooling (years) of each household's children reaching working age: its node's
+    ``cohort`` schooling plus its ``schooling_gap`` and the ``child_schooling`` a conditional
+    transfer bought (``demography.births_and_deaths``)."""
+    n = node.shape[0]
+    out = np.empty(n)
+    for i in range(n):
+        out[i] = cohort[node[i]] + schooling_gap[i] + child_schooling[i]
+    return out

@@ -204,6 +204,23 @@ def clear_rents(revenue_per_land, adults, employed, quality, land, garden_plot, 
     return log_rent, net, estate_let, coef
 
 
+class Headcount(NamedTuple):
+    adults: np.ndarray      # (n_nodes,) adults of the alive households (persons)
+    households: np.ndarray  # (n_nodes,) alive households
+
+
+@kernel(Headcount)
+def headcount(node, alive, adults, n_nodes):
+    """Adults and households alive by node, in one pass (whole numbers: exact in any order)."""
+    grown = np.zeros(n_nodes)
+    households = np.zeros(n_nodes)
+    for i in range(node.shape[0]):
+        if alive[i]:
+            grown[node[i]] += adults[i]
+            households[node[i]] += 1.0
+    return grown, households
+
+
 @kernel()
 def pick_formers(node, alive, adults, count, key):
     """Rows (sorted) of the households an adult child leaves: in each node g, ``count[g]`` of
