@@ -12,7 +12,7 @@ from territory_abm.model.demography import household_births
 from territory_abm.model.demography_kernels import adult_schooling
 from territory_abm.model.households import ASSET_UNIT, HouseholdPopulation
 from territory_abm.model.labour_kernels import farmed_land, revenue_at_one_worker, revenue_parts
-from territory_abm.model.land_kernels import headcount
+from territory_abm.model.land_kernels import headcount, land_by_node
 from territory_abm.params import Parameters
 
 
@@ -101,13 +101,16 @@ def test_farmed_land_and_revenue_at_one_worker_are_the_numpy_rule():
                                           price=price), want)
 
 
-def test_headcount_and_schooling_are_the_numpy_rule():
+def test_headcount_land_and_schooling_are_the_numpy_rule():
     h = households(seed=9)
     rng = np.random.default_rng(9)
     k = h["n_nodes"]
     now = headcount(node=h["node"], alive=h["alive"], adults=h["adults"], n_nodes=k)
     assert same(now.adults, np.bincount(h["node"], h["adults"] * h["alive"], minlength=k))
     assert same(now.households, np.bincount(h["node"], h["alive"], minlength=k))
+    land = np.where(rng.random(len(h["node"])) < 0.3, 0.0, rng.lognormal(1.0, 1.0, len(h["node"])))  # the dead's too
+    assert same(land_by_node(node=h["node"], alive=h["alive"], land=land, n_nodes=k),
+                np.bincount(h["node"], land * h["alive"], minlength=k))
     cohort, gap, child = rng.uniform(3.0, 9.0, k), rng.normal(0.0, 2.0, len(h["node"])), rng.uniform(0, 1, len(h["node"]))
     assert same(adult_schooling(cohort=cohort, node=h["node"], schooling_gap=gap, child_schooling=child),
                 cohort[h["node"]] + gap + child)

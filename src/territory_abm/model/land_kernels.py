@@ -323,6 +323,15 @@ def sell_land(coef, own, assets, node, buyer, for_sale, low, high, years, expone
     return log_price, bought
 
 
+@kernel()
+def land_by_node(node, alive, land, n_nodes):
+    """Land (ha) of the alive households by node, as ``np.bincount(node, land * alive)`` adds
+    it: in row order, the rows not alive adding 0.0, which changes no sum (land is finite)."""
+    out = np.zeros(n_nodes)
+    _alive_node_sums(node, alive, land, 0.0, out)
+    return out
+
+
 class HandOver(NamedTuple):
     rows: np.ndarray    # (k,) households whose holding grows (ascending)
     gained: np.ndarray  # (k,) hectares each gains

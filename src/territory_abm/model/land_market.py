@@ -120,7 +120,6 @@ def rent(model, parts: labour.FarmRevenueParts | None = None) -> None:
     ``parts``: the year's ``labour.farm_revenue_parts`` (default: computed here)."""
     p, hh, e, ft = model.params, model.households, model.estates, model.firm_table
     g = p.estate_land_elasticity
-    hh.rented = 0.0
     # this year's expected farm revenue per effective hectare^a, with last year's family labour
     revenue = labour.farm_revenue_at_one_worker(model, 1.0, parts)
     has = np.isfinite(model.start_land_rent)
