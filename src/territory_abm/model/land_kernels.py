@@ -214,10 +214,20 @@ def headcount(node, alive, adults, n_nodes):
     """Adults and households alive by node, in one pass (whole numbers: exact in any order)."""
     grown = np.zeros(n_nodes)
     households = np.zeros(n_nodes)
-    for i in range(node.shape[0]):
-        if alive[i]:
-            grown[node[i]] += adults[i]
-            households[node[i]] += 1.0
+    n = node.shape[0]
+    i = 0
+    while i < n:  # a run of one node's rows: its sums in registers (households come mostly in such runs)
+        if not alive[i]:
+            i += 1
+            continue
+        g = node[i]
+        run_adults, run_households = grown[g], households[g]
+        while i < n and (not alive[i] or node[i] == g):
+            if alive[i]:
+                run_adults += adults[i]
+                run_households += 1.0
+            i += 1
+        grown[g], households[g] = run_adults, run_households
     return grown, households
 
 
