@@ -292,22 +292,27 @@ class Sales(NamedTuple):
 
 
 @kernel(Sales)
-def sell_land(coef, own, assets, node, buyer, for_sale, low, high, years, exponent, iterations):
-    """Each node's land for sale (``for_sale``, effective ha) sold to its ``buyer``
-    households at the price that clears (USD per effective ha; its log over ``years`` searched
-    between ``low`` and ``high`` by :func:`_falsi`, as a rent): a buyer with land coefficient
-    ``coef`` c (the rental market's: it farms c r^(-k) at rent r, k = ``exponent``) and
-    ``own`` effective ha buys up to the holding at which a hectare's rent over ``years``
-    years is the price, c (price / years)^(-k) - ``own``, no more than its ``assets`` pay
-    for. Where demand at the lowest price falls short,
+def sell_land(coef, quality, land, garden_plot, assets, node, alive, for_sale, low, high, years, exponent, iterations):
+    """Each node's land for sale (``for_sale``, effective ha) sold to its buyers at the price
+    that clears (USD per effective ha; its log over ``years`` searched between ``low`` and
+    ``high`` by :func:`_falsi`, as a rent): an ``alive`` household with land coefficient
+    ``coef`` c > 0 (the rental market's: it farms c r^(-k) at rent r, k = ``exponent``; the
+    rows beyond ``coef``, households formed since, do not buy) and ``own`` effective ha (its
+    ``land``, at least the ``garden_plot``, times its land ``quality``:
+    ``land_market.own_effective_land``) buys up to the holding at which a hectare's rent over
+    ``years`` years is the price, c (price / years)^(-k) - ``own``, no more than its ``assets``
+    pay for. Where demand at the lowest price falls short,
     what is demanded is sold at that price; where it exceeds the land for sale at the price
     found (within the search's tolerance), buyers are served pro rata."""
     n_nodes = for_sale.shape[0]
     member = np.zeros(node.shape[0], np.bool_)
-    for i in range(node.shape[0]):
-        member[i] = buyer[i] and for_sale[node[i]] > 0.0
+    for i in range(min(node.shape[0], coef.shape[0])):
+        member[i] = alive[i] and coef[i] > 0.0 and for_sale[node[i]] > 0.0
     rows, start = _by_node(node, member, n_nodes)
-    c_by, own_by, cap_by = coef[rows], own[rows], assets[rows]
+    c_by, cap_by = coef[rows], assets[rows]
+    own_by = np.empty(rows.size)
+    for q in range(rows.size):
+        own_by[q] = quality[rows[q]] * maximum(land[rows[q]], garden_plot)
     floor_by = np.zeros(rows.size)
     no_estates = np.zeros(0, np.int64)
     log_price = np.full(n_nodes, np.nan)

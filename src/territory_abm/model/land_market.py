@@ -196,15 +196,15 @@ def sell(model) -> None:
     model.land_price = np.full(n, np.nan)
     if not model.freed_effective_land.any():
         return
-    coef = np.zeros(hh.n)
-    coef[:model.land_coef.size] = model.land_coef  # households formed this year do not buy yet
     years, k = p.land_price_years, 1.0 / (1.0 - p.farm_land_elasticity)
     # nobody pays more than the year's rent over the years: renting is the alternative
     highest = np.log(np.where(np.isfinite(model.land_rent), model.land_rent, 1.0) * years)
     lowest = np.log(np.where(np.isfinite(model.start_land_rent), model.start_land_rent, 1.0) * years / PRICE_BRACKET)
-    sales = sell_land(coef=coef, own=own_effective_land(model), assets=hh.assets, node=hh.node,
-                      buyer=hh.alive & (coef > 0), for_sale=model.freed_effective_land, low=np.minimum(lowest, highest),
-                      high=highest, years=years, exponent=k, iterations=RENT_STEPS)
+    # households formed this year (rows beyond the rental market's coefficients) do not buy yet
+    sales = sell_land(coef=model.land_coef, quality=np.exp(hh.land_quality_log), land=hh.land,
+                      garden_plot=p.garden_plot_ha, assets=hh.assets, node=hh.node, alive=hh.alive,
+                      for_sale=model.freed_effective_land, low=np.minimum(lowest, highest), high=highest, years=years,
+                      exponent=k, iterations=RENT_STEPS)
     model.land_price = np.exp(sales.log_price)
     rows = np.flatnonzero(sales.bought > 0)
     if rows.size == 0:
