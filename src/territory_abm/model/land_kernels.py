@@ -265,12 +265,34 @@ def pick_formers(node, alive, adults, count, key):
 
 
 @njit(cache=True)
+def _kth_smallest(keys, k):
+    """The ``k``-th smallest of ``keys`` (0 < k <= size), the value ``np.partition`` puts at
+    k - 1, in one pass that keeps the k smallest seen in order (few enter once it is full:
+    cheaper than partitioning a copy when k is small against the size); by ``np.partition``
+    itself where a key is NaN."""
+    kept = np.empty(k)
+    m = 0
+    for j in range(keys.shape[0]):
+        x = keys[j]
+        if x != x:
+            return np.partition(keys, k - 1)[k - 1]
+        if m < k or x < kept[k - 1]:
+            p = m if m < k else k - 1
+            while p > 0 and kept[p - 1] > x:
+                kept[p] = kept[p - 1]
+                p -= 1
+            kept[p] = x
+            m = min(m + 1, k)
+    return kept[k - 1]
+
+
+@njit(cache=True)
 def _smallest(keys, rows, take):
     """The ``rows`` with the ``take`` smallest ``keys`` (0 < take < size), in row order: by a
     selection (linear time) where they are exactly the rows whose key is at most the take-th
     smallest, else (a tie across that place, or NaN keys among them) as the first ``take`` of
     ``np.argsort``, whose choice among ties the result keeps."""
-    threshold = np.partition(keys, take - 1)[take - 1]
+    threshold = _kth_smallest(keys, take)
     within = 0
     for j in range(keys.shape[0]):
         if keys[j] <= threshold:
