@@ -88,8 +88,9 @@ def test_no_buyer_pays_more_than_its_assets_and_no_more_is_sold_than_offered(ass
     for sale, and the price stays within its bracket."""
     coef, own = np.array([3.0, 5.0, 8.0]), np.array([2.0, 4.0, 1.0])
     log_r0 = 2.0
-    sales = sell_land(coef=coef, own=own, assets=np.array(assets), node=np.zeros(3, np.int64),
-                      buyer=np.ones(3, bool), for_sale=np.array([for_sale]), low=np.array([log_r0 - 4.0 + np.log(10)]),
+    sales = sell_land(coef=coef, quality=own, land=np.ones(3), garden_plot=0.0, assets=np.array(assets),
+                      node=np.zeros(3, np.int64), alive=np.ones(3, bool), for_sale=np.array([for_sale]),
+                      low=np.array([log_r0 - 4.0 + np.log(10)]),
                       high=np.array([log_r0 + np.log(10)]), years=10.0, exponent=1.0 / 0.65, iterations=50)
     assert sales.bought.sum() <= for_sale * (1 + 1e-9)
     if np.isfinite(sales.log_price[0]):

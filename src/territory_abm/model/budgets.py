@@ -12,8 +12,8 @@ at the year's prices).
 from __future__ import annotations
 
 from . import enterprises, estates, food, land_market, migration
-from .budget_kernels import cash_on_hand, spend
-from .kernels import bincount, household_receipts
+from .budget_kernels import cash_on_hand, rents_and_profits, spend
+from .kernels import household_receipts
 
 
 def household_budgets(model) -> None:
@@ -21,7 +21,6 @@ def household_budgets(model) -> None:
     p, hh, n = model.params, model.households, model.n_nodes
     node, alive = hh.node, hh.alive
     hh.transfer_income = model.policies.pay_households(model.year)
-    model.flows.programme_transfers = bincount(node, hh.transfer_income * alive, minlength=n)
     enterprises.planned_income(model)
     receipts = household_receipts(
         alive=alive, adults=hh.adults, node=node, public_local=model.flows.public_local + model.flows.national_local,
@@ -31,7 +30,17 @@ def household_budgets(model) -> None:
         remittance_abroad=migration.remittance_per_migrant_abroad(model), n_nodes=n)
     hh.other_income, hh.remittance_income = receipts.other_income, receipts.net_remittances
     income, model.flows.remittances = receipts.income, receipts.remittances_by_node
-    income += land_market.collect_rents(model) + estates.pay_owners(model)  # and last year's estate profits
+    rent, to_estates = land_market.collect_rents(model)
+    owners, to_owners, abroad = estates.pay_owners(model)  # last year's estate profits
+    paid = rents_and_profits(transfer_income=hh.transfer_income, alive=alive, node=node, rent=rent, rented=hh.rented,
+                             owner=owners, paid=to_owners, other_income=hh.other_income, income=income, ids=hh.id,
+                             ever=hh.ever, n_nodes=n)
+    model.flows.programme_transfers = paid.transfers_by_node
+    model.ledger.record("households", "households", "land rents", paid.rents_received)
+    model.ledger.record("households", "firms", "land rents", to_estates)
+    if abroad is not None:
+        model.ledger.record("firms", "households", "estate profits", paid.profits)
+        model.ledger.record("firms", "rest_of_world", "estate profits abroad", abroad)
     if receipts.internal_remittances:
         model.ledger.record("households", "households", "internal remittances", receipts.internal_remittances)
     model.ledger.record("rest_of_world", "households", "remittances from abroad", receipts.remittances_from_abroad)

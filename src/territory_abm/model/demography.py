@@ -21,6 +21,7 @@ import numpy as np
 
 from . import context
 from .environment import give_up_land
+from .demography_kernels import adult_schooling, income_per_person, lacking_members, scaled_weights, share_births
 from .kernels import demography
 
 
@@ -32,7 +33,8 @@ def births_and_deaths(model) -> None:
     cohort = model.cohort_education + model.policies.schooling_gain(np.arange(n))
     # children reach their node's cohort schooling plus their household's place in it, and
     # what a conditional transfer bought them
-    schooling = cohort[hh.node] + hh.schooling_gap + hh.child_schooling
+    schooling = adult_schooling(cohort=cohort, node=hh.node, schooling_gap=hh.schooling_gap,
+                                child_schooling=hh.child_schooling)
     model.flows.births, model.flows.deaths = demography(
         alive=alive, members=hh.members, adults=hh.adults, education=hh.education, node=hh.node, u_birth=u_birth,
         u_death=u_death, u_adult=u_adult,
@@ -67,25 +69,29 @@ def household_births(params, rate: float, hh) -> np.ndarray:
     proportion to the members they lack (at most what they lack), and what is left beyond
     that by :func:`household_birth_rates` (more to poorer households)."""
     alive = hh.alive
-    total = rate * float(np.sum(hh.members, where=alive))
-    lack = np.where(alive, np.maximum(hh.usual_size - hh.members, 0), 0).astype(float)
-    lacking = lack.sum()
+    need = lacking_members(members=hh.members, usual_size=hh.usual_size, alive=alive)
+    lack, lacking = need.lack, need.lacking
+    total = rate * need.persons
     if lacking >= total:
         return lack * (total / lacking) if lacking > 0 else lack
-    rest = household_birth_rates(params, 1.0, hh.income, hh.members, alive, total=hh.total) * np.where(alive, hh.members, 0)
-    return lack + (total - lacking) * rest / max(hh.total(rest), 1e-12)
+    rates = household_birth_rates(params, 1.0, hh.income, hh.members, alive, ids=hh.id, ever=hh.ever)
+    return share_births(lack=lack, rates=rates, members=hh.members, alive=alive, extra=total - lacking, ids=hh.id,
+                        ever=hh.ever)
 
 
 def household_birth_rates(params, rate: float, income: np.ndarray, members: np.ndarray,
-                          alive: np.ndarray, total=np.sum) -> np.ndarray:
+                          alive: np.ndarray, ids: np.ndarray | None = None, ever: int | None = None) -> np.ndarray:
     """Births per person of each household (1/yr) if births were shared by income only:
     ``rate`` times (y / Y)^-e normalised so
     that the members of alive households have ``rate`` births per person on average (y income
     per person, at least 1 USD; Y the mean over persons; e ``fertility_income_elasticity``).
-    ``total`` sums a value per household (``HouseholdPopulation.total`` over a population's rows)."""
-    persons = np.where(alive, members, 0).astype(float)
-    income_pc = np.maximum(income / np.maximum(members, 1), 1.0)
-    mean = max(total(income_pc * persons) / max(persons.sum(), 1.0), 1.0)
-    weight = (income_pc / mean) ** -params.fertility_income_elasticity
-    scale = persons.sum() / max(total(weight * persons), 1e-12)
-    return rate * weight * scale
+    Sums of a value per household are numpy's over the rows of a run never compacted
+    (``ids`` and ``ever`` of a population's rows, ``HouseholdPopulation.total``; default: the
+    rows given are all there are)."""
+    if ids is None:
+        ids, ever = np.zeros(0, np.int64), len(income)
+    shares = income_per_person(income=income, members=members, alive=alive, ids=ids, ever=ever)
+    mean = max(shares.income / max(shares.persons, 1.0), 1.0)
+    weight = (shares.income_pc / mean) ** -params.fertility_income_elasticity
+    return scaled_weights(weight=weight, members=members, alive=alive, persons=shares.persons, rate=rate, ids=ids,
+                          ever=ever)

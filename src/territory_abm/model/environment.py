@@ -16,7 +16,7 @@ import numpy as np
 
 from . import estates, land_market
 from .kernels import bincount, clear_forest, clearing_wish
-from .land_kernels import hand_over_land
+from .land_kernels import hand_over_land, land_by_node
 
 MIN_HURDLE, MAX_HURDLE = 1e-2, 1e4
 """Bounds of the clearing hurdle (gain per USD of cost) searched at the start."""
@@ -128,7 +128,7 @@ def regrow_nature(model) -> None:
 def farmland_by_node(model) -> np.ndarray:
     """Land farmed by node (ha): the alive households' own farms and the estates."""
     hh = model.households
-    return bincount(hh.node, hh.land * hh.alive, minlength=model.n_nodes) + estates.land_by_node(model)
+    return land_by_node(node=hh.node, alive=hh.alive, land=hh.land, n_nodes=model.n_nodes) + estates.land_by_node(model)
 
 
 def nature_ratio(model) -> np.ndarray:

@@ -147,23 +147,19 @@ def land_by_node(model) -> np.ndarray:
     return np.bincount(model.estates.node, model.estates.land, minlength=model.n_nodes)
 
 
-def pay_owners(model) -> np.ndarray:
+def pay_owners(model) -> tuple[np.ndarray, np.ndarray, float | None]:
     """Each estate pays its owner what it holds in cash (last year's profit after tax, once
-    earlier losses are made good), which the owner spends and saves as any income (added to
-    ``other_income``); an absent owner's share leaves the territory. Returns each household's
-    receipt (USD/yr)."""
+    earlier losses are made good), which the owner spends and saves as any income
+    (``budget_kernels.rents_and_profits`` adds it to ``other_income``); an absent owner's
+    share leaves the territory. Returns the owners' rows, what each estate pays its owner
+    present (USD/yr) and what leaves (USD/yr; None where there are no estates)."""
     e, hh, ft = model.estates, model.households, model.firm_table
-    amount = np.zeros(hh.n)
     if e.n == 0:
-        return amount
+        return e.owner, np.zeros(0), None
     paid = np.maximum(ft.cash[e.firm_row], 0.0)
     ft.cash[e.firm_row] -= paid
     present = hh.alive[e.owner]
-    amount = np.bincount(e.owner, paid * present, minlength=hh.n)
-    hh.other_income += amount
-    model.ledger.record("firms", "households", "estate profits", hh.total(amount))
-    model.ledger.record("firms", "rest_of_world", "estate profits abroad", (paid * ~present).sum())
-    return amount
+    return e.owner, paid * present, (paid * ~present).sum()
 
 
 def take_share(model, rows: np.ndarray, share: float) -> tuple[np.ndarray, np.ndarray]:

@@ -36,15 +36,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from .kernels import bincount
-from .land_kernels import pick_formers
+from .land_kernels import headcount, pick_formers
 
 
 def headship(model) -> np.ndarray:
     """Households per adult by node (nan where a node has no adults)."""
     hh, n = model.households, model.n_nodes
+    now = headcount(node=hh.node, alive=hh.alive, adults=hh.adults, n_nodes=n)
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.bincount(hh.node, hh.alive, minlength=n) / np.bincount(hh.node, hh.adults * hh.alive, minlength=n)
+        return now.households / now.adults
 
 
 def forming(model, rng) -> np.ndarray:
@@ -52,9 +52,8 @@ def forming(model, rng) -> np.ndarray:
     adjustment share of the shortfall against the starting headship (``model.headship``),
     drawn among households with two or more adults with weight adults - 1."""
     p, hh, n = model.params, model.households, model.n_nodes
-    adults = bincount(hh.node, hh.adults * hh.alive, minlength=n)
-    gap = p.household_formation_adjustment * np.maximum(
-        np.nan_to_num(model.headship) * adults - bincount(hh.node, hh.alive, minlength=n), 0.0)
+    now = headcount(node=hh.node, alive=hh.alive, adults=hh.adults, n_nodes=n)
+    gap = p.household_formation_adjustment * np.maximum(np.nan_to_num(model.headship) * now.adults - now.households, 0.0)
     count = (np.floor(gap) + (rng.random(n) < gap - np.floor(gap))).astype(np.int64)
     if not count.any():
         return np.zeros(0, np.int64)

@@ -276,12 +276,11 @@ def asset_factor(assets, asset_el) -> np.ndarray:
     return np.power(1.0 + assets / ASSET_UNIT, asset_el)
 
 
-def farm_output(tfp, land, labour, assets, nature_factor, land_el, labour_el, asset_el,
-                assets_factor=None) -> np.ndarray:
-    """Farm output (USD/yr at full price): TFP land^a labour^b (1 + assets/ASSET_UNIT)^c f(K);
-    ``assets_factor``, if given, is :func:`asset_factor` of ``assets`` computed before."""
-    factor = asset_factor(assets, asset_el) if assets_factor is None else assets_factor
-    return tfp * np.power(land, land_el) * np.power(np.maximum(labour, 0), labour_el) * factor * nature_factor
+def farm_output(tfp, land, labour, assets, nature_factor, land_el, labour_el, asset_el) -> np.ndarray:
+    """Farm output (USD/yr at full price): TFP land^a labour^b (1 + assets/ASSET_UNIT)^c f(K)
+    (with one worker, from the year's parts: ``labour_kernels.revenue_at_one_worker``)."""
+    return (tfp * np.power(land, land_el) * np.power(np.maximum(labour, 0), labour_el) * asset_factor(assets, asset_el)
+            * nature_factor)
 
 
 def farming_households(model, node: np.ndarray, land: np.ndarray) -> np.ndarray:

@@ -27,9 +27,9 @@ from scipy.sparse import csr_array
 from . import context, estates, food, land_market
 from .environment import nature_ratio
 from .firms import desired_labour, firm_prices
-from .households import asset_factor, farm_output
+from .households import asset_factor
 from .kernels import labour_incomes
-from .labour_kernels import Seeking, hire, seek_work
+from .labour_kernels import Seeking, hire, revenue_at_one_worker, revenue_parts, seek_work
 from .markets import UNFILLED_TOLERANCE, match_labour, wage_adjustment
 
 LOTTERY_STEPS = 60
@@ -116,11 +116,12 @@ def farm_revenue_parts(model) -> FarmRevenueParts:
     # natural capital (soils, water, pollinators) augments farming, which still produces without it
     model.nature_factor = np.power((1.0 + nature_ratio(model)) / (1.0 + model.nature_ratio0),
                                    p.natural_capital_elasticity)
-    price = food.farm_prices(model) * context.farm_output_factor(model)  # climate shocks
-    tfp = hh.tfp * (1.0 + hh.assistance_gain)  # practices adopted with technical assistance
-    assets = hh.assets.copy()
-    return FarmRevenueParts(tfp=tfp, nature=model.nature_factor[hh.node], price=price, assets=assets,
-                            asset_factor=asset_factor(assets, p.farm_asset_elasticity))
+    # practices adopted with technical assistance; climate shocks
+    parts = revenue_parts(tfp=hh.tfp, assistance_gain=hh.assistance_gain, assets=hh.assets, node=hh.node,
+                          nature_by_node=model.nature_factor, price=food.farm_prices(model),
+                          output_factor=context.farm_output_factor(model))
+    return FarmRevenueParts(tfp=parts.tfp, nature=parts.nature, price=parts.price, assets=parts.assets,
+                            asset_factor=np.power(parts.asset_base, p.farm_asset_elasticity))
 
 
 def farm_revenue_at_one_worker(model, land: np.ndarray | float | None = None,
@@ -136,8 +137,9 @@ def farm_revenue_at_one_worker(model, land: np.ndarray | float | None = None,
     # the assets' factor the parts hold while the assets are those it was computed at (the rental and
     # the labour market of a year read the same assets)
     same = parts.assets is not None and np.array_equal(parts.assets, assets)
-    return farm_output(parts.tfp, land, 1.0, assets, parts.nature, p.farm_land_elasticity, 0.0,
-                       p.farm_asset_elasticity, assets_factor=parts.asset_factor if same else None) * parts.price
+    return revenue_at_one_worker(tfp=parts.tfp, land_factor=np.atleast_1d(np.power(land, p.farm_land_elasticity)),
+                                 asset_factor=parts.asset_factor if same else asset_factor(assets, p.farm_asset_elasticity),
+                                 nature=parts.nature, price=parts.price)
 
 
 def seekers(model, revenue_at_one_worker: np.ndarray, best_wage: np.ndarray,

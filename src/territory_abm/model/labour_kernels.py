@@ -18,6 +18,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from .exact import maximum
+from .households import ASSET_UNIT
 from .kernels import _farm_workers_wanted, _hire_chance, _staying_workers, kernel, lottery_chance
 
 _lottery_chance = lottery_chance.compiled
@@ -31,6 +33,14 @@ class Seeking(NamedTuple):
     new_by_node: np.ndarray          # (n_nodes,) seekers without a job last year (persons)
     units_by_node: np.ndarray        # (n_nodes,) seekers' skill units by home node
     returning_units_by_node: np.ndarray  # (n_nodes,) skill units of the seekers who held a job last year
+
+
+class RevenueParts(NamedTuple):
+    tfp: np.ndarray          # (households,) TFP with the practices adopted with technical assistance
+    nature: np.ndarray       # (households,) natural capital's factor at the household's node
+    price: np.ndarray        # (households,) price per unit of output after the year's climate shock (USD/unit)
+    assets: np.ndarray       # (households,) a copy of the assets (USD)
+    asset_base: np.ndarray   # (households,) 1 + assets / ASSET_UNIT, whose power is the assets' factor
 
 
 class Hiring(NamedTuple):
@@ -153,3 +163,44 @@ def hire(seekers, fresh_units, employed, hiring_weight, skill, node, hires, keep
     if run >= 0:
         node_jobs[run], node_units[run] = run_jobs, run_units
     return chance, jobs, units, node_jobs, node_units
+
+
+@kernel(RevenueParts)
+def revenue_parts(tfp, assistance_gain, assets, node, nature_by_node, price, output_factor):
+    """The parts of each household's farm revenue besides land and labour (``labour.farm_revenue_parts``),
+    in one pass: ``tfp`` times 1 + ``assistance_gain``, its node's natural capital factor, its
+    ``price`` times the climate's ``output_factor``, a copy of its ``assets`` and
+    1 + assets / ``ASSET_UNIT`` (``households.asset_factor`` takes its power in numpy)."""
+    n = tfp.shape[0]
+    out_tfp, nature, out_price, out_assets, base = np.empty(n), np.empty(n), np.empty(n), np.empty(n), np.empty(n)
+    for i in range(n):
+        out_tfp[i] = tfp[i] * (1.0 + assistance_gain[i])
+        nature[i] = nature_by_node[node[i]]
+        out_price[i] = price[i] * output_factor
+        out_assets[i] = assets[i]
+        base[i] = 1.0 + assets[i] / ASSET_UNIT
+    return out_tfp, nature, out_price, out_assets, base
+
+
+@kernel()
+def farmed_land(quality, land, garden_plot, rented):
+    """Effective hectares each household farms (``land_market.farmed_land``): its land, at
+    least the ``garden_plot``, times its land ``quality``, plus what it ``rented`` (at least 0)."""
+    n = land.shape[0]
+    out = np.empty(n)
+    for i in range(n):
+        out[i] = maximum(quality[i] * maximum(land[i], garden_plot) + rented[i], 0.0)
+    return out
+
+
+@kernel()
+def revenue_at_one_worker(tfp, land_factor, asset_factor, nature, price):
+    """``households.farm_output`` with one worker (labour^b = 1) times ``price``, bit for bit:
+    tfp land^a (1 + assets / ASSET_UNIT)^c f(K) p, from the powers computed in numpy
+    (``land_factor`` land^a, one per household or one for all; ``asset_factor``)."""
+    n = tfp.shape[0]
+    out = np.empty(n)
+    one = land_factor.shape[0] == 1
+    for i in range(n):
+        out[i] = tfp[i] * land_factor[0 if one else i] * asset_factor[i] * nature[i] * price[i]
+    return out

@@ -204,6 +204,33 @@ def clear_rents(revenue_per_land, adults, employed, quality, land, garden_plot, 
     return log_rent, net, estate_let, coef
 
 
+class Headcount(NamedTuple):
+    adults: np.ndarray      # (n_nodes,) adults of the alive households (persons)
+    households: np.ndarray  # (n_nodes,) alive households
+
+
+@kernel(Headcount)
+def headcount(node, alive, adults, n_nodes):
+    """Adults and households alive by node, in one pass (whole numbers: exact in any order)."""
+    grown = np.zeros(n_nodes)
+    households = np.zeros(n_nodes)
+    n = node.shape[0]
+    i = 0
+    while i < n:  # a run of one node's rows: its sums in registers (households come mostly in such runs)
+        if not alive[i]:
+            i += 1
+            continue
+        g = node[i]
+        run_adults, run_households = grown[g], households[g]
+        while i < n and (not alive[i] or node[i] == g):
+            if alive[i]:
+                run_adults += adults[i]
+                run_households += 1.0
+            i += 1
+        grown[g], households[g] = run_adults, run_households
+    return grown, households
+
+
 @kernel()
 def pick_formers(node, alive, adults, count, key):
     """Rows (sorted) of the households an adult child leaves: in each node g, ``count[g]`` of
@@ -238,12 +265,34 @@ def pick_formers(node, alive, adults, count, key):
 
 
 @njit(cache=True)
+def _kth_smallest(keys, k):
+    """The ``k``-th smallest of ``keys`` (0 < k <= size), the value ``np.partition`` puts at
+    k - 1, in one pass that keeps the k smallest seen in order (few enter once it is full:
+    cheaper than partitioning a copy when k is small against the size); by ``np.partition``
+    itself where a key is NaN."""
+    kept = np.empty(k)
+    m = 0
+    for j in range(keys.shape[0]):
+        x = keys[j]
+        if x != x:
+            return np.partition(keys, k - 1)[k - 1]
+        if m < k or x < kept[k - 1]:
+            p = m if m < k else k - 1
+            while p > 0 and kept[p - 1] > x:
+                kept[p] = kept[p - 1]
+                p -= 1
+            kept[p] = x
+            m = min(m + 1, k)
+    return kept[k - 1]
+
+
+@njit(cache=True)
 def _smallest(keys, rows, take):
     """The ``rows`` with the ``take`` smallest ``keys`` (0 < take < size), in row order: by a
     selection (linear time) where they are exactly the rows whose key is at most the take-th
     smallest, else (a tie across that place, or NaN keys among them) as the first ``take`` of
     ``np.argsort``, whose choice among ties the result keeps."""
-    threshold = np.partition(keys, take - 1)[take - 1]
+    threshold = _kth_smallest(keys, take)
     within = 0
     for j in range(keys.shape[0]):
         if keys[j] <= threshold:
@@ -265,22 +314,27 @@ class Sales(NamedTuple):
 
 
 @kernel(Sales)
-def sell_land(coef, own, assets, node, buyer, for_sale, low, high, years, exponent, iterations):
-    """Each node's land for sale (``for_sale``, effective ha) sold to its ``buyer``
-    households at the price that clears (USD per effective ha; its log over ``years`` searched
-    between ``low`` and ``high`` by :func:`_falsi`, as a rent): a buyer with land coefficient
-    ``coef`` c (the rental market's: it farms c r^(-k) at rent r, k = ``exponent``) and
-    ``own`` effective ha buys up to the holding at which a hectare's rent over ``years``
-    years is the price, c (price / years)^(-k) - ``own``, no more than its ``assets`` pay
-    for. Where demand at the lowest price falls short,
+def sell_land(coef, quality, land, garden_plot, assets, node, alive, for_sale, low, high, years, exponent, iterations):
+    """Each node's land for sale (``for_sale``, effective ha) sold to its buyers at the price
+    that clears (USD per effective ha; its log over ``years`` searched between ``low`` and
+    ``high`` by :func:`_falsi`, as a rent): an ``alive`` household with land coefficient
+    ``coef`` c > 0 (the rental market's: it farms c r^(-k) at rent r, k = ``exponent``; the
+    rows beyond ``coef``, households formed since, do not buy) and ``own`` effective ha (its
+    ``land``, at least the ``garden_plot``, times its land ``quality``:
+    ``land_market.own_effective_land``) buys up to the holding at which a hectare's rent over
+    ``years`` years is the price, c (price / years)^(-k) - ``own``, no more than its ``assets``
+    pay for. Where demand at the lowest price falls short,
     what is demanded is sold at that price; where it exceeds the land for sale at the price
     found (within the search's tolerance), buyers are served pro rata."""
     n_nodes = for_sale.shape[0]
     member = np.zeros(node.shape[0], np.bool_)
-    for i in range(node.shape[0]):
-        member[i] = buyer[i] and for_sale[node[i]] > 0.0
+    for i in range(min(node.shape[0], coef.shape[0])):
+        member[i] = alive[i] and coef[i] > 0.0 and for_sale[node[i]] > 0.0
     rows, start = _by_node(node, member, n_nodes)
-    c_by, own_by, cap_by = coef[rows], own[rows], assets[rows]
+    c_by, cap_by = coef[rows], assets[rows]
+    own_by = np.empty(rows.size)
+    for q in range(rows.size):
+        own_by[q] = quality[rows[q]] * maximum(land[rows[q]], garden_plot)
     floor_by = np.zeros(rows.size)
     no_estates = np.zeros(0, np.int64)
     log_price = np.full(n_nodes, np.nan)
@@ -304,6 +358,15 @@ def sell_land(coef, own, assets, node, buyer, for_sale, low, high, years, expone
             for q in range(start[j], start[j + 1]):
                 bought[rows[q]] *= for_sale[j] / total
     return log_price, bought
+
+
+@kernel()
+def land_by_node(node, alive, land, n_nodes):
+    """Land (ha) of the alive households by node, as ``np.bincount(node, land * alive)`` adds
+    it: in row order, the rows not alive adding 0.0, which changes no sum (land is finite)."""
+    out = np.zeros(n_nodes)
+    _alive_node_sums(node, alive, land, 0.0, out)
+    return out
 
 
 class HandOver(NamedTuple):

@@ -29,7 +29,7 @@ Each year (:func:`rent`), before the labour market:
 
 The node's rent solves demand = supply (regula falsi on log r, ``land_kernels.clear_rents``). Farms work
 their own land plus what they rent (:func:`farmed_land`); estates' TFP follows their farmed
-land as land^g. In the year's budgets (:func:`collect_rents`) tenants pay the year's rent;
+land as land^g. In the year's budgets (:func:`collect_rents`, ``budgets``) tenants pay the year's rent;
 households letting land receive it (households -> households "land rents", both in
 ``other_income``) and estates in cash, which they pay their owners with their profits
 (households -> firms "land rents").
@@ -41,6 +41,7 @@ import numpy as np
 
 from . import labour
 from .kernels import bincount
+from .labour_kernels import farmed_land as farmed
 from .land_kernels import clear_rents, sell_land
 
 RENT_STEPS = 50
@@ -80,7 +81,9 @@ def add_land(model, rows: np.ndarray, hectares: np.ndarray, effective: np.ndarra
 def farmed_land(model) -> np.ndarray:
     """Effective hectares each household farms this year: its own plus what it rents in
     (less what it lets)."""
-    return np.maximum(own_effective_land(model) + model.households.rented, 0.0)
+    hh = model.households
+    return farmed(quality=np.exp(hh.land_quality_log), land=hh.land, garden_plot=model.params.garden_plot_ha,
+                  rented=hh.rented)
 
 
 def start(model) -> None:
@@ -117,7 +120,6 @@ def rent(model, parts: labour.FarmRevenueParts | None = None) -> None:
     ``parts``: the year's ``labour.farm_revenue_parts`` (default: computed here)."""
     p, hh, e, ft = model.params, model.households, model.estates, model.firm_table
     g = p.estate_land_elasticity
-    hh.rented = 0.0
     # this year's expected farm revenue per effective hectare^a, with last year's family labour
     revenue = labour.farm_revenue_at_one_worker(model, 1.0, parts)
     has = np.isfinite(model.start_land_rent)
@@ -140,21 +142,18 @@ def rent(model, parts: labour.FarmRevenueParts | None = None) -> None:
     model.land_rent = np.exp(tenancy.log_rent)
 
 
-def collect_rents(model) -> np.ndarray:
-    """Tenants pay this year's rent; households that let land receive it (both in
-    ``other_income``; farm income stays the farm's sales) and estates in cash, which goes to
-    their owners with their profits. Returns each household's rent received less rent paid
-    (USD/yr)."""
-    hh, e, ft = model.households, model.estates, model.firm_table
+def collect_rents(model) -> tuple[np.ndarray, float]:
+    """Estates receive this year's rent for the land they let, in cash, which goes to their
+    owners with their profits. Returns the rent by node (USD per effective ha, 0 where there
+    is no market), at which tenants pay and households letting land receive it
+    (``budget_kernels.rents_and_profits``: both in ``other_income``; farm income stays the
+    farm's sales), and what the estates received (USD/yr)."""
+    e, ft = model.estates, model.firm_table
     r = np.nan_to_num(model.land_rent)
-    net = -r[hh.node] * hh.rented  # received by households letting land (+), paid by tenants (-)
-    hh.other_income += net
     to_estates = r[e.node] * e.let
     cash = ft.cash
     cash[e.firm_row] += to_estates
-    model.ledger.record("households", "households", "land rents", net[net > 0].sum())
-    model.ledger.record("households", "firms", "land rents", to_estates.sum())
-    return net
+    return r, to_estates.sum()
 
 
 SELLERS = ("households", "rest_of_world", "municipalities")
@@ -197,15 +196,15 @@ def sell(model) -> None:
     model.land_price = np.full(n, np.nan)
     if not model.freed_effective_land.any():
         return
-    coef = np.zeros(hh.n)
-    coef[:model.land_coef.size] = model.land_coef  # households formed this year do not buy yet
     years, k = p.land_price_years, 1.0 / (1.0 - p.farm_land_elasticity)
     # nobody pays more than the year's rent over the years: renting is the alternative
     highest = np.log(np.where(np.isfinite(model.land_rent), model.land_rent, 1.0) * years)
     lowest = np.log(np.where(np.isfinite(model.start_land_rent), model.start_land_rent, 1.0) * years / PRICE_BRACKET)
-    sales = sell_land(coef=coef, own=own_effective_land(model), assets=hh.assets, node=hh.node,
-                      buyer=hh.alive & (coef > 0), for_sale=model.freed_effective_land, low=np.minimum(lowest, highest),
-                      high=highest, years=years, exponent=k, iterations=RENT_STEPS)
+    # households formed this year (rows beyond the rental market's coefficients) do not buy yet
+    sales = sell_land(coef=model.land_coef, quality=np.exp(hh.land_quality_log), land=hh.land,
+                      garden_plot=p.garden_plot_ha, assets=hh.assets, node=hh.node, alive=hh.alive,
+                      for_sale=model.freed_effective_land, low=np.minimum(lowest, highest), high=highest, years=years,
+                      exponent=k, iterations=RENT_STEPS)
     model.land_price = np.exp(sales.log_price)
     rows = np.flatnonzero(sales.bought > 0)
     if rows.size == 0:
