@@ -24,3 +24,19 @@ def test_the_careful_mesa_reference_runs_and_keeps_the_columnar_models_people():
     assert abs(careful["population"] / columnar["population"] - 1) < 0.05
     assert abs(careful["workers"] / columnar["workers"] - 1) < 0.1
     assert careful["firms"] == columnar["firms"]
+
+
+def test_the_phase_profile_times_every_phase_of_the_year():
+    """benchmarks/phases.py wraps each phase that TerritoryModel.step calls: a phase renamed or
+    moved out of its module leaves it unwrapped (its time falls into 'other') or fails."""
+    import re
+
+    phases = SPEED.parent / "phases.py"
+    out = subprocess.run([sys.executable, str(phases), "--households", "2000", "--years", "1"],
+                         capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stderr[-2000:]
+    timed = dict(re.findall(r"^  (\w+)\s+([\d.]+)", out.stdout, re.M))
+    for name in ("labour_market", "compute", "household_budgets", "rent", "migrate", "accounts",
+                 "births_and_deaths", "hand_over", "form_households", "public_sector"):
+        assert float(timed[name]) > 0, name
+    assert float(timed["other"]) < 0.5 * float(timed["year"])  # the phases are where the year goes
