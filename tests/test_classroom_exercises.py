@@ -2,6 +2,8 @@
 states, with the seeds it was measured on, what the model does; these tests keep the claims a
 change of the model or of an exercise's file could break."""
 
+import re
+
 import numpy as np
 import pytest
 from conftest import SCENARIOS
@@ -70,3 +72,14 @@ def test_the_road_for_cerro_azul_brings_commuters_only_with_the_largest_budget(b
         assert low <= model.territory_stats["commuters"] <= high
         assert model.node_stats["commuters"][list(model.territory.ids).index("C")] == 0
     store.clear()
+
+
+def test_every_guide_starts_the_classroom_server_and_its_addresses_carry_the_join_code():
+    """Trial 16: guides 1-3 started `territory-abm dashboard` (this computer only, no join code)
+    and gave `?group=` addresses that classroom mode refuses without `&code=`."""
+    for guide in sorted(CLASSROOM.glob("*.md")):
+        text = guide.read_text(encoding="utf-8")
+        for start in re.findall(r"\*\*(?:Start|Inicio):\*\* `([^`]*)`", text):
+            assert start.startswith(f"territory-abm classroom scenarios/classroom/{guide.stem}.toml"), guide.name
+        for address in re.findall(r"`[^`]*\?group=[^`]*`", text):
+            assert "&code=" in address, f"{guide.name}: {address}"
