@@ -265,3 +265,30 @@ def test_a_page_redrawn_when_an_exercise_is_loaded_finds_its_group_restarted():
     before = store.version
     store.load(factory, 8)
     assert seen == [before] and store.version == before + 1
+
+
+def test_the_seed_box_follows_a_reset_with_another_seed_made_on_another_page():
+    """Trial 16: after A reset with seed 10, B's box still said 7 and B's Reset would use 7."""
+    import dataclasses
+
+    import ipyvuetify as v
+    import solara
+
+    from territory_abm.dashboard.app import Controls, View
+
+    fields = {f.name: None for f in dataclasses.fields(View)}
+    fields.update(name="A", language="en", year=2020, steps=0, seed=7, hold_axes=False, large_text=False,
+                  locked=False)
+    group_seed = {}
+
+    @solara.component
+    def PageB():  # page B, drawn again with the group's view after page A's reset
+        seed, set_seed = solara.use_state(7)
+        group_seed["set"] = set_seed
+        Controls(View(**{**fields, "seed": seed}), lambda *a, **k: True, False, lambda: None, lambda: None)
+
+    _, rc = solara.render(PageB(), handle_error=False)
+    assert [s.widget.v_model for s in rc.find(v.Slider)] == [7]
+    group_seed["set"](10)
+    assert [s.widget.v_model for s in rc.find(v.Slider)] == [10]
+    rc.close()
