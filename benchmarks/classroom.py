@@ -9,12 +9,15 @@ end. Bounded: 30 groups x 5 steps by default and ``--timeout`` seconds in all; i
 browser and the server by itself.
 
     python benchmarks/classroom.py [--groups 30] [--steps 5] [--timeout 900]
+
+Needs Playwright (``pip install -e ".[test]"``) and a Chromium (``/usr/bin/chromium`` or ``$CHROMIUM``).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib.util
 import os
 import shutil
 import signal
@@ -100,6 +103,10 @@ def main() -> int:
     args = parser.parse_args()
     if chromium() is None:
         print("no Chromium (/usr/bin/chromium or $CHROMIUM): nothing measured", file=sys.stderr)
+        return 1
+    if importlib.util.find_spec("playwright") is None:
+        print('no Playwright (the plain install does not give it: pip install -e ".[test]"): nothing measured',
+              file=sys.stderr)
         return 1
     sys.path.insert(0, str(ROOT / "src"))
     from territory_abm.dashboard.server import free_port

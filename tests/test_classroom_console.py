@@ -18,6 +18,7 @@ from territory_abm.dashboard.console import (
     file_stem,
     group_row,
     group_table,
+    line_styles,
     markdown_table,
 )
 from territory_abm.dashboard.groups import GroupStore
@@ -70,6 +71,26 @@ def test_the_debrief_draws_one_line_per_group_in_each_chart(store):
     for ax in fig.axes:
         assert [line.get_label() for line in ax.lines if not line.get_label().startswith("_")] == [
             "Los Robles", "El Cedro", "Los_Robles"]
+
+
+def test_the_debriefs_years_are_whole_and_each_written_once(store):
+    """Trial 16: the ticks read "2020 2020 2021 2022 2022" (half years written as whole ones)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    fig = debrief_figure(store.each(group_row), "en")
+    FigureCanvasAgg(fig).draw()
+    for ax in fig.axes:
+        low, high = ax.get_xlim()
+        ticks = [x for x in ax.get_xticks() if low <= x <= high]
+        labels = [label.get_text() for label in ax.get_xticklabels() if label.get_text()]
+        assert ticks and all(float(x).is_integer() for x in ticks), ticks
+        assert len(labels) == len(set(labels)), labels
+
+
+def test_every_group_of_a_full_server_has_a_line_style_of_its_own():
+    """Trial 16: with 26 groups several were the same orange (eight colours, repeated)."""
+    styles = [(s["color"], str(s["ls"]), s["marker"]) for s in line_styles(app.MAX_GROUPS)]
+    assert len(set(styles)) == app.MAX_GROUPS
 
 
 def test_the_archive_holds_every_groups_settings_outcomes_and_charts(store):

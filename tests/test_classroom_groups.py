@@ -205,3 +205,90 @@ def test_clear_releases_every_model():
         store.step(name)
     store.clear()
     assert store.names() == [] and [m.released for m in models] == [1, 1, 1]
+
+
+# ------------------------------------------------ every page of a group follows it (trial 16, items 4 and 5)
+
+
+@pytest.fixture
+def watch(monkeypatch):
+    """``watch(store, name, shown)``: a page of group ``name`` that drew ``shown[0]`` starts
+    watching (app.watch_group); returns the event its redraw sets. Stopped after the test."""
+    from territory_abm.dashboard import app
+
+    monkeypatch.setattr(app, "WATCH_INTERVAL", 0.01)
+    cancel = threading.Event()
+
+    def start(store, name: str, shown: list) -> threading.Event:
+        monkeypatch.setattr(app, "store", lambda: store)
+        redrawn = threading.Event()
+        threading.Thread(target=app.watch_group, args=(cancel, name, shown, redrawn.set), daemon=True).start()
+        return redrawn
+
+    yield start
+    cancel.set()
+
+
+@pytest.mark.parametrize("change", ["step", "reset"])
+def test_a_second_page_of_a_group_redraws_when_the_first_steps_or_resets(watch, change):
+    store, _ = _store()
+    store.step("A")
+    shown = [store.stamp("A")]  # page B drew the group as it is now
+    redrawn = watch(store, "A", shown)
+    assert not redrawn.wait(0.2)  # nothing changed: no redraw
+    store.step("A") if change == "step" else store.reset("A", seed=10)  # page A
+    assert redrawn.wait(5), f"page B still shows the group before its {change}"
+
+
+def test_a_page_does_not_keep_a_dropped_group_alive(watch):
+    clock = Clock()
+    store, _ = _store(clock=clock, idle_seconds=10)
+    store.step("A")
+    shown = [store.stamp("A")]
+    clock.now = 11.0
+    assert store.drop_idle() == ["A"]
+    redrawn = watch(store, "A", shown)
+    assert not redrawn.wait(0.2) and store.names() == []  # a redraw would join it again
+
+
+def test_a_page_redrawn_when_an_exercise_is_loaded_finds_its_group_restarted():
+    """The store's version moves after the groups start again, not before: a page redrawn on it
+    showed its group's old run (the trial's idle pages kept "2022" until clicked)."""
+    store, _ = _store()
+    store.step("A")
+    seen = []
+
+    def factory(seed):
+        seen.append(store.version)  # what a page redrawn now would see
+        return FakeModel(seed)
+
+    before = store.version
+    store.load(factory, 8)
+    assert seen == [before] and store.version == before + 1
+
+
+def test_the_seed_box_follows_a_reset_with_another_seed_made_on_another_page():
+    """Trial 16: after A reset with seed 10, B's box still said 7 and B's Reset would use 7."""
+    import dataclasses
+
+    import ipyvuetify as v
+    import solara
+
+    from territory_abm.dashboard.app import Controls, View
+
+    fields = {f.name: None for f in dataclasses.fields(View)}
+    fields.update(name="A", language="en", year=2020, steps=0, seed=7, hold_axes=False, large_text=False,
+                  locked=False)
+    group_seed = {}
+
+    @solara.component
+    def PageB():  # page B, drawn again with the group's view after page A's reset
+        seed, set_seed = solara.use_state(7)
+        group_seed["set"] = set_seed
+        Controls(View(**{**fields, "seed": seed}), lambda *a, **k: True, False, lambda: None, lambda: None)
+
+    _, rc = solara.render(PageB(), handle_error=False)
+    assert [s.widget.v_model for s in rc.find(v.Slider)] == [7]
+    group_seed["set"](10)
+    assert [s.widget.v_model for s in rc.find(v.Slider)] == [10]
+    rc.close()

@@ -138,14 +138,46 @@ def test_a_territory_without_geometry_is_drawn_as_its_network_and_the_page_says_
     assert "no boundaries" in map_note(view.missing, "en") and "no tiene límites" in map_note(view.missing, "es")
 
 
-def test_without_geopandas_the_network_is_drawn_and_the_page_says_to_install_the_geo_extra(model, monkeypatch):
+def test_without_geopandas_the_network_is_drawn_and_the_trainer_alone_is_told_to_install_the_geo_extra(
+        model, monkeypatch):
+    """Trial 16: every student page said "pip install" on the projected page; the server says
+    it once, to the trainer, and the pages only that the map is a network."""
+    from territory_abm.dashboard.server import geometry_note
+
+    assert geometry_note(model.territory.source) == ""
     monkeypatch.setitem(sys.modules, "geopandas", None)  # import geopandas raises ImportError
     view = TerritoryView(model)
     assert not view.polygons and view.missing == "no_geopandas"
-    assert "pip install 'territory-abm[geo]'" in map_note(view.missing, "en")
-    assert "pip install 'territory-abm[geo]'" in map_note(view.missing, "es")
+    assert "pip install 'territory-abm[geo]'" in geometry_note(model.territory.source)
+    for lang in ("en", "es"):
+        assert "pip" not in map_note(view.missing, lang) and "geo" not in map_note(view.missing, lang)
+    assert "network" in map_note(view.missing, "en") and "red" in map_note(view.missing, "es")
     assert view.png(model, "typology", "es").startswith(b"\x89PNG")
     assert map_note("", "en") == ""
+
+
+def test_the_network_view_draws_quicker_roads_thicker_and_the_shapes_of_runs_network(model):
+    """Trial 16: the dashboard's network drew slower roads thicker (the geo map and the guide:
+    thicker = quicker) and the town as a square, the market as a diamond (run's network.png:
+    the opposite), with no key to the shapes."""
+    from matplotlib.markers import MarkerStyle
+
+    from territory_abm.output.plots import NODE_SHAPES
+    from territory_abm.dashboard.views import layout, network_figure
+
+    fig = network_figure(model, "poverty", None, "en", layout(model.graph))
+    ax = fig.axes[0]
+    width = {line.get_gid(): line.get_linewidth() for line in ax.lines if str(line.get_gid()).startswith("road-")}
+    hours = {f"road-{a}-{b}": d["travel_time"] for a, b, d in model.graph.edges(data=True)}
+    assert set(width) == set(hours)
+    quickest, slowest = min(hours, key=hours.get), max(hours, key=hours.get)
+    assert width[quickest] > width[slowest]
+    for kind in ("municipality", "city", "market"):
+        style = MarkerStyle(NODE_SHAPES[kind][0])
+        want = style.get_path().transformed(style.get_transform()).vertices
+        drawn = [c for c in ax.collections if c.get_gid() == f"node-{kind}"]
+        assert drawn and all(np.allclose(c.get_paths()[0].vertices, want) for c in drawn), kind
+    assert "thicker = quicker" in ax.get_title(loc="left") and "◆ town, ■ market" in ax.get_title(loc="left")
 
 
 def test_the_debrief_map_has_one_small_map_per_group_on_one_scale_centred_on_zero(model, twin):

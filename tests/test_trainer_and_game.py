@@ -135,6 +135,7 @@ def test_the_console_needs_the_token_locks_the_groups_exports_their_runs_and_loa
 
     _choose(trainer, "Exercise", "forest_frontier")
     trainer.get_by_role("button", name="Start every group on this exercise").click()
+    expect(trainer.get_by_text("Every group now starts exercise forest_frontier.")).to_be_visible(timeout=60_000)
     expect(_clock(robles, 2020, 0, "es")).to_be_visible(timeout=60_000)  # Los Robles keeps its language
     expect(_lever_switch(robles, "Transferencias monetarias")).not_to_be_checked()
     expect(robles.locator(".v-alert")).to_have_count(0)

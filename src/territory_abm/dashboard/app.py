@@ -370,6 +370,8 @@ def NumberSlider(label: str, value: float, low: float, high: float, step: float 
 def Controls(view: View, act, playing: bool, play, pause):
     lang = view.language
     seed, set_seed = solara.use_state(view.seed)
+    # the box follows the group's seed when another page of the group resets with another seed
+    solara.use_effect(lambda: set_seed(view.seed), [view.seed])
     languages = {t(lang, "english"): "en", t(lang, "spanish"): "es"}
 
     def reset():
@@ -512,6 +514,7 @@ def GroupPage(name: str):
                     set_message(t(lang, "locked"))
                     return False
                 change(group)
+                group.version += 1  # the group's other pages follow (a view choice too)
         except InputError as exc:
             set_message(error_message(exc, lang))
             return False
@@ -550,11 +553,13 @@ def GroupPage(name: str):
 
     # not intrusive: cancelling (Play again, page closed) must never interrupt a step half-way
     solara.use_thread(loop, dependencies=[runs, name], intrusive_cancel=False)
-    solara.use_thread(lambda cancel: watch_trainer(cancel, lambda: set_tick(lambda n: n + 1)), dependencies=[name],
-                      intrusive_cancel=False)
+    shown = solara.use_memo(lambda: [None], [name])  # the stamp (GroupStore.stamp) this page last drew
+    solara.use_thread(lambda cancel: watch_group(cancel, name, shown, lambda: set_tick(lambda n: n + 1)),
+                      dependencies=[name], intrusive_cancel=False)
 
     try:
         with store().use(name) as group:
+            shown[0] = (store().version, group.version)
             view = read_view(group, store().locked)
     except InputError as exc:
         JoinForm(error=both_languages(exc))
@@ -584,16 +589,17 @@ def GroupPage(name: str):
 
 
 WATCH_INTERVAL = 1.0
-"""How often (s) a page looks whether the trainer changed something (lock, exercise)."""
+"""How often (s) a page looks whether its group or the trainer changed something."""
 
 
-def watch_trainer(cancel: threading.Event, redraw: Callable[[], None]) -> None:
-    """Until ``cancel``: ``redraw()`` whenever the trainer locks or unlocks the controls or
-    loads an exercise (:attr:`.groups.GroupStore.version`)."""
-    seen = store().version
+def watch_group(cancel: threading.Event, name: str, shown: list, redraw: Callable[[], None]) -> None:
+    """Until ``cancel``: ``redraw()`` whenever group ``name``'s page, as last drawn (``shown[0]``,
+    a :meth:`.groups.GroupStore.stamp`), is older than the group: another page of the group
+    stepped, reset or chose something, or the trainer locked the controls or loaded an exercise.
+    A group no longer kept is left alone (a redraw would join it again)."""
     while not cancel.wait(WATCH_INTERVAL):
-        if store().version != seen:
-            seen = store().version
+        now = store().stamp(name)
+        if now is not None and now != shown[0]:
             redraw()
 
 

@@ -22,9 +22,9 @@ EARLIER_RUNS = 3
 """Earlier runs a group's charts keep as faint lines."""
 
 
-def income_split(income, members, alive, programmes) -> tuple[float, float]:
-    """Mean income per person (USD/person/yr) of households reached by any programme and of
-    the others, living households only (NaN for an empty group).
+def income_of_reached(income, members, alive, programmes) -> float:
+    """Mean income per person (USD/person/yr) of the living households reached by any
+    programme (NaN if none).
 
     Parameters
     ----------
@@ -37,9 +37,8 @@ def income_split(income, members, alive, programmes) -> tuple[float, float]:
     programmes : ndarray of int, shape (households,)
         Bit mask of the policies that ever reached the household (0: none).
     """
-    income, members = np.asarray(income, float), np.asarray(members, float)
-    alive, reached = np.asarray(alive, bool), np.asarray(programmes) != 0
-    return _per_person(income, members, alive & reached), _per_person(income, members, alive & ~reached)
+    keep = np.asarray(alive, bool) & (np.asarray(programmes) != 0)
+    return _per_person(np.asarray(income, float), np.asarray(members, float), keep)
 
 
 def _per_person(income: np.ndarray, members: np.ndarray, keep: np.ndarray) -> float:
@@ -47,14 +46,18 @@ def _per_person(income: np.ndarray, members: np.ndarray, keep: np.ndarray) -> fl
     return float(income[keep].sum() / people) if people > 0 else float("nan")
 
 
-def twin_income_of_others(model, twin) -> float:
-    """Mean income per person, in the no-policy run, of the households that the policy run's
-    programmes have not reached (same ids: both runs start with the same households, new
-    ones are left out); NaN if none."""
+def incomes_of_others(model, twin) -> tuple[float, float]:
+    """Mean income per person (USD/person/yr) of the households that the policy run's
+    programmes have not reached, in the policy run and in the no-policy run: the same
+    households on both sides (same ids, living in both runs; both runs start with the same
+    households, new ones are left out), NaN if none. A household living in one run only (it
+    stayed or arrived there, left in the other) is left out of both: counted on one side it
+    would show who lives there as a gain or loss of the others' incomes."""
     h, w = model.households, twin.households
     n = min(h.ever, w.ever)
     keep = h.by_id(h.alive)[:n] & (h.by_id(h.programmes)[:n] == 0) & w.by_id(w.alive)[:n]
-    return _per_person(w.by_id(w.income)[:n].astype(float), w.by_id(w.members)[:n].astype(float), keep)
+    return tuple(_per_person(run.by_id(run.income)[:n].astype(float), run.by_id(run.members)[:n].astype(float), keep)
+                 for run in (h, w))
 
 
 def annual_multipliers(model, twin) -> dict[str, float]:
@@ -105,8 +108,8 @@ def track_row(model, twin) -> dict[str, float]:
             row[prefix + name] = float(run.territory_stats.get(name, np.nan))
         row[prefix + "farm_gate"] = farm_gate_price(run)
     h = model.households
-    row["income_reached"], row["income_others"] = income_split(h.income, h.members, h.alive, h.programmes)
-    row["twin_income_others"] = twin_income_of_others(model, twin)
+    row["income_reached"] = income_of_reached(h.income, h.members, h.alive, h.programmes)
+    row["income_others"], row["twin_income_others"] = incomes_of_others(model, twin)
     row.update(annual_multipliers(model, twin))
     return row
 

@@ -107,16 +107,17 @@ def debrief_figure(rows: list[GroupRow], lang: str, *, large: bool = False) -> F
     size = 10 * font_scale(large)
     fig = Figure(figsize=(9.6, 5.4), dpi=90, layout="constrained")
     axes = fig.subplots(2, 2).flat
-    colours = _palette(len(rows))
+    styles = line_styles(len(rows))
     for ax, (key, column) in zip(axes, DEBRIEF):
         ax.axhline(0, color="#6e7781", lw=1)
-        for row, colour in zip(rows, colours):
+        for row, style in zip(rows, styles):
             if len(row.track):
-                ax.plot(row.track["year"], column(row.track), marker="o", ms=3, color=colour, label=row.name)
+                ax.plot(row.track["year"], column(row.track), ms=4, label=row.name, **style)
         ax.set_title(fits(t(lang, key), fig.get_figwidth() / 2 - 0.6, size), fontsize=size, loc="left")
         ax.tick_params(labelsize=size * 0.9)
         ax.yaxis.set_major_formatter(Ticks(lang))
         ax.xaxis.set_major_formatter(YearTicks())
+        ax.xaxis.get_major_locator().set_params(integer=True)  # whole years, each once
         ax.grid(alpha=0.3)
     handles, labels = axes[0].get_legend_handles_labels()
     if handles:
@@ -133,11 +134,16 @@ def debrief_map(rows: list[GroupRow], key: str, lang: str) -> Figure:
 
 
 OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000")
+DASHES = ("-", "--", ":", "-.", (0, (6, 2, 1, 2, 1, 2)))
+MARKERS = ("o", "s", "^", "D", "v")
 
 
-def _palette(n: int) -> list[str]:
-    """``n`` line colours: Okabe-Ito's eight, repeated beyond eight groups (the legend names each line)."""
-    return [OKABE_ITO[i % len(OKABE_ITO)] for i in range(n)]
+def line_styles(n: int) -> list[dict]:
+    """``n`` distinguishable line styles (``Axes.plot`` keywords): Okabe-Ito's eight colours,
+    then the same colours dashed and with another marker, so that up to 40 groups (the
+    server's most) have a style each; beyond that they repeat (the legend names each line)."""
+    return [{"color": OKABE_ITO[i % len(OKABE_ITO)], "ls": DASHES[i // len(OKABE_ITO) % len(DASHES)],
+             "marker": MARKERS[i // len(OKABE_ITO) % len(MARKERS)]} for i in range(n)]
 
 
 def settings(group: Group) -> dict:

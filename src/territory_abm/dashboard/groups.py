@@ -90,6 +90,9 @@ class Group:
         Store clock time of the last use (s).
     closed : bool
         True once the group was dropped from its store (its model is released).
+    version : int
+        Counts the changes to the group (steps, resets, choices made on its pages): every page
+        of the group redraws when it moves, so two students of one group see the same run.
     """
 
     name: str
@@ -112,6 +115,7 @@ class Group:
     figures: tuple | None = None
     last_used: float = 0.0
     closed: bool = False
+    version: int = 0
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
     factory: Callable | None = field(default=None, repr=False)
     twins: bool = False
@@ -127,6 +131,7 @@ class Group:
         old = (self.model, self.twin)
         self.model, self.twin, self.seed, self.territory_map, self.figures = new, twin, seed, None, None
         self.track = [track_row(new, twin)] if twin is not None else []
+        self.version += 1
         for model in old:
             if model is not None:
                 model.release()
@@ -140,6 +145,7 @@ class Group:
         if self.twin is not None:
             self.twin.step()
             self.track.append(track_row(self.model, self.twin))
+        self.version += 1
 
     def set_parameters(self, overrides: dict[str, float]) -> None:
         """Change behavioural parameters of the model and its twin from the next year."""
@@ -209,7 +215,6 @@ class GroupStore:
         language and view choices are kept."""
         with self._lock:
             self.factory, self.seed = factory, seed
-            self.version += 1
             groups = list(self._groups.values())
         for group in groups:
             with group.lock:
@@ -219,6 +224,19 @@ class GroupStore:
                 group.parameters, group.lever_settings, group.lever_targets, group.lever_years = {}, {}, {}, {}
                 group.selected = ""
                 group.restart()
+        self.version += 1  # after the restarts: a page redrawn on it shows its group's new start
+
+    def stamp(self, name: str) -> tuple[int, int] | None:
+        """(store version, group version) of group ``name`` as it is now, or None if the group
+        is not kept (nor valid): a page whose drawing is older redraws. Neither joins the group
+        nor counts as using it, so an open page does not keep an idle group."""
+        try:
+            key = group_key(name)
+        except InputError:
+            return None
+        with self._lock:
+            group = self._groups.get(key)
+            return None if group is None else (self.version, group.version)
 
     def names(self) -> list[str]:
         """Names of the groups kept now."""

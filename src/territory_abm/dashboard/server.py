@@ -20,6 +20,7 @@ from typing import TextIO
 
 from ..data.territory import load_territory
 from ..errors import InputError
+from ..output.maps import missing_geometry
 from ..scenarios.loader import check_targets, load_scenario
 from .access import (
     GAME_VARIABLE,
@@ -97,6 +98,16 @@ def qr_text(url: str) -> str:
     return out.getvalue()
 
 
+def geometry_note(territory: Path) -> str:
+    """What the trainer is told once at the start when the server cannot draw the territory's
+    boundaries for want of the geo extra ("" otherwise): the students' pages only say that the
+    municipalities are drawn as a network, not how to install anything."""
+    if missing_geometry(territory) != "no_geopandas":
+        return ""
+    return ("the geo extra is not installed: pages draw the territory as a network, not its boundaries "
+            "(pip install 'territory-abm[geo]' and start again to draw them)")
+
+
 def serve(scenario_path: Path | None, host: str = "127.0.0.1", port: int | None = None, *,
           classroom: bool = False, game: bool = False, out: TextIO | None = None) -> int:
     """Check the scenario, then run the server in the foreground until interrupted.
@@ -147,6 +158,9 @@ def serve(scenario_path: Path | None, host: str = "127.0.0.1", port: int | None 
         port = port or free_port(host)
         print(f"territory_abm dashboard for {scenario.name}: http://{host}:{port}/  (Ctrl+C to stop)", file=out)
         print(f"trainer's console: http://{host}:{port}/?trainer={token}", file=out)
+    note = geometry_note(scenario.territory)
+    if note:
+        print(note, file=out)
     out.flush()
     env["SERVER_NAME"], env["SERVER_PORT"] = host, str(port)
     command = [sys.executable, "-m", "uvicorn", "territory_abm.dashboard.asgi:app", "--host", host, "--port",

@@ -13,7 +13,7 @@ TEXT: dict[str, dict[str, str]] = {
         "target": "Where", "all": "all municipalities", "on": "on",
         "poverty": "Poverty headcount", "income": "Mean income per person (USD/yr)", "gini": "Income inequality (Gini)",
         "nature": "Natural capital (forest cover)", "typology": "Type (since the start)", "population": "Population",
-        "edges": "roads: darker and thicker = longer travel time",
+        "edges": "roads: thicker = quicker (hours of travel); ◆ town, ■ market",
         "cash_transfer": "Cash transfers", "roads": "Roads to the town", "technical_assistance": "Technical assistance",
         "market_linkage": "Market linkage", "land_redistribution": "Land redistribution",
         "environmental_governance": "Environmental governance",
@@ -61,8 +61,8 @@ TEXT: dict[str, dict[str, str]] = {
         "map_roads": "lines: roads and their travel times (thicker = quicker); squares: markets",
         "map_no_file": "This territory has no boundaries (no geometry.gpkg in its folder): its municipalities "
                        "are drawn as a network.",
-        "map_no_geopandas": "The boundaries of this territory cannot be drawn: the geo extra is not installed on "
-                            "the server (pip install 'territory-abm[geo]'). Its municipalities are drawn as a network.",
+        "map_no_geopandas": "This server cannot draw the boundaries of this territory: its municipalities are drawn "
+                            "as a network.",
         "no_type": "no type yet",
         "debrief_map": "Map of the differences",
         "debrief_map_title": "{what}: each group (its year) minus its own run with the same seed and no policy",
@@ -115,7 +115,7 @@ TEXT: dict[str, dict[str, str]] = {
         "poverty": "Tasa de pobreza", "income": "Ingreso medio por persona (USD/año)",
         "gini": "Desigualdad del ingreso (Gini)", "nature": "Capital natural (cobertura forestal)",
         "typology": "Tipo (desde el inicio)", "population": "Población",
-        "edges": "caminos: más oscuros y gruesos = más horas de viaje",
+        "edges": "caminos: más gruesos = más rápidos (horas de viaje); ◆ pueblo, ■ mercado",
         "cash_transfer": "Transferencias monetarias", "roads": "Caminos al pueblo",
         "technical_assistance": "Asistencia técnica", "market_linkage": "Vinculación a mercados",
         "land_redistribution": "Redistribución de tierras", "environmental_governance": "Gobernanza ambiental",
@@ -164,8 +164,8 @@ TEXT: dict[str, dict[str, str]] = {
         "map_roads": "caminos con sus horas de viaje (más gruesos = más rápidos); cuadrados: mercados",
         "map_no_file": "Este territorio no tiene límites (falta geometry.gpkg en su carpeta): sus municipios se "
                        "dibujan como una red.",
-        "map_no_geopandas": "No se pueden dibujar los límites de este territorio: falta instalar el extra geo en el "
-                            "servidor (pip install 'territory-abm[geo]'). Sus municipios se dibujan como una red.",
+        "map_no_geopandas": "Este servidor no puede dibujar los límites de este territorio: sus municipios se "
+                            "dibujan como una red.",
         "no_type": "todavía sin tipo",
         "debrief_map": "Mapa de las diferencias",
         "debrief_map_title": "{what}: cada grupo (su año) menos su propia corrida con la misma semilla y sin "

@@ -85,16 +85,16 @@ def Console():
     solara.use_thread(live, dependencies=[], intrusive_cancel=False)
 
     def act(change) -> None:
+        """Run ``change()``; the page says what it returns (a confirmation) or its error."""
         try:
-            change()
-            set_message("")
+            set_message(change() or "")
         except InputError as exc:
             set_message(error_message(exc, lang))
         set_tick(lambda n: n + 1)
 
-    def load() -> None:
+    def load() -> str:
         load_exercise(chosen)
-        set_message(t(lang, "loaded").format(name=chosen))
+        return t(lang, "loaded").format(name=chosen)
 
     rows = store().each(group_row)
     game = game_or_none()

@@ -16,6 +16,7 @@ from matplotlib.ticker import Formatter
 
 from ..output import tables
 from ..output.figure_check import hide_colliding
+from ..output.plots import NODE_SHAPES
 from ..outcomes import TYPE_COLOURS, TYPES, UNCLASSIFIED_COLOUR
 from ..typology import typology
 from .text import number, t
@@ -212,8 +213,10 @@ def draw_key(ax, key_ax, key: str, scale, language: str) -> None:
 
 def network_figure(model, key: str, selected: str | None, language: str,
                    pos: dict[str, tuple[float, float]] | None = None) -> Figure:
-    """The territory graph: nodes coloured by ``key``, edges shaded by travel time (hours).
-    Node names first, then travel times, give way where they would cover other text.
+    """The territory graph: nodes coloured by ``key`` and shaped by kind as in ``run``'s
+    network (:data:`..output.plots.NODE_SHAPES`: the town a diamond, the market a square),
+    roads thicker and darker for quicker travel (hours), as on the polygon map. Node names
+    first, then travel times, give way where they would cover other text.
 
     ``pos`` are node positions from :func:`layout` (computed here if not given)."""
     fig = Figure(figsize=MAP_SIZE, dpi=90)
@@ -223,9 +226,9 @@ def network_figure(model, key: str, selected: str | None, language: str,
     span = max(times.max() - times.min(), 1e-9) if times.size else 1.0
     hours = []
     for (a, b, d) in model.graph.edges(data=True):
-        shade = (d["travel_time"] - times.min()) / span
-        ax.plot([pos[a][0], pos[b][0]], [pos[a][1], pos[b][1]], color=colormaps["Greys"](0.35 + 0.6 * shade),
-                lw=1.0 + 4.0 * shade, zorder=1)
+        quick = (times.max() - d["travel_time"]) / span  # 1 for the quickest road, 0 for the slowest
+        ax.plot([pos[a][0], pos[b][0]], [pos[a][1], pos[b][1]], color=colormaps["Greys"](0.35 + 0.6 * quick),
+                lw=1.0 + 4.0 * quick, zorder=1, gid=f"road-{a}-{b}")
         hours.append(ax.text((pos[a][0] + pos[b][0]) / 2, (pos[a][1] + pos[b][1]) / 2,
                              number(d["travel_time"], language, 1) + " h", fontsize=7, color="#555", ha="center",
                              zorder=2))
@@ -234,12 +237,13 @@ def network_figure(model, key: str, selected: str | None, language: str,
     names = []
     for i, node_id in enumerate(model.territory.ids):
         x, y = pos[node_id]
-        marker = {"city": "s", "market": "D"}.get(str(kinds[i]), "o")
+        kind = str(kinds[i])
+        marker = NODE_SHAPES.get(kind, NODE_SHAPES["municipality"])[0]
         size = 260 if marker == "o" else 330
         edge = "#0969da" if node_id == selected else "#333"
         ax.scatter([x], [y], s=size, c=[colours[i]], marker=marker, edgecolors=edge,
-                   linewidths=3 if node_id == selected else 1, zorder=3)
-        name = t(language, "market_node") if marker == "D" else model.territory.names[i]  # data name in English
+                   linewidths=3 if node_id == selected else 1, zorder=3, gid=f"node-{kind}")
+        name = t(language, "market_node") if kind == "market" else model.territory.names[i]  # data name in English
         names.append(ax.annotate(name, (x, y), textcoords="offset points", xytext=(0, 12), ha="center",
                                  fontsize=8, zorder=4))
     draw_key(ax, key_ax, key, scale, language)
