@@ -70,7 +70,7 @@ class Households:
     def __init__(self, income, members, alive, programmes):
         self.income, self.members = np.array(income, float), np.array(members, float)
         self.alive, self.programmes = np.array(alive, bool), np.array(programmes)
-        self.ever = self.income.size
+        self.ever = self.at_start = self.income.size
 
     def by_id(self, column):
         return column
@@ -81,9 +81,11 @@ def test_the_others_incomes_compare_the_same_households_in_both_runs():
     counted among the others there and not in the twin, so the others seemed to lose income
     the transfer had not taken from anyone (-13 to -34 USD after 5 years)."""
     run = Households([3000, 900, 6000, 400, 300], [3, 1, 2, 4, 5], [1, 1, 1, 1, 1], [0, 1, 0, 0, 0])
-    twin = SimpleNamespace(households=Households([3000, 800, 6000, 400, 300], [3, 1, 2, 4, 5], [1, 1, 1, 0, 1],
+    twin = SimpleNamespace(households=Households([3000, 800, 6000, 400, 7000], [3, 1, 2, 4, 1], [1, 1, 1, 0, 1],
                                                  [0, 0, 0, 0, 0]))  # household 3 left in the twin
-    twin.households.ever = 4  # household 4 was formed in the policy run only
+    # id 4 was made after the start in both runs, a different household in each (one person of
+    # 7,000 USD in the twin): it is not the same household and is left out
+    run.at_start = twin.households.at_start = 4
     others, others_twin = incomes_of_others(SimpleNamespace(households=run), twin)
     assert others == others_twin == pytest.approx((3000 + 6000) / (3 + 2))  # households 0 and 2, unchanged
 

@@ -49,12 +49,13 @@ def _per_person(income: np.ndarray, members: np.ndarray, keep: np.ndarray) -> fl
 def incomes_of_others(model, twin) -> tuple[float, float]:
     """Mean income per person (USD/person/yr) of the households that the policy run's
     programmes have not reached, in the policy run and in the no-policy run: the same
-    households on both sides (same ids, living in both runs; both runs start with the same
-    households, new ones are left out), NaN if none. A household living in one run only (it
-    stayed or arrived there, left in the other) is left out of both: counted on one side it
-    would show who lives there as a gain or loss of the others' incomes."""
+    households on both sides (the start's, ``Households.at_start``, living in both runs;
+    households formed later are left out: once the runs differ, one id may name different
+    households in the two), NaN if none. A household living in one run only (it stayed or
+    arrived there, left in the other) is left out of both: counted on one side it would show
+    who lives there as a gain or loss of the others' incomes."""
     h, w = model.households, twin.households
-    n = min(h.ever, w.ever)
+    n = min(h.at_start, w.at_start)
     keep = h.by_id(h.alive)[:n] & (h.by_id(h.programmes)[:n] == 0) & w.by_id(w.alive)[:n]
     return tuple(_per_person(run.by_id(run.income)[:n].astype(float), run.by_id(run.members)[:n].astype(float), keep)
                  for run in (h, w))

@@ -135,7 +135,7 @@ class HouseholdPopulation:
             columns = {**columns, "usual_size": columns["members"]}
         columns = {"id": np.arange(n), **columns}
         self._capacity = max(16, int(n * 1.25))
-        self._n = self._ever = n
+        self._n = self._ever = self._at_start = n
         self._dropped_ties = np.zeros(0, np.int64)  # ids of dropped rows whose ``remits_to`` tie lasts
         self._store: dict[str, np.ndarray] = {}
         for name in COLUMNS:
@@ -171,6 +171,12 @@ class HouseholdPopulation:
     def ever(self) -> int:
         """Households ever made (their ids are 0 .. ever - 1)."""
         return self._ever
+
+    @property
+    def at_start(self) -> int:
+        """Households the table was made with (ids 0 .. at_start - 1): in two runs from the same
+        start, the same households under the same ids; ids made later may name different ones."""
+        return self._at_start
 
     def __len__(self) -> int:
         """Number of households alive."""
