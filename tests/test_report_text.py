@@ -133,6 +133,9 @@ def test_key_findings_name_the_intervention_with_the_largest_fall_and_the_cheape
     text = " ".join(key_findings(extra, "base", ["cash"]))
     assert "cash raises the poverty gap in 2020 by 1.0 points" in text and "+0.6 to +1.4 points" in text
     assert "Gini" not in text and "gini" not in text
+    # told from chance but below the Gini's three places: not named (it would read "where it is")
+    tiny = _summary([("cash", "horizon", 2020, "gini_income", 0.53, 0.0004, 0.0001, 0.0007)])
+    assert not any("Gini" in f for f in key_findings(tiny, "base", ["cash"]))
     # a forest effect told from chance but under a tenth of a point is written with the places
     # that show it (it read "leaves the forest ... where it is (90 % interval -0.1 to 0 points)")
     forest = effect_sentence(Effect("cash", "forest_cover", 2030, -0.0003, -0.0006, -0.0001), "base")
@@ -217,7 +220,7 @@ def test_counts_and_costs_are_shown_for_the_whole_territory_and_shares_as_simula
     # more person-years in poverty than the reference: no cost per person-year, said in words
     worse = [r if r[3] != "poverty_person_years_avoided" else (*r[:5], -180.0, -400.0, 60.0) for r in rows]
     assert cost_table(_summary(worse), ["cash"], 0.1).iloc[0]["Cost per person-year out of poverty (USD)"] == \
-        "none avoided"
+        "none on average"
 
 
 @pytest.mark.parametrize("income, poverty, expected", [

@@ -94,7 +94,7 @@ def still_moving(fit: Fit, estimates: pd.DataFrame) -> list[str]:
             continue
         shift = abs(history[column].iloc[-1] - history[column].iloc[-2])
         if shift > SETTLED_SHIFT * width:
-            out.append(f"the mean of {row.parameter} moved by {shift:.3g}, {shift / width:.1f} times its interval's width")
+            out.append(f"the mean of {row.parameter} moved by {shift:.3g}, {shift / width:.1f} of its interval's width")
     return out
 
 

@@ -263,8 +263,9 @@ def cost_table(summary: pd.DataFrame, interventions: list[str], scale: float = 1
     return pd.DataFrame(rows)
 
 
-NONE_AVOIDED = "none avoided"
-"""The cost per person-year where an intervention avoids no person-year of poverty on average."""
+NONE_AVOIDED = "none on average"
+"""The cost per person-year where an intervention avoids no person-year of poverty on
+average (its interval over seeds, in the column beside, may still reach above zero)."""
 
 
 def _ratio_text(row) -> str:

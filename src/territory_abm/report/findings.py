@@ -188,7 +188,7 @@ def key_findings(summary: pd.DataFrame, reference: str, interventions: list[str]
                 out.append(effect_sentence(e, reference))
         for key in CLEAR_OUTCOMES:
             e = effects(summary, name, key)
-            if e is not None and e.distinguishable:
+            if e is not None and e.distinguishable and e.direction != 0:  # a visible size, not "where it is"
                 out.append(effect_sentence(e, reference))
         residents = effects(summary, name, "population")
         sentence = residents_sentence(residents, reference, scale) if residents is not None else None

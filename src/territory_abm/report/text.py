@@ -57,8 +57,9 @@ COST_EFFECTIVENESS = (
     "run, for the whole territory, with the 5th to 95th percentile over seeds. Cost per person-year: the mean "
     "cost over the mean person-years, with a 90 % bootstrap interval over seeds (a different kind of interval: "
     "how far the ratio of the means could move with other seeds; rough with few seeds; 'no upper bound' where "
-    "the seeds do not rule out that no poverty was avoided; 'none avoided' where the intervention leaves more "
-    "person-years in poverty than the reference on average, so that no cost per person-year exists).")
+    "the seeds do not rule out that no poverty was avoided; 'none on average' where the intervention avoids no "
+    "person-year of poverty on average, so that no cost per person-year exists; the person-years' interval "
+    "beside it says whether the seeds rule out that it avoids some).")
 MUNICIPALITIES = ("At the horizon ({year}), difference with the reference run of the same seed; 90 % interval in "
                   "brackets. A municipality 'gains' where its income per person rises or its poverty falls with the "
                   "whole interval on that side of zero and neither clearly worsens, 'loses' in the mirror case, is "
