@@ -90,6 +90,28 @@ def test_the_others_incomes_compare_the_same_households_in_both_runs():
     assert others == others_twin == pytest.approx((3000 + 6000) / (3 + 2))  # households 0 and 2, unchanged
 
 
+def test_the_reached_households_multiplier_pairs_only_the_starts_households(monkeypatch):
+    """Id 2 was made after the start in both runs, reached in the policy run and a different,
+    richer household in the twin: pairing it (ids up to the runs' ``ever``) put -9,000 USD into
+    the reached households' gain. Counted as impact.csv counts beneficiaries (the start's
+    households reached), the reached gain is household 1's +300; the rest is the others'."""
+    import territory_abm.model.outcomes as outcomes_module
+    from territory_abm.dashboard.compare import annual_multipliers
+
+    monkeypatch.setattr(outcomes_module, "consumer_prices", lambda run: np.ones(1))
+
+    def run(income, programmes, cost, paid):
+        households = Households(income, [1, 1, 1], [1, 1, 1], programmes)
+        households.node, households.at_start = np.zeros(3, int), 2
+        return SimpleNamespace(households=households,
+                               territory_stats={"policy_cost": cost, "programme_transfers": paid})
+    policy, twin = run([1000, 900, 1000], [0, 1, 1], 100.0, 100.0), run([1000, 600, 10000], [0, 0, 0], 0.0, 0.0)
+    out = annual_multipliers(policy, twin)
+    assert out["multiplier_nominal_reached"] == pytest.approx(300 / 100)
+    assert out["multiplier_nominal_total"] == pytest.approx((2900 - 11600) / 100)
+    assert out["multiplier_nominal_others"] == pytest.approx((2900 - 11600 - 300) / 100)
+
+
 @pytest.fixture(scope="module")
 def group():
     """A group of the first exercise with its twin: 3 years without policy, reset, the transfer

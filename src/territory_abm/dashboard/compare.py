@@ -65,7 +65,10 @@ def annual_multipliers(model, twin) -> dict[str, float]:
     """This year's local income multipliers against the twin, as local-economy (LEWIE-type)
     studies report them: the income gained this year per USD of programme cost this year,
     nominal and real (incomes deflated by each node's consumer prices), by all households,
-    the households reached (same ids in the twin) and the others; and the same gains per USD
+    the start's households a programme reached (``Households.at_start``, the same households
+    in the twin; as ``impact.csv`` counts beneficiaries) and the others (the rest of the
+    territory: spillovers through wages, markets, remittances and who lives where, households
+    formed during the run included); and the same gains per USD
     the programmes paid to households in cash this year (``transfer_multiplier_*``: the
     figure cash-transfer evaluations report, administration left out). NaN without a cost
     or without cash paid."""
@@ -76,7 +79,7 @@ def annual_multipliers(model, twin) -> dict[str, float]:
                  - twin.territory_stats.get("programme_transfers", 0.0))
     out = {}
     h, w = model.households, twin.households
-    n = min(h.ever, w.ever)
+    n = min(h.at_start, w.at_start)  # ids made later may name different households in the two runs
     reached = h.by_id(h.programmes)[:n] != 0
     for kind in ("nominal", "real"):
         incomes = []
