@@ -112,6 +112,30 @@ def test_the_reached_households_multiplier_pairs_only_the_starts_households(monk
     assert out["multiplier_nominal_others"] == pytest.approx((2900 - 11600 - 300) / 100)
 
 
+def test_the_others_multiplier_splits_into_the_same_households_and_who_lives_where(monkeypatch):
+    """Household 0 is reached (+100); household 1 is not and lives in both runs (+50: the
+    spillover); household 2 lives only in the policy run (500), household 3 only in the twin
+    (400), and id 4, made after the start, earns 700 in the policy run and 200 in the twin:
+    composition +500 - 400 + 500 = 600, so that reached + spillover + composition = total."""
+    import territory_abm.model.outcomes as outcomes_module
+    from territory_abm.dashboard.compare import annual_multipliers
+
+    monkeypatch.setattr(outcomes_module, "consumer_prices", lambda run: np.ones(1))
+
+    def run(income, alive, programmes, cost):
+        households = Households(income, [1] * 5, alive, programmes)
+        households.node, households.at_start = np.zeros(5, int), 4
+        return SimpleNamespace(households=households, territory_stats={"policy_cost": cost, "programme_transfers": 0})
+    policy = run([1100, 950, 500, 400, 700], [1, 1, 1, 0, 1], [1, 0, 0, 0, 0], 100.0)
+    twin = run([1000, 900, 450, 400, 200], [1, 1, 0, 1, 1], [0] * 5, 0.0)
+    out = annual_multipliers(policy, twin)
+    for kind in ("nominal", "real"):
+        parts = {part: out[f"multiplier_{kind}_{part}"] for part in ("total", "reached", "others", "spillover",
+                                                                      "composition")}
+        assert parts == pytest.approx({"total": 7.5, "reached": 1.0, "others": 6.5, "spillover": 0.5,
+                                       "composition": 6.0})
+
+
 @pytest.fixture(scope="module")
 def group():
     """A group of the first exercise with its twin: 3 years without policy, reset, the transfer
@@ -206,10 +230,13 @@ def test_the_summary_gives_this_years_multipliers_nominal_and_real_reached_and_o
         row["multiplier_nominal_total"])
     assert row["multiplier_real_reached"] + row["multiplier_real_others"] == pytest.approx(
         row["multiplier_real_total"])
+    for kind in ("nominal", "real"):  # the others: the same households' spillover and who lives where
+        assert row[f"multiplier_{kind}_spillover"] + row[f"multiplier_{kind}_composition"] == pytest.approx(
+            row[f"multiplier_{kind}_others"])
     # this year's cash paid is the transfer without its administration (5 % by default)
     assert row["multiplier_nominal_total"] * 1.05 == pytest.approx(row["transfer_multiplier_nominal_total"])
     text = summary(group.track, "en")
-    assert "Annual income multiplier" in text and "real, at start prices" in text
+    assert "Annual income multiplier" in text and "real, at start prices" in text and "who lives where" in text
     assert "Per USD paid to households in cash" in text
     assert "Multiplicador anual" in summary(group.track, "es")
 

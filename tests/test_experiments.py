@@ -64,6 +64,9 @@ def test_compare_writes_tidy_results_and_summaries(tmp_path):
         name = f"annual_multiplier_{kind}"
         assert impact[f"{name}_beneficiaries"] + impact[f"{name}_non_beneficiaries"] == pytest.approx(
             impact[f"{name}_total"])
+        # the others split into the spillover to households living in both runs and composition
+        assert impact[f"{name}_spillover"] + impact[f"{name}_composition"] == pytest.approx(
+            impact[f"{name}_non_beneficiaries"])
         assert impact[f"{name}_total_q05"] <= impact[f"{name}_total"] <= impact[f"{name}_total_q95"]
         assert 0 < impact[f"{name}_beneficiaries"] < 2  # a transfer is mostly the beneficiaries' income
 

@@ -38,7 +38,7 @@ def test_report_writes_a_self_contained_html_and_a_pdf(comparison, tmp_path):
     assert "<script" not in page
     assert page.count("data:image/png;base64,") >= 3
     for text in ("baseline", "cash_transfers", "roads", "Poverty headcount", "difference", "Municipalities that gain",
-                 "Caveats", "Calibration", "spillovers", "win-win-win"):
+                 "Caveats", "Calibration", "(spillover)", "(composition)", "win-win-win"):
         assert text in page, text
     pdf = (tmp_path / "report.pdf").read_bytes()
     assert pdf.startswith(b"%PDF") and len(re.findall(rb"/Type\s*/Page\b", pdf)) >= 3

@@ -43,7 +43,7 @@ from .controls import (
     municipality_ids,
     parameter_range,
 )
-from .compare import track_frame
+from .compare import PARTS, track_frame
 from .groups import Group, GroupStore, group_key
 from .text import NBSP, PARAMETER_LABELS, error_message, number, t, unit
 from .maps import TerritoryView, map_note
@@ -213,7 +213,7 @@ def summary(track: list[dict], lang: str) -> str:
         if math.isfinite(row.get(f"{per}_nominal_total", math.nan)):
             text += " " + t(lang, per + "s").format(
                 **{key: number(row[f"{per}_{key}"], lang, 2) for key in
-                   ("nominal_total", "nominal_reached", "nominal_others", "real_total", "real_reached", "real_others")})
+                   (f"{kind}_{part}" for kind in ("nominal", "real") for part in PARTS)})
     return text
 
 

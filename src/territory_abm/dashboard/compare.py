@@ -14,8 +14,10 @@ COLUMNS = ("mean_income_pc", "poverty_headcount", "gini_income", "forest_cover",
            "policy_cost")
 """Registry outcomes kept from each year of a run and of its no-policy twin."""
 
+PARTS = ("total", "reached", "others", "spillover", "composition")
+"""Who a multiplier counts (see :func:`annual_multipliers`): others = spillover + composition."""
 MULTIPLIER_COLUMNS = tuple(f"{per}_{kind}_{part}" for per in ("multiplier", "transfer_multiplier")
-                           for kind in ("nominal", "real") for part in ("total", "reached", "others"))
+                           for kind in ("nominal", "real") for part in PARTS)
 """This year's income multipliers kept in each row (see :func:`annual_multipliers`)."""
 
 EARLIER_RUNS = 3
@@ -54,11 +56,20 @@ def incomes_of_others(model, twin) -> tuple[float, float]:
     households in the two), NaN if none. A household living in one run only (it stayed or
     arrived there, left in the other) is left out of both: counted on one side it would show
     who lives there as a gain or loss of the others' incomes."""
+    keep = others_in_both(model, twin)
+    n = keep.size
+    return tuple(_per_person(run.by_id(run.income)[:n].astype(float), run.by_id(run.members)[:n].astype(float), keep)
+                 for run in (model.households, twin.households))
+
+
+def others_in_both(model, twin) -> np.ndarray:
+    """Which of the start's households (ids 0 .. n - 1, ``Households.at_start`` of both runs:
+    the same households under the same ids) the policy run's programmes have not reached and
+    live in the territory in both runs: the households whose incomes :func:`incomes_of_others`
+    compares and whose gain is the multipliers' spillover."""
     h, w = model.households, twin.households
     n = min(h.at_start, w.at_start)
-    keep = h.by_id(h.alive)[:n] & (h.by_id(h.programmes)[:n] == 0) & w.by_id(w.alive)[:n]
-    return tuple(_per_person(run.by_id(run.income)[:n].astype(float), run.by_id(run.members)[:n].astype(float), keep)
-                 for run in (h, w))
+    return h.by_id(h.alive)[:n] & (h.by_id(h.programmes)[:n] == 0) & w.by_id(w.alive)[:n]
 
 
 def annual_multipliers(model, twin) -> dict[str, float]:
@@ -67,8 +78,10 @@ def annual_multipliers(model, twin) -> dict[str, float]:
     nominal and real (incomes deflated by each node's consumer prices), by all households,
     the start's households a programme reached (``Households.at_start``, the same households
     in the twin; as ``impact.csv`` counts beneficiaries) and the others (the rest of the
-    territory: spillovers through wages, markets, remittances and who lives where, households
-    formed during the run included); and the same gains per USD
+    territory), split as ``impact.csv`` splits them into the spillover (the start's households
+    not reached that live in both runs, :func:`others_in_both`: through wages, markets and
+    remittances) and composition (who lives where: households living in one run only,
+    households formed during the run); and the same gains per USD
     the programmes paid to households in cash this year (``transfer_multiplier_*``: the
     figure cash-transfer evaluations report, administration left out). NaN without a cost
     or without cash paid."""
@@ -78,8 +91,9 @@ def annual_multipliers(model, twin) -> dict[str, float]:
     paid = float(model.territory_stats.get("programme_transfers", 0.0)
                  - twin.territory_stats.get("programme_transfers", 0.0))
     out = {}
-    h, w = model.households, twin.households
-    n = min(h.at_start, w.at_start)  # ids made later may name different households in the two runs
+    h = model.households
+    stayed = others_in_both(model, twin)
+    n = stayed.size  # ids made later may name different households in the two runs
     reached = h.by_id(h.programmes)[:n] != 0
     for kind in ("nominal", "real"):
         incomes = []
@@ -89,9 +103,9 @@ def annual_multipliers(model, twin) -> dict[str, float]:
             if kind == "real":
                 income = income / consumer_prices(run)[hh.node]
             income = hh.by_id(income)  # by id: the twin's rows of the same households may differ
-            incomes.append((income.sum(), income[:n][reached].sum()))
-        total, ben = incomes[0][0] - incomes[1][0], incomes[0][1] - incomes[1][1]
-        for part, value in (("total", total), ("reached", ben), ("others", total - ben)):
+            incomes.append((income.sum(), income[:n][reached].sum(), income[:n][stayed].sum()))
+        total, ben, spill = (a - b for a, b in zip(*incomes))
+        for part, value in zip(PARTS, (total, ben, total - ben, spill, total - ben - spill)):
             out[f"multiplier_{kind}_{part}"] = value / cost if cost > 0 else float("nan")
             out[f"transfer_multiplier_{kind}_{part}"] = value / paid if paid > 0 else float("nan")
     return out

@@ -51,11 +51,16 @@ TEXT: dict[str, dict[str, str]] = {
                    "USD per person and year, non-reached households {others} USD; policy cost so far {cost} USD.",
         "summary_none": "Against the same seed without policy: no year simulated yet.",
         "multipliers": "Annual income multiplier this year (income gained per USD of policy cost this year): "
-                       "nominal {nominal_total} (reached households {nominal_reached}, others {nominal_others}); "
-                       "real, at start prices, {real_total} (reached {real_reached}, others {real_others}).",
+                       "nominal {nominal_total} (reached households {nominal_reached}, others {nominal_others}: "
+                       "the same households not reached {nominal_spillover}, who lives where "
+                       "{nominal_composition}); real, at start prices, {real_total} (reached {real_reached}, "
+                       "others {real_others}: same households {real_spillover}, who lives where "
+                       "{real_composition}).",
         "transfer_multipliers": "Per USD paid to households in cash this year (administration left out): nominal "
-                                "{nominal_total} (reached {nominal_reached}, others {nominal_others}); real "
-                                "{real_total} (reached {real_reached}, others {real_others}).",
+                                "{nominal_total} (reached {nominal_reached}, others {nominal_others}: same "
+                                "households {nominal_spillover}, who lives where {nominal_composition}); real "
+                                "{real_total} (reached {real_reached}, others {real_others}: same households "
+                                "{real_spillover}, who lives where {real_composition}).",
         "earlier_note": "Earlier runs of this group kept as faint lines (after Reset): {n}.",
         "market_node": "Export port",
         "map_roads": "lines: roads and their travel times (thicker = quicker); squares: markets",
@@ -154,11 +159,16 @@ TEXT: dict[str, dict[str, str]] = {
                    "USD por persona y año, hogares no alcanzados {others} USD; costo de políticas hasta ahora {cost} USD.",
         "summary_none": "Frente a la misma semilla sin política: todavía no se simuló ningún año.",
         "multipliers": "Multiplicador anual del ingreso este año (ingreso ganado por USD de costo de políticas este "
-                       "año): nominal {nominal_total} (hogares alcanzados {nominal_reached}, otros {nominal_others}); "
-                       "real, a precios iniciales, {real_total} (alcanzados {real_reached}, otros {real_others}).",
+                       "año): nominal {nominal_total} (hogares alcanzados {nominal_reached}, otros {nominal_others}: "
+                       "los mismos hogares no alcanzados {nominal_spillover}, quién vive dónde "
+                       "{nominal_composition}); real, a precios iniciales, {real_total} (alcanzados {real_reached}, "
+                       "otros {real_others}: los mismos hogares {real_spillover}, quién vive dónde "
+                       "{real_composition}).",
         "transfer_multipliers": "Por USD pagado en efectivo a los hogares este año (sin la administración): nominal "
-                                "{nominal_total} (alcanzados {nominal_reached}, otros {nominal_others}); real "
-                                "{real_total} (alcanzados {real_reached}, otros {real_others}).",
+                                "{nominal_total} (alcanzados {nominal_reached}, otros {nominal_others}: los mismos "
+                                "hogares {nominal_spillover}, quién vive dónde {nominal_composition}); real "
+                                "{real_total} (alcanzados {real_reached}, otros {real_others}: los mismos hogares "
+                                "{real_spillover}, quién vive dónde {real_composition}).",
         "earlier_note": "Corridas anteriores de este grupo, en líneas tenues (se conservan al reiniciar): {n}.",
         "market_node": "Puerto de exportación",
         "map_roads": "caminos con sus horas de viaje (más gruesos = más rápidos); cuadrados: mercados",

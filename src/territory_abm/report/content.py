@@ -300,8 +300,9 @@ that pays households no cash has no row per USD transferred)."""
 
 def multiplier_table(impact: pd.DataFrame) -> pd.DataFrame:
     """Per scenario, one row per kind of multiplier: income gained per USD of programme
-    cost, or per USD transferred to households, by all households, the beneficiaries and the
-    others."""
+    cost, or per USD transferred to households, by all households, and its three parts: the
+    beneficiaries, the spillover to the households not reached that live in both runs, and the
+    change of who lives where (composition)."""
     rows = []
     for r in impact.itertuples(index=False):
         for name, label in MULTIPLIER_KINDS:
@@ -312,7 +313,8 @@ def multiplier_table(impact: pd.DataFrame) -> pd.DataFrame:
                          "Multiplier": label,
                          "Income gained per USD: all": _mult(r, "total", name),
                          "of which beneficiaries": _mult(r, "beneficiaries", name),
-                         "of which others (spillovers)": _mult(r, "non_beneficiaries", name)})
+                         "of which others living in both runs (spillover)": _mult(r, "spillover", name),
+                         "of which who lives where (composition)": _mult(r, "composition", name)})
     return pd.DataFrame(rows)
 
 

@@ -172,7 +172,8 @@ def residents_sentence(e: Effect, reference: str, scale: float = 1.0) -> str | N
     return (f"Under {e.scenario} the territory has {size} {more} residents in {e.year} than under {reference} "
             f"(90 % interval {low} to {high} persons): income per person, the poverty headcount and the "
             "person-years out of poverty then also reflect who stays and who arrives, not only what the "
-            "households who were there earn; the multipliers count the territory's whole income.")
+            "households who were there earn; the multipliers give the income that comes with who lives where "
+            "apart (composition).")
 
 
 def key_findings(summary: pd.DataFrame, reference: str, interventions: list[str], scale: float = 1.0) -> list[str]:
