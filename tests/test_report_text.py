@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from territory_abm.outcomes import Tolerances
 from territory_abm.report import numbers
 from territory_abm.report.content import caveats, headline_table, municipality_changes
 from territory_abm.report.findings import (
@@ -20,6 +21,7 @@ from territory_abm.report.findings import (
     effect_sentence,
     key_findings,
     persistence_sentence,
+    short_label,
 )
 
 
@@ -141,6 +143,33 @@ def test_key_findings_name_the_intervention_with_the_largest_fall_and_the_cheape
     forest = effect_sentence(Effect("cash", "forest_cover", 2030, -0.0003, -0.0006, -0.0001), "base")
     assert "lowers the forest as a share of area in 2030 by 0.03 points" in forest
     assert "(90 % interval -0.06 to -0.01 points)" in forest
+
+
+
+@pytest.mark.parametrize(("outcome", "level", "diff", "named"), [
+    ("forest_cover", 0.40, (-0.0003, -0.0006, -0.0001), False),  # 0.03 points of 40 %: 0.075 %, under 1 %
+    ("forest_cover", 0.40, (-0.006, -0.008, -0.004), True),  # 0.6 points of 40 %: 1.5 %
+    ("forest_cover", 0.02, (-0.0003, -0.0006, -0.0001), True),  # the same 0.03 points of 2 %: 1.5 %
+    ("forest_cover", 0.40, (-0.006, -0.012, 0.001), False),  # beyond the tolerance, not told from chance
+    ("gini_income", 0.50, (0.005, 0.003, 0.007), False),  # under the Gini's 0.01
+    ("gini_income", 0.50, (-0.015, -0.018, -0.012), True),
+    ("poverty_gap", 0.10, (0.002, 0.001, 0.003), True),  # no typology dimension: told from chance is enough
+])
+def test_page_one_names_a_gini_or_forest_effect_only_beyond_the_typology_tolerance(outcome, level, diff, named):
+    """A forest effect of 0.03 points, told from chance, stood on page one while the typology
+    counts a change under 1 % of the cover as 'no change'."""
+    d, lo, hi = diff
+    summary = _summary([("cash", "horizon", 2030, outcome, level + d, d, lo, hi)])
+    text = " ".join(key_findings(summary, "base", ["cash"]))
+    assert (short_label(outcome) in text) == named
+
+
+def test_page_one_judges_effects_with_the_comparisons_tolerances():
+    summary = _summary([("cash", "horizon", 2030, "forest_cover", 0.3997, -0.0003, -0.0006, -0.0001)])
+    assert not key_findings(summary, "base", ["cash"])
+    named = key_findings(summary, "base", ["cash"], tolerances=Tolerances(forest=0.0005))
+    assert named == ["cash lowers the forest as a share of area in 2030 by 0.03 points compared with base "
+                     "(90 % interval -0.06 to -0.01 points)."]
 
 
 # ---------------------------------------------------------------- course of the reference run

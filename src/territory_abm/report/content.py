@@ -109,7 +109,8 @@ def build_content(directory: Path, question: str | None = None) -> ReportContent
                             f"over {years[0]}-{years[1]}, compared with {reference}?")
     tolerances = dict(meta.get("typology", first.get("typology", {})))
     return ReportContent(
-        question=question, findings=key_findings(summary, reference, interventions, scale), reference=reference, scenarios=scenarios, seeds=list(meta["seeds"]), years=years,
+        question=question, findings=key_findings(summary, reference, interventions, scale, Tolerances(**tolerances)),
+        reference=reference, scenarios=scenarios, seeds=list(meta["seeds"]), years=years,
         households_scale=scale,
         headline=headline_table(summary, names, reference, scale),
         programme_end=programme_end_table(summary, interventions, scale),
@@ -455,8 +456,10 @@ def caveats(scenarios: list[dict], seeds: int, scale: float, tolerances: dict[st
         out.append(f"Typology: a municipality counts as improved or worsened in a dimension only when the change "
                    f"exceeds a tolerance standing for survey error (here: income per person {t['income_growth']:.0%}, "
                    f"poverty {_points(t['poverty'])}, Gini {t['gini']:g}, forest {t['forest']:.0%}); "
-                   "smaller changes are 'no change'. Intermediate cities are reported apart from rural "
-                   "municipalities.")
+                   "smaller changes are 'no change'. The main findings name an intervention's effect on the "
+                   "Gini or the forest only where it exceeds the same tolerance (the forest's as a share of the "
+                   "reference's cover) as well as chance; the headline table gives every difference. "
+                   "Intermediate cities are reported apart from rural municipalities.")
         if np.isfinite(noise) and noise > t["poverty"]:
             out.append(f"Typology and chance: in {seeds} seeds of the reference run a rural municipality's poverty "
                        f"change from start to horizon varies between seeds by {_points(noise)} (median standard "

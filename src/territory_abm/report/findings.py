@@ -31,7 +31,9 @@ KEY_OUTCOMES = ("mean_income_pc", "poverty_headcount")
 
 CLEAR_OUTCOMES = ("poverty_gap", "gini_income", "forest_cover")
 """Outcomes of the headline table that page one's findings name too, where an intervention
-moves them by an amount told from chance (the depth of poverty, inequality, forest)."""
+moves them by an amount told from chance and, for those a typology dimension judges (Gini,
+forest), beyond its tolerance (the depth of poverty, inequality, forest): a change the
+typology's tables count as 'no change' is not a finding (the headline table shows it)."""
 
 DRIFT_OUTCOMES = ("mean_income_pc", "poverty_headcount", "gini_income")
 """Outcomes whose course under the reference run the caveats describe."""
@@ -55,6 +57,21 @@ def side(low: float, high: float) -> int:
     return 1 if low > 0 else -1 if high < 0 else 0
 
 
+def judged_change(name: str, start: float, end: float, years: float, tolerances: Tolerances) -> int:
+    """+1, -1 or 0: whether outcome ``name`` went from ``start`` to ``end`` (``years`` apart)
+    by more than the tolerance of the typology dimension judging it, as the typology judges a
+    municipality (that dimension's statistic, e.g. the relative change of forest cover); the
+    sign of ``end - start`` for an outcome no dimension judges; 0 where either is missing."""
+    dim = _JUDGED.get(name)
+    if dim is None:
+        stat, tolerance = end - start, 0.0
+    else:
+        stat = STATISTICS[dim.statistic].formula({name: np.array([start])}, {name: np.array([end])}, np.zeros(1),
+                                                 years)[0]
+        tolerance = tolerances.of(dim.statistic)
+    return int(np.sign(stat)) if abs(stat) > tolerance else 0
+
+
 @dataclass(frozen=True)
 class Effect:
     """A paired difference to the reference (intervention minus reference, same seed).
@@ -67,6 +84,9 @@ class Effect:
         The year the difference is taken in.
     mean, low, high : float
         Mean over seeds and the 5th and 95th percentiles, in the outcome's unit.
+    level : float
+        The reference's mean in ``year``, in the outcome's unit (NaN where not known: then
+        :meth:`beyond` judges no change).
     """
 
     scenario: str
@@ -75,6 +95,7 @@ class Effect:
     mean: float
     low: float
     high: float
+    level: float = np.nan
 
     @property
     def distinguishable(self) -> bool:
@@ -92,6 +113,14 @@ class Effect:
         shown = numbers.value(self.outcome, self.mean, places=self.places)
         return 0 if shown in ("0", numbers.MISSING) else int(np.sign(self.mean))
 
+    def beyond(self, tolerances: Tolerances) -> bool:
+        """True when going from the reference (``level``) to the intervention (``level +
+        mean``) is a change beyond the typology's tolerance for the outcome, judged as the
+        typology judges a municipality's change (:func:`judged_change`: forest's 1 % is of the
+        reference's cover); for an outcome no dimension judges, when the mean is not 0. (The
+        dimensions' statistics do not depend on the period's length, given as 1 year.)"""
+        return judged_change(self.outcome, self.level, self.level + self.mean, 1.0, tolerances) != 0
+
 
 def effects(summary: pd.DataFrame, scenario: str, name: str, period: str = HORIZON) -> Effect | None:
     """The effect of ``scenario`` on outcome ``name`` at ``period`` in a compare summary
@@ -105,7 +134,7 @@ def effects(summary: pd.DataFrame, scenario: str, name: str, period: str = HORIZ
         return None
     r = rows.iloc[0]
     return Effect(scenario, name, int(r["year"]), float(r["diff_to_reference"]), float(r["diff_q05"]),
-                  float(r["diff_q95"]))
+                  float(r["diff_q95"]), float(r["mean"] - r["diff_to_reference"]))
 
 
 def _interval(e: Effect) -> str:
@@ -176,11 +205,14 @@ def residents_sentence(e: Effect, reference: str, scale: float = 1.0) -> str | N
             "apart (composition).")
 
 
-def key_findings(summary: pd.DataFrame, reference: str, interventions: list[str], scale: float = 1.0) -> list[str]:
+def key_findings(summary: pd.DataFrame, reference: str, interventions: list[str], scale: float = 1.0,
+                 tolerances: Tolerances | None = None) -> list[str]:
     """Page one: each intervention's effect on income and poverty at the horizon (and on the
     depth of poverty, inequality, forest and the number of residents where it moved them by
-    an amount told from chance), which lowers poverty most and at what cost per
-    person-year, and whether effects of programmes that end early last."""
+    an amount told from chance, and for inequality and forest beyond the typology's
+    ``tolerances``), which lowers poverty most and at what cost per person-year, and whether
+    effects of programmes that end early last."""
+    tolerances = tolerances or Tolerances()
     out = []
     for name in interventions:
         for key in KEY_OUTCOMES:
@@ -189,7 +221,8 @@ def key_findings(summary: pd.DataFrame, reference: str, interventions: list[str]
                 out.append(effect_sentence(e, reference))
         for key in CLEAR_OUTCOMES:
             e = effects(summary, name, key)
-            if e is not None and e.distinguishable and e.direction != 0:  # a visible size, not "where it is"
+            # a visible size (not "where it is") that the typology would not call "no change"
+            if e is not None and e.distinguishable and e.direction != 0 and e.beyond(tolerances):
                 out.append(effect_sentence(e, reference))
         residents = effects(summary, name, "population")
         sentence = residents_sentence(residents, reference, scale) if residents is not None else None
@@ -250,13 +283,8 @@ class Course:
     def change(self, start: int, end: int) -> int:
         """+1, -1 or 0: whether the outcome rose, fell or stayed within its tolerance
         between positions ``start`` and ``end``, judged as the typology judges it."""
-        a, b = self.values[start], self.values[end]
-        dim = _JUDGED.get(self.outcome)
-        if dim is None:
-            return int(np.sign(b - a))
-        stat = STATISTICS[dim.statistic].formula({self.outcome: np.array([a])}, {self.outcome: np.array([b])},
-                                                 np.zeros(1), float(self.years[end] - self.years[start]))[0]
-        return 0 if abs(stat) <= self.tolerances.of(dim.statistic) else int(np.sign(stat))
+        return judged_change(self.outcome, self.values[start], self.values[end],
+                             float(self.years[end] - self.years[start]), self.tolerances)
 
     @property
     def early(self) -> int:
