@@ -4,7 +4,8 @@ For each scenario of a ``territory-abm compare`` run (the first is the reference
 effect on poverty, Gini, income per person and forest cover (paired difference to the
 reference, mean and 5-95 % interval over seeds) at the end of its programmes (at the
 horizon where they run to it), its cost, and its income multipliers from ``impact.csv``
-(cumulative; annual during the programme, nominal and real; beneficiaries and others).
+(cumulative; annual during the programme, nominal and real; beneficiaries and others, the
+others split into spillover and composition).
 Prints Markdown.
 
     territory-abm compare scenarios/baseline.toml scenarios/cash_transfers.toml ... \\
@@ -22,6 +23,12 @@ import pandas as pd
 
 EFFECTS = (("poverty_headcount", "poverty", 3, 1.0), ("gini_income", "Gini", 3, 1.0),
            ("mean_income_pc", "income (USD/person/yr)", 0, 1.0), ("forest_cover", "forest cover (points)", 1, 100.0))
+
+
+MULTIPLIER_PARTS = ("total", "beneficiaries", "non_beneficiaries", "spillover", "composition")
+"""impact.csv's parts of each multiplier: all, the starting households a programme reached, the
+others, and the others split into the starting households no programme reached, alive in both runs
+(spillover), and the rest (composition: households in one run only, formed or arrived)."""
 
 
 def _interval(mean: float, low: float, high: float, digits: int) -> str:
@@ -49,15 +56,14 @@ def multiplier_table(directory: Path) -> str:
              ("annual_multiplier_real", "annual real"),
              ("transfer_multiplier_nominal", "annual nominal per USD transferred"),
              ("transfer_multiplier_real", "annual real per USD transferred"))
-    lines = ["| scenario | cost per year (USD, simulated) | multiplier | all | beneficiaries | others |",
-             "|---|---|---|---|---|---|"]
+    lines = ["| scenario | cost per year (USD, simulated) | multiplier | all | beneficiaries | others | others: "
+             "spillover | others: composition |", "|---|---|---|---|---|---|---|---|"]
     for r in impact.itertuples(index=False):
         for name, label in kinds:
             if name.startswith("transfer") and not np.isfinite(getattr(r, f"{name}_total", np.nan)):
                 continue  # per USD transferred: only scenarios that pay households cash
             cells = [f"{getattr(r, f'{name}_{part}'):.2f} [{getattr(r, f'{name}_{part}_q05'):.2f}, "
-                     f"{getattr(r, f'{name}_{part}_q95'):.2f}]" for part in ("total", "beneficiaries",
-                                                                              "non_beneficiaries")]
+                     f"{getattr(r, f'{name}_{part}_q95'):.2f}]" for part in MULTIPLIER_PARTS]
             lines.append(f"| {r.scenario} | {r.programme_cost_per_year_mean:,.0f} | {label} | " + " | ".join(cells)
                          + " |")
     return "\n".join(lines)

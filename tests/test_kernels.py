@@ -94,6 +94,6 @@ def test_node_sums_in_runs_are_numpys_row_order_sums(rows, seed):
     expected = np.bincount(node[alive], members[alive], minlength=n_nodes)
     assert node_populations(node=node, alive=alive, members=members, n_nodes=n_nodes).tobytes() == expected.tobytes()
     totals = node_household_totals(node=node, alive=alive, members=members, adults=members // 2, employed=members // 4,
-                                   income=weights, education=weights, land=weights, poverty_line=0.5, n_nodes=n_nodes)
+                                   income=weights, education=weights, tfp=weights, poverty_line=0.5, n_nodes=n_nodes)
     assert totals.persons.tobytes() == expected.tobytes()
     assert totals.income.tobytes() == np.bincount(node[alive], weights[alive], minlength=n_nodes).tobytes()

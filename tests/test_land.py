@@ -118,6 +118,35 @@ def test_household_formation_conserves_people_land_assets_and_jobs_in_each_node(
     assert m.ledger.current[("households", "households", "inheritance shares")] > 0
 
 
+def test_a_single_migrant_takes_its_household_s_income_per_person(year_under_way):
+    """Known answer (``migration.single_leaves``): the year's incomes were earned before a
+    member left alone and are recorded after, so the migrant and the household it left each
+    have the household's income per person, out of the household's other income; wages and
+    farm income stay with the household's jobs and farm. Before, a single migrant left with no
+    income and its household kept it all (this fails then: the migrants' incomes are 0)."""
+    import copy
+
+    from territory_abm.model import migration
+
+    m = copy.deepcopy(year_under_way)
+    m.set_parameters({"migration_stay_preference": 2.0})  # many movers
+    hh = m.households
+    n0, ids = hh.n, hh.id.copy()
+    wages, farm = hh.wage_income.copy(), hh.farm_income.copy()
+    migration.migrate(m)
+    moved = np.arange(n0, hh.n)  # single members who moved inside the territory
+    assert moved.size > 10 and np.all(hh.remits_to[moved] >= 0)
+    origin = np.searchsorted(ids, hh.remits_to[moved])
+    assert np.array_equal(hh.id[origin], hh.remits_to[moved])
+    assert (hh.income[moved] > 0).mean() > 0.5
+    assert np.allclose(hh.income[moved], hh.income[origin] / hh.members[origin], rtol=1e-12)
+    assert np.array_equal(hh.wage_income[:n0], wages) and np.array_equal(hh.farm_income[:n0], farm)
+    assert np.all(hh.wage_income[moved] == 0) and np.all(hh.farm_income[moved] == 0)
+    parts = (hh.farm_income + hh.wage_income + hh.enterprise_income + hh.transfer_income + hh.remittance_income
+             + hh.other_income)
+    assert np.allclose(parts, hh.income, rtol=1e-12, atol=1e-9)
+
+
 def test_households_form_to_the_starting_headship_and_not_beyond(year_under_way):
     """Known answer: with the whole shortfall closed, each node's households reach the
     starting households per adult times its adults (to the household, rounded either way);

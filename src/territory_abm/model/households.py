@@ -61,7 +61,7 @@ COLUMNS: dict[str, tuple[type, str, str]] = {
     "enterprise_scale": (np.float64, "USD/yr", "local sales of the household's non-farm enterprise at the starting local price with no adult in it"),
     "transfer_income": (np.float64, "USD/yr", "public transfers (cash transfers, payments for ecosystem services)"),
     "remittance_income": (np.float64, "USD/yr", "remittances received minus sent"),
-    "other_income": (np.float64, "USD/yr", "dividends and local public spending received"),
+    "other_income": (np.float64, "USD/yr", "dividends and local public spending received; in the year a member leaves alone, less its share of the household's income, which is the migrant's (``migration.single_leaves``)"),
     "income": (np.float64, "USD/yr", "total household income"),
     "consumption": (np.float64, "USD/yr", "consumption spending"),
     "migrants_abroad": (np.int32, "persons", "former members living outside the territory"),

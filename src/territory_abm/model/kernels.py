@@ -71,7 +71,7 @@ class HouseholdTotals(NamedTuple):
     schooling: np.ndarray           # adult-years of schooling (adults x years)
     poor_persons: np.ndarray        # persons below the poverty line
     poverty_gap: np.ndarray         # person-weighted shortfalls as shares of the line (persons)
-    farm_workers: np.ndarray        # adults farming their own land (persons)
+    farm_workers: np.ndarray        # adults of farming households not in wage jobs (persons)
 
 
 class LabourIncomes(NamedTuple):
@@ -100,10 +100,13 @@ class Clearing(NamedTuple):
     costs_by_node: np.ndarray       # clearing costs paid (USD/yr)
 
 @kernel(HouseholdTotals)
-def node_household_totals(node, alive, members, adults, employed, income, education, land, poverty_line, n_nodes):
+def node_household_totals(node, alive, members, adults, employed, income, education, tfp, poverty_line, n_nodes):
     """Sums over alive households by node, in one pass (rows: persons, households, adults,
     income USD/yr, adult-years of schooling, poor persons, person-weighted poverty gaps
-    as shares of the line, adults farming their own land)."""
+    as shares of the line, adults of farming households not in wage jobs). A household farms
+    where its farm TFP ``tfp`` is above 0, on its land or a garden plot (before, where it held
+    land: a landless garden-plot farmer that bought 25 m^2 in the year's land sale started to
+    count, and ``farm_workers`` rose 21 % in year 1 of a stationary run)."""
     out = np.zeros((8, n_nodes))
     n = node.shape[0]
     i = 0
@@ -127,7 +130,7 @@ def node_household_totals(node, alive, members, adults, employed, income, educat
                 if income_pc < poverty_line:
                     s5 += persons
                     s6 += persons * (poverty_line - income_pc) / poverty_line
-                if land[i] > 0:
+                if tfp[i] > 0:
                     s7 += grown - employed[i]
             i += 1
         out[0, g], out[1, g], out[2, g], out[3, g], out[4, g], out[5, g], out[6, g], out[7, g] = \

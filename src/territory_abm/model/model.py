@@ -52,6 +52,9 @@ from .municipality import Municipality
 from .policies import PolicyEngine
 from .streams import random_streams, resolve_scenario
 
+COMMUTING_RESIDUE = 1e-9
+"""Commuters (persons) below which a flow of the year's commuting matrix is float residue of the
+labour market's matching and is not recorded in ``commuting.csv`` (entries of 1e-13 were)."""
 
 
 class TerritoryModel(mesa.Model):
@@ -192,7 +195,7 @@ class TerritoryModel(mesa.Model):
         # the stored entries of the compressed rows in their order (as ``tocoo`` lists them)
         c = self.commuting.tocsr()
         home = np.repeat(np.arange(self.n_nodes, dtype=np.int64), np.diff(c.indptr))
-        away = (home != c.indices) & (c.data != 0)
+        away = (home != c.indices) & (np.abs(c.data) > COMMUTING_RESIDUE)
         self.commuting_records.append((self.year, home[away], c.indices[away].astype(np.int64), c.data[away]))
         if self.scenario.record_households:
             self.household_records.append(household_record(self.households, self.year))

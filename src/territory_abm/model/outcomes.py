@@ -99,7 +99,7 @@ def compute(model) -> tuple[dict[str, np.ndarray], dict[str, float]]:
     (s["population"], s["households"], adults_by_node, income_by_node, schooling_by_node, poor, gap_sum,
      s["farm_workers"]) = node_household_totals(node=hh.node, alive=alive, members=hh.members, adults=hh.adults,
                                                  employed=hh.employed, income=hh.income, education=hh.education,
-                                                 land=hh.land, poverty_line=model.poverty_line, n_nodes=n)
+                                                 tfp=hh.tfp, poverty_line=model.poverty_line, n_nodes=n)
     with np.errstate(invalid="ignore", divide="ignore"):
         s["mean_income_pc"] = income_by_node / s["population"]
         s["mean_education"] = schooling_by_node / adults_by_node
