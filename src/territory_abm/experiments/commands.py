@@ -15,7 +15,7 @@ from ..runner import scale_lines
 from ..output.maps import comparison_map
 from .store import ResultStore
 from ..scenarios.loader import check_targets, load_scenario
-from .compare import STEADY_SEEDS, Comparison, compare_design, compare_specs
+from .compare import STEADY_SEEDS, Comparison, compare_design, compare_specs, differences_text, setting_differences
 from .driver import ExperimentStatus, run_experiment
 from .engines import make_engine
 from .plots import plot_differences, plot_scenario_bands, plot_typology_shares
@@ -31,7 +31,11 @@ def compare(scenario_paths: list[Path], seeds: int, out_dir: Path, workers: int 
     (``--set``) replace registry values in every scenario alike.
 
     Warns (:class:`OneSeedWarning`) when ``seeds`` is 1: differences between scenarios
-    cannot then be told from chance.
+    cannot then be told from chance; and (:class:`NotOnlyPoliciesWarning`) for each scenario
+    that differs from the reference in more than its policies, naming each difference, before
+    any run and again under the summary table. Such a comparison still runs: comparing a policy
+    under another context, or two contexts without a policy, is a question a user may ask on
+    purpose, and unlike a different scale or length (refused) it keeps the runs paired.
     """
     if seeds == 1:
         warnings.warn(OneSeedWarning("compare", "--seeds", "the 5-95 % ranges over seeds are empty and a "
@@ -44,6 +48,9 @@ def compare(scenario_paths: list[Path], seeds: int, out_dir: Path, workers: int 
     seed_list = list(range(first_seed, first_seed + seeds))
     specs = compare_specs(scenarios, seed_list)
     design = compare_design(scenarios, seed_list)
+    differing = {name: d for name, d in setting_differences(design["scenarios"]).items() if d}
+    for name, differences in differing.items():
+        warnings.warn(NotOnlyPoliciesWarning(name, scenarios[0].name, differences), stacklevel=2)
     engine = make_engine(workers, scheduler)
     try:
         status = run_experiment(specs, out_dir, design, engine, progress, label="compare")
@@ -55,6 +62,10 @@ def compare(scenario_paths: list[Path], seeds: int, out_dir: Path, workers: int 
             print(summary_text(pd.read_csv(out_dir / "summary.csv")))
             if 1 < seeds < STEADY_SEEDS:
                 print(few_seeds_note(seeds))
+            for name, differences in differing.items():
+                print(f"note: {name} also differs from {scenarios[0].name} in "
+                      f"{', '.join(d['name'] for d in differences)} (see the warning): {name} - {scenarios[0].name} "
+                      "is not its policies' effect alone.")
             for line in scale_lines(scenarios[0].households_scale):
                 print(line)
     return status
@@ -83,9 +94,29 @@ class OneSeedWarning(UserWarning):
         super().__init__(f"{what}: {field} = 1: {consequence}; use 2 or more seeds to measure seed noise")
 
 
+class NotOnlyPoliciesWarning(UserWarning):
+    """A scenario of a comparison differs from the reference in more than its policies.
+
+    Parameters
+    ----------
+    scenario, reference : str
+        The scenario's and the reference scenario's names.
+    differences : list of dict
+        The scenario's :func:`~territory_abm.experiments.compare.setting_differences`.
+    """
+
+    def __init__(self, scenario: str, reference: str, differences: list[dict]) -> None:
+        super().__init__(f"compare: {scenario} differs from the reference {reference} in more than its policies: "
+                         f"{differences_text(differences, reference)}; its differences to {reference} mix its "
+                         "policies' effect with these changes (comparison.json: setting_differences; the report "
+                         "says so on page one)")
+
+
 def summary_text(summary: pd.DataFrame) -> str:
     """The headline outcomes in the final year: the reference scenario's mean over seeds,
-    and each other scenario's difference to it with its 5-95 % range over seeds."""
+    and each other scenario's difference to it with its 5-95 % range over seeds, at the
+    report's precision (``report.numbers.interval_places``: a share's interval on one side of
+    zero gets the places that keep it from printing as 0, as in the report)."""
     if "period" in summary.columns:  # the horizon rows (programme-end rows are in summary.csv)
         summary = summary[summary["period"] == "horizon"]
     scenarios = list(dict.fromkeys(summary["scenario"]))
@@ -100,9 +131,11 @@ def summary_text(summary: pd.DataFrame) -> str:
         row[f"{reference} (mean)"] = _number(name, part.loc[reference, "mean"])
         for scenario in scenarios[1:]:
             r = part.loc[scenario]
-            row[f"{scenario} - {reference}"] = (f"{_number(name, r['diff_to_reference'], signed=True)} "
-                                                f"[{_number(name, r['diff_q05'], signed=True)}, "
-                                                f"{_number(name, r['diff_q95'], signed=True)}]")
+            # the report's places (numbers.with_interval): an interval on one side of zero never prints as 0
+            places = numbers.interval_places(name, r["diff_to_reference"], r["diff_q05"], r["diff_q95"])
+            mean, low, high = (_number(name, r[c], signed=True, places=places)
+                               for c in ("diff_to_reference", "diff_q05", "diff_q95"))
+            row[f"{scenario} - {reference}"] = f"{mean} [{low}, {high}]"
         rows.append(row)
     table = _aligned(pd.DataFrame(rows))
     what = "difference to the reference, mean [5-95 % over seeds]" if len(scenarios) > 1 else "mean over seeds"
@@ -121,10 +154,11 @@ def _aligned(df: pd.DataFrame) -> str:
     return "\n".join(line.rstrip() for line in lines)
 
 
-def _number(name: str, value: float, signed: bool = False) -> str:
+def _number(name: str, value: float, signed: bool = False, places: int | None = None) -> str:
     """Outcome ``name``'s value in the report's unit and precision (``report.numbers``:
-    shares in %, their differences in points, no "-0"); "n/a" where undefined."""
-    text = numbers.value(name, value, signed=signed)
+    shares in %, their differences in points, no "-0"; ``places`` after the point instead of
+    the outcome's); "n/a" where undefined."""
+    text = numbers.value(name, value, signed=signed, places=places)
     return "n/a" if text == numbers.MISSING else text
 
 
@@ -163,6 +197,8 @@ def write_comparison(out_dir: Path) -> list[str]:
                        "programme_end": comparison.programme_end, "typology": comparison.tolerances.as_dict(),
                        # each scenario as run: its file, territory, parameters and policies
                        "scenario_settings": design,
+                       # per scenario after the reference: what differs from it besides the policies
+                       "setting_differences": setting_differences(design),
                        "outputs": written + ["comparison.json"]},
                       out_dir / "comparison.json")
     return written

@@ -24,6 +24,8 @@ from scipy.stats import bootstrap
 
 from ..errors import InputError
 from ..outcomes import SUMMARY, Tolerances
+from ..params import CONTEXT_GROUP
+from ..params import REGISTRY as PARAMETERS
 from ..scenarios.loader import Scenario
 from ..typology import type_shares, typology
 from .runs import RunSpec, read_result
@@ -39,6 +41,52 @@ def compare_design(scenarios: list[Scenario], seeds: list[int]) -> dict:
     """Plain-data design of a comparison (hashed to guard the output directory)."""
     return {"kind": "compare", "seeds": list(seeds),
             "scenarios": [{**s.as_dict(), "seed": None} for s in scenarios]}
+
+
+OWN_FIELDS = ("name", "description", "source", "seed", "record_households", "policies")
+"""Fields of a scenario (as in a design) that may differ between the scenarios of a comparison
+without changing their counterfactual: names and file, the seed (every scenario runs the
+comparison's seeds), whether households are recorded (an output), and the policies (what a
+comparison compares)."""
+
+
+def setting_differences(scenarios: list[dict]) -> dict[str, list[dict]]:
+    """For each scenario after the first (plain data, as in a design), every setting besides its
+    policies in which it differs from the reference (the first): behavioural parameters
+    (``kind`` ``"parameter"``), context drivers (``"context"``) and the other settings of the
+    run (``"setting"``: territory, poverty line, ...). Each difference is ``{"name", "kind",
+    "reference", "value"}`` (the reference's value and the scenario's); an empty list where only
+    policies differ. A difference to the reference in such a setting is not the policies' alone."""
+    reference = scenarios[0]
+    out = {}
+    for scenario in scenarios[1:]:
+        differ = []
+        for name in sorted({*reference.get("parameters", {}), *scenario.get("parameters", {})}):
+            ref, value = reference.get("parameters", {}).get(name), scenario.get("parameters", {}).get(name)
+            if ref != value:
+                group = PARAMETERS[name].group if name in PARAMETERS else ""
+                differ.append({"name": name, "kind": "context" if group == CONTEXT_GROUP else "parameter",
+                               "reference": ref, "value": value})
+        for name in sorted({*reference, *scenario} - {*OWN_FIELDS, "parameters"}):
+            if reference.get(name) != scenario.get(name):
+                differ.append({"name": name, "kind": "setting", "reference": reference.get(name),
+                               "value": scenario.get(name)})
+        out[scenario["name"]] = differ
+    return out
+
+
+SETTING_KINDS = {"parameter": "behavioural parameter", "context": "context driver", "setting": "setting"}
+"""How each kind of :func:`setting_differences` is named in text."""
+
+
+def differences_text(differences: list[dict], reference: str) -> str:
+    """One scenario's :func:`setting_differences` in words: ``"behavioural parameter
+    migration_stay_preference 6.5 (baseline: 5.0), context driver market_price_volatility 0.1
+    (baseline: 0.08)"``, with ``reference`` the reference scenario's name."""
+    def shown(value) -> str:
+        return "not set" if value is None else value if isinstance(value, str) else repr(value)
+    return ", ".join(f"{SETTING_KINDS[d['kind']]} {d['name']} {shown(d['value'])} "
+                     f"({reference}: {shown(d['reference'])})" for d in differences)
 
 
 def compare_specs(scenarios: list[Scenario], seeds: list[int]) -> list[RunSpec]:

@@ -15,10 +15,13 @@ import pandas as pd
 
 from ..data.importer import filled_summary
 from ..errors import InputError
-from ..experiments.compare import HIGH, HORIZON, LOW, PROGRAMME_END, STEADY_SEEDS
+from ..experiments.compare import (HIGH, HORIZON, LOW, PROGRAMME_END, STEADY_SEEDS, differences_text,
+                                   setting_differences)
 from ..experiments.store import ResultStore
 from ..outcomes import CHANGES, DIMENSIONS, GROUPS, TYPES, Tolerances, outcome
 from ..outcomes import HEADLINE as HEADLINE_OUTCOMES
+from ..params import CONTEXT_GROUP
+from ..params import REGISTRY as PARAMETERS
 from ..suggest import not_found
 from . import numbers
 from .findings import drift_caveat, key_findings, side
@@ -59,9 +62,10 @@ NOT_REPRODUCED = (
 @dataclass
 class ReportContent:
     question: str
+    not_only_policies: list[str]  # page one: each intervention that differs from the reference beyond its policies
     findings: list[str]  # generated sentences for page one, each from the numbers it describes
     reference: str
-    scenarios: list[dict]  # name, description, policies (text), cost (mean, low, high), calibrated
+    scenarios: list[dict]  # name, description, policies (text), cost (mean, low, high), calibrated, parameters
     seeds: list[int]
     years: tuple[int, int]
     households_scale: float
@@ -109,7 +113,8 @@ def build_content(directory: Path, question: str | None = None) -> ReportContent
                             f"over {years[0]}-{years[1]}, compared with {reference}?")
     tolerances = dict(meta.get("typology", first.get("typology", {})))
     return ReportContent(
-        question=question, findings=key_findings(summary, reference, interventions, scale, Tolerances(**tolerances)),
+        question=question, not_only_policies=not_only_policies([by_name[n] for n in names]),
+        findings=key_findings(summary, reference, interventions, scale, Tolerances(**tolerances)),
         reference=reference, scenarios=scenarios, seeds=list(meta["seeds"]), years=years,
         households_scale=scale,
         headline=headline_table(summary, names, reference, scale),
@@ -124,6 +129,25 @@ def build_content(directory: Path, question: str | None = None) -> ReportContent
                         noise=typology_noise(results, reference),
                         not_observed=filled_summary(first["territory"])),
         version=str(meta.get("version", "")))
+
+
+def not_only_policies(scenarios: list[dict]) -> list[str]:
+    """Page one: for each scenario (plain data, as in a design; the first the reference) that
+    differs from the reference in more than its policies, what differs
+    (:func:`~territory_abm.experiments.compare.setting_differences`) and that its differences
+    to the reference are therefore not its policies' effect alone."""
+    reference = scenarios[0]["name"]
+    return [f"{name} differs from {reference} in more than its policies: {differences_text(differences, reference)}. "
+            f"Its differences to {reference} in this report are therefore not the effect of its policies alone: "
+            "they include the effect of these changes."
+            for name, differences in setting_differences(scenarios).items() if differences]
+
+
+def changed_parameters(scenario: dict) -> dict[str, float]:
+    """The behavioural parameters (not context drivers) of ``scenario`` (plain data, as in a
+    design) whose value is not the registry default, with their values."""
+    return {name: value for name, value in scenario.get("parameters", {}).items()
+            if name in PARAMETERS and PARAMETERS[name].group != CONTEXT_GROUP and value != PARAMETERS[name].default}
 
 
 def _territory_name(scenario: dict) -> str:
@@ -156,7 +180,7 @@ def _scenario_entry(s: dict, summary: pd.DataFrame, scale: float = 1.0) -> dict:
             "policies": [_policy_text(p) for p in s.get("policies", [])],
             "cost": (row["mean"], row["q05"], row["q95"]) if row is not None else (0.0, 0.0, 0.0),
             "cost_text": _cost_text(row),
-            "calibrated": calibrated}
+            "calibrated": calibrated, "parameters": changed_parameters(s)}
 
 
 def _cost_text(row) -> str:
@@ -422,7 +446,8 @@ def typology_noise(results: pd.DataFrame, reference: str) -> float:
 
 def caveats(scenarios: list[dict], seeds: int, scale: float, tolerances: dict[str, float] | None = None,
             drift: str | None = None, not_observed: dict | None = None, noise: float = np.nan) -> list[str]:
-    """The caveats: calibration status, what the intervals cover, scale, typology tolerances
+    """The caveats: calibration status (the registry defaults named as such only where no
+    scenario sets a behavioural parameter otherwise: ``scenarios``' ``parameters``), what the intervals cover, scale, typology tolerances
     and, where ``noise`` (:func:`typology_noise`) exceeds the poverty tolerance, that chance
     decides many municipalities' verdicts, the course of the reference run (``drift``, generated from its numbers), the territory's
     values that were assumed rather than observed (``not_observed``, as in ``run.json``) and
@@ -434,8 +459,9 @@ def caveats(scenarios: list[dict], seeds: int, scale: float, tolerances: dict[st
                    "(see that calibration's estimate.csv for intervals and which parameters the data pin down).")
     else:
         out.append("Calibration: none of these scenarios is calibrated to this territory's data; behavioural "
-                   "parameters are the registry defaults, set within published Latin American ranges. Read "
-                   "differences between scenarios, not levels, and calibrate before quoting numbers.")
+                   "parameters are the registry defaults, set within published Latin American ranges"
+                   + _non_defaults(scenarios) + ". Read differences between scenarios, not levels, and calibrate "
+                   "before quoting numbers.")
     if seeds == 1:
         spread = ("Uncertainty: one seed per scenario, so there are no intervals: no difference in this report can "
                   "be told from chance (run compare with more seeds)")
@@ -478,6 +504,20 @@ def caveats(scenarios: list[dict], seeds: int, scale: float, tolerances: dict[st
     out.extend(f"Left out of the model: {text}" for text in LEFT_OUT)
     out.extend(f"Not yet reproduced by the model: {text}" for text in NOT_REPRODUCED)
     return out
+
+
+def _non_defaults(scenarios: list[dict]) -> str:
+    """``", except migration_stay_preference 6.5 (registry default 5.0) in roads"``: the
+    behavioural parameters the ``scenarios`` (report entries) set away from the registry, each
+    value with the scenarios that set it ("in every scenario" where all do); '' where none does."""
+    where: dict[tuple[str, float], list[str]] = {}
+    for s in scenarios:
+        for name, value in s.get("parameters", {}).items():
+            where.setdefault((name, value), []).append(s["name"])
+    parts = [f"{name} {value!r} (registry default {PARAMETERS[name].default!r}) in "
+             + ("every scenario" if len(names) == len(scenarios) else ", ".join(names))
+             for (name, value), names in sorted(where.items())]
+    return ", except " + "; ".join(parts) if parts else ""
 
 
 def _points(share: float) -> str:

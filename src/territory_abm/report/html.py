@@ -17,6 +17,7 @@ from .text import (
     INTRO,
     MULTIPLIERS,
     MUNICIPALITIES,
+    NOT_ONLY_POLICIES,
     PROGRAMME_END,
     READING,
     SCENARIOS_EXPLAINED,
@@ -70,6 +71,9 @@ def render_html(content: ReportContent, charts: dict[str, Path]) -> str:
              f"<p class='note'>Simulated {c.years[0]}-{c.years[1]}, {len(c.seeds)} runs per scenario with the same "
              f"seeds, territory_abm {e(c.version)}.</p>",
              *([f"<p class='note'>{e(scale_note(c.households_scale))}</p>"] if c.households_scale != 1 else []),
+             *([f"<h2>{e(NOT_ONLY_POLICIES)}</h2>", "<ul>", *[f"<li><strong>{e(x)}</strong></li>"
+                                                             for x in c.not_only_policies], "</ul>"]
+               if c.not_only_policies else []),
              "<h2>Main findings</h2>", "<ul>", *[f"<li>{e(x)}</li>" for x in c.findings], "</ul>",
              "<h2>The scenarios and their costs</h2>"]
     rows = [{"Scenario": s["name"], "What it does": s["description"], "Policies": "; ".join(s["policies"]) or "none",

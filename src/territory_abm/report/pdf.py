@@ -39,6 +39,7 @@ from .text import (  # noqa: E402
     INTRO,
     MULTIPLIERS,
     MUNICIPALITIES,
+    NOT_ONLY_POLICIES,
     PROGRAMME_END,
     READING,
     SCENARIOS_EXPLAINED,
@@ -75,6 +76,8 @@ H2 = Style(12.5, "bold", 12, 6, "#1f3a5f")
 H3 = Style(10, "bold", 6, 4)
 BODY = Style(9.3, after=6)
 NOTE = Style(8.3, after=6, colour="#555555")
+WARNING = Style(9.3, "bold", after=6, colour="#b42318")
+"""Page one's statement that scenarios differ in more than their policies."""
 TABLE = Style(7.4)
 CELL_PAD = (3.5, 2.5)
 """Horizontal and vertical padding inside a table cell (points)."""
@@ -303,6 +306,10 @@ def lay_out(content: ReportContent, charts: dict[str, Path], pdf) -> int:
                    f"seeds; territory_abm {c.version}.", NOTE)
     if c.households_scale != 1:
         page.paragraph(scale_note(c.households_scale), NOTE)
+    if c.not_only_policies:
+        page.heading(NOT_ONLY_POLICIES)
+        for text in c.not_only_policies:
+            page.paragraph(text, WARNING, bullet=True)
     page.heading("Main findings")
     for text in c.findings:
         page.paragraph(text, bullet=True)

@@ -36,6 +36,9 @@ TYPOLOGY = (
     "cities are shown apart, and both together weighted by population. Means over seeds."
 )
 
+NOT_ONLY_POLICIES = "Not only the policies differ"
+"""Page one's heading over the interventions that differ from the reference in more than their policies."""
+
 DIFFERENCES_TITLE = "Difference to the reference, with 90 % intervals"
 MAP_TITLE = ("Map: poverty headcount at the horizon by municipality, the first intervention minus the reference "
              "(mean over seeds; hatched where the 5-95 % interval over seeds includes no change); roads and "
