@@ -9,7 +9,12 @@ engine; and runs per second at 1 and 2 workers, side by side on the same runs.
 The design runs through the same code as ``territory-abm sensitivity`` (sampling, result
 store, analysis); the timed figure is the whole command, analysis and writing included.
 With ``--share`` below 1 only the first part of the runs is executed and the full-design
-time is extrapolated from it (printed as such).
+time is extrapolated from it (printed as such), twice: in proportion to the runs (as earlier
+figures were), and as the fixed cost (imports, the workers' start, their first loading of the
+compiled kernels) plus the cost per run after the first ``2 x workers`` results times the
+design's runs, since a share pays the fixed cost once as the whole design does. Neither
+includes the analysis at the end (reading every run's outcomes back from the store, SALib,
+the tables and the plot), which a share does not run.
 """
 
 from __future__ import annotations
@@ -40,8 +45,37 @@ def write_design(directory: Path, samples: int) -> Path:
     return path
 
 
-def run_design(path: Path, out: Path, workers: int, share: float) -> tuple[int, int, float]:
-    """Run the design (or its first ``share`` of runs); returns (runs done, runs in design, seconds)."""
+class MarkedEngine:
+    """An engine that notes, as each result arrives, the CPU time of this process and its
+    descendants (s, ``proctree.cpu_seconds``) and the wall time (``time.perf_counter``)."""
+
+    def __init__(self, engine):
+        self.engine = engine
+        self.marks: list[tuple[float, float]] = []
+
+    def map(self, specs, fn):
+        for outcome in self.engine.map(specs, fn):
+            self.marks.append((cpu_seconds(), time.perf_counter()))
+            yield outcome
+
+
+def fixed_and_per_run(marks: list[tuple[float, float]], start: tuple[float, float], warm: int):
+    """(fixed, per run) of CPU and of wall time (s) from a share's ``marks``: the cost per run
+    from the ``warm``-th result (counted from 1) to the last, and the fixed cost, what the
+    whole share cost from ``start`` (before anything was imported) beyond its runs at that
+    cost per run. None if fewer than ``warm`` + 2 results arrived. (The runs under way at the
+    ``warm``-th result had begun before it: the cost per run is low by about their part of a
+    run each over the runs after it, half a percent for 230 runs on 2 workers.)"""
+    if len(marks) < warm + 2:
+        return None
+    first, last = marks[warm - 1], marks[-1]
+    per_run = [(b - a) / (len(marks) - warm) for a, b in zip(first, last)]
+    return [(b - s) - r * len(marks) for b, s, r in zip(last, start, per_run)], per_run
+
+
+def run_design(path: Path, out: Path, workers: int, share: float) -> tuple[int, int, float, list]:
+    """Run the design (or its first ``share`` of runs); returns (runs done, runs in design, seconds,
+    the marks of :class:`MarkedEngine` of a share's results)."""
     from territory_abm.experiments.driver import run_experiment
     from territory_abm.experiments.engines import LocalEngine
     from territory_abm.sensitivity.analysis import sample_hash
@@ -53,18 +87,18 @@ def run_design(path: Path, out: Path, workers: int, share: float) -> tuple[int, 
         status = run_sensitivity(path, out, workers=workers, progress=True)
         if not status.complete:
             sys.exit(f"design incomplete: {status.failures[:3]}")
-        return status.total, status.total, time.perf_counter() - started
+        return status.total, status.total, time.perf_counter() - started, []
     design = load_design(path)
     x = design_sample(design)
     specs = sensitivity_specs(design, x)
     part = specs[: max(1, int(len(specs) * share))]
-    engine = LocalEngine(workers)
+    engine = MarkedEngine(LocalEngine(workers))
     try:
         status = run_experiment(part, out, {**design.as_dict(), "sample_sha256": sample_hash(x)}, engine,
                                 progress=True, label="sobol (part)")
     finally:
-        engine.close()
-    return status.ran, len(specs), time.perf_counter() - started
+        engine.engine.close()
+    return status.ran, len(specs), time.perf_counter() - started, engine.marks
 
 
 def throughput(path: Path, workers: int, runs: int, directory: Path) -> float:
@@ -101,7 +135,8 @@ def main() -> None:
         path = write_design(tmp, args.samples)
         if not args.skip_design:
             cpu, load = cpu_seconds(), os.getloadavg()[0]
-            done, total, seconds = run_design(path, tmp / "design", args.workers, args.share)
+            before = (cpu, time.perf_counter())
+            done, total, seconds, marks = run_design(path, tmp / "design", args.workers, args.share)
             cpu = cpu_seconds() - cpu
             print(f"Sobol design: 8 parameters, N={args.samples}, {total:,} runs, example territory at "
                   f"households_scale 1, 20 steps, {args.workers} local workers")
@@ -115,6 +150,14 @@ def main() -> None:
             print(f"  CPU time of the runs and the command: {cpu:.0f} s ({cpu / done:.3f} s per run; "
                   f"{cpu / args.workers / 60 * total / done:.1f} min on {args.workers} idle cores if the work splits "
                   f"evenly); load average {load:.1f} at the start, {os.getloadavg()[0]:.1f} at the end")
+            split = fixed_and_per_run(marks, before, 2 * args.workers)
+            if done < total and split is not None:
+                (fixed_cpu, fixed_wall), (run_cpu, run_wall) = split
+                print(f"  fixed (imports, workers' start, first kernel loads): {fixed_cpu:.1f} s CPU, {fixed_wall:.1f} s "
+                      f"wall; after the first {2 * args.workers} results {run_cpu:.3f} s CPU and {run_wall:.3f} s "
+                      f"wall per run: whole design {(fixed_cpu + run_cpu * total) / args.workers / 60:.1f} min on "
+                      f"{args.workers} idle cores, {(fixed_wall + run_wall * total) / 60:.1f} min of wall time at "
+                      f"this load (the analysis at the end not included)")
         one = throughput(path, 1, args.throughput_runs, tmp)
         two = throughput(path, 2, args.throughput_runs, tmp)
         print(f"throughput on the same {args.throughput_runs} runs: 1 worker {one:.2f} runs/s, "
