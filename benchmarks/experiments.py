@@ -12,9 +12,10 @@ With ``--share`` below 1 only the first part of the runs is executed and the ful
 time is extrapolated from it (printed as such), twice: in proportion to the runs (as earlier
 figures were), and as the fixed cost (imports, the workers' start, their first loading of the
 compiled kernels) plus the cost per run after the first ``2 x workers`` results times the
-design's runs, since a share pays the fixed cost once as the whole design does. Neither
-includes the analysis at the end (reading every run's outcomes back from the store, SALib,
-the tables and the plot), which a share does not run.
+design's runs, since a share pays the fixed cost once as the whole design does; the second
+adds the time the analysis at the end takes to read every run's outcomes back from the
+store (one process, serial), measured on the share's runs. Neither includes SALib, the
+tables and the plot (a few seconds), which a share does not run.
 """
 
 from __future__ import annotations
@@ -71,6 +72,33 @@ def fixed_and_per_run(marks: list[tuple[float, float]], start: tuple[float, floa
     first, last = marks[warm - 1], marks[-1]
     per_run = [(b - a) / (len(marks) - warm) for a, b in zip(first, last)]
     return [(b - s) - r * len(marks) for b, s, r in zip(last, start, per_run)], per_run
+
+
+def reading_back(path: Path, out: Path) -> tuple[float, float]:
+    """CPU and wall time (s) per run of reading the stored runs' outcomes back, as the analysis
+    at the end of the whole design reads every run's (``collect_outputs``, in this process)."""
+    from territory_abm.sensitivity.command import collect_outputs
+    from territory_abm.sensitivity.design import load_design
+
+    cpu, wall = time.process_time(), time.perf_counter()
+    rows = len(collect_outputs(load_design(path), out))  # one a run: one seed, no reference
+    return (time.process_time() - cpu) / rows, (time.perf_counter() - wall) / rows
+
+
+def print_extrapolation(marks: list, before: tuple[float, float], back: tuple[float, float], workers: int,
+                        total: int) -> None:
+    """The second extrapolation of a share (see the module's docstring) from its results'
+    ``marks``, the marks ``before`` it and the cost per run of reading ``back``."""
+    split = fixed_and_per_run(marks, before, 2 * workers)
+    if split is None:
+        return
+    (fixed_cpu, fixed_wall), (run_cpu, run_wall) = split
+    print(f"  fixed (imports, workers' start, first kernel loads): {fixed_cpu:.1f} s CPU, {fixed_wall:.1f} s wall; "
+          f"after the first {2 * workers} results {run_cpu:.3f} s CPU and {run_wall:.3f} s wall per run; reading "
+          f"the outcomes back at the end {back[0] * 1e3:.1f} ms CPU and {back[1] * 1e3:.1f} ms wall per run")
+    print(f"  whole design: {((fixed_cpu + run_cpu * total) / workers + back[0] * total) / 60:.1f} min on {workers} "
+          f"idle cores, {(fixed_wall + (run_wall + back[1]) * total) / 60:.1f} min of wall time at this load "
+          f"(SALib, tables and plot not included)")
 
 
 def run_design(path: Path, out: Path, workers: int, share: float) -> tuple[int, int, float, list]:
@@ -150,14 +178,8 @@ def main() -> None:
             print(f"  CPU time of the runs and the command: {cpu:.0f} s ({cpu / done:.3f} s per run; "
                   f"{cpu / args.workers / 60 * total / done:.1f} min on {args.workers} idle cores if the work splits "
                   f"evenly); load average {load:.1f} at the start, {os.getloadavg()[0]:.1f} at the end")
-            split = fixed_and_per_run(marks, before, 2 * args.workers)
-            if done < total and split is not None:
-                (fixed_cpu, fixed_wall), (run_cpu, run_wall) = split
-                print(f"  fixed (imports, workers' start, first kernel loads): {fixed_cpu:.1f} s CPU, {fixed_wall:.1f} s "
-                      f"wall; after the first {2 * args.workers} results {run_cpu:.3f} s CPU and {run_wall:.3f} s "
-                      f"wall per run: whole design {(fixed_cpu + run_cpu * total) / args.workers / 60:.1f} min on "
-                      f"{args.workers} idle cores, {(fixed_wall + run_wall * total) / 60:.1f} min of wall time at "
-                      f"this load (the analysis at the end not included)")
+            if done < total:
+                print_extrapolation(marks, before, reading_back(path, tmp / "design"), args.workers, total)
         one = throughput(path, 1, args.throughput_runs, tmp)
         two = throughput(path, 2, args.throughput_runs, tmp)
         print(f"throughput on the same {args.throughput_runs} runs: 1 worker {one:.2f} runs/s, "
