@@ -67,6 +67,16 @@ def _store(gate=None, **options):
     return GroupStore(factory, seed=7, **options), models
 
 
+def _built(models, timeout=30.0):
+    """The first model of ``models`` once another thread's step has built it (a loaded machine
+    may not have run that thread yet when the test looks)."""
+    deadline = time.monotonic() + timeout
+    while not models:
+        assert time.monotonic() < deadline, "no model was built"
+        time.sleep(0.01)
+    return models[0]
+
+
 @pytest.fixture
 def fast_switching():
     previous = sys.getswitchinterval()
@@ -139,7 +149,7 @@ def test_groups_step_in_parallel_without_waiting_for_each_other():
     store, models = _store(gate=gate)
     blocked = threading.Thread(target=store.step, args=("A",))
     blocked.start()
-    assert models[0].entered.wait(30)  # A's step holds A's lock until the gate opens
+    assert _built(models).entered.wait(30)  # A's step holds A's lock until the gate opens
     with store.use("B") as b:  # B is not held up by A
         assert b.model is not models[0]
     gate.set()
@@ -171,7 +181,7 @@ def test_dropping_a_group_waits_for_its_step_to_finish():
     store, models = _store(idle_seconds=60, clock=clock, gate=gate)
     stepping = threading.Thread(target=store.step, args=("A",))
     stepping.start()
-    assert models[0].entered.wait(30)
+    assert _built(models).entered.wait(30)
     clock.now = 100
     dropping = threading.Thread(target=store.drop_idle)
     dropping.start()
