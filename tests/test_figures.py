@@ -163,6 +163,23 @@ def test_sobol_bars_figure_is_readable(tmp_path):
     assert_readable(fig)
 
 
+def test_sobol_bars_with_intervals_too_wide_to_read_keep_the_shares_axis(tmp_path):
+    """A tiny design's Gini S1 of +-9,577 (researcher trial) squeezed every bar of its panel to
+    a line on a +-10,000 axis: such a panel keeps the shares' axis and says its intervals are cut;
+    a readable panel beside it keeps its own axis."""
+    from territory_abm.sensitivity.plots import SHARE_AXIS
+
+    rows = [{"outcome": outcome, "method": "sobol", "parameter": name, "parameter_2": "", "index": index,
+             "value": RNG.random() / 2, "conf": 9577.0 if outcome == OUTCOMES[0] and name == PARAMETERS[0] else 0.1}
+            for outcome in OUTCOMES[:4] for name in PARAMETERS[:6] for index in ("S1", "ST")]
+    fig = plot_indices(pd.DataFrame(rows), METHODS["sobol"], 0.95, tmp_path / "indices.png", title="Sobol indices")
+    wide, narrow = fig.axes[0], fig.axes[1]
+    assert wide.get_xlim() == SHARE_AXIS and narrow.get_xlim() != SHARE_AXIS
+    assert any("cut at the axis" in t.get_text() for t in wide.texts)
+    assert not any("cut at the axis" in t.get_text() for t in narrow.texts)
+    assert_readable(fig)
+
+
 # ---------------------------------------------------------------- calibration figures
 def _design(d: int, municipalities: list[str]):
     names = PARAMETERS[:d]

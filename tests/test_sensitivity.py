@@ -230,3 +230,25 @@ def test_ranges_are_accepted_exactly_when_inside_the_registry_range(tmp_path_fac
         with pytest.raises(InputError) as err:
             load_design(file)
         assert err.value.field == f"ranges.{name}"
+
+
+def test_indices_whose_intervals_exceed_the_shares_range_are_named_unreadable():
+    """Known answer: variance shares (S1, ST, S2) with a half-width above 1 span more than their
+    whole range and are listed; a narrow share and a Morris mu* (not a share) are not; the
+    warning names the design file and the indices."""
+    from territory_abm.sensitivity.analysis import unreadable_indices
+    from territory_abm.sensitivity.command import WideIntervalsWarning
+
+    table = pd.DataFrame([
+        {"outcome": "gini_income", "parameter": "a", "parameter_2": "", "index": "S1", "value": 0.3, "conf": 9577.0},
+        {"outcome": "gini_income", "parameter": "a", "parameter_2": "", "index": "ST", "value": 0.4, "conf": 0.2},
+        {"outcome": "gini_income", "parameter": "a", "parameter_2": "b", "index": "S2", "value": 0.1, "conf": 3.0},
+        {"outcome": "poverty_headcount", "parameter": "a", "parameter_2": "", "index": "mu_star", "value": 5.0,
+         "conf": 50.0},
+        {"outcome": "poverty_headcount", "parameter": "b", "parameter_2": "", "index": "S1", "value": 0.2,
+         "conf": 1.0},
+    ])
+    found = unreadable_indices(table)
+    assert found == {"gini_income": ["S1 a", "S2 a|b"]}
+    message = str(WideIntervalsWarning("tiny.toml", found))
+    assert message.startswith("tiny.toml: ") and "gini_income: S1 a, S2 a|b" in message and "more samples" in message

@@ -77,6 +77,23 @@ def analyse(method: Method, problem: dict, x: np.ndarray, y: pd.DataFrame, optio
     return table, skipped, {k: v for k, v in messages.items() if v}
 
 
+WIDEST_SHARE_INTERVAL = 1.0
+"""Half-width of a variance share's interval (``conf``) beyond which it spans more than the share's
+whole range, 0 to 1: such an index cannot be read (too few samples for the outcome's noise; a
+Sobol design of N = 4 gave a Gini S1 of +-9,577)."""
+
+
+def unreadable_indices(table: pd.DataFrame) -> dict[str, list[str]]:
+    """Outcome -> the variance-share indices (``index parameter``, or ``index a|b``) of ``table``
+    whose interval's half-width exceeds :data:`WIDEST_SHARE_INTERVAL`."""
+    wide = table[table["index"].isin(VARIANCE_SHARES) & (table["conf"] > WIDEST_SHARE_INTERVAL)]
+    out: dict[str, list[str]] = {}
+    for row in wide.itertuples(index=False):
+        second = row.parameter_2 if isinstance(row.parameter_2, str) else ""
+        out.setdefault(row.outcome, []).append(f"{row.index} {row.parameter}" + (f"|{second}" if second else ""))
+    return out
+
+
 NON_NEGATIVE = ("mu_star", "sigma")
 """Indices that are means or spreads of absolute values: their interval stops at 0."""
 VARIANCE_SHARES = ("S1", "ST", "S2", "dgsm")

@@ -21,7 +21,8 @@ from ..experiments.engines import make_engine
 from ..experiments.runs import RunSpec, read_result
 from ..experiments.store import ResultStore
 from ..output import tables
-from .analysis import analyse, indices_json, noise_share, point_values, sample_hash, sample_points
+from .analysis import (WIDEST_SHARE_INTERVAL, analyse, indices_json, noise_share, point_values, sample_hash,
+                       sample_points, unreadable_indices)
 from .design import SensitivityDesign, load_design
 from .outcomes import run_outcomes
 from .plots import plot_indices
@@ -50,6 +51,19 @@ def sensitivity_specs(design: SensitivityDesign, x: np.ndarray) -> list[RunSpec]
                                      labels={"point": point, "role": role}, keep_nodes=False,
                                      distribution_years=analysed_years))
     return specs
+
+
+class WideIntervalsWarning(UserWarning):
+    """Variance-share indices whose intervals span more than the shares' whole range (0 to 1):
+    ``unreadable`` maps each outcome to them (``analysis.unreadable_indices``)."""
+
+    def __init__(self, source: str, unreadable: dict[str, list[str]]) -> None:
+        listed = "; ".join(f"{outcome}: {', '.join(names[:4])}" + (f" and {len(names) - 4} more" if len(names) > 4
+                                                                     else "")
+                           for outcome, names in unreadable.items())
+        super().__init__(f"{source}: the intervals of some indices are wider than the whole range of a share of "
+                         f"variance (half-width above {WIDEST_SHARE_INTERVAL:g}), so they cannot be read ({listed}); "
+                         "use more samples (a larger N) or fewer, less noisy outcomes")
 
 
 def run_sensitivity(path: Path, out_dir: Path, workers: int | None = None, scheduler: str | None = None,
@@ -114,6 +128,9 @@ def write_sensitivity(design: SensitivityDesign, x: np.ndarray, out_dir: Path) -
     by_point = per_run.groupby("point", sort=True)[outcomes].mean().reset_index()
     table, skipped, messages = analyse(design.method, design.problem, x, by_point[outcomes], design.options,
                                        design.settings)
+    unreadable = unreadable_indices(table)
+    if unreadable:
+        warnings.warn(WideIntervalsWarning(design.source, unreadable), stacklevel=2)
     outputs = {"sample.csv": sample, "outputs.csv": per_run, "analysed.csv": by_point, "indices.csv": table}
     for file, df in outputs.items():
         tables.write_csv(df, out_dir / file)
@@ -133,7 +150,7 @@ def write_sensitivity(design: SensitivityDesign, x: np.ndarray, out_dir: Path) -
         "scenario": design.scenario.name, "reference": design.reference.name if design.reference else None,
         "steps": design.scenario.steps, "households_scale": design.scenario.households_scale,
         "seed_noise_share": noise_share(per_run, outcomes), "skipped_outcomes": skipped,
-        "salib_warnings": messages, "outputs": written + ["sensitivity.json"],
+        "salib_warnings": messages, "unreadable_indices": unreadable, "outputs": written + ["sensitivity.json"],
     }, marker)
     return written
 

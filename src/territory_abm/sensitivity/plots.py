@@ -15,6 +15,7 @@ from matplotlib.figure import Figure  # noqa: E402
 
 from ..output.figure_check import hide_colliding  # noqa: E402
 from ..output.plots import save, wrap  # noqa: E402
+from .analysis import VARIANCE_SHARES, WIDEST_SHARE_INTERVAL  # noqa: E402
 from .methods import Method  # noqa: E402
 
 
@@ -22,6 +23,10 @@ LABELLED = 5
 """Morris panels name the parameters of the largest mu* (at most this many, where there is room)."""
 LABEL_NUDGES = ((0.0, 0.0), (0.0, -11.0), (0.0, 9.0), (0.0, -20.0), (0.0, 18.0))
 """Shifts (points) a Morris point label tries in turn before it gives way to others."""
+
+SHARE_AXIS = (-0.5, 1.5)
+"""Axis (shares of variance) of a panel whose intervals are too wide to read
+(``analysis.WIDEST_SHARE_INTERVAL``): the shares' range with room for their estimation error."""
 
 COLOURS = ("#0072B2", "#E69F00")
 """Okabe-Ito blue and orange: main and total index."""
@@ -109,6 +114,12 @@ def _bars_panel(ax, part: pd.DataFrame, method: Method, confidence_level: float)
                 label=f"{index} ({confidence_level:.0%} interval)")
     ax.set_yticks(y, params, fontsize=7)
     ax.invert_yaxis()
+    shown = part[part["index"].isin(indices)]
+    if shown["index"].isin(VARIANCE_SHARES).all() and (shown["conf"] > WIDEST_SHARE_INTERVAL).any():
+        # intervals wider than a share's whole range would squeeze every bar to a line
+        ax.set_xlim(*SHARE_AXIS)
+        ax.text(0.99, 0.01, "intervals cut at the axis: too wide to read", transform=ax.transAxes, ha="right",
+                va="bottom", fontsize=7, color="#B00000")
     ax.axvline(0, color="black", lw=0.7)
     ax.tick_params(axis="x", labelsize=7)
     ax.legend(fontsize=7, loc="best")
