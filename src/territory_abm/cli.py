@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
 import sys
 import warnings
 from pathlib import Path
@@ -17,7 +18,7 @@ from pathlib import Path
 from .data.territory import load_territory
 from .errors import InputError
 from .params import markdown_table
-from .scenarios.loader import check_targets, load_scenario
+from .scenarios.loader import SCENARIO_FIELDS, check_targets, load_scenario
 from .suggest import not_found
 
 
@@ -143,6 +144,11 @@ what was not in the data (and how it was filled) is in OUT/filled.csv and every 
 }
 
 
+SCALE = SCENARIO_FIELDS["households_scale"]
+SCALE_HELP = f"simulated households per real household, {SCALE.low:g} to {SCALE.high:g}"
+"""``--households-scale``'s help: the range a scenario file accepts."""
+
+
 def _sub(sub, name: str, help: str):
     """A subcommand whose help ends with its examples."""
     return sub.add_parser(name, help=help, description=help[0].upper() + help[1:] + ".", epilog=EXAMPLES.get(name),
@@ -155,7 +161,7 @@ def _add_quick_options(parser: argparse.ArgumentParser, samples: str, steps: boo
     quick.add_argument("--seeds", type=_count, help="replicate seeds per point")
     if steps:
         quick.add_argument("--steps", type=_count, help="years to simulate")
-    quick.add_argument("--households-scale", type=_positive_float, help="simulated households per real household")
+    quick.add_argument("--households-scale", type=_positive_float, help=SCALE_HELP)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -167,8 +173,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("scenario", type=Path, help="scenario TOML file")
     run.add_argument("--seed", type=_positive_int, help="random seed (overrides the scenario)")
     run.add_argument("--steps", type=_positive_int, help="years to simulate (overrides the scenario)")
-    run.add_argument("--households-scale", type=_positive_float,
-                     help="simulated households per real household (overrides the scenario)")
+    run.add_argument("--households-scale", type=_positive_float, help=f"{SCALE_HELP} (overrides the scenario)")
     _add_set_option(run, "for this run (recorded in run.json)")
     run.add_argument("--out", type=Path, default=None, help="output directory (default: out/<scenario name>)")
     run.add_argument("--no-plots", action="store_true", help="skip the PNG plots")
@@ -178,8 +183,7 @@ def build_parser() -> argparse.ArgumentParser:
     cmp.add_argument("--seeds", type=_count, default=10, help="seeds per scenario (default 10)")
     cmp.add_argument("--first-seed", type=_positive_int, default=1, help="first seed (default 1)")
     cmp.add_argument("--steps", type=_count, help="years to simulate (overrides the scenarios)")
-    cmp.add_argument("--households-scale", type=_positive_float,
-                     help="simulated households per real household (overrides the scenarios)")
+    cmp.add_argument("--households-scale", type=_positive_float, help=f"{SCALE_HELP} (overrides the scenarios)")
     _add_engine_options(cmp)
     _add_set_option(cmp, "in every scenario alike (recorded in comparison.json)")
     cmp.add_argument("--out", type=Path, required=True, help="output directory (rerun on it to resume)")
@@ -223,7 +227,7 @@ def build_parser() -> argparse.ArgumentParser:
     quick.add_argument("--territories", type=_count, help="territories generated")
     quick.add_argument("--seeds", type=_count, help="replicate runs per territory")
     quick.add_argument("--steps", type=_count, help="years to simulate")
-    quick.add_argument("--households-scale", type=_positive_float, help="simulated households per real household")
+    quick.add_argument("--households-scale", type=_positive_float, help=SCALE_HELP)
     _add_engine_options(ens)
     ens.add_argument("--out", type=Path, required=True, help="output directory (rerun on it to resume)")
     ens.add_argument("--write-territories", action="store_true",
@@ -266,11 +270,18 @@ def cmd_run(args) -> int:
     bar = tqdm(total=scenario.steps, desc=scenario.name, unit="yr", disable=args.quiet, file=sys.stderr)
     result = simulate(scenario, progress=lambda: bar.update(1))
     bar.close()
-    files = write_outputs(result, out, with_plots=not args.no_plots)
+    files = write_outputs(result, out, with_plots=not args.no_plots, command_line=_overrides(args))
     if not args.quiet:
         print(summary(result))
         print(f"\nwrote {', '.join(files)} to {out} ({result.wall_time:.1f} s)")
     return 0
+
+
+def _overrides(args) -> dict:
+    """The options of ``run`` that override the scenario file, as given (``run.json``)."""
+    given = {"--seed": args.seed, "--steps": args.steps, "--households-scale": args.households_scale,
+             "--set": dict(args.set) or None}
+    return {option: value for option, value in given.items() if value is not None}
 
 
 def cmd_compare(args) -> int:
@@ -523,7 +534,14 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     with warnings.catch_warnings():
         warnings.showwarning = _show_warning
-        return _dispatch(args)
+        try:
+            return _dispatch(args)
+        except BrokenPipeError:
+            # the reader stopped early (``territory-abm parameters | head``): no traceback, and
+            # standard output goes nowhere so that the interpreter's last flush fails no more
+            # (Python's documentation, "Note on SIGPIPE")
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return 1
 
 
 def _dispatch(args) -> int:

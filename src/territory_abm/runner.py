@@ -37,8 +37,23 @@ def simulate(scenario: Scenario, progress=None) -> RunResult:
                      time.perf_counter() - started)
 
 
-def write_outputs(result: RunResult, out_dir: Path, with_plots: bool = True) -> list[str]:
-    """Write CSV tables, plots, and finally ``run.json``; returns the file names written."""
+RUN_OUTPUTS = ("territory.csv", "municipalities.csv", "typology.csv", "commuting.csv", "households.csv",
+               "territory.png", "network.png", "map.png", "run.json")
+"""Every file name a run may write (which ones depends on the scenario and ``--no-plots``)."""
+
+
+def write_outputs(result: RunResult, out_dir: Path, with_plots: bool = True,
+                  command_line: dict | None = None) -> list[str]:
+    """Write CSV tables, plots, and finally ``run.json``; returns the file names written.
+    ``command_line``: the options that overrode the scenario file, as given (``run.json``
+    records them besides the resolved scenario).
+
+    An earlier run's outputs that this run does not write (``households.csv``, the PNGs) are
+    removed once this run's are in place, just before ``run.json``, so the directory never holds
+    stale files that look current; files of other names are left alone. A run that fails
+    before writing leaves the earlier run whole; one that fails while writing leaves no
+    ``run.json``, the mark of an unfinished directory.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
     marker = out_dir / "run.json"
     if marker.exists():
@@ -64,7 +79,10 @@ def write_outputs(result: RunResult, out_dir: Path, with_plots: bool = True) -> 
                           f"{title}: municipal typology {result.model.start_year}-{result.model.year}",
                           "type of the period", colours=TYPE_COLOURS)
             written.append("map.png")
-    tables.write_json(tables.run_metadata(result.model, result.wall_time, written + ["run.json"]), marker)
+    for name in set(RUN_OUTPUTS) - set(written) - {"run.json"}:
+        (out_dir / name).unlink(missing_ok=True)
+    tables.write_json(tables.run_metadata(result.model, result.wall_time, written + ["run.json"],
+                                           command_line), marker)
     return written + ["run.json"]
 
 

@@ -24,7 +24,9 @@ def did_you_mean(word: str, known: Iterable[str]) -> str:
 
 def close_path(path: str | Path) -> Path | None:
     """An existing file or directory whose name is closest to ``path``'s, in the nearest
-    existing parent directory (one misspelt component is found); ``None`` if none is close."""
+    existing parent directory (one misspelt component is found); ``None`` if none is close.
+    Names of ``path``'s suffix are compared by their stems, so a shared ``.toml`` makes no
+    name close."""
     path = Path(path)
     parent = path.parent
     if not parent.is_dir():
@@ -36,7 +38,12 @@ def close_path(path: str | Path) -> Path | None:
         names = [p.name for p in parent.iterdir()]
     except OSError:
         return None
-    close = difflib.get_close_matches(path.name, names, n=1, cutoff=CUTOFF)
+    # a name of the same suffix by its stem ("nothere.toml" is not close to "rec.toml" for
+    # their common ".toml"), else one of another suffix by its whole name ("baseline.tmol")
+    stems = {Path(n).stem: n for n in names if Path(n).suffix == path.suffix}
+    close = [stems[s] for s in difflib.get_close_matches(path.stem, stems, n=1, cutoff=CUTOFF)]
+    others = [n for n in names if Path(n).suffix != path.suffix]
+    close = close or difflib.get_close_matches(path.name, others, n=1, cutoff=CUTOFF)
     return parent / close[0] if close else None
 
 

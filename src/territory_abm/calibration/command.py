@@ -2,7 +2,7 @@
 ``calibrated.toml``; ``calibration.json`` last, only when everything was written.
 
 Outputs in the directory: ``estimate.csv`` (per parameter: estimate, interval, prior,
-narrowing, identified), ``posterior.csv`` (the uncertainty sample with weights),
+narrowing, identified and why not), ``posterior.csv`` (the uncertainty sample with weights),
 ``evaluations.csv`` (every parameter vector run and its distance), ``history.csv`` (per
 generation), ``fit.csv`` (observed vs simulated per statistic and municipality),
 ``predictive.csv`` (outcomes per year of the posterior predictive draws),

@@ -53,7 +53,8 @@ from ..errors import InputError
 from ..fields import FieldSpec
 from ..overrides import check_overridable, with_overrides
 from ..params import REGISTRY
-from ..scenarios.loader import Scenario
+from ..scenarios.loader import SCENARIO_FIELDS, Scenario
+from ..suggest import did_you_mean
 from .fit import FitDesign
 from .harmonise import read_format
 from .observations import Observations, load_observations
@@ -177,7 +178,7 @@ def _validated(path: Path, raw: dict) -> CalibrationDesign | PatternCalibrationD
     statistics = _statistics(src, raw.get("statistics"))
     seeds = whole_number(src, raw, "seeds", 1, 1, 100)
     first_seed = whole_number(src, raw, "first_seed", 1, 0)
-    scale = number_between(src, "households_scale", raw["households_scale"], 0, 1000) if "households_scale" in raw else None
+    scale = SCENARIO_FIELDS["households_scale"].check(raw["households_scale"], src) if "households_scale" in raw else None
     scenario = linked_scenario(src, path, raw, "scenario", None, scale)
     obs_path = raw.get("observations")
     if not isinstance(obs_path, str):
@@ -209,7 +210,8 @@ def _statistics(src, raw) -> dict[str, float]:
     out = {}
     for name, weight in raw.items():
         if name not in known:
-            raise InputError(src, f"statistics.{name}", f"a known statistic, one of {', '.join(known)}")
+            raise InputError(src, f"statistics.{name}", f"a known statistic, one of {', '.join(known)}"
+                             f"{did_you_mean(name, known)}")
         out[name] = number_between(src, f"statistics.{name}", weight, 0, 1e6)
     return out
 

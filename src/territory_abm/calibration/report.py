@@ -62,7 +62,7 @@ def calibration_warnings(design, fit: Fit, estimates: pd.DataFrame) -> list[str]
     distinct = distinct_draws(fit)
     if distinct < MIN_DISTINCT_DRAWS:
         out.append(f"the posterior sample holds only {distinct} distinct parameter vector(s): its intervals rest on "
-                   "too few vectors to be read as intervals; raise --samples")
+                   "too few vectors to be read as intervals, so no parameter is called identified; raise --samples")
     point = [r.parameter for r in estimates.itertuples(index=False) if not r.high > r.low]
     if point:
         out.append(f"no interval for {', '.join(point)} (every re-estimate gave the same value): not called identified")
@@ -100,9 +100,10 @@ def still_moving(fit: Fit, estimates: pd.DataFrame) -> list[str]:
 
 def estimate_table(design: CalibrationDesign, fit: Fit) -> pd.DataFrame:
     """One row per parameter: estimate, interval at the design's level, the prior's
-    interval width at the same level, how much narrower the estimate is, and whether that
-    passes the identification factor (never for an interval of zero width: no interval)."""
+    interval width at the same level, how much narrower the estimate is, whether the
+    parameter is identified and, in ``identification``, why not (see :func:`identification`)."""
     level = design.confidence_level
+    distinct = distinct_draws(fit)
     rows = []
     for j, name in enumerate(design.parameters):
         lo, hi = design.bounds[j]
@@ -113,9 +114,24 @@ def estimate_table(design: CalibrationDesign, fit: Fit) -> pd.DataFrame:
         narrowing = prior_width / width if width > 0 else np.inf
         rows.append({"parameter": name, "unit": REGISTRY[name].unit, "prior_low": lo, "prior_high": hi,
                      "default": REGISTRY[name].default, "estimate": float(fit.estimate[j]), "low": low, "high": high,
-                     "prior_interval_width": prior_width, "interval_width": width, "narrowing": narrowing,
-                     "identified": bool(width > 0 and narrowing >= design.identification_factor)})
+                     "prior_interval_width": prior_width, "interval_width": width, "narrowing": narrowing})
+        rows[-1]["identification"] = identification(width, narrowing, distinct, design.identification_factor)
+        rows[-1]["identified"] = rows[-1]["identification"] == "identified"
     return pd.DataFrame(rows)
+
+
+def identification(width: float, narrowing: float, distinct: int, factor: float) -> str:
+    """``"identified"``, or why a parameter is not: its interval cannot be read (zero width:
+    every re-estimate gave one value; a posterior of fewer than ``MIN_DISTINCT_DRAWS``
+    distinct vectors, as :func:`calibration_warnings` says) or is not ``factor`` times
+    narrower than the prior's."""
+    if not width > 0:
+        return "no interval (zero width: every re-estimate gave the same value)"
+    if distinct < MIN_DISTINCT_DRAWS:
+        return f"interval not readable (the posterior holds only {distinct} distinct vectors)"
+    if narrowing < factor:
+        return f"interval close to the prior's (only {narrowing:.3g} times narrower, under {factor:g})"
+    return "identified"
 
 
 def fit_table(design: CalibrationDesign, fit: Fit, at_estimate: np.ndarray, predictive: np.ndarray) -> pd.DataFrame:
@@ -174,7 +190,7 @@ def calibrated_scenario(design: CalibrationDesign, estimates: pd.DataFrame, out_
             lines += ["", f"[{table}]"]
         for row in rows:
             value = round(row.estimate) if REGISTRY[row.parameter].integer else float(f"{row.estimate:.6g}")
-            flag = "" if row.identified else "  # not identified by the data: interval close to the prior"
+            flag = "" if row.identified else f"  # not identified: {row.identification}"
             lines.append(f"{row.parameter} = {value!r}  # {design.confidence_level:.0%} interval "
                          f"[{row.low:.4g}, {row.high:.4g}] {row.unit}{flag}")
     return "\n".join(lines) + "\n"

@@ -122,10 +122,13 @@ def provenance() -> dict:
             "mesa_version": mesa.__version__, "numpy_version": np.__version__, "python": platform.python_version()}
 
 
-def run_metadata(model, wall_time: float, outputs: list[str]) -> dict:
-    """What produced a run: package version and commit, resolved scenario, seed, parameters, timing."""
+def run_metadata(model, wall_time: float, outputs: list[str], command_line: dict | None = None) -> dict:
+    """What produced a run: package version and commit, resolved scenario, seed, parameters,
+    timing, and the ``command_line`` options that overrode the scenario file as given (by
+    option name, such as ``{"--steps": 5, "--set": {"migration_stay_preference": 7.0}}``;
+    empty when none was given), so that a ``--set`` is told from the file's own value."""
     return {
-        "complete": True, **provenance(),
+        "complete": True, **provenance(), "command_line": command_line or {},
         "scenario": model.scenario.as_dict(), "seed": model.seed,
         "parameters": model.params.as_dict(),
         "households_initial": int(model.datacollector.get_model_vars_dataframe()["households"].iloc[0]),

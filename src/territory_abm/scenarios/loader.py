@@ -9,6 +9,7 @@ base's, and policies are added to the base's policies.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -93,14 +94,28 @@ class Scenario:
     def end_year(self) -> int:
         return self.start_year + self.steps
 
+    @property
+    def years(self) -> tuple[int, int]:
+        """The first and last simulated years (the start year is the data's, not simulated)."""
+        return self.start_year + 1, self.end_year
+
     def replace(self, **changes) -> Scenario:
-        """A copy with some fields changed (validated like the file fields)."""
+        """A copy with some fields changed (validated like the file fields). A new ``steps``
+        that leaves a policy wholly outside the simulated years warns
+        (:class:`PolicyYearsWarning`): a quick try's shorter horizon is not an input error."""
         from dataclasses import replace
 
         for key in ("steps", "seed", "households_scale"):
             if key in changes:
                 changes[key] = SCENARIO_FIELDS[key].check(changes[key], "command line", "--" + key.replace("_", "-"))
-        return replace(self, **changes)
+        new = replace(self, **changes)
+        if new.steps != self.steps:
+            for k, policy in enumerate(new.policies):
+                reason = outside_years(policy, new.years)
+                if reason:
+                    warnings.warn(PolicyYearsWarning(f"{self.source}: {policy_name(k, policy)} {reason} with "
+                                                     f"steps = {new.steps}: it will not act"), stacklevel=2)
+        return new
 
     def with_command_line(self, households_scale: float | None = None, steps: int | None = None,
                           seed: int | None = None, parameters: dict[str, float] | None = None) -> Scenario:
@@ -126,10 +141,51 @@ class Scenario:
         }
 
 
+class PolicyYearsWarning(UserWarning):
+    """A policy runs (in part or wholly) in years the run does not simulate."""
+
+
+def policy_name(index: int, policy: Policy) -> str:
+    """``policies[1] ('rural_roads')``: a policy as errors and warnings name it."""
+    return f"policies[{index}] ({policy.label!r})"
+
+
+def outside_years(policy: Policy, years: tuple[int, int]) -> str:
+    """Why ``policy`` never acts in the simulated ``years`` (first, last), or ``""`` if it does."""
+    first, last = years
+    if policy.start <= last and policy.end >= first:
+        return ""
+    return f"runs {policy.start}-{policy.end}, outside the simulated years {first}-{last}"
+
+
+def check_policy_years(entries: list[tuple[Path, dict]], policies: tuple[Policy, ...],
+                       years: tuple[int, int]) -> None:
+    """Refuse a policy of a scenario file that never acts in the simulated ``years`` (a
+    comparison would report it as doing nothing); warn of one that runs past the last year,
+    whose later years (and their cost) are not simulated.
+
+    Raises
+    ------
+    InputError
+        Naming the file the policy is in, the policy and the simulated years.
+    """
+    for k, ((file, _), policy) in enumerate(zip(entries, policies)):
+        reason = outside_years(policy, years)
+        if reason:
+            field = "end" if policy.end < years[0] else "start"
+            raise InputError(file, f"policies[{k}].{field}", f"years that overlap the simulated years "
+                             f"(start_year + 1 to start_year + steps); policy {policy.label!r} {reason}")
+        if policy.end > years[1]:
+            warnings.warn(PolicyYearsWarning(
+                f"{file}: {policy_name(k, policy)} runs to {policy.end}, past the last simulated year "
+                f"{years[1]}: its years {years[1] + 1}-{policy.end} (and their cost) are not simulated"),
+                stacklevel=3)
+
+
 def _raw_with_extends(path: Path, seen: tuple[Path, ...] = ()) -> tuple[dict[str, Any], list[tuple[Path, dict]]]:
-    """Merge a scenario with the chain of files it extends; policies keep their file."""
-    path = path.resolve()
-    if path in seen:
+    """Merge a scenario with the chain of files it extends; policies keep their file. Files are
+    named as typed (an extended file relative to the one naming it), as every error names them."""
+    if path.resolve() in seen:
         raise InputError(path, "extends", "no cycle of scenarios extending each other")
     raw = read_toml(path, "scenario")
     for key in raw:
@@ -147,7 +203,7 @@ def _raw_with_extends(path: Path, seen: tuple[Path, ...] = ()) -> tuple[dict[str
         parent_path = path.parent / parent
         if not parent_path.is_file():
             raise InputError(path, "extends", f"{parent_path}: {not_found(parent_path, 'an existing scenario file')}")
-        base, policies = _raw_with_extends(parent_path, seen + (path,))
+        base, policies = _raw_with_extends(parent_path, seen + (path.resolve(),))
     skip = ("parameters", "context", "policies", "extends", "typology")
     merged = {**base, **{k: v for k, v in raw.items() if k not in skip}}
     for table in ("parameters", "context"):
@@ -189,12 +245,17 @@ def load_scenario(path: str | Path) -> Scenario:
                              "set it in the [context] table")
         params[name] = validate_value(name, value, str(file))
     for name, (file, value) in merged["context"].items():
-        if name not in PARAMETERS or PARAMETERS[name].group != CONTEXT_GROUP:
-            drivers = ", ".join(n for n, spec in PARAMETERS.items() if spec.group == CONTEXT_GROUP)
-            raise InputError(file, f"context.{name}", f"a context driver: one of {drivers}")
+        if name in PARAMETERS and PARAMETERS[name].group != CONTEXT_GROUP:
+            raise InputError(file, f"context.{name}", f"a context driver; {name} is a behavioural parameter: "
+                             "set it in the [parameters] table")
+        if name not in PARAMETERS:
+            drivers = [n for n, spec in PARAMETERS.items() if spec.group == CONTEXT_GROUP]
+            raise InputError(file, f"context.{name}", f"a context driver: one of {', '.join(drivers)}"
+                             f"{did_you_mean(name, drivers)}")
         params[name] = float(PARAMETERS[name].check(value, file, f"context.{name}"))
     policies = tuple(_policy(file, i, raw, start_year, start_year + steps)
                      for i, (file, raw) in enumerate(policy_entries))
+    check_policy_years(policy_entries, policies, (start_year + 1, start_year + steps))
     return Scenario(
         name=values["name"] or path.stem, description=values["description"], source=src,
         territory=territory, steps=steps, seed=values["seed"], start_year=start_year,

@@ -1,0 +1,190 @@
+"""A researcher's trial from a fresh clone (session 17): policies outside the simulated years,
+stale outputs of an earlier run, calibration verdicts that follow their reason, "did you mean"
+for context drivers and statistics, a quiet broken pipe, the Mesa-native notes and run.json's
+record of the command line."""
+
+import json
+import os
+import subprocess
+import sys
+import warnings
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+from territory_abm import TerritoryModel
+from territory_abm.cli import main
+from territory_abm.errors import InputError
+from territory_abm.scenarios.loader import PolicyYearsWarning, load_scenario
+from territory_abm.suggest import close_path
+
+from conftest import EXAMPLE, ROOT, SCENARIOS
+
+SMALL = ["--steps", "2", "--households-scale", "0.02", "--quiet"]
+
+
+def _scenario(tmp_path, body: str, name: str = "s.toml"):
+    path = tmp_path / name
+    path.write_text(f'territory = "{os.path.relpath(EXAMPLE, tmp_path)}"\nsteps = 5\n{body}\n')
+    return path
+
+
+CASH = '[[policies]]\nlever = "cash_transfer"\nlabel = "ct"\nstart = {start}\nend = {end}\n'
+
+
+# ---------------------------------------------------------------- policy years
+def test_a_policy_wholly_outside_the_simulated_years_is_an_input_error(tmp_path):
+    """Simulated years 2011-2015 (start 2010, 5 steps): a policy of 2020-2025 or 2000-2010 is
+    refused naming the file, the policy, the field and the years; 2015-2020 acts in 2015."""
+    for start, end, field in ((2020, 2025, "start"), (2000, 2010, "end")):
+        path = _scenario(tmp_path, CASH.format(start=start, end=end))
+        with pytest.raises(InputError) as err:
+            load_scenario(path)
+        assert err.value.source == str(path) and err.value.field == f"policies[0].{field}"
+        assert "'ct'" in err.value.expected and "2011-2015" in err.value.expected
+    with pytest.warns(PolicyYearsWarning, match=r"policies\[0\] \('ct'\) runs to 2020.*2016-2020"):
+        assert load_scenario(_scenario(tmp_path, CASH.format(start=2015, end=2020))).policies[0].end == 2020
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a policy inside the years: no warning
+        load_scenario(_scenario(tmp_path, CASH.format(start=2011, end=2015)))
+
+
+def test_a_shorter_horizon_from_the_command_line_only_warns(tmp_path, capsys):
+    """cash_transfers starts in 2012: ``--steps 1`` (2011 only) runs with a warning that
+    names the policy, and ``validate`` of a file with such a policy exits 2."""
+    with pytest.warns(PolicyYearsWarning, match=r"'cct'\) runs 2012-2029, outside the simulated years 2011-2011"):
+        load_scenario(SCENARIOS / "cash_transfers.toml").with_command_line(steps=1)
+    assert main(["run", str(SCENARIOS / "cash_transfers.toml"), "--steps", "1", "--households-scale", "0.02",
+                 "--quiet", "--no-plots", "--out", str(tmp_path / "r")]) == 0
+    assert "warning:" in capsys.readouterr().err
+    assert main(["validate", str(_scenario(tmp_path, CASH.format(start=2035, end=2040)))]) == 2
+    assert "outside the simulated years 2011-2015" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------- stale outputs
+def test_a_run_removes_an_earlier_runs_outputs_it_does_not_write(tmp_path):
+    """An earlier run's households.csv and PNGs go; a file of another name stays."""
+    out = tmp_path / "o"
+    out.mkdir()
+    for name in ("households.csv", "territory.png", "network.png", "map.png", "notes.txt"):
+        (out / name).write_text("earlier")
+    assert main(["run", str(SCENARIOS / "baseline.toml"), *SMALL, "--no-plots", "--out", str(out)]) == 0
+    meta = json.loads((out / "run.json").read_text())
+    assert sorted(p.name for p in out.iterdir()) == sorted(meta["outputs"] + ["notes.txt"])
+
+
+# ---------------------------------------------------------------- run.json, command line
+def test_run_json_records_the_command_line_overrides_as_given(tmp_path):
+    assert main(["run", str(SCENARIOS / "baseline.toml"), *SMALL, "--no-plots", "--seed", "3",
+                 "--set", "migration_stay_preference=7", "--out", str(tmp_path / "r")]) == 0
+    meta = json.loads((tmp_path / "r" / "run.json").read_text())
+    assert meta["command_line"] == {"--seed": 3, "--steps": 2, "--households-scale": 0.02,
+                                    "--set": {"migration_stay_preference": 7.0}}
+
+
+# ---------------------------------------------------------------- calibration verdicts
+def _design(seeds=(1, 2, 3, 4)):
+    return SimpleNamespace(parameters=("migration_stay_preference", "clearing_propensity"),
+                           bounds=((2.0, 10.0), (0.0, 1.0)), confidence_level=0.9, identification_factor=2.0,
+                           seeds=seeds, name="cal", source="cal.toml", method="smm", fitted_to="observations",
+                           scenario=SimpleNamespace(source=str(SCENARIOS / "baseline.toml"), name="baseline",
+                                                    households_scale=0.1))
+
+
+def _fit(draws):
+    draws = np.asarray(draws, dtype=float)
+    return SimpleNamespace(draws=draws, weights=np.full(len(draws), 1 / len(draws)), estimate=draws.mean(axis=0),
+                           notes=[])
+
+
+def test_identified_is_false_where_the_interval_cannot_be_read_and_says_why(tmp_path):
+    """Three distinct narrow vectors (narrowing far above 2) are not identified: too few
+    vectors; one vector gives zero width; a spread posterior is identified, a wide one is close
+    to the prior. calibrated.toml's comment gives the same reason."""
+    from territory_abm.calibration.report import calibrated_scenario, estimate_table
+
+    design = _design()
+    few = estimate_table(design, _fit(np.repeat([[6.7, 0.05], [6.8, 0.051], [6.9, 0.052]], 20, axis=0)))
+    assert not few["identified"].any() and (few["narrowing"] > 2).all()
+    assert few["identification"].str.contains("only 3 distinct vectors").all()
+    text = calibrated_scenario(design, few, tmp_path)
+    assert "only 3 distinct vectors" in text and "close to the prior" not in text
+    point = estimate_table(design, _fit(np.tile([7.8, 0.02], (50, 1))))
+    assert not point["identified"].any() and point["identification"].str.contains("zero width").all()
+    assert "close to the prior" not in calibrated_scenario(design, point, tmp_path)
+    rng = np.random.default_rng(0)
+    spread = estimate_table(design, _fit(np.column_stack([rng.normal(6.8, 0.3, 200), rng.uniform(0, 1, 200)])))
+    assert list(spread["identified"]) == [True, False]
+    assert spread["identification"].iloc[1].startswith("interval close to the prior's")
+
+
+# ---------------------------------------------------------------- did you mean, wrong table, paths
+def test_context_drivers_and_statistics_get_did_you_mean_and_the_right_table(tmp_path):
+    from territory_abm.calibration import load_calibration
+
+    with pytest.raises(InputError, match="did you mean 'national_income_growth'"):
+        load_scenario(_scenario(tmp_path, "[context]\nnational_income_growht = 0.02"))
+    with pytest.raises(InputError, match="migration_stay_preference is a behavioural parameter: set it in the "
+                                         r"\[parameters\] table"):
+        load_scenario(_scenario(tmp_path, "[context]\nmigration_stay_preference = 5.0"))
+    path = tmp_path / "cal.toml"
+    path.write_text(f'scenario = "{os.path.relpath(SCENARIOS / "baseline.toml", tmp_path)}"\n'
+                    f'observations = "{os.path.relpath(EXAMPLE / "observations.csv", tmp_path)}"\n'
+                    'method = "smm"\nseeds = 2\nparameters = ["migration_stay_preference"]\n'
+                    '[statistics]\nnet_migration_rat = 1.0\n')
+    with pytest.raises(InputError, match=r"statistics\.net_migration_rat: .*did you mean 'net_migration_rate'"):
+        load_calibration(path)
+
+
+def test_errors_name_files_as_typed_and_a_missing_extends_gets_no_unrelated_suggestion(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    _scenario(tmp_path, "[context]\nnational_income_growth = nan")
+    with pytest.raises(InputError) as err:
+        load_scenario("s.toml")
+    assert err.value.source == "s.toml"
+    (tmp_path / "rec.toml").write_text("")
+    with pytest.raises(InputError) as err:
+        load_scenario(_scenario(tmp_path, 'extends = "nothere.toml"'))
+    assert "not found" in err.value.expected and "did you mean" not in err.value.expected
+    assert close_path(tmp_path / "rec.tmol") == tmp_path / "rec.toml"  # a misspelt suffix is still found
+
+
+# ---------------------------------------------------------------- a reader that stops early
+def test_a_closed_pipe_ends_without_a_traceback():
+    """The reader's end is closed before the command writes (as ``| head`` does early)."""
+    proc = subprocess.Popen([sys.executable, "-m", "territory_abm.cli", "parameters"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    proc.wait()
+    assert "Traceback" not in err and "BrokenPipeError" not in err, err
+
+
+# ---------------------------------------------------------------- Mesa-native notes
+def test_step_after_running_turns_false_simulates_another_year_as_the_readme_says():
+    model = TerritoryModel(SCENARIOS / "baseline.toml", households_scale=0.02, steps=2, seed=5)
+    model.run_model()
+    assert not model.running and model.year == 2012
+    model.step()
+    assert model.year == 2013 and not model.running
+
+
+def test_batch_run_with_seeds_as_a_parameter_list_repeats_the_seeded_model():
+    """The README's reproducible batch: each row carries its seed and matches, year by year,
+    the model made with that seed (Mesa's rows stop a year before the last, as README says)."""
+    import mesa
+    import pandas as pd
+
+    runs = pd.DataFrame(mesa.batch_run(
+        TerritoryModel, parameters={"scenario": str(SCENARIOS / "baseline.toml"), "households_scale": 0.02,
+                                    "steps": 2, "seed": [11, 12]},
+        iterations=1, number_processes=1, data_collection_period=1, display_progress=False))
+    assert sorted(set(runs["seed"])) == [11, 12]
+    alone = TerritoryModel(SCENARIOS / "baseline.toml", households_scale=0.02, steps=2, seed=12)
+    alone.run_model()
+    columns = ["year", "poverty_headcount", "population", "mean_income_pc"]
+    rows = runs.loc[runs["seed"] == 12, columns].reset_index(drop=True)
+    expected = alone.datacollector.get_model_vars_dataframe()[columns].iloc[:len(rows)].reset_index(drop=True)
+    assert list(rows["year"]) == [2010, 2011]
+    pd.testing.assert_frame_equal(rows, expected, check_exact=True, check_dtype=False)
