@@ -188,3 +188,17 @@ def test_batch_run_with_seeds_as_a_parameter_list_repeats_the_seeded_model():
     expected = alone.datacollector.get_model_vars_dataframe()[columns].iloc[:len(rows)].reset_index(drop=True)
     assert list(rows["year"]) == [2010, 2011]
     pd.testing.assert_frame_equal(rows, expected, check_exact=True, check_dtype=False)
+
+
+def test_a_sensitivity_design_takes_the_scenario_files_households_scale_range(tmp_path):
+    """A design's ``households_scale`` is checked as a scenario file's (0.0001 to 1000; the
+    design said 'strictly between 0 and 1000' and accepted 1e-9)."""
+    from territory_abm.sensitivity import load_design
+
+    path = tmp_path / "tiny.toml"
+    for scale in ("0", "1e-9"):
+        path.write_text(f'name = "tiny"\nscenario = "{SCENARIOS / "baseline.toml"}"\nmethod = "morris"\nsamples = 2\n'
+                        f'seeds = 1\nsteps = 2\nhouseholds_scale = {scale}\nparameters = ["wage_adjustment"]\n'
+                        'outcomes = ["poverty_headcount"]\n')
+        with pytest.raises(InputError, match=r"households_scale: a number in \[0.0001, 1000\]"):
+            load_design(path)

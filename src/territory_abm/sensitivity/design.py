@@ -42,7 +42,7 @@ from ..errors import InputError
 from ..fields import FieldSpec
 from ..overrides import check_overridable, with_overrides
 from ..params import REGISTRY
-from ..scenarios.loader import Scenario
+from ..scenarios.loader import SCENARIO_FIELDS, Scenario
 from .methods import METHODS, Method, Settings
 from .outcomes import known_outcomes
 
@@ -156,7 +156,7 @@ def _validated(path: Path, raw: dict) -> SensitivityDesign:
     seeds = whole_number(src, raw, "seeds", 1, 1, 1000)
     first_seed = whole_number(src, raw, "first_seed", 1, 0)
     steps = whole_number(src, raw, "steps", None, 1, 500) if "steps" in raw else None
-    scale = number_between(src, "households_scale", raw["households_scale"], 0, 1000) if "households_scale" in raw else None
+    scale = SCENARIO_FIELDS["households_scale"].check(raw["households_scale"], src) if "households_scale" in raw else None
     settings = Settings(confidence_level=number_between(src, "confidence_level", raw.get("confidence_level", 0.95), 0, 1),
                         resamples=whole_number(src, raw, "resamples", 1000, 10),
                         seed=whole_number(src, raw, "sampler_seed", 12345, 0, 2**32 - 1))
