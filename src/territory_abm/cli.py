@@ -11,7 +11,9 @@ from __future__ import annotations
 import argparse
 import csv
 import os
+import signal
 import sys
+import threading
 import warnings
 from pathlib import Path
 
@@ -530,8 +532,17 @@ def _show_warning(message, category, filename, lineno, file=None, line=None) -> 
     print(f"warning: {message}", file=sys.stderr)
 
 
+def _terminated(signum, frame) -> None:
+    """SIGTERM (a job scheduler's or ``kill``'s) ends the command as an exit does, so that its
+    ``finally`` blocks run: the engine's workers, the forkserver and the resource tracker stop with
+    it (killed without them, a compare left all three running; finished runs are in the store)."""
+    raise SystemExit(128 + signum)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _terminated) if main_thread else None
     with warnings.catch_warnings():
         warnings.showwarning = _show_warning
         try:
@@ -542,6 +553,9 @@ def main(argv: list[str] | None = None) -> int:
             # (Python's documentation, "Note on SIGPIPE")
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             return 1
+        finally:
+            if main_thread:  # a caller's own handler (a notebook, a test runner) comes back
+                signal.signal(signal.SIGTERM, previous)
 
 
 def _dispatch(args) -> int:
