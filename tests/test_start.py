@@ -19,14 +19,25 @@ def stationary():
              "services": [m.service_quality for m in model.active_municipalities()],
              "roads": [q for *_, q in model.graph.edges(data="road_quality")],
              "adult_share": model.households.adults.sum() / model.households.members.sum()}
-    model.step()
+    migrate = migration.migrate
+
+    def paid_before_migration(m):  # single migrants then take their share out of other income
+        first["other_paid"] = m.households.other_income[m.households.alive].sum()
+        migrate(m)
+
+    migration.migrate = paid_before_migration
+    try:
+        model.step()
+    finally:
+        migration.migrate = migrate
     return model, first
 
 
 def test_public_income_and_dividends_of_the_first_year_are_those_the_start_assumed(stationary):
+    """Compared as the year pays them, before single migrants take their share of the year's
+    income out of other income (``migration.single_leaves``; after it the sum is 4 % lower)."""
     model, first = stationary
-    hh = model.households
-    assert hh.other_income[hh.alive].sum() == pytest.approx(first["other"], rel=0.05)
+    assert first["other_paid"] == pytest.approx(first["other"], rel=0.01)
 
 
 def test_migrants_abroad_remit_from_the_start(stationary):

@@ -78,15 +78,17 @@ def analyse(method: Method, problem: dict, x: np.ndarray, y: pd.DataFrame, optio
 
 
 WIDEST_SHARE_INTERVAL = 1.0
-"""Half-width of a variance share's interval (``conf``) beyond which it spans more than the share's
-whole range, 0 to 1: such an index cannot be read (too few samples for the outcome's noise; a
-Sobol design of N = 4 gave a Gini S1 of +-9,577)."""
+"""Half-width of a Sobol index's interval (``conf``) beyond which the interval covers the whole
+range of a share of variance, 0 to 1, wherever the estimate lies: such an index cannot be read
+(too few samples for the outcome's noise; a Sobol design of N = 4 gave a Gini S1 of +-9,577)."""
+SOBOL_SHARES = ("S1", "ST", "S2")
+"""Sobol indices: shares of variance, 0 to 1 (dgsm, an upper bound of ST, may exceed 1)."""
 
 
 def unreadable_indices(table: pd.DataFrame) -> dict[str, list[str]]:
-    """Outcome -> the variance-share indices (``index parameter``, or ``index a|b``) of ``table``
-    whose interval's half-width exceeds :data:`WIDEST_SHARE_INTERVAL`."""
-    wide = table[table["index"].isin(VARIANCE_SHARES) & (table["conf"] > WIDEST_SHARE_INTERVAL)]
+    """Outcome -> the Sobol indices (``index parameter``, or ``index a|b``) of ``table`` whose
+    interval's half-width exceeds :data:`WIDEST_SHARE_INTERVAL`."""
+    wide = table[table["index"].isin(SOBOL_SHARES) & (table["conf"] > WIDEST_SHARE_INTERVAL)]
     out: dict[str, list[str]] = {}
     for row in wide.itertuples(index=False):
         second = row.parameter_2 if isinstance(row.parameter_2, str) else ""

@@ -54,15 +54,16 @@ def sensitivity_specs(design: SensitivityDesign, x: np.ndarray) -> list[RunSpec]
 
 
 class WideIntervalsWarning(UserWarning):
-    """Variance-share indices whose intervals span more than the shares' whole range (0 to 1):
+    """Sobol indices whose intervals cover the shares' whole range (0 to 1) wherever they lie:
     ``unreadable`` maps each outcome to them (``analysis.unreadable_indices``)."""
 
     def __init__(self, source: str, unreadable: dict[str, list[str]]) -> None:
         listed = "; ".join(f"{outcome}: {', '.join(names[:4])}" + (f" and {len(names) - 4} more" if len(names) > 4
                                                                      else "")
                            for outcome, names in unreadable.items())
-        super().__init__(f"{source}: the intervals of some indices are wider than the whole range of a share of "
-                         f"variance (half-width above {WIDEST_SHARE_INTERVAL:g}), so they cannot be read ({listed}); "
+        super().__init__(f"{source}: the intervals of some indices cover the whole range of a share of variance, "
+                         f"0 to 1, wherever their estimate lies (half-width above {WIDEST_SHARE_INTERVAL:g}), so they "
+                         f"cannot be read ({listed}); "
                          "use more samples (a larger N) or fewer, less noisy outcomes")
 
 

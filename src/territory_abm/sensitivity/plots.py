@@ -15,7 +15,7 @@ from matplotlib.figure import Figure  # noqa: E402
 
 from ..output.figure_check import hide_colliding  # noqa: E402
 from ..output.plots import save, wrap  # noqa: E402
-from .analysis import VARIANCE_SHARES, WIDEST_SHARE_INTERVAL  # noqa: E402
+from .analysis import SOBOL_SHARES, WIDEST_SHARE_INTERVAL  # noqa: E402
 from .methods import Method  # noqa: E402
 
 
@@ -115,7 +115,7 @@ def _bars_panel(ax, part: pd.DataFrame, method: Method, confidence_level: float)
     ax.set_yticks(y, params, fontsize=7)
     ax.invert_yaxis()
     shown = part[part["index"].isin(indices)]
-    if shown["index"].isin(VARIANCE_SHARES).all() and (shown["conf"] > WIDEST_SHARE_INTERVAL).any():
+    if shown["index"].isin(SOBOL_SHARES).all() and (shown["conf"] > WIDEST_SHARE_INTERVAL).any():
         # intervals wider than a share's whole range would squeeze every bar to a line
         ax.set_xlim(*SHARE_AXIS)
         ax.text(0.99, 0.01, "intervals cut at the axis: too wide to read", transform=ax.transAxes, ha="right",
