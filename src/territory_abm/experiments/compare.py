@@ -231,15 +231,16 @@ class Comparison:
         programme cost in those years, nominal and real (incomes deflated by each node's
         consumer prices, ``model.outcomes.consumer_prices``). Each is split into ``total``
         (all households), ``beneficiaries`` (the starting households a programme reached,
-        followed by their row) and ``non_beneficiaries`` (the rest of the territory), and the
+        followed by their row in every year, a year it lives in one run only included, where it
+        counts 0 in the other) and ``non_beneficiaries`` (the rest of the territory), and the
         latter into ``spillover`` (the starting households no programme reached, in each year
         they live in the territory in both runs: the same households in both, so their change
         is what a local-economy model of a fixed population counts as spillover through wages,
-        local markets and remittances) and ``composition`` (the rest: who lives where, that is
-        starting households living in one run only, having left, died out or stayed, and every
-        household formed or arrived during the runs; a change in this part makes no household
-        better off). ``beneficiaries + spillover + composition = total``. Transfers count as
-        income of the reached.
+        local markets and remittances) and ``composition`` (the rest, mostly who lives where:
+        unreached starting households living in one run only, having left, died out or stayed,
+        and every household formed or arrived during the runs, with what single migrants took
+        from the households they left in the year they left). ``beneficiaries + spillover +
+        composition = total``. Transfers count as income of the reached.
 
         Per USD transferred (``transfer_multiplier_{nominal,real}_*``), the figure cash-transfer
         evaluations report: the same annual income change per USD that programmes paid to
