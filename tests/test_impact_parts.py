@@ -18,14 +18,14 @@ def _scenario(name, policies=()):
 
 
 def _run(incomes, newcomers, reached, cost, paid):
-    """One run of four starting households (``incomes``: years 2011 and 2012 by household, 0
+    """One run of starting households (``incomes``: years 2011 and 2012 by household, 0
     where it does not live in the territory) and the income of households formed during the
     run (``newcomers``, by year)."""
     by_year = np.array(incomes, np.float32).T
     total = np.concatenate([[2000.0], by_year.sum(axis=1) + np.asarray(newcomers, float)])
     territory = pd.DataFrame({"year": [2010, 2011, 2012], "population": 10.0, "mean_income_pc": total / 10.0,
                               "policy_cost": [0.0, cost, cost], "programme_transfers": [0.0, paid, paid]})
-    households = {"home_node": np.zeros(4, np.int32), "income_sum": by_year.sum(axis=0).astype(float),
+    households = {"home_node": np.zeros(len(incomes), np.int32), "income_sum": by_year.sum(axis=0).astype(float),
                   "reached": np.array(reached), "income_by_year": by_year, "real_income_by_year": by_year / PRICE}
     return {"territory": territory, "households": households, "real_income_total": total[1:] / PRICE}
 
@@ -36,11 +36,13 @@ def impact():
     runs and gains 50 then 60 (the spillover, 110); household 2 left the territory in 2012 under
     the programme (450 in the reference), household 3 only in the reference (300 under the
     programme), and the households formed in 2012 earn 700 under the programme, 200 in the
-    reference: composition -450 + 300 + 500 = 350. Programme cost 100 a year, 80 of it paid
-    in cash."""
-    no = [False] * 4
-    base = _run([[1000, 1000], [500, 500], [400, 450], [300, 0]], [0, 200], no, 0.0, 0.0)
-    prog = _run([[1100, 1100], [550, 560], [400, 0], [300, 300]], [0, 700], [True, False, False, False], 100.0, 80.0)
+    reference; household 4 is reached, gains 50 in 2011 and lives in 2012 only under the
+    programme (250): a beneficiary in 2011, composition in 2012. Composition -450 + 300 + 500 +
+    250 = 600, beneficiaries 200 + 50. Programme cost 100 a year, 80 of it paid in cash."""
+    no = [False] * 5
+    base = _run([[1000, 1000], [500, 500], [400, 450], [300, 0], [200, 0]], [0, 200], no, 0.0, 0.0)
+    prog = _run([[1100, 1100], [550, 560], [400, 0], [300, 300], [250, 250]], [0, 700],
+                [True, False, False, False, True], 100.0, 80.0)
     design = {"kind": "compare", "seeds": [1, 2],
               "scenarios": [_scenario("base"), _scenario("prog", [{"lever": "cct", "start": 2011, "end": 2012}])]}
     runs = {(name, seed): run for seed in (1, 2) for name, run in (("base", base), ("prog", prog))}
@@ -51,7 +53,7 @@ def impact():
 def test_the_parts_of_a_multiplier_are_known_and_add_up_to_its_total(impact, name):
     per_usd = 160.0 if name.startswith("transfer") else 200.0
     real = PRICE if name.endswith("real") else 1.0
-    expected = {"total": 660, "beneficiaries": 200, "non_beneficiaries": 460, "spillover": 110, "composition": 350}
+    expected = {"total": 960, "beneficiaries": 250, "non_beneficiaries": 710, "spillover": 110, "composition": 600}
     for part, gain in expected.items():
         assert impact[f"{name}_{part}"] == pytest.approx(gain / per_usd / real), part
         assert impact[f"{name}_{part}_q05"] == impact[f"{name}_{part}_q95"] == impact[f"{name}_{part}"]
@@ -62,8 +64,8 @@ def test_the_parts_of_a_multiplier_are_known_and_add_up_to_its_total(impact, nam
 def test_the_reports_multiplier_table_shows_the_three_parts(impact):
     table = multiplier_table(pd.DataFrame([impact]))
     cumulative = table[table["Multiplier"].str.startswith("Per USD of cost: cumulative")].iloc[0]
-    assert cumulative["Income gained per USD: all"] == "3.30 [3.30, 3.30]"
-    assert cumulative["of which beneficiaries"] == "1.00 [1.00, 1.00]"
+    assert cumulative["Income gained per USD: all"] == "4.80 [4.80, 4.80]"
+    assert cumulative["of which beneficiaries"] == "1.25 [1.25, 1.25]"
     assert cumulative["of which others living in both runs (spillover)"] == "0.55 [0.55, 0.55]"
-    assert cumulative["of which who lives where (composition)"] == "1.75 [1.75, 1.75]"
+    assert cumulative["of which who lives where (composition)"] == "3.00 [3.00, 3.00]"
     assert len(table) == len(MULTIPLIERS)  # the programme pays cash: rows per USD transferred too

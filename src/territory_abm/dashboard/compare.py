@@ -76,12 +76,12 @@ def annual_multipliers(model, twin) -> dict[str, float]:
     """This year's local income multipliers against the twin, as local-economy (LEWIE-type)
     studies report them: the income gained this year per USD of programme cost this year,
     nominal and real (incomes deflated by each node's consumer prices), by all households,
-    the start's households a programme reached (``Households.at_start``, the same households
-    in the twin; as ``impact.csv`` counts beneficiaries) and the others (the rest of the
-    territory), split as ``impact.csv`` splits them into the spillover (the start's households
-    not reached that live in both runs, :func:`others_in_both`: through wages, markets and
-    remittances) and composition (who lives where: households living in one run only,
-    households formed during the run); and the same gains per USD
+    the start's households a programme reached that live in both runs (``Households.at_start``,
+    the same households in the twin; as ``impact.csv`` counts beneficiaries) and the others (the
+    rest of the territory), split as ``impact.csv`` splits them into the spillover (the start's
+    households not reached that live in both runs, :func:`others_in_both`: through wages,
+    markets and remittances) and composition (who lives where: households living in one run
+    only, reached or not, households formed during the run); and the same gains per USD
     the programmes paid to households in cash this year (``transfer_multiplier_*``: the
     figure cash-transfer evaluations report, administration left out). NaN without a cost
     or without cash paid."""
@@ -91,10 +91,11 @@ def annual_multipliers(model, twin) -> dict[str, float]:
     paid = float(model.territory_stats.get("programme_transfers", 0.0)
                  - twin.territory_stats.get("programme_transfers", 0.0))
     out = {}
-    h = model.households
+    h, w = model.households, twin.households
     stayed = others_in_both(model, twin)
     n = stayed.size  # ids made later may name different households in the two runs
-    reached = h.by_id(h.programmes)[:n] != 0
+    # the reached living in both runs, as impact.csv counts beneficiaries (the others: composition)
+    reached = (h.by_id(h.programmes)[:n] != 0) & h.by_id(h.alive)[:n] & w.by_id(w.alive)[:n]
     for kind in ("nominal", "real"):
         incomes = []
         for run in (model, twin):

@@ -230,14 +230,14 @@ class Comparison:
         programme years (first policy start to last policy end, within the run) per USD of
         programme cost in those years, nominal and real (incomes deflated by each node's
         consumer prices, ``model.outcomes.consumer_prices``). Each is split into ``total``
-        (all households), ``beneficiaries`` (the starting households a programme reached,
-        followed by their row in every year, a year it lives in one run only included, where it
-        counts 0 in the other) and ``non_beneficiaries`` (the rest of the territory), and the
-        latter into ``spillover`` (the starting households no programme reached, in each year
-        they live in the territory in both runs: the same households in both, so their change
-        is what a local-economy model of a fixed population counts as spillover through wages,
-        local markets and remittances) and ``composition`` (the rest, mostly who lives where:
-        unreached starting households living in one run only, having left, died out or stayed,
+        (all households), ``beneficiaries`` (the starting households a programme reached, in
+        each year they live in the territory in both runs, followed by their row) and
+        ``non_beneficiaries`` (the rest of the territory), and the latter into ``spillover``
+        (the starting households no programme reached, in each year they live in the territory
+        in both runs: the same households in both, so their change is what a local-economy
+        model of a fixed population counts as spillover through wages, local markets and
+        remittances) and ``composition`` (the rest, mostly who lives where: starting households,
+        reached or not, in the years they live in one run only, having left, died out or stayed,
         and every household formed or arrived during the runs, with what single migrants took
         from the households they left in the year they left). ``beneficiaries + spillover +
         composition = total``. Transfers count as income of the reached.
@@ -263,8 +263,9 @@ class Comparison:
                 cost_list.append(cost)
                 reached_share.append(float(reached.mean()))
                 d_total = float((_income_total(run["territory"]) - _income_total(ref["territory"])).iloc[1:].sum())
-                d_ben = float((hh["income_sum"][reached] - hh_ref["income_sum"][reached]).sum())
-                _split(per, "multiplier", d_total, d_ben, _spillover(hh, hh_ref, "income_by_year", slice(None)), cost)
+                d_ben = _paired_change(hh, hh_ref, "income_by_year", slice(None), reached=True)
+                _split(per, "multiplier", d_total, d_ben,
+                       _paired_change(hh, hh_ref, "income_by_year", slice(None), reached=False), cost)
                 if years is None:
                     continue
                 in_programme = run["territory"]["year"].between(*years).to_numpy()
@@ -276,9 +277,8 @@ class Comparison:
                 for kind, total, yearly in (("nominal", _income_total, "income_by_year"),
                                             ("real", _real_income_total, "real_income_by_year")):
                     d_total = float((total(run) - total(ref))[later].sum())
-                    d_ben = float((hh[yearly][later][:, reached].astype(float)
-                                   - hh_ref[yearly][later][:, reached].astype(float)).sum())
-                    d_spill = _spillover(hh, hh_ref, yearly, later)
+                    d_ben = _paired_change(hh, hh_ref, yearly, later, reached=True)
+                    d_spill = _paired_change(hh, hh_ref, yearly, later, reached=False)
                     _split(per, f"annual_multiplier_{kind}", d_total, d_ben, d_spill, d_cost)
                     _split(per, f"transfer_multiplier_{kind}", d_total, d_ben, d_spill, d_paid)
             row = {"scenario": scenario, "reference": self.reference, "seeds": len(self.paired_seeds)}
@@ -376,16 +376,17 @@ def _split(per: dict[str, list[float]], name: str, d_total: float, d_ben: float,
         per.setdefault(f"{name}_{part}", []).append(delta / cost if cost > 0 else np.nan)  # NaN cost: NaN
 
 
-def _spillover(hh: dict, hh_ref: dict, yearly: str, years: np.ndarray | slice) -> float:
+def _paired_change(hh: dict, hh_ref: dict, yearly: str, years: np.ndarray | slice, reached: bool) -> float:
     """Income change (USD) over the stored ``years`` (a mask or slice of the years after the start)
-    of the starting households no programme reached, each year counted where the household
-    lives in the territory in both runs: ``hh[yearly]`` (``income_by_year`` or
+    of the starting households a programme reached (``reached``; else those no programme
+    reached), each year counted where the household lives in the territory in both runs:
+    the beneficiaries' part and the spillover of the multipliers. ``hh[yearly]`` (``income_by_year`` or
     ``real_income_by_year``) against ``hh_ref[yearly]``, the per-household tables of a run and
     its reference. A run stores income times ``alive``, so a household lives where its
     nominal income is not 0: every living household has an adult and a share of its node's
     local public spending (``kernels.household_receipts``); checked on 439,440 household-years
     of the baseline and cash transfers (3 seeds, households_scale 0.1), none living at 0."""
-    lives = (hh["income_by_year"][years] != 0) & (hh_ref["income_by_year"][years] != 0) & ~hh["reached"]
+    lives = (hh["income_by_year"][years] != 0) & (hh_ref["income_by_year"][years] != 0) & (hh["reached"] == reached)
     change = hh[yearly][years].astype(float) - hh_ref[yearly][years].astype(float)
     return float(change[lives].sum())
 
