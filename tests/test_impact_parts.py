@@ -25,8 +25,7 @@ def _run(incomes, newcomers, reached, cost, paid):
     total = np.concatenate([[2000.0], by_year.sum(axis=1) + np.asarray(newcomers, float)])
     territory = pd.DataFrame({"year": [2010, 2011, 2012], "population": 10.0, "mean_income_pc": total / 10.0,
                               "policy_cost": [0.0, cost, cost], "programme_transfers": [0.0, paid, paid]})
-    households = {"home_node": np.zeros(len(incomes), np.int32), "income_sum": by_year.sum(axis=0).astype(float),
-                  "reached": np.array(reached), "income_by_year": by_year, "real_income_by_year": by_year / PRICE}
+    households = {"reached": np.array(reached), "income_by_year": by_year, "real_income_by_year": by_year / PRICE}
     return {"territory": territory, "households": households, "real_income_total": total[1:] / PRICE}
 
 

@@ -62,14 +62,23 @@ def incomes_of_others(model, twin) -> tuple[float, float]:
                  for run in (model.households, twin.households))
 
 
-def others_in_both(model, twin) -> np.ndarray:
+def in_both(model, twin) -> tuple[np.ndarray, np.ndarray]:
     """Which of the start's households (ids 0 .. n - 1, ``Households.at_start`` of both runs:
-    the same households under the same ids) the policy run's programmes have not reached and
-    live in the territory in both runs: the households whose incomes :func:`incomes_of_others`
-    compares and whose gain is the multipliers' spillover."""
+    the same households under the same ids) live in the territory in both runs, and which of
+    them the policy run's programmes reached (ids made later may name different households
+    in the two runs)."""
     h, w = model.households, twin.households
     n = min(h.at_start, w.at_start)
-    return h.by_id(h.alive)[:n] & (h.by_id(h.programmes)[:n] == 0) & w.by_id(w.alive)[:n]
+    both = h.by_id(h.alive)[:n] & w.by_id(w.alive)[:n]
+    return both, both & (h.by_id(h.programmes)[:n] != 0)
+
+
+def others_in_both(model, twin) -> np.ndarray:
+    """The start's households that live in the territory in both runs and the policy run's
+    programmes have not reached (:func:`in_both`): the households whose incomes
+    :func:`incomes_of_others` compares and whose gain is the multipliers' spillover."""
+    both, reached = in_both(model, twin)
+    return both & ~reached
 
 
 def annual_multipliers(model, twin) -> dict[str, float]:
@@ -91,11 +100,9 @@ def annual_multipliers(model, twin) -> dict[str, float]:
     paid = float(model.territory_stats.get("programme_transfers", 0.0)
                  - twin.territory_stats.get("programme_transfers", 0.0))
     out = {}
-    h, w = model.households, twin.households
-    stayed = others_in_both(model, twin)
-    n = stayed.size  # ids made later may name different households in the two runs
-    # the reached living in both runs, as impact.csv counts beneficiaries (the others: composition)
-    reached = (h.by_id(h.programmes)[:n] != 0) & h.by_id(h.alive)[:n] & w.by_id(w.alive)[:n]
+    both, reached = in_both(model, twin)  # the reached living in both runs, as impact.csv counts beneficiaries
+    stayed = both & ~reached
+    n = both.size
     for kind in ("nominal", "real"):
         incomes = []
         for run in (model, twin):

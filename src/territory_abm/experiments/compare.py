@@ -255,7 +255,7 @@ class Comparison:
             for s in self.paired_seeds:
                 run, ref = self.runs[(scenario, s)], self.runs[(self.reference, s)]
                 hh, hh_ref = run["households"], ref["households"]
-                if len(hh["income_sum"]) != len(hh_ref["income_sum"]):
+                if len(hh["reached"]) != len(hh_ref["reached"]):
                     raise RuntimeError(f"{scenario} seed {s}: starting households differ from the reference run; "
                                        "common random numbers are broken")
                 reached = hh["reached"]

@@ -82,13 +82,10 @@ def simulate(spec: RunSpec, territory: Territory | None = None) -> dict:
     years = None if spec.distribution_years is None else frozenset(spec.distribution_years)
     territory = territory if territory is not None else _territory(str(scenario.territory))
     model = TerritoryModel(scenario, territory=territory, distribution_years=years)
-    income_sum = home = None
     if spec.keep_households:
         # the starting households are ids 0 .. n0 - 1 (their rows until rows of households no
         # longer alive are dropped: ``households.compact_rows``), read by id each year
         n0 = model.households.n
-        home = model.households.node[:n0].copy()
-        income_sum = np.zeros(n0)
         # per starting household and year: income, nominal and deflated by its node's consumer
         # prices (float32: enough for sums, half the store); and every household's real income
         yearly = np.zeros((2, scenario.steps, n0), np.float32)
@@ -97,10 +94,8 @@ def simulate(spec: RunSpec, territory: Territory | None = None) -> dict:
         model.step()
         if spec.keep_households:
             hh = model.households
-            income = hh.by_id(hh.income * hh.alive)[:n0]
-            income_sum += income
             real = hh.income * hh.alive / consumer_prices(model)[hh.node]
-            yearly[0, year], yearly[1, year] = income, hh.by_id(real)[:n0]
+            yearly[0, year], yearly[1, year] = hh.by_id(hh.income * hh.alive)[:n0], hh.by_id(real)[:n0]
             real_total[year] = hh.total(real)
     out: dict = {"territory": tables.territory_table(model)}
     nodes = tables.node_table(model)
@@ -108,8 +103,7 @@ def simulate(spec: RunSpec, territory: Territory | None = None) -> dict:
     if spec.keep_nodes:
         out["nodes"] = nodes
     if spec.keep_households:
-        out["households"] = {"home_node": home.astype(np.int32), "income_sum": income_sum,
-                             "reached": model.households.by_id(model.households.programmes)[:n0] != 0,
+        out["households"] = {"reached": model.households.by_id(model.households.programmes)[:n0] != 0,
                              "income_by_year": yearly[0], "real_income_by_year": yearly[1]}
         out["real_income_total"] = real_total
         out["node_ids"] = list(model.territory.ids)
