@@ -87,15 +87,41 @@ def test_hiring_keeps_within_seekers_hands_out_the_skill_units_and_rounds_stocha
     node = np.zeros(n, np.int32)
     keep = np.minimum(seekers, employed)
     fresh_units = (seekers - keep) * skill
-    hires = np.array([0.1 * fresh_units.sum()])
+    # half of last year's workers keep their jobs; the other half seek again with the new seekers
+    lottery_units = fresh_units + 0.5 * keep * skill
+    hires = np.array([0.1 * lottery_units.sum()])
     out = hire(seekers=seekers, fresh_units=fresh_units, employed=employed, hiring_weight=np.ones(n), skill=skill,
                node=node, hires=hires, keep_rate=np.array([0.5]), guess=np.array([0.5]), u_keep=rng.random(n),
                u_fresh=rng.random(n), n_nodes=1, iterations=60)
-    assert abs(out.chance[0] - 0.1) < 1e-9  # equal weights: the share of the new seekers' units hired
+    assert abs(out.chance[0] - 0.1) < 1e-9  # equal weights: the share of the lottery's units hired
     assert (out.jobs <= seekers).all() and (out.jobs >= 0).all()
     assert out.jobs_by_node[0] == out.jobs.sum() and np.isclose(out.skill_units_by_node[0], out.skill_units.sum())
     assert np.array_equal(out.skill_units, out.jobs * skill)
-    expected = 0.5 * keep.sum() + 0.1 * (seekers - keep).sum()  # stochastic rounding keeps the mean
+    expected = 0.5 * keep.sum() + 0.1 * (seekers - keep + 0.5 * keep).sum()  # stochastic rounding keeps the mean
     assert abs(out.jobs.sum() - expected) < 4 * np.sqrt(n)
-    hired_units = (out.skill_units - np.minimum(out.jobs, keep) * skill).sum()
-    assert abs(hired_units - hires[0]) < 4 * np.sqrt(n) * 2.0
+    assert abs(out.skill_units.sum() - 0.5 * (keep * skill).sum() - hires[0]) < 4 * np.sqrt(n) * 2.0
+
+
+def test_workers_who_lose_their_job_take_the_jobs_nobody_else_seeks():
+    """Separations alone (``keep_rate`` below 1 with no new seekers) free as many jobs as the
+    lottery hands back to the workers who lost them: the chance is 1 and every job is held
+    again; with as many new seekers of equal weight as separated workers, each is hired alike."""
+    rng = np.random.default_rng(5)
+    n = 10_000
+    employed = np.ones(n, np.int32)
+    skill = rng.uniform(0.5, 2.0, n)
+    node = np.zeros(n, np.int32)
+    separated = 0.2 * skill.sum()
+    out = hire(seekers=np.ones(n), fresh_units=np.zeros(n), employed=employed, hiring_weight=np.ones(n), skill=skill,
+               node=node, hires=np.array([separated]), keep_rate=np.array([0.8]), guess=np.array([0.5]),
+               u_keep=rng.random(n), u_fresh=rng.random(n), n_nodes=1, iterations=60)
+    assert out.chance[0] > 1.0 - 1e-9 and out.jobs.sum() == n
+    # half the households also have a new seeker of skill 1 and weight 1: they compete for the freed units
+    seekers = np.where(np.arange(n) % 2 == 0, 2.0, 1.0)
+    fresh = (seekers - 1.0) * skill
+    out = hire(seekers=seekers, fresh_units=fresh, employed=employed, hiring_weight=np.ones(n), skill=skill,
+               node=node, hires=np.array([separated]), keep_rate=np.array([0.8]), guess=np.array([0.5]),
+               u_keep=rng.random(n), u_fresh=rng.random(n), n_nodes=1, iterations=60)
+    chance = separated / (fresh.sum() + separated)
+    assert abs(out.chance[0] - chance) < 1e-9
+    assert abs(out.jobs.sum() - (0.8 * n + chance * (0.2 * n + 0.5 * n))) < 4 * np.sqrt(n)

@@ -525,17 +525,19 @@ def lottery_chance(fresh, hiring_weight, node, hires, guess, n_nodes, iterations
 
 @kernel()
 def equilibrium_job_finding(adults, alive, employed, farm_revenue_at_one_worker, node, best_wage, hiring_weight,
-                            hires, farm_labour_elasticity, farm_labour_thresholds, enterprise_thresholds,
-                            in_enterprise, n_nodes, iterations):
+                            hires, separated, farm_labour_elasticity, farm_labour_thresholds,
+                            enterprise_thresholds, in_enterprise, n_nodes, iterations):
     """Chance of being hired of a new seeker of weight 1, per node, at which the new seekers
     (by the rule of ``labour_kernels.seek_work``, at the ``best_wage`` on offer and each household's
-    chance ``_hire_chance``) take ``hires`` jobs in expectation: the chance new seekers
-    expect is the one the year's hiring gives them. Bisection on [0, 1] (``iterations``
-    halvings); 1 where the hires exceed the new seekers even then."""
+    chance ``_hire_chance``, and a share ``separated`` of the workers who keep seeking, who
+    lost their job) take ``hires`` jobs in expectation: the chance new seekers expect is the
+    one the year's hiring gives them. Bisection on [0, 1] (``iterations`` halvings); 1 where
+    the hires exceed the new seekers even then."""
     revenue, b, thresholds = farm_revenue_at_one_worker, farm_labour_elasticity, farm_labour_thresholds
     n = adults.shape[0]
     rows = np.empty(n, np.int64)
     free = np.zeros(n, np.int64)
+    lost = np.zeros(n)
     m = 0
     for i in range(n):
         a = adults[i] if alive[i] else 0
@@ -544,9 +546,10 @@ def equilibrium_job_finding(adults, alive, employed, farm_revenue_at_one_worker,
         g = node[i]
         th = enterprise_thresholds if in_enterprise[i] else thresholds
         stay = _staying_workers(employed[i], a, revenue[i], best_wage[g], b, th, in_enterprise[i])
-        if a - stay > 0:
+        if a - stay > 0 or (separated > 0 and stay > 0):
             rows[m] = i
             free[m] = a - stay
+            lost[m] = separated * stay
             m += 1
     low = np.zeros(n_nodes)
     high = np.ones(n_nodes)
@@ -559,7 +562,7 @@ def equilibrium_job_finding(adults, alive, employed, farm_revenue_at_one_worker,
             chance = _hire_chance(mid[g], hiring_weight[i])
             th = enterprise_thresholds if in_enterprise[i] else thresholds
             fresh = free[k] - _farm_workers_wanted(revenue[i], best_wage[g] * chance, b, th, free[k])
-            taken[g] += fresh * chance
+            taken[g] += (fresh + lost[k]) * chance
         _halve(low, high, mid, taken > hires)
     return low
 

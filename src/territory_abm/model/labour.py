@@ -239,16 +239,19 @@ def labour_market(model, vacancies: np.ndarray, parts: FarmRevenueParts | None =
     origin, dest = pairs.origin(), pairs.dest
     flows, _ = match_labour(wanted.units_by_node, node_vac, unit_wage, pairs, offers.net_share)
     units_by_origin = pairs.by_origin(flows)
+    # last year's workers keep their jobs as far as the origin's jobs go, less the separations
     with np.errstate(invalid="ignore", divide="ignore"):
-        keep_rate = np.nan_to_num(np.minimum(units_by_origin / wanted.returning_units_by_node, 1.0))
+        keep_rate = (np.nan_to_num(np.minimum(units_by_origin / wanted.returning_units_by_node, 1.0))
+                     * (1.0 - p.job_separation_rate))
     rng = model.streams["labour"]
     u_keep, u_fresh = hh.draw(rng.random), hh.draw(rng.random)
-    # the skill units of each origin beyond its returning workers go to its new seekers by a
-    # lottery weighted by ``hiring_weight``
+    # the skill units of each origin beyond the workers who keep theirs go to its new seekers
+    # (with the workers who lost theirs) by a lottery weighted by ``hiring_weight``
     hired = hire(seekers=wanted.per_household, fresh_units=wanted.fresh_units, employed=hh.employed,
                  hiring_weight=weight, skill=units, node=hh.node,
-                 hires=np.maximum(units_by_origin - wanted.returning_units_by_node, 0.0), keep_rate=keep_rate,
-                 guess=model.job_finding, u_keep=u_keep, u_fresh=u_fresh, n_nodes=n, iterations=LOTTERY_STEPS)
+                 hires=(np.maximum(units_by_origin - wanted.returning_units_by_node, 0.0)
+                        + p.job_separation_rate * np.minimum(units_by_origin, wanted.returning_units_by_node)),
+                 keep_rate=keep_rate, guess=model.job_finding, u_keep=u_keep, u_fresh=u_fresh, n_nodes=n, iterations=LOTTERY_STEPS)
     chance = hired.chance
     hh.employed = hired.jobs
     update_job_finding(model, chance, wanted.new_by_node, node_vac, node_vac - pairs.to_dest(flows))

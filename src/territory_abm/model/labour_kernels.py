@@ -126,15 +126,21 @@ def seek_work(adults, alive, employed, farm_revenue_at_one_worker, in_enterprise
 def hire(seekers, fresh_units, employed, hiring_weight, skill, node, hires, keep_rate, guess, u_keep, u_fresh,
          n_nodes, iterations):
     """The year's hiring: the chance of a new seeker of weight 1 at which each node's new
-    seekers take its ``hires`` skill units in expectation (``kernels.lottery_chance`` over
-    ``fresh_units``, from ``guess``, at most ``iterations`` steps), then the jobs (persons):
-    last year's workers keep theirs at ``keep_rate`` (by node),
-    each new seeker is hired with ``_hire_chance`` of that chance and the household's
+    seekers take its ``hires`` skill units in expectation (``kernels.lottery_chance``, from
+    ``guess``, at most ``iterations`` steps), then the jobs (persons): last year's workers
+    keep theirs at ``keep_rate`` (by node), and those who do not keep it seek again as new
+    seekers; each new seeker is hired with ``_hire_chance`` of that chance and the household's
     ``hiring_weight``, each rounded stochastically with the uniform draws ``u_keep`` and
     ``u_fresh`` (up with probability equal to the fraction); skill units are jobs times
-    ``skill``."""
-    chance = _lottery_chance(fresh_units, hiring_weight, node, hires, guess, n_nodes, iterations)
+    ``skill``. The lottery's seekers are the ``fresh_units`` and, in expectation, the skill
+    units of the workers who lose their job."""
     n = seekers.shape[0]
+    pool = fresh_units.copy()
+    for i in range(n):
+        if seekers[i] > 0 and employed[i] > 0:
+            g = node[i]
+            pool[i] += (1.0 - keep_rate[g]) * min(seekers[i], float(employed[i])) * skill[i]
+    chance = _lottery_chance(pool, hiring_weight, node, hires, guess, n_nodes, iterations)
     jobs = np.zeros(n, np.int32)
     units = np.zeros(n)
     node_jobs = np.zeros(n_nodes)
@@ -149,6 +155,7 @@ def hire(seekers, fresh_units, employed, hiring_weight, skill, node, hires, keep
         keep = min(s, float(employed[i]))
         fresh = s - keep
         kept = min(np.floor(keep * keep_rate[g] + u_keep[i]), keep)
+        fresh += keep - kept
         hired = min(np.floor(fresh * _hire_chance(chance[g], hiring_weight[i]) + u_fresh[i]), fresh)
         j = int(kept + hired)
         jobs[i] = j

@@ -543,19 +543,21 @@ def local_price(model, spend: np.ndarray) -> np.ndarray:
 
 def job_finding(model) -> np.ndarray:
     """Expected chance of being hired of a new seeker of hiring weight 1, per node, at which
-    the new seekers the start's wages and expectations bring take, in expectation, the jobs
-    that workers' deaths free in a year (``death_rate`` times the node's workers), so that
-    what new seekers expect is what the first year's hiring gives them (Harris–Todaro with
-    turnover). Found by bisection on [0, 1]."""
-    hh, n = model.households, model.n_nodes
+    the new seekers the start's wages and expectations bring, and the workers who lose their
+    job (``job_separation_rate`` of those who live), take in expectation the jobs that
+    workers' deaths (``death_rate`` times the node's workers) and separations free in a year,
+    so that what new seekers expect is what the first year's hiring gives them
+    (Harris–Todaro with turnover). Found by bisection on [0, 1]."""
+    p, hh, n = model.params, model.households, model.n_nodes
     offers = labour.job_offers(model, model.firm_table.labour * model.firm_table.alive)
-    freed = model.params.death_rate * bincount(hh.node, hh.employed * hh.alive, minlength=n)
+    separated = p.job_separation_rate * (1.0 - p.death_rate)
+    freed = (p.death_rate + separated) * bincount(hh.node, hh.employed * hh.alive, minlength=n)
     own, in_enterprise = labour.own_work_revenue(model, labour.farm_revenue_at_one_worker(model))
     return equilibrium_job_finding(
         adults=labour.adults_in_labour_market(model), alive=hh.alive, employed=hh.employed,
         farm_revenue_at_one_worker=own / labour.skill(model), node=hh.node,
-        best_wage=offers.best_wage, hiring_weight=labour.hiring_weight(model), hires=freed,
-        farm_labour_elasticity=model.params.farm_labour_elasticity,
+        best_wage=offers.best_wage, hiring_weight=labour.hiring_weight(model), hires=freed, separated=separated,
+        farm_labour_elasticity=p.farm_labour_elasticity,
         farm_labour_thresholds=labour.farm_labour_thresholds(model),
         enterprise_thresholds=labour.enterprise_labour_thresholds(model), in_enterprise=in_enterprise,
         n_nodes=n, iterations=BISECTION_HALVINGS)
