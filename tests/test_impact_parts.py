@@ -17,15 +17,17 @@ def _scenario(name, policies=()):
     return {"name": name, "start_year": 2010, "steps": 2, "policies": list(policies)}
 
 
-def _run(incomes, newcomers, reached, cost, paid):
+def _run(incomes, newcomers, first_reached, cost, paid):
     """One run of starting households (``incomes``: years 2011 and 2012 by household, 0
-    where it does not live in the territory) and the income of households formed during the
-    run (``newcomers``, by year)."""
+    where it does not live in the territory; ``first_reached``: the year index, 0 for 2011,
+    in which a programme first reached each, -1 never) and the income of households formed
+    during the run (``newcomers``, by year)."""
     by_year = np.array(incomes, np.float32).T
     total = np.concatenate([[2000.0], by_year.sum(axis=1) + np.asarray(newcomers, float)])
     territory = pd.DataFrame({"year": [2010, 2011, 2012], "population": 10.0, "mean_income_pc": total / 10.0,
                               "policy_cost": [0.0, cost, cost], "programme_transfers": [0.0, paid, paid]})
-    households = {"reached": np.array(reached), "income_by_year": by_year, "real_income_by_year": by_year / PRICE}
+    households = {"first_reached": np.array(first_reached, np.int16), "income_by_year": by_year,
+                  "real_income_by_year": by_year / PRICE}
     return {"territory": territory, "households": households, "real_income_total": total[1:] / PRICE}
 
 
@@ -36,12 +38,14 @@ def impact():
     the programme (450 in the reference), household 3 only in the reference (300 under the
     programme), and the households formed in 2012 earn 700 under the programme, 200 in the
     reference; household 4 is reached, gains 50 in 2011 and lives in 2012 only under the
-    programme (250): a beneficiary in 2011, composition in 2012. Composition -450 + 300 + 500 +
-    250 = 600, beneficiaries 200 + 50. Programme cost 100 a year, 80 of it paid in cash."""
-    no = [False] * 5
-    base = _run([[1000, 1000], [500, 500], [400, 450], [300, 0], [200, 0]], [0, 200], no, 0.0, 0.0)
-    prog = _run([[1100, 1100], [550, 560], [400, 0], [300, 300], [250, 250]], [0, 700],
-                [True, False, False, False, True], 100.0, 80.0)
+    programme (250): a beneficiary in 2011, composition in 2012. Household 5 is reached in 2012
+    only, having fallen 20 behind in 2011 (spillover: not reached yet) and gaining 100 in 2012
+    (a beneficiary from then). Composition -450 + 300 + 500 + 250 = 600, beneficiaries 200 + 50
+    + 100, spillover 110 - 20. Programme cost 100 a year, 80 of it paid in cash."""
+    never = [-1] * 6
+    base = _run([[1000, 1000], [500, 500], [400, 450], [300, 0], [200, 0], [600, 600]], [0, 200], never, 0.0, 0.0)
+    prog = _run([[1100, 1100], [550, 560], [400, 0], [300, 300], [250, 250], [580, 700]], [0, 700],
+                [0, -1, -1, -1, 0, 1], 100.0, 80.0)
     design = {"kind": "compare", "seeds": [1, 2],
               "scenarios": [_scenario("base"), _scenario("prog", [{"lever": "cct", "start": 2011, "end": 2012}])]}
     runs = {(name, seed): run for seed in (1, 2) for name, run in (("base", base), ("prog", prog))}
@@ -52,7 +56,7 @@ def impact():
 def test_the_parts_of_a_multiplier_are_known_and_add_up_to_its_total(impact, name):
     per_usd = 160.0 if name.startswith("transfer") else 200.0
     real = PRICE if name.endswith("real") else 1.0
-    expected = {"total": 960, "beneficiaries": 250, "non_beneficiaries": 710, "spillover": 110, "composition": 600}
+    expected = {"total": 1040, "beneficiaries": 350, "non_beneficiaries": 690, "spillover": 90, "composition": 600}
     for part, gain in expected.items():
         assert impact[f"{name}_{part}"] == pytest.approx(gain / per_usd / real), part
         assert impact[f"{name}_{part}_q05"] == impact[f"{name}_{part}_q95"] == impact[f"{name}_{part}"]
@@ -63,8 +67,28 @@ def test_the_parts_of_a_multiplier_are_known_and_add_up_to_its_total(impact, nam
 def test_the_reports_multiplier_table_shows_the_three_parts(impact):
     table = multiplier_table(pd.DataFrame([impact]))
     cumulative = table[table["Multiplier"].str.startswith("Per USD of cost: cumulative")].iloc[0]
-    assert cumulative["Income gained per USD: all"] == "4.80 [4.80, 4.80]"
-    assert cumulative["of which beneficiaries"] == "1.25 [1.25, 1.25]"
-    assert cumulative["of which others living in both runs (spillover)"] == "0.55 [0.55, 0.55]"
+    assert cumulative["Income gained per USD: all"] == "5.20 [5.20, 5.20]"
+    assert cumulative["of which beneficiaries"] == "1.75 [1.75, 1.75]"
+    assert cumulative["of which others living in both runs (spillover)"] == "0.45 [0.45, 0.45]"
     assert cumulative["of which who lives where (composition)"] == "3.00 [3.00, 3.00]"
     assert len(table) == len(MULTIPLIERS)  # the programme pays cash: rows per USD transferred too
+
+
+def test_results_stored_without_the_year_first_reached_are_refused_clearly(tmp_path):
+    """A store written by an earlier version (households' ``reached`` only) cannot give the
+    beneficiaries year by year: compare says so and names the directory, no KeyError."""
+    from territory_abm.errors import InputError
+    from territory_abm.experiments.runs import pack
+    from territory_abm.experiments.store import ResultStore
+
+    design = {"kind": "compare", "seeds": [1],
+              "scenarios": [_scenario("base"), _scenario("prog", [{"lever": "cct", "start": 2011, "end": 2012}])]}
+    old = _run([[1000, 1000]], [0, 0], [-1], 0.0, 0.0)
+    old["meta"] = {}
+    old["households"] = {"reached": np.array([False]), "income_by_year": old["households"]["income_by_year"],
+                         "real_income_by_year": old["households"]["real_income_by_year"]}
+    with ResultStore(tmp_path, design) as store:
+        store.put({"run_id": "base-1", "scenario": "base", "seed": 1}, pack(old))
+    with pytest.raises(InputError, match="first reached") as error:
+        Comparison(tmp_path)
+    assert str(tmp_path) in str(error.value)

@@ -127,7 +127,12 @@ class Comparison:
                 raise InputError(directory, "design", "the output directory of a comparison")
             runs: dict[tuple[str, int], dict] = {}
             for description, payload in store.results():
-                runs[(description["scenario"], description["seed"])] = read_result(payload)
+                result = read_result(payload)
+                if "households" in result and "first_reached" not in result["households"]:
+                    raise InputError(directory, "results", "runs stored with the year each starting household "
+                                     "was first reached (an earlier version of territory_abm stored only whether "
+                                     "it was): compare into a new --out directory")
+                runs[(description["scenario"], description["seed"])] = result
         self._load(design, runs)
 
     @classmethod
@@ -230,17 +235,22 @@ class Comparison:
         programme years (first policy start to last policy end, within the run) per USD of
         programme cost in those years, nominal and real (incomes deflated by each node's
         consumer prices, ``model.outcomes.consumer_prices``). Each is split into ``total``
-        (all households), ``beneficiaries`` (the starting households a programme reached, in
-        each year they live in the territory in both runs, followed by their row) and
-        ``non_beneficiaries`` (the rest of the territory), and the latter into ``spillover``
-        (the starting households no programme reached, in each year they live in the territory
-        in both runs: the same households in both, so their change is what a local-economy
-        model of a fixed population counts as spillover through wages, local markets and
-        remittances) and ``composition`` (the rest, mostly who lives where: starting households,
-        reached or not, in the years they live in one run only, having left, died out or stayed,
-        and every household formed or arrived during the runs, with what single migrants took
-        from the households they left in the year they left). ``beneficiaries + spillover +
-        composition = total``. Transfers count as income of the reached.
+        (all households), ``beneficiaries`` (the starting households a programme has reached,
+        from the year it first reached them, in each year they live in the territory in both
+        runs, followed by their row) and ``non_beneficiaries`` (the rest of the territory), and
+        the latter into ``spillover`` (the starting households no programme has reached yet,
+        in each year they live in the territory in both runs: the same households in both, so
+        their change is what a local-economy model of a fixed population counts as spillover
+        through wages, local markets and remittances) and ``composition`` (the rest, mostly who
+        lives where: starting households, reached or not, in the years they live in one run
+        only, having left, died out or stayed, and every household formed or arrived during
+        the runs, with what single migrants took from the households they left in the year
+        they left). ``beneficiaries + spillover + composition = total``. Transfers count as
+        income of the reached. A household counts as a beneficiary from its first year reached,
+        not before: programmes that target each year pick households by their state in the
+        policy run, which by then differs from the reference, and a household picked for having
+        fallen behind carried its fall before it was reached (counted over every year, that fall
+        lowered the cash transfers' beneficiaries by about a fifth of a USD per USD of cost).
 
         Per USD transferred (``transfer_multiplier_{nominal,real}_*``), the figure cash-transfer
         evaluations report: the same annual income change per USD that programmes paid to
@@ -255,10 +265,10 @@ class Comparison:
             for s in self.paired_seeds:
                 run, ref = self.runs[(scenario, s)], self.runs[(self.reference, s)]
                 hh, hh_ref = run["households"], ref["households"]
-                if len(hh["reached"]) != len(hh_ref["reached"]):
+                if len(hh["first_reached"]) != len(hh_ref["first_reached"]):
                     raise RuntimeError(f"{scenario} seed {s}: starting households differ from the reference run; "
                                        "common random numbers are broken")
-                reached = hh["reached"]
+                reached = hh["first_reached"] >= 0
                 cost = _extra_cost(run["territory"], ref["territory"])
                 cost_list.append(cost)
                 reached_share.append(float(reached.mean()))
@@ -378,15 +388,19 @@ def _split(per: dict[str, list[float]], name: str, d_total: float, d_ben: float,
 
 def _paired_change(hh: dict, hh_ref: dict, yearly: str, years: np.ndarray | slice, reached: bool) -> float:
     """Income change (USD) over the stored ``years`` (a mask or slice of the years after the start)
-    of the starting households a programme reached (``reached``; else those no programme
-    reached), each year counted where the household lives in the territory in both runs:
+    of the starting households a programme has reached by each year (``reached``, from the
+    year ``hh["first_reached"]``; else those no programme has reached yet), each year counted
+    where the household lives in the territory in both runs:
     the beneficiaries' part and the spillover of the multipliers. ``hh[yearly]`` (``income_by_year`` or
     ``real_income_by_year``) against ``hh_ref[yearly]``, the per-household tables of a run and
     its reference. A run stores income times ``alive``, so a household lives where its
     nominal income is not 0: every living household has an adult and a share of its node's
     local public spending (``kernels.household_receipts``); checked on 439,440 household-years
     of the baseline and cash transfers (3 seeds, households_scale 0.1), none living at 0."""
-    lives = (hh["income_by_year"][years] != 0) & (hh_ref["income_by_year"][years] != 0) & (hh["reached"] == reached)
+    first = hh["first_reached"]
+    year = np.arange(len(hh["income_by_year"]))[years][:, None]
+    status = (first >= 0) & (first <= year)  # (years, households): reached by that year
+    lives = (hh["income_by_year"][years] != 0) & (hh_ref["income_by_year"][years] != 0) & (status == reached)
     change = hh[yearly][years].astype(float) - hh_ref[yearly][years].astype(float)
     return float(change[lives].sum())
 

@@ -90,6 +90,8 @@ def simulate(spec: RunSpec, territory: Territory | None = None) -> dict:
         # prices (float32: enough for sums, half the store); and every household's real income
         yearly = np.zeros((2, scenario.steps, n0), np.float32)
         real_total = np.zeros(scenario.steps)
+        # per starting household, the first simulated year (0 = the first) a programme reached it; -1 never
+        first_reached = np.full(n0, -1, np.int16)
     for year in range(scenario.steps):
         model.step()
         if spec.keep_households:
@@ -97,14 +99,15 @@ def simulate(spec: RunSpec, territory: Territory | None = None) -> dict:
             real = hh.income * hh.alive / consumer_prices(model)[hh.node]
             yearly[0, year], yearly[1, year] = hh.by_id(hh.income * hh.alive)[:n0], hh.by_id(real)[:n0]
             real_total[year] = hh.total(real)
+            first_reached[(first_reached < 0) & (hh.by_id(hh.programmes)[:n0] != 0)] = year
     out: dict = {"territory": tables.territory_table(model)}
     nodes = tables.node_table(model)
     out["typology"] = typology(nodes, tolerances=scenario.typology)
     if spec.keep_nodes:
         out["nodes"] = nodes
     if spec.keep_households:
-        out["households"] = {"reached": model.households.by_id(model.households.programmes)[:n0] != 0,
-                             "income_by_year": yearly[0], "real_income_by_year": yearly[1]}
+        out["households"] = {"first_reached": first_reached, "income_by_year": yearly[0],
+                             "real_income_by_year": yearly[1]}
         out["real_income_total"] = real_total
         out["node_ids"] = list(model.territory.ids)
     model.release()

@@ -47,9 +47,9 @@ SCENARIOS_EXPLAINED = ("Each scenario year by year: the line is the mean over th
                        "95th percentile over them.")
 TYPOLOGY_TITLE = "Type shares under each scenario"
 MULTIPLIERS = ("Income gained in the territory per USD of programme cost, in three parts that add up to it: the "
-               "households the programme reached (counted among the households there at the start), in the years "
-               "they live in the territory both with and without the programme; the households it did not reach, "
-               "in the same years (the spillover through local markets, jobs and prices, as local-economy studies "
+               "households the programme reached (counted among the households there at the start), from the "
+               "year it first reached them, in the years they live in the territory both with and without the "
+               "programme; the households it had not reached, in the same years (the spillover through local markets, jobs and prices, as local-economy studies "
                "of a fixed population count it); and the rest, mostly the change of who lives where (composition: "
                "households, reached or not, in the years they live in the territory in one run only, having left, "
                "died out or stayed, and households formed or arrived during the runs, including what migrants took "
