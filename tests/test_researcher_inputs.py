@@ -151,14 +151,17 @@ def test_errors_name_files_as_typed_and_a_missing_extends_gets_no_unrelated_sugg
 
 
 # ---------------------------------------------------------------- a reader that stops early
-def test_a_closed_pipe_ends_without_a_traceback():
-    """The reader's end is closed before the command writes (as ``| head`` does early)."""
+def test_a_closed_pipe_ends_without_a_traceback_and_with_sigpipes_status():
+    """The reader's end is closed before the command writes (as ``| head`` does early): no
+    traceback, and status 141 (128 + SIGPIPE), what a shell reports for ``seq``, ``cat`` or
+    ``git`` in the same pipe (1 is this command line's "some runs failed")."""
     proc = subprocess.Popen([sys.executable, "-m", "territory_abm.cli", "parameters"], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
     proc.stdout.close()
     err = proc.stderr.read().decode()
     proc.wait()
     assert "Traceback" not in err and "BrokenPipeError" not in err, err
+    assert proc.returncode == 141
 
 
 # ---------------------------------------------------------------- Mesa-native notes
