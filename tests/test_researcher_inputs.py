@@ -137,6 +137,35 @@ def test_context_drivers_and_statistics_get_did_you_mean_and_the_right_table(tmp
         load_calibration(path)
 
 
+@pytest.mark.parametrize("body, field, meant", [
+    ('statistic = "slop"\nx = "grew"\ny = "grew"\n', "statistic", "slope"),
+    ('statistic = "share"\nvariable = "grew"\nstatus = "publishd"\n', "status", "published"),
+    ('statistic = "share"\nvariable = "grew"\nunits = "municipalty"\n', "units", "municipality"),
+])
+def test_a_patterns_files_choices_get_did_you_mean(tmp_path, body, field, meant):
+    """The ensemble's patterns: a misspelt statistic, status or units gets "did you mean"
+    after its "one of" list, as a misspelt key or variable does."""
+    from territory_abm.ensemble.patterns import load_patterns
+
+    path = tmp_path / "patterns.toml"
+    path.write_text('[[patterns]]\nname = "x"\nobserved = 0.1\ntolerance = 0.05\nsource = "s"\n' + body
+                    + ('' if field == "status" else 'status = "assumption"\n'))
+    with pytest.raises(InputError) as err:
+        load_patterns(path)
+    assert err.value.field == f"patterns[0].{field}"
+    assert err.value.expected.startswith("one of ") and err.value.expected.endswith(f"(did you mean {meant!r}?)")
+
+
+def test_a_distributions_kind_and_a_designs_method_get_did_you_mean():
+    from territory_abm.design_files import one_of
+    from territory_abm.ensemble.distributions import parse_distribution
+
+    with pytest.raises(InputError, match=r"one of .*, got 'unifrom' \(did you mean 'uniform'\?\)"):
+        parse_distribution({"kind": "unifrom", "low": 0.1, "high": 0.2}, "d.toml", "distributions.x", 0.0, 1.0)
+    with pytest.raises(InputError, match=r"got 'sobl' \(did you mean 'sobol'\?\)"):
+        one_of("d.toml", "method", "sobl", ["morris", "sobol"])
+
+
 def test_errors_name_files_as_typed_and_a_missing_extends_gets_no_unrelated_suggestion(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     _scenario(tmp_path, "[context]\nnational_income_growth = nan")
