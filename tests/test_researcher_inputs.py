@@ -179,6 +179,15 @@ def test_errors_name_files_as_typed_and_a_missing_extends_gets_no_unrelated_sugg
     assert close_path(tmp_path / "rec.tmol") == tmp_path / "rec.toml"  # a misspelt suffix is still found
 
 
+def test_the_summarys_pointer_to_the_docs_names_a_section_that_is_there():
+    """The run summary's line on the starting wage jobs names its section of
+    docs/model_choices.md (it named the 2,000-line file alone)."""
+    from territory_abm.runner import START_JOBS_SECTION
+
+    headings = [line for line in (ROOT / "docs" / "model_choices.md").read_text().splitlines() if line.startswith("#")]
+    assert [h for h in headings if h.lstrip("# ").startswith(START_JOBS_SECTION)]
+
+
 # ---------------------------------------------------------------- a reader that stops early
 def test_a_closed_pipe_ends_without_a_traceback_and_with_sigpipes_status():
     """The reader's end is closed before the command writes (as ``| head`` does early): no
