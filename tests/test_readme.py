@@ -48,3 +48,16 @@ def test_the_commands_list_names_every_command_and_option_of_the_parser(capsys):
         missing[name] = [o for o in sorted(set(re.findall(r"--[\w-]+", usage)))
                          if not re.search(rf"{o}(?![\w-])", listed.get(name, ""))]
     assert sorted(commands) == sorted(listed) and not any(missing.values()), (sorted(set(commands) - set(listed)), missing)
+
+
+def test_the_lever_table_gives_each_fields_default():
+    """The README's lever table has a row for each registered lever whose last cell gives every
+    field's default (a cash transfer without amount or coverage runs at 300 and 0.3; the
+    table said so nowhere)."""
+    from territory_abm.scenarios.levers import REGISTRY
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "| lever | fields | defaults |" in text
+    rows = {m.group(1): m.group(2) for m in re.finditer(r"^\| `(\w+)` \|.*\| ([^|]*) \|$", text, flags=re.M)}
+    for name, lever in REGISTRY.items():
+        assert rows.get(name) == ", ".join(f"{f.name} {f.default:,g}" for f in lever.fields), name
