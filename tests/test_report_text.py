@@ -353,6 +353,38 @@ def test_differences_side_by_side_share_one_precision():
     assert sorted(poverty) == ["-0.02 [-0.03, -0.01]", "-2.00 [-2.90, -1.10]"]
 
 
+def test_the_readmes_scenario_table_writes_numbers_as_the_report(tmp_path):
+    """benchmarks/scenario_table.py printed the forest effects of the README's table as
+    "-0.0 [-0.0, -0.0]" (cash transfers' -0.03 points) and roads' "+0.0" ends: now each
+    effect's column is at the report's shared precision, shares' differences in points."""
+    import sys
+
+    from conftest import ROOT
+
+    rows = [("base", "horizon", 2030, o, 0.3, 0.0, 0.0, 0.0) for o in ("forest_cover", "poverty_headcount",
+                                                                       "gini_income", "mean_income_pc")]
+    rows += [("cash", "programme end", 2029, "forest_cover", 0.2963, -0.000296393, -0.000533106, -0.000109447),
+             ("roads", "programme end", 2016, "forest_cover", 0.3062, -1.848076e-05, -5.58995e-05, 3.86884e-06),
+             ("cash", "programme end", 2029, "poverty_headcount", 0.30, 0.004, -0.003, 0.012),
+             ("roads", "programme end", 2016, "poverty_headcount", 0.33, -0.006, -0.010, -0.002),
+             ("cash", "programme end", 2029, "gini_income", 0.5, -0.001, -0.003, 0.002),
+             ("roads", "programme end", 2016, "gini_income", 0.5, -0.003, -0.005, -0.001),
+             ("cash", "programme end", 2029, "mean_income_pc", 3000, -27.0, -77.0, 29.0),
+             ("roads", "programme end", 2016, "mean_income_pc", 3000, 16.0, 0.4, 28.0)]
+    _summary(rows).to_csv(tmp_path / "summary.csv", index=False)
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        from scenario_table import effects_table
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    lines = effects_table(tmp_path).splitlines()
+    assert lines[0] == "| scenario | year | poverty (points) | Gini | income (USD/person/yr) | forest cover (points) |"
+    assert lines[2] == "| cash | 2029 | +0.4 [-0.3, +1.2] | -0.001 [-0.003, +0.002] | -27 [-77, +29] | " \
+                       "-0.0296 [-0.0533, -0.0109] |"
+    assert lines[3] == "| roads | 2016 | -0.6 [-1.0, -0.2] | -0.003 [-0.005, -0.001] | +16 [0, +28] | " \
+                       "-0.0018 [-0.0056, +0.0004] |"
+
+
 def test_a_typology_decided_by_chance_is_said_from_the_reference_runs_spread():
     """Known answer: two rural municipalities whose poverty change from start to horizon is
     +-3 and +-1 points over two seeds (standard deviations 4.24 and 1.41 points, median 2.83)
