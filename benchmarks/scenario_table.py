@@ -23,12 +23,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from territory_abm.experiments.compare import DIFFERENCE
 from territory_abm.report import numbers
 
 EFFECTS = (("poverty_headcount", "poverty"), ("gini_income", "Gini"), ("mean_income_pc", "income"),
            ("forest_cover", "forest cover"))
 """The effects shown, with their column labels (units from the outcome registry)."""
-DIFFERENCE = ("diff_to_reference", "diff_q05", "diff_q95")
 
 
 MULTIPLIER_PARTS = ("total", "beneficiaries", "non_beneficiaries", "spillover", "composition")

@@ -15,7 +15,7 @@ from ..runner import scale_lines
 from ..output.maps import comparison_map
 from .store import ResultStore
 from ..scenarios.loader import check_targets, load_scenario
-from .compare import STEADY_SEEDS, Comparison, compare_design, compare_specs, differences_text, setting_differences
+from .compare import DIFFERENCE, STEADY_SEEDS, Comparison, compare_design, compare_specs, differences_text, setting_differences
 from .driver import ExperimentStatus, run_experiment
 from .engines import make_engine
 from .plots import plot_differences, plot_scenario_bands, plot_typology_shares
@@ -130,7 +130,7 @@ def summary_text(summary: pd.DataFrame) -> str:
         unit = numbers.unit(name)
         row = {"outcome": name, "unit": "% (differences in points)" if unit == "%" else unit}
         row[f"{reference} (mean)"] = _number(name, part.loc[reference, "mean"])
-        differences = part.loc[scenarios[1:], ["diff_to_reference", "diff_q05", "diff_q95"]]
+        differences = part.loc[scenarios[1:], list(DIFFERENCE)]
         # the report's places (numbers.shared_places): the row at one precision, and an
         # interval on one side of zero never prints as 0
         places = numbers.shared_places(name, differences.itertuples(index=False))

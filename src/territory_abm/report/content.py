@@ -15,7 +15,7 @@ import pandas as pd
 
 from ..data.importer import filled_summary
 from ..errors import InputError
-from ..experiments.compare import (HIGH, HORIZON, LOW, PROGRAMME_END, STEADY_SEEDS, differences_text,
+from ..experiments.compare import (DIFFERENCE, HIGH, HORIZON, LOW, PROGRAMME_END, STEADY_SEEDS, differences_text,
                                    setting_differences)
 from ..experiments.store import ResultStore
 from ..outcomes import CHANGES, DIMENSIONS, GROUPS, TYPES, Tolerances, outcome
@@ -218,10 +218,6 @@ def _row_label(name: str) -> str:
     return text[0].upper() + text[1:]
 
 
-DIFFERENCE = ("diff_to_reference", "diff_q05", "diff_q95")
-"""A summary row's difference to the reference and its 90 % interval."""
-
-
 def _cells(name: str, found: dict[str, pd.Series]) -> dict[str, str]:
     """Each column's value of outcome ``name``, and on a second line its difference to the
     reference with the 90 % interval, the row's differences at one precision
@@ -318,7 +314,7 @@ def _interval(row, factor: float = 1.0) -> str:
     """A summary row's difference to the reference and its interval, three significant digits."""
     if row is None:
         return numbers.MISSING
-    mean, low, high = (factor * row[c] for c in ("diff_to_reference", "diff_q05", "diff_q95"))
+    mean, low, high = (factor * row[c] for c in DIFFERENCE)
     return f"{numbers.significant(mean)} [{numbers.significant(low)}, {numbers.significant(high)}]"
 
 
