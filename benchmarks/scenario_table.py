@@ -6,7 +6,9 @@ reference, mean and 5-95 % interval over seeds) at the end of its programmes (at
 horizon where they run to it), its cost, and its income multipliers from ``impact.csv``
 (cumulative; annual during the programme, nominal and real; beneficiaries and others, the
 others split into spillover and composition).
-Prints Markdown.
+Prints Markdown. Numbers are written as the report writes them (``report.numbers``: shares'
+differences in points, an effect's column at one precision, no "-0.0" and no nonzero
+interval end of a share printed as 0).
 
     territory-abm compare scenarios/baseline.toml scenarios/cash_transfers.toml ... \\
         --seeds 8 --households-scale 0.25 --out out/all
@@ -21,8 +23,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-EFFECTS = (("poverty_headcount", "poverty", 3, 1.0), ("gini_income", "Gini", 3, 1.0),
-           ("mean_income_pc", "income (USD/person/yr)", 0, 1.0), ("forest_cover", "forest cover (points)", 1, 100.0))
+from territory_abm.experiments.compare import DIFFERENCE
+from territory_abm.report import numbers
+
+EFFECTS = (("poverty_headcount", "poverty"), ("gini_income", "Gini"), ("mean_income_pc", "income"),
+           ("forest_cover", "forest cover"))
+"""The effects shown, with their column labels (units from the outcome registry)."""
 
 
 MULTIPLIER_PARTS = ("total", "beneficiaries", "non_beneficiaries", "spillover", "composition")
@@ -31,23 +37,33 @@ others, and the others split into the starting households no programme reached, 
 (spillover), and the rest (composition: households in one run only, formed or arrived)."""
 
 
-def _interval(mean: float, low: float, high: float, digits: int) -> str:
-    return f"{mean:+.{digits}f} [{low:+.{digits}f}, {high:+.{digits}f}]"
+def _label(key: str, label: str) -> str:
+    unit = numbers.unit(key, difference=True)
+    return f"{label} ({unit})" if unit else label
 
 
 def effects_table(directory: Path) -> str:
     summary = pd.read_csv(directory / "summary.csv")
-    scenarios = list(dict.fromkeys(summary["scenario"]))[1:]
-    lines = ["| scenario | year | " + " | ".join(label for _, label, _, _ in EFFECTS) + " |",
-             "|---|---" + "|---" * len(EFFECTS) + "|"]
-    for name in scenarios:
+    parts = {}  # each scenario's rows at the end of its programmes (at the horizon where they run to it)
+    for name in list(dict.fromkeys(summary["scenario"]))[1:]:
         part = summary[summary["scenario"] == name]
         period = "programme end" if (part["period"] == "programme end").any() else "horizon"
-        part = part[part["period"] == period].set_index("outcome")
-        cells = [_interval(*(scale * part.loc[key, c] for c in ("diff_to_reference", "diff_q05", "diff_q95")),
-                           digits) for key, _, digits, scale in EFFECTS]
+        parts[name] = part[part["period"] == period].set_index("outcome")
+    places = {key: numbers.shared_places(key, [tuple(p.loc[key, c] for c in DIFFERENCE) for p in parts.values()])
+              for key, _ in EFFECTS}
+    lines = ["| scenario | year | " + " | ".join(_label(key, label) for key, label in EFFECTS) + " |",
+             "|---|---" + "|---" * len(EFFECTS) + "|"]
+    for name, part in parts.items():
+        cells = [numbers.with_interval(key, *(part.loc[key, c] for c in DIFFERENCE), places=places[key])
+                 for key, _ in EFFECTS]
         lines.append(f"| {name} | {int(part['year'].iloc[0])} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+def _multiplier(r, column: str) -> str:
+    """``"1.39 [0, 2.47]"``: impact.csv's ``column`` and its 5-95 % range, at two places."""
+    mean, low, high = (numbers.rounded(getattr(r, column + end), 2) for end in ("", "_q05", "_q95"))
+    return f"{mean} [{low}, {high}]"
 
 
 def multiplier_table(directory: Path) -> str:
@@ -62,8 +78,7 @@ def multiplier_table(directory: Path) -> str:
         for name, label in kinds:
             if name.startswith("transfer") and not np.isfinite(getattr(r, f"{name}_total", np.nan)):
                 continue  # per USD transferred: only scenarios that pay households cash
-            cells = [f"{getattr(r, f'{name}_{part}'):.2f} [{getattr(r, f'{name}_{part}_q05'):.2f}, "
-                     f"{getattr(r, f'{name}_{part}_q95'):.2f}]" for part in MULTIPLIER_PARTS]
+            cells = [_multiplier(r, f"{name}_{part}") for part in MULTIPLIER_PARTS]
             lines.append(f"| {r.scenario} | {r.programme_cost_per_year_mean:,.0f} | {label} | " + " | ".join(cells)
                          + " |")
     return "\n".join(lines)

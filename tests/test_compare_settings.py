@@ -132,5 +132,8 @@ def test_the_compare_table_prints_an_interval_at_the_reports_precision():
                                  ("roads", 0.002, -0.004, 0.008))]
     row = next(line for line in summary_text(pd.DataFrame(rows)).splitlines() if line.startswith("forest_cover"))
     assert "-0.03 [-0.06, -0.01]" in row and "0 [-0.1, 0]" not in row
-    for r in rows[1:]:  # the same text as the report's
-        assert numbers.with_interval("forest_cover", r["diff_to_reference"], r["diff_q05"], r["diff_q95"]) in row
+    cells = [(r["diff_to_reference"], r["diff_q05"], r["diff_q95"]) for r in rows[1:]]
+    places = numbers.shared_places("forest_cover", cells)  # one precision for the row, as the report's
+    assert places == 2 and "+0.20 [-0.40, +0.80]" in row
+    for cell in cells:  # the same text as the report's
+        assert numbers.with_interval("forest_cover", *cell, places=places) in row

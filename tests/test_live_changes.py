@@ -62,3 +62,30 @@ def test_a_parameter_changed_mid_run_is_used_from_the_next_step(model):
     model.step()
     assert model.territory_stats["cleared"] == 0
     assert model.territory_stats["natural_capital"] == pytest.approx(before)
+
+
+def test_a_lever_set_mid_run_must_act_in_a_year_still_to_simulate(baseline):
+    """At 2012 of a run to 2014 (start 2010, 4 steps) the years still to simulate are
+    2013-2014: a policy wholly before (years already simulated) or after them is refused with
+    the scenario file's message, naming them; a running programme's earlier start, a policy
+    running past the last year and a malformed range behave as before. Past the scenario's last
+    year (``step()`` by hand simulates one more) the next year is the one still to simulate."""
+    model = TerritoryModel(baseline.replace(steps=4, seed=5))
+    model.step(), model.step()
+    for start, end, field in ((2000, 2005, "end"), (2011, 2012, "end"), (2015, 2020, "start")):
+        with pytest.raises(InputError) as err:
+            model.set_lever("cash_transfer", {"amount": 400}, label="t", start=start, end=end)
+        assert err.value.field == f"policies[0].{field}"
+        assert f"policy 't' runs {start}-{end}, outside the years still to simulate 2013-2014" in err.value.expected
+        assert "years already simulated cannot be set" in err.value.expected
+    assert "t" not in model.policies.labels
+    with pytest.raises(InputError, match=r"policies\[0\]\.end: a year not before start \(2014\), got 2013"):
+        model.set_lever("cash_transfer", {"amount": 400}, start=2014, end=2013)
+    model.set_lever("roads", {"budget": 2e6}, label="works", start=2011, end=2013)  # its works' schedule
+    model.set_lever("cash_transfer", {"amount": 400}, start=2014, end=2030)
+    assert model.policies.labels[-2:] == ["works", "live:cash_transfer"]
+    model.run_model()
+    assert model.year == 2014 and not model.running
+    model.set_lever("cash_transfer", {"amount": 500})  # from 2015, which step() would simulate
+    with pytest.raises(InputError, match="outside the years still to simulate 2015-2015"):
+        model.set_lever("market_linkage", {"coverage": 0.5}, start=2016, end=2018)

@@ -320,6 +320,71 @@ def test_a_difference_told_from_chance_never_prints_as_zero():
     assert numbers.with_interval("poverty_headcount", -0.019, -0.035, -0.001) == "-1.9 [-3.5, -0.1]"
 
 
+def test_differences_side_by_side_share_one_precision():
+    """The trial's report: the forest row of the programme-end table gave cash transfers
+    -0.03 [-0.05, -0.01] beside roads' -0.0018 [-0.0056, +0.0004] points. A row (an outcome
+    across scenarios: the report's tables, compare's table) or a column (an outcome across
+    municipalities) now takes the places the finest of its cells needs, none of its nonzero
+    interval ends printing as 0; other rows keep theirs."""
+    from territory_abm.experiments.commands import summary_text
+    from territory_abm.report.content import programme_end_table
+
+    rows = [("base", "horizon", 2030, "forest_cover", 0.2959, 0.0, 0.0, 0.0),
+            ("cash", "programme end", 2029, "forest_cover", 0.2963, -0.000296393, -0.000533106, -0.000109447),
+            ("roads", "programme end", 2016, "forest_cover", 0.3062, -1.848076e-05, -5.58995e-05, 3.86884e-06),
+            ("cash", "programme end", 2029, "poverty_headcount", 0.30, -0.019, -0.035, -0.001),
+            ("roads", "programme end", 2016, "poverty_headcount", 0.33, -0.002, -0.004, 0.001)]
+    table = programme_end_table(_summary(rows), ["cash", "roads"]).set_index("Outcome")
+    forest = table.filter(like="Forest", axis=0).iloc[0]
+    assert forest["cash (end 2029)"] == "29.6\n-0.0296 [-0.0533, -0.0109]"
+    assert forest["roads (end 2016)"] == "30.6\n-0.0018 [-0.0056, +0.0004]"
+    poverty = table.filter(like="Poverty headcount", axis=0).iloc[0]
+    assert poverty["cash (end 2029)"] == "30.0\n-1.9 [-3.5, -0.1]" and poverty["roads (end 2016)"] == "33.0\n-0.2 [-0.4, +0.1]"
+    horizon = _summary([("base", "horizon", 2030, o, 0.3, 0.0, 0.0, 0.0) for o in ("forest_cover", "poverty_headcount")]
+                       + [("cash" if r[0] == "cash" else "roads", "horizon", 2030, *r[3:]) for r in rows[1:]])
+    forest = headline_table(horizon, ["base", "cash", "roads"], "base").set_index("Outcome").filter(like="Forest", axis=0)
+    assert [c.split("\n")[1] for c in forest.iloc[0, 1:]] == ["-0.0296 [-0.0533, -0.0109]", "-0.0018 [-0.0056, +0.0004]"]
+    line = next(x for x in summary_text(horizon).splitlines() if x.startswith("forest_cover"))
+    assert "-0.0296 [-0.0533, -0.0109]" in line and "-0.0018 [-0.0056, +0.0004]" in line
+    towns = [{"scenario": s, "seed": seed, "year": 2020, "kind": "municipality", "node_id": node, "name": node,
+              "mean_income_pc": 1000.0, "poverty_headcount": 0.3 + (shift * seed if s == "p" else 0)}
+             for s in ("p", "b") for seed in (1, 2, 3) for node, shift in (("A", -0.01), ("B", -0.0001))]
+    poverty = municipality_changes(pd.DataFrame(towns), "p", "b")["Poverty headcount (points)"]
+    assert sorted(poverty) == ["-0.02 [-0.03, -0.01]", "-2.00 [-2.90, -1.10]"]
+
+
+def test_the_readmes_scenario_table_writes_numbers_as_the_report(tmp_path):
+    """benchmarks/scenario_table.py printed the forest effects of the README's table as
+    "-0.0 [-0.0, -0.0]" (cash transfers' -0.03 points) and roads' "+0.0" ends: now each
+    effect's column is at the report's shared precision, shares' differences in points."""
+    import sys
+
+    from conftest import ROOT
+
+    rows = [("base", "horizon", 2030, o, 0.3, 0.0, 0.0, 0.0) for o in ("forest_cover", "poverty_headcount",
+                                                                       "gini_income", "mean_income_pc")]
+    rows += [("cash", "programme end", 2029, "forest_cover", 0.2963, -0.000296393, -0.000533106, -0.000109447),
+             ("roads", "programme end", 2016, "forest_cover", 0.3062, -1.848076e-05, -5.58995e-05, 3.86884e-06),
+             ("cash", "programme end", 2029, "poverty_headcount", 0.30, 0.004, -0.003, 0.012),
+             ("roads", "programme end", 2016, "poverty_headcount", 0.33, -0.006, -0.010, -0.002),
+             ("cash", "programme end", 2029, "gini_income", 0.5, -0.001, -0.003, 0.002),
+             ("roads", "programme end", 2016, "gini_income", 0.5, -0.003, -0.005, -0.001),
+             ("cash", "programme end", 2029, "mean_income_pc", 3000, -27.0, -77.0, 29.0),
+             ("roads", "programme end", 2016, "mean_income_pc", 3000, 16.0, 0.4, 28.0)]
+    _summary(rows).to_csv(tmp_path / "summary.csv", index=False)
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        from scenario_table import effects_table
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    lines = effects_table(tmp_path).splitlines()
+    assert lines[0] == "| scenario | year | poverty (points) | Gini | income (USD/person/yr) | forest cover (points) |"
+    assert lines[2] == "| cash | 2029 | +0.4 [-0.3, +1.2] | -0.001 [-0.003, +0.002] | -27 [-77, +29] | " \
+                       "-0.0296 [-0.0533, -0.0109] |"
+    assert lines[3] == "| roads | 2016 | -0.6 [-1.0, -0.2] | -0.003 [-0.005, -0.001] | +16 [0, +28] | " \
+                       "-0.0018 [-0.0056, +0.0004] |"
+
+
 def test_a_typology_decided_by_chance_is_said_from_the_reference_runs_spread():
     """Known answer: two rural municipalities whose poverty change from start to horizon is
     +-3 and +-1 points over two seeds (standard deviations 4.24 and 1.41 points, median 2.83)

@@ -137,6 +137,35 @@ def test_context_drivers_and_statistics_get_did_you_mean_and_the_right_table(tmp
         load_calibration(path)
 
 
+@pytest.mark.parametrize("body, field, meant", [
+    ('statistic = "slop"\nx = "grew"\ny = "grew"\n', "statistic", "slope"),
+    ('statistic = "share"\nvariable = "grew"\nstatus = "publishd"\n', "status", "published"),
+    ('statistic = "share"\nvariable = "grew"\nunits = "municipalty"\n', "units", "municipality"),
+])
+def test_a_patterns_files_choices_get_did_you_mean(tmp_path, body, field, meant):
+    """The ensemble's patterns: a misspelt statistic, status or units gets "did you mean"
+    after its "one of" list, as a misspelt key or variable does."""
+    from territory_abm.ensemble.patterns import load_patterns
+
+    path = tmp_path / "patterns.toml"
+    path.write_text('[[patterns]]\nname = "x"\nobserved = 0.1\ntolerance = 0.05\nsource = "s"\n' + body
+                    + ('' if field == "status" else 'status = "assumption"\n'))
+    with pytest.raises(InputError) as err:
+        load_patterns(path)
+    assert err.value.field == f"patterns[0].{field}"
+    assert err.value.expected.startswith("one of ") and err.value.expected.endswith(f"(did you mean {meant!r}?)")
+
+
+def test_a_distributions_kind_and_a_designs_method_get_did_you_mean():
+    from territory_abm.design_files import one_of
+    from territory_abm.ensemble.distributions import parse_distribution
+
+    with pytest.raises(InputError, match=r"one of .*, got 'unifrom' \(did you mean 'uniform'\?\)"):
+        parse_distribution({"kind": "unifrom", "low": 0.1, "high": 0.2}, "d.toml", "distributions.x", 0.0, 1.0)
+    with pytest.raises(InputError, match=r"got 'sobl' \(did you mean 'sobol'\?\)"):
+        one_of("d.toml", "method", "sobl", ["morris", "sobol"])
+
+
 def test_errors_name_files_as_typed_and_a_missing_extends_gets_no_unrelated_suggestion(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     _scenario(tmp_path, "[context]\nnational_income_growth = nan")
@@ -150,15 +179,27 @@ def test_errors_name_files_as_typed_and_a_missing_extends_gets_no_unrelated_sugg
     assert close_path(tmp_path / "rec.tmol") == tmp_path / "rec.toml"  # a misspelt suffix is still found
 
 
+def test_the_summarys_pointer_to_the_docs_names_a_section_that_is_there():
+    """The run summary's line on the starting wage jobs names its section of
+    docs/model_choices.md (it named the 2,000-line file alone)."""
+    from territory_abm.runner import START_JOBS_SECTION
+
+    headings = [line for line in (ROOT / "docs" / "model_choices.md").read_text().splitlines() if line.startswith("#")]
+    assert [h for h in headings if h.lstrip("# ").startswith(START_JOBS_SECTION)]
+
+
 # ---------------------------------------------------------------- a reader that stops early
-def test_a_closed_pipe_ends_without_a_traceback():
-    """The reader's end is closed before the command writes (as ``| head`` does early)."""
+def test_a_closed_pipe_ends_without_a_traceback_and_with_sigpipes_status():
+    """The reader's end is closed before the command writes (as ``| head`` does early): no
+    traceback, and status 141 (128 + SIGPIPE), what a shell reports for ``seq``, ``cat`` or
+    ``git`` in the same pipe (1 is this command line's "some runs failed")."""
     proc = subprocess.Popen([sys.executable, "-m", "territory_abm.cli", "parameters"], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
     proc.stdout.close()
     err = proc.stderr.read().decode()
     proc.wait()
     assert "Traceback" not in err and "BrokenPipeError" not in err, err
+    assert proc.returncode == 141
 
 
 # ---------------------------------------------------------------- Mesa-native notes

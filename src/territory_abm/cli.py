@@ -532,6 +532,15 @@ def _show_warning(message, category, filename, lineno, file=None, line=None) -> 
     print(f"warning: {message}", file=sys.stderr)
 
 
+CLOSED_PIPE_STATUS = 141
+"""Exit status when standard output's reader has gone (``territory-abm parameters | head``):
+128 + SIGPIPE (13), what a shell reports for ``seq``, ``cat`` or ``git`` in the same pipe,
+as SIGTERM's is 128 + 15. Not 1 (some runs failed) and not 0: the output was cut, and a
+script under ``set -o pipefail`` should see it as it sees those tools'. Returned rather than
+dying of the signal (SIG_DFL): the dashboard's server and the engine's workers must survive a
+closed socket or pipe."""
+
+
 def _terminated(signum, frame) -> None:
     """SIGTERM (a job scheduler's or ``kill``'s) ends the command as an exit does, so that its
     ``finally`` blocks run: the engine's workers, the forkserver and the resource tracker stop with
@@ -552,7 +561,7 @@ def main(argv: list[str] | None = None) -> int:
             # standard output goes nowhere so that the interpreter's last flush fails no more
             # (Python's documentation, "Note on SIGPIPE")
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            return 1
+            return CLOSED_PIPE_STATUS
         finally:
             if main_thread:  # a caller's own handler (a notebook, a test runner) comes back
                 signal.signal(signal.SIGTERM, previous)

@@ -28,7 +28,7 @@ def read_design(path: Path, what: str, keys: set[str]) -> dict:
 
 def one_of(src, key: str, value, choices) -> str:
     if value not in choices:
-        raise InputError(src, key, f"one of {', '.join(choices)}, got {value!r}")
+        raise InputError(src, key, f"one of {', '.join(choices)}, got {value!r}{did_you_mean(value, choices)}")
     return value
 
 

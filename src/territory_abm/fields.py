@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError
+from .suggest import did_you_mean
 
 KINDS = ("float", "int", "bool", "str")
 _UNITLESS = ("", "1", "-")
@@ -117,7 +118,8 @@ class FieldSpec:
         Raises
         ------
         InputError
-            If ``value`` is not of the kind, not finite, or outside the bounds.
+            If ``value`` is not of the kind, not finite, or outside the bounds (a string
+            not among ``choices`` gets "did you mean" the closest one).
         """
         field = self.name if field is None else field
         if self.kind == "bool":
@@ -132,7 +134,7 @@ class FieldSpec:
                 return number
             if number == math.floor(number):
                 return int(value)
-        raise InputError(source, field, f"{self.expected()}, got {value!r}")
+        raise InputError(source, field, f"{self.expected()}, got {value!r}{did_you_mean(value, self.choices)}")
 
     def parse(self, text: str, source: str | Path, field: str | None = None, empty: Any = None):
         """A CSV cell checked against the spec: numbers are parsed from ``text``.

@@ -37,6 +37,9 @@ def simulate(scenario: Scenario, progress=None) -> RunResult:
                      time.perf_counter() - started)
 
 
+START_JOBS_SECTION = "The start's wage jobs"
+"""The section of docs/model_choices.md the summary points to for the starting wage jobs."""
+
 RUN_OUTPUTS = ("territory.csv", "municipalities.csv", "typology.csv", "commuting.csv", "households.csv",
                "territory.png", "network.png", "map.png", "run.json")
 """Every file name a run may write (which ones depends on the scenario and ``--no-plots``)."""
@@ -105,7 +108,7 @@ def summary(result: RunResult) -> str:
     if short:
         lines.append("")
         lines.append("starting wage jobs kept by the job rule (the rest no household would keep; see "
-                     "docs/model_choices.md): " + ", ".join(short))
+                     f"docs/model_choices.md, \"{START_JOBS_SECTION}\"): " + ", ".join(short))
     return "\n".join(lines)
 
 

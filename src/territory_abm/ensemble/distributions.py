@@ -190,7 +190,7 @@ def parse_distribution(raw: object, source: str | Path, field: str, low: float, 
         return Distribution("fixed", value, value)
     kind = raw.get("kind", "uniform")
     if kind not in KINDS:
-        raise InputError(source, f"{field}.kind", f"one of {', '.join(KINDS)}, got {kind!r}")
+        raise InputError(source, f"{field}.kind", f"one of {', '.join(KINDS)}, got {kind!r}{did_you_mean(kind, KINDS)}")
     keys = {"bernoulli": ("p",), "fixed": ("value",)}.get(kind, ("low", "high"))
     for key in raw:
         if key not in (*keys, "kind"):

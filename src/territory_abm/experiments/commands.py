@@ -15,7 +15,7 @@ from ..runner import scale_lines
 from ..output.maps import comparison_map
 from .store import ResultStore
 from ..scenarios.loader import check_targets, load_scenario
-from .compare import STEADY_SEEDS, Comparison, compare_design, compare_specs, differences_text, setting_differences
+from .compare import DIFFERENCE, STEADY_SEEDS, Comparison, compare_design, compare_specs, differences_text, setting_differences
 from .driver import ExperimentStatus, run_experiment
 from .engines import make_engine
 from .plots import plot_differences, plot_scenario_bands, plot_typology_shares
@@ -115,8 +115,9 @@ class NotOnlyPoliciesWarning(UserWarning):
 def summary_text(summary: pd.DataFrame) -> str:
     """The headline outcomes in the final year: the reference scenario's mean over seeds,
     and each other scenario's difference to it with its 5-95 % range over seeds, at the
-    report's precision (``report.numbers.interval_places``: a share's interval on one side of
-    zero gets the places that keep it from printing as 0, as in the report)."""
+    report's precision (``report.numbers.shared_places``: an outcome's differences at one
+    precision, with the places that keep a share's nonzero interval ends, and the mean of an
+    interval on one side of zero, from printing as 0, as in the report)."""
     if "period" in summary.columns:  # the horizon rows (programme-end rows are in summary.csv)
         summary = summary[summary["period"] == "horizon"]
     scenarios = list(dict.fromkeys(summary["scenario"]))
@@ -129,12 +130,12 @@ def summary_text(summary: pd.DataFrame) -> str:
         unit = numbers.unit(name)
         row = {"outcome": name, "unit": "% (differences in points)" if unit == "%" else unit}
         row[f"{reference} (mean)"] = _number(name, part.loc[reference, "mean"])
-        for scenario in scenarios[1:]:
-            r = part.loc[scenario]
-            # the report's places (numbers.with_interval): an interval on one side of zero never prints as 0
-            places = numbers.interval_places(name, r["diff_to_reference"], r["diff_q05"], r["diff_q95"])
-            mean, low, high = (_number(name, r[c], signed=True, places=places)
-                               for c in ("diff_to_reference", "diff_q05", "diff_q95"))
+        differences = part.loc[scenarios[1:], list(DIFFERENCE)]
+        # the report's places (numbers.shared_places): the row at one precision, and an
+        # interval on one side of zero never prints as 0
+        places = numbers.shared_places(name, differences.itertuples(index=False))
+        for scenario, r in differences.iterrows():
+            mean, low, high = (_number(name, x, signed=True, places=places) for x in r)
             row[f"{scenario} - {reference}"] = f"{mean} [{low}, {high}]"
         rows.append(row)
     table = _aligned(pd.DataFrame(rows))

@@ -428,6 +428,10 @@ def programme_end(scenario: dict, horizon: int) -> int | None:
     return end if int(scenario["start_year"]) < end < horizon else None
 
 
+DIFFERENCE = ("diff_to_reference", "diff_q05", "diff_q95")
+"""summary.csv's columns of a scenario's difference to the reference: mean and 5-95 % range over seeds."""
+
+
 def _summary_row(scenario, period, year, outcome, values, diffs) -> dict:
     mean, lo, hi = interval(values)
     dmean, dlo, dhi = interval(diffs)

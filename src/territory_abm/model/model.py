@@ -228,7 +228,10 @@ class TerritoryModel(mesa.Model):
         ``start`` and ``end`` (calendar years, inclusive) are the policy's years as a scenario
         file would give them (default: from the next year with no end within a run); a start
         already past keeps a running programme's schedule (e.g. roads' works spread over
-        ``end - start + 1`` years) while its values change from the next year."""
+        ``end - start + 1`` years) while its values change from the next year. A policy none
+        of whose years is still to simulate (the next year to the scenario's last; only the
+        next once :meth:`step` is called past it) is refused as a scenario file's outside its
+        years is: years already simulated cannot be set."""
         label = label or f"live:{lever}"
         first = self.year + 1 if start is None else start
         last = self.start_year + MAX_STEPS if end is None else end
@@ -237,8 +240,9 @@ class TerritoryModel(mesa.Model):
                 old = self.policies.policies[self.policies.labels.index(label)]
                 self.policies.set_policy(replace(old, end=min(old.end, self.year)))
             return
+        to_come = (self.year + 1, max(self.year + 1, self.scenario.end_year))
         policy = make_policy("set_lever", {"lever": lever, "label": label, "start": first, "end": last,
-                                          "target": target, **values}, first, last)
+                                          "target": target, **values}, first, last, still_to_simulate=to_come)
         self.policies.set_policy(policy)
         outcomes.add_policy_cost_column(self.datacollector, label)
 

@@ -15,7 +15,7 @@ import pandas as pd
 
 from ..data.importer import filled_summary
 from ..errors import InputError
-from ..experiments.compare import (HIGH, HORIZON, LOW, PROGRAMME_END, STEADY_SEEDS, differences_text,
+from ..experiments.compare import (DIFFERENCE, HIGH, HORIZON, LOW, PROGRAMME_END, STEADY_SEEDS, differences_text,
                                    setting_differences)
 from ..experiments.store import ResultStore
 from ..outcomes import CHANGES, DIMENSIONS, GROUPS, TYPES, Tolerances, outcome
@@ -218,10 +218,14 @@ def _row_label(name: str) -> str:
     return text[0].upper() + text[1:]
 
 
-def _cell(name: str, r: pd.Series) -> str:
-    """A scenario's value, and on a second line its difference to the reference with the 90 % interval."""
-    return (f"{numbers.value(name, r['mean'])}\n"
-            f"{numbers.with_interval(name, r['diff_to_reference'], r['diff_q05'], r['diff_q95'])}")
+def _cells(name: str, found: dict[str, pd.Series]) -> dict[str, str]:
+    """Each column's value of outcome ``name``, and on a second line its difference to the
+    reference with the 90 % interval, the row's differences at one precision
+    (:func:`numbers.shared_places`)."""
+    places = numbers.shared_places(name, [tuple(r[c] for c in DIFFERENCE) for r in found.values()])
+    return {column: f"{numbers.value(name, r['mean'])}\n"
+                    f"{numbers.with_interval(name, *(r[c] for c in DIFFERENCE), places=places)}"
+            for column, r in found.items()}
 
 
 def _period(summary: pd.DataFrame, period: str) -> pd.DataFrame:
@@ -239,14 +243,14 @@ def headline_table(summary: pd.DataFrame, names: list[str], reference: str, scal
     summary = _period(summary, HORIZON)
     rows = []
     for key in HEADLINE:
-        row = {"Outcome": _row_label(key)}
+        found = {}
         for name in names:
             r = summary[(summary["scenario"] == name) & (summary["outcome"] == key)]
-            if not len(r):
-                continue
-            r = _scaled(r.iloc[0], numbers.whole_territory_factor(key, scale))
-            row[name] = numbers.value(key, r["mean"]) if name == reference else _cell(key, r)
-        rows.append(row)
+            if len(r):
+                found[name] = _scaled(r.iloc[0], numbers.whole_territory_factor(key, scale))
+        cells = _cells(key, {name: r for name, r in found.items() if name != reference})
+        rows.append({"Outcome": _row_label(key), **{name: numbers.value(key, r["mean"]) if name == reference
+                                                   else cells[name] for name, r in found.items()}})
     return pd.DataFrame(rows)
 
 
@@ -258,13 +262,13 @@ def programme_end_table(summary: pd.DataFrame, interventions: list[str], scale: 
     ending = [n for n in interventions if (part["scenario"] == n).any()]
     rows = []
     for key in HEADLINE if ending else ():
-        row = {"Outcome": _row_label(key)}
+        found = {}
         for name in ending:
             r = part[(part["scenario"] == name) & (part["outcome"] == key)]
             if len(r):
                 r = _scaled(r.iloc[0], numbers.whole_territory_factor(key, scale))
-                row[f"{name} (end {int(r['year'])})"] = _cell(key, r)
-        rows.append(row)
+                found[f"{name} (end {int(r['year'])})"] = r
+        rows.append({"Outcome": _row_label(key), **_cells(key, found)})
     return pd.DataFrame(rows)
 
 
@@ -310,7 +314,7 @@ def _interval(row, factor: float = 1.0) -> str:
     """A summary row's difference to the reference and its interval, three significant digits."""
     if row is None:
         return numbers.MISSING
-    mean, low, high = (factor * row[c] for c in ("diff_to_reference", "diff_q05", "diff_q95"))
+    mean, low, high = (factor * row[c] for c in DIFFERENCE)
     return f"{numbers.significant(mean)} [{numbers.significant(low)}, {numbers.significant(high)}]"
 
 
@@ -399,17 +403,21 @@ def municipality_changes(results: pd.DataFrame, scenario: str, reference: str) -
     joined = a[["name", "mean_income_pc", "poverty_headcount"]].join(ref, how="inner")
     joined["d_income"] = joined["mean_income_pc"] - joined["mean_income_pc_ref"]
     joined["d_poverty"] = joined["poverty_headcount"] - joined["poverty_headcount_ref"]
-    rows = []
+    names, income, poverty = [], [], []  # (mean, low, high) of each municipality's differences
     for node_id, part in joined.groupby(level="node_id", sort=False):
-        inc = part["d_income"].to_numpy(float)
-        pov = part["d_poverty"].to_numpy(float)
-        lo, hi = np.percentile(inc, [LOW, HIGH])
-        pov_lo, pov_hi = np.percentile(pov, [LOW, HIGH])
-        rows.append({"Municipality": f"{part['name'].iloc[0]} ({node_id})",
-                     f"Income per person ({numbers.unit('mean_income_pc')})":
-                         numbers.with_interval("mean_income_pc", inc.mean(), lo, hi),
-                     "Poverty headcount (points)": numbers.with_interval("poverty_headcount", pov.mean(), pov_lo, pov_hi),
-                     "Verdict": verdict((lo, hi), (pov_lo, pov_hi)), "_sort": inc.mean()})
+        names.append(f"{part['name'].iloc[0]} ({node_id})")
+        for cells, column in ((income, "d_income"), (poverty, "d_poverty")):
+            x = part[column].to_numpy(float)
+            cells.append((x.mean(), *np.percentile(x, [LOW, HIGH])))
+    # one precision per column (numbers.shared_places), as the reader compares down it
+    places = [numbers.shared_places(name, cells) for name, cells in (("mean_income_pc", income),
+                                                                       ("poverty_headcount", poverty))]
+    rows = [{"Municipality": name,
+             f"Income per person ({numbers.unit('mean_income_pc')})":
+                 numbers.with_interval("mean_income_pc", *inc, places=places[0]),
+             "Poverty headcount (points)": numbers.with_interval("poverty_headcount", *pov, places=places[1]),
+             "Verdict": verdict(inc[1:], pov[1:]), "_sort": inc[0]}
+            for name, inc, pov in zip(names, income, poverty)]
     table = pd.DataFrame(rows).sort_values("_sort", ascending=False, kind="stable")
     return table.drop(columns="_sort").reset_index(drop=True)
 

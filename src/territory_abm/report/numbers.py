@@ -106,14 +106,25 @@ def interval_places(name: str, mean: float, low: float, high: float) -> int:
     return places
 
 
-def with_interval(name: str, mean: float, low: float, high: float, *, signed: bool = True) -> str:
+def shared_places(name: str, cells) -> int:
+    """Places for intervals of outcome ``name`` shown side by side (``cells``: their (mean,
+    low, high); a table's row across scenarios or column across municipalities): the most any
+    one needs (:func:`interval_places`), so that they are read at one precision (forest cover
+    -0.0296 [-0.0533, -0.0109] beside -0.0018 [-0.0056, +0.0004] points, not -0.03 beside
+    -0.0018)."""
+    return max((interval_places(name, *cell) for cell in cells), default=decimals(outcome(name)))
+
+
+def with_interval(name: str, mean: float, low: float, high: float, *, signed: bool = True,
+                  places: int | None = None) -> str:
     """``"+20 [-5, +40]"``: a difference (or value) of outcome ``name`` and its interval, at
     the outcome's precision; for a share, with as many more places (at most
     ``EXTRA_DECIMALS``) as keep the interval's nonzero ends, and the mean of an interval on one
     side of zero, from printing as 0 (forest cover -0.03 [-0.06, -0.01] points, not 0 [-0.1, 0];
-    0 [-0.05, +0.03], not 0 [-0.1, 0], which hides that the interval reaches above zero)."""
+    0 [-0.05, +0.03], not 0 [-0.1, 0], which hides that the interval reaches above zero); or
+    with ``places`` (e.g. :func:`shared_places` of the cells beside it)."""
     spec = outcome(name)
-    places = interval_places(name, mean, low, high)
+    places = interval_places(name, mean, low, high) if places is None else places
     return " ".join((rounded(scaled(spec, mean), places, signed=signed),
                      f"[{rounded(scaled(spec, low), places, signed=signed)},",
                      f"{rounded(scaled(spec, high), places, signed=signed)}]"))

@@ -150,12 +150,30 @@ def policy_name(index: int, policy: Policy) -> str:
     return f"policies[{index}] ({policy.label!r})"
 
 
-def outside_years(policy: Policy, years: tuple[int, int]) -> str:
-    """Why ``policy`` never acts in the simulated ``years`` (first, last), or ``""`` if it does."""
+def outside_years(policy: Policy, years: tuple[int, int], which: str = "the simulated years") -> str:
+    """Why ``policy`` never acts in ``years`` (first, last; ``which`` names them), or ``""`` if it does."""
     first, last = years
     if policy.start <= last and policy.end >= first:
         return ""
-    return f"runs {policy.start}-{policy.end}, outside the simulated years {first}-{last}"
+    return f"runs {policy.start}-{policy.end}, outside {which} {first}-{last}"
+
+
+def refuse_outside_years(file: Path, index: int, policy: Policy, years: tuple[int, int],
+                         which: str = "the simulated years", rule: str = "start_year + 1 to start_year + steps") -> None:
+    """Refuse ``policy`` (``policies[index]`` of ``file``) if it never acts in ``years``
+    (first, last): ``which`` names them and ``rule`` says what they are.
+
+    Raises
+    ------
+    InputError
+        Naming the file, the policy's ``end`` (its years are all before ``years``) or ``start``
+        (all after), the policy and the years.
+    """
+    reason = outside_years(policy, years, which)
+    if reason:
+        field = "end" if policy.end < years[0] else "start"
+        raise InputError(file, f"policies[{index}].{field}", f"years that overlap {which} ({rule}); "
+                         f"policy {policy.label!r} {reason}")
 
 
 def check_policy_years(entries: list[tuple[Path, dict]], policies: tuple[Policy, ...],
@@ -170,11 +188,7 @@ def check_policy_years(entries: list[tuple[Path, dict]], policies: tuple[Policy,
         Naming the file the policy is in, the policy and the simulated years.
     """
     for k, ((file, _), policy) in enumerate(zip(entries, policies)):
-        reason = outside_years(policy, years)
-        if reason:
-            field = "end" if policy.end < years[0] else "start"
-            raise InputError(file, f"policies[{k}].{field}", f"years that overlap the simulated years "
-                             f"(start_year + 1 to start_year + steps); policy {policy.label!r} {reason}")
+        refuse_outside_years(file, k, policy, years)
         if policy.end > years[1]:
             warnings.warn(PolicyYearsWarning(
                 f"{file}: {policy_name(k, policy)} runs to {policy.end}, past the last simulated year "
@@ -265,9 +279,18 @@ def load_scenario(path: str | Path) -> Scenario:
     )
 
 
-def make_policy(source: str | Path, raw: dict, first_year: int, last_year: int) -> Policy:
-    """One validated policy from plain data (as in a scenario's ``[[policies]]`` table)."""
-    return _policy(Path(source), 0, raw, first_year, last_year)
+def make_policy(source: str | Path, raw: dict, first_year: int, last_year: int, *,
+                still_to_simulate: tuple[int, int] | None = None) -> Policy:
+    """One validated policy from plain data (as in a scenario's ``[[policies]]`` table). Set
+    during a run, ``still_to_simulate`` (first, last) are the years it may still act in: one
+    wholly outside them is refused with a scenario file's message (:func:`refuse_outside_years`),
+    since years already simulated cannot be set; one running past the last is not warned of
+    (a lever set during a run has no end by default)."""
+    policy = _policy(Path(source), 0, raw, first_year, last_year)
+    if still_to_simulate is not None:
+        refuse_outside_years(Path(source), 0, policy, still_to_simulate, "the years still to simulate",
+                             f"the model stands at {still_to_simulate[0] - 1}; years already simulated cannot be set")
+    return policy
 
 
 def _policy(file: Path, index: int, raw: Any, first_year: int, last_year: int) -> Policy:
