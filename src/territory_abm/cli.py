@@ -261,12 +261,13 @@ def build_parser() -> argparse.ArgumentParser:
 def cmd_run(args) -> int:
     from tqdm import tqdm
 
-    from .runner import simulate, summary, write_outputs
+    from .runner import check_out_dir, simulate, summary, write_outputs
 
     scenario = load_scenario(args.scenario).with_command_line(args.households_scale, args.steps, args.seed,
                                                                dict(args.set))
     check_targets(scenario, load_territory(scenario.territory))
     out = args.out or Path("out") / scenario.name
+    check_out_dir(out)
     if not args.quiet:
         compile_notice()
     bar = tqdm(total=scenario.steps, desc=scenario.name, unit="yr", disable=args.quiet, file=sys.stderr)

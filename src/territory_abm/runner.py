@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from .errors import InputError
+from .experiments.store import RUN_MARKER, STORE_NAME
 from .model import TerritoryModel
 from .outcomes import CHANGES, DIMENSIONS, GROUPS, SUMMARY, TYPE_COLOURS, TYPES, outcome
 from .output import maps, plots, tables
@@ -41,8 +43,16 @@ START_JOBS_SECTION = "The start's wage jobs"
 """The section of docs/model_choices.md the summary points to for the starting wage jobs."""
 
 RUN_OUTPUTS = ("territory.csv", "municipalities.csv", "typology.csv", "commuting.csv", "households.csv",
-               "territory.png", "network.png", "map.png", "run.json")
+               "territory.png", "network.png", "map.png", RUN_MARKER)
 """Every file name a run may write (which ones depends on the scenario and ``--no-plots``)."""
+
+
+def check_out_dir(out_dir: Path) -> None:
+    """Refuse an output directory that holds an experiment's results store (``compare``,
+    ``sensitivity``, ...): a run's tables beside it would read as that experiment's."""
+    if (Path(out_dir) / STORE_NAME).is_file():
+        raise InputError(Path(out_dir) / STORE_NAME, "--out", "a directory without an experiment's results (this "
+                         "one holds a comparison's or another experiment's results store): use a new --out directory")
 
 
 def write_outputs(result: RunResult, out_dir: Path, with_plots: bool = True,
@@ -58,7 +68,7 @@ def write_outputs(result: RunResult, out_dir: Path, with_plots: bool = True,
     ``run.json``, the mark of an unfinished directory.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
-    marker = out_dir / "run.json"
+    marker = out_dir / RUN_MARKER
     if marker.exists():
         marker.unlink()  # the directory is not a finished run until run.json is rewritten
     written = []
@@ -82,11 +92,11 @@ def write_outputs(result: RunResult, out_dir: Path, with_plots: bool = True,
                           f"{title}: municipal typology {result.model.start_year}-{result.model.year}",
                           "type of the period", colours=TYPE_COLOURS)
             written.append("map.png")
-    for name in set(RUN_OUTPUTS) - set(written) - {"run.json"}:
+    for name in set(RUN_OUTPUTS) - set(written) - {RUN_MARKER}:
         (out_dir / name).unlink(missing_ok=True)
-    tables.write_json(tables.run_metadata(result.model, result.wall_time, written + ["run.json"],
+    tables.write_json(tables.run_metadata(result.model, result.wall_time, written + [RUN_MARKER],
                                            command_line), marker)
-    return written + ["run.json"]
+    return written + [RUN_MARKER]
 
 
 def summary(result: RunResult) -> str:

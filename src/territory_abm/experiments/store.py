@@ -21,6 +21,8 @@ from .. import __version__
 from ..errors import InputError
 
 STORE_NAME = "results.sqlite"
+RUN_MARKER = "run.json"
+"""The file a finished ``run`` writes last in its output directory (``runner.write_outputs``)."""
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS manifest (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -53,6 +55,9 @@ class ResultStore:
         self.path = self.directory / STORE_NAME
         if design is None and not self.path.is_file():
             raise InputError(self.directory, STORE_NAME, "an experiment output directory (no results store found)")
+        if design is not None and not self.path.is_file() and (self.directory / RUN_MARKER).is_file():
+            raise InputError(self.directory / RUN_MARKER, "--out", "a directory without a single run's outputs "
+                             "(this one holds a run's, run.json): use a new --out directory")
         self.directory.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(self.path, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=DELETE")
@@ -72,10 +77,13 @@ class ResultStore:
                     self._db.execute("INSERT INTO manifest VALUES (?, ?)", (key, value))
             return
         if row[0] != wanted:
+            stored = json.loads(self._db.execute("SELECT value FROM manifest WHERE key = 'design'").fetchone()[0])
+            now = json.loads(json.dumps(design, sort_keys=True, default=str))
+            differ = sorted(k for k in set(stored) | set(now) if stored.get(k) != now.get(k))
             raise InputError(self.path, "design",
-                             "this directory holds the results of a different experiment (its scenarios, "
-                             "seeds, steps, scale or parameters differ from this command's); a directory "
-                             "resumes only the experiment that started it: use a new --out directory")
+                             f"this directory holds the results of a different experiment (its {', '.join(differ)} "
+                             "differ from this command's); a directory resumes only the experiment that started "
+                             "it: use a new --out directory")
 
     def manifest(self) -> dict:
         rows = dict(self._db.execute("SELECT key, value FROM manifest").fetchall())
