@@ -102,7 +102,7 @@ def test_an_interrupt_of_the_command_alone_stops_the_server_too(tmp_path):
                         port, log)
     os.kill(proc.pid, signal.SIGINT)
     try:
-        assert proc.wait(timeout=30) == 0
+        assert proc.wait(timeout=90) == 0  # shutting down takes seconds, and 30+ under heavy load (CI of cba1a5b at load 8)
         deadline = time.monotonic() + 10
         while _answers(f"http://127.0.0.1:{port}/") and time.monotonic() < deadline:
             time.sleep(0.2)
