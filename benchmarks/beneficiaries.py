@@ -5,8 +5,9 @@ Runs a policy scenario and its reference (default: ``scenarios/cash_transfers.to
 starting households a programme reached, from the year it first reached them, in the years
 they live in the territory in both runs, during the programme's years), sums the change of
 each of their income columns against the same households in the reference run, per USD of
-programme cost over those years. Also members, wage jobs, migrants abroad (person-years) and assets (USD)
-per million USD of cost, to show who stays. The income columns add up to the income row.
+programme cost over those years. Also members, adults, wage jobs, migrants abroad (person-years)
+and assets (USD) per million USD of cost, to show who stays. The income columns add up to the
+income row.
 
     python benchmarks/beneficiaries.py [--scenario scenarios/cash_transfers.toml]
         [--reference scenarios/baseline.toml] [--seeds 8] [--scale 0.25]
@@ -23,7 +24,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 INCOME = ("transfer_income", "wage_income", "farm_income", "enterprise_income", "other_income",
           "remittance_income", "income")
-OTHER = ("members", "employed", "migrants_abroad", "assets")
+OTHER = ("members", "adults", "employed", "migrants_abroad", "assets")
 
 
 def by_id(model, column: str, n0: int) -> np.ndarray:

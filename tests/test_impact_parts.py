@@ -92,3 +92,37 @@ def test_results_stored_without_the_year_first_reached_are_refused_clearly(tmp_p
     with pytest.raises(InputError, match="first reached") as error:
         Comparison(tmp_path)
     assert str(tmp_path) in str(error.value)
+
+
+def test_a_run_stores_the_year_first_reached_as_the_dashboard_counts_who_is_reached():
+    """On a real pair of runs (cash transfers from 2012, start 2010: the first simulated year is
+    2011, index 0), the households first reached are reached in 2012 (index 1) or later, and each
+    year's beneficiaries' and spillover's income changes as impact.csv counts them are what the
+    dashboard's yearly multipliers count (its reached: reached by that year)."""
+    from territory_abm import TerritoryModel, load_scenario
+    from territory_abm.dashboard.compare import annual_multipliers
+    from territory_abm.experiments.compare import _paired_change
+    from territory_abm.experiments.runs import RunSpec, simulate
+
+    from conftest import SCENARIOS
+
+    steps, scale, seed = 3, 0.05, 3
+    policy = load_scenario(SCENARIOS / "cash_transfers.toml").replace(seed=seed, households_scale=scale, steps=steps)
+    reference = load_scenario(SCENARIOS / "baseline.toml").replace(seed=seed, households_scale=scale, steps=steps)
+    run = simulate(RunSpec("p", policy, seed, keep_households=True))["households"]
+    ref = simulate(RunSpec("r", reference, seed, keep_households=True))["households"]
+    reached = run["first_reached"][run["first_reached"] >= 0]
+    assert reached.size and reached.min() == 1
+    model, twin = TerritoryModel(policy), TerritoryModel(reference)
+    for year in range(steps):
+        model.step()
+        twin.step()
+        this = np.arange(steps) == year
+        cost = float(model.territory_stats.get("policy_cost", 0.0))
+        if cost <= 0:
+            continue
+        dash = annual_multipliers(model, twin)
+        assert _paired_change(run, ref, "income_by_year", this, True) == pytest.approx(
+            dash["multiplier_nominal_reached"] * cost, rel=1e-5, abs=1e-2)
+        assert _paired_change(run, ref, "income_by_year", this, False) == pytest.approx(
+            dash["multiplier_nominal_spillover"] * cost, rel=1e-5, abs=1e-2)

@@ -545,9 +545,10 @@ def job_finding(model) -> np.ndarray:
     """Expected chance of being hired of a new seeker of hiring weight 1, per node, at which
     the new seekers the start's wages and expectations bring, and the workers who lose their
     job (``job_separation_rate`` of those who live), take in expectation the jobs that
-    workers' deaths (``death_rate`` times the node's workers) and separations free in a year,
-    so that what new seekers expect is what the first year's hiring gives them
-    (Harris–Todaro with turnover). Found by bisection on [0, 1]."""
+    workers' deaths (``death_rate`` times the node's workers) and separations free in a year
+    (Harris–Todaro with turnover). Found by bisection on [0, 1]. The first year's hiring gives
+    less: deaths come after its labour market, so it hires nobody new without separations and
+    0.83-0.93 of this chance with them (docs/model_choices.md, "Job turnover in the registry")."""
     p, hh, n = model.params, model.households, model.n_nodes
     offers = labour.job_offers(model, model.firm_table.labour * model.firm_table.alive)
     separated = p.job_separation_rate * (1.0 - p.death_rate)
