@@ -1,0 +1,54 @@
+"""How the stationary run moves beyond 20 years: territory poverty, Gini, income per person and
+population every 10 years of a long run (mean over seeds), with each decade's change and its
+seed-to-seed standard deviation. The 20-year stationarity of ``stationarity.py`` is not a rest
+point if later decades keep moving one way.
+
+    python benchmarks/long_run.py [--years 60] [--seeds 8] [--scale 0.25] [--set NAME=VALUE ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+COLUMNS = ("poverty_headcount", "gini_income", "mean_income_pc", "population")
+
+
+def one_run(args) -> np.ndarray:
+    """The outcomes every 10 years of one seed's run (rows: years 0, 10, ...)."""
+    seed, years, scale, overrides = args
+    from territory_abm import TerritoryModel, load_scenario
+
+    scenario = load_scenario(ROOT / "scenarios" / "stationary.toml").replace(seed=seed, households_scale=scale,
+                                                                             steps=years)
+    scenario = scenario.replace(parameters=scenario.parameters.with_overrides(overrides, source="--set"))
+    model = TerritoryModel(scenario)
+    model.run()
+    return model.datacollector.get_model_vars_dataframe()[list(COLUMNS)].to_numpy()[::10]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--years", type=int, default=60)
+    parser.add_argument("--seeds", type=int, default=8)
+    parser.add_argument("--scale", type=float, default=0.25)
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE")
+    args = parser.parse_args()
+    overrides = {k: float(v) for k, v in (item.split("=", 1) for item in args.set)}
+    jobs = [(seed, args.years, args.scale, overrides) for seed in range(1, args.seeds + 1)]
+    with ProcessPoolExecutor(2) as pool:
+        paths = np.array(list(pool.map(one_run, jobs)))
+    print(f"stationary.toml: {args.seeds} seeds, households_scale {args.scale}, {args.years} years, {overrides}")
+    print(f"{'year':>4s} " + " ".join(f"{c:>17s}" for c in COLUMNS) + "   decade's change (seed sd)")
+    for k in range(paths.shape[1]):
+        change = paths[:, k] - paths[:, k - 1] if k else np.zeros_like(paths[:, 0])
+        print(f"{10 * k:4d} " + " ".join(f"{v:17.4f}" for v in paths[:, k].mean(axis=0)) + "   "
+              + " ".join(f"{m:+.4f} ({s:.4f})" for m, s in zip(change.mean(axis=0), change.std(axis=0, ddof=1))))
+
+
+if __name__ == "__main__":
+    main()
