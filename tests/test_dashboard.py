@@ -521,7 +521,7 @@ def test_after_reset_and_a_lever_the_earlier_run_stays_faint_and_the_difference_
     expect(_lever_switch(page, "Cash transfers")).to_be_checked()
     _step(page)
     expect(_clock(page, 2021, 1)).to_be_visible()
-    summary = page.get_by_text(re.compile(r"^Year 2021, against the same seed without policy"))
+    summary = page.get_by_text(re.compile(r"^Year 2021, the whole territory against the same seed without policy"))
     expect(summary).to_contain_text(re.compile(r"poverty -\d+\.\d points"))  # the transfer lowers poverty
     expect(summary).to_contain_text(re.compile(r"policy cost so far [1-9][\d,]* USD"))
     expect(page.get_by_text("Earlier runs of this group kept as faint lines (after Reset): 1.")).to_be_visible()
