@@ -11,11 +11,11 @@ from conftest import SCENARIOS
 from matplotlib.lines import Line2D
 
 from territory_abm.dashboard.app import parse_number, read_view, summary
-from territory_abm.dashboard.compare import income_of_reached, incomes_of_others, track_frame
+from territory_abm.dashboard.compare import income_of_reached, incomes_of_others, node_row, track_frame
 from territory_abm.dashboard.controls import apply_lever
 from territory_abm.dashboard.groups import GroupStore
-from territory_abm.dashboard.text import NBSP, PARAMETER_LABELS, TEXT, number
-from territory_abm.dashboard.views import charts_figure, compare_figure, png
+from territory_abm.dashboard.text import NBSP, PARAMETER_LABELS, TEXT, number, outcome_text
+from territory_abm.dashboard.views import charts_figure, compare_figure, municipality_comparison, png
 from territory_abm.errors import InputError
 from territory_abm.model import TerritoryModel
 from territory_abm.scenarios.loader import load_scenario
@@ -38,6 +38,20 @@ def test_signed_numbers_and_missing_values():
     assert number(-3.25, "es", 1, signed=True) == "-3,2"
     assert number(45, "en", 0, signed=True) == "+45"
     assert number(float("nan"), "es", 2) == "-"
+
+
+@pytest.mark.parametrize(("name", "value", "en", "es"), [
+    ("poverty_headcount", -0.0004, "0", "0"),  # trial 18: the page read "poverty +0.0 points"
+    ("poverty_headcount", -0.0035001, "-0.4", "-0,4"),
+    ("poverty_headcount", 0.6031, "+60.3", "+60,3"),
+    ("mean_income_pc", 12345.6, "+12,346", f"+12{NBSP}346"),
+    ("mean_income_pc", float("nan"), "-", "-"),
+])
+def test_outcome_differences_are_written_at_the_registrys_precision_and_zero_as_0(name, value, en, es):
+    """As the report writes them: shares in per cent (points) with one decimal, money per person
+    whole; a difference that rounds to zero is "0", never "+0.0"."""
+    assert outcome_text(name, value, "en", signed=True) == en
+    assert outcome_text(name, value, "es", signed=True) == es
 
 
 @pytest.mark.parametrize(("text", "lang", "value"), [("0,3", "es", 0.3), ("0.3", "es", 0.3),
@@ -88,6 +102,53 @@ def test_the_others_incomes_compare_the_same_households_in_both_runs():
     run.at_start = twin.households.at_start = 4
     others, others_twin = incomes_of_others(SimpleNamespace(households=run), twin)
     assert others == others_twin == pytest.approx((3000 + 6000) / (3 + 2))  # households 0 and 2, unchanged
+
+
+def test_the_summary_writes_a_difference_that_rounds_to_zero_as_0():
+    row = {"year": 2026, "poverty_headcount": 0.3396, "twin_poverty_headcount": 0.34, "mean_income_pc": 2002.3,
+           "twin_mean_income_pc": 2000.0, "income_others": 1800.2, "twin_income_others": 1800.0, "policy_cost": 0.0}
+    assert "poverty 0 points, income +2 USD per person and year, non-reached households 0 USD" in summary(
+        [row, row], "en")
+
+
+def test_a_municipalitys_comparison_gives_its_own_difference_from_no_policy():
+    """Trial 18: exercise 1 asks students to see poverty in Cerro Azul fall by a few tenths of a
+    point and its non-recipients gain about 3 USD, but the page compared only the whole
+    territory ("poverty +0.0 points, non-reached households +0 USD"). The municipality's rows:
+    its poverty and income in both runs and the incomes of its households not reached that live
+    there in both runs: household 1 alone (+30 USD a person: 900 against 810 USD for its 3
+    people). Household 0 is reached, household 2 lives in Cerro Azul in the policy run only (in
+    the town in the twin: counted, the others would seem to gain +35) and household 3 in the town."""
+    def run(poverty, income_pc, income, node, programmes):
+        households = Households(income, [2, 3, 1, 2], [1, 1, 1, 1], programmes)
+        households.node = np.array(node)
+        return SimpleNamespace(households=households, year=2026, territory=SimpleNamespace(index=["T", "C"].index),
+                               node_stats={"poverty_headcount": np.array(poverty),
+                                           "mean_income_pc": np.array(income_pc)})
+    policy = run([0.2, 0.600], [3000.0, 1500.4], [2000, 900, 700, 5000], [1, 1, 1, 0], [1, 0, 0, 0])
+    twin = run([0.2, 0.603], [3000.0, 1483.6], [1500, 810, 650, 4000], [1, 1, 0, 0], [0, 0, 0, 0])
+    row = node_row(policy, twin, "C")
+    assert row["income_others"] - row["twin_income_others"] == pytest.approx(30.0)
+    assert municipality_comparison(row, "en") == [
+        ("Poverty headcount (%; difference in points)", "60.0", "60.3", "-0.3"),
+        ("Mean income per person (USD/yr)", "1,500", "1,484", "+17"),
+        ("Income per person of its households not reached by a programme (USD/yr)", "300", "270", "+30")]
+    assert [cells[1:] for cells in municipality_comparison(row, "es")] == [
+        ("60,0", "60,3", "-0,3"), ("1500", "1484", "+17"), ("300", "270", "+30")]
+
+
+def test_the_page_compares_the_selected_municipality_with_the_twin(group):
+    """The group's page (read_view) shows the selected municipality against the twin it already
+    steps, and nothing when none is selected."""
+    with group.lock:
+        group.selected = "C"
+        compared = read_view(group).compared
+        group.selected = ""
+        assert read_view(group).compared == ()
+    i = group.model.territory.index("C")
+    difference = 100 * (group.model.node_stats["poverty_headcount"][i] - group.twin.node_stats["poverty_headcount"][i])
+    assert compared[0][3] == ("0" if round(difference, 1) == 0 else f"{difference:+.1f}")
+    assert len(compared) == 3 and all(cells[3] != "-" for cells in compared)
 
 
 def test_the_reached_households_multiplier_pairs_only_the_starts_households(monkeypatch):
@@ -219,7 +280,7 @@ def test_the_spanish_figures_have_no_english_words_and_decimal_commas(group):
 
 def test_the_summary_says_the_difference_from_no_policy_in_the_pages_language(group):
     text = summary(group.track, "es")
-    assert "sin política" in text and "costo" in text and re.search(r"pobreza [-+]\d+,\d puntos", text)
+    assert "sin política" in text and "costo" in text and re.search(r"pobreza (0|[-+]\d+,\d) puntos", text)
     assert len(summary(group.track[:1], "en")) and "no year" in summary(group.track[:1], "en")
 
 

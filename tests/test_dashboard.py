@@ -319,6 +319,10 @@ def test_a_lever_and_a_step_change_the_charts_the_map_and_the_municipality(open_
                            timeout=30_000)
     cost = page.locator("tr", has_text="Policy cost this year (USD)").locator("td").nth(1)
     expect(cost).not_to_have_text(re.compile(r"^\s*(0|-|)\s*$"))  # the transfer was paid in Cerro Azul
+    # Cerro Azul against the twin (trial 18): its own difference, not only the territory's
+    expect(page.get_by_text("Cerro Azul against the same seed without policy, year 2021")).to_be_visible()
+    others = page.locator(".municipality-compare tr", has_text="not reached by a programme").locator("td").nth(3)
+    expect(others).to_have_text(re.compile(r"^\s*(0|[-+][\d,]+)\s*$"))
     _no_error(page)
     page.screenshot(path=str(tmp_path / "dashboard.png"), full_page=True)
 
@@ -517,7 +521,7 @@ def test_after_reset_and_a_lever_the_earlier_run_stays_faint_and_the_difference_
     expect(_lever_switch(page, "Cash transfers")).to_be_checked()
     _step(page)
     expect(_clock(page, 2021, 1)).to_be_visible()
-    summary = page.get_by_text(re.compile(r"^Year 2021, against the same seed without policy"))
+    summary = page.get_by_text(re.compile(r"^Year 2021, the whole territory against the same seed without policy"))
     expect(summary).to_contain_text(re.compile(r"poverty -\d+\.\d points"))  # the transfer lowers poverty
     expect(summary).to_contain_text(re.compile(r"policy cost so far [1-9][\d,]* USD"))
     expect(page.get_by_text("Earlier runs of this group kept as faint lines (after Reset): 1.")).to_be_visible()

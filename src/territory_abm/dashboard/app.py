@@ -43,11 +43,11 @@ from .controls import (
     municipality_ids,
     parameter_range,
 )
-from .compare import PARTS, track_frame
+from .compare import PARTS, node_row, track_frame
 from .groups import Group, GroupStore, group_key
-from .text import NBSP, PARAMETER_LABELS, error_message, number, t, unit
+from .text import NBSP, PARAMETER_LABELS, error_message, number, outcome_text, t, unit
 from .maps import TerritoryView, map_note
-from .views import COLOUR_BY, charts_figure, compare_figure, municipality_details, png
+from .views import COLOUR_BY, charts_figure, compare_figure, municipality_comparison, municipality_details, png
 
 SCENARIO_VARIABLE = "TERRITORY_ABM_SCENARIO"
 PLAY_INTERVAL = 0.3
@@ -160,6 +160,7 @@ class View:
     hold_axes: bool
     large_text: bool
     details: tuple
+    compared: tuple  # the selected municipality against the twin (views.municipality_comparison), () if none
     levers: dict
     params: dict
     start_params: dict  # the scenario's values (their sliders keep them exactly)
@@ -190,9 +191,13 @@ def read_view(group: Group, locked: bool = False) -> View:
         levers[lever] = LeverView(live is not None, values, group.lever_targets.get(lever, "all"),
                                   group.lever_years.get(lever, LEVER_YEARS[lever]), live.end if live else None)
     details = tuple(municipality_details(model, group.selected, lang)) if group.selected else ()
+    compared = ()
+    if group.selected and group.twin is not None and model.steps > 0:  # from the twin already stepped
+        compared = tuple(municipality_comparison(node_row(model, group.twin, group.selected), lang))
     return View(group.name, lang, model.year, model.steps, group.seed, group.colour_by, group.selected,
                 cached[1], map_note(group.territory_map.missing, lang), cached[2], cached[3],
-                summary(group.track, lang), len(group.earlier), group.hold_axes, group.large_text, details, levers,
+                summary(group.track, lang), len(group.earlier), group.hold_axes, group.large_text, details, compared,
+                levers,
                 {n: float(model.params[n]) for n in PARAMETERS},
                 {n: float(model.scenario.parameters[n]) for n in PARAMETERS}, municipality_ids(model), locked)
 
@@ -204,10 +209,11 @@ def summary(track: list[dict], lang: str) -> str:
     row = track[-1]
     cost = sum(r["policy_cost"] for r in track)
     text = t(lang, "summary").format(
-        year=row["year"], poverty=number(100 * (row["poverty_headcount"] - row["twin_poverty_headcount"]), lang, 1,
-                                         signed=True),
-        income=number(row["mean_income_pc"] - row["twin_mean_income_pc"], lang, 0, signed=True),
-        others=number(row["income_others"] - row["twin_income_others"], lang, 0, signed=True),
+        year=row["year"],
+        poverty=outcome_text("poverty_headcount", row["poverty_headcount"] - row["twin_poverty_headcount"], lang,
+                             signed=True),
+        income=outcome_text("mean_income_pc", row["mean_income_pc"] - row["twin_mean_income_pc"], lang, signed=True),
+        others=outcome_text("mean_income_pc", row["income_others"] - row["twin_income_others"], lang, signed=True),
         cost=number(cost, lang, 0))
     for per in ("multiplier", "transfer_multiplier"):
         if math.isfinite(row.get(f"{per}_nominal_total", math.nan)):
@@ -490,6 +496,12 @@ def MunicipalityPanel(view: View, act):
         if view.details:
             table = "\n".join(f"| {label} | {value} |" for label, value in view.details)
             solara.Markdown(f"**{by_id[view.selected]}** - {t(lang, 'year')} {view.year}\n\n| | |\n|---|---:|\n{table}")
+        if view.compared:
+            rows = "\n".join("| " + " | ".join(cells) + " |" for cells in view.compared)
+            header = " | ".join(t(lang, key) for key in ("this_run", "no_policy", "difference"))
+            with solara.Div(classes=["municipality-compare", "territory-table"]):  # scrolls on a narrow screen
+                solara.Markdown(f"**{t(lang, 'municipality_compare').format(name=by_id[view.selected], year=view.year)}"
+                                f"**\n\n| | {header} |\n|---|---:|---:|---:|\n{rows}")
 
 
 @solara.component

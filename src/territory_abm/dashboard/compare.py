@@ -48,16 +48,22 @@ def _per_person(income: np.ndarray, members: np.ndarray, keep: np.ndarray) -> fl
     return float(income[keep].sum() / people) if people > 0 else float("nan")
 
 
-def incomes_of_others(model, twin) -> tuple[float, float]:
+def incomes_of_others(model, twin, where: int | None = None) -> tuple[float, float]:
     """Mean income per person (USD/person/yr) of the households that the policy run's
     programmes have not reached, in the policy run and in the no-policy run: the same
     households on both sides (the start's, ``Households.at_start``, living in both runs;
     households formed later are left out: once the runs differ, one id may name different
     households in the two), NaN if none. A household living in one run only (it stayed or
     arrived there, left in the other) is left out of both: counted on one side it would show
-    who lives there as a gain or loss of the others' incomes."""
+    who lives there as a gain or loss of the others' incomes.
+
+    ``where``: a node's index, to count only the households living there in both runs (one
+    that moved in one run only is left out, for the same reason)."""
     keep = others_in_both(model, twin)
     n = keep.size
+    if where is not None:
+        for run in (model.households, twin.households):
+            keep = keep & (run.by_id(run.node)[:n] == where)
     return tuple(_per_person(run.by_id(run.income)[:n].astype(float), run.by_id(run.members)[:n].astype(float), keep)
                  for run in (model.households, twin.households))
 
@@ -137,6 +143,24 @@ def track_row(model, twin) -> dict[str, float]:
     row["income_reached"] = income_of_reached(h.income, h.members, h.alive, h.programmes)
     row["income_others"], row["twin_income_others"] = incomes_of_others(model, twin)
     row.update(annual_multipliers(model, twin))
+    return row
+
+
+NODE_COLUMNS = ("poverty_headcount", "mean_income_pc")
+"""Registry outcomes of a municipality compared with the twin on a group's page (:func:`node_row`)."""
+
+
+def node_row(model, twin, node_id: str) -> dict[str, float]:
+    """Municipality ``node_id`` this year against the twin, with the keys of :func:`track_row`:
+    its outcomes of :data:`NODE_COLUMNS` in both runs (``twin_`` prefix) and the incomes of
+    its households not reached in both (:func:`incomes_of_others` of those living there in
+    both runs). Arrays the two runs already hold: no run of the model."""
+    i = model.territory.index(node_id)
+    row: dict[str, float] = {"year": int(model.year)}
+    for run, prefix in ((model, ""), (twin, "twin_")):
+        for name in NODE_COLUMNS:
+            row[prefix + name] = float(run.node_stats[name][i])
+    row["income_others"], row["twin_income_others"] = incomes_of_others(model, twin, where=i)
     return row
 
 

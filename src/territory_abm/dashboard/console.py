@@ -22,7 +22,7 @@ from .compare import track_frame
 from .controls import LEVER_FIELDS, live_policy
 from .groups import Group, GroupStore
 from .maps import DIFFERENCES, DifferencePanel, difference_map, node_differences
-from .text import number, t
+from .text import number, outcome_text, t
 from .views import Ticks, YearTicks, fits, font_scale
 
 
@@ -75,11 +75,14 @@ def group_table(rows: list[GroupRow], lang: str) -> list[list[str]]:
             cells += ["-"] * 7
         else:
             cells += [number(100 * last["poverty_headcount"], lang, 1) + " %",
-                      number(100 * (last["poverty_headcount"] - last["twin_poverty_headcount"]), lang, 1, signed=True),
+                      outcome_text("poverty_headcount", last["poverty_headcount"] - last["twin_poverty_headcount"],
+                                   lang, signed=True),
                       number(last["mean_income_pc"], lang, 0),
-                      number(last["mean_income_pc"] - last["twin_mean_income_pc"], lang, 0, signed=True),
+                      outcome_text("mean_income_pc", last["mean_income_pc"] - last["twin_mean_income_pc"], lang,
+                                   signed=True),
                       number(last["income_others"], lang, 0),
-                      number(last["income_others"] - last["twin_income_others"], lang, 0, signed=True),
+                      outcome_text("mean_income_pc", last["income_others"] - last["twin_income_others"], lang,
+                                   signed=True),
                       number(last["cumulative_cost"], lang, 0)]
         lines.append(cells)
     return lines

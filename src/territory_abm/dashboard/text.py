@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from ..report.numbers import value as report_value
+
 TEXT: dict[str, dict[str, str]] = {
     "en": {
         "title": "Rural territory simulator", "language": "Language", "levers": "Policy levers",
@@ -47,8 +49,13 @@ TEXT: dict[str, dict[str, str]] = {
         "split": "Income per person (USD/yr)", "reached": "Reached by a programme", "others": "Not reached",
         "others_twin": "Not reached, same households without policy",
         "farm_gate": "Farm-gate price (market price at start = 1)", "commuters": "Commuters (persons)",
-        "summary": "Year {year}, against the same seed without policy: poverty {poverty} points, income {income} "
-                   "USD per person and year, non-reached households {others} USD; policy cost so far {cost} USD.",
+        "summary": "Year {year}, the whole territory against the same seed without policy: poverty {poverty} points, "
+                   "income {income} USD per person and year, non-reached households {others} USD; policy cost so far "
+                   "{cost} USD. A municipality's own figures: choose it under Municipality details.",
+        "municipality_compare": "{name} against the same seed without policy, year {year}",
+        "poverty_percent": "Poverty headcount (%; difference in points)",
+        "income_others_here": "Income per person of its households not reached by a programme (USD/yr)",
+        "difference": "Difference",
         "summary_none": "Against the same seed without policy: no year simulated yet.",
         "multipliers": "Annual income multiplier this year (income gained per USD of policy cost this year): "
                        "nominal {nominal_total} (reached households {nominal_reached}, others {nominal_others}: "
@@ -155,8 +162,13 @@ TEXT: dict[str, dict[str, str]] = {
         "split": "Ingreso por persona (USD/año)", "reached": "Alcanzados por un programa", "others": "No alcanzados",
         "others_twin": "No alcanzados, los mismos hogares sin política",
         "farm_gate": "Precio en finca (precio de mercado inicial = 1)", "commuters": "Viajan a trabajar (personas)",
-        "summary": "Año {year}, frente a la misma semilla sin política: pobreza {poverty} puntos, ingreso {income} "
-                   "USD por persona y año, hogares no alcanzados {others} USD; costo de políticas hasta ahora {cost} USD.",
+        "summary": "Año {year}, todo el territorio frente a la misma semilla sin política: pobreza {poverty} puntos, "
+                   "ingreso {income} USD por persona y año, hogares no alcanzados {others} USD; costo de políticas "
+                   "hasta ahora {cost} USD. Las cifras de un municipio: elíjanlo en Detalle del municipio.",
+        "municipality_compare": "{name} frente a la misma semilla sin política, año {year}",
+        "poverty_percent": "Tasa de pobreza (%; diferencia en puntos)",
+        "income_others_here": "Ingreso por persona de sus hogares no alcanzados por un programa (USD/año)",
+        "difference": "Diferencia",
         "summary_none": "Frente a la misma semilla sin política: todavía no se simuló ningún año.",
         "multipliers": "Multiplicador anual del ingreso este año (ingreso ganado por USD de costo de políticas este "
                        "año): nominal {nominal_total} (hogares alcanzados {nominal_reached}, otros {nominal_others}: "
@@ -263,8 +275,21 @@ def number(value: float, language: str, decimals: int = 0, *, signed: bool = Fal
         return "-"
     sign = "+" if signed else ""
     value = 0.0 if round(value, max(decimals, 0)) == 0 else value  # no "-0"
-    text = f"{value:{sign},.{max(decimals, 0)}f}"
-    if language != "es":
+    return written(f"{value:{sign},.{max(decimals, 0)}f}", language)
+
+
+def outcome_text(name: str, value: float, language: str, *, signed: bool = False) -> str:
+    """Outcome ``name``'s ``value`` (or difference, ``signed``) as the report writes it, in
+    ``language``: in the report's unit and at the outcome registry's precision (shares in per
+    cent, their differences in points, with one decimal; money per person whole), and ``0``
+    when it rounds to zero whatever its sign (``report.numbers.value``), so that -0.04 points
+    reads "0", not "+0.0"."""
+    return written(report_value(name, value, signed=signed), language)
+
+
+def written(text: str, language: str) -> str:
+    """A number written in English (``"+1,636.5"``) as ``language`` writes it (see :func:`number`)."""
+    if language != "es" or not text[-1:].isdigit():
         return text
     whole, _, decimal = text.partition(".")
     digits = whole.lstrip("+-").replace(",", "")

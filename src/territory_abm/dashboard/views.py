@@ -19,7 +19,7 @@ from ..output.figure_check import hide_colliding
 from ..output.plots import NODE_SHAPES
 from ..outcomes import TYPE_COLOURS, TYPES, UNCLASSIFIED_COLOUR
 from ..typology import typology
-from .text import number, t
+from .text import number, outcome_text, t
 
 COLOUR_BY = {  # menu key -> (node outcome, colour map, fixed range or None)
     "poverty": ("poverty_headcount", "OrRd", (0.0, 0.8)),
@@ -336,12 +336,30 @@ def municipality_details(model, node_id: str, language: str) -> list[tuple[str, 
         value = float(model.node_stats[_DETAIL_COLUMNS.get(key, key)][i])
         if not np.isfinite(value):
             text = "-"
-        elif key in ("poverty", "gini", "forest_cover", "enforcement", "service_quality"):
+        elif key == "poverty":
+            text = outcome_text(_DETAIL_COLUMNS[key], value, language) + " %"
+        elif key in ("gini", "forest_cover", "enforcement", "service_quality"):
             text = number(value, language, 2)
         else:
             text = number(value, language, 0)
         rows.append((t(language, key), text))
     return rows
+
+
+COMPARED = (("poverty_percent", "poverty_headcount", "poverty_headcount"),
+            ("income", "mean_income_pc", "mean_income_pc"),
+            ("income_others_here", "income_others", "mean_income_pc"))
+"""Rows of a municipality against the same seed without policy: (label key, key of
+:func:`.compare.node_row`, registry outcome whose unit and precision it is written in)."""
+
+
+def municipality_comparison(row: dict, language: str) -> list[tuple[str, str, str, str]]:
+    """(label, this run, same seed without policy, difference) of a municipality's ``row``
+    (:func:`.compare.node_row`), written as the report writes them (:func:`.text.outcome_text`):
+    poverty in per cent and its difference in points, incomes in USD per person and year."""
+    return [(t(language, key), *(outcome_text(name, row[prefix + column], language) for prefix in ("", "twin_")),
+             outcome_text(name, row[column] - row["twin_" + column], language, signed=True))
+            for key, column, name in COMPARED]
 
 
 GAME_CHARTS = (("poverty", lambda f: f["poverty_headcount"]),
