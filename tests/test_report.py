@@ -108,6 +108,28 @@ def test_wrapped_lines_fit_their_width():
         assert " ".join(lines).replace(" ", "") == (text + " averyveryverylongwordwithoutanyspaceinsideit").replace(" ", "")
 
 
+def test_narrow_columns_break_names_after_underscores_and_never_inside_a_number():
+    """Seven scenarios beside the outcome labels (trial 18: the headline table printed
+    "157,4 / 64", "[-1,47 / 1" and "baseli / ne" in the roads and baseline columns)."""
+    from territory_abm.report.pdf import CELL_PAD, TABLE, Style, column_widths, wrap
+
+    names = ["baseline", "cash_transfers", "roads", "land_redistribution", "assistance_market_linkage",
+             "environmental_governance", "policy_mix"]
+    header = ["Outcome", *names]
+    rows = [["Gini of per-capita income (person-weighted)", *["157,464\n-518 [-1,471, +88]"] * 7],
+            ["Mean income per person (USD/person/yr)", *["3,241\n+28 [+7, +53]"] * 7]]
+    widths = column_widths([header, *rows], TABLE)
+    bold = Style(TABLE.size, "bold")
+    for name, w in zip(names, widths[1:]):
+        lines = wrap(name, w - 2 * CELL_PAD[0], bold)
+        assert "".join(lines) == name and all(line.endswith("_") for line in lines[:-1]), lines
+    for row in rows:
+        for cell, w in zip(row[1:], widths[1:]):
+            words = cell.split()
+            for line in wrap(cell, w - 2 * CELL_PAD[0], TABLE):
+                assert all(word in words for word in line.split()), (cell, line)
+
+
 def test_a_heading_keeps_with_the_table_it_introduces_and_tables_do_not_overprint():
     from territory_abm.output.figure_check import figure_problems
     from territory_abm.report.pdf import H2, Layout
