@@ -42,7 +42,10 @@ from .text import (  # noqa: E402
     MULTIPLIERS,
     MUNICIPALITIES,
     NOT_ONLY_POLICIES,
+    OVERVIEW,
+    OVERVIEW_TITLE,
     PROGRAMME_END,
+    READ_FIRST,
     READING,
     SCENARIOS_EXPLAINED,
     TYPOLOGY,
@@ -139,17 +142,27 @@ def column_widths(cells: list[list[str]], style: Style, width: float = WIDTH) ->
     """Widths (points) of the columns of ``cells`` (header row first, measured in bold) that fill ``width``.
 
     Each column needs its widest unwrapped line (``natural``) and can wrap down to its
-    longest word, or for an identifier its longest piece (:func:`pieces`) (``least``). When the natural widths fit, they are stretched to ``width``.
-    Otherwise the widest columns are capped at one common width, the largest that fits
-    (narrow columns of numbers keep their natural width; long labels and descriptions wrap),
-    never below a column's longest word; if even the longest words do not fit, all shrink
-    in proportion (words are then cut)."""
+    longest word, or for an identifier its longest piece (:func:`pieces`) (``least``).
+    When the natural widths fit, they are stretched to ``width``. Otherwise headers wrap
+    first: when each column's widest cell below the header (and its header's longest word)
+    fit, those are stretched to ``width``. Otherwise the widest columns are capped at one
+    common width, the largest that fits (narrow columns of numbers keep their width; long
+    labels and descriptions wrap), never below a column's longest word; if even the longest
+    words do not fit, all shrink in proportion (words are then cut)."""
     pad = 2 * CELL_PAD[0] + 1
     bold = Style(style.size, "bold")
     columns = [[(str(v), bold if k == 0 else style) for k, v in enumerate(col)] for col in zip(*cells)]
-    natural = [max(text_width(line, s) for v, s in col for line in v.split("\n")) + pad for col in columns]
+
+    def widest(col) -> float:
+        return max([text_width(line, s) for v, s in col for line in v.split("\n")] or [0.0]) + pad
+
+    natural = [widest(col) for col in columns]
     least = [max([text_width(p, s) for v, s in col for w in v.split() for p in pieces(w)] or [0.0]) + pad
              for col in columns]
+    if sum(natural) <= width:
+        return [n * width / sum(natural) for n in natural]
+    # headers wrap before cells do: a column needs its widest cell, and its header's longest word
+    natural = [max(widest(col[1:]), m) for col, m in zip(columns, least)]
     if sum(natural) <= width:
         return [n * width / sum(natural) for n in natural]
     if sum(least) >= width:
@@ -326,6 +339,13 @@ def lay_out(content: ReportContent, charts: dict[str, Path], pdf) -> int:
         page.heading(NOT_ONLY_POLICIES)
         for text in c.not_only_policies:
             page.paragraph(text, WARNING, bullet=True)
+    if len(c.overview):
+        page.heading(OVERVIEW_TITLE)
+        page.paragraph(OVERVIEW, NOTE, keep=True)
+        page.table(c.overview)
+    page.heading(READ_FIRST)
+    for text in c.read_first:
+        page.paragraph(text, bullet=True)
     page.heading("Main findings")
     for text in c.findings:
         page.paragraph(text, bullet=True)
