@@ -24,7 +24,7 @@ from ..params import CONTEXT_GROUP
 from ..params import REGISTRY as PARAMETERS
 from ..suggest import not_found
 from . import numbers
-from .findings import dated_effects, drift_caveat, effects, key_findings, residents_sentence, side
+from .findings import Effect, dated_effects, drift_caveat, effects, key_findings, residents_sentence, side
 
 HEADLINE = {name: outcome(name) for name in HEADLINE_OUTCOMES}
 """Outcomes in the headline table (registry entries: label, unit, display; shares shown as %)."""
@@ -293,16 +293,16 @@ def overview_table(summary: pd.DataFrame, impact: pd.DataFrame, interventions: l
     before the horizon) and at the horizon, each column at one precision
     (:func:`numbers.shared_places`); and its person-years out of poverty over the run."""
     dated = {n: dated_effects(summary, n, "poverty_headcount") for n in interventions}
-    horizons = [h for _, h in dated.values() if h is not None]
-    if not horizons:
+    if all(h is None for _, h in dated.values()):
         return pd.DataFrame()
-    places = [numbers.shared_places("poverty_headcount", [(e.mean, e.low, e.high) for e in column if e is not None])
-              for column in zip(*dated.values())]
-    by_name = impact.set_index("scenario") if "scenario" in impact else pd.DataFrame()
+    end_places, horizon_places = (
+        numbers.shared_places("poverty_headcount", [(e.mean, e.low, e.high) for e in column if e is not None])
+        for column in zip(*dated.values()))
+    by_name = impact.set_index("scenario")
     whole = numbers.whole_territory(scale)
 
-    def poverty(e) -> str:
-        return numbers.with_interval(e.outcome, e.mean, e.low, e.high, places=places[e.year == horizons[0].year])
+    def poverty(e: Effect, places: int) -> str:
+        return numbers.with_interval(e.outcome, e.mean, e.low, e.high, places=places)
 
     rows = []
     for name, (end, horizon) in dated.items():
@@ -317,8 +317,8 @@ def overview_table(summary: pd.DataFrame, impact: pd.DataFrame, interventions: l
             "Cost per programme year (thousand USD)": numbers.MISSING if programme is None
             else numbers.significant(1e-3 * whole * programme["programme_cost_per_year_mean"]),
             "Poverty headcount at the end of the programmes (points)":
-                f"{end.year}: {poverty(end)}" if end is not None else f"runs to {horizon.year}",
-            f"Poverty headcount in {horizon.year} (points)": poverty(horizon),
+                f"{end.year}: {poverty(end, end_places)}" if end is not None else f"runs to {horizon.year}",
+            f"Poverty headcount in {horizon.year} (points)": poverty(horizon, horizon_places),
             "Person-years out of poverty over the run": _interval(avoided.iloc[0] if len(avoided) else None, whole)})
     return pd.DataFrame(rows)
 
