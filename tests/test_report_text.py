@@ -254,6 +254,9 @@ def test_page_one_table_gives_cost_per_year_poverty_at_the_end_and_horizon_and_p
     assert table.loc["roads", "Poverty headcount in 2030 (points)"] == "-0.4 [-0.9, +0.1]"
     assert table.loc["cash", "Poverty headcount in 2030 (points)"] == "+1.3 [+0.5, +2.3]"
     assert table.loc["roads", "Person-years out of poverty over the run"] == "13,100 [5,740, 19,600]"
+    # a scenario without programmes (or an impact.csv without their columns): no years, cost or end
+    bare = overview_table(summary, pd.DataFrame({"scenario": ["cash"]}), ["cash"]).iloc[0]
+    assert (bare["Programme years"], bare["Cost per programme year (thousand USD)"], bare[end]) == ("-",) * 3
 
 
 def test_page_one_says_the_calibration_status_and_the_change_in_residents():

@@ -308,16 +308,17 @@ def overview_table(summary: pd.DataFrame, impact: pd.DataFrame, interventions: l
     for name, (end, horizon) in dated.items():
         if horizon is None:
             continue
-        programme = by_name.loc[name] if name in by_name.index else None
+        # impact.csv's programme columns (NaN where a comparison has none)
+        first, last, per_year = (by_name[c].get(name, np.nan) if c in by_name else np.nan for c in
+                                 ("programme_first_year", "programme_last_year", "programme_cost_per_year_mean"))
         avoided = summary[(summary["scenario"] == name) & (summary["outcome"] == "poverty_person_years_avoided")]
         rows.append({
             "Scenario": name,
-            "Programme years": numbers.MISSING if programme is None or not np.isfinite(programme["programme_first_year"])
-            else f"{int(programme['programme_first_year'])}-{int(programme['programme_last_year'])}",
-            "Cost per programme year (thousand USD)": numbers.MISSING if programme is None
-            else numbers.significant(1e-3 * whole * programme["programme_cost_per_year_mean"]),
+            "Programme years": f"{int(first)}-{int(last)}" if np.isfinite(first) else numbers.MISSING,
+            "Cost per programme year (thousand USD)": numbers.significant(1e-3 * whole * per_year),
             "Poverty headcount at the end of the programmes (points)":
-                f"{end.year}: {poverty(end, end_places)}" if end is not None else f"runs to {horizon.year}",
+                f"{end.year}: {poverty(end, end_places)}" if end is not None
+                else f"runs to {horizon.year}" if np.isfinite(first) else numbers.MISSING,  # or no programme
             f"Poverty headcount in {horizon.year} (points)": poverty(horizon, horizon_places),
             "Person-years out of poverty over the run": _interval(avoided.iloc[0] if len(avoided) else None, whole)})
     return pd.DataFrame(rows)
