@@ -118,7 +118,7 @@ def build_content(directory: Path, question: str | None = None) -> ReportContent
         question=question, not_only_policies=not_only_policies([by_name[n] for n in names]),
         overview=overview_table(summary, impact, interventions, scale),
         read_first=read_first(scenarios, summary, reference, interventions, scale),
-        findings=key_findings(summary, reference, interventions, Tolerances(**tolerances)),
+        findings=key_findings(summary, reference, interventions, Tolerances(**tolerances), scale),
         reference=reference, scenarios=scenarios, seeds=list(meta["seeds"]), years=years,
         households_scale=scale,
         headline=headline_table(summary, names, reference, scale),

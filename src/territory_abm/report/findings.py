@@ -224,14 +224,15 @@ def dated_effects(summary: pd.DataFrame, scenario: str, name: str) -> tuple[Effe
 
 
 def key_findings(summary: pd.DataFrame, reference: str, interventions: list[str],
-                 tolerances: Tolerances | None = None) -> list[str]:
+                 tolerances: Tolerances | None = None, scale: float = 1.0) -> list[str]:
     """Page one: each intervention's effect on income and poverty, led by the effect in the
     last year of its programmes where they end before the horizon, then at the horizon and
     whether it lasts (a programme that stopped is not judged by the horizon alone); its
     effect on the depth of poverty, inequality and forest where told from chance at either
     date (for inequality and forest, beyond the typology's ``tolerances`` too); which lowers
-    poverty most, and in which year; and which brings person-years out of poverty over the
-    run at the least cost."""
+    poverty most, and in which year; which brings the most person-years out of poverty over
+    the run (whole territory: ``scale`` simulated households per real one), and which at the
+    least cost."""
     tolerances = tolerances or Tolerances()
     out = []
 
@@ -262,7 +263,15 @@ def key_findings(summary: pd.DataFrame, reference: str, interventions: list[str]
             ends = " or in the last year of its programmes" if any(e.year < horizon_year for e in dated) else ""
             out.append(f"No intervention lowers the poverty headcount in {horizon_year}{ends} by an amount that can "
                        "be told from chance.")
-    costs = {n: _cost_per_person_year(summary, n) for n in interventions if _out_of_poverty(summary, n) > 0}
+    gains = {n: _person_years(summary, n) for n in interventions}
+    gains = {n: row for n, row in gains.items() if row is not None and side(row["diff_q05"], row["diff_q95"]) > 0}
+    if len(interventions) > 1 and gains:
+        most = max(gains, key=lambda n: gains[n]["diff_to_reference"])
+        mean, low, high = (numbers.significant(gains[most][c] / scale) for c in ("diff_to_reference", "diff_q05",
+                                                                                  "diff_q95"))
+        out.append(f"Over the run, the most person-years out of poverty that can be told from chance come under "
+                   f"{most} ({mean} [{low}, {high}] person-years, whole territory).")
+    costs = {n: _cost_per_person_year(summary, n) for n in gains}
     costs = {k: v for k, v in costs.items() if np.isfinite(v) and v > 0}
     if len(costs) > 1:
         cheapest = min(costs, key=costs.get)
@@ -274,11 +283,11 @@ def key_findings(summary: pd.DataFrame, reference: str, interventions: list[str]
     return out
 
 
-def _out_of_poverty(summary: pd.DataFrame, scenario: str) -> int:
-    """:func:`side` of the interval of ``scenario``'s person-years out of poverty over the
-    run (+1: told from chance above zero); 0 where the summary has none."""
+def _person_years(summary: pd.DataFrame, scenario: str) -> pd.Series | None:
+    """The summary row of ``scenario``'s person-years out of poverty over the run (simulated
+    households; None where the summary has none)."""
     rows = summary[(summary["scenario"] == scenario) & (summary["outcome"] == "poverty_person_years_avoided")]
-    return side(float(rows["diff_q05"].iloc[0]), float(rows["diff_q95"].iloc[0])) if len(rows) else 0
+    return rows.iloc[0] if len(rows) else None
 
 
 def _cost_per_person_year(summary: pd.DataFrame, scenario: str) -> float:
