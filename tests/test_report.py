@@ -38,7 +38,8 @@ def test_report_writes_a_self_contained_html_and_a_pdf(comparison, tmp_path):
     assert "<script" not in page
     assert page.count("data:image/png;base64,") >= 3
     for text in ("baseline", "cash_transfers", "roads", "Poverty headcount", "difference", "Municipalities that gain",
-                 "Caveats", "Calibration", "(spillover)", "(composition)", "win-win-win"):
+                 "Caveats", "Calibration", "(spillover)", "(composition)", "win-win-win",
+                 "The interventions at a glance", "Read with care", "Person-years out of poverty over the run"):
         assert text in page, text
     pdf = (tmp_path / "report.pdf").read_bytes()
     assert pdf.startswith(b"%PDF") and len(re.findall(rb"/Type\s*/Page\b", pdf)) >= 3
@@ -108,6 +109,43 @@ def test_wrapped_lines_fit_their_width():
         assert " ".join(lines).replace(" ", "") == (text + " averyveryverylongwordwithoutanyspaceinsideit").replace(" ", "")
 
 
+def test_narrow_columns_break_names_after_underscores_and_never_inside_a_number():
+    """Seven scenarios beside the outcome labels (trial 18: the headline table printed
+    "157,4 / 64", "[-1,47 / 1" and "baseli / ne" in the roads and baseline columns)."""
+    from territory_abm.report.pdf import CELL_PAD, TABLE, Style, column_widths, wrap
+
+    names = ["baseline", "cash_transfers", "roads", "land_redistribution", "assistance_market_linkage",
+             "environmental_governance", "policy_mix"]
+    header = ["Outcome", *names]
+    rows = [["Gini of per-capita income (person-weighted)", *["157,464\n-518 [-1,471, +88]"] * 7],
+            ["Mean income per person (USD/person/yr)", *["3,241\n+28 [+7, +53]"] * 7]]
+    widths = column_widths([header, *rows], TABLE)
+    bold = Style(TABLE.size, "bold")
+    for name, w in zip(names, widths[1:]):
+        lines = wrap(name, w - 2 * CELL_PAD[0], bold)
+        assert "".join(lines) == name and all(line.endswith("_") for line in lines[:-1]), lines
+    for row in rows:
+        for cell, w in zip(row[1:], widths[1:]):
+            words = cell.split()
+            for line in wrap(cell, w - 2 * CELL_PAD[0], TABLE):
+                assert all(word in words for word in line.split()), (cell, line)
+
+
+def test_long_headers_wrap_before_the_numbers_below_them():
+    """Page one's table: headers of several words over short intervals. The cells are kept on
+    one line (its first layout wrapped '2029: +0.4 [-0.3, / +1.2]' under a long header)."""
+    from territory_abm.report.pdf import CELL_PAD, TABLE, column_widths, wrap
+
+    header = ["Scenario", "Programme years", "Cost per programme year (thousand USD)",
+              "Poverty headcount at the end of the programmes (points)", "Poverty headcount in 2030 (points)",
+              "Person-years out of poverty over the run"]
+    row = ["assistance_market_linkage", "2012-2021", "13,000", "2029: +0.4 [-0.3, +1.2]", "+1.3 [+0.5, +2.3]",
+           "-10,700 [-20,200, 6,200]"]
+    widths = column_widths([header, row], TABLE)
+    lines = [len(wrap(cell, w - 2 * CELL_PAD[0], TABLE)) for cell, w in zip(row, widths)]
+    assert lines[1:] == [1] * 5  # the name may break after an underscore; the numbers do not wrap
+
+
 def test_a_heading_keeps_with_the_table_it_introduces_and_tables_do_not_overprint():
     from territory_abm.output.figure_check import figure_problems
     from territory_abm.report.pdf import H2, Layout
@@ -147,6 +185,10 @@ def test_every_report_page_has_readable_text_and_sentences_from_the_numbers(comp
         assert not problems, f"page {number}:\n" + "\n".join(problems)
         texts = _page_texts(fig)
         assert not any(re.search(r"[-+]0(\.0+)?(?![.\d])", t) for t in texts), number  # no -0, +0.0
+    first = " ".join(_page_texts(pages.figures[0]))  # page one: the table, the calibration status, the findings
+    for text in ("The interventions at a glance", "Read with care", "Calibration: none of these scenarios",
+                 "Main findings"):
+        assert text in first, text
     headings = {"Main findings", "Headline results", "Cost-effectiveness", "Caveats"}
     for fig in pages.figures:  # no heading is the last text of a page
         body = [t for t in fig.texts if "· page" not in t.get_text()]

@@ -20,7 +20,8 @@ from territory_abm.report.findings import (
     drift_caveat,
     effect_sentence,
     key_findings,
-    persistence_sentence,
+    lasting_sentence,
+    residents_sentence,
     short_label,
 )
 
@@ -107,10 +108,14 @@ def test_effect_sentences_follow_direction_and_whether_the_interval_excludes_zer
     ((-0.01, -0.03, 0.01), (-0.01, -0.03, 0.01), "neither difference"),
 ])
 def test_persistence_sentences_follow_the_effect_at_programme_end_and_horizon(end, horizon, verdict):
-    sentence = persistence_sentence(Effect("roads", "poverty_headcount", 2016, *end),
-                                    Effect("roads", "poverty_headcount", 2020, *horizon))
+    sentence = lasting_sentence(Effect("roads", "poverty_headcount", 2016, *end),
+                                Effect("roads", "poverty_headcount", 2020, *horizon), "base")
     assert verdict in sentence
-    assert f"is {numbers.value('poverty_headcount', end[0], signed=True)} points then" in sentence
+    # the programme's end leads, the horizon follows
+    assert sentence.startswith(f"roads lowers the poverty headcount in 2016, the last year of its programmes, by "
+                               f"{numbers.value('poverty_headcount', -end[0])} points compared with base")
+    assert f"At the horizon (2020) the difference is {numbers.value('poverty_headcount', horizon[0], signed=True)} " \
+           "points (90 % interval" in sentence
 
 
 def test_key_findings_name_the_intervention_with_the_largest_fall_and_the_cheapest():
@@ -119,6 +124,8 @@ def test_key_findings_name_the_intervention_with_the_largest_fall_and_the_cheape
         for name, (d, cost) in (("cash", cash), ("roads", roads)):
             rows.append((name, "horizon", 2020, "poverty_headcount", 0.25, d, d - 0.005, d + 0.005))
             rows.append((name, "horizon", 2020, "cost_per_poverty_person_year_avoided", cost, cost, cost, cost))
+            years = -1000 * d  # person-years out of poverty over the run, told from chance where poverty falls
+            rows.append((name, "horizon", 2020, "poverty_person_years_avoided", years, years, years - 5, years + 5))
         return _summary(rows)
     first = " ".join(key_findings(summary((-0.06, 900.0), (-0.02, 600.0)), "base", ["cash", "roads"]))
     second = " ".join(key_findings(summary((-0.02, 600.0), (-0.06, 900.0)), "base", ["cash", "roads"]))
@@ -127,7 +134,7 @@ def test_key_findings_name_the_intervention_with_the_largest_fall_and_the_cheape
     assert "cheapest per person-year out of poverty is roads (600 USD" in first
     assert "cheapest per person-year out of poverty is cash (600 USD" in second
     none = " ".join(key_findings(summary((0.01, 900.0), (0.0, 600.0)), "base", ["cash", "roads"]))
-    assert "No intervention lowers the poverty headcount" in none and "cheapest" not in none
+    assert "No intervention lowers the poverty headcount in 2020 by" in none and "cheapest" not in none
     # the depth of poverty, inequality and forest are named where told from chance, and only there
     extra = _summary([("cash", "horizon", 2020, "poverty_headcount", 0.25, 0.01, -0.001, 0.02),
                       ("cash", "horizon", 2020, "poverty_gap", 0.13, 0.010, 0.006, 0.014),
@@ -170,6 +177,104 @@ def test_page_one_judges_effects_with_the_comparisons_tolerances():
     named = key_findings(summary, "base", ["cash"], tolerances=Tolerances(forest=0.0005))
     assert named == ["cash lowers the forest as a share of area in 2030 by 0.03 points compared with base "
                      "(90 % interval -0.06 to -0.01 points)."]
+
+
+def _ended(rows):
+    """A summary of interventions whose programmes end before the horizon (2030): for each
+    (name, outcome, end year, (difference, low, high) at the end, the same at the horizon)."""
+    return _summary([row for name, key, year, end, horizon in rows
+                     for row in ((name, "programme end", year, key, 0.3 + end[0], *end),
+                                 (name, "horizon", 2030, key, 0.3 + horizon[0], *horizon))])
+
+
+def test_page_one_leads_with_the_effect_when_the_programmes_end_then_the_horizon():
+    """Trial 18: page one read "policy_mix raises the poverty headcount in 2030 by 1.4 points"
+    and nothing else first, while the mix lowered it 0.7 points in 2029, the last year of its
+    programmes (the horizon-only finding misreads a programme that stopped)."""
+    summary = _ended([("mix", "poverty_headcount", 2029, (-0.007, -0.012, -0.002), (0.014, 0.004, 0.020))])
+    first = key_findings(summary, "base", ["mix"])[0]
+    assert first.startswith("mix lowers the poverty headcount in 2029, the last year of its programmes, by 0.7 "
+                            "points compared with base (90 % interval -1.2 to -0.2 points).")
+    assert first.endswith("At the horizon (2030) the difference is +1.4 points (90 % interval +0.4 to +2.0 points): "
+                          "the effect reverses after the programmes stop.")
+    # a programme that runs to the horizon is stated there alone
+    running = key_findings(_summary([("cash", "horizon", 2030, "poverty_headcount", 0.3, 0.01, 0.005, 0.02)]),
+                           "base", ["cash"])
+    assert running == ["cash raises the poverty headcount in 2030 by 1.0 points compared with base "
+                       "(90 % interval +0.5 to +2.0 points)."]
+
+
+def test_the_largest_fall_in_poverty_counts_the_programmes_end_and_says_the_year():
+    """Trial 18: "No intervention lowers the poverty headcount by an amount that can be told
+    from chance" looked at the horizon only, while roads (2016) and assistance (2021) lowered
+    it, told from chance, at their programmes' end."""
+    summary = _ended([("roads", "poverty_headcount", 2016, (-0.006, -0.010, -0.002), (-0.004, -0.009, 0.001)),
+                      ("assist", "poverty_headcount", 2021, (-0.008, -0.013, -0.004), (0.001, -0.005, 0.009))])
+    text = " ".join(key_findings(summary, "base", ["roads", "assist"]))
+    assert "No intervention" not in text
+    assert ("The largest fall in poverty that can be told from chance is under assist (-0.8 points in 2021, the last "
+            "year of its programmes).") in text
+    rises = _ended([("roads", "poverty_headcount", 2016, (0.006, 0.002, 0.010), (-0.004, -0.009, 0.001)),
+                    ("assist", "poverty_headcount", 2021, (-0.008, -0.013, 0.004), (0.001, -0.005, 0.009))])
+    assert ("No intervention lowers the poverty headcount in 2030 or in the last year of its programmes by an amount "
+            "that can be told from chance.") in key_findings(rises, "base", ["roads", "assist"])
+
+
+def test_the_cheapest_per_person_year_is_among_those_that_bring_person_years_out_of_poverty():
+    """Trial 18: roads and assistance brought person-years out of poverty over the run (their
+    intervals above zero) but were left out of the cost comparison, which took only the
+    interventions lowering poverty at the horizon."""
+    rows = []
+    for name, years, cost in (("roads", (13100, 5740, 19600), 761.0), ("assist", (13600, 4780, 22600), 1130.0),
+                              ("cash", (-10700, -20200, 6200), np.nan), ("land", (4090, -7150, 12500), 6000.0)):
+        rows += [(name, "horizon", 2030, "poverty_headcount", 0.3, 0.004, -0.009, 0.001),
+                 (name, "horizon", 2030, "poverty_person_years_avoided", years[0], *years),
+                 (name, "horizon", 2030, "cost_per_poverty_person_year_avoided", cost, cost, cost, cost)]
+    text = " ".join(key_findings(_summary(rows), "base", ["roads", "assist", "cash", "land"], scale=0.25))
+    assert ("the cheapest per person-year out of poverty is roads (761 USD, against 1,130 USD for assist)."
+            in text)
+    # the question 'which does most' answered over the run, for the whole territory
+    assert ("Over the run, the most person-years out of poverty that can be told from chance come under assist "
+            "(54,400 [19,100, 90,400] person-years, whole territory).") in text
+
+
+def test_page_one_table_gives_cost_per_year_poverty_at_the_end_and_horizon_and_person_years():
+    from territory_abm.report.content import overview_table
+
+    summary = pd.concat([
+        _ended([("roads", "poverty_headcount", 2016, (-0.006, -0.010, -0.002), (-0.004, -0.009, 0.001))]),
+        _summary([("cash", "horizon", 2030, "poverty_headcount", 0.31, 0.013, 0.005, 0.023),
+                  ("roads", "horizon", 2030, "poverty_person_years_avoided", 3285.9, 3285.9, 1435.7, 4902.1),
+                  ("cash", "horizon", 2030, "poverty_person_years_avoided", -2675, -2675, -5050, 1550)])])
+    impact = pd.DataFrame({"scenario": ["cash", "roads"], "programme_first_year": [2012, 2012],
+                           "programme_last_year": [2030, 2016], "programme_cost_per_year_mean": [862524.0, 5e5]})
+    table = overview_table(summary, impact, ["cash", "roads"], 0.25).set_index("Scenario")
+    assert list(table.index) == ["cash", "roads"]
+    assert table.loc["roads", "Programme years"] == "2012-2016"
+    assert table.loc["cash", "Cost per programme year (thousand USD)"] == "3,450"  # whole territory, 4 x simulated
+    end = "Poverty headcount at the end of the programmes (points)"
+    assert table.loc["roads", end] == "2016: -0.6 [-1.0, -0.2]" and table.loc["cash", end] == "runs to 2030"
+    assert table.loc["roads", "Poverty headcount in 2030 (points)"] == "-0.4 [-0.9, +0.1]"
+    assert table.loc["cash", "Poverty headcount in 2030 (points)"] == "+1.3 [+0.5, +2.3]"
+    assert table.loc["roads", "Person-years out of poverty over the run"] == "13,100 [5,740, 19,600]"
+    # a scenario without programmes (or an impact.csv without their columns): no years, cost or end
+    bare = overview_table(summary, pd.DataFrame({"scenario": ["cash"]}), ["cash"]).iloc[0]
+    assert (bare["Programme years"], bare["Cost per programme year (thousand USD)"], bare[end]) == ("-",) * 3
+
+
+def test_page_one_says_the_calibration_status_and_the_change_in_residents():
+    from territory_abm.report.content import read_first
+
+    summary = _summary([("cash", "horizon", 2030, "population", 1030.0, 30.0, 20.0, 40.0),
+                        ("roads", "horizon", 2030, "population", 1000.0, 1.0, -5.0, 7.0)])
+    first = read_first([{"name": n, "calibrated": False} for n in ("base", "cash", "roads")], summary, "base",
+                       ["cash", "roads"], 0.25)
+    assert first[0].startswith("Calibration: none of these scenarios is calibrated to this territory's data")
+    assert len(first) == 2 and "120 more residents under cash (90 % interval +80 to +160 persons)" in first[1]
+    assert "roads" not in first[1]  # not told from chance
+    calibrated = read_first([{"name": "base", "calibrated": True}], summary.iloc[:0], "base", [])
+    assert calibrated == ["Calibration: base use parameters fitted by `territory-abm calibrate` (see that "
+                          "calibration's estimate.csv for intervals and which parameters the data pin down)."]
 
 
 # ---------------------------------------------------------------- course of the reference run
@@ -296,13 +401,13 @@ def test_cost_per_person_year_text_shows_an_interval_only_where_there_is_one():
 
 
 def test_the_residents_sentence_counts_the_whole_territory_and_needs_a_clear_change():
-    from territory_abm.report.findings import residents_sentence
-
     e = Effect("cash", "population", 2030, 343.0, 296.0, 386.0)
-    sentence = residents_sentence(e, "base", 0.1)
+    sentence = residents_sentence([e], "base", 0.1)
     assert "3,430 more residents" in sentence and "+2,960 to +3,860 persons" in sentence and "poverty" in sentence
-    assert residents_sentence(Effect("cash", "population", 2030, 10.0, -5.0, 25.0), "base", 0.1) is None
-    assert residents_sentence(Effect("cash", "population", 2030, 343.0, 343.0, 343.0), "base") is None  # one seed
+    unclear = Effect("roads", "population", 2030, 10.0, -5.0, 25.0)
+    assert residents_sentence([unclear], "base", 0.1) is None
+    assert "roads" not in residents_sentence([e, unclear], "base", 0.1)
+    assert residents_sentence([Effect("cash", "population", 2030, 343.0, 343.0, 343.0)], "base") is None  # one seed
 
 
 def test_one_seed_makes_no_interval_and_no_finding_told_from_chance():

@@ -24,7 +24,7 @@ from ..params import CONTEXT_GROUP
 from ..params import REGISTRY as PARAMETERS
 from ..suggest import not_found
 from . import numbers
-from .findings import drift_caveat, key_findings, side
+from .findings import Effect, dated_effects, drift_caveat, effects, key_findings, residents_sentence, side
 
 HEADLINE = {name: outcome(name) for name in HEADLINE_OUTCOMES}
 """Outcomes in the headline table (registry entries: label, unit, display; shares shown as %)."""
@@ -63,6 +63,8 @@ NOT_REPRODUCED = (
 class ReportContent:
     question: str
     not_only_policies: list[str]  # page one: each intervention that differs from the reference beyond its policies
+    overview: pd.DataFrame  # page one: one row per intervention (cost per year, poverty at programme end and horizon)
+    read_first: list[str]  # page one's caveats: calibration status, changes in the number of residents
     findings: list[str]  # generated sentences for page one, each from the numbers it describes
     reference: str
     scenarios: list[dict]  # name, description, policies (text), cost (mean, low, high), calibrated, parameters
@@ -114,7 +116,9 @@ def build_content(directory: Path, question: str | None = None) -> ReportContent
     tolerances = dict(meta.get("typology", first.get("typology", {})))
     return ReportContent(
         question=question, not_only_policies=not_only_policies([by_name[n] for n in names]),
-        findings=key_findings(summary, reference, interventions, scale, Tolerances(**tolerances)),
+        overview=overview_table(summary, impact, interventions, scale),
+        read_first=read_first(scenarios, summary, reference, interventions, scale),
+        findings=key_findings(summary, reference, interventions, Tolerances(**tolerances), scale),
         reference=reference, scenarios=scenarios, seeds=list(meta["seeds"]), years=years,
         households_scale=scale,
         headline=headline_table(summary, names, reference, scale),
@@ -141,6 +145,15 @@ def not_only_policies(scenarios: list[dict]) -> list[str]:
             f"Its differences to {reference} in this report are therefore not the effect of its policies alone: "
             "they include the effect of these changes."
             for name, differences in setting_differences(scenarios).items() if differences]
+
+
+def read_first(scenarios: list[dict], summary: pd.DataFrame, reference: str, interventions: list[str],
+               scale: float = 1.0) -> list[str]:
+    """Page one's caveats: the calibration status of the ``scenarios`` (report entries) and,
+    where interventions change the number of residents at the horizon by an amount told from
+    chance, that sentence (:func:`~.findings.residents_sentence`)."""
+    found = [e for e in (effects(summary, n, "population") for n in interventions) if e is not None]
+    return [calibration_caveat(scenarios), *filter(None, [residents_sentence(found, reference, scale)])]
 
 
 def changed_parameters(scenario: dict) -> dict[str, float]:
@@ -269,6 +282,45 @@ def programme_end_table(summary: pd.DataFrame, interventions: list[str], scale: 
                 r = _scaled(r.iloc[0], numbers.whole_territory_factor(key, scale))
                 found[f"{name} (end {int(r['year'])})"] = r
         rows.append({"Outcome": _row_label(key), **_cells(key, found)})
+    return pd.DataFrame(rows)
+
+
+def overview_table(summary: pd.DataFrame, impact: pd.DataFrame, interventions: list[str],
+                   scale: float = 1.0) -> pd.DataFrame:
+    """Page one, one row per intervention: the years its programmes run and their mean cost
+    per programme year (whole territory); its difference in the poverty headcount to the
+    reference with the 90 % interval in the last year of its programmes (where they end
+    before the horizon) and at the horizon, each column at one precision
+    (:func:`numbers.shared_places`); and its person-years out of poverty over the run."""
+    dated = {n: dated_effects(summary, n, "poverty_headcount") for n in interventions}
+    if all(h is None for _, h in dated.values()):
+        return pd.DataFrame()
+    end_places, horizon_places = (
+        numbers.shared_places("poverty_headcount", [(e.mean, e.low, e.high) for e in column if e is not None])
+        for column in zip(*dated.values()))
+    by_name = impact.set_index("scenario")
+    whole = numbers.whole_territory(scale)
+
+    def poverty(e: Effect, places: int) -> str:
+        return numbers.with_interval(e.outcome, e.mean, e.low, e.high, places=places)
+
+    rows = []
+    for name, (end, horizon) in dated.items():
+        if horizon is None:
+            continue
+        # impact.csv's programme columns (NaN where a comparison has none)
+        first, last, per_year = (by_name[c].get(name, np.nan) if c in by_name else np.nan for c in
+                                 ("programme_first_year", "programme_last_year", "programme_cost_per_year_mean"))
+        avoided = summary[(summary["scenario"] == name) & (summary["outcome"] == "poverty_person_years_avoided")]
+        rows.append({
+            "Scenario": name,
+            "Programme years": f"{int(first)}-{int(last)}" if np.isfinite(first) else numbers.MISSING,
+            "Cost per programme year (thousand USD)": numbers.significant(1e-3 * whole * per_year),
+            "Poverty headcount at the end of the programmes (points)":
+                f"{end.year}: {poverty(end, end_places)}" if end is not None
+                else f"runs to {horizon.year}" if np.isfinite(first) else numbers.MISSING,  # or no programme
+            f"Poverty headcount in {horizon.year} (points)": poverty(horizon, horizon_places),
+            "Person-years out of poverty over the run": _interval(avoided.iloc[0] if len(avoided) else None, whole)})
     return pd.DataFrame(rows)
 
 
@@ -460,16 +512,7 @@ def caveats(scenarios: list[dict], seeds: int, scale: float, tolerances: dict[st
     decides many municipalities' verdicts, the course of the reference run (``drift``, generated from its numbers), the territory's
     values that were assumed rather than observed (``not_observed``, as in ``run.json``) and
     what the model leaves out."""
-    calibrated = [s["name"] for s in scenarios if s["calibrated"]]
-    out = []
-    if calibrated:
-        out.append(f"Calibration: {', '.join(calibrated)} use parameters fitted by `territory-abm calibrate` "
-                   "(see that calibration's estimate.csv for intervals and which parameters the data pin down).")
-    else:
-        out.append("Calibration: none of these scenarios is calibrated to this territory's data; behavioural "
-                   "parameters are the registry defaults, set within published Latin American ranges"
-                   + _non_defaults(scenarios) + ". Read differences between scenarios, not levels, and calibrate "
-                   "before quoting numbers.")
+    out = [calibration_caveat(scenarios)]
     if seeds == 1:
         spread = ("Uncertainty: one seed per scenario, so there are no intervals: no difference in this report can "
                   "be told from chance (run compare with more seeds)")
@@ -512,6 +555,19 @@ def caveats(scenarios: list[dict], seeds: int, scale: float, tolerances: dict[st
     out.extend(f"Left out of the model: {text}" for text in LEFT_OUT)
     out.extend(f"Not yet reproduced by the model: {text}" for text in NOT_REPRODUCED)
     return out
+
+
+def calibration_caveat(scenarios: list[dict]) -> str:
+    """Which of the ``scenarios`` (report entries) use calibrated parameters, or that none
+    does and what the behavioural parameters then are (on page one and among the caveats)."""
+    calibrated = [s["name"] for s in scenarios if s["calibrated"]]
+    if calibrated:
+        return (f"Calibration: {', '.join(calibrated)} use parameters fitted by `territory-abm calibrate` "
+                "(see that calibration's estimate.csv for intervals and which parameters the data pin down).")
+    return ("Calibration: none of these scenarios is calibrated to this territory's data; behavioural "
+            "parameters are the registry defaults, set within published Latin American ranges"
+            + _non_defaults(scenarios) + ". Read differences between scenarios, not levels, and calibrate "
+            "before quoting numbers.")
 
 
 def _non_defaults(scenarios: list[dict]) -> str:

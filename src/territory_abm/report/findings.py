@@ -5,8 +5,9 @@ Three kinds of sentence:
 - **effects**: what an intervention changes at a date compared with the reference, and
   whether the 90 % interval of the paired difference excludes zero (distinguishable from
   chance) or not;
-- **persistence**: for a programme that ends before the horizon, whether its effect lasts,
-  fades, grows or appears only later;
+- **persistence**: for a programme that ends before the horizon, its effect in the last year
+  of its programmes first, then at the horizon and whether it lasts, fades, grows or appears
+  only later;
 - **drift**: how the reference run moves by itself (rise or fall, judged with the
   typology's tolerance for survey error; whether the change comes early or late, or
   reverses after the first year).
@@ -144,113 +145,149 @@ def _interval(e: Effect) -> str:
     return f"{low} to {high} {unit}".rstrip()
 
 
-def effect_sentence(e: Effect, reference: str) -> str:
+def effect_sentence(e: Effect, reference: str, ending: bool = False) -> str:
     """One sentence: what ``e.scenario`` does to the outcome in ``e.year`` compared with
-    ``reference``, and whether that can be told from chance."""
+    ``reference``, and whether that can be told from chance; with ``ending``, ``e.year`` is
+    named as the last year of its programmes."""
     label = short_label(e.outcome)
+    when = f"in {e.year}, the last year of its programmes," if ending else f"in {e.year}"
     size = numbers.quantity(e.outcome, abs(e.mean), difference=True, places=e.places)
     if e.direction == 0:
-        head = f"{e.scenario} leaves the {label} in {e.year} where it is under {reference}"
+        head = f"{e.scenario} leaves the {label} {when} where it is under {reference}"
     else:
         verb = "raises" if e.direction > 0 else "lowers"
-        head = f"{e.scenario} {verb} the {label} in {e.year} by {size} compared with {reference}"
+        head = f"{e.scenario} {verb} the {label} {when} by {size} compared with {reference}"
     if e.distinguishable:
         return f"{head} (90 % interval {_interval(e)})."
     return f"{head}, but the 90 % interval ({_interval(e)}) includes zero: not distinguishable from chance."
 
 
-def persistence_sentence(at_end: Effect, at_horizon: Effect) -> str:
+def persistence_verdict(at_end: Effect, at_horizon: Effect) -> str:
     """Whether an effect seen when the programmes end lasts to the horizon, fades, grows,
-    or shows only at one date (``at_end`` and ``at_horizon`` of one scenario and outcome)."""
-    label = short_label(at_end.outcome)
-
-    def d(e: Effect) -> str:
-        return numbers.quantity(e.outcome, e.mean, signed=True, difference=True)
-
-    head = (f"The programmes of {at_end.scenario} end in {at_end.year}: the difference in the {label} is {d(at_end)} "
-            f"then and {d(at_horizon)} at the horizon ({at_horizon.year})")
+    reverses, or shows only at one date (``at_end`` and ``at_horizon`` of one scenario and
+    outcome)."""
     if at_end.distinguishable and at_horizon.distinguishable:
         ratio = at_horizon.mean / at_end.mean
         if ratio <= 0:
-            verdict = "the effect reverses after the programmes stop"
-        elif ratio < 0.5:
-            verdict = "the effect fades to less than half after the programmes stop"
-        elif ratio > 1.5:
-            verdict = "the effect keeps growing after the programmes stop"
-        else:
-            verdict = "the effect lasts after the programmes stop"
-    elif at_end.distinguishable:
-        verdict = "the effect is no longer distinguishable from chance at the horizon"
-    elif at_horizon.distinguishable:
-        verdict = "the effect becomes distinguishable from chance only after the programmes stop"
-    else:
-        verdict = "neither difference is distinguishable from chance"
-    return f"{head}; {verdict}."
+            return "the effect reverses after the programmes stop"
+        if ratio < 0.5:
+            return "the effect fades to less than half after the programmes stop"
+        if ratio > 1.5:
+            return "the effect keeps growing after the programmes stop"
+        return "the effect lasts after the programmes stop"
+    if at_end.distinguishable:
+        return "the effect is no longer distinguishable from chance at the horizon"
+    if at_horizon.distinguishable:
+        return "the effect becomes distinguishable from chance only after the programmes stop"
+    return "neither difference is distinguishable from chance"
 
 
-def residents_sentence(e: Effect, reference: str, scale: float = 1.0) -> str | None:
-    """Where ``e.scenario`` changes the number of residents by an amount told from chance, a
-    sentence saying so (whole territory: ``scale`` simulated households per real one) and
-    that income per person then also reflects who stays and who arrives; None otherwise."""
-    if not e.distinguishable or e.direction == 0:
+def lasting_sentence(at_end: Effect, at_horizon: Effect, reference: str) -> str:
+    """For a programme that ends before the horizon: its effect in the last year of its
+    programmes first (what it does while it runs), then the difference at the horizon and
+    whether the effect lasts (:func:`persistence_verdict`)."""
+    h = at_horizon
+    size = numbers.quantity(h.outcome, h.mean, signed=True, difference=True, places=h.places)
+    return (f"{effect_sentence(at_end, reference, ending=True)} At the horizon ({h.year}) the difference is {size} "
+            f"(90 % interval {_interval(h)}): {persistence_verdict(at_end, at_horizon)}.")
+
+
+def residents_sentence(found: list[Effect], reference: str, scale: float = 1.0) -> str | None:
+    """Where interventions (``found``: their effects on the number of residents) change the
+    number of residents by an amount told from chance, one sentence saying by how much under
+    each (whole territory: ``scale`` simulated households per real one) and that income per
+    person then also reflects who stays and who arrives; None where none does."""
+    clear = [e for e in found if e.distinguishable and e.direction != 0]
+    if not clear:
         return None
-    whole = numbers.whole_territory_factor(e.outcome, scale)  # the headline table's numbers, as it rounds them
-    size = numbers.value(e.outcome, abs(e.mean) * whole)
-    low, high = numbers.value(e.outcome, e.low * whole, signed=True), numbers.value(e.outcome, e.high * whole, signed=True)
-    more = "more" if e.mean > 0 else "fewer"
-    return (f"Under {e.scenario} the territory has {size} {more} residents in {e.year} than under {reference} "
-            f"(90 % interval {low} to {high} persons): income per person, the poverty headcount and the "
-            "person-years out of poverty then also reflect who stays and who arrives, not only what the "
-            "households who were there earn; the multipliers give the income that comes with who lives where "
-            "apart (composition).")
+
+    def change(e: Effect) -> str:
+        whole = numbers.whole_territory_factor(e.outcome, scale)  # the headline table's numbers, as it rounds them
+        low, high = (numbers.value(e.outcome, x * whole, signed=True) for x in (e.low, e.high))
+        more = "more" if e.mean > 0 else "fewer"
+        return (f"{numbers.value(e.outcome, abs(e.mean) * whole)} {more} residents under {e.scenario} "
+                f"(90 % interval {low} to {high} persons)")
+
+    years = sorted({e.year for e in clear})
+    return (f"Residents: compared with {reference} in {' and '.join(map(str, years))} the territory has "
+            + ", ".join(change(e) for e in clear)
+            + ": income per person, the poverty headcount and the person-years out of poverty then also reflect "
+            "who stays and who arrives, not only what the households who were there earn; the multipliers give "
+            "the income that comes with who lives where apart (composition).")
 
 
-def key_findings(summary: pd.DataFrame, reference: str, interventions: list[str], scale: float = 1.0,
-                 tolerances: Tolerances | None = None) -> list[str]:
-    """Page one: each intervention's effect on income and poverty at the horizon (and on the
-    depth of poverty, inequality, forest and the number of residents where it moved them by
-    an amount told from chance, and for inequality and forest beyond the typology's
-    ``tolerances``), which lowers poverty most and at what cost per person-year, and whether
-    effects of programmes that end early last."""
+def dated_effects(summary: pd.DataFrame, scenario: str, name: str) -> tuple[Effect | None, Effect | None]:
+    """The effect of ``scenario`` on outcome ``name`` in the last year of its programmes
+    when they end before the horizon (else None), and at the horizon."""
+    end, horizon = effects(summary, scenario, name, PROGRAMME_END), effects(summary, scenario, name)
+    return (end if end is not None and horizon is not None and end.year < horizon.year else None), horizon
+
+
+def key_findings(summary: pd.DataFrame, reference: str, interventions: list[str],
+                 tolerances: Tolerances | None = None, scale: float = 1.0) -> list[str]:
+    """Page one: each intervention's effect on income and poverty, led by the effect in the
+    last year of its programmes where they end before the horizon, then at the horizon and
+    whether it lasts (a programme that stopped is not judged by the horizon alone); its
+    effect on the depth of poverty, inequality and forest where told from chance at either
+    date (for inequality and forest, beyond the typology's ``tolerances`` too); which lowers
+    poverty most, and in which year; which brings the most person-years out of poverty over
+    the run (whole territory: ``scale`` simulated households per real one), and which at the
+    least cost."""
     tolerances = tolerances or Tolerances()
     out = []
+
+    def sentence(end: Effect | None, horizon: Effect) -> str:
+        return lasting_sentence(end, horizon, reference) if end is not None else effect_sentence(horizon, reference)
+
     for name in interventions:
         for key in KEY_OUTCOMES:
-            e = effects(summary, name, key)
-            if e is not None:
-                out.append(effect_sentence(e, reference))
+            end, horizon = dated_effects(summary, name, key)
+            if horizon is not None:
+                out.append(sentence(end, horizon))
         for key in CLEAR_OUTCOMES:
-            e = effects(summary, name, key)
+            end, horizon = dated_effects(summary, name, key)
             # a visible size (not "where it is") that the typology would not call "no change"
-            if e is not None and e.distinguishable and e.direction != 0 and e.beyond(tolerances):
-                out.append(effect_sentence(e, reference))
-        residents = effects(summary, name, "population")
-        sentence = residents_sentence(residents, reference, scale) if residents is not None else None
-        if sentence:
-            out.append(sentence)
-    poverty = [e for e in (effects(summary, n, "poverty_headcount") for n in interventions)
-               if e is not None and e.distinguishable and e.mean < 0]
-    if len(interventions) > 1:
-        if poverty:
-            best = min(poverty, key=lambda e: e.mean)
+            if horizon is not None and any(e is not None and e.distinguishable and e.direction != 0
+                                           and e.beyond(tolerances) for e in (end, horizon)):
+                out.append(sentence(end, horizon))
+    dated = [e for n in interventions for e in dated_effects(summary, n, "poverty_headcount") if e is not None]
+    if len(interventions) > 1 and dated:
+        falls = [e for e in dated if e.distinguishable and e.mean < 0]
+        horizon_year = max(e.year for e in dated)
+        if falls:
+            best = min(falls, key=lambda e: e.mean)
+            when = f"in {best.year}" + (", the last year of its programmes" if best.year < horizon_year else "")
             out.append(f"The largest fall in poverty that can be told from chance is under {best.scenario} "
-                       f"({numbers.quantity(best.outcome, best.mean, signed=True, difference=True)} by {best.year}).")
+                       f"({numbers.quantity(best.outcome, best.mean, signed=True, difference=True)} {when}).")
         else:
-            out.append("No intervention lowers the poverty headcount by an amount that can be told from chance.")
-    costs = {e.scenario: _cost_per_person_year(summary, e.scenario) for e in poverty}
+            ends = " or in the last year of its programmes" if any(e.year < horizon_year for e in dated) else ""
+            out.append(f"No intervention lowers the poverty headcount in {horizon_year}{ends} by an amount that can "
+                       "be told from chance.")
+    gains = {n: _person_years(summary, n) for n in interventions}
+    gains = {n: row for n, row in gains.items() if row is not None and side(row["diff_q05"], row["diff_q95"]) > 0}
+    if len(interventions) > 1 and gains:
+        most = max(gains, key=lambda n: gains[n]["diff_to_reference"])
+        mean, low, high = (numbers.significant(gains[most][c] / scale) for c in ("diff_to_reference", "diff_q05",
+                                                                                  "diff_q95"))
+        out.append(f"Over the run, the most person-years out of poverty that can be told from chance come under "
+                   f"{most} ({mean} [{low}, {high}] person-years, whole territory).")
+    costs = {n: _cost_per_person_year(summary, n) for n in gains}
     costs = {k: v for k, v in costs.items() if np.isfinite(v) and v > 0}
     if len(costs) > 1:
         cheapest = min(costs, key=costs.get)
-        out.append(f"Among interventions that lower poverty, the cheapest per person-year out of poverty is "
-                   f"{cheapest} ({numbers.significant(costs[cheapest])} USD, against "
+        out.append(f"Among interventions that bring person-years out of poverty over the run by an amount told from "
+                   f"chance, the cheapest per person-year out of poverty is {cheapest} "
+                   f"({numbers.significant(costs[cheapest])} USD, against "
                    + ", ".join(f"{numbers.significant(v)} USD for {k}" for k, v in costs.items() if k != cheapest)
                    + ").")
-    for name in interventions:
-        end, horizon = effects(summary, name, "poverty_headcount", PROGRAMME_END), effects(summary, name,
-                                                                                            "poverty_headcount")
-        if end is not None and horizon is not None and end.year < horizon.year:
-            out.append(persistence_sentence(end, horizon))
     return out
+
+
+def _person_years(summary: pd.DataFrame, scenario: str) -> pd.Series | None:
+    """The summary row of ``scenario``'s person-years out of poverty over the run (simulated
+    households; None where the summary has none)."""
+    rows = summary[(summary["scenario"] == scenario) & (summary["outcome"] == "poverty_person_years_avoided")]
+    return rows.iloc[0] if len(rows) else None
 
 
 def _cost_per_person_year(summary: pd.DataFrame, scenario: str) -> float:

@@ -18,7 +18,10 @@ from .text import (
     MULTIPLIERS,
     MUNICIPALITIES,
     NOT_ONLY_POLICIES,
+    OVERVIEW,
+    OVERVIEW_TITLE,
     PROGRAMME_END,
+    READ_FIRST,
     READING,
     SCENARIOS_EXPLAINED,
     TYPOLOGY,
@@ -74,6 +77,9 @@ def render_html(content: ReportContent, charts: dict[str, Path]) -> str:
              *([f"<h2>{e(NOT_ONLY_POLICIES)}</h2>", "<ul>", *[f"<li><strong>{e(x)}</strong></li>"
                                                              for x in c.not_only_policies], "</ul>"]
                if c.not_only_policies else []),
+             *([f"<h2>{e(OVERVIEW_TITLE)}</h2>", f"<p class='note'>{e(OVERVIEW)}</p>", _table(c.overview)]
+               if len(c.overview) else []),
+             f"<h2>{e(READ_FIRST)}</h2>", "<ul>", *[f"<li>{e(x)}</li>" for x in c.read_first], "</ul>",
              "<h2>Main findings</h2>", "<ul>", *[f"<li>{e(x)}</li>" for x in c.findings], "</ul>",
              "<h2>The scenarios and their costs</h2>"]
     rows = [{"Scenario": s["name"], "What it does": s["description"], "Policies": "; ".join(s["policies"]) or "none",

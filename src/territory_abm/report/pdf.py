@@ -16,7 +16,9 @@ Lengths are in points (1/72 inch) from the top left corner of the page.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from itertools import accumulate
 from pathlib import Path
 
 import matplotlib
@@ -40,7 +42,10 @@ from .text import (  # noqa: E402
     MULTIPLIERS,
     MUNICIPALITIES,
     NOT_ONLY_POLICIES,
+    OVERVIEW,
+    OVERVIEW_TITLE,
     PROGRAMME_END,
+    READ_FIRST,
     READING,
     SCENARIOS_EXPLAINED,
     TYPOLOGY,
@@ -96,9 +101,17 @@ def text_width(text: str, style: Style) -> float:
     return SAFETY * _MEASURE.get_text_width_height_descent(text, style.font(), ismath=False)[0]
 
 
+def pieces(word: str) -> list[str]:
+    """Where ``word`` may break when it is longer than a line: after each underscore
+    (``assistance_`` ``market_`` ``linkage``: scenario names and other identifiers), so that
+    numbers and words are never cut."""
+    return re.findall(r"[^_]*_|[^_]+", word) or [word]
+
+
 def wrap(text: str, width: float, style: Style) -> list[str]:
     """``text`` broken into lines no wider than ``width`` points (at spaces; a word longer
-    than a line is cut); line breaks in ``text`` are kept."""
+    than a line after an underscore, :func:`pieces`, and only where even a piece is too
+    long, cut); line breaks in ``text`` are kept."""
     lines = []
     for paragraph in str(text).split("\n"):
         line = ""
@@ -110,9 +123,14 @@ def wrap(text: str, width: float, style: Style) -> list[str]:
             if line:
                 lines.append(line)
             while text_width(word, style) > width and len(word) > 1:
-                cut = max(1, int(len(word) * width / text_width(word, style)))
-                while cut > 1 and text_width(word[:cut], style) > width:
-                    cut -= 1
+                fits = [e for e in list(accumulate(len(p) for p in pieces(word)))[:-1]
+                        if text_width(word[:e], style) <= width]
+                if fits:
+                    cut = fits[-1]
+                else:
+                    cut = max(1, int(len(word) * width / text_width(word, style)))
+                    while cut > 1 and text_width(word[:cut], style) > width:
+                        cut -= 1
                 lines.append(word[:cut])
                 word = word[cut:]
             line = word
@@ -124,16 +142,27 @@ def column_widths(cells: list[list[str]], style: Style, width: float = WIDTH) ->
     """Widths (points) of the columns of ``cells`` (header row first, measured in bold) that fill ``width``.
 
     Each column needs its widest unwrapped line (``natural``) and can wrap down to its
-    longest word (``least``). When the natural widths fit, they are stretched to ``width``.
-    Otherwise the widest columns are capped at one common width, the largest that fits
-    (narrow columns of numbers keep their natural width; long labels and descriptions wrap),
-    never below a column's longest word; if even the longest words do not fit, all shrink
-    in proportion (words are then cut)."""
+    longest word, or for an identifier its longest piece (:func:`pieces`) (``least``).
+    When the natural widths fit, they are stretched to ``width``. Otherwise headers wrap
+    first: when each column's widest cell below the header (and its header's longest word)
+    fit, those are stretched to ``width``. Otherwise the widest columns are capped at one
+    common width, the largest that fits (narrow columns of numbers keep their width; long
+    labels and descriptions wrap), never below a column's longest word; if even the longest
+    words do not fit, all shrink in proportion (words are then cut)."""
     pad = 2 * CELL_PAD[0] + 1
     bold = Style(style.size, "bold")
     columns = [[(str(v), bold if k == 0 else style) for k, v in enumerate(col)] for col in zip(*cells)]
-    natural = [max(text_width(line, s) for v, s in col for line in v.split("\n")) + pad for col in columns]
-    least = [max([text_width(w, s) for v, s in col for w in v.split()] or [0.0]) + pad for col in columns]
+
+    def widest(col) -> float:
+        return max([text_width(line, s) for v, s in col for line in v.split("\n")] or [0.0]) + pad
+
+    natural = [widest(col) for col in columns]
+    least = [max([text_width(p, s) for v, s in col for w in v.split() for p in pieces(w)] or [0.0]) + pad
+             for col in columns]
+    if sum(natural) <= width:
+        return [n * width / sum(natural) for n in natural]
+    # headers wrap before cells do: a column needs its widest cell, and its header's longest word
+    natural = [max(widest(col[1:]), m) for col, m in zip(columns, least)]
     if sum(natural) <= width:
         return [n * width / sum(natural) for n in natural]
     if sum(least) >= width:
@@ -310,6 +339,13 @@ def lay_out(content: ReportContent, charts: dict[str, Path], pdf) -> int:
         page.heading(NOT_ONLY_POLICIES)
         for text in c.not_only_policies:
             page.paragraph(text, WARNING, bullet=True)
+    if len(c.overview):
+        page.heading(OVERVIEW_TITLE)
+        page.paragraph(OVERVIEW, NOTE, keep=True)
+        page.table(c.overview)
+    page.heading(READ_FIRST)
+    for text in c.read_first:
+        page.paragraph(text, bullet=True)
     page.heading("Main findings")
     for text in c.findings:
         page.paragraph(text, bullet=True)

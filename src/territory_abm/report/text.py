@@ -22,6 +22,18 @@ READING = (
     "chance in this comparison."
 )
 
+OVERVIEW = (
+    "One line per intervention: the years its programmes run and their mean cost per programme year (thousand "
+    "USD, whole territory); its difference in the poverty headcount to the reference, in percentage points with "
+    "the 90 % interval (5th to 95th percentile over the runs), in the last year of its programmes and at the "
+    "horizon (a programme that stopped before the horizon is judged while it ran as well); and the person-years "
+    "out of poverty it brings over the whole run. An interval that includes zero is not distinguishable from "
+    "chance."
+)
+OVERVIEW_TITLE = "The interventions at a glance"
+READ_FIRST = "Read with care"
+"""Page one's heading over the calibration status and the changes in the number of residents."""
+
 PROGRAMME_END = (
     "A programme that stops before the horizon can look weaker there than while it ran. For each intervention "
     "whose programmes all end before the horizon, this table gives the same outcomes in the last year any of its "
