@@ -101,7 +101,7 @@ def test_a_run_stores_the_year_first_reached_as_the_dashboard_counts_who_is_reac
     dashboard's yearly multipliers count (its reached: reached by that year)."""
     from territory_abm import TerritoryModel, load_scenario
     from territory_abm.dashboard.compare import annual_multipliers
-    from territory_abm.experiments.compare import _paired_change
+    from territory_abm.experiments.compare import _paired_changes
     from territory_abm.experiments.runs import RunSpec, simulate
 
     from conftest import SCENARIOS
@@ -122,7 +122,8 @@ def test_a_run_stores_the_year_first_reached_as_the_dashboard_counts_who_is_reac
         if cost <= 0:
             continue
         dash = annual_multipliers(model, twin)
-        assert _paired_change(run, ref, "income_by_year", this, True) == pytest.approx(
+        beneficiaries, spillover = _paired_changes(run, ref, "income_by_year", this)
+        assert beneficiaries == pytest.approx(
             dash["multiplier_nominal_reached"] * cost, rel=1e-5, abs=1e-2)
-        assert _paired_change(run, ref, "income_by_year", this, False) == pytest.approx(
+        assert spillover == pytest.approx(
             dash["multiplier_nominal_spillover"] * cost, rel=1e-5, abs=1e-2)

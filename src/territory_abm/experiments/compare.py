@@ -273,9 +273,7 @@ class Comparison:
                 cost_list.append(cost)
                 reached_share.append(float(reached.mean()))
                 d_total = float((_income_total(run["territory"]) - _income_total(ref["territory"])).iloc[1:].sum())
-                d_ben = _paired_change(hh, hh_ref, "income_by_year", slice(None), reached=True)
-                _split(per, "multiplier", d_total, d_ben,
-                       _paired_change(hh, hh_ref, "income_by_year", slice(None), reached=False), cost)
+                _split(per, "multiplier", d_total, *_paired_changes(hh, hh_ref, "income_by_year", slice(None)), cost)
                 if years is None:
                     continue
                 in_programme = run["territory"]["year"].between(*years).to_numpy()
@@ -287,8 +285,7 @@ class Comparison:
                 for kind, total, yearly in (("nominal", _income_total, "income_by_year"),
                                             ("real", _real_income_total, "real_income_by_year")):
                     d_total = float((total(run) - total(ref))[later].sum())
-                    d_ben = _paired_change(hh, hh_ref, yearly, later, reached=True)
-                    d_spill = _paired_change(hh, hh_ref, yearly, later, reached=False)
+                    d_ben, d_spill = _paired_changes(hh, hh_ref, yearly, later)
                     _split(per, f"annual_multiplier_{kind}", d_total, d_ben, d_spill, d_cost)
                     _split(per, f"transfer_multiplier_{kind}", d_total, d_ben, d_spill, d_paid)
             row = {"scenario": scenario, "reference": self.reference, "seeds": len(self.paired_seeds)}
@@ -386,12 +383,12 @@ def _split(per: dict[str, list[float]], name: str, d_total: float, d_ben: float,
         per.setdefault(f"{name}_{part}", []).append(delta / cost if cost > 0 else np.nan)  # NaN cost: NaN
 
 
-def _paired_change(hh: dict, hh_ref: dict, yearly: str, years: np.ndarray | slice, reached: bool) -> float:
-    """Income change (USD) over the stored ``years`` (a mask or slice of the years after the start)
-    of the starting households a programme has reached by each year (``reached``, from the
-    year ``hh["first_reached"]``; else those no programme has reached yet), each year counted
-    where the household lives in the territory in both runs:
-    the beneficiaries' part and the spillover of the multipliers. ``hh[yearly]`` (``income_by_year`` or
+def _paired_changes(hh: dict, hh_ref: dict, yearly: str, years: np.ndarray | slice) -> tuple[float, float]:
+    """Income changes (USD) over the stored ``years`` (a mask or slice of the years after the
+    start) of the starting households a programme has reached by each year (from the year
+    ``hh["first_reached"]``), and of those no programme has reached yet, each year counted
+    where the household lives in the territory in both runs: the beneficiaries' part and the
+    spillover of the multipliers. ``hh[yearly]`` (``income_by_year`` or
     ``real_income_by_year``) against ``hh_ref[yearly]``, the per-household tables of a run and
     its reference. A run stores income times ``alive``, so a household lives where its
     nominal income is not 0: every living household has an adult and a share of its node's
@@ -400,9 +397,9 @@ def _paired_change(hh: dict, hh_ref: dict, yearly: str, years: np.ndarray | slic
     first = hh["first_reached"]
     year = np.arange(len(hh["income_by_year"]))[years][:, None]
     status = (first >= 0) & (first <= year)  # (years, households): reached by that year
-    lives = (hh["income_by_year"][years] != 0) & (hh_ref["income_by_year"][years] != 0) & (status == reached)
+    lives = (hh["income_by_year"][years] != 0) & (hh_ref["income_by_year"][years] != 0)
     change = hh[yearly][years].astype(float) - hh_ref[yearly][years].astype(float)
-    return float(change[lives].sum())
+    return float(change[lives & status].sum()), float(change[lives & ~status].sum())
 
 
 def programme_years(scenario: dict, start_year: int, horizon: int) -> tuple[int, int] | None:
