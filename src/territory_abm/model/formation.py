@@ -89,6 +89,7 @@ def form_households(model) -> np.ndarray:
     return hh.append({
         "alive": np.ones(k, bool), "node": hh.node[rows], "members": np.ones(k, np.int32),
         "adults": np.ones(k, np.int32), "education": hh.education[rows], "schooling_gap": hh.schooling_gap[rows],
+        "skill_residual": hh.skill_residual[rows],
         "land": land, "assets": assets,
         "land_quality_log": hh.land_quality_log[rows],
         "tfp": tfp, "price_share": hh.price_share[rows], "employed": job, "wage_income": wage,

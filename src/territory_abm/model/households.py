@@ -45,6 +45,7 @@ COLUMNS: dict[str, tuple[type, str, str]] = {
     "adults": (np.int32, "persons", "working-age adults"),
     "education": (np.float64, "years", "mean schooling of adults"),
     "schooling_gap": (np.float64, "years", "schooling the household's children reach above their node's cohort (its adults' at the start: schooling persists across generations)"),
+    "skill_residual": (np.float64, "1", "log of the wage premium of the household's workers beyond their schooling's (persistent ability, contacts, the jobs they can get; ``wage_residual_sd``)"),
     "land": (np.float64, "ha", "land held"),
     "land_quality_log": (np.float64, "1", "log of the effective hectares per hectare of the household's land, backed out at the start (0: quality 1, for households that did not farm at the start)"),
     "rented": (np.float64, "effective ha", "land rented in this year (negative: let)"),

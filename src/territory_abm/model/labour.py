@@ -75,7 +75,8 @@ def job_offers(model, vacancies: np.ndarray) -> JobOffers:
 def skill(model) -> np.ndarray:
     """Each household's skill: the skill units each of its workers supplies, which is their
     wage relative to the wage per skill unit, exp(r (schooling - the territory's mean))."""
-    return np.exp(model.params.education_return * (model.households.education - model.mean_education))
+    hh = model.households
+    return np.exp(model.params.education_return * (hh.education - model.mean_education) + hh.skill_residual)
 
 
 def commuting_share(model, fixed: bool = True) -> np.ndarray:

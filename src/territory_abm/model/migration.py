@@ -337,7 +337,7 @@ def migrate(model) -> None:
         hh.append({
             "alive": np.ones(k, bool), "node": dest[single][internal[single]],
             "members": np.ones(k, np.int32), "adults": np.ones(k, np.int32),
-            "education": hh.education[inside], "tfp": hh.tfp[inside],
+            "education": hh.education[inside], "skill_residual": hh.skill_residual[inside], "tfp": hh.tfp[inside],
             "price_share": np.full(k, 1.0 - p.intermediary_margin), "remits_to": hh.id[inside],
             "other_income": share, "income": share,
         })

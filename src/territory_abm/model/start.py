@@ -22,7 +22,7 @@ from .households import HouseholdPopulation, farm_output, farming_households
 from .kernels import bincount, consumption, equilibrium_job_finding
 from .markets import MAX_LOCAL_PRICE, clear_local_goods
 from .start_kernels import (capped_farm_sums, keep_jobs, place_picks, placement_weights, priced_out_nodes,
-                            worker_skill)
+                            rest_chance, rest_jobs, worker_skill)
 
 MIN_FARM_INCOME_SHARE = 0.1
 """Farm income backed out at the start is at least this share of a farming household's
@@ -43,6 +43,15 @@ BISECTION_HALVINGS = 16
 PLACEMENT_ROUNDS = 20
 """Most rounds of placing the starting migrants abroad that a household's income cannot hold
 with other households of its node (``place_within_incomes``; each round places most of them)."""
+REST_HALVINGS = 30
+"""Halvings of [0, 1] when solving for each node's chance of being hired at turnover's rest."""
+REST_SPREAD_HALVINGS = 8
+"""Halvings of each node's spread of target incomes at turnover's rest (for the poverty headcount)."""
+REST_SPREAD_RANGE = (0.25, 2.0)
+"""Range of the spread of target incomes (a factor on log income per person around the node's mean)."""
+REST_LEVEL_ROUNDS = 4
+"""Rounds of expected jobs, productivity and the level of target incomes at turnover's rest
+before the spread's halvings begin (each halving is another round of them)."""
 ESTATE_PROFIT_ROUNDS = 8
 """Rounds of the estates' starting profits and the public income their taxes pay for (the
 taxes are a small share of public income, so the rounds settle in a few)."""
@@ -68,6 +77,14 @@ def households(model, init) -> None:
     model.mean_education = float(np.average(cols["education"], weights=cols["adults"]))
     cols["schooling_gap"] = cols["education"] - np.nan_to_num(model.territory.table["mean_education"])[node]
     skill = np.exp(p.education_return * (cols["education"] - model.mean_education))
+    cols["skill_residual"] = np.zeros(len(node))
+    if p.wage_residual_sd > 0:  # a premium beyond schooling, correlated with the income drawn
+        sigma, rho = p.wage_residual_sd, p.wage_residual_income_correlation
+        log_pc = np.log(np.maximum(cols["income"] / cols["members"], 1.0))
+        z = (log_pc - log_pc.mean()) / max(log_pc.std(), 1e-12)
+        eps = rho * z + np.sqrt(1.0 - rho ** 2) * model.streams["population"].standard_normal(len(z))
+        cols["skill_residual"] = sigma * eps - sigma ** 2 / 2
+        skill = skill * np.exp(cols["skill_residual"])
     hiring = init.jobs.sum(axis=1) > 0
     drawn = init.jobs.sum(axis=1).copy()
     model.estates = estates.select(p, node, cols["land"], init.jobs[:, 0])
@@ -148,10 +165,29 @@ def households(model, init) -> None:
     cols["assets"] = steady_state_assets(model, cols["income"], cols["members"], dividends)
     # last year's estate profits, paid in this year's budgets: spent and saved as any income
     other = public + dividends + estates.owner_income(p, model.estates, len(node))
-    family_labour = np.maximum(cols["adults"] - cols["employed"], 1)
+    estate_income = np.bincount(model.estates.node, (1.0 - p.firm_tax_rate) * model.estates.profit, minlength=n)
+    own_work(model, cols, farms, wage_income, other, remittances, estate_income, cols["employed"])
+    if p.job_separation_rate > 0:
+        jobs_at_turnover_rest(model, cols, init, skill, farms, owns, other, remittances, estate_income, table_jobs)
+    cols["other_income"] = other
+    cols["remittance_income"] = remittances
+    cols["income"] = cols["farm_income"] + cols["wage_income"] + cols["enterprise_income"] + other + remittances
+    model.households = HouseholdPopulation(cols)
+    model.start_dividends = dividends
+    model.initial_wage = init.wage.copy()
+
+
+def own_work(model, cols: dict, farms: np.ndarray, wage_income: np.ndarray, other: np.ndarray,
+             remittances: np.ndarray, estate_income: np.ndarray, employed: np.ndarray) -> None:
+    """Farm and enterprise income, farm TFP and the enterprise's sales, capital and scale of
+    each household (set in ``cols``) backed out of its income (``cols["income"]``) less
+    ``wage_income``, ``other`` (public) income and ``remittances``, with ``employed`` wage
+    workers (persons; a household's expected workers where jobs turn over, so fractional)
+    away from its farm or enterprise (``split_residual``)."""
+    p, node = model.params, cols["node"]
+    family_labour = np.maximum(cols["adults"] - employed, 1)
     capacity = np.where(farms, np.power(np.maximum(cols["land"], p.garden_plot_ha), p.farm_land_elasticity)
                         * np.power(family_labour, p.farm_labour_elasticity), 0.0)
-    estate_income = np.bincount(model.estates.node, (1.0 - p.firm_tax_rate) * model.estates.profit, minlength=n)
     farm_income, enterprise_income = split_residual(model, cols["income"] - wage_income - other - remittances,
                                                     cols["income"], capacity, node, estate_income,
                                                     local=cols["income"] - remittances)
@@ -164,14 +200,102 @@ def households(model, init) -> None:
     cols["enterprise_income"] = enterprise_income
     cols["enterprise_sales"] = enterprises.sales_for_income(p, enterprise_income)
     cols["enterprise_capital"] = p.enterprise_capital_output * cols["enterprise_sales"]
-    in_enterprise = np.where(farms, 0, np.maximum(cols["adults"] - cols["employed"], 0))
+    in_enterprise = np.where(farms, 0, np.maximum(cols["adults"] - employed, 0))
     cols["enterprise_scale"] = cols["enterprise_sales"] / np.power(1.0 + in_enterprise, p.enterprise_labour_elasticity)
-    cols["other_income"] = other
-    cols["remittance_income"] = remittances
-    cols["income"] = farm_income + wage_income + enterprise_income + other + remittances
-    model.households = HouseholdPopulation(cols)
-    model.start_dividends = dividends
-    model.initial_wage = init.wage.copy()
+
+
+def jobs_at_turnover_rest(model, cols: dict, init, skill: np.ndarray, farms: np.ndarray,
+                          owns: np.ndarray, other: np.ndarray, remittances: np.ndarray, estate_income: np.ndarray,
+                          table_jobs: np.ndarray) -> None:
+    """Starting wage jobs where the hiring lottery with job turnover puts them at rest, and
+    farm and enterprise productivity that does not depend on who holds a job this year
+    (``job_separation_rate`` s > 0; without turnover the start keeps the drawn jobs that
+    incomes can pay, ``consistent_start_jobs``).
+
+    Each household's jobs at rest follow a birth-death chain (``start_kernels._rest_distribution``):
+    with k workers its other adults that the job rule sends to the lottery at the expected wage
+    are hired at its chance h(k) (its referrals raise its weight), and each worker loses the job
+    at s (1 - h(k)) (separated, and not hired again that year). Each node's chance c is solved
+    (``rest_chance``) so that the expected jobs are the tables' (``table_jobs``; where the
+    willing adults are fewer even at c = 1, all of them work). A household's farm or
+    enterprise productivity is backed out of a target income at its *expected* jobs E
+    (``own_work``), so each year's jobs scatter around it; E and the productivity are iterated
+    with the level and spread below. The jobs are then drawn and the incomes are those of the drawn jobs.
+    The target incomes are the drawn ones (``cols["income"]``) with each node's log income
+    per person around its mean scaled by a spread and multiplied by a level, solved so that
+    the incomes of the drawn jobs have the drawn incomes' mean and poverty headcount by node
+    (the level by ratios each round, the spread by bisection, ``REST_SPREAD_HALVINGS``). Sets the job, income and productivity columns of ``cols``
+    (``cols["income"]`` keeps the drawn incomes), scales the firms' jobs ``init.jobs`` to the
+    drawn jobs, and sets ``model.start_rest_chance`` (c by node)."""
+    p, n = model.params, model.n_nodes
+    node, adults, members = cols["node"], cols["adults"], cols["members"]
+    b, e = p.farm_labour_elasticity, p.enterprise_labour_elasticity
+    _, best = labour.best_net_wage(model, init.wage, init.jobs.sum(axis=1) > 0)
+    most = max(int(adults.max(initial=0)), 1)
+    chain = dict(node=node, best=best, skill_weight=np.exp(p.hiring_skill_preference
+                                                          * (cols["education"] - model.mean_education)),
+                 referral=p.hiring_referral_weight, separation=p.job_separation_rate, adults=adults,
+                 in_market=~owns,  # an estate owner's adults run the estate and seek no new jobs
+                 farm_thresholds=np.power(np.arange(1, most + 1) - 0.5, 1.0 - b),
+                 enterprise_thresholds=np.power(np.arange(1, most + 1) + 0.5, 1.0 - e), elasticity=b)
+    u = model.streams["population"].random(len(node))
+    drawn_income = cols["income"].copy()
+    persons = np.maximum(bincount(node, members, minlength=n), 1)
+    log_pc = np.log(np.maximum(drawn_income / members, 1.0))
+    mu = bincount(node, members * log_pc, minlength=n) / persons
+    want_mean = bincount(node, drawn_income, minlength=n) / persons
+    want_poor = bincount(node, members * (drawn_income / members < model.poverty_line), minlength=n) / persons
+    wage = skill * init.wage[node]
+
+    def allocate(level, spread, expected):
+        """One round: target incomes at ``level`` and ``spread``, productivity at the ``expected``
+        jobs, each node's chance, the jobs at rest and the incomes of the drawn jobs."""
+        scaled = np.exp(spread[node] * (log_pc - mu[node])) * members  # the node's mean kept below
+        cols["income"] = level[node] * scaled * (want_mean / np.maximum(bincount(node, scaled, minlength=n) / persons, 1e-300))[node]
+        own_work(model, cols, farms, expected * wage, other, remittances, estate_income, expected)
+        in_enterprise = ~farms & (cols["enterprise_capital"] > 0)
+        own = np.where(in_enterprise, e / b * cols["enterprise_scale"],
+                       cols["farm_income"] / np.power(np.maximum(adults - expected, 1.0), b)) / skill
+        chance = rest_chance(table_jobs=table_jobs.astype(float), own=own, in_enterprise=in_enterprise, n_nodes=n,
+                             halvings=REST_HALVINGS, **chain)
+        jobs = rest_jobs(chance=chance, u=u, own=own, in_enterprise=in_enterprise, **chain)
+        employed = jobs.drawn
+        # the incomes of the drawn jobs, at the productivity of the expected ones
+        farm_income = cols["farm_income"] * np.power(np.maximum(adults - employed, 1)
+                                                     / np.maximum(adults - expected, 1.0), b)
+        sales = cols["enterprise_scale"] * np.power(1.0 + np.where(farms, 0, np.maximum(adults - employed, 0)), e)
+        cols["farm_income"] = np.where(farms, farm_income, 0.0)
+        cols["enterprise_sales"] = np.where(cols["enterprise_capital"] > 0, sales, 0.0)
+        cols["enterprise_income"] = cols["enterprise_sales"] * (1.0 - p.asset_depreciation * p.enterprise_capital_output)
+        cols["wage_income"] = employed * wage
+        income = cols["farm_income"] + cols["wage_income"] + cols["enterprise_income"] + other + remittances
+        return income, employed, chance, jobs.expected
+
+    # one loop for the fixed point of expected jobs and productivity and for the level (by
+    # ratios) and spread (by bisection, between REST_LEVEL_ROUNDS rounds of the level alone)
+    level, spread, expected = np.ones(n), np.ones(n), cols["employed"].astype(float)
+    low, high = np.full(n, REST_SPREAD_RANGE[0]), np.full(n, REST_SPREAD_RANGE[1])
+    poor = want_poor
+    for round_ in range(2 * REST_LEVEL_ROUNDS + REST_SPREAD_HALVINGS):
+        if REST_LEVEL_ROUNDS <= round_ < REST_LEVEL_ROUNDS + REST_SPREAD_HALVINGS:  # too many poor: less spread
+            over = poor > want_poor
+            high, low = np.where(over, spread, high), np.where(over, low, spread)
+            spread = 0.5 * (low + high)
+        income, employed, chance, expected = allocate(level, spread, expected)
+        mean = bincount(node, income, minlength=n) / persons
+        poor = bincount(node, members * (income / members < model.poverty_line), minlength=n) / persons
+        level *= np.where(mean > 0, want_mean / np.maximum(mean, 1e-9), 1.0)
+    income, employed, chance, expected = allocate(level, spread, expected)
+    cols["income"] = drawn_income
+    cols["employed"] = employed
+    model.start_rest_chance = chance
+    kept = bincount(node, employed, minlength=n)
+    before = init.jobs.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        init.jobs *= np.where(before > 0, kept / before, 0.0)[:, None]
+    model.start_wage_jobs["kept"] = kept
+    model.worker_skill = worker_skill(employed=employed, skill=skill, node=node, n_nodes=n)
+    estates.share_jobs(model.estates, init.jobs[:, 0], model.worker_skill)
 
 
 def settler_tfp(model) -> np.ndarray:

@@ -17,7 +17,7 @@ import numpy as np
 from numba import njit
 
 from .exact import maximum, pairwise_sum
-from .kernels import WAGE_FLOOR, kernel
+from .kernels import WAGE_FLOOR, _farm_workers_wanted, kernel
 
 
 @kernel()
@@ -317,3 +317,118 @@ def place_picks(placed, room_for, picks, node, n_nodes):
         placed[i] = min(wanted[i], room_for[i])
         left[node[i]] += wanted[i] - placed[i]
     return left
+
+
+@njit(cache=True)
+def _rest_distribution(out, chance, own, best, skill_weight, referral, separation, adults, in_enterprise,
+                       farm_thresholds, enterprise_thresholds, elasticity):
+    """A household's wage jobs at turnover's rest: ``out[k]`` the chance it holds k (k = 0 ..
+    ``adults``), a birth-death chain whose step up from k is the household's new seekers in
+    that state, max(W_k - k, 0), times h(k), and whose step down is k ``separation`` (1 -
+    h(k)): h(k) its chance of being hired with k workers' referrals (``kernels._hire_chance``
+    of the node's ``chance`` and the weight ``skill_weight`` (1 + ``referral`` k)) and W_k the
+    adults the job rule sends to the lottery at the expected wage ``best`` h(k) (those beyond
+    what the farm or enterprise, ``own`` per skill unit, wants). Returns the expected jobs."""
+    thresholds = enterprise_thresholds if in_enterprise else farm_thresholds
+    out[0] = 1.0
+    total = 1.0
+    for k in range(adults):
+        weight = skill_weight * (1.0 + referral * k)
+        hk = 1.0 if chance >= 1.0 else chance * weight / (1.0 - chance + chance * weight)
+        seekers = adults - min(_farm_workers_wanted(own, best * hk, elasticity, thresholds, adults), adults) - k
+        if seekers <= 0 or out[k] == 0.0:
+            out[k + 1] = 0.0
+            continue
+        up = seekers * hk
+        weight_next = skill_weight * (1.0 + referral * (k + 1))
+        h_next = 1.0 if chance >= 1.0 else chance * weight_next / (1.0 - chance + chance * weight_next)
+        down = (k + 1) * separation * (1.0 - h_next)
+        out[k + 1] = out[k] * up / down if down > 0 else np.inf
+        total += out[k + 1]
+    expected = 0.0
+    if not np.isfinite(total):  # hired for sure: every willing adult works
+        top = 0
+        for k in range(adults + 1):
+            if np.isinf(out[k]):
+                top = k
+            out[k] = 0.0
+        out[top] = 1.0
+        return float(top)
+    for k in range(adults + 1):
+        out[k] /= total
+        expected += k * out[k]
+    return expected
+
+
+@kernel()
+def rest_chance(table_jobs, node, own, best, skill_weight, referral, separation, adults, in_market, in_enterprise,
+                farm_thresholds, enterprise_thresholds, elasticity, n_nodes, halvings):
+    """Each node's chance of being hired of a new seeker of weight 1 at which its households'
+    expected jobs at turnover's rest (:func:`_rest_distribution`) are its ``table_jobs``
+    (bisection on [0, 1], ``halvings`` halvings; 1 where even then they are fewer)."""
+    n = node.shape[0]
+    most = 1
+    for i in range(n):
+        most = max(most, adults[i])
+    out = np.empty(most + 1)
+    low, high = np.zeros(n_nodes), np.ones(n_nodes)
+    jobs = np.zeros(n_nodes)
+    for i in range(n):
+        if in_market[i]:
+            jobs[node[i]] += _rest_distribution(out, 1.0, own[i], best[node[i]], skill_weight[i], referral, separation,
+                                                adults[i], in_enterprise[i], farm_thresholds, enterprise_thresholds,
+                                                elasticity)
+    short = jobs <= table_jobs
+    for _ in range(halvings):
+        mid = 0.5 * (low + high)
+        jobs[:] = 0.0
+        for i in range(n):
+            g = node[i]
+            if in_market[i] and not short[g]:
+                jobs[g] += _rest_distribution(out, mid[g], own[i], best[g], skill_weight[i], referral, separation,
+                                              adults[i], in_enterprise[i], farm_thresholds, enterprise_thresholds,
+                                              elasticity)
+        for g in range(n_nodes):
+            if jobs[g] > table_jobs[g]:
+                high[g] = mid[g]
+            else:
+                low[g] = mid[g]
+    chance = 0.5 * (low + high)
+    for g in range(n_nodes):
+        if short[g]:
+            chance[g] = 1.0
+    return chance
+
+
+class RestJobs(NamedTuple):
+    """Wage jobs at turnover's rest (``start.jobs_at_turnover_rest``)."""
+
+    expected: np.ndarray  # (households,) expected jobs (persons)
+    drawn: np.ndarray     # (households,) jobs drawn from the rest distribution with ``u`` (persons)
+
+
+@kernel(RestJobs)
+def rest_jobs(chance, u, node, own, best, skill_weight, referral, separation, adults, in_market, in_enterprise,
+              farm_thresholds, enterprise_thresholds, elasticity):
+    """Each household's expected jobs at turnover's rest at its node's ``chance``
+    (:func:`_rest_distribution`), and a draw of them with the uniform ``u``."""
+    n = node.shape[0]
+    most = 1
+    for i in range(n):
+        most = max(most, adults[i])
+    out = np.empty(most + 1)
+    expected = np.zeros(n)
+    drawn = np.zeros(n, np.int32)
+    for i in range(n):
+        if not in_market[i]:
+            continue
+        g = node[i]
+        expected[i] = _rest_distribution(out, chance[g], own[i], best[g], skill_weight[i], referral, separation,
+                                         adults[i], in_enterprise[i], farm_thresholds, enterprise_thresholds, elasticity)
+        cumulative = 0.0
+        for k in range(adults[i] + 1):
+            cumulative += out[k]
+            if u[i] < cumulative or k == adults[i]:
+                drawn[i] = k
+                break
+    return expected, drawn
