@@ -142,3 +142,37 @@ def test_the_wage_premium_is_kept_and_passed_on(starts):
     new = np.arange(first, rest.households.n)
     assert new.size > 0
     assert set(rest.households.skill_residual[new].tolist()) <= start_values
+
+
+def test_separated_workers_alone_update_the_expected_chance(monkeypatch):
+    """The lottery's seekers are the new ones and the workers separated from their jobs: a node
+    where only separated workers seek (new seekers removed here) still learns the year's chance
+    (without counting them its expectation stayed put, or jumped to 1 where vacancies went
+    unfilled)."""
+    from conftest import SCENARIOS
+    from territory_abm import TerritoryModel, load_scenario
+    from territory_abm.model import labour
+
+    scenario = load_scenario(SCENARIOS / "stationary.toml").replace(seed=1, households_scale=0.1, steps=1)
+    model = TerritoryModel(scenario.replace(parameters=scenario.parameters.with_overrides(
+        {"job_separation_rate": 0.3, "expectation_adjustment": 1.0}, source="test")))
+    seekers = labour.seekers
+
+    def only_returning(*args, **kwargs):
+        wanted = seekers(*args, **kwargs)
+        return wanted._replace(new_by_node=np.zeros_like(wanted.new_by_node))
+
+    monkeypatch.setattr(labour, "seekers", only_returning)
+    chances = []
+    hire = labour.hire
+
+    def recorded(**arguments):
+        hired = hire(**arguments)
+        chances.append(hired.chance)
+        return hired
+
+    monkeypatch.setattr(labour, "hire", recorded)
+    model.step()
+    hiring = model.populated & (chances[0] < 1.0)
+    assert hiring.sum() >= 10
+    assert model.job_finding[hiring] == pytest.approx(chances[0][hiring], rel=1e-12)

@@ -242,8 +242,8 @@ def labour_market(model, vacancies: np.ndarray, parts: FarmRevenueParts | None =
     units_by_origin = pairs.by_origin(flows)
     # last year's workers keep their jobs as far as the origin's jobs go, less the separations
     with np.errstate(invalid="ignore", divide="ignore"):
-        keep_rate = (np.nan_to_num(np.minimum(units_by_origin / wanted.returning_units_by_node, 1.0))
-                     * (1.0 - p.job_separation_rate))
+        kept_share = np.nan_to_num(np.minimum(units_by_origin / wanted.returning_units_by_node, 1.0))
+    keep_rate = kept_share * (1.0 - p.job_separation_rate)
     rng = model.streams["labour"]
     u_keep, u_fresh = hh.draw(rng.random), hh.draw(rng.random)
     # the skill units of each origin beyond the workers who keep theirs go to its new seekers
@@ -255,7 +255,9 @@ def labour_market(model, vacancies: np.ndarray, parts: FarmRevenueParts | None =
                  keep_rate=keep_rate, guess=model.job_finding, u_keep=u_keep, u_fresh=u_fresh, n_nodes=n, iterations=LOTTERY_STEPS)
     chance = hired.chance
     hh.employed = hired.jobs
-    update_job_finding(model, chance, wanted.new_by_node, node_vac, node_vac - pairs.to_dest(flows))
+    # the lottery's seekers: the new ones and, in expectation, the workers separated from the jobs kept
+    in_lottery = wanted.new_by_node + p.job_separation_rate * kept_share * wanted.returning_by_node
+    update_job_finding(model, chance, in_lottery, node_vac, node_vac - pairs.to_dest(flows))
     # the draws' skill units and workers, sent where the origin's match sent its units
     with np.errstate(invalid="ignore", divide="ignore"):
         flows *= np.nan_to_num(hired.skill_units_by_node / units_by_origin)[origin]
@@ -285,8 +287,9 @@ def labour_market(model, vacancies: np.ndarray, parts: FarmRevenueParts | None =
 def update_job_finding(model, chance: np.ndarray, node_fresh: np.ndarray, vacancies: np.ndarray,
                        unfilled: np.ndarray) -> None:
     """Adaptive expectation of the chance of being hired of a new seeker of weight 1, by
-    node (``chance`` this year's); where nobody new sought work, the chance is 1 if
-    reachable vacancies went unfilled."""
+    node (``chance`` this year's); where nobody sought work in the lottery (``node_fresh``:
+    the new seekers and the separated workers, persons), the chance is 1 if reachable
+    vacancies went unfilled."""
     open_jobs = model.commute.by_origin((unfilled > UNFILLED_TOLERANCE * vacancies)[model.commute.dest]) > 0
     observed = np.where(node_fresh > 0, chance, np.where(open_jobs, 1.0, model.job_finding))
     model.job_finding += model.params.expectation_adjustment * (observed - model.job_finding)
