@@ -18,7 +18,7 @@ from ..data.territory import SECTORS
 from . import enterprises, estates, labour, migration
 from .demography import household_birth_rates
 from .firms import TRADABLE, add_firms, capital_per_worker, firm_output, tfp_for_labour
-from .households import HouseholdPopulation, farm_output, farming_households
+from .households import HouseholdPopulation, asset_factor, farm_output, farming_households
 from .kernels import bincount, consumption, equilibrium_job_finding
 from .markets import MAX_LOCAL_PRICE, clear_local_goods
 from .start_kernels import (capped_farm_sums, keep_jobs, place_picks, placement_weights, priced_out_nodes,
@@ -169,9 +169,20 @@ def households(model, init) -> None:
     own_work(model, cols, farms, wage_income, other, remittances, estate_income, cols["employed"])
     if p.job_separation_rate > 0:
         jobs_at_turnover_rest(model, cols, init, skill, farms, owns, other, remittances, estate_income, table_jobs)
+        # the dividends and public income (taxes) of the firms at the jobs they now hold
+        dividends = _share_by_assets(starting_dividends(model, init), node, first, n)
+        public = public_income_per_adult(model, init, people)[node] * cols["adults"]
+        other = public + dividends + estates.owner_income(p, model.estates, len(node))
     cols["other_income"] = other
     cols["remittance_income"] = remittances
     cols["income"] = cols["farm_income"] + cols["wage_income"] + cols["enterprise_income"] + other + remittances
+    if p.job_separation_rate > 0:
+        # assets at rest at the incomes of the drawn jobs, and the TFP that keeps each farm's
+        # income at them (a household's saving follows the income it has, not the drawn one)
+        assets = steady_state_assets(model, cols["income"], cols["members"], dividends)
+        cols["tfp"] = cols["tfp"] * (asset_factor(cols["assets"], p.farm_asset_elasticity)
+                                     / asset_factor(assets, p.farm_asset_elasticity))
+        cols["assets"] = assets
     model.households = HouseholdPopulation(cols)
     model.start_dividends = dividends
     model.initial_wage = init.wage.copy()
@@ -296,6 +307,9 @@ def jobs_at_turnover_rest(model, cols: dict, init, skill: np.ndarray, farms: np.
     model.start_wage_jobs["kept"] = kept
     model.worker_skill = worker_skill(employed=employed, skill=skill, node=node, n_nodes=n)
     estates.share_jobs(model.estates, init.jobs[:, 0], model.worker_skill)
+    # the estates keep the profits planned for their owners with the jobs they now hold
+    estates.plan_profits(p, model.estates, init.wage, (1.0 - p.firm_tax_rate) * model.estates.profit,
+                         capital_per_worker(p, init.wage))
 
 
 def settler_tfp(model) -> np.ndarray:
