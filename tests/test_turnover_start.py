@@ -108,8 +108,8 @@ def test_the_rest_start_holds_the_tables_jobs_and_the_drawn_incomes(starts):
     """At turnover's rest the start holds the tables' wage share of adults by node (within
     rounding and the draw), where without turnover rural nodes start short of it (0.25 against
     0.30); its incomes per person have the drawn incomes' mean by node (within 2 %), and its
-    territory poverty is theirs within 1.5 points (node 10's table cannot be reached: the jobs'
-    luck alone leaves more poor there)."""
+    territory poverty is theirs within 1.5 points (a node where a job is most of a household's
+    income, La Ceiba, starts up to 12 points above its drawn poverty: the run's summary names it)."""
     plain, rest = starts
     table = np.nan_to_num(rest.territory.table["wage_share"])
     populated = rest.populated
@@ -176,3 +176,21 @@ def test_separated_workers_alone_update_the_expected_chance(monkeypatch):
     hiring = model.populated & (chances[0] < 1.0)
     assert hiring.sum() >= 10
     assert model.job_finding[hiring] == pytest.approx(chances[0][hiring], rel=1e-12)
+
+
+def test_a_run_with_turnover_says_what_its_start_is(starts):
+    """With turnover the summary says the start is not yet the run's rest and names the
+    municipalities whose starting poverty misses the drawn incomes' by more than 2 points
+    (each such miss, and only those); without turnover it says nothing of it."""
+    from territory_abm.runner import POVERTY_MISS_SHOWN, turnover_lines
+
+    plain, rest = starts
+    assert turnover_lines(plain.params, None, plain.territory.names) == []
+    lines = turnover_lines(rest.params, rest.start_rest_poverty_miss, rest.territory.names)
+    assert "not yet hold" in lines[1]
+    far = np.flatnonzero(np.abs(rest.start_rest_poverty_miss) > POVERTY_MISS_SHOWN)
+    assert far.size >= 1
+    named = lines[-1]
+    assert all(f"{rest.territory.names[i]} {100 * rest.start_rest_poverty_miss[i]:+.1f}" in named for i in far)
+    near = [i for i in np.flatnonzero(rest.populated) if i not in far]
+    assert not any(f"{rest.territory.names[i]} " in named for i in near)

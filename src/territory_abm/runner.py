@@ -6,6 +6,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .errors import InputError
@@ -113,8 +114,10 @@ def summary(result: RunResult) -> str:
                      f"{r.format(last[r.name]):>12}")
     lines += scale_lines(result.model.scenario.households_scale)
     lines += typology_lines(result.typology, result.model.scenario.typology.as_dict())
+    lines += turnover_lines(result.model.params, getattr(result.model, "start_rest_poverty_miss", None),
+                            result.model.territory.names)
     short = [f"{node} {j['kept'] / j['drawn']:.0%}" for node, j in start_wage_jobs(result.model).items()
-             if j["drawn"] > 0 and j["kept"] < 0.9 * j["drawn"]]
+             if j["drawn"] > 0 and j["kept"] < 0.9 * j["drawn"] and result.model.params.job_separation_rate == 0]
     if short:
         lines.append("")
         lines.append("starting wage jobs kept by the job rule (the rest no household would keep; see "
@@ -129,6 +132,34 @@ def scale_lines(scale: float) -> list[str]:
         return []
     return [f"(households_scale {scale:g}: persons, firms, hectares and USD totals are the simulated territory's; "
             f"divide by {scale:g} for the whole territory)"]
+
+
+TURNOVER_SECTION = "A start at turnover's rest"
+"""The section of docs/model_choices.md on the start with job turnover."""
+POVERTY_MISS_SHOWN = 0.02
+"""A municipality whose starting poverty at turnover's rest misses its drawn incomes' by more
+than this (share of people) is named in the run's summary."""
+
+
+def turnover_lines(params, poverty_miss: np.ndarray | None = None, names=None) -> list[str]:
+    """Below a summary, where jobs turn over (``job_separation_rate`` > 0): that the start at
+    turnover's rest is not yet the run's rest, without the wage premium far from the tables'
+    poverty, and the municipalities whose starting poverty misses the drawn incomes' by more
+    than ``POVERTY_MISS_SHOWN`` (``poverty_miss`` by node, ``names`` of the nodes)."""
+    if params.job_separation_rate <= 0:
+        return []
+    lines = ["", f"note: job_separation_rate {params.job_separation_rate:g} starts the jobs at turnover's rest, "
+             "which the run does not yet hold (the stationary scenario moves on its own): read results against "
+             f"the same-seed reference run (docs/model_choices.md, \"{TURNOVER_SECTION}\")."]
+    if params.wage_residual_sd <= 0:
+        lines.append("note: without a wage premium (wage_residual_sd 0) that start's poverty is far below the "
+                     "tables' (0.29 against 0.34 in the example); about 0.8 reaches them.")
+    if poverty_miss is not None:
+        far = [f"{names[i]} {100 * poverty_miss[i]:+.1f}" for i in np.flatnonzero(np.abs(poverty_miss) > POVERTY_MISS_SHOWN)]
+        if far:
+            lines.append("note: starting poverty against the drawn incomes' (points), where it misses by more than "
+                         f"{100 * POVERTY_MISS_SHOWN:g}: " + ", ".join(far))
+    return lines
 
 
 def typology_lines(table: pd.DataFrame, tolerances: dict[str, float]) -> list[str]:

@@ -11,7 +11,7 @@ from ..data.territory import load_territory
 from ..outcomes import HEADLINE
 from ..output import tables
 from ..report import numbers
-from ..runner import scale_lines
+from ..runner import scale_lines, turnover_lines
 from ..output.maps import comparison_map
 from .store import ResultStore
 from ..scenarios.loader import check_targets, load_scenario
@@ -66,7 +66,7 @@ def compare(scenario_paths: list[Path], seeds: int, out_dir: Path, workers: int 
                 print(f"note: {name} also differs from {scenarios[0].name} in "
                       f"{', '.join(d['name'] for d in differences)} (see the warning): {name} - {scenarios[0].name} "
                       "is not its policies' effect alone.")
-            for line in scale_lines(scenarios[0].households_scale):
+            for line in scale_lines(scenarios[0].households_scale) + turnover_lines(scenarios[0].parameters):
                 print(line)
     return status
 

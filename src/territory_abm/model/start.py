@@ -235,7 +235,9 @@ def jobs_at_turnover_rest(model, cols: dict, init, skill: np.ndarray, farms: np.
     The target incomes are the drawn ones (``cols["income"]``) with each node's log income
     per person around its mean scaled by a spread and multiplied by a level, solved so that
     the incomes of the drawn jobs have the drawn incomes' mean and poverty headcount by node
-    (the level by ratios each round, the spread by bisection, ``REST_SPREAD_HALVINGS``). Sets the job, income and productivity columns of ``cols``
+    (the level by ratios each round, the spread by bisection, ``REST_SPREAD_HALVINGS``, in the
+    direction the first two points show, keeping the spread whose poverty came nearest;
+    ``model.start_rest_poverty_miss`` is what is left by node). Sets the job, income and productivity columns of ``cols``
     (``cols["income"]`` keeps the drawn incomes), scales the firms' jobs ``init.jobs`` to the
     drawn jobs, and sets ``model.start_rest_chance`` (c by node)."""
     p, n = model.params, model.n_nodes
@@ -286,17 +288,31 @@ def jobs_at_turnover_rest(model, cols: dict, init, skill: np.ndarray, farms: np.
     # ratios) and spread (by bisection, between REST_LEVEL_ROUNDS rounds of the level alone)
     level, spread, expected = np.ones(n), np.ones(n), cols["employed"].astype(float)
     low, high = np.full(n, REST_SPREAD_RANGE[0]), np.full(n, REST_SPREAD_RANGE[1])
-    poor = want_poor
+    poor = at_one = want_poor
+    rising = np.ones(n, bool)  # whether a node's poverty rises with the spread (measured below)
+    best, miss = spread.copy(), np.full(n, np.inf)
+    halvings = range(REST_LEVEL_ROUNDS, REST_LEVEL_ROUNDS + REST_SPREAD_HALVINGS)
     for round_ in range(2 * REST_LEVEL_ROUNDS + REST_SPREAD_HALVINGS):
-        if REST_LEVEL_ROUNDS <= round_ < REST_LEVEL_ROUNDS + REST_SPREAD_HALVINGS:  # too many poor: less spread
-            over = poor > want_poor
-            high, low = np.where(over, spread, high), np.where(over, low, spread)
+        if round_ == halvings.start:  # the first halving's point also shows which way poverty goes
+            at_one, spread = poor, 0.5 * (low + high)
+        elif round_ in halvings:
+            if round_ == halvings.start + 1:
+                rising = poor >= at_one
+            down = (poor > want_poor) == rising  # a smaller spread brings poverty nearer the drawn
+            high, low = np.where(down, spread, high), np.where(down, low, spread)
             spread = 0.5 * (low + high)
+        elif round_ == halvings.stop:
+            spread = best  # where poverty came nearest (its response to the spread is not always monotone)
         income, employed, chance, expected = allocate(level, spread, expected)
         mean = bincount(node, income, minlength=n) / persons
         poor = bincount(node, members * (income / members < model.poverty_line), minlength=n) / persons
+        if round_ in halvings:
+            nearer = np.abs(poor - want_poor) < miss
+            best, miss = np.where(nearer, spread, best), np.where(nearer, np.abs(poor - want_poor), miss)
         level *= np.where(mean > 0, want_mean / np.maximum(mean, 1e-9), 1.0)
     income, employed, chance, expected = allocate(level, spread, expected)
+    model.start_rest_poverty_miss = (bincount(node, members * (income / members < model.poverty_line), minlength=n)
+                                     / persons - want_poor)
     cols["income"] = drawn_income
     cols["employed"] = employed
     model.start_rest_chance = chance

@@ -139,8 +139,9 @@ def run_metadata(model, wall_time: float, outputs: list[str], command_line: dict
 
 
 def start_wage_jobs(model) -> dict[str, dict[str, float]]:
-    """Wage jobs per populated node at the start: drawn from the data and kept by the
-    model's job rule (``TerritoryModel._consistent_start_jobs``)."""
+    """Wage jobs per populated node at the start: drawn from the data, and kept by the
+    model's job rule (``start.consistent_start_jobs``) or, where jobs turn over, drawn at
+    turnover's rest (``start.jobs_at_turnover_rest``: then "kept" can exceed "drawn")."""
     jobs = model.start_wage_jobs
     return {model.territory.ids[i]: {"drawn": round(float(jobs["drawn"][i]), 1), "kept": float(jobs["kept"][i])}
             for i in np.flatnonzero(model.populated)}
