@@ -123,6 +123,22 @@ def test_the_rest_start_holds_the_tables_jobs_and_the_drawn_incomes(starts):
     assert abs(territory - territory0) < 0.015
 
 
+def test_the_rest_start_keeps_the_estates_profits_and_assets_at_rest(starts):
+    """After the rest's jobs are drawn, each estate's capital leaves it the profit planned for
+    its owners at the skill units it now holds (at its optimum, profit = w L (1/beta - 1) -
+    delta K, ``estates.plan_profits``), and each household's assets are those at rest at its
+    starting income (``start.steady_state_assets``): the run's first years start from them."""
+    from territory_abm.model import start
+
+    _, rest = starts
+    p, e, hh = rest.params, rest.estates, rest.households
+    assert e.labour == pytest.approx(e.workers * rest.worker_skill[e.node], rel=1e-12)
+    gross = rest.initial_wage[e.node] * e.labour * (1.0 / p.firm_labour_elasticity - 1.0)
+    assert gross - p.depreciation_rate * e.capital == pytest.approx(e.profit, rel=1e-9, abs=1e-6)
+    at_rest = start.steady_state_assets(rest, hh.income, hh.members, rest.start_dividends)
+    assert hh.assets == pytest.approx(at_rest, rel=1e-12)
+
+
 def test_the_wage_premium_is_kept_and_passed_on(starts):
     """The premium beyond schooling is drawn once, enters each worker's skill (``labour.skill``),
     and households formed in the run (adult children, single movers) carry their origin's."""
