@@ -3,6 +3,8 @@
 chance, and what the start then holds (the tables' wage jobs, the drawn incomes' poverty and
 mean), with the wage premium beyond schooling (``wage_residual_sd``) that lets it."""
 
+import copy
+
 import numpy as np
 import pytest
 from scipy.stats import binom
@@ -153,6 +155,7 @@ def test_the_wage_premium_is_kept_and_passed_on(starts):
     assert skill == pytest.approx(np.exp(rest.params.education_return * (hh.education - rest.mean_education)
                                          + hh.skill_residual), rel=1e-12)
     first = hh.n
+    rest = copy.deepcopy(rest)  # the run steps a copy: the module's starts stay starts for the other tests
     for _ in range(3):
         rest.step()
     new = np.arange(first, rest.households.n)
