@@ -255,7 +255,8 @@ def labour_market(model, vacancies: np.ndarray, parts: FarmRevenueParts | None =
                  keep_rate=keep_rate, guess=model.job_finding, u_keep=u_keep, u_fresh=u_fresh, n_nodes=n, iterations=LOTTERY_STEPS)
     chance = hired.chance
     hh.employed = hired.jobs
-    # the lottery's seekers: the new ones and, in expectation, the workers separated from the jobs kept
+    # whether anyone sought work in the lottery: new seekers, or workers separated from the jobs kept
+    # (``update_job_finding`` reads only whether this is positive)
     in_lottery = wanted.new_by_node + p.job_separation_rate * kept_share * wanted.returning_by_node
     update_job_finding(model, chance, in_lottery, node_vac, node_vac - pairs.to_dest(flows))
     # the draws' skill units and workers, sent where the origin's match sent its units
