@@ -108,7 +108,10 @@ class Pairs(_PairArrays):
 
 
 def _adjacency(n: int, a: np.ndarray, b: np.ndarray, times: np.ndarray) -> csr_array:
-    """Symmetric sparse adjacency of edges ``a``-``b`` weighted by ``times``."""
+    """Symmetric sparse adjacency of edges ``a``-``b`` weighted by ``times``. Searched as a
+    directed graph: each edge is there both ways, so the times are the undirected search's
+    (the same sums, each shortest time the least of the same candidates), without the
+    transposed copy that scipy makes for an undirected search."""
     return _symmetric(n, a, b, np.concatenate([times, times]))
 
 
@@ -186,7 +189,7 @@ class TravelTimes:
             if ends.size == self.n:  # every node is an end of a changed edge (each year's upkeep moves them all)
                 origins = np.arange(self.n)
             else:
-                near = dijkstra(_adjacency(self.n, a, b, np.minimum(times, self._edges[2])), directed=False,
+                near = dijkstra(_adjacency(self.n, a, b, np.minimum(times, self._edges[2])), directed=True,
                                 indices=ends, limit=self.cutoff, min_only=True)
                 origins = np.flatnonzero(np.isfinite(near))
         else:
@@ -210,7 +213,7 @@ class TravelTimes:
         the cutoff does both: its times within the cutoff are the cut search's (a path through
         a node beyond the cutoff is longer), its markets' rows are the markets' searches."""
         if len(origins) == self.n <= ROW_CHUNK:
-            found = dijkstra(adjacency, directed=False)
+            found = dijkstra(adjacency, directed=True)
             origin, dest, time = self._within_cutoff(found, origins)
             self.to_market = found[self.markets].T
         else:
@@ -219,12 +222,12 @@ class TravelTimes:
             parts = [(old.origin()[kept], old.dest[kept], old.time[kept])]
             for start in range(0, len(origins), ROW_CHUNK):
                 chunk = origins[start:start + ROW_CHUNK]
-                parts.append(self._within_cutoff(dijkstra(adjacency, directed=False, indices=chunk,
+                parts.append(self._within_cutoff(dijkstra(adjacency, directed=True, indices=chunk,
                                                           limit=self.cutoff), chunk))
             origin, dest, time = (np.concatenate(column) for column in zip(*parts))
             order = np.argsort(origin, kind="stable")  # each origin's pairs come from one search, in order
             origin, dest, time = origin[order], dest[order], time[order]
-            self.to_market = (dijkstra(adjacency, directed=False, indices=self.markets).T if self.markets.size
+            self.to_market = (dijkstra(adjacency, directed=True, indices=self.markets).T if self.markets.size
                               else np.zeros((self.n, 0)))
         count = np.bincount(origin, minlength=self.n)
         self.pairs = Pairs(np.concatenate([[0], np.cumsum(count)]), dest.astype(np.int64), time)
