@@ -36,12 +36,13 @@ def kernel(result: type | None = None):
         compiled = njit(cache=True)(fn)
         signature = inspect.signature(fn)
         names = tuple(signature.parameters)
+        expected = frozenset(names)
 
         @functools.wraps(fn)
         def call(**arguments):
-            missing = [name for name in names if name not in arguments]
-            unknown = sorted(set(arguments) - set(names))
-            if missing or unknown:
+            if arguments.keys() != expected:
+                missing = [name for name in names if name not in arguments]
+                unknown = sorted(set(arguments) - set(names))
                 raise TypeError(f"{fn.__name__}(): missing keyword arguments {missing}" if missing
                                 else f"{fn.__name__}(): unexpected keyword arguments {unknown}")
             out = compiled(*[arguments[name] for name in names])
