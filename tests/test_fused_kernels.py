@@ -14,7 +14,8 @@ from territory_abm.model import enterprise_kernels as ek
 from territory_abm.model.budget_kernels import cash_on_hand, spend
 from territory_abm.model.food import food_spending
 from territory_abm.model.kernels import consumption
-from territory_abm.model.distribution_kernels import grouped_distribution, household_distributions, stable_order
+from territory_abm.model.distribution_kernels import (WIDE_FROM, grouped_distribution, household_distributions,
+                                                      stable_order)
 from territory_abm.model.exact import maximum, minimum, pairwise_sum
 
 
@@ -156,6 +157,15 @@ def test_long_runs_that_share_their_top_bits_are_ordered():
     assert is_stable_sort(x, stable_order(x=x))
 
 
+def test_many_values_are_sorted_with_wide_digits():
+    # from WIDE_FROM values on the radix sort takes WIDE_DIGIT_BITS at a time
+    rng = np.random.default_rng(8)
+    x = np.round(rng.lognormal(7.0, 2.0, WIDE_FROM + 5_000), 2)  # ties
+    x[rng.random(len(x)) < 0.1] = 0.0
+    x[rng.random(len(x)) < 0.01] *= -1.0
+    assert is_stable_sort(x, stable_order(x=x))
+
+
 def reference_distribution(x, weights, group, n_groups):
     """Gini and weighted median by group and over all, in a plain loop over a numpy stable
     sort (no -0.0 in ``x``), with the kernel's arithmetic."""
@@ -222,8 +232,9 @@ def test_spending_is_consumption_then_its_local_and_food_shares():
     assert same(got.total_spending, total)
 
 
-def test_household_distributions_are_the_grouped_distributions_of_income_per_person_and_land():
-    h = households(seed=5)
+@pytest.mark.parametrize("n", [5_000, WIDE_FROM + 1_000])
+def test_household_distributions_are_the_grouped_distributions_of_income_per_person_and_land(n):
+    h = households(n=n, seed=5)
     members = h["adults"] + np.random.default_rng(5).integers(0, 3, len(h["node"])).astype(np.int32)  # some 0
     land = np.where(h["tfp"] > 0, h["capital"] / 1000.0, 0.0)
     got = household_distributions(income=h["income"], members=members, land=land, node=h["node"], alive=h["alive"],

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from conftest import SCENARIOS
 
 from territory_abm import TerritoryModel, load_scenario
+from territory_abm.model import network
 from territory_abm.model.network import (Pairs, TravelTimes, _adjacency, _edge_times, _entry_order,
                                          travel_time_matrix)
 
@@ -83,6 +84,20 @@ def test_every_road_changed_searches_every_origin_again(n, seed, cutoff):
         data["road_quality"] = float(rng.uniform(0.01, 1.0))
     assert travel.update(graph, 1.0) == n
     check_against_dense(travel, graph, ids, is_market)
+
+
+@settings(max_examples=10, deadline=None)
+@given(n=st.integers(6, 40), seed=st.integers(0, 2**31), cutoff=st.floats(0.5, 8.0))
+def test_one_search_of_every_origin_is_the_searches_in_blocks(n, seed, cutoff):
+    # few nodes, all origins: one search without the cutoff; else blocks of ROW_CHUNK origins within it
+    graph, ids, is_market = random_network(n, seed)
+    at_once = TravelTimes(graph, ids, is_market, 1.0, cutoff)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(network, "ROW_CHUNK", 4)
+        in_blocks = TravelTimes(graph, ids, is_market, 1.0, cutoff)
+    for a, b in ((at_once.pairs, in_blocks.pairs), (at_once.to_market, in_blocks.to_market)):
+        for x, y in zip(a, b):
+            assert np.array_equal(x, y) and np.asarray(x).dtype == np.asarray(y).dtype
 
 
 @pytest.mark.parametrize("loop", [False, True])

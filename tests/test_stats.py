@@ -54,6 +54,29 @@ def test_weighted_median_and_poverty():
     assert gap[0] == pytest.approx(((1.5 / 2.5) + (0.5 / 2.5)) / 3)
 
 
+def test_poor_persons_and_gaps_are_numpys_sums_of_the_poor_in_row_order():
+    # node_household_totals adds 0.0 for the households that are not poor: the same bits as
+    # summing the poor alone, with incomes that are NaN, infinite, zero or negative
+    rng = np.random.default_rng(12)
+    n, n_nodes, line = 5_000, 5, 1200.0
+    node = rng.integers(0, n_nodes, n).astype(np.int32)
+    alive = rng.random(n) < 0.9
+    members = rng.integers(0, 8, n).astype(np.int32)
+    income = rng.lognormal(8.0, 1.0, n) * rng.integers(1, 8, n)
+    for special, every in ((np.nan, 97), (np.inf, 101), (-np.inf, 103), (0.0, 107), (-5.0, 109)):
+        income[::every] = special
+    sums = node_household_totals(node=node, alive=alive, members=members, adults=members, employed=0 * members,
+                                 income=income, education=np.zeros(n), tfp=np.zeros(n), poverty_line=line,
+                                 n_nodes=n_nodes)
+    persons = members.astype(float)
+    income_pc = income / np.maximum(persons, 1.0)
+    poor = alive & (income_pc < line)
+    assert sums.poor_persons.tobytes() == np.bincount(node[poor], persons[poor], minlength=n_nodes).tobytes()
+    with np.errstate(invalid="ignore"):  # 0 persons times an infinite gap (not poor: left out)
+        gap = persons * (line - income_pc) / line
+    assert sums.poverty_gap.tobytes() == np.bincount(node[poor], gap[poor], minlength=n_nodes).tobytes()
+
+
 def brute_median(x, w):
     order = np.argsort(x, kind="stable")
     cum = np.cumsum(np.asarray(w, float)[order])

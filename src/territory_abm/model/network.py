@@ -108,7 +108,10 @@ class Pairs(_PairArrays):
 
 
 def _adjacency(n: int, a: np.ndarray, b: np.ndarray, times: np.ndarray) -> csr_array:
-    """Symmetric sparse adjacency of edges ``a``-``b`` weighted by ``times``."""
+    """Symmetric sparse adjacency of edges ``a``-``b`` weighted by ``times``. Searched as a
+    directed graph: each edge is there both ways, so the times are the undirected search's
+    (the same sums, each shortest time the least of the same candidates), without the
+    transposed copy that scipy makes for an undirected search."""
     return _symmetric(n, a, b, np.concatenate([times, times]))
 
 
@@ -186,7 +189,7 @@ class TravelTimes:
             if ends.size == self.n:  # every node is an end of a changed edge (each year's upkeep moves them all)
                 origins = np.arange(self.n)
             else:
-                near = dijkstra(_adjacency(self.n, a, b, np.minimum(times, self._edges[2])), directed=False,
+                near = dijkstra(_adjacency(self.n, a, b, np.minimum(times, self._edges[2])), directed=True,
                                 indices=ends, limit=self.cutoff, min_only=True)
                 origins = np.flatnonzero(np.isfinite(near))
         else:
@@ -200,28 +203,40 @@ class TravelTimes:
             adjacency = self._adjacency = _adjacency(self.n, a, b, times)
             self._order = _entry_order(self.n, a, b, adjacency)
         self._search(adjacency, origins)
-        self.to_market = (dijkstra(adjacency, directed=False, indices=self.markets).T if self.markets.size
-                          else np.zeros((self.n, 0)))
         self._within: dict[tuple[float, bool], Pairs] = {}
         return len(origins)
 
     def _search(self, adjacency: csr_array, origins: np.ndarray) -> None:
-        """Replace the rows of ``origins`` (ascending) by new searches within the cutoff."""
-        old = self.pairs
-        kept = ~np.isin(old.origin(), origins)  # the pairs of the origins not searched again
-        origin, dest, time = [old.origin()[kept]], [old.dest[kept]], [old.time[kept]]
-        for start in range(0, len(origins), ROW_CHUNK):
-            chunk = origins[start:start + ROW_CHUNK]
-            found = dijkstra(adjacency, directed=False, indices=chunk, limit=self.cutoff)
-            row, col = np.nonzero(np.isfinite(found) & self._inner)  # row by row, destinations ascending
-            origin.append(chunk[row])
-            dest.append(col)
-            time.append(found[row, col])
-        origin = np.concatenate(origin)
-        order = np.argsort(origin, kind="stable")  # each origin's pairs come from one search, in order
+        """Replace the rows of ``origins`` (ascending) by new searches within the cutoff, and
+        find the times to the markets. When every node is an origin (the roads' upkeep moves
+        every edge each year) and they fit in one block, one search from all of them without
+        the cutoff does both: its times within the cutoff are the cut search's (a path through
+        a node beyond the cutoff is longer), its markets' rows are the markets' searches."""
+        if len(origins) == self.n <= ROW_CHUNK:
+            found = dijkstra(adjacency, directed=True)
+            origin, dest, time = self._within_cutoff(found, origins)
+            self.to_market = found[self.markets].T
+        else:
+            old = self.pairs
+            kept = ~np.isin(old.origin(), origins)  # the pairs of the origins not searched again
+            parts = [(old.origin()[kept], old.dest[kept], old.time[kept])]
+            for start in range(0, len(origins), ROW_CHUNK):
+                chunk = origins[start:start + ROW_CHUNK]
+                parts.append(self._within_cutoff(dijkstra(adjacency, directed=True, indices=chunk,
+                                                          limit=self.cutoff), chunk))
+            origin, dest, time = (np.concatenate(column) for column in zip(*parts))
+            order = np.argsort(origin, kind="stable")  # each origin's pairs come from one search, in order
+            origin, dest, time = origin[order], dest[order], time[order]
+            self.to_market = (dijkstra(adjacency, directed=True, indices=self.markets).T if self.markets.size
+                              else np.zeros((self.n, 0)))
         count = np.bincount(origin, minlength=self.n)
-        self.pairs = Pairs(np.concatenate([[0], np.cumsum(count)]), np.concatenate(dest)[order].astype(np.int64),
-                           np.concatenate(time)[order])
+        self.pairs = Pairs(np.concatenate([[0], np.cumsum(count)]), dest.astype(np.int64), time)
+
+    def _within_cutoff(self, found: np.ndarray, origins: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The origin, destination (not a market) and time of the pairs of ``found`` (times from
+        each of ``origins``, a row each) within the cutoff: row by row, destinations ascending."""
+        row, col = np.nonzero((found <= self.cutoff) & self._inner)
+        return origins[row], col, found[row, col]
 
     @property
     def market_time(self) -> np.ndarray:
