@@ -2,6 +2,7 @@
 who seeks wage work, and who is hired (known answers and properties)."""
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -92,7 +93,7 @@ def test_hiring_keeps_within_seekers_hands_out_the_skill_units_and_rounds_stocha
     hires = np.array([0.1 * lottery_units.sum()])
     out = hire(seekers=seekers, fresh_units=fresh_units, employed=employed, hiring_weight=np.ones(n), skill=skill,
                node=node, hires=hires, keep_rate=np.array([0.5]), guess=np.array([0.5]), u_keep=rng.random(n),
-               u_fresh=rng.random(n), n_nodes=1, iterations=60)
+               u_fresh=rng.random(n), referral_weight=0.0, n_nodes=1, iterations=60)
     assert abs(out.chance[0] - 0.1) < 1e-9  # equal weights: the share of the lottery's units hired
     assert (out.jobs <= seekers).all() and (out.jobs >= 0).all()
     assert out.jobs_by_node[0] == out.jobs.sum() and np.isclose(out.skill_units_by_node[0], out.skill_units.sum())
@@ -114,14 +115,51 @@ def test_workers_who_lose_their_job_take_the_jobs_nobody_else_seeks():
     separated = 0.2 * skill.sum()
     out = hire(seekers=np.ones(n), fresh_units=np.zeros(n), employed=employed, hiring_weight=np.ones(n), skill=skill,
                node=node, hires=np.array([separated]), keep_rate=np.array([0.8]), guess=np.array([0.5]),
-               u_keep=rng.random(n), u_fresh=rng.random(n), n_nodes=1, iterations=60)
+               u_keep=rng.random(n), u_fresh=rng.random(n), referral_weight=0.0, n_nodes=1, iterations=60)
     assert out.chance[0] > 1.0 - 1e-9 and out.jobs.sum() == n
     # half the households also have a new seeker of skill 1 and weight 1: they compete for the freed units
     seekers = np.where(np.arange(n) % 2 == 0, 2.0, 1.0)
     fresh = (seekers - 1.0) * skill
     out = hire(seekers=seekers, fresh_units=fresh, employed=employed, hiring_weight=np.ones(n), skill=skill,
                node=node, hires=np.array([separated]), keep_rate=np.array([0.8]), guess=np.array([0.5]),
-               u_keep=rng.random(n), u_fresh=rng.random(n), n_nodes=1, iterations=60)
+               u_keep=rng.random(n), u_fresh=rng.random(n), referral_weight=0.0, n_nodes=1, iterations=60)
     chance = separated / (fresh.sum() + separated)
     assert abs(out.chance[0] - chance) < 1e-9
     assert abs(out.jobs.sum() - (0.8 * n + chance * (0.2 * n + 0.5 * n))) < 4 * np.sqrt(n)
+
+
+def test_the_hires_count_the_part_of_their_odds_their_referrals_made():
+    """Every seeker hired (the chance is 1: more jobs than seekers) counts rho k / (1 + rho k) of
+    a referral, k its household's workers of last year: a household with one worker and one new
+    seeker (rho 3: 0.75), one with two workers of which one lost the job (2 x 6/7), one without
+    a worker (0); hires by node count the lottery's hires, not the workers who kept their job."""
+    employed = np.array([1, 2, 0], np.int32)
+    seekers = np.array([2.0, 2.0, 1.0])
+    skill = np.ones(3)
+    out = hire(seekers=seekers, fresh_units=np.array([1.0, 0.0, 1.0]), employed=employed, hiring_weight=np.ones(3),
+               skill=skill, node=np.zeros(3, np.int32), hires=np.array([10.0]), keep_rate=np.array([0.5]),
+               guess=np.array([0.5]), u_keep=np.array([0.0, 0.0, 0.0]), u_fresh=np.zeros(3), referral_weight=3.0,
+               n_nodes=1, iterations=60)
+    # keep_rate 0.5 with u_keep 0: household 0 keeps floor(0.5) = 0 of its worker, household 1 keeps 1 of 2
+    assert out.chance[0] == 1.0
+    assert out.hires_by_node[0] == 2 + 1 + 1
+    assert out.referred_by_node[0] == pytest.approx(2 * 0.75 + 6 / 7, rel=1e-12)
+
+
+def test_without_referral_weight_no_hire_is_owed_to_referrals():
+    """The yearly outcome referral_share is 0 where the referral weight is 0 and between 0 and 1
+    otherwise (the default weight gives most hires to referrals: docs/model_choices.md, Hiring)."""
+    from conftest import SCENARIOS
+    from territory_abm import TerritoryModel, load_scenario
+
+    scenario = load_scenario(SCENARIOS / "stationary.toml").replace(seed=1, households_scale=0.1, steps=3)
+    shares = {}
+    for weight in (0.0, 10.0):
+        model = TerritoryModel(scenario.replace(parameters=scenario.parameters.with_overrides(
+            {"hiring_referral_weight": weight}, source="test")))
+        model.run()
+        shares[weight] = model.datacollector.get_model_vars_dataframe()["referral_share"].iloc[1:].to_numpy()
+    hired = {weight: share[np.isfinite(share)] for weight, share in shares.items()}  # NaN: a year without hires
+    assert hired[0.0].size >= 1 and hired[10.0].size >= 1
+    assert np.all(hired[0.0] == 0.0)
+    assert np.all((hired[10.0] > 0.8) & (hired[10.0] < 1.0))

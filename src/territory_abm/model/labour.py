@@ -252,7 +252,8 @@ def labour_market(model, vacancies: np.ndarray, parts: FarmRevenueParts | None =
                  hiring_weight=weight, skill=units, node=hh.node,
                  hires=(np.maximum(units_by_origin - wanted.returning_units_by_node, 0.0)
                         + p.job_separation_rate * np.minimum(units_by_origin, wanted.returning_units_by_node)),
-                 keep_rate=keep_rate, guess=model.job_finding, u_keep=u_keep, u_fresh=u_fresh, n_nodes=n, iterations=LOTTERY_STEPS)
+                 keep_rate=keep_rate, guess=model.job_finding, u_keep=u_keep, u_fresh=u_fresh,
+                 referral_weight=p.hiring_referral_weight, n_nodes=n, iterations=LOTTERY_STEPS)
     chance = hired.chance
     hh.employed = hired.jobs
     # whether anyone sought work in the lottery: new seekers, or workers separated from the jobs kept
@@ -281,6 +282,7 @@ def labour_market(model, vacancies: np.ndarray, parts: FarmRevenueParts | None =
     model.flows.wage_change = wage_adjustment(node_vac, filled, pairs.to_dest(laid_off[origin]), p.wage_adjustment,
                                               p.wage_cut_response)
     model.flows.unmatched = wanted.by_node - hired.jobs_by_node
+    model.flows.hires, model.flows.referred_hires = hired.hires_by_node, hired.referred_by_node
     model.flows.commuters = pairs.by_origin(np.where(origin != dest, workers, 0.0))
     model.commuting = csr_array((workers, dest, pairs.indptr), shape=(n, n))  # workers by home (rows) and job node (columns)
 

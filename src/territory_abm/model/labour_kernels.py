@@ -49,6 +49,8 @@ class Hiring(NamedTuple):
     skill_units: np.ndarray          # (households,) jobs times the household's skill
     jobs_by_node: np.ndarray         # (n_nodes,) workers by home node (persons)
     skill_units_by_node: np.ndarray  # (n_nodes,) skill units by home node
+    hires_by_node: np.ndarray        # (n_nodes,) seekers the lottery hired (new and separated; persons)
+    referred_by_node: np.ndarray     # (n_nodes,) the hires' referrals' part of their odds (persons)
 
 
 @kernel(Seeking)
@@ -124,7 +126,7 @@ def seek_work(adults, alive, employed, farm_revenue_at_one_worker, in_enterprise
 
 @kernel(Hiring)
 def hire(seekers, fresh_units, employed, hiring_weight, skill, node, hires, keep_rate, guess, u_keep, u_fresh,
-         n_nodes, iterations):
+         referral_weight, n_nodes, iterations):
     """The year's hiring: the chance of a new seeker of weight 1 at which each node's new
     seekers take its ``hires`` skill units in expectation (``kernels.lottery_chance``, from
     ``guess``, at most ``iterations`` steps), then the jobs (persons): last year's workers
@@ -133,7 +135,10 @@ def hire(seekers, fresh_units, employed, hiring_weight, skill, node, hires, keep
     ``hiring_weight``, each rounded stochastically with the uniform draws ``u_keep`` and
     ``u_fresh`` (up with probability equal to the fraction); skill units are jobs times
     ``skill``. The lottery's seekers are the ``fresh_units`` and, in expectation, the skill
-    units of the workers who lose their job."""
+    units of the workers who lose their job. Also by node: the seekers the lottery hired, and
+    the part of their odds their household's referrals made, rho k / (1 + rho k) each (rho
+    ``referral_weight``, k the household's workers of last year), how many of the hires a
+    survey would count as found through contacts."""
     n = seekers.shape[0]
     pool = fresh_units.copy()
     for i in range(n):
@@ -145,6 +150,8 @@ def hire(seekers, fresh_units, employed, hiring_weight, skill, node, hires, keep
     units = np.zeros(n)
     node_jobs = np.zeros(n_nodes)
     node_units = np.zeros(n_nodes)
+    node_hires = np.zeros(n_nodes)
+    node_referred = np.zeros(n_nodes)
     run = -1  # a run of one node's rows: its sums in registers (the same additions in row order)
     run_jobs = run_units = 0.0
     for i in range(n):
@@ -157,6 +164,10 @@ def hire(seekers, fresh_units, employed, hiring_weight, skill, node, hires, keep
         kept = min(np.floor(keep * keep_rate[g] + u_keep[i]), keep)
         fresh += keep - kept
         hired = min(np.floor(fresh * _hire_chance(chance[g], hiring_weight[i]) + u_fresh[i]), fresh)
+        if hired > 0:
+            node_hires[g] += hired
+            referrals = referral_weight * employed[i]
+            node_referred[g] += hired * referrals / (1.0 + referrals)
         j = int(kept + hired)
         jobs[i] = j
         if j > 0:
@@ -169,7 +180,7 @@ def hire(seekers, fresh_units, employed, hiring_weight, skill, node, hires, keep
             run_units += units[i]
     if run >= 0:
         node_jobs[run], node_units[run] = run_jobs, run_units
-    return chance, jobs, units, node_jobs, node_units
+    return chance, jobs, units, node_jobs, node_units, node_hires, node_referred
 
 
 @kernel(RevenueParts)

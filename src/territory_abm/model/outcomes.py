@@ -31,6 +31,8 @@ class YearFlows:
     national_local: np.ndarray  # local incomes paid by the national level (its own spending, road works wages)
     wage_change: np.ndarray
     unmatched: np.ndarray
+    hires: np.ndarray           # seekers the year's lottery hired, by home node (persons)
+    referred_hires: np.ndarray  # their referrals' part of their odds (persons)
     commuters: np.ndarray
     remittances: np.ndarray
     programme_transfers: np.ndarray  # cash paid to households by programmes
@@ -116,6 +118,9 @@ def compute(model) -> tuple[dict[str, np.ndarray], dict[str, float]]:
     for k, sector in enumerate(SECTORS):
         s[f"jobs_{sector}"] = np.bincount(ft.node, ft.workers * live * (ft.sector == k), minlength=n)
     s["unemployed"] = np.asarray(f.unmatched, float)
+    s["hires"] = np.asarray(f.hires, float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        s["referral_share"] = np.where(f.hires > 0, f.referred_hires / f.hires, np.nan)
     s["commuters"] = np.asarray(f.commuters, float)
     jobs = np.bincount(ft.node, ft.workers * live, minlength=n)
     with np.errstate(invalid="ignore", divide="ignore"):  # per worker (firms pay per skill unit)
@@ -175,6 +180,8 @@ def compute(model) -> tuple[dict[str, np.ndarray], dict[str, float]]:
     t["in_migrants"] = float(f.in_migrants.sum())
     t["net_migration"] = t["in_migrants"] - t["out_migrants"]
     t["movers_income_ratio"] = yearly.aggregate("movers_income_ratio", s["movers_income_ratio"], s)
+    hires = float(f.hires.sum())
+    t["referral_share"] = float(f.referred_hires.sum() / hires) if hires > 0 else np.nan
     area = np.nansum(per_node("area_ha"))
     t["forest_cover"] = t["natural_capital"] / area if area > 0 else np.nan
     t["enforcement"] = float(np.nanmean(s["enforcement"]))

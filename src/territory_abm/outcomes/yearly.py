@@ -115,6 +115,12 @@ _ENTRIES: tuple[Outcome, ...] = (
        "on the family farm; adults who farm without seeking a job are not counted). Not an unemployment rate: in a "
        "year of low farm prices most farm adults seek wage work, so it swings with the price draws (baseline seed "
        "42, scale 1: 1,460 in 2011, 28,524 in 2012)", "stock", "sum"),
+    _o("hires", "persons/yr", "seekers the year's hiring lottery took on (new seekers and workers who lost their "
+       "job), by home node", "flow", "sum"),
+    _o("referral_share", "1", "share of the year's hires owed to referrals: each counts the part rho k / (1 + rho k) "
+       "of its odds that its household's k workers of last year give (rho hiring_referral_weight); surveys find "
+       "30-60 % of jobs through friends and relatives (docs/model_choices.md, Hiring)", "share", "weighted_mean",
+       ["hires"]),
     _o("commuters", "persons", "workers employed in another node", "stock", "sum"),
     _o("mean_wage", "USD/worker/yr", "mean wage of jobs located here", "mean", "weighted_mean", _JOBS),
     _o("firms", "firms", "active firms", "stock", "sum"),
