@@ -83,6 +83,21 @@ def test_run_json_records_the_command_line_overrides_as_given(tmp_path):
                                     "--set": {"migration_stay_preference": 7.0}}
 
 
+def test_a_parameter_set_twice_is_refused_not_silently_the_last(tmp_path, capsys):
+    """``--set x=1 --set x=2`` is an input error naming x (the last value won silently before;
+    trial 19), for every command that takes --set; one --set per name runs."""
+    with pytest.raises(SystemExit) as stop:
+        main(["run", str(SCENARIOS / "baseline.toml"), *SMALL, "--no-plots", "--set", "birth_rate=0.01",
+              "--set", "death_rate=0.006", "--set", "birth_rate=0.02", "--out", str(tmp_path / "r")])
+    assert stop.value.code == 2
+    assert "birth_rate given more than once" in capsys.readouterr().err
+    assert not (tmp_path / "r").exists()
+    with pytest.raises(SystemExit) as stop:
+        main(["compare", str(SCENARIOS / "baseline.toml"), "--set", "birth_rate=0.01", "--set", "birth_rate=0.01",
+              "--out", str(tmp_path / "c")])
+    assert stop.value.code == 2
+
+
 # ---------------------------------------------------------------- calibration verdicts
 def _design(seeds=(1, 2, 3, 4)):
     return SimpleNamespace(parameters=("migration_stay_preference", "clearing_propensity"),

@@ -550,7 +550,12 @@ def _terminated(signum, frame) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    names = [name for name, _ in getattr(args, "set", [])]
+    twice = sorted({name for name in names if names.count(name) > 1})
+    if twice:  # the last would win silently
+        parser.error(f"argument --set: {', '.join(twice)} given more than once (give each parameter once)")
     main_thread = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _terminated) if main_thread else None
     with warnings.catch_warnings():
