@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from territory_abm.model.kernels import bincount, demography, draw_destinations, node_household_totals, node_populations
+from territory_abm.model.kernels import (_hire_chance, bincount, demography, draw_destinations, kernel,
+                                         node_household_totals, node_populations)
 
 
 @settings(max_examples=60, deadline=None)
@@ -69,6 +70,22 @@ def test_kernels_take_keywords_only_and_name_their_results():
                        adult_schooling=np.array([6.0]), n_nodes=1)
     assert flows._fields == ("births_by_node", "deaths_by_node")
     assert flows.births_by_node.tolist() == [2.0] and flows.deaths_by_node.tolist() == [0.0]
+
+
+@kernel()
+def _share(part, whole):
+    return part / whole
+
+
+def test_compiled_rules_divide_by_zero_as_numpy():
+    """A division by zero in a kernel or a helper gives numpy's inf or nan, as the numpy rules
+    the kernels replace do, instead of raising ZeroDivisionError (``kernels.ERROR_MODEL``,
+    which spares every division of a loop the check)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        assert _share(part=1.0, whole=0.0) == np.divide(1.0, 0.0) == np.inf
+        assert np.isnan(_share(part=0.0, whole=0.0))
+    # a hiring weight at which the odds' denominator 1 - c + c w is 0
+    assert _hire_chance(0.5, -1.0) == -np.inf
 
 
 

@@ -15,7 +15,7 @@ import numpy as np
 from numba import njit
 
 from .exact import maximum, pairwise_sum_at
-from .kernels import kernel
+from .kernels import ERROR_MODEL, kernel
 
 
 class Lacking(NamedTuple):
@@ -30,13 +30,13 @@ class IncomePerPerson(NamedTuple):
     income: float          # income per member times members, summed over alive households (USD/yr)
 
 
-@njit(cache=True)
+@njit(cache=True, error_model=ERROR_MODEL)
 def _at_least(x, floor):
     """Python's ``max(x, floor)`` of two floats: ``floor`` only where it is greater (x NaN stays)."""
     return floor if floor > x else x
 
 
-@njit(cache=True)
+@njit(cache=True, error_model=ERROR_MODEL)
 def _persons(members, alive, i):
     """Members of row ``i`` counted among the alive (0.0 where not alive)."""
     return float(members[i]) if alive[i] else 0.0

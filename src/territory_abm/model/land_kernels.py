@@ -8,7 +8,7 @@ import numpy as np
 from numba import njit
 
 from .exact import maximum
-from .kernels import _alive_node_sums, kernel
+from .kernels import ERROR_MODEL, _alive_node_sums, kernel
 
 
 class Tenancy(NamedTuple):
@@ -18,7 +18,7 @@ class Tenancy(NamedTuple):
     coef: np.ndarray        # (households,) c in a farm's land wanted c r^(-k) at rent r (0: not farming)
 
 
-@njit(cache=True)
+@njit(cache=True, error_model=ERROR_MODEL)
 def _by_node(node, member, n_nodes):
     """Rows with ``member`` grouped by node (a counting sort): node g's rows are
     ``rows[start[g]:start[g + 1]]``."""
@@ -54,7 +54,7 @@ RENT_TOLERANCE = 1e-12
 """Width of the bracket of log rents at which the search stops."""
 
 
-@njit(cache=True)
+@njit(cache=True, error_model=ERROR_MODEL)
 def _falsi(lo, hi, iterations, args):
     """Root of the decreasing function ``_excess(x, args)`` in [``lo``, ``hi``]: regula falsi
     with the Illinois halving (Dowell & Jarratt 1971, doi:10.1007/BF01934364), stopped when
@@ -84,7 +84,7 @@ def _falsi(lo, hi, iterations, args):
     return x
 
 
-@njit(cache=True)
+@njit(cache=True, error_model=ERROR_MODEL)
 def _excess(log_rent, args):
     """Effective hectares wanted less those offered in one node at ``log_rent`` (see
     :func:`clear_rents` and :func:`sell_land`): farms ``first`` .. ``last`` of the
@@ -144,30 +144,39 @@ def clear_rents(revenue_per_land, adults, employed, quality, land, garden_plot, 
     idle_supply = np.zeros(n_nodes)
     farming = np.zeros(n, np.bool_)
     idle = np.zeros(n, np.bool_)
-    most = 1
+    # L^b by family size, one power each (a table up to the most adults: the same powers)
+    labour_term = np.arange(max(adults.max(), 1) + 1).astype(np.float64) ** b if n else np.ones(2)
+    labour_term[0] = 1.0
+    # one pass finds the farms (their coefficients, in row order) and the idle and counts the
+    # farms by node; a second groups the farms by node (a counting sort, in row order)
+    start = np.zeros(n_nodes + 1, np.int64)
     for i in range(n):
         if not (alive[i] and tfp[i] > 0 and has[node[i]]):
             continue
         family = adults[i] - employed[i]
         if family > 0 and revenue_per_land[i] > 0:
             farming[i] = True
-            most = max(most, family)
+            coef[i] = (a * revenue_per_land[i] * labour_term[family]) ** k_h
+            start[node[i] + 1] += 1
         elif family <= 0 and land[i] > 0:
             idle[i] = True
             idle_supply[node[i]] += quality[i] * land[i]
-    labour_term = np.arange(most + 1).astype(np.float64) ** b  # L^b by family size, one power each
-    labour_term[0] = 1.0
-    rows, start = _by_node(node, farming, n_nodes)
-    # each node's farms contiguous, for the search's passes
+    for g in range(n_nodes):
+        start[g + 1] += start[g]
+    rows = np.empty(start[n_nodes], np.int64)
     c_by, own_by, let_by = np.empty(rows.size), np.empty(rows.size), np.empty(rows.size)
-    for q in range(rows.size):
-        i = rows[q]
-        c_by[q] = coef[i] = (a * revenue_per_land[i] * labour_term[adults[i] - employed[i]]) ** k_h
-        own_by[q], let_by[q] = quality[i] * maximum(land[i], garden_plot), -(quality[i] * land[i])
+    fill = start[:n_nodes].copy()
+    for i in range(n):
+        if farming[i]:
+            q = fill[node[i]]
+            fill[node[i]] = q + 1
+            rows[q], c_by[q] = i, coef[i]
+            own_by[q], let_by[q] = quality[i] * maximum(land[i], garden_plot), -(quality[i] * land[i])
     no_cap = np.zeros(0)  # the rental market has no cap (see _excess)
     e_rows, e_start = _by_node(estate_node, estate_coef >= 0.0, n_nodes)
     log_rent = np.full(n_nodes, np.nan)
     net = np.zeros(n)
+    net_by = np.empty(rows.size)
     estate_let = np.zeros(estate_node.shape[0])
     taken_at = np.zeros(n_nodes)
     for j in range(n_nodes):
@@ -180,12 +189,11 @@ def clear_rents(revenue_per_land, adults, employed, quality, land, garden_plot, 
         scale, estate_scale = np.exp(-k_h * rent), np.exp(-estate_exponent * rent)
         wanted, supply = 0.0, idle_supply[j]
         for q in range(start[j], start[j + 1]):
-            i = rows[q]
-            net[i] = max(c_by[q] * scale - own_by[q], let_by[q])
-            if net[i] > 0.0:
-                wanted += net[i]
+            net_by[q] = max(c_by[q] * scale - own_by[q], let_by[q])
+            if net_by[q] > 0.0:
+                wanted += net_by[q]
             else:
-                supply -= net[i]
+                supply -= net_by[q]
         for q in range(e_start[j], e_start[j + 1]):
             e = e_rows[q]
             estate_let[e] = max(estate_land[e] - min(estate_coef[e] * estate_scale, estate_land[e]), 0.0)
@@ -194,8 +202,7 @@ def clear_rents(revenue_per_land, adults, employed, quality, land, garden_plot, 
         taken_at[j] = taken
         served = min(supply / wanted, 1.0) if wanted > 0.0 else 0.0  # tenants take what is let, pro rata
         for q in range(start[j], start[j + 1]):
-            i = rows[q]
-            net[i] *= served if net[i] > 0.0 else taken
+            net[rows[q]] = net_by[q] * (served if net_by[q] > 0.0 else taken)
         for q in range(e_start[j], e_start[j + 1]):
             estate_let[e_rows[q]] *= taken
     for i in range(n):
@@ -264,7 +271,7 @@ def pick_formers(node, alive, adults, count, key):
     return np.sort(chosen)
 
 
-@njit(cache=True)
+@njit(cache=True, error_model=ERROR_MODEL)
 def _kth_smallest(keys, k):
     """The ``k``-th smallest of ``keys`` (0 < k <= size), the value ``np.partition`` puts at
     k - 1, in one pass that keeps the k smallest seen in order (few enter once it is full:
@@ -286,7 +293,7 @@ def _kth_smallest(keys, k):
     return kept[k - 1]
 
 
-@njit(cache=True)
+@njit(cache=True, error_model=ERROR_MODEL)
 def _smallest(keys, rows, take):
     """The ``rows`` with the ``take`` smallest ``keys`` (0 < take < size), in row order: by a
     selection (linear time) where they are exactly the rows whose key is at most the take-th
