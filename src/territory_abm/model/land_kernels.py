@@ -68,8 +68,10 @@ def _falsi(lo, hi, iterations, args):
     x, side = hi, 0
     for _ in range(iterations):
         x = (lo * f_hi - hi * f_lo) / (f_hi - f_lo)
+        if hi - lo < RENT_TOLERANCE:  # done at this step, whatever the excess there
+            break
         f = _excess(x, args)
-        if f == 0.0 or hi - lo < RENT_TOLERANCE:
+        if f == 0.0:
             break
         if f > 0.0:
             lo, f_lo = x, f
