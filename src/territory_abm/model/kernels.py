@@ -139,12 +139,11 @@ def node_household_totals(node, alive, members, adults, employed, income, educat
                 income_pc = income[i] / max(persons, 1.0)
                 # the poor's terms chosen, not branched to (a branch on being poor, unpredictable,
                 # cost 2/3 of the pass); the others add 0.0 (the line is positive), which leaves the
-                # non-negative sums as they are
+                # non-negative sums as they are; so for the farm workers (their sum is never -0.0)
                 poor = income_pc < poverty_line
                 s5 += persons if poor else 0.0
                 s6 += persons * (poverty_line - income_pc if poor else 0.0) / poverty_line
-                if tfp[i] > 0:
-                    s7 += grown - employed[i]
+                s7 += grown - employed[i] if tfp[i] > 0 else 0.0
             i += 1
         out[0, g], out[1, g], out[2, g], out[3, g], out[4, g], out[5, g], out[6, g], out[7, g] = \
             s0, s1, s2, s3, s4, s5, s6, s7
@@ -183,17 +182,20 @@ def labour_incomes(skill_units, skill_units_by_node, net_wage_bill_by_node, adul
     shared by skill units) and farm income (``farm_revenue_at_one_worker`` times family
     labour^b, from the table ``family_labour_power[k] = k^b``) per household (USD/yr), and total farm income."""
     n = skill_units.shape[0]
-    wage_income = np.zeros(n)
-    farm_income = np.zeros(n)
+    wage_income = np.empty(n)
+    farm_income = np.empty(n)
     total_farm = 0.0
     for i in range(n):
         g = node[i]
-        if skill_units[i] > 0 and skill_units_by_node[g] > 0:
-            wage_income[i] = net_wage_bill_by_node[g] * skill_units[i] / skill_units_by_node[g]
+        # each income is computed and kept or not (a select, not a jump: which households
+        # earn wages or farm follows no pattern a processor predicts; a third of the time)
+        wage = net_wage_bill_by_node[g] * skill_units[i] / skill_units_by_node[g]
+        wage_income[i] = wage if skill_units[i] > 0 and skill_units_by_node[g] > 0 else 0.0
         labour = (adults[i] if alive[i] else 0) - jobs[i]
+        farm = farm_revenue_at_one_worker[i] * family_labour_power[max(labour, 0)]
+        farm_income[i] = farm if labour > 0 else 0.0
         if labour > 0:
-            farm_income[i] = farm_revenue_at_one_worker[i] * family_labour_power[labour]
-            total_farm += farm_income[i]
+            total_farm += farm
     return wage_income, farm_income, total_farm
 
 
