@@ -153,8 +153,10 @@ def opening_candidates(alive, capital, assets, node, rise, typical, price):
     k = 0
     for i in range(n):
         g = node[i]
-        if alive[i] and not capital[i] > 0 and rise[g] > 0 and typical[g] > 0 and assets[i] >= price[g]:
-            rows[k] = i
-            by_node[g] += 1
-            k += 1
+        # every row is written at the next place, which only a candidate keeps (k <= i: within
+        # the array): no jump on whether its assets cover the price, which no processor predicts
+        able = alive[i] & (not capital[i] > 0) & (rise[g] > 0) & (typical[g] > 0) & (assets[i] >= price[g])
+        rows[k] = i
+        by_node[g] += able
+        k += able
     return rows[:k], by_node
