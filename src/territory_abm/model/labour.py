@@ -74,9 +74,16 @@ def job_offers(model, vacancies: np.ndarray) -> JobOffers:
 
 def skill(model) -> np.ndarray:
     """Each household's skill: the skill units each of its workers supplies, which is their
-    wage relative to the wage per skill unit, exp(r (schooling - the territory's mean))."""
+    wage relative to the wage per skill unit (``skill_units``)."""
     hh = model.households
-    return np.exp(model.params.education_return * (hh.education - model.mean_education) + hh.skill_residual)
+    return skill_units(model.params, hh.education, model.mean_education, hh.skill_residual)
+
+
+def skill_units(params, education: np.ndarray, mean_education: float, premium: np.ndarray) -> np.ndarray:
+    """Skill units of a worker of ``education`` (years) whose household's wage premium beyond
+    schooling is ``premium`` (log): exp(r (schooling - the territory's ``mean_education``) +
+    premium), r ``education_return``."""
+    return np.exp(params.education_return * (education - mean_education) + premium)
 
 
 def commuting_share(model, fixed: bool = True) -> np.ndarray:
@@ -207,18 +214,18 @@ def hiring_weight(model) -> np.ndarray:
             * (1.0 + p.hiring_referral_weight * hh.employed))
 
 
-def enterprise_labour_thresholds(model) -> np.ndarray:
-    """(k + 1/2)^(1 - e) for k = 1 .. the most adults in a household: an enterprise of a
-    household without a farm wants k or more adults at wage w where e S / w reaches the
-    k-th value (``own_work_revenue``)."""
-    most = max(int(model.households.adults.max(initial=0)), 1)
+def enterprise_labour_thresholds(model, most: int | None = None) -> np.ndarray:
+    """(k + 1/2)^(1 - e) for k = 1 .. ``most`` (by default the most adults in a household): an
+    enterprise of a household without a farm wants k or more adults at wage w where e S / w
+    reaches the k-th value (``own_work_revenue``)."""
+    most = max(int(model.households.adults.max(initial=0)), 1) if most is None else most
     return np.power(np.arange(1, most + 1) + 0.5, 1.0 - model.params.enterprise_labour_elasticity)
 
 
-def farm_labour_thresholds(model) -> np.ndarray:
-    """(k - 1/2)^(1 - b) for k = 1 .. the most adults in a household: a farm wants k or
-    more workers at wage w where b P / w reaches the k-th value."""
-    most = max(int(model.households.adults.max(initial=0)), 1)
+def farm_labour_thresholds(model, most: int | None = None) -> np.ndarray:
+    """(k - 1/2)^(1 - b) for k = 1 .. ``most`` (by default the most adults in a household): a
+    farm wants k or more workers at wage w where b P / w reaches the k-th value."""
+    most = max(int(model.households.adults.max(initial=0)), 1) if most is None else most
     return np.power(np.arange(1, most + 1) - 0.5, 1.0 - model.params.farm_labour_elasticity)
 
 

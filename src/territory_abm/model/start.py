@@ -76,7 +76,6 @@ def households(model, init) -> None:
     node = cols["node"]
     model.mean_education = float(np.average(cols["education"], weights=cols["adults"]))
     cols["schooling_gap"] = cols["education"] - np.nan_to_num(model.territory.table["mean_education"])[node]
-    skill = np.exp(p.education_return * (cols["education"] - model.mean_education))
     cols["skill_residual"] = np.zeros(len(node))
     if p.wage_residual_sd > 0:  # a premium beyond schooling, correlated with the income drawn
         sigma, rho = p.wage_residual_sd, p.wage_residual_income_correlation
@@ -84,7 +83,7 @@ def households(model, init) -> None:
         z = (log_pc - log_pc.mean()) / max(log_pc.std(), 1e-12)
         eps = rho * z + np.sqrt(1.0 - rho ** 2) * model.streams["population"].standard_normal(len(z))
         cols["skill_residual"] = sigma * eps - sigma ** 2 / 2
-        skill = skill * np.exp(cols["skill_residual"])
+    skill = labour.skill_units(p, cols["education"], model.mean_education, cols["skill_residual"])
     hiring = init.jobs.sum(axis=1) > 0
     drawn = init.jobs.sum(axis=1).copy()
     model.estates = estates.select(p, node, cols["land"], init.jobs[:, 0])
@@ -239,7 +238,7 @@ def jobs_at_turnover_rest(model, cols: dict, init, skill: np.ndarray, farms: np.
     direction the first two points show, keeping the spread whose poverty came nearest;
     ``model.start_rest_poverty_miss`` is what is left by node). Sets the job, income and productivity columns of ``cols``
     (``cols["income"]`` keeps the drawn incomes), scales the firms' jobs ``init.jobs`` to the
-    drawn jobs, and sets ``model.start_rest_chance`` (c by node)."""
+    drawn jobs."""
     p, n = model.params, model.n_nodes
     node, adults, members = cols["node"], cols["adults"], cols["members"]
     b, e = p.farm_labour_elasticity, p.enterprise_labour_elasticity
@@ -249,8 +248,8 @@ def jobs_at_turnover_rest(model, cols: dict, init, skill: np.ndarray, farms: np.
                                                           * (cols["education"] - model.mean_education)),
                  referral=p.hiring_referral_weight, separation=p.job_separation_rate, adults=adults,
                  in_market=~owns,  # an estate owner's adults run the estate and seek no new jobs
-                 farm_thresholds=np.power(np.arange(1, most + 1) - 0.5, 1.0 - b),
-                 enterprise_thresholds=np.power(np.arange(1, most + 1) + 0.5, 1.0 - e), elasticity=b)
+                 farm_thresholds=labour.farm_labour_thresholds(model, most),
+                 enterprise_thresholds=labour.enterprise_labour_thresholds(model, most), elasticity=b)
     u = model.streams["population"].random(len(node))
     drawn_income = cols["income"].copy()
     persons = np.maximum(bincount(node, members, minlength=n), 1)
@@ -282,7 +281,7 @@ def jobs_at_turnover_rest(model, cols: dict, init, skill: np.ndarray, farms: np.
         cols["enterprise_income"] = cols["enterprise_sales"] * (1.0 - p.asset_depreciation * p.enterprise_capital_output)
         cols["wage_income"] = employed * wage
         income = cols["farm_income"] + cols["wage_income"] + cols["enterprise_income"] + other + remittances
-        return income, employed, chance, jobs.expected
+        return income, employed, jobs.expected
 
     # one loop for the fixed point of expected jobs and productivity and for the level (by
     # ratios) and spread (by bisection, between REST_LEVEL_ROUNDS rounds of the level alone)
@@ -303,19 +302,18 @@ def jobs_at_turnover_rest(model, cols: dict, init, skill: np.ndarray, farms: np.
             spread = 0.5 * (low + high)
         elif round_ == halvings.stop:
             spread = best  # where poverty came nearest (its response to the spread is not always monotone)
-        income, employed, chance, expected = allocate(level, spread, expected)
+        income, employed, expected = allocate(level, spread, expected)
         mean = bincount(node, income, minlength=n) / persons
         poor = bincount(node, members * (income / members < model.poverty_line), minlength=n) / persons
         if round_ in halvings:
             nearer = np.abs(poor - want_poor) < miss
             best, miss = np.where(nearer, spread, best), np.where(nearer, np.abs(poor - want_poor), miss)
         level *= np.where(mean > 0, want_mean / np.maximum(mean, 1e-9), 1.0)
-    income, employed, chance, expected = allocate(level, spread, expected)
+    income, employed, expected = allocate(level, spread, expected)
     model.start_rest_poverty_miss = (bincount(node, members * (income / members < model.poverty_line), minlength=n)
                                      / persons - want_poor)
     cols["income"] = drawn_income
     cols["employed"] = employed
-    model.start_rest_chance = chance
     kept = bincount(node, employed, minlength=n)
     before = init.jobs.sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):

@@ -17,7 +17,7 @@ import numpy as np
 from numba import njit
 
 from .exact import maximum, pairwise_sum
-from .kernels import WAGE_FLOOR, _farm_workers_wanted, kernel
+from .kernels import WAGE_FLOOR, _farm_workers_wanted, _hire_chance, kernel
 
 
 @kernel()
@@ -333,16 +333,13 @@ def _rest_distribution(out, chance, own, best, skill_weight, referral, separatio
     out[0] = 1.0
     total = 1.0
     for k in range(adults):
-        weight = skill_weight * (1.0 + referral * k)
-        hk = 1.0 if chance >= 1.0 else chance * weight / (1.0 - chance + chance * weight)
+        hk = _hire_chance(chance, skill_weight * (1.0 + referral * k))
         seekers = adults - min(_farm_workers_wanted(own, best * hk, elasticity, thresholds, adults), adults) - k
         if seekers <= 0 or out[k] == 0.0:
             out[k + 1] = 0.0
             continue
         up = seekers * hk
-        weight_next = skill_weight * (1.0 + referral * (k + 1))
-        h_next = 1.0 if chance >= 1.0 else chance * weight_next / (1.0 - chance + chance * weight_next)
-        down = (k + 1) * separation * (1.0 - h_next)
+        down = (k + 1) * separation * (1.0 - _hire_chance(chance, skill_weight * (1.0 + referral * (k + 1))))
         out[k + 1] = out[k] * up / down if down > 0 else np.inf
         total += out[k + 1]
     expected = 0.0
