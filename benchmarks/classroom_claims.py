@@ -197,9 +197,9 @@ def roads() -> None:
                     trips.append(trip(model, "C"))
                     prices.append(float(model.farm_gate[c]))
                     gaps.append(float(model.farm_gate[c] - twin.farm_gate[c]))
-                    commuters.append(model.territory_stats["commuters"])
-                    twin_commuters.append(twin.territory_stats["commuters"])
-                    c_commuters.append(model.node_stats["commuters"][c])
+                    commuters.append(round(model.territory_stats["commuters"]))  # workers, summed from shares
+                    twin_commuters.append(round(twin.territory_stats["commuters"]))
+                    c_commuters.append(round(model.node_stats["commuters"][c]))
                     if year == BEFORE + 4:
                         flows = commuting_flows(model)
                     if year == BEFORE + 10:
