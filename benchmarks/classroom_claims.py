@@ -313,19 +313,22 @@ def play(seed: int, node: str, choice: dict) -> tuple[list[str], dict[str, np.nd
     """The game at ``seed`` with one government, ``node``'s, choosing ``choice`` every year (the
     trainer advancing the years): per year (rows) and municipality (columns, the territory's
     order, the node ids first returned) the difference from the no-choice twin of the game's
-    outcomes, prices and the income per person of the households no programme reached."""
+    outcomes, prices and the income per person of the households no programme reached, and
+    the twin's forest cover's change since the start."""
     factory, _ = exercise(CLASSROOM / "shared_territory.toml")
     g = Game(factory, seed)
     for player in g.municipalities():
         g.join(player)
     g.choose(node, **choice)
     names = ("poverty_headcount", "population", "forest_cover", "service_quality")
-    out = {name: [] for name in (*names, "farm_gate", "others")}
+    out = {name: [] for name in (*names, "farm_gate", "others", "twin_forest")}
+    start = np.asarray(g.twin.node_stats["forest_cover"], float)
     for _ in range(GAME_YEARS):
         g.advance()
         model, twin = g.model, g.twin
         for name in names:
             out[name].append(np.asarray(model.node_stats[name], float) - np.asarray(twin.node_stats[name], float))
+        out["twin_forest"].append(np.asarray(twin.node_stats["forest_cover"], float) - start)
         out["farm_gate"].append(np.asarray(model.farm_gate, float) - np.asarray(twin.farm_gate, float))
         out["others"].append([np.subtract(*incomes_of_others(model, twin, where=i)) if model.populated[i] else np.nan
                               for i in range(model.n_nodes)])
@@ -345,7 +348,9 @@ def game() -> None:
                   f" forest pts {100 * d['forest_cover'][-1, i]:+.2f}, non-reached USD {d['others'][0, i]:+.1f}"
                   f" (y1) {d['others'][-1, i]:+.1f} (y{GAME_YEARS})")
             print(f"        C: poverty pts {np.round(100 * d['poverty_headcount'][:, c], 1)},"
-                  f" farm-gate {d['farm_gate'][-1, c]:+.4f}, forest pts {100 * d['forest_cover'][-1, c]:+.2f}")
+                  f" farm-gate {d['farm_gate'][-1, c]:+.4f}, forest pts {100 * d['forest_cover'][-1, c]:+.2f};"
+                  f" the twin's forest since the start, most of any municipality"
+                  f" {100 * np.nanmax(np.abs(d['twin_forest'])):.2f} pts")
 
 
 PARTS = {"transfers": transfers, "roads": roads, "forest": forest, "game": game}
