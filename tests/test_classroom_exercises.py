@@ -29,34 +29,40 @@ def test_in_the_forest_exercise_the_forest_shrinks_every_year_without_policy():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("seed", [1, 2, 3])
-def test_with_the_transfer_for_all_municipalities_non_recipients_gain(seed):
-    """Its guide: non-recipients gain 5-6 USD a person in the transfer's first year and -3 to
-    +34 USD after 5 years, above in 8 of 9 seeds (seeds 1-9: seed 5 -3 since single migrants
-    take their share of the year's income, session 17), the same households compared in both runs. Counting
-    households living in one run only showed losses after 5 years (trial 16; here -1, -8 and
-    -22 USD)."""
+def test_with_the_transfer_for_all_municipalities_non_recipients_gain_in_its_first_year():
+    """Its guide, seeds 1-9, the same households compared in both runs: non-recipients gain
+    5-6 USD a person in the transfer's first year in every seed; after 5 years -14 to +28 USD,
+    above in 6 of 9 seeds (+5 on average: no larger than the runs' noise); the territory's
+    poverty lower in every seed in the first and the fifth year. At hiring_referral_weight 10
+    the gain after 5 years was above in 8 of 9 seeds, and this test asserted it per seed for
+    seeds 1-3; at 1 seed 1's is -5 USD (session 20). Counting households living in one run only
+    showed losses after 5 years (trial 16)."""
     factory, _ = exercise(CLASSROOM / "poverty_and_transfers.toml")
-    store = GroupStore(factory, seed=seed, twins=True)
-    with store.use("A") as group:
-        for _ in range(5):
-            group.step()
-        app.apply(group, "cash_transfer", True)
-        for _ in range(5):
-            group.step()
-        gain = [row["income_others"] - row["twin_income_others"] for row in group.track[-5:]]
-        poverty = [row["poverty_headcount"] - row["twin_poverty_headcount"] for row in group.track[-5:]]
-    store.clear()
-    assert 3 < gain[0] < 10 and gain[-1] > 0, f"non-recipients' gain by year {gain}"
-    assert poverty[0] < 0
+    gain, poverty = [], []
+    for seed in range(1, 10):
+        store = GroupStore(factory, seed=seed, twins=True)
+        with store.use("A") as group:
+            for _ in range(5):
+                group.step()
+            app.apply(group, "cash_transfer", True)
+            for _ in range(5):
+                group.step()
+            gain.append([row["income_others"] - row["twin_income_others"] for row in group.track[-5:]])
+            poverty.append([row["poverty_headcount"] - row["twin_poverty_headcount"] for row in group.track[-5:]])
+        store.clear()
+    gain, poverty = np.array(gain), np.array(poverty)
+    assert np.all((gain[:, 0] > 4.5) & (gain[:, 0] < 6.5)), f"first year's gains {gain[:, 0]}"
+    assert (gain[:, -1] > 0).sum() == 6 and 0 < gain[:, -1].mean() < 10, f"fifth year's gains {gain[:, -1]}"
+    assert np.all(poverty[:, [0, -1]] < 0), poverty
 
 
 @pytest.mark.slow
 def test_with_the_transfer_for_cerro_azul_its_table_shows_poverty_falling_and_its_non_recipients_gaining():
     """Its guide, at the exercise's seed: the table under Municipality details, Cerro Azul
-    chosen, reads -0.3 points and +3 USD for its non-recipients in the transfer's first year
-    (trial 18: the page showed only the territory's "poverty +0.0 points ... +0 USD"), and the
-    policy cost this year is 17,000-20,000 USD (the guide had "about 25,000")."""
+    chosen, reads -1.3 points (58.6 % against 59.8 %; -0.3 at hiring_referral_weight 10) and
+    +3 USD for its non-recipients in the transfer's first year (trial 18: the page showed only
+    the territory's "poverty +0.0 points ... +0 USD"), and the policy cost this year is
+    17,000-20,000 USD (the guide had "about 25,000")."""
     factory, seed = exercise(CLASSROOM / "poverty_and_transfers.toml")
     store = GroupStore(factory, seed=seed, twins=True)
     with store.use("A") as group:
@@ -76,11 +82,12 @@ def test_with_the_transfer_for_cerro_azul_its_table_shows_poverty_falling_and_it
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("budget", "commuters"), [(None, (0, 40)), (2e6, (500, 1000))])
+@pytest.mark.parametrize(("budget", "commuters"), [(None, (0, 40)), (2e6, (900, 1250))])
 def test_the_road_for_cerro_azul_brings_commuters_only_with_the_largest_budget(budget, commuters):
     """Its guide: with the budget as given nobody starts commuting (trial 16 saw 0 where the
-    guide promised commuters); with 2,000,000 USD a year several hundred commute within 4
-    years (seed 1); nobody from Cerro Azul either way (over 2 hours from the town)."""
+    guide promised commuters); with 2,000,000 USD a year 944-1,200 commute 4 years after the
+    road is switched on (seeds 1-5, 7, 8; 972 at seed 1, 888 at hiring_referral_weight 10);
+    nobody from Cerro Azul either way (over 1.5 hours from the town)."""
     factory, _ = exercise(CLASSROOM / "remote_roads.toml")
     store = GroupStore(factory, seed=1, twins=True)
     with store.use("A") as group:
