@@ -60,6 +60,17 @@ def steps(g: Group, years: int) -> None:
         g.step()
 
 
+def switch_on(g: Group, lever: str, target: str = "all", years: int | None = None, **fields: float) -> None:
+    """Switch ``lever`` on as its panel does: its ``fields``, "Where" (``target``: "all" or a
+    node id) and ``years`` (default its own) set first, from the next year."""
+    for name, value in fields.items():
+        app.set_field(g, lever, name, value)
+    app.set_target(g, lever, target)
+    if years is not None:
+        app.set_years(g, lever, years)
+    app.apply(g, lever, True)
+
+
 def points(row: dict, name: str = "poverty_headcount") -> float:
     """This run's ``name`` minus the twin's in a track or node row, in percentage points."""
     return 100 * (row[name] - row[f"twin_{name}"])
@@ -102,10 +113,7 @@ def transfers() -> None:
         with group("poverty_and_transfers", seed) as g:
             steps(g, BEFORE)
             g.selected = "C"
-            app.set_field(g, "cash_transfer", "amount", 300.0)
-            app.set_field(g, "cash_transfer", "coverage", 0.3)
-            app.set_target(g, "cash_transfer", "C")
-            app.apply(g, "cash_transfer", True)
+            switch_on(g, "cash_transfer", "C", amount=300.0, coverage=0.3)  # the guide's step 2
             g.step()
             (poverty, _, others) = app.read_view(g).compared
             first = (points(g.track[-1]), others_gain(g.track[-1]), cost_this_year(g))
@@ -129,7 +137,7 @@ def transfers() -> None:
     for seed in TRANSFER_SEEDS:
         with group("poverty_and_transfers", seed) as g:
             steps(g, BEFORE)
-            app.apply(g, "cash_transfer", True)
+            switch_on(g, "cash_transfer")
             steps(g, 5)
             gains.append([others_gain(row) for row in g.track[-5:]])
             poverty.append([points(row) for row in g.track[-5:]])
@@ -146,8 +154,7 @@ def transfers() -> None:
     for seed in TRANSFER_SEEDS:
         with group("poverty_and_transfers", seed) as g:
             steps(g, BEFORE)
-            app.set_years(g, "cash_transfer", 3)
-            app.apply(g, "cash_transfer", True)
+            switch_on(g, "cash_transfer", years=3)
             steps(g, 5)
             poverty.append([points(row) for row in g.track[-5:]])
         print(f"  {seed:4d}  poverty {np.round(poverty[-1], 2)}")
@@ -189,10 +196,7 @@ def roads() -> None:
                 trips, prices, gaps, commuters, twin_commuters, c_commuters = [trip(model, "C")], [], [], [], [], []
                 for year in range(1, BEFORE + 11):
                     if year == BEFORE + 1:
-                        app.set_target(g, "roads", "C")
-                        if budget is not None:
-                            app.set_field(g, "roads", "budget", budget)
-                        app.apply(g, "roads", True)
+                        switch_on(g, "roads", "C", **({} if budget is None else {"budget": budget}))
                     g.step()
                     trips.append(trip(model, "C"))
                     prices.append(float(model.farm_gate[c]))
@@ -242,9 +246,7 @@ def reached_incomes(model, twin) -> tuple[float, float]:
 def governance(seed: int, **values: float) -> dict:
     """Exercise 3 with environmental governance (``values`` its fields) switched on at the start, 10 years."""
     with group("forest_frontier", seed) as g:
-        for name, value in values.items():
-            app.set_field(g, "environmental_governance", name, value)
-        app.apply(g, "environmental_governance", True)
+        switch_on(g, "environmental_governance", **values)
         start = g.model.node_stats["forest_cover"].copy()
         steps(g, 10)
         forest, twin_forest = g.model.node_stats["forest_cover"], g.twin.node_stats["forest_cover"]
