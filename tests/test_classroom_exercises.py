@@ -10,6 +10,7 @@ from conftest import SCENARIOS
 
 from territory_abm.dashboard import app
 from territory_abm.dashboard.app import exercise
+from territory_abm.dashboard.game import Game
 from territory_abm.dashboard.groups import GroupStore
 
 CLASSROOM = SCENARIOS / "classroom"
@@ -104,6 +105,26 @@ def test_the_road_for_cerro_azul_brings_commuters_only_with_the_largest_budget(b
         assert low <= model.territory_stats["commuters"] <= high
         assert model.node_stats["commuters"][list(model.territory.ids).index("C")] == 0
     store.clear()
+
+
+@pytest.mark.slow
+def test_in_the_shared_territory_nobody_clears_forest_whatever_the_groups_choose():
+    """Exercise 4's guide: the territory declares no frontier pull, so every municipality's
+    forest stays as it started (within 0.001 points), also where a government asks for
+    environmental governance: its guide said only that enforcement protects the forest where
+    it is enforced, which students could not see here (session 20: at most 0.0002 points in
+    any game of 8 years with one government choosing, seeds 1-9)."""
+    factory, seed = exercise(CLASSROOM / "shared_territory.toml")
+    game = Game(factory, seed)
+    for node in game.municipalities():
+        game.join(node)
+    game.choose("A", programme="environmental_governance")
+    game.choose("B", programme="roads")
+    start = game.model.node_stats["forest_cover"].copy()
+    for _ in range(8):
+        game.advance()
+    for run in (game.model, game.twin):
+        np.testing.assert_allclose(run.node_stats["forest_cover"], start, rtol=0, atol=1e-5)
 
 
 def test_every_guide_starts_the_classroom_server_and_its_addresses_carry_the_join_code():
