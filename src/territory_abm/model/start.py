@@ -12,6 +12,8 @@ calls them in order.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
 from ..data.territory import SECTORS
@@ -530,40 +532,56 @@ def public_income_per_adult(model, init, people: tuple[np.ndarray, np.ndarray]) 
         return np.nan_to_num((p.local_content_share * budget + p.national_local_content_share * national) / adults)
 
 
-def firms(model, init) -> None:
-    """Starting firms: the node's wage jobs by sector in firms of ``workers_per_firm``, each
-    with the capital that earns the required return at the node's wage per skill unit and the
-    TFP at which it wants exactly the skill units of its workers (the node's mean starting
-    worker skill, ``model.worker_skill``, each), and the estates (:func:`estate_firms`), which
-    hold the node's commercial agriculture jobs where it has estates (sets
-    ``model.entrant_tfp`` too)."""
-    p = model.params
-    t = model.territory.table
-    in_estates = estates.jobs_by_node(model.estates, model.n_nodes)
-    rows: dict[str, list] = {k: [] for k in ("node", "sector", "dynamic", "tfp", "capital", "wage", "labour",
-                                             "workers")}
+class FirmPlan(NamedTuple):
+    """The starting firms other than estates, one row each (``firm_plan``)."""
+
+    node: np.ndarray     # (firms,) node
+    sector: np.ndarray   # (firms,) sector (``SECTORS`` order)
+    workers: np.ndarray  # (firms,) workers (persons)
+    dynamic: np.ndarray  # (firms,) whether it sells to dynamic markets
+
+
+def firm_plan(model, jobs: np.ndarray, in_estates: np.ndarray, rng: np.random.Generator) -> FirmPlan:
+    """The firms that a node's wage ``jobs`` by sector (persons, nodes x sectors) make besides
+    its estates' ``in_estates`` commercial agriculture jobs (persons by node): each sector's
+    jobs in firms of ``workers_per_firm`` (at least one where they are half a job or more),
+    each selling to dynamic markets with the node's ``dynamic_market_share`` if its sector is
+    tradable (one draw of ``rng`` per firm, node by node and sector by sector)."""
+    p, share = model.params, model.territory.table["dynamic_market_share"]
+    rows: dict[str, list] = {k: [] for k in FirmPlan._fields}
     for i in np.flatnonzero(model.populated):
         for s, _sector in enumerate(SECTORS):
-            jobs = init.jobs[i, s] - (in_estates[i] if s == 0 else 0.0)
-            if jobs < 0.5:
+            held = jobs[i, s] - (in_estates[i] if s == 0 else 0.0)
+            if held < 0.5:
                 continue
-            k = max(1, int(round(jobs / p.workers_per_firm)))
-            workers = np.full(k, jobs / k)
-            units = workers * model.worker_skill[i]
-            dynamic = (model.streams["population"].random(k) < t["dynamic_market_share"][i]) & TRADABLE[s]
-            price = np.where(dynamic, model.farm_gate[i], 1.0)
-            capital = capital_per_worker(p, init.wage[i]) * units
+            k = max(1, int(round(held / p.workers_per_firm)))
             rows["node"].append(np.full(k, i))
             rows["sector"].append(np.full(k, s))
-            rows["dynamic"].append(dynamic)
-            rows["capital"].append(capital)
-            rows["wage"].append(np.full(k, init.wage[i]))
-            rows["labour"].append(units)
-            rows["workers"].append(workers)
-            rows["tfp"].append(tfp_for_labour(units, capital, price, init.wage[i],
-                                              p.firm_labour_elasticity, p.firm_capital_elasticity))
-    if rows["node"]:
-        add_firms(model, {k: np.concatenate(v) for k, v in rows.items()})
+            rows["workers"].append(np.full(k, held / k))
+            rows["dynamic"].append((rng.random(k) < share[i]) & TRADABLE[s])
+    if not rows["node"]:
+        return FirmPlan(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0), np.zeros(0, bool))
+    return FirmPlan(*(np.concatenate(rows[k]) for k in FirmPlan._fields))
+
+
+def firms(model, init) -> None:
+    """Starting firms: the node's wage jobs by sector in firms of ``workers_per_firm``
+    (``firm_plan``), each with the capital that earns the required return at the node's wage
+    per skill unit and the TFP at which it wants exactly the skill units of its workers (the
+    node's mean starting worker skill, ``model.worker_skill``, each), and the estates
+    (:func:`estate_firms`), which hold the node's commercial agriculture jobs where it has
+    estates (sets ``model.entrant_tfp`` too)."""
+    p = model.params
+    plan = firm_plan(model, init.jobs, estates.jobs_by_node(model.estates, model.n_nodes), model.streams["population"])
+    if plan.node.size:
+        wage = init.wage[plan.node]
+        units = plan.workers * model.worker_skill[plan.node]
+        capital = capital_per_worker(p, wage) * units
+        price = np.where(plan.dynamic, model.farm_gate[plan.node], 1.0)
+        add_firms(model, {"node": plan.node, "sector": plan.sector, "dynamic": plan.dynamic,
+                          "tfp": tfp_for_labour(units, capital, price, wage, p.firm_labour_elasticity,
+                                                p.firm_capital_elasticity),
+                          "capital": capital, "wage": wage, "labour": units, "workers": plan.workers})
     estate_firms(model, init)
     model.entrant_tfp = entrant_tfp(model)
 
