@@ -98,6 +98,47 @@ def starts():
     return TerritoryModel(scenario), TerritoryModel(scenario.replace(parameters=rest))
 
 
+@pytest.fixture(scope="module")
+def weighed():
+    """The rest start of ``starts`` again, with the arguments of the chain's last draw of jobs
+    (``start_kernels.rest_jobs``: what each household's own work was weighed at)."""
+    from conftest import SCENARIOS
+    from territory_abm import TerritoryModel, load_scenario
+    from territory_abm.model import start
+
+    scenario = load_scenario(SCENARIOS / "stationary.toml").replace(seed=1, households_scale=0.25, steps=1)
+    rest = scenario.parameters.with_overrides({"job_separation_rate": 0.12, "wage_residual_sd": 0.8,
+                                               "wage_residual_income_correlation": 0.7}, source="test")
+    last = {}
+
+    def recorded(**arguments):
+        last.update(arguments)
+        return rest_jobs(**arguments)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(start, "rest_jobs", recorded)
+        model = TerritoryModel(scenario.replace(parameters=rest))
+    return model, last
+
+
+def test_the_chain_weighs_own_work_as_the_run_does(weighed):
+    """The chain weighs each household's own work per skill unit at what the run's job rule
+    weighs in its first year (``labour.own_work_revenue`` over ``labour.skill``): a farm at its
+    revenue with one adult, an enterprise at its local sales only (the part sold outside the
+    territory, ``start.enterprises_outside``, does not grow with its labour). Before the
+    chain weighed an enterprise's whole sales: in the two cities 0.36 and 0.64 of them are local."""
+    from territory_abm.model import labour
+
+    model, chain = weighed
+    own, in_enterprise = labour.own_work_revenue(model, labour.farm_revenue_at_one_worker(model))
+    run = own / labour.skill(model)
+    assert np.array_equal(in_enterprise, chain["in_enterprise"])
+    assert in_enterprise.sum() > 1000
+    assert run[in_enterprise] == pytest.approx(chain["own"][in_enterprise], rel=1e-3)
+    farms = (model.households.tfp > 0) & ~in_enterprise
+    assert run[farms] == pytest.approx(chain["own"][farms], rel=1e-9)
+
+
 def node_figures(model):
     hh, n = model.households, model.n_nodes
     persons = np.maximum(np.bincount(hh.node, hh.members, minlength=n), 1)

@@ -12,6 +12,7 @@ calls them in order.
 
 from __future__ import annotations
 
+import copy
 from typing import NamedTuple
 
 import numpy as np
@@ -168,8 +169,10 @@ def households(model, init) -> None:
     other = public + dividends + estates.owner_income(p, model.estates, len(node))
     estate_income = np.bincount(model.estates.node, (1.0 - p.firm_tax_rate) * model.estates.profit, minlength=n)
     own_work(model, cols, farms, wage_income, other, remittances, estate_income, cols["employed"])
+    model.start_local_share = None
     if p.job_separation_rate > 0:
-        jobs_at_turnover_rest(model, cols, init, skill, farms, owns, other, remittances, estate_income, table_jobs)
+        jobs_at_turnover_rest(model, cols, init, skill, farms, owns, other, remittances, estate_income, table_jobs,
+                              dividends)
         # the dividends and public income (taxes) of the firms at the jobs they now hold
         dividends = _share_by_assets(starting_dividends(model, init), node, first, n)
         public = public_income_per_adult(model, init, people)[node] * cols["adults"]
@@ -218,7 +221,7 @@ def own_work(model, cols: dict, farms: np.ndarray, wage_income: np.ndarray, othe
 
 def jobs_at_turnover_rest(model, cols: dict, init, skill: np.ndarray, farms: np.ndarray,
                           owns: np.ndarray, other: np.ndarray, remittances: np.ndarray, estate_income: np.ndarray,
-                          table_jobs: np.ndarray) -> None:
+                          table_jobs: np.ndarray, dividends: np.ndarray) -> None:
     """Starting wage jobs where the hiring lottery with job turnover puts them at rest, and
     farm and enterprise productivity that does not depend on who holds a job this year
     (``job_separation_rate`` s > 0; without turnover the start keeps the drawn jobs that
@@ -227,7 +230,11 @@ def jobs_at_turnover_rest(model, cols: dict, init, skill: np.ndarray, farms: np.
     Each household's jobs at rest follow a birth-death chain (``start_kernels._rest_distribution``):
     with k workers its other adults that the job rule sends to the lottery at the expected wage
     are hired at its chance h(k) (its referrals raise its weight), and each worker loses the job
-    at s (1 - h(k)) (separated, and not hired again that year). Each node's chance c is solved
+    at s (1 - h(k)) (separated, and not hired again that year). A farm's own work is weighed at
+    its revenue with one adult, an enterprise's at the part of its sales its node's market buys
+    (``local_sales_share`` of the round before: the part sold outside the territory,
+    ``enterprises_outside``, does not grow with its labour, and the run's job rule weighs only
+    the local part; set in ``model.start_local_share``). Each node's chance c is solved
     (``rest_chance``) so that the expected jobs are the tables' (``table_jobs``; where the
     willing adults are fewer even at c = 1, all of them work). A household's farm or
     enterprise productivity is backed out of a target income at its *expected* jobs E
@@ -261,14 +268,15 @@ def jobs_at_turnover_rest(model, cols: dict, init, skill: np.ndarray, farms: np.
     want_poor = bincount(node, members * (drawn_income / members < model.poverty_line), minlength=n) / persons
     wage = skill * init.wage[node]
 
-    def allocate(level, spread, expected):
+    def allocate(level, spread, expected, local):
         """One round: target incomes at ``level`` and ``spread``, productivity at the ``expected``
-        jobs, each node's chance, the jobs at rest and the incomes of the drawn jobs."""
+        jobs, each node's chance, the jobs at rest (an enterprise weighed at its node's ``local``
+        share of its sales) and the incomes of the drawn jobs."""
         scaled = np.exp(spread[node] * (log_pc - mu[node])) * members  # the node's mean kept below
         cols["income"] = level[node] * scaled * (want_mean / np.maximum(bincount(node, scaled, minlength=n) / persons, 1e-300))[node]
         own_work(model, cols, farms, expected * wage, other, remittances, estate_income, expected)
         in_enterprise = ~farms & (cols["enterprise_capital"] > 0)
-        own = np.where(in_enterprise, e / b * cols["enterprise_scale"],
+        own = np.where(in_enterprise, e / b * cols["enterprise_scale"] * local[node],
                        cols["farm_income"] / np.power(np.maximum(adults - expected, 1.0), b)) / skill
         chance = rest_chance(table_jobs=table_jobs.astype(float), own=own, in_enterprise=in_enterprise, n_nodes=n,
                              halvings=REST_HALVINGS, **chain)
@@ -287,7 +295,7 @@ def jobs_at_turnover_rest(model, cols: dict, init, skill: np.ndarray, farms: np.
 
     # one loop for the fixed point of expected jobs and productivity and for the level (by
     # ratios) and spread (by bisection, between REST_LEVEL_ROUNDS rounds of the level alone)
-    level, spread, expected = np.ones(n), np.ones(n), cols["employed"].astype(float)
+    level, spread, expected, local = np.ones(n), np.ones(n), cols["employed"].astype(float), np.ones(n)
     low, high = np.full(n, REST_SPREAD_RANGE[0]), np.full(n, REST_SPREAD_RANGE[1])
     poor = at_one = want_poor
     rising = np.ones(n, bool)  # whether a node's poverty rises with the spread (measured below)
@@ -304,14 +312,16 @@ def jobs_at_turnover_rest(model, cols: dict, init, skill: np.ndarray, farms: np.
             spread = 0.5 * (low + high)
         elif round_ == halvings.stop:
             spread = best  # where poverty came nearest (its response to the spread is not always monotone)
-        income, employed, expected = allocate(level, spread, expected)
+        income, employed, expected = allocate(level, spread, expected, local)
+        local = local_sales_share(model, init, node, employed, skill, income, cols["enterprise_sales"], dividends, members)
         mean = bincount(node, income, minlength=n) / persons
         poor = bincount(node, members * (income / members < model.poverty_line), minlength=n) / persons
         if round_ in halvings:
             nearer = np.abs(poor - want_poor) < miss
             best, miss = np.where(nearer, spread, best), np.where(nearer, np.abs(poor - want_poor), miss)
         level *= np.where(mean > 0, want_mean / np.maximum(mean, 1e-9), 1.0)
-    income, employed, expected = allocate(level, spread, expected)
+    income, employed, expected = allocate(level, spread, expected, local)
+    model.start_local_share = local
     model.start_rest_poverty_miss = (bincount(node, members * (income / members < model.poverty_line), minlength=n)
                                      / persons - want_poor)
     cols["income"] = drawn_income
@@ -326,6 +336,34 @@ def jobs_at_turnover_rest(model, cols: dict, init, skill: np.ndarray, farms: np.
     # the estates keep the profits planned for their owners with the jobs they now hold
     estates.plan_profits(p, model.estates, init.wage, (1.0 - p.firm_tax_rate) * model.estates.profit,
                          capital_per_worker(p, init.wage))
+
+
+def local_sales_share(model, init, node: np.ndarray, employed: np.ndarray, skill: np.ndarray, income: np.ndarray,
+                      sales: np.ndarray, dividends: np.ndarray, members: np.ndarray) -> np.ndarray:
+    """Share of its enterprises' ``sales`` (USD/yr at price 1, by household) that each node's
+    local market buys at price 1 (``enterprises_outside``) when the households hold the wage
+    jobs ``employed`` (persons; their ``skill`` units) and have ``income`` (USD/yr, of which
+    ``dividends``), at the assets at rest of that income: the firms are those these jobs make
+    (``firm_plan`` with the draws the population stream will give ``firms``), their workers
+    of the node's mean skill, and the local spending is that of the start's consumption rule
+    (``starting_consumption``). 1 where a node's enterprises sell nothing. ``node``: each
+    household's node."""
+    n, beta = model.n_nodes, model.params.firm_labour_elasticity
+    held = bincount(node, employed, minlength=n)
+    before = init.jobs.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        factor = np.where(before > 0, held / before, 0.0)
+    mean_skill = worker_skill(employed=employed, skill=skill, node=node, n_nodes=n)
+    plan = firm_plan(model, init.jobs * factor[:, None], estates.jobs_by_node(model.estates, n) * factor,
+                     copy.deepcopy(model.streams["population"]))
+    revenue = np.bincount(plan.node, plan.workers * mean_skill[plan.node] * init.wage[plan.node] * ~plan.dynamic,
+                          minlength=n) / beta
+    spend = consumption_at(model.params, income, dividends, steady_state_assets(model, income, members, dividends),
+                           members)
+    room = local_room(model.params, bincount(node, spend, minlength=n), revenue)
+    supply = bincount(node, sales, minlength=n)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(supply > 0, np.minimum(room / supply, 1.0), 1.0)
 
 
 def settler_tfp(model) -> np.ndarray:
@@ -661,23 +699,44 @@ def starting_consumption(model) -> np.ndarray:
     """Each household's consumption at its starting income (USD/yr), by the rule of the
     year's budgets: from income before dividends (they arrive after consumption) and the
     cash left after the assets' upkeep."""
-    p, hh = model.params, model.households
-    budget = hh.income - model.start_dividends
-    return consumption(income=budget, cash=hh.assets * (1.0 - p.asset_depreciation) + budget, members=hh.members,
+    hh = model.households
+    return consumption_at(model.params, hh.income, model.start_dividends, hh.assets, hh.members)
+
+
+def consumption_at(params, income: np.ndarray, dividends: np.ndarray, assets: np.ndarray,
+                   members: np.ndarray) -> np.ndarray:
+    """Consumption (USD/yr) of households of ``income`` (USD/yr, of which ``dividends``),
+    ``assets`` (USD) and ``members`` by the rule of the year's budgets: from income before
+    dividends (they arrive after consumption) and the cash left after the assets' upkeep."""
+    p = params
+    budget = income - dividends
+    return consumption(income=budget, cash=assets * (1.0 - p.asset_depreciation) + budget, members=members,
                        subsistence_pc=p.subsistence_pc, consumption_share=p.consumption_share)
+
+
+def local_room(params, spend: np.ndarray, firm_revenue: np.ndarray) -> np.ndarray:
+    """Sales (USD/yr by node) the local market holds for enterprises at price 1: the
+    ``max_local_spending_share`` of the node's consumption ``spend`` less the local firms'
+    revenue ``firm_revenue`` (at least 0)."""
+    return np.maximum(params.max_local_spending_share * spend - firm_revenue, 0.0)
 
 
 def enterprises_outside(model, spend: np.ndarray) -> None:
     """Where the starting local sellers (firms and enterprises) would sell more at price 1
     than ``max_local_spending_share`` of the node's consumption ``spend`` buys, the
     enterprises sell the excess outside the territory (``enterprises.sell_outside``), so
-    that the local market clears at price 1."""
+    that the local market clears at price 1. At turnover's rest they sell outside at least
+    the part the start's jobs were drawn at (``model.start_local_share``, ``local_sales_share``):
+    their adults weigh only the local part, which is what the run weighs."""
     p, hh, ft, n = model.params, model.households, model.firm_table, model.n_nodes
     node_spend = bincount(hh.node, spend * hh.alive, minlength=n)
     firms_local = ft.alive & ~ft.dynamic
     revenue = np.bincount(ft.node, ft.wage * ft.labour * firms_local, minlength=n) / p.firm_labour_elasticity
-    room = np.maximum(p.max_local_spending_share * node_spend - revenue, 0.0)
-    enterprises.sell_outside(model, enterprises.supply(model) - room)
+    supply = enterprises.supply(model)
+    excess = supply - local_room(p, node_spend, revenue)
+    if model.start_local_share is not None:
+        excess = np.maximum(excess, (1.0 - model.start_local_share) * supply)
+    enterprises.sell_outside(model, excess)
 
 
 def local_spending_shares(model, spend: np.ndarray) -> np.ndarray:
