@@ -169,7 +169,7 @@ def households(model, init) -> None:
     other = public + dividends + estates.owner_income(p, model.estates, len(node))
     estate_income = np.bincount(model.estates.node, (1.0 - p.firm_tax_rate) * model.estates.profit, minlength=n)
     own_work(model, cols, farms, wage_income, other, remittances, estate_income, cols["employed"])
-    model.start_local_share = None
+    model.start_local_share = model.start_idle_farm_income = None
     if p.job_separation_rate > 0:
         jobs_at_turnover_rest(model, cols, init, skill, farms, owns, other, remittances, estate_income, table_jobs,
                               dividends)
@@ -276,22 +276,22 @@ def jobs_at_turnover_rest(model, cols: dict, init, skill: np.ndarray, farms: np.
         cols["income"] = level[node] * scaled * (want_mean / np.maximum(bincount(node, scaled, minlength=n) / persons, 1e-300))[node]
         own_work(model, cols, farms, expected * wage, other, remittances, estate_income, expected)
         in_enterprise = ~farms & (cols["enterprise_capital"] > 0)
-        own = np.where(in_enterprise, e / b * cols["enterprise_scale"] * local[node],
-                       cols["farm_income"] / np.power(np.maximum(adults - expected, 1.0), b)) / skill
+        one_adult = cols["farm_income"] / np.power(np.maximum(adults - expected, 1.0), b)  # farm revenue
+        own = np.where(in_enterprise, e / b * cols["enterprise_scale"] * local[node], one_adult) / skill
         chance = rest_chance(table_jobs=table_jobs.astype(float), own=own, in_enterprise=in_enterprise, n_nodes=n,
                              halvings=REST_HALVINGS, **chain)
         jobs = rest_jobs(chance=chance, u=u, own=own, in_enterprise=in_enterprise, **chain)
         employed = jobs.drawn
-        # the incomes of the drawn jobs, at the productivity of the expected ones
-        farm_income = cols["farm_income"] * np.power(np.maximum(adults - employed, 1)
-                                                     / np.maximum(adults - expected, 1.0), b)
+        # the incomes of the drawn jobs, at the productivity of the expected ones (a farm whose
+        # adults all hold jobs earns nothing, as ``kernels.labour_incomes`` pays)
+        farm_income = one_adult * np.power(adults - employed, b)
         sales = cols["enterprise_scale"] * np.power(1.0 + np.where(farms, 0, np.maximum(adults - employed, 0)), e)
         cols["farm_income"] = np.where(farms, farm_income, 0.0)
         cols["enterprise_sales"] = np.where(cols["enterprise_capital"] > 0, sales, 0.0)
         cols["enterprise_income"] = cols["enterprise_sales"] * (1.0 - p.asset_depreciation * p.enterprise_capital_output)
         cols["wage_income"] = employed * wage
         income = cols["farm_income"] + cols["wage_income"] + cols["enterprise_income"] + other + remittances
-        return income, employed, jobs.expected
+        return income, employed, jobs.expected, one_adult
 
     # one loop for the fixed point of expected jobs and productivity and for the level (by
     # ratios) and spread (by bisection, between REST_LEVEL_ROUNDS rounds of the level alone)
@@ -312,7 +312,7 @@ def jobs_at_turnover_rest(model, cols: dict, init, skill: np.ndarray, farms: np.
             spread = 0.5 * (low + high)
         elif round_ == halvings.stop:
             spread = best  # where poverty came nearest (its response to the spread is not always monotone)
-        income, employed, expected = allocate(level, spread, expected, local)
+        income, employed, expected, _ = allocate(level, spread, expected, local)
         local = local_sales_share(model, init, node, employed, skill, income, cols["enterprise_sales"], dividends, members)
         mean = bincount(node, income, minlength=n) / persons
         poor = bincount(node, members * (income / members < model.poverty_line), minlength=n) / persons
@@ -320,8 +320,11 @@ def jobs_at_turnover_rest(model, cols: dict, init, skill: np.ndarray, farms: np.
             nearer = np.abs(poor - want_poor) < miss
             best, miss = np.where(nearer, spread, best), np.where(nearer, np.abs(poor - want_poor), miss)
         level *= np.where(mean > 0, want_mean / np.maximum(mean, 1e-9), 1.0)
-    income, employed, expected = allocate(level, spread, expected, local)
+    income, employed, expected, one_adult = allocate(level, spread, expected, local)
     model.start_local_share = local
+    # the farms whose adults all hold jobs earn nothing this year; their land is valued at what
+    # it yields with one adult (``land_market.start``), as when a worker comes back to it
+    model.start_idle_farm_income = np.where(farms & (employed >= adults), one_adult, 0.0)
     model.start_rest_poverty_miss = (bincount(node, members * (income / members < model.poverty_line), minlength=n)
                                      / persons - want_poor)
     cols["income"] = drawn_income
