@@ -55,6 +55,11 @@ REST_SPREAD_RANGE = (0.25, 2.0)
 REST_LEVEL_ROUNDS = 4
 """Rounds of expected jobs, productivity and the level of target incomes at turnover's rest
 before the spread's halvings begin (each halving is another round of them)."""
+REST_SHARE_ROUNDS = 6
+"""Most rounds of the jobs at turnover's rest at the final level and spread, until each node's
+local share of its enterprises' sales (``local_sales_share``) moves by less than
+``REST_SHARE_TOLERANCE`` between rounds (the last round's jobs are the start's)."""
+REST_SHARE_TOLERANCE = 1e-3
 ESTATE_PROFIT_ROUNDS = 8
 """Rounds of the estates' starting profits and the public income their taxes pay for (the
 taxes are a small share of public income, so the rounds settle in a few)."""
@@ -320,7 +325,13 @@ def jobs_at_turnover_rest(model, cols: dict, init, skill: np.ndarray, farms: np.
             nearer = np.abs(poor - want_poor) < miss
             best, miss = np.where(nearer, spread, best), np.where(nearer, np.abs(poor - want_poor), miss)
         level *= np.where(mean > 0, want_mean / np.maximum(mean, 1e-9), 1.0)
-    income, employed, expected, one_adult = allocate(level, spread, expected, local)
+    for round_ in range(REST_SHARE_ROUNDS):  # the local shares of the final level and spread
+        income, employed, expected, one_adult = allocate(level, spread, expected, local)
+        settled = local_sales_share(model, init, node, employed, skill, income, cols["enterprise_sales"], dividends,
+                                    members)
+        if np.abs(settled - local).max() < REST_SHARE_TOLERANCE or round_ == REST_SHARE_ROUNDS - 1:
+            break  # ``local`` is the share these jobs were drawn at
+        local = settled
     model.start_local_share = local
     # the farms whose adults all hold jobs earn nothing this year; their land is valued at what
     # it yields with one adult (``land_market.start``), as when a worker comes back to it
