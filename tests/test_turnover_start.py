@@ -98,6 +98,84 @@ def starts():
     return TerritoryModel(scenario), TerritoryModel(scenario.replace(parameters=rest))
 
 
+@pytest.fixture(scope="module")
+def weighed():
+    """The rest start of ``starts`` again, with the arguments of the chain's last draw of jobs
+    (``start_kernels.rest_jobs``: what each household's own work was weighed at)."""
+    from conftest import SCENARIOS
+    from territory_abm import TerritoryModel, load_scenario
+    from territory_abm.model import start
+
+    scenario = load_scenario(SCENARIOS / "stationary.toml").replace(seed=1, households_scale=0.25, steps=1)
+    rest = scenario.parameters.with_overrides({"job_separation_rate": 0.12, "wage_residual_sd": 0.8,
+                                               "wage_residual_income_correlation": 0.7}, source="test")
+    last = {}
+
+    def recorded(**arguments):
+        last.update(arguments)
+        return rest_jobs(**arguments)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(start, "rest_jobs", recorded)
+        model = TerritoryModel(scenario.replace(parameters=rest))
+    return model, last
+
+
+def test_the_chain_weighs_own_work_as_the_run_does(weighed):
+    """The chain weighs each household's own work per skill unit at what the run's job rule
+    weighs in its first year (``labour.own_work_revenue`` over ``labour.skill``): a farm at its
+    revenue with one adult, an enterprise at its local sales only (the part sold outside the
+    territory, ``start.enterprises_outside``, does not grow with its labour). Before the
+    chain weighed an enterprise's whole sales: in the two cities 0.36 and 0.64 of them are local."""
+    from territory_abm.model import labour
+
+    model, chain = weighed
+    own, in_enterprise = labour.own_work_revenue(model, labour.farm_revenue_at_one_worker(model))
+    run = own / labour.skill(model)
+    assert np.array_equal(in_enterprise, chain["in_enterprise"])
+    assert in_enterprise.sum() > 1000
+    assert run[in_enterprise] == pytest.approx(chain["own"][in_enterprise], rel=1e-3)
+    farms = (model.households.tfp > 0) & ~in_enterprise
+    assert run[farms] == pytest.approx(chain["own"][farms], rel=1e-9)
+
+
+def test_the_start_pays_the_farms_what_the_run_pays_at_its_jobs(weighed):
+    """A farm's starting income is what ``kernels.labour_incomes`` pays at the start's jobs:
+    its revenue with one adult times L^b, L its adults without a wage job, and nothing where
+    every adult holds one (before, such farms kept one adult's farm income: 1,124 of about
+    5,000 farms at this seed)."""
+    from territory_abm.model import labour
+
+    model, _ = weighed
+    hh = model.households
+    family = hh.adults - hh.employed
+    farms = hh.tfp > 0
+    paid = labour.farm_revenue_at_one_worker(model) * np.power(np.maximum(family, 0), model.params.farm_labour_elasticity)
+    assert (farms & (family == 0)).sum() > 500
+    assert hh.farm_income[farms] == pytest.approx(np.where(family > 0, paid, 0.0)[farms], rel=1e-9, abs=1e-9)
+
+
+def test_land_of_farms_whose_adults_all_work_is_valued_with_one_adult(weighed):
+    """Nobody gains by renting at the start (``land_market.start``): at each node's starting
+    rent r every farm's marginal farm income per effective hectare, a P max(L, 1)^b / (q h), is
+    r, a farm whose adults all hold jobs valued at what its land yields with one adult, as when
+    a worker comes back to it. (Valued at its income of 0, its land had quality 1 and the run
+    let 4,284 instead of 693 effective ha in year 1, farm income +5.5 % at seed 1, clearing and
+    migration off.)"""
+    from territory_abm.model import labour
+
+    model, _ = weighed
+    hh, p = model.households, model.params
+    farms = (hh.tfp > 0) & np.isfinite(model.start_land_rent)[hh.node]
+    family = np.maximum(hh.adults - hh.employed, 1)
+    effective = np.exp(hh.land_quality_log) * np.maximum(hh.land, p.garden_plot_ha)
+    value = (p.farm_land_elasticity * labour.farm_revenue_at_one_worker(model)
+             * np.power(family, p.farm_labour_elasticity) / effective)
+    idle = farms & (hh.employed >= hh.adults)
+    assert idle.sum() > 500
+    assert value[farms] == pytest.approx(model.start_land_rent[hh.node][farms], rel=1e-9)
+
+
 def node_figures(model):
     hh, n = model.households, model.n_nodes
     persons = np.maximum(np.bincount(hh.node, hh.members, minlength=n), 1)

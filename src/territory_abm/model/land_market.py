@@ -89,18 +89,20 @@ def farmed_land(model) -> np.ndarray:
 def start(model) -> None:
     """Starting rents and land qualities at which nobody gains by renting (sets
     ``model.land_rent``, the households' ``land_quality_log`` and TFP, the estates' quality,
-    productivity and farmed land). Farm output is unchanged: TFP falls as quality^(-a)."""
+    productivity and farmed land). Farm output is unchanged: TFP falls as quality^(-a). A farm
+    whose adults all hold jobs at the start (turnover's rest) is valued at what it yields with
+    one adult (``model.start_idle_farm_income``)."""
     p, hh, e, ft, n = model.params, model.households, model.estates, model.firm_table, model.n_nodes
     a, g = p.farm_land_elasticity, p.estate_land_elasticity
-    farms = hh.alive & (hh.tfp > 0) & (hh.farm_income > 0)
+    income = hh.farm_income if model.start_idle_farm_income is None else hh.farm_income + model.start_idle_farm_income
+    farms = hh.alive & (hh.tfp > 0) & (income > 0)
     land = np.maximum(hh.land, p.garden_plot_ha)
     with np.errstate(invalid="ignore", divide="ignore"):
-        rent = a * np.bincount(hh.node, hh.farm_income * farms, minlength=n) / np.bincount(hh.node, land * farms,
-                                                                                             minlength=n)
+        rent = a * np.bincount(hh.node, income * farms, minlength=n) / np.bincount(hh.node, land * farms, minlength=n)
     model.land_rent = np.where(np.isfinite(rent) & (rent > 0), rent, np.nan)
     model.start_land_rent = model.land_rent.copy()
     r = np.nan_to_num(model.land_rent)[hh.node]
-    quality = np.where(farms & (r > 0), a * hh.farm_income / np.maximum(r * land, 1e-300), 1.0)
+    quality = np.where(farms & (r > 0), a * income / np.maximum(r * land, 1e-300), 1.0)
     hh.land_quality_log = np.log(quality)
     hh.tfp = hh.tfp * np.power(quality, -a)
     hh.rented = 0.0

@@ -12,6 +12,9 @@ calls them in order.
 
 from __future__ import annotations
 
+import copy
+from typing import NamedTuple
+
 import numpy as np
 
 from ..data.territory import SECTORS
@@ -52,6 +55,11 @@ REST_SPREAD_RANGE = (0.25, 2.0)
 REST_LEVEL_ROUNDS = 4
 """Rounds of expected jobs, productivity and the level of target incomes at turnover's rest
 before the spread's halvings begin (each halving is another round of them)."""
+REST_SHARE_ROUNDS = 6
+"""Most rounds of the jobs at turnover's rest at the final level and spread, until each node's
+local share of its enterprises' sales (``local_sales_share``) moves by less than
+``REST_SHARE_TOLERANCE`` between rounds (the last round's jobs are the start's)."""
+REST_SHARE_TOLERANCE = 1e-3
 ESTATE_PROFIT_ROUNDS = 8
 """Rounds of the estates' starting profits and the public income their taxes pay for (the
 taxes are a small share of public income, so the rounds settle in a few)."""
@@ -166,8 +174,10 @@ def households(model, init) -> None:
     other = public + dividends + estates.owner_income(p, model.estates, len(node))
     estate_income = np.bincount(model.estates.node, (1.0 - p.firm_tax_rate) * model.estates.profit, minlength=n)
     own_work(model, cols, farms, wage_income, other, remittances, estate_income, cols["employed"])
+    model.start_local_share = model.start_idle_farm_income = None
     if p.job_separation_rate > 0:
-        jobs_at_turnover_rest(model, cols, init, skill, farms, owns, other, remittances, estate_income, table_jobs)
+        jobs_at_turnover_rest(model, cols, init, skill, farms, owns, other, remittances, estate_income, table_jobs,
+                              dividends)
         # the dividends and public income (taxes) of the firms at the jobs they now hold
         dividends = _share_by_assets(starting_dividends(model, init), node, first, n)
         public = public_income_per_adult(model, init, people)[node] * cols["adults"]
@@ -216,7 +226,7 @@ def own_work(model, cols: dict, farms: np.ndarray, wage_income: np.ndarray, othe
 
 def jobs_at_turnover_rest(model, cols: dict, init, skill: np.ndarray, farms: np.ndarray,
                           owns: np.ndarray, other: np.ndarray, remittances: np.ndarray, estate_income: np.ndarray,
-                          table_jobs: np.ndarray) -> None:
+                          table_jobs: np.ndarray, dividends: np.ndarray) -> None:
     """Starting wage jobs where the hiring lottery with job turnover puts them at rest, and
     farm and enterprise productivity that does not depend on who holds a job this year
     (``job_separation_rate`` s > 0; without turnover the start keeps the drawn jobs that
@@ -225,7 +235,11 @@ def jobs_at_turnover_rest(model, cols: dict, init, skill: np.ndarray, farms: np.
     Each household's jobs at rest follow a birth-death chain (``start_kernels._rest_distribution``):
     with k workers its other adults that the job rule sends to the lottery at the expected wage
     are hired at its chance h(k) (its referrals raise its weight), and each worker loses the job
-    at s (1 - h(k)) (separated, and not hired again that year). Each node's chance c is solved
+    at s (1 - h(k)) (separated, and not hired again that year). A farm's own work is weighed at
+    its revenue with one adult, an enterprise's at the part of its sales its node's market buys
+    (``local_sales_share`` of the round before: the part sold outside the territory,
+    ``enterprises_outside``, does not grow with its labour, and the run's job rule weighs only
+    the local part; set in ``model.start_local_share``). Each node's chance c is solved
     (``rest_chance``) so that the expected jobs are the tables' (``table_jobs``; where the
     willing adults are fewer even at c = 1, all of them work). A household's farm or
     enterprise productivity is backed out of a target income at its *expected* jobs E
@@ -259,33 +273,34 @@ def jobs_at_turnover_rest(model, cols: dict, init, skill: np.ndarray, farms: np.
     want_poor = bincount(node, members * (drawn_income / members < model.poverty_line), minlength=n) / persons
     wage = skill * init.wage[node]
 
-    def allocate(level, spread, expected):
+    def allocate(level, spread, expected, local):
         """One round: target incomes at ``level`` and ``spread``, productivity at the ``expected``
-        jobs, each node's chance, the jobs at rest and the incomes of the drawn jobs."""
+        jobs, each node's chance, the jobs at rest (an enterprise weighed at its node's ``local``
+        share of its sales) and the incomes of the drawn jobs."""
         scaled = np.exp(spread[node] * (log_pc - mu[node])) * members  # the node's mean kept below
         cols["income"] = level[node] * scaled * (want_mean / np.maximum(bincount(node, scaled, minlength=n) / persons, 1e-300))[node]
         own_work(model, cols, farms, expected * wage, other, remittances, estate_income, expected)
         in_enterprise = ~farms & (cols["enterprise_capital"] > 0)
-        own = np.where(in_enterprise, e / b * cols["enterprise_scale"],
-                       cols["farm_income"] / np.power(np.maximum(adults - expected, 1.0), b)) / skill
+        one_adult = cols["farm_income"] / np.power(np.maximum(adults - expected, 1.0), b)  # farm revenue
+        own = np.where(in_enterprise, e / b * cols["enterprise_scale"] * local[node], one_adult) / skill
         chance = rest_chance(table_jobs=table_jobs.astype(float), own=own, in_enterprise=in_enterprise, n_nodes=n,
                              halvings=REST_HALVINGS, **chain)
         jobs = rest_jobs(chance=chance, u=u, own=own, in_enterprise=in_enterprise, **chain)
         employed = jobs.drawn
-        # the incomes of the drawn jobs, at the productivity of the expected ones
-        farm_income = cols["farm_income"] * np.power(np.maximum(adults - employed, 1)
-                                                     / np.maximum(adults - expected, 1.0), b)
+        # the incomes of the drawn jobs, at the productivity of the expected ones (a farm whose
+        # adults all hold jobs earns nothing, as ``kernels.labour_incomes`` pays)
+        farm_income = one_adult * np.power(adults - employed, b)
         sales = cols["enterprise_scale"] * np.power(1.0 + np.where(farms, 0, np.maximum(adults - employed, 0)), e)
         cols["farm_income"] = np.where(farms, farm_income, 0.0)
         cols["enterprise_sales"] = np.where(cols["enterprise_capital"] > 0, sales, 0.0)
         cols["enterprise_income"] = cols["enterprise_sales"] * (1.0 - p.asset_depreciation * p.enterprise_capital_output)
         cols["wage_income"] = employed * wage
         income = cols["farm_income"] + cols["wage_income"] + cols["enterprise_income"] + other + remittances
-        return income, employed, jobs.expected
+        return income, employed, jobs.expected, one_adult
 
     # one loop for the fixed point of expected jobs and productivity and for the level (by
     # ratios) and spread (by bisection, between REST_LEVEL_ROUNDS rounds of the level alone)
-    level, spread, expected = np.ones(n), np.ones(n), cols["employed"].astype(float)
+    level, spread, expected, local = np.ones(n), np.ones(n), cols["employed"].astype(float), np.ones(n)
     low, high = np.full(n, REST_SPREAD_RANGE[0]), np.full(n, REST_SPREAD_RANGE[1])
     poor = at_one = want_poor
     rising = np.ones(n, bool)  # whether a node's poverty rises with the spread (measured below)
@@ -302,14 +317,25 @@ def jobs_at_turnover_rest(model, cols: dict, init, skill: np.ndarray, farms: np.
             spread = 0.5 * (low + high)
         elif round_ == halvings.stop:
             spread = best  # where poverty came nearest (its response to the spread is not always monotone)
-        income, employed, expected = allocate(level, spread, expected)
+        income, employed, expected, _ = allocate(level, spread, expected, local)
+        local = local_sales_share(model, init, node, employed, skill, income, cols["enterprise_sales"], dividends, members)
         mean = bincount(node, income, minlength=n) / persons
         poor = bincount(node, members * (income / members < model.poverty_line), minlength=n) / persons
         if round_ in halvings:
             nearer = np.abs(poor - want_poor) < miss
             best, miss = np.where(nearer, spread, best), np.where(nearer, np.abs(poor - want_poor), miss)
         level *= np.where(mean > 0, want_mean / np.maximum(mean, 1e-9), 1.0)
-    income, employed, expected = allocate(level, spread, expected)
+    for round_ in range(REST_SHARE_ROUNDS):  # the local shares of the final level and spread
+        income, employed, expected, one_adult = allocate(level, spread, expected, local)
+        settled = local_sales_share(model, init, node, employed, skill, income, cols["enterprise_sales"], dividends,
+                                    members)
+        if np.abs(settled - local).max() < REST_SHARE_TOLERANCE or round_ == REST_SHARE_ROUNDS - 1:
+            break  # ``local`` is the share these jobs were drawn at
+        local = settled
+    model.start_local_share = local
+    # the farms whose adults all hold jobs earn nothing this year; their land is valued at what
+    # it yields with one adult (``land_market.start``), as when a worker comes back to it
+    model.start_idle_farm_income = np.where(farms & (employed >= adults), one_adult, 0.0)
     model.start_rest_poverty_miss = (bincount(node, members * (income / members < model.poverty_line), minlength=n)
                                      / persons - want_poor)
     cols["income"] = drawn_income
@@ -324,6 +350,34 @@ def jobs_at_turnover_rest(model, cols: dict, init, skill: np.ndarray, farms: np.
     # the estates keep the profits planned for their owners with the jobs they now hold
     estates.plan_profits(p, model.estates, init.wage, (1.0 - p.firm_tax_rate) * model.estates.profit,
                          capital_per_worker(p, init.wage))
+
+
+def local_sales_share(model, init, node: np.ndarray, employed: np.ndarray, skill: np.ndarray, income: np.ndarray,
+                      sales: np.ndarray, dividends: np.ndarray, members: np.ndarray) -> np.ndarray:
+    """Share of its enterprises' ``sales`` (USD/yr at price 1, by household) that each node's
+    local market buys at price 1 (``enterprises_outside``) when the households hold the wage
+    jobs ``employed`` (persons; their ``skill`` units) and have ``income`` (USD/yr, of which
+    ``dividends``), at the assets at rest of that income: the firms are those these jobs make
+    (``firm_plan`` with the draws the population stream will give ``firms``), their workers
+    of the node's mean skill, and the local spending is that of the start's consumption rule
+    (``starting_consumption``). 1 where a node's enterprises sell nothing. ``node``: each
+    household's node."""
+    n, beta = model.n_nodes, model.params.firm_labour_elasticity
+    held = bincount(node, employed, minlength=n)
+    before = init.jobs.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        factor = np.where(before > 0, held / before, 0.0)
+    mean_skill = worker_skill(employed=employed, skill=skill, node=node, n_nodes=n)
+    plan = firm_plan(model, init.jobs * factor[:, None], estates.jobs_by_node(model.estates, n) * factor,
+                     copy.deepcopy(model.streams["population"]))
+    revenue = np.bincount(plan.node, plan.workers * mean_skill[plan.node] * init.wage[plan.node] * ~plan.dynamic,
+                          minlength=n) / beta
+    spend = consumption_at(model.params, income, dividends, steady_state_assets(model, income, members, dividends),
+                           members)
+    room = local_room(model.params, bincount(node, spend, minlength=n), revenue)
+    supply = bincount(node, sales, minlength=n)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(supply > 0, np.minimum(room / supply, 1.0), 1.0)
 
 
 def settler_tfp(model) -> np.ndarray:
@@ -530,40 +584,56 @@ def public_income_per_adult(model, init, people: tuple[np.ndarray, np.ndarray]) 
         return np.nan_to_num((p.local_content_share * budget + p.national_local_content_share * national) / adults)
 
 
-def firms(model, init) -> None:
-    """Starting firms: the node's wage jobs by sector in firms of ``workers_per_firm``, each
-    with the capital that earns the required return at the node's wage per skill unit and the
-    TFP at which it wants exactly the skill units of its workers (the node's mean starting
-    worker skill, ``model.worker_skill``, each), and the estates (:func:`estate_firms`), which
-    hold the node's commercial agriculture jobs where it has estates (sets
-    ``model.entrant_tfp`` too)."""
-    p = model.params
-    t = model.territory.table
-    in_estates = estates.jobs_by_node(model.estates, model.n_nodes)
-    rows: dict[str, list] = {k: [] for k in ("node", "sector", "dynamic", "tfp", "capital", "wage", "labour",
-                                             "workers")}
+class FirmPlan(NamedTuple):
+    """The starting firms other than estates, one row each (``firm_plan``)."""
+
+    node: np.ndarray     # (firms,) node
+    sector: np.ndarray   # (firms,) sector (``SECTORS`` order)
+    workers: np.ndarray  # (firms,) workers (persons)
+    dynamic: np.ndarray  # (firms,) whether it sells to dynamic markets
+
+
+def firm_plan(model, jobs: np.ndarray, in_estates: np.ndarray, rng: np.random.Generator) -> FirmPlan:
+    """The firms that a node's wage ``jobs`` by sector (persons, nodes x sectors) make besides
+    its estates' ``in_estates`` commercial agriculture jobs (persons by node): each sector's
+    jobs in firms of ``workers_per_firm`` (at least one where they are half a job or more),
+    each selling to dynamic markets with the node's ``dynamic_market_share`` if its sector is
+    tradable (one draw of ``rng`` per firm, node by node and sector by sector)."""
+    p, share = model.params, model.territory.table["dynamic_market_share"]
+    rows: dict[str, list] = {k: [] for k in FirmPlan._fields}
     for i in np.flatnonzero(model.populated):
         for s, _sector in enumerate(SECTORS):
-            jobs = init.jobs[i, s] - (in_estates[i] if s == 0 else 0.0)
-            if jobs < 0.5:
+            held = jobs[i, s] - (in_estates[i] if s == 0 else 0.0)
+            if held < 0.5:
                 continue
-            k = max(1, int(round(jobs / p.workers_per_firm)))
-            workers = np.full(k, jobs / k)
-            units = workers * model.worker_skill[i]
-            dynamic = (model.streams["population"].random(k) < t["dynamic_market_share"][i]) & TRADABLE[s]
-            price = np.where(dynamic, model.farm_gate[i], 1.0)
-            capital = capital_per_worker(p, init.wage[i]) * units
+            k = max(1, int(round(held / p.workers_per_firm)))
             rows["node"].append(np.full(k, i))
             rows["sector"].append(np.full(k, s))
-            rows["dynamic"].append(dynamic)
-            rows["capital"].append(capital)
-            rows["wage"].append(np.full(k, init.wage[i]))
-            rows["labour"].append(units)
-            rows["workers"].append(workers)
-            rows["tfp"].append(tfp_for_labour(units, capital, price, init.wage[i],
-                                              p.firm_labour_elasticity, p.firm_capital_elasticity))
-    if rows["node"]:
-        add_firms(model, {k: np.concatenate(v) for k, v in rows.items()})
+            rows["workers"].append(np.full(k, held / k))
+            rows["dynamic"].append((rng.random(k) < share[i]) & TRADABLE[s])
+    if not rows["node"]:
+        return FirmPlan(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0), np.zeros(0, bool))
+    return FirmPlan(*(np.concatenate(rows[k]) for k in FirmPlan._fields))
+
+
+def firms(model, init) -> None:
+    """Starting firms: the node's wage jobs by sector in firms of ``workers_per_firm``
+    (``firm_plan``), each with the capital that earns the required return at the node's wage
+    per skill unit and the TFP at which it wants exactly the skill units of its workers (the
+    node's mean starting worker skill, ``model.worker_skill``, each), and the estates
+    (:func:`estate_firms`), which hold the node's commercial agriculture jobs where it has
+    estates (sets ``model.entrant_tfp`` too)."""
+    p = model.params
+    plan = firm_plan(model, init.jobs, estates.jobs_by_node(model.estates, model.n_nodes), model.streams["population"])
+    if plan.node.size:
+        wage = init.wage[plan.node]
+        units = plan.workers * model.worker_skill[plan.node]
+        capital = capital_per_worker(p, wage) * units
+        price = np.where(plan.dynamic, model.farm_gate[plan.node], 1.0)
+        add_firms(model, {"node": plan.node, "sector": plan.sector, "dynamic": plan.dynamic,
+                          "tfp": tfp_for_labour(units, capital, price, wage, p.firm_labour_elasticity,
+                                                p.firm_capital_elasticity),
+                          "capital": capital, "wage": wage, "labour": units, "workers": plan.workers})
     estate_firms(model, init)
     model.entrant_tfp = entrant_tfp(model)
 
@@ -643,23 +713,44 @@ def starting_consumption(model) -> np.ndarray:
     """Each household's consumption at its starting income (USD/yr), by the rule of the
     year's budgets: from income before dividends (they arrive after consumption) and the
     cash left after the assets' upkeep."""
-    p, hh = model.params, model.households
-    budget = hh.income - model.start_dividends
-    return consumption(income=budget, cash=hh.assets * (1.0 - p.asset_depreciation) + budget, members=hh.members,
+    hh = model.households
+    return consumption_at(model.params, hh.income, model.start_dividends, hh.assets, hh.members)
+
+
+def consumption_at(params, income: np.ndarray, dividends: np.ndarray, assets: np.ndarray,
+                   members: np.ndarray) -> np.ndarray:
+    """Consumption (USD/yr) of households of ``income`` (USD/yr, of which ``dividends``),
+    ``assets`` (USD) and ``members`` by the rule of the year's budgets: from income before
+    dividends (they arrive after consumption) and the cash left after the assets' upkeep."""
+    p = params
+    budget = income - dividends
+    return consumption(income=budget, cash=assets * (1.0 - p.asset_depreciation) + budget, members=members,
                        subsistence_pc=p.subsistence_pc, consumption_share=p.consumption_share)
+
+
+def local_room(params, spend: np.ndarray, firm_revenue: np.ndarray) -> np.ndarray:
+    """Sales (USD/yr by node) the local market holds for enterprises at price 1: the
+    ``max_local_spending_share`` of the node's consumption ``spend`` less the local firms'
+    revenue ``firm_revenue`` (at least 0)."""
+    return np.maximum(params.max_local_spending_share * spend - firm_revenue, 0.0)
 
 
 def enterprises_outside(model, spend: np.ndarray) -> None:
     """Where the starting local sellers (firms and enterprises) would sell more at price 1
     than ``max_local_spending_share`` of the node's consumption ``spend`` buys, the
     enterprises sell the excess outside the territory (``enterprises.sell_outside``), so
-    that the local market clears at price 1."""
+    that the local market clears at price 1. At turnover's rest they sell outside at least
+    the part the start's jobs were drawn at (``model.start_local_share``, ``local_sales_share``):
+    their adults weigh only the local part, which is what the run weighs."""
     p, hh, ft, n = model.params, model.households, model.firm_table, model.n_nodes
     node_spend = bincount(hh.node, spend * hh.alive, minlength=n)
     firms_local = ft.alive & ~ft.dynamic
     revenue = np.bincount(ft.node, ft.wage * ft.labour * firms_local, minlength=n) / p.firm_labour_elasticity
-    room = np.maximum(p.max_local_spending_share * node_spend - revenue, 0.0)
-    enterprises.sell_outside(model, enterprises.supply(model) - room)
+    supply = enterprises.supply(model)
+    excess = supply - local_room(p, node_spend, revenue)
+    if model.start_local_share is not None:
+        excess = np.maximum(excess, (1.0 - model.start_local_share) * supply)
+    enterprises.sell_outside(model, excess)
 
 
 def local_spending_shares(model, spend: np.ndarray) -> np.ndarray:
