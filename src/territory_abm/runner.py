@@ -153,7 +153,7 @@ def turnover_lines(params, poverty_miss: np.ndarray | None = None, names=None) -
              f"the same-seed reference run (docs/model_choices.md, \"{TURNOVER_SECTION}\")."]
     if params.wage_residual_sd <= 0:
         lines.append("note: without a wage premium (wage_residual_sd 0) that start's poverty is far below the "
-                     "tables' (0.29 against 0.34 in the example); about 0.8 reaches them.")
+                     "tables' (0.30 against 0.34 in the example); about 0.8 reaches them.")
     if poverty_miss is not None:
         far = [f"{names[i]} {100 * poverty_miss[i]:+.1f}" for i in np.flatnonzero(np.abs(poverty_miss) > POVERTY_MISS_SHOWN)]
         if far:
