@@ -168,10 +168,8 @@ def households(model, init) -> None:
         public = public_income_per_adult(model, init, people)[node] * cols["adults"]
         residual = (cols["income"] - wage_income - public - remittances - dividends)[owner]
         estates.plan_profits(p, model.estates, init.wage, residual, capital_per_worker(p, init.wage))
-    public = public_income_per_adult(model, init, people)[node] * cols["adults"]
+    dividends, other = paid_beside_work(model, init, people, first, cols)
     cols["assets"] = steady_state_assets(model, cols["income"], cols["members"], dividends)
-    # last year's estate profits, paid in this year's budgets: spent and saved as any income
-    other = public + dividends + estates.owner_income(p, model.estates, len(node))
     estate_income = np.bincount(model.estates.node, (1.0 - p.firm_tax_rate) * model.estates.profit, minlength=n)
     own_work(model, cols, farms, wage_income, other, remittances, estate_income, cols["employed"])
     model.start_local_share = model.start_idle_farm_income = None
@@ -179,9 +177,7 @@ def households(model, init) -> None:
         jobs_at_turnover_rest(model, cols, init, skill, farms, owns, other, remittances, estate_income, table_jobs,
                               dividends)
         # the dividends and public income (taxes) of the firms at the jobs they now hold
-        dividends = _share_by_assets(starting_dividends(model, init), node, first, n)
-        public = public_income_per_adult(model, init, people)[node] * cols["adults"]
-        other = public + dividends + estates.owner_income(p, model.estates, len(node))
+        dividends, other = paid_beside_work(model, init, people, first, cols)
     cols["other_income"] = other
     cols["remittance_income"] = remittances
     cols["income"] = cols["farm_income"] + cols["wage_income"] + cols["enterprise_income"] + other + remittances
@@ -195,6 +191,18 @@ def households(model, init) -> None:
     model.households = HouseholdPopulation(cols)
     model.start_dividends = dividends
     model.initial_wage = init.wage.copy()
+
+
+def paid_beside_work(model, init, people, first: np.ndarray, cols: dict) -> tuple[np.ndarray, np.ndarray]:
+    """Each household's dividends of the locally owned firms at their current jobs (shared by
+    the assets ``first``), and its income beside its own work, wages and remittances: public
+    income (taxes of the firms and estates as they now stand), those dividends, and last year's
+    estate profits of the estates' owners, paid in this year's budgets and spent and saved as
+    any income (USD/yr)."""
+    p, node = model.params, cols["node"]
+    dividends = _share_by_assets(starting_dividends(model, init), node, first, model.n_nodes)
+    public = public_income_per_adult(model, init, people)[node] * cols["adults"]
+    return dividends, public + dividends + estates.owner_income(p, model.estates, len(node))
 
 
 def own_work(model, cols: dict, farms: np.ndarray, wage_income: np.ndarray, other: np.ndarray,
