@@ -16,7 +16,7 @@ from territory_abm.model.food import food_spending
 from territory_abm.model.kernels import consumption
 from territory_abm.model.distribution_kernels import (WIDE_FROM, grouped_distribution, household_distributions,
                                                       stable_order)
-from territory_abm.model.exact import maximum, minimum, pairwise_sum
+from territory_abm.model.exact import maximum, minimum, pairwise_sum, pairwise_sum_at
 
 
 def same(a, b) -> bool:
@@ -36,6 +36,16 @@ def test_pairwise_sum_is_numpys_sum(n):
 @given(arrays(np.float64, st.integers(0, 600), elements=st.floats(-1e12, 1e12, allow_subnormal=False)))
 def test_pairwise_sum_is_numpys_sum_on_any_values(a):
     assert same(pairwise_sum(a), a.sum())
+
+
+@pytest.mark.parametrize("length, kept", [(0, 0), (9, 9), (9, 4), (200, 130), (8193, 8193), (54_000, 46_000)])
+def test_pairwise_sum_at_is_numpys_sum_of_the_array_with_zeros_elsewhere(length, kept):
+    rng = np.random.default_rng(length + kept)
+    at = np.sort(rng.choice(length, kept, replace=False))
+    values = rng.lognormal(5.0, 3.0, kept) * rng.choice([-1.0, 1.0], kept)
+    a = np.zeros(length)
+    a[at] = values
+    assert same(pairwise_sum_at(values, at, length), a.sum())
 
 
 @njit
