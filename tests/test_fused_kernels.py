@@ -16,7 +16,7 @@ from territory_abm.model.food import food_spending
 from territory_abm.model.kernels import consumption
 from territory_abm.model.distribution_kernels import (WIDE_FROM, grouped_distribution, household_distributions,
                                                       stable_order)
-from territory_abm.model.exact import maximum, minimum, pairwise_sum, pairwise_sum_at
+from territory_abm.model.exact import maximum, minimum, nan_to_num, pairwise_sum, pairwise_sum_at
 
 
 def same(a, b) -> bool:
@@ -61,6 +61,17 @@ def test_maximum_and_minimum_are_numpys_with_signed_zeros_and_nan():
     x, y = (a.ravel() for a in np.meshgrid(v, v))
     assert same(_pairs(True, x, y), np.maximum(x, y))
     assert same(_pairs(False, x, y), np.minimum(x, y))
+
+
+@pytest.mark.parametrize("nan", [0.0, 1.0, 7.25])
+def test_nan_to_num_is_numpys(nan):
+    rng = np.random.default_rng(3)
+    x = rng.normal(0.0, 1e300, 200)
+    x[rng.integers(0, 200, 60)] = rng.choice([np.nan, np.inf, -np.inf, -0.0, 0.0, 1e308], 60)
+    for a in (x, x[::3], x[:1], np.array([-np.inf, np.nan, np.inf])):
+        got, want = nan_to_num(a, nan=nan), np.nan_to_num(a, nan=nan)
+        assert same(got, want) and got is not a
+    assert same(nan_to_num(np.array([1, 2])), [1, 2]) and nan_to_num(np.float64(np.nan)) == 0.0
 
 
 def households(n=5_000, n_nodes=7, seed=0):
