@@ -13,7 +13,7 @@ from numba import njit
 from territory_abm.model import enterprise_kernels as ek
 from territory_abm.model.budget_kernels import cash_on_hand, spend
 from territory_abm.model.food import food_spending
-from territory_abm.model.kernels import consumption
+from territory_abm.model.kernels import WAGE_FLOOR, _farm_workers_wanted, consumption
 from territory_abm.model.distribution_kernels import (WIDE_FROM, grouped_distribution, household_distributions,
                                                       stable_order)
 from territory_abm.model.exact import maximum, minimum, nan_to_num, pairwise_sum, pairwise_sum_at
@@ -72,6 +72,20 @@ def test_nan_to_num_is_numpys(nan):
         got, want = nan_to_num(a, nan=nan), np.nan_to_num(a, nan=nan)
         assert same(got, want) and got is not a
     assert same(nan_to_num(np.array([1, 2])), [1, 2]) and nan_to_num(np.float64(np.nan)) == 0.0
+
+
+@pytest.mark.parametrize("b", [0.2, 0.4, 0.6])
+def test_farm_workers_wanted_is_the_largest_k_whose_threshold_the_ratio_reaches(b):
+    rng = np.random.default_rng(int(b * 10))
+    thresholds = np.power(np.arange(1, 13) - 0.5, 1.0 - b)
+    for _ in range(3_000):
+        revenue, wage, most = rng.lognormal(7.0, 2.0), rng.choice([0.0, rng.lognormal(6.0, 1.5)]), int(rng.integers(0, 13))
+        if wage <= 0:
+            want = most
+        else:
+            ratio = b * revenue / max(wage, WAGE_FLOOR)
+            want = max([k for k in range(1, most + 1) if ratio >= thresholds[k - 1]], default=0)
+        assert _farm_workers_wanted(revenue, wage, b, thresholds, most) == want
 
 
 def households(n=5_000, n_nodes=7, seed=0):
