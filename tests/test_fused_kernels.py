@@ -13,7 +13,7 @@ from numba import njit
 from territory_abm.model import enterprise_kernels as ek
 from territory_abm.model.budget_kernels import cash_on_hand, spend
 from territory_abm.model.food import food_spending
-from territory_abm.model.kernels import WAGE_FLOOR, _farm_workers_wanted, consumption
+from territory_abm.model.kernels import WAGE_FLOOR, _farm_workers_wanted, consumption, household_receipts
 from territory_abm.model.distribution_kernels import (WIDE_FROM, grouped_distribution, household_distributions,
                                                       stable_order)
 from territory_abm.model.exact import maximum, minimum, nan_to_num, pairwise_sum, pairwise_sum_at
@@ -109,6 +109,24 @@ def every_row(h) -> dict:
     """The kernels' ``ids`` and ``ever`` of households whose rows were never compacted."""
     n = len(h["node"])
     return {"ids": np.arange(n), "ever": n}
+
+
+def test_remittances_by_node_add_the_positive_net_remittances_in_row_order():
+    h = households()
+    n, rng = len(h["node"]), np.random.default_rng(5)
+    node = np.sort(h["node"])  # runs of a node, as households mostly come
+    tied = rng.random(n) < 0.3
+    out = household_receipts(alive=h["alive"], adults=h["adults"], node=node, public_local=np.ones(h["n_nodes"]),
+                             remits_to=np.where(tied, rng.integers(0, n, n), -1).astype(np.int32), ids=np.arange(n),
+                             farm_income=rng.lognormal(7.0, 1.0, n), wage_income=rng.lognormal(7.0, 1.0, n),
+                             enterprise_income=np.zeros(n), transfer_income=np.zeros(n),
+                             migrants_abroad=rng.integers(0, 3, n) * (rng.random(n) < 0.3),
+                             remittance_propensity=0.1, remittance_abroad=900.0, n_nodes=h["n_nodes"])
+    want = np.zeros(h["n_nodes"])
+    for i in np.flatnonzero(out.net_remittances > 0):
+        want[node[i]] += out.net_remittances[i]
+    assert (out.net_remittances < 0).any() and (out.net_remittances > 0).any()
+    assert same(out.remittances_by_node, want)
 
 
 def test_planned_income_is_the_numpy_rule():

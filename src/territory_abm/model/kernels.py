@@ -322,12 +322,13 @@ def household_receipts(alive, adults, node, public_local, remits_to, ids, farm_i
         abroad_total += abroad
         r = -sent[i] + received[i] + abroad
         remit[i] = r
-        if r > 0:
-            if node[i] != run:
-                if run >= 0:
-                    remit_by_node[run] = run_remit
-                run, run_remit = node[i], remit_by_node[node[i]]
-            run_remit += r
+        if node[i] != run:
+            if run >= 0:
+                remit_by_node[run] = run_remit
+            run, run_remit = node[i], remit_by_node[node[i]]
+        # the positive ones by node: 0.0 added for the others, which leaves the sum (never -0.0) as
+        # it is, instead of a jump the processor mispredicts (who receives remittances follows no order)
+        run_remit += r if r > 0 else 0.0
         income[i] = farm_income[i] + wage_income[i] + enterprise_income[i] + transfer_income[i] + r + other[i]
     if run >= 0:
         remit_by_node[run] = run_remit
