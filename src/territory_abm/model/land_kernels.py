@@ -249,7 +249,8 @@ def pick_formers(node, alive, adults, count, key):
     n_nodes = count.shape[0]
     member = np.zeros(node.shape[0], np.bool_)
     for i in range(node.shape[0]):
-        member[i] = alive[i] and adults[i] >= 2 and count[node[i]] > 0
+        # all three tested (no jump on each: which households can form follows no order)
+        member[i] = alive[i] & (adults[i] >= 2) & (count[node[i]] > 0)
     rows, start = _by_node(node, member, n_nodes)
     total = 0
     for g in range(n_nodes):
@@ -338,7 +339,8 @@ def sell_land(coef, quality, land, garden_plot, assets, node, alive, for_sale, l
     n_nodes = for_sale.shape[0]
     member = np.zeros(node.shape[0], np.bool_)
     for i in range(min(node.shape[0], coef.shape[0])):
-        member[i] = alive[i] and coef[i] > 0.0 and for_sale[node[i]] > 0.0
+        # all three tested (no jump on each: which households farm follows no order)
+        member[i] = alive[i] & (coef[i] > 0.0) & (for_sale[node[i]] > 0.0)
     rows, start = _by_node(node, member, n_nodes)
     c_by, cap_by = coef[rows], assets[rows]
     own_by = np.empty(rows.size)
