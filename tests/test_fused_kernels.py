@@ -13,10 +13,10 @@ from numba import njit
 from territory_abm.model import enterprise_kernels as ek
 from territory_abm.model.budget_kernels import cash_on_hand, spend
 from territory_abm.model.food import food_spending
-from territory_abm.model.kernels import consumption
+from territory_abm.model.kernels import WAGE_FLOOR, _farm_workers_wanted, consumption, household_receipts
 from territory_abm.model.distribution_kernels import (WIDE_FROM, grouped_distribution, household_distributions,
                                                       stable_order)
-from territory_abm.model.exact import maximum, minimum, pairwise_sum
+from territory_abm.model.exact import maximum, minimum, nan_to_num, pairwise_sum, pairwise_sum_at
 
 
 def same(a, b) -> bool:
@@ -38,6 +38,16 @@ def test_pairwise_sum_is_numpys_sum_on_any_values(a):
     assert same(pairwise_sum(a), a.sum())
 
 
+@pytest.mark.parametrize("length, kept", [(0, 0), (9, 9), (9, 4), (200, 130), (8193, 8193), (54_000, 46_000)])
+def test_pairwise_sum_at_is_numpys_sum_of_the_array_with_zeros_elsewhere(length, kept):
+    rng = np.random.default_rng(length + kept)
+    at = np.sort(rng.choice(length, kept, replace=False))
+    values = rng.lognormal(5.0, 3.0, kept) * rng.choice([-1.0, 1.0], kept)
+    a = np.zeros(length)
+    a[at] = values
+    assert same(pairwise_sum_at(values, at, length), a.sum())
+
+
 @njit
 def _pairs(op_max, x, y):
     out = np.empty(x.shape[0])
@@ -51,6 +61,31 @@ def test_maximum_and_minimum_are_numpys_with_signed_zeros_and_nan():
     x, y = (a.ravel() for a in np.meshgrid(v, v))
     assert same(_pairs(True, x, y), np.maximum(x, y))
     assert same(_pairs(False, x, y), np.minimum(x, y))
+
+
+@pytest.mark.parametrize("nan", [0.0, 1.0, 7.25])
+def test_nan_to_num_is_numpys(nan):
+    rng = np.random.default_rng(3)
+    x = rng.normal(0.0, 1e300, 200)
+    x[rng.integers(0, 200, 60)] = rng.choice([np.nan, np.inf, -np.inf, -0.0, 0.0, 1e308], 60)
+    for a in (x, x[::3], x[:1], np.array([-np.inf, np.nan, np.inf])):
+        got, want = nan_to_num(a, nan=nan), np.nan_to_num(a, nan=nan)
+        assert same(got, want) and got is not a
+    assert same(nan_to_num(np.array([1, 2])), [1, 2]) and nan_to_num(np.float64(np.nan)) == 0.0
+
+
+@pytest.mark.parametrize("b", [0.2, 0.4, 0.6])
+def test_farm_workers_wanted_is_the_largest_k_whose_threshold_the_ratio_reaches(b):
+    rng = np.random.default_rng(int(b * 10))
+    thresholds = np.power(np.arange(1, 13) - 0.5, 1.0 - b)
+    for _ in range(3_000):
+        revenue, wage, most = rng.lognormal(7.0, 2.0), rng.choice([0.0, rng.lognormal(6.0, 1.5)]), int(rng.integers(0, 13))
+        if wage <= 0:
+            want = most
+        else:
+            ratio = b * revenue / max(wage, WAGE_FLOOR)
+            want = max([k for k in range(1, most + 1) if ratio >= thresholds[k - 1]], default=0)
+        assert _farm_workers_wanted(revenue, wage, b, thresholds, most) == want
 
 
 def households(n=5_000, n_nodes=7, seed=0):
@@ -74,6 +109,24 @@ def every_row(h) -> dict:
     """The kernels' ``ids`` and ``ever`` of households whose rows were never compacted."""
     n = len(h["node"])
     return {"ids": np.arange(n), "ever": n}
+
+
+def test_remittances_by_node_add_the_positive_net_remittances_in_row_order():
+    h = households()
+    n, rng = len(h["node"]), np.random.default_rng(5)
+    node = np.sort(h["node"])  # runs of a node, as households mostly come
+    tied = rng.random(n) < 0.3
+    out = household_receipts(alive=h["alive"], adults=h["adults"], node=node, public_local=np.ones(h["n_nodes"]),
+                             remits_to=np.where(tied, rng.integers(0, n, n), -1).astype(np.int32), ids=np.arange(n),
+                             farm_income=rng.lognormal(7.0, 1.0, n), wage_income=rng.lognormal(7.0, 1.0, n),
+                             enterprise_income=np.zeros(n), transfer_income=np.zeros(n),
+                             migrants_abroad=rng.integers(0, 3, n) * (rng.random(n) < 0.3),
+                             remittance_propensity=0.1, remittance_abroad=900.0, n_nodes=h["n_nodes"])
+    want = np.zeros(h["n_nodes"])
+    for i in np.flatnonzero(out.net_remittances > 0):
+        want[node[i]] += out.net_remittances[i]
+    assert (out.net_remittances < 0).any() and (out.net_remittances > 0).any()
+    assert same(out.remittances_by_node, want)
 
 
 def test_planned_income_is_the_numpy_rule():

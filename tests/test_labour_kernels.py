@@ -163,3 +163,43 @@ def test_without_referral_weight_no_hire_is_owed_to_referrals():
     assert hired[0.0].size >= 1 and hired[10.0].size >= 1
     assert np.all(hired[0.0] == 0.0)
     assert np.all((hired[10.0] > 0.8) & (hired[10.0] < 1.0))
+
+
+def test_hire_draws_as_the_loop_over_the_seekers_alone_does_to_the_bit():
+    """Every household is drawn for, seekers or not: the jobs, skill units and node sums are those
+    of a loop that skips the households without seekers and adds only positive hires and jobs."""
+    rng = np.random.default_rng(11)
+    n, n_nodes = 3_000, 4
+    seekers = rng.integers(0, 3, n).astype(float) * (rng.random(n) < 0.5)
+    employed = rng.integers(0, 3, n).astype(np.int32)
+    skill, weight = rng.uniform(0.5, 2.0, n), rng.uniform(0.5, 3.0, n)
+    node = np.sort(rng.integers(0, n_nodes, n)).astype(np.int32)
+    node[rng.integers(0, n, 200)] = rng.integers(0, n_nodes, 200)  # runs of a node, broken here and there
+    keep_rate, u_keep, u_fresh = rng.uniform(0.3, 0.9, n_nodes), rng.random(n), rng.random(n)
+    fresh_units = (seekers - np.minimum(seekers, employed)) * skill
+    out = hire(seekers=seekers, fresh_units=fresh_units, employed=employed, hiring_weight=weight, skill=skill,
+               node=node, hires=np.full(n_nodes, 100.0), keep_rate=keep_rate, guess=np.full(n_nodes, 0.3),
+               u_keep=u_keep, u_fresh=u_fresh, referral_weight=2.0, n_nodes=n_nodes, iterations=60)
+    jobs, units = np.zeros(n, np.int32), np.zeros(n)
+    by_node = {name: np.zeros(n_nodes) for name in ("jobs", "units", "hires", "referred")}
+    for i in np.flatnonzero(seekers > 0):
+        g, s = node[i], seekers[i]
+        keep = min(s, float(employed[i]))
+        kept = min(np.floor(keep * keep_rate[g] + u_keep[i]), keep)
+        fresh = s - keep + (keep - kept)
+        c = out.chance[g]
+        hired = min(np.floor(fresh * (c * weight[i] / (1.0 - c + c * weight[i])) + u_fresh[i]), fresh)
+        if hired > 0:
+            referrals = 2.0 * employed[i]
+            by_node["hires"][g] += hired
+            by_node["referred"][g] += hired * referrals / (1.0 + referrals)
+        jobs[i] = int(kept + hired)
+        if jobs[i] > 0:
+            units[i] = jobs[i] * skill[i]
+            by_node["jobs"][g] += jobs[i]
+            by_node["units"][g] += units[i]
+    got = {"jobs": out.jobs_by_node, "units": out.skill_units_by_node, "hires": out.hires_by_node,
+           "referred": out.referred_by_node}
+    assert np.array_equal(out.jobs, jobs) and np.array_equal(out.skill_units.view(np.int64), units.view(np.int64))
+    for name, want in by_node.items():
+        assert np.array_equal(got[name].view(np.int64), want.view(np.int64)), name

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from numba import njit
 
-from territory_abm.model.land_kernels import _smallest, hand_over_land, pick_formers
+from territory_abm.model.land_kernels import _by_node, _smallest, hand_over_land, pick_formers
 from territory_abm.model.network import Pairs
 
 
@@ -82,3 +82,17 @@ def test_pairs_derive_their_origins_once_and_read_only():
     kept = pairs.where(np.array([True, False, True]))
     assert kept.origin().tolist() == [0, 2] and kept.dest.tolist() == [0, 1]
     assert pairs.memo(("k",), lambda: object()) is pairs.memo(("k",), lambda: object())
+
+
+@pytest.mark.parametrize("share", [0.0, 0.3, 1.0])
+def test_rows_by_node_are_the_members_in_a_stable_sort_by_node(share):
+    rng = np.random.default_rng(int(share * 10))
+    n, n_nodes = 5_000, 6
+    node = np.sort(rng.integers(0, n_nodes - 1, n)).astype(np.int32)  # runs of a node (the last has none) ...
+    node[rng.integers(0, n, 300)] = rng.integers(0, n_nodes - 1, 300)  # ... broken here and there
+    member = rng.random(n) < share
+    rows, start = _by_node(node, member, n_nodes)
+    members = np.flatnonzero(member)
+    assert np.array_equal(rows, members[np.argsort(node[members], kind="stable")])
+    assert np.array_equal(start, np.concatenate([[0], np.cumsum(np.bincount(node[members], minlength=n_nodes))]))
+

@@ -362,3 +362,19 @@ def test_the_yearly_choice_weighs_own_income_against_the_home_nodes_recorded_mea
         expected = (1 - rho) * own + rho * np.log(np.maximum(mean, 1.0))[node]
         assert np.allclose(weighed, expected, rtol=1e-12, atol=1e-12)
     model.release()
+
+
+@pytest.mark.parametrize("n, movers", [(1, 0), (15, 300), (53, 2_000), (300, 5_000)])
+def test_add_movers_is_scipys_sum_of_the_stock_and_the_movers(n, movers):
+    from scipy.sparse import csr_array
+    rng = np.random.default_rng(n)
+    entries = 3 * n
+    stock = csr_array((rng.random(entries) * 50, (rng.integers(0, n, entries), rng.integers(0, n, entries))),
+                      shape=(n, n)) * 0.93
+    stock.data[::7] = 0.0  # entries left at zero (a return rate of 1) are dropped by the sum
+    origin, dest = rng.integers(0, n, movers), rng.integers(0, n, movers)
+    people = rng.integers(1, 6, movers)
+    want = stock + csr_array((people.astype(float), (origin, dest)), shape=(n, n))
+    got = migration.add_movers(stock, origin, dest, people)
+    assert np.array_equal(got.indptr, want.indptr) and np.array_equal(got.indices, want.indices)
+    assert np.array_equal(got.data.view(np.int64), want.data.view(np.int64))

@@ -44,6 +44,7 @@ import numpy as np
 
 from .enterprise_kernels import (OwnerTotals, closing_candidates, node_sales, opening_candidates, owner_totals,
                                  plan_income, settle_sales)
+from .exact import nan_to_num
 
 
 def sales_for_income(params, income: np.ndarray) -> np.ndarray:
@@ -65,7 +66,7 @@ def sell_outside(model, excess: np.ndarray) -> None:
     hh, n = model.households, model.n_nodes
     local = np.bincount(hh.node, hh.enterprise_sales * hh.alive, minlength=n)
     with np.errstate(invalid="ignore", divide="ignore"):
-        kept = 1.0 - np.nan_to_num(np.clip(excess / local, 0.0, 1.0))[hh.node]
+        kept = 1.0 - nan_to_num(np.clip(excess / local, 0.0, 1.0))[hh.node]
     hh.enterprise_outside = hh.enterprise_outside + (1.0 - kept) * hh.enterprise_sales
     hh.enterprise_sales = kept * hh.enterprise_sales
     hh.enterprise_scale = kept * hh.enterprise_scale
@@ -96,7 +97,7 @@ def settle(model, price: np.ndarray) -> float:
     """Sales at the clearing ``price`` (by node; NaN where nothing is sold) replace the
     planned sales: the difference goes to savings and income. Returns the sales (USD/yr)."""
     hh = model.households
-    settled = settle_sales(price=np.nan_to_num(price), expected_price=model.expected_local_price,
+    settled = settle_sales(price=nan_to_num(price), expected_price=model.expected_local_price,
                            sales=hh.enterprise_sales, alive=hh.alive, node=hh.node, assets=hh.assets,
                            enterprise_income=hh.enterprise_income, income=hh.income, ids=hh.id, ever=hh.ever)
     # a loss beyond the household's savings is owed to suppliers outside and written off
@@ -129,7 +130,7 @@ def turnover(model) -> None:
     able = opening_candidates(alive=hh.alive, capital=hh.enterprise_capital, assets=hh.assets, node=hh.node,
                               rise=rise, typical=typical, price=capital)
     with np.errstate(invalid="ignore", divide="ignore"):
-        chance = np.nan_to_num(np.minimum(rise * np.maximum(totals.owners, 1) / able.by_node, 1.0))
+        chance = nan_to_num(np.minimum(rise * np.maximum(totals.owners, 1) / able.by_node, 1.0))
     enter = able.rows[rng.random(able.rows.size) < chance[hh.node[able.rows]]]
     g = hh.node[enter]
     hh.enterprise_scale[enter] = typical[g]
@@ -146,7 +147,7 @@ def typical_scale(model, totals: OwnerTotals) -> np.ndarray:
     hh = model.households
     count, total = totals.owners, totals.scale
     with np.errstate(invalid="ignore", divide="ignore"):
-        mean_income = np.nan_to_num(totals.income / totals.households)
+        mean_income = nan_to_num(totals.income / totals.households)
         per_owner = total / count
     if ((count <= 0) & (mean_income != 0)).any():  # only then does the scale per USD of income matter
         owner = hh.alive & (hh.enterprise_capital > 0)

@@ -15,6 +15,7 @@ from functools import partial
 import numpy as np
 
 from . import estates, land_market
+from .exact import nan_to_num
 from .kernels import bincount, clear_forest, clearing_wish
 from .land_kernels import hand_over_land, land_by_node
 
@@ -159,7 +160,7 @@ def hand_over(model) -> None:
     rows, gained = hand_over_land(freed=model.freed_land, node=hh.node, alive=hh.alive, land=hh.land)
     if rows.size:
         with np.errstate(invalid="ignore", divide="ignore"):
-            quality = np.nan_to_num(model.freed_effective_land / model.freed_land)
+            quality = nan_to_num(model.freed_effective_land / model.freed_land)
         land_market.add_land(model, rows, gained, gained * quality[hh.node[rows]])
     model.freed_land[:] = 0.0
     model.freed_effective_land[:] = 0.0

@@ -34,6 +34,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .exact import nan_to_num
+
 MIN_ESTATE_JOBS = 0.5
 """A node's estates need at least this many commercial agriculture jobs (persons) in the
 tables' draw; where there are fewer, the largest holdings stay peasant farms."""
@@ -83,7 +85,7 @@ def share_jobs(estates: Estates, jobs: np.ndarray, worker_skill: np.ndarray) -> 
     every firm does)."""
     total = np.bincount(estates.node, estates.land, minlength=len(jobs))
     with np.errstate(invalid="ignore", divide="ignore"):
-        estates.workers = np.nan_to_num(jobs[estates.node] * estates.land / total[estates.node])
+        estates.workers = nan_to_num(jobs[estates.node] * estates.land / total[estates.node])
     estates.labour = estates.workers * worker_skill[estates.node]
 
 

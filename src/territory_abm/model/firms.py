@@ -23,6 +23,7 @@ import numpy as np
 
 from ..data.territory import SECTORS, TRADABLE_SECTORS
 from . import context, enterprises, estates
+from .exact import nan_to_num
 from .kernels import WAGE_FLOOR, bincount, pay_dividends
 from .markets import MAX_LOCAL_PRICE, clear_local_goods
 from .public import node_road_quality
@@ -182,7 +183,7 @@ def accounts(model) -> None:
     model.ledger.record("households", "households", "enterprise sales", enterprise_sales)
     model.ledger.record("households", "rest_of_world", "imported consumption",
                         (model.flows.local_demand - absorbed).sum())
-    revenue = np.where(ft.dynamic, output * model.farm_gate[ft.node], output * np.nan_to_num(price)[ft.node]) * alive
+    revenue = np.where(ft.dynamic, output * model.farm_gate[ft.node], output * nan_to_num(price)[ft.node]) * alive
     model.ledger.record("rest_of_world", "firms", "dynamic-market sales", (revenue * ft.dynamic).sum())
     wages = ft.wage * ft.labour * alive
     depreciation = p.depreciation_rate * ft.capital * alive
@@ -254,7 +255,7 @@ def enter(model) -> None:
     services = np.array([m.service_quality if m else 0.0 for m in model.municipalities])
     educ = model.node_stats.get("mean_education", np.full(n, model.mean_education))
     attract = np.exp(p.entry_infrastructure_weight * (road + services - 1.0)
-                     + p.entry_skill_weight * (np.nan_to_num(educ, nan=model.mean_education) - model.mean_education))
+                     + p.entry_skill_weight * (nan_to_num(educ, nan=model.mean_education) - model.mean_education))
     per_thousand = p.firm_entry_rate * np.maximum(rate, 0.0) / ENTRY_PROFIT_SCALE * attract[:, None]
     lam = np.minimum(per_thousand, MAX_ENTRY_RATE) * (households / 1000.0)[:, None]
     lam[~model.populated] = 0.0
@@ -266,7 +267,7 @@ def enter(model) -> None:
     counts = entrants[nodes, sectors]
     nodes, sectors = np.repeat(nodes, counts), np.repeat(sectors, counts)
     k = len(nodes)
-    dyn_share = np.nan_to_num(model.territory.table["dynamic_market_share"])[nodes]
+    dyn_share = nan_to_num(model.territory.table["dynamic_market_share"])[nodes]
     add_firms(model, {
         "node": nodes, "sector": sectors,
         "dynamic": TRADABLE[sectors] & (rng.random(k) < dyn_share),

@@ -53,6 +53,7 @@ import numpy as np
 from numba import njit
 
 from . import context
+from .exact import nan_to_num
 from .kernels import kernel
 from .network import Pairs
 from .public import MIN_FARM_GATE_SHARE
@@ -129,7 +130,7 @@ def outlets(travel: Pairs, populated: np.ndarray, prices: np.ndarray, *, transpo
     weight = np.power(np.maximum(prices, 0.0)[dest] * net, elasticity)
     total, count = reach.by_origin(weight), np.diff(reach.indptr)
     with np.errstate(invalid="ignore", divide="ignore"):
-        share = np.nan_to_num(weight / total[origin])
+        share = nan_to_num(weight / total[origin])
         value = np.where(count > 0, np.power(total / np.maximum(count, 1), 1.0 / elasticity), 0.0)
     return Outlets(pairs=reach, share=share, net=net, net_price=reach.by_origin(share * net * prices[dest]),
                    value=value)

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .exact import nan_to_num
 from .land_kernels import headcount, pick_formers
 
 
@@ -53,7 +54,7 @@ def forming(model, rng) -> np.ndarray:
     drawn among households with two or more adults with weight adults - 1."""
     p, hh, n = model.params, model.households, model.n_nodes
     now = headcount(node=hh.node, alive=hh.alive, adults=hh.adults, n_nodes=n)
-    gap = p.household_formation_adjustment * np.maximum(np.nan_to_num(model.headship) * now.adults - now.households, 0.0)
+    gap = p.household_formation_adjustment * np.maximum(nan_to_num(model.headship) * now.adults - now.households, 0.0)
     count = (np.floor(gap) + (rng.random(n) < gap - np.floor(gap))).astype(np.int64)
     if not count.any():
         return np.zeros(0, np.int64)

@@ -155,13 +155,17 @@ def _farm_workers_wanted(revenue_at_one_worker, wage, labour_elasticity, thresho
     """Family workers a farm wants at ``wage``, rounded and capped at ``most`` (persons): the
     largest k <= most with b P / w >= thresholds[k - 1] = (k - 1/2)^(1 - b), i.e.
     round((b P / w)^(1 / (1 - b))) without a power per household; ``most`` where no wage is
-    on offer."""
+    on offer. The thresholds rise with k (0 < b < 1; the enterprises' (k + 1/2)^(1 - e) as
+    well), so k is how many of the first ``most`` the ratio reaches: counted over all of them
+    (a dozen) rather than by a loop that stops at the first it misses, whose exit the
+    processor mispredicts (a sixth of ``labour_kernels.seek_work``'s time at the example's
+    scale)."""
     if wage <= 0:
         return most
     ratio = labour_elasticity * revenue_at_one_worker / max(wage, WAGE_FLOOR)
     k = 0
-    while k < most and ratio >= thresholds[k]:
-        k += 1
+    for t in range(thresholds.shape[0]):
+        k += (t < most) & (ratio >= thresholds[t])
     return k
 
 
@@ -318,12 +322,13 @@ def household_receipts(alive, adults, node, public_local, remits_to, ids, farm_i
         abroad_total += abroad
         r = -sent[i] + received[i] + abroad
         remit[i] = r
-        if r > 0:
-            if node[i] != run:
-                if run >= 0:
-                    remit_by_node[run] = run_remit
-                run, run_remit = node[i], remit_by_node[node[i]]
-            run_remit += r
+        if node[i] != run:
+            if run >= 0:
+                remit_by_node[run] = run_remit
+            run, run_remit = node[i], remit_by_node[node[i]]
+        # the positive ones by node: 0.0 added for the others, which leaves the sum (never -0.0) as
+        # it is, instead of a jump the processor mispredicts (who receives remittances follows no order)
+        run_remit += r if r > 0 else 0.0
         income[i] = farm_income[i] + wage_income[i] + enterprise_income[i] + transfer_income[i] + r + other[i]
     if run >= 0:
         remit_by_node[run] = run_remit

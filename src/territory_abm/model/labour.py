@@ -26,6 +26,7 @@ from scipy.sparse import csr_array
 
 from . import context, estates, food, land_market
 from .environment import nature_ratio
+from .exact import nan_to_num
 from .firms import desired_labour, firm_prices
 from .households import asset_factor
 from .kernels import labour_incomes
@@ -67,7 +68,7 @@ def job_offers(model, vacancies: np.ndarray) -> JobOffers:
     ft, n = model.firm_table, model.n_nodes
     node_vac = np.bincount(ft.node, vacancies, minlength=n)
     with np.errstate(invalid="ignore", divide="ignore"):
-        unit_wage = np.nan_to_num(np.bincount(ft.node, vacancies * ft.wage, minlength=n) / node_vac)
+        unit_wage = nan_to_num(np.bincount(ft.node, vacancies * ft.wage, minlength=n) / node_vac)
     net_share, best = best_net_wage(model, unit_wage, node_vac > 0)
     return JobOffers(vacancies=node_vac, net_share=net_share, best_wage=best, unit_wage=unit_wage)
 
@@ -249,7 +250,7 @@ def labour_market(model, vacancies: np.ndarray, parts: FarmRevenueParts | None =
     units_by_origin = pairs.by_origin(flows)
     # last year's workers keep their jobs as far as the origin's jobs go, less the separations
     with np.errstate(invalid="ignore", divide="ignore"):
-        kept_share = np.nan_to_num(np.minimum(units_by_origin / wanted.returning_units_by_node, 1.0))
+        kept_share = nan_to_num(np.minimum(units_by_origin / wanted.returning_units_by_node, 1.0))
     keep_rate = kept_share * (1.0 - p.job_separation_rate)
     rng = model.streams["labour"]
     u_keep, u_fresh = hh.draw(rng.random), hh.draw(rng.random)
@@ -269,11 +270,11 @@ def labour_market(model, vacancies: np.ndarray, parts: FarmRevenueParts | None =
     update_job_finding(model, chance, in_lottery, node_vac, node_vac - pairs.to_dest(flows))
     # the draws' skill units and workers, sent where the origin's match sent its units
     with np.errstate(invalid="ignore", divide="ignore"):
-        flows *= np.nan_to_num(hired.skill_units_by_node / units_by_origin)[origin]
-        workers = flows * np.nan_to_num(hired.jobs_by_node / hired.skill_units_by_node)[origin]
+        flows *= nan_to_num(hired.skill_units_by_node / units_by_origin)[origin]
+        workers = flows * nan_to_num(hired.jobs_by_node / hired.skill_units_by_node)[origin]
     filled = pairs.to_dest(flows)
     with np.errstate(invalid="ignore", divide="ignore"):
-        share = np.nan_to_num(vacancies / node_vac[ft.node])
+        share = nan_to_num(vacancies / node_vac[ft.node])
     ft.labour = filled[ft.node] * share
     ft.workers = pairs.to_dest(workers)[ft.node] * share
     gross = pairs.by_origin(flows * unit_wage[dest])

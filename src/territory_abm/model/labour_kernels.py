@@ -152,34 +152,37 @@ def hire(seekers, fresh_units, employed, hiring_weight, skill, node, hires, keep
     node_units = np.zeros(n_nodes)
     node_hires = np.zeros(n_nodes)
     node_referred = np.zeros(n_nodes)
+    # every household is drawn for, seekers or not, without a jump on whether it seeks, is hired or
+    # holds a job (about half the households seek, in no order the processor predicts): one that
+    # does not seek keeps 0.0 and is hired 0.0 (its draws are below 1), so it holds no job and
+    # adds 0.0 to each of its node's sums, which are not -0.0 and so do not change
     run = -1  # a run of one node's rows: its sums in registers (the same additions in row order)
-    run_jobs = run_units = 0.0
+    run_jobs = run_units = run_hires = run_referred = 0.0
     for i in range(n):
         s = seekers[i]
-        if s <= 0:
-            continue
         g = node[i]
         keep = min(s, float(employed[i]))
         fresh = s - keep
         kept = min(np.floor(keep * keep_rate[g] + u_keep[i]), keep)
         fresh += keep - kept
         hired = min(np.floor(fresh * _hire_chance(chance[g], hiring_weight[i]) + u_fresh[i]), fresh)
-        if hired > 0:
-            node_hires[g] += hired
-            referrals = referral_weight * employed[i]
-            node_referred[g] += hired * referrals / (1.0 + referrals)
+        referrals = referral_weight * employed[i]
         j = int(kept + hired)
         jobs[i] = j
-        if j > 0:
-            units[i] = j * skill[i]
-            if g != run:
-                if run >= 0:
-                    node_jobs[run], node_units[run] = run_jobs, run_units
-                run, run_jobs, run_units = g, node_jobs[g], node_units[g]
-            run_jobs += j
-            run_units += units[i]
+        units[i] = j * skill[i]
+        if g != run:
+            if run >= 0:
+                node_jobs[run], node_units[run] = run_jobs, run_units
+                node_hires[run], node_referred[run] = run_hires, run_referred
+            run, run_jobs, run_units = g, node_jobs[g], node_units[g]
+            run_hires, run_referred = node_hires[g], node_referred[g]
+        run_hires += hired
+        run_referred += hired * referrals / (1.0 + referrals)
+        run_jobs += j
+        run_units += units[i]
     if run >= 0:
         node_jobs[run], node_units[run] = run_jobs, run_units
+        node_hires[run], node_referred[run] = run_hires, run_referred
     return chance, jobs, units, node_jobs, node_units, node_hires, node_referred
 
 

@@ -21,33 +21,35 @@ class Tenancy(NamedTuple):
 @njit(cache=True, error_model=ERROR_MODEL)
 def _by_node(node, member, n_nodes):
     """Rows with ``member`` grouped by node (a counting sort): node g's rows are
-    ``rows[start[g]:start[g + 1]]``."""
+    ``rows[start[g]:start[g + 1]]``. Households come mostly in runs of one node: a run's count
+    and place are kept in registers, and every row is counted (0 or 1) and written (a row not
+    listed to a spare last place) without a jump on whether it is a member, which follows no
+    order the processor predicts."""
     start = np.zeros(n_nodes + 1, np.int64)
-    run, count = -1, 0  # households come mostly in runs of one node: its count in a register
+    run, count = -1, 0
     for i in range(node.shape[0]):
-        if member[i]:
-            if node[i] != run:
-                if run >= 0:
-                    start[run + 1] += count
-                run, count = node[i], 0
-            count += 1
+        if node[i] != run:
+            if run >= 0:
+                start[run + 1] += count
+            run, count = node[i], 0
+        count += member[i]
     if run >= 0:
         start[run + 1] += count
     for g in range(n_nodes):
         start[g + 1] += start[g]
-    rows = np.empty(start[n_nodes], np.int64)
+    total = start[n_nodes]
+    rows = np.empty(total + 1, np.int64)
     fill = start[:n_nodes].copy()
     run, place = -1, 0
     for i in range(node.shape[0]):
-        if member[i]:
-            if node[i] != run:
-                if run >= 0:
-                    fill[run] = place
-                run = node[i]
-                place = fill[run]
-            rows[place] = i
-            place += 1
-    return rows, start
+        if node[i] != run:
+            if run >= 0:
+                fill[run] = place
+            run = node[i]
+            place = fill[run]
+        rows[place if member[i] else total] = i
+        place += member[i]
+    return rows[:total], start
 
 
 RENT_TOLERANCE = 1e-12
@@ -249,7 +251,8 @@ def pick_formers(node, alive, adults, count, key):
     n_nodes = count.shape[0]
     member = np.zeros(node.shape[0], np.bool_)
     for i in range(node.shape[0]):
-        member[i] = alive[i] and adults[i] >= 2 and count[node[i]] > 0
+        # all three tested (no jump on each: which households can form follows no order)
+        member[i] = alive[i] & (adults[i] >= 2) & (count[node[i]] > 0)
     rows, start = _by_node(node, member, n_nodes)
     total = 0
     for g in range(n_nodes):
@@ -338,7 +341,8 @@ def sell_land(coef, quality, land, garden_plot, assets, node, alive, for_sale, l
     n_nodes = for_sale.shape[0]
     member = np.zeros(node.shape[0], np.bool_)
     for i in range(min(node.shape[0], coef.shape[0])):
-        member[i] = alive[i] and coef[i] > 0.0 and for_sale[node[i]] > 0.0
+        # all three tested (no jump on each: which households farm follows no order)
+        member[i] = alive[i] & (coef[i] > 0.0) & (for_sale[node[i]] > 0.0)
     rows, start = _by_node(node, member, n_nodes)
     c_by, cap_by = coef[rows], assets[rows]
     own_by = np.empty(rows.size)

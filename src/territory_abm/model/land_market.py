@@ -40,6 +40,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import labour
+from .exact import nan_to_num
 from .kernels import bincount
 from .labour_kernels import farmed_land as farmed
 from .land_kernels import clear_rents, sell_land
@@ -101,7 +102,7 @@ def start(model) -> None:
         rent = a * np.bincount(hh.node, income * farms, minlength=n) / np.bincount(hh.node, land * farms, minlength=n)
     model.land_rent = np.where(np.isfinite(rent) & (rent > 0), rent, np.nan)
     model.start_land_rent = model.land_rent.copy()
-    r = np.nan_to_num(model.land_rent)[hh.node]
+    r = nan_to_num(model.land_rent)[hh.node]
     quality = np.where(farms & (r > 0), a * income / np.maximum(r * land, 1e-300), 1.0)
     hh.land_quality_log = np.log(quality)
     hh.tfp = hh.tfp * np.power(quality, -a)
@@ -109,7 +110,7 @@ def start(model) -> None:
     if e.n == 0:
         return
     revenue = ft.revenue[e.firm_row]
-    r_e = np.nan_to_num(model.land_rent)[e.node]
+    r_e = nan_to_num(model.land_rent)[e.node]
     effective = np.where(r_e > 0, g * revenue / np.maximum(r_e, 1e-300), e.land)
     e.quality = np.where(e.land > 0, effective / np.maximum(e.land, 1e-300), 1.0)
     e.farmed = effective
@@ -151,7 +152,7 @@ def collect_rents(model) -> tuple[np.ndarray, float]:
     (``budget_kernels.rents_and_profits``: both in ``other_income``; farm income stays the
     farm's sales), and what the estates received (USD/yr)."""
     e, ft = model.estates, model.firm_table
-    r = np.nan_to_num(model.land_rent)
+    r = nan_to_num(model.land_rent)
     to_estates = r[e.node] * e.let
     cash = ft.cash
     cash[e.firm_row] += to_estates
@@ -215,14 +216,14 @@ def sell(model) -> None:
     paid = np.minimum(sales.bought[rows] * price, hh.assets[rows])
     hh.assets[rows] -= paid
     with np.errstate(invalid="ignore", divide="ignore"):
-        quality = np.nan_to_num(model.freed_effective_land / model.freed_land)
+        quality = nan_to_num(model.freed_effective_land / model.freed_land)
     sold = bincount(hh.node[rows], sales.bought[rows], minlength=n)
     hectares = sales.bought[rows] / quality[hh.node[rows]]
     add_land(model, rows, hectares, sales.bought[rows])
     proceeds = bincount(hh.node[rows], paid, minlength=n)
     with np.errstate(invalid="ignore", divide="ignore"):
-        per_effective = np.nan_to_num(proceeds / model.freed_effective_land)
-        share_sold = np.nan_to_num(sold / model.freed_effective_land)
+        per_effective = nan_to_num(proceeds / model.freed_effective_land)
+        share_sold = nan_to_num(sold / model.freed_effective_land)
     left = share_sold < 1.0 - SOLD_OUT  # what the sale leaves for the hand-over
     model.freed_land = np.where(left, model.freed_land * (1.0 - share_sold), 0.0)
     model.freed_effective_land = np.where(left, model.freed_effective_land - sold, 0.0)

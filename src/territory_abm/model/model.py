@@ -45,6 +45,7 @@ from ..scenarios.loader import MAX_STEPS, Scenario, make_policy
 from . import (allocator, budgets, context, demography, environment, firms, food, formation, labour, land_market,
                migration, outcomes, public, start)
 from .firms import FirmTable
+from .exact import nan_to_num
 from .households import compact_rows, household_record
 from .kernels import node_populations
 from .ledger import Ledger
@@ -130,7 +131,7 @@ class TerritoryModel(mesa.Model):
         for m in self.active_municipalities():
             m.treasury = float(self.last_taxes[m.node])
         self.local_price = np.ones(n)  # last clearing price of local non-tradables (index)
-        self.cohort_education = np.nan_to_num(t.table["mean_education"]).copy()
+        self.cohort_education = nan_to_num(t.table["mean_education"]).copy()
         self.firm_table = FirmTable()
         start.firms(self, init)
         farmland = environment.farmland_by_node(self)

@@ -16,6 +16,7 @@ from ..data.territory import SECTORS
 from ..outcomes import yearly
 from . import estates
 from .distribution_kernels import household_distributions
+from .exact import nan_to_num
 from .kernels import node_household_totals
 from .municipality import Municipality
 
@@ -66,8 +67,8 @@ def consumer_prices(model) -> np.ndarray:
     hh, n = model.households, model.n_nodes
     spending = np.bincount(hh.node, hh.consumption * hh.alive, minlength=n)
     with np.errstate(invalid="ignore", divide="ignore"):
-        food_share = np.nan_to_num(model.flows.food_demand / spending)
-        food = np.nan_to_num(model.food_price / model.start_food_price - 1.0)
+        food_share = nan_to_num(model.flows.food_demand / spending)
+        food = nan_to_num(model.food_price / model.start_food_price - 1.0)
     s = model.local_spending_share
     return 1.0 + s * (model.local_price / model.start_local_price - 1.0) + food_share * food
 

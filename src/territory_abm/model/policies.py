@@ -15,6 +15,7 @@ import numpy as np
 from ..scenarios.lever_base import Lever
 from ..scenarios.levers import REGISTRY, collect_repayments
 from ..scenarios.loader import MAX_POLICIES, Policy, check_targets
+from .exact import nan_to_num
 
 
 class PolicyEngine:
@@ -54,7 +55,7 @@ class PolicyEngine:
             mask[[m.territory.index(t) for t in target]] = True
             return mask
         if "poverty_above" in target:
-            return m.populated & (np.nan_to_num(m.node_stats["poverty_headcount"]) > target["poverty_above"])
+            return m.populated & (nan_to_num(m.node_stats["poverty_headcount"]) > target["poverty_above"])
         return m.territory.kinds == target["kind"]
 
     def costs_by_node(self) -> np.ndarray:
