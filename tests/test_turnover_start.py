@@ -85,30 +85,35 @@ def test_each_node_chance_gives_its_jobs_in_expectation():
     assert c[1] == 1.0
 
 
+def rest_scenario(seed):
+    """The example's stationary scenario at ``seed`` (scale 0.25, one year), and the same at
+    turnover's rest with the wage premium (s = 0.12, premium 0.8, its correlation 0.7)."""
+    from conftest import SCENARIOS
+    from territory_abm import load_scenario
+
+    scenario = load_scenario(SCENARIOS / "stationary.toml").replace(seed=seed, households_scale=0.25, steps=1)
+    rest = scenario.parameters.with_overrides({"job_separation_rate": 0.12, "wage_residual_sd": 0.8,
+                                               "wage_residual_income_correlation": 0.7}, source="test")
+    return scenario, scenario.replace(parameters=rest)
+
+
 @pytest.fixture(scope="module")
 def starts():
     """The example's start (stationary scenario, seed 1, scale 0.25) without turnover and at
     turnover's rest with the wage premium."""
-    from conftest import SCENARIOS
-    from territory_abm import TerritoryModel, load_scenario
+    from territory_abm import TerritoryModel
 
-    scenario = load_scenario(SCENARIOS / "stationary.toml").replace(seed=1, households_scale=0.25, steps=1)
-    rest = scenario.parameters.with_overrides({"job_separation_rate": 0.12, "wage_residual_sd": 0.8,
-                                               "wage_residual_income_correlation": 0.7}, source="test")
-    return TerritoryModel(scenario), TerritoryModel(scenario.replace(parameters=rest))
+    scenario, rest = rest_scenario(seed=1)
+    return TerritoryModel(scenario), TerritoryModel(rest)
 
 
 @pytest.fixture(scope="module")
 def weighed():
     """The rest start of ``starts`` again, with the arguments of the chain's last draw of jobs
     (``start_kernels.rest_jobs``: what each household's own work was weighed at)."""
-    from conftest import SCENARIOS
-    from territory_abm import TerritoryModel, load_scenario
+    from territory_abm import TerritoryModel
     from territory_abm.model import start
 
-    scenario = load_scenario(SCENARIOS / "stationary.toml").replace(seed=1, households_scale=0.25, steps=1)
-    rest = scenario.parameters.with_overrides({"job_separation_rate": 0.12, "wage_residual_sd": 0.8,
-                                               "wage_residual_income_correlation": 0.7}, source="test")
     last = {}
 
     def recorded(**arguments):
@@ -117,7 +122,7 @@ def weighed():
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(start, "rest_jobs", recorded)
-        model = TerritoryModel(scenario.replace(parameters=rest))
+        model = TerritoryModel(rest_scenario(seed=1)[1])
     return model, last
 
 
@@ -137,6 +142,23 @@ def test_the_chain_weighs_own_work_as_the_run_does(weighed):
     assert run[in_enterprise] == pytest.approx(chain["own"][in_enterprise], rel=1e-3)
     farms = (model.households.tfp > 0) & ~in_enterprise
     assert run[farms] == pytest.approx(chain["own"][farms], rel=1e-9)
+
+
+def test_the_start_sells_locally_the_share_its_jobs_were_drawn_at():
+    """The enterprises' local share of their starting sales (``start.enterprises_outside``) is
+    the share the chain weighed their own work at (``model.start_local_share``): the rest's
+    last rounds go on at the final level and spread until the share settles
+    (``start.REST_SHARE_ROUNDS``). At seed 6 it moves in those rounds: with one round Puerto
+    Nuevo's enterprises sold locally 0.90 of the share their jobs were drawn at."""
+    from territory_abm import TerritoryModel
+
+    model = TerritoryModel(rest_scenario(seed=6)[1])
+    hh, n = model.households, model.n_nodes
+    local = np.bincount(hh.node, hh.enterprise_sales * hh.alive, minlength=n)
+    whole = local + np.bincount(hh.node, hh.enterprise_outside * hh.alive, minlength=n)
+    sells = whole > 0
+    assert (model.start_local_share[sells] < 0.9).sum() >= 2  # the cities sell outside
+    assert local[sells] / whole[sells] == pytest.approx(model.start_local_share[sells], rel=1e-3)
 
 
 def test_the_start_pays_the_farms_what_the_run_pays_at_its_jobs(weighed):
