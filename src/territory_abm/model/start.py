@@ -278,7 +278,12 @@ def jobs_at_turnover_rest(model, cols: dict, init, skill: np.ndarray, farms: np.
     log_pc = np.log(np.maximum(drawn_income / members, 1.0))
     mu = bincount(node, members * log_pc, minlength=n) / persons
     want_mean = bincount(node, drawn_income, minlength=n) / persons
-    want_poor = bincount(node, members * (drawn_income / members < model.poverty_line), minlength=n) / persons
+
+    def poverty(income):
+        """Each node's poverty headcount at the households' ``income`` (USD/yr)."""
+        return bincount(node, members * (income / members < model.poverty_line), minlength=n) / persons
+
+    want_poor = poverty(drawn_income)
     wage = skill * init.wage[node]
 
     def allocate(level, spread, expected, local):
@@ -328,7 +333,7 @@ def jobs_at_turnover_rest(model, cols: dict, init, skill: np.ndarray, farms: np.
         income, employed, expected, _ = allocate(level, spread, expected, local)
         local = local_sales_share(model, init, node, employed, skill, income, cols["enterprise_sales"], dividends, members)
         mean = bincount(node, income, minlength=n) / persons
-        poor = bincount(node, members * (income / members < model.poverty_line), minlength=n) / persons
+        poor = poverty(income)
         if round_ in halvings:
             nearer = np.abs(poor - want_poor) < miss
             best, miss = np.where(nearer, spread, best), np.where(nearer, np.abs(poor - want_poor), miss)
@@ -344,20 +349,27 @@ def jobs_at_turnover_rest(model, cols: dict, init, skill: np.ndarray, farms: np.
     # the farms whose adults all hold jobs earn nothing this year; their land is valued at what
     # it yields with one adult (``land_market.start``), as when a worker comes back to it
     model.start_idle_farm_income = np.where(farms & (employed >= adults), one_adult, 0.0)
-    model.start_rest_poverty_miss = (bincount(node, members * (income / members < model.poverty_line), minlength=n)
-                                     / persons - want_poor)
+    model.start_rest_poverty_miss = poverty(income) - want_poor
     cols["income"] = drawn_income
     cols["employed"] = employed
-    kept = bincount(node, employed, minlength=n)
-    before = init.jobs.sum(axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        init.jobs *= np.where(before > 0, kept / before, 0.0)[:, None]
+    kept, factor = held_jobs(init, node, employed, n)
+    init.jobs *= factor[:, None]
     model.start_wage_jobs["kept"] = kept
     model.worker_skill = worker_skill(employed=employed, skill=skill, node=node, n_nodes=n)
     estates.share_jobs(model.estates, init.jobs[:, 0], model.worker_skill)
     # the estates keep the profits planned for their owners with the jobs they now hold
     estates.plan_profits(p, model.estates, init.wage, (1.0 - p.firm_tax_rate) * model.estates.profit,
                          capital_per_worker(p, init.wage))
+
+
+def held_jobs(init, node: np.ndarray, employed: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each node's wage jobs held (``employed`` summed by ``node``, persons) and their ratio to
+    the firms' jobs ``init.jobs`` (0 where the node had none): the factor that scales its jobs
+    by sector to those held."""
+    held = bincount(node, employed, minlength=n)
+    before = init.jobs.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return held, np.where(before > 0, held / before, 0.0)
 
 
 def local_sales_share(model, init, node: np.ndarray, employed: np.ndarray, skill: np.ndarray, income: np.ndarray,
@@ -371,10 +383,7 @@ def local_sales_share(model, init, node: np.ndarray, employed: np.ndarray, skill
     (``starting_consumption``). 1 where a node's enterprises sell nothing. ``node``: each
     household's node."""
     n, beta = model.n_nodes, model.params.firm_labour_elasticity
-    held = bincount(node, employed, minlength=n)
-    before = init.jobs.sum(axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        factor = np.where(before > 0, held / before, 0.0)
+    _, factor = held_jobs(init, node, employed, n)
     mean_skill = worker_skill(employed=employed, skill=skill, node=node, n_nodes=n)
     plan = firm_plan(model, init.jobs * factor[:, None], estates.jobs_by_node(model.estates, n) * factor,
                      copy.deepcopy(model.streams["population"]))
