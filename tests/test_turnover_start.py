@@ -79,7 +79,8 @@ def test_each_node_chance_gives_its_jobs_in_expectation():
     args = chain(adults, separation=s)
     args["node"] = np.array([0, 0, 0, 1, 1])
     args["best"] = np.array([1000.0, 1000.0])
-    c = rest_chance(table_jobs=np.array([2.4, 7.0]), n_nodes=2, halvings=50, **args)
+    c = rest_chance(table_jobs=np.array([2.4, 7.0]), guess=np.full(2, np.nan), n_nodes=2, iterations=60, tolerance=1e-12,
+                    **args)
     pi = 2.4 / 6
     assert c[0] == pytest.approx(pi * s / (1 - pi * (1 - s)), rel=1e-9)
     assert c[1] == 1.0

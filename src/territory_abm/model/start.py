@@ -46,8 +46,11 @@ BISECTION_HALVINGS = 16
 PLACEMENT_ROUNDS = 20
 """Most rounds of placing the starting migrants abroad that a household's income cannot hold
 with other households of its node (``place_within_incomes``; each round places most of them)."""
-REST_HALVINGS = 30
-"""Halvings of [0, 1] when solving for each node's chance of being hired at turnover's rest."""
+REST_ITERATIONS = 60
+"""Most passes over the households when solving for each node's chance of being hired at
+turnover's rest (``start_kernels.rest_chance``; from the previous round's chance it takes a few)."""
+REST_JOBS_TOLERANCE = 1e-6
+"""A node's expected jobs at its chance at turnover's rest are the tables' within this (persons)."""
 REST_SPREAD_HALVINGS = 8
 """Halvings of each node's spread of target incomes at turnover's rest (for the poverty headcount)."""
 REST_SPREAD_RANGE = (0.25, 2.0)
@@ -286,6 +289,8 @@ def jobs_at_turnover_rest(model, cols: dict, init, skill: np.ndarray, farms: np.
     want_poor = poverty(drawn_income)
     wage = skill * init.wage[node]
 
+    chance = np.full(n, np.nan)  # each round's chance, the next round's first guess
+
     def allocate(level, spread, expected, local):
         """One round: target incomes at ``level`` and ``spread``, productivity at the ``expected``
         jobs, each node's chance, the jobs at rest (an enterprise weighed at its node's ``local``
@@ -296,8 +301,8 @@ def jobs_at_turnover_rest(model, cols: dict, init, skill: np.ndarray, farms: np.
         in_enterprise = ~farms & (cols["enterprise_capital"] > 0)
         one_adult = cols["farm_income"] / np.power(np.maximum(adults - expected, 1.0), b)  # farm revenue
         own = np.where(in_enterprise, e / b * cols["enterprise_scale"] * local[node], one_adult) / skill
-        chance = rest_chance(table_jobs=table_jobs.astype(float), own=own, in_enterprise=in_enterprise, n_nodes=n,
-                             halvings=REST_HALVINGS, **chain)
+        chance[:] = rest_chance(table_jobs=table_jobs.astype(float), guess=chance, own=own, in_enterprise=in_enterprise,
+                                n_nodes=n, iterations=REST_ITERATIONS, tolerance=REST_JOBS_TOLERANCE, **chain)
         jobs = rest_jobs(chance=chance, u=u, own=own, in_enterprise=in_enterprise, **chain)
         employed = jobs.drawn
         # the incomes of the drawn jobs, at the productivity of the expected ones (a farm whose

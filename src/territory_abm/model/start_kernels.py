@@ -17,7 +17,7 @@ import numpy as np
 from numba import njit
 
 from .exact import maximum, pairwise_sum
-from .kernels import WAGE_FLOOR, _farm_workers_wanted, _hire_chance, kernel
+from .kernels import ERROR_MODEL, WAGE_FLOOR, _farm_workers_wanted, _hire_chance, kernel
 
 
 @kernel()
@@ -332,14 +332,16 @@ def _rest_distribution(out, chance, own, best, skill_weight, referral, separatio
     thresholds = enterprise_thresholds if in_enterprise else farm_thresholds
     out[0] = 1.0
     total = 1.0
+    h_next = _hire_chance(chance, skill_weight * (1.0 + referral * 0))
     for k in range(adults):
-        hk = _hire_chance(chance, skill_weight * (1.0 + referral * k))
+        hk = h_next  # h(k), computed as h(k + 1) in the step before
+        h_next = _hire_chance(chance, skill_weight * (1.0 + referral * (k + 1)))
         seekers = adults - min(_farm_workers_wanted(own, best * hk, elasticity, thresholds, adults), adults) - k
         if seekers <= 0 or out[k] == 0.0:
             out[k + 1] = 0.0
             continue
         up = seekers * hk
-        down = (k + 1) * separation * (1.0 - _hire_chance(chance, skill_weight * (1.0 + referral * (k + 1))))
+        down = (k + 1) * separation * (1.0 - h_next)
         out[k + 1] = out[k] * up / down if down > 0 else np.inf
         total += out[k + 1]
     expected = 0.0
@@ -357,43 +359,117 @@ def _rest_distribution(out, chance, own, best, skill_weight, referral, separatio
     return expected
 
 
+REST_GUESS_STEP = 1e-3
+"""First step from a guessed chance at turnover's rest (``rest_chance``), as a share of it."""
+REST_BRACKET = 1e-9
+"""A node's chance at turnover's rest is the middle of its bracket once the bracket is this
+narrow (``rest_chance``; where its jobs jump across the tables' as one more adult seeks)."""
+
+
+@njit(cache=True, error_model=ERROR_MODEL)
+def _rest_jobs_by_node(jobs, at, active, node, own, best, skill_weight, referral, separation, adults, in_market,
+                       in_enterprise, farm_thresholds, enterprise_thresholds, elasticity, out):
+    """Each ``active`` node's expected jobs at turnover's rest at its chance ``at`` (in place
+    on ``jobs``; households in row order)."""
+    for g in range(jobs.shape[0]):
+        if active[g]:
+            jobs[g] = 0.0
+    for i in range(node.shape[0]):
+        g = node[i]
+        if in_market[i] and active[g]:
+            jobs[g] += _rest_distribution(out, at[g], own[i], best[g], skill_weight[i], referral, separation,
+                                          adults[i], in_enterprise[i], farm_thresholds, enterprise_thresholds,
+                                          elasticity)
+
+
 @kernel()
-def rest_chance(table_jobs, node, own, best, skill_weight, referral, separation, adults, in_market, in_enterprise,
-                farm_thresholds, enterprise_thresholds, elasticity, n_nodes, halvings):
-    """Each node's chance of being hired of a new seeker of weight 1 at which its households'
-    expected jobs at turnover's rest (:func:`_rest_distribution`) are its ``table_jobs``
-    (bisection on [0, 1], ``halvings`` halvings; 1 where even then they are fewer)."""
+def rest_chance(table_jobs, guess, node, own, best, skill_weight, referral, separation, adults, in_market,
+                in_enterprise, farm_thresholds, enterprise_thresholds, elasticity, n_nodes, iterations, tolerance):
+    """Each node's chance c of being hired of a new seeker of weight 1 at which its households'
+    expected jobs at turnover's rest (:func:`_rest_distribution`) are its ``table_jobs`` (1
+    where even at c = 1 they are fewer). The expected jobs rise with c from none at c = 0
+    (with small steps where the job rule sends one more adult to the lottery), so c is
+    bracketed and found by regula falsi with the Illinois halving of the retained end's value,
+    and a bisection step where three iterations did not halve the bracket. ``guess`` (by node;
+    outside (0, 1): none) is a chance to try first, e.g. the previous round's: from it steps of
+    ``REST_GUESS_STEP`` times it, growing fourfold, look for the other end of a narrow bracket.
+    Each node stops once its jobs are within ``tolerance`` (persons) of the tables' or its
+    bracket is below ``REST_BRACKET``, after at most ``iterations`` passes over the households."""
     n = node.shape[0]
     most = 1
     for i in range(n):
         most = max(most, adults[i])
     out = np.empty(most + 1)
     low, high = np.zeros(n_nodes), np.ones(n_nodes)
+    f_low, f_high = -table_jobs.copy(), np.zeros(n_nodes)  # no jobs at c = 0
     jobs = np.zeros(n_nodes)
-    for i in range(n):
-        if in_market[i]:
-            jobs[node[i]] += _rest_distribution(out, 1.0, own[i], best[node[i]], skill_weight[i], referral, separation,
-                                                adults[i], in_enterprise[i], farm_thresholds, enterprise_thresholds,
-                                                elasticity)
-    short = jobs <= table_jobs
-    for _ in range(halvings):
-        mid = 0.5 * (low + high)
-        jobs[:] = 0.0
-        for i in range(n):
-            g = node[i]
-            if in_market[i] and not short[g]:
-                jobs[g] += _rest_distribution(out, mid[g], own[i], best[g], skill_weight[i], referral, separation,
-                                              adults[i], in_enterprise[i], farm_thresholds, enterprise_thresholds,
-                                              elasticity)
-        for g in range(n_nodes):
-            if jobs[g] > table_jobs[g]:
-                high[g] = mid[g]
-            else:
-                low[g] = mid[g]
-    chance = 0.5 * (low + high)
+    active = np.ones(n_nodes, np.bool_)
+    _rest_jobs_by_node(jobs, high, active, node, own, best, skill_weight, referral, separation, adults, in_market,
+                       in_enterprise, farm_thresholds, enterprise_thresholds, elasticity, out)
+    chance = np.ones(n_nodes)
     for g in range(n_nodes):
-        if short[g]:
-            chance[g] = 1.0
+        f_high[g] = jobs[g] - table_jobs[g]
+        active[g] = f_high[g] > 0.0  # otherwise even c = 1 gives no more jobs than the tables'
+    at = np.empty(n_nodes)
+    step = np.zeros(n_nodes)  # > 0 while a node searches up from its guess, < 0 down, 0 once bracketed
+    for g in range(n_nodes):
+        if 0.0 < guess[g] < 1.0:
+            at[g], step[g] = guess[g], REST_GUESS_STEP * guess[g]
+        else:
+            at[g] = 0.5
+    side = np.zeros(n_nodes, np.int64)  # which end the last iteration moved (-1 low, +1 high)
+    widths = np.ones((n_nodes, 3))  # the bracket's width before each of the last three iterations
+    for it in range(iterations):
+        _rest_jobs_by_node(jobs, at, active, node, own, best, skill_weight, referral, separation, adults, in_market,
+                           in_enterprise, farm_thresholds, enterprise_thresholds, elasticity, out)
+        more = False
+        for g in range(n_nodes):
+            if not active[g]:
+                continue
+            f = jobs[g] - table_jobs[g]
+            if abs(f) <= tolerance:
+                chance[g] = at[g]
+                active[g] = False
+                continue
+            if f > 0.0:
+                high[g], f_high[g] = at[g], f
+                if side[g] == 1:
+                    f_low[g] *= 0.5
+                side[g] = 1
+            else:
+                low[g], f_low[g] = at[g], f
+                if side[g] == -1:
+                    f_high[g] *= 0.5
+                side[g] = -1
+            if high[g] - low[g] < REST_BRACKET:
+                chance[g] = 0.5 * (low[g] + high[g])
+                active[g] = False
+                continue
+            more = True
+            if step[g] != 0.0:  # searching from the guess for the other end
+                if it == 0:
+                    step[g] = abs(step[g]) if f < 0.0 else -abs(step[g])
+                    side[g] = 0
+                elif (f < 0.0) != (step[g] > 0.0):
+                    step[g] = 0.0  # the root is bracketed: on to regula falsi
+                if step[g] != 0.0:
+                    at[g] = min(max(at[g] + step[g], 0.5 * (at[g] + low[g])), 0.5 * (at[g] + high[g]))
+                    step[g] *= 4.0
+                    continue
+                side[g] = 0
+            widths[g, 0], widths[g, 1], widths[g, 2] = widths[g, 1], widths[g, 2], high[g] - low[g]
+            if widths[g, 2] > 0.5 * widths[g, 0] and side[g] != 0:
+                at[g] = 0.5 * (low[g] + high[g])  # three iterations did not halve the bracket
+                widths[g, :] = widths[g, 2]
+            else:
+                at[g] = (low[g] * f_high[g] - high[g] * f_low[g]) / (f_high[g] - f_low[g])
+                if not low[g] < at[g] < high[g]:
+                    at[g] = 0.5 * (low[g] + high[g])
+        if not more:
+            break
+    for g in range(n_nodes):
+        if active[g]:
+            chance[g] = 0.5 * (low[g] + high[g])
     return chance
 
 
