@@ -79,11 +79,39 @@ def test_each_node_chance_gives_its_jobs_in_expectation():
     args = chain(adults, separation=s)
     args["node"] = np.array([0, 0, 0, 1, 1])
     args["best"] = np.array([1000.0, 1000.0])
-    c = rest_chance(table_jobs=np.array([2.4, 7.0]), guess=np.full(2, np.nan), n_nodes=2, iterations=60, tolerance=1e-12,
-                    **args)
+    c = rest_chance(table_jobs=np.array([2.4, 7.0]), guess=np.full(2, np.nan), n_nodes=2, iterations=60, tolerance=np.full(2, 1e-12),
+                    bracket=1e-13, **args)
     pi = 2.4 / 6
     assert c[0] == pytest.approx(pi * s / (1 - pi * (1 - s)), rel=1e-9)
     assert c[1] == 1.0
+
+
+@pytest.mark.parametrize("guess", [np.nan, 0.01, 0.2, 0.9])
+def test_a_guess_only_changes_where_the_search_starts(guess):
+    """``rest_chance`` from a guessed chance (the previous round's in the start) brackets and
+    finds the same chance as from none: with referrals and farms that keep adults (jobs then
+    step where the job rule sends one more adult), each node's expected jobs at the chance
+    found are the tables' within the tolerance, or the chance sits at a step of its jobs
+    across the tables' (within the bracket)."""
+    rng = np.random.default_rng(4)
+    adults = rng.integers(1, 6, 300)
+    args = chain(adults, referral=1.0, separation=0.12)
+    args["own"] = rng.uniform(0.0, 3000.0, 300)
+    args["skill_weight"] = rng.uniform(0.5, 2.0, 300)
+    args["node"] = np.repeat([0, 1, 2], 100)
+    args["best"] = np.array([1000.0, 1200.0, 900.0])
+    table = np.array([60.0, 90.0, 40.0])
+    solve = dict(table_jobs=table, n_nodes=3, iterations=200, tolerance=np.full(3, 1e-9), bracket=1e-12, **args)
+    c = rest_chance(guess=np.full(3, guess), **solve)
+    reference = rest_chance(guess=np.full(3, np.nan), **solve)
+    assert c == pytest.approx(reference, abs=1e-11)
+
+    def jobs(chance):
+        expected = rest_jobs(chance=chance, u=np.full(300, 0.5), **args).expected
+        return np.bincount(args["node"], expected, minlength=3) - table
+
+    at, below, above = jobs(c), jobs(c - 1e-11), jobs(c + 1e-11)
+    assert np.all((np.abs(at) <= 1e-9) | ((below < 0) & (above > 0)))
 
 
 def rest_scenario(seed):

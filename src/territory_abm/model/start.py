@@ -50,7 +50,15 @@ REST_ITERATIONS = 60
 """Most passes over the households when solving for each node's chance of being hired at
 turnover's rest (``start_kernels.rest_chance``; from the previous round's chance it takes a few)."""
 REST_JOBS_TOLERANCE = 1e-6
-"""A node's expected jobs at its chance at turnover's rest are the tables' within this (persons)."""
+"""The jobs drawn at turnover's rest are drawn at each node's chance at which its expected jobs
+are the tables' within this (persons), or within a bracket of ``REST_BRACKET``."""
+REST_BRACKET = 1e-9
+REST_ROUND_TOLERANCE = 1e-4
+"""In the rounds that solve the level and spread of the target incomes, each node's chance is
+solved only until its expected jobs are the tables' within this share of them, or within a
+bracket of ``REST_ROUND_BRACKET`` (those rounds move it more than that; the rounds whose jobs
+are kept solve it to ``REST_JOBS_TOLERANCE``)."""
+REST_ROUND_BRACKET = 1e-6
 REST_SPREAD_HALVINGS = 8
 """Halvings of each node's spread of target incomes at turnover's rest (for the poverty headcount)."""
 REST_SPREAD_RANGE = (0.25, 2.0)
@@ -291,9 +299,10 @@ def jobs_at_turnover_rest(model, cols: dict, init, skill: np.ndarray, farms: np.
 
     chance = np.full(n, np.nan)  # each round's chance, the next round's first guess
 
-    def allocate(level, spread, expected, local):
+    def allocate(level, spread, expected, local, final=True):
         """One round: target incomes at ``level`` and ``spread``, productivity at the ``expected``
-        jobs, each node's chance, the jobs at rest (an enterprise weighed at its node's ``local``
+        jobs, each node's chance (to ``REST_JOBS_TOLERANCE`` where ``final``, else to
+        ``REST_ROUND_TOLERANCE``), the jobs at rest (an enterprise weighed at its node's ``local``
         share of its sales) and the incomes of the drawn jobs."""
         scaled = np.exp(spread[node] * (log_pc - mu[node])) * members  # the node's mean kept below
         cols["income"] = level[node] * scaled * (want_mean / np.maximum(bincount(node, scaled, minlength=n) / persons, 1e-300))[node]
@@ -302,7 +311,9 @@ def jobs_at_turnover_rest(model, cols: dict, init, skill: np.ndarray, farms: np.
         one_adult = cols["farm_income"] / np.power(np.maximum(adults - expected, 1.0), b)  # farm revenue
         own = np.where(in_enterprise, e / b * cols["enterprise_scale"] * local[node], one_adult) / skill
         chance[:] = rest_chance(table_jobs=table_jobs.astype(float), guess=chance, own=own, in_enterprise=in_enterprise,
-                                n_nodes=n, iterations=REST_ITERATIONS, tolerance=REST_JOBS_TOLERANCE, **chain)
+                                n_nodes=n, iterations=REST_ITERATIONS, **chain,
+                                tolerance=np.full(n, REST_JOBS_TOLERANCE) if final else REST_ROUND_TOLERANCE * table_jobs,
+                                bracket=REST_BRACKET if final else REST_ROUND_BRACKET)
         jobs = rest_jobs(chance=chance, u=u, own=own, in_enterprise=in_enterprise, **chain)
         employed = jobs.drawn
         # the incomes of the drawn jobs, at the productivity of the expected ones (a farm whose
@@ -335,7 +346,7 @@ def jobs_at_turnover_rest(model, cols: dict, init, skill: np.ndarray, farms: np.
             spread = 0.5 * (low + high)
         elif round_ == halvings.stop:
             spread = best  # where poverty came nearest (its response to the spread is not always monotone)
-        income, employed, expected, _ = allocate(level, spread, expected, local)
+        income, employed, expected, _ = allocate(level, spread, expected, local, final=False)
         local = local_sales_share(model, init, node, employed, skill, income, cols["enterprise_sales"], dividends, members)
         mean = bincount(node, income, minlength=n) / persons
         poor = poverty(income)

@@ -361,9 +361,6 @@ def _rest_distribution(out, chance, own, best, skill_weight, referral, separatio
 
 REST_GUESS_STEP = 1e-3
 """First step from a guessed chance at turnover's rest (``rest_chance``), as a share of it."""
-REST_BRACKET = 1e-9
-"""A node's chance at turnover's rest is the middle of its bracket once the bracket is this
-narrow (``rest_chance``; where its jobs jump across the tables' as one more adult seeks)."""
 
 
 @njit(cache=True, error_model=ERROR_MODEL)
@@ -384,17 +381,20 @@ def _rest_jobs_by_node(jobs, at, active, node, own, best, skill_weight, referral
 
 @kernel()
 def rest_chance(table_jobs, guess, node, own, best, skill_weight, referral, separation, adults, in_market,
-                in_enterprise, farm_thresholds, enterprise_thresholds, elasticity, n_nodes, iterations, tolerance):
+                in_enterprise, farm_thresholds, enterprise_thresholds, elasticity, n_nodes, iterations, tolerance,
+                bracket):
     """Each node's chance c of being hired of a new seeker of weight 1 at which its households'
     expected jobs at turnover's rest (:func:`_rest_distribution`) are its ``table_jobs`` (1
     where even at c = 1 they are fewer). The expected jobs rise with c from none at c = 0
     (with small steps where the job rule sends one more adult to the lottery), so c is
     bracketed and found by regula falsi with the Illinois halving of the retained end's value,
     and a bisection step where three iterations did not halve the bracket. ``guess`` (by node;
-    outside (0, 1): none) is a chance to try first, e.g. the previous round's: from it steps of
-    ``REST_GUESS_STEP`` times it, growing fourfold, look for the other end of a narrow bracket.
-    Each node stops once its jobs are within ``tolerance`` (persons) of the tables' or its
-    bracket is below ``REST_BRACKET``, after at most ``iterations`` passes over the households."""
+    outside (0, 1): none) is a chance to try first, e.g. the previous round's: from it a step
+    twice the one at which jobs would be proportional to the chance (at least ``REST_GUESS_STEP``
+    times it), growing fourfold, looks for the other end of a narrow bracket.
+    Each node stops once its jobs are within ``tolerance`` (persons, by node) of the tables' or
+    its bracket is below ``bracket`` (where its jobs jump across the tables' as one more adult
+    seeks), after at most ``iterations`` passes over the households."""
     n = node.shape[0]
     most = 1
     for i in range(n):
@@ -427,7 +427,7 @@ def rest_chance(table_jobs, guess, node, own, best, skill_weight, referral, sepa
             if not active[g]:
                 continue
             f = jobs[g] - table_jobs[g]
-            if abs(f) <= tolerance:
+            if abs(f) <= tolerance[g]:
                 chance[g] = at[g]
                 active[g] = False
                 continue
@@ -441,14 +441,15 @@ def rest_chance(table_jobs, guess, node, own, best, skill_weight, referral, sepa
                 if side[g] == -1:
                     f_high[g] *= 0.5
                 side[g] = -1
-            if high[g] - low[g] < REST_BRACKET:
+            if high[g] - low[g] < bracket:
                 chance[g] = 0.5 * (low[g] + high[g])
                 active[g] = False
                 continue
             more = True
             if step[g] != 0.0:  # searching from the guess for the other end
-                if it == 0:
-                    step[g] = abs(step[g]) if f < 0.0 else -abs(step[g])
+                if it == 0:  # twice the step at which the jobs would be proportional to the chance
+                    step[g] = max(abs(step[g]), 2.0 * abs(f) * at[g] / max(table_jobs[g], 1.0))
+                    step[g] = step[g] if f < 0.0 else -step[g]
                     side[g] = 0
                 elif (f < 0.0) != (step[g] > 0.0):
                     step[g] = 0.0  # the root is bracketed: on to regula falsi
