@@ -131,14 +131,17 @@ def run_summary(name: str, scale: float, seed: int) -> dict[str, float]:
             "cost": cost, "person_years": person_years, "income_sum": income, "poor_sum": poor}
 
 
-def per_person_results() -> dict[tuple[str, float], dict[str, np.ndarray]]:
-    """For each scenario and scale, each quantity over seeds (arrays in seed order)."""
-    runs = {(name, scale, seed): run_summary(name, scale, seed)
-            for name in ("baseline", *POLICIES) for scale in SCALES for seed in SEEDS}
+def per_person_results(scales=SCALES, seeds=SEEDS, runs=None) -> dict[tuple[str, float], dict[str, np.ndarray]]:
+    """For each scenario and scale, each quantity over seeds (arrays in seed order); ``runs``
+    the :func:`run_summary` of each (scenario, scale, seed) if already run
+    (``benchmarks/scale_table.py`` runs them in parallel)."""
+    if runs is None:
+        runs = {(name, scale, seed): run_summary(name, scale, seed)
+                for name in ("baseline", *POLICIES) for scale in scales for seed in seeds}
     out = {}
-    for name, scale in itertools.product(("baseline", *POLICIES), SCALES):
-        rows = [runs[(name, scale, s)] for s in SEEDS]
-        base = [runs[("baseline", scale, s)] for s in SEEDS]
+    for name, scale in itertools.product(("baseline", *POLICIES), scales):
+        rows = [runs[(name, scale, s)] for s in seeds]
+        base = [runs[("baseline", scale, s)] for s in seeds]
         values = {k: np.array([r[k] for r in rows]) for k in LEVELS}
         if name != "baseline":
             values["cost_per_person"] = np.array([r["cost"] / r["person_years"] for r in rows])
