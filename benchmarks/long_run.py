@@ -1,7 +1,9 @@
 """How the stationary run moves beyond 20 years: territory poverty, Gini, income per person and
 population every 10 years of a long run (mean over seeds), with each decade's change and its
-seed-to-seed standard deviation. The 20-year stationarity of ``stationarity.py`` is not a rest
-point if later decades keep moving one way.
+seed-to-seed standard deviation; then income per person by source and the household
+enterprises every 10 years (mean over seeds), which show where a later decade's change comes
+from. The 20-year stationarity of ``stationarity.py`` is not a rest point if later decades keep
+moving one way.
 
     python benchmarks/long_run.py [--years 60] [--seeds 8] [--scale 0.25] [--set NAME=VALUE ...]
 """
@@ -16,10 +18,22 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 COLUMNS = ("poverty_headcount", "gini_income", "mean_income_pc", "population")
+SOURCES = ("farm_income", "wage_income", "enterprise_income", "other_income", "remittance_income")
+PARTS = ("farm", "wage", "enterprise", "other", "remittances", "enterprises", "wage jobs")
 
 
-def one_run(args) -> np.ndarray:
-    """The outcomes every 10 years of one seed's run (rows: years 0, 10, ...)."""
+def parts(model) -> list[float]:
+    """Income per person by source (USD/yr), the household enterprises and the wage jobs."""
+    hh = model.households
+    alive = hh.alive
+    persons = max(hh.members[alive].sum(), 1)
+    return ([getattr(hh, c)[alive].sum() / persons for c in SOURCES]
+            + [float((alive & (hh.enterprise_capital > 0)).sum()), float(hh.employed[alive].sum())])
+
+
+def one_run(args) -> tuple[np.ndarray, np.ndarray]:
+    """The outcomes every 10 years of one seed's run (rows: years 0, 10, ...), and :func:`parts`
+    at the same years."""
     seed, years, scale, overrides = args
     from territory_abm import TerritoryModel, load_scenario
 
@@ -27,8 +41,12 @@ def one_run(args) -> np.ndarray:
                                                                              steps=years)
     scenario = scenario.replace(parameters=scenario.parameters.with_overrides(overrides, source="--set"))
     model = TerritoryModel(scenario)
-    model.run()
-    return model.datacollector.get_model_vars_dataframe()[list(COLUMNS)].to_numpy()[::10]
+    decades = [parts(model)]
+    for year in range(1, years + 1):
+        model.step()
+        if year % 10 == 0:
+            decades.append(parts(model))
+    return model.datacollector.get_model_vars_dataframe()[list(COLUMNS)].to_numpy()[::10], np.array(decades)
 
 
 def main() -> None:
@@ -41,13 +59,19 @@ def main() -> None:
     overrides = {k: float(v) for k, v in (item.split("=", 1) for item in args.set)}
     jobs = [(seed, args.years, args.scale, overrides) for seed in range(1, args.seeds + 1)]
     with ProcessPoolExecutor(2) as pool:
-        paths = np.array(list(pool.map(one_run, jobs)))
+        runs = list(pool.map(one_run, jobs))
+    paths = np.array([r[0] for r in runs])
+    sources = np.array([r[1] for r in runs]).mean(axis=0)
     print(f"stationary.toml: {args.seeds} seeds, households_scale {args.scale}, {args.years} years, {overrides}")
     print(f"{'year':>4s} " + " ".join(f"{c:>17s}" for c in COLUMNS) + "   decade's change (seed sd)")
     for k in range(paths.shape[1]):
         change = paths[:, k] - paths[:, k - 1] if k else np.zeros_like(paths[:, 0])
         print(f"{10 * k:4d} " + " ".join(f"{v:17.4f}" for v in paths[:, k].mean(axis=0)) + "   "
               + " ".join(f"{m:+.4f} ({s:.4f})" for m, s in zip(change.mean(axis=0), change.std(axis=0, ddof=1))))
+    print("income per person by source (USD/yr), household enterprises and wage jobs (mean over seeds)")
+    print(f"{'year':>4s} " + " ".join(f"{c:>12s}" for c in PARTS))
+    for k, row in enumerate(sources):
+        print(f"{10 * k:4d} " + " ".join(f"{v:12.1f}" for v in row))
 
 
 if __name__ == "__main__":
