@@ -44,3 +44,29 @@ def test_the_phase_profile_times_every_phase_of_the_year():
     for name in (function for functions in PHASES.values() for function in functions):
         assert float(timed[name]) > 0, name
     assert float(timed["other"]) < 0.5 * float(timed["year"])  # the phases are where the year goes
+
+
+def test_movers_by_fifth_counts_each_years_households_once_by_their_fifth():
+    """benchmarks/movers_by_fifth.py: the fifths split each node's eligible households into
+    five groups of equal size (to one household per node), every household with adults is
+    counted once a year, and at the default the poorest fifth moves several times as often as
+    the richest (the selection the README reports as not yet reproduced)."""
+    import numpy as np
+
+    sys.path.insert(0, str(SPEED.parent))
+    try:
+        import movers_by_fifth as mbf
+    finally:
+        sys.path.remove(str(SPEED.parent))
+    rng = np.random.default_rng(3)
+    node = rng.integers(0, 4, 503)
+    eligible = rng.random(503) < 0.9
+    fifth = mbf.fifths(rng.lognormal(7, 1, 503), rng.integers(1, 6, 503), node, eligible)
+    assert np.all(fifth[~eligible] == -1)
+    for g in range(4):
+        sizes = np.bincount(fifth[eligible & (node == g)], minlength=5)
+        assert sizes.max() - sizes.min() <= 1, sizes
+    scenario = SPEED.parents[1] / "scenarios" / "stationary.toml"
+    households, moving = mbf.run(scenario, seed=1, years=2, scale=0.1, overrides={})
+    assert households.sum() > 0 and np.all(moving <= households)
+    assert moving[0] / households[0] > 5 * moving[4] / households[4]
