@@ -46,9 +46,13 @@ BISECTION_HALVINGS = 16
 PLACEMENT_ROUNDS = 20
 """Most rounds of placing the starting migrants abroad that a household's income cannot hold
 with other households of its node (``place_within_incomes``; each round places most of them)."""
-REST_ITERATIONS = 60
+REST_ITERATIONS = 120
 """Most passes over the households when solving for each node's chance of being hired at
-turnover's rest (``start_kernels.rest_chance``; from the previous round's chance it takes a few)."""
+turnover's rest (``start_kernels.rest_chance``; from the previous round's chance most nodes take
+fewer than 10, a node whose jobs step across the tables' up to about 35). Its bisection steps
+halve the bracket at least once every three passes, so ending at a bracket of ``REST_BRACKET``
+from [0, 1] may take 90 passes and the search from a guess; a node still unsolved after them
+would silently get the middle of its bracket."""
 REST_JOBS_TOLERANCE = 1e-6
 """The jobs drawn at turnover's rest are drawn at each node's chance at which its expected jobs
 are the tables' within this (persons), or within a bracket of ``REST_BRACKET``."""

@@ -386,12 +386,14 @@ def rest_chance(table_jobs, guess, node, own, best, skill_weight, referral, sepa
     """Each node's chance c of being hired of a new seeker of weight 1 at which its households'
     expected jobs at turnover's rest (:func:`_rest_distribution`) are its ``table_jobs`` (1
     where even at c = 1 they are fewer). The expected jobs rise with c from none at c = 0
-    (with small steps where the job rule sends one more adult to the lottery), so c is
-    bracketed and found by regula falsi with the Illinois halving of the retained end's value,
-    and a bisection step where three iterations did not halve the bracket. ``guess`` (by node;
-    outside (0, 1): none) is a chance to try first, e.g. the previous round's: from it a step
-    twice the one at which jobs would be proportional to the chance (at least ``REST_GUESS_STEP``
-    times it), growing fourfold, looks for the other end of a narrow bracket.
+    (with steps where the job rule sends one more adult to the lottery: with referrals one
+    household's step can be several persons), so c is bracketed and found by regula falsi
+    with the Illinois halving of the retained end's value, and a bisection step where the
+    last two iterations did not halve the bracket. ``guess`` (by node; outside (0, 1): none)
+    is a chance to try first, e.g. the previous round's: from it a step of twice its miss
+    over the tables' jobs times the chance (about twice the step at which jobs would be
+    proportional to the chance; at least ``REST_GUESS_STEP`` times it), growing fourfold,
+    looks for the other end of a narrow bracket.
     Each node stops once its jobs are within ``tolerance`` (persons, by node) of the tables' or
     its bracket is below ``bracket`` (where its jobs jump across the tables' as one more adult
     seeks), after at most ``iterations`` passes over the households."""
@@ -418,7 +420,7 @@ def rest_chance(table_jobs, guess, node, own, best, skill_weight, referral, sepa
         else:
             at[g] = 0.5
     side = np.zeros(n_nodes, np.int64)  # which end the last iteration moved (-1 low, +1 high)
-    widths = np.ones((n_nodes, 3))  # the bracket's width before each of the last three iterations
+    widths = np.ones((n_nodes, 3))  # the bracket's width after each of the last three iterations
     for it in range(iterations):
         _rest_jobs_by_node(jobs, at, active, node, own, best, skill_weight, referral, separation, adults, in_market,
                            in_enterprise, farm_thresholds, enterprise_thresholds, elasticity, out)
