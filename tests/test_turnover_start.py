@@ -86,6 +86,19 @@ def test_each_node_chance_gives_its_jobs_in_expectation():
     assert c[1] == 1.0
 
 
+def three_nodes():
+    """Three nodes of 100 households each with referrals, farms that keep adults (their jobs
+    step where the job rule sends one more adult) and skill weights: the rest kernels'
+    arguments and the nodes' table jobs."""
+    rng = np.random.default_rng(4)
+    args = chain(rng.integers(1, 6, 300), referral=1.0, separation=0.12)
+    args["own"] = rng.uniform(0.0, 3000.0, 300)
+    args["skill_weight"] = rng.uniform(0.5, 2.0, 300)
+    args["node"] = np.repeat([0, 1, 2], 100)
+    args["best"] = np.array([1000.0, 1200.0, 900.0])
+    return args, np.array([60.0, 90.0, 40.0])
+
+
 @pytest.mark.parametrize("guess", [np.nan, 0.01, 0.2, 0.9])
 def test_a_guess_only_changes_where_the_search_starts(guess):
     """``rest_chance`` from a guessed chance (the previous round's in the start) brackets and
@@ -93,14 +106,7 @@ def test_a_guess_only_changes_where_the_search_starts(guess):
     step where the job rule sends one more adult), each node's expected jobs at the chance
     found are the tables' within the tolerance, or the chance sits at a step of its jobs
     across the tables' (within the bracket)."""
-    rng = np.random.default_rng(4)
-    adults = rng.integers(1, 6, 300)
-    args = chain(adults, referral=1.0, separation=0.12)
-    args["own"] = rng.uniform(0.0, 3000.0, 300)
-    args["skill_weight"] = rng.uniform(0.5, 2.0, 300)
-    args["node"] = np.repeat([0, 1, 2], 100)
-    args["best"] = np.array([1000.0, 1200.0, 900.0])
-    table = np.array([60.0, 90.0, 40.0])
+    args, table = three_nodes()
     solve = dict(table_jobs=table, n_nodes=3, iterations=200, tolerance=np.full(3, 1e-9), bracket=1e-12, **args)
     c = rest_chance(guess=np.full(3, guess), **solve)
     reference = rest_chance(guess=np.full(3, np.nan), **solve)
@@ -121,14 +127,7 @@ def test_a_near_guess_finds_the_chance_in_a_few_passes(miss):
     households: within 8 passes the jobs are the tables' within 1e-9 where the jobs are smooth
     at the chance (nodes 0 and 1; a search that stepped away, or never switched to regula
     falsi, needs about 20). Node 2's chance sits at a step of its jobs (bracket only)."""
-    rng = np.random.default_rng(4)
-    adults = rng.integers(1, 6, 300)
-    args = chain(adults, referral=1.0, separation=0.12)
-    args["own"] = rng.uniform(0.0, 3000.0, 300)
-    args["skill_weight"] = rng.uniform(0.5, 2.0, 300)
-    args["node"] = np.repeat([0, 1, 2], 100)
-    args["best"] = np.array([1000.0, 1200.0, 900.0])
-    table = np.array([60.0, 90.0, 40.0])
+    args, table = three_nodes()
     solve = dict(table_jobs=table, n_nodes=3, tolerance=np.full(3, 1e-9), bracket=1e-12, **args)
     reference = rest_chance(guess=np.full(3, np.nan), iterations=200, **solve)
     c = rest_chance(guess=reference * (1.0 + miss), iterations=8, **solve)
