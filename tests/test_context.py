@@ -46,6 +46,39 @@ def test_drivers_follow_their_declared_paths(tmp_path):
     assert model.farm_gate.max() <= context.market_price(model) + 1e-9
 
 
+@pytest.mark.parametrize("wage_share, productivity_share", [(0.5, 0.5), (0.8, 0.3), (0.0, 0.0)])
+def test_national_growth_raises_wages_and_productivity_as_far_as_each_passes_through(
+        tmp_path, wage_share, productivity_share):
+    """Each year national growth g raises the firms' posted wages by (1 + g)^w - 1 (beside the
+    labour market's own change) and their TFP and the entrants' by (1 + g)^a - 1 (w
+    ``wage_pass_through``, a ``productivity_pass_through``): known answers on the surviving
+    firms; at w = a a firm's desired labour at a given price, (b p A K^c / w)^(1 / (1 - b)),
+    holds as wages grow."""
+    from territory_abm.model.firms import desired_labour
+
+    sc = load_scenario(scenario_with(tmp_path, "national_income_growth = 0.04\n"
+                                     f"wage_pass_through = {wage_share}\n"
+                                     f"productivity_pass_through = {productivity_share}"))
+    model = TerritoryModel(sc.replace(**SMALL), seed=4)
+    p, ft = model.params, model.firm_table
+    tfp, entrant, wage = ft.tfp.copy(), model.entrant_tfp.copy(), ft.wage.copy()
+    model.step()
+    alive = ft.alive[:len(tfp)]
+    assert ft.tfp[:len(tfp)][alive] == pytest.approx(tfp[alive] * 1.04 ** productivity_share, rel=1e-12)
+    assert model.entrant_tfp == pytest.approx(entrant * 1.04 ** productivity_share, rel=1e-12)
+    posted = ft.wage[:len(tfp)][alive]
+    drift = posted / (wage[alive] * (1.0 + model.flows.wage_change[ft.node[:len(tfp)][alive]]))
+    above_floor = posted > context.minimum_wage(model) * (1.0 + 1e-12)
+    assert above_floor.any()
+    assert drift[above_floor] == pytest.approx(1.04 ** wage_share, rel=1e-12)
+    if wage_share == productivity_share:
+        k = ft.capital[:len(tfp)][alive]
+        before = desired_labour(tfp[alive], k, 1.0, wage[alive], p.firm_labour_elasticity, p.firm_capital_elasticity)
+        after = desired_labour(ft.tfp[:len(tfp)][alive], k, 1.0, wage[alive] * 1.04 ** wage_share,
+                               p.firm_labour_elasticity, p.firm_capital_elasticity)
+        assert after == pytest.approx(before, rel=1e-12)
+
+
 def test_a_climate_shock_cuts_farm_income_that_year(tmp_path):
     flat = TerritoryModel(load_scenario(SCENARIOS / "stationary.toml").replace(**SMALL), seed=3)
     shock = TerritoryModel(load_scenario(scenario_with(tmp_path, "climate_shock_probability = 0.5\n"

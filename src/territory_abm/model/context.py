@@ -84,6 +84,12 @@ def wage_drift(model) -> float:
     return (1.0 + p.national_income_growth) ** p.wage_pass_through - 1.0
 
 
+def productivity_drift(model) -> float:
+    """Proportional change of the firms' productivity this year passed on from national growth."""
+    p = model.params
+    return (1.0 + p.national_income_growth) ** p.productivity_pass_through - 1.0
+
+
 def external_income_pc(model) -> float:
     """This year's income per person outside the territory (USD/yr)."""
     return model.params.external_income_pc * model.context.outside_index[model.context.at(model)]
