@@ -5,7 +5,7 @@ enterprises every 10 years (mean over seeds), which show where a later decade's 
 from. The 20-year stationarity of ``stationarity.py`` is not a rest point if later decades keep
 moving one way.
 
-    python benchmarks/long_run.py [--years 60] [--seeds 8] [--scale 0.25] [--set NAME=VALUE ...]
+    python benchmarks/long_run.py [--years 60] [--seeds 8] [--scale 0.25] [--workers 2] [--set NAME=VALUE ...]
 """
 
 from __future__ import annotations
@@ -55,15 +55,16 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=8)
     parser.add_argument("--scale", type=float, default=0.25)
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE")
+    parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
     overrides = {k: float(v) for k, v in (item.split("=", 1) for item in args.set)}
     jobs = [(seed, args.years, args.scale, overrides) for seed in range(1, args.seeds + 1)]
-    with ProcessPoolExecutor(2) as pool:
+    with ProcessPoolExecutor(args.workers) as pool:
         runs = list(pool.map(one_run, jobs))
     paths = np.array([r[0] for r in runs])
     sources = np.array([r[1] for r in runs]).mean(axis=0)
     print(f"stationary.toml: {args.seeds} seeds, households_scale {args.scale}, {args.years} years, {overrides}")
-    print(f"{'year':>4s} " + " ".join(f"{c:>17s}" for c in COLUMNS) + "   decade's change (seed sd)")
+    print(f"{'year':>4s} " + " ".join(f"{c:>17s}" for c in COLUMNS) + "   decade's change (seed sd) of each, in order")
     for k in range(paths.shape[1]):
         change = paths[:, k] - paths[:, k - 1] if k else np.zeros_like(paths[:, 0])
         print(f"{10 * k:4d} " + " ".join(f"{v:17.4f}" for v in paths[:, k].mean(axis=0)) + "   "

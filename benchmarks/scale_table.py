@@ -6,6 +6,9 @@ multipliers of the roads, environmental governance and policy mix scenarios afte
 across scales over 8 seeds.
 
     python benchmarks/scale_table.py [--seeds 24] [--scales 0.25 0.5 1] [--workers 2]
+
+It imports the test module, so it needs the test extras (the README's second set-up command,
+``pip install -e ".[test]"``).
 """
 
 from __future__ import annotations

@@ -120,7 +120,8 @@ def summary(result: RunResult) -> str:
              if j["drawn"] > 0 and j["kept"] < 0.9 * j["drawn"] and result.model.params.job_separation_rate == 0]
     if short:
         lines.append("")
-        lines.append("starting wage jobs kept by the job rule (the rest no household would keep; see "
+        lines.append("municipalities keeping under 90 % of the starting wage jobs the data placed (kept by the "
+                     "job rule / placed; the rest no household would keep; see "
                      f"docs/model_choices.md, \"{START_JOBS_SECTION}\"): " + ", ".join(short))
     return "\n".join(lines)
 

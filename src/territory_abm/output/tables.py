@@ -139,9 +139,11 @@ def run_metadata(model, wall_time: float, outputs: list[str], command_line: dict
 
 
 def start_wage_jobs(model) -> dict[str, dict[str, float]]:
-    """Wage jobs per populated node at the start: drawn from the data, and kept by the
-    model's job rule (``start.consistent_start_jobs``) or, where jobs turn over, drawn at
-    turnover's rest (``start.jobs_at_turnover_rest``: then "kept" can exceed "drawn")."""
+    """Wage jobs per populated node at the start: "drawn", those the population draw placed
+    from the data, and "kept", those the model's job rule keeps (``start.consistent_start_jobs``,
+    which also hands out the tables' jobs the draw could not place, so "kept" can exceed
+    "drawn", as in the cities) or, where jobs turn over, those drawn at turnover's rest
+    (``start.jobs_at_turnover_rest``)."""
     jobs = model.start_wage_jobs
     return {model.territory.ids[i]: {"drawn": round(float(jobs["drawn"][i]), 1), "kept": float(jobs["kept"][i])}
             for i in np.flatnonzero(model.populated)}
