@@ -298,7 +298,8 @@ def farming_households(model, node: np.ndarray, land: np.ndarray) -> np.ndarray:
     """Which households (at ``node``, holding ``land`` ha) farm: all of a rural
     municipality's (on their land, or as on a garden plot when they hold less), and a city's
     that hold at least ``garden_plot_ha``."""
-    return (np.asarray(model.territory.kinds)[node] != "city") | (land >= model.params.garden_plot_ha)
+    # the kinds compared by node, then gathered per household (not a string comparison per household)
+    return (np.asarray(model.territory.kinds) != "city")[node] | (land >= model.params.garden_plot_ha)
 
 
 RECORDED_COLUMNS = ("alive", "node", "members", "income", "land", "assets", "employed", "programmes")
