@@ -48,3 +48,11 @@ def test_a_run_after_another_of_its_seed_is_the_run_alone():
     after = TerritoryModel(path, seed=5, steps=2, households_scale=0.05, migration_stay_preference=3.0)
     after.run()
     assert _equal(_state(after), expected)
+
+
+def test_a_large_population_is_not_remembered(monkeypatch):
+    territory = load_territory(load_scenario(SCENARIOS / "baseline.toml").territory)
+    monkeypatch.setattr(synthetic, "REMEMBER_MOST", 10)
+    synthetic._LAST_DRAWN.clear()
+    synthetic.remembered_population(territory, 0.05, np.random.default_rng(3))
+    assert not synthetic._LAST_DRAWN

@@ -162,6 +162,9 @@ def draw_population(territory: Territory, scale: float, rng: np.random.Generator
     return InitialPopulation(merged, wage, jobs, area, forest)
 
 
+REMEMBER_MOST = 250_000
+"""Largest population (households) :func:`remembered_population` keeps a copy of (about 45 bytes a
+household: 11 MB here), so that a large single run does not hold a second copy of its start."""
 _LAST_DRAWN: dict[bytes, tuple[InitialPopulation, dict]] = {}
 """The last :func:`remembered_population`: its inputs' key, the population drawn and the
 stream's state after the draw."""
@@ -190,7 +193,7 @@ def remembered_population(territory: Territory, scale: float, rng: np.random.Gen
     generator's state), so a call with any different input draws anew. A remembered draw
     gives a copy of the population drawn (the start changes its arrays in place) and leaves
     the generator in the state the draw left it in: results are those of drawing again, to
-    the bit."""
+    the bit. Populations above ``REMEMBER_MOST`` households are not remembered."""
     key = _draw_key(territory, scale, rng, landless_share)
     hit = _LAST_DRAWN.get(key)
     if hit is not None:
@@ -199,5 +202,6 @@ def remembered_population(territory: Territory, scale: float, rng: np.random.Gen
         return copy.deepcopy(init)
     init = draw_population(territory, scale, rng, landless_share=landless_share)
     _LAST_DRAWN.clear()
-    _LAST_DRAWN[key] = (copy.deepcopy(init), rng.bit_generator.state)
+    if len(init.columns["node"]) <= REMEMBER_MOST:
+        _LAST_DRAWN[key] = (copy.deepcopy(init), rng.bit_generator.state)
     return init
