@@ -162,9 +162,10 @@ def draw_population(territory: Territory, scale: float, rng: np.random.Generator
     return InitialPopulation(merged, wage, jobs, area, forest)
 
 
-REMEMBER_MOST = 250_000
+REMEMBER_MOST = 80_000
 """Largest population (households) :func:`remembered_population` keeps a copy of (about 45 bytes a
-household: 11 MB here), so that a large single run does not hold a second copy of its start."""
+household: 3.6 MB here; the example territory up to twice its size), so that a large single run
+does not hold a second copy of its start (speed.py's 10^5 households are not remembered)."""
 _LAST_DRAWN: dict[bytes, tuple[InitialPopulation, dict]] = {}
 """The last :func:`remembered_population`: its inputs' key, the population drawn and the
 stream's state after the draw."""
