@@ -24,6 +24,7 @@ from __future__ import annotations
 import numpy as np
 
 from .exact import pairwise_sum_at
+from .overhead_kernels import keep_rows
 
 COMPACT_DEAD_SHARE = 0.15
 """Rows are compacted at the start of a year when more than this share of them could be
@@ -219,9 +220,12 @@ class HouseholdPopulation:
         new_row = np.full(n, -1, np.int64)
         new_row[rows] = np.arange(k)
         tied = (new_row < 0) & (self.remits_to >= 0)
-        self._dropped_ties = np.union1d(self._dropped_ties, self.id[tied])
+        # the ids dropped before and those dropped now are two sets of distinct ids with none in
+        # common (ids of rows still kept until now): their union is their sorted concatenation
+        # (np.union1d's result, twenty times faster than its hashing of unique values)
+        self._dropped_ties = np.sort(np.concatenate([self._dropped_ties, self.id[tied]]))
         for name, arr in self._store.items():
-            arr[:k] = arr[rows]
+            keep_rows(column=arr, rows=rows)
             arr[k:n] = EMPTY.get(name, 0)  # ``append`` writes only the columns it is given
             self.__dict__.pop(name, None)
         self._n = k
@@ -294,7 +298,8 @@ def farming_households(model, node: np.ndarray, land: np.ndarray) -> np.ndarray:
     """Which households (at ``node``, holding ``land`` ha) farm: all of a rural
     municipality's (on their land, or as on a garden plot when they hold less), and a city's
     that hold at least ``garden_plot_ha``."""
-    return (np.asarray(model.territory.kinds)[node] != "city") | (land >= model.params.garden_plot_ha)
+    # the kinds compared by node, then gathered per household (not a string comparison per household)
+    return (np.asarray(model.territory.kinds) != "city")[node] | (land >= model.params.garden_plot_ha)
 
 
 RECORDED_COLUMNS = ("alive", "node", "members", "income", "land", "assets", "employed", "programmes")

@@ -49,7 +49,7 @@ from scipy.sparse import csr_array
 from . import context
 from .demography import dissolve
 from .environment import give_up_land
-from .exact import nan_to_num
+from .exact import binomial, nan_to_num
 from .households import farming_households
 from .kernels import bincount, choose_movers, draw_destinations, pay_dividends
 from .migration_kernels import affordable_ends, draw_within, segment_cumsum
@@ -422,7 +422,7 @@ def return_migration(model) -> np.ndarray:
     # draws only where someone is abroad: numpy's binomial draws nothing for n = 0, so the
     # stream and the returns are those of drawing for every household, at a fifth of the cost
     away = np.flatnonzero((hh.migrants_abroad > 0) & hh.alive)
-    back = rng.binomial(hh.migrants_abroad[away], p.migrant_return_rate)
+    back = binomial(rng, hh.migrants_abroad[away], p.migrant_return_rate)  # rng.binomial's draws, compiled
     hh.migrants_abroad[away] -= back.astype(hh.migrants_abroad.dtype)
     hh.members[away] += back.astype(hh.members.dtype)
     hh.adults[away] += back.astype(hh.adults.dtype)

@@ -38,7 +38,7 @@ import mesa
 import numpy as np
 from scipy.sparse import csr_array
 
-from ..data.synthetic import draw_population
+from ..data.synthetic import remembered_population
 from ..data.territory import Territory, load_territory
 from ..params import Parameters
 from ..scenarios.loader import MAX_STEPS, Scenario, make_policy
@@ -115,8 +115,8 @@ class TerritoryModel(mesa.Model):
         self.graph = t.graph.copy()
         self.context = context.draw_path(self.params, scenario.steps, self.streams["context"])
         public.update_travel(self)
-        init = draw_population(t, scenario.households_scale, self.streams["population"],
-                               landless_share=self.params.landless_share)
+        init = remembered_population(t, scenario.households_scale, self.streams["population"],
+                                     landless_share=self.params.landless_share)
         start.households(self, init)
         self.maturation_rate = start.maturation_rate(self)
         self.headship = formation.headship(self)  # households per adult, by node, that formation keeps

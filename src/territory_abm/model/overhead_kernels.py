@@ -34,3 +34,13 @@ def leave_and_outflow(stay, move_worth, node, people, n_nodes):
     if run >= 0:
         outflow[run] = total
     return leave, outflow
+
+
+@kernel()
+def keep_rows(column, rows):
+    """``column[:rows.size] = column[rows]`` in place, without numpy's temporary copy: ``rows``
+    ascend, so each row read is at or after the one written and not yet overwritten (the
+    rows a compaction keeps, ``households.HouseholdPopulation.keep``; a plain copy of values,
+    so the same bits)."""
+    for j in range(rows.shape[0]):
+        column[j] = column[rows[j]]
