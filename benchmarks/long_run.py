@@ -5,18 +5,19 @@ enterprises every 10 years (mean over seeds), which show where a later decade's 
 from. The 20-year stationarity of ``stationarity.py`` is not a rest point if later decades keep
 moving one way.
 
-    python benchmarks/long_run.py [--years 60] [--seeds 8] [--scale 0.25] [--workers 2] [--set NAME=VALUE ...]
+    python benchmarks/long_run.py [--scenario scenarios/stationary.toml] [--years 60] [--seeds 8]
+        [--scale 0.25] [--workers 2] [--set NAME=VALUE ...]
+
+The options are ``stationarity.py``'s (``run_seeds``).
 """
 
 from __future__ import annotations
 
-import argparse
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
+from stationarity import run_seeds
 
-ROOT = Path(__file__).resolve().parents[1]
 COLUMNS = ("poverty_headcount", "gini_income", "mean_income_pc", "population")
 SOURCES = ("farm_income", "wage_income", "enterprise_income", "other_income", "remittance_income")
 PARTS = ("farm", "wage", "enterprise", "other", "remittances", "enterprises", "wage jobs")
@@ -34,11 +35,10 @@ def parts(model) -> list[float]:
 def one_run(args) -> tuple[np.ndarray, np.ndarray]:
     """The outcomes every 10 years of one seed's run (rows: years 0, 10, ...), and :func:`parts`
     at the same years."""
-    seed, years, scale, overrides = args
+    path, seed, scale, years, overrides = args
     from territory_abm import TerritoryModel, load_scenario
 
-    scenario = load_scenario(ROOT / "scenarios" / "stationary.toml").replace(seed=seed, households_scale=scale,
-                                                                             steps=years)
+    scenario = load_scenario(path).replace(seed=seed, households_scale=scale, steps=years)
     scenario = scenario.replace(parameters=scenario.parameters.with_overrides(overrides, source="--set"))
     model = TerritoryModel(scenario)
     decades = [parts(model)]
@@ -50,20 +50,11 @@ def one_run(args) -> tuple[np.ndarray, np.ndarray]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--years", type=int, default=60)
-    parser.add_argument("--seeds", type=int, default=8)
-    parser.add_argument("--scale", type=float, default=0.25)
-    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE")
-    parser.add_argument("--workers", type=int, default=2)
-    args = parser.parse_args()
-    overrides = {k: float(v) for k, v in (item.split("=", 1) for item in args.set)}
-    jobs = [(seed, args.years, args.scale, overrides) for seed in range(1, args.seeds + 1)]
-    with ProcessPoolExecutor(args.workers) as pool:
-        runs = list(pool.map(one_run, jobs))
+    args, overrides, runs = run_seeds(__doc__.splitlines()[0], one_run, seeds=8, years=60)
     paths = np.array([r[0] for r in runs])
     sources = np.array([r[1] for r in runs]).mean(axis=0)
-    print(f"stationary.toml: {args.seeds} seeds, households_scale {args.scale}, {args.years} years, {overrides}")
+    print(f"{Path(args.scenario).name}: {args.seeds} seeds, households_scale {args.scale}, {args.years} years, "
+          f"{overrides}")
     print(f"{'year':>4s} " + " ".join(f"{c:>17s}" for c in COLUMNS) + "   decade's change (seed sd) of each, in order")
     for k in range(paths.shape[1]):
         change = paths[:, k] - paths[:, k - 1] if k else np.zeros_like(paths[:, 0])

@@ -8,20 +8,20 @@ are recomputed every year. Figures in the README ("Not yet reproduced": who migr
 docs/model_choices.md ("Migration: who leaves") come from here.
 
     python benchmarks/movers_by_fifth.py [--scenario scenarios/stationary.toml] [--seeds 3]
-        [--years 3] [--scale 0.25] [--set NAME=VALUE ...]
+        [--years 3] [--scale 0.25] [--workers 2] [--set NAME=VALUE ...]
+
+The options are ``stationarity.py``'s (``run_seeds``).
 """
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
 import numpy as np
+from stationarity import run_seeds
 
 from territory_abm import TerritoryModel, load_scenario
 from territory_abm.model import migration
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def fifths(income: np.ndarray, members: np.ndarray, node: np.ndarray, eligible: np.ndarray) -> np.ndarray:
@@ -35,8 +35,10 @@ def fifths(income: np.ndarray, members: np.ndarray, node: np.ndarray, eligible: 
     return out
 
 
-def run(scenario: Path, seed: int, years: int, scale: float, overrides: dict[str, float]) -> tuple[np.ndarray, np.ndarray]:
-    """Households and households with a mover by fifth, summed over the run's ``years``."""
+def run(args) -> tuple[np.ndarray, np.ndarray]:
+    """Households and households with a mover by fifth, summed over the run's years (``args``:
+    scenario, seed, scale, years and parameter overrides, as ``run_seeds`` gives them)."""
+    scenario, seed, scale, years, overrides = args
     sc = load_scenario(scenario).replace(seed=seed, households_scale=scale, steps=years)
     sc = sc.replace(parameters=sc.parameters.with_overrides(overrides, source="--set"))
     model = TerritoryModel(sc)
@@ -61,24 +63,14 @@ def run(scenario: Path, seed: int, years: int, scale: float, overrides: dict[str
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--scenario", type=Path, default=ROOT / "scenarios" / "stationary.toml")
-    parser.add_argument("--seeds", type=int, default=3)
-    parser.add_argument("--years", type=int, default=3)
-    parser.add_argument("--scale", type=float, default=0.25)
-    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE")
-    args = parser.parse_args()
-    overrides = {name: float(value) for name, value in (item.split("=", 1) for item in args.set)}
-    print(f"{args.scenario.name}: seeds 1-{args.seeds}, years 1-{args.years}, households_scale {args.scale}, {overrides}")
+    args, overrides, results = run_seeds(__doc__.split("\n\n")[0], run, seeds=3, years=3)
+    print(f"{Path(args.scenario).name}: seeds 1-{args.seeds}, years 1-{args.years}, "
+          f"households_scale {args.scale}, {overrides}")
     print("seed  share of households with a mover a year, poorest .. richest fifth   poorest / richest")
-    total, moved = np.zeros(5), np.zeros(5)
-    for seed in range(1, args.seeds + 1):
-        households, moving = run(args.scenario, seed, args.years, args.scale, overrides)
-        total += households
-        moved += moving
+    for seed, (households, moving) in enumerate(results, start=1):
         rate = moving / households
         print(f"{seed:>4}  " + "  ".join(f"{r:6.2%}" for r in rate) + f"   {rate[0] / rate[4]:.1f}")
-    rate = moved / total
+    rate = sum(r[1] for r in results) / sum(r[0] for r in results)
     print(" all  " + "  ".join(f"{r:6.2%}" for r in rate) + f"   {rate[0] / rate[4]:.1f}")
 
 

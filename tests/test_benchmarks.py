@@ -67,6 +67,6 @@ def test_movers_by_fifth_counts_each_years_households_once_by_their_fifth():
         sizes = np.bincount(fifth[eligible & (node == g)], minlength=5)
         assert sizes.max() - sizes.min() <= 1, sizes
     scenario = SPEED.parents[1] / "scenarios" / "stationary.toml"
-    households, moving = mbf.run(scenario, seed=1, years=2, scale=0.1, overrides={})
+    households, moving = mbf.run((str(scenario), 1, 0.1, 2, {}))
     assert households.sum() > 0 and np.all(moving <= households)
     assert moving[0] / households[0] > 5 * moving[4] / households[4]
