@@ -332,7 +332,7 @@ def _rest_distribution(out, chance, own, best, skill_weight, referral, separatio
     thresholds = enterprise_thresholds if in_enterprise else farm_thresholds
     out[0] = 1.0
     total = 1.0
-    h_next = _hire_chance(chance, skill_weight * (1.0 + referral * 0))
+    h_next = _hire_chance(chance, skill_weight)  # h(0): no referrals (skill_weight * 1.0 is skill_weight)
     for k in range(adults):
         hk = h_next  # h(k), computed as h(k + 1) in the step before
         h_next = _hire_chance(chance, skill_weight * (1.0 + referral * (k + 1)))
@@ -462,7 +462,7 @@ def rest_chance(table_jobs, guess, node, own, best, skill_weight, referral, sepa
                 side[g] = 0
             widths[g, 0], widths[g, 1], widths[g, 2] = widths[g, 1], widths[g, 2], high[g] - low[g]
             if widths[g, 2] > 0.5 * widths[g, 0] and side[g] != 0:
-                at[g] = 0.5 * (low[g] + high[g])  # three iterations did not halve the bracket
+                at[g] = 0.5 * (low[g] + high[g])  # the last two iterations did not halve the bracket
                 widths[g, :] = widths[g, 2]
             else:
                 at[g] = (low[g] * f_high[g] - high[g] * f_low[g]) / (f_high[g] - f_low[g])
