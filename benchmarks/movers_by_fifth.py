@@ -22,17 +22,7 @@ from stationarity import run_seeds
 
 from territory_abm import TerritoryModel, load_scenario
 from territory_abm.model import migration
-
-
-def fifths(income: np.ndarray, members: np.ndarray, node: np.ndarray, eligible: np.ndarray) -> np.ndarray:
-    """Each row's fifth (0 poorest .. 4 richest) of income per person among the ``eligible``
-    rows of its node; -1 for rows not eligible."""
-    pc = income / np.maximum(members, 1)
-    out = np.full(len(pc), -1)
-    for g in np.unique(node[eligible]):
-        rows = np.flatnonzero(eligible & (node == g))
-        out[rows] = np.searchsorted(np.quantile(pc[rows], [0.2, 0.4, 0.6, 0.8]), pc[rows])
-    return out
+from territory_abm.model.stats import grouped_fifths
 
 
 def run(args) -> tuple[np.ndarray, np.ndarray]:
@@ -48,7 +38,7 @@ def run(args) -> tuple[np.ndarray, np.ndarray]:
     def record(**kw):
         rows = original(**kw)
         hh = model.households
-        fifth = fifths(hh.income, hh.members, hh.node, kw["alive"] & (kw["adults"] > 0))
+        fifth = grouped_fifths(hh.income / np.maximum(hh.members, 1), hh.node, kw["alive"] & (kw["adults"] > 0))
         households[:] += np.bincount(fifth[fifth >= 0], minlength=5)
         moving[:] += np.bincount(fifth[rows], minlength=5)
         return rows

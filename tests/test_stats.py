@@ -6,7 +6,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from territory_abm.model.kernels import node_household_totals
-from territory_abm.model.stats import gini_of_sample, grouped_distribution, grouped_gini, grouped_weighted_median
+from territory_abm.model.stats import (gini_of_sample, grouped_distribution, grouped_fifths, grouped_gini,
+                                      grouped_weighted_median)
 
 
 def brute_gini(x, w=None):
@@ -153,3 +154,26 @@ def test_float_residue_of_the_matching_is_not_recorded_as_commuters():
     m._record()
     year, home, away, persons = m.commuting_records[-1]
     assert home.tolist() == [1] and away.tolist() == [2] and persons.tolist() == [13.3]
+
+
+def test_fifths_within_groups_known_answer():
+    """Ten values per group: two rows in each fifth, counted within their own group (the
+    second group's values are all above the first's), and rows not eligible are -1."""
+    x = np.concatenate([np.arange(10.0), 100.0 + np.arange(10.0)[::-1], [5.0]])
+    group = np.concatenate([np.zeros(10, int), np.ones(10, int), [0]])
+    eligible = np.ones(21, bool)
+    eligible[-1] = False
+    fifth = grouped_fifths(x, group, eligible)
+    assert fifth[:10].tolist() == [0, 0, 1, 1, 2, 2, 3, 3, 4, 4]
+    assert fifth[10:20].tolist() == [4, 4, 3, 3, 2, 2, 1, 1, 0, 0]
+    assert fifth[20] == -1
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.floats(0, 1e6), min_size=1, max_size=40), st.integers(0, 3))
+def test_fifths_are_ranked_within_a_group(values, shift):
+    """Within a group a higher value is never in a lower fifth, and every fifth is 0..4."""
+    x = np.array(values)
+    fifth = grouped_fifths(x, np.full(x.size, shift), np.ones(x.size, bool))
+    order = np.argsort(x, kind="stable")
+    assert np.all(np.diff(fifth[order]) >= 0) and fifth.min() >= 0 and fifth.max() <= 4

@@ -43,3 +43,14 @@ def grouped_weighted_median(x: np.ndarray, group: np.ndarray, n_groups: int,
 def gini_of_sample(x: np.ndarray, weights: np.ndarray | None = None) -> float:
     """Gini of one sample (convenience wrapper)."""
     return float(grouped_gini(np.asarray(x, float), np.zeros(len(x), np.int64), 1, weights)[0])
+
+
+def grouped_fifths(x: np.ndarray, group: np.ndarray, eligible: np.ndarray) -> np.ndarray:
+    """Each row's fifth (0 lowest .. 4 highest) of ``x`` among the ``eligible`` rows of its
+    group (quintile cut points by ``numpy.quantile``'s linear rule; a value on a cut point
+    goes to the lower fifth); -1 for rows not eligible."""
+    out = np.full(len(x), -1)
+    for g in np.unique(group[eligible]):
+        rows = np.flatnonzero(eligible & (group == g))
+        out[rows] = np.searchsorted(np.quantile(x[rows], [0.2, 0.4, 0.6, 0.8]), x[rows])
+    return out
