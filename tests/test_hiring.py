@@ -167,3 +167,32 @@ def test_the_start_expects_the_chance_that_separations_give(separation):
     observed = expected + (model.job_finding - expected) / model.params.expectation_adjustment
     assert hiring.sum() >= 10
     assert observed[hiring] == pytest.approx(expected[hiring], rel=0.2)
+
+
+def test_wages_do_not_ratchet_up_where_the_match_fills_the_vacancies():
+    """Wages answer the match's excess demand, not the lottery's draw (``labour.labour_market``
+    passes the match's skill units to ``markets.wage_adjustment``): the draw falls short of the
+    match about half the time by chance, and counted as unfilled vacancies it raised wages every
+    year. With jobs turning over (s = 0.12, the wage premium 0.8), migration and clearing off and
+    births equal to deaths, firms' mean wage per skill unit moves by less than half a percent in
+    11 years after the first (three seeds, scale 0.1: -0.14, -0.18 and +0.17 %); counting the
+    draw, it rose +1.0 % in each (session 22; docs/model_choices.md, 'A wage ratchet')."""
+    from conftest import SCENARIOS
+
+    from territory_abm import TerritoryModel, load_scenario
+
+    def unit_wage(model):
+        ft = model.firm_table
+        alive = ft.alive[:ft.n]
+        return (ft.wage[:ft.n][alive] * ft.labour[:ft.n][alive]).sum() / ft.labour[:ft.n][alive].sum()
+
+    flat = {"job_separation_rate": 0.12, "wage_residual_sd": 0.8, "clearing_propensity": 0.0,
+            "whole_household_share": 0.0, "migration_stay_preference": 10.0, "birth_rate": 0.006}
+    for seed in (1, 2, 3):
+        sc = load_scenario(SCENARIOS / "stationary.toml").replace(households_scale=0.1, steps=12, seed=seed)
+        model = TerritoryModel(sc.replace(parameters=sc.parameters.with_overrides(flat, source="test")))
+        model.step()
+        first = unit_wage(model)
+        model.run()
+        assert abs(unit_wage(model) / first - 1.0) < 0.005, (seed, unit_wage(model) / first - 1.0)
+        model.release()

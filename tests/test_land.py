@@ -97,7 +97,19 @@ def _totals(m):
             "land": np.bincount(hh.node[alive], hh.land[alive], minlength=m.n_nodes),
             "assets": np.bincount(hh.node[alive], hh.assets[alive], minlength=m.n_nodes),
             "jobs": np.bincount(hh.node[alive], hh.employed[alive], minlength=m.n_nodes),
-            "income": np.bincount(hh.node[alive], hh.income[alive], minlength=m.n_nodes)}
+            "income": np.bincount(hh.node[alive], hh.income[alive], minlength=m.n_nodes),
+            "enterprise output": np.bincount(hh.node[alive], _enterprise_output(m)[alive], minlength=m.n_nodes),
+            "enterprise capital": np.bincount(hh.node[alive], hh.enterprise_capital[alive], minlength=m.n_nodes),
+            "enterprise sales outside": np.bincount(hh.node[alive], hh.enterprise_outside[alive], minlength=m.n_nodes)}
+
+
+def _enterprise_output(m):
+    """Each household's enterprise sales with this year's labour at price 1 (``enterprises``'s rule)."""
+    from territory_abm.model.enterprises import labour_power
+
+    hh = m.households
+    labour = np.where(hh.tfp > 0, 0, np.maximum(hh.adults - hh.employed, 0))
+    return hh.enterprise_scale * labour_power(m)[labour]
 
 
 def test_household_formation_conserves_people_land_assets_and_jobs_in_each_node(year_under_way):
@@ -116,6 +128,34 @@ def test_household_formation_conserves_people_land_assets_and_jobs_in_each_node(
     assert np.all(hh.members[rows] == 1) and np.all(hh.adults[rows] == 1)
     assert np.all(hh.adults[hh.alive] >= 1) and np.all(hh.members >= hh.adults)
     assert m.ledger.current[("households", "households", "inheritance shares")] > 0
+
+
+@pytest.mark.parametrize("on_farm", [False, True])
+def test_a_new_household_takes_its_share_of_the_family_enterprise(year_under_way, monkeypatch, on_farm):
+    """Known answer (``formation.enterprise_shares``): an adult child leaving a household of k
+    adults that runs an enterprise takes a 1/k share of its output with this year's labour
+    (and of its capital and sales outside), and the parent keeps the rest with the adults it
+    keeps, on a farm (where the enterprise takes no adult) as off one. Before session 22 the
+    new household took none (this fails then: the child's output is 0)."""
+    import copy
+
+    from territory_abm.model import formation
+
+    m = copy.deepcopy(year_under_way)
+    hh = m.households
+    runs = hh.alive & (hh.enterprise_capital > 0) & (hh.adults >= 3) & ((hh.tfp > 0) == on_farm)
+    row = int(np.argmax(np.where(runs, _enterprise_output(m), -1.0)))  # a real one (the start leaves float residues)
+    k, output = int(hh.adults[row]), _enterprise_output(m)[row]
+    assert runs[row] and output > 100.0
+    capital, outside = hh.enterprise_capital[row], hh.enterprise_outside[row]
+    monkeypatch.setattr(formation, "forming", lambda model, rng: np.array([row]))
+    child = int(formation.form_households(m)[0])
+    after = _enterprise_output(m)
+    assert after[child] == pytest.approx(output / k, rel=1e-12)
+    assert after[row] == pytest.approx(output * (1 - 1 / k), rel=1e-12)
+    assert hh.enterprise_capital[child] == pytest.approx(capital / k, rel=1e-12)
+    assert hh.enterprise_capital[row] + hh.enterprise_capital[child] == pytest.approx(capital, rel=1e-12)
+    assert hh.enterprise_outside[row] + hh.enterprise_outside[child] == pytest.approx(outside, rel=1e-12)
 
 
 def test_a_single_migrant_takes_its_household_s_income_per_person(year_under_way):

@@ -90,6 +90,20 @@ def productivity_drift(model) -> float:
     return (1.0 + p.national_income_growth) ** p.productivity_pass_through - 1.0
 
 
+def pass_on_productivity(model) -> None:
+    """National growth raises the productivity of the territory's producers by
+    ``productivity_drift`` a year: the firms' TFP and the typical entrant's, the farms' TFP, and
+    the household enterprises' scale and sales outside the territory at the same capital (their
+    TFP). Without growth the factor is 1.0, which leaves every value as it is."""
+    growth = 1.0 + productivity_drift(model)
+    ft, hh = model.firm_table, model.households
+    ft.tfp = ft.tfp * growth
+    model.entrant_tfp = model.entrant_tfp * growth
+    hh.tfp = hh.tfp * growth
+    hh.enterprise_scale = hh.enterprise_scale * growth
+    hh.enterprise_outside = hh.enterprise_outside * growth
+
+
 def external_income_pc(model) -> float:
     """This year's income per person outside the territory (USD/yr)."""
     return model.params.external_income_pc * model.context.outside_index[model.context.at(model)]

@@ -210,11 +210,8 @@ def accounts(model) -> None:
     # wages move toward excess demand, and with national growth as far as it passes through
     ft.wage = np.maximum(ft.wage * (1.0 + model.flows.wage_change[ft.node]) * (1.0 + context.wage_drift(model)),
                          context.minimum_wage(model))
-    # and productivity with national growth as far as it passes through (to firms and entrants;
-    # without growth the factor is 1.0, which leaves every value as it is)
-    growth = 1.0 + context.productivity_drift(model)
-    ft.tfp = ft.tfp * growth
-    model.entrant_tfp = model.entrant_tfp * growth
+    # and the producers' productivity (firms, entrants, farms, household enterprises) as far as it passes through
+    context.pass_on_productivity(model)
     exit_losers(model)
     enter(model)
 

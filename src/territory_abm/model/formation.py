@@ -17,8 +17,12 @@ off, 8 seeds).
 
 The new household lives in the same node
 with that one adult, the family's schooling, price share and land quality, a 1/k share of
-the land and of the assets, and the job if the adult held one (drawn with chance
-employed / k). An estate stays with the household that owns it; the year's tenancy stays
+the land and of the assets, the job if the adult held one (drawn with chance
+employed / k), and a 1/k share of the family's non-farm enterprise, if it runs one
+(:func:`enterprise_shares`: a 1/k share of its output with this year's labour, of its
+capital and of its sales outside the territory; before session 22 the new household took
+none, so the enterprises became a closed cohort of ever larger households whose labour,
+and supply, grew: docs/model_choices.md, 'Household enterprises over 60 years'). An estate stays with the household that owns it; the year's tenancy stays
 with the parent household (the next year's rental market includes the new one).
 Farm productivity is split as well: with land and labour elasticities a and b, a + b < 1
 means the farm has a fixed factor (management, tools, buildings) earning the rest; it is
@@ -36,6 +40,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .enterprises import labour_power
 from .exact import nan_to_num
 from .land_kernels import headcount, pick_formers
 
@@ -82,6 +87,7 @@ def form_households(model) -> np.ndarray:
     for column, amount in (("land", land), ("assets", assets), ("wage_income", wage), ("farm_income", farm),
                            ("other_income", other), ("income", wage + farm + other)):
         getattr(hh, column)[rows] -= amount
+    business = enterprise_shares(model, rows, share, job)
     hh.members[rows] -= 1
     hh.adults[rows] -= 1
     hh.employed[rows] -= job
@@ -94,5 +100,29 @@ def form_households(model) -> np.ndarray:
         "land": land, "assets": assets,
         "land_quality_log": hh.land_quality_log[rows],
         "tfp": tfp, "price_share": hh.price_share[rows], "employed": job, "wage_income": wage,
-        "farm_income": farm, "other_income": other, "income": wage + farm + other,
+        "farm_income": farm, "other_income": other, "income": wage + farm + other, **business,
     })
+
+
+def enterprise_shares(model, rows: np.ndarray, share: np.ndarray, job: np.ndarray) -> dict[str, np.ndarray]:
+    """The enterprise columns of the households that adult children leave (``rows``; the
+    child takes ``share`` = 1/k and the ``job`` drawn) and of the new households, set on the
+    first and returned for the second. An enterprise's local sales are scale (1 + L)^e
+    (``enterprises.labour_power``; L its adults not in wage jobs, 0 on a farm), so the new
+    household's scale is what makes its sales with its labour (1 - job; 0 on a farm) a
+    ``share`` of the family's with its labour before the split, and the parent's the rest
+    with the labour it keeps: formation moves output between households and creates none
+    (test), as for the farm. Capital and sales outside the territory split in the shares."""
+    hh = model.households
+    power = labour_power(model)
+    farm = hh.tfp[rows] > 0
+    before = np.where(farm, 0, np.maximum(hh.adults[rows] - hh.employed[rows], 0))
+    after = np.where(farm, 0, np.maximum(hh.adults[rows] - 1 - (hh.employed[rows] - job), 0))
+    output = hh.enterprise_scale[rows] * power[before]
+    capital, outside = hh.enterprise_capital[rows] * share, hh.enterprise_outside[rows] * share
+    hh.enterprise_scale[rows] = output * (1.0 - share) / power[after]
+    hh.enterprise_capital[rows] -= capital
+    hh.enterprise_outside[rows] -= outside
+    return {"enterprise_scale": output * share / power[np.where(farm, 0, 1 - job)],
+            "enterprise_capital": capital, "enterprise_outside": outside}
+

@@ -267,7 +267,8 @@ def labour_market(model, vacancies: np.ndarray, parts: FarmRevenueParts | None =
     # whether anyone sought work in the lottery: new seekers, or workers separated from the jobs kept
     # (``update_job_finding`` reads only whether this is positive)
     in_lottery = wanted.new_by_node + p.job_separation_rate * kept_share * wanted.returning_by_node
-    update_job_finding(model, chance, in_lottery, node_vac, node_vac - pairs.to_dest(flows))
+    matched = pairs.to_dest(flows)  # the skill units the match sends to each node's vacancies
+    update_job_finding(model, chance, in_lottery, node_vac, node_vac - matched)
     # the draws' skill units and workers, sent where the origin's match sent its units
     with np.errstate(invalid="ignore", divide="ignore"):
         flows *= nan_to_num(hired.skill_units_by_node / units_by_origin)[origin]
@@ -287,7 +288,10 @@ def labour_market(model, vacancies: np.ndarray, parts: FarmRevenueParts | None =
                              farm_revenue_at_one_worker=revenue, family_labour_power=labour_power, node=hh.node)
     hh.wage_income, hh.farm_income = incomes.wage_income, incomes.farm_income
     laid_off = np.maximum(wanted.returning_units_by_node - units_by_origin, 0.0)
-    model.flows.wage_change = wage_adjustment(node_vac, filled, pairs.to_dest(laid_off[origin]), p.wage_adjustment,
+    # wages answer the match's excess demand: the lottery decides who is hired, not how many
+    # (its draw falls short of the match about half the time by chance, which counted as
+    # unfilled vacancies ratcheted wages up: docs/model_choices.md, 'A wage ratchet')
+    model.flows.wage_change = wage_adjustment(node_vac, matched, pairs.to_dest(laid_off[origin]), p.wage_adjustment,
                                               p.wage_cut_response)
     model.flows.unmatched = wanted.by_node - hired.jobs_by_node
     model.flows.hires, model.flows.referred_hires = hired.hires_by_node, hired.referred_by_node
