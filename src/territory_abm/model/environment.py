@@ -16,7 +16,7 @@ import numpy as np
 
 from . import estates, land_market
 from .exact import nan_to_num
-from .kernels import bincount, clear_forest, clearing_wish
+from .kernels import clear_forest, clearing_wish, clearing_wish_by_node
 from .land_kernels import hand_over_land, land_by_node
 
 MIN_HURDLE, MAX_HURDLE = 1e-2, 1e4
@@ -81,26 +81,26 @@ def starting_hurdle(model) -> np.ndarray:
     wish = clearing_wishes(model, np.zeros(model.n_nodes))
     rows = np.flatnonzero(wish(hurdle=np.exp(np.full(model.n_nodes, np.log(MIN_HURDLE)))) != 0.0)
     households = {k: v[rows] for k, v in _household_arguments(model.households).items()}
-    return frontier_hurdle(partial(wish, **households), model.households.node[rows],
+    return frontier_hurdle(partial(clearing_wish_by_node, **{**wish.keywords, **households}, n_nodes=model.n_nodes),
                            model.params.frontier_clearing_rate * forest)
 
 
-def frontier_hurdle(wish, node: np.ndarray, target: np.ndarray) -> np.ndarray:
+def frontier_hurdle(cleared_at, target: np.ndarray) -> np.ndarray:
     """Each node's clearing hurdle (gain per USD of cost a hectare must bring) at which its
     households want to clear ``target`` hectares this year (the declared frontier rate times
     its forest): the data's holdings are not where the clearing rule would rest (many
     households' land pays several times its clearing cost at the margin: tenure, distance to
     the forest edge and risk are costs the model does not see), so the hurdle sets the
     first year's clearing to the rate the scenario's ``[context]`` declares, and later years
-    clear more or less as returns and costs move from there. ``wish(hurdle=...)`` gives the
-    hectares each household wants; bisection on the log hurdle (clearing falls as it rises)
+    clear more or less as returns and costs move from there. ``cleared_at(hurdle=...)`` gives
+    the hectares each node's households want (``kernels.clearing_wish_by_node``); bisection on the log hurdle (clearing falls as it rises)
     to the smallest hurdle at which a node clears no more than its target (0: the largest
     gain-to-cost ratio of its households, nobody clears at the start)."""
     n = target.size
     low, high = np.full(n, np.log(MIN_HURDLE)), np.full(n, np.log(MAX_HURDLE))
     for _ in range(HURDLE_BISECTIONS):
         mid = 0.5 * (low + high)
-        cleared = bincount(node, wish(hurdle=np.exp(mid)), minlength=n)
+        cleared = cleared_at(hurdle=np.exp(mid))
         above = cleared > target
         low, high = np.where(above, mid, low), np.where(above, high, mid)
     return np.exp(high)

@@ -372,12 +372,38 @@ def clearing_wish(farm_income, land, alive, adults, employed, assets, node, enfo
     for i in range(n):
         if not alive[i] or adults[i] <= employed[i]:
             continue
-        gain = land_elasticity * farm_income[i] / max(land[i], 1.0) * horizon
-        cost = clearing_cost + time_cost[node[i]] + enforcement[node[i]] * fine
-        want[i] = propensity * min(max(gain / (hurdle[node[i]] * cost) - 1.0, 0.0), CLEARING_WISH_CAP)
-        if clearing_cost > 0:
-            want[i] = min(want[i], assets[i] / clearing_cost)
+        want[i] = _wish(farm_income[i], land[i], assets[i], time_cost[node[i]], enforcement[node[i]], hurdle[node[i]],
+                        land_elasticity, horizon, clearing_cost, fine, propensity)
     return want
+
+
+@njit(cache=True, error_model=ERROR_MODEL)
+def _wish(farm_income, land, assets, time_cost, enforcement, hurdle, land_elasticity, horizon, clearing_cost, fine,
+          propensity):
+    """One household's wish to clear (ha), :func:`clearing_wish`'s rule."""
+    gain = land_elasticity * farm_income / max(land, 1.0) * horizon
+    cost = clearing_cost + time_cost + enforcement * fine
+    want = propensity * min(max(gain / (hurdle * cost) - 1.0, 0.0), CLEARING_WISH_CAP)
+    if clearing_cost > 0:
+        want = min(want, assets / clearing_cost)
+    return want
+
+
+@kernel()
+def clearing_wish_by_node(farm_income, land, alive, adults, employed, assets, node, enforcement, time_cost,
+                          land_elasticity, horizon, clearing_cost, fine, propensity, hurdle, n_nodes):
+    """:func:`clearing_wish`'s wishes summed by node (ha), in row order as
+    ``bincount(node, clearing_wish(...))`` sums them (the households that wish nothing add
+    nothing), without the array of wishes: the start's search for the clearing hurdle
+    (``environment.frontier_hurdle``) sums them at fifty hurdles."""
+    out = np.zeros(n_nodes)
+    for i in range(node.shape[0]):
+        if not alive[i] or adults[i] <= employed[i]:
+            continue
+        g = node[i]
+        out[g] += _wish(farm_income[i], land[i], assets[i], time_cost[g], enforcement[g], hurdle[g], land_elasticity,
+                        horizon, clearing_cost, fine, propensity)
+    return out
 
 
 @kernel(Clearing)
