@@ -54,7 +54,7 @@ from .households import farming_households
 from .kernels import bincount, choose_movers, draw_destinations, pay_dividends
 from .migration_kernels import affordable_ends, draw_within, segment_cumsum
 from .network import Pairs
-from .overhead_kernels import leave_and_outflow
+from .overhead_kernels import income_pc_at_least_one, leave_and_outflow
 from .start_kernels import abroad_log_weights, draw_abroad, income_ratios
 
 NETWORK_SCALE = 100.0
@@ -245,7 +245,7 @@ def household_inclusive(params, choice: Choice, can: Affordable, node: np.ndarra
 
 def log_income_pc(income: np.ndarray, members: np.ndarray) -> np.ndarray:
     """Log of income per person (at least 1 USD)."""
-    return np.log(np.maximum(income / np.maximum(members, 1), 1.0))
+    return np.log(income_pc_at_least_one(income=income, members=members))
 
 
 def weighed_log_income(params, income: np.ndarray, members: np.ndarray, node: np.ndarray,

@@ -44,3 +44,15 @@ def keep_rows(column, rows):
     so the same bits)."""
     for j in range(rows.shape[0]):
         column[j] = column[rows[j]]
+
+
+@kernel()
+def income_pc_at_least_one(income, members):
+    """``np.maximum(income / np.maximum(members, 1), 1.0)`` in one pass: income per person, at
+    least 1 (the same division of each income by its members, at least one, as a float; NaN
+    stays NaN as ``np.maximum`` keeps it), the argument of ``migration.log_income_pc``'s log."""
+    out = np.empty(income.shape[0])
+    for i in range(income.shape[0]):
+        pc = income[i] / max(members[i], 1)
+        out[i] = 1.0 if pc < 1.0 else pc
+    return out
