@@ -48,6 +48,10 @@ class Pairs(_PairArrays):
 
     def _derived(self, name: str, make) -> np.ndarray:
         """``make()`` for this object's ``indptr``, made once (read-only)."""
+        made = self.__dict__.get("_memo", {}).get(("derived", name))
+        if made is not None:  # asked for many times a year: found without making the closure below
+            return made
+
         def read_only() -> np.ndarray:
             value = make()
             value.flags.writeable = False
