@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .outcomes.period import REGISTRY as PERIOD_STATISTICS
 from .outcomes.period import period_frames, period_statistics
 from .outcomes.types import (
     CHANGES,
@@ -34,6 +35,12 @@ __all__ = ["NATURE_TOLERANCE", "SHARE_MEASURES", "TYPES", "TYPE_COLOURS", "TYPE_
 
 TYPE_STATISTICS = ("income_growth_total", "poverty_change", "gini_change", "forest_change")
 """Period statistics shown in the typology table (registry names)."""
+
+TYPOLOGY_COLUMNS = ("year", "node_id", "name", "kind",
+                    *sorted({c for s in PERIOD_STATISTICS.values() for c in s.needs} - {"year", "node_id", "name", "kind"}))
+"""The columns of a municipality table that :func:`typology` reads (the period statistics'
+and the nodes' names and kinds): it leaves the others out before selecting the period's rows
+(a run's node table has some fifty columns)."""
 
 SHARE_MEASURES: dict[str, tuple[str, ...]] = {"type": TYPES, **{d: CHANGES for d in DIMENSIONS}}
 """What type shares count: the type, and each dimension's improved / no change / worsened."""
@@ -63,22 +70,23 @@ def typology(nodes: pd.DataFrame, start_year: int | None = None, end_year: int |
         tolerance) or ``"worsened"``, the ``TYPE_FLAGS`` and ``type`` (``UNCLASSIFIED``, an
         empty string, for nodes without people such as external markets).
     """
+    nodes = nodes[[c for c in nodes.columns if c in TYPOLOGY_COLUMNS]]  # what is read, in the table's order
     if "net_migration" not in nodes:
         nodes = nodes.assign(net_migration=np.nan)
     a, b, net, years = period_frames(nodes, start_year, end_year)
     stats = period_statistics(a, b, net, years)
     first = int(nodes["year"].min()) if start_year is None else int(start_year)
-    out = pd.DataFrame({"node_id": a.index, "name": a["name"].values, "kind": a["kind"].values,
-                        "start_year": first, "end_year": first + years,
-                        "population_start": a["population"].values, "population_end": b["population"].values})
+    columns = {"node_id": a.index, "name": a["name"].values, "kind": a["kind"].values,
+               "start_year": first, "end_year": first + years,
+               "population_start": a["population"].values, "population_end": b["population"].values}
     for name in TYPE_STATISTICS:
-        out[name] = stats[name]
+        columns[name] = stats[name]
     for name in DIMENSIONS:
-        out[name] = changes_of(stats, name, tolerances)
+        columns[name] = changes_of(stats, name, tolerances)
     for name in TYPE_FLAGS:
-        out[name] = flag_values(stats, name, tolerances)[0]
-    out["type"] = types_of(stats, tolerances)
-    return out
+        columns[name] = flag_values(stats, name, tolerances)[0]
+    columns["type"] = types_of(stats, tolerances)
+    return pd.DataFrame(columns)  # at once: the same columns as adding them one by one, a third of the time
 
 
 def type_shares(table: pd.DataFrame) -> pd.DataFrame:
