@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 SPEED = Path(__file__).resolve().parents[1] / "benchmarks" / "speed.py"
 
 
@@ -72,3 +74,29 @@ def test_movers_by_fifth_counts_each_years_households_once_by_their_fifth():
     households, moving = mbf.run((str(scenario), 1, 0.1, 2, {}))
     assert households.sum() > 0 and np.all(moving <= households)
     assert moving[0] / households[0] > 5 * moving[4] / households[4]
+
+
+def test_context_effects_reads_the_economy_whose_sources_make_the_income():
+    """benchmarks/context_effects.py: the five income sources it prints per person add up to
+    the households' income per person (an identity of the households' books), at the start and
+    after two years, and a run returns a poverty and Gini path of one row per year."""
+
+    sys.path.insert(0, str(SPEED.parent))
+    try:
+        import context_effects as ce
+    finally:
+        sys.path.remove(str(SPEED.parent))
+    scenario = SPEED.parents[1] / "scenarios" / "baseline.toml"
+    start, end, path, first_year = ce.one_run((str(scenario), 3, 0.05, 2, {}))
+    assert path.shape == (3, 2) and first_year == 2010
+    from territory_abm import TerritoryModel, load_scenario
+
+    model = TerritoryModel(load_scenario(scenario).replace(seed=3, households_scale=0.05, steps=2))
+    for economy in (ce.economy(model), None):
+        if economy is None:
+            model.run()
+            economy = ce.economy(model)
+        hh = model.households
+        income_pc = hh.income[hh.alive].sum() / hh.members[hh.alive].sum()
+        assert sum(economy[c] for c in ce.SOURCES) == pytest.approx(income_pc, rel=1e-9)
+    assert economy == pytest.approx(end, rel=1e-12)
