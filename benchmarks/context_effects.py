@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
-from stationarity import run_seeds
+from stationarity import run_seeds, seed_model
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = ("farm_income", "wage_income", "enterprise_income", "other_income", "remittance_income")
@@ -36,12 +36,7 @@ def economy(model) -> dict[str, float]:
 
 
 def one_run(args):
-    path, seed, scale, years, overrides = args
-    from territory_abm import TerritoryModel, load_scenario
-
-    scenario = load_scenario(path).replace(seed=seed, households_scale=scale, steps=years)
-    scenario = scenario.replace(parameters=scenario.parameters.with_overrides(overrides, source="--set"))
-    model = TerritoryModel(scenario)
+    model = seed_model(args)
     start = economy(model)
     model.run()
     path_table = model.datacollector.get_model_vars_dataframe()[["poverty_headcount", "gini_income"]].to_numpy()

@@ -16,7 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from stationarity import run_seeds
+from stationarity import run_seeds, seed_model
 
 COLUMNS = ("poverty_headcount", "gini_income", "mean_income_pc", "population")
 SOURCES = ("farm_income", "wage_income", "enterprise_income", "other_income", "remittance_income")
@@ -35,12 +35,8 @@ def parts(model) -> list[float]:
 def one_run(args) -> tuple[np.ndarray, np.ndarray]:
     """The outcomes every 10 years of one seed's run (rows: years 0, 10, ...), and :func:`parts`
     at the same years."""
-    path, seed, scale, years, overrides = args
-    from territory_abm import TerritoryModel, load_scenario
-
-    scenario = load_scenario(path).replace(seed=seed, households_scale=scale, steps=years)
-    scenario = scenario.replace(parameters=scenario.parameters.with_overrides(overrides, source="--set"))
-    model = TerritoryModel(scenario)
+    years = args[3]
+    model = seed_model(args)
     decades = [parts(model)]
     for year in range(1, years + 1):
         model.step()

@@ -18,9 +18,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from stationarity import run_seeds
+from stationarity import run_seeds, seed_model
 
-from territory_abm import TerritoryModel, load_scenario
 from territory_abm.model import migration
 from territory_abm.model.stats import grouped_fifths
 
@@ -28,10 +27,7 @@ from territory_abm.model.stats import grouped_fifths
 def run(args) -> tuple[np.ndarray, np.ndarray]:
     """Households and households with a mover by fifth, summed over the run's years (``args``:
     scenario, seed, scale, years and parameter overrides, as ``run_seeds`` gives them)."""
-    scenario, seed, scale, years, overrides = args
-    sc = load_scenario(scenario).replace(seed=seed, households_scale=scale, steps=years)
-    sc = sc.replace(parameters=sc.parameters.with_overrides(overrides, source="--set"))
-    model = TerritoryModel(sc)
+    model = seed_model(args)
     households, moving = np.zeros(5), np.zeros(5)
     original = migration.choose_movers
 

@@ -25,6 +25,16 @@ OUTCOMES = ("poverty_headcount", "gini_income", "mean_income_pc")
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def seed_model(args):
+    """The model of one ``run_seeds`` job: ``args`` = (scenario path, seed, households scale,
+    years, parameter overrides given with ``--set``)."""
+    from territory_abm import TerritoryModel, load_scenario
+
+    path, seed, scale, years, overrides = args
+    scenario = load_scenario(path).replace(seed=seed, households_scale=scale, steps=years)
+    return TerritoryModel(scenario.replace(parameters=scenario.parameters.with_overrides(overrides, source="--set")))
+
+
 def abroad_measures(model) -> tuple[float, float]:
     """Migrants abroad per 100 residents, and remittances from abroad as a share of income."""
     from territory_abm.model import migration
@@ -40,13 +50,9 @@ def one_run(args) -> tuple[np.ndarray, np.ndarray, float, np.ndarray]:
     """Start and end of each outcome, per-municipality poverty changes, population change, and
     migration: gross out-migration and rural municipalities' net migration (%/yr, mean over the
     years), migrants abroad per 100 residents and remittances' share of income (start, end)."""
-    path, seed, scale, years, overrides = args
-    from territory_abm import TerritoryModel, load_scenario
     from territory_abm.output import tables
 
-    scenario = load_scenario(path).replace(seed=seed, households_scale=scale, steps=years)
-    scenario = scenario.replace(parameters=scenario.parameters.with_overrides(overrides, source="--set"))
-    model = TerritoryModel(scenario)
+    model = seed_model(args)
     first = abroad_measures(model)
     model.run()
     territory = model.datacollector.get_model_vars_dataframe()

@@ -18,7 +18,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from stationarity import run_seeds
+from stationarity import run_seeds, seed_model
 KINDS = ("municipality", "city")
 
 
@@ -56,12 +56,8 @@ def kind_figures(model) -> dict[str, np.ndarray]:
 
 
 def one_run(args):
-    path, seed, scale, years, overrides = args
-    from territory_abm import TerritoryModel, load_scenario
-
-    scenario = load_scenario(path).replace(seed=seed, households_scale=scale, steps=years)
-    scenario = scenario.replace(parameters=scenario.parameters.with_overrides(overrides, source="--set"))
-    model = TerritoryModel(scenario)
+    years = args[3]
+    model = seed_model(args)
     first = kind_figures(model)
     kinds = np.asarray(model.territory.kinds)
     commuters = []  # per year: commuters living in each kind of node (``KINDS`` order)
