@@ -80,9 +80,10 @@ def test_national_growth_raises_wages_and_productivity_as_far_as_each_passes_thr
 
 
 def test_national_growth_raises_the_productivity_of_farms_and_household_enterprises_too(tmp_path):
-    """Known answer (``context.pass_on_productivity``): each year the farms' TFP and the
-    household enterprises' scale and sales outside grow by (1 + g)^a - 1 as the firms' TFP
-    does, their capital staying as it is; without growth nothing moves. Before session 22 only
+    """Known answer (``context.pass_on_productivity``): each year the farms' TFP (and a
+    settler's), the estates' productivity and the household enterprises' scale and sales
+    outside grow by (1 + g)^a - 1 as the firms' TFP does, the enterprises' capital staying as
+    it is; without growth nothing moves. Before session 22 only
     the firms' productivity grew, so 2 %/yr of national growth left the example's income per
     person lower after 20 years: its household enterprises, whose productivity stood still,
     closed as the firms' output lowered the local price (docs/model_choices.md, Context)."""
@@ -90,9 +91,15 @@ def test_national_growth_raises_the_productivity_of_farms_and_household_enterpri
     model = TerritoryModel(sc.replace(**SMALL), seed=4)
     hh, ft = model.households, model.firm_table
     before = {c: getattr(hh, c).copy() for c in ("tfp", "enterprise_scale", "enterprise_outside", "enterprise_capital")}
-    tfp = ft.tfp.copy()
+    tfp, estates, settlers = ft.tfp.copy(), model.estates.productivity.copy(), model.settler_tfp.copy()
     context.pass_on_productivity(model)
     factor = 1.04 ** 0.7
+    assert estates.size > 0 and (settlers > 0).any()
+    # the land market re-derives the estates' TFP from their productivity each year, and a
+    # household settling to farm takes the settlers' TFP: both grow too (review 22 found the
+    # estates' growth undone every year)
+    assert model.estates.productivity == pytest.approx(estates * factor, rel=1e-12)
+    assert model.settler_tfp == pytest.approx(settlers * factor, rel=1e-12)
     assert (before["tfp"] > 0).any() and (before["enterprise_scale"] > 0).any() and (before["enterprise_outside"] > 0).any()
     for column in ("tfp", "enterprise_scale", "enterprise_outside"):
         assert getattr(hh, column) == pytest.approx(before[column] * factor, rel=1e-12), column

@@ -155,6 +155,7 @@ def test_a_new_household_takes_its_share_of_the_family_enterprise(year_under_way
     assert after[row] == pytest.approx(output * (1 - 1 / k), rel=1e-12)
     assert hh.enterprise_capital[child] == pytest.approx(capital / k, rel=1e-12)
     assert hh.enterprise_capital[row] + hh.enterprise_capital[child] == pytest.approx(capital, rel=1e-12)
+    assert hh.enterprise_outside[child] == pytest.approx(outside / k, rel=1e-12)
     assert hh.enterprise_outside[row] + hh.enterprise_outside[child] == pytest.approx(outside, rel=1e-12)
 
 

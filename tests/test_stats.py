@@ -167,6 +167,8 @@ def test_fifths_within_groups_known_answer():
     assert fifth[:10].tolist() == [0, 0, 1, 1, 2, 2, 3, 3, 4, 4]
     assert fifth[10:20].tolist() == [4, 4, 3, 3, 2, 2, 1, 1, 0, 0]
     assert fifth[20] == -1
+    # a value on a cut point goes to the lower fifth (0..5's quintile cut points are 1, 2, 3 and 4)
+    assert grouped_fifths(np.arange(6.0), np.zeros(6, int), np.ones(6, bool)).tolist() == [0, 0, 1, 2, 3, 4]
 
 
 @settings(max_examples=50, deadline=None)

@@ -92,14 +92,18 @@ def productivity_drift(model) -> float:
 
 def pass_on_productivity(model) -> None:
     """National growth raises the productivity of the territory's producers by
-    ``productivity_drift`` a year: the firms' TFP and the typical entrant's, the farms' TFP, and
-    the household enterprises' scale and sales outside the territory at the same capital (their
-    TFP). Without growth the factor is 1.0, which leaves every value as it is."""
+    ``productivity_drift`` a year: the firms' TFP and the typical entrant's, the estates'
+    productivity (from which the land market re-derives their TFP each year, ``land_market.rent``),
+    the farms' TFP and a settler's, and the household enterprises' scale and sales outside the
+    territory at the same capital (their TFP). Without growth the factor is 1.0, which leaves
+    every value as it is."""
     growth = 1.0 + productivity_drift(model)
     ft, hh = model.firm_table, model.households
     ft.tfp = ft.tfp * growth
     model.entrant_tfp = model.entrant_tfp * growth
+    model.estates.productivity = model.estates.productivity * growth
     hh.tfp = hh.tfp * growth
+    model.settler_tfp = model.settler_tfp * growth
     hh.enterprise_scale = hh.enterprise_scale * growth
     hh.enterprise_outside = hh.enterprise_outside * growth
 
