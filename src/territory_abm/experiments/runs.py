@@ -23,7 +23,7 @@ from ..model import TerritoryModel
 from ..model.outcomes import consumer_prices
 from ..output import tables
 from ..scenarios.loader import Scenario
-from ..typology import TYPOLOGY_COLUMNS, typology
+from ..typology import typology
 
 
 @dataclass(frozen=True)
@@ -101,8 +101,7 @@ def simulate(spec: RunSpec, territory: Territory | None = None) -> dict:
             real_total[year] = hh.total(real)
             first_reached[(first_reached < 0) & (hh.by_id(hh.programmes)[:n0] != 0)] = year
     out: dict = {"territory": tables.territory_table(model)}
-    # a run that keeps only the typology reads only its columns of the node table
-    nodes = tables.node_table(model, None if spec.keep_nodes else TYPOLOGY_COLUMNS)
+    nodes = tables.node_table(model)
     out["typology"] = typology(nodes, tolerances=scenario.typology)
     if spec.keep_nodes:
         out["nodes"] = nodes

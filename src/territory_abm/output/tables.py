@@ -28,22 +28,10 @@ def territory_table(model) -> pd.DataFrame:
     return df
 
 
-def node_table(model, columns: tuple[str, ...] | None = None) -> pd.DataFrame:
-    """One row per node and year of node outcomes (``columns``: only those of them, in the
-    table's order, e.g. ``typology.TYPOLOGY_COLUMNS`` for a run that keeps only its typology;
-    the same values, dtypes and rows as those columns of the whole table)."""
-    if columns is None:
-        df = model.datacollector.get_agenttype_vars_dataframe(Municipality).reset_index()
-        df = df.drop(columns=[c for c in ("AgentID",) if c in df.columns]).rename(columns={"Step": "step"})
-    else:
-        # the collector's records (step, agent id, then one value per reporter), as
-        # ``get_agenttype_vars_dataframe`` reads them, but only the fields of ``columns``
-        collector = model.datacollector
-        names = ["step", "AgentID", *collector.agenttype_reporters[Municipality]]
-        keep = [k for k, name in enumerate(names) if name in columns]
-        records = (tuple(row[k] for k in keep) for step in collector._agenttype_records.values()
-                   for row in step.get(Municipality, ()))
-        df = pd.DataFrame.from_records(records, columns=[names[k] for k in keep])
+def node_table(model) -> pd.DataFrame:
+    """One row per node and year of node outcomes."""
+    df = model.datacollector.get_agenttype_vars_dataframe(Municipality).reset_index()
+    df = df.drop(columns=[c for c in ("AgentID",) if c in df.columns]).rename(columns={"Step": "step"})
     return df.sort_values(["year", "node_id"], kind="stable").reset_index(drop=True)
 
 
