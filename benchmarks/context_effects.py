@@ -11,13 +11,11 @@ The options are ``stationarity.py``'s (``run_seeds``), with the baseline as the 
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import numpy as np
 from stationarity import run_seeds, seed_model
 
-ROOT = Path(__file__).resolve().parents[1]
 SOURCES = ("farm_income", "wage_income", "enterprise_income", "other_income", "remittance_income")
 
 
@@ -46,9 +44,7 @@ def one_run(args):
 
 
 def main() -> None:
-    if "--scenario" not in sys.argv:
-        sys.argv[1:1] = ["--scenario", str(ROOT / "scenarios" / "baseline.toml")]
-    args, overrides, runs = run_seeds(__doc__.splitlines()[0], one_run)
+    args, overrides, runs = run_seeds(__doc__.splitlines()[0], one_run, scenario="baseline.toml")
     print(f"{Path(args.scenario).name}: {args.seeds} seeds, households_scale {args.scale}, {args.years} years"
           + (f", {overrides}" if overrides else ""))
     for key in ("wage jobs", "wage per skill unit", "firms", "household enterprises"):

@@ -68,13 +68,13 @@ def one_run(args) -> tuple[np.ndarray, np.ndarray, float, np.ndarray]:
     return ends, (rural.iloc[-1] - rural.iloc[0]).to_numpy(), population, migration
 
 
-def run_seeds(description: str, run, seeds: int = 8, years: int = 20):
-    """Parse the common options (scenario, seeds, scale, years, workers, ``--set``; ``seeds``
-    and ``years`` their defaults) and call ``run((scenario, seed, scale, years, overrides))``
-    for seeds 1.. in a process pool. Returns the options, the overrides and the results in
-    seed order."""
+def run_seeds(description: str, run, seeds: int = 8, years: int = 20, scenario: str = "stationary.toml"):
+    """Parse the common options (scenario, seeds, scale, years, workers, ``--set``; ``seeds``,
+    ``years`` and ``scenario``, a file of scenarios/, their defaults) and call ``run((scenario,
+    seed, scale, years, overrides))`` for seeds 1.. in a process pool. Returns the options, the
+    overrides and the results in seed order."""
     parser = argparse.ArgumentParser(description=description)
-    parser.add_argument("--scenario", default=str(ROOT / "scenarios" / "stationary.toml"))
+    parser.add_argument("--scenario", default=str(ROOT / "scenarios" / scenario))
     parser.add_argument("--seeds", type=int, default=seeds)
     parser.add_argument("--scale", type=float, default=0.25)
     parser.add_argument("--years", type=int, default=years)

@@ -105,11 +105,10 @@ def _totals(m):
 
 def _enterprise_output(m):
     """Each household's enterprise sales with this year's labour at price 1 (``enterprises``'s rule)."""
-    from territory_abm.model.enterprises import labour_power
+    from territory_abm.model.enterprises import adults_in_enterprise, labour_power
 
     hh = m.households
-    labour = np.where(hh.tfp > 0, 0, np.maximum(hh.adults - hh.employed, 0))
-    return hh.enterprise_scale * labour_power(m)[labour]
+    return hh.enterprise_scale * labour_power(m)[adults_in_enterprise(hh.tfp, hh.adults, hh.employed)]
 
 
 def test_household_formation_conserves_people_land_assets_and_jobs_in_each_node(year_under_way):

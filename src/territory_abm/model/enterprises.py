@@ -53,6 +53,12 @@ def sales_for_income(params, income: np.ndarray) -> np.ndarray:
     return income / (1.0 - params.asset_depreciation * params.enterprise_capital_output)
 
 
+def adults_in_enterprise(tfp: np.ndarray, adults: np.ndarray, employed: np.ndarray) -> np.ndarray:
+    """L, the adults working in each household's enterprise (``plan_income``'s rule): its adults
+    not in wage jobs if it has no farm (``tfp`` 0), none beside a farm."""
+    return np.where(tfp > 0, 0, np.maximum(adults - employed, 0))
+
+
 def labour_power(model) -> np.ndarray:
     """(1 + L)^e for L = 0 .. the most adults in a household (``enterprise_labour_elasticity``
     e): the labour factor of an enterprise with L adults in it."""

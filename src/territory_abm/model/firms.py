@@ -210,7 +210,7 @@ def accounts(model) -> None:
     # wages move toward excess demand, and with national growth as far as it passes through
     ft.wage = np.maximum(ft.wage * (1.0 + model.flows.wage_change[ft.node]) * (1.0 + context.wage_drift(model)),
                          context.minimum_wage(model))
-    # and the producers' productivity (firms, entrants, farms, household enterprises) as far as it passes through
+    # and the producers' productivity as far as it passes through (``context.pass_on_productivity``)
     context.pass_on_productivity(model)
     exit_losers(model)
     enter(model)

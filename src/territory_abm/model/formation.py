@@ -22,8 +22,9 @@ employed / k), and a 1/k share of the family's non-farm enterprise, if it runs o
 (:func:`enterprise_shares`: a 1/k share of its output with this year's labour, of its
 capital and of its sales outside the territory; before session 22 the new household took
 none, so the enterprises became a closed cohort of ever larger households whose labour,
-and supply, grew: docs/model_choices.md, 'Household enterprises over 60 years'). An estate stays with the household that owns it; the year's tenancy stays
-with the parent household (the next year's rental market includes the new one).
+and supply, grew: docs/model_choices.md, 'Household enterprises over 60 years'). An estate
+stays with the household that owns it; the year's tenancy stays with the parent household
+(the next year's rental market includes the new one).
 Farm productivity is split as well: with land and labour elasticities a and b, a + b < 1
 means the farm has a fixed factor (management, tools, buildings) earning the rest; it is
 partitioned like the land, so the new farm's TFP is the family's times (1/k)^(1 - a - b)
@@ -40,7 +41,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .enterprises import labour_power
+from .enterprises import adults_in_enterprise, labour_power
 from .exact import nan_to_num
 from .land_kernels import headcount, pick_formers
 
@@ -115,14 +116,11 @@ def enterprise_shares(model, rows: np.ndarray, share: np.ndarray, job: np.ndarra
     (test), as for the farm. Capital and sales outside the territory split in the shares."""
     hh = model.households
     power = labour_power(model)
-    farm = hh.tfp[rows] > 0
-    before = np.where(farm, 0, np.maximum(hh.adults[rows] - hh.employed[rows], 0))
-    after = np.where(farm, 0, np.maximum(hh.adults[rows] - 1 - (hh.employed[rows] - job), 0))
-    output = hh.enterprise_scale[rows] * power[before]
+    tfp, adults, employed = hh.tfp[rows], hh.adults[rows], hh.employed[rows]
+    output = hh.enterprise_scale[rows] * power[adults_in_enterprise(tfp, adults, employed)]
     capital, outside = hh.enterprise_capital[rows] * share, hh.enterprise_outside[rows] * share
-    hh.enterprise_scale[rows] = output * (1.0 - share) / power[after]
+    hh.enterprise_scale[rows] = output * (1.0 - share) / power[adults_in_enterprise(tfp, adults - 1, employed - job)]
     hh.enterprise_capital[rows] -= capital
     hh.enterprise_outside[rows] -= outside
-    return {"enterprise_scale": output * share / power[np.where(farm, 0, 1 - job)],
+    return {"enterprise_scale": output * share / power[adults_in_enterprise(tfp, 1, job)],
             "enterprise_capital": capital, "enterprise_outside": outside}
-
