@@ -54,6 +54,7 @@ def one_run(args) -> tuple[np.ndarray, np.ndarray, float, np.ndarray]:
 
     model = seed_model(args)
     first = abroad_measures(model)
+    start = households_at(model)
     model.run()
     territory = model.datacollector.get_model_vars_dataframe()
     nodes = tables.node_table(model)
@@ -64,8 +65,35 @@ def one_run(args) -> tuple[np.ndarray, np.ndarray, float, np.ndarray]:
     by_year = nodes[nodes["kind"] == "municipality"].groupby("year")[["net_migration", "population"]].sum()
     rural_net = (by_year["net_migration"] / by_year["population"]).iloc[1:].mean()
     migration = np.array([100 * gross, 100 * rural_net, *first, *abroad_measures(model)])
+    who = who_moves_poverty(model, start)
     model.release()
-    return ends, (rural.iloc[-1] - rural.iloc[0]).to_numpy(), population, migration
+    return ends, (rural.iloc[-1] - rural.iloc[0]).to_numpy(), population, migration, who
+
+
+def households_at(model) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The alive households' ids, members and whether they are poor."""
+    hh = model.households
+    alive = hh.alive
+    poor = hh.income[alive] / np.maximum(hh.members[alive], 1) < model.poverty_line
+    return hh.id[alive].copy(), hh.members[alive].copy(), poor
+
+
+def who_moves_poverty(model, start) -> np.ndarray:
+    """The poverty change taken apart by household: persons and poor persons at the start in
+    households still there at the end (kept) and in those gone (died out or left whole), at the
+    end in the kept households and in households added in the run (formed by adult children or
+    single movers), and the households without a livelihood of their own at the end (no farm,
+    wage job or enterprise: ``enterprises.without_livelihood``), their persons and poor persons."""
+    from territory_abm.model.enterprises import without_livelihood
+
+    ids0, members0, poor0 = start
+    ids1, members1, poor1 = households_at(model)
+    kept0, kept1 = np.isin(ids0, ids1), np.isin(ids1, ids0)
+    none = without_livelihood(model)[model.households.alive]
+    return np.array([members0[kept0].sum(), members0[kept0 & poor0].sum(), members0[~kept0].sum(),
+                     members0[~kept0 & poor0].sum(), members1[kept1].sum(), members1[kept1 & poor1].sum(),
+                     members1[~kept1].sum(), members1[~kept1 & poor1].sum(),
+                     none.sum(), members1[none].sum(), members1[none & poor1].sum()], float)
 
 
 def run_seeds(description: str, run, seeds: int = 8, years: int = 20, scenario: str = "stationary.toml"):
@@ -108,6 +136,13 @@ def main() -> None:
           f"{mig[:, 1].mean():+.2f} %/yr (seeds {mig[:, 1].min():+.2f} to {mig[:, 1].max():+.2f}); migrants abroad "
           f"per 100 residents {mig[:, 2].mean():.2f} -> {mig[:, 4].mean():.2f}; remittances from abroad "
           f"{mig[:, 3].mean():.2%} -> {mig[:, 5].mean():.2%} of income")
+    w = np.stack([r[4] for r in results]).mean(axis=0)
+    print(f"who moves poverty (persons, mean over seeds): households of the start still there "
+          f"{w[1] / w[0]:.3f} -> {w[5] / w[4]:.3f} poor ({w[0]:,.0f} -> {w[4]:,.0f} persons); households gone "
+          f"(died out or left whole) {w[3] / w[2]:.3f} poor at the start ({w[2]:,.0f} persons); households added "
+          f"in the run {w[7] / max(w[6], 1):.3f} poor at the end ({w[6]:,.0f} persons); without a livelihood "
+          f"(no farm, wage job or enterprise) at the end {w[8]:,.0f} households, {w[9]:,.0f} persons, "
+          f"{w[10] / max(w[9], 1):.3f} poor")
 
 
 if __name__ == "__main__":

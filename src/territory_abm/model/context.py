@@ -106,6 +106,7 @@ def pass_on_productivity(model) -> None:
     model.settler_tfp = model.settler_tfp * growth
     hh.enterprise_scale = hh.enterprise_scale * growth
     hh.enterprise_outside = hh.enterprise_outside * growth
+    model.outside_demand = model.outside_demand * growth
 
 
 def external_income_pc(model) -> float:

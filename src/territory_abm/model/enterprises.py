@@ -30,7 +30,13 @@ hinterland and travellers; small manufacturing); they stay as they are. Each yea
    cover a typical enterprise's capital (the node's mean scale, or where it has none one
    scaled to its households' income, times ``enterprise_capital_output``; no credit), which
    they buy
-   outside the territory. At the start p = p0, so nothing enters or exits.
+   outside the territory. At the start p = p0, so nothing enters or exits. Households
+   without a livelihood of their own (no farm, wage job or enterprise) may also open an
+   enterprise by comparing it with their adults' expected wages (:func:`open_own_account`,
+   ``own_account_entry``, off by default); what closing enterprises sold outside the
+   territory may pass to their node's others (:func:`pass_on_outside_sales`,
+   ``outside_sales_pass_on``, off by default; docs/model_choices.md, 'A livelihood for
+   households formed in the run').
 
 Which households run an enterprise at the start, and how large it is, is backed out from
 their income by ``start.households``. The adults of a household without a farm weigh work in
@@ -45,6 +51,11 @@ import numpy as np
 from .enterprise_kernels import (OwnerTotals, closing_candidates, node_sales, opening_candidates, owner_totals,
                                  plan_income, settle_sales)
 from .exact import nan_to_num
+
+
+OUTSIDE_TOLERANCE = 1e-9
+"""Share of a node's sales outside the territory below which what is missing is float residue
+and is not passed on (``pass_on_outside_sales``)."""
 
 
 def sales_for_income(params, income: np.ndarray) -> np.ndarray:
@@ -84,6 +95,7 @@ def planned_income(model) -> None:
     expected local price, net of the wear of its capital (sets ``households.enterprise_sales``
     and ``enterprise_income``; records the wear)."""
     p, hh = model.params, model.households
+    pass_on_outside_sales(model)
     totals = plan_income(scale=hh.enterprise_scale, tfp=hh.tfp, adults=hh.adults, employed=hh.employed,
                          alive=hh.alive, capital=hh.enterprise_capital, outside=hh.enterprise_outside, node=hh.node,
                          expected_price=model.expected_local_price, labour_power=labour_power(model),
@@ -91,6 +103,42 @@ def planned_income(model) -> None:
                          ids=hh.id, ever=hh.ever)
     model.ledger.record("households", "rest_of_world", "enterprise upkeep", totals.upkeep)
     model.ledger.record("rest_of_world", "households", "enterprise sales outside", totals.outside)
+
+
+def outside_sales(model) -> np.ndarray:
+    """Sales outside the territory of the enterprises by node (USD/yr)."""
+    hh = model.households
+    return np.bincount(hh.node, hh.enterprise_outside * hh.alive, minlength=model.n_nodes)
+
+
+def pass_on_outside_sales(model) -> None:
+    """Of what a node's enterprises that closed, or whose households died out or left, sold
+    outside the territory (``model.outside_demand``, by node, less what the others now sell),
+    ``outside_sales_pass_on`` passes to the node's other enterprises in proportion to their
+    scale (where it has none, that share waits for one); the rest is lost. A household that
+    moves whole inside the territory leaves that share behind too (``migration.migrate``) and
+    brings the rest, which its new node's demand takes on. 0, the default,
+    keeps the rule before session 23: an enterprise's sales outside go with it (1: the
+    stationary run's 20-year income change +70 USD (sd 17) instead of -16: it stops the
+    closures' loss of 15 % of the sales outside, which offsets the enterprises' growing
+    labour; docs/model_choices.md, 'A livelihood for households formed in the run')."""
+    share, hh, n = model.params.outside_sales_pass_on, model.households, model.n_nodes
+    now = outside_sales(model)
+    if share <= 0:
+        model.outside_demand = now
+        return
+    # a household moving in brings the share of its sales outside that its origin's others do not take
+    model.outside_demand = np.maximum(model.outside_demand, now)
+    lost = model.outside_demand - now
+    where = lost > OUTSIDE_TOLERANCE * model.outside_demand
+    model.outside_demand = model.outside_demand - (1.0 - share) * np.maximum(lost, 0.0)
+    if not where.any():
+        return
+    running = hh.alive & (hh.enterprise_capital > 0) & where[hh.node]
+    scale = np.bincount(hh.node, hh.enterprise_scale * running, minlength=n)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        per_scale = nan_to_num(share * lost / scale)
+    hh.enterprise_outside = hh.enterprise_outside + running * per_scale[hh.node] * hh.enterprise_scale
 
 
 def supply(model) -> np.ndarray:
@@ -115,7 +163,7 @@ def turnover(model) -> None:
     """Exit where the expected local price (updated with this year's clearing price) is
     below its starting level and entry where it is above (the rule of the module docstring).
     Draws only where a node's price is off its starting level."""
-    p, hh, n = model.params, model.households, model.n_nodes
+    p, hh = model.params, model.households
     rng = model.streams["enterprises"]
     ratio = model.expected_local_price / model.start_local_price
     fall = p.enterprise_response * np.maximum(1.0 - ratio, 0.0) * model.populated
@@ -127,8 +175,18 @@ def turnover(model) -> None:
         hh.enterprise_sales[rows] = hh.enterprise_outside[rows] = hh.enterprise_capital[rows] = 0.0
         hh.enterprise_scale[rows] = 0.0
     rise = p.enterprise_response * np.maximum(ratio - 1.0, 0.0) * model.populated
-    if not rise.any():
-        return
+    if rise.any():
+        open_where_dear(model, rise)
+    if p.own_account_entry > 0:
+        open_own_account(model)
+
+
+def open_where_dear(model, rise: np.ndarray) -> None:
+    """``rise`` (by node) times the node's enterprises (at least one) open among the
+    households without one whose savings cover a typical enterprise's capital (the price
+    rule of the module docstring)."""
+    p, hh, n = model.params, model.households, model.n_nodes
+    rng = model.streams["enterprises"]
     totals = owner_totals(alive=hh.alive, capital=hh.enterprise_capital, scale=hh.enterprise_scale,
                           income=hh.income, node=hh.node, n_nodes=n)
     typical = typical_scale(model, totals)
@@ -160,3 +218,50 @@ def typical_scale(model, totals: OwnerTotals) -> np.ndarray:
         per_income = total.sum() / max(float(hh.total(hh.income * owner)), 1e-9)
         return np.where(count > 0, per_owner, per_income * mean_income)
     return np.where(count > 0, per_owner, 0.0)
+
+
+def without_livelihood(model) -> np.ndarray:
+    """Households with adults but no livelihood of their own: no farm, no wage job, no
+    enterprise, no estate."""
+    hh = model.households
+    from .estates import owners
+    return (hh.alive & (hh.adults > 0) & (hh.tfp <= 0) & (hh.employed <= 0) & (hh.enterprise_capital <= 0)
+            & ~owners(model))
+
+
+def open_own_account(model) -> None:
+    """Households without a livelihood of their own (:func:`without_livelihood`) open an
+    own-account enterprise where one they can pay for from their savings earns more than
+    their adults expect from seeking wage work, at ``own_account_entry`` a year (a draw per
+    household). The enterprise is of the node's typical scale or, where the savings do not
+    cover its capital, of the scale they do (no credit): its income at the expected local
+    price with all the household's adults in it, p S (1 + L)^e less the wear of its capital,
+    is weighed against L times the household's skill, the best wage per skill unit net of
+    commuting reachable from its node and its chance of being hired as a new seeker (the job
+    rule's expected wage, ``labour_kernels.seek_work``). The capital is bought outside the
+    territory."""
+    from .labour import hiring_weight, skill
+
+    p, hh = model.params, model.households
+    rng = model.streams["enterprises"]
+    rows = np.flatnonzero(without_livelihood(model) & (hh.assets > 0))
+    rows = rows[rng.random(rows.size) < p.own_account_entry]
+    if rows.size == 0:
+        return
+    totals = owner_totals(alive=hh.alive, capital=hh.enterprise_capital, scale=hh.enterprise_scale,
+                          income=hh.income, node=hh.node, n_nodes=model.n_nodes)
+    g = hh.node[rows]
+    kappa = p.enterprise_capital_output
+    scale = np.minimum(typical_scale(model, totals)[g], hh.assets[rows] / kappa)
+    adults = hh.adults[rows]
+    income = scale * (model.expected_local_price[g] * labour_power(model)[adults] - p.asset_depreciation * kappa)
+    job_finding, weight = model.job_finding[g], hiring_weight(model)[rows]
+    # ``kernels._hire_chance`` over the rows: the odds scale with the weight
+    chance = np.where(job_finding >= 1.0, 1.0, job_finding * weight / (1.0 - job_finding + job_finding * weight))
+    wages = adults * skill(model)[rows] * model.best_wage[g] * chance
+    enter = (scale > 0) & (income > wages)
+    rows, scale = rows[enter], scale[enter]
+    hh.enterprise_scale[rows] = scale
+    hh.enterprise_capital[rows] = kappa * scale
+    hh.assets[rows] -= kappa * scale
+    model.ledger.record("households", "rest_of_world", "enterprise investment", (kappa * scale).sum())

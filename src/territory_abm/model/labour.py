@@ -240,6 +240,7 @@ def labour_market(model, vacancies: np.ndarray, parts: FarmRevenueParts | None =
     computed here)."""
     p, hh, ft, n = model.params, model.households, model.firm_table, model.n_nodes
     offers = job_offers(model, vacancies)
+    model.best_wage = offers.best_wage  # what own-account entry weighs (``enterprises.open_own_account``)
     node_vac, unit_wage = offers.vacancies, offers.unit_wage
     revenue = farm_revenue_at_one_worker(model, parts=parts)
     weight, units = hiring_weight(model), skill(model)

@@ -322,16 +322,19 @@ def migrate(model) -> None:
         dissolve(model, leave, "assets of emigrating households", "rest_of_world")
     # whole households moving inside the territory: new home, land left to the old node
     move = movers[whole & internal]
+    # their enterprise's customers outside the territory stay, in that share, with its node's others
+    hh.enterprise_outside[move] *= 1.0 - p.outside_sales_pass_on
     give_up_land(model, move)
     hh.node[move] = dest[whole & internal]
     # single members leave the household with their share of this year's income and no job;
     # abroad they remit, inside they form a new household that seeks work
     single = ~whole
     rows = movers[single]
+    inside = rows[internal[single]]
+    stake = mover_stakes(model, inside)
     share = single_leaves(hh, rows)
     abroad = rows[~internal[single]]
     hh.migrants_abroad[abroad] += 1
-    inside = rows[internal[single]]
     if inside.size:
         k = inside.size
         share = share[internal[single]]
@@ -340,7 +343,7 @@ def migrate(model) -> None:
             "members": np.ones(k, np.int32), "adults": np.ones(k, np.int32),
             "education": hh.education[inside], "skill_residual": hh.skill_residual[inside], "tfp": hh.tfp[inside],
             "price_share": np.full(k, 1.0 - p.intermediary_margin), "remits_to": hh.id[inside],
-            "other_income": share, "income": share,
+            "other_income": share, "income": share, "assets": stake,
         })
     settle_farms(model, np.concatenate([move, np.arange(hh.n - inside.size, hh.n)]))
 
@@ -360,6 +363,20 @@ def add_movers(stock: csr_array, origin: np.ndarray, dest: np.ndarray, people: n
     entries = np.flatnonzero(total)
     indptr = np.searchsorted(entries, np.arange(n + 1) * n)
     return csr_array((total.ravel()[entries], entries % n, indptr), shape=stock.shape)
+
+
+def mover_stakes(model, rows: np.ndarray) -> np.ndarray:
+    """The assets (USD) that a single member moving inside the territory from each household
+    ``rows`` takes to its new household, out of the household's: ``mover_asset_share`` of an
+    equal heir's share, assets / adults, as an adult child forming a household takes
+    (``formation``). Booked households -> households."""
+    hh, share = model.households, model.params.mover_asset_share
+    if share <= 0 or rows.size == 0:
+        return np.zeros(rows.size)
+    stake = share * np.maximum(hh.assets[rows], 0.0) / np.maximum(hh.adults[rows], 1)
+    hh.assets[rows] -= stake
+    model.ledger.record("households", "households", "movers' shares of household assets", stake.sum())
+    return stake
 
 
 def single_leaves(hh, rows: np.ndarray) -> np.ndarray:

@@ -42,7 +42,8 @@ from ..data.synthetic import remembered_population
 from ..data.territory import Territory, load_territory
 from ..params import Parameters
 from ..scenarios.loader import MAX_STEPS, Scenario, make_policy
-from . import (allocator, budgets, context, demography, environment, firms, food, formation, labour, land_market,
+from . import (allocator, budgets, context, demography, enterprises, environment, firms, food, formation, labour,
+               land_market,
                migration, outcomes, public, start)
 from .firms import FirmTable
 from .exact import nan_to_num
@@ -143,6 +144,7 @@ class TerritoryModel(mesa.Model):
         # node), and the local price local sellers plan with
         start_spend = start.starting_consumption(self)
         start.enterprises_outside(self, start_spend)
+        self.outside_demand = enterprises.outside_sales(self)  # by node, kept with its enterprises (``enterprises``)
         self.local_spending_share = start.local_spending_shares(self, start_spend)
         self.expected_local_price = start.local_price(self, start_spend)
         self.start_local_price = self.expected_local_price.copy()  # the base of consumer prices; enterprises' reference price
@@ -151,6 +153,7 @@ class TerritoryModel(mesa.Model):
         land_market.start(self)  # land qualities at which the starting rents clear with no tenancy
         self.settler_tfp = start.settler_tfp(self)  # from farm productivity at the starting food prices
         self.job_finding = start.job_finding(self)
+        self.best_wage = np.zeros(n)  # the year's best wage per skill unit reachable, by node (``labour``)
         self.flows = outcomes.YearFlows.zeros(n)
         self.freed_land = np.zeros(n)  # land given up this year, by node (ha)
         self.freed_effective_land = np.zeros(n)  # the same in effective hectares (``land_market``)

@@ -1,0 +1,171 @@
+"""A livelihood for households formed or arriving in the run (session 23; every rule off by
+default): own-account enterprises opened by households without a farm, job or enterprise
+(``own_account_entry``), single movers' share of their household's assets
+(``mover_asset_share``), and sales outside the territory that stay with a node's enterprises
+(``outside_sales_pass_on``)."""
+
+import copy
+
+import numpy as np
+import pytest
+
+from conftest import SCENARIOS
+
+from territory_abm import TerritoryModel, load_scenario
+from territory_abm.model import enterprises, migration
+from territory_abm.model.enterprise_kernels import owner_totals
+from territory_abm.model.ledger import INTERNAL
+
+ON = {"own_account_entry": 1.0, "mover_asset_share": 1.0, "outside_sales_pass_on": 1.0}
+
+
+def _model(seed=3, steps=3, **overrides):
+    sc = load_scenario(SCENARIOS / "stationary.toml").replace(households_scale=0.05, steps=steps)
+    sc = sc.replace(parameters=sc.parameters.with_overrides(overrides, source="test"))
+    return TerritoryModel(sc, seed=seed)
+
+
+@pytest.fixture(scope="module")
+def year_under_way():
+    m = _model(**ON)
+    m.step()
+    m.ledger.new_year()
+    return m
+
+
+def _stocks(model):
+    return {"households": model.households.assets.sum(), "firms": model.firm_table.cash.sum(),
+            "municipalities": sum(m.treasury for m in model.municipalities if m is not None)}
+
+
+def test_books_balance_and_people_are_conserved_with_every_rule_on():
+    """Invariants: with the three rules on, each sector's stocks change by its net flows in
+    the books every year (enterprise investment, sales outside passed on and the movers'
+    shares are booked), and population changes only by births, deaths and migration."""
+    sc = load_scenario(SCENARIOS / "baseline.toml").replace(households_scale=0.05, steps=6)
+    model = TerritoryModel(sc.replace(parameters=sc.parameters.with_overrides(ON, source="test")), seed=3)
+    for _ in range(sc.steps):
+        before, people = _stocks(model), model.households.members[model.households.alive].sum()
+        model.step()
+        after = _stocks(model)
+        for sector in INTERNAL:
+            assert after[sector] - before[sector] == pytest.approx(model.ledger.net_flow(sector), rel=1e-9, abs=1e-3)
+        hh, f = model.households, model.flows
+        assert hh.members[hh.alive].sum() - people == (f.births.sum() - f.deaths.sum()
+                                                        - (f.out_migrants.sum() - f.in_migrants.sum()))
+        assert (hh.assets >= 0).all()
+    assert model.ledger.flows().get(("households", "households", "movers' shares of household assets"), 0.0) > 0
+
+
+def test_the_defaults_leave_every_rule_off():
+    """The three rules are off by default (the stationary start is at rest without them)."""
+    p = load_scenario(SCENARIOS / "baseline.toml").parameters
+    assert p.own_account_entry == p.mover_asset_share == p.outside_sales_pass_on == 0.0
+
+
+def _candidate(m):
+    """A household of the model without a livelihood, given savings of 1,000 USD."""
+    hh = m.households
+    rows = np.flatnonzero(enterprises.without_livelihood(m))
+    assert rows.size > 0
+    row = int(rows[0])
+    hh.assets[row] = 1000.0
+    return row
+
+
+def test_own_account_entry_known_answer(year_under_way):
+    """Known answer (``enterprises.open_own_account``): a household without a livelihood whose
+    savings are below a typical enterprise's capital opens one of the scale they pay for, with
+    its capital bought out of them; where the wage its adults expect is above what that
+    enterprise would earn, it does not."""
+    m = copy.deepcopy(year_under_way)
+    hh, p = m.households, m.params
+    row = _candidate(m)
+    totals = owner_totals(alive=hh.alive, capital=hh.enterprise_capital, scale=hh.enterprise_scale,
+                          income=hh.income, node=hh.node, n_nodes=m.n_nodes)
+    typical = enterprises.typical_scale(m, totals)[hh.node[row]]
+    assert typical * p.enterprise_capital_output > 1000.0
+    enterprises.open_own_account(m)
+    assert hh.enterprise_capital[row] == pytest.approx(1000.0, rel=1e-12)
+    assert hh.enterprise_scale[row] == pytest.approx(1000.0 / p.enterprise_capital_output, rel=1e-12)
+    assert hh.assets[row] == pytest.approx(0.0, abs=1e-9)
+    assert m.ledger.current[("households", "rest_of_world", "enterprise investment")] >= 1000.0
+
+    m = copy.deepcopy(year_under_way)
+    hh = m.households
+    row = _candidate(m)
+    m.job_finding[:] = 1.0  # the household's adults are sure of a job at the best wage on offer
+    m.best_wage[:] = 1e6
+    enterprises.open_own_account(m)
+    assert hh.enterprise_capital[row] == 0.0 and hh.assets[row] == 1000.0
+
+
+def test_a_household_without_savings_opens_nothing(year_under_way):
+    """No credit: a household without a livelihood and without savings opens no enterprise."""
+    m = copy.deepcopy(year_under_way)
+    hh = m.households
+    row = _candidate(m)
+    hh.assets[row] = 0.0
+    enterprises.open_own_account(m)
+    assert hh.enterprise_capital[row] == 0.0
+
+
+def test_a_single_mover_takes_its_share_of_the_household_assets(year_under_way):
+    """Known answer (``migration.mover_stakes``): a single member moving inside the territory
+    takes ``mover_asset_share`` times assets / adults; the household keeps the rest."""
+    m = copy.deepcopy(year_under_way)
+    hh = m.households
+    rows = np.flatnonzero(hh.alive & (hh.adults >= 2) & (hh.assets > 0))[:5]
+    assets, adults = hh.assets[rows].copy(), hh.adults[rows].copy()
+    m.params = m.params.with_overrides({"mover_asset_share": 0.5}, source="test")
+    stake = migration.mover_stakes(m, rows)
+    np.testing.assert_allclose(stake, 0.5 * assets / adults, rtol=1e-12)
+    np.testing.assert_allclose(hh.assets[rows] + stake, assets, rtol=1e-12)
+
+
+@pytest.mark.parametrize("share", [1.0, 0.5])
+def test_sales_outside_of_a_closed_enterprise_pass_to_its_node_s_others(year_under_way, share):
+    """Known answer (``enterprises.pass_on_outside_sales``): the sales outside of an enterprise
+    that closed pass, times ``outside_sales_pass_on``, to the other enterprises of its node in
+    proportion to their scale; the node's sales outside then are its demand less the share
+    lost, and other nodes' are unchanged."""
+    m = copy.deepcopy(year_under_way)
+    m.params = m.params.with_overrides({"outside_sales_pass_on": share}, source="test")
+    hh = m.households
+    enterprises.pass_on_outside_sales(m)  # at rest: nothing missing
+    before = enterprises.outside_sales(m)
+    runs = hh.alive & (hh.enterprise_capital > 0) & (hh.enterprise_outside > 0)
+    row = int(np.flatnonzero(runs)[0])
+    g, lost = hh.node[row], hh.enterprise_outside[row]
+    others = runs & (hh.node == g)
+    others[row] = False
+    assert others.sum() >= 2
+    outside, scale = hh.enterprise_outside.copy(), hh.enterprise_scale.copy()
+    hh.enterprise_capital[row] = hh.enterprise_outside[row] = hh.enterprise_scale[row] = 0.0  # it closes
+    enterprises.pass_on_outside_sales(m)
+    after = enterprises.outside_sales(m)
+    assert after[g] == pytest.approx(before[g] - (1 - share) * lost, rel=1e-12)
+    mask = np.arange(m.n_nodes) != g
+    np.testing.assert_array_equal(after[mask], before[mask])
+    gain = hh.enterprise_outside[others] - outside[others]
+    np.testing.assert_allclose(gain, share * lost * scale[others] / scale[others].sum(), rtol=1e-9)
+    assert m.outside_demand[g] == pytest.approx(after[g], rel=1e-12)
+
+
+def test_own_account_entry_gives_households_formed_in_the_run_a_livelihood():
+    """Directional, over seeds: after 8 stationary years with own-account entry and the
+    movers' shares on, fewer households are without a livelihood and fewer of their persons
+    are poor than with the rules off (the gap grows from about nothing at the start in both)."""
+    gap, poor = {}, {}
+    for label, overrides in (("off", {}), ("on", {"own_account_entry": 1.0, "mover_asset_share": 1.0})):
+        counts, shares = [], []
+        for seed in (1, 2, 3):
+            m = _model(seed=seed, steps=8, **overrides)
+            m.run()
+            hh = m.households
+            none = enterprises.without_livelihood(m)
+            counts.append(none.sum() / hh.alive.sum())
+            shares.append(hh.members[none].sum() / hh.members[hh.alive].sum())
+        gap[label], poor[label] = np.mean(counts), np.mean(shares)
+    assert gap["on"] < 0.75 * gap["off"]
+    assert poor["on"] < 0.75 * poor["off"]
