@@ -16,6 +16,7 @@ from ..data.territory import SECTORS
 from ..outcomes import yearly
 from . import estates
 from .distribution_kernels import household_distributions
+from .enterprises import without_livelihood
 from .exact import nan_to_num
 from .kernels import node_household_totals
 from .municipality import Municipality
@@ -119,6 +120,7 @@ def compute(model) -> tuple[dict[str, np.ndarray], dict[str, float]]:
     for k, sector in enumerate(SECTORS):
         s[f"jobs_{sector}"] = np.bincount(ft.node, ft.workers * live * (ft.sector == k), minlength=n)
     s["unemployed"] = np.asarray(f.unmatched, float)
+    s["without_livelihood"] = np.bincount(hh.node, hh.members * without_livelihood(model), minlength=n).astype(float)
     s["hires"] = np.asarray(f.hires, float)
     with np.errstate(invalid="ignore", divide="ignore"):
         s["referral_share"] = np.where(f.hires > 0, f.referred_hires / f.hires, np.nan)

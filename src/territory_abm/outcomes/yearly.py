@@ -115,6 +115,10 @@ _ENTRIES: tuple[Outcome, ...] = (
        "on the family farm; adults who farm without seeking a job are not counted). Not an unemployment rate: in a "
        "year of low farm prices most farm adults seek wage work, so it swings with the price draws (baseline seed "
        "42, scale 1: 2,516 in 2011, 31,260 in 2012)", "stock", "sum"),
+    _o("without_livelihood", "persons", "people in households with adults but no livelihood of their own: no farm, "
+       "wage job, non-farm enterprise or estate (they live on transfers, remittances and local public spending; "
+       "mostly households formed in the run by single movers and adult children: docs/model_choices.md, 'A "
+       "livelihood for households formed in the run')", "stock", "sum"),
     _o("hires", "persons/yr", "seekers the year's hiring lottery took on (new seekers and workers who lost their "
        "job), by home node", "flow", "sum"),
     _o("referral_share", "1", "share of the year's hires owed to referrals: each counts the part rho k / (1 + rho k) "
