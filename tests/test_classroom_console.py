@@ -203,3 +203,14 @@ def test_spanish_errors_write_numbers_with_a_decimal_comma_and_name_the_label():
 def test_an_error_without_its_spanish_still_says_in_spanish_that_the_value_was_refused():
     exc = InputError("dashboard", "something", "an unforeseen thing")
     assert error_message(exc, "es") == "Valor no aceptado (something): an unforeseen thing"
+
+
+def test_page_tables_render_as_html_with_names_escaped():
+    """The dashboard's Markdown (``markup.to_html``, shown without Solara's maths renderer) keeps
+    tables and bold, and a name from a territory's data cannot inject markup."""
+    from territory_abm.dashboard.markup import to_html
+
+    html = to_html(markdown_table([["Municipality", "Poverty (%)"], ["<img src=x onerror=alert(1)>", "59.5"]]))
+    assert "<table>" in html and "<td>59.5</td>" in html
+    assert "<img" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert to_html("**Cerro Azul** - year 2021").startswith("<p><strong>Cerro Azul</strong>")

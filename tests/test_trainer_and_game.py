@@ -71,6 +71,8 @@ def new_page(browser):  # noqa: F811 (the fixture imported above)
         context = browser.new_context(viewport={"width": 1280, "height": 720}, accept_downloads=True)
         contexts.append(context)
         page = context.new_page()
+        page.requested = []  # every address the page asked for
+        page.on("request", lambda request: page.requested.append(request.url))
         page.goto(address, timeout=90_000)
         return page
 
@@ -140,6 +142,10 @@ def test_the_console_needs_the_token_locks_the_groups_exports_their_runs_and_loa
     expect(_lever_switch(robles, "Transferencias monetarias")).not_to_be_checked()
     expect(robles.locator(".v-alert")).to_have_count(0)
     assert "Traceback" not in log.read_text()
+    # the pages' tables (municipality details, the console's groups) load no maths renderer: Solara's
+    # Markdown asked Solara's CDN route for KaTeX each time one was drawn, 404s without internet
+    for page in (robles, cedro, trainer):
+        assert not [address for address in page.requested if "katex" in address]
 
 
 def _row(page, municipality: str):

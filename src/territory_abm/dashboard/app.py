@@ -47,6 +47,7 @@ from .compare import PARTS, node_row, track_frame
 from .groups import Group, GroupStore, group_key
 from .text import NBSP, PARAMETER_LABELS, error_message, number, outcome_text, t, unit
 from .maps import TerritoryView, map_note
+from .markup import Markdown
 from .views import COLOUR_BY, charts_figure, compare_figure, municipality_comparison, municipality_details, png
 
 SCENARIO_VARIABLE = "TERRITORY_ABM_SCENARIO"
@@ -300,7 +301,7 @@ def JoinForm(error: str = ""):
         router.push(join_address(router.path, name, code if needs_code else ""))
 
     with solara.Card("Rural territory simulator / Simulador de territorios rurales", style={"max-width": "40em"}):
-        solara.Markdown(f"**{t('en', 'join_title')} / {t('es', 'join_title')}**\n\n{t('en', 'join_note')}\n\n"
+        Markdown(f"**{t('en', 'join_title')} / {t('es', 'join_title')}**\n\n{t('en', 'join_note')}\n\n"
                         f"{t('es', 'join_note')}")
         if error:
             solara.Error(error)
@@ -495,12 +496,12 @@ def MunicipalityPanel(view: View, act):
                       on_value=lambda name: act(lambda g: setattr(g, "selected", names[name]), control=False))
         if view.details:
             table = "\n".join(f"| {label} | {value} |" for label, value in view.details)
-            solara.Markdown(f"**{by_id[view.selected]}** - {t(lang, 'year')} {view.year}\n\n| | |\n|---|---:|\n{table}")
+            Markdown(f"**{by_id[view.selected]}** - {t(lang, 'year')} {view.year}\n\n| | |\n|---|---:|\n{table}")
         if view.compared:
             rows = "\n".join("| " + " | ".join(cells) + " |" for cells in view.compared)
             header = " | ".join(t(lang, key) for key in ("this_run", "no_policy", "difference"))
             with solara.Div(classes=["municipality-compare", "territory-table"]):  # scrolls on a narrow screen
-                solara.Markdown(f"**{t(lang, 'municipality_compare').format(name=by_id[view.selected], year=view.year)}"
+                Markdown(f"**{t(lang, 'municipality_compare').format(name=by_id[view.selected], year=view.year)}"
                                 f"**\n\n| | {header} |\n|---|---:|---:|---:|\n{rows}")
 
 
@@ -600,7 +601,7 @@ def GroupPage(name: str):
                 LeverPanel(view, act)
 
 
-WATCH_INTERVAL = 1.0
+WATCH_INTERVAL = 0.25
 """How often (s) a page looks whether its group or the trainer changed something."""
 
 

@@ -19,6 +19,7 @@ from .access import GAME_VARIABLE
 from .app import CSS, WATCH_INTERVAL, JoinForm, NumberSlider, both_languages, exercise, scenario_path, store
 from .console import markdown_table
 from .controls import parameter_range
+from .markup import Markdown
 from .game import PROGRAMMES, SPLIT, Game
 from .text import error_message, number, t
 from .maps import TerritoryView, map_note
@@ -220,7 +221,7 @@ def GamePage(name: str):
                         solara.Text(note, classes=["map-note"])
                 with solara.Card(t(lang, "territory_table")):
                     with solara.Div(classes=["territory-table"]):
-                        solara.Markdown(markdown_table(table))
+                        Markdown(markdown_table(table))
             with solara.Column():
                 DecisionPanel(name, choice, decided, status[0], lang, act, locked)
                 with solara.Card(t(lang, "game_charts")):

@@ -18,6 +18,7 @@ from .app import CSS, exercise, exercises, read_view, scenario_path, store
 from .console import debrief_figure, debrief_map, export_archive, group_row, group_table, markdown_table
 from .game_page import GameStatus, game_or_none, game_status, territory_table
 from .maps import DIFFERENCES, DifferencePanel, difference_map, node_differences
+from .markup import Markdown
 from .groups import Group
 from .text import error_message, t
 from .views import png
@@ -130,7 +131,7 @@ def Console():
             GameStatus(status, lang, act, trainer=True)
             with solara.Card(t(lang, "territory_table")):
                 with solara.Div(classes=["territory-table"]):
-                    solara.Markdown(markdown_table(table))
+                    Markdown(markdown_table(table))
                 solara.FileDownload(data, filename=GAME_ARCHIVE, label=t(lang, "export_game"),
                                     mime_type="application/zip")
             with solara.Card(t(lang, "debrief_map")):
@@ -141,7 +142,7 @@ def Console():
         with solara.Card(t(lang, "groups_live").format(n=len(rows))):
             if rows:
                 with solara.Div(classes=["groups-table"]):
-                    solara.Markdown(markdown_table(group_table(rows, lang)))
+                    Markdown(markdown_table(group_table(rows, lang)))
             else:
                 solara.Text(t(lang, "no_groups"))
         with solara.Card(t(lang, "debrief")):
