@@ -113,6 +113,10 @@ def test_typology_shares_are_readable_and_name_every_type_colour(tmp_path, scena
     assert all(t in legend for t in TYPES) and "Colour" in legend
     bars = [p for ax in fig.axes for p in ax.patches]
     assert {mcolors.to_hex(b.get_facecolor()).lower() for b in bars} <= {c.lower() for c in TYPE_COLOURS.values()}
+    # each panel counts its own group: the cities' panel is not "% of municipalities" (a newcomer's trial)
+    labels = [ax.get_xlabel() for ax in fig.axes if ax.get_xlabel()]
+    assert labels == ["% of rural municipalities", "% of intermediate cities", "% of municipalities and cities",
+                      "% of population"]
 
 
 def test_scenario_colours_are_okabe_ito_without_yellow():

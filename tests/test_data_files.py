@@ -257,3 +257,21 @@ def test_policy_targets_accept_unique_names(tmp_path):
     path.write_text(path.read_text().replace('"M02"', '"Capital market"'))
     with pytest.raises(InputError, match="'Capital market' is a market"):
         check_targets(load_scenario(path), territory)
+
+
+@pytest.mark.parametrize("file, column, typo", [("municipalities.csv", "poverty_rate", "povrty_rate"),
+                                                ("edges.csv", "travel_time", "travel_tme")])
+def test_a_misspelt_column_is_named_with_what_it_was_meant_to_be(tmp_path, file, column, typo):
+    """A column missing because it is misspelt in the header gets a suggestion (a newcomer's
+    trial found none); an unrelated header name gets none."""
+    shutil.copytree(EXAMPLE, tmp_path / "t")
+    path = tmp_path / "t" / file
+    lines = path.read_text().splitlines(keepends=True)
+    path.write_text(lines[0].replace(column, typo) + "".join(lines[1:]))
+    with pytest.raises(InputError) as error:
+        load_territory(tmp_path / "t")
+    assert f"(is '{typo}' meant to be '{column}'?)" in str(error.value)
+    path.write_text(lines[0].replace(column, "qqqq") + "".join(lines[1:]))
+    with pytest.raises(InputError) as error:
+        load_territory(tmp_path / "t")
+    assert "meant to be" not in str(error.value)

@@ -267,3 +267,17 @@ def test_set_replaces_a_parameter_for_run_and_compare_and_the_outputs_record_it(
     assert "--set" in capsys.readouterr().err
     assert main(["run", str(SCENARIOS / "baseline.toml"), *small, "--set", "migration_stay_preference=70"]) == 2
     assert "in [2, 10]" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("missing", ["no_geopandas", ""])
+def test_run_says_when_a_territory_with_boundaries_gets_no_map(tmp_path, monkeypatch, capsys, missing):
+    """The bundled territory has boundaries (geometry.gpkg); without the geo extra ``run`` draws
+    no map.png and says so and how to get one (a newcomer found it silently missing)."""
+    from territory_abm.output import maps
+
+    monkeypatch.setattr(maps, "missing_geometry", lambda territory: missing)
+    monkeypatch.setattr(maps, "has_geometry", lambda territory: False)
+    assert main(["run", str(SCENARIOS / "baseline.toml"), "--steps", "1", "--households-scale", "0.03",
+                 "--out", str(tmp_path / "o")]) == 0
+    said = "no map.png: the territory has boundaries" in capsys.readouterr().out
+    assert said == (missing == "no_geopandas")

@@ -261,6 +261,7 @@ def build_parser() -> argparse.ArgumentParser:
 def cmd_run(args) -> int:
     from tqdm import tqdm
 
+    from .output.maps import missing_geometry
     from .runner import check_out_dir, simulate, summary, write_outputs
 
     scenario = load_scenario(args.scenario).with_command_line(args.households_scale, args.steps, args.seed,
@@ -277,6 +278,9 @@ def cmd_run(args) -> int:
     if not args.quiet:
         print(summary(result))
         print(f"\nwrote {', '.join(files)} to {out} ({result.wall_time:.1f} s)")
+        if not args.no_plots and missing_geometry(result.model.territory.source) == "no_geopandas":
+            print("no map.png: the territory has boundaries (geometry.gpkg) but the geo extra is not installed "
+                  "(pip install -e \".[geo]\"); network.png draws it as a network")
     return 0
 
 

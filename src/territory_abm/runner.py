@@ -120,9 +120,10 @@ def summary(result: RunResult) -> str:
              if j["drawn"] > 0 and j["kept"] < 0.9 * j["drawn"] and result.model.params.job_separation_rate == 0]
     if short:
         lines.append("")
-        lines.append("municipalities keeping under 90 % of the starting wage jobs the data placed (kept by the "
-                     "job rule / placed; the rest no household would keep; see "
-                     f"docs/model_choices.md, \"{START_JOBS_SECTION}\"): " + ", ".join(short))
+        lines.append("fewer wage jobs at the start than the data give (these municipalities start with this share "
+                     "of their table's wage jobs: a wage job more would pay a household more than the income "
+                     "drawn for it from the tables; docs/model_choices.md, "
+                     f"\"{START_JOBS_SECTION}\"): " + ", ".join(short))
     return "\n".join(lines)
 
 

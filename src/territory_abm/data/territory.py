@@ -7,6 +7,7 @@ external ("dynamic") markets; edges carry ``travel_time`` (hours) and ``road_qua
 
 from __future__ import annotations
 
+import difflib
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +17,7 @@ import numpy as np
 
 from ..errors import InputError
 from ..fields import FieldSpec
-from ..suggest import did_you_mean, not_found
+from ..suggest import CUTOFF, did_you_mean, not_found
 from .tables import Problems, read_table
 
 NODE_KINDS = ("municipality", "city", "market")
@@ -152,6 +153,18 @@ def _name_key(name: str) -> str:
     return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
 
 
+def header_suggestions(missing: list[str], header: list[str]) -> str:
+    """For each ``missing`` column, a name in the ``header`` that looks like a misspelling of it
+    (difflib, as ``suggest.did_you_mean``): ``" (is 'povrty_rate' meant to be 'poverty_rate'?)"``,
+    or "" where none does."""
+    found = []
+    for name in missing:
+        close = difflib.get_close_matches(name, [h for h in header if h not in missing], n=1, cutoff=CUTOFF)
+        if close:
+            found.append(f" (is {close[0]!r} meant to be {name!r}?)")
+    return "".join(found)
+
+
 def load_nodes(path: Path) -> tuple[list[str], list[str], np.ndarray, dict[str, np.ndarray]]:
     """Read and validate a municipalities table; every problem found is reported in one InputError."""
     data = read_table(path)
@@ -160,7 +173,7 @@ def load_nodes(path: Path) -> tuple[list[str], list[str], np.ndarray, dict[str, 
     if missing:
         problems.add(f"column{'s' if len(missing) > 1 else ''} {', '.join(missing)}",
                      f"{'columns' if len(missing) > 1 else 'a column'} of that name (see the data format docs); "
-                     f"the header has {', '.join(data.header)}")
+                     f"the header has {', '.join(data.header)}{header_suggestions(missing, data.header)}")
     if not data.rows:
         problems.add("rows", "at least one node")
     present = [c for c in _NUMERIC_NODE if c.name in data.header]
@@ -227,7 +240,7 @@ def load_edges(path: Path, ids: list[str], names: list[str] | None = None) -> li
     if missing:
         problems.add(f"column{'s' if len(missing) > 1 else ''} {', '.join(missing)}",
                      "a column of that name (from, to, travel_time, road_quality); "
-                     f"the header has {', '.join(data.header)}")
+                     f"the header has {', '.join(data.header)}{header_suggestions(missing, data.header)}")
         problems.raise_if_any()
     edges = []
     for row, row_no in zip(data.rows, data.lines):

@@ -156,6 +156,11 @@ def plot_differences(summary: pd.DataFrame, reference: str, path: Path, dpi: int
     return _save(fig, path, dpi)
 
 
+UNIT_LABELS = {"rural": "% of rural municipalities", "cities": "% of intermediate cities",
+               "all": "% of municipalities and cities"}
+"""The x-axis of each group's panel of :func:`plot_typology_shares` (by count)."""
+
+
 def plot_typology_shares(shares: pd.DataFrame, path: Path, period: str = HORIZON, dpi: int = DPI) -> Figure:
     """Stacked bars of type shares per scenario, one panel per group (rural municipalities,
     intermediate cities, both; by count) plus both weighted by population; the colours
@@ -182,7 +187,7 @@ def plot_typology_shares(shares: pd.DataFrame, path: Path, period: str = HORIZON
         ax.set_ylim(len(scenarios) - 0.5, -0.5)
         ax.set_xlim(0, 100)
         ax.set_title(wrap(title[0].upper() + title[1:], 30), fontsize=8.5)
-        ax.set_xlabel("% of municipalities" if column == "share_of_units" else "% of population", fontsize=7.5)
+        ax.set_xlabel(UNIT_LABELS[group] if column == "share_of_units" else "% of population", fontsize=7.5)
         ax.tick_params(axis="x", labelsize=7)
     for ax in list(axes.flat)[len(panels):]:
         ax.axis("off")
