@@ -254,6 +254,24 @@ def test_a_fresh_run_shows_whole_years_from_the_start_not_centuries(group):
             assert ax.get_xlim() == (start - 0.5, start + 5.5), ax.get_title()
 
 
+def test_shares_are_drawn_in_percent_and_no_chart_magnifies_a_flat_line(group):
+    """Poverty and forest cover are drawn in % (the tables write them so), and a chart whose
+    values hardly move keeps at least its least range (:data:`views.MIN_SPAN`): the trial's
+    farm-gate axis read 0.9018 / 0.9019 (a browser trial, 2026-12-03)."""
+    from territory_abm.dashboard.views import MIN_SPAN
+
+    track = track_frame(group.track)
+    fig = charts_figure(track, [], "en")
+    titles = {ax.get_title(loc="left"): ax for ax in fig.axes if ax.lines}
+    poverty = next(ax for title, ax in titles.items() if title.startswith("Poverty headcount (%)"))
+    run = next(line for line in poverty.lines if line.get_gid() == "run")
+    assert list(run.get_ydata()) == list(100 * track["poverty_headcount"])
+    flat = track.assign(farm_gate=0.9018, twin_farm_gate=0.9019)
+    farm = compare_figure(flat, "en").axes[4]
+    low, high = farm.get_ylim()
+    assert high - low >= MIN_SPAN["farm_gate"][0] * 0.9 - 1e-12
+
+
 def _words(text: str) -> set[str]:
     return set(re.findall(r"[^\W\d_]+", text))
 

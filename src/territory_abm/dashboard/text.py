@@ -14,6 +14,7 @@ TEXT: dict[str, dict[str, str]] = {
         "municipality": "Municipality", "details": "Municipality details", "year": "Year",
         "target": "Where", "all": "all municipalities", "on": "on",
         "poverty": "Poverty headcount", "income": "Mean income per person (USD/yr)", "gini": "Income inequality (Gini)",
+        "poverty_pct": "Poverty headcount (%)", "nature_pct": "Forest cover (% of the area)",
         "nature": "Natural capital (forest cover)", "typology": "Type (since the start)", "population": "Population",
         "edges": "roads: thicker = quicker (hours of travel); ◆ town, ■ market",
         "cash_transfer": "Cash transfers", "roads": "Roads to the town", "technical_assistance": "Technical assistance",
@@ -62,7 +63,9 @@ TEXT: dict[str, dict[str, str]] = {
                        "the same households not reached {nominal_spillover}, who lives where "
                        "{nominal_composition}); real, at start prices, {real_total} (reached {real_reached}, "
                        "others {real_others}: same households {real_spillover}, who lives where "
-                       "{real_composition}).",
+                       "{real_composition}). One year of one run: where the programme is small beside the "
+                       "territory's income these swing widely from year to year with the runs' noise; read the "
+                       "income differences over several years.",
         "transfer_multipliers": "Per USD paid to households in cash this year (administration left out): nominal "
                                 "{nominal_total} (reached {nominal_reached}, others {nominal_others}: same "
                                 "households {nominal_spillover}, who lives where {nominal_composition}); real "
@@ -126,6 +129,7 @@ TEXT: dict[str, dict[str, str]] = {
         "target": "Dónde", "all": "todos los municipios", "on": "activo",
         "poverty": "Tasa de pobreza", "income": "Ingreso medio por persona (USD/año)",
         "gini": "Desigualdad del ingreso (Gini)", "nature": "Capital natural (cobertura forestal)",
+        "poverty_pct": "Tasa de pobreza (%)", "nature_pct": "Cobertura forestal (% de la superficie)",
         "typology": "Tipo (desde el inicio)", "population": "Población",
         "edges": "caminos: más gruesos = más rápidos (horas de viaje); ◆ pueblo, ■ mercado",
         "cash_transfer": "Transferencias monetarias", "roads": "Caminos al pueblo",
@@ -175,7 +179,9 @@ TEXT: dict[str, dict[str, str]] = {
                        "los mismos hogares no alcanzados {nominal_spillover}, quién vive dónde "
                        "{nominal_composition}); real, a precios iniciales, {real_total} (alcanzados {real_reached}, "
                        "otros {real_others}: los mismos hogares {real_spillover}, quién vive dónde "
-                       "{real_composition}).",
+                       "{real_composition}). Un año de una corrida: cuando el programa es pequeño frente al "
+                       "ingreso del territorio, estos valores oscilan mucho de un año a otro con el ruido de las "
+                       "corridas; lea las diferencias de ingreso a lo largo de varios años.",
         "transfer_multipliers": "Por USD pagado en efectivo a los hogares este año (sin la administración): nominal "
                                 "{nominal_total} (alcanzados {nominal_reached}, otros {nominal_others}: los mismos "
                                 "hogares {nominal_spillover}, quién vive dónde {nominal_composition}); real "

@@ -30,9 +30,19 @@ COLOUR_BY = {  # menu key -> (node outcome, colour map, fixed range or None)
     "commuters": ("commuters", "Blues", None),
     "typology": ("type", None, None),
 }
-CHARTS = (("mean_income_pc", "income"), ("poverty_headcount", "poverty"), ("gini_income", "gini"),
-          ("forest_cover", "nature"), ("population", "population"), ("commuters", "commuters"))
+CHARTS = (("mean_income_pc", "income"), ("poverty_headcount", "poverty_pct"), ("gini_income", "gini"),
+          ("forest_cover", "nature_pct"), ("population", "population"), ("commuters", "commuters"))
 """Outcome charts (registry name, label key): this run, its no-policy twin and earlier runs."""
+PERCENT = frozenset({"poverty_headcount", "forest_cover"})
+"""Shares the charts draw in % (as the tables and the trainer's console write them)."""
+MIN_SPAN = {"income": (0.02, 0.0), "poverty_pct": (0.0, 2.0), "gini": (0.0, 0.02), "nature_pct": (0.0, 2.0),
+            "population": (0.02, 0.0), "commuters": (0.0, 2.0), "diff_poverty": (0.0, 1.0),
+            "diff_income": (0.0, 20.0), "split": (0.02, 0.0), "cumulative_cost": (0.0, 1000.0),
+            "farm_gate": (0.02, 0.0), "diff_poverty_choices": (0.0, 1.0), "diff_income_choices": (0.0, 20.0),
+            "service_quality": (0.0, 0.05)}
+"""Least y-range of each chart (label key: share of the values' size, and an absolute floor in the
+chart's unit, the larger counts): a farm-gate price moving from 0.9018 to 0.9019 drew as a swing
+across the whole chart (browser trial, 2026-12-03)."""
 RUN_COLOUR, TWIN_COLOUR, EARLIER_COLOUR = "#0969da", "#6e7781", "#0969da"
 HORIZON = 20
 """Years the x axes show from the start while axes are held."""
@@ -105,11 +115,24 @@ def _style(ax, language: str, title: str, size: float) -> None:
     ax.grid(alpha=0.3)
 
 
+def _least_span(ax, key: str) -> None:
+    """Widen the y-range of chart ``key`` about its middle to :data:`MIN_SPAN`'s least range."""
+    if key not in MIN_SPAN:
+        return
+    share, floor = MIN_SPAN[key]
+    low, high = ax.get_ylim()
+    middle = (low + high) / 2.0
+    least = max(share * abs(middle), floor)
+    if high - low < least:
+        ax.set_ylim(middle - least / 2.0, middle + least / 2.0)
+
+
 def _limits(ax, key: str, held: dict | None, start: int) -> None:
     """Hold the axes of chart ``key``: x from the start over :data:`HORIZON` years, y never
     shrinking (``held`` keeps each chart's range across years and resets). Not held, x runs
     over whole years from the start to the last year drawn, at least :data:`MIN_YEARS_SHOWN`
     (with one year drawn, Matplotlib's own range spans centuries)."""
+    _least_span(ax, key)
     if held is None:
         years = np.concatenate([np.asarray(line.get_xdata(), float) for line in ax.lines] or [np.zeros(0)])
         years = years[np.isfinite(years)]
@@ -264,13 +287,14 @@ def charts_figure(track, earlier, language: str, *, held: dict | None = None, la
     axes = chart_grid(fig, 3, large, legend_rows=2 if large else 1).flat
     start = int(track["year"].iloc[0]) if len(track) else 0
     for ax, (column, key) in zip(axes, CHARTS):
+        times = 100.0 if column in PERCENT else 1.0
         for i, old in enumerate(earlier):
-            ax.plot(old["year"], old[column], color=EARLIER_COLOUR, alpha=0.25, lw=5,
+            ax.plot(old["year"], times * old[column], color=EARLIER_COLOUR, alpha=0.25, lw=5,
                     label=t(language, "earlier") if i == 0 else None, gid="earlier")
-        ax.plot(track["year"], track["twin_" + column], color=TWIN_COLOUR, ls="--", lw=1.5,
+        ax.plot(track["year"], times * track["twin_" + column], color=TWIN_COLOUR, ls="--", lw=1.5,
                 label=t(language, "no_policy"), gid="twin")
-        ax.plot(track["year"], track[column], marker="o", ms=3, color=RUN_COLOUR, lw=2, label=t(language, "this_run"),
-                gid="run")
+        ax.plot(track["year"], times * track[column], marker="o", ms=3, color=RUN_COLOUR, lw=2,
+                label=t(language, "this_run"), gid="run")
         _style(ax, language, t(language, key), size)
         _limits(ax, key, held, start)
     handles, labels = axes[0].get_legend_handles_labels()
@@ -362,11 +386,11 @@ def municipality_comparison(row: dict, language: str) -> list[tuple[str, str, st
             for key, column, name in COMPARED]
 
 
-GAME_CHARTS = (("poverty", lambda f: f["poverty_headcount"]),
+GAME_CHARTS = (("poverty_pct", lambda f: 100 * f["poverty_headcount"]),
                ("diff_poverty_choices", lambda f: 100 * (f["poverty_headcount"] - f["twin_poverty_headcount"])),
                ("income", lambda f: f["mean_income_pc"]),
                ("diff_income_choices", lambda f: f["mean_income_pc"] - f["twin_mean_income_pc"]),
-               ("forest_cover", lambda f: f["forest_cover"]),
+               ("nature_pct", lambda f: 100 * f["forest_cover"]),
                ("service_quality", lambda f: f["service_quality"]))
 """The game's charts: (label key, the plotted column of a municipality's rows)."""
 NODE_PALETTE = ("#E69F00", "#56B4E9", "#009E73", "#D55E00", "#CC79A7", "#0072B2", "#F0E442", "#000000")
@@ -390,6 +414,7 @@ def game_figure(table, own: str, language: str, *, large: bool = False) -> Figur
             ax.plot(rows["year"], column(rows), color=NODE_PALETTE[k % len(NODE_PALETTE)], lw=3.5 if mine else 1.5,
                     marker="o", ms=3, label=rows["name"].iloc[0], gid=f"node-{node}", zorder=3 if mine else 2)
         _style(ax, language, t(language, key), size)
+        _least_span(ax, key)
         years = table["year"]
         ax.set_xlim(years.min() - 0.5, max(years.max(), years.min() + 5) + 0.5)  # whole years from the start
     handles, labels = axes[0].get_legend_handles_labels()
