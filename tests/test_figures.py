@@ -155,6 +155,22 @@ def test_morris_figure_is_readable_and_its_mu_star_intervals_stop_at_zero(tmp_pa
     assert "clipped at 0" in legend_text
 
 
+def test_a_figure_is_checked_at_the_resolution_it_is_written(tmp_path):
+    """The figure a plot function returns (and the tests check) is the one written: drawn at 100
+    dpi and written at 110, the Morris figure's labels, cleared of overlaps at 100, overlapped
+    tick labels and each other in the file (a newcomer's trial, 2026-12-03)."""
+    from matplotlib.image import imread
+
+    from territory_abm.output.plots import DPI
+
+    path = tmp_path / "indices.png"
+    fig = plot_indices(_morris_table(True), METHODS["morris"], 0.95, path, title="Morris elementary effects")
+    assert fig.dpi == DPI
+    height, width = imread(path).shape[:2]
+    assert (width, height) == tuple(round(v * DPI) for v in fig.get_size_inches())
+    assert_readable(fig)
+
+
 def test_sobol_bars_figure_is_readable(tmp_path):
     rows = [{"outcome": outcome, "method": "sobol", "parameter": name, "parameter_2": "", "index": index,
              "value": RNG.random() / 2, "conf": 0.1}

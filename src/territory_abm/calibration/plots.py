@@ -17,7 +17,7 @@ from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
 from ..output.figure_check import hide_colliding  # noqa: E402
-from ..output.plots import LINE_COLOUR, note_axis_origin, save  # noqa: E402
+from ..output.plots import DPI, LINE_COLOUR, note_axis_origin, save  # noqa: E402
 from .design import CalibrationDesign  # noqa: E402
 from .fit import Fit  # noqa: E402
 from .observations import OBSERVABLES  # noqa: E402
@@ -29,7 +29,7 @@ def plot_posterior(design: CalibrationDesign, fit: Fit, path: Path) -> Figure:
     the prior's box, with the estimate marked."""
     names, d = list(design.parameters), len(design.parameters)
     size = max(2.4, 8.0 / d)
-    fig, axes = plt.subplots(d, d, figsize=(size * d + 0.6, size * d + 0.4), squeeze=False, constrained_layout=True)
+    fig, axes = plt.subplots(d, d, figsize=(size * d + 0.6, size * d + 0.4), squeeze=False, constrained_layout=True, dpi=DPI)
     for i in range(d):
         for j in range(d):
             ax = axes[i, j]
@@ -75,7 +75,7 @@ def plot_fit(fit_rows: pd.DataFrame, level: float, path: Path) -> Figure:
     columns = min(3, len(names))
     rows = int(np.ceil(len(names) / columns))
     fig, axes = plt.subplots(rows, columns, figsize=(max(3.9 * columns, FIT_MIN_WIDTH), 3.6 * rows + 0.5),
-                             squeeze=False, constrained_layout=True)
+                             squeeze=False, constrained_layout=True, dpi=DPI)
     labels = []
     for ax, name in zip(axes.flat, names):
         part = fit_rows[fit_rows["statistic"] == name]

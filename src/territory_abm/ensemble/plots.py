@@ -64,6 +64,7 @@ def plot_patterns(result: pd.DataFrame, units: pd.DataFrame, path: Path, dpi: in
                   loc="center left", title="convergence (left)", title_fontsize=7.5)
     for ax in (left, right, converge):
         ax.tick_params(labelsize=7)
+    fig.set_dpi(dpi)  # the figure returned (and checked) is the one written (``output.plots.save``)
     fig.savefig(path, dpi=dpi)
     plt.close(fig)
     return fig

@@ -46,6 +46,7 @@ def scenario_style(k: int) -> dict:
 
 
 def _save(fig: Figure, path: Path, dpi: int) -> Figure:
+    fig.set_dpi(dpi)  # the figure returned (and checked) is the one written (``output.plots.save``)
     fig.savefig(path, dpi=dpi)
     plt.close(fig)
     return fig

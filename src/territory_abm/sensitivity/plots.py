@@ -14,7 +14,7 @@ import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from ..output.figure_check import hide_colliding  # noqa: E402
-from ..output.plots import save, wrap  # noqa: E402
+from ..output.plots import DPI, save, wrap  # noqa: E402
 from .analysis import SOBOL_SHARES, WIDEST_SHARE_INTERVAL  # noqa: E402
 from .methods import Method  # noqa: E402
 
@@ -42,7 +42,7 @@ def plot_indices(table: pd.DataFrame, method: Method, confidence_level: float, p
     rows = int(np.ceil(len(outcomes) / columns))
     n_params = table["parameter"].nunique()
     height = 3.6 if method.name == "morris" else max(2.6, 0.3 * n_params + 1.4)
-    fig, axes = plt.subplots(rows, columns, figsize=(5.4 * columns, height * rows + 0.5), squeeze=False,
+    fig, axes = plt.subplots(rows, columns, figsize=(5.4 * columns, height * rows + 0.5), squeeze=False, dpi=DPI,
                              constrained_layout=True)
     labels = []
     for ax, outcome in zip(axes.flat, outcomes):
