@@ -90,10 +90,17 @@ def test_compare_summary_shows_the_reference_and_each_difference_with_its_range(
     row = next(line for line in lines if line.startswith("poverty_headcount"))
     # shares in %, their differences in points, at the report's precision
     assert "30.0" in row and "-2.0 [-2.5, -1.5]" in row and "-5.0 [-5.5, -4.5]" in row and "points" in row
-    # a programme that ends before the horizon adds rows for its last year: the summary is the horizon's
-    ended = [{**r, "period": "horizon"} for r in rows] + [{**rows[1], "period": "programme end", "mean": 0.2,
-                                                           "diff_to_reference": -0.1}]
-    assert summary_text(pd.DataFrame(ended)) == text
+    # a programme that ends before the horizon: the final year's table as it was, then the differences
+    # in the programme's last year (a newcomer read -0.3 points at the horizon for a transfer whose end
+    # year showed -0.9, only in summary.csv)
+    ended = [{**r, "period": "horizon", "year": 2030} for r in rows] + [
+        {**rows[1], "period": "programme end", "year": 2016, "mean": 0.2, "diff_to_reference": -0.1,
+         "diff_q05": -0.12, "diff_q95": -0.08}]
+    both = summary_text(pd.DataFrame(ended))
+    assert both.startswith(text + "\n\nat the end of each programme")
+    last = both.splitlines()
+    assert "roads - baseline (2016)" in last[-2] and "cash" not in last[-2]
+    assert last[-1].startswith("poverty_headcount") and "-10.0 [-12.0, -8.0]" in last[-1]
     zero = summary_text(pd.DataFrame([{**rows[0], "mean": -0.0}, {**rows[1], "diff_to_reference": -1e-9,
                                                                   "diff_q05": float("nan")}]))
     assert "-0 " not in zero and "n/a" in zero

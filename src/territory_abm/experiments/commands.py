@@ -117,30 +117,52 @@ def summary_text(summary: pd.DataFrame) -> str:
     and each other scenario's difference to it with its 5-95 % range over seeds, at the
     report's precision (``report.numbers.shared_places``: an outcome's differences at one
     precision, with the places that keep a share's nonzero interval ends, and the mean of an
-    interval on one side of zero, from printing as 0, as in the report)."""
-    if "period" in summary.columns:  # the horizon rows (programme-end rows are in summary.csv)
-        summary = summary[summary["period"] == "horizon"]
-    scenarios = list(dict.fromkeys(summary["scenario"]))
+    interval on one side of zero, from printing as 0, as in the report). Below it, where a
+    scenario's programmes end before the final year, the same differences in the year they
+    end (a programme that ended a year before the horizon is read there too, as the report
+    does)."""
+    periods = summary["period"] if "period" in summary.columns else pd.Series("horizon", index=summary.index)
+    horizon = summary[periods == "horizon"]
+    scenarios = list(dict.fromkeys(horizon["scenario"]))
     reference = scenarios[0]
+    table = _difference_table(horizon, reference, scenarios)
+    what = "difference to the reference, mean [5-95 % over seeds]" if len(scenarios) > 1 else "mean over seeds"
+    text = f"final year; {what}:\n{table}"
+    ended = summary[periods == "programme end"]
+    if "year" in summary.columns:
+        ended = ended[ended["scenario"].isin(scenarios[1:]) & (ended["year"] < horizon["year"].max())]
+    if not ended.empty and "year" in summary.columns:
+        years = ended.groupby("scenario")["year"].first()
+        names = [s for s in scenarios[1:] if s in years.index]
+        table = _difference_table(ended, reference, [reference, *names], years=years)
+        text += f"\n\nat the end of each programme (its last year in brackets; summary.csv, period 'programme end'):\n{table}"
+    return text
+
+
+def _difference_table(part_rows: pd.DataFrame, reference: str, scenarios: list[str],
+                      years: pd.Series | None = None) -> str:
+    """The headline outcomes' rows of ``part_rows``: the reference's mean (none where ``years``
+    is given: the rows are other scenarios' years) and each other scenario's difference to it
+    [5-95 %], its column headed with its year where ``years`` gives one."""
     rows = []
     for name in HEADLINE:
-        part = summary[summary["outcome"] == name].set_index("scenario")
+        part = part_rows[part_rows["outcome"] == name].set_index("scenario")
         if part.empty:
             continue
         unit = numbers.unit(name)
         row = {"outcome": name, "unit": "% (differences in points)" if unit == "%" else unit}
-        row[f"{reference} (mean)"] = _number(name, part.loc[reference, "mean"])
+        if years is None:
+            row[f"{reference} (mean)"] = _number(name, part.loc[reference, "mean"])
         differences = part.loc[scenarios[1:], list(DIFFERENCE)]
         # the report's places (numbers.shared_places): the row at one precision, and an
         # interval on one side of zero never prints as 0
         places = numbers.shared_places(name, differences.itertuples(index=False))
         for scenario, r in differences.iterrows():
             mean, low, high = (_number(name, x, signed=True, places=places) for x in r)
-            row[f"{scenario} - {reference}"] = f"{mean} [{low}, {high}]"
+            head = f"{scenario} - {reference}" + (f" ({int(years[scenario])})" if years is not None else "")
+            row[head] = f"{mean} [{low}, {high}]"
         rows.append(row)
-    table = _aligned(pd.DataFrame(rows))
-    what = "difference to the reference, mean [5-95 % over seeds]" if len(scenarios) > 1 else "mean over seeds"
-    return f"final year; {what}:\n{table}"
+    return _aligned(pd.DataFrame(rows))
 
 
 def _aligned(df: pd.DataFrame) -> str:
