@@ -302,3 +302,28 @@ def test_the_seed_box_follows_a_reset_with_another_seed_made_on_another_page():
     group_seed["set"](10)
     assert [s.widget.v_model for s in rc.find(v.Slider)] == [10]
     rc.close()
+
+
+@pytest.mark.parametrize("steps, said", [(20, False), (21, True)])
+def test_the_page_says_when_a_group_steps_past_the_exercise_s_years(steps, said):
+    """A group can step on past its exercise's years (the browser trial went to step 21 and the
+    page said nothing): past them the page says the run goes on and the guide's figures stop."""
+    import dataclasses
+
+    import ipyvuetify as v
+    import solara
+
+    from territory_abm.dashboard.app import Controls, View
+
+    fields = {f.name: None for f in dataclasses.fields(View)}
+    fields.update(name="A", language="en", year=2020 + steps, steps=steps, seed=7, hold_axes=False, large_text=False,
+                  locked=False, horizon=20)
+
+    @solara.component
+    def Page():
+        Controls(View(**fields), lambda *a, **k: True, False, lambda: None, lambda: None)
+
+    _, rc = solara.render(Page(), handle_error=False)
+    texts = " ".join(str(w.widget.children) for w in rc.find(v.Html))
+    assert ("past the exercise's 20 years" in texts) == said
+    rc.close()

@@ -167,6 +167,7 @@ class View:
     start_params: dict  # the scenario's values (their sliders keep them exactly)
     municipalities: dict  # display name -> node id
     locked: bool  # the trainer locked the controls
+    horizon: int | None = None  # the exercise's years (its scenario's steps): past them the page says so
 
 
 def read_view(group: Group, locked: bool = False) -> View:
@@ -200,7 +201,8 @@ def read_view(group: Group, locked: bool = False) -> View:
                 summary(group.track, lang), len(group.earlier), group.hold_axes, group.large_text, details, compared,
                 levers,
                 {n: float(model.params[n]) for n in PARAMETERS},
-                {n: float(model.scenario.parameters[n]) for n in PARAMETERS}, municipality_ids(model), locked)
+                {n: float(model.scenario.parameters[n]) for n in PARAMETERS}, municipality_ids(model), locked,
+                model.scenario.steps)
 
 
 def summary(track: list[dict], lang: str) -> str:
@@ -398,6 +400,8 @@ def Controls(view: View, act, playing: bool, play, pause):
             solara.Button(t(lang, "pause"), on_click=pause, disabled=not playing)
             solara.Button(t(lang, "reset"), on_click=reset, disabled=view.locked)
             solara.Text(t(lang, "clock").format(year=view.year, steps=view.steps), style={"font-weight": "bold"})
+            if view.horizon is not None and view.steps > view.horizon:
+                solara.Text(t(lang, "beyond").format(years=view.horizon), classes=["beyond-note"])
         with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
             with solara.Div(style={"min-width": "14em", "flex": "1 1 14em"}):
                 NumberSlider(t(lang, "seed"), seed, 0, SEED_MAX, 1, set_seed, lang, integer=True, disabled=view.locked)

@@ -125,7 +125,8 @@ _ENTRIES: tuple[Outcome, ...] = (
        "of its odds that its household's k workers of last year give (rho hiring_referral_weight); surveys find "
        "30-60 % of jobs through friends and relatives (docs/model_choices.md, Hiring)", "share", "weighted_mean",
        ["hires"]),
-    _o("commuters", "persons", "workers employed in another node", "stock", "sum"),
+    _o("commuters", "persons", "workers employed in another node (the labour market's expected workers, so "
+       "fractions of a person)", "stock", "sum"),
     _o("mean_wage", "USD/worker/yr", "mean wage of jobs located here", "mean", "weighted_mean", _JOBS),
     _o("firms", "firms", "active firms", "stock", "sum"),
     _o("births", "persons/yr", "births", "flow", "sum"),
