@@ -158,12 +158,18 @@ def plot_network(graph: nx.Graph, types: pd.DataFrame, path: Path, title: str) -
     ax.margins(0.06)
     key.axis("off")
     colour, sizes, lines = _network_legend(max_pop, set(kind_of.values()))
-    stack_legends(key, [dict(handles=colour), dict(handles=sizes, labelspacing=1.3, borderpad=0.8, handletextpad=1.4),
-                        dict(handles=lines)])
+    # rows far enough apart for the largest circles (diameter in points over the legend's font size)
+    spacing = max(1.3, max(h.get_markersize() for h in sizes[1:]) / LEGEND_FONT - 0.5)
+    stack_legends(key, [dict(handles=colour), dict(handles=sizes, labelspacing=spacing, borderpad=0.8,
+                                                   handletextpad=1.4), dict(handles=lines)], fontsize=LEGEND_FONT)
     return save(fig, path)
 
 
-def stack_legends(ax, legends: list[dict], fontsize: float = 8) -> None:
+LEGEND_FONT = 8
+"""Font size (points) of the network's and map's stacked legends."""
+
+
+def stack_legends(ax, legends: list[dict], fontsize: float = LEGEND_FONT) -> None:
     """Legends (keyword sets of ``ax.legend``) one under the other from the top of ``ax``,
     each placed below the drawn height of the one before (so sections with large markers
     get the room they need)."""
