@@ -272,6 +272,20 @@ def test_shares_are_drawn_in_percent_and_no_chart_magnifies_a_flat_line(group):
     assert high - low >= MIN_SPAN["farm_gate"][0] * 0.9 - 1e-12
 
 
+def test_forest_cover_is_written_in_percent_wherever_the_page_shows_it(group):
+    """The charts draw forest cover in %; the municipality's table and the map's colour key
+    write it so too (review 23: the table wrote 0.45 beside a chart of 45)."""
+    from territory_abm.dashboard.views import COLOUR_BY, PERCENT, Ticks, municipality_details
+
+    node = group.model.territory.ids[0]
+    rows = dict(municipality_details(group.model, node, "en"))
+    forest = rows["Forest cover (% of the area)"]
+    value = 100 * float(group.model.node_stats["forest_cover"][0])
+    assert forest.endswith(" %") and float(forest[:-2]) == pytest.approx(value, abs=0.05)
+    assert COLOUR_BY["nature"][0] in PERCENT and COLOUR_BY["poverty"][0] in PERCENT
+    assert Ticks("en", 100.0).format_ticks([0.0, 0.2, 0.4]) == ["0", "20", "40"]
+
+
 def _words(text: str) -> set[str]:
     return set(re.findall(r"[^\W\d_]+", text))
 

@@ -214,3 +214,7 @@ def test_page_tables_render_as_html_with_names_escaped():
     assert "<table>" in html and "<td>59.5</td>" in html
     assert "<img" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
     assert to_html("**Cerro Azul** - year 2021").startswith("<p><strong>Cerro Azul</strong>")
+    for name in ("[x](javascript:alert(1))", "![i](http://evil.example/t.png)", "<http://evil.example>",
+                 "[x][1]\n\n[1]: javascript:alert(1)"):
+        made = to_html(markdown_table([["Municipality"], [name]]))
+        assert "<a" not in made and "<img" not in made, made

@@ -275,3 +275,16 @@ def test_a_misspelt_column_is_named_with_what_it_was_meant_to_be(tmp_path, file,
     with pytest.raises(InputError) as error:
         load_territory(tmp_path / "t")
     assert "meant to be" not in str(error.value)
+
+
+def test_a_missing_column_is_not_said_to_be_another_correct_one(tmp_path):
+    """Without ``land_gini`` the message must not offer ``income_gini`` (review 23), a column
+    the file needs as it is."""
+    shutil.copytree(EXAMPLE, tmp_path / "t")
+    path = tmp_path / "t" / "municipalities.csv"
+    rows = list(csv.reader(io.StringIO(path.read_text())))
+    k = rows[0].index("land_gini")
+    path.write_text("".join(",".join(r[:k] + r[k + 1:]) + "\n" for r in rows))
+    with pytest.raises(InputError) as error:
+        load_territory(tmp_path / "t")
+    assert "column land_gini" in str(error.value) and "meant to be" not in str(error.value)

@@ -100,6 +100,34 @@ def test_own_account_entry_known_answer(year_under_way):
     assert hh.enterprise_capital[row] == 0.0 and hh.assets[row] == 1000.0
 
 
+@pytest.mark.parametrize("margin, opens", [(0.99, True), (1.01, False)])
+def test_own_account_entry_weighs_the_enterprise_s_income_against_the_expected_wage(year_under_way, margin, opens):
+    """Known answer at the threshold: the enterprise's income p S (1 + L)^e - delta kappa S
+    against L x skill x best wage x chance of being hired (the odds scaled by the hiring
+    weight); the household opens one just below it, not just above. A household the price
+    rule closed this year does not open one again."""
+    from territory_abm.model.labour import hiring_weight, skill
+
+    m = copy.deepcopy(year_under_way)
+    hh, p = m.households, m.params
+    row = _candidate(m)
+    g, adults = hh.node[row], int(hh.adults[row])
+    scale = 1000.0 / p.enterprise_capital_output
+    income = scale * (m.expected_local_price[g] * (1 + adults) ** p.enterprise_labour_elasticity
+                      - p.asset_depreciation * p.enterprise_capital_output)
+    m.job_finding[g] = 0.5
+    weight = hiring_weight(m)[row]
+    chance = 0.5 * weight / (0.5 + 0.5 * weight)
+    m.best_wage[g] = margin * income / (adults * skill(m)[row] * chance)
+    enterprises.open_own_account(m)
+    assert (hh.enterprise_capital[row] > 0) == opens
+
+    m = copy.deepcopy(year_under_way)
+    row = _candidate(m)
+    enterprises.open_own_account(m, closed=np.array([row]))
+    assert m.households.enterprise_capital[row] == 0.0
+
+
 def test_a_household_without_savings_opens_nothing(year_under_way):
     """No credit: a household without a livelihood and without savings opens no enterprise."""
     m = copy.deepcopy(year_under_way)
@@ -123,25 +151,40 @@ def test_a_single_mover_takes_its_share_of_the_household_assets(year_under_way):
     np.testing.assert_allclose(hh.assets[rows] + stake, assets, rtol=1e-12)
 
 
+def _with_share(year_under_way, share):
+    m = copy.deepcopy(year_under_way)
+    m.params = m.params.with_overrides({"outside_sales_pass_on": share}, source="test")
+    enterprises.pass_on_outside_sales(m)  # at rest: nothing to pass on
+    return m
+
+
+def _exporters(m, node=None):
+    hh = m.households
+    runs = hh.alive & (hh.enterprise_capital > 0) & (hh.enterprise_outside > 0)
+    return runs if node is None else runs & (hh.node == node)
+
+
+def _close(m, row):
+    hh = m.households
+    hh.enterprise_capital[row] = hh.enterprise_outside[row] = hh.enterprise_scale[row] = 0.0
+
+
 @pytest.mark.parametrize("share", [1.0, 0.5])
 def test_sales_outside_of_a_closed_enterprise_pass_to_its_node_s_others(year_under_way, share):
     """Known answer (``enterprises.pass_on_outside_sales``): the sales outside of an enterprise
     that closed pass, times ``outside_sales_pass_on``, to the other enterprises of its node in
-    proportion to their scale; the node's sales outside then are its demand less the share
+    proportion to their scale; the node's sales outside then are what they were less the share
     lost, and other nodes' are unchanged."""
-    m = copy.deepcopy(year_under_way)
-    m.params = m.params.with_overrides({"outside_sales_pass_on": share}, source="test")
+    m = _with_share(year_under_way, share)
     hh = m.households
-    enterprises.pass_on_outside_sales(m)  # at rest: nothing missing
     before = enterprises.outside_sales(m)
-    runs = hh.alive & (hh.enterprise_capital > 0) & (hh.enterprise_outside > 0)
-    row = int(np.flatnonzero(runs)[0])
+    row = int(np.flatnonzero(_exporters(m))[0])
     g, lost = hh.node[row], hh.enterprise_outside[row]
-    others = runs & (hh.node == g)
+    others = hh.alive & (hh.enterprise_capital > 0) & (hh.node == g)
     others[row] = False
     assert others.sum() >= 2
     outside, scale = hh.enterprise_outside.copy(), hh.enterprise_scale.copy()
-    hh.enterprise_capital[row] = hh.enterprise_outside[row] = hh.enterprise_scale[row] = 0.0  # it closes
+    _close(m, row)
     enterprises.pass_on_outside_sales(m)
     after = enterprises.outside_sales(m)
     assert after[g] == pytest.approx(before[g] - (1 - share) * lost, rel=1e-12)
@@ -149,7 +192,51 @@ def test_sales_outside_of_a_closed_enterprise_pass_to_its_node_s_others(year_und
     np.testing.assert_array_equal(after[mask], before[mask])
     gain = hh.enterprise_outside[others] - outside[others]
     np.testing.assert_allclose(gain, share * lost * scale[others] / scale[others].sum(), rtol=1e-9)
-    assert m.outside_demand[g] == pytest.approx(after[g], rel=1e-12)
+    np.testing.assert_allclose(m.outside_held, after, rtol=1e-12)
+    enterprises.pass_on_outside_sales(m)  # nothing new lost: nothing more passes
+    np.testing.assert_allclose(enterprises.outside_sales(m), after, rtol=1e-12)
+
+
+def test_a_closure_and_a_household_moving_in_the_same_year_each_pass_their_share(year_under_way):
+    """At a share strictly between 0 and 1: an enterprise closing in a node and another moving
+    in from elsewhere the same year are each booked as the rule says (review 23 found the first
+    version netted them: 0.5 x the closed sales were lost for good)."""
+    share = 0.5
+    m = _with_share(year_under_way, share)
+    hh = m.households
+    before = enterprises.outside_sales(m)
+    nodes = [g for g in range(m.n_nodes) if _exporters(m, g).sum() >= 3]
+    g, h = nodes[0], nodes[1]
+    closing, moving = int(np.flatnonzero(_exporters(m, g))[0]), int(np.flatnonzero(_exporters(m, h))[0])
+    lost, brought = hh.enterprise_outside[closing], hh.enterprise_outside[moving]
+    _close(m, closing)
+    enterprises.move_outside_sales(m, np.array([moving]), np.array([g]))
+    hh.node[moving] = g
+    enterprises.pass_on_outside_sales(m)
+    after = enterprises.outside_sales(m)
+    assert after[g] == pytest.approx(before[g] - lost + share * lost + (1 - share) * brought, rel=1e-12)
+    assert after[h] == pytest.approx(before[h] - brought + share * brought, rel=1e-12)
+
+
+def test_what_a_node_without_enterprises_is_owed_waits_for_one(year_under_way):
+    """Where every enterprise of a node closes, the share to pass on waits, undiminished over
+    the years, and goes to the next enterprise there (review 23: it halved every year)."""
+    share = 0.5
+    m = _with_share(year_under_way, share)
+    hh = m.households
+    g = next(g for g in range(m.n_nodes) if _exporters(m, g).sum() >= 2)
+    rows = np.flatnonzero(hh.alive & (hh.enterprise_capital > 0) & (hh.node == g))
+    lost = hh.enterprise_outside[rows].sum()
+    for row in rows:
+        _close(m, row)
+    for _ in range(3):
+        enterprises.pass_on_outside_sales(m)
+        assert m.outside_waiting[g] == pytest.approx(share * lost, rel=1e-12)
+    entrant = int(rows[0])
+    hh.enterprise_scale[entrant], hh.enterprise_capital[entrant] = 100.0, 100.0
+    enterprises.pass_on_outside_sales(m)
+    assert hh.enterprise_outside[entrant] == pytest.approx(share * lost, rel=1e-12)
+    assert m.outside_waiting[g] == 0.0
 
 
 def test_own_account_entry_gives_households_formed_in_the_run_a_livelihood():

@@ -85,7 +85,7 @@ def territory_table(game: Game, lang: str) -> list[list[str]]:
                       number(100 * (row["poverty_headcount"] - row["twin_poverty_headcount"]), lang, 1, signed=True),
                       number(row["mean_income_pc"], lang, 0),
                       number(row["mean_income_pc"] - row["twin_mean_income_pc"], lang, 0, signed=True),
-                      number(row["forest_cover"], lang, 2)])
+                      number(100 * row["forest_cover"], lang, 1) + " %"])
     return lines
 
 

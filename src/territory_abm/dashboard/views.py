@@ -54,16 +54,18 @@ class Ticks(Formatter):
     """Tick labels in the page's language (decimal comma in Spanish, never "5e+05"), with as
     many decimals as the tick spacing needs."""
 
-    def __init__(self, language: str):
-        self.language = language
+    def __init__(self, language: str, times: float = 1.0):
+        self.language, self.times = language, times  # ``times``: labels of shares in % (100)
 
     def format_ticks(self, values):
-        locs = np.sort(np.asarray(values, float))
+        values = self.times * np.asarray(values, float)
+        locs = np.sort(values)
         spacing = np.min(np.diff(locs)) if locs.size > 1 else 1.0
         decimals = 0 if spacing >= 1 or spacing <= 0 else min(4, int(np.ceil(-np.log10(spacing) - 1e-9)))
         return [number(x, self.language, decimals) for x in values]
 
     def __call__(self, x, pos=None):
+        x = self.times * x
         return number(x, self.language, 0 if abs(x) >= 100 else 2)
 
 
@@ -230,7 +232,9 @@ def draw_key(ax, key_ax, key: str, scale, language: str) -> None:
         return
     key_ax.set_visible(True)
     cmap, norm = scale
-    ax.figure.colorbar(ScalarMappable(norm=norm, cmap=cmap), cax=key_ax, format=Ticks(language))
+    in_percent = COLOUR_BY[key][0] in PERCENT  # shares read in %, as the tables and charts write them
+    ax.figure.colorbar(ScalarMappable(norm=norm, cmap=cmap), cax=key_ax,
+                       format=Ticks(language, 100.0 if in_percent else 1.0), label="%" if in_percent else None)
     key_ax.tick_params(labelsize=8)
 
 
@@ -362,7 +366,9 @@ def municipality_details(model, node_id: str, language: str) -> list[tuple[str, 
             text = "-"
         elif key == "poverty":
             text = outcome_text(_DETAIL_COLUMNS[key], value, language) + " %"
-        elif key in ("gini", "forest_cover", "enforcement", "service_quality"):
+        elif key == "forest_cover":
+            text = number(100 * value, language, 1) + " %"
+        elif key in ("gini", "enforcement", "service_quality"):
             text = number(value, language, 2)
         else:
             text = number(value, language, 0)

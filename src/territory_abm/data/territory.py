@@ -153,13 +153,15 @@ def _name_key(name: str) -> str:
     return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
 
 
-def header_suggestions(missing: list[str], header: list[str]) -> str:
-    """For each ``missing`` column, a name in the ``header`` that looks like a misspelling of it
-    (difflib, as ``suggest.did_you_mean``): ``" (is 'povrty_rate' meant to be 'poverty_rate'?)"``,
-    or "" where none does."""
+def header_suggestions(missing: list[str], header: list[str], known: tuple[FieldSpec, ...]) -> str:
+    """For each ``missing`` column, a name in the ``header`` that is not one of the ``known``
+    columns and looks like a misspelling of it (difflib, as ``suggest.did_you_mean``):
+    ``" (is 'povrty_rate' meant to be 'poverty_rate'?)"``, or "" where none does (a correct
+    column is never offered: without ``land_gini``, ``income_gini`` is not it)."""
+    names = {c.name for c in known}
     found = []
     for name in missing:
-        close = difflib.get_close_matches(name, [h for h in header if h not in missing], n=1, cutoff=CUTOFF)
+        close = difflib.get_close_matches(name, [h for h in header if h not in names], n=1, cutoff=CUTOFF)
         if close:
             found.append(f" (is {close[0]!r} meant to be {name!r}?)")
     return "".join(found)
@@ -173,7 +175,7 @@ def load_nodes(path: Path) -> tuple[list[str], list[str], np.ndarray, dict[str, 
     if missing:
         problems.add(f"column{'s' if len(missing) > 1 else ''} {', '.join(missing)}",
                      f"{'columns' if len(missing) > 1 else 'a column'} of that name (see the data format docs); "
-                     f"the header has {', '.join(data.header)}{header_suggestions(missing, data.header)}")
+                     f"the header has {', '.join(data.header)}{header_suggestions(missing, data.header, NODE_COLUMNS)}")
     if not data.rows:
         problems.add("rows", "at least one node")
     present = [c for c in _NUMERIC_NODE if c.name in data.header]
@@ -240,7 +242,7 @@ def load_edges(path: Path, ids: list[str], names: list[str] | None = None) -> li
     if missing:
         problems.add(f"column{'s' if len(missing) > 1 else ''} {', '.join(missing)}",
                      "a column of that name (from, to, travel_time, road_quality); "
-                     f"the header has {', '.join(data.header)}{header_suggestions(missing, data.header)}")
+                     f"the header has {', '.join(data.header)}{header_suggestions(missing, data.header, EDGE_COLUMNS)}")
         problems.raise_if_any()
     edges = []
     for row, row_no in zip(data.rows, data.lines):

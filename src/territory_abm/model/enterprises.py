@@ -112,33 +112,49 @@ def outside_sales(model) -> np.ndarray:
 
 
 def pass_on_outside_sales(model) -> None:
-    """Of what a node's enterprises that closed, or whose households died out or left, sold
-    outside the territory (``model.outside_demand``, by node, less what the others now sell),
-    ``outside_sales_pass_on`` passes to the node's other enterprises in proportion to their
-    scale (where it has none, that share waits for one); the rest is lost. A household that
-    moves whole inside the territory leaves that share behind too (``migration.migrate``) and
-    brings the rest, which its new node's demand takes on. 0, the default,
-    keeps the rule before session 23: an enterprise's sales outside go with it (1: the
-    stationary run's 20-year income change +70 USD (sd 17) instead of -16: it stops the
-    closures' loss of 15 % of the sales outside, which offsets the enterprises' growing
-    labour; docs/model_choices.md, 'A livelihood for households formed in the run')."""
+    """Of what a node's enterprises that closed, or whose households died out or left the
+    territory, sold outside the territory since the last pass-on (``model.outside_held``, what the
+    node's enterprises sold outside after it, less what they sell now), ``outside_sales_pass_on``
+    passes to the node's other enterprises in proportion to their scale; the rest is lost. A
+    household that moves whole inside the territory leaves that share at its node too and takes
+    the rest with its enterprise (booked by ``migration.migrate``). Where a node has no
+    enterprise, what is to pass waits for one (``model.outside_waiting``). 0, the default, keeps
+    the rule before session 23: an enterprise's sales outside go with it (1: the stationary run's
+    20-year income change +60 USD (sd 17) instead of -16: it stops the closures' loss of 15 % of
+    the sales outside, which offsets the enterprises' growing labour; docs/model_choices.md, 'A
+    livelihood for households formed in the run')."""
     share, hh, n = model.params.outside_sales_pass_on, model.households, model.n_nodes
     now = outside_sales(model)
     if share <= 0:
-        model.outside_demand = now
+        model.outside_held, model.outside_waiting = now, np.zeros(n)
         return
-    # a household moving in brings the share of its sales outside that its origin's others do not take
-    model.outside_demand = np.maximum(model.outside_demand, now)
-    lost = model.outside_demand - now
-    where = lost > OUTSIDE_TOLERANCE * model.outside_demand
-    model.outside_demand = model.outside_demand - (1.0 - share) * np.maximum(lost, 0.0)
-    if not where.any():
-        return
-    running = hh.alive & (hh.enterprise_capital > 0) & where[hh.node]
+    pending = share * np.maximum(model.outside_held - now, 0.0) + model.outside_waiting
+    running = hh.alive & (hh.enterprise_capital > 0)
     scale = np.bincount(hh.node, hh.enterprise_scale * running, minlength=n)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        per_scale = nan_to_num(share * lost / scale)
-    hh.enterprise_outside = hh.enterprise_outside + running * per_scale[hh.node] * hh.enterprise_scale
+    placed = np.where((scale > 0) & (pending > OUTSIDE_TOLERANCE * np.maximum(now, 1.0)), pending, 0.0)
+    if placed.any():
+        with np.errstate(invalid="ignore", divide="ignore"):
+            per_scale = nan_to_num(placed / scale)
+        hh.enterprise_outside = hh.enterprise_outside + running * per_scale[hh.node] * hh.enterprise_scale
+    model.outside_waiting = pending - placed
+    model.outside_held = now + placed
+
+
+def move_outside_sales(model, rows: np.ndarray, dest: np.ndarray) -> None:
+    """Households ``rows`` move whole to nodes ``dest`` inside the territory: their enterprises'
+    sales outside the territory stay, in the share ``outside_sales_pass_on``, with their node's
+    other enterprises (passed on at the next :func:`pass_on_outside_sales`), and the rest goes
+    with them. Call before their node changes."""
+    share = model.params.outside_sales_pass_on
+    if share <= 0 or rows.size == 0:
+        return
+    hh, n = model.households, model.n_nodes
+    sold = hh.enterprise_outside[rows] * hh.alive[rows]
+    origin = hh.node[rows]
+    model.outside_held = (model.outside_held - np.bincount(origin, sold, minlength=n)
+                          + np.bincount(dest, (1.0 - share) * sold, minlength=n))
+    model.outside_waiting = model.outside_waiting + np.bincount(origin, share * sold, minlength=n)
+    hh.enterprise_outside[rows] = (1.0 - share) * hh.enterprise_outside[rows]
 
 
 def supply(model) -> np.ndarray:
@@ -167,6 +183,7 @@ def turnover(model) -> None:
     rng = model.streams["enterprises"]
     ratio = model.expected_local_price / model.start_local_price
     fall = p.enterprise_response * np.maximum(1.0 - ratio, 0.0) * model.populated
+    rows = np.zeros(0, np.int64)
     if fall.any():
         rows = closing_candidates(alive=hh.alive, capital=hh.enterprise_capital, node=hh.node, fall=fall)
         rows = rows[rng.random(rows.size) < fall[hh.node[rows]]]
@@ -178,7 +195,7 @@ def turnover(model) -> None:
     if rise.any():
         open_where_dear(model, rise)
     if p.own_account_entry > 0:
-        open_own_account(model)
+        open_own_account(model, closed=rows)
 
 
 def open_where_dear(model, rise: np.ndarray) -> None:
@@ -229,7 +246,7 @@ def without_livelihood(model) -> np.ndarray:
             & ~owners(model))
 
 
-def open_own_account(model) -> None:
+def open_own_account(model, closed: np.ndarray | None = None) -> None:
     """Households without a livelihood of their own (:func:`without_livelihood`) open an
     own-account enterprise where one they can pay for from their savings earns more than
     their adults expect from seeking wage work, at ``own_account_entry`` a year (a draw per
@@ -239,12 +256,16 @@ def open_own_account(model) -> None:
     is weighed against L times the household's skill, the best wage per skill unit net of
     commuting reachable from its node and its chance of being hired as a new seeker (the job
     rule's expected wage, ``labour_kernels.seek_work``). The capital is bought outside the
-    territory."""
+    territory. Households whose enterprise the price rule ``closed`` this year (rows) do not
+    open one again in the same year."""
     from .labour import hiring_weight, skill
 
     p, hh = model.params, model.households
     rng = model.streams["enterprises"]
-    rows = np.flatnonzero(without_livelihood(model) & (hh.assets > 0))
+    able = without_livelihood(model) & (hh.assets > 0)
+    if closed is not None:
+        able[closed] = False
+    rows = np.flatnonzero(able)
     rows = rows[rng.random(rows.size) < p.own_account_entry]
     if rows.size == 0:
         return

@@ -48,6 +48,7 @@ from scipy.sparse import csr_array
 
 from . import context
 from .demography import dissolve
+from .enterprises import move_outside_sales
 from .environment import give_up_land
 from .exact import binomial, nan_to_num
 from .households import farming_households
@@ -322,8 +323,7 @@ def migrate(model) -> None:
         dissolve(model, leave, "assets of emigrating households", "rest_of_world")
     # whole households moving inside the territory: new home, land left to the old node
     move = movers[whole & internal]
-    # their enterprise's customers outside the territory stay, in that share, with its node's others
-    hh.enterprise_outside[move] *= 1.0 - p.outside_sales_pass_on
+    move_outside_sales(model, move, dest[whole & internal])  # its customers outside: ``outside_sales_pass_on``
     give_up_land(model, move)
     hh.node[move] = dest[whole & internal]
     # single members leave the household with their share of this year's income and no job;
