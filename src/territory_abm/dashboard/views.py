@@ -61,7 +61,8 @@ class Ticks(Formatter):
         values = self.times * np.asarray(values, float)
         locs = np.sort(values)
         spacing = np.min(np.diff(locs)) if locs.size > 1 else 1.0
-        decimals = 0 if spacing >= 1 or spacing <= 0 else min(4, int(np.ceil(-np.log10(spacing) - 1e-9)))
+        # the fewest decimals that write the spacing exactly (0.25: 2, not 1, which wrote 36.25 as 36.2)
+        decimals = next((d for d in range(5) if abs(round(spacing, d) - spacing) <= 1e-9 * max(spacing, 1.0)), 4)
         return [number(x, self.language, decimals) for x in values]
 
     def __call__(self, x, pos=None):
