@@ -256,3 +256,18 @@ def test_own_account_entry_gives_households_formed_in_the_run_a_livelihood():
         gap[label], poor[label] = np.mean(counts), np.mean(shares)
     assert gap["on"] < 0.75 * gap["off"]
     assert poor["on"] < 0.75 * poor["off"]
+
+
+def test_the_pass_on_switched_on_mid_run_starts_from_what_the_nodes_sell_then():
+    """Off, nothing is kept (no sum over the households a year); switched on mid-run
+    (``set_parameters``), the rule starts from the nodes' sales outside at that year and passes
+    on only what is lost after it."""
+    m = _model(steps=4)
+    m.step()
+    assert m.outside_held is None
+    m.set_parameters({"outside_sales_pass_on": 1.0})
+    m.step()
+    assert m.outside_held is not None
+    held = m.outside_held.copy()
+    m.step()
+    assert (m.outside_held >= 0).all() and m.outside_held.sum() == pytest.approx(held.sum(), rel=0.05)

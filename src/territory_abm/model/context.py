@@ -106,8 +106,9 @@ def pass_on_productivity(model) -> None:
     model.settler_tfp = model.settler_tfp * growth
     hh.enterprise_scale = hh.enterprise_scale * growth
     hh.enterprise_outside = hh.enterprise_outside * growth
-    model.outside_held = model.outside_held * growth
-    model.outside_waiting = model.outside_waiting * growth
+    if model.outside_held is not None:
+        model.outside_held = model.outside_held * growth
+        model.outside_waiting = model.outside_waiting * growth
 
 
 def external_income_pc(model) -> float:

@@ -113,9 +113,10 @@ def outside_sales(model) -> np.ndarray:
 
 def pass_on_outside_sales(model) -> None:
     """Of what a node's enterprises that closed, or whose households died out or left the
-    territory, sold outside the territory since the last pass-on (``model.outside_held``, what the
-    node's enterprises sold outside after it, less what they sell now), ``outside_sales_pass_on``
-    passes to the node's other enterprises in proportion to their scale; the rest is lost. A
+    territory, sold outside the territory since the last pass-on (``model.outside_held``, what
+    the node's enterprises sold outside after it, less what they sell now; None while the share
+    is 0), ``outside_sales_pass_on`` passes to the node's other enterprises in proportion to
+    their scale; the rest is lost. A
     household that moves whole inside the territory leaves that share at its node too and takes
     the rest with its enterprise (booked by ``migration.migrate``). Where a node has no
     enterprise, what is to pass waits for one (``model.outside_waiting``). 0, the default, keeps
@@ -124,10 +125,12 @@ def pass_on_outside_sales(model) -> None:
     the sales outside, which offsets the enterprises' growing labour; docs/model_choices.md, 'A
     livelihood for households formed in the run')."""
     share, hh, n = model.params.outside_sales_pass_on, model.households, model.n_nodes
-    now = outside_sales(model)
-    if share <= 0:
-        model.outside_held, model.outside_waiting = now, np.zeros(n)
+    if share <= 0:  # nothing kept (a sum over the households a year saved); a share set later starts afresh
+        model.outside_held = None
         return
+    now = outside_sales(model)
+    if model.outside_held is None:  # switched on since the last pass-on: from what the nodes sell now
+        model.outside_held, model.outside_waiting = now, np.zeros(n)
     pending = share * np.maximum(model.outside_held - now, 0.0) + model.outside_waiting
     running = hh.alive & (hh.enterprise_capital > 0)
     scale = np.bincount(hh.node, hh.enterprise_scale * running, minlength=n)
@@ -146,7 +149,7 @@ def move_outside_sales(model, rows: np.ndarray, dest: np.ndarray) -> None:
     other enterprises (passed on at the next :func:`pass_on_outside_sales`), and the rest goes
     with them. Call before their node changes."""
     share = model.params.outside_sales_pass_on
-    if share <= 0 or rows.size == 0:
+    if share <= 0 or rows.size == 0 or model.outside_held is None:
         return
     hh, n = model.households, model.n_nodes
     sold = hh.enterprise_outside[rows] * hh.alive[rows]

@@ -144,8 +144,10 @@ class TerritoryModel(mesa.Model):
         # node), and the local price local sellers plan with
         start_spend = start.starting_consumption(self)
         start.enterprises_outside(self, start_spend)
-        # by node: sales outside the territory its enterprises held at the last pass-on, and what waits for one
-        self.outside_held, self.outside_waiting = enterprises.outside_sales(self), np.zeros(n)
+        # by node: sales outside the territory its enterprises held at the last pass-on (None while
+        # ``outside_sales_pass_on`` is 0), and what waits for an enterprise (``enterprises``)
+        self.outside_held = enterprises.outside_sales(self) if self.params.outside_sales_pass_on > 0 else None
+        self.outside_waiting = np.zeros(n)
         self.local_spending_share = start.local_spending_shares(self, start_spend)
         self.expected_local_price = start.local_price(self, start_spend)
         self.start_local_price = self.expected_local_price.copy()  # the base of consumer prices; enterprises' reference price
