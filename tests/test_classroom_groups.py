@@ -325,5 +325,5 @@ def test_the_page_says_when_a_group_steps_past_the_exercise_s_years(steps, said)
 
     _, rc = solara.render(Page(), handle_error=False)
     texts = " ".join(str(w.widget.children) for w in rc.find(v.Html))
-    assert ("past the scenario's 20 years" in texts) == said
+    assert ("Past the scenario's 20 years" in texts) == said
     rc.close()

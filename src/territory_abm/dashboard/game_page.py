@@ -128,8 +128,9 @@ def DecisionPanel(name: str, choice, decided: bool, year: int, lang: str, act, l
                          lambda v, share=share: act(lambda g: g.choose(name, split={share: v})), lang,
                          disabled=locked)
         rest = 1.0 - sum(choice.split.values())
-        solara.Text(t(lang, "administration").format(share=number(100 * rest, lang, 0)))
-        solara.Text(t(lang, "programmes"), style={"font-weight": "bold"})
+        # each on a line of its own (two Texts side by side ran together: "15 %Programmes asked for")
+        solara.Text(t(lang, "administration").format(share=number(100 * rest, lang, 0)), style={"display": "block"})
+        solara.Text(t(lang, "programmes"), style={"font-weight": "bold", "display": "block", "margin-top": "8px"})
         for programme in PROGRAMMES:
             solara.Switch(label=t(lang, programme), value=programme in choice.programmes, disabled=locked,
                           on_value=lambda on, p=programme: act(lambda g: g.choose(name, programme=p, on=on)))
@@ -219,13 +220,14 @@ def GamePage(name: str):
                                                                     else "map-polygons"])
                     if note:
                         solara.Text(note, classes=["map-note"])
-                with solara.Card(t(lang, "territory_table")):
-                    with solara.Div(classes=["territory-table"]):
-                        Markdown(markdown_table(table))
             with solara.Column():
                 DecisionPanel(name, choice, decided, status[0], lang, act, locked)
                 with solara.Card(t(lang, "game_charts")):
                     solara.Image(figures[1], width="100%")
+        # the whole width: its eleven columns were cut off in half a 1280x720 page (browser trial)
+        with solara.Card(t(lang, "territory_table")):
+            with solara.Div(classes=["territory-table"]):
+                Markdown(markdown_table(table))
 
 
 _FIGURES: dict = {}
