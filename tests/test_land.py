@@ -218,3 +218,23 @@ def test_a_split_farm_produces_what_the_whole_did():
     parts = (farm_output(100.0 * share**rest, 6.0 * share, 3.0 * share, 0.0, 1.0, a, b, 0.0)
              + farm_output(100.0 * (1 - share) ** rest, 6.0 * (1 - share), 3.0 * (1 - share), 0.0, 1.0, a, b, 0.0))
     assert parts == pytest.approx(whole)
+
+
+@pytest.mark.parametrize("growth", [0.0, 0.5, 1.0])
+def test_a_formed_household_grows_toward_its_parents_usual_size(year_under_way, monkeypatch, growth):
+    """Known answer (``formed_household_growth``): a household formed by an adult child has the
+    usual size 1 + growth x (its parents' usual size - 1), rounded: births restore it to that,
+    so at 0 (the default) it stays one person and at 1 it grows to its parents' size."""
+    import copy
+
+    from territory_abm.model import formation
+
+    m = copy.deepcopy(year_under_way)
+    m.params = m.params.with_overrides({"formed_household_growth": growth}, source="test")
+    hh = m.households
+    row = int(np.flatnonzero(hh.alive & (hh.adults >= 2) & (hh.usual_size >= 4))[0])
+    parents = int(hh.usual_size[row])
+    monkeypatch.setattr(formation, "forming", lambda model, rng: np.array([row]))
+    child = int(formation.form_households(m)[0])
+    assert hh.usual_size[child] == round(1 + growth * (parents - 1))
+    assert hh.members[child] == 1

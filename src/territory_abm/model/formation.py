@@ -97,12 +97,20 @@ def form_households(model) -> np.ndarray:
     return hh.append({
         "alive": np.ones(k, bool), "node": hh.node[rows], "members": np.ones(k, np.int32),
         "adults": np.ones(k, np.int32), "education": hh.education[rows], "schooling_gap": hh.schooling_gap[rows],
+        "usual_size": formed_usual_size(p.formed_household_growth, hh.usual_size[rows]),
         "skill_residual": hh.skill_residual[rows],
         "land": land, "assets": assets,
         "land_quality_log": hh.land_quality_log[rows],
         "tfp": tfp, "price_share": hh.price_share[rows], "employed": job, "wage_income": wage,
         "farm_income": farm, "other_income": other, "income": wage + farm + other, **business,
     })
+
+
+def formed_usual_size(growth: float, parents: np.ndarray) -> np.ndarray:
+    """The size births restore after losses (``usual_size``) of households formed by adult
+    children of households of usual size ``parents``: 1 + ``formed_household_growth`` times
+    (``parents`` - 1), rounded (1 at growth 0: a new household of one)."""
+    return np.maximum(np.rint(1.0 + growth * (parents.astype(float) - 1.0)), 1.0).astype(np.int32)
 
 
 def enterprise_shares(model, rows: np.ndarray, share: np.ndarray, job: np.ndarray) -> dict[str, np.ndarray]:
