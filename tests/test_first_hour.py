@@ -288,3 +288,34 @@ def test_run_says_when_a_territory_with_boundaries_gets_no_map(tmp_path, monkeyp
                  "--out", str(tmp_path / "o")]) == 0
     said = "no map.png: the territory has boundaries" in capsys.readouterr().out
     assert said == (missing == "no_geopandas")
+
+
+def test_errors_name_files_as_typed_relative_to_the_working_directory(tmp_path, monkeypatch, capsys):
+    """A territory named in a scenario is resolved to an absolute path; ``run``'s error named
+    /tmp/.../terr1/edges.csv where ``validate`` named terr1/edges.csv (newcomer's trial): both
+    name it relative to the working directory."""
+    import shutil
+
+    from conftest import EXAMPLE
+
+    shutil.copytree(EXAMPLE, tmp_path / "terr1")
+    edges = tmp_path / "terr1" / "edges.csv"
+    edges.write_text(edges.read_text().replace("travel_time", "travel_tme", 1))
+    (tmp_path / "scen.toml").write_text(f'extends = "{(SCENARIOS / "baseline.toml").as_posix()}"\n'
+                                        'territory = "terr1"\nsteps = 1\n')
+    monkeypatch.chdir(tmp_path)
+    assert main(["run", "scen.toml"]) == 2
+    said = capsys.readouterr().err
+    assert said.startswith("error: terr1/edges.csv: column travel_time") and str(tmp_path) not in said
+    assert main(["validate", "terr1"]) == 2
+    assert capsys.readouterr().err.startswith("error: terr1/edges.csv: column travel_time")
+
+
+@pytest.mark.parametrize("steps", ["-5", "0", "501"])
+def test_steps_out_of_range_are_refused_in_one_wording(steps, capsys):
+    """``--steps -5`` said "non-negative" and ``--steps 0`` "[1, 500]": both now say what the
+    scenario file's ``steps`` expects."""
+    with pytest.raises(SystemExit) as stop:
+        main(["run", str(SCENARIOS / "baseline.toml"), f"--steps={steps}"])
+    assert stop.value.code == 2
+    assert f"--steps: a whole number in [1, 500] yr, got {steps}" in capsys.readouterr().err

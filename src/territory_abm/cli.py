@@ -20,7 +20,7 @@ from pathlib import Path
 from .data.territory import load_territory
 from .errors import InputError
 from .params import markdown_table
-from .scenarios.loader import SCENARIO_FIELDS, check_targets, load_scenario
+from .scenarios.loader import MAX_STEPS, SCENARIO_FIELDS, check_targets, load_scenario
 from .suggest import not_found
 
 
@@ -31,6 +31,18 @@ def _positive_int(text: str) -> int:
         raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
     if value < 0:
         raise argparse.ArgumentTypeError(f"expected a non-negative number, got {text}")
+    return value
+
+
+def _steps(text: str) -> int:
+    """``--steps``: years to simulate, refused outside [1, MAX_STEPS] in the words the
+    scenario file's ``steps`` is (``--steps -5`` said "non-negative", ``--steps 0`` "[1, 500]")."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if not 1 <= value <= MAX_STEPS:
+        raise argparse.ArgumentTypeError(f"a whole number in [1, {MAX_STEPS}] yr, got {text}")
     return value
 
 
@@ -162,7 +174,7 @@ def _add_quick_options(parser: argparse.ArgumentParser, samples: str, steps: boo
     quick.add_argument("--samples", type=_count, help=samples)
     quick.add_argument("--seeds", type=_count, help="replicate seeds per point")
     if steps:
-        quick.add_argument("--steps", type=_count, help="years to simulate")
+        quick.add_argument("--steps", type=_steps, help="years to simulate")
     quick.add_argument("--households-scale", type=_positive_float, help=SCALE_HELP)
 
 
@@ -174,7 +186,7 @@ def build_parser() -> argparse.ArgumentParser:
     run = _sub(sub, "run", "run one scenario and write its outputs")
     run.add_argument("scenario", type=Path, help="scenario TOML file")
     run.add_argument("--seed", type=_positive_int, help="random seed (overrides the scenario)")
-    run.add_argument("--steps", type=_positive_int, help="years to simulate (overrides the scenario)")
+    run.add_argument("--steps", type=_steps, help="years to simulate (overrides the scenario)")
     run.add_argument("--households-scale", type=_positive_float, help=f"{SCALE_HELP} (overrides the scenario)")
     _add_set_option(run, "for this run (recorded in run.json)")
     run.add_argument("--out", type=Path, default=None, help="output directory (default: out/<scenario name>)")
@@ -184,7 +196,7 @@ def build_parser() -> argparse.ArgumentParser:
     cmp.add_argument("scenarios", nargs="+", type=Path, help="scenario TOML files; the first is the reference")
     cmp.add_argument("--seeds", type=_count, default=10, help="seeds per scenario (default 10)")
     cmp.add_argument("--first-seed", type=_positive_int, default=1, help="first seed (default 1)")
-    cmp.add_argument("--steps", type=_count, help="years to simulate (overrides the scenarios)")
+    cmp.add_argument("--steps", type=_steps, help="years to simulate (overrides the scenarios)")
     cmp.add_argument("--households-scale", type=_positive_float, help=f"{SCALE_HELP} (overrides the scenarios)")
     _add_engine_options(cmp)
     _add_set_option(cmp, "in every scenario alike (recorded in comparison.json)")
@@ -228,7 +240,7 @@ def build_parser() -> argparse.ArgumentParser:
     quick = ens.add_argument_group("quick try", "replace the file's fields of the same name (checked like them)")
     quick.add_argument("--territories", type=_count, help="territories generated")
     quick.add_argument("--seeds", type=_count, help="replicate runs per territory")
-    quick.add_argument("--steps", type=_count, help="years to simulate")
+    quick.add_argument("--steps", type=_steps, help="years to simulate")
     quick.add_argument("--households-scale", type=_positive_float, help=SCALE_HELP)
     _add_engine_options(ens)
     ens.add_argument("--out", type=Path, required=True, help="output directory (rerun on it to resume)")
@@ -606,8 +618,21 @@ def _dispatch(args) -> int:
         print(markdown_table())
         return 0
     except InputError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {shown_source(exc.source)}: {exc.field}: {exc.expected}", file=sys.stderr)
         return 2
+
+
+def shown_source(source: str) -> str:
+    """An error's file as the user would type it: relative to the working directory where it
+    lies under it (a territory named in a scenario is resolved to an absolute path; ``run``
+    printed /tmp/.../edges.csv where ``validate`` printed my/terr1/edges.csv)."""
+    path = Path(source)
+    if not path.is_absolute():
+        return source
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return source
 
 
 if __name__ == "__main__":
