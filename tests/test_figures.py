@@ -169,6 +169,62 @@ def test_a_figure_is_checked_at_the_resolution_it_is_written(tmp_path):
     height, width = imread(path).shape[:2]
     assert (width, height) == tuple(round(v * DPI) for v in fig.get_size_inches())
     assert_readable(fig)
+    # a point label stays inside its panel (below the x axis it read as a tick label)
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    for ax in fig.axes:
+        x0, y0, x1, y1 = ax.get_window_extent(renderer).extents
+        for label in ax.texts:
+            if label.get_visible() and hasattr(label, "xyann"):
+                e = label.get_window_extent(renderer).extents
+                assert x0 - 1 <= e[0] and e[2] <= x1 + 1 and y0 - 1 <= e[1] and e[3] <= y1 + 1, label.get_text()
+
+
+# a quick Morris try's panels (newcomer's trial, 2026-12-03): (parameter, mu*, sigma, mu* interval)
+TRIAL_PANELS = {
+    "gini_income": [("clearing_propensity", 0.0012, 0.0017, 0.0003), ("consumption_share", 0.0132, 0.0187, 0.0001),
+                    ("farm_land_elasticity", 0.002, 0.0004, 0.0004), ("firm_entry_rate", 0.0048, 0.0067, 0.0064),
+                    ("intermediary_margin", 0.001, 0.0015, 0.0014), ("local_ownership_share", 0.0118, 0.005, 0.0047),
+                    ("migration_income_weight", 0.115, 0.0598, 0.0579),
+                    ("migration_stay_preference", 0.1374, 0.0017, 0.0017), ("national_transfer_pc", 0.002, 0.0012, 0.0012),
+                    ("natural_capital_elasticity", 0.0002, 0.0003, 0.0003),
+                    ("transport_cost_per_hour", 0.0118, 0.0167, 0.0098), ("wage_adjustment", 0.0001, 0.0001, 0.0001)],
+    "net_migration_rate": [("clearing_propensity", 0.0001, 0.0001, 0.0001), ("consumption_share", 0.0001, 0.0002, 0.0002),
+                           ("farm_land_elasticity", 0.0004, 0.0005, 0.0005), ("firm_entry_rate", 0.0, 0.0, 0.0),
+                           ("intermediary_margin", 0.0004, 0.0006, 0.0006),
+                           ("local_ownership_share", 0.0003, 0.0002, 0.0002),
+                           ("migration_income_weight", 0.0518, 0.03, 0.029),
+                           ("migration_stay_preference", 0.1091, 0.0405, 0.0405),
+                           ("national_transfer_pc", 0.0016, 0.0022, 0.0004), ("natural_capital_elasticity", 0.0, 0.0, 0.0),
+                           ("transport_cost_per_hour", 0.0007, 0.0009, 0.0003), ("wage_adjustment", 0.0, 0.0, 0.0)]}
+
+
+def test_morris_point_labels_stay_inside_their_panels(tmp_path):
+    """A point on the x axis had its label nudged below it, between the axis and the tick
+    labels, where it read as one of them (a quick Morris try's gini_income panel)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    rows = [{"outcome": outcome, "method": "morris", "parameter": name, "parameter_2": "", "index": index,
+             "value": value, "conf": conf if index == "mu_star" else np.nan, "unit": "1 per parameter range"}
+            for outcome, panel in TRIAL_PANELS.items() for name, mu, sigma, conf in panel
+            for index, value in (("mu_star", mu), ("sigma", sigma))]
+    fig = plot_indices(pd.DataFrame(rows), METHODS["morris"], 0.95, tmp_path / "indices.png", title="Morris")
+    assert_readable(fig)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    shown = 0
+    for ax in fig.axes:
+        x0, y0, x1, y1 = ax.get_window_extent(renderer).extents
+        for label in ax.texts:
+            if label.get_visible() and hasattr(label, "xyann"):
+                shown += 1
+                e = label.get_window_extent(renderer).extents
+                assert x0 - 1 <= e[0] and e[2] <= x1 + 1 and y0 - 1 <= e[1] and e[3] <= y1 + 1, label.get_text()
+    assert shown >= 6
 
 
 def test_sobol_bars_figure_is_readable(tmp_path):

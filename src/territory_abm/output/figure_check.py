@@ -144,14 +144,26 @@ def figure_problems(fig: Figure, max_aspect: float = MAX_ASPECT) -> list[str]:
     return problems
 
 
+def _outside_axes(label: Text, box: TextBox, renderer, tolerance: float) -> bool:
+    """Whether ``box`` (the extent of ``label``) reaches beyond its axes' frame."""
+    ax = label.axes
+    if ax is None:
+        return False
+    x0, y0, x1, y1 = ax.get_window_extent(renderer).extents
+    e = box.extent
+    return e[0] < x0 - tolerance or e[1] < y0 - tolerance or e[2] > x1 + tolerance or e[3] > y1 + tolerance
+
+
 def hide_colliding(fig: Figure, labels: list[Text], tolerance: float = OVERLAP_PX,
-                   nudges: tuple[tuple[float, float], ...] = ((0.0, 0.0),)) -> list[Text]:
+                   nudges: tuple[tuple[float, float], ...] = ((0.0, 0.0),), inside_axes: bool = False) -> list[Text]:
     """Hide each of ``labels`` (in priority order, most important first) that would overlap
     any other text of the figure or a label kept before it; returns the labels kept.
 
     Use it for point labels (annotations) that may pile up: the first ones always show
     when there is room, the rest give way. ``nudges``: shifts (points) added in turn to an
-    annotation's offset (placed in offset points) before it gives way.
+    annotation's offset (placed in offset points) before it gives way. ``inside_axes``: a
+    label must also lie within its axes (a point label below the x axis, between it and the
+    tick labels, read as one of them: the Morris figure, 2026-12-03).
     """
     renderer = _draw(fig)
     mine = {id(t) for t in labels}
@@ -165,7 +177,7 @@ def hide_colliding(fig: Figure, labels: list[Text], tolerance: float = OVERLAP_P
                 label.xyann = (start[0] + dx, start[1] + dy)
             box = TextBox(label.get_text(), "label", tuple(label.get_window_extent(renderer).extents), label)
             if not any(overlapping_text([box, other], tolerance) for other in taken) and not text_outside(
-                    fig, [box], tolerance):
+                    fig, [box], tolerance) and not (inside_axes and _outside_axes(label, box, renderer, tolerance)):
                 taken.append(box)
                 kept.append(label)
                 break

@@ -41,7 +41,7 @@ def plot_indices(table: pd.DataFrame, method: Method, confidence_level: float, p
     columns = min(2, len(outcomes))
     rows = int(np.ceil(len(outcomes) / columns))
     n_params = table["parameter"].nunique()
-    height = 3.6 if method.name == "morris" else max(2.6, 0.3 * n_params + 1.4)
+    height = 3.8 if method.name == "morris" else max(2.6, 0.3 * n_params + 1.4)  # one row of two: not a strip
     fig, axes = plt.subplots(rows, columns, figsize=(5.4 * columns, height * rows + 0.5), squeeze=False, dpi=DPI,
                              constrained_layout=True)
     labels = []
@@ -60,7 +60,7 @@ def plot_indices(table: pd.DataFrame, method: Method, confidence_level: float, p
         fig.legend(*first.get_legend_handles_labels(), loc="outside lower center", ncols=3, fontsize=8, frameon=False)
         # each panel's largest mu* first (priorities are shares of the panel's largest), and a
         # label that collides tries a few shifts before it gives way
-        hide_colliding(fig, sorted(labels, key=lambda t: -t.priority), nudges=LABEL_NUDGES)
+        hide_colliding(fig, sorted(labels, key=lambda t: -t.priority), nudges=LABEL_NUDGES, inside_axes=True)
     return save(fig, path)
 
 
