@@ -274,6 +274,10 @@ def test_set_replaces_a_parameter_for_run_and_compare_and_the_outputs_record_it(
     assert "--set" in capsys.readouterr().err
     assert main(["run", str(SCENARIOS / "baseline.toml"), *small, "--set", "migration_stay_preference=70"]) == 2
     assert "in [2, 10]" in capsys.readouterr().err
+    # the printed summaries say what --set changed (a researcher's logs read alike with and without)
+    assert main(["run", str(SCENARIOS / "baseline.toml"), "--steps", "1", "--households-scale", "0.02", "--no-plots",
+                 "--set", "own_account_entry=0.5", "--out", str(tmp_path / "r2")]) == 0
+    assert "(--set: own_account_entry=0.5)" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("missing", ["no_geopandas", ""])

@@ -273,6 +273,7 @@ def build_parser() -> argparse.ArgumentParser:
 def cmd_run(args) -> int:
     from tqdm import tqdm
 
+    from .experiments.commands import set_lines
     from .output.maps import missing_geometry
     from .runner import check_out_dir, simulate, summary, write_outputs
 
@@ -289,6 +290,8 @@ def cmd_run(args) -> int:
     files = write_outputs(result, out, with_plots=not args.no_plots, command_line=_overrides(args))
     if not args.quiet:
         print(summary(result))
+        for line in set_lines(dict(args.set)):
+            print(line.replace(", in every scenario", ""))
         print(f"\nwrote {', '.join(files)} to {out} ({result.wall_time:.1f} s)")
         if not args.no_plots and missing_geometry(result.model.territory.source) == "no_geopandas":
             print("no map.png: the territory has boundaries (geometry.gpkg) but the geo extra is not installed "

@@ -66,7 +66,8 @@ def compare(scenario_paths: list[Path], seeds: int, out_dir: Path, workers: int 
                 print(f"note: {name} also differs from {scenarios[0].name} in "
                       f"{', '.join(d['name'] for d in differences)} (see the warning): {name} - {scenarios[0].name} "
                       "is not its policies' effect alone.")
-            for line in scale_lines(scenarios[0].households_scale) + turnover_lines(scenarios[0].parameters):
+            for line in (scale_lines(scenarios[0].households_scale) + turnover_lines(scenarios[0].parameters)
+                         + set_lines(parameters)):
                 print(line)
     return status
 
@@ -110,6 +111,14 @@ class NotOnlyPoliciesWarning(UserWarning):
                          f"{differences_text(differences, reference)}; its differences to {reference} mix its "
                          "policies' effect with these changes (comparison.json: setting_differences; the report "
                          "says so on page one)")
+
+
+def set_lines(parameters: dict | None) -> list[str]:
+    """Under a printed summary: the registry values ``--set`` replaced, so that a log says
+    which settings made it (a summary with four rules on read as one without them)."""
+    if not parameters:
+        return []
+    return ["(--set, in every scenario: " + ", ".join(f"{name}={value:g}" for name, value in parameters.items()) + ")"]
 
 
 def summary_text(summary: pd.DataFrame) -> str:

@@ -115,10 +115,8 @@ _ENTRIES: tuple[Outcome, ...] = (
        "on the family farm; adults who farm without seeking a job are not counted). Not an unemployment rate: in a "
        "year of low farm prices most farm adults seek wage work, so it swings with the price draws (baseline seed "
        "42, scale 1: 2,516 in 2011, 31,260 in 2012)", "stock", "sum"),
-    _o("without_livelihood", "persons", "people in households with adults but no livelihood of their own: no farm, "
-       "wage job, non-farm enterprise or estate (they live on transfers, remittances and local public spending; "
-       "mostly households formed in the run by single movers and adult children: docs/model_choices.md, 'A "
-       "livelihood for households formed in the run')", "stock", "sum"),
+    _o("without_livelihood", "persons", "people in households without a farm, wage job, non-farm enterprise or estate",
+       "stock", "sum"),
     _o("hires", "persons/yr", "seekers the year's hiring lottery took on (new seekers and workers who lost their "
        "job), by home node", "flow", "sum"),
     _o("referral_share", "1", "share of the year's hires owed to referrals: each counts the part rho k / (1 + rho k) "
@@ -163,11 +161,11 @@ REGISTRY: Mapping[str, Outcome] = MappingProxyType({o.name: o for o in _ENTRIES}
 """Every yearly outcome by name (per-policy ``cost_<label>`` columns come on top)."""
 
 SUMMARY = ("mean_income_pc", "median_income_pc", "poverty_headcount", "poverty_gap", "gini_income", "gini_land",
-           "population", "firms", "natural_capital", "forest_cover")
+           "population", "without_livelihood", "firms", "natural_capital", "forest_cover")
 """Outcomes summarised in comparisons (final year, per scenario) and in a run's summary."""
 
 HEADLINE = ("mean_income_pc", "poverty_headcount", "poverty_gap", "gini_income", "forest_cover", "population",
-            "firms")
+            "without_livelihood", "firms")
 """Outcomes of the adviser report's headline table (a subset of ``SUMMARY``)."""
 
 SERIES = ("mean_income_pc", "poverty_headcount", "gini_income", "forest_cover", "population")
