@@ -189,3 +189,16 @@ def test_parameters_read_as_attributes_and_items_alike():
         params.birth_rate = 0.1
     with pytest.raises(AttributeError):
         params.no_such_parameter  # noqa: B018
+
+
+def test_a_range_beyond_the_registry_names_it_without_a_unit_of_one():
+    """``[0, 1] 1`` read oddly for a dimensionless parameter (researcher trial): its unit is
+    left out; a parameter with a unit keeps it."""
+    from territory_abm.design_files import parameter_bounds
+
+    with pytest.raises(InputError) as error:
+        parameter_bounds("d.toml", ["outside_sales_pass_on"], {"outside_sales_pass_on": [0.0, 2.0]})
+    assert str(error.value).endswith("within the registry range [0, 1], got [0, 2]")
+    with pytest.raises(InputError) as error:
+        parameter_bounds("d.toml", ["own_account_entry"], {"own_account_entry": [0.0, 2.0]})
+    assert "[0, 1] 1/yr, got [0, 2]" in str(error.value)

@@ -74,8 +74,9 @@ def parameter_bounds(src, parameters, ranges, key: str = "ranges") -> tuple[tupl
                 raise InputError(src, f"{key}.{name}", f"[low, high], two numbers, got {pair!r}")
             low, high = float(pair[0]), float(pair[1])
             if not (spec.low <= low < high <= spec.high):
+                unit = "" if spec.unit == "1" else f" {spec.unit}"  # dimensionless: no unit ("[0, 1] 1" read oddly)
                 raise InputError(src, f"{key}.{name}", f"low < high within the registry range "
-                                 f"[{spec.low:g}, {spec.high:g}] {spec.unit}, got [{low:g}, {high:g}]")
+                                 f"[{spec.low:g}, {spec.high:g}]{unit}, got [{low:g}, {high:g}]")
         bounds.append((float(low), float(high)))
     return tuple(bounds)
 
