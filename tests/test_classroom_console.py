@@ -64,6 +64,14 @@ def test_the_console_reads_every_group_without_joining_any(store):
     table = group_table(rows, "es")
     assert table[0][0] == "Grupo" and table[1][2] == "Transferencias monetarias" and len(table) == 4
     assert markdown_table(table).count("\n") == 4
+    # names on one line; a group past the scenario's years is marked (browser re-trial)
+    from dataclasses import replace
+
+    from territory_abm.dashboard.text import NBSP
+
+    assert table[1][0] == f"Los{NBSP}Robles" and "(" not in table[1][1]
+    past = group_table([replace(robles, steps=robles.horizon + 1)], "en")
+    assert past[1][1] == f"{robles.year} (past its {robles.horizon} years)"
 
 
 def test_the_debrief_draws_one_line_per_group_in_each_chart(store):

@@ -22,7 +22,7 @@ from .compare import track_frame
 from .controls import LEVER_FIELDS, live_policy
 from .groups import Group, GroupStore
 from .maps import DIFFERENCES, DifferencePanel, difference_map, node_differences
-from .text import number, outcome_text, t
+from .text import NBSP, number, outcome_text, t
 from .views import Ticks, YearTicks, fits, font_scale
 
 
@@ -44,6 +44,7 @@ class GroupRow:
     territory: str = ""  # the model's territory directory (for the debrief map)
     graph: object = None  # a copy of the model's network (drawn when the territory has no geometry)
     differences: dict = field(default_factory=dict)  # debrief map key -> {node id: this year's difference}
+    horizon: int | None = None  # the scenario's years: a group past them is marked in the table
 
     @property
     def last(self) -> pd.Series:
@@ -56,7 +57,8 @@ def group_row(group: Group) -> GroupRow:
     on = tuple(lever for lever in LEVER_FIELDS if live_policy(model, lever) is not None)
     differences = {key: node_differences(model, group.twin, key) for key in DIFFERENCES} if group.twin else {}
     return GroupRow(group.name, group.seed, int(model.year), int(model.steps), on, dict(group.parameters),
-                    track_frame(group.track), str(model.territory.source), model.graph.copy(), differences)
+                    track_frame(group.track), str(model.territory.source), model.graph.copy(), differences,
+                    int(model.scenario.steps))
 
 
 def group_table(rows: list[GroupRow], lang: str) -> list[list[str]]:
@@ -69,7 +71,11 @@ def group_table(rows: list[GroupRow], lang: str) -> list[list[str]]:
     lines = [header]
     for row in rows:
         last = row.last if len(row.track) else None
-        cells = [row.name, str(row.year), ", ".join(t(lang, lever) for lever in row.levers) or "-",
+        year = str(row.year)
+        if row.horizon is not None and row.steps > row.horizon:  # the group stepped past the scenario's years
+            year += f" ({t(lang, 'past_horizon').format(years=row.horizon)})"
+        # a name on one line (the table wrapped "Group 1" as "Group / 1")
+        cells = [NBSP.join(row.name.split(" ")), year, ", ".join(t(lang, lever) for lever in row.levers) or "-",
                  ", ".join(row.parameters) or "-"]
         if last is None:
             cells += ["-"] * 7
