@@ -13,7 +13,6 @@ from conftest import SCENARIOS
 
 from territory_abm import TerritoryModel, load_scenario
 from territory_abm.model import enterprises, migration
-from territory_abm.model.enterprise_kernels import owner_totals
 from territory_abm.model.ledger import INTERNAL
 
 ON = {"own_account_entry": 1.0, "mover_asset_share": 1.0, "outside_sales_pass_on": 1.0}
@@ -81,8 +80,7 @@ def test_own_account_entry_known_answer(year_under_way):
     m = copy.deepcopy(year_under_way)
     hh, p = m.households, m.params
     row = _candidate(m)
-    totals = owner_totals(alive=hh.alive, capital=hh.enterprise_capital, scale=hh.enterprise_scale,
-                          income=hh.income, node=hh.node, n_nodes=m.n_nodes)
+    totals = enterprises.node_owner_totals(m)
     typical = enterprises.typical_scale(m, totals)[hh.node[row]]
     assert typical * p.enterprise_capital_output > 1000.0
     enterprises.open_own_account(m)

@@ -290,8 +290,8 @@ def cmd_run(args) -> int:
     files = write_outputs(result, out, with_plots=not args.no_plots, command_line=_overrides(args))
     if not args.quiet:
         print(summary(result))
-        for line in set_lines(dict(args.set)):
-            print(line.replace(", in every scenario", ""))
+        for line in set_lines(dict(args.set), where=""):
+            print(line)
         print(f"\nwrote {', '.join(files)} to {out} ({result.wall_time:.1f} s)")
         if not args.no_plots and missing_geometry(result.model.territory.source) == "no_geopandas":
             print("no map.png: the territory has boundaries (geometry.gpkg) but the geo extra is not installed "
@@ -621,7 +621,7 @@ def _dispatch(args) -> int:
         print(markdown_table())
         return 0
     except InputError as exc:
-        print(f"error: {shown_source(exc.source)}: {exc.field}: {exc.expected}", file=sys.stderr)
+        print(f"error: {exc.describe(shown_source(exc.source))}", file=sys.stderr)
         return 2
 
 

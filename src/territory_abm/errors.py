@@ -27,4 +27,8 @@ class InputError(ValueError):
         self.source = str(source)
         self.field = field
         self.expected = expected
-        super().__init__(f"{self.source}: {field}: {expected}")
+        super().__init__(self.describe())
+
+    def describe(self, source: str | None = None) -> str:
+        """The problem in one line, naming ``source`` (default: the error's own) as its file."""
+        return f"{self.source if source is None else source}: {self.field}: {self.expected}"

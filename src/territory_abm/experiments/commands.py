@@ -113,12 +113,13 @@ class NotOnlyPoliciesWarning(UserWarning):
                          "says so on page one)")
 
 
-def set_lines(parameters: dict | None) -> list[str]:
-    """Under a printed summary: the registry values ``--set`` replaced, so that a log says
-    which settings made it (a summary with four rules on read as one without them)."""
+def set_lines(parameters: dict | None, where: str = ", in every scenario") -> list[str]:
+    """Under a printed summary: the registry values ``--set`` replaced (``where``: in which
+    runs), so that a log says which settings made it (a summary with four rules on read as one
+    without them)."""
     if not parameters:
         return []
-    return ["(--set, in every scenario: " + ", ".join(f"{name}={value:g}" for name, value in parameters.items()) + ")"]
+    return [f"(--set{where}: " + ", ".join(f"{name}={value:g}" for name, value in parameters.items()) + ")"]
 
 
 def summary_text(summary: pd.DataFrame) -> str:
@@ -137,10 +138,11 @@ def summary_text(summary: pd.DataFrame) -> str:
     table = _difference_table(horizon, reference, scenarios)
     what = "difference to the reference, mean [5-95 % over seeds]" if len(scenarios) > 1 else "mean over seeds"
     text = f"final year; {what}:\n{table}"
-    ended = summary[periods == "programme end"]
-    if "year" in summary.columns:
-        ended = ended[ended["scenario"].isin(scenarios[1:]) & (ended["year"] < horizon["year"].max())]
-    if not ended.empty and "year" in summary.columns:
+    ended = summary.iloc[0:0]
+    if "year" in summary.columns:  # summary.csv's rows have it (hand-made summaries may not)
+        ended = summary[(periods == "programme end") & summary["scenario"].isin(scenarios[1:])
+                        & (summary["year"] < horizon["year"].max())]
+    if not ended.empty:
         years = ended.groupby("scenario")["year"].first()
         names = [s for s in scenarios[1:] if s in years.index]
         table = _difference_table(ended, reference, [reference, *names], years=years)

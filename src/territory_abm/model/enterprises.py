@@ -50,6 +50,7 @@ import numpy as np
 
 from .enterprise_kernels import (OwnerTotals, closing_candidates, node_sales, opening_candidates, owner_totals,
                                  plan_income, settle_sales)
+from .estates import owners
 from .exact import nan_to_num
 
 
@@ -205,10 +206,9 @@ def open_where_dear(model, rise: np.ndarray) -> None:
     """``rise`` (by node) times the node's enterprises (at least one) open among the
     households without one whose savings cover a typical enterprise's capital (the price
     rule of the module docstring)."""
-    p, hh, n = model.params, model.households, model.n_nodes
+    p, hh = model.params, model.households
     rng = model.streams["enterprises"]
-    totals = owner_totals(alive=hh.alive, capital=hh.enterprise_capital, scale=hh.enterprise_scale,
-                          income=hh.income, node=hh.node, n_nodes=n)
+    totals = node_owner_totals(model)
     typical = typical_scale(model, totals)
     capital = p.enterprise_capital_output * typical
     able = opening_candidates(alive=hh.alive, capital=hh.enterprise_capital, assets=hh.assets, node=hh.node,
@@ -221,6 +221,14 @@ def open_where_dear(model, rise: np.ndarray) -> None:
     hh.enterprise_capital[enter] = capital[g]
     hh.assets[enter] -= capital[g]
     model.ledger.record("households", "rest_of_world", "enterprise investment", capital[g].sum())
+
+
+def node_owner_totals(model) -> OwnerTotals:
+    """This year's sums over the alive households by node that :func:`typical_scale` reads
+    (``enterprise_kernels.owner_totals``)."""
+    hh = model.households
+    return owner_totals(alive=hh.alive, capital=hh.enterprise_capital, scale=hh.enterprise_scale,
+                        income=hh.income, node=hh.node, n_nodes=model.n_nodes)
 
 
 def typical_scale(model, totals: OwnerTotals) -> np.ndarray:
@@ -244,7 +252,6 @@ def without_livelihood(model) -> np.ndarray:
     """Households with adults but no livelihood of their own: no farm, no wage job, no
     enterprise, no estate."""
     hh = model.households
-    from .estates import owners
     return (hh.alive & (hh.adults > 0) & (hh.tfp <= 0) & (hh.employed <= 0) & (hh.enterprise_capital <= 0)
             & ~owners(model))
 
@@ -272,11 +279,9 @@ def open_own_account(model, closed: np.ndarray | None = None) -> None:
     rows = rows[rng.random(rows.size) < p.own_account_entry]
     if rows.size == 0:
         return
-    totals = owner_totals(alive=hh.alive, capital=hh.enterprise_capital, scale=hh.enterprise_scale,
-                          income=hh.income, node=hh.node, n_nodes=model.n_nodes)
     g = hh.node[rows]
     kappa = p.enterprise_capital_output
-    scale = np.minimum(typical_scale(model, totals)[g], hh.assets[rows] / kappa)
+    scale = np.minimum(typical_scale(model, node_owner_totals(model))[g], hh.assets[rows] / kappa)
     adults = hh.adults[rows]
     income = scale * (model.expected_local_price[g] * labour_power(model)[adults] - p.asset_depreciation * kappa)
     job_finding, weight = model.job_finding[g], hiring_weight(model)[rows]

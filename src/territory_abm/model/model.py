@@ -43,8 +43,7 @@ from ..data.territory import Territory, load_territory
 from ..params import Parameters
 from ..scenarios.loader import MAX_STEPS, Scenario, make_policy
 from . import (allocator, budgets, context, demography, enterprises, environment, firms, food, formation, labour,
-               land_market,
-               migration, outcomes, public, start)
+               land_market, migration, outcomes, public, start)
 from .firms import FirmTable
 from .exact import nan_to_num
 from .households import compact_rows, household_record
