@@ -267,8 +267,11 @@ def test_set_replaces_a_parameter_for_run_and_compare_and_the_outputs_record_it(
     assert meta["parameters"]["migration_stay_preference"] == 7.0 and meta["parameters"]["birth_rate"] == 0.01
     assert main(["compare", str(SCENARIOS / "baseline.toml"), str(SCENARIOS / "roads.toml"), "--seeds", "2", *small,
                  "--workers", "1", "--set", "migration_stay_preference=7", "--out", str(tmp_path / "c")]) == 0
-    settings = json.loads((tmp_path / "c" / "comparison.json").read_text())["scenario_settings"]
-    assert [s["parameters"]["migration_stay_preference"] for s in settings] == [7.0, 7.0]
+    meta = json.loads((tmp_path / "c" / "comparison.json").read_text())
+    assert [s["parameters"]["migration_stay_preference"] for s in meta["scenario_settings"]] == [7.0, 7.0]
+    # and the options as given, as run.json has them (a researcher's trial: only the values were there)
+    assert meta["command_line"] == {"--seeds": 2, "--first-seed": 1, "--steps": 2, "--households-scale": 0.02,
+                                    "--set": {"migration_stay_preference": 7.0}}
     capsys.readouterr()
     assert main(["run", str(SCENARIOS / "baseline.toml"), *small, "--set", "migration_stay=7"]) == 2
     assert "--set" in capsys.readouterr().err

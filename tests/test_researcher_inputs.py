@@ -258,3 +258,51 @@ def test_a_sensitivity_design_takes_the_scenario_files_households_scale_range(tm
                         'outcomes = ["poverty_headcount"]\n')
         with pytest.raises(InputError, match=r"households_scale: a number in \[0.0001, 1000\]"):
             load_design(path)
+
+
+# ---------------------------------------------------------------- a programme past the horizon
+def test_compare_notes_a_programme_that_runs_past_the_last_simulated_year(tmp_path, capsys):
+    """A researcher's trial (session 23): ``compare`` with a ``--steps`` that ends before a
+    programme does printed its final-year differences with no word that the programme was
+    still running; now a note says so, and nothing is said of one that ends in time."""
+    from territory_abm.experiments.commands import outlasting_notes
+
+    roads = load_scenario(SCENARIOS / "roads.toml")  # its programme: 2012-2016
+    assert outlasting_notes([roads.replace(steps=10)]) == []
+    (note,) = outlasting_notes([roads.replace(steps=3)])
+    assert "runs to 2016, past the last simulated year 2013" in note and "2014-2016" in note
+    assert main(["compare", str(SCENARIOS / "baseline.toml"), str(SCENARIOS / "roads.toml"), "--seeds", "2",
+                 "--steps", "2", "--households-scale", "0.02", "--workers", "1", "--out", str(tmp_path / "c")]) == 0
+    out = capsys.readouterr().out
+    assert "the programme of roads runs to 2016, past the last simulated year 2012" in out, out
+    assert "programme of baseline" not in out
+
+
+# ---------------------------------------------------------------- every problem of a file at once
+def test_validate_names_every_problem_of_a_scenario_file_in_one_reading(tmp_path, capsys):
+    """A researcher's trial (session 23): ``validate`` stopped at a scenario file's first
+    problem, so a file with three took three rounds. Its fields, parameters, context drivers
+    and policies are now checked each on its own and every problem is printed, one line each,
+    with exit status 2; a file with one problem still gets one line."""
+    from territory_abm.errors import InputErrors
+
+    body = ('steps = -3\n[parameters]\nmigration_stay_preference = 70\nnot_a_parameter = 1\n'
+            '[context]\nbirth_rate = "high"\n'
+            '[[policies]]\nlever = "cash_transfr"\nstart = 2012\nend = 2015\ntarget = "all"\n')
+    path = tmp_path / "s.toml"
+    path.write_text(f'territory = "{os.path.relpath(EXAMPLE, tmp_path)}"\n{body}')
+    with pytest.raises(InputErrors) as caught:
+        load_scenario(path)
+    fields = [problem.field for problem in caught.value.each]
+    assert fields == ["steps", "parameters.migration_stay_preference", "parameters.not_a_parameter",
+                      "context.birth_rate", "policies[0].lever"], fields
+    assert main(["validate", str(path)]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 5 and all(line.startswith("error: ") and "s.toml" in line for line in err), err
+    assert "Traceback" not in "\n".join(err)
+    one = _scenario(tmp_path, "[parameters]\nnot_a_parameter = 1\n", name="one.toml")
+    with pytest.raises(InputError) as caught:
+        load_scenario(one)
+    assert not isinstance(caught.value, InputErrors) and caught.value.field == "parameters.not_a_parameter"
+    assert main(["run", str(path), "--quiet"]) == 2  # the other commands print every problem too
+    assert len(capsys.readouterr().err.splitlines()) == 5

@@ -300,9 +300,11 @@ def cmd_run(args) -> int:
 
 
 def _overrides(args) -> dict:
-    """The options of ``run`` that override the scenario file, as given (``run.json``)."""
-    given = {"--seed": args.seed, "--steps": args.steps, "--households-scale": args.households_scale,
-             "--set": dict(args.set) or None}
+    """The options of ``run`` or ``compare`` that override the scenario files or set the seeds,
+    as given (``run.json``, ``comparison.json``)."""
+    given = {"--seed": getattr(args, "seed", None), "--seeds": getattr(args, "seeds", None),
+             "--first-seed": getattr(args, "first_seed", None), "--steps": args.steps,
+             "--households-scale": args.households_scale, "--set": dict(args.set) or None}
     return {option: value for option, value in given.items() if value is not None}
 
 
@@ -313,7 +315,8 @@ def cmd_compare(args) -> int:
         compile_notice()
     status = compare(args.scenarios, args.seeds, args.out, workers=args.workers, scheduler=args.scheduler,
                      first_seed=args.first_seed, progress=not args.quiet,
-                     households_scale=args.households_scale, steps=args.steps, parameters=dict(args.set))
+                     households_scale=args.households_scale, steps=args.steps, parameters=dict(args.set),
+                     command_line=_overrides(args))
     return _report_status(status, args.out, "comparison")
 
 
@@ -542,7 +545,8 @@ def cmd_validate(args) -> int:
             kind = validate_path(path)
             print(f"ok: {path} ({kind})")
         except InputError as exc:
-            print(f"error: {exc}", file=sys.stderr)
+            for problem in exc.each:  # every problem found in one reading of the file
+                print(f"error: {problem}", file=sys.stderr)
             failed += 1
     return 2 if failed else 0
 
@@ -621,7 +625,8 @@ def _dispatch(args) -> int:
         print(markdown_table())
         return 0
     except InputError as exc:
-        print(f"error: {exc.describe(shown_source(exc.source))}", file=sys.stderr)
+        for problem in exc.each:
+            print(f"error: {problem.describe(shown_source(problem.source))}", file=sys.stderr)
         return 2
 
 

@@ -24,11 +24,12 @@ from .plots import plot_differences, plot_scenario_bands, plot_typology_shares
 def compare(scenario_paths: list[Path], seeds: int, out_dir: Path, workers: int | None = None,
             scheduler: str | None = None, first_seed: int = 1, progress: bool = True,
             households_scale: float | None = None, steps: int | None = None,
-            parameters: dict[str, float] | None = None) -> ExperimentStatus:
+            parameters: dict[str, float] | None = None, command_line: dict | None = None) -> ExperimentStatus:
     """Run every scenario with seeds ``first_seed ... first_seed + seeds - 1`` and write the
     comparison tables and plots into ``out_dir`` (only once every run has finished); with
     ``progress``, print a summary table of the headline outcomes at the end. ``parameters``
-    (``--set``) replace registry values in every scenario alike.
+    (``--set``) replace registry values in every scenario alike; ``command_line``, the options
+    that set the comparison as given, is recorded in ``comparison.json`` (as ``run.json`` does).
 
     Warns (:class:`OneSeedWarning`) when ``seeds`` is 1: differences between scenarios
     cannot then be told from chance; and (:class:`NotOnlyPoliciesWarning`) for each scenario
@@ -57,11 +58,13 @@ def compare(scenario_paths: list[Path], seeds: int, out_dir: Path, workers: int 
     finally:
         engine.close()
     if status.complete:
-        write_comparison(out_dir)
+        write_comparison(out_dir, command_line)
         if progress:
             print(summary_text(pd.read_csv(out_dir / "summary.csv")))
             if 1 < seeds < STEADY_SEEDS:
                 print(few_seeds_note(seeds))
+            for line in outlasting_notes(scenarios):
+                print(line)
             for name, differences in differing.items():
                 print(f"note: {name} also differs from {scenarios[0].name} in "
                       f"{', '.join(d['name'] for d in differences)} (see the warning): {name} - {scenarios[0].name} "
@@ -70,6 +73,20 @@ def compare(scenario_paths: list[Path], seeds: int, out_dir: Path, workers: int 
                          + set_lines(parameters)):
                 print(line)
     return status
+
+
+def outlasting_notes(scenarios: list) -> list[str]:
+    """Under a printed summary: a note for each scenario whose programmes run past the last
+    simulated year (a shorter ``--steps``, or a file's own years): its final-year differences
+    are those of a programme still running, its later years and their cost not simulated."""
+    notes = []
+    for scenario in scenarios:
+        last = max((policy.end for policy in scenario.policies), default=None)
+        if last is not None and last > scenario.end_year:
+            notes.append(f"note: the programme of {scenario.name} runs to {last}, past the last simulated year "
+                         f"{scenario.end_year}: its differences are those of a programme still running "
+                         f"(its years {scenario.end_year + 1}-{last} and their cost are not simulated).")
+    return notes
 
 
 def few_seeds_note(seeds: int) -> str:
@@ -201,8 +218,9 @@ def _design_scenarios(out_dir: Path) -> list[dict]:
         return store.manifest()["design"]["scenarios"]
 
 
-def write_comparison(out_dir: Path) -> list[str]:
-    """Tables and plots of a finished comparison; ``comparison.json`` last."""
+def write_comparison(out_dir: Path, command_line: dict | None = None) -> list[str]:
+    """Tables and plots of a finished comparison; ``comparison.json`` last, with the
+    ``command_line`` options that set it as given."""
     marker = out_dir / "comparison.json"
     marker.unlink(missing_ok=True)  # not a finished comparison until it is rewritten
     comparison = Comparison(out_dir)
@@ -233,6 +251,6 @@ def write_comparison(out_dir: Path) -> list[str]:
                        "scenario_settings": design,
                        # per scenario after the reference: what differs from it besides the policies
                        "setting_differences": setting_differences(design),
-                       "outputs": written + ["comparison.json"]},
+                       "command_line": command_line or {}, "outputs": written + ["comparison.json"]},
                       out_dir / "comparison.json")
     return written

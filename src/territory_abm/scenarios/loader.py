@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError
+from ..errors import ErrorCollector, InputError
 from ..suggest import did_you_mean, not_found
 from ..fields import FieldSpec
 from ..outcomes.types import Tolerances
@@ -239,43 +239,60 @@ def load_scenario(path: str | Path) -> Scenario:
     Raises
     ------
     InputError
-        Naming the file and field, for any problem (including in extended files).
+        Naming the file and field, for any problem (including in extended files); where the
+        file's fields, parameters, context drivers or policies have several problems,
+        :class:`~territory_abm.errors.InputErrors` names each (a file's structure, such as
+        what it extends, is checked first, and its first problem stops the reading).
     """
     path = Path(path)
     merged, policy_entries = _raw_with_extends(path)
     src = str(path)
+    errors = ErrorCollector()
     if "territory" not in merged:
-        raise InputError(src, "territory", "the path of a territory data directory (relative to the scenario)")
-    values = {key: spec.check(merged[key], src) if key in merged else spec.default
-              for key, spec in SCENARIO_FIELDS.items()}
-    territory = Path(values["territory"])
-    if not territory.is_dir():
-        raise InputError(src, "territory", f"{territory}: {not_found(territory, 'an existing data directory')}")
+        with errors.collect():
+            raise InputError(src, "territory", "the path of a territory data directory (relative to the scenario)")
+    values = {key: spec.default for key, spec in SCENARIO_FIELDS.items()}
+    for key, spec in SCENARIO_FIELDS.items():
+        if key in merged:
+            with errors.collect():
+                values[key] = spec.check(merged[key], src)
+    territory = Path(values["territory"]) if values["territory"] is not None else None
+    if territory is not None and not territory.is_dir():
+        with errors.collect():
+            raise InputError(src, "territory", f"{territory}: {not_found(territory, 'an existing data directory')}")
     start_year, steps = values["start_year"], values["steps"]
     params = {}
     for name, (file, value) in merged["parameters"].items():
-        if name in PARAMETERS and PARAMETERS[name].group == CONTEXT_GROUP:
-            raise InputError(file, f"parameters.{name}", f"a behavioural parameter; {name} is a context driver: "
-                             "set it in the [context] table")
-        params[name] = validate_value(name, value, str(file))
+        with errors.collect():
+            if name in PARAMETERS and PARAMETERS[name].group == CONTEXT_GROUP:
+                raise InputError(file, f"parameters.{name}", f"a behavioural parameter; {name} is a context driver: "
+                                 "set it in the [context] table")
+            params[name] = validate_value(name, value, str(file))
     for name, (file, value) in merged["context"].items():
-        if name in PARAMETERS and PARAMETERS[name].group != CONTEXT_GROUP:
-            raise InputError(file, f"context.{name}", f"a context driver; {name} is a behavioural parameter: "
-                             "set it in the [parameters] table")
-        if name not in PARAMETERS:
-            drivers = [n for n, spec in PARAMETERS.items() if spec.group == CONTEXT_GROUP]
-            raise InputError(file, f"context.{name}", f"a context driver: one of {', '.join(drivers)}"
-                             f"{did_you_mean(name, drivers)}")
-        params[name] = float(PARAMETERS[name].check(value, file, f"context.{name}"))
-    policies = tuple(_policy(file, i, raw, start_year, start_year + steps)
-                     for i, (file, raw) in enumerate(policy_entries))
+        with errors.collect():
+            if name in PARAMETERS and PARAMETERS[name].group != CONTEXT_GROUP:
+                raise InputError(file, f"context.{name}", f"a context driver; {name} is a behavioural parameter: "
+                                 "set it in the [parameters] table")
+            if name not in PARAMETERS:
+                drivers = [n for n, spec in PARAMETERS.items() if spec.group == CONTEXT_GROUP]
+                raise InputError(file, f"context.{name}", f"a context driver: one of {', '.join(drivers)}"
+                                 f"{did_you_mean(name, drivers)}")
+            params[name] = float(PARAMETERS[name].check(value, file, f"context.{name}"))
+    policies = []
+    for i, (file, raw) in enumerate(policy_entries):
+        with errors.collect():
+            policies.append(_policy(file, i, raw, start_year, start_year + steps))
+    with errors.collect():
+        typology = Tolerances(**merged.get("typology", {}))
+    errors.raise_any()
+    policies = tuple(policies)
     check_policy_years(policy_entries, policies, (start_year + 1, start_year + steps))
     return Scenario(
         name=values["name"] or path.stem, description=values["description"], source=src,
         territory=territory, steps=steps, seed=values["seed"], start_year=start_year,
         poverty_line=values["poverty_line"], households_scale=values["households_scale"],
         parameters=Parameters(params, src), policies=policies, record_households=values["record_households"],
-        typology=Tolerances(**merged.get("typology", {})),
+        typology=typology,
     )
 
 
