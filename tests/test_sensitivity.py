@@ -104,6 +104,29 @@ def test_intervals_of_means_of_absolute_values_stop_at_zero():
     assert low["mu_star"] == 0.0 and low["sigma"] == 0.0 and low["mu"] == pytest.approx(-0.4)
 
 
+def test_indices_of_totals_are_for_the_whole_territory_at_any_scale():
+    """A researcher's trial (session 23): Morris's mu* of a count (persons without a livelihood)
+    was that of the simulated quarter of the territory at households_scale 0.25. Indices in an
+    outcome's unit of totals over households are now the whole territory's (x 1 / scale, DGSM's
+    vi x its square), their unit says so; means, shares and variance shares are unchanged."""
+    from territory_abm.sensitivity.analysis import to_whole_territory
+
+    rows = [("without_livelihood", "mu_star", 10.0), ("without_livelihood", "vi", 3.0),
+            ("without_livelihood", "S1", 0.4), ("poverty_headcount", "mu_star", 0.02), ("total_policy_cost", "mu", -5.0)]
+    table = pd.DataFrame([{"outcome": o, "method": "m", "parameter": "x1", "parameter_2": "", "index": i,
+                           "value": v, "conf": v / 10, "low": v - v / 10, "high": v + v / 10, "unit": "u"}
+                          for o, i, v in rows])
+    whole = to_whole_territory(table, 0.25).set_index(["outcome", "index"])
+    assert whole.loc[("without_livelihood", "mu_star"), ["value", "conf", "low", "high"]].tolist() == [40, 4, 36, 44]
+    assert whole.loc[("without_livelihood", "vi"), "value"] == 48.0
+    assert whole.loc[("total_policy_cost", "mu"), "value"] == -20.0
+    assert whole.loc[("without_livelihood", "S1"), "value"] == 0.4
+    assert whole.loc[("poverty_headcount", "mu_star"), "value"] == 0.02
+    assert "whole territory" in whole.loc[("without_livelihood", "mu_star"), "unit"]
+    assert whole.loc[("poverty_headcount", "mu_star"), "unit"] == "u"
+    assert to_whole_territory(table, 1.0).equals(table)
+
+
 def test_dgsm_of_a_linear_function_is_its_squared_slopes():
     table = _indices("dgsm", LINEAR, 64, _linear)
     assert _values(table, "vi") == pytest.approx(SLOPES ** 2, rel=1e-4, abs=1e-8)
@@ -144,6 +167,8 @@ def test_sensitivity_pipeline_writes_indices_resumes_and_does_not_depend_on_the_
     indices = pd.read_csv(out / "indices.csv")
     assert len(indices) == 4 * 3 * 3  # outcomes x parameters x (mu, mu_star, sigma)
     assert np.isfinite(indices["value"]).all()
+    cost_units = set(indices.loc[indices["outcome"] == "total_policy_cost", "unit"])
+    assert cost_units == {"USD per parameter range, whole territory (x 33.3333)"}, cost_units
     # rerunning resumes: nothing is recomputed, outputs are the same
     first = (out / "indices.csv").read_bytes()
     again = run_sensitivity(path, out, workers=1, progress=False)

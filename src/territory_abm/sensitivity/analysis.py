@@ -10,7 +10,7 @@ import pandas as pd
 
 from ..params import REGISTRY
 from .methods import Method, Settings
-from .outcomes import outcome_unit
+from .outcomes import outcome_unit, whole_territory_factor
 
 
 def sample_points(method: Method, problem: dict, samples: int, options: dict, settings: Settings) -> np.ndarray:
@@ -116,6 +116,30 @@ def index_unit(index: str, outcome: str) -> str:
     if index in ("vi", "vi_std"):
         return f"({outcome_unit(outcome)} per parameter unit)^2"
     return "1"
+
+
+IN_OUTCOME_UNITS = {"mu": 1, "mu_star": 1, "sigma": 1, "vi": 2, "vi_std": 2}
+"""Indices measured in the outcome's unit, to this power (the rest are shares of variance or
+distances, the same at any scale)."""
+
+
+def to_whole_territory(table: pd.DataFrame, scale: float) -> pd.DataFrame:
+    """The index table with the indices in an outcome's unit (Morris's effects, DGSM's ``vi``)
+    of totals over households (persons, USD totals: :func:`~.outcomes.whole_territory_factor`)
+    for the whole territory rather than the ``scale`` simulated (a Morris mu* of 'persons
+    without a livelihood' at scale 0.25 read as a quarter of the territory's), their unit saying
+    so; a copy, unchanged at scale 1."""
+    table = table.copy()
+    if scale == 1 or table.empty:
+        return table
+    factor = table["outcome"].map(lambda name: whole_territory_factor(name, scale))
+    power = table["index"].map(IN_OUTCOME_UNITS).fillna(0)
+    scaled = (factor != 1) & (power > 0)
+    multiplier = factor[scaled] ** power[scaled]
+    for column in ("value", "conf", "low", "high"):
+        table.loc[scaled, column] = table.loc[scaled, column] * multiplier
+    table.loc[scaled, "unit"] = table.loc[scaled, "unit"] + f", whole territory (x {1 / scale:g})"
+    return table
 
 
 def indices_json(table: pd.DataFrame) -> dict:

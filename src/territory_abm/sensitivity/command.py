@@ -22,7 +22,7 @@ from ..experiments.runs import RunSpec, read_result
 from ..experiments.store import ResultStore
 from ..output import tables
 from .analysis import (WIDEST_SHARE_INTERVAL, analyse, indices_json, noise_share, point_values, sample_hash,
-                       sample_points, unreadable_indices)
+                       sample_points, to_whole_territory, unreadable_indices)
 from .design import SensitivityDesign, load_design
 from .outcomes import run_outcomes
 from .plots import plot_indices
@@ -129,6 +129,7 @@ def write_sensitivity(design: SensitivityDesign, x: np.ndarray, out_dir: Path) -
     by_point = per_run.groupby("point", sort=True)[outcomes].mean().reset_index()
     table, skipped, messages = analyse(design.method, design.problem, x, by_point[outcomes], design.options,
                                        design.settings)
+    table = to_whole_territory(table, design.scenario.households_scale)
     unreadable = unreadable_indices(table)
     if unreadable:
         warnings.warn(WideIntervalsWarning(design.source, unreadable), stacklevel=2)

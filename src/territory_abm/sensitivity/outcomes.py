@@ -46,6 +46,22 @@ def outcome_unit(name: str) -> str:
         return "outcome units"
 
 
+def whole_territory_factor(name: str, scale: float) -> float:
+    """Factor from a design's outcome as simulated at ``households_scale`` ``scale`` to the
+    whole territory's: 1 / scale for a total over households (persons, households, USD totals,
+    the programme's cost; the model draws ``scale`` households per real one and scales budgets
+    with them), 1 for means, shares, indices and period statistics."""
+    if name in TOTALS:
+        return 1.0 / scale
+    if name in STATISTICS or name in SHARES:
+        return 1.0
+    try:
+        spec = outcome(name)
+    except KeyError:  # a test function's outcome
+        return 1.0
+    return 1.0 / scale if spec.across == "sum" else 1.0
+
+
 def run_outcomes(names: list[str], territory: pd.DataFrame, typology: pd.DataFrame) -> dict[str, float]:
     """Value of each named outcome for one run."""
     out = {}
