@@ -110,7 +110,14 @@ def test_node_sums_in_runs_are_numpys_row_order_sums(rows, seed):
     assert bincount(node[:0], weights[:0], minlength=3).tolist() == [0, 0, 0]
     expected = np.bincount(node[alive], members[alive], minlength=n_nodes)
     assert node_populations(node=node, alive=alive, members=members, n_nodes=n_nodes).tobytes() == expected.tobytes()
+    capital = np.where(rng.random(rows) < 0.5, 0.0, weights)
+    owner = rng.random(rows) < 0.05
     totals = node_household_totals(node=node, alive=alive, members=members, adults=members // 2, employed=members // 4,
-                                   income=weights, education=weights, tfp=weights, poverty_line=0.5, n_nodes=n_nodes)
+                                   income=weights, education=weights, tfp=weights, enterprise_capital=capital,
+                                   owner=owner, poverty_line=0.5, n_nodes=n_nodes)
     assert totals.persons.tobytes() == expected.tobytes()
+    # persons without a livelihood: enterprises.without_livelihood's rule, summed as numpy does
+    lacking = alive & (members // 2 > 0) & (weights <= 0) & (members // 4 <= 0) & (capital <= 0) & ~owner
+    assert totals.without_livelihood.tobytes() == np.bincount(node[lacking], members[lacking],
+                                                               minlength=n_nodes).astype(float).tobytes()
     assert totals.income.tobytes() == np.bincount(node[alive], weights[alive], minlength=n_nodes).tobytes()

@@ -49,7 +49,7 @@ def test_weighted_median_and_poverty():
     ones = np.ones(len(x), np.int32)
     sums = node_household_totals(node=g, alive=ones.astype(bool), members=w.astype(np.int32), adults=ones,
                                  employed=0 * ones, income=x * w, education=np.zeros(len(x)), tfp=np.zeros(len(x)),
-                                 poverty_line=2.5, n_nodes=2)
+                                 enterprise_capital=np.zeros(len(x)), owner=np.zeros(len(x), bool), poverty_line=2.5, n_nodes=2)
     head, gap = sums.poor_persons / sums.persons, sums.poverty_gap / sums.persons
     assert head.tolist() == pytest.approx([2 / 3, 0.0])
     assert gap[0] == pytest.approx(((1.5 / 2.5) + (0.5 / 2.5)) / 3)
@@ -67,7 +67,8 @@ def test_poor_persons_and_gaps_are_numpys_sums_of_the_poor_in_row_order():
     for special, every in ((np.nan, 97), (np.inf, 101), (-np.inf, 103), (0.0, 107), (-5.0, 109)):
         income[::every] = special
     sums = node_household_totals(node=node, alive=alive, members=members, adults=members, employed=0 * members,
-                                 income=income, education=np.zeros(n), tfp=np.zeros(n), poverty_line=line,
+                                 income=income, education=np.zeros(n), tfp=np.zeros(n), enterprise_capital=np.zeros(n),
+                                 owner=np.zeros(n, bool), poverty_line=line,
                                  n_nodes=n_nodes)
     persons = members.astype(float)
     income_pc = income / np.maximum(persons, 1.0)
@@ -119,7 +120,8 @@ def test_farm_workers_are_the_adults_of_farming_households_not_in_wage_jobs():
     tfp = np.array([2.0, 2.0, 0.0, 0.0])  # garden-plot farmer, farmer, non-farmer with land, neither
     sums = node_household_totals(node=np.zeros(4, np.int64), alive=ones.astype(bool), members=4 * ones,
                                  adults=np.array([2, 3, 2, 2], np.int32), employed=np.array([1, 0, 0, 1], np.int32),
-                                 income=np.ones(4), education=np.zeros(4), tfp=tfp, poverty_line=0.5, n_nodes=1)
+                                 income=np.ones(4), education=np.zeros(4), tfp=tfp, enterprise_capital=np.zeros(4),
+                                 owner=np.zeros(4, bool), poverty_line=0.5, n_nodes=1)
     assert sums.farm_workers.tolist() == [1.0 + 3.0]
 
 

@@ -84,6 +84,7 @@ class HouseholdTotals(NamedTuple):
     poor_persons: np.ndarray        # persons below the poverty line
     poverty_gap: np.ndarray         # person-weighted shortfalls as shares of the line (persons)
     farm_workers: np.ndarray        # adults of farming households not in wage jobs (persons)
+    without_livelihood: np.ndarray  # persons of households with adults but no farm, job, enterprise or estate
 
 
 class LabourIncomes(NamedTuple):
@@ -112,14 +113,17 @@ class Clearing(NamedTuple):
     costs_by_node: np.ndarray       # clearing costs paid (USD/yr)
 
 @kernel(HouseholdTotals)
-def node_household_totals(node, alive, members, adults, employed, income, education, tfp, poverty_line, n_nodes):
+def node_household_totals(node, alive, members, adults, employed, income, education, tfp, enterprise_capital, owner,
+                          poverty_line, n_nodes):
     """Sums over alive households by node, in one pass (rows: persons, households, adults,
     income USD/yr, adult-years of schooling, poor persons, person-weighted poverty gaps
-    as shares of the line, adults of farming households not in wage jobs). A household farms
+    as shares of the line, adults of farming households not in wage jobs, persons of
+    households with adults but no livelihood of their own: no farm, wage job, enterprise
+    (``enterprise_capital``) or estate (``owner``), ``enterprises.without_livelihood``). A household farms
     where its farm TFP ``tfp`` is above 0, on its land or a garden plot (before, where it held
     land: a landless garden-plot farmer that bought 25 m^2 in the year's land sale started to
     count, and ``farm_workers`` rose 21 % in year 1 of a stationary run)."""
-    out = np.zeros((8, n_nodes))
+    out = np.zeros((9, n_nodes))
     n = node.shape[0]
     i = 0
     while i < n:  # a run of one node's rows: its sums in registers (the same additions in row order)
@@ -127,8 +131,8 @@ def node_household_totals(node, alive, members, adults, employed, income, educat
             i += 1
             continue
         g = node[i]
-        s0, s1, s2, s3, s4, s5, s6, s7 = out[0, g], out[1, g], out[2, g], out[3, g], out[4, g], out[5, g], \
-            out[6, g], out[7, g]
+        s0, s1, s2, s3, s4, s5, s6, s7, s8 = out[0, g], out[1, g], out[2, g], out[3, g], out[4, g], out[5, g], \
+            out[6, g], out[7, g], out[8, g]
         while i < n and (not alive[i] or node[i] == g):
             if alive[i]:
                 persons = float(members[i])
@@ -146,9 +150,11 @@ def node_household_totals(node, alive, members, adults, employed, income, educat
                 s5 += persons if poor else 0.0
                 s6 += persons * (poverty_line - income_pc if poor else 0.0) / poverty_line
                 s7 += grown - employed[i] if tfp[i] > 0 else 0.0
+                s8 += persons if (adults[i] > 0 and tfp[i] <= 0 and employed[i] <= 0 and enterprise_capital[i] <= 0
+                                  and not owner[i]) else 0.0
             i += 1
-        out[0, g], out[1, g], out[2, g], out[3, g], out[4, g], out[5, g], out[6, g], out[7, g] = \
-            s0, s1, s2, s3, s4, s5, s6, s7
+        out[0, g], out[1, g], out[2, g], out[3, g], out[4, g], out[5, g], out[6, g], out[7, g], out[8, g] = \
+            s0, s1, s2, s3, s4, s5, s6, s7, s8
     return out
 
 

@@ -16,7 +16,6 @@ from ..data.territory import SECTORS
 from ..outcomes import yearly
 from . import estates
 from .distribution_kernels import household_distributions
-from .enterprises import without_livelihood
 from .exact import nan_to_num
 from .kernels import node_household_totals
 from .municipality import Municipality
@@ -101,9 +100,10 @@ def compute(model) -> tuple[dict[str, np.ndarray], dict[str, float]]:
     alive = hh.alive
     s: dict[str, np.ndarray] = {}
     (s["population"], s["households"], adults_by_node, income_by_node, schooling_by_node, poor, gap_sum,
-     s["farm_workers"]) = node_household_totals(node=hh.node, alive=alive, members=hh.members, adults=hh.adults,
-                                                 employed=hh.employed, income=hh.income, education=hh.education,
-                                                 tfp=hh.tfp, poverty_line=model.poverty_line, n_nodes=n)
+     s["farm_workers"], lacking) = node_household_totals(
+        node=hh.node, alive=alive, members=hh.members, adults=hh.adults, employed=hh.employed, income=hh.income,
+        education=hh.education, tfp=hh.tfp, enterprise_capital=hh.enterprise_capital, owner=estates.owners(model),
+        poverty_line=model.poverty_line, n_nodes=n)
     with np.errstate(invalid="ignore", divide="ignore"):
         s["mean_income_pc"] = income_by_node / s["population"]
         s["mean_education"] = schooling_by_node / adults_by_node
@@ -120,7 +120,7 @@ def compute(model) -> tuple[dict[str, np.ndarray], dict[str, float]]:
     for k, sector in enumerate(SECTORS):
         s[f"jobs_{sector}"] = np.bincount(ft.node, ft.workers * live * (ft.sector == k), minlength=n)
     s["unemployed"] = np.asarray(f.unmatched, float)
-    s["without_livelihood"] = np.bincount(hh.node, hh.members * without_livelihood(model), minlength=n).astype(float)
+    s["without_livelihood"] = lacking
     s["hires"] = np.asarray(f.hires, float)
     with np.errstate(invalid="ignore", divide="ignore"):
         s["referral_share"] = np.where(f.hires > 0, f.referred_hires / f.hires, np.nan)
