@@ -327,3 +327,24 @@ def test_the_page_says_when_a_group_steps_past_the_exercise_s_years(steps, said)
     texts = " ".join(str(w.widget.children) for w in rc.find(v.Html))
     assert ("Past the scenario's 20 years" in texts) == said
     rc.close()
+
+
+def test_play_stops_when_the_trainer_starts_every_group_on_an_exercise():
+    """Trial 24: "Start every group on this exercise" restarted a playing group at 2020 and its
+    Play went on, years ahead of the class within seconds. A page's Play steps through
+    ``play_step`` with the exercise it began on; once the trainer loads one, it steps no more."""
+    store, models = _store()
+    exercise = store.exercise
+    with store.use("A") as group:
+        assert store.play_step(group, exercise)
+        assert group.model.year == 1
+    store.load(lambda seed: FakeModel(seed), 8)
+    with store.use("A") as group:
+        assert not store.play_step(group, exercise)
+        assert group.model.year == 0  # the new start, not stepped
+        assert store.play_step(group, store.exercise)  # a Play begun on the new exercise steps
+    now = store.exercise
+    store.set_locked(True)
+    store.set_locked(False)
+    with store.use("A") as group:  # a lock moves the store's version, not the exercise: a Play goes on after it
+        assert store.play_step(group, now) and group.model.year == 2

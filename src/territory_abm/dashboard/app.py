@@ -559,9 +559,15 @@ def GroupPage(name: str):
     solara.use_effect(drawn.set)
 
     def loop(cancel: threading.Event) -> None:
+        exercise = store().exercise  # Play stops when the trainer starts every group on an exercise
+        stepped = [True]
+
+        def step(group) -> None:
+            stepped[0] = store().play_step(group, exercise)
+
         while playing.is_set() and not cancel.is_set():
             drawn.clear()
-            if not act(lambda g: g.step()):
+            if not act(step) or not stepped[0]:
                 playing.clear()
             while not drawn.wait(0.1) and playing.is_set() and not cancel.is_set():
                 pass

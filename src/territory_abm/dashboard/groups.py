@@ -189,6 +189,8 @@ class GroupStore:
         """The trainer has locked the groups' controls (their pages still show and switch language)."""
         self.version = 0
         """Counts the trainer's changes (lock, exercise loaded): pages redraw when it moves."""
+        self.exercise = 0
+        """Counts the exercises loaded (:meth:`load`): a page's Play stops when it moves."""
 
     def set_locked(self, on: bool) -> None:
         """Lock (or unlock) every group's controls: steps, resets, levers and parameters."""
@@ -215,6 +217,7 @@ class GroupStore:
         language and view choices are kept."""
         with self._lock:
             self.factory, self.seed = factory, seed
+            self.exercise += 1  # before the restarts: a playing page's next step sees it (play_step)
             groups = list(self._groups.values())
         for group in groups:
             with group.lock:
@@ -225,6 +228,18 @@ class GroupStore:
                 group.selected = ""
                 group.restart()
         self.version += 1  # after the restarts: a page redrawn on it shows its group's new start
+
+    def play_step(self, group: Group, exercise: int) -> bool:
+        """One year of a page's Play for ``group`` (hold its lock), unless the trainer has
+        started every group on another exercise since Play began (``exercise``, the store's
+        :attr:`exercise` then): returns whether it stepped. Read under the group's lock, which
+        :meth:`load` takes to restart the group after moving :attr:`exercise`, so no step of
+        the old Play lands on the new start (trial 24: a playing group restarted at 2020 and
+        kept playing, years ahead of the class)."""
+        if self.exercise != exercise:
+            return False
+        group.step()
+        return True
 
     def stamp(self, name: str) -> tuple[int, int] | None:
         """(store version, group version) of group ``name`` as it is now, or None if the group
