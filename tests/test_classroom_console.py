@@ -129,8 +129,8 @@ def test_the_archive_holds_every_groups_settings_outcomes_and_charts(store):
 
 def test_folder_names_are_safe_and_distinct():
     taken: set[str] = set()
-    assert [file_stem(n, taken) for n in ("a b", "a_b", "../x", "Año 1", "  ")] == ["a_b", "a_b_2", "x", "A_o_1",
-                                                                                 "group"]
+    assert [file_stem(n, taken) for n in ("a b", "a_b", "../x", "Año 1", "  ", "Grupo Ñandú", "Peña", "東京")] == [
+        "a_b", "a_b_2", "x", "Ano_1", "group", "Grupo_Nandu", "Pena", "group_2"]
 
 
 def test_loading_an_exercise_starts_every_group_on_it_and_clears_its_settings():

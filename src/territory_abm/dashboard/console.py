@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import unicodedata
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -170,9 +171,12 @@ def settings(group: Group) -> dict:
 
 
 def file_stem(name: str, taken: set[str]) -> str:
-    """A folder name for group ``name`` in the archive: letters, digits, '-' and '_' only, not
-    in ``taken`` (a number added if it is)."""
-    stem = re.sub(r"[^\w-]+", "_", name.strip(), flags=re.ASCII).strip("_") or "group"
+    """A folder name for group ``name`` in the archive: ASCII letters, digits, '-' and '_'
+    only (any unzip tool reads them), accented letters as their base letter ("Grupo Ñandú":
+    Grupo_Nandu, where dropping them gave Grupo_and, trial 24), not in ``taken`` (a number
+    added if it is)."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", name.strip()) if not unicodedata.combining(c))
+    stem = re.sub(r"[^\w-]+", "_", plain, flags=re.ASCII).strip("_") or "group"
     candidate, k = stem, 2
     while candidate.casefold() in taken:
         candidate, k = f"{stem}_{k}", k + 1
