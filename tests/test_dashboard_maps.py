@@ -127,6 +127,27 @@ def test_the_map_has_no_overlapping_or_cut_text_and_speaks_the_pages_language(mo
         assert found <= spanish | {"USD", "Gini", "h"}, found - spanish
 
 
+@pytest.mark.parametrize("key", ["poverty", "typology"])
+def test_large_text_enlarges_the_maps_labels_and_keeps_them_apart(model, view, key):
+    """Trial 24: with Large text on, the map's names, travel times, title and key stayed at about
+    9 px while the rest of the page grew. Now they grow by ``font_scale`` and still neither cover
+    each other nor leave the figure; switching back restores their size."""
+    from territory_abm.dashboard.views import font_scale, layout, network_figure
+
+    view.png(model, key, "es", selected="A")
+    small = [label.get_fontsize() for label in view.labels]
+    view.png(model, key, "es", selected="A", large=True)
+    assert [label.get_fontsize() for label in view.labels] == pytest.approx([x * font_scale(True) for x in small])
+    assert max(view.key.get_yticklabels(), key=lambda x: x.get_fontsize()).get_fontsize() == pytest.approx(
+        8 * font_scale(True)) or key == "typology"
+    assert figure_problems(view.figure) == []
+    view.png(model, key, "es", selected="A")
+    assert [label.get_fontsize() for label in view.labels] == small
+    fig = network_figure(model, key, "A", "es", layout(model.graph), large=True)
+    names = [text for text in fig.axes[0].texts if hasattr(text, "xyann")]
+    assert figure_problems(fig) == [] and names[0].get_fontsize() == pytest.approx(8 * font_scale(True))
+
+
 def test_a_territory_without_geometry_is_drawn_as_its_network_and_the_page_says_why(tmp_path):
     territory = tmp_path / "classroom"
     shutil.copytree(ROOT / "calibration" / "data" / "classroom", territory,

@@ -180,7 +180,8 @@ def read_view(group: Group, locked: bool = False) -> View:
            len(group.earlier))
     cached = group.figures
     if cached is None or cached[0] != key:
-        drawn = group.territory_map.png(model, group.colour_by, lang, selected=group.selected or None)
+        drawn = group.territory_map.png(model, group.colour_by, lang, selected=group.selected or None,
+                                        large=group.large_text)
         track = track_frame(group.track)
         held = group.limits if group.hold_axes else None
         charts = png(charts_figure(track, group.earlier, lang, held=held, large=group.large_text))

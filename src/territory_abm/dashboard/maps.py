@@ -25,7 +25,8 @@ from ..output.figure_check import hide_colliding
 from ..output.maps import (DIVERGING, NO_DATA_COLOUR, draw_markets, draw_roads, draw_units, missing_geometry,
                            territory_shapes)
 from .text import number, t
-from .views import MAP_SIZE, NUDGES, Ticks, draw_key, fits, layout, map_axes, network_figure, node_colours, png
+from .views import (MAP_SIZE, NUDGES, Ticks, draw_key, fits, font_scale, layout, map_axes, network_figure, node_colours,
+                    png)
 
 SELECTED_COLOUR = "#0969da"
 """Outline of the municipality chosen on the page (the group's own in the game)."""
@@ -87,7 +88,7 @@ class TerritoryView:
         return not self.missing
 
     def png(self, model, key: str, language: str, *, selected: str | None = None,
-            governed: dict[str, str] | None = None) -> bytes:
+            governed: dict[str, str] | None = None, large: bool = False) -> bytes:
         """The map of ``model`` this year coloured by menu entry ``key`` (``views.COLOUR_BY``),
         as PNG bytes.
 
@@ -98,21 +99,26 @@ class TerritoryView:
         governed : dict, optional
             Node id -> name of the group governing it (the shared-territory game): outlined
             dashed and labelled with the group.
+        large : bool
+            Large-text mode: the names, travel times and key at ``views.font_scale``
+            times their size (trial 24: the map's labels stayed at 9 px while the page grew).
         """
         if not self.polygons:
-            return png(network_figure(model, key, selected, language, self.positions))
+            return png(network_figure(model, key, selected, language, self.positions, large=large))
+        scale_text = font_scale(large)
         colours, scale = node_colours(model, key)
         self.units.set_facecolor([colours[r] if r >= 0 else NO_DATA_COLOUR for r in self.rows])
         self._outline(selected, governed or {})
         for road in self.roads:
             road.remove()
         self.roads = draw_roads(self.ax, model.graph, self.shapes)
+        # the title keeps its size: two lines of it fill the room above the map (the names grow)
         self.ax.set_title(f"{t(language, key)} - {t(language, 'year')} {model.year}\n{t(language, 'map_roads')}",
                           fontsize=9, loc="left")
         for (a, b), label in self.hours.items():
             label.set_text(number(model.graph.edges[a, b]["travel_time"], language, 1) + " h")
-        self._label(governed or {}, language)
-        draw_key(self.ax, self.key, key, scale, language)
+        self._label(governed or {}, language, scale_text)
+        draw_key(self.ax, self.key, key, scale, language, large=large)
         return png(self.figure)
 
     def _outline(self, selected: str | None, governed: dict[str, str]) -> None:
@@ -122,20 +128,24 @@ class TerritoryView:
         self.outlines.set_linewidth([3.0 if i == selected else 1.8 if i in governed else 0.0 for i in ids])
         self.outlines.set_linestyle(["solid" if i == selected or i not in governed else (0, (4, 2)) for i in ids])
 
-    def _label(self, governed: dict[str, str], language: str) -> None:
+    def _label(self, governed: dict[str, str], language: str, scale_text: float = 1.0) -> None:
         """Markets' and municipalities' names (with their governing groups) and the roads' travel
-        times on the map, placed again when they change; a label that would cover other text moves
-        up or down, or gives way (names first)."""
+        times on the map, at ``scale_text`` times their size, placed again when they change; a
+        label that would cover other text moves up or down, or gives way (names first)."""
         texts = tuple(f"{name}\n({governed[i]})" if i in governed else name
                       for i, name in zip(self.shapes.ids, self.shapes.names))
         hours = tuple(label.get_text() for label in self.hours.values())  # change only with road works
-        if (texts, hours, language) == self._texts:
+        if (texts, hours, language, scale_text) == self._texts:
             return
-        self._texts = texts, hours, language
+        self._texts = texts, hours, language, scale_text
         for label in self.markets:
             label.set_text(t(language, "market_node"))
+            label.set_fontsize(8 * scale_text)
         for label, text in zip(self.labels, texts):
             label.set_text(text)
+            label.set_fontsize(8 * scale_text)
+        for label in self.hours.values():
+            label.set_fontsize(7 * scale_text)
         for label in [*self.labels, *self.hours.values()]:
             label.set_visible(True)
             label.xyann = (0.0, 0.0)  # where the name goes unless nudged

@@ -217,9 +217,11 @@ def map_axes(fig: Figure) -> tuple:
     return ax, fig.add_axes(KEY_AXES)
 
 
-def draw_key(ax, key_ax, key: str, scale, language: str) -> None:
+def draw_key(ax, key_ax, key: str, scale, language: str, *, large: bool = False) -> None:
     """The colour bar of ``scale`` (colour map, norm) in ``key_ax``, or, for the typology
-    (``scale`` None), its legend beside ``ax`` and ``key_ax`` hidden."""
+    (``scale`` None), its legend beside ``ax`` and ``key_ax`` hidden; in large-text mode
+    (``large``) at :func:`font_scale` times the size."""
+    size = font_scale(large)
     key_ax.clear()
     if ax.get_legend() is not None:
         ax.get_legend().remove()
@@ -228,25 +230,28 @@ def draw_key(ax, key_ax, key: str, scale, language: str) -> None:
         handles = [Patch(facecolor=TYPE_COLOURS[name], edgecolor="black", label=t(language, name)) for name in TYPES]
         handles.append(Patch(facecolor=UNCLASSIFIED_COLOUR, edgecolor="black", label=t(language, "no_type")))
         ax.legend(handles=handles, loc="center right", bbox_to_anchor=(0.995, 0.5),
-                  bbox_transform=ax.figure.transFigure, fontsize=7, title=t(language, key), title_fontsize=7,
-                  frameon=False)
+                  bbox_transform=ax.figure.transFigure, fontsize=7 * size, title=t(language, key),
+                  title_fontsize=7 * size, frameon=False)
         return
     key_ax.set_visible(True)
     cmap, norm = scale
     in_percent = COLOUR_BY[key][0] in PERCENT  # shares read in %, as the tables and charts write them
     ax.figure.colorbar(ScalarMappable(norm=norm, cmap=cmap), cax=key_ax,
                        format=Ticks(language, 100.0 if in_percent else 1.0), label="%" if in_percent else None)
-    key_ax.tick_params(labelsize=8)
+    key_ax.tick_params(labelsize=8 * size)
+    key_ax.yaxis.label.set_size(10 * size)
 
 
 def network_figure(model, key: str, selected: str | None, language: str,
-                   pos: dict[str, tuple[float, float]] | None = None) -> Figure:
+                   pos: dict[str, tuple[float, float]] | None = None, *, large: bool = False) -> Figure:
     """The territory graph: nodes coloured by ``key`` and shaped by kind as in ``run``'s
     network (:data:`..output.plots.NODE_SHAPES`: the town a diamond, the market a square),
     roads thicker and darker for quicker travel (hours), as on the polygon map. Node names
     first, then travel times, give way where they would cover other text.
 
-    ``pos`` are node positions from :func:`layout` (computed here if not given)."""
+    ``pos`` are node positions from :func:`layout` (computed here if not given); ``large``:
+    the names, travel times and key at :func:`font_scale` times their size."""
+    text_scale = font_scale(large)
     fig = Figure(figsize=MAP_SIZE, dpi=90)
     ax, key_ax = map_axes(fig)
     pos = pos if pos is not None else layout(model.graph)
@@ -258,7 +263,7 @@ def network_figure(model, key: str, selected: str | None, language: str,
         ax.plot([pos[a][0], pos[b][0]], [pos[a][1], pos[b][1]], color=colormaps["Greys"](0.35 + 0.6 * quick),
                 lw=1.0 + 4.0 * quick, zorder=1, gid=f"road-{a}-{b}")
         hours.append(ax.text((pos[a][0] + pos[b][0]) / 2, (pos[a][1] + pos[b][1]) / 2,
-                             number(d["travel_time"], language, 1) + " h", fontsize=7, color="#555", ha="center",
+                             number(d["travel_time"], language, 1) + " h", fontsize=7 * text_scale, color="#555", ha="center",
                              zorder=2))
     colours, scale = node_colours(model, key)
     kinds = model.territory.kinds
@@ -273,10 +278,10 @@ def network_figure(model, key: str, selected: str | None, language: str,
                    linewidths=3 if node_id == selected else 1, zorder=3, gid=f"node-{kind}")
         name = t(language, "market_node") if kind == "market" else model.territory.names[i]  # data name in English
         names.append(ax.annotate(name, (x, y), textcoords="offset points", xytext=(0, 12), ha="center",
-                                 fontsize=8, zorder=4))
-    draw_key(ax, key_ax, key, scale, language)
+                                 fontsize=8 * text_scale, zorder=4))
+    draw_key(ax, key_ax, key, scale, language, large=large)
     ax.set_title(f"{t(language, key)} - {t(language, 'year')} {model.year}\n{t(language, 'edges')}", fontsize=9,
-                 loc="left")
+                 loc="left")  # at its size in large text too: two lines fill the room above the map
     ax.margins(x=0.12, y=0.1)  # room for the names of the outer nodes
     hide_colliding(fig, names + hours, nudges=NUDGES)
     return fig
