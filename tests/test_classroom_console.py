@@ -71,7 +71,9 @@ def test_the_console_reads_every_group_without_joining_any(store):
 
     assert table[1][0] == f"Los{NBSP}Robles" and "(" not in table[1][1]
     past = group_table([replace(robles, steps=robles.horizon + 1)], "en")
-    assert past[1][1] == f"{robles.year} (past its {robles.horizon} years)"
+    assert past[1][1] == f"{robles.year} (past{NBSP}its{NBSP}{robles.horizon}{NBSP}years)"
+    spanish = group_table([replace(robles, steps=robles.horizon + 1)], "es")  # trial 24: four lines in Spanish
+    assert spanish[1][1] == f"{robles.year} (pasados{NBSP}sus{NBSP}{robles.horizon}{NBSP}años)"
 
 
 def test_the_debrief_draws_one_line_per_group_in_each_chart(store):
@@ -226,3 +228,18 @@ def test_page_tables_render_as_html_with_names_escaped():
                  "[x][1]\n\n[1]: javascript:alert(1)"):
         made = to_html(markdown_table([["Municipality"], [name]]))
         assert "<a" not in made and "<img" not in made, made
+
+
+def test_the_consoles_note_is_written_in_the_language_it_is_shown_in():
+    """Trial 24: a note from a click in English ("Every group now starts exercise ...") stayed in
+    English after the trainer switched the console to Spanish; the note is kept as what happened
+    and written in the console's language when drawn."""
+    from territory_abm.dashboard.text import t
+    from territory_abm.dashboard.trainer import console_note
+    from territory_abm.errors import InputError
+
+    note = ("loaded", "remote_roads")
+    assert console_note(note, "en") == t("en", "loaded").format(name="remote_roads")
+    assert console_note(note, "es") == t("es", "loaded").format(name="remote_roads") != console_note(note, "en")
+    error = ("error", InputError("exercise", "name", "an exercise of the list"))
+    assert console_note(error, "en") and console_note(error, "es")

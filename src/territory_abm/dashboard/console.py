@@ -74,7 +74,8 @@ def group_table(rows: list[GroupRow], lang: str) -> list[list[str]]:
         last = row.last if len(row.track) else None
         year = str(row.year)
         if row.horizon is not None and row.steps > row.horizon:  # the group stepped past the scenario's years
-            year += f" ({t(lang, 'past_horizon').format(years=row.horizon)})"
+            # the note on one line, after the year (in Spanish it wrapped onto four lines)
+            year += " (" + NBSP.join(t(lang, "past_horizon").format(years=row.horizon).split(" ")) + ")"
         # a name on one line (the table wrapped "Group 1" as "Group / 1")
         cells = [NBSP.join(row.name.split(" ")), year, ", ".join(t(lang, lever) for lever in row.levers) or "-",
                  ", ".join(row.parameters) or "-"]

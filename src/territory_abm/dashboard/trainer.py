@@ -69,11 +69,20 @@ def TrainerPage(token: str):
     Console()
 
 
+def console_note(note: tuple[str, object], lang: str) -> str:
+    """The console's note ``(kind, value)`` in ``lang``: an exercise loaded (its name) or an
+    input error."""
+    kind, value = note
+    return t(lang, "loaded").format(name=value) if kind == "loaded" else error_message(value, lang)
+
+
 @solara.component
 def Console():
     lang, set_lang = solara.use_state("en")
     _, set_tick = solara.use_state(0)
-    message, set_message = solara.use_state("")
+    # what the page last said, as (kind, value), written in the console's language when drawn:
+    # a note kept in the language of the click stayed English after a switch to Spanish (trial 24)
+    message, set_message = solara.use_state(None)
     show_debrief, set_show_debrief = solara.use_state(False)
     map_key, set_map_key = solara.use_state("poverty")
     choices = list(exercises())
@@ -86,16 +95,17 @@ def Console():
     solara.use_thread(live, dependencies=[], intrusive_cancel=False)
 
     def act(change) -> None:
-        """Run ``change()``; the page says what it returns (a confirmation) or its error."""
+        """Run ``change()``; the page says what it returns (a confirmation: ``(kind, value)``)
+        or its error."""
         try:
-            set_message(change() or "")
+            set_message(change())
         except InputError as exc:
-            set_message(error_message(exc, lang))
+            set_message(("error", exc))
         set_tick(lambda n: n + 1)
 
-    def load() -> str:
+    def load() -> tuple[str, str]:
         load_exercise(chosen)
-        return t(lang, "loaded").format(name=chosen)
+        return "loaded", chosen
 
     rows = store().each(group_row)
     game = game_or_none()
@@ -124,7 +134,7 @@ def Console():
                     solara.Select(label=t(lang, "exercise"), values=choices, value=chosen, on_value=set_chosen)
                     solara.Button(t(lang, "load_exercise"), on_click=lambda: act(load), color="primary")
             if message:
-                solara.Info(message)
+                solara.Info(console_note(message, lang))
         if game is not None:  # the shared-territory game: its state, table and archive instead of the groups'
             with game.lock:
                 status, table, data = game_status(game), territory_table(game, lang), game.archive()
