@@ -100,3 +100,21 @@ def test_context_effects_reads_the_economy_whose_sources_make_the_income():
         income_pc = hh.income[hh.alive].sum() / hh.members[hh.alive].sum()
         assert sum(economy[c] for c in ce.SOURCES) == pytest.approx(income_pc, rel=1e-9)
     assert economy == pytest.approx(end, rel=1e-12)
+
+
+def test_first_years_reads_each_years_outcomes_of_a_seeds_run():
+    """benchmarks/first_years.py: one row per year from the start (year 0: the tables' start) to
+    the last, the run's own yearly outcomes, and the --set overrides applied."""
+    import numpy as np
+
+    sys.path.insert(0, str(SPEED.parent))
+    from first_years import COLUMNS, one_run
+    from stationarity import seed_model
+
+    scenario = str(SPEED.parents[1] / "scenarios" / "stationary.toml")
+    rows = one_run((scenario, 1, 0.02, 2, {"job_separation_rate": 0.12}))
+    assert rows.shape == (3, len(COLUMNS))
+    start = seed_model((scenario, 1, 0.02, 2, {"job_separation_rate": 0.12}))
+    assert start.params.job_separation_rate == 0.12
+    assert rows[0, 3] == start.households.members[start.households.alive].sum()
+    assert np.all(np.isfinite(rows))
