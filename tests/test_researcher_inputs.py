@@ -306,3 +306,13 @@ def test_validate_names_every_problem_of_a_scenario_file_in_one_reading(tmp_path
     assert not isinstance(caught.value, InputErrors) and caught.value.field == "parameters.not_a_parameter"
     assert main(["run", str(path), "--quiet"]) == 2  # the other commands print every problem too
     assert len(capsys.readouterr().err.splitlines()) == 5
+
+
+def test_compare_shows_what_a_land_reform_buys_the_land_gini(tmp_path, capsys):
+    """An adviser's trial (session 24): land redistribution's clearest effect, the land Gini's
+    fall, was in summary.csv but in neither compare's printed table nor the report's headline."""
+    assert main(["compare", str(SCENARIOS / "baseline.toml"), str(SCENARIOS / "land_redistribution.toml"),
+                 "--seeds", "2", "--steps", "3", "--households-scale", "0.02", "--workers", "1",
+                 "--out", str(tmp_path / "c")]) == 0
+    rows = [line for line in capsys.readouterr().out.splitlines() if line.startswith("gini_land")]
+    assert rows and "-0." in rows[0], rows  # the reform lowers it

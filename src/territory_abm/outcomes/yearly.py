@@ -164,9 +164,11 @@ SUMMARY = ("mean_income_pc", "median_income_pc", "poverty_headcount", "poverty_g
            "population", "without_livelihood", "firms", "natural_capital", "forest_cover")
 """Outcomes summarised in comparisons (final year, per scenario) and in a run's summary."""
 
-HEADLINE = ("mean_income_pc", "poverty_headcount", "poverty_gap", "gini_income", "forest_cover", "population",
-            "without_livelihood", "firms")
-"""Outcomes of the adviser report's headline table (a subset of ``SUMMARY``)."""
+HEADLINE = ("mean_income_pc", "poverty_headcount", "poverty_gap", "gini_income", "gini_land", "forest_cover",
+            "population", "without_livelihood", "firms")
+"""Outcomes of the adviser report's headline table and compare's printed summary (a subset of
+``SUMMARY``; the land Gini because what a land reform buys is a land distribution, which an
+adviser's trial found shown nowhere)."""
 
 SERIES = ("mean_income_pc", "poverty_headcount", "gini_income", "forest_cover", "population")
 """Outcomes drawn as time series (run plots, scenario bands, dashboard charts)."""
