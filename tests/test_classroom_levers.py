@@ -121,6 +121,8 @@ def test_roads_switched_on_from_the_dashboard_cut_travel_time_over_their_years_a
         before = _edge_time(g.model, "C", "A")
         app.apply(g, "roads", True)
         assert app.read_view(g).levers["roads"].end == 2020 + LEVER_YEARS["roads"]
+        assert app.read_view(g).levers["roads"].start == 2021  # the panel shows "(2021-...)": trial 24's
+        # group switched a lever on during Play at the 2028 shown and read "from the next year" as 2029
         costs, times = [], []
         for _ in range(7):
             g.model.step()

@@ -139,6 +139,7 @@ class LeverView:
     target: str  # "all" or a node id
     years: int  # years it runs once on
     end: int | None  # its last year while on
+    start: int | None = None  # its first year while on (a lever switched on during Play starts after the year shown)
 
 
 @dataclass(frozen=True)
@@ -192,7 +193,8 @@ def read_view(group: Group, locked: bool = False) -> View:
         live = live_policy(model, lever)
         values = {**lever_defaults(lever), **group.lever_settings.get(lever, {}), **(live.values if live else {})}
         levers[lever] = LeverView(live is not None, values, group.lever_targets.get(lever, "all"),
-                                  group.lever_years.get(lever, LEVER_YEARS[lever]), live.end if live else None)
+                                  group.lever_years.get(lever, LEVER_YEARS[lever]), live.end if live else None,
+                                  live.start if live else None)
     details = tuple(municipality_details(model, group.selected, lang)) if group.selected else ()
     compared = ()
     if group.selected and group.twin is not None and model.steps > 0:  # from the twin already stepped
@@ -464,8 +466,8 @@ def LeverPanel(view: View, act):
                                  lambda v, lever=lever, field=field: act(lambda g: set_field(g, lever, field, v)),
                                  lang, disabled=view.locked)
                 years = t(lang, "years").format(years=state.years)
-                if state.end is not None:
-                    years += " " + t(lang, "until").format(year=state.end)
+                if state.end is not None:  # its years as set: one switched on during Play starts after the year shown
+                    years += " " + t(lang, "from_until").format(start=state.start, end=state.end)
                 NumberSlider(years, state.years, YEARS_RANGE[0], YEARS_RANGE[1], 1,
                              lambda v, lever=lever: act(lambda g: set_years(g, lever, v)), lang, integer=True,
                              disabled=view.locked)
