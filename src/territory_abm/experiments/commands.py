@@ -60,7 +60,7 @@ def compare(scenario_paths: list[Path], seeds: int, out_dir: Path, workers: int 
     if status.complete:
         write_comparison(out_dir, command_line)
         if progress:
-            print(summary_text(pd.read_csv(out_dir / "summary.csv")))
+            print(summary_text(pd.read_csv(out_dir / "summary.csv"), seeds))
             if 1 < seeds < STEADY_SEEDS:
                 print(few_seeds_note(seeds))
             for line in outlasting_notes(scenarios):
@@ -139,7 +139,7 @@ def set_lines(parameters: dict | None, where: str = ", in every scenario") -> li
     return [f"(--set{where}: " + ", ".join(f"{name}={value:g}" for name, value in parameters.items()) + ")"]
 
 
-def summary_text(summary: pd.DataFrame) -> str:
+def summary_text(summary: pd.DataFrame, seeds: int | None = None) -> str:
     """The headline outcomes in the final year: the reference scenario's mean over seeds,
     and each other scenario's difference to it with its 5-95 % range over seeds, at the
     report's precision (``report.numbers.shared_places``: an outcome's differences at one
@@ -147,13 +147,16 @@ def summary_text(summary: pd.DataFrame) -> str:
     interval on one side of zero, from printing as 0, as in the report). Below it, where a
     scenario's programmes end before the final year, the same differences in the year they
     end (a programme that ended a year before the horizon is read there too, as the report
-    does)."""
+    does). With one seed (``seeds`` 1) the differences alone, as one run has no range."""
+    one_run = seeds == 1
     periods = summary["period"] if "period" in summary.columns else pd.Series("horizon", index=summary.index)
     horizon = summary[periods == "horizon"]
     scenarios = list(dict.fromkeys(horizon["scenario"]))
     reference = scenarios[0]
-    table = _difference_table(horizon, reference, scenarios)
-    what = "difference to the reference, mean [5-95 % over seeds]" if len(scenarios) > 1 else "mean over seeds"
+    table = _difference_table(horizon, reference, scenarios, one_run=one_run)
+    what = ("mean over seeds" if len(scenarios) == 1 else
+            "difference to the reference in one run per scenario (no range)" if one_run else
+            "difference to the reference, mean [5-95 % over seeds]")
     text = f"final year; {what}:\n{table}"
     ended = summary.iloc[0:0]
     if "year" in summary.columns:  # summary.csv's rows have it (hand-made summaries may not)
@@ -162,16 +165,17 @@ def summary_text(summary: pd.DataFrame) -> str:
     if not ended.empty:
         years = ended.groupby("scenario")["year"].first()
         names = [s for s in scenarios[1:] if s in years.index]
-        table = _difference_table(ended, reference, [reference, *names], years=years)
+        table = _difference_table(ended, reference, [reference, *names], years=years, one_run=one_run)
         text += f"\n\nat the end of each programme (its last year in brackets; summary.csv, period 'programme end'):\n{table}"
     return text
 
 
 def _difference_table(part_rows: pd.DataFrame, reference: str, scenarios: list[str],
-                      years: pd.Series | None = None) -> str:
+                      years: pd.Series | None = None, one_run: bool = False) -> str:
     """The headline outcomes' rows of ``part_rows``: the reference's mean (none where ``years``
     is given: the rows are other scenarios' years) and each other scenario's difference to it
-    [5-95 %], its column headed with its year where ``years`` gives one."""
+    [5-95 %] (the difference alone with ``one_run``: one seed has no range), its column headed
+    with its year where ``years`` gives one."""
     rows = []
     for name in HEADLINE:
         part = part_rows[part_rows["outcome"] == name].set_index("scenario")
@@ -186,9 +190,11 @@ def _difference_table(part_rows: pd.DataFrame, reference: str, scenarios: list[s
         # interval on one side of zero never prints as 0
         places = numbers.shared_places(name, differences.itertuples(index=False))
         for scenario, r in differences.iterrows():
-            mean, low, high = (_number(name, x, signed=True, places=places) for x in r)
             head = f"{scenario} - {reference}" + (f" ({int(years[scenario])})" if years is not None else "")
-            row[head] = f"{mean} [{low}, {high}]"
+            # an interval's nonzero end never prints as 0 (numbers.interval_texts); n/a where undefined
+            mean, low, high = ("n/a" if t == numbers.MISSING else t
+                               for t in numbers.interval_texts(name, *r, places=places))
+            row[head] = mean if one_run else f"{mean} [{low}, {high}]"
         rows.append(row)
     return _aligned(pd.DataFrame(rows))
 

@@ -22,10 +22,10 @@ from .text import (
     OVERVIEW_TITLE,
     PROGRAMME_END,
     READ_FIRST,
-    READING,
     SCENARIOS_EXPLAINED,
     TYPOLOGY,
     TYPOLOGY_TITLE,
+    reading,
 )
 
 STYLE = """
@@ -86,7 +86,7 @@ def render_html(content: ReportContent, charts: dict[str, Path]) -> str:
              "Programme cost over the run (USD)": s["cost_text"]} for s in c.scenarios]
     parts.append(_table(pd.DataFrame(rows)))
     parts += ["<h2>What this report is based on</h2>", *[f"<p>{e(p)}</p>" for p in INTRO]]
-    parts += ["<h2>Headline results</h2>", f"<p>{e(READING)}</p>",
+    parts += ["<h2>Headline results</h2>", f"<p>{e(reading(len(c.seeds)))}</p>",
               f"<h3>At the horizon ({c.years[1]})</h3>", _table(c.headline),
               "<h3>At the end of each programme</h3>"]
     if len(c.programme_end):

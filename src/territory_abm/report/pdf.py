@@ -46,10 +46,10 @@ from .text import (  # noqa: E402
     OVERVIEW_TITLE,
     PROGRAMME_END,
     READ_FIRST,
-    READING,
     SCENARIOS_EXPLAINED,
     TYPOLOGY,
     TYPOLOGY_TITLE,
+    reading,
 )
 
 PAGE = (595.3, 841.9)
@@ -356,7 +356,7 @@ def lay_out(content: ReportContent, charts: dict[str, Path], pdf) -> int:
     for text in INTRO:
         page.paragraph(text)
     page.heading("Headline results")
-    page.paragraph(READING, keep=True)
+    page.paragraph(reading(len(c.seeds)), keep=True)
     page.heading(f"At the horizon ({c.years[1]})", H3)
     page.table(c.headline)
     page.heading("At the end of each programme", H3)
