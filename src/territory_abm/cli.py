@@ -102,11 +102,13 @@ every command has its own help and examples: territory-abm run --help""",
   territory-abm run scenarios/baseline.toml --set migration_stay_preference=7 --out out/stay7""",
     "compare": """examples:
   territory-abm compare scenarios/baseline.toml scenarios/roads.toml --out out/roads
-  territory-abm compare scenarios/baseline.toml scenarios/*.toml --seeds 20 --workers 2 --out out/all
+  territory-abm compare scenarios/baseline.toml scenarios/cash_transfers.toml scenarios/roads.toml \\
+      scenarios/land_redistribution.toml --seeds 20 --workers 2 --out out/four
   territory-abm compare scenarios/baseline.toml scenarios/roads.toml --seeds 2 --steps 5 \\
       --households-scale 0.05 --out out/try                       a quick try
 
-the first scenario is the reference; a summary table of the final year is printed at the end""",
+the first scenario is the reference (a file given twice is compared once); a summary table of the final year
+is printed at the end""",
     "sensitivity": """examples:
   territory-abm sensitivity experiments/morris_screening.toml --out out/morris
   territory-abm sensitivity experiments/morris_screening.toml --samples 2 --seeds 1 --steps 5 \\

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import warnings
 from pathlib import Path
 
@@ -31,6 +32,10 @@ def compare(scenario_paths: list[Path], seeds: int, out_dir: Path, workers: int 
     (``--set``) replace registry values in every scenario alike; ``command_line``, the options
     that set the comparison as given, is recorded in ``comparison.json`` (as ``run.json`` does).
 
+    A file given more than once (the same file once resolved, as ``scenarios/baseline.toml
+    scenarios/*.toml`` gives the reference twice) is compared once, in its first place, with a
+    note; two different files of one scenario name are still refused (``compare_specs``).
+
     Warns (:class:`OneSeedWarning`) when ``seeds`` is 1: differences between scenarios
     cannot then be told from chance; and (:class:`NotOnlyPoliciesWarning`) for each scenario
     that differs from the reference in more than its policies, naming each difference, before
@@ -38,6 +43,9 @@ def compare(scenario_paths: list[Path], seeds: int, out_dir: Path, workers: int 
     under another context, or two contexts without a policy, is a question a user may ask on
     purpose, and unlike a different scale or length (refused) it keeps the runs paired.
     """
+    scenario_paths, repeats = distinct_files(scenario_paths)
+    for path in repeats:
+        print(f"note: {path} is given more than once: it is compared once, in its first place", file=sys.stderr)
     if seeds == 1:
         warnings.warn(OneSeedWarning("compare", "--seeds", "the 5-95 % ranges over seeds are empty and a "
                                      "difference between scenarios cannot be told from chance"), stacklevel=2)
@@ -73,6 +81,18 @@ def compare(scenario_paths: list[Path], seeds: int, out_dir: Path, workers: int 
                          + set_lines(parameters)):
                 print(line)
     return status
+
+
+def distinct_files(paths: list[Path]) -> tuple[list[Path], list[Path]]:
+    """``paths`` in their order without a file given again (the same file once resolved:
+    ``scenarios/baseline.toml`` and ``./scenarios/../scenarios/baseline.toml`` are one), and the
+    repeats dropped, as given."""
+    seen, kept, repeats = set(), [], []
+    for path in paths:
+        key = Path(path).resolve()
+        (repeats if key in seen else kept).append(path)
+        seen.add(key)
+    return kept, repeats
 
 
 def outlasting_notes(scenarios: list) -> list[str]:
