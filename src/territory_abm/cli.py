@@ -276,7 +276,7 @@ def cmd_run(args) -> int:
     from tqdm import tqdm
 
     from .experiments.commands import set_lines
-    from .output.maps import missing_geometry
+    from .output.maps import no_geo_extra_note
     from .runner import check_out_dir, simulate, summary, write_outputs
 
     scenario = load_scenario(args.scenario).with_command_line(args.households_scale, args.steps, args.seed,
@@ -295,9 +295,9 @@ def cmd_run(args) -> int:
         for line in set_lines(dict(args.set), where=""):
             print(line)
         print(f"\nwrote {', '.join(files)} to {out} ({result.wall_time:.1f} s)")
-        if not args.no_plots and missing_geometry(result.model.territory.source) == "no_geopandas":
-            print("no map.png: the territory has boundaries (geometry.gpkg) but the geo extra is not installed "
-                  "(pip install -e \".[geo]\"); network.png draws it as a network")
+        note = no_geo_extra_note(result.model.territory.source)
+        if not args.no_plots and note:
+            print(f"{note}; network.png draws it as a network")
     return 0
 
 

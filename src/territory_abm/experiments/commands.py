@@ -13,7 +13,7 @@ from ..outcomes import HEADLINE
 from ..output import tables
 from ..report import numbers
 from ..runner import scale_lines, turnover_lines
-from ..output.maps import comparison_map
+from ..output.maps import comparison_map, no_geo_extra_note
 from .store import ResultStore
 from ..scenarios.loader import check_targets, load_scenario
 from .compare import DIFFERENCE, STEADY_SEEDS, Comparison, compare_design, compare_specs, differences_text, setting_differences
@@ -80,6 +80,8 @@ def compare(scenario_paths: list[Path], seeds: int, out_dir: Path, workers: int 
             for line in (scale_lines(scenarios[0].households_scale) + turnover_lines(scenarios[0].parameters)
                          + set_lines(parameters)):
                 print(line)
+            if note := no_geo_extra_note(scenarios[0].territory):  # as run says it (the map is the reference's)
+                print(note)
     return status
 
 

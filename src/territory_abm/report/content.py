@@ -19,6 +19,7 @@ from ..experiments.compare import (DIFFERENCE, HIGH, HORIZON, LOW, PROGRAMME_END
                                    setting_differences)
 from ..experiments.store import ResultStore
 from ..outcomes import CHANGES, DIMENSIONS, GROUPS, TYPES, Tolerances, outcome
+from ..output.maps import no_geo_extra_note
 from ..outcomes import HEADLINE as HEADLINE_OUTCOMES
 from ..params import CONTEXT_GROUP
 from ..params import REGISTRY as PARAMETERS
@@ -90,6 +91,7 @@ class ReportContent:
     municipalities: dict[str, pd.DataFrame]  # scenario -> per municipality difference with interval, verdict
     caveats: list[str]
     version: str
+    map_note: str = ""  # where the map would be: why there is none (the geo extra missing), '' otherwise
 
 
 def build_content(directory: Path, question: str | None = None) -> ReportContent:
@@ -142,7 +144,8 @@ def build_content(directory: Path, question: str | None = None) -> ReportContent
                         drift=drift_caveat(territory, reference, Tolerances(**tolerances)),
                         noise=typology_noise(results, reference),
                         not_observed=filled_summary(first["territory"])),
-        version=str(meta.get("version", "")))
+        version=str(meta.get("version", "")),
+        map_note=no_geo_extra_note(first["territory"]).replace("no map.png", "No map", 1))
 
 
 def not_only_policies(scenarios: list[dict]) -> list[str]:

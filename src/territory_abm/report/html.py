@@ -101,6 +101,8 @@ def render_html(content: ReportContent, charts: dict[str, Path]) -> str:
               _table(c.multipliers)]
     if "map" in charts:
         parts += [f"<h3>{e(MAP_TITLE)}</h3>", _image(charts["map"], MAP_TITLE)]
+    elif c.map_note:
+        parts.append(f"<p class='note'>{e(c.map_note)}.</p>")
     if "scenarios" in charts:
         parts += ["<h2>Outcomes over time</h2>", f"<p>{e(SCENARIOS_EXPLAINED)}</p>",
                   _image(charts["scenarios"], SCENARIOS_EXPLAINED)]

@@ -378,6 +378,8 @@ def lay_out(content: ReportContent, charts: dict[str, Path], pdf) -> int:
     if "map" in charts:
         page.heading(MAP_TITLE, H3)
         page.image(charts["map"])
+    elif c.map_note:
+        page.paragraph(f"{c.map_note}.", NOTE)
     if "scenarios" in charts:
         page.heading("Outcomes over time")
         page.paragraph(SCENARIOS_EXPLAINED, keep=True)
