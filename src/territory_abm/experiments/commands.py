@@ -259,10 +259,12 @@ def write_comparison(out_dir: Path, command_line: dict | None = None) -> list[st
                "typology_shares.csv": shares}
     for name, df in outputs.items():
         tables.write_csv(df, out_dir / name)
-    plot_scenario_bands(territory, comparison.scenarios, out_dir / "scenarios.png")
+    design = _design_scenarios(out_dir)
+    # the tables' totals are the simulated territory's: the figure says at what scale
+    plot_scenario_bands(territory, comparison.scenarios, out_dir / "scenarios.png",
+                        households_scale=design[0]["households_scale"])
     plot_typology_shares(shares, out_dir / "typology.png")
     written = list(outputs) + ["scenarios.png", "typology.png"]
-    design = _design_scenarios(out_dir)
     if len(comparison.scenarios) > 1:
         plot_differences(summary, comparison.reference, out_dir / "differences.png")
         written.append("differences.png")
