@@ -598,6 +598,9 @@ def test_one_run_per_scenario_gives_differences_without_intervals_and_few_runs_a
     cell = headline_table(one, ["cash"], "base", one_run=True).set_index("Outcome").iloc[0, 0]
     assert cell == "3,865\n+70" and "[" not in cell
     assert "[" not in summary_text_one_run(one)
+    from territory_abm.report.text import ONE_RUN_READING, reading
+
+    assert reading(1) == ONE_RUN_READING and "no interval" in reading(1) and "interval in brackets" in reading(2)
     two = _summary([("cash", "programme end", 2029, "poverty_headcount", 0.3, -0.013, -0.014, -0.012),
                     ("cash", "horizon", 2030, "poverty_headcount", 0.3, -0.013, -0.014, -0.012)])
     findings = key_findings(two, "base", ["cash"], seeds=2)

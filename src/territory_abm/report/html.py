@@ -71,7 +71,7 @@ def render_html(content: ReportContent, charts: dict[str, Path]) -> str:
              f"<style>{STYLE}</style></head><body>",
              "<h1>Comparing interventions for a rural territory</h1>",
              f"<p class='question'>{e(c.question)}</p>",
-             f"<p class='note'>Simulated {c.years[0]}-{c.years[1]}, {len(c.seeds)} runs per scenario with the same "
+             f"<p class='note'>Simulated {c.years[0]}-{c.years[1]}, {len(c.seeds)} run{'s' if len(c.seeds) != 1 else ''} per scenario with the same "
              f"seeds, territory_abm {e(c.version)}.</p>",
              *([f"<p class='note'>{e(scale_note(c.households_scale))}</p>"] if c.households_scale != 1 else []),
              *([f"<h2>{e(NOT_ONLY_POLICIES)}</h2>", "<ul>", *[f"<li><strong>{e(x)}</strong></li>"

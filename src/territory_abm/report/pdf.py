@@ -331,7 +331,7 @@ def lay_out(content: ReportContent, charts: dict[str, Path], pdf) -> int:
     page = Layout(pdf, f"territory_abm {c.version} · {c.years[0]}-{c.years[1]}")
     page.heading("Comparing interventions for a rural territory", TITLE)
     page.paragraph(c.question, Style(11.5, after=4))
-    page.paragraph(f"Simulated {c.years[0]}-{c.years[1]}, {len(c.seeds)} runs per scenario with the same "
+    page.paragraph(f"Simulated {c.years[0]}-{c.years[1]}, {len(c.seeds)} run{'s' if len(c.seeds) != 1 else ''} per scenario with the same "
                    f"seeds; territory_abm {c.version}.", NOTE)
     if c.households_scale != 1:
         page.paragraph(scale_note(c.households_scale), NOTE)
