@@ -61,9 +61,10 @@ def effects_table(directory: Path) -> str:
 
 
 def _multiplier(r, column: str) -> str:
-    """``"1.39 [0, 2.47]"``: impact.csv's ``column`` and its 5-95 % range, at two places."""
-    mean, low, high = (numbers.rounded(getattr(r, column + end), 2) for end in ("", "_q05", "_q95"))
-    return f"{mean} [{low}, {high}]"
+    """``"1.39 [0.004, 2.47]"``: impact.csv's ``column`` and its 5-95 % range, at two places, a
+    nonzero end never as 0 (``numbers.interval_end``, as the report writes them)."""
+    mean, low, high = (getattr(r, column + end) for end in ("", "_q05", "_q95"))
+    return f"{numbers.rounded(mean, 2)} [{numbers.interval_end(low, 2)}, {numbers.interval_end(high, 2)}]"
 
 
 def multiplier_table(directory: Path) -> str:

@@ -92,6 +92,23 @@ def test_scenario_bands_are_readable_and_explain_lines_and_bands(tmp_path, scena
 
 
 @pytest.mark.parametrize("scenarios", [FEW, MANY])
+def test_scenario_bands_say_the_scale_of_their_totals(tmp_path, scenarios):
+    """The adviser's trial (session 24, finding 8): compare's residents panel ran from 37,000 to
+    43,000 at households_scale 0.25 (the whole territory: 148,000-170,000) and did not say so.
+    A total's panel now names the scale below 1; shares and means do not, nor does a figure
+    at full scale (the report's, of whole-territory totals)."""
+    from territory_abm.output.figure_check import figure_problems
+
+    fig = plot_scenario_bands(_territory(scenarios), scenarios, tmp_path / "scenarios.png", households_scale=0.25)
+    assert not figure_problems(fig), figure_problems(fig)
+    titles = {ax.get_title().replace("\n", " "): ax for ax in fig.axes if ax.get_title()}
+    scaled = [t for t in titles if "households_scale 0.25" in t]
+    assert len(scaled) == 1 and scaled[0].startswith("Residents, simulated territory")
+    whole = plot_scenario_bands(_territory(scenarios), scenarios, tmp_path / "whole.png")
+    assert not any("households_scale" in ax.get_title() for ax in whole.axes)
+
+
+@pytest.mark.parametrize("scenarios", [FEW, MANY])
 def test_differences_are_readable_and_explain_colours_hatching_and_intervals(tmp_path, scenarios):
     fig = plot_differences(_summary(scenarios), scenarios[0], tmp_path / "differences.png")
     assert_readable(fig)

@@ -197,3 +197,25 @@ def test_every_report_page_has_readable_text_and_sentences_from_the_numbers(comp
     findings = " ".join(content.findings)
     assert "cash_transfers" in findings and "roads" in findings and "poverty headcount" in findings
     assert not any("strongly in the first years" in c for c in content.caveats)
+
+
+def test_without_the_geo_extra_compare_and_the_report_say_why_there_is_no_map(tmp_path, monkeypatch, capsys):
+    """The adviser's trial (session 24, finding 10): with the README's install (no geo extra)
+    compare and report left the map out and said nothing, where run says why."""
+    from territory_abm.experiments.commands import compare
+    from territory_abm.report import write_report
+    from territory_abm.report.content import build_content
+
+    monkeypatch.setitem(sys.modules, "geopandas", None)  # as without the extra: importing it fails
+    note = 'no map.png: the territory has boundaries (geometry.gpkg) but the geo extra is not installed ' \
+           '(pip install -e ".[geo]")'
+    out = tmp_path / "cmp"
+    assert compare([SCENARIOS / "baseline.toml", SCENARIOS / "roads.toml"], 2, out, workers=1, progress=True,
+                   households_scale=0.02, steps=1).complete
+    assert note in capsys.readouterr().out.splitlines() and not (out / "map.png").exists()
+    content = build_content(out)
+    assert content.map_note == "No map" + note.removeprefix("no map.png")
+    write_report(out, tmp_path / "report")
+    assert "No map: the territory has boundaries" in (tmp_path / "report" / "report.html").read_text(encoding="utf-8")
+    monkeypatch.undo()  # geopandas as the test session has it (the geo extra is installed for the tests)
+    assert build_content(out).map_note == ""  # with the extra: the map is drawn, nothing to say

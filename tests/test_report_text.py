@@ -79,7 +79,9 @@ def test_municipality_table_rounds_through_the_same_rule():
              "mean_income_pc": 1000.0 + (0.2 * seed if s == "p" else 0), "poverty_headcount": 0.3}
             for s in ("p", "b") for seed in (1, 2, 3)]
     table = municipality_changes(pd.DataFrame(rows), "p", "b")
-    assert table.iloc[0, 1] == "0 [0, +1]" and table.iloc[0, 2] == "0 [0, 0]"
+    # income +0.2, +0.4, +0.6 USD: the interval [+0.22, +0.58] lies above zero, so neither its
+    # lower end nor the mean prints as 0 (it was "0 [0, +1]"); the whole-USD end keeps its place
+    assert table.iloc[0, 1] == "+0.4 [+0.2, +1]" and table.iloc[0, 2] == "0 [0, 0]"
 
 
 # ---------------------------------------------------------------- effects
@@ -486,7 +488,7 @@ def test_the_readmes_scenario_table_writes_numbers_as_the_report(tmp_path):
     assert lines[0] == "| scenario | year | poverty (points) | Gini | income (USD/person/yr) | forest cover (points) |"
     assert lines[2] == "| cash | 2029 | +0.4 [-0.3, +1.2] | -0.001 [-0.003, +0.002] | -27 [-77, +29] | " \
                        "-0.0296 [-0.0533, -0.0109] |"
-    assert lines[3] == "| roads | 2016 | -0.6 [-1.0, -0.2] | -0.003 [-0.005, -0.001] | +16 [0, +28] | " \
+    assert lines[3] == "| roads | 2016 | -0.6 [-1.0, -0.2] | -0.003 [-0.005, -0.001] | +16 [+0.4, +28] | " \
                        "-0.0018 [-0.0056, +0.0004] |"
 
 
@@ -518,3 +520,101 @@ def test_a_typology_decided_by_chance_is_said_from_the_reference_runs_spread():
     assert np.isnan(typology_noise(results(0.03, 0.01).query("seed == 1"), "base"))
     # what the model does not yet reproduce is said in every report (the README's list)
     assert "Not yet reproduced by the model: who migrates" in text
+
+
+# ---------------------------------------------------------------- adviser's trial, session 24
+def test_no_nonzero_interval_end_prints_as_zero_in_any_table():
+    """Finding 6: roads' Gini at the programme's end printed "-0.002 [-0.003, 0]" (q95 -0.000211)
+    in compare's table, the report and the README, and a municipality "-73 [-164, 0]" beside
+    "loses (income down)" (q95 -0.09, now -0.1). A nonzero end now takes the places that show it; the
+    rest keeps its precision."""
+    from territory_abm.experiments.commands import summary_text
+    from territory_abm.report.content import multiplier_table, programme_end_table
+
+    assert numbers.with_interval("gini_income", -0.00163, -0.00312, -0.000211) == "-0.002 [-0.003, -0.0002]"
+    assert numbers.with_interval("mean_income_pc", -73.2, -164.3, -0.09) == "-73 [-164, -0.1]"
+    assert numbers.with_interval("mean_income_pc", -73.2, -164.3, 0.0) == "-73 [-164, 0]"  # a true 0 stays 0
+    assert numbers.with_interval("mean_income_pc", 0.3, -164.3, 12.0) == "0 [-164, +12]"  # mean of an interval across 0
+    assert numbers.interval_end(-0.00096, 0) == "-0.001" and numbers.interval_end(-0.0, 2) == "0"
+    rows = [("base", "horizon", 2030, "gini_income", 0.45, 0.0, 0.0, 0.0),
+            ("roads", "horizon", 2030, "gini_income", 0.45, 0.0004, -0.002, 0.003),
+            ("roads", "programme end", 2016, "gini_income", 0.46, -0.00163, -0.00312, -0.000211)]
+    text = summary_text(_summary(rows))
+    ended = text.split("at the end of each programme")[1]
+    assert "-0.002 [-0.003, -0.0002]" in ended
+    table = programme_end_table(_summary(rows), ["roads"]).set_index("Outcome")
+    assert table.filter(like="Gini", axis=0).iloc[0, 0] == "0.460\n-0.002 [-0.003, -0.0002]"
+    towns = [{"scenario": s, "seed": seed, "year": 2030, "kind": "municipality", "node_id": "M06", "name": "La Quebrada",
+              "mean_income_pc": 3000.0 + (d if s == "land" else 0), "poverty_headcount": 0.3}
+             for s in ("land", "base") for seed, d in ((1, -0.05), (2, -60.0), (3, -160.0))]
+    row = municipality_changes(pd.DataFrame(towns), "land", "base").iloc[0]
+    income = row["Income per person (USD/person/yr)"]
+    assert income.startswith("-73 [-") and not income.endswith(", 0]") and row["Verdict"] == "loses (income down)"
+    columns = {f"{k}{s}": v for k, (m, lo, hi) in {"multiplier_total": (0.5, 0.004, 1.2),
+                                                   "multiplier_beneficiaries": (0.3, -0.003, 0.6),
+                                                   "multiplier_spillover": (0.1, -0.2, 0.4),
+                                                   "multiplier_composition": (0.1, 0.0, 0.2)}.items()
+               for s, v in (("", m), ("_q05", lo), ("_q95", hi))}
+    impact = pd.DataFrame([{"scenario": "roads", "seeds": 8, "share_of_households_reached": 0.0, **columns}])
+    mult = multiplier_table(impact).iloc[0]
+    assert mult["Income gained per USD: all"] == "0.50 [0.004, 1.20]"
+    assert mult["of which beneficiaries"] == "0.30 [-0.003, 0.60]" and mult["of which who lives where (composition)"] \
+        == "0.10 [0, 0.20]"
+
+
+def test_the_findings_text_writes_an_interval_at_least_as_finely_as_its_table():
+    """Finding 11: page one said "by 0.2 points (90 % interval +0.2 to +0.2 points)" for
+    +0.212 [+0.203, +0.221] in the table: ends that differ now print apart, and a sentence
+    uses at least the places of its table's row."""
+    alone = _summary([("land", "horizon", 2030, "poverty_headcount", 0.3, -0.00212, -0.00221, -0.00203)])
+    text = " ".join(key_findings(alone, "base", ["land"]))
+    assert "by 0.21 points compared with base (90 % interval -0.22 to -0.20 points)" in text
+    assert numbers.with_interval("poverty_headcount", -0.00212, -0.00221, -0.00203) == "-0.21 [-0.22, -0.20]"
+    # beside a difference that needs three places, the table's row has three and so has the text
+    both = _summary([("base", "horizon", 2030, "poverty_headcount", 0.3, 0.0, 0.0, 0.0),
+                     ("land", "horizon", 2030, "poverty_headcount", 0.3, -0.00212, -0.00221, -0.00203),
+                     ("roads", "horizon", 2030, "poverty_headcount", 0.3, -0.0000296, -0.0000533, -0.0000109)])
+    row = headline_table(both, ["base", "land", "roads"], "base").set_index("Outcome").filter(like="Poverty head",
+                                                                                         axis=0).iloc[0]
+    assert row["land"].endswith("-0.212 [-0.221, -0.203]")
+    text = " ".join(key_findings(both, "base", ["land", "roads"]))
+    assert "by 0.212 points compared with base (90 % interval -0.221 to -0.203 points)" in text
+
+
+def test_one_run_per_scenario_gives_differences_without_intervals_and_few_runs_are_called_rough():
+    """Finding 5: with one seed the report said "the 90 % interval (+70 to +70 USD/person/yr)
+    includes zero" and printed [x, x] intervals in its tables; with two it said "the effect
+    lasts after the programmes stop" with no warning near it."""
+    one = _summary([("cash", "horizon", 2030, "mean_income_pc", 3864.8, 70.0, 70.0, 70.0),
+                    ("cash", "programme end", 2029, "poverty_headcount", 0.3, -0.013, -0.013, -0.013),
+                    ("cash", "horizon", 2030, "poverty_headcount", 0.3, -0.013, -0.013, -0.013)])
+    findings = key_findings(one, "base", ["cash"], seeds=1)
+    text = " ".join(findings)
+    assert findings[0].startswith("One run per scenario") and "includes zero" not in text and " to " not in \
+        text.replace("compared with", "")
+    assert "raises the mean income per person in 2030 by 70 USD/person/yr compared with base (the difference of " \
+           "one run per scenario" in text
+    assert "whether the effect lasts cannot be told from chance" in text and "the effect lasts after" not in text
+    cell = headline_table(one, ["cash"], "base", one_run=True).set_index("Outcome").iloc[0, 0]
+    assert cell == "3,865\n+70" and "[" not in cell
+    assert "[" not in summary_text_one_run(one)
+    from territory_abm.report.text import ONE_RUN_READING, reading
+
+    assert reading(1) == ONE_RUN_READING and "no interval" in reading(1) and "interval in brackets" in reading(2)
+    two = _summary([("cash", "programme end", 2029, "poverty_headcount", 0.3, -0.013, -0.014, -0.012),
+                    ("cash", "horizon", 2030, "poverty_headcount", 0.3, -0.013, -0.014, -0.012)])
+    findings = key_findings(two, "base", ["cash"], seeds=2)
+    assert findings[0].startswith("Only 2 runs per scenario") and "rough" in findings[0]
+    assert "(90 % interval -1.4 to -1.2 points)" in findings[1]
+    assert "the effect lasts after the programmes stop (rough: 2 runs per scenario)" in findings[1]
+    many = key_findings(two, "base", ["cash"], seeds=20)
+    assert "rough" not in " ".join(many) and "the effect lasts after the programmes stop." in many[0]
+
+
+def summary_text_one_run(summary):
+    from territory_abm.experiments.commands import summary_text
+
+    base = _summary([("base", "horizon", 2030, o, 0.3, 0.0, 0.0, 0.0) for o in ("mean_income_pc", "poverty_headcount")])
+    text = summary_text(pd.concat([base, summary]), seeds=1)
+    assert "one run per scenario (no range)" in text and "+70" in text
+    return text

@@ -102,11 +102,13 @@ every command has its own help and examples: territory-abm run --help""",
   territory-abm run scenarios/baseline.toml --set migration_stay_preference=7 --out out/stay7""",
     "compare": """examples:
   territory-abm compare scenarios/baseline.toml scenarios/roads.toml --out out/roads
-  territory-abm compare scenarios/baseline.toml scenarios/*.toml --seeds 20 --workers 2 --out out/all
+  territory-abm compare scenarios/baseline.toml scenarios/cash_transfers.toml scenarios/roads.toml \\
+      scenarios/land_redistribution.toml --seeds 20 --workers 2 --out out/four
   territory-abm compare scenarios/baseline.toml scenarios/roads.toml --seeds 2 --steps 5 \\
       --households-scale 0.05 --out out/try                       a quick try
 
-the first scenario is the reference; a summary table of the final year is printed at the end""",
+the first scenario is the reference (a file given twice is compared once); a summary table of the final year
+is printed at the end""",
     "sensitivity": """examples:
   territory-abm sensitivity experiments/morris_screening.toml --out out/morris
   territory-abm sensitivity experiments/morris_screening.toml --samples 2 --seeds 1 --steps 5 \\
@@ -274,7 +276,7 @@ def cmd_run(args) -> int:
     from tqdm import tqdm
 
     from .experiments.commands import set_lines
-    from .output.maps import missing_geometry
+    from .output.maps import no_geo_extra_note
     from .runner import check_out_dir, simulate, summary, write_outputs
 
     scenario = load_scenario(args.scenario).with_command_line(args.households_scale, args.steps, args.seed,
@@ -293,9 +295,9 @@ def cmd_run(args) -> int:
         for line in set_lines(dict(args.set), where=""):
             print(line)
         print(f"\nwrote {', '.join(files)} to {out} ({result.wall_time:.1f} s)")
-        if not args.no_plots and missing_geometry(result.model.territory.source) == "no_geopandas":
-            print("no map.png: the territory has boundaries (geometry.gpkg) but the geo extra is not installed "
-                  "(pip install -e \".[geo]\"); network.png draws it as a network")
+        note = no_geo_extra_note(result.model.territory.source)
+        if not args.no_plots and note:
+            print(f"{note}; network.png draws it as a network")
     return 0
 
 

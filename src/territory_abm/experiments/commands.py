@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import warnings
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from ..outcomes import HEADLINE
 from ..output import tables
 from ..report import numbers
 from ..runner import scale_lines, turnover_lines
-from ..output.maps import comparison_map
+from ..output.maps import comparison_map, no_geo_extra_note
 from .store import ResultStore
 from ..scenarios.loader import check_targets, load_scenario
 from .compare import DIFFERENCE, STEADY_SEEDS, Comparison, compare_design, compare_specs, differences_text, setting_differences
@@ -31,6 +32,10 @@ def compare(scenario_paths: list[Path], seeds: int, out_dir: Path, workers: int 
     (``--set``) replace registry values in every scenario alike; ``command_line``, the options
     that set the comparison as given, is recorded in ``comparison.json`` (as ``run.json`` does).
 
+    A file given more than once (the same file once resolved, as ``scenarios/baseline.toml
+    scenarios/*.toml`` gives the reference twice) is compared once, in its first place, with a
+    note; two different files of one scenario name are still refused (``compare_specs``).
+
     Warns (:class:`OneSeedWarning`) when ``seeds`` is 1: differences between scenarios
     cannot then be told from chance; and (:class:`NotOnlyPoliciesWarning`) for each scenario
     that differs from the reference in more than its policies, naming each difference, before
@@ -38,6 +43,9 @@ def compare(scenario_paths: list[Path], seeds: int, out_dir: Path, workers: int 
     under another context, or two contexts without a policy, is a question a user may ask on
     purpose, and unlike a different scale or length (refused) it keeps the runs paired.
     """
+    scenario_paths, repeats = distinct_files(scenario_paths)
+    for path in repeats:
+        print(f"note: {path} is given more than once: it is compared once, in its first place", file=sys.stderr)
     if seeds == 1:
         warnings.warn(OneSeedWarning("compare", "--seeds", "the 5-95 % ranges over seeds are empty and a "
                                      "difference between scenarios cannot be told from chance"), stacklevel=2)
@@ -60,7 +68,7 @@ def compare(scenario_paths: list[Path], seeds: int, out_dir: Path, workers: int 
     if status.complete:
         write_comparison(out_dir, command_line)
         if progress:
-            print(summary_text(pd.read_csv(out_dir / "summary.csv")))
+            print(summary_text(pd.read_csv(out_dir / "summary.csv"), seeds))
             if 1 < seeds < STEADY_SEEDS:
                 print(few_seeds_note(seeds))
             for line in outlasting_notes(scenarios):
@@ -72,7 +80,21 @@ def compare(scenario_paths: list[Path], seeds: int, out_dir: Path, workers: int 
             for line in (scale_lines(scenarios[0].households_scale) + turnover_lines(scenarios[0].parameters)
                          + set_lines(parameters)):
                 print(line)
+            if note := no_geo_extra_note(scenarios[0].territory):  # as run says it (the map is the reference's)
+                print(note)
     return status
+
+
+def distinct_files(paths: list[Path]) -> tuple[list[Path], list[Path]]:
+    """``paths`` in their order without a file given again (the same file once resolved:
+    ``scenarios/baseline.toml`` and ``./scenarios/../scenarios/baseline.toml`` are one), and the
+    repeats dropped, as given."""
+    seen, kept, repeats = set(), [], []
+    for path in paths:
+        key = Path(path).resolve()
+        (repeats if key in seen else kept).append(path)
+        seen.add(key)
+    return kept, repeats
 
 
 def outlasting_notes(scenarios: list) -> list[str]:
@@ -139,7 +161,7 @@ def set_lines(parameters: dict | None, where: str = ", in every scenario") -> li
     return [f"(--set{where}: " + ", ".join(f"{name}={value:g}" for name, value in parameters.items()) + ")"]
 
 
-def summary_text(summary: pd.DataFrame) -> str:
+def summary_text(summary: pd.DataFrame, seeds: int | None = None) -> str:
     """The headline outcomes in the final year: the reference scenario's mean over seeds,
     and each other scenario's difference to it with its 5-95 % range over seeds, at the
     report's precision (``report.numbers.shared_places``: an outcome's differences at one
@@ -147,13 +169,16 @@ def summary_text(summary: pd.DataFrame) -> str:
     interval on one side of zero, from printing as 0, as in the report). Below it, where a
     scenario's programmes end before the final year, the same differences in the year they
     end (a programme that ended a year before the horizon is read there too, as the report
-    does)."""
+    does). With one seed (``seeds`` 1) the differences alone, as one run has no range."""
+    one_run = seeds == 1
     periods = summary["period"] if "period" in summary.columns else pd.Series("horizon", index=summary.index)
     horizon = summary[periods == "horizon"]
     scenarios = list(dict.fromkeys(horizon["scenario"]))
     reference = scenarios[0]
-    table = _difference_table(horizon, reference, scenarios)
-    what = "difference to the reference, mean [5-95 % over seeds]" if len(scenarios) > 1 else "mean over seeds"
+    table = _difference_table(horizon, reference, scenarios, one_run=one_run)
+    what = ("mean over seeds" if len(scenarios) == 1 else
+            "difference to the reference in one run per scenario (no range)" if one_run else
+            "difference to the reference, mean [5-95 % over seeds]")
     text = f"final year; {what}:\n{table}"
     ended = summary.iloc[0:0]
     if "year" in summary.columns:  # summary.csv's rows have it (hand-made summaries may not)
@@ -162,16 +187,17 @@ def summary_text(summary: pd.DataFrame) -> str:
     if not ended.empty:
         years = ended.groupby("scenario")["year"].first()
         names = [s for s in scenarios[1:] if s in years.index]
-        table = _difference_table(ended, reference, [reference, *names], years=years)
+        table = _difference_table(ended, reference, [reference, *names], years=years, one_run=one_run)
         text += f"\n\nat the end of each programme (its last year in brackets; summary.csv, period 'programme end'):\n{table}"
     return text
 
 
 def _difference_table(part_rows: pd.DataFrame, reference: str, scenarios: list[str],
-                      years: pd.Series | None = None) -> str:
+                      years: pd.Series | None = None, one_run: bool = False) -> str:
     """The headline outcomes' rows of ``part_rows``: the reference's mean (none where ``years``
     is given: the rows are other scenarios' years) and each other scenario's difference to it
-    [5-95 %], its column headed with its year where ``years`` gives one."""
+    [5-95 %] (the difference alone with ``one_run``: one seed has no range), its column headed
+    with its year where ``years`` gives one."""
     rows = []
     for name in HEADLINE:
         part = part_rows[part_rows["outcome"] == name].set_index("scenario")
@@ -186,9 +212,11 @@ def _difference_table(part_rows: pd.DataFrame, reference: str, scenarios: list[s
         # interval on one side of zero never prints as 0
         places = numbers.shared_places(name, differences.itertuples(index=False))
         for scenario, r in differences.iterrows():
-            mean, low, high = (_number(name, x, signed=True, places=places) for x in r)
             head = f"{scenario} - {reference}" + (f" ({int(years[scenario])})" if years is not None else "")
-            row[head] = f"{mean} [{low}, {high}]"
+            # an interval's nonzero end never prints as 0 (numbers.interval_texts); n/a where undefined
+            mean, low, high = ("n/a" if t == numbers.MISSING else t
+                               for t in numbers.interval_texts(name, *r, places=places))
+            row[head] = mean if one_run else f"{mean} [{low}, {high}]"
         rows.append(row)
     return _aligned(pd.DataFrame(rows))
 
@@ -231,10 +259,12 @@ def write_comparison(out_dir: Path, command_line: dict | None = None) -> list[st
                "typology_shares.csv": shares}
     for name, df in outputs.items():
         tables.write_csv(df, out_dir / name)
-    plot_scenario_bands(territory, comparison.scenarios, out_dir / "scenarios.png")
+    design = _design_scenarios(out_dir)
+    # the tables' totals are the simulated territory's: the figure says at what scale
+    plot_scenario_bands(territory, comparison.scenarios, out_dir / "scenarios.png",
+                        households_scale=design[0]["households_scale"])
     plot_typology_shares(shares, out_dir / "typology.png")
     written = list(outputs) + ["scenarios.png", "typology.png"]
-    design = _design_scenarios(out_dir)
     if len(comparison.scenarios) > 1:
         plot_differences(summary, comparison.reference, out_dir / "differences.png")
         written.append("differences.png")

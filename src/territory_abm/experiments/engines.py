@@ -21,7 +21,11 @@ from .runs import RunSpec, execute_run
 Outcome = tuple[RunSpec, bytes | None, BaseException | None]
 
 
-COMPILE_NOTICE = "compiling the model's rules (first run only, under a minute)"
+COMPILE_TIME = "one to two minutes on a 2-core machine"
+"""How long the first run compiles, as the README says it: about 90 CPU s (the adviser's trial
+of session 24: the first run of a compare finished after 1 min 25 s on 2 idle cores; 2 min 27 s
+from a clean cache with other work on them, session 24). It said "under a minute"."""
+COMPILE_NOTICE = f"compiling the model's rules (first run only, {COMPILE_TIME}; cached for later runs)"
 """Printed to standard error when the compiled kernels are not yet cached."""
 
 

@@ -66,9 +66,14 @@ def _difference_unit(name: str) -> tuple[float, str]:
     return 1.0, "" if spec.unit == "1" else spec.unit
 
 
-def plot_scenario_bands(territory: pd.DataFrame, scenarios: list[str], path: Path, dpi: int = DPI) -> Figure:
+def plot_scenario_bands(territory: pd.DataFrame, scenarios: list[str], path: Path, dpi: int = DPI,
+                        households_scale: float = 1.0) -> Figure:
     """Per outcome (the registry's ``SERIES``), each scenario's mean over seeds with its
-    5-95 % band, in a grid of panels; the last cell holds the legend."""
+    5-95 % band, in a grid of panels; the last cell holds the legend. ``households_scale``:
+    the scale the totals over households in ``territory`` are at (compare's tables: the
+    simulated territory's); below 1 their panels' titles say so, so that a figure lifted from
+    a comparison does not pass for the whole territory (the report draws whole-territory
+    totals, at 1)."""
     series = list(outcomes.SERIES)
     columns = 3
     rows = int(np.ceil((len(series) + 1) / columns))
@@ -85,7 +90,11 @@ def plot_scenario_bands(territory: pd.DataFrame, scenarios: list[str], path: Pat
             ax.plot(mean.index, mean.values, lw=1.6, **style)
         spec = outcomes.outcome(name)
         unit = "%" if spec.kind == "share" else ("" if spec.unit == "1" else spec.unit)
-        ax.set_title(wrap(_short(name), 30), fontsize=8.5)
+        title = _short(name)
+        if spec.across == "sum" and households_scale != 1:
+            title += (f", simulated territory (households_scale {households_scale:g}: divide by {households_scale:g} "
+                      "for the whole territory)")
+        ax.set_title(wrap(title, 30), fontsize=8.5)
         ax.set_ylabel(unit, fontsize=7.5)
         ax.tick_params(labelsize=7)
         ax.xaxis.get_major_locator().set_params(integer=True, nbins=4)

@@ -43,6 +43,17 @@ SEQUENTIAL = "viridis"
 ROAD_COLOUR = "#333333"
 
 
+def no_geo_extra_note(territory_dir: str | Path) -> str:
+    """Why no ``map.png`` is drawn where the territory has boundaries (``geometry.gpkg``) but
+    the geo extra that reads them is not installed (the README's install leaves it out), so
+    that ``run``, ``compare`` and ``report`` say it rather than leave the map out silently; ''
+    when a map can be drawn or the territory has no boundaries."""
+    if missing_geometry(territory_dir) != "no_geopandas":
+        return ""
+    return ("no map.png: the territory has boundaries (geometry.gpkg) but the geo extra is not installed "
+            "(pip install -e \".[geo]\")")
+
+
 def has_geometry(territory_dir: str | Path) -> bool:
     """Whether the territory has polygons to draw and geopandas is there to read them."""
     return missing_geometry(territory_dir) == ""

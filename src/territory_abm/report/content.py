@@ -19,6 +19,7 @@ from ..experiments.compare import (DIFFERENCE, HIGH, HORIZON, LOW, PROGRAMME_END
                                    setting_differences)
 from ..experiments.store import ResultStore
 from ..outcomes import CHANGES, DIMENSIONS, GROUPS, TYPES, Tolerances, outcome
+from ..output.maps import no_geo_extra_note
 from ..outcomes import HEADLINE as HEADLINE_OUTCOMES
 from ..params import CONTEXT_GROUP
 from ..params import REGISTRY as PARAMETERS
@@ -90,6 +91,7 @@ class ReportContent:
     municipalities: dict[str, pd.DataFrame]  # scenario -> per municipality difference with interval, verdict
     caveats: list[str]
     version: str
+    map_note: str = ""  # where the map would be: why there is none (the geo extra missing), '' otherwise
 
 
 def build_content(directory: Path, question: str | None = None) -> ReportContent:
@@ -122,16 +124,18 @@ def build_content(directory: Path, question: str | None = None) -> ReportContent
     question = question or (f"Which intervention ({options}) does most for {_territory_name(first)} "
                             f"over {years[0]}-{years[1]}, compared with {reference}?")
     tolerances = dict(meta.get("typology", first.get("typology", {})))
+    seeds = len(meta["seeds"])
+    one_run = seeds == 1  # the tables show differences alone: one run has no interval
     return ReportContent(
         question=question, not_only_policies=not_only_policies([by_name[n] for n in names]),
-        overview=overview_table(summary, impact, interventions, scale),
+        overview=overview_table(summary, impact, interventions, scale, one_run),
         read_first=read_first(scenarios, summary, reference, interventions, scale),
-        findings=key_findings(summary, reference, interventions, Tolerances(**tolerances), scale),
+        findings=key_findings(summary, reference, interventions, Tolerances(**tolerances), scale, seeds),
         reference=reference, scenarios=scenarios, seeds=list(meta["seeds"]), years=years,
         households_scale=scale,
-        headline=headline_table(summary, names, reference, scale),
-        programme_end=programme_end_table(summary, interventions, scale),
-        cost_effectiveness=cost_table(summary, interventions, scale),
+        headline=headline_table(summary, names, reference, scale, one_run),
+        programme_end=programme_end_table(summary, interventions, scale, one_run),
+        cost_effectiveness=cost_table(summary, interventions, scale, one_run),
         multipliers=multiplier_table(impact), typology=typology_tables(shares, names),
         typology_changes=typology_change_table(shares, names), typology_shares=shares,
         tolerances=tolerances,
@@ -140,7 +144,8 @@ def build_content(directory: Path, question: str | None = None) -> ReportContent
                         drift=drift_caveat(territory, reference, Tolerances(**tolerances)),
                         noise=typology_noise(results, reference),
                         not_observed=filled_summary(first["territory"])),
-        version=str(meta.get("version", "")))
+        version=str(meta.get("version", "")),
+        map_note=no_geo_extra_note(first["territory"]).replace("no map.png", "No map", 1))
 
 
 def not_only_policies(scenarios: list[dict]) -> list[str]:
@@ -239,13 +244,13 @@ def _row_label(name: str) -> str:
     return text[0].upper() + text[1:]
 
 
-def _cells(name: str, found: dict[str, pd.Series]) -> dict[str, str]:
+def _cells(name: str, found: dict[str, pd.Series], one_run: bool = False) -> dict[str, str]:
     """Each column's value of outcome ``name``, and on a second line its difference to the
-    reference with the 90 % interval, the row's differences at one precision
-    (:func:`numbers.shared_places`)."""
+    reference with the 90 % interval (the difference alone with ``one_run``: one seed has no
+    interval), the row's differences at one precision (:func:`numbers.shared_places`)."""
     places = numbers.shared_places(name, [tuple(r[c] for c in DIFFERENCE) for r in found.values()])
     return {column: f"{numbers.value(name, r['mean'])}\n"
-                    f"{numbers.with_interval(name, *(r[c] for c in DIFFERENCE), places=places)}"
+                    f"{numbers.with_interval(name, *(r[c] for c in DIFFERENCE), places=places, one_run=one_run)}"
             for column, r in found.items()}
 
 
@@ -256,11 +261,12 @@ def _period(summary: pd.DataFrame, period: str) -> pd.DataFrame:
     return summary[summary["period"] == period]
 
 
-def headline_table(summary: pd.DataFrame, names: list[str], reference: str, scale: float = 1.0) -> pd.DataFrame:
+def headline_table(summary: pd.DataFrame, names: list[str], reference: str, scale: float = 1.0,
+                   one_run: bool = False) -> pd.DataFrame:
     """Value of each outcome at the horizon under the reference, and for each intervention
     its value and difference to the reference with the 90 % interval (5th-95th percentile
-    of the paired differences over seeds); counts for the whole territory (``scale``: the
-    simulated households per real household)."""
+    of the paired differences over seeds; none with ``one_run``, one seed per scenario);
+    counts for the whole territory (``scale``: the simulated households per real household)."""
     summary = _period(summary, HORIZON)
     rows = []
     for key in HEADLINE:
@@ -269,16 +275,17 @@ def headline_table(summary: pd.DataFrame, names: list[str], reference: str, scal
             r = summary[(summary["scenario"] == name) & (summary["outcome"] == key)]
             if len(r):
                 found[name] = _scaled(r.iloc[0], numbers.whole_territory_factor(key, scale))
-        cells = _cells(key, {name: r for name, r in found.items() if name != reference})
+        cells = _cells(key, {name: r for name, r in found.items() if name != reference}, one_run)
         rows.append({"Outcome": _row_label(key), **{name: numbers.value(key, r["mean"]) if name == reference
                                                    else cells[name] for name, r in found.items()}})
     return pd.DataFrame(rows)
 
 
-def programme_end_table(summary: pd.DataFrame, interventions: list[str], scale: float = 1.0) -> pd.DataFrame:
+def programme_end_table(summary: pd.DataFrame, interventions: list[str], scale: float = 1.0,
+                        one_run: bool = False) -> pd.DataFrame:
     """For each intervention whose programmes end before the horizon: each outcome in the
     last year of its programmes, and the difference to the reference in that same year with
-    its 90 % interval. Empty when every programme runs to the horizon."""
+    its 90 % interval (none with ``one_run``). Empty when every programme runs to the horizon."""
     part = _period(summary, PROGRAMME_END)
     ending = [n for n in interventions if (part["scenario"] == n).any()]
     rows = []
@@ -289,17 +296,18 @@ def programme_end_table(summary: pd.DataFrame, interventions: list[str], scale: 
             if len(r):
                 r = _scaled(r.iloc[0], numbers.whole_territory_factor(key, scale))
                 found[f"{name} (end {int(r['year'])})"] = r
-        rows.append({"Outcome": _row_label(key), **_cells(key, found)})
+        rows.append({"Outcome": _row_label(key), **_cells(key, found, one_run)})
     return pd.DataFrame(rows)
 
 
 def overview_table(summary: pd.DataFrame, impact: pd.DataFrame, interventions: list[str],
-                   scale: float = 1.0) -> pd.DataFrame:
+                   scale: float = 1.0, one_run: bool = False) -> pd.DataFrame:
     """Page one, one row per intervention: the years its programmes run and their mean cost
     per programme year (whole territory); its difference in the poverty headcount to the
     reference with the 90 % interval in the last year of its programmes (where they end
     before the horizon) and at the horizon, each column at one precision
-    (:func:`numbers.shared_places`); and its person-years out of poverty over the run."""
+    (:func:`numbers.shared_places`); and its person-years out of poverty over the run
+    (differences alone with ``one_run``: one seed has no interval)."""
     dated = {n: dated_effects(summary, n, "poverty_headcount") for n in interventions}
     if all(h is None for _, h in dated.values()):
         return pd.DataFrame()
@@ -310,7 +318,7 @@ def overview_table(summary: pd.DataFrame, impact: pd.DataFrame, interventions: l
     whole = numbers.whole_territory(scale)
 
     def poverty(e: Effect, places: int) -> str:
-        return numbers.with_interval(e.outcome, e.mean, e.low, e.high, places=places)
+        return numbers.with_interval(e.outcome, e.mean, e.low, e.high, places=places, one_run=one_run)
 
     rows = []
     for name, (end, horizon) in dated.items():
@@ -328,15 +336,17 @@ def overview_table(summary: pd.DataFrame, impact: pd.DataFrame, interventions: l
                 f"{end.year}: {poverty(end, end_places)}" if end is not None
                 else f"runs to {horizon.year}" if np.isfinite(first) else numbers.MISSING,  # or no programme
             f"Poverty headcount in {horizon.year} (points)": poverty(horizon, horizon_places),
-            "Person-years out of poverty over the run": _interval(avoided.iloc[0] if len(avoided) else None, whole)})
+            "Person-years out of poverty over the run": _interval(avoided.iloc[0] if len(avoided) else None, whole,
+                                                                  one_run)})
     return pd.DataFrame(rows)
 
 
-def cost_table(summary: pd.DataFrame, interventions: list[str], scale: float = 1.0) -> pd.DataFrame:
+def cost_table(summary: pd.DataFrame, interventions: list[str], scale: float = 1.0,
+               one_run: bool = False) -> pd.DataFrame:
     """Per intervention: its extra cost over the run and the person-years out of poverty it
     brings against the reference, for the whole territory, with their 90 % intervals over
-    seeds, and the cost per person-year (ratio of the means; its interval a bootstrap over
-    seeds, ``compare``)."""
+    seeds (none with ``one_run``), and the cost per person-year (ratio of the means; its
+    interval a bootstrap over seeds, ``compare``)."""
     rows = []
     whole = numbers.whole_territory(scale)
     for name in interventions:
@@ -345,8 +355,8 @@ def cost_table(summary: pd.DataFrame, interventions: list[str], scale: float = 1
         avoided = part.loc["poverty_person_years_avoided"] if "poverty_person_years_avoided" in part.index else None
         per = part.loc["cost_per_poverty_person_year_avoided"] if "cost_per_poverty_person_year_avoided" in part.index else None
         rows.append({"Scenario": name,
-                     "Programme cost over the run (thousand USD)": _interval(cost, 1e-3 * whole),
-                     "Person-years out of poverty (person-years)": _interval(avoided, whole),
+                     "Programme cost over the run (thousand USD)": _interval(cost, 1e-3 * whole, one_run),
+                     "Person-years out of poverty (person-years)": _interval(avoided, whole, one_run),
                      "Cost per person-year out of poverty (USD)": NONE_AVOIDED if avoided is not None
                      and avoided["diff_to_reference"] <= 0 else _ratio_text(per)})
     return pd.DataFrame(rows)
@@ -370,11 +380,14 @@ def _ratio_text(row) -> str:
     return f"{mean} [{numbers.significant(low)}, {upper}]"
 
 
-def _interval(row, factor: float = 1.0) -> str:
-    """A summary row's difference to the reference and its interval, three significant digits."""
+def _interval(row, factor: float = 1.0, one_run: bool = False) -> str:
+    """A summary row's difference to the reference and its interval, three significant digits
+    (the difference alone with ``one_run``: one seed has no interval)."""
     if row is None:
         return numbers.MISSING
     mean, low, high = (factor * row[c] for c in DIFFERENCE)
+    if one_run:
+        return numbers.significant(mean)
     return f"{numbers.significant(mean)} [{numbers.significant(low)}, {numbers.significant(high)}]"
 
 
@@ -394,24 +407,29 @@ def multiplier_table(impact: pd.DataFrame) -> pd.DataFrame:
     change of who lives where (composition)."""
     rows = []
     for r in impact.itertuples(index=False):
+        one_run = getattr(r, "seeds", 2) == 1  # impact.csv's seeds: one run has no interval
         for name, label in MULTIPLIER_KINDS:
             if not hasattr(r, f"{name}_total") or (name.startswith("transfer")
                                                    and not np.isfinite(getattr(r, f"{name}_total"))):
                 continue
             rows.append({"Scenario": r.scenario, "Households reached": _pct(r.share_of_households_reached),
                          "Multiplier": label,
-                         "Income gained per USD: all": _mult(r, "total", name),
-                         "of which beneficiaries": _mult(r, "beneficiaries", name),
-                         "of which others living in both runs (spillover)": _mult(r, "spillover", name),
-                         "of which who lives where (composition)": _mult(r, "composition", name)})
+                         "Income gained per USD: all": _mult(r, "total", name, one_run),
+                         "of which beneficiaries": _mult(r, "beneficiaries", name, one_run),
+                         "of which others living in both runs (spillover)": _mult(r, "spillover", name, one_run),
+                         "of which who lives where (composition)": _mult(r, "composition", name, one_run)})
     return pd.DataFrame(rows)
 
 
-def _mult(r, part: str, name: str = "multiplier") -> str:
+def _mult(r, part: str, name: str = "multiplier", one_run: bool = False) -> str:
+    """A multiplier and its interval at two places, a nonzero end never printed as 0
+    (:func:`numbers.interval_end`); the multiplier alone with ``one_run``."""
     mean, low, high = (getattr(r, f"{name}_{part}{suffix}") for suffix in ("", "_q05", "_q95"))
     if not np.isfinite(mean):
         return numbers.MISSING
-    return f"{numbers.rounded(mean, 2)} [{numbers.rounded(low, 2)}, {numbers.rounded(high, 2)}]"
+    if one_run:
+        return numbers.rounded(mean, 2)
+    return f"{numbers.rounded(mean, 2)} [{numbers.interval_end(low, 2)}, {numbers.interval_end(high, 2)}]"
 
 
 def _pct(value: float) -> str:
@@ -453,8 +471,8 @@ def typology_change_table(shares: pd.DataFrame, names: list[str], period: str = 
 
 def municipality_changes(results: pd.DataFrame, scenario: str, reference: str) -> pd.DataFrame:
     """Per municipality, income per person and poverty headcount at the horizon under
-    ``scenario`` minus ``reference``, paired by seed: mean and 5-95 % interval, and the
-    verdict (``verdict``) from both intervals."""
+    ``scenario`` minus ``reference``, paired by seed: mean and 5-95 % interval (the difference
+    alone with one seed), and the verdict (``verdict``) from both intervals."""
     final = results[results["year"] == results["year"].max()]
     final = final[final["kind"] != "market"]
     a = final[final["scenario"] == scenario].set_index(["seed", "node_id"])
@@ -472,10 +490,12 @@ def municipality_changes(results: pd.DataFrame, scenario: str, reference: str) -
     # one precision per column (numbers.shared_places), as the reader compares down it
     places = [numbers.shared_places(name, cells) for name, cells in (("mean_income_pc", income),
                                                                        ("poverty_headcount", poverty))]
+    one_run = joined.index.get_level_values("seed").nunique() == 1  # one seed: no interval to show
     rows = [{"Municipality": name,
              f"Income per person ({numbers.unit('mean_income_pc')})":
-                 numbers.with_interval("mean_income_pc", *inc, places=places[0]),
-             "Poverty headcount (points)": numbers.with_interval("poverty_headcount", *pov, places=places[1]),
+                 numbers.with_interval("mean_income_pc", *inc, places=places[0], one_run=one_run),
+             "Poverty headcount (points)": numbers.with_interval("poverty_headcount", *pov, places=places[1],
+                                                                 one_run=one_run),
              "Verdict": verdict(inc[1:], pov[1:]), "_sort": inc[0]}
             for name, inc, pov in zip(names, income, poverty)]
     table = pd.DataFrame(rows).sort_values("_sort", ascending=False, kind="stable")

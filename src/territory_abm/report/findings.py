@@ -18,12 +18,12 @@ the functions here from the values passed in; nothing describing results is fixe
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
-from ..experiments.compare import HORIZON, PROGRAMME_END
+from ..experiments.compare import HORIZON, PROGRAMME_END, STEADY_SEEDS
 from ..outcomes import DIMENSIONS, STATISTICS, Tolerances, outcome
 from . import numbers
 
@@ -88,6 +88,13 @@ class Effect:
     level : float
         The reference's mean in ``year``, in the outcome's unit (NaN where not known: then
         :meth:`beyond` judges no change).
+    table_places : int
+        Places the report's table of this outcome and date writes it with (its row's
+        :func:`numbers.shared_places`): a sentence uses at least as many, so that it never
+        reads coarser than the table beside it.
+    runs : int or None
+        Seeds per scenario (None where not known): with one there is no interval, with fewer
+        than ``STEADY_SEEDS`` it is rough, and the sentences say so.
     """
 
     scenario: str
@@ -97,6 +104,8 @@ class Effect:
     low: float
     high: float
     level: float = np.nan
+    table_places: int = 0
+    runs: int | None = None
 
     @property
     def distinguishable(self) -> bool:
@@ -104,15 +113,33 @@ class Effect:
         return side(self.low, self.high) != 0
 
     @property
+    def one_run(self) -> bool:
+        """True with one seed per scenario: the difference of one run, with no interval."""
+        return self.runs == 1
+
+    @property
     def places(self) -> int:
-        """Places the mean and interval are written with (:func:`numbers.interval_places`)."""
-        return numbers.interval_places(self.outcome, self.mean, self.low, self.high)
+        """Places the mean and interval are written with (:func:`numbers.interval_places`, at
+        least the table's ``table_places``)."""
+        return max(numbers.interval_places(self.outcome, self.mean, self.low, self.high), self.table_places)
+
+    def mean_text(self, *, signed: bool = False, absolute: bool = False) -> str:
+        """The mean (its size with ``absolute``) as written: at :attr:`places`, and where the
+        interval lies on one side of zero never as 0 (:func:`numbers.interval_end`)."""
+        x = numbers.scaled(outcome(self.outcome), abs(self.mean) if absolute else self.mean)
+        write = numbers.interval_end if self.distinguishable else numbers.rounded
+        return write(x, self.places, signed=signed)
 
     @property
     def direction(self) -> int:
         """+1 or -1 by the sign of the mean as displayed, 0 when it rounds to zero."""
-        shown = numbers.value(self.outcome, self.mean, places=self.places)
-        return 0 if shown in ("0", numbers.MISSING) else int(np.sign(self.mean))
+        return 0 if self.mean_text() in ("0", numbers.MISSING) else int(np.sign(self.mean))
+
+    @property
+    def rough(self) -> bool:
+        """True where fewer than ``STEADY_SEEDS`` seeds (but more than one) make the interval
+        rough."""
+        return self.runs is not None and 1 < self.runs < STEADY_SEEDS
 
     def beyond(self, tolerances: Tolerances) -> bool:
         """True when going from the reference (``level``) to the intervention (``level +
@@ -139,24 +166,34 @@ def effects(summary: pd.DataFrame, scenario: str, name: str, period: str = HORIZ
 
 
 def _interval(e: Effect) -> str:
-    """``"-3.5 to -0.1 points"``: the interval with the unit once."""
-    low, high = (numbers.value(e.outcome, x, signed=True, places=e.places) for x in (e.low, e.high))
+    """``"-3.5 to -0.1 points"``: the interval with the unit once, a nonzero end never
+    written as 0 (:func:`numbers.interval_texts`)."""
+    _, low, high = numbers.interval_texts(e.outcome, e.mean, e.low, e.high, e.places)
     unit = numbers.unit(e.outcome, difference=True)
     return f"{low} to {high} {unit}".rstrip()
 
 
+ONE_RUN = "the difference of one run per scenario: with one run there is no interval, so it cannot be told from chance"
+"""Said of an effect where each scenario ran once (instead of its interval and whether it
+includes zero, which one run cannot say)."""
+
+
 def effect_sentence(e: Effect, reference: str, ending: bool = False) -> str:
     """One sentence: what ``e.scenario`` does to the outcome in ``e.year`` compared with
-    ``reference``, and whether that can be told from chance; with ``ending``, ``e.year`` is
-    named as the last year of its programmes."""
+    ``reference``, and whether that can be told from chance (with one run per scenario, that
+    it is one run's difference and cannot be); with ``ending``, ``e.year`` is named as the
+    last year of its programmes. (With few runs, :func:`runs_note` before the findings says
+    that their intervals are rough.)"""
     label = short_label(e.outcome)
     when = f"in {e.year}, the last year of its programmes," if ending else f"in {e.year}"
-    size = numbers.quantity(e.outcome, abs(e.mean), difference=True, places=e.places)
+    size = numbers.with_unit(e.outcome, e.mean_text(absolute=True), difference=True)
     if e.direction == 0:
         head = f"{e.scenario} leaves the {label} {when} where it is under {reference}"
     else:
         verb = "raises" if e.direction > 0 else "lowers"
         head = f"{e.scenario} {verb} the {label} {when} by {size} compared with {reference}"
+    if e.one_run:
+        return f"{head} ({ONE_RUN})."
     if e.distinguishable:
         return f"{head} (90 % interval {_interval(e)})."
     return f"{head}, but the 90 % interval ({_interval(e)}) includes zero: not distinguishable from chance."
@@ -165,7 +202,17 @@ def effect_sentence(e: Effect, reference: str, ending: bool = False) -> str:
 def persistence_verdict(at_end: Effect, at_horizon: Effect) -> str:
     """Whether an effect seen when the programmes end lasts to the horizon, fades, grows,
     reverses, or shows only at one date (``at_end`` and ``at_horizon`` of one scenario and
-    outcome)."""
+    outcome); with one run per scenario, that this cannot be told; with few, a verdict that
+    an effect lasts, fades, grows, reverses or shows at one date marked as rough (the verdict
+    of a 2-seed comparison can turn with more seeds)."""
+    if at_end.one_run:
+        return "with one run per scenario, whether the effect lasts cannot be told from chance"
+    verdict = _persistence(at_end, at_horizon)
+    claims = at_end.distinguishable or at_horizon.distinguishable
+    return verdict + (f" (rough: {at_end.runs} runs per scenario)" if at_end.rough and claims else "")
+
+
+def _persistence(at_end: Effect, at_horizon: Effect) -> str:
     if at_end.distinguishable and at_horizon.distinguishable:
         ratio = at_horizon.mean / at_end.mean
         if ratio <= 0:
@@ -187,9 +234,10 @@ def lasting_sentence(at_end: Effect, at_horizon: Effect, reference: str) -> str:
     programmes first (what it does while it runs), then the difference at the horizon and
     whether the effect lasts (:func:`persistence_verdict`)."""
     h = at_horizon
-    size = numbers.quantity(h.outcome, h.mean, signed=True, difference=True, places=h.places)
+    size = numbers.with_unit(h.outcome, h.mean_text(signed=True), difference=True)
+    interval = "one run, no interval" if h.one_run else f"90 % interval {_interval(h)}"
     return (f"{effect_sentence(at_end, reference, ending=True)} At the horizon ({h.year}) the difference is {size} "
-            f"(90 % interval {_interval(h)}): {persistence_verdict(at_end, at_horizon)}.")
+            f"({interval}): {persistence_verdict(at_end, at_horizon)}.")
 
 
 def residents_sentence(found: list[Effect], reference: str, scale: float = 1.0) -> str | None:
@@ -223,8 +271,29 @@ def dated_effects(summary: pd.DataFrame, scenario: str, name: str) -> tuple[Effe
     return (end if end is not None and horizon is not None and end.year < horizon.year else None), horizon
 
 
+def runs_note(seeds: int | None) -> str | None:
+    """Said before the findings when the seeds per scenario make their intervals absent (one)
+    or rough (fewer than ``STEADY_SEEDS``); None otherwise."""
+    if seeds == 1:
+        return ("One run per scenario: each difference below is that of a single run, with no interval, so none "
+                f"can be told from chance, nor whether an effect lasts (run compare with {STEADY_SEEDS} or more "
+                "seeds).")
+    if seeds is not None and seeds < STEADY_SEEDS:
+        return (f"Only {seeds} runs per scenario: the 90 % intervals below lie close to the smallest and largest of "
+                f"{seeds} paired differences, so read them, and whether an effect can be told from chance or lasts, "
+                f"as rough ({STEADY_SEEDS} or more seeds give steadier ones).")
+    return None
+
+
+def table_places(summary: pd.DataFrame, interventions: list[str], name: str, period: str) -> int:
+    """Places the report's table writes outcome ``name``'s differences at ``period`` with: its
+    row across the ``interventions`` (:func:`numbers.shared_places`)."""
+    found = [e for e in (effects(summary, n, name, period) for n in interventions) if e is not None]
+    return numbers.shared_places(name, [(e.mean, e.low, e.high) for e in found])
+
+
 def key_findings(summary: pd.DataFrame, reference: str, interventions: list[str],
-                 tolerances: Tolerances | None = None, scale: float = 1.0) -> list[str]:
+                 tolerances: Tolerances | None = None, scale: float = 1.0, seeds: int | None = None) -> list[str]:
     """Page one: each intervention's effect on income and poverty, led by the effect in the
     last year of its programmes where they end before the horizon, then at the horizon and
     whether it lasts (a programme that stopped is not judged by the horizon alone); its
@@ -232,20 +301,27 @@ def key_findings(summary: pd.DataFrame, reference: str, interventions: list[str]
     date (for inequality and forest, beyond the typology's ``tolerances`` too); which lowers
     poverty most, and in which year; which brings the most person-years out of poverty over
     the run (whole territory: ``scale`` simulated households per real one), and which at the
-    least cost."""
+    least cost. First, with one or few ``seeds`` per scenario, what that does to the intervals
+    (:func:`runs_note`); each effect is written with at least its table's places."""
     tolerances = tolerances or Tolerances()
-    out = []
+    out = list(filter(None, [runs_note(seeds)]))
+    places = {(key, period): table_places(summary, interventions, key, period)
+              for key in KEY_OUTCOMES + CLEAR_OUTCOMES for period in (PROGRAMME_END, HORIZON)}
+
+    def dated(name: str, key: str) -> tuple[Effect | None, Effect | None]:
+        return tuple(None if e is None else replace(e, table_places=places[key, period], runs=seeds)
+                     for e, period in zip(dated_effects(summary, name, key), (PROGRAMME_END, HORIZON)))
 
     def sentence(end: Effect | None, horizon: Effect) -> str:
         return lasting_sentence(end, horizon, reference) if end is not None else effect_sentence(horizon, reference)
 
     for name in interventions:
         for key in KEY_OUTCOMES:
-            end, horizon = dated_effects(summary, name, key)
+            end, horizon = dated(name, key)
             if horizon is not None:
                 out.append(sentence(end, horizon))
         for key in CLEAR_OUTCOMES:
-            end, horizon = dated_effects(summary, name, key)
+            end, horizon = dated(name, key)
             # a visible size (not "where it is") that the typology would not call "no change"
             if horizon is not None and any(e is not None and e.distinguishable and e.direction != 0
                                            and e.beyond(tolerances) for e in (end, horizon)):

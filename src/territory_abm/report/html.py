@@ -22,10 +22,10 @@ from .text import (
     OVERVIEW_TITLE,
     PROGRAMME_END,
     READ_FIRST,
-    READING,
     SCENARIOS_EXPLAINED,
     TYPOLOGY,
     TYPOLOGY_TITLE,
+    reading,
 )
 
 STYLE = """
@@ -71,7 +71,7 @@ def render_html(content: ReportContent, charts: dict[str, Path]) -> str:
              f"<style>{STYLE}</style></head><body>",
              "<h1>Comparing interventions for a rural territory</h1>",
              f"<p class='question'>{e(c.question)}</p>",
-             f"<p class='note'>Simulated {c.years[0]}-{c.years[1]}, {len(c.seeds)} runs per scenario with the same "
+             f"<p class='note'>Simulated {c.years[0]}-{c.years[1]}, {len(c.seeds)} run{'s' if len(c.seeds) != 1 else ''} per scenario with the same "
              f"seeds, territory_abm {e(c.version)}.</p>",
              *([f"<p class='note'>{e(scale_note(c.households_scale))}</p>"] if c.households_scale != 1 else []),
              *([f"<h2>{e(NOT_ONLY_POLICIES)}</h2>", "<ul>", *[f"<li><strong>{e(x)}</strong></li>"
@@ -86,7 +86,7 @@ def render_html(content: ReportContent, charts: dict[str, Path]) -> str:
              "Programme cost over the run (USD)": s["cost_text"]} for s in c.scenarios]
     parts.append(_table(pd.DataFrame(rows)))
     parts += ["<h2>What this report is based on</h2>", *[f"<p>{e(p)}</p>" for p in INTRO]]
-    parts += ["<h2>Headline results</h2>", f"<p>{e(READING)}</p>",
+    parts += ["<h2>Headline results</h2>", f"<p>{e(reading(len(c.seeds)))}</p>",
               f"<h3>At the horizon ({c.years[1]})</h3>", _table(c.headline),
               "<h3>At the end of each programme</h3>"]
     if len(c.programme_end):
@@ -101,6 +101,8 @@ def render_html(content: ReportContent, charts: dict[str, Path]) -> str:
               _table(c.multipliers)]
     if "map" in charts:
         parts += [f"<h3>{e(MAP_TITLE)}</h3>", _image(charts["map"], MAP_TITLE)]
+    elif c.map_note:
+        parts.append(f"<p class='note'>{e(c.map_note)}.</p>")
     if "scenarios" in charts:
         parts += ["<h2>Outcomes over time</h2>", f"<p>{e(SCENARIOS_EXPLAINED)}</p>",
                   _image(charts["scenarios"], SCENARIOS_EXPLAINED)]

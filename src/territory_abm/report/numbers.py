@@ -6,7 +6,8 @@ undefined value prints as ``-``. Precision follows the outcome registry
 (:mod:`territory_abm.outcomes`): shares in per cent (differences of shares in percentage
 points) with one decimal, indices (Gini) with three, years with one, persons and money per
 person as whole numbers; money totals and counts summed over a run keep three significant
-digits (seed noise makes further digits meaningless).
+digits (seed noise makes further digits meaningless). An interval's nonzero end never prints
+as 0 (:func:`interval_end`): a difference told from chance is never shown touching zero.
 """
 
 from __future__ import annotations
@@ -86,23 +87,29 @@ def value(name: str, x: float, *, signed: bool = False, places: int | None = Non
 
 
 EXTRA_DECIMALS = 3
-"""Most places added to a share's interval that lies on one side of zero so that none of its
-numbers prints as 0 (a difference told from chance is never shown as nothing; money and
-counts keep their whole numbers)."""
+"""Most places added to an outcome's interval so that a share's nonzero ends, and the mean of
+an interval on one side of zero, do not print as 0, and so that ends that differ do not print
+alike (a difference told from chance is never shown as nothing, an interval never as one
+value); the few numbers that still print as 0 then take their own places
+(:func:`interval_end`: money and counts keep their whole numbers)."""
 
 
 def interval_places(name: str, mean: float, low: float, high: float) -> int:
     """Places after the decimal point for outcome ``name``'s ``mean`` and interval [``low``,
-    ``high``]: the outcome's, and for a share as many more (at most ``EXTRA_DECIMALS``) as keep
-    the interval's nonzero ends, and the mean of an interval on one side of zero, from
-    printing as 0."""
+    ``high``]: the outcome's, and as many more (at most ``EXTRA_DECIMALS``) as keep a share's
+    nonzero interval ends, and the mean of an interval on one side of zero, from printing as
+    0, and two ends that differ from printing alike (land redistribution's forest cover
+    +0.212 [+0.203, +0.221] points, not +0.2 [+0.2, +0.2])."""
     spec = outcome(name)
     places = decimals(spec)
-    if spec.kind == "share":
-        shown = (mean, low, high) if (low > 0 or high < 0) else (low, high)
-        while places < decimals(spec) + EXTRA_DECIMALS and any(
-                x != 0 and rounded(scaled(spec, x), places) == "0" for x in shown):
-            places += 1
+    shown = (mean, low, high) if (low > 0 or high < 0) else (low, high)
+
+    def hides(p: int) -> bool:
+        zero = spec.kind == "share" and any(x != 0 and rounded(scaled(spec, x), p) == "0" for x in shown)
+        alike = low != high and rounded(scaled(spec, low), p) == rounded(scaled(spec, high), p)
+        return zero or alike
+    while places < decimals(spec) + EXTRA_DECIMALS and hides(places):
+        places += 1
     return places
 
 
@@ -115,19 +122,44 @@ def shared_places(name: str, cells) -> int:
     return max((interval_places(name, *cell) for cell in cells), default=decimals(outcome(name)))
 
 
+def interval_end(x: float, places: int, *, signed: bool = False) -> str:
+    """An interval's end ``x`` (or the mean of an interval on one side of zero) at ``places``;
+    where that prints a nonzero ``x`` as 0, at the fewest more places that do not (roads' Gini
+    at the programme's end -0.002 [-0.003, -0.0002], not [-0.003, 0]; a municipality's income
+    -73 [-164, -0.09], not [-164, 0]): an interval that does not reach zero is never shown
+    touching it, and the rest of the table keeps its precision."""
+    text = rounded(x, places, signed=signed)
+    while text == "0" and x != 0 and math.isfinite(x):
+        places += 1
+        text = rounded(x, places, signed=signed)
+    return text
+
+
+def interval_texts(name: str, mean: float, low: float, high: float, places: int, *,
+                   signed: bool = True) -> tuple[str, str, str]:
+    """Outcome ``name``'s ``mean``, ``low`` and ``high`` in the report's unit at ``places``,
+    the ends (and the mean of an interval on one side of zero) never printing as 0 where they
+    are not (:func:`interval_end`)."""
+    spec = outcome(name)
+    one_side = low > 0 or high < 0
+    mean_text = (interval_end if one_side else rounded)(scaled(spec, mean), places, signed=signed)
+    return (mean_text, interval_end(scaled(spec, low), places, signed=signed),
+            interval_end(scaled(spec, high), places, signed=signed))
+
+
 def with_interval(name: str, mean: float, low: float, high: float, *, signed: bool = True,
-                  places: int | None = None) -> str:
+                  places: int | None = None, one_run: bool = False) -> str:
     """``"+20 [-5, +40]"``: a difference (or value) of outcome ``name`` and its interval, at
     the outcome's precision; for a share, with as many more places (at most
     ``EXTRA_DECIMALS``) as keep the interval's nonzero ends, and the mean of an interval on one
     side of zero, from printing as 0 (forest cover -0.03 [-0.06, -0.01] points, not 0 [-0.1, 0];
     0 [-0.05, +0.03], not 0 [-0.1, 0], which hides that the interval reaches above zero); or
-    with ``places`` (e.g. :func:`shared_places` of the cells beside it)."""
-    spec = outcome(name)
+    with ``places`` (e.g. :func:`shared_places` of the cells beside it); a nonzero end that
+    would still print as 0 takes its own places (:func:`interval_end`). With ``one_run`` (one
+    seed per scenario) the value alone: one run has no interval, and ``[x, x]`` would show one."""
     places = interval_places(name, mean, low, high) if places is None else places
-    return " ".join((rounded(scaled(spec, mean), places, signed=signed),
-                     f"[{rounded(scaled(spec, low), places, signed=signed)},",
-                     f"{rounded(scaled(spec, high), places, signed=signed)}]"))
+    mean_text, low_text, high_text = interval_texts(name, mean, low, high, places, signed=signed)
+    return mean_text if one_run else f"{mean_text} [{low_text}, {high_text}]"
 
 
 def unit(name: str, difference: bool = False) -> str:
@@ -142,8 +174,12 @@ def unit(name: str, difference: bool = False) -> str:
 def quantity(name: str, x: float, *, signed: bool = False, difference: bool = False, places: int | None = None) -> str:
     """A value with its unit, for sentences: ``"26.0 %"``, ``"1.9 points"``, ``"3,249 USD/person/yr"``
     (``places`` after the point instead of the outcome's, e.g. from :func:`interval_places`)."""
+    return with_unit(name, value(name, x, signed=signed, places=places), difference)
+
+
+def with_unit(name: str, text: str, difference: bool = False) -> str:
+    """A number of outcome ``name`` as written (``text``) followed by its unit (:func:`unit`)."""
     u = unit(name, difference)
-    text = value(name, x, signed=signed, places=places)
     if not u or text == MISSING:
         return text
     return f"{text} %" if u == "%" else f"{text} {u}"

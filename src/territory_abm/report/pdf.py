@@ -46,10 +46,10 @@ from .text import (  # noqa: E402
     OVERVIEW_TITLE,
     PROGRAMME_END,
     READ_FIRST,
-    READING,
     SCENARIOS_EXPLAINED,
     TYPOLOGY,
     TYPOLOGY_TITLE,
+    reading,
 )
 
 PAGE = (595.3, 841.9)
@@ -331,7 +331,7 @@ def lay_out(content: ReportContent, charts: dict[str, Path], pdf) -> int:
     page = Layout(pdf, f"territory_abm {c.version} · {c.years[0]}-{c.years[1]}")
     page.heading("Comparing interventions for a rural territory", TITLE)
     page.paragraph(c.question, Style(11.5, after=4))
-    page.paragraph(f"Simulated {c.years[0]}-{c.years[1]}, {len(c.seeds)} runs per scenario with the same "
+    page.paragraph(f"Simulated {c.years[0]}-{c.years[1]}, {len(c.seeds)} run{'s' if len(c.seeds) != 1 else ''} per scenario with the same "
                    f"seeds; territory_abm {c.version}.", NOTE)
     if c.households_scale != 1:
         page.paragraph(scale_note(c.households_scale), NOTE)
@@ -356,7 +356,7 @@ def lay_out(content: ReportContent, charts: dict[str, Path], pdf) -> int:
     for text in INTRO:
         page.paragraph(text)
     page.heading("Headline results")
-    page.paragraph(READING, keep=True)
+    page.paragraph(reading(len(c.seeds)), keep=True)
     page.heading(f"At the horizon ({c.years[1]})", H3)
     page.table(c.headline)
     page.heading("At the end of each programme", H3)
@@ -378,6 +378,8 @@ def lay_out(content: ReportContent, charts: dict[str, Path], pdf) -> int:
     if "map" in charts:
         page.heading(MAP_TITLE, H3)
         page.image(charts["map"])
+    elif c.map_note:
+        page.paragraph(f"{c.map_note}.", NOTE)
     if "scenarios" in charts:
         page.heading("Outcomes over time")
         page.paragraph(SCENARIOS_EXPLAINED, keep=True)

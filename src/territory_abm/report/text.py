@@ -10,9 +10,10 @@ INTRO = (
     "and environmental enforcement. Roads link municipalities, intermediate cities and outside markets.",
     "A scenario switches on one or more public programmes (cash transfers, roads, land redistribution, "
     "technical assistance, market linkage, environmental governance...) with a budget, a period and a "
-    "target. Each scenario is simulated many times with the same sequence of chance events in each run "
-    "(which household is hit by what), so that differences between scenarios come from the policy, not "
-    "from luck.",
+    "target. Each scenario is simulated over the same seeds (the number of runs per scenario is given at the "
+    "top), each seed giving every scenario the same sequence of chance events (which household is hit by "
+    "what), so that differences between scenarios come from the policy, not from luck; the spread over the "
+    "seeds measures chance.",
 )
 
 READING = (
@@ -21,6 +22,17 @@ READING = (
     "95th percentile over the runs). A difference whose interval includes zero is not distinguishable from "
     "chance in this comparison."
 )
+ONE_RUN_READING = (
+    "Each cell gives the value at the horizon (the last simulated year) under the scenario; for interventions "
+    "also, below it, the difference to the reference scenario in the same year. With one run per scenario there "
+    "is no interval: no difference in this comparison can be told from chance."
+)
+
+
+def reading(seeds: int) -> str:
+    """How to read the headline tables with ``seeds`` runs per scenario (one has no intervals)."""
+    return ONE_RUN_READING if seeds == 1 else READING
+
 
 OVERVIEW = (
     "One line per intervention: the years its programmes run and their mean cost per programme year (thousand "
