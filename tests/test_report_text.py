@@ -618,3 +618,31 @@ def summary_text_one_run(summary):
     text = summary_text(pd.concat([base, summary]), seeds=1)
     assert "one run per scenario (no range)" in text and "+70" in text
     return text
+
+
+def test_municipalities_are_judged_at_a_programmes_end_as_well_as_at_the_horizon(tmp_path):
+    """An adviser's trial (session 24): the report judged where programmes worked only at the
+    horizon, after roads had ended (2016), and listed one municipality gaining where its four
+    targets gained in 2016. A programme ending before the horizon now has its municipalities'
+    table in its last year too, read from that year's rows (known answer: the table's means are
+    the seeds' mean differences in that year)."""
+    from conftest import SCENARIOS
+
+    from territory_abm.cli import main
+    from territory_abm.report.content import build_content
+    from territory_abm.report.html import render_html
+
+    out = tmp_path / "c"
+    assert main(["compare", str(SCENARIOS / "baseline.toml"), str(SCENARIOS / "roads.toml"), "--seeds", "2",
+                 "--steps", "7", "--households-scale", "0.02", "--workers", "1", "--quiet", "--out", str(out)]) == 0
+    content = build_content(out)
+    year, table = content.municipalities_end["roads"]
+    assert year == 2016 and list(table.columns) == list(content.municipalities["roads"].columns)
+    results = pd.read_csv(out / "results.csv")
+    rows = results[(results["year"] == 2016) & (results["kind"] != "market")].set_index(["scenario", "seed", "node_id"])
+    difference = (rows.loc["roads", "mean_income_pc"] - rows.loc["baseline", "mean_income_pc"]).groupby("node_id").mean()
+    first = table["Municipality"].iloc[0]  # sorted by the income difference, largest first
+    node = first[first.rindex("(") + 1:-1]
+    assert difference.max() == pytest.approx(difference[node])
+    assert "at the end of its programme (2016)" in render_html(content, {})
+    assert "baseline" not in content.municipalities_end  # the reference, and any programme to the horizon, has none

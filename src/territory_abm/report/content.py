@@ -7,7 +7,7 @@ writers only lay it out, so both documents say the same thing.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -92,6 +92,8 @@ class ReportContent:
     caveats: list[str]
     version: str
     map_note: str = ""  # where the map would be: why there is none (the geo extra missing), '' otherwise
+    # scenario -> (its programme's last year, the municipalities table then), for programmes ending before the horizon
+    municipalities_end: dict[str, tuple[int, pd.DataFrame]] = field(default_factory=dict)
 
 
 def build_content(directory: Path, question: str | None = None) -> ReportContent:
@@ -140,6 +142,8 @@ def build_content(directory: Path, question: str | None = None) -> ReportContent
         typology_changes=typology_change_table(shares, names), typology_shares=shares,
         tolerances=tolerances,
         municipalities={n: municipality_changes(results, n, reference) for n in interventions},
+        municipalities_end={n: (year, municipality_changes(results, n, reference, year))
+                            for n, year in programme_end_years(summary, interventions).items()},
         caveats=caveats(scenarios, len(meta["seeds"]), scale, tolerances,
                         drift=drift_caveat(territory, reference, Tolerances(**tolerances)),
                         noise=typology_noise(results, reference),
@@ -469,11 +473,21 @@ def typology_change_table(shares: pd.DataFrame, names: list[str], period: str = 
     return pd.DataFrame(rows)
 
 
-def municipality_changes(results: pd.DataFrame, scenario: str, reference: str) -> pd.DataFrame:
-    """Per municipality, income per person and poverty headcount at the horizon under
-    ``scenario`` minus ``reference``, paired by seed: mean and 5-95 % interval (the difference
-    alone with one seed), and the verdict (``verdict``) from both intervals."""
-    final = results[results["year"] == results["year"].max()]
+def programme_end_years(summary: pd.DataFrame, interventions: list[str]) -> dict[str, int]:
+    """Each intervention whose programmes end before the horizon -> the last year they run
+    (summary.csv's 'programme end' rows)."""
+    part = _period(summary, PROGRAMME_END)
+    return {name: int(part.loc[part["scenario"] == name, "year"].iloc[0]) for name in interventions
+            if (part["scenario"] == name).any()}
+
+
+def municipality_changes(results: pd.DataFrame, scenario: str, reference: str, year: int | None = None) -> pd.DataFrame:
+    """Per municipality, income per person and poverty headcount in ``year`` (default the
+    horizon) under ``scenario`` minus ``reference``, paired by seed: mean and 5-95 % interval
+    (the difference alone with one seed), and the verdict (``verdict``) from both intervals. A
+    programme that ended before the horizon is read in its last year too (an adviser's trial:
+    roads gained in its four target municipalities in 2016, the report's horizon showed one)."""
+    final = results[results["year"] == (results["year"].max() if year is None else year)]
     final = final[final["kind"] != "market"]
     a = final[final["scenario"] == scenario].set_index(["seed", "node_id"])
     b = final[final["scenario"] == reference].set_index(["seed", "node_id"])

@@ -117,6 +117,10 @@ def render_html(content: ReportContent, charts: dict[str, Path]) -> str:
               f"<p class='note'>{e(MUNICIPALITIES.format(year=c.years[1]))}</p>"]
     for name, table in c.municipalities.items():
         parts += [f"<h3>{e(name)} compared with {e(c.reference)}</h3>", _table(table)]
+        if name in c.municipalities_end:
+            year, at_end = c.municipalities_end[name]
+            parts += [f"<h3>{e(name)} compared with {e(c.reference)}, at the end of its programme ({year})</h3>",
+                      _table(at_end)]
     parts += ["<h2>Caveats</h2><ul>", *[f"<li>{e(x)}</li>" for x in c.caveats], "</ul>",
               f"<footer>territory_abm {e(c.version)}; seeds {', '.join(map(str, c.seeds))}. "
               "Intervals: 5th to 95th percentile over seeds.</footer></body></html>"]

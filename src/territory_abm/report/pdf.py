@@ -399,6 +399,10 @@ def lay_out(content: ReportContent, charts: dict[str, Path], pdf) -> int:
     for name, table in c.municipalities.items():
         page.heading(f"{name} compared with {c.reference}", H3)
         page.table(table)
+        if name in c.municipalities_end:
+            year, at_end = c.municipalities_end[name]
+            page.heading(f"{name} compared with {c.reference}, at the end of its programme ({year})", H3)
+            page.table(at_end)
     page.heading("Caveats")
     for text in c.caveats:
         page.paragraph(text, bullet=True)

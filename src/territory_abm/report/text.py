@@ -97,4 +97,5 @@ MUNICIPALITIES = ("At the horizon ({year}), difference with the reference run of
                   "brackets. A municipality 'gains' where its income per person rises or its poverty falls with the "
                   "whole interval on that side of zero and neither clearly worsens, 'loses' in the mirror case, is "
                   "'mixed' where one clearly improves and the other clearly worsens, and shows 'no clear change' "
-                  "where both intervals include zero.")
+                  "where both intervals include zero. An intervention whose programmes end before the horizon "
+                  "has a second table in the last year they run.")
