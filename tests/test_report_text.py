@@ -646,3 +646,23 @@ def test_municipalities_are_judged_at_a_programmes_end_as_well_as_at_the_horizon
     assert difference.max() == pytest.approx(difference[node])
     assert "at the end of its programme (2016)" in render_html(content, {})
     assert "baseline" not in content.municipalities_end  # the reference, and any programme to the horizon, has none
+
+
+def test_typology_shares_show_their_range_over_seeds():
+    """An adviser's trial (session 24): the report's type shares were means alone, while the
+    seeds' ranges (cities 0-100 %) swamp the few points between scenarios. Shares of rural
+    municipalities and cities carry their 5-95 % range; equal ends (one seed) and the
+    population-weighted view, which has no range, show the mean alone."""
+    from territory_abm.report.content import typology_tables
+
+    rows = []
+    for group, mean, low, high in (("rural", 0.53125, 0.4166666667, 0.6375), ("cities", 0.5, 0.5, 0.5)):
+        rows.append({"scenario": "base", "period": "horizon", "group": group, "measure": "type",
+                     "category": "win-win-win", "share_of_units": mean, "share_q05": low, "share_q95": high,
+                     "share_of_population": mean})
+    rows.append({"scenario": "base", "period": "horizon", "group": "all", "measure": "type", "category": "win-win-win",
+                 "share_of_units": 0.5, "share_q05": 0.2, "share_q95": 0.7, "share_of_population": 0.48})
+    tables = typology_tables(pd.DataFrame(rows), ["base"])
+    cells = {label: table.set_index("Type").loc["win-win-win", "base"] for label, table in tables.items()}
+    rural, cities, everyone = cells.values()
+    assert rural == "53 % [42-64]" and cities == "50 %" and everyone == "48 %", cells

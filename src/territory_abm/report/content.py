@@ -442,8 +442,10 @@ def _pct(value: float) -> str:
 
 def typology_tables(shares: pd.DataFrame, names: list[str], period: str = HORIZON) -> dict[str, pd.DataFrame]:
     """Type shares at ``period``, one table per view: over rural municipalities, over
-    intermediate cities (each a share of their number), and over both weighted by
-    population (types as rows, scenarios as columns, means over seeds)."""
+    intermediate cities (each a share of their number, with its 5-95 % range over seeds
+    where the seeds differ: an adviser's trial read differences of a few points between
+    scenarios beside seed ranges of twenty), and over both weighted by population (types as
+    rows, scenarios as columns, means over seeds)."""
     types = shares[(shares["measure"] == "type") & (shares["period"] == period)]
     views = [(GROUPS["rural"], "rural", "share_of_units"), (GROUPS["cities"], "cities", "share_of_units"),
              (f"{GROUPS['all']}, weighted by population", "all", "share_of_population")]
@@ -452,10 +454,22 @@ def typology_tables(shares: pd.DataFrame, names: list[str], period: str = HORIZO
         part = types[types["group"] == group]
         if not len(part) or part[column].isna().all():
             continue
-        table = part.pivot(index="category", columns="scenario", values=column).reindex(list(TYPES))
+        if column == "share_of_units" and {"share_q05", "share_q95"} <= set(part.columns):
+            part = part.assign(cell=[_pct_range(*x) for x in zip(part[column], part["share_q05"], part["share_q95"])])
+        else:
+            part = part.assign(cell=part[column].map(_pct))
+        table = part.pivot(index="category", columns="scenario", values="cell").reindex(list(TYPES))
         table = table[[n for n in names if n in table.columns]].rename_axis(columns=None)
-        out[label] = table.apply(lambda col: col.map(_pct)).rename_axis("Type").reset_index()
+        out[label] = table.fillna(numbers.MISSING).rename_axis("Type").reset_index()
     return out
+
+
+def _pct_range(mean: float, low: float, high: float) -> str:
+    """A share in per cent with its 5-95 % range over seeds ("53 % [42-64]"; the mean alone
+    where the range has no width: one seed, or seeds that agree)."""
+    if not (np.isfinite(low) and np.isfinite(high)) or low == high:
+        return _pct(mean)
+    return f"{_pct(mean)} [{numbers.rounded(100 * low)}-{numbers.rounded(100 * high)}]"
 
 
 def typology_change_table(shares: pd.DataFrame, names: list[str], period: str = HORIZON) -> pd.DataFrame:

@@ -57,7 +57,9 @@ TYPOLOGY = (
     "grew, and poverty and inequality fell, each by more than a tolerance standing for survey error; "
     "sustainable adds that forest was kept (lost no more than its tolerance). Changes within the tolerance "
     "count as no change, so a municipality that barely moved is 'none'. Rural municipalities and intermediate "
-    "cities are shown apart, and both together weighted by population. Means over seeds."
+    "cities are shown apart, and both together weighted by population. Means over seeds; in brackets, for "
+    "rural municipalities and cities, the 5-95 % range over seeds: a difference between scenarios smaller "
+    "than these ranges may be chance."
 )
 
 NOT_ONLY_POLICIES = "Not only the policies differ"
