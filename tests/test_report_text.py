@@ -238,6 +238,16 @@ def test_the_cheapest_per_person_year_is_among_those_that_bring_person_years_out
     # the question 'which does most' answered over the run, for the whole territory
     assert ("Over the run, the most person-years out of poverty that can be told from chance come under assist "
             "(54,400 [19,100, 90,400] person-years, whole territory).") in text
+    assert "cannot be told from chance: with more seeds" not in text  # land, left out, is dearer
+    # an adviser's trial (session 24): one cheaper at the mean but left out (its range reaches zero) is said
+    rows += [("bridge", "horizon", 2030, "poverty_headcount", 0.3, 0.0, -0.01, 0.01),
+             ("bridge", "horizon", 2030, "poverty_person_years_avoided", 3925.0, 3925.0, -890.0, 7025.0),
+             ("bridge", "horizon", 2030, "cost_per_poverty_person_year_avoided", 639.0, 639.0, 639.0, 639.0)]
+    text = " ".join(key_findings(_summary(rows), "base", ["roads", "assist", "cash", "land", "bridge"], scale=0.25))
+    assert "the cheapest per person-year out of poverty is roads (761 USD" in text
+    assert ("bridge costs less per person-year out of poverty at the mean over seeds (639 USD), but its person-years "
+            "out of poverty (15,700 [-3,560, 28,100]) cannot be told from chance: with more seeds the ranking may "
+            "change.") in text
 
 
 def test_page_one_table_gives_cost_per_year_poverty_at_the_end_and_horizon_and_person_years():
