@@ -676,3 +676,21 @@ def test_typology_shares_show_their_range_over_seeds():
     cells = {label: table.set_index("Type").loc["win-win-win", "base"] for label, table in tables.items()}
     rural, cities, everyone = cells.values()
     assert rural == "53 % [42-64]" and cities == "50 %" and everyone == "48 %", cells
+
+
+def test_more_poor_persons_told_from_chance_are_said_where_the_headcount_is_not():
+    """An adviser's trial (session 24): in 2030, the year after its programmes stopped, policy_mix
+    had more poor persons than the baseline in all 8 seeds (-501 [-1,072, -113] simulated persons
+    out of poverty) while its headcount's difference, +0.6 points [-0.4, +2.0], was called no
+    longer distinguishable from chance: the count is said, with why the two differ."""
+    rows = [("mix", "horizon", 2030, "poverty_headcount", 0.3, 0.006, -0.004, 0.020),
+            ("mix", "horizon", 2030, "persons_out_of_poverty_final_year", -501.25, -501.25, -1071.5, -113.4),
+            ("cash", "horizon", 2030, "poverty_headcount", 0.3, -0.01, -0.02, -0.001),
+            ("cash", "horizon", 2030, "persons_out_of_poverty_final_year", 300.0, 300.0, 100.0, 500.0),
+            ("land", "horizon", 2030, "poverty_headcount", 0.3, 0.0, -0.01, 0.01),
+            ("land", "horizon", 2030, "persons_out_of_poverty_final_year", 50.0, 50.0, 10.0, 90.0)]
+    text = " ".join(key_findings(_summary(rows), "base", ["mix", "cash", "land"], scale=0.25))
+    assert ("In 2030 mix has more poor persons than base by an amount told from chance (2,000 [454, 4,290] persons, "
+            "whole territory), while its poverty headcount, a share, is not told from chance") in text
+    assert "cash has" not in text  # its headcount is told from chance: the usual sentence says it
+    assert "In 2030 land has fewer poor persons than base by an amount told from chance (200 [40, 360]" in text
