@@ -693,4 +693,4 @@ def test_more_poor_persons_told_from_chance_are_said_where_the_headcount_is_not(
     assert ("In 2030 mix has more poor persons than base by an amount told from chance (2,000 [454, 4,290] persons, "
             "whole territory), while its poverty headcount, a share, is not told from chance") in text
     assert "cash has" not in text  # its headcount is told from chance: the usual sentence says it
-    assert "In 2030 land has fewer poor persons than base by an amount told from chance (200 [40, 360]" in text
+    assert "In 2030 land has fewer poor persons than base by an amount told from chance (200 [40.0, 360]" in text
