@@ -332,19 +332,46 @@ def test_the_page_says_when_a_group_steps_past_the_exercise_s_years(steps, said)
 def test_play_stops_when_the_trainer_starts_every_group_on_an_exercise():
     """Trial 24: "Start every group on this exercise" restarted a playing group at 2020 and its
     Play went on, years ahead of the class within seconds. A page's Play steps through
-    ``play_step`` with the exercise it began on; once the trainer loads one, it steps no more."""
+    ``play_step`` with the group's exercise read under its lock at the click; once the trainer's
+    load has restarted the group, that Play steps no more, and a Play pressed after it does."""
     store, models = _store()
-    exercise = store.exercise
     with store.use("A") as group:
-        assert store.play_step(group, exercise)
-        assert group.model.year == 1
+        pressed = group.exercise  # Play pressed on the first exercise
+        assert store.play_step(group, pressed) and group.model.year == 1
     store.load(lambda seed: FakeModel(seed), 8)
     with store.use("A") as group:
-        assert not store.play_step(group, exercise)
+        assert not store.play_step(group, pressed)
         assert group.model.year == 0  # the new start, not stepped
-        assert store.play_step(group, store.exercise)  # a Play begun on the new exercise steps
-    now = store.exercise
+        again = group.exercise  # Play pressed on the new exercise
+        assert store.play_step(group, again)
     store.set_locked(True)
     store.set_locked(False)
     with store.use("A") as group:  # a lock moves the store's version, not the exercise: a Play goes on after it
-        assert store.play_step(group, now) and group.model.year == 2
+        assert store.play_step(group, again) and group.model.year == 2
+    with store.use("B") as group:  # a group joining after the load starts on it
+        assert group.exercise == again
+
+
+def test_a_play_pressed_while_the_load_waits_for_the_group_stops_at_its_restart():
+    """Review 24: the Play loop read the store's exercise, which the load moves before it
+    restarts the groups one by one; a Play pressed in that window read the new number while its
+    group still ran the old exercise, and went on playing after the restart. The stamp a page
+    reads is the group's own, under its lock, and moves only with the group's restart."""
+    store, models = _store()
+    seen = {}
+
+    def press_play_during_the_load(group):  # holds A's lock, as a page's click does
+        loader.start()
+        deadline = time.monotonic() + 30
+        while store.exercise == 0:  # the load has moved the store's number and waits for A
+            assert time.monotonic() < deadline
+            time.sleep(0.001)
+        seen["stamp"], seen["seed"] = group.exercise, group.model.seed
+
+    loader = threading.Thread(target=lambda: store.load(lambda seed: FakeModel(seed), 8))
+    with store.use("A") as group:
+        press_play_during_the_load(group)
+    loader.join(30)
+    assert seen == {"stamp": 0, "seed": 7}  # the old exercise's stamp with the old model
+    with store.use("A") as group:  # after the restart that Play steps no more
+        assert group.model.seed == 8 and not store.play_step(group, seen["stamp"]) and group.model.year == 0

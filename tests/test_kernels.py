@@ -110,7 +110,7 @@ def test_node_sums_in_runs_are_numpys_row_order_sums(rows, seed):
     assert bincount(node[:0], weights[:0], minlength=3).tolist() == [0, 0, 0]
     expected = np.bincount(node[alive], members[alive], minlength=n_nodes)
     assert node_populations(node=node, alive=alive, members=members, n_nodes=n_nodes).tobytes() == expected.tobytes()
-    capital = np.where(rng.random(rows) < 0.5, 0.0, weights)
+    capital = np.where(rng.random(rows) < 0.5, 0.0, np.abs(weights))  # held with and without a farm (tfp)
     owner = rng.random(rows) < 0.05
     totals = node_household_totals(node=node, alive=alive, members=members, adults=members // 2, employed=members // 4,
                                    income=weights, education=weights, tfp=weights, enterprise_capital=capital,

@@ -237,6 +237,21 @@ def test_what_a_node_without_enterprises_is_owed_waits_for_one(year_under_way):
     assert m.outside_waiting[g] == 0.0
 
 
+def test_the_yearly_count_without_a_livelihood_is_the_rules_households_persons():
+    """The outcome ``without_livelihood`` (counted in ``kernels.node_household_totals``' pass)
+    is the persons of the households ``enterprises.without_livelihood`` names, each year and in
+    each node (review 24: the rule is written in both places; this ties them)."""
+    m = _model(seed=2, steps=4, **ON)
+    for _ in range(4):
+        m.step()
+        hh = m.households
+        none = enterprises.without_livelihood(m)
+        by_node = np.bincount(hh.node[none], hh.members[none], minlength=m.n_nodes)
+        assert none.any() and m.territory_stats["without_livelihood"] == hh.members[none].sum()
+        places = ~m.is_market  # a market node has no households (its outcomes are NaN)
+        assert np.array_equal(np.asarray(m.node_stats["without_livelihood"], float)[places], by_node[places])
+
+
 def test_own_account_entry_gives_households_formed_in_the_run_a_livelihood():
     """Directional, over seeds: after 8 stationary years with own-account entry and the
     movers' shares on, fewer households are without a livelihood and fewer of their persons

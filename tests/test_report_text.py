@@ -694,3 +694,28 @@ def test_more_poor_persons_told_from_chance_are_said_where_the_headcount_is_not(
             "whole territory), while its poverty headcount, a share, is not told from chance") in text
     assert "cash has" not in text  # its headcount is told from chance: the usual sentence says it
     assert "In 2030 land has fewer poor persons than base by an amount told from chance (200 [40.0, 360]" in text
+    # a summary without periods (all at the horizon) reads alike (review 24: a KeyError)
+    assert text == " ".join(key_findings(_summary(rows).drop(columns="period"), "base", ["mix", "cash", "land"],
+                                         scale=0.25))
+
+
+def test_an_empty_cell_or_a_floating_remainder_does_not_change_a_columns_places():
+    """Review 24: an interval of two NaN ends (a municipality with no residents) counted as two
+    ends printing alike and gave its whole column three more places (+100.000 [+46.000,
+    +154.000]); and an end of 1e-17 printed with 17 decimals. NaN ends leave the places as
+    they are, and an end below 10^-6 prints as 0."""
+    nan = float("nan")
+    cells = [(100.0, 46.0, 154.0), (nan, nan, nan)]
+    assert numbers.shared_places("mean_income_pc", cells) == numbers.decimals(numbers.outcome("mean_income_pc"))
+    assert numbers.with_interval("mean_income_pc", 100.0, 46.0, 154.0,
+                                 places=numbers.shared_places("mean_income_pc", cells)) == "+100 [+46, +154]"
+    assert numbers.interval_end(1e-17, 0) == "0" and numbers.interval_end(-0.0002, 3) == "-0.0002"
+
+
+def test_the_largest_fall_in_poverty_is_never_written_as_zero():
+    """Review 24: a fall of 0.03 points told from chance read "(0 points in 2030)" after a
+    sentence giving it as 0.03."""
+    rows = [("a", "horizon", 2030, "poverty_headcount", 0.3, -0.0003, -0.0005, -0.0001),
+            ("b", "horizon", 2030, "poverty_headcount", 0.3, -0.0001, -0.0002, -0.00005)]
+    text = " ".join(key_findings(_summary(rows), "base", ["a", "b"]))
+    assert "The largest fall in poverty that can be told from chance is under a (-0.03 points in 2030)." in text, text

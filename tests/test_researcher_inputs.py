@@ -288,24 +288,25 @@ def test_validate_names_every_problem_of_a_scenario_file_in_one_reading(tmp_path
 
     body = ('steps = -3\n[parameters]\nmigration_stay_preference = 70\nnot_a_parameter = 1\n'
             '[context]\nbirth_rate = "high"\n'
-            '[[policies]]\nlever = "cash_transfr"\nstart = 2012\nend = 2015\ntarget = "all"\n')
+            '[[policies]]\nlever = "cash_transfr"\nstart = 2012\nend = 2015\ntarget = "all"\n'
+            '[[policies]]\nlever = "cash_transfer"\nstart = 2040\nend = 2045\ntarget = "all"\n')
     path = tmp_path / "s.toml"
     path.write_text(f'territory = "{os.path.relpath(EXAMPLE, tmp_path)}"\n{body}')
     with pytest.raises(InputErrors) as caught:
         load_scenario(path)
     fields = [problem.field for problem in caught.value.each]
     assert fields == ["steps", "parameters.migration_stay_preference", "parameters.not_a_parameter",
-                      "context.birth_rate", "policies[0].lever"], fields
+                      "context.birth_rate", "policies[0].lever", "policies[1].start"], fields  # years too (review 24)
     assert main(["validate", str(path)]) == 2
     err = capsys.readouterr().err.splitlines()
-    assert len(err) == 5 and all(line.startswith("error: ") and "s.toml" in line for line in err), err
+    assert len(err) == 6 and all(line.startswith("error: ") and "s.toml" in line for line in err), err
     assert "Traceback" not in "\n".join(err)
     one = _scenario(tmp_path, "[parameters]\nnot_a_parameter = 1\n", name="one.toml")
     with pytest.raises(InputError) as caught:
         load_scenario(one)
     assert not isinstance(caught.value, InputErrors) and caught.value.field == "parameters.not_a_parameter"
     assert main(["run", str(path), "--quiet"]) == 2  # the other commands print every problem too
-    assert len(capsys.readouterr().err.splitlines()) == 5
+    assert len(capsys.readouterr().err.splitlines()) == 6
 
 
 def test_compare_shows_what_a_land_reform_buys_the_land_gini(tmp_path, capsys):

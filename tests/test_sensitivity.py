@@ -119,6 +119,7 @@ def test_indices_of_totals_are_for_the_whole_territory_at_any_scale():
     whole = to_whole_territory(table, 0.25).set_index(["outcome", "index"])
     assert whole.loc[("without_livelihood", "mu_star"), ["value", "conf", "low", "high"]].tolist() == [40, 4, 36, 44]
     assert whole.loc[("without_livelihood", "vi"), "value"] == 48.0
+    assert whole.loc[("without_livelihood", "vi"), "unit"].endswith("whole territory (x 16)")  # review 24: said x 4
     assert whole.loc[("total_policy_cost", "mu"), "value"] == -20.0
     assert whole.loc[("without_livelihood", "S1"), "value"] == 0.4
     assert whole.loc[("poverty_headcount", "mu_star"), "value"] == 0.02

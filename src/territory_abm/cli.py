@@ -196,8 +196,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--quiet", action="store_true", help="no progress bar or summary")
     cmp = _sub(sub, "compare", "run scenarios over the same seeds and compare them")
     cmp.add_argument("scenarios", nargs="+", type=Path, help="scenario TOML files; the first is the reference")
-    cmp.add_argument("--seeds", type=_count, default=10, help="seeds per scenario (default 10)")
-    cmp.add_argument("--first-seed", type=_positive_int, default=1, help="first seed (default 1)")
+    # defaults applied in cmd_compare: comparison.json records the options as given (None: not given)
+    cmp.add_argument("--seeds", type=_count, default=None, help=f"seeds per scenario (default {COMPARE_SEEDS})")
+    cmp.add_argument("--first-seed", type=_positive_int, default=None, help="first seed (default 1)")
     cmp.add_argument("--steps", type=_steps, help="years to simulate (overrides the scenarios)")
     cmp.add_argument("--households-scale", type=_positive_float, help=f"{SCALE_HELP} (overrides the scenarios)")
     _add_engine_options(cmp)
@@ -301,6 +302,10 @@ def cmd_run(args) -> int:
     return 0
 
 
+COMPARE_SEEDS = 10
+"""Seeds per scenario of ``compare`` without ``--seeds``."""
+
+
 def _overrides(args) -> dict:
     """The options of ``run`` or ``compare`` that override the scenario files or set the seeds,
     as given (``run.json``, ``comparison.json``)."""
@@ -315,8 +320,10 @@ def cmd_compare(args) -> int:
 
     if not args.quiet:
         compile_notice()
-    status = compare(args.scenarios, args.seeds, args.out, workers=args.workers, scheduler=args.scheduler,
-                     first_seed=args.first_seed, progress=not args.quiet,
+    seeds = COMPARE_SEEDS if args.seeds is None else args.seeds
+    first_seed = 1 if args.first_seed is None else args.first_seed
+    status = compare(args.scenarios, seeds, args.out, workers=args.workers, scheduler=args.scheduler,
+                     first_seed=first_seed, progress=not args.quiet,
                      households_scale=args.households_scale, steps=args.steps, parameters=dict(args.set),
                      command_line=_overrides(args))
     return _report_status(status, args.out, "comparison")

@@ -520,6 +520,7 @@ def GroupPage(name: str):
     # while playing: an event, not component state, so Pause stops the loop at once whichever
     # thread is drawing the page; ``runs`` starts a new loop at each Play
     playing = solara.use_memo(threading.Event, [])
+    started = solara.use_memo(lambda: [0], [name])  # the group's exercise when Play was pressed
     runs, set_runs = solara.use_state(0)
 
     def act(change, control: bool = True) -> bool:
@@ -548,6 +549,12 @@ def GroupPage(name: str):
         return True
 
     def play() -> None:
+        try:  # the exercise the click was made on, read under the group's lock (GroupStore.play_step)
+            with store().use(name) as group:
+                started[0] = group.exercise
+        except InputError as exc:
+            set_message(both_languages(exc))
+            return
         playing.set()
         set_runs(lambda n: n + 1)
 
@@ -562,7 +569,7 @@ def GroupPage(name: str):
     solara.use_effect(drawn.set)
 
     def loop(cancel: threading.Event) -> None:
-        exercise = store().exercise  # Play stops when the trainer starts every group on an exercise
+        exercise = started[0]  # Play stops when the trainer starts the group on another exercise
         stepped = [True]
 
         def step(group) -> None:

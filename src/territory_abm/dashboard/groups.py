@@ -93,6 +93,10 @@ class Group:
     version : int
         Counts the changes to the group (steps, resets, choices made on its pages): every page
         of the group redraws when it moves, so two students of one group see the same run.
+    exercise : int
+        The store's exercise the group's model was started on (:attr:`GroupStore.exercise`),
+        set under the group's lock when the trainer's load restarts it: a Play stamped with an
+        older one steps no more (:meth:`GroupStore.play_step`).
     """
 
     name: str
@@ -116,6 +120,7 @@ class Group:
     last_used: float = 0.0
     closed: bool = False
     version: int = 0
+    exercise: int = 0
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
     factory: Callable | None = field(default=None, repr=False)
     twins: bool = False
@@ -190,7 +195,8 @@ class GroupStore:
         self.version = 0
         """Counts the trainer's changes (lock, exercise loaded): pages redraw when it moves."""
         self.exercise = 0
-        """Counts the exercises loaded (:meth:`load`): a page's Play stops when it moves."""
+        """Counts the exercises loaded (:meth:`load`); each group keeps the one it started on
+        (:attr:`Group.exercise`)."""
 
     def set_locked(self, on: bool) -> None:
         """Lock (or unlock) every group's controls: steps, resets, levers and parameters."""
@@ -217,12 +223,14 @@ class GroupStore:
         language and view choices are kept."""
         with self._lock:
             self.factory, self.seed = factory, seed
-            self.exercise += 1  # before the restarts: a playing page's next step sees it (play_step)
+            self.exercise += 1  # groups joining from now on start on it
+            exercise = self.exercise
             groups = list(self._groups.values())
         for group in groups:
             with group.lock:
                 if group.closed:
                     continue
+                group.exercise = exercise  # with the restart, under its lock: a Play stamped before stops
                 group.factory, group.seed, group.track, group.earlier, group.limits = factory, seed, [], [], {}
                 group.parameters, group.lever_settings, group.lever_targets, group.lever_years = {}, {}, {}, {}
                 group.selected = ""
@@ -231,12 +239,14 @@ class GroupStore:
 
     def play_step(self, group: Group, exercise: int) -> bool:
         """One year of a page's Play for ``group`` (hold its lock), unless the trainer has
-        started every group on another exercise since Play began (``exercise``, the store's
-        :attr:`exercise` then): returns whether it stepped. Read under the group's lock, which
-        :meth:`load` takes to restart the group after moving :attr:`exercise`, so no step of
-        the old Play lands on the new start (trial 24: a playing group restarted at 2020 and
-        kept playing, years ahead of the class)."""
-        if self.exercise != exercise:
+        started the group on another exercise since Play was pressed (``exercise``: the
+        group's :attr:`Group.exercise`, read under its lock at the click): returns whether it
+        stepped. The group's stamp moves with its restart, under the same lock, so a Play
+        pressed before the restart never steps the new start, and one pressed after it plays
+        the new exercise (trial 24: a playing group restarted at 2020 and kept playing, years
+        ahead of the class; review 24: a Play whose thread began during the trainer's load
+        read the new exercise before its group had restarted)."""
+        if group.exercise != exercise:
             return False
         group.step()
         return True
@@ -315,7 +325,7 @@ class GroupStore:
             full = group is None and len(self._groups) >= self.max_groups
             if group is None and not full:
                 group = self._groups[key] = Group(name=" ".join(name.split()), seed=self.seed,
-                                                  factory=self.factory, twins=self.twins)
+                                                  factory=self.factory, twins=self.twins, exercise=self.exercise)
             if group is not None:
                 group.last_used = self.clock()  # not idle while its user waits for the lock
         self._close(dropped)  # outside the store lock: may wait for a dropped group's step

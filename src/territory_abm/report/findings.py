@@ -333,9 +333,12 @@ def key_findings(summary: pd.DataFrame, reference: str, interventions: list[str]
         horizon_year = max(e.year for e in dated)
         if falls:
             best = min(falls, key=lambda e: e.mean)
-            when = f"in {best.year}" + (", the last year of its programmes" if best.year < horizon_year else "")
+            ended = best.year < horizon_year
+            when = f"in {best.year}" + (", the last year of its programmes" if ended else "")
+            # at its table's places, never as 0 (review 24: a fall of 0.03 points read "0 points")
+            best = replace(best, table_places=places["poverty_headcount", PROGRAMME_END if ended else HORIZON])
             out.append(f"The largest fall in poverty that can be told from chance is under {best.scenario} "
-                       f"({numbers.quantity(best.outcome, best.mean, signed=True, difference=True)} {when}).")
+                       f"({best.mean_text(signed=True)} {numbers.unit(best.outcome, difference=True)} {when}).")
         else:
             ends = " or in the last year of its programmes" if any(e.year < horizon_year for e in dated) else ""
             out.append(f"No intervention lowers the poverty headcount in {horizon_year}{ends} by an amount that can "
@@ -378,7 +381,10 @@ def poor_persons_sentence(summary: pd.DataFrame, scenario: str, reference: str, 
     the residents differ (an adviser's trial, session 24: policy_mix had more poor persons than
     the baseline in 2030 in all 8 seeds, the year after its programmes stopped, while the report
     called its headcount's difference 'no longer distinguishable from chance'). Whole territory."""
-    rows = summary[(summary["scenario"] == scenario) & (summary["period"] == HORIZON)].set_index("outcome")
+    rows = summary[summary["scenario"] == scenario]
+    if "period" in rows:  # a summary without periods is all at the horizon (as ``effects`` reads it)
+        rows = rows[rows["period"] == HORIZON]
+    rows = rows.set_index("outcome")
     if not {"persons_out_of_poverty_final_year", "poverty_headcount"} <= set(rows.index):
         return []
     lifted, share = rows.loc["persons_out_of_poverty_final_year"], rows.loc["poverty_headcount"]

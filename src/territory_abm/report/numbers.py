@@ -106,7 +106,8 @@ def interval_places(name: str, mean: float, low: float, high: float) -> int:
 
     def hides(p: int) -> bool:
         zero = spec.kind == "share" and any(x != 0 and rounded(scaled(spec, x), p) == "0" for x in shown)
-        alike = low != high and rounded(scaled(spec, low), p) == rounded(scaled(spec, high), p)
+        alike = (low != high and math.isfinite(low) and math.isfinite(high)  # NaN ends (an empty cell) are not alike
+                 and rounded(scaled(spec, low), p) == rounded(scaled(spec, high), p))
         return zero or alike
     while places < decimals(spec) + EXTRA_DECIMALS and hides(places):
         places += 1
@@ -129,10 +130,15 @@ def interval_end(x: float, places: int, *, signed: bool = False) -> str:
     -73 [-164, -0.09], not [-164, 0]): an interval that does not reach zero is never shown
     touching it, and the rest of the table keeps its precision."""
     text = rounded(x, places, signed=signed)
-    while text == "0" and x != 0 and math.isfinite(x):
+    while text == "0" and x != 0 and math.isfinite(x) and places < MOST_PLACES:
         places += 1
         text = rounded(x, places, signed=signed)
     return text
+
+
+MOST_PLACES = 6
+"""Most places :func:`interval_end` gives an end: below 10^-6 of the unit shown (a floating-point
+remainder such as 1e-17, review 24) an end is zero for every reading and prints as 0."""
 
 
 def interval_texts(name: str, mean: float, low: float, high: float, places: int, *,

@@ -241,8 +241,10 @@ def load_scenario(path: str | Path) -> Scenario:
     InputError
         Naming the file and field, for any problem (including in extended files); where the
         file's fields, parameters, context drivers or policies have several problems,
-        :class:`~territory_abm.errors.InputErrors` names each (a file's structure, such as
-        what it extends, is checked first, and its first problem stops the reading).
+        :class:`~territory_abm.errors.InputErrors` names each (a policy's first problem, of
+        its fields or its years; a file's structure, such as what it extends, is checked
+        first, and its first problem stops the reading; targets and labels are checked
+        against the territory afterwards, ``check_targets``).
     """
     path = Path(path)
     merged, policy_entries = _raw_with_extends(path)
@@ -280,13 +282,15 @@ def load_scenario(path: str | Path) -> Scenario:
             params[name] = float(PARAMETERS[name].check(value, file, f"context.{name}"))
     policies = []
     for i, (file, raw) in enumerate(policy_entries):
-        with errors.collect():
-            policies.append(_policy(file, i, raw, start_year, start_year + steps))
+        with errors.collect():  # a policy's first problem (its fields, then its years), each policy's
+            policy = _policy(file, i, raw, start_year, start_year + steps)
+            refuse_outside_years(file, i, policy, (start_year + 1, start_year + steps))
+            policies.append(policy)
     with errors.collect():
         typology = Tolerances(**merged.get("typology", {}))
     errors.raise_any()
     policies = tuple(policies)
-    check_policy_years(policy_entries, policies, (start_year + 1, start_year + steps))
+    check_policy_years(policy_entries, policies, (start_year + 1, start_year + steps))  # its warnings
     return Scenario(
         name=values["name"] or path.stem, description=values["description"], source=src,
         territory=territory, steps=steps, seed=values["seed"], start_year=start_year,

@@ -138,7 +138,8 @@ def to_whole_territory(table: pd.DataFrame, scale: float) -> pd.DataFrame:
     multiplier = factor[scaled] ** power[scaled]
     for column in ("value", "conf", "low", "high"):
         table.loc[scaled, column] = table.loc[scaled, column] * multiplier
-    table.loc[scaled, "unit"] = table.loc[scaled, "unit"] + f", whole territory (x {1 / scale:g})"
+    table.loc[scaled, "unit"] = [f"{unit}, whole territory (x {m:g})" for unit, m in
+                                 zip(table.loc[scaled, "unit"], multiplier)]  # DGSM's vi: x (1 / scale)^2
     return table
 
 
