@@ -278,3 +278,37 @@ def test_indices_whose_intervals_exceed_the_shares_range_are_named_unreadable():
     assert found == {"gini_income": ["S1 a", "S2 a|b"]}
     message = str(WideIntervalsWarning("tiny.toml", found))
     assert message.startswith("tiny.toml: ") and "gini_income: S1 a, S2 a|b" in message and "more samples" in message
+
+
+def test_a_design_reads_yearly_outcomes_in_its_year_and_warns_when_the_programme_has_ended(tmp_path):
+    """A researcher's trial (session 24): a design on the cash transfer's effect read poverty in
+    2030, the year after the programme stopped, and its mean flipped sign from 2029's, without a
+    word. The default still reads the last year, with a warning naming the programme's end;
+    ``year = "programme_end"`` (or a year) reads yearly outcomes there."""
+    import warnings
+
+    from territory_abm.errors import InputError
+    from territory_abm.sensitivity.command import ProgrammeEndedWarning
+    from territory_abm.sensitivity.design import load_design
+    from territory_abm.sensitivity.outcomes import run_outcomes
+
+    roads = {"scenario": f'"{SCEN / "roads.toml"}"', "reference": f'"{SCEN / "baseline.toml"}"', "steps": "7",
+             "households_scale": "0.02", "seeds": "1", "samples": "2",
+             "parameters": '["wage_adjustment"]', "outcomes": '["poverty_headcount", "total_policy_cost"]'}
+    assert load_design(_design(tmp_path, "a.toml", **roads, year='"programme_end"')).year == 2016
+    assert load_design(_design(tmp_path, "b.toml", **roads, year="2013")).year == 2013
+    for bad in ("2030", '"end"', "2011.5", "true"):
+        with pytest.raises(InputError, match="year"):
+            load_design(_design(tmp_path, "c.toml", **roads, year=bad))
+    territory = pd.DataFrame({"year": [2012, 2011, 2013], "poverty_headcount": [0.2, 0.3, 0.1],
+                              "policy_cost": [1.0, 0.0, 2.0]})
+    assert run_outcomes(["poverty_headcount", "total_policy_cost"], territory, None, 2012) == {
+        "poverty_headcount": 0.2, "total_policy_cost": 3.0}  # the total still over the whole run
+    assert run_outcomes(["poverty_headcount"], territory, None)["poverty_headcount"] == 0.1
+    with pytest.warns(ProgrammeEndedWarning, match="end in 2016, before the last simulated year 2017"):
+        run_sensitivity(_design(tmp_path, "d.toml", **roads), tmp_path / "d", workers=1, progress=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ProgrammeEndedWarning)
+        status = run_sensitivity(_design(tmp_path, "e.toml", **roads, year='"programme_end"'), tmp_path / "e",
+                                 workers=1, progress=False)
+    assert status.complete and json.loads((tmp_path / "e" / "sensitivity.json").read_text())["year"] == 2016

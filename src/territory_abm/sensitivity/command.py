@@ -24,7 +24,7 @@ from ..output import tables
 from .analysis import (WIDEST_SHARE_INTERVAL, analyse, indices_json, noise_share, point_values, sample_hash,
                        sample_points, to_whole_territory, unreadable_indices)
 from .design import SensitivityDesign, load_design
-from .outcomes import run_outcomes
+from .outcomes import NOT_DATED, run_outcomes
 from .plots import plot_indices
 
 ROLES = ("scenario", "reference")
@@ -67,6 +67,18 @@ class WideIntervalsWarning(UserWarning):
                          "use more samples (a larger N) or fewer, less noisy outcomes")
 
 
+class ProgrammeEndedWarning(UserWarning):
+    """A design reads its yearly outcomes in the last simulated year, after the scenario's
+    programmes have ended (a researcher's trial, session 24: the cash transfer's effect on
+    poverty read in 2030, the year after it stopped, had the opposite sign of 2029's)."""
+
+    def __init__(self, design) -> None:
+        super().__init__(f"{design.source}: the scenario's programmes end in {design.programme_end}, before the last "
+                         f"simulated year {design.scenario.end_year}: yearly outcomes are read in "
+                         f"{design.scenario.end_year}, after the programmes stopped; set year = \"programme_end\" "
+                         "(or a year) in the design to read them while the programmes run")
+
+
 def run_sensitivity(path: Path, out_dir: Path, workers: int | None = None, scheduler: str | None = None,
                     progress: bool = True, overrides: dict | None = None) -> ExperimentStatus:
     """Run the design in ``path`` into ``out_dir`` (resuming) and write the analysis when complete.
@@ -77,6 +89,8 @@ def run_sensitivity(path: Path, out_dir: Path, workers: int | None = None, sched
     seed per point: ``seed_noise_share`` is then undefined (``null``).
     """
     design = load_design(path, overrides)
+    if design.year is None and design.programme_end is not None and set(design.outcomes) - NOT_DATED:
+        warnings.warn(ProgrammeEndedWarning(design), stacklevel=2)
     if len(design.seeds) == 1:
         warnings.warn(OneSeedWarning(design.source, "seeds", "seed_noise_share in sensitivity.json is null and "
                                      "the indices cannot be told apart from seed noise"), stacklevel=2)
@@ -104,7 +118,7 @@ def collect_outputs(design: SensitivityDesign, out_dir: Path) -> pd.DataFrame:
             key = (description["labels"]["point"], description["seed"])
             role = description["labels"]["role"]
             row = rows.setdefault(key, {"point": key[0], "seed": key[1], **description["overrides"]})
-            values = run_outcomes(names, result["territory"], result["typology"])
+            values = run_outcomes(names, result["territory"], result["typology"], design.year)
             row.update({f"{role}:{k}": v for k, v in values.items()})
     df = pd.DataFrame(sorted(rows.values(), key=lambda r: (r["point"], r["seed"])))
     for name in names:
@@ -151,6 +165,7 @@ def write_sensitivity(design: SensitivityDesign, x: np.ndarray, out_dir: Path) -
         "parameters": dict(zip(names, (list(b) for b in design.bounds))), "outcomes": outcomes,
         "scenario": design.scenario.name, "reference": design.reference.name if design.reference else None,
         "steps": design.scenario.steps, "households_scale": design.scenario.households_scale,
+        "year": design.scenario.end_year if design.year is None else design.year,
         "seed_noise_share": noise_share(per_run, outcomes), "skipped_outcomes": skipped,
         "salib_warnings": messages, "unreadable_indices": unreadable, "outputs": written + ["sensitivity.json"],
     }, marker)

@@ -20,7 +20,12 @@ Optional keys: ``description``, ``reference`` (a second scenario; outcomes becom
 difference scenario minus reference, paired by parameters and seed), ``first_seed``
 (default 1), ``steps`` and ``households_scale`` (override both scenarios),
 ``sampler_seed`` (seed of SALib's sampling and bootstrap, default 12345),
-``confidence_level`` (default 0.95) and ``resamples`` (bootstrap, default 1000).
+``confidence_level`` (default 0.95), ``resamples`` (bootstrap, default 1000) and ``year``:
+the calendar year in which yearly outcomes are read (default the last simulated year), or
+``"programme_end"``, the last year the scenario's programmes run (a policy effect read the
+year after its programme stopped measures its aftermath, whose sign may be the opposite; the
+command warns when that is what the default reads). Period statistics, typology shares and
+totals cover the whole run whatever ``year`` says.
 """
 
 from __future__ import annotations
@@ -48,7 +53,10 @@ from .outcomes import known_outcomes
 
 KEYS = {"name", "description", "scenario", "reference", "method", "samples", "seeds", "first_seed", "steps",
         "households_scale", "sampler_seed", "confidence_level", "resamples", "parameters", "outcomes",
-        "ranges", "options"}
+        "ranges", "options", "year"}
+
+PROGRAMME_END = "programme_end"
+"""``year`` value: the last year the scenario's programmes run."""
 
 
 @dataclass(frozen=True)
@@ -74,6 +82,14 @@ class SensitivityDesign:
     reference: Scenario | None
     outcomes: tuple[str, ...]
     settings: Settings
+    year: int | None = None  # the year yearly outcomes are read in (None: the last simulated year)
+
+    @property
+    def programme_end(self) -> int | None:
+        """The last year the scenario's programmes run when that is before the last simulated
+        year (None otherwise, or without a policy)."""
+        last = max((policy.end for policy in self.scenario.policies), default=None)
+        return last if last is not None and self.scenario.start_year < last < self.scenario.end_year else None
 
     @property
     def problem(self) -> dict:
@@ -97,7 +113,9 @@ class SensitivityDesign:
                 "confidence_level": self.settings.confidence_level, "resamples": self.settings.resamples,
                 "sampler_seed": self.settings.seed,
                 "scenario": {**self.scenario.as_dict(), "seed": None},
-                "reference": {**self.reference.as_dict(), "seed": None} if self.reference else None}
+                "reference": {**self.reference.as_dict(), "seed": None} if self.reference else None,
+                # only when set: the hashes of designs without it (their output directories) stay
+                **({"year": self.year} if self.year is not None else {})}
 
 
 def _options(src, method: Method, raw) -> dict:
@@ -172,8 +190,27 @@ def _validated(path: Path, raw: dict) -> SensitivityDesign:
     for key in ("name", "description"):
         if key in raw and not isinstance(raw[key], str):
             raise InputError(src, key, "a string")
+    year = _year(src, raw.get("year"), scenario)
     return SensitivityDesign(
         name=raw.get("name", path.stem), description=raw.get("description", ""), source=src, method=method,
         options=options, parameters=parameters, bounds=bounds, samples=samples,
         seeds=tuple(range(first_seed, first_seed + seeds)), scenario=scenario, reference=reference,
-        outcomes=outcomes, settings=settings)
+        outcomes=outcomes, settings=settings, year=year)
+
+
+def _year(src: str, raw, scenario: Scenario) -> int | None:
+    """The design's ``year``: None (the last simulated year), a simulated calendar year, or
+    ``"programme_end"`` resolved to the last year the scenario's programmes run."""
+    if raw is None:
+        return None
+    first, last = scenario.start_year + 1, scenario.end_year
+    if raw == PROGRAMME_END:
+        ends = [policy.end for policy in scenario.policies]
+        if not ends:
+            raise InputError(src, "year", f'a year from {first} to {last}: "{PROGRAMME_END}" needs a scenario '
+                             "with policies")
+        return min(max(ends), last)
+    if isinstance(raw, bool) or not isinstance(raw, int) or not first <= raw <= last:
+        raise InputError(src, "year", f'a simulated year from {first} to {last} (whole number) or "{PROGRAMME_END}", '
+                         f"got {raw!r}")
+    return raw

@@ -21,6 +21,9 @@ SHARES = {"win_win_win_share": "win_win_win", "sustainable_share": "sustainable_
 TOTALS = {"total_policy_cost": "policy_cost"}
 """Outcome name -> yearly flow summed over the run (USD)."""
 
+NOT_DATED = frozenset(STATISTICS) | frozenset(SHARES) | frozenset(TOTALS)
+"""Outcomes over the whole run, whatever a design's ``year``."""
+
 
 def known_outcomes() -> dict[str, str]:
     """Every outcome a design may name, with its meaning."""
@@ -62,10 +65,13 @@ def whole_territory_factor(name: str, scale: float) -> float:
     return 1.0 / scale if spec.across == "sum" else 1.0
 
 
-def run_outcomes(names: list[str], territory: pd.DataFrame, typology: pd.DataFrame) -> dict[str, float]:
-    """Value of each named outcome for one run."""
+def run_outcomes(names: list[str], territory: pd.DataFrame, typology: pd.DataFrame,
+                 year: int | None = None) -> dict[str, float]:
+    """Value of each named outcome for one run: a yearly outcome in ``year`` (default the
+    last), period statistics, typology shares and totals over the whole run."""
     out = {}
     territory = territory.sort_values("year")
+    at = territory.iloc[-1] if year is None else territory[territory["year"] == year].iloc[0]
     stats = period_statistics(*period_frames(territory, key=None)) if set(names) & set(STATISTICS) else {}
     for name in names:
         if name in STATISTICS:
@@ -76,6 +82,6 @@ def run_outcomes(names: list[str], territory: pd.DataFrame, typology: pd.DataFra
         elif name in TOTALS:
             out[name] = float(territory[TOTALS[name]].sum())
         else:
-            out[name] = float(territory.iloc[-1][name])
+            out[name] = float(at[name])
     return out
 
