@@ -81,7 +81,7 @@ def reading_back(path: Path, out: Path) -> tuple[float, float]:
     from territory_abm.sensitivity.design import load_design
 
     cpu, wall = time.process_time(), time.perf_counter()
-    rows = len(collect_outputs(load_design(path), out))  # one a run: one seed, no reference
+    rows = len(collect_outputs(load_design(path), out)[0])  # one a run: one seed, no reference
     return (time.process_time() - cpu) / rows, (time.perf_counter() - wall) / rows
 
 

@@ -317,3 +317,15 @@ def test_compare_shows_what_a_land_reform_buys_the_land_gini(tmp_path, capsys):
                  "--out", str(tmp_path / "c")]) == 0
     rows = [line for line in capsys.readouterr().out.splitlines() if line.startswith("gini_land")]
     assert rows and "-0." in rows[0], rows  # the reform lowers it
+
+
+def test_a_run_that_empties_its_territory_says_so(tmp_path, capsys):
+    """A researcher's trial (session 24): at migration_network_weight 1.3, inside its registry
+    range, the territory lost most of its people and its poverty fell to 0 with no word."""
+    from territory_abm.runner import emptied_lines
+
+    assert emptied_lines(14_760, 1_042)[0].startswith("note: the territory lost 93% of its people (14,760 -> 1,042)")
+    assert emptied_lines(100, 60) == [] and emptied_lines(0, 0) == []
+    assert main(["run", str(SCENARIOS / "baseline.toml"), "--steps", "20", "--households-scale", "0.02", "--no-plots",
+                 "--set", "migration_network_weight=1.4", "--out", str(tmp_path / "r")]) == 0
+    assert "note: the territory lost" in capsys.readouterr().out

@@ -312,3 +312,27 @@ def test_a_design_reads_yearly_outcomes_in_its_year_and_warns_when_the_programme
         status = run_sensitivity(_design(tmp_path, "e.toml", **roads, year='"programme_end"'), tmp_path / "e",
                                  workers=1, progress=False)
     assert status.complete and json.loads((tmp_path / "e" / "sensitivity.json").read_text())["year"] == 2016
+
+
+def test_runs_that_empty_their_territory_are_counted_and_warned_of(tmp_path):
+    """A researcher's trial (session 24): at migration_network_weight 1.3 (inside its registry
+    range) the example territory fell from 14,760 to 1,042 people in 20 years and poverty went to
+    0, and a design over the registry's range said nothing. Runs ending below half their starting
+    population are counted in sensitivity.json and warned of, naming their points; seed noise above
+    a fifth of an outcome's variance is warned of too."""
+    from territory_abm.sensitivity.command import EmptiedRunsWarning, SeedNoiseWarning
+
+    path = _design(tmp_path, "emptying.toml", scenario=f'"{SCEN / "baseline.toml"}"', reference=None,
+                   samples="2", seeds="2", steps="20", households_scale="0.02",
+                   parameters='["migration_network_weight"]', outcomes='["population", "poverty_headcount"]')
+    path.write_text(path.read_text() + "\n[ranges]\nmigration_network_weight = [1.3, 1.5]\n")
+    with pytest.warns(EmptiedRunsWarning, match=r"8 of 8 runs ended with less than 50% of their starting population"):
+        run_sensitivity(path, tmp_path / "out", workers=1, progress=False)
+    report = json.loads((tmp_path / "out" / "sensitivity.json").read_text())
+    assert report["emptied_runs"] == {"runs": 8, "of": 8, "points": [0, 1, 2, 3]}
+    calm = _design(tmp_path, "calm.toml", scenario=f'"{SCEN / "stationary.toml"}"', reference=None, samples="2",
+                   seeds="2", steps="3", households_scale="0.02", parameters='["wage_adjustment"]',
+                   outcomes='["poverty_headcount"]')
+    with pytest.warns(SeedNoiseWarning, match="poverty_headcount"):  # the parameter hardly moves it in 3 years
+        run_sensitivity(calm, tmp_path / "calm", workers=1, progress=False)
+    assert json.loads((tmp_path / "calm" / "sensitivity.json").read_text())["emptied_runs"]["runs"] == 0

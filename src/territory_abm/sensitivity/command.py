@@ -107,11 +107,49 @@ def run_sensitivity(path: Path, out_dir: Path, workers: int | None = None, sched
     return status
 
 
-def collect_outputs(design: SensitivityDesign, out_dir: Path) -> pd.DataFrame:
+EMPTIED = 0.5
+"""A run whose population ends below this share of its start has emptied: most of its people
+left, and poverty or inequality 'falls' because the poor are gone (a researcher's trial,
+session 24: the registry's range of ``migration_network_weight`` reaches values at which the
+example territory fell from 14,760 to 1,042 people in 20 years)."""
+
+
+NOISY = 0.2
+"""Share of an outcome's variance across runs that is between seeds of one point above which
+its indices partly measure chance (a researcher's trial, session 24: seed noise was 31-50 % of
+the variance and every parameter got a Sobol ST of about 1 with S1 about 0)."""
+
+
+class SeedNoiseWarning(UserWarning):
+    """Seed noise is a large share of some outcomes' variance across a design's runs."""
+
+    def __init__(self, source: str, noisy: dict[str, float]) -> None:
+        listed = ", ".join(f"{name} {share:.0%}" for name, share in noisy.items())
+        super().__init__(f"{source}: seed noise is more than {NOISY:.0%} of the variance across runs of {listed} "
+                         "(sensitivity.json: seed_noise_share): their indices partly measure chance (total indices "
+                         "near 1 with first-order ones near 0 can be noise, not interactions); add seeds or a "
+                         "larger households_scale")
+
+
+class EmptiedRunsWarning(UserWarning):
+    """Some of a design's runs lost most of their population."""
+
+    def __init__(self, source: str, emptied: dict) -> None:
+        points = ", ".join(str(p) for p in emptied["points"][:10]) + (" ..." if len(emptied["points"]) > 10 else "")
+        super().__init__(f"{source}: {emptied['runs']} of {emptied['of']} runs ended with less than "
+                         f"{EMPTIED:.0%} of their starting population (points {points}; sensitivity.json: emptied_runs): "
+                         "the indices weigh territories that emptied, whose poverty and inequality fall as the poor "
+                         "leave; narrow the ranges (the [ranges] table) to the values that keep a territory inhabited")
+
+
+def collect_outputs(design: SensitivityDesign, out_dir: Path) -> tuple[pd.DataFrame, dict]:
     """One row per point and seed: parameter values and outcomes (differences to the
-    reference when the design has one, with both sides kept as ``scenario:``/``reference:``)."""
+    reference when the design has one, with both sides kept as ``scenario:``/``reference:``);
+    and the runs that emptied (population at the end below ``EMPTIED`` of the start): their
+    count, the runs read, and their points."""
     rows: dict[tuple[int, int], dict] = {}
     names = list(design.outcomes)
+    emptied, read = set(), 0
     with ResultStore(out_dir) as store:
         for description, payload in store.results():
             result = read_result(payload)
@@ -120,13 +158,18 @@ def collect_outputs(design: SensitivityDesign, out_dir: Path) -> pd.DataFrame:
             row = rows.setdefault(key, {"point": key[0], "seed": key[1], **description["overrides"]})
             values = run_outcomes(names, result["territory"], result["typology"], design.year)
             row.update({f"{role}:{k}": v for k, v in values.items()})
+            population = result["territory"].sort_values("year")["population"].to_numpy(float)
+            read += 1
+            if population[-1] < EMPTIED * population[0]:
+                emptied.add((key[0], key[1], role))
     df = pd.DataFrame(sorted(rows.values(), key=lambda r: (r["point"], r["seed"])))
     for name in names:
         df[name] = df[f"scenario:{name}"] - df[f"reference:{name}"] if design.reference else df[f"scenario:{name}"]
     if not design.reference:
         df = df.drop(columns=[f"scenario:{n}" for n in names])
     front = ["point", "seed", *design.parameters]
-    return df[front + [c for c in df.columns if c not in front]]
+    return df[front + [c for c in df.columns if c not in front]], {
+        "runs": len(emptied), "of": read, "points": sorted({point for point, _, _ in emptied})}
 
 
 def write_sensitivity(design: SensitivityDesign, x: np.ndarray, out_dir: Path) -> list[str]:
@@ -136,11 +179,17 @@ def write_sensitivity(design: SensitivityDesign, x: np.ndarray, out_dir: Path) -
     names, outcomes = list(design.parameters), list(design.outcomes)
     sample = pd.DataFrame(x, columns=names)
     sample.insert(0, "point", np.arange(len(x)))
-    per_run = collect_outputs(design, out_dir)
+    per_run, emptied = collect_outputs(design, out_dir)
+    if emptied["runs"]:
+        warnings.warn(EmptiedRunsWarning(design.source, emptied), stacklevel=2)
     expected = len(x) * len(design.seeds)
     if len(per_run) != expected or per_run[outcomes].shape[0] != expected:  # pragma: no cover - store damaged
         raise RuntimeError(f"{out_dir}: {len(per_run)} point-seed results, expected {expected}")
     by_point = per_run.groupby("point", sort=True)[outcomes].mean().reset_index()
+    noise = noise_share(per_run, outcomes)
+    noisy = {name: share for name, share in noise.items() if share > NOISY}  # NaN (one seed) is not above it
+    if noisy:
+        warnings.warn(SeedNoiseWarning(design.source, noisy), stacklevel=2)
     table, skipped, messages = analyse(design.method, design.problem, x, by_point[outcomes], design.options,
                                        design.settings)
     table = to_whole_territory(table, design.scenario.households_scale)
@@ -166,7 +215,7 @@ def write_sensitivity(design: SensitivityDesign, x: np.ndarray, out_dir: Path) -
         "scenario": design.scenario.name, "reference": design.reference.name if design.reference else None,
         "steps": design.scenario.steps, "households_scale": design.scenario.households_scale,
         "year": design.scenario.end_year if design.year is None else design.year,
-        "seed_noise_share": noise_share(per_run, outcomes), "skipped_outcomes": skipped,
+        "seed_noise_share": noise, "skipped_outcomes": skipped, "emptied_runs": emptied,
         "salib_warnings": messages, "unreadable_indices": unreadable, "outputs": written + ["sensitivity.json"],
     }, marker)
     return written
