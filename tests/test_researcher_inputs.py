@@ -329,3 +329,15 @@ def test_a_run_that_empties_its_territory_says_so(tmp_path, capsys):
     assert main(["run", str(SCENARIOS / "baseline.toml"), "--steps", "20", "--households-scale", "0.02", "--no-plots",
                  "--set", "migration_network_weight=1.4", "--out", str(tmp_path / "r")]) == 0
     assert "note: the territory lost" in capsys.readouterr().out
+
+
+def test_a_policy_that_starts_before_the_first_simulated_year_is_warned_of(tmp_path):
+    """A researcher's trial (session 24): a policy from 2005 in a run simulating 2011 on was
+    accepted without a word; its years before the start are not simulated."""
+    with pytest.warns(PolicyYearsWarning, match=r"starts in 2005, before the run's start year 2010: its years "
+                                                 r"2005-2010 are not simulated \(it acts from 2011\)"):
+        load_scenario(_scenario(tmp_path, CASH.format(start=2005, end=2013)))
+    with warnings.catch_warnings():  # from the start year (a policy's default start) or later: nothing to say
+        warnings.simplefilter("error", PolicyYearsWarning)
+        load_scenario(_scenario(tmp_path, CASH.format(start=2010, end=2013), name="ok.toml"))
+        load_scenario(_scenario(tmp_path, CASH.format(start=2011, end=2013), name="ok2.toml"))

@@ -189,6 +189,13 @@ def check_policy_years(entries: list[tuple[Path, dict]], policies: tuple[Policy,
     """
     for k, ((file, _), policy) in enumerate(zip(entries, policies)):
         refuse_outside_years(file, k, policy, years)
+        # before the start year (a policy without a start begins in it, and acts from the first simulated
+        # year): a researcher's trial (session 24) found such a start accepted without a word
+        if policy.start < years[0] - 1:
+            warnings.warn(PolicyYearsWarning(
+                f"{file}: {policy_name(k, policy)} starts in {policy.start}, before the run's start year "
+                f"{years[0] - 1}: its years {policy.start}-{years[0] - 1} are not simulated (it acts from {years[0]})"),
+                stacklevel=3)
         if policy.end > years[1]:
             warnings.warn(PolicyYearsWarning(
                 f"{file}: {policy_name(k, policy)} runs to {policy.end}, past the last simulated year "
