@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from .content import ReportContent, scale_note
+from .findings import runs_note
 from .text import (
     COST_EFFECTIVENESS,
     DIFFERENCES_TITLE,
@@ -115,6 +116,8 @@ def render_html(content: ReportContent, charts: dict[str, Path]) -> str:
         parts += [f"<h3>{e(TYPOLOGY_TITLE)}</h3>", _image(charts["typology"], TYPOLOGY_TITLE)]
     parts += ["<h2>Municipalities that gain and lose</h2>",
               f"<p class='note'>{e(MUNICIPALITIES.format(year=c.years[1]))}</p>"]
+    if runs_note(len(c.seeds)):  # the verdicts rest on the same few runs' intervals
+        parts.append(f"<p class='note'>{e(runs_note(len(c.seeds)))}</p>")
     for name, table in c.municipalities.items():
         parts += [f"<h3>{e(name)} compared with {e(c.reference)}</h3>", _table(table)]
         if name in c.municipalities_end:

@@ -34,6 +34,7 @@ from matplotlib.patches import Rectangle  # noqa: E402
 from matplotlib.textpath import TextToPath  # noqa: E402
 
 from .content import ReportContent, scale_note  # noqa: E402
+from .findings import runs_note  # noqa: E402
 from .text import (  # noqa: E402
     COST_EFFECTIVENESS,
     DIFFERENCES_TITLE,
@@ -396,6 +397,8 @@ def lay_out(content: ReportContent, charts: dict[str, Path], pdf) -> int:
         page.image(charts["typology"])
     page.heading("Municipalities that gain and lose")
     page.paragraph(MUNICIPALITIES.format(year=c.years[1]), NOTE, keep=True)
+    if runs_note(len(c.seeds)):  # the verdicts rest on the same few runs' intervals
+        page.paragraph(runs_note(len(c.seeds)), NOTE, keep=True)
     for name, table in c.municipalities.items():
         page.heading(f"{name} compared with {c.reference}", H3)
         page.table(table)
