@@ -319,6 +319,7 @@ def test_a_calibration_warns_where_its_estimates_cannot_be_read():
                             notes=["differential evolution: Maximum number of iterations has been exceeded."])
     estimates = estimate_table(design, point)
     assert not estimates["identified"].any() and (estimates["interval_width"] == 0).all()
+    assert estimates["narrowing"].isna().all()  # no interval, no narrowing (inf read as the best identified)
     warnings = " | ".join(calibration_warnings(design, point, estimates))
     assert "1 replicate seed" in warnings and "generation limit" in warnings
     assert "1 distinct parameter vector" in warnings and "no interval for migration_stay_preference" in warnings

@@ -111,7 +111,9 @@ def estimate_table(design: CalibrationDesign, fit: Fit) -> pd.DataFrame:
         high = weighted_quantile(fit.draws[:, j], fit.weights, (1 + level) / 2)
         prior_width = level * (hi - lo)  # uniform prior
         width = high - low
-        narrowing = prior_width / width if width > 0 else np.inf
+        # no interval (zero width), no narrowing: NaN, not inf, which a filter on narrowing read as
+        # the best identified (a researcher's trial, session 24)
+        narrowing = prior_width / width if width > 0 else np.nan
         rows.append({"parameter": name, "unit": REGISTRY[name].unit, "prior_low": lo, "prior_high": hi,
                      "default": REGISTRY[name].default, "estimate": float(fit.estimate[j]), "low": low, "high": high,
                      "prior_interval_width": prior_width, "interval_width": width, "narrowing": narrowing})
