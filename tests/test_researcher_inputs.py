@@ -341,3 +341,14 @@ def test_a_policy_that_starts_before_the_first_simulated_year_is_warned_of(tmp_p
         warnings.simplefilter("error", PolicyYearsWarning)
         load_scenario(_scenario(tmp_path, CASH.format(start=2010, end=2013), name="ok.toml"))
         load_scenario(_scenario(tmp_path, CASH.format(start=2011, end=2013), name="ok2.toml"))
+
+
+def test_a_policys_years_and_target_errors_say_what_to_write(tmp_path):
+    """A researcher's trial (session 24): start 2035 with end 2029 blamed end alone, and
+    target = "San Isidro" (a string) got no hint that one node is written as a list."""
+    body = '[[policies]]\nlever = "cash_transfer"\nstart = 2035\nend = 2029\n'
+    with pytest.raises(InputError, match=r"start 2035 is itself after the last simulated year 2015"):
+        load_scenario(_scenario(tmp_path, body))
+    body = '[[policies]]\nlever = "cash_transfer"\ntarget = "San Isidro"\n'
+    with pytest.raises(InputError, match=r'one node is a list of one: target = \["San Isidro"\]'):
+        load_scenario(_scenario(tmp_path, body, name="t.toml"))

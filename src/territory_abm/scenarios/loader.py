@@ -337,7 +337,10 @@ def _policy(file: Path, index: int, raw: Any, first_year: int, last_year: int) -
     start = YEAR.check(raw.get("start", first_year), file, f"{where}.start")
     end = YEAR.check(raw.get("end", last_year), file, f"{where}.end")
     if end < start:
-        raise InputError(file, f"{where}.end", f"a year not before start ({start}), got {end}")
+        # which of the two is wrong: a start past the simulated years is named as such (a researcher's
+        # trial, session 24: start 2035, end 2029 blamed end alone)
+        past = f"; start {start} is itself after the last simulated year {last_year}" if start > last_year else ""
+        raise InputError(file, f"{where}.end", f"a year not before start ({start}), got {end}{past}")
     values = cls.check_values(raw, file, where)
     label = raw.get("label", lever)
     if not isinstance(label, str) or not label:
@@ -350,7 +353,8 @@ TARGET_RULES: dict[str, FieldSpec] = {
     "kind": FieldSpec("kind", "-", None, meaning="nodes of this kind", kind="str", choices=("municipality", "city")),
 }
 """Target rules (``target = {rule = value}``) and the value each takes."""
-TARGET_EXPECTED = '"all", a non-empty list of node ids, {poverty_above = 0..1} or {kind = "municipality"|"city"}'
+TARGET_EXPECTED = ('"all", a non-empty list of node ids or names (["M01"], even for one), {poverty_above = 0..1} '
+                   'or {kind = "municipality"|"city"}')
 
 
 def validate_target(file: Path, where: str, target: Any) -> Any:
@@ -369,7 +373,8 @@ def validate_target(file: Path, where: str, target: Any) -> Any:
                 return {rule: TARGET_RULES[rule].check(value, file, f"{where}.{rule}")}
             except InputError:
                 pass
-    raise InputError(file, where, f"{TARGET_EXPECTED}, got {target!r}")
+    hint = f' (one node is a list of one: target = ["{target}"])' if isinstance(target, str) and target else ""
+    raise InputError(file, where, f"{TARGET_EXPECTED}, got {target!r}{hint}")
 
 
 def check_targets(scenario: Scenario, territory) -> None:
