@@ -329,3 +329,23 @@ def test_fit_figure_of_one_pattern_is_readable(tmp_path):
     fig = plot_fit(rows, 0.9, tmp_path / "fit.png")
     assert_readable(fig)
     assert "municipalities" not in fig.get_suptitle()
+
+
+def test_the_largest_effect_keeps_its_label_and_each_label_a_line_to_its_point(tmp_path):
+    """A researcher's trial (session 24): the parameter of the largest mu*, its point at sigma 0
+    on the right, lost its label to the note in the panel's corner, and labels nudged off a
+    cluster floated with nothing tying them to a point. The note sits top left and every point
+    label draws a leader line."""
+    rows = []
+    for k, name in enumerate(PARAMETERS):
+        mu_star = 1.0 if k == 0 else 0.01 * k  # the largest at sigma 0, the rest piled at the origin
+        sigma = 0.0 if k == 0 else mu_star
+        rows += [{"outcome": "gini_income", "method": "morris", "parameter": name, "parameter_2": "", "index": index,
+                  "value": value, "conf": 0.1 if index == "mu_star" else np.nan}
+                 for index, value in (("mu", mu_star), ("mu_star", mu_star), ("sigma", sigma))]
+    fig = plot_indices(pd.DataFrame(rows), METHODS["morris"], 0.95, tmp_path / "indices.png", title="Morris")
+    assert_readable(fig)
+    labels = [t for t in fig.axes[0].texts if hasattr(t, "xyann")]
+    largest = next(t for t in labels if t.get_text() == PARAMETERS[0])
+    assert largest.get_visible()
+    assert all(t.arrow_patch is not None for t in labels)

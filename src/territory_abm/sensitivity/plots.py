@@ -57,7 +57,9 @@ def plot_indices(table: pd.DataFrame, method: Method, confidence_level: float, p
     fig.suptitle(wrap(title or method.title, 90), fontsize=10)
     if method.name == "morris":
         first = axes.flat[0]
-        fig.legend(*first.get_legend_handles_labels(), loc="outside lower center", ncols=3, fontsize=8, frameon=False)
+        # one entry a row under a single panel: side by side they ran past its 5.4 inches
+        fig.legend(*first.get_legend_handles_labels(), loc="outside lower center", ncols=3 if columns > 1 else 1,
+                   fontsize=8, frameon=False)
         # each panel's largest mu* first (priorities are shares of the panel's largest), and a
         # label that collides tries a few shifts before it gives way
         hide_colliding(fig, sorted(labels, key=lambda t: -t.priority), nudges=LABEL_NUDGES, inside_axes=True)
@@ -92,13 +94,19 @@ def _morris_panel(ax, part: pd.DataFrame, confidence_level: float) -> list:
         if not np.isfinite(mu[k]) or mu[k] <= 0:
             continue
         right = mu[k] > 0.55 * top  # labels of points on the right run leftwards, inside the panel
+        # a leader line from the label to its point: a label nudged off a cluster still says whose it is
+        # (a researcher's trial, session 24: labels floated above points at the origin)
         label = ax.annotate(wide.index[k], (mu[k], sigma[k]), fontsize=7, xytext=(-4 if right else 4, 4),
-                            textcoords="offset points", ha="right" if right else "left")
+                            textcoords="offset points", ha="right" if right else "left",
+                            arrowprops={"arrowstyle": "-", "lw": 0.5, "color": "#888888", "shrinkA": 1,
+                                        "shrinkB": 3})
         label.priority = float(mu[k] / np.nanmax(mu))
         labels.append(label)
     if len(wide) > LABELLED:
-        ax.text(0.98, 0.02, f"labels: largest mu* only ({len(wide)} parameters in indices.csv)",
-                transform=ax.transAxes, ha="right", va="bottom", fontsize=6, color="#555555")
+        # top left, where few points fall (sigma far above a small mu*): at the bottom right it took the
+        # room of the largest mu*'s label when sigma was near 0 (a researcher's trial, session 24)
+        ax.text(0.02, 0.98, f"labels: largest mu* only ({len(wide)} parameters in indices.csv)",
+                transform=ax.transAxes, ha="left", va="top", fontsize=6, color="#555555")
     return labels
 
 
