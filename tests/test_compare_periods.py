@@ -99,3 +99,22 @@ def test_a_comparison_uses_one_set_of_tolerances(tmp_path):
         compare_specs([base, other], [1])
     assert err.value.field == "typology" and err.value.source == other.source
     assert len(compare_specs([base, other.replace(typology=Tolerances())], [1, 2])) == 4
+
+
+def test_the_difference_each_year_is_the_seeds_paired_differences(comparison, tmp_path):
+    """differences_by_year.csv (a researcher's trial, session 24: an effect clear in the
+    programme's first year was in no table): every year's paired difference, mean and 5-95 %
+    over seeds; known answer: the programme's -3 and -5 points in 2011-2012, none before or after."""
+    from territory_abm.experiments.plots import plot_differences_over_time
+    from territory_abm.output.figure_check import figure_problems
+
+    by_year = comparison.differences_by_year()
+    pov = by_year[by_year["outcome"] == "poverty_headcount"].set_index("year")
+    assert set(by_year["scenario"]) == {"prog"} and list(pov.index) == list(YEARS)
+    assert pov.loc[2011, "diff_to_reference"] == pytest.approx(-0.04)
+    assert pov.loc[2011, "diff_q05"] == pytest.approx(-0.049) and pov.loc[2011, "diff_q95"] == pytest.approx(-0.031)
+    assert pov.loc[2010, "diff_to_reference"] == 0 and pov.loc[2013, "diff_to_reference"] == pytest.approx(0.0)
+    fig = plot_differences_over_time(by_year, comparison.scenarios, comparison.programme_end, tmp_path / "d.png")
+    assert figure_problems(fig) == []
+    assert any(line.get_xdata()[0] == 2012 for ax in fig.axes for line in ax.get_lines()
+               if line.get_linestyle() == ":")  # the programme's last year marked

@@ -33,7 +33,8 @@ def test_compare_writes_tidy_results_and_summaries(tmp_path):
                      progress=False, households_scale=0.03, steps=4)
     assert status.complete and status.ran == 4
     for name in ("results.csv", "summary.csv", "impact.csv", "impact_by_municipality.csv", "typology_shares.csv",
-                 "scenarios.png", "differences.png", "comparison.json"):
+                 "differences_by_year.csv", "scenarios.png", "differences.png", "differences_over_time.png",
+                 "comparison.json"):
         assert (out / name).is_file(), name
     meta = json.loads((out / "comparison.json").read_text())
     assert (meta["households_scale"], meta["steps"]) == (0.03, 4)  # a reader can tell the scale of every count

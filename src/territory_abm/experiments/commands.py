@@ -19,7 +19,7 @@ from ..scenarios.loader import check_targets, load_scenario
 from .compare import DIFFERENCE, STEADY_SEEDS, Comparison, compare_design, compare_specs, differences_text, setting_differences
 from .driver import ExperimentStatus, run_experiment
 from .engines import make_engine
-from .plots import plot_differences, plot_scenario_bands, plot_typology_shares
+from .plots import plot_differences, plot_differences_over_time, plot_scenario_bands, plot_typology_shares
 
 
 def compare(scenario_paths: list[Path], seeds: int, out_dir: Path, workers: int | None = None,
@@ -255,6 +255,7 @@ def write_comparison(out_dir: Path, command_line: dict | None = None) -> list[st
     territory, nodes, summary = comparison.territory(), comparison.nodes(), comparison.summary()
     shares = comparison.typology_shares()
     outputs = {"results.csv": nodes, "territory_results.csv": territory, "summary.csv": summary,
+               "differences_by_year.csv": comparison.differences_by_year(),
                "impact.csv": comparison.impact(), "impact_by_municipality.csv": comparison.impact_by_municipality(),
                "typology_shares.csv": shares}
     for name, df in outputs.items():
@@ -267,7 +268,9 @@ def write_comparison(out_dir: Path, command_line: dict | None = None) -> list[st
     written = list(outputs) + ["scenarios.png", "typology.png"]
     if len(comparison.scenarios) > 1:
         plot_differences(summary, comparison.reference, out_dir / "differences.png")
-        written.append("differences.png")
+        plot_differences_over_time(outputs["differences_by_year.csv"], comparison.scenarios, comparison.programme_end,
+                                   out_dir / "differences_over_time.png")
+        written += ["differences.png", "differences_over_time.png"]
     if comparison_map(nodes, design, comparison.reference, comparison.horizon,
                       out_dir / "map.png") is not None:
         written.append("map.png")

@@ -113,6 +113,46 @@ def plot_scenario_bands(territory: pd.DataFrame, scenarios: list[str], path: Pat
     return _save(fig, path, dpi)
 
 
+def plot_differences_over_time(by_year: pd.DataFrame, scenarios: list[str], programme_end: dict,
+                               path: Path, dpi: int = DPI) -> Figure:
+    """Each intervention's difference to the reference every year, paired by seed: its mean
+    and 5-95 % band (``Comparison.differences_by_year``), one panel per outcome of
+    ``DIFF_OUTCOMES``, a dotted line where its programmes end before the horizon
+    (``programme_end``: scenario -> year or None); ``scenarios`` give the colours (the
+    reference first, as in the time series). Where the levels' bands of all scenarios overlap,
+    the paired differences show what the programmes change, and when."""
+    columns = 2
+    rows = int(np.ceil(len(DIFF_OUTCOMES) / columns))
+    fig, axes = plt.subplots(rows, columns, figsize=(WIDTH, 2.4 * rows + 0.6), squeeze=False,
+                             constrained_layout=True)
+    shown = [s for s in scenarios[1:] if (by_year["scenario"] == s).any()]
+    for ax, (name, _) in zip(axes.flat, DIFF_OUTCOMES):
+        factor, unit = _difference_unit(name)
+        for scenario in shown:
+            part = by_year[(by_year["scenario"] == scenario) & (by_year["outcome"] == name)].sort_values("year")
+            style = scenario_style(scenarios.index(scenario))
+            ax.fill_between(part["year"], factor * part["diff_q05"], factor * part["diff_q95"], color=style["color"],
+                            alpha=0.15, lw=0)
+            ax.plot(part["year"], factor * part["diff_to_reference"], lw=1.6, label=scenario, **style)
+            end = programme_end.get(scenario)
+            if end is not None:
+                ax.axvline(end, color=style["color"], lw=0.8, ls=":")
+        ax.axhline(0, color="black", lw=0.8)
+        ax.set_title(wrap(_short(name), 30), fontsize=8.5)
+        ax.set_ylabel(f"difference ({unit})" if unit else "difference", fontsize=7.5)
+        ax.tick_params(labelsize=7)
+        ax.xaxis.get_major_locator().set_params(integer=True)
+        ax.grid(alpha=0.3)
+    for ax in list(axes.flat)[len(DIFF_OUTCOMES):]:
+        ax.axis("off")
+    handles, labels = axes.flat[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncols=min(3, max(len(labels), 1)), fontsize=7.5,
+               frameon=False)
+    fig.suptitle(wrap("Difference to the reference each year, paired by seed (mean and 5-95 % over seeds; "
+                      "dotted: a programme's last year)", 90), fontsize=9)
+    return _save(fig, path, dpi)
+
+
 def plot_differences(summary: pd.DataFrame, reference: str, path: Path, dpi: int = DPI) -> Figure:
     """Difference of each scenario to the reference, paired by seed, with its 5-95 %
     interval: at the horizon (solid bar) and, for scenarios whose programmes end before it,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import tempfile
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pandas as pd
 from ..experiments.store import ResultStore
 from ..output.maps import comparison_map
 from ..outcomes.yearly import REGISTRY
-from ..experiments.plots import plot_differences, plot_scenario_bands, plot_typology_shares
+from ..experiments.plots import plot_differences, plot_differences_over_time, plot_scenario_bands, plot_typology_shares
 from . import numbers
 from .content import ReportContent, build_content
 from .html import render_html
@@ -41,6 +42,11 @@ def draw_charts(directory: Path, content: ReportContent, out: Path) -> dict[str,
     if len(names) > 1:
         charts["differences"] = out / "differences.png"
         plot_differences(pd.read_csv(directory / "summary.csv"), content.reference, charts["differences"], dpi=CHART_DPI)
+        if (directory / "differences_by_year.csv").is_file():  # a comparison written since session 24
+            meta = json.loads((directory / "comparison.json").read_text(encoding="utf-8"))
+            charts["differences_over_time"] = out / "differences_over_time.png"
+            plot_differences_over_time(pd.read_csv(directory / "differences_by_year.csv"), names,
+                                       meta.get("programme_end", {}), charts["differences_over_time"], dpi=CHART_DPI)
     charts["scenarios"] = out / "scenarios.png"
     plot_scenario_bands(whole_territory_results(pd.read_csv(directory / "territory_results.csv"), content.households_scale),
                         names, charts["scenarios"], dpi=CHART_DPI)

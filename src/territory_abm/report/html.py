@@ -12,6 +12,7 @@ import pandas as pd
 from .content import ReportContent, scale_note
 from .findings import runs_note
 from .text import (
+    DIFFERENCES_OVER_TIME_TITLE,
     COST_EFFECTIVENESS,
     DIFFERENCES_TITLE,
     MAP_TITLE,
@@ -97,6 +98,9 @@ def render_html(content: ReportContent, charts: dict[str, Path]) -> str:
                      "end-of-programme result.</p>")
     if "differences" in charts:
         parts += [f"<h3>{e(DIFFERENCES_TITLE)}</h3>", _image(charts["differences"], DIFFERENCES_TITLE)]
+    if "differences_over_time" in charts:
+        parts += [f"<h3>{e(DIFFERENCES_OVER_TIME_TITLE)}</h3>",
+                  _image(charts["differences_over_time"], DIFFERENCES_OVER_TIME_TITLE)]
     parts += ["<h2>Cost-effectiveness</h2>", f"<p class='note'>{e(COST_EFFECTIVENESS)}</p>", _table(c.cost_effectiveness),
               "<h2>Who gains beyond the people the programme pays?</h2>", f"<p>{e(MULTIPLIERS)}</p>",
               _table(c.multipliers)]

@@ -36,6 +36,7 @@ from matplotlib.textpath import TextToPath  # noqa: E402
 from .content import ReportContent, scale_note  # noqa: E402
 from .findings import runs_note  # noqa: E402
 from .text import (  # noqa: E402
+    DIFFERENCES_OVER_TIME_TITLE,
     COST_EFFECTIVENESS,
     DIFFERENCES_TITLE,
     MAP_TITLE,
@@ -370,6 +371,9 @@ def lay_out(content: ReportContent, charts: dict[str, Path], pdf) -> int:
     if "differences" in charts:
         page.heading(DIFFERENCES_TITLE, H3)
         page.image(charts["differences"])
+    if "differences_over_time" in charts:
+        page.heading(DIFFERENCES_OVER_TIME_TITLE, H3)
+        page.image(charts["differences_over_time"])
     page.heading("Cost-effectiveness")
     page.paragraph(COST_EFFECTIVENESS, NOTE, keep=True)
     page.table(c.cost_effectiveness)

@@ -66,6 +66,8 @@ NOT_ONLY_POLICIES = "Not only the policies differ"
 """Page one's heading over the interventions that differ from the reference in more than their policies."""
 
 DIFFERENCES_TITLE = "Difference to the reference, with 90 % intervals"
+DIFFERENCES_OVER_TIME_TITLE = ("Difference to the reference each year, paired by seed (90 % band): when each "
+                               "intervention's effect appears, grows or fades")
 MAP_TITLE = ("Map: poverty headcount at the horizon by municipality, the first intervention minus the reference "
              "(mean over seeds; hatched where the 5-95 % interval over seeds includes no change); roads and "
              "external markets on top")
