@@ -243,3 +243,15 @@ def test_the_consoles_note_is_written_in_the_language_it_is_shown_in():
     assert console_note(note, "es") == t("es", "loaded").format(name="remote_roads") != console_note(note, "en")
     error = ("error", InputError("exercise", "name", "an exercise of the list"))
     assert console_note(error, "en") and console_note(error, "es")
+
+
+def test_several_problems_of_one_file_are_each_shown_on_a_page():
+    """Review 24: an exercise file with several problems (InputErrors) showed the first alone
+    on the trainer's console; each is shown, in the page's language."""
+    from territory_abm.errors import InputErrors
+
+    first = InputError("dashboard", "parameters.transport_cost_per_hour", "a number in [0.002, 0.08] 1/h, got 0.5")
+    second = InputError("dashboard", "parameters.transport_cost_per_hour", "a number in [0.002, 0.08] 1/h, got 0.9")
+    both = InputErrors([first, second])
+    assert error_message(both, "es") == error_message(first, "es") + " | " + error_message(second, "es")
+    assert "se recibió 0,9" in error_message(both, "es") and "got 0.9" in error_message(both, "en")

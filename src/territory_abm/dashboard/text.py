@@ -367,7 +367,12 @@ def error_message(exc, language: str) -> str:
     label for it) and what was expected, in Spanish when ``language`` is "es".
 
     Every error a group's or the trainer's page can raise has its Spanish here (a test checks);
-    one that has not is shown in English after a Spanish line saying the value was refused."""
+    one that has not is shown in English after a Spanish line saying the value was refused.
+    Several problems found in one reading (``InputErrors``: an exercise file with more than
+    one) are each shown, one after the other (review 24: the console showed the first)."""
+    problems = getattr(exc, "each", [exc])
+    if len(problems) > 1:
+        return " | ".join(error_message(problem, language) for problem in problems)
     language = "es" if language == "es" else "en"
     field = exc.field.rsplit(".", 1)[-1]
     label = (PARAMETER_LABELS[language].get(field) or FIELDS[language].get(field)
