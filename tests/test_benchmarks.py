@@ -118,3 +118,24 @@ def test_first_years_reads_each_years_outcomes_of_a_seeds_run():
     assert start.params.job_separation_rate == 0.12
     assert rows[0, 3] == start.households.members[start.households.alive].sum()
     assert np.all(np.isfinite(rows))
+
+
+def test_kept_households_follows_the_households_of_the_start_that_stay():
+    """benchmarks/kept_households.py: the start's households alive at the end, by id (rows move
+    with compaction); known answers on a run of no years (nothing changed) and the split's parts
+    bracketing the end on a short run."""
+    import numpy as np
+
+    sys.path.insert(0, str(SPEED.parent))
+    from kept_households import MEASURES, kept, one_run
+    from stationarity import seed_model
+
+    scenario = str(SPEED.parents[1] / "scenarios" / "stationary.toml")
+    model = seed_model((scenario, 1, 0.02, 1, {}))
+    hh = model.households
+    start = {c: getattr(hh, c)[hh.alive].copy() for c in ("id", "income", "members", "adults", "employed")}
+    same = kept(start, model)
+    assert len(same) == len(MEASURES)
+    assert same[0] == same[1] == same[2] == same[3] and same[4] == same[5] and same[8] == same[9]
+    moved = one_run((scenario, 1, 0.02, 3, {}))
+    assert moved[5] < moved[4] + 0.2 * moved[4] and 0 <= moved[1] <= 1 and np.all(np.isfinite(moved))
