@@ -18,14 +18,17 @@ from pathlib import Path
 import numpy as np
 from stationarity import run_seeds, seed_model
 
+SOURCES = ("farm_income", "wage_income", "enterprise_income", "other_income", "remittance_income")
 MEASURES = ("poor at the start", "poor at the end", "end income, start size", "start income, end size",
             "persons at the start", "persons at the end", "adults at the start", "adults at the end",
-            "wage jobs at the start", "wage jobs at the end")
+            "wage jobs at the start", "wage jobs at the end",
+            *(f"{source} per person at the {when}" for when in ("start", "end") for source in SOURCES))
 
 
 def kept(start: dict, model) -> np.ndarray:
     """:data:`MEASURES` of the households of ``start`` (their ``id``, ``income``, ``members``,
-    ``adults`` and ``employed`` at the start) still alive in ``model``."""
+    ``adults``, ``employed`` and income by source, :data:`SOURCES`, at the start) still alive
+    in ``model``."""
     hh = model.households
     alive = hh.alive
     row_of = dict(zip(hh.id[alive].tolist(), np.flatnonzero(alive).tolist()))
@@ -40,7 +43,9 @@ def kept(start: dict, model) -> np.ndarray:
 
     return np.array([poor(inc0, mem0, mem0), poor(inc1, mem1, mem1), poor(inc1, mem0, mem0), poor(inc0, mem1, mem1),
                      mem0.sum(), mem1.sum(), start["adults"][keep].sum(), hh.adults[rows].sum(),
-                     start["employed"][keep].sum(), hh.employed[rows].sum()], float)
+                     start["employed"][keep].sum(), hh.employed[rows].sum(),
+                     *(start[c][keep].sum() / mem0.sum() for c in SOURCES),
+                     *(getattr(hh, c)[rows].sum() / mem1.sum() for c in SOURCES)], float)
 
 
 def one_run(args) -> np.ndarray:
@@ -48,7 +53,7 @@ def one_run(args) -> np.ndarray:
     model = seed_model(args)
     hh = model.households
     alive = hh.alive
-    start = {c: getattr(hh, c)[alive].copy() for c in ("id", "income", "members", "adults", "employed")}
+    start = {c: getattr(hh, c)[alive].copy() for c in ("id", "income", "members", "adults", "employed", *SOURCES)}
     model.run()
     return kept(start, model)
 
@@ -62,6 +67,10 @@ def main() -> None:
           f"{mean[2]:.3f}, with their start income at their end size {mean[3]:.3f}")
     print(f"persons {mean[4]:,.0f} -> {mean[5]:,.0f}; adults {mean[6]:,.0f} -> {mean[7]:,.0f}; "
           f"wage jobs {mean[8]:,.0f} -> {mean[9]:,.0f}")
+    k = len(SOURCES)
+    print("their income per person by source (USD/yr), start -> end: " + ", ".join(
+        f"{source.removesuffix('_income')} {a:,.0f} -> {b:,.0f}" for source, a, b in zip(SOURCES, mean[10:10 + k],
+                                                                                       mean[10 + k:])))
 
 
 if __name__ == "__main__":

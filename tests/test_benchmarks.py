@@ -127,15 +127,16 @@ def test_kept_households_follows_the_households_of_the_start_that_stay():
     import numpy as np
 
     sys.path.insert(0, str(SPEED.parent))
-    from kept_households import MEASURES, kept, one_run
+    from kept_households import MEASURES, SOURCES, kept, one_run
     from stationarity import seed_model
 
     scenario = str(SPEED.parents[1] / "scenarios" / "stationary.toml")
     model = seed_model((scenario, 1, 0.02, 1, {}))
     hh = model.households
-    start = {c: getattr(hh, c)[hh.alive].copy() for c in ("id", "income", "members", "adults", "employed")}
+    start = {c: getattr(hh, c)[hh.alive].copy() for c in ("id", "income", "members", "adults", "employed", *SOURCES)}
     same = kept(start, model)
     assert len(same) == len(MEASURES)
     assert same[0] == same[1] == same[2] == same[3] and same[4] == same[5] and same[8] == same[9]
+    assert np.allclose(same[10:15], same[15:20])  # income by source per person unchanged
     moved = one_run((scenario, 1, 0.02, 3, {}))
     assert moved[5] < moved[4] + 0.2 * moved[4] and 0 <= moved[1] <= 1 and np.all(np.isfinite(moved))
