@@ -284,3 +284,23 @@ def test_the_pass_on_switched_on_mid_run_starts_from_what_the_nodes_sell_then():
     held = m.outside_held.copy()
     m.step()
     assert (m.outside_held >= 0).all() and m.outside_held.sum() == pytest.approx(held.sum(), rel=0.05)
+
+
+def test_customers_outside_can_choose_among_the_nodes_enterprises_equally(year_under_way):
+    """Known answer (``outside_sales_pass_on_scale``, session 24): at 0 a closed enterprise's
+    customers outside pass to the node's other enterprises in equal parts (at 1, the default, in
+    proportion to their scale, the test above); the node's total is the same either way."""
+    m = _with_share(year_under_way, 1.0)
+    m.params = m.params.with_overrides({"outside_sales_pass_on_scale": 0.0}, source="test")
+    hh = m.households
+    before = enterprises.outside_sales(m)
+    row = int(np.flatnonzero(_exporters(m))[0])
+    g, lost = hh.node[row], hh.enterprise_outside[row]
+    others = hh.alive & (hh.enterprise_capital > 0) & (hh.node == g)
+    others[row] = False
+    outside = hh.enterprise_outside.copy()
+    _close(m, row)
+    enterprises.pass_on_outside_sales(m)
+    gain = hh.enterprise_outside[others] - outside[others]
+    np.testing.assert_allclose(gain, lost / others.sum(), rtol=1e-9)
+    assert enterprises.outside_sales(m)[g] == pytest.approx(before[g], rel=1e-12)

@@ -117,7 +117,8 @@ def pass_on_outside_sales(model) -> None:
     territory, sold outside the territory since the last pass-on (``model.outside_held``, what
     the node's enterprises sold outside after it, less what they sell now; None while the share
     is 0), ``outside_sales_pass_on`` passes to the node's other enterprises in proportion to
-    their scale; the rest is lost. A
+    their scale to the power ``outside_sales_pass_on_scale`` (1: to their scale; 0: equally);
+    the rest is lost. A
     household that moves whole inside the territory leaves that share at its node too and takes
     the rest with its enterprise (booked by ``migration.migrate``). Where a node has no
     enterprise, what is to pass waits for one (``model.outside_waiting``). 0, the default, keeps
@@ -134,12 +135,14 @@ def pass_on_outside_sales(model) -> None:
         model.outside_held, model.outside_waiting = now, np.zeros(n)
     pending = share * np.maximum(model.outside_held - now, 0.0) + model.outside_waiting
     running = hh.alive & (hh.enterprise_capital > 0)
-    scale = np.bincount(hh.node, hh.enterprise_scale * running, minlength=n)
+    power = model.params.outside_sales_pass_on_scale  # customers choose by scale^power (1: in proportion)
+    weight = hh.enterprise_scale if power == 1 else np.power(hh.enterprise_scale, power)
+    scale = np.bincount(hh.node, weight * running, minlength=n)
     placed = np.where((scale > 0) & (pending > OUTSIDE_TOLERANCE * np.maximum(now, 1.0)), pending, 0.0)
     if placed.any():
         with np.errstate(invalid="ignore", divide="ignore"):
             per_scale = nan_to_num(placed / scale)
-        hh.enterprise_outside = hh.enterprise_outside + running * per_scale[hh.node] * hh.enterprise_scale
+        hh.enterprise_outside = hh.enterprise_outside + running * per_scale[hh.node] * weight
     model.outside_waiting = pending - placed
     model.outside_held = now + placed
 
