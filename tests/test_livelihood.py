@@ -162,6 +162,17 @@ def _exporters(m, node=None):
     return runs if node is None else runs & (hh.node == node)
 
 
+def _closing_exporter(m):
+    """The first enterprise selling outside: its row, node, sales outside, the node's other
+    enterprises (mask) and every household's sales outside before it closes."""
+    hh = m.households
+    row = int(np.flatnonzero(_exporters(m))[0])
+    g = hh.node[row]
+    others = hh.alive & (hh.enterprise_capital > 0) & (hh.node == g)
+    others[row] = False
+    return row, g, hh.enterprise_outside[row], others, hh.enterprise_outside.copy()
+
+
 def _close(m, row):
     hh = m.households
     hh.enterprise_capital[row] = hh.enterprise_outside[row] = hh.enterprise_scale[row] = 0.0
@@ -176,12 +187,9 @@ def test_sales_outside_of_a_closed_enterprise_pass_to_its_node_s_others(year_und
     m = _with_share(year_under_way, share)
     hh = m.households
     before = enterprises.outside_sales(m)
-    row = int(np.flatnonzero(_exporters(m))[0])
-    g, lost = hh.node[row], hh.enterprise_outside[row]
-    others = hh.alive & (hh.enterprise_capital > 0) & (hh.node == g)
-    others[row] = False
+    row, g, lost, others, outside = _closing_exporter(m)
     assert others.sum() >= 2
-    outside, scale = hh.enterprise_outside.copy(), hh.enterprise_scale.copy()
+    scale = hh.enterprise_scale.copy()
     _close(m, row)
     enterprises.pass_on_outside_sales(m)
     after = enterprises.outside_sales(m)
@@ -294,11 +302,7 @@ def test_customers_outside_can_choose_among_the_nodes_enterprises_equally(year_u
     m.params = m.params.with_overrides({"outside_sales_pass_on_scale": 0.0}, source="test")
     hh = m.households
     before = enterprises.outside_sales(m)
-    row = int(np.flatnonzero(_exporters(m))[0])
-    g, lost = hh.node[row], hh.enterprise_outside[row]
-    others = hh.alive & (hh.enterprise_capital > 0) & (hh.node == g)
-    others[row] = False
-    outside = hh.enterprise_outside.copy()
+    row, g, lost, others, outside = _closing_exporter(m)
     _close(m, row)
     enterprises.pass_on_outside_sales(m)
     gain = hh.enterprise_outside[others] - outside[others]
