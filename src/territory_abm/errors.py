@@ -79,13 +79,17 @@ class ErrorCollector:
     def __init__(self) -> None:
         self.errors: list[InputError] = []
 
+    def add(self, error: InputError) -> None:
+        """Keep ``error`` (a problem found without raising it)."""
+        self.errors.extend(error.each)
+
     @contextmanager
     def collect(self):
         """Run the block; an :class:`InputError` it raises is kept rather than raised."""
         try:
             yield
         except InputError as exc:
-            self.errors.extend(exc.each)
+            self.add(exc)
 
     def raise_any(self) -> None:
         """Raise what was collected: the one error, or :class:`InputErrors` for several."""

@@ -258,8 +258,7 @@ def load_scenario(path: str | Path) -> Scenario:
     src = str(path)
     errors = ErrorCollector()
     if "territory" not in merged:
-        with errors.collect():
-            raise InputError(src, "territory", "the path of a territory data directory (relative to the scenario)")
+        errors.add(InputError(src, "territory", "the path of a territory data directory (relative to the scenario)"))
     values = {key: spec.default for key, spec in SCENARIO_FIELDS.items()}
     for key, spec in SCENARIO_FIELDS.items():
         if key in merged:
@@ -267,8 +266,7 @@ def load_scenario(path: str | Path) -> Scenario:
                 values[key] = spec.check(merged[key], src)
     territory = Path(values["territory"]) if values["territory"] is not None else None
     if territory is not None and not territory.is_dir():
-        with errors.collect():
-            raise InputError(src, "territory", f"{territory}: {not_found(territory, 'an existing data directory')}")
+        errors.add(InputError(src, "territory", f"{territory}: {not_found(territory, 'an existing data directory')}"))
     start_year, steps = values["start_year"], values["steps"]
     params = {}
     for name, (file, value) in merged["parameters"].items():

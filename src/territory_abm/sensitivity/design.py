@@ -44,6 +44,7 @@ from ..design_files import (
     whole_number,
 )
 from ..errors import InputError
+from ..experiments.compare import programme_end
 from ..fields import FieldSpec
 from ..overrides import check_overridable, with_overrides
 from ..params import REGISTRY
@@ -87,9 +88,8 @@ class SensitivityDesign:
     @property
     def programme_end(self) -> int | None:
         """The last year the scenario's programmes run when that is before the last simulated
-        year (None otherwise, or without a policy)."""
-        last = max((policy.end for policy in self.scenario.policies), default=None)
-        return last if last is not None and self.scenario.start_year < last < self.scenario.end_year else None
+        year (None otherwise, or without a policy): compare's rule (``compare.programme_end``)."""
+        return programme_end(self.scenario.as_dict(), self.scenario.end_year)
 
     @property
     def problem(self) -> dict:
