@@ -15,6 +15,7 @@ import pytest
 from territory_abm.cli import main
 from territory_abm.experiments.commands import summary_text
 from territory_abm.experiments.compare import compare_design, setting_differences
+from territory_abm.params import Parameters
 from territory_abm.report import numbers
 from territory_abm.report.content import build_content, caveats
 from territory_abm.report.html import render_html
@@ -22,9 +23,12 @@ from territory_abm.scenarios.loader import load_scenario
 
 from conftest import ROOT, SCENARIOS
 
+STAY = Parameters().migration_stay_preference
+"""The registry's stay preference, the README example's reference value."""
+
 README_CONTEXT_AND_PARAMETERS = [
     {"name": "market_price_volatility", "kind": "context", "reference": 0.08, "value": 0.10},
-    {"name": "migration_stay_preference", "kind": "parameter", "reference": 5.5, "value": 6.5},
+    {"name": "migration_stay_preference", "kind": "parameter", "reference": STAY, "value": 6.5},
 ]
 """What the README's second example block changes against the shipped baseline."""
 
@@ -91,7 +95,7 @@ def test_compare_names_each_difference_on_stderr_in_comparison_json_and_on_page_
     warned = [line for line in captured.err.splitlines() if line.startswith("warning:") and "policies" in line]
     assert len(warned) == 1 and "cash_transfers" not in warned[0]  # policies only: no word
     for text in ("roads differs from the reference baseline", "context driver market_price_volatility 0.1 "
-                 "(baseline: 0.08)", "behavioural parameter migration_stay_preference 6.5 (baseline: 5.5)"):
+                 "(baseline: 0.08)", f"behavioural parameter migration_stay_preference 6.5 (baseline: {STAY:g})"):
         assert text in warned[0], text
     assert "note: roads also differs from baseline in market_price_volatility, migration_stay_preference" \
         in captured.out
@@ -103,13 +107,13 @@ def test_compare_names_each_difference_on_stderr_in_comparison_json_and_on_page_
     statement = content.not_only_policies[0]
     assert statement.startswith("roads differs from baseline in more than its policies")
     assert "market_price_volatility 0.1 (baseline: 0.08)" in statement
-    assert "migration_stay_preference 6.5 (baseline: 5.5)" in statement
+    assert f"migration_stay_preference 6.5 (baseline: {STAY:g})" in statement
     assert "not the effect of its policies alone" in statement
     page = render_html(content, {})
     first_page = page.split("<h2>Main findings</h2>")[0]  # above the findings, on page one
     assert "Not only the policies differ" in first_page and "migration_stay_preference 6.5" in first_page
     calibration = content.caveats[0]
-    assert "except migration_stay_preference 6.5 (registry default 5.5) in roads" in calibration
+    assert f"except migration_stay_preference 6.5 (registry default {STAY:g}) in roads" in calibration
 
 
 def test_the_registry_defaults_caveat_is_said_only_when_true():
@@ -118,7 +122,7 @@ def test_the_registry_defaults_caveat_is_said_only_when_true():
     assert "behavioural parameters are the registry defaults, set within published Latin American ranges. " in said
     changed = [plain[0], {**plain[1], "parameters": {"migration_stay_preference": 6.5}}]
     assert ("registry defaults, set within published Latin American ranges, except migration_stay_preference 6.5 "
-            "(registry default 5.5) in cash_transfers. ") in caveats(changed, 4, 1.0)[0]
+            f"(registry default {STAY:g}) in cash_transfers. ") in caveats(changed, 4, 1.0)[0]
     everywhere = [{**s, "parameters": {"food_budget_share": 0.5}} for s in plain]  # as --set gives every scenario
     assert "food_budget_share 0.5 (registry default 0.45)" in caveats(everywhere, 4, 1.0)[0]
     assert "in every scenario" in caveats(everywhere, 4, 1.0)[0]

@@ -309,8 +309,10 @@ def test_an_estate_drawn_without_workers_leaves_entrants_productivity_defined():
     year (``lam value too large``; mesa.batch_run drew such seeds about one time in twenty)."""
     from territory_abm.model.start import entrant_tfp
 
+    # the draw of session 13's defaults (moves free of money, abroad preference 0.4) that made it
     model = TerritoryModel(str(SCENARIOS / "baseline.toml"), households_scale=0.02, steps=2, seed=37,
-                           migration_stay_preference=4.0)
+                           migration_stay_preference=4.0, migration_abroad_preference=0.4, migration_move_cost=0.0,
+                           migration_move_cost_per_hour=0.0, migration_move_cost_abroad=0.0)
     assert (model.estates.labour == 0).any()
     assert np.isfinite(entrant_tfp(model)).all()
     model.step()

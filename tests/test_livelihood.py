@@ -265,7 +265,8 @@ def test_own_account_entry_gives_households_formed_in_the_run_a_livelihood():
     movers' shares on, fewer households are without a livelihood and fewer of their persons
     are poor than with the rules off (the gap grows from about nothing at the start in both)."""
     gap, poor = {}, {}
-    for label, overrides in (("off", {}), ("on", {"own_account_entry": 1.0, "mover_asset_share": 1.0})):
+    for label, overrides in (("off", {"own_account_entry": 0.0, "mover_asset_share": 0.0}),
+                             ("on", {"own_account_entry": 1.0, "mover_asset_share": 1.0})):
         counts, shares = [], []
         for seed in (1, 2, 3):
             m = _model(seed=seed, steps=8, **overrides)

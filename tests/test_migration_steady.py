@@ -12,6 +12,9 @@ from territory_abm.model import migration
 from territory_abm.model.municipality import Municipality
 from territory_abm.model.stats import grouped_fifths
 
+FREE_MOVES = {"migration_move_cost": 0.0, "migration_move_cost_per_hour": 0.0, "migration_move_cost_abroad": 0.0}
+"""Moves that cost no money: selection by income alone (with costs, who can pay selects too)."""
+
 
 @pytest.fixture(scope="module")
 def start():
@@ -295,7 +298,7 @@ def test_who_leaves_by_income_follows_how_much_of_its_gap_a_household_keeps(rho,
     mean) the poorest fifth moves several times as often (about 18 times here, the fifths of the
     start over two years; about 22 times with the fifths recomputed each year)."""
     sc = load_scenario(SCENARIOS / "stationary.toml").replace(households_scale=0.25, steps=2, seed=2)
-    model = TerritoryModel(sc, migration_income_persistence=rho)
+    model = TerritoryModel(sc, migration_income_persistence=rho, **FREE_MOVES)
     hh = model.households
     steady = migration.steady_migration(model, hh.income, hh.members, hh.adults, hh.node, start_services(model))
     fifth = grouped_fifths(hh.income / np.maximum(hh.members, 1), hh.node, (hh.adults > 0) & hh.alive)
@@ -339,7 +342,7 @@ def test_the_yearly_choice_weighs_own_income_against_the_home_nodes_recorded_mea
     here from the household columns as the choice sees them)."""
     rho = 0.6
     sc = load_scenario(SCENARIOS / "stationary.toml").replace(households_scale=0.1, steps=2, seed=4)
-    model = TerritoryModel(sc, migration_income_persistence=rho)
+    model = TerritoryModel(sc, migration_income_persistence=rho, **FREE_MOVES)
     hh = model.households
     steady = migration.steady_migration(model, hh.income, hh.members, hh.adults, hh.node, start_services(model))
     recorded = np.array(model.node_stats["mean_income_pc"], float)
