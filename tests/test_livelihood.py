@@ -431,3 +431,25 @@ def test_books_balance_with_the_customers_outside_waiting_for_entrants():
             assert after[sector] - before[sector] == pytest.approx(model.ledger.net_flow(sector), rel=1e-9, abs=1e-3)
         assert (model.households.assets >= 0).all()
         assert (model.outside_for_entrants >= 0).all() and (model.outside_waiting >= 0).all()
+
+
+def test_an_entrant_takes_at_most_what_a_typical_enterprise_of_its_size_sells_outside(year_under_way):
+    """Known answer (``outside_sales_entrant_cap`` 1): two small entrants (scale 1 and 3 where
+    the node's enterprises sell u outside per unit of scale, 4 u < L) take u and 3 u of the L a
+    closed enterprise sold outside; L - 4 u waits for later entrants, and a later entrant of
+    scale S with 4 u + S u > L takes the rest."""
+    m = _to_entrants(year_under_way, 1.0)
+    m.params = m.params.with_overrides({"outside_sales_entrant_cap": 1.0}, source="test")
+    hh = m.households
+    row, g, lost, others, outside = _closing_exporter(m)
+    _close(m, row)
+    usual = hh.enterprise_outside[others].sum() / hh.enterprise_scale[others].sum()
+    scales = np.array([1.0, 3.0]) * 0.1 * lost / usual / 4  # together 0.1 of what a cap of L asks
+    newcomers = np.flatnonzero(hh.alive & (hh.enterprise_capital <= 0) & (hh.node == g))[:3]
+    enterprises.place_with_entrants(m, _open(m, newcomers[:2], scales))
+    np.testing.assert_allclose(hh.enterprise_outside[newcomers[:2]], usual * scales, rtol=1e-12)
+    assert m.outside_for_entrants[g] == pytest.approx(lost - usual * scales.sum(), rel=1e-12)
+    left = m.outside_for_entrants[g]
+    enterprises.place_with_entrants(m, _open(m, newcomers[2:], 2.0 * left / usual))
+    assert hh.enterprise_outside[newcomers[2]] == pytest.approx(left, rel=1e-12)
+    assert m.outside_for_entrants[g] == pytest.approx(0.0, abs=1e-9)

@@ -200,15 +200,24 @@ def place_with_entrants(model, entrants: np.ndarray) -> None:
     collect_outside_losses(model, outside_sales(model))
     if model.params.outside_sales_entry > 0:
         open_for_customers(model)
-    weight = np.where(entrants & hh.alive & (hh.enterprise_capital > 0), hh.enterprise_scale, 0.0)
+    new = entrants & hh.alive & (hh.enterprise_capital > 0)
+    weight = np.where(new, hh.enterprise_scale, 0.0)
     scale = np.bincount(hh.node, weight, minlength=n)
     pool = model.outside_for_entrants
     placed = np.where((scale > 0) & (pool > OUTSIDE_TOLERANCE * np.maximum(model.outside_held, 1.0)), pool, 0.0)
     if placed.any():
         with np.errstate(invalid="ignore", divide="ignore"):
             per_scale = nan_to_num(placed / scale)
+        cap = model.params.outside_sales_entrant_cap
+        if cap > 0:  # at most cap times what the node's other enterprises sell outside per unit of scale
+            others = hh.alive & (hh.enterprise_capital > 0) & ~new
+            with np.errstate(invalid="ignore", divide="ignore"):
+                usual = nan_to_num(np.bincount(hh.node, hh.enterprise_outside * others, minlength=n)
+                                   / np.bincount(hh.node, hh.enterprise_scale * others, minlength=n))
+            per_scale = np.where(usual > 0, np.minimum(per_scale, cap * usual), per_scale)
+            placed = per_scale * scale
         hh.enterprise_outside = hh.enterprise_outside + per_scale[hh.node] * weight
-    model.outside_for_entrants = pool - placed
+    model.outside_for_entrants = np.maximum(pool - placed, 0.0)
     model.outside_held = model.outside_held + placed
 
 
@@ -283,7 +292,10 @@ def turnover(model) -> None:
     rows = np.zeros(0, np.int64)
     if fall.any():
         rows = closing_candidates(alive=hh.alive, capital=hh.enterprise_capital, node=hh.node, fall=fall)
-        rows = rows[rng.random(rows.size) < fall[hh.node[rows]]]
+        chance = fall[hh.node[rows]]
+        if p.enterprise_exit_outside_shelter > 0:  # sales outside do not depend on the local price
+            chance = chance * (1.0 - p.enterprise_exit_outside_shelter * outside_share(model, rows))
+        rows = rows[rng.random(rows.size) < chance]
         hh.assets[rows] += hh.enterprise_capital[rows]  # sold, at its value, outside the territory
         model.ledger.record("rest_of_world", "households", "enterprise capital sold", hh.enterprise_capital[rows].sum())
         hh.enterprise_sales[rows] = hh.enterprise_outside[rows] = hh.enterprise_capital[rows] = 0.0
@@ -298,6 +310,15 @@ def turnover(model) -> None:
         open_own_account(model, closed=rows)
     if to_entrants:
         place_with_entrants(model, (hh.enterprise_capital > 0) & ~ran)
+
+
+def outside_share(model, rows: np.ndarray) -> np.ndarray:
+    """The share of the enterprises' (``rows``) sales, local (at the starting price) and
+    outside the territory, that they sell outside (0 where they sell nothing)."""
+    hh = model.households
+    outside, total = hh.enterprise_outside[rows], hh.enterprise_outside[rows] + hh.enterprise_sales[rows]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return nan_to_num(outside / total)
 
 
 def open_where_dear(model, rise: np.ndarray) -> None:
