@@ -453,3 +453,26 @@ def test_an_entrant_takes_at_most_what_a_typical_enterprise_of_its_size_sells_ou
     enterprises.place_with_entrants(m, _open(m, newcomers[2:], 2.0 * left / usual))
     assert hh.enterprise_outside[newcomers[2]] == pytest.approx(left, rel=1e-12)
     assert m.outside_for_entrants[g] == pytest.approx(0.0, abs=1e-9)
+
+
+def test_sales_outside_shelter_an_enterprise_from_the_price_rule_s_closures(year_under_way):
+    """Known answer (``enterprise_exit_outside_shelter`` 1): where a node's local price has
+    fallen to half its starting level every enterprise closes with chance 1/2 times the share
+    of its sales it sells locally: one that sells only outside never closes, one that sells
+    only locally closes with chance 1/2 (at 0, the default, each with chance 1/2)."""
+    m = copy.deepcopy(year_under_way)
+    m.params = m.params.with_overrides({"enterprise_exit_outside_shelter": 1.0, "own_account_entry": 0.0,
+                                        "outside_sales_pass_on": 0.0}, source="test")
+    hh = m.households
+    g = next(g for g in range(m.n_nodes) if _exporters(m, g).sum() >= 4)
+    rows = np.flatnonzero(hh.alive & (hh.enterprise_capital > 0) & (hh.node == g))
+    exporters, locals_ = rows[::2], rows[1::2]
+    hh.enterprise_sales[exporters] = 0.0
+    hh.enterprise_outside[locals_] = 0.0
+    np.testing.assert_array_equal(enterprises.outside_share(m, exporters), 1.0)
+    np.testing.assert_array_equal(enterprises.outside_share(m, locals_), 0.0)
+    m.expected_local_price = m.start_local_price.copy()
+    m.expected_local_price[g] *= 0.5
+    enterprises.turnover(m)
+    assert (hh.enterprise_capital[exporters] > 0).all()
+    assert (hh.enterprise_capital[locals_] <= 0).any()
