@@ -36,7 +36,11 @@ hinterland and travellers; small manufacturing); they stay as they are. Each yea
    ``own_account_entry``, off by default); what closing enterprises sold outside the
    territory may pass to their node's others (:func:`pass_on_outside_sales`,
    ``outside_sales_pass_on``, off by default; docs/model_choices.md, 'A livelihood for
-   households formed in the run').
+   households formed in the run'), or wait for the node's entrants (:func:`place_with_entrants`,
+   ``outside_sales_to_entrants``, ``outside_sales_entrant_cap``) and draw entry
+   (:func:`open_for_customers`, ``outside_sales_entry``); an enterprise's sales outside may
+   shelter it from the price rule's closures (``enterprise_exit_outside_shelter``); all off by
+   default (docs/model_choices.md, 'Where a closed enterprise's customers outside go').
 
 Which households run an enterprise at the start, and how large it is, is backed out from
 their income by ``start.households``. The adults of a household without a farm weigh work in
