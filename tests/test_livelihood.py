@@ -309,3 +309,171 @@ def test_customers_outside_can_choose_among_the_nodes_enterprises_equally(year_u
     gain = hh.enterprise_outside[others] - outside[others]
     np.testing.assert_allclose(gain, lost / others.sum(), rtol=1e-9)
     assert enterprises.outside_sales(m)[g] == pytest.approx(before[g], rel=1e-12)
+
+
+def _to_entrants(year_under_way, to_entrants, entry=0.0):
+    m = _with_share(year_under_way, 1.0)
+    m.params = m.params.with_overrides({"outside_sales_to_entrants": to_entrants, "outside_sales_entry": entry},
+                                       source="test")
+    return m
+
+
+def _open(m, rows, scales):
+    hh = m.households
+    entrants = np.zeros(hh.n, bool)
+    entrants[rows] = True
+    hh.enterprise_scale[rows] = hh.enterprise_capital[rows] = scales
+    return entrants
+
+
+@pytest.mark.parametrize("to_entrants", [1.0, 0.5])
+def test_customers_outside_of_a_closed_enterprise_wait_for_the_node_s_entrants(year_under_way, to_entrants):
+    """Known answer (``outside_sales_to_entrants``): an enterprise selling L outside closes;
+    at the next pass-on the node's running enterprises receive (1 - s) L in proportion to their
+    scale and s L waits (nothing at s = 1); two households that open in the node that year, of
+    scale 1 and 3, then take s L / 4 and 3 s L / 4, and nothing waits; the node's sales outside
+    are what they were, other nodes' unchanged."""
+    s = to_entrants
+    m = _to_entrants(year_under_way, s)
+    hh = m.households
+    before = enterprises.outside_sales(m)
+    row, g, lost, others, outside = _closing_exporter(m)
+    scale = hh.enterprise_scale.copy()
+    _close(m, row)
+    enterprises.pass_on_outside_sales(m)  # the year's plans: to the running ones, (1 - s) L
+    gain = hh.enterprise_outside[others] - outside[others]
+    np.testing.assert_allclose(gain, (1 - s) * lost * scale[others] / scale[others].sum(), rtol=1e-9, atol=1e-12)
+    assert m.outside_for_entrants[g] == pytest.approx(s * lost, rel=1e-12)
+    newcomers = np.flatnonzero(hh.alive & (hh.enterprise_capital <= 0) & (hh.node == g))[:2]
+    assert newcomers.size == 2
+    entrants = _open(m, newcomers, np.array([1.0, 3.0]))
+    enterprises.place_with_entrants(m, entrants)
+    np.testing.assert_allclose(hh.enterprise_outside[newcomers], [s * lost / 4, 3 * s * lost / 4], rtol=1e-12)
+    np.testing.assert_allclose(hh.enterprise_outside[others] - outside[others], gain, rtol=1e-12)
+    assert m.outside_for_entrants[g] == pytest.approx(0.0, abs=1e-9)
+    after = enterprises.outside_sales(m)
+    assert after[g] == pytest.approx(before[g], rel=1e-12)
+    mask = np.arange(m.n_nodes) != g
+    np.testing.assert_allclose(after[mask], before[mask], rtol=1e-12)
+    np.testing.assert_allclose(m.outside_held, after, rtol=1e-12)
+
+
+def test_customers_waiting_for_an_entrant_wait_while_none_opens(year_under_way):
+    """At ``outside_sales_to_entrants`` 1 a closed enterprise's customers outside go to no
+    running enterprise: they wait, over years, until an enterprise opens in the node, which
+    takes them all (a closure in the same year as the entry counts too)."""
+    m = _to_entrants(year_under_way, 1.0)
+    hh = m.households
+    row, g, lost, others, outside = _closing_exporter(m)
+    _close(m, row)
+    none = np.zeros(hh.n, bool)
+    for _ in range(2):
+        enterprises.place_with_entrants(m, none)  # a year's entry without an entrant
+        enterprises.pass_on_outside_sales(m)
+        np.testing.assert_array_equal(hh.enterprise_outside, np.where(np.arange(hh.n) == row, 0.0, outside))
+        assert m.outside_for_entrants[g] == pytest.approx(lost, rel=1e-12)
+    second = int(np.flatnonzero(others & (hh.enterprise_outside > 0))[0])
+    also = hh.enterprise_outside[second]
+    _close(m, second)  # closes in the year of the entry
+    newcomer = int(np.flatnonzero(hh.alive & (hh.enterprise_capital <= 0) & (hh.node == g))[0])
+    enterprises.place_with_entrants(m, _open(m, [newcomer], 2.0))
+    assert hh.enterprise_outside[newcomer] == pytest.approx(lost + also, rel=1e-12)
+    assert m.outside_for_entrants[g] == pytest.approx(0.0, abs=1e-9)
+
+
+def test_waiting_customers_draw_entrants_of_a_typical_enterprise_s_sales_outside(year_under_way):
+    """Known answer (``outside_sales_entry`` 1): the node's largest exporter, selling W outside,
+    closes; a lot is the node's sales outside per enterprise left running; floor(W / lot)
+    households without an enterprise whose savings cover a typical enterprise's capital open
+    one of the typical scale, each paying its capital from its savings and taking a lot; the
+    rest, W - floor(W / lot) lot, waits (no other entrant this year)."""
+    m = _to_entrants(year_under_way, 1.0, entry=1.0)
+    hh = m.households
+    g = next(g for g in range(m.n_nodes) if _exporters(m, g).sum() >= 4)
+    exporters = np.flatnonzero(_exporters(m, g))
+    row = int(exporters[np.argmax(hh.enterprise_outside[exporters])])
+    lost = hh.enterprise_outside[row]
+    _close(m, row)
+    running = hh.alive & (hh.enterprise_capital > 0) & (hh.node == g)
+    lot = hh.enterprise_outside[running].sum() / running.sum()
+    typical = hh.enterprise_scale[running].sum() / running.sum()
+    wanted = int(np.floor(lost / lot))
+    assert wanted >= 1
+    capital = m.params.enterprise_capital_output * typical
+    poor = hh.alive & (hh.enterprise_capital <= 0) & (hh.node == g)
+    hh.assets[poor] = np.minimum(hh.assets[poor], 0.5 * capital)  # none can pay but these:
+    able = np.flatnonzero(poor)[:wanted + 2]
+    hh.assets[able] = 2.0 * capital
+    assets = hh.assets.copy()
+    enterprises.place_with_entrants(m, np.zeros(hh.n, bool))
+    opened = np.flatnonzero(poor & (hh.enterprise_capital > 0))
+    assert opened.size == wanted and np.isin(opened, able).all()
+    np.testing.assert_allclose(hh.enterprise_scale[opened], typical, rtol=1e-12)
+    np.testing.assert_allclose(hh.enterprise_capital[opened], capital, rtol=1e-12)
+    np.testing.assert_allclose(hh.assets[opened], assets[opened] - capital, rtol=1e-12)
+    np.testing.assert_allclose(hh.enterprise_outside[opened], lot, rtol=1e-12)
+    assert m.outside_for_entrants[g] == pytest.approx(lost - wanted * lot, rel=1e-9)
+    assert m.ledger.flows()[("households", "rest_of_world", "enterprise investment")] == pytest.approx(
+        wanted * capital, rel=1e-9)
+
+
+def test_books_balance_with_the_customers_outside_waiting_for_entrants():
+    """Invariant: with the customers outside passed to entrants (half of them) and drawing
+    entry, each sector's stocks change by its net flows in the books every year, and the
+    entrants' sales outside are booked."""
+    rules = dict(ON, outside_sales_to_entrants=0.5, outside_sales_entry=1.0)
+    sc = load_scenario(SCENARIOS / "baseline.toml").replace(households_scale=0.05, steps=6)
+    model = TerritoryModel(sc.replace(parameters=sc.parameters.with_overrides(rules, source="test")), seed=3)
+    for _ in range(sc.steps):
+        before = _stocks(model)
+        model.step()
+        after = _stocks(model)
+        for sector in INTERNAL:
+            assert after[sector] - before[sector] == pytest.approx(model.ledger.net_flow(sector), rel=1e-9, abs=1e-3)
+        assert (model.households.assets >= 0).all()
+        assert (model.outside_for_entrants >= 0).all() and (model.outside_waiting >= 0).all()
+
+
+def test_an_entrant_takes_at_most_what_a_typical_enterprise_of_its_size_sells_outside(year_under_way):
+    """Known answer (``outside_sales_entrant_cap`` 1): two small entrants (scale 1 and 3 where
+    the node's enterprises sell u outside per unit of scale, 4 u < L) take u and 3 u of the L a
+    closed enterprise sold outside; L - 4 u waits for later entrants, and a later entrant of
+    scale S with 4 u + S u > L takes the rest."""
+    m = _to_entrants(year_under_way, 1.0)
+    m.params = m.params.with_overrides({"outside_sales_entrant_cap": 1.0}, source="test")
+    hh = m.households
+    row, g, lost, others, outside = _closing_exporter(m)
+    _close(m, row)
+    usual = hh.enterprise_outside[others].sum() / hh.enterprise_scale[others].sum()
+    scales = np.array([1.0, 3.0]) * 0.1 * lost / usual / 4  # together 0.1 of what a cap of L asks
+    newcomers = np.flatnonzero(hh.alive & (hh.enterprise_capital <= 0) & (hh.node == g))[:3]
+    enterprises.place_with_entrants(m, _open(m, newcomers[:2], scales))
+    np.testing.assert_allclose(hh.enterprise_outside[newcomers[:2]], usual * scales, rtol=1e-12)
+    assert m.outside_for_entrants[g] == pytest.approx(lost - usual * scales.sum(), rel=1e-12)
+    left = m.outside_for_entrants[g]
+    enterprises.place_with_entrants(m, _open(m, newcomers[2:], 2.0 * left / usual))
+    assert hh.enterprise_outside[newcomers[2]] == pytest.approx(left, rel=1e-12)
+    assert m.outside_for_entrants[g] == pytest.approx(0.0, abs=1e-9)
+
+
+def test_sales_outside_shelter_an_enterprise_from_the_price_rule_s_closures(year_under_way):
+    """Known answer (``enterprise_exit_outside_shelter`` 1): where a node's local price has
+    fallen to half its starting level every enterprise closes with chance 1/2 times the share
+    of its sales it sells locally: one that sells only outside never closes, one that sells
+    only locally closes with chance 1/2 (at 0, the default, each with chance 1/2)."""
+    m = copy.deepcopy(year_under_way)
+    m.params = m.params.with_overrides({"enterprise_exit_outside_shelter": 1.0, "own_account_entry": 0.0,
+                                        "outside_sales_pass_on": 0.0}, source="test")
+    hh = m.households
+    g = next(g for g in range(m.n_nodes) if _exporters(m, g).sum() >= 4)
+    rows = np.flatnonzero(hh.alive & (hh.enterprise_capital > 0) & (hh.node == g))
+    exporters, locals_ = rows[::2], rows[1::2]
+    hh.enterprise_sales[exporters] = 0.0
+    hh.enterprise_outside[locals_] = 0.0
+    np.testing.assert_array_equal(enterprises.outside_share(m, exporters), 1.0)
+    np.testing.assert_array_equal(enterprises.outside_share(m, locals_), 0.0)
+    m.expected_local_price = m.start_local_price.copy()
+    m.expected_local_price[g] *= 0.5
+    enterprises.turnover(m)
+    assert (hh.enterprise_capital[exporters] > 0).all()
+    assert (hh.enterprise_capital[locals_] <= 0).any()

@@ -109,6 +109,7 @@ def pass_on_productivity(model) -> None:
     if model.outside_held is not None:
         model.outside_held = model.outside_held * growth
         model.outside_waiting = model.outside_waiting * growth
+        model.outside_for_entrants = model.outside_for_entrants * growth
 
 
 def external_income_pc(model) -> float:

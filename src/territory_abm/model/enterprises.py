@@ -36,7 +36,11 @@ hinterland and travellers; small manufacturing); they stay as they are. Each yea
    ``own_account_entry``, off by default); what closing enterprises sold outside the
    territory may pass to their node's others (:func:`pass_on_outside_sales`,
    ``outside_sales_pass_on``, off by default; docs/model_choices.md, 'A livelihood for
-   households formed in the run').
+   households formed in the run'), or wait for the node's entrants (:func:`place_with_entrants`,
+   ``outside_sales_to_entrants``, ``outside_sales_entrant_cap``) and draw entry
+   (:func:`open_for_customers`, ``outside_sales_entry``); an enterprise's sales outside may
+   shelter it from the price rule's closures (``enterprise_exit_outside_shelter``); all off by
+   default (docs/model_choices.md, 'Where a closed enterprise's customers outside go').
 
 Which households run an enterprise at the start, and how large it is, is backed out from
 their income by ``start.households``. The adults of a household without a farm weigh work in
@@ -133,7 +137,12 @@ def pass_on_outside_sales(model) -> None:
     now = outside_sales(model)
     if model.outside_held is None:  # switched on since the last pass-on: from what the nodes sell now
         model.outside_held, model.outside_waiting = now, np.zeros(n)
-    pending = share * np.maximum(model.outside_held - now, 0.0) + model.outside_waiting
+        model.outside_for_entrants = np.zeros(n)
+    if model.params.outside_sales_to_entrants > 0:  # the entrants' share waits for them (``place_with_entrants``)
+        collect_outside_losses(model, now)
+        pending = model.outside_waiting
+    else:
+        pending = share * np.maximum(model.outside_held - now, 0.0) + model.outside_waiting
     running = hh.alive & (hh.enterprise_capital > 0)
     power = model.params.outside_sales_pass_on_scale  # customers choose by scale^power (1: in proportion)
     weight = hh.enterprise_scale if power == 1 else np.power(hh.enterprise_scale, power)
@@ -160,8 +169,102 @@ def move_outside_sales(model, rows: np.ndarray, dest: np.ndarray) -> None:
     origin = hh.node[rows]
     model.outside_held = (model.outside_held - np.bincount(origin, sold, minlength=n)
                           + np.bincount(dest, (1.0 - share) * sold, minlength=n))
-    model.outside_waiting = model.outside_waiting + np.bincount(origin, share * sold, minlength=n)
+    to_entrants = model.params.outside_sales_to_entrants
+    if to_entrants > 0:
+        freed = np.bincount(origin, share * sold, minlength=n)
+        model.outside_waiting = model.outside_waiting + (1.0 - to_entrants) * freed
+        model.outside_for_entrants = model.outside_for_entrants + to_entrants * freed
+    else:
+        model.outside_waiting = model.outside_waiting + np.bincount(origin, share * sold, minlength=n)
     hh.enterprise_outside[rows] = (1.0 - share) * hh.enterprise_outside[rows]
+
+
+def collect_outside_losses(model, now: np.ndarray) -> None:
+    """What the node's enterprises sold outside the territory at the last collection or
+    pass-on (``model.outside_held``) less what they sell ``now`` (by node), times
+    ``outside_sales_pass_on``: the share ``outside_sales_to_entrants`` of it joins what waits
+    for the node's entrants (``model.outside_for_entrants``), the rest what waits for its
+    running enterprises (``model.outside_waiting``); the sales held are then ``now``."""
+    p = model.params
+    freed = p.outside_sales_pass_on * np.maximum(model.outside_held - now, 0.0)
+    model.outside_waiting = model.outside_waiting + (1.0 - p.outside_sales_to_entrants) * freed
+    model.outside_for_entrants = model.outside_for_entrants + p.outside_sales_to_entrants * freed
+    model.outside_held = now
+
+
+def place_with_entrants(model, entrants: np.ndarray) -> None:
+    """The customers outside waiting at each node for an entrant (``outside_sales_to_entrants``;
+    with this year's closures collected first) go to this year's entrants (``entrants``, a mask
+    of households) in proportion to their scale; first, at ``outside_sales_entry`` > 0, each
+    lot of a typical enterprise's sales outside that waits draws an entrant of its own
+    (:func:`open_for_customers`). What no entrant takes waits at the node."""
+    if model.outside_held is None:
+        return
+    hh, n = model.households, model.n_nodes
+    collect_outside_losses(model, outside_sales(model))
+    if model.params.outside_sales_entry > 0:
+        open_for_customers(model)
+    new = entrants & hh.alive & (hh.enterprise_capital > 0)
+    weight = np.where(new, hh.enterprise_scale, 0.0)
+    scale = np.bincount(hh.node, weight, minlength=n)
+    pool = model.outside_for_entrants
+    placed = np.where((scale > 0) & (pool > OUTSIDE_TOLERANCE * np.maximum(model.outside_held, 1.0)), pool, 0.0)
+    if placed.any():
+        with np.errstate(invalid="ignore", divide="ignore"):
+            per_scale = nan_to_num(placed / scale)
+        cap = model.params.outside_sales_entrant_cap
+        if cap > 0:  # at most cap times what the node's other enterprises sell outside per unit of scale
+            others = hh.alive & (hh.enterprise_capital > 0) & ~new
+            with np.errstate(invalid="ignore", divide="ignore"):
+                usual = nan_to_num(np.bincount(hh.node, hh.enterprise_outside * others, minlength=n)
+                                   / np.bincount(hh.node, hh.enterprise_scale * others, minlength=n))
+            per_scale = np.where(usual > 0, np.minimum(per_scale, cap * usual), per_scale)
+            placed = per_scale * scale
+        hh.enterprise_outside = hh.enterprise_outside + per_scale[hh.node] * weight
+    model.outside_for_entrants = np.maximum(pool - placed, 0.0)
+    model.outside_held = model.outside_held + placed
+
+
+def open_for_customers(model) -> None:
+    """Customers outside waiting for an entrant draw entry (``outside_sales_entry`` e): where
+    what waits at a node, W, is at least the node's sales outside per running enterprise, a lot
+    (the whole of W where it has none), floor(e W / lot) households without an enterprise whose
+    savings cover a typical enterprise's capital (``open_where_dear``'s candidates), drawn at
+    random (the "enterprises" stream; draws only where a lot waits), open one of the node's
+    typical scale, buying its capital outside the territory, and each takes a lot from W."""
+    p, hh, n = model.params, model.households, model.n_nodes
+    pool = model.outside_for_entrants
+    totals = node_owner_totals(model)
+    running = hh.alive & (hh.enterprise_capital > 0)
+    sold = np.bincount(hh.node, hh.enterprise_outside * running, minlength=n)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        lot = np.where(totals.owners > 0, nan_to_num(sold / totals.owners), pool)
+        wanted = np.where(lot > 0, np.floor(p.outside_sales_entry * nan_to_num(pool / lot) + 1e-9), 0.0)
+    wanted = np.where(pool > OUTSIDE_TOLERANCE * np.maximum(model.outside_held, 1.0), wanted, 0.0)
+    if not (wanted >= 1).any():
+        return
+    rng = model.streams["enterprises"]
+    typical = typical_scale(model, totals)
+    capital = p.enterprise_capital_output * typical
+    able = opening_candidates(alive=hh.alive, capital=hh.enterprise_capital, assets=hh.assets, node=hh.node,
+                              rise=wanted, typical=typical, price=capital)
+    if able.rows.size == 0:
+        return
+    g = hh.node[able.rows]
+    order = np.lexsort((rng.random(able.rows.size), g))  # by node, at random within it
+    rows, g = able.rows[order], g[order]
+    first = np.searchsorted(g, np.arange(n))  # each node's first candidate in the order
+    rank = np.arange(rows.size) - first[g]
+    take = rank < wanted[g]
+    rows, g = rows[take], g[take]
+    hh.enterprise_scale[rows] = typical[g]
+    hh.enterprise_capital[rows] = capital[g]
+    hh.assets[rows] -= capital[g]
+    hh.enterprise_outside[rows] = hh.enterprise_outside[rows] + lot[g]
+    model.ledger.record("households", "rest_of_world", "enterprise investment", capital[g].sum())
+    taken = np.bincount(g, lot[g], minlength=n)
+    model.outside_for_entrants = np.maximum(pool - taken, 0.0)
+    model.outside_held = model.outside_held + taken
 
 
 def supply(model) -> np.ndarray:
@@ -193,16 +296,33 @@ def turnover(model) -> None:
     rows = np.zeros(0, np.int64)
     if fall.any():
         rows = closing_candidates(alive=hh.alive, capital=hh.enterprise_capital, node=hh.node, fall=fall)
-        rows = rows[rng.random(rows.size) < fall[hh.node[rows]]]
+        chance = fall[hh.node[rows]]
+        if p.enterprise_exit_outside_shelter > 0:  # sales outside do not depend on the local price
+            chance = chance * (1.0 - p.enterprise_exit_outside_shelter * outside_share(model, rows))
+        rows = rows[rng.random(rows.size) < chance]
         hh.assets[rows] += hh.enterprise_capital[rows]  # sold, at its value, outside the territory
         model.ledger.record("rest_of_world", "households", "enterprise capital sold", hh.enterprise_capital[rows].sum())
         hh.enterprise_sales[rows] = hh.enterprise_outside[rows] = hh.enterprise_capital[rows] = 0.0
         hh.enterprise_scale[rows] = 0.0
     rise = p.enterprise_response * np.maximum(ratio - 1.0, 0.0) * model.populated
+    to_entrants = p.outside_sales_pass_on > 0 and p.outside_sales_to_entrants > 0
+    if to_entrants:
+        ran = hh.enterprise_capital > 0  # before this year's entry
     if rise.any():
         open_where_dear(model, rise)
     if p.own_account_entry > 0:
         open_own_account(model, closed=rows)
+    if to_entrants:
+        place_with_entrants(model, (hh.enterprise_capital > 0) & ~ran)
+
+
+def outside_share(model, rows: np.ndarray) -> np.ndarray:
+    """The share of the enterprises' (``rows``) sales, local (at the starting price) and
+    outside the territory, that they sell outside (0 where they sell nothing)."""
+    hh = model.households
+    outside, total = hh.enterprise_outside[rows], hh.enterprise_outside[rows] + hh.enterprise_sales[rows]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return nan_to_num(outside / total)
 
 
 def open_where_dear(model, rise: np.ndarray) -> None:

@@ -147,6 +147,7 @@ class TerritoryModel(mesa.Model):
         # ``outside_sales_pass_on`` is 0), and what waits for an enterprise (``enterprises``)
         self.outside_held = enterprises.outside_sales(self) if self.params.outside_sales_pass_on > 0 else None
         self.outside_waiting = np.zeros(n)
+        self.outside_for_entrants = np.zeros(n)  # what waits for the node's entrants (``outside_sales_to_entrants``)
         self.local_spending_share = start.local_spending_shares(self, start_spend)
         self.expected_local_price = start.local_price(self, start_spend)
         self.start_local_price = self.expected_local_price.copy()  # the base of consumer prices; enterprises' reference price
