@@ -70,10 +70,11 @@ REST_SPREAD_RANGE = (0.25, 2.0)
 REST_LEVEL_ROUNDS = 4
 """Rounds of expected jobs, productivity and the level of target incomes at turnover's rest
 before the spread's halvings begin (each halving is another round of them)."""
-REST_SHARE_ROUNDS = 6
+REST_SHARE_ROUNDS = 16
 """Most rounds of the jobs at turnover's rest at the final level and spread, until each node's
-local share of its enterprises' sales (``local_sales_share``) moves by less than
-``REST_SHARE_TOLERANCE`` between rounds (the last round's jobs are the start's)."""
+local share of its enterprises' sales (``local_sales_share``) is within ``REST_SHARE_TOLERANCE``
+of the share its jobs were drawn at (the last round's jobs are the start's); a node's step
+halves each time its share's move turns back."""
 REST_SHARE_TOLERANCE = 1e-3
 ESTATE_PROFIT_ROUNDS = 8
 """Rounds of the estates' starting profits and the public income their taxes pay for (the
@@ -358,13 +359,20 @@ def jobs_at_turnover_rest(model, cols: dict, init, skill: np.ndarray, farms: np.
             nearer = np.abs(poor - want_poor) < miss
             best, miss = np.where(nearer, spread, best), np.where(nearer, np.abs(poor - want_poor), miss)
         level *= np.where(mean > 0, want_mean / np.maximum(mean, 1e-9), 1.0)
-    for round_ in range(REST_SHARE_ROUNDS):  # the local shares of the final level and spread
+    # the local shares of the final level and spread: a node's step toward the share its jobs
+    # sell at halves each time the move turns back (the drawn jobs make the share a step function
+    # of it, which cycled at some seeds: Puerto Nuevo at seed 6 with rho 0.2, 0.2017, 0.2083, 0.1796, ...)
+    step, moved = np.ones(n), np.zeros(n)
+    for round_ in range(REST_SHARE_ROUNDS):
         income, employed, expected, one_adult = allocate(level, spread, expected, local)
         settled = local_sales_share(model, init, node, employed, skill, income, cols["enterprise_sales"], dividends,
                                     members)
-        if np.abs(settled - local).max() < REST_SHARE_TOLERANCE or round_ == REST_SHARE_ROUNDS - 1:
+        gap = settled - local
+        if np.abs(gap).max() < REST_SHARE_TOLERANCE or round_ == REST_SHARE_ROUNDS - 1:
             break  # ``local`` is the share these jobs were drawn at
-        local = settled
+        step = np.where(gap * moved < 0, 0.5 * step, step)
+        moved = step * gap
+        local = local + moved
     model.start_local_share = local
     # the farms whose adults all hold jobs earn nothing this year; their land is valued at what
     # it yields with one adult (``land_market.start``), as when a worker comes back to it
