@@ -102,25 +102,27 @@ VARIANCE_SHARES = ("S1", "ST", "S2", "dgsm")
 """Indices that are shares of the outcome's variance (dgsm: an upper bound of ST)."""
 
 
+IN_OUTCOME_UNITS = {"mu": 1, "mu_star": 1, "sigma": 1, "vi": 2, "vi_std": 2}
+"""Indices measured in the outcome's unit, to this power (Morris's effects per parameter range,
+DGSM's ``vi`` per parameter unit squared); the rest are shares of variance or distances, the
+same at any scale."""
+
+
 def index_unit(index: str, outcome: str) -> str:
     """What an index's value is measured in: Morris effects in the outcome's unit per the
     parameter's whole range (SALib divides each step's change by the step as a share of the
     range), variance-based indices as shares of the outcome's variance, PAWN's as
-    Kolmogorov-Smirnov distances."""
-    if index in ("mu", "mu_star", "sigma"):
+    Kolmogorov-Smirnov distances (:data:`IN_OUTCOME_UNITS`: which are in the outcome's unit)."""
+    power = IN_OUTCOME_UNITS.get(index)
+    if power == 1:
         return f"{outcome_unit(outcome)} per parameter range"
+    if power == 2:
+        return f"({outcome_unit(outcome)} per parameter unit)^2"
     if index in VARIANCE_SHARES:
         return "share of variance"
     if index in ("minimum", "mean", "median", "maximum"):
         return "KS distance (0-1)"
-    if index in ("vi", "vi_std"):
-        return f"({outcome_unit(outcome)} per parameter unit)^2"
     return "1"
-
-
-IN_OUTCOME_UNITS = {"mu": 1, "mu_star": 1, "sigma": 1, "vi": 2, "vi_std": 2}
-"""Indices measured in the outcome's unit, to this power (the rest are shares of variance or
-distances, the same at any scale)."""
 
 
 def to_whole_territory(table: pd.DataFrame, scale: float) -> pd.DataFrame:
