@@ -66,6 +66,13 @@ class Outcome:
         """``"sum"`` for flows, ``"end"`` otherwise."""
         return "sum" if self.kind == "flow" else "end"
 
+    def whole_territory_factor(self, scale: float) -> float:
+        """Factor from this outcome as simulated at ``households_scale`` ``scale`` to the whole
+        territory's: 1 / scale for a total over households (persons, firms, USD totals: the
+        model draws ``scale`` simulated households per real one and scales budgets with them),
+        1 for means, shares and indices."""
+        return 1.0 / scale if self.across == "sum" else 1.0
+
     @property
     def decimals(self) -> int:
         """Decimals shown: 3 for shares and indices, 1 for years, 0 for counts and money."""

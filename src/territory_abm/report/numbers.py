@@ -64,9 +64,9 @@ def whole_territory(scale: float) -> float:
 
 
 def whole_territory_factor(name: str, scale: float) -> float:
-    """:func:`whole_territory` for outcome ``name`` if it is summed over households (persons,
-    firms, USD totals), else 1 (means, shares and indices are as simulated)."""
-    return whole_territory(scale) if outcome(name).across == "sum" else 1.0
+    """Outcome ``name``'s factor to the whole territory (the registry's
+    ``Outcome.whole_territory_factor``: :func:`whole_territory` for totals over households, else 1)."""
+    return outcome(name).whole_territory_factor(scale)
 
 
 def decimals(spec: Outcome) -> int:

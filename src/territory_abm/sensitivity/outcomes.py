@@ -62,7 +62,7 @@ def whole_territory_factor(name: str, scale: float) -> float:
         spec = outcome(name)
     except KeyError:  # a test function's outcome
         return 1.0
-    return 1.0 / scale if spec.across == "sum" else 1.0
+    return spec.whole_territory_factor(scale)
 
 
 def run_outcomes(names: list[str], territory: pd.DataFrame, typology: pd.DataFrame,
