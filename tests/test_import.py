@@ -210,6 +210,35 @@ def test_init_writes_a_runnable_template_from_population_and_income_only(tmp_pat
     assert 'start_year = 2015' in (out / "scenario.toml").read_text()
 
 
+def test_init_writes_the_documented_context_the_shipped_baseline_has(tmp_path, capsys):
+    """A user's trial (session 25): init's scenario had no [context], so the registry's births
+    (0.020) ran against its deaths (0.006) with no income growth; the imported territory grew 18 %
+    in 20 years, its income per person fell and every unit 'worsened', and nothing said why. It
+    now writes the shipped baseline's documented context, which the run names under its summary;
+    a scenario without one is told."""
+    from territory_abm.params import DOCUMENTED_CONTEXT
+    from territory_abm.scenarios.loader import load_scenario
+
+    shipped = tomllib.loads((ROOT / "scenarios" / "baseline.toml").read_text(encoding="utf-8"))["context"]
+    assert shipped == {name: value for name, value, _ in DOCUMENTED_CONTEXT}
+    table = tmp_path / "mine.csv"
+    table.write_text("name,population,mean_income\nAlto,5200,1500\nBajo,3100,2100\n")
+    out = tmp_path / "mine"
+    assert main(["init", str(table), "--out", str(out)]) == 0
+    scenario = load_scenario(out / "scenario.toml")
+    assert all(scenario.parameters[name] == value for name, value, _ in DOCUMENTED_CONTEXT)
+    capsys.readouterr()
+    assert main(["run", str(out / "scenario.toml"), "--steps", "1", "--households-scale", "0.05",
+                 "--out", str(tmp_path / "run")]) == 0
+    printed = capsys.readouterr().out
+    assert "context (what moves the territory without any policy" in printed
+    assert "national_income_growth 0.02" in printed and "declares no [context]" not in printed
+    bare = out / "bare.toml"
+    bare.write_text('name = "bare"\nterritory = "."\nsteps = 1\nhouseholds_scale = 0.05\n')
+    assert main(["run", str(bare), "--out", str(tmp_path / "bare")]) == 0
+    assert "declares no [context], so the registry's defaults apply" in capsys.readouterr().out
+
+
 def test_init_names_every_unknown_column(tmp_path):
     table = tmp_path / "mine.csv"
     table.write_text("id,population,mean_incom,forest\nA,100,1000,0.3\n")

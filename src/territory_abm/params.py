@@ -45,6 +45,27 @@ class Parameter(FieldSpec):
 CONTEXT_GROUP = "context"
 """Group of the registry entries that are context drivers (a scenario's ``[context]`` table)."""
 
+DOCUMENTED_CONTEXT = (
+    ("birth_rate", 0.020, "crude birth rate, rural Latin America around 2010 (CELADE: about 20 per 1000)"),
+    ("death_rate", 0.006, "crude death rate (about 6 per 1000)"),
+    ("birth_rate_trend", -0.0003, "fertility decline: about 3 points per 1000 per decade"),
+    ("national_income_growth", 0.02, "income per person, Latin America 2003-2013 (CEPAL: about 2 %/yr)"),
+    ("wage_pass_through", 0.5, ""),
+    ("transfer_pass_through", 1.0, ""),
+    ("outside_income_growth", 0.02, "the cities and abroad grow with the country"),
+    ("market_price_volatility", 0.08, "yearly sd of log farm prices around trend (assumption; food price indices "
+                                      "vary 10-15 %/yr, farm-gate prices less)"),
+    ("climate_shock_probability", 0.1, "one bad year in ten (assumption)"),
+    ("climate_shock_loss", 0.2, "a fifth of farm output lost in a bad year (assumption)"),
+    ("frontier_clearing_rate", 0.005, "households want to clear 0.5 % of the forest in the first year (FAO FRA "
+                                      "2010: Latin America lost about 0.5 %/yr in 2000-2010)"),
+)
+"""A plausible Latin American decade: the shipped baseline's ``[context]`` (scenarios/baseline.toml,
+which a test keeps equal to it) and what ``init`` writes into an imported territory's scenario,
+(name, value, source or assumption). The registry's defaults alone are no context: births of
+0.020 against deaths of 0.006 with no income growth (a user's trial, session 25: an imported
+territory grew 18 % in 20 years while its income per person fell, and every unit 'worsened')."""
+
 
 def _p(name, unit, default, low, high, meaning, group, integer=False) -> Parameter:
     return Parameter(name, unit, float(default), float(low), float(high), meaning,

@@ -15,6 +15,7 @@ from .model import TerritoryModel
 from .outcomes import CHANGES, DIMENSIONS, GROUPS, SUMMARY, TYPE_COLOURS, TYPES, outcome
 from .output import maps, plots, tables
 from .output.tables import start_wage_jobs
+from .params import CONTEXT_GROUP, REGISTRY
 from .scenarios.loader import Scenario
 from .typology import type_shares, typology
 
@@ -115,6 +116,7 @@ def summary(result: RunResult) -> str:
     lines += scale_lines(result.model.scenario.households_scale)
     lines += emptied_lines(float(first["population"]), float(last["population"]))
     lines += typology_lines(result.typology, result.model.scenario.typology.as_dict())
+    lines += context_lines(result.model.params)
     lines += turnover_lines(result.model.params, getattr(result.model, "start_rest_poverty_miss", None),
                             result.model.territory.names)
     short = [f"{node} {j['kept'] / j['drawn']:.0%}" for node, j in start_wage_jobs(result.model).items()
@@ -147,6 +149,34 @@ def scale_lines(scale: float) -> list[str]:
         return []
     return [f"(households_scale {scale:g}: persons, firms, hectares and USD totals are the simulated territory's; "
             f"divide by {scale:g} for the whole territory)"]
+
+
+IDLE_UNLESS = {"climate_shock_loss": ("climate_shock_probability", "no shocks"),
+               "market_price_persistence": ("market_price_volatility", "no price shocks"),
+               "wage_pass_through": ("national_income_growth", "no national growth"),
+               "productivity_pass_through": ("national_income_growth", "no national growth"),
+               "transfer_pass_through": ("national_income_growth", "no national growth")}
+"""Context drivers that act only where another is not 0 (not named in a run's context line then)."""
+
+
+def context_lines(params) -> list[str]:
+    """Below a run's summary: the births and deaths and the context drivers in force where they
+    are not the registry's defaults (what moves the territory without any policy; drivers that
+    act only with another, :data:`IDLE_UNLESS`, not where it is 0), or, where none is declared, that the
+    registry's defaults are no context (births 0.020 against deaths 0.006, no income growth:
+    the population grows and income per person falls; a user's trial, session 25)."""
+    idle = {name for name, (rate, _) in IDLE_UNLESS.items() if params[rate] == 0}  # e.g. a shock's size without shocks
+    drivers = [name for name, spec in REGISTRY.items() if spec.group == CONTEXT_GROUP and name not in idle]
+    declared = [name for name in drivers if params[name] != REGISTRY[name].default]
+    if declared:
+        shown = ["birth_rate", "death_rate"] + [name for name in declared if name not in ("birth_rate", "death_rate")]
+        return ["", "context (what moves the territory without any policy; the registry's defaults for the rest): "
+                + ", ".join(f"{name} {params[name]:g}" for name in shown)]
+    return ["", f"note: the scenario declares no [context], so the registry's defaults apply: births "
+            f"{params.birth_rate:g} a person and year against deaths {params.death_rate:g} with no income growth, "
+            "which is neither a territory held flat nor a plausible decade; declare the territory's own in "
+            "its [context] table (README, \"Writing a scenario\": scenarios/baseline.toml has a documented "
+            "one, scenarios/stationary.toml one held flat)"]
 
 
 TURNOVER_SECTION = "A start at turnover's rest"

@@ -34,6 +34,7 @@ import numpy as np
 
 from ..errors import InputError
 from ..fields import FieldSpec
+from ..params import DOCUMENTED_CONTEXT
 from ..suggest import did_you_mean
 from .fill import MAX_FARMLAND_SHARE, RULE, fill_missing, land_from_classes
 from .geography import key_text
@@ -459,11 +460,17 @@ def _write(out: Path, nodes: Nodes, edges: list[tuple], *, name: str, year: int,
 
 def _scenario(name: str, year: int, poverty_line: float) -> str:
     safe = json.dumps(name)
+    context = "".join(f"{driver} = {value!r}" + (f"  # {note}" if note else "") + "\n"
+                      for driver, value, note in DOCUMENTED_CONTEXT)
     return (f"# Written by territory-abm: the imported territory with no new policy, from its data's year.\n"
-            f"# Context and parameters are the package's defaults: replace them with the territory's own.\n"
+            f"# Its context is the shipped baseline's plausible Latin American decade and its parameters are\n"
+            f"# the package's defaults: replace them with the territory's own.\n"
             f"name = {safe}\ndescription = {json.dumps('Imported territory ' + name + ', no new policies.')}\n"
             f'territory = "."\nstart_year = {year}\nsteps = 20\nseed = 1\npoverty_line = {poverty_line!r}\n'
-            f"households_scale = 1.0\n")
+            f"households_scale = 1.0\n\n"
+            f"[context]\n# What moves the territory without any local policy (README, \"Writing a scenario\"; for a\n"
+            f"# territory held flat, births that balance deaths and migration, see scenarios/stationary.toml)\n"
+            f"{context}")
 
 
 def filled_summary_rows(notes: list[tuple[str, str, str, str]]) -> dict:
