@@ -511,3 +511,26 @@ def test_ids_with_a_point_are_not_taken_for_thousands(tmp_path):
     table.write_text("id;name;population;mean_income\n52.1;A;5200;1500,5\n52.2;B;300;1200\n")
     init_territory(table, tmp_path / "out2")
     assert load_territory(tmp_path / "out2").ids[:2] == ["52.1", "52.2"]
+
+
+def test_a_starting_poverty_far_from_the_tables_is_named_under_the_run(tmp_path, capsys):
+    """The README calls ``poverty_rate`` a check, but nothing checked it (a user's trial, session
+    25: a unit whose table said 0.20 started at 0.528, its mean income and Gini implying far more
+    poverty). Now a unit whose starting poverty misses its table's by more than the tolerance
+    beyond the draw's sampling error is named under the run's summary and every unit's pair is in
+    run.json; the units whose columns agree are not named."""
+    import json
+
+    table = tmp_path / "mine.csv"
+    table.write_text("id,name,population,mean_income,income_gini,poverty_rate\n"
+                     "A,Alto,8400,1650,0.44,0.20\nB,Bajo,6000,1650,0.44,0.50\n")
+    out = tmp_path / "mine"
+    assert main(["init", str(table), "--out", str(out)]) == 0
+    capsys.readouterr()
+    assert main(["run", str(out / "scenario.toml"), "--steps", "1", "--out", str(tmp_path / "run")]) == 0
+    printed = capsys.readouterr().out
+    line = next(text for text in printed.splitlines() if text.startswith("starting poverty differs"))
+    assert "A " in line and "(table 0.200)" in line and "B " not in line
+    start = json.loads((tmp_path / "run" / "run.json").read_text())["start_poverty"]
+    assert start["A"]["table"] == 0.2 and start["A"]["start"] > 0.4
+    assert abs(start["B"]["start"] - 0.5) < start["B"]["tolerance"]

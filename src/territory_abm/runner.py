@@ -14,7 +14,7 @@ from .experiments.store import RUN_MARKER, STORE_NAME
 from .model import TerritoryModel
 from .outcomes import CHANGES, DIMENSIONS, GROUPS, SUMMARY, TYPE_COLOURS, TYPES, outcome
 from .output import maps, plots, tables
-from .output.tables import start_wage_jobs
+from .output.tables import START_POVERTY_TOLERANCE, start_poverty, start_wage_jobs
 from .params import CONTEXT_GROUP, REGISTRY
 from .scenarios.loader import Scenario
 from .typology import type_shares, typology
@@ -119,6 +119,7 @@ def summary(result: RunResult) -> str:
     lines += context_lines(result.model.params)
     lines += turnover_lines(result.model.params, getattr(result.model, "start_rest_poverty_miss", None),
                             result.model.territory.names)
+    lines += start_poverty_lines(result.model)
     short = [f"{node} {j['kept'] / j['drawn']:.0%}" for node, j in start_wage_jobs(result.model).items()
              if j["drawn"] > 0 and j["kept"] < 0.9 * j["drawn"] and result.model.params.job_separation_rate == 0]
     if short:
@@ -157,6 +158,21 @@ IDLE_UNLESS = {"climate_shock_loss": ("climate_shock_probability", "no shocks"),
                "productivity_pass_through": ("national_income_growth", "no national growth"),
                "transfer_pass_through": ("national_income_growth", "no national growth")}
 """Context drivers that act only where another is not 0 (not named in a run's context line then)."""
+
+
+def start_poverty_lines(model) -> list[str]:
+    """Below a run's summary: the units whose starting poverty differs from their table's
+    ``poverty_rate`` by more than ``tables.START_POVERTY_TOLERANCE`` beyond the draw's sampling
+    error (``tables.start_poverty``; a user's trial, session 25:
+    a table's 0.20 started at 0.528 without a word, and the README called the rate a check)."""
+    far = [f"{node} {p['start']:.3f} (table {p['table']:.3f})" for node, p in start_poverty(model).items()
+           if abs(p["start"] - p["table"]) > p["tolerance"]]
+    if not far:
+        return []
+    return ["", f"starting poverty differs from the table's poverty_rate by more than {START_POVERTY_TOLERANCE:g} "
+            "beyond the draw's sampling error (the start draws incomes from mean_income and income_gini as a "
+            "lognormal; the poverty rate only checks them: where these disagree, check the three columns; "
+            "run.json: start_poverty): " + ", ".join(far)]
 
 
 def context_lines(params) -> list[str]:

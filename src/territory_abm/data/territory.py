@@ -48,7 +48,7 @@ NODE_COLUMNS: tuple[FieldSpec, ...] = (
     _column("population", "persons", 1, 1e8, "residents at the start date", "int"),
     _column("households", "households", 1, 1e8, "households at the start date", "int"),
     _column("mean_income", "USD/person/yr", 1, 1e6, "mean per-capita household income", "float"),
-    _column("poverty_rate", "1", 0, 1, "share of people below the poverty line (observed; used as a check)", "float"),
+    _column("poverty_rate", "1", 0, 1, "share of people below the poverty line (observed; a check on mean_income and income_gini, from which the start draws incomes: a unit whose starting poverty misses it by more than 0.03 beyond the draw's sampling error is named under run's summary)", "float"),
     _column("income_gini", "1", 0, 0.95, "Gini of per-capita household income", "float"),
     _column("land_gini", "1", 0, 0.98, "Gini of household landholdings", "float"),
     _column("mean_farm_ha", "ha/household", 0, 1e4, "mean land per household", "float"),

@@ -161,6 +161,7 @@ def households(model, init) -> None:
         init.wage[:] *= step
     cols["income"] = income
     model.start_wage_jobs["drawn"] = drawn
+    model.start_wage_jobs["table"] = table_jobs
     estates.share_jobs(model.estates, init.jobs[:, 0], model.worker_skill)
     # each worker earns the wage per skill unit of its skill (the jobs are those kept, so this
     # shares each node's wage bill among its workers by skill, as ``kernels.labour_incomes`` does)
