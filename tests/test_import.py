@@ -534,3 +534,27 @@ def test_a_starting_poverty_far_from_the_tables_is_named_under_the_run(tmp_path,
     start = json.loads((tmp_path / "run" / "run.json").read_text())["start_poverty"]
     assert start["A"]["table"] == 0.2 and start["A"]["start"] > 0.4
     assert abs(start["B"]["start"] - 0.5) < start["B"]["tolerance"]
+
+
+def test_a_missing_nonfarm_share_is_filled_in_proportion_to_the_wage_share(tmp_path, capsys):
+    """The start pays a unit's non-farm income to its wage workers, so the regional 0.38 over a
+    wage share of 0.15 made the poorest units' starting wages about twice the city's (a user's
+    trial, session 25: 4,170-4,510 USD against 2,550). Filled in proportion to the wage share
+    (known answers: 0.38 / 0.3 x 0.15; the regional 0.38 where the wage share is filled too; at
+    most 0.95), a poorer unit's starting wage per worker is below a richer one's whatever their
+    wage shares (here Alto's, at 1,400 USD and a wage share of 0.15, below Bajo's, at 1,500 and
+    the regional 0.3; with 0.38 for both it was 5,208 USD against 2,686)."""
+    table = tmp_path / "mine.csv"
+    table.write_text("id,name,kind,population,mean_income,wage_share\n"
+                     "A,Alto,municipality,6000,1400,0.15\nB,Bajo,municipality,6000,1500,\n"
+                     "C,Ciudad,city,40000,3200,0.52\nD,Dique,municipality,3000,1600,0.9\n")
+    out = tmp_path / "mine"
+    assert main(["init", str(table), "--out", str(out)]) == 0
+    filled = load_territory(out).table["nonfarm_income_share"]
+    assert filled[0] == pytest.approx(0.38 / 0.3 * 0.15) and filled[1] == pytest.approx(0.38)
+    assert filled[2] == pytest.approx(0.38 / 0.3 * 0.52) and filled[3] == pytest.approx(0.95)
+    capsys.readouterr()
+    assert main(["run", str(out / "scenario.toml"), "--steps", "1", "--out", str(tmp_path / "run")]) == 0
+    nodes = pd.read_csv(tmp_path / "run" / "municipalities.csv")
+    wage = nodes[nodes["year"] == nodes["year"].min()].set_index("node_id")["mean_wage"]
+    assert wage["A"] < wage["B"]

@@ -65,6 +65,8 @@ class Rule:
 
 
 _EXAMPLE = "assumption: about the median of the bundled example territory"
+MAX_FILLED_NONFARM_SHARE = 0.95
+"""The most a filled ``nonfarm_income_share`` can be (a unit with most adults in wage jobs)."""
 RULES: tuple[Rule, ...] = (
     Rule("households", 4.2, "population / the regional default household size (persons per household)",
          "assumption: rural Latin America, household size about 4 (CEPALSTAT)"),
@@ -82,7 +84,9 @@ RULES: tuple[Rule, ...] = (
          "observed forest cover leaves if that is smaller", "the boundaries file"),
     Rule("forest_cover", 0.35, "the regional default, capped at the area left by farmland", _EXAMPLE),
     Rule("wage_share", 0.3, "the regional default", _EXAMPLE),
-    Rule("nonfarm_income_share", 0.38, "the regional default", _EXAMPLE),
+    Rule("nonfarm_income_share", 0.38, "the regional default times the unit's wage share over the regional "
+         f"wage share (so that the wage per worker it implies is the regional one), at least the wage share and "
+         f"at most {MAX_FILLED_NONFARM_SHARE:g}", _EXAMPLE),
     Rule("share_commercial_agriculture", 0.28, "the regional default", _EXAMPLE),
     Rule("share_agro_processing", 0.2, "the regional default", _EXAMPLE),
     Rule("share_commerce_services", 0.42, "the regional default", _EXAMPLE),
@@ -208,8 +212,14 @@ def fill_missing(table: dict[str, np.ndarray], populated: np.ndarray, poverty_li
         scaled = free * (np.maximum(rest, 0.0) / np.maximum(free.sum(axis=1), 1e-12))[:, None]
         for k, c in enumerate(sector_columns):
             fill(c, np.where(missing, scaled[:, k], np.nan))
-    for column in ("wage_share", "nonfarm_income_share", "dynamic_market_share", "mean_education",
-                   "service_quality", "governance"):
+    fill("wage_share", d["wage_share"])
+    # in proportion to the unit's wage share: the start pays the non-farm income to the wage
+    # workers, so a regional share over a low wage share made the poorest units' wages twice
+    # the city's (a user's trial, session 25); where the wage share is the regional one, the
+    # regional default
+    ratio = d["nonfarm_income_share"] / d["wage_share"] if d["wage_share"] > 0 else 1.0
+    fill("nonfarm_income_share", np.clip(ratio * table["wage_share"], table["wage_share"], MAX_FILLED_NONFARM_SHARE))
+    for column in ("dynamic_market_share", "mean_education", "service_quality", "governance"):
         fill(column, d[column])
     return filled
 
