@@ -218,7 +218,8 @@ def fill_missing(table: dict[str, np.ndarray], populated: np.ndarray, poverty_li
     # the city's (a user's trial, session 25); where the wage share is the regional one, the
     # regional default
     ratio = d["nonfarm_income_share"] / d["wage_share"] if d["wage_share"] > 0 else 1.0
-    fill("nonfarm_income_share", np.clip(ratio * table["wage_share"], table["wage_share"], MAX_FILLED_NONFARM_SHARE))
+    proportional = np.clip(ratio * table["wage_share"], table["wage_share"], MAX_FILLED_NONFARM_SHARE)
+    fill("nonfarm_income_share", np.where(table["wage_share"] == d["wage_share"], d["nonfarm_income_share"], proportional))
     for column in ("dynamic_market_share", "mean_education", "service_quality", "governance"):
         fill(column, d[column])
     return filled
