@@ -57,9 +57,12 @@ def test_books_balance_and_people_are_conserved_with_every_rule_on():
 
 
 def test_the_defaults_leave_every_rule_off():
-    """The three rules are off by default (the stationary start is at rest without them)."""
+    """The rules are off by default (the stationary start is at rest without them), the
+    customers' rules of session 25 included."""
     p = load_scenario(SCENARIOS / "baseline.toml").parameters
-    assert p.own_account_entry == p.mover_asset_share == p.outside_sales_pass_on == 0.0
+    assert p.own_account_entry == p.mover_asset_share == p.outside_sales_pass_on == p.formed_household_growth == 0.0
+    assert (p.outside_sales_to_entrants == p.outside_sales_entrant_cap == p.outside_sales_entry
+            == p.enterprise_exit_outside_shelter == 0.0)
 
 
 def _candidate(m):
@@ -381,12 +384,31 @@ def test_customers_waiting_for_an_entrant_wait_while_none_opens(year_under_way):
     assert m.outside_for_entrants[g] == pytest.approx(0.0, abs=1e-9)
 
 
+def _drawn_entry_case(m, g, lost, extra=2):
+    """Households of node ``g`` without an enterprise: all but ``floor(lost / lot) + extra`` of
+    them given too little to pay a typical enterprise's capital, those given twice it; returns
+    (the node's lot at its rate, the typical scale, its capital, the candidates, the mask of the
+    node's households without an enterprise, their assets)."""
+    hh = m.households
+    running = hh.alive & (hh.enterprise_capital > 0) & (hh.node == g)
+    lot = hh.enterprise_outside[running].sum() / running.sum()  # typical scale x the node's rate
+    typical = hh.enterprise_scale[running].sum() / running.sum()
+    capital = m.params.enterprise_capital_output * typical
+    poor = hh.alive & (hh.enterprise_capital <= 0) & (hh.node == g)
+    hh.assets[poor] = np.minimum(hh.assets[poor], 0.5 * capital)  # none can pay but these:
+    able = np.flatnonzero(poor)[:int(np.floor(lost / lot)) + extra]
+    hh.assets[able] = 2.0 * capital
+    return lot, typical, capital, able, poor, hh.assets.copy()
+
+
 def test_waiting_customers_draw_entrants_of_a_typical_enterprise_s_sales_outside(year_under_way):
     """Known answer (``outside_sales_entry`` 1): the node's largest exporter, selling W outside,
-    closes; a lot is the node's sales outside per enterprise left running; floor(W / lot)
-    households without an enterprise whose savings cover a typical enterprise's capital open
-    one of the typical scale, each paying its capital from its savings and taking a lot; the
-    rest, W - floor(W / lot) lot, waits (no other entrant this year)."""
+    closes; a lot is what a typical enterprise of the node sells outside (its mean scale times
+    the node's sales outside per unit of scale: the node's sales outside per enterprise left
+    running); W / lot households, rounded at random to floor(W / lot) or one more, of those
+    without an enterprise whose savings cover a typical enterprise's capital open one of the
+    typical scale, each paying its capital from its savings and taking a lot (the last lots
+    sharing what is left where they exceed W); the rest waits (no other entrant this year)."""
     m = _to_entrants(year_under_way, 1.0, entry=1.0)
     hh = m.households
     g = next(g for g in range(m.n_nodes) if _exporters(m, g).sum() >= 4)
@@ -394,27 +416,80 @@ def test_waiting_customers_draw_entrants_of_a_typical_enterprise_s_sales_outside
     row = int(exporters[np.argmax(hh.enterprise_outside[exporters])])
     lost = hh.enterprise_outside[row]
     _close(m, row)
-    running = hh.alive & (hh.enterprise_capital > 0) & (hh.node == g)
-    lot = hh.enterprise_outside[running].sum() / running.sum()
-    typical = hh.enterprise_scale[running].sum() / running.sum()
-    wanted = int(np.floor(lost / lot))
-    assert wanted >= 1
-    capital = m.params.enterprise_capital_output * typical
-    poor = hh.alive & (hh.enterprise_capital <= 0) & (hh.node == g)
-    hh.assets[poor] = np.minimum(hh.assets[poor], 0.5 * capital)  # none can pay but these:
-    able = np.flatnonzero(poor)[:wanted + 2]
-    hh.assets[able] = 2.0 * capital
-    assets = hh.assets.copy()
+    lot, typical, capital, able, poor, assets = _drawn_entry_case(m, g, lost)
     enterprises.place_with_entrants(m, np.zeros(hh.n, bool))
     opened = np.flatnonzero(poor & (hh.enterprise_capital > 0))
-    assert opened.size == wanted and np.isin(opened, able).all()
+    k = int(np.floor(lost / lot))
+    assert k >= 1 and opened.size in (k, k + 1) and np.isin(opened, able).all()
+    each = min(lot, lost / opened.size)
     np.testing.assert_allclose(hh.enterprise_scale[opened], typical, rtol=1e-12)
     np.testing.assert_allclose(hh.enterprise_capital[opened], capital, rtol=1e-12)
     np.testing.assert_allclose(hh.assets[opened], assets[opened] - capital, rtol=1e-12)
-    np.testing.assert_allclose(hh.enterprise_outside[opened], lot, rtol=1e-12)
-    assert m.outside_for_entrants[g] == pytest.approx(lost - wanted * lot, rel=1e-9)
+    np.testing.assert_allclose(hh.enterprise_outside[opened], each, rtol=1e-12)
+    assert m.outside_for_entrants[g] == pytest.approx(lost - opened.size * each, rel=1e-9, abs=1e-6)
     assert m.ledger.flows()[("households", "rest_of_world", "enterprise investment")] == pytest.approx(
-        wanted * capital, rel=1e-9)
+        opened.size * capital, rel=1e-9)
+
+
+def test_drawn_entry_does_not_reopen_an_enterprise_the_price_rule_closed_that_year(year_under_way):
+    """Review 25: households whose enterprise the price rule closed in the year could buy a
+    typical one back at once and take the customers just freed (19 of 103 drawn entrants in a
+    10-year run); as with own-account entry, they cannot in that year."""
+    m = _to_entrants(year_under_way, 1.0, entry=1.0)
+    hh = m.households
+    g = next(g for g in range(m.n_nodes) if _exporters(m, g).sum() >= 4)
+    exporters = np.flatnonzero(_exporters(m, g))
+    row = int(exporters[np.argmax(hh.enterprise_outside[exporters])])
+    lost = hh.enterprise_outside[row]
+    _close(m, row)
+    lot, typical, capital, able, poor, assets = _drawn_entry_case(m, g, lost)
+    enterprises.place_with_entrants(m, np.zeros(hh.n, bool), closed=able)
+    assert not (hh.enterprise_capital[able] > 0).any()
+    assert m.outside_for_entrants[g] == pytest.approx(lost, rel=1e-12)
+
+
+def test_customers_waiting_where_no_enterprise_runs_draw_entry_below_a_rate_of_one(year_under_way):
+    """Review 25: where a node had no enterprise left, a lot was the whole of what waited, so at
+    any ``outside_sales_entry`` below 1 nobody ever opened (and at 1 one household took it all).
+    A lot is now a typical enterprise's at the territory's rate per unit of scale, and the count
+    is rounded at random: with ten lots waiting at a rate of 0.5, about five open, each taking a
+    lot."""
+    m = _to_entrants(year_under_way, 1.0, entry=0.5)
+    hh = m.households
+    g = next(g for g in range(m.n_nodes) if _exporters(m, g).sum() >= 4)
+    for row in np.flatnonzero(hh.alive & (hh.enterprise_capital > 0) & (hh.node == g)):
+        _close(m, row)
+    enterprises.pass_on_outside_sales(m)
+    running = hh.alive & (hh.enterprise_capital > 0)
+    overall = (hh.enterprise_outside * running).sum() / (hh.enterprise_scale * running).sum()
+    typical = enterprises.typical_scale(m, enterprises.node_owner_totals(m))[g]
+    lot = typical * overall
+    assert lot > 0
+    m.outside_held[g], m.outside_for_entrants[g] = 0.0, 10 * lot  # ten lots wait
+    capital = m.params.enterprise_capital_output * typical
+    poor = hh.alive & (hh.node == g)
+    hh.assets[poor] = 2.0 * capital
+    enterprises.place_with_entrants(m, np.zeros(hh.n, bool))
+    opened = np.flatnonzero(poor & (hh.enterprise_capital > 0))
+    assert opened.size in (5, 6)
+    np.testing.assert_allclose(hh.enterprise_outside[opened], lot, rtol=1e-9)
+    assert m.outside_for_entrants[g] == pytest.approx((10 - opened.size) * lot, rel=1e-9)
+
+
+def test_switching_the_entrants_share_off_hands_what_waits_for_entrants_to_the_running_ones(year_under_way):
+    """Review 25: switched off mid-run, what waited for entrants stayed stranded (and grew with
+    productivity); it now joins what waits for the node's running enterprises at the next pass-on."""
+    m = _to_entrants(year_under_way, 1.0)
+    hh = m.households
+    row, g, lost, others, outside = _closing_exporter(m)
+    _close(m, row)
+    enterprises.pass_on_outside_sales(m)
+    assert m.outside_for_entrants[g] == pytest.approx(lost, rel=1e-12)
+    m.params = m.params.with_overrides({"outside_sales_to_entrants": 0.0}, source="test")
+    enterprises.pass_on_outside_sales(m)
+    assert not m.outside_for_entrants.any()
+    gain = hh.enterprise_outside[others] - outside[others]
+    assert gain.sum() == pytest.approx(lost, rel=1e-9)
 
 
 def test_books_balance_with_the_customers_outside_waiting_for_entrants():

@@ -60,7 +60,12 @@ from .exact import nan_to_num
 
 OUTSIDE_TOLERANCE = 1e-9
 """Share of a node's sales outside the territory below which what is missing is float residue
-and is not passed on (``pass_on_outside_sales``)."""
+and is not passed on or placed (``pass_on_outside_sales``, ``place_with_entrants``,
+``open_for_customers``)."""
+MIN_LOT_SHARE = 0.1
+"""A lot of customers outside that draws an entrant (``open_for_customers``) is at least this
+share of a typical enterprise's sales outside at the territory's rate per unit of scale, so that
+a node whose other enterprises sell little outside does not draw an entrant per crumb."""
 
 
 def sales_for_income(params, income: np.ndarray) -> np.ndarray:
@@ -121,8 +126,9 @@ def pass_on_outside_sales(model) -> None:
     territory, sold outside the territory since the last pass-on (``model.outside_held``, what
     the node's enterprises sold outside after it, less what they sell now; None while the share
     is 0), ``outside_sales_pass_on`` passes to the node's other enterprises in proportion to
-    their scale to the power ``outside_sales_pass_on_scale`` (1: to their scale; 0: equally);
-    the rest is lost. A
+    their scale to the power ``outside_sales_pass_on_scale`` (1: to their scale; 0: equally),
+    less the share ``outside_sales_to_entrants`` that waits for the node's entrants
+    (:func:`collect_outside_losses`, :func:`place_with_entrants`); the rest is lost. A
     household that moves whole inside the territory leaves that share at its node too and takes
     the rest with its enterprise (booked by ``migration.migrate``). Where a node has no
     enterprise, what is to pass waits for one (``model.outside_waiting``). 0, the default, keeps
@@ -142,6 +148,9 @@ def pass_on_outside_sales(model) -> None:
         collect_outside_losses(model, now)
         pending = model.outside_waiting
     else:
+        if model.outside_for_entrants.any():  # switched off since: what waited for entrants goes to the running ones
+            model.outside_waiting = model.outside_waiting + model.outside_for_entrants
+            model.outside_for_entrants = np.zeros(n)
         pending = share * np.maximum(model.outside_held - now, 0.0) + model.outside_waiting
     running = hh.alive & (hh.enterprise_capital > 0)
     power = model.params.outside_sales_pass_on_scale  # customers choose by scale^power (1: in proportion)
@@ -192,18 +201,20 @@ def collect_outside_losses(model, now: np.ndarray) -> None:
     model.outside_held = now
 
 
-def place_with_entrants(model, entrants: np.ndarray) -> None:
+def place_with_entrants(model, entrants: np.ndarray, closed: np.ndarray | None = None) -> None:
     """The customers outside waiting at each node for an entrant (``outside_sales_to_entrants``;
-    with this year's closures collected first) go to this year's entrants (``entrants``, a mask
-    of households) in proportion to their scale; first, at ``outside_sales_entry`` > 0, each
-    lot of a typical enterprise's sales outside that waits draws an entrant of its own
-    (:func:`open_for_customers`). What no entrant takes waits at the node."""
+    with this year's closures collected first) go to this year's entrants by the price rule and
+    own-account entry (``entrants``, a mask of households) in proportion to their scale; first,
+    at ``outside_sales_entry`` > 0, lots of a typical enterprise's sales outside that wait draw
+    entrants of their own, each taking one lot (:func:`open_for_customers`; not the households
+    whose enterprise the price rule ``closed`` this year, rows). What no entrant takes waits at
+    the node."""
     if model.outside_held is None:
         return
     hh, n = model.households, model.n_nodes
     collect_outside_losses(model, outside_sales(model))
     if model.params.outside_sales_entry > 0:
-        open_for_customers(model)
+        open_for_customers(model, closed)
     new = entrants & hh.alive & (hh.enterprise_capital > 0)
     weight = np.where(new, hh.enterprise_scale, 0.0)
     scale = np.bincount(hh.node, weight, minlength=n)
@@ -225,44 +236,62 @@ def place_with_entrants(model, entrants: np.ndarray) -> None:
     model.outside_held = model.outside_held + placed
 
 
-def open_for_customers(model) -> None:
-    """Customers outside waiting for an entrant draw entry (``outside_sales_entry`` e): where
-    what waits at a node, W, is at least the node's sales outside per running enterprise, a lot
-    (the whole of W where it has none), floor(e W / lot) households without an enterprise whose
-    savings cover a typical enterprise's capital (``open_where_dear``'s candidates), drawn at
-    random (the "enterprises" stream; draws only where a lot waits), open one of the node's
-    typical scale, buying its capital outside the territory, and each takes a lot from W."""
+def open_for_customers(model, closed: np.ndarray | None = None) -> None:
+    """Customers outside waiting for an entrant draw entry (``outside_sales_entry`` e). A lot is
+    what a typical enterprise of the node (``typical_scale``) sells outside at the node's rate
+    per unit of scale (its running enterprises' sales outside over their scale; the territory's
+    where the node's sell nothing outside or it has none), and at least ``MIN_LOT_SHARE`` of a
+    typical enterprise's at the territory's rate. Where W waits at a node, e W / lot households
+    (rounded at random to a whole number, a draw per node where something waits) without an
+    enterprise whose savings cover a typical enterprise's capital (``open_where_dear``'s
+    candidates; not those whose enterprise the price rule ``closed`` this year, rows), drawn at
+    random (the "enterprises" stream), open one of the node's typical scale, buying its capital
+    outside the territory, and each takes a lot from W (all share W where their lots exceed it)."""
     p, hh, n = model.params, model.households, model.n_nodes
     pool = model.outside_for_entrants
-    totals = node_owner_totals(model)
-    running = hh.alive & (hh.enterprise_capital > 0)
-    sold = np.bincount(hh.node, hh.enterprise_outside * running, minlength=n)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        lot = np.where(totals.owners > 0, nan_to_num(sold / totals.owners), pool)
-        wanted = np.where(lot > 0, np.floor(p.outside_sales_entry * nan_to_num(pool / lot) + 1e-9), 0.0)
-    wanted = np.where(pool > OUTSIDE_TOLERANCE * np.maximum(model.outside_held, 1.0), wanted, 0.0)
-    if not (wanted >= 1).any():
+    waiting = pool > OUTSIDE_TOLERANCE * np.maximum(model.outside_held, 1.0)
+    if not waiting.any():
         return
     rng = model.streams["enterprises"]
+    totals = node_owner_totals(model)
     typical = typical_scale(model, totals)
+    running = hh.alive & (hh.enterprise_capital > 0)
+    sold = np.bincount(hh.node, hh.enterprise_outside * running, minlength=n)
+    scale = np.bincount(hh.node, hh.enterprise_scale * running, minlength=n)
+    overall = sold.sum() / scale.sum() if scale.sum() > 0 else 0.0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rate = np.where(sold > 0, nan_to_num(sold / scale), overall)
+        lot = typical * np.maximum(rate, MIN_LOT_SHARE * overall)
+        expected = np.where(waiting & (lot > 0), p.outside_sales_entry * nan_to_num(pool / lot), 0.0)
+    u = np.ones(n)
+    u[waiting] = rng.random(int(waiting.sum()))
+    wanted = np.floor(expected + u * (expected > 0))
+    if not (wanted >= 1).any():
+        return
     capital = p.enterprise_capital_output * typical
     able = opening_candidates(alive=hh.alive, capital=hh.enterprise_capital, assets=hh.assets, node=hh.node,
                               rise=wanted, typical=typical, price=capital)
-    if able.rows.size == 0:
+    rows = able.rows
+    if closed is not None and closed.size:
+        rows = rows[~np.isin(rows, closed)]  # as own-account entry: not in the year the price rule closed it
+    if rows.size == 0:
         return
-    g = hh.node[able.rows]
-    order = np.lexsort((rng.random(able.rows.size), g))  # by node, at random within it
-    rows, g = able.rows[order], g[order]
+    g = hh.node[rows]
+    order = np.lexsort((rng.random(rows.size), g))  # by node, at random within it
+    rows, g = rows[order], g[order]
     first = np.searchsorted(g, np.arange(n))  # each node's first candidate in the order
     rank = np.arange(rows.size) - first[g]
     take = rank < wanted[g]
     rows, g = rows[take], g[take]
+    entrants = np.bincount(g, minlength=n)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        each = np.minimum(lot, nan_to_num(pool / entrants))  # the last lots share what is left
     hh.enterprise_scale[rows] = typical[g]
     hh.enterprise_capital[rows] = capital[g]
     hh.assets[rows] -= capital[g]
-    hh.enterprise_outside[rows] = hh.enterprise_outside[rows] + lot[g]
+    hh.enterprise_outside[rows] = hh.enterprise_outside[rows] + each[g]
     model.ledger.record("households", "rest_of_world", "enterprise investment", capital[g].sum())
-    taken = np.bincount(g, lot[g], minlength=n)
+    taken = entrants * each
     model.outside_for_entrants = np.maximum(pool - taken, 0.0)
     model.outside_held = model.outside_held + taken
 
@@ -313,7 +342,7 @@ def turnover(model) -> None:
     if p.own_account_entry > 0:
         open_own_account(model, closed=rows)
     if to_entrants:
-        place_with_entrants(model, (hh.enterprise_capital > 0) & ~ran)
+        place_with_entrants(model, (hh.enterprise_capital > 0) & ~ran, closed=rows)
 
 
 def outside_share(model, rows: np.ndarray) -> np.ndarray:
