@@ -131,8 +131,8 @@ def init_territory(table_path: str | Path, out: str | Path, year: int = 2010, po
     assumed market; returns what was filled."""
     table_path = Path(table_path)
     out = _check_out(Path(out), force, table_path)
-    data = read_table(table_path)
     problems = Problems(table_path)
+    data = read_table(table_path, problems)  # a row with too many cells is reported with the other problems
     key = "id" if "id" in data.header else "name" if "name" in data.header else None
     known = {c.name for c in NODE_COLUMNS} | {"mean_consumption"}
     for column in data.header:
