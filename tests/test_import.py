@@ -242,6 +242,31 @@ def test_init_of_a_comma_separated_table_with_decimal_commas_hints_once_at_semic
                                [r / 1000 for r in rates])
 
 
+def test_a_range_error_says_after_conversion_only_where_a_value_was_converted(tmp_path):
+    """"a number in [0, 1] after conversion from share" said a conversion nobody made; a value
+    given in percent (converted to a share) still says so."""
+    table = tmp_path / "mine.csv"
+    table.write_text("id,population,mean_income,poverty_rate\nA,-5,1500,1.5\n")
+    with pytest.raises(InputError) as err:
+        init_territory(table, tmp_path / "out")
+    assert "a number in [0, 1], got 1.5" in str(err.value) and "got -5" in str(err.value)
+    assert "conversion" not in str(err.value)
+    mapping = _grid(tmp_path, table="code,pop,income,pov\nU0,1000,2000,135\nU1,1000,2000,30\nU2,1000,2000,30\n"
+                    "U3,1000,2000,30\n", columns='poverty_rate = {column = "pov", unit = "percent"}')
+    with pytest.raises(InputError, match=r"a number in \[0, 1\] after conversion from percent, got 1.35"):
+        import_territory(mapping, tmp_path / "imported")
+
+
+def test_init_names_a_missing_minimal_column_in_plain_words(tmp_path):
+    table = tmp_path / "mine.csv"
+    table.write_text("id,households\nA,100\n")
+    with pytest.raises(InputError) as err:
+        init_territory(table, tmp_path / "out")
+    message = str(err.value)
+    assert "header: a column named population (in persons;" in message
+    assert "a column named mean_income or mean_consumption (in USD/person/yr)" in message
+
+
 def test_a_run_says_which_territory_values_were_assumed(valley, tmp_path):
     import json
 
