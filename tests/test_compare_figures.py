@@ -139,3 +139,28 @@ def test_typology_shares_are_readable_and_name_every_type_colour(tmp_path, scena
 def test_scenario_colours_are_okabe_ito_without_yellow():
     assert set(SCENARIO_COLOURS) <= OKABE_ITO and "#F0E442" not in SCENARIO_COLOURS
     assert len(set(SCENARIO_COLOURS)) == len(SCENARIO_COLOURS)
+
+
+def test_scenario_bands_of_an_outcome_that_hardly_moves_draw_flat_without_an_offset(tmp_path):
+    """compare's forest panel read 0.00055-0.00085 under "+3.2456e1" and the reference line
+    "plunged" by a few ten-thousandths of a point: a panel spans at least the outcome's least
+    range (in % for shares) and writes its ticks without offset; so do the differences."""
+    from territory_abm.outcomes import outcome
+
+    territory = _territory(FEW)
+    territory["forest_cover"] = 0.32456 + 1e-8 * RNG.random(len(territory))
+    fig = plot_scenario_bands(territory, FEW, tmp_path / "scenarios.png")
+    fig.canvas.draw()
+    panel = next(ax for ax in fig.axes if ax.get_title().startswith("Forest"))
+    low, high = panel.get_ylim()
+    assert high - low >= 100 * outcome("forest_cover").least_span - 1e-9
+    assert all(ax.yaxis.get_offset_text().get_text() == "" for ax in fig.axes if ax.axison)
+    assert_readable(fig)
+    summary = _summary(FEW)
+    summary.loc[summary["outcome"] == "forest_cover", ["diff_to_reference", "diff_q05", "diff_q95"]] = 1e-12
+    fig = plot_differences(summary, FEW[0], tmp_path / "differences.png")
+    fig.canvas.draw()
+    panel = next(ax for ax in fig.axes if ax.get_title().startswith("Forest"))
+    low, high = panel.get_xlim()
+    assert high - low >= 100 * outcome("forest_cover").least_span - 1e-9
+    assert all(ax.xaxis.get_offset_text().get_text() == "" for ax in fig.axes if ax.axison)

@@ -288,3 +288,57 @@ def test_a_missing_column_is_not_said_to_be_another_correct_one(tmp_path):
     with pytest.raises(InputError) as error:
         load_territory(tmp_path / "t")
     assert "column land_gini" in str(error.value) and "meant to be" not in str(error.value)
+
+
+FRACTIONS = ("poverty_rate", "income_gini", "land_gini", "forest_cover", "wage_share", "service_quality")
+"""Columns of the example's municipalities.csv that hold a number with a decimal point in every
+row but the market's (the last)."""
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(cells=st.sets(st.tuples(st.integers(1, 14), st.sampled_from(FRACTIONS)), min_size=1, max_size=30))
+def test_decimal_commas_in_a_comma_separated_file_are_each_named_and_the_hint_is_said_once(tmp_path, cells):
+    """A user's comma-separated table wrote "0,48": 48 problems and no hint. Each cell is
+    still a problem; the hint (write a decimal point, or separate the columns with
+    semicolons) comes once, and the same numbers in a semicolon-separated file are read."""
+    d = tmp_path / "t"
+    shutil.rmtree(d, ignore_errors=True)
+    shutil.copytree(EXAMPLE, d)
+    rows = rows_of(d / "municipalities.csv")
+    column = {name: rows[0].index(name) for name in FRACTIONS}
+    for row, name in cells:
+        rows[row][column[name]] = rows[row][column[name]].replace(".", ",")
+    write_rows(d / "municipalities.csv", rows)  # the csv writer quotes "0,48"
+    with pytest.raises(InputError) as err:
+        load_territory(d)
+    message = str(err.value)
+    assert message.count("got '") == min(len(cells), MAX_LISTED)
+    assert message.count("a file with decimal commas is read when its columns are separated by semicolons") == 1
+    row, name = min(cells, key=lambda cell: (cell[0], column[cell[1]]))  # the first in the file
+    assert f"written with a decimal point: {rows[row][column[name]].replace(',', '.')}" in message
+    write_rows(d / "municipalities.csv", rows, delimiter=";", decimal=",")
+    assert_same_territory(load_territory(d), load_territory(EXAMPLE))
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(split=st.integers(1, 16), misspelt=st.integers(1, 16))
+def test_a_row_split_by_a_decimal_comma_is_reported_with_the_files_other_problems(tmp_path, split, misspelt):
+    """edges.csv with an unquoted 0,7 stopped at "row 9: at most 4 cells", not naming a misspelt
+    node in the same file: both are now reported at once, with the hint about decimal commas."""
+    d = tmp_path / "t"
+    shutil.rmtree(d, ignore_errors=True)
+    shutil.copytree(EXAMPLE, d)
+    lines = (d / "edges.csv").read_text(encoding="utf-8").splitlines()
+    if misspelt != split:
+        start, rest = lines[misspelt].split(",", 1)
+        lines[misspelt] = f"{start}x,{rest}"  # an id no node has
+    lines[split] = lines[split].replace(".", ",")  # 0.7 -> 0,7: one more cell
+    (d / "edges.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_territory(d)
+    problems = err.value.problems if isinstance(err.value, TableErrors) else [(err.value.field, err.value.expected)]
+    fields = [field for field, _ in problems]
+    assert f"row {split + 1}" in fields
+    if misspelt != split:
+        assert f"row {misspelt + 1}, column from" in fields
+    assert str(err.value).count(f"row {split + 1} may hold a number written with a decimal comma") == 1

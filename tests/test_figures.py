@@ -91,6 +91,36 @@ def test_territory_figure_is_readable_and_says_its_axes_do_not_start_at_zero(tmp
     assert not any("does not start at 0" in ax.get_ylabel() for ax in fig.axes)
 
 
+def test_a_panel_of_a_series_moving_by_rounding_noise_draws_flat_and_without_an_offset(tmp_path):
+    """A user's forest cover moved by 7e-9 over the run: its panel read "1e-8+3.24528e-1" and
+    drew a sharp fall. A panel spans at least the outcome's least range (steps of its last
+    shown decimal) and writes its ticks out in full."""
+    from territory_abm.outcomes import outcome
+    from territory_abm.output.plots import outcome_axis
+
+    fig, ax = plt.subplots()
+    ax.plot(np.arange(2010, 2031), 0.3245 + 1e-8 * np.sin(np.arange(21.0)))
+    outcome_axis(ax, "forest_cover")
+    fig.canvas.draw()
+    low, high = ax.get_ylim()
+    assert high - low >= outcome("forest_cover").least_span - 1e-12
+    assert low < 0.3245 < high
+    assert ax.yaxis.get_offset_text().get_text() == ""
+    assert not any("e" in tick.get_text().lower() for tick in ax.get_yticklabels())
+    plt.close(fig)
+
+    years = np.arange(2010, 2031)
+    flat = pd.DataFrame({"year": years, **{name: 1000 + 50 * RNG.random(len(years)) for name in SERIES}})
+    flat["forest_cover"] = 0.3245 + 1e-8 * np.sin(np.arange(len(years)))
+    fig = plot_territory(flat, tmp_path / "territory.png", "flat forest")
+    panel = next(ax for ax in fig.axes if ax.get_title().startswith("Forest"))
+    fig.canvas.draw()
+    low, high = panel.get_ylim()
+    assert high - low >= outcome("forest_cover").least_span - 1e-12
+    assert all(ax.yaxis.get_offset_text().get_text() == "" for ax in fig.axes if ax.get_visible())
+    assert_readable(fig)
+
+
 def _network(n_municipalities: int):
     graph = nx.Graph()
     graph.add_node("X1", kind="market")

@@ -248,6 +248,54 @@ def test_init_names_every_unknown_column(tmp_path):
     assert "did you mean 'mean_income'" in str(err.value)
 
 
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rates=st.lists(st.integers(1, 999), min_size=1, max_size=12))
+def test_init_of_a_comma_separated_table_with_decimal_commas_hints_once_at_semicolons(tmp_path, rates):
+    """A researcher's comma-separated table wrote its rates "0,48": every cell is named, and
+    the error says once how a number is written and that semicolon files may have decimal
+    commas, which init then reads."""
+    rows = [f'A{k:02d},{1000 + k},1500,"0,{r:03d}"' for k, r in enumerate(rates)]
+    table = tmp_path / "bad.csv"
+    table.write_text("id,population,mean_income,poverty_rate\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        init_territory(table, tmp_path / "out", force=True)
+    message = str(err.value)
+    assert message.count("column poverty_rate: a number, got '0,") == len(rates)
+    assert message.count("separated by semicolons") == 1
+    assert f"written with a decimal point: 0.{rates[0]:03d}" in message
+    semicolons = tmp_path / "good.csv"
+    semicolons.write_text("id;population;mean_income;poverty_rate\n"
+                          + "".join(f"A{k:02d};{1000 + k};1500;0,{r:03d}\n" for k, r in enumerate(rates)))
+    init_territory(semicolons, tmp_path / "out", force=True)
+    np.testing.assert_allclose(load_territory(tmp_path / "out").table["poverty_rate"][:len(rates)],
+                               [r / 1000 for r in rates])
+
+
+def test_a_range_error_says_after_conversion_only_where_a_value_was_converted(tmp_path):
+    """"a number in [0, 1] after conversion from share" said a conversion nobody made; a value
+    given in percent (converted to a share) still says so."""
+    table = tmp_path / "mine.csv"
+    table.write_text("id,population,mean_income,poverty_rate\nA,-5,1500,1.5\n")
+    with pytest.raises(InputError) as err:
+        init_territory(table, tmp_path / "out")
+    assert "a number in [0, 1], got 1.5" in str(err.value) and "got -5" in str(err.value)
+    assert "conversion" not in str(err.value)
+    mapping = _grid(tmp_path, table="code,pop,income,pov\nU0,1000,2000,135\nU1,1000,2000,30\nU2,1000,2000,30\n"
+                    "U3,1000,2000,30\n", columns='poverty_rate = {column = "pov", unit = "percent"}')
+    with pytest.raises(InputError, match=r"a number in \[0, 1\] after conversion from percent, got 1.35"):
+        import_territory(mapping, tmp_path / "imported")
+
+
+def test_init_names_a_missing_minimal_column_in_plain_words(tmp_path):
+    table = tmp_path / "mine.csv"
+    table.write_text("id,households\nA,100\n")
+    with pytest.raises(InputError) as err:
+        init_territory(table, tmp_path / "out")
+    message = str(err.value)
+    assert "header: a column named population (in persons;" in message
+    assert "a column named mean_income or mean_consumption (in USD/person/yr)" in message
+
+
 def test_a_run_says_which_territory_values_were_assumed(valley, tmp_path):
     import json
 

@@ -16,7 +16,7 @@ from matplotlib.ticker import Formatter
 
 from ..output import tables
 from ..output.figure_check import hide_colliding
-from ..output.plots import NODE_SHAPES
+from ..output.plots import NODE_SHAPES, least_range
 from ..outcomes import TYPE_COLOURS, TYPES, UNCLASSIFIED_COLOUR
 from ..typology import typology
 from .text import number, outcome_text, t
@@ -124,10 +124,7 @@ def _least_span(ax, key: str) -> None:
         return
     share, floor = MIN_SPAN[key]
     low, high = ax.get_ylim()
-    middle = (low + high) / 2.0
-    least = max(share * abs(middle), floor)
-    if high - low < least:
-        ax.set_ylim(middle - least / 2.0, middle + least / 2.0)
+    least_range(ax, max(share * abs((low + high) / 2.0), floor))
 
 
 def _limits(ax, key: str, held: dict | None, start: int) -> None:

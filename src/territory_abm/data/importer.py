@@ -132,8 +132,8 @@ def init_territory(table_path: str | Path, out: str | Path, year: int = 2010, po
     assumed market; returns what was filled."""
     table_path = Path(table_path)
     out = _check_out(Path(out), force, table_path)
-    data = read_table(table_path)
     problems = Problems(table_path)
+    data = read_table(table_path, problems)  # a row with too many cells is reported with the other problems
     key = "id" if "id" in data.header else "name" if "name" in data.header else None
     known = {c.name for c in NODE_COLUMNS} | {"mean_consumption"}
     for column in data.header:
@@ -141,12 +141,12 @@ def init_territory(table_path: str | Path, out: str | Path, year: int = 2010, po
             problems.add(f"column {column}", f"a column of docs/data_format.md{did_you_mean(column, known)}, "
                          "or none (columns a territory does not use are not accepted, so that a typo is not lost)")
     if key is None:
-        problems.add("header", "a column id (or name) identifying each unit")
+        problems.add("header", "a column named id (or name) identifying each unit")
     if "population" not in data.header:
-        problems.add("header", "a column population (persons): the minimal data are population and mean_income "
-                     "(or mean_consumption)")
+        problems.add("header", "a column named population (in persons; the minimal data are population and "
+                     "mean_income or mean_consumption)")
     if not {"mean_income", "mean_consumption"} & set(data.header):
-        problems.add("header", "a column mean_income or mean_consumption (USD/person/yr)")
+        problems.add("header", "a column named mean_income or mean_consumption (in USD/person/yr)")
     problems.raise_if_any()
     ids = [row[key] for row in data.rows]
     first: dict[str, int] = {}
@@ -274,9 +274,12 @@ def _parse(nodes: Nodes, sources: list[Source], text: dict, mapping: Mapping | N
     for target, (s, values, file, lines) in raw.items():
         if target in MONEY_COLUMNS:
             factor = mapping.money_factor(s.unit) if mapping else (1.0 if s.unit.endswith("year") else 12.0)
+            converted = factor != 1.0 or "/household/" in s.unit
             values = values * factor / (size if "/household/" in s.unit else 1.0)
         else:
+            converted = UNITS[target][s.unit] != 1.0
             values = values * UNITS[target][s.unit]
+        read_as = f" after conversion from {s.unit}" if converted else ""  # said only where a value was converted
         spec = _SPEC.get(target, _MONEY)
         for i in np.flatnonzero(~np.isnan(values)):
             if not spec._within(values[i]):
@@ -285,7 +288,7 @@ def _parse(nodes: Nodes, sources: list[Source], text: dict, mapping: Mapping | N
                     hint = (' (is it a percent? declare unit = "percent")' if mapping else
                             f" (is it a percent? write it as a share, {values[i] / 100:.4g})")
                 problems[file].add(f"row {lines[i]} ({nodes.ids[i]}), column {s.column}",
-                                   f"{spec.expected()} after conversion from {s.unit}, got {values[i]:.6g}{hint}")
+                                   f"{spec.expected()}{read_as}, got {values[i]:.6g}{hint}")
         nodes.table[target] = np.round(values) if spec.kind == "int" else values
     for target in ("population", "mean_income", "mean_consumption"):
         if target in raw:

@@ -10,7 +10,9 @@ Files come from spreadsheets and statistics offices, so :func:`read_table` accep
 What it cannot read (a binary file, a NUL byte, a row with more cells than the header, a
 repeated column name) raises :class:`~territory_abm.errors.InputError` saying so.
 :class:`Problems` collects the problems found in one file and raises them together as one
-:class:`TableErrors`.
+:class:`TableErrors`; a reader that checks the rows further passes its own to
+:func:`read_table`, so that a row with too many cells is reported with the other problems
+of the file rather than alone.
 """
 
 from __future__ import annotations
@@ -33,8 +35,19 @@ MAX_LISTED = 20
 """Most problems an error lists; the rest are counted."""
 
 _DECIMAL_COMMA = re.compile(r"[+-]?(\d+,\d*|,\d+)([eE][+-]?\d+)?")
+_SPLIT_DECIMAL = re.compile(r"[+-]?\d+,\d+")
+"""Two neighbouring cells that read as one number split at its decimal comma (0 and 7 of 0,7)."""
 _THOUSANDS_POINT = re.compile(r"[+-]?[1-9]\d{0,2}(\.\d{3})+")
 """A number written with points between groups of three digits (5.200, 1.234.567)."""
+DECIMAL_COMMA_HINT = ("numbers are written with a decimal point: {example}; a file with decimal commas is read when "
+                      "its columns are separated by semicolons")
+"""Said once under the problems of a comma-separated file with a number written with a decimal
+comma (quoted: "0,48" is not a number there)."""
+SPLIT_DECIMAL_HINT = ("row {row} may hold a number written with a decimal comma, which splits it into two cells: "
+                      "numbers are written with a decimal point (0.5); a file with decimal commas is read when its "
+                      "columns are separated by semicolons")
+"""Said once under the problems of a comma-separated file with a row of too many cells, two of
+them neighbouring whole numbers (an unquoted 0,7)."""
 
 
 @dataclass(frozen=True)
@@ -67,12 +80,13 @@ class TableErrors(InputError):
     :data:`MAX_LISTED` named in the message.
     """
 
-    def __init__(self, source: str | Path, problems: list[tuple[str, str]]) -> None:
+    def __init__(self, source: str | Path, problems: list[tuple[str, str]], notes: tuple[str, ...] = ()) -> None:
         self.problems = list(problems)
         listed = "".join(f"\n  {field}: {expected}" for field, expected in problems[:MAX_LISTED])
         rest = len(problems) - MAX_LISTED
         more = f"\n  ... and {rest} more" if rest > 0 else ""
-        super().__init__(source, f"{len(problems)} problems", f"each listed below{listed}{more}")
+        said = "".join(f"\n  ({note})" for note in notes)
+        super().__init__(source, f"{len(problems)} problems", f"each listed below{listed}{more}{said}")
 
 
 class Problems:
@@ -81,6 +95,7 @@ class Problems:
     def __init__(self, source: str | Path) -> None:
         self.source = source
         self.items: list[tuple[str, str]] = []
+        self.notes: dict[str, str] = {}  # hint template -> the hint, as first filled in
 
     def __bool__(self) -> bool:
         return bool(self.items)
@@ -88,20 +103,29 @@ class Problems:
     def add(self, field: str, expected: str) -> None:
         self.items.append((field, expected))
 
+    def note(self, template: str, **values) -> None:
+        """A hint said once after the problems (however many of them it explains): ``template``
+        filled in with the ``values`` of the first problem it explains."""
+        self.notes.setdefault(template, template.format(**values))
+
     def parse(self, spec, text: str, field: str, empty=None):
-        """``spec.parse(text)``, or None with the problem recorded."""
+        """``spec.parse(text)``, or None with the problem recorded (and, for a number written
+        with a decimal comma, :data:`DECIMAL_COMMA_HINT` noted)."""
         try:
             return spec.parse(text, self.source, field, empty)
         except InputError as exc:
             self.add(exc.field, exc.expected)
+            if _DECIMAL_COMMA.fullmatch(text.strip()):
+                self.note(DECIMAL_COMMA_HINT, example=text.strip().replace(",", "."))
             return None
 
     def raise_if_any(self) -> None:
-        """One :class:`InputError` (a :class:`TableErrors` when there are several)."""
+        """One :class:`InputError` (a :class:`TableErrors` when there are several), its notes after it."""
         if len(self.items) == 1:
-            raise InputError(self.source, *self.items[0])
+            field, expected = self.items[0]
+            raise InputError(self.source, field, "".join([expected, *(f" ({n})" for n in self.notes.values())]))
         if self.items:
-            raise TableErrors(self.source, self.items)
+            raise TableErrors(self.source, self.items, tuple(self.notes.values()))
 
 
 def decode(data: bytes, path: str | Path) -> tuple[str, str]:
@@ -133,14 +157,19 @@ def sniff_delimiter(header_line: str) -> str:
         return ","
 
 
-def read_table(path: str | Path) -> Table:
+def read_table(path: str | Path, problems: Problems | None = None) -> Table:
     """Read a CSV table in any accepted encoding and dialect (see the module docstring).
+
+    ``problems``: where a row with more cells than the header (left out of the rows) and a
+    number with a thousands point go, for the caller to raise with the problems its own
+    checks find; by default they are raised here.
 
     Raises
     ------
     InputError
-        If the file is missing or unreadable, not text, has no header, repeats a column
-        name, or has rows with more (non-empty) cells than the header.
+        If the file is missing or unreadable, not text, has no header or repeats a column
+        name; without ``problems``, also if it has rows with more (non-empty) cells than the
+        header.
     """
     path = Path(path)
     if not path.is_file():
@@ -159,11 +188,13 @@ def read_table(path: str | Path) -> Table:
     if not records or not any(records[0][1]):
         raise InputError(path, "header", "a header row with column names")
     header = [h.strip() for h in records[0][1]]
-    problems = Problems(path)
-    seen = set()
+    raise_here = problems is None
+    problems = Problems(path) if problems is None else problems
+    seen, repeated = set(), False
     for name in header:
         if name in seen:
             problems.add(f"column {name}" if name else "header", f"each column named once; {name!r} repeats")
+            repeated = True
         seen.add(name)
     comma_decimals = delimiter != ","
     rows, lines = [], []
@@ -174,6 +205,8 @@ def read_table(path: str | Path) -> Table:
             continue
         if len(cells) > len(header) and any(cells[len(header):]):
             problems.add(f"row {line_no}", f"at most {len(header)} cells (the header's columns), got {len(cells)}")
+            if delimiter == "," and any(_SPLIT_DECIMAL.fullmatch(f"{a},{b}") for a, b in zip(cells, cells[1:])):
+                problems.note(SPLIT_DECIMAL_HINT, row=line_no)
             continue
         if comma_decimals:
             points += [(line_no, name, c) for name, c in zip(header, cells) if _THOUSANDS_POINT.fullmatch(c)]
@@ -187,7 +220,8 @@ def read_table(path: str | Path) -> Table:
             problems.add(f"row {line_no}, column {name}", f"a number without a point: the file writes decimals with "
                          f"commas (e.g. {commas!r}), so the point in {cell!r} would be a thousands separator, which "
                          "is not read; write the number without it (or with a decimal comma)")
-    problems.raise_if_any()
+    if raise_here or repeated:  # with a column named twice, the rows cannot be checked further
+        problems.raise_if_any()
     return Table(header, rows, lines, encoding, delimiter)
 
 

@@ -169,8 +169,8 @@ def header_suggestions(missing: list[str], header: list[str], known: tuple[Field
 
 def load_nodes(path: Path) -> tuple[list[str], list[str], np.ndarray, dict[str, np.ndarray]]:
     """Read and validate a municipalities table; every problem found is reported in one InputError."""
-    data = read_table(path)
     problems = Problems(path)
+    data = read_table(path, problems)  # a row with too many cells is reported with the rows' other problems
     missing = [c.name for c in NODE_COLUMNS if c.name not in data.header]
     if missing:
         problems.add(f"column{'s' if len(missing) > 1 else ''} {', '.join(missing)}",
@@ -236,8 +236,8 @@ def load_edges(path: Path, ids: list[str], names: list[str] | None = None) -> li
     names that only one node has (see :func:`resolve_node`). Every problem found is
     reported in one InputError."""
     names = list(ids) if names is None else names
-    data = read_table(path)
     problems = Problems(path)
+    data = read_table(path, problems)  # a row with too many cells is reported with the rows' other problems
     missing = [c.name for c in EDGE_COLUMNS if c.name not in data.header]
     if missing:
         problems.add(f"column{'s' if len(missing) > 1 else ''} {', '.join(missing)}",

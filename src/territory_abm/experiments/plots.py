@@ -23,7 +23,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from .. import outcomes
-from ..output.plots import DPI, note_axis_origin, wrap
+from ..output.plots import DPI, note_axis_origin, outcome_axis, wrap
 from .compare import HIGH, HORIZON, LOW, PROGRAMME_END
 
 WIDTH = 7.5
@@ -99,6 +99,7 @@ def plot_scenario_bands(territory: pd.DataFrame, scenarios: list[str], path: Pat
         ax.tick_params(labelsize=7)
         ax.xaxis.get_major_locator().set_params(integer=True, nbins=4)
         ax.grid(alpha=0.3)
+        outcome_axis(ax, name, scale)
         note_axis_origin(ax)
     for ax in list(axes.flat)[len(series):]:
         ax.axis("off")
@@ -138,6 +139,7 @@ def plot_differences_over_time(by_year: pd.DataFrame, scenarios: list[str], prog
             if end is not None:
                 ax.axvline(end, color=style["color"], lw=0.8, ls=":")
         ax.axhline(0, color="black", lw=0.8)
+        outcome_axis(ax, name, factor)
         ax.set_title(wrap(_short(name), 30), fontsize=8.5)
         ax.set_ylabel(f"difference ({unit})" if unit else "difference", fontsize=7.5)
         ax.tick_params(labelsize=7)
@@ -184,6 +186,7 @@ def plot_differences(summary: pd.DataFrame, reference: str, path: Path, dpi: int
             if p == PROGRAMME_END:
                 bar.set_alpha(0.55)
         ax.axvline(0, color="black", lw=0.8)
+        outcome_axis(ax, name, factor, axis="x")
         names = [f"{s} ({int(year)})" if np.isfinite(year) else s for (s, _), year in zip(bars, rows_["year"])]
         ax.set_yticks(y, names if k % columns == 0 else [""] * len(bars), fontsize=7)
         ax.set_ylim(len(bars) - 0.5, -0.5)

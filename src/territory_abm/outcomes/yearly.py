@@ -29,6 +29,10 @@ index: a dimensionless score; mean: an average per person, adult or worker."""
 
 ACROSS = ("sum", "weighted_mean", "mean", "households")
 
+LEAST_SPAN_STEPS = 5
+"""Steps of an outcome's last shown decimal that a chart of it spans at least
+(:attr:`Outcome.least_span`): 0.005 for a share (half a percentage point), 5 persons, 5 USD."""
+
 POLICY_COST_PREFIX = "cost_"
 """Per-policy cost columns are named ``cost_<policy label>`` (USD/yr, summed)."""
 
@@ -77,6 +81,14 @@ class Outcome:
     def decimals(self) -> int:
         """Decimals shown: 3 for shares and indices, 1 for years, 0 for counts and money."""
         return 3 if self.kind in ("share", "index") else 1 if self.unit == "yr" else 0
+
+    @property
+    def least_span(self) -> float:
+        """Least range (in the outcome's unit) a chart of this outcome spans:
+        :data:`LEAST_SPAN_STEPS` steps of its last shown decimal (:attr:`decimals`), so that
+        a change far below what its tables show (rounding noise: a forest cover moving by
+        7e-9) draws as the flat line it is, not as a fall across the whole panel."""
+        return LEAST_SPAN_STEPS * 10.0 ** -self.decimals
 
     def format(self, value: float, *, percent: bool = False, signed: bool = False) -> str:
         """``value`` as text; with ``percent``, shares in per cent with one decimal ("-" if not finite)."""

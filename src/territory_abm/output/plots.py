@@ -50,6 +50,34 @@ def wrap(text: str, width: int = 38) -> str:
     return "\n".join(textwrap.wrap(text, width, break_on_hyphens=False)) or text
 
 
+def least_range(ax, least: float, axis: str = "y") -> None:
+    """Widen the ``axis`` range of ``ax`` about its middle to at least ``least`` (in the data's
+    unit as drawn): a series that hardly moves then draws flat instead of across the whole
+    panel. Shared by the run's, the comparison's and the dashboard's charts."""
+    low, high = ax.get_ylim() if axis == "y" else ax.get_xlim()
+    if abs(high - low) >= least:
+        return
+    middle = (low + high) / 2.0
+    limits = (middle - least / 2.0, middle + least / 2.0)
+    if high < low:  # an inverted axis stays inverted
+        limits = limits[::-1]
+    (ax.set_ylim if axis == "y" else ax.set_xlim)(*limits)
+
+
+def plain_ticks(ax, axis: str = "y") -> None:
+    """Tick labels of ``axis`` written out in full: no offset ("1e-8+3.24528e-1") and no
+    scientific notation, which made a constant series read as a change."""
+    ax.ticklabel_format(axis=axis, useOffset=False, style="plain")
+
+
+def outcome_axis(ax, name: str, factor: float = 1.0, axis: str = "y") -> None:
+    """The ``axis`` of a panel of outcome ``name`` drawn at ``factor`` times its unit (100 for
+    a share in %): at least the outcome's least range (:attr:`..outcomes.Outcome.least_span`),
+    tick labels without offset or scientific notation."""
+    least_range(ax, factor * outcome(name).least_span, axis)
+    plain_ticks(ax, axis)
+
+
 def note_axis_origin(ax, axis: str = "y") -> None:
     """Say in the axis label when the axis does not include zero (a zoomed-in scale)."""
     low, high = (ax.get_ylim() if axis == "y" else ax.get_xlim())
@@ -84,6 +112,7 @@ def plot_territory(territory: pd.DataFrame, path: Path, title: str) -> Figure:
         ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))  # whole years, room between them
         ax.tick_params(labelsize=8)
         ax.grid(alpha=0.3)
+        outcome_axis(ax, col)
         note_axis_origin(ax)
         ax.yaxis.label.set_fontsize(7)
     for ax in list(axes.flat)[len(SERIES):]:
