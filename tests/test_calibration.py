@@ -348,3 +348,57 @@ def test_a_calibration_warns_where_its_estimates_cannot_be_read():
     assert len(moving) == 1 and "still moving" in moving[0] and "migration_stay_preference moved" in moving[0]
     assert "clearing_propensity" not in moving[0]
     assert calibration_warnings(good, abc(6.0 + 0.1 * width), estimates) == []
+
+
+def test_the_fit_summary_counts_the_observations_inside_and_names_the_largest_misses():
+    """Known answer on a hand-made fit table: 3 of 5 observations with an interval lie inside
+    (a bound counts as inside), a row without interval is not counted, and the misses come
+    largest |scaled_deviation| first, in fit.csv's units with the statistic's unit."""
+    from territory_abm.calibration.report import fit_line, fit_summary
+
+    fit = pd.DataFrame({
+        "statistic": ["population_growth", "population_growth", "net_migration_rate", "net_migration_rate",
+                      "poverty_change", "sd:income_growth_log"],
+        "municipality": ["A01", "C01", "A01", "C01", "A01", ""],
+        "period": "2015-2022",
+        "observed": [0.004, 0.0155, -0.007, 0.0045, -0.05, 0.01],
+        "simulated": [0.002, -0.0008, -0.004, -0.0027, -0.02, 0.01],
+        "predictive_low": [-0.01, -0.0064, -0.0136, -0.008, -0.1, np.nan],
+        "predictive_high": [0.01, 0.0105, -0.007, -0.0013, 0.0, np.nan],
+        "scale": 0.02,
+    })
+    fit["scaled_deviation"] = (fit["simulated"] - fit["observed"]) / fit["scale"]
+    summary = fit_summary(fit, 0.9)
+    assert (summary["inside"], summary["observations"], summary["level"]) == (3, 5, 0.9)
+    misses = summary["largest_misses"]
+    assert [(m["municipality"], m["statistic"]) for m in misses] == [("C01", "population_growth"),
+                                                                       ("C01", "net_migration_rate")]
+    assert misses[0]["observed"] == 0.0155 and misses[0]["simulated"] == -0.0008 and misses[0]["unit"] == "1/yr"
+    assert fit_summary(fit, 0.9, misses=1)["largest_misses"] == misses[:1]
+    text = fit_line(summary)
+    assert text.startswith("fit: 3 of 5 observations (60%, nominal 90%) inside their predictive intervals")
+    assert "C01 population_growth: 0.0155, -0.0008 [-0.0064, 0.0105] 1/yr" in text
+    assert text.index("population_growth: 0.0155") < text.index("net_migration_rate: 0.0045")
+    inside = fit.assign(observed=(fit["predictive_low"] + fit["predictive_high"]) / 2)
+    assert fit_line(fit_summary(inside, 0.9)) == ("fit: 5 of 5 observations (100%, nominal 90%) inside their "
+                                                  "predictive intervals")
+
+
+def test_calibrate_prints_the_fit_after_the_estimates(monkeypatch, tmp_path, capsys):
+    """The command prints the fit summary it is given (``CalibrationStatus.fit``) after the
+    estimate table, on standard output."""
+    import territory_abm.calibration as calibration
+    from territory_abm.calibration import CalibrationStatus
+
+    estimates = pd.DataFrame({"parameter": ["birth_rate"], "estimate": [0.0098], "low": [0.008], "high": [0.012],
+                              "narrowing": [3.0], "identified": [True]})
+    summary = {"inside": 27, "observations": 32, "level": 0.9, "largest_misses": [
+        {"statistic": "population_growth", "municipality": "C01", "period": "2015-2022", "unit": "1/yr",
+         "observed": 0.0155, "simulated": -0.00076, "predictive_low": -0.0064, "predictive_high": 0.0105,
+         "scaled_deviation": -0.43}]}
+    monkeypatch.setattr(calibration, "run_calibration",
+                        lambda *a, **k: CalibrationStatus(10, [], 1.0, estimates, [], summary))
+    assert main(["calibrate", str(tmp_path / "c.toml"), "--out", str(tmp_path / "out"), "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert out.index("birth_rate") < out.index("fit: 27 of 32 observations (84%, nominal 90%)")
+    assert "C01 population_growth: 0.0155, -0.00076 [-0.0064, 0.0105] 1/yr" in out
