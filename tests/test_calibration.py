@@ -384,6 +384,53 @@ def test_the_fit_summary_counts_the_observations_inside_and_names_the_largest_mi
                                                   "predictive intervals")
 
 
+def test_the_smm_history_keeps_each_generations_best_apart_from_the_best_so_far():
+    """On a distance with a known minimum, the history's ``best_distance_so_far`` never rises
+    and ends at the estimate's distance, while ``generation_best_distance`` (the trial vectors
+    of that generation) may lie above it: the column a user's trial read as the running best."""
+    from types import SimpleNamespace
+
+    from territory_abm.calibration.smm import fit_smm
+
+    truth = np.array([6.0, 0.02])
+    bounds = ((2.0, 10.0), (0.004, 0.04))
+    design = SimpleNamespace(parameters=("migration_stay_preference", "birth_rate"), bounds=bounds,
+                             lower=np.array([b[0] for b in bounds]), upper=np.array([b[1] for b in bounds]),
+                             sampler_seed=3, options={"popsize": 5, "maxiter": 6, "tol": 0.0, "local_points": 3,
+                                                      "bootstrap": 20})
+    scale = design.upper - design.lower
+
+    class Evaluator:
+        def __init__(self):
+            self.seen = {}
+
+        def values(self, thetas, kind="search"):
+            thetas = np.atleast_2d(np.asarray(thetas, float))
+            for t in thetas:
+                self.seen.setdefault(tuple(t), t)
+            return thetas
+
+        def evaluated_thetas(self):
+            return list(range(len(self.seen))), np.array(list(self.seen.values()))
+
+    class Objective:
+        def distance(self, values):
+            return (((values - truth) / scale) ** 2).sum(axis=1)
+
+        def resampled_distance(self, values, rng):
+            return self.distance(values) + rng.normal(0, 1e-3, len(values))
+
+    fit = fit_smm(design, Evaluator(), lambda design, pilot: Objective())
+    history = fit.history
+    assert list(history.columns) == ["generation", "evaluations", "generation_best_distance",
+                                     "generation_median_distance", "best_distance_so_far"]
+    so_far = history["best_distance_so_far"].to_numpy()
+    assert (np.diff(so_far) <= 0).all()
+    assert np.allclose(so_far, np.minimum.accumulate(history["generation_best_distance"].to_numpy()))
+    assert so_far[-1] == pytest.approx(float(Objective().distance(fit.estimate[None])[0]))
+    assert (history["generation_best_distance"].iloc[1:] > so_far[1:]).any()  # a later generation did worse
+
+
 def test_calibrate_prints_the_fit_after_the_estimates(monkeypatch, tmp_path, capsys):
     """The command prints the fit summary it is given (``CalibrationStatus.fit``) after the
     estimate table, on standard output."""
