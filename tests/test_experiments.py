@@ -59,6 +59,10 @@ def test_compare_writes_tidy_results_and_summaries(tmp_path):
     assert 0 < impact.share_of_households_reached < 1
     by_node = pd.read_csv(out / "impact_by_municipality.csv")
     assert by_node["per_usd_mean"].sum() == pytest.approx(impact.multiplier_total, rel=1e-6)
+    # their USD totals are the simulated territory's: each table says at what scale (a user's
+    # trial read a cost_mean at 0.25 as the whole territory's, 4 times lower than the report's)
+    assert impact.households_scale == 0.03 and (by_node["households_scale"] == 0.03).all()
+    assert impact.cost_mean == pytest.approx(cost["diff_to_reference"])  # summary.csv's, simulated scale too
     # annual multipliers during the programme (2012 to the horizon here), nominal and real
     assert (impact.programme_first_year, impact.programme_last_year) == (2012, 2014)
     for kind in ("nominal", "real"):
