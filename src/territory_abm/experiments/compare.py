@@ -526,6 +526,23 @@ def _real_income_total(run: dict) -> np.ndarray:
     return np.asarray(run["real_income_total"], float)
 
 
+def node_income_changes(results: pd.DataFrame, scenario: str, reference: str) -> pd.DataFrame:
+    """Per seed run under both ``scenario`` and ``reference`` (rows) and node (columns): the
+    node's residents' extra income under ``scenario`` over all the years after the start (USD,
+    simulated territory), as ``impact_by_municipality.csv``'s ``income`` counts it; from a
+    table of node results (``results.csv``: scenario, seed, year, node_id and the outcomes).
+    A row sums to the territory's extra income over the run (``impact.csv``'s
+    ``multiplier_total`` times the cost)."""
+    seeds = sorted(set(results.loc[results["scenario"] == scenario, "seed"])
+                   & set(results.loc[results["scenario"] == reference, "seed"]))
+    rows = {}
+    for seed in seeds:
+        a = _node_sums(results[(results["scenario"] == scenario) & (results["seed"] == seed)])
+        b = _node_sums(results[(results["scenario"] == reference) & (results["seed"] == seed)])
+        rows[seed] = a["income"] - b["income"]
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
 def _node_sums(nodes: pd.DataFrame) -> pd.DataFrame:
     """Income (USD) and policy cost per node, summed over the years after the start."""
     later = nodes[nodes["year"] > nodes["year"].min()]
