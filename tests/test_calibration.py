@@ -348,3 +348,104 @@ def test_a_calibration_warns_where_its_estimates_cannot_be_read():
     assert len(moving) == 1 and "still moving" in moving[0] and "migration_stay_preference moved" in moving[0]
     assert "clearing_propensity" not in moving[0]
     assert calibration_warnings(good, abc(6.0 + 0.1 * width), estimates) == []
+
+
+def test_the_fit_summary_counts_the_observations_inside_and_names_the_largest_misses():
+    """Known answer on a hand-made fit table: 3 of 5 observations with an interval lie inside
+    (a bound counts as inside), a row without interval is not counted, and the misses come
+    largest |scaled_deviation| first, in fit.csv's units with the statistic's unit."""
+    from territory_abm.calibration.report import fit_line, fit_summary
+
+    fit = pd.DataFrame({
+        "statistic": ["population_growth", "population_growth", "net_migration_rate", "net_migration_rate",
+                      "poverty_change", "sd:income_growth_log"],
+        "municipality": ["A01", "C01", "A01", "C01", "A01", ""],
+        "period": "2015-2022",
+        "observed": [0.004, 0.0155, -0.007, 0.0045, -0.05, 0.01],
+        "simulated": [0.002, -0.0008, -0.004, -0.0027, -0.02, 0.01],
+        "predictive_low": [-0.01, -0.0064, -0.0136, -0.008, -0.1, np.nan],
+        "predictive_high": [0.01, 0.0105, -0.007, -0.0013, 0.0, np.nan],
+        "scale": 0.02,
+    })
+    fit["scaled_deviation"] = (fit["simulated"] - fit["observed"]) / fit["scale"]
+    summary = fit_summary(fit, 0.9)
+    assert (summary["inside"], summary["observations"], summary["level"]) == (3, 5, 0.9)
+    misses = summary["largest_misses"]
+    assert [(m["municipality"], m["statistic"]) for m in misses] == [("C01", "population_growth"),
+                                                                       ("C01", "net_migration_rate")]
+    assert misses[0]["observed"] == 0.0155 and misses[0]["simulated"] == -0.0008 and misses[0]["unit"] == "1/yr"
+    assert fit_summary(fit, 0.9, misses=1)["largest_misses"] == misses[:1]
+    text = fit_line(summary)
+    assert text.startswith("fit: 3 of 5 observations (60%, nominal 90%) inside their predictive intervals")
+    assert "C01 population_growth: 0.0155, -0.0008 [-0.0064, 0.0105] 1/yr" in text
+    assert text.index("population_growth: 0.0155") < text.index("net_migration_rate: 0.0045")
+    inside = fit.assign(observed=(fit["predictive_low"] + fit["predictive_high"]) / 2)
+    assert fit_line(fit_summary(inside, 0.9)) == ("fit: 5 of 5 observations (100%, nominal 90%) inside their "
+                                                  "predictive intervals")
+
+
+def test_the_smm_history_keeps_each_generations_best_apart_from_the_best_so_far():
+    """On a distance with a known minimum, the history's ``best_distance_so_far`` never rises
+    and ends at the estimate's distance, while ``generation_best_distance`` (the trial vectors
+    of that generation) may lie above it: the column a user's trial read as the running best."""
+    from types import SimpleNamespace
+
+    from territory_abm.calibration.smm import fit_smm
+
+    truth = np.array([6.0, 0.02])
+    bounds = ((2.0, 10.0), (0.004, 0.04))
+    design = SimpleNamespace(parameters=("migration_stay_preference", "birth_rate"), bounds=bounds,
+                             lower=np.array([b[0] for b in bounds]), upper=np.array([b[1] for b in bounds]),
+                             sampler_seed=3, options={"popsize": 5, "maxiter": 6, "tol": 0.0, "local_points": 3,
+                                                      "bootstrap": 20})
+    scale = design.upper - design.lower
+
+    class Evaluator:
+        def __init__(self):
+            self.seen = {}
+
+        def values(self, thetas, kind="search"):
+            thetas = np.atleast_2d(np.asarray(thetas, float))
+            for t in thetas:
+                self.seen.setdefault(tuple(t), t)
+            return thetas
+
+        def evaluated_thetas(self):
+            return list(range(len(self.seen))), np.array(list(self.seen.values()))
+
+    class Objective:
+        def distance(self, values):
+            return (((values - truth) / scale) ** 2).sum(axis=1)
+
+        def resampled_distance(self, values, rng):
+            return self.distance(values) + rng.normal(0, 1e-3, len(values))
+
+    fit = fit_smm(design, Evaluator(), lambda design, pilot: Objective())
+    history = fit.history
+    assert list(history.columns) == ["generation", "evaluations", "generation_best_distance",
+                                     "generation_median_distance", "best_distance_so_far"]
+    so_far = history["best_distance_so_far"].to_numpy()
+    assert (np.diff(so_far) <= 0).all()
+    assert np.allclose(so_far, np.minimum.accumulate(history["generation_best_distance"].to_numpy()))
+    assert so_far[-1] == pytest.approx(float(Objective().distance(fit.estimate[None])[0]))
+    assert (history["generation_best_distance"].iloc[1:] > so_far[1:]).any()  # a later generation did worse
+
+
+def test_calibrate_prints_the_fit_after_the_estimates(monkeypatch, tmp_path, capsys):
+    """The command prints the fit summary it is given (``CalibrationStatus.fit``) after the
+    estimate table, on standard output."""
+    import territory_abm.calibration as calibration
+    from territory_abm.calibration import CalibrationStatus
+
+    estimates = pd.DataFrame({"parameter": ["birth_rate"], "estimate": [0.0098], "low": [0.008], "high": [0.012],
+                              "narrowing": [3.0], "identified": [True]})
+    summary = {"inside": 27, "observations": 32, "level": 0.9, "largest_misses": [
+        {"statistic": "population_growth", "municipality": "C01", "period": "2015-2022", "unit": "1/yr",
+         "observed": 0.0155, "simulated": -0.00076, "predictive_low": -0.0064, "predictive_high": 0.0105,
+         "scaled_deviation": -0.43}]}
+    monkeypatch.setattr(calibration, "run_calibration",
+                        lambda *a, **k: CalibrationStatus(10, [], 1.0, estimates, [], summary))
+    assert main(["calibrate", str(tmp_path / "c.toml"), "--out", str(tmp_path / "out"), "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert out.index("birth_rate") < out.index("fit: 27 of 32 observations (84%, nominal 90%)")
+    assert "C01 population_growth: 0.0155, -0.00076 [-0.0064, 0.0105] 1/yr" in out

@@ -11,7 +11,7 @@ import pytest
 from territory_abm import load_scenario
 from territory_abm.experiments import load_results
 from territory_abm.experiments.commands import compare
-from territory_abm.experiments.compare import compare_design, compare_specs
+from territory_abm.experiments.compare import compare_design, compare_specs, node_income_changes
 from territory_abm.experiments.driver import run_experiment
 from territory_abm.experiments.engines import LocalEngine, SerialEngine
 from territory_abm.experiments.runs import execute_run
@@ -59,6 +59,13 @@ def test_compare_writes_tidy_results_and_summaries(tmp_path):
     assert 0 < impact.share_of_households_reached < 1
     by_node = pd.read_csv(out / "impact_by_municipality.csv")
     assert by_node["per_usd_mean"].sum() == pytest.approx(impact.multiplier_total, rel=1e-6)
+    # their USD totals are the simulated territory's: each table says at what scale (a user's
+    # trial read a cost_mean at 0.25 as the whole territory's, 4 times lower than the report's)
+    assert impact.households_scale == 0.03 and (by_node["households_scale"] == 0.03).all()
+    # the report's per-municipality income over the run (page one) is this table's, from results.csv
+    per_seed = node_income_changes(load_results(out), "cash_transfers", "baseline")
+    assert per_seed.mean().reindex(by_node["node_id"]).to_numpy() == pytest.approx(by_node["income_mean"].to_numpy())
+    assert impact.cost_mean == pytest.approx(cost["diff_to_reference"])  # summary.csv's, simulated scale too
     # annual multipliers during the programme (2012 to the horizon here), nominal and real
     assert (impact.programme_first_year, impact.programme_last_year) == (2012, 2014)
     for kind in ("nominal", "real"):

@@ -723,3 +723,38 @@ def test_the_largest_fall_in_poverty_is_never_written_as_zero():
             ("b", "horizon", 2030, "poverty_headcount", 0.3, -0.0001, -0.0002, -0.00005)]
     text = " ".join(key_findings(_summary(rows), "base", ["a", "b"]))
     assert "The largest fall in poverty that can be told from chance is under a (-0.03 points in 2030)." in text, text
+
+
+def test_page_one_names_a_municipality_whose_income_over_the_run_goes_against_the_territorys():
+    """Known answers on hand-made income changes (USD over the run, simulated at 0.25, 4
+    seeds): with the territory's change not told from chance, a city that loses in every seed
+    and a municipality that gains are named, losses first, for the whole territory (times 4);
+    a municipality whose interval includes zero is not. With the territory gaining, only the
+    loss (a spill-over loss) is named; with no change told from chance, no sentence."""
+    from territory_abm.report.findings import municipal_income_sentence
+
+    changes = pd.DataFrame({"A01": [1e5, -2e5, 3e5, -1e5],        # interval includes zero
+                            "A02": [2.7e5, 8e5, 1.0e6, 1.2e6],      # gains in every seed
+                            "C01": [-2.7e6, -4.0e6, -0.7e6, -2.0e6]},  # loses in every seed
+                           index=[1, 2, 3, 4])
+    labels = {"A01": "Santa Rosa (A01)", "A02": "El Carmen (A02)", "C01": "Ciudad Alta (C01)"}
+    text = municipal_income_sentence(changes, "highland", "ref", 0.25, labels)
+    assert "cannot be told from chance, but in some municipalities it can" in text
+    assert "Ciudad Alta (C01) loses 9,400,000 USD (90 % interval -15,200,000 to -3,580,000)" in text
+    assert "El Carmen (A02) gains 3,270,000 USD" in text and "Santa Rosa" not in text
+    assert text.index("Ciudad Alta") < text.index("El Carmen")
+    assert "whole territory" in text
+    # the territory gains in every seed: the city's loss is named, the gains that go with the territory's are not
+    gaining = changes.assign(A01=[5e6, 6e6, 7e6, 8e6])
+    text = municipal_income_sentence(gaining, "highland", "ref", 0.25, labels)
+    assert "highland raises the income of the territory's residents by" in text
+    assert "Ciudad Alta (C01) loses" in text and "El Carmen" not in text and "Santa Rosa" not in text
+    # nothing against the territory's direction, or one seed (no interval): no sentence
+    assert municipal_income_sentence(changes[["A01"]], "highland", "ref", 0.25, labels) is None
+    assert municipal_income_sentence(changes.iloc[:1], "highland", "ref", 0.25, labels) is None
+    # page one carries it after the intervention's own findings
+    summary = _summary([("highland", "horizon", 2030, "mean_income_pc", 2900.0, -24.0, -61.0, 5.7)])
+    findings = key_findings(summary, "ref", ["highland"], scale=0.25, node_income={"highland": changes},
+                            node_labels=labels)
+    assert "Ciudad Alta (C01) loses 9,400,000 USD" in findings[-1]
+    assert not any("Ciudad Alta" in f for f in key_findings(summary, "ref", ["highland"], scale=0.25))

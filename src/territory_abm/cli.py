@@ -342,6 +342,7 @@ def cmd_sensitivity(args) -> int:
 
 def cmd_calibrate(args) -> int:
     from .calibration import run_calibration
+    from .calibration.report import fit_line
 
     if not args.quiet:
         compile_notice()
@@ -350,6 +351,8 @@ def cmd_calibrate(args) -> int:
                              with_plots=not args.no_plots)
     table = status.estimates[["parameter", "estimate", "low", "high", "narrowing", "identified"]]
     print(table.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+    if status.fit:
+        print(fit_line(status.fit))
     print(f"{status.runs} runs ({status.wall_time_s:.1f} s); wrote the calibration and calibrated.toml to {args.out}",
           file=sys.stderr)
     for warning in status.warnings:

@@ -13,8 +13,9 @@ generation), ``fit.csv`` (observed vs simulated per statistic and municipality),
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -30,7 +31,8 @@ from .pattern_design import PatternCalibrationDesign
 from .pattern_fit import PatternEvaluator, PatternObjective, write_pattern_calibration
 from .smm import fit_smm
 from .plots import plot_fit, plot_posterior, plot_predictive
-from .report import calibrated_scenario, calibration_warnings, estimate_table, fit_table, predictive_table
+from .report import (calibrated_scenario, calibration_warnings, estimate_table, fit_summary, fit_table,
+                     predictive_table)
 
 MARKER = "calibration.json"
 
@@ -42,6 +44,7 @@ class CalibrationStatus:
     wall_time_s: float
     estimates: pd.DataFrame
     warnings: list[str]
+    fit: dict = field(default_factory=dict)  # report.fit_summary of fit.csv, also in calibration.json
 
     @property
     def complete(self) -> bool:
@@ -76,13 +79,23 @@ def run_calibration(path: Path, out_dir: Path, workers: int | None = None, sched
         engine.close()
     wall_time = time.perf_counter() - started
     if to_patterns:
-        estimates, warnings = write_pattern_calibration(design, fit, evaluator, at_estimate, predictive, out_dir,
-                                                        wall_time, with_plots)
+        written = write_pattern_calibration(design, fit, evaluator, at_estimate, predictive, out_dir, wall_time,
+                                            with_plots)
     else:
-        estimates, warnings = write_calibration(design, fit, evaluator, at_estimate, draws, predictive, node_tables,
-                                                out_dir, wall_time, with_plots)
+        written = write_calibration(design, fit, evaluator, at_estimate, draws, predictive, node_tables, out_dir,
+                                    wall_time, with_plots)
     failures = sorted(evaluator.failures.items())
-    return CalibrationStatus(evaluator.runs, failures, time.perf_counter() - started, estimates, warnings)
+    return CalibrationStatus(evaluator.runs, failures, time.perf_counter() - started, written.estimates,
+                             written.warnings, written.fit)
+
+
+class WrittenFit(NamedTuple):
+    """What :func:`write_fit` wrote that the command prints: the estimates (``estimate.csv``),
+    the warnings and the fit's summary (``report.fit_summary``)."""
+
+    estimates: pd.DataFrame
+    warnings: list[str]
+    fit: dict
 
 
 def _predictive_draws(design: CalibrationDesign, fit: Fit) -> np.ndarray:
@@ -93,7 +106,7 @@ def _predictive_draws(design: CalibrationDesign, fit: Fit) -> np.ndarray:
 
 def write_calibration(design: CalibrationDesign, fit: Fit, evaluator: Evaluator, at_estimate: np.ndarray,
                       draws: np.ndarray, predictive: np.ndarray, node_tables: list, out_dir: Path,
-                      wall_time_s: float, with_plots: bool = True) -> tuple[pd.DataFrame, list[str]]:
+                      wall_time_s: float, with_plots: bool = True) -> WrittenFit:
     predicted = predictive_table(design, node_tables)
     return write_fit(design, fit, evaluator, at_estimate, predictive, out_dir, wall_time_s,
                      tables_extra={"predictive.csv": predicted},
@@ -106,11 +119,12 @@ def write_calibration(design: CalibrationDesign, fit: Fit, evaluator: Evaluator,
 
 def write_fit(design, fit: Fit, evaluator, at_estimate: np.ndarray, predictive: np.ndarray, out_dir: Path,
               wall_time_s: float, tables_extra: dict, plots_extra: dict, record_extra: dict,
-              with_plots: bool = True) -> tuple[pd.DataFrame, list[str]]:
+              with_plots: bool = True) -> WrittenFit:
     """What every calibration writes (estimates, posterior, evaluations, history, fit, their
     plots unless not ``with_plots``, ``calibrated.toml``), the method's own tables and plots,
-    then ``calibration.json`` with ``record_extra`` (what the fit was to); returns the estimates
-    and the warnings written (``report.calibration_warnings``)."""
+    then ``calibration.json`` with ``record_extra`` (what the fit was to) and the fit's summary
+    (``report.fit_summary``); returns the estimates, the warnings written
+    (``report.calibration_warnings``) and that summary."""
     names = list(design.parameters)
     estimates = estimate_table(design, fit)
     posterior = pd.DataFrame(fit.draws, columns=names)
@@ -134,6 +148,7 @@ def write_fit(design, fit: Fit, evaluator, at_estimate: np.ndarray, predictive: 
     (out_dir / "calibrated.toml").write_text(scenario_text, encoding="utf-8")
     written = list(outputs) + [*plots, "calibrated.toml"]
     best = float(fit.objective.distance(at_estimate[None])[0])
+    summary = fit_summary(fit_rows, design.confidence_level)
     tables.write_json({
         "complete": True, "kind": "calibration", **tables.provenance(), "name": design.name,
         "description": design.description, "source": design.source, "method": design.method,
@@ -141,13 +156,13 @@ def write_fit(design, fit: Fit, evaluator, at_estimate: np.ndarray, predictive: 
         "statistics": design.statistics, "seeds": list(design.seeds), "sampler_seed": design.sampler_seed,
         "scenario": design.scenario.as_dict(), **record_extra,
         "confidence_level": design.confidence_level, "identification_factor": design.identification_factor,
-        "estimate": dict(zip(names, map(float, fit.estimate))), "distance_at_estimate": best,
+        "estimate": dict(zip(names, map(float, fit.estimate))), "distance_at_estimate": best, "fit": summary,
         "identified": {r.parameter: r.identified for r in estimates.itertuples(index=False)},
         "evaluated_vectors": len(keys), "runs": evaluator.runs, "notes": fit.notes, "warnings": warnings,
         "failures": dict(sorted(evaluator.failures.items())), "wall_time_s": wall_time_s,
         "outputs": written + [MARKER],
     }, out_dir / MARKER)
-    return estimates, warnings
+    return WrittenFit(estimates, warnings, summary)
 
 
 def _bar(design: CalibrationDesign, enabled: bool):

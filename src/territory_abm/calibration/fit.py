@@ -47,7 +47,8 @@ class Fit:
     estimate : point estimate (parameter values)
     draws, weights : the uncertainty sample (ABC-SMC: the posterior particles and their
         weights; SMM: bootstrap re-estimates, equal weights)
-    history : one row per generation (evaluations, distance or threshold reached)
+    history : one row per generation (evaluations, distances or threshold reached; SMM:
+        the generation's best and median distance and the best so far, see ``smm.fit_smm``)
     """
 
     method: str

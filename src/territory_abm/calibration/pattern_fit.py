@@ -205,9 +205,9 @@ def _group_masks(patterns, generated) -> list[list[np.ndarray | None]]:
 
 def write_pattern_calibration(design: PatternCalibrationDesign, fit, evaluator: PatternEvaluator,
                               at_estimate: np.ndarray, predictive: np.ndarray, out_dir: Path,
-                              wall_time_s: float, with_plots: bool = True) -> tuple[pd.DataFrame, list[str]]:
+                              wall_time_s: float, with_plots: bool = True):
     """The files of :func:`~territory_abm.calibration.command.write_fit` (``fit.csv``: one
-    row per pattern); returns its estimates and warnings."""
+    row per pattern); returns what it returns (``command.WrittenFit``)."""
     from .command import write_fit
 
     return write_fit(design, fit, evaluator, at_estimate, predictive, out_dir, wall_time_s,

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .. import __version__
+from ..outcomes import STATISTICS as PERIOD_STATISTICS
 from ..params import CONTEXT_GROUP, REGISTRY
 from .design import CalibrationDesign
 from .fit import Fit
@@ -154,6 +155,60 @@ def fit_table(design: CalibrationDesign, fit: Fit, at_estimate: np.ndarray, pred
                          "period": [e.period or whole for e in entries], "observed": objective.observed, "simulated": simulated, "predictive_low": low,
                          "predictive_high": high, "scale": objective.scale, "weight": weights,
                          "scaled_deviation": (simulated - objective.observed) / objective.scale})
+
+
+FIT_MISSES = 5
+"""Most observations outside their predictive interval that the fit lines name (``fit_summary``)."""
+
+
+def fit_summary(fit_rows: pd.DataFrame, level: float, misses: int = FIT_MISSES) -> dict:
+    """How well the estimate fits, from ``fit.csv`` (:func:`fit_table`): how many of the
+    observations with a predictive interval lie inside it (bounds included), against the
+    nominal ``level``, and up to ``misses`` observations outside their interval, those with
+    the largest absolute ``scaled_deviation`` first (simulated minus observed over the
+    statistic's spread in the pilot, so misses of different statistics compare), their
+    values in ``fit.csv``'s units (those of the statistic, e.g. 1/yr for a rate)."""
+    rows = fit_rows[fit_rows["predictive_low"].notna() & fit_rows["predictive_high"].notna()]
+    inside = (rows["observed"] >= rows["predictive_low"]) & (rows["observed"] <= rows["predictive_high"])
+    outside = rows[~inside].assign(_size=lambda f: f["scaled_deviation"].abs())
+    outside = outside.sort_values("_size", ascending=False, kind="stable").head(misses)
+    return {"inside": int(inside.sum()), "observations": len(rows), "level": float(level),
+            "largest_misses": [{"statistic": r.statistic, "municipality": r.municipality, "period": r.period,
+                                "unit": statistic_unit(r.statistic), "observed": float(r.observed),
+                                "simulated": float(r.simulated), "predictive_low": float(r.predictive_low),
+                                "predictive_high": float(r.predictive_high),
+                                "scaled_deviation": float(r.scaled_deviation)}
+                               for r in outside.itertuples(index=False)]}
+
+
+def statistic_unit(name: str) -> str:
+    """Unit of a calibration statistic (a period statistic or a ``mean:``/``sd:`` moment of
+    one, ``"1"`` for a ``share:`` of municipalities); ``""`` when unknown (a pattern)."""
+    kind, _, base = name.rpartition(":")
+    if kind == "share":
+        return "1"
+    statistic = PERIOD_STATISTICS.get(base)
+    return statistic.unit if statistic is not None and kind in ("", "mean", "sd") else ""
+
+
+def fit_line(summary: dict) -> str:
+    """:func:`fit_summary` as text for the command's summary: one line, then one per miss."""
+    n, inside, level = summary["observations"], summary["inside"], summary["level"]
+    if n == 0:
+        return "fit: no observation has a predictive interval (no predictive draw ran): see fit.csv"
+    text = f"fit: {inside} of {n} observations ({inside / n:.0%}, nominal {level:.0%}) inside their predictive intervals"
+    misses = summary["largest_misses"]
+    if not misses:
+        return text
+    periods = len({m["period"] for m in misses}) > 1
+    lines = [text + "; largest misses (observed, simulated at the estimate [predictive interval], in fit.csv's units):"]
+    for m in misses:
+        where = " ".join(str(x) for x in (m["municipality"], m["statistic"]) if x)
+        when = f" {m['period']}" if periods and m["period"] else ""
+        unit = f" {m['unit']}" if m["unit"] not in ("", "1") else ""
+        lines.append(f"  {where}{when}: {m['observed']:.3g}, {m['simulated']:.3g} "
+                     f"[{m['predictive_low']:.3g}, {m['predictive_high']:.3g}]{unit}")
+    return "\n".join(lines)
 
 
 def predictive_table(design: CalibrationDesign, node_tables: list[pd.DataFrame]) -> pd.DataFrame:

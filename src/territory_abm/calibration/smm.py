@@ -36,7 +36,15 @@ def latin_hypercube(design: CalibrationDesign, points: int, seed: int) -> np.nda
 
 def fit_smm(design: CalibrationDesign, evaluator: Evaluator, make_objective=Objective.from_pilot) -> Fit:
     """Minimise the distance ``make_objective(design, pilot values)`` gives (the pilot: the
-    optimiser's first generation)."""
+    optimiser's first generation).
+
+    The history (``history.csv``) has one row per generation: the vectors it evaluated
+    (generation 0 the initial population, later ones the optimiser's trial vectors, often
+    worse than the best already found), the smallest and the median of their distances
+    (``generation_best_distance``, ``generation_median_distance``) and the smallest distance
+    found up to it (``best_distance_so_far``; at the last generation the estimate's).
+    Until session 25 the first two were ``best_distance`` and ``median_distance``, which a
+    user's trial read as the search's running best."""
     opts = design.options
     d = len(design.parameters)
     init = latin_hypercube(design, opts["popsize"] * d, design.sampler_seed)
@@ -49,8 +57,10 @@ def fit_smm(design: CalibrationDesign, evaluator: Evaluator, make_objective=Obje
     def generation(func, thetas):
         thetas = list(thetas)
         dist = evaluate(np.array(thetas))
-        history.append({"generation": len(history), "evaluations": len(thetas),
-                        "best_distance": float(np.min(dist)), "median_distance": float(np.median(dist))})
+        best = float(np.min(dist))
+        so_far = min(best, history[-1]["best_distance_so_far"]) if history else best
+        history.append({"generation": len(history), "evaluations": len(thetas), "generation_best_distance": best,
+                        "generation_median_distance": float(np.median(dist)), "best_distance_so_far": so_far})
         return list(dist)
 
     integrality = np.array([REGISTRY[n].integer for n in design.parameters])

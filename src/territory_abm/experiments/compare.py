@@ -159,6 +159,8 @@ class Comparison:
         self.programme_years = {name: programme_years(by_name[name], self.start_year, self.horizon)
                                 for name in self.scenarios}
         self.tolerances = Tolerances(**first.get("typology", {}))
+        # simulated households per real one: the unit of the money totals of impact tables
+        self.households_scale = float(first.get("households_scale", 1.0))
 
     # ------------------------------------------------------------------ tables
     def territory(self) -> pd.DataFrame:
@@ -280,6 +282,11 @@ class Comparison:
         evaluations report: the same annual income change per USD that programmes paid to
         households in those years (``programme_transfers``: transfers and payments for
         ecosystem services, administration excluded); NaN for a scenario that pays no cash.
+
+        The costs (``cost_mean``, ``programme_cost_per_year_mean``,
+        ``programme_transfers_per_year_mean``) are the simulated territory's, as
+        ``households_scale`` (a column) says: divide by it for real figures; the multipliers and
+        the share reached do not depend on it.
         """
         rows = []
         for scenario in self.scenarios[1:]:
@@ -312,7 +319,8 @@ class Comparison:
                     d_ben, d_spill = _paired_changes(hh, hh_ref, yearly, later)
                     _split(per, f"annual_multiplier_{kind}", d_total, d_ben, d_spill, d_cost)
                     _split(per, f"transfer_multiplier_{kind}", d_total, d_ben, d_spill, d_paid)
-            row = {"scenario": scenario, "reference": self.reference, "seeds": len(self.paired_seeds)}
+            row = {"scenario": scenario, "reference": self.reference, "seeds": len(self.paired_seeds),
+                   "households_scale": self.households_scale}
             row["cost_mean"] = interval(cost_list)[0]
             row["share_of_households_reached"] = interval(reached_share)[0]
             row["programme_first_year"], row["programme_last_year"] = years if years else (np.nan, np.nan)
@@ -326,7 +334,9 @@ class Comparison:
     def impact_by_municipality(self) -> pd.DataFrame:
         """Per scenario and node: income change (USD, all years after the start), programme
         cost spent there, and income change per USD of the scenario's total cost (these sum
-        over nodes to the territory multiplier), each with its interval over seeds."""
+        over nodes to the territory multiplier), each with its interval over seeds. Income and
+        cost are the simulated territory's, as ``households_scale`` (a column) says: divide by it
+        for real figures; ``per_usd`` does not depend on it."""
         rows = []
         for scenario in self.scenarios[1:]:
             per_node: dict[str, dict[str, list[float]]] = {}
@@ -342,7 +352,7 @@ class Comparison:
                     entry["cost"].append(cost)
                     entry["per_usd"].append(d_income / total_cost if total_cost > 0 else np.nan)
             for node_id, entry in per_node.items():
-                row = {"scenario": scenario, "node_id": node_id}
+                row = {"scenario": scenario, "node_id": node_id, "households_scale": self.households_scale}
                 for key, values in entry.items():
                     row[f"{key}_mean"], row[f"{key}_q05"], row[f"{key}_q95"] = interval(values)
                 rows.append(row)
@@ -514,6 +524,23 @@ def _income_total(territory) -> pd.Series:
 def _real_income_total(run: dict) -> np.ndarray:
     """Income of all households by year after the start, deflated by consumer prices (USD at start prices)."""
     return np.asarray(run["real_income_total"], float)
+
+
+def node_income_changes(results: pd.DataFrame, scenario: str, reference: str) -> pd.DataFrame:
+    """Per seed run under both ``scenario`` and ``reference`` (rows) and node (columns): the
+    node's residents' extra income under ``scenario`` over all the years after the start (USD,
+    simulated territory), as ``impact_by_municipality.csv``'s ``income`` counts it; from a
+    table of node results (``results.csv``: scenario, seed, year, node_id and the outcomes).
+    A row sums to the territory's extra income over the run (``impact.csv``'s
+    ``multiplier_total`` times the cost)."""
+    seeds = sorted(set(results.loc[results["scenario"] == scenario, "seed"])
+                   & set(results.loc[results["scenario"] == reference, "seed"]))
+    rows = {}
+    for seed in seeds:
+        a = _node_sums(results[(results["scenario"] == scenario) & (results["seed"] == seed)])
+        b = _node_sums(results[(results["scenario"] == reference) & (results["seed"] == seed)])
+        rows[seed] = a["income"] - b["income"]
+    return pd.DataFrame.from_dict(rows, orient="index")
 
 
 def _node_sums(nodes: pd.DataFrame) -> pd.DataFrame:

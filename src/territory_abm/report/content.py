@@ -16,7 +16,7 @@ import pandas as pd
 from ..data.importer import filled_summary
 from ..errors import InputError
 from ..experiments.compare import (DIFFERENCE, HIGH, HORIZON, LOW, PROGRAMME_END, STEADY_SEEDS, differences_text,
-                                   setting_differences)
+                                   node_income_changes, setting_differences)
 from ..experiments.store import ResultStore
 from ..outcomes import CHANGES, DIMENSIONS, GROUPS, TYPES, Tolerances, outcome
 from ..output.maps import no_geo_extra_note
@@ -132,7 +132,9 @@ def build_content(directory: Path, question: str | None = None) -> ReportContent
         question=question, not_only_policies=not_only_policies([by_name[n] for n in names]),
         overview=overview_table(summary, impact, interventions, scale, one_run),
         read_first=read_first(scenarios, summary, reference, interventions, scale),
-        findings=key_findings(summary, reference, interventions, Tolerances(**tolerances), scale, seeds),
+        findings=key_findings(summary, reference, interventions, Tolerances(**tolerances), scale, seeds,
+                              node_income={n: node_income_changes(results, n, reference) for n in interventions},
+                              node_labels=node_labels(results)),
         reference=reference, scenarios=scenarios, seeds=list(meta["seeds"]), years=years,
         households_scale=scale,
         headline=headline_table(summary, names, reference, scale, one_run),
@@ -493,6 +495,13 @@ def programme_end_years(summary: pd.DataFrame, interventions: list[str]) -> dict
     part = _period(summary, PROGRAMME_END)
     return {name: int(part.loc[part["scenario"] == name, "year"].iloc[0]) for name in interventions
             if (part["scenario"] == name).any()}
+
+
+def node_labels(results: pd.DataFrame) -> dict[str, str]:
+    """``"Name (id)"`` of each municipality and city in a comparison's node results, as the
+    municipalities table names them (external markets left out)."""
+    rows = results[results["kind"] != "market"].drop_duplicates("node_id")
+    return {r.node_id: f"{r.name} ({r.node_id})" for r in rows.itertuples(index=False)}
 
 
 def municipality_changes(results: pd.DataFrame, scenario: str, reference: str, year: int | None = None) -> pd.DataFrame:

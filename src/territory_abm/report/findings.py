@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from ..experiments.compare import HORIZON, PROGRAMME_END, STEADY_SEEDS
+from ..experiments.compare import HORIZON, PROGRAMME_END, STEADY_SEEDS, interval
 from ..outcomes import DIMENSIONS, STATISTICS, Tolerances, outcome
 from . import numbers
 
@@ -293,7 +293,9 @@ def table_places(summary: pd.DataFrame, interventions: list[str], name: str, per
 
 
 def key_findings(summary: pd.DataFrame, reference: str, interventions: list[str],
-                 tolerances: Tolerances | None = None, scale: float = 1.0, seeds: int | None = None) -> list[str]:
+                 tolerances: Tolerances | None = None, scale: float = 1.0, seeds: int | None = None,
+                 node_income: dict[str, pd.DataFrame] | None = None,
+                 node_labels: dict[str, str] | None = None) -> list[str]:
     """Page one: each intervention's effect on income and poverty, led by the effect in the
     last year of its programmes where they end before the horizon, then at the horizon and
     whether it lasts (a programme that stopped is not judged by the horizon alone); its
@@ -302,7 +304,11 @@ def key_findings(summary: pd.DataFrame, reference: str, interventions: list[str]
     poverty most, and in which year; which brings the most person-years out of poverty over
     the run (whole territory: ``scale`` simulated households per real one), and which at the
     least cost. First, with one or few ``seeds`` per scenario, what that does to the intervals
-    (:func:`runs_note`); each effect is written with at least its table's places."""
+    (:func:`runs_note`); each effect is written with at least its table's places. Where
+    ``node_income`` gives an intervention's extra income per seed and node over the run
+    (``experiments.compare.node_income_changes``), the municipalities (``node_labels``: node ->
+    name written) whose change is told from chance against the territory's direction
+    (:func:`municipal_income_sentence`)."""
     tolerances = tolerances or Tolerances()
     out = list(filter(None, [runs_note(seeds)]))
     places = {(key, period): table_places(summary, interventions, key, period)
@@ -327,6 +333,9 @@ def key_findings(summary: pd.DataFrame, reference: str, interventions: list[str]
             if horizon is not None and any(e is not None and e.distinguishable and e.direction != 0
                                            and e.beyond(tolerances) for e in (end, horizon)):
                 out.append(sentence(end, horizon))
+        if node_income is not None and name in node_income:
+            out.extend(filter(None, [municipal_income_sentence(node_income[name], name, reference, scale,
+                                                               node_labels)]))
     dated = [e for n in interventions for e in dated_effects(summary, n, "poverty_headcount") if e is not None]
     if len(interventions) > 1 and dated:
         falls = [e for e in dated if e.distinguishable and e.mean < 0]
@@ -399,6 +408,64 @@ def poor_persons_sentence(summary: pd.DataFrame, scenario: str, reference: str, 
     return [f"In {int(share['year'])} {scenario} has {more} poor persons than {reference} by an amount told from "
             f"chance ({mean} [{low}, {high}] persons, whole territory), while its poverty headcount, a share, is "
             "not told from chance: the two runs differ in their number of residents too."]
+
+
+MUNICIPALITIES_NAMED = 5
+"""Most municipalities :func:`municipal_income_sentence` names (the rest counted)."""
+
+
+def municipal_income_sentence(changes: pd.DataFrame, scenario: str, reference: str, scale: float = 1.0,
+                              labels: dict[str, str] | None = None) -> str | None:
+    """Where the extra income of a municipality's residents over the run is told from chance
+    (90 % interval on one side of zero, :func:`side`) but not in the territory's direction
+    (the territory's is told from chance in the other direction, or not at all), one sentence
+    naming those municipalities, losses first, each with its amount and interval, after the
+    territory's: a loss in one municipality that the territory's figures hide (a user's trial:
+    the city lost income in all 4 seeds while no finding on page one said so). ``changes``: per
+    seed (rows) and node (columns) the extra income over the run, USD of the simulated
+    territory (``experiments.compare.node_income_changes``; a row sums to the territory's);
+    ``scale`` simulated households per real one (the sentence is for the whole territory);
+    ``labels`` the name written for each node that may be named (default: every column, by
+    its id). None where no municipality qualifies."""
+    if changes.empty:
+        return None
+    labels = labels if labels is not None else {c: str(c) for c in changes.columns}
+    whole = numbers.whole_territory(scale)
+    territory = interval(changes.sum(axis=1).to_numpy(float))
+    territory_side = side(*territory[1:])
+    found = []
+    for node, column in changes.items():
+        if node not in labels:
+            continue
+        mean, low, high = interval(column.to_numpy(float))
+        if side(low, high) not in (0, territory_side):
+            found.append((labels[node], mean, low, high))
+    if not found:
+        return None
+    found.sort(key=lambda f: (f[1] > 0, -abs(f[1])))
+
+    def usd(x: float, signed: bool = True) -> str:
+        return numbers.significant(x * whole, signed=signed)
+
+    def interval_text(low: float, high: float) -> str:
+        return f"90 % interval {usd(low)} to {usd(high)}"
+
+    mean = territory[0]
+    summed = ("Summed over the years after the start (whole territory; impact_by_municipality.csv has it per "
+              "municipality in simulated units)")
+    if territory_side == 0:
+        head = (f"{summed}, the income of the territory's residents under {scenario} differs from that under "
+                f"{reference} by {usd(mean)} USD ({interval_text(*territory[1:])}), an amount that cannot be told from "
+                "chance, but in some municipalities it can")
+    else:
+        verb = "raises" if territory_side > 0 else "lowers"
+        head = (f"{summed}, {scenario} {verb} the income of the territory's residents by {usd(abs(mean), False)} "
+                f"USD ({interval_text(*territory[1:])}) compared with {reference}, but not in every municipality")
+    named = [f"{label} {'gains' if m > 0 else 'loses'} {usd(abs(m), False)} USD ({interval_text(lo, hi)})"
+             for label, m, lo, hi in found[:MUNICIPALITIES_NAMED]]
+    more = len(found) - MUNICIPALITIES_NAMED
+    rest = f"; and {more} more" if more > 0 else ""
+    return f"{head}: " + "; ".join(named) + rest + "."
 
 
 def _person_years(summary: pd.DataFrame, scenario: str) -> pd.Series | None:
