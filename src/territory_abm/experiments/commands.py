@@ -179,7 +179,9 @@ def summary_text(summary: pd.DataFrame, seeds: int | None = None) -> str:
     what = ("mean over seeds" if len(scenarios) == 1 else
             "difference to the reference in one run per scenario (no range)" if one_run else
             "difference to the reference, mean [5-95 % over seeds]")
-    text = f"final year; {what}:\n{table}"
+    final = (f"final year ({int(horizon['year'].max())})" if "year" in horizon.columns and len(horizon)
+             else "final year")  # a trial (session 25): the header did not say which year
+    text = f"{final}; {what}:\n{table}"
     ended = summary.iloc[0:0]
     if "year" in summary.columns:  # summary.csv's rows have it (hand-made summaries may not)
         ended = summary[(periods == "programme end") & summary["scenario"].isin(scenarios[1:])
