@@ -758,3 +758,17 @@ def test_page_one_names_a_municipality_whose_income_over_the_run_goes_against_th
                             node_labels=labels)
     assert "Ciudad Alta (C01) loses 9,400,000 USD" in findings[-1]
     assert not any("Ciudad Alta" in f for f in key_findings(summary, "ref", ["highland"], scale=0.25))
+
+
+def test_a_cumulative_and_an_annual_multiplier_of_opposite_sign_are_explained():
+    """A user's trial (session 25) read a cumulative multiplier of -1.03 beside an annual one of
+    +0.50 with no word of why: a sentence now says that income rose in the programme's years and
+    the whole run shows a loss; scenarios whose two agree in sign, or lack one, get none."""
+    from territory_abm.report.content import multiplier_sign_notes
+
+    impact = pd.DataFrame({"scenario": ["highland", "roads", "land"], "multiplier_total": [-1.03, 0.8, np.nan],
+                           "annual_multiplier_nominal_total": [0.5, 1.2, 0.3]})
+    notes = multiplier_sign_notes(impact)
+    assert len(notes) == 1 and notes[0].startswith("highland: the cumulative multiplier (-1.03)")
+    assert "(0.50) differ in sign: income rose in the programme's years" in notes[0]
+    assert "shows a loss per USD spent" in notes[0]

@@ -84,6 +84,7 @@ class ReportContent:
     programme_end: pd.DataFrame  # the same for interventions whose programmes end before the horizon
     cost_effectiveness: pd.DataFrame
     multipliers: pd.DataFrame
+    multiplier_notes: list[str]  # below the multipliers: where the cumulative and the annual ones differ in sign
     typology: dict[str, pd.DataFrame]  # group label -> type rows x scenario columns (display strings)
     typology_changes: pd.DataFrame  # dimension rows x scenario columns: improved / no change / worsened
     typology_shares: pd.DataFrame  # typology_shares.csv as written by compare
@@ -140,7 +141,8 @@ def build_content(directory: Path, question: str | None = None) -> ReportContent
         headline=headline_table(summary, names, reference, scale, one_run),
         programme_end=programme_end_table(summary, interventions, scale, one_run),
         cost_effectiveness=cost_table(summary, interventions, scale, one_run),
-        multipliers=multiplier_table(impact), typology=typology_tables(shares, names),
+        multipliers=multiplier_table(impact), multiplier_notes=multiplier_sign_notes(impact),
+        typology=typology_tables(shares, names),
         typology_changes=typology_change_table(shares, names), typology_shares=shares,
         tolerances=tolerances,
         municipalities={n: municipality_changes(results, n, reference) for n in interventions},
@@ -425,6 +427,25 @@ def multiplier_table(impact: pd.DataFrame) -> pd.DataFrame:
                          "of which others living in both runs (spillover)": _mult(r, "spillover", name, one_run),
                          "of which who lives where (composition)": _mult(r, "composition", name, one_run)})
     return pd.DataFrame(rows)
+
+
+def multiplier_sign_notes(impact: pd.DataFrame) -> list[str]:
+    """A sentence per scenario whose cumulative multiplier (all years of the run) and annual
+    one during the programme (nominal) have means of opposite sign: a user's trial (session 25)
+    read -1.03 beside +0.50 without a word of why."""
+    notes = []
+    for r in impact.itertuples(index=False):
+        cumulative, annual = getattr(r, "multiplier_total", np.nan), getattr(r, "annual_multiplier_nominal_total", np.nan)
+        if not (np.isfinite(cumulative) and np.isfinite(annual)) or cumulative * annual >= 0:
+            continue
+        during = "rose" if annual > 0 else "fell"
+        overall = "a loss" if cumulative < 0 else "a gain"
+        notes.append(f"{r.scenario}: the cumulative multiplier ({numbers.rounded(cumulative, 2)}) and the annual one "
+                     f"during the programme ({numbers.rounded(annual, 2)}) differ in sign: income {during} in the "
+                     f"programme's years, but over the whole run, the years before and after it included, the "
+                     f"territory's income shows {overall} per USD spent (read the effect's path year by year in "
+                     "differences_by_year.csv and its chart).")
+    return notes
 
 
 def _mult(r, part: str, name: str = "multiplier", one_run: bool = False) -> str:

@@ -103,7 +103,7 @@ def render_html(content: ReportContent, charts: dict[str, Path]) -> str:
                   _image(charts["differences_over_time"], DIFFERENCES_OVER_TIME_TITLE)]
     parts += ["<h2>Cost-effectiveness</h2>", f"<p class='note'>{e(COST_EFFECTIVENESS)}</p>", _table(c.cost_effectiveness),
               "<h2>Who gains beyond the people the programme pays?</h2>", f"<p>{e(MULTIPLIERS)}</p>",
-              _table(c.multipliers)]
+              _table(c.multipliers), *[f"<p class='note'>{e(note)}</p>" for note in c.multiplier_notes]]
     if "map" in charts:
         parts += [f"<h3>{e(MAP_TITLE)}</h3>", _image(charts["map"], MAP_TITLE)]
     elif c.map_note:

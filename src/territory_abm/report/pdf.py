@@ -380,6 +380,8 @@ def lay_out(content: ReportContent, charts: dict[str, Path], pdf) -> int:
     page.heading("Who gains beyond the people the programme pays?")
     page.paragraph(MULTIPLIERS, keep=True)
     page.table(c.multipliers)
+    for note in c.multiplier_notes:
+        page.paragraph(note, NOTE)
     if "map" in charts:
         page.heading(MAP_TITLE, H3)
         page.image(charts["map"])
