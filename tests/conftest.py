@@ -9,6 +9,27 @@ SCENARIOS = ROOT / "scenarios"
 EXAMPLE = ROOT / "calibration" / "data" / "example"
 
 
+def sector_stocks(model) -> dict[str, float]:
+    """The money each sector inside the territory holds (USD): households' assets, firms' cash,
+    municipalities' treasuries."""
+    return {"households": model.households.assets.sum(), "firms": model.firm_table.cash.sum(),
+            "municipalities": sum(m.treasury for m in model.municipalities if m is not None)}
+
+
+def step_with_balanced_books(model) -> None:
+    """One year of ``model``, asserting that each sector inside the territory changes its
+    stocks (:func:`sector_stocks`) by its net flows in the year's books (the invariant of
+    tests/test_invariants.py, for every test that steps a model with new flows)."""
+    from territory_abm.model.ledger import INTERNAL
+
+    before = sector_stocks(model)
+    model.step()
+    after = sector_stocks(model)
+    for sector in INTERNAL:
+        assert after[sector] - before[sector] == pytest.approx(model.ledger.net_flow(sector), rel=1e-9, abs=1e-3), \
+            sector
+
+
 @pytest.fixture(scope="session")
 def baseline():
     """The baseline scenario at a small scale (about 2,000 households)."""
