@@ -39,8 +39,13 @@ def test_the_year_advances_only_when_every_group_has_decided():
     assert not game.decide("a")
     assert game.decide("b", 2020) and game.model.year == 2021 and game.twin.year == 2021
     assert game.waiting() == ["a", "b"]  # a new year: everyone decides again
-    with pytest.raises(InputError, match="current year 2021"):
+    with pytest.raises(InputError, match="current year 2021") as stale:
         game.decide("a", 2020)  # a page that still showed last year
+    # a browser trial (session 25) read "the decision of the current year 2022" as no reason at all
+    from territory_abm.dashboard.text import error_message
+
+    assert "the year moved on before this one arrived; choose again for 2021" in error_message(stale.value, "en")
+    assert "el año avanzó antes de que esta llegara; vuelvan a elegir para 2021" in error_message(stale.value, "es")
 
 
 def test_two_groups_choices_take_effect_in_the_same_shared_year():

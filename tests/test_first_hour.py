@@ -382,3 +382,24 @@ def test_steps_out_of_range_are_refused_in_one_wording(steps, capsys):
         main(["run", str(SCENARIOS / "baseline.toml"), f"--steps={steps}"])
     assert stop.value.code == 2
     assert f"--steps: a whole number in [1, 500] yr, got {steps}" in capsys.readouterr().err
+
+
+def test_the_classroom_server_compiles_before_it_serves_pages(monkeypatch):
+    """A browser trial (session 25): the first year after installing froze every page for 22-24 s
+    with no word anywhere (the dashboard never printed the compile notice). Where the kernels are
+    not compiled the server now says so and runs a small model's first years before it starts;
+    where they are, it says nothing."""
+    import io
+
+    from territory_abm.dashboard import server
+    from territory_abm.experiments import engines
+
+    scenario = load_scenario(SCENARIOS / "classroom" / "shared_territory.toml")
+    out = io.StringIO()
+    monkeypatch.setattr(engines, "kernels_need_compiling", lambda: False)
+    assert not server.compile_before_serving(scenario, out) and out.getvalue() == ""
+    monkeypatch.setattr(engines, "kernels_need_compiling", lambda: True)
+    assert server.compile_before_serving(scenario, out)
+    said = out.getvalue().splitlines()
+    assert said[0].startswith("compiling the model's rules") and said[0].endswith("before the pages open")
+    assert said[-1] == "compiled: the pages are served now"

@@ -184,7 +184,7 @@ def test_in_the_game_two_groups_choices_take_effect_in_one_shared_year_and_each_
     expect(bajo.get_by_text("Falta que decidan: Bajo")).to_be_visible(timeout=15_000)
     expect(_row(alto, "Alto Verde")).to_contain_text("-")  # no year has passed yet
     bajo.get_by_role("button", name="Ya decidimos").click()  # the last one: the year advances for all
-    for page, label in ((alto, "Year 2021 - 2 governments"), (bajo, "Año 2021 - 2 gobiernos")):
+    for page, label in ((alto, "Year 2021 - governments: 2"), (bajo, "Año 2021 - gobiernos: 2")):
         expect(page.get_by_text(label)).to_be_visible(timeout=FIRST_STEP_MS)
     # each sees the other's municipality change: its poverty since last year and against no choice
     for page, other in ((alto, "Bajo Rio"), (bajo, "Alto Verde")):
@@ -200,8 +200,14 @@ def test_in_the_game_two_groups_choices_take_effect_in_one_shared_year_and_each_
     expect(trainer.get_by_text("Waiting for: Alto, Bajo")).to_be_visible(timeout=90_000)
     expect(trainer.locator("img.debrief-map")).to_be_visible()  # the choices' differences, mapped
     trainer.get_by_role("button", name="Advance the year now").click()  # nobody decided: the trainer says
-    expect(alto.get_by_text("Year 2022 - 2 governments")).to_be_visible(timeout=60_000)
-    expect(bajo.get_by_text("Año 2022 - 2 gobiernos")).to_be_visible(timeout=60_000)
+    expect(alto.get_by_text("Year 2022 - governments: 2")).to_be_visible(timeout=60_000)
+    expect(bajo.get_by_text("Año 2022 - gobiernos: 2")).to_be_visible(timeout=60_000)
+    # starting again takes a second click, saying what it erases (a trial: one click erased the game)
+    trainer.get_by_role("button", name="Start the territory again").click()
+    expect(trainer.get_by_text("erases this game's years and decisions", exact=False)).to_be_visible(timeout=15_000)
+    trainer.get_by_role("button", name="Keep this game").click()
+    expect(trainer.get_by_text("erases this game's years and decisions", exact=False)).to_have_count(0)
+    expect(alto.get_by_text("Year 2022 - governments: 2")).to_be_visible()  # nothing was erased
     for page in (alto, bajo):
         expect(page.locator(".v-alert", has_text=re.compile("Traceback|did not work|No funcionó"))).to_have_count(0)
     assert "Traceback" not in log.read_text()

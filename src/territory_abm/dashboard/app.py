@@ -306,8 +306,11 @@ def JoinForm(error: str = ""):
         router.push(join_address(router.path, name, code if needs_code else ""))
 
     with solara.Card("Rural territory simulator / Simulador de territorios rurales", style={"max-width": "40em"}):
-        Markdown(f"**{t('en', 'join_title')} / {t('es', 'join_title')}**\n\n{t('en', 'join_note')}\n\n"
-                        f"{t('es', 'join_note')}")
+        from .game_page import game_on
+
+        note = "join_note_game" if game_on() else "join_note"  # the game's groups share one territory (trial 25)
+        Markdown(f"**{t('en', 'join_title')} / {t('es', 'join_title')}**\n\n{t('en', note)}\n\n"
+                        f"{t('es', note)}")
         if error:
             solara.Error(error)
         solara.InputText("Group / Grupo", value=name, on_value=set_name, continuous_update=True)

@@ -170,7 +170,8 @@ class Game:
             If ``year`` is given and is not the game's current year.
         """
         if year is not None and year != self.model.year:
-            raise InputError("dashboard", "decision", f"the decision of the current year {self.model.year}")
+            raise InputError("dashboard", "decision", f"a decision for the current year {self.model.year}: the year "
+                             f"moved on before this one arrived; choose again for {self.model.year}")
         self.join(name).decided = True
         self.version += 1
         if all(p.decided for p in self.players.values()):

@@ -101,6 +101,12 @@ def GameStatus(status: tuple, lang: str, act, trainer: bool = False):
     arguments: a component is drawn again only when they change."""
     year, waiting, players = status
     game = the_game()
+    confirming, set_confirming = solara.use_state(False)
+
+    def restart():
+        set_confirming(False)
+        act(lambda: _locked(game.restart))
+
     with solara.Card(t(lang, "game_title")):
         with solara.Column(gap="2px"):
             solara.Text(t(lang, "game_clock").format(year=year, players=players), style={"font-weight": "bold"})
@@ -109,7 +115,15 @@ def GameStatus(status: tuple, lang: str, act, trainer: bool = False):
         if trainer:
             with solara.Row():
                 solara.Button(t(lang, "advance"), color="primary", on_click=lambda: act(lambda: _locked(game.advance)))
-                solara.Button(t(lang, "restart_game"), on_click=lambda: act(lambda: _locked(game.restart)))
+                # two steps: a browser trial (session 25) found one click erasing the game's years and
+                # decisions, which the guide asks the trainer to compare with a second game
+                if not confirming:
+                    solara.Button(t(lang, "restart_game"), on_click=lambda: set_confirming(True))
+            if confirming:
+                solara.Warning(t(lang, "restart_confirm"))
+                with solara.Row():
+                    solara.Button(t(lang, "restart_yes"), color="error", on_click=restart)
+                    solara.Button(t(lang, "restart_no"), on_click=lambda: set_confirming(False))
 
 
 def _locked(change) -> None:

@@ -162,6 +162,7 @@ def serve(scenario_path: Path | None, host: str = "127.0.0.1", port: int | None 
     if note:
         print(note, file=out)
     out.flush()
+    compile_before_serving(scenario, out)
     env["SERVER_NAME"], env["SERVER_PORT"] = host, str(port)
     command = [sys.executable, "-m", "uvicorn", "territory_abm.dashboard.asgi:app", "--host", host, "--port",
                str(port), "--log-level", "warning", "--no-access-log", "--timeout-graceful-shutdown", "5",
@@ -175,6 +176,31 @@ def serve(scenario_path: Path | None, host: str = "127.0.0.1", port: int | None 
         return stop_after_interrupt(proc)
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+WARM_UP_SCALE = 0.02
+"""Households scale of the small model whose first years compile the kernels before serving."""
+
+
+def compile_before_serving(scenario, out: TextIO) -> bool:
+    """Where the model's kernels are not yet compiled (a fresh install), compile them before
+    the server starts, by running two years of a small model of ``scenario`` (numba caches
+    them on disk, where the server's process finds them), saying so on ``out``; returns
+    whether it did. A browser trial (session 25) found every page frozen 22-24 s on the first
+    year after installing, with no word anywhere; now the wait is at the server's start."""
+    from ..experiments.engines import COMPILE_NOTICE, kernels_need_compiling
+    from ..model import TerritoryModel
+
+    if not kernels_need_compiling():
+        return False
+    print(f"{COMPILE_NOTICE}: before the pages open", file=out, flush=True)
+    model = TerritoryModel(scenario.replace(households_scale=min(scenario.households_scale, WARM_UP_SCALE),
+                                            steps=2, seed=1))
+    model.step()
+    model.step()
+    model.release()
+    print("compiled: the pages are served now", file=out, flush=True)
+    return True
 
 
 INTERRUPT_GRACE = 2.0

@@ -37,6 +37,8 @@ TEXT: dict[str, dict[str, str]] = {
         "two of three": "two of three", "one of three": "one of three", "none": "none",
         "group": "Group", "join": "Join", "join_title": "Which group are you?",
         "join_note": "Each group has its own territory; the group's name keeps it when the page is reloaded.",
+        "join_note_game": "All groups share one territory, each governing one of its municipalities; the group's "
+                          "name keeps it when the page is reloaded.",
         "step": "Step", "play": "Play", "pause": "Pause", "reset": "Reset", "seed": "Seed",
         "clock": "Year {year} (step {steps})", "past_horizon": "past its {years} years",
         "beyond": "Past the scenario's {years} years: the run goes on beyond what the scenario (and an exercise's guide) covers.", "years": "Runs for {years} years once on",
@@ -87,7 +89,7 @@ TEXT: dict[str, dict[str, str]] = {
         "diff_nature_map": "Forest cover (points)",
         "watch": "What to watch",
         "refused": "Value refused",
-        "game_title": "Shared territory", "game_clock": "Year {year} - {players} governments",
+        "game_title": "Shared territory", "game_clock": "Year {year} - governments: {players}",
         "you_govern": "You govern {name}", "waiting_for": "Waiting for: {names}",
         "decision": "Your municipality's decision for {year}",
         "decision_note": "The year advances when every group has decided (or when the trainer says); then all "
@@ -104,6 +106,9 @@ TEXT: dict[str, dict[str, str]] = {
         "diff_poverty_choices": "Poverty against no group's choices (points)",
         "diff_income_choices": "Income per person against no group's choices (USD/yr)",
         "advance": "Advance the year now", "restart_game": "Start the territory again",
+        "restart_confirm": "Starting again erases this game's years and decisions: export them first (Export the "
+                           "game) to compare the two games.",
+        "restart_yes": "Erase and start again", "restart_no": "Keep this game",
         "export_game": "Export the game (zip: territory.csv, decisions.csv)",
         "locked": "The trainer has locked the controls for now: you can look, not change.",
         "trainer_title": "Trainer's console", "trainer_wrong": "This page needs the trainer's token.",
@@ -154,6 +159,8 @@ TEXT: dict[str, dict[str, str]] = {
         "two of three": "dos de tres", "one of three": "uno de tres", "none": "ninguno",
         "group": "Grupo", "join": "Entrar", "join_title": "¿Qué grupo son?",
         "join_note": "Cada grupo tiene su propio territorio; el nombre del grupo lo conserva al recargar la página.",
+        "join_note_game": "Todos los grupos comparten un territorio y cada uno gobierna uno de sus municipios; el "
+                          "nombre del grupo lo conserva al recargar la página.",
         "step": "Avanzar", "play": "Reproducir", "pause": "Pausa", "reset": "Reiniciar", "seed": "Semilla",
         "clock": "Año {year} (paso {steps})", "past_horizon": "pasados sus {years} años",
         "beyond": "Más allá de los {years} años del escenario: la corrida sigue más allá de lo que cubren el escenario (y la guía de un ejercicio).", "years": "Dura {years} años una vez activo",
@@ -205,7 +212,7 @@ TEXT: dict[str, dict[str, str]] = {
         "diff_nature_map": "Cobertura forestal (puntos)",
         "watch": "Qué observar",
         "refused": "Valor no aceptado",
-        "game_title": "Territorio compartido", "game_clock": "Año {year} - {players} gobiernos",
+        "game_title": "Territorio compartido", "game_clock": "Año {year} - gobiernos: {players}",
         "you_govern": "Gobiernan {name}", "waiting_for": "Falta que decidan: {names}",
         "decision": "La decisión de su municipio para {year}",
         "decision_note": "El año avanza cuando todos los grupos decidieron (o cuando lo dice el capacitador); "
@@ -223,6 +230,9 @@ TEXT: dict[str, dict[str, str]] = {
         "diff_poverty_choices": "Pobreza frente a ninguna decisión (puntos)",
         "diff_income_choices": "Ingreso por persona frente a ninguna decisión (USD/año)",
         "advance": "Avanzar el año ahora", "restart_game": "Empezar de nuevo el territorio",
+        "restart_confirm": "Empezar de nuevo borra los años y las decisiones de este juego: expórtenlos antes "
+                           "(Exportar el juego) para comparar los dos juegos.",
+        "restart_yes": "Borrar y empezar de nuevo", "restart_no": "Conservar este juego",
         "export_game": "Exportar el juego (zip: territory.csv, decisions.csv)",
         "locked": "El capacitador bloqueó los controles por ahora: pueden mirar, no cambiar.",
         "trainer_title": "Consola del capacitador", "trainer_wrong": "Esta página necesita la clave del capacitador.",
@@ -333,8 +343,9 @@ ERRORS_ES: tuple[tuple[str, str], ...] = (
      "un municipio que no gobierne otro grupo; {name} lo gobierna {other}"),
     (r"a free municipality: all (?P<n>\d+) are governed \(ask the trainer\)",
      "un municipio libre: los {n} ya tienen gobierno (pregunten al capacitador)"),
-    (r"the decision of the current year (?P<year>\d+)",
-     "la decisión del año en curso {year}"),
+    (r"a decision for the current year (?P<year>\d+): the year moved on before this one arrived; choose again for "
+     r"(?P<again>\d+)",
+     "una decisión para el año en curso {year}: el año avanzó antes de que esta llegara; vuelvan a elegir para {again}"),
 )
 """English "expected" texts of the errors a page can show (regular expressions with named
 parts) and their Spanish; numbers in the parts are rewritten with a decimal comma."""
