@@ -153,3 +153,18 @@ def test_the_games_charts_draw_every_municipality_with_no_overlapping_text(lang)
     lines = [line for line in fig.axes[0].lines if line.get_gid()]
     assert len(lines) == len(game.municipalities())
     assert max(lines, key=lambda line: line.get_linewidth()).get_gid() == "node-A"  # the group's own, thick
+
+
+def test_the_debrief_map_is_drawn_about_as_wide_as_the_console_shows_it():
+    """A browser trial (session 25): the game's one-panel debrief map was 396 px wide, shown across
+    a 1,216 px card, and its names blurred; it is now drawn about 1,000 px wide whatever its panels."""
+    from territory_abm import TerritoryModel
+    from territory_abm.dashboard.maps import DEBRIEF_PIXELS, DifferencePanel, difference_map
+
+    model = TerritoryModel(str(SCENARIOS / "classroom" / "shared_territory.toml"), households_scale=0.02, steps=1,
+                           seed=1)
+    panel = DifferencePanel("game", str(model.territory.source), model.graph, {i: 0.01 for i in model.territory.ids})
+    for panels in ([panel], [panel] * 3):
+        fig = difference_map(panels, "difference", "en")
+        width = fig.get_figwidth() * fig.dpi
+        assert abs(width - DEBRIEF_PIXELS) < 2, width

@@ -180,6 +180,10 @@ class DifferencePanel:
     values: dict
 
 
+DEBRIEF_PIXELS = 1000
+"""Width in pixels the debrief's map is drawn at (at least 90 dpi)."""
+
+
 def difference_map(panels: list[DifferencePanel], title: str, language: str) -> Figure:
     """Small maps side by side, one per panel (a group, or the game): each municipality coloured
     by its difference (e.g. from the group's own same-seed no-policy run) on one colour scale
@@ -189,7 +193,10 @@ def difference_map(panels: list[DifferencePanel], title: str, language: str) -> 
     columns = min(n, 3)
     rows = math.ceil(n / columns)
     width = min(9.6, 1.2 + 3.2 * columns)
-    fig = Figure(figsize=(width, max(3.8, 0.6 + 2.6 * rows)), dpi=90, layout="constrained")
+    # drawn about DEBRIEF_PIXELS wide: the console shows it across its card (a one-panel map of
+    # 396 px stretched to 1,216 blurred its names, browser trial 25)
+    fig = Figure(figsize=(width, max(3.8, 0.6 + 2.6 * rows)), dpi=max(90.0, DEBRIEF_PIXELS / width),
+                 layout="constrained")
     axes = fig.subplots(rows, columns, squeeze=False).ravel()
     found = [abs(v) for panel in panels for v in panel.values.values()]
     span = max(found, default=0.0) or 1.0
