@@ -368,3 +368,13 @@ def test_the_pages_figures_have_no_overlapping_or_cut_text_in_either_language_an
     for fig in (charts_figure(track, group.earlier, lang, large=large), compare_figure(track, lang, large=large)):
         problems = figure_problems(fig)
         assert not problems, "\n".join(problems)
+
+
+def test_an_english_box_refuses_a_decimal_comma_rather_than_reading_it_as_thousands():
+    """A browser trial (session 25): "0,5" on an English page was read as 5 and then refused with a
+    sum the group never typed. Commas on an English page only group thousands (1,234.5)."""
+    assert parse_number("1,234.5", "en") == pytest.approx(1234.5) and parse_number("12,345", "en") == 12345
+    for text in ("0,5", "1,5", "12,34"):
+        with pytest.raises(InputError, match="a number with a decimal point"):
+            parse_number(text, "en")
+    assert parse_number("0,5", "es") == pytest.approx(0.5)

@@ -14,6 +14,7 @@ module (shared by every browser session) and steps it without a lock.
 from __future__ import annotations
 
 import functools
+import re
 import math
 import logging
 import os
@@ -234,11 +235,18 @@ def set_hold(group: Group, on: bool) -> None:
     group.hold_axes, group.limits = bool(on), {}
 
 
+THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
+"""A number whose commas group thousands, as an English page writes it (1,234.5)."""
+
+
 def parse_number(text: str, lang: str) -> float:
     """A number typed in a box as the page writes it for ``lang``: spaces ignored; in Spanish
     the decimal comma (a point accepted too: the page never groups thousands with one), in
     English the decimal point (commas group thousands)."""
     raw = "".join(str(text).replace(NBSP, " ").split())
+    if lang != "es" and "," in raw and not THOUSANDS.fullmatch(raw):  # "0,5" on an English page is not 5
+        raise InputError("dashboard", "number", f"a number with a decimal point, e.g. {number(1234.5, lang, 1)} "
+                         f"(got {raw}; commas only group thousands)")
     raw = raw.replace(",", ".") if lang == "es" else raw.replace(",", "")
     try:
         return float(raw)
@@ -361,8 +369,12 @@ def NumberSlider(label: str, value: float, low: float, high: float, step: float 
         except InputError as exc:  # said under the box, in the page's language
             set_error(error_message(exc, lang))
             return
+        if not low <= value <= high:  # said, not moved to the nearest end (a trial typed -0.1 and got 0)
+            set_error(error_message(InputError("dashboard", "number", f"a number in [{low:g}, {high:g}], got {value:g}"),
+                                    lang))
+            return
         set_error("")
-        on_value(int(round(min(max(value, low), high))) if integer else min(max(value, low), high))
+        on_value(int(round(value)) if integer else value)
 
     with solara.Column(gap="0px", classes=["number-slider"]):
         solara.Text(label, classes=["slider-label"])

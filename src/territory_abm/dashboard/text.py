@@ -331,6 +331,8 @@ ERRORS_ES: tuple[tuple[str, str], ...] = (
     (r"one of the (?P<n>\d+) groups already on this server \(no more fit; groups unused for (?P<m>\d+) min are freed\)",
      "uno de los {n} grupos que ya hay en este servidor (no caben más; los grupos sin uso durante {m} min se liberan)"),
     (r"a number, e\.g\. (?P<example>.+)", "un número, por ejemplo {example}"),
+    (r"a number with a decimal point, e\.g\. (?P<example>\S+) \(got (?P<got>\S+); commas only group thousands\)",
+     "un número con punto decimal, por ejemplo {example} (se escribió {got}; las comas solo agrupan miles)"),
     (r"a (?P<whole>whole )?number in \[(?P<low>[^,\]]+), (?P<high>[^\]]+)\](?: (?P<unit>\S+))?, got (?P<got>.+)",
      "un número{whole} entre {low} y {high}{unit}; se recibió {got}"),
     (r"a (?P<whole>whole )?number of at least (?P<low>\S+?)(?: (?P<unit>\S+))?, got (?P<got>.+)",
