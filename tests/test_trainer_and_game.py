@@ -169,6 +169,9 @@ def test_in_the_game_two_groups_choices_take_effect_in_one_shared_year_and_each_
     box.fill("mucho")  # a word: refused in Spanish, nothing changes
     box.press("Enter")
     expect(bajo.get_by_text("número: un número, por ejemplo 1234,5")).to_be_visible(timeout=15_000)
+    box.fill("-0,1")  # below the control's range: refused with its range, not moved to 0 (trial 25)
+    box.press("Enter")
+    expect(bajo.get_by_text("número: un número entre 0 y", exact=False)).to_be_visible(timeout=15_000)
     box.fill("0,9")  # over the budget with the other shares: refused in Spanish
     box.press("Enter")
     expect(bajo.get_by_text("proporciones del presupuesto que sumen a lo sumo 1", exact=False)).to_be_visible(
