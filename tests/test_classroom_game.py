@@ -168,3 +168,22 @@ def test_the_debrief_map_is_drawn_about_as_wide_as_the_console_shows_it():
         fig = difference_map(panels, "difference", "en")
         width = fig.get_figwidth() * fig.dpi
         assert abs(width - DEBRIEF_PIXELS) < 2, width
+
+
+def test_the_export_names_a_group_only_for_the_years_it_governed():
+    """A browser trial (session 25): a group that joined in 2023 was named in its municipality's
+    rows of 2020-2022 too. It governs from the year its page showed when it joined; after the
+    territory starts again, from the new start."""
+    game = _game(0.05)
+    a = game.join("a")
+    game.decide("a")  # alone: the year advances
+    b = game.join("b")  # joins in the second year
+    game.decide("a"), game.decide("b")
+    table = game.table()
+    rows = table.set_index(["node_id", "year"])["governed_by"]
+    start, second = game.model.start_year, game.model.start_year + 1
+    assert rows[(a.node, start)] == "a" and rows[(b.node, start)] == ""
+    assert rows[(b.node, second)] == "b" and rows[(b.node, second + 1)] == "b"
+    game.restart()
+    after = game.table()
+    assert after.loc[after["node_id"] == b.node, "governed_by"].eq("b").all()

@@ -75,6 +75,7 @@ class Player:
     decided: bool = False
     language: str = "en"
     colour_by: str = "poverty"
+    joined: int = -10**6  # the year shown when the group joined (it governs from then on)
 
 
 @dataclass
@@ -114,6 +115,7 @@ class Game:
         self.decisions = []
         for player in self.players.values():
             player.decided = False
+            player.joined = self.model.year  # they govern the new territory from its start
         self.version += 1
 
     def default_choice(self) -> Choice:
@@ -134,7 +136,7 @@ class Game:
             if not free:
                 raise InputError("dashboard", "municipality", f"a free municipality: all {len(self.municipalities())} "
                                  "are governed (ask the trainer)")
-            self.players[key] = Player(" ".join(name.split()), free[0], self.default_choice())
+            self.players[key] = Player(" ".join(name.split()), free[0], self.default_choice(), joined=self.model.year)
             self.version += 1
         return self.players[key]
 
@@ -212,10 +214,13 @@ class Game:
 
     def table(self) -> pd.DataFrame:
         """Every municipality every year so far: its outcomes, the twin's (``twin_``), and who
-        governs it (``governed_by``, "" for nobody)."""
+        governs it (``governed_by``: the group, from the year it joined; "" for nobody: a browser
+        trial, session 25, found a group named for the years before it joined)."""
         frame = pd.concat(self.history, ignore_index=True)
         governors = {p.node: p.name for p in self.players.values()}
-        frame["governed_by"] = frame["node_id"].map(governors).fillna("")
+        joined = frame["node_id"].map({p.node: p.joined for p in self.players.values()})
+        name = frame["node_id"].map(governors).fillna("")
+        frame["governed_by"] = name.where(frame["year"] >= joined.fillna(np.inf), "")
         return frame
 
 
