@@ -152,11 +152,9 @@ def scale_lines(scale: float) -> list[str]:
             f"divide by {scale:g} for the whole territory)"]
 
 
-IDLE_UNLESS = {"climate_shock_loss": ("climate_shock_probability", "no shocks"),
-               "market_price_persistence": ("market_price_volatility", "no price shocks"),
-               "wage_pass_through": ("national_income_growth", "no national growth"),
-               "productivity_pass_through": ("national_income_growth", "no national growth"),
-               "transfer_pass_through": ("national_income_growth", "no national growth")}
+IDLE_UNLESS = {"climate_shock_loss": "climate_shock_probability", "market_price_persistence": "market_price_volatility",
+               "wage_pass_through": "national_income_growth", "productivity_pass_through": "national_income_growth",
+               "transfer_pass_through": "national_income_growth"}
 """Context drivers that act only where another is not 0 (not named in a run's context line then)."""
 
 
@@ -181,7 +179,7 @@ def context_lines(params) -> list[str]:
     act only with another, :data:`IDLE_UNLESS`, not where it is 0), or, where none is declared, that the
     registry's defaults are no context (births 0.020 against deaths 0.006, no income growth:
     the population grows and income per person falls; a user's trial, session 25)."""
-    idle = {name for name, (rate, _) in IDLE_UNLESS.items() if params[rate] == 0}  # e.g. a shock's size without shocks
+    idle = {name for name, rate in IDLE_UNLESS.items() if params[rate] == 0}  # e.g. a shock's size without shocks
     drivers = [name for name, spec in REGISTRY.items() if spec.group == CONTEXT_GROUP and name not in idle]
     declared = [name for name in drivers if params[name] != REGISTRY[name].default]
     if declared:

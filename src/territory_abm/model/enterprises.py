@@ -144,14 +144,12 @@ def pass_on_outside_sales(model) -> None:
     if model.outside_held is None:  # switched on since the last pass-on: from what the nodes sell now
         model.outside_held, model.outside_waiting = now, np.zeros(n)
         model.outside_for_entrants = np.zeros(n)
-    if model.params.outside_sales_to_entrants > 0:  # the entrants' share waits for them (``place_with_entrants``)
-        collect_outside_losses(model, now)
-        pending = model.outside_waiting
-    else:
-        if model.outside_for_entrants.any():  # switched off since: what waited for entrants goes to the running ones
-            model.outside_waiting = model.outside_waiting + model.outside_for_entrants
-            model.outside_for_entrants = np.zeros(n)
-        pending = share * np.maximum(model.outside_held - now, 0.0) + model.outside_waiting
+    if model.params.outside_sales_to_entrants <= 0 and model.outside_for_entrants.any():
+        # switched off since: what waited for entrants goes to the running ones
+        model.outside_waiting = model.outside_waiting + model.outside_for_entrants
+        model.outside_for_entrants = np.zeros(n)
+    collect_outside_losses(model, now)  # the entrants' share waits for them (``place_with_entrants``)
+    pending = model.outside_waiting
     running = hh.alive & (hh.enterprise_capital > 0)
     power = model.params.outside_sales_pass_on_scale  # customers choose by scale^power (1: in proportion)
     weight = hh.enterprise_scale if power == 1 else np.power(hh.enterprise_scale, power)
@@ -178,13 +176,7 @@ def move_outside_sales(model, rows: np.ndarray, dest: np.ndarray) -> None:
     origin = hh.node[rows]
     model.outside_held = (model.outside_held - np.bincount(origin, sold, minlength=n)
                           + np.bincount(dest, (1.0 - share) * sold, minlength=n))
-    to_entrants = model.params.outside_sales_to_entrants
-    if to_entrants > 0:
-        freed = np.bincount(origin, share * sold, minlength=n)
-        model.outside_waiting = model.outside_waiting + (1.0 - to_entrants) * freed
-        model.outside_for_entrants = model.outside_for_entrants + to_entrants * freed
-    else:
-        model.outside_waiting = model.outside_waiting + np.bincount(origin, share * sold, minlength=n)
+    hold_freed(model, np.bincount(origin, share * sold, minlength=n))
     hh.enterprise_outside[rows] = (1.0 - share) * hh.enterprise_outside[rows]
 
 
@@ -194,11 +186,17 @@ def collect_outside_losses(model, now: np.ndarray) -> None:
     ``outside_sales_pass_on``: the share ``outside_sales_to_entrants`` of it joins what waits
     for the node's entrants (``model.outside_for_entrants``), the rest what waits for its
     running enterprises (``model.outside_waiting``); the sales held are then ``now``."""
-    p = model.params
-    freed = p.outside_sales_pass_on * np.maximum(model.outside_held - now, 0.0)
-    model.outside_waiting = model.outside_waiting + (1.0 - p.outside_sales_to_entrants) * freed
-    model.outside_for_entrants = model.outside_for_entrants + p.outside_sales_to_entrants * freed
+    hold_freed(model, model.params.outside_sales_pass_on * np.maximum(model.outside_held - now, 0.0))
     model.outside_held = now
+
+
+def hold_freed(model, freed: np.ndarray) -> None:
+    """Customers outside ``freed`` at each node (USD/yr) wait there: the share
+    ``outside_sales_to_entrants`` for the node's entrants (``model.outside_for_entrants``), the
+    rest for its running enterprises (``model.outside_waiting``)."""
+    to_entrants = model.params.outside_sales_to_entrants
+    model.outside_waiting = model.outside_waiting + (1.0 - to_entrants) * freed
+    model.outside_for_entrants = model.outside_for_entrants + to_entrants * freed
 
 
 def place_with_entrants(model, entrants: np.ndarray, closed: np.ndarray | None = None) -> None:
