@@ -522,7 +522,12 @@ def node_labels(results: pd.DataFrame) -> dict[str, str]:
     """``"Name (id)"`` of each municipality and city in a comparison's node results, as the
     municipalities table names them (external markets left out)."""
     rows = results[results["kind"] != "market"].drop_duplicates("node_id")
-    return {r.node_id: f"{r.name} ({r.node_id})" for r in rows.itertuples(index=False)}
+    return {r.node_id: node_label(r.name, r.node_id) for r in rows.itertuples(index=False)}
+
+
+def node_label(name: str, node_id: str) -> str:
+    """How the report names a municipality: "Name (id)"."""
+    return f"{name} ({node_id})"
 
 
 def municipality_changes(results: pd.DataFrame, scenario: str, reference: str, year: int | None = None) -> pd.DataFrame:
@@ -541,7 +546,7 @@ def municipality_changes(results: pd.DataFrame, scenario: str, reference: str, y
     joined["d_poverty"] = joined["poverty_headcount"] - joined["poverty_headcount_ref"]
     names, income, poverty = [], [], []  # (mean, low, high) of each municipality's differences
     for node_id, part in joined.groupby(level="node_id", sort=False):
-        names.append(f"{part['name'].iloc[0]} ({node_id})")
+        names.append(node_label(part["name"].iloc[0], node_id))
         for cells, column in ((income, "d_income"), (poverty, "d_poverty")):
             x = part[column].to_numpy(float)
             cells.append((x.mean(), *np.percentile(x, [LOW, HIGH])))
