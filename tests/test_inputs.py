@@ -202,3 +202,25 @@ def test_a_range_beyond_the_registry_names_it_without_a_unit_of_one():
     with pytest.raises(InputError) as error:
         parameter_bounds("d.toml", ["own_account_entry"], {"own_account_entry": [0.0, 2.0]})
     assert "[0, 1] 1/yr, got [0, 2]" in str(error.value)
+
+
+def test_input_errors_cross_process_boundaries_as_themselves(tmp_path):
+    """An input error raised in a worker process (a parameter out of range in a run of a pool)
+    reaches the parent with its file, field and expectation, not as a TypeError of unpickling
+    (``benchmarks/stationarity.py --set enterprise_labour_elasticity=0`` showed the latter)."""
+    import pickle
+    from concurrent.futures import ProcessPoolExecutor
+
+    from territory_abm.errors import InputErrors
+
+    one = InputError("scenario.toml", "parameters.birth_rate", "a number in [0, 0.05]")
+    several = InputErrors([one, InputError("t.csv", "land_gini", "a number in [0, 1]")])
+    for error in (one, several):
+        back = pickle.loads(pickle.dumps(error))
+        assert type(back) is type(error) and str(back) == str(error) and back.field == error.field
+    bad = tmp_path / "bad.toml"
+    bad.write_text(f'extends = "{(SCENARIOS / "baseline.toml").as_posix()}"\n[parameters]\nbirth_rate = 9.0\n')
+    with ProcessPoolExecutor(1) as pool:
+        with pytest.raises(InputError, match="birth_rate") as raised:
+            pool.submit(load_scenario, bad).result()
+    assert raised.value.source.endswith("bad.toml")

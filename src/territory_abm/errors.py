@@ -30,6 +30,11 @@ class InputError(ValueError):
         self.expected = expected
         super().__init__(self.describe())
 
+    def __reduce__(self):
+        # rebuilt from its parts, so that an error raised in a worker process reaches the parent
+        # as itself (the default pickling calls __init__ with the message alone and fails)
+        return type(self), (self.source, self.field, self.expected)
+
     def describe(self, source: str | None = None) -> str:
         """The problem in one line, naming ``source`` (default: the error's own) as its file."""
         return f"{self.source if source is None else source}: {self.field}: {self.expected}"
@@ -55,6 +60,9 @@ class InputErrors(InputError):
         first = self.errors[0]
         super().__init__(first.source, first.field, first.expected)
         self.args = (self.describe(),)
+
+    def __reduce__(self):
+        return type(self), (self.errors,)
 
     def describe(self, source: str | None = None) -> str:
         """One line per problem (``source`` replaces each one's file where given)."""
