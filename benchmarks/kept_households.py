@@ -3,7 +3,10 @@ ends of the run (same id), their poverty (persons poor) at the start and at the 
 what their change of income alone and their change of size alone would give, with their persons,
 adults and wage jobs at both ends (mean over seeds). A stationary run whose kept households get
 poorer by growing, or less poor by shrinking while keeping their jobs, shows it here
-(docs/model_choices.md, "Moving costs with the livelihood rules", session 24).
+(docs/model_choices.md, "Moving costs with the livelihood rules", session 24). Then the same
+households by fifth of their starting income per person: the change of their wage jobs, adults
+and persons, and of each income source per person, which shows where the jobs that workers'
+deaths free go (docs/model_choices.md, "Where the jobs go without turnover", session 26).
 
     python benchmarks/kept_households.py [--scenario scenarios/stationary.toml] [--seeds 4]
         [--scale 0.25] [--years 20] [--workers 2] [--set NAME=VALUE ...]
@@ -48,19 +51,44 @@ def kept(start: dict, model) -> np.ndarray:
                      *(getattr(hh, c)[rows].sum() / mem1.sum() for c in SOURCES)], float)
 
 
-def one_run(args) -> np.ndarray:
-    """:func:`kept` of one seed's run."""
+FIFTH_MEASURES = ("wage jobs", "adults", "persons", *(source.removesuffix("_income") for source in SOURCES))
+
+
+def by_fifth(start: dict, model) -> np.ndarray:
+    """(5, :data:`FIFTH_MEASURES`): the change from the start to ``model`` of the start's
+    households still alive, by fifth of their starting income per person (persons weighted
+    equally by household): their wage jobs, adults and persons (sums) and each income source
+    per person (USD/yr)."""
+    hh = model.households
+    alive = hh.alive
+    pc = start["income"] / np.maximum(start["members"], 1)
+    fifth = np.searchsorted(np.quantile(pc, [0.2, 0.4, 0.6, 0.8]), pc)
+    _, first, later = np.intersect1d(start["id"], hh.id[alive], return_indices=True)
+    rows = np.flatnonzero(alive)[later]
+    out = np.zeros((5, len(FIFTH_MEASURES)))
+    for k in range(5):
+        were, are = first[fifth[first] == k], rows[fifth[first] == k]
+        persons0, persons1 = start["members"][were].sum(), max(hh.members[are].sum(), 1)
+        out[k, :3] = [hh.employed[are].sum() - start["employed"][were].sum(),
+                      hh.adults[are].sum() - start["adults"][were].sum(), persons1 - persons0]
+        out[k, 3:] = [getattr(hh, c)[are].sum() / persons1 - start[c][were].sum() / max(persons0, 1) for c in SOURCES]
+    return out
+
+
+def one_run(args) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`kept` and :func:`by_fifth` of one seed's run."""
     model = seed_model(args)
     hh = model.households
     alive = hh.alive
     start = {c: getattr(hh, c)[alive].copy() for c in ("id", "income", "members", "adults", "employed", *SOURCES)}
     model.run()
-    return kept(start, model)
+    return kept(start, model), by_fifth(start, model)
 
 
 def main() -> None:
     args, overrides, runs = run_seeds(__doc__.splitlines()[0], one_run, seeds=4)
-    mean = np.array(runs).mean(axis=0)
+    mean = np.array([run[0] for run in runs]).mean(axis=0)
+    fifths = np.array([run[1] for run in runs]).mean(axis=0)
     print(f"{Path(args.scenario).name}: {args.seeds} seeds, households_scale {args.scale}, {args.years} years"
           + (f", {overrides}" if overrides else ""))
     print(f"kept households' poverty {mean[0]:.3f} -> {mean[1]:.3f}; with their end income at their start size "
@@ -71,6 +99,10 @@ def main() -> None:
     print("their income per person by source (USD/yr), start -> end: " + ", ".join(
         f"{source.removesuffix('_income')} {a:,.0f} -> {b:,.0f}" for source, a, b in zip(SOURCES, mean[10:10 + k],
                                                                                        mean[10 + k:])))
+    print("the same households by fifth of starting income per person, change start -> end (sums; sources per person):")
+    print("fifth " + " ".join(f"{name:>10}" for name in FIFTH_MEASURES))
+    for k, row in enumerate(fifths):
+        print(f"{k + 1:>5} " + " ".join(f"{value:>10,.1f}" for value in row))
 
 
 if __name__ == "__main__":
