@@ -56,8 +56,8 @@ FIFTH_MEASURES = ("wage jobs", "adults", "persons", *(source.removesuffix("_inco
 
 def by_fifth(start: dict, model) -> np.ndarray:
     """(5, :data:`FIFTH_MEASURES`): the change from the start to ``model`` of the start's
-    households still alive, by fifth of their starting income per person (persons weighted
-    equally by household): their wage jobs, adults and persons (sums) and each income source
+    households still alive, by fifth of their starting income per person (the start's
+    fifths of households): their wage jobs, adults and persons (sums) and each income source
     per person (USD/yr)."""
     hh = model.households
     alive = hh.alive

@@ -127,7 +127,7 @@ def test_kept_households_follows_the_households_of_the_start_that_stay():
     import numpy as np
 
     sys.path.insert(0, str(SPEED.parent))
-    from kept_households import MEASURES, SOURCES, kept, one_run
+    from kept_households import FIFTH_MEASURES, MEASURES, SOURCES, by_fifth, kept, one_run
     from stationarity import seed_model
 
     scenario = str(SPEED.parents[1] / "scenarios" / "stationary.toml")
@@ -138,5 +138,9 @@ def test_kept_households_follows_the_households_of_the_start_that_stay():
     assert len(same) == len(MEASURES)
     assert same[0] == same[1] == same[2] == same[3] and same[4] == same[5] and same[8] == same[9]
     assert np.allclose(same[10:15], same[15:20])  # income by source per person unchanged
-    moved = one_run((scenario, 1, 0.02, 3, {}))
+    fifths = by_fifth(start, model)
+    assert fifths.shape == (5, len(FIFTH_MEASURES)) and np.allclose(fifths, 0.0)  # nothing changed in no years
+    moved, fifths = one_run((scenario, 1, 0.02, 3, {}))
     assert moved[5] < moved[4] + 0.2 * moved[4] and 0 <= moved[1] <= 1 and np.all(np.isfinite(moved))
+    # the fifths' changes of jobs, adults and persons add up to the kept households'
+    assert np.allclose(fifths[:, :3].sum(axis=0), [moved[9] - moved[8], moved[7] - moved[6], moved[5] - moved[4]])
