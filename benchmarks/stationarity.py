@@ -4,7 +4,9 @@ Runs a scenario (default ``scenarios/stationary.toml``: no policy, context held 
 several seeds and prints, for territory poverty, Gini and mean income per person, the mean
 20-year change, its seed-to-seed standard deviation, and whether the mean change lies within
 one standard deviation (the stationarity the model aims at, issue 12). Also the spread of
-per-municipality changes. Run the shipped baseline to see what its context does.
+per-municipality changes, and the same outcomes over the residents of the rural municipalities
+and of the intermediate cities apart, with their share of the residents (a territory at rest in
+total can hide parts that move the opposite way). Run the shipped baseline to see what its context does.
 
     python benchmarks/stationarity.py [--scenario scenarios/stationary.toml] [--seeds 8]
         [--scale 0.25] [--years 20] [--set NAME=VALUE ...]
@@ -55,7 +57,9 @@ def one_run(args) -> tuple[np.ndarray, np.ndarray, float, np.ndarray]:
     model = seed_model(args)
     first = abroad_measures(model)
     start = households_at(model)
+    kinds = by_kind(model)
     model.run()
+    kinds = np.stack([kinds, by_kind(model)])
     territory = model.datacollector.get_model_vars_dataframe()
     nodes = tables.node_table(model)
     rural = nodes[nodes["kind"] == "municipality"].pivot(index="year", columns="node_id", values="poverty_headcount")
@@ -67,7 +71,7 @@ def one_run(args) -> tuple[np.ndarray, np.ndarray, float, np.ndarray]:
     migration = np.array([100 * gross, 100 * rural_net, *first, *abroad_measures(model)])
     who = who_moves_poverty(model, start)
     model.release()
-    return ends, (rural.iloc[-1] - rural.iloc[0]).to_numpy(), population, migration, who
+    return ends, (rural.iloc[-1] - rural.iloc[0]).to_numpy(), population, migration, who, kinds
 
 
 def households_at(model) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -76,6 +80,30 @@ def households_at(model) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     alive = hh.alive
     poor = hh.income[alive] / np.maximum(hh.members[alive], 1) < model.poverty_line
     return hh.id[alive].copy(), hh.members[alive].copy(), poor
+
+
+KINDS = ("municipality", "city")
+
+
+def by_kind(model) -> np.ndarray:
+    """(len(KINDS), 4): for rural municipalities and intermediate cities, the poverty headcount,
+    Gini and mean income of their residents' income per person (persons weighted, the outcomes'
+    definitions: ``distribution_kernels.household_distributions`` over the kinds as groups) and
+    their share of the territory's residents."""
+    from territory_abm.model.distribution_kernels import grouped_distribution
+
+    hh = model.households
+    alive = hh.alive
+    names = np.asarray(model.territory.kinds)
+    kind = np.select([names == name for name in KINDS], np.arange(len(KINDS)), len(KINDS))  # others left out
+    group = np.where(alive, kind[hh.node], len(KINDS)).astype(np.int32)
+    pc = np.ascontiguousarray(hh.income / np.maximum(hh.members, 1), float)
+    persons = np.bincount(group, hh.members, minlength=len(KINDS) + 1)[:len(KINDS)]
+    poor = np.bincount(group, hh.members * (pc < model.poverty_line), minlength=len(KINDS) + 1)[:len(KINDS)]
+    income = np.bincount(group, hh.income, minlength=len(KINDS) + 1)[:len(KINDS)]
+    gini = grouped_distribution(x=pc, weights=hh.members.astype(float), group=group, n_groups=len(KINDS)).gini
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.column_stack([poor / persons, gini, income / persons, persons / persons.sum()])
 
 
 def who_moves_poverty(model, start) -> np.ndarray:
@@ -127,6 +155,14 @@ def main() -> None:
         mean, sd = change[:, k].mean(), change[:, k].std(ddof=1)
         print(f"{name:<18} {ends[:, 0, k].mean():9.4g} {ends[:, 1, k].mean():9.4g} {mean:12.4g} {sd:9.3g}  "
               f"{'yes' if abs(mean) <= sd else 'no'}")
+    kinds = np.stack([r[5] for r in results])  # seeds x (start, end) x kinds x measures
+    moved = kinds[:, 1] - kinds[:, 0]
+    for j, kind in enumerate(KINDS):
+        print(f"{kind + ' residents:':<24}" + "; ".join(
+            f"{name} {kinds[:, 0, j, m].mean():{fmt}} -> {kinds[:, 1, j, m].mean():{fmt}} ({moved[:, j, m].mean():+{fmt}}, "
+            f"sd {moved[:, j, m].std(ddof=1):{fmt}})"
+            for m, (name, fmt) in enumerate((("poverty", ".4f"), ("Gini", ".4f"), ("income", ",.0f"),
+                                             ("share of residents", ".4f")))))
     rural = np.stack([r[1] for r in results])
     print(f"rural municipalities' poverty change: mean {rural.mean():+.4f}, sd over municipalities "
           f"{rural.mean(axis=0).std(ddof=1):.4f}, sd over seeds {rural.std(axis=0, ddof=1).mean():.4f}")

@@ -144,3 +144,30 @@ def test_kept_households_follows_the_households_of_the_start_that_stay():
     assert moved[5] < moved[4] + 0.2 * moved[4] and 0 <= moved[1] <= 1 and np.all(np.isfinite(moved))
     # the fifths' changes of jobs, adults and persons add up to the kept households'
     assert np.allclose(fifths[:, :3].sum(axis=0), [moved[9] - moved[8], moved[7] - moved[6], moved[5] - moved[4]])
+
+
+def test_stationarity_splits_the_outcomes_between_rural_municipalities_and_cities():
+    """benchmarks/stationarity.py's ``by_kind``: the residents' shares add up to one, the kinds'
+    poverty weighted by their shares is the territory's, and each kind's Gini is the persons-
+    weighted Gini of its households' income per person (a sort in numpy)."""
+    import numpy as np
+
+    sys.path.insert(0, str(SPEED.parent))
+    from stationarity import KINDS, by_kind, seed_model
+
+    model = seed_model((str(SPEED.parents[1] / "scenarios" / "stationary.toml"), 2, 0.05, 1, {}))
+    model.step()
+    kinds = by_kind(model)
+    assert kinds.shape == (len(KINDS), 4) and np.isclose(kinds[:, 3].sum(), 1.0)
+    territory = model.datacollector.get_model_vars_dataframe().iloc[-1]
+    assert np.isclose(kinds[:, 0] @ kinds[:, 3], territory["poverty_headcount"])
+    hh = model.households
+    names = np.asarray(model.territory.kinds)[hh.node]
+    for row, kind in zip(kinds, KINDS):
+        rows = hh.alive & (names == kind)
+        pc, w = hh.income[rows] / np.maximum(hh.members[rows], 1), hh.members[rows].astype(float)
+        order = np.argsort(pc, kind="stable")
+        pc, w = pc[order], w[order]
+        running = np.cumsum(pc * w)
+        gini = 1.0 - np.sum(w * (np.r_[0.0, running[:-1]] + running)) / (w.sum() * running[-1])
+        assert np.isclose(row[1], gini) and np.isclose(row[2], hh.income[rows].sum() / hh.members[rows].sum())
