@@ -66,14 +66,22 @@ def test_the_age_structure_is_kept(stationary):
 
 def stationary_changes(overrides: dict[str, float], seeds: int) -> np.ndarray:
     """20-year changes of poverty, Gini and income per person under ``stationary.toml`` at
-    scale 0.25 (as ``benchmarks/stationarity.py``), seeds 1..``seeds`` (seeds x outcomes)."""
+    scale 0.25 (as ``benchmarks/stationarity.py``), and of the income per person of the
+    intermediate cities' residents, seeds 1..``seeds`` (seeds x 4)."""
+    from territory_abm.output import tables
+
     changes = []
     for seed in range(1, seeds + 1):
         sc = load_scenario(SCENARIOS / "stationary.toml").replace(households_scale=0.25, steps=20, seed=seed)
         model = TerritoryModel(sc.replace(parameters=sc.parameters.with_overrides(overrides)))
         model.run()
         t = model.datacollector.get_model_vars_dataframe()
-        changes.append([t[c].iloc[-1] - t[c].iloc[0] for c in ("poverty_headcount", "gini_income", "mean_income_pc")])
+        nodes = tables.node_table(model)
+        cities = nodes[nodes["kind"] == "city"].assign(income=lambda d: d["mean_income_pc"] * d["population"])
+        city = cities.groupby("year")[["income", "population"]].sum()
+        city_income = (city["income"] / city["population"]).to_numpy()
+        changes.append([*(t[c].iloc[-1] - t[c].iloc[0] for c in ("poverty_headcount", "gini_income", "mean_income_pc")),
+                        city_income[-1] - city_income[0]])
         model.release()
     return np.array(changes)
 
@@ -91,6 +99,20 @@ def test_the_stationary_scenario_keeps_its_gini(stationary_runs):
     0.0021)."""
     mean, sd = stationary_runs.mean(axis=0), stationary_runs.std(axis=0, ddof=1)
     assert abs(mean[1]) <= sd[1], (mean, sd)
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason=(
+    "issue 12 item 1 open (session 26): the stationary run is at rest in total, not in its parts: "
+    "the intermediate cities' income per person falls 198 USD (seed sd 36) in 20 years (8 seeds) as "
+    "the rural poor move to them and the sales outside of their enterprises that close are lost "
+    "(benchmarks/stationarity.py prints the kinds apart; README, 'A start the rules keep')"))
+def test_the_stationary_scenario_keeps_its_cities_income(stationary_runs):
+    """Issue 12 item 1, 'per-municipality changes are noise around zero', for the cities taken
+    together: their residents' income per person changes by less than its seed-to-seed
+    standard deviation over 20 years of stationary.toml (8 seeds, scale 0.25)."""
+    mean, sd = stationary_runs.mean(axis=0), stationary_runs.std(axis=0, ddof=1)
+    assert abs(mean[3]) <= sd[3], (mean, sd)
 
 
 @pytest.mark.slow
