@@ -14,7 +14,8 @@ from .experiments.store import RUN_MARKER, STORE_NAME
 from .model import TerritoryModel
 from .outcomes import CHANGES, DIMENSIONS, GROUPS, SUMMARY, TYPE_COLOURS, TYPES, outcome
 from .output import maps, plots, tables
-from .output.tables import START_POVERTY_TOLERANCE, start_poverty, start_wage_jobs
+from .data.territory import START_POVERTY_TOLERANCE
+from .output.tables import start_poverty, start_wage_jobs
 from .params import CONTEXT_GROUP, REGISTRY
 from .scenarios.loader import Scenario
 from .typology import type_shares, typology
@@ -160,7 +161,7 @@ IDLE_UNLESS = {"climate_shock_loss": "climate_shock_probability", "market_price_
 
 def start_poverty_lines(model) -> list[str]:
     """Below a run's summary: the units whose starting poverty differs from their table's
-    ``poverty_rate`` by more than ``tables.START_POVERTY_TOLERANCE`` beyond the draw's sampling
+    ``poverty_rate`` by more than ``data.territory.START_POVERTY_TOLERANCE`` beyond the draw's sampling
     error (``tables.start_poverty``; a user's trial, session 25:
     a table's 0.20 started at 0.528 without a word, and the README called the rate a check)."""
     far = [f"{node} {p['start']:.3f} (table {p['table']:.3f})" for node, p in start_poverty(model).items()

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from .. import __version__
+from ..data.territory import START_POVERTY_TOLERANCE
 from ..model.municipality import Municipality
 
 FLOAT_FORMAT = "%.10g"
@@ -137,14 +138,6 @@ def run_metadata(model, wall_time: float, outputs: list[str], command_line: dict
         "start_poverty": start_poverty(model),
         "territory_not_observed": filled_summary(model.territory.source),
     }
-
-
-START_POVERTY_TOLERANCE = 0.03
-"""A unit whose starting poverty headcount differs from its table's ``poverty_rate`` by more than
-this (share of people) beyond the draw's sampling error (two standard errors of a share over its
-simulated households, ``start_poverty``) is named under a run's summary: the start draws incomes
-from ``mean_income`` and ``income_gini`` (a lognormal per person), and the poverty rate is a check
-on them, not a target (survey error of a point or two, and the lognormal's fit, are within it)."""
 
 
 def start_poverty(model) -> dict[str, dict[str, float]]:
