@@ -132,7 +132,7 @@ def test_large_text_enlarges_the_maps_labels_and_keeps_them_apart(model, view, k
     """Trial 24: with Large text on, the map's names, travel times, title and key stayed at about
     9 px while the rest of the page grew. Now they grow by ``font_scale`` and still neither cover
     each other nor leave the figure; switching back restores their size."""
-    from territory_abm.dashboard.views import font_scale, layout, network_figure
+    from territory_abm.dashboard.views import font_scale, layout, map_state, network_figure
 
     view.png(model, key, "es", selected="A")
     small = [label.get_fontsize() for label in view.labels]
@@ -143,7 +143,7 @@ def test_large_text_enlarges_the_maps_labels_and_keeps_them_apart(model, view, k
     assert figure_problems(view.figure) == []
     view.png(model, key, "es", selected="A")
     assert [label.get_fontsize() for label in view.labels] == small
-    fig = network_figure(model, key, "A", "es", layout(model.graph), large=True)
+    fig = network_figure(map_state(model, key), "A", "es", layout(model.graph), large=True)
     names = [text for text in fig.axes[0].texts if hasattr(text, "xyann")]
     assert figure_problems(fig) == [] and names[0].get_fontsize() == pytest.approx(8 * font_scale(True))
 
@@ -184,9 +184,9 @@ def test_the_network_view_draws_quicker_roads_thicker_and_the_shapes_of_runs_net
     from matplotlib.markers import MarkerStyle
 
     from territory_abm.output.plots import NODE_SHAPES
-    from territory_abm.dashboard.views import layout, network_figure
+    from territory_abm.dashboard.views import layout, map_state, network_figure
 
-    fig = network_figure(model, "poverty", None, "en", layout(model.graph))
+    fig = network_figure(map_state(model, "poverty"), None, "en", layout(model.graph))
     ax = fig.axes[0]
     width = {line.get_gid(): line.get_linewidth() for line in ax.lines if str(line.get_gid()).startswith("road-")}
     hours = {f"road-{a}-{b}": d["travel_time"] for a, b, d in model.graph.edges(data=True)}
@@ -241,10 +241,10 @@ def baseline_model():
 def test_the_network_view_has_no_overlapping_or_cut_text(model, baseline_model, territory, key, lang):
     """The network drawn without geometry: names nudged or, like travel times, left out where
     they would cover other text (the classroom's five nodes, the example's fifteen)."""
-    from territory_abm.dashboard.views import layout, network_figure
+    from territory_abm.dashboard.views import layout, map_state, network_figure
 
     shown = model if territory == "classroom" else baseline_model
-    fig = network_figure(shown, key, shown.territory.ids[0], lang, layout(shown.graph))
+    fig = network_figure(map_state(shown, key), shown.territory.ids[0], lang, layout(shown.graph))
     assert figure_problems(fig) == []
     names = [t for t in fig.axes[0].texts if hasattr(t, "xyann")]  # the nodes' names (travel times are texts)
     assert len(names) == len(shown.territory.ids)

@@ -5,13 +5,15 @@ The polygons are drawn with the functions that draw ``run``'s and ``compare``'s 
 (:mod:`..output.maps`), without tiles or any network access. A :class:`TerritoryView` is built
 once per model: the figure, its polygons (read and projected once per territory), labels and
 outlines stay; each drawing sets only the colours, outlines, roads (whose travel times a road
-programme changes), title and colour key, then renders the PNG. Use one view from one thread at
-a time (a group's view under the group's lock, the game's under the game's lock).
+programme changes), title and colour key, then renders the PNG. A view draws for one page at a
+time (it holds a lock of its own while it draws), from a :class:`.views.MapState` read under the
+model's lock, so that pages draw without holding the model's lock.
 """
 
 from __future__ import annotations
 
 import math
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,8 +27,8 @@ from ..output.figure_check import hide_colliding
 from ..output.maps import (DIVERGING, NO_DATA_COLOUR, draw_markets, draw_roads, draw_units, missing_geometry,
                            territory_shapes)
 from .text import number, t
-from .views import (MAP_SIZE, NUDGES, Ticks, draw_key, fits, font_scale, layout, map_axes, network_figure, node_colours,
-                    png)
+from .views import (MAP_SIZE, NUDGES, MapState, Ticks, draw_key, fits, font_scale, layout, map_axes, map_state,
+                    network_figure, png)
 
 SELECTED_COLOUR = "#0969da"
 """Outline of the municipality chosen on the page (the group's own in the game)."""
@@ -61,6 +63,7 @@ class TerritoryView:
         self.missing = missing_geometry(model.territory.source)
         self.positions = None
         self._texts = None
+        self._lock = threading.Lock()
         if self.missing:
             self.positions = layout(model.graph)
             return
@@ -90,7 +93,13 @@ class TerritoryView:
     def png(self, model, key: str, language: str, *, selected: str | None = None,
             governed: dict[str, str] | None = None, large: bool = False) -> bytes:
         """The map of ``model`` this year coloured by menu entry ``key`` (``views.COLOUR_BY``),
-        as PNG bytes.
+        as PNG bytes: :meth:`draw` of its :func:`.views.map_state` (call holding the model's lock)."""
+        return self.draw(map_state(model, key), language, selected=selected, governed=governed, large=large)
+
+    def draw(self, state: MapState, language: str, *, selected: str | None = None,
+             governed: dict[str, str] | None = None, large: bool = False) -> bytes:
+        """The map of ``state`` (:func:`.views.map_state`, read from the model under its lock)
+        as PNG bytes; needs no lock of the model's (the view keeps its own).
 
         Parameters
         ----------
@@ -104,22 +113,22 @@ class TerritoryView:
             times their size (trial 24: the map's labels stayed at 9 px while the page grew).
         """
         if not self.polygons:
-            return png(network_figure(model, key, selected, language, self.positions, large=large))
-        scale_text = font_scale(large)
-        colours, scale = node_colours(model, key)
-        self.units.set_facecolor([colours[r] if r >= 0 else NO_DATA_COLOUR for r in self.rows])
-        self._outline(selected, governed or {})
-        for road in self.roads:
-            road.remove()
-        self.roads = draw_roads(self.ax, model.graph, self.shapes)
-        # the title keeps its size: two lines of it fill the room above the map (the names grow)
-        self.ax.set_title(f"{t(language, key)} - {t(language, 'year')} {model.year}\n{t(language, 'map_roads')}",
-                          fontsize=9, loc="left")
-        for (a, b), label in self.hours.items():
-            label.set_text(number(model.graph.edges[a, b]["travel_time"], language, 1) + " h")
-        self._label(governed or {}, language, scale_text)
-        draw_key(self.ax, self.key, key, scale, language, large=large)
-        return png(self.figure)
+            return png(network_figure(state, selected, language, self.positions, large=large))
+        with self._lock:  # one figure, redrawn by whichever page asks: one page at a time
+            scale_text = font_scale(large)
+            self.units.set_facecolor([state.colours[r] if r >= 0 else NO_DATA_COLOUR for r in self.rows])
+            self._outline(selected, governed or {})
+            for road in self.roads:
+                road.remove()
+            self.roads = draw_roads(self.ax, state.graph, self.shapes)
+            # the title keeps its size: two lines of it fill the room above the map (the names grow)
+            self.ax.set_title(f"{t(language, state.key)} - {t(language, 'year')} {state.year}\n"
+                              f"{t(language, 'map_roads')}", fontsize=9, loc="left")
+            for (a, b), label in self.hours.items():
+                label.set_text(number(state.graph.edges[a, b]["travel_time"], language, 1) + " h")
+            self._label(governed or {}, language, scale_text)
+            draw_key(self.ax, self.key, state.key, state.scale, language, large=large)
+            return png(self.figure)
 
     def _outline(self, selected: str | None, governed: dict[str, str]) -> None:
         ids = self.shapes.ids
