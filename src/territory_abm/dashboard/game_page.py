@@ -11,6 +11,7 @@ import functools
 import logging
 import os
 import threading
+from dataclasses import dataclass
 
 import solara
 
@@ -20,7 +21,7 @@ from .app import CSS, WATCH_INTERVAL, JoinForm, NumberSlider, both_languages, ex
 from .console import markdown_table
 from .controls import parameter_range
 from .markup import Markdown
-from .game import PROGRAMMES, SPLIT, Game
+from .game import PROGRAMMES, SPLIT, Choice, Game
 from .text import error_message, number, t
 from .maps import TerritoryView, map_note
 from .views import COLOUR_BY, game_figure, png
@@ -188,20 +189,11 @@ def GamePage(name: str):
 
     solara.use_thread(watch, dependencies=[name], intrusive_cancel=False)
     try:
-        with game.lock:
-            player = game.join(name)
-            lang, colour_by, model = player.language, player.colour_by, game.model
-            # the figures change with the year and with the groups governing (their names are on the map)
-            key = (id(model), model.steps, lang, colour_by, player.node, tuple(sorted(governed(game).items())))
-            names = dict(zip(model.territory.ids, model.territory.names))
-            own = names[player.node]
-            status, choice, decided = game_status(game), player.choice, player.decided
-            table = territory_table(game, lang)
-            figures = _figures(key, game, player.node, colour_by, lang)
-            note = map_note(territory_view(id(model)).missing, lang)
+        view = read_game_page(game, name)
     except InputError as exc:
         JoinForm(error=both_languages(exc))
         return
+    lang, colour_by, status, note = view.language, view.colour_by, view.status, view.map_note
     locked = store().locked
     languages = {t(lang, "english"): "en", t(lang, "spanish"): "es"}
     colours = {t(lang, k): k for k in COLOUR_BY}
@@ -215,7 +207,7 @@ def GamePage(name: str):
         with solara.Card():
             with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
                 solara.Text(f"{t(lang, 'group')}: {name}", style={"font-weight": "bold"})
-                solara.Text(t(lang, "you_govern").format(name=own), classes=["you-govern"],
+                solara.Text(t(lang, "you_govern").format(name=view.own), classes=["you-govern"],
                             style={"font-weight": "bold"})
                 solara.ToggleButtonsSingle(value=t(lang, "english" if lang == "en" else "spanish"),
                                            values=list(languages), dense=True,
@@ -230,18 +222,57 @@ def GamePage(name: str):
                 with solara.Card(t(lang, "map")):
                     solara.Select(label=t(lang, "colour_by"), values=list(colours), value=t(lang, colour_by),
                                   on_value=lambda label: set_view("colour_by", colours[label]))
-                    solara.Image(figures[0], width="100%", classes=["territory-map", "map-network" if note
+                    solara.Image(view.map_png, width="100%", classes=["territory-map", "map-network" if note
                                                                     else "map-polygons"])
                     if note:
                         solara.Text(note, classes=["map-note"])
             with solara.Column():
-                DecisionPanel(name, choice, decided, status[0], lang, act, locked)
+                DecisionPanel(name, view.choice, view.decided, status[0], lang, act, locked)
                 with solara.Card(t(lang, "game_charts")):
-                    solara.Image(figures[1], width="100%")
+                    solara.Image(view.charts_png, width="100%")
         # the whole width: its eleven columns were cut off in half a 1280x720 page (browser trial)
         with solara.Card(t(lang, "territory_table")):
             with solara.Div(classes=["territory-table"]):
-                Markdown(markdown_table(table))
+                Markdown(markdown_table(view.table))
+
+
+@dataclass(frozen=True)
+class GameView:
+    """Everything a group's page of the game shows, read at once (:func:`read_game_page`)."""
+
+    name: str
+    node: str  # the municipality the group governs (node id)
+    own: str  # its name
+    language: str
+    colour_by: str
+    status: tuple  # game_status
+    choice: Choice
+    decided: bool
+    table: list  # territory_table
+    map_png: bytes
+    charts_png: bytes
+    map_note: str  # why the map is the network ("" for polygons)
+
+
+def read_game_page(game: Game, name: str) -> GameView:
+    """What group ``name``'s page shows (joining the group if new).
+
+    Raises
+    ------
+    InputError
+        If ``name`` cannot join (a bad name, no municipality free).
+    """
+    with game.lock:
+        player = game.join(name)
+        lang, colour_by, model = player.language, player.colour_by, game.model
+        # the figures change with the year and with the groups governing (their names are on the map)
+        key = (id(model), model.steps, lang, colour_by, player.node, tuple(sorted(governed(game).items())))
+        names = dict(zip(model.territory.ids, model.territory.names))
+        table = territory_table(game, lang)
+        figures = _figures(key, game, player.node, colour_by, lang)
+        return GameView(player.name, player.node, names[player.node], lang, colour_by, game_status(game),
+                        player.choice, player.decided, table, figures[0], figures[1],
+                        map_note(territory_view(id(model)).missing, lang))
 
 
 _FIGURES: dict = {}
