@@ -187,3 +187,97 @@ def test_the_export_names_a_group_only_for_the_years_it_governed():
     game.restart()
     after = game.table()
     assert after.loc[after["node_id"] == b.node, "governed_by"].eq("b").all()
+
+
+@pytest.fixture
+def page_game(monkeypatch):
+    """A small game as the server's (``game_page.the_game``), its pages' figures drawn afresh."""
+    from territory_abm.dashboard import game_page
+
+    game = _game(0.05)
+    monkeypatch.setattr(game_page, "the_game", lambda: game)
+    monkeypatch.setattr(game_page, "_FIGURES", {})
+    game_page.territory_view.cache_clear()
+    yield game
+    game_page.territory_view.cache_clear()
+
+
+def _free(lock) -> bool:
+    """Whether another thread takes ``lock`` within a second (then lets it go)."""
+    import threading
+
+    taken = []
+
+    def take():
+        if lock.acquire(timeout=1.0):
+            taken.append(True)
+            lock.release()
+
+    other = threading.Thread(target=take)
+    other.start()
+    other.join()
+    return bool(taken)
+
+
+def test_a_page_draws_its_map_and_charts_without_holding_the_games_lock(page_game, monkeypatch):
+    """A browser trial (session 26): each page drew a new year's map and charts holding the game's
+    lock, so the pages drew one after the other and every group's click waited for them all. The
+    page reads what it shows under the lock and draws after letting it go."""
+    from territory_abm.dashboard import game_page
+    from territory_abm.dashboard.maps import TerritoryView
+
+    free = {}
+    draw_map, draw_charts = TerritoryView.draw, game_page.game_figure
+
+    def map_drawn(self, *args, **kwargs):
+        free["map"] = _free(page_game.lock)
+        return draw_map(self, *args, **kwargs)
+
+    def charts_drawn(*args, **kwargs):
+        free["charts"] = _free(page_game.lock)
+        return draw_charts(*args, **kwargs)
+
+    monkeypatch.setattr(TerritoryView, "draw", map_drawn)
+    monkeypatch.setattr(game_page, "game_figure", charts_drawn)
+    page_game.join("a")
+    page_game.advance()
+    view = game_page.read_game_page(page_game, "a")
+    assert free == {"map": True, "charts": True}
+    assert view.map_png.startswith(b"\x89PNG") and view.charts_png.startswith(b"\x89PNG")
+    assert view.status == (2021, ("a",), 1) and view.own == "Alto Verde"
+
+
+def test_a_page_never_shows_a_year_half_stepped(page_game):
+    """Steps stay serialized with the pages' reading (concurrent steps crashed pages before): a
+    page asking while the territory steps waits for the whole step, then shows the new year
+    everywhere (its status, table and figures)."""
+    import threading
+
+    from territory_abm.dashboard import game_page
+
+    page_game.join("a")
+    stepping, go_on = threading.Event(), threading.Event()
+    step = page_game.twin.step
+
+    def slow_step():  # the model has stepped, its twin not yet
+        stepping.set()
+        go_on.wait(10)
+        step()
+
+    page_game.twin.step = slow_step
+    advancing = threading.Thread(target=lambda: game_page._locked(page_game.advance))
+    advancing.start()
+    assert stepping.wait(10)
+    seen = []
+    reading = threading.Thread(target=lambda: seen.append(game_page.read_game_page(page_game, "a")))
+    reading.start()
+    reading.join(0.5)
+    assert not seen  # waits for the step
+    go_on.set()
+    advancing.join(10), reading.join(30)
+    (view,) = seen
+    year = view.status[0]
+    assert year == 2021 == page_game.model.year == page_game.twin.year
+    header, *rows = view.table
+    assert len(rows) == len(page_game.municipalities())
+    assert page_game.table()["year"].value_counts().to_dict() == {2020: len(rows), 2021: len(rows)}

@@ -48,6 +48,12 @@ def game_map(game, key: str, lang: str) -> bytes:
     return png(difference_map([panel], title, lang))
 
 
+def game_archive(game) -> bytes:
+    """The game so far as one zip archive (:meth:`.game.Game.archive`), read under its lock."""
+    with game.lock:
+        return game.archive()
+
+
 def archive() -> bytes:
     """Every group's run as one zip archive (:func:`.console.export_archive`)."""
     return export_archive(store(), group_charts)
@@ -137,12 +143,13 @@ def Console():
                 solara.Info(console_note(message, lang))
         if game is not None:  # the shared-territory game: its state, table and archive instead of the groups'
             with game.lock:
-                status, table, data = game_status(game), territory_table(game, lang), game.archive()
+                status, table = game_status(game), territory_table(game, lang)
             GameStatus(status, lang, act, trainer=True)
             with solara.Card(t(lang, "territory_table")):
                 with solara.Div(classes=["territory-table"]):
                     Markdown(markdown_table(table))
-                solara.FileDownload(data, filename=GAME_ARCHIVE, label=t(lang, "export_game"),
+                # made when the trainer clicks, not at each live redraw (it held the game's lock every 3 s)
+                solara.FileDownload(lambda: game_archive(game), filename=GAME_ARCHIVE, label=t(lang, "export_game"),
                                     mime_type="application/zip")
             with solara.Card(t(lang, "debrief_map")):
                 solara.Select(label=t(lang, "colour_by"), values=list(map_labels),
