@@ -281,3 +281,77 @@ def test_a_page_never_shows_a_year_half_stepped(page_game):
     header, *rows = view.table
     assert len(rows) == len(page_game.municipalities())
     assert page_game.table()["year"].value_counts().to_dict() == {2020: len(rows), 2021: len(rows)}
+
+
+def test_the_trainer_removes_a_group_and_its_municipality_has_no_government_from_that_year():
+    """A browser trial (session 26): the trainer had no way to remove a group that joined by
+    mistake. Removed, the group names its municipality only for the years before (territory.csv),
+    its programme stops and its split returns to the scenario's from the next year, its decisions
+    so far stay in decisions.csv, its name may not join again, and another group may take the
+    municipality."""
+    import io
+    import zipfile
+
+    import pandas as pd
+
+    game = _game(0.05)
+    a, b = game.join("a"), game.join("b")
+    game.choose("b", programme="cash_transfer", split={"services_spending_share": 0.6})
+    game.advance()  # 2021: b's transfer runs from now
+    node = game.model.territory.index(b.node)
+    assert np.asarray(game.model.node_stats["policy_cost"])[node] > 0
+    removed = game.remove("B ")  # the name as typed, any case and spacing
+    assert removed is b and b.left == 2021 and game.model.year == 2021  # a has not decided: no new year
+    assert list(game.players) == ["a"] and game.waiting() == ["a"]
+    assert game.model.municipalities[node].budget_split is None  # the scenario's split, as the twin's
+    game.advance()  # 2022: nobody governs b's municipality
+    assert np.nan_to_num(np.asarray(game.model.node_stats["policy_cost"])[node]) == 0
+    from territory_abm.dashboard.controls import live_policy
+
+    assert live_policy(game.model, "cash_transfer", programme_label(b.node, "cash_transfer")) is None
+    with pytest.raises(InputError, match="the trainer removed that group"):
+        game.join("b")  # its page, still open, does not take a municipality again
+    c = game.join("c")
+    assert c.node == b.node and c.joined == 2022
+    archive = zipfile.ZipFile(io.BytesIO(game.archive()))
+    territory = pd.read_csv(archive.open("territory.csv"), keep_default_na=False)
+    governed = territory[territory["node_id"] == b.node].set_index("year")["governed_by"].to_dict()
+    assert governed == {2020: "b", 2021: "", 2022: "c"}
+    assert territory[territory["node_id"] == a.node]["governed_by"].eq("a").all()
+    decisions = pd.read_csv(archive.open("decisions.csv"))
+    assert decisions.loc[decisions["group"] == "b", "year"].tolist() == [2021]
+    game.restart()  # b's years are gone with the game's; c governs the new territory from its start
+    assert game.table().set_index(["node_id", "year"])["governed_by"][(b.node, 2020)] == "c"
+    with pytest.raises(InputError, match="the trainer removed that group"):
+        game.join("b")
+
+
+def test_removing_the_last_undecided_group_advances_the_year():
+    game = _game(0.05)
+    game.join("a"), game.join("b")
+    game.decide("a")
+    game.remove("b")
+    assert game.model.year == 2021 and game.waiting() == ["a"]
+    with pytest.raises(InputError, match="one of the groups in the game, got b"):
+        game.remove("b")
+    game.remove("a")  # nobody left: no year advances by itself
+    assert game.model.year == 2021 and not game.players
+
+
+def test_the_consoles_game_controls_name_the_groups_and_note_a_removal():
+    from territory_abm.dashboard.game_page import game_groups, remove_group
+    from territory_abm.dashboard.text import t
+    from territory_abm.dashboard.trainer import console_note
+
+    game = _game(0.05)
+    game.join("Los Robles"), game.join("Las Palmas")
+    assert game_groups(game) == (("Los Robles", "Alto Verde"), ("Las Palmas", "Bajo Rio"))
+    note = remove_group(game, "las palmas")
+    assert note == ("removed", {"name": "Las Palmas", "municipality": "Bajo Rio", "year": 2020})
+    assert console_note(note, "en") == "Group Las Palmas removed: Bajo Rio has no government from 2020 on."
+    assert console_note(note, "es") == "Se quitó el grupo Las Palmas: Bajo Rio no tiene gobierno desde 2020."
+    from territory_abm.dashboard.text import TEXT
+
+    assert set(TEXT["en"]) == set(TEXT["es"])  # every text in both languages
+    for lang in ("en", "es"):
+        assert "{" not in t(lang, "remove_confirm").format(name="x", municipality="y", year=2020)

@@ -211,6 +211,30 @@ def test_in_the_game_two_groups_choices_take_effect_in_one_shared_year_and_each_
     trainer.get_by_role("button", name="Keep this game").click()
     expect(trainer.get_by_text("erases this game's years and decisions", exact=False)).to_have_count(0)
     expect(alto.get_by_text("Year 2022 - governments: 2")).to_be_visible()  # nothing was erased
+
+    # a group that joined by mistake (a trial, session 26): the trainer removes it after a second click
+    oops = new_page(f"{base}?group=Oops&code={code}")
+    expect(oops.get_by_text("You govern Cerro Azul")).to_be_visible(timeout=90_000)
+    expect(trainer.get_by_text("Waiting for: Alto, Bajo, Oops")).to_be_visible(timeout=15_000)
+    _choose(trainer, "Group to remove", "Oops")
+    trainer.get_by_role("button", name="Remove a group").click()
+    expect(trainer.get_by_text("Removing Oops leaves Cerro Azul without a government from 2022 on",
+                               exact=False)).to_be_visible(timeout=15_000)
+    trainer.get_by_role("button", name="Remove Oops").click()
+    expect(trainer.get_by_text("Group Oops removed: Cerro Azul has no government from 2022 on.")).to_be_visible(
+        timeout=15_000)
+    expect(_row(trainer, "Cerro Azul").locator("td").nth(1)).to_have_text("nobody", timeout=15_000)
+    expect(alto.get_by_text("Year 2022 - governments: 2")).to_be_visible(timeout=15_000)
+    # its page, still open, does not join again: it says why, in both languages
+    expect(oops.get_by_text("the trainer removed that group from the game", exact=False)).to_be_visible(
+        timeout=15_000)
+    with trainer.expect_download(timeout=60_000) as download:
+        trainer.get_by_role("button", name="Export the game", exact=False).click()
+    archive = zipfile.ZipFile(io.BytesIO(open(download.value.path(), "rb").read()))
+    rows = [line.split(",") for line in archive.read("territory.csv").decode().splitlines()]
+    column = rows[0].index("governed_by")
+    governed = {(r[0], r[1]): r[column] for r in rows[1:]}  # (year, node) -> group
+    assert (governed[("2022", "C")], governed[("2022", "A")], governed[("2020", "B")]) == ("", "Alto", "Bajo")
     for page in (alto, bajo):
         expect(page.locator(".v-alert", has_text=re.compile("Traceback|did not work|No funcionó"))).to_have_count(0)
     assert "Traceback" not in log.read_text()

@@ -96,36 +96,77 @@ def game_status(game: Game) -> tuple[int, tuple[str, ...], int]:
     return game.model.year, tuple(game.waiting()), len(game.players)
 
 
+def game_groups(game: Game) -> tuple[tuple[str, str], ...]:
+    """(name, municipality governed) of each group in the game (hold its lock)."""
+    names = dict(zip(game.model.territory.ids, game.model.territory.names))
+    return tuple((p.name, names[p.node]) for p in game.players.values())
+
+
+def remove_group(game: Game, name: str) -> tuple[str, dict]:
+    """The trainer removes group ``name`` (:meth:`.game.Game.remove`); returns the console's note."""
+    with game.lock:
+        player = game.remove(name)
+        names = dict(zip(game.model.territory.ids, game.model.territory.names))
+    return "removed", {"name": player.name, "municipality": names[player.node], "year": player.left}
+
+
 @solara.component
-def GameStatus(status: tuple, lang: str, act, trainer: bool = False):
+def GameStatus(status: tuple, lang: str, act, trainer: bool = False, groups: tuple = ()):
     """Who has decided (``status``: :func:`game_status`); on the trainer's console, the buttons
-    that advance the year and start the territory again. Everything shown comes in the
+    that advance the year, start the territory again and remove one of the ``groups``
+    (:func:`game_groups`), the last two after a second click. Everything shown comes in the
     arguments: a component is drawn again only when they change."""
     year, waiting, players = status
     game = the_game()
-    confirming, set_confirming = solara.use_state(False)
+    # the change waiting for its second click: "restart" or "remove" (a browser trial, session 25,
+    # found one click erasing the game's years and decisions, which the guide asks the trainer to
+    # compare with a second game)
+    confirming, set_confirming = solara.use_state("")
+    chosen, set_chosen = solara.use_state("")
+    governs = dict(groups)
 
     def restart():
-        set_confirming(False)
+        set_confirming("")
         act(lambda: _locked(game.restart))
+
+    def remove():
+        set_confirming("")
+        set_chosen("")
+        act(lambda: remove_group(game, chosen))
 
     with solara.Card(t(lang, "game_title")):
         with solara.Column(gap="2px"):
             solara.Text(t(lang, "game_clock").format(year=year, players=players), style={"font-weight": "bold"})
             solara.Text(t(lang, "waiting_for").format(names=", ".join(waiting)) if waiting else t(lang, "no_groups"),
                         classes=["game-waiting"])
-        if trainer:
-            with solara.Row():
-                solara.Button(t(lang, "advance"), color="primary", on_click=lambda: act(lambda: _locked(game.advance)))
-                # two steps: a browser trial (session 25) found one click erasing the game's years and
-                # decisions, which the guide asks the trainer to compare with a second game
-                if not confirming:
-                    solara.Button(t(lang, "restart_game"), on_click=lambda: set_confirming(True))
-            if confirming:
-                solara.Warning(t(lang, "restart_confirm"))
-                with solara.Row():
-                    solara.Button(t(lang, "restart_yes"), color="error", on_click=restart)
-                    solara.Button(t(lang, "restart_no"), on_click=lambda: set_confirming(False))
+        if not trainer:
+            return
+        with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
+            solara.Button(t(lang, "advance"), color="primary", on_click=lambda: act(lambda: _locked(game.advance)))
+            if not confirming:
+                solara.Button(t(lang, "restart_game"), on_click=lambda: set_confirming("restart"))
+                if groups:  # a group that joined by mistake (a browser trial, session 26)
+                    with solara.Div(style={"min-width": "12em"}):
+                        solara.Select(label=t(lang, "remove_pick"), values=list(governs),
+                                      value=chosen if chosen in governs else None, on_value=set_chosen)
+                    solara.Button(t(lang, "remove_group"), disabled=chosen not in governs,
+                                  on_click=lambda: set_confirming("remove"))
+        if confirming == "restart":
+            Confirmation(t(lang, "restart_confirm"), t(lang, "restart_yes"), t(lang, "restart_no"), restart,
+                         lambda: set_confirming(""))
+        elif confirming == "remove" and chosen in governs:
+            Confirmation(t(lang, "remove_confirm").format(name=chosen, municipality=governs[chosen], year=year),
+                         t(lang, "remove_yes").format(name=chosen), t(lang, "remove_no").format(name=chosen), remove,
+                         lambda: set_confirming(""))
+
+
+@solara.component
+def Confirmation(warning: str, yes: str, no: str, on_yes, on_no):
+    """The second click of a change that cannot be undone: ``warning`` says what it does."""
+    solara.Warning(warning)
+    with solara.Row():
+        solara.Button(yes, color="error", on_click=on_yes)
+        solara.Button(no, on_click=on_no)
 
 
 def _locked(change) -> None:

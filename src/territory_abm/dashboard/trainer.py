@@ -16,7 +16,7 @@ from ..errors import InputError
 from .access import is_trainer
 from .app import CSS, exercise, exercises, read_view, scenario_path, store
 from .console import debrief_figure, debrief_map, export_archive, group_row, group_table, markdown_table
-from .game_page import GameStatus, game_or_none, game_status, territory_table
+from .game_page import GameStatus, game_groups, game_or_none, game_status, territory_table
 from .maps import DIFFERENCES, DifferencePanel, difference_map, node_differences
 from .markup import Markdown
 from .groups import Group
@@ -76,10 +76,12 @@ def TrainerPage(token: str):
 
 
 def console_note(note: tuple[str, object], lang: str) -> str:
-    """The console's note ``(kind, value)`` in ``lang``: an exercise loaded (its name) or an
-    input error."""
+    """The console's note ``(kind, value)`` in ``lang``: an exercise loaded (its name), a group
+    removed from the game (the fields of the "removed" text) or an input error."""
     kind, value = note
-    return t(lang, "loaded").format(name=value) if kind == "loaded" else error_message(value, lang)
+    if kind == "error":
+        return error_message(value, lang)
+    return t(lang, kind).format(**(value if isinstance(value, dict) else {"name": value}))
 
 
 @solara.component
@@ -143,8 +145,8 @@ def Console():
                 solara.Info(console_note(message, lang))
         if game is not None:  # the shared-territory game: its state, table and archive instead of the groups'
             with game.lock:
-                status, table = game_status(game), territory_table(game, lang)
-            GameStatus(status, lang, act, trainer=True)
+                status, table, groups = game_status(game), territory_table(game, lang), game_groups(game)
+            GameStatus(status, lang, act, trainer=True, groups=groups)
             with solara.Card(t(lang, "territory_table")):
                 with solara.Div(classes=["territory-table"]):
                     Markdown(markdown_table(table))
