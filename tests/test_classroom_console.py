@@ -83,6 +83,18 @@ def test_the_debrief_draws_one_line_per_group_in_each_chart(store):
             "Los Robles", "El Cedro", "Los_Robles"]
 
 
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_the_debrief_in_large_text_keeps_its_text_apart(store, lang):
+    """The console has Large text (a browser trial, session 26): the debrief's charts and maps
+    are drawn larger and their text neither overlaps nor leaves the figure."""
+    from territory_abm.dashboard.console import debrief_map
+    from territory_abm.output.figure_check import figure_problems
+
+    rows = store.each(group_row)
+    assert figure_problems(debrief_figure(rows, lang, large=True)) == []
+    assert figure_problems(debrief_map(rows, "poverty", lang, large=True)) == []
+
+
 def test_the_debriefs_years_are_whole_and_each_written_once(store):
     """Trial 16: the ticks read "2020 2020 2021 2022 2022" (half years written as whole ones)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg

@@ -355,3 +355,31 @@ def test_the_consoles_game_controls_name_the_groups_and_note_a_removal():
     assert set(TEXT["en"]) == set(TEXT["es"])  # every text in both languages
     for lang in ("en", "es"):
         assert "{" not in t(lang, "remove_confirm").format(name="x", municipality="y", year=2020)
+
+
+def _png_size(data: bytes) -> tuple[int, int]:
+    import struct
+
+    return struct.unpack(">II", data[16:24])  # the PNG's IHDR: width, height
+
+
+def test_large_text_on_a_game_page_draws_its_map_and_charts_larger(page_game):
+    """A browser trial (session 26): the game's page had no Large text (the dashboard's page has
+    one). The group's choice is kept with the group, like its language; its figures are drawn in
+    large-text mode, as the dashboard draws them, and keep their text apart."""
+    from territory_abm.dashboard import game_page
+    from territory_abm.dashboard.views import font_scale
+    from territory_abm.output.figure_check import figure_problems
+
+    player = page_game.join("a")
+    page_game.advance()
+    small = game_page.read_game_page(page_game, "a")
+    view = game_page.territory_view(id(page_game.model))
+    names = [label.get_fontsize() for label in view.labels]
+    player.large_text = True
+    large = game_page.read_game_page(page_game, "a")
+    assert not small.large_text and large.large_text
+    assert [label.get_fontsize() for label in view.labels] == pytest.approx([x * font_scale(True) for x in names])
+    assert figure_problems(view.figure) == []
+    (width, height), (large_width, large_height) = _png_size(small.charts_png), _png_size(large.charts_png)
+    assert large_width == width and large_height == pytest.approx(height * font_scale(True), abs=1)

@@ -249,3 +249,17 @@ def test_the_network_view_has_no_overlapping_or_cut_text(model, baseline_model, 
     names = [t for t in fig.axes[0].texts if hasattr(t, "xyann")]  # the nodes' names (travel times are texts)
     assert len(names) == len(shown.territory.ids)
     assert sum(t.get_visible() for t in names) >= 0.75 * len(names)  # most names stay
+
+
+def test_large_text_enlarges_the_debrief_maps_text_and_keeps_it_apart(model, twin):
+    """The trainer's console has Large text (a browser trial, session 26): its maps of
+    differences grow their names, titles and key with it."""
+    from territory_abm.dashboard.views import font_scale
+
+    values = node_differences(model, twin, "poverty") | {"A": 1.5, "C": -2.0}
+    panels = [DifferencePanel(f"group {k}", str(model.territory.source), model.graph, values) for k in range(2)]
+    small, large = (difference_map(panels, "Poverty (points)", "es", large=on) for on in (False, True))
+    sizes = [[t.get_fontsize() for ax in fig.axes for t in ax.texts] for fig in (small, large)]
+    assert sizes[1] == pytest.approx([x * font_scale(True) for x in sizes[0]])
+    assert large.get_suptitle() and large._suptitle.get_fontsize() == pytest.approx(10 * font_scale(True))
+    assert figure_problems(large) == []

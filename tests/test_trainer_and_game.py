@@ -235,6 +235,15 @@ def test_in_the_game_two_groups_choices_take_effect_in_one_shared_year_and_each_
     column = rows[0].index("governed_by")
     governed = {(r[0], r[1]): r[column] for r in rows[1:]}  # (year, node) -> group
     assert (governed[("2022", "C")], governed[("2022", "A")], governed[("2020", "B")]) == ("", "Alto", "Bajo")
+
+    # Large text on the game's page (kept with the group, as its language) and on the console
+    large = "getComputedStyle(document.documentElement).fontSize === '20px'"
+    alto.get_by_text("Large text", exact=True).click()
+    alto.wait_for_function(large, timeout=15_000)
+    trainer.get_by_text("Large text", exact=True).click()
+    trainer.wait_for_function(large, timeout=15_000)
+    assert bajo.evaluate("getComputedStyle(document.documentElement).fontSize") == "16px"
     for page in (alto, bajo):
         expect(page.locator(".v-alert", has_text=re.compile("Traceback|did not work|No funcionó"))).to_have_count(0)
     assert "Traceback" not in log.read_text()
+

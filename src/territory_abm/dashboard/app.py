@@ -351,6 +351,19 @@ html { font-size: 20px !important; }
 
 
 @solara.component
+def PageStyle(large: bool):
+    """The pages' style sheet; ``large``: large-text mode (the page's type larger; its figures
+    are drawn with ``large=True``, :func:`.views.font_scale`)."""
+    solara.Style(CSS + (LARGE_CSS if large else ""))
+
+
+@solara.component
+def LargeTextSwitch(lang: str, value: bool, on_value):
+    """The **Large text** switch of a page (a group's, a game's, the trainer's console)."""
+    solara.Switch(label=t(lang, "large_text"), value=value, on_value=lambda on: on_value(bool(on)))
+
+
+@solara.component
 def NumberSlider(label: str, value: float, low: float, high: float, step: float | None, on_value, lang: str,
                  integer: bool = False, disabled: bool = False):
     """A labelled slider with a number box beside it (written in the page's language); the
@@ -425,8 +438,8 @@ def Controls(view: View, act, playing: bool, play, pause):
                 NumberSlider(t(lang, "seed"), seed, 0, SEED_MAX, 1, set_seed, lang, integer=True, disabled=view.locked)
             solara.Switch(label=t(lang, "hold_axes"), value=view.hold_axes,
                           on_value=lambda on: act(lambda g: set_hold(g, on), control=False))
-            solara.Switch(label=t(lang, "large_text"), value=view.large_text,
-                          on_value=lambda on: act(lambda g: setattr(g, "large_text", bool(on)), control=False))
+            LargeTextSwitch(lang, view.large_text, lambda on: act(lambda g: setattr(g, "large_text", on),
+                                                                    control=False))
 
 
 @solara.component
@@ -617,7 +630,7 @@ def GroupPage(name: str):
         solara.Error(t("en", "failed") + " / " + t("es", "failed"))
         return
     solara.Title(f"{view.name} - {t(view.language, 'title')}")
-    solara.Style(CSS + (LARGE_CSS if view.large_text else ""))
+    PageStyle(view.large_text)
     with solara.Column(style={"padding": "8px"}, classes=["territory-page"]):
         Controls(view, act, playing.is_set(), play, pause)
         if view.locked:

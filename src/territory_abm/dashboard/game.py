@@ -75,6 +75,7 @@ class Player:
     decided: bool = False
     language: str = "en"
     colour_by: str = "poverty"
+    large_text: bool = False  # the group's pages in large-text mode
     joined: int = -10**6  # the year shown when the group joined (it governs from then on)
     left: int | None = None  # the year shown when the trainer removed it (it governs no more from then)
 

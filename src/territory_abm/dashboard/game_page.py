@@ -18,7 +18,8 @@ import solara
 
 from ..errors import InputError
 from .access import GAME_VARIABLE
-from .app import CSS, WATCH_INTERVAL, JoinForm, NumberSlider, both_languages, exercise, scenario_path, store
+from .app import (WATCH_INTERVAL, JoinForm, LargeTextSwitch, NumberSlider, PageStyle, both_languages, exercise,
+                  scenario_path, store)
 from .console import markdown_table
 from .controls import parameter_range
 from .markup import Markdown
@@ -244,7 +245,7 @@ def GamePage(name: str):
         act(lambda g: setattr(g.join(name), attribute, value), control=False)
 
     solara.Title(f"{name} - {t(lang, 'game_title')}")
-    solara.Style(CSS)
+    PageStyle(view.large_text)
     with solara.Column(style={"padding": "8px"}, classes=["territory-page", "game-page"]):
         with solara.Card():
             with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
@@ -254,6 +255,7 @@ def GamePage(name: str):
                 solara.ToggleButtonsSingle(value=t(lang, "english" if lang == "en" else "spanish"),
                                            values=list(languages), dense=True,
                                            on_value=lambda label: set_view("language", languages[label]))
+                LargeTextSwitch(lang, view.large_text, lambda on: set_view("large_text", on))
         GameStatus(status, lang, act)
         if locked:
             solara.Warning(t(lang, "locked"), classes=["locked-note"])
@@ -287,6 +289,7 @@ class GameView:
     own: str  # its name
     language: str
     colour_by: str
+    large_text: bool
     status: tuple  # game_status
     choice: Choice
     decided: bool
@@ -309,13 +312,13 @@ def read_game_page(game: Game, name: str) -> GameView:
     """
     with game.lock:
         player = game.join(name)
-        lang, colour_by, model = player.language, player.colour_by, game.model
+        lang, colour_by, large, model = player.language, player.colour_by, player.large_text, game.model
         # the figures change with the year and with the groups governing (their names are on the map)
-        key = (id(model), model.steps, lang, colour_by, player.node, tuple(sorted(governed(game).items())))
+        key = (id(model), model.steps, lang, colour_by, large, player.node, tuple(sorted(governed(game).items())))
         figures = _drawn(key)
-        inputs = None if figures is not None else GameFigures.read(game, player.node, colour_by, lang)
+        inputs = None if figures is not None else GameFigures.read(game, player.node, colour_by, lang, large)
         names = dict(zip(model.territory.ids, model.territory.names))
-        view = GameView(player.name, player.node, names[player.node], lang, colour_by, game_status(game),
+        view = GameView(player.name, player.node, names[player.node], lang, colour_by, large, game_status(game),
                         player.choice, player.decided, territory_table(game, lang), b"", b"",
                         map_note(territory_view(id(model)).missing, lang))
     if figures is None:
@@ -334,17 +337,19 @@ class GameFigures:
     node: str  # the page's group's municipality
     governed: dict
     language: str
+    large: bool  # large-text mode
 
     @classmethod
-    def read(cls, game: Game, node: str, colour_by: str, lang: str) -> GameFigures:
+    def read(cls, game: Game, node: str, colour_by: str, lang: str, large: bool) -> GameFigures:
         """The figures of ``game`` now as the group governing ``node`` sees them (hold the game's lock)."""
         model = game.model
-        return cls(territory_view(id(model)), map_state(model, colour_by), game.table(), node, governed(game), lang)
+        return cls(territory_view(id(model)), map_state(model, colour_by), game.table(), node, governed(game), lang,
+                   large)
 
     def draw(self) -> tuple[bytes, bytes]:
         """(map PNG, charts PNG)."""
-        return (self.view.draw(self.state, self.language, selected=self.node, governed=self.governed),
-                png(game_figure(self.table, self.node, self.language)))
+        return (self.view.draw(self.state, self.language, selected=self.node, governed=self.governed, large=self.large),
+                png(game_figure(self.table, self.node, self.language, large=self.large)))
 
 
 _FIGURES: dict = {}

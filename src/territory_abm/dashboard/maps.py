@@ -193,11 +193,12 @@ DEBRIEF_PIXELS = 1000
 """Width in pixels the debrief's map is drawn at (at least 90 dpi)."""
 
 
-def difference_map(panels: list[DifferencePanel], title: str, language: str) -> Figure:
+def difference_map(panels: list[DifferencePanel], title: str, language: str, *, large: bool = False) -> Figure:
     """Small maps side by side, one per panel (a group, or the game): each municipality coloured
     by its difference (e.g. from the group's own same-seed no-policy run) on one colour scale
     centred on zero; the municipalities' polygons where the territory has them, the network's
-    nodes otherwise."""
+    nodes otherwise. ``large``: its text at :func:`.views.font_scale` times its size."""
+    size = font_scale(large)
     n = max(len(panels), 1)
     columns = min(n, 3)
     rows = math.ceil(n / columns)
@@ -213,33 +214,34 @@ def difference_map(panels: list[DifferencePanel], title: str, language: str) -> 
     cmap = colormaps[DIVERGING]
     names = []
     for ax, panel in zip(axes, panels):
-        names += _draw_differences(ax, panel, cmap, norm)
-        ax.set_title(fits(panel.name, (width - 1.2) / columns - 0.2, 10), fontsize=10)
+        names += _draw_differences(ax, panel, cmap, norm, 7 * size)
+        ax.set_title(fits(panel.name, (width - 1.2) / columns - 0.2, 10 * size), fontsize=10 * size)
     for ax in axes:
         ax.set(xticks=[], yticks=[])
         ax.set_axis_off()
     bar = fig.colorbar(ScalarMappable(norm=norm, cmap=cmap), ax=list(axes), shrink=0.8, format=Ticks(language))
-    bar.ax.tick_params(labelsize=8)
-    fig.suptitle(fits(title, width - 0.6, 10), fontsize=10)
+    bar.ax.tick_params(labelsize=8 * size)
+    fig.suptitle(fits(title, width - 0.6, 10 * size), fontsize=10 * size)
     hide_colliding(fig, names, nudges=NUDGES)
     return fig
 
 
-def _draw_differences(ax, panel: DifferencePanel, cmap, norm: Normalize) -> list:
-    """One panel of :func:`difference_map`; returns the municipalities' names drawn on it."""
+def _draw_differences(ax, panel: DifferencePanel, cmap, norm: Normalize, fontsize: float = 7) -> list:
+    """One panel of :func:`difference_map` (names at ``fontsize``); returns the municipalities'
+    names drawn on it."""
     def colour(node: str):
         value = panel.values.get(node, math.nan)
         return cmap(norm(value)) if np.isfinite(value) else NO_DATA_COLOUR
 
     if missing_geometry(panel.territory):
-        return _network_differences(ax, panel, colour)
+        return _network_differences(ax, panel, colour, fontsize)
     shapes = territory_shapes(panel.territory)
     draw_units(ax, shapes, [colour(i) for i in shapes.ids], edgecolor="#555555", linewidth=0.6)
     return [ax.annotate(name, (x, y), xytext=(0, 0), textcoords="offset points", ha="center", va="center",
-                        fontsize=7, path_effects=HALO) for name, (x, y) in zip(shapes.names, shapes.inner)]
+                        fontsize=fontsize, path_effects=HALO) for name, (x, y) in zip(shapes.names, shapes.inner)]
 
 
-def _network_differences(ax, panel: DifferencePanel, colour) -> list:
+def _network_differences(ax, panel: DifferencePanel, colour, fontsize: float) -> list:
     pos = layout(panel.graph)
     for a, b in panel.graph.edges():
         ax.plot([pos[a][0], pos[b][0]], [pos[a][1], pos[b][1]], color="#bbbbbb", lw=1, zorder=1)
@@ -249,4 +251,4 @@ def _network_differences(ax, panel: DifferencePanel, colour) -> list:
     ax.margins(0.15)
     names = dict(zip(panel.graph.nodes, (panel.graph.nodes[n].get("name", n) for n in panel.graph.nodes)))
     return [ax.annotate(str(names[n]), pos[n], xytext=(0, 10), textcoords="offset points", ha="center",
-                        fontsize=7, zorder=3) for n in nodes]
+                        fontsize=fontsize, zorder=3) for n in nodes]
