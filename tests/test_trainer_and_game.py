@@ -247,3 +247,43 @@ def test_in_the_game_two_groups_choices_take_effect_in_one_shared_year_and_each_
         expect(page.locator(".v-alert", has_text=re.compile("Traceback|did not work|No funcionó"))).to_have_count(0)
     assert "Traceback" not in log.read_text()
 
+
+WIDTHS = """(() => { const box = document.querySelector('.territory-table'), page = document.scrollingElement;
+  return {box: box.clientWidth, table: box.scrollWidth, page: page.scrollWidth, screen: page.clientWidth}; })()"""
+
+
+def test_the_games_table_fits_its_card_at_150_percent_zoom_and_scrolls_in_it_in_large_text(game, browser):  # noqa: F811
+    """A browser trial (session 26): at 150 % zoom the municipalities' table was wider than its
+    card (its last column cut off until scrolled). It now fits, in English and Spanish, with every
+    programme of a group written out; in large text it scrolls within its card, the page does not,
+    and the municipalities' names stay in view while it scrolls."""
+    base, code, *_ = game
+    # 150 % zoom of a 1280x720 screen, as tests/test_dashboard.py's open_group
+    context = browser.new_context(viewport={"width": 853, "height": 480}, device_scale_factor=1.5)
+    try:
+        page = context.new_page()
+        page.goto(f"{base}?group=Rio%20Claro%20de%20Abajo&code={code}", timeout=90_000)
+        expect(page.get_by_text("You govern", exact=False)).to_be_visible(timeout=90_000)
+        for programme in ("Cash transfers", "Technical assistance", "Market linkage"):
+            page.locator("label", has_text=programme).click()
+        own = page.locator(".territory-table tr", has_text="Rio Claro de Abajo")
+        expect(own).to_contain_text("Market linkage", timeout=15_000)
+        widths = page.evaluate(WIDTHS)
+        assert widths["table"] <= widths["box"] and widths["page"] <= widths["screen"], widths
+        page.get_by_role("button", name="Español", exact=True).click()
+        expect(own).to_contain_text("Vinculación a mercados", timeout=15_000)
+        widths = page.evaluate(WIDTHS)
+        assert widths["table"] <= widths["box"] and widths["page"] <= widths["screen"], widths
+
+        page.get_by_text("Letra grande", exact=True).click()
+        page.wait_for_function("getComputedStyle(document.documentElement).fontSize === '20px'", timeout=15_000)
+        widths = page.evaluate(WIDTHS)
+        assert widths["table"] > widths["box"] and widths["page"] <= widths["screen"], widths
+        box = page.locator(".territory-table")
+        box.evaluate("box => { box.scrollLeft = box.scrollWidth; }")
+        left = box.bounding_box()["x"]
+        name = own.locator("td").first
+        assert abs(name.bounding_box()["x"] - left) < 2  # the municipality's name stays in view
+        assert own.locator("td").last.bounding_box()["x"] > left  # the last column came into view
+    finally:
+        context.close()

@@ -341,6 +341,11 @@ CSS = """
 .territory-page .v-input--switch .v-label { font-size: 1rem; }
 .territory-page .territory-table, .territory-page .groups-table { overflow-x: auto; max-width: 100%; }
 .territory-page .territory-table table, .territory-page .groups-table table { font-size: 0.85rem; }
+.territory-page .territory-table .rendered_html { padding-right: 0; }
+.territory-page .territory-table th, .territory-page .territory-table td { padding: 0.3em 0.25em; }
+.territory-page .territory-table th:first-child, .territory-page .territory-table td:first-child {
+  position: sticky; left: 0; z-index: 1; background-color: inherit; text-align: left; padding-left: 0; }
+.territory-page .territory-table thead th:first-child { background-color: #fff; }
 """
 LARGE_CSS = """
 html { font-size: 20px !important; }
