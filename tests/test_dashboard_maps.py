@@ -263,3 +263,46 @@ def test_large_text_enlarges_the_debrief_maps_text_and_keeps_it_apart(model, twi
     assert sizes[1] == pytest.approx([x * font_scale(True) for x in sizes[0]])
     assert large.get_suptitle() and large._suptitle.get_fontsize() == pytest.approx(10 * font_scale(True))
     assert figure_problems(large) == []
+
+
+@pytest.mark.parametrize("large", [False, True])
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_the_export_port_leaves_the_territory_the_maps_room_and_every_name_shows(model, lang, large):
+    """A browser trial (session 26): the classroom's export port lies 22 km beyond the territory's
+    50 km, and drawn there it took a third of the game's map; the municipalities, squeezed in a
+    figure wider than they, hid two of their names (with four groups' names, in large text). The
+    port is drawn at the edge of the territory, on its road, with an arrow towards where it is;
+    the game's map grows to 5 inches high to draw the territory across its width (the dashboard's
+    keeps its 3.6); every municipality's name shows."""
+    from territory_abm.dashboard.game_page import GAME_MAP_TALLEST
+    from territory_abm.dashboard.maps import ARROWS, MARKET_REACH
+    from territory_abm.dashboard.views import MAP_SIZE
+
+    assert tuple(TerritoryView(model).figure.get_size_inches()) == MAP_SIZE
+    view = TerritoryView(model, tallest=GAME_MAP_TALLEST)
+    assert tuple(view.figure.get_size_inches()) == (MAP_SIZE[0], GAME_MAP_TALLEST)
+    governed = {"A": "Los Robles", "B": "Las Palmas", "C": "El Cerro Grande", "D": "Rio Claro"}
+    view.png(model, "poverty", lang, selected="A", governed=governed, large=large)
+    corners = np.vstack([path.vertices for path in view.shapes.paths])
+    low, high = corners.min(axis=0), corners.max(axis=0)
+    span = high - low
+    bottom, top = view.ax.get_ylim()
+    assert span[1] / (top - bottom) > 0.8  # 0.65 with the port at its place
+    port = view.shapes.market_xy[0]
+    assert low[1] - 1.01 * MARKET_REACH * span.max() < port[1] < low[1]  # below the territory, within reach
+    label = view.markets[0]
+    assert label.get_visible() and label.get_text().endswith(ARROWS[6])  # "↓": it lies further south
+    assert all(name.get_visible() for name in view.labels)
+    assert figure_problems(view.figure) == []
+
+
+def test_a_market_within_the_territorys_reach_stays_where_it_is():
+    from territory_abm.dashboard.maps import markets_within_reach
+    from territory_abm.data.territory import load_territory
+    from territory_abm.output.maps import territory_shapes
+
+    example = ROOT / "calibration" / "data" / "example"
+    shapes = territory_shapes(example)
+    moved, arrows = markets_within_reach(shapes, load_territory(example).graph)
+    np.testing.assert_array_equal(moved.market_xy, shapes.market_xy)
+    assert arrows == ("",)

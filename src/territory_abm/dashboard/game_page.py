@@ -48,11 +48,17 @@ def game_or_none() -> Game | None:
     return the_game() if game_on() else None
 
 
+GAME_MAP_TALLEST = 5.0
+"""The tallest (in) the game's map grows for a territory taller than wide (the classroom's: 5 in,
+where the dashboard's map keeps 3.6): the map is alone in its column, beside the decision and the
+charts, and at 3.6 in a group's name under each municipality's covered the town's."""
+
+
 @functools.lru_cache(maxsize=2)
 def territory_view(model_id: int) -> TerritoryView:
     """The map of the game's territory (the model of id ``model_id``: one per game start); build it
     holding the game's lock (it draws a :class:`.views.MapState` read under the lock)."""
-    return TerritoryView(the_game().model)
+    return TerritoryView(the_game().model, tallest=GAME_MAP_TALLEST)
 
 
 def governed(game: Game) -> dict[str, str]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from matplotlib import colormaps
@@ -24,10 +24,10 @@ from matplotlib.figure import Figure
 from matplotlib.patheffects import withStroke
 
 from ..output.figure_check import hide_colliding
-from ..output.maps import (DIVERGING, NO_DATA_COLOUR, draw_markets, draw_roads, draw_units, missing_geometry,
+from ..output.maps import (DIVERGING, NO_DATA_COLOUR, Shapes, draw_markets, draw_roads, draw_units, missing_geometry,
                            territory_shapes)
 from .text import number, t
-from .views import (MAP_SIZE, NUDGES, MapState, Ticks, draw_key, fits, font_scale, layout, map_axes, map_state,
+from .views import (MAP_AXES, MAP_SIZE, NUDGES, MapState, Ticks, draw_key, fits, font_scale, layout, map_axes, map_state,
                     network_figure, png)
 
 SELECTED_COLOUR = "#0969da"
@@ -35,6 +35,59 @@ SELECTED_COLOUR = "#0969da"
 GOVERNED_COLOUR = "#24292f"
 """Dashed outline of municipalities other groups govern in the game."""
 HALO = [withStroke(linewidth=2.5, foreground="white")]
+SIDEWAYS = ((24.0, 0.0), (-24.0, 0.0), (24.0, -18.0), (-24.0, -18.0), (24.0, 18.0), (-24.0, 18.0))
+"""Shifts (points) a name on the map may take, after ``views.NUDGES`` up and down, before it gives
+way: the town's name, between two municipalities' names with their groups', gave way in large
+text (the game's map, session 26)."""
+
+
+MARKET_REACH = 0.1
+"""How far beyond the municipalities' extent (a share of its larger side) a page's map draws an
+external market; one further away is drawn there, on its road, with an arrow towards it."""
+ARROWS = "→↗↑↖←↙↓↘"
+"""Arrows towards a market drawn nearer than it is: east, north-east, ... (every 45 degrees)."""
+
+
+def markets_within_reach(shapes: Shapes, graph, reach: float = MARKET_REACH) -> tuple[Shapes, tuple[str, ...]]:
+    """``shapes`` with each external market lying further than ``reach`` (a share of the larger
+    side of the municipalities' extent) beyond that extent drawn at that distance, on the line
+    from the municipalities it has roads to (the extent's middle without any) towards it, and
+    the arrow pointing where it really is ("" for a market left where it is).
+
+    A browser trial (session 26): the classroom's export port, 22 km beyond the territory's
+    50 km, took a third of the game's map and squeezed the municipalities until their names
+    covered each other."""
+    corners = np.vstack([path.vertices for path in shapes.paths])
+    low, high = corners.min(axis=0), corners.max(axis=0)
+    room = reach * float(np.max(high - low))
+    inner = shapes.points()
+    moved, arrows = [], []
+    for market, xy in zip(shapes.market_ids, shapes.market_xy):
+        neighbours = [inner[n] for n in (graph.neighbors(market) if market in graph else ()) if n in shapes.ids]
+        start = np.mean(neighbours, axis=0) if neighbours else (low + high) / 2
+        away = xy - start
+        # the share of the way from ``start`` to the market that stays within the extent and its room
+        limits = [((high[k] + room if away[k] > 0 else low[k] - room) - start[k]) / away[k]
+                  for k in range(2) if away[k] != 0]
+        share = min([1.0, *limits])
+        if share >= 1.0:
+            moved.append(xy)
+            arrows.append("")
+            continue
+        moved.append(start + share * away)
+        arrows.append(ARROWS[round(np.degrees(np.arctan2(away[1], away[0])) / 45.0) % 8])
+    return replace(shapes, market_xy=np.reshape(moved, (-1, 2))), tuple(arrows)
+
+
+def map_height(shapes: Shapes, tallest: float) -> float:
+    """The height (in) of a map ``views.MAP_SIZE[0]`` wide whose map axes (``views.MAP_AXES``)
+    hold the municipalities and markets of ``shapes`` at the axes' whole width, within
+    ``views.MAP_SIZE[1]`` and ``tallest``: a territory taller than wide drawn in the page's
+    3.6-inch-high figure left half its width empty (the game's map, session 26)."""
+    points = np.vstack([*(path.vertices for path in shapes.paths), shapes.market_xy])
+    width, height = np.ptp(points, axis=0)
+    wanted = MAP_AXES[2] * MAP_SIZE[0] * height / max(width, 1e-9) / MAP_AXES[3]
+    return float(min(max(MAP_SIZE[1], wanted), max(tallest, MAP_SIZE[1])))
 
 
 def map_note(missing: str, language: str) -> str:
@@ -51,6 +104,9 @@ class TerritoryView:
     model : TerritoryModel
         The model whose territory is drawn (its territory directory tells whether it has
         geometry).
+    tallest : float
+        The tallest (in) the figure may grow to draw a territory taller than wide across the
+        map's whole width (:func:`map_height`); by default no taller than ``views.MAP_SIZE``.
 
     Attributes
     ----------
@@ -59,7 +115,7 @@ class TerritoryView:
         (:func:`..output.maps.missing_geometry`).
     """
 
-    def __init__(self, model):
+    def __init__(self, model, tallest: float = MAP_SIZE[1]):
         self.missing = missing_geometry(model.territory.source)
         self.positions = None
         self._texts = None
@@ -67,9 +123,10 @@ class TerritoryView:
         if self.missing:
             self.positions = layout(model.graph)
             return
-        shapes = self.shapes = territory_shapes(model.territory.source)
+        shapes, self.arrows = markets_within_reach(territory_shapes(model.territory.source), model.graph)
+        self.shapes = shapes
         self.rows = np.array([model.territory.ids.index(i) if i in model.territory.ids else -1 for i in shapes.ids])
-        self.figure = Figure(figsize=MAP_SIZE, dpi=90)
+        self.figure = Figure(figsize=(MAP_SIZE[0], map_height(shapes, tallest)), dpi=90)
         self.ax, self.key = map_axes(self.figure)
         self.units = draw_units(self.ax, shapes, NO_DATA_COLOUR)
         self.outlines = draw_units(self.ax, shapes, "none", edgecolor="none", linewidth=0.0, zorder=2)
@@ -147,8 +204,8 @@ class TerritoryView:
         if (texts, hours, language, scale_text) == self._texts:
             return
         self._texts = texts, hours, language, scale_text
-        for label in self.markets:
-            label.set_text(t(language, "market_node"))
+        for label, arrow in zip(self.markets, self.arrows):
+            label.set_text(f"{t(language, 'market_node')} {arrow}".strip())
             label.set_fontsize(8 * scale_text)
         for label, text in zip(self.labels, texts):
             label.set_text(text)
@@ -159,7 +216,12 @@ class TerritoryView:
             label.set_visible(True)
             label.xyann = (0.0, 0.0)  # where the name goes unless nudged
         self.key.set_visible(False)  # the key changes with each drawing: leave it out of the check
-        hide_colliding(self.figure, [*self.markets, *self.labels, *self.hours.values()], nudges=NUDGES)
+        for label in self.hours.values():  # the names first, which may also move sideways; then the hours
+            label.set_visible(False)
+        hide_colliding(self.figure, [*self.markets, *self.labels], nudges=(*NUDGES, *SIDEWAYS))
+        for label in self.hours.values():
+            label.set_visible(True)
+        hide_colliding(self.figure, list(self.hours.values()), nudges=NUDGES)
         self.key.set_visible(True)
 
 
