@@ -197,6 +197,7 @@ def page_game(monkeypatch):
     game = _game(0.05)
     monkeypatch.setattr(game_page, "the_game", lambda: game)
     monkeypatch.setattr(game_page, "_FIGURES", {})
+    monkeypatch.setattr(game_page, "_CHARTS", {})
     game_page.territory_view.cache_clear()
     yield game
     game_page.territory_view.cache_clear()
@@ -223,11 +224,11 @@ def test_a_page_draws_its_map_and_charts_without_holding_the_games_lock(page_gam
     """A browser trial (session 26): each page drew a new year's map and charts holding the game's
     lock, so the pages drew one after the other and every group's click waited for them all. The
     page reads what it shows under the lock and draws after letting it go."""
-    from territory_abm.dashboard import game_page
+    from territory_abm.dashboard import game_page, views
     from territory_abm.dashboard.maps import TerritoryView
 
     free = {}
-    draw_map, draw_charts = TerritoryView.draw, game_page.game_figure
+    draw_map, draw_charts = TerritoryView.draw, views.game_figure
 
     def map_drawn(self, *args, **kwargs):
         free["map"] = _free(page_game.lock)
@@ -238,7 +239,7 @@ def test_a_page_draws_its_map_and_charts_without_holding_the_games_lock(page_gam
         return draw_charts(*args, **kwargs)
 
     monkeypatch.setattr(TerritoryView, "draw", map_drawn)
-    monkeypatch.setattr(game_page, "game_figure", charts_drawn)
+    monkeypatch.setattr(views, "game_figure", charts_drawn)
     page_game.join("a")
     page_game.advance()
     view = game_page.read_game_page(page_game, "a")
@@ -383,3 +384,29 @@ def test_large_text_on_a_game_page_draws_its_map_and_charts_larger(page_game):
     assert figure_problems(view.figure) == []
     (width, height), (large_width, large_height) = _png_size(small.charts_png), _png_size(large.charts_png)
     assert large_width == width and large_height == pytest.approx(height * font_scale(True), abs=1)
+
+
+def test_each_groups_charts_are_the_years_charts_drawn_once_with_its_own_lines_thick():
+    """Every page's charts of a year are one drawing with the group's own municipality drawn thick
+    on top (views.GameCharts): as game_figure draws them for that group, pixel for pixel but for
+    the edges of the thick lines."""
+    import io
+
+    from PIL import Image
+
+    from territory_abm.dashboard.views import GameCharts, game_figure, png
+
+    game = _game(0.05)
+    for name in "abcd":
+        game.join(name)
+    game.advance(), game.advance()
+    table = game.table()
+    charts = GameCharts(table, "es")
+    for own in ("A", "C", "T"):
+        shown, drawn = (np.asarray(Image.open(io.BytesIO(data)).convert("RGB"), int)
+                        for data in (charts.png(own), png(game_figure(table, own, "es"))))
+        assert shown.shape == drawn.shape
+        differ = np.abs(shown - drawn).max(axis=2)
+        assert (differ > 0).mean() < 0.002 and differ.max() <= 64, ((differ > 0).sum(), differ.max())
+    plain = np.asarray(Image.open(io.BytesIO(png(game_figure(table, None, "es")))).convert("RGB"), int)
+    assert (np.abs(shown - plain).max(axis=2) > 64).sum() > 500  # T's lines are thick

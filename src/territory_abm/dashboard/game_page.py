@@ -26,7 +26,7 @@ from .markup import Markdown
 from .game import PROGRAMMES, SPLIT, Choice, Game
 from .text import error_message, number, t
 from .maps import TerritoryView, map_note
-from .views import COLOUR_BY, MapState, game_figure, map_state, png
+from .views import COLOUR_BY, GameCharts, MapState, map_state
 
 logger = logging.getLogger(__name__)
 
@@ -344,18 +344,20 @@ class GameFigures:
     governed: dict
     language: str
     large: bool  # large-text mode
+    year: tuple  # (id of the game's model, its steps): the charts of every page of this year
 
     @classmethod
     def read(cls, game: Game, node: str, colour_by: str, lang: str, large: bool) -> GameFigures:
         """The figures of ``game`` now as the group governing ``node`` sees them (hold the game's lock)."""
         model = game.model
         return cls(territory_view(id(model)), map_state(model, colour_by), game.table(), node, governed(game), lang,
-                   large)
+                   large, (id(model), model.steps))
 
     def draw(self) -> tuple[bytes, bytes]:
         """(map PNG, charts PNG)."""
+        charts = _charts((*self.year, self.language, self.large), self.table)
         return (self.view.draw(self.state, self.language, selected=self.node, governed=self.governed, large=self.large),
-                png(game_figure(self.table, self.node, self.language, large=self.large)))
+                charts.png(self.node))
 
 
 _FIGURES: dict = {}
@@ -366,6 +368,21 @@ def _drawn(key: tuple) -> tuple[bytes, bytes] | None:
     """The figures drawn for ``key`` (the game's state and the page's choices) by any page, or None."""
     with _FIGURES_LOCK:
         return _FIGURES.get(key)
+
+
+_CHARTS: dict = {}
+_CHARTS_LOCK = threading.Lock()
+
+
+def _charts(key: tuple, table: pd.DataFrame) -> GameCharts:
+    """The game's charts of ``key`` (the model, its year, the language and size), drawn once
+    whichever pages ask at once (the others wait for it)."""
+    with _CHARTS_LOCK:
+        if key not in _CHARTS:
+            if len(_CHARTS) >= 8:  # of years gone by
+                _CHARTS.clear()
+            _CHARTS[key] = GameCharts(table, key[-2], large=key[-1])
+        return _CHARTS[key]
 
 
 def _keep(key: tuple, drawn: tuple[bytes, bytes]) -> tuple[bytes, bytes]:
