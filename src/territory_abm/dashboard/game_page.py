@@ -51,7 +51,8 @@ def game_or_none() -> Game | None:
 GAME_MAP_TALLEST = 5.0
 """The tallest (in) the game's map grows for a territory taller than wide (the classroom's: 5 in,
 where the dashboard's map keeps 3.6): the map is alone in its column, beside the decision and the
-charts, and at 3.6 in a group's name under each municipality's covered the town's."""
+charts, and at 3.6 in, with each governed municipality's name written over its group's, the
+town's name gave way in large text."""
 
 
 @functools.lru_cache(maxsize=2)
