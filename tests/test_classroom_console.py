@@ -83,6 +83,18 @@ def test_the_debrief_draws_one_line_per_group_in_each_chart(store):
             "Los Robles", "El Cedro", "Los_Robles"]
 
 
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_the_debrief_in_large_text_keeps_its_text_apart(store, lang):
+    """The console has Large text (a browser trial, session 26): the debrief's charts and maps
+    are drawn larger and their text neither overlaps nor leaves the figure."""
+    from territory_abm.dashboard.console import debrief_map
+    from territory_abm.output.figure_check import figure_problems
+
+    rows = store.each(group_row)
+    assert figure_problems(debrief_figure(rows, lang, large=True)) == []
+    assert figure_problems(debrief_map(rows, "poverty", lang, large=True)) == []
+
+
 def test_the_debriefs_years_are_whole_and_each_written_once(store):
     """Trial 16: the ticks read "2020 2020 2021 2022 2022" (half years written as whole ones)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -169,10 +181,14 @@ def test_the_lock_is_kept_by_the_store_and_counted_as_a_change():
 
 def _errors() -> list[InputError]:
     """An error of each kind a group's or the trainer's page can show."""
-    from territory_abm.dashboard.game import check_split
+    from territory_abm.dashboard.game import Game, check_split
     from territory_abm.dashboard.groups import group_key
 
     model = TerritoryModel(load_scenario(EXERCISE).replace(households_scale=0.1))
+    small = load_scenario(SCENARIOS / "classroom" / "shared_territory.toml").replace(households_scale=0.02)
+    game = Game(lambda seed: TerritoryModel(small, seed=seed), 1)
+    game.join("Los Robles")
+    game.remove("Los Robles")
     made = []
     for attempt in (lambda: group_key("<b>"),
                     lambda: GroupStore(lambda s: object(), seed=1, max_groups=0).use("x").__enter__(),
@@ -182,11 +198,14 @@ def _errors() -> list[InputError]:
                     lambda: model.set_lever("cash_transfer", {"amount": -5.0}),
                     lambda: model.set_lever("environmental_governance", {"clearing_cap": 500.0}),
                     lambda: check_split({"infrastructure_spending_share": 0.6, "services_spending_share": 0.5,
-                                         "enforcement_spending_share": 0.1})):
+                                         "enforcement_spending_share": 0.1}),
+                    lambda: game.join("Los Robles"),  # removed by the trainer
+                    lambda: game.remove("Las Palmas")):
         with pytest.raises(InputError) as caught:
             attempt()
         made.append(caught.value)
     model.release()
+    game.model.release(), game.twin.release()
     return made
 
 

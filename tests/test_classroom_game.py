@@ -187,3 +187,226 @@ def test_the_export_names_a_group_only_for_the_years_it_governed():
     game.restart()
     after = game.table()
     assert after.loc[after["node_id"] == b.node, "governed_by"].eq("b").all()
+
+
+@pytest.fixture
+def page_game(monkeypatch):
+    """A small game as the server's (``game_page.the_game``), its pages' figures drawn afresh."""
+    from territory_abm.dashboard import game_page
+
+    game = _game(0.05)
+    monkeypatch.setattr(game_page, "the_game", lambda: game)
+    monkeypatch.setattr(game_page, "_FIGURES", {})
+    monkeypatch.setattr(game_page, "_CHARTS", {})
+    game_page.territory_view.cache_clear()
+    yield game
+    game_page.territory_view.cache_clear()
+
+
+def _free(lock) -> bool:
+    """Whether another thread takes ``lock`` within a second (then lets it go)."""
+    import threading
+
+    taken = []
+
+    def take():
+        if lock.acquire(timeout=1.0):
+            taken.append(True)
+            lock.release()
+
+    other = threading.Thread(target=take)
+    other.start()
+    other.join()
+    return bool(taken)
+
+
+def test_a_page_draws_its_map_and_charts_without_holding_the_games_lock(page_game, monkeypatch):
+    """A browser trial (session 26): each page drew a new year's map and charts holding the game's
+    lock, so the pages drew one after the other and every group's click waited for them all. The
+    page reads what it shows under the lock and draws after letting it go."""
+    from territory_abm.dashboard import game_page, views
+    from territory_abm.dashboard.maps import TerritoryView
+
+    free = {}
+    draw_map, draw_charts = TerritoryView.draw, views.game_figure
+
+    def map_drawn(self, *args, **kwargs):
+        free["map"] = _free(page_game.lock)
+        return draw_map(self, *args, **kwargs)
+
+    def charts_drawn(*args, **kwargs):
+        free["charts"] = _free(page_game.lock)
+        return draw_charts(*args, **kwargs)
+
+    monkeypatch.setattr(TerritoryView, "draw", map_drawn)
+    monkeypatch.setattr(views, "game_figure", charts_drawn)
+    page_game.join("a")
+    page_game.advance()
+    view = game_page.read_game_page(page_game, "a")
+    assert free == {"map": True, "charts": True}
+    assert view.map_png.startswith(b"\x89PNG") and view.charts_png.startswith(b"\x89PNG")
+    assert view.status == (2021, ("a",), 1) and view.own == "Alto Verde"
+
+
+def test_a_page_never_shows_a_year_half_stepped(page_game):
+    """Steps stay serialized with the pages' reading (concurrent steps crashed pages before): a
+    page asking while the territory steps waits for the whole step, then shows the new year
+    everywhere (its status, table and figures)."""
+    import threading
+
+    from territory_abm.dashboard import game_page
+
+    page_game.join("a")
+    stepping, go_on = threading.Event(), threading.Event()
+    step = page_game.twin.step
+
+    def slow_step():  # the model has stepped, its twin not yet
+        stepping.set()
+        go_on.wait(10)
+        step()
+
+    page_game.twin.step = slow_step
+    advancing = threading.Thread(target=lambda: game_page._locked(page_game.advance))
+    advancing.start()
+    assert stepping.wait(10)
+    seen = []
+    reading = threading.Thread(target=lambda: seen.append(game_page.read_game_page(page_game, "a")))
+    reading.start()
+    reading.join(0.5)
+    assert not seen  # waits for the step
+    go_on.set()
+    advancing.join(10), reading.join(30)
+    (view,) = seen
+    year = view.status[0]
+    assert year == 2021 == page_game.model.year == page_game.twin.year
+    header, *rows = view.table
+    assert len(rows) == len(page_game.municipalities())
+    assert page_game.table()["year"].value_counts().to_dict() == {2020: len(rows), 2021: len(rows)}
+
+
+def test_the_trainer_removes_a_group_and_its_municipality_has_no_government_from_that_year():
+    """A browser trial (session 26): the trainer had no way to remove a group that joined by
+    mistake. Removed, the group names its municipality only for the years before (territory.csv),
+    its programme stops and its split returns to the scenario's from the next year, its decisions
+    so far stay in decisions.csv, its name may not join again, and another group may take the
+    municipality."""
+    import io
+    import zipfile
+
+    import pandas as pd
+
+    game = _game(0.05)
+    a, b = game.join("a"), game.join("b")
+    game.choose("b", programme="cash_transfer", split={"services_spending_share": 0.6})
+    game.advance()  # 2021: b's transfer runs from now
+    node = game.model.territory.index(b.node)
+    assert np.asarray(game.model.node_stats["policy_cost"])[node] > 0
+    removed = game.remove("B ")  # the name as typed, any case and spacing
+    assert removed is b and b.left == 2021 and game.model.year == 2021  # a has not decided: no new year
+    assert list(game.players) == ["a"] and game.waiting() == ["a"]
+    assert game.model.municipalities[node].budget_split is None  # the scenario's split, as the twin's
+    game.advance()  # 2022: nobody governs b's municipality
+    assert np.nan_to_num(np.asarray(game.model.node_stats["policy_cost"])[node]) == 0
+    from territory_abm.dashboard.controls import live_policy
+
+    assert live_policy(game.model, "cash_transfer", programme_label(b.node, "cash_transfer")) is None
+    with pytest.raises(InputError, match="the trainer removed that group"):
+        game.join("b")  # its page, still open, does not take a municipality again
+    c = game.join("c")
+    assert c.node == b.node and c.joined == 2022
+    archive = zipfile.ZipFile(io.BytesIO(game.archive()))
+    territory = pd.read_csv(archive.open("territory.csv"), keep_default_na=False)
+    governed = territory[territory["node_id"] == b.node].set_index("year")["governed_by"].to_dict()
+    assert governed == {2020: "b", 2021: "", 2022: "c"}
+    assert territory[territory["node_id"] == a.node]["governed_by"].eq("a").all()
+    decisions = pd.read_csv(archive.open("decisions.csv"))
+    assert decisions.loc[decisions["group"] == "b", "year"].tolist() == [2021]
+    game.restart()  # b's years are gone with the game's; c governs the new territory from its start
+    assert game.table().set_index(["node_id", "year"])["governed_by"][(b.node, 2020)] == "c"
+    with pytest.raises(InputError, match="the trainer removed that group"):
+        game.join("b")
+
+
+def test_removing_the_last_undecided_group_advances_the_year():
+    game = _game(0.05)
+    game.join("a"), game.join("b")
+    game.decide("a")
+    game.remove("b")
+    assert game.model.year == 2021 and game.waiting() == ["a"]
+    with pytest.raises(InputError, match="one of the groups in the game, got b"):
+        game.remove("b")
+    game.remove("a")  # nobody left: no year advances by itself
+    assert game.model.year == 2021 and not game.players
+
+
+def test_the_consoles_game_controls_name_the_groups_and_note_a_removal():
+    from territory_abm.dashboard.game_page import game_groups, remove_group
+    from territory_abm.dashboard.text import t
+    from territory_abm.dashboard.trainer import console_note
+
+    game = _game(0.05)
+    game.join("Los Robles"), game.join("Las Palmas")
+    assert game_groups(game) == (("Los Robles", "Alto Verde"), ("Las Palmas", "Bajo Rio"))
+    note = remove_group(game, "las palmas")
+    assert note == ("removed", {"name": "Las Palmas", "municipality": "Bajo Rio", "year": 2020})
+    assert console_note(note, "en") == "Group Las Palmas removed: Bajo Rio has no government from 2020 on."
+    assert console_note(note, "es") == "Se quitó el grupo Las Palmas: Bajo Rio no tiene gobierno desde 2020."
+    from territory_abm.dashboard.text import TEXT
+
+    assert set(TEXT["en"]) == set(TEXT["es"])  # every text in both languages
+    for lang in ("en", "es"):
+        assert "{" not in t(lang, "remove_confirm").format(name="x", municipality="y", year=2020)
+
+
+def _png_size(data: bytes) -> tuple[int, int]:
+    import struct
+
+    return struct.unpack(">II", data[16:24])  # the PNG's IHDR: width, height
+
+
+def test_large_text_on_a_game_page_draws_its_map_and_charts_larger(page_game):
+    """A browser trial (session 26): the game's page had no Large text (the dashboard's page has
+    one). The group's choice is kept with the group, like its language; its figures are drawn in
+    large-text mode, as the dashboard draws them, and keep their text apart."""
+    from territory_abm.dashboard import game_page
+    from territory_abm.dashboard.views import font_scale
+    from territory_abm.output.figure_check import figure_problems
+
+    player = page_game.join("a")
+    page_game.advance()
+    small = game_page.read_game_page(page_game, "a")
+    view = game_page.territory_view(id(page_game.model))
+    names = [label.get_fontsize() for label in view.labels]
+    player.large_text = True
+    large = game_page.read_game_page(page_game, "a")
+    assert not small.large_text and large.large_text
+    assert [label.get_fontsize() for label in view.labels] == pytest.approx([x * font_scale(True) for x in names])
+    assert figure_problems(view.figure) == []
+    (width, height), (large_width, large_height) = _png_size(small.charts_png), _png_size(large.charts_png)
+    assert large_width == width and large_height == pytest.approx(height * font_scale(True), abs=1)
+
+
+def test_each_groups_charts_are_the_years_charts_drawn_once_with_its_own_lines_thick():
+    """Every page's charts of a year are one drawing with the group's own municipality drawn thick
+    on top (views.GameCharts): as game_figure draws them for that group, pixel for pixel but for
+    the edges of the thick lines."""
+    import io
+
+    from PIL import Image
+
+    from territory_abm.dashboard.views import GameCharts, game_figure, png
+
+    game = _game(0.05)
+    for name in "abcd":
+        game.join(name)
+    game.advance(), game.advance()
+    table = game.table()
+    charts = GameCharts(table, "es")
+    for own in ("A", "C", "T"):
+        shown, drawn = (np.asarray(Image.open(io.BytesIO(data)).convert("RGB"), int)
+                        for data in (charts.png(own), png(game_figure(table, own, "es"))))
+        assert shown.shape == drawn.shape
+        differ = np.abs(shown - drawn).max(axis=2)
+        assert (differ > 0).mean() < 0.002 and differ.max() <= 64, ((differ > 0).sum(), differ.max())
+    plain = np.asarray(Image.open(io.BytesIO(png(game_figure(table, None, "es")))).convert("RGB"), int)
+    assert (np.abs(shown - plain).max(axis=2) > 64).sum() > 500  # T's lines are thick

@@ -132,7 +132,7 @@ def test_large_text_enlarges_the_maps_labels_and_keeps_them_apart(model, view, k
     """Trial 24: with Large text on, the map's names, travel times, title and key stayed at about
     9 px while the rest of the page grew. Now they grow by ``font_scale`` and still neither cover
     each other nor leave the figure; switching back restores their size."""
-    from territory_abm.dashboard.views import font_scale, layout, network_figure
+    from territory_abm.dashboard.views import font_scale, layout, map_state, network_figure
 
     view.png(model, key, "es", selected="A")
     small = [label.get_fontsize() for label in view.labels]
@@ -143,7 +143,7 @@ def test_large_text_enlarges_the_maps_labels_and_keeps_them_apart(model, view, k
     assert figure_problems(view.figure) == []
     view.png(model, key, "es", selected="A")
     assert [label.get_fontsize() for label in view.labels] == small
-    fig = network_figure(model, key, "A", "es", layout(model.graph), large=True)
+    fig = network_figure(map_state(model, key), "A", "es", layout(model.graph), large=True)
     names = [text for text in fig.axes[0].texts if hasattr(text, "xyann")]
     assert figure_problems(fig) == [] and names[0].get_fontsize() == pytest.approx(8 * font_scale(True))
 
@@ -184,9 +184,9 @@ def test_the_network_view_draws_quicker_roads_thicker_and_the_shapes_of_runs_net
     from matplotlib.markers import MarkerStyle
 
     from territory_abm.output.plots import NODE_SHAPES
-    from territory_abm.dashboard.views import layout, network_figure
+    from territory_abm.dashboard.views import layout, map_state, network_figure
 
-    fig = network_figure(model, "poverty", None, "en", layout(model.graph))
+    fig = network_figure(map_state(model, "poverty"), None, "en", layout(model.graph))
     ax = fig.axes[0]
     width = {line.get_gid(): line.get_linewidth() for line in ax.lines if str(line.get_gid()).startswith("road-")}
     hours = {f"road-{a}-{b}": d["travel_time"] for a, b, d in model.graph.edges(data=True)}
@@ -241,11 +241,68 @@ def baseline_model():
 def test_the_network_view_has_no_overlapping_or_cut_text(model, baseline_model, territory, key, lang):
     """The network drawn without geometry: names nudged or, like travel times, left out where
     they would cover other text (the classroom's five nodes, the example's fifteen)."""
-    from territory_abm.dashboard.views import layout, network_figure
+    from territory_abm.dashboard.views import layout, map_state, network_figure
 
     shown = model if territory == "classroom" else baseline_model
-    fig = network_figure(shown, key, shown.territory.ids[0], lang, layout(shown.graph))
+    fig = network_figure(map_state(shown, key), shown.territory.ids[0], lang, layout(shown.graph))
     assert figure_problems(fig) == []
     names = [t for t in fig.axes[0].texts if hasattr(t, "xyann")]  # the nodes' names (travel times are texts)
     assert len(names) == len(shown.territory.ids)
     assert sum(t.get_visible() for t in names) >= 0.75 * len(names)  # most names stay
+
+
+def test_large_text_enlarges_the_debrief_maps_text_and_keeps_it_apart(model, twin):
+    """The trainer's console has Large text (a browser trial, session 26): its maps of
+    differences grow their names, titles and key with it."""
+    from territory_abm.dashboard.views import font_scale
+
+    values = node_differences(model, twin, "poverty") | {"A": 1.5, "C": -2.0}
+    panels = [DifferencePanel(f"group {k}", str(model.territory.source), model.graph, values) for k in range(2)]
+    small, large = (difference_map(panels, "Poverty (points)", "es", large=on) for on in (False, True))
+    sizes = [[t.get_fontsize() for ax in fig.axes for t in ax.texts] for fig in (small, large)]
+    assert sizes[1] == pytest.approx([x * font_scale(True) for x in sizes[0]])
+    assert large.get_suptitle() and large._suptitle.get_fontsize() == pytest.approx(10 * font_scale(True))
+    assert figure_problems(large) == []
+
+
+@pytest.mark.parametrize("large", [False, True])
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_the_export_port_leaves_the_territory_the_maps_room_and_every_name_shows(model, lang, large):
+    """A browser trial (session 26): the classroom's export port lies 22 km beyond the territory's
+    50 km, and drawn there it took a third of the game's map; the municipalities, squeezed in a
+    figure wider than they, hid two of their names (with four groups' names, in large text). The
+    port is drawn at the edge of the territory, on its road, with an arrow towards where it is;
+    the game's map grows to 5 inches high to draw the territory across its width (the dashboard's
+    keeps its 3.6); every municipality's name shows."""
+    from territory_abm.dashboard.game_page import GAME_MAP_TALLEST
+    from territory_abm.dashboard.maps import ARROWS, MARKET_REACH
+    from territory_abm.dashboard.views import MAP_SIZE
+
+    assert tuple(TerritoryView(model).figure.get_size_inches()) == MAP_SIZE
+    view = TerritoryView(model, tallest=GAME_MAP_TALLEST)
+    assert tuple(view.figure.get_size_inches()) == (MAP_SIZE[0], GAME_MAP_TALLEST)
+    governed = {"A": "Los Robles", "B": "Las Palmas", "C": "El Cerro Grande", "D": "Rio Claro"}
+    view.png(model, "poverty", lang, selected="A", governed=governed, large=large)
+    corners = np.vstack([path.vertices for path in view.shapes.paths])
+    low, high = corners.min(axis=0), corners.max(axis=0)
+    span = high - low
+    bottom, top = view.ax.get_ylim()
+    assert span[1] / (top - bottom) > 0.8  # 0.65 with the port at its place
+    port = view.shapes.market_xy[0]
+    assert low[1] - 1.01 * MARKET_REACH * span.max() < port[1] < low[1]  # below the territory, within reach
+    label = view.markets[0]
+    assert label.get_visible() and label.get_text().endswith(ARROWS[6])  # "↓": it lies further south
+    assert all(name.get_visible() for name in view.labels)
+    assert figure_problems(view.figure) == []
+
+
+def test_a_market_within_the_territorys_reach_stays_where_it_is():
+    from territory_abm.dashboard.maps import markets_within_reach
+    from territory_abm.data.territory import load_territory
+    from territory_abm.output.maps import territory_shapes
+
+    example = ROOT / "calibration" / "data" / "example"
+    shapes = territory_shapes(example)
+    moved, arrows = markets_within_reach(shapes, load_territory(example).graph)
+    np.testing.assert_array_equal(moved.market_xy, shapes.market_xy)
+    assert arrows == ("",)

@@ -211,6 +211,79 @@ def test_in_the_game_two_groups_choices_take_effect_in_one_shared_year_and_each_
     trainer.get_by_role("button", name="Keep this game").click()
     expect(trainer.get_by_text("erases this game's years and decisions", exact=False)).to_have_count(0)
     expect(alto.get_by_text("Year 2022 - governments: 2")).to_be_visible()  # nothing was erased
+
+    # a group that joined by mistake (a trial, session 26): the trainer removes it after a second click
+    oops = new_page(f"{base}?group=Oops&code={code}")
+    expect(oops.get_by_text("You govern Cerro Azul")).to_be_visible(timeout=90_000)
+    expect(trainer.get_by_text("Waiting for: Alto, Bajo, Oops")).to_be_visible(timeout=15_000)
+    _choose(trainer, "Group to remove", "Oops")
+    trainer.get_by_role("button", name="Remove a group").click()
+    expect(trainer.get_by_text("Removing Oops leaves Cerro Azul without a government from 2022 on",
+                               exact=False)).to_be_visible(timeout=15_000)
+    trainer.get_by_role("button", name="Remove Oops").click()
+    expect(trainer.get_by_text("Group Oops removed: Cerro Azul has no government from 2022 on.")).to_be_visible(
+        timeout=15_000)
+    expect(_row(trainer, "Cerro Azul").locator("td").nth(1)).to_have_text("nobody", timeout=15_000)
+    expect(alto.get_by_text("Year 2022 - governments: 2")).to_be_visible(timeout=15_000)
+    # its page, still open, does not join again: it says why, in both languages
+    expect(oops.get_by_text("the trainer removed that group from the game", exact=False)).to_be_visible(
+        timeout=15_000)
+    with trainer.expect_download(timeout=60_000) as download:
+        trainer.get_by_role("button", name="Export the game", exact=False).click()
+    archive = zipfile.ZipFile(io.BytesIO(open(download.value.path(), "rb").read()))
+    rows = [line.split(",") for line in archive.read("territory.csv").decode().splitlines()]
+    column = rows[0].index("governed_by")
+    governed = {(r[0], r[1]): r[column] for r in rows[1:]}  # (year, node) -> group
+    assert (governed[("2022", "C")], governed[("2022", "A")], governed[("2020", "B")]) == ("", "Alto", "Bajo")
+
+    # Large text on the game's page (kept with the group, as its language) and on the console
+    large = "getComputedStyle(document.documentElement).fontSize === '20px'"
+    alto.get_by_text("Large text", exact=True).click()
+    alto.wait_for_function(large, timeout=15_000)
+    trainer.get_by_text("Large text", exact=True).click()
+    trainer.wait_for_function(large, timeout=15_000)
+    assert bajo.evaluate("getComputedStyle(document.documentElement).fontSize") == "16px"
     for page in (alto, bajo):
         expect(page.locator(".v-alert", has_text=re.compile("Traceback|did not work|No funcionó"))).to_have_count(0)
     assert "Traceback" not in log.read_text()
+
+
+WIDTHS = """(() => { const box = document.querySelector('.territory-table'), page = document.scrollingElement;
+  return {box: box.clientWidth, table: box.scrollWidth, page: page.scrollWidth, screen: page.clientWidth}; })()"""
+
+
+def test_the_games_table_fits_its_card_at_150_percent_zoom_and_scrolls_in_it_in_large_text(game, browser):  # noqa: F811
+    """A browser trial (session 26): at 150 % zoom the municipalities' table was wider than its
+    card (its last column cut off until scrolled). It now fits, in English and Spanish, with every
+    programme of a group written out; in large text it scrolls within its card, the page does not,
+    and the municipalities' names stay in view while it scrolls."""
+    base, code, *_ = game
+    # 150 % zoom of a 1280x720 screen, as tests/test_dashboard.py's open_group
+    context = browser.new_context(viewport={"width": 853, "height": 480}, device_scale_factor=1.5)
+    try:
+        page = context.new_page()
+        page.goto(f"{base}?group=Rio%20Claro%20de%20Abajo&code={code}", timeout=90_000)
+        expect(page.get_by_text("You govern", exact=False)).to_be_visible(timeout=90_000)
+        for programme in ("Cash transfers", "Technical assistance", "Market linkage"):
+            page.locator("label", has_text=programme).click()
+        own = page.locator(".territory-table tr", has_text="Rio Claro de Abajo")
+        expect(own).to_contain_text("Market linkage", timeout=15_000)
+        widths = page.evaluate(WIDTHS)
+        assert widths["table"] <= widths["box"] and widths["page"] <= widths["screen"], widths
+        page.get_by_role("button", name="Español", exact=True).click()
+        expect(own).to_contain_text("Vinculación a mercados", timeout=15_000)
+        widths = page.evaluate(WIDTHS)
+        assert widths["table"] <= widths["box"] and widths["page"] <= widths["screen"], widths
+
+        page.get_by_text("Letra grande", exact=True).click()
+        page.wait_for_function("getComputedStyle(document.documentElement).fontSize === '20px'", timeout=15_000)
+        widths = page.evaluate(WIDTHS)
+        assert widths["table"] > widths["box"] and widths["page"] <= widths["screen"], widths
+        box = page.locator(".territory-table")
+        box.evaluate("box => { box.scrollLeft = box.scrollWidth; }")
+        left = box.bounding_box()["x"]
+        name = own.locator("td").first
+        assert abs(name.bounding_box()["x"] - left) < 2  # the municipality's name stays in view
+        assert own.locator("td").last.bounding_box()["x"] > left  # the last column came into view
+    finally:
+        context.close()

@@ -341,6 +341,11 @@ CSS = """
 .territory-page .v-input--switch .v-label { font-size: 1rem; }
 .territory-page .territory-table, .territory-page .groups-table { overflow-x: auto; max-width: 100%; }
 .territory-page .territory-table table, .territory-page .groups-table table { font-size: 0.85rem; }
+.territory-page .territory-table .rendered_html { padding-right: 0; }
+.territory-page .territory-table th, .territory-page .territory-table td { padding: 0.3em 0.25em; }
+.territory-page .territory-table th:first-child, .territory-page .territory-table td:first-child {
+  position: sticky; left: 0; z-index: 1; background-color: inherit; text-align: left; padding-left: 0; }
+.territory-page .territory-table thead th:first-child { background-color: #fff; }
 """
 LARGE_CSS = """
 html { font-size: 20px !important; }
@@ -348,6 +353,19 @@ html { font-size: 20px !important; }
 .territory-page .v-card__title { font-size: 1.4rem; }
 .territory-page .summary { font-size: 1.1rem; }
 """
+
+
+@solara.component
+def PageStyle(large: bool):
+    """The pages' style sheet; ``large``: large-text mode (the page's type larger; its figures
+    are drawn with ``large=True``, :func:`.views.font_scale`)."""
+    solara.Style(CSS + (LARGE_CSS if large else ""))
+
+
+@solara.component
+def LargeTextSwitch(lang: str, value: bool, on_value):
+    """The **Large text** switch of a page (a group's, a game's, the trainer's console)."""
+    solara.Switch(label=t(lang, "large_text"), value=value, on_value=lambda on: on_value(bool(on)))
 
 
 @solara.component
@@ -425,8 +443,8 @@ def Controls(view: View, act, playing: bool, play, pause):
                 NumberSlider(t(lang, "seed"), seed, 0, SEED_MAX, 1, set_seed, lang, integer=True, disabled=view.locked)
             solara.Switch(label=t(lang, "hold_axes"), value=view.hold_axes,
                           on_value=lambda on: act(lambda g: set_hold(g, on), control=False))
-            solara.Switch(label=t(lang, "large_text"), value=view.large_text,
-                          on_value=lambda on: act(lambda g: setattr(g, "large_text", bool(on)), control=False))
+            LargeTextSwitch(lang, view.large_text, lambda on: act(lambda g: setattr(g, "large_text", on),
+                                                                    control=False))
 
 
 @solara.component
@@ -617,7 +635,7 @@ def GroupPage(name: str):
         solara.Error(t("en", "failed") + " / " + t("es", "failed"))
         return
     solara.Title(f"{view.name} - {t(view.language, 'title')}")
-    solara.Style(CSS + (LARGE_CSS if view.large_text else ""))
+    PageStyle(view.large_text)
     with solara.Column(style={"padding": "8px"}, classes=["territory-page"]):
         Controls(view, act, playing.is_set(), play, pause)
         if view.locked:

@@ -136,12 +136,14 @@ def debrief_figure(rows: list[GroupRow], lang: str, *, large: bool = False) -> F
     return fig
 
 
-def debrief_map(rows: list[GroupRow], key: str, lang: str) -> Figure:
+def debrief_map(rows: list[GroupRow], key: str, lang: str, *, large: bool = False) -> Figure:
     """One small map per group: each municipality's difference in menu entry ``key``
-    (:data:`.maps.DIFFERENCES`) from the group's own same-seed no-policy run, this year."""
+    (:data:`.maps.DIFFERENCES`) from the group's own same-seed no-policy run, this year
+    (``large``: large-text mode)."""
     panels = [DifferencePanel(f"{row.name} ({row.year})", row.territory, row.graph, row.differences.get(key, {}))
               for row in rows]
-    return difference_map(panels, t(lang, "debrief_map_title").format(what=t(lang, DIFFERENCES[key][2])), lang)
+    return difference_map(panels, t(lang, "debrief_map_title").format(what=t(lang, DIFFERENCES[key][2])), lang,
+                          large=large)
 
 
 OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000")

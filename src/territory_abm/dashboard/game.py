@@ -75,12 +75,18 @@ class Player:
     decided: bool = False
     language: str = "en"
     colour_by: str = "poverty"
+    large_text: bool = False  # the group's pages in large-text mode
     joined: int = -10**6  # the year shown when the group joined (it governs from then on)
+    left: int | None = None  # the year shown when the trainer removed it (it governs no more from then)
 
 
 @dataclass
 class Game:
     """One shared territory governed by the groups; read or change it only holding its ``lock``.
+
+    ``players`` are the groups governing now (by :func:`.groups.group_key` of their names),
+    ``former`` the groups the trainer removed in this game (for the years they governed) and
+    ``removed`` the keys of every group removed, which may not join again under that name.
 
     Parameters
     ----------
@@ -95,6 +101,8 @@ class Game:
     model: object = None
     twin: object = None
     players: dict = field(default_factory=dict)
+    former: list = field(default_factory=list)
+    removed: set = field(default_factory=set)
     history: list = field(default_factory=list)
     decisions: list = field(default_factory=list)
     version: int = 0
@@ -106,13 +114,14 @@ class Game:
     # ------------------------------------------------------------------ the game's course
     def restart(self) -> None:
         """Start the territory again (same seed); players keep their municipalities and
-        choices, undecided."""
+        choices, undecided; groups removed stay out (and no longer govern any year)."""
         for old in (self.model, self.twin):
             if old is not None:
                 old.release()
         self.model, self.twin = self.factory(self.seed), self.factory(self.seed)
         self.history = [node_rows(self.model, self.twin)]
         self.decisions = []
+        self.former = []  # the years they governed are gone
         for player in self.players.values():
             player.decided = False
             player.joined = self.model.year  # they govern the new territory from its start
@@ -128,9 +137,13 @@ class Game:
         Raises
         ------
         InputError
-            If the name is not a group name, or every municipality is governed.
+            If the name is not a group name, is the name of a group the trainer removed, or
+            every municipality is governed.
         """
         key = group_key(name)
+        if key in self.removed:  # its page, still open, must not join it again at its next redraw
+            raise InputError("dashboard", "group", f"a name other than {' '.join(name.split())}: the trainer removed "
+                             "that group from the game")
         if key not in self.players:
             free = [n for n in self.municipalities() if n not in {p.node for p in self.players.values()}]
             if not free:
@@ -139,6 +152,31 @@ class Game:
             self.players[key] = Player(" ".join(name.split()), free[0], self.default_choice(), joined=self.model.year)
             self.version += 1
         return self.players[key]
+
+    def remove(self, name: str) -> Player:
+        """The trainer removes group ``name`` (one that joined by mistake): from the year shown
+        its municipality has no government (the scenario's split and no programme, as in the
+        no-choice twin, from the next year; ``governed_by`` empty in :meth:`table`), and the group
+        may not join again under that name. If every group left has decided, the year advances.
+        Returns the removed player.
+
+        Raises
+        ------
+        InputError
+            If no group of that name is in the game.
+        """
+        key = group_key(name)
+        if key not in self.players:
+            raise InputError("dashboard", "group", f"one of the groups in the game, got {' '.join(name.split())}")
+        player = self.players.pop(key)
+        apply_choice(self.model, player.node, None)
+        player.left = self.model.year
+        self.former.append(player)
+        self.removed.add(key)
+        self.version += 1
+        if self.players and all(p.decided for p in self.players.values()):
+            self.advance()
+        return player
 
     def municipalities(self) -> list[str]:
         """Node ids of the populated nodes (municipalities and cities), in the territory's order."""
@@ -214,13 +252,15 @@ class Game:
 
     def table(self) -> pd.DataFrame:
         """Every municipality every year so far: its outcomes, the twin's (``twin_``), and who
-        governs it (``governed_by``: the group, from the year it joined; "" for nobody: a browser
-        trial, session 25, found a group named for the years before it joined)."""
+        governs it (``governed_by``: the group, from the year it joined until the year the
+        trainer removed it; "" for nobody: a browser trial, session 25, found a group named for
+        the years before it joined)."""
         frame = pd.concat(self.history, ignore_index=True)
-        governors = {p.node: p.name for p in self.players.values()}
-        joined = frame["node_id"].map({p.node: p.joined for p in self.players.values()})
-        name = frame["node_id"].map(governors).fillna("")
-        frame["governed_by"] = name.where(frame["year"] >= joined.fillna(np.inf), "")
+        frame["governed_by"] = ""
+        for player in [*self.former, *self.players.values()]:
+            until = np.inf if player.left is None else player.left
+            frame.loc[(frame["node_id"] == player.node) & (frame["year"] >= player.joined) & (frame["year"] < until),
+                      "governed_by"] = player.name
         return frame
 
 
@@ -229,15 +269,17 @@ def programme_label(node: str, lever: str) -> str:
     return f"game:{node}:{lever}"
 
 
-def apply_choice(model, node: str, choice: Choice) -> None:
+def apply_choice(model, node: str, choice: Choice | None) -> None:
     """Municipality ``node``'s split and programmes from the next year: a programme asked for
     runs as one switched on in the dashboard (from the next year for its default years, its
-    start kept while it stays asked for); one no longer asked for stops."""
+    start kept while it stays asked for); one no longer asked for stops. ``choice`` None: nobody
+    governs it (the scenario's split, no programme)."""
     municipality = model.municipalities[model.territory.index(node)]
-    municipality.budget_split = tuple(choice.split[name] for name in SPLIT)
+    municipality.budget_split = None if choice is None else tuple(choice.split[name] for name in SPLIT)
+    asked = frozenset() if choice is None else choice.programmes
     for lever in PROGRAMMES:
         label = programme_label(node, lever)
-        wanted, running = lever in choice.programmes, live_policy(model, lever, label) is not None
+        wanted, running = lever in asked, live_policy(model, lever, label) is not None
         if wanted and not running:
             apply_lever(model, lever, True, {}, (node,), label=label)
         elif running and not wanted:

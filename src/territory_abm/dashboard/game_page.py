@@ -11,19 +11,22 @@ import functools
 import logging
 import os
 import threading
+from dataclasses import dataclass, replace
 
+import pandas as pd
 import solara
 
 from ..errors import InputError
 from .access import GAME_VARIABLE
-from .app import CSS, WATCH_INTERVAL, JoinForm, NumberSlider, both_languages, exercise, scenario_path, store
+from .app import (WATCH_INTERVAL, JoinForm, LargeTextSwitch, NumberSlider, PageStyle, both_languages, exercise,
+                  scenario_path, store)
 from .console import markdown_table
 from .controls import parameter_range
 from .markup import Markdown
-from .game import PROGRAMMES, SPLIT, Game
+from .game import PROGRAMMES, SPLIT, Choice, Game
 from .text import error_message, number, t
 from .maps import TerritoryView, map_note
-from .views import COLOUR_BY, game_figure, png
+from .views import COLOUR_BY, GameCharts, MapState, map_state
 
 logger = logging.getLogger(__name__)
 
@@ -45,11 +48,18 @@ def game_or_none() -> Game | None:
     return the_game() if game_on() else None
 
 
+GAME_MAP_TALLEST = 5.0
+"""The tallest (in) the game's map grows for a territory taller than wide (the classroom's: 5 in,
+where the dashboard's map keeps 3.6): the map is alone in its column, beside the decision and the
+charts, and at 3.6 in, with each governed municipality's name written over its group's, the
+town's name gave way in large text."""
+
+
 @functools.lru_cache(maxsize=2)
 def territory_view(model_id: int) -> TerritoryView:
-    """The map of the game's territory (the model of id ``model_id``: one per game start);
-    draw it holding the game's lock."""
-    return TerritoryView(the_game().model)
+    """The map of the game's territory (the model of id ``model_id``: one per game start); build it
+    holding the game's lock (it draws a :class:`.views.MapState` read under the lock)."""
+    return TerritoryView(the_game().model, tallest=GAME_MAP_TALLEST)
 
 
 def governed(game: Game) -> dict[str, str]:
@@ -94,36 +104,77 @@ def game_status(game: Game) -> tuple[int, tuple[str, ...], int]:
     return game.model.year, tuple(game.waiting()), len(game.players)
 
 
+def game_groups(game: Game) -> tuple[tuple[str, str], ...]:
+    """(name, municipality governed) of each group in the game (hold its lock)."""
+    names = dict(zip(game.model.territory.ids, game.model.territory.names))
+    return tuple((p.name, names[p.node]) for p in game.players.values())
+
+
+def remove_group(game: Game, name: str) -> tuple[str, dict]:
+    """The trainer removes group ``name`` (:meth:`.game.Game.remove`); returns the console's note."""
+    with game.lock:
+        player = game.remove(name)
+        names = dict(zip(game.model.territory.ids, game.model.territory.names))
+    return "removed", {"name": player.name, "municipality": names[player.node], "year": player.left}
+
+
 @solara.component
-def GameStatus(status: tuple, lang: str, act, trainer: bool = False):
+def GameStatus(status: tuple, lang: str, act, trainer: bool = False, groups: tuple = ()):
     """Who has decided (``status``: :func:`game_status`); on the trainer's console, the buttons
-    that advance the year and start the territory again. Everything shown comes in the
+    that advance the year, start the territory again and remove one of the ``groups``
+    (:func:`game_groups`), the last two after a second click. Everything shown comes in the
     arguments: a component is drawn again only when they change."""
     year, waiting, players = status
     game = the_game()
-    confirming, set_confirming = solara.use_state(False)
+    # the change waiting for its second click: "restart" or "remove" (a browser trial, session 25,
+    # found one click erasing the game's years and decisions, which the guide asks the trainer to
+    # compare with a second game)
+    confirming, set_confirming = solara.use_state("")
+    chosen, set_chosen = solara.use_state("")
+    governs = dict(groups)
 
     def restart():
-        set_confirming(False)
+        set_confirming("")
         act(lambda: _locked(game.restart))
+
+    def remove():
+        set_confirming("")
+        set_chosen("")
+        act(lambda: remove_group(game, chosen))
 
     with solara.Card(t(lang, "game_title")):
         with solara.Column(gap="2px"):
             solara.Text(t(lang, "game_clock").format(year=year, players=players), style={"font-weight": "bold"})
             solara.Text(t(lang, "waiting_for").format(names=", ".join(waiting)) if waiting else t(lang, "no_groups"),
                         classes=["game-waiting"])
-        if trainer:
-            with solara.Row():
-                solara.Button(t(lang, "advance"), color="primary", on_click=lambda: act(lambda: _locked(game.advance)))
-                # two steps: a browser trial (session 25) found one click erasing the game's years and
-                # decisions, which the guide asks the trainer to compare with a second game
-                if not confirming:
-                    solara.Button(t(lang, "restart_game"), on_click=lambda: set_confirming(True))
-            if confirming:
-                solara.Warning(t(lang, "restart_confirm"))
-                with solara.Row():
-                    solara.Button(t(lang, "restart_yes"), color="error", on_click=restart)
-                    solara.Button(t(lang, "restart_no"), on_click=lambda: set_confirming(False))
+        if not trainer:
+            return
+        with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
+            solara.Button(t(lang, "advance"), color="primary", on_click=lambda: act(lambda: _locked(game.advance)))
+            if not confirming:
+                solara.Button(t(lang, "restart_game"), on_click=lambda: set_confirming("restart"))
+                if groups:  # a group that joined by mistake (a browser trial, session 26)
+                    with solara.Div(style={"min-width": "12em"}):
+                        solara.Select(label=t(lang, "remove_pick"), values=list(governs),
+                                      value=chosen if chosen in governs else None, on_value=set_chosen)
+                    solara.Button(t(lang, "remove_group"), disabled=chosen not in governs,
+                                  on_click=lambda: set_confirming("remove"))
+        if confirming == "restart":
+            Confirmation(t(lang, "restart_confirm"), t(lang, "restart_yes"), t(lang, "restart_no"), restart,
+                         lambda: set_confirming(""))
+        elif confirming == "remove" and chosen in governs:
+            Confirmation(t(lang, "remove_confirm").format(name=chosen, municipality=governs[chosen], year=year),
+                         t(lang, "remove_yes").format(name=chosen), t(lang, "remove_no").format(name=chosen), remove,
+                         lambda: set_confirming(""))
+
+
+@solara.component
+def Confirmation(warning: str, yes: str, no: str, on_yes, on_no):
+    """The second click of a change that cannot be undone: ``warning`` says what it does."""
+    solara.Warning(warning)
+    with solara.Row():
+        solara.Button(yes, color="error", on_click=on_yes)
+        solara.Button(no, on_click=on_no)
 
 
 def _locked(change) -> None:
@@ -188,20 +239,11 @@ def GamePage(name: str):
 
     solara.use_thread(watch, dependencies=[name], intrusive_cancel=False)
     try:
-        with game.lock:
-            player = game.join(name)
-            lang, colour_by, model = player.language, player.colour_by, game.model
-            # the figures change with the year and with the groups governing (their names are on the map)
-            key = (id(model), model.steps, lang, colour_by, player.node, tuple(sorted(governed(game).items())))
-            names = dict(zip(model.territory.ids, model.territory.names))
-            own = names[player.node]
-            status, choice, decided = game_status(game), player.choice, player.decided
-            table = territory_table(game, lang)
-            figures = _figures(key, game, player.node, colour_by, lang)
-            note = map_note(territory_view(id(model)).missing, lang)
+        view = read_game_page(game, name)
     except InputError as exc:
         JoinForm(error=both_languages(exc))
         return
+    lang, colour_by, status, note = view.language, view.colour_by, view.status, view.map_note
     locked = store().locked
     languages = {t(lang, "english"): "en", t(lang, "spanish"): "es"}
     colours = {t(lang, k): k for k in COLOUR_BY}
@@ -210,16 +252,17 @@ def GamePage(name: str):
         act(lambda g: setattr(g.join(name), attribute, value), control=False)
 
     solara.Title(f"{name} - {t(lang, 'game_title')}")
-    solara.Style(CSS)
+    PageStyle(view.large_text)
     with solara.Column(style={"padding": "8px"}, classes=["territory-page", "game-page"]):
         with solara.Card():
             with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
                 solara.Text(f"{t(lang, 'group')}: {name}", style={"font-weight": "bold"})
-                solara.Text(t(lang, "you_govern").format(name=own), classes=["you-govern"],
+                solara.Text(t(lang, "you_govern").format(name=view.own), classes=["you-govern"],
                             style={"font-weight": "bold"})
                 solara.ToggleButtonsSingle(value=t(lang, "english" if lang == "en" else "spanish"),
                                            values=list(languages), dense=True,
                                            on_value=lambda label: set_view("language", languages[label]))
+                LargeTextSwitch(lang, view.large_text, lambda on: set_view("large_text", on))
         GameStatus(status, lang, act)
         if locked:
             solara.Warning(t(lang, "locked"), classes=["locked-note"])
@@ -230,36 +273,122 @@ def GamePage(name: str):
                 with solara.Card(t(lang, "map")):
                     solara.Select(label=t(lang, "colour_by"), values=list(colours), value=t(lang, colour_by),
                                   on_value=lambda label: set_view("colour_by", colours[label]))
-                    solara.Image(figures[0], width="100%", classes=["territory-map", "map-network" if note
+                    solara.Image(view.map_png, width="100%", classes=["territory-map", "map-network" if note
                                                                     else "map-polygons"])
                     if note:
                         solara.Text(note, classes=["map-note"])
             with solara.Column():
-                DecisionPanel(name, choice, decided, status[0], lang, act, locked)
+                DecisionPanel(name, view.choice, view.decided, status[0], lang, act, locked)
                 with solara.Card(t(lang, "game_charts")):
-                    solara.Image(figures[1], width="100%")
+                    solara.Image(view.charts_png, width="100%")
         # the whole width: its eleven columns were cut off in half a 1280x720 page (browser trial)
         with solara.Card(t(lang, "territory_table")):
             with solara.Div(classes=["territory-table"]):
-                Markdown(markdown_table(table))
+                Markdown(markdown_table(view.table))
+
+
+@dataclass(frozen=True)
+class GameView:
+    """Everything a group's page of the game shows, read at once (:func:`read_game_page`)."""
+
+    name: str
+    node: str  # the municipality the group governs (node id)
+    own: str  # its name
+    language: str
+    colour_by: str
+    large_text: bool
+    status: tuple  # game_status
+    choice: Choice
+    decided: bool
+    table: list  # territory_table
+    map_png: bytes
+    charts_png: bytes
+    map_note: str  # why the map is the network ("" for polygons)
+
+
+def read_game_page(game: Game, name: str) -> GameView:
+    """What group ``name``'s page shows (joining the group if new): read at once holding the game's
+    lock, so that it is all of one year (a step takes the lock too), and drawn after letting it go,
+    so that the pages draw a new year side by side and a group's choice does not wait for them (a
+    browser trial, session 26: 4 groups' pages took about 2 s each to show a new year).
+
+    Raises
+    ------
+    InputError
+        If ``name`` cannot join (a bad name, no municipality free).
+    """
+    with game.lock:
+        player = game.join(name)
+        lang, colour_by, large, model = player.language, player.colour_by, player.large_text, game.model
+        # the figures change with the year and with the groups governing (their names are on the map)
+        key = (id(model), model.steps, lang, colour_by, large, player.node, tuple(sorted(governed(game).items())))
+        figures = _drawn(key)
+        inputs = None if figures is not None else GameFigures.read(game, player.node, colour_by, lang, large)
+        names = dict(zip(model.territory.ids, model.territory.names))
+        view = GameView(player.name, player.node, names[player.node], lang, colour_by, large, game_status(game),
+                        player.choice, player.decided, territory_table(game, lang), b"", b"",
+                        map_note(territory_view(id(model)).missing, lang))
+    if figures is None:
+        figures = _keep(key, inputs.draw())
+    return replace(view, map_png=figures[0], charts_png=figures[1])
+
+
+@dataclass(frozen=True)
+class GameFigures:
+    """What a page's map and charts show (:meth:`read` under the game's lock), drawn by
+    :meth:`draw` without it: nothing here changes when the game steps."""
+
+    view: TerritoryView
+    state: MapState
+    table: pd.DataFrame  # Game.table: a frame of its own
+    node: str  # the page's group's municipality
+    governed: dict
+    language: str
+    large: bool  # large-text mode
+    year: tuple  # (id of the game's model, its steps): the charts of every page of this year
+
+    @classmethod
+    def read(cls, game: Game, node: str, colour_by: str, lang: str, large: bool) -> GameFigures:
+        """The figures of ``game`` now as the group governing ``node`` sees them (hold the game's lock)."""
+        model = game.model
+        return cls(territory_view(id(model)), map_state(model, colour_by), game.table(), node, governed(game), lang,
+                   large, (id(model), model.steps))
+
+    def draw(self) -> tuple[bytes, bytes]:
+        """(map PNG, charts PNG)."""
+        charts = _charts((*self.year, self.language, self.large), self.table)
+        return (self.view.draw(self.state, self.language, selected=self.node, governed=self.governed, large=self.large),
+                charts.png(self.node))
 
 
 _FIGURES: dict = {}
 _FIGURES_LOCK = threading.Lock()
 
 
-def _figures(key: tuple, game: Game, node: str, colour_by: str, lang: str) -> tuple[bytes, bytes]:
-    """(map PNG, charts PNG) of the game as group of ``node`` sees it, drawn once per ``key``
-    (the game's state and the page's choices) whichever pages ask (hold the game's lock)."""
+def _drawn(key: tuple) -> tuple[bytes, bytes] | None:
+    """The figures drawn for ``key`` (the game's state and the page's choices) by any page, or None."""
     with _FIGURES_LOCK:
-        if key in _FIGURES:
-            return _FIGURES[key]
-    model = game.model
-    drawn = (territory_view(id(model)).png(model, colour_by, lang, selected=node, governed=governed(game)),
-             png(game_figure(game.table(), node, lang)))
+        return _FIGURES.get(key)
+
+
+_CHARTS: dict = {}
+_CHARTS_LOCK = threading.Lock()
+
+
+def _charts(key: tuple, table: pd.DataFrame) -> GameCharts:
+    """The game's charts of ``key`` (the model, its year, the language and size), drawn once
+    whichever pages ask at once (the others wait for it)."""
+    with _CHARTS_LOCK:
+        if key not in _CHARTS:
+            if len(_CHARTS) >= 8:  # of years gone by
+                _CHARTS.clear()
+            _CHARTS[key] = GameCharts(table, key[-2], large=key[-1])
+        return _CHARTS[key]
+
+
+def _keep(key: tuple, drawn: tuple[bytes, bytes]) -> tuple[bytes, bytes]:
     with _FIGURES_LOCK:
         if len(_FIGURES) > 200:  # figures of years gone by
             _FIGURES.clear()
         _FIGURES[key] = drawn
     return drawn
-

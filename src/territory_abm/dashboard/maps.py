@@ -5,14 +5,16 @@ The polygons are drawn with the functions that draw ``run``'s and ``compare``'s 
 (:mod:`..output.maps`), without tiles or any network access. A :class:`TerritoryView` is built
 once per model: the figure, its polygons (read and projected once per territory), labels and
 outlines stay; each drawing sets only the colours, outlines, roads (whose travel times a road
-programme changes), title and colour key, then renders the PNG. Use one view from one thread at
-a time (a group's view under the group's lock, the game's under the game's lock).
+programme changes), title and colour key, then renders the PNG. A view draws for one page at a
+time (it holds a lock of its own while it draws), from a :class:`.views.MapState` read under the
+model's lock, so that pages draw without holding the model's lock.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, replace
 
 import numpy as np
 from matplotlib import colormaps
@@ -22,17 +24,70 @@ from matplotlib.figure import Figure
 from matplotlib.patheffects import withStroke
 
 from ..output.figure_check import hide_colliding
-from ..output.maps import (DIVERGING, NO_DATA_COLOUR, draw_markets, draw_roads, draw_units, missing_geometry,
+from ..output.maps import (DIVERGING, NO_DATA_COLOUR, Shapes, draw_markets, draw_roads, draw_units, missing_geometry,
                            territory_shapes)
 from .text import number, t
-from .views import (MAP_SIZE, NUDGES, Ticks, draw_key, fits, font_scale, layout, map_axes, network_figure, node_colours,
-                    png)
+from .views import (MAP_AXES, MAP_SIZE, NUDGES, MapState, Ticks, draw_key, fits, font_scale, layout, map_axes, map_state,
+                    network_figure, png)
 
 SELECTED_COLOUR = "#0969da"
 """Outline of the municipality chosen on the page (the group's own in the game)."""
 GOVERNED_COLOUR = "#24292f"
 """Dashed outline of municipalities other groups govern in the game."""
 HALO = [withStroke(linewidth=2.5, foreground="white")]
+SIDEWAYS = ((24.0, 0.0), (-24.0, 0.0), (24.0, -18.0), (-24.0, -18.0), (24.0, 18.0), (-24.0, 18.0))
+"""Shifts (points) a name on the map may take, after ``views.NUDGES`` up and down, before it gives
+way: the town's name, between two municipalities' names with their groups', gave way in large
+text (the game's map, session 26)."""
+
+
+MARKET_REACH = 0.1
+"""How far beyond the municipalities' extent (a share of its larger side) a page's map draws an
+external market; one further away is drawn there, on its road, with an arrow towards it."""
+ARROWS = "→↗↑↖←↙↓↘"
+"""Arrows towards a market drawn nearer than it is: east, north-east, ... (every 45 degrees)."""
+
+
+def markets_within_reach(shapes: Shapes, graph, reach: float = MARKET_REACH) -> tuple[Shapes, tuple[str, ...]]:
+    """``shapes`` with each external market lying further than ``reach`` (a share of the larger
+    side of the municipalities' extent) beyond that extent drawn at that distance, on the line
+    from the municipalities it has roads to (the extent's middle without any) towards it, and
+    the arrow pointing where it really is ("" for a market left where it is).
+
+    A browser trial (session 26): the classroom's export port, 22 km beyond the territory's
+    50 km, took a third of the game's map and squeezed the municipalities until their names
+    covered each other."""
+    corners = np.vstack([path.vertices for path in shapes.paths])
+    low, high = corners.min(axis=0), corners.max(axis=0)
+    room = reach * float(np.max(high - low))
+    inner = shapes.points()
+    moved, arrows = [], []
+    for market, xy in zip(shapes.market_ids, shapes.market_xy):
+        neighbours = [inner[n] for n in (graph.neighbors(market) if market in graph else ()) if n in shapes.ids]
+        start = np.mean(neighbours, axis=0) if neighbours else (low + high) / 2
+        away = xy - start
+        # the share of the way from ``start`` to the market that stays within the extent and its room
+        limits = [((high[k] + room if away[k] > 0 else low[k] - room) - start[k]) / away[k]
+                  for k in range(2) if away[k] != 0]
+        share = min([1.0, *limits])
+        if share >= 1.0:
+            moved.append(xy)
+            arrows.append("")
+            continue
+        moved.append(start + share * away)
+        arrows.append(ARROWS[round(np.degrees(np.arctan2(away[1], away[0])) / 45.0) % 8])
+    return replace(shapes, market_xy=np.reshape(moved, (-1, 2))), tuple(arrows)
+
+
+def map_height(shapes: Shapes, tallest: float) -> float:
+    """The height (in) of a map ``views.MAP_SIZE[0]`` wide whose map axes (``views.MAP_AXES``)
+    hold the municipalities and markets of ``shapes`` at the axes' whole width, within
+    ``views.MAP_SIZE[1]`` and ``tallest``: a territory taller than wide drawn in the page's
+    3.6-inch-high figure left half its width empty (the game's map, session 26)."""
+    points = np.vstack([*(path.vertices for path in shapes.paths), shapes.market_xy])
+    width, height = np.ptp(points, axis=0)
+    wanted = MAP_AXES[2] * MAP_SIZE[0] * height / max(width, 1e-9) / MAP_AXES[3]
+    return float(min(max(MAP_SIZE[1], wanted), max(tallest, MAP_SIZE[1])))
 
 
 def map_note(missing: str, language: str) -> str:
@@ -49,6 +104,9 @@ class TerritoryView:
     model : TerritoryModel
         The model whose territory is drawn (its territory directory tells whether it has
         geometry).
+    tallest : float
+        The tallest (in) the figure may grow to draw a territory taller than wide across the
+        map's whole width (:func:`map_height`); by default no taller than ``views.MAP_SIZE``.
 
     Attributes
     ----------
@@ -57,16 +115,18 @@ class TerritoryView:
         (:func:`..output.maps.missing_geometry`).
     """
 
-    def __init__(self, model):
+    def __init__(self, model, tallest: float = MAP_SIZE[1]):
         self.missing = missing_geometry(model.territory.source)
         self.positions = None
         self._texts = None
+        self._lock = threading.Lock()
         if self.missing:
             self.positions = layout(model.graph)
             return
-        shapes = self.shapes = territory_shapes(model.territory.source)
+        shapes, self.arrows = markets_within_reach(territory_shapes(model.territory.source), model.graph)
+        self.shapes = shapes
         self.rows = np.array([model.territory.ids.index(i) if i in model.territory.ids else -1 for i in shapes.ids])
-        self.figure = Figure(figsize=MAP_SIZE, dpi=90)
+        self.figure = Figure(figsize=(MAP_SIZE[0], map_height(shapes, tallest)), dpi=90)
         self.ax, self.key = map_axes(self.figure)
         self.units = draw_units(self.ax, shapes, NO_DATA_COLOUR)
         self.outlines = draw_units(self.ax, shapes, "none", edgecolor="none", linewidth=0.0, zorder=2)
@@ -90,7 +150,13 @@ class TerritoryView:
     def png(self, model, key: str, language: str, *, selected: str | None = None,
             governed: dict[str, str] | None = None, large: bool = False) -> bytes:
         """The map of ``model`` this year coloured by menu entry ``key`` (``views.COLOUR_BY``),
-        as PNG bytes.
+        as PNG bytes: :meth:`draw` of its :func:`.views.map_state` (call holding the model's lock)."""
+        return self.draw(map_state(model, key), language, selected=selected, governed=governed, large=large)
+
+    def draw(self, state: MapState, language: str, *, selected: str | None = None,
+             governed: dict[str, str] | None = None, large: bool = False) -> bytes:
+        """The map of ``state`` (:func:`.views.map_state`, read from the model under its lock)
+        as PNG bytes; needs no lock of the model's (the view keeps its own).
 
         Parameters
         ----------
@@ -104,22 +170,22 @@ class TerritoryView:
             times their size (trial 24: the map's labels stayed at 9 px while the page grew).
         """
         if not self.polygons:
-            return png(network_figure(model, key, selected, language, self.positions, large=large))
-        scale_text = font_scale(large)
-        colours, scale = node_colours(model, key)
-        self.units.set_facecolor([colours[r] if r >= 0 else NO_DATA_COLOUR for r in self.rows])
-        self._outline(selected, governed or {})
-        for road in self.roads:
-            road.remove()
-        self.roads = draw_roads(self.ax, model.graph, self.shapes)
-        # the title keeps its size: two lines of it fill the room above the map (the names grow)
-        self.ax.set_title(f"{t(language, key)} - {t(language, 'year')} {model.year}\n{t(language, 'map_roads')}",
-                          fontsize=9, loc="left")
-        for (a, b), label in self.hours.items():
-            label.set_text(number(model.graph.edges[a, b]["travel_time"], language, 1) + " h")
-        self._label(governed or {}, language, scale_text)
-        draw_key(self.ax, self.key, key, scale, language, large=large)
-        return png(self.figure)
+            return png(network_figure(state, selected, language, self.positions, large=large))
+        with self._lock:  # one figure, redrawn by whichever page asks: one page at a time
+            scale_text = font_scale(large)
+            self.units.set_facecolor([state.colours[r] if r >= 0 else NO_DATA_COLOUR for r in self.rows])
+            self._outline(selected, governed or {})
+            for road in self.roads:
+                road.remove()
+            self.roads = draw_roads(self.ax, state.graph, self.shapes)
+            # the title keeps its size: two lines of it fill the room above the map (the names grow)
+            self.ax.set_title(f"{t(language, state.key)} - {t(language, 'year')} {state.year}\n"
+                              f"{t(language, 'map_roads')}", fontsize=9, loc="left")
+            for (a, b), label in self.hours.items():
+                label.set_text(number(state.graph.edges[a, b]["travel_time"], language, 1) + " h")
+            self._label(governed or {}, language, scale_text)
+            draw_key(self.ax, self.key, state.key, state.scale, language, large=large)
+            return png(self.figure)
 
     def _outline(self, selected: str | None, governed: dict[str, str]) -> None:
         ids = self.shapes.ids
@@ -138,8 +204,8 @@ class TerritoryView:
         if (texts, hours, language, scale_text) == self._texts:
             return
         self._texts = texts, hours, language, scale_text
-        for label in self.markets:
-            label.set_text(t(language, "market_node"))
+        for label, arrow in zip(self.markets, self.arrows):
+            label.set_text(f"{t(language, 'market_node')} {arrow}".strip())
             label.set_fontsize(8 * scale_text)
         for label, text in zip(self.labels, texts):
             label.set_text(text)
@@ -150,7 +216,12 @@ class TerritoryView:
             label.set_visible(True)
             label.xyann = (0.0, 0.0)  # where the name goes unless nudged
         self.key.set_visible(False)  # the key changes with each drawing: leave it out of the check
-        hide_colliding(self.figure, [*self.markets, *self.labels, *self.hours.values()], nudges=NUDGES)
+        for label in self.hours.values():  # the names first, which may also move sideways; then the hours
+            label.set_visible(False)
+        hide_colliding(self.figure, [*self.markets, *self.labels], nudges=(*NUDGES, *SIDEWAYS))
+        for label in self.hours.values():
+            label.set_visible(True)
+        hide_colliding(self.figure, list(self.hours.values()), nudges=NUDGES)
         self.key.set_visible(True)
 
 
@@ -184,11 +255,12 @@ DEBRIEF_PIXELS = 1000
 """Width in pixels the debrief's map is drawn at (at least 90 dpi)."""
 
 
-def difference_map(panels: list[DifferencePanel], title: str, language: str) -> Figure:
+def difference_map(panels: list[DifferencePanel], title: str, language: str, *, large: bool = False) -> Figure:
     """Small maps side by side, one per panel (a group, or the game): each municipality coloured
     by its difference (e.g. from the group's own same-seed no-policy run) on one colour scale
     centred on zero; the municipalities' polygons where the territory has them, the network's
-    nodes otherwise."""
+    nodes otherwise. ``large``: its text at :func:`.views.font_scale` times its size."""
+    size = font_scale(large)
     n = max(len(panels), 1)
     columns = min(n, 3)
     rows = math.ceil(n / columns)
@@ -204,33 +276,34 @@ def difference_map(panels: list[DifferencePanel], title: str, language: str) -> 
     cmap = colormaps[DIVERGING]
     names = []
     for ax, panel in zip(axes, panels):
-        names += _draw_differences(ax, panel, cmap, norm)
-        ax.set_title(fits(panel.name, (width - 1.2) / columns - 0.2, 10), fontsize=10)
+        names += _draw_differences(ax, panel, cmap, norm, 7 * size)
+        ax.set_title(fits(panel.name, (width - 1.2) / columns - 0.2, 10 * size), fontsize=10 * size)
     for ax in axes:
         ax.set(xticks=[], yticks=[])
         ax.set_axis_off()
     bar = fig.colorbar(ScalarMappable(norm=norm, cmap=cmap), ax=list(axes), shrink=0.8, format=Ticks(language))
-    bar.ax.tick_params(labelsize=8)
-    fig.suptitle(fits(title, width - 0.6, 10), fontsize=10)
+    bar.ax.tick_params(labelsize=8 * size)
+    fig.suptitle(fits(title, width - 0.6, 10 * size), fontsize=10 * size)
     hide_colliding(fig, names, nudges=NUDGES)
     return fig
 
 
-def _draw_differences(ax, panel: DifferencePanel, cmap, norm: Normalize) -> list:
-    """One panel of :func:`difference_map`; returns the municipalities' names drawn on it."""
+def _draw_differences(ax, panel: DifferencePanel, cmap, norm: Normalize, fontsize: float = 7) -> list:
+    """One panel of :func:`difference_map` (names at ``fontsize``); returns the municipalities'
+    names drawn on it."""
     def colour(node: str):
         value = panel.values.get(node, math.nan)
         return cmap(norm(value)) if np.isfinite(value) else NO_DATA_COLOUR
 
     if missing_geometry(panel.territory):
-        return _network_differences(ax, panel, colour)
+        return _network_differences(ax, panel, colour, fontsize)
     shapes = territory_shapes(panel.territory)
     draw_units(ax, shapes, [colour(i) for i in shapes.ids], edgecolor="#555555", linewidth=0.6)
     return [ax.annotate(name, (x, y), xytext=(0, 0), textcoords="offset points", ha="center", va="center",
-                        fontsize=7, path_effects=HALO) for name, (x, y) in zip(shapes.names, shapes.inner)]
+                        fontsize=fontsize, path_effects=HALO) for name, (x, y) in zip(shapes.names, shapes.inner)]
 
 
-def _network_differences(ax, panel: DifferencePanel, colour) -> list:
+def _network_differences(ax, panel: DifferencePanel, colour, fontsize: float) -> list:
     pos = layout(panel.graph)
     for a, b in panel.graph.edges():
         ax.plot([pos[a][0], pos[b][0]], [pos[a][1], pos[b][1]], color="#bbbbbb", lw=1, zorder=1)
@@ -240,4 +313,4 @@ def _network_differences(ax, panel: DifferencePanel, colour) -> list:
     ax.margins(0.15)
     names = dict(zip(panel.graph.nodes, (panel.graph.nodes[n].get("name", n) for n in panel.graph.nodes)))
     return [ax.annotate(str(names[n]), pos[n], xytext=(0, 10), textcoords="offset points", ha="center",
-                        fontsize=7, zorder=3) for n in nodes]
+                        fontsize=fontsize, zorder=3) for n in nodes]

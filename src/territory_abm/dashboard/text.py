@@ -109,6 +109,12 @@ TEXT: dict[str, dict[str, str]] = {
         "restart_confirm": "Starting again erases this game's years and decisions: export them first (Export the "
                            "game) to compare the two games.",
         "restart_yes": "Erase and start again", "restart_no": "Keep this game",
+        "remove_group": "Remove a group", "remove_pick": "Group to remove",
+        "remove_confirm": "Removing {name} leaves {municipality} without a government from {year} on (the "
+                          "scenario's budget split, no programme); its decisions so far stay in the export, and the "
+                          "group can join again only under another name.",
+        "remove_yes": "Remove {name}", "remove_no": "Keep {name}",
+        "removed": "Group {name} removed: {municipality} has no government from {year} on.",
         "export_game": "Export the game (zip: territory.csv, decisions.csv)",
         "locked": "The trainer has locked the controls for now: you can look, not change.",
         "trainer_title": "Trainer's console", "trainer_wrong": "This page needs the trainer's token.",
@@ -233,6 +239,12 @@ TEXT: dict[str, dict[str, str]] = {
         "restart_confirm": "Empezar de nuevo borra los años y las decisiones de este juego: expórtenlos antes "
                            "(Exportar el juego) para comparar los dos juegos.",
         "restart_yes": "Borrar y empezar de nuevo", "restart_no": "Conservar este juego",
+        "remove_group": "Quitar un grupo", "remove_pick": "Grupo a quitar",
+        "remove_confirm": "Quitar a {name} deja a {municipality} sin gobierno desde {year} (el reparto del "
+                          "presupuesto del escenario, ningún programa); sus decisiones hasta ahora quedan en la "
+                          "exportación, y el grupo solo puede volver a entrar con otro nombre.",
+        "remove_yes": "Quitar a {name}", "remove_no": "Conservar a {name}",
+        "removed": "Se quitó el grupo {name}: {municipality} no tiene gobierno desde {year}.",
         "export_game": "Exportar el juego (zip: territory.csv, decisions.csv)",
         "locked": "El capacitador bloqueó los controles por ahora: pueden mirar, no cambiar.",
         "trainer_title": "Consola del capacitador", "trainer_wrong": "Esta página necesita la clave del capacitador.",
@@ -348,6 +360,9 @@ ERRORS_ES: tuple[tuple[str, str], ...] = (
     (r"a decision for the current year (?P<year>\d+): the year moved on before this one arrived; choose again for "
      r"(?P<again>\d+)",
      "una decisión para el año en curso {year}: el año avanzó antes de que esta llegara; vuelvan a elegir para {again}"),
+    (r"a name other than (?P<name>.+): the trainer removed that group from the game",
+     "un nombre distinto de {name}: el capacitador quitó ese grupo del juego"),
+    (r"one of the groups in the game, got (?P<got>.+)", "uno de los grupos del juego; se recibió {got}"),
 )
 """English "expected" texts of the errors a page can show (regular expressions with named
 parts) and their Spanish; numbers in the parts are rewritten with a decimal comma."""

@@ -14,9 +14,9 @@ import solara
 
 from ..errors import InputError
 from .access import is_trainer
-from .app import CSS, exercise, exercises, read_view, scenario_path, store
+from .app import LargeTextSwitch, PageStyle, exercise, exercises, read_view, scenario_path, store
 from .console import debrief_figure, debrief_map, export_archive, group_row, group_table, markdown_table
-from .game_page import GameStatus, game_or_none, game_status, territory_table
+from .game_page import GameStatus, game_groups, game_or_none, game_status, territory_table
 from .maps import DIFFERENCES, DifferencePanel, difference_map, node_differences
 from .markup import Markdown
 from .groups import Group
@@ -36,16 +36,22 @@ def group_charts(group: Group) -> dict[str, bytes]:
     return {"map.png": view.map_png, "charts.png": view.charts_png, "compare.png": view.compare_png}
 
 
-def game_map(game, key: str, lang: str) -> bytes:
+def game_map(game, key: str, lang: str, large: bool = False) -> bytes:
     """The game's territory: each municipality's difference in menu entry ``key``
     (:data:`.maps.DIFFERENCES`) between all the groups' choices and no group's choices, this
-    year, as PNG."""
+    year, as PNG (``large``: large-text mode)."""
     with game.lock:
         model = game.model
         panel = DifferencePanel(t(lang, "game_title"), str(model.territory.source), model.graph.copy(),
                                 node_differences(model, game.twin, key))
     title = t(lang, "game_map_title").format(what=t(lang, DIFFERENCES[key][2]), year=model.year)
-    return png(difference_map([panel], title, lang))
+    return png(difference_map([panel], title, lang, large=large))
+
+
+def game_archive(game) -> bytes:
+    """The game so far as one zip archive (:meth:`.game.Game.archive`), read under its lock."""
+    with game.lock:
+        return game.archive()
 
 
 def archive() -> bytes:
@@ -70,15 +76,18 @@ def TrainerPage(token: str):
 
 
 def console_note(note: tuple[str, object], lang: str) -> str:
-    """The console's note ``(kind, value)`` in ``lang``: an exercise loaded (its name) or an
-    input error."""
+    """The console's note ``(kind, value)`` in ``lang``: an exercise loaded (its name), a group
+    removed from the game (the fields of the "removed" text) or an input error."""
     kind, value = note
-    return t(lang, "loaded").format(name=value) if kind == "loaded" else error_message(value, lang)
+    if kind == "error":
+        return error_message(value, lang)
+    return t(lang, kind).format(**(value if isinstance(value, dict) else {"name": value}))
 
 
 @solara.component
 def Console():
     lang, set_lang = solara.use_state("en")
+    large, set_large = solara.use_state(False)
     _, set_tick = solara.use_state(0)
     # what the page last said, as (kind, value), written in the console's language when drawn:
     # a note kept in the language of the click stayed English after a switch to Spanish (trial 24)
@@ -110,17 +119,17 @@ def Console():
     rows = store().each(group_row)
     game = game_or_none()
     key = tuple((r.name, r.steps, len(r.track)) for r in rows)
-    debrief = solara.use_memo(lambda: png(debrief_figure(rows, lang)) if show_debrief and rows else None,
-                              [key, lang, show_debrief])
-    debrief_png = solara.use_memo(lambda: png(debrief_map(rows, map_key, lang)) if show_debrief and rows else None,
-                                  [key, lang, show_debrief, map_key])
+    debrief = solara.use_memo(lambda: png(debrief_figure(rows, lang, large=large)) if show_debrief and rows else None,
+                              [key, lang, show_debrief, large])
+    debrief_png = solara.use_memo(lambda: png(debrief_map(rows, map_key, lang, large=large))
+                                  if show_debrief and rows else None, [key, lang, show_debrief, map_key, large])
     map_labels = {t(lang, DIFFERENCES[k][2]): k for k in DIFFERENCES}
     shared = (id(game.model), game.model.steps) if game is not None else None  # the game's map: once a year
-    drawn = solara.use_memo(lambda: game_map(game, map_key, lang) if game is not None else None,
-                            [shared, lang, map_key])
+    drawn = solara.use_memo(lambda: game_map(game, map_key, lang, large) if game is not None else None,
+                            [shared, lang, map_key, large])
     languages = {t(lang, "english"): "en", t(lang, "spanish"): "es"}
     solara.Title(t(lang, "trainer_title"))
-    solara.Style(CSS)
+    PageStyle(large)
     with solara.Column(style={"padding": "8px"}, classes=["territory-page", "trainer-console"]):
         with solara.Card(t(lang, "trainer_title")):
             with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
@@ -129,6 +138,7 @@ def Console():
                                            on_value=lambda label: set_lang(languages[label]))
                 solara.Switch(label=t(lang, "lock"), value=store().locked,
                               on_value=lambda on: act(lambda: store().set_locked(on)))
+                LargeTextSwitch(lang, large, set_large)
             if game is None:
                 with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
                     solara.Select(label=t(lang, "exercise"), values=choices, value=chosen, on_value=set_chosen)
@@ -137,12 +147,13 @@ def Console():
                 solara.Info(console_note(message, lang))
         if game is not None:  # the shared-territory game: its state, table and archive instead of the groups'
             with game.lock:
-                status, table, data = game_status(game), territory_table(game, lang), game.archive()
-            GameStatus(status, lang, act, trainer=True)
+                status, table, groups = game_status(game), territory_table(game, lang), game_groups(game)
+            GameStatus(status, lang, act, trainer=True, groups=groups)
             with solara.Card(t(lang, "territory_table")):
                 with solara.Div(classes=["territory-table"]):
                     Markdown(markdown_table(table))
-                solara.FileDownload(data, filename=GAME_ARCHIVE, label=t(lang, "export_game"),
+                # made when the trainer clicks, not at each live redraw (it held the game's lock every 3 s)
+                solara.FileDownload(lambda: game_archive(game), filename=GAME_ARCHIVE, label=t(lang, "export_game"),
                                     mime_type="application/zip")
             with solara.Card(t(lang, "debrief_map")):
                 solara.Select(label=t(lang, "colour_by"), values=list(map_labels),
