@@ -138,6 +138,57 @@ def test_every_scenario_of_a_seed_meets_the_same_context(tmp_path):
     assert not np.array_equal(a.context.price_index, other.context.price_index)
 
 
+def test_a_shorter_run_meets_the_first_years_of_a_longer_ones_context(tmp_path):
+    """The context's random numbers are drawn in blocks of years, so a run's first years do
+    not depend on its horizon (a Mesa-user trial, session 26: the climate draws came after the
+    price draws of the whole horizon, so a 6-year run of seed 1 had a shock in year 3 that its
+    20-year run had not, and poverty in 2013 was 0.355 against 0.329): the paths of 6, 20 and 45
+    years agree where they overlap, and so do the territory tables."""
+    sc = load_scenario(scenario_with(tmp_path, "market_price_volatility = 0.2\nclimate_shock_probability = 0.3"))
+    paths = {steps: TerritoryModel(sc.replace(households_scale=0.03, steps=steps), seed=1).context
+             for steps in (6, 20, 45)}
+    for field in context.ContextPath._fields:
+        assert np.array_equal(getattr(paths[6], field), getattr(paths[20], field)[:7]), field
+        assert np.array_equal(getattr(paths[20], field), getattr(paths[45], field)[:21]), field
+    assert paths[45].climate_loss[21:].any()  # the later blocks draw their own shocks
+    tables = []
+    for steps in (6, 20):
+        model = TerritoryModel(sc.replace(households_scale=0.03, steps=steps), seed=1)
+        model.run(6)
+        tables.append(model.datacollector.get_model_vars_dataframe().reset_index(drop=True))
+    assert tables[0].equals(tables[1])
+
+
+def test_context_parameters_changed_during_a_run_move_the_path_from_the_next_year(tmp_path):
+    """set_parameters moves the context path from the next year on with the same random
+    numbers (before, the path drawn at the start stayed as it was, so a change of price
+    volatility, climate shocks or outside growth during a run did nothing): the years
+    simulated keep their path, the price's deviation and the indices go on from where they
+    stand, and the result is the path that the new values give for the years to come."""
+    sc = load_scenario(scenario_with(tmp_path, "market_price_volatility = 0.1\nnational_income_growth = 0.02"))
+    model = TerritoryModel(sc.replace(households_scale=0.03, steps=8), seed=4)
+    before = model.context
+    model.run(3)
+    model.set_parameters({"market_price_volatility": 0.3, "national_income_growth": 0.05, "climate_shock_probability": 0.5,
+                          "climate_shock_loss": 0.2, "outside_income_growth": 0.03})
+    after = model.context
+    for field in context.ContextPath._fields:
+        assert np.array_equal(getattr(after, field)[:4], getattr(before, field)[:4]), field
+    shocked = model.context_draws.climate_draws[4:] < 0.5
+    assert shocked.any() and np.array_equal(after.climate_loss[4:], np.where(shocked, 0.2, 0.0))
+    assert np.allclose(after.national_index[4:],
+                                                               before.national_index[3] * 1.05 ** np.arange(1, 6))
+    assert np.allclose(after.outside_index[4:], 1.03 ** np.arange(1, 6))
+    shocks = model.context_draws.price_shocks
+    deviation = before.price_deviation[3]
+    for k in range(4, 9):  # the AR(1) deviation goes on from year 3 with the new shocks' size
+        deviation = model.params.market_price_persistence * deviation + 0.3 * shocks[k]
+        assert after.price_deviation[k] == pytest.approx(deviation)
+    assert np.log(after.price_index[5] / after.price_index[3]) == pytest.approx(
+        after.price_deviation[5] - after.price_deviation[3] + 2 * model.params.market_price_trend)
+    assert not np.array_equal(after.price_index[4:], before.price_index[4:])
+
+
 @pytest.mark.parametrize("lines, field", [
     ("nationall_income_growth = 0.02", "context.nationall_income_growth"),
     ("national_income_growth = 0.5", "context.national_income_growth"),

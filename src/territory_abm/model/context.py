@@ -8,7 +8,10 @@ over time. With every driver flat (the registry defaults) nothing outside moves.
 
 The random parts of the path (price shocks, shock years) are drawn once at the start from
 the run's own ``context`` stream, so every scenario run with the same seed meets the same
-context (common random numbers: ``compare`` measures policies, not luck of the context).
+context (common random numbers: ``compare`` measures policies, not luck of the context), in
+blocks of years so that a shorter run meets the first years of a longer one's. Context
+parameters changed during a run (``TerritoryModel.set_parameters``) move the path from the
+next year on, with the same random numbers.
 """
 
 from __future__ import annotations
@@ -25,32 +28,83 @@ class ContextPath(NamedTuple):
     climate_loss: np.ndarray     # share of farm output lost to a climate shock (0 in normal years)
     national_index: np.ndarray   # national income per person relative to the start
     outside_index: np.ndarray    # income per person outside the territory relative to the start
+    price_deviation: np.ndarray  # the log price's AR(1) deviation from its trend
 
     def at(self, model) -> int:
         """Index of the model's current year (clipped to the path)."""
         return min(max(model.year - model.start_year, 0), len(self.price_index) - 1)
 
 
-def draw_path(params, years: int, rng: np.random.Generator) -> ContextPath:
-    """The context path for ``years`` years after the start, from ``rng`` (the context stream).
+CONTEXT_BLOCK_YEARS = 21
+"""The context's random numbers are drawn this many years at a time (the price shocks of the
+block's years, then their climate draws), so that a run's first years meet the same context
+whatever its horizon (``steps``): a 6-year run is the first 6 years of the 20-year run of its
+seed, and a 60-year run continues it. 21 is the path of the shipped 20-year horizon (its start
+and 20 years), whose draws are therefore those made before the blocks."""
+
+
+class ContextDraws(NamedTuple):
+    """The random numbers of a context path, by years since the start (index 0: the start)."""
+
+    price_shocks: np.ndarray   # standard normal shocks of the log price's deviation
+    climate_draws: np.ndarray  # uniform draws: a climate shock where below its probability
+
+
+def draw_numbers(years: int, rng: np.random.Generator) -> ContextDraws:
+    """The random numbers of ``years`` years after the start, from ``rng`` (the context
+    stream), :data:`CONTEXT_BLOCK_YEARS` at a time."""
+    blocks = -(-(years + 1) // CONTEXT_BLOCK_YEARS)
+    shocks, draws = [], []
+    for _ in range(blocks):
+        shocks.append(rng.normal(0.0, 1.0, CONTEXT_BLOCK_YEARS))
+        draws.append(rng.random(CONTEXT_BLOCK_YEARS))
+    return ContextDraws(np.concatenate(shocks)[:years + 1], np.concatenate(draws)[:years + 1])
+
+
+def path_from(params, draws: ContextDraws, since: int = 0, before: ContextPath | None = None) -> ContextPath:
+    """The context path at ``params`` from its random numbers ``draws``.
 
     Log price: the trend ``market_price_trend`` plus an AR(1) deviation (persistence
-    ``market_price_persistence``, yearly shocks of sd ``market_price_volatility``); climate shocks: each year with ``climate_shock_probability``,
-    costing ``climate_shock_loss`` of farm output; national and outside incomes grow at their
-    rates. The draws are made whatever the parameters, so the path's random numbers are the
-    same for every scenario of a seed.
-    """
+    ``market_price_persistence``, yearly shocks of sd ``market_price_volatility``); climate
+    shocks: each year with ``climate_shock_probability``, costing ``climate_shock_loss`` of farm
+    output; national and outside incomes grow at their rates. The draws are made whatever the
+    parameters, so the path's random numbers are the same for every scenario of a seed.
+
+    With ``before`` (the path so far) the years up to ``since`` are kept and the later ones
+    continue from year ``since`` at ``params`` (parameters changed during a run: the price's
+    deviation goes on from where it stands, the indices grow from their level)."""
+    years = len(draws.price_shocks) - 1
     t = np.arange(years + 1)
-    shocks = rng.normal(0.0, 1.0, years + 1)
+    shocks = draws.price_shocks
     deviation = np.zeros(years + 1)  # log price around its trend, AR(1) from 0 at the start
-    for k in range(1, years + 1):
+    if before is not None:
+        deviation[:since + 1] = before.price_deviation[:since + 1]
+    for k in range(max(since, 0) + 1, years + 1):
         deviation[k] = params.market_price_persistence * deviation[k - 1] + params.market_price_volatility * shocks[k]
+    climate = np.where((draws.climate_draws < params.climate_shock_probability) & (t > 0), params.climate_shock_loss, 0.0)
+    national = (1.0 + params.national_income_growth) ** t
+    outside = (1.0 + params.outside_income_growth) ** t
     log_price = params.market_price_trend * t + deviation
-    u_climate = rng.random(years + 1)
-    climate = np.where((u_climate < params.climate_shock_probability) & (t > 0), params.climate_shock_loss, 0.0)
-    return ContextPath(price_index=np.exp(log_price), climate_loss=climate,
-                       national_index=(1.0 + params.national_income_growth) ** t,
-                       outside_index=(1.0 + params.outside_income_growth) ** t)
+    if before is not None:
+        later = t > since
+        ahead = t[later] - since
+        log_price[later] = (np.log(before.price_index[since]) + params.market_price_trend * ahead
+                            + deviation[later] - deviation[since])
+        national[later] = before.national_index[since] * (1.0 + params.national_income_growth) ** ahead
+        outside[later] = before.outside_index[since] * (1.0 + params.outside_income_growth) ** ahead
+        keep = ~later
+        log_price[keep] = np.log(before.price_index[keep])
+        climate[keep], national[keep], outside[keep] = before.climate_loss[keep], before.national_index[keep], \
+            before.outside_index[keep]
+    return ContextPath(price_index=np.exp(log_price), climate_loss=climate, national_index=national,
+                       outside_index=outside, price_deviation=deviation)
+
+
+def draw_path(params, years: int, rng: np.random.Generator) -> tuple[ContextPath, ContextDraws]:
+    """The context path for ``years`` years after the start from ``rng`` (the context stream),
+    and its random numbers (:func:`draw_numbers`, :func:`path_from`)."""
+    draws = draw_numbers(years, rng)
+    return path_from(params, draws), draws
 
 
 def birth_rate(model) -> float:

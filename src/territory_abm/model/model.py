@@ -113,7 +113,7 @@ class TerritoryModel(mesa.Model):
         self.populated = t.populated
         self.is_market = ~self.populated
         self.graph = t.graph.copy()
-        self.context = context.draw_path(self.params, scenario.steps, self.streams["context"])
+        self.context, self.context_draws = context.draw_path(self.params, scenario.steps, self.streams["context"])
         public.update_travel(self)
         init = remembered_population(t, scenario.households_scale, self.streams["population"],
                                      landless_share=self.params.landless_share)
@@ -224,8 +224,12 @@ class TerritoryModel(mesa.Model):
     # ------------------------------------------------------------------ mid-run changes
     def set_parameters(self, overrides: dict[str, float]) -> None:
         """Change behavioural parameters (registry names, checked against their ranges);
-        the next :meth:`step` uses them."""
+        the next :meth:`step` uses them. Context parameters (national and outside growth, the
+        market price's trend and shocks, climate shocks) move the context path from the next
+        year on, with the same random numbers (``context.path_from``)."""
         self.params = self.params.with_overrides(overrides, source="set_parameters")
+        self.context = context.path_from(self.params, self.context_draws, since=self.context.at(self),
+                                         before=self.context)
 
     def set_lever(self, lever: str, values: dict[str, float] | None, target="all", label: str | None = None, *,
                   start: int | None = None, end: int | None = None) -> None:
