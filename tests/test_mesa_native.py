@@ -32,6 +32,26 @@ def test_bad_overrides_are_user_errors_naming_the_field():
         TerritoryModel(BASELINE, households_scale=0.02, steps=0)
 
 
+def test_the_scenarios_own_fields_are_keywords_too_checked_and_named_as_keywords():
+    """A Mesa-user trial (session 26): ``poverty_line``, ``start_year`` and ``record_households``
+    were refused as unknown parameters (with a 'did you mean' for another one), so a batch could
+    not vary the poverty line; ``Scenario.replace`` took a poverty line of -5 (poverty 0) or
+    'abc' (a compiler's traceback); ``seed=1.5`` was named as the command line's ``--seed``;
+    Mesa's ``rng=`` got no hint."""
+    model = TerritoryModel(BASELINE, **SMALL, seed=2, poverty_line=1500.0, record_households=True)
+    assert model.poverty_line == 1500.0 and model.scenario.record_households
+    for keywords, message in [({"poverty_line": -5.0}, "TerritoryModel: poverty_line: a number in"),
+                              ({"poverty_line": "abc"}, "TerritoryModel: poverty_line"),
+                              ({"start_year": 1200}, "TerritoryModel: start_year"),
+                              ({"record_households": "yes"}, "TerritoryModel: record_households: true or false"),
+                              ({"seed": 1.5}, "TerritoryModel: seed: a whole number"),
+                              ({"rng": 42}, "TerritoryModel: rng: not taken: give seed=")]:
+        with pytest.raises(InputError, match=message):
+            TerritoryModel(BASELINE, **SMALL, **keywords)
+    with pytest.raises(InputError, match="Scenario.replace: poverty_line"):
+        load_scenario(BASELINE).replace(poverty_line=-5.0)
+
+
 def test_without_a_seed_a_path_gives_fresh_recorded_seeds_that_repeat_the_run():
     first, second = TerritoryModel(BASELINE, **SMALL), TerritoryModel(BASELINE, **SMALL)
     assert first.seed != second.seed

@@ -7,6 +7,7 @@ import secrets
 
 import numpy as np
 
+from ..errors import InputError
 from ..scenarios.loader import Scenario, load_scenario
 
 
@@ -16,7 +17,12 @@ def resolve_scenario(scenario, seed, steps, households_scale, parameters) -> Sce
     fresh = not isinstance(scenario, Scenario)
     if fresh:
         scenario = load_scenario(scenario)
-    changes = {}
+    if "rng" in parameters:  # Mesa 3's other seed keyword
+        raise InputError("TerritoryModel", "rng", "not taken: give seed= (a whole number); the model's random "
+                                                  "streams are all derived from it")
+    parameters = dict(parameters)
+    changes = {key: parameters.pop(key) for key in ("start_year", "poverty_line", "record_households")
+               if key in parameters}
     if seed is not None:
         changes["seed"] = seed
     elif fresh:
@@ -27,7 +33,7 @@ def resolve_scenario(scenario, seed, steps, households_scale, parameters) -> Sce
         changes["households_scale"] = households_scale
     if parameters:
         changes["parameters"] = scenario.parameters.with_overrides(parameters, source="TerritoryModel")
-    return scenario.replace(**changes) if changes else scenario
+    return scenario.checked_replace(changes, "TerritoryModel") if changes else scenario
 
 
 STREAMS = ("population", "labour", "firms", "clearing", "demography", "migration", "policies", "context",

@@ -100,21 +100,28 @@ class Scenario:
         return self.start_year + 1, self.end_year
 
     def replace(self, **changes) -> Scenario:
-        """A copy with some fields changed (validated like the file fields). A new ``steps``
+        """A copy with some fields changed (the scenario's own fields, ``steps``, ``seed``,
+        ``start_year``, ``poverty_line``, ``households_scale``, ``record_households``, validated
+        like the file's, errors naming ``Scenario.replace`` and the field). A new ``steps``
         that leaves a policy wholly outside the simulated years warns
         (:class:`PolicyYearsWarning`): a quick try's shorter horizon is not an input error."""
+        return self.checked_replace(changes, "Scenario.replace")
+
+    def checked_replace(self, changes: dict, source: str, name=lambda key: key) -> Scenario:
+        """:meth:`replace`, the errors naming ``source`` and ``name(field)`` (the command line's
+        option, a keyword of ``TerritoryModel``)."""
         from dataclasses import replace
 
-        for key in ("steps", "seed", "households_scale"):
-            if key in changes:
-                changes[key] = SCENARIO_FIELDS[key].check(changes[key], "command line", "--" + key.replace("_", "-"))
+        changes = {key: SCENARIO_FIELDS[key].check(value, source, name(key)) if key in SCENARIO_FIELDS else value
+                   for key, value in changes.items()}
         new = replace(self, **changes)
-        if new.steps != self.steps:
+        if (new.steps, new.start_year) != (self.steps, self.start_year):
             for k, policy in enumerate(new.policies):
                 reason = outside_years(policy, new.years)
                 if reason:
                     warnings.warn(PolicyYearsWarning(f"{self.source}: {policy_name(k, policy)} {reason} with "
-                                                     f"steps = {new.steps}: it will not act"), stacklevel=2)
+                                                     f"start_year = {new.start_year} and steps = {new.steps}: it will not act"),
+                                  stacklevel=3)
         return new
 
     def with_command_line(self, households_scale: float | None = None, steps: int | None = None,
@@ -126,7 +133,7 @@ class Scenario:
                    if v is not None}
         if parameters:
             changes["parameters"] = self.parameters.with_overrides(parameters, source="--set")
-        return self.replace(**changes) if changes else self
+        return self.checked_replace(changes, "command line", lambda key: "--" + key.replace("_", "-")) if changes else self
 
     def as_dict(self) -> dict[str, Any]:
         """The resolved scenario as plain data (written to ``run.json``)."""
