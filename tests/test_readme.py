@@ -19,7 +19,7 @@ def test_the_use_from_python_examples_run(monkeypatch):
     blocks = readme_python("Use from Python")
     assert len(blocks) >= 3
     monkeypatch.chdir(ROOT)
-    namespace: dict = {}
+    namespace: dict = {"__name__": "__main__"}  # as a script runs them (the batch_run block is guarded)
     for block in blocks:
         exec(compile(block, "README.md", "exec"), namespace)
     assert len(namespace["runs"]) > 0 and namespace["model"].steps == 6
