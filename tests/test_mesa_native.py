@@ -52,6 +52,21 @@ def test_the_scenarios_own_fields_are_keywords_too_checked_and_named_as_keywords
         load_scenario(BASELINE).replace(poverty_line=-5.0)
 
 
+def test_mistakes_of_a_python_user_get_errors_that_point_at_the_fix(tmp_path):
+    """A Mesa-user trial (session 26): a seed given by position was taken as the territory and
+    crashed ('int' object has no attribute 'n_nodes'); a directory for a scenario was 'not
+    found (did you mean' itself; assigning a parameter pointed at with_overrides, which does not
+    change the model; the firm table had no len()."""
+    with pytest.raises(InputError, match="territory: a Territory .* got 42; give the seed as seed="):
+        TerritoryModel(BASELINE, 42)
+    with pytest.raises(InputError, match="a directory; expected an existing scenario TOML file"):
+        TerritoryModel(str(tmp_path))
+    model = TerritoryModel(BASELINE, **SMALL, seed=1)
+    with pytest.raises(AttributeError, match="set_parameters"):
+        model.params.birth_rate = 0.01
+    assert len(model.firm_table) == model.firm_table.n == sum(1 for _ in model.firm_table)
+
+
 def test_without_a_seed_a_path_gives_fresh_recorded_seeds_that_repeat_the_run():
     first, second = TerritoryModel(BASELINE, **SMALL), TerritoryModel(BASELINE, **SMALL)
     assert first.seed != second.seed

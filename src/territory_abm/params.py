@@ -250,7 +250,8 @@ class Parameters(Mapping[str, float]):
         return (Parameters, (dict(self._values),))
 
     def __setattr__(self, name, value):
-        raise AttributeError("Parameters are read-only; use with_overrides()")
+        raise AttributeError("Parameters are read-only: change a running model's with model.set_parameters({name: value}); "
+                             "with_overrides() makes a new Parameters")
 
     def __iter__(self):
         return iter(self._values)

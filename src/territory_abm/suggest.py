@@ -50,6 +50,8 @@ def close_path(path: str | Path) -> Path | None:
 def not_found(path: str | Path, expected: str) -> str:
     """The ``expected`` text of an error about a missing path: "not found", what was
     expected, and the closest existing path if one is close."""
+    if Path(path).is_dir():  # it exists: a directory where a file was expected (not "did you mean" itself)
+        return f"a directory; expected {expected}"
     close = close_path(path)
-    hint = f" (did you mean {str(close)!r}?)" if close is not None else ""
+    hint = f" (did you mean {str(close)!r}?)" if close is not None and Path(close) != Path(path) else ""
     return f"not found{hint}; expected {expected}"

@@ -78,6 +78,10 @@ class FirmTable:
     def n(self) -> int:
         return self._n
 
+    def __len__(self) -> int:
+        """Rows in use (firms that exited included: ``alive`` says which), as iteration visits."""
+        return self._n
+
     def __getitem__(self, row: int) -> FirmView:
         if not -self._n <= row < self._n:
             raise IndexError(row)

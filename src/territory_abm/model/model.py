@@ -40,6 +40,7 @@ from scipy.sparse import csr_array
 
 from ..data.synthetic import remembered_population
 from ..data.territory import Territory, load_territory
+from ..errors import InputError
 from ..params import Parameters
 from ..scenarios.loader import MAX_STEPS, Scenario, make_policy
 from . import (allocator, budgets, context, demography, enterprises, environment, firms, food, formation, labour,
@@ -96,6 +97,9 @@ class TerritoryModel(mesa.Model):
                  households_scale: float | None = None, **kwargs: float):
         # ``kwargs``, not a more telling name: Mesa's SolaraViz accepts a catch-all only by that name
         allocator.tune()  # arrays reused from the heap instead of fresh pages (glibc; results unchanged)
+        if territory is not None and not isinstance(territory, Territory):  # e.g. a seed given by position
+            raise InputError("TerritoryModel", "territory", f"a Territory (territory_abm.data.load_territory) or None, "
+                             f"got {territory!r}; give the seed as seed=")
         scenario = resolve_scenario(scenario, seed, steps, households_scale, kwargs)
         seed = scenario.seed
         super().__init__(seed=seed)
