@@ -45,6 +45,9 @@ SCENARIO_FIELDS: dict[str, FieldSpec] = {f.name: f for f in (
 """The scenario file's scalar keys (``parameters`` and ``policies`` are tables)."""
 TOP_LEVEL_KEYS = (*SCENARIO_FIELDS, "parameters", "context", "policies", "typology")
 YEAR = FieldSpec("year", "yr", None, FIRST_YEAR, LAST_YEAR + MAX_STEPS, "a calendar year", "int")
+REPLACE_CHECKED = ("steps", "seed", "households_scale", "start_year", "poverty_line", "record_households")
+"""The scenario's fields that ``Scenario.replace`` and the model's keywords check as the file's
+(the others, a territory's path or a name, are set by code, not typed by a user)."""
 
 
 @dataclass(frozen=True)
@@ -112,7 +115,7 @@ class Scenario:
         option, a keyword of ``TerritoryModel``)."""
         from dataclasses import replace
 
-        changes = {key: SCENARIO_FIELDS[key].check(value, source, name(key)) if key in SCENARIO_FIELDS else value
+        changes = {key: SCENARIO_FIELDS[key].check(value, source, name(key)) if key in REPLACE_CHECKED else value
                    for key, value in changes.items()}
         new = replace(self, **changes)
         if (new.steps, new.start_year) != (self.steps, self.start_year):
