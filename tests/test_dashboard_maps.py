@@ -76,6 +76,27 @@ def test_the_run_maps_are_drawn_from_the_same_shapes(tmp_path):
     assert len(collections) == 1 and len(collections[0].get_paths()) == len(_projected_units(example)) == 14
 
 
+def test_the_run_maps_draw_a_far_market_at_the_territorys_edge(model, tmp_path):
+    """``run``'s map.png draws a market far beyond the municipalities as the pages' maps do (the
+    classroom's export port, 22 km beyond its 50 km: at its place it squeezed the territory), at
+    the edge on its road, its name with an arrow towards it; the example's market, within reach,
+    stays where it is."""
+    from territory_abm.output.maps import ARROWS, MARKET_REACH, plot_map, territory_shapes
+
+    source = model.territory.source
+    fig = plot_map(source, model.graph, dict.fromkeys(model.territory.ids, 0.1), tmp_path / "map.png", "classroom",
+                   "poverty")
+    ax = fig.axes[0]
+    shapes = territory_shapes(source)
+    corners = np.vstack([path.vertices for path in shapes.paths])
+    low, high = corners.min(axis=0), corners.max(axis=0)
+    bottom, top = ax.get_ylim()
+    assert (high - low)[1] / (top - bottom) > 0.75  # 0.64 with the port at its place
+    assert (low[1] - bottom) / (high - low).max() < 2 * MARKET_REACH  # 0.50 below the territory before
+    names = [text.get_text() for text in ax.texts]
+    assert any(text.startswith(shapes.market_names[0]) and text.endswith(ARROWS[6]) for text in names), names
+
+
 @pytest.mark.parametrize("key", ["poverty", "income", "nature", "typology"])
 def test_each_municipality_takes_the_colour_of_its_outcome(model, view, key):
     view.png(model, key, "en")
@@ -275,7 +296,7 @@ def test_the_export_port_leaves_the_territory_the_maps_room_and_every_name_shows
     the game's map grows to 5 inches high to draw the territory across its width (the dashboard's
     keeps its 3.6); every municipality's name shows."""
     from territory_abm.dashboard.game_page import GAME_MAP_TALLEST
-    from territory_abm.dashboard.maps import ARROWS, MARKET_REACH
+    from territory_abm.output.maps import ARROWS, MARKET_REACH
     from territory_abm.dashboard.views import MAP_SIZE
 
     assert tuple(TerritoryView(model).figure.get_size_inches()) == MAP_SIZE
@@ -297,7 +318,7 @@ def test_the_export_port_leaves_the_territory_the_maps_room_and_every_name_shows
 
 
 def test_a_market_within_the_territorys_reach_stays_where_it_is():
-    from territory_abm.dashboard.maps import markets_within_reach
+    from territory_abm.output.maps import markets_within_reach
     from territory_abm.data.territory import load_territory
     from territory_abm.output.maps import territory_shapes
 

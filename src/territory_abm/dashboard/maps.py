@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import threading
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 from matplotlib import colormaps
@@ -24,7 +24,8 @@ from matplotlib.figure import Figure
 from matplotlib.patheffects import withStroke
 
 from ..output.figure_check import hide_colliding
-from ..output.maps import (DIVERGING, NO_DATA_COLOUR, Shapes, draw_markets, draw_roads, draw_units, missing_geometry,
+from ..output.maps import (DIVERGING, NO_DATA_COLOUR, Shapes, draw_markets, draw_roads, draw_units, markets_within_reach,
+                           missing_geometry,
                            territory_shapes)
 from .text import number, t
 from .views import (MAP_AXES, MAP_SIZE, NUDGES, MapState, Ticks, draw_key, fits, font_scale, layout, map_axes, map_state,
@@ -39,44 +40,6 @@ SIDEWAYS = ((24.0, 0.0), (-24.0, 0.0), (24.0, -18.0), (-24.0, -18.0), (24.0, 18.
 """Shifts (points) a name on the map may take, after ``views.NUDGES`` up and down, before it gives
 way: the town's name, between two municipalities' names with their groups', gave way in large
 text (the game's map, session 26)."""
-
-
-MARKET_REACH = 0.1
-"""How far beyond the municipalities' extent (a share of its larger side) a page's map draws an
-external market; one further away is drawn there, on its road, with an arrow towards it."""
-ARROWS = "→↗↑↖←↙↓↘"
-"""Arrows towards a market drawn nearer than it is: east, north-east, ... (every 45 degrees)."""
-
-
-def markets_within_reach(shapes: Shapes, graph, reach: float = MARKET_REACH) -> tuple[Shapes, tuple[str, ...]]:
-    """``shapes`` with each external market lying further than ``reach`` (a share of the larger
-    side of the municipalities' extent) beyond that extent drawn at that distance, on the line
-    from the municipalities it has roads to (the extent's middle without any) towards it, and
-    the arrow pointing where it really is ("" for a market left where it is).
-
-    A browser trial (session 26): the classroom's export port, 22 km beyond the territory's
-    50 km, took a third of the game's map and squeezed the municipalities until their names
-    covered each other."""
-    corners = np.vstack([path.vertices for path in shapes.paths])
-    low, high = corners.min(axis=0), corners.max(axis=0)
-    room = reach * float(np.max(high - low))
-    inner = shapes.points()
-    moved, arrows = [], []
-    for market, xy in zip(shapes.market_ids, shapes.market_xy):
-        neighbours = [inner[n] for n in (graph.neighbors(market) if market in graph else ()) if n in shapes.ids]
-        start = np.mean(neighbours, axis=0) if neighbours else (low + high) / 2
-        away = xy - start
-        # the share of the way from ``start`` to the market that stays within the extent and its room
-        limits = [((high[k] + room if away[k] > 0 else low[k] - room) - start[k]) / away[k]
-                  for k in range(2) if away[k] != 0]
-        share = min([1.0, *limits])
-        if share >= 1.0:
-            moved.append(xy)
-            arrows.append("")
-            continue
-        moved.append(start + share * away)
-        arrows.append(ARROWS[round(np.degrees(np.arctan2(away[1], away[0])) / 45.0) % 8])
-    return replace(shapes, market_xy=np.reshape(moved, (-1, 2))), tuple(arrows)
 
 
 def map_height(shapes: Shapes, tallest: float) -> float:

@@ -15,7 +15,7 @@ the file is unchanged) as matplotlib paths; :func:`draw_units`, :func:`draw_road
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import matplotlib
@@ -169,6 +169,44 @@ def draw_roads(ax, graph: nx.Graph, shapes: Shapes, scale: float = 0.6) -> list[
     return drawn
 
 
+MARKET_REACH = 0.1
+"""How far beyond the municipalities' extent (a share of its larger side) a map draws an
+external market; one further away is drawn there, on its road, with an arrow towards it."""
+ARROWS = "→↗↑↖←↙↓↘"
+"""Arrows towards a market drawn nearer than it is: east, north-east, ... (every 45 degrees)."""
+
+
+def markets_within_reach(shapes: Shapes, graph, reach: float = MARKET_REACH) -> tuple[Shapes, tuple[str, ...]]:
+    """``shapes`` with each external market lying further than ``reach`` (a share of the larger
+    side of the municipalities' extent) beyond that extent drawn at that distance, on the line
+    from the municipalities it has roads to (the extent's middle without any) towards it, and
+    the arrow pointing where it really is ("" for a market left where it is).
+
+    A browser trial (session 26): the classroom's export port, 22 km beyond the territory's
+    50 km, took a third of the game's map and squeezed the municipalities until their names
+    covered each other."""
+    corners = np.vstack([path.vertices for path in shapes.paths])
+    low, high = corners.min(axis=0), corners.max(axis=0)
+    room = reach * float(np.max(high - low))
+    inner = shapes.points()
+    moved, arrows = [], []
+    for market, xy in zip(shapes.market_ids, shapes.market_xy):
+        neighbours = [inner[n] for n in (graph.neighbors(market) if market in graph else ()) if n in shapes.ids]
+        start = np.mean(neighbours, axis=0) if neighbours else (low + high) / 2
+        away = xy - start
+        # the share of the way from ``start`` to the market that stays within the extent and its room
+        limits = [((high[k] + room if away[k] > 0 else low[k] - room) - start[k]) / away[k]
+                  for k in range(2) if away[k] != 0]
+        share = min([1.0, *limits])
+        if share >= 1.0:
+            moved.append(xy)
+            arrows.append("")
+            continue
+        moved.append(start + share * away)
+        arrows.append(ARROWS[round(np.degrees(np.arctan2(away[1], away[0])) / 45.0) % 8])
+    return replace(shapes, market_xy=np.reshape(moved, (-1, 2))), tuple(arrows)
+
+
 def draw_markets(ax, shapes: Shapes, names: list[str] | None = None, fontsize: float = 7, size: float = 80) -> list:
     """The external markets as squares, each labelled with its name (or ``names``); returns the labels."""
     xy = shapes.market_xy
@@ -224,8 +262,9 @@ def plot_map(territory_dir: str | Path, graph: nx.Graph, values: dict, path: Pat
                                           zorder=2))
         handles += [Patch(facecolor="white", edgecolor=UNSURE_COLOUR, hatch="///",
                           label=f"interval over seeds ({LOW}-{HIGH} %)\nincludes no change")]
+    shapes, arrows = markets_within_reach(shapes, graph)
     draw_roads(ax, graph, shapes)
-    draw_markets(ax, shapes)
+    draw_markets(ax, shapes, [f"{name} {arrow}".strip() for name, arrow in zip(shapes.market_names, arrows)])
     ax.set_title(title, fontsize=10)
     ax.set(xticks=[], yticks=[])
     ax.set_axis_off()
