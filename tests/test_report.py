@@ -56,6 +56,33 @@ def test_report_of_a_directory_without_a_finished_comparison_is_a_clear_error(tm
     assert "not found" in err and "Traceback" not in err
 
 
+def test_a_comparison_of_one_scenario_is_noted_and_its_report_refused_clearly(tmp_path, capsys):
+    """An adviser trial (session 26): compare with the interventions but no reference ran without
+    a word and report then ended in a pandas traceback (an empty impact.csv). Compare now says the
+    scenario is compared with nothing, and report refuses with status 2 naming what to run."""
+    from territory_abm.cli import main
+
+    out = tmp_path / "one"
+    assert main(["compare", str(SCENARIOS / "roads.toml"), "--seeds", "2", "--households-scale", "0.02", "--steps",
+                 "2", "--workers", "1", "--quiet", "--out", str(out)]) == 0
+    assert "roads is compared with nothing: give the reference first" in capsys.readouterr().err
+    assert main(["report", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "ran roads alone (run compare with the reference first" in err and "Traceback" not in err
+
+
+def test_a_reference_with_policies_beside_a_scenario_without_is_noted(tmp_path, capsys):
+    """An adviser trial (session 26) gave the baseline second and read 'baseline lowers the mean
+    income per person ... compared with cash_transfers' with no word about the order."""
+    from territory_abm.cli import main
+
+    assert main(["compare", str(SCENARIOS / "cash_transfers.toml"), str(SCENARIOS / "baseline.toml"), "--seeds", "2",
+                 "--households-scale", "0.02", "--steps", "2", "--workers", "1", "--quiet",
+                 "--out", str(tmp_path / "order")]) == 0
+    assert ("the reference cash_transfers (the first scenario) has policies and baseline has none"
+            in capsys.readouterr().err)
+
+
 def test_municipalities_gain_or_lose_only_when_the_whole_interval_says_so():
     rows = []
     for seed, (a_gain, b_gain) in enumerate([(100.0, 50.0), (120.0, -40.0), (90.0, 10.0)], start=1):

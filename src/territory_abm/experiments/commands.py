@@ -54,6 +54,8 @@ def compare(scenario_paths: list[Path], seeds: int, out_dir: Path, workers: int 
         scenario = load_scenario(path).with_command_line(households_scale, steps, parameters=parameters)
         check_targets(scenario, load_territory(scenario.territory))
         scenarios.append(scenario)
+    for line in reference_notes(scenarios):
+        print(line, file=sys.stderr)
     seed_list = list(range(first_seed, first_seed + seeds))
     specs = compare_specs(scenarios, seed_list)
     design = compare_design(scenarios, seed_list)
@@ -83,6 +85,24 @@ def compare(scenario_paths: list[Path], seeds: int, out_dir: Path, workers: int 
             if note := no_geo_extra_note(scenarios[0].territory):  # as run says it (the map is the reference's)
                 print(note)
     return status
+
+
+def reference_notes(scenarios: list) -> list[str]:
+    """Notes before the runs where the reference is not what it is taken for: a comparison of one
+    scenario (nothing to compare it with: its tables hold no differences and ``report`` refuses
+    it), or a reference with policies beside a scenario without any (its differences are then
+    the reference's policies taken away, with the sign reversed: an adviser trial, session 26,
+    put the baseline second and read 'baseline lowers the mean income')."""
+    reference = scenarios[0]
+    if len(scenarios) == 1:
+        return [f"note: {reference.name} is compared with nothing: give the reference first and the interventions "
+                "after it (e.g. scenarios/baseline.toml scenarios/roads.toml); report needs at least two scenarios"]
+    if not reference.policies:
+        return []
+    bare = [s.name for s in scenarios[1:] if not s.policies]
+    return [f"note: the reference {reference.name} (the first scenario) has policies and {', '.join(bare)} "
+            f"{'has' if len(bare) == 1 else 'have'} none: each difference to it is {reference.name}'s policies taken "
+            "away; give the scenario without policies first"] if bare else []
 
 
 def distinct_files(paths: list[Path]) -> tuple[list[Path], list[Path]]:

@@ -108,6 +108,10 @@ def build_content(directory: Path, question: str | None = None) -> ReportContent
         raise InputError(directory, "comparison.json", "the output directory of a finished `territory-abm compare` "
                          "(run compare first, or rerun it to finish)")
     meta = json.loads(marker.read_text(encoding="utf-8"))
+    if len(meta.get("scenarios", [])) < 2:
+        raise InputError(directory, "comparison.json", f"a comparison of a reference and at least one intervention; "
+                         f"this one ran {meta.get('reference', 'one scenario')} alone (run compare with the "
+                         "reference first, e.g. scenarios/baseline.toml, then the interventions)")
     with ResultStore(directory) as store:
         design = store.manifest()["design"]
     summary = pd.read_csv(directory / "summary.csv")
