@@ -312,6 +312,27 @@ def test_page_one_says_the_calibration_status_and_the_change_in_residents():
                           "calibration's estimate.csv for intervals and which parameters the data pin down)."]
 
 
+def test_page_one_says_what_poverty_is_where_the_reference_goes_and_that_the_example_is_invented():
+    """An adviser trial (session 26): the poverty line, the example territory's being invented
+    and the baseline's own change were only on the last pages."""
+    from territory_abm.report.content import read_first
+
+    territory = pd.DataFrame({"scenario": ["base"] * 4 + ["cash"] * 2, "seed": [1, 1, 2, 2, 1, 1],
+                              "year": [2010, 2030, 2010, 2030, 2010, 2030],
+                              "poverty_headcount": [0.34, 0.22, 0.34, 0.24, 0.34, 0.2]})
+    entries = [{"name": "base", "calibrated": False}]
+    first = read_first(entries, _summary([]).iloc[:0], "base", [], territory=territory,
+                       first={"territory": "/somewhere/calibration/data/example", "poverty_line": 1200.0})
+    assert first[0] == ("Poverty is the share of people living on less than 1,200 USD a person a year. With no "
+                        "intervention (base) it goes from 34.0 % in 2010 to 23.0 % in 2030 (mean over seeds), under "
+                        "the context its scenario declares; every difference in this report is measured against "
+                        "that path, and what the model does not yet reproduce is listed at the end.")
+    assert first[1].startswith("The territory is the package's example, invented for demonstration")
+    own = read_first(entries, _summary([]).iloc[:0], "base", [], territory=territory,
+                     first={"territory": "/data/my_valley", "poverty_line": 1500.0})
+    assert "1,500 USD" in own[0] and not any("invented" in line for line in own)
+
+
 # ---------------------------------------------------------------- course of the reference run
 YEARS = np.arange(2010, 2021)
 

@@ -136,7 +136,7 @@ def build_content(directory: Path, question: str | None = None) -> ReportContent
     return ReportContent(
         question=question, not_only_policies=not_only_policies([by_name[n] for n in names]),
         overview=overview_table(summary, impact, interventions, scale, one_run),
-        read_first=read_first(scenarios, summary, reference, interventions, scale),
+        read_first=read_first(scenarios, summary, reference, interventions, scale, territory, first),
         findings=key_findings(summary, reference, interventions, Tolerances(**tolerances), scale, seeds,
                               node_income={n: node_income_changes(results, n, reference) for n in interventions},
                               node_labels=node_labels(results)),
@@ -172,13 +172,40 @@ def not_only_policies(scenarios: list[dict]) -> list[str]:
             for name, differences in setting_differences(scenarios).items() if differences]
 
 
+EXAMPLE_TERRITORY = Path("calibration") / "data" / "example"
+"""The bundled example territory (invented for demonstration), named as such on page one."""
+
+
 def read_first(scenarios: list[dict], summary: pd.DataFrame, reference: str, interventions: list[str],
-               scale: float = 1.0) -> list[str]:
-    """Page one's caveats: the calibration status of the ``scenarios`` (report entries) and,
-    where interventions change the number of residents at the horizon by an amount told from
-    chance, that sentence (:func:`~.findings.residents_sentence`)."""
+               scale: float = 1.0, territory: pd.DataFrame | None = None, first: dict | None = None) -> list[str]:
+    """Page one's caveats: what poverty means here and where the reference goes without any
+    intervention (:func:`reference_path_caveat`, from the ``territory`` results and the reference
+    scenario ``first``), that the bundled example is invented, the calibration status of the
+    ``scenarios`` (report entries) and, where interventions change the number of residents at
+    the horizon by an amount told from chance, that sentence
+    (:func:`~.findings.residents_sentence`). An adviser trial (session 26) found the poverty
+    line, the example's being invented and the baseline's own change only on the last pages."""
     found = [e for e in (effects(summary, n, "population") for n in interventions) if e is not None]
-    return [calibration_caveat(scenarios), *filter(None, [residents_sentence(found, reference, scale)])]
+    head = []
+    if territory is not None and first is not None:
+        head.append(reference_path_caveat(territory, reference, first))
+        if Path(first.get("territory", "")).as_posix().endswith(EXAMPLE_TERRITORY.as_posix()):
+            head.append("The territory is the package's example, invented for demonstration: the results illustrate "
+                        "what the model does, not a real place.")
+    return [*head, calibration_caveat(scenarios), *filter(None, [residents_sentence(found, reference, scale)])]
+
+
+def reference_path_caveat(territory: pd.DataFrame, reference: str, first: dict) -> str:
+    """Poverty's definition (the scenario's poverty line) and the reference's poverty at the first
+    and last years (mean over seeds): every difference is measured against that path."""
+    rows = territory[territory["scenario"] == reference].groupby("year")["poverty_headcount"].mean()
+    y0, y1 = int(rows.index.min()), int(rows.index.max())
+    line = float(first.get("poverty_line", 1200.0))
+    return (f"Poverty is the share of people living on less than {line:,.0f} USD a person a year. With no "
+            f"intervention ({reference}) it goes from {numbers.quantity('poverty_headcount', rows[y0])} in {y0} to "
+            f"{numbers.quantity('poverty_headcount', rows[y1])} in {y1} (mean over seeds), under the context its "
+            "scenario declares; every difference in this report is measured against that path, and what the model "
+            "does not yet reproduce is listed at the end.")
 
 
 def changed_parameters(scenario: dict) -> dict[str, float]:
