@@ -816,3 +816,34 @@ def test_a_cumulative_and_an_annual_multiplier_of_opposite_sign_are_explained():
     assert len(notes) == 1 and notes[0].startswith("highland: the cumulative multiplier (-1.03)")
     assert "(0.50) differ in sign: income rose in the programme's years" in notes[0]
     assert "shows a loss per USD spent" in notes[0]
+
+
+def test_multipliers_of_a_programme_that_reaches_almost_nobody_are_left_out_with_a_note():
+    """An adviser trial (session 26): a transfer targeted at municipalities above 0.6 poverty
+    reached 0 % of households, paid out in one seed of three, and showed a multiplier of -721.45
+    [-721.45, -721.45] with no word; its row now says the multipliers are not shown, and why. A
+    road, which reaches no household, keeps its multipliers."""
+    from territory_abm.report.content import multiplier_sign_notes, multiplier_table
+
+    row = {"seeds": 3, "share_of_households_reached": 0.0}
+    for part in ("total", "beneficiaries", "spillover", "composition"):
+        for suffix, value in (("", -721.45), ("_q05", -721.45), ("_q95", -721.45)):
+            row[f"multiplier_{part}{suffix}"] = value
+    rows = [{"scenario": "nobody", **row},
+            {"scenario": "one_seed", **row, "share_of_households_reached": 0.2},  # reaches some, but one seed paid
+            {"scenario": "roads", **{k: (v if not k.startswith("multiplier") else 0.4 + (k.endswith("_q95")) * 0.2
+                                         - (k.endswith("_q05")) * 0.2) for k, v in row.items()}},  # reaches none
+            {"scenario": "cash", **{k: (v if not k.startswith("multiplier") else 0.5 + (k.endswith("_q95")) * 0.3
+                                        - (k.endswith("_q05")) * 0.3) for k, v in row.items()},
+             "share_of_households_reached": 0.3}]
+    table = multiplier_table(pd.DataFrame(rows))
+    for name in ("nobody", "one_seed"):
+        shown = table[table["Scenario"] == name]
+        assert len(shown) == 1 and shown["Multiplier"].iloc[0] == "not shown (see the note below)"
+    assert "0.50 [0.20, 0.80]" in table[table["Scenario"] == "cash"]["Income gained per USD: all"].iloc[0]
+    assert "0.40 [0.20, 0.60]" in table[table["Scenario"] == "roads"]["Income gained per USD: all"].iloc[0]
+    notes = multiplier_sign_notes(pd.DataFrame(rows))
+    assert notes[0].startswith("nobody: its multipliers are not shown: their range over seeds has no width")
+    assert "(households reached: 0 %)" in notes[0] and len(notes) == 2
+    assert notes[1].startswith("one_seed: its multipliers are not shown")
+    assert not any(n.startswith("nobody: the cumulative") for n in notes)

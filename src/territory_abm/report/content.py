@@ -447,6 +447,13 @@ def multiplier_table(impact: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for r in impact.itertuples(index=False):
         one_run = getattr(r, "seeds", 2) == 1  # impact.csv's seeds: one run has no interval
+        if unreadable_multipliers(r):
+            rows.append({"Scenario": r.scenario, "Households reached": _pct(r.share_of_households_reached),
+                         "Multiplier": "not shown (see the note below)", **{column: numbers.MISSING for column in (
+                             "Income gained per USD: all", "of which beneficiaries",
+                             "of which others living in both runs (spillover)",
+                             "of which who lives where (composition)")}})
+            continue
         for name, label in MULTIPLIER_KINDS:
             if not hasattr(r, f"{name}_total") or (name.startswith("transfer")
                                                    and not np.isfinite(getattr(r, f"{name}_total"))):
@@ -460,12 +467,29 @@ def multiplier_table(impact: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def unreadable_multipliers(r) -> bool:
+    """Whether an ``impact.csv`` row's multipliers come from too little to be read: with several
+    seeds, the cumulative multiplier's interval has no width (the programme paid out in one seed
+    only; the households reached do not say it, since a road reaches none). An adviser trial
+    (session 26): a transfer targeted at municipalities above 0.6 poverty reached 0 %, paid in
+    one seed of three and showed a multiplier of -721.45 [-721.45, -721.45]."""
+    total = [getattr(r, f"multiplier_total{suffix}", np.nan) for suffix in ("", "_q05", "_q95")]
+    return bool(getattr(r, "seeds", 2) > 1 and np.all(np.isfinite(total)) and total[1] == total[2])
+
+
 def multiplier_sign_notes(impact: pd.DataFrame) -> list[str]:
     """A sentence per scenario whose cumulative multiplier (all years of the run) and annual
     one during the programme (nominal) have means of opposite sign: a user's trial (session 25)
-    read -1.03 beside +0.50 without a word of why."""
+    read -1.03 beside +0.50 without a word of why; and one per scenario whose multipliers are
+    left out (:func:`unreadable_multipliers`), saying why."""
     notes = []
     for r in impact.itertuples(index=False):
+        if unreadable_multipliers(r):
+            notes.append(f"{r.scenario}: its multipliers are not shown: their range over seeds has no width, so the "
+                         "programme paid out in one seed only and income gained per USD of cost cannot be read "
+                         f"(households reached: {_pct(r.share_of_households_reached)}); see its cost columns by seed "
+                         "and municipality in results.csv, and its target.")
+            continue
         cumulative, annual = getattr(r, "multiplier_total", np.nan), getattr(r, "annual_multiplier_nominal_total", np.nan)
         if not (np.isfinite(cumulative) and np.isfinite(annual)) or cumulative * annual >= 0:
             continue
