@@ -512,6 +512,11 @@ def test_the_difference_map_hatches_municipalities_whose_interval_includes_no_ch
     fig = comparison_map(pd.DataFrame(rows), scenarios, "base", 2030, tmp_path / "map.png")
     hatched = [c for c in fig.axes[0].collections if c.get_hatch()]
     assert len(hatched) == 1 and len(hatched[0].get_paths()) == len(units) - 1
+    # a share's difference in points, as the report's tables give it (an adviser trial, session 26)
+    texts = " ".join(t.get_text() for ax in fig.axes for t in [*ax.texts, ax.yaxis.label, ax.xaxis.label, ax.title])
+    assert "difference in poverty headcount (points)" in texts, texts
+    bars = [ax for ax in fig.axes[1:] if ax.get_ylim()[0] < 0 < ax.get_ylim()[1]]
+    assert bars and min(ax.get_ylim()[0] for ax in bars) <= -5.0 + 1e-9  # -0.05 as -5 points
 
 
 def test_init_reads_kinds_and_fills_an_area_that_holds_the_forest_given(tmp_path):

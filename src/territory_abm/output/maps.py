@@ -310,9 +310,14 @@ def comparison_map(results, design_scenarios: list[dict], reference: str, horizo
         values = at[at["scenario"] == reference].groupby("node_id")[outcome_name].mean().to_dict()
         return plot_map(territory_dir, graph, values, path, f"{reference}, {horizon}", label)
     by_seed = at.pivot_table(index=["node_id", "seed"], columns="scenario", values=outcome_name)
-    paired = (by_seed[others[0]] - by_seed[reference]).dropna().groupby("node_id")
+    spec = outcome(outcome_name)
+    # a share's difference in points, as every table and sentence of the report gives it (an adviser
+    # trial, session 26: the map's colour bar read +-0.03 "share" beside points everywhere else)
+    factor, what = (100.0, f"difference in {spec.label.split(':')[0]} (points)") if spec.kind == "share" else \
+        (1.0, f"difference in {label[0].lower() + label[1:]}")
+    paired = (factor * (by_seed[others[0]] - by_seed[reference])).dropna().groupby("node_id")
     values = paired.mean().to_dict()
     low, high = paired.quantile(LOW / 100), paired.quantile(HIGH / 100)
     unsure = {node for node in values if low[node] <= 0 <= high[node]}
     return plot_map(territory_dir, graph, values, path, f"{others[0]} minus {reference}, {horizon}",
-                    f"difference in {label[0].lower() + label[1:]}", diverging=True, unsure=unsure)
+                    what, diverging=True, unsure=unsure)
