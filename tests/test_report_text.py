@@ -823,7 +823,7 @@ def test_multipliers_of_a_programme_that_reaches_almost_nobody_are_left_out_with
     reached 0 % of households, paid out in one seed of three, and showed a multiplier of -721.45
     [-721.45, -721.45] with no word; its row now says the multipliers are not shown, and why. A
     road, which reaches no household, keeps its multipliers."""
-    from territory_abm.report.content import multiplier_sign_notes, multiplier_table
+    from territory_abm.report.content import multiplier_sign_notes, multiplier_table, unpaid_in_some_seeds
 
     row = {"seeds": 3, "share_of_households_reached": 0.0}
     for part in ("total", "beneficiaries", "spillover", "composition"):
@@ -836,14 +836,20 @@ def test_multipliers_of_a_programme_that_reaches_almost_nobody_are_left_out_with
             {"scenario": "cash", **{k: (v if not k.startswith("multiplier") else 0.5 + (k.endswith("_q95")) * 0.3
                                         - (k.endswith("_q05")) * 0.3) for k, v in row.items()},
              "share_of_households_reached": 0.3}]
-    table = multiplier_table(pd.DataFrame(rows))
+    unpaid = {"nobody", "one_seed"}  # their cost's range over seeds reaches 0 (summary.csv)
+    table = multiplier_table(pd.DataFrame(rows), unpaid)
     for name in ("nobody", "one_seed"):
         shown = table[table["Scenario"] == name]
         assert len(shown) == 1 and shown["Multiplier"].iloc[0] == "not shown (see the note below)"
     assert "0.50 [0.20, 0.80]" in table[table["Scenario"] == "cash"]["Income gained per USD: all"].iloc[0]
     assert "0.40 [0.20, 0.60]" in table[table["Scenario"] == "roads"]["Income gained per USD: all"].iloc[0]
-    notes = multiplier_sign_notes(pd.DataFrame(rows))
+    notes = multiplier_sign_notes(pd.DataFrame(rows), unpaid)
     assert notes[0].startswith("nobody: its multipliers are not shown: their range over seeds has no width")
     assert "(households reached: 0 %)" in notes[0] and len(notes) == 2
     assert notes[1].startswith("one_seed: its multipliers are not shown")
     assert not any(n.startswith("nobody: the cumulative") for n in notes)
+    # seeds that agree (a known answer) with a programme paid in every seed keep their multipliers
+    assert "not shown" not in " ".join(multiplier_table(pd.DataFrame(rows))["Multiplier"])
+    summary = pd.DataFrame({"scenario": ["nobody", "cash"], "outcome": ["policy_cost_total"] * 2,
+                            "mean": [90700.0, 5e6], "q05": [0.0, 4e6]})
+    assert unpaid_in_some_seeds(summary) == {"nobody"}

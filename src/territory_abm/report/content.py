@@ -145,7 +145,8 @@ def build_content(directory: Path, question: str | None = None) -> ReportContent
         headline=headline_table(summary, names, reference, scale, one_run),
         programme_end=programme_end_table(summary, interventions, scale, one_run),
         cost_effectiveness=cost_table(summary, interventions, scale, one_run),
-        multipliers=multiplier_table(impact), multiplier_notes=multiplier_sign_notes(impact),
+        multipliers=multiplier_table(impact, unpaid_in_some_seeds(summary)),
+        multiplier_notes=multiplier_sign_notes(impact, unpaid_in_some_seeds(summary)),
         typology=typology_tables(shares, names),
         typology_changes=typology_change_table(shares, names), typology_shares=shares,
         tolerances=tolerances,
@@ -439,7 +440,7 @@ MULTIPLIER_KINDS = (("multiplier", "Per USD of cost: cumulative, all years of th
 that pays households no cash has no row per USD transferred)."""
 
 
-def multiplier_table(impact: pd.DataFrame) -> pd.DataFrame:
+def multiplier_table(impact: pd.DataFrame, unpaid: set[str] | frozenset = frozenset()) -> pd.DataFrame:
     """Per scenario, one row per kind of multiplier: income gained per USD of programme
     cost, or per USD transferred to households, by all households, and its three parts: the
     beneficiaries, the spillover to the households not reached that live in both runs, and the
@@ -447,7 +448,7 @@ def multiplier_table(impact: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for r in impact.itertuples(index=False):
         one_run = getattr(r, "seeds", 2) == 1  # impact.csv's seeds: one run has no interval
-        if unreadable_multipliers(r):
+        if unreadable_multipliers(r, unpaid):
             rows.append({"Scenario": r.scenario, "Households reached": _pct(r.share_of_households_reached),
                          "Multiplier": "not shown (see the note below)", **{column: numbers.MISSING for column in (
                              "Income gained per USD: all", "of which beneficiaries",
@@ -467,26 +468,36 @@ def multiplier_table(impact: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def unreadable_multipliers(r) -> bool:
+def unpaid_in_some_seeds(summary: pd.DataFrame) -> set[str]:
+    """The scenarios whose programme cost over the run is zero in some seeds (its 5-95 % range
+    over seeds reaches 0: summary.csv's ``policy_cost_total``)."""
+    rows = summary[summary["outcome"] == "policy_cost_total"]
+    return set(rows.loc[(rows["q05"] <= 0) & (rows["mean"] > 0), "scenario"])
+
+
+def unreadable_multipliers(r, unpaid: set[str] | frozenset = frozenset()) -> bool:
     """Whether an ``impact.csv`` row's multipliers come from too little to be read: with several
-    seeds, the cumulative multiplier's interval has no width (the programme paid out in one seed
-    only; the households reached do not say it, since a road reaches none). An adviser trial
-    (session 26): a transfer targeted at municipalities above 0.6 poverty reached 0 %, paid in
-    one seed of three and showed a multiplier of -721.45 [-721.45, -721.45]."""
+    seeds, the programme spent nothing in some of them (``unpaid``, :func:`unpaid_in_some_seeds`)
+    and the cumulative multiplier's interval has no width (it comes from one seed; the
+    households reached do not say it, since a road reaches none). An adviser trial (session 26):
+    a transfer targeted at municipalities above 0.6 poverty reached 0 %, paid in one seed of
+    three and showed a multiplier of -721.45 [-721.45, -721.45]."""
     total = [getattr(r, f"multiplier_total{suffix}", np.nan) for suffix in ("", "_q05", "_q95")]
-    return bool(getattr(r, "seeds", 2) > 1 and np.all(np.isfinite(total)) and total[1] == total[2])
+    return bool(r.scenario in unpaid and getattr(r, "seeds", 2) > 1 and np.all(np.isfinite(total))
+                and total[1] == total[2])
 
 
-def multiplier_sign_notes(impact: pd.DataFrame) -> list[str]:
+def multiplier_sign_notes(impact: pd.DataFrame, unpaid: set[str] | frozenset = frozenset()) -> list[str]:
     """A sentence per scenario whose cumulative multiplier (all years of the run) and annual
     one during the programme (nominal) have means of opposite sign: a user's trial (session 25)
     read -1.03 beside +0.50 without a word of why; and one per scenario whose multipliers are
     left out (:func:`unreadable_multipliers`), saying why."""
     notes = []
     for r in impact.itertuples(index=False):
-        if unreadable_multipliers(r):
+        if unreadable_multipliers(r, unpaid):
             notes.append(f"{r.scenario}: its multipliers are not shown: their range over seeds has no width, so the "
-                         "programme paid out in one seed only and income gained per USD of cost cannot be read "
+                         "programme paid out in one seed only (nothing in some) and income gained per USD of cost "
+                         "cannot be read "
                          f"(households reached: {_pct(r.share_of_households_reached)}); see its cost columns by seed "
                          "and municipality in results.csv, and its target.")
             continue
