@@ -312,6 +312,21 @@ def test_page_one_says_the_calibration_status_and_the_change_in_residents():
                           "calibration's estimate.csv for intervals and which parameters the data pin down)."]
 
 
+def test_page_one_names_a_change_of_residents_at_a_programmes_end_too():
+    """An adviser trial (session 26): an intervention with +946 residents [+387, +1,405] at its
+    programme's end (2021) and none told from chance in 2030 went unsaid on page one."""
+    from territory_abm.report.content import read_first
+
+    summary = _summary([("cct", "programme end", 2021, "population", 5000.0, 236.5, 96.75, 351.25),
+                        ("cct", "horizon", 2030, "population", 5000.0, 20.0, -30.0, 60.0),
+                        ("cash", "horizon", 2030, "population", 5000.0, 30.0, 20.0, 40.0)])
+    first = read_first([{"name": n, "calibrated": False} for n in ("base", "cct", "cash")], summary, "base",
+                       ["cct", "cash"], 0.25)
+    assert ("Residents: compared with base the territory has 946 more residents under cct (90 % interval +387 to "
+            "+1,405 persons) in 2021, 120 more residents under cash (90 % interval +80 to +160 persons) in 2030"
+            in first[1]), first
+
+
 def test_page_one_says_what_poverty_is_where_the_reference_goes_and_that_the_example_is_invented():
     """An adviser trial (session 26): the poverty line, the example territory's being invented
     and the baseline's own change were only on the last pages."""

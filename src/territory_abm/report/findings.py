@@ -257,8 +257,9 @@ def residents_sentence(found: list[Effect], reference: str, scale: float = 1.0) 
                 f"(90 % interval {low} to {high} persons)")
 
     years = sorted({e.year for e in clear})
-    return (f"Residents: compared with {reference} in {' and '.join(map(str, years))} the territory has "
-            + ", ".join(change(e) for e in clear)
+    dated = len(years) > 1  # effects of different years (a programme's end, the horizon): each says its own
+    return (f"Residents: compared with {reference}" + ("" if dated else f" in {years[0]}") + " the territory has "
+            + ", ".join(change(e) + (f" in {e.year}" if dated else "") for e in clear)
             + ": income per person, the poverty headcount and the person-years out of poverty then also reflect "
             "who stays and who arrives, not only what the households who were there earn; the multipliers give "
             "the income that comes with who lives where apart (composition).")
