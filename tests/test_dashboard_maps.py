@@ -74,6 +74,11 @@ def test_the_run_maps_are_drawn_from_the_same_shapes(tmp_path):
                    "poverty")
     collections = [c for c in fig.axes[0].collections if isinstance(c, PatchCollection)]
     assert len(collections) == 1 and len(collections[0].get_paths()) == len(_projected_units(example)) == 14
+    # the municipalities' names, as the report's tables give them (an adviser trial, session 26: none)
+    shown = {t.get_text() for t in fig.axes[0].texts if t.get_visible()}
+    assert set(territory.names) - {"Capital market"} <= shown | {n for n, k in zip(territory.names, territory.kinds)
+                                                                 if k == "market"}
+    assert figure_problems(fig) == []
 
 
 def test_the_run_maps_draw_a_far_market_at_the_territorys_edge(model, tmp_path):

@@ -29,9 +29,11 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, PathPatch
 from matplotlib.path import Path as MplPath
+from matplotlib.patheffects import withStroke
 
 from ..data.geography import GEOMETRY_FILE
 from ..experiments.compare import HIGH, LOW
+from .figure_check import hide_colliding
 from .plots import MARKET_COLOUR, TRAVEL_BANDS, save, stack_legends
 
 NO_DATA_COLOUR = "#dddddd"
@@ -169,6 +171,8 @@ def draw_roads(ax, graph: nx.Graph, shapes: Shapes, scale: float = 0.6) -> list[
     return drawn
 
 
+NAME_NUDGES = ((0.0, 0.0), (0.0, 8.0), (0.0, -8.0))
+"""Shifts (points) a municipality's name on a map.png may take before it gives way."""
 MARKET_REACH = 0.1
 """How far beyond the municipalities' extent (a share of its larger side) a map draws an
 external market; one further away is drawn there, on its road, with an arrow towards it."""
@@ -264,7 +268,12 @@ def plot_map(territory_dir: str | Path, graph: nx.Graph, values: dict, path: Pat
                           label=f"interval over seeds ({LOW}-{HIGH} %)\nincludes no change")]
     shapes, arrows = markets_within_reach(shapes, graph)
     draw_roads(ax, graph, shapes)
-    draw_markets(ax, shapes, [f"{name} {arrow}".strip() for name, arrow in zip(shapes.market_names, arrows)])
+    markets = draw_markets(ax, shapes, [f"{name} {arrow}".strip() for name, arrow in zip(shapes.market_names, arrows)])
+    # the municipalities' names, as every table of the report gives them (an adviser trial, session
+    # 26: the map had none); a name that would cover another text gives way
+    names = [ax.annotate(name, (x, y), xytext=(0, 0), textcoords="offset points", ha="center", va="center",
+                         fontsize=6.5, path_effects=[withStroke(linewidth=2.2, foreground="white")], zorder=6)
+             for name, (x, y) in zip(shapes.names, shapes.inner)]
     ax.set_title(title, fontsize=10)
     ax.set(xticks=[], yticks=[])
     ax.set_axis_off()
@@ -275,6 +284,7 @@ def plot_map(territory_dir: str | Path, graph: nx.Graph, values: dict, path: Pat
     roads.append(Line2D([], [], ls="", marker="s", markersize=8, markerfacecolor=MARKET_COLOUR,
                         markeredgecolor="black", label="external market"))
     stack_legends(key, [dict(handles=handles)] * bool(handles) + [dict(handles=roads)])
+    hide_colliding(fig, [*markets, *names], nudges=NAME_NUDGES)
     return save(fig, path)
 
 
@@ -315,6 +325,7 @@ def comparison_map(results, design_scenarios: list[dict], reference: str, horizo
     # trial, session 26: the map's colour bar read +-0.03 "share" beside points everywhere else)
     factor, what = (100.0, f"difference in {spec.label.split(':')[0]} (points)") if spec.kind == "share" else \
         (1.0, f"difference in {label[0].lower() + label[1:]}")
+    what += f"\nbelow 0: lower under {others[0]}"
     paired = (factor * (by_seed[others[0]] - by_seed[reference])).dropna().groupby("node_id")
     values = paired.mean().to_dict()
     low, high = paired.quantile(LOW / 100), paired.quantile(HIGH / 100)
