@@ -158,6 +158,29 @@ def test_narrow_columns_break_names_after_underscores_and_never_inside_a_number(
                 assert all(word in words for word in line.split()), (cell, line)
 
 
+def test_a_percent_sign_stays_with_its_number_in_the_typology_change_table():
+    """An adviser trial (session 26): the PDF's 'improved / no change / worsened' cells read
+    '100 % / 0 % / 0' and '%' alone on the next line; the cells join number and sign with a
+    non-breaking space, and the columns are at least as wide as such a pair."""
+    from territory_abm.report.content import typology_change_table
+    from territory_abm.report.pdf import CELL_PAD, TABLE, column_widths, wrap
+
+    NAMES = ["base", "cash_transfers", "roads", "land_redistribution", "policy_mix", "assistance_market_linkage",
+             "environmental_governance", "cct_poor_munis"]  # enough columns that the cells wrap
+    shares = pd.DataFrame([{"group": "rural", "period": "horizon", "scenario": n, "measure": m, "category": c,
+                            "share_of_units": v}
+                           for n in NAMES for m in ("income", "poverty", "inequality", "forest")
+                           for c, v in (("improved", 1.0), ("no change", 0.0), ("worsened", 0.0))])
+    table = typology_change_table(shares, NAMES)
+    cells = [list(table.columns), *table.astype(str).to_numpy().tolist()]
+    widths = column_widths(cells, TABLE)
+    for row in cells[1:]:
+        for cell, w in zip(row[1:], widths[1:]):
+            assert "100\u00a0%" in cell
+            lines = wrap(cell, w - 2 * CELL_PAD[0], TABLE)
+            assert len(lines) > 1 and not any(line.lstrip().startswith("%") for line in lines), lines
+
+
 def test_long_headers_wrap_before_the_numbers_below_them():
     """Page one's table: headers of several words over short intervals. The cells are kept on
     one line (its first layout wrapped '2029: +0.4 [-0.3, / +1.2]' under a long header)."""

@@ -577,7 +577,9 @@ def typology_change_table(shares: pd.DataFrame, names: list[str], period: str = 
         for name in names:
             p = part[(part["scenario"] == name) & (part["measure"] == dim)].set_index("category")["share_of_units"]
             if len(p):
-                row[name] = " / ".join(_pct(p.get(c, np.nan)) for c in CHANGES)
+                # a number keeps its "%" on its line (a non-breaking space: an adviser trial, session 26,
+                # read "100 % / 0 % / 0" and "%" alone on the next line of the PDF)
+                row[name] = " / ".join(_pct(p.get(c, np.nan)).replace(" %", "\u00a0%") for c in CHANGES)
         rows.append(row)
     return pd.DataFrame(rows)
 

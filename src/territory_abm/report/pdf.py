@@ -159,8 +159,8 @@ def column_widths(cells: list[list[str]], style: Style, width: float = WIDTH) ->
         return max([text_width(line, s) for v, s in col for line in v.split("\n")] or [0.0]) + pad
 
     natural = [widest(col) for col in columns]
-    least = [max([text_width(p, s) for v, s in col for w in v.split() for p in pieces(w)] or [0.0]) + pad
-             for col in columns]
+    least = [max([text_width(p, s) for v, s in col for w in re.split(r"[ \n]+", v) for p in pieces(w)] or [0.0])
+             + pad for col in columns]  # words as ``wrap`` breaks them: at spaces, not at non-breaking ones
     if sum(natural) <= width:
         return [n * width / sum(natural) for n in natural]
     # headers wrap before cells do: a column needs its widest cell, and its header's longest word
