@@ -84,6 +84,22 @@ def test_municipality_table_rounds_through_the_same_rule():
     assert table.iloc[0, 1] == "+0.4 [+0.2, +1]" and table.iloc[0, 2] == "0 [0, 0]"
 
 
+def test_municipality_table_says_what_the_programmes_spent_in_each_municipality():
+    """An adviser trial (session 26): the per-municipality tables showed no targeting or spending.
+    With ``policy_cost`` in the results, a column gives what the intervention spent there over
+    the run beyond the reference, mean over seeds, for the whole territory (1 / scale)."""
+    from territory_abm.report.content import SPENT
+
+    rows = [{"scenario": s, "seed": seed, "year": year, "kind": "municipality", "node_id": node, "name": node,
+             "mean_income_pc": 1000.0, "poverty_headcount": 0.3,
+             "policy_cost": (1000.0 * seed if (s == "p" and node == "A" and year > 2020) else 0.0)}
+            for s in ("p", "b") for seed in (1, 2, 3) for node in ("A", "B") for year in (2020, 2021, 2022)]
+    table = municipality_changes(pd.DataFrame(rows), "p", "b", scale=0.25).set_index("Municipality")
+    # A: 2 years x 1,000, 2,000 and 3,000 USD: mean 4,000 simulated, 16,000 whole territory = 16 thousand
+    assert table.loc["A (A)", SPENT] == "16.0" and table.loc["B (B)", SPENT] == "0"
+    assert SPENT not in municipality_changes(pd.DataFrame(rows).drop(columns="policy_cost"), "p", "b").columns
+
+
 # ---------------------------------------------------------------- effects
 def test_effect_sentences_follow_direction_and_whether_the_interval_excludes_zero():
     fall = effect_sentence(Effect("cash", "poverty_headcount", 2020, -0.019, -0.035, -0.001), "baseline")

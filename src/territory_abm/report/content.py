@@ -150,8 +150,8 @@ def build_content(directory: Path, question: str | None = None) -> ReportContent
         typology=typology_tables(shares, names),
         typology_changes=typology_change_table(shares, names), typology_shares=shares,
         tolerances=tolerances,
-        municipalities={n: municipality_changes(results, n, reference) for n in interventions},
-        municipalities_end={n: (year, municipality_changes(results, n, reference, year))
+        municipalities={n: municipality_changes(results, n, reference, scale=scale) for n in interventions},
+        municipalities_end={n: (year, municipality_changes(results, n, reference, year, scale))
                             for n, year in programme_end_years(summary, interventions).items()},
         caveats=caveats(scenarios, len(meta["seeds"]), scale, tolerances,
                         drift=drift_caveat(territory, reference, Tolerances(**tolerances)),
@@ -604,12 +604,26 @@ def node_label(name: str, node_id: str) -> str:
     return f"{name} ({node_id})"
 
 
-def municipality_changes(results: pd.DataFrame, scenario: str, reference: str, year: int | None = None) -> pd.DataFrame:
+SPENT = "Programme spending over the run (thousand USD)"
+"""The per-municipality tables' column of what the programmes spent in each municipality."""
+
+
+def municipality_changes(results: pd.DataFrame, scenario: str, reference: str, year: int | None = None,
+                         scale: float = 1.0) -> pd.DataFrame:
     """Per municipality, income per person and poverty headcount in ``year`` (default the
     horizon) under ``scenario`` minus ``reference``, paired by seed: mean and 5-95 % interval
     (the difference alone with one seed), and the verdict (``verdict``) from both intervals. A
     programme that ended before the horizon is read in its last year too (an adviser's trial:
-    roads gained in its four target municipalities in 2016, the report's horizon showed one)."""
+    roads gained in its four target municipalities in 2016, the report's horizon showed one).
+    Where ``results`` has ``policy_cost`` (by municipality and year), a column :data:`SPENT`: what
+    ``scenario``'s programmes spent there over the whole run beyond the reference's, mean over
+    seeds, whole territory (``scale`` simulated households per real one), so that where a
+    targeted programme went shows beside what it did (an adviser trial, session 26)."""
+    spent = None
+    if "policy_cost" in results:
+        runs = results[results["kind"] != "market"].groupby(["scenario", "seed", "node_id"])["policy_cost"].sum()
+        extra = (runs.loc[scenario] - runs.loc[reference]).groupby(level="node_id").mean()
+        spent = extra * numbers.whole_territory(scale)
     final = results[results["year"] == (results["year"].max() if year is None else year)]
     final = final[final["kind"] != "market"]
     a = final[final["scenario"] == scenario].set_index(["seed", "node_id"])
@@ -635,6 +649,10 @@ def municipality_changes(results: pd.DataFrame, scenario: str, reference: str, y
                                                                  one_run=one_run),
              "Verdict": verdict(inc[1:], pov[1:]), "_sort": inc[0]}
             for name, inc, pov in zip(names, income, poverty)]
+    if spent is not None:
+        nodes = list(joined.groupby(level="node_id", sort=False).groups)
+        for row, node_id in zip(rows, nodes):
+            row[SPENT] = numbers.significant(spent.get(node_id, 0.0) / 1000.0) if spent.get(node_id, 0.0) else "0"
     table = pd.DataFrame(rows).sort_values("_sort", ascending=False, kind="stable")
     return table.drop(columns="_sort").reset_index(drop=True)
 
