@@ -75,29 +75,28 @@ def path_from(params, draws: ContextDraws, since: int = 0, before: ContextPath |
     deviation goes on from where it stands, the indices grow from their level)."""
     years = len(draws.price_shocks) - 1
     t = np.arange(years + 1)
-    shocks = draws.price_shocks
     deviation = np.zeros(years + 1)  # log price around its trend, AR(1) from 0 at the start
     if before is not None:
         deviation[:since + 1] = before.price_deviation[:since + 1]
-    for k in range(max(since, 0) + 1, years + 1):
-        deviation[k] = params.market_price_persistence * deviation[k - 1] + params.market_price_volatility * shocks[k]
-    climate = np.where((draws.climate_draws < params.climate_shock_probability) & (t > 0), params.climate_shock_loss, 0.0)
-    national = (1.0 + params.national_income_growth) ** t
-    outside = (1.0 + params.outside_income_growth) ** t
-    log_price = params.market_price_trend * t + deviation
-    if before is not None:
-        later = t > since
-        ahead = t[later] - since
-        log_price[later] = (np.log(before.price_index[since]) + params.market_price_trend * ahead
-                            + deviation[later] - deviation[since])
-        national[later] = before.national_index[since] * (1.0 + params.national_income_growth) ** ahead
-        outside[later] = before.outside_index[since] * (1.0 + params.outside_income_growth) ** ahead
-        keep = ~later
-        log_price[keep] = np.log(before.price_index[keep])
-        climate[keep], national[keep], outside[keep] = before.climate_loss[keep], before.national_index[keep], \
-            before.outside_index[keep]
-    return ContextPath(price_index=np.exp(log_price), climate_loss=climate, national_index=national,
-                       outside_index=outside, price_deviation=deviation)
+    for k in range(since + 1, years + 1):
+        deviation[k] = (params.market_price_persistence * deviation[k - 1]
+                        + params.market_price_volatility * draws.price_shocks[k])
+    # each series goes on from its level in year ``since`` (the start: price 1, indices 1)
+    log_price0, national0, outside0 = ((0.0, 1.0, 1.0) if before is None else
+                                       (np.log(before.price_index[since]), before.national_index[since],
+                                        before.outside_index[since]))
+    ahead = t - since
+    path = ContextPath(
+        price_index=np.exp(log_price0 + params.market_price_trend * ahead + deviation - deviation[since]),
+        climate_loss=np.where((draws.climate_draws < params.climate_shock_probability) & (t > 0),
+                              params.climate_shock_loss, 0.0),
+        national_index=national0 * (1.0 + params.national_income_growth) ** ahead,
+        outside_index=outside0 * (1.0 + params.outside_income_growth) ** ahead,
+        price_deviation=deviation)
+    if before is not None:  # the years simulated keep their path as it was
+        for field in ("price_index", "climate_loss", "national_index", "outside_index"):
+            getattr(path, field)[:since + 1] = getattr(before, field)[:since + 1]
+    return path
 
 
 def draw_path(params, years: int, rng: np.random.Generator) -> tuple[ContextPath, ContextDraws]:

@@ -41,7 +41,8 @@ from scipy.sparse import csr_array
 from ..data.synthetic import remembered_population
 from ..data.territory import Territory, load_territory
 from ..errors import InputError
-from ..params import Parameters
+from ..params import CONTEXT_GROUP, Parameters
+from ..params import REGISTRY as PARAMETERS
 from ..scenarios.loader import MAX_STEPS, Scenario, make_policy
 from . import (allocator, budgets, context, demography, enterprises, environment, firms, food, formation, labour,
                land_market, migration, outcomes, public, start)
@@ -232,8 +233,9 @@ class TerritoryModel(mesa.Model):
         market price's trend and shocks, climate shocks) move the context path from the next
         year on, with the same random numbers (``context.path_from``)."""
         self.params = self.params.with_overrides(overrides, source="set_parameters")
-        self.context = context.path_from(self.params, self.context_draws, since=self.context.at(self),
-                                         before=self.context)
+        if any(PARAMETERS[name].group == CONTEXT_GROUP for name in overrides):  # others leave the path as drawn
+            self.context = context.path_from(self.params, self.context_draws, since=self.context.at(self),
+                                             before=self.context)
 
     def set_lever(self, lever: str, values: dict[str, float] | None, target="all", label: str | None = None, *,
                   start: int | None = None, end: int | None = None) -> None:

@@ -8,7 +8,7 @@ import secrets
 import numpy as np
 
 from ..errors import InputError
-from ..scenarios.loader import Scenario, load_scenario
+from ..scenarios.loader import REPLACE_CHECKED, Scenario, load_scenario
 
 
 def resolve_scenario(scenario, seed, steps, households_scale, parameters) -> Scenario:
@@ -21,8 +21,7 @@ def resolve_scenario(scenario, seed, steps, households_scale, parameters) -> Sce
         raise InputError("TerritoryModel", "rng", "not taken: give seed= (a whole number); the model's random "
                                                   "streams are all derived from it")
     parameters = dict(parameters)
-    changes = {key: parameters.pop(key) for key in ("start_year", "poverty_line", "record_households")
-               if key in parameters}
+    changes = {key: parameters.pop(key) for key in REPLACE_CHECKED if key in parameters}  # the scenario's own fields
     if seed is not None:
         changes["seed"] = seed
     elif fresh:

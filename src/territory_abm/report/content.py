@@ -133,6 +133,7 @@ def build_content(directory: Path, question: str | None = None) -> ReportContent
     tolerances = dict(meta.get("typology", first.get("typology", {})))
     seeds = len(meta["seeds"])
     one_run = seeds == 1  # the tables show differences alone: one run has no interval
+    unpaid = unpaid_in_some_seeds(summary)
     return ReportContent(
         question=question, not_only_policies=not_only_policies([by_name[n] for n in names]),
         overview=overview_table(summary, impact, interventions, scale, one_run),
@@ -145,8 +146,7 @@ def build_content(directory: Path, question: str | None = None) -> ReportContent
         headline=headline_table(summary, names, reference, scale, one_run),
         programme_end=programme_end_table(summary, interventions, scale, one_run),
         cost_effectiveness=cost_table(summary, interventions, scale, one_run),
-        multipliers=multiplier_table(impact, unpaid_in_some_seeds(summary)),
-        multiplier_notes=multiplier_sign_notes(impact, unpaid_in_some_seeds(summary)),
+        multipliers=multiplier_table(impact, unpaid), multiplier_notes=multiplier_sign_notes(impact, unpaid),
         typology=typology_tables(shares, names),
         typology_changes=typology_change_table(shares, names), typology_shares=shares,
         tolerances=tolerances,
@@ -191,8 +191,7 @@ def read_first(scenarios: list[dict], summary: pd.DataFrame, reference: str, int
     found = []
     for name in interventions:
         end, horizon = dated_effects(summary, name, "population")
-        clear = [e for e in (horizon, end) if e is not None and e.distinguishable and e.direction != 0]
-        found += clear[:1] or [e for e in (horizon,) if e is not None]
+        found += [e for e in (horizon, end) if e is not None and e.distinguishable and e.direction != 0][:1]
     head = []
     if territory is not None and first is not None:
         head.append(reference_path_caveat(territory, reference, first))
@@ -446,6 +445,12 @@ MULTIPLIER_KINDS = (("multiplier", "Per USD of cost: cumulative, all years of th
 that pays households no cash has no row per USD transferred)."""
 
 
+MULTIPLIER_PARTS = (("Income gained per USD: all", "total"), ("of which beneficiaries", "beneficiaries"),
+                    ("of which others living in both runs (spillover)", "spillover"),
+                    ("of which who lives where (composition)", "composition"))
+"""The multiplier table's columns and the parts of ``impact.csv`` they show."""
+
+
 def multiplier_table(impact: pd.DataFrame, unpaid: set[str] | frozenset = frozenset()) -> pd.DataFrame:
     """Per scenario, one row per kind of multiplier: income gained per USD of programme
     cost, or per USD transferred to households, by all households, and its three parts: the
@@ -456,21 +461,15 @@ def multiplier_table(impact: pd.DataFrame, unpaid: set[str] | frozenset = frozen
         one_run = getattr(r, "seeds", 2) == 1  # impact.csv's seeds: one run has no interval
         if unreadable_multipliers(r, unpaid):
             rows.append({"Scenario": r.scenario, "Households reached": _pct(r.share_of_households_reached),
-                         "Multiplier": "not shown (see the note below)", **{column: numbers.MISSING for column in (
-                             "Income gained per USD: all", "of which beneficiaries",
-                             "of which others living in both runs (spillover)",
-                             "of which who lives where (composition)")}})
+                         "Multiplier": "not shown (see the note below)",
+                         **{column: numbers.MISSING for column, _ in MULTIPLIER_PARTS}})
             continue
         for name, label in MULTIPLIER_KINDS:
             if not hasattr(r, f"{name}_total") or (name.startswith("transfer")
                                                    and not np.isfinite(getattr(r, f"{name}_total"))):
                 continue
             rows.append({"Scenario": r.scenario, "Households reached": _pct(r.share_of_households_reached),
-                         "Multiplier": label,
-                         "Income gained per USD: all": _mult(r, "total", name, one_run),
-                         "of which beneficiaries": _mult(r, "beneficiaries", name, one_run),
-                         "of which others living in both runs (spillover)": _mult(r, "spillover", name, one_run),
-                         "of which who lives where (composition)": _mult(r, "composition", name, one_run)})
+                         "Multiplier": label, **{column: _mult(r, part, name, one_run) for column, part in MULTIPLIER_PARTS}})
     return pd.DataFrame(rows)
 
 
@@ -632,8 +631,9 @@ def municipality_changes(results: pd.DataFrame, scenario: str, reference: str, y
     joined = a[["name", "mean_income_pc", "poverty_headcount"]].join(ref, how="inner")
     joined["d_income"] = joined["mean_income_pc"] - joined["mean_income_pc_ref"]
     joined["d_poverty"] = joined["poverty_headcount"] - joined["poverty_headcount_ref"]
-    names, income, poverty = [], [], []  # (mean, low, high) of each municipality's differences
+    nodes, names, income, poverty = [], [], [], []  # (mean, low, high) of each municipality's differences
     for node_id, part in joined.groupby(level="node_id", sort=False):
+        nodes.append(node_id)
         names.append(node_label(part["name"].iloc[0], node_id))
         for cells, column in ((income, "d_income"), (poverty, "d_poverty")):
             x = part[column].to_numpy(float)
@@ -650,9 +650,9 @@ def municipality_changes(results: pd.DataFrame, scenario: str, reference: str, y
              "Verdict": verdict(inc[1:], pov[1:]), "_sort": inc[0]}
             for name, inc, pov in zip(names, income, poverty)]
     if spent is not None:
-        nodes = list(joined.groupby(level="node_id", sort=False).groups)
         for row, node_id in zip(rows, nodes):
-            row[SPENT] = numbers.significant(spent.get(node_id, 0.0) / 1000.0) if spent.get(node_id, 0.0) else "0"
+            amount = spent.get(node_id, 0.0) / 1000.0
+            row[SPENT] = numbers.significant(amount) if amount else "0"
     table = pd.DataFrame(rows).sort_values("_sort", ascending=False, kind="stable")
     return table.drop(columns="_sort").reset_index(drop=True)
 

@@ -396,16 +396,16 @@ def close_person_years_sentence(summary: pd.DataFrame, interventions: list[str],
     would (an adviser trial, session 26: the report named assistance_market_linkage, 16,000
     [1,930, 26,800], and said nothing of roads, 15,700 [-3,560, 28,100], cheaper per person-year)."""
     best = _person_years(summary, most)
-    close = []
+    names, close = [], []
     for name in interventions:
         row = _person_years(summary, name) if name != most else None
         if row is not None and best["diff_q05"] <= row["diff_to_reference"] <= best["diff_to_reference"]:
             mean, low, high = (numbers.significant(row[c] / scale) for c in ("diff_to_reference", "diff_q05",
                                                                               "diff_q95"))
+            names.append(name)
             close.append(f"{name} ({mean} [{low}, {high}])")
     if not close:
         return ""
-    names = [c.split(" (")[0] for c in close]
     return (f"{', '.join(close)} {'lies' if len(close) == 1 else 'lie'} within that range: these seeds do not rank "
             f"{most} above {' or '.join(names)}; to test the difference, run compare with {most} first (as the "
             f"reference) and {' and '.join(names)} after it, paired by seed.")
