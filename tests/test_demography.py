@@ -59,6 +59,48 @@ def test_births_sum_to_the_territory_rate_and_never_go_to_the_dead(rows, rate):
         assert np.all(births[short] <= lack[short] + 1e-12)
 
 
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(1, 9), st.integers(0, 3), st.floats(10.0, 1e5), st.booleans(),
+                          st.integers(0, 2)), min_size=2, max_size=30),
+       st.floats(0.004, 0.04), st.floats(0.5, 1.0))
+def test_cities_have_their_ratio_of_the_births_per_person(rows, rate, ratio):
+    """``city_birth_ratio``: the cities' households have ``ratio`` times the rural
+    municipalities' births per person, the territory's births stay ``rate`` times its
+    persons, and each kind shares its own births (none to the dead). Node 2 is a city."""
+    members, lack, income, alive, node = (np.array(c) for c in zip(*rows))
+    hh = households(members, members + lack, income, alive)
+    hh.node[:] = node
+    city = np.array([False, False, True])
+    p = Parameters().with_overrides({"city_birth_ratio": ratio})
+    births = household_births(p, rate, hh, city)
+    assert births.sum() == pytest.approx(rate * members[alive].sum(), abs=1e-9)
+    assert np.all(births[~alive] == 0) and np.all(births >= 0)
+    in_city, in_rural = alive & (node == 2), alive & (node != 2)
+    if in_city.any() and in_rural.any():
+        per_person = births[in_city].sum() / members[in_city].sum(), births[in_rural].sum() / members[in_rural].sum()
+        assert per_person[0] == pytest.approx(ratio * per_person[1], rel=1e-9)
+    # at ratio 1 the kinds are not told apart: the same births to the bit
+    same = household_births(Parameters(), rate, hh, city)
+    assert np.array_equal(same, household_births(Parameters(), rate, hh))
+
+
+def test_the_start_ages_cities_at_their_birth_rate():
+    """With ``city_birth_ratio`` r, children in the cities reach working age at r times the
+    rate of the rural municipalities relative to the same start at ratio 1 (each node's
+    starting age structure kept at its kind's births, ``start.maturation_rate``), and the
+    territory's births at the start are unchanged."""
+    sc = load_scenario(SCENARIOS / "stationary.toml").replace(households_scale=0.05, steps=1, seed=2)
+    same = TerritoryModel(sc)
+    apart = TerritoryModel(sc.replace(parameters=sc.parameters.with_overrides({"city_birth_ratio": 0.6})))
+    city, populated = same.city_nodes, same.populated
+    assert city.any() and (populated & ~city).any()
+    change = apart.maturation_rate / same.maturation_rate
+    assert np.ptp(change[city]) == pytest.approx(0.0, abs=1e-12)
+    assert np.ptp(change[populated & ~city]) == pytest.approx(0.0, abs=1e-12)
+    assert change[city][0] == pytest.approx(0.6 * change[populated & ~city][0], rel=1e-12)
+    assert change[populated & ~city][0] > 1.0
+
+
 def test_new_households_keep_the_size_they_form_with():
     model = TerritoryModel(load_scenario(SCENARIOS / "stationary.toml").replace(households_scale=0.05, steps=1, seed=2))
     hh = model.households

@@ -3,7 +3,14 @@
 Every shipped policy scenario of the example territory and one classroom scenario run at a
 small scale for a few years; their territory table, municipality table, yearly money flows
 and (for the baseline) per-household records must match ``tests/golden/`` to a relative
-tolerance of 1e-9. A change of behaviour fails here. After a deliberate change, regenerate
+tolerance of 1e-5 (and 1e-9 absolute). A change of behaviour fails here: a change of rule moves
+these tables by far more. Not to the bit, because the last bits of numpy's vectorised functions
+differ between processors and a run carries them on: the tables stored on session 26's
+machine differ on session 27's (an AMD EPYC with AVX2) in 3 of the 8 runs, by at most 5.0e-7
+(an assisted municipality's poverty gap), 1.5e-7 (the baseline's movers' income ratio) and
+2.5e-8 (the policy mix's farm sales), the other 5 runs within 1.4e-14. On one machine a seeded
+run is identical to the bit, which ``benchmarks/fingerprint.py`` checks. After a
+deliberate change, regenerate
 the tables with
 
     .venv/bin/python -m pytest tests/test_golden.py --update-golden
@@ -25,7 +32,7 @@ from territory_abm.output import tables
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = Path(__file__).resolve().parent / "golden"
-RTOL, ATOL = 1e-9, 1e-9
+RTOL, ATOL = 1e-5, 1e-9  # across processors: see the module's docstring
 
 # (scenario file, households scale, steps, seed); policies of the example start in 2012
 RUNS = {

@@ -178,6 +178,7 @@ _ENTRIES: tuple[Parameter, ...] = (
     _p("enforcement_effectiveness", "1/(USD/ha)", 0.5, 0.0, 5.0, "enforcement gain per USD spent per hectare of forest", "environment"),
     # --- context: what moves a territory without any local policy (scenario [context]) ---
     _p("birth_rate", "1/yr", 0.020, 0.004, 0.04, "births per person per year at the start (children reach working age at the rate that keeps each node's starting age structure at this birth rate)", "context"),
+    _p("city_birth_ratio", "1", 1.0, 0.5, 1.0, "births per person in the intermediate cities over those in the rural municipalities, the territory's births staying birth_rate times its persons (the rural-urban fertility gap of the demographic transition: Latin American urban total fertility about 0.7 of rural around 2000, CELADE; assumption for the ratio of crude rates). 1, the default: the same rate everywhere", "context"),
     _p("death_rate", "1/yr", 0.006, 0.002, 0.015, "deaths per person per year at the start", "context"),
     _p("birth_rate_trend", "1/yr per yr", 0.0, -0.002, 0.001, "yearly change of the birth rate (the demographic transition: negative where fertility falls)", "context"),
     _p("death_rate_trend", "1/yr per yr", 0.0, -0.0005, 0.0005, "yearly change of the death rate", "context"),

@@ -38,7 +38,8 @@ def births_and_deaths(model) -> None:
     model.flows.births, model.flows.deaths = demography(
         alive=alive, members=hh.members, adults=hh.adults, education=hh.education, node=hh.node, u_birth=u_birth,
         u_death=u_death, u_adult=u_adult,
-        birth_rate=household_births(model.params, context.birth_rate(model), hh) / np.maximum(hh.members, 1),
+        birth_rate=household_births(model.params, context.birth_rate(model), hh, model.city_nodes)
+        / np.maximum(hh.members, 1),
         death_rate=context.death_rate(model),
         maturation_rate=model.maturation_rate, adult_schooling=schooling, n_nodes=n)
     gone = np.flatnonzero(alive & (hh.members <= 0))
@@ -63,12 +64,29 @@ def dissolve(model, rows: np.ndarray, item: str, payee: str) -> None:
     hh.employed[rows] = 0
 
 
-def household_births(params, rate: float, hh) -> np.ndarray:
+def household_births(params, rate: float, hh, city: np.ndarray | None = None) -> np.ndarray:
     """Expected births of each household this year (persons): the territory's ``rate`` times
     its persons, shared first among the alive households below their usual size in
     proportion to the members they lack (at most what they lack), and what is left beyond
-    that by :func:`household_birth_rates` (more to poorer households)."""
-    alive = hh.alive
+    that by :func:`household_birth_rates` (more to poorer households).
+
+    With ``city_birth_ratio`` other than 1 and ``city`` (per node: an intermediate city) given,
+    the cities' households have that ratio times the rural municipalities' births per person,
+    the two rates set so that the territory's births stay ``rate`` times its persons, and each
+    kind shares its own births as above."""
+    ratio = params.city_birth_ratio
+    if city is None or ratio == 1.0:
+        return _births_among(params, rate, hh, hh.alive)
+    in_city = city[hh.node] & hh.alive
+    in_rural = hh.alive & ~in_city
+    persons_city, persons_rural = float(hh.members[in_city].sum()), float(hh.members[in_rural].sum())
+    rural_rate = rate * (persons_city + persons_rural) / max(persons_rural + ratio * persons_city, 1e-12)
+    return (_births_among(params, rural_rate, hh, in_rural)
+            + _births_among(params, ratio * rural_rate, hh, in_city))
+
+
+def _births_among(params, rate: float, hh, alive: np.ndarray) -> np.ndarray:
+    """:func:`household_births` over the households ``alive`` marks (0 for the others)."""
     need = lacking_members(members=hh.members, usual_size=hh.usual_size, alive=alive)
     lack, lacking = need.lack, need.lacking
     total = rate * need.persons

@@ -117,6 +117,7 @@ class TerritoryModel(mesa.Model):
         self.n_nodes = n = t.n_nodes
         self.populated = t.populated
         self.is_market = ~self.populated
+        self.city_nodes = np.asarray(t.kinds) == "city"  # intermediate cities (the rest: rural municipalities, markets)
         self.graph = t.graph.copy()
         self.context, self.context_draws = context.draw_path(self.params, scenario.steps, self.streams["context"])
         public.update_travel(self)

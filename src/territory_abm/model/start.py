@@ -865,6 +865,12 @@ def maturation_rate(model) -> np.ndarray:
     children = bincount(hh.node, (hh.members - hh.adults) * hh.alive, minlength=n).astype(float)
     rates = household_birth_rates(model.params, model.params.birth_rate, hh.income, hh.members, hh.alive)
     persons = bincount(hh.node, hh.members * hh.alive, minlength=n).astype(float)
+    if model.params.city_birth_ratio != 1.0:  # each kind's births per person (demography.household_births)
+        ratio, city = model.params.city_birth_ratio, model.city_nodes
+        births = rates * hh.members * hh.alive
+        in_city = city[hh.node]
+        rural_factor = births.sum() / max(births[~in_city].sum() + ratio * births[in_city].sum(), 1e-12)
+        rates = rates * np.where(in_city, ratio * rural_factor, rural_factor)
     with np.errstate(invalid="ignore", divide="ignore"):
         b = bincount(hh.node, rates * hh.members * hh.alive, minlength=n) / persons
     overall = model.params.birth_rate * adults.sum() / max(children.sum(), 1.0)
