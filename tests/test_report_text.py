@@ -254,16 +254,16 @@ def test_the_cheapest_per_person_year_is_among_those_that_bring_person_years_out
     # the question 'which does most' answered over the run, for the whole territory
     assert ("Over the run, the most person-years out of poverty that can be told from chance come under assist "
             "(54,400 [19,100, 90,400] person-years, whole territory).") in text
-    assert "cannot be told from chance: with more seeds" not in text  # land, left out, is dearer
+    assert "with more seeds the ranking may change" not in text  # land, left out, is dearer
     # an adviser's trial (session 24): one cheaper at the mean but left out (its range reaches zero) is said
     rows += [("bridge", "horizon", 2030, "poverty_headcount", 0.3, 0.0, -0.01, 0.01),
              ("bridge", "horizon", 2030, "poverty_person_years_avoided", 3925.0, 3925.0, -890.0, 7025.0),
              ("bridge", "horizon", 2030, "cost_per_poverty_person_year_avoided", 639.0, 639.0, 639.0, 639.0)]
     text = " ".join(key_findings(_summary(rows), "base", ["roads", "assist", "cash", "land", "bridge"], scale=0.25))
     assert "the cheapest per person-year out of poverty is roads (761 USD" in text
-    assert ("bridge costs less per person-year out of poverty at the mean over seeds (639 USD, against 761 USD for "
-            "roads), but its person-years out of poverty (15,700 [-3,560, 28,100]) cannot be told from chance: with "
-            "more seeds the ranking may change.") in text
+    assert ("For bridge, the person-years out of poverty (15,700 [-3,560, 28,100]) cannot be told from chance, so its cost "
+            "per person-year is not established; the ratio of its mean cost to its mean person-years is lower (639 "
+            "USD, against 761 USD for roads): with more seeds the ranking may change.") in text
     # roads' mean lies within assist's range: the seeds do not rank them (session 26)
     assert ("roads (52,400 [23,000, 78,400]) lies within that range: these seeds do not rank assist above roads; to "
             "test the difference, run compare with assist first (as the reference) and roads after it, paired by "
@@ -284,9 +284,10 @@ def test_with_one_intervention_told_from_chance_the_close_and_cheaper_ones_are_s
     assert "the most person-years out of poverty that can be told from chance come under assistance" in text
     assert ("roads (15,700 [-3,560, 28,100]), cash (12,200 [-12,100, 27,900]) lie within that range: these seeds do "
             "not rank assistance above roads or cash") in text
-    assert ("roads costs less per person-year out of poverty at the mean over seeds (639 USD, against 856 USD for "
-            "assistance)") in text
-    assert "cash costs less" not in text  # dearer than assistance
+    assert ("For roads, the person-years out of poverty (15,700 [-3,560, 28,100]) cannot be told from chance, so its cost "
+            "per person-year is not established; the ratio of its mean cost to its mean person-years is lower (639 "
+            "USD, against 856 USD for assistance)") in text
+    assert "For cash" not in text  # dearer than assistance
 
 
 def test_page_one_table_gives_cost_per_year_poverty_at_the_end_and_horizon_and_person_years():
@@ -420,7 +421,7 @@ def test_drift_caveat_comes_from_the_reference_runs_numbers():
 def test_counts_and_costs_are_shown_for_the_whole_territory_and_shares_as_simulated():
     """At households_scale 0.1 the report shows residents and costs ten times the simulated
     figures (the model scales budgets with households), shares unchanged."""
-    from territory_abm.report.content import cost_table
+    from territory_abm.report.content import COST_COLUMNS, cost_table
 
     rows = [("base", "horizon", 2020, "population", 1000.0, 0.0, 0.0, 0.0),
             ("base", "horizon", 2020, "poverty_headcount", 0.3, 0.0, 0.0, 0.0),
@@ -436,12 +437,13 @@ def test_counts_and_costs_are_shown_for_the_whole_territory_and_shares_as_simula
     assert at_tenth.loc[residents, "cash"].split("\n")[1] == "+300 [+200, +400]"
     assert at_tenth.loc[poverty, "cash"] == at_full.loc[poverty, "cash"]
     cost = cost_table(_summary(rows), ["cash"], 0.1).iloc[0]
-    assert cost["Programme cost over the run (thousand USD)"] == "5,000 [5,000, 5,000]"
-    assert cost["Person-years out of poverty (person-years)"] == "1,000 [500, 1,500]"
+    assert cost[COST_COLUMNS[0]] == "5,000 [5,000, 5,000]"
+    assert cost[COST_COLUMNS[1]] == "1,000 [500, 1,500]"
+    assert cost[COST_COLUMNS[2]] == "5,000 [3,330, 10,000]"  # a ratio: the same at any scale
     # more person-years in poverty than the reference: no cost per person-year, said in words
     worse = [r if r[3] != "poverty_person_years_avoided" else (*r[:5], -180.0, -400.0, 60.0) for r in rows]
-    assert cost_table(_summary(worse), ["cash"], 0.1).iloc[0]["Cost per person-year out of poverty (USD)"] == \
-        "none on average"
+    assert cost_table(_summary(worse), ["cash"], 0.1).iloc[0][COST_COLUMNS[2]] == \
+        "not established: no person-years out of poverty on average"
 
 
 @pytest.mark.parametrize("income, poverty, expected", [
@@ -459,32 +461,59 @@ def test_a_municipality_verdict_reads_income_and_poverty(income, poverty, expect
     assert verdict(income, poverty) == expected
 
 
-def test_cost_per_person_year_has_a_bootstrap_interval_over_seeds():
-    from territory_abm.experiments.compare import _ratio_of_means, _ratio_of_means_interval
+def test_the_cost_per_person_years_interval_comes_from_the_person_years_interval_and_agrees_with_it():
+    """An adviser trial (session 27): the cost-effectiveness table gave person-years with their
+    5-95 % range over seeds and the cost per person-year with a bootstrap interval of the ratio
+    of the means: person-years [-1,100, 3,200] (not told from chance) sat beside a finite cost
+    per person-year. The ratio's interval is now the mean cost over the ends of the person-years'
+    interval (the same seeds), finite exactly where that interval lies above zero."""
+    from territory_abm.experiments.compare import cost_per_unit, interval
+    from territory_abm.report.findings import side
 
-    cost, avoided = [1e6, 1.1e6, 0.9e6, 1.0e6, 1.05e6], [350.0, 3289.0, 1200.0, 2000.0, 1500.0]
-    low, high = _ratio_of_means_interval(cost, avoided)
-    ratio = _ratio_of_means(cost, avoided)
-    assert low < ratio < high < np.inf  # a real interval around the ratio of the means
-    assert (low, high) == _ratio_of_means_interval(cost, avoided)  # the same runs, the same interval
-    same = _ratio_of_means_interval([200.0, 400.0, 600.0], [1.0, 2.0, 3.0])  # every seed's ratio is 200
-    assert same == pytest.approx((200.0, 200.0))
-    low, high = _ratio_of_means_interval(cost[:4], [1000.0, -400.0, -300.0, -100.0])  # avoided on average, not surely
-    assert np.isfinite(_ratio_of_means(cost[:4], [1000.0, -400.0, -300.0, -100.0]))
-    assert 0 < low < np.inf and np.isinf(high)  # the seeds do not rule out that nothing was avoided: no upper bound
-    low, high = _ratio_of_means_interval([-1e5, 2e5, 1e5, 3e5], [1000.0, 1200.0, 900.0, 1100.0])
-    assert low >= 0 and np.isfinite(high)  # a resample without extra cost costs 0 per person-year, not inf
-    assert all(np.isnan(_ratio_of_means_interval(cost[:2], avoided[:2])))  # too few seeds for an interval
+    cost = [1.00e6, 1.02e6, 0.98e6, 1.01e6, 0.99e6, 1.0e6, 1.03e6, 0.97e6]
+    avoided = [-400.0, -100.0, 3100.0, 2900.0, 3200.0, 2800.0, 3000.0, 3100.0]  # two seeds of eight avoid none
+    ratio, low, high = cost_per_unit(interval(cost)[0], interval(avoided))
+    assert side(*interval(avoided)[1:]) == 0 and np.isinf(high)  # the bootstrap gave a finite upper end here
+    assert ratio == pytest.approx(np.mean(cost) / np.mean(avoided)) and low == pytest.approx(np.mean(cost) / interval(avoided)[2])
+    clear = [3000.0, 3100.0, 2900.0, 3200.0, 2800.0, 3000.0, 3100.0, 3050.0]
+    ratio, low, high = cost_per_unit(interval(cost)[0], interval(clear))
+    mean, q05, q95 = interval(clear)
+    assert (low, high) == pytest.approx((np.mean(cost) / q95, np.mean(cost) / q05)) and low < ratio < high
+    # over many draws: a finite upper end exactly where the person-years are told from chance
+    rng = np.random.default_rng(27)
+    for _ in range(500):
+        gained = rng.normal(rng.normal(500, 800), rng.uniform(50, 1500), size=int(rng.integers(2, 12)))
+        spent = rng.normal(1e6, 1e5, size=gained.size)
+        ratio, low, high = cost_per_unit(interval(spent)[0], interval(gained))
+        told = side(*interval(gained)[1:]) > 0
+        assert np.isfinite(high) == told, gained
+        assert np.isfinite(ratio) == (interval(gained)[0] > 0)
+    assert all(np.isnan(cost_per_unit(1e6, (300.0, 300.0, 300.0))[1:]))  # one seed: the ratio, no interval
+    assert all(np.isnan(cost_per_unit(0.0, (300.0, 200.0, 400.0))))  # no extra cost: no cost per unit
 
 
-def test_cost_per_person_year_text_shows_an_interval_only_where_there_is_one():
-    from territory_abm.report.content import _ratio_text
+def test_the_cost_table_says_which_interval_is_which_and_not_established_where_person_years_include_zero():
+    from territory_abm.report.content import COST_COLUMNS, cost_table, cost_per_unit_text
+    from territory_abm.report.text import COST_EFFECTIVENESS
 
-    row = pd.Series({"mean": 464.36, "q05": 325.0, "q95": 815.0})
-    assert _ratio_text(row) == "464 [325, 815]"
-    assert _ratio_text(row.replace(815.0, np.inf)) == "464 [325, no upper bound]"
-    assert _ratio_text(pd.Series({"mean": 464.36, "q05": 464.36, "q95": 464.36})) == "464"  # written before intervals
-    assert _ratio_text(pd.Series({"mean": np.nan, "q05": np.nan, "q95": np.nan})) == numbers.MISSING
+    rows = [("cash", "horizon", 2030, "policy_cost_total", 8e5, 8e5, 7.9e5, 8.1e5),
+            ("cash", "horizon", 2030, "poverty_person_years_avoided", 1600.0, 1600.0, -110.0, 3200.0),
+            ("roads", "horizon", 2030, "policy_cost_total", 6e5, 6e5, 6e5, 6e5),
+            ("roads", "horizon", 2030, "poverty_person_years_avoided", 1500.0, 1500.0, 1000.0, 2000.0),
+            ("land", "horizon", 2030, "policy_cost_total", 6e5, 6e5, 6e5, 6e5),
+            ("land", "horizon", 2030, "poverty_person_years_avoided", -180.0, -180.0, -400.0, 60.0)]
+    table = cost_table(_summary(rows), ["cash", "roads", "land"], 0.1).set_index("Scenario")
+    per = COST_COLUMNS[2]
+    assert "5-95 % over seeds" in COST_COLUMNS[0] and "5-95 % over seeds" in COST_COLUMNS[1]
+    assert "the person-years' interval" in per
+    assert table.loc["cash", per] == "not established: the interval of the person-years out of poverty includes 0"
+    assert table.loc["cash", COST_COLUMNS[1]] == "16,000 [-1,100, 32,000]"
+    assert table.loc["roads", per] == "400 [300, 600]"  # 6e5 / 1500, 6e5 / 2000, 6e5 / 1000
+    assert table.loc["land", per] == "not established: no person-years out of poverty on average"
+    assert "not established" in COST_EFFECTIVENESS and "bootstrap" not in COST_EFFECTIVENESS
+    one = cost_table(_summary(rows), ["roads"], 0.1, one_run=True).iloc[0]
+    assert one[per] == "400"  # one run: the ratio alone, as every difference of one run
+    assert cost_per_unit_text(None, None, "person-years") == numbers.MISSING
 
 
 def test_the_residents_sentence_counts_the_whole_territory_and_needs_a_clear_change():

@@ -15,12 +15,10 @@ same) and reports rural municipalities and intermediate cities apart.
 
 from __future__ import annotations
 
-import warnings
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy.stats import bootstrap
 
 from ..errors import InputError
 from ..outcomes import DIFFERENCES as DIFFERENCES_OUTCOMES
@@ -233,7 +231,8 @@ class Comparison:
 
     def _cost_effectiveness(self, scenario: str) -> dict[str, dict[str, list[float]]]:
         """Cost (USD over the run), poverty person-years avoided, and cost per person-year
-        out of poverty (ratio of the means over seeds in the ``mean`` column)."""
+        out of poverty (the ratio of the means over seeds in the ``mean`` column, its interval
+        from the person-years' interval over the same seeds: :func:`cost_per_unit`)."""
         cost, avoided, lifted_end = [], [], []
         for s in self.paired_seeds:
             t, r = self.runs[(scenario, s)]["territory"], self.runs[(self.reference, s)]["territory"]
@@ -246,8 +245,7 @@ class Comparison:
         out = {"policy_cost_total": {"value": total, "diff": cost},
                "poverty_person_years_avoided": {"value": avoided, "diff": avoided},
                "persons_out_of_poverty_final_year": {"value": lifted_end, "diff": lifted_end}}
-        ratio = _ratio_of_means(cost, avoided)
-        low, high = _ratio_of_means_interval(cost, avoided) if np.isfinite(ratio) else (np.nan, np.nan)
+        ratio, low, high = cost_per_unit(interval(cost)[0], interval(avoided))
         out["cost_per_poverty_person_year_avoided"] = {"value": [ratio], "diff": [ratio], "interval": (low, high)}
         return out
 
@@ -471,41 +469,43 @@ def _summary_row(scenario, period, year, outcome, values, diffs) -> dict:
             "diff_to_reference": dmean, "diff_q05": dlo, "diff_q95": dhi}
 
 
-def _ratio_of_means(numerator: list[float], denominator: list[float]) -> float:
-    num, den = np.mean(numerator) if numerator else np.nan, np.mean(denominator) if denominator else np.nan
-    return float(num / den) if den and den > 0 and num > 0 else np.nan
-
-
 STEADY_SEEDS = 20
 """Seeds from which the 5-95 % ranges over seeds are read without a note of caution."""
-RATIO_RESAMPLES = 2000
-"""Bootstrap resamples of the seeds behind the interval of a ratio of means."""
-RATIO_MIN_SEEDS = 3
-"""Fewest seeds for which a ratio of means gets an interval."""
 
 
-def _ratio_of_means_interval(numerator: list[float], denominator: list[float]) -> tuple[float, float]:
-    """5-95 % interval of the ratio of the means over seeds (``_ratio_of_means``): a
-    percentile bootstrap that resamples the seeds, pairs kept (``scipy.stats.bootstrap``,
-    with a fixed generator, so the same runs give the same interval). A resample whose mean
-    denominator is not positive (no poverty avoided) has no finite ratio and counts as +inf,
-    so the upper end is inf when the seeds do not rule out that nothing was avoided; one whose
-    mean numerator is not positive (no extra cost) counts as 0. NaN, NaN with fewer than
-    ``RATIO_MIN_SEEDS`` seeds."""
-    num, den = np.asarray(numerator, float), np.asarray(denominator, float)
-    if len(num) < RATIO_MIN_SEEDS:
-        return np.nan, np.nan
+def cost_per_unit(cost: float, gained: tuple[float, float, float]) -> tuple[float, float, float]:
+    """Cost per unit gained (per person-year out of poverty, per hectare of forest kept) and
+    its interval, from the gain's own interval over seeds, so that the two never disagree.
 
-    def ratio(a, b, axis=-1):
-        ma, mb = np.mean(a, axis=axis), np.mean(b, axis=axis)
-        avoided = mb > 0
-        return np.where(avoided, np.maximum(ma, 0.0) / np.where(avoided, mb, 1.0), np.inf)
+    Parameters
+    ----------
+    cost : float
+        The programme's extra cost over the run, mean over seeds (USD).
+    gained : tuple of float
+        The gain's mean and 5-95 % interval over the same seeds' paired differences (as
+        :func:`interval` gives them; a gain below 0 is a loss).
 
-    with np.errstate(invalid="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # a degenerate resample distribution (equal seeds) is still an answer
-        result = bootstrap((num, den), ratio, paired=True, vectorized=True, confidence_level=(HIGH - LOW) / 100,
-                           n_resamples=RATIO_RESAMPLES, method="percentile", random_state=np.random.default_rng(0))
-    return float(result.confidence_interval.low), float(result.confidence_interval.high)
+    Returns
+    -------
+    tuple of float
+        ``cost / mean`` and the interval ``cost / high`` to ``cost / low``: the mean cost over
+        the ends of the gain's interval. The upper end is ``inf`` where the gain's interval
+        reaches 0 or below (the seeds do not rule out that nothing was gained, so no finite
+        cost per unit is established: exactly where the gain is not told from chance); all
+        NaN where there is no extra cost or no gain on average; NaN ends where the gain's
+        interval has no width (one seed).
+
+    Until session 27 the interval was a bootstrap of the ratio of the means over the seeds,
+    another kind of interval than the gain's beside it: an adviser trial read person-years
+    whose interval crossed 0 beside a finite cost per person-year, and the converse.
+    """
+    mean, low, high = (float(x) for x in gained)
+    if not (np.isfinite(cost) and np.isfinite(mean) and cost > 0 and mean > 0):
+        return np.nan, np.nan, np.nan
+    ratio = cost / mean
+    if not (np.isfinite(low) and np.isfinite(high)) or low >= high:
+        return ratio, np.nan, np.nan
+    return ratio, cost / high, (cost / low if low > 0 else np.inf)
 
 
 def _extra_cost(territory: pd.DataFrame, reference: pd.DataFrame) -> float:

@@ -15,8 +15,8 @@ import pandas as pd
 
 from ..data.importer import filled_summary
 from ..errors import InputError
-from ..experiments.compare import (DIFFERENCE, HIGH, HORIZON, LOW, PROGRAMME_END, STEADY_SEEDS, differences_text,
-                                   node_income_changes, setting_differences)
+from ..experiments.compare import (DIFFERENCE, HIGH, HORIZON, LOW, PROGRAMME_END, STEADY_SEEDS, cost_per_unit,
+                                   differences_text, node_income_changes, setting_differences)
 from ..experiments.store import ResultStore
 from ..outcomes import CHANGES, DIMENSIONS, GROUPS, TYPES, Tolerances, outcome
 from ..output.maps import no_geo_extra_note
@@ -386,43 +386,56 @@ def overview_table(summary: pd.DataFrame, impact: pd.DataFrame, interventions: l
     return pd.DataFrame(rows)
 
 
+COST_COLUMNS = ("Programme cost over the run (thousand USD): mean [5-95 % over seeds]",
+                "Person-years out of poverty: mean [5-95 % over seeds]",
+                "Cost per person-year out of poverty (USD): mean cost / mean person-years [mean cost / the ends of "
+                "the person-years' interval]")
+"""The cost-effectiveness table's columns after the scenario's, each saying which interval it gives."""
+
+
 def cost_table(summary: pd.DataFrame, interventions: list[str], scale: float = 1.0,
                one_run: bool = False) -> pd.DataFrame:
     """Per intervention: its extra cost over the run and the person-years out of poverty it
     brings against the reference, for the whole territory, with their 90 % intervals over
-    seeds (none with ``one_run``), and the cost per person-year (ratio of the means; its
-    interval a bootstrap over seeds, ``compare``)."""
+    seeds (none with ``one_run``), and the cost per person-year: the ratio of the means, its
+    interval the mean cost over the ends of the person-years' interval
+    (:func:`~territory_abm.experiments.compare.cost_per_unit`), so that it is 'not
+    established' exactly where the person-years' interval includes 0 (an adviser trial,
+    session 27, read a bootstrap interval of the ratio that disagreed with the person-years'
+    beside it)."""
     rows = []
     whole = numbers.whole_territory(scale)
     for name in interventions:
         part = summary[summary["scenario"] == name].set_index("outcome")
         cost = part.loc["policy_cost_total"] if "policy_cost_total" in part.index else None
         avoided = part.loc["poverty_person_years_avoided"] if "poverty_person_years_avoided" in part.index else None
-        per = part.loc["cost_per_poverty_person_year_avoided"] if "cost_per_poverty_person_year_avoided" in part.index else None
-        rows.append({"Scenario": name,
-                     "Programme cost over the run (thousand USD)": _interval(cost, 1e-3 * whole, one_run),
-                     "Person-years out of poverty (person-years)": _interval(avoided, whole, one_run),
-                     "Cost per person-year out of poverty (USD)": NONE_AVOIDED if avoided is not None
-                     and avoided["diff_to_reference"] <= 0 else _ratio_text(per)})
+        rows.append(dict(zip(("Scenario", *COST_COLUMNS), (
+            name, _interval(cost, 1e-3 * whole, one_run), _interval(avoided, whole, one_run),
+            cost_per_unit_text(cost, avoided, "person-years out of poverty", one_run)))))
     return pd.DataFrame(rows)
 
 
-NONE_AVOIDED = "none on average"
-"""The cost per person-year where an intervention avoids no person-year of poverty on
-average (its interval over seeds, in the column beside, may still reach above zero)."""
+NOT_ESTABLISHED = "not established"
+"""A cost per unit gained where the seeds do not rule out that nothing was gained."""
 
 
-def _ratio_text(row) -> str:
-    """Cost per person-year: the ratio of the means and its interval ('no upper bound' where
-    the seeds do not rule out that no poverty was avoided); '-' where there is no ratio."""
-    if row is None or not np.isfinite(row["mean"]) or row["mean"] <= 0:
+def cost_per_unit_text(cost, gained, unit: str, one_run: bool = False) -> str:
+    """A cost per unit gained from the summary rows of the extra cost (``cost``) and of the
+    gain (``gained``, e.g. person-years out of poverty; ``unit`` names it in the text), both
+    differences to the reference (:func:`~territory_abm.experiments.compare.cost_per_unit`):
+    ``"464 [325, 815]"``; 'not established' with why where the gain's interval reaches 0 or
+    its mean is not above 0; the ratio alone with ``one_run``; '-' without an extra cost. A
+    ratio, so the same at any scale."""
+    if cost is None or gained is None or not cost["diff_to_reference"] > 0:
         return numbers.MISSING
-    mean = numbers.significant(row["mean"])
-    low, high = row.get("q05", np.nan), row.get("q95", np.nan)
-    if not np.isfinite(low) or low == high:  # no interval (comparisons written before it existed: q05 = q95 = mean)
-        return mean
-    upper = numbers.significant(high) if np.isfinite(high) else "no upper bound"
-    return f"{mean} [{numbers.significant(low)}, {upper}]"
+    ratio, low, high = cost_per_unit(cost["diff_to_reference"], tuple(gained[c] for c in DIFFERENCE))
+    if not np.isfinite(ratio):
+        return f"{NOT_ESTABLISHED}: no {unit} on average"
+    if one_run or not np.isfinite(low):  # one run, or a gain's interval with no width: the ratio alone
+        return numbers.significant(ratio)
+    if not np.isfinite(high):
+        return f"{NOT_ESTABLISHED}: the interval of the {unit} includes 0"
+    return f"{numbers.significant(ratio)} [{numbers.significant(low)}, {numbers.significant(high)}]"
 
 
 def _interval(row, factor: float = 1.0, one_run: bool = False) -> str:

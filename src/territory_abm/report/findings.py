@@ -382,10 +382,13 @@ def key_findings(summary: pd.DataFrame, reference: str, interventions: list[str]
             row = _person_years(summary, name)
             mean, low, high = (numbers.significant(row[c] / scale) for c in ("diff_to_reference", "diff_q05",
                                                                               "diff_q95"))
-            out.append(f"{name} costs less per person-year out of poverty at the mean over seeds "
-                       f"({numbers.significant(value)} USD, against {numbers.significant(costs[cheapest])} USD for "
-                       f"{cheapest}), but its person-years out of poverty ({mean} [{low}, {high}]) cannot be told "
-                       "from chance: with more seeds the ranking may change.")
+            # its cost per person-year is 'not established' in the cost table (its person-years' interval
+            # reaches 0): the mean ratio is said as such, not as a cost (an adviser trial, session 27)
+            out.append(f"For {name}, the person-years out of poverty ({mean} [{low}, {high}]) cannot be told from chance, "
+                       "so its cost per person-year is not established; the ratio of its mean cost to its mean "
+                       f"person-years is lower ({numbers.significant(value)} USD, against "
+                       f"{numbers.significant(costs[cheapest])} USD for {cheapest}): with more seeds the ranking "
+                       "may change.")
     return out
 
 

@@ -91,12 +91,12 @@ MULTIPLIERS = ("Income gained in the territory per USD of programme cost, in thr
                "them against the cash alone: read the rows per USD of cost). 90 % intervals over seeds in brackets.")
 COST_EFFECTIVENESS = (
     "Programme cost and person-years out of poverty: each intervention's difference to the reference over the "
-    "run, for the whole territory, with the 5th to 95th percentile over seeds. Cost per person-year: the mean "
-    "cost over the mean person-years, with a 90 % bootstrap interval over seeds (a different kind of interval: "
-    "how far the ratio of the means could move with other seeds; rough with few seeds; 'no upper bound' where "
-    "the seeds do not rule out that no poverty was avoided; 'none on average' where the intervention avoids no "
-    "person-year of poverty on average, so that no cost per person-year exists; the person-years' interval "
-    "beside it says whether the seeds rule out that it avoids some).")
+    "run, for the whole territory: the mean over seeds and, in brackets, its 90 % interval over seeds (5th to 95th "
+    "percentile of the seeds' paired differences). Cost per person-year out of poverty: the mean cost over the mean "
+    "person-years; in brackets, the mean cost over the two ends of the person-years' interval, so that both come "
+    "from the same seeds and agree (the cost's own range over seeds is in its column). Where the person-years' "
+    "interval includes zero, the seeds do not rule out that the intervention avoids no poverty: no finite cost per "
+    "person-year follows, and the table says 'not established'. Rough with few seeds.")
 MUNICIPALITIES = ("At the horizon ({year}), difference with the reference run of the same seed; 90 % interval in "
                   "brackets. A municipality 'gains' where its income per person rises or its poverty falls with the "
                   "whole interval on that side of zero and neither clearly worsens, 'loses' in the mirror case, is "
