@@ -15,7 +15,6 @@ from .text import (
     DIFFERENCES_OVER_TIME_TITLE,
     COST_EFFECTIVENESS,
     DIFFERENCES_TITLE,
-    MAP_TITLE,
     INTRO,
     MULTIPLIERS,
     MUNICIPALITIES,
@@ -27,6 +26,7 @@ from .text import (
     SCENARIOS_EXPLAINED,
     TYPOLOGY,
     TYPOLOGY_TITLE,
+    map_title,
     reading,
 )
 
@@ -105,7 +105,8 @@ def render_html(content: ReportContent, charts: dict[str, Path]) -> str:
               "<h2>Who gains beyond the people the programme pays?</h2>", f"<p>{e(MULTIPLIERS)}</p>",
               _table(c.multipliers), *[f"<p class='note'>{e(note)}</p>" for note in c.multiplier_notes]]
     if "map" in charts:
-        parts += [f"<h3>{e(MAP_TITLE)}</h3>", _image(charts["map"], MAP_TITLE)]
+        title = map_title(len(c.scenarios) - 1)
+        parts += [f"<h3>{e(title)}</h3>", _image(charts["map"], title)]
     elif c.map_note:
         parts.append(f"<p class='note'>{e(c.map_note)}.</p>")
     if "scenarios" in charts:

@@ -39,7 +39,6 @@ from .text import (  # noqa: E402
     DIFFERENCES_OVER_TIME_TITLE,
     COST_EFFECTIVENESS,
     DIFFERENCES_TITLE,
-    MAP_TITLE,
     INTRO,
     MULTIPLIERS,
     MUNICIPALITIES,
@@ -51,6 +50,7 @@ from .text import (  # noqa: E402
     SCENARIOS_EXPLAINED,
     TYPOLOGY,
     TYPOLOGY_TITLE,
+    map_title,
     reading,
 )
 
@@ -383,7 +383,7 @@ def lay_out(content: ReportContent, charts: dict[str, Path], pdf) -> int:
     for note in c.multiplier_notes:
         page.paragraph(note, NOTE)
     if "map" in charts:
-        page.heading(MAP_TITLE, H3)
+        page.heading(map_title(len(c.scenarios) - 1), H3)
         page.image(charts["map"])
     elif c.map_note:
         page.paragraph(f"{c.map_note}.", NOTE)

@@ -68,9 +68,16 @@ NOT_ONLY_POLICIES = "Not only the policies differ"
 DIFFERENCES_TITLE = "Difference to the reference, with 90 % intervals"
 DIFFERENCES_OVER_TIME_TITLE = ("Difference to the reference each year, paired by seed (90 % band): when each "
                                "intervention's effect appears, grows or fades")
-MAP_TITLE = ("Map: poverty headcount at the horizon by municipality, the first intervention minus the reference "
-             "(mean over seeds; hatched where the 5-95 % interval over seeds includes no change); roads and "
-             "external markets on top")
+def map_title(interventions: int) -> str:
+    """The heading over the report's map of ``interventions`` interventions' differences (one
+    panel each, on one colour scale: an adviser trial, session 27, found the first alone)."""
+    what = ("the intervention minus the reference" if interventions == 1 else
+            "each intervention minus the reference, one panel per intervention on one colour scale")
+    return (f"{'Map' if interventions == 1 else 'Maps'}: poverty headcount at the horizon by municipality, {what} "
+            "(mean over seeds; hatched where the 5-95 % interval over seeds includes no change); roads and "
+            "external markets on top")
+
+
 SCENARIOS_EXPLAINED = ("Each scenario year by year: the line is the mean over the runs, the shaded band the 5th to "
                        "95th percentile over them.")
 TYPOLOGY_TITLE = "Type shares under each scenario"
