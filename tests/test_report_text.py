@@ -913,3 +913,41 @@ def test_multipliers_of_a_programme_that_reaches_almost_nobody_are_left_out_with
     summary = pd.DataFrame({"scenario": ["nobody", "cash"], "outcome": ["policy_cost_total"] * 2,
                             "mean": [90700.0, 5e6], "q05": [0.0, 4e6]})
     assert unpaid_in_some_seeds(summary) == {"nobody"}
+
+
+def test_forest_is_given_in_hectares_too_with_the_cost_per_hectare_kept_agreeing_with_its_interval():
+    """An adviser trial (session 27): forest effects were given in share points alone. The
+    headline table has the forest standing in hectares (whole territory), the cost-effectiveness
+    table the hectares kept at the horizon and the cost per hectare kept (its interval from the
+    hectares' own, 'not established' where that includes 0), and page one's forest sentence
+    gives the hectares after the points."""
+    from territory_abm.report.content import COST_COLUMNS, cost_table
+
+    rows = [("base", "horizon", 2030, "forest_cover", 0.30, 0.0, 0.0, 0.0),
+            ("base", "horizon", 2030, "natural_capital", 3000.0, 0.0, 0.0, 0.0),
+            ("land", "horizon", 2030, "forest_cover", 0.305, 0.0054, 0.0049, 0.0059),
+            ("land", "horizon", 2030, "natural_capital", 3054.0, 54.0, 49.0, 59.0),
+            ("land", "horizon", 2030, "policy_cost_total", 2.5e6, 2.5e6, 2.2e6, 2.9e6),
+            ("land", "programme end", 2021, "forest_cover", 0.302, 0.0021, 0.0018, 0.0023),
+            ("land", "programme end", 2021, "natural_capital", 3021.0, 21.0, 18.0, 23.0),
+            ("cash", "horizon", 2030, "forest_cover", 0.2998, -0.0002, -0.0003, 0.0001),
+            ("cash", "horizon", 2030, "natural_capital", 2998.0, -2.0, -3.0, 1.0),
+            ("cash", "horizon", 2030, "policy_cost_total", 6.2e6, 6.2e6, 6.1e6, 6.3e6),
+            ("roads", "horizon", 2030, "natural_capital", 3001.0, 1.0, -1.0, 3.0),
+            ("roads", "horizon", 2030, "policy_cost_total", 1e6, 1e6, 1e6, 1e6)]
+    table = headline_table(_summary(rows), ["base", "land", "cash"], "base", 0.1).set_index("Outcome")
+    forest_ha = table.loc["Forest standing, whole territory (ha)"]
+    assert forest_ha["base"] == "30,000" and forest_ha["land"].split("\n")[1] == "+540 [+490, +590]"
+    assert list(table.index).index("Forest standing, whole territory (ha)") == \
+        list(table.index).index("Forest as a share of area (%; differences in points)") + 1
+    cost = cost_table(_summary(rows), ["land", "cash", "roads"], 0.1).set_index("Scenario")
+    kept, per_ha = COST_COLUMNS[3], COST_COLUMNS[4]
+    assert cost.loc["land", kept] == "540 [490, 590]"
+    assert cost.loc["land", per_ha] == "46,300 [42,400, 51,000]"  # 2.5e6 / 54, 2.5e6 / 59, 2.5e6 / 49
+    assert cost.loc["cash", per_ha] == "not established: no hectares kept on average"
+    assert cost.loc["roads", per_ha] == "not established: the interval of the hectares kept includes 0"
+    text = " ".join(key_findings(_summary(rows), "base", ["land", "cash"], scale=0.1))
+    assert "land raises the forest as a share of area in 2021, the last year of its programmes," in text
+    assert ("In hectares of forest standing (whole territory) the difference is +210 ha in 2021 (90 % interval "
+            "+180 to +230 ha) and +540 ha in 2030 (90 % interval +490 to +590 ha).") in text
+    assert "cash lowers the forest" not in text  # within the typology's tolerance: no finding, no hectares

@@ -27,8 +27,17 @@ from ..suggest import not_found
 from . import numbers
 from .findings import Effect, dated_effects, drift_caveat, key_findings, residents_sentence, side
 
+FOREST_HA = "natural_capital"
+"""The forest in hectares (summary.csv's outcome, the simulated territory's: the report divides it by
+``households_scale``), shown after the forest's share of area (an adviser trial, session 27: forest
+effects were given in share points alone)."""
 HEADLINE = {name: outcome(name) for name in HEADLINE_OUTCOMES}
 """Outcomes in the headline table (registry entries: label, unit, display; shares shown as %)."""
+ROWS = tuple(name for head in HEADLINE for name in ((head, FOREST_HA) if head == "forest_cover" else (head,)))
+"""The headline tables' rows: the registry's headline outcomes, the forest in hectares after its share."""
+LABELS = {FOREST_HA: "forest standing, whole territory"}
+"""Row labels of the report's own where the registry's would mislead (its natural_capital is 'forest
+(simulated scale)'; the report shows the whole territory's)."""
 
 LEFT_OUT = (
     "Prices of tradables are set outside the territory; a shock to world prices is a scenario, not an outcome.",
@@ -229,7 +238,8 @@ def scale_note(scale: float) -> str:
     """What the report's counts and costs are, said once near the top ('' at full scale)."""
     if scale == 1:
         return ""
-    return (f"Simulated with {scale:g} households per real household; persons, firms and costs in this report are "
+    return (f"Simulated with {scale:g} households per real household; persons, firms, hectares of forest and costs in "
+            "this report are "
             f"for the whole territory (the simulated figures divided by {scale:g}), shares and ratios as simulated.")
 
 
@@ -282,10 +292,10 @@ def _field_text(value) -> str:
 
 def _row_label(name: str) -> str:
     """Registry label with the unit the report shows (``%`` for shares, differences in points)."""
-    spec, unit = HEADLINE[name], numbers.unit(name)
+    label, unit = LABELS.get(name, outcome(name).label), numbers.unit(name)
     if unit == "%":
         unit = "%; differences in points"
-    text = f"{spec.label} ({unit})" if unit else spec.label
+    text = f"{label} ({unit})" if unit else label
     return text[0].upper() + text[1:]
 
 
@@ -314,7 +324,7 @@ def headline_table(summary: pd.DataFrame, names: list[str], reference: str, scal
     counts for the whole territory (``scale``: the simulated households per real household)."""
     summary = _period(summary, HORIZON)
     rows = []
-    for key in HEADLINE:
+    for key in ROWS:
         found = {}
         for name in names:
             r = summary[(summary["scenario"] == name) & (summary["outcome"] == key)]
@@ -334,7 +344,7 @@ def programme_end_table(summary: pd.DataFrame, interventions: list[str], scale: 
     part = _period(summary, PROGRAMME_END)
     ending = [n for n in interventions if (part["scenario"] == n).any()]
     rows = []
-    for key in HEADLINE if ending else ():
+    for key in ROWS if ending else ():
         found = {}
         for name in ending:
             r = part[(part["scenario"] == name) & (part["outcome"] == key)]
@@ -389,29 +399,36 @@ def overview_table(summary: pd.DataFrame, impact: pd.DataFrame, interventions: l
 COST_COLUMNS = ("Programme cost over the run (thousand USD): mean [5-95 % over seeds]",
                 "Person-years out of poverty: mean [5-95 % over seeds]",
                 "Cost per person-year out of poverty (USD): mean cost / mean person-years [mean cost / the ends of "
-                "the person-years' interval]")
+                "the person-years' interval]",
+                "Forest kept at the horizon (ha): mean [5-95 % over seeds]",
+                "Cost per hectare of forest kept (USD): mean cost / mean hectares [mean cost / the ends of the "
+                "hectares' interval]")
 """The cost-effectiveness table's columns after the scenario's, each saying which interval it gives."""
 
 
 def cost_table(summary: pd.DataFrame, interventions: list[str], scale: float = 1.0,
                one_run: bool = False) -> pd.DataFrame:
-    """Per intervention: its extra cost over the run and the person-years out of poverty it
-    brings against the reference, for the whole territory, with their 90 % intervals over
-    seeds (none with ``one_run``), and the cost per person-year: the ratio of the means, its
+    """Per intervention: its extra cost over the run, the person-years out of poverty it brings
+    and the forest it keeps at the horizon (hectares) against the reference, for the whole
+    territory, with their 90 % intervals over seeds (none with ``one_run``), and the cost per
+    person-year and per hectare kept: the ratio of the means, its
     interval the mean cost over the ends of the person-years' interval
     (:func:`~territory_abm.experiments.compare.cost_per_unit`), so that it is 'not
     established' exactly where the person-years' interval includes 0 (an adviser trial,
     session 27, read a bootstrap interval of the ratio that disagreed with the person-years'
-    beside it)."""
+    beside it); the same for the hectares."""
     rows = []
     whole = numbers.whole_territory(scale)
+    at_horizon = _period(summary, HORIZON)
     for name in interventions:
-        part = summary[summary["scenario"] == name].set_index("outcome")
-        cost = part.loc["policy_cost_total"] if "policy_cost_total" in part.index else None
-        avoided = part.loc["poverty_person_years_avoided"] if "poverty_person_years_avoided" in part.index else None
+        part = at_horizon[at_horizon["scenario"] == name].set_index("outcome")
+        cost, avoided, forest = (part.loc[o] if o in part.index else None
+                                 for o in ("policy_cost_total", "poverty_person_years_avoided", FOREST_HA))
         rows.append(dict(zip(("Scenario", *COST_COLUMNS), (
             name, _interval(cost, 1e-3 * whole, one_run), _interval(avoided, whole, one_run),
-            cost_per_unit_text(cost, avoided, "person-years out of poverty", one_run)))))
+            cost_per_unit_text(cost, avoided, "person-years out of poverty", one_run),
+            _interval(forest, whole, one_run, numbers.hectares),
+            cost_per_unit_text(cost, forest, "hectares kept", one_run)))))
     return pd.DataFrame(rows)
 
 
@@ -438,15 +455,16 @@ def cost_per_unit_text(cost, gained, unit: str, one_run: bool = False) -> str:
     return f"{numbers.significant(ratio)} [{numbers.significant(low)}, {numbers.significant(high)}]"
 
 
-def _interval(row, factor: float = 1.0, one_run: bool = False) -> str:
+def _interval(row, factor: float = 1.0, one_run: bool = False, write=numbers.significant) -> str:
     """A summary row's difference to the reference and its interval, three significant digits
-    (the difference alone with ``one_run``: one seed has no interval)."""
+    (or as ``write`` writes a number, e.g. :func:`numbers.hectares`; the difference alone with
+    ``one_run``: one seed has no interval)."""
     if row is None:
         return numbers.MISSING
     mean, low, high = (factor * row[c] for c in DIFFERENCE)
     if one_run:
-        return numbers.significant(mean)
-    return f"{numbers.significant(mean)} [{numbers.significant(low)}, {numbers.significant(high)}]"
+        return write(mean)
+    return f"{write(mean)} [{write(low)}, {write(high)}]"
 
 
 MULTIPLIER_KINDS = (("multiplier", "Per USD of cost: cumulative, all years of the run"),
@@ -721,8 +739,8 @@ def caveats(scenarios: list[dict], seeds: int, scale: float, tolerances: dict[st
     out.append(spread + ". They do not include parameter uncertainty: run `territory-abm sensitivity` to see which "
                "parameters drive the outcomes.")
     if scale != 1:
-        out.append(f"Scale: simulated with {scale:g} simulated households per real household; persons, firms and "
-                   f"costs are shown for the whole territory (the simulated figures divided by {scale:g}), shares "
+        out.append(f"Scale: simulated with {scale:g} simulated households per real household; persons, firms, "
+                   f"hectares of forest and costs are shown for the whole territory (the simulated figures divided by {scale:g}), shares "
                    "and ratios as simulated. Fewer simulated households make the spread over seeds wider.")
     if tolerances:
         t = {**Tolerances().as_dict(), **tolerances}
