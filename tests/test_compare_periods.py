@@ -118,3 +118,29 @@ def test_the_difference_each_year_is_the_seeds_paired_differences(comparison, tm
     assert figure_problems(fig) == []
     assert any(line.get_xdata()[0] == 2012 for ax in fig.axes for line in ax.get_lines()
                if line.get_linestyle() == ":")  # the programme's last year marked
+
+
+def test_typology_shares_carry_the_number_of_units_and_each_count_with_its_range_over_seeds():
+    """An adviser trial (session 27): with 2 cities, shares such as "[0-100]" told nothing, and
+    typology_shares.csv did not say how many units a share was of. Each row now has its group's
+    number of units and the count in its category: mean over seeds and the 5-95 % range as counts
+    some seed had."""
+    from territory_abm.experiments.compare import count_range
+
+    flat = (0.30, 0.30, 0.30, 0.30)
+    design = {"kind": "compare", "seeds": [1, 2, 3], "scenarios": [_scenario("base"), _scenario("prog")]}
+    runs = {}
+    for seed in (1, 2, 3):
+        runs[("base", seed)] = _run(flat, (1000.0,) * 4, flat, (1000.0,) * 4, (0.48,) * 4)
+        better = seed > 1  # the rural municipality improves on every count in seeds 2 and 3 only
+        runs[("prog", seed)] = _run(flat, (1000.0,) * 4, (0.30, 0.30, 0.30, 0.27 if better else 0.30),
+                                    (1000.0, 1000, 1000, 1100 if better else 1000),
+                                    (0.48, 0.48, 0.48, 0.46 if better else 0.48))
+    shares = Comparison.from_runs(design, runs).typology_shares()
+    rows = shares[shares["measure"] == "type"].set_index(["scenario", "group", "category"])
+    best = rows.loc[("prog", "rural", "sustainable win-win-win")]
+    assert best["group_units"] == 1 and best["count_mean"] == pytest.approx(2 / 3)
+    assert (best["count_low"], best["count_high"]) == (0, 1)  # counts some seed had, not 0.1 to 1
+    assert rows.loc[("prog", "all", "none"), "group_units"] == 2  # the city and the rural municipality
+    assert rows.loc[("prog", "cities", "none"), "count_mean"] == 1.0
+    assert count_range([0, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2]) == (1, 2)

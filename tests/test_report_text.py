@@ -951,3 +951,34 @@ def test_forest_is_given_in_hectares_too_with_the_cost_per_hectare_kept_agreeing
     assert ("In hectares of forest standing (whole territory) the difference is +210 ha in 2021 (90 % interval "
             "+180 to +230 ha) and +540 ha in 2030 (90 % interval +490 to +590 ha).") in text
     assert "cash lowers the forest" not in text  # within the typology's tolerance: no finding, no hectares
+
+
+def test_a_group_of_few_units_is_given_as_counts_with_their_range_over_seeds():
+    """An adviser trial (session 27): with 2 intermediate cities the report gave shares such as
+    "50 % [0-100]". Under 10 units a group's cells are counts, "1 of 2 [0-2]" (mean over seeds,
+    the range over seeds as counts), its heading says how many units there are, and a group of
+    10 or more, or a comparison written before the counts, keeps its shares."""
+    from territory_abm.report.content import typology_change_table, typology_tables
+
+    def row(group, category, share, low, high, units, count, count_low, count_high, measure="type"):
+        return {"scenario": "base", "period": "horizon", "group": group, "measure": measure, "category": category,
+                "share_of_units": share, "share_q05": low, "share_q95": high, "share_of_population": share,
+                "group_units": units, "count_mean": count, "count_low": count_low, "count_high": count_high}
+
+    shares = pd.DataFrame([row("rural", "win-win-win", 0.5, 0.4, 0.6, 14, 7.0, 6, 8),
+                           row("cities", "win-win-win", 0.5, 0.0, 1.0, 2, 1.0, 0, 2),
+                           row("cities", "none", 1 / 3, 0.0, 0.5, 2, 2 / 3, 0, 1),
+                           row("all", "win-win-win", 0.5, 0.3, 0.7, 16, 8.0, 6, 10)])
+    tables = typology_tables(shares, ["base"])
+    label = "intermediate cities (2): how many of the 2 are of each type, mean over seeds [range over seeds]"
+    assert label in tables
+    cities = tables[label].set_index("Type")["base"]
+    assert cities["win-win-win"] == "1 of 2 [0-2]" and cities["none"] == "0.7 of 2 [0-1]"
+    assert tables["rural municipalities"].set_index("Type").loc["win-win-win", "base"] == "50 % [40-60]"
+    older = shares.drop(columns=["group_units", "count_mean", "count_low", "count_high"])
+    assert typology_tables(older, ["base"])["intermediate cities"].set_index("Type").loc["win-win-win", "base"] \
+        == "50 % [0-100]"
+    few_rural = pd.DataFrame([row("rural", c, s, s, s, 3, n, n, n, measure="income")
+                              for c, s, n in (("improved", 2 / 3, 2.0), ("no change", 1 / 3, 1.0), ("worsened", 0, 0.0))])
+    change = typology_change_table(few_rural, ["base"]).set_index("Rural municipalities")
+    assert change.loc["income", "base"] == "2 / 1 / 0 of\u00a03"

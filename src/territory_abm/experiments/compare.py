@@ -365,7 +365,12 @@ class Comparison:
         (rural municipalities, intermediate cities, both), measure (type, or a dimension's
         improved / no change / worsened) and category: the share of classified units
         (mean and interval over seeds) and the share of their population (mean). External
-        markets and empty municipalities have no type."""
+        markets and empty municipalities have no type. With them, so that a reader can judge
+        a share of few units (an adviser trial, session 27: cities' shares of "[0-100]" with 2
+        cities): ``group_units``, the number of classified units of the group (the most over
+        seeds), and ``count_mean``, ``count_low``, ``count_high``, the number of units in the
+        category, mean over seeds and its 5-95 % range over seeds taken as counts the seeds
+        had (:func:`count_range`)."""
         rows = []
         for scenario in self.scenarios:
             for period, year in self.periods(scenario):
@@ -375,13 +380,27 @@ class Comparison:
                 keys = per_seed[0][["group", "measure", "category"]]
                 units = np.column_stack([p["share_of_units"].to_numpy(float) for p in per_seed])
                 pop = np.column_stack([p["share_of_population"].to_numpy(float) for p in per_seed])
+                counts = np.column_stack([p["units"].to_numpy(float) for p in per_seed])
+                groups = pd.concat([p.groupby(["group", "measure"])["units"].sum() for p in per_seed], axis=1).max(axis=1)
                 for k, key in enumerate(keys.itertuples(index=False)):
                     m, lo, hi = interval(units[k])
+                    count_low, count_high = count_range(counts[k])
                     rows.append({"scenario": scenario, "period": period, "start_year": self.start_year,
                                  "end_year": year, "group": key.group, "measure": key.measure,
                                  "category": key.category, "share_of_units": m, "share_q05": lo, "share_q95": hi,
-                                 "share_of_population": interval(pop[k])[0]})
+                                 "share_of_population": interval(pop[k])[0],
+                                 "group_units": int(groups[(key.group, key.measure)]),
+                                 "count_mean": float(counts[k].mean()), "count_low": count_low,
+                                 "count_high": count_high})
         return pd.DataFrame(rows)
+
+
+def count_range(counts) -> tuple[int, int]:
+    """The 5-95 % range over seeds of a number of units, its ends counts some seed had: the
+    5th percentile rounded down to a seed's count and the 95th rounded up to one (numpy's
+    ``lower`` and ``higher`` methods), so that a range of counts never reads "0.15 to 1.85"."""
+    v = np.asarray(counts, float)
+    return int(np.percentile(v, LOW, method="lower")), int(np.percentile(v, HIGH, method="higher"))
 
 
 MULTIPLIERS = ("multiplier", "annual_multiplier_nominal", "annual_multiplier_real", "transfer_multiplier_nominal",

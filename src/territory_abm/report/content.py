@@ -579,7 +579,12 @@ def typology_tables(shares: pd.DataFrame, names: list[str], period: str = HORIZO
         part = types[types["group"] == group]
         if not len(part) or part[column].isna().all():
             continue
-        if column == "share_of_units" and {"share_q05", "share_q95"} <= set(part.columns):
+        few = few_units(part) if column == "share_of_units" else None
+        if few is not None:  # a handful of units: counts, not shares (an adviser trial, session 27)
+            label = f"{label} ({few}): how many of the {few} are of each type, mean over seeds [range over seeds]"
+            part = part.assign(cell=[_count_range(*x, few) for x in zip(part["count_mean"], part["count_low"],
+                                                                         part["count_high"])])
+        elif column == "share_of_units" and {"share_q05", "share_q95"} <= set(part.columns):
             part = part.assign(cell=[_pct_range(*x) for x in zip(part[column], part["share_q05"], part["share_q95"])])
         else:
             part = part.assign(cell=part[column].map(_pct))
@@ -587,6 +592,33 @@ def typology_tables(shares: pd.DataFrame, names: list[str], period: str = HORIZO
         table = table[[n for n in names if n in table.columns]].rename_axis(columns=None)
         out[label] = table.fillna(numbers.MISSING).rename_axis("Type").reset_index()
     return out
+
+
+FEW_UNITS = 10
+"""Below this many units in a group, the report gives the number of units of each type or verdict
+("1 of 2 [0-2]") instead of shares: with 2 cities a share's range over seeds reads "[0-100]"."""
+
+
+def few_units(part: pd.DataFrame) -> int | None:
+    """The number of units of a group (``typology_shares.csv``'s ``group_units``) where it is
+    fewer than :data:`FEW_UNITS` and the rows carry counts; None otherwise (shares are shown;
+    comparisons written before session 27 have no counts)."""
+    if not {"group_units", "count_mean", "count_low", "count_high"} <= set(part.columns) or not len(part):
+        return None
+    units = int(part["group_units"].max())
+    return units if 0 < units < FEW_UNITS else None
+
+
+def _count(x: float) -> str:
+    """A mean number of units over seeds: whole where it is, else one decimal ("1", "0.7")."""
+    return numbers.rounded(x, 0 if float(x).is_integer() else 1)
+
+
+def _count_range(mean: float, low: float, high: float, units: int) -> str:
+    """A number of units with its range over seeds as counts: "1 of 2 [0-2]" (the count alone
+    where every seed has the same)."""
+    text = f"{_count(mean)} of {units}"
+    return text if low == high else f"{text} [{_count(low)}-{_count(high)}]"
 
 
 def _pct_range(mean: float, low: float, high: float) -> str:
@@ -601,10 +633,16 @@ def typology_change_table(shares: pd.DataFrame, names: list[str], period: str = 
     """Over rural municipalities at ``period``: per dimension and scenario, the shares that
     improved, did not change (within the tolerance) and worsened."""
     part = shares[(shares["group"] == "rural") & (shares["period"] == period)]
+    few = few_units(part)
     rows = []
     for dim in DIMENSIONS:
         row = {"Rural municipalities": dim}
         for name in names:
+            if few is not None:  # counts of the few municipalities, mean over seeds: "1 / 1 / 0 of 2"
+                p = part[(part["scenario"] == name) & (part["measure"] == dim)].set_index("category")["count_mean"]
+                if len(p):
+                    row[name] = " / ".join(_count(p.get(c, np.nan)) for c in CHANGES) + f" of\u00a0{few}"
+                continue
             p = part[(part["scenario"] == name) & (part["measure"] == dim)].set_index("category")["share_of_units"]
             if len(p):
                 # a number keeps its "%" on its line (a non-breaking space: an adviser trial, session 26,

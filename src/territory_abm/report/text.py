@@ -59,7 +59,10 @@ TYPOLOGY = (
     "count as no change, so a municipality that barely moved is 'none'. Rural municipalities and intermediate "
     "cities are shown apart, and both together weighted by population. Means over seeds; in brackets, for "
     "rural municipalities and cities, the 5-95 % range over seeds: a difference between scenarios smaller "
-    "than these ranges may be chance."
+    "than these ranges may be chance. Where a group has fewer than 10 units, shares of them say little (with 2 "
+    "cities every share is 0, 50 or 100 %), so the table gives how many units are of each type instead: '1 of 2 "
+    "[0-2]' is one of the two on average over the seeds, none in some seeds and both in others (the range over "
+    "seeds as counts some seed had)."
 )
 
 NOT_ONLY_POLICIES = "Not only the policies differ"
