@@ -982,3 +982,66 @@ def test_a_group_of_few_units_is_given_as_counts_with_their_range_over_seeds():
                               for c, s, n in (("improved", 2 / 3, 2.0), ("no change", 1 / 3, 1.0), ("worsened", 0, 0.0))])
     change = typology_change_table(few_rural, ["base"]).set_index("Rural municipalities")
     assert change.loc["income", "base"] == "2 / 1 / 0 of\u00a03"
+
+
+def _pairs(rows):
+    return pd.DataFrame([{"first": a, "second": b, "outcome": o, "year": 2030, "seeds": 8, "diff": m,
+                          "diff_q05": lo, "diff_q95": hi} for a, b, o, m, lo, hi in rows])
+
+
+def test_page_one_compares_the_interventions_with_each_other_and_says_which_pairs_are_told_apart():
+    """An adviser trial (session 27): the report named the best intervention from each one's
+    difference to the reference, and sent the reader to rerun compare to test it against the
+    next. Page one now has a table of each pair's difference on the same seeds in poverty, the
+    Gini, income and forest (points and hectares) and the person-years, with intervals, the
+    outcomes each pair is told apart in, a sentence naming the pairs told apart and not, and the
+    findings set the best against the others directly."""
+    from territory_abm.report.content import TOLD, pairwise_sentence, pairwise_table
+
+    pairs = _pairs([("assist", "roads", "poverty_headcount", -0.004, -0.009, 0.001),
+                    ("assist", "roads", "gini_income", -0.0004, -0.001, 0.0003),
+                    ("assist", "roads", "mean_income_pc", 12.0, -20.0, 40.0),
+                    ("assist", "roads", "forest_cover", 0.0001, -0.0002, 0.0004),
+                    ("assist", "roads", "natural_capital", 3.0, -6.0, 12.0),
+                    ("assist", "roads", "poverty_person_years_avoided", 75.0, -300.0, 420.0),
+                    ("assist", "cash", "poverty_headcount", -0.012, -0.02, -0.004),
+                    ("assist", "cash", "gini_income", 0.002, -0.001, 0.005),
+                    ("assist", "cash", "mean_income_pc", -30.0, -70.0, 10.0),
+                    ("assist", "cash", "forest_cover", 0.0001, -0.0002, 0.0004),
+                    ("assist", "cash", "natural_capital", 3.0, -6.0, 12.0),
+                    ("assist", "cash", "poverty_person_years_avoided", 240.0, 30.0, 500.0),
+                    ("roads", "cash", "poverty_headcount", -0.008, -0.015, 0.002),
+                    ("roads", "cash", "gini_income", 0.0024, -0.002, 0.006),
+                    ("roads", "cash", "mean_income_pc", -42.0, -90.0, 5.0),
+                    ("roads", "cash", "forest_cover", 0.0, -0.0003, 0.0003),
+                    ("roads", "cash", "natural_capital", 0.0, -9.0, 9.0),
+                    ("roads", "cash", "poverty_person_years_avoided", 165.0, -100.0, 400.0)])
+    table = pairwise_table(pairs, 0.25).set_index("Pair (first minus second)")
+    assert list(table.index) == ["assist minus roads", "assist minus cash", "roads minus cash"]
+    assert table.loc["assist minus cash", "Poverty headcount in 2030 (points)"] == "-1.2 [-2.0, -0.4]"
+    assert table.loc["assist minus cash", "Person-years out of poverty over the run"] == "+960 [+120, +2,000]"
+    assert table.loc["assist minus roads", "Forest (points of area; hectares, whole territory)"] == \
+        "+0.01 [-0.02, +0.04]\n+12 ha [-24, +48]"
+    assert table.loc["assist minus cash", TOLD] == "poverty headcount, person-years out of poverty"
+    assert table.loc["assist minus roads", TOLD] == table.loc["roads minus cash", TOLD] == "none of these"
+    note = pairwise_sentence(pairs)
+    assert "told apart from chance in 2030 or over the run: assist and cash (poverty headcount, person-years out of " \
+           "poverty)." in note
+    assert "Not told apart from chance in any of these outcomes: assist and roads; roads and cash." in note
+    # the findings: the best in person-years set against the close one on the same seeds, not sent to rerun
+    summary = _summary([(n, "horizon", 2030, "poverty_person_years_avoided", m, m, lo, hi)
+                        for n, m, lo, hi in (("assist", 4000, 482, 6700), ("roads", 3925, -890, 7025),
+                                             ("cash", 3000, -3000, 7000))]
+                       + [(n, "horizon", 2030, "poverty_headcount", 0.3, d, d - 0.004, d + 0.004)
+                          for n, d in (("assist", -0.012), ("roads", -0.008), ("cash", 0.0))])
+    text = " ".join(key_findings(summary, "base", ["assist", "roads", "cash"], scale=0.25, pairs=pairs))
+    assert "run compare with assist first" not in text
+    assert ("Compared directly on the same seeds (the table of the interventions compared with each other, after these findings), "
+            "assist minus each other intervention in person-years out of poverty over the run: roads +300 "
+            "person-years (90 % interval -1,200 to +1,680), not told from chance; cash +960 person-years (90 % "
+            "interval +120 to +2,000), told from chance.") in text
+    assert ("assist minus each other intervention in the poverty headcount: roads -0.4 points in 2030 (90 % "
+            "interval -0.9 to +0.1 points), not told from chance; cash -1.2 points in 2030 (90 % interval -2.0 to "
+            "-0.4 points), told from chance.") in text
+    without = " ".join(key_findings(summary, "base", ["assist", "roads", "cash"], scale=0.25))
+    assert "run compare with assist first" in without  # a comparison without the pairs: as before

@@ -545,6 +545,58 @@ def _real_income_total(run: dict) -> np.ndarray:
     return np.asarray(run["real_income_total"], float)
 
 
+PAIRWISE = ("poverty_headcount", "gini_income", "mean_income_pc", "forest_cover", "natural_capital")
+"""Outcomes in which :func:`pairwise_differences` compares interventions with each other (the
+forest as a share of area and in hectares), besides the person-years out of poverty."""
+PERSON_YEARS = "poverty_person_years_avoided"
+"""The outcome name of person-years out of poverty over the run (summary.csv's, and a pair's)."""
+
+
+def pairwise_differences(territory: pd.DataFrame, scenarios: list[str], year: int | None = None) -> pd.DataFrame:
+    """Each pair of ``scenarios`` compared directly, paired by seed (common random numbers: a
+    seed gives every scenario the same context path and the same draws), from a comparison's
+    territory table (``territory_results.csv``: scenario, seed, year and the outcomes).
+
+    Parameters
+    ----------
+    territory : DataFrame
+        Per scenario, seed and year, at least :data:`PAIRWISE`'s outcomes and ``population``.
+    scenarios : list of str
+        The scenarios to pair, in order: each is the ``first`` of a pair with every one after it.
+    year : int, optional
+        Year of the differences (default the last, the horizon).
+
+    Returns
+    -------
+    DataFrame
+        One row per pair and outcome: ``first``, ``second``, ``outcome`` (:data:`PAIRWISE` and
+        :data:`PERSON_YEARS`), ``year``, ``seeds`` (run under both), and over those seeds the mean
+        and 5-95 % interval (:func:`interval`) of first minus second (``diff``, ``diff_q05``,
+        ``diff_q95``): in ``year`` for the outcomes (simulated territory for the hectares), and
+        for the person-years the poor persons under ``second`` minus those under ``first``,
+        summed over the years after the start (positive: ``first`` keeps more person-years out
+        of poverty; simulated territory).
+    """
+    year = int(territory["year"].max()) if year is None else int(year)
+    first_year = int(territory["year"].min())
+    frame = territory.assign(poor=territory["poverty_headcount"] * territory["population"])
+    at = frame[frame["year"] == year].set_index(["scenario", "seed"])
+    poor = frame[frame["year"] > first_year].groupby(["scenario", "seed"])["poor"].sum()
+    rows = []
+    for k, first in enumerate(scenarios):
+        for second in scenarios[k + 1:]:
+            seeds = sorted(set(at.loc[first].index) & set(at.loc[second].index)) \
+                if first in at.index and second in at.index else []
+            values = {name: [at.at[(first, s), name] - at.at[(second, s), name] for s in seeds]
+                      for name in PAIRWISE if name in at.columns}
+            values[PERSON_YEARS] = [poor[(second, s)] - poor[(first, s)] for s in seeds]
+            for name, diffs in values.items():
+                mean, low, high = interval(diffs)
+                rows.append({"first": first, "second": second, "outcome": name, "year": year, "seeds": len(seeds),
+                             "diff": mean, "diff_q05": low, "diff_q95": high})
+    return pd.DataFrame(rows, columns=["first", "second", "outcome", "year", "seeds", "diff", "diff_q05", "diff_q95"])
+
+
 def node_income_changes(results: pd.DataFrame, scenario: str, reference: str) -> pd.DataFrame:
     """Per seed run under both ``scenario`` and ``reference`` (rows) and node (columns): the
     node's residents' extra income under ``scenario`` over all the years after the start (USD,

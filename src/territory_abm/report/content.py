@@ -15,8 +15,9 @@ import pandas as pd
 
 from ..data.importer import filled_summary
 from ..errors import InputError
-from ..experiments.compare import (DIFFERENCE, HIGH, HORIZON, LOW, PROGRAMME_END, STEADY_SEEDS, cost_per_unit,
-                                   differences_text, node_income_changes, setting_differences)
+from ..experiments.compare import (DIFFERENCE, HIGH, HORIZON, LOW, PERSON_YEARS, PROGRAMME_END, STEADY_SEEDS,
+                                   cost_per_unit, differences_text, node_income_changes, pairwise_differences,
+                                   setting_differences)
 from ..experiments.store import ResultStore
 from ..outcomes import CHANGES, DIMENSIONS, GROUPS, TYPES, Tolerances, outcome
 from ..output.maps import no_geo_extra_note
@@ -25,12 +26,9 @@ from ..params import CONTEXT_GROUP
 from ..params import REGISTRY as PARAMETERS
 from ..suggest import not_found
 from . import numbers
-from .findings import Effect, dated_effects, drift_caveat, key_findings, residents_sentence, side
+from .findings import (FOREST_HA, Effect, dated_effects, drift_caveat, key_findings, pair_difference,
+                       residents_sentence, side)
 
-FOREST_HA = "natural_capital"
-"""The forest in hectares (summary.csv's outcome, the simulated territory's: the report divides it by
-``households_scale``), shown after the forest's share of area (an adviser trial, session 27: forest
-effects were given in share points alone)."""
 HEADLINE = {name: outcome(name) for name in HEADLINE_OUTCOMES}
 """Outcomes in the headline table (registry entries: label, unit, display; shares shown as %)."""
 ROWS = tuple(name for head in HEADLINE for name in ((head, FOREST_HA) if head == "forest_cover" else (head,)))
@@ -104,6 +102,9 @@ class ReportContent:
     map_note: str = ""  # where the map would be: why there is none (the geo extra missing), '' otherwise
     # scenario -> (its programme's last year, the municipalities table then), for programmes ending before the horizon
     municipalities_end: dict[str, tuple[int, pd.DataFrame]] = field(default_factory=dict)
+    # after the findings: the interventions compared with each other on the same seeds (the findings end by
+    # saying which pairs are told apart)
+    pairwise: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def build_content(directory: Path, question: str | None = None) -> ReportContent:
@@ -143,13 +144,15 @@ def build_content(directory: Path, question: str | None = None) -> ReportContent
     seeds = len(meta["seeds"])
     one_run = seeds == 1  # the tables show differences alone: one run has no interval
     unpaid = unpaid_in_some_seeds(summary)
+    pairs = pairwise_differences(territory, interventions, years[1]) if len(interventions) > 1 else None
     return ReportContent(
         question=question, not_only_policies=not_only_policies([by_name[n] for n in names]),
         overview=overview_table(summary, impact, interventions, scale, one_run),
         read_first=read_first(scenarios, summary, reference, interventions, scale, territory, first),
         findings=key_findings(summary, reference, interventions, Tolerances(**tolerances), scale, seeds,
                               node_income={n: node_income_changes(results, n, reference) for n in interventions},
-                              node_labels=node_labels(results)),
+                              node_labels=node_labels(results), pairs=pairs)
+        + ([pairwise_sentence(pairs)] if pairs is not None else []),
         reference=reference, scenarios=scenarios, seeds=list(meta["seeds"]), years=years,
         households_scale=scale,
         headline=headline_table(summary, names, reference, scale, one_run),
@@ -167,7 +170,8 @@ def build_content(directory: Path, question: str | None = None) -> ReportContent
                         noise=typology_noise(results, reference),
                         not_observed=filled_summary(first["territory"])),
         version=str(meta.get("version", "")),
-        map_note=no_geo_extra_note(first["territory"]).replace("no map.png", "No map", 1))
+        map_note=no_geo_extra_note(first["territory"]).replace("no map.png", "No map", 1),
+        pairwise=pairwise_table(pairs, scale, one_run) if pairs is not None else pd.DataFrame())
 
 
 def not_only_policies(scenarios: list[dict]) -> list[str]:
@@ -404,6 +408,84 @@ COST_COLUMNS = ("Programme cost over the run (thousand USD): mean [5-95 % over s
                 "Cost per hectare of forest kept (USD): mean cost / mean hectares [mean cost / the ends of the "
                 "hectares' interval]")
 """The cost-effectiveness table's columns after the scenario's, each saying which interval it gives."""
+
+
+PAIR_OUTCOMES = (("poverty_headcount", "Poverty headcount (points)"), ("gini_income", "Gini of income"),
+                 ("mean_income_pc", "Income per person (USD/person/yr)"),
+                 ("forest_cover", "Forest (points of area; hectares, whole territory)"))
+"""The key outcomes page one compares the interventions in, pair by pair, with their columns' headings."""
+TOLD = "Told apart from chance in"
+"""The pairwise table's column naming the outcomes whose interval lies on one side of zero."""
+
+
+def _pair_label(heading: str) -> str:
+    """A pairwise column's outcome in words: "poverty headcount", "Gini of income"."""
+    return heading.split(" (")[0].lower().replace("gini", "Gini")
+
+
+def _pair_names(pairs: pd.DataFrame) -> list[tuple[str, str]]:
+    return list(dict.fromkeys(zip(pairs["first"], pairs["second"])))
+
+
+def pairwise_table(pairs: pd.DataFrame, scale: float = 1.0, one_run: bool = False) -> pd.DataFrame:
+    """After page one's findings: each pair of interventions compared directly in its year (``pairs``, from
+    :func:`~territory_abm.experiments.compare.pairwise_differences`): the first minus the second
+    in the key outcomes (the forest in points and, below, hectares) and the person-years out of
+    poverty over the run (whole territory: ``scale`` simulated households per real one), each
+    with its 90 % interval over the same seeds, a column at one precision; and the outcomes in
+    which the pair is told apart from chance (an adviser trial, session 27: interventions were
+    compared with the reference alone)."""
+    if pairs is None or pairs.empty:
+        return pd.DataFrame()
+    whole = numbers.whole_territory(scale)
+    by = pairs.set_index(["first", "second", "outcome"])
+    names = _pair_names(pairs)
+    year = int(pairs["year"].iloc[0])
+    places = {o: numbers.shared_places(o, [tuple(by.loc[(a, b, o), c] for c in ("diff", "diff_q05", "diff_q95"))
+                                           for a, b in names]) for o, _ in PAIR_OUTCOMES}
+    rows = []
+    for a, b in names:
+        row, told = {"Pair (first minus second)": f"{a} minus {b}"}, []
+        for name, heading in PAIR_OUTCOMES:
+            mean, low, high = (by.loc[(a, b, name), c] for c in ("diff", "diff_q05", "diff_q95"))
+            cell = numbers.with_interval(name, mean, low, high, places=places[name], one_run=one_run)
+            if name == "forest_cover" and (a, b, "natural_capital") in by.index:
+                ha = [numbers.hectares(whole * by.loc[(a, b, "natural_capital"), c], signed=True)
+                      for c in ("diff", "diff_q05", "diff_q95")]
+                cell += f"\n{ha[0]} ha" + ("" if one_run else f" [{ha[1]}, {ha[2]}]")
+            row[heading.replace("Poverty headcount", f"Poverty headcount in {year}")] = cell
+            if side(low, high):
+                told.append(_pair_label(heading))
+        mean, low, high = (whole * by.loc[(a, b, PERSON_YEARS), c] for c in ("diff", "diff_q05", "diff_q95"))
+        row["Person-years out of poverty over the run"] = numbers.significant(mean, signed=True) if one_run else \
+            f"{numbers.significant(mean, signed=True)} [{numbers.significant(low, signed=True)}, " \
+            f"{numbers.significant(high, signed=True)}]"
+        if side(low, high):
+            told.append("person-years out of poverty")
+        row[TOLD] = ", ".join(told) if told else "none of these"
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def pairwise_sentence(pairs: pd.DataFrame) -> str:
+    """The findings' last sentence: which pairs of interventions are told apart from chance in the
+    pairwise table's outcomes (on the same seeds), and which in none; '' without pairs."""
+    if pairs is None or pairs.empty:
+        return ""
+    labelled = [*((o, _pair_label(h)) for o, h in PAIR_OUTCOMES), (PERSON_YEARS, "person-years out of poverty")]
+    by_pair = {(a, b): [label for name, label in labelled if side(*pair_difference(pairs, a, b, name)[1:])]
+               for a, b in _pair_names(pairs)}
+    told = [f"{a} and {b} ({', '.join(what)})" for (a, b), what in by_pair.items() if what]
+    none = [f"{a} and {b}" for (a, b), what in by_pair.items() if not what]
+    year = int(pairs["year"].iloc[0])
+    parts = []
+    if told:
+        parts.append(f"On the same seeds, told apart from chance in {year} or over the run: " + "; ".join(told) + ".")
+    if none:
+        parts.append(("Not told apart from chance in any of these outcomes: " if told else
+                      "No pair of interventions is told apart from chance in any of these outcomes: ")
+                     + "; ".join(none) + ".")
+    return " ".join(parts)
 
 
 def cost_table(summary: pd.DataFrame, interventions: list[str], scale: float = 1.0,

@@ -21,6 +21,8 @@ from .text import (
     NOT_ONLY_POLICIES,
     OVERVIEW,
     OVERVIEW_TITLE,
+    PAIRWISE,
+    PAIRWISE_TITLE,
     PROGRAMME_END,
     READ_FIRST,
     SCENARIOS_EXPLAINED,
@@ -83,6 +85,8 @@ def render_html(content: ReportContent, charts: dict[str, Path]) -> str:
                if len(c.overview) else []),
              f"<h2>{e(READ_FIRST)}</h2>", "<ul>", *[f"<li>{e(x)}</li>" for x in c.read_first], "</ul>",
              "<h2>Main findings</h2>", "<ul>", *[f"<li>{e(x)}</li>" for x in c.findings], "</ul>",
+             *([f"<h2>{e(PAIRWISE_TITLE)}</h2>", f"<p class='note'>{e(PAIRWISE)}</p>", _table(c.pairwise)]
+               if len(c.pairwise) else []),
              "<h2>The scenarios and their costs</h2>"]
     rows = [{"Scenario": s["name"], "What it does": s["description"], "Policies": "; ".join(s["policies"]) or "none",
              "Programme cost over the run (USD)": s["cost_text"]} for s in c.scenarios]

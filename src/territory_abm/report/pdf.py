@@ -45,6 +45,8 @@ from .text import (  # noqa: E402
     NOT_ONLY_POLICIES,
     OVERVIEW,
     OVERVIEW_TITLE,
+    PAIRWISE,
+    PAIRWISE_TITLE,
     PROGRAMME_END,
     READ_FIRST,
     SCENARIOS_EXPLAINED,
@@ -351,6 +353,10 @@ def lay_out(content: ReportContent, charts: dict[str, Path], pdf) -> int:
     page.heading("Main findings")
     for text in c.findings:
         page.paragraph(text, bullet=True)
+    if len(c.pairwise):  # right after the findings, where the best is named (an adviser trial, session 27)
+        page.heading(PAIRWISE_TITLE)
+        page.paragraph(PAIRWISE, NOTE, keep=True)
+        page.table(c.pairwise)
     page.heading("The scenarios and their costs")
     page.table(pd.DataFrame([{"Scenario": s["name"], "What it does": s["description"],
                               "Programme cost over the run (USD)": s["cost_text"]} for s in c.scenarios]))

@@ -43,6 +43,13 @@ OVERVIEW = (
     "chance."
 )
 OVERVIEW_TITLE = "The interventions at a glance"
+PAIRWISE_TITLE = "The interventions compared with each other"
+PAIRWISE = (
+    "Each pair of interventions on the same seeds (common random numbers: a seed gives every scenario the same "
+    "context path and chance events): the first minus the second at the horizon, and in person-years out of "
+    "poverty over the run (whole territory); the mean over seeds and the 90 % interval of the seeds' paired "
+    "differences. A pair is told apart from chance where that interval lies on one side of zero: this, not "
+    "whether each differs from the reference, says whether one does better than the other.")
 READ_FIRST = "Read with care"
 """Page one's heading over the calibration status and the changes in the number of residents."""
 
