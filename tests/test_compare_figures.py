@@ -164,3 +164,49 @@ def test_scenario_bands_of_an_outcome_that_hardly_moves_draw_flat_without_an_off
     low, high = panel.get_xlim()
     assert high - low >= 100 * outcome("forest_cover").least_span - 1e-9
     assert all(ax.xaxis.get_offset_text().get_text() == "" for ax in fig.axes if ax.axison)
+
+
+def test_every_intervention_has_its_difference_map_on_one_colour_scale(tmp_path):
+    """An adviser trial (session 27): compare's map.png and the report's map showed the first
+    intervention alone. Each intervention now has its panel, named, on one colour scale (a
+    unit's colour means the same difference in every panel), each with its own hatching where
+    its interval over seeds includes no change; the figure is readable and fits a page."""
+    from conftest import EXAMPLE
+    from territory_abm.data.territory import load_territory
+    from territory_abm.output.maps import comparison_map
+
+    units = [i for i, k in zip(load_territory(EXAMPLE).ids, load_territory(EXAMPLE).kinds) if k != "market"]
+    changes = {"cash": -0.06, "roads": -0.02, "land": 0.03}  # the first unit's change; the others noisy around 0
+    rows = []
+    for seed in range(1, 5):
+        for k, unit in enumerate(units):
+            rows.append({"scenario": "base", "seed": seed, "year": 2030, "node_id": unit, "poverty_headcount": 0.3})
+            for name, change in changes.items():
+                noise = 0.01 * (1 if (seed + k) % 2 else -1)
+                rows.append({"scenario": name, "seed": seed, "year": 2030, "node_id": unit,
+                             "poverty_headcount": 0.3 + (change if k == 0 else noise)})
+    scenarios = [{"name": n, "territory": str(EXAMPLE)} for n in ["base", *changes]]
+    fig = comparison_map(pd.DataFrame(rows), scenarios, "base", 2030, tmp_path / "map.png")
+    maps = [ax for ax in fig.axes if ax.get_title()]
+    assert [ax.get_title() for ax in maps] == [f"{n} minus base, 2030" for n in changes]
+    assert (tmp_path / "map.png").is_file()
+    problems = figure_problems(fig)
+    assert not problems, "\n".join(problems)
+    assert fig.get_size_inches()[0] <= 8.27 - 0.5  # across an A4 page, as the report lays it out
+    from territory_abm.report.text import map_title
+
+    assert "Maps: poverty headcount at the horizon by municipality, each intervention minus the reference, one panel " \
+        "per intervention on one colour scale" in map_title(3)
+    assert map_title(1).startswith("Map: poverty headcount at the horizon by municipality, the intervention minus")
+    first = []
+    for ax in maps:  # the first unit's colour, and the units hatched: all but the first (its change is clear)
+        faces, hatched = (c for c in ax.collections if not c.get_hatch()), [c for c in ax.collections if c.get_hatch()]
+        first.append(next(faces).get_facecolors()[0])
+        assert len(hatched) == 1 and len(hatched[0].get_paths()) == len(units) - 1
+    bar = [ax for ax in fig.axes if ax not in maps and ax.get_xlim()[0] < 0 < ax.get_xlim()[1]
+           or ax not in maps and ax.get_ylim()[0] < 0 < ax.get_ylim()[1]]
+    assert len(bar) == 1  # one colour bar for every panel, from the largest difference
+    assert max(abs(x) for x in (*bar[0].get_xlim(), *bar[0].get_ylim())) == pytest.approx(6.0)
+    cmap, norm = matplotlib.colormaps["PuOr"], mcolors.Normalize(-6.0, 6.0)
+    for colour, change in zip(first, changes.values()):  # -6 points is the scale's end in its panel and no other
+        assert np.allclose(colour, cmap(norm(100 * change)), atol=0.02)  # 256 colours: a bin either side

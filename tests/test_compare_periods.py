@@ -118,3 +118,58 @@ def test_the_difference_each_year_is_the_seeds_paired_differences(comparison, tm
     assert figure_problems(fig) == []
     assert any(line.get_xdata()[0] == 2012 for ax in fig.axes for line in ax.get_lines()
                if line.get_linestyle() == ":")  # the programme's last year marked
+
+
+def test_typology_shares_carry_the_number_of_units_and_each_count_with_its_range_over_seeds():
+    """An adviser trial (session 27): with 2 cities, shares such as "[0-100]" told nothing, and
+    typology_shares.csv did not say how many units a share was of. Each row now has its group's
+    number of units and the count in its category: mean over seeds and the 5-95 % range as counts
+    some seed had."""
+    from territory_abm.experiments.compare import count_range
+
+    flat = (0.30, 0.30, 0.30, 0.30)
+    design = {"kind": "compare", "seeds": [1, 2, 3], "scenarios": [_scenario("base"), _scenario("prog")]}
+    runs = {}
+    for seed in (1, 2, 3):
+        runs[("base", seed)] = _run(flat, (1000.0,) * 4, flat, (1000.0,) * 4, (0.48,) * 4)
+        better = seed > 1  # the rural municipality improves on every count in seeds 2 and 3 only
+        runs[("prog", seed)] = _run(flat, (1000.0,) * 4, (0.30, 0.30, 0.30, 0.27 if better else 0.30),
+                                    (1000.0, 1000, 1000, 1100 if better else 1000),
+                                    (0.48, 0.48, 0.48, 0.46 if better else 0.48))
+    shares = Comparison.from_runs(design, runs).typology_shares()
+    rows = shares[shares["measure"] == "type"].set_index(["scenario", "group", "category"])
+    best = rows.loc[("prog", "rural", "sustainable win-win-win")]
+    assert best["group_units"] == 1 and best["count_mean"] == pytest.approx(2 / 3)
+    assert (best["count_low"], best["count_high"]) == (0, 1)  # counts some seed had, not 0.1 to 1
+    assert rows.loc[("prog", "all", "none"), "group_units"] == 2  # the city and the rural municipality
+    assert rows.loc[("prog", "cities", "none"), "count_mean"] == 1.0
+    assert count_range([0, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2]) == (1, 2)
+
+
+def test_interventions_are_compared_with_each_other_on_the_same_seeds():
+    """An adviser trial (session 27): interventions were compared with the reference alone, so
+    two that each differed from it could not be told apart. Each pair's difference is taken seed
+    by seed (common random numbers), with its interval over seeds: known answers."""
+    from territory_abm.experiments.compare import PERSON_YEARS, pairwise_differences
+
+    rows = []
+    for seed in (1, 2, 3, 4):
+        for name, poverty in (("a", 0.20), ("b", 0.22 + 0.01 * seed), ("c", 0.20 + 0.001 * (-1) ** seed)):
+            for year in (2010, 2011, 2012):
+                level = 0.30 if year == 2010 else poverty  # every scenario starts alike
+                rows.append({"scenario": name, "seed": seed, "year": year, "poverty_headcount": level,
+                             "population": 1000.0, "gini_income": 0.5, "mean_income_pc": 1000.0 + seed,
+                             "forest_cover": 0.3, "natural_capital": 300.0 + (10.0 if name == "a" else 0.0)})
+    pairs = pairwise_differences(pd.DataFrame(rows), ["a", "b", "c"]).set_index(["first", "second", "outcome"])
+    assert list(dict.fromkeys(pairs.index.droplevel(2))) == [("a", "b"), ("a", "c"), ("b", "c")]
+    ab = pairs.loc[("a", "b", "poverty_headcount")]
+    assert ab["year"] == 2012 and ab["seeds"] == 4
+    assert ab["diff"] == pytest.approx(-0.045) and ab["diff_q05"] == pytest.approx(np.percentile([-.03, -.04, -.05,
+                                                                                                   -.06], 5))
+    # a's poor: 200 a year; b's: 230-260: a keeps 2 x (30 + 10 seed) person-years more in seed s
+    assert pairs.loc[("a", "b", PERSON_YEARS), "diff"] == pytest.approx(np.mean([2 * (20 + 10 * s) for s in (1, 2, 3,
+                                                                                                            4)]))
+    ac = pairs.loc[("a", "c", "poverty_headcount")]
+    assert ac["diff_q05"] < 0 < ac["diff_q95"]  # -0.001 or +0.001 by seed: not told apart
+    assert pairs.loc[("a", "c", "natural_capital"), "diff"] == pytest.approx(10.0)
+    assert pairs.loc[("b", "c", "mean_income_pc"), "diff"] == 0.0  # the same seed's income: no difference

@@ -246,6 +246,15 @@ def test_every_report_page_has_readable_text_and_sentences_from_the_numbers(comp
         assert last.get_text() not in headings
     findings = " ".join(content.findings)
     assert "cash_transfers" in findings and "roads" in findings and "poverty headcount" in findings
+    # the two interventions compared with each other on the same seeds (an adviser trial, session 27): the table
+    # right after the findings, whose last sentence says whether the pair is told apart
+    assert list(content.pairwise["Pair (first minus second)"]) == ["cash_transfers minus roads"]
+    assert "cash_transfers and roads" in content.findings[-1] and "apart from chance" in content.findings[-1]
+    texts = [" ".join(_page_texts(fig)) for fig in pages.figures]
+    table_page = next(k for k, text in enumerate(texts) if "The interventions compared with each other" in text)
+    assert table_page == next(k for k, text in enumerate(texts) if "Main findings" in text) or \
+        table_page == next(k for k, text in enumerate(texts) if "apart from chance in any" in text
+                           or "told apart from chance in" in text)
     assert not any("strongly in the first years" in c for c in content.caveats)
 
 

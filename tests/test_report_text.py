@@ -254,16 +254,16 @@ def test_the_cheapest_per_person_year_is_among_those_that_bring_person_years_out
     # the question 'which does most' answered over the run, for the whole territory
     assert ("Over the run, the most person-years out of poverty that can be told from chance come under assist "
             "(54,400 [19,100, 90,400] person-years, whole territory).") in text
-    assert "cannot be told from chance: with more seeds" not in text  # land, left out, is dearer
+    assert "with more seeds the ranking may change" not in text  # land, left out, is dearer
     # an adviser's trial (session 24): one cheaper at the mean but left out (its range reaches zero) is said
     rows += [("bridge", "horizon", 2030, "poverty_headcount", 0.3, 0.0, -0.01, 0.01),
              ("bridge", "horizon", 2030, "poverty_person_years_avoided", 3925.0, 3925.0, -890.0, 7025.0),
              ("bridge", "horizon", 2030, "cost_per_poverty_person_year_avoided", 639.0, 639.0, 639.0, 639.0)]
     text = " ".join(key_findings(_summary(rows), "base", ["roads", "assist", "cash", "land", "bridge"], scale=0.25))
     assert "the cheapest per person-year out of poverty is roads (761 USD" in text
-    assert ("bridge costs less per person-year out of poverty at the mean over seeds (639 USD, against 761 USD for "
-            "roads), but its person-years out of poverty (15,700 [-3,560, 28,100]) cannot be told from chance: with "
-            "more seeds the ranking may change.") in text
+    assert ("For bridge, the person-years out of poverty (15,700 [-3,560, 28,100]) cannot be told from chance, so its cost "
+            "per person-year is not established; the ratio of its mean cost to its mean person-years is lower (639 "
+            "USD, against 761 USD for roads): with more seeds the ranking may change.") in text
     # roads' mean lies within assist's range: the seeds do not rank them (session 26)
     assert ("roads (52,400 [23,000, 78,400]) lies within that range: these seeds do not rank assist above roads; to "
             "test the difference, run compare with assist first (as the reference) and roads after it, paired by "
@@ -284,9 +284,10 @@ def test_with_one_intervention_told_from_chance_the_close_and_cheaper_ones_are_s
     assert "the most person-years out of poverty that can be told from chance come under assistance" in text
     assert ("roads (15,700 [-3,560, 28,100]), cash (12,200 [-12,100, 27,900]) lie within that range: these seeds do "
             "not rank assistance above roads or cash") in text
-    assert ("roads costs less per person-year out of poverty at the mean over seeds (639 USD, against 856 USD for "
-            "assistance)") in text
-    assert "cash costs less" not in text  # dearer than assistance
+    assert ("For roads, the person-years out of poverty (15,700 [-3,560, 28,100]) cannot be told from chance, so its cost "
+            "per person-year is not established; the ratio of its mean cost to its mean person-years is lower (639 "
+            "USD, against 856 USD for assistance)") in text
+    assert "For cash" not in text  # dearer than assistance
 
 
 def test_page_one_table_gives_cost_per_year_poverty_at_the_end_and_horizon_and_person_years():
@@ -420,7 +421,7 @@ def test_drift_caveat_comes_from_the_reference_runs_numbers():
 def test_counts_and_costs_are_shown_for_the_whole_territory_and_shares_as_simulated():
     """At households_scale 0.1 the report shows residents and costs ten times the simulated
     figures (the model scales budgets with households), shares unchanged."""
-    from territory_abm.report.content import cost_table
+    from territory_abm.report.content import COST_COLUMNS, cost_table
 
     rows = [("base", "horizon", 2020, "population", 1000.0, 0.0, 0.0, 0.0),
             ("base", "horizon", 2020, "poverty_headcount", 0.3, 0.0, 0.0, 0.0),
@@ -436,12 +437,13 @@ def test_counts_and_costs_are_shown_for_the_whole_territory_and_shares_as_simula
     assert at_tenth.loc[residents, "cash"].split("\n")[1] == "+300 [+200, +400]"
     assert at_tenth.loc[poverty, "cash"] == at_full.loc[poverty, "cash"]
     cost = cost_table(_summary(rows), ["cash"], 0.1).iloc[0]
-    assert cost["Programme cost over the run (thousand USD)"] == "5,000 [5,000, 5,000]"
-    assert cost["Person-years out of poverty (person-years)"] == "1,000 [500, 1,500]"
+    assert cost[COST_COLUMNS[0]] == "5,000 [5,000, 5,000]"
+    assert cost[COST_COLUMNS[1]] == "1,000 [500, 1,500]"
+    assert cost[COST_COLUMNS[2]] == "5,000 [3,330, 10,000]"  # a ratio: the same at any scale
     # more person-years in poverty than the reference: no cost per person-year, said in words
     worse = [r if r[3] != "poverty_person_years_avoided" else (*r[:5], -180.0, -400.0, 60.0) for r in rows]
-    assert cost_table(_summary(worse), ["cash"], 0.1).iloc[0]["Cost per person-year out of poverty (USD)"] == \
-        "none on average"
+    assert cost_table(_summary(worse), ["cash"], 0.1).iloc[0][COST_COLUMNS[2]] == \
+        "not established: no person-years out of poverty on average"
 
 
 @pytest.mark.parametrize("income, poverty, expected", [
@@ -459,32 +461,59 @@ def test_a_municipality_verdict_reads_income_and_poverty(income, poverty, expect
     assert verdict(income, poverty) == expected
 
 
-def test_cost_per_person_year_has_a_bootstrap_interval_over_seeds():
-    from territory_abm.experiments.compare import _ratio_of_means, _ratio_of_means_interval
+def test_the_cost_per_person_years_interval_comes_from_the_person_years_interval_and_agrees_with_it():
+    """An adviser trial (session 27): the cost-effectiveness table gave person-years with their
+    5-95 % range over seeds and the cost per person-year with a bootstrap interval of the ratio
+    of the means: person-years [-1,100, 3,200] (not told from chance) sat beside a finite cost
+    per person-year. The ratio's interval is now the mean cost over the ends of the person-years'
+    interval (the same seeds), finite exactly where that interval lies above zero."""
+    from territory_abm.experiments.compare import cost_per_unit, interval
+    from territory_abm.report.findings import side
 
-    cost, avoided = [1e6, 1.1e6, 0.9e6, 1.0e6, 1.05e6], [350.0, 3289.0, 1200.0, 2000.0, 1500.0]
-    low, high = _ratio_of_means_interval(cost, avoided)
-    ratio = _ratio_of_means(cost, avoided)
-    assert low < ratio < high < np.inf  # a real interval around the ratio of the means
-    assert (low, high) == _ratio_of_means_interval(cost, avoided)  # the same runs, the same interval
-    same = _ratio_of_means_interval([200.0, 400.0, 600.0], [1.0, 2.0, 3.0])  # every seed's ratio is 200
-    assert same == pytest.approx((200.0, 200.0))
-    low, high = _ratio_of_means_interval(cost[:4], [1000.0, -400.0, -300.0, -100.0])  # avoided on average, not surely
-    assert np.isfinite(_ratio_of_means(cost[:4], [1000.0, -400.0, -300.0, -100.0]))
-    assert 0 < low < np.inf and np.isinf(high)  # the seeds do not rule out that nothing was avoided: no upper bound
-    low, high = _ratio_of_means_interval([-1e5, 2e5, 1e5, 3e5], [1000.0, 1200.0, 900.0, 1100.0])
-    assert low >= 0 and np.isfinite(high)  # a resample without extra cost costs 0 per person-year, not inf
-    assert all(np.isnan(_ratio_of_means_interval(cost[:2], avoided[:2])))  # too few seeds for an interval
+    cost = [1.00e6, 1.02e6, 0.98e6, 1.01e6, 0.99e6, 1.0e6, 1.03e6, 0.97e6]
+    avoided = [-400.0, -100.0, 3100.0, 2900.0, 3200.0, 2800.0, 3000.0, 3100.0]  # two seeds of eight avoid none
+    ratio, low, high = cost_per_unit(interval(cost)[0], interval(avoided))
+    assert side(*interval(avoided)[1:]) == 0 and np.isinf(high)  # the bootstrap gave a finite upper end here
+    assert ratio == pytest.approx(np.mean(cost) / np.mean(avoided)) and low == pytest.approx(np.mean(cost) / interval(avoided)[2])
+    clear = [3000.0, 3100.0, 2900.0, 3200.0, 2800.0, 3000.0, 3100.0, 3050.0]
+    ratio, low, high = cost_per_unit(interval(cost)[0], interval(clear))
+    mean, q05, q95 = interval(clear)
+    assert (low, high) == pytest.approx((np.mean(cost) / q95, np.mean(cost) / q05)) and low < ratio < high
+    # over many draws: a finite upper end exactly where the person-years are told from chance
+    rng = np.random.default_rng(27)
+    for _ in range(500):
+        gained = rng.normal(rng.normal(500, 800), rng.uniform(50, 1500), size=int(rng.integers(2, 12)))
+        spent = rng.normal(1e6, 1e5, size=gained.size)
+        ratio, low, high = cost_per_unit(interval(spent)[0], interval(gained))
+        told = side(*interval(gained)[1:]) > 0
+        assert np.isfinite(high) == told, gained
+        assert np.isfinite(ratio) == (interval(gained)[0] > 0)
+    assert all(np.isnan(cost_per_unit(1e6, (300.0, 300.0, 300.0))[1:]))  # one seed: the ratio, no interval
+    assert all(np.isnan(cost_per_unit(0.0, (300.0, 200.0, 400.0))))  # no extra cost: no cost per unit
 
 
-def test_cost_per_person_year_text_shows_an_interval_only_where_there_is_one():
-    from territory_abm.report.content import _ratio_text
+def test_the_cost_table_says_which_interval_is_which_and_not_established_where_person_years_include_zero():
+    from territory_abm.report.content import COST_COLUMNS, cost_table, cost_per_unit_text
+    from territory_abm.report.text import COST_EFFECTIVENESS
 
-    row = pd.Series({"mean": 464.36, "q05": 325.0, "q95": 815.0})
-    assert _ratio_text(row) == "464 [325, 815]"
-    assert _ratio_text(row.replace(815.0, np.inf)) == "464 [325, no upper bound]"
-    assert _ratio_text(pd.Series({"mean": 464.36, "q05": 464.36, "q95": 464.36})) == "464"  # written before intervals
-    assert _ratio_text(pd.Series({"mean": np.nan, "q05": np.nan, "q95": np.nan})) == numbers.MISSING
+    rows = [("cash", "horizon", 2030, "policy_cost_total", 8e5, 8e5, 7.9e5, 8.1e5),
+            ("cash", "horizon", 2030, "poverty_person_years_avoided", 1600.0, 1600.0, -110.0, 3200.0),
+            ("roads", "horizon", 2030, "policy_cost_total", 6e5, 6e5, 6e5, 6e5),
+            ("roads", "horizon", 2030, "poverty_person_years_avoided", 1500.0, 1500.0, 1000.0, 2000.0),
+            ("land", "horizon", 2030, "policy_cost_total", 6e5, 6e5, 6e5, 6e5),
+            ("land", "horizon", 2030, "poverty_person_years_avoided", -180.0, -180.0, -400.0, 60.0)]
+    table = cost_table(_summary(rows), ["cash", "roads", "land"], 0.1).set_index("Scenario")
+    per = COST_COLUMNS[2]
+    assert "5-95 % over seeds" in COST_COLUMNS[0] and "5-95 % over seeds" in COST_COLUMNS[1]
+    assert "the person-years' interval" in per
+    assert table.loc["cash", per] == "not established: the interval of the person-years out of poverty includes 0"
+    assert table.loc["cash", COST_COLUMNS[1]] == "16,000 [-1,100, 32,000]"
+    assert table.loc["roads", per] == "400 [300, 600]"  # 6e5 / 1500, 6e5 / 2000, 6e5 / 1000
+    assert table.loc["land", per] == "not established: no person-years out of poverty on average"
+    assert "not established" in COST_EFFECTIVENESS and "bootstrap" not in COST_EFFECTIVENESS
+    one = cost_table(_summary(rows), ["roads"], 0.1, one_run=True).iloc[0]
+    assert one[per] == "400"  # one run: the ratio alone, as every difference of one run
+    assert cost_per_unit_text(None, None, "person-years") == numbers.MISSING
 
 
 def test_the_residents_sentence_counts_the_whole_territory_and_needs_a_clear_change():
@@ -884,3 +913,135 @@ def test_multipliers_of_a_programme_that_reaches_almost_nobody_are_left_out_with
     summary = pd.DataFrame({"scenario": ["nobody", "cash"], "outcome": ["policy_cost_total"] * 2,
                             "mean": [90700.0, 5e6], "q05": [0.0, 4e6]})
     assert unpaid_in_some_seeds(summary) == {"nobody"}
+
+
+def test_forest_is_given_in_hectares_too_with_the_cost_per_hectare_kept_agreeing_with_its_interval():
+    """An adviser trial (session 27): forest effects were given in share points alone. The
+    headline table has the forest standing in hectares (whole territory), the cost-effectiveness
+    table the hectares kept at the horizon and the cost per hectare kept (its interval from the
+    hectares' own, 'not established' where that includes 0), and page one's forest sentence
+    gives the hectares after the points."""
+    from territory_abm.report.content import COST_COLUMNS, cost_table
+
+    rows = [("base", "horizon", 2030, "forest_cover", 0.30, 0.0, 0.0, 0.0),
+            ("base", "horizon", 2030, "natural_capital", 3000.0, 0.0, 0.0, 0.0),
+            ("land", "horizon", 2030, "forest_cover", 0.305, 0.0054, 0.0049, 0.0059),
+            ("land", "horizon", 2030, "natural_capital", 3054.0, 54.0, 49.0, 59.0),
+            ("land", "horizon", 2030, "policy_cost_total", 2.5e6, 2.5e6, 2.2e6, 2.9e6),
+            ("land", "programme end", 2021, "forest_cover", 0.302, 0.0021, 0.0018, 0.0023),
+            ("land", "programme end", 2021, "natural_capital", 3021.0, 21.0, 18.0, 23.0),
+            ("cash", "horizon", 2030, "forest_cover", 0.2998, -0.0002, -0.0003, 0.0001),
+            ("cash", "horizon", 2030, "natural_capital", 2998.0, -2.0, -3.0, 1.0),
+            ("cash", "horizon", 2030, "policy_cost_total", 6.2e6, 6.2e6, 6.1e6, 6.3e6),
+            ("roads", "horizon", 2030, "natural_capital", 3001.0, 1.0, -1.0, 3.0),
+            ("roads", "horizon", 2030, "policy_cost_total", 1e6, 1e6, 1e6, 1e6)]
+    table = headline_table(_summary(rows), ["base", "land", "cash"], "base", 0.1).set_index("Outcome")
+    forest_ha = table.loc["Forest standing, whole territory (ha)"]
+    assert forest_ha["base"] == "30,000" and forest_ha["land"].split("\n")[1] == "+540 [+490, +590]"
+    assert list(table.index).index("Forest standing, whole territory (ha)") == \
+        list(table.index).index("Forest as a share of area (%; differences in points)") + 1
+    cost = cost_table(_summary(rows), ["land", "cash", "roads"], 0.1).set_index("Scenario")
+    kept, per_ha = COST_COLUMNS[3], COST_COLUMNS[4]
+    assert cost.loc["land", kept] == "540 [490, 590]"
+    assert cost.loc["land", per_ha] == "46,300 [42,400, 51,000]"  # 2.5e6 / 54, 2.5e6 / 59, 2.5e6 / 49
+    assert cost.loc["cash", per_ha] == "not established: no hectares kept on average"
+    assert cost.loc["roads", per_ha] == "not established: the interval of the hectares kept includes 0"
+    text = " ".join(key_findings(_summary(rows), "base", ["land", "cash"], scale=0.1))
+    assert "land raises the forest as a share of area in 2021, the last year of its programmes," in text
+    assert ("In hectares of forest standing (whole territory) the difference is +210 ha in 2021 (90 % interval "
+            "+180 to +230 ha) and +540 ha in 2030 (90 % interval +490 to +590 ha).") in text
+    assert "cash lowers the forest" not in text  # within the typology's tolerance: no finding, no hectares
+
+
+def test_a_group_of_few_units_is_given_as_counts_with_their_range_over_seeds():
+    """An adviser trial (session 27): with 2 intermediate cities the report gave shares such as
+    "50 % [0-100]". Under 10 units a group's cells are counts, "1 of 2 [0-2]" (mean over seeds,
+    the range over seeds as counts), its heading says how many units there are, and a group of
+    10 or more, or a comparison written before the counts, keeps its shares."""
+    from territory_abm.report.content import typology_change_table, typology_tables
+
+    def row(group, category, share, low, high, units, count, count_low, count_high, measure="type"):
+        return {"scenario": "base", "period": "horizon", "group": group, "measure": measure, "category": category,
+                "share_of_units": share, "share_q05": low, "share_q95": high, "share_of_population": share,
+                "group_units": units, "count_mean": count, "count_low": count_low, "count_high": count_high}
+
+    shares = pd.DataFrame([row("rural", "win-win-win", 0.5, 0.4, 0.6, 14, 7.0, 6, 8),
+                           row("cities", "win-win-win", 0.5, 0.0, 1.0, 2, 1.0, 0, 2),
+                           row("cities", "none", 1 / 3, 0.0, 0.5, 2, 2 / 3, 0, 1),
+                           row("all", "win-win-win", 0.5, 0.3, 0.7, 16, 8.0, 6, 10)])
+    tables = typology_tables(shares, ["base"])
+    label = "intermediate cities (2): how many of the 2 are of each type, mean over seeds [range over seeds]"
+    assert label in tables
+    cities = tables[label].set_index("Type")["base"]
+    assert cities["win-win-win"] == "1 of 2 [0-2]" and cities["none"] == "0.7 of 2 [0-1]"
+    assert tables["rural municipalities"].set_index("Type").loc["win-win-win", "base"] == "50 % [40-60]"
+    older = shares.drop(columns=["group_units", "count_mean", "count_low", "count_high"])
+    assert typology_tables(older, ["base"])["intermediate cities"].set_index("Type").loc["win-win-win", "base"] \
+        == "50 % [0-100]"
+    few_rural = pd.DataFrame([row("rural", c, s, s, s, 3, n, n, n, measure="income")
+                              for c, s, n in (("improved", 2 / 3, 2.0), ("no change", 1 / 3, 1.0), ("worsened", 0, 0.0))])
+    change = typology_change_table(few_rural, ["base"]).set_index("Rural municipalities")
+    assert change.loc["income", "base"] == "2 / 1 / 0 of\u00a03"
+
+
+def _pairs(rows):
+    return pd.DataFrame([{"first": a, "second": b, "outcome": o, "year": 2030, "seeds": 8, "diff": m,
+                          "diff_q05": lo, "diff_q95": hi} for a, b, o, m, lo, hi in rows])
+
+
+def test_page_one_compares_the_interventions_with_each_other_and_says_which_pairs_are_told_apart():
+    """An adviser trial (session 27): the report named the best intervention from each one's
+    difference to the reference, and sent the reader to rerun compare to test it against the
+    next. Page one now has a table of each pair's difference on the same seeds in poverty, the
+    Gini, income and forest (points and hectares) and the person-years, with intervals, the
+    outcomes each pair is told apart in, a sentence naming the pairs told apart and not, and the
+    findings set the best against the others directly."""
+    from territory_abm.report.content import TOLD, pairwise_sentence, pairwise_table
+
+    pairs = _pairs([("assist", "roads", "poverty_headcount", -0.004, -0.009, 0.001),
+                    ("assist", "roads", "gini_income", -0.0004, -0.001, 0.0003),
+                    ("assist", "roads", "mean_income_pc", 12.0, -20.0, 40.0),
+                    ("assist", "roads", "forest_cover", 0.0001, -0.0002, 0.0004),
+                    ("assist", "roads", "natural_capital", 3.0, -6.0, 12.0),
+                    ("assist", "roads", "poverty_person_years_avoided", 75.0, -300.0, 420.0),
+                    ("assist", "cash", "poverty_headcount", -0.012, -0.02, -0.004),
+                    ("assist", "cash", "gini_income", 0.002, -0.001, 0.005),
+                    ("assist", "cash", "mean_income_pc", -30.0, -70.0, 10.0),
+                    ("assist", "cash", "forest_cover", 0.0001, -0.0002, 0.0004),
+                    ("assist", "cash", "natural_capital", 3.0, -6.0, 12.0),
+                    ("assist", "cash", "poverty_person_years_avoided", 240.0, 30.0, 500.0),
+                    ("roads", "cash", "poverty_headcount", -0.008, -0.015, 0.002),
+                    ("roads", "cash", "gini_income", 0.0024, -0.002, 0.006),
+                    ("roads", "cash", "mean_income_pc", -42.0, -90.0, 5.0),
+                    ("roads", "cash", "forest_cover", 0.0, -0.0003, 0.0003),
+                    ("roads", "cash", "natural_capital", 0.0, -9.0, 9.0),
+                    ("roads", "cash", "poverty_person_years_avoided", 165.0, -100.0, 400.0)])
+    table = pairwise_table(pairs, 0.25).set_index("Pair (first minus second)")
+    assert list(table.index) == ["assist minus roads", "assist minus cash", "roads minus cash"]
+    assert table.loc["assist minus cash", "Poverty headcount in 2030 (points)"] == "-1.2 [-2.0, -0.4]"
+    assert table.loc["assist minus cash", "Person-years out of poverty over the run"] == "+960 [+120, +2,000]"
+    assert table.loc["assist minus roads", "Forest (points of area; hectares, whole territory)"] == \
+        "+0.01 [-0.02, +0.04]\n+12 ha [-24, +48]"
+    assert table.loc["assist minus cash", TOLD] == "poverty headcount, person-years out of poverty"
+    assert table.loc["assist minus roads", TOLD] == table.loc["roads minus cash", TOLD] == "none of these"
+    note = pairwise_sentence(pairs)
+    assert "told apart from chance in 2030 or over the run: assist and cash (poverty headcount, person-years out of " \
+           "poverty)." in note
+    assert "Not told apart from chance in any of these outcomes: assist and roads; roads and cash." in note
+    # the findings: the best in person-years set against the close one on the same seeds, not sent to rerun
+    summary = _summary([(n, "horizon", 2030, "poverty_person_years_avoided", m, m, lo, hi)
+                        for n, m, lo, hi in (("assist", 4000, 482, 6700), ("roads", 3925, -890, 7025),
+                                             ("cash", 3000, -3000, 7000))]
+                       + [(n, "horizon", 2030, "poverty_headcount", 0.3, d, d - 0.004, d + 0.004)
+                          for n, d in (("assist", -0.012), ("roads", -0.008), ("cash", 0.0))])
+    text = " ".join(key_findings(summary, "base", ["assist", "roads", "cash"], scale=0.25, pairs=pairs))
+    assert "run compare with assist first" not in text
+    assert ("Compared directly on the same seeds (the table of the interventions compared with each other, after these findings), "
+            "assist minus each other intervention in person-years out of poverty over the run: roads +300 "
+            "person-years (90 % interval -1,200 to +1,680), not told from chance; cash +960 person-years (90 % "
+            "interval +120 to +2,000), told from chance.") in text
+    assert ("assist minus each other intervention in the poverty headcount: roads -0.4 points in 2030 (90 % "
+            "interval -0.9 to +0.1 points), not told from chance; cash -1.2 points in 2030 (90 % interval -2.0 to "
+            "-0.4 points), told from chance.") in text
+    without = " ".join(key_findings(summary, "base", ["assist", "roads", "cash"], scale=0.25))
+    assert "run compare with assist first" in without  # a comparison without the pairs: as before

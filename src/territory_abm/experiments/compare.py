@@ -15,12 +15,10 @@ same) and reports rural municipalities and intermediate cities apart.
 
 from __future__ import annotations
 
-import warnings
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy.stats import bootstrap
 
 from ..errors import InputError
 from ..outcomes import DIFFERENCES as DIFFERENCES_OUTCOMES
@@ -233,7 +231,8 @@ class Comparison:
 
     def _cost_effectiveness(self, scenario: str) -> dict[str, dict[str, list[float]]]:
         """Cost (USD over the run), poverty person-years avoided, and cost per person-year
-        out of poverty (ratio of the means over seeds in the ``mean`` column)."""
+        out of poverty (the ratio of the means over seeds in the ``mean`` column, its interval
+        from the person-years' interval over the same seeds: :func:`cost_per_unit`)."""
         cost, avoided, lifted_end = [], [], []
         for s in self.paired_seeds:
             t, r = self.runs[(scenario, s)]["territory"], self.runs[(self.reference, s)]["territory"]
@@ -246,8 +245,7 @@ class Comparison:
         out = {"policy_cost_total": {"value": total, "diff": cost},
                "poverty_person_years_avoided": {"value": avoided, "diff": avoided},
                "persons_out_of_poverty_final_year": {"value": lifted_end, "diff": lifted_end}}
-        ratio = _ratio_of_means(cost, avoided)
-        low, high = _ratio_of_means_interval(cost, avoided) if np.isfinite(ratio) else (np.nan, np.nan)
+        ratio, low, high = cost_per_unit(interval(cost)[0], interval(avoided))
         out["cost_per_poverty_person_year_avoided"] = {"value": [ratio], "diff": [ratio], "interval": (low, high)}
         return out
 
@@ -367,7 +365,12 @@ class Comparison:
         (rural municipalities, intermediate cities, both), measure (type, or a dimension's
         improved / no change / worsened) and category: the share of classified units
         (mean and interval over seeds) and the share of their population (mean). External
-        markets and empty municipalities have no type."""
+        markets and empty municipalities have no type. With them, so that a reader can judge
+        a share of few units (an adviser trial, session 27: cities' shares of "[0-100]" with 2
+        cities): ``group_units``, the number of classified units of the group (the most over
+        seeds), and ``count_mean``, ``count_low``, ``count_high``, the number of units in the
+        category, mean over seeds and its 5-95 % range over seeds taken as counts the seeds
+        had (:func:`count_range`)."""
         rows = []
         for scenario in self.scenarios:
             for period, year in self.periods(scenario):
@@ -377,13 +380,27 @@ class Comparison:
                 keys = per_seed[0][["group", "measure", "category"]]
                 units = np.column_stack([p["share_of_units"].to_numpy(float) for p in per_seed])
                 pop = np.column_stack([p["share_of_population"].to_numpy(float) for p in per_seed])
+                counts = np.column_stack([p["units"].to_numpy(float) for p in per_seed])
+                groups = pd.concat([p.groupby(["group", "measure"])["units"].sum() for p in per_seed], axis=1).max(axis=1)
                 for k, key in enumerate(keys.itertuples(index=False)):
                     m, lo, hi = interval(units[k])
+                    count_low, count_high = count_range(counts[k])
                     rows.append({"scenario": scenario, "period": period, "start_year": self.start_year,
                                  "end_year": year, "group": key.group, "measure": key.measure,
                                  "category": key.category, "share_of_units": m, "share_q05": lo, "share_q95": hi,
-                                 "share_of_population": interval(pop[k])[0]})
+                                 "share_of_population": interval(pop[k])[0],
+                                 "group_units": int(groups[(key.group, key.measure)]),
+                                 "count_mean": float(counts[k].mean()), "count_low": count_low,
+                                 "count_high": count_high})
         return pd.DataFrame(rows)
+
+
+def count_range(counts) -> tuple[int, int]:
+    """The 5-95 % range over seeds of a number of units, its ends counts some seed had: the
+    5th percentile rounded down to a seed's count and the 95th rounded up to one (numpy's
+    ``lower`` and ``higher`` methods), so that a range of counts never reads "0.15 to 1.85"."""
+    v = np.asarray(counts, float)
+    return int(np.percentile(v, LOW, method="lower")), int(np.percentile(v, HIGH, method="higher"))
 
 
 MULTIPLIERS = ("multiplier", "annual_multiplier_nominal", "annual_multiplier_real", "transfer_multiplier_nominal",
@@ -471,41 +488,43 @@ def _summary_row(scenario, period, year, outcome, values, diffs) -> dict:
             "diff_to_reference": dmean, "diff_q05": dlo, "diff_q95": dhi}
 
 
-def _ratio_of_means(numerator: list[float], denominator: list[float]) -> float:
-    num, den = np.mean(numerator) if numerator else np.nan, np.mean(denominator) if denominator else np.nan
-    return float(num / den) if den and den > 0 and num > 0 else np.nan
-
-
 STEADY_SEEDS = 20
 """Seeds from which the 5-95 % ranges over seeds are read without a note of caution."""
-RATIO_RESAMPLES = 2000
-"""Bootstrap resamples of the seeds behind the interval of a ratio of means."""
-RATIO_MIN_SEEDS = 3
-"""Fewest seeds for which a ratio of means gets an interval."""
 
 
-def _ratio_of_means_interval(numerator: list[float], denominator: list[float]) -> tuple[float, float]:
-    """5-95 % interval of the ratio of the means over seeds (``_ratio_of_means``): a
-    percentile bootstrap that resamples the seeds, pairs kept (``scipy.stats.bootstrap``,
-    with a fixed generator, so the same runs give the same interval). A resample whose mean
-    denominator is not positive (no poverty avoided) has no finite ratio and counts as +inf,
-    so the upper end is inf when the seeds do not rule out that nothing was avoided; one whose
-    mean numerator is not positive (no extra cost) counts as 0. NaN, NaN with fewer than
-    ``RATIO_MIN_SEEDS`` seeds."""
-    num, den = np.asarray(numerator, float), np.asarray(denominator, float)
-    if len(num) < RATIO_MIN_SEEDS:
-        return np.nan, np.nan
+def cost_per_unit(cost: float, gained: tuple[float, float, float]) -> tuple[float, float, float]:
+    """Cost per unit gained (per person-year out of poverty, per hectare of forest kept) and
+    its interval, from the gain's own interval over seeds, so that the two never disagree.
 
-    def ratio(a, b, axis=-1):
-        ma, mb = np.mean(a, axis=axis), np.mean(b, axis=axis)
-        avoided = mb > 0
-        return np.where(avoided, np.maximum(ma, 0.0) / np.where(avoided, mb, 1.0), np.inf)
+    Parameters
+    ----------
+    cost : float
+        The programme's extra cost over the run, mean over seeds (USD).
+    gained : tuple of float
+        The gain's mean and 5-95 % interval over the same seeds' paired differences (as
+        :func:`interval` gives them; a gain below 0 is a loss).
 
-    with np.errstate(invalid="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # a degenerate resample distribution (equal seeds) is still an answer
-        result = bootstrap((num, den), ratio, paired=True, vectorized=True, confidence_level=(HIGH - LOW) / 100,
-                           n_resamples=RATIO_RESAMPLES, method="percentile", random_state=np.random.default_rng(0))
-    return float(result.confidence_interval.low), float(result.confidence_interval.high)
+    Returns
+    -------
+    tuple of float
+        ``cost / mean`` and the interval ``cost / high`` to ``cost / low``: the mean cost over
+        the ends of the gain's interval. The upper end is ``inf`` where the gain's interval
+        reaches 0 or below (the seeds do not rule out that nothing was gained, so no finite
+        cost per unit is established: exactly where the gain is not told from chance); all
+        NaN where there is no extra cost or no gain on average; NaN ends where the gain's
+        interval has no width (one seed).
+
+    Until session 27 the interval was a bootstrap of the ratio of the means over the seeds,
+    another kind of interval than the gain's beside it: an adviser trial read person-years
+    whose interval crossed 0 beside a finite cost per person-year, and the converse.
+    """
+    mean, low, high = (float(x) for x in gained)
+    if not (np.isfinite(cost) and np.isfinite(mean) and cost > 0 and mean > 0):
+        return np.nan, np.nan, np.nan
+    ratio = cost / mean
+    if not (np.isfinite(low) and np.isfinite(high)) or low >= high:
+        return ratio, np.nan, np.nan
+    return ratio, cost / high, (cost / low if low > 0 else np.inf)
 
 
 def _extra_cost(territory: pd.DataFrame, reference: pd.DataFrame) -> float:
@@ -524,6 +543,58 @@ def _income_total(territory) -> pd.Series:
 def _real_income_total(run: dict) -> np.ndarray:
     """Income of all households by year after the start, deflated by consumer prices (USD at start prices)."""
     return np.asarray(run["real_income_total"], float)
+
+
+PAIRWISE = ("poverty_headcount", "gini_income", "mean_income_pc", "forest_cover", "natural_capital")
+"""Outcomes in which :func:`pairwise_differences` compares interventions with each other (the
+forest as a share of area and in hectares), besides the person-years out of poverty."""
+PERSON_YEARS = "poverty_person_years_avoided"
+"""The outcome name of person-years out of poverty over the run (summary.csv's, and a pair's)."""
+
+
+def pairwise_differences(territory: pd.DataFrame, scenarios: list[str], year: int | None = None) -> pd.DataFrame:
+    """Each pair of ``scenarios`` compared directly, paired by seed (common random numbers: a
+    seed gives every scenario the same context path and the same draws), from a comparison's
+    territory table (``territory_results.csv``: scenario, seed, year and the outcomes).
+
+    Parameters
+    ----------
+    territory : DataFrame
+        Per scenario, seed and year, at least :data:`PAIRWISE`'s outcomes and ``population``.
+    scenarios : list of str
+        The scenarios to pair, in order: each is the ``first`` of a pair with every one after it.
+    year : int, optional
+        Year of the differences (default the last, the horizon).
+
+    Returns
+    -------
+    DataFrame
+        One row per pair and outcome: ``first``, ``second``, ``outcome`` (:data:`PAIRWISE` and
+        :data:`PERSON_YEARS`), ``year``, ``seeds`` (run under both), and over those seeds the mean
+        and 5-95 % interval (:func:`interval`) of first minus second (``diff``, ``diff_q05``,
+        ``diff_q95``): in ``year`` for the outcomes (simulated territory for the hectares), and
+        for the person-years the poor persons under ``second`` minus those under ``first``,
+        summed over the years after the start (positive: ``first`` keeps more person-years out
+        of poverty; simulated territory).
+    """
+    year = int(territory["year"].max()) if year is None else int(year)
+    first_year = int(territory["year"].min())
+    frame = territory.assign(poor=territory["poverty_headcount"] * territory["population"])
+    at = frame[frame["year"] == year].set_index(["scenario", "seed"])
+    poor = frame[frame["year"] > first_year].groupby(["scenario", "seed"])["poor"].sum()
+    rows = []
+    for k, first in enumerate(scenarios):
+        for second in scenarios[k + 1:]:
+            seeds = sorted(set(at.loc[first].index) & set(at.loc[second].index)) \
+                if first in at.index and second in at.index else []
+            values = {name: [at.at[(first, s), name] - at.at[(second, s), name] for s in seeds]
+                      for name in PAIRWISE if name in at.columns}
+            values[PERSON_YEARS] = [poor[(second, s)] - poor[(first, s)] for s in seeds]
+            for name, diffs in values.items():
+                mean, low, high = interval(diffs)
+                rows.append({"first": first, "second": second, "outcome": name, "year": year, "seeds": len(seeds),
+                             "diff": mean, "diff_q05": low, "diff_q95": high})
+    return pd.DataFrame(rows, columns=["first", "second", "outcome", "year", "seeds", "diff", "diff_q05", "diff_q95"])
 
 
 def node_income_changes(results: pd.DataFrame, scenario: str, reference: str) -> pd.DataFrame:

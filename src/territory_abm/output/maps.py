@@ -294,16 +294,17 @@ MAP_OUTCOME = "poverty_headcount"
 
 def comparison_map(results, design_scenarios: list[dict], reference: str, horizon: int, path: Path,
                    outcome_name: str = MAP_OUTCOME) -> Figure | None:
-    """Map of ``outcome_name`` at the horizon: the first intervention minus the reference
-    (mean over seeds), or the reference's level when it is alone; None when the territory
-    has no geometry.
+    """Map of ``outcome_name`` at the horizon: each intervention minus the reference (mean over
+    seeds), one panel per intervention on one colour scale (:func:`plot_difference_maps`), or
+    the reference's level when it is alone; None when the territory has no geometry.
 
     Parameters
     ----------
     results : pandas.DataFrame
         The comparison's node table (``results.csv``: scenario, seed, year, node_id, outcomes).
     design_scenarios : list of dict
-        The resolved scenarios (``Scenario.as_dict``), the reference among them.
+        The resolved scenarios (``Scenario.as_dict``), the reference among them, in the
+        comparison's order (the panels' order).
     """
     from ..data.territory import load_territory
     from ..outcomes import outcome
@@ -325,10 +326,93 @@ def comparison_map(results, design_scenarios: list[dict], reference: str, horizo
     # trial, session 26: the map's colour bar read +-0.03 "share" beside points everywhere else)
     factor, what = (100.0, f"difference in {spec.label.split(':')[0]} (points)") if spec.kind == "share" else \
         (1.0, f"difference in {label[0].lower() + label[1:]}")
-    what += f"\nbelow 0: lower under {others[0]}"
-    paired = (factor * (by_seed[others[0]] - by_seed[reference])).dropna().groupby("node_id")
-    values = paired.mean().to_dict()
-    low, high = paired.quantile(LOW / 100), paired.quantile(HIGH / 100)
-    unsure = {node for node in values if low[node] <= 0 <= high[node]}
-    return plot_map(territory_dir, graph, values, path, f"{others[0]} minus {reference}, {horizon}",
-                    what, diverging=True, unsure=unsure)
+    what += f"\nbelow 0: lower under {others[0] if len(others) == 1 else 'the intervention'}"
+    panels = {}
+    for name in others:  # every intervention (an adviser trial, session 27: only the first had a map)
+        paired = (factor * (by_seed[name] - by_seed[reference])).dropna().groupby("node_id")
+        values = paired.mean().to_dict()
+        low, high = paired.quantile(LOW / 100), paired.quantile(HIGH / 100)
+        panels[f"{name} minus {reference}, {horizon}"] = (values, {n for n in values if low[n] <= 0 <= high[n]})
+    return plot_difference_maps(territory_dir, graph, panels, path, what)
+
+
+PANELS_WIDTH, PANEL_HEIGHT = 7.5, 3.9
+"""Size (inches) of a figure of several maps: across an A4 page (the report scales it to its text
+width, so text drawn at 6 points reads at about 5.5), and the height of each row of maps."""
+KEY_ROW = 0.45
+"""Height of a row holding only the key (colour bar and legends), as a share of a map's row."""
+
+
+def panel_grid(panels: int) -> tuple[int, int]:
+    """Rows and columns of a figure of ``panels`` (two or more) maps and their key (colour bar
+    and legends): two columns, the key in the cell after the last map (a row of its own,
+    :data:`KEY_ROW` high, after an even number of maps)."""
+    return panels // 2 + 1, 2
+
+
+def plot_difference_maps(territory_dir: str | Path, graph: nx.Graph, panels: dict[str, tuple[dict, set]],
+                         path: Path, label: str) -> Figure:
+    """Small multiples of differences by node: one map per entry of ``panels`` (its title ->
+    (node id -> difference, node ids whose interval over seeds includes no change, hatched)),
+    all on one diverging colour scale centred on zero, so that a colour means the same in every
+    panel; roads, markets and the municipalities' names on each; one colour bar (``label``) and
+    one legend in the key's cell (:func:`panel_grid`). One panel is :func:`plot_map`'s map."""
+    if len(panels) == 1:
+        (title, (values, unsure)), = panels.items()
+        return plot_map(territory_dir, graph, values, path, title, label, diverging=True, unsure=unsure)
+    shapes = territory_shapes(territory_dir)
+    rows, columns = panel_grid(len(panels))
+    key_alone = len(panels) % 2 == 0  # the key takes a short row of its own, its colour bar across
+    heights = [1.0] * (rows - 1) + [KEY_ROW if key_alone else 1.0]
+    fig = plt.figure(figsize=(PANELS_WIDTH, PANEL_HEIGHT * sum(heights)), constrained_layout=True)
+    grid = fig.add_gridspec(rows, columns, height_ratios=heights)
+    axes = [fig.add_subplot(grid[k // columns, k % columns]) for k in range(len(panels))]
+    key_cell = grid[rows - 1, :] if key_alone else grid[rows - 1, 1]
+    finite = np.array([float(v) for values, _ in panels.values() for v in values.values() if v is not None
+                       and np.isfinite(float(v))])
+    span = float(np.max(np.abs(finite))) if finite.size and np.max(np.abs(finite)) > 0 else 1.0
+    norm = matplotlib.colors.Normalize(-span, span)  # one scale for every panel
+    cmap = matplotlib.colormaps[DIVERGING]
+    labels: list = []
+    near, arrows = markets_within_reach(shapes, graph)
+    for ax, (title, (values, unsure)) in zip(axes, panels.items()):
+        numbers = np.array([np.nan if values.get(i) is None else float(values[i]) for i in shapes.ids])
+        draw_units(ax, shapes, [cmap(norm(v)) if np.isfinite(v) else NO_DATA_COLOUR for v in numbers])
+        if unsure:
+            ax.add_collection(PatchCollection([PathPatch(p) for i, p in zip(shapes.ids, shapes.paths) if i in unsure],
+                                              facecolor="none", edgecolor=UNSURE_COLOUR, linewidth=0, hatch="///",
+                                              zorder=2))
+        draw_roads(ax, graph, near)
+        labels += draw_markets(ax, near, [f"{name} {arrow}".strip() for name, arrow in zip(near.market_names, arrows)],
+                               fontsize=6, size=40)
+        labels += [ax.annotate(name, (x, y), xytext=(0, 0), textcoords="offset points", ha="center", va="center",
+                               fontsize=6, path_effects=[withStroke(linewidth=2.2, foreground="white")],
+                               zorder=6) for name, (x, y) in zip(shapes.names, shapes.inner)]
+        ax.set_title(title, fontsize=10)
+        ax.set(xticks=[], yticks=[])
+        ax.set_axis_off()
+    if key_alone:
+        key_grid = key_cell.subgridspec(2, 2, height_ratios=(0.22, 1))
+        bar_cell, legend_cell, orientation = key_grid[0, 0], key_grid[:, 1], "horizontal"
+    else:
+        key_grid = key_cell.subgridspec(2, 2, width_ratios=(0.09, 1), height_ratios=(2, 1))
+        bar_cell, legend_cell, orientation = key_grid[0, 0], key_grid[:, 1], "vertical"
+    bar = fig.colorbar(matplotlib.cm.ScalarMappable(norm=norm, cmap=cmap), cax=fig.add_subplot(bar_cell),
+                       orientation=orientation)
+    bar.set_label(label, fontsize=8)
+    bar.ax.tick_params(labelsize=7)
+    if orientation == "vertical":
+        bar.ax.yaxis.set_label_position("left")
+    key = fig.add_subplot(legend_cell)
+    key.set(xticks=[], yticks=[])
+    key.axis("off")
+    hatch = [Patch(facecolor="white", edgecolor=UNSURE_COLOUR, hatch="///",
+                   label=f"interval over seeds ({LOW}-{HIGH} %)\nincludes no change")]
+    roads = [Line2D([], [], ls="", label="$\\bf{Line}$: road, travel time")]
+    roads += [Line2D([], [], color=ROAD_COLOUR, lw=width * 0.6, label=text) for _, width, text in TRAVEL_BANDS]
+    roads.append(Line2D([], [], ls="", marker="s", markersize=8, markerfacecolor=MARKET_COLOUR,
+                        markeredgecolor="black", label="external market"))
+    has_unsure = any(unsure for _, unsure in panels.values())
+    stack_legends(key, [dict(handles=hatch)] * has_unsure + [dict(handles=roads)])
+    hide_colliding(fig, labels, nudges=NAME_NUDGES)
+    return save(fig, path)

@@ -15,8 +15,9 @@ import pandas as pd
 
 from ..data.importer import filled_summary
 from ..errors import InputError
-from ..experiments.compare import (DIFFERENCE, HIGH, HORIZON, LOW, PROGRAMME_END, STEADY_SEEDS, differences_text,
-                                   node_income_changes, setting_differences)
+from ..experiments.compare import (DIFFERENCE, HIGH, HORIZON, LOW, PERSON_YEARS, PROGRAMME_END, STEADY_SEEDS,
+                                   cost_per_unit, differences_text, node_income_changes, pairwise_differences,
+                                   setting_differences)
 from ..experiments.store import ResultStore
 from ..outcomes import CHANGES, DIMENSIONS, GROUPS, TYPES, Tolerances, outcome
 from ..output.maps import no_geo_extra_note
@@ -25,10 +26,16 @@ from ..params import CONTEXT_GROUP
 from ..params import REGISTRY as PARAMETERS
 from ..suggest import not_found
 from . import numbers
-from .findings import Effect, dated_effects, drift_caveat, key_findings, residents_sentence, side
+from .findings import (FOREST_HA, Effect, dated_effects, drift_caveat, key_findings, pair_difference,
+                       residents_sentence, side)
 
 HEADLINE = {name: outcome(name) for name in HEADLINE_OUTCOMES}
 """Outcomes in the headline table (registry entries: label, unit, display; shares shown as %)."""
+ROWS = tuple(name for head in HEADLINE for name in ((head, FOREST_HA) if head == "forest_cover" else (head,)))
+"""The headline tables' rows: the registry's headline outcomes, the forest in hectares after its share."""
+LABELS = {FOREST_HA: "forest standing, whole territory"}
+"""Row labels of the report's own where the registry's would mislead (its natural_capital is 'forest
+(simulated scale)'; the report shows the whole territory's)."""
 
 LEFT_OUT = (
     "Prices of tradables are set outside the territory; a shock to world prices is a scenario, not an outcome.",
@@ -95,6 +102,9 @@ class ReportContent:
     map_note: str = ""  # where the map would be: why there is none (the geo extra missing), '' otherwise
     # scenario -> (its programme's last year, the municipalities table then), for programmes ending before the horizon
     municipalities_end: dict[str, tuple[int, pd.DataFrame]] = field(default_factory=dict)
+    # after the findings: the interventions compared with each other on the same seeds (the findings end by
+    # saying which pairs are told apart)
+    pairwise: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def build_content(directory: Path, question: str | None = None) -> ReportContent:
@@ -134,13 +144,15 @@ def build_content(directory: Path, question: str | None = None) -> ReportContent
     seeds = len(meta["seeds"])
     one_run = seeds == 1  # the tables show differences alone: one run has no interval
     unpaid = unpaid_in_some_seeds(summary)
+    pairs = pairwise_differences(territory, interventions, years[1]) if len(interventions) > 1 else None
     return ReportContent(
         question=question, not_only_policies=not_only_policies([by_name[n] for n in names]),
         overview=overview_table(summary, impact, interventions, scale, one_run),
         read_first=read_first(scenarios, summary, reference, interventions, scale, territory, first),
         findings=key_findings(summary, reference, interventions, Tolerances(**tolerances), scale, seeds,
                               node_income={n: node_income_changes(results, n, reference) for n in interventions},
-                              node_labels=node_labels(results)),
+                              node_labels=node_labels(results), pairs=pairs)
+        + ([pairwise_sentence(pairs)] if pairs is not None else []),
         reference=reference, scenarios=scenarios, seeds=list(meta["seeds"]), years=years,
         households_scale=scale,
         headline=headline_table(summary, names, reference, scale, one_run),
@@ -158,7 +170,8 @@ def build_content(directory: Path, question: str | None = None) -> ReportContent
                         noise=typology_noise(results, reference),
                         not_observed=filled_summary(first["territory"])),
         version=str(meta.get("version", "")),
-        map_note=no_geo_extra_note(first["territory"]).replace("no map.png", "No map", 1))
+        map_note=no_geo_extra_note(first["territory"]).replace("no map.png", "No map", 1),
+        pairwise=pairwise_table(pairs, scale, one_run) if pairs is not None else pd.DataFrame())
 
 
 def not_only_policies(scenarios: list[dict]) -> list[str]:
@@ -229,7 +242,8 @@ def scale_note(scale: float) -> str:
     """What the report's counts and costs are, said once near the top ('' at full scale)."""
     if scale == 1:
         return ""
-    return (f"Simulated with {scale:g} households per real household; persons, firms and costs in this report are "
+    return (f"Simulated with {scale:g} households per real household; persons, firms, hectares of forest and costs in "
+            "this report are "
             f"for the whole territory (the simulated figures divided by {scale:g}), shares and ratios as simulated.")
 
 
@@ -282,10 +296,10 @@ def _field_text(value) -> str:
 
 def _row_label(name: str) -> str:
     """Registry label with the unit the report shows (``%`` for shares, differences in points)."""
-    spec, unit = HEADLINE[name], numbers.unit(name)
+    label, unit = LABELS.get(name, outcome(name).label), numbers.unit(name)
     if unit == "%":
         unit = "%; differences in points"
-    text = f"{spec.label} ({unit})" if unit else spec.label
+    text = f"{label} ({unit})" if unit else label
     return text[0].upper() + text[1:]
 
 
@@ -314,7 +328,7 @@ def headline_table(summary: pd.DataFrame, names: list[str], reference: str, scal
     counts for the whole territory (``scale``: the simulated households per real household)."""
     summary = _period(summary, HORIZON)
     rows = []
-    for key in HEADLINE:
+    for key in ROWS:
         found = {}
         for name in names:
             r = summary[(summary["scenario"] == name) & (summary["outcome"] == key)]
@@ -334,7 +348,7 @@ def programme_end_table(summary: pd.DataFrame, interventions: list[str], scale: 
     part = _period(summary, PROGRAMME_END)
     ending = [n for n in interventions if (part["scenario"] == n).any()]
     rows = []
-    for key in HEADLINE if ending else ():
+    for key in ROWS if ending else ():
         found = {}
         for name in ending:
             r = part[(part["scenario"] == name) & (part["outcome"] == key)]
@@ -386,54 +400,153 @@ def overview_table(summary: pd.DataFrame, impact: pd.DataFrame, interventions: l
     return pd.DataFrame(rows)
 
 
-def cost_table(summary: pd.DataFrame, interventions: list[str], scale: float = 1.0,
-               one_run: bool = False) -> pd.DataFrame:
-    """Per intervention: its extra cost over the run and the person-years out of poverty it
-    brings against the reference, for the whole territory, with their 90 % intervals over
-    seeds (none with ``one_run``), and the cost per person-year (ratio of the means; its
-    interval a bootstrap over seeds, ``compare``)."""
-    rows = []
+COST_COLUMNS = ("Programme cost over the run (thousand USD): mean [5-95 % over seeds]",
+                "Person-years out of poverty: mean [5-95 % over seeds]",
+                "Cost per person-year out of poverty (USD): mean cost / mean person-years [mean cost / the ends of "
+                "the person-years' interval]",
+                "Forest kept at the horizon (ha): mean [5-95 % over seeds]",
+                "Cost per hectare of forest kept (USD): mean cost / mean hectares [mean cost / the ends of the "
+                "hectares' interval]")
+"""The cost-effectiveness table's columns after the scenario's, each saying which interval it gives."""
+
+
+PAIR_OUTCOMES = (("poverty_headcount", "Poverty headcount (points)"), ("gini_income", "Gini of income"),
+                 ("mean_income_pc", "Income per person (USD/person/yr)"),
+                 ("forest_cover", "Forest (points of area; hectares, whole territory)"))
+"""The key outcomes page one compares the interventions in, pair by pair, with their columns' headings."""
+TOLD = "Told apart from chance in"
+"""The pairwise table's column naming the outcomes whose interval lies on one side of zero."""
+
+
+def _pair_label(heading: str) -> str:
+    """A pairwise column's outcome in words: "poverty headcount", "Gini of income"."""
+    return heading.split(" (")[0].lower().replace("gini", "Gini")
+
+
+def _pair_names(pairs: pd.DataFrame) -> list[tuple[str, str]]:
+    return list(dict.fromkeys(zip(pairs["first"], pairs["second"])))
+
+
+def pairwise_table(pairs: pd.DataFrame, scale: float = 1.0, one_run: bool = False) -> pd.DataFrame:
+    """After page one's findings: each pair of interventions compared directly in its year (``pairs``, from
+    :func:`~territory_abm.experiments.compare.pairwise_differences`): the first minus the second
+    in the key outcomes (the forest in points and, below, hectares) and the person-years out of
+    poverty over the run (whole territory: ``scale`` simulated households per real one), each
+    with its 90 % interval over the same seeds, a column at one precision; and the outcomes in
+    which the pair is told apart from chance (an adviser trial, session 27: interventions were
+    compared with the reference alone)."""
+    if pairs is None or pairs.empty:
+        return pd.DataFrame()
     whole = numbers.whole_territory(scale)
-    for name in interventions:
-        part = summary[summary["scenario"] == name].set_index("outcome")
-        cost = part.loc["policy_cost_total"] if "policy_cost_total" in part.index else None
-        avoided = part.loc["poverty_person_years_avoided"] if "poverty_person_years_avoided" in part.index else None
-        per = part.loc["cost_per_poverty_person_year_avoided"] if "cost_per_poverty_person_year_avoided" in part.index else None
-        rows.append({"Scenario": name,
-                     "Programme cost over the run (thousand USD)": _interval(cost, 1e-3 * whole, one_run),
-                     "Person-years out of poverty (person-years)": _interval(avoided, whole, one_run),
-                     "Cost per person-year out of poverty (USD)": NONE_AVOIDED if avoided is not None
-                     and avoided["diff_to_reference"] <= 0 else _ratio_text(per)})
+    by = pairs.set_index(["first", "second", "outcome"])
+    names = _pair_names(pairs)
+    year = int(pairs["year"].iloc[0])
+    places = {o: numbers.shared_places(o, [tuple(by.loc[(a, b, o), c] for c in ("diff", "diff_q05", "diff_q95"))
+                                           for a, b in names]) for o, _ in PAIR_OUTCOMES}
+    rows = []
+    for a, b in names:
+        row, told = {"Pair (first minus second)": f"{a} minus {b}"}, []
+        for name, heading in PAIR_OUTCOMES:
+            mean, low, high = (by.loc[(a, b, name), c] for c in ("diff", "diff_q05", "diff_q95"))
+            cell = numbers.with_interval(name, mean, low, high, places=places[name], one_run=one_run)
+            if name == "forest_cover" and (a, b, "natural_capital") in by.index:
+                ha = [numbers.hectares(whole * by.loc[(a, b, "natural_capital"), c], signed=True)
+                      for c in ("diff", "diff_q05", "diff_q95")]
+                cell += f"\n{ha[0]} ha" + ("" if one_run else f" [{ha[1]}, {ha[2]}]")
+            row[heading.replace("Poverty headcount", f"Poverty headcount in {year}")] = cell
+            if side(low, high):
+                told.append(_pair_label(heading))
+        mean, low, high = (whole * by.loc[(a, b, PERSON_YEARS), c] for c in ("diff", "diff_q05", "diff_q95"))
+        row["Person-years out of poverty over the run"] = numbers.significant(mean, signed=True) if one_run else \
+            f"{numbers.significant(mean, signed=True)} [{numbers.significant(low, signed=True)}, " \
+            f"{numbers.significant(high, signed=True)}]"
+        if side(low, high):
+            told.append("person-years out of poverty")
+        row[TOLD] = ", ".join(told) if told else "none of these"
+        rows.append(row)
     return pd.DataFrame(rows)
 
 
-NONE_AVOIDED = "none on average"
-"""The cost per person-year where an intervention avoids no person-year of poverty on
-average (its interval over seeds, in the column beside, may still reach above zero)."""
+def pairwise_sentence(pairs: pd.DataFrame) -> str:
+    """The findings' last sentence: which pairs of interventions are told apart from chance in the
+    pairwise table's outcomes (on the same seeds), and which in none; '' without pairs."""
+    if pairs is None or pairs.empty:
+        return ""
+    labelled = [*((o, _pair_label(h)) for o, h in PAIR_OUTCOMES), (PERSON_YEARS, "person-years out of poverty")]
+    by_pair = {(a, b): [label for name, label in labelled if side(*pair_difference(pairs, a, b, name)[1:])]
+               for a, b in _pair_names(pairs)}
+    told = [f"{a} and {b} ({', '.join(what)})" for (a, b), what in by_pair.items() if what]
+    none = [f"{a} and {b}" for (a, b), what in by_pair.items() if not what]
+    year = int(pairs["year"].iloc[0])
+    parts = []
+    if told:
+        parts.append(f"On the same seeds, told apart from chance in {year} or over the run: " + "; ".join(told) + ".")
+    if none:
+        parts.append(("Not told apart from chance in any of these outcomes: " if told else
+                      "No pair of interventions is told apart from chance in any of these outcomes: ")
+                     + "; ".join(none) + ".")
+    return " ".join(parts)
 
 
-def _ratio_text(row) -> str:
-    """Cost per person-year: the ratio of the means and its interval ('no upper bound' where
-    the seeds do not rule out that no poverty was avoided); '-' where there is no ratio."""
-    if row is None or not np.isfinite(row["mean"]) or row["mean"] <= 0:
+def cost_table(summary: pd.DataFrame, interventions: list[str], scale: float = 1.0,
+               one_run: bool = False) -> pd.DataFrame:
+    """Per intervention: its extra cost over the run, the person-years out of poverty it brings
+    and the forest it keeps at the horizon (hectares) against the reference, for the whole
+    territory, with their 90 % intervals over seeds (none with ``one_run``), and the cost per
+    person-year and per hectare kept: the ratio of the means, its
+    interval the mean cost over the ends of the person-years' interval
+    (:func:`~territory_abm.experiments.compare.cost_per_unit`), so that it is 'not
+    established' exactly where the person-years' interval includes 0 (an adviser trial,
+    session 27, read a bootstrap interval of the ratio that disagreed with the person-years'
+    beside it); the same for the hectares."""
+    rows = []
+    whole = numbers.whole_territory(scale)
+    at_horizon = _period(summary, HORIZON)
+    for name in interventions:
+        part = at_horizon[at_horizon["scenario"] == name].set_index("outcome")
+        cost, avoided, forest = (part.loc[o] if o in part.index else None
+                                 for o in ("policy_cost_total", "poverty_person_years_avoided", FOREST_HA))
+        rows.append(dict(zip(("Scenario", *COST_COLUMNS), (
+            name, _interval(cost, 1e-3 * whole, one_run), _interval(avoided, whole, one_run),
+            cost_per_unit_text(cost, avoided, "person-years out of poverty", one_run),
+            _interval(forest, whole, one_run, numbers.hectares),
+            cost_per_unit_text(cost, forest, "hectares kept", one_run)))))
+    return pd.DataFrame(rows)
+
+
+NOT_ESTABLISHED = "not established"
+"""A cost per unit gained where the seeds do not rule out that nothing was gained."""
+
+
+def cost_per_unit_text(cost, gained, unit: str, one_run: bool = False) -> str:
+    """A cost per unit gained from the summary rows of the extra cost (``cost``) and of the
+    gain (``gained``, e.g. person-years out of poverty; ``unit`` names it in the text), both
+    differences to the reference (:func:`~territory_abm.experiments.compare.cost_per_unit`):
+    ``"464 [325, 815]"``; 'not established' with why where the gain's interval reaches 0 or
+    its mean is not above 0; the ratio alone with ``one_run``; '-' without an extra cost. A
+    ratio, so the same at any scale."""
+    if cost is None or gained is None or not cost["diff_to_reference"] > 0:
         return numbers.MISSING
-    mean = numbers.significant(row["mean"])
-    low, high = row.get("q05", np.nan), row.get("q95", np.nan)
-    if not np.isfinite(low) or low == high:  # no interval (comparisons written before it existed: q05 = q95 = mean)
-        return mean
-    upper = numbers.significant(high) if np.isfinite(high) else "no upper bound"
-    return f"{mean} [{numbers.significant(low)}, {upper}]"
+    ratio, low, high = cost_per_unit(cost["diff_to_reference"], tuple(gained[c] for c in DIFFERENCE))
+    if not np.isfinite(ratio):
+        return f"{NOT_ESTABLISHED}: no {unit} on average"
+    if one_run or not np.isfinite(low):  # one run, or a gain's interval with no width: the ratio alone
+        return numbers.significant(ratio)
+    if not np.isfinite(high):
+        return f"{NOT_ESTABLISHED}: the interval of the {unit} includes 0"
+    return f"{numbers.significant(ratio)} [{numbers.significant(low)}, {numbers.significant(high)}]"
 
 
-def _interval(row, factor: float = 1.0, one_run: bool = False) -> str:
+def _interval(row, factor: float = 1.0, one_run: bool = False, write=numbers.significant) -> str:
     """A summary row's difference to the reference and its interval, three significant digits
-    (the difference alone with ``one_run``: one seed has no interval)."""
+    (or as ``write`` writes a number, e.g. :func:`numbers.hectares`; the difference alone with
+    ``one_run``: one seed has no interval)."""
     if row is None:
         return numbers.MISSING
     mean, low, high = (factor * row[c] for c in DIFFERENCE)
     if one_run:
-        return numbers.significant(mean)
-    return f"{numbers.significant(mean)} [{numbers.significant(low)}, {numbers.significant(high)}]"
+        return write(mean)
+    return f"{write(mean)} [{write(low)}, {write(high)}]"
 
 
 MULTIPLIER_KINDS = (("multiplier", "Per USD of cost: cumulative, all years of the run"),
@@ -548,7 +661,12 @@ def typology_tables(shares: pd.DataFrame, names: list[str], period: str = HORIZO
         part = types[types["group"] == group]
         if not len(part) or part[column].isna().all():
             continue
-        if column == "share_of_units" and {"share_q05", "share_q95"} <= set(part.columns):
+        few = few_units(part) if column == "share_of_units" else None
+        if few is not None:  # a handful of units: counts, not shares (an adviser trial, session 27)
+            label = f"{label} ({few}): how many of the {few} are of each type, mean over seeds [range over seeds]"
+            part = part.assign(cell=[_count_range(*x, few) for x in zip(part["count_mean"], part["count_low"],
+                                                                         part["count_high"])])
+        elif column == "share_of_units" and {"share_q05", "share_q95"} <= set(part.columns):
             part = part.assign(cell=[_pct_range(*x) for x in zip(part[column], part["share_q05"], part["share_q95"])])
         else:
             part = part.assign(cell=part[column].map(_pct))
@@ -556,6 +674,33 @@ def typology_tables(shares: pd.DataFrame, names: list[str], period: str = HORIZO
         table = table[[n for n in names if n in table.columns]].rename_axis(columns=None)
         out[label] = table.fillna(numbers.MISSING).rename_axis("Type").reset_index()
     return out
+
+
+FEW_UNITS = 10
+"""Below this many units in a group, the report gives the number of units of each type or verdict
+("1 of 2 [0-2]") instead of shares: with 2 cities a share's range over seeds reads "[0-100]"."""
+
+
+def few_units(part: pd.DataFrame) -> int | None:
+    """The number of units of a group (``typology_shares.csv``'s ``group_units``) where it is
+    fewer than :data:`FEW_UNITS` and the rows carry counts; None otherwise (shares are shown;
+    comparisons written before session 27 have no counts)."""
+    if not {"group_units", "count_mean", "count_low", "count_high"} <= set(part.columns) or not len(part):
+        return None
+    units = int(part["group_units"].max())
+    return units if 0 < units < FEW_UNITS else None
+
+
+def _count(x: float) -> str:
+    """A mean number of units over seeds: whole where it is, else one decimal ("1", "0.7")."""
+    return numbers.rounded(x, 0 if float(x).is_integer() else 1)
+
+
+def _count_range(mean: float, low: float, high: float, units: int) -> str:
+    """A number of units with its range over seeds as counts: "1 of 2 [0-2]" (the count alone
+    where every seed has the same)."""
+    text = f"{_count(mean)} of {units}"
+    return text if low == high else f"{text} [{_count(low)}-{_count(high)}]"
 
 
 def _pct_range(mean: float, low: float, high: float) -> str:
@@ -570,10 +715,16 @@ def typology_change_table(shares: pd.DataFrame, names: list[str], period: str = 
     """Over rural municipalities at ``period``: per dimension and scenario, the shares that
     improved, did not change (within the tolerance) and worsened."""
     part = shares[(shares["group"] == "rural") & (shares["period"] == period)]
+    few = few_units(part)
     rows = []
     for dim in DIMENSIONS:
         row = {"Rural municipalities": dim}
         for name in names:
+            if few is not None:  # counts of the few municipalities, mean over seeds: "1 / 1 / 0 of 2"
+                p = part[(part["scenario"] == name) & (part["measure"] == dim)].set_index("category")["count_mean"]
+                if len(p):
+                    row[name] = " / ".join(_count(p.get(c, np.nan)) for c in CHANGES) + f" of\u00a0{few}"
+                continue
             p = part[(part["scenario"] == name) & (part["measure"] == dim)].set_index("category")["share_of_units"]
             if len(p):
                 # a number keeps its "%" on its line (a non-breaking space: an adviser trial, session 26,
@@ -708,8 +859,8 @@ def caveats(scenarios: list[dict], seeds: int, scale: float, tolerances: dict[st
     out.append(spread + ". They do not include parameter uncertainty: run `territory-abm sensitivity` to see which "
                "parameters drive the outcomes.")
     if scale != 1:
-        out.append(f"Scale: simulated with {scale:g} simulated households per real household; persons, firms and "
-                   f"costs are shown for the whole territory (the simulated figures divided by {scale:g}), shares "
+        out.append(f"Scale: simulated with {scale:g} simulated households per real household; persons, firms, "
+                   f"hectares of forest and costs are shown for the whole territory (the simulated figures divided by {scale:g}), shares "
                    "and ratios as simulated. Fewer simulated households make the spread over seeds wider.")
     if tolerances:
         t = {**Tolerances().as_dict(), **tolerances}

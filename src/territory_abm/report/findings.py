@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from ..experiments.compare import HORIZON, PROGRAMME_END, STEADY_SEEDS, interval
+from ..experiments.compare import HORIZON, PERSON_YEARS, PROGRAMME_END, STEADY_SEEDS, interval
 from ..outcomes import DIMENSIONS, STATISTICS, Tolerances, outcome
 from . import numbers
 
@@ -296,7 +296,7 @@ def table_places(summary: pd.DataFrame, interventions: list[str], name: str, per
 def key_findings(summary: pd.DataFrame, reference: str, interventions: list[str],
                  tolerances: Tolerances | None = None, scale: float = 1.0, seeds: int | None = None,
                  node_income: dict[str, pd.DataFrame] | None = None,
-                 node_labels: dict[str, str] | None = None) -> list[str]:
+                 node_labels: dict[str, str] | None = None, pairs: pd.DataFrame | None = None) -> list[str]:
     """Page one: each intervention's effect on income and poverty, led by the effect in the
     last year of its programmes where they end before the horizon, then at the horizon and
     whether it lasts (a programme that stopped is not judged by the horizon alone); its
@@ -309,7 +309,10 @@ def key_findings(summary: pd.DataFrame, reference: str, interventions: list[str]
     ``node_income`` gives an intervention's extra income per seed and node over the run
     (``experiments.compare.node_income_changes``), the municipalities (``node_labels``: node ->
     name written) whose change is told from chance against the territory's direction
-    (:func:`municipal_income_sentence`)."""
+    (:func:`municipal_income_sentence`). Where ``pairs`` gives the interventions compared with
+    each other on the same seeds (``experiments.compare.pairwise_differences``), the one named
+    for the largest fall in poverty at the horizon and the one with the most person-years are
+    set against every other intervention directly (:func:`against_the_others`)."""
     tolerances = tolerances or Tolerances()
     out = list(filter(None, [runs_note(seeds)]))
     places = {(key, period): table_places(summary, interventions, key, period)
@@ -333,7 +336,8 @@ def key_findings(summary: pd.DataFrame, reference: str, interventions: list[str]
             # a visible size (not "where it is") that the typology would not call "no change"
             if horizon is not None and any(e is not None and e.distinguishable and e.direction != 0
                                            and e.beyond(tolerances) for e in (end, horizon)):
-                out.append(sentence(end, horizon))
+                out.append(sentence(end, horizon) + (forest_hectares_sentence(summary, name, scale)
+                                                     if key == "forest_cover" else ""))
         if node_income is not None and name in node_income:
             out.extend(filter(None, [municipal_income_sentence(node_income[name], name, reference, scale,
                                                                node_labels)]))
@@ -349,6 +353,8 @@ def key_findings(summary: pd.DataFrame, reference: str, interventions: list[str]
             best = replace(best, table_places=places["poverty_headcount", PROGRAMME_END if ended else HORIZON])
             out.append(f"The largest fall in poverty that can be told from chance is under {best.scenario} "
                        f"({best.mean_text(signed=True)} {numbers.unit(best.outcome, difference=True)} {when}).")
+            if pairs is not None and not pairs.empty and int(pairs["year"].iloc[0]) == best.year:
+                out.append(against_the_others(pairs, best.scenario, interventions, "poverty_headcount"))
         else:
             ends = " or in the last year of its programmes" if any(e.year < horizon_year for e in dated) else ""
             out.append(f"No intervention lowers the poverty headcount in {horizon_year}{ends} by an amount that can "
@@ -361,7 +367,7 @@ def key_findings(summary: pd.DataFrame, reference: str, interventions: list[str]
                                                                                   "diff_q95"))
         out.append(f"Over the run, the most person-years out of poverty that can be told from chance come under "
                    f"{most} ({mean} [{low}, {high}] person-years, whole territory).")
-        out.extend(filter(None, [close_person_years_sentence(summary, interventions, most, scale)]))
+        out.extend(filter(None, [close_person_years_sentence(summary, interventions, most, scale, pairs)]))
     costs = {n: _cost_per_person_year(summary, n) for n in gains}
     costs = {k: v for k, v in costs.items() if np.isfinite(v) and v > 0}
     if len(interventions) > 1 and costs:
@@ -382,14 +388,18 @@ def key_findings(summary: pd.DataFrame, reference: str, interventions: list[str]
             row = _person_years(summary, name)
             mean, low, high = (numbers.significant(row[c] / scale) for c in ("diff_to_reference", "diff_q05",
                                                                               "diff_q95"))
-            out.append(f"{name} costs less per person-year out of poverty at the mean over seeds "
-                       f"({numbers.significant(value)} USD, against {numbers.significant(costs[cheapest])} USD for "
-                       f"{cheapest}), but its person-years out of poverty ({mean} [{low}, {high}]) cannot be told "
-                       "from chance: with more seeds the ranking may change.")
+            # its cost per person-year is 'not established' in the cost table (its person-years' interval
+            # reaches 0): the mean ratio is said as such, not as a cost (an adviser trial, session 27)
+            out.append(f"For {name}, the person-years out of poverty ({mean} [{low}, {high}]) cannot be told from chance, "
+                       "so its cost per person-year is not established; the ratio of its mean cost to its mean "
+                       f"person-years is lower ({numbers.significant(value)} USD, against "
+                       f"{numbers.significant(costs[cheapest])} USD for {cheapest}): with more seeds the ranking "
+                       "may change.")
     return out
 
 
-def close_person_years_sentence(summary: pd.DataFrame, interventions: list[str], most: str, scale: float) -> str:
+def close_person_years_sentence(summary: pd.DataFrame, interventions: list[str], most: str, scale: float,
+                                pairs: pd.DataFrame | None = None) -> str:
     """The interventions whose mean person-years out of poverty lie within the range over seeds of
     ``most``'s (the intervention that brings the most told from chance), told from chance or not:
     these seeds do not rank them, and a comparison with ``most`` as the reference (paired by seed)
@@ -406,9 +416,83 @@ def close_person_years_sentence(summary: pd.DataFrame, interventions: list[str],
             close.append(f"{name} ({mean} [{low}, {high}])")
     if not close:
         return ""
-    return (f"{', '.join(close)} {'lies' if len(close) == 1 else 'lie'} within that range: these seeds do not rank "
-            f"{most} above {' or '.join(names)}; to test the difference, run compare with {most} first (as the "
-            f"reference) and {' and '.join(names)} after it, paired by seed.")
+    head = (f"{', '.join(close)} {'lies' if len(close) == 1 else 'lie'} within that range: these seeds do not rank "
+            f"{most} above {' or '.join(names)}")
+    if pairs is not None and not pairs.empty:  # the direct comparison on the same seeds settles it (session 27)
+        return f"{head}. {against_the_others(pairs, most, [most, *names], PERSON_YEARS, scale)}"
+    return (f"{head}; to test the difference, run compare with {most} first (as the reference) and "
+            f"{' and '.join(names)} after it, paired by seed.")
+
+
+def pair_difference(pairs: pd.DataFrame, a: str, b: str, name: str) -> tuple[float, float, float]:
+    """``a`` minus ``b`` in outcome ``name`` on the same seeds, mean and 90 % interval, from
+    ``pairs`` (``experiments.compare.pairwise_differences``, which holds each pair once, in
+    either order); NaN where the pair or outcome is missing."""
+    for first, second, sign in ((a, b, 1.0), (b, a, -1.0)):
+        rows = pairs[(pairs["first"] == first) & (pairs["second"] == second) & (pairs["outcome"] == name)]
+        if len(rows):
+            r = rows.iloc[0]
+            mean, low, high = sign * r["diff"], sign * r["diff_q05"], sign * r["diff_q95"]
+            return float(mean), float(min(low, high)), float(max(low, high))
+    return np.nan, np.nan, np.nan
+
+
+def against_the_others(pairs: pd.DataFrame, best: str, interventions: list[str], name: str,
+                       scale: float = 1.0) -> str:
+    """One sentence setting ``best`` against each other intervention directly, on the same seeds
+    (common random numbers): its difference in outcome ``name`` (the poverty headcount in the
+    pairs' year, or the person-years out of poverty over the run, whole territory with ``scale``)
+    with the 90 % interval over seeds, and whether it is told from chance: the test a ranking by
+    each one's difference to the reference cannot give (an adviser trial, session 27)."""
+    year = int(pairs["year"].iloc[0])
+    parts = []
+    for other in interventions:
+        if other == best:
+            continue
+        mean, low, high = pair_difference(pairs, best, other, name)
+        if not np.isfinite(mean):
+            continue
+        if name == PERSON_YEARS:
+            whole = numbers.whole_territory(scale)
+            size = (f"{numbers.significant(whole * mean, signed=True)} person-years "
+                    f"(90 % interval {numbers.significant(whole * low, signed=True)} to "
+                    f"{numbers.significant(whole * high, signed=True)})")
+        else:
+            places = numbers.interval_places(name, mean, low, high)
+            mean_text, low_text, high_text = numbers.interval_texts(name, mean, low, high, places)
+            size = (f"{numbers.with_unit(name, mean_text, difference=True)} in {year} (90 % interval {low_text} to "
+                    f"{numbers.with_unit(name, high_text, difference=True)})")
+        told = "told from chance" if side(low, high) else "not told from chance"
+        parts.append(f"{other} {size}, {told}")
+    if not parts:
+        return ""
+    what = "person-years out of poverty over the run" if name == PERSON_YEARS else f"the {short_label(name)}"
+    return ("Compared directly on the same seeds (the table of the interventions compared with each other, after "
+            f"these findings), {best} minus each other intervention in {what}: " + "; ".join(parts) + ".")
+
+
+FOREST_HA = "natural_capital"
+"""The forest in hectares (summary.csv's outcome, the simulated territory's: the report divides it by
+``households_scale``), shown after the forest's share of area (an adviser trial, session 27: forest
+effects were given in share points alone)."""
+
+
+def forest_hectares_sentence(summary: pd.DataFrame, scenario: str, scale: float = 1.0) -> str:
+    """The forest effect of ``scenario`` in hectares, for the whole territory (``scale`` simulated
+    households per real one), in the last year of its programmes where they end before the
+    horizon and at the horizon, each with its 90 % interval over seeds: a sentence to follow the
+    effect in share points (an adviser trial, session 27: forest was given in points alone); ''
+    where summary.csv has no hectares (or one run: the difference alone)."""
+    whole = numbers.whole_territory(scale)
+    parts = []
+    for e in dated_effects(summary, scenario, FOREST_HA):
+        if e is None:
+            continue
+        mean, low, high = (numbers.hectares(x * whole, signed=True) for x in (e.mean, e.low, e.high))
+        parts.append(f"{mean} ha in {e.year}" + ("" if e.low == e.high else f" (90 % interval {low} to {high} ha)"))
+    if not parts:
+        return ""
+    return f" In hectares of forest standing (whole territory) the difference is {' and '.join(parts)}."
 
 
 def poor_persons_sentence(summary: pd.DataFrame, scenario: str, reference: str, scale: float) -> list[str]:

@@ -15,18 +15,20 @@ from .text import (
     DIFFERENCES_OVER_TIME_TITLE,
     COST_EFFECTIVENESS,
     DIFFERENCES_TITLE,
-    MAP_TITLE,
     INTRO,
     MULTIPLIERS,
     MUNICIPALITIES,
     NOT_ONLY_POLICIES,
     OVERVIEW,
     OVERVIEW_TITLE,
+    PAIRWISE,
+    PAIRWISE_TITLE,
     PROGRAMME_END,
     READ_FIRST,
     SCENARIOS_EXPLAINED,
     TYPOLOGY,
     TYPOLOGY_TITLE,
+    map_title,
     reading,
 )
 
@@ -83,6 +85,8 @@ def render_html(content: ReportContent, charts: dict[str, Path]) -> str:
                if len(c.overview) else []),
              f"<h2>{e(READ_FIRST)}</h2>", "<ul>", *[f"<li>{e(x)}</li>" for x in c.read_first], "</ul>",
              "<h2>Main findings</h2>", "<ul>", *[f"<li>{e(x)}</li>" for x in c.findings], "</ul>",
+             *([f"<h2>{e(PAIRWISE_TITLE)}</h2>", f"<p class='note'>{e(PAIRWISE)}</p>", _table(c.pairwise)]
+               if len(c.pairwise) else []),
              "<h2>The scenarios and their costs</h2>"]
     rows = [{"Scenario": s["name"], "What it does": s["description"], "Policies": "; ".join(s["policies"]) or "none",
              "Programme cost over the run (USD)": s["cost_text"]} for s in c.scenarios]
@@ -105,7 +109,8 @@ def render_html(content: ReportContent, charts: dict[str, Path]) -> str:
               "<h2>Who gains beyond the people the programme pays?</h2>", f"<p>{e(MULTIPLIERS)}</p>",
               _table(c.multipliers), *[f"<p class='note'>{e(note)}</p>" for note in c.multiplier_notes]]
     if "map" in charts:
-        parts += [f"<h3>{e(MAP_TITLE)}</h3>", _image(charts["map"], MAP_TITLE)]
+        title = map_title(len(c.scenarios) - 1)
+        parts += [f"<h3>{e(title)}</h3>", _image(charts["map"], title)]
     elif c.map_note:
         parts.append(f"<p class='note'>{e(c.map_note)}.</p>")
     if "scenarios" in charts:

@@ -189,3 +189,9 @@ def with_unit(name: str, text: str, difference: bool = False) -> str:
     if not u or text == MISSING:
         return text
     return f"{text} %" if u == "%" else f"{text} {u}"
+
+
+def hectares(x: float, *, signed: bool = False) -> str:
+    """Hectares of forest as whole numbers with thousands separators (``"+1,834"``, ``"12"``),
+    a nonzero value under half a hectare with the places that show it (:func:`interval_end`)."""
+    return interval_end(x, 0, signed=signed)

@@ -39,18 +39,20 @@ from .text import (  # noqa: E402
     DIFFERENCES_OVER_TIME_TITLE,
     COST_EFFECTIVENESS,
     DIFFERENCES_TITLE,
-    MAP_TITLE,
     INTRO,
     MULTIPLIERS,
     MUNICIPALITIES,
     NOT_ONLY_POLICIES,
     OVERVIEW,
     OVERVIEW_TITLE,
+    PAIRWISE,
+    PAIRWISE_TITLE,
     PROGRAMME_END,
     READ_FIRST,
     SCENARIOS_EXPLAINED,
     TYPOLOGY,
     TYPOLOGY_TITLE,
+    map_title,
     reading,
 )
 
@@ -351,6 +353,10 @@ def lay_out(content: ReportContent, charts: dict[str, Path], pdf) -> int:
     page.heading("Main findings")
     for text in c.findings:
         page.paragraph(text, bullet=True)
+    if len(c.pairwise):  # right after the findings, where the best is named (an adviser trial, session 27)
+        page.heading(PAIRWISE_TITLE)
+        page.paragraph(PAIRWISE, NOTE, keep=True)
+        page.table(c.pairwise)
     page.heading("The scenarios and their costs")
     page.table(pd.DataFrame([{"Scenario": s["name"], "What it does": s["description"],
                               "Programme cost over the run (USD)": s["cost_text"]} for s in c.scenarios]))
@@ -383,7 +389,7 @@ def lay_out(content: ReportContent, charts: dict[str, Path], pdf) -> int:
     for note in c.multiplier_notes:
         page.paragraph(note, NOTE)
     if "map" in charts:
-        page.heading(MAP_TITLE, H3)
+        page.heading(map_title(len(c.scenarios) - 1), H3)
         page.image(charts["map"])
     elif c.map_note:
         page.paragraph(f"{c.map_note}.", NOTE)

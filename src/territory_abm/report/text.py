@@ -43,6 +43,13 @@ OVERVIEW = (
     "chance."
 )
 OVERVIEW_TITLE = "The interventions at a glance"
+PAIRWISE_TITLE = "The interventions compared with each other"
+PAIRWISE = (
+    "Each pair of interventions on the same seeds (common random numbers: a seed gives every scenario the same "
+    "context path and chance events): the first minus the second at the horizon, and in person-years out of "
+    "poverty over the run (whole territory); the mean over seeds and the 90 % interval of the seeds' paired "
+    "differences. A pair is told apart from chance where that interval lies on one side of zero: this, not "
+    "whether each differs from the reference, says whether one does better than the other.")
 READ_FIRST = "Read with care"
 """Page one's heading over the calibration status and the changes in the number of residents."""
 
@@ -59,7 +66,10 @@ TYPOLOGY = (
     "count as no change, so a municipality that barely moved is 'none'. Rural municipalities and intermediate "
     "cities are shown apart, and both together weighted by population. Means over seeds; in brackets, for "
     "rural municipalities and cities, the 5-95 % range over seeds: a difference between scenarios smaller "
-    "than these ranges may be chance."
+    "than these ranges may be chance. Where a group has fewer than 10 units, shares of them say little (with 2 "
+    "cities every share is 0, 50 or 100 %), so the table gives how many units are of each type instead: '1 of 2 "
+    "[0-2]' is one of the two on average over the seeds, none in some seeds and both in others (the range over "
+    "seeds as counts some seed had)."
 )
 
 NOT_ONLY_POLICIES = "Not only the policies differ"
@@ -68,9 +78,16 @@ NOT_ONLY_POLICIES = "Not only the policies differ"
 DIFFERENCES_TITLE = "Difference to the reference, with 90 % intervals"
 DIFFERENCES_OVER_TIME_TITLE = ("Difference to the reference each year, paired by seed (90 % band): when each "
                                "intervention's effect appears, grows or fades")
-MAP_TITLE = ("Map: poverty headcount at the horizon by municipality, the first intervention minus the reference "
-             "(mean over seeds; hatched where the 5-95 % interval over seeds includes no change); roads and "
-             "external markets on top")
+def map_title(interventions: int) -> str:
+    """The heading over the report's map of ``interventions`` interventions' differences (one
+    panel each, on one colour scale: an adviser trial, session 27, found the first alone)."""
+    what = ("the intervention minus the reference" if interventions == 1 else
+            "each intervention minus the reference, one panel per intervention on one colour scale")
+    return (f"{'Map' if interventions == 1 else 'Maps'}: poverty headcount at the horizon by municipality, {what} "
+            "(mean over seeds; hatched where the 5-95 % interval over seeds includes no change); roads and "
+            "external markets on top")
+
+
 SCENARIOS_EXPLAINED = ("Each scenario year by year: the line is the mean over the runs, the shaded band the 5th to "
                        "95th percentile over them.")
 TYPOLOGY_TITLE = "Type shares under each scenario"
@@ -91,12 +108,12 @@ MULTIPLIERS = ("Income gained in the territory per USD of programme cost, in thr
                "them against the cash alone: read the rows per USD of cost). 90 % intervals over seeds in brackets.")
 COST_EFFECTIVENESS = (
     "Programme cost and person-years out of poverty: each intervention's difference to the reference over the "
-    "run, for the whole territory, with the 5th to 95th percentile over seeds. Cost per person-year: the mean "
-    "cost over the mean person-years, with a 90 % bootstrap interval over seeds (a different kind of interval: "
-    "how far the ratio of the means could move with other seeds; rough with few seeds; 'no upper bound' where "
-    "the seeds do not rule out that no poverty was avoided; 'none on average' where the intervention avoids no "
-    "person-year of poverty on average, so that no cost per person-year exists; the person-years' interval "
-    "beside it says whether the seeds rule out that it avoids some).")
+    "run, for the whole territory: the mean over seeds and, in brackets, its 90 % interval over seeds (5th to 95th "
+    "percentile of the seeds' paired differences). Cost per person-year out of poverty: the mean cost over the mean "
+    "person-years; in brackets, the mean cost over the two ends of the person-years' interval, so that both come "
+    "from the same seeds and agree (the cost's own range over seeds is in its column). Where the person-years' "
+    "interval includes zero, the seeds do not rule out that the intervention avoids no poverty: no finite cost per "
+    "person-year follows, and the table says 'not established'. Rough with few seeds.")
 MUNICIPALITIES = ("At the horizon ({year}), difference with the reference run of the same seed; 90 % interval in "
                   "brackets. A municipality 'gains' where its income per person rises or its poverty falls with the "
                   "whole interval on that side of zero and neither clearly worsens, 'loses' in the mirror case, is "
