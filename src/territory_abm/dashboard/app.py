@@ -304,7 +304,10 @@ def set_parameter(group: Group, name: str, value: float) -> None:
 
 
 @solara.component
-def JoinForm(error: str = ""):
+def JoinForm(error: str = "", on_join=None):
+    """The join page (``error``: why the last try failed); ``on_join()``, if given, is called at
+    each click of Join besides going to the group's address (the same address, clicked again
+    after a refusal, would draw nothing again)."""
     router = solara.use_router()
     name, set_name = solara.use_state(group_from_search(router.search))
     code, set_code = solara.use_state(code_from_search(router.search))
@@ -312,6 +315,8 @@ def JoinForm(error: str = ""):
 
     def join():
         router.push(join_address(router.path, name, code if needs_code else ""))
+        if on_join is not None:
+            on_join()
 
     with solara.Card("Rural territory simulator / Simulador de territorios rurales", style={"max-width": "40em"}):
         from .game_page import game_on

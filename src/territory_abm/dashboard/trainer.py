@@ -16,7 +16,7 @@ from ..errors import InputError
 from .access import is_trainer
 from .app import LargeTextSwitch, PageStyle, exercise, exercises, read_view, scenario_path, store
 from .console import debrief_figure, debrief_map, export_archive, group_row, group_table, markdown_table
-from .game_page import GameStatus, game_groups, game_or_none, game_status, territory_table
+from .game_page import GameStatus, game_groups, game_or_none, game_status, removed_groups, territory_table
 from .maps import DIFFERENCES, DifferencePanel, difference_map, node_differences
 from .markup import Markdown
 from .groups import Group
@@ -148,7 +148,8 @@ def Console():
         if game is not None:  # the shared-territory game: its state, table and archive instead of the groups'
             with game.lock:
                 status, table, groups = game_status(game), territory_table(game, lang), game_groups(game)
-            GameStatus(status, lang, act, trainer=True, groups=groups)
+                removed = removed_groups(game)
+            GameStatus(status, lang, act, trainer=True, groups=groups, removed=removed)
             with solara.Card(t(lang, "territory_table")):
                 with solara.Div(classes=["territory-table"]):
                     Markdown(markdown_table(table))
