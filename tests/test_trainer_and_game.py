@@ -345,3 +345,29 @@ def test_the_trainer_restores_a_group_removed_by_mistake_and_a_refused_page_take
     expect(_row(trainer, "Pueblo Grande").locator("td").nth(1)).to_have_text("Grupo Seis", timeout=15_000)
     assert "Traceback" not in log.read_text()
 
+
+# each name cell of the municipalities' table: (its text, how many lines it takes), and the table's
+# box (its visible width, the table's width)
+NAME_LINES = """() => [...document.querySelectorAll('.territory-table tbody tr')].flatMap(r => [0, 1].map(i => {
+  const range = document.createRange(); range.selectNodeContents(r.cells[i]);
+  return [r.cells[i].innerText, range.getClientRects().length]; }))"""
+TABLE_BOX = "(() => { const box = document.querySelector('.territory-table'); return [box.clientWidth, box.scrollWidth]; })()"
+
+
+def test_the_games_table_keeps_each_name_on_one_line_at_1280_px(game, new_page):
+    """A browser trial (session 27, as session 26): at 1280 px the table of municipalities, on the
+    console and on a group's page, wrapped "Pueblo Grande" and the group "Las Palmas" on two lines
+    while 200 px of its card stayed empty (Solara's Markdown stops at 1024 px). Each name keeps
+    one line now, and the table still fits its card."""
+    base, code, token, *_ = game
+    palmas = new_page(f"{base}?group=Las%20Palmas&code={code}")
+    expect(palmas.get_by_text("You govern", exact=False)).to_be_visible(timeout=90_000)
+    trainer = new_page(f"{base}?trainer={token}")
+    expect(_row(trainer, "Las Palmas")).to_be_visible(timeout=90_000)
+    for page in (palmas, trainer):
+        expect(_row(page, "Pueblo Grande")).to_be_visible(timeout=15_000)
+        lines = page.evaluate(NAME_LINES)
+        assert ["Pueblo Grande", 1] in lines and ["Las Palmas", 1] in lines, lines
+        assert all(n == 1 for _, n in lines), lines
+        visible, table = page.evaluate(TABLE_BOX)
+        assert table <= visible, (visible, table)

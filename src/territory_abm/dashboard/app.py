@@ -338,6 +338,11 @@ def decimals_of(step: float) -> int:
     return 0 if step >= 1 else int(math.ceil(-math.log10(step) - 1e-9))
 
 
+# The tables take their card's width: Solara's Markdown stops at 1024 px, and at 1280 px the game's
+# table wrapped "Pueblo Grande" and "Las Palmas" beside 200 px left empty (browser trials, sessions 26
+# and 27); where the window is wide, the game's table keeps a municipality's name and its group's
+# on one line (at 150 % zoom of 1280 px, 853 px, they wrap so that the table fits its card, in
+# Spanish too).
 CSS = """
 .territory-page .slider-row .v-input__slot { min-width: 8em; }
 .territory-page .slider-label { font-size: 0.95rem; line-height: 1.25; }
@@ -347,6 +352,8 @@ CSS = """
 .territory-page .territory-table, .territory-page .groups-table { overflow-x: auto; max-width: 100%; }
 .territory-page .territory-table table, .territory-page .groups-table table { font-size: 0.85rem; }
 .territory-page .territory-table .rendered_html { padding-right: 0; }
+.territory-page .territory-table .solara-markdown, .territory-page .groups-table .solara-markdown { max-width: none; }
+@media (min-width: 1100px) { .territory-page .game-table td:nth-child(-n+2) { white-space: nowrap; } }
 .territory-page .territory-table th, .territory-page .territory-table td { padding: 0.3em 0.25em; }
 .territory-page .territory-table th:first-child, .territory-page .territory-table td:first-child {
   position: sticky; left: 0; z-index: 1; background-color: inherit; text-align: left; padding-left: 0; }

@@ -325,7 +325,7 @@ def GamePage(name: str):
                     solara.Image(view.charts_png, width="100%")
         # the whole width: its eleven columns were cut off in half a 1280x720 page (browser trial)
         with solara.Card(t(lang, "territory_table")):
-            with solara.Div(classes=["territory-table"]):
+            with solara.Div(classes=["territory-table", "game-table"]):
                 Markdown(markdown_table(view.table))
 
 

@@ -151,7 +151,7 @@ def Console():
                 removed = removed_groups(game)
             GameStatus(status, lang, act, trainer=True, groups=groups, removed=removed)
             with solara.Card(t(lang, "territory_table")):
-                with solara.Div(classes=["territory-table"]):
+                with solara.Div(classes=["territory-table", "game-table"]):
                     Markdown(markdown_table(table))
                 # made when the trainer clicks, not at each live redraw (it held the game's lock every 3 s)
                 solara.FileDownload(lambda: game_archive(game), filename=GAME_ARCHIVE, label=t(lang, "export_game"),
