@@ -371,3 +371,25 @@ def test_the_games_table_keeps_each_name_on_one_line_at_1280_px(game, new_page):
         assert all(n == 1 for _, n in lines), lines
         visible, table = page.evaluate(TABLE_BOX)
         assert table <= visible, (visible, table)
+
+
+def test_the_consoles_map_of_differences_fits_the_window(game, browser):  # noqa: F811
+    """A browser trial (session 27): at 1280x720 the console's map of the differences (drawn 1,000 px
+    wide across its card) was 1,050 px tall: a trainer projecting it never saw it whole, its key and
+    the southern municipalities below the window's edge while its title showed. It is now as tall as
+    the window at most, its proportions kept, at 150 % zoom too."""
+    base, _, token, *_ = game
+    for width, height, scale in ((1280, 720, 1), (853, 480, 1.5)):  # 150 % zoom of 1280x720
+        context = browser.new_context(viewport={"width": width, "height": height}, device_scale_factor=scale)
+        try:
+            page = context.new_page()
+            page.goto(f"{base}?trainer={token}", timeout=90_000)
+            picture = page.locator("img.debrief-map")
+            expect(picture).to_be_visible(timeout=90_000)
+            page.wait_for_function("document.querySelector('img.debrief-map').naturalWidth > 0", timeout=60_000)
+            picture.scroll_into_view_if_needed()
+            box = picture.bounding_box()
+            assert box["height"] <= height, (box, width)
+            assert picture.evaluate("i => getComputedStyle(i).objectFit") == "contain"  # whole, not stretched
+        finally:
+            context.close()

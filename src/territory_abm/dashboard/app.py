@@ -342,7 +342,9 @@ def decimals_of(step: float) -> int:
 # table wrapped "Pueblo Grande" and "Las Palmas" beside 200 px left empty (browser trials, sessions 26
 # and 27); where the window is wide, the game's table keeps a municipality's name and its group's
 # on one line (at 150 % zoom of 1280 px, 853 px, they wrap so that the table fits its card, in
-# Spanish too).
+# Spanish too). A map of differences is shown whole in the window: the game's, drawn 1,000 px wide
+# across the console's card, was 1,050 px tall at 1280x720, its key and southern municipalities
+# below the window's edge when its title showed (browser trial, session 27).
 CSS = """
 .territory-page .slider-row .v-input__slot { min-width: 8em; }
 .territory-page .slider-label { font-size: 0.95rem; line-height: 1.25; }
@@ -358,6 +360,7 @@ CSS = """
 .territory-page .territory-table th:first-child, .territory-page .territory-table td:first-child {
   position: sticky; left: 0; z-index: 1; background-color: inherit; text-align: left; padding-left: 0; }
 .territory-page .territory-table thead th:first-child { background-color: #fff; }
+.territory-page img.debrief-map { max-height: calc(100vh - 40px); object-fit: contain; }
 """
 LARGE_CSS = """
 html { font-size: 20px !important; }
