@@ -486,3 +486,36 @@ def test_the_consoles_restore_note_and_the_removal_warning_say_the_group_can_com
     assert console_note(note, "es").startswith("Se devolvió el grupo Las Palmas: gobierna de nuevo Bajo Rio desde 2022")
     for lang in ("en", "es"):
         assert t(lang, "restore_group") in t(lang, "remove_confirm")
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+@pytest.mark.parametrize("large", [False, True])
+def test_the_consoles_map_of_differences_says_which_end_of_its_key_is_less(lang, large, monkeypatch):
+    """A browser trial (session 27): the console's map of the differences had a key from -3 to 3,
+    brown to purple, and left to the reader which side was the better one (less is better for
+    poverty, worse for income). Each end of the key now says what it means, on the game's map (and
+    the debrief's: the same function), without overlapping other text."""
+    from territory_abm.dashboard import trainer
+    from territory_abm.dashboard.maps import DIFFERENCES, ENDS, difference_ends
+    from territory_abm.dashboard.text import TEXT
+    from territory_abm.output.figure_check import figure_problems
+
+    for key in DIFFERENCES:
+        below, above = difference_ends(key, lang)
+        assert below != above and all(k in TEXT[lang] for k in ENDS[key])
+    game = _game(0.05)
+    game.join("a")
+    game.choose("a", programme="cash_transfer")
+    game.advance()
+    drawn = []
+    monkeypatch.setattr(trainer, "difference_map", lambda *a, **k: drawn.append(trainer_map(*a, **k)) or drawn[-1])
+    trainer.game_map(game, "poverty", lang, large)
+    bar = drawn[0].axes[-1]  # the key
+    assert (bar.get_xlabel(), bar.get_title(loc="right")) == difference_ends("poverty", lang)
+    assert figure_problems(drawn[0]) == []
+
+
+def trainer_map(*args, **kwargs):
+    from territory_abm.dashboard.maps import difference_map
+
+    return difference_map(*args, **kwargs)
