@@ -162,3 +162,35 @@ def test_the_qr_code_is_printed_as_text():
     lines = text.strip("\n").splitlines()
     assert len(lines) > 10 and len(set(map(len, lines))) == 1  # a square block of characters
     assert set(text) <= set("█▀▄ \n")
+
+
+def test_the_server_says_when_its_pages_open():
+    """A browser trial (session 27): the addresses were printed 5-9 s before the server answered,
+    and a console opened at once showed the browser's "connection refused". The command now says
+    "ready" once the port answers, and not at all if the server ends first."""
+    import io
+    import socket
+    import subprocess
+    import sys
+
+    from territory_abm.dashboard.server import say_when_ready
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    waiting = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        out = io.StringIO()
+        assert not say_when_ready(waiting, "127.0.0.1", port, out, timeout=0.5)  # nothing answers yet
+        assert out.getvalue() == ""
+        listener.listen()
+        assert say_when_ready(waiting, "0.0.0.0", port, out, timeout=10)  # every address: asked on loopback
+        assert out.getvalue() == "ready: the pages open now\n"
+    finally:
+        waiting.kill()
+        waiting.wait()
+        listener.close()
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    ended.wait()
+    out = io.StringIO()
+    assert not say_when_ready(ended, "127.0.0.1", port, out, timeout=10) and out.getvalue() == ""

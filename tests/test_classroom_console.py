@@ -189,6 +189,7 @@ def _errors() -> list[InputError]:
     game = Game(lambda seed: TerritoryModel(small, seed=seed), 1)
     game.join("Los Robles")
     game.remove("Los Robles")
+    game.join("Las Palmas")  # takes Los Robles' municipality: it cannot be restored
     made = []
     for attempt in (lambda: group_key("<b>"),
                     lambda: GroupStore(lambda s: object(), seed=1, max_groups=0).use("x").__enter__(),
@@ -200,7 +201,9 @@ def _errors() -> list[InputError]:
                     lambda: check_split({"infrastructure_spending_share": 0.6, "services_spending_share": 0.5,
                                          "enforcement_spending_share": 0.1}),
                     lambda: game.join("Los Robles"),  # removed by the trainer
-                    lambda: game.remove("Las Palmas")):
+                    lambda: game.remove("El Cedro"),
+                    lambda: game.restore("El Cedro"),  # never removed
+                    lambda: game.restore("Los Robles")):  # its municipality governed by another group
         with pytest.raises(InputError) as caught:
             attempt()
         made.append(caught.value)

@@ -410,3 +410,112 @@ def test_each_groups_charts_are_the_years_charts_drawn_once_with_its_own_lines_t
         assert (differ > 0).mean() < 0.002 and differ.max() <= 64, ((differ > 0).sum(), differ.max())
     plain = np.asarray(Image.open(io.BytesIO(png(game_figure(table, None, "es")))).convert("RGB"), int)
     assert (np.abs(shown - plain).max(axis=2) > 64).sum() > 500  # T's lines are thick
+
+
+def test_the_trainer_restores_a_group_removed_by_mistake():
+    """A browser trial (session 27): the trainer removed the wrong group and had no way back (its
+    name may not join again, and under another name it starts with nothing chosen). Restored, it
+    governs its municipality again from the year shown with the choice it had, undecided; the
+    export names it for its years and nobody for the years it was out; another group that took the
+    municipality meanwhile must be removed first."""
+    import io
+    import zipfile
+
+    import pandas as pd
+
+    from territory_abm.dashboard.controls import live_policy
+
+    game = _game(0.05)
+    game.join("a"), game.join("b")
+    game.choose("b", programme="cash_transfer", split={"services_spending_share": 0.6})
+    game.advance()  # 2021
+    b = game.remove("b")
+    with pytest.raises(InputError, match="the trainer removed that group"):
+        game.join("b")
+    game.advance()  # 2022: nobody governs b's municipality
+    back = game.restore(" B")  # the name as typed, any case and spacing
+    assert (back.name, back.node, back.joined, back.left, back.decided) == ("b", b.node, 2022, None, False)
+    assert back.choice == b.choice and game.join("b") is back and game.waiting() == ["a", "b"]
+    game.advance()  # 2023: b's choice runs again
+    assert live_policy(game.model, "cash_transfer", programme_label(b.node, "cash_transfer")) is not None
+    assert game.model.municipalities[game.model.territory.index(b.node)].budget_split[1] == 0.6
+    territory = pd.read_csv(zipfile.ZipFile(io.BytesIO(game.archive())).open("territory.csv"), keep_default_na=False)
+    governed = territory[territory["node_id"] == b.node].set_index("year")["governed_by"].to_dict()
+    assert governed == {2020: "b", 2021: "", 2022: "b", 2023: "b"}  # removed in 2021, back in 2022
+    with pytest.raises(InputError, match="one of the groups removed from the game, got b"):
+        game.restore("b")  # not removed now
+    game.remove("b")
+    assert game.join("c").node == b.node  # another group takes the free municipality
+    with pytest.raises(InputError, match="c governs Bajo Rio now"):
+        game.restore("b")
+    game.remove("c")
+    assert game.restore("b").node == b.node and "c" not in game.players
+
+
+def test_a_page_refused_for_want_of_a_municipality_does_not_join_by_itself_when_one_is_freed():
+    """A browser trial (session 27): a sixth group's page, refused (all 5 governed), stayed open and
+    took the municipality the trainer freed by removing a group by mistake, at its next redraw,
+    before the trainer could restore it. Such a page no longer follows the game: it joins when
+    its students press Join. A group's page, or a removed group's (it may be restored), does."""
+    from territory_abm.dashboard import game_page
+
+    game = _game(0.05)
+    for k in range(len(game.municipalities())):
+        game.join(f"g{k}")
+    with pytest.raises(InputError, match="free municipality"):
+        game.join("sixth")
+    assert not game_page.follows_game(game, "sixth") and not game_page.follows_game(game, "<bad>")
+    assert game_page.follows_game(game, "G0")
+    game.remove("g1")
+    assert game_page.follows_game(game, "g1") and not game_page.follows_game(game, "sixth")
+    assert "sixth" not in game.players  # nothing joined it
+    assert game_page.restore_group(game, "g1") == ("restored", {"name": "g1", "municipality": "Bajo Rio",
+                                                               "year": 2020})
+    assert game_page.removed_groups(game) == ()
+    game.remove("g1")
+    assert game_page.removed_groups(game) == (("g1", "Bajo Rio"),)
+
+
+def test_the_consoles_restore_note_and_the_removal_warning_say_the_group_can_come_back():
+    from territory_abm.dashboard.text import t
+    from territory_abm.dashboard.trainer import console_note
+
+    note = ("restored", {"name": "Las Palmas", "municipality": "Bajo Rio", "year": 2022})
+    assert console_note(note, "en") == ("Group Las Palmas restored: it governs Bajo Rio again from 2022, with the "
+                                        "choice it had.")
+    assert console_note(note, "es").startswith("Se devolvió el grupo Las Palmas: gobierna de nuevo Bajo Rio desde 2022")
+    for lang in ("en", "es"):
+        assert t(lang, "restore_group") in t(lang, "remove_confirm")
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+@pytest.mark.parametrize("large", [False, True])
+def test_the_consoles_map_of_differences_says_which_end_of_its_key_is_less(lang, large, monkeypatch):
+    """A browser trial (session 27): the console's map of the differences had a key from -3 to 3,
+    brown to purple, and left to the reader which side was the better one (less is better for
+    poverty, worse for income). Each end of the key now says what it means, on the game's map (and
+    the debrief's: the same function), without overlapping other text."""
+    from territory_abm.dashboard import trainer
+    from territory_abm.dashboard.maps import DIFFERENCES, ENDS, difference_ends
+    from territory_abm.dashboard.text import TEXT
+    from territory_abm.output.figure_check import figure_problems
+
+    for key in DIFFERENCES:
+        below, above = difference_ends(key, lang)
+        assert below != above and all(k in TEXT[lang] for k in ENDS[key])
+    game = _game(0.05)
+    game.join("a")
+    game.choose("a", programme="cash_transfer")
+    game.advance()
+    drawn = []
+    monkeypatch.setattr(trainer, "difference_map", lambda *a, **k: drawn.append(trainer_map(*a, **k)) or drawn[-1])
+    trainer.game_map(game, "poverty", lang, large)
+    bar = drawn[0].axes[-1]  # the key
+    assert (bar.get_xlabel(), bar.get_title(loc="right")) == difference_ends("poverty", lang)
+    assert figure_problems(drawn[0]) == []
+
+
+def trainer_map(*args, **kwargs):
+    from territory_abm.dashboard.maps import difference_map
+
+    return difference_map(*args, **kwargs)

@@ -304,7 +304,10 @@ def set_parameter(group: Group, name: str, value: float) -> None:
 
 
 @solara.component
-def JoinForm(error: str = ""):
+def JoinForm(error: str = "", on_join=None):
+    """The join page (``error``: why the last try failed); ``on_join()``, if given, is called at
+    each click of Join besides going to the group's address (the same address, clicked again
+    after a refusal, would draw nothing again)."""
     router = solara.use_router()
     name, set_name = solara.use_state(group_from_search(router.search))
     code, set_code = solara.use_state(code_from_search(router.search))
@@ -312,6 +315,8 @@ def JoinForm(error: str = ""):
 
     def join():
         router.push(join_address(router.path, name, code if needs_code else ""))
+        if on_join is not None:
+            on_join()
 
     with solara.Card("Rural territory simulator / Simulador de territorios rurales", style={"max-width": "40em"}):
         from .game_page import game_on
@@ -333,6 +338,13 @@ def decimals_of(step: float) -> int:
     return 0 if step >= 1 else int(math.ceil(-math.log10(step) - 1e-9))
 
 
+# The tables take their card's width: Solara's Markdown stops at 1024 px, and at 1280 px the game's
+# table wrapped "Pueblo Grande" and "Las Palmas" beside 200 px left empty (browser trials, sessions 26
+# and 27); where the window is wide, the game's table keeps a municipality's name and its group's
+# on one line (at 150 % zoom of 1280 px, 853 px, they wrap so that the table fits its card, in
+# Spanish too). A map of differences is shown whole in the window: the game's, drawn 1,000 px wide
+# across the console's card, was 1,050 px tall at 1280x720, its key and southern municipalities
+# below the window's edge when its title showed (browser trial, session 27).
 CSS = """
 .territory-page .slider-row .v-input__slot { min-width: 8em; }
 .territory-page .slider-label { font-size: 0.95rem; line-height: 1.25; }
@@ -342,10 +354,13 @@ CSS = """
 .territory-page .territory-table, .territory-page .groups-table { overflow-x: auto; max-width: 100%; }
 .territory-page .territory-table table, .territory-page .groups-table table { font-size: 0.85rem; }
 .territory-page .territory-table .rendered_html { padding-right: 0; }
+.territory-page .territory-table .solara-markdown, .territory-page .groups-table .solara-markdown { max-width: none; }
+@media (min-width: 1100px) { .territory-page .game-table td:nth-child(-n+2) { white-space: nowrap; } }
 .territory-page .territory-table th, .territory-page .territory-table td { padding: 0.3em 0.25em; }
 .territory-page .territory-table th:first-child, .territory-page .territory-table td:first-child {
   position: sticky; left: 0; z-index: 1; background-color: inherit; text-align: left; padding-left: 0; }
 .territory-page .territory-table thead th:first-child { background-color: #fff; }
+.territory-page img.debrief-map { max-height: calc(100vh - 40px); object-fit: contain; }
 """
 LARGE_CSS = """
 html { font-size: 20px !important; }

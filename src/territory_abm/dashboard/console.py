@@ -22,7 +22,7 @@ from matplotlib.figure import Figure
 from .compare import track_frame
 from .controls import LEVER_FIELDS, live_policy
 from .groups import Group, GroupStore
-from .maps import DIFFERENCES, DifferencePanel, difference_map, node_differences
+from .maps import DIFFERENCES, DifferencePanel, difference_ends, difference_map, node_differences
 from .text import NBSP, number, outcome_text, t
 from .views import Ticks, YearTicks, fits, font_scale
 
@@ -143,7 +143,7 @@ def debrief_map(rows: list[GroupRow], key: str, lang: str, *, large: bool = Fals
     panels = [DifferencePanel(f"{row.name} ({row.year})", row.territory, row.graph, row.differences.get(key, {}))
               for row in rows]
     return difference_map(panels, t(lang, "debrief_map_title").format(what=t(lang, DIFFERENCES[key][2])), lang,
-                          large=large)
+                          large=large, ends=difference_ends(key, lang))
 
 
 OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000")

@@ -86,7 +86,8 @@ class Game:
 
     ``players`` are the groups governing now (by :func:`.groups.group_key` of their names),
     ``former`` the groups the trainer removed in this game (for the years they governed) and
-    ``removed`` the keys of every group removed, which may not join again under that name.
+    ``removed`` every group removed (by key: the group as it was removed), which may not join
+    again under that name unless the trainer restores it (:meth:`restore`).
 
     Parameters
     ----------
@@ -102,7 +103,7 @@ class Game:
     twin: object = None
     players: dict = field(default_factory=dict)
     former: list = field(default_factory=list)
-    removed: set = field(default_factory=set)
+    removed: dict = field(default_factory=dict)
     history: list = field(default_factory=list)
     decisions: list = field(default_factory=list)
     version: int = 0
@@ -114,7 +115,8 @@ class Game:
     # ------------------------------------------------------------------ the game's course
     def restart(self) -> None:
         """Start the territory again (same seed); players keep their municipalities and
-        choices, undecided; groups removed stay out (and no longer govern any year)."""
+        choices, undecided; groups removed stay out (and no longer govern any year) unless
+        the trainer restores them."""
         for old in (self.model, self.twin):
             if old is not None:
                 old.release()
@@ -172,10 +174,37 @@ class Game:
         apply_choice(self.model, player.node, None)
         player.left = self.model.year
         self.former.append(player)
-        self.removed.add(key)
+        self.removed[key] = player
         self.version += 1
         if self.players and all(p.decided for p in self.players.values()):
             self.advance()
+        return player
+
+    def restore(self, name: str) -> Player:
+        """The trainer takes back the removal of group ``name`` (removed by mistake: a browser
+        trial, session 27, found no way back): from the year shown it governs its municipality
+        again, with the choice it had when removed (from the next year, undecided; a programme
+        it had asked for starts again), its open page shows the game again, and the years
+        between name nobody in :meth:`table`. Returns the group's player.
+
+        Raises
+        ------
+        InputError
+            If no group of that name was removed, or another group governs its municipality now.
+        """
+        key = group_key(name)
+        if key not in self.removed:
+            raise InputError("dashboard", "group", f"one of the groups removed from the game, got "
+                             f"{' '.join(name.split())}")
+        gone = self.removed[key]
+        holder = next((p for p in self.players.values() if p.node == gone.node), None)
+        if holder is not None:
+            names = dict(zip(self.model.territory.ids, self.model.territory.names))
+            raise InputError("dashboard", "group", f"a group whose municipality is free: {holder.name} governs "
+                             f"{names[gone.node]} now (remove {holder.name} first)")
+        del self.removed[key]
+        self.players[key] = player = replace(gone, decided=False, joined=self.model.year, left=None)
+        self.version += 1
         return player
 
     def municipalities(self) -> list[str]:

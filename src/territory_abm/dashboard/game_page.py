@@ -24,6 +24,7 @@ from .console import markdown_table
 from .controls import parameter_range
 from .markup import Markdown
 from .game import PROGRAMMES, SPLIT, Choice, Game
+from .groups import group_key
 from .text import error_message, number, t
 from .maps import TerritoryView, map_note
 from .views import COLOUR_BY, GameCharts, MapState, map_state
@@ -110,6 +111,12 @@ def game_groups(game: Game) -> tuple[tuple[str, str], ...]:
     return tuple((p.name, names[p.node]) for p in game.players.values())
 
 
+def removed_groups(game: Game) -> tuple[tuple[str, str], ...]:
+    """(name, municipality it governed) of each group the trainer removed and may restore (hold its lock)."""
+    names = dict(zip(game.model.territory.ids, game.model.territory.names))
+    return tuple((p.name, names[p.node]) for p in game.removed.values())
+
+
 def remove_group(game: Game, name: str) -> tuple[str, dict]:
     """The trainer removes group ``name`` (:meth:`.game.Game.remove`); returns the console's note."""
     with game.lock:
@@ -118,12 +125,35 @@ def remove_group(game: Game, name: str) -> tuple[str, dict]:
     return "removed", {"name": player.name, "municipality": names[player.node], "year": player.left}
 
 
+def restore_group(game: Game, name: str) -> tuple[str, dict]:
+    """The trainer restores group ``name`` (:meth:`.game.Game.restore`); returns the console's note."""
+    with game.lock:
+        player = game.restore(name)
+        names = dict(zip(game.model.territory.ids, game.model.territory.names))
+    return "restored", {"name": player.name, "municipality": names[player.node], "year": player.joined}
+
+
+def follows_game(game: Game, name: str) -> bool:
+    """Whether group ``name``'s open page redraws as the game changes: it governs, or the trainer
+    removed it (and may restore it). A page refused for want of a free municipality waits for
+    its students to press Join again: redrawn, it joined by itself (a browser trial, session 27:
+    a sixth group's page, refused minutes before, took the municipality the trainer had just
+    freed by removing a group by mistake, so that the removal could not be taken back)."""
+    try:
+        key = group_key(name)
+    except InputError:
+        return False
+    with game.lock:
+        return key in game.players or key in game.removed
+
+
 @solara.component
-def GameStatus(status: tuple, lang: str, act, trainer: bool = False, groups: tuple = ()):
+def GameStatus(status: tuple, lang: str, act, trainer: bool = False, groups: tuple = (), removed: tuple = ()):
     """Who has decided (``status``: :func:`game_status`); on the trainer's console, the buttons
-    that advance the year, start the territory again and remove one of the ``groups``
-    (:func:`game_groups`), the last two after a second click. Everything shown comes in the
-    arguments: a component is drawn again only when they change."""
+    that advance the year, start the territory again, remove one of the ``groups``
+    (:func:`game_groups`), the last two after a second click, and restore one of the groups
+    ``removed`` (:func:`removed_groups`). Everything shown comes in the arguments: a component is
+    drawn again only when they change."""
     year, waiting, players = status
     game = the_game()
     # the change waiting for its second click: "restart" or "remove" (a browser trial, session 25,
@@ -131,7 +161,8 @@ def GameStatus(status: tuple, lang: str, act, trainer: bool = False, groups: tup
     # compare with a second game)
     confirming, set_confirming = solara.use_state("")
     chosen, set_chosen = solara.use_state("")
-    governs = dict(groups)
+    back, set_back = solara.use_state("")
+    governs, governed_before = dict(groups), dict(removed)
 
     def restart():
         set_confirming("")
@@ -141,6 +172,10 @@ def GameStatus(status: tuple, lang: str, act, trainer: bool = False, groups: tup
         set_confirming("")
         set_chosen("")
         act(lambda: remove_group(game, chosen))
+
+    def restore():
+        set_back("")
+        act(lambda: restore_group(game, back))
 
     with solara.Card(t(lang, "game_title")):
         with solara.Column(gap="2px"):
@@ -159,6 +194,12 @@ def GameStatus(status: tuple, lang: str, act, trainer: bool = False, groups: tup
                                       value=chosen if chosen in governs else None, on_value=set_chosen)
                     solara.Button(t(lang, "remove_group"), disabled=chosen not in governs,
                                   on_click=lambda: set_confirming("remove"))
+        if removed and not confirming:  # a group removed by mistake (a browser trial, session 27): one click back
+            with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
+                with solara.Div(style={"min-width": "12em"}):
+                    solara.Select(label=t(lang, "restore_pick"), values=list(governed_before),
+                                  value=back if back in governed_before else None, on_value=set_back)
+                solara.Button(t(lang, "restore_group"), disabled=back not in governed_before, on_click=restore)
         if confirming == "restart":
             Confirmation(t(lang, "restart_confirm"), t(lang, "restart_yes"), t(lang, "restart_no"), restart,
                          lambda: set_confirming(""))
@@ -235,13 +276,14 @@ def GamePage(name: str):
         while not cancel.wait(WATCH_INTERVAL):
             if (game.version, store().version) != seen:
                 seen = (game.version, store().version)
-                set_tick(lambda n: n + 1)
+                if follows_game(game, name):
+                    set_tick(lambda n: n + 1)
 
     solara.use_thread(watch, dependencies=[name], intrusive_cancel=False)
     try:
         view = read_game_page(game, name)
     except InputError as exc:
-        JoinForm(error=both_languages(exc))
+        JoinForm(error=both_languages(exc), on_join=lambda: set_tick(lambda n: n + 1))
         return
     lang, colour_by, status, note = view.language, view.colour_by, view.status, view.map_note
     locked = store().locked
@@ -283,7 +325,7 @@ def GamePage(name: str):
                     solara.Image(view.charts_png, width="100%")
         # the whole width: its eleven columns were cut off in half a 1280x720 page (browser trial)
         with solara.Card(t(lang, "territory_table")):
-            with solara.Div(classes=["territory-table"]):
+            with solara.Div(classes=["territory-table", "game-table"]):
                 Markdown(markdown_table(view.table))
 
 

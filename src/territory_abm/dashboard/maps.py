@@ -193,6 +193,18 @@ DIFFERENCES = {"poverty": ("poverty_headcount", 100.0, "diff_poverty_map"),
                "nature": ("forest_cover", 100.0, "diff_nature_map")}
 """The debrief map's menu: key -> (node outcome, factor to the unit shown, label key)."""
 
+ENDS = {"poverty": ("less_poverty", "more_poverty"), "income": ("less_income", "more_income"),
+        "nature": ("less_forest", "more_forest")}
+"""What each end of a map of differences' key means, for each entry of :data:`DIFFERENCES`:
+text keys of (below zero, above zero). A browser trial (session 27): the key read -3 to 3 in
+brown to purple, and which side was the better one was left to the reader (less is better for
+poverty, worse for income)."""
+
+
+def difference_ends(key: str, lang: str) -> tuple[str, str]:
+    """What the lower and upper ends of the key of a map of menu entry ``key`` mean, in ``lang``."""
+    return tuple(t(lang, k) for k in ENDS[key])
+
 
 def node_differences(model, twin, key: str) -> dict[str, float]:
     """Node id -> ``model``'s outcome of menu entry ``key`` (:data:`DIFFERENCES`) minus ``twin``'s,
@@ -218,11 +230,14 @@ DEBRIEF_PIXELS = 1000
 """Width in pixels the debrief's map is drawn at (at least 90 dpi)."""
 
 
-def difference_map(panels: list[DifferencePanel], title: str, language: str, *, large: bool = False) -> Figure:
+def difference_map(panels: list[DifferencePanel], title: str, language: str, *, large: bool = False,
+                   ends: tuple[str, str] = ("", "")) -> Figure:
     """Small maps side by side, one per panel (a group, or the game): each municipality coloured
     by its difference (e.g. from the group's own same-seed no-policy run) on one colour scale
     centred on zero; the municipalities' polygons where the territory has them, the network's
-    nodes otherwise. ``large``: its text at :func:`.views.font_scale` times its size."""
+    nodes otherwise. ``large``: its text at :func:`.views.font_scale` times its size; ``ends``:
+    what the key's lower and upper ends mean (e.g. "less poverty", "more poverty"), written below
+    and above it."""
     size = font_scale(large)
     n = max(len(panels), 1)
     columns = min(n, 3)
@@ -246,6 +261,10 @@ def difference_map(panels: list[DifferencePanel], title: str, language: str, *, 
         ax.set_axis_off()
     bar = fig.colorbar(ScalarMappable(norm=norm, cmap=cmap), ax=list(axes), shrink=0.8, format=Ticks(language))
     bar.ax.tick_params(labelsize=8 * size)
+    below, above = ends
+    # clear of the ends' tick labels; ending at the key's right edge, not beyond the figure's
+    bar.ax.set_title(above, fontsize=8 * size, pad=8 * size, loc="right")
+    bar.ax.set_xlabel(below, fontsize=8 * size, labelpad=8 * size, loc="right")
     fig.suptitle(fits(title, width - 0.6, 10 * size), fontsize=10 * size)
     hide_colliding(fig, names, nudges=NUDGES)
     return fig

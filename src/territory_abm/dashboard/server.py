@@ -15,6 +15,7 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import TextIO
 
@@ -171,11 +172,33 @@ def serve(scenario_path: Path | None, host: str = "127.0.0.1", port: int | None 
     # a SIGTERM to this process stops the server too (no orphan left holding the port)
     previous = signal.signal(signal.SIGTERM, lambda *_: proc.terminate())
     try:
+        say_when_ready(proc, host, port, out)
         return proc.wait()
     except KeyboardInterrupt:
         return stop_after_interrupt(proc)
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+READY_TIMEOUT = 120.0
+"""Seconds :func:`say_when_ready` waits for the server to answer."""
+
+
+def say_when_ready(proc: subprocess.Popen, host: str, port: int, out: TextIO, timeout: float = READY_TIMEOUT) -> bool:
+    """Say on ``out`` that the pages open, once the server (``proc``) answers on ``port``; returns
+    whether it did (not if ``proc`` ends first or ``timeout`` s pass). A browser trial (session 27):
+    the addresses are printed 5-9 s before the server answers (its start on a busy 2-core machine),
+    and a console opened at once showed the browser's "connection refused"."""
+    connect = "127.0.0.1" if host in ALL_ADDRESSES or host == "localhost" else host
+    deadline = time.monotonic() + timeout
+    while proc.poll() is None and time.monotonic() < deadline:
+        try:
+            with socket.create_connection((connect, port), timeout=1.0):
+                print("ready: the pages open now", file=out, flush=True)
+                return True
+        except OSError:
+            time.sleep(0.2)
+    return False
 
 
 WARM_UP_SCALE = 0.02

@@ -87,6 +87,8 @@ TEXT: dict[str, dict[str, str]] = {
         "game_map_title": "{what}: all the groups' choices minus no group's choices, year {year}",
         "diff_poverty_map": "Poverty (points)", "diff_income_map": "Income per person (USD/yr)",
         "diff_nature_map": "Forest cover (points)",
+        "less_poverty": "less poverty", "more_poverty": "more poverty", "less_income": "less income",
+        "more_income": "more income", "less_forest": "less forest", "more_forest": "more forest",
         "watch": "What to watch",
         "refused": "Value refused",
         "game_title": "Shared territory", "game_clock": "Year {year} - governments: {players}",
@@ -112,9 +114,11 @@ TEXT: dict[str, dict[str, str]] = {
         "remove_group": "Remove a group", "remove_pick": "Group to remove",
         "remove_confirm": "Removing {name} leaves {municipality} without a government from {year} on (the "
                           "scenario's budget split, no programme); its decisions so far stay in the export, and the "
-                          "group can join again only under another name.",
+                          "group can join again only under another name, unless you restore it here (Restore the group).",
         "remove_yes": "Remove {name}", "remove_no": "Keep {name}",
         "removed": "Group {name} removed: {municipality} has no government from {year} on.",
+        "restore_pick": "Removed group", "restore_group": "Restore the group",
+        "restored": "Group {name} restored: it governs {municipality} again from {year}, with the choice it had.",
         "export_game": "Export the game (zip: territory.csv, decisions.csv)",
         "locked": "The trainer has locked the controls for now: you can look, not change.",
         "trainer_title": "Trainer's console", "trainer_wrong": "This page needs the trainer's token.",
@@ -216,6 +220,8 @@ TEXT: dict[str, dict[str, str]] = {
         "game_map_title": "{what}: las decisiones de todos los grupos menos ninguna decisión, año {year}",
         "diff_poverty_map": "Pobreza (puntos)", "diff_income_map": "Ingreso por persona (USD/año)",
         "diff_nature_map": "Cobertura forestal (puntos)",
+        "less_poverty": "menos pobreza", "more_poverty": "más pobreza", "less_income": "menos ingreso",
+        "more_income": "más ingreso", "less_forest": "menos bosque", "more_forest": "más bosque",
         "watch": "Qué observar",
         "refused": "Valor no aceptado",
         "game_title": "Territorio compartido", "game_clock": "Año {year} - gobiernos: {players}",
@@ -242,9 +248,12 @@ TEXT: dict[str, dict[str, str]] = {
         "remove_group": "Quitar un grupo", "remove_pick": "Grupo a quitar",
         "remove_confirm": "Quitar a {name} deja a {municipality} sin gobierno desde {year} (el reparto del "
                           "presupuesto del escenario, ningún programa); sus decisiones hasta ahora quedan en la "
-                          "exportación, y el grupo solo puede volver a entrar con otro nombre.",
+                          "exportación, y el grupo solo puede volver a entrar con otro nombre, salvo que lo devuelvan aquí "
+                          "(Devolver el grupo).",
         "remove_yes": "Quitar a {name}", "remove_no": "Conservar a {name}",
         "removed": "Se quitó el grupo {name}: {municipality} no tiene gobierno desde {year}.",
+        "restore_pick": "Grupo quitado", "restore_group": "Devolver el grupo",
+        "restored": "Se devolvió el grupo {name}: gobierna de nuevo {municipality} desde {year}, con la elección que tenía.",
         "export_game": "Exportar el juego (zip: territory.csv, decisions.csv)",
         "locked": "El capacitador bloqueó los controles por ahora: pueden mirar, no cambiar.",
         "trainer_title": "Consola del capacitador", "trainer_wrong": "Esta página necesita la clave del capacitador.",
@@ -363,6 +372,10 @@ ERRORS_ES: tuple[tuple[str, str], ...] = (
     (r"a name other than (?P<name>.+): the trainer removed that group from the game",
      "un nombre distinto de {name}: el capacitador quitó ese grupo del juego"),
     (r"one of the groups in the game, got (?P<got>.+)", "uno de los grupos del juego; se recibió {got}"),
+    (r"one of the groups removed from the game, got (?P<got>.+)",
+     "uno de los grupos quitados del juego; se recibió {got}"),
+    (r"a group whose municipality is free: (?P<other>.+) governs (?P<name>.+) now \(remove (?P<again>.+) first\)",
+     "un grupo cuyo municipio esté libre: {other} gobierna ahora {name} (quiten antes a {again})"),
 )
 """English "expected" texts of the errors a page can show (regular expressions with named
 parts) and their Spanish; numbers in the parts are rewritten with a decimal comma."""

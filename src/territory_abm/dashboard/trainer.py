@@ -16,8 +16,8 @@ from ..errors import InputError
 from .access import is_trainer
 from .app import LargeTextSwitch, PageStyle, exercise, exercises, read_view, scenario_path, store
 from .console import debrief_figure, debrief_map, export_archive, group_row, group_table, markdown_table
-from .game_page import GameStatus, game_groups, game_or_none, game_status, territory_table
-from .maps import DIFFERENCES, DifferencePanel, difference_map, node_differences
+from .game_page import GameStatus, game_groups, game_or_none, game_status, removed_groups, territory_table
+from .maps import DIFFERENCES, DifferencePanel, difference_ends, difference_map, node_differences
 from .markup import Markdown
 from .groups import Group
 from .text import error_message, t
@@ -45,7 +45,7 @@ def game_map(game, key: str, lang: str, large: bool = False) -> bytes:
         panel = DifferencePanel(t(lang, "game_title"), str(model.territory.source), model.graph.copy(),
                                 node_differences(model, game.twin, key))
     title = t(lang, "game_map_title").format(what=t(lang, DIFFERENCES[key][2]), year=model.year)
-    return png(difference_map([panel], title, lang, large=large))
+    return png(difference_map([panel], title, lang, large=large, ends=difference_ends(key, lang)))
 
 
 def game_archive(game) -> bytes:
@@ -148,9 +148,10 @@ def Console():
         if game is not None:  # the shared-territory game: its state, table and archive instead of the groups'
             with game.lock:
                 status, table, groups = game_status(game), territory_table(game, lang), game_groups(game)
-            GameStatus(status, lang, act, trainer=True, groups=groups)
+                removed = removed_groups(game)
+            GameStatus(status, lang, act, trainer=True, groups=groups, removed=removed)
             with solara.Card(t(lang, "territory_table")):
-                with solara.Div(classes=["territory-table"]):
+                with solara.Div(classes=["territory-table", "game-table"]):
                     Markdown(markdown_table(table))
                 # made when the trainer clicks, not at each live redraw (it held the game's lock every 3 s)
                 solara.FileDownload(lambda: game_archive(game), filename=GAME_ARCHIVE, label=t(lang, "export_game"),
