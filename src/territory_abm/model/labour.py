@@ -254,7 +254,7 @@ def labour_market(model, vacancies: np.ndarray, parts: FarmRevenueParts | None =
         kept_share = nan_to_num(np.minimum(units_by_origin / wanted.returning_units_by_node, 1.0))
     keep_rate = kept_share * (1.0 - p.job_separation_rate)
     rng = model.streams["labour"]
-    u_keep, u_fresh = hh.draw(rng.random), hh.draw(rng.random)
+    u_keep, u_fresh = hh.uniforms(rng, 2)
     # the skill units of each origin beyond the workers who keep theirs go to its new seekers
     # (with the workers who lost theirs) by a lottery weighted by ``hiring_weight``
     hired = hire(seekers=wanted.per_household, fresh_units=wanted.fresh_units, employed=hh.employed,

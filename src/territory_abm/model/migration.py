@@ -279,7 +279,7 @@ def migrate(model) -> None:
     services = np.array([m.service_quality if m else 1.0 for m in model.municipalities])
     income_node = np.array(model.node_stats["mean_income_pc"], float)
     choice = choice_set(model, income_node, services, pop, model.migrant_stock)
-    u = hh.draw(rng.random)
+    u = hh.uniforms(rng)[0]
     with np.errstate(divide="ignore"):
         logit_u = np.log1p(-u) - np.log(u)
     costly = moves_cost_money(p)
