@@ -104,3 +104,33 @@ def test_the_kernel_draws_leavers_at_the_nested_chance():
                            services_weight=model.params.migration_services_weight)
     chance = odds / (1.0 + odds)
     assert movers.size / households == pytest.approx(chance, abs=4 * np.sqrt(chance * (1 - chance) / households))
+
+
+@pytest.mark.parametrize("case", range(5))
+def test_choice_from_the_draws_is_the_kernels_with_numpys_logit(case):
+    """``migration.choose_movers`` decides most households with its own logarithm and leaves
+    those within ``kernels.LOGIT_MARGIN`` to numpy's: the rows of ``kernels.choose_movers``
+    given np.log1p(-u) - np.log(u), with draws of 0, exact ties with the logit, inclusive values
+    of -inf and NaN, households without adults and rows not alive."""
+    rng = np.random.default_rng(case)
+    n = 50_000
+    u = rng.random(n)
+    u[::997] = 0.0
+    u[1::991] = 1.0 - 2.0 ** -53
+    u[2::983] = 2.0 ** -53
+    node = rng.integers(0, 20, n)
+    services = rng.random(20)
+    log_income = np.log(rng.lognormal(7.0, 1.0, n))
+    inclusive = rng.normal(-2.0 - case, 2.0, n)
+    inclusive[::777] = -np.inf
+    inclusive[3::555] = np.nan
+    args = dict(log_income_pc=log_income, alive=rng.random(n) < 0.9, adults=rng.integers(0, 4, n), node=node,
+                services=services, stay_preference=1.0 + case, income_weight=0.4, services_weight=0.2)
+    with np.errstate(divide="ignore"):
+        logit = np.log1p(-u) - np.log(u)
+    stay = args["stay_preference"] + args["income_weight"] * log_income + args["services_weight"] * services[node]
+    tied = slice(5, 2000, 3)  # U - L equal to the logit, or a hair either side of it
+    inclusive[tied] = stay[tied] - logit[tied] + rng.choice([0.0, 1e-12, -1e-12], len(range(5, 2000, 3)))
+    movers = migration.choose_movers(**args, inclusive=inclusive, u=u)
+    assert movers.dtype == np.int64
+    assert np.array_equal(movers, choose_movers(**args, inclusive=inclusive, logit_u=logit))

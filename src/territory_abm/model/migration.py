@@ -52,7 +52,7 @@ from .enterprises import move_outside_sales
 from .environment import give_up_land
 from .exact import binomial, nan_to_num
 from .households import farming_households
-from .kernels import bincount, choose_movers, draw_destinations, pay_dividends
+from .kernels import bincount, choose_movers_by_draw, draw_destinations, pay_dividends
 from .migration_kernels import affordable_ends, draw_within, segment_cumsum
 from .network import Pairs
 from .overhead_kernels import income_pc_at_least_one, leave_and_outflow
@@ -266,6 +266,23 @@ def weighed_log_income(params, income: np.ndarray, members: np.ndarray, node: np
     return (1.0 - rho) * own + rho * np.log(np.maximum(income_node, 1.0))[node]
 
 
+def choose_movers(*, log_income_pc, alive, adults, node, services, inclusive, u, stay_preference, income_weight,
+                  services_weight) -> np.ndarray:
+    """Rows (ascending) of the households that move this year: ``kernels.choose_movers`` with
+    ``logit_u`` = np.log1p(-u) - np.log(u), the same rows, with numpy's logarithms taken only
+    where a household's choice is too close to call without them
+    (``kernels.choose_movers_by_draw``)."""
+    drawn = choose_movers_by_draw(log_income_pc=log_income_pc, alive=alive, adults=adults, node=node,
+                                  services=services, inclusive=inclusive, u=u, stay_preference=stay_preference,
+                                  income_weight=income_weight, services_weight=services_weight)
+    if drawn.unsure.size == 0:
+        return drawn.movers
+    close = u[drawn.unsure]
+    with np.errstate(divide="ignore"):
+        leave = drawn.gap < np.log1p(-close) - np.log(close)
+    return np.sort(np.concatenate([drawn.movers, drawn.unsure[leave]]))
+
+
 def migrate(model) -> None:
     """Migrants abroad return (:func:`return_migration`); then logit migration of single
     members or whole households."""
@@ -280,8 +297,6 @@ def migrate(model) -> None:
     income_node = np.array(model.node_stats["mean_income_pc"], float)
     choice = choice_set(model, income_node, services, pop, model.migrant_stock)
     u = hh.uniforms(rng)[0]
-    with np.errstate(divide="ignore"):
-        logit_u = np.log1p(-u) - np.log(u)
     costly = moves_cost_money(p)
     if costly:
         can = affordable(p, choice, model.is_market, budget_per_person(p, hh.assets, hh.members, hh.adults), hh.node)
@@ -290,7 +305,7 @@ def migrate(model) -> None:
         inclusive = choice.inclusive[hh.node]
     movers = choose_movers(log_income_pc=weighed_log_income(p, hh.income, hh.members, hh.node, income_node),
                            alive=alive, adults=hh.adults, node=hh.node, services=services, inclusive=inclusive,
-                           logit_u=logit_u, stay_preference=p.migration_stay_preference, income_weight=p.migration_income_weight,
+                           u=u, stay_preference=p.migration_stay_preference, income_weight=p.migration_income_weight,
                            services_weight=p.migration_services_weight)
     if movers.size == 0:
         return
