@@ -8,6 +8,8 @@ without changing a result (the golden tables are stored to the last bit):
   whose signed zeros and NaN differ from Python's ``max`` and ``min`` (``np.maximum(-0.0, 0.0)``
   is 0.0, ``max(-0.0, 0.0)`` is -0.0);
 - :func:`nan_to_num` (not compiled): ``np.nan_to_num`` of a float64 array at half its cost;
+- :class:`ExpMemo` (not compiled): ``np.exp`` of an array that changes in few places between
+  calls, numpy's values taken again only where it changed;
 - :func:`binomial` (not compiled): ``rng.binomial(n, p)`` of a numpy ``Generator``, the same
   numbers and the same state of the generator after, at a fifth of its cost where every draw
   takes numpy's inversion (small n p).
@@ -205,3 +207,42 @@ def binomial(rng: np.random.Generator, n: np.ndarray, p: float) -> np.ndarray:
         return draws
     rng.bit_generator.state = state
     return rng.binomial(n, p)
+
+
+@njit(cache=True)
+def _changed_places(bits, last_bits):
+    """Places where the uint64 ``bits`` differ from ``last_bits`` (beyond its end: all), ascending."""
+    m = min(bits.shape[0], last_bits.shape[0])
+    places = np.empty(bits.shape[0], np.int64)
+    k = 0
+    for i in range(m):
+        places[k] = i
+        k += bits[i] != last_bits[i]
+    for i in range(m, bits.shape[0]):
+        places[k] = i
+        k += 1
+    return places[:k]
+
+
+class ExpMemo:
+    """``np.exp(x)`` of arrays ``x`` that change in few places between calls (e.g. the
+    households' land quality, ``land_market``): numpy's exp of the values that differ, to the
+    bit, from the last call's at the same place (and of the places beyond its end), the last
+    call's results elsewhere; the same array as ``np.exp(x)`` (numpy computes each value alone:
+    a value's exp does not depend on the others of its array), at a compare instead of an exp
+    per value. Each call returns a new array."""
+
+    def __init__(self) -> None:
+        self._x = np.zeros(0)
+        self._exp = np.zeros(0)
+
+    def exp(self, x: np.ndarray) -> np.ndarray:
+        x = np.ascontiguousarray(x, np.float64)
+        places = _changed_places(x.view(np.uint64), self._x.view(np.uint64))
+        out = np.empty(x.shape[0])
+        m = min(x.shape[0], self._exp.shape[0])
+        out[:m] = self._exp[:m]
+        if places.size:
+            out[places] = np.exp(x[places])
+        self._x, self._exp = x.copy(), out
+        return out.copy()
