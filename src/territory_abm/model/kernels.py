@@ -447,30 +447,6 @@ def clear_forest(want, forest, u_caught, enforcement, fine, clearing_cost, asset
     return cleared_by_node, fines_by_node, costs_by_node
 
 
-@kernel()
-def choose_movers(log_income_pc, alive, adults, node, services, inclusive, logit_u, stay_preference,
-                  income_weight, services_weight):
-    """Rows of the households that move this year. Nested logit: a household leaves with
-    probability p = exp(L) / (exp(L) + exp(U)), L (``inclusive``, one per household) the
-    inclusive value of the moves open to it (``migration.household_inclusive``), U = stay
-    preference + income weight x log income per person + services weight x home services.
-    With a uniform draw u it leaves when u < p, i.e. when U - L < log((1 - u) / u)
-    (``logit_u``, computed outside with vectorised logarithms). Households without adults,
-    or with no move open (L = -inf), stay."""
-    n = node.shape[0]
-    movers = np.empty(n, np.int64)
-    k = 0
-    for i in range(n):
-        if not alive[i] or adults[i] <= 0:
-            continue
-        g = node[i]
-        stay = stay_preference + income_weight * log_income_pc[i] + services_weight * services[g]
-        if stay - inclusive[i] < logit_u[i]:
-            movers[k] = i
-            k += 1
-    return movers[:k]
-
-
 LOGIT_MARGIN = 1e-6
 """Distance from log((1 - u) / u) within which :func:`choose_movers_by_draw` leaves a household's
 choice to numpy's logarithms: its own logarithm (:func:`_log_near`) is within 1e-9 of the true
@@ -518,8 +494,13 @@ class DrawnMovers(NamedTuple):
 @kernel(DrawnMovers)
 def choose_movers_by_draw(log_income_pc, alive, adults, node, services, inclusive, u, stay_preference,
                           income_weight, services_weight):
-    """:func:`choose_movers` from the uniform draws ``u`` themselves: a household leaves when
-    U - L < log((1 - u) / u), numpy's np.log1p(-u) - np.log(u), which is +inf at u = 0. The
+    """Rows of the households that move this year, from their uniform draws ``u``. Nested
+    logit: a household leaves with probability p = exp(L) / (exp(L) + exp(U)), L (``inclusive``,
+    one per household) the inclusive value of the moves open to it
+    (``migration.household_inclusive``), U = stay preference + income weight x log income per
+    person + services weight x home services; it leaves when u < p, i.e. when
+    U - L < log((1 - u) / u), numpy's np.log1p(-u) - np.log(u), which is +inf at u = 0.
+    Households without adults, or with no move open (L = -inf), stay. The
     comparison is made with :func:`_log_near` of (1 - u) / u (within 2e-9 of numpy's value in all)
     except where the two sides are within ``LOGIT_MARGIN``: those rows and their U - L are
     returned for numpy's logarithms to decide (``migration.choose_movers``). Two of numpy's

@@ -16,7 +16,7 @@ Simulation*, ch. 4): staying is one nest, moving anywhere the other, with dissim
 lambda = ``migration_nest_dissimilarity``. A mover picks d with the logit shares of
 V[i, d] / lambda; the move nest is worth its inclusive value lambda I_i, I_i =
 log sum_d exp(V[i, d] / lambda), against the utility of staying U, so a household leaves with
-chance 1 / (1 + exp(U - lambda I_i)) (drawn by ``kernels.choose_movers``). Adding k
+chance 1 / (1 + exp(U - lambda I_i)) (drawn by :func:`choose_movers`). Adding k
 destinations as good as the existing ones multiplies the odds of leaving by k^lambda, not by
 k as the flat logit (lambda = 1) does, so the odds of leaving no longer grow in proportion
 to the number of reachable nodes (the flat logit's independence of irrelevant alternatives
@@ -158,7 +158,7 @@ def nested_choice(model, destinations: Pairs, origin: np.ndarray, base: np.ndarr
 
 def staying_utility(params, log_income_pc: np.ndarray, home_services: np.ndarray) -> np.ndarray:
     """U = stay preference + income weight x log income per person + services weight x home
-    services, as ``kernels.choose_movers`` weighs it."""
+    services, as :func:`choose_movers` weighs it."""
     return (params.migration_stay_preference + params.migration_income_weight * log_income_pc
             + params.migration_services_weight * home_services)
 
@@ -268,10 +268,9 @@ def weighed_log_income(params, income: np.ndarray, members: np.ndarray, node: np
 
 def choose_movers(*, log_income_pc, alive, adults, node, services, inclusive, u, stay_preference, income_weight,
                   services_weight) -> np.ndarray:
-    """Rows (ascending) of the households that move this year: ``kernels.choose_movers`` with
-    ``logit_u`` = np.log1p(-u) - np.log(u), the same rows, with numpy's logarithms taken only
-    where a household's choice is too close to call without them
-    (``kernels.choose_movers_by_draw``)."""
+    """Rows (ascending) of the households that move this year (``kernels.choose_movers_by_draw``):
+    those whose U - L is below np.log1p(-u) - np.log(u), numpy's logarithms taken only where a
+    household's choice is too close to call without them."""
     drawn = choose_movers_by_draw(log_income_pc=log_income_pc, alive=alive, adults=adults, node=node,
                                   services=services, inclusive=inclusive, u=u, stay_preference=stay_preference,
                                   income_weight=income_weight, services_weight=services_weight)
@@ -478,7 +477,7 @@ def steady_migration(model, income: np.ndarray, members: np.ndarray, adults: np.
     """Migrant networks and migrants abroad that the start's own flows keep.
 
     Each household leaves with the nested-logit chance of :func:`migrate`
-    (``kernels.choose_movers``), p = 1 / (1 + exp(U - lambda I)), and moves whole with :func:`whole_household_chance` w; its
+    (:func:`choose_movers`), p = 1 / (1 + exp(U - lambda I)), and moves whole with :func:`whole_household_chance` w; its
     origin's row of the logit shares within the move nest spreads the expected movers F[i, d] over destinations.
     Migrants return (or lose their ties) at r = ``migrant_return_rate``, so the networks
     stay where they are when M = F(M) / r, a fixed point (F depends on M through the network
