@@ -8,8 +8,8 @@ without changing a result (the golden tables are stored to the last bit):
   whose signed zeros and NaN differ from Python's ``max`` and ``min`` (``np.maximum(-0.0, 0.0)``
   is 0.0, ``max(-0.0, 0.0)`` is -0.0);
 - :func:`nan_to_num` (not compiled): ``np.nan_to_num`` of a float64 array at half its cost;
-- :class:`ExpMemo` (not compiled): ``np.exp`` of an array that changes in few places between
-  calls, numpy's values taken again only where it changed;
+- :class:`Memo` (not compiled): ``np.exp`` or ``np.power`` of an array that changes in few
+  places between calls, numpy's values taken again only where it changed;
 - :func:`binomial` (not compiled): ``rng.binomial(n, p)`` of a numpy ``Generator``, the same
   numbers and the same state of the generator after, at a fifth of its cost where every draw
   takes numpy's inversion (small n p).
@@ -224,25 +224,31 @@ def _changed_places(bits, last_bits):
     return places[:k]
 
 
-class ExpMemo:
-    """``np.exp(x)`` of arrays ``x`` that change in few places between calls (e.g. the
-    households' land quality, ``land_market``): numpy's exp of the values that differ, to the
-    bit, from the last call's at the same place (and of the places beyond its end), the last
-    call's results elsewhere; the same array as ``np.exp(x)`` (numpy computes each value alone:
-    a value's exp does not depend on the others of its array), at a compare instead of an exp
-    per value. Each call returns a new array."""
+class Memo:
+    """``function(x, *constants)`` of a numpy ufunc such as ``np.exp`` or ``np.power`` (a
+    constant exponent) for arrays ``x`` that change in few places between calls (e.g. the
+    households' land quality, ``land_market``): numpy's values of the places whose ``x``
+    differs, to the bit, from the last call's at the same place (and of the places beyond its
+    end), the last call's results elsewhere (all anew when the constants change); the same array
+    as ``function(x, *constants)`` (numpy computes each value alone: a value's result does not
+    depend on the others of its array), at a compare instead of a transcendental function per
+    value. Each call returns a new array."""
 
-    def __init__(self) -> None:
+    def __init__(self, function) -> None:
+        self._function = function
+        self._constants: tuple = ()
         self._x = np.zeros(0)
-        self._exp = np.zeros(0)
+        self._out = np.zeros(0)
 
-    def exp(self, x: np.ndarray) -> np.ndarray:
+    def __call__(self, x: np.ndarray, *constants: float) -> np.ndarray:
         x = np.ascontiguousarray(x, np.float64)
+        if constants != self._constants:
+            self._constants, self._x, self._out = constants, np.zeros(0), np.zeros(0)
         places = _changed_places(x.view(np.uint64), self._x.view(np.uint64))
         out = np.empty(x.shape[0])
-        m = min(x.shape[0], self._exp.shape[0])
-        out[:m] = self._exp[:m]
+        m = min(x.shape[0], self._out.shape[0])
+        out[:m] = self._out[:m]
         if places.size:
-            out[places] = np.exp(x[places])
-        self._x, self._exp = x.copy(), out
+            out[places] = self._function(x[places], *constants)
+        self._x, self._out = x.copy(), out
         return out.copy()

@@ -141,12 +141,15 @@ def farm_revenue_at_one_worker(model, land: np.ndarray | float | None = None,
     effective hectares (default: the land it farms this year; 1.0 gives the revenue per
     effective hectare^a)."""
     parts = farm_revenue_parts(model) if parts is None else parts
-    land = land_market.farmed_land(model) if land is None else land
     p, assets = model.params, model.households.assets
+    if land is None:  # the land farmed this year: about half the households farm what they farmed last year
+        land_factor = model.land_power_memo(land_market.farmed_land(model), p.farm_land_elasticity)
+    else:
+        land_factor = np.atleast_1d(np.power(land, p.farm_land_elasticity))
     # the assets' factor the parts hold while the assets are those it was computed at (the rental and
     # the labour market of a year read the same assets)
     same = parts.assets is not None and np.array_equal(parts.assets, assets)
-    return revenue_at_one_worker(tfp=parts.tfp, land_factor=np.atleast_1d(np.power(land, p.farm_land_elasticity)),
+    return revenue_at_one_worker(tfp=parts.tfp, land_factor=land_factor,
                                  asset_factor=parts.asset_factor if same else asset_factor(assets, p.farm_asset_elasticity),
                                  nature=parts.nature, price=parts.price)
 

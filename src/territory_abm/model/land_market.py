@@ -55,8 +55,8 @@ RENT_BRACKET = 100.0
 def land_quality(model) -> np.ndarray:
     """Effective hectares per hectare of each household's land, exp(``land_quality_log``): the
     year's rental market, labour market and land sale read it, and it changes for few
-    households between them (an ``exact.ExpMemo`` of the model's, ``model.land_quality_memo``)."""
-    return model.land_quality_memo.exp(model.households.land_quality_log)
+    households between them (an ``exact.Memo`` of the model's, ``model.land_quality_memo``)."""
+    return model.land_quality_memo(model.households.land_quality_log)
 
 
 def own_effective_land(model) -> np.ndarray:
