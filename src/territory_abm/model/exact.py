@@ -210,18 +210,37 @@ def binomial(rng: np.random.Generator, n: np.ndarray, p: float) -> np.ndarray:
 
 
 @njit(cache=True)
-def _changed_places(bits, last_bits):
-    """Places where the uint64 ``bits`` differ from ``last_bits`` (beyond its end: all), ascending."""
-    m = min(bits.shape[0], last_bits.shape[0])
-    places = np.empty(bits.shape[0], np.int64)
+def _reuse(x, last_x, last_out, out):
+    """Where the float64 ``x`` has the bits of ``last_x`` (the last call's, as long as it is),
+    ``out`` takes ``last_out``; ``last_x`` becomes ``x`` (as far as it goes). Returns the places
+    where it had not (beyond its end: all), ascending, whose ``out`` is left to fill, and their
+    values of ``x``."""
+    bits, last_bits = x.view(np.uint64), last_x.view(np.uint64)
+    m = min(x.shape[0], last_x.shape[0])
+    places = np.empty(x.shape[0], np.int64)
+    values = np.empty(x.shape[0])
     k = 0
-    for i in range(m):
+    for i in range(m):  # without a jump on whether the value changed
         places[k] = i
+        values[k] = x[i]
         k += bits[i] != last_bits[i]
-    for i in range(m, bits.shape[0]):
+        out[i] = last_out[i]
+        last_bits[i] = bits[i]
+    for i in range(m, x.shape[0]):
         places[k] = i
+        values[k] = x[i]
         k += 1
-    return places[:k]
+    return places[:k], values[:k]
+
+
+@njit(cache=True)
+def _put(places, values, out, kept):
+    """``out[places] = values`` and, where ``kept`` is as long as ``out``, the same in ``kept``."""
+    both = kept.shape[0] == out.shape[0]
+    for j in range(places.shape[0]):
+        out[places[j]] = values[j]
+        if both:
+            kept[places[j]] = values[j]
 
 
 class Memo:
@@ -232,7 +251,7 @@ class Memo:
     end), the last call's results elsewhere (all anew when the constants change); the same array
     as ``function(x, *constants)`` (numpy computes each value alone: a value's result does not
     depend on the others of its array), at a compare instead of a transcendental function per
-    value. Each call returns a new array."""
+    value where the values stay. Each call returns a new array."""
 
     def __init__(self, function) -> None:
         self._function = function
@@ -244,11 +263,10 @@ class Memo:
         x = np.ascontiguousarray(x, np.float64)
         if constants != self._constants:
             self._constants, self._x, self._out = constants, np.zeros(0), np.zeros(0)
-        places = _changed_places(x.view(np.uint64), self._x.view(np.uint64))
         out = np.empty(x.shape[0])
-        m = min(x.shape[0], self._out.shape[0])
-        out[:m] = self._out[:m]
-        if places.size:
-            out[places] = self._function(x[places], *constants)
-        self._x, self._out = x.copy(), out
-        return out.copy()
+        places, values = _reuse(x, self._x, self._out, out)
+        if places.size:  # the last call's results updated in place where as long
+            _put(places, self._function(values, *constants), out, self._out)
+        if self._x.shape[0] != x.shape[0]:
+            self._x, self._out = x.copy(), out.copy()
+        return out
