@@ -87,6 +87,7 @@ class HouseholdTotals(NamedTuple):
     poverty_gap: np.ndarray         # person-weighted shortfalls as shares of the line (persons)
     farm_workers: np.ndarray        # adults of farming households not in wage jobs (persons)
     without_livelihood: np.ndarray  # persons of households with adults but no farm, job, enterprise or estate
+    income_pc: np.ndarray           # (households,) income per person (members, at least 1) of every row (USD/yr)
 
 
 class LabourIncomes(NamedTuple):
@@ -124,27 +125,32 @@ def node_household_totals(node, alive, members, adults, employed, income, educat
     (``enterprise_capital``) or estate (``owner``), ``enterprises.without_livelihood``). A household farms
     where its farm TFP ``tfp`` is above 0, on its land or a garden plot (before, where it held
     land: a landless garden-plot farmer that bought 25 m^2 in the year's land sale started to
-    count, and ``farm_workers`` rose 21 % in year 1 of a stationary run)."""
+    count, and ``farm_workers`` rose 21 % in year 1 of a stationary run). Also returns each
+    row's income per person, income over members (at least 1), as
+    ``distribution_kernels.household_distributions`` takes it."""
     out = np.zeros((9, n_nodes))
     n = node.shape[0]
+    per_person = np.empty(n)
     i = 0
     while i < n:  # a run of one node's rows: its sums in registers (the same additions in row order)
         if not alive[i]:  # rows not alive are passed over (their node is not read)
+            per_person[i] = income[i] / max(float(members[i]), 1.0)
             i += 1
             continue
         g = node[i]
         s0, s1, s2, s3, s4, s5, s6, s7, s8 = out[0, g], out[1, g], out[2, g], out[3, g], out[4, g], out[5, g], \
             out[6, g], out[7, g], out[8, g]
         while i < n and (not alive[i] or node[i] == g):
+            persons = float(members[i])
+            income_pc = income[i] / max(persons, 1.0)
+            per_person[i] = income_pc
             if alive[i]:
-                persons = float(members[i])
                 grown = float(adults[i])
                 s0 += persons
                 s1 += 1.0
                 s2 += grown
                 s3 += income[i]
                 s4 += education[i] * grown
-                income_pc = income[i] / max(persons, 1.0)
                 # the poor's terms chosen, not branched to (a branch on being poor, unpredictable,
                 # cost 2/3 of the pass); the others add 0.0 (the line is positive), which leaves the
                 # non-negative sums as they are; so for the farm workers (their sum is never -0.0)
@@ -157,7 +163,7 @@ def node_household_totals(node, alive, members, adults, employed, income, educat
             i += 1
         out[0, g], out[1, g], out[2, g], out[3, g], out[4, g], out[5, g], out[6, g], out[7, g], out[8, g] = \
             s0, s1, s2, s3, s4, s5, s6, s7, s8
-    return out
+    return out[0], out[1], out[2], out[3], out[4], out[5], out[6], out[7], out[8], per_person
 
 
 @njit(cache=True, error_model=ERROR_MODEL)
