@@ -77,7 +77,9 @@ def skill(model) -> np.ndarray:
     """Each household's skill: the skill units each of its workers supplies, which is their
     wage relative to the wage per skill unit (``skill_units``)."""
     hh = model.households
-    return skill_units(model.params, hh.education, model.mean_education, hh.skill_residual)
+    # skill_units' exp, from the model's memo (the territory's mean schooling is the start's: only
+    # the households whose adults' schooling changed have new values)
+    return model.skill_memo(model.params.education_return * (hh.education - model.mean_education) + hh.skill_residual)
 
 
 def skill_units(params, education: np.ndarray, mean_education: float, premium: np.ndarray) -> np.ndarray:
@@ -214,7 +216,8 @@ def hiring_weight(model) -> np.ndarray:
     exp(``hiring_skill_preference`` (schooling - mean)) (1 + ``hiring_referral_weight``
     times the household's workers of last year)."""
     p, hh = model.params, model.households
-    return (np.exp(p.hiring_skill_preference * (hh.education - model.mean_education))
+    # the exp from the model's memo (only households whose adults' schooling changed have new values)
+    return (model.hiring_memo(p.hiring_skill_preference * (hh.education - model.mean_education))
             * (1.0 + p.hiring_referral_weight * hh.employed))
 
 

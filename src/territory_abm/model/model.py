@@ -125,6 +125,7 @@ class TerritoryModel(mesa.Model):
                                      landless_share=self.params.landless_share)
         self.land_quality_memo = Memo(np.exp)  # the households' land quality, read several times a year
         self.land_power_memo = Memo(np.power)  # their farmed land's power in farm output (``labour``)
+        self.skill_memo, self.hiring_memo = Memo(np.exp), Memo(np.exp)  # ``labour.skill``, ``hiring_weight``
         start.households(self, init)
         self.maturation_rate = start.maturation_rate(self)
         self.headship = formation.headship(self)  # households per adult, by node, that formation keeps
