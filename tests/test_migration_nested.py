@@ -9,7 +9,6 @@ import pytest
 from scipy.sparse import csr_array
 
 from territory_abm.model import migration
-from territory_abm.model.kernels import choose_movers
 from territory_abm.model.network import Pairs
 from territory_abm.params import Parameters
 
@@ -86,8 +85,17 @@ def test_a_preference_for_abroad_raises_the_share_of_moves_to_external_markets()
     assert np.exp(outside - inside) == pytest.approx(np.exp(0.7 / 0.5), rel=1e-9)
 
 
-def test_the_kernel_draws_leavers_at_the_nested_chance():
-    """``kernels.choose_movers`` given the inclusive value lets a household leave with chance
+def choose_movers(*, log_income_pc, alive, adults, node, services, inclusive, logit_u, stay_preference, income_weight,
+                  services_weight):
+    """The rule the model's choice follows, written out: households with adults leave when
+    U - L < ``logit_u`` (the model's compiled kernel before it took the draws themselves)."""
+    stay = stay_preference + income_weight * log_income_pc + services_weight * services[node]
+    with np.errstate(invalid="ignore"):
+        return np.flatnonzero(alive & (adults > 0) & (stay - inclusive < logit_u))
+
+
+def test_the_choice_draws_leavers_at_the_nested_chance():
+    """``migration.choose_movers`` given the inclusive value lets a household leave with chance
     1 / (1 + exp(U - lambda I)) (200,000 households, binomial tolerance)."""
     lam, k, households = 0.4, 8, 200_000
     odds = leave_odds(k, lam)
@@ -95,12 +103,42 @@ def test_the_kernel_draws_leavers_at_the_nested_chance():
     n = model.n_nodes
     choice = migration.choice_set(model, np.full(n, 2000.0), np.full(n, 0.5), np.full(n, 100.0), csr_array((n, n)))
     u = np.random.default_rng(5).random(households)
-    movers = choose_movers(log_income_pc=np.full(households, np.log(1000.0)), alive=np.ones(households, bool),
-                           adults=np.ones(households, np.int32), node=np.zeros(households, np.int64),
-                           services=np.full(n, 0.5), inclusive=np.full(households, choice.inclusive[0]),
-                           logit_u=np.log1p(-u) - np.log(u),
-                           stay_preference=model.params.migration_stay_preference,
-                           income_weight=model.params.migration_income_weight,
-                           services_weight=model.params.migration_services_weight)
+    movers = migration.choose_movers(log_income_pc=np.full(households, np.log(1000.0)),
+                                     alive=np.ones(households, bool), adults=np.ones(households, np.int32),
+                                     node=np.zeros(households, np.int64), services=np.full(n, 0.5),
+                                     inclusive=np.full(households, choice.inclusive[0]), u=u,
+                                     stay_preference=model.params.migration_stay_preference,
+                                     income_weight=model.params.migration_income_weight,
+                                     services_weight=model.params.migration_services_weight)
     chance = odds / (1.0 + odds)
     assert movers.size / households == pytest.approx(chance, abs=4 * np.sqrt(chance * (1 - chance) / households))
+
+
+@pytest.mark.parametrize("case", range(5))
+def test_choice_from_the_draws_is_the_kernels_with_numpys_logit(case):
+    """``migration.choose_movers`` decides most households with its own logarithm and leaves
+    those within ``kernels.LOGIT_MARGIN`` to numpy's: the rows of the rule written out
+    (:func:`choose_movers`) given np.log1p(-u) - np.log(u), with draws of 0, exact ties with the
+    logit, inclusive values of -inf and NaN, households without adults and rows not alive."""
+    rng = np.random.default_rng(case)
+    n = 50_000
+    u = rng.random(n)
+    u[::997] = 0.0
+    u[1::991] = 1.0 - 2.0 ** -53
+    u[2::983] = 2.0 ** -53
+    node = rng.integers(0, 20, n)
+    services = rng.random(20)
+    log_income = np.log(rng.lognormal(7.0, 1.0, n))
+    inclusive = rng.normal(-2.0 - case, 2.0, n)
+    inclusive[::777] = -np.inf
+    inclusive[3::555] = np.nan
+    args = dict(log_income_pc=log_income, alive=rng.random(n) < 0.9, adults=rng.integers(0, 4, n), node=node,
+                services=services, stay_preference=1.0 + case, income_weight=0.4, services_weight=0.2)
+    with np.errstate(divide="ignore"):
+        logit = np.log1p(-u) - np.log(u)
+    stay = args["stay_preference"] + args["income_weight"] * log_income + args["services_weight"] * services[node]
+    tied = slice(5, 2000, 3)  # U - L equal to the logit, or a hair either side of it
+    inclusive[tied] = stay[tied] - logit[tied] + rng.choice([0.0, 1e-12, -1e-12], len(range(5, 2000, 3)))
+    movers = migration.choose_movers(**args, inclusive=inclusive, u=u)
+    assert movers.dtype == np.int64
+    assert np.array_equal(movers, choose_movers(**args, inclusive=inclusive, logit_u=logit))

@@ -29,7 +29,7 @@ def births_and_deaths(model) -> None:
     """Births, deaths and children reaching working age; empty households dissolve."""
     hh, rng, n = model.households, model.streams["demography"], model.n_nodes
     alive = hh.alive
-    u_birth, u_death, u_adult = hh.draw(rng.random), hh.draw(rng.random), hh.draw(rng.random)
+    u_birth, u_death, u_adult = hh.uniforms(rng, 3)
     cohort = model.cohort_education + model.policies.schooling_gain(np.arange(n))
     # children reach their node's cohort schooling plus their household's place in it, and
     # what a conditional transfer bought them

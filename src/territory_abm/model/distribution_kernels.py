@@ -268,17 +268,24 @@ class HouseholdDistributions(NamedTuple):
 
 
 @njit(cache=True)
-def _household_distributions(income, members, land, node, alive, n_nodes):
+def _income_per_person(income, members):
+    """Income over members (at least 1) of every row."""
+    out = np.empty(income.shape[0])
+    for i in range(income.shape[0]):
+        out[i] = income[i] / max(float(members[i]), 1.0)
+    return out
+
+
+@njit(cache=True)
+def _household_distributions(income_pc, members, land, node, alive, n_nodes):
     n = node.shape[0]
     group = np.empty(n, np.int32)
-    income_pc = np.empty(n)
     rows = np.empty(n, np.int64)  # the alive rows, in row order
     people = np.zeros(n_nodes)  # weights of the income distribution by node: persons (added in row order)
     count = np.zeros(n_nodes)  # of the land distribution: households
     m = 0
     for i in range(n):
         persons = float(members[i])
-        income_pc[i] = income[i] / max(persons, 1.0)
         g = node[i] if alive[i] else n_nodes
         group[i] = g
         if 0 <= g < n_nodes:
@@ -293,10 +300,15 @@ def _household_distributions(income, members, land, node, alive, n_nodes):
             _sums_in_order(land, np.ones(n, np.int8), group, _order_by_keys(land.view(np.uint64), rows), count, n_nodes))
 
 
-def household_distributions(*, income, members, land, node, alive, n_nodes) -> HouseholdDistributions:
+def household_distributions(*, income, members, land, node, alive, n_nodes,
+                            income_pc: np.ndarray | None = None) -> HouseholdDistributions:
     """The distributions of income per person (income over members, at least 1; weighted by
     members) and of land (ha per household) over the alive households, by ``node`` and over
-    all nodes (:func:`grouped_distribution`), from one listing of the alive rows."""
-    by_income, by_land = _household_distributions(income, members, np.ascontiguousarray(land, float), node, alive,
-                                                  n_nodes)
+    all nodes (:func:`grouped_distribution`), from one listing of the alive rows. ``income_pc``:
+    the rows' income per person where already computed (``kernels.node_household_totals``
+    gives it with the year's sums)."""
+    if income_pc is None:
+        income_pc = _income_per_person(income, members)
+    by_income, by_land = _household_distributions(np.ascontiguousarray(income_pc, float), members,
+                                                  np.ascontiguousarray(land, float), node, alive, n_nodes)
     return HouseholdDistributions(income=GroupDistribution._make(by_income), land=GroupDistribution._make(by_land))

@@ -34,7 +34,7 @@ def clearing(model) -> None:
     forest = forest_by_node(model)
     wish = clearing_wishes(model, enforcement)
     want = model.policies.limit_clearing(wish(hurdle=model.clearing_hurdle), enforcement)
-    u_caught = hh.draw(model.streams["clearing"].random)
+    u_caught = hh.uniforms(model.streams["clearing"])[0]
     node_cleared, node_fines, node_costs = clear_forest(
         want=want, forest=forest, u_caught=u_caught, enforcement=enforcement, fine=p.clearing_fine,
         clearing_cost=p.clearing_cost, assets=hh.assets, land=hh.land, node=node)

@@ -8,6 +8,8 @@ without changing a result (the golden tables are stored to the last bit):
   whose signed zeros and NaN differ from Python's ``max`` and ``min`` (``np.maximum(-0.0, 0.0)``
   is 0.0, ``max(-0.0, 0.0)`` is -0.0);
 - :func:`nan_to_num` (not compiled): ``np.nan_to_num`` of a float64 array at half its cost;
+- :class:`Memo` (not compiled): ``np.exp`` or ``np.power`` of an array that changes in few
+  places between calls, numpy's values taken again only where it changed;
 - :func:`binomial` (not compiled): ``rng.binomial(n, p)`` of a numpy ``Generator``, the same
   numbers and the same state of the generator after, at a fifth of its cost where every draw
   takes numpy's inversion (small n p).
@@ -205,3 +207,66 @@ def binomial(rng: np.random.Generator, n: np.ndarray, p: float) -> np.ndarray:
         return draws
     rng.bit_generator.state = state
     return rng.binomial(n, p)
+
+
+@njit(cache=True)
+def _reuse(x, last_x, last_out, out):
+    """Where the float64 ``x`` has the bits of ``last_x`` (the last call's, as long as it is),
+    ``out`` takes ``last_out``; ``last_x`` becomes ``x`` (as far as it goes). Returns the places
+    where it had not (beyond its end: all), ascending, whose ``out`` is left to fill, and their
+    values of ``x``."""
+    bits, last_bits = x.view(np.uint64), last_x.view(np.uint64)
+    m = min(x.shape[0], last_x.shape[0])
+    places = np.empty(x.shape[0], np.int64)
+    values = np.empty(x.shape[0])
+    k = 0
+    for i in range(m):  # without a jump on whether the value changed
+        places[k] = i
+        values[k] = x[i]
+        k += bits[i] != last_bits[i]
+        out[i] = last_out[i]
+        last_bits[i] = bits[i]
+    for i in range(m, x.shape[0]):
+        places[k] = i
+        values[k] = x[i]
+        k += 1
+    return places[:k], values[:k]
+
+
+@njit(cache=True)
+def _put(places, values, out, kept):
+    """``out[places] = values`` and, where ``kept`` is as long as ``out``, the same in ``kept``."""
+    both = kept.shape[0] == out.shape[0]
+    for j in range(places.shape[0]):
+        out[places[j]] = values[j]
+        if both:
+            kept[places[j]] = values[j]
+
+
+class Memo:
+    """``function(x, *constants)`` of a numpy ufunc such as ``np.exp`` or ``np.power`` (a
+    constant exponent) for arrays ``x`` that change in few places between calls (e.g. the
+    households' land quality, ``land_market``): numpy's values of the places whose ``x``
+    differs, to the bit, from the last call's at the same place (and of the places beyond its
+    end), the last call's results elsewhere (all anew when the constants change); the same array
+    as ``function(x, *constants)`` (numpy computes each value alone: a value's result does not
+    depend on the others of its array), at a compare instead of a transcendental function per
+    value where the values stay. Each call returns a new array."""
+
+    def __init__(self, function) -> None:
+        self._function = function
+        self._constants: tuple = ()
+        self._x = np.zeros(0)
+        self._out = np.zeros(0)
+
+    def __call__(self, x: np.ndarray, *constants: float) -> np.ndarray:
+        x = np.ascontiguousarray(x, np.float64)
+        if constants != self._constants:
+            self._constants, self._x, self._out = constants, np.zeros(0), np.zeros(0)
+        out = np.empty(x.shape[0])
+        places, values = _reuse(x, self._x, self._out, out)
+        if places.size:  # the last call's results updated in place where as long
+            _put(places, self._function(values, *constants), out, self._out)
+        if self._x.shape[0] != x.shape[0]:
+            self._x, self._out = x.copy(), out.copy()
+        return out

@@ -21,7 +21,9 @@ import inspect
 from typing import NamedTuple
 
 import numpy as np
-from numba import njit
+from llvmlite import ir
+from numba import njit, types
+from numba.core.extending import intrinsic
 
 
 ERROR_MODEL = "numpy"
@@ -85,6 +87,7 @@ class HouseholdTotals(NamedTuple):
     poverty_gap: np.ndarray         # person-weighted shortfalls as shares of the line (persons)
     farm_workers: np.ndarray        # adults of farming households not in wage jobs (persons)
     without_livelihood: np.ndarray  # persons of households with adults but no farm, job, enterprise or estate
+    income_pc: np.ndarray           # (households,) income per person (members, at least 1) of every row (USD/yr)
 
 
 class LabourIncomes(NamedTuple):
@@ -122,27 +125,32 @@ def node_household_totals(node, alive, members, adults, employed, income, educat
     (``enterprise_capital``) or estate (``owner``), ``enterprises.without_livelihood``). A household farms
     where its farm TFP ``tfp`` is above 0, on its land or a garden plot (before, where it held
     land: a landless garden-plot farmer that bought 25 m^2 in the year's land sale started to
-    count, and ``farm_workers`` rose 21 % in year 1 of a stationary run)."""
+    count, and ``farm_workers`` rose 21 % in year 1 of a stationary run). Also returns each
+    row's income per person, income over members (at least 1), as
+    ``distribution_kernels.household_distributions`` takes it."""
     out = np.zeros((9, n_nodes))
     n = node.shape[0]
+    per_person = np.empty(n)
     i = 0
     while i < n:  # a run of one node's rows: its sums in registers (the same additions in row order)
         if not alive[i]:  # rows not alive are passed over (their node is not read)
+            per_person[i] = income[i] / max(float(members[i]), 1.0)
             i += 1
             continue
         g = node[i]
         s0, s1, s2, s3, s4, s5, s6, s7, s8 = out[0, g], out[1, g], out[2, g], out[3, g], out[4, g], out[5, g], \
             out[6, g], out[7, g], out[8, g]
         while i < n and (not alive[i] or node[i] == g):
+            persons = float(members[i])
+            income_pc = income[i] / max(persons, 1.0)
+            per_person[i] = income_pc
             if alive[i]:
-                persons = float(members[i])
                 grown = float(adults[i])
                 s0 += persons
                 s1 += 1.0
                 s2 += grown
                 s3 += income[i]
                 s4 += education[i] * grown
-                income_pc = income[i] / max(persons, 1.0)
                 # the poor's terms chosen, not branched to (a branch on being poor, unpredictable,
                 # cost 2/3 of the pass); the others add 0.0 (the line is positive), which leaves the
                 # non-negative sums as they are; so for the farm workers (their sum is never -0.0)
@@ -155,7 +163,7 @@ def node_household_totals(node, alive, members, adults, employed, income, educat
             i += 1
         out[0, g], out[1, g], out[2, g], out[3, g], out[4, g], out[5, g], out[6, g], out[7, g], out[8, g] = \
             s0, s1, s2, s3, s4, s5, s6, s7, s8
-    return out
+    return out[0], out[1], out[2], out[3], out[4], out[5], out[6], out[7], out[8], per_person
 
 
 @njit(cache=True, error_model=ERROR_MODEL)
@@ -445,28 +453,92 @@ def clear_forest(want, forest, u_caught, enforcement, fine, clearing_cost, asset
     return cleared_by_node, fines_by_node, costs_by_node
 
 
-@kernel()
-def choose_movers(log_income_pc, alive, adults, node, services, inclusive, logit_u, stay_preference,
-                  income_weight, services_weight):
-    """Rows of the households that move this year. Nested logit: a household leaves with
-    probability p = exp(L) / (exp(L) + exp(U)), L (``inclusive``, one per household) the
-    inclusive value of the moves open to it (``migration.household_inclusive``), U = stay
-    preference + income weight x log income per person + services weight x home services.
-    With a uniform draw u it leaves when u < p, i.e. when U - L < log((1 - u) / u)
-    (``logit_u``, computed outside with vectorised logarithms). Households without adults,
-    or with no move open (L = -inf), stay."""
+LOGIT_MARGIN = 1e-6
+"""Distance from log((1 - u) / u) within which :func:`choose_movers_by_draw` leaves a household's
+choice to numpy's logarithms: its own logarithm (:func:`_log_near`) is within 1e-9 of the true
+one, numpy's within 1e-13 (a few units in the last place of values below 40)."""
+
+
+@intrinsic
+def _float_bits(typingctx, x):
+    """The bits of the float64 ``x`` as an int64."""
+    def codegen(context, builder, signature, args):
+        return builder.bitcast(args[0], ir.IntType(64))
+    return types.int64(types.float64), codegen
+
+
+@intrinsic
+def _bits_float(typingctx, b):
+    """The float64 whose bits are the int64 ``b``."""
+    def codegen(context, builder, signature, args):
+        return builder.bitcast(args[0], ir.DoubleType())
+    return types.float64(types.int64), codegen
+
+
+@njit(cache=True, error_model=ERROR_MODEL)
+def _log_near(x):
+    """log(x) within 1e-9 for a positive normal float64 ``x``, without the C library: x = m 2^e with
+    m in [sqrt(1/2), sqrt(2)), log m = 2 atanh(t), t = (m - 1) / (m + 1), |t| < 0.1716, by its
+    series to t^9 (the rest below 2 |t|^11 / (11 (1 - t^2)) < 7.2e-10)."""
+    b = _float_bits(x)
+    e = (b >> 52) - 1023
+    m = _bits_float((b & 0xFFFFFFFFFFFFF) | 0x3FF0000000000000)  # in [1, 2)
+    if m > 1.4142135623730951:
+        m *= 0.5
+        e += 1
+    t = (m - 1.0) / (m + 1.0)
+    t2 = t * t
+    return e * 0.6931471805599453 + t * (2.0 + t2 * (2.0 / 3.0 + t2 * (0.4 + t2 * (2.0 / 7.0 + t2 * (2.0 / 9.0)))))
+
+
+class DrawnMovers(NamedTuple):
+    movers: np.ndarray  # rows (ascending) that leave, decided without numpy's logarithms
+    unsure: np.ndarray  # rows (ascending) within ``LOGIT_MARGIN`` of leaving: numpy's logarithms decide
+    gap: np.ndarray     # their U - L (as ``choose_movers`` compares it)
+
+
+@kernel(DrawnMovers)
+def choose_movers_by_draw(log_income_pc, alive, adults, node, services, inclusive, u, stay_preference,
+                          income_weight, services_weight):
+    """Rows of the households that move this year, from their uniform draws ``u``. Nested
+    logit: a household leaves with probability p = exp(L) / (exp(L) + exp(U)), L (``inclusive``,
+    one per household) the inclusive value of the moves open to it
+    (``migration.household_inclusive``), U = stay preference + income weight x log income per
+    person + services weight x home services; it leaves when u < p, i.e. when
+    U - L < log((1 - u) / u), numpy's np.log1p(-u) - np.log(u), which is +inf at u = 0.
+    Households without adults, or with no move open (L = -inf), stay. The
+    comparison is made with :func:`_log_near` of (1 - u) / u (within 2e-9 of numpy's value in all)
+    except where the two sides are within ``LOGIT_MARGIN``: those rows and their U - L are
+    returned for numpy's logarithms to decide (``migration.choose_movers``). Two of numpy's
+    logarithms a household (log1p is the C library's, 20 ns a value) are about a tenth of a year
+    at 10^5 households."""
     n = node.shape[0]
+    near = np.empty(n)
+    for i in range(n):  # every row, without a jump: a vectorised pass
+        near[i] = _log_near((1.0 - u[i]) / u[i])
     movers = np.empty(n, np.int64)
-    k = 0
+    unsure = np.empty(n, np.int64)
+    gap = np.empty(n)
+    k = m = 0
     for i in range(n):
         if not alive[i] or adults[i] <= 0:
             continue
         g = node[i]
         stay = stay_preference + income_weight * log_income_pc[i] + services_weight * services[g]
-        if stay - inclusive[i] < logit_u[i]:
+        d = stay - inclusive[i]
+        if u[i] == 0.0:  # log1p(-0) - log(0) = +inf
+            if d < np.inf:
+                movers[k] = i
+                k += 1
+            continue
+        if d < near[i] - LOGIT_MARGIN:
             movers[k] = i
             k += 1
-    return movers[:k]
+        elif not d > near[i] + LOGIT_MARGIN:  # NaN too: numpy's comparison says
+            unsure[m] = i
+            gap[m] = d
+            m += 1
+    return movers[:k], unsure[:m], gap[:m]
 
 
 @kernel()

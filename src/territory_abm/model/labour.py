@@ -77,7 +77,9 @@ def skill(model) -> np.ndarray:
     """Each household's skill: the skill units each of its workers supplies, which is their
     wage relative to the wage per skill unit (``skill_units``)."""
     hh = model.households
-    return skill_units(model.params, hh.education, model.mean_education, hh.skill_residual)
+    # skill_units' exp, from the model's memo (the territory's mean schooling is the start's: only
+    # the households whose adults' schooling changed have new values)
+    return model.skill_memo(model.params.education_return * (hh.education - model.mean_education) + hh.skill_residual)
 
 
 def skill_units(params, education: np.ndarray, mean_education: float, premium: np.ndarray) -> np.ndarray:
@@ -141,12 +143,15 @@ def farm_revenue_at_one_worker(model, land: np.ndarray | float | None = None,
     effective hectares (default: the land it farms this year; 1.0 gives the revenue per
     effective hectare^a)."""
     parts = farm_revenue_parts(model) if parts is None else parts
-    land = land_market.farmed_land(model) if land is None else land
     p, assets = model.params, model.households.assets
+    if land is None:  # the land farmed this year: about half the households farm what they farmed last year
+        land_factor = model.land_power_memo(land_market.farmed_land(model), p.farm_land_elasticity)
+    else:
+        land_factor = np.atleast_1d(np.power(land, p.farm_land_elasticity))
     # the assets' factor the parts hold while the assets are those it was computed at (the rental and
     # the labour market of a year read the same assets)
     same = parts.assets is not None and np.array_equal(parts.assets, assets)
-    return revenue_at_one_worker(tfp=parts.tfp, land_factor=np.atleast_1d(np.power(land, p.farm_land_elasticity)),
+    return revenue_at_one_worker(tfp=parts.tfp, land_factor=land_factor,
                                  asset_factor=parts.asset_factor if same else asset_factor(assets, p.farm_asset_elasticity),
                                  nature=parts.nature, price=parts.price)
 
@@ -211,7 +216,8 @@ def hiring_weight(model) -> np.ndarray:
     exp(``hiring_skill_preference`` (schooling - mean)) (1 + ``hiring_referral_weight``
     times the household's workers of last year)."""
     p, hh = model.params, model.households
-    return (np.exp(p.hiring_skill_preference * (hh.education - model.mean_education))
+    # the exp from the model's memo (only households whose adults' schooling changed have new values)
+    return (model.hiring_memo(p.hiring_skill_preference * (hh.education - model.mean_education))
             * (1.0 + p.hiring_referral_weight * hh.employed))
 
 
@@ -254,7 +260,7 @@ def labour_market(model, vacancies: np.ndarray, parts: FarmRevenueParts | None =
         kept_share = nan_to_num(np.minimum(units_by_origin / wanted.returning_units_by_node, 1.0))
     keep_rate = kept_share * (1.0 - p.job_separation_rate)
     rng = model.streams["labour"]
-    u_keep, u_fresh = hh.draw(rng.random), hh.draw(rng.random)
+    u_keep, u_fresh = hh.uniforms(rng, 2)
     # the skill units of each origin beyond the workers who keep theirs go to its new seekers
     # (with the workers who lost theirs) by a lottery weighted by ``hiring_weight``
     hired = hire(seekers=wanted.per_household, fresh_units=wanted.fresh_units, employed=hh.employed,

@@ -56,66 +56,185 @@ RENT_TOLERANCE = 1e-12
 """Width of the bracket of log rents at which the search stops."""
 
 
-@njit(cache=True, error_model=ERROR_MODEL)
-def _falsi(lo, hi, iterations, args):
-    """Root of the decreasing function ``_excess(x, args)`` in [``lo``, ``hi``]: regula falsi
-    with the Illinois halving (Dowell & Jarratt 1971, doi:10.1007/BF01934364), stopped when
-    the bracket is narrower than ``RENT_TOLERANCE`` or after ``iterations`` steps; ``lo``
-    where excess is not positive there, ``hi`` where it is still positive there."""
-    f_lo, f_hi = _excess(lo, args), _excess(hi, args)
-    if f_lo <= 0.0:
-        return lo
-    if f_hi >= 0.0:
-        return hi
-    x, side = hi, 0
-    for _ in range(iterations):
-        x = (lo * f_hi - hi * f_lo) / (f_hi - f_lo)
-        if hi - lo < RENT_TOLERANCE:  # done at this step, whatever the excess there
-            break
-        f = _excess(x, args)
-        if f == 0.0:
-            break
-        if f > 0.0:
-            lo, f_lo = x, f
-            if side == 1:
-                f_hi *= 0.5
-            side = 1
-        else:
-            hi, f_hi = x, f
-            if side == -1:
-                f_lo *= 0.5
-            side = -1
-    return x
+SEARCHED_AT_ONCE = 4
+"""Nodes whose searches :func:`_search` steps side by side (each excess is a running sum that
+waits on the addition before it: four sums at once keep the adder busy)."""
 
 
 @njit(cache=True, error_model=ERROR_MODEL)
-def _excess(log_rent, args):
-    """Effective hectares wanted less those offered in one node at ``log_rent`` (see
-    :func:`clear_rents` and :func:`sell_land`): farms ``first`` .. ``last`` of the
-    node-ordered arrays want max(min(c r^(-k) - own, cap / (r years)), floor) each (rental:
-    the floor is minus the land they hold, no cap (``cap_by`` empty); sale at price r years:
-    floor 0, cap their assets), ``offered`` is let or for sale by others, and the node's estates
-    ``e_rows[e_first:e_last]`` let what they do not keep."""
-    c_by, own_by, floor_by, cap_by, years, first, last, offered, estate_coef, estate_land, e_rows, e_first, e_last, \
-        k_h, estate_exponent = args
-    scale = np.exp(-k_h * log_rent)
-    excess = -offered
-    # the node's farms as slices: indices from 0 need no check for negative ones (twice as fast)
-    c, own, floor = c_by[first:last], own_by[first:last], floor_by[first:last]
+def _search(nodes, lo, hi, iterations, c_by, own_by, floor_by, cap_by, years, start, offered, estate_coef,
+            estate_land, e_rows, e_start, k_h, estate_exponent):
+    """The root in [``lo[j]``, ``hi[j]``] of each node j of ``nodes`` of its decreasing excess
+    (:func:`_excess_at`): regula falsi with the Illinois halving (Dowell & Jarratt 1971,
+    doi:10.1007/BF01934364), stopped when the bracket is narrower than ``RENT_TOLERANCE`` or
+    after ``iterations`` steps; ``lo`` where excess is not positive there, ``hi`` where it is
+    still positive there. Returns the roots by node (NaN for nodes not searched).
+
+    Each node's search is its own sequence of steps; ``SEARCHED_AT_ONCE`` of them advance side
+    by side, their excesses summed in one pass (each in its own order, as alone). ``excess(hi)``
+    is not computed where ``excess(lo)`` already decides."""
+    W = SEARCHED_AT_ONCE
+    root = np.full(lo.shape[0], np.nan)
+    slot = np.full(W, -1, np.int64)  # node of each slot (-1: none)
+    a, b = np.zeros(W), np.zeros(W)  # the bracket
+    f_a, f_b = np.zeros(W), np.zeros(W)  # excess at its ends (Illinois-halved)
+    x = np.zeros(W)  # the last point of the iteration (``b`` before any step)
+    at = np.zeros(W)  # where the excess is wanted next
+    side = np.zeros(W, np.int64)
+    steps = np.zeros(W, np.int64)
+    stage = np.zeros(W, np.int64)  # 0: excess(a) wanted; 1: excess(b); 2: iterating
+    f = np.zeros(W)
+    queued = 0
+    for s in range(W):
+        if queued < nodes.shape[0]:
+            j = nodes[queued]
+            queued += 1
+            slot[s], a[s], b[s], stage[s], at[s] = j, lo[j], hi[j], 0, lo[j]
+    while True:
+        busy = 0
+        for s in range(W):
+            busy += slot[s] >= 0
+        if busy == 0:
+            break
+        _excess_at(at, slot, f, c_by, own_by, floor_by, cap_by, years, start, offered, estate_coef, estate_land,
+                   e_rows, e_start, k_h, estate_exponent)
+        for s in range(W):
+            if slot[s] < 0:
+                continue
+            done, value = False, 0.0
+            if stage[s] == 0:
+                f_a[s] = f[s]
+                if f_a[s] <= 0.0:
+                    done, value = True, a[s]
+                else:
+                    stage[s], at[s] = 1, b[s]
+            elif stage[s] == 1:
+                f_b[s] = f[s]
+                if f_b[s] >= 0.0:
+                    done, value = True, b[s]
+                else:
+                    stage[s], x[s], side[s], steps[s] = 2, b[s], 0, 0
+            elif f[s] == 0.0:
+                done, value = True, x[s]
+            elif f[s] > 0.0:
+                a[s], f_a[s] = x[s], f[s]
+                if side[s] == 1:
+                    f_b[s] *= 0.5
+                side[s] = 1
+            else:
+                b[s], f_b[s] = x[s], f[s]
+                if side[s] == -1:
+                    f_a[s] *= 0.5
+                side[s] = -1
+            while True:  # until the slot wants an excess or has no node left
+                if not done and stage[s] == 2:
+                    if steps[s] >= iterations:
+                        done, value = True, x[s]
+                    else:
+                        x[s] = (a[s] * f_b[s] - b[s] * f_a[s]) / (f_b[s] - f_a[s])
+                        steps[s] += 1
+                        if b[s] - a[s] < RENT_TOLERANCE:  # done at this step, whatever the excess there
+                            done, value = True, x[s]
+                        else:
+                            at[s] = x[s]
+                if not done:
+                    break
+                root[slot[s]] = value
+                done = False
+                if queued < nodes.shape[0]:
+                    j = nodes[queued]
+                    queued += 1
+                    slot[s], a[s], b[s], stage[s], at[s] = j, lo[j], hi[j], 0, lo[j]
+                else:
+                    slot[s] = -1
+                    break
+    return root
+
+
+@njit(cache=True, error_model=ERROR_MODEL)
+def _excess_at(log_rent, slot, out, c_by, own_by, floor_by, cap_by, years, start, offered, estate_coef,
+               estate_land, e_rows, e_start, k_h, estate_exponent):
+    """``out[s]``: effective hectares wanted less those offered in node ``slot[s]`` at
+    ``log_rent[s]``, for the ``SEARCHED_AT_ONCE`` slots (-1: none): farms ``start[j]`` ..
+    ``start[j + 1]`` of the node-ordered arrays want max(min(c r^(-k) - own, cap / (r years)),
+    floor) each (rental: the floor is minus the land they hold, no cap (``cap_by`` empty);
+    sale at price r years: floor 0, cap their assets), ``offered[j]`` is let or for sale by
+    others, and the node's estates ``e_rows[e_start[j]:e_start[j + 1]]`` let what they do not
+    keep. Each node's farms are added in order, the four nodes' in one pass as far as the
+    shortest goes (a slot without a node repeats the first busy one's, unused)."""
+    busy = 0
+    for s in range(4):
+        if slot[s] >= 0:
+            busy = s
+            break
+    j0, j1, j2, j3 = slot[0], slot[1], slot[2], slot[3]
+    j0, j1, j2, j3 = (j0 if j0 >= 0 else slot[busy]), (j1 if j1 >= 0 else slot[busy]), \
+        (j2 if j2 >= 0 else slot[busy]), (j3 if j3 >= 0 else slot[busy])
+    x0, x1, x2, x3 = log_rent[0], log_rent[1], log_rent[2], log_rent[3]
+    x0, x1, x2, x3 = (x0 if slot[0] >= 0 else log_rent[busy]), (x1 if slot[1] >= 0 else log_rent[busy]), \
+        (x2 if slot[2] >= 0 else log_rent[busy]), (x3 if slot[3] >= 0 else log_rent[busy])
+    f0, f1, f2, f3 = start[j0], start[j1], start[j2], start[j3]
+    n0, n1, n2, n3 = start[j0 + 1] - f0, start[j1 + 1] - f1, start[j2 + 1] - f2, start[j3 + 1] - f3
+    sc0, sc1, sc2, sc3 = np.exp(-k_h * x0), np.exp(-k_h * x1), np.exp(-k_h * x2), np.exp(-k_h * x3)
+    e0, e1, e2, e3 = -offered[j0], -offered[j1], -offered[j2], -offered[j3]
+    m = min(min(n0, n1), min(n2, n3))
+    # the node's farms as slices: indices from 0 need no check for negative ones
+    c0, c1, c2, c3 = c_by[f0:f0 + n0], c_by[f1:f1 + n1], c_by[f2:f2 + n2], c_by[f3:f3 + n3]
+    o0, o1, o2, o3 = own_by[f0:f0 + n0], own_by[f1:f1 + n1], own_by[f2:f2 + n2], own_by[f3:f3 + n3]
+    l0, l1, l2, l3 = floor_by[f0:f0 + n0], floor_by[f1:f1 + n1], floor_by[f2:f2 + n2], floor_by[f3:f3 + n3]
     if cap_by.shape[0] == 0:  # no cap (the rental market): min(x, inf) is x, NaN included
-        for q in range(c.shape[0]):
-            excess += max(c[q] * scale - own[q], floor[q])
+        for q in range(m):
+            e0 += max(c0[q] * sc0 - o0[q], l0[q])
+            e1 += max(c1[q] * sc1 - o1[q], l1[q])
+            e2 += max(c2[q] * sc2 - o2[q], l2[q])
+            e3 += max(c3[q] * sc3 - o3[q], l3[q])
+        for q in range(m, n0):
+            e0 += max(c0[q] * sc0 - o0[q], l0[q])
+        for q in range(m, n1):
+            e1 += max(c1[q] * sc1 - o1[q], l1[q])
+        for q in range(m, n2):
+            e2 += max(c2[q] * sc2 - o2[q], l2[q])
+        for q in range(m, n3):
+            e3 += max(c3[q] * sc3 - o3[q], l3[q])
     else:
-        cap = cap_by[first:last]
-        budget = 1.0 / (years * np.exp(log_rent))
-        for q in range(c.shape[0]):
-            excess += max(min(c[q] * scale - own[q], cap[q] * budget), floor[q])
-    estate_scale = np.exp(-estate_exponent * log_rent)
-    for q in range(e_first, e_last):
-        keep = estate_coef[e_rows[q]] * estate_scale
-        if keep < estate_land[e_rows[q]]:
-            excess -= estate_land[e_rows[q]] - keep
-    return excess
+        p0, p1, p2, p3 = cap_by[f0:f0 + n0], cap_by[f1:f1 + n1], cap_by[f2:f2 + n2], cap_by[f3:f3 + n3]
+        b0, b1 = 1.0 / (years * np.exp(x0)), 1.0 / (years * np.exp(x1))
+        b2, b3 = 1.0 / (years * np.exp(x2)), 1.0 / (years * np.exp(x3))
+        for q in range(m):
+            e0 += max(min(c0[q] * sc0 - o0[q], p0[q] * b0), l0[q])
+            e1 += max(min(c1[q] * sc1 - o1[q], p1[q] * b1), l1[q])
+            e2 += max(min(c2[q] * sc2 - o2[q], p2[q] * b2), l2[q])
+            e3 += max(min(c3[q] * sc3 - o3[q], p3[q] * b3), l3[q])
+        for q in range(m, n0):
+            e0 += max(min(c0[q] * sc0 - o0[q], p0[q] * b0), l0[q])
+        for q in range(m, n1):
+            e1 += max(min(c1[q] * sc1 - o1[q], p1[q] * b1), l1[q])
+        for q in range(m, n2):
+            e2 += max(min(c2[q] * sc2 - o2[q], p2[q] * b2), l2[q])
+        for q in range(m, n3):
+            e3 += max(min(c3[q] * sc3 - o3[q], p3[q] * b3), l3[q])
+    out[0], out[1], out[2], out[3] = e0, e1, e2, e3
+    for s in range(4):
+        if slot[s] < 0:
+            continue
+        j = slot[s]
+        estate_scale = np.exp(-estate_exponent * log_rent[s])
+        excess = out[s]
+        for q in range(e_start[j], e_start[j + 1]):
+            keep = estate_coef[e_rows[q]] * estate_scale
+            if keep < estate_land[e_rows[q]]:
+                excess -= estate_land[e_rows[q]] - keep
+        out[s] = excess
+
+
+@njit(cache=True, error_model=ERROR_MODEL)
+def _largest_first(start, searched):
+    """The nodes j with ``searched[j]``, those with the most farms (``start[j + 1] - start[j]``)
+    first, so that the searches :func:`_search` steps side by side sum runs of about the same
+    length (each node's root is the same in any order)."""
+    farms = start[1:] - start[:-1]
+    order = np.argsort(-farms, kind="mergesort")
+    return order[searched[order]]
 
 
 @kernel(Tenancy)
@@ -138,7 +257,7 @@ def clear_rents(revenue_per_land, adults, employed, quality, land, garden_plot, 
     ``estate_land``) and lets the rest (k_e = ``estate_exponent``). The rent is where demand
     first no longer exceeds supply; what is then wanted and let are matched pro rata (the
     long side is served in proportion). Households and estates are grouped by node (a
-    counting sort) so each node's bisection reads only its own. (One pass over the
+    counting sort) so each node's search reads only its own (:func:`_search`). (One pass over the
     households finds the farms and the idle: the same values as numpy's passes.)"""
     n_nodes = low.shape[0]
     a, b = land_elasticity, labour_elasticity
@@ -183,12 +302,12 @@ def clear_rents(revenue_per_land, adults, employed, quality, land, garden_plot, 
     net_by = np.empty(rows.size)
     estate_let = np.zeros(estate_node.shape[0])
     taken_at = np.zeros(n_nodes)
+    roots = _search(_largest_first(start, has), low, high, iterations, c_by, own_by, let_by, no_cap, 1.0, start,
+                    idle_supply, estate_coef, estate_land, e_rows, e_start, k_h, estate_exponent)
     for j in range(n_nodes):
         if not has[j]:
             continue
-        rent = _falsi(low[j], high[j], iterations,
-                      (c_by, own_by, let_by, no_cap, 1.0, start[j], start[j + 1], idle_supply[j], estate_coef,
-                       estate_land, e_rows, e_start[j], e_start[j + 1], k_h, estate_exponent))
+        rent = roots[j]
         log_rent[j] = rent
         scale, estate_scale = np.exp(-k_h * rent), np.exp(-estate_exponent * rent)
         wanted, supply = 0.0, idle_supply[j]
@@ -329,7 +448,7 @@ class Sales(NamedTuple):
 def sell_land(coef, quality, land, garden_plot, assets, node, alive, for_sale, low, high, years, exponent, iterations):
     """Each node's land for sale (``for_sale``, effective ha) sold to its buyers at the price
     that clears (USD per effective ha; its log over ``years`` searched between ``low`` and
-    ``high`` by :func:`_falsi`, as a rent): an ``alive`` household with land coefficient
+    ``high`` by :func:`_search`, as a rent): an ``alive`` household with land coefficient
     ``coef`` c > 0 (the rental market's: it farms c r^(-k) at rent r, k = ``exponent``; the
     rows beyond ``coef``, households formed since, do not buy) and ``own`` effective ha (its
     ``land``, at least the ``garden_plot``, times its land ``quality``:
@@ -352,12 +471,16 @@ def sell_land(coef, quality, land, garden_plot, assets, node, alive, for_sale, l
     no_estates = np.zeros(0, np.int64)
     log_price = np.full(n_nodes, np.nan)
     bought = np.zeros(node.shape[0])
+    searched = np.zeros(n_nodes, np.bool_)
     for j in range(n_nodes):
-        if for_sale[j] <= 0.0 or start[j + 1] == start[j]:
+        searched[j] = not (for_sale[j] <= 0.0 or start[j + 1] == start[j])
+    roots = _search(_largest_first(start, searched), low - np.log(years), high - np.log(years), iterations, c_by,
+                    own_by, floor_by, cap_by, years, start, for_sale, np.zeros(0), np.zeros(0), no_estates,
+                    np.zeros(n_nodes + 1, np.int64), exponent, 1.0)
+    for j in range(n_nodes):
+        if not searched[j]:
             continue
-        x = _falsi(low[j] - np.log(years), high[j] - np.log(years), iterations,
-                   (c_by, own_by, floor_by, cap_by, years, start[j], start[j + 1], for_sale[j], np.zeros(0),
-                    np.zeros(0), no_estates, 0, 0, exponent, 1.0))
+        x = roots[j]
         price, scale = years * np.exp(x), np.exp(-exponent * x)
         total = 0.0
         for q in range(start[j], start[j + 1]):

@@ -52,6 +52,13 @@ RENT_BRACKET = 100.0
 """The rent is sought between the starting rent over and times this factor."""
 
 
+def land_quality(model) -> np.ndarray:
+    """Effective hectares per hectare of each household's land, exp(``land_quality_log``): the
+    year's rental market, labour market and land sale read it, and it changes for few
+    households between them (an ``exact.Memo`` of the model's, ``model.land_quality_memo``)."""
+    return model.land_quality_memo(model.households.land_quality_log)
+
+
 def own_effective_land(model) -> np.ndarray:
     """Effective hectares each household holds (its land, at least the garden plot where it
     farms, times its land quality)."""
@@ -83,7 +90,7 @@ def farmed_land(model) -> np.ndarray:
     """Effective hectares each household farms this year: its own plus what it rents in
     (less what it lets)."""
     hh = model.households
-    return farmed(quality=np.exp(hh.land_quality_log), land=hh.land, garden_plot=model.params.garden_plot_ha,
+    return farmed(quality=land_quality(model), land=hh.land, garden_plot=model.params.garden_plot_ha,
                   rented=hh.rented)
 
 
@@ -132,7 +139,7 @@ def rent(model, parts: labour.FarmRevenueParts | None = None) -> None:
     total_e = e.quality * e.land
     centre = np.log(np.where(has, model.start_land_rent, 1.0))
     tenancy = clear_rents(revenue_per_land=revenue, adults=hh.adults, employed=hh.employed,
-                          quality=np.exp(hh.land_quality_log), land=hh.land, garden_plot=p.garden_plot_ha, alive=hh.alive,
+                          quality=land_quality(model), land=hh.land, garden_plot=p.garden_plot_ha, alive=hh.alive,
                           tfp=hh.tfp, node=hh.node, estate_coef=np.power(g * e_per_land, 1.0 / (1.0 - g)), estate_land=total_e,
                           estate_node=e.node, low=centre - np.log(RENT_BRACKET), high=centre + np.log(RENT_BRACKET),
                           has=has, land_elasticity=p.farm_land_elasticity, labour_elasticity=p.farm_labour_elasticity,
@@ -204,7 +211,7 @@ def sell(model) -> None:
     highest = np.log(np.where(np.isfinite(model.land_rent), model.land_rent, 1.0) * years)
     lowest = np.log(np.where(np.isfinite(model.start_land_rent), model.start_land_rent, 1.0) * years / PRICE_BRACKET)
     # households formed this year (rows beyond the rental market's coefficients) do not buy yet
-    sales = sell_land(coef=model.land_coef, quality=np.exp(hh.land_quality_log), land=hh.land,
+    sales = sell_land(coef=model.land_coef, quality=land_quality(model), land=hh.land,
                       garden_plot=p.garden_plot_ha, assets=hh.assets, node=hh.node, alive=hh.alive,
                       for_sale=model.freed_effective_land, low=np.minimum(lowest, highest), high=highest, years=years,
                       exponent=k, iterations=RENT_STEPS)

@@ -16,7 +16,7 @@ Simulation*, ch. 4): staying is one nest, moving anywhere the other, with dissim
 lambda = ``migration_nest_dissimilarity``. A mover picks d with the logit shares of
 V[i, d] / lambda; the move nest is worth its inclusive value lambda I_i, I_i =
 log sum_d exp(V[i, d] / lambda), against the utility of staying U, so a household leaves with
-chance 1 / (1 + exp(U - lambda I_i)) (drawn by ``kernels.choose_movers``). Adding k
+chance 1 / (1 + exp(U - lambda I_i)) (drawn by :func:`choose_movers`). Adding k
 destinations as good as the existing ones multiplies the odds of leaving by k^lambda, not by
 k as the flat logit (lambda = 1) does, so the odds of leaving no longer grow in proportion
 to the number of reachable nodes (the flat logit's independence of irrelevant alternatives
@@ -52,7 +52,7 @@ from .enterprises import move_outside_sales
 from .environment import give_up_land
 from .exact import binomial, nan_to_num
 from .households import farming_households
-from .kernels import bincount, choose_movers, draw_destinations, pay_dividends
+from .kernels import bincount, choose_movers_by_draw, draw_destinations, pay_dividends
 from .migration_kernels import affordable_ends, draw_within, segment_cumsum
 from .network import Pairs
 from .overhead_kernels import income_pc_at_least_one, leave_and_outflow
@@ -158,7 +158,7 @@ def nested_choice(model, destinations: Pairs, origin: np.ndarray, base: np.ndarr
 
 def staying_utility(params, log_income_pc: np.ndarray, home_services: np.ndarray) -> np.ndarray:
     """U = stay preference + income weight x log income per person + services weight x home
-    services, as ``kernels.choose_movers`` weighs it."""
+    services, as :func:`choose_movers` weighs it."""
     return (params.migration_stay_preference + params.migration_income_weight * log_income_pc
             + params.migration_services_weight * home_services)
 
@@ -266,6 +266,22 @@ def weighed_log_income(params, income: np.ndarray, members: np.ndarray, node: np
     return (1.0 - rho) * own + rho * np.log(np.maximum(income_node, 1.0))[node]
 
 
+def choose_movers(*, log_income_pc, alive, adults, node, services, inclusive, u, stay_preference, income_weight,
+                  services_weight) -> np.ndarray:
+    """Rows (ascending) of the households that move this year (``kernels.choose_movers_by_draw``):
+    those whose U - L is below np.log1p(-u) - np.log(u), numpy's logarithms taken only where a
+    household's choice is too close to call without them."""
+    drawn = choose_movers_by_draw(log_income_pc=log_income_pc, alive=alive, adults=adults, node=node,
+                                  services=services, inclusive=inclusive, u=u, stay_preference=stay_preference,
+                                  income_weight=income_weight, services_weight=services_weight)
+    if drawn.unsure.size == 0:
+        return drawn.movers
+    close = u[drawn.unsure]
+    with np.errstate(divide="ignore"):
+        leave = drawn.gap < np.log1p(-close) - np.log(close)
+    return np.sort(np.concatenate([drawn.movers, drawn.unsure[leave]]))
+
+
 def migrate(model) -> None:
     """Migrants abroad return (:func:`return_migration`); then logit migration of single
     members or whole households."""
@@ -279,9 +295,7 @@ def migrate(model) -> None:
     services = np.array([m.service_quality if m else 1.0 for m in model.municipalities])
     income_node = np.array(model.node_stats["mean_income_pc"], float)
     choice = choice_set(model, income_node, services, pop, model.migrant_stock)
-    u = hh.draw(rng.random)
-    with np.errstate(divide="ignore"):
-        logit_u = np.log1p(-u) - np.log(u)
+    u = hh.uniforms(rng)[0]
     costly = moves_cost_money(p)
     if costly:
         can = affordable(p, choice, model.is_market, budget_per_person(p, hh.assets, hh.members, hh.adults), hh.node)
@@ -290,7 +304,7 @@ def migrate(model) -> None:
         inclusive = choice.inclusive[hh.node]
     movers = choose_movers(log_income_pc=weighed_log_income(p, hh.income, hh.members, hh.node, income_node),
                            alive=alive, adults=hh.adults, node=hh.node, services=services, inclusive=inclusive,
-                           logit_u=logit_u, stay_preference=p.migration_stay_preference, income_weight=p.migration_income_weight,
+                           u=u, stay_preference=p.migration_stay_preference, income_weight=p.migration_income_weight,
                            services_weight=p.migration_services_weight)
     if movers.size == 0:
         return
@@ -463,7 +477,7 @@ def steady_migration(model, income: np.ndarray, members: np.ndarray, adults: np.
     """Migrant networks and migrants abroad that the start's own flows keep.
 
     Each household leaves with the nested-logit chance of :func:`migrate`
-    (``kernels.choose_movers``), p = 1 / (1 + exp(U - lambda I)), and moves whole with :func:`whole_household_chance` w; its
+    (:func:`choose_movers`), p = 1 / (1 + exp(U - lambda I)), and moves whole with :func:`whole_household_chance` w; its
     origin's row of the logit shares within the move nest spreads the expected movers F[i, d] over destinations.
     Migrants return (or lose their ties) at r = ``migrant_return_rate``, so the networks
     stay where they are when M = F(M) / r, a fixed point (F depends on M through the network

@@ -47,7 +47,7 @@ from ..scenarios.loader import MAX_STEPS, Scenario, make_policy
 from . import (allocator, budgets, context, demography, enterprises, environment, firms, food, formation, labour,
                land_market, migration, outcomes, public, start)
 from .firms import FirmTable
-from .exact import nan_to_num
+from .exact import Memo, nan_to_num
 from .households import compact_rows, household_record
 from .kernels import node_populations
 from .ledger import Ledger
@@ -123,6 +123,9 @@ class TerritoryModel(mesa.Model):
         public.update_travel(self)
         init = remembered_population(t, scenario.households_scale, self.streams["population"],
                                      landless_share=self.params.landless_share)
+        self.land_quality_memo = Memo(np.exp)  # the households' land quality, read several times a year
+        self.land_power_memo = Memo(np.power)  # their farmed land's power in farm output (``labour``)
+        self.skill_memo, self.hiring_memo = Memo(np.exp), Memo(np.exp)  # ``labour.skill``, ``hiring_weight``
         start.households(self, init)
         self.maturation_rate = start.maturation_rate(self)
         self.headship = formation.headship(self)  # households per adult, by node, that formation keeps

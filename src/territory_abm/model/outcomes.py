@@ -77,13 +77,14 @@ _FROM_FLOWS = ("out_migrants", "in_migrants", "net_migration")
 """Summed outcomes whose territory value is taken from the flows of all nodes."""
 
 
-def _distribution_stats(model) -> tuple[dict[str, np.ndarray], dict[str, float]]:
-    """Median and Gini of income per person and Gini of land, per node and for the territory,
-    over the alive households (one sort per variable serves nodes and territory)."""
+def _distribution_stats(model, income_pc: np.ndarray) -> tuple[dict[str, np.ndarray], dict[str, float]]:
+    """Median and Gini of income per person (``income_pc``, by row) and Gini of land, per node
+    and for the territory, over the alive households (one sort per variable serves nodes and
+    territory)."""
     hh = model.households
     # land over land owned: an estate's land is its owner's
     d = household_distributions(income=hh.income, members=hh.members, land=estates.owned_land(model), node=hh.node,
-                                alive=hh.alive, n_nodes=model.n_nodes)
+                                alive=hh.alive, n_nodes=model.n_nodes, income_pc=income_pc)
     per_node = {"gini_income": d.income.gini, "median_income_pc": d.income.median, "gini_land": d.land.gini}
     territory = {"gini_income": float(d.income.gini_all), "median_income_pc": float(d.income.median_all),
                  "gini_land": float(d.land.gini_all)}
@@ -100,7 +101,7 @@ def compute(model) -> tuple[dict[str, np.ndarray], dict[str, float]]:
     alive = hh.alive
     s: dict[str, np.ndarray] = {}
     (s["population"], s["households"], adults_by_node, income_by_node, schooling_by_node, poor, gap_sum,
-     s["farm_workers"], lacking) = node_household_totals(
+     s["farm_workers"], lacking, income_pc) = node_household_totals(
         node=hh.node, alive=alive, members=hh.members, adults=hh.adults, employed=hh.employed, income=hh.income,
         education=hh.education, tfp=hh.tfp, enterprise_capital=hh.enterprise_capital, owner=estates.owners(model),
         poverty_line=model.poverty_line, n_nodes=n)
@@ -108,7 +109,7 @@ def compute(model) -> tuple[dict[str, np.ndarray], dict[str, float]]:
         s["mean_income_pc"] = income_by_node / s["population"]
         s["mean_education"] = schooling_by_node / adults_by_node
     if model.wants_distributions():
-        distribution, distribution_territory = _distribution_stats(model)
+        distribution, distribution_territory = _distribution_stats(model, income_pc)
     else:  # not recorded this year (nothing in the dynamics reads them)
         distribution = dict.fromkeys(("median_income_pc", "gini_income", "gini_land"), np.full(n, np.nan))
         distribution_territory = dict.fromkeys(("median_income_pc", "gini_income", "gini_land"), np.nan)

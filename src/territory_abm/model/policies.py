@@ -152,7 +152,7 @@ class PolicyEngine:
         cap = np.full(m.n_nodes, np.inf)
         for lv in levers:
             cap, want = lv.limit_clearing(cap, want)
-        complies = hh.draw(m.streams["policies"].random) < enforcement[hh.node]
+        complies = hh.uniforms(m.streams["policies"])[0] < enforcement[hh.node]
         return np.where(complies, np.minimum(want, cap[hh.node]), want)
 
     def schooling_gain(self, household_nodes: np.ndarray) -> np.ndarray:
