@@ -173,3 +173,29 @@ def test_interventions_are_compared_with_each_other_on_the_same_seeds():
     assert ac["diff_q05"] < 0 < ac["diff_q95"]  # -0.001 or +0.001 by seed: not told apart
     assert pairs.loc[("a", "c", "natural_capital"), "diff"] == pytest.approx(10.0)
     assert pairs.loc[("b", "c", "mean_income_pc"), "diff"] == 0.0  # the same seed's income: no difference
+
+
+def test_the_interventions_pairwise_comparison_is_written_at_the_horizon_and_each_programmes_end(comparison):
+    """pairwise.csv (session 27: the report compared interventions with each other, but no
+    table an adviser could hand on held it): with one intervention it has no rows; with two,
+    each outcome's paired difference at the horizon and at the year a programme ends before it
+    (known answers: 'fast' lowers poverty 3-5 points in 2011-2012, 'slow' 1 point throughout)."""
+    assert comparison.pairwise().empty
+    flat = (0.30,) * 4
+    design = {"kind": "compare", "seeds": [1, 2],
+              "scenarios": [_scenario("base"), _scenario("fast", (2012,)), _scenario("slow", (2013,))]}
+    runs = {}
+    for seed in (1, 2):
+        d = 0.01 * (1 + 2 * seed)
+        runs[("base", seed)] = _run(flat, (1000.0,) * 4, flat, (1000.0,) * 4, (0.48,) * 4)
+        runs[("fast", seed)] = _run((0.30, 0.30 - d, 0.30 - d, 0.30), (1000.0,) * 4, flat, (1000.0,) * 4, (0.48,) * 4)
+        runs[("slow", seed)] = _run((0.30, 0.29, 0.29, 0.29), (1000.0,) * 4, flat, (1000.0,) * 4, (0.48,) * 4)
+    pairs = Comparison.from_runs(design, runs).pairwise().set_index(["first", "second", "outcome", "year"])
+    assert set(pairs.index.get_level_values("year")) == {2012, 2013}
+    at_end = pairs.loc[("fast", "slow", "poverty_headcount", 2012)]
+    assert at_end["seeds"] == 2 and at_end["diff"] == pytest.approx(-0.03)  # -0.02 and -0.04
+    assert at_end["diff_q05"] < at_end["diff_q95"] < 0
+    assert pairs.loc[("fast", "slow", "poverty_headcount", 2013), "diff"] == pytest.approx(0.01)
+    # person-years: 1000 persons, fast's poor 300 - 1000 d in 2011-2012, slow's 290 in 2011-2013
+    expected = np.mean([3 * 290 - (2 * (300 - 10 * (1 + 2 * s)) + 300) for s in (1, 2)])
+    assert pairs.loc[("fast", "slow", "poverty_person_years_avoided", 2013), "diff"] == pytest.approx(expected)

@@ -279,7 +279,7 @@ def write_comparison(out_dir: Path, command_line: dict | None = None) -> list[st
     outputs = {"results.csv": nodes, "territory_results.csv": territory, "summary.csv": summary,
                "differences_by_year.csv": comparison.differences_by_year(),
                "impact.csv": comparison.impact(), "impact_by_municipality.csv": comparison.impact_by_municipality(),
-               "typology_shares.csv": shares}
+               "typology_shares.csv": shares, "pairwise.csv": comparison.pairwise()}
     for name, df in outputs.items():
         tables.write_csv(df, out_dir / name)
     design = _design_scenarios(out_dir)

@@ -167,6 +167,18 @@ class Comparison:
     def nodes(self) -> pd.DataFrame:
         return self._stack("nodes")
 
+    def pairwise(self) -> pd.DataFrame:
+        """The interventions (every scenario after the reference) compared with each other on the
+        paired seeds (:func:`pairwise_differences`), at the horizon and, where a programme ends
+        before it, at that year too; no rows with fewer than two interventions."""
+        interventions = self.scenarios[1:]
+        if len(interventions) < 2:
+            return pairwise_differences(pd.DataFrame(), [])
+        territory = self.territory()
+        territory = territory[territory["seed"].isin(self.paired_seeds)]
+        years = sorted({self.horizon} | {end for end in self.programme_end.values() if end is not None})
+        return pd.concat([pairwise_differences(territory, interventions, year) for year in years], ignore_index=True)
+
     def _stack(self, level: str) -> pd.DataFrame:
         frames = []
         for (scenario, seed), tables in sorted(self.runs.items(), key=lambda kv: (self.scenarios.index(kv[0][0]), kv[0][1])):
@@ -577,6 +589,9 @@ def pairwise_differences(territory: pd.DataFrame, scenarios: list[str], year: in
         summed over the years after the start (positive: ``first`` keeps more person-years out
         of poverty; simulated territory).
     """
+    columns = ["first", "second", "outcome", "year", "seeds", "diff", "diff_q05", "diff_q95"]
+    if len(scenarios) < 2:
+        return pd.DataFrame(columns=columns)
     year = int(territory["year"].max()) if year is None else int(year)
     first_year = int(territory["year"].min())
     frame = territory.assign(poor=territory["poverty_headcount"] * territory["population"])
@@ -594,7 +609,7 @@ def pairwise_differences(territory: pd.DataFrame, scenarios: list[str], year: in
                 mean, low, high = interval(diffs)
                 rows.append({"first": first, "second": second, "outcome": name, "year": year, "seeds": len(seeds),
                              "diff": mean, "diff_q05": low, "diff_q95": high})
-    return pd.DataFrame(rows, columns=["first", "second", "outcome", "year", "seeds", "diff", "diff_q05", "diff_q95"])
+    return pd.DataFrame(rows, columns=columns)
 
 
 def node_income_changes(results: pd.DataFrame, scenario: str, reference: str) -> pd.DataFrame:
