@@ -136,6 +136,28 @@ def test_typology_shares_are_readable_and_name_every_type_colour(tmp_path, scena
                       "% of population"]
 
 
+def test_a_group_of_few_units_is_drawn_in_numbers_of_units(tmp_path):
+    """Session 27 (an adviser's trial: the report's tables gave 2 cities as counts, its chart as
+    % bars): a group of fewer than 10 units (``typology_shares.csv``'s ``group_units``) is drawn
+    in numbers of its units, each bar adding up to them; the larger groups stay in %."""
+    shares = _shares(FEW)
+    units = shares["group"].map({"rural": 40, "cities": 2, "all": 42})
+    shares = shares.assign(group_units=units, count_mean=shares["share_of_units"] * units,
+                           count_low=0.0, count_high=units.astype(float))
+    fig = plot_typology_shares(shares, tmp_path / "typology.png")
+    assert_readable(fig)
+    labels = [ax.get_xlabel() for ax in fig.axes if ax.get_xlabel()]
+    assert labels == ["% of rural municipalities", "number of intermediate cities", "% of municipalities and cities",
+                      "% of population"]
+    cities = [ax for ax in fig.axes if ax.get_xlabel() == "number of intermediate cities"][0]
+    assert cities.get_xlim() == (0.0, 2.0) and "the 2" in cities.get_title()
+    ends = {}
+    for bar in cities.patches:
+        y = round(bar.get_y() + bar.get_height() / 2)
+        ends[y] = max(ends.get(y, 0.0), bar.get_x() + bar.get_width())
+    assert all(v == pytest.approx(2.0) for v in ends.values()) and len(ends) == len(FEW)
+
+
 def test_scenario_colours_are_okabe_ito_without_yellow():
     assert set(SCENARIO_COLOURS) <= OKABE_ITO and "#F0E442" not in SCENARIO_COLOURS
     assert len(set(SCENARIO_COLOURS)) == len(SCENARIO_COLOURS)

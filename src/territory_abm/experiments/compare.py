@@ -564,6 +564,21 @@ PERSON_YEARS = "poverty_person_years_avoided"
 """The outcome name of person-years out of poverty over the run (summary.csv's, and a pair's)."""
 
 
+FEW_UNITS = 10
+"""Below this many units in a group, the report gives the number of units of each type or verdict
+("1 of 2 [0-2]") instead of shares: with 2 cities a share's range over seeds reads "[0-100]"."""
+
+
+def few_units(part: pd.DataFrame) -> int | None:
+    """The number of units of a group (``typology_shares.csv``'s ``group_units``) where it is
+    fewer than :data:`FEW_UNITS` and the rows carry counts; None otherwise (shares are shown;
+    comparisons written before session 27 have no counts)."""
+    if not {"group_units", "count_mean", "count_low", "count_high"} <= set(part.columns) or not len(part):
+        return None
+    units = int(part["group_units"].max())
+    return units if 0 < units < FEW_UNITS else None
+
+
 def pairwise_differences(territory: pd.DataFrame, scenarios: list[str], year: int | None = None) -> pd.DataFrame:
     """Each pair of ``scenarios`` compared directly, paired by seed (common random numbers: a
     seed gives every scenario the same context path and the same draws), from a comparison's

@@ -24,7 +24,7 @@ from matplotlib.patches import Patch
 
 from .. import outcomes
 from ..output.plots import DPI, note_axis_origin, outcome_axis, wrap
-from .compare import HIGH, HORIZON, LOW, PROGRAMME_END
+from .compare import HIGH, HORIZON, LOW, PROGRAMME_END, few_units
 
 WIDTH = 7.5
 """Figure width (inches): the text width of an A4 page, so the report shows charts at full size."""
@@ -229,18 +229,25 @@ def plot_typology_shares(shares: pd.DataFrame, path: Path, period: str = HORIZON
                              constrained_layout=True)
     for k, (ax, (group, column, title)) in enumerate(zip(axes.flat, panels)):
         left = np.zeros(len(scenarios))
+        # a group of few units in numbers of units (with 2 cities, 50 % is "1 of 2"), as the report's tables
+        few = few_units(part[part["group"] == group]) if column == "share_of_units" else None
+        scale = few if few else 100
         for t in outcomes.TYPES:
             rows_ = part[(part["group"] == group) & (part["category"] == t)].set_index("scenario")
-            values = 100 * np.nan_to_num(rows_[column].reindex(scenarios).to_numpy(float))
+            values = scale * np.nan_to_num(rows_[column].reindex(scenarios).to_numpy(float))
             ax.barh(np.arange(len(scenarios)), values, left=left, color=outcomes.TYPE_COLOURS[t], label=t,
                     height=0.7, edgecolor="white", linewidth=0.5)
             left += values
         ax.set_yticks(np.arange(len(scenarios)), scenarios if k % columns == 0 else [""] * len(scenarios),
                       fontsize=7)
         ax.set_ylim(len(scenarios) - 0.5, -0.5)
-        ax.set_xlim(0, 100)
+        ax.set_xlim(0, scale)
+        if few:
+            title = f"{outcomes.GROUPS[group]} (number of the {few}, mean over seeds)"
+            ax.set_xticks(np.arange(few + 1))
         ax.set_title(wrap(title[0].upper() + title[1:], 30), fontsize=8.5)
-        ax.set_xlabel(UNIT_LABELS[group] if column == "share_of_units" else "% of population", fontsize=7.5)
+        ax.set_xlabel(UNIT_LABELS[group] if column == "share_of_units" and not few
+                      else f"number of {outcomes.GROUPS[group]}" if few else "% of population", fontsize=7.5)
         ax.tick_params(axis="x", labelsize=7)
     for ax in list(axes.flat)[len(panels):]:
         ax.axis("off")

@@ -16,7 +16,7 @@ import pandas as pd
 from ..data.importer import filled_summary
 from ..errors import InputError
 from ..experiments.compare import (DIFFERENCE, HIGH, HORIZON, LOW, PERSON_YEARS, PROGRAMME_END, STEADY_SEEDS,
-                                   cost_per_unit, differences_text, node_income_changes, pairwise_differences,
+                                   cost_per_unit, differences_text, few_units, node_income_changes, pairwise_differences,
                                    setting_differences)
 from ..experiments.store import ResultStore
 from ..outcomes import CHANGES, DIMENSIONS, GROUPS, TYPES, Tolerances, outcome
@@ -674,21 +674,6 @@ def typology_tables(shares: pd.DataFrame, names: list[str], period: str = HORIZO
         table = table[[n for n in names if n in table.columns]].rename_axis(columns=None)
         out[label] = table.fillna(numbers.MISSING).rename_axis("Type").reset_index()
     return out
-
-
-FEW_UNITS = 10
-"""Below this many units in a group, the report gives the number of units of each type or verdict
-("1 of 2 [0-2]") instead of shares: with 2 cities a share's range over seeds reads "[0-100]"."""
-
-
-def few_units(part: pd.DataFrame) -> int | None:
-    """The number of units of a group (``typology_shares.csv``'s ``group_units``) where it is
-    fewer than :data:`FEW_UNITS` and the rows carry counts; None otherwise (shares are shown;
-    comparisons written before session 27 have no counts)."""
-    if not {"group_units", "count_mean", "count_low", "count_high"} <= set(part.columns) or not len(part):
-        return None
-    units = int(part["group_units"].max())
-    return units if 0 < units < FEW_UNITS else None
 
 
 def _count(x: float) -> str:
