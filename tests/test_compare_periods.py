@@ -199,3 +199,6 @@ def test_the_interventions_pairwise_comparison_is_written_at_the_horizon_and_eac
     # person-years: 1000 persons, fast's poor 300 - 1000 d in 2011-2012, slow's 290 in 2011-2013
     expected = np.mean([3 * 290 - (2 * (300 - 10 * (1 + 2 * s)) + 300) for s in (1, 2)])
     assert pairs.loc[("fast", "slow", "poverty_person_years_avoided", 2013), "diff"] == pytest.approx(expected)
+    # up to the programme's end (2012) only 2011-2012 count (session 28: each year's rows held the whole run's)
+    by_end = np.mean([2 * 290 - 2 * (300 - 10 * (1 + 2 * s)) for s in (1, 2)])
+    assert pairs.loc[("fast", "slow", "poverty_person_years_avoided", 2012), "diff"] == pytest.approx(by_end)

@@ -601,8 +601,8 @@ def pairwise_differences(territory: pd.DataFrame, scenarios: list[str], year: in
         and 5-95 % interval (:func:`interval`) of first minus second (``diff``, ``diff_q05``,
         ``diff_q95``): in ``year`` for the outcomes (simulated territory for the hectares), and
         for the person-years the poor persons under ``second`` minus those under ``first``,
-        summed over the years after the start (positive: ``first`` keeps more person-years out
-        of poverty; simulated territory).
+        summed over the years after the start up to ``year`` (positive: ``first`` keeps more
+        person-years out of poverty by then; simulated territory).
     """
     columns = ["first", "second", "outcome", "year", "seeds", "diff", "diff_q05", "diff_q95"]
     if len(scenarios) < 2:
@@ -611,7 +611,7 @@ def pairwise_differences(territory: pd.DataFrame, scenarios: list[str], year: in
     first_year = int(territory["year"].min())
     frame = territory.assign(poor=territory["poverty_headcount"] * territory["population"])
     at = frame[frame["year"] == year].set_index(["scenario", "seed"])
-    poor = frame[frame["year"] > first_year].groupby(["scenario", "seed"])["poor"].sum()
+    poor = frame[(frame["year"] > first_year) & (frame["year"] <= year)].groupby(["scenario", "seed"])["poor"].sum()
     rows = []
     for k, first in enumerate(scenarios):
         for second in scenarios[k + 1:]:

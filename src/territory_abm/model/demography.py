@@ -74,15 +74,23 @@ def household_births(params, rate: float, hh, city: np.ndarray | None = None) ->
     the cities' households have that ratio times the rural municipalities' births per person,
     the two rates set so that the territory's births stay ``rate`` times its persons, and each
     kind shares its own births as above."""
-    ratio = params.city_birth_ratio
-    if city is None or ratio == 1.0:
+    if city is None or params.city_birth_ratio == 1.0:
         return _births_among(params, rate, hh, hh.alive)
+    return sum(_births_among(params, kind_rate, hh, among) for among, kind_rate in kind_birth_rates(params, rate, hh, city))
+
+
+def kind_birth_rates(params, rate: float, hh, city: np.ndarray) -> tuple[tuple[np.ndarray, float], ...]:
+    """The rural municipalities' and the intermediate cities' births per person (1/yr), each
+    with the alive households it applies to: the cities' ``city_birth_ratio`` times the rural
+    rate, the two set so that the territory's births are ``rate`` times its persons. Shared by
+    the year's births (:func:`household_births`) and the start's ages (``start.maturation_rate``)
+    so that the start ages children at the births the run gives."""
+    ratio = params.city_birth_ratio
     in_city = city[hh.node] & hh.alive
     in_rural = hh.alive & ~in_city
     persons_city, persons_rural = float(hh.members[in_city].sum()), float(hh.members[in_rural].sum())
     rural_rate = rate * (persons_city + persons_rural) / max(persons_rural + ratio * persons_city, 1e-12)
-    return (_births_among(params, rural_rate, hh, in_rural)
-            + _births_among(params, ratio * rural_rate, hh, in_city))
+    return (in_rural, rural_rate), (in_city, ratio * rural_rate)
 
 
 def _births_among(params, rate: float, hh, alive: np.ndarray) -> np.ndarray:

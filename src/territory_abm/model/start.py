@@ -19,7 +19,7 @@ import numpy as np
 
 from ..data.territory import SECTORS
 from . import enterprises, estates, labour, migration
-from .demography import household_birth_rates
+from .demography import household_birth_rates, kind_birth_rates
 from .firms import TRADABLE, add_firms, capital_per_worker, firm_output, tfp_for_labour
 from .households import HouseholdPopulation, asset_factor, farm_output, farming_households
 from .kernels import bincount, consumption, equilibrium_job_finding
@@ -863,14 +863,13 @@ def maturation_rate(model) -> np.ndarray:
     hh, n = model.households, model.n_nodes
     adults = bincount(hh.node, hh.adults * hh.alive, minlength=n).astype(float)
     children = bincount(hh.node, (hh.members - hh.adults) * hh.alive, minlength=n).astype(float)
-    rates = household_birth_rates(model.params, model.params.birth_rate, hh.income, hh.members, hh.alive)
+    p = model.params
+    if p.city_birth_ratio == 1.0:
+        rates = household_birth_rates(p, p.birth_rate, hh.income, hh.members, hh.alive)
+    else:  # each kind's births per person, shared by income within the kind as the year's births are
+        rates = sum(np.where(among, household_birth_rates(p, kind_rate, hh.income, hh.members, among), 0.0)
+                    for among, kind_rate in kind_birth_rates(p, p.birth_rate, hh, model.city_nodes))
     persons = bincount(hh.node, hh.members * hh.alive, minlength=n).astype(float)
-    if model.params.city_birth_ratio != 1.0:  # each kind's births per person (demography.household_births)
-        ratio, city = model.params.city_birth_ratio, model.city_nodes
-        births = rates * hh.members * hh.alive
-        in_city = city[hh.node]
-        rural_factor = births.sum() / max(births[~in_city].sum() + ratio * births[in_city].sum(), 1e-12)
-        rates = rates * np.where(in_city, ratio * rural_factor, rural_factor)
     with np.errstate(invalid="ignore", divide="ignore"):
         b = bincount(hh.node, rates * hh.members * hh.alive, minlength=n) / persons
     overall = model.params.birth_rate * adults.sum() / max(children.sum(), 1.0)
