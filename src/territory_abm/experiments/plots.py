@@ -246,8 +246,11 @@ def plot_typology_shares(shares: pd.DataFrame, path: Path, period: str = HORIZON
             title = f"{outcomes.GROUPS[group]} (number of the {few}, mean over seeds)"
             ax.set_xticks(np.arange(few + 1))
         ax.set_title(wrap(title[0].upper() + title[1:], 30), fontsize=8.5)
-        ax.set_xlabel(UNIT_LABELS[group] if column == "share_of_units" and not few
-                      else f"number of {outcomes.GROUPS[group]}" if few else "% of population", fontsize=7.5)
+        if few:
+            label = f"number of {outcomes.GROUPS[group]}"
+        else:
+            label = UNIT_LABELS[group] if column == "share_of_units" else "% of population"
+        ax.set_xlabel(label, fontsize=7.5)
         ax.tick_params(axis="x", labelsize=7)
     for ax in list(axes.flat)[len(panels):]:
         ax.axis("off")
