@@ -149,6 +149,13 @@ rerun the same command on the same --out to resume after an interruption""",
   territory-abm run territories/valley/scenario.toml        the imported territory's baseline
 
 what was not in the data (and how it was filled) is in OUT/filled.csv and every run.json""",
+    "stationary": """examples:
+  territory-abm stationary scenarios/baseline.toml --out out/stationary.toml
+      (the example's own drift: 4 seeds at scale 0.25 over the scenario's years)
+  territory-abm stationary territories/mine/scenario.toml --seeds 8 --out territories/mine/stationary.toml
+
+it writes the scenario (run or compare it as any other) and prints each outcome's change
+with its seed-to-seed spread: what moves there moves for a reason inside the model""",
     "init": """examples:
   territory-abm init my_units.csv --out territories/mine --year 2015
       (my_units.csv: id or name, population, mean_income or mean_consumption, and any other
@@ -258,6 +265,18 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("mapping", type=Path, help="mapping TOML file (docs/data_format.md, 'Importing')")
     imp.add_argument("--out", type=Path, required=True, help="territory directory to write")
     imp.add_argument("--force", action="store_true", help="replace OUT if it exists")
+    sta = _sub(sub, "stationary", "write a scenario's stationary version (no policy, context flat, births that "
+               "hold the population) and print its own drift over seeds")
+    sta.add_argument("scenario", type=Path, help="scenario TOML file (its territory, parameters and years)")
+    sta.add_argument("--seeds", type=_count, default=4, help="seeds the births are solved and the drift measured "
+                     "on (default 4)")
+    sta.add_argument("--first-seed", type=_positive_int, default=1, help="first seed (default 1)")
+    sta.add_argument("--steps", type=_steps, help="years to simulate (overrides the scenario)")
+    sta.add_argument("--households-scale", type=_positive_float, default=0.25,
+                     help=f"{SCALE_HELP} (default 0.25: the drift is per person, the scale sets its noise)")
+    sta.add_argument("--workers", type=_count, default=1, help="local worker processes (default 1)")
+    _add_set_option(sta, "in the written scenario")
+    sta.add_argument("--out", type=Path, required=True, help="scenario TOML file to write (refused if it exists)")
     ini = _sub(sub, "init", "write a template territory from a table of whatever columns you have")
     ini.add_argument("table", type=Path, help="CSV table, one row per unit, columns named as in docs/data_format.md")
     ini.add_argument("--out", type=Path, required=True, help="territory directory to write")
@@ -421,6 +440,50 @@ def cmd_import(args) -> int:
     from .data.importer import import_territory
 
     return _report_filled(import_territory(args.mapping, args.out, force=args.force), args.out)
+
+
+def cmd_stationary(args) -> int:
+    from . import __version__
+    from .experiments import stationary
+
+    if args.out.exists():
+        raise InputError(args.out, "--out", "a file that does not exist yet (the stationary scenario is written there)")
+    if args.out.suffix != ".toml":
+        raise InputError(args.out, "--out", "a file name ending in .toml")
+    scenario = load_scenario(args.scenario).with_command_line(args.households_scale, args.steps, None, dict(args.set))
+    check_targets(scenario, load_territory(scenario.territory))
+    scenario = stationary.flat(scenario)
+    seeds = list(range(args.first_seed, args.first_seed + args.seeds))
+    compile_notice()
+    print(f"solving the birth rate that holds the population: {len(seeds)} seeds, {scenario.steps} years, "
+          f"households_scale {scenario.households_scale:g}", file=sys.stderr)
+    with stationary.Runner(scenario, seeds, args.workers) as runner:
+        try:
+            solution = stationary.solve_births(runner)
+        except ValueError as exc:
+            raise InputError(args.scenario, "birth_rate", f"a territory whose population some birth rate holds: {exc}") \
+                from None
+        table = stationary.drift(runner, solution.birth_rate)
+    text = stationary.scenario_toml(scenario.replace(parameters=scenario.parameters.with_overrides(
+        {"birth_rate": solution.birth_rate})), solution, seeds, __version__, args.out.parent)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = args.out.with_suffix(".toml.tmp")
+    tmp.write_text(text)
+    os.replace(tmp, args.out)
+    print(f"birth rate {solution.birth_rate:.5f} /yr (scenario's {load_scenario(args.scenario).parameters.birth_rate:g}; "
+          f"{len(solution.tried)} evaluations of {len(seeds)} runs): population {solution.population_change:+.2%} "
+          f"over {scenario.steps} years")
+    print(f"changes over {scenario.steps} years, mean over seeds (seed-to-seed sd):")
+    for row in table.itertuples(index=False):
+        level = "{:,.0f}" if abs(row.start) >= 100 else "{:.4f}"
+        change = "{:+.2f}% ({:.2f}%)" if row.outcome == "population" else "{:+,.0f} ({:,.0f})" if level == "{:,.0f}" \
+            else "{:+.4f} ({:.4f})"
+        factor = 100.0 if row.outcome == "population" else 1.0
+        within = {True: "within one sd", False: "BEYOND one sd", None: ""}[row.within_one_sd]
+        print(f"  {row.outcome:<18} {level.format(row.start):>8} -> {level.format(row.end):<8} "
+              f"{change.format(factor * row.change, factor * row.seed_sd)}  {within}")
+    print(f"wrote {args.out}")
+    return 0
 
 
 def cmd_init(args) -> int:
@@ -634,6 +697,8 @@ def _dispatch(args) -> int:
             return cmd_import(args)
         if args.command == "init":
             return cmd_init(args)
+        if args.command == "stationary":
+            return cmd_stationary(args)
         print(markdown_table())
         return 0
     except InputError as exc:
