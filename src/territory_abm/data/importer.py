@@ -471,8 +471,9 @@ def _scenario(name: str, year: int, poverty_line: float) -> str:
             f"name = {safe}\ndescription = {json.dumps('Imported territory ' + name + ', no new policies.')}\n"
             f'territory = "."\nstart_year = {year}\nsteps = 20\nseed = 1\npoverty_line = {poverty_line!r}\n'
             f"households_scale = 1.0\n\n"
-            f"[context]\n# What moves the territory without any local policy (README, \"Writing a scenario\"; for a\n"
-            f"# territory held flat, births that balance deaths and migration, see scenarios/stationary.toml)\n"
+            f"[context]\n# What moves the territory without any local policy (README, \"Writing a scenario\"). Its own\n"
+            f"# drift, with the context flat and births that balance deaths and migration: territory-abm stationary\n"
+            f"# DIR/scenario.toml --out DIR/stationary.toml (README, \"Your territory's own drift\")\n"
             f"{context}")
 
 
