@@ -5,6 +5,7 @@ baseline that moves only for declared reasons, for any territory, not only the e
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from conftest import SCENARIOS
 
@@ -74,6 +75,18 @@ def test_the_command_writes_a_scenario_that_gives_the_runs_it_was_solved_on(tmp_
         table = stationary.drift(runner, written.parameters.birth_rate).set_index("outcome")
     assert list(table.index) == list(stationary.DRIFT_OUTCOMES)
     assert table.loc["poverty_headcount", "seed_sd"] > 0
+    nodes = pd.read_csv(out.with_name("stationary_drift.csv"))
+    assert set(nodes["unit"]) >= {"territory", "rural municipalities", "intermediate cities"}
+    assert nodes[nodes["kind"] == "municipality"]["unit"].nunique() == 13  # 12 municipalities and the kind
+    with stationary.Runner(written, [1, 2]) as runner:  # the kinds' levels are their residents' (invariant)
+        runs = runner.nodes(written.parameters.birth_rate)
+    end = runs[0][(runs[0]["year"] == runs[0]["year"].max()) & (runs[0]["kind"] == "city")]
+    cities_end = np.mean([np.average(r[(r["year"] == r["year"].max()) & (r["kind"] == "city")]["poverty_headcount"],
+                                     weights=r[(r["year"] == r["year"].max()) & (r["kind"] == "city")]["population"])
+                          for r in runs])
+    assert len(end) == 2
+    row = nodes[(nodes["unit"] == "intermediate cities") & (nodes["outcome"] == "poverty_headcount")].iloc[0]
+    assert row["end"] == pytest.approx(cities_end)
     assert f"{table.loc['population', 'change'] * 100:+.2f}%" in printed  # the printed drift is the file's runs'
     assert f"{table.loc['poverty_headcount', 'change']:+.4f}" in printed
 
@@ -87,3 +100,11 @@ def test_bad_output_is_refused_naming_the_option(tmp_path, capsys):
     assert "ending in .toml" in capsys.readouterr().err
     assert main(["stationary", str(tmp_path / "missing.toml"), "--out", str(tmp_path / "y.toml")]) == 2
     assert "missing.toml" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("seeds, expected", [(2, 1.0 - 2.0 / np.pi * np.arctan(np.sqrt(2.0))), (1, np.nan)])
+def test_the_chance_a_unit_without_drift_is_flagged(seeds, expected):
+    """|mean| > sd over n seeds is |t| > sqrt(n), t on n - 1 degrees of freedom: with 2 seeds a
+    Cauchy variable, P(|T| > x) = 1 - (2 / pi) atan(x); more seeds flag fewer by chance."""
+    assert stationary.chance_beyond(seeds) == pytest.approx(expected, nan_ok=True)
+    assert stationary.chance_beyond(8) < stationary.chance_beyond(4) < stationary.chance_beyond(2)

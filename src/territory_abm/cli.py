@@ -443,6 +443,8 @@ def cmd_import(args) -> int:
 
 
 def cmd_stationary(args) -> int:
+    import pandas as pd
+
     from . import __version__
     from .experiments import stationary
 
@@ -464,6 +466,7 @@ def cmd_stationary(args) -> int:
             raise InputError(args.scenario, "birth_rate", f"a territory whose population some birth rate holds: {exc}") \
                 from None
         table = stationary.drift(runner, solution.birth_rate)
+        nodes = stationary.node_drift(runner, solution.birth_rate)
     text = stationary.scenario_toml(scenario.replace(parameters=scenario.parameters.with_overrides(
         {"birth_rate": solution.birth_rate})), solution, seeds, __version__, args.out.parent)
     args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -482,7 +485,23 @@ def cmd_stationary(args) -> int:
         within = {True: "within one sd", False: "BEYOND one sd", None: ""}[row.within_one_sd]
         print(f"  {row.outcome:<18} {level.format(row.start):>8} -> {level.format(row.end):<8} "
               f"{change.format(factor * row.change, factor * row.seed_sd)}  {within}")
-    print(f"wrote {args.out}")
+    for row in nodes[nodes["unit"].isin(["rural municipalities", "intermediate cities"])].itertuples(index=False):
+        level, change = ("{:.4f}", "{:+.4f} ({:.4f})") if row.outcome == "poverty_headcount" else ("{:,.0f}", "{:+,.0f} ({:,.0f})")
+        within = {True: "within one sd", False: "BEYOND one sd", None: ""}[row.within_one_sd]
+        print(f"  {row.unit}: {row.outcome} {level.format(row.start)} -> {level.format(row.end)} "
+              f"{change.format(row.change, row.seed_sd)}  {within}")
+    one = nodes[~nodes["unit"].isin(["rural municipalities", "intermediate cities"])
+                & (nodes["outcome"] == "poverty_headcount")]
+    if len(seeds) > 1:
+        print(f"  {int((~one['within_one_sd'].astype(bool)).sum())} of {len(one)} municipalities and cities have a poverty "
+              f"change beyond one sd (with no drift about {stationary.chance_beyond(len(seeds)) * len(one):.1f} would, "
+              f"by chance over {len(seeds)} seeds)")
+    drift_csv = args.out.with_name(args.out.stem + "_drift.csv")
+    territory = table.assign(unit="territory", kind="territory")[list(nodes.columns)]
+    tmp = drift_csv.with_suffix(".csv.tmp")
+    pd.concat([territory, nodes], ignore_index=True).to_csv(tmp, index=False)
+    os.replace(tmp, drift_csv)
+    print(f"wrote {args.out} and {drift_csv} (each outcome's change by unit: territory, kinds, municipalities)")
     return 0
 
 

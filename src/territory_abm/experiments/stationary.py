@@ -62,16 +62,28 @@ def flat(scenario: Scenario) -> Scenario:
                                                                           source="stationary"))
 
 
-def _one_run(args) -> pd.Series:
-    """The first and last year of one seed's territory table: ``args`` = (scenario, seed)."""
+NODE_OUTCOMES = ("poverty_headcount", "mean_income_pc", "gini_income")
+"""The outcomes :func:`node_drift` states per municipality (and, but the Gini, per kind of node)."""
+
+
+def _one_run(args) -> tuple[np.ndarray, pd.DataFrame]:
+    """One seed's first and last year: of the territory table (2 x :data:`DRIFT_OUTCOMES`) and of
+    the node table (node, name, kind, year, population and :data:`NODE_OUTCOMES`, nodes with
+    residents at the start); ``args`` = (scenario, seed)."""
     from ..model.model import TerritoryModel
+    from ..output.tables import node_table
 
     scenario, seed = args
     model = TerritoryModel(scenario.replace(seed=seed))
     model.run()
     table = model.datacollector.get_model_vars_dataframe()[list(DRIFT_OUTCOMES)]
+    nodes = node_table(model)
     model.release()
-    return table.iloc[[0, -1]].to_numpy()
+    first, last = nodes["year"].min(), nodes["year"].max()
+    peopled = nodes[(nodes["year"] == first) & (nodes["population"] > 0)]["node_id"]
+    nodes = nodes[nodes["year"].isin([first, last]) & nodes["node_id"].isin(peopled)]
+    return table.iloc[[0, -1]].to_numpy(), nodes[["node_id", "name", "kind", "year", "population",
+                                                   *NODE_OUTCOMES]].reset_index(drop=True)
 
 
 class Runner:
@@ -81,6 +93,7 @@ class Runner:
     def __init__(self, scenario: Scenario, seeds: list[int], workers: int = 1):
         self.scenario, self.seeds, self.workers = scenario, list(seeds), workers
         self._ends: dict[float, np.ndarray] = {}
+        self._nodes: dict[float, list[pd.DataFrame]] = {}
         self._pool: ProcessPoolExecutor | None = None
 
     def __enter__(self) -> Runner:
@@ -102,8 +115,14 @@ class Runner:
                 runs = list(self._pool.map(_one_run, jobs))
             else:
                 runs = [_one_run(job) for job in jobs]
-            self._ends[birth_rate] = np.stack(runs)
+            self._ends[birth_rate] = np.stack([territory for territory, _ in runs])
+            self._nodes[birth_rate] = [nodes for _, nodes in runs]
         return self._ends[birth_rate]
+
+    def nodes(self, birth_rate: float) -> list[pd.DataFrame]:
+        """Each seed's node table at its first and last year (:func:`_one_run`) at ``birth_rate``."""
+        self.ends(birth_rate)
+        return self._nodes[birth_rate]
 
     def population_change(self, birth_rate: float) -> float:
         """Mean relative change of the population over the seeds."""
@@ -170,6 +189,54 @@ def drift(runner: Runner, birth_rate: float) -> pd.DataFrame:
                      "change": float(change.mean()), "seed_sd": sd,
                      "within_one_sd": bool(abs(change.mean()) <= sd) if sd == sd else None})
     return pd.DataFrame(rows)
+
+
+def _changes(rows: list[dict], unit: str, kind: str, outcome: str, start: np.ndarray, end: np.ndarray) -> None:
+    change = end - start
+    sd = float(np.std(change, ddof=1)) if len(change) > 1 else float("nan")
+    rows.append({"unit": unit, "kind": kind, "outcome": outcome, "start": float(np.mean(start)),
+                 "end": float(np.mean(end)), "change": float(np.mean(change)), "seed_sd": sd,
+                 "within_one_sd": bool(abs(np.mean(change)) <= sd) if sd == sd else None})
+
+
+def node_drift(runner: Runner, birth_rate: float) -> pd.DataFrame:
+    """Issue 12's 'per-municipality changes are noise around zero', and the kinds apart (a
+    territory at rest in total can hide rural municipalities and cities moving opposite ways):
+    per node with residents, and over the residents of each kind of node ("rural municipalities",
+    "intermediate cities"), each of :data:`NODE_OUTCOMES` (the Gini per node only) at the start
+    and end (mean over the seeds), its mean change, seed-to-seed sd and whether the mean lies
+    within one sd. Columns ``unit``, ``kind``, ``outcome``, ``start``, ``end``, ``change``,
+    ``seed_sd``, ``within_one_sd``."""
+    runs = runner.nodes(birth_rate)
+    years = runs[0]["year"].min(), runs[0]["year"].max()
+    rows: list[dict] = []
+    kinds = {"municipality": "rural municipalities", "city": "intermediate cities"}
+    for kind, label in kinds.items():
+        for outcome in NODE_OUTCOMES[:2]:
+            ends = []
+            for nodes in runs:
+                ofkind = nodes[nodes["kind"] == kind]
+                ends.append([np.average(ofkind[ofkind["year"] == y][outcome], weights=ofkind[ofkind["year"] == y]["population"])
+                             if ofkind[ofkind["year"] == y]["population"].sum() > 0 else np.nan for y in years])
+            if ends and not np.isnan(ends).all():
+                ends = np.array(ends)
+                _changes(rows, label, kind, outcome, ends[:, 0], ends[:, 1])
+    first = runs[0][runs[0]["year"] == years[0]]
+    for node, name, kind in first[["node_id", "name", "kind"]].itertuples(index=False):
+        for outcome in NODE_OUTCOMES:
+            ends = np.array([[nodes[(nodes["node_id"] == node) & (nodes["year"] == y)][outcome].iloc[0] for y in years]
+                             for nodes in runs])
+            _changes(rows, f"{node} {name}", kind, outcome, ends[:, 0], ends[:, 1])
+    return pd.DataFrame(rows)
+
+
+def chance_beyond(seeds: int) -> float:
+    """The probability that a unit with no drift has its mean change beyond one seed-to-seed sd
+    over ``seeds`` seeds (changes normal: |mean| > sd is |t| > sqrt(n) with t on n - 1 degrees
+    of freedom): what share of municipalities the criterion flags by chance alone."""
+    from scipy.stats import t
+
+    return float(2.0 * t.sf(math.sqrt(seeds), seeds - 1)) if seeds > 1 else float("nan")
 
 
 def scenario_toml(scenario: Scenario, solution: Solution, seeds: list[int], version: str,
