@@ -108,3 +108,13 @@ def test_the_chance_a_unit_without_drift_is_flagged(seeds, expected):
     Cauchy variable, P(|T| > x) = 1 - (2 / pi) atan(x); more seeds flag fewer by chance."""
     assert stationary.chance_beyond(seeds) == pytest.approx(expected, nan_ok=True)
     assert stationary.chance_beyond(8) < stationary.chance_beyond(4) < stationary.chance_beyond(2)
+
+
+@pytest.mark.slow
+def test_the_drift_does_not_depend_on_the_workers():
+    """Each seed's run is the same in this process and in a worker process: the solved rate's
+    runs, and so the drift, are identical on 1 and 2 workers."""
+    scenario = stationary.flat(load_scenario(SCENARIOS / "baseline.toml").replace(households_scale=0.05, steps=3))
+    with stationary.Runner(scenario, [1, 2]) as serial, stationary.Runner(scenario, [1, 2], workers=2) as parallel:
+        assert np.array_equal(serial.ends(0.012), parallel.ends(0.012))
+        pd.testing.assert_frame_equal(stationary.node_drift(serial, 0.012), stationary.node_drift(parallel, 0.012))
