@@ -100,6 +100,11 @@ def test_bad_output_is_refused_naming_the_option(tmp_path, capsys):
     assert "ending in .toml" in capsys.readouterr().err
     assert main(["stationary", str(tmp_path / "missing.toml"), "--out", str(tmp_path / "y.toml")]) == 2
     assert "missing.toml" in capsys.readouterr().err
+    assert main(["stationary", str(SCENARIOS / "baseline.toml"), "--set", "birth_rate=0.01", "--set",
+                 "market_price_trend=0.01", "--out", str(tmp_path / "z.toml")]) == 2
+    err = capsys.readouterr().err
+    assert "--set" in err and "birth_rate, market_price_trend" in err and "solves the birth rate" in err
+    assert not (tmp_path / "z.toml").exists()
 
 
 @pytest.mark.parametrize("seeds, expected", [(2, 1.0 - 2.0 / np.pi * np.arctan(np.sqrt(2.0))), (1, np.nan)])

@@ -452,6 +452,10 @@ def cmd_stationary(args) -> int:
         raise InputError(args.out, "--out", "a file that does not exist yet (the stationary scenario is written there)")
     if args.out.suffix != ".toml":
         raise InputError(args.out, "--out", "a file name ending in .toml")
+    held = sorted(set(dict(args.set)) & {*stationary.FLAT_DRIVERS, "birth_rate"})
+    if held:
+        raise InputError("command line", "--set", f"parameters other than {', '.join(held)}: the stationary version "
+                         "holds the context's drivers of change at 0 and solves the birth rate")
     scenario = load_scenario(args.scenario).with_command_line(args.households_scale, args.steps, None, dict(args.set))
     check_targets(scenario, load_territory(scenario.territory))
     scenario = stationary.flat(scenario)
