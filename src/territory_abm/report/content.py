@@ -186,7 +186,7 @@ def _build_content(directory: Path, question: str | None, language: str) -> Repo
     scenarios = [_scenario_entry(by_name[n], summary, scale) for n in names]
     interventions = [n for n in names if n != reference]
     options = interventions[0] if len(interventions) == 1 else \
-        ", ".join(interventions[:-1]) + say(" or ", " u ") + interventions[-1]
+        ", ".join(interventions[:-1]) + say(" or ", " o ") + interventions[-1]
     question = question or say("Which intervention ({options}) does most for {territory} over {y0}-{y1}, compared "
                                "with {reference}?",
                                "¿Qué intervención ({options}) hace más por {territory} en {y0}-{y1}, comparada con "
@@ -658,7 +658,7 @@ def cost_per_unit_text(cost, gained, unit: str, one_run: bool = False) -> str:
         return numbers.MISSING
     ratio, low, high = cost_per_unit(cost["diff_to_reference"], tuple(gained[c] for c in DIFFERENCE))
     if not np.isfinite(ratio):
-        return say("{no}: no {unit} on average", "{no}: ningún valor de {unit} en promedio",
+        return say("{no}: no {unit} on average", "{no}: en promedio no hay {unit}",
                    no=say(NOT_ESTABLISHED, "no establecido"), unit=unit)
     if one_run or not np.isfinite(low):  # one run, or a gain's interval with no width: the ratio alone
         return numbers.significant(ratio)

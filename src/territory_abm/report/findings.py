@@ -783,7 +783,7 @@ def course_sentence(c: Course, scenario: str | None) -> str:
     k = c.early
     when = {"early": say("most of the change comes in the first {years}", "la mayor parte del cambio ocurre en {years}",
                          years=_years(k)),
-            "late": say("little of it comes in the first {years}", "poco de él ocurre en {years}", years=_years(k)),
+            "late": say("little of it comes in the first {years}", "poco del cambio ocurre en {years}", years=_years(k)),
             "steady": say("the change is spread over the period", "el cambio se reparte a lo largo del período")}[shape]
     return say("{under} {verb} from {a} to {b}; {when} ({c}).", "{under} {verb} de {a} a {b}; {when} ({c}).",
                under=under, verb=verb, a=v(0), b=v(last), when=when, c=v(k))
