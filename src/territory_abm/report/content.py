@@ -109,10 +109,10 @@ NOT_REPRODUCED_ES = (
      "empresa, en su mayoría siguen así, y son pobres (el resultado anual without_livelihood); las reglas del registro "
      "que les dan uno (own_account_entry, mover_asset_share, outside_sales_pass_on, formed_household_growth) están "
      "desactivadas por defecto porque con ellas el inicio estacionario no está en reposo: las cuatro juntas bajan la "
-     "pobreza en cerca de 1,5 puntos en 20 años sin política ni contexto (docs/model_choices.md, 'A livelihood for "
-     "households formed in the run')."),
+     "pobreza en cerca de 1,5 puntos en 20 años sin política ni contexto (docs/model_choices.md, sección «A livelihood for "
+     "households formed in the run»)."),
     "la proporción de adultos con empleo asalariado en los municipios rurales: empieza por debajo de la de sus "
-    "tablas (README, Where the model stands).",
+    "tablas (README, sección «Where the model stands»).",
 )
 """The Spanish of :data:`NOT_REPRODUCED`, in its order."""
 
