@@ -116,7 +116,7 @@ def _render_html(content: ReportContent, charts: dict[str, Path]) -> str:
     if len(c.programme_end):
         parts += [f"<p>{e(tr(PROGRAMME_END))}</p>", _table(c.programme_end)]
     else:
-        parts.append(f"<p>{e(tr(ALL_TO_HORIZON))}</p>")
+        parts.append(f"<p>{html.escape(tr(ALL_TO_HORIZON), quote=False)}</p>")
     if "differences" in charts:
         parts += [f"<h3>{e(tr(DIFFERENCES_TITLE))}</h3>", _image(charts["differences"], tr(DIFFERENCES_TITLE))]
     if "differences_over_time" in charts:
