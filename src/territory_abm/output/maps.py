@@ -157,6 +157,26 @@ def draw_units(ax, shapes: Shapes, faces, *, edgecolor="white", linewidth: float
     return units
 
 
+def draw_differences(ax, shapes: Shapes, values: dict, cmap, norm, *, unsure: set | None = None,
+                     edgecolor: str = "white", linewidth: float = 0.8, **name_options) -> list:
+    """One map of differences by unit, as both the report's maps (:func:`plot_difference_maps`)
+    and the dashboard's debrief (``dashboard.maps.difference_map``) draw it: each unit of
+    ``shapes`` filled with ``cmap(norm(value))`` of its difference in ``values`` (node id ->
+    number; missing or not finite: :data:`NO_DATA_COLOUR`), outlined in ``edgecolor``, hatched
+    where its id is in ``unsure`` (an interval over seeds that includes no change), and its
+    name at its inner point (``name_options``: the annotation's font size, halo, zorder).
+    Returns the names, for :func:`hide_colliding`; roads, markets and keys are the caller's."""
+    numbers = np.array([np.nan if values.get(i) is None else float(values[i]) for i in shapes.ids])
+    draw_units(ax, shapes, [cmap(norm(v)) if np.isfinite(v) else NO_DATA_COLOUR for v in numbers],
+               edgecolor=edgecolor, linewidth=linewidth)
+    if unsure:
+        ax.add_collection(PatchCollection([PathPatch(p) for i, p in zip(shapes.ids, shapes.paths) if i in unsure],
+                                          facecolor="none", edgecolor=UNSURE_COLOUR, linewidth=0, hatch="///",
+                                          zorder=2))
+    return [ax.annotate(name, (x, y), xytext=(0, 0), textcoords="offset points", ha="center", va="center",
+                        **name_options) for name, (x, y) in zip(shapes.names, shapes.inner)]
+
+
 def draw_roads(ax, graph: nx.Graph, shapes: Shapes, scale: float = 0.6) -> list[LineCollection]:
     """The territory's edges as straight lines between inner points, thicker for quicker
     links (:data:`.plots.TRAVEL_BANDS`, widths times ``scale``)."""
@@ -395,18 +415,12 @@ def plot_difference_maps(territory_dir: str | Path, graph: nx.Graph, panels: dic
     labels: list = []
     near, arrows = markets_within_reach(shapes, graph)
     for ax, (title, (values, unsure)) in zip(axes, panels.items()):
-        numbers = np.array([np.nan if values.get(i) is None else float(values[i]) for i in shapes.ids])
-        draw_units(ax, shapes, [cmap(norm(v)) if np.isfinite(v) else NO_DATA_COLOUR for v in numbers])
-        if unsure:
-            ax.add_collection(PatchCollection([PathPatch(p) for i, p in zip(shapes.ids, shapes.paths) if i in unsure],
-                                              facecolor="none", edgecolor=UNSURE_COLOUR, linewidth=0, hatch="///",
-                                              zorder=2))
+        names = draw_differences(ax, shapes, values, cmap, norm, unsure=unsure, fontsize=6, zorder=6,
+                                 path_effects=[withStroke(linewidth=2.2, foreground="white")])
         draw_roads(ax, graph, near)
         labels += draw_markets(ax, near, [f"{name} {arrow}".strip() for name, arrow in zip(near.market_names, arrows)],
                                fontsize=6, size=40)
-        labels += [ax.annotate(name, (x, y), xytext=(0, 0), textcoords="offset points", ha="center", va="center",
-                               fontsize=6, path_effects=[withStroke(linewidth=2.2, foreground="white")],
-                               zorder=6) for name, (x, y) in zip(shapes.names, shapes.inner)]
+        labels += names
         ax.set_title(title, fontsize=10)
         ax.set(xticks=[], yticks=[])
         ax.set_axis_off()
