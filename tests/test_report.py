@@ -278,3 +278,114 @@ def test_without_the_geo_extra_compare_and_the_report_say_why_there_is_no_map(tm
     assert "No map: the territory has boundaries" in (tmp_path / "report" / "report.html").read_text(encoding="utf-8")
     monkeypatch.undo()  # geopandas as the test session has it (the geo extra is installed for the tests)
     assert build_content(out).map_note == ""  # with the extra: the map is drawn, nothing to say
+
+
+# ---------------------------------------------------------------- the report in Spanish
+ENGLISH_WORDS = re.compile(r"\b(the|and|with|which|of|is|are|under|over|to|from|per|each|not|only|than)\b")
+"""English words that no Spanish sentence of the report has (scenario descriptions, the user's text, aside)."""
+
+
+def _visible_texts(page: str) -> list[str]:
+    """The text nodes of a report page, without styles and images."""
+    import html
+
+    page = re.sub(r"<style>.*?</style>", "", page, flags=re.S)
+    page = re.sub(r"<img[^>]*>", "", page)
+    return [html.unescape(t).strip() for t in re.findall(r">([^<]+)<", page) if t.strip()]
+
+
+def _english_left(texts: list[str], descriptions: set[str]) -> list[str]:
+    """Pieces of ``texts`` that read as English: an English word outside the scenarios'
+    descriptions and outside quoted titles of English documents («...»)."""
+    left = []
+    for text in texts:
+        if any(text in d for d in descriptions):  # a description, or a line of one wrapped in a PDF cell
+            continue
+        text = re.sub(r"«[^»]*»", "", text)
+        left += [text[max(0, m.start() - 30):m.end() + 30] for m in ENGLISH_WORDS.finditer(text)]
+    return left
+
+
+def test_the_report_in_spanish_has_no_english_sentence_and_spanish_numbers(comparison, tmp_path):
+    """Advisers hand the report to Latin American ministries (session 28): ``--language es``
+    writes every heading, sentence, table and chart in Spanish, numbers with a decimal comma
+    (the dashboard's rule) and intervals as [a; b]; the English report of the same comparison
+    shares no text with it but the scenarios' own descriptions."""
+    from territory_abm.report.content import build_content
+    from territory_abm.report.text import SPANISH
+
+    done = _cli("report", comparison, "--out", tmp_path / "es", "--language", "es")
+    assert done.returncode == 0, done.stderr
+    done = _cli("report", comparison, "--out", tmp_path / "en")
+    assert done.returncode == 0, done.stderr
+    spanish = (tmp_path / "es" / "report.html").read_text(encoding="utf-8")
+    english = (tmp_path / "en" / "report.html").read_text(encoding="utf-8")
+    assert "<html lang='es'>" in spanish and "<html lang='en'>" in english  # the language recorded
+    assert b"language=es" in (tmp_path / "es" / "report.pdf").read_bytes()
+    es, en = _visible_texts(spanish), _visible_texts(english)
+    descriptions = {s["description"] for s in build_content(comparison).scenarios}
+    shared = [t for t in set(es) & set(en) - descriptions if len(re.findall(r"[A-Za-z]{2,}", t)) >= 3]
+    assert not shared, shared  # numbers and names (municipalities, scenarios) alone are shared
+    assert not _english_left(es, descriptions)
+    # the English template's headings and paragraphs are absent, their Spanish present
+    page = " ".join(t for t in es if t not in descriptions)
+    from territory_abm.report import text as fixed
+
+    content = build_content(comparison)
+    conditional = {fixed.NOT_ONLY_POLICIES, fixed.PROGRAMME_END, fixed.ONE_RUN_READING}  # not said of this comparison
+    for english_text, spanish_text in SPANISH.items():
+        said = english_text not in conditional
+        english_text, spanish_text = (t.format(year=content.years[1]) for t in (english_text, spanish_text))
+        assert english_text not in page, english_text
+        assert spanish_text in page or not said, spanish_text
+    for text in ("Comparación de intervenciones para un territorio rural", "Las intervenciones de un vistazo",
+                 "Leer con cuidado", "Principales resultados", "Resultados principales", "Costo-efectividad",
+                 "Advertencias", "Municipios que ganan y que pierden", "Tasa de pobreza", "Años-persona fuera de la "
+                 "pobreza en la corrida", "triple ganancia", "(derrame)", "(composición)", "Calibración: ninguno"):
+        assert text in page, text
+    for text in ("Main findings", "Read with care", "Caveats", "Poverty headcount", "compared with",
+                 "90 % interval", "not distinguishable from chance", "win-win-win", "Person-years"):
+        assert text not in page, text
+    # numbers: a decimal comma, never a decimal point (the package's version aside); intervals as [a; b]
+    assert re.search(r"[-+]\d+,\d+ \[[-+]\d+,\d+; [-+]?\d+,\d+\]", page)
+    assert not re.findall(r"\d\.\d", page.replace(f"territory_abm {content.version}", ""))
+    assert re.search(r"\d\.\d", " ".join(en))  # the English report keeps its decimal points
+
+
+def test_the_spanish_pdf_pages_are_readable_and_in_spanish(comparison, tmp_path):
+    from territory_abm.output.figure_check import figure_problems
+    from territory_abm.report.command import draw_charts
+    from territory_abm.report.content import build_content
+    from territory_abm.report.pdf import lay_out
+
+    content = build_content(comparison, language="es")
+    assert content.language == "es"
+    pages = _Pages()
+    assert lay_out(content, draw_charts(comparison, content, tmp_path), pages) == len(pages.figures) >= 4
+    for number, fig in enumerate(pages.figures, start=1):
+        problems = figure_problems(fig)
+        assert not problems, f"page {number}:\n" + "\n".join(problems)
+    texts = [t for fig in pages.figures for t in _page_texts(fig)]
+    first = " ".join(_page_texts(pages.figures[0]))
+    for text in ("Comparación de intervenciones", "Las intervenciones de un vistazo", "Leer con cuidado",
+                 "Principales resultados", "página 1"):
+        assert text in first, text
+    descriptions = {s["description"] for s in content.scenarios}
+    ours = [t for t in texts if not any(t in d for d in descriptions)]  # the descriptions' wrapped lines out
+    assert not _english_left([" ".join(ours)], set())  # joined: a quoted title may wrap over lines
+    assert list(content.pairwise["Par (primera menos segunda)"]) == ["cash_transfers menos roads"]
+
+
+def test_an_unknown_report_language_is_refused_naming_the_option_and_the_languages(comparison, tmp_path, capsys):
+    from territory_abm.cli import main
+    from territory_abm.errors import InputError
+    from territory_abm.report import write_report
+
+    with pytest.raises(SystemExit) as exit_:
+        main(["report", str(comparison), "--out", str(tmp_path), "--language", "fr"])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert "--language" in err and "en (English)" in err and "es (Spanish)" in err and "'fr'" in err
+    assert "Traceback" not in err and not list(tmp_path.iterdir())  # nothing written
+    with pytest.raises(InputError, match="language.*en \\(English\\), es \\(Spanish\\), got 'pt'"):
+        write_report(comparison, tmp_path, language="pt")

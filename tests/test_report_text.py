@@ -1045,3 +1045,32 @@ def test_page_one_compares_the_interventions_with_each_other_and_says_which_pair
             "-0.4 points), told from chance.") in text
     without = " ".join(key_findings(summary, "base", ["assist", "roads", "cash"], scale=0.25))
     assert "run compare with assist first" in without  # a comparison without the pairs: as before
+
+
+def test_spanish_numbers_are_the_dashboards_and_english_ones_unchanged():
+    """The Spanish report writes numbers as the dashboard does (``dashboard.text.written``: a
+    decimal comma, thousands by a space from five digits) and an interval as [a; b], so that
+    the decimal comma does not run into the separator; outside ``speaking("es")`` nothing changes."""
+    from territory_abm.dashboard.text import number
+    from territory_abm.language import speaking
+
+    english = (numbers.with_interval("poverty_headcount", -0.0123, -0.02, -0.004), numbers.significant(2222784),
+               numbers.rounded(1234.5, 1), numbers.quantity("mean_income_pc", 3249.2))
+    assert english == ("-1.2 [-2.0, -0.4]", "2,220,000", "1,234.5", "3,249 USD/person/yr")
+    with speaking("es"):
+        assert numbers.with_interval("poverty_headcount", -0.0123, -0.02, -0.004) == "-1,2 [-2,0; -0,4]"
+        assert numbers.significant(2222784) == number(2220000, "es") == "2\u00a0220\u00a0000"
+        assert numbers.rounded(1234.5, 1) == "1234,5" and numbers.rounded(-0.0001, 2) == "0"
+        assert numbers.quantity("mean_income_pc", 3249.2) == "3249 USD/persona/año"
+        assert numbers.unit("poverty_headcount", difference=True) == "puntos"
+    assert numbers.rounded(1234.5, 1) == "1,234.5"  # the language before comes back
+
+
+def test_every_outcome_the_report_names_has_a_spanish_label_in_the_registry():
+    from territory_abm.outcomes import HEADLINE, LABELS_ES, SERIES, DIFFERENCES, GROUPS, CHANGES, DIMENSIONS, outcome
+
+    for name in {*HEADLINE, *SERIES, *DIFFERENCES, "natural_capital"}:
+        assert outcome(name).label_es, name
+        assert outcome(name).label_in("es") == outcome(name).label_es
+        assert outcome(name).label_in("en") == outcome(name).label
+    assert set(GROUPS.values()) | set(CHANGES) | set(DIMENSIONS) <= set(LABELS_ES)

@@ -73,6 +73,16 @@ def _add_set_option(parser: argparse.ArgumentParser, what: str) -> None:
                              "lists them with their ranges)")
 
 
+def _language(text: str) -> str:
+    """``report --language``: a language the report is written in (``report.language.LANGUAGES``)."""
+    from .report.command import check_language
+
+    try:
+        return check_language(text)
+    except InputError as exc:
+        raise argparse.ArgumentTypeError(exc.expected) from None
+
+
 def _count(text: str) -> int:
     value = _positive_int(text)
     if value < 1:
@@ -125,6 +135,7 @@ the options replace the design file's fields of the same name; rerun on the same
 the run's years follow from the observations (or the ensemble's steps); rerun on the same --out to resume""",
     "report": """example:
   territory-abm report out/roads --question "Which intervention should the province fund first?"
+  territory-abm report out/roads --language es                   the same report in Spanish
       (out/roads: the directory a territory-abm compare wrote)""",
     "dashboard": """examples:
   territory-abm dashboard
@@ -231,6 +242,8 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("directory", type=Path, help="output directory of territory-abm compare")
     rep.add_argument("--out", type=Path, help="where to write report.html and report.pdf (default: DIRECTORY)")
     rep.add_argument("--question", help="the question the report answers (default: which intervention to choose)")
+    rep.add_argument("--language", type=_language, default="en",
+                     help="language of the report: en (English, the default) or es (Spanish)")
     dash = _sub(sub, "dashboard", "classroom dashboard in the browser (a model per group)")
     dash.add_argument("scenario", type=Path, nargs="?", help="scenario TOML file (default: the first classroom exercise)")
     dash.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this computer only)")
@@ -399,7 +412,7 @@ def compile_notice() -> None:
 def cmd_report(args) -> int:
     from .report import write_report
 
-    for path in write_report(args.directory, args.out, args.question):
+    for path in write_report(args.directory, args.out, args.question, args.language):
         print(f"wrote {path}", file=sys.stderr)
     return 0
 

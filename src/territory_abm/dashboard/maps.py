@@ -24,9 +24,8 @@ from matplotlib.figure import Figure
 from matplotlib.patheffects import withStroke
 
 from ..output.figure_check import hide_colliding
-from ..output.maps import (DIVERGING, NO_DATA_COLOUR, Shapes, draw_markets, draw_roads, draw_units, markets_within_reach,
-                           missing_geometry,
-                           territory_shapes)
+from ..output.maps import (DIVERGING, NO_DATA_COLOUR, Shapes, draw_differences, draw_markets, draw_roads, draw_units,
+                           markets_within_reach, missing_geometry, territory_shapes)
 from .text import number, t
 from .views import (MAP_AXES, MAP_SIZE, NUDGES, MapState, Ticks, draw_key, fits, font_scale, layout, map_axes, map_state,
                     network_figure, png)
@@ -279,10 +278,9 @@ def _draw_differences(ax, panel: DifferencePanel, cmap, norm: Normalize, fontsiz
 
     if missing_geometry(panel.territory):
         return _network_differences(ax, panel, colour, fontsize)
-    shapes = territory_shapes(panel.territory)
-    draw_units(ax, shapes, [colour(i) for i in shapes.ids], edgecolor="#555555", linewidth=0.6)
-    return [ax.annotate(name, (x, y), xytext=(0, 0), textcoords="offset points", ha="center", va="center",
-                        fontsize=fontsize, path_effects=HALO) for name, (x, y) in zip(shapes.names, shapes.inner)]
+    # the polygons as the report's maps draw them (one function), in the page's outline and halo
+    return draw_differences(ax, territory_shapes(panel.territory), panel.values, cmap, norm, edgecolor="#555555",
+                            linewidth=0.6, fontsize=fontsize, path_effects=HALO)
 
 
 def _network_differences(ax, panel: DifferencePanel, colour, fontsize: float) -> list:

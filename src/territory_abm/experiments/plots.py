@@ -5,7 +5,8 @@ Every figure fits an A4 page across (7.5 in wide, panels in a grid rather than o
 uses the Okabe-Ito colours (safe for colour-blind readers) with a line style per scenario as
 well, and explains colours, shapes and bands in its legend. Each plot function draws,
 saves and returns its figure, so that :mod:`territory_abm.output.figure_check` can check
-the text of the very figure that was written.
+the text of the very figure that was written. Text and tick labels are in the language in
+force (:mod:`territory_abm.language`: English unless the Spanish report draws them).
 """
 
 from __future__ import annotations
@@ -23,7 +24,9 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from .. import outcomes
-from ..output.plots import DPI, note_axis_origin, outcome_axis, wrap
+from ..language import label as outcome_label
+from ..language import say, spanish, word
+from ..output.plots import DPI, decimal_commas, note_axis_origin, outcome_axis, wrap
 from .compare import HIGH, HORIZON, LOW, PROGRAMME_END, few_units
 
 WIDTH = 7.5
@@ -46,6 +49,7 @@ def scenario_style(k: int) -> dict:
 
 
 def _save(fig: Figure, path: Path, dpi: int) -> Figure:
+    decimal_commas(fig)
     fig.set_dpi(dpi)  # the figure returned (and checked) is the one written (``output.plots.save``)
     fig.savefig(path, dpi=dpi)
     plt.close(fig)
@@ -53,17 +57,30 @@ def _save(fig: Figure, path: Path, dpi: int) -> Figure:
 
 
 def _short(name: str) -> str:
-    """The registry label up to its first explanation (``"poverty headcount"``)."""
-    text = outcomes.outcome(name).label.split(":")[0]
+    """The registry label up to its first explanation (``"poverty headcount"``), in the
+    language in force."""
+    text = outcome_label(name).split(":")[0]
     return text[0].upper() + text[1:]
+
+
+def _unit(unit: str) -> str:
+    """A registry unit in the language in force."""
+    from ..report.numbers import unit_text
+
+    return unit_text(unit)
 
 
 def _difference_unit(name: str) -> tuple[float, str]:
     """Factor and unit of a difference as drawn: shares in percentage points."""
     spec = outcomes.outcome(name)
     if spec.kind == "share":
-        return 100.0, "points"
-    return 1.0, "" if spec.unit == "1" else spec.unit
+        return 100.0, say("points", "puntos")
+    return 1.0, "" if spec.unit == "1" else _unit(spec.unit)
+
+
+def _difference_label(unit: str) -> str:
+    """The axis of a difference: ``"difference (points)"``."""
+    return say("difference ({unit})", "diferencia ({unit})", unit=unit) if unit else say("difference", "diferencia")
 
 
 def plot_scenario_bands(territory: pd.DataFrame, scenarios: list[str], path: Path, dpi: int = DPI,
@@ -89,11 +106,12 @@ def plot_scenario_bands(territory: pd.DataFrame, scenarios: list[str], path: Pat
                             color=style["color"], alpha=0.15, lw=0)
             ax.plot(mean.index, mean.values, lw=1.6, **style)
         spec = outcomes.outcome(name)
-        unit = "%" if spec.kind == "share" else ("" if spec.unit == "1" else spec.unit)
+        unit = "%" if spec.kind == "share" else ("" if spec.unit == "1" else _unit(spec.unit))
         title = _short(name)
         if spec.across == "sum" and households_scale != 1:
-            title += (f", simulated territory (households_scale {households_scale:g}: divide by {households_scale:g} "
-                      "for the whole territory)")
+            title += say(", simulated territory (households_scale {scale}: divide by {scale} for the whole territory)",
+                         ", territorio simulado (households_scale {scale}: divida por {scale} para todo el "
+                         "territorio)", scale=f"{households_scale:g}")
         ax.set_title(wrap(title, 30), fontsize=8.5)
         ax.set_ylabel(unit, fontsize=7.5)
         ax.tick_params(labelsize=7)
@@ -104,13 +122,16 @@ def plot_scenario_bands(territory: pd.DataFrame, scenarios: list[str], path: Pat
     for ax in list(axes.flat)[len(series):]:
         ax.axis("off")
     key = list(axes.flat)[len(series)]
-    handles = [Line2D([], [], lw=1.6, label=s + (" (reference)" if k == 0 else ""), **scenario_style(k))
-               for k, s in enumerate(scenarios)]
-    handles.append(Patch(facecolor="#888888", alpha=0.3, label=f"band: {LOW}-{HIGH} % of runs"))
-    key.legend(handles=handles, loc="center", fontsize=7.5, title="Line: scenario (mean over seeds)",
+    handles = [Line2D([], [], lw=1.6, label=s + (say(" (reference)", " (referencia)") if k == 0 else ""),
+                      **scenario_style(k)) for k, s in enumerate(scenarios)]
+    handles.append(Patch(facecolor="#888888", alpha=0.3, label=say("band: {low}-{high} % of runs",
+                                                                   "banda: {low}-{high} % de las corridas",
+                                                                   low=LOW, high=HIGH)))
+    key.legend(handles=handles, loc="center", fontsize=7.5, title=say("Line: scenario (mean over seeds)",
+                                                                      "Línea: escenario (media sobre semillas)"),
                title_fontsize=7.5, frameon=False)
     for ax in list(axes.flat)[: len(series)]:
-        ax.set_xlabel("year", fontsize=7.5)
+        ax.set_xlabel(say("year", "año"), fontsize=7.5)
     return _save(fig, path, dpi)
 
 
@@ -141,7 +162,7 @@ def plot_differences_over_time(by_year: pd.DataFrame, scenarios: list[str], prog
         ax.axhline(0, color="black", lw=0.8)
         outcome_axis(ax, name, factor)
         ax.set_title(wrap(_short(name), 30), fontsize=8.5)
-        ax.set_ylabel(f"difference ({unit})" if unit else "difference", fontsize=7.5)
+        ax.set_ylabel(_difference_label(unit), fontsize=7.5)
         ax.tick_params(labelsize=7)
         ax.xaxis.get_major_locator().set_params(integer=True)
         ax.grid(alpha=0.3)
@@ -150,8 +171,10 @@ def plot_differences_over_time(by_year: pd.DataFrame, scenarios: list[str], prog
     handles, labels = axes.flat[0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="outside lower center", ncols=min(3, max(len(labels), 1)), fontsize=7.5,
                frameon=False)
-    fig.suptitle(wrap("Difference to the reference each year, paired by seed (mean and 5-95 % over seeds; "
-                      "dotted: a programme's last year)", 90), fontsize=9)
+    fig.suptitle(wrap(say("Difference to the reference each year, paired by seed (mean and 5-95 % over seeds; "
+                          "dotted: a programme's last year)",
+                          "Diferencia con la referencia cada año, pareada por semilla (media y 5-95 % sobre "
+                          "semillas; punteado: el último año de un programa)"), 90), fontsize=9)
     return _save(fig, path, dpi)
 
 
@@ -191,7 +214,7 @@ def plot_differences(summary: pd.DataFrame, reference: str, path: Path, dpi: int
         ax.set_yticks(y, names if k % columns == 0 else [""] * len(bars), fontsize=7)
         ax.set_ylim(len(bars) - 0.5, -0.5)
         ax.set_title(wrap(_short(name), 30), fontsize=8.5)
-        ax.set_xlabel(f"difference ({unit})" if unit else "difference", fontsize=7.5)
+        ax.set_xlabel(_difference_label(unit), fontsize=7.5)
         ax.tick_params(axis="x", labelsize=7)
         ax.xaxis.get_major_locator().set_params(nbins=5)
         ax.grid(axis="x", alpha=0.3)
@@ -199,19 +222,24 @@ def plot_differences(summary: pd.DataFrame, reference: str, path: Path, dpi: int
         ax.axis("off")
     handles = [Patch(facecolor=scenario_style(scenarios.index(s))["color"], label=s)
                for s in dict.fromkeys(s for s, _ in bars)]
-    handles += [Patch(facecolor="#777777", label="solid: at the horizon"),
+    handles += [Patch(facecolor="#777777", label=say("solid: at the horizon", "lleno: en el horizonte")),
                 Patch(facecolor="#777777", alpha=0.55, hatch="////", edgecolor="white",
-                      label="hatched: at the end of its programmes"),
+                      label=say("hatched: at the end of its programmes", "rayado: al final de sus programas")),
                 Line2D([], [], color="black", lw=1, marker="|", markersize=6,
-                       label=f"line: {LOW}-{HIGH} % of paired runs")]
+                       label=say("line: {low}-{high} % of paired runs", "línea: {low}-{high} % de las corridas "
+                                 "pareadas", low=LOW, high=HIGH))]
     fig.legend(handles=handles, loc="outside lower center", ncol=3, fontsize=7, frameon=False,
-               title=f"Difference to {reference} (same seeds); year in brackets", title_fontsize=7.5)
+               title=say("Difference to {reference} (same seeds); year in brackets",
+                         "Diferencia con {reference} (mismas semillas); año entre paréntesis", reference=reference),
+               title_fontsize=7.5)
     return _save(fig, path, dpi)
 
 
 UNIT_LABELS = {"rural": "% of rural municipalities", "cities": "% of intermediate cities",
                "all": "% of municipalities and cities"}
-"""The x-axis of each group's panel of :func:`plot_typology_shares` (by count)."""
+UNIT_LABELS_ES = {"rural": "% de los municipios rurales", "cities": "% de las ciudades intermedias",
+                  "all": "% de los municipios y ciudades"}
+"""The Spanish of :data:`UNIT_LABELS`."""
 
 
 def plot_typology_shares(shares: pd.DataFrame, path: Path, period: str = HORIZON, dpi: int = DPI) -> Figure:
@@ -220,8 +248,9 @@ def plot_typology_shares(shares: pd.DataFrame, path: Path, period: str = HORIZON
     are the registry's type colours."""
     part = shares[(shares["period"] == period) & (shares["measure"] == "type")]
     scenarios = list(dict.fromkeys(part["scenario"]))
-    panels = [(g, "share_of_units", f"{outcomes.GROUPS[g]} (share of their number)") for g in outcomes.GROUPS] + \
-        [("all", "share_of_population", "all, weighted by population")]
+    panels = [(g, "share_of_units", say("{group} (share of their number)", "{group} (proporción de su número)",
+                                        group=word(outcomes.GROUPS[g]))) for g in outcomes.GROUPS] + \
+        [("all", "share_of_population", say("all, weighted by population", "todos, ponderados por población"))]
     columns = 2
     rows = int(np.ceil(len(panels) / columns))
     panel = 0.28 * len(scenarios) + 0.95
@@ -235,7 +264,7 @@ def plot_typology_shares(shares: pd.DataFrame, path: Path, period: str = HORIZON
         for t in outcomes.TYPES:
             rows_ = part[(part["group"] == group) & (part["category"] == t)].set_index("scenario")
             values = scale * np.nan_to_num(rows_[column].reindex(scenarios).to_numpy(float))
-            ax.barh(np.arange(len(scenarios)), values, left=left, color=outcomes.TYPE_COLOURS[t], label=t,
+            ax.barh(np.arange(len(scenarios)), values, left=left, color=outcomes.TYPE_COLOURS[t], label=word(t),
                     height=0.7, edgecolor="white", linewidth=0.5)
             left += values
         ax.set_yticks(np.arange(len(scenarios)), scenarios if k % columns == 0 else [""] * len(scenarios),
@@ -243,19 +272,26 @@ def plot_typology_shares(shares: pd.DataFrame, path: Path, period: str = HORIZON
         ax.set_ylim(len(scenarios) - 0.5, -0.5)
         ax.set_xlim(0, scale)
         if few:
-            title = f"{outcomes.GROUPS[group]} (number of the {few}, mean over seeds)"
+            title = say("{group} (number of the {few}, mean over seeds)",
+                        "{group} (número de las {few}, media sobre semillas)", group=word(outcomes.GROUPS[group]),
+                        few=few)
             ax.set_xticks(np.arange(few + 1))
         ax.set_title(wrap(title[0].upper() + title[1:], 30), fontsize=8.5)
         if few:
-            label = f"number of {outcomes.GROUPS[group]}"
+            label = say("number of {group}", "número de {group}", group=word(outcomes.GROUPS[group]))
         else:
-            label = UNIT_LABELS[group] if column == "share_of_units" else "% of population"
+            label = (UNIT_LABELS_ES if spanish() else UNIT_LABELS)[group] if column == "share_of_units" \
+                else say("% of population", "% de la población")
         ax.set_xlabel(label, fontsize=7.5)
         ax.tick_params(axis="x", labelsize=7)
     for ax in list(axes.flat)[len(panels):]:
         ax.axis("off")
-    handles = [Patch(facecolor=outcomes.TYPE_COLOURS[t], label=t) for t in outcomes.TYPES]
+    handles = [Patch(facecolor=outcomes.TYPE_COLOURS[t], label=word(t)) for t in outcomes.TYPES]
+    when = {"horizon": "el horizonte", "programme end": "el final del programa"}.get(period, period) if spanish() \
+        else period
     fig.legend(handles=handles, loc="outside lower center", ncol=len(outcomes.TYPES), fontsize=7, frameon=False,
-               title=f"Colour: type of municipality at the {period} (mean over seeds; a change counts only "
-                     "beyond its tolerance)", title_fontsize=7.5)
+               title=say("Colour: type of municipality at the {period} (mean over seeds; a change counts only beyond "
+                         "its tolerance)",
+                         "Color: tipo de municipio en {period} (media sobre semillas; un cambio cuenta solo más allá "
+                         "de su tolerancia)", period=when), title_fontsize=7.5)
     return _save(fig, path, dpi)

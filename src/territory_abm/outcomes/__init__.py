@@ -21,6 +21,7 @@ from .types import (
     FLAGS,
     GROUP_KINDS,
     GROUPS,
+    LABELS_ES,
     NATURE_TOLERANCE,
     TOLERANCES,
     TYPE_COLOURS,
@@ -39,7 +40,7 @@ from .types import (
 from .yearly import DIFFERENCES, HEADLINE, SERIES, SUMMARY, Outcome, aggregate, outcome
 from .yearly import REGISTRY as OUTCOMES
 
-__all__ = ["CHANGES", "DIFFERENCES", "DIMENSIONS", "FLAGS", "GROUPS", "GROUP_KINDS", "HEADLINE", "NATURE_TOLERANCE",
+__all__ = ["CHANGES", "DIFFERENCES", "DIMENSIONS", "FLAGS", "GROUPS", "GROUP_KINDS", "HEADLINE", "LABELS_ES", "NATURE_TOLERANCE",
            "OUTCOMES", "SERIES", "STATISTICS", "SUMMARY", "TOLERANCES", "TYPES", "TYPE_COLOURS", "TYPE_FLAGS",
            "UNCLASSIFIED", "UNCLASSIFIED_COLOUR", "Flag", "Outcome", "Statistic", "Tolerances", "aggregate",
            "changes_of", "classify", "flag_share", "flag_values", "markdown_table", "outcome", "period_frames",

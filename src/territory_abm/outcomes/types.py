@@ -237,6 +237,15 @@ GROUPS: Mapping[str, str] = MappingProxyType({"rural": "rural municipalities", "
 """Groups over which type shares are reported apart (name -> label): node kind
 ``municipality``, node kind ``city``, and both together."""
 
+LABELS_ES: Mapping[str, str] = MappingProxyType({
+    **{"rural municipalities": "municipios rurales", "intermediate cities": "ciudades intermedias",
+       "all municipalities and cities": "todos los municipios y ciudades"},
+    **{IMPROVED: "mejoró", NO_CHANGE: "sin cambio", WORSENED: "empeoró"},
+    **{"income": "ingreso", "poverty": "pobreza", "inequality": "desigualdad", "forest": "bosque"}})
+"""The Spanish of the groups' labels (:data:`GROUPS`), the values of a dimension (:data:`CHANGES`)
+and the dimensions' names (:data:`DIMENSIONS`), for the adviser report in Spanish (the types'
+Spanish names are the dashboard's, ``dashboard.text.TEXT["es"]``)."""
+
 GROUP_KINDS: Mapping[str, tuple[str, ...]] = MappingProxyType({"rural": ("municipality",), "cities": ("city",),
                                                                "all": ("municipality", "city")})
 """Node kinds in each group."""

@@ -56,6 +56,8 @@ class Outcome:
     weight : tuple of str
         For ``"weighted_mean"``: the node quantities (summed) that weight the mean.
         Names that are not node outcomes (``adults``, ``area_ha``) are kept internally.
+    label_es : str
+        The label in Spanish (the adviser report in Spanish); empty where there is none yet.
     """
 
     name: str
@@ -64,6 +66,11 @@ class Outcome:
     kind: str
     across: str
     weight: tuple[str, ...] = ()
+    label_es: str = ""
+
+    def label_in(self, language: str) -> str:
+        """The label in ``language`` (``"en"`` or ``"es"``; English where there is no Spanish)."""
+        return self.label_es if language == "es" and self.label_es else self.label
 
     @property
     def over_years(self) -> str:
@@ -110,22 +117,26 @@ class Outcome:
 _JOBS = tuple(f"jobs_{s}" for s in SECTORS)
 
 
-def _o(name, unit, label, kind, across, weight=()) -> Outcome:
+def _o(name, unit, label, kind, across, weight=(), es="") -> Outcome:
     assert kind in KINDS and across in ACROSS, name
-    return Outcome(name, unit, label, kind, across, tuple(weight))
+    return Outcome(name, unit, label, kind, across, tuple(weight), es)
 
 
 _ENTRIES: tuple[Outcome, ...] = (
-    _o("population", "persons", "residents", "stock", "sum"),
-    _o("households", "households", "households", "stock", "sum"),
-    _o("mean_income_pc", "USD/person/yr", "mean income per person", "mean", "weighted_mean", ["population"]),
-    _o("median_income_pc", "USD/person/yr", "median income per person", "mean", "households"),
+    _o("population", "persons", "residents", "stock", "sum", es="residentes"),
+    _o("households", "households", "households", "stock", "sum", es="hogares"),
+    _o("mean_income_pc", "USD/person/yr", "mean income per person", "mean", "weighted_mean", ["population"],
+       es="ingreso medio por persona"),
+    _o("median_income_pc", "USD/person/yr", "median income per person", "mean", "households",
+       es="ingreso mediano por persona"),
     _o("poverty_headcount", "1", "poverty headcount: share of people below the poverty line", "share", "weighted_mean",
-       ["population"]),
+       ["population"], es="tasa de pobreza: proporción de personas bajo la línea de pobreza"),
     _o("poverty_gap", "1", "poverty gap: mean shortfall below the line as a share of it (FGT1)", "share",
-       "weighted_mean", ["population"]),
-    _o("gini_income", "1", "Gini of per-capita income (person-weighted)", "index", "households"),
-    _o("gini_land", "1", "Gini of household landholdings", "index", "households"),
+       "weighted_mean", ["population"],
+       es="brecha de pobreza: déficit medio bajo la línea como proporción de ella (FGT1)"),
+    _o("gini_income", "1", "Gini of per-capita income (person-weighted)", "index", "households",
+       es="Gini del ingreso por persona (ponderado por personas)"),
+    _o("gini_land", "1", "Gini of household landholdings", "index", "households", es="Gini de la tierra de los hogares"),
     _o("mean_education", "yr", "mean schooling of adults", "mean", "weighted_mean", ["adults"]),
     _o("farm_workers", "persons", "adults of farming households (on their land or a garden plot) not in wage jobs", "stock", "sum"),
     *(_o(j, "persons", f"wage jobs in {s.replace('_', ' ')} located here", "stock", "sum")
@@ -135,7 +146,7 @@ _ENTRIES: tuple[Outcome, ...] = (
        "year of low farm prices most farm adults seek wage work, so it swings with the price draws (baseline seed "
        "42, scale 1: 2,516 in 2011, 31,260 in 2012)", "stock", "sum"),
     _o("without_livelihood", "persons", "people in households without a farm, wage job, non-farm enterprise or estate",
-       "stock", "sum"),
+       "stock", "sum", es="personas en hogares sin finca, empleo asalariado, empresa no agrícola ni hacienda"),
     _o("hires", "persons/yr", "seekers the year's hiring lottery took on (new seekers and workers who lost their "
        "job), by home node", "flow", "sum"),
     _o("referral_share", "1", "share of the year's hires owed to referrals: each counts the part rho k / (1 + rho k) "
@@ -145,7 +156,7 @@ _ENTRIES: tuple[Outcome, ...] = (
     _o("commuters", "persons", "workers employed in another node (the labour market's expected workers, so "
        "fractions of a person)", "stock", "sum"),
     _o("mean_wage", "USD/worker/yr", "mean wage of jobs located here", "mean", "weighted_mean", _JOBS),
-    _o("firms", "firms", "active firms", "stock", "sum"),
+    _o("firms", "firms", "active firms", "stock", "sum", es="empresas activas"),
     _o("births", "persons/yr", "births", "flow", "sum"),
     _o("deaths", "persons/yr", "deaths", "flow", "sum"),
     _o("out_migrants", "persons/yr", "people leaving", "flow", "sum"),
@@ -164,14 +175,15 @@ _ENTRIES: tuple[Outcome, ...] = (
        "cities buy from their hinterland, for example)", "flow", "sum"),
     _o("food_price", "1", "local food price (dynamic-market price at the start = 1)", "index", "weighted_mean",
        ["population"]),
-    _o("natural_capital", "ha", "forest (simulated scale)", "stock", "sum"),
-    _o("forest_cover", "1", "forest as a share of area", "share", "weighted_mean", ["area_ha"]),
+    _o("natural_capital", "ha", "forest (simulated scale)", "stock", "sum", es="bosque (escala simulada)"),
+    _o("forest_cover", "1", "forest as a share of area", "share", "weighted_mean", ["area_ha"],
+       es="bosque como proporción de la superficie"),
     _o("cleared", "ha/yr", "forest cleared", "flow", "sum"),
     _o("municipal_revenue", "USD/yr", "national transfers and taxes", "flow", "sum"),
     _o("municipal_spending", "USD/yr", "municipal spending", "flow", "sum"),
     _o("enforcement", "1", "probability that illegal clearing is caught", "index", "mean"),
     _o("service_quality", "1", "service quality index (0-1)", "index", "weighted_mean", ["population"]),
-    _o("policy_cost", "USD/yr", "cost of all policies", "flow", "sum"),
+    _o("policy_cost", "USD/yr", "cost of all policies", "flow", "sum", es="costo de todas las políticas"),
     _o("programme_transfers", "USD/yr", "cash programmes paid to households (conditional transfers, payments for "
        "ecosystem services; their administration is in policy_cost only)", "flow", "sum"),
 )

@@ -34,7 +34,8 @@ from matplotlib.patheffects import withStroke
 from ..data.geography import GEOMETRY_FILE
 from ..experiments.compare import HIGH, LOW
 from .figure_check import hide_colliding
-from .plots import MARKET_COLOUR, TRAVEL_BANDS, save, stack_legends
+from ..language import say, spanish
+from .plots import MARKET_COLOUR, TRAVEL_BANDS, TRAVEL_BANDS_ES, save, stack_legends
 
 NO_DATA_COLOUR = "#dddddd"
 UNSURE_COLOUR = "#777777"
@@ -156,6 +157,26 @@ def draw_units(ax, shapes: Shapes, faces, *, edgecolor="white", linewidth: float
     return units
 
 
+def draw_differences(ax, shapes: Shapes, values: dict, cmap, norm, *, unsure: set | None = None,
+                     edgecolor: str = "white", linewidth: float = 0.8, **name_options) -> list:
+    """One map of differences by unit, as both the report's maps (:func:`plot_difference_maps`)
+    and the dashboard's debrief (``dashboard.maps.difference_map``) draw it: each unit of
+    ``shapes`` filled with ``cmap(norm(value))`` of its difference in ``values`` (node id ->
+    number; missing or not finite: :data:`NO_DATA_COLOUR`), outlined in ``edgecolor``, hatched
+    where its id is in ``unsure`` (an interval over seeds that includes no change), and its
+    name at its inner point (``name_options``: the annotation's font size, halo, zorder).
+    Returns the names, for :func:`hide_colliding`; roads, markets and keys are the caller's."""
+    numbers = np.array([np.nan if values.get(i) is None else float(values[i]) for i in shapes.ids])
+    draw_units(ax, shapes, [cmap(norm(v)) if np.isfinite(v) else NO_DATA_COLOUR for v in numbers],
+               edgecolor=edgecolor, linewidth=linewidth)
+    if unsure:
+        ax.add_collection(PatchCollection([PathPatch(p) for i, p in zip(shapes.ids, shapes.paths) if i in unsure],
+                                          facecolor="none", edgecolor=UNSURE_COLOUR, linewidth=0, hatch="///",
+                                          zorder=2))
+    return [ax.annotate(name, (x, y), xytext=(0, 0), textcoords="offset points", ha="center", va="center",
+                        **name_options) for name, (x, y) in zip(shapes.names, shapes.inner)]
+
+
 def draw_roads(ax, graph: nx.Graph, shapes: Shapes, scale: float = 0.6) -> list[LineCollection]:
     """The territory's edges as straight lines between inner points, thicker for quicker
     links (:data:`.plots.TRAVEL_BANDS`, widths times ``scale``)."""
@@ -242,7 +263,8 @@ def plot_map(territory_dir: str | Path, graph: nx.Graph, values: dict, path: Pat
     handles: list = []
     if colours is not None:
         faces = [colours.get(v, NO_DATA_COLOUR) for v in shown]
-        handles += [Line2D([], [], ls="", label=f"$\\bf{{Colour}}$: {label}")]
+        handles += [Line2D([], [], ls="", label=say("$\\bf{{Colour}}$: {label}", "$\\bf{{Color}}$: {label}",
+                                                    label=label))]
         handles += [Patch(facecolor=c, edgecolor="black", label=name) for name, c in colours.items()
                     if name in set(shown)]
         draw_units(ax, shapes, faces)
@@ -264,8 +286,7 @@ def plot_map(territory_dir: str | Path, graph: nx.Graph, values: dict, path: Pat
         ax.add_collection(PatchCollection([PathPatch(p) for i, p in zip(shapes.ids, shapes.paths) if i in unsure],
                                           facecolor="none", edgecolor=UNSURE_COLOUR, linewidth=0, hatch="///",
                                           zorder=2))
-        handles += [Patch(facecolor="white", edgecolor=UNSURE_COLOUR, hatch="///",
-                          label=f"interval over seeds ({LOW}-{HIGH} %)\nincludes no change")]
+        handles += [unsure_handle()]
     shapes, arrows = markets_within_reach(shapes, graph)
     draw_roads(ax, graph, shapes)
     markets = draw_markets(ax, shapes, [f"{name} {arrow}".strip() for name, arrow in zip(shapes.market_names, arrows)])
@@ -279,13 +300,26 @@ def plot_map(territory_dir: str | Path, graph: nx.Graph, values: dict, path: Pat
     ax.set_axis_off()
     key.set(xticks=[], yticks=[])
     key.axis("off")
-    roads = [Line2D([], [], ls="", label="$\\bf{Line}$: road, travel time")]
-    roads += [Line2D([], [], color=ROAD_COLOUR, lw=width * 0.6, label=text) for _, width, text in TRAVEL_BANDS]
-    roads.append(Line2D([], [], ls="", marker="s", markersize=8, markerfacecolor=MARKET_COLOUR,
-                        markeredgecolor="black", label="external market"))
-    stack_legends(key, [dict(handles=handles)] * bool(handles) + [dict(handles=roads)])
+    stack_legends(key, [dict(handles=handles)] * bool(handles) + [dict(handles=road_handles())])
     hide_colliding(fig, [*markets, *names], nudges=NAME_NUDGES)
     return save(fig, path)
+
+
+def unsure_handle() -> Patch:
+    """The legend entry of the hatching over units whose interval over seeds includes no change."""
+    return Patch(facecolor="white", edgecolor=UNSURE_COLOUR, hatch="///",
+                 label=say("interval over seeds ({low}-{high} %)\nincludes no change",
+                           "intervalo sobre semillas ({low}-{high} %)\nincluye la ausencia de cambio", low=LOW, high=HIGH))
+
+
+def road_handles() -> list:
+    """The legend entries of roads (by travel time) and external markets, in the language in force."""
+    roads = [Line2D([], [], ls="", label=say("$\\bf{Line}$: road, travel time", "$\\bf{Línea}$: camino, tiempo de viaje"))]
+    roads += [Line2D([], [], color=ROAD_COLOUR, lw=width * 0.6, label=TRAVEL_BANDS_ES[text] if spanish() else text)
+              for _, width, text in TRAVEL_BANDS]
+    roads.append(Line2D([], [], ls="", marker="s", markersize=8, markerfacecolor=MARKET_COLOUR,
+                        markeredgecolor="black", label=say("external market", "mercado externo")))
+    return roads
 
 
 MAP_OUTCOME = "poverty_headcount"
@@ -315,7 +349,8 @@ def comparison_map(results, design_scenarios: list[dict], reference: str, horizo
         return None
     graph = load_territory(territory_dir).graph
     at = results[results["year"] == horizon].assign(node_id=lambda df: df["node_id"].astype(str))
-    label = outcome(outcome_name).axis_label
+    label = outcome(outcome_name).axis_label if not spanish() else \
+        outcome(outcome_name).label_in("es")[0].upper() + outcome(outcome_name).label_in("es")[1:]
     others = [s for s in by_name if s != reference and s in set(at["scenario"])]
     if not others:
         values = at[at["scenario"] == reference].groupby("node_id")[outcome_name].mean().to_dict()
@@ -324,15 +359,19 @@ def comparison_map(results, design_scenarios: list[dict], reference: str, horizo
     spec = outcome(outcome_name)
     # a share's difference in points, as every table and sentence of the report gives it (an adviser
     # trial, session 26: the map's colour bar read +-0.03 "share" beside points everywhere else)
-    factor, what = (100.0, f"difference in {spec.label.split(':')[0]} (points)") if spec.kind == "share" else \
-        (1.0, f"difference in {label[0].lower() + label[1:]}")
-    what += f"\nbelow 0: lower under {others[0] if len(others) == 1 else 'the intervention'}"
+    short = spec.label_in("es" if spanish() else "en").split(':')[0]
+    factor, what = (100.0, say("difference in {what} (points)", "diferencia en {what} (puntos)", what=short)) \
+        if spec.kind == "share" else (1.0, say("difference in {what}", "diferencia en {what}",
+                                               what=label[0].lower() + label[1:]))
+    what += say("\nbelow 0: lower under {name}", "\nbajo 0: menor con {name}",
+                name=others[0] if len(others) == 1 else say("the intervention", "la intervención"))
     panels = {}
     for name in others:  # every intervention (an adviser trial, session 27: only the first had a map)
         paired = (factor * (by_seed[name] - by_seed[reference])).dropna().groupby("node_id")
         values = paired.mean().to_dict()
         low, high = paired.quantile(LOW / 100), paired.quantile(HIGH / 100)
-        panels[f"{name} minus {reference}, {horizon}"] = (values, {n for n in values if low[n] <= 0 <= high[n]})
+        panels[say("{name} minus {reference}, {horizon}", "{name} menos {reference}, {horizon}", name=name,
+                   reference=reference, horizon=horizon)] = (values, {n for n in values if low[n] <= 0 <= high[n]})
     return plot_difference_maps(territory_dir, graph, panels, path, what)
 
 
@@ -376,18 +415,12 @@ def plot_difference_maps(territory_dir: str | Path, graph: nx.Graph, panels: dic
     labels: list = []
     near, arrows = markets_within_reach(shapes, graph)
     for ax, (title, (values, unsure)) in zip(axes, panels.items()):
-        numbers = np.array([np.nan if values.get(i) is None else float(values[i]) for i in shapes.ids])
-        draw_units(ax, shapes, [cmap(norm(v)) if np.isfinite(v) else NO_DATA_COLOUR for v in numbers])
-        if unsure:
-            ax.add_collection(PatchCollection([PathPatch(p) for i, p in zip(shapes.ids, shapes.paths) if i in unsure],
-                                              facecolor="none", edgecolor=UNSURE_COLOUR, linewidth=0, hatch="///",
-                                              zorder=2))
+        names = draw_differences(ax, shapes, values, cmap, norm, unsure=unsure, fontsize=6, zorder=6,
+                                 path_effects=[withStroke(linewidth=2.2, foreground="white")])
         draw_roads(ax, graph, near)
         labels += draw_markets(ax, near, [f"{name} {arrow}".strip() for name, arrow in zip(near.market_names, arrows)],
                                fontsize=6, size=40)
-        labels += [ax.annotate(name, (x, y), xytext=(0, 0), textcoords="offset points", ha="center", va="center",
-                               fontsize=6, path_effects=[withStroke(linewidth=2.2, foreground="white")],
-                               zorder=6) for name, (x, y) in zip(shapes.names, shapes.inner)]
+        labels += names
         ax.set_title(title, fontsize=10)
         ax.set(xticks=[], yticks=[])
         ax.set_axis_off()
@@ -406,13 +439,7 @@ def plot_difference_maps(territory_dir: str | Path, graph: nx.Graph, panels: dic
     key = fig.add_subplot(legend_cell)
     key.set(xticks=[], yticks=[])
     key.axis("off")
-    hatch = [Patch(facecolor="white", edgecolor=UNSURE_COLOUR, hatch="///",
-                   label=f"interval over seeds ({LOW}-{HIGH} %)\nincludes no change")]
-    roads = [Line2D([], [], ls="", label="$\\bf{Line}$: road, travel time")]
-    roads += [Line2D([], [], color=ROAD_COLOUR, lw=width * 0.6, label=text) for _, width, text in TRAVEL_BANDS]
-    roads.append(Line2D([], [], ls="", marker="s", markersize=8, markerfacecolor=MARKET_COLOUR,
-                        markeredgecolor="black", label="external market"))
     has_unsure = any(unsure for _, unsure in panels.values())
-    stack_legends(key, [dict(handles=hatch)] * has_unsure + [dict(handles=roads)])
+    stack_legends(key, [dict(handles=[unsure_handle()])] * has_unsure + [dict(handles=road_handles())])
     hide_colliding(fig, labels, nudges=NAME_NUDGES)
     return save(fig, path)

@@ -21,8 +21,9 @@ from matplotlib.figure import Figure
 from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import MaxNLocator, ScalarFormatter
 
+from ..language import say, spanish
 from ..outcomes import SERIES as SERIES_NAMES
 from ..outcomes import TYPE_COLOURS, UNCLASSIFIED_COLOUR, outcome
 
@@ -43,6 +44,8 @@ NODE_SHAPES = {"municipality": ("o", "municipality"), "city": ("D", "intermediat
 
 TRAVEL_BANDS = ((1.5, 4.0, "up to 1.5 h"), (3.0, 2.2, "1.5 to 3 h"), (np.inf, 0.9, "over 3 h"))
 """(longest travel time, edge width in points, legend text): thicker roads are quicker."""
+TRAVEL_BANDS_ES = {"up to 1.5 h": "hasta 1,5 h", "1.5 to 3 h": "de 1,5 a 3 h", "over 3 h": "más de 3 h"}
+"""The Spanish of :data:`TRAVEL_BANDS`' legend texts (the Spanish report's maps)."""
 
 
 def wrap(text: str, width: int = 38) -> str:
@@ -84,9 +87,31 @@ def note_axis_origin(ax, axis: str = "y") -> None:
     if low <= 0 <= high or low >= 0 >= high:
         return
     label = ax.yaxis.label if axis == "y" else ax.xaxis.label
-    note = "axis does not start at 0"
+    note = say("axis does not start at 0", "el eje no empieza en 0")
     text = label.get_text()
     label.set_text(f"{text}\n({note})" if text else note)
+
+
+class DecimalComma(ScalarFormatter):
+    """Tick labels with a decimal comma (the Spanish report's charts), otherwise as plain
+    ``ScalarFormatter`` ticks."""
+
+    def __call__(self, x, pos=None):
+        return super().__call__(x, pos).replace(".", ",")
+
+
+def decimal_commas(fig: Figure) -> None:
+    """Where the language in force is Spanish (:mod:`territory_abm.language`), every numeric
+    tick label of ``fig`` (axes and colour bars) with a decimal comma, without offset or
+    scientific notation; nothing otherwise."""
+    if not spanish():
+        return
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            if type(axis.get_major_formatter()) is ScalarFormatter:
+                comma = DecimalComma(useOffset=False)
+                comma.set_scientific(False)
+                axis.set_major_formatter(comma)
 
 
 def save(fig: Figure, path: Path) -> Figure:
@@ -94,6 +119,7 @@ def save(fig: Figure, path: Path) -> Figure:
     resolution: the layout (constrained layout, labels that give way) is then the one written,
     which a check of the returned figure reads (drawn at 100 and written at 110, labels checked
     clear overlapped in the file: a newcomer's trial, 2026-12-03)."""
+    decimal_commas(fig)
     fig.set_dpi(DPI)
     fig.savefig(path, dpi=DPI)
     plt.close(fig)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..errors import InputError
 from ..experiments.store import ResultStore
 from ..output.maps import comparison_map
 from ..outcomes.yearly import REGISTRY
@@ -15,6 +16,7 @@ from ..experiments.plots import plot_differences, plot_differences_over_time, pl
 from . import numbers
 from .content import ReportContent, build_content
 from .html import render_html
+from ..language import LANGUAGES, speaking
 from .pdf import render_pdf
 
 CHART_DPI = 160
@@ -33,10 +35,14 @@ def whole_territory_results(territory: pd.DataFrame, scale: float) -> pd.DataFra
 
 def draw_charts(directory: Path, content: ReportContent, out: Path) -> dict[str, Path]:
     """The report's charts, drawn afresh from the comparison's tables into ``out`` at the
-    width of the report's text: ``"differences"`` (to the reference, with intervals; only
-    with interventions), ``"scenarios"`` (outcomes over time with bands) and ``"typology"``
-    (type shares under each scenario)."""
-    directory = Path(directory)
+    width of the report's text, in the content's language: ``"differences"`` (to the
+    reference, with intervals; only with interventions), ``"scenarios"`` (outcomes over time
+    with bands) and ``"typology"`` (type shares under each scenario)."""
+    with speaking(content.language):
+        return _draw_charts(Path(directory), content, out)
+
+
+def _draw_charts(directory: Path, content: ReportContent, out: Path) -> dict[str, Path]:
     names = [s["name"] for s in content.scenarios]
     charts = {}
     if len(names) > 1:
@@ -60,11 +66,27 @@ def draw_charts(directory: Path, content: ReportContent, out: Path) -> dict[str,
     return charts
 
 
-def write_report(directory: Path, out: Path | None = None, question: str | None = None) -> list[Path]:
-    """Write ``report.html`` and ``report.pdf`` (default: into the comparison directory);
-    the charts are embedded in both, so no other file is written."""
+LANGUAGE_NAMES = {"en": "English", "es": "Spanish"}
+"""The report's languages (:data:`.language.LANGUAGES`) in words, for the message that refuses another."""
+
+
+def check_language(language: str, source: str = "--language") -> str:
+    """``language`` if the report is written in it, else InputError naming ``source`` and the
+    accepted values."""
+    if language not in LANGUAGES:
+        raise InputError(source, "language", "one of " + ", ".join(f"{code} ({LANGUAGE_NAMES[code]})"
+                                                                    for code in LANGUAGES) + f", got {language!r}")
+    return language
+
+
+def write_report(directory: Path, out: Path | None = None, question: str | None = None,
+                 language: str = "en") -> list[Path]:
+    """Write ``report.html`` and ``report.pdf`` (default: into the comparison directory) in
+    ``language`` (``"en"`` English, ``"es"`` Spanish: every sentence, heading, table and chart,
+    numbers as the dashboard writes them; recorded in the HTML's ``lang`` and the PDF's
+    Keywords); the charts are embedded in both, so no other file is written."""
     directory = Path(directory)
-    content = build_content(directory, question)
+    content = build_content(directory, question, check_language(language))
     out = Path(out) if out is not None else directory
     out.mkdir(parents=True, exist_ok=True)
     html_path, pdf_path = out / "report.html", out / "report.pdf"

@@ -26,6 +26,8 @@ from ..params import CONTEXT_GROUP
 from ..params import REGISTRY as PARAMETERS
 from ..suggest import not_found
 from . import numbers
+from ..language import label as outcome_label
+from ..language import say, speaking, spanish, word
 from .findings import (FOREST_HA, Effect, dated_effects, drift_caveat, key_findings, pair_difference,
                        residents_sentence, side)
 
@@ -33,9 +35,9 @@ HEADLINE = {name: outcome(name) for name in HEADLINE_OUTCOMES}
 """Outcomes in the headline table (registry entries: label, unit, display; shares shown as %)."""
 ROWS = tuple(name for head in HEADLINE for name in ((head, FOREST_HA) if head == "forest_cover" else (head,)))
 """The headline tables' rows: the registry's headline outcomes, the forest in hectares after its share."""
-LABELS = {FOREST_HA: "forest standing, whole territory"}
-"""Row labels of the report's own where the registry's would mislead (its natural_capital is 'forest
-(simulated scale)'; the report shows the whole territory's)."""
+LABELS = {FOREST_HA: ("forest standing, whole territory", "bosque en pie, todo el territorio")}
+"""Row labels of the report's own (English, Spanish) where the registry's would mislead (its
+natural_capital is 'forest (simulated scale)'; the report shows the whole territory's)."""
 
 LEFT_OUT = (
     "Prices of tradables are set outside the territory; a shock to world prices is a scenario, not an outcome.",
@@ -74,6 +76,46 @@ NOT_REPRODUCED = (
 )
 """What the model does not yet reproduce (README, "Where the model stands"), said in every report."""
 
+LEFT_OUT_ES = (
+    "Los precios de los bienes transables se fijan fuera del territorio; un shock de precios mundiales es un "
+    "escenario, no un resultado.",
+    ("Los hogares no se endeudan (salvo mediante el instrumento de crédito), no se aseguran ni eligen la educación de "
+     "sus hijos: un nuevo adulto tiene la educación de su cohorte más la brecha del hogar, y la educación cambia solo "
+     "con el instrumento de educación y la asistencia que compra una transferencia condicionada."),
+    ("La tierra se arrienda por un año en el mercado de arriendo de cada municipio y se vende solo cuando los hogares "
+     "se extinguen o se van (y mediante el instrumento de tierras); no hay crédito para comprar tierra, y los títulos "
+     "y la seguridad de la tenencia no están representados."),
+    ("Las coaliciones sociales, las instituciones y la política están representadas solo por el índice fijo de "
+     "gobernanza de cada municipio y sus reglas presupuestarias."),
+    "El clima, el agua y los suelos entran solo a través de un stock de capital natural por municipio.",
+    ("Los migrantes en el exterior se cuentan por hogar y envían una proporción fija de lo que un migrante gana "
+     "afuera; dónde y cómo trabajan en el exterior no se simula."),
+)
+"""The Spanish of :data:`LEFT_OUT`, in its order."""
+
+NOT_REPRODUCED_ES = (
+    ("quién migra: los hogares más pobres se van mucho más a menudo que los más ricos (el resultado anual "
+     "movers_income_ratio, el ingreso por persona de quienes se van sobre la media de su municipio, queda muy por "
+     "debajo de 1), mientras la evidencia sobre los emigrantes rurales apunta a una selección neutra o positiva; una "
+     "intervención que cambia quién se queda (una transferencia que retiene hogares pobres en el territorio) mueve "
+     "entonces el ingreso por persona y la tasa de pobreza a través de quién se queda además de lo que ganan los "
+     "hogares."),
+    ("los mecanismos de la caída de la desigualdad que vivió la mayor parte de América Latina en 2000-2015: el Gini "
+     "de la línea de base incluida baja bajo su contexto, pero sobre todo por quién migra (los más pobres se van, "
+     "las remesas a quienes se quedan) y no por lo que ganan los hogares; entre los territorios generados, la "
+     "proporción en una trayectoria de 'triple ganancia' es más del doble de la observada."),
+    ("un inicio en reposo con un medio de vida para los hogares que se forman o llegan durante la corrida: por "
+     "defecto, quienes migran solos y muchos hogares de hijos adultos empiezan sin finca, empleo asalariado ni "
+     "empresa, en su mayoría siguen así, y son pobres (el resultado anual without_livelihood); las reglas del registro "
+     "que les dan uno (own_account_entry, mover_asset_share, outside_sales_pass_on, formed_household_growth) están "
+     "desactivadas por defecto porque con ellas el inicio estacionario no está en reposo: las cuatro juntas bajan la "
+     "pobreza en cerca de 1,5 puntos en 20 años sin política ni contexto (docs/model_choices.md, sección «A livelihood for "
+     "households formed in the run»)."),
+    "la proporción de adultos con empleo asalariado en los municipios rurales: empieza por debajo de la de sus "
+    "tablas (README, sección «Where the model stands»).",
+)
+"""The Spanish of :data:`NOT_REPRODUCED`, in its order."""
+
 
 @dataclass
 class ReportContent:
@@ -99,6 +141,7 @@ class ReportContent:
     municipalities: dict[str, pd.DataFrame]  # scenario -> per municipality difference with interval, verdict
     caveats: list[str]
     version: str
+    language: str = "en"  # the language the content is written in (``report --language``)
     map_note: str = ""  # where the map would be: why there is none (the geo extra missing), '' otherwise
     # scenario -> (its programme's last year, the municipalities table then), for programmes ending before the horizon
     municipalities_end: dict[str, tuple[int, pd.DataFrame]] = field(default_factory=dict)
@@ -107,8 +150,14 @@ class ReportContent:
     pairwise: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
-def build_content(directory: Path, question: str | None = None) -> ReportContent:
-    """Read a finished comparison in ``directory``; InputError if it is not one."""
+def build_content(directory: Path, question: str | None = None, language: str = "en") -> ReportContent:
+    """Read a finished comparison in ``directory``, its text in ``language`` (``"en"`` or
+    ``"es"``: :data:`.language.LANGUAGES`); InputError if it is not one."""
+    with speaking(language):
+        return _build_content(Path(directory), question, language)
+
+
+def _build_content(directory: Path, question: str | None, language: str) -> ReportContent:
     directory = Path(directory)
     if not directory.is_dir():
         raise InputError(directory, "directory", not_found(directory, "the output directory of a finished "
@@ -137,9 +186,12 @@ def build_content(directory: Path, question: str | None = None) -> ReportContent
     scenarios = [_scenario_entry(by_name[n], summary, scale) for n in names]
     interventions = [n for n in names if n != reference]
     options = interventions[0] if len(interventions) == 1 else \
-        ", ".join(interventions[:-1]) + " or " + interventions[-1]
-    question = question or (f"Which intervention ({options}) does most for {_territory_name(first)} "
-                            f"over {years[0]}-{years[1]}, compared with {reference}?")
+        ", ".join(interventions[:-1]) + say(" or ", " o ") + interventions[-1]
+    question = question or say("Which intervention ({options}) does most for {territory} over {y0}-{y1}, compared "
+                               "with {reference}?",
+                               "¿Qué intervención ({options}) hace más por {territory} en {y0}-{y1}, comparada con "
+                               "{reference}?", options=options, territory=_territory_name(first), y0=years[0],
+                               y1=years[1], reference=reference)
     tolerances = dict(meta.get("typology", first.get("typology", {})))
     seeds = len(meta["seeds"])
     one_run = seeds == 1  # the tables show differences alone: one run has no interval
@@ -169,9 +221,33 @@ def build_content(directory: Path, question: str | None = None) -> ReportContent
                         drift=drift_caveat(territory, reference, Tolerances(**tolerances)),
                         noise=typology_noise(results, reference),
                         not_observed=filled_summary(first["territory"])),
-        version=str(meta.get("version", "")),
-        map_note=no_geo_extra_note(first["territory"]).replace("no map.png", "No map", 1),
+        version=str(meta.get("version", "")), language=language,
+        map_note=map_note(first["territory"]),
         pairwise=pairwise_table(pairs, scale, one_run) if pairs is not None else pd.DataFrame())
+
+
+def map_note(territory: str) -> str:
+    """Where the report's map would be: why there is none (the geo extra missing), '' otherwise."""
+    note = no_geo_extra_note(territory)
+    if not note or not spanish():
+        return note.replace("no map.png", "No map", 1)
+    return ("Sin mapa: el territorio tiene límites (geometry.gpkg) pero no está instalado el extra geo "
+            "(pip install -e \".[geo]\")")
+
+
+SETTING_KINDS_ES = {"parameter": "parámetro de comportamiento", "context": "factor de contexto", "setting": "ajuste"}
+"""The Spanish of ``experiments.compare.SETTING_KINDS``."""
+
+
+def _differences_text(differences: list[dict], reference: str) -> str:
+    """:func:`~territory_abm.experiments.compare.differences_text` in the language in force."""
+    if not spanish():
+        return differences_text(differences, reference)
+
+    def shown(value) -> str:
+        return "sin fijar" if value is None else value if isinstance(value, str) else numbers.plain(value)
+    return ", ".join(f"{SETTING_KINDS_ES[d['kind']]} {d['name']} {shown(d['value'])} "
+                     f"({reference}: {shown(d['reference'])})" for d in differences)
 
 
 def not_only_policies(scenarios: list[dict]) -> list[str]:
@@ -180,9 +256,12 @@ def not_only_policies(scenarios: list[dict]) -> list[str]:
     (:func:`~territory_abm.experiments.compare.setting_differences`) and that its differences
     to the reference are therefore not its policies' effect alone."""
     reference = scenarios[0]["name"]
-    return [f"{name} differs from {reference} in more than its policies: {differences_text(differences, reference)}. "
-            f"Its differences to {reference} in this report are therefore not the effect of its policies alone: "
-            "they include the effect of these changes."
+    return [say("{name} differs from {reference} in more than its policies: {what}. Its differences to {reference} in "
+                "this report are therefore not the effect of its policies alone: they include the effect of these "
+                "changes.",
+                "{name} difiere de {reference} en más que sus políticas: {what}. Sus diferencias con {reference} en "
+                "este informe no son, por lo tanto, solo el efecto de sus políticas: incluyen el efecto de estos "
+                "cambios.", name=name, reference=reference, what=_differences_text(differences, reference))
             for name, differences in setting_differences(scenarios).items() if differences]
 
 
@@ -209,8 +288,10 @@ def read_first(scenarios: list[dict], summary: pd.DataFrame, reference: str, int
     if territory is not None and first is not None:
         head.append(reference_path_caveat(territory, reference, first))
         if Path(first.get("territory", "")).as_posix().endswith(EXAMPLE_TERRITORY.as_posix()):
-            head.append("The territory is the package's example, invented for demonstration: the results illustrate "
-                        "what the model does, not a real place.")
+            head.append(say("The territory is the package's example, invented for demonstration: the results "
+                            "illustrate what the model does, not a real place.",
+                            "El territorio es el ejemplo del paquete, inventado para demostración: los resultados "
+                            "ilustran lo que hace el modelo, no un lugar real."))
     return [*head, calibration_caveat(scenarios), *filter(None, [residents_sentence(found, reference, scale)])]
 
 
@@ -220,11 +301,16 @@ def reference_path_caveat(territory: pd.DataFrame, reference: str, first: dict) 
     rows = territory[territory["scenario"] == reference].groupby("year")["poverty_headcount"].mean()
     y0, y1 = int(rows.index.min()), int(rows.index.max())
     line = float(first.get("poverty_line", 1200.0))
-    return (f"Poverty is the share of people living on less than {line:,.0f} USD a person a year. With no "
-            f"intervention ({reference}) it goes from {numbers.quantity('poverty_headcount', rows[y0])} in {y0} to "
-            f"{numbers.quantity('poverty_headcount', rows[y1])} in {y1} (mean over seeds), under the context its "
-            "scenario declares; every difference in this report is measured against that path, and what the model "
-            "does not yet reproduce is listed at the end.")
+    return say("Poverty is the share of people living on less than {line} USD a person a year. With no intervention "
+               "({reference}) it goes from {start} in {y0} to {end} in {y1} (mean over seeds), under the context its "
+               "scenario declares; every difference in this report is measured against that path, and what the model "
+               "does not yet reproduce is listed at the end.",
+               "La pobreza es la proporción de personas que viven con menos de {line} USD por persona al año. Sin "
+               "intervención ({reference}) pasa de {start} en {y0} a {end} en {y1} (media sobre las semillas), bajo "
+               "el contexto que declara su escenario; cada diferencia de este informe se mide frente a esa "
+               "trayectoria, y lo que el modelo todavía no reproduce se enumera al final.",
+               line=numbers.rounded(line), reference=reference, y0=y0, y1=y1,
+               start=numbers.quantity('poverty_headcount', rows[y0]), end=numbers.quantity('poverty_headcount', rows[y1]))
 
 
 def changed_parameters(scenario: dict) -> dict[str, float]:
@@ -235,16 +321,19 @@ def changed_parameters(scenario: dict) -> dict[str, float]:
 
 
 def _territory_name(scenario: dict) -> str:
-    return f"the {Path(scenario['territory']).name} territory"
+    return say("the {name} territory", "el territorio {name}", name=Path(scenario['territory']).name)
 
 
 def scale_note(scale: float) -> str:
     """What the report's counts and costs are, said once near the top ('' at full scale)."""
     if scale == 1:
         return ""
-    return (f"Simulated with {scale:g} households per real household; persons, firms, hectares of forest and costs in "
-            "this report are "
-            f"for the whole territory (the simulated figures divided by {scale:g}), shares and ratios as simulated.")
+    return say("Simulated with {scale} households per real household; persons, firms, hectares of forest and costs in "
+               "this report are for the whole territory (the simulated figures divided by {scale}), shares and ratios "
+               "as simulated.",
+               "Simulado con {scale} hogares por hogar real; las personas, empresas, hectáreas de bosque y costos de "
+               "este informe son de todo el territorio (las cifras simuladas divididas por {scale}), las proporciones "
+               "y razones tal como se simularon.", scale=numbers.plain(scale, "g"))
 
 
 def _scaled(row: pd.Series, factor: float) -> pd.Series:
@@ -273,13 +362,13 @@ def _cost_text(row) -> str:
     if row is None:
         return "0"
     mean, low, high = (numbers.significant(row[c]) for c in ("mean", "q05", "q95"))
-    return mean if low == high else f"{mean} [{low}, {high}]"
+    return mean if low == high else f"{mean} {numbers.bracket(low, high)}"
 
 
 def _policy_text(p: dict) -> str:
     fields = ", ".join(f"{k} {_field_text(v)}" for k, v in p.items() if k not in ("lever", "start", "end", "target"))
     target = _field_text(p.get("target", "all"))
-    return f"{p['lever']} {p.get('start')}-{p.get('end')} (target: {target}; {fields})"
+    return f"{p['lever']} {p.get('start')}-{p.get('end')} ({say('target', 'objetivo')}: {target}; {fields})"
 
 
 def _field_text(value) -> str:
@@ -288,17 +377,20 @@ def _field_text(value) -> str:
     if isinstance(value, (list, tuple)):
         return ", ".join(_field_text(v) for v in value)
     if isinstance(value, float) and value.is_integer():
-        return f"{int(value):,}"
+        return numbers.rounded(int(value))
     if isinstance(value, int) and not isinstance(value, bool):
-        return f"{value:,}"
+        return numbers.rounded(value)
+    if isinstance(value, float):
+        return numbers.plain(value)
     return str(value)
 
 
 def _row_label(name: str) -> str:
     """Registry label with the unit the report shows (``%`` for shares, differences in points)."""
-    label, unit = LABELS.get(name, outcome(name).label), numbers.unit(name)
+    label = say(*LABELS[name]) if name in LABELS else outcome_label(name)
+    unit = numbers.unit(name)
     if unit == "%":
-        unit = "%; differences in points"
+        unit = say("%; differences in points", "%; diferencias en puntos")
     text = f"{label} ({unit})" if unit else label
     return text[0].upper() + text[1:]
 
@@ -335,7 +427,7 @@ def headline_table(summary: pd.DataFrame, names: list[str], reference: str, scal
             if len(r):
                 found[name] = _scaled(r.iloc[0], numbers.whole_territory_factor(key, scale))
         cells = _cells(key, {name: r for name, r in found.items() if name != reference}, one_run)
-        rows.append({"Outcome": _row_label(key), **{name: numbers.value(key, r["mean"]) if name == reference
+        rows.append({say("Outcome", "Resultado"): _row_label(key), **{name: numbers.value(key, r["mean"]) if name == reference
                                                    else cells[name] for name, r in found.items()}})
     return pd.DataFrame(rows)
 
@@ -354,8 +446,8 @@ def programme_end_table(summary: pd.DataFrame, interventions: list[str], scale: 
             r = part[(part["scenario"] == name) & (part["outcome"] == key)]
             if len(r):
                 r = _scaled(r.iloc[0], numbers.whole_territory_factor(key, scale))
-                found[f"{name} (end {int(r['year'])})"] = r
-        rows.append({"Outcome": _row_label(key), **_cells(key, found, one_run)})
+                found[say("{name} (end {year})", "{name} (fin {year})", name=name, year=int(r['year']))] = r
+        rows.append({say("Outcome", "Resultado"): _row_label(key), **_cells(key, found, one_run)})
     return pd.DataFrame(rows)
 
 
@@ -388,15 +480,20 @@ def overview_table(summary: pd.DataFrame, impact: pd.DataFrame, interventions: l
                                  ("programme_first_year", "programme_last_year", "programme_cost_per_year_mean"))
         avoided = summary[(summary["scenario"] == name) & (summary["outcome"] == "poverty_person_years_avoided")]
         rows.append({
-            "Scenario": name,
-            "Programme years": f"{int(first)}-{int(last)}" if np.isfinite(first) else numbers.MISSING,
-            "Cost per programme year (thousand USD)": numbers.significant(1e-3 * whole * per_year),
-            "Poverty headcount at the end of the programmes (points)":
+            say("Scenario", "Escenario"): name,
+            say("Programme years", "Años de programa"): f"{int(first)}-{int(last)}" if np.isfinite(first)
+            else numbers.MISSING,
+            say("Cost per programme year (thousand USD)", "Costo por año de programa (miles de USD)"):
+                numbers.significant(1e-3 * whole * per_year),
+            say("Poverty headcount at the end of the programmes (points)",
+                "Tasa de pobreza al final de los programas (puntos)"):
                 f"{end.year}: {poverty(end, end_places)}" if end is not None
-                else f"runs to {horizon.year}" if np.isfinite(first) else numbers.MISSING,  # or no programme
-            f"Poverty headcount in {horizon.year} (points)": poverty(horizon, horizon_places),
-            "Person-years out of poverty over the run": _interval(avoided.iloc[0] if len(avoided) else None, whole,
-                                                                  one_run)})
+                else say("runs to {year}", "dura hasta {year}", year=horizon.year) if np.isfinite(first)
+                else numbers.MISSING,  # or no programme
+            say("Poverty headcount in {year} (points)", "Tasa de pobreza en {year} (puntos)", year=horizon.year):
+                poverty(horizon, horizon_places),
+            say("Person-years out of poverty over the run", "Años-persona fuera de la pobreza en la corrida"):
+                _interval(avoided.iloc[0] if len(avoided) else None, whole, one_run)})
     return pd.DataFrame(rows)
 
 
@@ -408,19 +505,42 @@ COST_COLUMNS = ("Programme cost over the run (thousand USD): mean [5-95 % over s
                 "Cost per hectare of forest kept (USD): mean cost / mean hectares [mean cost / the ends of the "
                 "hectares' interval]")
 """The cost-effectiveness table's columns after the scenario's, each saying which interval it gives."""
+COST_COLUMNS_ES = ("Costo del programa en la corrida (miles de USD): media [5-95 % sobre las semillas]",
+                   "Años-persona fuera de la pobreza: media [5-95 % sobre las semillas]",
+                   "Costo por año-persona fuera de la pobreza (USD): costo medio / años-persona medios [costo medio / "
+                   "los extremos del intervalo de los años-persona]",
+                   "Bosque conservado en el horizonte (ha): media [5-95 % sobre las semillas]",
+                   "Costo por hectárea de bosque conservada (USD): costo medio / hectáreas medias [costo medio / los "
+                   "extremos del intervalo de las hectáreas]")
+"""The Spanish of :data:`COST_COLUMNS`, in its order."""
 
 
 PAIR_OUTCOMES = (("poverty_headcount", "Poverty headcount (points)"), ("gini_income", "Gini of income"),
                  ("mean_income_pc", "Income per person (USD/person/yr)"),
                  ("forest_cover", "Forest (points of area; hectares, whole territory)"))
 """The key outcomes page one compares the interventions in, pair by pair, with their columns' headings."""
+PAIR_HEADINGS_ES = {"Poverty headcount (points)": "Tasa de pobreza (puntos)", "Gini of income": "Gini del ingreso",
+                    "Income per person (USD/person/yr)": "Ingreso por persona (USD/persona/año)",
+                    "Forest (points of area; hectares, whole territory)":
+                        "Bosque (puntos de la superficie; hectáreas, todo el territorio)"}
+"""The Spanish of :data:`PAIR_OUTCOMES`' headings."""
 TOLD = "Told apart from chance in"
 """The pairwise table's column naming the outcomes whose interval lies on one side of zero."""
 
 
+def _pair_heading(heading: str, year: int | None = None) -> str:
+    """A pairwise column's heading in the language in force (the poverty headcount's with ``year``)."""
+    text = PAIR_HEADINGS_ES.get(heading, heading) if spanish() else heading
+    if year is None:
+        return text
+    return text.replace("Poverty headcount", f"Poverty headcount in {year}").replace(
+        "Tasa de pobreza", f"Tasa de pobreza en {year}")
+
+
 def _pair_label(heading: str) -> str:
-    """A pairwise column's outcome in words: "poverty headcount", "Gini of income"."""
-    return heading.split(" (")[0].lower().replace("gini", "Gini")
+    """A pairwise column's outcome in words: "poverty headcount", "Gini of income" (in the
+    language in force)."""
+    return _pair_heading(heading).split(" (")[0].lower().replace("gini", "Gini")
 
 
 def _pair_names(pairs: pd.DataFrame) -> list[tuple[str, str]]:
@@ -445,24 +565,26 @@ def pairwise_table(pairs: pd.DataFrame, scale: float = 1.0, one_run: bool = Fals
                                            for a, b in names]) for o, _ in PAIR_OUTCOMES}
     rows = []
     for a, b in names:
-        row, told = {"Pair (first minus second)": f"{a} minus {b}"}, []
+        row, told = {say("Pair (first minus second)", "Par (primera menos segunda)"):
+                     say("{a} minus {b}", "{a} menos {b}", a=a, b=b)}, []
         for name, heading in PAIR_OUTCOMES:
             mean, low, high = (by.loc[(a, b, name), c] for c in ("diff", "diff_q05", "diff_q95"))
             cell = numbers.with_interval(name, mean, low, high, places=places[name], one_run=one_run)
             if name == "forest_cover" and (a, b, "natural_capital") in by.index:
                 ha = [numbers.hectares(whole * by.loc[(a, b, "natural_capital"), c], signed=True)
                       for c in ("diff", "diff_q05", "diff_q95")]
-                cell += f"\n{ha[0]} ha" + ("" if one_run else f" [{ha[1]}, {ha[2]}]")
-            row[heading.replace("Poverty headcount", f"Poverty headcount in {year}")] = cell
+                cell += f"\n{ha[0]} ha" + ("" if one_run else f" {numbers.bracket(ha[1], ha[2])}")
+            row[_pair_heading(heading, year)] = cell
             if side(low, high):
                 told.append(_pair_label(heading))
         mean, low, high = (whole * by.loc[(a, b, PERSON_YEARS), c] for c in ("diff", "diff_q05", "diff_q95"))
-        row["Person-years out of poverty over the run"] = numbers.significant(mean, signed=True) if one_run else \
-            f"{numbers.significant(mean, signed=True)} [{numbers.significant(low, signed=True)}, " \
-            f"{numbers.significant(high, signed=True)}]"
+        row[say("Person-years out of poverty over the run", "Años-persona fuera de la pobreza en la corrida")] = \
+            numbers.significant(mean, signed=True) if one_run else \
+            f"{numbers.significant(mean, signed=True)} " \
+            f"{numbers.bracket(numbers.significant(low, signed=True), numbers.significant(high, signed=True))}"
         if side(low, high):
-            told.append("person-years out of poverty")
-        row[TOLD] = ", ".join(told) if told else "none of these"
+            told.append(say("person-years out of poverty", "años-persona fuera de la pobreza"))
+        row[say(TOLD, "Se distingue del azar en")] = ", ".join(told) if told else say("none of these", "ninguno de estos")
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -472,18 +594,24 @@ def pairwise_sentence(pairs: pd.DataFrame) -> str:
     pairwise table's outcomes (on the same seeds), and which in none; '' without pairs."""
     if pairs is None or pairs.empty:
         return ""
-    labelled = [*((o, _pair_label(h)) for o, h in PAIR_OUTCOMES), (PERSON_YEARS, "person-years out of poverty")]
+    labelled = [*((o, _pair_label(h)) for o, h in PAIR_OUTCOMES),
+                (PERSON_YEARS, say("person-years out of poverty", "años-persona fuera de la pobreza"))]
     by_pair = {(a, b): [label for name, label in labelled if side(*pair_difference(pairs, a, b, name)[1:])]
                for a, b in _pair_names(pairs)}
-    told = [f"{a} and {b} ({', '.join(what)})" for (a, b), what in by_pair.items() if what]
-    none = [f"{a} and {b}" for (a, b), what in by_pair.items() if not what]
+    both = say("{a} and {b}", "{a} y {b}")
+    told = [f"{both.format(a=a, b=b)} ({', '.join(what)})" for (a, b), what in by_pair.items() if what]
+    none = [both.format(a=a, b=b) for (a, b), what in by_pair.items() if not what]
     year = int(pairs["year"].iloc[0])
     parts = []
     if told:
-        parts.append(f"On the same seeds, told apart from chance in {year} or over the run: " + "; ".join(told) + ".")
+        parts.append(say("On the same seeds, told apart from chance in {year} or over the run: ",
+                         "Con las mismas semillas, se distinguen del azar en {year} o en la corrida: ", year=year)
+                     + "; ".join(told) + ".")
     if none:
-        parts.append(("Not told apart from chance in any of these outcomes: " if told else
-                      "No pair of interventions is told apart from chance in any of these outcomes: ")
+        parts.append((say("Not told apart from chance in any of these outcomes: ",
+                          "No se distinguen del azar en ninguno de estos resultados: ") if told else
+                      say("No pair of interventions is told apart from chance in any of these outcomes: ",
+                          "Ningún par de intervenciones se distingue del azar en ninguno de estos resultados: "))
                      + "; ".join(none) + ".")
     return " ".join(parts)
 
@@ -506,11 +634,12 @@ def cost_table(summary: pd.DataFrame, interventions: list[str], scale: float = 1
         part = at_horizon[at_horizon["scenario"] == name].set_index("outcome")
         cost, avoided, forest = (part.loc[o] if o in part.index else None
                                  for o in ("policy_cost_total", "poverty_person_years_avoided", FOREST_HA))
-        rows.append(dict(zip(("Scenario", *COST_COLUMNS), (
+        rows.append(dict(zip((say("Scenario", "Escenario"), *(COST_COLUMNS_ES if spanish() else COST_COLUMNS)), (
             name, _interval(cost, 1e-3 * whole, one_run), _interval(avoided, whole, one_run),
-            cost_per_unit_text(cost, avoided, "person-years out of poverty", one_run),
+            cost_per_unit_text(cost, avoided, say("person-years out of poverty", "años-persona fuera de la pobreza"),
+                               one_run),
             _interval(forest, whole, one_run, numbers.hectares),
-            cost_per_unit_text(cost, forest, "hectares kept", one_run)))))
+            cost_per_unit_text(cost, forest, say("hectares kept", "hectáreas conservadas"), one_run)))))
     return pd.DataFrame(rows)
 
 
@@ -529,12 +658,14 @@ def cost_per_unit_text(cost, gained, unit: str, one_run: bool = False) -> str:
         return numbers.MISSING
     ratio, low, high = cost_per_unit(cost["diff_to_reference"], tuple(gained[c] for c in DIFFERENCE))
     if not np.isfinite(ratio):
-        return f"{NOT_ESTABLISHED}: no {unit} on average"
+        return say("{no}: no {unit} on average", "{no}: en promedio no hay {unit}",
+                   no=say(NOT_ESTABLISHED, "no establecido"), unit=unit)
     if one_run or not np.isfinite(low):  # one run, or a gain's interval with no width: the ratio alone
         return numbers.significant(ratio)
     if not np.isfinite(high):
-        return f"{NOT_ESTABLISHED}: the interval of the {unit} includes 0"
-    return f"{numbers.significant(ratio)} [{numbers.significant(low)}, {numbers.significant(high)}]"
+        return say("{no}: the interval of the {unit} includes 0", "{no}: el intervalo de {unit} incluye el 0",
+                   no=say(NOT_ESTABLISHED, "no establecido"), unit=unit)
+    return f"{numbers.significant(ratio)} {numbers.bracket(numbers.significant(low), numbers.significant(high))}"
 
 
 def _interval(row, factor: float = 1.0, one_run: bool = False, write=numbers.significant) -> str:
@@ -546,7 +677,7 @@ def _interval(row, factor: float = 1.0, one_run: bool = False, write=numbers.sig
     mean, low, high = (factor * row[c] for c in DIFFERENCE)
     if one_run:
         return write(mean)
-    return f"{write(mean)} [{write(low)}, {write(high)}]"
+    return f"{write(mean)} {numbers.bracket(write(low), write(high))}"
 
 
 MULTIPLIER_KINDS = (("multiplier", "Per USD of cost: cumulative, all years of the run"),
@@ -563,6 +694,24 @@ MULTIPLIER_PARTS = (("Income gained per USD: all", "total"), ("of which benefici
                     ("of which who lives where (composition)", "composition"))
 """The multiplier table's columns and the parts of ``impact.csv`` they show."""
 
+MULTIPLIER_ES = {
+    "Per USD of cost: cumulative, all years of the run": "Por USD de costo: acumulado, todos los años de la corrida",
+    "Per USD of cost: annual during the programme, nominal": "Por USD de costo: anual durante el programa, nominal",
+    "Per USD of cost: annual during the programme, real (at start prices)":
+        "Por USD de costo: anual durante el programa, real (a precios iniciales)",
+    "Per USD transferred: annual during the programme, nominal": "Por USD transferido: anual durante el programa, nominal",
+    "Per USD transferred: annual during the programme, real": "Por USD transferido: anual durante el programa, real",
+    "Income gained per USD: all": "Ingreso ganado por USD: total", "of which beneficiaries": "del cual beneficiarios",
+    "of which others living in both runs (spillover)": "del cual otros que viven en ambas corridas (derrame)",
+    "of which who lives where (composition)": "del cual quién vive dónde (composición)",
+}
+"""The Spanish of the multiplier table's row labels and columns."""
+
+
+def _m(text: str) -> str:
+    """A multiplier table's label in the language in force."""
+    return MULTIPLIER_ES.get(text, text) if spanish() else text
+
 
 def multiplier_table(impact: pd.DataFrame, unpaid: set[str] | frozenset = frozenset()) -> pd.DataFrame:
     """Per scenario, one row per kind of multiplier: income gained per USD of programme
@@ -573,16 +722,20 @@ def multiplier_table(impact: pd.DataFrame, unpaid: set[str] | frozenset = frozen
     for r in impact.itertuples(index=False):
         one_run = getattr(r, "seeds", 2) == 1  # impact.csv's seeds: one run has no interval
         if unreadable_multipliers(r, unpaid):
-            rows.append({"Scenario": r.scenario, "Households reached": _pct(r.share_of_households_reached),
-                         "Multiplier": "not shown (see the note below)",
-                         **{column: numbers.MISSING for column, _ in MULTIPLIER_PARTS}})
+            rows.append({say("Scenario", "Escenario"): r.scenario,
+                         say("Households reached", "Hogares alcanzados"): _pct(r.share_of_households_reached),
+                         say("Multiplier", "Multiplicador"): say("not shown (see the note below)",
+                                                                 "no se muestra (ver la nota abajo)"),
+                         **{_m(column): numbers.MISSING for column, _ in MULTIPLIER_PARTS}})
             continue
         for name, label in MULTIPLIER_KINDS:
             if not hasattr(r, f"{name}_total") or (name.startswith("transfer")
                                                    and not np.isfinite(getattr(r, f"{name}_total"))):
                 continue
-            rows.append({"Scenario": r.scenario, "Households reached": _pct(r.share_of_households_reached),
-                         "Multiplier": label, **{column: _mult(r, part, name, one_run) for column, part in MULTIPLIER_PARTS}})
+            rows.append({say("Scenario", "Escenario"): r.scenario,
+                         say("Households reached", "Hogares alcanzados"): _pct(r.share_of_households_reached),
+                         say("Multiplier", "Multiplicador"): _m(label),
+                         **{_m(column): _mult(r, part, name, one_run) for column, part in MULTIPLIER_PARTS}})
     return pd.DataFrame(rows)
 
 
@@ -613,22 +766,31 @@ def multiplier_sign_notes(impact: pd.DataFrame, unpaid: set[str] | frozenset = f
     notes = []
     for r in impact.itertuples(index=False):
         if unreadable_multipliers(r, unpaid):
-            notes.append(f"{r.scenario}: its multipliers are not shown: their range over seeds has no width, so the "
-                         "programme paid out in one seed only (nothing in some) and income gained per USD of cost "
-                         "cannot be read "
-                         f"(households reached: {_pct(r.share_of_households_reached)}); see its cost columns by seed "
-                         "and municipality in results.csv, and its target.")
+            notes.append(say("{scenario}: its multipliers are not shown: their range over seeds has no width, so the "
+                             "programme paid out in one seed only (nothing in some) and income gained per USD of cost "
+                             "cannot be read (households reached: {reached}); see its cost columns by seed and "
+                             "municipality in results.csv, and its target.",
+                             "{scenario}: sus multiplicadores no se muestran: su rango sobre las semillas no tiene "
+                             "ancho, así que el programa pagó en una sola semilla (nada en algunas) y el ingreso "
+                             "ganado por USD de costo no se puede leer (hogares alcanzados: {reached}); vea sus "
+                             "columnas de costo por semilla y municipio en results.csv, y su población objetivo.",
+                             scenario=r.scenario, reached=_pct(r.share_of_households_reached)))
             continue
         cumulative, annual = getattr(r, "multiplier_total", np.nan), getattr(r, "annual_multiplier_nominal_total", np.nan)
         if not (np.isfinite(cumulative) and np.isfinite(annual)) or cumulative * annual >= 0:
             continue
-        during = "rose" if annual > 0 else "fell"
-        overall = "a loss" if cumulative < 0 else "a gain"
-        notes.append(f"{r.scenario}: the cumulative multiplier ({numbers.rounded(cumulative, 2)}) and the annual one "
-                     f"during the programme ({numbers.rounded(annual, 2)}) differ in sign: income {during} in the "
-                     f"programme's years, but over the whole run, the years before and after it included, the "
-                     f"territory's income shows {overall} per USD spent (read the effect's path year by year in "
-                     "differences_by_year.csv and its chart).")
+        during = say("rose", "subió") if annual > 0 else say("fell", "bajó")
+        overall = say("a loss", "una pérdida") if cumulative < 0 else say("a gain", "una ganancia")
+        notes.append(say("{scenario}: the cumulative multiplier ({cumulative}) and the annual one during the programme "
+                         "({annual}) differ in sign: income {during} in the programme's years, but over the whole run, "
+                         "the years before and after it included, the territory's income shows {overall} per USD "
+                         "spent (read the effect's path year by year in differences_by_year.csv and its chart).",
+                         "{scenario}: el multiplicador acumulado ({cumulative}) y el anual durante el programa "
+                         "({annual}) difieren en signo: el ingreso {during} en los años del programa, pero en toda la "
+                         "corrida, incluidos los años antes y después, el ingreso del territorio muestra {overall} "
+                         "por USD gastado (lea la trayectoria del efecto año por año en differences_by_year.csv y su "
+                         "gráfico).", scenario=r.scenario, cumulative=numbers.rounded(cumulative, 2),
+                         annual=numbers.rounded(annual, 2), during=during, overall=overall))
     return notes
 
 
@@ -640,7 +802,7 @@ def _mult(r, part: str, name: str = "multiplier", one_run: bool = False) -> str:
         return numbers.MISSING
     if one_run:
         return numbers.rounded(mean, 2)
-    return f"{numbers.rounded(mean, 2)} [{numbers.interval_end(low, 2)}, {numbers.interval_end(high, 2)}]"
+    return f"{numbers.rounded(mean, 2)} {numbers.bracket(numbers.interval_end(low, 2), numbers.interval_end(high, 2))}"
 
 
 def _pct(value: float) -> str:
@@ -654,8 +816,9 @@ def typology_tables(shares: pd.DataFrame, names: list[str], period: str = HORIZO
     scenarios beside seed ranges of twenty), and over both weighted by population (types as
     rows, scenarios as columns, means over seeds)."""
     types = shares[(shares["measure"] == "type") & (shares["period"] == period)]
-    views = [(GROUPS["rural"], "rural", "share_of_units"), (GROUPS["cities"], "cities", "share_of_units"),
-             (f"{GROUPS['all']}, weighted by population", "all", "share_of_population")]
+    views = [(word(GROUPS["rural"]), "rural", "share_of_units"), (word(GROUPS["cities"]), "cities", "share_of_units"),
+             (say("{group}, weighted by population", "{group}, ponderados por población", group=word(GROUPS['all'])),
+              "all", "share_of_population")]
     out = {}
     for label, group, column in views:
         part = types[types["group"] == group]
@@ -663,7 +826,9 @@ def typology_tables(shares: pd.DataFrame, names: list[str], period: str = HORIZO
             continue
         few = few_units(part) if column == "share_of_units" else None
         if few is not None:  # a handful of units: counts, not shares (an adviser trial, session 27)
-            label = f"{label} ({few}): how many of the {few} are of each type, mean over seeds [range over seeds]"
+            label = say("{label} ({few}): how many of the {few} are of each type, mean over seeds [range over seeds]",
+                        "{label} ({few}): cuántas de las {few} son de cada tipo, media sobre las semillas [rango sobre "
+                        "las semillas]", label=label, few=few)
             part = part.assign(cell=[_count_range(*x, few) for x in zip(part["count_mean"], part["count_low"],
                                                                          part["count_high"])])
         elif column == "share_of_units" and {"share_q05", "share_q95"} <= set(part.columns):
@@ -672,7 +837,8 @@ def typology_tables(shares: pd.DataFrame, names: list[str], period: str = HORIZO
             part = part.assign(cell=part[column].map(_pct))
         table = part.pivot(index="category", columns="scenario", values="cell").reindex(list(TYPES))
         table = table[[n for n in names if n in table.columns]].rename_axis(columns=None)
-        out[label] = table.fillna(numbers.MISSING).rename_axis("Type").reset_index()
+        table = table.rename(index=word) if spanish() else table
+        out[label] = table.fillna(numbers.MISSING).rename_axis(say("Type", "Tipo")).reset_index()
     return out
 
 
@@ -684,7 +850,7 @@ def _count(x: float) -> str:
 def _count_range(mean: float, low: float, high: float, units: int) -> str:
     """A number of units with its range over seeds as counts: "1 of 2 [0-2]" (the count alone
     where every seed has the same)."""
-    text = f"{_count(mean)} of {units}"
+    text = say("{mean} of {units}", "{mean} de {units}", mean=_count(mean), units=units)
     return text if low == high else f"{text} [{_count(low)}-{_count(high)}]"
 
 
@@ -703,12 +869,12 @@ def typology_change_table(shares: pd.DataFrame, names: list[str], period: str = 
     few = few_units(part)
     rows = []
     for dim in DIMENSIONS:
-        row = {"Rural municipalities": dim}
+        row = {say("Rural municipalities", "Municipios rurales"): word(dim)}
         for name in names:
             if few is not None:  # counts of the few municipalities, mean over seeds: "1 / 1 / 0 of 2"
                 p = part[(part["scenario"] == name) & (part["measure"] == dim)].set_index("category")["count_mean"]
                 if len(p):
-                    row[name] = " / ".join(_count(p.get(c, np.nan)) for c in CHANGES) + f" of\u00a0{few}"
+                    row[name] = " / ".join(_count(p.get(c, np.nan)) for c in CHANGES) + say(" of", " de") + f"\u00a0{few}"
                 continue
             p = part[(part["scenario"] == name) & (part["measure"] == dim)].set_index("category")["share_of_units"]
             if len(p):
@@ -740,6 +906,7 @@ def node_label(name: str, node_id: str) -> str:
 
 
 SPENT = "Programme spending over the run (thousand USD)"
+SPENT_ES = "Gasto de los programas en la corrida (miles de USD)"
 """The per-municipality tables' column of what the programmes spent in each municipality."""
 
 
@@ -778,17 +945,17 @@ def municipality_changes(results: pd.DataFrame, scenario: str, reference: str, y
     places = [numbers.shared_places(name, cells) for name, cells in (("mean_income_pc", income),
                                                                        ("poverty_headcount", poverty))]
     one_run = joined.index.get_level_values("seed").nunique() == 1  # one seed: no interval to show
-    rows = [{"Municipality": name,
-             f"Income per person ({numbers.unit('mean_income_pc')})":
+    rows = [{say("Municipality", "Municipio"): name,
+             say("Income per person ({unit})", "Ingreso por persona ({unit})", unit=numbers.unit('mean_income_pc')):
                  numbers.with_interval("mean_income_pc", *inc, places=places[0], one_run=one_run),
-             "Poverty headcount (points)": numbers.with_interval("poverty_headcount", *pov, places=places[1],
-                                                                 one_run=one_run),
-             "Verdict": verdict(inc[1:], pov[1:]), "_sort": inc[0]}
+             say("Poverty headcount (points)", "Tasa de pobreza (puntos)"):
+                 numbers.with_interval("poverty_headcount", *pov, places=places[1], one_run=one_run),
+             say("Verdict", "Veredicto"): verdict(inc[1:], pov[1:]), "_sort": inc[0]}
             for name, inc, pov in zip(names, income, poverty)]
     if spent is not None:
         for row, node_id in zip(rows, nodes):
             amount = spent.get(node_id, 0.0) / 1000.0
-            row[SPENT] = numbers.significant(amount) if amount else "0"
+            row[say(SPENT, SPENT_ES)] = numbers.significant(amount) if amount else "0"
     table = pd.DataFrame(rows).sort_values("_sort", ascending=False, kind="stable")
     return table.drop(columns="_sort").reset_index(drop=True)
 
@@ -800,13 +967,15 @@ def verdict(income: tuple[float, float], poverty: tuple[float, float]) -> str:
     case, is *mixed* where one clearly improves and the other clearly worsens, and shows *no
     clear change* where every interval includes zero or has no width (one seed)."""
     income_side, poverty_side = side(*income), side(*poverty)
-    better = [name for name, yes in (("income up", income_side > 0), ("poverty down", poverty_side < 0)) if yes]
-    worse = [name for name, yes in (("income down", income_side < 0), ("poverty up", poverty_side > 0)) if yes]
+    better = [name for name, yes in ((say("income up", "ingreso sube"), income_side > 0),
+                                     (say("poverty down", "pobreza baja"), poverty_side < 0)) if yes]
+    worse = [name for name, yes in ((say("income down", "ingreso baja"), income_side < 0),
+                                    (say("poverty up", "pobreza sube"), poverty_side > 0)) if yes]
     if better and worse:
-        return f"mixed ({', '.join(better + worse)})"
+        return f"{say('mixed', 'mixto')} ({', '.join(better + worse)})"
     if better:
-        return f"gains ({', '.join(better)})"
-    return f"loses ({', '.join(worse)})" if worse else "no clear change"
+        return f"{say('gains', 'gana')} ({', '.join(better)})"
+    return f"{say('loses', 'pierde')} ({', '.join(worse)})" if worse else say("no clear change", "sin cambio claro")
 
 
 def typology_noise(results: pd.DataFrame, reference: str) -> float:
@@ -833,46 +1002,81 @@ def caveats(scenarios: list[dict], seeds: int, scale: float, tolerances: dict[st
     what the model leaves out."""
     out = [calibration_caveat(scenarios)]
     if seeds == 1:
-        spread = ("Uncertainty: one seed per scenario, so there are no intervals: no difference in this report can "
-                  "be told from chance (run compare with more seeds)")
+        spread = say("Uncertainty: one seed per scenario, so there are no intervals: no difference in this report can "
+                     "be told from chance (run compare with more seeds)",
+                     "Incertidumbre: una semilla por escenario, así que no hay intervalos: ninguna diferencia de este "
+                     "informe se puede distinguir del azar (ejecute compare con más semillas)")
     else:
-        spread = (f"Uncertainty: intervals cover the 5th to 95th percentile over {seeds} seeds (chance in who "
-                  "migrates, finds a job or is reached)"
-                  + (f"; with {seeds} seeds they lie close to the smallest and largest of {seeds} paired "
-                     f"differences, so read them as rough ({STEADY_SEEDS} or more seeds give steadier ones)"
+        spread = (say("Uncertainty: intervals cover the 5th to 95th percentile over {seeds} seeds (chance in who "
+                      "migrates, finds a job or is reached)",
+                      "Incertidumbre: los intervalos cubren los percentiles 5 a 95 sobre {seeds} semillas (el azar de "
+                      "quién migra, encuentra empleo o es alcanzado)", seeds=seeds)
+                  + (say("; with {seeds} seeds they lie close to the smallest and largest of {seeds} paired "
+                         "differences, so read them as rough ({steady} or more seeds give steadier ones)",
+                         "; con {seeds} semillas quedan cerca de la menor y la mayor de {seeds} diferencias pareadas, "
+                         "así que léalos como aproximados ({steady} o más semillas dan intervalos más estables)",
+                         seeds=seeds, steady=STEADY_SEEDS)
                      if seeds < STEADY_SEEDS else ""))
-    out.append(spread + ". They do not include parameter uncertainty: run `territory-abm sensitivity` to see which "
-               "parameters drive the outcomes.")
+    out.append(spread + say(". They do not include parameter uncertainty: run `territory-abm sensitivity` to see which "
+                            "parameters drive the outcomes.",
+                            ". No incluyen la incertidumbre de los parámetros: ejecute `territory-abm sensitivity` "
+                            "para ver qué parámetros mueven los resultados."))
     if scale != 1:
-        out.append(f"Scale: simulated with {scale:g} simulated households per real household; persons, firms, "
-                   f"hectares of forest and costs are shown for the whole territory (the simulated figures divided by {scale:g}), shares "
-                   "and ratios as simulated. Fewer simulated households make the spread over seeds wider.")
+        out.append(say("Scale: simulated with {scale} simulated households per real household; persons, firms, "
+                       "hectares of forest and costs are shown for the whole territory (the simulated figures divided "
+                       "by {scale}), shares and ratios as simulated. Fewer simulated households make the spread over "
+                       "seeds wider.",
+                       "Escala: simulado con {scale} hogares simulados por hogar real; las personas, empresas, "
+                       "hectáreas de bosque y costos se muestran para todo el territorio (las cifras simuladas "
+                       "divididas por {scale}), las proporciones y razones tal como se simularon. Menos hogares "
+                       "simulados hacen más amplia la dispersión entre semillas.", scale=numbers.plain(scale, "g")))
     if tolerances:
         t = {**Tolerances().as_dict(), **tolerances}
-        out.append(f"Typology: a municipality counts as improved or worsened in a dimension only when the change "
-                   f"exceeds a tolerance standing for survey error (here: income per person {t['income_growth']:.0%}, "
-                   f"poverty {_points(t['poverty'])}, Gini {t['gini']:g}, forest {t['forest']:.0%}); "
-                   "smaller changes are 'no change'. The main findings name an intervention's effect on the "
-                   "Gini or the forest only where it exceeds the same tolerance (the forest's as a share of the "
-                   "reference's cover) as well as chance; the headline table gives every difference. "
-                   "Intermediate cities are reported apart from rural municipalities.")
+        out.append(say("Typology: a municipality counts as improved or worsened in a dimension only when the change "
+                       "exceeds a tolerance standing for survey error (here: income per person {income}, poverty "
+                       "{poverty}, Gini {gini}, forest {forest}); smaller changes are 'no change'. The main findings "
+                       "name an intervention's effect on the Gini or the forest only where it exceeds the same "
+                       "tolerance (the forest's as a share of the reference's cover) as well as chance; the headline "
+                       "table gives every difference. Intermediate cities are reported apart from rural "
+                       "municipalities.",
+                       "Tipología: un municipio cuenta como mejorado o empeorado en una dimensión solo cuando el cambio "
+                       "supera una tolerancia que representa el error de las encuestas (aquí: ingreso por persona "
+                       "{income}, pobreza {poverty}, Gini {gini}, bosque {forest}); los cambios menores son 'sin "
+                       "cambio'. Los principales resultados nombran el efecto de una intervención sobre el Gini o el "
+                       "bosque solo donde supera la misma tolerancia (la del bosque como proporción de la cobertura "
+                       "de la referencia) además del azar; la tabla de resultados principales da todas las "
+                       "diferencias. Las ciudades intermedias se informan aparte de los municipios rurales.",
+                       income=_percent(t['income_growth']), poverty=_points(t['poverty']),
+                       gini=numbers.plain(t['gini'], "g"), forest=_percent(t['forest'])))
         if np.isfinite(noise) and noise > t["poverty"]:
-            out.append(f"Typology and chance: in {seeds} seeds of the reference run a rural municipality's poverty "
-                       f"change from start to horizon varies between seeds by {_points(noise)} (median standard "
-                       f"deviation), more than the poverty tolerance ({_points(t['poverty'])}): many 'improved' and "
-                       "'worsened' verdicts of single municipalities are chance, so read the typology's shares "
-                       "as rough"
-                       + (" (more simulated households, a larger households_scale, make them steadier)."
+            out.append(say("Typology and chance: in {seeds} seeds of the reference run a rural municipality's poverty "
+                           "change from start to horizon varies between seeds by {noise} (median standard deviation), "
+                           "more than the poverty tolerance ({tolerance}): many 'improved' and 'worsened' verdicts of "
+                           "single municipalities are chance, so read the typology's shares as rough",
+                           "Tipología y azar: en {seeds} semillas de la corrida de referencia, el cambio de la pobreza "
+                           "de un municipio rural entre el inicio y el horizonte varía entre semillas en {noise} "
+                           "(desviación estándar mediana), más que la tolerancia de pobreza ({tolerance}): muchos "
+                           "veredictos de 'mejoró' y 'empeoró' de municipios individuales son azar, así que lea las "
+                           "proporciones de la tipología como aproximadas", seeds=seeds, noise=_points(noise),
+                           tolerance=_points(t['poverty']))
+                       + (say(" (more simulated households, a larger households_scale, make them steadier).",
+                              " (más hogares simulados, un households_scale mayor, las hacen más estables).")
                           if scale < 1 else "."))
     if drift:
         out.append(drift)
     assumed = sorted({e["column"] for e in (not_observed or {}).values() if e["how"] == "assumed"})
     if assumed:
-        out.append(f"Data: the territory's data did not give {', '.join(assumed)}; these were filled by "
-                   "documented rules (regional defaults, or an income distribution fitted to the mean and "
-                   "poverty rate) and are assumptions, listed unit by unit in the territory's filled.csv.")
-    out.extend(f"Left out of the model: {text}" for text in LEFT_OUT)
-    out.extend(f"Not yet reproduced by the model: {text}" for text in NOT_REPRODUCED)
+        out.append(say("Data: the territory's data did not give {columns}; these were filled by documented rules "
+                       "(regional defaults, or an income distribution fitted to the mean and poverty rate) and are "
+                       "assumptions, listed unit by unit in the territory's filled.csv.",
+                       "Datos: los datos del territorio no daban {columns}; se completaron con reglas documentadas "
+                       "(valores regionales por defecto, o una distribución del ingreso ajustada a la media y a la tasa "
+                       "de pobreza) y son supuestos, enumerados unidad por unidad en el filled.csv del territorio.",
+                       columns=", ".join(assumed)))
+    left_out, not_reproduced = (LEFT_OUT_ES, NOT_REPRODUCED_ES) if spanish() else (LEFT_OUT, NOT_REPRODUCED)
+    out.extend(say("Left out of the model: {text}", "Fuera del modelo: {text}", text=text) for text in left_out)
+    out.extend(say("Not yet reproduced by the model: {text}", "El modelo todavía no reproduce: {text}", text=text)
+               for text in not_reproduced)
     return out
 
 
@@ -881,12 +1085,18 @@ def calibration_caveat(scenarios: list[dict]) -> str:
     does and what the behavioural parameters then are (on page one and among the caveats)."""
     calibrated = [s["name"] for s in scenarios if s["calibrated"]]
     if calibrated:
-        return (f"Calibration: {', '.join(calibrated)} use parameters fitted by `territory-abm calibrate` "
-                "(see that calibration's estimate.csv for intervals and which parameters the data pin down).")
-    return ("Calibration: none of these scenarios is calibrated to this territory's data; behavioural "
-            "parameters are the registry defaults, set within published Latin American ranges"
-            + _non_defaults(scenarios) + ". Read differences between scenarios, not levels, and calibrate "
-            "before quoting numbers.")
+        return say("Calibration: {names} use parameters fitted by `territory-abm calibrate` (see that calibration's "
+                   "estimate.csv for intervals and which parameters the data pin down).",
+                   "Calibración: {names} usan parámetros ajustados con `territory-abm calibrate` (vea el estimate.csv "
+                   "de esa calibración para los intervalos y qué parámetros fijan los datos).",
+                   names=", ".join(calibrated))
+    return say("Calibration: none of these scenarios is calibrated to this territory's data; behavioural parameters "
+               "are the registry defaults, set within published Latin American ranges{except_}. Read differences "
+               "between scenarios, not levels, and calibrate before quoting numbers.",
+               "Calibración: ninguno de estos escenarios está calibrado con los datos de este territorio; los "
+               "parámetros de comportamiento son los valores por defecto del registro, fijados dentro de rangos "
+               "publicados para América Latina{except_}. Lea las diferencias entre escenarios, no los niveles, y "
+               "calibre antes de citar cifras.", except_=_non_defaults(scenarios))
 
 
 def _non_defaults(scenarios: list[dict]) -> str:
@@ -897,13 +1107,27 @@ def _non_defaults(scenarios: list[dict]) -> str:
     for s in scenarios:
         for name, value in s.get("parameters", {}).items():
             where.setdefault((name, value), []).append(s["name"])
-    parts = [f"{name} {value!r} (registry default {PARAMETERS[name].default!r}) in "
-             + ("every scenario" if len(names) == len(scenarios) else ", ".join(names))
+    parts = [say("{name} {value} (registry default {default}) in ", "{name} {value} (valor por defecto del registro "
+                 "{default}) en ", name=name, value=_repr(value),
+                 default=_repr(PARAMETERS[name].default))
+             + (say("every scenario", "todos los escenarios") if len(names) == len(scenarios) else ", ".join(names))
              for (name, value), names in sorted(where.items())]
-    return ", except " + "; ".join(parts) if parts else ""
+    return say(", except ", ", salvo ") + "; ".join(parts) if parts else ""
+
+
+def _repr(value) -> str:
+    """A parameter's value as Python writes it (``6.5``), in the language in force (``6,5``)."""
+    return numbers.plain(repr(value)) if not isinstance(value, (int, float)) else numbers.plain(value)
+
+
+def _percent(share: float) -> str:
+    """A share in whole per cent: ``"5%"`` (``{:.0%}``; in Spanish ``"5 %"``)."""
+    return f"{numbers.rounded(100 * share)} %" if spanish() else f"{share:.0%}"
 
 
 def _points(share: float) -> str:
     """A share as percentage points: ``"1 point"``, ``"2.5 points"``."""
-    text = numbers.rounded(100 * share, 1).removesuffix(".0")
+    text = numbers.rounded(100 * share, 1).removesuffix(".0").removesuffix(",0")
+    if spanish():
+        return f"{text} punto" + ("" if text == "1" else "s")
     return f"{text} point" + ("" if text == "1" else "s")

@@ -26,6 +26,7 @@ import pandas as pd
 from ..experiments.compare import HORIZON, PERSON_YEARS, PROGRAMME_END, STEADY_SEEDS, interval
 from ..outcomes import DIMENSIONS, STATISTICS, Tolerances, outcome
 from . import numbers
+from ..language import label, say, spanish
 
 KEY_OUTCOMES = ("mean_income_pc", "poverty_headcount")
 """Outcomes of the findings on page one (income and poverty, as in the typology)."""
@@ -44,8 +45,25 @@ _JUDGED = {STATISTICS[d.statistic].needs[0]: d for d in DIMENSIONS.values()}
 
 
 def short_label(name: str) -> str:
-    """The registry label up to its first explanation: ``"poverty headcount"``."""
-    return outcome(name).label.split(":")[0].split(" (")[0]
+    """The registry label up to its first explanation, in the language in force: ``"poverty
+    headcount"`` (``"tasa de pobreza"``)."""
+    return label(name).split(":")[0].split(" (")[0]
+
+
+ARTICLES_ES = {"tasa de pobreza": "la", "brecha de pobreza": "la", "Gini del ingreso por persona": "el",
+               "Gini de la tierra de los hogares": "el", "ingreso medio por persona": "el",
+               "ingreso mediano por persona": "el", "bosque como proporción de la superficie": "el",
+               "residentes": "los", "empresas activas": "las"}
+"""The Spanish article of the short labels the findings name (``"la tasa de pobreza"``)."""
+
+
+def the_label(name: str) -> str:
+    """Outcome ``name``'s short label with its article: ``"the poverty headcount"`` (``"la tasa
+    de pobreza"``)."""
+    text = short_label(name)
+    if spanish():
+        return f"{ARTICLES_ES.get(text, 'el indicador')} {text}"
+    return f"the {text}"
 
 
 def side(low: float, high: float) -> int:
@@ -170,10 +188,12 @@ def _interval(e: Effect) -> str:
     written as 0 (:func:`numbers.interval_texts`)."""
     _, low, high = numbers.interval_texts(e.outcome, e.mean, e.low, e.high, e.places)
     unit = numbers.unit(e.outcome, difference=True)
-    return f"{low} to {high} {unit}".rstrip()
+    return f"{numbers.between(low, high)} {unit}".rstrip()
 
 
 ONE_RUN = "the difference of one run per scenario: with one run there is no interval, so it cannot be told from chance"
+ONE_RUN_ES = ("la diferencia de una corrida por escenario: con una corrida no hay intervalo, así que no se puede "
+              "distinguir del azar")
 """Said of an effect where each scenario ran once (instead of its interval and whether it
 includes zero, which one run cannot say)."""
 
@@ -184,19 +204,27 @@ def effect_sentence(e: Effect, reference: str, ending: bool = False) -> str:
     it is one run's difference and cannot be); with ``ending``, ``e.year`` is named as the
     last year of its programmes. (With few runs, :func:`runs_note` before the findings says
     that their intervals are rough.)"""
-    label = short_label(e.outcome)
-    when = f"in {e.year}, the last year of its programmes," if ending else f"in {e.year}"
+    what = the_label(e.outcome)
+    when = (say("in {year}, the last year of its programmes,", "en {year}, el último año de sus programas,",
+                year=e.year) if ending else say("in {year}", "en {year}", year=e.year))
     size = numbers.with_unit(e.outcome, e.mean_text(absolute=True), difference=True)
     if e.direction == 0:
-        head = f"{e.scenario} leaves the {label} {when} where it is under {reference}"
+        head = say("{scenario} leaves {what} {when} where it is under {reference}",
+                   "{scenario} deja {what} {when} donde está con {reference}",
+                   scenario=e.scenario, what=what, when=when, reference=reference)
     else:
-        verb = "raises" if e.direction > 0 else "lowers"
-        head = f"{e.scenario} {verb} the {label} {when} by {size} compared with {reference}"
+        verb = say("raises", "aumenta") if e.direction > 0 else say("lowers", "reduce")
+        head = say("{scenario} {verb} {what} {when} by {size} compared with {reference}",
+                   "{scenario} {verb} {what} {when} en {size} respecto de {reference}",
+                   scenario=e.scenario, verb=verb, what=what, when=when, size=size, reference=reference)
     if e.one_run:
-        return f"{head} ({ONE_RUN})."
+        return f"{head} ({say(ONE_RUN, ONE_RUN_ES)})."
     if e.distinguishable:
-        return f"{head} (90 % interval {_interval(e)})."
-    return f"{head}, but the 90 % interval ({_interval(e)}) includes zero: not distinguishable from chance."
+        return say("{head} (90 % interval {interval}).", "{head} (intervalo del 90 % {interval}).", head=head,
+                   interval=_interval(e))
+    return say("{head}, but the 90 % interval ({interval}) includes zero: not distinguishable from chance.",
+               "{head}, pero el intervalo del 90 % ({interval}) incluye el cero: no se distingue del azar.",
+               head=head, interval=_interval(e))
 
 
 def persistence_verdict(at_end: Effect, at_horizon: Effect) -> str:
@@ -206,27 +234,35 @@ def persistence_verdict(at_end: Effect, at_horizon: Effect) -> str:
     an effect lasts, fades, grows, reverses or shows at one date marked as rough (the verdict
     of a 2-seed comparison can turn with more seeds)."""
     if at_end.one_run:
-        return "with one run per scenario, whether the effect lasts cannot be told from chance"
+        return say("with one run per scenario, whether the effect lasts cannot be told from chance",
+                   "con una corrida por escenario, no se puede distinguir del azar si el efecto perdura")
     verdict = _persistence(at_end, at_horizon)
     claims = at_end.distinguishable or at_horizon.distinguishable
-    return verdict + (f" (rough: {at_end.runs} runs per scenario)" if at_end.rough and claims else "")
+    return verdict + (say(" (rough: {runs} runs per scenario)", " (aproximado: {runs} corridas por escenario)",
+                          runs=at_end.runs) if at_end.rough and claims else "")
 
 
 def _persistence(at_end: Effect, at_horizon: Effect) -> str:
     if at_end.distinguishable and at_horizon.distinguishable:
         ratio = at_horizon.mean / at_end.mean
         if ratio <= 0:
-            return "the effect reverses after the programmes stop"
+            return say("the effect reverses after the programmes stop",
+                       "el efecto se invierte después de que terminan los programas")
         if ratio < 0.5:
-            return "the effect fades to less than half after the programmes stop"
+            return say("the effect fades to less than half after the programmes stop",
+                       "el efecto se reduce a menos de la mitad después de que terminan los programas")
         if ratio > 1.5:
-            return "the effect keeps growing after the programmes stop"
-        return "the effect lasts after the programmes stop"
+            return say("the effect keeps growing after the programmes stop",
+                       "el efecto sigue creciendo después de que terminan los programas")
+        return say("the effect lasts after the programmes stop",
+                   "el efecto perdura después de que terminan los programas")
     if at_end.distinguishable:
-        return "the effect is no longer distinguishable from chance at the horizon"
+        return say("the effect is no longer distinguishable from chance at the horizon",
+                   "el efecto ya no se distingue del azar en el horizonte")
     if at_horizon.distinguishable:
-        return "the effect becomes distinguishable from chance only after the programmes stop"
-    return "neither difference is distinguishable from chance"
+        return say("the effect becomes distinguishable from chance only after the programmes stop",
+                   "el efecto se distingue del azar solo después de que terminan los programas")
+    return say("neither difference is distinguishable from chance", "ninguna de las dos diferencias se distingue del azar")
 
 
 def lasting_sentence(at_end: Effect, at_horizon: Effect, reference: str) -> str:
@@ -235,9 +271,12 @@ def lasting_sentence(at_end: Effect, at_horizon: Effect, reference: str) -> str:
     whether the effect lasts (:func:`persistence_verdict`)."""
     h = at_horizon
     size = numbers.with_unit(h.outcome, h.mean_text(signed=True), difference=True)
-    interval = "one run, no interval" if h.one_run else f"90 % interval {_interval(h)}"
-    return (f"{effect_sentence(at_end, reference, ending=True)} At the horizon ({h.year}) the difference is {size} "
-            f"({interval}): {persistence_verdict(at_end, at_horizon)}.")
+    interval = (say("one run, no interval", "una corrida, sin intervalo") if h.one_run
+                else say("90 % interval {i}", "intervalo del 90 % {i}", i=_interval(h)))
+    return say("{first} At the horizon ({year}) the difference is {size} ({interval}): {verdict}.",
+               "{first} En el horizonte ({year}) la diferencia es {size} ({interval}): {verdict}.",
+               first=effect_sentence(at_end, reference, ending=True), year=h.year, size=size, interval=interval,
+               verdict=persistence_verdict(at_end, at_horizon))
 
 
 def residents_sentence(found: list[Effect], reference: str, scale: float = 1.0) -> str | None:
@@ -252,17 +291,23 @@ def residents_sentence(found: list[Effect], reference: str, scale: float = 1.0) 
     def change(e: Effect) -> str:
         whole = numbers.whole_territory_factor(e.outcome, scale)  # the headline table's numbers, as it rounds them
         low, high = (numbers.value(e.outcome, x * whole, signed=True) for x in (e.low, e.high))
-        more = "more" if e.mean > 0 else "fewer"
-        return (f"{numbers.value(e.outcome, abs(e.mean) * whole)} {more} residents under {e.scenario} "
-                f"(90 % interval {low} to {high} persons)")
+        more = say("more", "más") if e.mean > 0 else say("fewer", "menos")
+        return say("{n} {more} residents under {scenario} (90 % interval {low} to {high} persons)",
+                   "{n} residentes {more} con {scenario} (intervalo del 90 % {low} a {high} personas)",
+                   n=numbers.value(e.outcome, abs(e.mean) * whole), more=more, scenario=e.scenario, low=low, high=high)
 
     years = sorted({e.year for e in clear})
     dated = len(years) > 1  # effects of different years (a programme's end, the horizon): each says its own
-    return (f"Residents: compared with {reference}" + ("" if dated else f" in {years[0]}") + " the territory has "
-            + ", ".join(change(e) + (f" in {e.year}" if dated else "") for e in clear)
-            + ": income per person, the poverty headcount and the person-years out of poverty then also reflect "
-            "who stays and who arrives, not only what the households who were there earn; the multipliers give "
-            "the income that comes with who lives where apart (composition).")
+    in_year = say(" in {year}", " en {year}")
+    return (say("Residents: compared with {reference}", "Residentes: respecto de {reference}", reference=reference)
+            + ("" if dated else in_year.format(year=years[0])) + say(" the territory has ", " el territorio tiene ")
+            + ", ".join(change(e) + (in_year.format(year=e.year) if dated else "") for e in clear)
+            + say(": income per person, the poverty headcount and the person-years out of poverty then also reflect "
+                  "who stays and who arrives, not only what the households who were there earn; the multipliers give "
+                  "the income that comes with who lives where apart (composition).",
+                  ": el ingreso por persona, la tasa de pobreza y los años-persona fuera de la pobreza reflejan "
+                  "entonces también quién se queda y quién llega, no solo lo que ganan los hogares que ya estaban; los "
+                  "multiplicadores dan aparte el ingreso que viene con quién vive dónde (composición)."))
 
 
 def dated_effects(summary: pd.DataFrame, scenario: str, name: str) -> tuple[Effect | None, Effect | None]:
@@ -276,13 +321,19 @@ def runs_note(seeds: int | None) -> str | None:
     """Said before the findings when the seeds per scenario make their intervals absent (one)
     or rough (fewer than ``STEADY_SEEDS``); None otherwise."""
     if seeds == 1:
-        return ("One run per scenario: each difference below is that of a single run, with no interval, so none "
-                f"can be told from chance, nor whether an effect lasts (run compare with {STEADY_SEEDS} or more "
-                "seeds).")
+        return say("One run per scenario: each difference below is that of a single run, with no interval, so none "
+                   "can be told from chance, nor whether an effect lasts (run compare with {steady} or more seeds).",
+                   "Una corrida por escenario: cada diferencia a continuación es la de una sola corrida, sin "
+                   "intervalo, así que ninguna se puede distinguir del azar, ni si un efecto perdura (ejecute compare "
+                   "con {steady} o más semillas).", steady=STEADY_SEEDS)
     if seeds is not None and seeds < STEADY_SEEDS:
-        return (f"Only {seeds} runs per scenario: the 90 % intervals below lie close to the smallest and largest of "
-                f"{seeds} paired differences, so read them, and whether an effect can be told from chance or lasts, "
-                f"as rough ({STEADY_SEEDS} or more seeds give steadier ones).")
+        return say("Only {seeds} runs per scenario: the 90 % intervals below lie close to the smallest and largest of "
+                   "{seeds} paired differences, so read them, and whether an effect can be told from chance or lasts, "
+                   "as rough ({steady} or more seeds give steadier ones).",
+                   "Solo {seeds} corridas por escenario: los intervalos del 90 % a continuación quedan cerca de la "
+                   "menor y la mayor de {seeds} diferencias pareadas, así que léalos, y si un efecto se distingue del "
+                   "azar o perdura, como aproximados ({steady} o más semillas dan intervalos más estables).",
+                   seeds=seeds, steady=STEADY_SEEDS)
     return None
 
 
@@ -348,35 +399,50 @@ def key_findings(summary: pd.DataFrame, reference: str, interventions: list[str]
         if falls:
             best = min(falls, key=lambda e: e.mean)
             ended = best.year < horizon_year
-            when = f"in {best.year}" + (", the last year of its programmes" if ended else "")
+            when = say("in {year}", "en {year}", year=best.year) + (
+                say(", the last year of its programmes", ", el último año de sus programas") if ended else "")
             # at its table's places, never as 0 (review 24: a fall of 0.03 points read "0 points")
             best = replace(best, table_places=places["poverty_headcount", PROGRAMME_END if ended else HORIZON])
-            out.append(f"The largest fall in poverty that can be told from chance is under {best.scenario} "
-                       f"({best.mean_text(signed=True)} {numbers.unit(best.outcome, difference=True)} {when}).")
+            out.append(say("The largest fall in poverty that can be told from chance is under {scenario} ({size} {unit} "
+                           "{when}).",
+                           "La mayor caída de la pobreza que se distingue del azar se da con {scenario} ({size} {unit} "
+                           "{when}).", scenario=best.scenario, size=best.mean_text(signed=True),
+                           unit=numbers.unit(best.outcome, difference=True), when=when))
             if pairs is not None and not pairs.empty and int(pairs["year"].iloc[0]) == best.year:
                 out.append(against_the_others(pairs, best.scenario, interventions, "poverty_headcount"))
         else:
-            ends = " or in the last year of its programmes" if any(e.year < horizon_year for e in dated) else ""
-            out.append(f"No intervention lowers the poverty headcount in {horizon_year}{ends} by an amount that can "
-                       "be told from chance.")
+            ends = say(" or in the last year of its programmes", " ni en el último año de sus programas") \
+                if any(e.year < horizon_year for e in dated) else ""
+            out.append(say("No intervention lowers the poverty headcount in {year}{ends} by an amount that can be told "
+                           "from chance.",
+                           "Ninguna intervención reduce la tasa de pobreza en {year}{ends} en una magnitud que se "
+                           "distinga del azar.", year=horizon_year, ends=ends))
     gains = {n: _person_years(summary, n) for n in interventions}
     gains = {n: row for n, row in gains.items() if row is not None and side(row["diff_q05"], row["diff_q95"]) > 0}
     if len(interventions) > 1 and gains:
         most = max(gains, key=lambda n: gains[n]["diff_to_reference"])
         mean, low, high = (numbers.significant(gains[most][c] / scale) for c in ("diff_to_reference", "diff_q05",
                                                                                   "diff_q95"))
-        out.append(f"Over the run, the most person-years out of poverty that can be told from chance come under "
-                   f"{most} ({mean} [{low}, {high}] person-years, whole territory).")
+        out.append(say("Over the run, the most person-years out of poverty that can be told from chance come under "
+                       "{most} ({mean} {interval} person-years, whole territory).",
+                       "En la corrida, la mayor cantidad de años-persona fuera de la pobreza que se distingue del azar "
+                       "se da con {most} ({mean} {interval} años-persona, todo el territorio).",
+                       most=most, mean=mean, interval=numbers.bracket(low, high)))
         out.extend(filter(None, [close_person_years_sentence(summary, interventions, most, scale, pairs)]))
     costs = {n: _cost_per_person_year(summary, n) for n in gains}
     costs = {k: v for k, v in costs.items() if np.isfinite(v) and v > 0}
     if len(interventions) > 1 and costs:
         cheapest = min(costs, key=costs.get)
         if len(costs) > 1:
-            out.append(f"Among interventions that bring person-years out of poverty over the run by an amount told "
-                       f"from chance, the cheapest per person-year out of poverty is {cheapest} "
-                       f"({numbers.significant(costs[cheapest])} USD, against "
-                       + ", ".join(f"{numbers.significant(v)} USD for {k}" for k, v in costs.items() if k != cheapest)
+            out.append(say("Among interventions that bring person-years out of poverty over the run by an amount told "
+                           "from chance, the cheapest per person-year out of poverty is {cheapest} ({cost} USD, "
+                           "against ",
+                           "Entre las intervenciones que aportan años-persona fuera de la pobreza en la corrida en una "
+                           "magnitud que se distingue del azar, la más barata por año-persona fuera de la pobreza es "
+                           "{cheapest} ({cost} USD, frente a ", cheapest=cheapest,
+                           cost=numbers.significant(costs[cheapest]))
+                       + ", ".join(say("{cost} USD for {name}", "{cost} USD de {name}", cost=numbers.significant(v),
+                                       name=k) for k, v in costs.items() if k != cheapest)
                        + ").")
         # an intervention cheaper at the mean but left out because its person-years' range reaches
         # zero: said, or the ranking reads as firmer than the seeds make it (an adviser's trial:
@@ -390,11 +456,16 @@ def key_findings(summary: pd.DataFrame, reference: str, interventions: list[str]
                                                                               "diff_q95"))
             # its cost per person-year is 'not established' in the cost table (its person-years' interval
             # reaches 0): the mean ratio is said as such, not as a cost (an adviser trial, session 27)
-            out.append(f"For {name}, the person-years out of poverty ({mean} [{low}, {high}]) cannot be told from chance, "
-                       "so its cost per person-year is not established; the ratio of its mean cost to its mean "
-                       f"person-years is lower ({numbers.significant(value)} USD, against "
-                       f"{numbers.significant(costs[cheapest])} USD for {cheapest}): with more seeds the ranking "
-                       "may change.")
+            out.append(say("For {name}, the person-years out of poverty ({mean} {interval}) cannot be told from chance, "
+                           "so its cost per person-year is not established; the ratio of its mean cost to its mean "
+                           "person-years is lower ({value} USD, against {cost} USD for {cheapest}): with more seeds "
+                           "the ranking may change.",
+                           "Para {name}, los años-persona fuera de la pobreza ({mean} {interval}) no se distinguen del "
+                           "azar, así que su costo por año-persona no está establecido; la razón entre su costo medio y "
+                           "sus años-persona medios es menor ({value} USD, frente a {cost} USD de {cheapest}): con más "
+                           "semillas el orden puede cambiar.", name=name, mean=mean,
+                           interval=numbers.bracket(low, high), value=numbers.significant(value),
+                           cost=numbers.significant(costs[cheapest]), cheapest=cheapest))
     return out
 
 
@@ -413,15 +484,22 @@ def close_person_years_sentence(summary: pd.DataFrame, interventions: list[str],
             mean, low, high = (numbers.significant(row[c] / scale) for c in ("diff_to_reference", "diff_q05",
                                                                               "diff_q95"))
             names.append(name)
-            close.append(f"{name} ({mean} [{low}, {high}])")
+            close.append(f"{name} ({mean} {numbers.bracket(low, high)})")
     if not close:
         return ""
-    head = (f"{', '.join(close)} {'lies' if len(close) == 1 else 'lie'} within that range: these seeds do not rank "
-            f"{most} above {' or '.join(names)}")
+    if spanish():
+        head = (f"{', '.join(close)} {'queda' if len(close) == 1 else 'quedan'} dentro de ese rango: estas semillas no "
+                f"ponen a {most} por encima de {' ni de '.join(names)}")
+    else:
+        head = (f"{', '.join(close)} {'lies' if len(close) == 1 else 'lie'} within that range: these seeds do not rank "
+                f"{most} above {' or '.join(names)}")
     if pairs is not None and not pairs.empty:  # the direct comparison on the same seeds settles it (session 27)
         return f"{head}. {against_the_others(pairs, most, [most, *names], PERSON_YEARS, scale)}"
-    return (f"{head}; to test the difference, run compare with {most} first (as the reference) and "
-            f"{' and '.join(names)} after it, paired by seed.")
+    return say("{head}; to test the difference, run compare with {most} first (as the reference) and {others} after "
+               "it, paired by seed.",
+               "{head}; para probar la diferencia, ejecute compare con {most} primero (como referencia) y {others} "
+               "después, pareados por semilla.", head=head, most=most,
+               others=say(" and ", " y ").join(names))
 
 
 def pair_difference(pairs: pd.DataFrame, a: str, b: str, name: str) -> tuple[float, float, float]:
@@ -454,21 +532,28 @@ def against_the_others(pairs: pd.DataFrame, best: str, interventions: list[str],
             continue
         if name == PERSON_YEARS:
             whole = numbers.whole_territory(scale)
-            size = (f"{numbers.significant(whole * mean, signed=True)} person-years "
-                    f"(90 % interval {numbers.significant(whole * low, signed=True)} to "
-                    f"{numbers.significant(whole * high, signed=True)})")
+            size = say("{mean} person-years (90 % interval {range})", "{mean} años-persona (intervalo del 90 % {range})",
+                       mean=numbers.significant(whole * mean, signed=True),
+                       range=numbers.between(numbers.significant(whole * low, signed=True),
+                                             numbers.significant(whole * high, signed=True)))
         else:
             places = numbers.interval_places(name, mean, low, high)
             mean_text, low_text, high_text = numbers.interval_texts(name, mean, low, high, places)
-            size = (f"{numbers.with_unit(name, mean_text, difference=True)} in {year} (90 % interval {low_text} to "
-                    f"{numbers.with_unit(name, high_text, difference=True)})")
-        told = "told from chance" if side(low, high) else "not told from chance"
+            size = say("{mean} in {year} (90 % interval {range})", "{mean} en {year} (intervalo del 90 % {range})",
+                       mean=numbers.with_unit(name, mean_text, difference=True), year=year,
+                       range=numbers.between(low_text, numbers.with_unit(name, high_text, difference=True)))
+        told = say("told from chance", "se distingue del azar") if side(low, high) else \
+            say("not told from chance", "no se distingue del azar")
         parts.append(f"{other} {size}, {told}")
     if not parts:
         return ""
-    what = "person-years out of poverty over the run" if name == PERSON_YEARS else f"the {short_label(name)}"
-    return ("Compared directly on the same seeds (the table of the interventions compared with each other, after "
-            f"these findings), {best} minus each other intervention in {what}: " + "; ".join(parts) + ".")
+    what = say("person-years out of poverty over the run", "años-persona fuera de la pobreza en la corrida") \
+        if name == PERSON_YEARS else the_label(name)
+    return say("Compared directly on the same seeds (the table of the interventions compared with each other, after "
+               "these findings), {best} minus each other intervention in {what}: ",
+               "Comparadas directamente con las mismas semillas (la tabla de las intervenciones comparadas entre sí, "
+               "después de estos resultados), {best} menos cada una de las otras intervenciones en {what}: ",
+               best=best, what=what) + "; ".join(parts) + "."
 
 
 FOREST_HA = "natural_capital"
@@ -489,10 +574,14 @@ def forest_hectares_sentence(summary: pd.DataFrame, scenario: str, scale: float 
         if e is None:
             continue
         mean, low, high = (numbers.hectares(x * whole, signed=True) for x in (e.mean, e.low, e.high))
-        parts.append(f"{mean} ha in {e.year}" + ("" if e.low == e.high else f" (90 % interval {low} to {high} ha)"))
+        parts.append(say("{mean} ha in {year}", "{mean} ha en {year}", mean=mean, year=e.year)
+                     + ("" if e.low == e.high else say(" (90 % interval {range} ha)", " (intervalo del 90 % {range} ha)",
+                                                       range=numbers.between(low, high))))
     if not parts:
         return ""
-    return f" In hectares of forest standing (whole territory) the difference is {' and '.join(parts)}."
+    return say(" In hectares of forest standing (whole territory) the difference is {parts}.",
+               " En hectáreas de bosque en pie (todo el territorio) la diferencia es {parts}.",
+               parts=say(" and ", " y ").join(parts))
 
 
 def poor_persons_sentence(summary: pd.DataFrame, scenario: str, reference: str, scale: float) -> list[str]:
@@ -515,10 +604,15 @@ def poor_persons_sentence(summary: pd.DataFrame, scenario: str, reference: str, 
     sign, ends = (-1.0, ("diff_to_reference", "diff_q95", "diff_q05")) if count_side < 0 else \
         (1.0, ("diff_to_reference", "diff_q05", "diff_q95"))
     mean, low, high = (numbers.significant(sign * lifted[c] / scale) for c in ends)
-    more = "more" if count_side < 0 else "fewer"
-    return [f"In {int(share['year'])} {scenario} has {more} poor persons than {reference} by an amount told from "
-            f"chance ({mean} [{low}, {high}] persons, whole territory), while its poverty headcount, a share, is "
-            "not told from chance: the two runs differ in their number of residents too."]
+    more = say("more", "más") if count_side < 0 else say("fewer", "menos")
+    return [say("In {year} {scenario} has {more} poor persons than {reference} by an amount told from chance ({mean} "
+                "{interval} persons, whole territory), while its poverty headcount, a share, is not told from chance: "
+                "the two runs differ in their number of residents too.",
+                "En {year} {scenario} tiene {more} personas pobres que {reference} en una magnitud que se distingue "
+                "del azar ({mean} {interval} personas, todo el territorio), mientras que su tasa de pobreza, una "
+                "proporción, no se distingue del azar: las dos corridas difieren también en su número de residentes.",
+                year=int(share['year']), scenario=scenario, more=more, reference=reference, mean=mean,
+                interval=numbers.bracket(low, high))]
 
 
 MUNICIPALITIES_NAMED = 5
@@ -559,23 +653,33 @@ def municipal_income_sentence(changes: pd.DataFrame, scenario: str, reference: s
         return numbers.significant(x * whole, signed=signed)
 
     def interval_text(low: float, high: float) -> str:
-        return f"90 % interval {usd(low)} to {usd(high)}"
+        return say("90 % interval {range}", "intervalo del 90 % {range}", range=numbers.between(usd(low), usd(high)))
 
     mean = territory[0]
-    summed = ("Summed over the years after the start (whole territory; impact_by_municipality.csv has it per "
-              "municipality in simulated units)")
+    summed = say("Summed over the years after the start (whole territory; impact_by_municipality.csv has it per "
+                 "municipality in simulated units)",
+                 "Sumado sobre los años posteriores al inicio (todo el territorio; impact_by_municipality.csv lo da por "
+                 "municipio en unidades simuladas)")
     if territory_side == 0:
-        head = (f"{summed}, the income of the territory's residents under {scenario} differs from that under "
-                f"{reference} by {usd(mean)} USD ({interval_text(*territory[1:])}), an amount that cannot be told from "
-                "chance, but in some municipalities it can")
+        head = say("{summed}, the income of the territory's residents under {scenario} differs from that under "
+                   "{reference} by {amount} USD ({interval}), an amount that cannot be told from chance, but in some "
+                   "municipalities it can",
+                   "{summed}, el ingreso de los residentes del territorio con {scenario} difiere del que tienen con "
+                   "{reference} en {amount} USD ({interval}), una magnitud que no se distingue del azar, pero en "
+                   "algunos municipios sí", summed=summed, scenario=scenario, reference=reference, amount=usd(mean),
+                   interval=interval_text(*territory[1:]))
     else:
-        verb = "raises" if territory_side > 0 else "lowers"
-        head = (f"{summed}, {scenario} {verb} the income of the territory's residents by {usd(abs(mean), False)} "
-                f"USD ({interval_text(*territory[1:])}) compared with {reference}, but not in every municipality")
-    named = [f"{label} {'gains' if m > 0 else 'loses'} {usd(abs(m), False)} USD ({interval_text(lo, hi)})"
-             for label, m, lo, hi in found[:MUNICIPALITIES_NAMED]]
+        verb = say("raises", "aumenta") if territory_side > 0 else say("lowers", "reduce")
+        head = say("{summed}, {scenario} {verb} the income of the territory's residents by {amount} USD ({interval}) "
+                   "compared with {reference}, but not in every municipality",
+                   "{summed}, {scenario} {verb} el ingreso de los residentes del territorio en {amount} USD "
+                   "({interval}) respecto de {reference}, pero no en todos los municipios", summed=summed,
+                   scenario=scenario, verb=verb, amount=usd(abs(mean), False), interval=interval_text(*territory[1:]),
+                   reference=reference)
+    named = [f"{label} {say('gains', 'gana') if m > 0 else say('loses', 'pierde')} {usd(abs(m), False)} USD "
+             f"({interval_text(lo, hi)})" for label, m, lo, hi in found[:MUNICIPALITIES_NAMED]]
     more = len(found) - MUNICIPALITIES_NAMED
-    rest = f"; and {more} more" if more > 0 else ""
+    rest = say("; and {more} more", "; y {more} más", more=more) if more > 0 else ""
     return f"{head}: " + "; ".join(named) + rest + "."
 
 
@@ -652,28 +756,42 @@ def course_of(territory: pd.DataFrame, scenario: str, name: str, tolerances: Tol
 def course_sentence(c: Course, scenario: str | None) -> str:
     """How outcome ``c.outcome`` moves under ``scenario`` (not named when None, for a
     sentence that follows one naming it), in the words its numbers call for."""
-    label, last = short_label(c.outcome), len(c.values) - 1
-    under = f"Under {scenario}, the {label}" if scenario else f"The {label}"
+    last = len(c.values) - 1
+    what = the_label(c.outcome)
+    if scenario:
+        under = say("Under {scenario}, {what}", "Con {scenario}, {what}", scenario=scenario, what=what)
+    else:
+        under = what[0].upper() + what[1:]
 
     def v(i: int) -> str:
-        return f"{numbers.quantity(c.outcome, c.values[i])} in {c.years[i]}"
+        return say("{value} in {year}", "{value} en {year}", value=numbers.quantity(c.outcome, c.values[i]),
+                   year=c.years[i])
 
+    rises, falls = say("rises", "sube"), say("falls", "baja")
     shape = c.shape()
     if shape == "flat":
-        return f"{under} stays within survey error of its start ({v(0)}; {v(last)})."
+        return say("{under} stays within survey error of its start ({a}; {b}).",
+                   "{under} se mantiene dentro del error de las encuestas respecto de su inicio ({a}; {b}).",
+                   under=under, a=v(0), b=v(last))
     if shape == "reversal":
-        first = "rises" if c.change(0, 1) > 0 else "falls"
-        then = "falls" if first == "rises" else "rises"
-        return f"{under} {first} in the first year ({v(0)}, {v(1)}), then {then} ({v(last)})."
-    verb = "rises" if c.change(0, last) > 0 else "falls"
+        up = c.change(0, 1) > 0
+        first, then = (rises, falls) if up else (falls, rises)
+        return say("{under} {first} in the first year ({a}, {b}), then {then} ({c}).",
+                   "{under} {first} el primer año ({a}, {b}) y luego {then} ({c}).",
+                   under=under, first=first, then=then, a=v(0), b=v(1), c=v(last))
+    verb = rises if c.change(0, last) > 0 else falls
     k = c.early
-    when = {"early": f"most of the change comes in the first {_years(k)}",
-            "late": f"little of it comes in the first {_years(k)}",
-            "steady": "the change is spread over the period"}[shape]
-    return f"{under} {verb} from {v(0)} to {v(last)}; {when} ({v(k)})."
+    when = {"early": say("most of the change comes in the first {years}", "la mayor parte del cambio ocurre en {years}",
+                         years=_years(k)),
+            "late": say("little of it comes in the first {years}", "poco del cambio ocurre en {years}", years=_years(k)),
+            "steady": say("the change is spread over the period", "el cambio se reparte a lo largo del período")}[shape]
+    return say("{under} {verb} from {a} to {b}; {when} ({c}).", "{under} {verb} de {a} a {b}; {when} ({c}).",
+               under=under, verb=verb, a=v(0), b=v(last), when=when, c=v(k))
 
 
 def _years(k: int) -> str:
+    if spanish():
+        return "el primer año" if k == 1 else f"los primeros {k} años"
     return "year" if k == 1 else f"{k} years"
 
 
@@ -683,8 +801,13 @@ def drift_caveat(territory: pd.DataFrame, reference: str, tolerances: Tolerances
                if name in territory]
     sentences = [course_sentence(c, reference if k == 0 else None) for k, c in enumerate(courses)]
     if all(c.shape() == "flat" for c in courses):
-        tail = "The reference run is stationary within survey error: differences come from the interventions."
+        tail = say("The reference run is stationary within survey error: differences come from the interventions.",
+                   "La corrida de referencia es estacionaria dentro del error de las encuestas: las diferencias "
+                   "provienen de las intervenciones.")
     else:
-        tail = ("The reference run moves by itself; compare interventions with it (every table does), since it "
-                "shares this drift.")
-    return "Course of the reference run: " + " ".join(sentences) + " " + tail
+        tail = say("The reference run moves by itself; compare interventions with it (every table does), since it "
+                   "shares this drift.",
+                   "La corrida de referencia se mueve por sí sola; compare las intervenciones con ella (todas las "
+                   "tablas lo hacen), ya que comparten esta deriva.")
+    return say("Course of the reference run: ", "Trayectoria de la corrida de referencia: ") + " ".join(sentences) \
+        + " " + tail

@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 
 from ..outcomes import Outcome, outcome
+from ..language import current, spanish
 
 MISSING = "-"
 """Printed for a value that is missing or not finite."""
@@ -42,7 +43,35 @@ def rounded(value: float, decimals: int = 0, *, signed: bool = False) -> str:
     r = round(float(value), decimals)
     if r == 0:
         return "0"
-    return f"{r:{'+' if signed else ''},.{decimals}f}"
+    return _written(f"{r:{'+' if signed else ''},.{decimals}f}")
+
+
+def _written(text: str) -> str:
+    """A number written in English as the language in force writes it (in Spanish a decimal
+    comma, thousands by a space from five digits on): the dashboard's rule
+    (``dashboard.text.written``), imported here when used since that module imports this one."""
+    if not spanish():
+        return text
+    from ..dashboard.text import written
+
+    return written(text, current())
+
+
+def plain(value, spec: str = "") -> str:
+    """A number as Python formats it with ``spec`` (``""``: as ``str``; ``"g"``), in the
+    language in force: for values the report quotes as given (a scale, a policy's share)."""
+    return _written(format(value, spec))
+
+
+def bracket(low: str, high: str) -> str:
+    """An interval's two ends as written: ``"[-5, +40]"``; in Spanish, whose decimal comma
+    would run into the comma between them, ``"[-5; +40]"``."""
+    return f"[{low}; {high}]" if spanish() else f"[{low}, {high}]"
+
+
+def between(low: str, high: str) -> str:
+    """The ends of a range in a sentence: ``"-5 to +40"`` (``"-5 a +40"``)."""
+    return f"{low} a {high}" if spanish() else f"{low} to {high}"
 
 
 def significant(value: float, digits: int = 3, *, signed: bool = False) -> str:
@@ -165,7 +194,7 @@ def with_interval(name: str, mean: float, low: float, high: float, *, signed: bo
     seed per scenario) the value alone: one run has no interval, and ``[x, x]`` would show one."""
     places = interval_places(name, mean, low, high) if places is None else places
     mean_text, low_text, high_text = interval_texts(name, mean, low, high, places, signed=signed)
-    return mean_text if one_run else f"{mean_text} [{low_text}, {high_text}]"
+    return mean_text if one_run else f"{mean_text} {bracket(low_text, high_text)}"
 
 
 def unit(name: str, difference: bool = False) -> str:
@@ -173,8 +202,19 @@ def unit(name: str, difference: bool = False) -> str:
     differences), the registry unit otherwise (empty when dimensionless)."""
     spec = outcome(name)
     if spec.kind == "share":
-        return "points" if difference else "%"
-    return "" if spec.unit == "1" else spec.unit
+        return ("puntos" if spanish() else "points") if difference else "%"
+    return "" if spec.unit == "1" else unit_text(spec.unit)
+
+
+UNITS_ES = {"USD/person/yr": "USD/persona/año", "USD/worker/yr": "USD/trabajador/año", "USD/yr": "USD/año",
+            "persons": "personas", "households": "hogares", "firms": "empresas", "persons/yr": "personas/año",
+            "yr": "años", "ha/yr": "ha/año", "ha": "ha", "USD": "USD", "points": "puntos", "share": "proporción"}
+"""The registry's units as the Spanish report writes them."""
+
+
+def unit_text(name: str) -> str:
+    """A registry unit in the language in force (itself in English, or where it has no Spanish)."""
+    return UNITS_ES.get(name, name) if spanish() else name
 
 
 def quantity(name: str, x: float, *, signed: bool = False, difference: bool = False, places: int | None = None) -> str:

@@ -35,6 +35,8 @@ from matplotlib.textpath import TextToPath  # noqa: E402
 
 from .content import ReportContent, scale_note  # noqa: E402
 from .findings import runs_note  # noqa: E402
+from .html import compared_heading, simulated_note  # noqa: E402
+from ..language import say, speaking, tr  # noqa: E402
 from .text import (  # noqa: E402
     DIFFERENCES_OVER_TIME_TITLE,
     COST_EFFECTIVENESS,
@@ -46,6 +48,7 @@ from .text import (  # noqa: E402
     OVERVIEW,
     OVERVIEW_TITLE,
     PAIRWISE,
+    ALL_TO_HORIZON,
     PAIRWISE_TITLE,
     PROGRAMME_END,
     READ_FIRST,
@@ -90,7 +93,7 @@ WARNING = Style(9.3, "bold", after=6, colour="#b42318")
 TABLE = Style(7.4)
 CELL_PAD = (3.5, 2.5)
 """Horizontal and vertical padding inside a table cell (points)."""
-VERDICT_COLOURS = {"gains": "#1a7f37", "loses": "#b42318"}
+VERDICT_COLOURS = {"gains": "#1a7f37", "loses": "#b42318", "gana": "#1a7f37", "pierde": "#b42318"}
 
 _MEASURE = TextToPath()
 SAFETY = 1.02
@@ -206,8 +209,8 @@ class Layout:
         self.fig = plt.figure(figsize=(PAGE[0] / 72, PAGE[1] / 72))
         self.pages += 1
         self.y = MARGIN[1]
-        self._text(PAGE[0] - MARGIN[0], PAGE[1] - MARGIN[2] / 2, f"{self.footer} · page {self.pages}", NOTE,
-                   ha="right")
+        self._text(PAGE[0] - MARGIN[0], PAGE[1] - MARGIN[2] / 2,
+                   f"{self.footer} · {say('page', 'página')} {self.pages}", NOTE, ha="right")
 
     def close(self) -> None:
         if self.fig is not None:
@@ -324,67 +327,74 @@ def render_pdf(content: ReportContent, charts: dict[str, Path], path: Path) -> N
     """Write the report to ``path``; ``charts`` maps each chart's role (``"differences"``,
     ``"scenarios"``, ``"typology"``) to its PNG, drawn where the text refers to it."""
     c = content
-    with PdfPages(path, metadata={"Title": c.question, "Creator": f"territory_abm {c.version}"}) as pdf:
+    # the language in the document's information (Keywords: PDF's information dictionary has no
+    # language entry of its own; the HTML's is its ``lang``)
+    with PdfPages(path, metadata={"Title": c.question, "Creator": f"territory_abm {c.version}",
+                                  "Keywords": f"language={c.language}"}) as pdf:
         lay_out(content, charts, pdf)
 
 
 def lay_out(content: ReportContent, charts: dict[str, Path], pdf) -> int:
     """Lay the report out page by page into ``pdf`` (anything with ``savefig(figure)``,
-    such as :class:`PdfPages`); returns the number of pages."""
+    such as :class:`PdfPages`), in the content's language; returns the number of pages."""
+    with speaking(content.language):
+        return _lay_out(content, charts, pdf)
+
+
+def _lay_out(content: ReportContent, charts: dict[str, Path], pdf) -> int:
     c = content
     page = Layout(pdf, f"territory_abm {c.version} · {c.years[0]}-{c.years[1]}")
-    page.heading("Comparing interventions for a rural territory", TITLE)
+    page.heading(tr("Comparing interventions for a rural territory"), TITLE)
     page.paragraph(c.question, Style(11.5, after=4))
-    page.paragraph(f"Simulated {c.years[0]}-{c.years[1]}, {len(c.seeds)} run{'s' if len(c.seeds) != 1 else ''} per scenario with the same "
-                   f"seeds; territory_abm {c.version}.", NOTE)
+    page.paragraph(simulated_note(c, ";"), NOTE)
     if c.households_scale != 1:
         page.paragraph(scale_note(c.households_scale), NOTE)
     if c.not_only_policies:
-        page.heading(NOT_ONLY_POLICIES)
+        page.heading(tr(NOT_ONLY_POLICIES))
         for text in c.not_only_policies:
             page.paragraph(text, WARNING, bullet=True)
     if len(c.overview):
-        page.heading(OVERVIEW_TITLE)
-        page.paragraph(OVERVIEW, NOTE, keep=True)
+        page.heading(tr(OVERVIEW_TITLE))
+        page.paragraph(tr(OVERVIEW), NOTE, keep=True)
         page.table(c.overview)
-    page.heading(READ_FIRST)
+    page.heading(tr(READ_FIRST))
     for text in c.read_first:
         page.paragraph(text, bullet=True)
-    page.heading("Main findings")
+    page.heading(tr("Main findings"))
     for text in c.findings:
         page.paragraph(text, bullet=True)
     if len(c.pairwise):  # right after the findings, where the best is named (an adviser trial, session 27)
-        page.heading(PAIRWISE_TITLE)
-        page.paragraph(PAIRWISE, NOTE, keep=True)
+        page.heading(tr(PAIRWISE_TITLE))
+        page.paragraph(tr(PAIRWISE), NOTE, keep=True)
         page.table(c.pairwise)
-    page.heading("The scenarios and their costs")
-    page.table(pd.DataFrame([{"Scenario": s["name"], "What it does": s["description"],
-                              "Programme cost over the run (USD)": s["cost_text"]} for s in c.scenarios]))
-    page.heading("What this report is based on")
+    page.heading(tr("The scenarios and their costs"))
+    page.table(pd.DataFrame([{say("Scenario", "Escenario"): s["name"], say("What it does", "Qué hace"): s["description"],
+                              say("Programme cost over the run (USD)", "Costo del programa en la corrida (USD)"):
+                                  s["cost_text"]} for s in c.scenarios]))
+    page.heading(tr("What this report is based on"))
     for text in INTRO:
-        page.paragraph(text)
-    page.heading("Headline results")
+        page.paragraph(tr(text))
+    page.heading(tr("Headline results"))
     page.paragraph(reading(len(c.seeds)), keep=True)
-    page.heading(f"At the horizon ({c.years[1]})", H3)
+    page.heading(say("At the horizon ({year})", "En el horizonte ({year})", year=c.years[1]), H3)
     page.table(c.headline)
-    page.heading("At the end of each programme", H3)
+    page.heading(tr("At the end of each programme"), H3)
     if len(c.programme_end):
-        page.paragraph(PROGRAMME_END, keep=True)
+        page.paragraph(tr(PROGRAMME_END), keep=True)
         page.table(c.programme_end)
     else:
-        page.paragraph("Every intervention's programmes run to the horizon: the table above is also their "
-                       "end-of-programme result.")
+        page.paragraph(tr(ALL_TO_HORIZON))
     if "differences" in charts:
-        page.heading(DIFFERENCES_TITLE, H3)
+        page.heading(tr(DIFFERENCES_TITLE), H3)
         page.image(charts["differences"])
     if "differences_over_time" in charts:
-        page.heading(DIFFERENCES_OVER_TIME_TITLE, H3)
+        page.heading(tr(DIFFERENCES_OVER_TIME_TITLE), H3)
         page.image(charts["differences_over_time"])
-    page.heading("Cost-effectiveness")
-    page.paragraph(COST_EFFECTIVENESS, NOTE, keep=True)
+    page.heading(tr("Cost-effectiveness"))
+    page.paragraph(tr(COST_EFFECTIVENESS), NOTE, keep=True)
     page.table(c.cost_effectiveness)
-    page.heading("Who gains beyond the people the programme pays?")
-    page.paragraph(MULTIPLIERS, keep=True)
+    page.heading(tr("Who gains beyond the people the programme pays?"))
+    page.paragraph(tr(MULTIPLIERS), keep=True)
     page.table(c.multipliers)
     for note in c.multiplier_notes:
         page.paragraph(note, NOTE)
@@ -394,31 +404,31 @@ def lay_out(content: ReportContent, charts: dict[str, Path], pdf) -> int:
     elif c.map_note:
         page.paragraph(f"{c.map_note}.", NOTE)
     if "scenarios" in charts:
-        page.heading("Outcomes over time")
-        page.paragraph(SCENARIOS_EXPLAINED, keep=True)
+        page.heading(tr("Outcomes over time"))
+        page.paragraph(tr(SCENARIOS_EXPLAINED), keep=True)
         page.image(charts["scenarios"])
-    page.heading("Types of municipality under each scenario")
-    page.paragraph(TYPOLOGY, keep=True)
+    page.heading(tr("Types of municipality under each scenario"))
+    page.paragraph(tr(TYPOLOGY), keep=True)
     for label, table in c.typology.items():
         page.heading(label[0].upper() + label[1:], H3)
         page.table(table)
-    page.heading("Rural municipalities: improved / no change / worsened", H3)
+    page.heading(tr("Rural municipalities: improved / no change / worsened"), H3)
     page.table(c.typology_changes)
     if "typology" in charts:
-        page.heading(TYPOLOGY_TITLE, H3)
+        page.heading(tr(TYPOLOGY_TITLE), H3)
         page.image(charts["typology"])
-    page.heading("Municipalities that gain and lose")
-    page.paragraph(MUNICIPALITIES.format(year=c.years[1]), NOTE, keep=True)
+    page.heading(tr("Municipalities that gain and lose"))
+    page.paragraph(tr(MUNICIPALITIES, year=c.years[1]), NOTE, keep=True)
     if runs_note(len(c.seeds)):  # the verdicts rest on the same few runs' intervals
         page.paragraph(runs_note(len(c.seeds)), NOTE, keep=True)
     for name, table in c.municipalities.items():
-        page.heading(f"{name} compared with {c.reference}", H3)
+        page.heading(compared_heading(name, c.reference), H3)
         page.table(table)
         if name in c.municipalities_end:
             year, at_end = c.municipalities_end[name]
-            page.heading(f"{name} compared with {c.reference}, at the end of its programme ({year})", H3)
+            page.heading(compared_heading(name, c.reference, year), H3)
             page.table(at_end)
-    page.heading("Caveats")
+    page.heading(tr("Caveats"))
     for text in c.caveats:
         page.paragraph(text, bullet=True)
     page.close()
