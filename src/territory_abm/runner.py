@@ -114,6 +114,9 @@ def summary(result: RunResult) -> str:
     for r in rows:
         lines.append(f"{r.name:<{width}}  {units[r.name]:<{unit_width}}  {r.format(first[r.name]):>12}  "
                      f"{r.format(last[r.name]):>12}")
+    lines.append(f"one run, seed {result.model.scenario.seed}: a single draw of the context's shocks and of the "
+                 "households' chances; another seed moves these figures (for a figure to quote, its spread "
+                 "over seeds: territory-abm compare SCENARIO --seeds 8 --out DIR, its summary.csv)")
     lines += scale_lines(result.model.scenario.households_scale)
     lines += emptied_lines(float(first["population"]), float(last["population"]))
     lines += typology_lines(result.typology, result.model.scenario.typology.as_dict())
