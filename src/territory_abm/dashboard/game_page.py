@@ -437,8 +437,8 @@ def _charts(key: tuple, table: pd.DataFrame) -> GameCharts:
     whichever pages ask at once (the others wait for it)."""
     with _CHARTS_LOCK:
         if key not in _CHARTS:
-            if len(_CHARTS) >= 8:  # of years gone by
-                _CHARTS.clear()
+            for old in [k for k in _CHARTS if k[:2] != key[:2]]:  # of years gone by (clearing them all
+                del _CHARTS[old]  # dropped this year's too, drawn again for the next page: session 28)
             _CHARTS[key] = GameCharts(table, key[-2], large=key[-1])
         return _CHARTS[key]
 
