@@ -9,7 +9,8 @@ third, advances two years untimed (the kernels compile, fonts load), then for ``
 rounds advances the year and lets every page read and draw it (``game_page.read_game_page``)
 and the console draw its map of differences (``trainer.game_map``), one after the other in one
 thread: the CPU the server spends on a new year, which the pages wait for. It prints each round's
-seconds (advance, pages, console) and their median.
+seconds (advance, pages, console, their total, and the process's CPU seconds for the whole
+round, which other work on the machine disturbs less) and their median.
 
 ``--profile`` runs one more round under cProfile and prints where its time went.
 ``--before DIR`` measures another source tree too (e.g. ``git archive main src | tar -x -C DIR``,
@@ -55,7 +56,7 @@ def measure(groups: int, rounds: int, profile: bool) -> list[dict]:
             setattr(game.join(names[k]), attribute, value)
 
     def one() -> dict:
-        start = time.perf_counter()
+        cpu, start = time.process_time(), time.perf_counter()
         with game.lock:
             game.advance()
         stepped = time.perf_counter()
@@ -64,7 +65,8 @@ def measure(groups: int, rounds: int, profile: bool) -> list[dict]:
         drawn = time.perf_counter()
         game_map(game, "poverty", "en")
         end = time.perf_counter()
-        return {"advance": stepped - start, "pages": drawn - stepped, "console": end - drawn, "total": end - start}
+        return {"advance": stepped - start, "pages": drawn - stepped, "console": end - drawn, "total": end - start,
+                "cpu": time.process_time() - cpu}
 
     one(), one()  # untimed: kernels compile, fonts and the map's shapes load
     timed = [one() for _ in range(rounds)]
@@ -82,13 +84,14 @@ def measure(groups: int, rounds: int, profile: bool) -> list[dict]:
 
 def summary(timed: list[dict]) -> str:
     return ", ".join(f"{part} {statistics.median(r[part] for r in timed):.3f}"
-                     for part in ("advance", "pages", "console", "total"))
+                     for part in ("advance", "pages", "console", "total", "cpu"))
 
 
 def compare(before: str, args) -> None:
     """Runs of ``before`` and of this tree in turns, each in a process of its own."""
     trees = {"before": str(Path(before).resolve()), "this": str(ROOT / "src")}
     totals = {label: [] for label in trees}
+    cpu = {label: [] for label in trees}
     for pair in range(args.pairs):
         for label, src in trees.items():
             env = {**os.environ, "PYTHONPATH": src}
@@ -96,10 +99,12 @@ def compare(before: str, args) -> None:
                                   "--json"], env=env, capture_output=True, text=True, check=True).stdout
             timed = json.loads(out.strip().splitlines()[-1])
             totals[label].append(statistics.median(r["total"] for r in timed))
+            cpu[label].append(statistics.median(r["cpu"] for r in timed))
             print(f"pair {pair + 1} {label:6s} ({src}): medians of {args.rounds} rounds, s: {summary(timed)}", flush=True)
     for label, values in totals.items():
         print(f"{label}: median total per Advance {statistics.median(values):.3f} s "
-              f"(runs: {', '.join(f'{v:.3f}' for v in values)})")
+              f"(runs: {', '.join(f'{v:.3f}' for v in values)}), CPU {statistics.median(cpu[label]):.3f} s "
+              f"(runs: {', '.join(f'{v:.3f}' for v in cpu[label])})")
     print(f"{args.groups} groups, {os.cpu_count()} cores")
 
 
