@@ -165,3 +165,20 @@ def test_a_groups_page_lists_its_running_programmes_in_its_language(lang, monkey
         assert line == f"Roads to the town: since 2021, 1 of 5 years done, {spent:,.0f} USD spent"
     else:
         assert line.startswith("Caminos al pueblo: desde 2021, 1 de 5 años hechos, ") and line.endswith(" USD gastados")
+
+
+def test_a_group_that_took_the_municipality_meanwhile_ends_the_removed_groups_programmes():
+    """Another group governed the municipality while the first was out: the first, restored after
+    it, starts what it asks for afresh (its old programme's years were not kept for it)."""
+    game = _game()
+    game.join("a"), game.join("b")
+    game.choose("b", programme="roads")
+    game.advance(), game.advance()  # 2022: b's works 2 years done
+    game.remove("b")
+    node = game.join("c").node  # b's municipality
+    game.advance()  # 2023: c asks for nothing
+    game.remove("c")
+    game.restore("b")
+    assert game.programmes(node) == []
+    game.advance()  # 2024
+    assert [(p.start, p.done) for p in game.programmes(node)] == [(2024, 1)]

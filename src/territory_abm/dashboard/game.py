@@ -175,6 +175,8 @@ class Game:
                 raise InputError("dashboard", "municipality", f"a free municipality: all {len(self.municipalities())} "
                                  "are governed (ask the trainer)")
             self.players[key] = Player(" ".join(name.split()), free[0], self.default_choice(), joined=self.model.year)
+            for lever in PROGRAMMES:  # a removed group's programmes there are no longer to resume: the
+                self.paused.pop(programme_label(free[0], lever), None)  # new group's own take their place
             self.version += 1
         return self.players[key]
 
@@ -182,8 +184,9 @@ class Game:
         """The trainer removes group ``name`` (one that joined by mistake): from the year shown
         its municipality has no government (the scenario's split and no programme, as in the
         no-choice twin, from the next year; ``governed_by`` empty in :meth:`table`), and the group
-        may not join again under that name. If every group left has decided, the year advances.
-        Returns the removed player.
+        may not join again under that name. The programmes it was running are kept (``paused``)
+        for :meth:`restore`, until another group joins in its place. If every group left has
+        decided, the year advances. Returns the removed player.
 
         Raises
         ------
