@@ -393,3 +393,46 @@ def test_the_consoles_map_of_differences_fits_the_window(game, browser):  # noqa
             assert picture.evaluate("i => getComputedStyle(i).objectFit") == "contain"  # whole, not stretched
         finally:
             context.close()
+
+
+@pytest.fixture(scope="module")
+def resumed_game(tmp_path_factory):
+    served = _serve(tmp_path_factory, str(SCENARIOS / "classroom" / "shared_territory.toml"), "--game")
+    yield served
+    _stop(served[3])
+
+
+def test_a_restored_groups_road_works_resume_on_its_page_as_they_were(resumed_game, new_page):
+    """Session 28: a restored group's programme restarted for all its years. Now its page lists it
+    as it was when the group was removed (start, years done, spending), two years later, and it goes
+    on from there (a browser trial of the same steps, session 28, read the same lines)."""
+    base, code, token, _, log = resumed_game
+    new_page(f"{base}?group=Los%20Robles&code={code}")
+    palmas = new_page(f"{base}?group=Las%20Palmas&code={code}")
+    expect(palmas.get_by_text("You govern Bajo Rio")).to_be_visible(timeout=FIRST_STEP_MS)
+    roads = _lever_switch(palmas, "Roads to the town")
+    roads.check(force=True)
+    expect(roads).to_be_checked()
+    trainer = new_page(f"{base}?trainer={token}")
+    advance = trainer.get_by_role("button", name="Advance the year now")
+    for year in (2021, 2022, 2023):
+        advance.click()
+        expect(trainer.get_by_text(f"Year {year} - governments: 2")).to_be_visible(timeout=60_000)
+    running = palmas.locator(".running-programme")
+    expect(running).to_have_text(re.compile(r"Roads to the town: since 2021, 3 of 5 years done, [\d,]+ USD spent"),
+                                 timeout=30_000)
+    before = running.inner_text()
+    _choose(trainer, "Group to remove", "Las Palmas")
+    trainer.get_by_role("button", name="Remove a group").click()
+    trainer.get_by_role("button", name="Remove Las Palmas").click()
+    expect(palmas.get_by_text("the trainer removed that group", exact=False)).to_be_visible(timeout=30_000)
+    for year in (2024, 2025):
+        advance.click()
+        expect(trainer.get_by_text(f"Year {year} - governments: 1")).to_be_visible(timeout=60_000)
+    _choose(trainer, "Removed group", "Las Palmas")
+    trainer.get_by_role("button", name="Restore the group").click()
+    expect(palmas.get_by_text("You govern Bajo Rio")).to_be_visible(timeout=30_000)
+    expect(running).to_have_text(before)
+    advance.click()
+    expect(running).to_have_text(re.compile(r"since 2021, 4 of 5 years done"), timeout=60_000)
+    assert "Traceback" not in log.read_text()

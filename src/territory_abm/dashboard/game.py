@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
+from ..outcomes.yearly import POLICY_COST_PREFIX
 from ..params import REGISTRY
 from .controls import apply_lever, live_policy
 from .groups import group_key
@@ -65,6 +66,22 @@ def check_split(split: dict[str, float]) -> dict[str, float]:
     return checked
 
 
+@dataclass(frozen=True)
+class Programme:
+    """A programme running in a municipality, as the model records it (:meth:`Game.programmes`).
+
+    ``start``: the first year it ran (the model's policy start); ``years``: the years it runs
+    in all; ``done``: the years it has run by the year shown (years its municipality had no
+    government, while its group was removed, left out: it did not run then); ``spent``: what
+    it has cost since its start (USD, the model's ``cost_<label>`` column summed)."""
+
+    lever: str
+    start: int
+    years: int
+    done: int
+    spent: float
+
+
 @dataclass
 class Player:
     """A group governing municipality ``node`` (node id); ``choice`` applies from the next year."""
@@ -87,7 +104,10 @@ class Game:
     ``players`` are the groups governing now (by :func:`.groups.group_key` of their names),
     ``former`` the groups the trainer removed in this game (for the years they governed) and
     ``removed`` every group removed (by key: the group as it was removed), which may not join
-    again under that name unless the trainer restores it (:meth:`restore`).
+    again under that name unless the trainer restores it (:meth:`restore`). ``paused`` holds the
+    programmes a removed group's municipality was running (policy label -> (the model's policy
+    as it was, the year shown at the removal)), which a restore resumes, and ``skipped`` the
+    years a resumed programme did not run (label -> years), so that its years done leave them out.
 
     Parameters
     ----------
@@ -106,6 +126,8 @@ class Game:
     removed: dict = field(default_factory=dict)
     history: list = field(default_factory=list)
     decisions: list = field(default_factory=list)
+    paused: dict = field(default_factory=dict)
+    skipped: dict = field(default_factory=dict)
     version: int = 0
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
@@ -124,6 +146,7 @@ class Game:
         self.history = [node_rows(self.model, self.twin)]
         self.decisions = []
         self.former = []  # the years they governed are gone
+        self.paused, self.skipped = {}, {}  # programmes of the old territory: a restored group starts afresh
         for player in self.players.values():
             player.decided = False
             player.joined = self.model.year  # they govern the new territory from its start
@@ -152,6 +175,8 @@ class Game:
                 raise InputError("dashboard", "municipality", f"a free municipality: all {len(self.municipalities())} "
                                  "are governed (ask the trainer)")
             self.players[key] = Player(" ".join(name.split()), free[0], self.default_choice(), joined=self.model.year)
+            for lever in PROGRAMMES:  # a removed group's programmes there are no longer to resume: the
+                self.paused.pop(programme_label(free[0], lever), None)  # new group's own take their place
             self.version += 1
         return self.players[key]
 
@@ -159,8 +184,9 @@ class Game:
         """The trainer removes group ``name`` (one that joined by mistake): from the year shown
         its municipality has no government (the scenario's split and no programme, as in the
         no-choice twin, from the next year; ``governed_by`` empty in :meth:`table`), and the group
-        may not join again under that name. If every group left has decided, the year advances.
-        Returns the removed player.
+        may not join again under that name. The programmes it was running are kept (``paused``)
+        for :meth:`restore`, until another group joins in its place. If every group left has
+        decided, the year advances. Returns the removed player.
 
         Raises
         ------
@@ -171,6 +197,11 @@ class Game:
         if key not in self.players:
             raise InputError("dashboard", "group", f"one of the groups in the game, got {' '.join(name.split())}")
         player = self.players.pop(key)
+        for lever in PROGRAMMES:  # kept to be resumed as they are if the trainer restores the group
+            label = programme_label(player.node, lever)
+            running = live_policy(self.model, lever, label)
+            if running is not None:
+                self.paused[label] = (running, self.model.year)
         apply_choice(self.model, player.node, None)
         player.left = self.model.year
         self.former.append(player)
@@ -183,9 +214,13 @@ class Game:
     def restore(self, name: str) -> Player:
         """The trainer takes back the removal of group ``name`` (removed by mistake: a browser
         trial, session 27, found no way back): from the year shown it governs its municipality
-        again, with the choice it had when removed (from the next year, undecided; a programme
-        it had asked for starts again), its open page shows the game again, and the years
-        between name nobody in :meth:`table`. Returns the group's player.
+        again, with the choice it had when removed (from the next year, undecided), its open page
+        shows the game again, and the years between name nobody in :meth:`table`. The programmes
+        its municipality was running when the group was removed resume from the next year as they
+        were: the same policy (start year, values, households reached), with the years it had
+        still to run and its spending so far; the years nobody governed, in which they did not
+        run, are added at their end (session 27's restore started them again, for all their
+        years). Returns the group's player.
 
         Raises
         ------
@@ -204,8 +239,41 @@ class Game:
                              f"{names[gone.node]} now (remove {holder.name} first)")
         del self.removed[key]
         self.players[key] = player = replace(gone, decided=False, joined=self.model.year, left=None)
+        self._resume(player)
         self.version += 1
         return player
+
+    def _resume(self, player: Player) -> None:
+        """The programmes ``player``'s municipality was running when it was removed, running again
+        from the next year (the years in between, in which they did not run, added at their end)."""
+        for lever in PROGRAMMES:
+            label = programme_label(player.node, lever)
+            if label not in self.paused:
+                continue
+            policy, left = self.paused.pop(label)
+            if lever not in player.choice.programmes:
+                continue
+            gap = self.model.year - left  # years simulated without it
+            self.skipped[label] = self.skipped.get(label, frozenset()) | frozenset(range(left + 1, self.model.year + 1))
+            self.model.set_lever(lever, dict(policy.values), target=policy.target, label=label, start=policy.start,
+                                 end=policy.end + gap)
+
+    def programmes(self, node: str) -> list[Programme]:
+        """The programmes running in municipality ``node`` this year or from the next, as the
+        model records them (its policies and their cost columns), in :data:`PROGRAMMES` order."""
+        model, found = self.model, []
+        years = np.asarray(model.datacollector.model_vars["year"])
+        for lever in PROGRAMMES:
+            label = programme_label(node, lever)
+            policy = live_policy(model, lever, label)
+            if policy is None:
+                continue
+            skipped = self.skipped.get(label, frozenset())
+            ran = [y for y in range(policy.start, min(policy.end, model.year) + 1) if y not in skipped]
+            cost = np.asarray(model.datacollector.model_vars[POLICY_COST_PREFIX + label], float)
+            found.append(Programme(lever, policy.start, policy.end - policy.start + 1 - sum(
+                policy.start <= y <= policy.end for y in skipped), len(ran), float(cost[years >= policy.start].sum())))
+        return found
 
     def municipalities(self) -> list[str]:
         """Node ids of the populated nodes (municipalities and cities), in the territory's order."""

@@ -23,7 +23,7 @@ from .app import (WATCH_INTERVAL, JoinForm, LargeTextSwitch, NumberSlider, PageS
 from .console import markdown_table
 from .controls import parameter_range
 from .markup import Markdown
-from .game import PROGRAMMES, SPLIT, Choice, Game
+from .game import PROGRAMMES, SPLIT, Choice, Game, Programme
 from .groups import group_key
 from .text import error_message, number, t
 from .maps import TerritoryView, map_note
@@ -223,9 +223,19 @@ def _locked(change) -> None:
         change()
 
 
+def running_lines(programmes: tuple[Programme, ...], lang: str) -> list[str]:
+    """One line per programme running in a group's municipality (:meth:`.game.Game.programmes`):
+    since when, its years done of all, what it has cost so far."""
+    return [t(lang, "running_line").format(programme=t(lang, p.lever), start=p.start, done=p.done, years=p.years,
+                                           spent=number(p.spent, lang, 0)) for p in programmes]
+
+
 @solara.component
-def DecisionPanel(name: str, choice, decided: bool, year: int, lang: str, act, locked: bool):
-    """Group ``name``'s decision for the year after ``year``: its ``choice`` so far, ``decided``."""
+def DecisionPanel(name: str, choice, decided: bool, year: int, lang: str, act, locked: bool,
+                  programmes: tuple = ()):
+    """Group ``name``'s decision for the year after ``year``: its ``choice`` so far, ``decided``,
+    and the ``programmes`` running (:meth:`.game.Game.programmes`: a restored group finds them as
+    they were when it was removed)."""
     with solara.Card(t(lang, "decision").format(year=year + 1)):
         solara.Text(t(lang, "decision_note"))
         for key, share in zip(("split_roads", "split_services", "split_enforcement"), SPLIT):
@@ -240,6 +250,10 @@ def DecisionPanel(name: str, choice, decided: bool, year: int, lang: str, act, l
         for programme in PROGRAMMES:
             solara.Switch(label=t(lang, programme), value=programme in choice.programmes, disabled=locked,
                           on_value=lambda on, p=programme: act(lambda g: g.choose(name, programme=p, on=on)))
+        if programmes:
+            solara.Text(t(lang, "running"), style={"font-weight": "bold", "display": "block", "margin-top": "8px"})
+            for line in running_lines(programmes, lang):
+                solara.Text(line, classes=["running-programme"], style={"display": "block"})
         if decided:
             solara.Success(t(lang, "decided_wait"), classes=["decided-note"])
         solara.Button(t(lang, "decide"), color="primary", disabled=decided or locked,
@@ -320,7 +334,7 @@ def GamePage(name: str):
                     if note:
                         solara.Text(note, classes=["map-note"])
             with solara.Column():
-                DecisionPanel(name, view.choice, view.decided, status[0], lang, act, locked)
+                DecisionPanel(name, view.choice, view.decided, status[0], lang, act, locked, view.programmes)
                 with solara.Card(t(lang, "game_charts")):
                     solara.Image(view.charts_png, width="100%")
         # the whole width: its eleven columns were cut off in half a 1280x720 page (browser trial)
@@ -346,6 +360,7 @@ class GameView:
     map_png: bytes
     charts_png: bytes
     map_note: str  # why the map is the network ("" for polygons)
+    programmes: tuple = ()  # the programmes running in its municipality (Game.programmes)
 
 
 def read_game_page(game: Game, name: str) -> GameView:
@@ -369,7 +384,7 @@ def read_game_page(game: Game, name: str) -> GameView:
         names = dict(zip(model.territory.ids, model.territory.names))
         view = GameView(player.name, player.node, names[player.node], lang, colour_by, large, game_status(game),
                         player.choice, player.decided, territory_table(game, lang), b"", b"",
-                        map_note(territory_view(id(model)).missing, lang))
+                        map_note(territory_view(id(model)).missing, lang), tuple(game.programmes(player.node)))
     if figures is None:
         figures = _keep(key, inputs.draw())
     return replace(view, map_png=figures[0], charts_png=figures[1])
@@ -422,8 +437,8 @@ def _charts(key: tuple, table: pd.DataFrame) -> GameCharts:
     whichever pages ask at once (the others wait for it)."""
     with _CHARTS_LOCK:
         if key not in _CHARTS:
-            if len(_CHARTS) >= 8:  # of years gone by
-                _CHARTS.clear()
+            for old in [k for k in _CHARTS if k[:2] != key[:2]]:  # of years gone by (clearing them all
+                del _CHARTS[old]  # dropped this year's too, drawn again for the next page: session 28)
             _CHARTS[key] = GameCharts(table, key[-2], large=key[-1])
         return _CHARTS[key]
 

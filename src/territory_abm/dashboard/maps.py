@@ -41,6 +41,10 @@ way: the town's name, between two municipalities' names with their groups', gave
 text (the game's map, session 26)."""
 
 
+PLACEMENTS = 16
+"""Placements of a map's labels a :class:`TerritoryView` keeps (texts, size and language)."""
+
+
 def map_height(shapes: Shapes, tallest: float) -> float:
     """The height (in) of a map ``views.MAP_SIZE[0]`` wide whose map axes (``views.MAP_AXES``)
     hold the municipalities and markets of ``shapes`` at the axes' whole width, within
@@ -81,6 +85,7 @@ class TerritoryView:
         self.missing = missing_geometry(model.territory.source)
         self.positions = None
         self._texts = None
+        self._placed: dict = {}  # label texts, size and language -> where each label went (_label)
         self._lock = threading.Lock()
         if self.missing:
             self.positions = layout(model.graph)
@@ -159,13 +164,19 @@ class TerritoryView:
     def _label(self, governed: dict[str, str], language: str, scale_text: float = 1.0) -> None:
         """Markets' and municipalities' names (with their governing groups) and the roads' travel
         times on the map, at ``scale_text`` times their size, placed again when they change; a
-        label that would cover other text moves up or down, or gives way (names first)."""
+        label that would cover other text moves up or down, or gives way (names first).
+
+        Where the labels went is kept for each set of texts, size and language
+        (:data:`PLACEMENTS` of them): the pages of one game year, in English and Spanish, in large
+        text or not, place them once each instead of at every other page (the overlap check, one
+        layout of the whole figure per call, was a third of a game page's map, session 28)."""
         texts = tuple(f"{name}\n({governed[i]})" if i in governed else name
                       for i, name in zip(self.shapes.ids, self.shapes.names))
         hours = tuple(label.get_text() for label in self.hours.values())  # change only with road works
-        if (texts, hours, language, scale_text) == self._texts:
+        key = (texts, hours, language, scale_text)
+        if key == self._texts:
             return
-        self._texts = texts, hours, language, scale_text
+        self._texts = key
         for label, arrow in zip(self.markets, self.arrows):
             label.set_text(f"{t(language, 'market_node')} {arrow}".strip())
             label.set_fontsize(8 * scale_text)
@@ -174,6 +185,12 @@ class TerritoryView:
             label.set_fontsize(8 * scale_text)
         for label in self.hours.values():
             label.set_fontsize(7 * scale_text)
+        placed, every = self._placed.get(key), [*self.markets, *self.labels, *self.hours.values()]
+        if placed is not None:  # placed before: the same texts at the same size
+            for label, (shown, offset) in zip(every, placed):
+                label.set_visible(shown)
+                label.xyann = offset
+            return
         for label in [*self.labels, *self.hours.values()]:
             label.set_visible(True)
             label.xyann = (0.0, 0.0)  # where the name goes unless nudged
@@ -185,6 +202,9 @@ class TerritoryView:
             label.set_visible(True)
         hide_colliding(self.figure, list(self.hours.values()), nudges=NUDGES)
         self.key.set_visible(True)
+        if len(self._placed) >= PLACEMENTS:  # of years gone by (road works change the hours)
+            self._placed.clear()
+        self._placed[key] = [(label.get_visible(), label.xyann) for label in every]
 
 
 DIFFERENCES = {"poverty": ("poverty_headcount", 100.0, "diff_poverty_map"),

@@ -99,6 +99,8 @@ TEXT: dict[str, dict[str, str]] = {
         "split_roads": "Roads (share of the budget)", "split_services": "Services and schooling (share of the budget)",
         "split_enforcement": "Environmental enforcement (share of the budget)",
         "administration": "Administration: the rest, {share} %", "programmes": "Programmes asked for",
+        "running": "Programmes running", "running_line": "{programme}: since {start}, {done} of {years} years done, "
+                                                      "{spent} USD spent",
         "decide": "We have decided", "decided_wait": "Decided: waiting for the other groups (you may still change).",
         "territory_table": "The territory, municipality by municipality", "governed_by": "Governed by",
         "nobody": "nobody", "decided": "Decided", "yes": "yes", "no": "no",
@@ -233,6 +235,8 @@ TEXT: dict[str, dict[str, str]] = {
         "split_services": "Servicios y educación (proporción del presupuesto)",
         "split_enforcement": "Fiscalización ambiental (proporción del presupuesto)",
         "administration": "Administración: el resto, {share} %", "programmes": "Programas solicitados",
+        "running": "Programas en curso", "running_line": "{programme}: desde {start}, {done} de {years} años hechos, "
+                                                       "{spent} USD gastados",
         "decide": "Ya decidimos", "decided_wait": "Decidido: esperando a los otros grupos (todavía pueden cambiar).",
         "territory_table": "El territorio, municipio por municipio", "governed_by": "Gobierna",
         "nobody": "nadie", "decided": "Decidió", "yes": "sí", "no": "no",

@@ -80,9 +80,16 @@ def axis_name(axis: Axis) -> str:
 
 
 def _draw(fig: Figure):
-    """Draw ``fig`` and return its renderer (a closed pyplot figure gets an Agg canvas again)."""
+    """Lay ``fig`` out as a drawing would and return the renderer whose text extents the drawing
+    uses (a closed pyplot figure gets an Agg canvas again).
+
+    The figure is drawn without rendering (:meth:`~matplotlib.figure.Figure.draw_without_rendering`):
+    every artist places itself (ticks, titles, constrained layout, annotations) and no pixel is
+    painted. The extents are the same as after a full drawing, and the check no longer paints the
+    figure once more before it is saved: a dashboard map spent about half its time painting for
+    this check (session 27), e.g. 0.09 s of a game page's map."""
     canvas = fig.canvas if hasattr(fig.canvas, "get_renderer") else FigureCanvasAgg(fig)
-    canvas.draw()
+    fig.draw_without_rendering()
     return canvas.get_renderer()
 
 
