@@ -122,6 +122,7 @@ def test_effect_sentences_follow_direction_and_whether_the_interval_excludes_zer
     ((-0.02, -0.03, -0.01), (-0.05, -0.06, -0.04), "keeps growing"),
     ((-0.02, -0.03, -0.01), (0.01, 0.005, 0.02), "reverses"),
     ((-0.02, -0.03, -0.01), (-0.01, -0.03, 0.01), "no longer distinguishable"),
+    ((-0.004, -0.006, -0.002), (-0.01, -0.021, 0.002), "as large or larger at the horizon, but there its interval"),
     ((-0.01, -0.03, 0.01), (-0.02, -0.03, -0.01), "only after the programmes stop"),
     ((-0.01, -0.03, 0.01), (-0.01, -0.03, 0.01), "neither difference"),
 ])
@@ -876,6 +877,19 @@ def test_a_cumulative_and_an_annual_multiplier_of_opposite_sign_are_explained():
     assert len(notes) == 1 and notes[0].startswith("highland: the cumulative multiplier (-1.03)")
     assert "(0.50) differ in sign: income rose in the programme's years" in notes[0]
     assert "shows a loss per USD spent" in notes[0]
+
+    # the same signs with intervals over the seeds that include 0 (a researcher's trial, session 28:
+    # "a loss per USD spent" read into -0.13 [-4.05, 3.06]): no sign is read into them
+    impact = impact.assign(multiplier_total_q05=[-4.05, 0.5, np.nan], multiplier_total_q95=[3.06, 1.1, np.nan],
+                           annual_multiplier_nominal_total_q05=[-3.34, 1.0, 0.1],
+                           annual_multiplier_nominal_total_q95=[2.71, 1.4, 0.5])
+    notes = multiplier_sign_notes(impact)
+    assert len(notes) == 1 and "[-4.05, 3.06]" in notes[0] and "neither can be told from 0" in notes[0]
+    assert "loss" not in notes[0]
+    impact.loc[0, ["annual_multiplier_nominal_total_q05", "annual_multiplier_nominal_total_q95"]] = [0.2, 0.9]
+    assert "the cumulative one cannot be told from 0" in multiplier_sign_notes(impact)[0]
+    impact.loc[0, ["multiplier_total_q05", "multiplier_total_q95"]] = [-1.5, -0.5]
+    assert "shows a loss per USD spent" in multiplier_sign_notes(impact)[0]
 
 
 def test_multipliers_of_a_programme_that_reaches_almost_nobody_are_left_out_with_a_note():

@@ -779,6 +779,22 @@ def multiplier_sign_notes(impact: pd.DataFrame, unpaid: set[str] | frozenset = f
         cumulative, annual = getattr(r, "multiplier_total", np.nan), getattr(r, "annual_multiplier_nominal_total", np.nan)
         if not (np.isfinite(cumulative) and np.isfinite(annual)) or cumulative * annual >= 0:
             continue
+        ranges = [(getattr(r, f"{name}_q05", np.nan), getattr(r, f"{name}_q95", np.nan))
+                  for name in ("multiplier_total", "annual_multiplier_nominal_total")]
+        if any(np.isfinite(low) and np.isfinite(high) and low <= 0 <= high for low, high in ranges):
+            # a researcher's trial (session 28) read "a loss per USD" into -0.13 [-4.05, 3.06]
+            notes.append(say("{scenario}: the cumulative multiplier ({cumulative} [{c_low}, {c_high}]) and the annual "
+                             "one during the programme ({annual} [{a_low}, {a_high}]) have means of opposite sign, but "
+                             "over these seeds {which} from 0: neither sign is established.",
+                             "{scenario}: el multiplicador acumulado ({cumulative} [{c_low}; {c_high}]) y el anual "
+                             "durante el programa ({annual} [{a_low}; {a_high}]) tienen medias de signo opuesto, pero "
+                             "con estas semillas {which} de 0: ningún signo está establecido.",
+                             scenario=r.scenario, cumulative=numbers.rounded(cumulative, 2),
+                             annual=numbers.rounded(annual, 2),
+                             c_low=numbers.rounded(ranges[0][0], 2), c_high=numbers.rounded(ranges[0][1], 2),
+                             a_low=numbers.rounded(ranges[1][0], 2), a_high=numbers.rounded(ranges[1][1], 2),
+                             which=_undetermined(ranges)))
+            continue
         during = say("rose", "subió") if annual > 0 else say("fell", "bajó")
         overall = say("a loss", "una pérdida") if cumulative < 0 else say("a gain", "una ganancia")
         notes.append(say("{scenario}: the cumulative multiplier ({cumulative}) and the annual one during the programme "
@@ -792,6 +808,15 @@ def multiplier_sign_notes(impact: pd.DataFrame, unpaid: set[str] | frozenset = f
                          "gráfico).", scenario=r.scenario, cumulative=numbers.rounded(cumulative, 2),
                          annual=numbers.rounded(annual, 2), during=during, overall=overall))
     return notes
+
+
+def _undetermined(ranges: list[tuple[float, float]]) -> str:
+    """Which of the (cumulative, annual) multipliers' intervals include 0, in words."""
+    zero = [low <= 0 <= high for low, high in ranges]
+    if all(zero):
+        return say("neither can be told", "ninguno se distingue")
+    return say("the cumulative one cannot be told", "el acumulado no se distingue") if zero[0] else \
+        say("the annual one cannot be told", "el anual no se distingue")
 
 
 def _mult(r, part: str, name: str = "multiplier", one_run: bool = False) -> str:

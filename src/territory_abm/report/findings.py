@@ -257,6 +257,12 @@ def _persistence(at_end: Effect, at_horizon: Effect) -> str:
         return say("the effect lasts after the programmes stop",
                    "el efecto perdura después de que terminan los programas")
     if at_end.distinguishable:
+        if at_horizon.mean * at_end.mean > 0 and abs(at_horizon.mean) >= abs(at_end.mean):
+            # a researcher's trial (session 28) read "no longer distinguishable" as fading where the mean grew
+            return say("the mean effect is as large or larger at the horizon, but there its interval includes 0 "
+                       "(the seeds spread more with the years)",
+                       "el efecto medio es igual o mayor en el horizonte, pero allí su intervalo incluye el 0 "
+                       "(las semillas se dispersan más con los años)")
         return say("the effect is no longer distinguishable from chance at the horizon",
                    "el efecto ya no se distingue del azar en el horizonte")
     if at_horizon.distinguishable:
