@@ -326,10 +326,17 @@ def test_runs_that_empty_their_territory_are_counted_and_warned_of(tmp_path):
                    samples="2", seeds="2", steps="20", households_scale="0.02",
                    parameters='["migration_network_weight"]', outcomes='["population", "poverty_headcount"]')
     path.write_text(path.read_text() + "\n[ranges]\nmigration_network_weight = [1.3, 1.5]\n")
-    with pytest.warns(EmptiedRunsWarning, match=r"8 of 8 runs ended with less than 50% of their starting population"):
+    with pytest.warns(EmptiedRunsWarning, match=r"8 of 8 runs ended with less than 50% of their starting population"
+                      r" \(points 0, 1, 2, 3; their parameters in the outer tenth of their ranges: point 0: "):
         run_sensitivity(path, tmp_path / "out", workers=1, progress=False)
     report = json.loads((tmp_path / "out" / "sensitivity.json").read_text())
-    assert report["emptied_runs"] == {"runs": 8, "of": 8, "points": [0, 1, 2, 3]}
+    emptied = report["emptied_runs"]
+    assert {k: emptied[k] for k in ("runs", "of", "points")} == {"runs": 8, "of": 8, "points": [0, 1, 2, 3]}
+    # each emptied point's parameters within a tenth of the range of its ends (session 28: "points 0" alone)
+    sample = pd.read_csv(tmp_path / "out" / "sample.csv").set_index("point")["migration_network_weight"]
+    assert emptied["at_range_ends"] == {str(p): ({"migration_network_weight": v} if min(v - 1.3, 1.5 - v) <= 0.02 else {})
+                                        for p, v in sample.items()}
+    assert any(emptied["at_range_ends"].values()) and not all(emptied["at_range_ends"].values())
     calm = _design(tmp_path, "calm.toml", scenario=f'"{SCEN / "stationary.toml"}"', reference=None, samples="2",
                    seeds="2", steps="3", households_scale="0.02", parameters='["wage_adjustment"]',
                    outcomes='["poverty_headcount"]')

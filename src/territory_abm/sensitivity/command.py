@@ -136,8 +136,13 @@ class EmptiedRunsWarning(UserWarning):
 
     def __init__(self, source: str, emptied: dict) -> None:
         points = ", ".join(str(p) for p in emptied["points"][:10]) + (" ..." if len(emptied["points"]) > 10 else "")
+        ends = emptied.get("at_range_ends", {})
+        where = ("; their parameters in the outer tenth of their ranges: " + "; ".join(
+            f"point {p}: " + (", ".join(f"{k}={v:g}" for k, v in ends[p].items()) or "none")
+            for p in emptied["points"][:10] if p in ends)) if ends else ""
         super().__init__(f"{source}: {emptied['runs']} of {emptied['of']} runs ended with less than "
-                         f"{EMPTIED:.0%} of their starting population (points {points}; sensitivity.json: emptied_runs): "
+                         f"{EMPTIED:.0%} of their starting population (points {points}{where}; sensitivity.json: "
+                         "emptied_runs): "
                          "the indices weigh territories that emptied, whose poverty and inequality fall as the poor "
                          "leave; narrow the ranges (the [ranges] table) to the values that keep a territory inhabited")
 
@@ -168,8 +173,16 @@ def collect_outputs(design: SensitivityDesign, out_dir: Path) -> tuple[pd.DataFr
     if not design.reference:
         df = df.drop(columns=[f"scenario:{n}" for n in names])
     front = ["point", "seed", *design.parameters]
+    points = sorted({point for point, _, _ in emptied})
+    # a researcher's trial (session 28) was told "points 0" and had to find that point 0 put
+    # migration_stay_preference at 2, the bottom of the design's range
+    ends = {}
+    for point in points[:10]:
+        row = df[df["point"] == point].iloc[0]
+        ends[point] = {name: float(row[name]) for name, (low, high) in zip(design.parameters, design.bounds)
+                       if min(row[name] - low, high - row[name]) <= 0.1 * (high - low)}
     return df[front + [c for c in df.columns if c not in front]], {
-        "runs": len(emptied), "of": read, "points": sorted({point for point, _, _ in emptied})}
+        "runs": len(emptied), "of": read, "points": points, "at_range_ends": ends}
 
 
 def write_sensitivity(design: SensitivityDesign, x: np.ndarray, out_dir: Path) -> list[str]:
