@@ -16,7 +16,7 @@ from territory_abm.calibration.synthetic import simulated_observations, write_ob
 from territory_abm.scenarios.loader import load_scenario
 
 HERE = Path(__file__).resolve().parent
-TRUTH = {"migration_stay_preference": 6.8, "clearing_propensity": 0.05, "farm_asset_elasticity": 0.05,
+TRUTH = {"migration_stay_preference": 6.8, "frontier_clearing_rate": 0.008, "farm_asset_elasticity": 0.05,
          "birth_rate": 0.018}
 SEED, YEARS = 2718, 10
 NOISE = {"population": 0.01, "mean_income_pc": 0.03, "poverty_headcount": 0.01, "gini_income": 0.005,
@@ -25,7 +25,8 @@ NOISE = {"population": 0.01, "mean_income_pc": 0.03, "poverty_headcount": 0.01, 
 absolute (shares)."""
 
 
-def main() -> None:
+def observations():
+    """The example's observations as the model gives them today (a DataFrame as written)."""
     base = load_scenario(HERE.parent / "scenarios" / "baseline.toml")
     obs = simulated_observations(base, TRUTH, SEED, YEARS, NOISE, with_start=True)
     obs["population"] = obs["population"].round().astype(int)
@@ -33,7 +34,11 @@ def main() -> None:
     obs["mean_income_pc"] = obs["mean_income_pc"].round().astype(int)
     for col in ("poverty_headcount", "gini_income", "forest_cover"):
         obs[col] = obs[col].round(3)
-    write_observations(obs, HERE / "data" / "example" / "observations.csv")
+    return obs
+
+
+def main() -> None:
+    write_observations(observations(), HERE / "data" / "example" / "observations.csv")
 
 
 if __name__ == "__main__":

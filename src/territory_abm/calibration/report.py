@@ -249,7 +249,7 @@ def calibrated_scenario(design: CalibrationDesign, estimates: pd.DataFrame, out_
             value = round(row.estimate) if REGISTRY[row.parameter].integer else float(f"{row.estimate:.6g}")
             flag = "" if row.identified else f"  # not identified: {row.identification}"
             lines.append(f"{row.parameter} = {value!r}  # {design.confidence_level:.0%} interval "
-                         f"[{row.low:.4g}, {row.high:.4g}] {row.unit}{flag}")
+                         f"[{row.low:.4g}, {row.high:.4g}]{'' if row.unit == '1' else ' ' + row.unit}{flag}")
     return "\n".join(lines) + "\n"
 
 
