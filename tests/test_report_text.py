@@ -1088,3 +1088,30 @@ def test_every_outcome_the_report_names_has_a_spanish_label_in_the_registry():
         assert outcome(name).label_in("es") == outcome(name).label_es
         assert outcome(name).label_in("en") == outcome(name).label
     assert set(GROUPS.values()) | set(CHANGES) | set(DIMENSIONS) <= set(LABELS_ES)
+
+
+@pytest.mark.parametrize("limits, expected", [
+    ((0, 154000), "100\u00a0000"),      # from five digits a space between thousands (session 28: "154000")
+    ((-30000, 3000), "\u221230\u00a0000"),
+    ((-3000, 3000), "\u22123000"),       # four digits: none, as the Spanish text writes them
+    ((-0.5, 0.25), "\u22120,5"),         # the sign kept on a negative decimal
+    ((0.001, 0.0015), "0,0012"),
+])
+def test_spanish_chart_ticks_write_numbers_as_the_spanish_text_does(limits, expected):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from territory_abm.output.plots import DecimalComma
+
+    fig, ax = plt.subplots()
+    formatter = DecimalComma(useOffset=False)
+    formatter.set_scientific(False)
+    ax.yaxis.set_major_formatter(formatter)
+    ax.set_ylim(*limits)
+    fig.canvas.draw()
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    plt.close(fig)
+    assert expected in labels, labels
+    assert not any("." in label for label in labels)
