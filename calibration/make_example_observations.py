@@ -22,7 +22,7 @@ SEED, YEARS = 2718, 10
 NOISE = {"population": 0.01, "mean_income_pc": 0.03, "poverty_headcount": 0.01, "gini_income": 0.005,
          "forest_cover": 0.01, "net_migration": 0.05}
 """Census noise: relative standard deviation (population, income, net migration) or
-absolute (shares)."""
+absolute (shares); written with the observations as their standard errors (``se_`` columns)."""
 
 
 def observations():
@@ -34,6 +34,12 @@ def observations():
     obs["mean_income_pc"] = obs["mean_income_pc"].round().astype(int)
     for col in ("poverty_headcount", "gini_income", "forest_cover"):
         obs[col] = obs[col].round(3)
+    # the census errors the noise stands for, stated as a survey would (session 28: without them
+    # the calibration's bootstrap drew no measurement error and its intervals missed the truths)
+    for col, sd in NOISE.items():
+        relative = col in ("population", "mean_income_pc", "net_migration")
+        se = (sd * obs[col].astype(float).abs()) if relative else obs[col].astype(float) * 0 + sd
+        obs[f"se_{col}"] = se.round(0 if col != "net_migration" and relative else 3 if not relative else 1)
     return obs
 
 
