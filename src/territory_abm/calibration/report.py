@@ -44,7 +44,7 @@ def calibration_warnings(design, fit: Fit, estimates: pd.DataFrame) -> list[str]
     """What makes a calibration's estimates and intervals unreliable, in words for its
     user: too few replicate seeds, a search stopped at its generation limit, an ABC-SMC
     posterior still moving at its last generation, a posterior of few distinct vectors,
-    estimates at an end of their own interval."""
+    observations that state no standard errors, estimates at an end of their own interval."""
     out = []
     seeds = len(getattr(design, "seeds", ()))
     if 0 < seeds < 2:
@@ -67,6 +67,13 @@ def calibration_warnings(design, fit: Fit, estimates: pd.DataFrame) -> list[str]
     point = [r.parameter for r in estimates.itertuples(index=False) if not r.high > r.low]
     if point:
         out.append(f"no interval for {', '.join(point)} (every re-estimate gave the same value): not called identified")
+    observations = getattr(getattr(fit, "objective", None), "observations", None)
+    if observations is not None and not observations.has_errors:
+        # session 28: the example's observations carried census noise but stated none, and the
+        # intervals missed three of four truths; with the errors stated they covered all four
+        out.append("the observations state no standard errors (no se_ columns): the intervals draw no measurement "
+                   "error, so they are too narrow for data that carry any (census or survey error); give "
+                   "se_<column> where the sources publish it (README, Observations)")
     at_end = [r.parameter for r in estimates.itertuples(index=False)
               if r.high > r.low and not r.low < r.estimate < r.high]
     if at_end:
