@@ -289,20 +289,22 @@ def test_the_games_table_fits_its_card_at_150_percent_zoom_and_scrolls_in_it_in_
         context.close()
 
 
-@pytest.fixture(scope="module")
-def full_game(tmp_path_factory):
+@pytest.fixture
+def fresh_game(tmp_path_factory):
+    """A shared-territory game of its own for a test that removes and restores groups (the
+    module's ``game`` is shared by tests that need its groups as they are)."""
     served = _serve(tmp_path_factory, str(SCENARIOS / "classroom" / "shared_territory.toml"), "--game")
     yield served
     _stop(served[3])
 
 
-def test_the_trainer_restores_a_group_removed_by_mistake_and_a_refused_page_takes_nothing(full_game, new_page):
+def test_the_trainer_restores_a_group_removed_by_mistake_and_a_refused_page_takes_nothing(fresh_game, new_page):
     """A browser trial (session 27), five groups and a sixth refused (all municipalities governed):
     the trainer removed the wrong group; within seconds the sixth group's page, still open on its
     refusal, had taken the freed municipality, and nothing could bring the removed group back.
     Now the console restores a removed group (it governs its municipality again, its open page
     shows the game again), and a refused page joins only when its students press Join."""
-    base, code, token, _, log = full_game
+    base, code, token, _, log = fresh_game
     groups = (("Los Robles", "Alto Verde"), ("Las Palmas", "Bajo Rio"), ("El Cedro", "Cerro Azul"),
               ("La Loma", "Dos Puentes"), ("San Isidro", "Pueblo Grande"))
     pages = {}
@@ -395,18 +397,11 @@ def test_the_consoles_map_of_differences_fits_the_window(game, browser):  # noqa
             context.close()
 
 
-@pytest.fixture(scope="module")
-def resumed_game(tmp_path_factory):
-    served = _serve(tmp_path_factory, str(SCENARIOS / "classroom" / "shared_territory.toml"), "--game")
-    yield served
-    _stop(served[3])
-
-
-def test_a_restored_groups_road_works_resume_on_its_page_as_they_were(resumed_game, new_page):
+def test_a_restored_groups_road_works_resume_on_its_page_as_they_were(fresh_game, new_page):
     """Session 28: a restored group's programme restarted for all its years. Now its page lists it
     as it was when the group was removed (start, years done, spending), two years later, and it goes
     on from there (a browser trial of the same steps, session 28, read the same lines)."""
-    base, code, token, _, log = resumed_game
+    base, code, token, _, log = fresh_game
     new_page(f"{base}?group=Los%20Robles&code={code}")
     palmas = new_page(f"{base}?group=Las%20Palmas&code={code}")
     expect(palmas.get_by_text("You govern Bajo Rio")).to_be_visible(timeout=FIRST_STEP_MS)
