@@ -471,6 +471,7 @@ def cmd_stationary(args) -> int:
                          "holds the context's drivers of change at 0 and solves the birth rate")
     scenario = load_scenario(args.scenario).with_command_line(args.households_scale, args.steps, None, dict(args.set))
     check_targets(scenario, load_territory(scenario.territory))
+    own_rate = scenario.parameters.birth_rate
     scenario = stationary.flat(scenario)
     seeds = list(range(args.first_seed, args.first_seed + args.seeds))
     compile_notice()
@@ -490,25 +491,18 @@ def cmd_stationary(args) -> int:
     tmp = args.out.with_suffix(".toml.tmp")
     tmp.write_text(text)
     os.replace(tmp, args.out)
-    print(f"birth rate {solution.birth_rate:.5f} /yr (scenario's {load_scenario(args.scenario).parameters.birth_rate:g}; "
+    print(f"birth rate {solution.birth_rate:.5f} /yr (scenario's {own_rate:g}; "
           f"{len(solution.tried)} evaluations of {len(seeds)} runs): population {solution.population_change:+.2%} "
           f"over {scenario.steps} years")
     print(f"changes over {scenario.steps} years, mean over seeds (seed-to-seed sd):")
     for row in table.itertuples(index=False):
-        level = "{:,.0f}" if abs(row.start) >= 100 else "{:.4f}"
-        change = "{:+.2f}% ({:.2f}%)" if row.outcome == "population" else "{:+,.0f} ({:,.0f})" if level == "{:,.0f}" \
-            else "{:+.4f} ({:.4f})"
-        factor = 100.0 if row.outcome == "population" else 1.0
-        within = {True: "within one sd", False: "BEYOND one sd", None: ""}[row.within_one_sd]
-        print(f"  {row.outcome:<18} {level.format(row.start):>8} -> {level.format(row.end):<8} "
-              f"{change.format(factor * row.change, factor * row.seed_sd)}  {within}")
-    for row in nodes[nodes["unit"].isin(["rural municipalities", "intermediate cities"])].itertuples(index=False):
-        level, change = ("{:.4f}", "{:+.4f} ({:.4f})") if row.outcome == "poverty_headcount" else ("{:,.0f}", "{:+,.0f} ({:,.0f})")
-        within = {True: "within one sd", False: "BEYOND one sd", None: ""}[row.within_one_sd]
-        print(f"  {row.unit}: {row.outcome} {level.format(row.start)} -> {level.format(row.end)} "
-              f"{change.format(row.change, row.seed_sd)}  {within}")
-    one = nodes[~nodes["unit"].isin(["rural municipalities", "intermediate cities"])
-                & (nodes["outcome"] == "poverty_headcount")]
+        start, end, change, within = _drift_texts(row)
+        print(f"  {row.outcome:<18} {start:>8} -> {end:<8} {change}  {within}")
+    kinds = nodes["unit"].isin(["rural municipalities", "intermediate cities"])
+    for row in nodes[kinds].itertuples(index=False):
+        start, end, change, within = _drift_texts(row)
+        print(f"  {row.unit}: {row.outcome} {start} -> {end} {change}  {within}")
+    one = nodes[~kinds & (nodes["outcome"] == "poverty_headcount")]
     if len(seeds) > 1:
         print(f"  {int((~one['within_one_sd'].astype(bool)).sum())} of {len(one)} municipalities and cities have a poverty "
               f"change beyond one sd (with no drift about {stationary.chance_beyond(len(seeds)) * len(one):.1f} would, "
@@ -520,6 +514,19 @@ def cmd_stationary(args) -> int:
     os.replace(tmp, drift_csv)
     print(f"wrote {args.out} and {drift_csv} (each outcome's change by unit: territory, kinds, municipalities)")
     return 0
+
+
+def _drift_texts(row) -> tuple[str, str, str, str]:
+    """A row of ``stationary.drift`` or ``node_drift`` as printed: its start and end (whole
+    numbers from 100 up, else 4 decimals), its change with the seed sd (the population's in %),
+    and whether it lies within one sd."""
+    level = "{:,.0f}" if abs(row.start) >= 100 else "{:.4f}"
+    if row.outcome == "population":
+        change = f"{100 * row.change:+.2f}% ({100 * row.seed_sd:.2f}%)"
+    else:
+        change = ("{:+,.0f} ({:,.0f})" if abs(row.start) >= 100 else "{:+.4f} ({:.4f})").format(row.change, row.seed_sd)
+    within = {True: "within one sd", False: "BEYOND one sd", None: ""}[row.within_one_sd]
+    return level.format(row.start), level.format(row.end), change, within
 
 
 def cmd_init(args) -> int:

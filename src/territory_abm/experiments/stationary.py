@@ -180,23 +180,25 @@ def drift(runner: Runner, birth_rate: float) -> pd.DataFrame:
     (relative for the population), its seed-to-seed standard deviation and whether the mean
     lies within one of it (the stationarity issue 12 asks for)."""
     ends = runner.ends(birth_rate)
-    rows = []
-    for k, outcome in enumerate(DRIFT_OUTCOMES):
-        start, end = ends[:, 0, k], ends[:, 1, k]
-        change = end / start - 1.0 if outcome == "population" else end - start
-        sd = float(np.std(change, ddof=1)) if len(change) > 1 else float("nan")
-        rows.append({"outcome": outcome, "start": float(start.mean()), "end": float(end.mean()),
-                     "change": float(change.mean()), "seed_sd": sd,
-                     "within_one_sd": bool(abs(change.mean()) <= sd) if sd == sd else None})
-    return pd.DataFrame(rows)
+    return pd.DataFrame([_change_row(outcome, ends[:, 0, k], ends[:, 1, k], relative=outcome == "population")
+                         for k, outcome in enumerate(DRIFT_OUTCOMES)])
 
 
-def _changes(rows: list[dict], unit: str, kind: str, outcome: str, start: np.ndarray, end: np.ndarray) -> None:
-    change = end - start
+def _change_row(outcome: str, start: np.ndarray, end: np.ndarray, relative: bool = False, **labels) -> dict:
+    """One outcome's start and end (means over the seeds), its mean change (``end - start``, or
+    ``end / start - 1`` where ``relative``), seed sd and whether the mean lies within one sd."""
+    change = end / start - 1.0 if relative else end - start
     sd = float(np.std(change, ddof=1)) if len(change) > 1 else float("nan")
-    rows.append({"unit": unit, "kind": kind, "outcome": outcome, "start": float(np.mean(start)),
-                 "end": float(np.mean(end)), "change": float(np.mean(change)), "seed_sd": sd,
-                 "within_one_sd": bool(abs(np.mean(change)) <= sd) if sd == sd else None})
+    return {**labels, "outcome": outcome, "start": float(np.mean(start)), "end": float(np.mean(end)),
+            "change": float(np.mean(change)), "seed_sd": sd,
+            "within_one_sd": bool(abs(np.mean(change)) <= sd) if sd == sd else None}
+
+
+def _residents_mean(nodes: pd.DataFrame, kind: str, outcome: str, year: int) -> float:
+    """``outcome`` over the residents of the nodes of ``kind`` in ``year`` (population-weighted; NaN without any)."""
+    rows = nodes[(nodes["kind"] == kind) & (nodes["year"] == year)]
+    people = rows["population"].sum()
+    return float((rows[outcome] * rows["population"]).sum() / people) if people > 0 else float("nan")
 
 
 def node_drift(runner: Runner, birth_rate: float) -> pd.DataFrame:
@@ -210,23 +212,17 @@ def node_drift(runner: Runner, birth_rate: float) -> pd.DataFrame:
     runs = runner.nodes(birth_rate)
     years = runs[0]["year"].min(), runs[0]["year"].max()
     rows: list[dict] = []
-    kinds = {"municipality": "rural municipalities", "city": "intermediate cities"}
-    for kind, label in kinds.items():
+    for kind, label in {"municipality": "rural municipalities", "city": "intermediate cities"}.items():
         for outcome in NODE_OUTCOMES[:2]:
-            ends = []
-            for nodes in runs:
-                ofkind = nodes[nodes["kind"] == kind]
-                ends.append([np.average(ofkind[ofkind["year"] == y][outcome], weights=ofkind[ofkind["year"] == y]["population"])
-                             if ofkind[ofkind["year"] == y]["population"].sum() > 0 else np.nan for y in years])
-            if ends and not np.isnan(ends).all():
-                ends = np.array(ends)
-                _changes(rows, label, kind, outcome, ends[:, 0], ends[:, 1])
+            ends = np.array([[_residents_mean(nodes, kind, outcome, y) for y in years] for nodes in runs])
+            if not np.isnan(ends).all():
+                rows.append(_change_row(outcome, ends[:, 0], ends[:, 1], unit=label, kind=kind))
+    indexed = [nodes.set_index(["node_id", "year"]) for nodes in runs]
     first = runs[0][runs[0]["year"] == years[0]]
     for node, name, kind in first[["node_id", "name", "kind"]].itertuples(index=False):
         for outcome in NODE_OUTCOMES:
-            ends = np.array([[nodes[(nodes["node_id"] == node) & (nodes["year"] == y)][outcome].iloc[0] for y in years]
-                             for nodes in runs])
-            _changes(rows, f"{node} {name}", kind, outcome, ends[:, 0], ends[:, 1])
+            ends = np.array([[nodes.at[(node, y), outcome] for y in years] for nodes in indexed])
+            rows.append(_change_row(outcome, ends[:, 0], ends[:, 1], unit=f"{node} {name}", kind=kind))
     return pd.DataFrame(rows)
 
 
