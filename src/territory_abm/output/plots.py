@@ -94,23 +94,20 @@ def note_axis_origin(ax, axis: str = "y") -> None:
 
 class DecimalComma(ScalarFormatter):
     """Tick labels with a decimal comma (the Spanish report's charts) and, from five digits, a
-    space between thousands as the Spanish text writes them (``dashboard.text.written``:
+    space between thousands as the Spanish text writes them (``dashboard.text.number``:
     ``154 000``; a helper's note, session 28, saw ``154000`` on the residents' axis); otherwise
     as plain ``ScalarFormatter`` ticks."""
 
     def __call__(self, x, pos=None):
-        from ..dashboard.text import written
+        from ..dashboard.text import number
 
         label = super().__call__(x, pos)
         plain = label.replace("\u2212", "-")  # Matplotlib's minus sign
         try:
-            float(plain)
+            value = float(plain)
         except ValueError:
             return label.replace(".", ",")
-        sign, digits = (plain[0], plain[1:]) if plain[:1] in "+-" else ("", plain)
-        whole, dot, decimal = digits.partition(".")
-        grouped = f"{int(whole):,}" if whole.isdigit() else whole
-        return sign.replace("-", "\u2212") + written(grouped + dot + decimal, "es")
+        return number(value, "es", len(plain.partition(".")[2])).replace("-", "\u2212")
 
 
 def decimal_commas(fig: Figure) -> None:
