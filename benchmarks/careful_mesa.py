@@ -44,7 +44,11 @@ What differs from the columnar model:
 - firms hire workers and pay per worker (the wage bill shared by schooling), as the columnar
   model did before issue 13 item 1; the columnar model's firms hire and pay skill units, so
   the copied firms read their skill units as workers and their wage per skill unit as a
-  wage per worker.
+  wage per worker;
+- none of the labour market's and the livelihoods' later rules: no job turnover or wage
+  premium beyond schooling, free moves, no own-account entry, no movers' assets, no growth of
+  households formed, no customers outside passed on. The side-by-side runs of ``speed.py``
+  therefore run both versions at :data:`REFERENCE_RULES`, whatever the model's defaults.
 """
 
 from __future__ import annotations
@@ -64,6 +68,15 @@ from territory_abm.model.migration import NETWORK_SCALE
 from territory_abm.model.municipality import Municipality, sustained_quality
 from territory_abm.model.network import Pairs, travel_time_matrix
 from territory_abm.model.public import node_road_quality
+
+REFERENCE_RULES = {"job_separation_rate": 0.0, "wage_residual_sd": 0.0, "migration_move_cost": 0.0,
+                   "migration_move_cost_per_hour": 0.0, "migration_move_cost_abroad": 0.0,
+                   "migration_stay_preference": 5.5, "migration_abroad_preference": 0.4, "own_account_entry": 0.0,
+                   "mover_asset_share": 0.0, "formed_household_growth": 0.0, "outside_sales_pass_on": 0.0,
+                   "outside_sales_to_entrants": 0.0, "outside_sales_entry": 0.0}
+"""The values of the parameters whose other values this version does not implement (the
+columnar model's defaults until session 29): the side-by-side runs set them in both
+versions, so they compare like with like."""
 
 MIN_FARM_GATE_SHARE = 0.05
 TRADABLE = [s in TRADABLE_SECTORS for s in SECTORS]

@@ -33,6 +33,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
+from careful_mesa import REFERENCE_RULES
 from territory_gen import write_scenario, write_territory
 
 N_MUNICIPALITIES = 50
@@ -52,14 +53,15 @@ def timed_years(model, steps: int, cpu: list[float] | None = None) -> list[float
     return years
 
 
-def measure(households: int, steps: int) -> dict:
-    """Run in this process: build, run ``steps`` years, report timing and peak memory."""
+def measure(households: int, steps: int, parameters: dict[str, float] | None = None) -> dict:
+    """Run in this process: build, run ``steps`` years, report timing and peak memory (at the
+    model's defaults, or at ``parameters`` where given)."""
     from territory_abm import TerritoryModel, load_scenario
 
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         territory = write_territory(tmp / "t", N_MUNICIPALITIES, households)
-        scenario = load_scenario(write_scenario(tmp, territory, steps))
+        scenario = load_scenario(write_scenario(tmp, territory, steps, parameters))
         rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         t0 = time.perf_counter()
         model = TerritoryModel(scenario)
@@ -87,7 +89,7 @@ def measure_mesa(kind: str, households: int, steps: int) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         territory = write_territory(tmp / "t", N_MUNICIPALITIES, households)
-        scenario = load_scenario(write_scenario(tmp, territory, steps))
+        scenario = load_scenario(write_scenario(tmp, territory, steps, REFERENCE_RULES))
         if kind == "careful":
             from careful_mesa import CarefulTerritory, Household
             model = CarefulTerritory(scenario)
@@ -136,7 +138,10 @@ def main() -> None:
     args = parser.parse_args()
     if args.child:
         kind, n, steps = args.child
-        result = measure(int(n), int(steps)) if kind == "full" else measure_mesa(kind, int(n), int(steps))
+        if kind in ("full", "reference"):
+            result = measure(int(n), int(steps), REFERENCE_RULES if kind == "reference" else None)
+        else:
+            result = measure_mesa(kind, int(n), int(steps))
         print(json.dumps(result))
         return
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
@@ -159,8 +164,9 @@ def main() -> None:
 def side_by_side(households: int, steps: int) -> None:
     """Print the columnar model and both Mesa versions on the same territory, one after the other."""
     print(f"\nside by side at {households:,} households (same territory, one untimed year, then {steps} timed "
-          "years;\nhouseholds, residents, income, workers and firms at the end of the run):")
-    runs = [("columnar model (numpy + numba)", in_subprocess("full", households, steps)),
+          "years;\nhouseholds, residents, income, workers and firms at the end of the run; every version at the\n"
+          "rules the Mesa versions implement, careful_mesa.REFERENCE_RULES: no job turnover, free moves, ...):")
+    runs = [("columnar model (numpy + numba)", in_subprocess("reference", households, steps)),
             ("careful Mesa (reference)", in_subprocess("careful", households, steps)),
             ("tutorial-style Mesa", in_subprocess("tutorial", households, steps))]
     columnar = runs[0][1]

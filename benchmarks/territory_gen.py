@@ -45,7 +45,11 @@ def write_territory(directory: Path, n_municipalities: int, total_households: in
     return directory
 
 
-def write_scenario(directory: Path, territory: Path, steps: int) -> Path:
+def write_scenario(directory: Path, territory: Path, steps: int, parameters: dict[str, float] | None = None) -> Path:
+    """The benchmark's scenario file: the model's defaults, or ``parameters`` where given."""
     path = directory / "bench.toml"
-    path.write_text(f'name = "bench"\nterritory = "{territory.as_posix()}"\nsteps = {steps}\nseed = 1\n')
+    lines = ['name = "bench"', f'territory = "{territory.as_posix()}"', f"steps = {steps}", "seed = 1"]
+    if parameters:
+        lines += ["[parameters]", *(f"{k} = {v!r}" for k, v in parameters.items())]
+    path.write_text("\n".join(lines) + "\n")
     return path

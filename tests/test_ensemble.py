@@ -302,13 +302,17 @@ def test_starting_income_poverty_and_gini_are_one_distribution(tmp_path):
     # the model starts on the data: each household keeps its drawn income, remittances from
     # migrants abroad included (a few hundred households per node: the sample's poverty is near
     # the table's, its Gini a little lower)
+    # (at turnover's rest the level is solved for the drawn jobs' incomes, within 2 %:
+    # docs/model_choices.md, "A start at turnover's rest")
     income = start["mean_income_pc"].to_numpy(float) / table["mean_income"].to_numpy(float)
-    assert np.abs(income - 1.0).max() < 0.002
+    assert np.abs(income - 1.0).max() < (0.02 if scenario.parameters.job_separation_rate > 0 else 0.002)
     assert np.abs(drawn - table["poverty_rate"]).max() < 0.08 and abs(np.mean(drawn - table["poverty_rate"])) < 0.02
     assert np.corrcoef(drawn, table["poverty_rate"])[0, 1] > 0.9
     # and its own start is one lognormal too: poverty follows from its mean and Gini
+    # (at turnover's rest the drawn jobs' wages make it a mixture: within 2 points on mean)
     own = lognormal_poverty(start["mean_income_pc"].to_numpy(float), start["gini_income"].to_numpy(float), line)
-    assert abs(np.mean(drawn - own)) < 0.015 and np.abs(drawn - own).max() < 0.05
+    bias = 0.02 if scenario.parameters.job_separation_rate > 0 else 0.015
+    assert abs(np.mean(drawn - own)) < bias and np.abs(drawn - own).max() < 0.05
 
 
 def test_territory_draws_do_not_depend_on_the_number_of_territories():

@@ -222,12 +222,15 @@ def test_planned_profit_and_capital_are_within_their_bounds(residual, labour, wa
         assert e.profit[0] == pytest.approx(max(residual, 0.0) / (1 - p.firm_tax_rate), rel=1e-9, abs=1e-6)
 
 
-def test_the_starting_rent_clears_with_no_tenancy(started):
-    """Known answer: at the start every farm's and every estate's marginal value of an
-    effective hectare at the land it holds is the node's starting rent a F / T, so the first
-    year's market trades nothing at that rent."""
-    import copy
-    m = copy.deepcopy(started)
+def test_the_starting_rent_clears_with_no_tenancy():
+    """Known answer: at the start without job turnover every farm's and every estate's marginal
+    value of an effective hectare at the land it holds is the node's starting rent a F / T, so
+    the first year's market trades nothing at that rent. (At turnover's rest, the default, the
+    farms whose adults all hold jobs are valued with one adult, yet the first year lets a few
+    hundred effective hectares: docs/model_choices.md, review 19 (d).)"""
+    sc = load_scenario(SCENARIOS / "stationary.toml").replace(households_scale=0.1, steps=4)
+    m = TerritoryModel(sc.replace(parameters=sc.parameters.with_overrides(
+        {"job_separation_rate": 0.0, "wage_residual_sd": 0.0}, source="test")), seed=2)
     hh, e, p = m.households, m.estates, m.params
     r0 = m.start_land_rent
     farms = hh.alive & (hh.tfp > 0) & (hh.farm_income > 0)
@@ -309,10 +312,12 @@ def test_an_estate_drawn_without_workers_leaves_entrants_productivity_defined():
     year (``lam value too large``; mesa.batch_run drew such seeds about one time in twenty)."""
     from territory_abm.model.start import entrant_tfp
 
-    # the draw of session 13's defaults (moves free of money, abroad preference 0.4) that made it
+    # the draw of session 13's defaults (moves free of money, abroad preference 0.4, no job
+    # turnover) that made it
     model = TerritoryModel(str(SCENARIOS / "baseline.toml"), households_scale=0.02, steps=2, seed=37,
                            migration_stay_preference=4.0, migration_abroad_preference=0.4, migration_move_cost=0.0,
-                           migration_move_cost_per_hour=0.0, migration_move_cost_abroad=0.0)
+                           migration_move_cost_per_hour=0.0, migration_move_cost_abroad=0.0, job_separation_rate=0.0,
+                           wage_residual_sd=0.0)
     assert (model.estates.labour == 0).any()
     assert np.isfinite(entrant_tfp(model)).all()
     model.step()

@@ -11,6 +11,7 @@ import pytest
 from conftest import SCENARIOS
 
 from territory_abm import TerritoryModel, load_scenario
+from territory_abm.model import labour
 from territory_abm.scenarios.levers import MAX_CHILD_SCHOOLING
 from territory_abm.scenarios.loader import make_policy
 
@@ -264,7 +265,7 @@ def test_transfers_raise_the_schooling_of_beneficiaries_children():
 def test_schooling_bought_by_transfers_reaches_wages_through_the_skill_wage():
     """The extra schooling a conditional transfer buys reaches incomes through wages by skill
     (``labour.skill``): each home node's wage bill is shared by skill units, so a worker
-    earns the node's wage per skill unit times exp(r (schooling - mean)) at the schooling
+    earns the node's wage per skill unit times exp(r (schooling - mean) + premium) at the schooling
     the household had when the year's jobs were matched; and beneficiaries' new adults carry
     more schooling than in the same-seed run without the transfer."""
     transfer = scenario("cash_transfer", target="all", amount=400.0, coverage=0.5, end=BASE.end_year)
@@ -273,9 +274,9 @@ def test_schooling_bought_by_transfers_reaches_wages_through_the_skill_wage():
         base, model = run(BASE, seed, BASE.steps - 1), run(transfer, seed, BASE.steps - 1)
         hh = model.households
         education, node, adults = hh.education.copy(), hh.node.copy(), hh.adults.copy()
-        alive = hh.alive.copy()
+        alive, premium = hh.alive.copy(), hh.skill_residual.copy()
         model.step()  # matches jobs before demography changes schooling
-        skill = np.exp(model.params.education_return * (education - model.mean_education))
+        skill = labour.skill_units(model.params, education, model.mean_education, premium)
         n = alive.size  # households formed during the year (migrants) have rows beyond it
         workers = np.flatnonzero(alive & hh.alive[:n] & (hh.node[:n] == node) & (hh.adults[:n] == adults)
                                  & (hh.employed[:n] > 0))

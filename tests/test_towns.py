@@ -79,7 +79,10 @@ def test_the_network_rule_keeps_every_starting_worker_at_home(town):
     assert model.flows.commuters.sum() == pytest.approx(0.0, abs=1e-9)  # rounding of the match's shares
 
 
-def test_cities_start_with_their_tables_wage_jobs_and_non_farm_income(town):
+def test_cities_start_with_their_tables_wage_jobs_and_non_farm_income():
+    """The start without job turnover (its rest at turnover: the next test)."""
+    town = TerritoryModel(load_scenario(SCENARIOS / "stationary.toml").replace(households_scale=0.1, steps=3, seed=2),
+                          job_separation_rate=0.0, wage_residual_sd=0.0)
     hh, t = town.households, town.territory
     city = np.asarray(t.kinds)[hh.node] == "city"
     wage_share = np.average(t.table["wage_share"][hh.node][city], weights=hh.adults[city])
@@ -96,6 +99,31 @@ def test_cities_start_with_their_tables_wage_jobs_and_non_farm_income(town):
     landless = city & (hh.land < town.params.garden_plot_ha)
     assert landless.any() and not hh.tfp[landless].any() and not hh.farm_income[landless].any()
     assert (hh.enterprise_sales[city] > 0).mean() > 0.5
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "issue 13 item 1 open: the start at turnover's rest holds the tables' wage jobs (0.299 of the rural "
+    "municipalities' adults against 0.301, the cities' 0.644 against 0.650 at seed 2, scale 0.1) but not "
+    "their income mix: non-farm income is 0.515 of the rural municipalities' income against their tables' "
+    "0.394 (0.414 without turnover) and 0.944 of the cities' against 0.880, because the chain hands jobs to "
+    "the households whose own work earns least and a job's wage then exceeds their target income "
+    "(docs/model_choices.md, 'Turnover and weaker selection as the default', the income mix traced)"))
+def test_the_start_at_turnover_s_rest_holds_the_tables_wage_jobs_and_income_mix():
+    """At turnover's rest (``job_separation_rate`` 0.12, ``wage_residual_sd`` 0.8) each kind of
+    node starts with its tables' wage share of adults (within 0.015) and non-farm share of
+    income (within 0.05)."""
+    model = TerritoryModel(load_scenario(SCENARIOS / "stationary.toml").replace(households_scale=0.1, steps=3, seed=2),
+                           job_separation_rate=0.12, wage_residual_sd=0.8)
+    hh, t = model.households, model.territory
+    for kind in ("city", "municipality"):
+        at = (np.asarray(t.kinds)[hh.node] == kind) & hh.alive
+        jobs = np.average(t.table["wage_share"][hh.node][at], weights=hh.adults[at])
+        assert hh.employed[at].sum() / hh.adults[at].sum() == pytest.approx(jobs, abs=0.015), kind
+    for kind in ("city", "municipality"):
+        at = (np.asarray(t.kinds)[hh.node] == kind) & hh.alive
+        nonfarm = 1.0 - hh.farm_income[at].sum() / hh.income[at].sum()
+        table = np.average(t.table["nonfarm_income_share"][hh.node][at], weights=hh.income[at])
+        assert nonfarm == pytest.approx(table, abs=0.05), kind
 
 
 def test_firms_want_at_the_starting_wage_the_skill_units_their_workers_supply(town):
@@ -121,8 +149,9 @@ def test_firms_want_at_the_starting_wage_the_skill_units_their_workers_supply(to
 
 
 def test_enterprises_enter_where_the_local_price_rises_and_exit_where_it_falls():
+    # the price rule alone: no own-account entry, no customers outside waiting for entrants
     sc = load_scenario(SCENARIOS / "stationary.toml").replace(households_scale=0.05, steps=1, seed=3)
-    model = TerritoryModel(sc)
+    model = TerritoryModel(sc, own_account_entry=0.0, outside_sales_to_entrants=0.0, outside_sales_entry=0.0)
     hh = model.households
     city = int(np.flatnonzero(np.asarray(model.territory.kinds) == "city")[0])
     owners = hh.enterprise_capital[hh.node == city] > 0

@@ -136,15 +136,16 @@ def test_a_near_guess_finds_the_chance_in_a_few_passes(miss):
 
 
 def rest_scenario(seed):
-    """The example's stationary scenario at ``seed`` (scale 0.25, one year), and the same at
-    turnover's rest with the wage premium (s = 0.12, premium 0.8, its correlation 0.7)."""
+    """The example's stationary scenario at ``seed`` (scale 0.25, one year) without turnover
+    or wage premium, and the same at turnover's rest with the wage premium (s = 0.12, premium 0.8, its correlation 0.7)."""
     from conftest import SCENARIOS
     from territory_abm import load_scenario
 
     scenario = load_scenario(SCENARIOS / "stationary.toml").replace(seed=seed, households_scale=0.25, steps=1)
+    plain = scenario.parameters.with_overrides({"job_separation_rate": 0.0, "wage_residual_sd": 0.0}, source="test")
     rest = scenario.parameters.with_overrides({"job_separation_rate": 0.12, "wage_residual_sd": 0.8,
                                                "wage_residual_income_correlation": 0.7}, source="test")
-    return scenario, scenario.replace(parameters=rest)
+    return scenario.replace(parameters=plain), scenario.replace(parameters=rest)
 
 
 @pytest.fixture(scope="module")
