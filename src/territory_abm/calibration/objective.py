@@ -48,6 +48,7 @@ class Objective:
     observed_se: np.ndarray | None = None  # as observed_values: e, 0 where not stated
     observations: Observations | None = None  # measured again by the bootstrap
     realizations: np.ndarray | None = None  # (draws, municipalities, statistics): another history's deviations
+    residual_se: np.ndarray | None = None  # (statistics,): measurement error estimated from the residuals
     interpolates = True
     """SMM's bootstrap re-estimates between the evaluated vectors (``calibration.surrogate``):
     over the evaluated vectors alone they snap to them, and an interval can end at its
@@ -55,12 +56,16 @@ class Objective:
 
     def with_realizations(self, runs: np.ndarray) -> "Objective":
         """This objective with the bootstrap's realizations taken from ``runs`` (independent
-        runs, as ``Evaluator.realizations``): their deviations from their mean, times
-        sqrt(R / (R - 1)) so that their variance is the runs' (unbiased)."""
+        runs at the estimate, as ``Evaluator.realizations``): their deviations from their
+        mean, times sqrt(R / (R - 1)) so that their variance is the runs' (unbiased). Where
+        the observations state no standard errors, also the measurement error the residuals
+        leave (:func:`residual_error`)."""
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # statistics no run gives: NaN, then 0
             deviations = (runs - np.nanmean(runs, axis=0)) * np.sqrt(len(runs) / (len(runs) - 1))
-        return replace(self, realizations=np.nan_to_num(deviations))
+        stated = self.observations is not None and self.observations.has_errors
+        return replace(self, realizations=np.nan_to_num(deviations),
+                       residual_se=None if stated else residual_error(self.observed_values, runs))
 
     @property
     def scale(self) -> np.ndarray:
@@ -124,7 +129,8 @@ class Objective:
           moves all municipalities together (prices, the context) moves them together here,
           as it did in the one history the data come from;
         * a new measurement error of every observed value at its stated standard error
-          (``Observations.measured_again``).
+          (``Observations.measured_again``), or, where the observations state none, of every
+          observed statistic at the error its residuals leave (``residual_se``).
 
         The simulated side's seeds are drawn with replacement (the estimate's own simulation
         noise). Without ``realizations`` municipalities are resampled instead (observed and
@@ -138,6 +144,8 @@ class Objective:
         observed = self.observed_values + self.realizations[rng.integers(0, len(self.realizations))]
         if self.observations is not None and self.observations.has_errors:
             observed = observed + np.nan_to_num(self.observations.measured_again(rng) - self.observed_values)
+        elif self.residual_se is not None and self.residual_se.any():
+            observed = observed + self.residual_se * rng.standard_normal(observed.shape)
         return self.distance(values, seeds=seeds, observed_values=observed)
 
     def noise(self, values: np.ndarray, rows: np.ndarray | None = None, seeds: np.ndarray | None = None):
@@ -173,3 +181,23 @@ class Objective:
             if mask.any():
                 w[mask] = self.weights[name] * count[mask] / count[mask].sum()
         return w
+
+
+def residual_error(observed: np.ndarray, runs: np.ndarray) -> np.ndarray:
+    """Per statistic (column of ``observed``, municipalities x statistics), the standard
+    deviation of the measurement error that the residuals at the estimate leave beyond the
+    model's own randomness, for observations that state no standard errors.
+
+    ``runs`` are R independent runs at the estimate (R, municipalities, statistics). An
+    observation is one history of the territory measured with error e, so its residual from
+    the runs' mean m has E[(o - m)^2] = v (1 + 1 / R) + e^2 + b^2, v the runs' variance and b
+    a bias where the model does not fit. Pooled over the municipalities (means of both
+    sides), e^2 + b^2 = max(mean (o - m)^2 - mean v (1 + 1 / R), 0): the error is read from
+    the misfit the model's randomness does not explain, so a model that does not fit widens
+    the intervals too (conservative). Known answer: ``tests/test_calibration.py``."""
+    r = len(runs)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # statistics no run or no observation gives
+        mean, var = np.nanmean(runs, axis=0), np.nanvar(runs, axis=0, ddof=1)
+        excess = np.nanmean((observed - mean) ** 2, axis=0) - np.nanmean(var, axis=0) * (1.0 + 1.0 / r)
+    return np.sqrt(np.maximum(np.nan_to_num(excess), 0.0))

@@ -70,10 +70,12 @@ def calibration_warnings(design, fit: Fit, estimates: pd.DataFrame) -> list[str]
     observations = getattr(getattr(fit, "objective", None), "observations", None)
     if observations is not None and not observations.has_errors:
         # session 28: the example's observations carried census noise but stated none, and the
-        # intervals missed three of four truths; with the errors stated they covered all four
-        out.append("the observations state no standard errors (no se_ columns): the intervals draw no measurement "
-                   "error, so they are too narrow for data that carry any (census or survey error); give "
-                   "se_<column> where the sources publish it (README, Observations)")
+        # intervals missed three of four truths; with the errors stated they covered all four.
+        # Session 29: without stated errors the bootstrap draws them at the residuals' size
+        out.append("the observations state no standard errors (no se_ columns): the intervals draw the measurement "
+                   "error from the size of the residuals at the estimate beyond the model's own randomness, which "
+                   "also counts any misfit of the model as error; give se_<column> where the sources publish it "
+                   "(README, Observations)")
     at_end = [r.parameter for r in estimates.itertuples(index=False)
               if r.high > r.low and not r.low < r.estimate < r.high]
     if at_end:

@@ -93,10 +93,13 @@ def _bootstrap_note(objective, resamples: int) -> str:
     if getattr(objective, "realizations", None) is None:
         return f"bootstrap: {resamples} resamples"
     errors = objective.observations is not None and objective.observations.has_errors
+    residual = getattr(objective, "residual_se", None)
+    measured = (", another measurement error at the stated standard errors" if errors else
+                ", another measurement error of each statistic at the size its residuals at the estimate leave "
+                "beyond the model's own randomness (the observations state none)"
+                if residual is not None and residual.any() else "")
     return (f"bootstrap: {resamples} resamples of the data (another history of the territory from "
-            f"{len(objective.realizations)} runs at the estimate" +
-            (", another measurement error at the stated standard errors" if errors else "") +
-            ") and of the replicate seeds")
+            f"{len(objective.realizations)} runs at the estimate" + measured + ") and of the replicate seeds")
 
 
 def local_design(design: CalibrationDesign, estimate: np.ndarray, population: np.ndarray) -> np.ndarray:
