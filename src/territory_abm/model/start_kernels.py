@@ -424,6 +424,17 @@ def _seeking_rows(node, own, best, adults, in_market, in_enterprise, farm_thresh
 
 
 @njit(cache=True, error_model=ERROR_MODEL)
+def _willing(own, best, adults, in_enterprise, farm_thresholds, enterprise_thresholds, elasticity):
+    """A household's expected jobs at turnover's rest at a chance of 1 (``_rest_distribution`` at
+    h = 1 for every k, without its chain): its adults beyond those its farm or enterprise wants
+    at the whole ``best`` wage, all of them hired for sure (persons)."""
+    thresholds = enterprise_thresholds if in_enterprise else farm_thresholds
+    wanted = min(_workers_wanted(own, best * 1.0, elasticity, thresholds, adults, min(adults, thresholds.shape[0])),
+                 adults)
+    return float(max(adults - wanted, 0))
+
+
+@njit(cache=True, error_model=ERROR_MODEL)
 def _rest_jobs_by_node(jobs, at, active, rows, first, node, own, best, skill_weight, referral, separation, adults,
                        in_enterprise, farm_thresholds, enterprise_thresholds, elasticity, out):
     """Each ``active`` node's expected jobs at turnover's rest at its chance ``at`` (in place
@@ -469,8 +480,13 @@ def rest_chance(table_jobs, guess, node, own, best, skill_weight, referral, sepa
     active = np.ones(n_nodes, np.bool_)
     rows, first = _seeking_rows(node, own, best, adults, in_market, in_enterprise, farm_thresholds,
                                 enterprise_thresholds, elasticity, n_nodes)
-    _rest_jobs_by_node(jobs, high, active, rows, first, node, own, best, skill_weight, referral, separation, adults,
-                       in_enterprise, farm_thresholds, enterprise_thresholds, elasticity, out)
+    for g in range(n_nodes):  # the jobs at c = 1: every willing adult works
+        total = 0.0
+        for j in range(first[g], first[g + 1]):
+            i = rows[j]
+            total += _willing(own[i], best[g], adults[i], in_enterprise[i], farm_thresholds, enterprise_thresholds,
+                              elasticity)
+        jobs[g] = total
     chance = np.ones(n_nodes)
     for g in range(n_nodes):
         f_high[g] = jobs[g] - table_jobs[g]
