@@ -24,8 +24,8 @@ from .firms import TRADABLE, add_firms, capital_per_worker, firm_output, tfp_for
 from .households import HouseholdPopulation, asset_factor, farming_households
 from .kernels import bincount, consumption, equilibrium_job_finding
 from .markets import MAX_LOCAL_PRICE, clear_local_goods
-from .start_kernels import (capped_farm_sums, keep_jobs, place_picks, placement_weights, priced_out_nodes,
-                            rest_chance, rest_jobs, worker_skill)
+from .start_kernels import (farm_scale_halvings, keep_jobs, place_picks, placement_weights, priced_out_nodes,
+                            halving_grid, rest_chance, rest_jobs, rows_by_node, worker_skill)
 
 MIN_FARM_INCOME_SHARE = 0.1
 """Farm income backed out at the start is at least this share of a farming household's
@@ -37,6 +37,10 @@ START_WAGE_ROUNDS = 10
 """Most rounds of starting wages and starting jobs (they converge in a few)."""
 TAU_BISECTIONS = 60
 """Halvings of [-30, 30] when solving for each node's farm productivity scale (log)."""
+TAU_LOOKAHEAD = 6
+"""Halvings of the farm productivity scale taken per call of ``start_kernels.farm_scale_halvings``:
+the scales of the 2^6 - 1 midpoints they can reach are computed together beforehand (numpy's
+exp, as the bisection one halving at a time had them)."""
 MIN_WAGE_STEP = 0.5
 """A node's starting wage per skill unit falls by at most this factor a round while its
 kept jobs fall short of the tables' wage share and households that do not farm are priced
@@ -534,11 +538,13 @@ def split_residual(model, residual: np.ndarray, income: np.ndarray, capacity: np
 
     node = np.asarray(node, np.int64)
     low, high = np.full(n, -30.0), np.full(n, 30.0)
-    for _ in range(TAU_BISECTIONS):
-        mid = 0.5 * (low + high)
-        over = capped_farm_sums(scale=np.exp(mid), capacity=capacity, floor=floor, top=top, farms=farms,
-                                node=node, n_nodes=n) > target
-        high, low = np.where(over, mid, high), np.where(over, low, mid)
+    grouped = rows_by_node(keep=farms, node=node, n_nodes=n)
+    for done in range(0, TAU_BISECTIONS, TAU_LOOKAHEAD):
+        # the midpoints the next halvings can reach (0.5 (low + high) of each bracket, as one
+        # halving at a time gives them) and their scales, in one call of numpy's exp
+        grid = halving_grid(low=low, high=high, halvings=min(TAU_LOOKAHEAD, TAU_BISECTIONS - done))
+        low, high = farm_scale_halvings(grid=grid, points=np.exp(grid), target=target, capacity=capacity, floor=floor,
+                                        top=top, rows=grouped.rows, first=grouped.first)
     farm = np.where(farms, np.clip(np.exp(high)[node] * capacity, floor, top), 0.0)
     enterprise = np.maximum(residual - farm, 0.0)
     small = farms & (enterprise < MIN_ENTERPRISE_SHARE * income)

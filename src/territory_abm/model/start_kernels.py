@@ -44,6 +44,119 @@ def capped_farm_sums(scale, capacity, floor, top, farms, node, n_nodes):
     return out
 
 
+class RowsByNode(NamedTuple):
+    """Rows grouped by node, in row order within each: node g's are ``rows[first[g]:first[g + 1]]``."""
+
+    rows: np.ndarray   # (rows kept,) row indices
+    first: np.ndarray  # (nodes + 1,) where each node's rows begin
+
+
+@njit(cache=True)
+def _group_rows(keep, node, n_nodes):
+    """:class:`RowsByNode` of the rows ``keep`` (a counting sort by ``node``, stable)."""
+    first = np.zeros(n_nodes + 1, np.int64)
+    for i in range(node.shape[0]):
+        if keep[i]:
+            first[node[i] + 1] += 1
+    for g in range(n_nodes):
+        first[g + 1] += first[g]
+    place = first[:-1].copy()
+    rows = np.empty(first[n_nodes], np.int64)
+    for i in range(node.shape[0]):
+        if keep[i]:
+            rows[place[node[i]]] = i
+            place[node[i]] += 1
+    return rows, first
+
+
+@kernel(RowsByNode)
+def rows_by_node(keep, node, n_nodes):
+    """The rows ``keep`` grouped by ``node``, in row order within each node (:class:`RowsByNode`)."""
+    return _group_rows(keep, node, n_nodes)
+
+
+@njit(cache=True)
+def _capped_sum(scale, capacity, floor, top, rows, begin, end):
+    """The sum of ``clip(scale * capacity, floor, top)`` over ``rows[begin:end]``, in their order."""
+    total = 0.0
+    for j in range(begin, end):
+        i = rows[j]
+        total += min(max(scale * capacity[i], floor[i]), top[i])
+    return total
+
+
+@kernel()
+def halving_grid(low, high, halvings):
+    """Each node's bracket [``low``, ``high``] and the midpoints that the next ``halvings``
+    halvings can reach (nodes x 2^halvings + 1): a tree of midpoints, each 0.5 (low + high) of
+    the bracket it halves, the same numbers one halving at a time gives."""
+    width = 2 ** halvings
+    grid = np.empty((low.shape[0], width + 1))
+    for g in range(low.shape[0]):
+        grid[g, 0], grid[g, width] = low[g], high[g]
+        step = width
+        while step > 1:
+            for k in range(0, width, step):
+                grid[g, k + step // 2] = 0.5 * (grid[g, k] + grid[g, k + step])
+            step //= 2
+    return grid
+
+
+class Bracket(NamedTuple):
+    """Each node's bracket of a bisection."""
+
+    low: np.ndarray   # (nodes,)
+    high: np.ndarray  # (nodes,)
+
+
+@kernel(Bracket)
+def farm_scale_halvings(grid, points, target, capacity, floor, top, rows, first):
+    """The halvings of each node's bracket of the log farm productivity scale
+    (``start.split_residual``) on the ``grid`` (:func:`halving_grid`) whose scales exp(x) are
+    ``points``: each moves the upper end to the midpoint where the node's
+    :func:`capped_farm_sums` at its scale is above ``target``, else the lower end, as the
+    bisection one halving at a time does; returns the bracket they leave. The sums go over the
+    node's farming households ``rows[first[g]:first[g + 1]]`` (:func:`rows_by_node`) in row order,
+    as :func:`capped_farm_sums` adds them (its 0s for the others change no sum); a pass over them
+    sums at a midpoint and at both of its halves' midpoints (three independent sums in one pass),
+    so takes two halvings."""
+    n_nodes, width = points.shape[0], points.shape[1] - 1
+    low, high = np.empty(n_nodes), np.empty(n_nodes)
+    for g in range(n_nodes):
+        a, b = 0, width
+        begin, end = first[g], first[g + 1]
+        while b - a > 1:
+            mid = (a + b) // 2
+            if b - a == 2:  # one halving left
+                if _capped_sum(points[g, mid], capacity, floor, top, rows, begin, end) > target[g]:
+                    b = mid
+                else:
+                    a = mid
+                continue
+            left, right = (a + mid) // 2, (mid + b) // 2
+            s_mid, s_left, s_right = 0.0, 0.0, 0.0
+            x_mid, x_left, x_right = points[g, mid], points[g, left], points[g, right]
+            for j in range(begin, end):
+                i = rows[j]
+                c, f, t = capacity[i], floor[i], top[i]
+                s_mid += min(max(x_mid * c, f), t)
+                s_left += min(max(x_left * c, f), t)
+                s_right += min(max(x_right * c, f), t)
+            if s_mid > target[g]:
+                b = mid
+                if s_left > target[g]:
+                    b = left
+                else:
+                    a = left
+            else:
+                a = mid
+                if s_right > target[g]:
+                    b = right
+                else:
+                    a = right
+        low[g], high[g] = grid[g, a], grid[g, b]
+    return low, high
+
 
 @njit(cache=True)
 def _job_rule(jobs, adults, income, wage, public, best, farms, power_family, power_half, elasticity,
@@ -400,7 +513,6 @@ def _seeking_rows(node, own, best, adults, in_market, in_enterprise, farm_thresh
         rising = rising and farm_thresholds[t] >= farm_thresholds[t - 1]
     for t in range(1, enterprise_thresholds.shape[0]):
         rising = rising and enterprise_thresholds[t] >= enterprise_thresholds[t - 1]
-    first = np.zeros(n_nodes + 1, np.int64)
     keep = np.zeros(node.shape[0], np.bool_)
     for i in range(node.shape[0]):
         g = node[i]
@@ -411,16 +523,7 @@ def _seeking_rows(node, own, best, adults, in_market, in_enterprise, farm_thresh
             if elasticity * own[i] / max(best[g], WAGE_FLOOR) >= thresholds[adults[i] - 1]:
                 continue  # wants all its adults at any expected wage
         keep[i] = True
-        first[g + 1] += 1
-    for g in range(n_nodes):
-        first[g + 1] += first[g]
-    place = first[:-1].copy()
-    rows = np.empty(first[n_nodes], np.int64)
-    for i in range(node.shape[0]):
-        if keep[i]:
-            rows[place[node[i]]] = i
-            place[node[i]] += 1
-    return rows, first
+    return _group_rows(keep, node, n_nodes)
 
 
 @njit(cache=True, error_model=ERROR_MODEL)
