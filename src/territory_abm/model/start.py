@@ -21,11 +21,11 @@ from ..data.territory import SECTORS
 from . import enterprises, estates, labour, migration
 from .demography import household_birth_rates, kind_birth_rates
 from .firms import TRADABLE, add_firms, capital_per_worker, firm_output, tfp_for_labour
-from .households import HouseholdPopulation, asset_factor, farm_output, farming_households
+from .households import HouseholdPopulation, asset_factor, farming_households
 from .kernels import bincount, consumption, equilibrium_job_finding
 from .markets import MAX_LOCAL_PRICE, clear_local_goods
-from .start_kernels import (capped_farm_sums, keep_jobs, place_picks, placement_weights, priced_out_nodes,
-                            rest_chance, rest_jobs, worker_skill)
+from .start_kernels import (farm_scale_halvings, keep_jobs, place_picks, placement_weights, priced_out_nodes,
+                            halving_grid, rest_chance, rest_jobs, rows_by_node, worker_skill)
 
 MIN_FARM_INCOME_SHARE = 0.1
 """Farm income backed out at the start is at least this share of a farming household's
@@ -37,6 +37,10 @@ START_WAGE_ROUNDS = 10
 """Most rounds of starting wages and starting jobs (they converge in a few)."""
 TAU_BISECTIONS = 60
 """Halvings of [-30, 30] when solving for each node's farm productivity scale (log)."""
+TAU_LOOKAHEAD = 6
+"""Halvings of the farm productivity scale taken per call of ``start_kernels.farm_scale_halvings``:
+the scales of the 2^6 - 1 midpoints they can reach are computed together beforehand (numpy's
+exp, as the bisection one halving at a time had them)."""
 MIN_WAGE_STEP = 0.5
 """A node's starting wage per skill unit falls by at most this factor a round while its
 kept jobs fall short of the tables' wage share and households that do not farm are priced
@@ -222,22 +226,39 @@ def paid_beside_work(model, init, people, first: np.ndarray, cols: dict) -> tupl
     return dividends, public + dividends + estates.owner_income(p, model.estates, len(node))
 
 
+class OwnWorkFixed(NamedTuple):
+    """The factors of each household's farm output that its jobs do not change (``own_work``)."""
+
+    land_power: np.ndarray   # max(land, garden_plot_ha)^a (ha^a)
+    asset_power: np.ndarray  # (1 + assets / ASSET_UNIT)^c, ``households.asset_factor``
+
+
+def own_work_fixed(params, cols: dict) -> OwnWorkFixed:
+    """The land and asset factors of the farm output of each household of ``cols``."""
+    land = np.maximum(cols["land"], params.garden_plot_ha)
+    return OwnWorkFixed(np.power(land, params.farm_land_elasticity),
+                        asset_factor(cols["assets"], params.farm_asset_elasticity))
+
+
 def own_work(model, cols: dict, farms: np.ndarray, wage_income: np.ndarray, other: np.ndarray,
-             remittances: np.ndarray, estate_income: np.ndarray, employed: np.ndarray) -> None:
+             remittances: np.ndarray, estate_income: np.ndarray, employed: np.ndarray,
+             fixed: OwnWorkFixed | None = None) -> np.ndarray:
     """Farm and enterprise income, farm TFP and the enterprise's sales, capital and scale of
     each household (set in ``cols``) backed out of its income (``cols["income"]``) less
     ``wage_income``, ``other`` (public) income and ``remittances``, with ``employed`` wage
     workers (persons; a household's expected workers where jobs turn over, so fractional)
-    away from its farm or enterprise (``split_residual``)."""
+    away from its farm or enterprise (``split_residual``). ``fixed``: the land and asset
+    factors (``own_work_fixed``, computed here if not given). Returns each household's family
+    labour^b, L^b with L its adults not employed (at least 1)."""
     p, node = model.params, cols["node"]
+    fixed = own_work_fixed(p, cols) if fixed is None else fixed
     family_labour = np.maximum(cols["adults"] - employed, 1)
-    capacity = np.where(farms, np.power(np.maximum(cols["land"], p.garden_plot_ha), p.farm_land_elasticity)
-                        * np.power(family_labour, p.farm_labour_elasticity), 0.0)
+    labour_power = np.power(family_labour, p.farm_labour_elasticity)
+    capacity = np.where(farms, fixed.land_power * labour_power, 0.0)
     farm_income, enterprise_income = split_residual(model, cols["income"] - wage_income - other - remittances,
                                                     cols["income"], capacity, node, estate_income,
                                                     local=cols["income"] - remittances)
-    unit = farm_output(1.0, np.maximum(cols["land"], p.garden_plot_ha), family_labour, cols["assets"], 1.0,
-                       p.farm_land_elasticity, p.farm_labour_elasticity, p.farm_asset_elasticity)
+    unit = fixed.land_power * labour_power * fixed.asset_power  # ``farm_output`` at TFP 1, bit for bit
     price = model.farm_gate[node] * cols["price_share"]
     cols["tfp"] = np.where(farms & (unit > 0), farm_income / np.maximum(unit * price, 1e-12), 0.0)
     cols["farm_income"] = farm_income
@@ -247,6 +268,7 @@ def own_work(model, cols: dict, farms: np.ndarray, wage_income: np.ndarray, othe
     cols["enterprise_capital"] = p.enterprise_capital_output * cols["enterprise_sales"]
     in_enterprise = np.where(farms, 0, np.maximum(cols["adults"] - employed, 0))
     cols["enterprise_scale"] = cols["enterprise_sales"] / np.power(1.0 + in_enterprise, p.enterprise_labour_elasticity)
+    return labour_power
 
 
 def jobs_at_turnover_rest(model, cols: dict, init, skill: np.ndarray, farms: np.ndarray,
@@ -302,6 +324,10 @@ def jobs_at_turnover_rest(model, cols: dict, init, skill: np.ndarray, farms: np.
 
     want_poor = poverty(drawn_income)
     wage = skill * init.wage[node]
+    centred = log_pc - mu[node]
+    fixed = own_work_fixed(p, cols)  # land and assets do not change in the rounds
+    # L^b of a farm's family labour and (1 + L)^e of an enterprise's at the drawn jobs, by table
+    drawn_labour, enterprise_labour = np.power(np.arange(most + 1), b), np.power(1.0 + np.arange(most + 1), e)
 
     chance = np.full(n, np.nan)  # each round's chance, the next round's first guess
 
@@ -310,11 +336,11 @@ def jobs_at_turnover_rest(model, cols: dict, init, skill: np.ndarray, farms: np.
         jobs, each node's chance (to ``REST_JOBS_TOLERANCE`` where ``final``, else to
         ``REST_ROUND_TOLERANCE``), the jobs at rest (an enterprise weighed at its node's ``local``
         share of its sales) and the incomes of the drawn jobs."""
-        scaled = np.exp(spread[node] * (log_pc - mu[node])) * members  # the node's mean kept below
+        scaled = np.exp(spread[node] * centred) * members  # the node's mean kept below
         cols["income"] = level[node] * scaled * (want_mean / np.maximum(bincount(node, scaled, minlength=n) / persons, 1e-300))[node]
-        own_work(model, cols, farms, expected * wage, other, remittances, estate_income, expected)
+        labour_power = own_work(model, cols, farms, expected * wage, other, remittances, estate_income, expected, fixed)
         in_enterprise = ~farms & (cols["enterprise_capital"] > 0)
-        one_adult = cols["farm_income"] / np.power(np.maximum(adults - expected, 1.0), b)  # farm revenue
+        one_adult = cols["farm_income"] / labour_power  # farm revenue
         own = np.where(in_enterprise, e / b * cols["enterprise_scale"] * local[node], one_adult) / skill
         chance[:] = rest_chance(table_jobs=table_jobs.astype(float), guess=chance, own=own, in_enterprise=in_enterprise,
                                 n_nodes=n, iterations=REST_ITERATIONS, **chain,
@@ -324,8 +350,8 @@ def jobs_at_turnover_rest(model, cols: dict, init, skill: np.ndarray, farms: np.
         employed = jobs.drawn
         # the incomes of the drawn jobs, at the productivity of the expected ones (a farm whose
         # adults all hold jobs earns nothing, as ``kernels.labour_incomes`` pays)
-        farm_income = one_adult * np.power(adults - employed, b)
-        sales = cols["enterprise_scale"] * np.power(1.0 + np.where(farms, 0, np.maximum(adults - employed, 0)), e)
+        farm_income = one_adult * drawn_labour[adults - employed]
+        sales = cols["enterprise_scale"] * enterprise_labour[np.where(farms, 0, np.maximum(adults - employed, 0))]
         cols["farm_income"] = np.where(farms, farm_income, 0.0)
         cols["enterprise_sales"] = np.where(cols["enterprise_capital"] > 0, sales, 0.0)
         cols["enterprise_income"] = cols["enterprise_sales"] * (1.0 - p.asset_depreciation * p.enterprise_capital_output)
@@ -512,11 +538,13 @@ def split_residual(model, residual: np.ndarray, income: np.ndarray, capacity: np
 
     node = np.asarray(node, np.int64)
     low, high = np.full(n, -30.0), np.full(n, 30.0)
-    for _ in range(TAU_BISECTIONS):
-        mid = 0.5 * (low + high)
-        over = capped_farm_sums(scale=np.exp(mid), capacity=capacity, floor=floor, top=top, farms=farms,
-                                node=node, n_nodes=n) > target
-        high, low = np.where(over, mid, high), np.where(over, low, mid)
+    grouped = rows_by_node(keep=farms, node=node, n_nodes=n)
+    for done in range(0, TAU_BISECTIONS, TAU_LOOKAHEAD):
+        # the midpoints the next halvings can reach (0.5 (low + high) of each bracket, as one
+        # halving at a time gives them) and their scales, in one call of numpy's exp
+        grid = halving_grid(low=low, high=high, halvings=min(TAU_LOOKAHEAD, TAU_BISECTIONS - done))
+        low, high = farm_scale_halvings(grid=grid, points=np.exp(grid), target=target, capacity=capacity, floor=floor,
+                                        top=top, rows=grouped.rows, first=grouped.first)
     farm = np.where(farms, np.clip(np.exp(high)[node] * capacity, floor, top), 0.0)
     enterprise = np.maximum(residual - farm, 0.0)
     small = farms & (enterprise < MIN_ENTERPRISE_SHARE * income)

@@ -17,7 +17,7 @@ import numpy as np
 from numba import njit
 
 from .exact import maximum, pairwise_sum
-from .kernels import ERROR_MODEL, WAGE_FLOOR, _farm_workers_wanted, _hire_chance, kernel
+from .kernels import ERROR_MODEL, WAGE_FLOOR, _hire_chance, kernel
 
 
 @kernel()
@@ -43,6 +43,119 @@ def capped_farm_sums(scale, capacity, floor, top, farms, node, n_nodes):
         out[run] = total
     return out
 
+
+class RowsByNode(NamedTuple):
+    """Rows grouped by node, in row order within each: node g's are ``rows[first[g]:first[g + 1]]``."""
+
+    rows: np.ndarray   # (rows kept,) row indices
+    first: np.ndarray  # (nodes + 1,) where each node's rows begin
+
+
+@njit(cache=True)
+def _group_rows(keep, node, n_nodes):
+    """:class:`RowsByNode` of the rows ``keep`` (a counting sort by ``node``, stable)."""
+    first = np.zeros(n_nodes + 1, np.int64)
+    for i in range(node.shape[0]):
+        if keep[i]:
+            first[node[i] + 1] += 1
+    for g in range(n_nodes):
+        first[g + 1] += first[g]
+    place = first[:-1].copy()
+    rows = np.empty(first[n_nodes], np.int64)
+    for i in range(node.shape[0]):
+        if keep[i]:
+            rows[place[node[i]]] = i
+            place[node[i]] += 1
+    return rows, first
+
+
+@kernel(RowsByNode)
+def rows_by_node(keep, node, n_nodes):
+    """The rows ``keep`` grouped by ``node``, in row order within each node (:class:`RowsByNode`)."""
+    return _group_rows(keep, node, n_nodes)
+
+
+@njit(cache=True)
+def _capped_sum(scale, capacity, floor, top, rows, begin, end):
+    """The sum of ``clip(scale * capacity, floor, top)`` over ``rows[begin:end]``, in their order."""
+    total = 0.0
+    for j in range(begin, end):
+        i = rows[j]
+        total += min(max(scale * capacity[i], floor[i]), top[i])
+    return total
+
+
+@kernel()
+def halving_grid(low, high, halvings):
+    """Each node's bracket [``low``, ``high``] and the midpoints that the next ``halvings``
+    halvings can reach (nodes x 2^halvings + 1): a tree of midpoints, each 0.5 (low + high) of
+    the bracket it halves, the same numbers one halving at a time gives."""
+    width = 2 ** halvings
+    grid = np.empty((low.shape[0], width + 1))
+    for g in range(low.shape[0]):
+        grid[g, 0], grid[g, width] = low[g], high[g]
+        step = width
+        while step > 1:
+            for k in range(0, width, step):
+                grid[g, k + step // 2] = 0.5 * (grid[g, k] + grid[g, k + step])
+            step //= 2
+    return grid
+
+
+class Bracket(NamedTuple):
+    """Each node's bracket of a bisection."""
+
+    low: np.ndarray   # (nodes,)
+    high: np.ndarray  # (nodes,)
+
+
+@kernel(Bracket)
+def farm_scale_halvings(grid, points, target, capacity, floor, top, rows, first):
+    """The halvings of each node's bracket of the log farm productivity scale
+    (``start.split_residual``) on the ``grid`` (:func:`halving_grid`) whose scales exp(x) are
+    ``points``: each moves the upper end to the midpoint where the node's
+    :func:`capped_farm_sums` at its scale is above ``target``, else the lower end, as the
+    bisection one halving at a time does; returns the bracket they leave. The sums go over the
+    node's farming households ``rows[first[g]:first[g + 1]]`` (:func:`rows_by_node`) in row order,
+    as :func:`capped_farm_sums` adds them (its 0s for the others change no sum); a pass over them
+    sums at a midpoint and at both of its halves' midpoints (three independent sums in one pass),
+    so takes two halvings."""
+    n_nodes, width = points.shape[0], points.shape[1] - 1
+    low, high = np.empty(n_nodes), np.empty(n_nodes)
+    for g in range(n_nodes):
+        a, b = 0, width
+        begin, end = first[g], first[g + 1]
+        while b - a > 1:
+            mid = (a + b) // 2
+            if b - a == 2:  # one halving left
+                if _capped_sum(points[g, mid], capacity, floor, top, rows, begin, end) > target[g]:
+                    b = mid
+                else:
+                    a = mid
+                continue
+            left, right = (a + mid) // 2, (mid + b) // 2
+            s_mid, s_left, s_right = 0.0, 0.0, 0.0
+            x_mid, x_left, x_right = points[g, mid], points[g, left], points[g, right]
+            for j in range(begin, end):
+                i = rows[j]
+                c, f, t = capacity[i], floor[i], top[i]
+                s_mid += min(max(x_mid * c, f), t)
+                s_left += min(max(x_left * c, f), t)
+                s_right += min(max(x_right * c, f), t)
+            if s_mid > target[g]:
+                b = mid
+                if s_left > target[g]:
+                    b = left
+                else:
+                    a = left
+            else:
+                a = mid
+                if s_right > target[g]:
+                    b = right
+                else:
+                    a = right
+        low[g], high[g] = grid[g, a], grid[g, b]
+    return low, high
 
 
 @njit(cache=True)
@@ -319,7 +432,21 @@ def place_picks(placed, room_for, picks, node, n_nodes):
     return left
 
 
-@njit(cache=True)
+@njit(cache=True, error_model=ERROR_MODEL)
+def _workers_wanted(revenue_at_one_worker, wage, labour_elasticity, thresholds, most, reach):
+    """``kernels._farm_workers_wanted`` (the same arithmetic, the same count) comparing only the
+    first ``reach`` = min(``most``, thresholds) thresholds, as the others add nothing to the
+    count (a household's adults, 2.8 on average, against the territory's most, 11)."""
+    if wage <= 0:
+        return most
+    ratio = labour_elasticity * revenue_at_one_worker / max(wage, WAGE_FLOOR)
+    k = 0
+    for t in range(reach):
+        k += ratio >= thresholds[t]
+    return k
+
+
+@njit(cache=True, error_model=ERROR_MODEL)
 def _rest_distribution(out, chance, own, best, skill_weight, referral, separation, adults, in_enterprise,
                        farm_thresholds, enterprise_thresholds, elasticity):
     """A household's wage jobs at turnover's rest: ``out[k]`` the chance it holds k (k = 0 ..
@@ -328,22 +455,31 @@ def _rest_distribution(out, chance, own, best, skill_weight, referral, separatio
     h(k)): h(k) its chance of being hired with k workers' referrals (``kernels._hire_chance``
     of the node's ``chance`` and the weight ``skill_weight`` (1 + ``referral`` k)) and W_k the
     adults the job rule sends to the lottery at the expected wage ``best`` h(k) (those beyond
-    what the farm or enterprise, ``own`` per skill unit, wants). Returns the expected jobs."""
+    what the farm or enterprise, ``own`` per skill unit, wants). Returns the expected jobs.
+    The states above the first that cannot be reached (no seekers, or a chance of 0) are 0
+    without computing their steps."""
     thresholds = enterprise_thresholds if in_enterprise else farm_thresholds
+    reach = min(adults, thresholds.shape[0])
     out[0] = 1.0
     total = 1.0
+    top = adults  # the states above ``top`` cannot be reached
     h_next = _hire_chance(chance, skill_weight)  # h(0): no referrals (skill_weight * 1.0 is skill_weight)
     for k in range(adults):
         hk = h_next  # h(k), computed as h(k + 1) in the step before
         h_next = _hire_chance(chance, skill_weight * (1.0 + referral * (k + 1)))
-        seekers = adults - min(_farm_workers_wanted(own, best * hk, elasticity, thresholds, adults), adults) - k
-        if seekers <= 0 or out[k] == 0.0:
-            out[k + 1] = 0.0
-            continue
+        seekers = adults - min(_workers_wanted(own, best * hk, elasticity, thresholds, adults, reach), adults) - k
+        if seekers <= 0:
+            top = k
+            break
         up = seekers * hk
         down = (k + 1) * separation * (1.0 - h_next)
         out[k + 1] = out[k] * up / down if down > 0 else np.inf
         total += out[k + 1]
+        if out[k + 1] == 0.0:
+            top = k + 1
+            break
+    for k in range(top + 1, adults + 1):
+        out[k] = 0.0
     expected = 0.0
     if not np.isfinite(total):  # hired for sure: every willing adult works
         top = 0
@@ -353,7 +489,7 @@ def _rest_distribution(out, chance, own, best, skill_weight, referral, separatio
             out[k] = 0.0
         out[top] = 1.0
         return float(top)
-    for k in range(adults + 1):
+    for k in range(top + 1):
         out[k] /= total
         expected += k * out[k]
     return expected
@@ -364,19 +500,58 @@ REST_GUESS_STEP = 1e-3
 
 
 @njit(cache=True, error_model=ERROR_MODEL)
-def _rest_jobs_by_node(jobs, at, active, node, own, best, skill_weight, referral, separation, adults, in_market,
-                       in_enterprise, farm_thresholds, enterprise_thresholds, elasticity, out):
-    """Each ``active`` node's expected jobs at turnover's rest at its chance ``at`` (in place
-    on ``jobs``; households in row order)."""
-    for g in range(jobs.shape[0]):
-        if active[g]:
-            jobs[g] = 0.0
+def _seeking_rows(node, own, best, adults, in_market, in_enterprise, farm_thresholds, enterprise_thresholds,
+                  elasticity, n_nodes):
+    """The households whose expected jobs at rest can be above 0, by node and in row order within
+    each (``rows[first[g]:first[g + 1]]``): those in the labour market (``in_market``) with an
+    adult whose farm or enterprise does not want all its adults even at the node's whole ``best``
+    wage (h = 1; a smaller expected wage leaves it wanting them as well, with thresholds that do
+    not fall). The others' expected jobs are exactly 0 (one state, k = 0), and adding 0 changes
+    no node's sum, so skipping them gives every sum bit for bit."""
+    rising = True
+    for t in range(1, farm_thresholds.shape[0]):
+        rising = rising and farm_thresholds[t] >= farm_thresholds[t - 1]
+    for t in range(1, enterprise_thresholds.shape[0]):
+        rising = rising and enterprise_thresholds[t] >= enterprise_thresholds[t - 1]
+    keep = np.zeros(node.shape[0], np.bool_)
     for i in range(node.shape[0]):
         g = node[i]
-        if in_market[i] and active[g]:
-            jobs[g] += _rest_distribution(out, at[g], own[i], best[g], skill_weight[i], referral, separation,
-                                          adults[i], in_enterprise[i], farm_thresholds, enterprise_thresholds,
-                                          elasticity)
+        if not in_market[i] or adults[i] == 0:
+            continue
+        thresholds = enterprise_thresholds if in_enterprise[i] else farm_thresholds
+        if rising and best[g] > 0 and elasticity * own[i] >= 0.0 and adults[i] <= thresholds.shape[0]:
+            if elasticity * own[i] / max(best[g], WAGE_FLOOR) >= thresholds[adults[i] - 1]:
+                continue  # wants all its adults at any expected wage
+        keep[i] = True
+    return _group_rows(keep, node, n_nodes)
+
+
+@njit(cache=True, error_model=ERROR_MODEL)
+def _willing(own, best, adults, in_enterprise, farm_thresholds, enterprise_thresholds, elasticity):
+    """A household's expected jobs at turnover's rest at a chance of 1 (``_rest_distribution`` at
+    h = 1 for every k, without its chain): its adults beyond those its farm or enterprise wants
+    at the whole ``best`` wage, all of them hired for sure (persons)."""
+    thresholds = enterprise_thresholds if in_enterprise else farm_thresholds
+    wanted = min(_workers_wanted(own, best * 1.0, elasticity, thresholds, adults, min(adults, thresholds.shape[0])),
+                 adults)
+    return float(max(adults - wanted, 0))
+
+
+@njit(cache=True, error_model=ERROR_MODEL)
+def _rest_jobs_by_node(jobs, at, active, rows, first, node, own, best, skill_weight, referral, separation, adults,
+                       in_enterprise, farm_thresholds, enterprise_thresholds, elasticity, out):
+    """Each ``active`` node's expected jobs at turnover's rest at its chance ``at`` (in place
+    on ``jobs``; its households ``rows[first[g]:first[g + 1]]``, :func:`_seeking_rows`, in row order)."""
+    for g in range(jobs.shape[0]):
+        if not active[g]:
+            continue
+        total = 0.0
+        for j in range(first[g], first[g + 1]):
+            i = rows[j]
+            total += _rest_distribution(out, at[g], own[i], best[g], skill_weight[i], referral, separation,
+                                        adults[i], in_enterprise[i], farm_thresholds, enterprise_thresholds,
+                                        elasticity)
+        jobs[g] = total
 
 
 @kernel()
@@ -406,8 +581,15 @@ def rest_chance(table_jobs, guess, node, own, best, skill_weight, referral, sepa
     f_low, f_high = -table_jobs.copy(), np.zeros(n_nodes)  # no jobs at c = 0
     jobs = np.zeros(n_nodes)
     active = np.ones(n_nodes, np.bool_)
-    _rest_jobs_by_node(jobs, high, active, node, own, best, skill_weight, referral, separation, adults, in_market,
-                       in_enterprise, farm_thresholds, enterprise_thresholds, elasticity, out)
+    rows, first = _seeking_rows(node, own, best, adults, in_market, in_enterprise, farm_thresholds,
+                                enterprise_thresholds, elasticity, n_nodes)
+    for g in range(n_nodes):  # the jobs at c = 1: every willing adult works
+        total = 0.0
+        for j in range(first[g], first[g + 1]):
+            i = rows[j]
+            total += _willing(own[i], best[g], adults[i], in_enterprise[i], farm_thresholds, enterprise_thresholds,
+                              elasticity)
+        jobs[g] = total
     chance = np.ones(n_nodes)
     for g in range(n_nodes):
         f_high[g] = jobs[g] - table_jobs[g]
@@ -422,8 +604,8 @@ def rest_chance(table_jobs, guess, node, own, best, skill_weight, referral, sepa
     side = np.zeros(n_nodes, np.int64)  # which end the last iteration moved (-1 low, +1 high)
     widths = np.ones((n_nodes, 3))  # the bracket's width after each of the last three iterations
     for it in range(iterations):
-        _rest_jobs_by_node(jobs, at, active, node, own, best, skill_weight, referral, separation, adults, in_market,
-                           in_enterprise, farm_thresholds, enterprise_thresholds, elasticity, out)
+        _rest_jobs_by_node(jobs, at, active, rows, first, node, own, best, skill_weight, referral, separation,
+                           adults, in_enterprise, farm_thresholds, enterprise_thresholds, elasticity, out)
         more = False
         for g in range(n_nodes):
             if not active[g]:
