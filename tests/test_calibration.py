@@ -353,11 +353,15 @@ def test_a_calibration_warns_where_its_estimates_cannot_be_read():
     assert calibration_warnings(good, abc(6.0 + 0.1 * width), estimates) == []
     # observations that state no standard errors are named (session 28: the example's intervals
     # missed three of four truths until its census errors were stated); stated ones are not
-    def fitted(errors):
+    # (SMM draws the error the residuals leave, session 29; ABC-SMC's posterior has none)
+    def fitted(errors, method="smm"):
         stated = SimpleNamespace(has_errors=errors)
-        return SimpleNamespace(**{**vars(spread), "objective": SimpleNamespace(observations=stated)})
+        return SimpleNamespace(**{**vars(spread), "method": method, "objective": SimpleNamespace(observations=stated)})
     unstated = calibration_warnings(good, fitted(False), estimates)
     assert len(unstated) == 1 and "state no standard errors (no se_ columns)" in unstated[0]
+    assert "residuals" in unstated[0]
+    abc_unstated = calibration_warnings(good, fitted(False, "abc_smc"), estimates)
+    assert len(abc_unstated) == 1 and "no measurement error" in abc_unstated[0]
     assert calibration_warnings(good, fitted(True), estimates) == []
 
 

@@ -72,10 +72,13 @@ def calibration_warnings(design, fit: Fit, estimates: pd.DataFrame) -> list[str]
         # session 28: the example's observations carried census noise but stated none, and the
         # intervals missed three of four truths; with the errors stated they covered all four.
         # Session 29: without stated errors the bootstrap draws them at the residuals' size
-        out.append("the observations state no standard errors (no se_ columns): the intervals draw the measurement "
-                   "error from the size of the residuals at the estimate beyond the model's own randomness, which "
-                   "also counts any misfit of the model as error; give se_<column> where the sources publish it "
-                   "(README, Observations)")
+        drawn = ("the intervals draw the measurement error from the size of the residuals at the estimate beyond "
+                 "the model's own randomness, which also counts any misfit of the model as error"
+                 if fit.method == "smm" else
+                 "the posterior has no measurement error in it, so its intervals are too narrow for data that "
+                 "carry any (census or survey error)")
+        out.append(f"the observations state no standard errors (no se_ columns): {drawn}; give se_<column> where "
+                   "the sources publish it (README, Observations)")
     at_end = [r.parameter for r in estimates.itertuples(index=False)
               if r.high > r.low and not r.low < r.estimate < r.high]
     if at_end:
