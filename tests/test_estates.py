@@ -225,7 +225,7 @@ def test_planned_profit_and_capital_are_within_their_bounds(residual, labour, wa
 def test_the_starting_rent_clears_with_no_tenancy():
     """Known answer: at the start without job turnover every farm's and every estate's marginal
     value of an effective hectare at the land it holds is the node's starting rent a F / T, so
-    the first year's market trades nothing at that rent. (At turnover's rest, the default, the
+    the first year's market trades nothing at that rent. (At turnover's rest, job_separation_rate > 0, the
     farms whose adults all hold jobs are valued with one adult, yet the first year lets a few
     hundred effective hectares: docs/model_choices.md, review 19 (d).)"""
     sc = load_scenario(SCENARIOS / "stationary.toml").replace(households_scale=0.1, steps=4)

@@ -15,8 +15,9 @@ once from the pilot, which makes distances comparable across generations and res
 
 The SMM intervals come from a bootstrap (``Objective.resampled_distance``) that draws the
 data again as they might have come out: another realization of the territory's randomness
-and another measurement error at the stated standard errors, with the simulated seeds
-resampled.
+and another measurement error at the stated standard errors (for statistics whose
+observations state none, at the size their residuals leave: :func:`residual_error`), with the
+simulated seeds resampled.
 """
 
 from __future__ import annotations
@@ -63,9 +64,10 @@ class Objective:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # statistics no run gives: NaN, then 0
             deviations = (runs - np.nanmean(runs, axis=0)) * np.sqrt(len(runs) / (len(runs) - 1))
-        stated = self.observations is not None and self.observations.has_errors
-        return replace(self, realizations=np.nan_to_num(deviations),
-                       residual_se=None if stated else residual_error(self.observed_values, runs))
+        residual = residual_error(self.observed_values, runs)
+        if self.observed_se is not None:  # statistics with stated errors draw those (``measured_again``)
+            residual[np.nan_to_num(self.observed_se).any(axis=0)] = 0.0
+        return replace(self, realizations=np.nan_to_num(deviations), residual_se=residual)
 
     @property
     def scale(self) -> np.ndarray:
@@ -144,7 +146,7 @@ class Objective:
         observed = self.observed_values + self.realizations[rng.integers(0, len(self.realizations))]
         if self.observations is not None and self.observations.has_errors:
             observed = observed + np.nan_to_num(self.observations.measured_again(rng) - self.observed_values)
-        elif self.residual_se is not None and self.residual_se.any():
+        if self.residual_se is not None and self.residual_se.any():
             observed = observed + self.residual_se * rng.standard_normal(observed.shape)
         return self.distance(values, seeds=seeds, observed_values=observed)
 
@@ -188,16 +190,33 @@ def residual_error(observed: np.ndarray, runs: np.ndarray) -> np.ndarray:
     deviation of the measurement error that the residuals at the estimate leave beyond the
     model's own randomness, for observations that state no standard errors.
 
-    ``runs`` are R independent runs at the estimate (R, municipalities, statistics). An
-    observation is one history of the territory measured with error e, so its residual from
-    the runs' mean m has E[(o - m)^2] = v (1 + 1 / R) + e^2 + b^2, v the runs' variance and b
-    a bias where the model does not fit. Pooled over the municipalities (means of both
-    sides), e^2 + b^2 = max(mean (o - m)^2 - mean v (1 + 1 / R), 0): the error is read from
-    the misfit the model's randomness does not explain, so a model that does not fit widens
-    the intervals too (conservative). Known answer: ``tests/test_calibration.py``."""
-    r = len(runs)
+    ``runs`` are R independent runs at the estimate (R, municipalities, statistics; a failed
+    run all NaN). An observation is one history of the territory measured with error e, and
+    its residual from the runs' mean m is r = o - m. The fitted estimate has absorbed most of
+    what moves all municipalities together in that one history (prices, the context), so the
+    residuals are compared across municipalities, each side without its own shared part: the
+    residuals' variance across the n observed municipalities, S = sum_j (r_j - mean r)^2 /
+    (n - 1), has expectation e^2 + b^2 + mean_j u_j (1 + 1 / R_j), with u_j the variance over
+    the runs of their deviations from their own mean across municipalities (times n / (n - 1),
+    which that mean takes away), R_j the runs that give entry j and b^2 the spread of any
+    misfit across municipalities. So e^2 + b^2 = max(S - mean_j u_j (1 + 1 / R_j), 0), over
+    the municipalities the observations give: the error is read from the misfit the model's
+    randomness does not explain, and a model that does not fit widens the intervals
+    (conservative). Known answers: ``tests/test_observation_noise.py``."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # statistics no run or no observation gives
-        mean, var = np.nanmean(runs, axis=0), np.nanvar(runs, axis=0, ddof=1)
-        excess = np.nanmean((observed - mean) ** 2, axis=0) - np.nanmean(var, axis=0) * (1.0 + 1.0 / r)
-    return np.sqrt(np.maximum(np.nan_to_num(excess), 0.0))
+        finite = np.isfinite(runs)
+        count = finite.sum(axis=0)  # runs per entry
+        mean = np.nanmean(runs, axis=0)
+        residual = observed - mean
+        seen = np.isfinite(residual)
+        n = seen.sum(axis=0)
+        centred = residual - np.nanmean(residual, axis=0)
+        spread = np.nansum(np.where(seen, centred, 0.0) ** 2, axis=0) / np.maximum(n - 1, 1)
+        own = runs - np.nanmean(runs, axis=1, keepdims=True)  # each run without its shared part
+        runs_n = np.isfinite(own).sum(axis=1, keepdims=True)
+        own_var = np.nanvar(own, axis=0, ddof=1) * np.nanmean(runs_n / np.maximum(runs_n - 1, 1), axis=0)
+        noise = np.where(seen, own_var * (1.0 + 1.0 / np.maximum(count, 1)), np.nan)
+        excess = spread - np.nanmean(noise, axis=0)
+    excess = np.where(n >= 2, np.nan_to_num(excess), 0.0)
+    return np.sqrt(np.maximum(excess, 0.0))
