@@ -17,31 +17,7 @@ import numpy as np
 from numba import njit
 
 from .exact import maximum, pairwise_sum
-from .kernels import ERROR_MODEL, WAGE_FLOOR, _hire_chance, kernel
-
-
-@kernel()
-def capped_farm_sums(scale, capacity, floor, top, farms, node, n_nodes):
-    """By node, the sum over households of ``clip(scale[node] * capacity, floor, top)`` for
-    farming households (``farms``) and 0 for the others (USD/yr): the node's farm income at
-    a farm productivity scale (``start.split_residual``)."""
-    out = np.zeros(n_nodes)
-    run = -1
-    total = 0.0
-    for i in range(node.shape[0]):
-        g = node[i]
-        if g != run:  # a run of one node's rows: its sum in a register (the same additions in row order)
-            if run >= 0:
-                out[run] = total
-            run = g
-            total = out[g]
-        value = 0.0
-        if farms[i]:
-            value = min(max(scale[g] * capacity[i], floor[i]), top[i])
-        total += value
-    if run >= 0:
-        out[run] = total
-    return out
+from .kernels import ERROR_MODEL, WAGE_FLOOR, _farm_workers_wanted, _hire_chance, kernel
 
 
 class RowsByNode(NamedTuple):
@@ -113,11 +89,11 @@ class Bracket(NamedTuple):
 def farm_scale_halvings(grid, points, target, capacity, floor, top, rows, first):
     """The halvings of each node's bracket of the log farm productivity scale
     (``start.split_residual``) on the ``grid`` (:func:`halving_grid`) whose scales exp(x) are
-    ``points``: each moves the upper end to the midpoint where the node's
-    :func:`capped_farm_sums` at its scale is above ``target``, else the lower end, as the
-    bisection one halving at a time does; returns the bracket they leave. The sums go over the
-    node's farming households ``rows[first[g]:first[g + 1]]`` (:func:`rows_by_node`) in row order,
-    as :func:`capped_farm_sums` adds them (its 0s for the others change no sum); a pass over them
+    ``points``: each moves the upper end to the midpoint where the node's farm income at its
+    scale, the sum of ``clip(scale * capacity, floor, top)`` over its farming households
+    ``rows[first[g]:first[g + 1]]`` (:func:`rows_by_node`) in row order, is above ``target``,
+    else the lower end, as the bisection one halving at a time does; returns the bracket they
+    leave. A pass over them
     sums at a midpoint and at both of its halves' midpoints (three independent sums in one pass),
     so takes two halvings."""
     n_nodes, width = points.shape[0], points.shape[1] - 1
@@ -433,20 +409,6 @@ def place_picks(placed, room_for, picks, node, n_nodes):
 
 
 @njit(cache=True, error_model=ERROR_MODEL)
-def _workers_wanted(revenue_at_one_worker, wage, labour_elasticity, thresholds, most, reach):
-    """``kernels._farm_workers_wanted`` (the same arithmetic, the same count) comparing only the
-    first ``reach`` = min(``most``, thresholds) thresholds, as the others add nothing to the
-    count (a household's adults, 2.8 on average, against the territory's most, 11)."""
-    if wage <= 0:
-        return most
-    ratio = labour_elasticity * revenue_at_one_worker / max(wage, WAGE_FLOOR)
-    k = 0
-    for t in range(reach):
-        k += ratio >= thresholds[t]
-    return k
-
-
-@njit(cache=True, error_model=ERROR_MODEL)
 def _rest_distribution(out, chance, own, best, skill_weight, referral, separation, adults, in_enterprise,
                        farm_thresholds, enterprise_thresholds, elasticity):
     """A household's wage jobs at turnover's rest: ``out[k]`` the chance it holds k (k = 0 ..
@@ -467,7 +429,9 @@ def _rest_distribution(out, chance, own, best, skill_weight, referral, separatio
     for k in range(adults):
         hk = h_next  # h(k), computed as h(k + 1) in the step before
         h_next = _hire_chance(chance, skill_weight * (1.0 + referral * (k + 1)))
-        seekers = adults - min(_workers_wanted(own, best * hk, elasticity, thresholds, adults, reach), adults) - k
+        # (only the first ``reach`` thresholds can count: a household's adults, 2.8 on average,
+        # against the territory's most, 11)
+        seekers = adults - min(_farm_workers_wanted(own, best * hk, elasticity, thresholds[:reach], adults), adults) - k
         if seekers <= 0:
             top = k
             break
@@ -532,8 +496,8 @@ def _willing(own, best, adults, in_enterprise, farm_thresholds, enterprise_thres
     h = 1 for every k, without its chain): its adults beyond those its farm or enterprise wants
     at the whole ``best`` wage, all of them hired for sure (persons)."""
     thresholds = enterprise_thresholds if in_enterprise else farm_thresholds
-    wanted = min(_workers_wanted(own, best * 1.0, elasticity, thresholds, adults, min(adults, thresholds.shape[0])),
-                 adults)
+    wanted = min(_farm_workers_wanted(own, best * 1.0, elasticity, thresholds[:min(adults, thresholds.shape[0])],
+                                      adults), adults)
     return float(max(adults - wanted, 0))
 
 
