@@ -205,17 +205,15 @@ def residual_error(observed: np.ndarray, runs: np.ndarray) -> np.ndarray:
     (conservative). Known answers: ``tests/test_observation_noise.py``."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # statistics no run or no observation gives
-        finite = np.isfinite(runs)
-        count = finite.sum(axis=0)  # runs per entry
-        mean = np.nanmean(runs, axis=0)
-        residual = observed - mean
+        count = np.isfinite(runs).sum(axis=0)  # runs per entry
+        residual = observed - np.nanmean(runs, axis=0)
         seen = np.isfinite(residual)
         n = seen.sum(axis=0)
-        centred = residual - np.nanmean(residual, axis=0)
-        spread = np.nansum(np.where(seen, centred, 0.0) ** 2, axis=0) / np.maximum(n - 1, 1)
+        spread = np.nansum((residual - np.nanmean(residual, axis=0)) ** 2, axis=0) / np.maximum(n - 1, 1)
         own = runs - np.nanmean(runs, axis=1, keepdims=True)  # each run without its shared part
-        runs_n = np.isfinite(own).sum(axis=1, keepdims=True)
-        own_var = np.nanvar(own, axis=0, ddof=1) * np.nanmean(runs_n / np.maximum(runs_n - 1, 1), axis=0)
+        runs_n = np.isfinite(own).sum(axis=1, keepdims=True)  # a failed run has none: left out of the mean
+        own_var = np.nanvar(own, axis=0, ddof=1) * np.nanmean(
+            np.where(runs_n > 1, runs_n / np.maximum(runs_n - 1, 1), np.nan), axis=0)
         noise = np.where(seen, own_var * (1.0 + 1.0 / np.maximum(count, 1)), np.nan)
         excess = spread - np.nanmean(noise, axis=0)
     excess = np.where(n >= 2, np.nan_to_num(excess), 0.0)

@@ -94,10 +94,10 @@ def _bootstrap_note(objective, resamples: int) -> str:
         return f"bootstrap: {resamples} resamples"
     errors = objective.observations is not None and objective.observations.has_errors
     residual = getattr(objective, "residual_se", None)
-    measured = (", another measurement error at the stated standard errors" if errors else
-                ", another measurement error of each statistic at the size its residuals at the estimate leave "
-                "beyond the model's own randomness (the observations state none)"
-                if residual is not None and residual.any() else "")
+    measured = "".join(
+        [", another measurement error at the stated standard errors"] * errors
+        + [", another measurement error of each statistic whose observations state none, at the size its residuals "
+           "at the estimate leave beyond the model's own randomness"] * bool(residual is not None and residual.any()))
     return (f"bootstrap: {resamples} resamples of the data (another history of the territory from "
             f"{len(objective.realizations)} runs at the estimate" + measured + ") and of the replicate seeds")
 
