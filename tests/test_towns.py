@@ -101,7 +101,9 @@ def test_cities_start_with_their_tables_wage_jobs_and_non_farm_income():
     assert (hh.enterprise_sales[city] > 0).mean() > 0.5
 
 
-def _turnover_rest_start():
+@pytest.fixture(scope="module")
+def turnover_rest_start():
+    """The stationary example's start at turnover's rest (seed 2, scale 0.1)."""
     return TerritoryModel(load_scenario(SCENARIOS / "stationary.toml").replace(households_scale=0.1, steps=3, seed=2),
                           job_separation_rate=0.12, wage_residual_sd=0.8)
 
@@ -112,11 +114,11 @@ def _kinds(model):
         yield kind, (np.asarray(t.kinds)[hh.node] == kind) & hh.alive
 
 
-def test_the_start_at_turnover_s_rest_holds_the_tables_wage_jobs():
+def test_the_start_at_turnover_s_rest_holds_the_tables_wage_jobs(turnover_rest_start):
     """At turnover's rest (``job_separation_rate`` 0.12, ``wage_residual_sd`` 0.8) each kind of
     node starts with its tables' wage share of adults, within 0.015 (seed 2, scale 0.1: the
     rural municipalities 0.299 against 0.301, the cities 0.644 against 0.650)."""
-    model = _turnover_rest_start()
+    model = turnover_rest_start
     hh, t = model.households, model.territory
     for kind, at in _kinds(model):
         jobs = np.average(t.table["wage_share"][hh.node][at], weights=hh.adults[at])
@@ -130,10 +132,10 @@ def test_the_start_at_turnover_s_rest_holds_the_tables_wage_jobs():
     "because the chain hands jobs to the households whose own work earns least and a job's wage then exceeds "
     "their target income (docs/model_choices.md, 'Turnover and weaker selection as the default', the income "
     "mix traced)"))
-def test_the_start_at_turnover_s_rest_holds_the_tables_income_mix():
+def test_the_start_at_turnover_s_rest_holds_the_tables_income_mix(turnover_rest_start):
     """At turnover's rest each kind of node starts with its tables' non-farm share of income,
     within 0.05."""
-    model = _turnover_rest_start()
+    model = turnover_rest_start
     hh, t = model.households, model.territory
     for kind, at in _kinds(model):
         nonfarm = 1.0 - hh.farm_income[at].sum() / hh.income[at].sum()
