@@ -438,7 +438,8 @@ def test_the_smm_history_keeps_each_generations_best_apart_from_the_best_so_far(
     fit = fit_smm(design, Evaluator(), lambda design, pilot: Objective())
     history = fit.history
     assert list(history.columns) == ["generation", "evaluations", "generation_best_distance",
-                                     "generation_median_distance", "best_distance_so_far"]
+                                     "generation_median_distance", "best_distance_so_far", "step"]
+    assert (history["step"] == 1).all()  # an objective that is not one territory's history: no second step
     so_far = history["best_distance_so_far"].to_numpy()
     assert (np.diff(so_far) <= 0).all()
     assert np.allclose(so_far, np.minimum.accumulate(history["generation_best_distance"].to_numpy()))

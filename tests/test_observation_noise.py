@@ -136,3 +136,63 @@ def test_measured_again_moves_each_value_at_its_standard_error():
     draws = np.array([obs.measured_again(rng)[:, POVERTY] for _ in range(2000)])
     assert draws.mean(axis=0) == pytest.approx(np.zeros(len(MUNIS)), abs=0.004)
     assert draws.std(axis=0) == pytest.approx(se, rel=0.08)
+
+
+INCOME = list(MUNICIPAL).index("income_growth_log")
+
+
+def _two_step(rng: np.random.Generator, error: float) -> dict[str, float]:
+    """One data set of a toy territory where two statistics measure the same parameter: the
+    poverty change with an unstated measurement error ``error`` and the income growth
+    without; both with the territory's own randomness (``_histories``) and the same spread.
+    The estimates (over ``GRID``) weighing both at their spread (the first step) and at the
+    error the first step's residuals leave (``Objective.weighed_by_residuals``), the error
+    the second step weighed the poverty change at, and whether its 90 % interval (drawn
+    with the residuals' error) held the truth."""
+    truth = rng.uniform(-0.1, 0.1)
+    observed = np.full((len(MUNIS), len(MUNICIPAL)), np.nan)
+    observed[:, POVERTY] = truth + _histories(rng, 1)[0] + error * rng.standard_normal(len(MUNIS))
+    observed[:, INCOME] = truth + _histories(rng, 1)[0]
+    layout = Layout(("poverty_change", "income_growth_log"), MUNIS)
+    objective = Objective(layout, {"poverty_change": 1.0, "income_growth_log": 1.0}, observed,
+                          np.full(2 * len(MUNIS), 0.05))
+
+    def statistics(centre: np.ndarray, count: int) -> np.ndarray:
+        values = np.full((*np.shape(centre), count, len(MUNIS), len(MUNICIPAL)), np.nan)
+        values[..., POVERTY] = np.asarray(centre)[..., None, None] + _histories(rng, count)
+        values[..., INCOME] = np.asarray(centre)[..., None, None] + _histories(rng, count)
+        return values
+
+    values = statistics(GRID, SEEDS)
+    first = GRID[np.argmin(objective.distance(values))]
+    weighed = objective.weighed_by_residuals(statistics(first, REALIZATIONS))
+    second = GRID[np.argmin(weighed.distance(values))]
+    weighed = weighed.with_realizations(statistics(second, REALIZATIONS))
+    draws = bootstrap_estimates(weighed, GRID[:, None], values, RESAMPLES, int(rng.integers(1 << 30)))[:, 0]
+    low, high = np.quantile(draws, [0.05, 0.95])
+    return {"first": first - truth, "second": second - truth, "weighed_at": 0.0 if weighed.weighing_se is None else float(weighed.weighing_se[POVERTY]),
+            "covered": low <= truth <= high}
+
+
+def test_the_second_step_weighs_a_statistic_at_the_error_its_residuals_leave():
+    """Two statistics of the same parameter, one with an unstated measurement error of 30
+    points (six times the spread both are weighed at, as the example's forest change with a
+    census error of 2 points): the first step splits the difference; the second weighs the
+    noisy statistic at the error its residuals leave (about 0.30) and its
+    estimate errs less, near what the precise statistic alone would give (the shared shock
+    sets that floor); its intervals still cover. Without unstated errors the objective is
+    unchanged."""
+    rng = np.random.default_rng(5)
+    result = pd.DataFrame([_two_step(rng, 0.30) for _ in range(DATASETS)])
+    rms = np.sqrt((result[["first", "second"]] ** 2).mean())
+    assert result["weighed_at"].median() == pytest.approx(0.30, rel=0.25)
+    assert rms["second"] < 0.75 * rms["first"]
+    assert result["covered"].mean() >= 0.75
+    # measured: root mean squared errors 0.0444 and 0.0222, the error weighed at 0.288 (median),
+    # coverage 0.783 (60 data sets); over 100 others (seed 9) 0.0534 and 0.0243, the bootstrap's
+    # sd 0.89 of the second step's error and coverage 0.83 (without the error: 0.87 and 0.84)
+    objective = Objective(Layout(("poverty_change",), MUNIS), {"poverty_change": 1.0}, np.zeros((len(MUNIS), len(MUNICIPAL))),
+                          np.full(len(MUNIS), 0.05))
+    exact = np.zeros((REALIZATIONS, len(MUNIS), len(MUNICIPAL)))
+    exact[..., POVERTY] = _histories(rng, REALIZATIONS) * 0.0
+    assert objective.weighed_by_residuals(exact) is objective

@@ -50,6 +50,7 @@ class Objective:
     observations: Observations | None = None  # measured again by the bootstrap
     realizations: np.ndarray | None = None  # (draws, municipalities, statistics): another history's deviations
     residual_se: np.ndarray | None = None  # (statistics,): measurement error estimated from the residuals
+    weighing_se: np.ndarray | None = None  # (statistics,): the error estimated at the first step, in ``scale``
     interpolates = True
     """SMM's bootstrap re-estimates between the evaluated vectors (``calibration.surrogate``):
     over the evaluated vectors alone they snap to them, and an interval can end at its
@@ -64,17 +65,39 @@ class Objective:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # statistics no run gives: NaN, then 0
             deviations = (runs - np.nanmean(runs, axis=0)) * np.sqrt(len(runs) / (len(runs) - 1))
+        return replace(self, realizations=np.nan_to_num(deviations), residual_se=self.unstated_error(runs))
+
+    def unstated_error(self, runs: np.ndarray) -> np.ndarray:
+        """Per statistic (column of ``observed_values``), the measurement error the residuals
+        from ``runs`` (independent runs at an estimate) leave (:func:`residual_error`), 0 for
+        statistics whose observations state standard errors (those are drawn and weighed at
+        them)."""
         residual = residual_error(self.observed_values, runs)
-        if self.observed_se is not None:  # statistics with stated errors draw those (``measured_again``)
+        if self.observed_se is not None:
             residual[np.nan_to_num(self.observed_se).any(axis=0)] = 0.0
-        return replace(self, realizations=np.nan_to_num(deviations), residual_se=residual)
+        return residual
+
+    def weighed_by_residuals(self, runs: np.ndarray) -> "Objective":
+        """The second step's objective: each statistic whose observations state no standard
+        errors weighed at the error its residuals from ``runs`` leave (runs at the first
+        step's estimate, :meth:`unstated_error`), as a stated error would be (``scale``), so
+        that a statistic measured with much error no longer decides the estimate against the
+        others (two-step SMM: the weights from the moments' variance at a first estimate).
+        Returns this objective unchanged when there is no such error."""
+        error = self.unstated_error(runs)
+        return replace(self, weighing_se=error) if error.any() else self
 
     @property
     def scale(self) -> np.ndarray:
-        """Per entry: sqrt(sigma_k^2 + e_kj^2), the deviation's denominator."""
-        if self.observed_se is None:
+        """Per entry: sqrt(sigma_k^2 + e_kj^2), the deviation's denominator: e the stated
+        standard error, or for statistics that state none the second step's ``weighing_se``
+        (0 for territory moments)."""
+        if self.observed_se is None and self.weighing_se is None:
             return self.spread
-        error = np.nan_to_num(self.layout.vector(self.observed_se))
+        error = np.zeros_like(self.observed_values) if self.observed_se is None else np.nan_to_num(self.observed_se)
+        if self.weighing_se is not None:
+            error = error + np.broadcast_to(self.weighing_se, error.shape)  # 0 where errors are stated
+        error = np.nan_to_num(self.layout.vector(error))
         moments = np.array([e.municipality == "" for e in self.layout.entries])
         return np.sqrt(self.spread ** 2 + np.where(moments, 0.0, error) ** 2)
 
