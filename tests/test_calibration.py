@@ -363,6 +363,19 @@ def test_a_calibration_warns_where_its_estimates_cannot_be_read():
     abc_unstated = calibration_warnings(good, fitted(False, "abc_smc"), estimates)
     assert len(abc_unstated) == 1 and "no measurement error" in abc_unstated[0]
     assert calibration_warnings(good, fitted(True), estimates) == []
+    # observations that state errors for some statistics and not others: those are named
+    from territory_abm.calibration.objective import Objective
+    from territory_abm.calibration.statistics import MUNICIPAL, Layout
+
+    munis = ("M01", "M02")
+    se = np.zeros((2, 2 * len(MUNICIPAL)))
+    se[:, list(MUNICIPAL).index("poverty_change")] = 0.02  # the first period's poverty only
+    layout = Layout(("poverty_change", "forest_change", "sd:income_growth_log", "sd:poverty_change"), munis,
+                    ("2010-2015", "2015-2020"))
+    partial = SimpleNamespace(**{**vars(spread), "method": "smm", "objective": Objective(
+        layout, {}, np.zeros_like(se), np.ones(len(layout.entries)), se, SimpleNamespace(has_errors=True))})
+    named = calibration_warnings(good, partial, estimates)
+    assert len(named) == 1 and "state no standard errors for forest_change, sd:income_growth_log (no se_" in named[0]
 
 
 def test_the_fit_summary_counts_the_observations_inside_and_names_the_largest_misses():

@@ -15,6 +15,7 @@ from ..outcomes import STATISTICS as PERIOD_STATISTICS
 from ..params import CONTEXT_GROUP, REGISTRY
 from .design import CalibrationDesign
 from .fit import Fit
+from .statistics import MUNICIPAL
 
 PREDICTED = ("population", "mean_income_pc", "poverty_headcount", "gini_income", "forest_cover")
 
@@ -67,23 +68,51 @@ def calibration_warnings(design, fit: Fit, estimates: pd.DataFrame) -> list[str]
     point = [r.parameter for r in estimates.itertuples(index=False) if not r.high > r.low]
     if point:
         out.append(f"no interval for {', '.join(point)} (every re-estimate gave the same value): not called identified")
-    observations = getattr(getattr(fit, "objective", None), "observations", None)
+    objective = getattr(fit, "objective", None)
+    observations = getattr(objective, "observations", None)
+    unstated = None
     if observations is not None and not observations.has_errors:
+        unstated = "the observations state no standard errors (no se_ columns)"
+    elif observations is not None and unstated_statistics(objective):
+        unstated = (f"the observations state no standard errors for {', '.join(unstated_statistics(objective))} "
+                    "(no se_ column behind them)")
+    if unstated:
         # session 28: the example's observations carried census noise but stated none, and the
         # intervals missed three of four truths; with the errors stated they covered all four.
-        # Session 29: without stated errors the bootstrap draws them at the residuals' size
-        drawn = ("the intervals draw the measurement error from the size of the residuals at the estimate beyond "
-                 "the model's own randomness, which also counts any misfit of the model as error"
+        # Session 29: without stated errors the bootstrap draws them at the residuals' size;
+        # session 30: and the second step weighs those statistics at it
+        drawn = ("they are weighed, and the intervals draw their measurement error, at the size of the residuals "
+                 "at a first estimate beyond the model's own randomness, one size per statistic that also counts "
+                 "any misfit of the model as error"
                  if fit.method == "smm" else
                  "the posterior has no measurement error in it, so its intervals are too narrow for data that "
                  "carry any (census or survey error)")
-        out.append(f"the observations state no standard errors (no se_ columns): {drawn}; give se_<column> where "
-                   "the sources publish it (README, Observations)")
+        out.append(f"{unstated}: {drawn}; give se_<column> where the sources publish it (README, Observations)")
     at_end = [r.parameter for r in estimates.itertuples(index=False)
               if r.high > r.low and not r.low < r.estimate < r.high]
     if at_end:
         out.append(f"the estimate of {', '.join(at_end)} lies at or beyond an end of its own interval: read the "
                    "interval as the spread of the vectors the search evaluated near it, not as a symmetric margin")
+    return out
+
+
+def unstated_statistics(objective) -> list[str]:
+    """The statistics of ``objective`` (its layout's names) with no standard error stated
+    for any of their entries: a per-municipality statistic, or the municipal statistic a
+    ``mean:`` or ``sd:`` moment is taken of (``share:`` moments are left out: their flags
+    combine several statistics)."""
+    se, layout = getattr(objective, "observed_se", None), getattr(objective, "layout", None)
+    if se is None or layout is None:
+        return []
+    stated = np.nan_to_num(se).any(axis=0)  # per column: periods x MUNICIPAL
+    columns = list(MUNICIPAL)
+    out = []
+    for name in layout.names:
+        kind, _, what = name.partition(":")
+        base = name if name in MUNICIPAL else what if kind in ("mean", "sd") else None
+        if base is not None and not any(stated[p * len(columns) + columns.index(base)]
+                                        for p in range(len(layout.periods))):
+            out.append(name)
     return out
 
 
