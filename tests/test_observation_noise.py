@@ -196,3 +196,33 @@ def test_the_second_step_weighs_a_statistic_at_the_error_its_residuals_leave():
     exact = np.zeros((REALIZATIONS, len(MUNIS), len(MUNICIPAL)))
     exact[..., POVERTY] = _histories(rng, REALIZATIONS) * 0.0
     assert objective.weighed_by_residuals(exact) is objective
+
+
+def test_the_bootstraps_moments_vary_around_the_observed_ones():
+    """A territory moment of data drawn again (another history and another measurement error
+    added to observed values that carry one of each) is wider than the observed one: the
+    spread across municipalities of the drawn values is about sqrt(sd^2 + v + e^2), here
+    0.0447 against the observed 0.03 (own variance 0.02^2 of the histories, error 0.025). The
+    bootstrap takes the mean shift off (``Objective.moment_shift``), so its ``sd:`` moment
+    varies around the observed one, and the per-municipality entries are not moved."""
+    rng = np.random.default_rng(3)
+    munis = tuple(f"M{j:02d}" for j in range(400))  # many municipalities: moments with little sampling noise
+    observed = np.full((len(munis), len(MUNICIPAL)), np.nan)
+    observed[:, POVERTY] = 0.03 * rng.standard_normal(len(munis))
+    layout = Layout(("poverty_change", "sd:poverty_change", "mean:poverty_change"), munis)
+    objective = Objective(layout, {"poverty_change": 1.0, "sd:poverty_change": 1.0, "mean:poverty_change": 1.0},
+                          observed, np.full(len(layout.entries), 0.05))
+    runs = np.full((REALIZATIONS, len(munis), len(MUNICIPAL)), np.nan)
+    runs[..., POVERTY] = 0.02 * rng.standard_normal((REALIZATIONS, len(munis)))
+    objective = replace(objective.with_realizations(runs),  # an error of 0.025 the observations do not state
+                        residual_se=np.where(np.arange(len(MUNICIPAL)) == POVERTY, 0.025, 0.0), moment_shift=None)
+    objective = replace(objective, moment_shift=objective.drawn_moment_shift())
+    sd_entry, mean_entry = len(munis), len(munis) + 1
+    draws = np.array([layout.vector(objective.drawn_values(rng)) - objective.moment_shift for _ in range(400)])
+    observed_sd = objective.observed[sd_entry]
+    assert observed_sd == pytest.approx(0.03, rel=0.1)
+    raw = draws[:, sd_entry] + objective.moment_shift[sd_entry]
+    assert raw.mean() == pytest.approx(np.sqrt(observed_sd ** 2 + 0.02 ** 2 + 0.025 ** 2), rel=0.05)
+    assert draws[:, sd_entry].mean() == pytest.approx(observed_sd, rel=0.01)
+    assert draws[:, mean_entry].mean() == pytest.approx(objective.observed[mean_entry], abs=0.002)
+    assert not objective.moment_shift[:len(munis)].any()

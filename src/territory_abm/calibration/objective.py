@@ -35,6 +35,10 @@ SCALE_FLOOR = 1e-4
 """Smallest scale of a statistic (its units are rates and shares): a statistic the pilot
 could not move is still compared, without dividing by zero."""
 
+MOMENT_DRAWS = 2000
+"""Draws of the data (``Objective.drawn_values``) over which the mean of each territory
+moment is taken to centre the bootstrap's moments on the observed ones (``moment_shift``)."""
+
 REALIZATIONS = 16
 """Runs at the estimate, with seeds of their own, that give the SMM bootstrap its draws of
 another realization of the territory (their deviations from their mean)."""
@@ -51,6 +55,7 @@ class Objective:
     realizations: np.ndarray | None = None  # (draws, municipalities, statistics): another history's deviations
     residual_se: np.ndarray | None = None  # (statistics,): measurement error estimated from the residuals
     weighing_se: np.ndarray | None = None  # (statistics,): the error estimated at the first step, in ``scale``
+    moment_shift: np.ndarray | None = None  # per entry: mean of the drawn data's moments less the observed, 0 elsewhere
     interpolates = True
     """SMM's bootstrap re-estimates between the evaluated vectors (``calibration.surrogate``):
     over the evaluated vectors alone they snap to them, and an interval can end at its
@@ -65,7 +70,41 @@ class Objective:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # statistics no run gives: NaN, then 0
             deviations = (runs - np.nanmean(runs, axis=0)) * np.sqrt(len(runs) / (len(runs) - 1))
-        return replace(self, realizations=np.nan_to_num(deviations), residual_se=self.unstated_error(runs))
+        drawn = replace(self, realizations=np.nan_to_num(deviations), residual_se=self.unstated_error(runs),
+                        moment_shift=None)
+        return replace(drawn, moment_shift=drawn.drawn_moment_shift())
+
+    def drawn_moment_shift(self) -> np.ndarray | None:
+        """Per entry, how far the mean over ``MOMENT_DRAWS`` draws of the data
+        (``drawn_values``, its own generator) puts each territory moment from the observed
+        one (0 for per-municipality entries; None without moments or draws). Another history
+        and another measurement error added to the observed values, which already carry one
+        of each, widen their spread across municipalities: an ``sd:`` moment of the drawn data
+        is about sqrt(sd^2 + v + e^2) with v the runs' own variance and e the error, and a
+        ``share:`` moment moves toward the flags' coin-toss. The bootstrap takes this shift off
+        (``resampled_distance``), so its moments vary around the observed ones, as its
+        per-municipality entries do, and the re-estimates do not lean toward parameters that
+        give a larger spread."""
+        moments = np.array([e.municipality == "" for e in self.layout.entries])
+        if self.realizations is None or len(self.realizations) < 2 or not moments.any():
+            return None
+        rng = np.random.default_rng(0)  # its own generator: the same objective, the same shift
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # moments no municipality gives: NaN, then 0
+            drawn = np.nanmean([self.layout.vector(self.drawn_values(rng)) for _ in range(MOMENT_DRAWS)], axis=0)
+            shift = drawn - self.observed
+        return np.where(moments, np.nan_to_num(shift), 0.0)
+
+    def drawn_values(self, rng: np.random.Generator) -> np.ndarray:
+        """The observed values (as ``observed_values``) drawn again: another history (one of
+        ``realizations``) and another measurement error (at the stated standard errors, and
+        at ``residual_se`` for statistics that state none)."""
+        observed = self.observed_values + self.realizations[rng.integers(0, len(self.realizations))]
+        if self.observations is not None and self.observations.has_errors:
+            observed = observed + np.nan_to_num(self.observations.measured_again(rng) - self.observed_values)
+        if self.residual_se is not None and self.residual_se.any():
+            observed = observed + self.residual_se * rng.standard_normal(observed.shape)
+        return observed
 
     def unstated_error(self, runs: np.ndarray) -> np.ndarray:
         """Per statistic (column of ``observed_values``), the measurement error the residuals
@@ -129,9 +168,10 @@ class Objective:
             return self.layout.vector(values, rows).mean(axis=1)
 
     def distance(self, values: np.ndarray, rows: np.ndarray | None = None, seeds: np.ndarray | None = None,
-                 observed_values: np.ndarray | None = None) -> np.ndarray:
+                 observed_values: np.ndarray | None = None, drawn: bool = False) -> np.ndarray:
         """Distance of each point; ``rows`` and ``seeds`` resample municipalities and
-        replicate seeds (bootstrap), ``observed_values`` replaces the observed statistics.
+        replicate seeds (bootstrap), ``observed_values`` replaces the observed statistics
+        (``drawn``: a draw of ``drawn_values``, whose moments are taken back by ``moment_shift``).
 
         With several seeds the squared deviation of the seed mean is corrected for its
         simulation noise: E[(mean - o)^2] = (mu(theta) - o)^2 + var(theta) / S, and var
@@ -141,6 +181,8 @@ class Objective:
         """
         observed_values = self.observed_values if observed_values is None else observed_values
         observed = self.layout.vector(observed_values, rows)
+        if drawn and self.moment_shift is not None:
+            observed = observed - self.moment_shift
         return distance(self.simulated(values, rows, seeds), observed, self.scale, self.entry_weights(observed, rows),
                         noise=self.noise(values, rows, seeds))
 
@@ -155,7 +197,11 @@ class Objective:
           as it did in the one history the data come from;
         * a new measurement error of every observed value at its stated standard error
           (``Observations.measured_again``), or, where the observations state none, of every
-          observed statistic at the error its residuals leave (``residual_se``).
+          observed statistic at the error its residuals leave (``residual_se``);
+
+        each territory moment of the drawn data taken back by how far such draws move it on
+        average (``moment_shift``: both add spread across municipalities to values that
+        already carry one history and one error).
 
         The simulated side's seeds are drawn with replacement (the estimate's own simulation
         noise). Without ``realizations`` municipalities are resampled instead (observed and
@@ -166,12 +212,7 @@ class Objective:
             rows = rng.integers(0, n_muni, n_muni)
             return self.distance(values, rows, rng.integers(0, n_seeds, n_seeds))
         seeds = rng.integers(0, n_seeds, n_seeds)
-        observed = self.observed_values + self.realizations[rng.integers(0, len(self.realizations))]
-        if self.observations is not None and self.observations.has_errors:
-            observed = observed + np.nan_to_num(self.observations.measured_again(rng) - self.observed_values)
-        if self.residual_se is not None and self.residual_se.any():
-            observed = observed + self.residual_se * rng.standard_normal(observed.shape)
-        return self.distance(values, seeds=seeds, observed_values=observed)
+        return self.distance(values, seeds=seeds, observed_values=self.drawn_values(rng), drawn=True)
 
     def noise(self, values: np.ndarray, rows: np.ndarray | None = None, seeds: np.ndarray | None = None):
         """Estimated simulation variance of the seed means (points, entries): the sample
