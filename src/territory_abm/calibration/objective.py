@@ -39,6 +39,11 @@ MOMENT_DRAWS = 2000
 """Draws of the data (``Objective.drawn_values``) over which the mean of each territory
 moment is taken to centre the bootstrap's moments on the observed ones (``moment_shift``)."""
 
+NOISE_FLOOR = 0.05
+"""The second step's scale of a statistic (its runs' own noise, ``Objective.weighed_by_residuals``)
+is at least this share of its pilot spread: a statistic the model's randomness hardly moves
+weighs at most 400 times what it weighed in the first step."""
+
 REALIZATIONS = 16
 """Runs at the estimate, with seeds of their own, that give the SMM bootstrap its draws of
 another realization of the territory (their deviations from their mean)."""
@@ -56,6 +61,7 @@ class Objective:
     residual_se: np.ndarray | None = None  # (statistics,): measurement error estimated from the residuals
     weighing_se: np.ndarray | None = None  # (statistics,): the error estimated at the first step, in ``scale``
     moment_shift: np.ndarray | None = None  # per entry: mean of the drawn data's moments less the observed, 0 elsewhere
+    shared_factor: np.ndarray | None = None  # per (statistic, period) group: weight of its residuals' shared part
     interpolates = True
     """SMM's bootstrap re-estimates between the evaluated vectors (``calibration.surrogate``):
     over the evaluated vectors alone they snap to them, and an interval can end at its
@@ -116,15 +122,54 @@ class Objective:
             residual[np.nan_to_num(self.observed_se).any(axis=0)] = 0.0
         return residual
 
-    def weighed_by_residuals(self, runs: np.ndarray) -> "Objective":
-        """The second step's objective: each statistic whose observations state no standard
-        errors weighed at the error its residuals from ``runs`` leave (runs at the first
-        step's estimate, :meth:`unstated_error`), as a stated error would be (``scale``), so
-        that a statistic measured with much error no longer decides the estimate against the
-        others (two-step SMM: the weights from the moments' variance at a first estimate).
-        Returns this objective unchanged when there is no such error."""
+    def weighed_by_residuals(self, runs: np.ndarray, seeds: int) -> "Objective":
+        """The second step's objective, from ``runs`` (R independent runs at the first
+        step's estimate; ``seeds`` replicate seeds S per evaluation): generalised least
+        squares with each statistic's covariance across municipalities at that estimate, in
+        place of the pilot's spreads (two-step SMM: the weights from the moments' covariance
+        at a first estimate; the file's weights still multiply).
+
+        For each (statistic, period) group of n per-municipality entries, the residuals
+        (observed less the seeds' mean) have covariance a I + b 11': a each municipality's
+        own variance (the runs' own variance, their deviations from the mean over
+        municipalities, times 1 + 1/S for the seeds' mean, plus the measurement error: the
+        stated one, or for statistics that state none the error the residuals leave,
+        :meth:`unstated_error`) and b the variance of what moves all of them together in
+        one history (a price or climate shock; times 1 + 1/S). Its inverse (Sherman-Morrison)
+        weighs each residual's own part at 1 / a and the group's mean at f = a / (a + n b)
+        times that: ``scale`` becomes sqrt(a) (the runs' own part in ``spread``, at least
+        ``NOISE_FLOOR`` of the pilot's spread) and ``shared_factor`` holds f. So a statistic
+        measured with much error, or whose level is a shock one history drew (income growth
+        in a history with a bad last year), no longer outweighs one whose level is precise
+        (population growth, which tells births apart); measured on toy territories in
+        ``tests/test_observation_noise.py``. Territory moments keep their pilot spread.
+        Returns this objective unchanged when the runs give no spread."""
         error = self.unstated_error(runs)
-        return replace(self, weighing_se=error) if error.any() else self
+        weighed = replace(self, weighing_se=error if error.any() else None)
+        which = self.layout.group_of_entry()
+        municipal = np.array([e.municipality != "" for e in self.layout.entries])
+        spread, factor = self.spread.copy(), np.ones(int(which.max()) + 1)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # failed runs and unobserved entries: NaN, left out
+            z = self.layout.vector(runs)  # (R, entries)
+            valid = np.isfinite(self.observed) & municipal & np.isfinite(z).all(axis=0)
+            stated = weighed.scale ** 2 - self.spread ** 2  # e^2 per entry
+            for g in range(len(factor)):
+                mask = valid & (which == g)
+                n = int(mask.sum())
+                zg = z[:, mask]
+                zg = zg[np.isfinite(zg).all(axis=1)]
+                if n < 2 or len(zg) < 3:
+                    continue
+                mean = zg.mean(axis=1)
+                own = float(np.var(zg - mean[:, None], axis=0, ddof=1).mean()) * n / (n - 1)
+                shared = max(float(np.var(mean, ddof=1)) - own / n, 0.0) * (1.0 + 1.0 / seeds)
+                spread[mask] = np.maximum(np.sqrt(own * (1.0 + 1.0 / seeds)), NOISE_FLOOR * self.spread[mask])
+                a = float((spread[mask] ** 2 + stated[mask]).mean())
+                factor[g] = a / (a + n * shared)
+        if not np.isfinite(spread).all() or (spread == self.spread).all() and weighed.weighing_se is None:
+            return self
+        return replace(weighed, spread=spread, shared_factor=factor)
 
     @property
     def scale(self) -> np.ndarray:
@@ -183,8 +228,33 @@ class Objective:
         observed = self.layout.vector(observed_values, rows)
         if drawn and self.moment_shift is not None:
             observed = observed - self.moment_shift
-        return distance(self.simulated(values, rows, seeds), observed, self.scale, self.entry_weights(observed, rows),
-                        noise=self.noise(values, rows, seeds))
+        weights = self.entry_weights(observed, rows)
+        total = distance(self.simulated(values, rows, seeds), observed, self.scale, weights,
+                         noise=self.noise(values, rows, seeds))
+        if self.shared_factor is None or rows is not None:
+            return total
+        return total - self.shared_excess(values, observed, weights, seeds)
+
+    def shared_excess(self, values: np.ndarray, observed: np.ndarray, weights: np.ndarray,
+                      seeds: np.ndarray | None = None) -> np.ndarray:
+        """Per point, (1 - f_g) W_g (mean_g^2 - its noise) summed over the groups g of
+        per-municipality entries: mean_g the weighted mean over the group's entries of the
+        scaled deviation of the seeds' mean from ``observed``, W_g their weight, f_g
+        ``shared_factor`` and the noise the variance over seeds of that mean over S (as
+        ``noise`` is for each entry). Taken off ``distance``, it leaves the group's
+        shared part weighed f_g times (``weighed_by_residuals``)."""
+        vectors = self.layout.vector(values if seeds is None else values[:, seeds])  # (points, S, entries)
+        which = self.layout.group_of_entry()
+        groups = len(self.shared_factor)
+        one_hot = (which[:, None] == np.arange(groups)[None, :]) * weights[:, None]  # (entries, groups)
+        total = one_hot.sum(axis=0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            scaled = np.nan_to_num((vectors - observed) / self.scale)  # NaN entries cost their penalty in ``distance``
+            per_seed = scaled @ one_hot / np.where(total > 0, total, 1.0)  # (points, S, groups)
+            mean = per_seed.mean(axis=1)
+            n_seeds = per_seed.shape[1]
+            noise = per_seed.var(axis=1, ddof=1) / n_seeds if n_seeds > 1 else 0.0
+        return ((1.0 - self.shared_factor) * total * (mean ** 2 - noise)).sum(axis=-1)
 
     def resampled_distance(self, values: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         """Distance of each point under one bootstrap draw of the data and of the seeds.

@@ -38,17 +38,19 @@ def fit_smm(design: CalibrationDesign, evaluator: Evaluator, make_objective=Obje
     """Minimise the distance ``make_objective(design, pilot values)`` gives (the pilot: the
     optimiser's first generation).
 
-    Where the observations state no standard errors for some statistics, the estimate takes
-    two steps: the first weighs every statistic at its pilot spread alone; runs at that
-    estimate (the bootstrap's ``REALIZATIONS``) then give each such statistic the
-    measurement error its residuals leave (``Objective.weighed_by_residuals``), and the
-    optimiser starts again from its last population (its worst member replaced by the
-    evaluated vector nearest under the new weights) with the statistics weighed at it.
+    The estimate takes two steps (two-step SMM): the first weighs every statistic at its
+    pilot spread; runs at that estimate (the bootstrap's ``REALIZATIONS``) then give each
+    statistic's covariance across municipalities (``Objective.weighed_by_residuals``: each
+    municipality's own noise and measurement error, the error read off the residuals where
+    the observations state none, and the shock all municipalities share in one history),
+    and the optimiser starts again from its last population (its worst member replaced by
+    the evaluated vector nearest under the new weights) with the statistics weighed by it.
     Without that, a statistic measured with much error (a forest cover's census error
-    divided by a small change) decided the estimate against the statistics that identify
-    a parameter: in ``benchmarks/recovery.py`` with census noise 0.02 the forest's
-    deviations were ten times the others' and the birth rate missed by 0.015/yr while the
-    population's growth said otherwise (session 30).
+    divided by a small change) or whose level is one history's shock (income growth)
+    decided the estimate against the statistics that identify a parameter: in
+    ``benchmarks/recovery.py`` with census noise 0.02 the forest's deviations were ten times
+    the others' and the birth rate missed by 0.015/yr while the population's growth said
+    otherwise (session 30).
 
     The history (``history.csv``) has one row per generation: the vectors it evaluated
     (generation 0 the initial population, later ones the optimiser's trial vectors, often
@@ -69,7 +71,7 @@ def fit_smm(design: CalibrationDesign, evaluator: Evaluator, make_objective=Obje
     runs = None
     if isinstance(objective, Objective):  # one territory's history: draw it again around the estimate
         runs = evaluator.realizations(np.asarray(result.x, float), REALIZATIONS)
-        weighed = objective.weighed_by_residuals(runs)
+        weighed = objective.weighed_by_residuals(runs, len(design.seeds))
         if weighed is not objective:
             objective = weighed
             _, thetas = evaluator.evaluated_thetas()
@@ -77,7 +79,7 @@ def fit_smm(design: CalibrationDesign, evaluator: Evaluator, make_objective=Obje
             population = second_start(objective, population, evaluator.values(population), thetas,
                                       evaluator.values(thetas))
             result = _evolve(design, evaluator, objective, population, history, step=2)
-            notes.append(f"second step, statistics without stated errors weighed at their residuals' error: "
+            notes.append(f"second step, the statistics weighed by their covariance at the first estimate: "
                          f"{result.message} ({result.nit} generations)")
             runs = evaluator.realizations(np.asarray(result.x, float), REALIZATIONS)
     local = local_design(design, np.asarray(result.x, float), np.asarray(result.population))
