@@ -178,13 +178,30 @@ def identification(width: float, narrowing: float, distinct: int, factor: float)
     return "identified"
 
 
+PREDICTIVE_DATA = 50
+"""Draws of the data (another history and measurement error) per posterior draw in the
+predictive intervals of ``fit_table``."""
+
+
 def fit_table(design: CalibrationDesign, fit: Fit, at_estimate: np.ndarray, predictive: np.ndarray) -> pd.DataFrame:
     """Observed vs simulated per statistic entry: at the estimate (mean over seeds) and the
-    predictive interval over posterior draws."""
+    predictive interval over posterior draws. Where the objective can draw the data again
+    (SMM's runs at the estimate: ``Objective.drawn_values``), each posterior draw's seeds'
+    mean is joined by ``PREDICTIVE_DATA`` draws of another history's deviation and another
+    measurement error (stated, or the residuals' where none is), so the interval is where an
+    observation would lie if the model fits; before session 30 it held the parameters'
+    uncertainty alone and its coverage said little."""
     objective = fit.objective
     level = design.confidence_level
     simulated = objective.simulated(at_estimate[None])[0]
     draws = objective.simulated(predictive)
+    if len(draws) and getattr(objective, "realizations", None) is not None and len(objective.realizations) > 1:
+        rng = np.random.default_rng(design.sampler_seed + 3)
+        shift = 0.0 if objective.moment_shift is None else objective.moment_shift
+        with np.errstate(invalid="ignore"):
+            data = np.array([objective.layout.vector(objective.drawn_values(rng)) - shift - objective.observed
+                             for _ in range(PREDICTIVE_DATA * len(draws))])
+        draws = np.repeat(draws, PREDICTIVE_DATA, axis=0) + data
     weights = objective.entry_weights(objective.observed)
     with np.errstate(invalid="ignore"):
         low = np.nanquantile(draws, (1 - level) / 2, axis=0) if len(draws) else np.full(len(simulated), np.nan)
