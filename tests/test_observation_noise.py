@@ -153,9 +153,6 @@ def _two_step(rng: np.random.Generator, error: float) -> dict[str, float]:
     observed = np.full((len(MUNIS), len(MUNICIPAL)), np.nan)
     observed[:, POVERTY] = truth + _histories(rng, 1)[0] + error * rng.standard_normal(len(MUNIS))
     observed[:, INCOME] = truth + _histories(rng, 1)[0]
-    layout = Layout(("poverty_change", "income_growth_log"), MUNIS)
-    objective = Objective(layout, {"poverty_change": 1.0, "income_growth_log": 1.0}, observed,
-                          np.full(2 * len(MUNIS), 0.05))
 
     def statistics(centre: np.ndarray, count: int) -> np.ndarray:
         values = np.full((*np.shape(centre), count, len(MUNIS), len(MUNICIPAL)), np.nan)
@@ -163,6 +160,18 @@ def _two_step(rng: np.random.Generator, error: float) -> dict[str, float]:
         values[..., INCOME] = np.asarray(centre)[..., None, None] + _histories(rng, count)
         return values
 
+    weighed, result = _both_steps(rng, truth, observed, statistics)
+    return {**result, "weighed_at": 0.0 if weighed.weighing_se is None else float(weighed.weighing_se[POVERTY])}
+
+
+def _both_steps(rng: np.random.Generator, truth: float, observed: np.ndarray, statistics) -> tuple[Objective, dict]:
+    """The two-statistic toy's objective (poverty change and income growth, spread 0.05),
+    its estimates over ``GRID`` at the first and the second step from ``statistics(centre,
+    count)`` (the toy's runs), the second step's objective with the bootstrap's runs, and
+    whether its 90 % interval held ``truth``."""
+    layout = Layout(("poverty_change", "income_growth_log"), MUNIS)
+    objective = Objective(layout, {"poverty_change": 1.0, "income_growth_log": 1.0}, observed,
+                          np.full(2 * len(MUNIS), 0.05))
     values = statistics(GRID, SEEDS)
     first = GRID[np.argmin(objective.distance(values))]
     weighed = objective.weighed_by_residuals(statistics(first, REALIZATIONS), SEEDS)
@@ -170,8 +179,7 @@ def _two_step(rng: np.random.Generator, error: float) -> dict[str, float]:
     weighed = weighed.with_realizations(statistics(second, REALIZATIONS))
     draws = bootstrap_estimates(weighed, GRID[:, None], values, RESAMPLES, int(rng.integers(1 << 30)))[:, 0]
     low, high = np.quantile(draws, [0.05, 0.95])
-    return {"first": first - truth, "second": second - truth, "weighed_at": 0.0 if weighed.weighing_se is None else float(weighed.weighing_se[POVERTY]),
-            "covered": low <= truth <= high}
+    return weighed, {"first": first - truth, "second": second - truth, "covered": low <= truth <= high}
 
 
 def test_the_second_step_weighs_a_statistic_at_the_error_its_residuals_leave():
@@ -254,19 +262,8 @@ def _shared_step(rng: np.random.Generator) -> dict[str, float]:
         return values
 
     truth = rng.uniform(-0.1, 0.1)
-    observed = statistics(truth, 1)[0]
-    layout = Layout(("poverty_change", "income_growth_log"), MUNIS)
-    objective = Objective(layout, {"poverty_change": 1.0, "income_growth_log": 1.0}, observed,
-                          np.full(2 * len(MUNIS), 0.05))
-    values = statistics(GRID, SEEDS)
-    first = GRID[np.argmin(objective.distance(values))]
-    weighed = objective.weighed_by_residuals(statistics(first, REALIZATIONS), SEEDS)
-    second = GRID[np.argmin(weighed.distance(values))]
-    weighed = weighed.with_realizations(statistics(second, REALIZATIONS))
-    draws = bootstrap_estimates(weighed, GRID[:, None], values, RESAMPLES, int(rng.integers(1 << 30)))[:, 0]
-    low, high = np.quantile(draws, [0.05, 0.95])
-    return {"first": first - truth, "second": second - truth, "poverty_factor": weighed.shared_factor[0],
-            "income_factor": weighed.shared_factor[1], "covered": low <= truth <= high}
+    weighed, result = _both_steps(rng, truth, statistics(truth, 1)[0], statistics)
+    return {**result, "poverty_factor": weighed.shared_factor[0], "income_factor": weighed.shared_factor[1]}
 
 
 def test_the_second_step_weighs_a_shock_all_municipalities_share_as_one_piece_of_evidence():

@@ -228,18 +228,18 @@ class Objective:
         observed = self.layout.vector(observed_values, rows)
         if drawn and self.moment_shift is not None:
             observed = observed - self.moment_shift
-        weights = self.entry_weights(observed, rows)
-        total = distance(self.simulated(values, rows, seeds), observed, self.scale, weights,
+        weights, scale = self.entry_weights(observed, rows), self.scale
+        total = distance(self.simulated(values, rows, seeds), observed, scale, weights,
                          noise=self.noise(values, rows, seeds))
         if self.shared_factor is None or rows is not None:
             return total
-        return total - self.shared_excess(values, observed, weights, seeds)
+        return total - self.shared_excess(values, observed, weights, scale, seeds)
 
-    def shared_excess(self, values: np.ndarray, observed: np.ndarray, weights: np.ndarray,
+    def shared_excess(self, values: np.ndarray, observed: np.ndarray, weights: np.ndarray, scale: np.ndarray,
                       seeds: np.ndarray | None = None) -> np.ndarray:
         """Per point, (1 - f_g) W_g (mean_g^2 - its noise) summed over the groups g of
         per-municipality entries: mean_g the weighted mean over the group's entries of the
-        scaled deviation of the seeds' mean from ``observed``, W_g their weight, f_g
+        deviation of the seeds' mean from ``observed`` over ``scale``, W_g their weight, f_g
         ``shared_factor`` and the noise the variance over seeds of that mean over S (as
         ``noise`` is for each entry). Taken off ``distance``, it leaves the group's
         shared part weighed f_g times (``weighed_by_residuals``)."""
@@ -249,7 +249,7 @@ class Objective:
         one_hot = (which[:, None] == np.arange(groups)[None, :]) * weights[:, None]  # (entries, groups)
         total = one_hot.sum(axis=0)
         with np.errstate(invalid="ignore", divide="ignore"):
-            scaled = np.nan_to_num((vectors - observed) / self.scale)  # NaN entries cost their penalty in ``distance``
+            scaled = np.nan_to_num((vectors - observed) / scale)  # NaN entries cost their penalty in ``distance``
             per_seed = scaled @ one_hot / np.where(total > 0, total, 1.0)  # (points, S, groups)
             mean = per_seed.mean(axis=1)
             n_seeds = per_seed.shape[1]
