@@ -21,7 +21,7 @@ import pandas as pd
 from .design import CalibrationDesign
 from .evaluate import Evaluator
 from .fit import Fit
-from .objective import Objective
+from .objective import REALIZATIONS, Objective
 from .smm import latin_hypercube
 
 
@@ -123,6 +123,10 @@ def fit_abc(design: CalibrationDesign, evaluator: Evaluator, batch: int, make_ob
     estimate = _weighted_mean(draws, weights)
     notes = [f"pyabc {pyabc.__version__} ABC-SMC: {len(table)} generations, final threshold "
              f"{table['epsilon'].iloc[-1]:.4g}, {int(table['evaluations'].sum())} candidates"]
+    if isinstance(objective, Objective):  # one territory's history: the fit's check draws it again
+        objective = objective.with_realizations(evaluator.realizations(estimate, REALIZATIONS))
+        notes.append(f"predictive intervals: each posterior draw's seeds' mean plus another history of the territory "
+                     f"(from {REALIZATIONS} runs at the estimate) and another measurement error")
     return Fit("abc_smc", estimate, draws, weights, table, objective, notes)
 
 

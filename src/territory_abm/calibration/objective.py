@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 import numpy as np
 
@@ -91,15 +92,25 @@ class Objective:
         (``resampled_distance``), so its moments vary around the observed ones, as its
         per-municipality entries do, and the re-estimates do not lean toward parameters that
         give a larger spread."""
-        moments = np.array([e.municipality == "" for e in self.layout.entries])
+        moments = self.layout.moments
         if self.realizations is None or len(self.realizations) < 2 or not moments.any():
             return None
         rng = np.random.default_rng(0)  # its own generator: the same objective, the same shift
+        unshifted = replace(self, moment_shift=None)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # moments no municipality gives: NaN, then 0
-            drawn = np.nanmean([self.layout.vector(self.drawn_values(rng)) for _ in range(MOMENT_DRAWS)], axis=0)
-            shift = drawn - self.observed
+            shift = np.nanmean([unshifted.drawn_deviation(rng) for _ in range(MOMENT_DRAWS)], axis=0)
         return np.where(moments, np.nan_to_num(shift), 0.0)
+
+    def drawn_deviation(self, rng: np.random.Generator) -> np.ndarray:
+        """One draw of the data (``drawn_values``) as a statistics vector less the observed
+        one, each territory moment less ``moment_shift`` (where set): how far an observation
+        of the territory could lie from this one's, entry by entry."""
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # entries no municipality gives: NaN
+            drawn = self.layout.vector(self.drawn_values(rng))
+        shift = 0.0 if self.moment_shift is None else self.moment_shift
+        return drawn - shift - self.observed
 
     def drawn_values(self, rng: np.random.Generator) -> np.ndarray:
         """The observed values (as ``observed_values``) drawn again: another history (one of
@@ -147,7 +158,7 @@ class Objective:
         error = self.unstated_error(runs)
         weighed = replace(self, weighing_se=error if error.any() else None)
         which = self.layout.group_of_entry()
-        municipal = np.array([e.municipality != "" for e in self.layout.entries])
+        municipal = ~self.layout.moments
         spread, factor = self.spread.copy(), np.ones(int(which.max()) + 1)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # failed runs and unobserved entries: NaN, left out
@@ -171,7 +182,7 @@ class Objective:
             return self
         return replace(weighed, spread=spread, shared_factor=factor)
 
-    @property
+    @cached_property
     def scale(self) -> np.ndarray:
         """Per entry: sqrt(sigma_k^2 + e_kj^2), the deviation's denominator: e the stated
         standard error, or for statistics that state none the second step's ``weighing_se``
@@ -182,8 +193,7 @@ class Objective:
         if self.weighing_se is not None:
             error = error + np.broadcast_to(self.weighing_se, error.shape)  # 0 where errors are stated
         error = np.nan_to_num(self.layout.vector(error))
-        moments = np.array([e.municipality == "" for e in self.layout.entries])
-        return np.sqrt(self.spread ** 2 + np.where(moments, 0.0, error) ** 2)
+        return np.sqrt(self.spread ** 2 + np.where(self.layout.moments, 0.0, error) ** 2)
 
     @classmethod
     def from_pilot(cls, design: CalibrationDesign, pilot: np.ndarray) -> "Objective":

@@ -86,7 +86,8 @@ def calibration_warnings(design, fit: Fit, estimates: pd.DataFrame) -> list[str]
                  "any misfit of the model as error"
                  if fit.method == "smm" else
                  "the posterior has no measurement error in it, so its intervals are too narrow for data that "
-                 "carry any (census or survey error)")
+                 "carry any (census or survey error); the fit's predictive intervals draw it at the size of the "
+                 "residuals at the estimate")
         out.append(f"{unstated}: {drawn}; give se_<column> where the sources publish it (README, Observations)")
     at_end = [r.parameter for r in estimates.itertuples(index=False)
               if r.high > r.low and not r.low < r.estimate < r.high]
@@ -197,10 +198,7 @@ def fit_table(design: CalibrationDesign, fit: Fit, at_estimate: np.ndarray, pred
     draws = objective.simulated(predictive)
     if len(draws) and getattr(objective, "realizations", None) is not None and len(objective.realizations) > 1:
         rng = np.random.default_rng(design.sampler_seed + 3)
-        shift = 0.0 if objective.moment_shift is None else objective.moment_shift
-        with np.errstate(invalid="ignore"):
-            data = np.array([objective.layout.vector(objective.drawn_values(rng)) - shift - objective.observed
-                             for _ in range(PREDICTIVE_DATA * len(draws))])
+        data = np.array([objective.drawn_deviation(rng) for _ in range(PREDICTIVE_DATA * len(draws))])
         draws = np.repeat(draws, PREDICTIVE_DATA, axis=0) + data
     weights = objective.entry_weights(objective.observed)
     with np.errstate(invalid="ignore"):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import NamedTuple
 
 import numpy as np
@@ -92,8 +93,8 @@ class Layout:
     municipalities: tuple[str, ...]
     periods: tuple[str, ...] = ("",)
 
-    @property
-    def entries(self) -> list[Entry]:
+    @cached_property
+    def entries(self) -> tuple[Entry, ...]:
         out = []
         for name in self.names:
             for period in self.periods:
@@ -101,7 +102,13 @@ class Layout:
                     out.extend(Entry(name, m, period) for m in self.municipalities)
                 else:
                     out.append(Entry(name, "", period))
-        return out
+        return tuple(out)
+
+    @cached_property
+    def moments(self) -> np.ndarray:
+        """Per entry, whether it is a territory moment (one entry for all municipalities)
+        rather than one municipality's statistic."""
+        return np.array([e.municipality == "" for e in self.entries], dtype=bool)
 
     def statistic_of_entry(self) -> np.ndarray:
         """Index into ``names`` of each entry."""
