@@ -19,6 +19,7 @@ import argparse
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+import territory_abm  # noqa: F401  # first: numpy then leaves its AVX-512 paths off (territory_abm.vector_paths)
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]

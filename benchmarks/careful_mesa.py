@@ -57,6 +57,7 @@ import bisect
 import math
 from types import SimpleNamespace
 
+import territory_abm  # noqa: F401  # first: numpy then leaves its AVX-512 paths off (territory_abm.vector_paths)
 import mesa
 import numpy as np
 

@@ -27,6 +27,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+import territory_abm  # noqa: F401  # first: numpy then leaves its AVX-512 paths off (territory_abm.vector_paths)
 import numpy as np
 from proctree import cpu_seconds, rss_mb
 

@@ -19,6 +19,7 @@ import json
 import sys
 from pathlib import Path
 
+import territory_abm  # noqa: F401  # first: numpy then leaves its AVX-512 paths off (territory_abm.vector_paths)
 import numpy as np
 
 from territory_abm import TerritoryModel

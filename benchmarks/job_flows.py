@@ -17,6 +17,7 @@ import argparse
 import sys
 from pathlib import Path
 
+import territory_abm  # noqa: F401  # first: numpy then leaves its AVX-512 paths off (territory_abm.vector_paths)
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]

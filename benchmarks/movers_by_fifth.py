@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import territory_abm  # noqa: F401  # first: numpy then leaves its AVX-512 paths off (territory_abm.vector_paths)
 import numpy as np
 from stationarity import run_seeds, seed_model
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 
+import territory_abm  # noqa: F401  # first: numpy then leaves its AVX-512 paths off (territory_abm.vector_paths)
 import mesa
 import numpy as np
 

@@ -24,6 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import territory_abm  # noqa: F401  # first: numpy then leaves its AVX-512 paths off (territory_abm.vector_paths)
 import numpy as np
 import pandas as pd
 from scipy.stats import norm

@@ -36,6 +36,7 @@ import time
 from pathlib import Path
 from types import SimpleNamespace
 
+import territory_abm  # noqa: F401  # first: numpy then leaves its AVX-512 paths off (territory_abm.vector_paths)
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]

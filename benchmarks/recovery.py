@@ -41,6 +41,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+import territory_abm  # noqa: F401  # first: numpy then leaves its AVX-512 paths off (territory_abm.vector_paths)
 import numpy as np
 import pandas as pd
 from scipy.stats import binomtest, qmc

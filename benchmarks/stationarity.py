@@ -21,6 +21,7 @@ import argparse
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+import territory_abm  # noqa: F401  # first: numpy then leaves its AVX-512 paths off (territory_abm.vector_paths)
 import numpy as np
 
 OUTCOMES = ("poverty_headcount", "gini_income", "mean_income_pc")
