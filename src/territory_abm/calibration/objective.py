@@ -256,11 +256,13 @@ class Objective:
         vectors = self.layout.vector(values if seeds is None else values[:, seeds])  # (points, S, entries)
         which = self.layout.group_of_entry()
         groups = len(self.shared_factor)
-        one_hot = (which[:, None] == np.arange(groups)[None, :]) * weights[:, None]  # (entries, groups)
-        total = one_hot.sum(axis=0)
+        members = [which == g for g in range(groups)]
+        total = np.array([weights[m].sum() for m in members])
         with np.errstate(invalid="ignore", divide="ignore"):
             scaled = np.nan_to_num((vectors - observed) / scale)  # NaN entries cost their penalty in ``distance``
-            per_seed = scaled @ one_hot / np.where(total > 0, total, 1.0)  # (points, S, groups)
+            # (points, S, groups); sums, not a matrix product: BLAS's kernels differ between processors
+            per_seed = np.stack([(scaled[..., m] * weights[m]).sum(axis=-1) for m in members], axis=-1) \
+                / np.where(total > 0, total, 1.0)
             mean = per_seed.mean(axis=1)
             n_seeds = per_seed.shape[1]
             noise = per_seed.var(axis=1, ddof=1) / n_seeds if n_seeds > 1 else 0.0

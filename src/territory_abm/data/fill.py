@@ -143,7 +143,7 @@ def land_from_classes(farms: np.ndarray, bounds: list[tuple[float, float]], hous
     sizes = np.concatenate([[0.0], mid])
     counts = np.column_stack([landless, farms])
     n = counts.sum(axis=1)
-    land = counts @ sizes
+    land = (counts * sizes).sum(axis=1)  # not a matrix product: BLAS's kernels differ between processors
     # Gini of grouped data sorted by size: 1 - sum_k n_k (L_{k-1} + L_k) / (N L)
     cum = np.cumsum(counts * sizes, axis=1)
     before = np.column_stack([np.zeros(len(n)), cum[:, :-1]])
