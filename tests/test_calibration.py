@@ -235,6 +235,13 @@ def test_abc_smc_recovers_truth(tmp_path):
     # 26 of 28 observations inside their 90 % intervals; 20 of 28 with the posterior's seeds' means alone
     fit = pd.read_csv(tmp_path / "serial" / "fit.csv")
     assert ((fit.observed >= fit.predictive_low) & (fit.observed <= fit.predictive_high)).mean() >= 0.8
+    # the second step samples under the data's likelihood, tempered: 3 generations end at
+    # temperature 6.2 (54.4, 11.9, 6.2), which the calibration says (1,494 runs; 638 with one step)
+    history = pd.read_csv(tmp_path / "serial" / "history.csv")
+    assert list(history["step"]) == [1, 1, 1, 2, 2, 2]
+    temperature = history["temperature"].dropna().to_numpy()
+    assert np.all(np.diff(temperature) < 0) and temperature[-1] >= 1.0
+    assert any("temperature" in w for w in serial.warnings) == (temperature[-1] > 1.0)
 
 
 @pytest.mark.slow
@@ -355,6 +362,13 @@ def test_a_calibration_warns_where_its_estimates_cannot_be_read():
     assert len(moving) == 1 and "still moving" in moving[0] and "migration_stay_preference moved" in moving[0]
     assert "clearing_propensity" not in moving[0]
     assert calibration_warnings(good, abc(6.0 + 0.1 * width), estimates) == []
+    # ABC-SMC's second step left above temperature 1: its posterior is tempered (session 31)
+    tempered = abc(6.0 + 0.1 * width)
+    tempered.history = tempered.history.assign(temperature=[np.nan, 12.0, 4.0])
+    warned = calibration_warnings(good, tempered, estimates)
+    assert len(warned) == 1 and "temperature 4" in warned[0] and "2 times as wide" in warned[0]
+    tempered.history["temperature"] = [np.nan, 12.0, 1.0]
+    assert calibration_warnings(good, tempered, estimates) == []
     # observations that state no standard errors are named (session 28: the example's intervals
     # missed three of four truths until its census errors were stated); stated ones are not
     # (SMM draws the error the residuals leave, session 29; ABC-SMC's posterior has none)
@@ -365,7 +379,11 @@ def test_a_calibration_warns_where_its_estimates_cannot_be_read():
     assert len(unstated) == 1 and "state no standard errors (no se_ columns)" in unstated[0]
     assert "residuals" in unstated[0]
     abc_unstated = calibration_warnings(good, fitted(False, "abc_smc"), estimates)
-    assert len(abc_unstated) == 1 and "no measurement error" in abc_unstated[0]
+    assert len(abc_unstated) == 1 and "no measurement error" in abc_unstated[0]  # one step (no likelihood)
+    two_steps = fitted(False, "abc_smc")
+    two_steps.objective.shared_factor = np.ones(1)  # its second step's likelihood (session 31)
+    abc_weighed = calibration_warnings(good, two_steps, estimates)
+    assert len(abc_weighed) == 1 and "residuals" in abc_weighed[0] and "no measurement error" not in abc_weighed[0]
     assert calibration_warnings(good, fitted(True), estimates) == []
     # observations that state errors for some statistics and not others: those are named
     from territory_abm.calibration.objective import Objective

@@ -39,12 +39,13 @@ def _sampler_class():
     class BatchSampler(Sampler):
         """Deterministic batches of candidates evaluated on a territory_abm engine."""
 
-        def __init__(self, evaluator: Evaluator, seed: int, batch: int):
+        def __init__(self, evaluator: Evaluator, seed: int, batch: int, step: int = 1):
             super().__init__()
             self.evaluator, self.seed, self.batch = evaluator, seed, batch
+            self.streams = [] if step == 1 else [step]  # the second step draws other candidates
 
         def _draw(self, simulate_one, t: int, i: int):
-            np.random.seed([self.seed, t + 2, i])
+            np.random.seed([self.seed, t + 2, i, *self.streams])
             return simulate_one()
 
         def sample_until_n_accepted(self, n, simulate_one, t, *, max_eval=np.inf, all_accepted=False,
@@ -84,8 +85,36 @@ def generation_means(history, names: list[str], generations) -> np.ndarray:
     return np.array(means).T
 
 
+def _kernel_class():
+    from pyabc.distance import SCALE_LOG, StochasticKernel
+
+    class LikelihoodKernel(StochasticKernel):
+        """The log-likelihood of the observations given a candidate's runs
+        (``Objective.log_likelihood`` of ``Objective.likelihood_form``, up to a constant: the
+        acceptor divides by the largest it has found)."""
+
+        def __init__(self, objective: Objective):
+            super().__init__(ret_scale=SCALE_LOG, pdf_max=0.0)
+            self.objective = objective
+
+        def __call__(self, x, x_0, t=None, par=None):
+            return float(self.objective.log_likelihood(x["values"][None])[0])
+
+    return LikelihoodKernel
+
+
 def fit_abc(design: CalibrationDesign, evaluator: Evaluator, batch: int, make_objective=Objective.from_pilot) -> Fit:
-    """ABC-SMC on the distance ``make_objective(design, pilot values)`` gives."""
+    """ABC-SMC in two steps, as SMM's two steps (``smm.fit_smm``): the first on the distance
+    ``make_objective(design, pilot values)`` gives, to find where the posterior lies; for a
+    territory's observations (an ``Objective``) runs at its mean then give the likelihood of
+    the data (``Objective.likelihood_form``: another history of the territory, with the shock
+    all municipalities share, and the measurement error, stated or read off the residuals),
+    and the second step samples the posterior under it: pyabc's stochastic acceptor
+    (Wilkinson 2013, ABC exact under a model of the data's error, doi:10.1515/sagmb-2013-0010)
+    accepts a candidate with probability exp(log-likelihood / T), the temperature T falling to
+    1 by the last of ``generations``. The first step's posterior holds the parameters'
+    uncertainty of the seeds' mean only, too narrow for data that carry any error (session
+    30's note); a distance threshold cannot tell how wide it should be."""
     import pyabc  # checked when the calibration file was read
     logging.getLogger("ABC").setLevel(logging.WARNING)
     opts = design.options
@@ -110,24 +139,87 @@ def fit_abc(design: CalibrationDesign, evaluator: Evaluator, batch: int, make_ob
                        eps=pyabc.QuantileEpsilon(alpha=0.5))
     abc.new("sqlite://", {"statistics": objective.observed, "noise": np.zeros_like(objective.observed)})
     history = abc.run(minimum_epsilon=opts["min_epsilon"], max_nr_populations=opts["generations"])
+    draws, weights, table = _posterior(history, names, step=1)
+    estimate = _weighted_mean(draws, weights)
+    notes = [f"pyabc {pyabc.__version__} ABC-SMC: {len(table)} generations, final threshold "
+             f"{table['epsilon'].iloc[-1]:.4g}, {int(table['evaluations'].sum())} candidates"]
+    if not isinstance(objective, Objective):  # patterns: one step
+        return Fit("abc_smc", estimate, draws, weights, table, objective, notes)
+    likelihood = objective.likelihood_form(evaluator.realizations(estimate, REALIZATIONS), len(design.seeds))
+    if likelihood is None:  # the runs give no spread: the first step's posterior, its check drawing the data
+        objective = objective.with_realizations(evaluator.realizations(estimate, REALIZATIONS))
+        notes.append("no second step: the runs at the estimate do not vary")
+        return Fit("abc_smc", estimate, draws, weights, table, objective, notes)
+
+    def simulate(pars):
+        theta = np.array([pars[n] for n in names], float)
+        values = evaluator.cached(theta)
+        if values is None:
+            raise _NeedsRun(theta)
+        return {"values": values}
+
+    sampler = _sampler_class()(evaluator, design.sampler_seed, batch, step=2)
+    sampler.show_progress = False
+    abc = pyabc.ABCSMC(simulate, prior, _kernel_class()(likelihood), population_size=opts["population_size"],
+                       sampler=sampler, eps=_temperature(),
+                       acceptor=pyabc.StochasticAcceptor())  # normalised by the largest likelihood found
+    abc.new("sqlite://", {"values": objective.observed_values[None]})
+    history = abc.run(max_nr_populations=opts["generations"])
+    draws, weights, second = _posterior(history, names, step=2, first=len(table))
+    second = second.rename(columns={"epsilon": "temperature"})
+    table = pd.concat([table, second], ignore_index=True)
+    estimate = _weighted_mean(draws, weights)
+    notes.append(f"second step, candidates accepted by the likelihood of the data (another history from "
+                 f"{REALIZATIONS} runs at the first step's mean, measurement error stated or read off the "
+                 f"residuals): {len(second)} generations, final temperature {second['temperature'].iloc[-1]:.4g}, "
+                 f"{int(second['evaluations'].sum())} candidates")
+    objective = likelihood.with_realizations(evaluator.realizations(estimate, REALIZATIONS))
+    return Fit("abc_smc", estimate, draws, weights, table, objective, notes)
+
+
+TARGET_ACCEPTANCE = 0.3
+"""The second step's temperature falls no faster than keeps this share of candidates accepted
+(pyabc's ``AcceptanceRateScheme``), nor slower than reaches 1 at the last generation would
+(``ExpDecayFixedIterScheme``): forced to 1 in one generation from 7.4, the toy calibration of
+``tests/test_calibration.py`` accepted 30 of 2,188 candidates (5,634 runs in all against 638 for
+the first step alone; session 31)."""
+
+
+def _temperature():
+    """The second step's temperature schedule: the larger of the two schemes' proposals, the
+    last generation's left where that puts it (above 1: the posterior is tempered, wider than
+    the data say, and the calibration warns)."""
+    from pyabc.epsilon import AcceptanceRateScheme, ExpDecayFixedIterScheme, Temperature
+
+    class Decay(ExpDecayFixedIterScheme):
+        """pyabc's exponential decay to 1 at the last generation, asked for a generation
+        after it as well (pyabc prepares one more; its own scheme then divides by zero)."""
+
+        def __call__(self, t, max_nr_populations, **kwargs):
+            if max_nr_populations - t <= 1:
+                return 1.0
+            return super().__call__(t=t, max_nr_populations=max_nr_populations, **kwargs)
+
+    return Temperature(schemes=[AcceptanceRateScheme(target_rate=TARGET_ACCEPTANCE), Decay()],
+                       aggregate_fun=max, enforce_exact_final_temperature=False)
+
+
+def _posterior(history, names: list[str], step: int, first: int = 0) -> tuple[np.ndarray, np.ndarray, pd.DataFrame]:
+    """The last generation's particles and normalised weights, and one row per generation
+    (numbered on from ``first``): candidates, threshold (or temperature), each parameter's
+    posterior mean (whether it had settled: ``report.still_moving``) and the ``step``."""
     frame, weights = history.get_distribution(m=0, t=history.max_t)
     draws = frame[names].to_numpy(float)
     weights = np.asarray(weights, float) / np.sum(weights)
     populations = history.get_all_populations()
     populations = populations[populations["t"] >= 0]
-    table = pd.DataFrame({"generation": populations["t"].to_numpy(int),
-                          "evaluations": populations["samples"].to_numpy(int),
+    generations = populations["t"].to_numpy(int)
+    table = pd.DataFrame({"generation": first + generations, "evaluations": populations["samples"].to_numpy(int),
                           "epsilon": populations["epsilon"].to_numpy(float)})
-    for name, means in zip(names, generation_means(history, names, table["generation"])):
-        table[f"mean_{name}"] = means  # whether the posterior had settled (report.calibration_warnings)
-    estimate = _weighted_mean(draws, weights)
-    notes = [f"pyabc {pyabc.__version__} ABC-SMC: {len(table)} generations, final threshold "
-             f"{table['epsilon'].iloc[-1]:.4g}, {int(table['evaluations'].sum())} candidates"]
-    if isinstance(objective, Objective):  # one territory's history: the fit's check draws it again
-        objective = objective.with_realizations(evaluator.realizations(estimate, REALIZATIONS))
-        notes.append(f"predictive intervals: each posterior draw's seeds' mean plus another history of the territory "
-                     f"(from {REALIZATIONS} runs at the estimate) and another measurement error")
-    return Fit("abc_smc", estimate, draws, weights, table, objective, notes)
+    for name, means in zip(names, generation_means(history, names, generations)):
+        table[f"mean_{name}"] = means
+    table["step"] = step
+    return draws, weights, table
 
 
 def _weighted_mean(draws: np.ndarray, weights: np.ndarray) -> np.ndarray:

@@ -63,6 +63,7 @@ class Objective:
     weighing_se: np.ndarray | None = None  # (statistics,): the error estimated at the first step, in ``scale``
     moment_shift: np.ndarray | None = None  # per entry: mean of the drawn data's moments less the observed, 0 elsewhere
     shared_factor: np.ndarray | None = None  # per (statistic, period) group: weight of its residuals' shared part
+    shared_loading: np.ndarray | None = None  # per entry: sqrt(a_g / a_j), the residual's part in its group's mean
     interpolates = True
     """SMM's bootstrap re-estimates between the evaluated vectors (``calibration.surrogate``):
     over the evaluated vectors alone they snap to them, and an interval can end at its
@@ -149,7 +150,13 @@ class Objective:
         one history (a price or climate shock; times 1 + 1/S). Its inverse (Sherman-Morrison)
         weighs each residual's own part at 1 / a and the group's mean at f = a / (a + n b)
         times that: ``scale`` becomes sqrt(a) (the runs' own part in ``spread``, at least
-        ``NOISE_FLOOR`` of the pilot's spread) and ``shared_factor`` holds f. So a statistic
+        ``NOISE_FLOOR`` of the pilot's spread) and ``shared_factor`` holds f. Where the
+        measurement errors differ between municipalities (a_j), the inverse of diag(a_j) + b
+        11' is the same with a the harmonic mean of the a_j and each scaled residual's part in
+        the group's mean multiplied by sqrt(a / a_j) (``shared_loading``; before session 31 a
+        was their arithmetic mean and every part 1, which on a toy with stated errors of 2-8
+        points made the likelihood posterior of ``likelihood_form`` 0.87 as wide as its mean
+        varied). So a statistic
         measured with much error, or whose level is a shock one history drew (income growth
         in a history with a bad last year), no longer outweighs one whose level is precise
         (population growth, which tells births apart); measured on toy territories in
@@ -160,6 +167,7 @@ class Objective:
         which = self.layout.group_of_entry()
         municipal = ~self.layout.moments
         spread, factor = self.spread.copy(), np.ones(int(which.max()) + 1)
+        loading = np.ones(len(spread))
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # failed runs and unobserved entries: NaN, left out
             z = self.layout.vector(runs)  # (R, entries)
@@ -176,11 +184,64 @@ class Objective:
                 own = float(np.var(zg - mean[:, None], axis=0, ddof=1).mean()) * n / (n - 1)
                 shared = max(float(np.var(mean, ddof=1)) - own / n, 0.0) * (1.0 + 1.0 / seeds)
                 spread[mask] = np.maximum(np.sqrt(own * (1.0 + 1.0 / seeds)), NOISE_FLOOR * self.spread[mask])
-                a = float((spread[mask] ** 2 + stated[mask]).mean())
+                each = spread[mask] ** 2 + stated[mask]
+                a = float(n / (1.0 / each).sum())  # the harmonic mean
                 factor[g] = a / (a + n * shared)
+                loading[mask] = np.sqrt(a / each)
         if not np.isfinite(spread).all() or (spread == self.spread).all() and weighed.weighing_se is None:
             return self
-        return replace(weighed, spread=spread, shared_factor=factor)
+        return replace(weighed, spread=spread, shared_factor=factor,
+                       shared_loading=None if np.all(loading == 1.0) else loading)
+
+    def likelihood_form(self, runs: np.ndarray, seeds: int) -> "Objective":
+        """An objective whose distance is -2 log p(observed | theta), up to a constant, under
+        a Gaussian for the data around the model's expected statistics mu(theta), from
+        ``runs`` (R independent runs at a first estimate): ABC-SMC's second step weighs
+        candidates by it (``abc.fit_abc``).
+
+        The data are one history of the territory measured with error: per (statistic,
+        period) group of n per-municipality entries their covariance around mu is a I + b 11'
+        (``weighed_by_residuals``, the same second-step weights as SMM's), a territory moment's
+        variance that of the data drawn again (``drawn_deviation``: another history and
+        another measurement error). Both times 1 + 1/S (``seeds`` S): under common random
+        numbers the seeds' mean misses mu by the same shift at every theta, which moves the
+        posterior as much as another history of the data would; without the factor the toy's
+        posterior was 0.77 as wide as its mean varied (``tests/test_observation_noise.py``).
+        Each statistic's entries then weigh 1 each, times the
+        file's weight (a power on that statistic's likelihood; 1 by default), instead of
+        sharing one weight among them, so an estimate's precision follows from the data, not
+        from the weights. Moments computed from the same data as per-municipality statistics
+        count as further evidence: a calibration that uses both is more certain than its data
+        say. Returns None when the runs give no spread."""
+        drawn = self.with_realizations(runs)
+        weighed = drawn.weighed_by_residuals(runs, seeds)
+        if weighed is drawn or drawn.realizations is None:
+            return None
+        spread = weighed.spread.copy()
+        moments = self.layout.moments
+        if moments.any():
+            rng = np.random.default_rng(1)  # its own generator: the same objective, the same variances
+            deviations = np.array([drawn.drawn_deviation(rng) for _ in range(MOMENT_DRAWS)])
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)  # moments no municipality gives
+                variance = np.nanvar(deviations, axis=0) * (1.0 + 1.0 / seeds)
+            floor = NOISE_FLOOR * self.spread
+            spread[moments] = np.maximum(np.nan_to_num(np.sqrt(variance[moments])), floor[moments])
+        which, observed = self.layout.statistic_of_entry(), np.isfinite(self.observed)
+        weights = {name: w * max(int((observed & (which == k)).sum()), 1)
+                   for k, (name, w) in enumerate((n, self.weights[n]) for n in self.layout.names)}
+        factor = weighed.shared_factor
+        if factor is not None and len(runs) > 3:
+            # the shared variance b is read off R runs' means (R - 1 degrees of freedom): its
+            # posterior mean given that estimate is (R - 1) / (R - 3) times it
+            c = (len(runs) - 1) / (len(runs) - 3)
+            factor = factor / (factor + c * (1.0 - factor))
+        return replace(weighed, spread=spread, weights=weights, shared_factor=factor)
+
+    def log_likelihood(self, values: np.ndarray) -> np.ndarray:
+        """-distance / 2 of each point (``values``: points, seeds, municipalities, statistics):
+        the log-likelihood up to a constant where this is :meth:`likelihood_form`'s objective."""
+        return -0.5 * self.distance(values)
 
     @cached_property
     def scale(self) -> np.ndarray:
@@ -249,7 +310,8 @@ class Objective:
                       seeds: np.ndarray | None = None) -> np.ndarray:
         """Per point, (1 - f_g) W_g (mean_g^2 - its noise) summed over the groups g of
         per-municipality entries: mean_g the weighted mean over the group's entries of the
-        deviation of the seeds' mean from ``observed`` over ``scale``, W_g their weight, f_g
+        deviation of the seeds' mean from ``observed`` over ``scale`` (times ``shared_loading``
+        where the entries' errors differ), W_g their weight, f_g
         ``shared_factor`` and the noise the variance over seeds of that mean over S (as
         ``noise`` is for each entry). Taken off ``distance``, it leaves the group's
         shared part weighed f_g times (``weighed_by_residuals``)."""
@@ -260,6 +322,8 @@ class Objective:
         total = np.array([weights[m].sum() for m in members])
         with np.errstate(invalid="ignore", divide="ignore"):
             scaled = np.nan_to_num((vectors - observed) / scale)  # NaN entries cost their penalty in ``distance``
+            if self.shared_loading is not None:
+                scaled = scaled * self.shared_loading
             # (points, S, groups); sums, not a matrix product: BLAS's kernels differ between processors
             per_seed = np.stack([(scaled[..., m] * weights[m]).sum(axis=-1) for m in members], axis=-1) \
                 / np.where(total > 0, total, 1.0)

@@ -57,6 +57,11 @@ def calibration_warnings(design, fit: Fit, estimates: pd.DataFrame) -> list[str]
     if any("aximum number of iterations" in note for note in fit.notes):  # SMM's differential evolution
         out.append("the search stopped at its generation limit before it converged (options.maxiter, --samples): "
                    "the estimate may not be the best fit; raise --samples")
+    temperature = final_temperature(fit)
+    if temperature is not None and temperature > 1.0 + 1e-9:
+        out.append(f"the second step ended at temperature {temperature:.3g}, not 1: the posterior is the likelihood's "
+                   f"to the power 1/{temperature:.3g}, its intervals about {temperature ** 0.5:.2g} times as wide as "
+                   "the data say (conservative); raise options.generations to let it reach 1")
     moving = still_moving(fit, estimates)
     if moving:
         out.append(f"the posterior was still moving at its last generation ({'; '.join(moving)}): the estimate and "
@@ -84,7 +89,7 @@ def calibration_warnings(design, fit: Fit, estimates: pd.DataFrame) -> list[str]
         drawn = ("they are weighed, and the intervals draw their measurement error, at the size of the residuals "
                  "at a first estimate beyond the model's own randomness, one size per statistic that also counts "
                  "any misfit of the model as error"
-                 if fit.method == "smm" else
+                 if fit.method == "smm" or getattr(objective, "shared_factor", None) is not None else
                  "the posterior has no measurement error in it, so its intervals are too narrow for data that "
                  "carry any (census or survey error); the fit's predictive intervals draw it at the size of the "
                  "residuals at the estimate")
@@ -115,6 +120,16 @@ def unstated_statistics(objective) -> list[str]:
                                         for p in range(len(layout.periods))):
             out.append(name)
     return out
+
+
+def final_temperature(fit: Fit) -> float | None:
+    """The temperature of ABC-SMC's last generation (its second step, ``abc.fit_abc``), None
+    for other fits."""
+    history = getattr(fit, "history", None)
+    if history is None or "temperature" not in history or not len(history):
+        return None
+    value = history["temperature"].iloc[-1]
+    return float(value) if np.isfinite(value) else None
 
 
 SETTLED_SHIFT = 0.5
