@@ -111,8 +111,9 @@ def fit_abc(design: CalibrationDesign, evaluator: Evaluator, batch: int, make_ob
     all municipalities share, and the measurement error, stated or read off the residuals),
     and the second step samples the posterior under it: pyabc's stochastic acceptor
     (Wilkinson 2013, ABC exact under a model of the data's error, doi:10.1515/sagmb-2013-0010)
-    accepts a candidate with probability exp(log-likelihood / T), the temperature T falling to
-    1 by the last of ``generations``. The first step's posterior holds the parameters'
+    accepts a candidate with probability exp(log-likelihood / T), the temperature T falling
+    toward 1 (``_temperature``: reached only if ``generations`` allow; above it the posterior
+    is tempered, wider than the data say, and the calibration warns). The first step's posterior holds the parameters'
     uncertainty of the seeds' mean only, too narrow for data that carry any error (session
     30's note); a distance threshold cannot tell how wide it should be."""
     import pyabc  # checked when the calibration file was read
@@ -122,11 +123,17 @@ def fit_abc(design: CalibrationDesign, evaluator: Evaluator, batch: int, make_ob
     pilot = latin_hypercube(design, opts["pilot"] * len(names), design.sampler_seed)
     objective = make_objective(design, evaluator.values(pilot, "pilot"))
 
-    def model(pars):
+    def stored(pars) -> np.ndarray:
+        """The candidate's stored runs (seeds, municipalities, statistics); in the proposal pass
+        of a batch, ``_NeedsRun`` for one not run yet."""
         theta = np.array([pars[n] for n in names], float)
         values = evaluator.cached(theta)
         if values is None:
             raise _NeedsRun(theta)
+        return values
+
+    def model(pars):
+        values = stored(pars)
         return {"statistics": objective.simulated(values[None])[0], "noise": objective.noise(values[None])[0]}
 
     def distance(x, x0):
@@ -152,11 +159,7 @@ def fit_abc(design: CalibrationDesign, evaluator: Evaluator, batch: int, make_ob
         return Fit("abc_smc", estimate, draws, weights, table, objective, notes)
 
     def simulate(pars):
-        theta = np.array([pars[n] for n in names], float)
-        values = evaluator.cached(theta)
-        if values is None:
-            raise _NeedsRun(theta)
-        return {"values": values}
+        return {"values": stored(pars)}
 
     sampler = _sampler_class()(evaluator, design.sampler_seed, batch, step=2)
     sampler.show_progress = False
