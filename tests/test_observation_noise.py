@@ -366,3 +366,21 @@ def test_the_likelihood_posterior_is_as_wide_as_the_estimate_varies(stated):
     # 1.011 and 0.870, 0.964 and 0.865 (without a shared shock 1.105 and 0.920, 1.045 and 0.905).
     # Before the harmonic mean and loadings of weighed_by_residuals, stated: 0.903 and 0.815 (200);
     # without the seeds' factor 1 + 1/S as well, 0.775 and 0.833 (60)
+
+
+def test_the_log_likelihoods_noise_over_seeds_falls_with_more_seeds():
+    """``abc.likelihood_noise``: how much the log-likelihood moves with a candidate's seeds
+    alone (the stochastic acceptor's temperature cannot fall far below it). On the toy, sets
+    of 16 seeds move it less than sets of 4; runs that do not vary move it not at all; fewer
+    than two sets give no figure."""
+    from territory_abm.calibration.abc import likelihood_noise
+
+    rng = np.random.default_rng(3)
+    observed = _statistics(_histories(rng, 1)[0])
+    objective = Objective(Layout(("poverty_change",), MUNIS), {"poverty_change": 1.0}, observed,
+                          np.full(len(MUNIS), 0.05))
+    likelihood = objective.likelihood_form(_statistics(_histories(rng, REALIZATIONS)), SEEDS)
+    runs = _statistics(_histories(rng, 256))
+    assert likelihood_noise(likelihood, runs, 16) < likelihood_noise(likelihood, runs, 4)  # measured 0.54 and 1.21
+    assert likelihood_noise(likelihood, np.repeat(runs[:1], 8, axis=0), 4) == 0.0
+    assert likelihood_noise(likelihood, runs[:7], 4) is None

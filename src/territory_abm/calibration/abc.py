@@ -152,7 +152,8 @@ def fit_abc(design: CalibrationDesign, evaluator: Evaluator, batch: int, make_ob
              f"{table['epsilon'].iloc[-1]:.4g}, {int(table['evaluations'].sum())} candidates"]
     if not isinstance(objective, Objective):  # patterns: one step
         return Fit("abc_smc", estimate, draws, weights, table, objective, notes)
-    likelihood = objective.likelihood_form(evaluator.realizations(estimate, REALIZATIONS), len(design.seeds))
+    runs = evaluator.realizations(estimate, REALIZATIONS)
+    likelihood = objective.likelihood_form(runs, len(design.seeds))
     if likelihood is None:  # the runs give no spread: the first step's posterior, its check drawing the data
         objective = objective.with_realizations(evaluator.realizations(estimate, REALIZATIONS))
         notes.append("no second step: the runs at the estimate do not vary")
@@ -176,6 +177,11 @@ def fit_abc(design: CalibrationDesign, evaluator: Evaluator, batch: int, make_ob
                  f"{REALIZATIONS} runs at the first step's mean, measurement error stated or read off the "
                  f"residuals): {len(second)} generations, final temperature {second['temperature'].iloc[-1]:.4g}, "
                  f"{int(second['evaluations'].sum())} candidates")
+    noise = likelihood_noise(likelihood, runs, len(design.seeds))
+    if noise is not None:
+        notes.append(f"the log-likelihood varies over sets of {len(design.seeds)} seeds with sd {noise:.3g} (at the first "
+                     "step's mean): at a temperature much below that few candidates are accepted, so more seeds, not "
+                     "only more generations, let it fall")
     objective = likelihood.with_realizations(evaluator.realizations(estimate, REALIZATIONS))
     return Fit("abc_smc", estimate, draws, weights, table, objective, notes)
 
@@ -205,6 +211,21 @@ def _temperature():
 
     return Temperature(schemes=[AcceptanceRateScheme(target_rate=TARGET_ACCEPTANCE), Decay()],
                        aggregate_fun=max, enforce_exact_final_temperature=False)
+
+
+def likelihood_noise(likelihood: Objective, runs: np.ndarray, seeds: int) -> float | None:
+    """The standard deviation of ``likelihood``'s log-likelihood over disjoint sets of
+    ``seeds`` runs among ``runs`` (independent runs at one vector), None with fewer than two
+    sets: how much a candidate's log-likelihood moves with its seeds alone. The stochastic
+    acceptor accepts with probability exp((log-likelihood - the largest found) / T), and the
+    largest found is that noise's upper tail, so a temperature far below this sd accepts few
+    candidates (the example calibration's stalled near 20, session 31)."""
+    sets = len(runs) // seeds
+    if sets < 2:
+        return None
+    values = runs[: sets * seeds].reshape(sets, seeds, *runs.shape[1:])
+    noise = float(np.std(likelihood.log_likelihood(values), ddof=1))
+    return noise if np.isfinite(noise) else None
 
 
 def _posterior(history, names: list[str], step: int, first: int = 0) -> tuple[np.ndarray, np.ndarray, pd.DataFrame]:
