@@ -402,7 +402,10 @@ def test_a_restored_groups_road_works_resume_on_its_page_as_they_were(fresh_game
     as it was when the group was removed (start, years done, spending), two years later, and it goes
     on from there (a browser trial of the same steps, session 28, read the same lines)."""
     base, code, token, _, log = fresh_game
-    new_page(f"{base}?group=Los%20Robles&code={code}")
+    robles = new_page(f"{base}?group=Los%20Robles&code={code}")
+    # municipalities go to groups in the order they join: wait for the first to have joined (in CI
+    # of session 31 Las Palmas's page joined first and governed Alto Verde)
+    expect(robles.get_by_text("You govern Alto Verde")).to_be_visible(timeout=FIRST_STEP_MS)
     palmas = new_page(f"{base}?group=Las%20Palmas&code={code}")
     expect(palmas.get_by_text("You govern Bajo Rio")).to_be_visible(timeout=FIRST_STEP_MS)
     roads = _lever_switch(palmas, "Roads to the town")
