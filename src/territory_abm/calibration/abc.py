@@ -156,7 +156,8 @@ def fit_abc(design: CalibrationDesign, evaluator: Evaluator, batch: int, make_ob
     likelihood = objective.likelihood_form(runs, len(design.seeds))
     if likelihood is None:  # the runs give no spread: the first step's posterior, its check drawing the data
         objective = objective.with_realizations(evaluator.realizations(estimate, REALIZATIONS))
-        notes.append("no second step: the runs at the estimate do not vary")
+        notes.append("no second step: the runs at the estimate give no covariance across municipalities to weigh "
+                     "by (they do not vary, or the statistics are territory moments alone with stated errors)")
         return Fit("abc_smc", estimate, draws, weights, table, objective, notes)
 
     def simulate(pars):
@@ -188,16 +189,19 @@ def fit_abc(design: CalibrationDesign, evaluator: Evaluator, batch: int, make_ob
 
 TARGET_ACCEPTANCE = 0.3
 """The second step's temperature falls no faster than keeps this share of candidates accepted
-(pyabc's ``AcceptanceRateScheme``), nor slower than reaches 1 at the last generation would
-(``ExpDecayFixedIterScheme``): forced to 1 in one generation from 7.4, the toy calibration of
+(pyabc's ``AcceptanceRateScheme``) and no faster than an exponential decay that would reach 1
+at the last generation (``ExpDecayFixedIterScheme``): the larger of the two, so it is 1 at the
+last generation only where this share would still be accepted there (more generations make the
+approach gentler, more seeds the log-likelihood less noisy: ``likelihood_noise``). Forced to 1
+in one generation from 7.4 instead, the toy calibration of
 ``tests/test_calibration.py`` accepted 30 of 2,188 candidates (5,634 runs in all against 638 for
 the first step alone; session 31)."""
 
 
 def _temperature():
-    """The second step's temperature schedule: the larger of the two schemes' proposals, the
-    last generation's left where that puts it (above 1: the posterior is tempered, wider than
-    the data say, and the calibration warns)."""
+    """The second step's temperature schedule: the larger of the two schemes' proposals
+    (``TARGET_ACCEPTANCE``), the last generation's left where that puts it (above 1: the
+    posterior is tempered, wider than the data say, and the calibration warns)."""
     from pyabc.epsilon import AcceptanceRateScheme, ExpDecayFixedIterScheme, Temperature
 
     class Decay(ExpDecayFixedIterScheme):

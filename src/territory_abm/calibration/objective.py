@@ -185,7 +185,7 @@ class Objective:
                 shared = max(float(np.var(mean, ddof=1)) - own / n, 0.0) * (1.0 + 1.0 / seeds)
                 spread[mask] = np.maximum(np.sqrt(own * (1.0 + 1.0 / seeds)), NOISE_FLOOR * self.spread[mask])
                 each = spread[mask] ** 2 + stated[mask]
-                a = float(n / (1.0 / each).sum())  # the harmonic mean
+                a = float(each[0]) if np.ptp(each) == 0 else float(n / (1.0 / each).sum())  # the harmonic mean
                 factor[g] = a / (a + n * shared)
                 loading[mask] = np.sqrt(a / each)
         if not np.isfinite(spread).all() or (spread == self.spread).all() and weighed.weighing_se is None:

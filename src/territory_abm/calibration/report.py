@@ -61,8 +61,8 @@ def calibration_warnings(design, fit: Fit, estimates: pd.DataFrame) -> list[str]
     if temperature is not None and temperature > 1.0 + 1e-9:
         out.append(f"the second step ended at temperature {temperature:.3g}, not 1: the posterior is the likelihood's "
                    f"to the power 1/{temperature:.3g}, its intervals about {temperature ** 0.5:.2g} times as wide as "
-                   "the data say (conservative); raise options.generations, and the seeds where the notes give the "
-                   "log-likelihood's noise over seeds near that temperature, to let it reach 1")
+                   "the data say (conservative); more options.generations make its approach gentler, and more seeds "
+                   "make the log-likelihood less noisy (its noise over seeds is in the notes), to let it reach 1")
     moving = still_moving(fit, estimates)
     if moving:
         out.append(f"the posterior was still moving at its last generation ({'; '.join(moving)}): the estimate and "
@@ -143,6 +143,8 @@ def still_moving(fit: Fit, estimates: pd.DataFrame) -> list[str]:
     to the last, by more than ``SETTLED_SHIFT`` of their final interval width (ABC-SMC keeps
     each generation's means in its history as ``mean_<parameter>``), in words."""
     history = getattr(fit, "history", None)
+    if history is not None and "step" in history and len(history):
+        history = history[history["step"] == history["step"].iloc[-1]]  # the two steps' means differ by design
     if history is None or len(history) < 2:
         return []
     out = []
