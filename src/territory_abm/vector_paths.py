@@ -43,6 +43,7 @@ def _names() -> str:
         return AVX512_GROUPS
     return AVX512_GROUPS if (major, minor) >= (2, 4) else AVX512_BEFORE
 
+
 VARIABLE = "NPY_DISABLE_CPU_FEATURES"
 
 
@@ -51,13 +52,14 @@ class VectorPathWarning(UserWarning):
     bits, and a run's path after them, from other machines'."""
 
 
-_chosen: list[bool] = []  # whether the user had set the variable when the package was imported
+_user_chose = False  # whether the user had set the variable when the package was imported
 
 
 def avoid_avx512() -> None:
     """Before numpy's first import: ask it to leave its AVX-512 paths off, unless the user set
     ``NPY_DISABLE_CPU_FEATURES`` (a choice kept as made)."""
-    _chosen.append(VARIABLE in os.environ)
+    global _user_chose
+    _user_chose = VARIABLE in os.environ
     if "numpy" not in sys.modules and platform.machine().lower() in ("x86_64", "amd64"):
         os.environ.setdefault(VARIABLE, _names())
 
@@ -77,7 +79,7 @@ def check() -> None:
         on = avx512_on()
     except ImportError:  # pragma: no cover - a numpy without this table
         return
-    if on and not (_chosen and _chosen[0]):
+    if on and not _user_chose:
         warnings.warn(f"numpy was imported before territory_abm and runs its AVX-512 code paths ({', '.join(on)}): "
                       f"seeded results on this machine can differ from other machines'; import territory_abm "
                       f"first, or set {VARIABLE}=\"{_names()}\" before starting Python (README, Commands: "

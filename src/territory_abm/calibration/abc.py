@@ -113,9 +113,10 @@ def fit_abc(design: CalibrationDesign, evaluator: Evaluator, batch: int, make_ob
     (Wilkinson 2013, ABC exact under a model of the data's error, doi:10.1515/sagmb-2013-0010)
     accepts a candidate with probability exp(log-likelihood / T), the temperature T falling
     toward 1 (``_temperature``: reached only if ``generations`` allow; above it the posterior
-    is tempered, wider than the data say, and the calibration warns). The first step's posterior holds the parameters'
-    uncertainty of the seeds' mean only, too narrow for data that carry any error (session
-    30's note); a distance threshold cannot tell how wide it should be."""
+    is tempered, wider than the data say, and the calibration warns). The first step's
+    posterior holds the parameters' uncertainty of the seeds' mean only, too narrow for data
+    that carry any error (session 30's note); a distance threshold cannot tell how wide it
+    should be."""
     import pyabc  # checked when the calibration file was read
     logging.getLogger("ABC").setLevel(logging.WARNING)
     opts = design.options
@@ -155,7 +156,7 @@ def fit_abc(design: CalibrationDesign, evaluator: Evaluator, batch: int, make_ob
     runs = evaluator.realizations(estimate, REALIZATIONS)
     likelihood = objective.likelihood_form(runs, len(design.seeds))
     if likelihood is None:  # the runs give no spread: the first step's posterior, its check drawing the data
-        objective = objective.with_realizations(evaluator.realizations(estimate, REALIZATIONS))
+        objective = objective.with_realizations(runs)
         notes.append("no second step: the runs at the estimate give no covariance across municipalities to weigh "
                      "by (they do not vary, or the statistics are territory moments alone with stated errors)")
         return Fit("abc_smc", estimate, draws, weights, table, objective, notes)

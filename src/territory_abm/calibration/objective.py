@@ -228,8 +228,8 @@ class Objective:
             floor = NOISE_FLOOR * self.spread
             spread[moments] = np.maximum(np.nan_to_num(np.sqrt(variance[moments])), floor[moments])
         which, observed = self.layout.statistic_of_entry(), np.isfinite(self.observed)
-        weights = {name: w * max(int((observed & (which == k)).sum()), 1)
-                   for k, (name, w) in enumerate((n, self.weights[n]) for n in self.layout.names)}
+        weights = {name: self.weights[name] * max(int((observed & (which == k)).sum()), 1)
+                   for k, name in enumerate(self.layout.names)}
         factor = weighed.shared_factor
         if factor is not None and len(runs) > 3:
             # the shared variance b is read off R runs' means (R - 1 degrees of freedom): its
@@ -299,14 +299,14 @@ class Objective:
         observed = self.layout.vector(observed_values, rows)
         if drawn and self.moment_shift is not None:
             observed = observed - self.moment_shift
-        weights, scale = self.entry_weights(observed, rows), self.scale
-        total = distance(self.simulated(values, rows, seeds), observed, scale, weights,
+        weights = self.entry_weights(observed, rows)
+        total = distance(self.simulated(values, rows, seeds), observed, self.scale, weights,
                          noise=self.noise(values, rows, seeds))
         if self.shared_factor is None or rows is not None:
             return total
-        return total - self.shared_excess(values, observed, weights, scale, seeds)
+        return total - self.shared_excess(values, observed, weights, seeds)
 
-    def shared_excess(self, values: np.ndarray, observed: np.ndarray, weights: np.ndarray, scale: np.ndarray,
+    def shared_excess(self, values: np.ndarray, observed: np.ndarray, weights: np.ndarray,
                       seeds: np.ndarray | None = None) -> np.ndarray:
         """Per point, (1 - f_g) W_g (mean_g^2 - its noise) summed over the groups g of
         per-municipality entries: mean_g the weighted mean over the group's entries of the
@@ -321,7 +321,7 @@ class Objective:
         members = [which == g for g in range(groups)]
         total = np.array([weights[m].sum() for m in members])
         with np.errstate(invalid="ignore", divide="ignore"):
-            scaled = np.nan_to_num((vectors - observed) / scale)  # NaN entries cost their penalty in ``distance``
+            scaled = np.nan_to_num((vectors - observed) / self.scale)  # NaN entries cost their penalty in ``distance``
             if self.shared_loading is not None:
                 scaled = scaled * self.shared_loading
             # (points, S, groups); sums, not a matrix product: BLAS's kernels differ between processors
