@@ -31,7 +31,9 @@ FLAT_DRIVERS = ("birth_rate_trend", "death_rate_trend", "national_income_growth"
                 "frontier_clearing_rate")
 """The context's drivers of change, held at 0 (the registry's flat defaults). The levels
 (``death_rate``, ``city_birth_ratio``) and the pass-throughs, which act only on a driver that
-moves, keep the scenario's values; ``birth_rate`` is solved."""
+moves, keep the scenario's values; ``birth_rate`` is solved. ``urbanisation_pull`` keeps the
+scenario's value too, though it is a driver (at the defaults its flat value, 0, moves the
+stationary run more than 1 does: docs/model_choices.md, 'The start's spatial equilibrium')."""
 
 DRIFT_OUTCOMES = ("poverty_headcount", "gini_income", "mean_income_pc", "population")
 """The outcomes :func:`drift` states (``population`` as a relative change)."""

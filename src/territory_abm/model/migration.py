@@ -3,10 +3,12 @@
 A household at node i compares staying (its own income per person, the home node's
 services and a preference for staying) with every other node d:
 
-    V[i, d] = a log(y_d) - c T[i, d] + n log(1 + 100 M[i, d] / P_i) + s q_d
+    V[i, d] = a log(y_d) - c T[i, d] + n log(1 + 100 M[i, d] / P_i) + s (q_d + A_d)
 
 with y_d expected income per person at d, T travel time, M the migrants from i already
-at d, P_i the origin population and q_d service quality. The destinations weighed are the
+at d, P_i the origin population, q_d service quality and A_d the node's amenity in units of
+service quality (0 unless ``urbanisation_pull`` is below 1: :func:`balancing_amenity`; it
+enters staying at home alike). The destinations weighed are the
 nodes within ``migration_reach`` hours and every external market (so that at national scale
 the choice set, like the migrant stock, which is kept sparse, grows with the number of
 nodes, not its square).
@@ -41,6 +43,7 @@ The start's migrant networks and migrants abroad are the rest point of the start
 
 from __future__ import annotations
 
+import warnings
 from typing import NamedTuple
 
 import numpy as np
@@ -71,6 +74,12 @@ defaults a household has 0.2 on average and the chance of more than 8 is negligi
 PLACEMENT_CHUNK = 1 << 18
 """Households weighed at a time when drawing the starting migrants abroad (bounds the memory
 of the (households, ``MOST_ABROAD_AT_REST`` + 1) weights at national scale)."""
+AMENITY_ROUNDS = 60
+"""Most rounds of the search for the amenities that balance the start's net migration
+(``balancing_amenity``; the example converges in about a dozen)."""
+AMENITY_TOLERANCE = 1e-6
+"""The amenities balance the start's net migration when every node's expected net migration
+per resident is within this (1/yr) of the territory's."""
 STEADY_STOCK_TOLERANCE = 1e-6
 """The fixed point of the starting migrant networks is reached when no pair's migrants change
 in a round by more than this share of the largest pair's (or of one person); the rounds
@@ -292,7 +301,7 @@ def migrate(model) -> None:
     model.flows.in_migrants = returned = return_migration(model)
     alive = hh.alive
     pop = model.populations()
-    services = np.array([m.service_quality if m else 1.0 for m in model.municipalities])
+    services = np.array([m.service_quality if m else 1.0 for m in model.municipalities]) + model.migration_amenity
     income_node = np.array(model.node_stats["mean_income_pc"], float)
     choice = choice_set(model, income_node, services, pop, model.migrant_stock)
     u = hh.uniforms(rng)[0]
@@ -676,3 +685,56 @@ def settle_farms(model, rows: np.ndarray) -> None:
     hh.tfp[rows[~farms]] = 0.0
     start = rows[farms & (hh.tfp[rows] <= 0)]
     hh.tfp[start] = model.settler_tfp[hh.node[start]]
+
+
+class NetMigration(NamedTuple):
+    """Each node's expected migration a year per resident at the start's rest."""
+
+    net: np.ndarray     # (n,) persons arriving (from the territory's other nodes, and back from abroad) less those leaving
+    gross: np.ndarray   # (n,) the arrivals from the territory's other nodes over the move nest's dissimilarity,
+                        # plus those leaving: about how the net answers the node's utility (Newton's step)
+    territory: float    # the territory's net migration a year per resident
+
+
+def start_net_migration(model, steady: SteadyMigration, members: np.ndarray, node: np.ndarray) -> NetMigration:
+    """:class:`NetMigration` of the rest ``steady``: along each pair F = r M persons a year (the
+    networks' rest, ``steady_migration``), from abroad r m per household (its former members
+    abroad return at r, ``return_migration``), out of each node its expected movers."""
+    p, n = model.params, model.n_nodes
+    r = p.migrant_return_rate
+    population = bincount(node, members, minlength=n).astype(float)
+    arrivals = r * np.asarray(steady.stock.sum(axis=0)).ravel()
+    back = r * bincount(node, steady.abroad, minlength=n)
+    territory = model.populated & ~model.is_market
+    with np.errstate(invalid="ignore", divide="ignore"):
+        net = nan_to_num((arrivals + back - steady.outflow) / population)
+        gross = nan_to_num((arrivals / p.migration_nest_dissimilarity + steady.outflow) / population)
+    mean = float((net * population)[territory].sum() / max(population[territory].sum(), 1.0))
+    return NetMigration(np.where(territory, net, 0.0), np.where(territory, gross, 0.0), mean)
+
+
+def balancing_amenity(model, income: np.ndarray, members: np.ndarray, adults: np.ndarray, node: np.ndarray,
+                      services: np.ndarray, assets: np.ndarray | None = None) -> np.ndarray:
+    """(n,) each node's amenity in units of service quality (0 at external markets): 1 -
+    ``urbanisation_pull`` times the amenities A at which every node of the territory expects, at
+    the start's rest (:func:`steady_migration` with services + A, :func:`start_net_migration`),
+    the territory's net migration per resident. Solved by Newton steps on each node's own
+    utility (the net answers A_i about as the node's arrivals over the nest's dissimilarity plus
+    its leavers); zeros where the pull is 1 or services carry no weight."""
+    p, n = model.params, model.n_nodes
+    amenity = np.zeros(n)
+    if p.urbanisation_pull >= 1.0 or p.migration_services_weight <= 0:
+        return amenity
+    for _ in range(AMENITY_ROUNDS):
+        rates = start_net_migration(model, steady_migration(model, income, members, adults, node, services + amenity,
+                                                            assets), members, node)
+        gap = np.where(rates.gross > 0, rates.territory - rates.net, 0.0)
+        if np.abs(gap).max(initial=0.0) <= AMENITY_TOLERANCE:
+            break
+        with np.errstate(invalid="ignore", divide="ignore"):
+            amenity += nan_to_num(gap / rates.gross) / p.migration_services_weight
+    else:
+        warnings.warn(f"the amenities that balance the start's net migration missed by up to "
+                      f"{np.abs(gap).max():.2g} a year per resident after {AMENITY_ROUNDS} rounds "
+                      "(urbanisation_pull)", RuntimeWarning, stacklevel=2)
+    return (1.0 - p.urbanisation_pull) * amenity

@@ -914,7 +914,9 @@ def starting_migrants(model, cols: dict[str, np.ndarray], room: np.ndarray, per_
     (``steady_state_assets`` at its income, with its ``dividends``, USD/yr; at the incomes it
     would have with fewer migrants abroad, the assets of those incomes); sets
     ``model.migrant_stock``, the migrant networks the start's flows keep (origin x
-    destination, persons; the rest point of ``migration.steady_migration``)."""
+    destination, persons; the rest point of ``migration.steady_migration``) and
+    ``model.migration_amenity``, the nodes' amenities (``migration.balancing_amenity``), at
+    which the flows are weighed."""
     t = model.territory
     services = np.where(model.populated, np.nan_to_num(np.asarray(t.table["service_quality"], float)), 1.0)
     members = cols["members"]
@@ -923,8 +925,12 @@ def starting_migrants(model, cols: dict[str, np.ndarray], room: np.ndarray, per_
         return steady_state_assets(model, income, members[rows], dividends[rows])
 
     costly = migration.moves_cost_money(model.params)
+    assets = assets_at(np.arange(len(members)), cols["income"]) if costly else None
+    model.migration_amenity = migration.balancing_amenity(model, cols["income"], members, cols["adults"], cols["node"],
+                                                          services, assets)
+    services = services + model.migration_amenity
     steady = migration.steady_migration(model, cols["income"], members, cols["adults"], cols["node"], services,
-                                        assets_at(np.arange(len(members)), cols["income"]) if costly else None)
+                                        assets)
     model.migrant_stock = steady.stock
     rng = model.streams["initial_migrants"]
     if per_migrant <= 0:
