@@ -74,9 +74,12 @@ defaults a household has 0.2 on average and the chance of more than 8 is negligi
 PLACEMENT_CHUNK = 1 << 18
 """Households weighed at a time when drawing the starting migrants abroad (bounds the memory
 of the (households, ``MOST_ABROAD_AT_REST`` + 1) weights at national scale)."""
-AMENITY_ROUNDS = 60
+AMENITY_ROUNDS = 100
 """Most rounds of the search for the amenities that balance the start's net migration
-(``balancing_amenity``; the example converges in about a dozen)."""
+(``balancing_amenity``)."""
+AMENITY_DAMPING = 0.7
+"""Share of each Newton step on the amenities taken (``balancing_amenity``): the steps count a
+node's own response only, and a city's amenity also moves the rural municipalities' flows."""
 AMENITY_TOLERANCE = 1e-6
 """The amenities balance the start's net migration when every node's expected net migration
 per resident is within this (1/yr) of the territory's."""
@@ -705,7 +708,7 @@ def start_net_migration(model, steady: SteadyMigration, members: np.ndarray, nod
     population = bincount(node, members, minlength=n).astype(float)
     arrivals = r * np.asarray(steady.stock.sum(axis=0)).ravel()
     back = r * bincount(node, steady.abroad, minlength=n)
-    territory = model.populated & ~model.is_market
+    territory = model.populated
     with np.errstate(invalid="ignore", divide="ignore"):
         net = nan_to_num((arrivals + back - steady.outflow) / population)
         gross = nan_to_num((arrivals / p.migration_nest_dissimilarity + steady.outflow) / population)
@@ -718,23 +721,31 @@ def balancing_amenity(model, income: np.ndarray, members: np.ndarray, adults: np
     """(n,) each node's amenity in units of service quality (0 at external markets): 1 -
     ``urbanisation_pull`` times the amenities A at which every node of the territory expects, at
     the start's rest (:func:`steady_migration` with services + A, :func:`start_net_migration`),
-    the territory's net migration per resident. Solved by Newton steps on each node's own
-    utility (the net answers A_i about as the node's arrivals over the nest's dissimilarity plus
-    its leavers); zeros where the pull is 1 or services carry no weight."""
+    the territory's net migration per resident. Those are n - 1 conditions (the gaps weighted by
+    population sum to 0), so A's level is pinned as well: its mean over the residents is 0, and
+    the territory as a whole stays as attractive against the external markets as without
+    amenities. Solved by damped Newton steps on each node's own utility (the net answers A_i
+    about as the node's arrivals over the nest's dissimilarity plus its leavers; a city's
+    changes move the others' too, hence the damping), each followed by the level's projection;
+    zeros where the pull is 1 or services carry no weight. Warns, and keeps the last amenities,
+    if the rounds run out."""
     p, n = model.params, model.n_nodes
     amenity = np.zeros(n)
     if p.urbanisation_pull >= 1.0 or p.migration_services_weight <= 0:
         return amenity
-    for _ in range(AMENITY_ROUNDS):
+    population = bincount(node, members, minlength=n).astype(float) * model.populated
+    for done in range(AMENITY_ROUNDS + 1):
         rates = start_net_migration(model, steady_migration(model, income, members, adults, node, services + amenity,
                                                             assets), members, node)
         gap = np.where(rates.gross > 0, rates.territory - rates.net, 0.0)
         if np.abs(gap).max(initial=0.0) <= AMENITY_TOLERANCE:
             break
+        if done == AMENITY_ROUNDS:
+            warnings.warn(f"the amenities that balance the start's net migration miss by up to "
+                          f"{np.abs(gap).max():.2g} a year per resident after {AMENITY_ROUNDS} rounds "
+                          "(urbanisation_pull)", RuntimeWarning, stacklevel=2)
+            break
         with np.errstate(invalid="ignore", divide="ignore"):
-            amenity += nan_to_num(gap / rates.gross) / p.migration_services_weight
-    else:
-        warnings.warn(f"the amenities that balance the start's net migration missed by up to "
-                      f"{np.abs(gap).max():.2g} a year per resident after {AMENITY_ROUNDS} rounds "
-                      "(urbanisation_pull)", RuntimeWarning, stacklevel=2)
+            amenity += AMENITY_DAMPING * nan_to_num(gap / rates.gross) / p.migration_services_weight
+        amenity = np.where(model.populated, amenity - (amenity * population).sum() / population.sum(), 0.0)
     return (1.0 - p.urbanisation_pull) * amenity
