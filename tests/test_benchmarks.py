@@ -172,3 +172,28 @@ def test_stationarity_splits_the_outcomes_between_rural_municipalities_and_citie
         running = np.cumsum(pc * w)
         gini = 1.0 - np.sum(w * (np.r_[0.0, running[:-1]] + running)) / (w.sum() * running[-1])
         assert np.isclose(row[1], gini) and np.isclose(row[2], hh.income[rows].sum() / hh.members[rows].sum())
+
+
+def test_movers_fare_follows_each_move_to_its_destination_a_year_later():
+    """benchmarks/movers_fare.py: every move it records ends at the node its household lives at
+    after the year, and at the defaults households arriving in the intermediate cities earn a
+    year later far below the cities' mean (what the migration choice expects there; the
+    README's 'Where people live')."""
+    import numpy as np
+
+    sys.path.insert(0, str(SPEED.parent))
+    try:
+        import movers_fare
+        from stationarity import ROOT, seed_model
+    finally:
+        sys.path.remove(str(SPEED.parent))
+    args = (str(ROOT / "scenarios" / "stationary.toml"), 1, 0.1, 4, {})
+    model = seed_model(args)
+    model.step()
+    moves = movers_fare.moves_of_the_year(model, model.step)
+    hh = model.households
+    node = dict(zip(hh.id[hh.alive].tolist(), hh.node[hh.alive].tolist()))
+    assert moves and all(node[i] == dest for i, _, dest, _, _ in moves)
+    fared = movers_fare.one_run(args)
+    to_cities = [after for _, _, dest, _, after, _, _ in fared if dest == "city"]
+    assert len(to_cities) > 10 and np.mean(to_cities) < 0.5
