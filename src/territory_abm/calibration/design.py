@@ -242,7 +242,7 @@ def _check_observed(src, design: CalibrationDesign) -> None:
     """Each statistic must be computable from the observed columns."""
     obs = design.observations
     vector = design.layout.vector(obs.municipal_values())
-    which = design.layout.statistic_of_entry()
+    which = design.layout.statistic_of_entry
     for k, name in enumerate(design.layout.names):
         if not np.isfinite(vector[which == k]).any():
             needs = ", ".join(needed_columns(name))

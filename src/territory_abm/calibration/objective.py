@@ -164,7 +164,7 @@ class Objective:
         Returns this objective unchanged when the runs give no spread."""
         error = self.unstated_error(runs)
         weighed = replace(self, weighing_se=error if error.any() else None)
-        which = self.layout.group_of_entry()
+        which = self.layout.group_of_entry
         municipal = ~self.layout.moments
         spread, factor = self.spread.copy(), np.ones(int(which.max()) + 1)
         loading = np.ones(len(spread))
@@ -227,7 +227,7 @@ class Objective:
                 variance = np.nanvar(deviations, axis=0) * (1.0 + 1.0 / seeds)
             floor = NOISE_FLOOR * self.spread
             spread[moments] = np.maximum(np.nan_to_num(np.sqrt(variance[moments])), floor[moments])
-        which, observed = self.layout.statistic_of_entry(), np.isfinite(self.observed)
+        which, observed = self.layout.statistic_of_entry, np.isfinite(self.observed)
         weights = {name: self.weights[name] * max(int((observed & (which == k)).sum()), 1)
                    for k, name in enumerate(self.layout.names)}
         factor = weighed.shared_factor
@@ -262,7 +262,7 @@ class Objective:
         observed = design.observations.municipal_values()
         layout = design.layout
         vectors = layout.vector(pilot).reshape(-1, len(layout.entries))
-        which = layout.group_of_entry()
+        which = layout.group_of_entry
         with np.errstate(invalid="ignore"):
             spread = np.nanstd(vectors, axis=0) if len(vectors) > 1 else np.full(vectors.shape[1], np.nan)
         scale = np.empty(len(which))
@@ -316,7 +316,7 @@ class Objective:
         ``noise`` is for each entry). Taken off ``distance``, it leaves the group's
         shared part weighed f_g times (``weighed_by_residuals``)."""
         vectors = self.layout.vector(values if seeds is None else values[:, seeds])  # (points, S, entries)
-        which = self.layout.group_of_entry()
+        which = self.layout.group_of_entry
         groups = len(self.shared_factor)
         members = [which == g for g in range(groups)]
         total = np.array([weights[m].sum() for m in members])
@@ -380,7 +380,7 @@ class Objective:
         statistic weighs as much in all as a territory moment of the same weight); with
         resampled ``rows`` a municipality counts as often as it was drawn."""
         layout = self.layout
-        which = layout.statistic_of_entry()
+        which = layout.statistic_of_entry
         count = np.ones(len(which))
         if rows is not None:
             times = np.bincount(rows, minlength=len(layout.municipalities)).astype(float)

@@ -71,6 +71,12 @@ def simulated_municipal_values(nodes: pd.DataFrame, municipalities: list[str], d
                            for a, b in zip(dates[:-1], dates[1:])], axis=-1)
 
 
+def _read_only(array: np.ndarray) -> np.ndarray:
+    """``array``, no longer writeable (a cached array is shared by every reader)."""
+    array.flags.writeable = False
+    return array
+
+
 class Entry(NamedTuple):
     """One entry of a statistics vector: a statistic, its municipality ("" for a territory
     moment) and its period ("start-end" years)."""
@@ -110,15 +116,17 @@ class Layout:
         rather than one municipality's statistic."""
         return np.array([e.municipality == "" for e in self.entries], dtype=bool)
 
+    @cached_property
     def statistic_of_entry(self) -> np.ndarray:
-        """Index into ``names`` of each entry."""
-        return np.array([self.names.index(e.statistic) for e in self.entries], dtype=int)
+        """Index into ``names`` of each entry (cached: read in the objective's every distance)."""
+        return _read_only(np.array([self.names.index(e.statistic) for e in self.entries], dtype=int))
 
+    @cached_property
     def group_of_entry(self) -> np.ndarray:
-        """Index of each entry's (statistic, period) pair, statistic-major."""
+        """Index of each entry's (statistic, period) pair, statistic-major (cached)."""
         periods = {p: k for k, p in enumerate(self.periods)}
-        return np.array([self.names.index(e.statistic) * len(self.periods) + periods[e.period]
-                         for e in self.entries], dtype=int)
+        return _read_only(np.array([self.names.index(e.statistic) * len(self.periods) + periods[e.period]
+                                    for e in self.entries], dtype=int))
 
     def vector(self, values: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
         """Statistics vector(s) from municipal values ``(..., municipalities, periods x
