@@ -3,7 +3,7 @@ a year after arriving, against what the migration choice expects.
 
 For each direction (kind of origin -> kind of destination) and kind of move (a whole household
 moving inside the territory; a single member's new household, whose origin is not traced),
-prints the households a year, their income per person the year they leave relative to their
+prints the households a year that are still at their destination a year later, their income per person the year they leave relative to their
 origin's mean (whole households), relative to their destination's mean a year after they
 arrived, and the share of their persons poor then. The choice weighs a destination's residents'
 mean income per person (times the mover's relative income to the power
@@ -38,7 +38,6 @@ def moves_of_the_year(model, step) -> list[tuple[int, int, int, float, str]]:
     mean before the year's migration, kind of move). Migration is the year's last phase that
     moves households, so the households of the year's end are compared with those before it."""
     from territory_abm.model import migration
-    from territory_abm.model import model as model_module
 
     before = {}
     original = migration.migrate
@@ -51,11 +50,11 @@ def moves_of_the_year(model, step) -> list[tuple[int, int, int, float, str]]:
         before.update(zip(hh.id[alive].tolist(), zip(hh.node[alive].tolist(), (pc / means[hh.node[alive]]).tolist())))
         original(m)
 
-    model_module.migrate = migration.migrate = noted
+    migration.migrate = noted  # TerritoryModel.step calls it through the module
     try:
         step()
     finally:
-        model_module.migrate = migration.migrate = original
+        migration.migrate = original
     hh = model.households
     alive = hh.alive
     moves = []
