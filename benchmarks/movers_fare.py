@@ -8,7 +8,8 @@ origin's mean (whole households), relative to their destination's mean a year af
 arrived, and the share of their persons poor then. The choice weighs a destination's residents'
 mean income per person (times the mover's relative income to the power
 ``migration_income_persistence``), so a ratio after arrival far below the one before says that
-movers expect much more than arrivals get.
+movers expect much more than arrivals get in their first year (with job turnover they climb to
+their destination's mean in a few years: docs/model_choices.md, 'How movers fare').
 
     python benchmarks/movers_fare.py [--seeds 4] [--years 8] [--set NAME=VALUE ...]
 """
