@@ -30,21 +30,11 @@ def one_run(args) -> list[tuple[int, str, str, float, int, bool]]:
     for year in range(1, args[3] + 1):
         moves = movers_fare.moves_of_the_year(model, model.step)
         if year <= COHORT_YEARS:
-            cohorts.append((year, [(i, dest, kind) for i, _, dest, _, kind in moves]))
-        hh = model.households
-        alive = hh.alive
-        at = dict(zip(hh.id[alive].tolist(), np.flatnonzero(alive).tolist()))
-        means = movers_fare.node_means(model)
+            cohorts.append((year, moves))
         for moved, rows in cohorts:
-            if year - moved not in LAGS:
-                continue
-            for i, dest, kind in rows:
-                row = at.get(i)
-                if row is None or hh.node[row] != dest:
-                    continue
-                pc = hh.income[row] / max(hh.members[row], 1)
-                out.append((year - moved, kinds[dest], kind, pc / means[dest], int(hh.members[row]),
-                            bool(pc < model.poverty_line)))
+            if year - moved in LAGS:
+                out.extend((year - moved, kinds[move[2]], move[4], after, persons, poor)
+                           for move, after, persons, poor in movers_fare.where_they_are(model, rows))
     model.release()
     return out
 

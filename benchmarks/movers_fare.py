@@ -66,6 +66,25 @@ def moves_of_the_year(model, step) -> list[tuple[int, int, int, float, str]]:
     return moves
 
 
+def where_they_are(model, moves) -> list[tuple[tuple, float, int, bool]]:
+    """For each of ``moves`` (``moves_of_the_year``'s tuples: the household's id first, its
+    destination third) whose household is still at its destination now: (the move, income per
+    person over the destination's mean, persons, poor). Shared with ``movers_climb.py``."""
+    hh = model.households
+    alive = hh.alive
+    at = dict(zip(hh.id[alive].tolist(), np.flatnonzero(alive).tolist()))
+    means = node_means(model)
+    out = []
+    for move in moves:
+        row = at.get(move[0])
+        dest = move[2]
+        if row is None or hh.node[row] != dest:
+            continue
+        pc = hh.income[row] / max(hh.members[row], 1)
+        out.append((move, pc / means[dest], int(hh.members[row]), bool(pc < model.poverty_line)))
+    return out
+
+
 def one_run(args) -> list[tuple[str, str, str, float, float, int, bool]]:
     """The moves of years 1..years - 1 of one seed with how they fare a year later: (move kind,
     origin kind, destination kind, relative income before, relative income after, persons, poor
@@ -75,17 +94,8 @@ def one_run(args) -> list[tuple[str, str, str, float, float, int, bool]]:
     out, last = [], []
     for _ in range(args[3]):
         moves = moves_of_the_year(model, model.step)
-        hh = model.households
-        alive = hh.alive
-        at = dict(zip(hh.id[alive].tolist(), np.flatnonzero(alive).tolist()))
-        means = node_means(model)
-        for i, origin, dest, relative, kind in last:
-            row = at.get(i)
-            if row is None or hh.node[row] != dest:
-                continue
-            pc = hh.income[row] / max(hh.members[row], 1)
-            out.append((kind, kinds[origin] if origin >= 0 else "?", kinds[dest], relative, pc / means[dest],
-                        int(hh.members[row]), bool(pc < model.poverty_line)))
+        for (_, origin, dest, relative, kind), after, persons, poor in where_they_are(model, last):
+            out.append((kind, kinds[origin] if origin >= 0 else "?", kinds[dest], relative, after, persons, poor))
         last = moves
     model.release()
     return out

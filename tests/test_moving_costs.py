@@ -80,7 +80,7 @@ def test_where_no_cost_binds_each_household_weighs_the_choice_without_moving_cos
     model.step()
     p, hh = model.params, model.households
     hh.assets[:] = np.maximum(hh.assets, 1.0)
-    services = np.array([m.service_quality if m else 1.0 for m in model.municipalities])
+    services = migration.node_services(model)
     choice = migration.choice_set(model, np.array(model.node_stats["mean_income_pc"], float), services,
                                   model.populations(), model.migrant_stock)
     can = migration.affordable(p, choice, model.is_market,

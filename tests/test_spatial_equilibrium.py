@@ -32,17 +32,13 @@ def start_rates(model, amenity: np.ndarray) -> migration.NetMigration:
     hh = model.households
     alive = hh.alive
     steady = migration.steady_migration(model, hh.income[alive], hh.members[alive], hh.adults[alive], hh.node[alive],
-                                        services(model) + amenity, assets(model))
+                                        migration.node_services(model) + amenity, assets(model))
     return migration.start_net_migration(model, steady, hh.members[alive], hh.node[alive])
 
 
 def assets(model) -> np.ndarray | None:
     """The starting households' assets where moves cost money (what pays for them), else None."""
     return model.households.assets[model.households.alive] if migration.moves_cost_money(model.params) else None
-
-
-def services(model) -> np.ndarray:
-    return np.array([m.service_quality if m else 1.0 for m in model.municipalities])
 
 
 def test_at_the_default_pull_the_start_has_no_amenities():
@@ -67,7 +63,7 @@ def test_at_pull_zero_every_node_expects_the_territory_s_net_migration(balanced)
     hh = model.households
     alive = hh.alive
     amenity = migration.balancing_amenity(model, hh.income[alive], hh.members[alive], hh.adults[alive],
-                                          hh.node[alive], services(model), assets(model))
+                                          hh.node[alive], migration.node_services(model), assets(model))
     for at, within in ((amenity, 1e-6), (model.migration_amenity, 5e-4)):
         rates = start_rates(model, at)
         assert np.abs(rates.net[nodes] - rates.territory).max() <= within
@@ -103,20 +99,22 @@ def test_a_pull_between_scales_the_balancing_amenities():
     assert full.any() and half == pytest.approx(0.5 * full, abs=1e-12)
 
 
+def city_share(model) -> float:
+    """The intermediate cities' share of ``model``'s residents."""
+    hh = model.households
+    city = np.asarray(model.territory.kinds)[hh.node] == "city"
+    return hh.members[hh.alive & city].sum() / hh.members[hh.alive].sum()
+
+
 def cities_share_changes(overrides: dict[str, float], seeds: int) -> np.ndarray:
     """The intermediate cities' share of the residents, its change over 20 years of
     stationary.toml at scale 0.25, seeds 1..``seeds``."""
     out = []
     for seed in range(1, seeds + 1):
         model = stationary_model(overrides, seed=seed, scale=0.25, steps=20)
-        city = np.asarray(model.territory.kinds)[model.households.node] == "city"
-        share = [model.households.members[model.households.alive & city].sum()
-                 / model.households.members[model.households.alive].sum()]
+        start = city_share(model)
         model.run()
-        city = np.asarray(model.territory.kinds)[model.households.node] == "city"
-        share.append(model.households.members[model.households.alive & city].sum()
-                     / model.households.members[model.households.alive].sum())
-        out.append(share[1] - share[0])
+        out.append(city_share(model) - start)
         model.release()
     return np.array(out)
 

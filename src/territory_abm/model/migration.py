@@ -104,6 +104,12 @@ def destination_utilities(model, destinations: Pairs, income_node: np.ndarray, s
     return np.where(valid[dest] & np.isfinite(destinations.time) & (origin != dest), v, -np.inf)
 
 
+def node_services(model) -> np.ndarray:
+    """(n,) the service quality the migration choice weighs at each node this year: its
+    municipality's, 1 at the external markets (before the node's amenity, ``migration_amenity``)."""
+    return np.array([m.service_quality if m else 1.0 for m in model.municipalities])
+
+
 def stock_at(stock: csr_array, origin: np.ndarray, dest: np.ndarray) -> np.ndarray:
     """Entries of the sparse (n, n) ``stock`` at the pairs ``origin``, ``dest`` (0 where none)."""
     stock = stock.tocsr()
@@ -304,7 +310,7 @@ def migrate(model) -> None:
     model.flows.in_migrants = returned = return_migration(model)
     alive = hh.alive
     pop = model.populations()
-    services = np.array([m.service_quality if m else 1.0 for m in model.municipalities]) + model.migration_amenity
+    services = node_services(model) + model.migration_amenity
     income_node = np.array(model.node_stats["mean_income_pc"], float)
     choice = choice_set(model, income_node, services, pop, model.migrant_stock)
     u = hh.uniforms(rng)[0]
