@@ -242,12 +242,13 @@ def own_work_fixed(params, cols: dict) -> OwnWorkFixed:
 
 def own_work(model, cols: dict, farms: np.ndarray, wage_income: np.ndarray, other: np.ndarray,
              remittances: np.ndarray, estate_income: np.ndarray, employed: np.ndarray,
-             fixed: OwnWorkFixed | None = None) -> np.ndarray:
+             fixed: OwnWorkFixed | None = None, farm_beyond: np.ndarray | None = None) -> np.ndarray:
     """Farm and enterprise income, farm TFP and the enterprise's sales, capital and scale of
     each household (set in ``cols``) backed out of its income (``cols["income"]``) less
     ``wage_income``, ``other`` (public) income and ``remittances``, with ``employed`` wage
     workers (persons; a household's expected workers where jobs turn over, so fractional)
-    away from its farm or enterprise (``split_residual``). ``fixed``: the land and asset
+    away from its farm or enterprise (``split_residual``, with ``farm_beyond`` its farm income
+    beyond the tables' by node). ``fixed``: the land and asset
     factors (``own_work_fixed``, computed here if not given). Returns each household's family
     labour^b, L^b with L its adults not employed (at least 1)."""
     p, node = model.params, cols["node"]
@@ -257,7 +258,7 @@ def own_work(model, cols: dict, farms: np.ndarray, wage_income: np.ndarray, othe
     capacity = np.where(farms, fixed.land_power * labour_power, 0.0)
     farm_income, enterprise_income = split_residual(model, cols["income"] - wage_income - other - remittances,
                                                     cols["income"], capacity, node, estate_income,
-                                                    local=cols["income"] - remittances)
+                                                    local=cols["income"] - remittances, beyond=farm_beyond)
     unit = fixed.land_power * labour_power * fixed.asset_power  # ``farm_output`` at TFP 1, bit for bit
     price = model.farm_gate[node] * cols["price_share"]
     cols["tfp"] = np.where(farms & (unit > 0), farm_income / np.maximum(unit * price, 1e-12), 0.0)
@@ -292,6 +293,9 @@ def jobs_at_turnover_rest(model, cols: dict, init, skill: np.ndarray, farms: np.
     enterprise productivity is backed out of a target income at its *expected* jobs E
     (``own_work``), so each year's jobs scatter around it; E and the productivity are iterated
     with the level and spread below. The jobs are then drawn and the incomes are those of the drawn jobs.
+    The farms' part of each target is raised by node, round by round, by what the drawn jobs
+    take from it, so that at the drawn jobs the farms earn the tables' farm share (where the
+    households' residuals hold it, as without turnover).
     The target incomes are the drawn ones (``cols["income"]``) with each node's log income
     per person around its mean scaled by a spread and multiplied by a level, solved so that
     the incomes of the drawn jobs have the drawn incomes' mean and poverty headcount by node
@@ -330,6 +334,15 @@ def jobs_at_turnover_rest(model, cols: dict, init, skill: np.ndarray, farms: np.
     drawn_labour, enterprise_labour = np.power(np.arange(most + 1), b), np.power(1.0 + np.arange(most + 1), e)
 
     chance = np.full(n, np.nan)  # each round's chance, the next round's first guess
+    # the farm income of the tables' share (``split_residual``'s target at the drawn incomes),
+    # and what the farms' target must hold beyond it so that the drawn jobs leave them that:
+    # productivity backed out at the expected jobs yields less at the drawn ones (a farm whose
+    # adults all hold jobs earns nothing, and L^b is concave), and without it the start put
+    # 0.52 of the rural municipalities' income off the farm (tables 0.39, the start without
+    # turnover 0.43; seeds 1-4, scale 0.25)
+    nonfarm = np.nan_to_num(model.territory.table["nonfarm_income_share"])
+    want_farm = np.maximum((1.0 - nonfarm) * bincount(node, drawn_income, minlength=n) - estate_income, 0.0)
+    farm_beyond = np.zeros(n)
 
     def allocate(level, spread, expected, local, final=True):
         """One round: target incomes at ``level`` and ``spread``, productivity at the ``expected``
@@ -338,7 +351,8 @@ def jobs_at_turnover_rest(model, cols: dict, init, skill: np.ndarray, farms: np.
         share of its sales) and the incomes of the drawn jobs."""
         scaled = np.exp(spread[node] * centred) * members  # the node's mean kept below
         cols["income"] = level[node] * scaled * (want_mean / np.maximum(bincount(node, scaled, minlength=n) / persons, 1e-300))[node]
-        labour_power = own_work(model, cols, farms, expected * wage, other, remittances, estate_income, expected, fixed)
+        labour_power = own_work(model, cols, farms, expected * wage, other, remittances, estate_income, expected, fixed,
+                                farm_beyond)
         in_enterprise = ~farms & (cols["enterprise_capital"] > 0)
         one_adult = cols["farm_income"] / labour_power  # farm revenue
         own = np.where(in_enterprise, e / b * cols["enterprise_scale"] * local[node], one_adult) / skill
@@ -386,6 +400,7 @@ def jobs_at_turnover_rest(model, cols: dict, init, skill: np.ndarray, farms: np.
             nearer = np.abs(poor - want_poor) < miss
             best, miss = np.where(nearer, spread, best), np.where(nearer, np.abs(poor - want_poor), miss)
         level *= np.where(mean > 0, want_mean / np.maximum(mean, 1e-9), 1.0)
+        farm_beyond += want_farm - bincount(node, cols["farm_income"], minlength=n)
     # the local shares of the final level and spread: a node's step toward the share its jobs
     # sell at halves each time the move turns back (the drawn jobs make the share a step function
     # of it, which cycled at some seeds: Puerto Nuevo at seed 6 with rho 0.2, 0.2017, 0.2083, 0.1796, ...)
@@ -512,13 +527,15 @@ def no_commuting_wages(model, wage: np.ndarray, hiring: np.ndarray) -> np.ndarra
 
 def split_residual(model, residual: np.ndarray, income: np.ndarray, capacity: np.ndarray,
                    node: np.ndarray, estate_income: np.ndarray | None = None,
-                   local: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+                   local: np.ndarray | None = None, beyond: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Farm and enterprise income (USD/yr) of each household from its ``residual`` income
     (after wages, public income and remittances).
 
     The node's farm income is the tables' farm share of its income, 1 - ``nonfarm_income_share``,
     less what its estates' owners earn from them (``estate_income``, USD/yr by node: the
-    tables' farm income includes the estates' profits).
+    tables' farm income includes the estates' profits), plus ``beyond`` (USD/yr by node, none
+    if not given: what the start at turnover's rest adds so that the farms earn the tables'
+    share at the jobs it draws, ``jobs_at_turnover_rest``).
     A farming household (``capacity`` > 0: land^a labour^b) farms up to tau times its capacity,
     tau found per node (bisection on log tau) so that the node's farm income is the tables';
     what its residual holds beyond that is the income of a non-farm enterprise if it is at
@@ -532,6 +549,8 @@ def split_residual(model, residual: np.ndarray, income: np.ndarray, capacity: np
     target = (1.0 - nonfarm) * bincount(node, income, minlength=n)
     if estate_income is not None:
         target = np.maximum(target - estate_income, 0.0)
+    if beyond is not None:
+        target = np.maximum(target + beyond, 0.0)
     floor = MIN_FARM_INCOME_SHARE * (income if local is None else local)
     farms = capacity > 0
     top = np.where(farms, np.maximum(residual, floor), 0.0)
