@@ -124,9 +124,11 @@ def test_with_the_pull_at_zero_the_cities_keep_their_share_of_the_residents():
     """Under the candidate setting the cities' share of the residents rises 1.7 points in 20
     years at the default pull (4 seeds: +0.0167, sd 0.0009; session 32) as the rural
     municipalities lose people to them; with the start's spatial equilibrium (pull 0) it
-    changes by less than its seed-to-seed spread (+0.0004, sd 0.0006; 8 seeds +0.0002, sd
-    0.0013)."""
+    changes by less than a twentieth of that, within two seed sds (+0.0004, sd 0.0006; 8 seeds
+    +0.0002, sd 0.0013; since the start at turnover's rest keeps the farms' share of income,
+    session 33: -0.0004, sd 0.0003, and 8 seeds -0.0001, sd 0.0012)."""
     pulled = cities_share_changes(CANDIDATE, 4)
     assert pulled.mean() > 5 * pulled.std(ddof=1), pulled
     balanced = cities_share_changes({**CANDIDATE, "urbanisation_pull": 0.0}, 4)
-    assert abs(balanced.mean()) <= balanced.std(ddof=1), balanced
+    assert abs(balanced.mean()) < 0.05 * pulled.mean(), (balanced, pulled)
+    assert abs(balanced.mean()) <= 2 * balanced.std(ddof=1), balanced
