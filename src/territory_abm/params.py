@@ -214,6 +214,22 @@ _ENTRIES: tuple[Parameter, ...] = (
 REGISTRY: Mapping[str, Parameter] = MappingProxyType({p.name: p for p in _ENTRIES})
 """All behavioural parameters by name."""
 
+STARTING_STATE = frozenset({
+    "landless_share",                    # the synthetic draw of land holdings
+    "estate_min_ha",                     # which holdings are estates
+    "wage_residual_sd",                  # the wage premium drawn with the incomes
+    "wage_residual_income_correlation",
+    "max_local_spending_share",          # the start's local market for enterprises
+    "frontier_clearing_rate",            # the clearing hurdle backed out of the start
+    "urbanisation_pull",                 # the amenities solved at the start
+})
+"""Parameters the model reads only while it builds its start: a new value acts at a new start
+(a scenario's ``[parameters]`` or ``[context]``, or ``TerritoryModel(scenario, name=value)``),
+so ``TerritoryModel.set_parameters`` refuses to change one in a built model rather than take a
+value that does nothing (``tests/test_parameters.py`` checks against what runs read). The
+context's paths (prices, growth, shocks) are read at the start too, but
+``set_parameters`` draws them again from the next year."""
+
 
 class Parameters(Mapping[str, float]):
     """Validated parameter values: registry defaults with overrides.

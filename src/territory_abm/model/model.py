@@ -41,7 +41,7 @@ from scipy.sparse import csr_array
 from ..data.synthetic import remembered_population
 from ..data.territory import Territory, load_territory
 from ..errors import InputError
-from ..params import CONTEXT_GROUP, Parameters
+from ..params import CONTEXT_GROUP, STARTING_STATE, Parameters
 from ..params import REGISTRY as PARAMETERS
 from ..scenarios.loader import MAX_STEPS, Scenario, make_policy
 from . import (allocator, budgets, context, demography, enterprises, environment, firms, food, formation, labour,
@@ -235,8 +235,18 @@ class TerritoryModel(mesa.Model):
         """Change behavioural parameters (registry names, checked against their ranges);
         the next :meth:`step` uses them. Context parameters (national and outside growth, the
         market price's trend and shocks, climate shocks) move the context path from the next
-        year on, with the same random numbers (``context.path_from``)."""
-        self.params = self.params.with_overrides(overrides, source="set_parameters")
+        year on, with the same random numbers (``context.path_from``). A parameter read only
+        at the start (``params.STARTING_STATE``: the draw of land holdings and wage premiums,
+        the start's local market, clearing hurdle and amenities) cannot change in a built
+        model: a new value is refused, naming it (the same value is accepted)."""
+        params = self.params.with_overrides(overrides, source="set_parameters")
+        changed = sorted(name for name in overrides if name in STARTING_STATE and params[name] != self.params[name])
+        if changed:
+            raise InputError("set_parameters", f"parameters.{changed[0]}",
+                             f"a parameter the model reads only while it builds its start ({', '.join(changed)}): "
+                             "set it before the model is built (a scenario's [parameters] or [context], or "
+                             "TerritoryModel(scenario, name=value))")
+        self.params = params
         if any(PARAMETERS[name].group == CONTEXT_GROUP for name in overrides):  # others leave the path as drawn
             self.context = context.path_from(self.params, self.context_draws, since=self.context.at(self),
                                              before=self.context)
