@@ -63,14 +63,16 @@ from .pattern_design import PatternCalibrationDesign, load_pattern_calibration
 from .statistics import Layout, known_statistics, needed_columns
 
 METHOD_OPTIONS: dict[str, dict[str, int | float]] = {
-    "smm": {"popsize": 8, "maxiter": 25, "tol": 0.01, "bootstrap": 200, "local_points": 8},
+    "smm": {"popsize": 8, "maxiter": 25, "tol": 0.01, "stall": 6, "stall_tol": 0.001, "bootstrap": 200,
+            "local_points": 8},
     "abc_smc": {"population_size": 60, "generations": 5, "min_epsilon": 0.0, "pilot": 8},
 }
 """Methods and their options with defaults.
 
 smm : simulated method of moments; SciPy's differential evolution minimises the distance
     (``popsize`` candidates per parameter, at most ``maxiter`` generations, relative
-    tolerance ``tol``); intervals from ``bootstrap`` resamples of municipalities and seeds,
+    tolerance ``tol`` of the population's spread, or stopped where the best distance fell
+    by no more than ``stall_tol`` of itself in ``stall`` generations, 0: never); intervals from ``bootstrap`` resamples of municipalities and seeds,
     re-estimated over the evaluated vectors and ``local_points`` per parameter around the estimate.
 abc_smc : approximate Bayesian computation by sequential Monte Carlo (pyabc), with
     ``population_size`` particles for at most ``generations`` generations or until the
@@ -230,7 +232,7 @@ def _options(src, method: str, raw) -> dict:
             raise InputError(src, f"options.{key}", f"an option of {method} ({', '.join(options)})")
         default = options[key]
         if isinstance(default, int):
-            spec = FieldSpec(key, "1", default, MIN_POPSIZE if key == "popsize" else 1, kind="int")
+            spec = FieldSpec(key, "1", default, {"popsize": MIN_POPSIZE, "stall": 0}.get(key, 1), kind="int")
         else:
             spec = FieldSpec(key, "1", default, 0.0)
         checked = spec.check(value, src, f"options.{key}")
