@@ -236,3 +236,30 @@ def test_movers_climb_follows_arrivals_as_they_find_their_feet():
     ratio = {lag: np.mean([r[3] for r in rows if r[:3] == (lag, "city", "single")]) for lag in (1, 3)}
     assert ratio[3] > ratio[1] + 0.25, ratio
 
+
+
+def test_gini_sources_takes_apart_the_gini_the_model_records():
+    """benchmarks/gini_sources.py: for the territory and each kind of node, the sources'
+    contributions (share times concentration) add up to the Gini, and the territory's Gini at
+    the start and after two years is the one the model records."""
+    import numpy as np
+
+    sys.path.insert(0, str(SPEED.parent))
+    try:
+        import gini_sources as gs
+    finally:
+        sys.path.remove(str(SPEED.parent))
+    scenario = SPEED.parents[1] / "scenarios" / "baseline.toml"
+    start, end, growth = gs.one_run((str(scenario), 3, 0.05, 2, {}))
+    for table in (start, end):
+        contributions = np.nansum(table[:, :-1, 0] * table[:, :-1, 1], axis=1)
+        assert contributions == pytest.approx(table[:, -1, 0], abs=1e-12)
+        assert table[:, :-1, 0].sum(axis=1) == pytest.approx(1.0)
+    from territory_abm import TerritoryModel, load_scenario
+
+    model = TerritoryModel(load_scenario(scenario).replace(seed=3, households_scale=0.05, steps=2))
+    model.run()
+    recorded = model.datacollector.get_model_vars_dataframe()["gini_income"]
+    assert [start[0, -1, 0], end[0, -1, 0]] == pytest.approx([recorded.iloc[0], recorded.iloc[-1]], abs=1e-9)
+    assert growth == pytest.approx(model.households.members[model.households.alive].sum()
+                                   / model.datacollector.get_model_vars_dataframe()["population"].iloc[0] - 1.0)
