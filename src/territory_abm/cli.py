@@ -84,9 +84,14 @@ def _language(text: str) -> str:
 
 
 def _count(text: str) -> int:
-    value = _positive_int(text)
+    """A count (``--seeds``, ``--workers``, ...): a whole number of at least 1, refused in those
+    words whatever the number (``--seeds -2`` said "non-negative", which let 0 look allowed)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
     if value < 1:
-        raise argparse.ArgumentTypeError(f"expected at least 1, got {text}")
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text}")
     return value
 
 

@@ -84,7 +84,9 @@ def write_outputs(result: RunResult, out_dir: Path, with_plots: bool = True,
         tables.write_csv(households, out_dir / "households.csv")
         written.append("households.csv")
     if with_plots:
-        title = result.model.scenario.name
+        # one run is one draw: its seed and scale in the title (``compare`` shows the spread over seeds)
+        title = (f"{result.model.scenario.name} (seed {result.model.seed}, households_scale "
+                 f"{result.model.scenario.households_scale:g}: one draw)")
         plots.plot_territory(result.territory, out_dir / "territory.png", title)
         plots.plot_network(result.model.graph, result.typology, out_dir / "network.png",
                            f"{title}: municipal typology {result.model.start_year}-{result.model.year}")
@@ -114,9 +116,12 @@ def summary(result: RunResult) -> str:
     for r in rows:
         lines.append(f"{r.name:<{width}}  {units[r.name]:<{unit_width}}  {r.format(first[r.name]):>12}  "
                      f"{r.format(last[r.name]):>12}")
+    made = tables.provenance()
+    commit = f", commit {made['commit'][:10]}{'+' * made['commit'].endswith('+')}" if made["commit"] else ""
     lines.append(f"one run, seed {result.model.scenario.seed}: a single draw of the context's shocks and of the "
                  "households' chances; another seed moves these figures (for a figure to quote, its spread "
-                 "over seeds: territory-abm compare SCENARIO --seeds 8 --out DIR, its summary.csv)")
+                 "over seeds: territory-abm compare SCENARIO --seeds 8 --out DIR, its summary.csv); "
+                 f"territory-abm {made['version']}{commit} (run.json records the parameters)")
     lines += scale_lines(result.model.scenario.households_scale)
     lines += emptied_lines(float(first["population"]), float(last["population"]))
     lines += typology_lines(result.typology, result.model.scenario.typology.as_dict())

@@ -33,6 +33,10 @@ from .kernels import labour_incomes
 from .labour_kernels import Seeking, hire, revenue_at_one_worker, revenue_parts, seek_work
 from .markets import UNFILLED_TOLERANCE, match_labour, wage_adjustment
 
+COMMUTING_RESIDUE = 1e-9
+"""Commuters (persons) below which a flow of the year's commuting is float residue of the labour
+market's matching: not recorded in ``commuting.csv`` nor counted in the yearly ``commuters``
+(entries of 1e-13 were, and a researcher's trial read ``commuters`` 1.9e-13 in territory.csv)."""
 LOTTERY_STEPS = 60
 """Most steps when solving for the year's chance of being hired (``kernels.lottery_chance``;
 Newton's method from last year's expectation takes a handful)."""
@@ -302,7 +306,8 @@ def labour_market(model, vacancies: np.ndarray, parts: FarmRevenueParts | None =
                                               p.wage_cut_response)
     model.flows.unmatched = wanted.by_node - hired.jobs_by_node
     model.flows.hires, model.flows.referred_hires = hired.hires_by_node, hired.referred_by_node
-    model.flows.commuters = pairs.by_origin(np.where(origin != dest, workers, 0.0))
+    model.flows.commuters = pairs.by_origin(np.where((origin != dest) & (np.abs(workers) > COMMUTING_RESIDUE),
+                                                     workers, 0.0))
     model.commuting = csr_array((workers, dest, pairs.indptr), shape=(n, n))  # workers by home (rows) and job node (columns)
 
 

@@ -53,11 +53,9 @@ from .kernels import node_populations
 from .ledger import Ledger
 from .municipality import Municipality
 from .policies import PolicyEngine
+from .labour import COMMUTING_RESIDUE
 from .streams import random_streams, resolve_scenario
 
-COMMUTING_RESIDUE = 1e-9
-"""Commuters (persons) below which a flow of the year's commuting matrix is float residue of the
-labour market's matching and is not recorded in ``commuting.csv`` (entries of 1e-13 were)."""
 
 
 class TerritoryModel(mesa.Model):

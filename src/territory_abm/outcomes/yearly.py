@@ -144,7 +144,7 @@ _ENTRIES: tuple[Outcome, ...] = (
     _o("unemployed", "persons", "adults who sought a wage job this year and got none, by home node (they fall back "
        "on the family farm; adults who farm without seeking a job are not counted). Not an unemployment rate: in a "
        "year of low farm prices most farm adults seek wage work, so it swings with the price draws (baseline seed "
-       "42, scale 1: 2,516 in 2011, 31,260 in 2012)", "stock", "sum"),
+       "42, scale 1: 2,516 in 2011, 31,249 in 2012; session 33)", "stock", "sum"),
     _o("without_livelihood", "persons", "people in households without a farm, wage job, non-farm enterprise or estate",
        "stock", "sum", es="personas en hogares sin finca, empleo asalariado, empresa no agrícola ni hacienda"),
     _o("hires", "persons/yr", "seekers the year's hiring lottery took on (new seekers and workers who lost their "
