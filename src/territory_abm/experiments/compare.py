@@ -23,6 +23,7 @@ import pandas as pd
 from ..errors import InputError
 from ..outcomes import DIFFERENCES as DIFFERENCES_OUTCOMES
 from ..outcomes import SUMMARY, Tolerances
+from ..outcomes import outcome as registered_outcome
 from ..params import CONTEXT_GROUP
 from ..params import REGISTRY as PARAMETERS
 from ..scenarios.loader import Scenario
@@ -492,12 +493,26 @@ DIFFERENCE = ("diff_to_reference", "diff_q05", "diff_q95")
 """summary.csv's columns of a scenario's difference to the reference: mean and 5-95 % range over seeds."""
 
 
+COST_UNITS = {"policy_cost_total": "USD", "poverty_person_years_avoided": "person-years",
+              "persons_out_of_poverty_final_year": "persons", "cost_per_poverty_person_year_avoided": "USD/person-year"}
+"""Units of the summary's cost-effectiveness rows (differences against the reference by their
+definition, so their ``mean`` and ``diff_to_reference`` agree)."""
+
+
 def _summary_row(scenario, period, year, outcome, values, diffs) -> dict:
     mean, lo, hi = interval(values)
     dmean, dlo, dhi = interval(diffs)
+    unit = COST_UNITS[outcome] if outcome in COST_UNITS else _unit(outcome)
     return {"scenario": scenario, "period": period, "year": year, "outcome": outcome, "mean": mean, "q05": lo,
             "q95": hi,
-            "diff_to_reference": dmean, "diff_q05": dlo, "diff_q95": dhi}
+            "diff_to_reference": dmean, "diff_q05": dlo, "diff_q95": dhi, "unit": unit}
+
+
+def _unit(name: str) -> str:
+    """An outcome's unit as ``summary.csv`` states it: a share's "share", an index's "index"
+    (a Gini), else the registry's (``outcomes.outcome(name).unit``)."""
+    entry = registered_outcome(name)
+    return "share" if entry.kind == "share" and entry.unit == "1" else "index" if entry.unit == "1" else entry.unit
 
 
 STEADY_SEEDS = 20
