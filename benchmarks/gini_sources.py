@@ -26,14 +26,14 @@ GROUPS = ("territory", "municipality", "city")
 
 
 def decomposition(model) -> np.ndarray:
-    """(groups, sources + 1, 2): for each of ``GROUPS`` the Gini (last row) and each source's
-    share and concentration coefficient."""
+    """(groups, sources + 1, 3): for each of ``GROUPS`` the Gini (last row, first column) and
+    each source's share, concentration coefficient and contribution."""
     hh = model.households
     alive = hh.alive
     kinds = np.asarray(model.territory.kinds)[hh.node[alive]]
     members = hh.members[alive].astype(float)
     sources = {name: getattr(hh, name)[alive] / members for name in INCOME_SOURCES}
-    out = np.full((len(GROUPS), len(INCOME_SOURCES) + 1, 2), np.nan)
+    out = np.full((len(GROUPS), len(INCOME_SOURCES) + 1, 3), np.nan)
     for g, group in enumerate(GROUPS):
         rows = np.ones(len(members), bool) if group == "territory" else kinds == group
         gini, parts = concentration_by_source({k: v[rows] for k, v in sources.items()}, members[rows])
@@ -52,6 +52,11 @@ def one_run(args) -> tuple[np.ndarray, np.ndarray, float]:
     return start, end, growth
 
 
+def finite_mean(x: np.ndarray) -> float:
+    """The mean of the finite values of ``x`` (NaN where none is: a source nobody received)."""
+    return float(x[np.isfinite(x)].mean()) if np.isfinite(x).any() else float("nan")
+
+
 def main() -> None:
     args, overrides, results = run_seeds(__doc__.splitlines()[0], one_run, scenario="baseline.toml")
     start = np.stack([r[0] for r in results])  # seeds x groups x (sources + 1) x 2
@@ -67,11 +72,10 @@ def main() -> None:
         print(f"{'source':<18} {'share':>15} {'concentration':>17} {'contribution':>17} "
               f"{'change':>8} {'seed sd':>8}")
         for k, name in enumerate(INCOME_SOURCES):
-            s0, c0 = start[:, g, k, 0], np.nan_to_num(start[:, g, k, 1])
-            s1, c1 = end[:, g, k, 0], np.nan_to_num(end[:, g, k, 1])
-            moved = s1 * c1 - s0 * c0
-            print(f"{name:<18} {s0.mean():6.3f} -> {s1.mean():6.3f} {c0.mean():+7.3f} -> {c1.mean():+7.3f} "
-                  f"{(s0 * c0).mean():+7.4f} -> {(s1 * c1).mean():+7.4f} {moved.mean():+8.4f} "
+            (s0, c0, k0), (s1, c1, k1) = start[:, g, k].T, end[:, g, k].T
+            moved = k1 - k0
+            print(f"{name:<18} {s0.mean():6.3f} -> {s1.mean():6.3f} {finite_mean(c0):+7.3f} -> {finite_mean(c1):+7.3f} "
+                  f"{k0.mean():+7.4f} -> {k1.mean():+7.4f} {moved.mean():+8.4f} "
                   f"{moved.std(ddof=1) if len(moved) > 1 else float('nan'):8.4f}")
 
 

@@ -22,7 +22,8 @@ import territory_abm  # noqa: F401  # first: numpy then leaves its AVX-512 paths
 import numpy as np
 from stationarity import run_seeds, seed_model
 
-SOURCES = ("farm_income", "wage_income", "enterprise_income", "other_income", "remittance_income")
+SOURCES = ("farm_income", "wage_income", "enterprise_income", "other_income", "remittance_income", "transfer_income")
+"""Every column of a household's income (``stats.INCOME_SOURCES``, in this script's order)."""
 MEASURES = ("poor at the start", "poor at the end", "end income, start size", "start income, end size",
             "persons at the start", "persons at the end", "adults at the start", "adults at the end",
             "wage jobs at the start", "wage jobs at the end",

@@ -20,8 +20,9 @@ import numpy as np
 from stationarity import run_seeds, seed_model
 
 COLUMNS = ("poverty_headcount", "gini_income", "mean_income_pc", "population")
-SOURCES = ("farm_income", "wage_income", "enterprise_income", "other_income", "remittance_income")
-PARTS = ("farm", "wage", "enterprise", "other", "remittances", "enterprises", "wage jobs")
+SOURCES = ("farm_income", "wage_income", "enterprise_income", "other_income", "remittance_income", "transfer_income")
+"""Every column of a household's income (``stats.INCOME_SOURCES``, in this script's order)."""
+PARTS = ("farm", "wage", "enterprise", "other", "remittances", "transfers", "enterprises", "wage jobs")
 
 
 def parts(model) -> list[float]:

@@ -53,6 +53,10 @@ def test_compare_writes_tidy_results_and_summaries(tmp_path):
     assert base.diff_to_reference == 0.0  # the reference against itself
     cost = summary[(summary.scenario == "cash_transfers") & (summary.outcome == "policy_cost_total")].iloc[0]
     assert cost["mean"] > 0
+    units = dict(zip(summary["outcome"], summary["unit"]))  # each outcome's unit, as a reader needs it
+    assert (units["poverty_headcount"], units["gini_income"], units["mean_income_pc"], units["policy_cost_total"]) == (
+        "share", "index", "USD/person/yr", "USD")
+    assert summary["unit"].notna().all()
     impact = pd.read_csv(out / "impact.csv").iloc[0]
     # beneficiaries and the rest add up to the territory multiplier, seed by seed and so on average
     assert impact.multiplier_beneficiaries + impact.multiplier_non_beneficiaries == pytest.approx(impact.multiplier_total)

@@ -390,6 +390,16 @@ def test_steps_out_of_range_are_refused_in_one_wording(steps, capsys):
     assert f"--steps: a whole number in [1, 500] yr, got {steps}" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("seeds", ["-2", "0"])
+def test_counts_out_of_range_are_refused_in_one_wording(seeds, capsys, tmp_path):
+    """A researcher's trial (session 33): ``--seeds 0`` said "at least 1" and ``--seeds -2``
+    "a non-negative number", as if 0 were allowed."""
+    with pytest.raises(SystemExit) as stop:
+        main(["compare", str(SCENARIOS / "baseline.toml"), f"--seeds={seeds}", "--out", str(tmp_path / "c")])
+    assert stop.value.code == 2
+    assert f"--seeds: expected a whole number of at least 1, got {seeds}" in capsys.readouterr().err
+
+
 def test_the_classroom_server_compiles_before_it_serves_pages(monkeypatch):
     """A browser trial (session 25): the first year after installing froze every page for 22-24 s
     with no word anywhere (the dashboard never printed the compile notice). Where the kernels are

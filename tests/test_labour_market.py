@@ -62,3 +62,17 @@ def test_matching_conserves_people_and_jobs_and_leaves_no_reachable_vacancy_open
     left, open_jobs = seekers - flows.sum(axis=1), vacancies - flows.sum(axis=0)
     for i in np.flatnonzero(left > 1e-6):
         assert not np.any(reachable[i] & (wage > 0) & (open_jobs > 1e-6)), "a seeker left while a job stays open"
+
+
+def test_float_residue_of_the_matching_counts_no_commuters(baseline):
+    """A researcher's trial read ``commuters`` 1.9e-13 in the first command's territory.csv
+    (seed 42, scale 1, 2013): the matching's float residue. Flows under
+    ``labour.COMMUTING_RESIDUE`` count no commuters in the yearly outcome, as in commuting.csv."""
+    from territory_abm import TerritoryModel
+    from territory_abm.model.labour import COMMUTING_RESIDUE
+
+    model = TerritoryModel(baseline.replace(seed=42, steps=3))
+    model.run()
+    commuters = model.datacollector.get_model_vars_dataframe()["commuters"].to_numpy()
+    assert not ((commuters > 0) & (commuters <= COMMUTING_RESIDUE)).any(), commuters
+    assert commuters[1] > 1  # 2011's commuters are real

@@ -106,7 +106,7 @@ def test_the_stationary_scenario_keeps_its_gini(stationary_runs):
     "issue 12 item 1 open (session 26): the stationary run is at rest in total, not in its parts: "
     "the intermediate cities' income per person falls 198 USD (seed sd 36) in 20 years (8 seeds) as "
     "the rural poor move to them and the sales outside of their enterprises that close are lost "
-    "(benchmarks/stationarity.py prints the kinds apart; README, 'A start the rules keep')"))
+    "(benchmarks/stationarity.py prints the kinds apart; docs/model_status.md, 'A start the rules keep')"))
 def test_the_stationary_scenario_keeps_its_cities_income(stationary_runs):
     """Issue 12 item 1, 'per-municipality changes are noise around zero', for the cities taken
     together: their residents' income per person changes by less than its seed-to-seed

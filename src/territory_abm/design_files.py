@@ -95,3 +95,16 @@ def linked_scenario(src, path: Path, raw, key, steps, scale) -> Scenario:
     scenario = scenario.replace(**changes) if changes else scenario
     check_targets(scenario, load_territory(scenario.territory))
     return scenario
+
+
+LATER_OPTIONS = {"stall": 6, "stall_tol": 0.001}
+"""Calibration options added after calibrations were stored (SMM's stall rule, session 33), left
+out of a design's hashed record at these defaults (``hashed_options``), so that an output
+directory started before them resumes."""
+
+
+def hashed_options(options: dict) -> dict:
+    """A calibration's method ``options`` as its hashed record holds them: without the
+    ``LATER_OPTIONS`` at their defaults."""
+    return {key: value for key, value in options.items()
+            if not (key in LATER_OPTIONS and value == LATER_OPTIONS[key])}

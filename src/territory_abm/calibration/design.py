@@ -41,6 +41,8 @@ import numpy as np
 
 from ..data.territory import load_territory
 from ..design_files import (
+    LATER_OPTIONS,
+    hashed_options,
     linked_scenario,
     name_list,
     number_between,
@@ -63,8 +65,7 @@ from .pattern_design import PatternCalibrationDesign, load_pattern_calibration
 from .statistics import Layout, known_statistics, needed_columns
 
 METHOD_OPTIONS: dict[str, dict[str, int | float]] = {
-    "smm": {"popsize": 8, "maxiter": 25, "tol": 0.01, "stall": 6, "stall_tol": 0.001, "bootstrap": 200,
-            "local_points": 8},
+    "smm": {"popsize": 8, "maxiter": 25, "tol": 0.01, **LATER_OPTIONS, "bootstrap": 200, "local_points": 8},
     "abc_smc": {"population_size": 60, "generations": 5, "min_epsilon": 0.0, "pilot": 8},
 }
 """Methods and their options with defaults.
@@ -117,7 +118,7 @@ class CalibrationDesign(FitDesign):
         obs = self.observations
         dates = {} if len(obs.dates) == 2 else {"dates": list(obs.dates),  # two dates: the hash of older files
                                                 "frames": {str(y): f.to_dict() for y, f in obs.frames.items()}}
-        return {"kind": "calibration", "name": self.name, "method": self.method, "options": self.options,
+        return {"kind": "calibration", "name": self.name, "method": self.method, "options": hashed_options(self.options),
                 "parameters": list(self.parameters), "bounds": [list(b) for b in self.bounds],
                 "statistics": self.statistics, "seeds": list(self.seeds), "sampler_seed": self.sampler_seed,
                 "confidence_level": self.confidence_level, "identification_factor": self.identification_factor,

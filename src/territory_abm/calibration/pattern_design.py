@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 
-from ..design_files import name_list, number_between, one_of, parameter_bounds, whole_number
+from ..design_files import hashed_options, name_list, number_between, one_of, parameter_bounds, whole_number
 from ..ensemble.design import EnsembleDesign, load_ensemble
 from ..ensemble.patterns import Pattern, load_patterns
 from ..errors import InputError
@@ -87,7 +87,8 @@ class PatternCalibrationDesign(FitDesign):
 
     def as_dict(self) -> dict[str, Any]:
         """Plain data of the calibration (hashed to guard the output directory)."""
-        return {"kind": "pattern_calibration", "name": self.name, "method": self.method, "options": self.options,
+        return {"kind": "pattern_calibration", "name": self.name, "method": self.method,
+                "options": hashed_options(self.options),
                 "parameters": list(self.parameters), "bounds": [list(b) for b in self.bounds],
                 "patterns": [vars(p) for p in self.patterns], "weights": self.weights,
                 "sampler_seed": self.sampler_seed, "confidence_level": self.confidence_level,

@@ -290,10 +290,11 @@ def set_parameter(group: Group, name: str, value: float) -> None:
     (as a scenario file's ``[parameters]`` would: the starting state depends on some), the
     levers switched on staying on; later, from the next year."""
     group.model.params.with_overrides({name: value}, source="dashboard")  # checked before anything changes
-    group.parameters = {**group.parameters, name: float(value)}
     if group.model.steps > 0:
-        group.set_parameters({name: value})
+        group.set_parameters({name: value})  # may refuse (a parameter of the start): nothing kept then
+        group.parameters = {**group.parameters, name: float(value)}
         return
+    group.parameters = {**group.parameters, name: float(value)}
     on = [lever for lever in LEVER_FIELDS if live_values(group.model, lever) is not None]
     group.restart()
     for lever in on:

@@ -495,8 +495,9 @@ DIFFERENCE = ("diff_to_reference", "diff_q05", "diff_q95")
 
 COST_UNITS = {"policy_cost_total": "USD", "poverty_person_years_avoided": "person-years",
               "persons_out_of_poverty_final_year": "persons", "cost_per_poverty_person_year_avoided": "USD/person-year"}
-"""Units of the summary's cost-effectiveness rows (differences against the reference by their
-definition, so their ``mean`` and ``diff_to_reference`` agree)."""
+"""Units of the summary's cost-effectiveness rows (``policy_cost_total``'s ``mean`` is the
+scenario's own cost and its ``diff_to_reference`` the cost beyond the reference's; the others
+are differences to the reference by their definition, so their ``mean`` and difference agree)."""
 
 
 def _summary_row(scenario, period, year, outcome, values, diffs) -> dict:

@@ -50,12 +50,11 @@ from .firms import FirmTable
 from .exact import Memo, nan_to_num
 from .households import compact_rows, household_record
 from .kernels import node_populations
+from .labour import COMMUTING_RESIDUE
 from .ledger import Ledger
 from .municipality import Municipality
 from .policies import PolicyEngine
-from .labour import COMMUTING_RESIDUE
 from .streams import random_streams, resolve_scenario
-
 
 
 class TerritoryModel(mesa.Model):

@@ -400,7 +400,10 @@ def jobs_at_turnover_rest(model, cols: dict, init, skill: np.ndarray, farms: np.
             nearer = np.abs(poor - want_poor) < miss
             best, miss = np.where(nearer, spread, best), np.where(nearer, np.abs(poor - want_poor), miss)
         level *= np.where(mean > 0, want_mean / np.maximum(mean, 1e-9), 1.0)
-        farm_beyond += want_farm - bincount(node, cols["farm_income"], minlength=n)
+        # at most the target incomes of the node's farming households: beyond the farms' residuals
+        # every farm farms its whole residual (``split_residual``), so more changes nothing
+        farm_beyond = np.minimum(farm_beyond + want_farm - bincount(node, cols["farm_income"], minlength=n),
+                                 bincount(node, np.where(farms, cols["income"], 0.0), minlength=n))
     # the local shares of the final level and spread: a node's step toward the share its jobs
     # sell at halves each time the move turns back (the drawn jobs make the share a step function
     # of it, which cycled at some seeds: Puerto Nuevo at seed 6 with rho 0.2, 0.2017, 0.2083, 0.1796, ...)

@@ -65,35 +65,40 @@ def concentration_by_source(sources: dict[str, np.ndarray], weights: np.ndarray)
     """The Gini of per-person income taken apart by source (Lerman and Yitzhaki 1985, Rev. Econ.
     Stat. 67(1)): with y the total of the per-person ``sources`` (each an array over the same
     households) and F each household's place in the ``weights``' (persons') distribution of y
-    (the mid-point of its weight after everyone poorer), G = 2 cov(y, F) / mean(y) = sum over
-    sources of s_k C_k, s_k the source's share of income and C_k = 2 cov(y_k, F) / mean(y_k)
-    its concentration coefficient (the source's Gini were it ranked by its own amount, its
-    Gini times its correlation with income otherwise: 0 for a source shared equally, negative
-    for one that goes mostly to the poorest). Returns G and, by source, (s_k, C_k) (C_k NaN
-    where the source's mean is 0). Households ranked equal share their mid-point."""
+    (the mid-point of its weight after everyone poorer; households ranked equal share the
+    mid-point of their joint weight), G = 2 cov(y, F) / mean(y) = sum over sources of their
+    contributions 2 cov(y_k, F) / mean(y) = s_k C_k, s_k the source's share of income and C_k =
+    2 cov(y_k, F) / mean(y_k) its concentration coefficient (the source's Gini were it ranked
+    by its own amount, its Gini times its correlation with income otherwise: 0 for a source
+    shared equally, negative for one that goes mostly to the poorest). Returns G and, by
+    source, (s_k, C_k, contribution) (C_k NaN where the source's mean is 0; its contribution
+    is still counted); G and every figure NaN where there is no weight or no income."""
     w = np.asarray(weights, float)
     total = np.zeros(len(w))
     for x in sources.values():
         total += x
+    weight = w.sum()
+    mean = float(total @ w) / weight if weight > 0 else float("nan")
+    if not (weight > 0 and mean != 0 and np.isfinite(mean)):
+        return float("nan"), {name: (float("nan"),) * 3 for name in sources}
     order = np.argsort(total, kind="stable")
     cum = np.cumsum(w[order])
-    rank = np.empty(len(w))
-    rank[order] = (cum - 0.5 * w[order]) / cum[-1]
-    # ties share the mid-point of their joint weight
+    # the mid-point of each run of equal totals' joint weight
     values, first = np.unique(total[order], return_index=True)
-    if len(values) < len(w):
-        group = np.repeat(np.arange(len(values)), np.diff(np.append(first, len(w))))
-        joint_end = cum[np.append(first[1:], len(w)) - 1]
-        joint_start = np.append(0.0, joint_end[:-1])
-        rank[order] = (0.5 * (joint_start + joint_end) / cum[-1])[group]
-    mean_rank = np.average(rank, weights=w)
+    last = np.append(first[1:], len(w)) - 1
+    joint_end = cum[last]
+    joint_start = np.append(0.0, joint_end[:-1])
+    run = np.repeat(np.arange(len(values)), last - first + 1)
+    rank = np.empty(len(w))
+    rank[order] = (0.5 * (joint_start + joint_end) / weight)[run]
+    centred = rank - float(rank @ w) / weight
 
     def covariance(x):
-        return np.average((x - np.average(x, weights=w)) * (rank - mean_rank), weights=w)
+        return float((x - float(x @ w) / weight) * centred @ w) / weight
 
-    mean = np.average(total, weights=w)
     out = {}
     for name, x in sources.items():
-        mean_k = np.average(x, weights=w)
-        out[name] = (mean_k / mean, 2.0 * covariance(x) / mean_k if mean_k != 0 else float("nan"))
+        mean_k = float(x @ w) / weight
+        contribution = 2.0 * covariance(x) / mean
+        out[name] = (mean_k / mean, contribution * mean / mean_k if mean_k != 0 else float("nan"), contribution)
     return 2.0 * covariance(total) / mean, out

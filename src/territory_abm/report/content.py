@@ -62,9 +62,10 @@ NOT_REPRODUCED = (
      "stays (a transfer that keeps poor households in the territory) then moves income per person and the "
      "poverty headcount through who stays as well as through what households earn."),
     ("the mechanisms of the falling inequality most of Latin America saw in 2000-2015: the shipped baseline's "
-     "Gini falls under its context, but through who migrates (the poorest leaving) rather than through what "
-     "households earn: without that selection it holds (README, Where the model stands); across generated "
-     "territories the share on a 'win-win-win' path is more than twice the observed one."),
+     "Gini falls under its context only with three of the model's parts together: migration selecting the "
+     "poorest, outside income growth and farm shocks (without any one of them it holds; README, Where the model "
+     "stands), none of them the wage compression, transfers or minimum wages the region's record names; across "
+     "generated territories the share on a 'win-win-win' path is more than twice the observed one."),
     ("a start at rest with a livelihood for households formed or arriving during the run: by default single movers "
      "and many adult children's households start without farm, wage job or enterprise and mostly stay so, and "
      "poor (the yearly outcome without_livelihood); the registry's rules that give them one (own_account_entry, "
@@ -101,8 +102,10 @@ NOT_REPRODUCED_ES = (
      "entonces el ingreso por persona y la tasa de pobreza a través de quién se queda además de lo que ganan los "
      "hogares."),
     ("los mecanismos de la caída de la desigualdad que vivió la mayor parte de América Latina en 2000-2015: el Gini "
-     "de la línea de base incluida baja bajo su contexto, pero por quién migra (los más pobres se van) y no por lo "
-     "que ganan los hogares: sin esa selección se mantiene (README, Where the model stands); entre los territorios "
+     "de la línea de base incluida baja bajo su contexto sólo con tres partes del modelo juntas: una migración que "
+     "selecciona a los más pobres, el crecimiento de los ingresos fuera del territorio y los choques agrícolas (sin "
+     "cualquiera de ellas se mantiene; README, Where the model stands), ninguna de ellas la compresión salarial, "
+     "las transferencias o los salarios mínimos que señala la evidencia de la región; entre los territorios "
      "generados, la proporción en una trayectoria de 'triple ganancia' es más del doble de la observada."),
     ("un inicio en reposo con un medio de vida para los hogares que se forman o llegan durante la corrida: por "
      "defecto, quienes migran solos y muchos hogares de hijos adultos empiezan sin finca, empleo asalariado ni "
