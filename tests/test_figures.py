@@ -146,6 +146,13 @@ def test_network_figure_is_readable_and_explains_colour_shape_size_and_lines(tmp
     legend_text = " ".join(t.get_text() for legend in fig.axes[1].artists for t in legend.get_texts())
     for word in ("Colour", "Shape", "Size", "travel time", "intermediate city", "external market", *TYPE_COLOURS):
         assert word in legend_text, word
+    # each section's heading is bold text, not mathtext (whose font lookups warned 21 times a run
+    # where matplotlib's font cache was stale)
+    texts = [t for legend in fig.axes[1].artists for t in legend.get_texts()]
+    headings = [t.get_text() for t in texts if t.get_fontweight() == "bold"]
+    assert headings == ["Colour: type of the period", "Shape: kind of node", "Size: residents at the end",
+                        "Line: travel time"]
+    assert not any("$" in t.get_text() for t in texts)
     # nodes do not sit on each other: centres at least two node radii apart on the page
     ax = fig.axes[0]
     centres = np.vstack([ax.transData.transform(c.get_offsets()) for c in ax.collections

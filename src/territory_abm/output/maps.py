@@ -35,7 +35,7 @@ from ..data.geography import GEOMETRY_FILE
 from ..experiments.compare import HIGH, LOW
 from .figure_check import hide_colliding
 from ..language import say, spanish
-from .plots import MARKET_COLOUR, TRAVEL_BANDS, TRAVEL_BANDS_ES, save, stack_legends
+from .plots import MARKET_COLOUR, TRAVEL_BANDS, TRAVEL_BANDS_ES, heading, save, stack_legends
 
 NO_DATA_COLOUR = "#dddddd"
 UNSURE_COLOUR = "#777777"
@@ -263,8 +263,7 @@ def plot_map(territory_dir: str | Path, graph: nx.Graph, values: dict, path: Pat
     handles: list = []
     if colours is not None:
         faces = [colours.get(v, NO_DATA_COLOUR) for v in shown]
-        handles += [Line2D([], [], ls="", label=say("$\\bf{{Colour}}$: {label}", "$\\bf{{Color}}$: {label}",
-                                                    label=label))]
+        handles += [heading(say("Colour: {label}", "Color: {label}", label=label))]
         handles += [Patch(facecolor=c, edgecolor="black", label=name) for name, c in colours.items()
                     if name in set(shown)]
         draw_units(ax, shapes, faces)
@@ -314,7 +313,7 @@ def unsure_handle() -> Patch:
 
 def road_handles() -> list:
     """The legend entries of roads (by travel time) and external markets, in the language in force."""
-    roads = [Line2D([], [], ls="", label=say("$\\bf{Line}$: road, travel time", "$\\bf{Línea}$: camino, tiempo de viaje"))]
+    roads = [heading(say("Line: road, travel time", "Línea: camino, tiempo de viaje"))]
     roads += [Line2D([], [], color=ROAD_COLOUR, lw=width * 0.6, label=TRAVEL_BANDS_ES[text] if spanish() else text)
               for _, width, text in TRAVEL_BANDS]
     roads.append(Line2D([], [], ls="", marker="s", markersize=8, markerfacecolor=MARKET_COLOUR,

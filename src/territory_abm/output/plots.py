@@ -245,29 +245,39 @@ def stack_legends(ax, legends: list[dict], fontsize: float = LEGEND_FONT) -> Non
         handles = options.pop("handles")
         legend = Legend(ax, handles, [h.get_label() for h in handles], loc="upper left", bbox_to_anchor=(0.0, top),
                         fontsize=fontsize, frameon=False, borderaxespad=0, **options)
+        for text, handle in zip(legend.get_texts(), handles):
+            if handle.get_gid() == HEADING:
+                text.set_fontweight("bold")
         legend.set_in_layout(False)  # placed by hand in the axes, which keep their laid-out size
         ax.add_artist(legend)
         height = legend.get_window_extent(renderer).height / ax.get_window_extent(renderer).height
         top -= height + 0.02
 
 
-def _heading(text: str) -> Line2D:
-    return Line2D([], [], ls="", marker="", label=text)
+HEADING = "heading"
+"""``gid`` of a legend entry that heads a section (drawn bold by :func:`stack_legends`; bold
+by mathtext, ``$\\bf{...}$``, looked fonts up that a stale font cache lacks and printed 21 warnings
+a run on a researcher's machine)."""
+
+
+def heading(text: str) -> Line2D:
+    """A legend entry heading a section: ``text`` alone, in bold (:func:`stack_legends`)."""
+    return Line2D([], [], ls="", marker="", label=text, gid=HEADING)
 
 
 def _network_legend(max_pop: float, kinds: set[str]) -> tuple[list, list, list]:
     """Legend entries: colour and shape, sizes, edge widths."""
-    handles: list = [_heading("$\\bf{Colour}$: type of the period")]
+    handles: list = [heading("Colour: type of the period")]
     handles += [Patch(facecolor=c, edgecolor="black", label=t) for t, c in TYPE_COLOURS.items()]
     handles.append(Patch(facecolor=UNCLASSIFIED_COLOUR, edgecolor="black", label="no type (empty)"))
-    handles.append(_heading("$\\bf{Shape}$: kind of node"))
+    handles.append(heading("Shape: kind of node"))
     handles += [Line2D([], [], ls="", marker=marker, markersize=8, markerfacecolor="white" if k != "market"
                        else MARKET_COLOUR, markeredgecolor="black", label=name)
                 for k, (marker, name) in NODE_SHAPES.items() if k in kinds]
-    sizes = [_heading("$\\bf{Size}$: residents at the end")]
+    sizes = [heading("Size: residents at the end")]
     sizes += [Line2D([], [], ls="", marker="o", markerfacecolor="white", markeredgecolor="black",
                        markersize=np.sqrt(NODE_AREA[0] + NODE_AREA[1] * p / max_pop), label=f"{p:,.0f}")
                 for p in _round_populations(max_pop)]
-    lines = [_heading("$\\bf{Line}$: travel time")]
+    lines = [heading("Line: travel time")]
     lines += [Line2D([], [], color="#999999", lw=width, label=text) for _, width, text in TRAVEL_BANDS]
     return handles, sizes, lines
