@@ -501,21 +501,188 @@ def _willing(own, best, adults, in_enterprise, farm_thresholds, enterprise_thres
     return float(max(adults - wanted, 0))
 
 
+class RestLayout(NamedTuple):
+    """The seeking households of each node (``_seeking_rows``) laid out for the chains of
+    households of the same size, whose states run in step (:func:`_rest_chains`)."""
+
+    rows: np.ndarray         # (seekers,) household rows by node, in row order within each
+    first: np.ndarray        # (nodes + 1,) where each node's rows begin
+    order: np.ndarray        # (seekers,) places in ``rows``, by node and in groups within each
+    starts: np.ndarray       # (groups + 1,) where each group begins in ``order``
+    adults: np.ndarray       # (groups,) the adults of the group's households
+    enterprise: np.ndarray   # (groups,) whether they weigh an enterprise (else a farm)
+    node_groups: np.ndarray  # (nodes + 1,) where each node's groups begin
+    weights: np.ndarray      # (most + 1, seekers) hiring weight with k referrals, by ``order``
+    own_b: np.ndarray        # (seekers,) b times own work's revenue per skill unit, by ``order``
+    separations: np.ndarray  # (most + 1,) (k + 1) s
+
+
 @njit(cache=True, error_model=ERROR_MODEL)
-def _rest_jobs_by_node(jobs, at, active, rows, first, node, own, best, skill_weight, referral, separation, adults,
-                       in_enterprise, farm_thresholds, enterprise_thresholds, elasticity, out):
-    """Each ``active`` node's expected jobs at turnover's rest at its chance ``at`` (in place
-    on ``jobs``; its households ``rows[first[g]:first[g + 1]]``, :func:`_seeking_rows`, in row order)."""
+def _rest_layout(node, own, best, skill_weight, referral, separation, adults, in_market, in_enterprise,
+                 farm_thresholds, enterprise_thresholds, elasticity, n_nodes, most):
+    """:class:`RestLayout`: each node's seeking rows in groups of the same adults and own work
+    (enterprise or farm), a group's rows in row order, with the factors of their chains that
+    the chance does not change (skill_weight (1 + referral k), the weight of k referrals,
+    ``kernels._hire_chance``'s argument; b ``own``; (k + 1) ``separation``) by the same
+    arithmetic as ``_rest_distribution``."""
+    rows, first = _seeking_rows(node, own, best, adults, in_market, in_enterprise, farm_thresholds,
+                                enterprise_thresholds, elasticity, n_nodes)
+    keys = 2 * (most + 1)  # key = (most + 1) * enterprise + adults
+    order = np.empty(rows.shape[0], np.int64)
+    starts = np.empty(rows.shape[0] + 1, np.int64)
+    group_adults = np.empty(rows.shape[0], np.int64)
+    enterprise = np.empty(rows.shape[0], np.bool_)
+    node_groups = np.zeros(n_nodes + 1, np.int64)
+    count = np.empty(keys, np.int64)
+    place = np.empty(keys, np.int64)
+    groups = 0
+    for g in range(n_nodes):
+        count[:] = 0
+        for j in range(first[g], first[g + 1]):
+            count[(most + 1) * in_enterprise[rows[j]] + adults[rows[j]]] += 1
+        at = first[g]
+        node_groups[g] = groups
+        for key in range(keys):
+            place[key] = at
+            if count[key] > 0:
+                starts[groups], group_adults[groups], enterprise[groups] = at, key % (most + 1), key > most
+                groups += 1
+            at += count[key]
+        for j in range(first[g], first[g + 1]):
+            key = (most + 1) * in_enterprise[rows[j]] + adults[rows[j]]
+            order[place[key]] = j
+            place[key] += 1
+    node_groups[n_nodes] = groups
+    starts[groups] = rows.shape[0]
+    weights = np.empty((most + 1, rows.shape[0]))
+    own_b = np.empty(rows.shape[0])
+    for q in range(rows.shape[0]):
+        i = rows[order[q]]
+        weights[0, q] = skill_weight[i]  # no referrals: h(0) of the weight itself
+        for k in range(1, most + 1):
+            weights[k, q] = skill_weight[i] * (1.0 + referral * k)
+        own_b[q] = elasticity * own[i]
+    separations = np.empty(most + 1)
+    for k in range(most + 1):
+        separations[k] = (k + 1) * separation
+    return (rows, first, order, starts[:groups + 1].copy(), group_adults[:groups].copy(), enterprise[:groups].copy(),
+            node_groups, weights, own_b, separations)
+
+
+@njit(cache=True, error_model=ERROR_MODEL)
+def _hire_chances(out, weights, chance, begin, size):
+    """``kernels._hire_chance`` of ``chance`` and ``weights[begin:begin + size]`` (into ``out``)."""
+    rest = 1.0 - chance
+    for r in range(size):
+        w = weights[begin + r]
+        out[r] = 1.0 if chance >= 1.0 else chance * w / (rest + chance * w)
+
+
+@njit(cache=True, error_model=ERROR_MODEL)
+def _wanted_counts(count, ratio, own_b, hired, best, thresholds, reach, begin, size):
+    """``kernels._farm_workers_wanted``'s count of the first ``reach`` ``thresholds`` that b P /
+    max(w, ``WAGE_FLOOR``) reaches, w = ``best`` times the chance ``hired`` (into ``count``, as
+    floats; where w <= 0 the caller takes all the adults instead)."""
+    for r in range(size):
+        ratio[r] = own_b[begin + r] / max(best * hired[r], WAGE_FLOOR)
+        count[r] = 0.0
+    for t in range(reach):
+        threshold = thresholds[t]
+        for r in range(size):
+            count[r] += 1.0 if ratio[r] >= threshold else 0.0
+
+
+@njit(cache=True, error_model=ERROR_MODEL)
+def _chain_step(below, above, hired, hired_next, count, alive, total, adults, k, separations, best, size):
+    """One step up of the chains (``_rest_distribution``'s loop at k, for households of ``adults``):
+    the state above from the state ``below``, or 0 where a chain ended (no seekers at k, or a
+    state of 0 before; ``alive`` 1.0 while it runs), added to ``total``; ``hired`` becomes
+    ``hired_next``. The rows run in step, so the loop is a vector loop."""
+    most = float(adults)
+    for r in range(size):
+        h = hired[r]
+        seekers = (most - (most if best * h <= 0 else min(count[r], most))) - k
+        down = separations * (1.0 - hired_next[r])
+        state = below[r] * (seekers * h) / down
+        state = state if down > 0 else np.inf
+        live = (alive[r] > 0.0) & (seekers > 0)
+        state = state if live else 0.0
+        above[r] = state
+        total[r] = total[r] + state  # + 0.0 where it ended: the same total
+        alive[r] = 1.0 if live & (state != 0.0) else 0.0
+        hired[r] = hired_next[r]
+
+
+@njit(cache=True, error_model=ERROR_MODEL)
+def _rest_chains(states, total, work, chance, best, adults, thresholds, weights, own_b, separations, begin, size):
+    """The unnormalised chains of ``_rest_distribution`` of the ``size`` households of ``adults``
+    from ``begin`` in a :class:`RestLayout`'s order, all at the node's ``chance`` and ``best``
+    wage: ``states[k, r]`` for k = 0 .. adults and their ``total`` (``work``: 5 rows of
+    scratch). The same arithmetic in the same order as one household at a time, states past a
+    chain's end 0, so normalised they are its distribution where the total is finite."""
+    hired, hired_next, count, ratio, alive = work[0], work[1], work[2], work[3], work[4]
+    for r in range(size):
+        states[0, r] = 1.0
+        total[r] = 1.0
+        alive[r] = 1.0
+    _hire_chances(hired, weights[0], chance, begin, size)
+    reach = min(adults, thresholds.shape[0])
+    for k in range(adults):
+        _hire_chances(hired_next, weights[k + 1], chance, begin, size)
+        _wanted_counts(count, ratio, own_b, hired, best, thresholds, reach, begin, size)
+        _chain_step(states[k], states[k + 1], hired, hired_next, count, alive, total, adults, k, separations[k], best,
+                    size)
+
+
+@njit(cache=True, error_model=ERROR_MODEL)
+def _expected_jobs(mean, states, total, adults, size):
+    """Each chain's expected jobs, sum of k states[k] / total in k's order (``_rest_distribution``'s;
+    its k = 0 term adds 0.0), into ``mean``."""
+    for r in range(size):
+        mean[r] = 0.0
+    for k in range(1, adults + 1):
+        for r in range(size):
+            mean[r] += k * (states[k, r] / total[r])
+
+
+@njit(cache=True, error_model=ERROR_MODEL)
+def _rest_jobs_by_node(jobs, expected, at, active, layout, node, own, best, skill_weight, referral, separation,
+                       adults, in_enterprise, farm_thresholds, enterprise_thresholds, elasticity, out, states, total,
+                       mean, work):
+    """Each ``active`` node's expected jobs at turnover's rest at its chance ``at`` (in place on
+    ``jobs``): its households' (``expected``, by place in ``layout.rows``) summed in row order.
+    A household whose chain's total is not finite (hired for sure) takes ``_rest_distribution``."""
+    rows, first, order, starts, group_adults, enterprise, node_groups, weights, own_b, separations = layout
     for g in range(jobs.shape[0]):
         if not active[g]:
             continue
-        total = 0.0
+        for q in range(node_groups[g], node_groups[g + 1]):
+            a, begin, size = group_adults[q], starts[q], starts[q + 1] - starts[q]
+            thresholds = enterprise_thresholds if enterprise[q] else farm_thresholds
+            _rest_chains(states, total, work, at[g], best[g], a, thresholds, weights, own_b, separations, begin, size)
+            _expected_jobs(mean, states, total, a, size)
+            for r in range(size):
+                j = order[begin + r]
+                if np.isfinite(total[r]):
+                    expected[j] = mean[r]
+                else:
+                    i = rows[j]
+                    expected[j] = _rest_distribution(out, at[g], own[i], best[g], skill_weight[i], referral,
+                                                      separation, a, in_enterprise[i], farm_thresholds,
+                                                      enterprise_thresholds, elasticity)
+        total_g = 0.0
         for j in range(first[g], first[g + 1]):
-            i = rows[j]
-            total += _rest_distribution(out, at[g], own[i], best[g], skill_weight[i], referral, separation,
-                                        adults[i], in_enterprise[i], farm_thresholds, enterprise_thresholds,
-                                        elasticity)
-        jobs[g] = total
+            total_g += expected[j]
+        jobs[g] = total_g
+
+
+@njit(cache=True)
+def _largest_group(starts):
+    """Most rows of a group of ``starts`` (at least 1)."""
+    size = 1
+    for q in range(starts.shape[0] - 1):
+        size = max(size, starts[q + 1] - starts[q])
+    return size
 
 
 @kernel()
@@ -545,8 +712,13 @@ def rest_chance(table_jobs, guess, node, own, best, skill_weight, referral, sepa
     f_low, f_high = -table_jobs.copy(), np.zeros(n_nodes)  # no jobs at c = 0
     jobs = np.zeros(n_nodes)
     active = np.ones(n_nodes, np.bool_)
-    rows, first = _seeking_rows(node, own, best, adults, in_market, in_enterprise, farm_thresholds,
-                                enterprise_thresholds, elasticity, n_nodes)
+    layout = _rest_layout(node, own, best, skill_weight, referral, separation, adults, in_market, in_enterprise,
+                          farm_thresholds, enterprise_thresholds, elasticity, n_nodes, most)
+    rows, first, starts = layout[0], layout[1], layout[3]
+    largest = _largest_group(starts)
+    states, total_r = np.empty((most + 1, largest)), np.empty(largest)
+    mean, work = np.empty(largest), np.empty((5, largest))
+    expected = np.empty(rows.shape[0])
     for g in range(n_nodes):  # the jobs at c = 1: every willing adult works
         total = 0.0
         for j in range(first[g], first[g + 1]):
@@ -568,8 +740,9 @@ def rest_chance(table_jobs, guess, node, own, best, skill_weight, referral, sepa
     side = np.zeros(n_nodes, np.int64)  # which end the last iteration moved (-1 low, +1 high)
     widths = np.ones((n_nodes, 3))  # the bracket's width after each of the last three iterations
     for it in range(iterations):
-        _rest_jobs_by_node(jobs, at, active, rows, first, node, own, best, skill_weight, referral, separation,
-                           adults, in_enterprise, farm_thresholds, enterprise_thresholds, elasticity, out)
+        _rest_jobs_by_node(jobs, expected, at, active, layout, node, own, best, skill_weight, referral, separation,
+                           adults, in_enterprise, farm_thresholds, enterprise_thresholds, elasticity, out, states,
+                           total_r, mean, work)
         more = False
         for g in range(n_nodes):
             if not active[g]:
@@ -633,16 +806,44 @@ class RestJobs(NamedTuple):
 def rest_jobs(chance, u, node, own, best, skill_weight, referral, separation, adults, in_market, in_enterprise,
               farm_thresholds, enterprise_thresholds, elasticity):
     """Each household's expected jobs at turnover's rest at its node's ``chance``
-    (:func:`_rest_distribution`), and a draw of them with the uniform ``u``."""
-    n = node.shape[0]
+    (:func:`_rest_distribution`), and a draw of them with the uniform ``u``: the chains of a
+    node's households of the same size in step (:func:`_rest_chains`); those that cannot
+    seek (``_seeking_rows``) or whose chain's total is not finite one at a time."""
+    n, n_nodes = node.shape[0], chance.shape[0]
     most = 1
     for i in range(n):
         most = max(most, adults[i])
     out = np.empty(most + 1)
     expected = np.zeros(n)
     drawn = np.zeros(n, np.int32)
+    layout = _rest_layout(node, own, best, skill_weight, referral, separation, adults, in_market, in_enterprise,
+                          farm_thresholds, enterprise_thresholds, elasticity, n_nodes, most)
+    rows, first, order, starts, group_adults, enterprise, node_groups, weights, own_b, separations = layout
+    largest = _largest_group(starts)
+    states, total = np.empty((most + 1, largest)), np.empty(largest)
+    mean, work = np.empty(largest), np.empty((5, largest))
+    done = np.zeros(n, np.bool_)
+    for g in range(n_nodes):
+        for q in range(node_groups[g], node_groups[g + 1]):
+            a, begin, size = group_adults[q], starts[q], starts[q + 1] - starts[q]
+            thresholds = enterprise_thresholds if enterprise[q] else farm_thresholds
+            _rest_chains(states, total, work, chance[g], best[g], a, thresholds, weights, own_b, separations, begin,
+                         size)
+            _expected_jobs(mean, states, total, a, size)
+            for r in range(size):
+                i = rows[order[begin + r]]
+                if not np.isfinite(total[r]):
+                    continue  # one at a time below
+                done[i] = True
+                expected[i] = mean[r]
+                cumulative = 0.0
+                for k in range(a + 1):
+                    cumulative += states[k, r] / total[r]
+                    if u[i] < cumulative or k == a:
+                        drawn[i] = k
+                        break
     for i in range(n):
-        if not in_market[i]:
+        if not in_market[i] or done[i]:
             continue
         g = node[i]
         expected[i] = _rest_distribution(out, chance[g], own[i], best[g], skill_weight[i], referral, separation,
