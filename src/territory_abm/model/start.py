@@ -25,7 +25,7 @@ from .households import HouseholdPopulation, asset_factor, farming_households
 from .kernels import bincount, consumption, equilibrium_job_finding
 from .markets import MAX_LOCAL_PRICE, clear_local_goods
 from .start_kernels import (farm_scale_halvings, keep_jobs, place_picks, placement_weights, priced_out_nodes,
-                            halving_grid, rest_chance, rest_jobs, rows_by_node, worker_skill)
+                            halving_grid, rest_start, rows_by_node, worker_skill)
 
 MIN_FARM_INCOME_SHARE = 0.1
 """Farm income backed out at the start is at least this share of a farming household's
@@ -316,6 +316,7 @@ def jobs_at_turnover_rest(model, cols: dict, init, skill: np.ndarray, farms: np.
                  farm_thresholds=labour.farm_labour_thresholds(model, most),
                  enterprise_thresholds=labour.enterprise_labour_thresholds(model, most), elasticity=b)
     u = model.streams["population"].random(len(node))
+    draws = ReplayedDraws(model.streams["population"])  # the stream gives no other draws in the rounds
     drawn_income = cols["income"].copy()
     persons = np.maximum(bincount(node, members, minlength=n), 1)
     log_pc = np.log(np.maximum(drawn_income / members, 1.0))
@@ -356,11 +357,11 @@ def jobs_at_turnover_rest(model, cols: dict, init, skill: np.ndarray, farms: np.
         in_enterprise = ~farms & (cols["enterprise_capital"] > 0)
         one_adult = cols["farm_income"] / labour_power  # farm revenue
         own = np.where(in_enterprise, e / b * cols["enterprise_scale"] * local[node], one_adult) / skill
-        chance[:] = rest_chance(table_jobs=table_jobs.astype(float), guess=chance, own=own, in_enterprise=in_enterprise,
-                                n_nodes=n, iterations=REST_ITERATIONS, **chain,
-                                tolerance=np.full(n, REST_JOBS_TOLERANCE) if final else REST_ROUND_TOLERANCE * table_jobs,
-                                bracket=REST_BRACKET if final else REST_ROUND_BRACKET)
-        jobs = rest_jobs(chance=chance, u=u, own=own, in_enterprise=in_enterprise, **chain)
+        jobs = rest_start(table_jobs=table_jobs.astype(float), guess=chance, u=u, own=own, in_enterprise=in_enterprise,
+                          n_nodes=n, iterations=REST_ITERATIONS, **chain,
+                          tolerance=np.full(n, REST_JOBS_TOLERANCE) if final else REST_ROUND_TOLERANCE * table_jobs,
+                          bracket=REST_BRACKET if final else REST_ROUND_BRACKET)
+        chance[:] = jobs.chance
         employed = jobs.drawn
         # the incomes of the drawn jobs, at the productivity of the expected ones (a farm whose
         # adults all hold jobs earns nothing, as ``kernels.labour_incomes`` pays)
@@ -393,7 +394,8 @@ def jobs_at_turnover_rest(model, cols: dict, init, skill: np.ndarray, farms: np.
         elif round_ == halvings.stop:
             spread = best  # where poverty came nearest (its response to the spread is not always monotone)
         income, employed, expected, _ = allocate(level, spread, expected, local, final=False)
-        local = local_sales_share(model, init, node, employed, skill, income, cols["enterprise_sales"], dividends, members)
+        local = local_sales_share(model, init, node, employed, skill, income, cols["enterprise_sales"], dividends, members,
+                                  draws)
         mean = bincount(node, income, minlength=n) / persons
         poor = poverty(income)
         if round_ in halvings:
@@ -408,7 +410,7 @@ def jobs_at_turnover_rest(model, cols: dict, init, skill: np.ndarray, farms: np.
     for round_ in range(REST_SHARE_ROUNDS):
         income, employed, expected, one_adult = allocate(level, spread, expected, local)
         settled = local_sales_share(model, init, node, employed, skill, income, cols["enterprise_sales"], dividends,
-                                    members)
+                                    members, draws)
         gap = settled - local
         if np.abs(gap).max() < REST_SHARE_TOLERANCE or round_ == REST_SHARE_ROUNDS - 1:
             break  # ``local`` is the share these jobs were drawn at
@@ -443,7 +445,8 @@ def held_jobs(init, node: np.ndarray, employed: np.ndarray, n: int) -> tuple[np.
 
 
 def local_sales_share(model, init, node: np.ndarray, employed: np.ndarray, skill: np.ndarray, income: np.ndarray,
-                      sales: np.ndarray, dividends: np.ndarray, members: np.ndarray) -> np.ndarray:
+                      sales: np.ndarray, dividends: np.ndarray, members: np.ndarray,
+                      draws: ReplayedDraws | None = None) -> np.ndarray:
     """Share of its enterprises' ``sales`` (USD/yr at price 1, by household) that each node's
     local market buys at price 1 (``enterprises_outside``) when the households hold the wage
     jobs ``employed`` (persons; their ``skill`` units) and have ``income`` (USD/yr, of which
@@ -451,12 +454,13 @@ def local_sales_share(model, init, node: np.ndarray, employed: np.ndarray, skill
     (``firm_plan`` with the draws the population stream will give ``firms``), their workers
     of the node's mean skill, and the local spending is that of the start's consumption rule
     (``starting_consumption``). 1 where a node's enterprises sell nothing. ``node``: each
-    household's node."""
+    household's node; ``draws``: the population stream's next draws (:class:`ReplayedDraws`,
+    made here if not given)."""
     n, beta = model.n_nodes, model.params.firm_labour_elasticity
     _, factor = held_jobs(init, node, employed, n)
     mean_skill = worker_skill(employed=employed, skill=skill, node=node, n_nodes=n)
     plan = firm_plan(model, init.jobs * factor[:, None], estates.jobs_by_node(model.estates, n) * factor,
-                     copy.deepcopy(model.streams["population"]))
+                     ReplayedDraws(model.streams["population"]) if draws is None else draws)
     revenue = np.bincount(plan.node, plan.workers * mean_skill[plan.node] * init.wage[plan.node] * ~plan.dynamic,
                           minlength=n) / beta
     spend = consumption_at(model.params, income, dividends, steady_state_assets(model, income, members, dividends),
@@ -686,27 +690,39 @@ class FirmPlan(NamedTuple):
     dynamic: np.ndarray  # (firms,) whether it sells to dynamic markets
 
 
-def firm_plan(model, jobs: np.ndarray, in_estates: np.ndarray, rng: np.random.Generator) -> FirmPlan:
+def firm_plan(model, jobs: np.ndarray, in_estates: np.ndarray, rng) -> FirmPlan:
     """The firms that a node's wage ``jobs`` by sector (persons, nodes x sectors) make besides
     its estates' ``in_estates`` commercial agriculture jobs (persons by node): each sector's
     jobs in firms of ``workers_per_firm`` (at least one where they are half a job or more),
     each selling to dynamic markets with the node's ``dynamic_market_share`` if its sector is
-    tradable (one draw of ``rng`` per firm, node by node and sector by sector)."""
-    p, share = model.params, model.territory.table["dynamic_market_share"]
-    rows: dict[str, list] = {k: [] for k in FirmPlan._fields}
-    for i in np.flatnonzero(model.populated):
-        for s, _sector in enumerate(SECTORS):
-            held = jobs[i, s] - (in_estates[i] if s == 0 else 0.0)
-            if held < 0.5:
-                continue
-            k = max(1, int(round(held / p.workers_per_firm)))
-            rows["node"].append(np.full(k, i))
-            rows["sector"].append(np.full(k, s))
-            rows["workers"].append(np.full(k, held / k))
-            rows["dynamic"].append((rng.random(k) < share[i]) & TRADABLE[s])
-    if not rows["node"]:
+    tradable (one draw of ``rng``, a ``Generator`` or :class:`ReplayedDraws`, per firm, node by
+    node and sector by sector: numpy's one call for all of them gives the numbers, and leaves
+    the generator in the state, of one call per node and sector)."""
+    p, share = model.params, np.asarray(model.territory.table["dynamic_market_share"])
+    populated = np.flatnonzero(model.populated)
+    held = jobs[populated].astype(float)
+    held[:, 0] = held[:, 0] - in_estates[populated]
+    node, sector = np.nonzero(~(held < 0.5))  # by node, then sector
+    if not node.size:
         return FirmPlan(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0), np.zeros(0, bool))
-    return FirmPlan(*(np.concatenate(rows[k]) for k in FirmPlan._fields))
+    held, node = held[node, sector], populated[node]
+    k = np.maximum(np.round(held / p.workers_per_firm).astype(np.int64), 1)
+    node, sector = np.repeat(node, k), np.repeat(sector, k)
+    return FirmPlan(node, sector, np.repeat(held / k, k), (rng.random(k.sum()) < share[node]) & TRADABLE[sector])
+
+
+class ReplayedDraws:
+    """The uniforms that a copy of the generator ``rng`` gives from its present state: each
+    ``random(size)`` returns its first ``size`` (the draws ``firm_plan`` will take from the
+    generator, weighed beforehand as often as needed without taking them)."""
+
+    def __init__(self, rng: np.random.Generator):
+        self._rng, self._drawn = copy.deepcopy(rng), np.zeros(0)
+
+    def random(self, size: int) -> np.ndarray:
+        if size > self._drawn.size:
+            self._drawn = np.concatenate([self._drawn, self._rng.random(size - self._drawn.size)])
+        return self._drawn[:size]
 
 
 def firms(model, init) -> None:

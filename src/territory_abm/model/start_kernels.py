@@ -685,35 +685,26 @@ def _largest_group(starts):
     return size
 
 
-@kernel()
-def rest_chance(table_jobs, guess, node, own, best, skill_weight, referral, separation, adults, in_market,
-                in_enterprise, farm_thresholds, enterprise_thresholds, elasticity, n_nodes, iterations, tolerance,
-                bracket):
-    """Each node's chance c of being hired of a new seeker of weight 1 at which its households'
-    expected jobs at turnover's rest (:func:`_rest_distribution`) are its ``table_jobs`` (1
-    where even at c = 1 they are fewer). The expected jobs rise with c from none at c = 0
-    (with steps where the job rule sends one more adult to the lottery: with referrals one
-    household's step can be several persons), so c is bracketed and found by regula falsi
-    with the Illinois halving of the retained end's value, and a bisection step where the
-    last two iterations did not halve the bracket. ``guess`` (by node; outside (0, 1): none)
-    is a chance to try first, e.g. the previous round's: from it a step of twice its miss
-    over the tables' jobs times the chance (about twice the step at which jobs would be
-    proportional to the chance; at least ``REST_GUESS_STEP`` times it), growing fourfold,
-    looks for the other end of a narrow bracket.
-    Each node stops once its jobs are within ``tolerance`` (persons, by node) of the tables' or
-    its bracket is below ``bracket`` (where its jobs jump across the tables' as one more adult
-    seeks), after at most ``iterations`` passes over the households."""
-    n = node.shape[0]
+@njit(cache=True)
+def _most_adults(adults):
+    """The most adults of a household (at least 1)."""
     most = 1
-    for i in range(n):
+    for i in range(adults.shape[0]):
         most = max(most, adults[i])
+    return most
+
+
+@njit(cache=True, error_model=ERROR_MODEL)
+def _solve_chance(layout, table_jobs, guess, node, own, best, skill_weight, referral, separation, adults,
+                  in_enterprise, farm_thresholds, enterprise_thresholds, elasticity, n_nodes, iterations, tolerance,
+                  bracket):
+    """:func:`rest_chance` of the households of ``layout`` (:func:`_rest_layout`)."""
+    most = layout[7].shape[0] - 1
     out = np.empty(most + 1)
     low, high = np.zeros(n_nodes), np.ones(n_nodes)
     f_low, f_high = -table_jobs.copy(), np.zeros(n_nodes)  # no jobs at c = 0
     jobs = np.zeros(n_nodes)
     active = np.ones(n_nodes, np.bool_)
-    layout = _rest_layout(node, own, best, skill_weight, referral, separation, adults, in_market, in_enterprise,
-                          farm_thresholds, enterprise_thresholds, elasticity, n_nodes, most)
     rows, first, starts = layout[0], layout[1], layout[3]
     largest = _largest_group(starts)
     states, total_r = np.empty((most + 1, largest)), np.empty(largest)
@@ -795,6 +786,31 @@ def rest_chance(table_jobs, guess, node, own, best, skill_weight, referral, sepa
     return chance
 
 
+@kernel()
+def rest_chance(table_jobs, guess, node, own, best, skill_weight, referral, separation, adults, in_market,
+                in_enterprise, farm_thresholds, enterprise_thresholds, elasticity, n_nodes, iterations, tolerance,
+                bracket):
+    """Each node's chance c of being hired of a new seeker of weight 1 at which its households'
+    expected jobs at turnover's rest (:func:`_rest_distribution`) are its ``table_jobs`` (1
+    where even at c = 1 they are fewer). The expected jobs rise with c from none at c = 0
+    (with steps where the job rule sends one more adult to the lottery: with referrals one
+    household's step can be several persons), so c is bracketed and found by regula falsi
+    with the Illinois halving of the retained end's value, and a bisection step where the
+    last two iterations did not halve the bracket. ``guess`` (by node; outside (0, 1): none)
+    is a chance to try first, e.g. the previous round's: from it a step of twice its miss
+    over the tables' jobs times the chance (about twice the step at which jobs would be
+    proportional to the chance; at least ``REST_GUESS_STEP`` times it), growing fourfold,
+    looks for the other end of a narrow bracket.
+    Each node stops once its jobs are within ``tolerance`` (persons, by node) of the tables' or
+    its bracket is below ``bracket`` (where its jobs jump across the tables' as one more adult
+    seeks), after at most ``iterations`` passes over the households."""
+    layout = _rest_layout(node, own, best, skill_weight, referral, separation, adults, in_market, in_enterprise,
+                          farm_thresholds, enterprise_thresholds, elasticity, n_nodes, _most_adults(adults))
+    return _solve_chance(layout, table_jobs, guess, node, own, best, skill_weight, referral, separation, adults,
+                         in_enterprise, farm_thresholds, enterprise_thresholds, elasticity, n_nodes, iterations,
+                         tolerance, bracket)
+
+
 class RestJobs(NamedTuple):
     """Wage jobs at turnover's rest (``start.jobs_at_turnover_rest``)."""
 
@@ -802,22 +818,15 @@ class RestJobs(NamedTuple):
     drawn: np.ndarray     # (households,) jobs drawn from the rest distribution with ``u`` (persons)
 
 
-@kernel(RestJobs)
-def rest_jobs(chance, u, node, own, best, skill_weight, referral, separation, adults, in_market, in_enterprise,
-              farm_thresholds, enterprise_thresholds, elasticity):
-    """Each household's expected jobs at turnover's rest at its node's ``chance``
-    (:func:`_rest_distribution`), and a draw of them with the uniform ``u``: the chains of a
-    node's households of the same size in step (:func:`_rest_chains`); those that cannot
-    seek (``_seeking_rows``) or whose chain's total is not finite one at a time."""
+@njit(cache=True, error_model=ERROR_MODEL)
+def _draw_jobs(layout, chance, u, node, own, best, skill_weight, referral, separation, adults, in_market,
+               in_enterprise, farm_thresholds, enterprise_thresholds, elasticity):
+    """:func:`rest_jobs` with the seeking households of ``layout`` (:func:`_rest_layout`)."""
     n, n_nodes = node.shape[0], chance.shape[0]
-    most = 1
-    for i in range(n):
-        most = max(most, adults[i])
+    most = layout[7].shape[0] - 1
     out = np.empty(most + 1)
     expected = np.zeros(n)
     drawn = np.zeros(n, np.int32)
-    layout = _rest_layout(node, own, best, skill_weight, referral, separation, adults, in_market, in_enterprise,
-                          farm_thresholds, enterprise_thresholds, elasticity, n_nodes, most)
     rows, first, order, starts, group_adults, enterprise, node_groups, weights, own_b, separations = layout
     largest = _largest_group(starts)
     states, total = np.empty((most + 1, largest)), np.empty(largest)
@@ -855,3 +864,40 @@ def rest_jobs(chance, u, node, own, best, skill_weight, referral, separation, ad
                 drawn[i] = k
                 break
     return expected, drawn
+
+
+@kernel(RestJobs)
+def rest_jobs(chance, u, node, own, best, skill_weight, referral, separation, adults, in_market, in_enterprise,
+              farm_thresholds, enterprise_thresholds, elasticity):
+    """Each household's expected jobs at turnover's rest at its node's ``chance``
+    (:func:`_rest_distribution`), and a draw of them with the uniform ``u``: the chains of a
+    node's households of the same size in step (:func:`_rest_chains`); those that cannot
+    seek (``_seeking_rows``) or whose chain's total is not finite one at a time."""
+    layout = _rest_layout(node, own, best, skill_weight, referral, separation, adults, in_market, in_enterprise,
+                          farm_thresholds, enterprise_thresholds, elasticity, chance.shape[0], _most_adults(adults))
+    return _draw_jobs(layout, chance, u, node, own, best, skill_weight, referral, separation, adults, in_market,
+                      in_enterprise, farm_thresholds, enterprise_thresholds, elasticity)
+
+
+class RestStart(NamedTuple):
+    """Each node's chance at turnover's rest and the jobs drawn at it (``start.jobs_at_turnover_rest``)."""
+
+    chance: np.ndarray    # (nodes,) :func:`rest_chance`
+    expected: np.ndarray  # (households,) :func:`rest_jobs` at that chance
+    drawn: np.ndarray     # (households,)
+
+
+@kernel(RestStart)
+def rest_start(table_jobs, guess, u, node, own, best, skill_weight, referral, separation, adults, in_market,
+               in_enterprise, farm_thresholds, enterprise_thresholds, elasticity, n_nodes, iterations, tolerance,
+               bracket):
+    """:func:`rest_chance` and :func:`rest_jobs` at the chance it finds, the seeking households
+    laid out once for both (the same numbers as the two calls)."""
+    layout = _rest_layout(node, own, best, skill_weight, referral, separation, adults, in_market, in_enterprise,
+                          farm_thresholds, enterprise_thresholds, elasticity, n_nodes, _most_adults(adults))
+    chance = _solve_chance(layout, table_jobs, guess, node, own, best, skill_weight, referral, separation, adults,
+                           in_enterprise, farm_thresholds, enterprise_thresholds, elasticity, n_nodes, iterations,
+                           tolerance, bracket)
+    expected, drawn = _draw_jobs(layout, chance, u, node, own, best, skill_weight, referral, separation, adults,
+                                 in_market, in_enterprise, farm_thresholds, enterprise_thresholds, elasticity)
+    return chance, expected, drawn
