@@ -242,34 +242,49 @@ def own_work_fixed(params, cols: dict) -> OwnWorkFixed:
 
 def own_work(model, cols: dict, farms: np.ndarray, wage_income: np.ndarray, other: np.ndarray,
              remittances: np.ndarray, estate_income: np.ndarray, employed: np.ndarray,
-             fixed: OwnWorkFixed | None = None, farm_beyond: np.ndarray | None = None) -> np.ndarray:
+             fixed: OwnWorkFixed | None = None, farm_beyond: np.ndarray | None = None, tfp: bool = True) -> np.ndarray:
     """Farm and enterprise income, farm TFP and the enterprise's sales, capital and scale of
     each household (set in ``cols``) backed out of its income (``cols["income"]``) less
     ``wage_income``, ``other`` (public) income and ``remittances``, with ``employed`` wage
     workers (persons; a household's expected workers where jobs turn over, so fractional)
     away from its farm or enterprise (``split_residual``, with ``farm_beyond`` its farm income
     beyond the tables' by node). ``fixed``: the land and asset
-    factors (``own_work_fixed``, computed here if not given). Returns each household's family
-    labour^b, L^b with L its adults not employed (at least 1)."""
+    factors (``own_work_fixed``, computed here if not given); ``tfp``: whether to set
+    ``cols["tfp"]`` (``farm_tfp``). Returns each farming household's family labour^b, L^b with
+    L its adults not employed (at least 1; 1 where it does not farm: its farm income is 0).
+    Each power is numpy's of the households it matters for (a farm's labour, an enterprise's:
+    1^e is 1)."""
     p, node = model.params, cols["node"]
     fixed = own_work_fixed(p, cols) if fixed is None else fixed
     family_labour = np.maximum(cols["adults"] - employed, 1)
-    labour_power = np.power(family_labour, p.farm_labour_elasticity)
+    labour_power = np.ones(len(node))
+    labour_power[farms] = np.power(family_labour[farms], p.farm_labour_elasticity)
     capacity = np.where(farms, fixed.land_power * labour_power, 0.0)
     farm_income, enterprise_income = split_residual(model, cols["income"] - wage_income - other - remittances,
                                                     cols["income"], capacity, node, estate_income,
                                                     local=cols["income"] - remittances, beyond=farm_beyond)
-    unit = fixed.land_power * labour_power * fixed.asset_power  # ``farm_output`` at TFP 1, bit for bit
-    price = model.farm_gate[node] * cols["price_share"]
-    cols["tfp"] = np.where(farms & (unit > 0), farm_income / np.maximum(unit * price, 1e-12), 0.0)
+    if tfp:
+        cols["tfp"] = farm_tfp(model, cols, farms, fixed, labour_power, farm_income)
     cols["farm_income"] = farm_income
     cols["wage_income"] = wage_income
     cols["enterprise_income"] = enterprise_income
     cols["enterprise_sales"] = enterprises.sales_for_income(p, enterprise_income)
     cols["enterprise_capital"] = p.enterprise_capital_output * cols["enterprise_sales"]
     in_enterprise = np.where(farms, 0, np.maximum(cols["adults"] - employed, 0))
-    cols["enterprise_scale"] = cols["enterprise_sales"] / np.power(1.0 + in_enterprise, p.enterprise_labour_elasticity)
+    scale_power = np.ones(len(node))
+    scale_power[~farms] = np.power(1.0 + in_enterprise[~farms], p.enterprise_labour_elasticity)
+    cols["enterprise_scale"] = cols["enterprise_sales"] / scale_power
     return labour_power
+
+
+def farm_tfp(model, cols: dict, farms: np.ndarray, fixed: OwnWorkFixed, labour_power: np.ndarray,
+             farm_income: np.ndarray) -> np.ndarray:
+    """Farm TFP of each household of ``cols`` that yields its ``farm_income`` (USD/yr) with its
+    land and assets (``fixed``) and family labour^b ``labour_power`` at its farm-gate price
+    (0 where it does not farm)."""
+    unit = fixed.land_power * labour_power * fixed.asset_power  # ``farm_output`` at TFP 1, bit for bit
+    price = model.farm_gate[cols["node"]] * cols["price_share"]
+    return np.where(farms & (unit > 0), farm_income / np.maximum(unit * price, 1e-12), 0.0)
 
 
 def jobs_at_turnover_rest(model, cols: dict, init, skill: np.ndarray, farms: np.ndarray,
@@ -344,16 +359,22 @@ def jobs_at_turnover_rest(model, cols: dict, init, skill: np.ndarray, farms: np.
     nonfarm = np.nan_to_num(model.territory.table["nonfarm_income_share"])
     want_farm = np.maximum((1.0 - nonfarm) * bincount(node, drawn_income, minlength=n) - estate_income, 0.0)
     farm_beyond = np.zeros(n)
+    targets, backed_out = {}, {}
 
     def allocate(level, spread, expected, local, final=True):
         """One round: target incomes at ``level`` and ``spread``, productivity at the ``expected``
         jobs, each node's chance (to ``REST_JOBS_TOLERANCE`` where ``final``, else to
         ``REST_ROUND_TOLERANCE``), the jobs at rest (an enterprise weighed at its node's ``local``
         share of its sales) and the incomes of the drawn jobs."""
-        scaled = np.exp(spread[node] * centred) * members  # the node's mean kept below
-        cols["income"] = level[node] * scaled * (want_mean / np.maximum(bincount(node, scaled, minlength=n) / persons, 1e-300))[node]
+        if not np.array_equal(spread, targets.get("spread")):  # (the level's rounds keep the spread)
+            scaled = np.exp(spread[node] * centred) * members  # the node's mean kept below
+            targets.update(spread=spread.copy(), scaled=scaled,
+                           mean=(want_mean / np.maximum(bincount(node, scaled, minlength=n) / persons, 1e-300))[node])
+        cols["income"] = level[node] * targets["scaled"] * targets["mean"]
         labour_power = own_work(model, cols, farms, expected * wage, other, remittances, estate_income, expected, fixed,
-                                farm_beyond)
+                                farm_beyond, tfp=False)
+        # the farm TFP of the last round's productivity (``own_work``'s, set once the rounds end)
+        backed_out.update(labour_power=labour_power, farm_income=cols["farm_income"])
         in_enterprise = ~farms & (cols["enterprise_capital"] > 0)
         one_adult = cols["farm_income"] / labour_power  # farm revenue
         own = np.where(in_enterprise, e / b * cols["enterprise_scale"] * local[node], one_adult) / skill
@@ -418,6 +439,7 @@ def jobs_at_turnover_rest(model, cols: dict, init, skill: np.ndarray, farms: np.
         moved = step * gap
         local = local + moved
     model.start_local_share = local
+    cols["tfp"] = farm_tfp(model, cols, farms, fixed, backed_out["labour_power"], backed_out["farm_income"])
     # the farms whose adults all hold jobs earn nothing this year; their land is valued at what
     # it yields with one adult (``land_market.start``), as when a worker comes back to it
     model.start_idle_farm_income = np.where(farms & (employed >= adults), one_adult, 0.0)
