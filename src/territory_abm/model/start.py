@@ -24,8 +24,8 @@ from .firms import TRADABLE, add_firms, capital_per_worker, firm_output, tfp_for
 from .households import HouseholdPopulation, asset_factor, farming_households
 from .kernels import bincount, consumption, equilibrium_job_finding
 from .markets import MAX_LOCAL_PRICE, clear_local_goods
-from .start_kernels import (farm_scale_halvings, keep_jobs, place_picks, placement_weights, priced_out_nodes,
-                            halving_grid, rest_start, rows_by_node, worker_skill)
+from .start_kernels import (farm_rows, farm_scale_halvings, halving_grid, keep_jobs, place_picks, placement_weights,
+                            priced_out_nodes, rest_start, worker_skill)
 
 MIN_FARM_INCOME_SHARE = 0.1
 """Farm income backed out at the start is at least this share of a farming household's
@@ -581,15 +581,15 @@ def split_residual(model, residual: np.ndarray, income: np.ndarray, capacity: np
     farms = capacity > 0
     top = np.where(farms, np.maximum(residual, floor), 0.0)
 
-    node = np.asarray(node, np.int64)
-    low, high = np.full(n, -30.0), np.full(n, 30.0)
-    grouped = rows_by_node(keep=farms, node=node, n_nodes=n)
+    grouped = farm_rows(capacity=capacity, floor=floor, top=top, node=node, n_nodes=n)
+    # the midpoints the next halvings can reach (0.5 (low + high) of each bracket, as one
+    # halving at a time gives them) and their scales, in one call of numpy's exp
+    grid = halving_grid(low=np.full(n, -30.0), high=np.full(n, 30.0), halvings=min(TAU_LOOKAHEAD, TAU_BISECTIONS))
     for done in range(0, TAU_BISECTIONS, TAU_LOOKAHEAD):
-        # the midpoints the next halvings can reach (0.5 (low + high) of each bracket, as one
-        # halving at a time gives them) and their scales, in one call of numpy's exp
-        grid = halving_grid(low=low, high=high, halvings=min(TAU_LOOKAHEAD, TAU_BISECTIONS - done))
-        low, high = farm_scale_halvings(grid=grid, points=np.exp(grid), target=target, capacity=capacity, floor=floor,
-                                        top=top, rows=grouped.rows, first=grouped.first)
+        following = min(TAU_LOOKAHEAD, max(TAU_BISECTIONS - done - TAU_LOOKAHEAD, 0))
+        grid = farm_scale_halvings(grid=grid, points=np.exp(grid), target=target, capacity=grouped.capacity,
+                                   floor=grouped.floor, top=grouped.top, first=grouped.first, halvings=following)
+    high = grid[:, -1]
     farm = np.where(farms, np.clip(np.exp(high)[node] * capacity, floor, top), 0.0)
     enterprise = np.maximum(residual - farm, 0.0)
     small = farms & (enterprise < MIN_ENTERPRISE_SHARE * income)

@@ -51,21 +51,35 @@ def rows_by_node(keep, node, n_nodes):
     return _group_rows(keep, node, n_nodes)
 
 
+class FarmRows(NamedTuple):
+    """The farming households (capacity > 0) by node, in row order within each, with what their
+    farm income at a scale is made of (``start.split_residual``): node g's are ``first[g]:first[g + 1]``."""
+
+    first: np.ndarray     # (nodes + 1,) where each node's farms begin
+    capacity: np.ndarray  # (farms,) land^a labour^b
+    floor: np.ndarray     # (farms,) least farm income (USD/yr)
+    top: np.ndarray       # (farms,) most farm income (USD/yr)
+
+
+@kernel(FarmRows)
+def farm_rows(capacity, floor, top, node, n_nodes):
+    """:class:`FarmRows` of the households of ``capacity`` > 0 (a stable counting sort by ``node``)."""
+    rows, first = _group_rows(capacity > 0, node, n_nodes)
+    return first, capacity[rows], floor[rows], top[rows]
+
+
 @njit(cache=True)
-def _capped_sum(scale, capacity, floor, top, rows, begin, end):
-    """The sum of ``clip(scale * capacity, floor, top)`` over ``rows[begin:end]``, in their order."""
+def _capped_sum(scale, capacity, floor, top, begin, end):
+    """The sum of ``clip(scale * capacity, floor, top)`` over rows ``begin:end``, in their order."""
     total = 0.0
-    for j in range(begin, end):
-        i = rows[j]
+    for i in range(begin, end):
         total += min(max(scale * capacity[i], floor[i]), top[i])
     return total
 
 
-@kernel()
-def halving_grid(low, high, halvings):
-    """Each node's bracket [``low``, ``high``] and the midpoints that the next ``halvings``
-    halvings can reach (nodes x 2^halvings + 1): a tree of midpoints, each 0.5 (low + high) of
-    the bracket it halves, the same numbers one halving at a time gives."""
+@njit(cache=True)
+def _halving_grid(low, high, halvings):
+    """:func:`halving_grid`."""
     width = 2 ** halvings
     grid = np.empty((low.shape[0], width + 1))
     for g in range(low.shape[0]):
@@ -78,24 +92,25 @@ def halving_grid(low, high, halvings):
     return grid
 
 
-class Bracket(NamedTuple):
-    """Each node's bracket of a bisection."""
+@kernel()
+def halving_grid(low, high, halvings):
+    """Each node's bracket [``low``, ``high``] and the midpoints that the next ``halvings``
+    halvings can reach (nodes x 2^halvings + 1): a tree of midpoints, each 0.5 (low + high) of
+    the bracket it halves, the same numbers one halving at a time gives."""
+    return _halving_grid(low, high, halvings)
 
-    low: np.ndarray   # (nodes,)
-    high: np.ndarray  # (nodes,)
 
-
-@kernel(Bracket)
-def farm_scale_halvings(grid, points, target, capacity, floor, top, rows, first):
+@kernel()
+def farm_scale_halvings(grid, points, target, capacity, floor, top, first, halvings):
     """The halvings of each node's bracket of the log farm productivity scale
     (``start.split_residual``) on the ``grid`` (:func:`halving_grid`) whose scales exp(x) are
     ``points``: each moves the upper end to the midpoint where the node's farm income at its
     scale, the sum of ``clip(scale * capacity, floor, top)`` over its farming households
-    ``rows[first[g]:first[g + 1]]`` (:func:`rows_by_node`) in row order, is above ``target``,
-    else the lower end, as the bisection one halving at a time does; returns the bracket they
-    leave. A pass over them
-    sums at a midpoint and at both of its halves' midpoints (three independent sums in one pass),
-    so takes two halvings."""
+    ``first[g]:first[g + 1]`` (:func:`farm_rows`) in row order, is above ``target``, else the
+    lower end, as the bisection one halving at a time does; returns the :func:`halving_grid` of
+    the bracket they leave for the next ``halvings`` (0: the bracket, nodes x 2). A pass over
+    them sums at a midpoint and at both of its halves' midpoints (three independent sums in one
+    pass), so takes two halvings."""
     n_nodes, width = points.shape[0], points.shape[1] - 1
     low, high = np.empty(n_nodes), np.empty(n_nodes)
     for g in range(n_nodes):
@@ -104,7 +119,7 @@ def farm_scale_halvings(grid, points, target, capacity, floor, top, rows, first)
         while b - a > 1:
             mid = (a + b) // 2
             if b - a == 2:  # one halving left
-                if _capped_sum(points[g, mid], capacity, floor, top, rows, begin, end) > target[g]:
+                if _capped_sum(points[g, mid], capacity, floor, top, begin, end) > target[g]:
                     b = mid
                 else:
                     a = mid
@@ -112,8 +127,7 @@ def farm_scale_halvings(grid, points, target, capacity, floor, top, rows, first)
             left, right = (a + mid) // 2, (mid + b) // 2
             s_mid, s_left, s_right = 0.0, 0.0, 0.0
             x_mid, x_left, x_right = points[g, mid], points[g, left], points[g, right]
-            for j in range(begin, end):
-                i = rows[j]
+            for i in range(begin, end):
                 c, f, t = capacity[i], floor[i], top[i]
                 s_mid += min(max(x_mid * c, f), t)
                 s_left += min(max(x_left * c, f), t)
@@ -131,7 +145,7 @@ def farm_scale_halvings(grid, points, target, capacity, floor, top, rows, first)
                 else:
                     a = right
         low[g], high[g] = grid[g, a], grid[g, b]
-    return low, high
+    return _halving_grid(low, high, halvings)
 
 
 @njit(cache=True)
@@ -512,7 +526,7 @@ class RestLayout(NamedTuple):
     adults: np.ndarray       # (groups,) the adults of the group's households
     enterprise: np.ndarray   # (groups,) whether they weigh an enterprise (else a farm)
     node_groups: np.ndarray  # (nodes + 1,) where each node's groups begin
-    weights: np.ndarray      # (most + 1, seekers) hiring weight with k referrals, by ``order``
+    weights: np.ndarray      # (most + 1, seekers) hiring weight with k referrals (k to the adults), by ``order``
     own_b: np.ndarray        # (seekers,) b times own work's revenue per skill unit, by ``order``
     separations: np.ndarray  # (most + 1,) (k + 1) s
 
@@ -554,12 +568,12 @@ def _rest_layout(node, own, best, skill_weight, referral, separation, adults, in
             place[key] += 1
     node_groups[n_nodes] = groups
     starts[groups] = rows.shape[0]
-    weights = np.empty((most + 1, rows.shape[0]))
+    weights = np.empty((most + 1, rows.shape[0]))  # beyond a household's adults: not read
     own_b = np.empty(rows.shape[0])
     for q in range(rows.shape[0]):
         i = rows[order[q]]
         weights[0, q] = skill_weight[i]  # no referrals: h(0) of the weight itself
-        for k in range(1, most + 1):
+        for k in range(1, adults[i] + 1):
             weights[k, q] = skill_weight[i] * (1.0 + referral * k)
         own_b[q] = elasticity * own[i]
     separations = np.empty(most + 1)
