@@ -24,8 +24,8 @@ from .firms import TRADABLE, add_firms, capital_per_worker, firm_output, tfp_for
 from .households import HouseholdPopulation, asset_factor, farming_households
 from .kernels import bincount, consumption, equilibrium_job_finding
 from .markets import MAX_LOCAL_PRICE, clear_local_goods
-from .start_kernels import (farm_rows, farm_scale_halvings, halving_grid, keep_jobs, place_picks, placement_weights,
-                            priced_out_nodes, rest_start, worker_skill)
+from .start_kernels import (drawn_incomes, farm_rows, farm_scale_halvings, halving_grid, keep_jobs, place_picks,
+                            placement_weights, priced_out_nodes, rest_own_work, rest_start, worker_skill)
 
 MIN_FARM_INCOME_SHARE = 0.1
 """Farm income backed out at the start is at least this share of a farming household's
@@ -375,9 +375,10 @@ def jobs_at_turnover_rest(model, cols: dict, init, skill: np.ndarray, farms: np.
                                 farm_beyond, tfp=False)
         # the farm TFP of the last round's productivity (``own_work``'s, set once the rounds end)
         backed_out.update(labour_power=labour_power, farm_income=cols["farm_income"])
-        in_enterprise = ~farms & (cols["enterprise_capital"] > 0)
-        one_adult = cols["farm_income"] / labour_power  # farm revenue
-        own = np.where(in_enterprise, e / b * cols["enterprise_scale"] * local[node], one_adult) / skill
+        # a farm's revenue with one adult, an enterprise's local sales
+        own, one_adult, in_enterprise = rest_own_work(
+            farms=farms, capital=cols["enterprise_capital"], farm_income=cols["farm_income"], labour_power=labour_power,
+            scale=cols["enterprise_scale"], local=local, node=node, skill=skill, enterprise_weight=e / b)
         jobs = rest_start(table_jobs=table_jobs.astype(float), guess=chance, u=u, own=own, in_enterprise=in_enterprise,
                           n_nodes=n, iterations=REST_ITERATIONS, **chain,
                           tolerance=np.full(n, REST_JOBS_TOLERANCE) if final else REST_ROUND_TOLERANCE * table_jobs,
@@ -386,14 +387,13 @@ def jobs_at_turnover_rest(model, cols: dict, init, skill: np.ndarray, farms: np.
         employed = jobs.drawn
         # the incomes of the drawn jobs, at the productivity of the expected ones (a farm whose
         # adults all hold jobs earns nothing, as ``kernels.labour_incomes`` pays)
-        farm_income = one_adult * drawn_labour[adults - employed]
-        sales = cols["enterprise_scale"] * enterprise_labour[np.where(farms, 0, np.maximum(adults - employed, 0))]
-        cols["farm_income"] = np.where(farms, farm_income, 0.0)
-        cols["enterprise_sales"] = np.where(cols["enterprise_capital"] > 0, sales, 0.0)
-        cols["enterprise_income"] = cols["enterprise_sales"] * (1.0 - p.asset_depreciation * p.enterprise_capital_output)
-        cols["wage_income"] = employed * wage
-        income = cols["farm_income"] + cols["wage_income"] + cols["enterprise_income"] + other + remittances
-        return income, employed, jobs.expected, one_adult
+        drawn = drawn_incomes(employed=employed, adults=adults, farms=farms, one_adult=one_adult,
+                              scale=cols["enterprise_scale"], capital=cols["enterprise_capital"], wage=wage, other=other,
+                              remittances=remittances, farm_power=drawn_labour, enterprise_power=enterprise_labour,
+                              income_share=1.0 - p.asset_depreciation * p.enterprise_capital_output)
+        cols["farm_income"], cols["wage_income"] = drawn.farm_income, drawn.wage_income
+        cols["enterprise_sales"], cols["enterprise_income"] = drawn.enterprise_sales, drawn.enterprise_income
+        return drawn.income, employed, jobs.expected, one_adult
 
     # one loop for the fixed point of expected jobs and productivity and for the level (by
     # ratios) and spread (by bisection, between REST_LEVEL_ROUNDS rounds of the level alone)

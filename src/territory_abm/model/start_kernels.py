@@ -915,3 +915,62 @@ def rest_start(table_jobs, guess, u, node, own, best, skill_weight, referral, se
     expected, drawn = _draw_jobs(layout, chance, u, node, own, best, skill_weight, referral, separation, adults,
                                  in_market, in_enterprise, farm_thresholds, enterprise_thresholds, elasticity)
     return chance, expected, drawn
+
+
+class RestOwnWork(NamedTuple):
+    """What the chain at turnover's rest weighs each household's own work at (``start.jobs_at_turnover_rest``)."""
+
+    own: np.ndarray            # (households,) own work's revenue per skill unit (USD/yr)
+    one_adult: np.ndarray      # (households,) a farm's revenue with one adult (USD/yr; 0 without a farm)
+    in_enterprise: np.ndarray  # (households,) whether it weighs an enterprise
+
+
+@kernel(RestOwnWork)
+def rest_own_work(farms, capital, farm_income, labour_power, scale, local, node, skill, enterprise_weight):
+    """Each household's own work per skill unit: where it runs an enterprise (it does not farm
+    and has ``capital`` > 0), ``enterprise_weight`` (e / b) times its enterprise's ``scale``
+    times its node's ``local`` share of sales, else its farm's revenue with one adult,
+    ``farm_income`` over ``labour_power`` (L^b); over its ``skill``. numpy's arithmetic in
+    numpy's order, one pass."""
+    n = node.shape[0]
+    own, one_adult = np.empty(n), np.empty(n)
+    in_enterprise = np.empty(n, np.bool_)
+    for i in range(n):
+        in_enterprise[i] = (not farms[i]) and capital[i] > 0
+        one_adult[i] = farm_income[i] / labour_power[i]
+        weighed = enterprise_weight * scale[i] * local[node[i]] if in_enterprise[i] else one_adult[i]
+        own[i] = weighed / skill[i]
+    return own, one_adult, in_enterprise
+
+
+class DrawnIncomes(NamedTuple):
+    """Each household's incomes at the jobs drawn at turnover's rest (USD/yr)."""
+
+    farm_income: np.ndarray
+    wage_income: np.ndarray
+    enterprise_sales: np.ndarray
+    enterprise_income: np.ndarray
+    income: np.ndarray  # the four and ``other`` and ``remittances``
+
+
+@kernel(DrawnIncomes)
+def drawn_incomes(employed, adults, farms, one_adult, scale, capital, wage, other, remittances, farm_power,
+                  enterprise_power, income_share):
+    """The incomes of the ``employed`` (persons) drawn at turnover's rest, at the productivity of
+    the expected jobs: a farm's revenue with one adult ``one_adult`` times L^b (``farm_power[L]``,
+    L its ``adults`` not employed; nothing where all hold jobs), an enterprise's sales (where it
+    has ``capital``) its ``scale`` times (1 + L)^e (``enterprise_power[L]``, L 0 beside a farm)
+    and its income ``income_share`` of them, the wages ``employed`` times ``wage``; numpy's
+    arithmetic in numpy's order, one pass."""
+    n = adults.shape[0]
+    farm_income, wage_income = np.empty(n), np.empty(n)
+    sales, enterprise_income, income = np.empty(n), np.empty(n), np.empty(n)
+    for i in range(n):
+        family = adults[i] - employed[i]
+        farm_income[i] = one_adult[i] * farm_power[family] if farms[i] else 0.0
+        sold = scale[i] * enterprise_power[0 if farms[i] else max(family, 0)]
+        sales[i] = sold if capital[i] > 0 else 0.0
+        enterprise_income[i] = sales[i] * income_share
+        wage_income[i] = employed[i] * wage[i]
+        income[i] = farm_income[i] + wage_income[i] + enterprise_income[i] + other[i] + remittances[i]
+    return farm_income, wage_income, sales, enterprise_income, income
