@@ -491,16 +491,16 @@ def _seeking_rows(node, own, best, adults, in_market, in_enterprise, farm_thresh
         rising = rising and farm_thresholds[t] >= farm_thresholds[t - 1]
     for t in range(1, enterprise_thresholds.shape[0]):
         rising = rising and enterprise_thresholds[t] >= enterprise_thresholds[t - 1]
-    keep = np.zeros(node.shape[0], np.bool_)
-    for i in range(node.shape[0]):
-        g = node[i]
-        if not in_market[i] or adults[i] == 0:
-            continue
-        thresholds = enterprise_thresholds if in_enterprise[i] else farm_thresholds
-        if rising and best[g] > 0 and elasticity * own[i] >= 0.0 and adults[i] <= thresholds.shape[0]:
-            if elasticity * own[i] / max(best[g], WAGE_FLOOR) >= thresholds[adults[i] - 1]:
-                continue  # wants all its adults at any expected wage
-        keep[i] = True
+    keep = np.empty(node.shape[0], np.bool_)
+    for i in range(node.shape[0]):  # without branches on the households' data (the processor mispredicts them)
+        g, a, enterprise = node[i], adults[i], in_enterprise[i]
+        length = enterprise_thresholds.shape[0] if enterprise else farm_thresholds.shape[0]
+        last = min(max(a, 1), max(length, 1)) - 1  # read only where 1 <= a <= length
+        threshold = (enterprise_thresholds[last] if enterprise else farm_thresholds[last]) if length > 0 else np.inf
+        weighed = elasticity * own[i]
+        wants_all = (rising & (best[g] > 0) & (weighed >= 0.0) & (a <= length)
+                     & (weighed / max(best[g], WAGE_FLOOR) >= threshold))  # all its adults at any expected wage
+        keep[i] = in_market[i] & (a != 0) & (not wants_all)
     return _group_rows(keep, node, n_nodes)
 
 
@@ -568,14 +568,17 @@ def _rest_layout(node, own, best, skill_weight, referral, separation, adults, in
             place[key] += 1
     node_groups[n_nodes] = groups
     starts[groups] = rows.shape[0]
-    weights = np.empty((most + 1, rows.shape[0]))  # beyond a household's adults: not read
+    weights = np.empty((most + 1, rows.shape[0]))  # beyond a group's adults: not read
     own_b = np.empty(rows.shape[0])
     for q in range(rows.shape[0]):
         i = rows[order[q]]
         weights[0, q] = skill_weight[i]  # no referrals: h(0) of the weight itself
-        for k in range(1, adults[i] + 1):
-            weights[k, q] = skill_weight[i] * (1.0 + referral * k)
         own_b[q] = elasticity * own[i]
+    for q in range(groups):
+        for k in range(1, group_adults[q] + 1):
+            factor = 1.0 + referral * k
+            for r in range(starts[q], starts[q + 1]):
+                weights[k, r] = weights[0, r] * factor
     separations = np.empty(most + 1)
     for k in range(most + 1):
         separations[k] = (k + 1) * separation
@@ -843,8 +846,7 @@ def _draw_jobs(layout, chance, u, node, own, best, skill_weight, referral, separ
     drawn = np.zeros(n, np.int32)
     rows, first, order, starts, group_adults, enterprise, node_groups, weights, own_b, separations = layout
     largest = _largest_group(starts)
-    states, total = np.empty((most + 1, largest)), np.empty(largest)
-    mean, work = np.empty(largest), np.empty((5, largest))
+    states, total, work = np.empty((most + 1, largest)), np.empty(largest), np.empty((5, largest))
     done = np.zeros(n, np.bool_)
     for g in range(n_nodes):
         for q in range(node_groups[g], node_groups[g + 1]):
@@ -852,19 +854,22 @@ def _draw_jobs(layout, chance, u, node, own, best, skill_weight, referral, separ
             thresholds = enterprise_thresholds if enterprise[q] else farm_thresholds
             _rest_chains(states, total, work, chance[g], best[g], a, thresholds, weights, own_b, separations, begin,
                          size)
-            _expected_jobs(mean, states, total, a, size)
             for r in range(size):
                 i = rows[order[begin + r]]
                 if not np.isfinite(total[r]):
                     continue  # one at a time below
                 done[i] = True
-                expected[i] = mean[r]
-                cumulative = 0.0
+                # the distribution's mean (``_expected_jobs``) and the first state its cumulative
+                # sum passes u at, from the same quotients
+                mean_r, cumulative, drawn_r = 0.0, 0.0, -1
                 for k in range(a + 1):
-                    cumulative += states[k, r] / total[r]
-                    if u[i] < cumulative or k == a:
-                        drawn[i] = k
-                        break
+                    share = states[k, r] / total[r]
+                    if k > 0:
+                        mean_r += k * share
+                    cumulative += share
+                    if drawn_r < 0 and (u[i] < cumulative or k == a):
+                        drawn_r = k
+                expected[i], drawn[i] = mean_r, drawn_r
     for i in range(n):
         if not in_market[i] or done[i]:
             continue
