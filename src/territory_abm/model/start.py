@@ -24,8 +24,8 @@ from .firms import TRADABLE, add_firms, capital_per_worker, firm_output, tfp_for
 from .households import HouseholdPopulation, asset_factor, farming_households
 from .kernels import bincount, consumption, equilibrium_job_finding
 from .markets import MAX_LOCAL_PRICE, clear_local_goods
-from .start_kernels import (drawn_incomes, farm_rows, farm_scale_halvings, halving_grid, keep_jobs, place_picks,
-                            placement_weights, priced_out_nodes, rest_own_work, rest_start, worker_skill)
+from .start_kernels import (drawn_incomes, farm_rows, farm_scale_halvings, farm_split, halving_grid, keep_jobs,
+                            place_picks, placement_weights, priced_out_nodes, rest_own_work, rest_start, worker_skill)
 
 MIN_FARM_INCOME_SHARE = 0.1
 """Farm income backed out at the start is at least this share of a farming household's
@@ -589,12 +589,9 @@ def split_residual(model, residual: np.ndarray, income: np.ndarray, capacity: np
         following = min(TAU_LOOKAHEAD, max(TAU_BISECTIONS - done - TAU_LOOKAHEAD, 0))
         grid = farm_scale_halvings(grid=grid, points=np.exp(grid), target=target, capacity=grouped.capacity,
                                    floor=grouped.floor, top=grouped.top, first=grouped.first, halvings=following)
-    high = grid[:, -1]
-    farm = np.where(farms, np.clip(np.exp(high)[node] * capacity, floor, top), 0.0)
-    enterprise = np.maximum(residual - farm, 0.0)
-    small = farms & (enterprise < MIN_ENTERPRISE_SHARE * income)
-    farm = np.where(small, farm + enterprise, farm)
-    return farm, np.where(small, 0.0, enterprise)
+    split = farm_split(scale=np.exp(grid[:, -1]), capacity=capacity, floor=floor, top=top, residual=residual,
+                       income=income, node=node, min_enterprise_share=MIN_ENTERPRISE_SHARE)
+    return split.farm, split.enterprise
 
 
 def consistent_start_jobs(model, cols: dict, init, public: np.ndarray, farms: np.ndarray, skill: np.ndarray,

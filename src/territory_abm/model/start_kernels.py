@@ -16,7 +16,7 @@ from typing import NamedTuple
 import numpy as np
 from numba import njit
 
-from .exact import maximum, pairwise_sum
+from .exact import maximum, minimum, pairwise_sum
 from .kernels import ERROR_MODEL, WAGE_FLOOR, _farm_workers_wanted, _hire_chance, kernel
 
 
@@ -66,6 +66,31 @@ def farm_rows(capacity, floor, top, node, n_nodes):
     """:class:`FarmRows` of the households of ``capacity`` > 0 (a stable counting sort by ``node``)."""
     rows, first = _group_rows(capacity > 0, node, n_nodes)
     return first, capacity[rows], floor[rows], top[rows]
+
+
+class FarmSplit(NamedTuple):
+    """Farm and enterprise income of each household (USD/yr, ``start.split_residual``)."""
+
+    farm: np.ndarray
+    enterprise: np.ndarray
+
+
+@kernel(FarmSplit)
+def farm_split(scale, capacity, floor, top, residual, income, node, min_enterprise_share):
+    """Each farm's income at its node's productivity ``scale``, ``clip(scale * capacity, floor,
+    top)`` (0 where ``capacity`` is 0), the rest of its ``residual`` (at least 0) its
+    enterprise's, or its farm's too where below ``min_enterprise_share`` of its ``income``:
+    numpy's ``where``, ``clip`` and ``maximum`` (NaN kept, ``exact``), one pass."""
+    n = capacity.shape[0]
+    farm, enterprise = np.empty(n), np.empty(n)
+    for i in range(n):
+        farms = capacity[i] > 0
+        own = minimum(maximum(scale[node[i]] * capacity[i], floor[i]), top[i]) if farms else 0.0
+        rest = maximum(residual[i] - own, 0.0)
+        small = farms and rest < min_enterprise_share * income[i]
+        farm[i] = own + rest if small else own
+        enterprise[i] = 0.0 if small else rest
+    return farm, enterprise
 
 
 @njit(cache=True)
