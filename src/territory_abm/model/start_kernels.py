@@ -718,6 +718,28 @@ def _rest_jobs_by_node(jobs, expected, at, active, layout, node, own, best, skil
         jobs[g] = total_g
 
 
+@njit(cache=True, error_model=ERROR_MODEL)
+def _willing_by_node(jobs, willing, layout, best, farm_thresholds, enterprise_thresholds, work):
+    """Each node's jobs at a chance of 1 (into ``jobs``): its households' :func:`_willing` (into
+    ``willing``, by place in ``layout.rows``; a group's households at once, the count of
+    :func:`_wanted_counts` at a chance of 1) summed in row order."""
+    rows, first, order, starts, group_adults, enterprise, node_groups, weights, own_b, separations = layout
+    count, ratio, hired = work[2], work[3], work[0]
+    for g in range(jobs.shape[0]):
+        for q in range(node_groups[g], node_groups[g + 1]):
+            a, begin, size = group_adults[q], starts[q], starts[q + 1] - starts[q]
+            thresholds = enterprise_thresholds if enterprise[q] else farm_thresholds
+            hired[:size] = 1.0  # the wage best * 1.0, as ``_willing`` weighs it
+            _wanted_counts(count, ratio, own_b, hired, best[g], thresholds, min(a, thresholds.shape[0]), begin, size)
+            for r in range(size):
+                wanted = a if best[g] * 1.0 <= 0 else min(count[r], a)
+                willing[order[begin + r]] = float(max(a - wanted, 0))
+        total = 0.0
+        for j in range(first[g], first[g + 1]):
+            total += willing[j]
+        jobs[g] = total
+
+
 @njit(cache=True)
 def _largest_group(starts):
     """Most rows of a group of ``starts`` (at least 1)."""
@@ -747,18 +769,12 @@ def _solve_chance(layout, table_jobs, guess, node, own, best, skill_weight, refe
     f_low, f_high = -table_jobs.copy(), np.zeros(n_nodes)  # no jobs at c = 0
     jobs = np.zeros(n_nodes)
     active = np.ones(n_nodes, np.bool_)
-    rows, first, starts = layout[0], layout[1], layout[3]
+    rows, starts = layout[0], layout[3]
     largest = _largest_group(starts)
     states, total_r = np.empty((most + 1, largest)), np.empty(largest)
     mean, work = np.empty(largest), np.empty((5, largest))
     expected = np.empty(rows.shape[0])
-    for g in range(n_nodes):  # the jobs at c = 1: every willing adult works
-        total = 0.0
-        for j in range(first[g], first[g + 1]):
-            i = rows[j]
-            total += _willing(own[i], best[g], adults[i], in_enterprise[i], farm_thresholds, enterprise_thresholds,
-                              elasticity)
-        jobs[g] = total
+    _willing_by_node(jobs, expected, layout, best, farm_thresholds, enterprise_thresholds, work)
     chance = np.ones(n_nodes)
     for g in range(n_nodes):
         f_high[g] = jobs[g] - table_jobs[g]
