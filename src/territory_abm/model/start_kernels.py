@@ -554,6 +554,7 @@ class RestLayout(NamedTuple):
     weights: np.ndarray      # (most + 1, seekers) hiring weight with k referrals (k to the adults), by ``order``
     own_b: np.ndarray        # (seekers,) b times own work's revenue per skill unit, by ``order``
     separations: np.ndarray  # (most + 1,) (k + 1) s
+    none_wanted: np.ndarray  # (groups,) whether b P is 0 (own work wants no adult at any wage)
 
 
 @njit(cache=True, error_model=ERROR_MODEL)
@@ -566,11 +567,20 @@ def _rest_layout(node, own, best, skill_weight, referral, separation, adults, in
     arithmetic as ``_rest_distribution``."""
     rows, first = _seeking_rows(node, own, best, adults, in_market, in_enterprise, farm_thresholds,
                                 enterprise_thresholds, elasticity, n_nodes)
-    keys = 2 * (most + 1)  # key = (most + 1) * enterprise + adults
+    positive = True  # then a household whose b P is 0 wants no adult at any wage (0 / w reaches no threshold)
+    for t in range(farm_thresholds.shape[0]):
+        positive = positive and farm_thresholds[t] > 0
+    for t in range(enterprise_thresholds.shape[0]):
+        positive = positive and enterprise_thresholds[t] > 0
+    keys = 4 * (most + 1)  # key = (most + 1) * (2 enterprise + none wanted) + adults
     order = np.empty(rows.shape[0], np.int64)
     starts = np.empty(rows.shape[0] + 1, np.int64)
     group_adults = np.empty(rows.shape[0], np.int64)
-    enterprise = np.empty(rows.shape[0], np.bool_)
+    enterprise, none_wanted = np.empty(rows.shape[0], np.bool_), np.empty(rows.shape[0], np.bool_)
+    key = np.empty(rows.shape[0], np.int64)
+    for j in range(rows.shape[0]):
+        i = rows[j]
+        key[j] = (most + 1) * (2 * in_enterprise[i] + (positive and elasticity * own[i] == 0.0)) + adults[i]
     node_groups = np.zeros(n_nodes + 1, np.int64)
     count = np.empty(keys, np.int64)
     place = np.empty(keys, np.int64)
@@ -578,19 +588,19 @@ def _rest_layout(node, own, best, skill_weight, referral, separation, adults, in
     for g in range(n_nodes):
         count[:] = 0
         for j in range(first[g], first[g + 1]):
-            count[(most + 1) * in_enterprise[rows[j]] + adults[rows[j]]] += 1
+            count[key[j]] += 1
         at = first[g]
         node_groups[g] = groups
-        for key in range(keys):
-            place[key] = at
-            if count[key] > 0:
-                starts[groups], group_adults[groups], enterprise[groups] = at, key % (most + 1), key > most
+        for k in range(keys):
+            place[k] = at
+            if count[k] > 0:
+                starts[groups], group_adults[groups] = at, k % (most + 1)
+                enterprise[groups], none_wanted[groups] = k // (most + 1) >= 2, k // (most + 1) % 2 == 1
                 groups += 1
-            at += count[key]
+            at += count[k]
         for j in range(first[g], first[g + 1]):
-            key = (most + 1) * in_enterprise[rows[j]] + adults[rows[j]]
-            order[place[key]] = j
-            place[key] += 1
+            order[place[key[j]]] = j
+            place[key[j]] += 1
     node_groups[n_nodes] = groups
     starts[groups] = rows.shape[0]
     weights = np.empty((most + 1, rows.shape[0]))  # beyond a group's adults: not read
@@ -608,7 +618,7 @@ def _rest_layout(node, own, best, skill_weight, referral, separation, adults, in
     for k in range(most + 1):
         separations[k] = (k + 1) * separation
     return (rows, first, order, starts[:groups + 1].copy(), group_adults[:groups].copy(), enterprise[:groups].copy(),
-            node_groups, weights, own_b, separations)
+            node_groups, weights, own_b, separations, none_wanted[:groups].copy())
 
 
 @njit(cache=True, error_model=ERROR_MODEL)
@@ -656,7 +666,8 @@ def _chain_step(below, above, hired, hired_next, count, alive, total, adults, k,
 
 
 @njit(cache=True, error_model=ERROR_MODEL)
-def _rest_chains(states, total, work, chance, best, adults, thresholds, weights, own_b, separations, begin, size):
+def _rest_chains(states, total, work, chance, best, adults, thresholds, weights, own_b, separations, begin, size,
+                 none_wanted):
     """The unnormalised chains of ``_rest_distribution`` of the ``size`` households of ``adults``
     from ``begin`` in a :class:`RestLayout`'s order, all at the node's ``chance`` and ``best``
     wage: ``states[k, r]`` for k = 0 .. adults and their ``total`` (``work``: 5 rows of
@@ -669,9 +680,12 @@ def _rest_chains(states, total, work, chance, best, adults, thresholds, weights,
         alive[r] = 1.0
     _hire_chances(hired, weights[0], chance, begin, size)
     reach = min(adults, thresholds.shape[0])
+    if none_wanted:  # b P = 0 reaches no threshold (``_rest_layout``)
+        count[:size] = 0.0
     for k in range(adults):
         _hire_chances(hired_next, weights[k + 1], chance, begin, size)
-        _wanted_counts(count, ratio, own_b, hired, best, thresholds, reach, begin, size)
+        if not none_wanted:
+            _wanted_counts(count, ratio, own_b, hired, best, thresholds, reach, begin, size)
         _chain_step(states[k], states[k + 1], hired, hired_next, count, alive, total, adults, k, separations[k], best,
                     size)
 
@@ -694,14 +708,15 @@ def _rest_jobs_by_node(jobs, expected, at, active, layout, node, own, best, skil
     """Each ``active`` node's expected jobs at turnover's rest at its chance ``at`` (in place on
     ``jobs``): its households' (``expected``, by place in ``layout.rows``) summed in row order.
     A household whose chain's total is not finite (hired for sure) takes ``_rest_distribution``."""
-    rows, first, order, starts, group_adults, enterprise, node_groups, weights, own_b, separations = layout
+    rows, first, order, starts, group_adults, enterprise, node_groups, weights, own_b, separations, none_wanted = layout
     for g in range(jobs.shape[0]):
         if not active[g]:
             continue
         for q in range(node_groups[g], node_groups[g + 1]):
             a, begin, size = group_adults[q], starts[q], starts[q + 1] - starts[q]
             thresholds = enterprise_thresholds if enterprise[q] else farm_thresholds
-            _rest_chains(states, total, work, at[g], best[g], a, thresholds, weights, own_b, separations, begin, size)
+            _rest_chains(states, total, work, at[g], best[g], a, thresholds, weights, own_b, separations, begin, size,
+                         none_wanted[q])
             _expected_jobs(mean, states, total, a, size)
             for r in range(size):
                 j = order[begin + r]
@@ -723,7 +738,7 @@ def _willing_by_node(jobs, willing, layout, best, farm_thresholds, enterprise_th
     """Each node's jobs at a chance of 1 (into ``jobs``): its households' :func:`_willing` (into
     ``willing``, by place in ``layout.rows``; a group's households at once, the count of
     :func:`_wanted_counts` at a chance of 1) summed in row order."""
-    rows, first, order, starts, group_adults, enterprise, node_groups, weights, own_b, separations = layout
+    rows, first, order, starts, group_adults, enterprise, node_groups, weights, own_b, separations, none_wanted = layout
     count, ratio, hired = work[2], work[3], work[0]
     for g in range(jobs.shape[0]):
         for q in range(node_groups[g], node_groups[g + 1]):
@@ -885,7 +900,7 @@ def _draw_jobs(layout, chance, u, node, own, best, skill_weight, referral, separ
     out = np.empty(most + 1)
     expected = np.zeros(n)
     drawn = np.zeros(n, np.int32)
-    rows, first, order, starts, group_adults, enterprise, node_groups, weights, own_b, separations = layout
+    rows, first, order, starts, group_adults, enterprise, node_groups, weights, own_b, separations, none_wanted = layout
     largest = _largest_group(starts)
     states, total, work = np.empty((most + 1, largest)), np.empty(largest), np.empty((5, largest))
     done = np.zeros(n, np.bool_)
@@ -894,7 +909,7 @@ def _draw_jobs(layout, chance, u, node, own, best, skill_weight, referral, separ
             a, begin, size = group_adults[q], starts[q], starts[q + 1] - starts[q]
             thresholds = enterprise_thresholds if enterprise[q] else farm_thresholds
             _rest_chains(states, total, work, chance[g], best[g], a, thresholds, weights, own_b, separations, begin,
-                         size)
+                         size, none_wanted[q])
             for r in range(size):
                 i = rows[order[begin + r]]
                 if not np.isfinite(total[r]):
