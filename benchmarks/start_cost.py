@@ -7,8 +7,9 @@ the Sobol benchmark's runs) builds one. For each setting below this builds the s
 ``--scenario`` at ``--scale`` for seeds 1..``--seeds`` in one process (after an untimed build of
 each setting at seed 0, so numba's compiling is left out) and prints the CPU seconds
 (``time.process_time``) per start; A and B take turns, in alternating order, for ``--rounds``
-rounds, and the medians over rounds are compared. "extra" is a setting's CPU per start less
-that of the same setting without turnover (``job_separation_rate`` 0).
+rounds, and the medians over rounds are compared (B / A, and the median of each round's
+ratio). "extra" is a setting's CPU per start less that of the same setting without turnover
+(``job_separation_rate`` 0).
 
 Settings: ``candidate`` (the turnover setting under study, ``CANDIDATE``), ``candidate, no
 turnover`` (the same with ``job_separation_rate`` 0), ``turnover`` (only ``job_separation_rate``
@@ -114,11 +115,15 @@ def main() -> None:
             print(f"round {k + 1} {label}: " + ", ".join(f"{name} {value:.4f}" for name, value in costs.items()),
                   flush=True)
     labels = list(versions)
+    pair = len(labels) == 2
     print(f"\n{'median CPU s per start':<28}" + "".join(f"{label:>9}" for label in labels)
-          + (f"{'B / A':>8}" if len(labels) == 2 else ""))
+          + (f"{'B / A':>8}{'rounds':>8}" if pair else ""))
     for name in values[labels[0]]:
         medians = [statistics.median(values[label][name]) for label in labels]
-        ratio = f"{medians[1] / medians[0]:>8.2f}" if len(labels) == 2 and medians[0] > 0 else ""
+        ratio = ""
+        if pair and medians[0] > 0:  # and the median of each round's B / A
+            rounds = statistics.median(b / a for a, b in zip(values["A"][name], values["B"][name]) if a > 0)
+            ratio = f"{medians[1] / medians[0]:>8.2f}{rounds:>8.2f}"
         print(f"{name:<28}" + "".join(f"{m:>9.4f}" for m in medians) + ratio)
     print(f"load average at the end: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
 
