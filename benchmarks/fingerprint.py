@@ -10,13 +10,22 @@ and environmental_governance at smaller scales (about a minute of CPU in all).
 
     PYTHONPATH=src python benchmarks/fingerprint.py before.json
     PYTHONPATH=src python benchmarks/fingerprint.py after.json && cmp before.json after.json
+
+With ``--set NAME=VALUE`` (repeatable) it hashes other runs instead: ``--scenario`` (default
+stationary) at each of ``--scales`` (default 0.1,0.25) and ``--seeds`` (default 1,2,3) for
+``--years`` (default 3) under those parameter values, and with each run's start also the
+start's own results (``start_*`` attributes, the starting wages, worker skill and job-finding
+chance), e.g. to check a change to the start at turnover's rest:
+
+    PYTHONPATH=src python benchmarks/fingerprint.py turnover.json --set job_separation_rate=0.12 \
+        --set wage_residual_sd=0.8
 """
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import json
-import sys
 from pathlib import Path
 
 import territory_abm  # noqa: F401  # first: numpy then leaves its AVX-512 paths off (territory_abm.vector_paths)
@@ -71,12 +80,41 @@ def year_hash(m) -> dict[str, str]:
     return out
 
 
+def start_hash(m) -> dict[str, str]:
+    """Hashes of what the start backs out beside the households and firms (None where a start
+    does not set it)."""
+    jobs = m.start_wage_jobs
+    parts = [m.start_local_share, m.start_idle_farm_income, getattr(m, "start_rest_poverty_miss", None),
+             *[jobs[k] for k in sorted(jobs)], m.initial_wage, m.worker_skill, m.job_finding, m.local_spending_share,
+             m.start_dividends]
+    return {"start": h(*[x if x is None else np.asarray(x) for x in parts])}
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("out", type=Path, help="JSON file of the hashes")
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                        help="hash runs of --scenario under this registry parameter value instead (repeatable)")
+    parser.add_argument("--scenario", default="stationary", help="scenario of scenarios/ with --set")
+    parser.add_argument("--scales", default="0.1,0.25", help="households_scale values with --set")
+    parser.add_argument("--seeds", default="1,2,3", help="seeds with --set")
+    parser.add_argument("--years", type=int, default=3, help="years with --set")
+    return parser.parse_args()
+
+
 def main() -> None:
+    args = parse_args()
+    runs, started = RUNS, False
+    if args.set:
+        overrides = {name: float(value) for name, value in (item.split("=", 1) for item in args.set)}
+        runs = [(args.scenario, float(scale), args.years, int(seed), overrides, None)
+                for scale in args.scales.split(",") for seed in args.seeds.split(",")]
+        started = True
     result = {}
-    for name, scale, steps, seed, params, years in RUNS:
+    for name, scale, steps, seed, params, years in runs:
         m = TerritoryModel(ROOT / "scenarios" / f"{name}.toml", seed=seed, steps=steps, households_scale=scale,
                            distribution_years=years, **params)
-        ys = [year_hash(m)]
+        ys = [year_hash(m) | (start_hash(m) if started else {})]
         for _ in range(steps):
             m.step()
             ys.append(year_hash(m))
@@ -86,7 +124,7 @@ def main() -> None:
                    "dc_df": h(dc.get_model_vars_dataframe().to_csv(float_format="%.17g"))})
         result[f"{name}/{scale}/{steps}/{seed}"] = ys
         print(name, ys[-2]["hh"], ys[-1], flush=True)
-    Path(sys.argv[1]).write_text(json.dumps(result, indent=1))
+    args.out.write_text(json.dumps(result, indent=1))
 
 
 if __name__ == "__main__":

@@ -262,3 +262,43 @@ def test_gini_sources_takes_apart_the_gini_the_model_records():
     assert [start[0, -1, 0], end[0, -1, 0]] == pytest.approx([recorded.iloc[0], recorded.iloc[-1]], abs=1e-9)
     assert growth == pytest.approx(model.households.members[model.households.alive].sum()
                                    / model.datacollector.get_model_vars_dataframe()["population"].iloc[0] - 1.0)
+
+
+def test_start_cost_times_the_turnover_start_against_the_start_without():
+    """benchmarks/start_cost.py builds each setting's start in a process of the source tree it
+    is given and prints CPU seconds per start: the candidate's start at turnover's rest
+    (``start.jobs_at_turnover_rest``) costs more than the same start without turnover, and the
+    extra it prints is that difference."""
+    import re
+
+    script = SPEED.parent / "start_cost.py"
+    src = Path(__file__).resolve().parents[1] / "src"
+    out = subprocess.run([sys.executable, str(script), "--b", str(src), "--scale", "0.05", "--seeds", "1",
+                          "--rounds", "1"], capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stderr[-2000:]
+    medians = dict(re.findall(r"^(\S.*?)\s+([\d.-]+)$", out.stdout, re.M))
+    candidate, without = float(medians["candidate"]), float(medians["candidate, no turnover"])
+    assert candidate > without > 0
+    assert float(medians["extra: candidate"]) == pytest.approx(candidate - without, abs=2e-4)
+
+
+def test_fingerprint_hashes_the_start_and_years_under_overrides(tmp_path):
+    """benchmarks/fingerprint.py --set hashes runs of a scenario under parameter values: one
+    entry per scale and seed, the start (with what the start backs out) and each year, and a
+    different value gives a different start."""
+    script = SPEED.parent / "fingerprint.py"
+
+    def hashes(value: str) -> dict:
+        out = tmp_path / f"{value}.json"
+        run = subprocess.run([sys.executable, str(script), str(out), "--set", f"job_separation_rate={value}",
+                              "--set", "wage_residual_sd=0.8", "--scales", "0.03", "--seeds", "1", "--years", "1"],
+                             capture_output=True, text=True, timeout=600)
+        assert run.returncode == 0, run.stderr[-2000:]
+        return json.loads(out.read_text())
+
+    turnover, without = hashes("0.12"), hashes("0")
+    assert list(turnover) == ["stationary/0.03/1/1"]
+    start, year, collector = turnover["stationary/0.03/1/1"]
+    assert {"hh", "firms", "start"} <= set(start) and "hh" in year and "dc_df" in collector
+    assert start["start"] != without["stationary/0.03/1/1"][0]["start"]
+    assert start["hh"] != without["stationary/0.03/1/1"][0]["hh"]

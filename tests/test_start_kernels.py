@@ -14,7 +14,8 @@ from territory_abm.model.kernels import WAGE_FLOOR
 from territory_abm.model.overhead_kernels import leave_and_outflow
 from territory_abm.model.start import MIN_FARM_INCOME_SHARE
 from territory_abm.model.start_kernels import (abroad_log_weights, draw_abroad, income_ratios, keep_jobs,
-                                                place_picks, placement_weights, priced_out_nodes, worker_skill)
+                                                place_picks, placement_weights, priced_out_nodes, rest_chance,
+                                                rest_jobs, rest_start, worker_skill)
 
 
 def numpy_jobs(employed, adults, income, unit_wage, skill, public, best_wage, farms, node, table_jobs, b):
@@ -225,3 +226,111 @@ def test_placement_passes_are_the_numpy_rule(shuffled):
     left = place_picks(placed=placed, room_for=room_for, picks=picks, node=node, n_nodes=n_nodes)
     assert np.array_equal(placed, np.minimum(wanted, room_for))
     assert np.array_equal(left, np.bincount(node, wanted - placed, minlength=n_nodes).astype(np.int64))
+
+
+def rest_households(seed: int, n: int = 3_000, n_nodes: int = 5) -> dict:
+    """Arguments of the rest kernels (``start_kernels.rest_jobs``) for random households: 0 to 8
+    adults, farms and enterprises whose own work wants none, some or all of them, own work of
+    0, households outside the labour market, referrals, in node order or shuffled, and a node
+    without households."""
+    rng = np.random.default_rng(seed)
+    b = 0.5
+    most = 8
+    node = np.sort(rng.integers(0, n_nodes - 1, n)).astype(np.int32)
+    if seed % 2:
+        node = rng.permutation(node)
+    own = rng.lognormal(7.0, 1.5, n) * (rng.random(n) < 0.75)
+    own[rng.random(n) < 0.05] = 1e9  # wants all its adults at any wage
+    return dict(node=node, own=own, best=rng.lognormal(7.0, 0.3, n_nodes), skill_weight=np.exp(rng.normal(0, 0.4, n)),
+                referral=0.5 * (seed % 3), separation=0.12, adults=rng.integers(0, most + 1, n).astype(np.int32),
+                in_market=rng.random(n) < 0.95, in_enterprise=rng.random(n) < 0.3,
+                farm_thresholds=np.power(np.arange(1, most + 1) - 0.5, 1.0 - b),
+                enterprise_thresholds=np.power(np.arange(1, most + 1) + 0.5, 1.0 - b), elasticity=b)
+
+
+def one_at_a_time(args: dict, chance: np.ndarray, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each household's expected jobs at rest and its draw, one ``_rest_distribution`` at a time
+    (the kernel before the chains ran in step)."""
+    from territory_abm.model.start_kernels import _rest_distribution
+
+    a = args
+    out = np.empty(int(a["adults"].max()) + 1)
+    expected, drawn = np.zeros(len(a["node"])), np.zeros(len(a["node"]), np.int32)
+    for i in np.flatnonzero(a["in_market"]):
+        g = a["node"][i]
+        expected[i] = _rest_distribution(out, chance[g], a["own"][i], a["best"][g], a["skill_weight"][i],
+                                         a["referral"], a["separation"], a["adults"][i], a["in_enterprise"][i],
+                                         a["farm_thresholds"], a["enterprise_thresholds"], a["elasticity"])
+        drawn[i] = min(np.searchsorted(np.cumsum(out[:a["adults"][i] + 1]), u[i], side="right"), a["adults"][i])
+    return expected, drawn
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_rest_chains_in_step_are_each_households_chain(seed):
+    """``rest_jobs`` runs the chains of a node's households of the same size in step (vector
+    loops): each household's expected jobs and draw are those of its chain alone, to the bit,
+    at chances inside (0, 1), at 0 (nobody hired) and at 1 (hired for sure: the chain's total
+    is not finite), and where a node has no wage on offer; ``rest_start`` gives what
+    ``rest_chance`` and then ``rest_jobs`` give, and each pass's sums by node are the sums of
+    the households' expected jobs in row order."""
+    from territory_abm.model.start_kernels import _most_adults, _rest_jobs_by_node, _rest_layout
+
+    a = rest_households(seed)
+    rng = np.random.default_rng(100 + seed)
+    u = rng.random(len(a["node"]))
+    for chance in (rng.uniform(0.02, 0.6, 5), np.array([0.0, 1.0, 0.3, 1e-9, 0.5])):
+        a["best"][3] = 0.0 if seed == 2 else a["best"][3]
+        got = rest_jobs(chance=chance, u=u, **a)
+        expected, drawn = one_at_a_time(a, chance, u)
+        assert np.array_equal(got.expected, expected)
+        assert np.array_equal(got.drawn, drawn)
+        layout = _rest_layout(a["node"], a["own"], a["best"], a["skill_weight"], a["referral"], a["separation"],
+                              a["adults"], a["in_market"], a["in_enterprise"], a["farm_thresholds"],
+                              a["enterprise_thresholds"], a["elasticity"], 5, _most_adults(a["adults"]))
+        jobs, places, size = np.zeros(5), np.empty(len(layout[0])), len(a["node"])
+        most = _most_adults(a["adults"])
+        _rest_jobs_by_node(jobs, places, chance, np.ones(5, bool), layout, a["node"], a["own"], a["best"],
+                           a["skill_weight"], a["referral"], a["separation"], a["adults"], a["in_enterprise"],
+                           a["farm_thresholds"], a["enterprise_thresholds"], a["elasticity"], np.empty(most + 1),
+                           np.empty((most + 1, size)), np.empty(size), np.empty(size), np.empty((5, size)))
+        in_row_order = np.zeros(5)
+        for g in range(5):
+            total = 0.0
+            for i in np.flatnonzero(a["node"] == g):
+                total += expected[i]
+            in_row_order[g] = total
+        assert np.array_equal(jobs, in_row_order)
+    table = 0.3 * np.bincount(a["node"], a["adults"] * a["in_market"], minlength=5)
+    solve = dict(table_jobs=table, n_nodes=5, iterations=120, tolerance=np.full(5, 1e-6), bracket=1e-9, **a)
+    both = rest_start(guess=np.full(5, np.nan), u=u, **solve)
+    chance = rest_chance(guess=np.full(5, np.nan), **solve)
+    assert np.array_equal(both.chance, chance)
+    jobs = rest_jobs(chance=chance, u=u, **a)
+    assert np.array_equal(both.expected, jobs.expected) and np.array_equal(both.drawn, jobs.drawn)
+
+
+def test_farm_split_is_the_numpy_rule():
+    """``start_kernels.farm_split`` against the numpy it replaced in ``start.split_residual``,
+    with farms at their floor and top, residuals below the farm income, small enterprises, and
+    NaN."""
+    from territory_abm.model.start import MIN_ENTERPRISE_SHARE
+    from territory_abm.model.start_kernels import farm_split
+
+    rng = np.random.default_rng(7)
+    n = 5_000
+    node = rng.integers(0, 4, n)
+    capacity = np.where(rng.random(n) < 0.6, rng.lognormal(0.0, 1.0, n), 0.0)
+    income = rng.lognormal(8.0, 1.0, n)
+    residual = income * rng.uniform(-0.2, 1.0, n)
+    floor = 0.1 * income
+    top = np.where(capacity > 0, np.maximum(residual, floor), 0.0)
+    scale = np.array([100.0, 2000.0, 1e-6, np.nan])
+    residual[:50] = np.nan
+    farms = capacity > 0
+    farm = np.where(farms, np.clip(scale[node] * capacity, floor, top), 0.0)
+    enterprise = np.maximum(residual - farm, 0.0)
+    small = farms & (enterprise < MIN_ENTERPRISE_SHARE * income)
+    got = farm_split(scale=scale, capacity=capacity, floor=floor, top=top, residual=residual, income=income, node=node,
+                     min_enterprise_share=MIN_ENTERPRISE_SHARE)
+    assert np.array_equal(got.farm, np.where(small, farm + enterprise, farm), equal_nan=True)
+    assert np.array_equal(got.enterprise, np.where(small, 0.0, enterprise), equal_nan=True)

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from scipy.stats import binom
 
-from territory_abm.model.start_kernels import rest_chance, rest_jobs
+from territory_abm.model.start_kernels import rest_chance, rest_jobs, rest_start
 
 B = 0.5  # a farm's labour elasticity
 
@@ -161,7 +161,7 @@ def starts():
 @pytest.fixture(scope="module")
 def weighed():
     """The rest start of ``starts`` again, with the arguments of the chain's last draw of jobs
-    (``start_kernels.rest_jobs``: what each household's own work was weighed at)."""
+    (``start_kernels.rest_start``: what each household's own work was weighed at)."""
     from territory_abm import TerritoryModel
     from territory_abm.model import start
 
@@ -169,10 +169,10 @@ def weighed():
 
     def recorded(**arguments):
         last.update(arguments)
-        return rest_jobs(**arguments)
+        return rest_start(**arguments)
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(start, "rest_jobs", recorded)
+        patch.setattr(start, "rest_start", recorded)
         model = TerritoryModel(rest_scenario(seed=1)[1])
     return model, last
 

@@ -24,8 +24,8 @@ from .firms import TRADABLE, add_firms, capital_per_worker, firm_output, tfp_for
 from .households import HouseholdPopulation, asset_factor, farming_households
 from .kernels import bincount, consumption, equilibrium_job_finding
 from .markets import MAX_LOCAL_PRICE, clear_local_goods
-from .start_kernels import (farm_scale_halvings, keep_jobs, place_picks, placement_weights, priced_out_nodes,
-                            halving_grid, rest_chance, rest_jobs, rows_by_node, worker_skill)
+from .start_kernels import (drawn_incomes, farm_rows, farm_scale_halvings, farm_split, halving_grid, keep_jobs,
+                            place_picks, placement_weights, priced_out_nodes, rest_own_work, rest_start, worker_skill)
 
 MIN_FARM_INCOME_SHARE = 0.1
 """Farm income backed out at the start is at least this share of a farming household's
@@ -242,34 +242,49 @@ def own_work_fixed(params, cols: dict) -> OwnWorkFixed:
 
 def own_work(model, cols: dict, farms: np.ndarray, wage_income: np.ndarray, other: np.ndarray,
              remittances: np.ndarray, estate_income: np.ndarray, employed: np.ndarray,
-             fixed: OwnWorkFixed | None = None, farm_beyond: np.ndarray | None = None) -> np.ndarray:
+             fixed: OwnWorkFixed | None = None, farm_beyond: np.ndarray | None = None, tfp: bool = True) -> np.ndarray:
     """Farm and enterprise income, farm TFP and the enterprise's sales, capital and scale of
     each household (set in ``cols``) backed out of its income (``cols["income"]``) less
     ``wage_income``, ``other`` (public) income and ``remittances``, with ``employed`` wage
     workers (persons; a household's expected workers where jobs turn over, so fractional)
     away from its farm or enterprise (``split_residual``, with ``farm_beyond`` its farm income
     beyond the tables' by node). ``fixed``: the land and asset
-    factors (``own_work_fixed``, computed here if not given). Returns each household's family
-    labour^b, L^b with L its adults not employed (at least 1)."""
+    factors (``own_work_fixed``, computed here if not given); ``tfp``: whether to set
+    ``cols["tfp"]`` (``farm_tfp``). Returns each farming household's family labour^b, L^b with
+    L its adults not employed (at least 1; 1 where it does not farm: its farm income is 0).
+    Each power is numpy's of the households it matters for (a farm's labour, an enterprise's:
+    1^e is 1)."""
     p, node = model.params, cols["node"]
     fixed = own_work_fixed(p, cols) if fixed is None else fixed
     family_labour = np.maximum(cols["adults"] - employed, 1)
-    labour_power = np.power(family_labour, p.farm_labour_elasticity)
+    labour_power = np.ones(len(node))
+    labour_power[farms] = np.power(family_labour[farms], p.farm_labour_elasticity)
     capacity = np.where(farms, fixed.land_power * labour_power, 0.0)
     farm_income, enterprise_income = split_residual(model, cols["income"] - wage_income - other - remittances,
                                                     cols["income"], capacity, node, estate_income,
                                                     local=cols["income"] - remittances, beyond=farm_beyond)
-    unit = fixed.land_power * labour_power * fixed.asset_power  # ``farm_output`` at TFP 1, bit for bit
-    price = model.farm_gate[node] * cols["price_share"]
-    cols["tfp"] = np.where(farms & (unit > 0), farm_income / np.maximum(unit * price, 1e-12), 0.0)
+    if tfp:
+        cols["tfp"] = farm_tfp(model, cols, farms, fixed, labour_power, farm_income)
     cols["farm_income"] = farm_income
     cols["wage_income"] = wage_income
     cols["enterprise_income"] = enterprise_income
     cols["enterprise_sales"] = enterprises.sales_for_income(p, enterprise_income)
     cols["enterprise_capital"] = p.enterprise_capital_output * cols["enterprise_sales"]
     in_enterprise = np.where(farms, 0, np.maximum(cols["adults"] - employed, 0))
-    cols["enterprise_scale"] = cols["enterprise_sales"] / np.power(1.0 + in_enterprise, p.enterprise_labour_elasticity)
+    scale_power = np.ones(len(node))
+    scale_power[~farms] = np.power(1.0 + in_enterprise[~farms], p.enterprise_labour_elasticity)
+    cols["enterprise_scale"] = cols["enterprise_sales"] / scale_power
     return labour_power
+
+
+def farm_tfp(model, cols: dict, farms: np.ndarray, fixed: OwnWorkFixed, labour_power: np.ndarray,
+             farm_income: np.ndarray) -> np.ndarray:
+    """Farm TFP of each household of ``cols`` that yields its ``farm_income`` (USD/yr) with its
+    land and assets (``fixed``) and family labour^b ``labour_power`` at its farm-gate price
+    (0 where it does not farm)."""
+    unit = fixed.land_power * labour_power * fixed.asset_power  # ``farm_output`` at TFP 1, bit for bit
+    price = model.farm_gate[cols["node"]] * cols["price_share"]
+    return np.where(farms & (unit > 0), farm_income / np.maximum(unit * price, 1e-12), 0.0)
 
 
 def jobs_at_turnover_rest(model, cols: dict, init, skill: np.ndarray, farms: np.ndarray,
@@ -316,6 +331,7 @@ def jobs_at_turnover_rest(model, cols: dict, init, skill: np.ndarray, farms: np.
                  farm_thresholds=labour.farm_labour_thresholds(model, most),
                  enterprise_thresholds=labour.enterprise_labour_thresholds(model, most), elasticity=b)
     u = model.streams["population"].random(len(node))
+    draws = ReplayedDraws(model.streams["population"])  # the stream gives no other draws in the rounds
     drawn_income = cols["income"].copy()
     persons = np.maximum(bincount(node, members, minlength=n), 1)
     log_pc = np.log(np.maximum(drawn_income / members, 1.0))
@@ -343,35 +359,41 @@ def jobs_at_turnover_rest(model, cols: dict, init, skill: np.ndarray, farms: np.
     nonfarm = np.nan_to_num(model.territory.table["nonfarm_income_share"])
     want_farm = np.maximum((1.0 - nonfarm) * bincount(node, drawn_income, minlength=n) - estate_income, 0.0)
     farm_beyond = np.zeros(n)
+    targets, backed_out = {}, {}
 
     def allocate(level, spread, expected, local, final=True):
         """One round: target incomes at ``level`` and ``spread``, productivity at the ``expected``
         jobs, each node's chance (to ``REST_JOBS_TOLERANCE`` where ``final``, else to
         ``REST_ROUND_TOLERANCE``), the jobs at rest (an enterprise weighed at its node's ``local``
         share of its sales) and the incomes of the drawn jobs."""
-        scaled = np.exp(spread[node] * centred) * members  # the node's mean kept below
-        cols["income"] = level[node] * scaled * (want_mean / np.maximum(bincount(node, scaled, minlength=n) / persons, 1e-300))[node]
+        if not np.array_equal(spread, targets.get("spread")):  # (the level's rounds keep the spread)
+            scaled = np.exp(spread[node] * centred) * members  # the node's mean kept below
+            targets.update(spread=spread.copy(), scaled=scaled,
+                           mean=(want_mean / np.maximum(bincount(node, scaled, minlength=n) / persons, 1e-300))[node])
+        cols["income"] = level[node] * targets["scaled"] * targets["mean"]
         labour_power = own_work(model, cols, farms, expected * wage, other, remittances, estate_income, expected, fixed,
-                                farm_beyond)
-        in_enterprise = ~farms & (cols["enterprise_capital"] > 0)
-        one_adult = cols["farm_income"] / labour_power  # farm revenue
-        own = np.where(in_enterprise, e / b * cols["enterprise_scale"] * local[node], one_adult) / skill
-        chance[:] = rest_chance(table_jobs=table_jobs.astype(float), guess=chance, own=own, in_enterprise=in_enterprise,
-                                n_nodes=n, iterations=REST_ITERATIONS, **chain,
-                                tolerance=np.full(n, REST_JOBS_TOLERANCE) if final else REST_ROUND_TOLERANCE * table_jobs,
-                                bracket=REST_BRACKET if final else REST_ROUND_BRACKET)
-        jobs = rest_jobs(chance=chance, u=u, own=own, in_enterprise=in_enterprise, **chain)
+                                farm_beyond, tfp=False)
+        # the farm TFP of the last round's productivity (``own_work``'s, set once the rounds end)
+        backed_out.update(labour_power=labour_power, farm_income=cols["farm_income"])
+        # a farm's revenue with one adult, an enterprise's local sales
+        own, one_adult, in_enterprise = rest_own_work(
+            farms=farms, capital=cols["enterprise_capital"], farm_income=cols["farm_income"], labour_power=labour_power,
+            scale=cols["enterprise_scale"], local=local, node=node, skill=skill, enterprise_weight=e / b)
+        jobs = rest_start(table_jobs=table_jobs.astype(float), guess=chance, u=u, own=own, in_enterprise=in_enterprise,
+                          n_nodes=n, iterations=REST_ITERATIONS, **chain,
+                          tolerance=np.full(n, REST_JOBS_TOLERANCE) if final else REST_ROUND_TOLERANCE * table_jobs,
+                          bracket=REST_BRACKET if final else REST_ROUND_BRACKET)
+        chance[:] = jobs.chance
         employed = jobs.drawn
         # the incomes of the drawn jobs, at the productivity of the expected ones (a farm whose
         # adults all hold jobs earns nothing, as ``kernels.labour_incomes`` pays)
-        farm_income = one_adult * drawn_labour[adults - employed]
-        sales = cols["enterprise_scale"] * enterprise_labour[np.where(farms, 0, np.maximum(adults - employed, 0))]
-        cols["farm_income"] = np.where(farms, farm_income, 0.0)
-        cols["enterprise_sales"] = np.where(cols["enterprise_capital"] > 0, sales, 0.0)
-        cols["enterprise_income"] = cols["enterprise_sales"] * (1.0 - p.asset_depreciation * p.enterprise_capital_output)
-        cols["wage_income"] = employed * wage
-        income = cols["farm_income"] + cols["wage_income"] + cols["enterprise_income"] + other + remittances
-        return income, employed, jobs.expected, one_adult
+        drawn = drawn_incomes(employed=employed, adults=adults, farms=farms, one_adult=one_adult,
+                              scale=cols["enterprise_scale"], capital=cols["enterprise_capital"], wage=wage, other=other,
+                              remittances=remittances, farm_power=drawn_labour, enterprise_power=enterprise_labour,
+                              income_share=1.0 - p.asset_depreciation * p.enterprise_capital_output)
+        cols["farm_income"], cols["wage_income"] = drawn.farm_income, drawn.wage_income
+        cols["enterprise_sales"], cols["enterprise_income"] = drawn.enterprise_sales, drawn.enterprise_income
+        return drawn.income, employed, jobs.expected, one_adult
 
     # one loop for the fixed point of expected jobs and productivity and for the level (by
     # ratios) and spread (by bisection, between REST_LEVEL_ROUNDS rounds of the level alone)
@@ -393,7 +415,8 @@ def jobs_at_turnover_rest(model, cols: dict, init, skill: np.ndarray, farms: np.
         elif round_ == halvings.stop:
             spread = best  # where poverty came nearest (its response to the spread is not always monotone)
         income, employed, expected, _ = allocate(level, spread, expected, local, final=False)
-        local = local_sales_share(model, init, node, employed, skill, income, cols["enterprise_sales"], dividends, members)
+        local = local_sales_share(model, init, node, employed, skill, income, cols["enterprise_sales"], dividends, members,
+                                  draws)
         mean = bincount(node, income, minlength=n) / persons
         poor = poverty(income)
         if round_ in halvings:
@@ -411,7 +434,7 @@ def jobs_at_turnover_rest(model, cols: dict, init, skill: np.ndarray, farms: np.
     for round_ in range(REST_SHARE_ROUNDS):
         income, employed, expected, one_adult = allocate(level, spread, expected, local)
         settled = local_sales_share(model, init, node, employed, skill, income, cols["enterprise_sales"], dividends,
-                                    members)
+                                    members, draws)
         gap = settled - local
         if np.abs(gap).max() < REST_SHARE_TOLERANCE or round_ == REST_SHARE_ROUNDS - 1:
             break  # ``local`` is the share these jobs were drawn at
@@ -419,6 +442,7 @@ def jobs_at_turnover_rest(model, cols: dict, init, skill: np.ndarray, farms: np.
         moved = step * gap
         local = local + moved
     model.start_local_share = local
+    cols["tfp"] = farm_tfp(model, cols, farms, fixed, backed_out["labour_power"], backed_out["farm_income"])
     # the farms whose adults all hold jobs earn nothing this year; their land is valued at what
     # it yields with one adult (``land_market.start``), as when a worker comes back to it
     model.start_idle_farm_income = np.where(farms & (employed >= adults), one_adult, 0.0)
@@ -446,7 +470,8 @@ def held_jobs(init, node: np.ndarray, employed: np.ndarray, n: int) -> tuple[np.
 
 
 def local_sales_share(model, init, node: np.ndarray, employed: np.ndarray, skill: np.ndarray, income: np.ndarray,
-                      sales: np.ndarray, dividends: np.ndarray, members: np.ndarray) -> np.ndarray:
+                      sales: np.ndarray, dividends: np.ndarray, members: np.ndarray,
+                      draws: ReplayedDraws | None = None) -> np.ndarray:
     """Share of its enterprises' ``sales`` (USD/yr at price 1, by household) that each node's
     local market buys at price 1 (``enterprises_outside``) when the households hold the wage
     jobs ``employed`` (persons; their ``skill`` units) and have ``income`` (USD/yr, of which
@@ -454,12 +479,13 @@ def local_sales_share(model, init, node: np.ndarray, employed: np.ndarray, skill
     (``firm_plan`` with the draws the population stream will give ``firms``), their workers
     of the node's mean skill, and the local spending is that of the start's consumption rule
     (``starting_consumption``). 1 where a node's enterprises sell nothing. ``node``: each
-    household's node."""
+    household's node; ``draws``: the population stream's next draws (:class:`ReplayedDraws`,
+    made here if not given)."""
     n, beta = model.n_nodes, model.params.firm_labour_elasticity
     _, factor = held_jobs(init, node, employed, n)
     mean_skill = worker_skill(employed=employed, skill=skill, node=node, n_nodes=n)
     plan = firm_plan(model, init.jobs * factor[:, None], estates.jobs_by_node(model.estates, n) * factor,
-                     copy.deepcopy(model.streams["population"]))
+                     ReplayedDraws(model.streams["population"]) if draws is None else draws)
     revenue = np.bincount(plan.node, plan.workers * mean_skill[plan.node] * init.wage[plan.node] * ~plan.dynamic,
                           minlength=n) / beta
     spend = consumption_at(model.params, income, dividends, steady_state_assets(model, income, members, dividends),
@@ -558,20 +584,17 @@ def split_residual(model, residual: np.ndarray, income: np.ndarray, capacity: np
     farms = capacity > 0
     top = np.where(farms, np.maximum(residual, floor), 0.0)
 
-    node = np.asarray(node, np.int64)
-    low, high = np.full(n, -30.0), np.full(n, 30.0)
-    grouped = rows_by_node(keep=farms, node=node, n_nodes=n)
+    grouped = farm_rows(capacity=capacity, floor=floor, top=top, node=node, n_nodes=n)
+    # the midpoints the next halvings can reach (0.5 (low + high) of each bracket, as one
+    # halving at a time gives them) and their scales, in one call of numpy's exp
+    grid = halving_grid(low=np.full(n, -30.0), high=np.full(n, 30.0), halvings=min(TAU_LOOKAHEAD, TAU_BISECTIONS))
     for done in range(0, TAU_BISECTIONS, TAU_LOOKAHEAD):
-        # the midpoints the next halvings can reach (0.5 (low + high) of each bracket, as one
-        # halving at a time gives them) and their scales, in one call of numpy's exp
-        grid = halving_grid(low=low, high=high, halvings=min(TAU_LOOKAHEAD, TAU_BISECTIONS - done))
-        low, high = farm_scale_halvings(grid=grid, points=np.exp(grid), target=target, capacity=capacity, floor=floor,
-                                        top=top, rows=grouped.rows, first=grouped.first)
-    farm = np.where(farms, np.clip(np.exp(high)[node] * capacity, floor, top), 0.0)
-    enterprise = np.maximum(residual - farm, 0.0)
-    small = farms & (enterprise < MIN_ENTERPRISE_SHARE * income)
-    farm = np.where(small, farm + enterprise, farm)
-    return farm, np.where(small, 0.0, enterprise)
+        following = min(TAU_LOOKAHEAD, max(TAU_BISECTIONS - done - TAU_LOOKAHEAD, 0))
+        grid = farm_scale_halvings(grid=grid, points=np.exp(grid), target=target, capacity=grouped.capacity,
+                                   floor=grouped.floor, top=grouped.top, first=grouped.first, halvings=following)
+    split = farm_split(scale=np.exp(grid[:, -1]), capacity=capacity, floor=floor, top=top, residual=residual,
+                       income=income, node=node, min_enterprise_share=MIN_ENTERPRISE_SHARE)
+    return split.farm, split.enterprise
 
 
 def consistent_start_jobs(model, cols: dict, init, public: np.ndarray, farms: np.ndarray, skill: np.ndarray,
@@ -689,27 +712,39 @@ class FirmPlan(NamedTuple):
     dynamic: np.ndarray  # (firms,) whether it sells to dynamic markets
 
 
-def firm_plan(model, jobs: np.ndarray, in_estates: np.ndarray, rng: np.random.Generator) -> FirmPlan:
+def firm_plan(model, jobs: np.ndarray, in_estates: np.ndarray, rng) -> FirmPlan:
     """The firms that a node's wage ``jobs`` by sector (persons, nodes x sectors) make besides
     its estates' ``in_estates`` commercial agriculture jobs (persons by node): each sector's
     jobs in firms of ``workers_per_firm`` (at least one where they are half a job or more),
     each selling to dynamic markets with the node's ``dynamic_market_share`` if its sector is
-    tradable (one draw of ``rng`` per firm, node by node and sector by sector)."""
-    p, share = model.params, model.territory.table["dynamic_market_share"]
-    rows: dict[str, list] = {k: [] for k in FirmPlan._fields}
-    for i in np.flatnonzero(model.populated):
-        for s, _sector in enumerate(SECTORS):
-            held = jobs[i, s] - (in_estates[i] if s == 0 else 0.0)
-            if held < 0.5:
-                continue
-            k = max(1, int(round(held / p.workers_per_firm)))
-            rows["node"].append(np.full(k, i))
-            rows["sector"].append(np.full(k, s))
-            rows["workers"].append(np.full(k, held / k))
-            rows["dynamic"].append((rng.random(k) < share[i]) & TRADABLE[s])
-    if not rows["node"]:
+    tradable (one draw of ``rng``, a ``Generator`` or :class:`ReplayedDraws`, per firm, node by
+    node and sector by sector: numpy's one call for all of them gives the numbers, and leaves
+    the generator in the state, of one call per node and sector)."""
+    p, share = model.params, np.asarray(model.territory.table["dynamic_market_share"])
+    populated = np.flatnonzero(model.populated)
+    held = jobs[populated].astype(float)
+    held[:, 0] = held[:, 0] - in_estates[populated]
+    node, sector = np.nonzero(~(held < 0.5))  # by node, then sector
+    if not node.size:
         return FirmPlan(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0), np.zeros(0, bool))
-    return FirmPlan(*(np.concatenate(rows[k]) for k in FirmPlan._fields))
+    held, node = held[node, sector], populated[node]
+    k = np.maximum(np.round(held / p.workers_per_firm).astype(np.int64), 1)
+    node, sector = np.repeat(node, k), np.repeat(sector, k)
+    return FirmPlan(node, sector, np.repeat(held / k, k), (rng.random(k.sum()) < share[node]) & TRADABLE[sector])
+
+
+class ReplayedDraws:
+    """The uniforms that a copy of the generator ``rng`` gives from its present state: each
+    ``random(size)`` returns its first ``size`` (the draws ``firm_plan`` will take from the
+    generator, weighed beforehand as often as needed without taking them)."""
+
+    def __init__(self, rng: np.random.Generator):
+        self._rng, self._drawn = copy.deepcopy(rng), np.zeros(0)
+
+    def random(self, size: int) -> np.ndarray:
+        if size > self._drawn.size:
+            self._drawn = np.concatenate([self._drawn, self._rng.random(size - self._drawn.size)])
+        return self._drawn[:size]
 
 
 def firms(model, init) -> None:
