@@ -99,7 +99,10 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--scales", default="0.1,0.25", help="households_scale values with --set")
     parser.add_argument("--seeds", default="1,2,3", help="seeds with --set")
     parser.add_argument("--years", type=int, default=3, help="years with --set")
-    return parser.parse_args()
+    args = parser.parse_args()
+    if any("=" not in item for item in args.set):
+        parser.error("--set takes NAME=VALUE")
+    return args
 
 
 def main() -> None:

@@ -52,8 +52,8 @@ PLACEMENT_ROUNDS = 20
 with other households of its node (``place_within_incomes``; each round places most of them)."""
 REST_ITERATIONS = 120
 """Most passes over the households when solving for each node's chance of being hired at
-turnover's rest (``start_kernels.rest_chance``; from the previous round's chance most nodes take
-fewer than 10, a node whose jobs step across the tables' up to about 35). Its bisection steps
+turnover's rest (``start_kernels.rest_start``, which solves it as ``rest_chance`` does; from
+the previous round's chance most nodes take fewer than 10, a node whose jobs step across the tables' up to about 35). Its bisection steps
 halve the bracket at least once every three passes, so ending at a bracket of ``REST_BRACKET``
 from [0, 1] may take 90 passes and the search from a guess; a node still unsolved after them
 would silently get the middle of its bracket."""
@@ -303,7 +303,7 @@ def jobs_at_turnover_rest(model, cols: dict, init, skill: np.ndarray, farms: np.
     (``local_sales_share`` of the round before: the part sold outside the territory,
     ``enterprises_outside``, does not grow with its labour, and the run's job rule weighs only
     the local part; set in ``model.start_local_share``). Each node's chance c is solved
-    (``rest_chance``) so that the expected jobs are the tables' (``table_jobs``; where the
+    (``rest_start``, as ``rest_chance``) so that the expected jobs are the tables' (``table_jobs``; where the
     willing adults are fewer even at c = 1, all of them work). A household's farm or
     enterprise productivity is backed out of a target income at its *expected* jobs E
     (``own_work``), so each year's jobs scatter around it; E and the productivity are iterated
@@ -728,6 +728,8 @@ def firm_plan(model, jobs: np.ndarray, in_estates: np.ndarray, rng) -> FirmPlan:
     if not node.size:
         return FirmPlan(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0), np.zeros(0, bool))
     held, node = held[node, sector], populated[node]
+    if not np.isfinite(held).all():
+        raise ValueError("firm_plan: the wage jobs by node and sector must be finite")
     k = np.maximum(np.round(held / p.workers_per_firm).astype(np.int64), 1)
     node, sector = np.repeat(node, k), np.repeat(sector, k)
     return FirmPlan(node, sector, np.repeat(held / k, k), (rng.random(k.sum()) < share[node]) & TRADABLE[sector])
@@ -735,16 +737,22 @@ def firm_plan(model, jobs: np.ndarray, in_estates: np.ndarray, rng) -> FirmPlan:
 
 class ReplayedDraws:
     """The uniforms that a copy of the generator ``rng`` gives from its present state: each
-    ``random(size)`` returns its first ``size`` (the draws ``firm_plan`` will take from the
-    generator, weighed beforehand as often as needed without taking them)."""
+    ``random(size)`` returns its first ``size``, read-only (the draws ``firm_plan`` will take
+    from the generator, weighed beforehand as often as needed without taking them). Raises if
+    ``rng`` has drawn since: the replayed numbers would no longer be the ones it gives next."""
 
     def __init__(self, rng: np.random.Generator):
+        self._source, self._state = rng, rng.bit_generator.state
         self._rng, self._drawn = copy.deepcopy(rng), np.zeros(0)
 
     def random(self, size: int) -> np.ndarray:
+        if self._source.bit_generator.state != self._state:
+            raise RuntimeError("the generator drew between the replayed draws and the draws they stand for")
         if size > self._drawn.size:
             self._drawn = np.concatenate([self._drawn, self._rng.random(size - self._drawn.size)])
-        return self._drawn[:size]
+        view = self._drawn[:size]
+        view.flags.writeable = False
+        return view
 
 
 def firms(model, init) -> None:
