@@ -104,7 +104,7 @@ NOT_REPRODUCED_ES = (
     ("los mecanismos de la caída de la desigualdad que vivió la mayor parte de América Latina en 2000-2015: el Gini "
      "de la línea de base incluida baja bajo su contexto sólo con tres partes del modelo juntas: una migración que "
      "selecciona a los más pobres, el crecimiento de los ingresos fuera del territorio y los choques agrícolas (sin "
-     "cualquiera de ellas se mantiene; README, Where the model stands), ninguna de ellas la compresión salarial, "
+     "cualquiera de ellas se mantiene; README, sección «Where the model stands»), ninguna de ellas la compresión salarial, "
      "las transferencias o los salarios mínimos que señala la evidencia de la región; entre los territorios "
      "generados, la proporción en una trayectoria de 'triple ganancia' es más del doble de la observada."),
     ("un inicio en reposo con un medio de vida para los hogares que se forman o llegan durante la corrida: por "
