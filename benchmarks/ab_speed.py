@@ -63,10 +63,28 @@ def run(src: Path, households: int, steps: int) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def add_source_options(parser: argparse.ArgumentParser) -> None:
+    """``--a`` and ``--b``: the source directories (each holding ``territory_abm``) of the two
+    versions an A/B benchmark interleaves."""
     parser.add_argument("--a", type=Path, help="source directory of version A (holds territory_abm)")
     parser.add_argument("--b", type=Path, help="source directory of version B")
+
+
+def source_trees(parser: argparse.ArgumentParser, args: argparse.Namespace, both: bool = True) -> dict[str, Path]:
+    """The versions given (label: resolved directory; ``both``: A and B are required, else at
+    least one), refused with a usage error where a directory holds no ``territory_abm``."""
+    if (args.a is None or args.b is None) if both else (args.a is None and args.b is None):
+        parser.error("--a and --b are required" if both else "give --b (and --a to compare)")
+    versions = {label: src.resolve() for label, src in (("A", args.a), ("B", args.b)) if src is not None}
+    for label, src in versions.items():
+        if not (src / "territory_abm").is_dir():
+            parser.error(f"--{label.lower()} {src}: no territory_abm package there")
+    return versions
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    add_source_options(parser)
     parser.add_argument("--households", type=int, default=100_000)
     parser.add_argument("--rounds", type=int, default=6)
     parser.add_argument("--steps", type=int, default=5)
@@ -79,12 +97,7 @@ def main() -> None:
         path, scale, runs = args.child_scenario
         print(json.dumps(scenario_runs(Path(path), float(scale), int(runs))))
         return
-    if args.a is None or args.b is None:
-        parser.error("--a and --b are required")
-    versions = {"A": args.a.resolve(), "B": args.b.resolve()}
-    for label, src in versions.items():
-        if not (src / "territory_abm").is_dir():
-            parser.error(f"--{label.lower()} {src}: no territory_abm package there")
+    versions = source_trees(parser, args)
     if args.scenario is not None:
         compare_scenario(versions, args.scenario.resolve(), args.scale, args.runs, args.rounds)
         return

@@ -32,6 +32,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from ab_speed import add_source_options, source_trees
+
 ROOT = Path(__file__).resolve().parents[1]
 TURNOVER = {"job_separation_rate": 0.12, "wage_residual_sd": 0.8}
 CANDIDATE = TURNOVER | {"migration_move_cost": 200.0, "migration_move_cost_per_hour": 5.0,
@@ -85,8 +87,7 @@ def with_extra(costs: dict[str, float]) -> dict[str, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--a", type=Path, help="source directory of version A (holds territory_abm)")
-    parser.add_argument("--b", type=Path, help="source directory of version B")
+    add_source_options(parser)
     parser.add_argument("--scenario", type=Path, default=ROOT / "scenarios" / "stationary.toml")
     parser.add_argument("--scale", type=float, default=0.25, help="households_scale (default 0.25)")
     parser.add_argument("--seeds", type=int, default=3, help="timed starts per setting and turn (default 3)")
@@ -97,12 +98,7 @@ def main() -> None:
         path, scale, seeds = args.child
         print(json.dumps(start_costs(Path(path), float(scale), int(seeds))))
         return
-    versions = {label: src.resolve() for label, src in (("A", args.a), ("B", args.b)) if src is not None}
-    if not versions:
-        parser.error("give --b (and --a to compare)")
-    for label, src in versions.items():
-        if not (src / "territory_abm").is_dir():
-            parser.error(f"--{label.lower()} {src}: no territory_abm package there")
+    versions = source_trees(parser, args, both=False)
     print("\n".join(f"{label} = {src}" for label, src in versions.items()))
     print(f"{args.scenario.name} at households_scale {args.scale}, CPU s per start over seeds 1-{args.seeds} after an "
           f"untimed start, {args.rounds} rounds; load average {', '.join(f'{x:.1f}' for x in os.getloadavg())}")

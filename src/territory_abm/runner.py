@@ -110,7 +110,7 @@ def summary(result: RunResult) -> str:
     first, last = t.iloc[0], t.iloc[-1]
     rows = [outcome(name) for name in (*SUMMARY, "policy_cost")]
     width = max(len(r.name) for r in rows)
-    units = {r.name: "share" if r.unit == "1" and r.kind == "share" else "" if r.unit == "1" else r.unit for r in rows}
+    units = {r.name: r.shown_unit for r in rows}
     unit_width = max(len("unit"), *(len(u) for u in units.values()))
     lines = [f"{'outcome':<{width}}  {'unit':<{unit_width}}  {int(first['year']):>12}  {int(last['year']):>12}"]
     for r in rows:

@@ -503,17 +503,10 @@ are differences to the reference by their definition, so their ``mean`` and diff
 def _summary_row(scenario, period, year, outcome, values, diffs) -> dict:
     mean, lo, hi = interval(values)
     dmean, dlo, dhi = interval(diffs)
-    unit = COST_UNITS[outcome] if outcome in COST_UNITS else _unit(outcome)
+    unit = COST_UNITS[outcome] if outcome in COST_UNITS else registered_outcome(outcome).shown_unit or "index"
     return {"scenario": scenario, "period": period, "year": year, "outcome": outcome, "mean": mean, "q05": lo,
             "q95": hi,
             "diff_to_reference": dmean, "diff_q05": dlo, "diff_q95": dhi, "unit": unit}
-
-
-def _unit(name: str) -> str:
-    """An outcome's unit as ``summary.csv`` states it: a share's "share", an index's "index"
-    (a Gini), else the registry's (``outcomes.outcome(name).unit``)."""
-    entry = registered_outcome(name)
-    return "share" if entry.kind == "share" and entry.unit == "1" else "index" if entry.unit == "1" else entry.unit
 
 
 STEADY_SEEDS = 20

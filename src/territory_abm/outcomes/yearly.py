@@ -107,10 +107,15 @@ class Outcome:
         return f"{value:{sign},.{self.decimals}f}"
 
     @property
+    def shown_unit(self) -> str:
+        """The unit as tables and axes show it: "share" for a share, "" for another
+        dimensionless index (a Gini), else the registry's unit."""
+        return "share" if self.unit == "1" and self.kind == "share" else "" if self.unit == "1" else self.unit
+
+    @property
     def axis_label(self) -> str:
         """Label with the unit, capitalised, for plot axes and table headers."""
-        unit = "share" if self.unit == "1" and self.kind == "share" else self.unit
-        text = f"{self.label} ({unit})" if unit != "1" else self.label
+        text = f"{self.label} ({self.shown_unit})" if self.shown_unit else self.label
         return text[0].upper() + text[1:]
 
 
