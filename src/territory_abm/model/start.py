@@ -24,8 +24,9 @@ from .firms import TRADABLE, add_firms, capital_per_worker, firm_output, tfp_for
 from .households import HouseholdPopulation, asset_factor, farming_households
 from .kernels import bincount, consumption, equilibrium_job_finding
 from .markets import MAX_LOCAL_PRICE, clear_local_goods
-from .start_kernels import (drawn_incomes, farm_rows, farm_scale_halvings, farm_split, halving_grid, keep_jobs,
-                            place_picks, placement_weights, priced_out_nodes, rest_own_work, rest_start, worker_skill)
+from .rest_kernels import drawn_incomes, rest_own_work, rest_start
+from .start_kernels import (farm_rows, farm_scale_halvings, farm_split, halving_grid, keep_jobs, place_picks,
+                            placement_weights, priced_out_nodes, worker_skill)
 
 MIN_FARM_INCOME_SHARE = 0.1
 """Farm income backed out at the start is at least this share of a farming household's
@@ -52,7 +53,7 @@ PLACEMENT_ROUNDS = 20
 with other households of its node (``place_within_incomes``; each round places most of them)."""
 REST_ITERATIONS = 120
 """Most passes over the households when solving for each node's chance of being hired at
-turnover's rest (``start_kernels.rest_start``, which solves it as ``rest_chance`` does; from
+turnover's rest (``rest_kernels.rest_start``, which solves it as ``rest_chance`` does; from
 the previous round's chance most nodes take fewer than 10, a node whose jobs step across the tables' up to about 35). Its bisection steps
 halve the bracket at least once every three passes, so ending at a bracket of ``REST_BRACKET``
 from [0, 1] may take 90 passes and the search from a guess; a node still unsolved after them
@@ -321,7 +322,7 @@ def jobs_at_turnover_rest(model, cols: dict, init, skill: np.ndarray, farms: np.
     (``job_separation_rate`` s > 0; without turnover the start keeps the drawn jobs that
     incomes can pay, ``consistent_start_jobs``).
 
-    Each household's jobs at rest follow a birth-death chain (``start_kernels._rest_distribution``):
+    Each household's jobs at rest follow a birth-death chain (``rest_kernels._rest_distribution``):
     with k workers its other adults that the job rule sends to the lottery at the expected wage
     are hired at its chance h(k) (its referrals raise its weight), and each worker loses the job
     at s (1 - h(k)) (separated, and not hired again that year). A farm's own work is weighed at
