@@ -12,7 +12,6 @@ calls them in order.
 
 from __future__ import annotations
 
-import copy
 from typing import NamedTuple
 
 import numpy as np
@@ -27,6 +26,7 @@ from .markets import MAX_LOCAL_PRICE, clear_local_goods
 from .rest_kernels import drawn_incomes, rest_own_work, rest_start
 from .start_kernels import (farm_rows, farm_scale_halvings, farm_split, halving_grid, keep_jobs, place_picks,
                             placement_weights, priced_out_nodes, worker_skill)
+from .streams import ReplayedDraws
 
 MIN_FARM_INCOME_SHARE = 0.1
 """Farm income backed out at the start is at least this share of a farming household's
@@ -760,26 +760,6 @@ def firm_plan(model, jobs: np.ndarray, in_estates: np.ndarray, rng) -> FirmPlan:
     k = np.maximum(np.round(held / p.workers_per_firm).astype(np.int64), 1)
     node, sector = np.repeat(node, k), np.repeat(sector, k)
     return FirmPlan(node, sector, np.repeat(held / k, k), (rng.random(k.sum()) < share[node]) & TRADABLE[sector])
-
-
-class ReplayedDraws:
-    """The uniforms that a copy of the generator ``rng`` gives from its present state: each
-    ``random(size)`` returns its first ``size``, read-only (the draws ``firm_plan`` will take
-    from the generator, weighed beforehand as often as needed without taking them). Raises if
-    ``rng`` has drawn since: the replayed numbers would no longer be the ones it gives next."""
-
-    def __init__(self, rng: np.random.Generator):
-        self._source, self._state = rng, rng.bit_generator.state
-        self._rng, self._drawn = copy.deepcopy(rng), np.zeros(0)
-
-    def random(self, size: int) -> np.ndarray:
-        if self._source.bit_generator.state != self._state:
-            raise RuntimeError("the generator drew between the replayed draws and the draws they stand for")
-        if size > self._drawn.size:
-            self._drawn = np.concatenate([self._drawn, self._rng.random(size - self._drawn.size)])
-        view = self._drawn[:size]
-        view.flags.writeable = False
-        return view
 
 
 def firms(model, init) -> None:
