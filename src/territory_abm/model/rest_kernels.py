@@ -54,7 +54,8 @@ def _rest_distribution(out, inputs, i, chance):
     wage ``best`` h(k) (those beyond what the farm or enterprise, ``own`` per skill unit,
     wants). Returns the expected jobs. The states above the first that cannot be reached (no
     seekers, or a chance of 0) are 0 without computing their steps."""
-    adults, own, skill_weight, best = inputs.adults[i], inputs.own[i], inputs.skill_weight[i], inputs.best[inputs.node[i]]
+    adults, own, skill_weight = inputs.adults[i], inputs.own[i], inputs.skill_weight[i]
+    best = inputs.best[inputs.node[i]]
     referral, separation, elasticity = inputs.referral, inputs.separation, inputs.elasticity
     thresholds = inputs.enterprise_thresholds if inputs.in_enterprise[i] else inputs.farm_thresholds
     reach = min(adults, thresholds.shape[0])
