@@ -110,25 +110,44 @@ def main() -> None:
                "median over {name} time: A {a:,.0f}, B {b:,.0f} household-steps/s")
 
 
+def take_turns(versions: dict[str, Path], rounds: int, measure, show) -> dict[str, dict[str, list[float]]]:
+    """Measure each version (label: source directory; one or two) ``rounds`` times, in turns
+    whose order alternates round by round (``measure(src)`` returns a dict of numbers), and call
+    ``show(round, label, result)`` after each turn; returns the values by label and key, in
+    round order."""
+    values: dict[str, dict[str, list[float]]] = {label: {} for label in versions}
+    for k in range(rounds):
+        for label in list(versions) if k % 2 == 0 else list(versions)[::-1]:
+            result = measure(versions[label])
+            for key, value in result.items():
+                values[label].setdefault(key, []).append(value)
+            show(k, label, result)
+    return values
+
+
+def ratios(a: list[float], b: list[float]) -> tuple[float, float]:
+    """B / A of the medians of the rounds' values ``a`` and ``b``, and the median of each
+    round's B / A (rounds where A is 0 left out)."""
+    return (statistics.median(b) / statistics.median(a),
+            statistics.median(y / x for x, y in zip(a, b) if x > 0))
+
+
 def interleave(versions: dict[str, Path], rounds: int, measure, columns: dict[str, tuple[str, str, str]],
                summary: str) -> None:
-    """Measure A and B in alternating order for ``rounds`` rounds (``measure(src)`` returns a
-    dict), printing each turn's ``columns`` (name: key, header, format) and then, per column,
-    ``summary`` (formatted with name, a, b: the medians) with B / A and the median of each
-    round's ratio."""
+    """Measure A and B in alternating order for ``rounds`` rounds (:func:`take_turns`), printing
+    each turn's ``columns`` (name: key, header, format) and then, per column, ``summary``
+    (formatted with name, a, b: the medians) with B / A and the median of each round's ratio."""
     width = {name: len(fmt.format(0)) for name, (_, _, fmt) in columns.items()}
     print(f"{'round':>5} {'run':>3} " + " ".join(f"{header:>{width[name]}}" for name, (_, header, _) in columns.items()))
-    values: dict[str, dict[str, list[float]]] = {name: {"A": [], "B": []} for name in columns}
-    for k in range(rounds):
-        for label in ("A", "B") if k % 2 == 0 else ("B", "A"):
-            r = measure(versions[label])
-            for name, (key, _, _) in columns.items():
-                values[name][label].append(r[key])
-            print(f"{k + 1:>5} {label:>3} " + " ".join(fmt.format(r[key]) for key, _, fmt in columns.values()))
-    for name, by in values.items():
-        a, b = statistics.median(by["A"]), statistics.median(by["B"])
-        per_round = statistics.median(y / x for x, y in zip(by["A"], by["B"]))
-        print(summary.format(name=name, a=a, b=b) + f"; B / A {b / a:.3f} (median of each round's ratio {per_round:.3f})")
+
+    def show(k: int, label: str, r: dict) -> None:
+        print(f"{k + 1:>5} {label:>3} " + " ".join(fmt.format(r[key]) for key, _, fmt in columns.values()))
+
+    values = take_turns(versions, rounds, measure, show)
+    for name, (key, _, _) in columns.items():
+        a, b = statistics.median(values["A"][key]), statistics.median(values["B"][key])
+        ratio, per_round = ratios(values["A"][key], values["B"][key])
+        print(summary.format(name=name, a=a, b=b) + f"; B / A {ratio:.3f} (median of each round's ratio {per_round:.3f})")
     print(f"load average at the end: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
 
 

@@ -32,7 +32,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ab_speed import add_source_options, source_trees
+from ab_speed import add_source_options, ratios, source_trees, take_turns
 
 ROOT = Path(__file__).resolve().parents[1]
 TURNOVER = {"job_separation_rate": 0.12, "wage_residual_sd": 0.8}
@@ -102,24 +102,21 @@ def main() -> None:
     print("\n".join(f"{label} = {src}" for label, src in versions.items()))
     print(f"{args.scenario.name} at households_scale {args.scale}, CPU s per start over seeds 1-{args.seeds} after an "
           f"untimed start, {args.rounds} rounds; load average {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
-    values: dict[str, dict[str, list[float]]] = {label: {} for label in versions}
-    for k in range(args.rounds):
-        for label in list(versions) if k % 2 == 0 else list(versions)[::-1]:
-            costs = with_extra(measure(versions[label], args.scenario.resolve(), args.scale, args.seeds))
-            for name, value in costs.items():
-                values[label].setdefault(name, []).append(value)
-            print(f"round {k + 1} {label}: " + ", ".join(f"{name} {value:.4f}" for name, value in costs.items()),
-                  flush=True)
+
+    def show(k: int, label: str, costs: dict[str, float]) -> None:
+        print(f"round {k + 1} {label}: " + ", ".join(f"{name} {value:.4f}" for name, value in costs.items()),
+              flush=True)
+
+    values = take_turns(versions, args.rounds,
+                        lambda src: with_extra(measure(src, args.scenario.resolve(), args.scale, args.seeds)), show)
     labels = list(versions)
     pair = len(labels) == 2
     print(f"\n{'median CPU s per start':<28}" + "".join(f"{label:>9}" for label in labels)
           + (f"{'B / A':>8}{'rounds':>8}" if pair else ""))
     for name in values[labels[0]]:
         medians = [statistics.median(values[label][name]) for label in labels]
-        ratio = ""
-        if pair and medians[0] > 0:  # and the median of each round's B / A
-            rounds = statistics.median(b / a for a, b in zip(values["A"][name], values["B"][name]) if a > 0)
-            ratio = f"{medians[1] / medians[0]:>8.2f}{rounds:>8.2f}"
+        pairs = ratios(values["A"][name], values["B"][name]) if pair and medians[0] > 0 else ()
+        ratio = "".join(f"{x:>8.2f}" for x in pairs)  # B / A of the medians, median of each round's
         print(f"{name:<28}" + "".join(f"{m:>9.4f}" for m in medians) + ratio)
     print(f"load average at the end: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
 

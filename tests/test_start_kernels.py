@@ -13,9 +13,9 @@ from territory_abm.model.food import MAX_GROUPS_PER_NODE, group_splits, local_qu
 from territory_abm.model.kernels import WAGE_FLOOR
 from territory_abm.model.overhead_kernels import leave_and_outflow
 from territory_abm.model.start import MIN_FARM_INCOME_SHARE
+from territory_abm.model.rest_kernels import rest_chance, rest_jobs, rest_start
 from territory_abm.model.start_kernels import (abroad_log_weights, draw_abroad, income_ratios, keep_jobs,
-                                                place_picks, placement_weights, priced_out_nodes, rest_chance,
-                                                rest_jobs, rest_start, worker_skill)
+                                                place_picks, placement_weights, priced_out_nodes, worker_skill)
 
 
 def numpy_jobs(employed, adults, income, unit_wage, skill, public, best_wage, farms, node, table_jobs, b):
@@ -229,7 +229,7 @@ def test_placement_passes_are_the_numpy_rule(shuffled):
 
 
 def rest_households(seed: int, n: int = 3_000, n_nodes: int = 5) -> dict:
-    """Arguments of the rest kernels (``start_kernels.rest_jobs``) for random households: 0 to 8
+    """Arguments of the rest kernels (``rest_kernels.rest_jobs``) for random households: 0 to 8
     adults, farms and enterprises whose own work wants none, some or all of them, own work of
     0, households outside the labour market, referrals, in node order or shuffled, and a node
     without households."""
@@ -251,16 +251,14 @@ def rest_households(seed: int, n: int = 3_000, n_nodes: int = 5) -> dict:
 def one_at_a_time(args: dict, chance: np.ndarray, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Each household's expected jobs at rest and its draw, one ``_rest_distribution`` at a time
     (the kernel before the chains ran in step)."""
-    from territory_abm.model.start_kernels import _rest_distribution
+    from territory_abm.model.rest_kernels import RestInputs, _rest_distribution
 
     a = args
+    inputs = RestInputs(**a)
     out = np.empty(int(a["adults"].max()) + 1)
     expected, drawn = np.zeros(len(a["node"])), np.zeros(len(a["node"]), np.int32)
     for i in np.flatnonzero(a["in_market"]):
-        g = a["node"][i]
-        expected[i] = _rest_distribution(out, chance[g], a["own"][i], a["best"][g], a["skill_weight"][i],
-                                         a["referral"], a["separation"], a["adults"][i], a["in_enterprise"][i],
-                                         a["farm_thresholds"], a["enterprise_thresholds"], a["elasticity"])
+        expected[i] = _rest_distribution(out, inputs, i, chance[a["node"][i]])
         drawn[i] = min(np.searchsorted(np.cumsum(out[:a["adults"][i] + 1]), u[i], side="right"), a["adults"][i])
     return expected, drawn
 
@@ -273,7 +271,8 @@ def test_the_rest_chains_in_step_are_each_households_chain(seed):
     is not finite), and where a node has no wage on offer; ``rest_start`` gives what
     ``rest_chance`` and then ``rest_jobs`` give, and each pass's sums by node are the sums of
     the households' expected jobs in row order."""
-    from territory_abm.model.start_kernels import _most_adults, _rest_jobs_by_node, _rest_layout
+    from territory_abm.model.rest_kernels import (RestInputs, _chain_scratch, _most_adults, _rest_jobs_by_node,
+                                                   _rest_layout)
 
     a = rest_households(seed)
     rng = np.random.default_rng(100 + seed)
@@ -284,15 +283,10 @@ def test_the_rest_chains_in_step_are_each_households_chain(seed):
         expected, drawn = one_at_a_time(a, chance, u)
         assert np.array_equal(got.expected, expected)
         assert np.array_equal(got.drawn, drawn)
-        layout = _rest_layout(a["node"], a["own"], a["best"], a["skill_weight"], a["referral"], a["separation"],
-                              a["adults"], a["in_market"], a["in_enterprise"], a["farm_thresholds"],
-                              a["enterprise_thresholds"], a["elasticity"], 5, _most_adults(a["adults"]))
-        jobs, places, size = np.zeros(5), np.empty(len(layout[0])), len(a["node"])
-        most = _most_adults(a["adults"])
-        _rest_jobs_by_node(jobs, places, chance, np.ones(5, bool), layout, a["node"], a["own"], a["best"],
-                           a["skill_weight"], a["referral"], a["separation"], a["adults"], a["in_enterprise"],
-                           a["farm_thresholds"], a["enterprise_thresholds"], a["elasticity"], np.empty(most + 1),
-                           np.empty((most + 1, size)), np.empty(size), np.empty(size), np.empty((5, size)))
+        inputs = RestInputs(**a)
+        layout = _rest_layout(inputs, 5, _most_adults(a["adults"]))
+        jobs, places = np.zeros(5), np.empty(len(layout.rows))
+        _rest_jobs_by_node(jobs, places, chance, np.ones(5, bool), layout, inputs, _chain_scratch(layout))
         in_row_order = np.zeros(5)
         for g in range(5):
             total = 0.0

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from scipy.stats import binom
 
-from territory_abm.model.start_kernels import rest_chance, rest_jobs, rest_start
+from territory_abm.model.rest_kernels import rest_chance, rest_jobs, rest_start
 
 B = 0.5  # a farm's labour elasticity
 

@@ -45,7 +45,7 @@ from ..params import CONTEXT_GROUP, STARTING_STATE, Parameters
 from ..params import REGISTRY as PARAMETERS
 from ..scenarios.loader import MAX_STEPS, Scenario, make_policy
 from . import (allocator, budgets, context, demography, enterprises, environment, firms, food, formation, labour,
-               land_market, migration, outcomes, public, start)
+               land_market, migration, outcomes, public, start, start_market)
 from .firms import FirmTable
 from .exact import Memo, nan_to_num
 from .households import compact_rows, household_record
@@ -148,14 +148,14 @@ class TerritoryModel(mesa.Model):
         # adaptive expectations, by node: the chance that a new job seeker is hired (by home
         # node), and the local price local sellers plan with
         start_spend = start.starting_consumption(self)
-        start.enterprises_outside(self, start_spend)
+        start_market.enterprises_outside(self, start_spend)
         # by node: sales outside the territory its enterprises held at the last pass-on (None while
         # ``outside_sales_pass_on`` is 0), and what waits for an enterprise (``enterprises``)
         self.outside_held = enterprises.outside_sales(self) if self.params.outside_sales_pass_on > 0 else None
         self.outside_waiting = np.zeros(n)
         self.outside_for_entrants = np.zeros(n)  # what waits for the node's entrants (``outside_sales_to_entrants``)
-        self.local_spending_share = start.local_spending_shares(self, start_spend)
-        self.expected_local_price = start.local_price(self, start_spend)
+        self.local_spending_share = start_market.local_spending_shares(self, start_spend)
+        self.expected_local_price = start_market.local_price(self, start_spend)
         self.start_local_price = self.expected_local_price.copy()  # the base of consumer prices; enterprises' reference price
         food.start(self, start_spend)  # food prices that clear the start; farm productivity at them
         self.start_food_price = self.food_price.copy()  # the base of consumer prices

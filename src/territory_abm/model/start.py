@@ -7,12 +7,13 @@ year does not re-sort the territory: farm productivity (income minus wages and p
 income), starting jobs that the job rule keeps, steady-state assets, firms that earn the
 required return, local spending shares, the local price and the job-finding expectation.
 Each function reads and sets attributes of the model it is given; ``TerritoryModel.__init__``
-calls them in order.
+calls them in order. The local goods market's part (local spending shares, the local price,
+enterprises' sales outside the territory) is in :mod:`.start_market`; the compiled passes are
+in :mod:`.start_kernels` and, for the start at job turnover's rest, :mod:`.rest_kernels`.
 """
 
 from __future__ import annotations
 
-import copy
 from typing import NamedTuple
 
 import numpy as np
@@ -20,12 +21,14 @@ import numpy as np
 from ..data.territory import SECTORS
 from . import enterprises, estates, labour, migration
 from .demography import household_birth_rates, kind_birth_rates
-from .firms import TRADABLE, add_firms, capital_per_worker, firm_output, tfp_for_labour
+from .firms import TRADABLE, add_firms, capital_per_worker, tfp_for_labour
 from .households import HouseholdPopulation, asset_factor, farming_households
 from .kernels import bincount, consumption, equilibrium_job_finding
-from .markets import MAX_LOCAL_PRICE, clear_local_goods
-from .start_kernels import (drawn_incomes, farm_rows, farm_scale_halvings, farm_split, halving_grid, keep_jobs,
-                            place_picks, placement_weights, priced_out_nodes, rest_own_work, rest_start, worker_skill)
+from .rest_kernels import drawn_incomes, rest_own_work, rest_start
+from .start_kernels import (farm_rows, farm_scale_halvings, farm_split, halving_grid, keep_jobs, place_picks,
+                            placement_weights, priced_out_nodes, worker_skill)
+from .start_market import consumption_at, local_room
+from .streams import ReplayedDraws
 
 MIN_FARM_INCOME_SHARE = 0.1
 """Farm income backed out at the start is at least this share of a farming household's
@@ -52,7 +55,7 @@ PLACEMENT_ROUNDS = 20
 with other households of its node (``place_within_incomes``; each round places most of them)."""
 REST_ITERATIONS = 120
 """Most passes over the households when solving for each node's chance of being hired at
-turnover's rest (``start_kernels.rest_start``, which solves it as ``rest_chance`` does; from
+turnover's rest (``rest_kernels.rest_start``, which solves it as ``rest_chance`` does; from
 the previous round's chance most nodes take fewer than 10, a node whose jobs step across the tables' up to about 35). Its bisection steps
 halve the bracket at least once every three passes, so ending at a bracket of ``REST_BRACKET``
 from [0, 1] may take 90 passes and the search from a guess; a node still unsolved after them
@@ -321,13 +324,13 @@ def jobs_at_turnover_rest(model, cols: dict, init, skill: np.ndarray, farms: np.
     (``job_separation_rate`` s > 0; without turnover the start keeps the drawn jobs that
     incomes can pay, ``consistent_start_jobs``).
 
-    Each household's jobs at rest follow a birth-death chain (``start_kernels._rest_distribution``):
+    Each household's jobs at rest follow a birth-death chain (``rest_kernels._rest_distribution``):
     with k workers its other adults that the job rule sends to the lottery at the expected wage
     are hired at its chance h(k) (its referrals raise its weight), and each worker loses the job
     at s (1 - h(k)) (separated, and not hired again that year). A farm's own work is weighed at
     its revenue with one adult, an enterprise's at the part of its sales its node's market buys
     (``local_sales_share`` of the round before: the part sold outside the territory,
-    ``enterprises_outside``, does not grow with its labour, and the run's job rule weighs only
+    ``start_market.enterprises_outside``, does not grow with its labour, and the run's job rule weighs only
     the local part; set in ``model.start_local_share``). Each node's chance c is solved
     (``rest_start``, as ``rest_chance``) so that the expected jobs are the tables' (``table_jobs``; where the
     willing adults are fewer even at c = 1, all of them work). A household's farm or
@@ -499,7 +502,7 @@ def local_sales_share(model, init, node: np.ndarray, employed: np.ndarray, skill
                       sales: np.ndarray, dividends: np.ndarray, members: np.ndarray,
                       draws: ReplayedDraws | None = None) -> np.ndarray:
     """Share of its enterprises' ``sales`` (USD/yr at price 1, by household) that each node's
-    local market buys at price 1 (``enterprises_outside``) when the households hold the wage
+    local market buys at price 1 (``start_market.enterprises_outside``) when the households hold the wage
     jobs ``employed`` (persons; their ``skill`` units) and have ``income`` (USD/yr, of which
     ``dividends``), at the assets at rest of that income: the firms are those these jobs make
     (``firm_plan`` with the draws the population stream will give ``firms``), their workers
@@ -761,26 +764,6 @@ def firm_plan(model, jobs: np.ndarray, in_estates: np.ndarray, rng) -> FirmPlan:
     return FirmPlan(node, sector, np.repeat(held / k, k), (rng.random(k.sum()) < share[node]) & TRADABLE[sector])
 
 
-class ReplayedDraws:
-    """The uniforms that a copy of the generator ``rng`` gives from its present state: each
-    ``random(size)`` returns its first ``size``, read-only (the draws ``firm_plan`` will take
-    from the generator, weighed beforehand as often as needed without taking them). Raises if
-    ``rng`` has drawn since: the replayed numbers would no longer be the ones it gives next."""
-
-    def __init__(self, rng: np.random.Generator):
-        self._source, self._state = rng, rng.bit_generator.state
-        self._rng, self._drawn = copy.deepcopy(rng), np.zeros(0)
-
-    def random(self, size: int) -> np.ndarray:
-        if self._source.bit_generator.state != self._state:
-            raise RuntimeError("the generator drew between the replayed draws and the draws they stand for")
-        if size > self._drawn.size:
-            self._drawn = np.concatenate([self._drawn, self._rng.random(size - self._drawn.size)])
-        view = self._drawn[:size]
-        view.flags.writeable = False
-        return view
-
-
 def firms(model, init) -> None:
     """Starting firms: the node's wage jobs by sector in firms of ``workers_per_firm``
     (``firm_plan``), each with the capital that earns the required return at the node's wage
@@ -880,73 +863,6 @@ def starting_consumption(model) -> np.ndarray:
     cash left after the assets' upkeep."""
     hh = model.households
     return consumption_at(model.params, earned_income(model), model.start_dividends, hh.assets, hh.members)
-
-
-def consumption_at(params, income: np.ndarray, dividends: np.ndarray, assets: np.ndarray,
-                   members: np.ndarray) -> np.ndarray:
-    """Consumption (USD/yr) of households of ``income`` (USD/yr, of which ``dividends``),
-    ``assets`` (USD) and ``members`` by the rule of the year's budgets: from income before
-    dividends (they arrive after consumption) and the cash left after the assets' upkeep."""
-    p = params
-    budget = income - dividends
-    return consumption(income=budget, cash=assets * (1.0 - p.asset_depreciation) + budget, members=members,
-                       subsistence_pc=p.subsistence_pc, consumption_share=p.consumption_share)
-
-
-def local_room(params, spend: np.ndarray, firm_revenue: np.ndarray) -> np.ndarray:
-    """Sales (USD/yr by node) the local market holds for enterprises at price 1: the
-    ``max_local_spending_share`` of the node's consumption ``spend`` less the local firms'
-    revenue ``firm_revenue`` (at least 0)."""
-    return np.maximum(params.max_local_spending_share * spend - firm_revenue, 0.0)
-
-
-def enterprises_outside(model, spend: np.ndarray) -> None:
-    """Where the starting local sellers (firms and enterprises) would sell more at price 1
-    than ``max_local_spending_share`` of the node's consumption ``spend`` buys, the
-    enterprises sell the excess outside the territory (``enterprises.sell_outside``), so
-    that the local market clears at price 1. At turnover's rest they sell outside at least
-    the part the start's jobs were drawn at (``model.start_local_share``, ``local_sales_share``):
-    their adults weigh only the local part, which is what the run weighs."""
-    p, hh, ft, n = model.params, model.households, model.firm_table, model.n_nodes
-    node_spend = bincount(hh.node, spend * hh.alive, minlength=n)
-    firms_local = ft.alive & ~ft.dynamic
-    revenue = np.bincount(ft.node, ft.wage * ft.labour * firms_local, minlength=n) / p.firm_labour_elasticity
-    supply = enterprises.supply(model)
-    excess = supply - local_room(p, node_spend, revenue)
-    if model.start_local_share is not None:
-        excess = np.maximum(excess, (1.0 - model.start_local_share) * supply)
-    enterprises.sell_outside(model, excess)
-
-
-def local_spending_shares(model, spend: np.ndarray) -> np.ndarray:
-    """Share of consumption each node's households spend on local non-tradables, backed
-    out from the start: the share at which residents' spending buys the starting output
-    of local sellers at price 1, i.e. pays their wages and the required return on their
-    capital (revenue w L / beta at the firm optimum). Capped at ``max_local_spending_share``
-    (above it the local price falls and sellers shrink); nodes without local sellers get
-    the consumption-weighted mean of the others, so that entrants can find demand."""
-    p, hh, ft, n = model.params, model.households, model.firm_table, model.n_nodes
-    node_spend = bincount(hh.node, spend * hh.alive, minlength=n)
-    local = ft.alive & ~ft.dynamic
-    revenue = np.bincount(ft.node, ft.wage * ft.labour * local, minlength=n) / p.firm_labour_elasticity
-    revenue += enterprises.supply(model)
-    has = (revenue > 0) & (node_spend > 0)
-    share = np.zeros(n)
-    share[has] = np.minimum(revenue[has] / node_spend[has], p.max_local_spending_share)
-    fallback = float(np.average(share[has], weights=node_spend[has])) if has.any() else 0.5 * p.max_local_spending_share
-    return np.where(has, share, fallback)
-
-
-def local_price(model, spend: np.ndarray) -> np.ndarray:
-    """Local price index at which the starting local spending buys the starting output of
-    local sellers (1 unless a node's share hit its cap); 1 where a node has no local
-    sellers. Local sellers plan with it from the first year."""
-    p, hh, ft, n = model.params, model.households, model.firm_table, model.n_nodes
-    demand = bincount(hh.node, model.local_spending_share[hh.node] * spend * hh.alive, minlength=n)
-    output = firm_output(ft.tfp, ft.capital, ft.labour, p.firm_labour_elasticity, p.firm_capital_elasticity)
-    supply = np.bincount(ft.node, output * (ft.alive & ~ft.dynamic), minlength=n) + enterprises.supply(model)
-    price, _ = clear_local_goods(demand, supply, MAX_LOCAL_PRICE)
-    return np.where(np.isnan(price), 1.0, np.maximum(price, 1.0 / MAX_LOCAL_PRICE))
 
 
 def job_finding(model) -> np.ndarray:

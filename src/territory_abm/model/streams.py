@@ -1,8 +1,10 @@
 """What a run starts from: its scenario (with the constructor's overrides) and its random
-streams, all derived from one seed."""
+streams, all derived from one seed; and :class:`ReplayedDraws`, a stream's next draws read
+ahead without taking them."""
 
 from __future__ import annotations
 
+import copy
 import secrets
 
 import numpy as np
@@ -48,3 +50,23 @@ def random_streams(seed: int) -> dict[str, np.random.Generator]:
     """
     return {name: np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(k,)))
             for k, name in enumerate(STREAMS)}
+
+
+class ReplayedDraws:
+    """The uniforms that a copy of the generator ``rng`` gives from its present state: each
+    ``random(size)`` returns its first ``size``, read-only (the draws ``start.firm_plan`` will take
+    from the generator, weighed beforehand as often as needed without taking them). Raises if
+    ``rng`` has drawn since: the replayed numbers would no longer be the ones it gives next."""
+
+    def __init__(self, rng: np.random.Generator):
+        self._source, self._state = rng, rng.bit_generator.state
+        self._rng, self._drawn = copy.deepcopy(rng), np.zeros(0)
+
+    def random(self, size: int) -> np.ndarray:
+        if self._source.bit_generator.state != self._state:
+            raise RuntimeError("the generator drew between the replayed draws and the draws they stand for")
+        if size > self._drawn.size:
+            self._drawn = np.concatenate([self._drawn, self._rng.random(size - self._drawn.size)])
+        view = self._drawn[:size]
+        view.flags.writeable = False
+        return view

@@ -101,17 +101,21 @@ def filled_summary(directory) -> dict | None:
 @functools.cache
 def source_commit() -> str | None:
     """The git commit the package runs from (``+`` after it when tracked files have changes),
-    or None when it is not run from a git checkout (an installed wheel) or git is missing."""
+    or None when it is not run from a git checkout (an installed wheel), git is missing or the
+    checkout has no commit yet. One ``git status`` gives both: its ``# branch.oid`` header
+    and a line per changed tracked file."""
     root = Path(__file__).resolve().parents[3]
     if not (root / ".git").exists():
         return None
     try:
-        def git(*args):
-            return subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, timeout=10,
-                                  check=True).stdout.strip()
-        return git("rev-parse", "HEAD") + ("+" if git("status", "--porcelain", "--untracked-files=no") else "")
+        lines = subprocess.run(["git", "-C", str(root), "status", "--porcelain=v2", "--branch", "--untracked-files=no"],
+                               capture_output=True, text=True, timeout=10, check=True).stdout.splitlines()
     except (OSError, subprocess.SubprocessError):
         return None
+    commit = next((line.split()[-1] for line in lines if line.startswith("# branch.oid ")), "(initial)")
+    if commit == "(initial)":
+        return None
+    return commit + ("+" if any(not line.startswith("#") for line in lines) else "")
 
 
 def provenance() -> dict:
