@@ -69,7 +69,7 @@ def test_float_residue_of_the_matching_counts_no_commuters(baseline):
     (seed 42, scale 1, 2013): the matching's float residue. Flows under
     ``labour.COMMUTING_RESIDUE`` count no commuters in the yearly outcome, as in commuting.csv.
     At the rules off (``RULES_OFF``) this seed's run commutes in 2011 and leaves a residue flow
-    in 2012; with job turnover (the candidate setting) it has no commuters in any year, so
+    (6e-15 persons) in 2013; with job turnover (the candidate setting) it has no commuters in any year, so
     could not show the rule."""
     from conftest import RULES_OFF
     from territory_abm import TerritoryModel

@@ -240,8 +240,8 @@ def test_a_transfer_keeps_its_beneficiaries_at_home(monkeypatch):
     same-seed run without it (the same draws: a household the transfer holds back would have
     left), where movers expect a destination's mean income (``migration_income_persistence`` 0;
     at 1, the candidate's, a household expects its gap from its node's mean wherever it goes,
-    so a transfer raises what it expects at home and away alike and holds nobody back: 44 and
-    52 movers with and without it, seeds 1 and 2). This is why ``cash_transfers`` keeps about
+    so a transfer raises what it expects at home and away alike and holds nobody back: seeds 1
+    and 2, 44 and 52 movers with the transfer and as many without it). This is why ``cash_transfers`` keeps about
     2 % more residents at the rules off (``RULES_OFF``), most of them poor, and shows poverty up
     at its end (docs/model_choices.md, "Why cash transfers and land redistribution look weak").
     Seeds 1 and 2 at the rules off: 39 of 731 reached households move against 48 without the
