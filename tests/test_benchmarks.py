@@ -52,8 +52,10 @@ def test_the_phase_profile_times_every_phase_of_the_year():
 def test_movers_by_fifth_counts_each_years_households_once_by_their_fifth():
     """benchmarks/movers_by_fifth.py: the fifths (``stats.grouped_fifths``) split each node's eligible households into
     five groups of equal size (to one household per node), every household with adults is
-    counted once a year, and at the default the poorest fifth moves several times as often as
-    the richest (the selection the README reports as not yet reproduced)."""
+    counted once a year, and where movers expect a destination's mean income
+    (``migration_income_persistence`` 0) the poorest fifth moves several times as often as the
+    richest (the selection the README reports as not yet reproduced; at 1, the candidate's, the
+    richest fifth sent more movers than the poorest: 59 of 1473 households and 32 of 1482, seed 1)."""
     import numpy as np
 
     from territory_abm.model.stats import grouped_fifths
@@ -72,7 +74,7 @@ def test_movers_by_fifth_counts_each_years_households_once_by_their_fifth():
         sizes = np.bincount(fifth[eligible & (node == g)], minlength=5)
         assert sizes.max() - sizes.min() <= 1, sizes
     scenario = SPEED.parents[1] / "scenarios" / "stationary.toml"
-    households, moving = mbf.run((str(scenario), 1, 0.1, 2, {}))
+    households, moving = mbf.run((str(scenario), 1, 0.1, 2, {"migration_income_persistence": 0.0}))
     assert households.sum() > 0 and np.all(moving <= households)
     assert moving[0] / households[0] > 5 * moving[4] / households[4]
 
@@ -268,12 +270,14 @@ def test_start_cost_times_the_turnover_start_against_the_start_without():
     """benchmarks/start_cost.py builds each setting's start in a process of the source tree it
     is given and prints CPU seconds per start: the candidate's start at turnover's rest
     (``start.jobs_at_turnover_rest``) costs more than the same start without turnover, and the
-    extra it prints is that difference."""
+    extra it prints is that difference. Each setting's cost is the mean over three starts: one
+    start (about 0.1 CPU s at this scale, the turnover's extra about 0.025) was once read 0.04 s
+    slow beside the other test worker."""
     import re
 
     script = SPEED.parent / "start_cost.py"
     src = Path(__file__).resolve().parents[1] / "src"
-    out = subprocess.run([sys.executable, str(script), "--b", str(src), "--scale", "0.05", "--seeds", "1",
+    out = subprocess.run([sys.executable, str(script), "--b", str(src), "--scale", "0.05", "--seeds", "3",
                           "--rounds", "1"], capture_output=True, text=True, timeout=600)
     assert out.returncode == 0, out.stderr[-2000:]
     medians = dict(re.findall(r"^(\S.*?)\s+([\d.-]+)$", out.stdout, re.M))

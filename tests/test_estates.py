@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import SCENARIOS
+from conftest import RULES_OFF, SCENARIOS
 
 from territory_abm import TerritoryModel, load_scenario
 from territory_abm.data.territory import SECTORS
@@ -312,12 +312,10 @@ def test_an_estate_drawn_without_workers_leaves_entrants_productivity_defined():
     year (``lam value too large``; mesa.batch_run drew such seeds about one time in twenty)."""
     from territory_abm.model.start import entrant_tfp
 
-    # the draw of session 13's defaults (moves free of money, abroad preference 0.4, no job
-    # turnover) that made it
+    # the draw of session 13's defaults (the rules off: moves free of money, movers who expect a
+    # destination's mean income, abroad preference 0.4, no job turnover) that made it
     model = TerritoryModel(str(SCENARIOS / "baseline.toml"), households_scale=0.02, steps=2, seed=37,
-                           migration_stay_preference=4.0, migration_abroad_preference=0.4, migration_move_cost=0.0,
-                           migration_move_cost_per_hour=0.0, migration_move_cost_abroad=0.0, job_separation_rate=0.0,
-                           wage_residual_sd=0.0)
+                           **(RULES_OFF | {"migration_stay_preference": 4.0}))
     assert (model.estates.labour == 0).any()
     assert np.isfinite(entrant_tfp(model)).all()
     model.step()

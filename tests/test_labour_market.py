@@ -67,11 +67,15 @@ def test_matching_conserves_people_and_jobs_and_leaves_no_reachable_vacancy_open
 def test_float_residue_of_the_matching_counts_no_commuters(baseline):
     """A researcher's trial read ``commuters`` 1.9e-13 in the first command's territory.csv
     (seed 42, scale 1, 2013): the matching's float residue. Flows under
-    ``labour.COMMUTING_RESIDUE`` count no commuters in the yearly outcome, as in commuting.csv."""
+    ``labour.COMMUTING_RESIDUE`` count no commuters in the yearly outcome, as in commuting.csv.
+    At the rules off (``RULES_OFF``) this seed's run commutes in 2011 and leaves a residue flow
+    (6e-15 persons) in 2013; with job turnover (the candidate setting) it has no commuters in any year, so
+    could not show the rule."""
+    from conftest import RULES_OFF
     from territory_abm import TerritoryModel
     from territory_abm.model.labour import COMMUTING_RESIDUE
 
-    model = TerritoryModel(baseline.replace(seed=42, steps=3))
+    model = TerritoryModel(baseline.replace(seed=42, steps=3), **RULES_OFF)
     model.run()
     commuters = model.datacollector.get_model_vars_dataframe()["commuters"].to_numpy()
     assert not ((commuters > 0) & (commuters <= COMMUTING_RESIDUE)).any(), commuters

@@ -38,7 +38,12 @@ def test_land_given_up_sells_at_the_rents_worth_to_the_farms_in_proportion_to_th
     """Known answer at the start: every farm's marginal value of an effective hectare is the
     rent, so the land sells at (just under) the rent over land_price_years and each buyer
     takes a share proportional to its own effective land (c r^(-k) is its own land at the
-    starting rent); hectares and effective hectares are conserved."""
+    starting rent), up to what its assets pay for: where demand exceeds the land for sale,
+    every buyer is served the same share of its demand, so a buyer whose assets cap its demand
+    pays that share of its assets, the largest share of its assets any buyer pays, and buys
+    less for its land than the others (no buyer at the rules off, ``RULES_OFF``; two of 129 at
+    the start at turnover's rest with the wage premium, seed 2); hectares and effective
+    hectares are conserved."""
     m = copy.deepcopy(renting)
     hh, p = m.households, m.params
     owned0 = (hh.land * hh.alive).sum() + m.freed_land.sum()
@@ -54,7 +59,12 @@ def test_land_given_up_sells_at_the_rents_worth_to_the_farms_in_proportion_to_th
     buyers = np.flatnonzero(assets0 - hh.assets > 0)
     assert buyers.size > 5 and np.all(hh.node[buyers] == node)
     share = (assets0 - hh.assets)[buyers] / own[buyers]
-    assert np.std(share) / np.mean(share) < 0.05  # in proportion to own land, up to asset limits
+    capped = share < 0.95 * np.median(share)  # buyers whose assets capped their demand
+    assert capped.sum() <= 0.05 * buyers.size
+    assert np.std(share[~capped]) / np.mean(share[~capped]) < 0.05  # in proportion to own land
+    of_assets = (assets0 - hh.assets)[buyers] / assets0[buyers]
+    if capped.any():
+        assert np.ptp(of_assets[capped]) < 1e-9 and np.all(of_assets <= of_assets[capped][0] + 1e-9)
     assert (hh.land * hh.alive).sum() + m.freed_land.sum() == pytest.approx(owned0, rel=1e-12)
     assert (land_market.own_effective_land(m) * hh.alive).sum() + m.freed_effective_land.sum() \
         == pytest.approx(effective0, rel=1e-9)

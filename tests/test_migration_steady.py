@@ -170,10 +170,13 @@ def test_migrants_abroad_at_rest_without_remittances_are_poisson_at_the_yearly_r
 def test_migrants_abroad_at_rest_with_rates_at_each_income_is_the_same_rule():
     """Given the rates at each income as a function (``rate``, as ``sending_rate_at`` gives them
     where moves cost money), the rest point is that of the staying odds' scaling when the function
-    is that scaling (so moving costs change only what the rates are, not the rule)."""
+    is that scaling (so moving costs change only what the rates are, not the rule). The scaling
+    written here weighs the whole of a household's own log income: movers who expect a
+    destination's mean income (``migration_income_persistence`` 0; the rule at other values is
+    the test below)."""
     from territory_abm.params import Parameters
 
-    p = Parameters()
+    p = Parameters().with_overrides({"migration_income_persistence": 0.0})
     k = 500
     gen = np.random.default_rng(3)
     income = gen.lognormal(8.5, 0.7, k)
@@ -199,10 +202,12 @@ def test_migrants_abroad_at_rest_with_rates_at_each_income_is_the_same_rule():
 def test_migrants_abroad_at_rest_follow_the_rates_along_the_way_known_answer():
     """Known answer of the birth-death rest point: one household of income y (per person, one
     person) on a flat income density (a huge spread), sending with chance p(x) a at income x
-    and odds of staying that fall as x^weight: P(m) / P(0) = prod_j lambda(y - j R) / (r^m m!)."""
+    and odds of staying that fall as x^weight: P(m) / P(0) = prod_j lambda(y - j R) / (r^m m!),
+    weight 1 for movers who expect a destination's mean income (``migration_income_persistence``
+    0; at rho the weight is (1 - rho) times it: the test below)."""
     from territory_abm.params import Parameters
 
-    p = Parameters().with_overrides({"migration_income_weight": 1.0})
+    p = Parameters().with_overrides({"migration_income_weight": 1.0, "migration_income_persistence": 0.0})
     r, R, y, leave, a = p.migrant_return_rate, 1000.0, 5000.0, 0.05, 0.5
     k = 2  # a second household spreads the node's income density (sd of log income 2.3)
     steady = migration.SteadyMigration(None, None, None, sends=np.array([leave * a, 0.0]),
