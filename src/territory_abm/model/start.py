@@ -226,8 +226,10 @@ def record_leavers_shares(model, shares: np.ndarray) -> None:
     members without income). ``shares`` is each household's chance a year of sending a member
     abroad alone at the start's own flows (``starting_migrants``) times its income per person.
     Without it each run's first year fell by those shares from a start that had none (0.7 % of
-    income per person under the candidate setting, where moves cost money and the movers are
-    not the poorest; 0.2 % at the defaults: docs/model_choices.md, "The start's recorded year").
+    income per person under session 34's candidate setting, whose stay preference of 4.25, against
+    5.22, makes the shares about four times as large; 0.2 % at the defaults, and as little under
+    the candidate at stay 5.22, ``test_spatial_equilibrium.CANDIDATE``: docs/model_choices.md,
+    "The start's recorded year").
     The start's back-outs that read the income read the income earned (:func:`earned_income`),
     as the year's budgets do (a member leaves after the year's spending); the shares stay in
     ``model.start_leavers_shares`` (by the start's rows)."""
@@ -913,11 +915,13 @@ def maturation_rate(model) -> np.ndarray:
 
 
 def starting_migrants(model, cols: dict[str, np.ndarray], room: np.ndarray, per_migrant: float,
-                      dividends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+                      dividends: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Former members abroad of each household, drawn where the start's own flows keep them
     within the tables' incomes (``migration.migrants_abroad_at_rest``: a household's
-    remittances from abroad, ``per_migrant`` USD/yr each, fit in its ``room``, USD/yr), and
-    their expected numbers, where each household weighs the moves its starting assets pay for
+    remittances from abroad, ``per_migrant`` USD/yr each, fit in its ``room``, USD/yr),
+    their expected numbers and each household's chance a year of sending a member abroad
+    alone at its drawn income (``SteadyMigration.sends``, p a (1 - w); read by
+    :func:`record_leavers_shares`), where each household weighs the moves its starting assets pay for
     (``steady_state_assets`` at its income, with its ``dividends``, USD/yr; at the incomes it
     would have with fewer migrants abroad, the assets of those incomes); sets
     ``model.migrant_stock``, the migrant networks the start's flows keep (origin x
