@@ -242,7 +242,10 @@ def record_leavers_shares(model, shares: np.ndarray) -> None:
 def earned_income(model) -> np.ndarray:
     """Each starting household's income earned in the start's year (USD/yr): its recorded
     income and the shares its single emigrants took (:func:`record_leavers_shares`)."""
-    return model.households.income + model.start_leavers_shares
+    hh, shares = model.households, model.start_leavers_shares
+    if hh.n != len(shares) or hh.n != hh.at_start:
+        raise RuntimeError("start.earned_income: the households' rows are no longer the start's")
+    return hh.income + shares
 
 
 def paid_beside_work(model, init, people, first: np.ndarray, cols: dict) -> tuple[np.ndarray, np.ndarray]:
@@ -946,7 +949,7 @@ def starting_migrants(model, cols: dict[str, np.ndarray], room: np.ndarray, per_
     rng = model.streams["initial_migrants"]
     rate = (migration.sending_rate_at(model, steady, members, cols["adults"], cols["node"], services, assets_at)
             if costly else None)
-    sends = rate(np.arange(len(members)), cols["income"]) if costly else steady.sends
+    sends = steady.sends  # where moves cost money, the rate at the drawn incomes (``rate``) is this
     if per_migrant <= 0:
         return rng.poisson(steady.abroad), steady.abroad, sends
     drawn, expected = migration.migrants_abroad_at_rest(model.params, steady, cols["income"], members,
