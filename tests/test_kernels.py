@@ -6,8 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from territory_abm.model.kernels import (_hire_chance, bincount, demography, draw_destinations, kernel,
+from territory_abm.model.kernels import (_hire_chance, bincount, demography, kernel,
                                          node_household_totals, node_populations)
+from territory_abm.model.migration_kernels import draw_destinations
 
 
 @settings(max_examples=60, deadline=None)

@@ -705,26 +705,6 @@ def _row_cumsum(indptr, values):
     return out
 
 
-@kernel()
-def draw_destinations(origins, indptr, shares, u):
-    """For each mover, the first pair of its origin's row (``indptr``: compressed rows of
-    ``shares``, the logit shares of each pair) whose cumulative share over the row's total
-    reaches its uniform draw ``u``; returns the pair's index."""
-    cumulative = _row_cumsum(indptr, shares)
-    for row in range(indptr.shape[0] - 1):
-        total = cumulative[indptr[row + 1] - 1] if indptr[row + 1] > indptr[row] else 0.0
-        if total > 0:
-            for k in range(indptr[row], indptr[row + 1]):
-                cumulative[k] /= total
-    pair = np.empty(origins.shape[0], np.int64)
-    for m in range(origins.shape[0]):
-        k, last = indptr[origins[m]], indptr[origins[m] + 1] - 1
-        while k < last and cumulative[k] < u[m]:
-            k += 1
-        pair[m] = k
-    return pair
-
-
 @njit(cache=True, error_model=ERROR_MODEL)
 def _bincount(index, weights, minlength):
     top = minlength

@@ -55,8 +55,8 @@ from .enterprises import move_outside_sales
 from .environment import give_up_land
 from .exact import binomial, nan_to_num
 from .households import farming_households
-from .kernels import bincount, choose_movers_by_draw, draw_destinations, pay_dividends
-from .migration_kernels import affordable_ends, draw_within, segment_cumsum
+from .kernels import bincount, choose_movers_by_draw, pay_dividends
+from .migration_kernels import affordable_ends, draw_destinations, draw_within, segment_cumsum
 from .network import Pairs
 from .overhead_kernels import income_pc_at_least_one, leave_and_outflow
 from .start_kernels import abroad_log_weights, draw_abroad, income_ratios

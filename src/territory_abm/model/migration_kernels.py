@@ -1,10 +1,12 @@
-"""Compiled loops (numba) of the money cost of moving (``migration``): a household pays for a
-leading run of its origin's destinations ordered by cost, so its choice set is found by a
-binary search and its draw and inclusive value by sums restarted at each origin's row.
+"""Compiled loops (numba) of migration's destination draws: free moves draw by their origin's
+logit shares (``draw_destinations``); where moves cost money a household pays for a leading run
+of its origin's destinations ordered by cost, so its choice set is found by a binary search and
+its draw and inclusive value by sums restarted at each origin's row.
 
 Conventions as in :mod:`.kernels` (keyword-only calls). They are kept out of ``kernels``:
 ``experiments.engines.kernels_need_compiling`` asks whether every kernel there is cached after
-a run, and a run without moving costs (the default) never compiles these.
+a run, and a run calls the draws of free moves or those of moves that cost money, never both
+(with ``draw_destinations`` in ``kernels``, every run with moving costs said it compiled).
 """
 
 from __future__ import annotations
@@ -12,6 +14,26 @@ from __future__ import annotations
 import numpy as np
 
 from .kernels import _row_cumsum, kernel
+
+
+@kernel()
+def draw_destinations(origins, indptr, shares, u):
+    """For each mover, the first pair of its origin's row (``indptr``: compressed rows of
+    ``shares``, the logit shares of each pair) whose cumulative share over the row's total
+    reaches its uniform draw ``u``; returns the pair's index."""
+    cumulative = _row_cumsum(indptr, shares)
+    for row in range(indptr.shape[0] - 1):
+        total = cumulative[indptr[row + 1] - 1] if indptr[row + 1] > indptr[row] else 0.0
+        if total > 0:
+            for k in range(indptr[row], indptr[row + 1]):
+                cumulative[k] /= total
+    pair = np.empty(origins.shape[0], np.int64)
+    for m in range(origins.shape[0]):
+        k, last = indptr[origins[m]], indptr[origins[m] + 1] - 1
+        while k < last and cumulative[k] < u[m]:
+            k += 1
+        pair[m] = k
+    return pair
 
 
 @kernel()
