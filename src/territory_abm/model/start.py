@@ -947,11 +947,11 @@ def starting_migrants(model, cols: dict[str, np.ndarray], room: np.ndarray, per_
                                         assets)
     model.migrant_stock = steady.stock
     rng = model.streams["initial_migrants"]
-    rate = (migration.sending_rate_at(model, steady, members, cols["adults"], cols["node"], services, assets_at)
-            if costly else None)
-    sends = steady.sends  # where moves cost money, the rate at the drawn incomes (``rate``) is this
+    sends = steady.sends  # where moves cost money, ``rate`` below at the drawn incomes is this
     if per_migrant <= 0:
         return rng.poisson(steady.abroad), steady.abroad, sends
+    rate = (migration.sending_rate_at(model, steady, members, cols["adults"], cols["node"], services, assets_at)
+            if costly else None)
     drawn, expected = migration.migrants_abroad_at_rest(model.params, steady, cols["income"], members,
                                                         cols["node"], per_migrant, rng, rate)
     room_for = np.floor(room / per_migrant).astype(np.int64)
