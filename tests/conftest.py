@@ -2,21 +2,14 @@ from pathlib import Path
 
 import pytest
 
-from territory_abm import load_scenario
+from territory_abm import load_scenario, params
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"
 EXAMPLE = ROOT / "calibration" / "data" / "example"
-RULES_OFF = {"job_separation_rate": 0.0, "wage_residual_sd": 0.0, "migration_move_cost": 0.0,
-             "migration_move_cost_per_hour": 0.0, "migration_move_cost_abroad": 0.0,
-             "migration_income_persistence": 0.0, "own_account_entry": 0.0, "mover_asset_share": 0.0,
-             "formed_household_growth": 0.0, "outside_sales_pass_on": 0.0, "outside_sales_to_entrants": 0.0,
-             "outside_sales_entry": 0.0, "migration_stay_preference": 5.5, "migration_abroad_preference": 0.4}
-"""The candidate setting's rules off (docs/model_choices.md): no job turnover nor wage premium,
-moves that cost no money, movers who expect a destination's mean income, the livelihood rules
-off, with the stay and abroad preferences solved for them: the defaults up to session 33, the
-rules the stationary start is at rest with. A test whose claim holds only there, or that pins
-a run's draws or figures there, states them rather than lean on the defaults."""
+RULES_OFF = dict(params.RULES_OFF)
+"""The defaults up to session 34 (``params.RULES_OFF``): a test whose claim holds only there,
+or that pins a run's draws or figures there, states them rather than lean on the defaults."""
 STATIONARY_RULES_OFF = {**RULES_OFF, "birth_rate": 0.0118, "urbanisation_pull": 1.0}
 """``RULES_OFF`` with the births and the pull ``scenarios/stationary.toml`` has at that setting
 (births that hold its population; the start's amenities off)."""

@@ -1,5 +1,5 @@
-"""A livelihood for households formed or arriving in the run (session 23; every rule off by
-default): own-account enterprises opened by households without a farm, job or enterprise
+"""A livelihood for households formed or arriving in the run (session 23; on by default since
+session 35): own-account enterprises opened by households without a farm, job or enterprise
 (``own_account_entry``), single movers' share of their household's assets
 (``mover_asset_share``), and sales outside the territory that stay with a node's enterprises
 (``outside_sales_pass_on``)."""
@@ -11,7 +11,7 @@ import pytest
 
 from conftest import SCENARIOS, step_with_balanced_books
 
-from territory_abm import TerritoryModel, load_scenario
+from territory_abm import TerritoryModel, load_scenario, params
 from territory_abm.model import enterprises, migration
 
 ON = {"own_account_entry": 1.0, "mover_asset_share": 1.0, "outside_sales_pass_on": 1.0}
@@ -55,13 +55,14 @@ def test_books_balance_and_people_are_conserved_with_every_rule_on():
     assert model.ledger.flows().get(("households", "households", "movers' shares of household assets"), 0.0) > 0
 
 
-def test_the_defaults_leave_every_rule_off():
-    """The rules are off by default (the stationary start is at rest without them), the
-    customers' rules of session 25 included."""
+def test_the_defaults_switch_the_livelihood_rules_on_and_the_refinements_off():
+    """Since session 35 the livelihood rules are on by default (``params.RULES_OFF`` holds the
+    defaults before); the refinements of session 25 that no setting under study uses stay off."""
     p = load_scenario(SCENARIOS / "baseline.toml").parameters
-    assert p.own_account_entry == p.mover_asset_share == p.outside_sales_pass_on == p.formed_household_growth == 0.0
-    assert (p.outside_sales_to_entrants == p.outside_sales_entrant_cap == p.outside_sales_entry
-            == p.enterprise_exit_outside_shelter == 0.0)
+    assert p.mover_asset_share == p.outside_sales_pass_on == p.formed_household_growth == 1.0
+    assert p.own_account_entry == p.outside_sales_entry == 0.5 and p.outside_sales_to_entrants == 1.0
+    assert p.outside_sales_entrant_cap == p.enterprise_exit_outside_shelter == 0.0
+    assert all(p[name] != value for name, value in params.RULES_OFF.items())
 
 
 def _candidate(m):

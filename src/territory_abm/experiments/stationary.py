@@ -28,12 +28,14 @@ from ..scenarios.loader import Scenario
 
 FLAT_DRIVERS = ("birth_rate_trend", "death_rate_trend", "national_income_growth", "outside_income_growth",
                 "market_price_trend", "market_price_volatility", "climate_shock_probability",
-                "frontier_clearing_rate")
-"""The context's drivers of change, held at 0 (the registry's flat defaults). The levels
+                "frontier_clearing_rate", "urbanisation_pull")
+"""The context's drivers of change, held at 0 (the registry's flat defaults but the pull's):
+``urbanisation_pull`` 0 is the start's spatial equilibrium, where the gaps in income and
+services between the territory's nodes drive no net migration between them (at the defaults
+since session 35 it holds the cities' share of the residents, which the pull of 1 raises 1.7
+points in 20 years: docs/model_choices.md, 'The start's spatial equilibrium'). The levels
 (``death_rate``, ``city_birth_ratio``) and the pass-throughs, which act only on a driver that
-moves, keep the scenario's values; ``birth_rate`` is solved. ``urbanisation_pull`` keeps the
-scenario's value too, though it is a driver (at the defaults its flat value, 0, moves the
-stationary run more than 1 does: docs/model_choices.md, 'The start's spatial equilibrium')."""
+moves, keep the scenario's values; ``birth_rate`` is solved."""
 
 DRIFT_OUTCOMES = ("poverty_headcount", "gini_income", "mean_income_pc", "population")
 """The outcomes :func:`drift` states (``population`` as a relative change)."""
