@@ -25,7 +25,7 @@ from territory_abm.errors import InputError
 
 from conftest import EXAMPLE, ROOT, SCENARIOS, kill_after_stored_runs
 
-TRUTH = {"migration_stay_preference": 7.0, "birth_rate": 0.025}
+TRUTH = {"migration_stay_preference": 3.5, "birth_rate": 0.025}
 SCALE, STEPS = 0.1, 6
 
 
