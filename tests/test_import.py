@@ -571,12 +571,14 @@ def test_a_starting_poverty_far_from_the_tables_is_named_under_the_run(tmp_path,
     25: a unit whose table said 0.20 started at 0.528, its mean income and Gini implying far more
     poverty). Now a unit whose starting poverty misses its table's by more than the tolerance
     beyond the draw's sampling error is named under the run's summary and every unit's pair is in
-    run.json; the units whose columns agree are not named."""
+    run.json; the units whose columns agree are not named (Bajo's table says 0.55: the start at
+    the defaults since session 35, job turnover with the wage premium, draws 0.557 from its mean
+    income and Gini, where the former defaults' drew about 0.50)."""
     import json
 
     table = tmp_path / "mine.csv"
     table.write_text("id,name,population,mean_income,income_gini,poverty_rate\n"
-                     "A,Alto,8400,1650,0.44,0.20\nB,Bajo,6000,1650,0.44,0.50\n")
+                     "A,Alto,8400,1650,0.44,0.20\nB,Bajo,6000,1650,0.44,0.55\n")
     out = tmp_path / "mine"
     assert main(["init", str(table), "--out", str(out)]) == 0
     capsys.readouterr()
@@ -586,7 +588,7 @@ def test_a_starting_poverty_far_from_the_tables_is_named_under_the_run(tmp_path,
     assert "A " in line and "(table 0.200)" in line and "B " not in line
     start = json.loads((tmp_path / "run" / "run.json").read_text())["start_poverty"]
     assert start["A"]["table"] == 0.2 and start["A"]["start"] > 0.4
-    assert abs(start["B"]["start"] - 0.5) < start["B"]["tolerance"]
+    assert abs(start["B"]["start"] - 0.55) < start["B"]["tolerance"]
 
 
 def test_a_missing_nonfarm_share_is_filled_in_proportion_to_the_wage_share(tmp_path, capsys):

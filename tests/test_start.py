@@ -47,12 +47,14 @@ def test_public_income_and_dividends_of_the_first_year_are_those_the_start_assum
 def test_the_start_records_its_year_as_the_run_records_the_first(stationary):
     """Known answer: after the first year's single migrants took their shares, the year's other
     income is the start's recorded one (the start records its year net of its single
-    emigrants' expected shares); recorded gross of them, as before session 34, the start's was
-    about 4 % above the first year's (0.2 % of income per person at the defaults, 0.7 % under
-    the candidate setting)."""
+    emigrants' expected shares); recorded gross of them, as before session 34, the start's
+    would be above the first year's by the shares: about 4 % at the former defaults, 16 % at
+    the defaults since session 35 (seeds 1-6 at scale 0.1: shares 15.6-17.9 % of other
+    income; the first year's other income -3.5 % to +4.6 % of the start's, the year's draws of
+    who leaves, +0.1 % on their mean; seed 4, this fixture's, -1.6 %)."""
     model, first = stationary
-    assert first["shares"] > 0.02 * first["other"]
-    assert first["other_after"] == pytest.approx(first["other"], rel=0.01)
+    assert first["shares"] > 0.1 * first["other"]
+    assert first["other_after"] == pytest.approx(first["other"], rel=0.05)
 
 
 def test_migrants_abroad_remit_from_the_start(stationary):
