@@ -31,6 +31,7 @@ from territory_abm.dashboard.compare import in_both, incomes_of_others
 from territory_abm.dashboard.game import Game
 from territory_abm.dashboard.groups import Group, GroupStore
 from territory_abm.dashboard.text import outcome_text
+from territory_abm.model import labour
 
 CLASSROOM = Path(__file__).resolve().parents[1] / "scenarios" / "classroom"
 TRANSFER_SEEDS = range(1, 10)
@@ -148,7 +149,9 @@ def transfers() -> None:
     gains, poverty = np.array(gains), np.array(poverty)
     summary("non-recipients' gain, first year (USD)", gains[:, 0])
     summary("non-recipients' gain, fifth year (USD)", gains[:, -1])
-    print(f"  non-recipients' gain, fifth year, mean over the seeds {gains[:, -1].mean():.1f} USD")
+    fifth = gains[:, -1]
+    print(f"  non-recipients' gain, fifth year, mean over the seeds {fifth.mean():.1f} USD, standard deviation"
+          f" {fifth.std(ddof=1):.1f}, noise bound (t 2.306 standard errors) {2.306 * fifth.std(ddof=1) / np.sqrt(fifth.size):.1f}")
     summary("territory's poverty, first year (points)", poverty[:, 0], digits=2)
     summary("territory's poverty, fifth year (points)", poverty[:, -1], digits=2)
 
@@ -164,14 +167,30 @@ def transfers() -> None:
     poverty = np.array(poverty)
     for year in range(5):
         summary(f"year {year + 1}", poverty[:, year], digits=2)
+        print(f"    standard error of the mean {poverty[:, year].std(ddof=1) / np.sqrt(len(poverty)):.2f}")
 
 
 # ---------------------------------------------------------------------------- exercise 2
 
 
-def trip(model, start: str, end: str = "T") -> float:
-    """Quickest travel time (hours) from node ``start`` to ``end`` over the model's roads."""
-    return nx.shortest_path_length(model.graph, start, end, weight="travel_time")
+def trip(model, start: str, end: str = "T", weight: str = "travel_time") -> float:
+    """Quickest travel time (hours) from node ``start`` to ``end`` over the model's roads: as the
+    map labels its roads (``travel_time``), or as commuters and traders travel them
+    (``effective_time``: longer on poor roads, ``road_quality_penalty``)."""
+    return nx.shortest_path_length(model.graph, start, end, weight=weight)
+
+
+def town_over_alto(model) -> float:
+    """The town's mean posted wage per skill unit over Alto Verde's (``labour.job_offers``)."""
+    wage = labour.job_offers(model, model.firm_table.vacancies * model.firm_table.alive).unit_wage
+    return float(wage[model.territory.index("T")] / wage[model.territory.index("A")])
+
+
+def commute_share(model, start: str, end: str = "T") -> float:
+    """The share of a wage at ``end`` a commuter from ``start`` keeps (``labour.commuting_share``'s
+    rule; 0 beyond ``commute_limit``)."""
+    p, time = model.params, trip(model, start, end, "effective_time")
+    return 0.0 if time > p.commute_limit else 1.0 - p.commute_cost_per_hour * time - p.commute_fixed_cost
 
 
 def commuting_flows(model) -> dict[str, float]:
@@ -197,11 +216,16 @@ def roads() -> None:
                 if first:
                     print(f"  seed {seed} at the start: C-T {trip(model, 'C'):.2f} h, A-T {trip(model, 'A'):.2f} h")
                 trips, prices, gaps, commuters, twin_commuters, c_commuters = [trip(model, "C")], [], [], [], [], []
+                felt = {"A": [trip(model, "A", weight="effective_time")], "C": [trip(model, "C", weight="effective_time")]}
                 for year in range(1, BEFORE + 11):
                     if year == BEFORE + 1:
                         switch_on(g, "roads", "C", **({} if budget is None else {"budget": budget}))
                     g.step()
                     trips.append(trip(model, "C"))
+                    for node in felt:
+                        felt[node].append(trip(model, node, weight="effective_time"))
+                    if year == BEFORE + 5:
+                        ratio, kept = town_over_alto(model), commute_share(model, "A")
                     prices.append(float(model.farm_gate[c]))
                     gaps.append(float(model.farm_gate[c] - twin.farm_gate[c]))
                     commuters.append(round(model.territory_stats["commuters"]))  # workers, summed from shares
@@ -213,11 +237,16 @@ def roads() -> None:
                         people = node_difference(g, "population", "C")
             y5, end, later = BEFORE, BEFORE + 5, BEFORE + 10
             rows.append((trips[end], trips[later], prices[end - 1], prices[later - 1], min(gaps[end - 1:]),
-                         max(commuters[BEFORE:]), commuters[BEFORE + 3], people))
+                         max(commuters[BEFORE:]), commuters[BEFORE + 3], people, felt["A"][0], felt["A"][end],
+                         felt["A"][later], felt["C"][end], felt["C"][later], ratio, kept * ratio))
             print(f"  {seed:4d}  {trips[0]:.2f} {trips[y5]:.2f} {trips[end]:.2f} {trips[later]:.2f}"
                   f"  {prices[y5 - 1]:.3f} {prices[end - 1]:.3f} {prices[later - 1]:.3f}; {prices[later - 1] - gaps[-1]:.3f}"
                   f"  {min(gaps[end - 1:]):+.4f}  {max(commuters[BEFORE:]):5.0f}; {max(twin_commuters[BEFORE:]):5.0f};"
                   f" {max(c_commuters):.0f}  {commuters[BEFORE + 3]:5.0f}  {people:+5.0f}")
+            print(f"        commuters' trip A-T (start, works end, +5) {felt['A'][0]:.2f} {felt['A'][end]:.2f}"
+                  f" {felt['A'][later]:.2f} h, C-T {felt['C'][0]:.2f} {felt['C'][end]:.2f} {felt['C'][later]:.2f} h;"
+                  f" at the works' end the town's wage per skill unit over Alto Verde's {ratio:.3f}, kept by an"
+                  f" Alto Verde commuter {kept:.3f}, so the town's net over home {kept * ratio:.3f}")
             print(f"        C's price in the years after the works {np.round(prices[end:], 3)}")
             print(f"        commuters by year after the switch {np.array(commuters[BEFORE:])},"
                   f" twin {np.array(twin_commuters[BEFORE:])}; flows 4 years after: {flows}")
@@ -227,7 +256,14 @@ def roads() -> None:
                                    "C's price at the works' end", "C's price 5 years later",
                                    "C's price minus the twin's, least from the works' end",
                                    "most commuters after the switch", "commuters 4 years after the switch",
-                                   "C's population after 10 years (persons)")):
+                                   "C's population after 10 years (persons)",
+                                   "trip A-T road quality counted, at the start (h)",
+                                   "trip A-T road quality counted, at the works' end (h)",
+                                   "trip A-T road quality counted, 5 years later (h)",
+                                   "trip C-T road quality counted, at the works' end (h)",
+                                   "trip C-T road quality counted, 5 years later (h)",
+                                   "the town's wage per skill unit over Alto Verde's, works' end",
+                                   "the town's wage net of the trip over Alto Verde's, works' end")):
             summary(label, r[:, k], digits=0 if "commuters" in label or "persons" in label else 3)
 
 
@@ -345,9 +381,14 @@ def game() -> None:
     the chooser's and its neighbours' differences from the no-choice twin, by year."""
     for label, (node, choice) in GAME_CHOICES.items():
         print(f"Exercise 4, {label} (differences from the no-choice twin, years 1-{GAME_YEARS}):")
+        rows = []
         for seed in GAME_SEEDS:
             ids, d = play(seed, node, choice)
             i, c = ids.index(node), ids.index("C")
+            rows.append((100 * d["poverty_headcount"][-1, i], 100 * d["poverty_headcount"][:, i].max(),
+                         d["population"][-1, i], d["service_quality"][-1, i], d["others"][0, i],
+                         100 * d["poverty_headcount"][-1, c], d["farm_gate"][-1, c],
+                         100 * np.nanmax(np.abs(d["forest_cover"])), 100 * np.nanmax(np.abs(d["twin_forest"]))))
             print(f"  {seed:4d}  {node}: poverty pts {np.round(100 * d['poverty_headcount'][:, i], 1)},"
                   f" people {d['population'][:, i].astype(int)}, services {d['service_quality'][-1, i]:+.3f},"
                   f" forest pts {100 * d['forest_cover'][-1, i]:+.2f}, non-reached USD {d['others'][0, i]:+.1f}"
@@ -356,6 +397,18 @@ def game() -> None:
                   f" farm-gate {d['farm_gate'][-1, c]:+.4f}, forest pts {100 * d['forest_cover'][-1, c]:+.2f};"
                   f" the twin's forest since the start, most of any municipality"
                   f" {100 * np.nanmax(np.abs(d['twin_forest'])):.2f} pts")
+        r = np.array(rows)
+        for k, label in enumerate((f"{node}'s poverty after {GAME_YEARS} years (points)",
+                                   f"{node}'s poverty, most above the twin's in any year (points)",
+                                   f"{node}'s population after {GAME_YEARS} years (persons)",
+                                   f"{node}'s service quality after {GAME_YEARS} years",
+                                   f"{node}'s non-reached households, first year (USD/person)",
+                                   f"C's poverty after {GAME_YEARS} years (points)",
+                                   f"C's farm-gate price after {GAME_YEARS} years",
+                                   "forest, most of any municipality and year from the twin's (points)",
+                                   "the twin's forest, most of any municipality and year from the start (points)")):
+            summary(label, r[:, k], digits=4 if "farm-gate" in label or "forest" in label
+                    else 3 if "service" in label else 0 if "persons" in label else 1)
 
 
 PARTS = {"transfers": transfers, "roads": roads, "forest": forest, "game": game}

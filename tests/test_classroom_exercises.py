@@ -32,21 +32,24 @@ def test_in_the_forest_exercise_the_forest_shrinks_every_year_without_policy():
 @pytest.mark.slow
 def test_with_the_transfer_for_all_municipalities_non_recipients_gain_in_its_first_year():
     """Its guide, seeds 1-9, the same households compared in both runs: non-recipients gain
-    5-6 USD a person in the transfer's first year in every seed; after 5 years -41 to +50 USD,
-    above in 4 of 9 seeds, +2 on average: no larger than the runs' noise (session 34, the start
-    recorded net of its single emigrants' shares; session 22: -10 to +50, above in 6, +10 on
-    average; before it -14 to +28, +5 on average, and this test bounded the mean by 10). The
-    mean is bounded by that noise rather than by a fixed number: the 9 seeds' fifth-year gains
-    had a standard deviation of 18 USD in session 22 (27 in session 34), so their mean has a
-    standard error of 6 (9) and +10 (+2) is 1.7 (0.3) of them, under 2.31 (Student's t,
-    two-sided 5 %, 8 degrees of freedom). The test fails if the gain vanished or reversed (not 4
-    seeds above, or a mean at or below 0) or grew beyond what the noise explains. The
-    territory's poverty is lower in every seed in the first year; in the fifth it is -1.8 to
-    +0.9 points, lower in 7 of 9 seeds and on average (session 34; -1.5 to +0.4 in session 22;
-    lower in every seed before it, -0.3 to -1.6). At hiring_referral_weight 10 the gain after 5
-    years was above in 8 of 9 seeds, and this test asserted it per seed for seeds 1-3; at 1 seed
-    1's is -5 USD (session 20). Counting households living in one run only showed losses after
-    5 years (trial 16)."""
+    3-5 USD a person in the transfer's first year in every seed (2.9-5.0); after 5 years -35 to
+    +23 USD, above in 4 of 9 seeds, -1.5 on average: no larger than the runs' noise (session 35,
+    the candidate setting as the defaults: job turnover, moving costs, livelihood rules; session
+    34: 5-6 in the first year, -41 to +50 after 5, above in 4, +2 on average; session 22: -10 to
+    +50, above in 6, +10 on average; before it -14 to +28, +5 on average, and this test bounded
+    the mean by 10). The mean is bounded by that noise rather than by a fixed number: the 9
+    seeds' fifth-year gains had a standard deviation of 18 USD in session 35 (27 in session 34,
+    18 in session 22), so their mean has a standard error of 6 and -1.5 is 0.25 of them, under
+    2.31 (Student's t, two-sided 5 %, 8 degrees of freedom). The test fails if the first year's
+    gain vanished or grew, if the fifth year's count of seeds above moved from 4, or if its mean
+    moved beyond what the noise explains either way (session 34 required a mean above 0; at -1.5
+    the guide now says the gain is no larger than the noise, not that it is positive). The
+    territory's poverty is lower in every seed in the first year (-0.4 to -0.9 points); in the
+    fifth it is -1.9 to +0.3 points, lower in 8 of 9 seeds and on average (session 35; -1.8 to
+    +0.9 and lower in 7 in session 34; -1.5 to +0.4 in session 22; lower in every seed before
+    it, -0.3 to -1.6). At hiring_referral_weight 10 the gain after 5 years was above in 8 of 9
+    seeds, and this test asserted it per seed for seeds 1-3; at 1 seed 1's is -5 USD (session
+    20). Counting households living in one run only showed losses after 5 years (trial 16)."""
     factory, _ = exercise(CLASSROOM / "poverty_and_transfers.toml")
     gain, poverty = [], []
     for seed in range(1, 10):
@@ -61,23 +64,24 @@ def test_with_the_transfer_for_all_municipalities_non_recipients_gain_in_its_fir
             poverty.append([row["poverty_headcount"] - row["twin_poverty_headcount"] for row in group.track[-5:]])
         store.clear()
     gain, poverty = np.array(gain), np.array(poverty)
-    assert np.all((gain[:, 0] > 4.5) & (gain[:, 0] < 6.5)), f"first year's gains {gain[:, 0]}"
+    assert np.all((gain[:, 0] > 2.5) & (gain[:, 0] < 5.5)), f"first year's gains {gain[:, 0]}"
     fifth = gain[:, -1]
     noise = 2.306 * fifth.std(ddof=1) / np.sqrt(fifth.size)  # t(0.975, 8 df) standard errors
-    assert (fifth > 0).sum() == 4 and 0 < fifth.mean() < noise, f"fifth year's gains {fifth}, noise {noise:.1f}"
+    assert (fifth > 0).sum() == 4 and abs(fifth.mean()) < noise, f"fifth year's gains {fifth}, noise {noise:.1f}"
     assert np.all(poverty[:, 0] < 0), poverty
-    assert (poverty[:, -1] < 0).sum() == 7 and poverty[:, -1].mean() < 0, poverty
+    assert (poverty[:, -1] < 0).sum() == 8 and poverty[:, -1].mean() < 0, poverty
 
 
 @pytest.mark.slow
 def test_with_the_transfer_for_cerro_azul_its_table_and_its_non_recipients_read_as_the_guide_says():
     """Its guide, at the exercise's seed: the table under Municipality details, Cerro Azul
-    chosen, reads 0 points (59.5 % against 59.5 %, the one seed of 1-9 without a fall, which the
-    guide says; session 34, the start recorded net of its single emigrants' shares: -0.3 before
-    it, 59.5 % against 59.7 %; session 22: -1.3 before it) and
-    +3 USD for its non-recipients in the transfer's first year (trial 18: the page showed only
-    the territory's "poverty +0.0 points ... +0 USD"), and the policy cost this year is
-    17,000-20,000 USD (the guide had "about 25,000")."""
+    chosen, reads -0.1 points (59.3 % against 59.4 %) and +5 USD for its non-recipients in the
+    transfer's first year, and the policy cost this year is within the guide's 18,000-20,500 USD
+    (19,845; session 35, the candidate setting as the defaults: the table reads 0 in seeds 2, 3
+    and 6 instead, which the guide says; session 34: 0 points, 59.5 % against 59.5 %, +3 USD,
+    cost 17,000-20,000; the start recorded net of its single emigrants' shares: -0.3 before it,
+    59.5 % against 59.7 %; session 22: -1.3 before it; trial 18: the page showed only the
+    territory's "poverty +0.0 points ... +0 USD"; the guide had "about 25,000" for the cost)."""
     factory, seed = exercise(CLASSROOM / "poverty_and_transfers.toml")
     store = GroupStore(factory, seed=seed, twins=True)
     with store.use("A") as group:
@@ -93,19 +97,26 @@ def test_with_the_transfer_for_cerro_azul_its_table_and_its_non_recipients_read_
     store.clear()
     poverty, _, others = (float(cells[3]) for cells in view.compared)
     cost = float(dict(view.details)["Policy cost this year (USD)"].replace(",", ""))
-    assert poverty == 0 and 2 <= others <= 4 and 17_000 <= cost <= 20_000, (view.compared, cost)
+    assert poverty == -0.1 and 4 <= others <= 6 and 18_000 <= cost <= 20_500, (view.compared, cost)
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("budget", "commuters"), [(None, (0, 40)), (2e6, (900, 1250))])
-def test_the_road_for_cerro_azul_brings_commuters_only_with_the_largest_budget(budget, commuters):
-    """Its guide: with the budget as given nobody starts commuting (trial 16 saw 0 where the
-    guide promised commuters); with 2,000,000 USD a year 923-1,218 commute 4 years after the
-    road is switched on (seeds 1-5, 7, 8; 1,188 at seed 1; 927-1,195 in the guide since session
-    22, 944-1,200 and 972 before it, 888 at hiring_referral_weight 10);
-    nobody from Cerro Azul either way (over 1.5 hours from the town)."""
+@pytest.mark.parametrize(("seed", "budget", "commuters"), [(1, None, (0, 0.5)), (1, 2e6, (450, 600)), (7, 2e6, (0, 0.5))])
+def test_the_road_for_cerro_azul_brings_commuters_only_with_the_largest_budget_and_a_town_that_pays_for_the_trip(
+        seed, budget, commuters):
+    """Its guide: with the budget as given nobody commutes in any seed (Alto Verde's trip to the
+    town, road quality counted, is still 1.6 hours at the works' end, over the 1.5 hours of
+    ``commute_limit``); with 2,000,000 USD a year it is 1.1 hours, and the town draws Alto
+    Verde's workers only where it pays about a fifth more for the same skill: seed 1 (27 %
+    more), where 528 commute 4 years after the road is switched on (250 from Alto Verde to the
+    town, 277 the other way), and none of seeds 2-5, 7 and 8 (at most 8 % more; the exercise's
+    seed 7 nothing more). Session 35, the candidate setting as the defaults; before it the road
+    at the largest budget brought 923-1,218 commuters in all of those seeds, 1,188 at seed 1
+    (927-1,195 in the guide since session 22, 944-1,200 and 972 before it, 888 at
+    hiring_referral_weight 10), and trial 16 saw 0 with the budget as given where the guide
+    promised commuters. Nobody from Cerro Azul either way (2.6 hours at best)."""
     factory, _ = exercise(CLASSROOM / "remote_roads.toml")
-    store = GroupStore(factory, seed=1, twins=True)
+    store = GroupStore(factory, seed=seed, twins=True)
     with store.use("A") as group:
         for _ in range(5):
             group.step()
