@@ -210,23 +210,24 @@ than this (share of people) is named in the run's summary."""
 
 
 def turnover_lines(params, poverty_miss: np.ndarray | None = None, names=None) -> list[str]:
-    """Below a summary, where jobs turn over (``job_separation_rate`` > 0): that the start at
-    turnover's rest is not yet the run's rest, without the wage premium far from the tables'
-    poverty, and the municipalities whose starting poverty misses the drawn incomes' by more
-    than ``POVERTY_MISS_SHOWN`` (``poverty_miss`` by node, ``names`` of the nodes)."""
+    """Below a summary, where jobs turn over (``job_separation_rate`` > 0, the default since
+    session 35): without the wage premium, that the start at turnover's rest is far from the
+    tables' poverty, and the municipalities whose starting poverty misses the drawn incomes' by
+    more than ``POVERTY_MISS_SHOWN`` (``poverty_miss`` by node, ``names`` of the nodes). At
+    the defaults the start at turnover's rest is the stationary scenario's rest in total, so it
+    says nothing more (until session 34 it said that the run did not yet hold that start)."""
     if params.job_separation_rate <= 0:
         return []
-    lines = ["", f"note: job_separation_rate {params.job_separation_rate:g} starts the jobs at turnover's rest, "
-             "which the run does not yet hold (the stationary scenario moves on its own): read results against "
-             f"the same-seed reference run (docs/model_choices.md, \"{TURNOVER_SECTION}\")."]
+    lines = []
     if params.wage_residual_sd <= 0:
-        lines.append("note: without a wage premium (wage_residual_sd 0) that start's poverty is far below the "
-                     "tables' (0.30 against 0.34 in the example); about 0.8 reaches them.")
+        lines += ["", "note: job_separation_rate above 0 without a wage premium (wage_residual_sd 0) starts the jobs "
+                  "at turnover's rest with a poverty far below the tables' (0.30 against 0.34 in the example); "
+                  f"about 0.8 reaches them (docs/model_choices.md, \"{TURNOVER_SECTION}\")."]
     if poverty_miss is not None:
         far = [f"{names[i]} {100 * poverty_miss[i]:+.1f}" for i in np.flatnonzero(np.abs(poverty_miss) > POVERTY_MISS_SHOWN)]
         if far:
-            lines.append("note: starting poverty against the drawn incomes' (points), where it misses by more than "
-                         f"{100 * POVERTY_MISS_SHOWN:g}: " + ", ".join(far))
+            lines += ["", "note: starting poverty at turnover's rest against the drawn incomes' (points), where it "
+                      f"misses by more than {100 * POVERTY_MISS_SHOWN:g}: " + ", ".join(far)]
     return lines
 
 
