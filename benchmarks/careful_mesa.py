@@ -69,7 +69,11 @@ from territory_abm.model.migration import NETWORK_SCALE
 from territory_abm.model.municipality import Municipality, sustained_quality
 from territory_abm.model.network import Pairs, travel_time_matrix
 from territory_abm.model.public import node_road_quality
-from territory_abm.params import RULES_OFF
+
+try:
+    from territory_abm.params import RULES_OFF
+except ImportError:  # a source tree before session 35 (ab_speed.py's --a), whose defaults these rules are
+    RULES_OFF = {}
 
 REFERENCE_RULES = {**RULES_OFF, "outside_sales_entrant_cap": 0.0, "enterprise_exit_outside_shelter": 0.0}
 """The values of the parameters whose other values this version does not implement (the
