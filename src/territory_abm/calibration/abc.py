@@ -14,6 +14,8 @@ replays the same candidates and finds their runs in the store.
 from __future__ import annotations
 
 import logging
+import tempfile
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -116,7 +118,35 @@ def fit_abc(design: CalibrationDesign, evaluator: Evaluator, batch: int, make_ob
     is tempered, wider than the data say, and the calibration warns). The first step's
     posterior holds the parameters' uncertainty of the seeds' mean only, too narrow for data
     that carry any error (session 30's note); a distance threshold cannot tell how wide it
-    should be."""
+    should be.
+
+    The second step continues the first's pyabc run (``ABCSMC.load`` on its database, pyabc's
+    way to resume a run) with the likelihood kernel, the stochastic acceptor and the
+    temperature in place of the distance and its threshold, so it starts from the first step's
+    last population rather than from the prior (session 35: from the prior, the log-likelihood
+    varied so much over the prior that on the toy calibration of ``tests/test_calibration.py``
+    the temperature started at 187 and stayed at 132, and the posterior was almost the prior).
+    Why it still samples p(theta) L(theta)^(1/T), the data counted once: every pyabc generation
+    proposes theta from K(theta) = sum_j w_j N(theta; theta_j, S), a kernel density estimate
+    fitted to the previous generation's weighted particles (``MultivariateNormalTransition``,
+    Silverman's bandwidth), drawn again where it falls outside the prior's bounds; the acceptor
+    accepts with probability min(1, exp((l(theta) - c) / T)), l the candidate's log-likelihood
+    and c the largest found, and pyabc weighs an accepted particle by p(theta) / K(theta) times
+    the acceptor's max(1, exp((l - c) / T)) (its correction where l > c). The expected weight
+    of a candidate drawn at theta is K(theta) min(1, a) p(theta) / K(theta) max(1, a) =
+    p(theta) a with a = exp((l(theta) - c) / T): the weighted population targets the prior
+    times the tempered likelihood (E exp(l / T) over the candidate's runs; exact at T = 1)
+    whatever K is. The first step's particles only say where candidates are drawn, and K is
+    divided out by the weights, so the data they saw do not enter the target a second time;
+    the bounds scale K by a constant, which the normalised weights drop. The first
+    generation's temperature is pyabc's acceptance-rate rule (30 % accepted) applied to the
+    first step's last particles, whose log-likelihoods also give c's first value. Importance
+    weights stay tame where K is at least as wide as the target: on the toy the first step's
+    last population had stay sd 0.195 and the second step's 0.157, 0.099, 0.092 (effective
+    sizes 19, 26, 21 of 30; temperature 7.62 throughout, stay 3.59 [3.45, 3.75] for the truth
+    3.5). Where the likelihood's posterior is much wider than the first step's (little data,
+    large measurement error at T near 1), K's tails are thin and the effective size falls for a
+    generation or two before the populations widen."""
     import pyabc  # checked when the calibration file was read
     logging.getLogger("ABC").setLevel(logging.WARNING)
     opts = design.options
@@ -135,17 +165,31 @@ def fit_abc(design: CalibrationDesign, evaluator: Evaluator, batch: int, make_ob
 
     def model(pars):
         values = stored(pars)
-        return {"statistics": objective.simulated(values[None])[0], "noise": objective.noise(values[None])[0]}
+        out = {"statistics": objective.simulated(values[None])[0], "noise": objective.noise(values[None])[0]}
+        if isinstance(objective, Objective):  # the second step's likelihood weighs the first's last particles too
+            out["values"] = values
+        return out
 
     def distance(x, x0):
         return objective.distance_of_vector(x["statistics"], x["noise"])
 
+    with tempfile.TemporaryDirectory(prefix="territory_abm_abc_") as directory:
+        # a database file, not pyabc's in-memory one: the second step loads the first's run from it
+        return _two_steps(pyabc, design, evaluator, batch, objective, model, distance,
+                          f"sqlite:///{Path(directory) / 'abc.db'}")
+
+
+def _two_steps(pyabc, design: CalibrationDesign, evaluator: Evaluator, batch: int, objective, model, distance,
+               database: str) -> Fit:
+    """``fit_abc``'s two pyabc runs, the second continuing the first's in ``database``."""
+    opts = design.options
+    names = list(design.parameters)
     prior = pyabc.Distribution(**{n: pyabc.RV("uniform", lo, hi - lo) for n, (lo, hi) in zip(names, design.bounds)})
     sampler = _sampler_class()(evaluator, design.sampler_seed, batch)
     sampler.show_progress = False
     abc = pyabc.ABCSMC(model, prior, distance, population_size=opts["population_size"], sampler=sampler,
                        eps=pyabc.QuantileEpsilon(alpha=0.5))
-    abc.new("sqlite://", {"statistics": objective.observed, "noise": np.zeros_like(objective.observed)})
+    abc.new(database, {"statistics": objective.observed, "noise": np.zeros_like(objective.observed)})
     history = abc.run(minimum_epsilon=opts["min_epsilon"], max_nr_populations=opts["generations"])
     draws, weights, table = _posterior(history, names, step=1)
     estimate = _weighted_mean(draws, weights)
@@ -161,17 +205,15 @@ def fit_abc(design: CalibrationDesign, evaluator: Evaluator, batch: int, make_ob
                      "by (they do not vary, or the statistics are territory moments alone with stated errors)")
         return Fit("abc_smc", estimate, draws, weights, table, objective, notes)
 
-    def simulate(pars):
-        return {"values": stored(pars)}
-
     sampler = _sampler_class()(evaluator, design.sampler_seed, batch, step=2)
     sampler.show_progress = False
-    abc = pyabc.ABCSMC(simulate, prior, _kernel_class()(likelihood), population_size=opts["population_size"],
-                       sampler=sampler, eps=_temperature(),
+    first = history.max_t + 1  # the second step's first generation, proposed from the first step's last
+    abc = pyabc.ABCSMC(model, prior, _kernel_class()(likelihood), population_size=opts["population_size"],
+                       sampler=sampler, eps=_temperature(first),
                        acceptor=pyabc.StochasticAcceptor())  # normalised by the largest likelihood found
-    abc.new("sqlite://", {"values": objective.observed_values[None]})
+    history = abc.load(database, history.id, {"values": objective.observed_values[None]})
     history = abc.run(max_nr_populations=opts["generations"])
-    draws, weights, second = _posterior(history, names, step=2, first=len(table))
+    draws, weights, second = _posterior(history, names, step=2, since=first)
     second = second.rename(columns={"epsilon": "temperature"})
     table = pd.concat([table, second], ignore_index=True)
     estimate = _weighted_mean(draws, weights)
@@ -199,22 +241,27 @@ in one generation from 7.4 instead, the toy calibration of
 the first step alone; session 31)."""
 
 
-def _temperature():
-    """The second step's temperature schedule: the larger of the two schemes' proposals
-    (``TARGET_ACCEPTANCE``), the last generation's left where that puts it (above 1: the
-    posterior is tempered, wider than the data say, and the calibration warns)."""
+def _temperature(first: int):
+    """The second step's temperature schedule, its generations numbered on from ``first``:
+    at the first, the temperature at which ``TARGET_ACCEPTANCE`` of the first step's last
+    particles would be accepted; then the larger of the two schemes' proposals, the last
+    generation's left where that puts it (above 1: the posterior is tempered, wider than the
+    data say, and the calibration warns)."""
     from pyabc.epsilon import AcceptanceRateScheme, ExpDecayFixedIterScheme, Temperature
 
     class Decay(ExpDecayFixedIterScheme):
-        """pyabc's exponential decay to 1 at the last generation, asked for a generation
-        after it as well (pyabc prepares one more; its own scheme then divides by zero)."""
+        """pyabc's exponential decay to 1 at the last generation of this run (pyabc counts a
+        continued run's generations on from the loaded ones but passes the run's own number of
+        generations), asked for a generation after it as well (pyabc prepares one more; its own
+        scheme then divides by zero)."""
 
         def __call__(self, t, max_nr_populations, **kwargs):
-            if max_nr_populations - t <= 1:
+            if max_nr_populations - (t - first) <= 1:
                 return 1.0
-            return super().__call__(t=t, max_nr_populations=max_nr_populations, **kwargs)
+            return super().__call__(t=t - first, max_nr_populations=max_nr_populations, **kwargs)
 
     return Temperature(schemes=[AcceptanceRateScheme(target_rate=TARGET_ACCEPTANCE), Decay()],
+                       initial_temperature=AcceptanceRateScheme(target_rate=TARGET_ACCEPTANCE),  # pyabc's default
                        aggregate_fun=max, enforce_exact_final_temperature=False)
 
 
@@ -233,17 +280,17 @@ def likelihood_noise(likelihood: Objective, runs: np.ndarray, seeds: int) -> flo
     return noise if np.isfinite(noise) else None
 
 
-def _posterior(history, names: list[str], step: int, first: int = 0) -> tuple[np.ndarray, np.ndarray, pd.DataFrame]:
-    """The last generation's particles and normalised weights, and one row per generation
-    (numbered on from ``first``): candidates, threshold (or temperature), each parameter's
+def _posterior(history, names: list[str], step: int, since: int = 0) -> tuple[np.ndarray, np.ndarray, pd.DataFrame]:
+    """The last generation's particles and normalised weights, and one row per generation from
+    ``since`` (the step's first): candidates, threshold (or temperature), each parameter's
     posterior mean (whether it had settled: ``report.still_moving``) and the ``step``."""
     frame, weights = history.get_distribution(m=0, t=history.max_t)
     draws = frame[names].to_numpy(float)
     weights = np.asarray(weights, float) / np.sum(weights)
     populations = history.get_all_populations()
-    populations = populations[populations["t"] >= 0]
+    populations = populations[populations["t"] >= since]
     generations = populations["t"].to_numpy(int)
-    table = pd.DataFrame({"generation": first + generations, "evaluations": populations["samples"].to_numpy(int),
+    table = pd.DataFrame({"generation": generations, "evaluations": populations["samples"].to_numpy(int),
                           "epsilon": populations["epsilon"].to_numpy(float)})
     for name, means in zip(names, generation_means(history, names, generations)):
         table[f"mean_{name}"] = means
