@@ -77,8 +77,8 @@ except ImportError:  # a source tree before session 35 (ab_speed.py's --a), whos
 
 REFERENCE_RULES = {**RULES_OFF, "outside_sales_entrant_cap": 0.0, "enterprise_exit_outside_shelter": 0.0}
 """The values of the parameters whose other values this version does not implement (the
-columnar model's defaults until session 34, ``params.RULES_OFF``, and two rules still off): the side-by-side runs set them in both
-versions, so they compare like with like."""
+columnar model's defaults until session 34, ``params.RULES_OFF``, and two rules still off):
+the side-by-side runs set them in both versions, so they compare like with like."""
 
 MIN_FARM_GATE_SHARE = 0.05
 TRADABLE = [s in TRADABLE_SECTORS for s in SECTORS]

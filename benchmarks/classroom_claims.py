@@ -187,10 +187,11 @@ def town_over_alto(model) -> float:
 
 
 def commute_share(model, start: str, end: str = "T") -> float:
-    """The share of a wage at ``end`` a commuter from ``start`` keeps (``labour.commuting_share``'s
-    rule; 0 beyond ``commute_limit``)."""
-    p, time = model.params, trip(model, start, end, "effective_time")
-    return 0.0 if time > p.commute_limit else 1.0 - p.commute_cost_per_hour * time - p.commute_fixed_cost
+    """The share of a wage at ``end`` a commuter from ``start`` keeps, as the job rule weighs it
+    (``labour.commuting_share`` over ``model.commute``'s pairs; 0 beyond ``commute_limit``)."""
+    pairs, index = model.commute, model.territory.index
+    pair = np.flatnonzero((pairs.origin() == index(start)) & (pairs.dest == index(end)))
+    return float(labour.commuting_share(model)[pair[0]]) if pair.size else 0.0
 
 
 def commuting_flows(model) -> dict[str, float]:

@@ -261,7 +261,7 @@ def _temperature(first: int):
             return super().__call__(t=t - first, max_nr_populations=max_nr_populations, **kwargs)
 
     return Temperature(schemes=[AcceptanceRateScheme(target_rate=TARGET_ACCEPTANCE), Decay()],
-                       initial_temperature=AcceptanceRateScheme(target_rate=TARGET_ACCEPTANCE),  # pyabc's default
+                       initial_temperature=AcceptanceRateScheme(target_rate=TARGET_ACCEPTANCE),  # pyabc's rule, our rate
                        aggregate_fun=max, enforce_exact_final_temperature=False)
 
 
