@@ -23,7 +23,7 @@ PHASES = {  # module of territory_abm.model -> functions step() calls
     "labour": ("farm_revenue_parts", "labour_market", "post_vacancies"), "land_market": ("rent",),
     "budgets": ("household_budgets",), "firms": ("accounts",),
     "environment": ("clearing", "regrow_nature", "hand_over"), "demography": ("births_and_deaths",),
-    "formation": ("form_households",), "migration": ("migrate",), "outcomes": ("compute",),
+    "formation": ("form_households", "unite"), "migration": ("migrate",), "outcomes": ("compute",),
 }
 
 

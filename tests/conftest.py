@@ -72,3 +72,15 @@ def pytest_addoption(parser):
     parser.addoption("--update-golden", action="store_true", default=False,
                      help="rewrite tests/golden/ from the current model (a deliberate change of behaviour)")
 
+
+@pytest.fixture
+def year_under_way():
+    """The stationary example at scale 0.05 (seed 3) after its first year, its ledger at a new
+    year: a model in mid-run for the household rules' tests (``test_land``, ``test_unions``)."""
+    from territory_abm import TerritoryModel
+
+    sc = load_scenario(SCENARIOS / "stationary.toml").replace(households_scale=0.05, steps=3)
+    m = TerritoryModel(sc, seed=3)
+    m.step()
+    m.ledger.new_year()
+    return m

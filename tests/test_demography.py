@@ -170,10 +170,12 @@ def test_children_reach_their_households_schooling():
     model = TerritoryModel(sc)
     hh = model.households
     n, start, adults, node = hh.n, hh.education.copy(), hh.adults.copy(), hh.node.copy()
+    usual = hh.usual_size.copy()
     stayed = np.ones(n, bool)
     for _ in range(sc.steps):  # a household that moves away and back has had its children elsewhere
         model.step()
         stayed &= hh.node[:n] == node
-    kept = hh.alive[:n] & stayed
+    # a household a partner joined (``formation.unite``: its usual size grew) has their mean schooling
+    kept = hh.alive[:n] & stayed & (hh.usual_size[:n] == usual)
     assert (hh.adults[:n][kept] != adults[kept]).any()
     assert hh.education[:n][kept] == pytest.approx(start[kept], abs=1e-9)

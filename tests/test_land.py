@@ -76,19 +76,6 @@ def test_clearing_is_limited_by_what_it_costs_in_money_and_time():
     assert high[2] == pytest.approx(0.5 * (2625 / (1.2 * 1800) - 1))
 
 
-@pytest.fixture
-def year_under_way():
-    from conftest import SCENARIOS
-
-    from territory_abm import TerritoryModel, load_scenario
-
-    sc = load_scenario(SCENARIOS / "stationary.toml").replace(households_scale=0.05, steps=3)
-    m = TerritoryModel(sc, seed=3)
-    m.step()
-    m.ledger.new_year()
-    return m
-
-
 def _totals(m):
     hh = m.households
     alive = hh.alive

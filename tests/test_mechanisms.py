@@ -280,12 +280,12 @@ def test_schooling_bought_by_transfers_reaches_wages_through_the_skill_wage():
         base, model = run(BASE, seed, BASE.steps - 1), run(transfer, seed, BASE.steps - 1)
         hh = model.households
         education, node, adults = hh.education.copy(), hh.node.copy(), hh.adults.copy()
-        alive, premium = hh.alive.copy(), hh.skill_residual.copy()
+        alive, premium, usual = hh.alive.copy(), hh.skill_residual.copy(), hh.usual_size.copy()
         model.step()  # matches jobs before demography changes schooling
         skill = labour.skill_units(model.params, education, model.mean_education, premium)
         n = alive.size  # households formed during the year (migrants) have rows beyond it
         workers = np.flatnonzero(alive & hh.alive[:n] & (hh.node[:n] == node) & (hh.adults[:n] == adults)
-                                 & (hh.employed[:n] > 0))
+                                 & (hh.employed[:n] > 0) & (hh.usual_size[:n] == usual))  # no partner joined
         per_unit = hh.wage_income[workers] / (hh.employed[workers] * skill[workers])
         for g in np.unique(node[workers]):
             at = node[workers] == g

@@ -97,6 +97,7 @@ _ENTRIES: tuple[Parameter, ...] = (
     # --- land --------------------------------------------------------------------------
     _p("landless_share", "1", 0.25, 0.0, 0.6, "share of a node's households holding no land at the start (at most its land Gini; assumption: rural landlessness in Latin America is commonly put at a fifth to two fifths of rural households); the holders' land is Pareto so that the Gini over all households is the table's land Gini", "land"),
     _p("formed_household_growth", "1", 1.0, 0.0, 1.0, "share of the way from one person to its parents' usual size (the size births restore after losses) that a household formed by an adult child grows to: 1, the default (since session 35), young households grow into families the size of their parents' (assumption); 0, a new household stays at one person unless it is drawn births beyond every household's losses, which in a population at rest hardly happens (the defaults up to session 34; docs/model_choices.md, 'Households formed in the run never grow')", "land"),
+    _p("household_union_adjustment", "1", 0.5, 0.0, 1.0, "share of a node's excess of households, against its starting households per adult, that unions close each year: an adult living alone without a farm of its own land, an enterprise, a loan or an estate joins a household of one adult of its node as its partner, with its assets, job and income (assumption, the other side of household_formation_adjustment's headship rule: without it the single members who move inside the territory and the adults left alone by deaths and departures made households of one adult 13 % -> 27 % of the example's in 20 stationary years; docs/model_choices.md, 'Unions'). 0 switches unions off (the defaults up to session 35)", "land"),
     _p("household_formation_adjustment", "1", 0.5, 0.0, 1.0, "share of a node's shortfall of households, against its starting households per adult, that adult children close each year by leaving to form households in the same node with an equal heir's share of the land and assets (assumption; the headship-rate method keeps each node's households per adult, so households form as adults outgrow them and none where nothing changes; 0 switches formation off)", "land"),
     _p("land_price_years", "yr", 10.0, 3.0, 30.0, "years of a hectare's rent a buyer pays for it: farms buy land given up (by households that died out or moved away) up to where a hectare's rent over these years, its marginal value at the rent, is the price, within their assets (assumption: Latin American farmland sells at some 10-25 years of its rent, rent yields of 4-10 %)", "land"),
     _p("estate_min_ha", "ha", 100.0, 10.0, 5000.0, "smallest holding farmed as a commercial estate (a firm hiring wage labour) where the node has commercial agriculture jobs; smaller holdings are peasant farms (assumption; the range spans medium holdings to latifundia)", "land"),
@@ -218,12 +219,13 @@ RULES_OFF: Mapping[str, float] = MappingProxyType({
     "job_separation_rate": 0.0, "wage_residual_sd": 0.0, "migration_move_cost": 0.0,
     "migration_move_cost_per_hour": 0.0, "migration_move_cost_abroad": 0.0, "migration_income_persistence": 0.0,
     "own_account_entry": 0.0, "mover_asset_share": 0.0, "formed_household_growth": 0.0,
+    "household_union_adjustment": 0.0,
     "outside_sales_pass_on": 0.0, "outside_sales_to_entrants": 0.0, "outside_sales_entry": 0.0,
     "migration_stay_preference": 5.5, "migration_abroad_preference": 0.4})
 """The defaults up to session 34, the rules the defaults have since switched on off again: no
 job turnover nor wage premium beyond schooling, moves that cost no money, movers who expect a
-destination's mean income, no livelihood rules for households formed in the run, with the stay
-and abroad preferences solved for them (docs/model_choices.md, 'The defaults of session 35').
+destination's mean income, no livelihood rules for households formed in the run, no unions
+(session 36), with the stay and abroad preferences solved for them (docs/model_choices.md, 'The defaults of session 35').
 The stationary start is at rest with them in the territory's total as the defaults are, but
 they reproduce neither published pattern of the territory ensembles; kept as a named setting
 to compare with (``territory-abm run --set`` takes each) and for the tests that pin it."""

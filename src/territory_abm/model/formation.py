@@ -43,7 +43,8 @@ import numpy as np
 
 from .enterprises import adults_in_enterprise, labour_power
 from .exact import nan_to_num
-from .land_kernels import headcount, pick_formers
+from .land_kernels import headcount, pick_formers, pick_in_nodes, union_candidates
+from .land_market import add_land
 
 
 def headship(model) -> np.ndarray:
@@ -132,3 +133,85 @@ def enterprise_shares(model, rows: np.ndarray, share: np.ndarray, job: np.ndarra
     hh.enterprise_outside[rows] -= outside
     return {"enterprise_scale": output * share / power[adults_in_enterprise(tfp, 1, job)],
             "enterprise_capital": capital, "enterprise_outside": outside}
+
+
+def union_partners(model, rng) -> tuple[np.ndarray, np.ndarray]:
+    """The unions of this year: rows of the adults living alone who join a household (``single``)
+    and of the households of one adult they join (``host``), pairwise, sorted by node.
+
+    By node, ``household_union_adjustment`` of the excess of households over the starting
+    headship times the adults (the fraction drawn), at most as many as the node's singles and
+    half its households of one adult. A single is a household of one person without an
+    enterprise, a programme loan or an estate (its land, if any, joins its host's farm); singles
+    are drawn uniformly among the node's, hosts (independently) among its households of one
+    adult that are not joining, and the k-th single of a node (in row order) joins its k-th host."""
+    p, hh, n = model.params, model.households, model.n_nodes
+    empty = np.zeros(0, np.int64)
+    if p.household_union_adjustment <= 0:
+        return empty, empty
+    now = headcount(node=hh.node, alive=hh.alive, adults=hh.adults, n_nodes=n)
+    excess = p.household_union_adjustment * np.maximum(now.households - nan_to_num(model.headship) * now.adults, 0.0)
+    count = (np.floor(excess) + (rng.random(n) < excess - np.floor(excess))).astype(np.int64)
+    if not count.any():
+        return empty, empty
+    owners = np.zeros(hh.n, np.bool_)
+    owners[model.estates.owner] = True
+    found = union_candidates(alive=hh.alive, adults=hh.adults, members=hh.members,
+                             enterprise_capital=hh.enterprise_capital, loan_balance=hh.loan_balance, owner=owners,
+                             node=hh.node, count=count)
+    count = np.minimum(count, np.minimum(found.singles_by_node, found.alone_by_node // 2))
+    if not count.any():
+        return empty, empty
+    # the candidates are alive rows in row order, the order of their ids whichever rows were
+    # compacted, so a draw per candidate is the same in a run never compacted
+    singles = found.singles[pick_in_nodes(node=hh.node[found.singles], member=np.ones(found.singles.size, np.bool_),
+                                          count=count, key=rng.random(found.singles.size))]
+    joining = np.zeros(hh.n, np.bool_)
+    joining[singles] = True
+    alone = found.alone[~joining[found.alone]]
+    hosts = alone[pick_in_nodes(node=hh.node[alone], member=np.ones(alone.size, np.bool_), count=count,
+                                key=rng.random(alone.size))]
+    return singles, hosts
+
+
+def unite(model) -> int:
+    """Unions (:func:`union_partners`): each single moves into its host with its assets, job,
+    this year's income and former members abroad; the host's usual size grows by one, its
+    adults' schooling, schooling gap and wage premium become the two adults' means. Households
+    that remitted to the single remit to the host. Persons, adults, jobs and household wealth
+    are conserved (the assets booked households -> households, "unions"). Returns the unions."""
+    hh = model.households
+    single, host = union_partners(model, model.streams["unions"])
+    if single.size == 0:
+        return 0
+    for column in ("members", "adults", "employed", "migrants_abroad"):
+        getattr(hh, column)[host] += getattr(hh, column)[single]
+    hh.usual_size[host] += 1
+    for column in ("assets", "wage_income", "other_income", "remittance_income", "transfer_income", "income",
+                   "consumption", "farm_income"):
+        getattr(hh, column)[host] += getattr(hh, column)[single]
+    for column in ("education", "schooling_gap", "skill_residual"):
+        values = getattr(hh, column)
+        values[host] = 0.5 * (values[host] + values[single])
+    hh.programmes[host] |= hh.programmes[single]
+    # the single's land joins the host's farm (with its quality); the host's management stays,
+    # the single's where the host did not farm
+    land = hh.land[single]
+    effective = np.exp(hh.land_quality_log[single]) * land
+    add_land(model, host, land, effective)
+    hh.rented[host] += hh.rented[single]
+    hh.tfp[host] = np.where(hh.tfp[host] > 0, hh.tfp[host], hh.tfp[single])
+    hh.remits_to[host] = np.where(hh.remits_to[host] >= 0, hh.remits_to[host], hh.remits_to[single])
+    model.ledger.record("households", "households", "unions", hh.assets[single].sum())
+    order = np.argsort(hh.id[single])
+    ids, to = hh.id[single][order], hh.id[host][order]
+    tied = np.flatnonzero(hh.remits_to >= 0)
+    at = np.minimum(np.searchsorted(ids, hh.remits_to[tied]), ids.size - 1)
+    hit = ids[at] == hh.remits_to[tied]
+    hh.remits_to[tied[hit]] = to[at[hit]]
+    for column in ("assets", "land", "rented", "tfp", "wage_income", "other_income", "remittance_income",
+                   "transfer_income", "income", "consumption", "farm_income", "migrants_abroad", "employed", "members",
+                   "adults"):
+        getattr(hh, column)[single] = 0
+    hh.alive[single] = False
+    return single.size

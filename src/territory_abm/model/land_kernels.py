@@ -367,11 +367,57 @@ def pick_formers(node, alive, adults, count, key):
     its alive households with two or more adults (all of them if fewer), those with the
     smallest ``key`` / (adults - 1); with ``key`` independent standard exponentials this is
     a draw without replacement weighted by adults - 1 (Efraimidis & Spirakis 2006)."""
-    n_nodes = count.shape[0]
     member = np.zeros(node.shape[0], np.bool_)
     for i in range(node.shape[0]):
         # all three tested (no jump on each: which households can form follows no order)
         member[i] = alive[i] & (adults[i] >= 2) & (count[node[i]] > 0)
+    return np.sort(_pick_by_node(node, member, count, key, adults, True))
+
+
+@kernel()
+def pick_in_nodes(node, member, count, key):
+    """Rows of ``member`` households, in each node g the ``count[g]`` (all, if fewer) with the
+    smallest ``key``: with independent uniform keys a draw without replacement. By node, and
+    in row order within a node."""
+    return _pick_by_node(node, member & (count[node] > 0), count, key, node, False)
+
+
+class UnionCandidates(NamedTuple):
+    singles: np.ndarray         # rows of the singles (``formation.union_partners``), in row order
+    alone: np.ndarray           # rows of the households of one adult (the singles among them), in row order
+    singles_by_node: np.ndarray  # (n_nodes,) singles by node
+    alone_by_node: np.ndarray    # (n_nodes,) households of one adult by node
+
+
+@kernel(UnionCandidates)
+def union_candidates(alive, adults, members, enterprise_capital, loan_balance, owner, node, count):
+    """The alive households of one adult in nodes with a ``count`` of unions above 0, and the
+    singles among them (one person, no enterprise capital, no loan, not an estate's ``owner``),
+    in one pass; with their counts by node."""
+    n_nodes = count.shape[0]
+    singles = np.empty(node.shape[0], np.int64)
+    alone = np.empty(node.shape[0], np.int64)
+    singles_by_node = np.zeros(n_nodes, np.int64)
+    alone_by_node = np.zeros(n_nodes, np.int64)
+    s = a = 0
+    for i in range(node.shape[0]):
+        if not alive[i] or adults[i] != 1 or count[node[i]] <= 0:
+            continue
+        alone[a] = i
+        a += 1
+        alone_by_node[node[i]] += 1
+        if members[i] == 1 and enterprise_capital[i] <= 0.0 and loan_balance[i] <= 0.0 and not owner[i]:
+            singles[s] = i
+            s += 1
+            singles_by_node[node[i]] += 1
+    return singles[:s], alone[:a], singles_by_node, alone_by_node
+
+
+@njit(cache=True, error_model=ERROR_MODEL)
+def _pick_by_node(node, member, count, key, adults, by_adults):
+    """In each node g, ``count[g]`` of its ``member`` rows (all of them if fewer) with the
+    smallest ``key`` (over ``adults`` - 1 where ``by_adults``), by node and in row order within one."""
+    n_nodes = count.shape[0]
     rows, start = _by_node(node, member, n_nodes)
     total = 0
     for g in range(n_nodes):
@@ -389,10 +435,10 @@ def pick_formers(node, alive, adults, count, key):
         else:
             keys = np.empty(size)
             for j in range(size):
-                keys[j] = key[mine[j]] / (adults[mine[j]] - 1.0)
+                keys[j] = key[mine[j]] / (adults[mine[j]] - 1.0) if by_adults else key[mine[j]]
             chosen[k:k + take] = _smallest(keys, mine, take)
         k += take
-    return np.sort(chosen)
+    return chosen
 
 
 @njit(cache=True, error_model=ERROR_MODEL)

@@ -196,6 +196,7 @@ class TerritoryModel(mesa.Model):
         environment.regrow_nature(self)
         demography.births_and_deaths(self)
         formation.form_households(self)
+        formation.unite(self)
         migration.migrate(self)
         environment.hand_over(self)
         self._record()
