@@ -160,3 +160,77 @@ def opening_candidates(alive, capital, assets, node, rise, typical, price):
         by_node[g] += able
         k += able
     return rows[:k], by_node
+
+
+class RunningTotals(NamedTuple):
+    """Sums over the running enterprises (alive households with capital > 0) by node."""
+
+    outside: np.ndarray     # their sales outside the territory (USD/yr)
+    scale: np.ndarray       # their scale (USD/yr)
+
+
+@kernel(RunningTotals)
+def running_totals(alive, capital, outside, scale, node, n_nodes):
+    """Sales outside the territory and scale of the running enterprises by node, as
+    ``np.bincount(node, outside * running)`` and ``np.bincount(node, scale * running)`` add
+    them (``running`` = alive and capital > 0; in row order), in one pass."""
+    sold = np.zeros(n_nodes)
+    total = np.zeros(n_nodes)
+    i = 0
+    while i < node.shape[0]:  # a run of one node's rows: its sums in registers (the same additions in row order)
+        g = node[i]
+        run_sold, run_total = sold[g], total[g]
+        while i < node.shape[0] and node[i] == g:
+            running = 1.0 if alive[i] and capital[i] > 0 else 0.0
+            run_sold += outside[i] * running
+            run_total += scale[i] * running
+            i += 1
+        sold[g], total[g] = run_sold, run_total
+    return sold, total
+
+
+@kernel()
+def node_sums_where(values, where, node, n_nodes):
+    """``np.bincount(node, values * where, minlength=n_nodes)`` (``where`` a mask), bit for bit:
+    the products added in row order, without the product's array."""
+    out = np.zeros(n_nodes)
+    i = 0
+    while i < node.shape[0]:  # a run of one node's rows: its sum in a register
+        g = node[i]
+        total = out[g]
+        while i < node.shape[0] and node[i] == g:
+            total += values[i] * (1.0 if where[i] else 0.0)
+            i += 1
+        out[g] = total
+    return out
+
+
+@kernel()
+def first_at_random(rows, group, keys, wanted, n_groups):
+    """Of ``rows`` (ascending) in groups ``group`` (by row), ordered by group and within it by
+    ``keys`` (ties in row order: ``rows[np.lexsort((keys, group))]``), the first ``wanted[g]``
+    of each group g: the same rows in the same order as taking those whose rank within their
+    group is below ``wanted``, without sorting the groups that want none."""
+    count = np.zeros(n_groups + 1, np.int64)
+    for j in range(rows.shape[0]):
+        count[group[j] + 1] += 1
+    start = np.cumsum(count)  # each group's first place in the rows by group
+    at = start[:n_groups].copy()
+    by_group = np.empty(rows.shape[0], np.int64)  # positions in ``rows``, by group, in row order
+    for j in range(rows.shape[0]):
+        by_group[at[group[j]]] = j
+        at[group[j]] += 1
+    out = np.empty(rows.shape[0], np.int64)
+    k = 0
+    for g in range(n_groups):
+        lo, hi = start[g], start[g + 1]
+        if hi == lo or not wanted[g] > 0:
+            continue
+        place = by_group[lo:hi]
+        order = np.argsort(keys[place], kind="mergesort")  # stable: ties in row order
+        for r in range(hi - lo):
+            if not r < wanted[g]:
+                break
+            out[k] = rows[place[order[r]]]
+            k += 1
+    return out[:k]
