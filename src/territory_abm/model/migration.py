@@ -56,7 +56,7 @@ from .environment import give_up_land
 from .exact import binomial, nan_to_num
 from .households import farming_households
 from .kernels import bincount, choose_movers_by_draw, pay_dividends
-from .migration_kernels import affordable_ends, draw_destinations, draw_within, segment_cumsum
+from .migration_kernels import affordable_ends, draw_destinations, draw_within, segment_cumsum, value_at_ends
 from .network import Pairs
 from .overhead_kernels import income_pc_at_least_one, leave_and_outflow
 from .start_kernels import abroad_log_weights, draw_abroad, income_ratios
@@ -255,11 +255,14 @@ def affordable(params, choice: Choice, is_market: np.ndarray, budget: np.ndarray
 def household_inclusive(params, choice: Choice, can: Affordable, node: np.ndarray) -> np.ndarray:
     """(households,) inclusive value lambda I of the moves a household can pay for (-inf: none)."""
     pairs = choice.destinations
-    top = pairs.row_max(choice.utilities, -np.inf)[node]
-    paid = can.ends > pairs.indptr[node]
+    top = pairs.row_max(choice.utilities, -np.inf)
+    lam = params.migration_nest_dissimilarity
+    # lambda (top + log S) at each pair, the last a household may pay for: numpy's log of each
+    # row's sums once, not of each household's (the same value at the same sum)
     with np.errstate(divide="ignore", invalid="ignore"):
-        lse = top + np.log(np.where(paid, can.cumulative[np.maximum(can.ends - 1, 0)], 0.0))
-    return params.migration_nest_dissimilarity * np.where(paid & np.isfinite(top), lse, -np.inf)
+        per_pair = lam * (top[pairs.origin()] + np.log(can.cumulative))
+    return value_at_ends(ends=can.ends, node=node, indptr=pairs.indptr, per_pair=per_pair, open_row=np.isfinite(top),
+                         none=lam * -np.inf)
 
 
 def log_income_pc(income: np.ndarray, members: np.ndarray) -> np.ndarray:

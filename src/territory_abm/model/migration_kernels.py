@@ -72,3 +72,15 @@ def draw_within(starts, ends, cumulative, u):
             k += 1
         pick[m] = k
     return pick
+
+
+@kernel()
+def value_at_ends(ends, node, indptr, per_pair, open_row, none):
+    """For each household, ``per_pair`` at the last entry of the run of its home node's row
+    (``indptr``) it pays for, ``ends`` - 1, where the run is not empty and its row is
+    ``open_row``; ``none`` otherwise."""
+    out = np.empty(node.shape[0])
+    for i in range(node.shape[0]):
+        g = node[i]
+        out[i] = per_pair[ends[i] - 1] if ends[i] > indptr[g] and open_row[g] else none
+    return out
