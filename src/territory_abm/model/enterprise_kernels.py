@@ -134,9 +134,12 @@ def owner_totals(alive, capital, scale, income, node, n_nodes):
                 node_income[g]
         run_households += 1.0
         run_income += income[i]
-        if capital[i] > 0:
-            run_owners += 1.0
-            run_total += scale[i]
+        # an owner's scale, else 0.0, which leaves the sum as it is (it starts at 0.0, never -0.0): a
+        # choice of values rather than a jump on whether it runs an enterprise, which no processor predicts
+        owner = capital[i] > 0
+        its_scale = scale[i]
+        run_owners += 1.0 if owner else 0.0
+        run_total += its_scale if owner else 0.0
     if run >= 0:
         owners[run], total[run], households[run], node_income[run] = run_owners, run_total, run_households, run_income
     return owners, total, households, node_income
@@ -181,7 +184,7 @@ def running_totals(alive, capital, outside, scale, node, n_nodes):
         g = node[i]
         run_sold, run_total = sold[g], total[g]
         while i < node.shape[0] and node[i] == g:
-            running = 1.0 if alive[i] and capital[i] > 0 else 0.0
+            running = np.float64(alive[i] & (capital[i] > 0))  # no jump on it: no processor predicts it
             run_sold += outside[i] * running
             run_total += scale[i] * running
             i += 1
@@ -199,7 +202,7 @@ def node_sums_where(values, where, node, n_nodes):
         g = node[i]
         total = out[g]
         while i < node.shape[0] and node[i] == g:
-            total += values[i] * (1.0 if where[i] else 0.0)
+            total += values[i] * np.float64(where[i])  # (no jump on ``where``)
             i += 1
         out[g] = total
     return out
@@ -207,16 +210,17 @@ def node_sums_where(values, where, node, n_nodes):
 
 @kernel()
 def first_at_random(rows, group, keys, wanted, n_groups):
-    """Of ``rows`` (ascending) in groups ``group`` (by row), ordered by group and within it by
-    ``keys`` (ties in row order: ``rows[np.lexsort((keys, group))]``), the first ``wanted[g]``
-    of each group g: the same rows in the same order as taking those whose rank within their
-    group is below ``wanted``, without sorting the groups that want none."""
+    """Of ``rows`` in groups ``group`` (by row), ordered by group and within it by ``keys``
+    (no NaN; ties in the order of ``rows``: ``rows[np.lexsort((keys, group))]``), the first
+    ``wanted[g]`` of each group g: the same rows in the same order as taking those whose rank
+    within their group is below ``wanted``. Each group's first are found by their largest key
+    (a partition) and only they are sorted."""
     count = np.zeros(n_groups + 1, np.int64)
     for j in range(rows.shape[0]):
         count[group[j] + 1] += 1
     start = np.cumsum(count)  # each group's first place in the rows by group
     at = start[:n_groups].copy()
-    by_group = np.empty(rows.shape[0], np.int64)  # positions in ``rows``, by group, in row order
+    by_group = np.empty(rows.shape[0], np.int64)  # positions in ``rows``, by group, in their order
     for j in range(rows.shape[0]):
         by_group[at[group[j]]] = j
         at[group[j]] += 1
@@ -227,10 +231,20 @@ def first_at_random(rows, group, keys, wanted, n_groups):
         if hi == lo or not wanted[g] > 0:
             continue
         place = by_group[lo:hi]
-        order = np.argsort(keys[place], kind="mergesort")  # stable: ties in row order
+        seg = keys[place]
+        take = hi - lo if wanted[g] >= hi - lo else int(np.ceil(wanted[g]))  # ranks r < wanted
+        last = np.partition(seg, take - 1)[take - 1]  # the largest key taken
+        ties = take - np.sum(seg < last)  # of the keys equal to it, the first in order
+        chosen = np.empty(take, np.int64)
+        c = 0
         for r in range(hi - lo):
-            if not r < wanted[g]:
-                break
-            out[k] = rows[place[order[r]]]
+            if seg[r] < last or (seg[r] == last and ties > 0):
+                if seg[r] == last:
+                    ties -= 1
+                chosen[c] = place[r]
+                c += 1
+        order = np.argsort(keys[chosen], kind="mergesort")  # stable: ties in the order of ``rows``
+        for r in range(take):
+            out[k] = rows[chosen[order[r]]]
             k += 1
     return out[:k]
