@@ -105,11 +105,23 @@ def closing_candidates(alive, capital, node, fall):
     n = node.shape[0]
     rows = np.empty(n, np.int64)
     k = 0
-    for i in range(n):
-        if alive[i] and capital[i] > 0 and fall[node[i]] > 0:
-            rows[k] = i
-            k += 1
+    for i in range(n):  # every row written at the next place, which only a candidate keeps (no jump)
+        rows[k] = i
+        k += alive[i] & (capital[i] > 0) & (fall[node[i]] > 0)
     return rows[:k]
+
+
+@kernel()
+def add_by_node(column, per_node, node, weight, where):
+    """``column`` + ``per_node[node]`` x ``weight``, in place on ``column``, bit for bit as numpy
+    gives it; with a mask ``where`` (not empty), ``column`` + ``where`` x ``per_node[node]`` x
+    ``weight`` (the mask as 1.0 or 0.0 multiplied first, as numpy's left to right)."""
+    masked = where.shape[0] > 0
+    for i in range(column.shape[0]):
+        part = per_node[node[i]]
+        if masked:
+            part = np.float64(where[i]) * part
+        column[i] = column[i] + part * weight[i]
 
 
 @kernel(OwnerTotals)

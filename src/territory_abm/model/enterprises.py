@@ -52,8 +52,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .enterprise_kernels import (OwnerTotals, closing_candidates, first_at_random, node_sales, node_sums_where,
-                                 opening_candidates, owner_totals, plan_income, running_totals, settle_sales)
+from .enterprise_kernels import (OwnerTotals, add_by_node, closing_candidates, first_at_random, node_sales,
+                                 node_sums_where, opening_candidates, owner_totals, plan_income, running_totals,
+                                 settle_sales)
 from .estates import owners
 from .exact import nan_to_num
 from .kernels import bincount
@@ -159,7 +160,7 @@ def pass_on_outside_sales(model) -> None:
     if placed.any():
         with np.errstate(invalid="ignore", divide="ignore"):
             per_scale = nan_to_num(placed / scale)
-        hh.enterprise_outside = hh.enterprise_outside + running * per_scale[hh.node] * weight
+        add_by_node(column=hh.enterprise_outside, per_node=per_scale, node=hh.node, weight=weight, where=running)
     model.outside_waiting = pending - placed
     model.outside_held = now + placed
 
@@ -230,7 +231,8 @@ def place_with_entrants(model, entrants: np.ndarray, closed: np.ndarray | None =
                                    / np.bincount(hh.node, hh.enterprise_scale * others, minlength=n))
             per_scale = np.where(usual > 0, np.minimum(per_scale, cap * usual), per_scale)
             placed = per_scale * scale
-        hh.enterprise_outside = hh.enterprise_outside + per_scale[hh.node] * weight
+        add_by_node(column=hh.enterprise_outside, per_node=per_scale, node=hh.node, weight=weight,
+                    where=np.zeros(0, bool))
     model.outside_for_entrants = np.maximum(pool - placed, 0.0)
     model.outside_held = model.outside_held + placed
 

@@ -24,7 +24,7 @@ from typing import NamedTuple
 import numpy as np
 from scipy.sparse import csr_array
 
-from . import context, estates, food, land_market
+from . import context, food, land_market
 from .environment import nature_ratio
 from .exact import nan_to_num
 from .firms import desired_labour, firm_prices
@@ -197,7 +197,9 @@ def adults_in_labour_market(model) -> np.ndarray:
     estate owner's, whose adults not in wage jobs run the estate (its owners keep or give
     up the jobs they hold by the farm households' rule and seek no new ones)."""
     hh = model.households
-    return np.where(estates.owners(model), np.minimum(hh.employed, hh.adults), hh.adults)
+    adults, rows = hh.adults.copy(), model.estates.owner  # the owners' rows only, not a mask and a pass of all
+    adults[rows] = np.minimum(hh.employed[rows], hh.adults[rows])
+    return adults
 
 
 def own_work_revenue(model, farm_revenue: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -58,6 +58,7 @@ from .households import farming_households
 from .kernels import bincount, choose_movers_by_draw, pay_dividends
 from .migration_kernels import affordable_ends, draw_destinations, draw_within, segment_cumsum, value_at_ends
 from .network import Pairs
+from .overhead_kernels import budget_per_person as budget_by_person
 from .overhead_kernels import income_pc_at_least_one, leave_and_outflow
 from .start_kernels import abroad_log_weights, draw_abroad, income_ratios
 
@@ -214,8 +215,9 @@ def budget_per_person(params, assets: np.ndarray, members: np.ndarray, adults: n
     always moves whole (:func:`whole_household_chance` 1, one adult) pays for all its members, any
     other for the one member who leaves (a move drawn whole that the assets do not pay for leaves
     the others at home, :func:`migrate`)."""
-    persons = np.where(whole_household_chance(params, adults) >= 1.0, np.maximum(members, 1), 1)
-    return assets / persons
+    # np.where(whole_household_chance(params, adults) >= 1.0, np.maximum(members, 1), 1), in one pass
+    return budget_by_person(assets=np.asarray(assets, np.float64), members=members, adults=adults,
+                            whole_share=float(params.whole_household_share))
 
 
 class Affordable(NamedTuple):

@@ -50,6 +50,9 @@ def affordable_ends(indptr, cost, node, budget):
     ends = np.empty(node.shape[0], np.int64)
     for i in range(node.shape[0]):
         lo, hi = indptr[node[i]], indptr[node[i] + 1]
+        if lo < hi and cost[hi - 1] <= budget[i]:  # the whole row (most households: no search)
+            ends[i] = hi
+            continue
         while lo < hi:  # first entry costing more than the budget
             mid = (lo + hi) // 2
             if cost[mid] <= budget[i]:
