@@ -59,7 +59,7 @@ from .kernels import bincount, choose_movers_by_draw, pay_dividends
 from .migration_kernels import affordable_ends, draw_destinations, draw_within, segment_cumsum, value_at_ends
 from .network import Pairs
 from .overhead_kernels import budget_per_person as budget_by_person
-from .overhead_kernels import income_pc_at_least_one, leave_and_outflow
+from .overhead_kernels import income_pc_at_least_one, leave_and_outflow, weigh_log_income
 from .start_kernels import abroad_log_weights, draw_abroad, income_ratios
 
 NETWORK_SCALE = 100.0
@@ -282,11 +282,14 @@ def weighed_log_income(params, income: np.ndarray, members: np.ndarray, node: np
     (1 - rho) log y + rho log y_home enters the staying utility against log y_d. rho = 0: the
     destination's mean is what every household expects there (the poorest gain most by moving);
     rho = 1: every household expects its home node's gap, whatever its own income."""
-    own = log_income_pc(income, members)
     rho = params.migration_income_persistence
     if rho == 0.0:
-        return own
-    return (1.0 - rho) * own + rho * np.log(np.maximum(income_node, 1.0))[node]
+        return log_income_pc(income, members)
+    pc = income_pc_at_least_one(income=income, members=members)
+    # at rho = 1 (the default) numpy's log of each income is not taken: y >= 1, so 0 x log y is
+    # 0 x y, 0.0 where y is finite and NaN where it is not, as with the log
+    own = pc if rho == 1.0 else np.log(pc)
+    return weigh_log_income(own=own, rho=float(rho), home=np.log(np.maximum(income_node, 1.0)), node=node)
 
 
 def choose_movers(*, log_income_pc, alive, adults, node, services, inclusive, u, stay_preference, income_weight,

@@ -70,3 +70,13 @@ def budget_per_person(assets, members, adults, whole_share):
         persons = max(members[i], 1) if adults[i] <= 1 or always else 1
         out[i] = assets[i] / persons
     return out
+
+
+@kernel()
+def weigh_log_income(own, rho, home, node):
+    """(1 - ``rho``) ``own`` + ``rho`` ``home[node]`` in one pass (``migration.weighed_log_income``'s
+    sum: the same products and sum of each household's as numpy's)."""
+    out = np.empty(own.shape[0])
+    for i in range(own.shape[0]):
+        out[i] = (1.0 - rho) * own[i] + rho * home[node[i]]
+    return out
