@@ -79,9 +79,8 @@ def rents_and_profits(transfer_income, alive, node, rent, rented, owner, paid, o
         if owner.shape[0] > 0:
             other_income[i] += amount[i]
         income[i] += net + amount[i]
-        if net > 0:
-            received[m] = net
-            m += 1
+        received[m] = net  # kept where positive (no jump on it: few households let land, in no order)
+        m += net > 0
     if run >= 0:
         transfers[run] = run_transfers
     return transfers, pairwise_sum(received[:m]), pairwise_sum_at(amount, ids, ever)

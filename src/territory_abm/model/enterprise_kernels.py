@@ -105,11 +105,23 @@ def closing_candidates(alive, capital, node, fall):
     n = node.shape[0]
     rows = np.empty(n, np.int64)
     k = 0
-    for i in range(n):
-        if alive[i] and capital[i] > 0 and fall[node[i]] > 0:
-            rows[k] = i
-            k += 1
+    for i in range(n):  # every row written at the next place, which only a candidate keeps (no jump)
+        rows[k] = i
+        k += alive[i] & (capital[i] > 0) & (fall[node[i]] > 0)
     return rows[:k]
+
+
+@kernel()
+def add_by_node(column, per_node, node, weight, where):
+    """``column`` + ``per_node[node]`` x ``weight``, in place on ``column``, bit for bit as numpy
+    gives it; with a mask ``where`` (not empty), ``column`` + ``where`` x ``per_node[node]`` x
+    ``weight`` (the mask as 1.0 or 0.0 multiplied first, as numpy's left to right)."""
+    masked = where.shape[0] > 0
+    for i in range(column.shape[0]):
+        part = per_node[node[i]]
+        if masked:
+            part = np.float64(where[i]) * part
+        column[i] = column[i] + part * weight[i]
 
 
 @kernel(OwnerTotals)
@@ -134,9 +146,12 @@ def owner_totals(alive, capital, scale, income, node, n_nodes):
                 node_income[g]
         run_households += 1.0
         run_income += income[i]
-        if capital[i] > 0:
-            run_owners += 1.0
-            run_total += scale[i]
+        # an owner's scale, else 0.0, which leaves the sum as it is (it starts at 0.0, never -0.0): a
+        # choice of values rather than a jump on whether it runs an enterprise, which no processor predicts
+        owner = capital[i] > 0
+        its_scale = scale[i]
+        run_owners += 1.0 if owner else 0.0
+        run_total += its_scale if owner else 0.0
     if run >= 0:
         owners[run], total[run], households[run], node_income[run] = run_owners, run_total, run_households, run_income
     return owners, total, households, node_income
@@ -160,3 +175,88 @@ def opening_candidates(alive, capital, assets, node, rise, typical, price):
         by_node[g] += able
         k += able
     return rows[:k], by_node
+
+
+class RunningTotals(NamedTuple):
+    """Sums over the running enterprises (alive households with capital > 0) by node."""
+
+    outside: np.ndarray     # their sales outside the territory (USD/yr)
+    scale: np.ndarray       # their scale (USD/yr)
+
+
+@kernel(RunningTotals)
+def running_totals(alive, capital, outside, scale, node, n_nodes):
+    """Sales outside the territory and scale of the running enterprises by node, as
+    ``np.bincount(node, outside * running)`` and ``np.bincount(node, scale * running)`` add
+    them (``running`` = alive and capital > 0; in row order), in one pass."""
+    sold = np.zeros(n_nodes)
+    total = np.zeros(n_nodes)
+    i = 0
+    while i < node.shape[0]:  # a run of one node's rows: its sums in registers (the same additions in row order)
+        g = node[i]
+        run_sold, run_total = sold[g], total[g]
+        while i < node.shape[0] and node[i] == g:
+            running = np.float64(alive[i] & (capital[i] > 0))  # no jump on it: no processor predicts it
+            run_sold += outside[i] * running
+            run_total += scale[i] * running
+            i += 1
+        sold[g], total[g] = run_sold, run_total
+    return sold, total
+
+
+@kernel()
+def node_sums_where(values, where, node, n_nodes):
+    """``np.bincount(node, values * where, minlength=n_nodes)`` (``where`` a mask), bit for bit:
+    the products added in row order, without the product's array."""
+    out = np.zeros(n_nodes)
+    i = 0
+    while i < node.shape[0]:  # a run of one node's rows: its sum in a register
+        g = node[i]
+        total = out[g]
+        while i < node.shape[0] and node[i] == g:
+            total += values[i] * np.float64(where[i])  # (no jump on ``where``)
+            i += 1
+        out[g] = total
+    return out
+
+
+@kernel()
+def first_at_random(rows, group, keys, wanted, n_groups):
+    """Of ``rows`` in groups ``group`` (by row), ordered by group and within it by ``keys``
+    (no NaN; ties in the order of ``rows``: ``rows[np.lexsort((keys, group))]``), the first
+    ``wanted[g]`` of each group g: the same rows in the same order as taking those whose rank
+    within their group is below ``wanted``. Each group's first are found by their largest key
+    (a partition) and only they are sorted."""
+    count = np.zeros(n_groups + 1, np.int64)
+    for j in range(rows.shape[0]):
+        count[group[j] + 1] += 1
+    start = np.cumsum(count)  # each group's first place in the rows by group
+    at = start[:n_groups].copy()
+    by_group = np.empty(rows.shape[0], np.int64)  # positions in ``rows``, by group, in their order
+    for j in range(rows.shape[0]):
+        by_group[at[group[j]]] = j
+        at[group[j]] += 1
+    out = np.empty(rows.shape[0], np.int64)
+    k = 0
+    for g in range(n_groups):
+        lo, hi = start[g], start[g + 1]
+        if hi == lo or not wanted[g] > 0:
+            continue
+        place = by_group[lo:hi]
+        seg = keys[place]
+        take = hi - lo if wanted[g] >= hi - lo else int(np.ceil(wanted[g]))  # ranks r < wanted
+        last = np.partition(seg, take - 1)[take - 1]  # the largest key taken
+        ties = take - np.sum(seg < last)  # of the keys equal to it, the first in order
+        chosen = np.empty(take, np.int64)
+        c = 0
+        for r in range(hi - lo):
+            if seg[r] < last or (seg[r] == last and ties > 0):
+                if seg[r] == last:
+                    ties -= 1
+                chosen[c] = place[r]
+                c += 1
+        order = np.argsort(keys[chosen], kind="mergesort")  # stable: ties in the order of ``rows``
+        for r in range(take):
+            out[k] = rows[chosen[order[r]]]
+            k += 1
+    return out[:k]

@@ -52,10 +52,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from .enterprise_kernels import (OwnerTotals, closing_candidates, node_sales, opening_candidates, owner_totals,
-                                 plan_income, settle_sales)
+from .enterprise_kernels import (OwnerTotals, add_by_node, closing_candidates, first_at_random, node_sales,
+                                 node_sums_where, opening_candidates, owner_totals, plan_income, running_totals,
+                                 settle_sales)
 from .estates import owners
 from .exact import nan_to_num
+from .kernels import bincount
 
 
 OUTSIDE_TOLERANCE = 1e-9
@@ -118,7 +120,7 @@ def planned_income(model) -> None:
 def outside_sales(model) -> np.ndarray:
     """Sales outside the territory of the enterprises by node (USD/yr)."""
     hh = model.households
-    return np.bincount(hh.node, hh.enterprise_outside * hh.alive, minlength=model.n_nodes)
+    return node_sales(sales=hh.enterprise_outside, alive=hh.alive, node=hh.node, n_nodes=model.n_nodes)
 
 
 def pass_on_outside_sales(model) -> None:
@@ -153,12 +155,12 @@ def pass_on_outside_sales(model) -> None:
     running = hh.alive & (hh.enterprise_capital > 0)
     power = model.params.outside_sales_pass_on_scale  # customers choose by scale^power (1: in proportion)
     weight = hh.enterprise_scale if power == 1 else np.power(hh.enterprise_scale, power)
-    scale = np.bincount(hh.node, weight * running, minlength=n)
+    scale = node_sums_where(values=weight, where=running, node=hh.node, n_nodes=n)
     placed = np.where((scale > 0) & (pending > OUTSIDE_TOLERANCE * np.maximum(now, 1.0)), pending, 0.0)
     if placed.any():
         with np.errstate(invalid="ignore", divide="ignore"):
             per_scale = nan_to_num(placed / scale)
-        hh.enterprise_outside = hh.enterprise_outside + running * per_scale[hh.node] * weight
+        add_by_node(column=hh.enterprise_outside, per_node=per_scale, node=hh.node, weight=weight, where=running)
     model.outside_waiting = pending - placed
     model.outside_held = now + placed
 
@@ -215,7 +217,7 @@ def place_with_entrants(model, entrants: np.ndarray, closed: np.ndarray | None =
         open_for_customers(model, closed)
     new = entrants & hh.alive & (hh.enterprise_capital > 0)
     weight = np.where(new, hh.enterprise_scale, 0.0)
-    scale = np.bincount(hh.node, weight, minlength=n)
+    scale = bincount(hh.node, weight, minlength=n)
     pool = model.outside_for_entrants
     placed = np.where((scale > 0) & (pool > OUTSIDE_TOLERANCE * np.maximum(model.outside_held, 1.0)), pool, 0.0)
     if placed.any():
@@ -229,7 +231,8 @@ def place_with_entrants(model, entrants: np.ndarray, closed: np.ndarray | None =
                                    / np.bincount(hh.node, hh.enterprise_scale * others, minlength=n))
             per_scale = np.where(usual > 0, np.minimum(per_scale, cap * usual), per_scale)
             placed = per_scale * scale
-        hh.enterprise_outside = hh.enterprise_outside + per_scale[hh.node] * weight
+        add_by_node(column=hh.enterprise_outside, per_node=per_scale, node=hh.node, weight=weight,
+                    where=np.zeros(0, bool))
     model.outside_for_entrants = np.maximum(pool - placed, 0.0)
     model.outside_held = model.outside_held + placed
 
@@ -253,9 +256,8 @@ def open_for_customers(model, closed: np.ndarray | None = None) -> None:
     rng = model.streams["enterprises"]
     totals = node_owner_totals(model)
     typical = typical_scale(model, totals)
-    running = hh.alive & (hh.enterprise_capital > 0)
-    sold = np.bincount(hh.node, hh.enterprise_outside * running, minlength=n)
-    scale = np.bincount(hh.node, hh.enterprise_scale * running, minlength=n)
+    sold, scale = running_totals(alive=hh.alive, capital=hh.enterprise_capital, outside=hh.enterprise_outside,
+                                 scale=hh.enterprise_scale, node=hh.node, n_nodes=n)
     overall = sold.sum() / scale.sum() if scale.sum() > 0 else 0.0
     with np.errstate(invalid="ignore", divide="ignore"):
         rate = np.where(sold > 0, nan_to_num(sold / scale), overall)
@@ -271,16 +273,14 @@ def open_for_customers(model, closed: np.ndarray | None = None) -> None:
                               rise=wanted, typical=typical, price=capital)
     rows = able.rows
     if closed is not None and closed.size:
-        rows = rows[~np.isin(rows, closed)]  # as own-account entry: not in the year the price rule closed it
+        shut = np.zeros(hh.n, bool)
+        shut[closed] = True
+        rows = rows[~shut[rows]]  # as own-account entry: not in the year the price rule closed it
     if rows.size == 0:
         return
+    # by node, at random within it, the first ``wanted`` of each node
+    rows = first_at_random(rows=rows, group=hh.node[rows], keys=rng.random(rows.size), wanted=wanted, n_groups=n)
     g = hh.node[rows]
-    order = np.lexsort((rng.random(rows.size), g))  # by node, at random within it
-    rows, g = rows[order], g[order]
-    first = np.searchsorted(g, np.arange(n))  # each node's first candidate in the order
-    rank = np.arange(rows.size) - first[g]
-    take = rank < wanted[g]
-    rows, g = rows[take], g[take]
     entrants = np.bincount(g, minlength=n)
     with np.errstate(invalid="ignore", divide="ignore"):
         each = np.minimum(lot, nan_to_num(pool / entrants))  # the last lots share what is left
@@ -434,10 +434,10 @@ def open_own_account(model, closed: np.ndarray | None = None) -> None:
     scale = np.minimum(typical_scale(model, node_owner_totals(model))[g], hh.assets[rows] / kappa)
     adults = hh.adults[rows]
     income = scale * (model.expected_local_price[g] * labour_power(model)[adults] - p.asset_depreciation * kappa)
-    job_finding, weight = model.job_finding[g], hiring_weight(model)[rows]
+    job_finding, weight = model.job_finding[g], hiring_weight(model, rows)
     # ``kernels._hire_chance`` over the rows: the odds scale with the weight
     chance = np.where(job_finding >= 1.0, 1.0, job_finding * weight / (1.0 - job_finding + job_finding * weight))
-    wages = adults * skill(model)[rows] * model.best_wage[g] * chance
+    wages = adults * skill(model, rows) * model.best_wage[g] * chance
     enter = (scale > 0) & (income > wages)
     rows, scale = rows[enter], scale[enter]
     hh.enterprise_scale[rows] = scale

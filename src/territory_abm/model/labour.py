@@ -24,7 +24,7 @@ from typing import NamedTuple
 import numpy as np
 from scipy.sparse import csr_array
 
-from . import context, estates, food, land_market
+from . import context, food, land_market
 from .environment import nature_ratio
 from .exact import nan_to_num
 from .firms import desired_labour, firm_prices
@@ -77,10 +77,14 @@ def job_offers(model, vacancies: np.ndarray) -> JobOffers:
     return JobOffers(vacancies=node_vac, net_share=net_share, best_wage=best, unit_wage=unit_wage)
 
 
-def skill(model) -> np.ndarray:
+def skill(model, rows: np.ndarray | None = None) -> np.ndarray:
     """Each household's skill: the skill units each of its workers supplies, which is their
-    wage relative to the wage per skill unit (``skill_units``)."""
+    wage relative to the wage per skill unit (``skill_units``); of the households ``rows``
+    only, where given."""
     hh = model.households
+    if rows is not None:  # a few households: numpy's exp of their values (what the memo gives them)
+        return np.exp(model.params.education_return * (hh.education[rows] - model.mean_education)
+                      + hh.skill_residual[rows])
     # skill_units' exp, from the model's memo (the territory's mean schooling is the start's: only
     # the households whose adults' schooling changed have new values)
     return model.skill_memo(model.params.education_return * (hh.education - model.mean_education) + hh.skill_residual)
@@ -193,7 +197,9 @@ def adults_in_labour_market(model) -> np.ndarray:
     estate owner's, whose adults not in wage jobs run the estate (its owners keep or give
     up the jobs they hold by the farm households' rule and seek no new ones)."""
     hh = model.households
-    return np.where(estates.owners(model), np.minimum(hh.employed, hh.adults), hh.adults)
+    adults, rows = hh.adults.copy(), model.estates.owner  # the owners' rows only, not a mask and a pass of all
+    adults[rows] = np.minimum(hh.employed[rows], hh.adults[rows])
+    return adults
 
 
 def own_work_revenue(model, farm_revenue: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -213,13 +219,16 @@ def own_work_revenue(model, farm_revenue: np.ndarray) -> tuple[np.ndarray, np.nd
     return own, in_enterprise
 
 
-def hiring_weight(model) -> np.ndarray:
+def hiring_weight(model, rows: np.ndarray | None = None) -> np.ndarray:
     """Each household's weight as a new job seeker: firms choose among applicants by skill,
     and applicants with a worker in the firm are referred (odds of being hired relative to
     a seeker of the territory's mean schooling without referral):
     exp(``hiring_skill_preference`` (schooling - mean)) (1 + ``hiring_referral_weight``
-    times the household's workers of last year)."""
+    times the household's workers of last year). Of the households ``rows`` only, where given."""
     p, hh = model.params, model.households
+    if rows is not None:  # a few households: numpy's exp of their values (what the memo gives them)
+        return (np.exp(p.hiring_skill_preference * (hh.education[rows] - model.mean_education))
+                * (1.0 + p.hiring_referral_weight * hh.employed[rows]))
     # the exp from the model's memo (only households whose adults' schooling changed have new values)
     return (model.hiring_memo(p.hiring_skill_preference * (hh.education - model.mean_education))
             * (1.0 + p.hiring_referral_weight * hh.employed))

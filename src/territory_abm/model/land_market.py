@@ -72,13 +72,16 @@ def held_effective_land(model, rows: np.ndarray | slice = slice(None)) -> np.nda
     return np.exp(hh.land_quality_log[rows]) * hh.land[rows]
 
 
-def add_land(model, rows: np.ndarray, hectares: np.ndarray, effective: np.ndarray) -> None:
+def add_land(model, rows: np.ndarray, hectares: np.ndarray, effective: np.ndarray,
+             quality_now: np.ndarray | None = None) -> None:
     """Households ``rows`` receive ``hectares`` of land worth ``effective`` effective hectares
     (distinct rows): their quality becomes what they hold in effective hectares (the garden
     plot at their quality included) over their new holding, so that land moving between
-    households carries its quality and creates no effective land."""
+    households carries its quality and creates no effective land. ``quality_now``: their land
+    quality, exp(``land_quality_log``), where the caller has it (:func:`land_quality`'s)."""
     hh, garden = model.households, model.params.garden_plot_ha
-    before = np.exp(hh.land_quality_log[rows]) * np.maximum(hh.land[rows], garden)
+    now = np.exp(hh.land_quality_log[rows]) if quality_now is None else quality_now
+    before = now * np.maximum(hh.land[rows], garden)
     hh.land[rows] += hectares
     with np.errstate(invalid="ignore", divide="ignore"):
         quality = (before + effective) / np.maximum(hh.land[rows], garden)
@@ -211,7 +214,8 @@ def sell(model) -> None:
     highest = np.log(np.where(np.isfinite(model.land_rent), model.land_rent, 1.0) * years)
     lowest = np.log(np.where(np.isfinite(model.start_land_rent), model.start_land_rent, 1.0) * years / PRICE_BRACKET)
     # households formed this year (rows beyond the rental market's coefficients) do not buy yet
-    sales = sell_land(coef=model.land_coef, quality=land_quality(model), land=hh.land,
+    quality_now = land_quality(model)  # also the buyers' quality before their purchase (``add_land``)
+    sales = sell_land(coef=model.land_coef, quality=quality_now, land=hh.land,
                       garden_plot=p.garden_plot_ha, assets=hh.assets, node=hh.node, alive=hh.alive,
                       for_sale=model.freed_effective_land, low=np.minimum(lowest, highest), high=highest, years=years,
                       exponent=k, iterations=RENT_STEPS)
@@ -226,7 +230,7 @@ def sell(model) -> None:
         quality = nan_to_num(model.freed_effective_land / model.freed_land)
     sold = bincount(hh.node[rows], sales.bought[rows], minlength=n)
     hectares = sales.bought[rows] / quality[hh.node[rows]]
-    add_land(model, rows, hectares, sales.bought[rows])
+    add_land(model, rows, hectares, sales.bought[rows], quality_now[rows])
     proceeds = bincount(hh.node[rows], paid, minlength=n)
     with np.errstate(invalid="ignore", divide="ignore"):
         per_effective = nan_to_num(proceeds / model.freed_effective_land)

@@ -56,9 +56,10 @@ from .environment import give_up_land
 from .exact import binomial, nan_to_num
 from .households import farming_households
 from .kernels import bincount, choose_movers_by_draw, pay_dividends
-from .migration_kernels import affordable_ends, draw_destinations, draw_within, segment_cumsum
+from .migration_kernels import affordable_ends, draw_destinations, draw_within, segment_cumsum, value_at_ends
 from .network import Pairs
-from .overhead_kernels import income_pc_at_least_one, leave_and_outflow
+from .overhead_kernels import budget_per_person as budget_by_person
+from .overhead_kernels import income_pc_at_least_one, leave_and_outflow, weigh_log_income
 from .start_kernels import abroad_log_weights, draw_abroad, income_ratios
 
 NETWORK_SCALE = 100.0
@@ -214,8 +215,9 @@ def budget_per_person(params, assets: np.ndarray, members: np.ndarray, adults: n
     always moves whole (:func:`whole_household_chance` 1, one adult) pays for all its members, any
     other for the one member who leaves (a move drawn whole that the assets do not pay for leaves
     the others at home, :func:`migrate`)."""
-    persons = np.where(whole_household_chance(params, adults) >= 1.0, np.maximum(members, 1), 1)
-    return assets / persons
+    # np.where(whole_household_chance(params, adults) >= 1.0, np.maximum(members, 1), 1), in one pass
+    return budget_by_person(assets=np.asarray(assets, np.float64), members=members, adults=adults,
+                            whole_share=float(params.whole_household_share))
 
 
 class Affordable(NamedTuple):
@@ -255,11 +257,14 @@ def affordable(params, choice: Choice, is_market: np.ndarray, budget: np.ndarray
 def household_inclusive(params, choice: Choice, can: Affordable, node: np.ndarray) -> np.ndarray:
     """(households,) inclusive value lambda I of the moves a household can pay for (-inf: none)."""
     pairs = choice.destinations
-    top = pairs.row_max(choice.utilities, -np.inf)[node]
-    paid = can.ends > pairs.indptr[node]
+    top = pairs.row_max(choice.utilities, -np.inf)
+    lam = params.migration_nest_dissimilarity
+    # lambda (top + log S) at each pair, the last a household may pay for: numpy's log of each
+    # row's sums once, not of each household's (the same value at the same sum)
     with np.errstate(divide="ignore", invalid="ignore"):
-        lse = top + np.log(np.where(paid, can.cumulative[np.maximum(can.ends - 1, 0)], 0.0))
-    return params.migration_nest_dissimilarity * np.where(paid & np.isfinite(top), lse, -np.inf)
+        per_pair = lam * (top[pairs.origin()] + np.log(can.cumulative))
+    return value_at_ends(ends=can.ends, node=node, indptr=pairs.indptr, per_pair=per_pair, open_row=np.isfinite(top),
+                         none=lam * -np.inf)
 
 
 def log_income_pc(income: np.ndarray, members: np.ndarray) -> np.ndarray:
@@ -277,11 +282,14 @@ def weighed_log_income(params, income: np.ndarray, members: np.ndarray, node: np
     (1 - rho) log y + rho log y_home enters the staying utility against log y_d. rho = 0: the
     destination's mean is what every household expects there (the poorest gain most by moving);
     rho = 1: every household expects its home node's gap, whatever its own income."""
-    own = log_income_pc(income, members)
     rho = params.migration_income_persistence
     if rho == 0.0:
-        return own
-    return (1.0 - rho) * own + rho * np.log(np.maximum(income_node, 1.0))[node]
+        return log_income_pc(income, members)
+    pc = income_pc_at_least_one(income=income, members=members)
+    # at rho = 1 (the default) numpy's log of each income is not taken: y >= 1, so 0 x log y is
+    # 0 x y, 0.0 where y is finite and NaN where it is not, as with the log
+    own = pc if rho == 1.0 else np.log(pc)
+    return weigh_log_income(own=own, rho=float(rho), home=np.log(np.maximum(income_node, 1.0)), node=node)
 
 
 def choose_movers(*, log_income_pc, alive, adults, node, services, inclusive, u, stay_preference, income_weight,

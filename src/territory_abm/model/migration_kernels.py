@@ -50,6 +50,9 @@ def affordable_ends(indptr, cost, node, budget):
     ends = np.empty(node.shape[0], np.int64)
     for i in range(node.shape[0]):
         lo, hi = indptr[node[i]], indptr[node[i] + 1]
+        if lo < hi and cost[hi - 1] <= budget[i]:  # the whole row (most households: no search)
+            ends[i] = hi
+            continue
         while lo < hi:  # first entry costing more than the budget
             mid = (lo + hi) // 2
             if cost[mid] <= budget[i]:
@@ -72,3 +75,15 @@ def draw_within(starts, ends, cumulative, u):
             k += 1
         pick[m] = k
     return pick
+
+
+@kernel()
+def value_at_ends(ends, node, indptr, per_pair, open_row, none):
+    """For each household, ``per_pair`` at the last entry of the run of its home node's row
+    (``indptr``) it pays for, ``ends`` - 1, where the run is not empty and its row is
+    ``open_row``; ``none`` otherwise."""
+    out = np.empty(node.shape[0])
+    for i in range(node.shape[0]):
+        g = node[i]
+        out[i] = per_pair[ends[i] - 1] if ends[i] > indptr[g] and open_row[g] else none
+    return out

@@ -56,3 +56,27 @@ def income_pc_at_least_one(income, members):
         pc = income[i] / max(members[i], 1)
         out[i] = 1.0 if pc < 1.0 else pc
     return out
+
+
+@kernel()
+def budget_per_person(assets, members, adults, whole_share):
+    """``assets`` / persons in one pass, persons ``np.maximum(members, 1)`` where a move always
+    takes the whole household (one adult at most, or ``whole_share`` 1) and 1 elsewhere
+    (``migration.budget_per_person``'s rule; the same division of each assets by a whole
+    number as a float)."""
+    out = np.empty(assets.shape[0])
+    always = whole_share >= 1.0
+    for i in range(assets.shape[0]):
+        persons = max(members[i], 1) if adults[i] <= 1 or always else 1
+        out[i] = assets[i] / persons
+    return out
+
+
+@kernel()
+def weigh_log_income(own, rho, home, node):
+    """(1 - ``rho``) ``own`` + ``rho`` ``home[node]`` in one pass (``migration.weighed_log_income``'s
+    sum: the same products and sum of each household's as numpy's)."""
+    out = np.empty(own.shape[0])
+    for i in range(own.shape[0]):
+        out[i] = (1.0 - rho) * own[i] + rho * home[node[i]]
+    return out
