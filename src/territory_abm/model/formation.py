@@ -43,7 +43,7 @@ import numpy as np
 
 from .enterprises import adults_in_enterprise, labour_power
 from .exact import nan_to_num
-from .land_kernels import headcount, pick_formers, pick_in_nodes, union_candidates
+from .land_kernels import headcount, pick_formers, pick_in_nodes, redirect_ties, union_candidates
 from .land_market import add_land
 
 
@@ -149,26 +149,27 @@ def union_partners(model, rng) -> tuple[np.ndarray, np.ndarray]:
     empty = np.zeros(0, np.int64)
     if p.household_union_adjustment <= 0:
         return empty, empty
-    now = headcount(node=hh.node, alive=hh.alive, adults=hh.adults, n_nodes=n)
-    excess = p.household_union_adjustment * np.maximum(now.households - nan_to_num(model.headship) * now.adults, 0.0)
-    count = (np.floor(excess) + (rng.random(n) < excess - np.floor(excess))).astype(np.int64)
-    if not count.any():
-        return empty, empty
     owners = np.zeros(hh.n, np.bool_)
     owners[model.estates.owner] = True
     found = union_candidates(alive=hh.alive, adults=hh.adults, members=hh.members,
                              enterprise_capital=hh.enterprise_capital, loan_balance=hh.loan_balance, owner=owners,
-                             node=hh.node, count=count)
+                             node=hh.node, n_nodes=n)
+    excess = p.household_union_adjustment * np.maximum(found.households - nan_to_num(model.headship) * found.adults,
+                                                       0.0)
+    count = (np.floor(excess) + (rng.random(n) < excess - np.floor(excess))).astype(np.int64)
+    if not count.any():
+        return empty, empty
+    singles, alone = found.singles[count[hh.node[found.singles]] > 0], found.alone[count[hh.node[found.alone]] > 0]
     count = np.minimum(count, np.minimum(found.singles_by_node, found.alone_by_node // 2))
     if not count.any():
         return empty, empty
     # the candidates are alive rows in row order, the order of their ids whichever rows were
     # compacted, so a draw per candidate is the same in a run never compacted
-    singles = found.singles[pick_in_nodes(node=hh.node[found.singles], member=np.ones(found.singles.size, np.bool_),
-                                          count=count, key=rng.random(found.singles.size))]
+    singles = singles[pick_in_nodes(node=hh.node[singles], member=np.ones(singles.size, np.bool_), count=count,
+                                    key=rng.random(singles.size))]
     joining = np.zeros(hh.n, np.bool_)
     joining[singles] = True
-    alone = found.alone[~joining[found.alone]]
+    alone = alone[~joining[alone]]
     hosts = alone[pick_in_nodes(node=hh.node[alone], member=np.ones(alone.size, np.bool_), count=count,
                                 key=rng.random(alone.size))]
     return singles, hosts
@@ -204,11 +205,8 @@ def unite(model) -> int:
     hh.remits_to[host] = np.where(hh.remits_to[host] >= 0, hh.remits_to[host], hh.remits_to[single])
     model.ledger.record("households", "households", "unions", hh.assets[single].sum())
     order = np.argsort(hh.id[single])
-    ids, to = hh.id[single][order], hh.id[host][order]
-    tied = np.flatnonzero(hh.remits_to >= 0)
-    at = np.minimum(np.searchsorted(ids, hh.remits_to[tied]), ids.size - 1)
-    hit = ids[at] == hh.remits_to[tied]
-    hh.remits_to[tied[hit]] = to[at[hit]]
+    redirect_ties(remits_to=hh.remits_to, ids=hh.id[single][order], to=hh.id[host][order])
+    hh.remits_to[host[hh.remits_to[host] == hh.id[host]]] = -1  # a host that remitted to its single
     for column in ("assets", "land", "rented", "tfp", "wage_income", "other_income", "remittance_income",
                    "transfer_income", "income", "consumption", "farm_income", "migrants_abroad", "employed", "members",
                    "adults"):

@@ -383,6 +383,8 @@ def pick_in_nodes(node, member, count, key):
 
 
 class UnionCandidates(NamedTuple):
+    adults: np.ndarray          # (n_nodes,) adults alive by node (as ``headcount``)
+    households: np.ndarray      # (n_nodes,) households alive by node
     singles: np.ndarray         # rows of the singles (``formation.union_partners``), in row order
     alone: np.ndarray           # rows of the households of one adult (the singles among them), in row order
     singles_by_node: np.ndarray  # (n_nodes,) singles by node
@@ -390,27 +392,45 @@ class UnionCandidates(NamedTuple):
 
 
 @kernel(UnionCandidates)
-def union_candidates(alive, adults, members, enterprise_capital, loan_balance, owner, node, count):
-    """The alive households of one adult in nodes with a ``count`` of unions above 0, and the
+def union_candidates(alive, adults, members, enterprise_capital, loan_balance, owner, node, n_nodes):
+    """``headcount``'s adults and households by node, the alive households of one adult and the
     singles among them (one person, no enterprise capital, no loan, not an estate's ``owner``),
-    in one pass; with their counts by node."""
-    n_nodes = count.shape[0]
+    with their counts by node, in one pass."""
+    grown = np.zeros(n_nodes)
+    households = np.zeros(n_nodes)
     singles = np.empty(node.shape[0], np.int64)
     alone = np.empty(node.shape[0], np.int64)
     singles_by_node = np.zeros(n_nodes, np.int64)
     alone_by_node = np.zeros(n_nodes, np.int64)
     s = a = 0
     for i in range(node.shape[0]):
-        if not alive[i] or adults[i] != 1 or count[node[i]] <= 0:
+        if not alive[i]:
+            continue
+        g = node[i]
+        grown[g] += adults[i]
+        households[g] += 1.0
+        if adults[i] != 1:
             continue
         alone[a] = i
         a += 1
-        alone_by_node[node[i]] += 1
+        alone_by_node[g] += 1
         if members[i] == 1 and enterprise_capital[i] <= 0.0 and loan_balance[i] <= 0.0 and not owner[i]:
             singles[s] = i
             s += 1
-            singles_by_node[node[i]] += 1
-    return singles[:s], alone[:a], singles_by_node, alone_by_node
+            singles_by_node[g] += 1
+    return grown, households, singles[:s], alone[:a], singles_by_node, alone_by_node
+
+
+@kernel()
+def redirect_ties(remits_to, ids, to):
+    """In place: ``remits_to`` entries equal to one of ``ids`` (sorted) become its ``to``."""
+    for i in range(remits_to.shape[0]):
+        r = remits_to[i]
+        if r < 0:
+            continue
+        k = np.searchsorted(ids, r)
+        if k < ids.shape[0] and ids[k] == r:
+            remits_to[i] = to[k]
 
 
 @njit(cache=True, error_model=ERROR_MODEL)
