@@ -176,8 +176,9 @@ def union_partners(model, rng) -> tuple[np.ndarray, np.ndarray]:
 
 
 def unite(model) -> int:
-    """Unions (:func:`union_partners`): each single moves into its host with its assets, job,
-    this year's income and former members abroad; the host's usual size grows by one, its
+    """Unions (:func:`union_partners`): each single moves into its host with its assets, job, land
+    (with its quality; the host's farm keeps its own TFP, a host without a farm takes the
+    single's), this year's income and former members abroad; the host's usual size grows by one, its
     adults' schooling, schooling gap and wage premium become the two adults' means. Households
     that remitted to the single remit to the host. Persons, adults, jobs and household wealth
     are conserved (the assets booked households -> households, "unions"). Returns the unions."""
