@@ -42,6 +42,7 @@ from __future__ import annotations
 import numpy as np
 
 from .enterprises import adults_in_enterprise, labour_power
+from .estates import owners
 from .exact import nan_to_num
 from .land_kernels import headcount, pick_formers, pick_in_nodes, redirect_ties, union_candidates
 from .land_market import add_land
@@ -149,11 +150,9 @@ def union_partners(model, rng) -> tuple[np.ndarray, np.ndarray]:
     empty = np.zeros(0, np.int64)
     if p.household_union_adjustment <= 0:
         return empty, empty
-    owners = np.zeros(hh.n, np.bool_)
-    owners[model.estates.owner] = True
     found = union_candidates(alive=hh.alive, adults=hh.adults, members=hh.members,
-                             enterprise_capital=hh.enterprise_capital, loan_balance=hh.loan_balance, owner=owners,
-                             node=hh.node, n_nodes=n)
+                             enterprise_capital=hh.enterprise_capital, loan_balance=hh.loan_balance,
+                             owner=owners(model), node=hh.node, n_nodes=n)
     excess = p.household_union_adjustment * np.maximum(found.households - nan_to_num(model.headship) * found.adults,
                                                        0.0)
     count = (np.floor(excess) + (rng.random(n) < excess - np.floor(excess))).astype(np.int64)
@@ -165,13 +164,11 @@ def union_partners(model, rng) -> tuple[np.ndarray, np.ndarray]:
         return empty, empty
     # the candidates are alive rows in row order, the order of their ids whichever rows were
     # compacted, so a draw per candidate is the same in a run never compacted
-    singles = singles[pick_in_nodes(node=hh.node[singles], member=np.ones(singles.size, np.bool_), count=count,
-                                    key=rng.random(singles.size))]
+    singles = singles[pick_in_nodes(node=hh.node[singles], count=count, key=rng.random(singles.size))]
     joining = np.zeros(hh.n, np.bool_)
     joining[singles] = True
     alone = alone[~joining[alone]]
-    hosts = alone[pick_in_nodes(node=hh.node[alone], member=np.ones(alone.size, np.bool_), count=count,
-                                key=rng.random(alone.size))]
+    hosts = alone[pick_in_nodes(node=hh.node[alone], count=count, key=rng.random(alone.size))]
     return singles, hosts
 
 
@@ -186,12 +183,10 @@ def unite(model) -> int:
     single, host = union_partners(model, model.streams["unions"])
     if single.size == 0:
         return 0
-    for column in ("members", "adults", "employed", "migrants_abroad"):
+    for column in ("members", "adults", "employed", "migrants_abroad", "assets", "wage_income", "other_income",
+                   "remittance_income", "transfer_income", "income", "consumption", "farm_income"):
         getattr(hh, column)[host] += getattr(hh, column)[single]
     hh.usual_size[host] += 1
-    for column in ("assets", "wage_income", "other_income", "remittance_income", "transfer_income", "income",
-                   "consumption", "farm_income"):
-        getattr(hh, column)[host] += getattr(hh, column)[single]
     for column in ("education", "schooling_gap", "skill_residual"):
         values = getattr(hh, column)
         values[host] = 0.5 * (values[host] + values[single])

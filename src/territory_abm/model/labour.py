@@ -82,12 +82,12 @@ def skill(model, rows: np.ndarray | None = None) -> np.ndarray:
     wage relative to the wage per skill unit (``skill_units``); of the households ``rows``
     only, where given."""
     hh = model.households
-    if rows is not None:  # a few households: numpy's exp of their values (what the memo gives them)
-        return np.exp(model.params.education_return * (hh.education[rows] - model.mean_education)
-                      + hh.skill_residual[rows])
-    # skill_units' exp, from the model's memo (the territory's mean schooling is the start's: only
-    # the households whose adults' schooling changed have new values)
-    return model.skill_memo(model.params.education_return * (hh.education - model.mean_education) + hh.skill_residual)
+    at = slice(None) if rows is None else rows
+    units = model.params.education_return * (hh.education[at] - model.mean_education) + hh.skill_residual[at]
+    # skill_units' exp, from the model's memo over all households (the territory's mean schooling is
+    # the start's: only the households whose adults' schooling changed have new values); for a few
+    # households numpy's exp of their values, what the memo gives them
+    return model.skill_memo(units) if rows is None else np.exp(units)
 
 
 def skill_units(params, education: np.ndarray, mean_education: float, premium: np.ndarray) -> np.ndarray:
@@ -226,12 +226,12 @@ def hiring_weight(model, rows: np.ndarray | None = None) -> np.ndarray:
     exp(``hiring_skill_preference`` (schooling - mean)) (1 + ``hiring_referral_weight``
     times the household's workers of last year). Of the households ``rows`` only, where given."""
     p, hh = model.params, model.households
-    if rows is not None:  # a few households: numpy's exp of their values (what the memo gives them)
-        return (np.exp(p.hiring_skill_preference * (hh.education[rows] - model.mean_education))
-                * (1.0 + p.hiring_referral_weight * hh.employed[rows]))
-    # the exp from the model's memo (only households whose adults' schooling changed have new values)
-    return (model.hiring_memo(p.hiring_skill_preference * (hh.education - model.mean_education))
-            * (1.0 + p.hiring_referral_weight * hh.employed))
+    at = slice(None) if rows is None else rows
+    schooling = p.hiring_skill_preference * (hh.education[at] - model.mean_education)
+    # the exp from the model's memo over all households (only households whose adults' schooling
+    # changed have new values); for a few households numpy's exp of theirs, what the memo gives them
+    odds = model.hiring_memo(schooling) if rows is None else np.exp(schooling)
+    return odds * (1.0 + p.hiring_referral_weight * hh.employed[at])
 
 
 def enterprise_labour_thresholds(model, most: int | None = None) -> np.ndarray:

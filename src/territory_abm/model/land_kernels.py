@@ -375,11 +375,11 @@ def pick_formers(node, alive, adults, count, key):
 
 
 @kernel()
-def pick_in_nodes(node, member, count, key):
-    """Rows of ``member`` households, in each node g the ``count[g]`` (all, if fewer) with the
-    smallest ``key``: with independent uniform keys a draw without replacement. By node, and
-    in row order within a node."""
-    return _pick_by_node(node, member & (count[node] > 0), count, key, node, False)
+def pick_in_nodes(node, count, key):
+    """In each node g the ``count[g]`` rows (all, if fewer) with the smallest ``key``: with
+    independent uniform keys a draw without replacement. By node, and in row order within a
+    node."""
+    return _pick_by_node(node, count[node] > 0, count, key, node, False)
 
 
 class UnionCandidates(NamedTuple):
