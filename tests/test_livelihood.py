@@ -17,7 +17,7 @@ from territory_abm.model import enterprises, migration
 ON = {"own_account_entry": 1.0, "mover_asset_share": 1.0, "outside_sales_pass_on": 1.0}
 OFF = {"own_account_entry": 0.0, "mover_asset_share": 0.0, "outside_sales_pass_on": 0.0, "formed_household_growth": 0.0,
        "outside_sales_to_entrants": 0.0, "outside_sales_entrant_cap": 0.0, "outside_sales_entry": 0.0,
-       "enterprise_exit_outside_shelter": 0.0}
+       "enterprise_exit_outside_shelter": 0.0, "own_account_exit": 0.0}
 """Every livelihood rule off: the tests switch on the rules they test, whatever the defaults."""
 
 
@@ -65,13 +65,21 @@ def test_the_defaults_switch_the_livelihood_rules_on_and_the_refinements_off():
     assert all(p[name] != value for name, value in params.RULES_OFF.items())
 
 
+SAVINGS = 500.0
+"""The savings the tests give a household without a livelihood (``_candidate``)."""
+
+
 def _candidate(m):
-    """A household of the model without a livelihood, given savings of 1,000 USD."""
+    """A household of the model without a livelihood, in the node whose typical enterprise is
+    largest among theirs, given savings of ``SAVINGS`` (below its typical enterprise's capital),
+    in a node where seekers expect no job this year."""
     hh = m.households
     rows = np.flatnonzero(enterprises.without_livelihood(m))
     assert rows.size > 0
-    row = int(rows[0])
-    hh.assets[row] = 1000.0
+    typical = enterprises.typical_scale(m, enterprises.node_owner_totals(m))
+    row = int(rows[np.argmax(typical[hh.node[rows]])])
+    m.job_finding[hh.node[row]] = 0.0  # its adults expect no wage: the enterprise pays (tests change this)
+    hh.assets[row] = SAVINGS
     return row
 
 
@@ -85,12 +93,12 @@ def test_own_account_entry_known_answer(year_under_way):
     row = _candidate(m)
     totals = enterprises.node_owner_totals(m)
     typical = enterprises.typical_scale(m, totals)[hh.node[row]]
-    assert typical * p.enterprise_capital_output > 1000.0
+    assert typical * p.enterprise_capital_output > SAVINGS
     enterprises.open_own_account(m)
-    assert hh.enterprise_capital[row] == pytest.approx(1000.0, rel=1e-12)
-    assert hh.enterprise_scale[row] == pytest.approx(1000.0 / p.enterprise_capital_output, rel=1e-12)
+    assert hh.enterprise_capital[row] == pytest.approx(SAVINGS, rel=1e-12)
+    assert hh.enterprise_scale[row] == pytest.approx(SAVINGS / p.enterprise_capital_output, rel=1e-12)
     assert hh.assets[row] == pytest.approx(0.0, abs=1e-9)
-    assert m.ledger.current[("households", "rest_of_world", "enterprise investment")] >= 1000.0
+    assert m.ledger.current[("households", "rest_of_world", "enterprise investment")] >= SAVINGS
 
     m = copy.deepcopy(year_under_way)
     hh = m.households
@@ -98,7 +106,7 @@ def test_own_account_entry_known_answer(year_under_way):
     m.job_finding[:] = 1.0  # the household's adults are sure of a job at the best wage on offer
     m.best_wage[:] = 1e6
     enterprises.open_own_account(m)
-    assert hh.enterprise_capital[row] == 0.0 and hh.assets[row] == 1000.0
+    assert hh.enterprise_capital[row] == 0.0 and hh.assets[row] == SAVINGS
 
 
 @pytest.mark.parametrize("margin, opens", [(0.99, True), (1.01, False)])
@@ -113,7 +121,7 @@ def test_own_account_entry_weighs_the_enterprise_s_income_against_the_expected_w
     hh, p = m.households, m.params
     row = _candidate(m)
     g, adults = hh.node[row], int(hh.adults[row])
-    scale = 1000.0 / p.enterprise_capital_output
+    scale = SAVINGS / p.enterprise_capital_output
     income = scale * (m.expected_local_price[g] * (1 + adults) ** p.enterprise_labour_elasticity
                       - p.asset_depreciation * p.enterprise_capital_output)
     m.job_finding[g] = 0.5
@@ -137,6 +145,91 @@ def test_a_household_without_savings_opens_nothing(year_under_way):
     hh.assets[row] = 0.0
     enterprises.open_own_account(m)
     assert hh.enterprise_capital[row] == 0.0
+
+
+def _own_account_stock(m, tagged=True):
+    """Every enterprise of the model opened by own-account entry (tagged) or not; returns the rows."""
+    hh = m.households
+    rows = np.flatnonzero(hh.alive & (hh.enterprise_capital > 0))
+    hh.enterprise_own_account[:] = False
+    hh.enterprise_own_account[rows] = tagged
+    return rows
+
+
+def test_an_own_account_entrant_is_marked_as_one(year_under_way):
+    """``open_own_account`` marks the enterprises it opens (``enterprise_own_account``)."""
+    m = copy.deepcopy(year_under_way)
+    hh = m.households
+    row = _candidate(m)
+    enterprises.open_own_account(m)
+    assert hh.enterprise_capital[row] > 0 and hh.enterprise_own_account[row]
+
+
+@pytest.mark.parametrize("rate", [0.0, 1.0])
+def test_own_account_enterprises_close_at_their_exit_rate_known_answer(year_under_way, rate):
+    """Known answer (``enterprises.close_own_account``): at ``own_account_exit`` 1 every
+    own-account enterprise closes, its capital going into its household's savings (booked),
+    and the others do not; at 0 none closes and nothing is drawn."""
+    m = copy.deepcopy(year_under_way)
+    m.set_parameters({"own_account_exit": rate})
+    hh = m.households
+    rows = _own_account_stock(m)
+    others = rows[1::2]
+    hh.enterprise_own_account[others] = False
+    own = np.setdiff1d(rows, others)
+    capital, assets = hh.enterprise_capital.copy(), hh.assets.copy()
+    state = copy.deepcopy(m.streams["enterprises"].bit_generator.state)
+    closed = enterprises.close_own_account(m)
+    if rate == 0.0:
+        assert closed.size == 0 and m.streams["enterprises"].bit_generator.state == state
+        assert np.array_equal(hh.enterprise_capital, capital)
+        return
+    assert np.array_equal(np.sort(closed), own)
+    assert (hh.enterprise_capital[own] == 0).all() and (hh.enterprise_scale[own] == 0).all()
+    assert not hh.enterprise_own_account[own].any()
+    assert np.allclose(hh.assets[own], assets[own] + capital[own], rtol=1e-12)
+    assert np.array_equal(hh.enterprise_capital[others], capital[others])
+    assert m.ledger.current[("rest_of_world", "households", "enterprise capital sold")] == pytest.approx(
+        capital[own].sum(), rel=1e-12)
+
+
+def test_own_account_enterprises_close_at_the_rate_on_average(year_under_way):
+    """Over many enterprises the share closing is ``own_account_exit`` within binomial noise (4 sd)."""
+    m = copy.deepcopy(year_under_way)
+    m.set_parameters({"own_account_exit": 0.3})
+    rows = _own_account_stock(m)
+    closed = enterprises.close_own_account(m)
+    n = rows.size
+    assert n > 100
+    assert abs(closed.size / n - 0.3) < 4 * np.sqrt(0.3 * 0.7 / n)
+
+
+def test_an_own_account_enterprise_closed_this_year_does_not_reopen_in_it(year_under_way):
+    """``turnover`` passes the own-account closures to entry: a household whose own-account
+    enterprise closed opens none again in the same year, though entry is certain for others."""
+    m = copy.deepcopy(year_under_way)
+    m.set_parameters({"own_account_exit": 1.0, "own_account_entry": 1.0})
+    hh = m.households
+    rows = _own_account_stock(m)
+    m.expected_local_price = m.start_local_price.copy()  # no price rule this year
+    enterprises.turnover(m)
+    assert (hh.enterprise_capital[rows] == 0).all()
+
+
+def test_a_household_formed_from_an_own_account_enterprise_s_takes_the_mark(year_under_way, monkeypatch):
+    """An adult child taking a share of an own-account enterprise (``formation.enterprise_shares``)
+    runs an own-account enterprise; a share of another enterprise is not one."""
+    from territory_abm.model import formation
+
+    for tagged in (True, False):
+        m = copy.deepcopy(year_under_way)
+        hh = m.households
+        _own_account_stock(m, tagged)
+        row = np.flatnonzero(hh.alive & (hh.enterprise_capital > 0) & (hh.adults >= 2))[:1]
+        monkeypatch.setattr(formation, "forming", lambda model, rng, rows=row: rows)
+        child = int(formation.form_households(m)[0])
+        assert hh.enterprise_capital[child] > 0
+        assert hh.enterprise_own_account[child] == tagged
 
 
 def test_a_single_mover_takes_its_share_of_the_household_assets(year_under_way):

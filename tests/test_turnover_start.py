@@ -302,8 +302,8 @@ def test_the_rest_start_keeps_the_estates_profits_and_assets_at_rest(starts):
     """After the rest's jobs are drawn, each estate's capital leaves it the profit planned for
     its owners at the skill units it now holds (at its optimum, profit = w L (1/beta - 1) -
     delta K, ``estates.plan_profits``), and each household's assets are those at rest at its
-    starting income earned (``start.steady_state_assets``, ``start.earned_income``): the run's
-    first years start from them."""
+    starting income earned (``start.steady_state_assets``, ``start.earned_income``), less an
+    own-account enterprise's capital: the run's first years start from them."""
     from territory_abm.model import start
 
     _, rest = starts
@@ -312,7 +312,11 @@ def test_the_rest_start_keeps_the_estates_profits_and_assets_at_rest(starts):
     gross = rest.initial_wage[e.node] * e.labour * (1.0 / p.firm_labour_elasticity - 1.0)
     assert gross - p.depreciation_rate * e.capital == pytest.approx(e.profit, rel=1e-9, abs=1e-6)
     at_rest = start.steady_state_assets(rest, start.earned_income(rest), hh.members, rest.start_dividends)
-    assert hh.assets == pytest.approx(at_rest, rel=1e-12)
+    # less the capital of an own-account enterprise, bought out of them (``start.own_account_at_rest``)
+    own = hh.enterprise_own_account
+    assert own.sum() > 10
+    assert hh.assets[~own] == pytest.approx(at_rest[~own], rel=1e-12)
+    assert hh.assets[own] == pytest.approx(np.maximum(at_rest[own] - hh.enterprise_capital[own], 0.0), rel=1e-12)
 
 
 def test_the_wage_premium_is_kept_and_passed_on(starts):
@@ -443,7 +447,9 @@ def test_the_start_at_turnover_s_rest_is_pinned():
     scenario's to 0), so that a change of the defaults leaves them. Session 34: the start's
     income is recorded net of its single emigrants' expected shares
     (``start.record_leavers_shares``), 23,775 USD less; the other figures and the first year are
-    as before."""
+    as before. Session 37: the start holds own-account enterprises at the rest of their entry and
+    exit (``start.own_account_at_rest``) and its last rounds keep the level at the drawn means
+    (``start.REST_LEVEL_TOLERANCE``)."""
     from conftest import SCENARIOS
     from territory_abm import TerritoryModel, load_scenario
     from test_spatial_equilibrium import CANDIDATE
@@ -457,8 +463,62 @@ def test_the_start_at_turnover_s_rest_is_pinned():
         return [hh.income[alive].sum(), hh.farm_income[alive].sum(), hh.enterprise_income[alive].sum(),
                 hh.wage_income[alive].sum(), hh.employed[alive].sum(), model.firm_table.alive[:model.firm_table.n].sum()]
 
-    assert figures() == pytest.approx([12974971.4074791, 3608141.3970173746, 2598331.7781285504, 5828358.039676001,
-                                       1391, 83], rel=1e-9)
+    assert figures() == pytest.approx([12977265.804390816, 3610835.1589047345, 2541862.0986937555, 5879689.84575516,
+                                       1388, 83], rel=1e-9)
     model.step()
-    assert figures() == pytest.approx([12854425.13441979, 3617189.2538393354, 2594647.635236274, 5697954.799736445,
-                                       1366, 83], rel=1e-9)
+    assert figures() == pytest.approx([12704406.999829268, 3616623.9501116592, 2542637.353579562, 5626219.300924083,
+                                       1334, 83], rel=1e-9)
+
+
+def _own_account_households(**change):
+    """Households of one node for ``start.own_account_at_rest``: the first runs an enterprise of
+    scale 2,000, the others are without a livelihood with 1,000 USD of savings (two adults each)."""
+    k = 4001
+    cols = dict(node=np.zeros(k, np.int64), adults=np.full(k, 2), employed=np.zeros(k, np.int64),
+                farms=np.zeros(k, bool), owns=np.zeros(k, bool), capital=np.zeros(k), scale=np.zeros(k),
+                assets=np.full(k, 1000.0), skill=np.ones(k), best=np.array([1000.0]), chance=np.array([0.2]),
+                skill_weight=np.ones(k), u=np.linspace(0.0, 1.0, k, endpoint=False))
+    cols["capital"][0], cols["scale"][0] = 2000.0, 2000.0
+    cols.update(change)
+    return cols
+
+
+@pytest.mark.parametrize("entry,exit_,share", [(0.5, 0.3, 0.625), (0.5, 0.0, 1.0), (1.0, 1.0, 0.5)])
+def test_the_start_holds_own_account_enterprises_at_the_rest_of_entry_and_exit(entry, exit_, share):
+    """Known answer (``start.own_account_at_rest``): of the households without a livelihood for
+    whom an own-account enterprise pays, a share e / (e + x) runs one at the start (the rest of
+    entering at e a year and closing at x); its scale is what the savings pay for (below the
+    node's typical enterprise), and it pays just below the threshold of its income S ((1 + L)^e'
+    - delta kappa) at price 1 against the wage its adults expect, not just above."""
+    from territory_abm.model.start import own_account_at_rest
+    from territory_abm.params import Parameters
+
+    p = Parameters().with_overrides({"own_account_entry": entry, "own_account_exit": exit_})
+    scale = own_account_at_rest(p, **_own_account_households())
+    runs = scale[1:] > 0
+    assert runs.mean() == pytest.approx(share, abs=1e-3)
+    assert scale[0] == 0.0  # the start's enterprise is not an own-account one
+    assert np.allclose(scale[1:][runs], 1000.0 / p.enterprise_capital_output)
+    # the threshold: it pays where S ((1 + L)^e' - delta kappa) exceeds L x skill x best x chance
+    income = 1000.0 / p.enterprise_capital_output * (3.0 ** p.enterprise_labour_elasticity
+                                                     - p.asset_depreciation * p.enterprise_capital_output)
+    for margin, opens in ((0.99, True), (1.01, False)):
+        best = np.array([margin * income / (2 * 0.2)])  # chance 0.2 at weight 1
+        assert (own_account_at_rest(p, **_own_account_households(best=best))[1:] > 0).any() == opens
+
+
+@pytest.mark.parametrize("change", ["farm", "job", "estate", "no savings", "wage", "no chance yet"])
+def test_the_start_gives_no_own_account_enterprise_where_the_run_would_not_open_one(change):
+    """Households with a farm, a wage job, an estate or no savings hold none, nor those whose
+    adults expect more from seeking wage work (at the node's rest chance) than it would earn."""
+    from territory_abm.model.start import own_account_at_rest
+    from territory_abm.params import Parameters
+
+    p = Parameters()
+    k = 4001
+    cols = _own_account_households(**{
+        "farm": {"farms": np.ones(k, bool)}, "job": {"employed": np.ones(k, np.int64)},
+        "estate": {"owns": np.ones(k, bool)}, "no savings": {"assets": np.zeros(k)},
+        "wage": {"chance": np.array([1.0])}, "no chance yet": {"chance": np.array([np.nan])}}[change])
+    assert (own_account_at_rest(p, **cols) == 0).all()
+    assert (own_account_at_rest(p, **_own_account_households()) > 0).any()

@@ -33,14 +33,16 @@ hinterland and travellers; small manufacturing); they stay as they are. Each yea
    outside the territory. At the start p = p0, so nothing enters or exits. Households
    without a livelihood of their own (no farm, wage job or enterprise) may also open an
    enterprise by comparing it with their adults' expected wages (:func:`open_own_account`,
-   ``own_account_entry``, off by default); what closing enterprises sold outside the
-   territory may pass to their node's others (:func:`pass_on_outside_sales`,
-   ``outside_sales_pass_on``, off by default; docs/model_choices.md, 'A livelihood for
-   households formed in the run'), or wait for the node's entrants (:func:`place_with_entrants`,
-   ``outside_sales_to_entrants``, ``outside_sales_entrant_cap``) and draw entry
-   (:func:`open_for_customers`, ``outside_sales_entry``); an enterprise's sales outside may
-   shelter it from the price rule's closures (``enterprise_exit_outside_shelter``); all off by
-   default (docs/model_choices.md, 'Where a closed enterprise's customers outside go').
+   ``own_account_entry``), which closes at ``own_account_exit`` a year
+   (:func:`close_own_account`; docs/model_choices.md, 'Own-account enterprises that close');
+   what closing enterprises sold outside the territory may pass to their node's others
+   (:func:`pass_on_outside_sales`, ``outside_sales_pass_on``; docs/model_choices.md, 'A
+   livelihood for households formed in the run'), or wait for the node's entrants
+   (:func:`place_with_entrants`, ``outside_sales_to_entrants``, ``outside_sales_entrant_cap``)
+   and draw entry (:func:`open_for_customers`, ``outside_sales_entry``); an enterprise's sales
+   outside may shelter it from the price rule's closures (``enterprise_exit_outside_shelter``,
+   off by default; docs/model_choices.md, 'Where a closed enterprise's customers outside go').
+   The defaults of these rules are in the registry (``territory-abm parameters``).
 
 Which households run an enterprise at the start, and how large it is, is backed out from
 their income by ``start.households``. The adults of a household without a farm weigh work in
@@ -207,7 +209,7 @@ def place_with_entrants(model, entrants: np.ndarray, closed: np.ndarray | None =
     own-account entry (``entrants``, a mask of households) in proportion to their scale; first,
     at ``outside_sales_entry`` > 0, lots of a typical enterprise's sales outside that wait draw
     entrants of their own, each taking one lot (:func:`open_for_customers`; not the households
-    whose enterprise the price rule ``closed`` this year, rows). What no entrant takes waits at
+    whose enterprise ``closed`` this year, rows). What no entrant takes waits at
     the node."""
     if model.outside_held is None:
         return
@@ -245,7 +247,7 @@ def open_for_customers(model, closed: np.ndarray | None = None) -> None:
     typical enterprise's at the territory's rate. Where W waits at a node, e W / lot households
     (rounded at random to a whole number, a draw per node where something waits) without an
     enterprise whose savings cover a typical enterprise's capital (``open_where_dear``'s
-    candidates; not those whose enterprise the price rule ``closed`` this year, rows), drawn at
+    candidates; not those whose enterprise ``closed`` this year, rows), drawn at
     random (the "enterprises" stream), open one of the node's typical scale, buying its capital
     outside the territory, and each takes a lot from W (all share W where their lots exceed it)."""
     p, hh, n = model.params, model.households, model.n_nodes
@@ -286,6 +288,7 @@ def open_for_customers(model, closed: np.ndarray | None = None) -> None:
         each = np.minimum(lot, nan_to_num(pool / entrants))  # the last lots share what is left
     hh.enterprise_scale[rows] = typical[g]
     hh.enterprise_capital[rows] = capital[g]
+    hh.enterprise_own_account[rows] = False
     hh.assets[rows] -= capital[g]
     hh.enterprise_outside[rows] = hh.enterprise_outside[rows] + each[g]
     model.ledger.record("households", "rest_of_world", "enterprise investment", capital[g].sum())
@@ -313,24 +316,24 @@ def settle(model, price: np.ndarray) -> float:
 
 
 def turnover(model) -> None:
-    """Exit where the expected local price (updated with this year's clearing price) is
-    below its starting level and entry where it is above (the rule of the module docstring).
-    Draws only where a node's price is off its starting level."""
+    """Own-account enterprises' closures (:func:`close_own_account`), then exit where the
+    expected local price (updated with this year's clearing price) is below its starting level
+    and entry where it is above (the rule of the module docstring), then own-account entry and
+    the entrants' customers outside. The price rule draws only where a node's price is off its
+    starting level."""
     p, hh = model.params, model.households
     rng = model.streams["enterprises"]
     ratio = model.expected_local_price / model.start_local_price
     fall = p.enterprise_response * np.maximum(1.0 - ratio, 0.0) * model.populated
-    rows = np.zeros(0, np.int64)
+    rows = close_own_account(model)
     if fall.any():
-        rows = closing_candidates(alive=hh.alive, capital=hh.enterprise_capital, node=hh.node, fall=fall)
-        chance = fall[hh.node[rows]]
+        shut = closing_candidates(alive=hh.alive, capital=hh.enterprise_capital, node=hh.node, fall=fall)
+        chance = fall[hh.node[shut]]
         if p.enterprise_exit_outside_shelter > 0:  # sales outside do not depend on the local price
-            chance = chance * (1.0 - p.enterprise_exit_outside_shelter * outside_share(model, rows))
-        rows = rows[rng.random(rows.size) < chance]
-        hh.assets[rows] += hh.enterprise_capital[rows]  # sold, at its value, outside the territory
-        model.ledger.record("rest_of_world", "households", "enterprise capital sold", hh.enterprise_capital[rows].sum())
-        hh.enterprise_sales[rows] = hh.enterprise_outside[rows] = hh.enterprise_capital[rows] = 0.0
-        hh.enterprise_scale[rows] = 0.0
+            chance = chance * (1.0 - p.enterprise_exit_outside_shelter * outside_share(model, shut))
+        shut = shut[rng.random(shut.size) < chance]
+        close(model, shut)
+        rows = np.concatenate([rows, shut])
     rise = p.enterprise_response * np.maximum(ratio - 1.0, 0.0) * model.populated
     to_entrants = p.outside_sales_pass_on > 0 and p.outside_sales_to_entrants > 0
     if to_entrants:
@@ -341,6 +344,30 @@ def turnover(model) -> None:
         open_own_account(model, closed=rows)
     if to_entrants:
         place_with_entrants(model, (hh.enterprise_capital > 0) & ~ran, closed=rows)
+
+
+def close(model, rows: np.ndarray) -> None:
+    """The enterprises of households ``rows`` close: their capital is sold, at its value,
+    outside the territory into the households' savings."""
+    hh = model.households
+    hh.assets[rows] += hh.enterprise_capital[rows]
+    model.ledger.record("rest_of_world", "households", "enterprise capital sold", hh.enterprise_capital[rows].sum())
+    hh.enterprise_sales[rows] = hh.enterprise_outside[rows] = hh.enterprise_capital[rows] = 0.0
+    hh.enterprise_scale[rows] = 0.0
+    hh.enterprise_own_account[rows] = False
+
+
+def close_own_account(model) -> np.ndarray:
+    """Each enterprise opened by own-account entry (``enterprise_own_account``) closes with
+    chance ``own_account_exit`` (a draw each, from the "enterprises" stream; none at 0).
+    Returns the rows closed."""
+    p, hh = model.params, model.households
+    if p.own_account_exit <= 0:
+        return np.zeros(0, np.int64)
+    rows = np.flatnonzero(hh.enterprise_own_account & hh.alive & (hh.enterprise_capital > 0))
+    rows = rows[model.streams["enterprises"].random(rows.size) < p.own_account_exit]
+    close(model, rows)
+    return rows
 
 
 def outside_share(model, rows: np.ndarray) -> np.ndarray:
@@ -369,6 +396,7 @@ def open_where_dear(model, rise: np.ndarray) -> None:
     g = hh.node[enter]
     hh.enterprise_scale[enter] = typical[g]
     hh.enterprise_capital[enter] = capital[g]
+    hh.enterprise_own_account[enter] = False
     hh.assets[enter] -= capital[g]
     model.ledger.record("households", "rest_of_world", "enterprise investment", capital[g].sum())
 
@@ -416,8 +444,9 @@ def open_own_account(model, closed: np.ndarray | None = None) -> None:
     is weighed against L times the household's skill, the best wage per skill unit net of
     commuting reachable from its node and its chance of being hired as a new seeker (the job
     rule's expected wage, ``labour_kernels.seek_work``). The capital is bought outside the
-    territory. Households whose enterprise the price rule ``closed`` this year (rows) do not
-    open one again in the same year."""
+    territory. Households whose enterprise closed this year (``closed``, rows: by the price rule
+    or :func:`close_own_account`) do not open one again in the same year. Such an enterprise
+    closes at ``own_account_exit`` a year (:func:`close_own_account`)."""
     from .labour import hiring_weight, skill
 
     p, hh = model.params, model.households
@@ -442,5 +471,6 @@ def open_own_account(model, closed: np.ndarray | None = None) -> None:
     rows, scale = rows[enter], scale[enter]
     hh.enterprise_scale[rows] = scale
     hh.enterprise_capital[rows] = kappa * scale
+    hh.enterprise_own_account[rows] = True
     hh.assets[rows] -= kappa * scale
     model.ledger.record("households", "rest_of_world", "enterprise investment", (kappa * scale).sum())

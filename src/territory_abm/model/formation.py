@@ -123,7 +123,8 @@ def enterprise_shares(model, rows: np.ndarray, share: np.ndarray, job: np.ndarra
     household's scale is what makes its sales with its labour (1 - job; 0 on a farm) a
     ``share`` of the family's with its labour before the split, and the parent's the rest
     with the labour it keeps: formation moves output between households and creates none
-    (test), as for the farm. Capital and sales outside the territory split in the shares."""
+    (test), as for the farm. Capital and sales outside the territory split in the shares; an
+    own-account enterprise's share is one too (``enterprise_own_account``)."""
     hh = model.households
     power = labour_power(model)
     tfp, adults, employed = hh.tfp[rows], hh.adults[rows], hh.employed[rows]
@@ -133,7 +134,8 @@ def enterprise_shares(model, rows: np.ndarray, share: np.ndarray, job: np.ndarra
     hh.enterprise_capital[rows] -= capital
     hh.enterprise_outside[rows] -= outside
     return {"enterprise_scale": output * share / power[adults_in_enterprise(tfp, 1, job)],
-            "enterprise_capital": capital, "enterprise_outside": outside}
+            "enterprise_capital": capital, "enterprise_outside": outside,
+            "enterprise_own_account": hh.enterprise_own_account[rows] & (capital > 0)}
 
 
 def union_partners(model, rng) -> tuple[np.ndarray, np.ndarray]:
