@@ -339,7 +339,7 @@ def turnover(model) -> None:
     if to_entrants:
         ran = hh.enterprise_capital > 0  # before this year's entry
     if rise.any():
-        open_where_dear(model, rise)
+        open_where_dear(model, rise, closed=rows)
     if p.own_account_entry > 0:
         open_own_account(model, closed=rows)
     if to_entrants:
@@ -379,10 +379,10 @@ def outside_share(model, rows: np.ndarray) -> np.ndarray:
         return nan_to_num(outside / total)
 
 
-def open_where_dear(model, rise: np.ndarray) -> None:
+def open_where_dear(model, rise: np.ndarray, closed: np.ndarray | None = None) -> None:
     """``rise`` (by node) times the node's enterprises (at least one) open among the
     households without one whose savings cover a typical enterprise's capital (the price
-    rule of the module docstring)."""
+    rule of the module docstring), not those whose enterprise ``closed`` this year (rows)."""
     p, hh = model.params, model.households
     rng = model.streams["enterprises"]
     totals = node_owner_totals(model)
@@ -393,6 +393,8 @@ def open_where_dear(model, rise: np.ndarray) -> None:
     with np.errstate(invalid="ignore", divide="ignore"):
         chance = nan_to_num(np.minimum(rise * np.maximum(totals.owners, 1) / able.by_node, 1.0))
     enter = able.rows[rng.random(able.rows.size) < chance[hh.node[able.rows]]]
+    if closed is not None and closed.size:
+        enter = enter[~np.isin(enter, closed)]
     g = hh.node[enter]
     hh.enterprise_scale[enter] = typical[g]
     hh.enterprise_capital[enter] = capital[g]
@@ -434,6 +436,20 @@ def without_livelihood(model) -> np.ndarray:
             & ~owners(model))
 
 
+def own_account_pays(params, scale, power, price, adults, skill, best_wage, chance, weight) -> np.ndarray:
+    """Where an own-account enterprise of ``scale`` pays its household (the rule of
+    :func:`open_own_account`, and of the start's stock, ``start.own_account_at_rest``): its
+    income at the local ``price`` with all the household's ``adults`` L in it, scale (price
+    ``power`` - delta kappa) with ``power`` (1 + L)^e, above the wage they expect, L x ``skill`` x
+    the ``best_wage`` per skill unit reachable x the chance of being hired of a new seeker of
+    hiring ``weight`` w where one of weight 1 has ``chance`` c (``kernels._hire_chance``: c w /
+    (1 - c + c w), 1 where c >= 1; NaN, no chance known: it does not pay)."""
+    income = scale * (price * power - params.asset_depreciation * params.enterprise_capital_output)
+    with np.errstate(invalid="ignore"):
+        hired = np.where(chance >= 1.0, 1.0, chance * weight / (1.0 - chance + chance * weight))
+    return (scale > 0) & (income > adults * skill * best_wage * hired)
+
+
 def open_own_account(model, closed: np.ndarray | None = None) -> None:
     """Households without a livelihood of their own (:func:`without_livelihood`) open an
     own-account enterprise where one they can pay for from their savings earns more than
@@ -462,12 +478,9 @@ def open_own_account(model, closed: np.ndarray | None = None) -> None:
     kappa = p.enterprise_capital_output
     scale = np.minimum(typical_scale(model, node_owner_totals(model))[g], hh.assets[rows] / kappa)
     adults = hh.adults[rows]
-    income = scale * (model.expected_local_price[g] * labour_power(model)[adults] - p.asset_depreciation * kappa)
-    job_finding, weight = model.job_finding[g], hiring_weight(model, rows)
-    # ``kernels._hire_chance`` over the rows: the odds scale with the weight
-    chance = np.where(job_finding >= 1.0, 1.0, job_finding * weight / (1.0 - job_finding + job_finding * weight))
-    wages = adults * skill(model, rows) * model.best_wage[g] * chance
-    enter = (scale > 0) & (income > wages)
+    enter = own_account_pays(p, scale=scale, power=labour_power(model)[adults], price=model.expected_local_price[g],
+                             adults=adults, skill=skill(model, rows), best_wage=model.best_wage[g],
+                             chance=model.job_finding[g], weight=hiring_weight(model, rows))
     rows, scale = rows[enter], scale[enter]
     hh.enterprise_scale[rows] = scale
     hh.enterprise_capital[rows] = kappa * scale

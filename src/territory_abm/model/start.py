@@ -88,8 +88,8 @@ REST_LEVEL_TOLERANCE = 2e-3
 """Relative miss of a node's mean income at turnover's rest from the drawn mean below which the
 last rounds stop moving its level. The ratio's step under-corrects where part of a node's
 income does not scale with the level (wages, public income, the own-account enterprises of
-``own_account_at_rest``), so four rounds after the spread's halvings left up to 3 % (session 37:
-a city at seed 3, scale 0.1)."""
+``own_account_at_rest``), so four rounds after the spread's halvings left a city 2.4 % below its
+table (session 37, seed 3, scale 0.1)."""
 ESTATE_PROFIT_ROUNDS = 8
 """Rounds of the estates' starting profits and the public income their taxes pay for (the
 taxes are a small share of public income, so the rounds settle in a few)."""
@@ -218,9 +218,7 @@ def households(model, init) -> None:
         assets = steady_state_assets(model, cols["income"], cols["members"], dividends)
         cols["tfp"] = cols["tfp"] * (asset_factor(cols["assets"], p.farm_asset_elasticity)
                                      / asset_factor(assets, p.farm_asset_elasticity))
-        # an own-account enterprise's capital was bought out of the savings (``own_account_at_rest``)
-        cols["assets"] = np.maximum(assets - np.where(cols.get("enterprise_own_account", False),
-                                                      cols["enterprise_capital"], 0.0), 0.0)
+        cols["assets"] = assets
     model.households = HouseholdPopulation(cols)
     model.start_dividends = dividends
     model.initial_wage = init.wage.copy()
@@ -365,9 +363,9 @@ def jobs_at_turnover_rest(model, cols: dict, init, skill: np.ndarray, farms: np.
     p, n = model.params, model.n_nodes
     node, adults, members = cols["node"], cols["adults"], cols["members"]
     b, e = p.farm_labour_elasticity, p.enterprise_labour_elasticity
-    _, best = labour.best_net_wage(model, init.wage, init.jobs.sum(axis=1) > 0)
+    _, best_wage = labour.best_net_wage(model, init.wage, init.jobs.sum(axis=1) > 0)
     most = max(int(adults.max(initial=0)), 1)
-    chain = dict(node=node, best=best, skill_weight=np.exp(p.hiring_skill_preference
+    chain = dict(node=node, best=best_wage, skill_weight=np.exp(p.hiring_skill_preference
                                                           * (cols["education"] - model.mean_education)),
                  referral=p.hiring_referral_weight, separation=p.job_separation_rate, adults=adults,
                  in_market=~owns,  # an estate owner's adults run the estate and seek no new jobs
@@ -409,8 +407,9 @@ def jobs_at_turnover_rest(model, cols: dict, init, skill: np.ndarray, farms: np.
     def allocate(level, spread, expected, local, final=True):
         """One round: target incomes at ``level`` and ``spread``, productivity at the ``expected``
         jobs, each node's chance (to ``REST_JOBS_TOLERANCE`` where ``final``, else to
-        ``REST_ROUND_TOLERANCE``), the jobs at rest (an enterprise weighed at its node's ``local``
-        share of its sales) and the incomes of the drawn jobs."""
+        ``REST_ROUND_TOLERANCE``), the own-account enterprises at their rest, the jobs at rest (an
+        enterprise weighed at its node's ``local`` share of its sales) and the incomes of the
+        drawn jobs."""
         if not np.array_equal(spread, targets.get("spread")):  # (the level's rounds keep the spread)
             scaled = np.exp(spread[node] * centred) * members  # the node's mean kept below
             targets.update(spread=spread.copy(), scaled=scaled,
@@ -424,7 +423,8 @@ def jobs_at_turnover_rest(model, cols: dict, init, skill: np.ndarray, farms: np.
         # (none in the first round, which has no chance yet) and weighed by this round's chain
         placed = own_account_at_rest(p, node=node, adults=adults, employed=backed_out.get("employed", cols["employed"]),
                                      farms=farms, owns=owns, capital=cols["enterprise_capital"],
-                                     scale=cols["enterprise_scale"], assets=cols["assets"], skill=skill, best=best,
+                                     scale=cols["enterprise_scale"], placed=backed_out.get("own_account"),
+                                     assets=cols["assets"], skill=skill, best_wage=best_wage,
                                      chance=chance, skill_weight=chain["skill_weight"], u=own_u)
         scale = cols["enterprise_scale"] + placed
         capital = cols["enterprise_capital"] + p.enterprise_capital_output * placed
@@ -521,35 +521,45 @@ def jobs_at_turnover_rest(model, cols: dict, init, skill: np.ndarray, farms: np.
                          capital_per_worker(p, init.wage))
 
 
-def own_account_at_rest(p, node, adults, employed, farms, owns, capital, scale, assets, skill, best, chance,
-                        skill_weight, u) -> np.ndarray:
+def own_account_at_rest(p, node, adults, employed, farms, owns, capital, scale, placed, assets, skill, best_wage,
+                        chance, skill_weight, u) -> np.ndarray:
     """The scale of the own-account enterprise each household runs at the start (0: none): those
     without a livelihood of their own at the jobs ``employed`` (no farm, wage job, enterprise or
-    estate; adults and savings) at the rest of the run's entry and exit
+    estate; adults and savings), or ``placed`` in the round before whatever their jobs, at the rest of the run's entry and exit
     (``enterprises.open_own_account`` at ``own_account_entry`` e a year,
     ``enterprises.close_own_account`` at ``own_account_exit`` x a year): of those for whom one
-    pays, a share e / (e + x) runs one (the two-state chain's rest; all at x = 0), drawn by ``u``.
-    As in the run, the enterprise is of the node's typical scale (the start's enterprises' mean;
-    none where the node has none) or of the scale the savings pay for, and it pays where its
-    income at price 1 with all the household's adults, S ((1 + L)^e' - delta kappa), is above
-    L x skill x the best wage per skill unit reachable x the chance of a new seeker of its
-    weight at the node's rest ``chance`` (NaN, no chance yet: none). None where e = 0 (``u``
-    None)."""
+    pays, a share e / (e + x) runs one (the two-state chain's rest; all of them at x = 0), drawn
+    by ``u``. As in the run, the enterprise is of its node's typical scale or of the scale the
+    savings pay for, and it pays where the run's rule says so (``enterprises.own_account_pays``
+    at price 1, the ``best_wage`` per skill unit reachable and the node's rest ``chance``; NaN,
+    no chance yet: none). The typical scale is the mean over the node's enterprises (those backed
+    out of incomes, ``capital`` and ``scale``, and the own-account ones ``placed`` in the round
+    before; None: none yet), none where the node has none (the run's rule scales one to the
+    node's incomes there). ``start_market.enterprises_outside`` then cuts every enterprise's
+    scale, these included, to the part its node's market buys, which makes their local scale
+    the run's typical one (the run's entrants sell only locally; these keep the rest of their
+    sales outside). (Weighing the start's enterprises at the cut scale here made the placements
+    and the nodes' local shares cycle: Puerto Nuevo at seed 6.) None where e = 0 (``u`` None)."""
     if u is None:
         return np.zeros(len(node))
-    n = len(best)
+    from .enterprises import own_account_pays
+
+    n = len(best_wage)
     runs = capital > 0
-    count = np.bincount(node, runs, minlength=n)
-    typical = np.where(count > 0, np.bincount(node, scale * runs, minlength=n) / np.maximum(count, 1), 0.0)
+    placed = np.zeros(len(node)) if placed is None else placed
+    counted = runs | (placed > 0)
+    count = np.bincount(node, counted, minlength=n)
+    mean = np.bincount(node, np.where(counted, scale + placed, 0.0), minlength=n) / np.maximum(count, 1)
+    typical = np.where(count > 0, mean, 0.0)
     kappa = p.enterprise_capital_output
     size = np.minimum(typical[node], np.maximum(assets, 0.0) / kappa)
-    income = size * (np.power(1.0 + adults, p.enterprise_labour_elasticity) - p.asset_depreciation * kappa)
-    c = np.nan_to_num(chance, nan=np.inf)[node]  # no chance yet: as if sure of a job, so none opens
-    with np.errstate(invalid="ignore"):
-        hired = np.where(c >= 1.0, 1.0, c * skill_weight / (1.0 - c + c * skill_weight))
-    wages = adults * skill * best[node] * hired
+    pays = own_account_pays(p, scale=size, power=np.power(1.0 + adults, p.enterprise_labour_elasticity), price=1.0,
+                            adults=adults, skill=skill, best_wage=best_wage[node], chance=chance[node],
+                            weight=skill_weight)
     share = 1.0 if p.own_account_exit <= 0 else p.own_account_entry / (p.own_account_entry + p.own_account_exit)
-    at = (~farms & ~owns & ~runs & (employed <= 0) & (adults > 0) & (size > 0) & (income > wages) & (u < share))
+    # a household placed in the round before keeps its enterprise if one of its adults drew a job
+    # (as in the run, where a job does not close it); without that the placements cycled
+    at = ~farms & ~owns & ~runs & ((employed <= 0) | (placed > 0)) & (adults > 0) & pays & (u < share)
     return np.where(at, size, 0.0)
 
 
