@@ -10,6 +10,7 @@ import pytest
 from scipy.stats import binom
 
 from territory_abm.model.rest_kernels import rest_chance, rest_jobs, rest_start
+from territory_abm.params import Parameters
 
 B = 0.5  # a farm's labour elasticity
 
@@ -476,6 +477,7 @@ def _own_account_households(**change):
     cols = dict(node=np.zeros(k, np.int64), adults=np.full(k, 2), employed=np.zeros(k, np.int64),
                 farms=np.zeros(k, bool), owns=np.zeros(k, bool), capital=np.zeros(k), scale=np.zeros(k),
                 placed=None, assets=np.full(k, 1000.0), skill=np.ones(k),
+                power=np.full(k, 3.0 ** Parameters().enterprise_labour_elasticity),  # (1 + L)^e, L = 2
                 best_wage=np.array([1000.0]), chance=np.array([0.2]), skill_weight=np.ones(k),
                 u=np.linspace(0.0, 1.0, k, endpoint=False))
     cols["capital"][0], cols["scale"][0] = 2000.0, 2000.0
@@ -491,7 +493,6 @@ def test_the_start_holds_own_account_enterprises_at_the_rest_of_entry_and_exit(e
     node's typical enterprise), and it pays just below the threshold of its income S ((1 + L)^e'
     - delta kappa) at price 1 against the wage its adults expect, not just above."""
     from territory_abm.model.start import own_account_at_rest
-    from territory_abm.params import Parameters
 
     p = Parameters().with_overrides({"own_account_entry": entry, "own_account_exit": exit_})
     scale = own_account_at_rest(p, **_own_account_households())
@@ -524,7 +525,6 @@ def test_the_start_gives_no_own_account_enterprise_where_the_run_would_not_open_
     """Households with a farm, a wage job, an estate or no savings hold none, nor those whose
     adults expect more from seeking wage work (at the node's rest chance) than it would earn."""
     from territory_abm.model.start import own_account_at_rest
-    from territory_abm.params import Parameters
 
     p = Parameters()
     k = 4001

@@ -424,8 +424,8 @@ def jobs_at_turnover_rest(model, cols: dict, init, skill: np.ndarray, farms: np.
         placed = own_account_at_rest(p, node=node, adults=adults, employed=backed_out.get("employed", cols["employed"]),
                                      farms=farms, owns=owns, capital=cols["enterprise_capital"],
                                      scale=cols["enterprise_scale"], placed=backed_out.get("own_account"),
-                                     assets=cols["assets"], skill=skill, best_wage=best_wage,
-                                     chance=chance, skill_weight=chain["skill_weight"], u=own_u)
+                                     assets=cols["assets"], power=enterprise_labour[adults], skill=skill,
+                                     best_wage=best_wage, chance=chance, skill_weight=chain["skill_weight"], u=own_u)
         scale = cols["enterprise_scale"] + placed
         capital = cols["enterprise_capital"] + p.enterprise_capital_output * placed
         # a farm's revenue with one adult, an enterprise's local sales
@@ -482,8 +482,9 @@ def jobs_at_turnover_rest(model, cols: dict, init, skill: np.ndarray, farms: np.
         farm_beyond = np.minimum(farm_beyond + want_farm - bincount(node, cols["farm_income"], minlength=n),
                                  bincount(node, np.where(farms, cols["income"], 0.0), minlength=n))
     # the local shares of the final spread (the level still moving to the drawn means): a node's
-    # step toward the share its jobs sell at halves each time the move turns back (the drawn jobs make the share a step function
-    # of it, which cycled at some seeds: Puerto Nuevo at seed 6 with rho 0.2, 0.2017, 0.2083, 0.1796, ...)
+    # step toward the share its jobs sell at halves each time the move turns back (the drawn jobs
+    # make the share a step function of it, which cycled at some seeds: Puerto Nuevo at seed 6
+    # with rho 0.2, 0.2017, 0.2083, 0.1796, ...)
     step, moved = np.ones(n), np.zeros(n)
     for round_ in range(REST_SHARE_ROUNDS):
         income, employed, expected, one_adult = allocate(level, spread, expected, local)
@@ -521,41 +522,38 @@ def jobs_at_turnover_rest(model, cols: dict, init, skill: np.ndarray, farms: np.
                          capital_per_worker(p, init.wage))
 
 
-def own_account_at_rest(p, node, adults, employed, farms, owns, capital, scale, placed, assets, skill, best_wage,
-                        chance, skill_weight, u) -> np.ndarray:
+def own_account_at_rest(p, node, adults, employed, farms, owns, capital, scale, placed, assets, power, skill,
+                        best_wage, chance, skill_weight, u) -> np.ndarray:
     """The scale of the own-account enterprise each household runs at the start (0: none): those
     without a livelihood of their own at the jobs ``employed`` (no farm, wage job, enterprise or
-    estate; adults and savings), or ``placed`` in the round before whatever their jobs, at the rest of the run's entry and exit
-    (``enterprises.open_own_account`` at ``own_account_entry`` e a year,
-    ``enterprises.close_own_account`` at ``own_account_exit`` x a year): of those for whom one
-    pays, a share e / (e + x) runs one (the two-state chain's rest; all of them at x = 0), drawn
-    by ``u``. As in the run, the enterprise is of its node's typical scale or of the scale the
-    savings pay for, and it pays where the run's rule says so (``enterprises.own_account_pays``
-    at price 1, the ``best_wage`` per skill unit reachable and the node's rest ``chance``; NaN,
-    no chance yet: none). The typical scale is the mean over the node's enterprises (those backed
-    out of incomes, ``capital`` and ``scale``, and the own-account ones ``placed`` in the round
-    before; None: none yet), none where the node has none (the run's rule scales one to the
-    node's incomes there). ``start_market.enterprises_outside`` then cuts every enterprise's
-    scale, these included, to the part its node's market buys, which makes their local scale
-    the run's typical one (the run's entrants sell only locally; these keep the rest of their
-    sales outside). (Weighing the start's enterprises at the cut scale here made the placements
-    and the nodes' local shares cycle: Puerto Nuevo at seed 6.) None where e = 0 (``u`` None)."""
+    estate; adults and savings), or ``placed`` in the round before whatever their jobs, at the
+    rest of the run's entry and exit (``enterprises.open_own_account`` at ``own_account_entry``
+    e a year, ``enterprises.close_own_account`` at ``own_account_exit`` x a year): of those for
+    whom one pays, a share e / (e + x) runs one (the two-state chain's rest; all of them at x =
+    0), drawn by ``u``. As in the run, the enterprise is of its node's typical scale or of the
+    scale the savings pay for, and it pays where the run's rule says so
+    (``enterprises.own_account_pays`` at price 1 with all the household's adults in it,
+    ``power`` (1 + L)^e', the ``best_wage`` per skill unit reachable and the node's rest
+    ``chance``; NaN, no chance yet: none). The typical scale is the mean over the node's
+    enterprises (those backed out of incomes, ``capital`` and ``scale``, and the own-account
+    ones ``placed`` in the round before; None: none yet), none where the node has none (the
+    run's rule scales one to the node's incomes there). ``start_market.enterprises_outside``
+    then cuts every enterprise's scale, these included, to the part its node's market buys,
+    which makes their local scale the run's typical one (the run's entrants sell only locally;
+    these keep the rest of their sales outside). (Weighing the start's enterprises at the cut
+    scale here made the placements and the nodes' local shares cycle: Puerto Nuevo at seed 6.)
+    None where e = 0 (``u`` None)."""
     if u is None:
         return np.zeros(len(node))
-    from .enterprises import own_account_pays
-
     n = len(best_wage)
     runs = capital > 0
     placed = np.zeros(len(node)) if placed is None else placed
     counted = runs | (placed > 0)
-    count = np.bincount(node, counted, minlength=n)
-    mean = np.bincount(node, np.where(counted, scale + placed, 0.0), minlength=n) / np.maximum(count, 1)
-    typical = np.where(count > 0, mean, 0.0)
-    kappa = p.enterprise_capital_output
-    size = np.minimum(typical[node], np.maximum(assets, 0.0) / kappa)
-    pays = own_account_pays(p, scale=size, power=np.power(1.0 + adults, p.enterprise_labour_elasticity), price=1.0,
-                            adults=adults, skill=skill, best_wage=best_wage[node], chance=chance[node],
-                            weight=skill_weight)
+    count = np.bincount(node, counted, minlength=n)  # (0 where a node has none: its typical scale is 0)
+    typical = np.bincount(node, np.where(counted, scale + placed, 0.0), minlength=n) / np.maximum(count, 1)
+    size = np.minimum(typical[node], np.maximum(assets, 0.0) / p.enterprise_capital_output)
+    pays = enterprises.own_account_pays(p, scale=size, power=power, price=1.0, adults=adults, skill=skill,
+                                        best_wage=best_wage[node], chance=chance[node], weight=skill_weight)
     share = 1.0 if p.own_account_exit <= 0 else p.own_account_entry / (p.own_account_entry + p.own_account_exit)
     # a household placed in the round before keeps its enterprise if one of its adults drew a job
     # (as in the run, where a job does not close it); without that the placements cycled
