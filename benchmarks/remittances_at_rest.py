@@ -1,22 +1,26 @@
 """Who receives remittances from abroad, at the start and in the run, by fifth of income per
 person without them: whether the start's migrants abroad sit where the run's flows keep them.
 
-Fifths are taken within each node (``stats.grouped_fifths``) of the alive households' income
-per person less their remittances, x. For each fifth it prints, summed over seeds:
+Fifths are taken within each node of income per person less remittances, x, in two ways: x
+as the start's posterior weighs it (``migration.migrants_abroad_at_rest``: the tables' income y
+less the drawn migrants' remittances, m R), and x as the households start the run (their income
+of the jobs drawn at turnover's rest, less remittances). For each fifth it prints, summed over
+seeds (moves must cost money, as at the defaults):
 
-- at the start: the share of households with a migrant abroad, their expected migrants
-  (``migration.migrants_abroad_at_rest``'s posterior mean) and what the birth-death chain the
-  start assumes would give at x, lambda(x) / r (lambda the start's yearly chance of sending one
-  abroad at income x, r ``migrant_return_rate``), and how many starting migrants
-  ``start.place_within_incomes`` moved beyond their household's room;
+- at the start: migrants abroad per household and what the birth-death chain the start assumes
+  gives at the fifth's incomes, lambda(x) / r (lambda the start's yearly chance of sending one
+  abroad at income y - m R, r ``migrant_return_rate``), and the share of households receiving;
+  and how many starting migrants ``start.place_within_incomes`` moved beyond their household's
+  room;
 - in the run: net departures abroad per household-year (a household's migrants abroad up from
-  one year to the next) and net returns per migrant-year, by the fifth the household was in at
-  the start of the year; and the share of households receiving at the last year.
+  one year to the next; a union brings the single's migrants with it) and net returns per
+  migrant-year, by the fifth of the household's x at the start of the year; and the share of
+  households receiving at the last year.
 
-If the start were at the run's rest of who receives, the start's expected migrants of a fifth
-would be about lambda(x) / r and about the run's departures over its returns, and the shares
-receiving would hold over the years. docs/model_choices.md ("Own-account enterprises that close",
-its last paragraphs) reads these figures.
+If the start were at the run's rest of who receives, a fifth's migrants abroad would be about
+lambda(x) / r and about the run's departures over its returns, and the shares receiving would
+hold over the years. docs/model_choices.md ("Own-account enterprises that close", its last
+paragraphs) reads these figures.
 
     python benchmarks/remittances_at_rest.py [--scenario scenarios/stationary.toml] [--seeds 3]
         [--years 10] [--scale 0.25] [--workers 2] [--set NAME=VALUE ...]
@@ -35,7 +39,7 @@ from stationarity import run_seeds, seed_model
 from territory_abm.model import migration, start
 from territory_abm.model.stats import grouped_fifths
 
-FIGURES = ("households", "receiving", "expected", "chain", "hh_years", "departures", "migrant_years", "returns",
+FIGURES = ("weighed_households", "weighed_drawn", "weighed_chain", "households", "receiving", "drawn", "chain", "hh_years", "departures", "migrant_years", "returns",
            "end_households", "end_receiving")
 
 
@@ -59,8 +63,7 @@ def run(args) -> tuple[dict[str, np.ndarray], int, int]:
 
     def record_posterior(params, steady, income, members, node, per_migrant, rng, rate=None):
         drawn, expected = posterior(params, steady, income, members, node, per_migrant, rng, rate)
-        seen.update(income=income.copy(), per_migrant=per_migrant, rate=rate, expected=expected.copy(),
-                    steady=steady, members=members)
+        seen.update(income=income.copy(), per_migrant=per_migrant, rate=rate, members=members.copy())
         return drawn, expected
 
     def record_placement(drawn, room_for, expected, node, rng):
@@ -77,15 +80,22 @@ def run(args) -> tuple[dict[str, np.ndarray], int, int]:
     n = len(seen["income"])  # the start's households are the first rows
     abroad_at_start = int(hh.migrants_abroad[:n].sum())
     own = seen["income"] - hh.migrants_abroad[:n] * seen["per_migrant"]
-    if seen["rate"] is not None:
-        chance = seen["rate"](np.arange(n), np.maximum(own, 1.0))
-    else:  # moves cost no money: the chance at the drawn income (the start's own approximation)
-        chance = seen["steady"].sends
-    fifth = own_income_fifths(hh)[:n]
+    if seen["rate"] is None:
+        raise SystemExit("remittances_at_rest.py reads the start's sending rate where moves cost money "
+                         "(migration.moves_cost_money), as at the defaults")
+    chance = seen["rate"](np.arange(n), np.maximum(own, 1.0))
     out = {name: np.zeros(5) for name in FIGURES}
+    drawn = hh.migrants_abroad[:n].astype(float)
+    # fifths of the income the posterior weighs (the tables' y less the drawn migrants' remittances)
+    weighed = grouped_fifths(own / np.maximum(seen["members"], 1), hh.node[:n], np.ones(n, bool))
+    out["weighed_households"] += by_fifth(weighed, np.ones(n))
+    out["weighed_drawn"] += by_fifth(weighed, drawn)
+    out["weighed_chain"] += by_fifth(weighed, chance / model.params.migrant_return_rate)
+    # fifths of the incomes the households start the run with (those of the jobs drawn at turnover's rest)
+    fifth = own_income_fifths(hh)[:n]
     out["households"] += by_fifth(fifth, np.ones(n))
-    out["receiving"] += by_fifth(fifth, (hh.migrants_abroad[:n] > 0).astype(float))
-    out["expected"] += by_fifth(fifth, seen["expected"])
+    out["receiving"] += by_fifth(fifth, (drawn > 0).astype(float))
+    out["drawn"] += by_fifth(fifth, drawn)
     out["chain"] += by_fifth(fifth, chance / model.params.migrant_return_rate)
     for _ in range(args[3]):
         hh = model.households
@@ -123,14 +133,14 @@ def main() -> None:
     def row(label: str, values: np.ndarray, fmt: str = "{:8.3f}") -> None:
         print(f"{label:<46}" + " ".join(fmt.format(v) for v in values))
 
-    row("start: share of households receiving", total["receiving"] / total["households"])
-    row("start: expected migrants abroad per household", total["expected"] / total["households"])
-    row("start: lambda(x) / r per household (the chain)", total["chain"] / total["households"])
-    if args.years > 0:
-        row("run: net departures abroad per household-year", total["departures"] / total["hh_years"], "{:8.4f}")
-        row("run: net returns per migrant-year", total["returns"] / np.maximum(total["migrant_years"], 1), "{:8.4f}")
-        row(f"year {args.years}: share of households receiving", total["end_receiving"] / total["end_households"])
-
+    row("start, fifths of y - m R: migrants abroad", total["weighed_drawn"] / total["weighed_households"])
+    row("start, fifths of y - m R: lambda(x) / r", total["weighed_chain"] / total["weighed_households"])
+    row("start, fifths of the run's x: receiving", total["receiving"] / total["households"])
+    row("start, fifths of the run's x: migrants abroad", total["drawn"] / total["households"])
+    row("start, fifths of the run's x: lambda(x) / r", total["chain"] / total["households"])
+    row("run: net departures abroad per household-year", total["departures"] / total["hh_years"], "{:8.4f}")
+    row("run: net returns per migrant-year", total["returns"] / np.maximum(total["migrant_years"], 1), "{:8.4f}")
+    row(f"year {args.years}: share of households receiving", total["end_receiving"] / total["end_households"])
 
 if __name__ == "__main__":
     main()
