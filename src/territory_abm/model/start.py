@@ -81,8 +81,13 @@ REST_SHARE_ROUNDS = 16
 """Most rounds of the jobs at turnover's rest at the final spread, until each node's local
 share of its enterprises' sales (``local_sales_share``) is within ``REST_SHARE_TOLERANCE`` of
 the share its jobs were drawn at and its mean income within ``REST_LEVEL_TOLERANCE`` of the
-drawn mean (the level goes on by ratios in these rounds; the last round's jobs are the
-start's); a node's step of the share halves each time its share's move turns back."""
+drawn mean (the level goes on by powers of the ratios in these rounds, a node's power halving
+each time its miss turns back; the last round's jobs are the start's); a node's step of the
+share halves each time its share's move turns back."""
+REST_EXPECTED_STEP = 0.5
+"""Share of the way from a round's expected jobs to the next round's that the last rounds at
+turnover's rest take (the fixed point of expected jobs and the productivity backed out at them
+cycled in two at some nodes when taken whole; session 38)."""
 REST_SHARE_TOLERANCE = 1e-3
 REST_LEVEL_TOLERANCE = 2e-3
 """Relative miss of a node's mean income at turnover's rest from the drawn mean below which the
@@ -485,9 +490,16 @@ def jobs_at_turnover_rest(model, cols: dict, init, skill: np.ndarray, farms: np.
     # step toward the share its jobs sell at halves each time the move turns back (the drawn jobs
     # make the share a step function of it, which cycled at some seeds: Puerto Nuevo at seed 6
     # with rho 0.2, 0.2017, 0.2083, 0.1796, ...)
+    # each node's level moves by a power of the ratio that halves each time its miss turns
+    # back, and the expected jobs that the next round's productivity is backed out at go half
+    # way to this round's (the chain's chance and the productivity backed out at the expected
+    # jobs cycled in two at some nodes: seed 3, scale 0.1, referral weight 0.5, a node's chance
+    # 0.211, 0.235, 0.211, ... and its mean income 2 % above and below the drawn one)
     step, moved = np.ones(n), np.zeros(n)
+    level_step, level_miss = np.ones(n), np.zeros(n)
     for round_ in range(REST_SHARE_ROUNDS):
-        income, employed, expected, one_adult = allocate(level, spread, expected, local)
+        income, employed, next_expected, one_adult = allocate(level, spread, expected, local)
+        expected = expected + REST_EXPECTED_STEP * (next_expected - expected)
         settled = local_sales_share(model, init, node, employed, skill, income, cols["enterprise_sales"], dividends,
                                     members, draws)
         gap = settled - local
@@ -499,7 +511,10 @@ def jobs_at_turnover_rest(model, cols: dict, init, skill: np.ndarray, farms: np.
         step = np.where(gap * moved < 0, 0.5 * step, step)
         moved = step * gap
         local = local + moved
-        level *= ratio
+        miss = ratio - 1.0
+        level_step = np.where(miss * level_miss < 0, 0.5 * level_step, level_step)
+        level_miss = miss
+        level *= ratio ** level_step
     model.start_local_share = local
     placed = backed_out["own_account"]  # the own-account enterprises the last round's chain weighed
     cols["enterprise_scale"] = cols["enterprise_scale"] + placed
