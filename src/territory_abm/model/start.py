@@ -85,9 +85,11 @@ drawn mean (the level goes on by powers of the ratios in these rounds, a node's 
 each time its miss turns back; the last round's jobs are the start's); a node's step of the
 share halves each time its share's move turns back."""
 REST_EXPECTED_STEP = 0.5
-"""Share of the way from a round's expected jobs to the next round's that the last rounds at
-turnover's rest take (the fixed point of expected jobs and the productivity backed out at them
-cycled in two at some nodes when taken whole; session 38)."""
+"""In the last rounds at turnover's rest, the share of the way from the expected jobs a round
+backs productivity out at toward those its chain gives that the next round takes (the fixed
+point of expected jobs and the productivity backed out at them cycled in two at some nodes when
+taken whole; session 38). The rounds stop on the share and the level, not on the expected jobs,
+which may still differ by a few per cent by node when they stop."""
 REST_SHARE_TOLERANCE = 1e-3
 REST_LEVEL_TOLERANCE = 2e-3
 """Relative miss of a node's mean income at turnover's rest from the drawn mean below which the
@@ -360,8 +362,8 @@ def jobs_at_turnover_rest(model, cols: dict, init, skill: np.ndarray, farms: np.
     The target incomes are the drawn ones (``cols["income"]``) with each node's log income
     per person around its mean scaled by a spread and multiplied by a level, solved so that
     the incomes of the drawn jobs have the drawn incomes' mean and poverty headcount by node
-    (the level by ratios each round, the spread by bisection, ``REST_SPREAD_HALVINGS``, in the
-    direction the first two points show, keeping the spread whose poverty came nearest;
+    (the level by ratios each round, in the last rounds by damped powers of them, the spread by
+    bisection, ``REST_SPREAD_HALVINGS``, in the direction the first two points show, keeping the spread whose poverty came nearest;
     ``model.start_rest_poverty_miss`` is what is left by node). Sets the job, income and productivity columns of ``cols``
     (``cols["income"]`` keeps the drawn incomes), scales the firms' jobs ``init.jobs`` to the
     drawn jobs."""
