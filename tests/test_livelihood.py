@@ -25,7 +25,11 @@ def _with_rules(sc, overrides):
     return sc.replace(parameters=sc.parameters.with_overrides(dict(OFF, **overrides), source="test"))
 
 
-def _model(seed=3, steps=3, **overrides):
+def _model(seed=1, steps=3, **overrides):
+    """The stationary example at scale 0.05 with every livelihood rule off but ``overrides``.
+    Seed 1 since session 39 (3 before): at seed 3 one of the two cities, whose enterprises alone
+    sell outside the territory, starts selling none of their sales locally, so none has a scale
+    for the pass-on to weigh (``_weighed_nodes``) and the known answers need two such cities."""
     sc = load_scenario(SCENARIOS / "stationary.toml").replace(households_scale=0.05, steps=steps)
     sc = _with_rules(sc, overrides)
     return TerritoryModel(sc, seed=seed)
@@ -268,15 +272,32 @@ def _exporters(m, node=None):
     return runs if node is None else runs & (hh.node == node)
 
 
-def _closing_exporter(m):
-    """The first enterprise selling outside: its row, node, sales outside, the node's other
-    enterprises (mask) and every household's sales outside before it closes."""
+def _weighed_nodes(m, least):
+    """The nodes with at least ``least`` enterprises selling outside whose running enterprises
+    have a scale, which the pass-on weighs them by (at seed 3, scale 0.05, a city's enterprises
+    all sell outside the territory and have none: its start sells none of their sales locally,
+    ``model.start_local_share``)."""
     hh = m.households
-    row = int(np.flatnonzero(_exporters(m))[0])
-    g = hh.node[row]
-    others = hh.alive & (hh.enterprise_capital > 0) & (hh.node == g)
-    others[row] = False
-    return row, g, hh.enterprise_outside[row], others, hh.enterprise_outside.copy()
+    running = hh.alive & (hh.enterprise_capital > 0)
+    scale = np.bincount(hh.node[running], hh.enterprise_scale[running], minlength=m.n_nodes)
+    return [g for g in range(m.n_nodes) if _exporters(m, g).sum() >= least and scale[g] > 0]
+
+
+def _closing_exporter(m):
+    """The first enterprise selling outside at a node whose other enterprises have a scale to
+    pass its sales to (at seed 3, scale 0.05, a city's enterprises all sell outside the
+    territory and have none: its start sells none of their sales locally): its row, node, sales
+    outside, the node's other enterprises (mask) and every household's sales outside before it
+    closes."""
+    hh = m.households
+    running = hh.alive & (hh.enterprise_capital > 0)
+    for row in np.flatnonzero(_exporters(m)):
+        g = hh.node[row]
+        others = running & (hh.node == g)
+        others[row] = False
+        if hh.enterprise_scale[others].sum() > 0:
+            return int(row), g, hh.enterprise_outside[row], others, hh.enterprise_outside.copy()
+    raise AssertionError("no enterprise sells outside at a node whose others have a scale")
 
 
 def _close(m, row):
@@ -317,8 +338,7 @@ def test_a_closure_and_a_household_moving_in_the_same_year_each_pass_their_share
     m = _with_share(year_under_way, share)
     hh = m.households
     before = enterprises.outside_sales(m)
-    nodes = [g for g in range(m.n_nodes) if _exporters(m, g).sum() >= 3]
-    g, h = nodes[0], nodes[1]
+    g, h = _weighed_nodes(m, 3)[:2]
     closing, moving = int(np.flatnonzero(_exporters(m, g))[0]), int(np.flatnonzero(_exporters(m, h))[0])
     lost, brought = hh.enterprise_outside[closing], hh.enterprise_outside[moving]
     _close(m, closing)
@@ -336,7 +356,7 @@ def test_what_a_node_without_enterprises_is_owed_waits_for_one(year_under_way):
     share = 0.5
     m = _with_share(year_under_way, share)
     hh = m.households
-    g = next(g for g in range(m.n_nodes) if _exporters(m, g).sum() >= 2)
+    g = _weighed_nodes(m, 2)[0]
     rows = np.flatnonzero(hh.alive & (hh.enterprise_capital > 0) & (hh.node == g))
     lost = hh.enterprise_outside[rows].sum()
     for row in rows:
@@ -488,10 +508,10 @@ def test_customers_waiting_for_an_entrant_wait_while_none_opens(year_under_way):
 
 
 def _close_largest_exporter(m):
-    """Close the largest exporter of the first node with four or more: (its node, its sales
-    outside)."""
+    """Close the largest exporter of the first node with four or more (``_weighed_nodes``): (its
+    node, its sales outside)."""
     hh = m.households
-    g = next(g for g in range(m.n_nodes) if _exporters(m, g).sum() >= 4)
+    g = _weighed_nodes(m, 4)[0]
     exporters = np.flatnonzero(_exporters(m, g))
     row = int(exporters[np.argmax(hh.enterprise_outside[exporters])])
     lost = hh.enterprise_outside[row]

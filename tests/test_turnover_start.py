@@ -277,6 +277,39 @@ def test_the_rest_start_holds_the_tables_jobs_and_the_drawn_incomes(starts):
     assert abs(territory - territory0) < 0.015
 
 
+@pytest.mark.parametrize("seed", [3, 6])
+def test_the_rest_start_earns_the_drawn_means_with_the_firms_at_its_jobs(seed):
+    """Each node's income per person earned in the start's year (``start.earned_income``) is
+    the drawn incomes' mean within 0.5 % (the rounds stop at 0.2 %, ``start.REST_LEVEL_TOLERANCE``),
+    at the defaults (stationary scenario, scale 0.1): the dividends and public income in the
+    rounds' incomes are those of the firms at each round's drawn jobs, the jobs the firms then
+    hold. Session 38's start solved the rounds at the firms' jobs before them and paid those of
+    the jobs held after: its largest node missed by 1.29 % (seed 3) and 0.95 % (seed 6)."""
+    from conftest import SCENARIOS
+    from territory_abm import TerritoryModel, load_scenario
+    from territory_abm.model import start
+
+    drawn = {}
+    solve = start.jobs_at_turnover_rest
+
+    def recorded(model, cols, *arguments):
+        drawn.update(income=cols["income"].copy(), node=cols["node"].copy(), members=cols["members"].copy())
+        return solve(model, cols, *arguments)
+
+    scenario = load_scenario(SCENARIOS / "stationary.toml").replace(seed=seed, households_scale=0.1, steps=1)
+    assert scenario.parameters.job_separation_rate > 0
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(start, "jobs_at_turnover_rest", recorded)
+        model = TerritoryModel(scenario)
+    n, node = model.n_nodes, drawn["node"]
+    persons = np.bincount(node, drawn["members"], minlength=n)
+    held = persons > 0
+    assert held.sum() >= 12
+    want = np.bincount(node, drawn["income"], minlength=n)[held] / persons[held]
+    earned = np.bincount(node, start.earned_income(model), minlength=n)[held] / persons[held]
+    assert earned == pytest.approx(want, rel=0.005)
+
+
 def test_the_rest_start_keeps_the_farms_share_of_income(starts):
     """At turnover's rest the rural municipalities earn the share of their income from farms
     that the start without turnover gives them (the tables' share where the households'
@@ -451,7 +484,9 @@ def test_the_start_at_turnover_s_rest_is_pinned():
     exit (``start.own_account_at_rest``) and its last rounds keep the level at the drawn means
     (``start.REST_LEVEL_TOLERANCE``). Session 38: the last rounds damp each node's level and the
     expected jobs (``start.REST_EXPECTED_STEP``), the income 3,306 USD (0.03 %) lower; pinned at
-    the referral weight of sessions 20-37 (1), which the defaults left for 0.5."""
+    the referral weight of sessions 20-37 (1), which the defaults left for 0.5. Session 39: the
+    rounds' incomes hold the dividends and public income of the firms at each round's drawn
+    jobs (those the start then pays), the income 63,174 USD (0.49 %) lower, nearer the drawn one."""
     from conftest import SCENARIOS
     from territory_abm import TerritoryModel, load_scenario
     from test_spatial_equilibrium import CANDIDATE
@@ -465,11 +500,11 @@ def test_the_start_at_turnover_s_rest_is_pinned():
         return [hh.income[alive].sum(), hh.farm_income[alive].sum(), hh.enterprise_income[alive].sum(),
                 hh.wage_income[alive].sum(), hh.employed[alive].sum(), model.firm_table.alive[:model.firm_table.n].sum()]
 
-    assert figures() == pytest.approx([12974092.133872993, 3611547.6756188497, 2538816.521502013, 5878881.460602732,
-                                       1388, 83], rel=1e-9)
+    assert figures() == pytest.approx([12910918.591754306, 3620295.282369335, 2483727.2200135924, 5860744.815530587,
+                                       1395, 83], rel=1e-9)
     model.step()
-    assert figures() == pytest.approx([12700367.125266112, 3617480.871357376, 2538690.7104210183, 5625410.915771655,
-                                       1334, 83], rel=1e-9)
+    assert figures() == pytest.approx([12640334.071267404, 3623777.0261694123, 2483805.913713688, 5614026.838075937,
+                                       1338, 83], rel=1e-9)
 
 
 def _own_account_households(**change):

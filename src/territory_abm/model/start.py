@@ -213,7 +213,7 @@ def households(model, init) -> None:
     model.start_local_share = model.start_idle_farm_income = None
     if p.job_separation_rate > 0:
         jobs_at_turnover_rest(model, cols, init, skill, farms, owns, other, remittances, estate_income, table_jobs,
-                              dividends)
+                              dividends, people, first)
         # the dividends and public income (taxes) of the firms at the jobs they now hold
         dividends, other = paid_beside_work(model, init, people, first, cols)
     cols["other_income"] = other
@@ -262,15 +262,16 @@ def earned_income(model) -> np.ndarray:
     return hh.income + shares
 
 
-def paid_beside_work(model, init, people, first: np.ndarray, cols: dict) -> tuple[np.ndarray, np.ndarray]:
+def paid_beside_work(model, init, people, first: np.ndarray, cols: dict,
+                     held: HeldJobs | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Each household's dividends of the locally owned firms at their current jobs (shared by
     the assets ``first``), and its income beside its own work, wages and remittances: public
     income (taxes of the firms and estates as they now stand), those dividends, and last year's
     estate profits of the estates' owners, paid in this year's budgets and spent and saved as
-    any income (USD/yr)."""
+    any income (USD/yr). ``held``: the firms at those jobs instead (``held_jobs_at``)."""
     p, node = model.params, cols["node"]
-    dividends = _share_by_assets(starting_dividends(model, init), node, first, model.n_nodes)
-    public = public_income_per_adult(model, init, people)[node] * cols["adults"]
+    dividends = _share_by_assets(starting_dividends(model, init, held), node, first, model.n_nodes)
+    public = public_income_per_adult(model, init, people, held)[node] * cols["adults"]
     return dividends, public + dividends + estates.owner_income(p, model.estates, len(node))
 
 
@@ -337,7 +338,8 @@ def farm_tfp(model, cols: dict, farms: np.ndarray, fixed: OwnWorkFixed, labour_p
 
 def jobs_at_turnover_rest(model, cols: dict, init, skill: np.ndarray, farms: np.ndarray,
                           owns: np.ndarray, other: np.ndarray, remittances: np.ndarray, estate_income: np.ndarray,
-                          table_jobs: np.ndarray, dividends: np.ndarray) -> None:
+                          table_jobs: np.ndarray, dividends: np.ndarray, people: tuple[np.ndarray, np.ndarray],
+                          first: np.ndarray) -> None:
     """Starting wage jobs where the hiring lottery with job turnover puts them at rest, and
     farm and enterprise productivity that does not depend on who holds a job this year
     (``job_separation_rate`` s > 0; without turnover the start keeps the drawn jobs that
@@ -361,7 +363,10 @@ def jobs_at_turnover_rest(model, cols: dict, init, skill: np.ndarray, farms: np.
     households' residuals hold it, as without turnover).
     The target incomes are the drawn ones (``cols["income"]``) with each node's log income
     per person around its mean scaled by a spread and multiplied by a level, solved so that
-    the incomes of the drawn jobs have the drawn incomes' mean and poverty headcount by node
+    the incomes of the drawn jobs have the drawn incomes' mean and poverty headcount by node,
+    their dividends and public income those of the firms at the drawn jobs (``other`` and
+    ``dividends`` those before the rounds; each round's for the next round, ``paid_beside_work``
+    at ``held_jobs_at``, shared by the assets ``first`` among ``people``)
     (the level by ratios each round, in the last rounds by damped powers of them, the spread by
     bisection, ``REST_SPREAD_HALVINGS``, in the direction the first two points show, keeping the spread whose poverty came nearest;
     ``model.start_rest_poverty_miss`` is what is left by node). Sets the job, income and productivity columns of ``cols``
@@ -456,6 +461,13 @@ def jobs_at_turnover_rest(model, cols: dict, init, skill: np.ndarray, farms: np.
         cols["enterprise_sales"], cols["enterprise_income"] = drawn.enterprise_sales, drawn.enterprise_income
         return drawn.income, employed, jobs.expected, one_adult
 
+    def paid_at(employed, income):
+        """The dividends and public income (with the estates' owners' income) of the firms at
+        the drawn jobs ``employed``, and ``income`` (the round's, at the last ones) with them."""
+        now_dividends, now_other = paid_beside_work(model, init, people, first, cols,
+                                                    held_jobs_at(init, node, employed, skill, n))
+        return now_dividends, now_other, income + now_other - other
+
     # one loop for the fixed point of expected jobs and productivity and for the level (by
     # ratios) and spread (by bisection, between REST_LEVEL_ROUNDS rounds of the level alone)
     level, spread, expected, local = np.ones(n), np.ones(n), cols["employed"].astype(float), np.ones(n)
@@ -476,6 +488,7 @@ def jobs_at_turnover_rest(model, cols: dict, init, skill: np.ndarray, farms: np.
         elif round_ == halvings.stop:
             spread = best  # where poverty came nearest (its response to the spread is not always monotone)
         income, employed, expected, _ = allocate(level, spread, expected, local, final=False)
+        dividends, other, income = paid_at(employed, income)
         local = local_sales_share(model, init, node, employed, skill, income, cols["enterprise_sales"], dividends, members,
                                   draws)
         mean = bincount(node, income, minlength=n) / persons
@@ -501,6 +514,7 @@ def jobs_at_turnover_rest(model, cols: dict, init, skill: np.ndarray, farms: np.
     level_step, level_miss = np.ones(n), np.zeros(n)
     for round_ in range(REST_SHARE_ROUNDS):
         income, employed, next_expected, one_adult = allocate(level, spread, expected, local)
+        dividends, other, income = paid_at(employed, income)
         expected = expected + REST_EXPECTED_STEP * (next_expected - expected)
         settled = local_sales_share(model, init, node, employed, skill, income, cols["enterprise_sales"], dividends,
                                     members, draws)
@@ -770,27 +784,48 @@ def steady_state_assets(model, income: np.ndarray, members: np.ndarray,
     return np.maximum(saving + dividends, 0.0) / p.asset_depreciation
 
 
-def starting_taxes(model, init) -> np.ndarray:
+def starting_taxes(model, init, held: HeldJobs | None = None) -> np.ndarray:
     """Yearly taxes (USD/yr) by node of the starting firms, which earn the required return on
-    their capital: the municipalities' tax revenue of the year before the start."""
+    their capital: the municipalities' tax revenue of the year before the start (``held``:
+    of the firms at those jobs, ``held_jobs_at``)."""
     p = model.params
-    return (p.firm_tax_rate * p.required_return * _starting_capital(model, init)
+    return (p.firm_tax_rate * p.required_return * _starting_capital(model, init, held)
             + estates.starting_taxes(p, model.estates, model.n_nodes)) * model.populated
 
 
-def starting_dividends(model, init) -> np.ndarray:
+def starting_dividends(model, init, held: HeldJobs | None = None) -> np.ndarray:
     """Dividends (USD/yr) by node that the starting firms pay to local households when they
-    earn the required return (the rule of ``firms.accounts``; the estates pay their owners)."""
+    earn the required return (the rule of ``firms.accounts``; the estates pay their owners;
+    ``held``: the firms at those jobs, ``held_jobs_at``)."""
     p = model.params
-    after_tax = (1.0 - p.firm_tax_rate) * p.required_return * _starting_capital(model, init)
+    after_tax = (1.0 - p.firm_tax_rate) * p.required_return * _starting_capital(model, init, held)
     return p.dividend_payout * after_tax * p.local_ownership_share * model.populated
 
 
-def _starting_capital(model, init) -> np.ndarray:
+class HeldJobs(NamedTuple):
+    """The firms' jobs at a draw of the households' jobs, before ``init.jobs`` is scaled to it
+    (``held_jobs_at``)."""
+
+    factor: np.ndarray        # each node's jobs held over the firms' jobs (``held_jobs``)
+    worker_skill: np.ndarray  # the mean skill units of each node's workers at that draw
+
+
+def held_jobs_at(init, node: np.ndarray, employed: np.ndarray, skill: np.ndarray, n: int) -> HeldJobs:
+    """The firms' jobs if they held the households' ``employed`` (persons) of ``skill`` units:
+    each node's jobs by sector scaled as ``jobs_at_turnover_rest`` scales them once its rounds end,
+    the estates' jobs with them (``estates.share_jobs`` shares the node's farm jobs among them)."""
+    return HeldJobs(held_jobs(init, node, employed, n)[1], worker_skill(employed=employed, skill=skill, node=node,
+                                                                         n_nodes=n))
+
+
+def _starting_capital(model, init, held: HeldJobs | None = None) -> np.ndarray:
     """Capital (USD) by node of the starting firms other than estates: their jobs' skill units
-    at the capital per skill unit that earns the required return at the node's wage per skill unit."""
+    at the capital per skill unit that earns the required return at the node's wage per skill
+    unit (``held``: at those jobs and skill instead of ``init.jobs`` and ``model.worker_skill``)."""
     jobs = init.jobs.sum(axis=1) - estates.jobs_by_node(model.estates, model.n_nodes)
-    return capital_per_worker(model.params, init.wage) * jobs * model.worker_skill
+    if held is None:
+        return capital_per_worker(model.params, init.wage) * jobs * model.worker_skill
+    return capital_per_worker(model.params, init.wage) * jobs * held.factor * held.worker_skill
 
 
 def _share_by_assets(node_amount: np.ndarray, node: np.ndarray, assets: np.ndarray, n: int) -> np.ndarray:
@@ -808,15 +843,16 @@ def node_people(model, cols: dict) -> tuple[np.ndarray, np.ndarray]:
             bincount(cols["node"], cols["adults"], minlength=n).astype(float))
 
 
-def public_income_per_adult(model, init, people: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+def public_income_per_adult(model, init, people: tuple[np.ndarray, np.ndarray],
+                            held: HeldJobs | None = None) -> np.ndarray:
     """Public spending paid as local incomes per adult at the start, by node (USD/yr):
     the local content of national transfers and of the taxes firms pay when they earn the
     required return, and of the national level's own spending (the transfers it keeps). It is part of the starting income the data report, so farm income
     (and farm productivity) is backed out net of it. ``people``: persons and adults by node
-    (``node_people``)."""
+    (``node_people``); ``held``: the firms' taxes at those jobs (``held_jobs_at``)."""
     p = model.params
     pop, adults = people
-    budget = (p.national_transfer_pc * p.decentralisation_share * pop + starting_taxes(model, init)) * model.populated
+    budget = (p.national_transfer_pc * p.decentralisation_share * pop + starting_taxes(model, init, held)) * model.populated
     national = p.national_transfer_pc * (1.0 - p.decentralisation_share) * pop * model.populated
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.nan_to_num((p.local_content_share * budget + p.national_local_content_share * national) / adults)
