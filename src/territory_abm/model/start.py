@@ -14,6 +14,7 @@ in :mod:`.start_kernels` and, for the start at job turnover's rest, :mod:`.rest_
 
 from __future__ import annotations
 
+import copy
 from typing import NamedTuple
 
 import numpy as np
@@ -213,8 +214,9 @@ def households(model, init) -> None:
     model.start_local_share = model.start_idle_farm_income = None
     if p.job_separation_rate > 0:
         jobs_at_turnover_rest(model, cols, init, skill, farms, owns, other, remittances, estate_income, table_jobs,
-                              dividends, people, first)
-        # the dividends and public income (taxes) of the firms at the jobs they now hold
+                              people, first)
+        # the dividends and public income (taxes) of the firms at the jobs they now hold: those
+        # of the rounds' last draw, which its incomes already hold (``held_jobs_at``)
         dividends, other = paid_beside_work(model, init, people, first, cols)
     cols["other_income"] = other
     cols["remittance_income"] = remittances
@@ -272,7 +274,8 @@ def paid_beside_work(model, init, people, first: np.ndarray, cols: dict,
     p, node = model.params, cols["node"]
     dividends = _share_by_assets(starting_dividends(model, init, held), node, first, model.n_nodes)
     public = public_income_per_adult(model, init, people, held)[node] * cols["adults"]
-    return dividends, public + dividends + estates.owner_income(p, model.estates, len(node))
+    planned = model.estates if held is None else held.estates
+    return dividends, public + dividends + estates.owner_income(p, planned, len(node))
 
 
 class OwnWorkFixed(NamedTuple):
@@ -338,8 +341,7 @@ def farm_tfp(model, cols: dict, farms: np.ndarray, fixed: OwnWorkFixed, labour_p
 
 def jobs_at_turnover_rest(model, cols: dict, init, skill: np.ndarray, farms: np.ndarray,
                           owns: np.ndarray, other: np.ndarray, remittances: np.ndarray, estate_income: np.ndarray,
-                          table_jobs: np.ndarray, dividends: np.ndarray, people: tuple[np.ndarray, np.ndarray],
-                          first: np.ndarray) -> None:
+                          table_jobs: np.ndarray, people: tuple[np.ndarray, np.ndarray], first: np.ndarray) -> None:
     """Starting wage jobs where the hiring lottery with job turnover puts them at rest, and
     farm and enterprise productivity that does not depend on who holds a job this year
     (``job_separation_rate`` s > 0; without turnover the start keeps the drawn jobs that
@@ -364,14 +366,16 @@ def jobs_at_turnover_rest(model, cols: dict, init, skill: np.ndarray, farms: np.
     The target incomes are the drawn ones (``cols["income"]``) with each node's log income
     per person around its mean scaled by a spread and multiplied by a level, solved so that
     the incomes of the drawn jobs have the drawn incomes' mean and poverty headcount by node,
-    their dividends and public income those of the firms at the drawn jobs (``other`` and
-    ``dividends`` those before the rounds; each round's for the next round, ``paid_beside_work``
-    at ``held_jobs_at``, shared by the assets ``first`` among ``people``)
+    their dividends, public income and estate owners' income (``other``, and ``estate_income``
+    by node, those before the rounds) those of the firms and estates at the round's drawn jobs
+    (``paid_beside_work`` at ``held_jobs_at``, the dividends shared by the assets ``first``,
+    public income among ``people``; the next round's productivity is backed out net of them)
     (the level by ratios each round, in the last rounds by damped powers of them, the spread by
     bisection, ``REST_SPREAD_HALVINGS``, in the direction the first two points show, keeping the spread whose poverty came nearest;
     ``model.start_rest_poverty_miss`` is what is left by node). Sets the job, income and productivity columns of ``cols``
     (``cols["income"]`` keeps the drawn incomes), scales the firms' jobs ``init.jobs`` to the
-    drawn jobs."""
+    drawn jobs, and shares the estates' among them at the profits those jobs pay
+    (``plan_estates_at``)."""
     p, n = model.params, model.n_nodes
     node, adults, members = cols["node"], cols["adults"], cols["members"]
     b, e = p.farm_labour_elasticity, p.enterprise_labour_elasticity
@@ -412,7 +416,7 @@ def jobs_at_turnover_rest(model, cols: dict, init, skill: np.ndarray, farms: np.
     # 0.52 of the rural municipalities' income off the farm (tables 0.39, the start without
     # turnover 0.43; seeds 1-4, scale 0.25)
     nonfarm = np.nan_to_num(model.territory.table["nonfarm_income_share"])
-    want_farm = np.maximum((1.0 - nonfarm) * bincount(node, drawn_income, minlength=n) - estate_income, 0.0)
+    table_farm = (1.0 - nonfarm) * bincount(node, drawn_income, minlength=n)  # the estates' income is not the farms'
     farm_beyond = np.zeros(n)
     targets, backed_out = {}, {}
 
@@ -462,11 +466,13 @@ def jobs_at_turnover_rest(model, cols: dict, init, skill: np.ndarray, farms: np.
         return drawn.income, employed, jobs.expected, one_adult
 
     def paid_at(employed, income):
-        """The dividends and public income (with the estates' owners' income) of the firms at
-        the drawn jobs ``employed``, and ``income`` (the round's, at the last ones) with them."""
-        now_dividends, now_other = paid_beside_work(model, init, people, first, cols,
-                                                    held_jobs_at(init, node, employed, skill, n))
-        return now_dividends, now_other, income + now_other - other
+        """The dividends, public income and estate owners' income (``paid_beside_work``) of the
+        firms and estates at the drawn jobs ``employed``, the estates' income after tax by node,
+        and ``income`` (the round's, at the last ones) with them."""
+        held = held_jobs_at(model, init, node, employed, skill)
+        now_dividends, now_other = paid_beside_work(model, init, people, first, cols, held)
+        now_estates = bincount(held.estates.node, (1.0 - p.firm_tax_rate) * held.estates.profit, minlength=n)
+        return now_dividends, now_other, now_estates, income + now_other - other
 
     # one loop for the fixed point of expected jobs and productivity and for the level (by
     # ratios) and spread (by bisection, between REST_LEVEL_ROUNDS rounds of the level alone)
@@ -488,7 +494,7 @@ def jobs_at_turnover_rest(model, cols: dict, init, skill: np.ndarray, farms: np.
         elif round_ == halvings.stop:
             spread = best  # where poverty came nearest (its response to the spread is not always monotone)
         income, employed, expected, _ = allocate(level, spread, expected, local, final=False)
-        dividends, other, income = paid_at(employed, income)
+        dividends, other, estate_income, income = paid_at(employed, income)
         local = local_sales_share(model, init, node, employed, skill, income, cols["enterprise_sales"], dividends, members,
                                   draws)
         mean = bincount(node, income, minlength=n) / persons
@@ -499,6 +505,7 @@ def jobs_at_turnover_rest(model, cols: dict, init, skill: np.ndarray, farms: np.
         level *= np.where(mean > 0, want_mean / np.maximum(mean, 1e-9), 1.0)
         # at most the target incomes of the node's farming households: beyond the farms' residuals
         # every farm farms its whole residual (``split_residual``), so more changes nothing
+        want_farm = np.maximum(table_farm - estate_income, 0.0)
         farm_beyond = np.minimum(farm_beyond + want_farm - bincount(node, cols["farm_income"], minlength=n),
                                  bincount(node, np.where(farms, cols["income"], 0.0), minlength=n))
     # the local shares of the final spread (the level still moving to the drawn means): a node's
@@ -514,7 +521,7 @@ def jobs_at_turnover_rest(model, cols: dict, init, skill: np.ndarray, farms: np.
     level_step, level_miss = np.ones(n), np.zeros(n)
     for round_ in range(REST_SHARE_ROUNDS):
         income, employed, next_expected, one_adult = allocate(level, spread, expected, local)
-        dividends, other, income = paid_at(employed, income)
+        dividends, other, estate_income, income = paid_at(employed, income)
         expected = expected + REST_EXPECTED_STEP * (next_expected - expected)
         settled = local_sales_share(model, init, node, employed, skill, income, cols["enterprise_sales"], dividends,
                                     members, draws)
@@ -547,10 +554,8 @@ def jobs_at_turnover_rest(model, cols: dict, init, skill: np.ndarray, farms: np.
     init.jobs *= factor[:, None]
     model.start_wage_jobs["kept"] = kept
     model.worker_skill = worker_skill(employed=employed, skill=skill, node=node, n_nodes=n)
-    estates.share_jobs(model.estates, init.jobs[:, 0], model.worker_skill)
     # the estates keep the profits planned for their owners with the jobs they now hold
-    estates.plan_profits(p, model.estates, init.wage, (1.0 - p.firm_tax_rate) * model.estates.profit,
-                         capital_per_worker(p, init.wage))
+    plan_estates_at(model, model.estates, init, init.jobs[:, 0], model.worker_skill)
 
 
 def own_account_at_rest(p, node, adults, employed, farms, owns, capital, scale, placed, assets, power, skill,
@@ -789,8 +794,9 @@ def starting_taxes(model, init, held: HeldJobs | None = None) -> np.ndarray:
     their capital: the municipalities' tax revenue of the year before the start (``held``:
     of the firms at those jobs, ``held_jobs_at``)."""
     p = model.params
+    planned = model.estates if held is None else held.estates
     return (p.firm_tax_rate * p.required_return * _starting_capital(model, init, held)
-            + estates.starting_taxes(p, model.estates, model.n_nodes)) * model.populated
+            + estates.starting_taxes(p, planned, model.n_nodes)) * model.populated
 
 
 def starting_dividends(model, init, held: HeldJobs | None = None) -> np.ndarray:
@@ -808,14 +814,30 @@ class HeldJobs(NamedTuple):
 
     factor: np.ndarray        # each node's jobs held over the firms' jobs (``held_jobs``)
     worker_skill: np.ndarray  # the mean skill units of each node's workers at that draw
+    estates: estates.Estates  # a copy of the estates with those jobs and the profits they then plan
 
 
-def held_jobs_at(init, node: np.ndarray, employed: np.ndarray, skill: np.ndarray, n: int) -> HeldJobs:
-    """The firms' jobs if they held the households' ``employed`` (persons) of ``skill`` units:
-    each node's jobs by sector scaled as ``jobs_at_turnover_rest`` scales them once its rounds end,
-    the estates' jobs with them (``estates.share_jobs`` shares the node's farm jobs among them)."""
-    return HeldJobs(held_jobs(init, node, employed, n)[1], worker_skill(employed=employed, skill=skill, node=node,
-                                                                         n_nodes=n))
+def held_jobs_at(model, init, node: np.ndarray, employed: np.ndarray, skill: np.ndarray) -> HeldJobs:
+    """The firms' jobs if they held the households' ``employed`` (persons) of ``skill`` units,
+    as ``jobs_at_turnover_rest`` sets them once its rounds end: each
+    node's jobs by sector scaled to those held, the estates sharing the node's farm jobs and
+    planning their profits at them (a copy: ``model.estates`` is left as it is)."""
+    factor = held_jobs(init, node, employed, model.n_nodes)[1]
+    at = worker_skill(employed=employed, skill=skill, node=node, n_nodes=model.n_nodes)
+    planned = copy.copy(model.estates)  # each call re-plans from the profits planned before the rounds
+    plan_estates_at(model, planned, init, init.jobs[:, 0] * factor, at)
+    return HeldJobs(factor, at, planned)
+
+
+def plan_estates_at(model, planned: estates.Estates, init, farm_jobs: np.ndarray, skill_by_node: np.ndarray) -> None:
+    """The estates ``planned`` at each node's commercial agriculture jobs ``farm_jobs`` (persons)
+    and its workers' mean skill ``skill_by_node``: their jobs shared by land and the profits
+    planned before kept where their labour still earns them (``estates.plan_profits``, which
+    can only lower a profit the jobs no longer pay)."""
+    p = model.params
+    estates.share_jobs(planned, farm_jobs, skill_by_node)
+    estates.plan_profits(p, planned, init.wage, (1.0 - p.firm_tax_rate) * planned.profit,
+                         capital_per_worker(p, init.wage))
 
 
 def _starting_capital(model, init, held: HeldJobs | None = None) -> np.ndarray:
