@@ -466,13 +466,13 @@ def jobs_at_turnover_rest(model, cols: dict, init, skill: np.ndarray, farms: np.
         return drawn.income, employed, jobs.expected, one_adult
 
     def paid_at(employed, income):
-        """The dividends, public income and estate owners' income (``paid_beside_work``) of the
-        firms and estates at the drawn jobs ``employed``, the estates' income after tax by node,
-        and ``income`` (the round's, at the last ones) with them."""
+        """The firms and estates at the drawn jobs ``employed`` (``held_jobs_at``), the dividends,
+        public income and estate owners' income (``paid_beside_work``) they pay, the estates'
+        income after tax by node, and ``income`` (the round's, at the last ones) with them."""
         held = held_jobs_at(model, init, node, employed, skill)
         now_dividends, now_other = paid_beside_work(model, init, people, first, cols, held)
         now_estates = bincount(held.estates.node, (1.0 - p.firm_tax_rate) * held.estates.profit, minlength=n)
-        return now_dividends, now_other, now_estates, income + now_other - other
+        return held, now_dividends, now_other, now_estates, income + now_other - other
 
     # one loop for the fixed point of expected jobs and productivity and for the level (by
     # ratios) and spread (by bisection, between REST_LEVEL_ROUNDS rounds of the level alone)
@@ -494,9 +494,8 @@ def jobs_at_turnover_rest(model, cols: dict, init, skill: np.ndarray, farms: np.
         elif round_ == halvings.stop:
             spread = best  # where poverty came nearest (its response to the spread is not always monotone)
         income, employed, expected, _ = allocate(level, spread, expected, local, final=False)
-        dividends, other, estate_income, income = paid_at(employed, income)
-        local = local_sales_share(model, init, node, employed, skill, income, cols["enterprise_sales"], dividends, members,
-                                  draws)
+        held, dividends, other, estate_income, income = paid_at(employed, income)
+        local = local_sales_share(model, init, node, held, income, cols["enterprise_sales"], dividends, members, draws)
         mean = bincount(node, income, minlength=n) / persons
         poor = poverty(income)
         if round_ in halvings:
@@ -521,10 +520,9 @@ def jobs_at_turnover_rest(model, cols: dict, init, skill: np.ndarray, farms: np.
     level_step, level_miss = np.ones(n), np.zeros(n)
     for round_ in range(REST_SHARE_ROUNDS):
         income, employed, next_expected, one_adult = allocate(level, spread, expected, local)
-        dividends, other, estate_income, income = paid_at(employed, income)
+        held, dividends, other, estate_income, income = paid_at(employed, income)
         expected = expected + REST_EXPECTED_STEP * (next_expected - expected)
-        settled = local_sales_share(model, init, node, employed, skill, income, cols["enterprise_sales"], dividends,
-                                    members, draws)
+        settled = local_sales_share(model, init, node, held, income, cols["enterprise_sales"], dividends, members, draws)
         gap = settled - local
         mean = bincount(node, income, minlength=n) / persons
         ratio = np.where(mean > 0, want_mean / np.maximum(mean, 1e-9), 1.0)
@@ -607,21 +605,20 @@ def held_jobs(init, node: np.ndarray, employed: np.ndarray, n: int) -> tuple[np.
         return held, np.where(before > 0, held / before, 0.0)
 
 
-def local_sales_share(model, init, node: np.ndarray, employed: np.ndarray, skill: np.ndarray, income: np.ndarray,
+def local_sales_share(model, init, node: np.ndarray, held: HeldJobs, income: np.ndarray,
                       sales: np.ndarray, dividends: np.ndarray, members: np.ndarray,
                       draws: ReplayedDraws | None = None) -> np.ndarray:
     """Share of its enterprises' ``sales`` (USD/yr at price 1, by household) that each node's
-    local market buys at price 1 (``start_market.enterprises_outside``) when the households hold the wage
-    jobs ``employed`` (persons; their ``skill`` units) and have ``income`` (USD/yr, of which
-    ``dividends``), at the assets at rest of that income: the firms are those these jobs make
-    (``firm_plan`` with the draws the population stream will give ``firms``), their workers
-    of the node's mean skill, and the local spending is that of the start's consumption rule
-    (``starting_consumption``). 1 where a node's enterprises sell nothing. ``node``: each
-    household's node; ``draws``: the population stream's next draws (:class:`ReplayedDraws`,
-    made here if not given)."""
+    local market buys at price 1 (``start_market.enterprises_outside``) when the firms hold the
+    households' wage jobs (``held``, ``held_jobs_at``) and the households have ``income`` (USD/yr,
+    of which ``dividends``), at the assets at rest of that income: the firms are those these jobs
+    make (``firm_plan`` with the draws the population stream will give ``firms``), their workers
+    of the node's mean skill at those jobs, and the local spending is that of the start's
+    consumption rule (``starting_consumption``). 1 where a node's enterprises sell nothing.
+    ``node``: each household's node; ``draws``: the population stream's next draws
+    (:class:`ReplayedDraws`, made here if not given)."""
     n, beta = model.n_nodes, model.params.firm_labour_elasticity
-    _, factor = held_jobs(init, node, employed, n)
-    mean_skill = worker_skill(employed=employed, skill=skill, node=node, n_nodes=n)
+    factor, mean_skill = held.factor, held.worker_skill
     plan = firm_plan(model, init.jobs * factor[:, None], estates.jobs_by_node(model.estates, n) * factor,
                      ReplayedDraws(model.streams["population"]) if draws is None else draws)
     revenue = np.bincount(plan.node, plan.workers * mean_skill[plan.node] * init.wage[plan.node] * ~plan.dynamic,
