@@ -27,6 +27,10 @@ from conftest import EXAMPLE, ROOT, SCENARIOS, kill_after_stored_runs
 
 TRUTH = {"migration_stay_preference": 3.5, "birth_rate": 0.025}
 SCALE, STEPS = 0.1, 6
+ENGINE_SCALE = 0.02
+"""The scale of the tests that compare a calibration's files across engines, kills and resumes
+(not its estimates): the observations stay those of ``SCALE``. A run costs about half of one
+at ``SCALE``, most of it the start (session 40)."""
 
 
 _SIMULATED: dict[tuple, pd.DataFrame] = {}
@@ -45,7 +49,7 @@ def simulated_observations(path: Path, truth: dict, seed: int = 99) -> None:
 
 def write_calibration(directory: Path, method: str = "smm", options: str = "", parameters=TRUTH, seeds: int = 2,
                       statistics: str = "net_migration_rate = 1.0\npopulation_growth = 1.0\n",
-                      extra: str = "") -> Path:
+                      extra: str = "", scale: float = SCALE) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     obs = directory / "observations.csv"
     if not obs.exists():
@@ -54,7 +58,7 @@ def write_calibration(directory: Path, method: str = "smm", options: str = "", p
     names = ", ".join(f'"{n}"' for n in parameters)
     path = directory / "calibration.toml"
     path.write_text(f'name = "test"\nscenario = "{scenario}"\nobservations = "observations.csv"\n'
-                    f'method = "{method}"\nseeds = {seeds}\nhouseholds_scale = {SCALE}\nparameters = [{names}]\n'
+                    f'method = "{method}"\nseeds = {seeds}\nhouseholds_scale = {scale}\nparameters = [{names}]\n'
                     f'{extra}\n[statistics]\n{statistics}\n[options]\n{options}\n')
     return path
 
@@ -266,11 +270,11 @@ def test_abc_smc_finds_the_truth_in_its_first_step_and_its_second_covers_it_sayi
 def test_abc_smc_does_not_depend_on_the_engine_and_replays_from_its_store(tmp_path):
     """The same search on 1 and 2 workers writes the same files, byte for byte, and a rerun
     on the same directory finds every run stored. A smaller search than the recovery test's
-    (4 particles, 2 generations, a pilot of 2 per parameter): every stage (pilot, generations,
+    (4 particles, 2 generations, a pilot of 2 per parameter, at ``ENGINE_SCALE``): every stage (pilot, generations,
     posterior, fit) is the same code at any size. It can fail: with a worker process running
     another seed than the spec's, evaluations.csv differs (tried on a copy of the source)."""
     options = "population_size = 4\ngenerations = 2\npilot = 2\n"
-    path = write_calibration(tmp_path / "cal", method="abc_smc", options=options, seeds=2)
+    path = write_calibration(tmp_path / "cal", method="abc_smc", options=options, seeds=2, scale=ENGINE_SCALE)
     serial = run_calibration(path, tmp_path / "serial", workers=1, progress=False, with_plots=False)
     parallel = run_calibration(path, tmp_path / "parallel", workers=2, progress=False, with_plots=False)
     for name in ("posterior.csv", "estimate.csv", "evaluations.csv", "fit.csv", "calibrated.toml"):
@@ -298,13 +302,14 @@ def test_a_killed_calibration_resumes_to_the_uninterrupted_answer(tmp_path):
     search through every stage the resume replays (pilot, a generation, the local design, the
     realizations, the bootstrap): 88 runs stored in each directory (measured); maxiter = 4
     added up to three more generations of the same (10 vectors at 2 seeds each). Measured
-    with maxiter = 1 under load 10-15: 145 CPU s (the test and the calibrations it waited for).
+    with maxiter = 1 under load 10-15: 145 CPU s (the test and the calibrations it waited for),
+    at scale 0.1; at ``ENGINE_SCALE`` since session 40 (44 s of wall time beside a 2-worker calibration).
     The killed and the resumed calibration are the command line's own processes, the clean one
     runs through ``main`` in this process (a third process: a search that depended on the
     process, say on its hash seed or id, would differ), and none draws the plots (nothing here
     reads them). It can fail: with the sampler's seed offset by the process id, estimate.csv
     differs (tried on a temporary edit of the source)."""
-    path = write_calibration(tmp_path / "cal", options="popsize = 5\nmaxiter = 1\nbootstrap = 50\n")
+    path = write_calibration(tmp_path / "cal", options="popsize = 5\nmaxiter = 1\nbootstrap = 50\n", scale=ENGINE_SCALE)
     killed, clean = tmp_path / "killed", tmp_path / "clean"
     args = ["calibrate", str(path), "--workers", "2", "--quiet", "--no-plots"]
     command = [sys.executable, "-m", "territory_abm.cli", *args]
