@@ -270,34 +270,56 @@ def test_the_compile_notice_depends_on_the_kernel_cache(tmp_path):
     assert kernels_need_compiling() is False
 
 
-RUN_THEN_ASK = """
+RUN_THEN_LIST_UNCALLED = """
 import sys
 from territory_abm import load_scenario
-from territory_abm.experiments.engines import kernels_need_compiling
+from territory_abm.model import kernels
 from territory_abm.runner import simulate
 
 scenario = load_scenario(sys.argv[1]).replace(steps=1, households_scale=0.02)
 overrides = {name: float(value) for name, value in (a.split("=") for a in sys.argv[2:])}
 simulate(scenario.replace(parameters=scenario.parameters.with_overrides(overrides)))
-print(kernels_need_compiling())
+
+
+def dispatchers(namespace):
+    found = (getattr(v, "compiled", v) for v in list(namespace.values()))
+    return {id(d): d for d in found if hasattr(d, "_cache") and getattr(d, "py_func", None) is not None}
+
+
+def names(code):  # the globals a kernel's code refers to: numba compiles those kernels with it
+    inner = (c for c in code.co_consts if hasattr(c, "co_names"))
+    return set(code.co_names).union(*(names(c) for c in inner))
+
+
+model = [vars(m) for n, m in list(sys.modules.items()) if n.startswith("territory_abm.model")]
+reached = [d for space in model for d in dispatchers(space).values() if d.signatures]  # called: compiled or loaded
+for d in reached:  # with the kernels each one calls (compiled with it, wherever they are defined)
+    g = d.py_func.__globals__
+    reached += [k for k in dispatchers({n: g[n] for n in names(d.py_func.__code__) if n in g}).values()
+                if k not in reached]
+here = [d for d in dispatchers(vars(kernels)).values() if d.py_func.__module__ == kernels.__name__]
+print(len(here), sorted(d.py_func.__name__ for d in here if d not in reached))
 """
 
 
 @pytest.mark.slow
-def test_after_a_run_with_moving_costs_the_notice_says_the_kernels_are_cached(tmp_path):
+def test_a_run_with_moving_costs_calls_every_kernel_so_the_notice_comes_only_once(tmp_path):
     """``kernels_need_compiling`` asks whether every kernel of model/kernels.py is cached, so
-    every run must compile each of them, or the notice comes on every run: free moves'
-    destination draw (``draw_destinations``) sat there, and a run with moving costs, which draws
-    with its own kernels, left it uncompiled and said it compiled every time (session 34, found
-    with the candidate setting as the defaults; now in ``migration_kernels``). A one-year run with
-    moving costs and job turnover on a fresh cache (about 90 CPU s of compiling), then asked."""
+    every run must call (and so compile, or load from the cache) each of them, or the notice
+    comes on every run: free moves' destination draw (``draw_destinations``) sat there, and a
+    run with moving costs, which draws with its own kernels, left it uncompiled and said it
+    compiled every time (session 34, found with the candidate setting as the defaults; now in
+    ``migration_kernels``). A one-year run with moving costs and job turnover in a fresh
+    process, then the kernels it neither called nor compiled with a kernel it called are
+    listed (it fails with ``draw_destinations`` back in model/kernels.py). The test asked ``kernels_need_compiling`` after the same run on
+    a fresh cache until session 41: the same property at about 100 s of compiling."""
     settings = ("migration_move_cost=200", "migration_move_cost_abroad=1000", "job_separation_rate=0.12",
                 "wage_residual_sd=0.8")
-    done = subprocess.run([sys.executable, "-c", RUN_THEN_ASK, str(SCENARIOS / "baseline.toml"), *settings],
-                          capture_output=True, text=True, cwd=ROOT,
-                          env={**os.environ, "PYTHONPATH": SRC, "NUMBA_CACHE_DIR": str(tmp_path / "cache")})
+    done = subprocess.run([sys.executable, "-c", RUN_THEN_LIST_UNCALLED, str(SCENARIOS / "baseline.toml"), *settings],
+                          capture_output=True, text=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": SRC})
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip().splitlines()[-1] == "False", done.stdout
+    count, uncalled = done.stdout.strip().splitlines()[-1].split(" ", 1)
+    assert int(count) > 10 and uncalled == "[]", done.stdout
 
 
 def test_the_compile_notice_and_the_readme_give_the_same_honest_time():
