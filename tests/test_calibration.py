@@ -252,15 +252,16 @@ def test_abc_smc_finds_the_truth_in_its_first_step_and_its_second_covers_it_sayi
     assert list(history["step"]) == [1, 1, 1, 2, 2, 2]
     first = history[history["step"] == 1].iloc[-1]
     estimates = serial.estimates
+    by_name = estimates.set_index("parameter")
     for name, true in TRUTH.items():
-        row = estimates.set_index("parameter").loc[name]
+        row = by_name.loc[name]
         assert abs(first[f"mean_{name}"] - true) <= 0.2 * (row.prior_high - row.prior_low), (name, first[f"mean_{name}"])
     fit = pd.read_csv(tmp_path / "serial" / "fit.csv")
     assert ((fit.observed >= fit.predictive_low) & (fit.observed <= fit.predictive_high)).mean() >= 0.8
     temperature = history["temperature"].dropna().to_numpy()
     assert np.all(np.diff(temperature) <= 0) and temperature[-1] >= 1.0
     assert any("temperature" in w for w in serial.warnings) == (temperature[-1] > 1.0)
-    assert estimates.set_index("parameter").loc["migration_stay_preference", "identified"]
+    assert by_name.loc["migration_stay_preference", "identified"]
     for row in estimates.itertuples(index=False):
         assert row.low <= TRUTH[row.parameter] <= row.high, row
     _check_recovery(estimates[estimates["identified"]], TRUTH, tolerance=0.2)

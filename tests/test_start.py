@@ -187,3 +187,66 @@ def test_with_clearing_and_migration_off_the_start_stays_where_it_is():
                                   "migration_stay_preference": 10.0, "birth_rate": 0.006}, 6)[:, :2]
     mean, sd = changes.mean(axis=0), changes.std(axis=0, ddof=1)
     assert np.all(np.abs(mean) <= sd), (mean, sd)
+
+
+def _plan_inputs(share, jobs, per_firm=5.0):
+    """What ``start.firm_plan`` reads of a model: its workers per firm, the nodes' dynamic market
+    shares and which nodes are populated (every node here)."""
+    from types import SimpleNamespace
+
+    return SimpleNamespace(params=SimpleNamespace(workers_per_firm=per_firm), populated=np.ones(len(jobs), bool),
+                           territory=SimpleNamespace(table={"dynamic_market_share": np.asarray(share, float)}))
+
+
+def test_the_starting_firms_sell_to_dynamic_markets_at_their_nodes_share_within_one_firm_and_on_average():
+    """Of a node's k firms in a tradable sector, floor(k * share + u) sell to dynamic markets:
+    never more than one firm from k * share, k * share on average over draws, none in commerce
+    and services, and one uniform per node and sector taken whatever the jobs."""
+    from territory_abm.data.territory import SECTORS, TRADABLE_SECTORS
+    from territory_abm.model.start import firm_plan
+
+    share = [0.3, 0.55, 1.0, 0.0]
+    jobs = np.array([[37.0, 12.0, 40.0, 3.0], [0.2, 61.0, 8.0, 14.0], [20.0, 0.0, 10.0, 9.0], [50.0, 5.0, 5.0, 5.0]])
+    model, tradable = _plan_inputs(share, jobs), np.array([s in TRADABLE_SECTORS for s in SECTORS])
+    k = np.where(jobs >= 0.5, np.maximum(np.round(jobs / 5.0), 1), 0)
+    counts = []
+    for seed in range(400):
+        rng = np.random.default_rng(seed)
+        plan = firm_plan(model, jobs, np.zeros(4), rng)
+        assert np.array_equal(rng.bit_generator.state["state"]["state"],
+                              _after_draws(seed, jobs.size)), "one uniform per node and sector"
+        count = np.zeros_like(jobs)
+        np.add.at(count, (plan.node, plan.sector), plan.dynamic)
+        assert np.array_equal(np.bincount(plan.node * 4 + plan.sector, minlength=16).reshape(4, 4), k)
+        expected = k * np.asarray(share)[:, None] * tradable
+        assert (np.abs(count - expected) < 1.0).all() and not count[:, ~tradable].any()
+        counts.append(count)
+    # the mean over 400 draws within 4 standard errors (a count's sd is at most 1/2)
+    assert np.abs(np.mean(counts, axis=0) - expected).max() < 4 * 0.5 / np.sqrt(400)
+
+
+def _after_draws(seed: int, size: int):
+    rng = np.random.default_rng(seed)
+    rng.random(size)
+    return rng.bit_generator.state["state"]["state"]
+
+
+def test_a_nodes_dynamic_firms_do_not_move_when_another_nodes_firms_do():
+    """Session 40 traced the start's share rounds to one draw per firm: a city's commerce firms
+    going 34 -> 33 shifted every later firm's draw, and another city's dynamic firms went 10 -> 9
+    with its own jobs unchanged. With one draw per node and sector, only the node whose jobs
+    moved sees its firms change."""
+    from territory_abm.model.start import firm_plan
+
+    jobs = np.array([[40.0, 10.0, 170.0, 20.0], [220.0, 30.0, 90.0, 45.0], [60.0, 25.0, 30.0, 15.0]])
+    model = _plan_inputs([0.4, 0.25, 0.6], jobs)
+    fewer = jobs.copy()
+    fewer[0, 2] -= 5.0  # the first node's commerce and services lose a firm
+    moved = 0
+    for seed in range(50):
+        before = firm_plan(model, jobs, np.zeros(3), np.random.default_rng(seed))
+        after = firm_plan(model, fewer, np.zeros(3), np.random.default_rng(seed))
+        for node in (1, 2):
+            assert np.array_equal(before.dynamic[before.node == node], after.dynamic[after.node == node])
+        moved += (before.node == 0).sum() - (after.node == 0).sum()
+    assert moved == 50

@@ -889,12 +889,17 @@ class FirmPlan(NamedTuple):
 def firm_plan(model, jobs: np.ndarray, in_estates: np.ndarray, rng) -> FirmPlan:
     """The firms that a node's wage ``jobs`` by sector (persons, nodes x sectors) make besides
     its estates' ``in_estates`` commercial agriculture jobs (persons by node): each sector's
-    jobs in firms of ``workers_per_firm`` (at least one where they are half a job or more),
-    each selling to dynamic markets with the node's ``dynamic_market_share`` if its sector is
-    tradable (one draw of ``rng``, a ``Generator`` or :class:`ReplayedDraws`, per firm, node by
-    node and sector by sector: numpy's one call for all of them gives the numbers, and leaves
-    the generator in the state, of one call per node and sector)."""
+    jobs in firms of ``workers_per_firm`` (at least one where they are half a job or more). Of
+    the ``k`` firms of a node and tradable sector, ``floor(k * share + u)`` sell to dynamic
+    markets (``share`` the node's ``dynamic_market_share``, ``u`` that node and sector's
+    uniform): ``k * share`` on average and within one firm of it. ``rng`` (a ``Generator`` or
+    :class:`ReplayedDraws`) gives one uniform per node and sector, every node and sector whatever
+    the jobs, so a node's count moves only with its own firms. (One draw per firm, node by node
+    and sector by sector, shifted every later node's draws when a node's firms changed by one:
+    in the start's share rounds a city's firms going 34 -> 33 -> 34 turned another city's
+    dynamic firms 10 -> 9 -> 10 and its local share jumped by about 0.07 each round; session 40.)"""
     p, share = model.params, np.asarray(model.territory.table["dynamic_market_share"])
+    u = np.asarray(rng.random(jobs.size)).reshape(jobs.shape)
     populated = np.flatnonzero(model.populated)
     held = jobs[populated].astype(float)
     held[:, 0] = held[:, 0] - in_estates[populated]
@@ -905,8 +910,9 @@ def firm_plan(model, jobs: np.ndarray, in_estates: np.ndarray, rng) -> FirmPlan:
     if not np.isfinite(held).all():
         raise ValueError("firm_plan: the wage jobs by node and sector must be finite")
     k = np.maximum(np.round(held / p.workers_per_firm).astype(np.int64), 1)
-    node, sector = np.repeat(node, k), np.repeat(sector, k)
-    return FirmPlan(node, sector, np.repeat(held / k, k), (rng.random(k.sum()) < share[node]) & TRADABLE[sector])
+    dynamic = np.where(TRADABLE[sector], np.floor(k * share[node] + u[node, sector]), 0).astype(np.int64)
+    rank = np.arange(k.sum()) - np.repeat(np.cumsum(k) - k, k)  # each firm's place among its cell's
+    return FirmPlan(np.repeat(node, k), np.repeat(sector, k), np.repeat(held / k, k), rank < np.repeat(dynamic, k))
 
 
 def firms(model, init) -> None:
