@@ -32,10 +32,13 @@ def test_in_the_forest_exercise_the_forest_shrinks_every_year_without_policy():
 @pytest.mark.slow
 def test_with_the_transfer_for_all_municipalities_non_recipients_gain_in_its_first_year():
     """Its guide, seeds 1-9, the same households compared in both runs: non-recipients gain 3-5 USD
-    a person in the transfer's first year in every seed (3.3-5.3); after 5 years -51 to +51 USD,
-    above in 8 of 9 seeds, +13.2 on average: still no larger than the runs' noise (session 39,
-    e2e167b and 71c07cf, the start's rounds pay dividends and public income and plan the
-    estates' profits at each round's drawn jobs: the fifth year's gains by seed 10.8, 33.9, 17.9,
+    a person in the transfer's first year in every seed (3.0-5.0); after 5 years -52 to +45 USD,
+    above in 4 of 9 seeds, +2.2 on average: no larger than the runs' noise (session 41, af8e131,
+    the starting firms' markets drawn once per node and sector: the fifth year's gains by seed
+    -51.9, -5.3, 40.9, -12.9, 7.3, 31.2, -27.7, 44.9, -6.9; session 39, e2e167b and 71c07cf, the
+    start's rounds pay dividends and public income and plan the estates' profits at each round's
+    drawn jobs: 3.3-5.3 in the first year, -51 to +51 after 5, above in 8, +13.2 on average, the
+    fifth year's gains by seed 10.8, 33.9, 17.9,
     11.0, 31.6, 51.4, 12.4, 1.1, -51.0; session 38, referral weight 0.5: -27 to +59, above in 4,
     +6.1 on average, hiring_referral_weight 1 -> 0.5 and the start's solver damped; the fifth
     year's gains by seed 27.8, -27.2, 58.8, -6.6, -1.6, 10.9, 22.5, -26.2, -3.8; session 37,
@@ -49,19 +52,23 @@ def test_with_the_transfer_for_all_municipalities_non_recipients_gain_in_its_fir
     after 5, above in 4, +2 on average; session 22: -10 to +50, above in 6, +10 on average; before
     it -14 to +28, +5 on average, and this test bounded the mean by 10). The mean is bounded by
     that noise rather than by a fixed number: the 9 seeds' fifth-year gains had a standard
-    deviation of 28.6 USD in session 39, so their mean has a standard error of 9.5 and +13.2 is
-    1.4 of them, under 2.31 (Student's t, two-sided 5 %, 8 degrees of freedom; the noise bound
-    is 22.0 USD); 27.4 in session 38 (23.6 at 672c6cd, 18.3 at bbd82ab, 18.5 in session 36, 18
+    deviation of 32.4 USD in session 41, so their mean has a standard error of 10.8 and +2.2 is
+    0.2 of them, under 2.31 (Student's t, two-sided 5 %, 8 degrees of freedom; the noise bound
+    is 24.9 USD); 28.6 in session 39, when +13.2 was 1.4 standard errors of 9.5 (bound 22.0);
+    27.4 in session 38 (23.6 at 672c6cd, 18.3 at bbd82ab, 18.5 in session 36, 18
     in session 35, 27 in session 34, 18 in session 22), when their mean had a standard error of 9.1
     and +6.1 was 0.7 of them, under 2.31 (Student's t, two-sided 5 %, 8 degrees of freedom; the
     noise bound is 21.1 USD; at 672c6cd +15.3 was 1.9 standard errors of 7.9, bound 18.1). The
     test fails if the first year's gain vanished or grew, if the fifth year's count of seeds above
-    moved from 8 (4 in session 38, 7 at 672c6cd), or if its mean moved beyond what the noise
-    explains either way (session 34 required a mean above 0; since session 35 the guide says the
-    gain is no larger than the noise, not that it is positive; in session 39 it says the gain is
-    above in 8 of 9 seeds but its mean within the noise). The territory's poverty is lower in
-    every seed in the first year (-0.4 to -0.8 points) and in the fifth lower in only 5 of 9 (-1.2
-    to -1.6; +0.2 to +1.5 at seeds 1, 3, 8 and 9) (session 39; in session 38 -0.3 to -1.1 in the
+    moved from 4 (8 in session 39, 4 in session 38, 7 at 672c6cd), or if its mean moved beyond
+    what the noise explains either way (session 34 required a mean above 0; since session 35 the
+    guide says the gain is no larger than the noise, not that it is positive; in session 39 it
+    said the gain is above in 8 of 9 seeds but its mean within the noise). The territory's
+    poverty is lower in every seed in the first year (-0.46 to -0.85 points) and in the fifth
+    lower in 7 of 9 (-0.15 to -1.59; +0.34 and +0.38 at seeds 2 and 8), 0.67 lower on average,
+    beyond the noise bound of 0.55 (session 41; in session 39 -0.4 to -0.8 in the first year and
+    in the fifth lower in only 5 of 9, -1.2 to -1.6, +0.2 to +1.5 at seeds 1, 3, 8 and 9; in
+    session 38 -0.3 to -1.1 in the
     first year and in the fifth lower in 8 of 9, -0.06 to -2.0, +0.5 at seed 9; at 672c6cd lower
     in every seed in both, -0.4 to -1.0 in the first year and -0.02 to -2.0 in the fifth; at
     bbd82ab -0.4 to -0.9 in the first year and -1.9 to +0.8, lower in 8 of 9, in the fifth; -0.4
@@ -88,19 +95,24 @@ def test_with_the_transfer_for_all_municipalities_non_recipients_gain_in_its_fir
     assert np.all((gain[:, 0] > 2.5) & (gain[:, 0] < 5.5)), f"first year's gains {gain[:, 0]}"
     fifth = gain[:, -1]
     noise = 2.306 * fifth.std(ddof=1) / np.sqrt(fifth.size)  # t(0.975, 8 df) standard errors
-    assert (fifth > 0).sum() == 8 and abs(fifth.mean()) < noise, f"fifth year's gains {fifth}, noise {noise:.1f}"
+    assert (fifth > 0).sum() == 4 and abs(fifth.mean()) < noise, f"fifth year's gains {fifth}, noise {noise:.1f}"
     assert np.all(poverty[:, 0] < 0), poverty
-    assert (poverty[:, -1] < 0).sum() == 5, poverty
+    assert (poverty[:, -1] < 0).sum() == 7, poverty
 
 
 @pytest.mark.slow
 def test_with_the_transfer_for_cerro_azul_its_table_and_its_non_recipients_read_as_the_guide_says():
     """Its guide, at the exercise's seed: the table under Municipality details, Cerro Azul chosen,
-    reads 0 points (59.3 % against 59.3 %) and +5 USD for its non-recipients in the transfer's
-    first year, and the policy cost this year is within the guide's 18,500-21,000 USD (20,475;
-    session 39, e2e167b and 71c07cf, the start's rounds at each round's drawn jobs: the table
+    reads -0.8 points (57.0 % against 57.8 %) and +4 USD for its non-recipients in the transfer's
+    first year, and the policy cost this year is within the guide's about 18,000-21,000 USD
+    (20,790; session 41, af8e131, the starting firms' markets drawn once per node and sector:
+    the table reads -0.3 to -1.2 in 7 of 9 seeds and 0 only in seeds 2 and 8, which the guide
+    now says; the costs 17,955-21,105 in the first year, 18,585-21,105 in the fifth, so the
+    guide's range widened from 18,500-21,000, and this test's with it; session 39, 0 points,
+    59.3 % against 59.3 %, +5 USD, cost 20,475, e2e167b and 71c07cf, the start's rounds at each
+    round's drawn jobs: the table
     reads -0.2 to -0.5 in seeds 2, 5, 6, 8 and 9 and 0 in the other 4, the exercise's seed 7
-    among them, which the guide now says; the costs 18,585-20,790 in the first year, 18,900-20,160
+    among them, which the guide then said; the costs 18,585-20,790 in the first year, 18,900-20,160
     in the fifth, so the guide's range narrowed from 17,500-21,500, and this test's with it;
     session 38, -0.8 points, 53.8 % against 54.6 %, +4 USD, cost 19,215, referral weight 0.5:
     hiring_referral_weight 1 -> 0.5 and the start's solver damped: the table reads 0 in 7 of 9
@@ -129,20 +141,23 @@ def test_with_the_transfer_for_cerro_azul_its_table_and_its_non_recipients_read_
     store.clear()
     poverty, _, others = (float(cells[3]) for cells in view.compared)
     cost = float(dict(view.details)["Policy cost this year (USD)"].replace(",", ""))
-    assert poverty == 0 and 4 <= others <= 6 and 18_500 <= cost <= 21_000, (view.compared, cost)
+    assert poverty == -0.8 and 4 <= others <= 6 and 18_000 <= cost <= 21_000, (view.compared, cost)
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("seed", "budget", "commuters"), [(1, None, (0, 0.5)), (1, 2e6, (350, 500)), (7, 2e6, (0, 0.5))])
+@pytest.mark.parametrize(("seed", "budget", "commuters"), [(1, None, (0, 0.5)), (1, 2e6, (500, 650)), (7, 2e6, (0, 0.5))])
 def test_the_road_for_cerro_azul_brings_commuters_only_with_the_largest_budget_and_a_town_that_pays_for_the_trip(
         seed, budget, commuters):
     """Its guide: with the budget as given nobody commutes in any seed (Alto Verde's trip to the
     town, road quality counted, is still 1.6 hours at the works' end, over the 1.5 hours of
     ``commute_limit``); with 2,000,000 USD a year it is 1.1 hours, and the town draws Alto Verde's
-    workers only where it pays about a fifth more for the same skill: seed 1 (29 % more), where 428
-    commute 4 years after the road is switched on (311 from Alto Verde to the town, 117 the other
-    way, session 39, e2e167b and 71c07cf, the start's rounds at each round's drawn jobs: the
-    bounds moved from 450-600 to 350-500 with it, 405-708 a year from the works' second year;
+    workers only where it pays about a fifth more for the same skill: seed 1 (27 % more), where 565
+    commute 4 years after the road is switched on (284 from Alto Verde to the town, 281 the other
+    way, session 41, af8e131, the starting firms' markets drawn once per node and sector: the
+    bounds moved from 350-500 to 500-650 with it, 526-567 a year from the works' second year;
+    session 39, 29 % more, 428, 311 and 117, e2e167b and 71c07cf, the start's rounds at each
+    round's drawn jobs: the bounds moved from 450-600 to 350-500 with it, 405-708 a year from the
+    works' second year;
     session 38, 27 % more, 533, 255 and 278, referral weight 0.5; 551, 257 and 293 at 672c6cd;
     552, 259 and 293 at bbd82ab; session 36: 528, 250 and 277), and none of seeds
     2-5, 7 and 8 (at most 8 % more; the exercise's seed 7 nothing more). Session 35, the candidate
@@ -176,8 +191,11 @@ def test_in_the_shared_territory_nobody_clears_forest_whatever_the_groups_choose
     it is enforced, which students could not see here (session 20: at most 0.0002 points in
     any game of 8 years with one government choosing, seeds 1-9; at most 0.0004 points in session
     38, referral weight 0.5; at most 0.0023 points in session 39, e2e167b and 71c07cf, in seed 5's
-    run without any choice, at Dos Puentes, so the guide now says "within about 0.002 points"; this
-    test's seed 7 stays as it started within 0.001 points, the bound it keeps)."""
+    run without any choice, at Dos Puentes, so the guide then said "within about 0.002 points"; at
+    most 0.0008 points from the no-choice run and 0.0000 in the no-choice run itself in session 41,
+    af8e131, the starting firms' markets drawn once per node and sector, so the guide now says
+    "within 0.001 points"; this test's seed 7 stays as it started within 0.001 points, the bound
+    it keeps)."""
     factory, seed = exercise(CLASSROOM / "shared_territory.toml")
     game = Game(factory, seed)
     for node in game.municipalities():
