@@ -311,8 +311,9 @@ def test_a_run_with_moving_costs_calls_every_kernel_so_the_notice_comes_only_onc
     compiled every time (session 34, found with the candidate setting as the defaults; now in
     ``migration_kernels``). A one-year run with moving costs and job turnover in a fresh
     process, then the kernels it neither called nor compiled with a kernel it called are
-    listed (it fails with ``draw_destinations`` back in model/kernels.py). The test asked ``kernels_need_compiling`` after the same run on
-    a fresh cache until session 41: the same property at about 100 s of compiling."""
+    listed (it fails with ``draw_destinations`` back in model/kernels.py). The test asked
+    ``kernels_need_compiling`` after the same run on a fresh cache until session 41: the same
+    property at about 100 s of compiling."""
     settings = ("migration_move_cost=200", "migration_move_cost_abroad=1000", "job_separation_rate=0.12",
                 "wage_residual_sd=0.8")
     done = subprocess.run([sys.executable, "-c", RUN_THEN_LIST_UNCALLED, str(SCENARIOS / "baseline.toml"), *settings],
