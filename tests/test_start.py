@@ -225,6 +225,21 @@ def test_the_starting_firms_sell_to_dynamic_markets_at_their_nodes_share_within_
     assert np.abs(np.mean(counts, axis=0) - expected).max() < 4 * 0.5 / np.sqrt(400)
 
 
+def test_a_node_without_a_dynamic_market_share_has_no_dynamic_firms_and_no_warning():
+    """A node whose ``dynamic_market_share`` is missing (NaN: the entrants' rule reads it as 0,
+    ``nan_to_num``) has every firm local, as the entrants' rule would have it, and the integer
+    count takes no NaN (numpy's invalid-value warning is an error here)."""
+    import warnings
+
+    from territory_abm.model.start import firm_plan
+
+    jobs = np.array([[30.0, 20.0, 10.0, 5.0], [30.0, 20.0, 10.0, 5.0]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        plan = firm_plan(_plan_inputs([np.nan, 1.0], jobs), jobs, np.zeros(2), np.random.default_rng(3))
+    assert not plan.dynamic[plan.node == 0].any() and plan.dynamic[plan.node == 1].any()
+
+
 def _after_draws(seed: int, size: int):
     rng = np.random.default_rng(seed)
     rng.random(size)

@@ -898,7 +898,7 @@ def firm_plan(model, jobs: np.ndarray, in_estates: np.ndarray, rng) -> FirmPlan:
     and sector by sector, shifted every later node's draws when a node's firms changed by one:
     in the start's share rounds a city's firms going 34 -> 33 -> 34 turned another city's
     dynamic firms 10 -> 9 -> 10 and its local share jumped by about 0.07 each round; session 40.)"""
-    p, share = model.params, np.asarray(model.territory.table["dynamic_market_share"])
+    p, share = model.params, np.nan_to_num(np.asarray(model.territory.table["dynamic_market_share"], float))
     u = np.asarray(rng.random(jobs.size)).reshape(jobs.shape)
     populated = np.flatnonzero(model.populated)
     held = jobs[populated].astype(float)
