@@ -5,6 +5,7 @@ engine; and runs per second at 1 and 2 workers, side by side on the same runs.
     python benchmarks/experiments.py                      # the whole design (all 4,608 runs)
     python benchmarks/experiments.py --share 0.125        # the first eighth, time extrapolated
     python benchmarks/experiments.py --skip-design --throughput-runs 40
+    python benchmarks/experiments.py --share 0.05 --throughput-runs 0   # the design's share alone
 
 The design runs through the same code as ``territory-abm sensitivity`` (sampling, result
 store, analysis); the timed figure is the whole command, analysis and writing included.
@@ -155,7 +156,7 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=256, help="Sobol N (default 256: 4,608 runs)")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--share", type=float, default=1.0, help="share of the design's runs to execute")
-    parser.add_argument("--throughput-runs", type=int, default=40, help="runs per worker count (default 40)")
+    parser.add_argument("--throughput-runs", type=int, default=40, help="runs per worker count (default 40; 0: none)")
     parser.add_argument("--skip-design", action="store_true", help="only the 1-vs-2-worker throughput")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
@@ -180,6 +181,8 @@ def main() -> None:
                   f"evenly); load average {load:.1f} at the start, {os.getloadavg()[0]:.1f} at the end")
             if done < total:
                 print_extrapolation(marks, before, reading_back(path, tmp / "design"), args.workers, total)
+        if args.throughput_runs <= 0:
+            return  # the design alone (--throughput-runs 0)
         one = throughput(path, 1, args.throughput_runs, tmp)
         two = throughput(path, 2, args.throughput_runs, tmp)
         print(f"throughput on the same {args.throughput_runs} runs: 1 worker {one:.2f} runs/s, "
