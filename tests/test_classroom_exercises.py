@@ -32,8 +32,12 @@ def test_in_the_forest_exercise_the_forest_shrinks_every_year_without_policy():
 @pytest.mark.slow
 def test_with_the_transfer_for_all_municipalities_non_recipients_gain_in_its_first_year():
     """Its guide, seeds 1-9, the same households compared in both runs: non-recipients gain 3-5 USD
-    a person in the transfer's first year in every seed (3.0-5.0); after 5 years -52 to +45 USD,
-    above in 4 of 9 seeds, +2.2 on average: no larger than the runs' noise (session 41, af8e131,
+    a person in the transfer's first year in every seed (3.0-5.2); after 5 years -43 to +41 USD,
+    above in 3 of 9 seeds, -4.4 on average: no larger than the runs' noise (session 43, a farm's
+    management shared by movers and added in unions: the fifth year's gains by seed 40.9, -10.6,
+    -16.0, -43.2, 9.1, -7.2, -5.1, -25.4, 18.3, their standard deviation 24.7, the noise bound
+    19.0; session 41, af8e131: 3.0-5.0 in the first year, -52 to +45 after 5, above in 4, +2.2 on
+    average,
     the starting firms' markets drawn once per node and sector: the fifth year's gains by seed
     -51.9, -5.3, 40.9, -12.9, 7.3, 31.2, -27.7, 44.9, -6.9; session 39, e2e167b and 71c07cf, the
     start's rounds pay dividends and public income and plan the estates' profits at each round's
@@ -60,13 +64,15 @@ def test_with_the_transfer_for_all_municipalities_non_recipients_gain_in_its_fir
     and +6.1 was 0.7 of them, under 2.31 (Student's t, two-sided 5 %, 8 degrees of freedom; the
     noise bound is 21.1 USD; at 672c6cd +15.3 was 1.9 standard errors of 7.9, bound 18.1). The
     test fails if the first year's gain vanished or grew, if the fifth year's count of seeds above
-    moved from 4 (8 in session 39, 4 in session 38, 7 at 672c6cd), or if its mean moved beyond
+    moved from 3 (4 in session 41, 8 in session 39, 4 in session 38, 7 at 672c6cd), or if its mean moved beyond
     what the noise explains either way (session 34 required a mean above 0; since session 35 the
     guide says the gain is no larger than the noise, not that it is positive; in session 39 it
     said the gain is above in 8 of 9 seeds but its mean within the noise). The territory's
-    poverty is lower in every seed in the first year (-0.46 to -0.85 points) and in the fifth
-    lower in 7 of 9 (-0.15 to -1.59; +0.34 and +0.38 at seeds 2 and 8), 0.67 lower on average,
-    beyond the noise bound of 0.55 (session 41; in session 39 -0.4 to -0.8 in the first year and
+    poverty is lower in every seed in the first year (-0.32 to -0.85 points) and in the fifth
+    lower in 7 of 9 (-0.03 to -2.08; +0.52 and +0.50 at seeds 1 and 8), 0.36 lower on average,
+    within the noise bound of 0.63 (session 43; in session 41 -0.46 to -0.85 in the first year
+    and in the fifth lower in 7 of 9, -0.15 to -1.59, 0.67 lower on average, beyond the noise
+    bound of 0.55; in session 39 -0.4 to -0.8 in the first year and
     in the fifth lower in only 5 of 9, -1.2 to -1.6, +0.2 to +1.5 at seeds 1, 3, 8 and 9; in
     session 38 -0.3 to -1.1 in the
     first year and in the fifth lower in 8 of 9, -0.06 to -2.0, +0.5 at seed 9; at 672c6cd lower
@@ -95,7 +101,7 @@ def test_with_the_transfer_for_all_municipalities_non_recipients_gain_in_its_fir
     assert np.all((gain[:, 0] > 2.5) & (gain[:, 0] < 5.5)), f"first year's gains {gain[:, 0]}"
     fifth = gain[:, -1]
     noise = 2.306 * fifth.std(ddof=1) / np.sqrt(fifth.size)  # t(0.975, 8 df) standard errors
-    assert (fifth > 0).sum() == 4 and abs(fifth.mean()) < noise, f"fifth year's gains {fifth}, noise {noise:.1f}"
+    assert (fifth > 0).sum() == 3 and abs(fifth.mean()) < noise, f"fifth year's gains {fifth}, noise {noise:.1f}"
     assert np.all(poverty[:, 0] < 0), poverty
     assert (poverty[:, -1] < 0).sum() == 7, poverty
 
@@ -103,9 +109,11 @@ def test_with_the_transfer_for_all_municipalities_non_recipients_gain_in_its_fir
 @pytest.mark.slow
 def test_with_the_transfer_for_cerro_azul_its_table_and_its_non_recipients_read_as_the_guide_says():
     """Its guide, at the exercise's seed: the table under Municipality details, Cerro Azul chosen,
-    reads -0.8 points (57.0 % against 57.8 %) and +4 USD for its non-recipients in the transfer's
+    reads -0.8 points (57.1 % against 57.8 %) and +4 USD for its non-recipients in the transfer's
     first year, and the policy cost this year is within the guide's about 18,000-21,000 USD
-    (20,790; session 41, af8e131, the starting firms' markets drawn once per node and sector:
+    (20,790; session 43, a farm's management shared by movers and added in unions: the table
+    reads -0.4 to -1.2 in 7 of 9 seeds and 0 in seeds 2 and 8, the costs 17,955-21,105 in the
+    fifth year; session 41, af8e131, 57.0 % against 57.8 %, the starting firms' markets drawn once per node and sector:
     the table reads -0.3 to -1.2 in 7 of 9 seeds and 0 only in seeds 2 and 8, which the guide
     now says; the costs 17,955-21,105 in the first year, 18,585-21,105 in the fifth, so the
     guide's range widened from 18,500-21,000, and this test's with it; session 39, 0 points,
@@ -145,16 +153,18 @@ def test_with_the_transfer_for_cerro_azul_its_table_and_its_non_recipients_read_
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("seed", "budget", "commuters"), [(1, None, (0, 0.5)), (1, 2e6, (500, 650)), (7, 2e6, (0, 0.5))])
+@pytest.mark.parametrize(("seed", "budget", "commuters"), [(1, None, (0, 0.5)), (1, 2e6, (350, 500)), (7, 2e6, (0, 0.5))])
 def test_the_road_for_cerro_azul_brings_commuters_only_with_the_largest_budget_and_a_town_that_pays_for_the_trip(
         seed, budget, commuters):
     """Its guide: with the budget as given nobody commutes in any seed (Alto Verde's trip to the
     town, road quality counted, is still 1.6 hours at the works' end, over the 1.5 hours of
     ``commute_limit``); with 2,000,000 USD a year it is 1.1 hours, and the town draws Alto Verde's
-    workers only where it pays about a fifth more for the same skill: seed 1 (27 % more), where 565
-    commute 4 years after the road is switched on (284 from Alto Verde to the town, 281 the other
-    way, session 41, af8e131, the starting firms' markets drawn once per node and sector: the
-    bounds moved from 350-500 to 500-650 with it, 526-567 a year from the works' second year;
+    workers only where it pays about a fifth more for the same skill: seed 1 (28 % more), where 431
+    commute 4 years after the road is switched on (287 from Alto Verde to the town, 144 the other
+    way, session 43, a farm's management shared by movers and added in unions: the bounds moved
+    from 500-650 to 350-500 with it, 431-619 a year from the works' second year; session 41,
+    af8e131, 27 % more, 565, 284 and 281, the starting firms' markets drawn once per node and
+    sector: the bounds moved from 350-500 to 500-650 with it, 526-567 a year from the works' second year;
     session 39, 29 % more, 428, 311 and 117, e2e167b and 71c07cf, the start's rounds at each
     round's drawn jobs: the bounds moved from 450-600 to 350-500 with it, 405-708 a year from the
     works' second year;

@@ -44,6 +44,7 @@ import numpy as np
 from .enterprises import adults_in_enterprise, labour_power
 from .estates import owners
 from .exact import nan_to_num
+from .households import joined_tfp, split_tfp
 from .land_kernels import headcount, pick_formers, pick_in_nodes, redirect_ties, union_candidates
 from .land_market import add_land
 
@@ -79,9 +80,7 @@ def form_households(model) -> np.ndarray:
     adults = hh.adults
     share = 1.0 / adults[rows]
     land, assets = hh.land[rows] * share, hh.assets[rows] * share
-    rest = 1.0 - p.farm_land_elasticity - p.farm_labour_elasticity
-    tfp = hh.tfp[rows] * np.power(share, rest)
-    hh.tfp[rows] *= np.power(1.0 - share, rest)
+    tfp, hh.tfp[rows] = split_tfp(p, hh.tfp[rows], share)
     job = (u_job < hh.employed[rows] * share).astype(np.int32)
     # this year's incomes go with who earned them (the year's outcomes are recorded after):
     # the worker's wage, and a share of the farm and of local public income
@@ -176,10 +175,10 @@ def union_partners(model, rng) -> tuple[np.ndarray, np.ndarray]:
 
 def unite(model) -> int:
     """Unions (:func:`union_partners`): each single moves into its host with its assets, job, land
-    (with its quality; the host's farm keeps its own TFP, a host without a farm takes the
-    single's), this year's income and former members abroad; the host's usual size grows by one, its
-    adults' schooling, schooling gap and wage premium become the two adults' means. Households
-    that remitted to the single remit to the host. Persons, adults, jobs and household wealth
+    (with its quality; the two farms' management added, ``households.joined_tfp``), this year's
+    income and former members abroad; the host's usual size grows by one, its adults' schooling,
+    schooling gap and wage premium become the two adults' means. Households that remitted to
+    the single remit to the host. Persons, adults, jobs and household wealth
     are conserved (the assets booked households -> households, "unions"). Returns the unions."""
     hh = model.households
     single, host = union_partners(model, model.streams["unions"])
@@ -193,13 +192,12 @@ def unite(model) -> int:
         values = getattr(hh, column)
         values[host] = 0.5 * (values[host] + values[single])
     hh.programmes[host] |= hh.programmes[single]
-    # the single's land joins the host's farm (with its quality); the host's management stays,
-    # the single's where the host did not farm
+    # the single's land joins the host's farm (with its quality), and its management the host's
     land = hh.land[single]
     effective = np.exp(hh.land_quality_log[single]) * land
     add_land(model, host, land, effective)
     hh.rented[host] += hh.rented[single]
-    hh.tfp[host] = np.where(hh.tfp[host] > 0, hh.tfp[host], hh.tfp[single])
+    hh.tfp[host] = joined_tfp(model.params, hh.tfp[host], hh.tfp[single])
     hh.remits_to[host] = np.where(hh.remits_to[host] >= 0, hh.remits_to[host], hh.remits_to[single])
     model.ledger.record("households", "households", "unions", hh.assets[single].sum())
     order = np.argsort(hh.id[single])

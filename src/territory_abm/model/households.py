@@ -304,6 +304,39 @@ def farm_output(tfp, land, labour, assets, nature_factor, land_el, labour_el, as
             * nature_factor)
 
 
+def management_share(params) -> float:
+    """1 - a - b: the exponent of the farm's factors other than land and labour in its TFP
+    (:func:`farm_output`). A household's TFP is read as A M^(1 - a - b), M the management and
+    tools that a farm's land and labour do not measure, held by its adults together: a
+    household that splits shares M (:func:`split_tfp`), and a farm of one adult has the TFP
+    of M / k of a farm of k adults (``start.settler_tfp``)."""
+    return 1.0 - params.farm_land_elasticity - params.farm_labour_elasticity
+
+
+def split_tfp(params, tfp: np.ndarray, share: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The TFP that an adult leaving a farm of TFP ``tfp`` with a ``share`` of its management
+    takes, and the TFP the farm keeps: ``tfp`` share^r and ``tfp`` (1 - share)^r, r
+    :func:`management_share`, so that the two farms with the same land and labour per unit of
+    management as before the split produce what it produced (an adult child forming a household,
+    ``formation``; a single member moving inside the territory, ``migration``)."""
+    rest = management_share(params)
+    return tfp * np.power(share, rest), tfp * np.power(1.0 - share, rest)
+
+
+def joined_tfp(params, host: np.ndarray, single: np.ndarray) -> np.ndarray:
+    """The TFP of a farm of TFP ``host`` that an adult with a farm of TFP ``single`` joins,
+    their managements added: (host^(1/r) + single^(1/r))^r, r :func:`management_share`, the
+    inverse of :func:`split_tfp` (a farm split in two and joined again has its TFP back; a host
+    without a farm takes the single's). At r <= 0 (land's and labour's elasticities summing to
+    1 or more) the larger of the two, the limit as r falls to 0."""
+    rest = management_share(params)
+    larger = np.maximum(host, single)
+    if rest <= 0:
+        return larger
+    scale = np.where(larger > 0, larger, 1.0)
+    return larger * np.power(np.power(host / scale, 1.0 / rest) + np.power(single / scale, 1.0 / rest), rest)
+
+
 def farming_households(model, node: np.ndarray, land: np.ndarray) -> np.ndarray:
     """Which households (at ``node``, holding ``land`` ha) farm: all of a rural
     municipality's (on their land, or as on a garden plot when they hold less), and a city's

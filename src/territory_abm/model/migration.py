@@ -54,7 +54,7 @@ from .demography import dissolve
 from .enterprises import move_outside_sales
 from .environment import give_up_land
 from .exact import binomial, nan_to_num
-from .households import farming_households
+from .households import farming_households, management_share, split_tfp
 from .kernels import bincount, choose_movers_by_draw, pay_dividends
 from .migration_kernels import affordable_ends, draw_destinations, draw_within, segment_cumsum, value_at_ends
 from .network import Pairs
@@ -378,10 +378,18 @@ def migrate(model) -> None:
     if inside.size:
         k = inside.size
         share = share[internal[single]]
+        # a mover who will farm where it goes takes its part of the farm's management, as an
+        # adult child forming a household does (the origin had one adult more before the move);
+        # one who will not (to a city, without land) leaves it with the farm, as one abroad does
+        to = dest[single][internal[single]]
+        farms = farming_households(model, to, np.zeros(k))
+        taken, kept = split_tfp(p, hh.tfp[inside], 1.0 / (hh.adults[inside] + 1.0))
+        tfp = np.where(farms, taken, 0.0)
+        hh.tfp[inside] = np.where(farms, kept, hh.tfp[inside])
         hh.append({
-            "alive": np.ones(k, bool), "node": dest[single][internal[single]],
+            "alive": np.ones(k, bool), "node": to,
             "members": np.ones(k, np.int32), "adults": np.ones(k, np.int32),
-            "education": hh.education[inside], "skill_residual": hh.skill_residual[inside], "tfp": hh.tfp[inside],
+            "education": hh.education[inside], "skill_residual": hh.skill_residual[inside], "tfp": tfp,
             "price_share": np.full(k, 1.0 - p.intermediary_margin), "remits_to": hh.id[inside],
             "other_income": share, "income": share, "assets": stake,
         })
@@ -695,13 +703,14 @@ def migrants_abroad_at_rest(params, steady: SteadyMigration, income: np.ndarray,
 def settle_farms(model, rows: np.ndarray) -> None:
     """Households ``rows`` that settled in a new node farm as its households do: in a city
     without land to farm they stop farming (TFP 0); in a rural municipality one that did not
-    farm takes the median TFP of the node's farming households at the start
-    (``model.settler_tfp``)."""
+    farm takes the median TFP per adult's management of the node's farming households at the
+    start (``model.settler_tfp``) for its adults (``households.management_share``)."""
     hh = model.households
     farms = farming_households(model, hh.node[rows], hh.land[rows])
     hh.tfp[rows[~farms]] = 0.0
     start = rows[farms & (hh.tfp[rows] <= 0)]
-    hh.tfp[start] = model.settler_tfp[hh.node[start]]
+    hh.tfp[start] = (model.settler_tfp[hh.node[start]]
+                     * np.power(np.maximum(hh.adults[start], 1), management_share(model.params)))
 
 
 class NetMigration(NamedTuple):

@@ -23,7 +23,7 @@ from ..data.territory import SECTORS
 from . import enterprises, estates, labour, migration
 from .demography import household_birth_rates, kind_birth_rates
 from .firms import TRADABLE, add_firms, capital_per_worker, tfp_for_labour
-from .households import HouseholdPopulation, asset_factor, farming_households
+from .households import HouseholdPopulation, asset_factor, farming_households, management_share
 from .kernels import bincount, consumption, equilibrium_job_finding
 from .rest_kernels import drawn_incomes, rest_own_work, rest_start
 from .start_kernels import (farm_rows, farm_scale_halvings, farm_split, halving_grid, keep_jobs, place_picks,
@@ -632,12 +632,15 @@ def local_sales_share(model, init, node: np.ndarray, held: HeldJobs, income: np.
 
 
 def settler_tfp(model) -> np.ndarray:
-    """Median farm TFP of each node's farming households at the start (0 where none farms):
-    the TFP of a household that settles there without a farm (``migration.settle_farms``)."""
+    """Median farm TFP of each node's farming households at the start per adult's part of their
+    management, TFP / k^r with k adults (0 where none farms; r ``households.management_share``):
+    the TFP of a household of one adult that settles there without a farm, k^r times it for k
+    adults (``migration.settle_farms``)."""
     hh, n = model.households, model.n_nodes
     farmers = np.flatnonzero(hh.alive & (hh.tfp > 0))
     at = hh.node[farmers]
-    tfp = hh.tfp[farmers[np.argsort(at, kind="stable")]]  # by node
+    order = farmers[np.argsort(at, kind="stable")]  # by node
+    tfp = hh.tfp[order] / np.power(np.maximum(hh.adults[order], 1), management_share(model.params))
     count = np.bincount(at, minlength=n)
     first = np.cumsum(count) - count
     median = np.zeros(n)

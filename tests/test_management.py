@@ -1,0 +1,113 @@
+"""A farm's management (``households.split_tfp``, ``households.joined_tfp``): a household's farm
+TFP read as A M^r, M the management its adults hold together (r = 1 - land's - labour's
+elasticity), is shared when an adult leaves with a part of it (an adult child forming a
+household, a single member moving inside the territory) and added when two farms join in a
+union. Before session 43 a single mover took its origin's whole TFP to a farm of one adult
+(the origin kept its own) and a union kept the host's alone: moves made management and unions
+lost it (docs/model_choices.md, 'Session 43: a farm's management is shared and added')."""
+
+import copy
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from territory_abm.model import formation, migration, start
+from territory_abm.model.households import joined_tfp, management_share, split_tfp
+
+
+class _Elasticities:
+    def __init__(self, land, labour):
+        self.farm_land_elasticity, self.farm_labour_elasticity = land, labour
+
+
+@settings(max_examples=200, deadline=None)
+@given(tfp=st.floats(0.0, 1e5), share=st.floats(0.01, 0.99), land=st.floats(0.15, 0.6), labour=st.floats(0.2, 0.6))
+def test_a_farm_split_and_joined_again_has_its_tfp_back(tfp, share, land, labour):
+    """Property: joining is the inverse of splitting wherever the management's exponent r is
+    positive; at r <= 0 the join keeps the larger TFP (its limit as r falls to 0)."""
+    p = _Elasticities(land, labour)
+    taken, kept = split_tfp(p, np.array([tfp]), np.array([share]))
+    joined = joined_tfp(p, kept, taken)
+    if management_share(p) > 0.02:  # far enough from 0 that the powers 1/r do not lose the digits
+        assert joined[0] == pytest.approx(tfp, rel=1e-9, abs=1e-12)
+    elif management_share(p) <= 0:
+        assert joined[0] == max(taken[0], kept[0])
+
+
+def test_a_join_adds_management_and_one_without_a_farm_takes_the_other_s():
+    """Known answer at r = 0.25: two equal farms joined have 2^0.25 times the TFP; a host
+    without a farm (TFP 0) takes the single's, a single without one leaves the host's."""
+    p = _Elasticities(0.35, 0.40)
+    assert management_share(p) == pytest.approx(0.25)
+    np.testing.assert_allclose(joined_tfp(p, np.array([3.0, 0.0, 5.0]), np.array([3.0, 2.0, 0.0])),
+                               [3.0 * 2 ** 0.25, 2.0, 5.0], rtol=1e-12)
+
+
+def test_a_single_mover_takes_its_part_of_the_farm_s_management(year_under_way):
+    """Known answer (``migration.migrate``): a single member moving to a rural municipality
+    from a farming household of k adults takes TFP t (1/k)^r and the household keeps
+    t (1 - 1/k)^r; a mover from a household that did not farm takes the settlers' TFP of one
+    adult; one moving to a city without land farms no more and leaves the farm its TFP, as
+    one moving abroad does. Before, the mover to a rural municipality took t and the household
+    kept t (this fails then)."""
+    m = copy.deepcopy(year_under_way)
+    m.set_parameters({"migration_stay_preference": 2.0})  # many movers
+    hh, r = m.households, management_share(m.params)
+    n0, ids, tfp = hh.n, hh.id.copy(), hh.tfp.copy()
+    migration.migrate(m)
+    moved = np.arange(n0, hh.n)
+    origin = np.searchsorted(ids, hh.remits_to[moved])
+    assert np.array_equal(hh.id[origin], hh.remits_to[moved])
+    k = hh.adults[origin] + 1.0  # the origin's adults before the move
+    rural = np.asarray(m.territory.kinds)[hh.node[moved]] != "city"
+    farmed = tfp[origin] > 0
+    from_farm = rural & farmed
+    assert from_farm.sum() > 10 and (rural & ~farmed).sum() > 0 and (~rural).sum() > 0
+    np.testing.assert_allclose(hh.tfp[moved[from_farm]], tfp[origin[from_farm]] * (1 / k[from_farm]) ** r, rtol=1e-12)
+    np.testing.assert_allclose(hh.tfp[origin[from_farm]], tfp[origin[from_farm]] * (1 - 1 / k[from_farm]) ** r,
+                               rtol=1e-12)
+    to_city = ~rural & farmed
+    assert to_city.any() and np.array_equal(hh.tfp[origin[to_city]], tfp[origin[to_city]])
+    settlers = rural & ~farmed
+    np.testing.assert_allclose(hh.tfp[moved[settlers]], m.settler_tfp[hh.node[moved[settlers]]], rtol=1e-12)
+    without_land = ~rural & (hh.land[moved] < m.params.garden_plot_ha)
+    assert without_land.any() and np.all(hh.tfp[moved[without_land]] == 0)
+
+
+def test_settlers_take_the_node_s_median_management_per_adult(year_under_way):
+    """Known answer (``start.settler_tfp``, ``migration.settle_farms``): the settlers' TFP of a
+    node is the median over its farming households of TFP / k^r (k their adults), and a
+    household of k adults settling there without a farm takes k^r times it."""
+    m = copy.deepcopy(year_under_way)
+    hh, r = m.households, management_share(m.params)
+    settler = start.settler_tfp(m)
+    rural = np.flatnonzero(np.asarray(m.territory.kinds) != "city")
+    for g in rural[:4]:
+        at = hh.alive & (hh.node == g) & (hh.tfp > 0)
+        assert settler[g] == pytest.approx(np.median(hh.tfp[at] / hh.adults[at] ** r), rel=1e-12)
+    rows = np.flatnonzero(hh.alive & (hh.adults >= 2))[:6]
+    hh.tfp[rows] = 0.0
+    hh.node[rows] = rural[0]
+    m.settler_tfp = settler
+    migration.settle_farms(m, rows)
+    np.testing.assert_allclose(hh.tfp[rows], settler[rural[0]] * hh.adults[rows] ** r, rtol=1e-12)
+
+
+def test_a_union_adds_the_two_farms_management(year_under_way):
+    """Known answer (``formation.unite``): the host's TFP after a union is ``joined_tfp`` of
+    the host's and the single's; before, the host kept its own and the single's was lost
+    (this fails then wherever both farmed)."""
+    m = copy.deepcopy(year_under_way)
+    m.set_parameters({"household_union_adjustment": 1.0})
+    m.headship = formation.headship(m) * 0.85
+    hh = m.households
+    single, host = formation.union_partners(copy.deepcopy(m), copy.deepcopy(m.streams["unions"]))
+    before = np.maximum(hh.tfp[host], hh.tfp[single])
+    expected = joined_tfp(m.params, hh.tfp[host], hh.tfp[single])
+    both = (hh.tfp[host] > 0) & (hh.tfp[single] > 0)
+    assert both.sum() > 5
+    formation.unite(m)
+    np.testing.assert_allclose(hh.tfp[host], expected, rtol=1e-12)
+    assert np.all(hh.tfp[host[both]] > before[both]) and np.array_equal(hh.tfp[host[~both]], before[~both])
