@@ -29,7 +29,10 @@ def test_a_compare_ended_by_sigterm_leaves_no_process_behind(tmp_path):
         time.sleep(2)  # workers running
         os.kill(process.pid, signal.SIGTERM)
         assert process.wait(60) == 128 + signal.SIGTERM
-        deadline = time.monotonic() + 10
+        # the workers finish the runs they hold before they stop (seconds; 10 s was once passed
+        # beside the other test worker's calibrations, session 44): a process that outlived the
+        # compare is found however long it is waited for
+        deadline = time.monotonic() + 30
         while True:
             try:
                 os.killpg(process.pid, 0)  # someone of the group is still there

@@ -42,9 +42,9 @@ def _main(*args) -> int:
 def test_compare_on_a_dask_cluster_matches_serial_runs(tmp_path, scheduler):
     assert scheduler.startswith("tcp://127.0.0.1:")
     scenarios = [SCEN / "baseline.toml", SCEN / "cash_transfers.toml"]
-    dask = _cli("compare", *scenarios, "--seeds", "3", "--scheduler", scheduler, *SMALL, "--out", tmp_path / "dask")
+    dask = _cli("compare", *scenarios, "--seeds", "3", "--scheduler", scheduler, *SMALL, "--no-plots", "--out", tmp_path / "dask")
     assert dask.returncode == 0, dask.stderr
-    assert _main("compare", *scenarios, "--seeds", "3", "--workers", "1", *SMALL, "--out", tmp_path / "serial") == 0
+    assert _main("compare", *scenarios, "--seeds", "3", "--workers", "1", *SMALL, "--no-plots", "--out", tmp_path / "serial") == 0
     for name in ("results.csv", "territory_results.csv", "summary.csv", "impact.csv", "typology_shares.csv"):
         assert (tmp_path / "dask" / name).read_bytes() == (tmp_path / "serial" / name).read_bytes(), name
 

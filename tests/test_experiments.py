@@ -83,6 +83,34 @@ def test_compare_writes_tidy_results_and_summaries(tmp_path):
         assert 0 < impact[f"{name}_beneficiaries"] < 2  # a transfer is mostly the beneficiaries' income
 
 
+def test_compare_without_plots_writes_the_tables_alone_and_a_rewriting_leaves_no_older_figure(tmp_path, capsys):
+    """``compare --no-plots`` writes every table and ``comparison.json`` but no figure, and says so
+    in the outputs it lists; rerun on the same directory with plots it draws them from the stored
+    runs, and without again it removes them (no file left of an earlier writing)."""
+    from territory_abm.cli import main
+
+    out = tmp_path / "cmp"
+    args = ["compare", str(SCEN / "baseline.toml"), str(SCEN / "cash_transfers.toml"), "--seeds", "2",
+            "--households-scale", "0.02", "--steps", "2", "--workers", "1", "--quiet", "--out", str(out)]
+    figures = {"scenarios.png", "typology.png", "differences.png", "differences_over_time.png"}
+
+    def written() -> tuple[set[str], set[str]]:
+        listed = set(json.loads((out / "comparison.json").read_text())["outputs"])
+        return listed, {p.name for p in out.iterdir() if p.suffix == ".png"}
+
+    assert main([*args, "--no-plots"]) == 0
+    listed, pngs = written()
+    assert not pngs and not listed & figures
+    assert {"results.csv", "summary.csv", "impact.csv", "typology_shares.csv", "comparison.json"} <= listed
+    assert all((out / name).is_file() for name in listed)
+    assert main(args) == 0
+    assert "0 run now" in capsys.readouterr().err
+    listed, pngs = written()
+    assert figures <= pngs and figures <= listed
+    assert main([*args, "--no-plots"]) == 0
+    assert written()[1] == set()
+
+
 @pytest.mark.slow
 def test_results_do_not_depend_on_the_engine(tmp_path):
     base = load_scenario(SCEN / "cash_transfers.toml").replace(households_scale=0.03, steps=3)
@@ -127,7 +155,7 @@ def test_a_failing_run_is_recorded_and_the_others_finish(tmp_path):
 def test_a_different_experiment_on_the_same_directory_is_refused(tmp_path):
     out = tmp_path / "cmp"
     first = _cli("compare", str(SCEN / "baseline.toml"), "--seeds", "1", "--workers", "1", "--quiet", *SMALL,
-                 "--out", str(out))
+                 "--no-plots", "--out", str(out))
     assert first.returncode == 0, first.stderr
     second = _cli("compare", str(SCEN / "baseline.toml"), "--seeds", "2", "--workers", "1", "--quiet", *SMALL,
                   "--out", str(out))
@@ -139,7 +167,7 @@ def test_a_different_experiment_on_the_same_directory_is_refused(tmp_path):
 @pytest.mark.slow
 def test_resume_after_sigkill_gives_the_uninterrupted_results(tmp_path):
     args = ["compare", str(SCEN / "baseline.toml"), str(SCEN / "roads.toml"), "--seeds", "6", "--workers", "2",
-            "--quiet", "--households-scale", "0.05", "--steps", "6"]
+            "--quiet", "--no-plots", "--households-scale", "0.05", "--steps", "6"]
     killed, clean = tmp_path / "killed", tmp_path / "clean"
     kill_after_stored_runs([sys.executable, "-m", "territory_abm.cli", *args, "--out", str(killed)], killed, runs=2)
     assert not (killed / "comparison.json").exists()

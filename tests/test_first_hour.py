@@ -111,7 +111,7 @@ def test_compare_summary_shows_the_reference_and_each_difference_with_its_range(
 @pytest.mark.slow
 def test_compare_command_prints_the_summary_table(tmp_path):
     proc = _cli("compare", str(SCENARIOS / "baseline.toml"), str(SCENARIOS / "roads.toml"), "--seeds", "2",
-                "--steps", "2", "--households-scale", "0.03", "--workers", "1", "--out", str(tmp_path / "c"))
+                "--steps", "2", "--households-scale", "0.03", "--workers", "1", "--no-plots", "--out", str(tmp_path / "c"))
     assert proc.returncode == 0, proc.stderr
     assert "roads - baseline" in proc.stdout and "poverty_headcount" in proc.stdout
     assert "warning" not in proc.stderr  # two seeds: no one-seed warning
@@ -232,7 +232,7 @@ def test_compare_help_examples_run_as_written(tmp_path, monkeypatch, capsys):
     for k, args in enumerate(examples):
         assert "*" not in " ".join(args)  # no glob the shell must expand (and that takes stationary.toml too)
         small = ["--seeds", "2", "--steps", "1", "--households-scale", "0.02", "--workers", "1", "--quiet",
-                 "--out", str(tmp_path / str(k))]
+                 "--no-plots", "--out", str(tmp_path / str(k))]
         assert main(args + small) == 0, args
         names = json.loads((tmp_path / str(k) / "comparison.json").read_text(encoding="utf-8"))["scenarios"]
         assert names == [load_scenario(a).name for a in args if a.endswith(".toml")]
@@ -245,7 +245,7 @@ def test_compare_runs_a_file_given_twice_once_and_refuses_two_files_of_one_name(
     assert distinct_files([SCENARIOS / "baseline.toml", SCENARIOS / "roads.toml", again]) == \
         ([SCENARIOS / "baseline.toml", SCENARIOS / "roads.toml"], [again])
     status = compare([SCENARIOS / "baseline.toml", SCENARIOS / "roads.toml", again], 2, tmp_path / "twice",
-                     workers=1, progress=False, households_scale=0.02, steps=1)
+                     workers=1, progress=False, households_scale=0.02, steps=1, with_plots=False)
     assert status.complete
     assert f"note: {again} is given more than once: it is compared once" in capsys.readouterr().err
     assert json.loads((tmp_path / "twice" / "comparison.json").read_text())["scenarios"] == ["baseline", "roads"]

@@ -8,7 +8,7 @@ from conftest import SCENARIOS
 
 SMALL = ["--steps", "1", "--households-scale", "0.02"]
 COMPARE = ["compare", str(SCENARIOS / "baseline.toml"), str(SCENARIOS / "cash_transfers.toml"), *SMALL,
-           "--workers", "1"]
+           "--workers", "1", "--no-plots"]
 
 
 def test_compare_refuses_a_runs_directory_and_run_an_experiments(tmp_path, capsys):

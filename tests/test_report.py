@@ -23,7 +23,7 @@ def comparison(tmp_path_factory):
     out = tmp_path_factory.mktemp("compare")
     done = _cli("compare", SCENARIOS / "baseline.toml", SCENARIOS / "cash_transfers.toml", SCENARIOS / "roads.toml",
                 "--seeds", "3", "--workers", "1", "--households-scale", "0.05", "--steps", "5", "--quiet",
-                "--out", out)
+                "--no-plots", "--out", out)  # the report draws its own charts
     assert done.returncode == 0, done.stderr
     return out
 
@@ -86,7 +86,7 @@ def test_a_reference_with_policies_beside_a_scenario_without_is_noted(tmp_path, 
     from territory_abm.cli import main
 
     assert main(["compare", str(SCENARIOS / "cash_transfers.toml"), str(SCENARIOS / "baseline.toml"), "--seeds", "2",
-                 "--households-scale", "0.02", "--steps", "2", "--workers", "1", "--quiet",
+                 "--households-scale", "0.02", "--steps", "2", "--workers", "1", "--quiet", "--no-plots",
                  "--out", str(tmp_path / "order")]) == 0
     assert ("the reference cash_transfers (the first scenario) has policies and baseline has none"
             in capsys.readouterr().err)

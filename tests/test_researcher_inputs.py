@@ -272,7 +272,8 @@ def test_compare_notes_a_programme_that_runs_past_the_last_simulated_year(tmp_pa
     (note,) = outlasting_notes([roads.replace(steps=3)])
     assert "runs to 2016, past the last simulated year 2013" in note and "2014-2016" in note
     assert main(["compare", str(SCENARIOS / "baseline.toml"), str(SCENARIOS / "roads.toml"), "--seeds", "2",
-                 "--steps", "2", "--households-scale", "0.02", "--workers", "1", "--out", str(tmp_path / "c")]) == 0
+                 "--steps", "2", "--households-scale", "0.02", "--workers", "1", "--no-plots",
+                 "--out", str(tmp_path / "c")]) == 0
     out = capsys.readouterr().out
     assert "the programme of roads runs to 2016, past the last simulated year 2012" in out, out
     assert "programme of baseline" not in out
@@ -313,7 +314,7 @@ def test_compare_shows_what_a_land_reform_buys_the_land_gini(tmp_path, capsys):
     """An adviser's trial (session 24): land redistribution's clearest effect, the land Gini's
     fall, was in summary.csv but in neither compare's printed table nor the report's headline."""
     assert main(["compare", str(SCENARIOS / "baseline.toml"), str(SCENARIOS / "land_redistribution.toml"),
-                 "--seeds", "2", "--steps", "3", "--households-scale", "0.02", "--workers", "1",
+                 "--seeds", "2", "--steps", "3", "--households-scale", "0.02", "--workers", "1", "--no-plots",
                  "--out", str(tmp_path / "c")]) == 0
     rows = [line for line in capsys.readouterr().out.splitlines() if line.startswith("gini_land")]
     assert rows and "-0." in rows[0], rows  # the reform lowers it

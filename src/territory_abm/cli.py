@@ -227,6 +227,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_engine_options(cmp)
     _add_set_option(cmp, "in every scenario alike (recorded in comparison.json)")
     cmp.add_argument("--out", type=Path, required=True, help="output directory (rerun on it to resume)")
+    cmp.add_argument("--no-plots", action="store_true",
+                     help="skip the PNG plots (the tables are written; report draws its own charts)")
     cmp.add_argument("--quiet", action="store_true", help="no progress bar or summary table")
     sens = _sub(sub, "sensitivity", "SALib sensitivity analysis of a design file (experiments/*.toml)")
     sens.add_argument("design", type=Path, help="sensitivity design TOML file")
@@ -362,7 +364,7 @@ def cmd_compare(args) -> int:
     status = compare(args.scenarios, seeds, args.out, workers=args.workers, scheduler=args.scheduler,
                      first_seed=first_seed, progress=not args.quiet,
                      households_scale=args.households_scale, steps=args.steps, parameters=dict(args.set),
-                     command_line=_overrides(args))
+                     command_line=_overrides(args), with_plots=not args.no_plots)
     return _report_status(status, args.out, "comparison")
 
 

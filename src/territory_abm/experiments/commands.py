@@ -25,9 +25,11 @@ from .plots import plot_differences, plot_differences_over_time, plot_scenario_b
 def compare(scenario_paths: list[Path], seeds: int, out_dir: Path, workers: int | None = None,
             scheduler: str | None = None, first_seed: int = 1, progress: bool = True,
             households_scale: float | None = None, steps: int | None = None,
-            parameters: dict[str, float] | None = None, command_line: dict | None = None) -> ExperimentStatus:
+            parameters: dict[str, float] | None = None, command_line: dict | None = None,
+            with_plots: bool = True) -> ExperimentStatus:
     """Run every scenario with seeds ``first_seed ... first_seed + seeds - 1`` and write the
-    comparison tables and plots into ``out_dir`` (only once every run has finished); with
+    comparison tables and (``with_plots``) plots into ``out_dir`` (only once every run has
+    finished; ``report`` draws its own charts from the tables, so it needs none of them); with
     ``progress``, print a summary table of the headline outcomes at the end. ``parameters``
     (``--set``) replace registry values in every scenario alike; ``command_line``, the options
     that set the comparison as given, is recorded in ``comparison.json`` (as ``run.json`` does).
@@ -68,7 +70,7 @@ def compare(scenario_paths: list[Path], seeds: int, out_dir: Path, workers: int 
     finally:
         engine.close()
     if status.complete:
-        write_comparison(out_dir, command_line)
+        write_comparison(out_dir, command_line, with_plots)
         if progress:
             print(summary_text(pd.read_csv(out_dir / "summary.csv"), seeds))
             if 1 < seeds < STEADY_SEEDS:
@@ -82,7 +84,7 @@ def compare(scenario_paths: list[Path], seeds: int, out_dir: Path, workers: int 
             for line in (scale_lines(scenarios[0].households_scale) + turnover_lines(scenarios[0].parameters)
                          + set_lines(parameters)):
                 print(line)
-            if note := no_geo_extra_note(scenarios[0].territory):  # as run says it (the map is the reference's)
+            if with_plots and (note := no_geo_extra_note(scenarios[0].territory)):  # as run says it (the map is the reference's)
                 print(note)
     return status
 
@@ -272,9 +274,11 @@ def _design_scenarios(out_dir: Path) -> list[dict]:
         return store.manifest()["design"]["scenarios"]
 
 
-def write_comparison(out_dir: Path, command_line: dict | None = None) -> list[str]:
-    """Tables and plots of a finished comparison; ``comparison.json`` last, with the
-    ``command_line`` options that set it as given."""
+def write_comparison(out_dir: Path, command_line: dict | None = None, with_plots: bool = True) -> list[str]:
+    """Tables and (``with_plots``) plots of a finished comparison; ``comparison.json`` last, with
+    the ``command_line`` options that set it as given and the files written. A comparison
+    rewritten without plots removes the plots an earlier writing left, so that every file in the
+    directory is of this writing."""
     marker = out_dir / "comparison.json"
     marker.unlink(missing_ok=True)  # not a finished comparison until it is rewritten
     comparison = Comparison(out_dir)
@@ -287,19 +291,12 @@ def write_comparison(out_dir: Path, command_line: dict | None = None) -> list[st
     for name, df in outputs.items():
         tables.write_csv(df, out_dir / name)
     design = _design_scenarios(out_dir)
-    # the tables' totals are the simulated territory's: the figure says at what scale
-    plot_scenario_bands(territory, comparison.scenarios, out_dir / "scenarios.png",
-                        households_scale=design[0]["households_scale"])
-    plot_typology_shares(shares, out_dir / "typology.png")
-    written = list(outputs) + ["scenarios.png", "typology.png"]
-    if len(comparison.scenarios) > 1:
-        plot_differences(summary, comparison.reference, out_dir / "differences.png")
-        plot_differences_over_time(outputs["differences_by_year.csv"], comparison.scenarios, comparison.programme_end,
-                                   out_dir / "differences_over_time.png")
-        written += ["differences.png", "differences_over_time.png"]
-    if comparison_map(nodes, design, comparison.reference, comparison.horizon,
-                      out_dir / "map.png") is not None:
-        written.append("map.png")
+    written = list(outputs)
+    if with_plots:
+        written += _plot_comparison(out_dir, comparison, design, outputs)
+    else:
+        for name in COMPARISON_PLOTS:
+            (out_dir / name).unlink(missing_ok=True)
     tables.write_json({"complete": True, "kind": "compare", **tables.provenance(),
                        "scenarios": comparison.scenarios, "seeds": comparison.seeds,
                        # one value each: ``compare_specs`` refuses scenarios that differ in them
@@ -312,4 +309,27 @@ def write_comparison(out_dir: Path, command_line: dict | None = None) -> list[st
                        "setting_differences": setting_differences(design),
                        "command_line": command_line or {}, "outputs": written + ["comparison.json"]},
                       out_dir / "comparison.json")
+    return written
+
+
+COMPARISON_PLOTS = ("scenarios.png", "typology.png", "differences.png", "differences_over_time.png", "map.png")
+"""The figures a comparison writes (:func:`_plot_comparison`), those of two or more scenarios and
+the map where its territory has one."""
+
+
+def _plot_comparison(out_dir: Path, comparison: Comparison, design: list[dict], outputs: dict) -> list[str]:
+    """The comparison's figures (:data:`COMPARISON_PLOTS`) in ``out_dir``; returns those written."""
+    # the tables' totals are the simulated territory's: the figure says at what scale
+    plot_scenario_bands(outputs["territory_results.csv"], comparison.scenarios, out_dir / "scenarios.png",
+                        households_scale=design[0]["households_scale"])
+    plot_typology_shares(outputs["typology_shares.csv"], out_dir / "typology.png")
+    written = ["scenarios.png", "typology.png"]
+    if len(comparison.scenarios) > 1:
+        plot_differences(outputs["summary.csv"], comparison.reference, out_dir / "differences.png")
+        plot_differences_over_time(outputs["differences_by_year.csv"], comparison.scenarios, comparison.programme_end,
+                                   out_dir / "differences_over_time.png")
+        written += ["differences.png", "differences_over_time.png"]
+    if comparison_map(outputs["results.csv"], design, comparison.reference, comparison.horizon,
+                      out_dir / "map.png") is not None:
+        written.append("map.png")
     return written
