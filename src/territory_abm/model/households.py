@@ -328,8 +328,14 @@ def joined_tfp(params, host: np.ndarray, single: np.ndarray) -> np.ndarray:
     their managements added: (host^(1/r) + single^(1/r))^r, r :func:`management_share`, the
     inverse of :func:`split_tfp` (a farm split in two and joined again has its TFP back; a host
     without a farm takes the single's). At r <= 0 (land's and labour's elasticities summing to
-    1 or more) the larger of the two, the limit as r falls to 0."""
+    1 or more) the larger of the two, the limit as r falls to 0.
+
+    A negative TFP counts as none: the start can back one out where a household's target income
+    in its rounds falls below its remittances (a few households a run, more at extreme
+    parameters; docs/model_choices.md, 'Negative farm productivity at the start'), and its
+    power 1/r was not a number, which crashed the run (21 % of the Sobol benchmark's runs)."""
     rest = management_share(params)
+    host, single = np.maximum(host, 0.0), np.maximum(single, 0.0)
     larger = np.maximum(host, single)
     if rest <= 0:
         return larger
