@@ -55,6 +55,27 @@ def test_a_negative_tfp_joins_as_none_and_the_join_stays_a_number():
     assert np.array_equal(joined, [1441.1, 1441.1, 0.0, 0.0])
 
 
+def test_a_run_at_a_sobol_sample_that_crashed_keeps_every_tfp_a_number():
+    """The Sobol benchmark's sample that crashed in session 44 (seed 1, scale 0.1): its start
+    backs out 30 negative TFPs, and in the fourth year a union of one made its host's TFP NaN and
+    firm entry raised "lam value too large". The run now finishes its years with every TFP a
+    number."""
+    from conftest import SCENARIOS
+    from territory_abm import TerritoryModel, load_scenario
+
+    sample = {"farm_land_elasticity": 0.5557976962532848, "transport_cost_per_hour": 0.019456985488533973,
+              "intermediary_margin": 0.5442346648313104, "local_ownership_share": 0.6205247500911355,
+              "migration_stay_preference": 2.7483462020754814, "wage_adjustment": 0.08384457603096962,
+              "firm_entry_rate": 0.248257327824831, "clearing_propensity": 0.21105386782437563}
+    scenario = load_scenario(SCENARIOS / "baseline.toml").replace(households_scale=0.1, seed=1, steps=5)
+    model = TerritoryModel(scenario.replace(parameters=scenario.parameters.with_overrides(sample, source="test")))
+    assert (model.households.tfp < 0).sum() > 10  # the start's defect this guards against (not yet mended)
+    with np.errstate(invalid="ignore"):
+        for _ in range(5):
+            model.step()
+    assert np.isfinite(model.households.tfp).all()
+
+
 def test_a_single_mover_takes_its_part_of_the_farm_s_management(year_under_way):
     """Known answer (``migration.migrate``): a single member moving to a rural municipality
     from a farming household of k adults takes TFP t (1/k)^r and the household keeps
