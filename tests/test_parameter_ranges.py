@@ -16,6 +16,7 @@ from scipy.stats import qmc
 from conftest import SCENARIOS
 from territory_abm import TerritoryModel, load_scenario
 from territory_abm import params as registry
+from territory_abm.sensitivity.analysis import point_values
 
 POINTS, SCALE, YEARS = 24, 0.1, 10
 """The design: a Latin hypercube of 24 points over every parameter with a range (129 in session
@@ -25,18 +26,12 @@ each finishes with every value a number since the union counts a negative TFP as
 
 
 def _design() -> list[dict[str, float]]:
-    """The design's points as parameter values (integer parameters rounded)."""
+    """The design's points as parameter values, as a sensitivity design gives them to the model
+    (``sensitivity.analysis.point_values``: whole numbers rounded)."""
     names = [name for name, spec in registry.REGISTRY.items() if spec.high > spec.low]
     sample = qmc.LatinHypercube(d=len(names), seed=2026).random(POINTS)
-    points = []
-    for row in sample:
-        values = {}
-        for name, u in zip(names, row):
-            spec = registry.REGISTRY[name]
-            value = spec.low + u * (spec.high - spec.low)
-            values[name] = float(round(value)) if spec.integer else value
-        points.append(values)
-    return points
+    low, high = ([getattr(registry.REGISTRY[name], end) for name in names] for end in ("low", "high"))
+    return [point_values(names, row) for row in qmc.scale(sample, low, high)]
 
 
 @pytest.mark.slow
