@@ -57,8 +57,10 @@ def test_a_negative_tfp_joins_as_none_and_the_join_stays_a_number():
 
 def test_a_run_at_a_sobol_sample_that_crashed_keeps_every_tfp_a_number():
     """The Sobol benchmark's sample that crashed in session 44 (seed 1, scale 0.1): its start
-    backs out 30 negative TFPs, and in the fourth year a union of one made its host's TFP NaN and
-    firm entry raised "lam value too large". The run now finishes its years with every TFP a
+    backed out 30 negative TFPs (a local income below none, remittances above the round's target
+    income, made ``split_residual``'s floor negative), and in the fourth year a union of one made
+    its host's TFP NaN and firm entry raised "lam value too large". The start now backs out no
+    negative TFP (session 45: this fails before), and the run finishes its years with every TFP a
     number."""
     from conftest import SCENARIOS
     from territory_abm import TerritoryModel, load_scenario
@@ -69,7 +71,7 @@ def test_a_run_at_a_sobol_sample_that_crashed_keeps_every_tfp_a_number():
               "firm_entry_rate": 0.248257327824831, "clearing_propensity": 0.21105386782437563}
     scenario = load_scenario(SCENARIOS / "baseline.toml").replace(households_scale=0.1, seed=1, steps=5)
     model = TerritoryModel(scenario.replace(parameters=scenario.parameters.with_overrides(sample, source="test")))
-    assert (model.households.tfp < 0).sum() > 10  # the start's defect this guards against (not yet mended)
+    assert (model.households.tfp >= 0).all()
     with np.errstate(invalid="ignore"):
         for _ in range(5):
             model.step()

@@ -708,7 +708,9 @@ def split_residual(model, residual: np.ndarray, income: np.ndarray, capacity: np
     what its residual holds beyond that is the income of a non-farm enterprise if it is at
     least ``MIN_ENTERPRISE_SHARE`` of its income (else it is farm income too). Farm income is
     at least ``MIN_FARM_INCOME_SHARE`` of the income earned locally (``local``: income without
-    remittances from abroad; the whole income if not given). A household that does not farm runs an
+    remittances from abroad; the whole income if not given) and never negative (a household whose
+    remittances exceed its target income in a round of the start earns nothing locally and farms
+    at a floor of none, not below it). A household that does not farm runs an
     enterprise with all its positive residual. Where residuals fall short of the tables'
     farm income, every farming household farms its whole residual (no enterprises)."""
     n = model.n_nodes
@@ -718,7 +720,7 @@ def split_residual(model, residual: np.ndarray, income: np.ndarray, capacity: np
         target = np.maximum(target - estate_income, 0.0)
     if beyond is not None:
         target = np.maximum(target + beyond, 0.0)
-    floor = MIN_FARM_INCOME_SHARE * (income if local is None else local)
+    floor = MIN_FARM_INCOME_SHARE * np.maximum(income if local is None else local, 0.0)
     farms = capacity > 0
     top = np.where(farms, np.maximum(residual, floor), 0.0)
 
