@@ -359,3 +359,20 @@ def test_abroad_flows_account_for_every_change_of_the_stock_of_migrants_abroad()
     assert out["departures"].sum() > 20 and out["returns"].sum() > 20
     assert np.all(out["departures"][:, 0] == 0) and out["held_at_start"][0] == 0
     assert out["held"][-1, 0] > 0
+
+
+def test_household_flows_account_for_every_change_of_the_households_adults():
+    """benchmarks/household_flows.py: the phases it wraps (births and deaths, formation, unions,
+    returns from abroad, moves) account for each year's change of the households by adults at
+    home and of those of one person, to the household (a phase changing households unseen, or
+    a wrapper model.py does not call, would leave a residue or count nothing); the year's moves
+    add households of one adult (single members forming their own, households of two sending
+    one away) and unions take them."""
+    import numpy as np
+
+    flows = _benchmark("household_flows")
+    scenario = SPEED.parents[1] / "scenarios" / "stationary.toml"
+    out = flows.run((str(scenario), 1, 0.05, 3, {}))
+    assert np.all(out["unexplained"] == 0), out["unexplained"]
+    assert out["migrate"][:, 1].sum() > 0 and out["unite"][:, 1].sum() < 0
+    assert out["births_and_deaths"].any() and out["return_migration"].any()
