@@ -354,7 +354,7 @@ def test_abroad_flows_account_for_every_change_of_the_stock_of_migrants_abroad()
 
     flows = _benchmark("abroad_flows")
     scenario = SPEED.parents[1] / "scenarios" / "stationary.toml"
-    out = flows.run((str(scenario), 1, 0.05, 4, {}))
+    out = flows.run((str(scenario), 1, 0.05, 2, {}))
     assert np.all(out["unexplained"] == 0), out["unexplained"]
     assert out["departures"].sum() > 20 and out["returns"].sum() > 20
     assert np.all(out["departures"][:, 0] == 0) and out["held_at_start"][0] == 0
@@ -372,7 +372,7 @@ def test_household_flows_account_for_every_change_of_the_households_adults():
 
     flows = _benchmark("household_flows")
     scenario = SPEED.parents[1] / "scenarios" / "stationary.toml"
-    out = flows.run((str(scenario), 1, 0.05, 3, {}))
+    out = flows.run((str(scenario), 1, 0.05, 2, {}))
     assert np.all(out["unexplained"] == 0), out["unexplained"]
     assert out["migrate"][:, 1].sum() > 0 and out["unite"][:, 1].sum() < 0
     assert out["births_and_deaths"].any() and out["return_migration"].any()
