@@ -16,17 +16,14 @@ the phases that do not balance.
     python benchmarks/household_flows.py [--scenario scenarios/stationary.toml] [--seeds 4]
         [--years 20] [--scale 0.25] [--workers 2] [--set NAME=VALUE ...] [--window 5]
 
-The options are ``stationarity.py``'s (``run_seeds``) and ``--window``.
+The options are ``stationarity.py``'s (``run_seeds``, ``--window`` among them).
 """
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import territory_abm  # noqa: F401  # first: numpy then leaves its AVX-512 paths off (territory_abm.vector_paths)
 import numpy as np
-from stationarity import run_seeds, seed_model
+from stationarity import seed_means, seed_model
 
 from territory_abm.model import demography, formation, migration
 from territory_abm.model import model as model_module
@@ -86,15 +83,8 @@ def run(args) -> dict[str, np.ndarray]:
 
 
 def main() -> None:
-    window = 5
-    if "--window" in sys.argv:
-        at = sys.argv.index("--window")
-        window = int(sys.argv[at + 1])
-        del sys.argv[at:at + 2]
-    args, overrides, results = run_seeds(__doc__.split("\n\n")[0], run, seeds=4, years=20)
-    print(f"{Path(args.scenario).name}: {args.seeds} seeds, households_scale {args.scale}, {args.years} years"
-          + (f", {overrides}" if overrides else ""))
-    mean = {name: np.mean([r[name] for r in results], axis=0) for name in results[0]}
+    args, mean = seed_means(__doc__.split("\n\n")[0], run, seeds=4, years=20, window=5)
+    window = args.window
     header = "".join(f"{c:>11}" for c in CLASSES)
     print(f"households by adults at home and of one person, mean over seeds\n{'':<20}{header}")
     print(f"{'start':<20}" + "".join(f"{v:11,.0f}" for v in mean["start"]))

@@ -125,12 +125,16 @@ def who_moves_poverty(model, start) -> np.ndarray:
                      none.sum(), members1[none].sum(), members1[none & poor1].sum()], float)
 
 
-def run_seeds(description: str, run, seeds: int = 8, years: int = 20, scenario: str = "stationary.toml"):
+def run_seeds(description: str, run, seeds: int = 8, years: int = 20, scenario: str = "stationary.toml",
+              window: int | None = None):
     """Parse the common options (scenario, seeds, scale, years, workers, ``--set``; ``seeds``,
-    ``years`` and ``scenario``, a file of scenarios/, their defaults) and call ``run((scenario,
-    seed, scale, years, overrides))`` for seeds 1.. in a process pool. Returns the options, the
-    overrides and the results in seed order."""
+    ``years`` and ``scenario``, a file of scenarios/, their defaults; ``--window``, years a
+    period, where ``window`` gives its default) and call ``run((scenario, seed, scale, years,
+    overrides))`` for seeds 1.. in a process pool. Returns the options, the overrides and the
+    results in seed order."""
     parser = argparse.ArgumentParser(description=description)
+    if window is not None:
+        parser.add_argument("--window", type=int, default=window, help="years a period of the figures")
     parser.add_argument("--scenario", default=str(ROOT / "scenarios" / scenario))
     parser.add_argument("--seeds", type=int, default=seeds)
     parser.add_argument("--scale", type=float, default=0.25)
@@ -143,6 +147,16 @@ def run_seeds(description: str, run, seeds: int = 8, years: int = 20, scenario: 
     jobs = [(args.scenario, seed, args.scale, args.years, overrides) for seed in range(1, args.seeds + 1)]
     with ProcessPoolExecutor(args.workers) as pool:
         return args, overrides, list(pool.map(run, jobs))
+
+
+def seed_means(description: str, run, seeds: int, years: int, window: int):
+    """``run_seeds`` with ``--window``, for a ``run`` that returns a dict of arrays: prints the
+    scenario, seeds, scale, years and overrides, and returns the options and each array's mean
+    over the seeds."""
+    args, overrides, results = run_seeds(description, run, seeds=seeds, years=years, window=window)
+    print(f"{Path(args.scenario).name}: {args.seeds} seeds, households_scale {args.scale}, {args.years} years"
+          + (f", {overrides}" if overrides else ""))
+    return args, {name: np.mean([r[name] for r in results], axis=0) for name in results[0]}
 
 
 def main() -> None:
