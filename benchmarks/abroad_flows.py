@@ -8,7 +8,8 @@ Each year the stock (migrants abroad of the alive households) changes by
 
 (a union moves a single's migrants to the host's household and loses none). The script
 counts each flow where the model makes it, by the adults at home of the household at that
-moment (1, 2, 3, 4 or more; for a household leaving a member abroad, before it leaves), and
+moment (1, 2, 3, 4 or more; for a household leaving a member abroad, before it leaves; for
+returns, before they rejoin), and
 the stock each class holds at the year's end; it prints the means over seeds of each period
 of ``--window`` years and what the flows leave unexplained (0 unless a phase moves the stock
 unseen). The start places migrants abroad with households that send members abroad
@@ -106,8 +107,8 @@ def run(args) -> dict[str, np.ndarray]:
             flows = out["departures"][t].sum() - sum(out[name][t].sum() for name in FLOWS[1:])
             out["unexplained"][t] = out["stock"][t] - before - flows
     finally:
+        model.release()
         migration.return_migration, migration.single_leaves, migration.dissolve, demography.dissolve = originals
-    model.release()
     return out
 
 

@@ -74,11 +74,11 @@ def run(args) -> dict[str, np.ndarray]:
             out["migrate"][t] -= out["return_migration"][t]  # migrate's own change holds the returns'
             out["unexplained"][t] = out["total"][t] - sum(out[name][t] for name in names)
     finally:
+        model.release()
         for module, name in PHASES:
             setattr(module, name, originals[name])
             if hasattr(model_module, name):
                 setattr(model_module, name, originals[name])
-    model.release()
     return out
 
 

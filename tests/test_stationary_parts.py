@@ -66,15 +66,22 @@ def test_the_cities_keep_their_income(changes):
 
 
 @pytest.mark.xfail(strict=True, reason=(
-    "issue 12 open: the cities' poverty falls 0.0084 (seed sd 0.0080) and their Gini 0.0064 (0.0083) at these 8 "
-    "seeds in session 45 (16 seeds: -0.0091 (0.0070) and -0.0069 (0.0068), each just beyond one sd); session "
-    "43: -0.0092 (0.0089) and -0.0060 (0.0081) (16 seeds: -0.0077 (0.0092), -0.0059 (0.0065)); session 41's fall, -0.0079 (0.0065) and -0.0073 (0.0029), about as large "
-    "with a smaller spread; the start's migrants abroad sit with richer households than the run's flows keep "
-    "them with (docs/model_choices.md, 'Session 42: why the run's flows differ from the chain'; README, 'Where "
-    "the model stands')"))
-def test_the_cities_keep_their_poverty_and_gini(changes):
+    "issue 12 open: the cities' poverty falls 0.0084 (seed sd 0.0080) at these 8 seeds in session 45 (16 "
+    "seeds: -0.0091 (0.0070), just beyond one sd); session 43: -0.0092 (0.0089) (16 seeds: -0.0077 (0.0092)); "
+    "session 41's fall, -0.0079 (0.0065), about as large with a smaller spread; the start's migrants abroad sit "
+    "with richer households than the run's flows keep them with (docs/model_choices.md, 'Session 42: why the "
+    "run's flows differ from the chain'; README, 'Where the model stands')"))
+def test_the_cities_keep_their_poverty(changes):
     cities = changes[:, 1]
     mean, sd = cities.mean(axis=0), cities.std(axis=0, ddof=1)
     assert abs(mean[0]) <= sd[0], ("poverty", mean[0], sd[0])  # -0.0049 (0.0102) in session 37
-    # the Gini falls a little: -0.0070 (0.0051) in session 37 (16 seeds: -0.0054, sd 0.0046)
+
+
+def test_the_cities_gini_falls_by_less_than_two_seed_sds(changes):
+    """The cities' Gini falls a little, within two seed sds: -0.0064 (0.0083) in session 45 (16
+    seeds: -0.0069, sd 0.0068); -0.0060 (0.0081) in session 43; -0.0070 (0.0051) in session 37
+    (16 seeds: -0.0054, sd 0.0046). Until session 45 it followed the poverty's assertion
+    under one strict xfail, whose failure hid it."""
+    cities = changes[:, 1]
+    mean, sd = cities.mean(axis=0), cities.std(axis=0, ddof=1)
     assert abs(mean[1]) <= 2 * sd[1], ("Gini", mean[1], sd[1])

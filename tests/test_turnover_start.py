@@ -496,8 +496,8 @@ def test_the_start_at_turnover_s_rest_is_pinned():
     (``start.firm_plan``), not once per firm: the income 41,611 USD (0.32 %) higher, 1,386 wage
     jobs at the start (1,395) and 1,367 after the first year (1,338). Session 45: the start backs
     out no negative farm income (``split_residual``'s floor on the positive part of the local
-    income): the start as before, the first year's income 0.10 USD higher (2e-8; farm income
-    +0.09, enterprise income +0.01)."""
+    income): the start as before, the first year's income 0.10 USD higher (8e-9; farm income
+    +0.09, 2e-8 of it, enterprise income +0.01)."""
     from conftest import SCENARIOS
     from territory_abm import TerritoryModel, load_scenario
     from test_spatial_equilibrium import CANDIDATE
