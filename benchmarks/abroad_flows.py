@@ -68,8 +68,8 @@ def run(args) -> dict[str, np.ndarray]:
         hh = model.households
         before, adults = hh.migrants_abroad.copy(), hh.adults.copy()
         result = originals[0](model)
-        back = (before - hh.migrants_abroad).astype(float)
-        out["returns"][year[0]] += by_class(adults[hh.alive | (back > 0)], back[hh.alive | (back > 0)])
+        back = (before - hh.migrants_abroad).astype(float)  # 0 where nobody returned
+        out["returns"][year[0]] += by_class(adults, back)
         return result
 
     def single_leaves(hh, rows):

@@ -2,8 +2,8 @@
 households have no adult, one, two, three or four and more adults at home, and how many hold
 one person.
 
-Each phase that changes households' adults or members is wrapped where ``model.py`` calls it
-(demography's births, deaths and children coming of age; formation's new households and
+Each phase that changes households' adults or members is wrapped in its module, through which
+``model.py`` calls it (demography's births, deaths and children coming of age; formation's new households and
 unions; migration's returns from abroad and its moves, single members and whole households);
 the script counts the alive households of each class before and after it, and prints the
 mean over seeds of each phase's net change a year, for each period of ``--window`` years, and
@@ -26,7 +26,6 @@ import numpy as np
 from stationarity import seed_means, seed_model
 
 from territory_abm.model import demography, formation, migration
-from territory_abm.model import model as model_module
 
 CLASSES = ("0", "1", "2", "3", "4+", "one person")
 PHASES = ((demography, "births_and_deaths"), (formation, "form_households"), (formation, "unite"),
@@ -63,8 +62,6 @@ def run(args) -> dict[str, np.ndarray]:
 
     for module, name in PHASES:
         setattr(module, name, wrapped(name))
-        if hasattr(model_module, name):  # imported by name into model.py
-            setattr(model_module, name, getattr(module, name))
     try:
         for t in range(years):
             year[0] = t
@@ -77,8 +74,6 @@ def run(args) -> dict[str, np.ndarray]:
         model.release()
         for module, name in PHASES:
             setattr(module, name, originals[name])
-            if hasattr(model_module, name):
-                setattr(model_module, name, originals[name])
     return out
 
 
