@@ -366,12 +366,13 @@ def migrate(model) -> None:
     move_outside_sales(model, move, dest[whole & internal])  # its customers outside: ``outside_sales_pass_on``
     give_up_land(model, move)
     hh.node[move] = dest[whole & internal]
-    # single members leave the household with their share of this year's income and no job;
-    # abroad they remit, inside they form a new household that seeks work
+    # single members leave the household with their share of this year's income and the job they
+    # held (``take_jobs``); abroad they remit, inside they form a new household that seeks work
     single = ~whole
     rows = movers[single]
     inside = rows[internal[single]]
     stake = mover_stakes(model, inside)
+    take_jobs(model, rows, rng)
     share = single_leaves(hh, rows)
     abroad = rows[~internal[single]]
     hh.migrants_abroad[abroad] += 1
@@ -427,6 +428,21 @@ def mover_stakes(model, rows: np.ndarray) -> np.ndarray:
     return stake
 
 
+def take_jobs(model, rows: np.ndarray, rng: np.random.Generator) -> None:
+    """The single members leaving households ``rows`` take the wage jobs they held: each is one of
+    its household's adults drawn alike, so it held a job with chance employed / adults, and
+    takes it with chance ``mover_job_share`` (a draw each from ``rng``, none at 0). The household
+    keeps this year's wages (earned before the move); the firm's place opens to the next year's
+    seekers. Before session 46 the job stayed with the household while another adult could hold
+    it (``mover_job_share`` 0), so a household that a worker left earned as much for fewer
+    persons (docs/model_choices.md, "Migration: what a single mover takes")."""
+    share, hh = model.params.mover_job_share, model.households
+    if share <= 0 or rows.size == 0:
+        return
+    held = rng.random(rows.size) * np.maximum(hh.adults[rows], 1) < share * hh.employed[rows]
+    hh.employed[rows] -= held.astype(hh.employed.dtype)
+
+
 def single_leaves(hh, rows: np.ndarray) -> np.ndarray:
     """One adult of each household ``rows`` leaves it alone (members and adults one fewer) and
     takes its household's income per person of this year (USD/yr, returned), out of the
@@ -434,11 +450,12 @@ def single_leaves(hh, rows: np.ndarray) -> np.ndarray:
     outcomes are recorded after: with its share, leaving moves nobody along the income
     distribution in the year of the move (with none, every year's single movers inside the
     territory were counted without income, 124 persons in year 1 of the stationary run at scale
-    0.25, seed 1, and their households richer per person). Wages stay with the household's jobs
-    and farm income with the farm, so each remains what the labour market paid and the farm
-    sold. A job the migrant held stays with the household as a worker's death leaves it: until
-    the next year's labour market, which keeps at most a job per adult (``labour.seekers``), the
-    household may hold more jobs than adults (39-68 households a year, stationary, scale 0.25)."""
+    0.25, seed 1, and their households richer per person). This year's wages stay with the
+    household and farm income with the farm, so each remains what the labour market paid and the
+    farm sold; the job a mover held leaves with it before (:func:`take_jobs`), or, at
+    ``mover_job_share`` 0, stays with the household as a worker's death leaves it: until the next
+    year's labour market, which keeps at most a job per adult (``labour.seekers``), the household
+    may then hold more jobs than adults (39-68 households a year, stationary, scale 0.25)."""
     share = hh.income[rows] / np.maximum(hh.members[rows], 1)
     hh.other_income[rows] -= share
     hh.income[rows] -= share
