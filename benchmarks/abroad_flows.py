@@ -29,7 +29,8 @@ from __future__ import annotations
 
 import territory_abm  # noqa: F401  # first: numpy then leaves its AVX-512 paths off (territory_abm.vector_paths)
 import numpy as np
-from stationarity import seed_means, seed_model
+from patching import patched
+from stationarity import periods, seed_means, seed_model
 
 from territory_abm.model import demography, migration
 
@@ -63,6 +64,7 @@ def run(args) -> dict[str, np.ndarray]:
     year = [0]
     leaving: dict[str, np.ndarray] = {}
     originals = (migration.return_migration, migration.single_leaves, migration.dissolve, demography.dissolve)
+    # the functions each wrapper below calls
 
     def returns(model):
         hh = model.households
@@ -87,39 +89,35 @@ def run(args) -> dict[str, np.ndarray]:
         out["dying_out"][year[0]] += by_class(hh.adults[rows], hh.migrants_abroad[rows].astype(float))
         return originals[3](model, rows, *rest)
 
-    migration.return_migration, migration.single_leaves = returns, single_leaves
-    migration.dissolve, demography.dissolve = emigrating, dying_out
     try:
-        for t in range(years):
-            year[0] = t
-            leaving.clear()
-            before = stock(model.households)
-            model.step()
-            hh = model.households
-            if leaving:
-                # a single who left abroad raised its household's migrants by one (the rows of the
-                # year's single movers are still those rows: rows are compacted at a year's start)
-                went = hh.migrants_abroad[leaving["rows"]] > leaving["abroad"]
-                out["departures"][t] += by_class(leaving["adults"][went], np.ones(int(went.sum())))
-            alive = hh.alive
-            out["held"][t] = by_class(hh.adults[alive], hh.migrants_abroad[alive].astype(float))
-            out["stock"][t] = stock(hh)
-            flows = out["departures"][t].sum() - sum(out[name][t].sum() for name in FLOWS[1:])
-            out["unexplained"][t] = out["stock"][t] - before - flows
+        with patched({(migration, "return_migration"): returns, (migration, "single_leaves"): single_leaves,
+                      (migration, "dissolve"): emigrating, (demography, "dissolve"): dying_out}):
+            for t in range(years):
+                year[0] = t
+                leaving.clear()
+                before = stock(model.households)
+                model.step()
+                hh = model.households
+                if leaving:
+                    # a single who left abroad raised its household's migrants by one (the rows of the
+                    # year's single movers are still those rows: rows are compacted at a year's start)
+                    went = hh.migrants_abroad[leaving["rows"]] > leaving["abroad"]
+                    out["departures"][t] += by_class(leaving["adults"][went], np.ones(int(went.sum())))
+                alive = hh.alive
+                out["held"][t] = by_class(hh.adults[alive], hh.migrants_abroad[alive].astype(float))
+                out["stock"][t] = stock(hh)
+                flows = out["departures"][t].sum() - sum(out[name][t].sum() for name in FLOWS[1:])
+                out["unexplained"][t] = out["stock"][t] - before - flows
     finally:
         model.release()
-        migration.return_migration, migration.single_leaves, migration.dissolve, demography.dissolve = originals
     return out
 
 
 def main() -> None:
     args, mean = seed_means(__doc__.split("\n\n")[0], run, seeds=4, years=20, window=5)
-    window = args.window
     print("persons a year, mean over seeds, by the adults at home of the household (1, 2, 3, 4+)")
     print(f"start: stock {mean['held_at_start'].sum():,.0f}, held " + " ".join(f"{v:,.0f}" for v in mean["held_at_start"]))
-    for first in range(0, args.years, window):
-        last = min(first + window, args.years)
-        span = slice(first, last)
+    for first, last, span in periods(args.years, args.window):
         print(f"years {first + 1}-{last}: stock at the end {mean['stock'][last - 1]:,.0f}, held "
               + " ".join(f"{v:,.0f}" for v in mean["held"][last - 1]))
         for name in FLOWS:

@@ -23,7 +23,8 @@ from __future__ import annotations
 
 import territory_abm  # noqa: F401  # first: numpy then leaves its AVX-512 paths off (territory_abm.vector_paths)
 import numpy as np
-from stationarity import seed_means, seed_model
+from patching import patched
+from stationarity import periods, seed_means, seed_model
 
 from territory_abm.model import demography, formation, migration
 
@@ -50,43 +51,36 @@ def run(args) -> dict[str, np.ndarray]:
     out = {name: np.zeros((years, len(CLASSES))) for name in (*names, "unexplained", "total")}
     out["start"] = classes(model.households)
     year = [0]
-    originals = {name: getattr(module, name) for module, name in PHASES}
 
-    def wrapped(name):
+    def wrapped(name, function):
         def phase(model, *rest, **kw):
             before = classes(model.households)
-            result = originals[name](model, *rest, **kw)
+            result = function(model, *rest, **kw)
             out[name][year[0]] += classes(model.households) - before
             return result
         return phase
 
-    for module, name in PHASES:
-        setattr(module, name, wrapped(name))
     try:
-        for t in range(years):
-            year[0] = t
-            before = classes(model.households)
-            model.step()
-            out["total"][t] = classes(model.households) - before
-            out["migrate"][t] -= out["return_migration"][t]  # migrate's own change holds the returns'
-            out["unexplained"][t] = out["total"][t] - sum(out[name][t] for name in names)
+        with patched({(module, name): wrapped(name, getattr(module, name)) for module, name in PHASES}):
+            for t in range(years):
+                year[0] = t
+                before = classes(model.households)
+                model.step()
+                out["total"][t] = classes(model.households) - before
+                out["migrate"][t] -= out["return_migration"][t]  # migrate's own change holds the returns'
+                out["unexplained"][t] = out["total"][t] - sum(out[name][t] for name in names)
     finally:
         model.release()
-        for module, name in PHASES:
-            setattr(module, name, originals[name])
     return out
 
 
 def main() -> None:
     args, mean = seed_means(__doc__.split("\n\n")[0], run, seeds=4, years=20, window=5)
-    window = args.window
     header = "".join(f"{c:>11}" for c in CLASSES)
     print(f"households by adults at home and of one person, mean over seeds\n{'':<20}{header}")
     print(f"{'start':<20}" + "".join(f"{v:11,.0f}" for v in mean["start"]))
     level = mean["start"].copy()
-    for first in range(0, args.years, window):
-        last = min(first + window, args.years)
-        span = slice(first, last)
+    for first, last, span in periods(args.years, args.window):
         level = level + mean["total"][span].sum(axis=0)
         print(f"years {first + 1}-{last}, change a year by phase:")
         for name in (*(name for _, name in PHASES), "unexplained", "total"):

@@ -16,6 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from patching import patched
 from territory_gen import write_scenario, write_territory
 
 PHASES = {  # module of territory_abm.model -> functions step() calls
@@ -48,14 +49,15 @@ def main() -> None:
     from territory_abm.model import model as model_module
 
     spent: collections.Counter = collections.Counter()
+    replacements = {}
     for module_name, functions in PHASES.items():
         module = importlib.import_module(f"territory_abm.model.{module_name}")
         for function in functions:
             wrapped = timed(spent, function, getattr(module, function))
-            setattr(module, function, wrapped)
+            replacements[module, function] = wrapped
             if hasattr(model_module, function):  # imported by name into model.py
-                setattr(model_module, function, wrapped)
-    with tempfile.TemporaryDirectory() as tmp:
+                replacements[model_module, function] = wrapped
+    with patched(replacements), tempfile.TemporaryDirectory() as tmp:
         territory = write_territory(Path(tmp) / "t", 50, args.households)
         model = TerritoryModel(load_scenario(write_scenario(Path(tmp), territory, args.years + 1)))
         model.step()

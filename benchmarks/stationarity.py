@@ -159,6 +159,14 @@ def seed_means(description: str, run, seeds: int, years: int, window: int):
     return args, {name: np.mean([r[name] for r in results], axis=0) for name in results[0]}
 
 
+def periods(years: int, window: int):
+    """(first, last, slice) of each period of ``window`` years in ``years`` (0-based first
+    year, last exclusive; the last period may be shorter)."""
+    for first in range(0, years, window):
+        last = min(first + window, years)
+        yield first, last, slice(first, last)
+
+
 def main() -> None:
     args, overrides, results = run_seeds(__doc__.splitlines()[0], one_run)
     ends = np.stack([r[0] for r in results])            # seeds x (start, end) x outcomes
