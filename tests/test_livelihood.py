@@ -259,6 +259,39 @@ def test_a_single_mover_takes_its_share_of_the_household_assets(year_under_way):
     np.testing.assert_allclose(hh.assets[rows] + stake, assets, rtol=1e-12)
 
 
+def test_a_single_mover_takes_the_job_it_held(year_under_way):
+    """Known answer (``migration.take_jobs``): a single mover is one of its household's adults
+    drawn alike, so it held a wage job with chance employed / adults and takes it at
+    ``mover_job_share`` 1: households whose adults all hold jobs lose one for certain, those with
+    none lose none, and over many the jobs taken are the sum of employed / adults within its
+    binomial noise. At 0 the jobs stay (the rule up to session 45) and the stream gives no draw,
+    so runs at 0 are those of that rule, draw for draw."""
+    m = copy.deepcopy(year_under_way)
+    hh = m.households
+    two_plus = hh.alive & (hh.adults >= 2)
+    full = np.flatnonzero(two_plus & (hh.employed >= hh.adults))
+    none = np.flatnonzero(two_plus & (hh.employed == 0))
+    some = np.flatnonzero(two_plus & (hh.employed > 0) & (hh.employed < hh.adults))
+    assert full.size >= 10 and none.size >= 10 and some.size >= 200
+    rows = np.sort(np.concatenate([full, none, some]))
+    employed = hh.employed.copy()
+    expected = float((np.minimum(employed[some], hh.adults[some]) / hh.adults[some]).sum())
+
+    m.params = m.params.with_overrides({"mover_job_share": 0.0}, source="test")
+    rng = np.random.default_rng(5)
+    migration.take_jobs(m, rows, rng)
+    assert np.array_equal(hh.employed, employed)
+    assert rng.random() == np.random.default_rng(5).random()  # no draw at 0
+
+    m.params = m.params.with_overrides({"mover_job_share": 1.0}, source="test")
+    migration.take_jobs(m, rows, np.random.default_rng(5))
+    taken = employed - hh.employed
+    assert np.all(taken[full] == 1) and np.all(taken[none] == 0)
+    assert set(np.unique(taken[some])) <= {0, 1} and taken.sum() == taken[rows].sum()  # only the movers' rows
+    sd = np.sqrt((expected / some.size) * (1 - expected / some.size) * some.size)
+    assert abs(taken[some].sum() - expected) < 4 * sd, (taken[some].sum(), expected, sd)
+
+
 def _with_share(year_under_way, share):
     m = copy.deepcopy(year_under_way)
     m.params = m.params.with_overrides({"outside_sales_pass_on": share}, source="test")

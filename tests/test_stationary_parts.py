@@ -57,7 +57,8 @@ def test_the_rural_municipalities_keep_their_poverty_and_income(changes):
 def test_the_cities_keep_their_income(changes):
     """Since session 46 (a single mover takes the job it held) the cities' income per person
     changes -9 USD (seed sd 47) at these seeds, of 3,981 (16 seeds: -12, sd 38); it was a strict
-    xfail in session 45, -36 (12), beyond one sd."""
+    xfail in session 45, -36 (12), beyond one sd. It passes as much because the seeds' spread
+    grew (12 -> 47 at the same seeds) as because the drift shrank: weak evidence either way."""
     cities = changes[:, 1]
     mean, sd = cities.mean(axis=0), cities.std(axis=0, ddof=1)
     # -9 (47) in session 46; -36 (12) in session 45; -29 (33) in session 43; -14 (36) in session 41; -21 (40) in session 37

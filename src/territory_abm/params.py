@@ -228,7 +228,8 @@ RULES_OFF: Mapping[str, float] = MappingProxyType({
 """The defaults up to session 34, the rules the defaults have since switched on off again: no
 job turnover nor wage premium beyond schooling, moves that cost no money, movers who expect a
 destination's mean income, no livelihood rules for households formed in the run, no unions
-(session 36), the referral weight of sessions 20-37 (1; 0.5 since session 38), with the stay and abroad preferences solved for them (docs/model_choices.md, 'The defaults of session 35').
+(session 36), the referral weight of sessions 20-37 (1; 0.5 since session 38), single movers'
+jobs staying with their households (``mover_job_share`` 0; taken since session 46), with the stay and abroad preferences solved for them (docs/model_choices.md, 'The defaults of session 35').
 The stationary start is at rest with them in the territory's total as the defaults are, but
 they reproduce neither published pattern of the territory ensembles; kept as a named setting
 to compare with (``territory-abm run --set`` takes each) and for the tests that pin it."""

@@ -455,7 +455,8 @@ def single_leaves(hh, rows: np.ndarray) -> np.ndarray:
     farm sold; the job a mover held leaves with it before (:func:`take_jobs`), or, at
     ``mover_job_share`` 0, stays with the household as a worker's death leaves it: until the next
     year's labour market, which keeps at most a job per adult (``labour.seekers``), the household
-    may then hold more jobs than adults (39-68 households a year, stationary, scale 0.25)."""
+    may then hold more jobs than adults (39-68 households a year, stationary, scale 0.25; deaths
+    still leave some, 7-12 a year at scale 0.05, at any ``mover_job_share``)."""
     share = hh.income[rows] / np.maximum(hh.members[rows], 1)
     hh.other_income[rows] -= share
     hh.income[rows] -= share
