@@ -21,13 +21,47 @@ def test_demography_accounts_for_every_person(rows, seed):
     node = np.array([r[2] for r in rows], np.int32)
     before = members.copy()
     n = len(rows)
+    employed = rng.integers(0, adults + 1).astype(np.int32)
+    held = employed.copy()
     births, deaths = demography(alive=np.ones(n, bool), members=members, adults=adults, education=np.full(n, 5.0),
-                                node=node, u_birth=rng.random(n), u_death=rng.random(n), u_adult=rng.random(n),
-                                birth_rate=np.full(n, 0.3), death_rate=0.2, maturation_rate=np.array([0.3, 0.3]),
-                                adult_schooling=np.array([6.0, 8.0])[node], n_nodes=2)
+                                employed=employed, node=node, u_birth=rng.random(n), u_death=rng.random(n),
+                                u_adult=rng.random(n), u_job=rng.random(n), birth_rate=np.full(n, 0.3),
+                                death_rate=0.2, maturation_rate=np.array([0.3, 0.3]),
+                                adult_schooling=np.array([6.0, 8.0])[node], death_job_share=1.0, n_nodes=2)
     assert births.sum() - deaths.sum() == members.sum() - before.sum()
     assert (members >= 0).all() and (adults <= np.maximum(members, 1)).all()
     assert ((members == 0) | (adults >= 1)).all()
+    # jobs only leave with the adults who die: none gained, never more than died
+    lost = held - employed
+    assert (lost >= 0).all() and (employed >= 0).all() and lost.sum() <= deaths.sum()
+
+
+def _one_death(adults, employed, u_job, share):
+    """``employed`` after one adult of a household of ``adults`` (and no children) dies."""
+    jobs = np.array([employed], np.int32)
+    demography(alive=np.ones(1, bool), members=np.array([adults], np.int32), adults=np.array([adults], np.int32),
+               education=np.full(1, 5.0), employed=jobs, node=np.zeros(1, np.int32), u_birth=np.zeros(1),
+               u_death=np.full(1, 1.0 - 1.0 / (2 * adults)), u_adult=np.zeros(1), u_job=np.array([u_job]),
+               birth_rate=np.zeros(1), death_rate=0.5 / adults, maturation_rate=np.zeros(1),
+               adult_schooling=np.array([6.0]), death_job_share=share, n_nodes=1)
+    return int(jobs[0])
+
+
+def test_a_dying_worker_frees_the_job_it_held():
+    """Known answer (``death_job_share``): the one adult who dies of a household's a, e of whom
+    held jobs, held one with chance e / a, so the household loses a job where the draw (the
+    stochastic rounding of e / a times the share) is at least 1 - e / a times the share, and
+    keeps every job at share 0 (the rule up to session 46)."""
+    assert _one_death(adults=1, employed=1, u_job=0.0, share=1.0) == 0       # its only adult: certain
+    assert _one_death(adults=2, employed=1, u_job=0.51, share=1.0) == 0      # chance 1/2
+    assert _one_death(adults=2, employed=1, u_job=0.49, share=1.0) == 1
+    assert _one_death(adults=3, employed=2, u_job=0.34, share=1.0) == 1      # chance 2/3
+    assert _one_death(adults=3, employed=2, u_job=0.33, share=1.0) == 2
+    assert _one_death(adults=2, employed=1, u_job=0.76, share=0.5) == 0      # chance 1/4
+    assert _one_death(adults=2, employed=1, u_job=0.74, share=0.5) == 1
+    assert _one_death(adults=2, employed=2, u_job=0.0, share=0.0) == 2       # the rule up to session 46
+    assert _one_death(adults=1, employed=1, u_job=0.0, share=0.0) == 1
+    assert _one_death(adults=2, employed=3, u_job=0.99, share=1.0) == 1      # jobs beyond the adults: one per adult
 
 
 @settings(max_examples=60, deadline=None)
@@ -65,10 +99,10 @@ def test_kernels_take_keywords_only_and_name_their_results():
     with pytest.raises(TypeError, match="unexpected"):
         node_populations(**kwargs, persons=kwargs["members"])
     flows = demography(alive=np.ones(1, bool), members=np.array([4], np.int32), adults=np.array([2], np.int32),
-                       education=np.full(1, 5.0), node=np.zeros(1, np.int32), u_birth=np.full(1, 0.99),
-                       u_death=np.zeros(1), u_adult=np.zeros(1), birth_rate=np.full(1, 0.5), death_rate=0.0,
-                       maturation_rate=np.zeros(1),
-                       adult_schooling=np.array([6.0]), n_nodes=1)
+                       education=np.full(1, 5.0), employed=np.zeros(1, np.int32), node=np.zeros(1, np.int32),
+                       u_birth=np.full(1, 0.99), u_death=np.zeros(1), u_adult=np.zeros(1), u_job=np.zeros(1),
+                       birth_rate=np.full(1, 0.5), death_rate=0.0, maturation_rate=np.zeros(1),
+                       adult_schooling=np.array([6.0]), death_job_share=1.0, n_nodes=1)
     assert flows._fields == ("births_by_node", "deaths_by_node")
     assert flows.births_by_node.tolist() == [2.0] and flows.deaths_by_node.tolist() == [0.0]
 

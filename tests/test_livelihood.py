@@ -292,6 +292,33 @@ def test_a_single_mover_takes_the_job_it_held(year_under_way):
     assert abs(taken[some].sum() - expected) < 4 * sd, (taken[some].sum(), expected, sd)
 
 
+def test_a_household_moving_whole_leaves_the_jobs_it_held(year_under_way):
+    """Known answer (``migration.leave_jobs``): a household moving whole to another node of the
+    territory leaves each wage job with chance ``mover_job_share``: all at 1, none at 0 (the rule
+    up to session 46, no draw), and half in expectation at 0.5, within binomial noise."""
+    m = copy.deepcopy(year_under_way)
+    hh = m.households
+    rows = np.flatnonzero(hh.alive & (hh.employed > 0))
+    assert rows.size >= 200
+    employed = hh.employed.copy()
+    m.params = m.params.with_overrides({"mover_job_share": 0.0}, source="test")
+    rng = np.random.default_rng(5)
+    migration.leave_jobs(m, rows, rng)
+    assert np.array_equal(hh.employed, employed)
+    assert rng.random() == np.random.default_rng(5).random()  # no draw at 0
+    m.params = m.params.with_overrides({"mover_job_share": 0.5}, source="test")
+    migration.leave_jobs(m, rows, np.random.default_rng(5))
+    left = employed - hh.employed
+    jobs = float(employed[rows].sum())
+    assert left.sum() == left[rows].sum() and np.all((left[rows] >= 0) & (left[rows] <= employed[rows]))
+    assert abs(left.sum() - 0.5 * jobs) < 4 * np.sqrt(0.25 * jobs), (left.sum(), jobs)
+    m.params = m.params.with_overrides({"mover_job_share": 1.0}, source="test")
+    migration.leave_jobs(m, rows, np.random.default_rng(5))
+    assert np.all(hh.employed[rows] == 0)
+    others = np.setdiff1d(np.arange(hh.n), rows)
+    assert np.array_equal(hh.employed[others], employed[others])
+
+
 def _with_share(year_under_way, share):
     m = copy.deepcopy(year_under_way)
     m.params = m.params.with_overrides({"outside_sales_pass_on": share}, source="test")

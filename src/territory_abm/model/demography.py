@@ -29,19 +29,20 @@ def births_and_deaths(model) -> None:
     """Births, deaths and children reaching working age; empty households dissolve."""
     hh, rng, n = model.households, model.streams["demography"], model.n_nodes
     alive = hh.alive
-    u_birth, u_death, u_adult = hh.uniforms(rng, 3)
+    u_birth, u_death, u_adult, u_job = hh.uniforms(rng, 4)
     cohort = model.cohort_education + model.policies.schooling_gain(np.arange(n))
     # children reach their node's cohort schooling plus their household's place in it, and
     # what a conditional transfer bought them
     schooling = adult_schooling(cohort=cohort, node=hh.node, schooling_gap=hh.schooling_gap,
                                 child_schooling=hh.child_schooling)
     model.flows.births, model.flows.deaths = demography(
-        alive=alive, members=hh.members, adults=hh.adults, education=hh.education, node=hh.node, u_birth=u_birth,
-        u_death=u_death, u_adult=u_adult,
+        alive=alive, members=hh.members, adults=hh.adults, education=hh.education, employed=hh.employed,
+        node=hh.node, u_birth=u_birth, u_death=u_death, u_adult=u_adult, u_job=u_job,
         birth_rate=household_births(model.params, context.birth_rate(model), hh, model.city_nodes)
         / np.maximum(hh.members, 1),
         death_rate=context.death_rate(model),
-        maturation_rate=model.maturation_rate, adult_schooling=schooling, n_nodes=n)
+        maturation_rate=model.maturation_rate, adult_schooling=schooling,
+        death_job_share=model.params.death_job_share, n_nodes=n)
     gone = np.flatnonzero(alive & (hh.members <= 0))
     if gone.size:
         dissolve(model, gone, "estates of dissolved households", "municipalities")

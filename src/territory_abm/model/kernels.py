@@ -229,10 +229,10 @@ def _round_half_even(x):
 
 
 @kernel(DemographyFlows)
-def demography(alive, members, adults, education, node, u_birth, u_death, u_adult, birth_rate, death_rate,
-               maturation_rate, adult_schooling, n_nodes):
+def demography(alive, members, adults, education, employed, node, u_birth, u_death, u_adult, u_job, birth_rate,
+               death_rate, maturation_rate, adult_schooling, death_job_share, n_nodes):
     """Births, deaths and children reaching working age, in place on ``members``,
-    ``adults`` and ``education``; returns births and deaths by node (persons).
+    ``adults``, ``education`` and ``employed``; returns births and deaths by node (persons).
 
     Births are each household's yearly rate (``birth_rate``, by household) times its size,
     deaths the yearly rate times its size, rounded stochastically
@@ -240,6 +240,13 @@ def demography(alive, members, adults, education, node, u_birth, u_death, u_adul
     proportion to their share. Children reach working age at their node's ``maturation_rate`` a year
     (draws ``u_adult``) with the household's ``adult_schooling`` (years), which enters the
     household's mean. A household left with children only has its eldest count as adult.
+
+    The d adults who die of a household's a, e of whom held wage jobs (at most a), held d e / a
+    of them in expectation (each adult alike); ``death_job_share`` of those open to the next
+    year's seekers, rounded stochastically with ``u_job`` (one death, nearly every case: a draw
+    of chance e / a times the share; all adults dying: all e jobs at share 1), and the household
+    keeps the rest. At ``death_job_share`` 0 (the rule up to session 46) the household keeps every
+    job, beyond its adults until the next year's labour market if so (``labour.seekers``).
     """
     births_by_node = np.zeros(n_nodes)
     deaths_by_node = np.zeros(n_nodes)
@@ -261,6 +268,10 @@ def demography(alive, members, adults, education, node, u_birth, u_death, u_adul
         child_deaths = min(deaths - adult_deaths, m - a)
         children = m - a - child_deaths + births
         new_adults = min(int(np.floor(maturation_rate[node[i]] * children + u_adult[i])), children)
+        if adult_deaths > 0 and death_job_share > 0.0:
+            held = min(employed[i], a)
+            lost = int(np.floor(death_job_share * adult_deaths * held / a + u_job[i]))
+            employed[i] = held - min(lost, held, adult_deaths)
         old_adults = a - adult_deaths
         grown = old_adults + new_adults
         if grown > 0:

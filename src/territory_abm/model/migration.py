@@ -365,6 +365,7 @@ def migrate(model) -> None:
     move = movers[whole & internal]
     move_outside_sales(model, move, dest[whole & internal])  # its customers outside: ``outside_sales_pass_on``
     give_up_land(model, move)
+    leave_jobs(model, move, rng)
     hh.node[move] = dest[whole & internal]
     # single members leave the household with their share of this year's income and the job they
     # held (``take_jobs``); abroad they remit, inside they form a new household that seeks work
@@ -443,6 +444,22 @@ def take_jobs(model, rows: np.ndarray, rng: np.random.Generator) -> None:
     hh.employed[rows] -= held.astype(hh.employed.dtype)
 
 
+def leave_jobs(model, rows: np.ndarray, rng: np.random.Generator) -> None:
+    """Households ``rows`` moving whole to another node of the territory leave the wage jobs
+    their adults held where they lived: each job opens to the next year's seekers with chance
+    ``mover_job_share`` (all at 1, none at 0, binomial draws from ``rng`` between), as a single
+    mover's job leaves its household (:func:`take_jobs`), and the household seeks work from its
+    new home the next year. Before session 47 a household moving whole kept its jobs, which the
+    next year's labour market counted as its new node's workers keeping theirs."""
+    share, hh = model.params.mover_job_share, model.households
+    if share <= 0 or rows.size == 0:
+        return
+    if share >= 1:
+        hh.employed[rows] = 0
+    else:
+        hh.employed[rows] -= rng.binomial(np.maximum(hh.employed[rows], 0), share).astype(hh.employed.dtype)
+
+
 def single_leaves(hh, rows: np.ndarray) -> np.ndarray:
     """One adult of each household ``rows`` leaves it alone (members and adults one fewer) and
     takes its household's income per person of this year (USD/yr, returned), out of the
@@ -453,10 +470,10 @@ def single_leaves(hh, rows: np.ndarray) -> np.ndarray:
     0.25, seed 1, and their households richer per person). This year's wages stay with the
     household and farm income with the farm, so each remains what the labour market paid and the
     farm sold; the job a mover held leaves with it before (:func:`take_jobs`), or, at
-    ``mover_job_share`` 0, stays with the household as a worker's death leaves it: until the next
-    year's labour market, which keeps at most a job per adult (``labour.seekers``), the household
-    may then hold more jobs than adults (39-68 households a year, stationary, scale 0.25; deaths
-    still leave some, 7-12 a year at scale 0.05, at any ``mover_job_share``)."""
+    ``mover_job_share`` 0, stays with the household (as a worker's death left it up to session
+    46): until the next year's labour market, which keeps at most a job per adult
+    (``labour.seekers``), the household may then hold more jobs than adults (39-68 households a year, stationary, scale 0.25; deaths
+    left some too, 7-12 a year at scale 0.05, until ``death_job_share`` freed them in session 47)."""
     share = hh.income[rows] / np.maximum(hh.members[rows], 1)
     hh.other_income[rows] -= share
     hh.income[rows] -= share
