@@ -259,6 +259,17 @@ def test_a_single_mover_takes_its_share_of_the_household_assets(year_under_way):
     np.testing.assert_allclose(hh.assets[rows] + stake, assets, rtol=1e-12)
 
 
+def _keeps_jobs_without_a_draw_at_share_0(m, rule, rows):
+    """At ``mover_job_share`` 0 ``rule`` (``take_jobs``, ``leave_jobs``) leaves every job where it
+    is and draws nothing from its stream, so runs at 0 are those of the rule before, draw for draw."""
+    employed = m.households.employed.copy()
+    m.params = m.params.with_overrides({"mover_job_share": 0.0}, source="test")
+    rng = np.random.default_rng(5)
+    rule(m, rows, rng)
+    assert np.array_equal(m.households.employed, employed)
+    assert rng.random() == np.random.default_rng(5).random()  # no draw at 0
+
+
 def test_a_single_mover_takes_the_job_it_held(year_under_way):
     """Known answer (``migration.take_jobs``): a single mover is one of its household's adults
     drawn alike, so it held a wage job with chance employed / adults and takes it at
@@ -277,11 +288,7 @@ def test_a_single_mover_takes_the_job_it_held(year_under_way):
     employed = hh.employed.copy()
     expected = float((np.minimum(employed[some], hh.adults[some]) / hh.adults[some]).sum())
 
-    m.params = m.params.with_overrides({"mover_job_share": 0.0}, source="test")
-    rng = np.random.default_rng(5)
-    migration.take_jobs(m, rows, rng)
-    assert np.array_equal(hh.employed, employed)
-    assert rng.random() == np.random.default_rng(5).random()  # no draw at 0
+    _keeps_jobs_without_a_draw_at_share_0(m, migration.take_jobs, rows)
 
     m.params = m.params.with_overrides({"mover_job_share": 1.0}, source="test")
     migration.take_jobs(m, rows, np.random.default_rng(5))
@@ -301,11 +308,7 @@ def test_a_household_moving_whole_leaves_the_jobs_it_held(year_under_way):
     rows = np.flatnonzero(hh.alive & (hh.employed > 0))
     assert rows.size >= 200
     employed = hh.employed.copy()
-    m.params = m.params.with_overrides({"mover_job_share": 0.0}, source="test")
-    rng = np.random.default_rng(5)
-    migration.leave_jobs(m, rows, rng)
-    assert np.array_equal(hh.employed, employed)
-    assert rng.random() == np.random.default_rng(5).random()  # no draw at 0
+    _keeps_jobs_without_a_draw_at_share_0(m, migration.leave_jobs, rows)
     m.params = m.params.with_overrides({"mover_job_share": 0.5}, source="test")
     migration.leave_jobs(m, rows, np.random.default_rng(5))
     left = employed - hh.employed
