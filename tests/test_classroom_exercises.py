@@ -32,11 +32,17 @@ def test_in_the_forest_exercise_the_forest_shrinks_every_year_without_policy():
 @pytest.mark.slow
 def test_with_the_transfer_for_all_municipalities_non_recipients_gain_in_its_first_year():
     """Its guide, seeds 1-9, the same households compared in both runs: non-recipients gain 3-5 USD
-    a person in the transfer's first year in every seed (3.0-5.3); after 5 years +3.5 to +54 USD,
-    above in every seed, +26.1 on average: well beyond the runs' noise, 13.7 (session 46, the
-    single mover takes its job; the runs take other paths: the fifth year's gains by seed 14.4,
-    54.0, 18.4, 27.6, 5.4, 3.5, 26.2, 35.9, 49.2, their standard deviation 17.8; the count above
-    moved from 7 to 9 with it, and this test's count with it. Session 45: 3.0-5.2 in the first
+    a person in the transfer's first year in every seed (2.9-5.3); after 5 years -58 to +57 USD,
+    above in 4 of 9, -1.2 on average: well within the runs' noise, 30.6 (Session 47 (dying
+    workers' and whole households' jobs open; the runs take other paths): the fifth year's gains
+    by seed 31.6, 9.8, -7.9, 56.7, 46.4, -20.3, -32.8, -57.7, -36.2, their standard deviation
+    39.8; the count above moved from 9 to 4 with it, and this test's count with it, and the mean
+    from beyond the noise to within it, which this test now asserts. Session 46,
+    the single mover takes its job; the runs take other paths: 3.0-5.3 in the first year, +3.5 to
+    +54 after 5, above in every seed, +26.1 on average, well beyond the noise, 13.7: the fifth
+    year's gains by seed 14.4, 54.0, 18.4, 27.6, 5.4, 3.5, 26.2, 35.9, 49.2, their standard
+    deviation 17.8; the count above moved from 7 to 9 with it, and this test's count with it.
+    Session 45: 3.0-5.2 in the first
     year, -14 to +44 after 5, above in 7 of 9, +17.3 on average, only just larger than the noise,
     16.4, the start backing out no negative farm income: the fifth year's gains by seed 42.1, -10.6,
     28.8, 11.0, -14.2, 34.0, 7.8, 13.1, 44.0, their standard deviation 21.4; the same change
@@ -72,14 +78,20 @@ def test_with_the_transfer_for_all_municipalities_non_recipients_gain_in_its_fir
     and +6.1 was 0.7 of them, under 2.31 (Student's t, two-sided 5 %, 8 degrees of freedom; the
     noise bound is 21.1 USD; at 672c6cd +15.3 was 1.9 standard errors of 7.9, bound 18.1). The
     test fails if the first year's gain vanished or grew, if the fifth year's count of seeds above
-    moved from 9 (7 in session 45, 4 in session 41, 8 in session 39, 4 in session 38, 7 at 672c6cd), or if its mean moved beyond
+    moved from 4 (9 in session 46, 7 in session 45, 4 in session 41, 8 in session 39, 4 in session 38, 7 at 672c6cd), or if its mean moved beyond
     what the noise explains either way (session 34 required a mean above 0; since session 35 the
     guide says the gain is no larger than the noise, not that it is positive; in session 39 it
-    said the gain is above in 8 of 9 seeds but its mean within the noise). The territory's
-    poverty is lower in every seed in the first year (-0.39 to -0.74 points) and in the fifth
-    (-0.49 to -2.14), 1.27 lower on average, beyond the noise bound of 0.44 (session 46, the
-    single mover takes its job; the runs take other paths: the fifth year's count below moved
-    from 6 to 9, and this test's count with it; in session 45 -0.32 to -0.97 in the first year
+    said the gain is above in 8 of 9 seeds but its mean within the noise; in sessions 45 and 46
+    it said the mean is beyond the noise, and this test required it). The territory's
+    poverty is lower in every seed in the first year (-0.22 to -0.93 points) and in 8 of 9 in the
+    fifth (-0.48 to -1.93; +0.59 at seed 7), 1.01 lower on average, beyond the noise bound of 0.62
+    (Session 47 (dying workers' and whole households' jobs open; the runs take other paths): the
+    fifth year's count below moved from 9 to 8, and this test's count with it; this test asserts
+    that mean beyond its noise bound since then; in session 46, the single
+    mover takes its job, the runs taking other paths, -0.39 to -0.74 in the first year and in the
+    fifth lower in every seed, -0.49 to -2.14, 1.27 lower on average, beyond the noise bound of
+    0.44: the fifth year's count below moved from 6 to 9, and this test's count with it; in
+    session 45 -0.32 to -0.97 in the first year
     and in the fifth lower in 6 of 9 (-0.44 to -1.50; +0.54, +0.39 and +0.46 at seeds 1, 6 and
     8), 0.34 lower on average, within the noise bound of 0.52; in session 43 -0.32 to -0.85 in the
     first year and in the fifth lower in 7 of 9, -0.03 to -2.08, +0.52 and +0.50 at seeds 1 and
@@ -114,20 +126,28 @@ def test_with_the_transfer_for_all_municipalities_non_recipients_gain_in_its_fir
     assert np.all((gain[:, 0] > 2.5) & (gain[:, 0] < 5.5)), f"first year's gains {gain[:, 0]}"
     fifth = gain[:, -1]
     noise = 2.306 * fifth.std(ddof=1) / np.sqrt(fifth.size)  # t(0.975, 8 df) standard errors
-    assert (fifth > 0).sum() == 9 and fifth.mean() > noise, f"fifth year's gains {fifth}, noise {noise:.1f}"
+    assert (fifth > 0).sum() == 4 and abs(fifth.mean()) < noise, f"fifth year's gains {fifth}, noise {noise:.1f}"
     assert np.all(poverty[:, 0] < 0), poverty
-    assert (poverty[:, -1] < 0).sum() == 9, poverty
+    last = poverty[:, -1]
+    assert (last < 0).sum() == 8, poverty
+    assert -last.mean() > 2.306 * last.std(ddof=1) / np.sqrt(last.size), poverty  # beyond the noise, t 8 df
 
 
 @pytest.mark.slow
 def test_with_the_transfer_for_cerro_azul_its_table_and_its_non_recipients_read_as_the_guide_says():
     """Its guide, at the exercise's seed: the table under Municipality details, Cerro Azul chosen,
-    reads 0 points (59.3 % against 59.4 %: the two rates differ by less than 0.05 points, each
-    rounded on its own) and +5 USD for its non-recipients in the transfer's first year, and the
-    policy cost this year is within the guide's about 18,000-21,000 USD (20,160; session 46, the
-    single mover takes its job; the runs take other paths: the table reads -0.1 to -0.4 in 3 of
-    9 seeds (2, 3 and 4) and 0 in the other 6, the exercise's seed 7 among them, so this test's
-    -0.1 became 0; the costs 17,955-21,105 in the first year, 17,640-20,790 in the fifth;
+    reads -0.5 points (58.7 % against 59.2 %) and +4 USD for its non-recipients in the transfer's
+    first year, and the policy cost this year is within the guide's about 17,000-21,500 USD
+    (20,475; Session 47 (dying workers' and whole households' jobs open; the runs take other
+    paths): the table reads -0.3 to -0.5 in 3 of 9 seeds (3, 5 and 7) and 0 in the other 6, the
+    exercise's seed 7 among the 3, so this test's 0 became -0.5; the costs
+    18,900-21,420 in the first year, 17,010-20,160 in the fifth, so the guide's range widened from
+    18,000-21,000 to 17,000-21,500, and this test's with it; session 46, 0 points, 59.3 % against
+    59.4 % (the two rates differ by less than 0.05 points, each rounded on its own), +5 USD, cost
+    20,160, the single mover takes its job; the runs take other paths: the table reads -0.1 to
+    -0.4 in 3 of 9 seeds (2, 3 and 4) and 0 in the other 6, the exercise's seed 7 among them, so
+    this test's -0.1 became 0; the costs 17,955-21,105 in the first year, 17,640-20,790 in the
+    fifth;
     session 45, -0.1 points, 58.3 % against 58.3 %, +4 USD, cost 18,900, the start backing out
     no negative farm income: the table reads -0.1 to
     -1.2 in 6 of 9 seeds and 0 in seeds 2, 4 and 6, the costs 18,270-21,105 in the fifth year;
@@ -169,7 +189,7 @@ def test_with_the_transfer_for_cerro_azul_its_table_and_its_non_recipients_read_
     store.clear()
     poverty, _, others = (float(cells[3]) for cells in view.compared)
     cost = float(dict(view.details)["Policy cost this year (USD)"].replace(",", ""))
-    assert poverty == 0 and 4 <= others <= 6 and 18_000 <= cost <= 21_000, (view.compared, cost)
+    assert poverty == -0.5 and 4 <= others <= 6 and 17_000 <= cost <= 21_500, (view.compared, cost)
 
 
 @pytest.mark.slow
@@ -179,10 +199,13 @@ def test_the_road_for_cerro_azul_brings_commuters_only_with_the_largest_budget_a
     """Its guide: with the budget as given nobody commutes in any seed (Alto Verde's trip to the
     town, road quality counted, is still 1.6 hours at the works' end, over the 1.5 hours of
     ``commute_limit``); with 2,000,000 USD a year it is 1.1 hours, and the town draws Alto Verde's
-    workers only where it pays about a fifth more for the same skill: seed 1 (27 % more), where 513
-    commute 4 years after the road is switched on (237 from Alto Verde to the town, 277 the other
-    way, session 46, the single mover takes its job; the runs take other paths: 386-554 a year
-    from the works' second year, still within this test's bounds of 500-650; session 45, 28 %
+    workers only where it pays about a fifth more for the same skill: seed 1 (27 % more), where 551
+    commute 4 years after the road is switched on (270 from Alto Verde to the town, 281 the other
+    way; Session 47 (dying workers' and whole households' jobs open; the runs take other paths):
+    376-551 a year from the works' second year, still within this test's bounds of 500-650;
+    session 46, 513, 237 and
+    277, the single mover takes its job; the runs take other paths: 386-554 a year from the
+    works' second year, within the same bounds; session 45, 28 %
     more, 607, 315 and 292, the start backing out no negative farm income: the bounds moved from 350-500
     to 500-650 with it, 439-637 a year from the works' second year; session 43, 431, 287 and 144, a farm's management shared by movers and added in unions: the bounds moved
     from 500-650 to 350-500 with it, 431-619 a year from the works' second year; session 41,
@@ -227,7 +250,9 @@ def test_in_the_shared_territory_nobody_clears_forest_whatever_the_groups_choose
     run without any choice, at Dos Puentes, so the guide then said "within about 0.002 points"; at
     most 0.0008 points from the no-choice run and 0.0000 in the no-choice run itself in session 41,
     af8e131, the starting firms' markets drawn once per node and sector, so the guide now says
-    "within 0.001 points"; this test's seed 7 stays as it started within 0.001 points, the bound
+    "within 0.001 points"; Session 47 (dying workers' and whole households' jobs open; the runs
+    take other paths): at most 0.0007 points from the no-choice run, with Bajo Rio spending on
+    services, and 0.0000 in the no-choice run itself; this test's seed 7 stays as it started within 0.001 points, the bound
     it keeps)."""
     factory, seed = exercise(CLASSROOM / "shared_territory.toml")
     game = Game(factory, seed)
