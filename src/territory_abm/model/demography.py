@@ -29,7 +29,11 @@ def births_and_deaths(model) -> None:
     """Births, deaths and children reaching working age; empty households dissolve."""
     hh, rng, n = model.households, model.streams["demography"], model.n_nodes
     alive = hh.alive
-    u_birth, u_death, u_adult, u_job = hh.uniforms(rng, 4)
+    # a draw for the dying workers' jobs only where they open (at ``death_job_share`` 0 the stream
+    # gives the draws of the rule up to session 46)
+    frees = model.params.death_job_share > 0
+    u_birth, u_death, u_adult, *rest = hh.uniforms(rng, 4 if frees else 3)
+    u_job = rest[0] if frees else np.zeros(hh.n)
     cohort = model.cohort_education + model.policies.schooling_gain(np.arange(n))
     # children reach their node's cohort schooling plus their household's place in it, and
     # what a conditional transfer bought them

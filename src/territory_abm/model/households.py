@@ -54,7 +54,7 @@ COLUMNS: dict[str, tuple[type, str, str]] = {
     "assets": (np.float64, "USD", "other assets (savings), never below zero"),
     "tfp": (np.float64, "USD/yr", "farm total factor productivity"),
     "price_share": (np.float64, "1", "share of the farm-gate price the household receives"),
-    "employed": (np.int32, "persons", "adults in wage jobs this year"),
+    "employed": (np.int32, "persons", "adults holding wage jobs (at the year's end: the jobs of workers who died or moved away that year opened)"),
     "farm_income": (np.float64, "USD/yr", "farm sales"),
     "wage_income": (np.float64, "USD/yr", "wages net of commuting cost"),
     "enterprise_income": (np.float64, "USD/yr", "income of the household's non-farm enterprise, net of its capital's wear"),

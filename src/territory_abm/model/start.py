@@ -1025,14 +1025,15 @@ def job_finding(model) -> np.ndarray:
     """Expected chance of being hired of a new seeker of hiring weight 1, per node, at which
     the new seekers the start's wages and expectations bring, and the workers who lose their
     job (``job_separation_rate`` of those who live), take in expectation the jobs that
-    workers' deaths (``death_rate`` times the node's workers) and separations free in a year
-    (Harris–Todaro with turnover). Found by bisection on [0, 1]. The first year's hiring gives
+    workers' deaths (``death_rate`` times the node's workers, times ``death_job_share``: the run
+    frees them since session 47, where before the household kept them) and separations free in a
+    year (Harris–Todaro with turnover). Found by bisection on [0, 1]. The first year's hiring gives
     less: deaths come after its labour market, so it hires nobody new without separations and
     0.83-0.93 of this chance with them (docs/model_choices.md, "Job turnover in the registry")."""
     p, hh, n = model.params, model.households, model.n_nodes
     offers = labour.job_offers(model, model.firm_table.labour * model.firm_table.alive)
     separated = p.job_separation_rate * (1.0 - p.death_rate)
-    freed = (p.death_rate + separated) * bincount(hh.node, hh.employed * hh.alive, minlength=n)
+    freed = (p.death_rate * p.death_job_share + separated) * bincount(hh.node, hh.employed * hh.alive, minlength=n)
     own, in_enterprise = labour.own_work_revenue(model, labour.farm_revenue_at_one_worker(model))
     return equilibrium_job_finding(
         adults=labour.adults_in_labour_market(model), alive=hh.alive, employed=hh.employed,
