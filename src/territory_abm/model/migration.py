@@ -472,8 +472,9 @@ def single_leaves(hh, rows: np.ndarray) -> np.ndarray:
     farm sold; the job a mover held leaves with it before (:func:`take_jobs`), or, at
     ``mover_job_share`` 0, stays with the household (as a worker's death left it up to session
     46): until the next year's labour market, which keeps at most a job per adult
-    (``labour.seekers``), the household may then hold more jobs than adults (39-68 households a year, stationary, scale 0.25; deaths
-    left some too, 7-12 a year at scale 0.05, until ``death_job_share`` freed them in session 47)."""
+    (``labour.seekers``), the household may then hold more jobs than adults (39-68 households a
+    year, stationary, scale 0.25; deaths left some too, 7-12 a year at scale 0.05, until
+    ``death_job_share`` freed them in session 47)."""
     share = hh.income[rows] / np.maximum(hh.members[rows], 1)
     hh.other_income[rows] -= share
     hh.income[rows] -= share
