@@ -11,7 +11,9 @@ at the year's prices).
 
 from __future__ import annotations
 
-from . import enterprises, estates, food, land_market, migration
+import numpy as np
+
+from . import context, enterprises, estates, food, land_market, migration
 from .budget_kernels import cash_on_hand, rents_and_profits, spend
 from .kernels import household_receipts
 
@@ -20,7 +22,10 @@ def household_budgets(model) -> None:
     """Transfers, remittances and local spending arrive; households consume and save."""
     p, hh, n = model.params, model.households, model.n_nodes
     node, alive = hh.node, hh.alive
-    hh.transfer_income = model.policies.pay_households(model.year)
+    # the national programme pays first (its draws are then the same in every scenario of a seed)
+    national = context.national_cash_transfers(model)
+    programmes = model.policies.pay_households(model.year)
+    hh.transfer_income = programmes + national
     enterprises.planned_income(model)
     receipts = household_receipts(
         alive=alive, adults=hh.adults, node=node, public_local=model.flows.public_local + model.flows.national_local,
@@ -32,10 +37,11 @@ def household_budgets(model) -> None:
     income, model.flows.remittances = receipts.income, receipts.remittances_by_node
     rent, to_estates = land_market.collect_rents(model)
     owners, to_owners, abroad = estates.pay_owners(model)  # last year's estate profits
-    paid = rents_and_profits(transfer_income=hh.transfer_income, alive=alive, node=node, rent=rent, rented=hh.rented,
+    paid = rents_and_profits(transfer_income=programmes, alive=alive, node=node, rent=rent, rented=hh.rented,
                              owner=owners, paid=to_owners, other_income=hh.other_income, income=income, ids=hh.id,
                              ever=hh.ever, n_nodes=n)
     model.flows.programme_transfers = paid.transfers_by_node
+    model.flows.national_cash_transfers = np.bincount(node, national, minlength=n)
     model.ledger.record("households", "households", "land rents", paid.rents_received)
     model.ledger.record("households", "firms", "land rents", to_estates)
     if abroad is not None:

@@ -126,6 +126,45 @@ def national_transfer_pc(model) -> float:
     return p.national_transfer_pc * growth
 
 
+def national_cct_coverage(model) -> float:
+    """This year's coverage of the national conditional cash transfer: the share of the
+    territory's households with children it reaches, ``national_cct_coverage_growth`` a year
+    since the start, at most ``national_cct_coverage_max`` (none at the start, whose incomes
+    hold what programmes paid before it)."""
+    p = model.params
+    return min(p.national_cct_coverage_growth * max(model.year - model.start_year, 0), p.national_cct_coverage_max)
+
+
+def national_cct_amount(model) -> float:
+    """This year's national conditional cash transfer per beneficiary household (USD/yr): the
+    parameter grown with national income times ``transfer_pass_through``."""
+    p, path = model.params, model.context
+    return p.national_cct_amount * path.national_index[path.at(model)] ** p.transfer_pass_through
+
+
+def national_cash_transfers(model) -> np.ndarray:
+    """This year's national conditional cash transfer (USD per household; zeros where there is
+    none): the poorest ``national_cct_coverage`` of the territory's households with children by
+    proxy means test are offered ``national_cct_amount``, and those that meet its school
+    condition are paid (``scenarios.levers.meet_school_condition``, their own draws from the
+    run's ``national_programmes`` stream, so that every scenario of a seed meets the same
+    programme). The money comes from the national government (ledger item "national cash
+    transfers"); it is context, not a policy of the scenario: no policy's cost, and its
+    households are not counted as any programme's beneficiaries."""
+    from ..scenarios.levers import meet_school_condition, poorest_with_children
+
+    hh = model.households
+    paid = np.zeros(hh.n)
+    coverage, amount = national_cct_coverage(model), national_cct_amount(model)
+    if coverage <= 0 or amount <= 0:
+        return paid
+    offered = poorest_with_children(hh, hh.alive & model.populated[hh.node], coverage)
+    chosen = meet_school_condition(model, offered, amount, stream="national_programmes")
+    paid[chosen] = amount
+    model.ledger.record("government", "households", "national cash transfers", amount * chosen.size)
+    return paid
+
+
 def minimum_wage(model) -> float:
     """This year's minimum wage (USD/yr), grown with national income."""
     return model.params.minimum_wage * model.context.national_index[model.context.at(model)]

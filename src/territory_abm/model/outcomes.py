@@ -37,6 +37,7 @@ class YearFlows:
     commuters: np.ndarray
     remittances: np.ndarray
     programme_transfers: np.ndarray  # cash paid to households by programmes
+    national_cash_transfers: np.ndarray  # the national conditional cash transfer paid to households (context)
     local_demand: np.ndarray
     firm_taxes: np.ndarray
     firm_exits: np.ndarray
@@ -137,6 +138,7 @@ def compute(model) -> tuple[dict[str, np.ndarray], dict[str, float]]:
         s["movers_income_ratio"] = np.where(f.movers_weighed > 0, f.movers_income / f.movers_weighed, np.nan)
     s["remittances"] = f.remittances
     s["programme_transfers"] = f.programme_transfers
+    s["national_cash_transfers"] = f.national_cash_transfers
     s["farm_sales"], s["local_food_sales"] = f.farm_sales, f.local_food_sales
     s["food_sold_elsewhere"] = f.food_sold_elsewhere
     s["food_price"] = np.asarray(model.food_price, float)

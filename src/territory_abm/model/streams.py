@@ -38,7 +38,7 @@ def resolve_scenario(scenario, seed, steps, households_scale, parameters) -> Sce
 
 
 STREAMS = ("population", "labour", "firms", "clearing", "demography", "migration", "policies", "context",
-           "initial_migrants", "enterprises", "land", "unions")
+           "initial_migrants", "enterprises", "land", "unions", "national_programmes")
 
 
 def random_streams(seed: int) -> dict[str, np.random.Generator]:

@@ -191,6 +191,8 @@ _ENTRIES: tuple[Outcome, ...] = (
     _o("policy_cost", "USD/yr", "cost of all policies", "flow", "sum", es="costo de todas las políticas"),
     _o("programme_transfers", "USD/yr", "cash programmes paid to households (conditional transfers, payments for "
        "ecosystem services; their administration is in policy_cost only)", "flow", "sum"),
+    _o("national_cash_transfers", "USD/yr", "national conditional cash transfer paid to households (context: "
+       "national_cct_coverage_growth; no policy's cost)", "flow", "sum"),
 )
 
 REGISTRY: Mapping[str, Outcome] = MappingProxyType({o.name: o for o in _ENTRIES})

@@ -38,15 +38,57 @@ def _coverage(default: float, meaning: str) -> FieldSpec:
 _SMALLHOLDER_HA = _f("smallholder_ha", "ha", 5, 0, 1000, "largest landholding counted as a smallholder")
 
 
-def lognormal_costs(model, median: float, rows: np.ndarray) -> np.ndarray:
+def lognormal_costs(model, median: float, rows: np.ndarray, stream: str = "policies") -> np.ndarray:
     """Heterogeneous yearly costs (USD) for households ``rows``: lognormal around ``median``
-    with log sd ``assistance_effort_spread``, from the policies stream."""
+    with log sd ``assistance_effort_spread``, from the run's ``stream``."""
     spread = model.params.assistance_effort_spread
-    return median * np.exp(spread * model.streams["policies"].standard_normal(rows.size))
+    return median * np.exp(spread * model.streams[stream].standard_normal(rows.size))
 
 
 MAX_CHILD_SCHOOLING = 6.0
 """Extra years of schooling attendance can add to a household's children (a school career)."""
+
+PMT_LAND_WEIGHT = 0.3
+"""Proxy means test: weight of log(1 + land in ha) next to log(1 + assets in USD)."""
+PMT_EDUCATION_WEIGHT = 0.1
+"""Proxy means test: weight per year of schooling."""
+PMT_ADULT_SHARE_WEIGHT = 0.5
+"""Proxy means test: weight of the working-age share of members."""
+
+
+def proxy_means_score(hh, rows: np.ndarray) -> np.ndarray:
+    """Proxy means test score of households ``rows`` (lower is poorer): what a programme can
+    observe of a household (assets, land, schooling, its working-age share), not its income."""
+    return (np.log1p(hh.assets[rows]) + PMT_LAND_WEIGHT * np.log1p(hh.land[rows])
+            + PMT_EDUCATION_WEIGHT * hh.education[rows]
+            + PMT_ADULT_SHARE_WEIGHT * hh.adults[rows] / np.maximum(hh.members[rows], 1))
+
+
+def poorest_with_children(hh, eligible: np.ndarray, coverage: float) -> np.ndarray:
+    """Rows offered a conditional transfer: the poorest ``coverage`` of the ``eligible``
+    households (mask) with children, by proxy means test, in row order."""
+    rows = np.flatnonzero(eligible & (hh.members > hh.adults))
+    n_benef = round(coverage * rows.size)
+    return np.sort(rows[np.argsort(proxy_means_score(hh, rows), kind="stable")[:n_benef]])
+
+
+def meet_school_condition(model, offered: np.ndarray, amount: float, stream: str = "policies") -> np.ndarray:
+    """The ``offered`` rows that meet a transfer's school-attendance condition and are paid
+    ``amount`` (USD/household/yr): those whose children's time out of school,
+    ``(1 - school_attendance) x children x`` their value of a child's time (drawn once per
+    household around ``child_work_value`` from the run's ``stream`` when first offered any
+    conditional transfer), is worth no more than the transfer. Their children gain ``(1 -
+    school_attendance) x schooling_per_attended_year`` years of schooling (at most
+    ``MAX_CHILD_SCHOOLING``), in place on ``child_schooling``."""
+    hh, p = model.households, model.params
+    fresh = offered[hh.child_time_value[offered] <= 0]
+    hh.child_time_value[fresh] = lognormal_costs(model, p.child_work_value, fresh, stream)
+    missed = 1.0 - p.school_attendance
+    children = (hh.members[offered] - hh.adults[offered]).astype(float)
+    chosen = offered[amount >= missed * children * hh.child_time_value[offered]]
+    hh.child_schooling[chosen] = np.minimum(hh.child_schooling[chosen] + missed * p.schooling_per_attended_year,
+                                            MAX_CHILD_SCHOOLING)
+    return chosen
 
 
 class CashTransfer(Lever):
@@ -75,40 +117,17 @@ class CashTransfer(Lever):
     )
     items = ("cash transfers", "transfer administration")
 
-    PMT_LAND_WEIGHT = 0.3
-    """Proxy means test: weight of log(1 + land in ha) next to log(1 + assets in USD)."""
-    PMT_EDUCATION_WEIGHT = 0.1
-    """Proxy means test: weight per year of schooling."""
-    PMT_ADULT_SHARE_WEIGHT = 0.5
-    """Proxy means test: weight of the working-age share of members."""
-
-    def proxy_means_score(self, rows: np.ndarray) -> np.ndarray:
-        """Proxy means test score of households ``rows`` (lower is poorer)."""
-        hh = self.model.households
-        return (np.log1p(hh.assets[rows]) + self.PMT_LAND_WEIGHT * np.log1p(hh.land[rows])
-                + self.PMT_EDUCATION_WEIGHT * hh.education[rows]
-                + self.PMT_ADULT_SHARE_WEIGHT * hh.adults[rows] / np.maximum(hh.members[rows], 1))
-
     def offered(self) -> np.ndarray:
         """Rows offered the transfer this year: the poorest ``coverage`` of the households
         with children in the targeted nodes, by proxy means test."""
-        hh = self.model.households
-        rows = np.flatnonzero(self.households_in(self.nodes) & (hh.members > hh.adults))
-        n_benef = round(self.values["coverage"] * rows.size)
-        return np.sort(rows[np.argsort(self.proxy_means_score(rows), kind="stable")[:n_benef]])
+        return poorest_with_children(self.model.households, self.households_in(self.nodes), self.values["coverage"])
 
     def pay(self, paid: np.ndarray) -> None:
-        m, hh, v, p = self.model, self.model.households, self.values, self.model.params
+        m, hh, v = self.model, self.model.households, self.values
         offered = self.offered()
         if offered.size == 0:
             return
-        fresh = offered[hh.child_time_value[offered] <= 0]
-        hh.child_time_value[fresh] = lognormal_costs(m, p.child_work_value, fresh)
-        missed = 1.0 - p.school_attendance
-        children = (hh.members[offered] - hh.adults[offered]).astype(float)
-        chosen = offered[v["amount"] >= missed * children * hh.child_time_value[offered]]
-        hh.child_schooling[chosen] = np.minimum(hh.child_schooling[chosen] + missed * p.schooling_per_attended_year,
-                                                MAX_CHILD_SCHOOLING)
+        chosen = meet_school_condition(m, offered, v["amount"])
         paid[chosen] += v["amount"]
         hh.programmes[chosen] |= self.bit
         admin = v["admin_cost_share"] * v["amount"]
