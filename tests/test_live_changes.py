@@ -6,6 +6,7 @@ import pytest
 
 from territory_abm import TerritoryModel
 from territory_abm.errors import InputError
+from territory_abm.model import context
 
 
 @pytest.fixture
@@ -20,12 +21,15 @@ def test_a_lever_switched_on_mid_run_pays_from_the_next_year_and_stops_when_swit
     model.step()
     costs = dict(zip(model.territory.ids, model.node_stats["policy_cost"]))
     assert costs["M05"] > 0 and all(v == 0 for k, v in costs.items() if k not in ("M05",) and np.isfinite(v))
+    # the scenario's programme on top of the context's national transfer
+    national = context.national_cct_amount(model)
     paid = model.households.transfer_income[model.households.alive]
-    assert paid.max() == pytest.approx(400)
+    assert set(np.unique(paid)) <= {0.0, 400.0, national, 400.0 + national} and (paid >= 400.0).any()
+    assert model.territory_stats["programme_transfers"] == pytest.approx(400.0 * np.isin(paid, (400.0, 400.0 + national)).sum())
     model.set_lever("cash_transfer", None)
     model.step()
     assert model.territory_stats["policy_cost"] == 0
-    assert model.households.transfer_income.max() == 0
+    assert model.territory_stats["programme_transfers"] == 0
     # the lever has its own cost column in the territory's records: 0 before it was set,
     # then what it cost in each year, as a scenario's policy has
     records = model.datacollector.get_model_vars_dataframe()

@@ -59,6 +59,15 @@ DOCUMENTED_CONTEXT = (
     ("climate_shock_loss", 0.2, "a fifth of farm output lost in a bad year (assumption)"),
     ("frontier_clearing_rate", 0.005, "households want to clear 0.5 % of the forest in the first year (FAO FRA "
                                       "2010: Latin America lost about 0.5 %/yr in 2000-2010)"),
+    ("national_cct_coverage_growth", 0.015, "a national conditional cash transfer reaching 1.5 % more of the "
+                                            "households with children each year (Latin America's programmes grew "
+                                            "about 1.5 points of the population a year in the 2000s: Stampini and "
+                                            "Tornarolli 2012)"),
+    ("national_cct_coverage_max", 0.3, "up to 0.3 of them (Bolsa Familia and Oportunidades: about a quarter of "
+                                       "their countries' people; assumption)"),
+    ("national_cct_amount", 400.0, "USD per beneficiary household a year at the start, growing with national "
+                                   "income (Fiszbein and Schady 2009: 4-20 % of a beneficiary's consumption; "
+                                   "assumption)"),
 )
 """A plausible Latin American decade: the shipped baseline's ``[context]`` (scenarios/baseline.toml,
 which a test keeps equal to it) and what ``init`` writes into an imported territory's scenario,
