@@ -634,7 +634,7 @@ def test_a_typology_decided_by_chance_is_said_from_the_reference_runs_spread():
                                                          {"poverty": 0.01}, noise=calm))
     assert np.isnan(typology_noise(results(0.03, 0.01).query("seed == 1"), "base"))
     # what the model does not yet reproduce is said in every report (the README's list)
-    assert "Not yet reproduced by the model: who migrates" in text
+    assert "Not yet reproduced by the model: the falling inequality" in text
 
 
 # ---------------------------------------------------------------- adviser's trial, session 24
