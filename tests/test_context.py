@@ -357,7 +357,7 @@ def test_a_policy_transfer_beside_the_national_one_is_counted_apart(tmp_path):
 def test_the_national_transfer_lowers_inequality_through_whom_it_pays():
     """Directional, paired seeds (scale 0.1, 8 years): coverage growing 0.05 a year to 0.3 of
     the households with children at 600 USD a year lowers the Gini of income per person
-    against the same seed without it, on average over three seeds."""
+    against the same seed without it, on each of three seeds (session 48: -0.016, -0.017, -0.016)."""
     change = []
     for seed in (1, 2, 3):
         gini = []
@@ -371,4 +371,44 @@ def test_the_national_transfer_lowers_inequality_through_whom_it_pays():
             gini.append(model.datacollector.get_model_vars_dataframe()["gini_income"].iloc[-1])
             model.release()
         change.append(gini[1] - gini[0])
-    assert np.mean(change) < 0, change
+    assert max(change) < 0, change
+
+
+# ------------------------------------------------------------------ the returns to schooling over time
+def test_the_return_to_schooling_follows_its_trend_and_sets_the_skills(tmp_path):
+    """Known answers: the premium per year of schooling moves by its trend a year since the start
+    (at least 0), and each year's skill units are exp(r_t (schooling - the start's mean) + premium)."""
+    from territory_abm.model import labour
+
+    sc = load_scenario(scenario_with(tmp_path, "education_return_trend = -0.004")).replace(**SMALL)
+    model = TerritoryModel(sc, seed=6)
+    r = model.params.education_return
+    assert context.education_return(model) == r
+    model.run(3)
+    assert context.education_return(model) == pytest.approx(r - 3 * 0.004)
+    hh = model.households
+    want = np.exp((r - 3 * 0.004) * (hh.education - model.mean_education) + hh.skill_residual)
+    assert np.allclose(labour.skill(model), want, rtol=1e-12)
+    fast = TerritoryModel(load_scenario(scenario_with(tmp_path, "education_return_trend = -0.004", "f.toml"))
+                          .replace(**SMALL), seed=6, education_return=0.01)
+    fast.run(3)
+    assert context.education_return(fast) == 0.0  # not below 0
+
+
+def test_falling_returns_to_schooling_lower_inequality():
+    """Directional, paired seeds (scale 0.1, 8 years): returns falling 0.003 a year (0.07 -> 0.046)
+    compress the wages of the schooled and the unschooled and lower the Gini of income per person
+    against the same seed with fixed returns, on each of three seeds (session 48: -0.008, -0.004,
+    -0.005)."""
+    change = []
+    for seed in (1, 2, 3):
+        gini = []
+        for trend in (0.0, -0.003):
+            sc = load_scenario(SCENARIOS / "stationary.toml").replace(households_scale=0.1, steps=8, seed=seed)
+            sc = sc.replace(parameters=sc.parameters.with_overrides({"education_return_trend": trend}, source="test"))
+            model = TerritoryModel(sc)
+            model.run()
+            gini.append(model.datacollector.get_model_vars_dataframe()["gini_income"].iloc[-1])
+            model.release()
+        change.append(gini[1] - gini[0])
+    assert max(change) < 0, change

@@ -74,12 +74,14 @@ def test_float_residue_of_the_matching_counts_no_commuters(baseline):
     ``death_job_share``, 0 at the rules off; until then seed 42's did both, commuting in 2011 and
     leaving a residue of 6e-15 persons in 2013, and now neither). With job turnover (the
     candidate setting) seed 42 has no commuters in any year, so could not show the rule. The run
-    is the baseline's without its national transfer (session 48), which pins these years."""
+    is the baseline's without its national transfer and falling returns to schooling (session 48),
+    which pins these years."""
     from conftest import RULES_OFF
     from territory_abm import TerritoryModel
     from territory_abm.model.labour import COMMUTING_RESIDUE
 
-    model = TerritoryModel(baseline.replace(seed=47, steps=3), **RULES_OFF, national_cct_coverage_growth=0.0)
+    model = TerritoryModel(baseline.replace(seed=47, steps=3), **RULES_OFF, national_cct_coverage_growth=0.0,
+                           education_return_trend=0.0)
     between = []  # each year's flows between two nodes (persons), as the matching leaves them
     for _ in range(3):
         model.step()

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from conftest import SCENARIOS
 
+from territory_abm.model import context
 from territory_abm import TerritoryModel, load_scenario
 from territory_abm.model import labour
 from territory_abm.scenarios.levers import MAX_CHILD_SCHOOLING
@@ -291,11 +292,13 @@ def test_schooling_bought_by_transfers_reaches_wages_through_the_skill_wage(monk
         with monkeypatch.context() as patch:
             patch.setattr(labour, "labour_market", recorded_market)
             model.step()  # matches jobs before demography changes schooling
-        skill = labour.skill_units(model.params, education, model.mean_education, premium)
+        # the year's premium per year of schooling (the baseline's context moves it: education_return_trend)
+        skill = np.exp(context.education_return(model) * (education - model.mean_education) + premium)
         n = alive.size  # households formed during the year (migrants) have rows beyond it
         employed = matched["employed"][:n]
         workers = np.flatnonzero(alive & hh.alive[:n] & (hh.node[:n] == node) & (hh.adults[:n] == adults)
-                                 & (employed > 0) & (hh.usual_size[:n] == usual))  # no partner joined
+                                 & (employed > 0) & (hh.usual_size[:n] == usual)  # no partner joined
+                                 & (hh.employed[:n] == employed))  # nor a worker died since the matching
         per_unit = hh.wage_income[workers] / (employed[workers] * skill[workers])
         for g in np.unique(node[workers]):
             at = node[workers] == g

@@ -28,7 +28,8 @@ from ..scenarios.loader import Scenario
 
 FLAT_DRIVERS = ("birth_rate_trend", "death_rate_trend", "national_income_growth", "outside_income_growth",
                 "market_price_trend", "market_price_volatility", "climate_shock_probability",
-                "frontier_clearing_rate", "urbanisation_pull", "national_cct_coverage_growth")
+                "frontier_clearing_rate", "urbanisation_pull", "national_cct_coverage_growth",
+                "education_return_trend")
 """The context's drivers of change, held at 0 (the registry's flat defaults but the pull's):
 ``urbanisation_pull`` 0 is the start's spatial equilibrium, where the gaps in income and
 services between the territory's nodes drive no net migration between them (at the defaults

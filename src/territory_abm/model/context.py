@@ -126,6 +126,13 @@ def national_transfer_pc(model) -> float:
     return p.national_transfer_pc * growth
 
 
+def education_return(model) -> float:
+    """This year's wage premium per year of schooling: ``education_return`` moved by
+    ``education_return_trend`` a year since the start (at least 0; at the start the parameter)."""
+    p = model.params
+    return max(p.education_return + p.education_return_trend * max(model.year - model.start_year, 0), 0.0)
+
+
 def national_cct_coverage(model) -> float:
     """This year's coverage of the national conditional cash transfer: the share of the
     territory's households with children it reaches, ``national_cct_coverage_growth`` a year

@@ -2,7 +2,8 @@
 seek wage work, seekers and vacancies match within commuting range, incomes are paid.
 
 Wages differ by skill, and firms pay per skill unit (issue 13 item 1): a worker with s years
-of schooling supplies exp(r (s - mean)) skill units (:func:`skill`; r ``education_return``,
+of schooling supplies exp(r (s - mean)) skill units (:func:`skill`; r this year's ``education_return``,
+moved by its context trend (``context.education_return``),
 the mean over the territory's adults) and earns the wage per skill unit of the node that
 employs them times that. Firms post vacancies in skill units at a wage per skill unit
 (``FirmTable.wage``), so wage bills, labour demand and output are in skill units. Households
@@ -83,7 +84,7 @@ def skill(model, rows: np.ndarray | None = None) -> np.ndarray:
     only, where given."""
     hh = model.households
     at = slice(None) if rows is None else rows
-    units = model.params.education_return * (hh.education[at] - model.mean_education) + hh.skill_residual[at]
+    units = context.education_return(model) * (hh.education[at] - model.mean_education) + hh.skill_residual[at]
     # skill_units' exp, from the model's memo over all households (the territory's mean schooling is
     # the start's: only the households whose adults' schooling changed have new values); for a few
     # households numpy's exp of their values, what the memo gives them
