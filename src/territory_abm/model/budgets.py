@@ -22,7 +22,9 @@ def household_budgets(model) -> None:
     """Transfers, remittances and local spending arrive; households consume and save."""
     p, hh, n = model.params, model.households, model.n_nodes
     node, alive = hh.node, hh.alive
-    # the national programme pays first (its draws are then the same in every scenario of a seed)
+    # no child attends school for a programme's condition yet this year (``levers.meet_school_condition``);
+    # the national programme pays first, before the scenario's own (``context.national_cash_transfers``)
+    model.school_attending = np.zeros(hh.n, bool)
     national = context.national_cash_transfers(model)
     programmes = model.policies.pay_households(model.year)
     hh.transfer_income = programmes + national

@@ -11,7 +11,9 @@ the run's own ``context`` stream, so every scenario run with the same seed meets
 context (common random numbers: ``compare`` measures policies, not luck of the context), in
 blocks of years so that a shorter run meets the first years of a longer one's. Context
 parameters changed during a run (``TerritoryModel.set_parameters``) move the path from the
-next year on, with the same random numbers.
+next year on, with the same random numbers. The drivers set by years since the start (the birth and
+death rates' trends, the national transfer's coverage, the returns to schooling's trend) take a
+changed value as if it had held since the start.
 """
 
 from __future__ import annotations
@@ -153,18 +155,23 @@ def national_cash_transfers(model) -> np.ndarray:
     """This year's national conditional cash transfer (USD per household; zeros where there is
     none): the poorest ``national_cct_coverage`` of the territory's households with children by
     proxy means test are offered ``national_cct_amount``, and those that meet its school
-    condition are paid (``scenarios.levers.meet_school_condition``, their own draws from the
-    run's ``national_programmes`` stream, so that every scenario of a seed meets the same
-    programme). The money comes from the national government (ledger item "national cash
-    transfers"); it is context, not a policy of the scenario: no policy's cost, and its
-    households are not counted as any programme's beneficiaries."""
-    from ..scenarios.levers import meet_school_condition, poorest_with_children
+    condition are paid (``scenarios.levers.meet_school_condition``). In each year it runs, every
+    alive household without a value of a child's time is given one first, from the run's own
+    ``national_programmes`` stream in row order: the households of the start all draw theirs in
+    its first year, before any policy, so a policy run and its reference share them (a scenario's
+    conditional transfer then draws none for them), and the programme's draws part between the
+    two runs only as their populations do. The money comes from the national government (ledger
+    item "national cash transfers"); it is context, not a policy of the scenario: no policy's
+    cost, and its households are not counted as any programme's beneficiaries."""
+    from ..scenarios.levers import lognormal_costs, meet_school_condition, poorest_with_children
 
     hh = model.households
     paid = np.zeros(hh.n)
     coverage, amount = national_cct_coverage(model), national_cct_amount(model)
     if coverage <= 0 or amount <= 0:
         return paid
+    unset = np.flatnonzero(hh.alive & (hh.child_time_value <= 0))
+    hh.child_time_value[unset] = lognormal_costs(model, model.params.child_work_value, unset, "national_programmes")
     offered = poorest_with_children(hh, hh.alive & model.populated[hh.node], coverage)
     chosen = meet_school_condition(model, offered, amount, stream="national_programmes")
     paid[chosen] = amount

@@ -63,7 +63,7 @@ COLUMNS: dict[str, tuple[type, str, str]] = {
     "enterprise_capital": (np.float64, "USD", "capital of the household's non-farm enterprise"),
     "enterprise_scale": (np.float64, "USD/yr", "local sales of the household's non-farm enterprise at the starting local price with no adult in it"),
     "enterprise_own_account": (np.bool_, "-", "the household's enterprise was opened by own-account entry (``enterprises.open_own_account``) and closes at ``own_account_exit`` a year"),
-    "transfer_income": (np.float64, "USD/yr", "public transfers (cash transfers, payments for ecosystem services)"),
+    "transfer_income": (np.float64, "USD/yr", "public transfers (the scenario's cash transfers and payments for ecosystem services, and the national conditional cash transfer of its context)"),
     "remittance_income": (np.float64, "USD/yr", "remittances received minus sent"),
     "other_income": (np.float64, "USD/yr", "dividends and local public spending received; in the year a member leaves alone, less its share of the household's income, which is the migrant's (``migration.single_leaves``)"),
     "income": (np.float64, "USD/yr", "total household income"),

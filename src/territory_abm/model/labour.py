@@ -80,21 +80,44 @@ def job_offers(model, vacancies: np.ndarray) -> JobOffers:
 
 def skill(model, rows: np.ndarray | None = None) -> np.ndarray:
     """Each household's skill: the skill units each of its workers supplies, which is their
-    wage relative to the wage per skill unit (``skill_units``); of the households ``rows``
-    only, where given."""
+    wage relative to the wage per skill unit (``skill_units`` at this year's premium per year of
+    schooling, :func:`skill_shift`); of the households ``rows`` only, where given."""
     hh = model.households
     at = slice(None) if rows is None else rows
-    units = context.education_return(model) * (hh.education[at] - model.mean_education) + hh.skill_residual[at]
+    r = context.education_return(model)
+    units = r * (hh.education[at] - model.mean_education) + hh.skill_residual[at]
+    if r != model.params.education_return:
+        units = units + skill_shift(model, r)
     # skill_units' exp, from the model's memo over all households (the territory's mean schooling is
     # the start's: only the households whose adults' schooling changed have new values); for a few
     # households numpy's exp of their values, what the memo gives them
     return model.skill_memo(units) if rows is None else np.exp(units)
 
 
+def skill_shift(model, r: float) -> float:
+    """Log shift of every worker's skill units at a premium ``r`` per year of schooling other than
+    the start's (``education_return``, which ``context.education_return_trend`` moves): the one
+    that keeps the territory's skill units per adult what the start's premium gives its adults
+    this year, so that a changed premium moves wages between the more and the less schooled
+    without adding or taking labour. Computed at the year's first call and kept for the year."""
+    cached = getattr(model, "_skill_shift", None)
+    if cached is not None and cached[:2] == (model.year, r):
+        return cached[2]
+    hh = model.households
+    live = np.flatnonzero(hh.alive & (hh.adults > 0))
+    gap, premium, adults = hh.education[live] - model.mean_education, hh.skill_residual[live], hh.adults[live]
+    start = float(np.dot(adults, np.exp(model.params.education_return * gap + premium)))
+    now = float(np.dot(adults, np.exp(r * gap + premium)))
+    shift = float(np.log(start / now)) if start > 0 and now > 0 else 0.0
+    model._skill_shift = (model.year, r, shift)
+    return shift
+
+
 def skill_units(params, education: np.ndarray, mean_education: float, premium: np.ndarray) -> np.ndarray:
     """Skill units of a worker of ``education`` (years) whose household's wage premium beyond
     schooling is ``premium`` (log): exp(r (schooling - the territory's ``mean_education``) +
-    premium), r ``education_return``."""
+    premium), r ``education_return``: the start's (the run's years use :func:`skill`, which
+    follows the premium's trend)."""
     return np.exp(params.education_return * (education - mean_education) + premium)
 
 

@@ -74,21 +74,31 @@ def poorest_with_children(hh, eligible: np.ndarray, coverage: float) -> np.ndarr
 
 def meet_school_condition(model, offered: np.ndarray, amount: float, stream: str = "policies") -> np.ndarray:
     """The ``offered`` rows that meet a transfer's school-attendance condition and are paid
-    ``amount`` (USD/household/yr): those whose children's time out of school,
-    ``(1 - school_attendance) x children x`` their value of a child's time (drawn once per
-    household around ``child_work_value`` from the run's ``stream`` when first offered any
-    conditional transfer), is worth no more than the transfer. Their children gain ``(1 -
-    school_attendance) x schooling_per_attended_year`` years of schooling (at most
-    ``MAX_CHILD_SCHOOLING``), in place on ``child_schooling``."""
+    ``amount`` (USD/household/yr): those whose children already attend this year because an
+    earlier programme's condition holds them (``model.school_attending``, a mask over the
+    households that ``budgets.household_budgets`` starts each year: the condition then costs
+    nothing more), and those whose children's time out of school, ``(1 - school_attendance) x
+    children x`` their value of a child's time (drawn once per household around
+    ``child_work_value`` from the run's ``stream`` when first offered any conditional transfer,
+    unless drawn before), is worth no more than the transfer. The children of the households it
+    brings to school gain ``(1 - school_attendance) x schooling_per_attended_year`` years of
+    schooling (at most ``MAX_CHILD_SCHOOLING``), in place on ``child_schooling``, once a year
+    whatever the number of programmes that pay them."""
     hh, p = model.households, model.params
-    fresh = offered[hh.child_time_value[offered] <= 0]
+    attending = getattr(model, "school_attending", None)
+    if attending is None or attending.shape[0] != hh.n:
+        attending = model.school_attending = np.zeros(hh.n, bool)
+    already = attending[offered]
+    fresh = offered[~already & (hh.child_time_value[offered] <= 0)]
     hh.child_time_value[fresh] = lognormal_costs(model, p.child_work_value, fresh, stream)
     missed = 1.0 - p.school_attendance
     children = (hh.members[offered] - hh.adults[offered]).astype(float)
-    chosen = offered[amount >= missed * children * hh.child_time_value[offered]]
-    hh.child_schooling[chosen] = np.minimum(hh.child_schooling[chosen] + missed * p.schooling_per_attended_year,
-                                            MAX_CHILD_SCHOOLING)
-    return chosen
+    meets = amount >= missed * children * hh.child_time_value[offered]
+    newly = offered[~already & meets]
+    hh.child_schooling[newly] = np.minimum(hh.child_schooling[newly] + missed * p.schooling_per_attended_year,
+                                           MAX_CHILD_SCHOOLING)
+    attending[newly] = True
+    return offered[already | meets]
 
 
 class CashTransfer(Lever):
