@@ -43,7 +43,6 @@ def household_budgets(model) -> None:
                              owner=owners, paid=to_owners, other_income=hh.other_income, income=income, ids=hh.id,
                              ever=hh.ever, n_nodes=n)
     model.flows.programme_transfers = paid.transfers_by_node
-    model.flows.national_cash_transfers = np.bincount(node, national, minlength=n)
     model.ledger.record("households", "households", "land rents", paid.rents_received)
     model.ledger.record("households", "firms", "land rents", to_estates)
     if abroad is not None:

@@ -161,8 +161,9 @@ def national_cash_transfers(model) -> np.ndarray:
     its first year, before any policy, so a policy run and its reference share them (a scenario's
     conditional transfer then draws none for them), and the programme's draws part between the
     two runs only as their populations do. The money comes from the national government (ledger
-    item "national cash transfers"); it is context, not a policy of the scenario: no policy's
-    cost, and its households are not counted as any programme's beneficiaries."""
+    item "national cash transfers", and the year's ``flows.national_cash_transfers`` by node); it
+    is context, not a policy of the scenario: no policy's cost, and its households are not counted
+    as any programme's beneficiaries."""
     from ..scenarios.levers import lognormal_costs, meet_school_condition, poorest_with_children
 
     hh = model.households
@@ -176,6 +177,8 @@ def national_cash_transfers(model) -> np.ndarray:
     chosen = meet_school_condition(model, offered, amount, stream="national_programmes")
     paid[chosen] = amount
     model.ledger.record("government", "households", "national cash transfers", amount * chosen.size)
+    # by node for the yearly outcome, from the paid rows alone (in row order, as a sum over all rows adds them)
+    model.flows.national_cash_transfers = np.bincount(hh.node[chosen], paid[chosen], minlength=model.n_nodes)
     return paid
 
 
