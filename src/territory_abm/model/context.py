@@ -23,6 +23,13 @@ from typing import NamedTuple
 import numpy as np
 
 
+def years_since_start(model) -> int:
+    """Whole years from the run's start to its current year (0 at the start): what the drivers
+    set by years since the start (the trends, the national transfer's coverage) and the path's
+    index read."""
+    return max(model.year - model.start_year, 0)
+
+
 class ContextPath(NamedTuple):
     """The context of every year of a run, by years since the start (index 0: the start)."""
 
@@ -34,7 +41,7 @@ class ContextPath(NamedTuple):
 
     def at(self, model) -> int:
         """Index of the model's current year (clipped to the path)."""
-        return min(max(model.year - model.start_year, 0), len(self.price_index) - 1)
+        return min(years_since_start(model), len(self.price_index) - 1)
 
 
 CONTEXT_BLOCK_YEARS = 21
@@ -111,13 +118,13 @@ def draw_path(params, years: int, rng: np.random.Generator) -> tuple[ContextPath
 def birth_rate(model) -> float:
     """This year's births per person (1/yr)."""
     p = model.params
-    return max(p.birth_rate + p.birth_rate_trend * (model.year - model.start_year), 0.0)
+    return max(p.birth_rate + p.birth_rate_trend * years_since_start(model), 0.0)
 
 
 def death_rate(model) -> float:
     """This year's deaths per person (1/yr)."""
     p = model.params
-    return max(p.death_rate + p.death_rate_trend * (model.year - model.start_year), 0.0)
+    return max(p.death_rate + p.death_rate_trend * years_since_start(model), 0.0)
 
 
 def national_transfer_pc(model) -> float:
@@ -132,7 +139,7 @@ def education_return(model) -> float:
     """This year's wage premium per year of schooling: ``education_return`` moved by
     ``education_return_trend`` a year since the start (at least 0; at the start the parameter)."""
     p = model.params
-    return max(p.education_return + p.education_return_trend * max(model.year - model.start_year, 0), 0.0)
+    return max(p.education_return + p.education_return_trend * years_since_start(model), 0.0)
 
 
 def national_cct_coverage(model) -> float:
@@ -141,7 +148,7 @@ def national_cct_coverage(model) -> float:
     since the start, at most ``national_cct_coverage_max`` (none at the start, whose incomes
     hold what programmes paid before it)."""
     p = model.params
-    return min(p.national_cct_coverage_growth * max(model.year - model.start_year, 0), p.national_cct_coverage_max)
+    return min(p.national_cct_coverage_growth * years_since_start(model), p.national_cct_coverage_max)
 
 
 def national_cct_amount(model) -> float:
