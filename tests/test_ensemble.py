@@ -383,3 +383,20 @@ def test_a_killed_ensemble_resumes_to_the_uninterrupted_outputs(tmp_path):
     assert subprocess.run([sys.executable, *args, "--out", str(clean)], capture_output=True).returncode == 0
     for name in ("municipalities.csv", "territories.csv", "ensemble.json"):
         assert (killed / name).read_bytes() == (clean / name).read_bytes(), name
+
+
+def test_the_stationary_ensemble_draws_the_shipped_ensembles_territories():
+    """experiments/ensemble_stationary.toml checks the stationary start on the territories of
+    experiments/ensemble.toml: the same territories (draws, tables, network) and run seeds, under
+    the stationary scenario's flat context with no drawn context."""
+    stationary = load_ensemble(ROOT / "experiments" / "ensemble_stationary.toml")
+    shipped = load_ensemble(DESIGN)
+    assert stationary.scenario.name == "stationary" and not stationary.context
+    assert (stationary.territories, stationary.seeds, stationary.scenario.steps, stationary.scenario.households_scale) == \
+        (shipped.territories, shipped.seeds, shipped.scenario.steps, shipped.scenario.households_scale)
+    assert stationary.run_seeds(2) == shipped.run_seeds(2)
+    for i in (0, 7, 39):
+        a = generate(stationary.distributions, stationary.territory_rng(i), stationary.scenario.poverty_line)
+        b = generate(shipped.distributions, shipped.territory_rng(i), shipped.scenario.poverty_line)
+        assert a.draws == b.draws and a.edges == b.edges
+        pd.testing.assert_frame_equal(a.municipalities, b.municipalities)
