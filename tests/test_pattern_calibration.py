@@ -320,7 +320,7 @@ def test_validate_knows_ensemble_designs_patterns_and_pattern_calibrations(capsy
              ROOT / "calibration" / "rtd_patterns.toml"]
     assert main(["validate", *map(str, files)]) == 0
     out = capsys.readouterr().out
-    assert "ensemble: 40 territories" in out and "patterns: 6" in out and "calibration to patterns" in out
+    assert "ensemble: 40 territories" in out and "patterns: 7" in out and "calibration to patterns" in out
 
 
 # ---------------------------------------------------------------- recovery
