@@ -64,8 +64,9 @@ def main() -> None:
     assert status.complete, status.failures[:3]
     runs = args.territories * args.seeds
     serial = wall - status.wall_time_s
-    print(f"{args.territories} territories x {args.seeds} seeds = {runs} runs on {args.workers} workers: "
-          f"{wall:.0f} s ({wall / 60:.1f} min; target under 15 min)")
+    target = "; target under 15 min" if args.households_scale == 0.05 else "; the target was set at scale 0.05"
+    print(f"{args.territories} territories x {args.seeds} seeds = {runs} runs on {args.workers} workers at households "
+          f"scale {args.households_scale:g}: {wall:.0f} s ({wall / 60:.1f} min{target})")
     print(f"  {args.territories / wall:.2f} territories/s, {runs / wall:.2f} runs/s; single runs in this process: "
           f"{single_rate:.2f} runs/s; ratio {runs / wall / single_rate:.2f}")
     print(f"  wall: runs {status.wall_time_s:.0f} s, the parent's serial work before and after them {serial:.1f} s")

@@ -60,9 +60,9 @@ NOT_REPRODUCED = (
      "cash transfer and the falling returns to schooling of its context the shipped baseline's Gini falls only "
      "about 0.003 in 20 years (within seed noise), where most of the region's fell several points in a decade; "
      "minimum wages are not a driver of their own; and across generated territories the share on a "
-     "'win-win-win' path (about 0.18) lies within reach of the observed 0.12 +- 0.05 only by its interval: about "
-     "0.05 without the national transfer and the falling returns, 0.18 with them, and the observed periods span "
-     "both (README, Where the model stands)."),
+     "'win-win-win' path is reproduced only by its interval (about 0.18 against the observed 0.12 +- 0.05): "
+     "about 0.05 without the national transfer and the falling returns, 0.18 with them, and the observed periods "
+     "span both (README, Where the model stands)."),
     ("a start wholly at rest: with no policy and a flat context poverty and the Gini hold within seed noise, but "
      "income per person slips about 12-15 USD in 20 years as remittances fall (households of one adult grow, single "
      "movers forming households faster than unions pair them), and the intermediate cities' poverty and Gini "
@@ -103,10 +103,10 @@ NOT_REPRODUCED_ES = (
      "transferencia condicionada nacional y la caída de los retornos a la escolaridad de su contexto, el Gini de la "
      "línea de base incluida baja solo cerca de 0,003 en 20 años (dentro del ruido entre semillas), mientras el de la "
      "mayor parte de la región bajó varios puntos en una década; los salarios mínimos no son un factor propio; y "
-     "entre los territorios generados la proporción en una trayectoria de 'triple ganancia' (cerca de 0,18) alcanza "
-     "la observada, 0,12 ± 0,05, solo por su intervalo: cerca de 0,05 sin la transferencia nacional ni la caída de "
-     "los retornos, 0,18 con ellas, y los períodos observados abarcan ambos (README, sección «Where the model "
-     "stands»)."),
+     "entre los territorios generados la proporción en una trayectoria de 'triple ganancia' se reproduce solo por "
+     "su intervalo (cerca de 0,18 frente a la observada, 0,12 ± 0,05): cerca de 0,05 sin la transferencia nacional "
+     "ni la caída de los retornos, 0,18 con ellas, y los períodos observados abarcan ambos (README, sección «Where "
+     "the model stands»)."),
     ("un inicio del todo en reposo: sin política y con el contexto fijo, la pobreza y el Gini se mantienen dentro "
      "del ruido entre semillas, pero el ingreso por persona baja cerca de 12-15 USD en 20 años a medida que caen las "
      "remesas (crecen los hogares de un adulto: quienes migran solos forman hogares más rápido de lo que las uniones "
