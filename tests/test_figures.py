@@ -347,6 +347,7 @@ def test_patterns_figure_is_readable_and_draws_the_convergence_slopes(tmp_path):
         "income_gini": RNG.uniform(0.46, 0.52, n),
         "income_growth_log": 0.3 - 0.036 * log_income + RNG.normal(0, 0.005, n),
         "income_growth_total": RNG.normal(0.2, 0.1, n), "poverty_change_relative": RNG.normal(-0.2, 0.1, n),
+        "net_migration_rate": RNG.normal(-0.01, 0.005, n),
         "win_win_win": RNG.integers(0, 2, n), "type": RNG.choice(TYPES, n)})
     result = evaluate(load_patterns("experiments/rtd_patterns.toml"), units)
     fig = plot_patterns(result, units, tmp_path / "patterns.png")
