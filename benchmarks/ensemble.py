@@ -46,8 +46,8 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        design = load_ensemble(DESIGN, {"territories": args.territories, "seeds": args.seeds,
-                                        "households_scale": args.households_scale})
+        scale = {"households_scale": args.households_scale}
+        design = load_ensemble(DESIGN, {"territories": args.territories, "seeds": args.seeds, **scale})
         cpu_parent, cpu_children = time.process_time(), cpu_seconds() - time.process_time()
         started = time.perf_counter()
         status = run_design(design, tmp / "ensemble", workers=args.workers, progress=False)
@@ -55,10 +55,10 @@ def main() -> None:
         cpu_parent, cpu_workers = time.process_time() - cpu_parent, cpu_seconds() - time.process_time() - cpu_children
         load = os.getloadavg()
         # then single runs (after the ensemble, so that its workers started as the command's do)
-        run_design(load_ensemble(DESIGN, {"territories": 1, "seeds": 1, "households_scale": args.households_scale}), tmp / "warm", workers=1, progress=False)
+        run_design(load_ensemble(DESIGN, {"territories": 1, "seeds": 1, **scale}), tmp / "warm", workers=1,
+                   progress=False)
         started = time.perf_counter()
-        run_design(load_ensemble(DESIGN, {"territories": 4, "seeds": args.seeds,
-                                          "households_scale": args.households_scale}), tmp / "probe", workers=1,
+        run_design(load_ensemble(DESIGN, {"territories": 4, "seeds": args.seeds, **scale}), tmp / "probe", workers=1,
                    progress=False)
         single_rate = 4 * args.seeds / (time.perf_counter() - started)
     assert status.complete, status.failures[:3]
