@@ -32,7 +32,7 @@ from scipy.stats import norm
 from territory_abm.calibration.pattern_design import with_truth
 from territory_abm.ensemble.command import run_design
 from territory_abm.ensemble.design import load_ensemble
-from territory_abm.ensemble.patterns import evaluate, load_patterns
+from territory_abm.ensemble.patterns import evaluate, load_patterns, read_units
 
 ROOT = Path(__file__).resolve().parents[1]
 DESIGN = ROOT / "experiments" / "ensemble.toml"
@@ -85,8 +85,8 @@ def main() -> None:
             out = Path(tmp) / str(len(columns))
             status = run_design(with_truth(design, truth, design.seed), out, workers=args.workers, progress=False)
             assert status.complete, status.failures[:3]
-            units = pd.read_csv(out / "municipalities.csv", keep_default_na=False, na_values=[""])
-            result = evaluate(patterns, units, seed=design.seed)
+            units, territories = read_units(out)
+            result = evaluate(patterns, units, seed=design.seed, territories=territories)
             columns[change] = [f"{v:.3g} [{lo:.3g}, {hi:.3g}]" for v, lo, hi in
                                zip(result["simulated"], result["low"], result["high"])]
             diagnosis[change] = neutral_growth_diagnosis(units)

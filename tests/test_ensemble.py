@@ -141,6 +141,45 @@ def test_replicates_of_a_territory_do_not_narrow_its_interval():
     assert (a["high"] > a["low"]).all()
 
 
+def _territory_rows() -> pd.DataFrame:
+    """Six hand-made runs as ``territories.csv`` holds them (three territories x two seeds)."""
+    from territory_abm.outcomes import STATISTICS
+
+    rows = pd.DataFrame({"territory": ["t0", "t0", "t1", "t1", "t2", "t2"], "replicate": [0, 1] * 3,
+                         "city_present": [1, 1, 0, 0, 1, 1], "units": [3, 3, 2, 2, 4, 4]})
+    for name in STATISTICS:
+        rows[f"territory_{name}"] = 0.0
+    rows["territory_gini_change"] = [0.01, 0.03, -0.01, 0.01, 0.0, 0.02]
+    rows["territory_income_growth_log"] = [0.01, 0.01, 0.02, 0.02, 0.03, 0.03]
+    return rows
+
+
+def test_territory_patterns_pool_each_run_s_whole_territory():
+    """``units = "territory"``: one unit a run, its territory-wide period statistics under their
+    own names and its city draw as ``has_city``; the municipalities' rows are not read."""
+    from territory_abm.ensemble.patterns import territory_units
+
+    runs = _territory_rows()
+    whole = territory_units(runs)
+    assert list(whole["kind"].unique()) == ["territory"] and list(whole["has_city"]) == [1, 1, 0, 0, 1, 1]
+    assert list(whole["gini_change"]) == list(runs["territory_gini_change"])
+    # with a city: (0.01 + 0.03 + 0.0 + 0.02) / 4 = 0.015; without: 0.0
+    rise = _pattern(name="rise", statistic="difference", variable="gini_change", group="has_city",
+                    units="territory", observed=0.01, tolerance=0.0)
+    # slope of gini change on income growth: dx -0.01, -0.01, 0, 0, 0.01, 0.01; dy 0, 0.02, -0.02, 0, -0.01,
+    # 0.01: sum dx dy = -0.0002, sum dx^2 = 0.0004 (by hand) -> -0.5
+    slope = _pattern(name="slope", statistic="slope", x="income_growth_log", y="gini_change", units="territory")
+    units = pd.DataFrame({"territory": ["t0", "t0", "t1", "t1", "t2", "t2"], "replicate": [0, 1] * 3,
+                          "kind": "municipality", "gini_change": 9.0})  # never pooled by these patterns
+    result = evaluate([rise, slope], units, territories=runs)
+    assert result.iloc[0]["simulated"] == pytest.approx(0.015)
+    assert result.iloc[0]["n_units"] == 6 and result.iloc[0]["n_territories"] == 3
+    assert result.iloc[0]["low"] <= 0.015 <= result.iloc[0]["high"]
+    assert result.iloc[1]["simulated"] == pytest.approx(-0.5)
+    with pytest.raises(ValueError, match="territories.csv"):
+        evaluate([rise], units)
+
+
 # ----------------------------------------------------------------- pattern files
 def test_shipped_patterns_load():
     patterns = load_patterns(PATTERNS)
@@ -166,6 +205,11 @@ def _write_patterns(tmp_path: Path, body: str) -> Path:
     ('statistic = "slope_difference"\nx = "income_growth_total"\ny = "poverty_changes"\ngroup = "has_city"\n',
      "patterns[0].y"),
     ('statistic = "share"\nvariable = "grew"\ncolour = "red"\n', "patterns[0].colour"),
+    ('statistic = "share"\nvariable = "grew"\nunits = "territory"\n', "patterns[0].statistic"),
+    ('statistic = "mean"\nvariable = "land_gini"\nunits = "territory"\n', "patterns[0].variable"),
+    ('statistic = "difference"\nvariable = "gini_change"\ngroup = "near_market"\nunits = "territory"\n',
+     "patterns[0].group"),
+    ('statistic = "mean"\nvariable = "gini_change"\nunits = "region"\n', "patterns[0].units"),
 ])
 def test_bad_patterns_are_rejected_naming_file_and_field(tmp_path, body, field):
     path = _write_patterns(tmp_path, body)

@@ -337,6 +337,7 @@ def test_patterns_figure_is_readable_and_draws_the_convergence_slopes(tmp_path):
     from territory_abm.ensemble import statistics as st
     from territory_abm.ensemble.patterns import evaluate, load_patterns
     from territory_abm.ensemble.plots import plot_patterns
+    from territory_abm.outcomes import STATISTICS
 
     n = 300
     log_income = np.log(RNG.uniform(1200, 3000, n))
@@ -349,7 +350,12 @@ def test_patterns_figure_is_readable_and_draws_the_convergence_slopes(tmp_path):
         "income_growth_total": RNG.normal(0.2, 0.1, n), "poverty_change_relative": RNG.normal(-0.2, 0.1, n),
         "net_migration_rate": RNG.normal(-0.01, 0.005, n),
         "win_win_win": RNG.integers(0, 2, n), "type": RNG.choice(TYPES, n)})
-    result = evaluate(load_patterns("experiments/rtd_patterns.toml"), units)
+    runs = units.drop_duplicates(["territory", "replicate"])[["territory", "replicate", "has_city"]]
+    territories = pd.DataFrame({"territory": runs["territory"], "replicate": runs["replicate"],
+                                "city_present": runs["has_city"],
+                                **{f"territory_{k}": RNG.normal(0.0, 0.01, len(runs)) for k in STATISTICS}})
+    result = evaluate(load_patterns("experiments/rtd_patterns.toml"), units, territories=territories)
+    assert set(result["units"]) >= {"territory", "all"}  # the city patterns pool whole territories
     fig = plot_patterns(result, units, tmp_path / "patterns.png")
     assert_readable(fig)
     converge = fig.axes[2]

@@ -63,6 +63,31 @@ def test_sums_of_runs_give_the_pooled_statistic(pattern):
     assert st.from_sums(pattern.statistic, total) == pytest.approx(pattern.value(pooled), rel=1e-9)
 
 
+def test_territory_patterns_sum_each_run_s_territory_and_its_city_draw():
+    """A pattern over ``units = "territory"`` reads a run's one ``territories.csv`` row (the
+    ensemble run's ``run`` table), not its municipalities, and its group is the territory's own
+    city draw (``pattern_fit._group_masks``): summed over runs it gives what ``evaluate`` pools."""
+    from territory_abm.calibration.pattern_fit import _group_masks
+    from territory_abm.outcomes import STATISTICS
+
+    pattern = _pattern(statistic="difference", variable="gini_change", group="has_city", units="territory")
+    city = [1, 0, 1, 0]
+    generated = [SimpleNamespace(draws={"city_present": float(c)},
+                                 municipalities=pd.DataFrame({"kind": ["municipality"], "has_city": [c]}))
+                 for c in city]
+    masks = _group_masks([pattern], generated)[0]
+    assert [list(m) for m in masks] == [[True], [False], [True], [False]]
+    runs = []
+    for i, c in enumerate(city):
+        row = {"territory": f"t{i}", "replicate": 0, "city_present": c, **{f"territory_{k}": 0.0 for k in STATISTICS}}
+        row["territory_gini_change"] = 0.01 * (i + 1)
+        runs.append(pd.DataFrame([row]))
+    municipalities = pd.DataFrame({"kind": ["municipality"], "gini_change": [9.0]})  # not read
+    total = sum(pattern.sums(pattern.rows(municipalities, run), mask) for run, mask in zip(runs, masks))
+    # with a city: (0.01 + 0.03) / 2; without: (0.02 + 0.04) / 2
+    assert st.from_sums(pattern.statistic, total) == pytest.approx(-0.01)
+
+
 def test_sums_known_answers_and_undefined_cases():
     x, y = np.array([1.0, 2, 3, 4]), np.array([2.0, 1, 4, 3])
     s = st.sums("slope", x, y)

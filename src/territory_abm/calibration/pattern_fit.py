@@ -36,7 +36,7 @@ import pandas as pd
 
 from ..ensemble.command import check_generation
 from ..ensemble.generate import generate
-from ..ensemble.runs import UNITS_TABLE, EnsembleRun, territory_key
+from ..ensemble.runs import RUN_TABLE, UNITS_TABLE, EnsembleRun, territory_key
 from ..ensemble.patterns import UNITS, Pattern
 from ..ensemble.statistics import GROUPS, SUMS, from_sums
 from ..experiments.driver import run_experiment
@@ -173,8 +173,8 @@ class PatternEvaluator(Evaluator):
                         if payload is None:
                             self.failures[run_id] = failed.get(run_id, "no result stored")
                             continue
-                        units = read_result(payload)[UNITS_TABLE]
-                        values[k, i] = [p.sums(units[units["kind"].isin(UNITS[p.units])], self.groups[j][i])
+                        tables = read_result(payload)
+                        values[k, i] = [p.sums(p.rows(tables[UNITS_TABLE], tables[RUN_TABLE]), self.groups[j][i])
                                         for j, p in enumerate(self.design.patterns)]
                 self._cache[key] = values
 
@@ -196,7 +196,11 @@ def _group_masks(patterns, generated) -> list[list[np.ndarray | None]]:
         if not p.group:
             out.append([None] * len(generated))
             continue
-        pooled = features[features["kind"].isin(UNITS[p.units])]
+        if p.units == "territory":  # one row a run: the territory's own draw (only has_city is allowed)
+            pooled = pd.DataFrame({"has_city": [int(bool(g.draws["city_present"])) for g in generated],
+                                   "_territory": np.arange(len(generated))})
+        else:
+            pooled = features[features["kind"].isin(UNITS[p.units])]
         member = GROUPS[p.group].rule(pooled)
         territory = pooled["_territory"].to_numpy()
         out.append([member[territory == i] for i in range(len(generated))])

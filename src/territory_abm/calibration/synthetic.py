@@ -74,14 +74,14 @@ def simulated_patterns(design, patterns, truth: dict[str, float], seed: int, out
     from dataclasses import replace
 
     from ..ensemble.command import run_design
-    from ..ensemble.patterns import evaluate
+    from ..ensemble.patterns import evaluate, read_units
     from .pattern_design import TOLERANCE_SD, with_truth
 
     status = run_design(with_truth(design, truth, seed), out_dir, workers=workers, progress=False)
     if not status.complete:
         raise RuntimeError(f"the ensemble at the truth failed: {status.failures[:3]}")
-    units = pd.read_csv(Path(out_dir) / "municipalities.csv", keep_default_na=False, na_values=[""])
-    result = evaluate(patterns, units, seed=seed)
+    units, territories = read_units(Path(out_dir))
+    result = evaluate(patterns, units, seed=seed, territories=territories)
     out = []
     for p, r in zip(patterns, result.itertuples()):
         error = (r.high - r.low) / (2 * 1.6449)

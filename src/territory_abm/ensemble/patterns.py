@@ -5,7 +5,9 @@ municipalities: ``name``, ``statistic`` (one of :data:`KINDS`) and its variables
 ``observed`` (the published value), ``tolerance`` (how far the simulated value may be and
 still count), ``source`` (the publication) and ``status`` (``"published"`` or
 ``"assumption"``), optionally ``units`` (``all`` populated nodes, ``municipality`` or
-``city``).
+``city``, or ``territory``: each run's territory as a whole, a row of ``territories.csv``,
+where a published comparison is of territories rather than of municipalities: its period
+statistics, :data:`TERRITORY_VARIABLES`, over all its people, and the group ``has_city``).
 
 The simulated value pools every unit of every run (territories x seeds) of the ensemble.
 Its interval is the 5-95 % range of a bootstrap that resamples territories with
@@ -45,7 +47,14 @@ VARIABLES = (*FLAGS, *STATISTICS, "income_start", "log_income_start", "poverty_s
              "service_quality", "mean_education", "travel_time_to_market", "has_city")
 """Columns of ``municipalities.csv`` a pattern may name (start values are simulated start-year values;
 ``poverty_change_relative`` is poverty_change / poverty_start)."""
-UNITS = {"all": ("municipality", "city"), "municipality": ("municipality",), "city": ("city",)}
+UNITS = {"all": ("municipality", "city"), "municipality": ("municipality",), "city": ("city",), "territory": ()}
+"""The kinds of node each choice of ``units`` pools; ``territory`` pools no node but the run's
+territory as a whole (:func:`territory_units`)."""
+TERRITORY_VARIABLES = (*STATISTICS, "has_city")
+"""Variables a pattern over ``units = "territory"`` may name: the period statistics of the whole
+territory (``territories.csv``'s ``territory_<name>``) and whether it has an intermediate city."""
+TERRITORY_GROUPS = ("has_city",)
+"""Groups a pattern over ``units = "territory"`` may name (the others are features of municipalities)."""
 STATUS = ("published", "assumption")
 BOOTSTRAP = 400
 """Bootstrap draws of the interval."""
@@ -58,7 +67,8 @@ _FIELDS = {f.name: f for f in (
     FieldSpec("tolerance", "-", None, 0, np.inf, "largest distance from the observed value that counts"),
     FieldSpec("source", "-", None, meaning="publication the observed value comes from", kind="str"),
     FieldSpec("status", "-", None, meaning="published or assumption", kind="str", choices=STATUS),
-    FieldSpec("units", "-", "all", meaning="all, municipality or city", kind="str", choices=tuple(UNITS)),
+    FieldSpec("units", "-", "all", meaning="all, municipality, city or territory", kind="str",
+              choices=tuple(UNITS)),
     FieldSpec("note", "-", "", meaning="free text", kind="str"),
 )}
 KEYS = (*_FIELDS, "variable", "x", "y", "group", "type")
@@ -101,8 +111,19 @@ class Pattern:
             return xy if group is None else (*xy, group)
         return units[self.variable].to_numpy(float), group
 
+    def rows(self, units: pd.DataFrame, territories: pd.DataFrame | None = None) -> pd.DataFrame:
+        """The rows this pattern pools: the ``units`` (rows of ``municipalities.csv``) of its kinds, or
+        for ``units = "territory"`` the ``territories`` (rows of ``territories.csv``) as
+        :func:`territory_units`."""
+        if self.units != "territory":
+            return units[units["kind"].isin(UNITS[self.units]).to_numpy()]
+        if territories is None:
+            raise ValueError(f"pattern {self.name!r} pools territories: territories.csv's rows are needed")
+        return territory_units(territories)
+
     def value(self, units: pd.DataFrame) -> float:
-        """The statistic over ``units`` (rows of ``municipalities.csv``, already filtered)."""
+        """The statistic over ``units`` (rows of ``municipalities.csv``, already filtered, or of
+        :func:`territory_units`)."""
         return float(_STATISTIC[self.statistic](*self.arrays(units)))
 
     def sums(self, units: pd.DataFrame, in_group: np.ndarray | None = None) -> np.ndarray:
@@ -120,6 +141,19 @@ class Pattern:
         if self.statistic == "slope_difference":
             return f"slope {self.y} on {self.x}: {self.group} - rest"
         return f"{self.variable}: {self.group} - rest"
+
+
+def territory_units(territories: pd.DataFrame) -> pd.DataFrame:
+    """Rows of ``territories.csv`` (one per run) as the units of a pattern over
+    ``units = "territory"``: territory, replicate, kind ``"territory"``, ``has_city`` (its
+    ``city_present`` draw) and each period statistic of the whole territory under its own name
+    (``territory_gini_change`` as ``gini_change``)."""
+    out = pd.DataFrame({"territory": territories["territory"].to_numpy(),
+                        "replicate": territories["replicate"].to_numpy(), "kind": "territory",
+                        "has_city": territories["city_present"].to_numpy(float).astype(int)})
+    for name in STATISTICS:
+        out[name] = territories[f"territory_{name}"].to_numpy(float)
+    return out
 
 
 _STATISTIC = {"share": st.share, "mean": st.mean, "correlation": st.correlation, "slope": st.slope,
@@ -160,6 +194,10 @@ def load_patterns(path: str | Path) -> list[Pattern]:
                 raise InputError(path, f"{where}.{key}", f"a value: {spec.meaning}")
             values[key] = spec.check(entry[key], path, f"{where}.{key}") if key in entry else spec.default
         kind = values["statistic"]
+        whole = values["units"] == "territory"
+        if whole and kind == "share":
+            raise InputError(path, f"{where}.statistic", "a statistic other than share over units = \"territory\" "
+                             "(the typology classifies municipalities, not territories)")
         needs = _NEEDS[kind]
         if kind == "share" and "type" in entry:
             needs = ("type",)
@@ -169,10 +207,14 @@ def load_patterns(path: str | Path) -> list[Pattern]:
         for key in needs:
             if key not in entry:
                 raise InputError(path, f"{where}.{key}", f"a value (a {kind} pattern needs {', '.join(needs)})")
-            known = {"group": tuple(st.GROUPS), "type": TYPES}.get(key, FLAGS if kind == "share" else VARIABLES)
+            if whole:
+                known = TERRITORY_GROUPS if key == "group" else TERRITORY_VARIABLES
+            else:
+                known = {"group": tuple(st.GROUPS), "type": TYPES}.get(key, FLAGS if kind == "share" else VARIABLES)
             value = entry[key]
             if not isinstance(value, str) or value not in known:
-                raise InputError(path, f"{where}.{key}", f"one of {', '.join(known)}"
+                over = ' over units = "territory"' if whole else ""
+                raise InputError(path, f"{where}.{key}", f"one of {', '.join(known)}{over}"
                                  f"{did_you_mean(str(value), known)}, got {value!r}")
             values[key] = value
         if values["name"] in names:
@@ -182,7 +224,8 @@ def load_patterns(path: str | Path) -> list[Pattern]:
     return out
 
 
-def evaluate(patterns: list[Pattern], units: pd.DataFrame, seed: int = 0) -> pd.DataFrame:
+def evaluate(patterns: list[Pattern], units: pd.DataFrame, seed: int = 0,
+             territories: pd.DataFrame | None = None) -> pd.DataFrame:
     """Each pattern's simulated value, its bootstrap interval and whether it is reproduced.
 
     Parameters
@@ -192,13 +235,15 @@ def evaluate(patterns: list[Pattern], units: pd.DataFrame, seed: int = 0) -> pd.
         ``VARIABLES``).
     seed : int
         Seed of the bootstrap.
+    territories : DataFrame, optional
+        ``territories.csv`` of the same ensemble, needed by patterns over ``units = "territory"``.
     """
-    territories, names = pd.factorize(units["territory"].astype(str), sort=True)
+    names = pd.Index(sorted(units["territory"].astype(str).unique()))
     n_runs = int((units["territory"].astype(str) + "/" + units["replicate"].astype(str)).nunique())
     rows = []
     for p in patterns:
-        keep = units["kind"].isin(UNITS[p.units]).to_numpy()
-        part, part_territories = units[keep].reset_index(drop=True), territories[keep]
+        part = p.rows(units, territories).reset_index(drop=True)
+        part_territories = names.get_indexer(part["territory"].astype(str))
         by_territory = [np.flatnonzero(part_territories == t) for t in range(len(names))]
         rng = np.random.default_rng(seed)
         draws = []
@@ -224,8 +269,8 @@ def report_patterns(directory: Path, patterns_path: Path, out: Path | None = Non
     patterns = load_patterns(patterns_path)
     if not (directory / MARKER).is_file():
         raise InputError(directory, MARKER, "the output directory of a finished territory-abm ensemble")
-    units = pd.read_csv(directory / "municipalities.csv", keep_default_na=False, na_values=[""])
-    result = evaluate(patterns, units)
+    units, territories = read_units(directory)
+    result = evaluate(patterns, units, territories=territories)
     out = Path(out or directory)
     out.mkdir(parents=True, exist_ok=True)
     tables.write_csv(result, out / "patterns.csv")
@@ -235,11 +280,18 @@ def report_patterns(directory: Path, patterns_path: Path, out: Path | None = Non
     return text_table(result), [out / "patterns.csv", out / "patterns.png"]
 
 
+def read_units(directory: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """An ensemble's ``municipalities.csv`` and ``territories.csv`` (blank cells as missing)."""
+    return tuple(pd.read_csv(Path(directory) / name, keep_default_na=False, na_values=[""])
+                 for name in ("municipalities.csv", "territories.csv"))
+
+
 def text_table(result: pd.DataFrame) -> str:
     """The report as aligned plain text."""
-    head = ("pattern", "observed +- tol", "simulated [5-95 %]", "reproduced", "status")
-    rows = [(r.pattern, f"{r.observed:.3g} +- {r.tolerance:.3g}", f"{r.simulated:.3g} [{r.low:.3g}, {r.high:.3g}]",
-             "yes" if r.reproduced else "NO", r.status) for r in result.itertuples()]
+    head = ("pattern", "units", "observed +- tol", "simulated [5-95 %]", "reproduced", "status")
+    rows = [(r.pattern, r.units, f"{r.observed:.3g} +- {r.tolerance:.3g}",
+             f"{r.simulated:.3g} [{r.low:.3g}, {r.high:.3g}]", "yes" if r.reproduced else "NO", r.status)
+            for r in result.itertuples()]
     widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(head)]
     lines = ["  ".join(c.ljust(w) for c, w in zip(line, widths)).rstrip() for line in [head, *rows]]
     n, t = (result["n_runs"].iloc[0], result["n_territories"].iloc[0]) if len(result) else (0, 0)

@@ -76,8 +76,8 @@ NOT_REPRODUCED = (
     ("how jobs are found, in part: the referrals' part of hiring is within what surveys find, but most of the "
      "year's net job gains go to households that already have a worker."),
     ("the sign of the city effect on inequality across many territories: generated territories with an "
-     "intermediate city see their inequality fall more than those without (about 0.004 in a decade), where the "
-     "evidence points to a rise."),
+     "intermediate city, taken as a whole, see their inequality fall more than those without (about 0.005 in a "
+     "decade), where the evidence points to a rise."),
 )
 """What the model does not yet reproduce (README, "Where the model stands"), said in every report."""
 
@@ -122,7 +122,8 @@ NOT_REPRODUCED_ES = (
      "encuentran las encuestas, pero la mayor parte de la ganancia neta de empleos del año va a hogares que ya tienen "
      "un trabajador."),
     ("el signo del efecto de las ciudades sobre la desigualdad entre muchos territorios: los territorios generados con "
-     "una ciudad intermedia ven bajar su desigualdad más que los que no la tienen (cerca de 0,004 en una década), "
+     "una ciudad intermedia, tomados en su conjunto, ven bajar su desigualdad más que los que no la tienen (cerca "
+     "de 0,005 en una década), "
      "mientras la evidencia apunta a un aumento."),
 )
 """The Spanish of :data:`NOT_REPRODUCED`, in its order."""
