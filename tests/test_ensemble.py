@@ -271,6 +271,45 @@ def test_bad_designs_are_rejected_naming_file_and_field(tmp_path, extra, field):
     assert info.value.field == field and info.value.source == str(path)
 
 
+def test_a_design_starts_from_its_base_and_replaces_what_it_gives(tmp_path):
+    """``base``: every key and table of the base design, each one the file gives replacing the
+    base's whole (its ``[distributions]`` all of them, an empty ``[context]`` none drawn); the
+    base's scenario is read from the base's folder; name and description are the file's own."""
+    sub = tmp_path / "sub"
+    sub.mkdir()
+    base = _design(sub, 'name = "base"\ndescription = "the base"\n[distributions]\nland_gini = { low = 0.7, high = 0.8 }\n'
+                   "income_gini = { low = 0.47, high = 0.49 }\n"
+                   "[context]\nnational_income_growth = { low = 0.0, high = 0.02 }\n")
+    child = tmp_path / "child.toml"
+    child.write_text('base = "sub/ensemble.toml"\nseeds = 3\n[distributions]\nland_gini = { low = 0.8, high = 0.85 }\n'
+                     "[context]\n")
+    a, b = load_ensemble(base), load_ensemble(child)
+    assert (b.name, b.description) == ("child", "")
+    assert (b.territories, b.seed, b.seeds, b.scenario.steps) == (a.territories, a.seed, 3, a.scenario.steps)
+    assert b.scenario.name == a.scenario.name and a.context and not b.context
+    assert b.distributions["land_gini"].as_dict() != a.distributions["land_gini"].as_dict()
+    # the base's income_gini is not kept: the file's [distributions] replaces the whole table
+    assert b.distributions["income_gini"].as_dict() != a.distributions["income_gini"].as_dict()
+    plain = tmp_path / "plain.toml"
+    plain.write_text('base = "sub/ensemble.toml"\n')
+    c = load_ensemble(plain)
+    assert c.as_dict() == {**a.as_dict(), "name": "plain"} and c.context.keys() == a.context.keys()
+
+
+@pytest.mark.parametrize("body, problem", [
+    ('base = "nowhere.toml"\n', "nowhere.toml"),
+    ("base = 3\n", "the path of an ensemble design"),
+    ('base = "chained.toml"\n', "a design without a base of its own"),
+])
+def test_a_bad_base_is_rejected_naming_the_field(tmp_path, body, problem):
+    (tmp_path / "chained.toml").write_text('base = "other.toml"\n')
+    path = tmp_path / "design.toml"
+    path.write_text(body)
+    with pytest.raises(InputError) as info:
+        load_ensemble(path)
+    assert info.value.field == "base" and info.value.source == str(path) and problem in str(info.value)
+
+
 def test_ensemble_command_exits_2_on_bad_design(tmp_path, capsys):
     path = _design(tmp_path, "[distributions]\nland_gini = { low = 0.7, high = 1.5 }\n")
     assert main(["ensemble", str(path), "--out", str(tmp_path / "out"), "--quiet"]) == 2

@@ -1,7 +1,10 @@
 """An ensemble design file (``experiments/ensemble.toml``): how many territories, drawn from
 which distributions, run with which scenario, over which period, with which seeds.
 
-Keys: ``name``, ``description``, ``scenario`` (behaviour, poverty line, typology
+Keys: ``name``, ``description``, ``base`` (another design file, relative to this one, whose
+keys and tables this one starts from: each key or table given here replaces the base's whole,
+an empty ``[context]`` meaning no drawn context; ``name`` and ``description`` are this file's
+own), ``scenario`` (behaviour, poverty line, typology
 tolerances and default context; its territory is replaced), ``territories``, ``seeds``
 (replicate runs per territory), ``seed`` (of everything), ``steps``,
 ``households_scale``, a ``[distributions]`` table (any feature of
@@ -28,12 +31,14 @@ from ..fields import FieldSpec
 from ..params import CONTEXT_GROUP
 from ..params import REGISTRY as PARAMETERS
 from ..scenarios.loader import Scenario
-from ..suggest import did_you_mean
+from ..suggest import did_you_mean, not_found
 from .distributions import DERIVED, FEATURES, Distribution, parse_distribution, sector_check
 
 FIELDS: dict[str, FieldSpec] = {f.name: f for f in (
     FieldSpec("name", "-", None, meaning="ensemble name (default: the file name)", kind="str"),
     FieldSpec("description", "-", "", meaning="one-paragraph description", kind="str"),
+    FieldSpec("base", "-", "", meaning="ensemble design whose keys and tables this file starts from (relative to "
+              "this file)", kind="str"),
     FieldSpec("scenario", "-", None, meaning="scenario file (relative to this file); its territory is replaced",
               kind="str"),
     FieldSpec("territories", "1", 20, 1, 100_000, "territories generated", "int"),
@@ -86,6 +91,32 @@ class EnsembleDesign:
                 "context": {k: d.as_dict() for k, d in sorted(self.context.items())}}
 
 
+OWN_KEYS = ("name", "description", "base")
+"""Keys a design never takes from its base."""
+
+
+def with_base(path: Path, raw: dict) -> dict:
+    """The keys and tables of the design ``raw`` (read from ``path``) over those of the design its
+    ``base`` names, if any (its ``scenario`` resolved against the base's folder). A base that
+    names a base of its own is refused (one level keeps a design readable)."""
+    if "base" not in raw:
+        return raw
+    src, value = str(path), raw["base"]
+    if not isinstance(value, str) or not value:
+        raise InputError(src, "base", "the path of an ensemble design file, relative to this file")
+    file = path.parent / value
+    if not file.is_file():
+        raise InputError(src, "base", f"{file}: {not_found(file, 'an existing ensemble design file')}")
+    base = read_design(file, "ensemble", {*FIELDS, *TABLES})
+    if "base" in base:
+        raise InputError(src, "base", f"a design without a base of its own ({file} names {base['base']!r})")
+    merged = {k: v for k, v in base.items() if k not in OWN_KEYS}
+    if isinstance(merged.get("scenario"), str):
+        merged["scenario"] = str(file.parent / merged["scenario"])
+    merged.update(raw)
+    return merged
+
+
 def load_ensemble(path: str | Path, overrides: dict | None = None) -> EnsembleDesign:
     """Read and validate an ensemble design; ``overrides`` replace fields of ``OVERRIDABLE``.
 
@@ -97,7 +128,7 @@ def load_ensemble(path: str | Path, overrides: dict | None = None) -> EnsembleDe
     """
     path = Path(path)
     src = str(path)
-    raw = read_design(path, "ensemble", {*FIELDS, *TABLES})
+    raw = with_base(path, read_design(path, "ensemble", {*FIELDS, *TABLES}))
     raw.update({k: v for k, v in (overrides or {}).items() if v is not None})
     values = {k: spec.check(raw[k], src) if k in raw else spec.default for k, spec in FIELDS.items()}
     scenario = linked_scenario(src, path, raw, "scenario", values["steps"], values["households_scale"])
