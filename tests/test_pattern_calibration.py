@@ -342,10 +342,12 @@ def test_a_target_without_tolerance_is_rejected_naming_the_patterns_file(tmp_pat
 
 def test_validate_knows_ensemble_designs_patterns_and_pattern_calibrations(capsys):
     files = [ROOT / "experiments" / "ensemble.toml", ROOT / "experiments" / "rtd_patterns.toml",
-             ROOT / "calibration" / "rtd_patterns.toml"]
+             ROOT / "calibration" / "rtd_patterns.toml", ROOT / "experiments" / "ensemble_stationary.toml"]
     assert main(["validate", *map(str, files)]) == 0
     out = capsys.readouterr().out
     assert "ensemble: 40 territories" in out and "patterns: 7" in out and "calibration to patterns" in out
+    # a design that takes its territories from a base is known as an ensemble design, not a scenario
+    assert "ensemble_stationary.toml (ensemble: 40 territories x 2 seeds" in out
 
 
 # ---------------------------------------------------------------- recovery

@@ -571,7 +571,7 @@ def _report_status(status, out: Path, what: str) -> int:
 
 def _toml_kind(path: Path) -> str:
     """Calibration files name ``observations`` or a ``patterns`` file, patterns files hold
-    ``[[patterns]]`` tables, ensemble designs ``territories`` or ``[distributions]``,
+    ``[[patterns]]`` tables, ensemble designs ``territories``, ``[distributions]`` or a ``base``,
     sensitivity designs a ``method``; scenario files none of these."""
     import tomllib
 
@@ -586,7 +586,7 @@ def _toml_kind(path: Path) -> str:
         return "calibration"
     if isinstance(keys.get("patterns"), list):
         return "patterns"
-    if "distributions" in keys or "territories" in keys:
+    if "distributions" in keys or "territories" in keys or "base" in keys:
         return "ensemble"
     return "sensitivity" if "method" in keys else "scenario"
 
