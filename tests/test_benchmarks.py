@@ -376,3 +376,24 @@ def test_household_flows_account_for_every_change_of_the_households_adults():
     assert np.all(out["unexplained"] == 0), out["unexplained"]
     assert out["migrate"][:, 1].sum() > 0 and out["unite"][:, 1].sum() < 0
     assert out["births_and_deaths"].any() and out["return_migration"].any()
+
+
+def test_convergence_at_rest_slopes_known_answers_and_a_short_run():
+    """benchmarks/convergence_at_rest.py: the pooled slope is OLS over all units, the within
+    slope demeans each territory first (two territories whose levels differ but whose own
+    slopes are -0.01 give -0.01 within, whatever the pooled), fifths run poorest first; and
+    one territory of the stationary ensemble runs a year at a small scale."""
+    import numpy as np
+
+    bench = _benchmark("convergence_at_rest")
+    x1, x2 = np.array([7.0, 7.2, 7.4]), np.array([8.0, 8.2, 8.4])
+    runs = [(x1, 0.05 - 0.01 * (x1 - 7.0)), (x2, 0.0 - 0.01 * (x2 - 8.0))]
+    c = bench.convergence(runs)
+    assert c["within"] == pytest.approx(-0.01) and c["units"] == 6
+    # pooled: the richer territory grows less, so the slope over all units is steeper than within
+    x, g = np.concatenate([x1, x2]), np.concatenate([r[1] for r in runs])
+    assert c["pooled"] == pytest.approx(np.polyfit(x, g, 1)[0]) and c["pooled"] < -0.01
+    assert list(bench.by_fifth([(np.arange(10.0), np.arange(10.0))])) == [0.5, 2.5, 4.5, 6.5, 8.5]
+    assert bench.parse_variant("a=1,b=2.5") == {"a": 1.0, "b": 2.5} and bench.parse_variant("defaults") == {}
+    start, growth = bench.run_territory((0, 1, 0.05, {}))
+    assert len(start) == len(growth) >= 10 and np.isfinite(growth).all()

@@ -1,0 +1,106 @@
+"""Convergence at rest: do the generated territories' rural municipalities converge in income
+with nothing to make them?
+
+Runs territories of ``experiments/ensemble_stationary.toml`` (the shipped ensemble's territories
+under the stationary scenario's flat context, no drawn context) and, for each variant, prints the
+slope of the rural municipalities' income growth (log, per year) on their log starting income,
+pooled and within territories (each territory's units demeaned), their mean growth, and the
+income change of each fifth of the municipalities by starting income. A start at rest gives a
+slope of about 0; the ensemble's ``income_convergence`` pattern (observed -0.01 a year) is read
+against it (README, "Territory ensembles").
+
+    python benchmarks/convergence_at_rest.py [--territories 12] [--years 10] [--workers 2]
+        [--scale 1] [VARIANT ...]
+
+Each VARIANT is NAME=VALUE (a registry parameter; several joined by commas make one variant),
+run beside the defaults, e.g. ``migration_stay_preference=10`` (almost nobody moves).
+"""
+
+from __future__ import annotations
+
+import territory_abm  # noqa: F401  # first: numpy then leaves its AVX-512 paths off (territory_abm.vector_paths)
+import argparse
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import numpy as np
+
+DESIGN = Path(__file__).resolve().parents[1] / "experiments" / "ensemble_stationary.toml"
+
+
+def parse_variant(text: str) -> dict[str, float]:
+    """``NAME=VALUE[,NAME=VALUE...]`` as parameter overrides ("defaults": none)."""
+    if text == "defaults":
+        return {}
+    out = {}
+    for part in text.split(","):
+        name, value = part.split("=")
+        out[name.strip()] = float(value)
+    return out
+
+
+def run_territory(args) -> tuple[np.ndarray, np.ndarray]:
+    """One territory's rural municipalities: log starting income per person and annual log
+    growth over the years (``args`` = (territory index, years, households scale, overrides))."""
+    from territory_abm import TerritoryModel
+    from territory_abm.ensemble.design import load_ensemble
+    from territory_abm.ensemble.runs import generated_territory
+
+    index, years, scale, overrides = args
+    design = load_ensemble(DESIGN)
+    _, territory = generated_territory(design, index)
+    scenario = design.scenario.replace(seed=design.run_seeds(index)[0], steps=years, households_scale=scale)
+    model = TerritoryModel(scenario, territory=territory, **overrides)
+    start = np.array(model.node_stats["mean_income_pc"], float)
+    for _ in range(years):
+        model.step()
+    end = np.array(model.node_stats["mean_income_pc"], float)
+    rural = model.populated & (np.asarray(territory.kinds) != "city")
+    return np.log(start[rural]), np.log(end[rural] / start[rural]) / years
+
+
+def convergence(runs: list[tuple[np.ndarray, np.ndarray]]) -> dict[str, float]:
+    """Slopes of growth on log starting income over the units of ``runs`` (one (log start,
+    growth) pair of arrays per territory): ``pooled`` (OLS with an intercept) and ``within``
+    (each territory's units demeaned first), and the mean growth."""
+    x = np.concatenate([r[0] for r in runs])
+    g = np.concatenate([r[1] for r in runs])
+    xd = np.concatenate([r[0] - r[0].mean() for r in runs])
+    gd = np.concatenate([r[1] - r[1].mean() for r in runs])
+    dx = x - x.mean()
+    return {"pooled": float((dx * (g - g.mean())).sum() / (dx * dx).sum()),
+            "within": float((xd * gd).sum() / (xd * xd).sum()), "mean_growth": float(g.mean()), "units": len(x)}
+
+
+def by_fifth(runs: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+    """Mean annual growth of each fifth of the units by starting income (poorest first)."""
+    x = np.concatenate([r[0] for r in runs])
+    g = np.concatenate([r[1] for r in runs])
+    fifth = np.minimum((np.argsort(np.argsort(x)) * 5) // len(x), 4)
+    return np.array([g[fifth == k].mean() for k in range(5)])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("variants", nargs="*", help="NAME=VALUE[,NAME=VALUE], one run of the territories each")
+    parser.add_argument("--territories", type=int, default=12)
+    parser.add_argument("--years", type=int, default=10)
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    print(f"{args.territories} territories of {DESIGN.name}, {args.years} years, households scale {args.scale}, "
+          "one seed each; rural municipalities' income growth (log, /yr) on log starting income")
+    print(f"{'variant':40s} {'pooled':>9s} {'within':>9s} {'mean':>9s} {'units':>6s}   growth by fifth, poorest first")
+    with ProcessPoolExecutor(args.workers) as pool:
+        for text in ["defaults", *args.variants]:
+            overrides = parse_variant(text)
+            runs = list(pool.map(run_territory, [(i, args.years, args.scale, overrides)
+                                                 for i in range(args.territories)]))
+            c = convergence(runs)
+            fifths = " ".join(f"{v:+.4f}" for v in by_fifth(runs))
+            print(f"{text:40s} {c['pooled']:+9.5f} {c['within']:+9.5f} {c['mean_growth']:+9.5f} {c['units']:6d}   "
+                  f"{fifths}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
