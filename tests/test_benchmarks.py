@@ -395,5 +395,26 @@ def test_convergence_at_rest_slopes_known_answers_and_a_short_run():
     assert c["pooled"] == pytest.approx(np.polyfit(x, g, 1)[0]) and c["pooled"] < -0.01
     assert list(bench.by_fifth([(np.arange(10.0), np.arange(10.0))])) == [0.5, 2.5, 4.5, 6.5, 8.5]
     assert bench.parse_variant("a=1,b=2.5") == {"a": 1.0, "b": 2.5} and bench.parse_variant("defaults") == {}
-    start, growth = bench.run_territory((0, 1, 0.05, {}))
-    assert len(start) == len(growth) >= 10 and np.isfinite(growth).all()
+    start, growth, parts = bench.run_territory((0, 1, 0.05, {}))
+    assert len(start) == len(growth) == len(parts) >= 10 and np.isfinite(growth).all()
+    # the parts: stayers' income over the year near 1, newcomers a small share of the people
+    assert np.all(np.abs(np.nanmedian(parts[:, 0]) - 1) < 0.2) and np.all((parts[:, 2] >= 0) & (parts[:, 2] < 0.2))
+    assert bench.by_fifth([(start, growth, parts)], column=2).shape == (5, 3)
+
+
+def test_convergence_at_rest_parts_count_stayers_and_newcomers():
+    """``parts`` on a hand-made model: node 0's two starting households stay (their income per
+    person 100 -> 110: +10 %), node 1's one starting household left for node 0 and a new one
+    formed at node 1 (newcomers: the mover at node 0, earning 60 per person against the node's
+    (220 + 60) / 3; the new household, all of node 1's people)."""
+    import numpy as np
+    from types import SimpleNamespace
+
+    bench = _benchmark("convergence_at_rest")
+    hh = SimpleNamespace(id=np.array([0, 1, 2, 3]), node=np.array([0, 0, 0, 1]), alive=np.ones(4, bool),
+                         income=np.array([110.0, 110.0, 60.0, 90.0]), members=np.array([1, 1, 1, 1]))
+    first = {"id": np.array([0, 1, 2]), "node": np.array([0, 0, 1]), "income": np.array([100.0, 100.0, 80.0]),
+             "members": np.array([1, 1, 1])}
+    out = bench.parts(SimpleNamespace(households=hh, n_nodes=2), first)
+    assert out[0] == pytest.approx([1.1, 60.0 / (280.0 / 3), 1 / 3])
+    assert np.isnan(out[1, 0]) and out[1, 1] == pytest.approx(1.0) and out[1, 2] == 1.0
