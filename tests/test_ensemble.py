@@ -233,6 +233,28 @@ def test_patterns_command_exits_2_on_bad_input(tmp_path, capsys):
     assert "patterns[0].variable" in capsys.readouterr().err
 
 
+def test_an_ensemble_without_the_territory_table_a_pattern_reads_is_refused(tmp_path, capsys):
+    """A pattern over whole territories needs ``territories.csv``: missing, or without a column it
+    reads, the command names the file (exit 2); patterns over municipalities do not read it."""
+    from territory_abm.ensemble.command import MARKER
+    from territory_abm.ensemble.patterns import read_units
+
+    out = tmp_path / "ens"
+    out.mkdir()
+    (out / MARKER).write_text("{}")
+    _units().to_csv(out / "municipalities.csv", index=False)
+    whole = _write_patterns(tmp_path, 'statistic = "difference"\nvariable = "gini_change"\ngroup = "has_city"\n'
+                            'units = "territory"\n')
+    assert main(["patterns", str(out), str(whole)]) == 2
+    assert "territories.csv" in capsys.readouterr().err
+    _territory_rows().drop(columns="territory_gini_change").to_csv(out / "territories.csv", index=False)
+    assert main(["patterns", str(out), str(whole)]) == 2
+    assert "territory_gini_change" in capsys.readouterr().err
+    (out / "territories.csv").unlink()
+    units, territories = read_units(out, territories=False)
+    assert territories is None and len(units) == 8
+
+
 # ----------------------------------------------------------------- distributions and designs
 @settings(max_examples=60, deadline=None)
 @given(hs.floats(-1, 2, allow_nan=False), hs.floats(-1, 2, allow_nan=False))
@@ -263,6 +285,8 @@ def _design(tmp_path: Path, extra: str) -> Path:
     ("[context]\nnational_income_growth = { low = 0.0, high = 0.5 }\n", "context.national_income_growth"),
     ("[context]\nbirth_rat = 0.02\n", "context.birth_rat"),
     ("[distributions]\npoverty_rate = { low = 0.3, high = 0.6 }\n", "distributions.poverty_rate"),
+    ("[distributions]\ncity_present = 0.5\n", "distributions.city_present"),
+    ('[distributions]\nn_municipalities = { kind = "fixed", value = 12.5 }\n', "distributions.n_municipalities.value"),
 ])
 def test_bad_designs_are_rejected_naming_file_and_field(tmp_path, extra, field):
     path = _design(tmp_path, extra)
@@ -294,6 +318,33 @@ def test_a_design_starts_from_its_base_and_replaces_what_it_gives(tmp_path):
     plain.write_text('base = "sub/ensemble.toml"\n')
     c = load_ensemble(plain)
     assert c.as_dict() == {**a.as_dict(), "name": "plain"} and c.context.keys() == a.context.keys()
+
+
+def test_a_base_s_relative_scenario_is_found_from_a_child_elsewhere(tmp_path, monkeypatch):
+    """The base's scenario is relative to the base's folder, whatever the folder of the design
+    that names it and the working directory; the base's own errors name the base's file."""
+    import shutil
+
+    (tmp_path / "scenarios").mkdir()
+    (tmp_path / "experiments").mkdir()
+    (tmp_path / "other").mkdir()
+    shutil.copy(ROOT / "scenarios" / "baseline.toml", tmp_path / "scenarios" / "baseline.toml")
+    text = (tmp_path / "scenarios" / "baseline.toml").read_text()
+    (tmp_path / "scenarios" / "baseline.toml").write_text(
+        text.replace('territory = "../calibration', f'territory = "{(ROOT / "calibration").as_posix()}'))
+    (tmp_path / "experiments" / "ensemble.toml").write_text(
+        'scenario = "../scenarios/baseline.toml"\nterritories = 2\nseeds = 1\nsteps = 2\n')
+    (tmp_path / "experiments" / "same.toml").write_text('base = "ensemble.toml"\nseeds = 2\n')
+    (tmp_path / "other" / "child.toml").write_text('base = "../experiments/ensemble.toml"\n')
+    monkeypatch.chdir(tmp_path)
+    for child in ("experiments/same.toml", "other/child.toml"):
+        design = load_ensemble(Path(child))
+        assert design.scenario.name == "baseline" and design.territories == 2, child
+    (tmp_path / "experiments" / "ensemble.toml").write_text(
+        'scenario = "../scenarios/baseline.toml"\nterritories = 0\n')
+    with pytest.raises(InputError) as info:
+        load_ensemble(Path("other/child.toml"))
+    assert info.value.field == "territories" and info.value.source.endswith("ensemble.toml")
 
 
 @pytest.mark.parametrize("body, problem", [

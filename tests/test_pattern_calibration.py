@@ -88,6 +88,40 @@ def test_territory_patterns_sum_each_run_s_territory_and_its_city_draw():
     assert st.from_sums(pattern.statistic, total) == pytest.approx(-0.01)
 
 
+def test_the_pattern_evaluator_pools_what_evaluate_pools(tmp_path):
+    """End to end on a tiny ensemble (3 territories x 1 seed, scale 0.02, 2 years): the pattern
+    calibration's sums of every shipped pattern, over municipalities and over whole territories,
+    pooled with ``from_sums``, are ``evaluate``'s values on the same runs' tables."""
+    from territory_abm.calibration.design import load_calibration
+    from territory_abm.calibration.pattern_fit import PatternEvaluator
+    from territory_abm.ensemble.command import run_design
+    from territory_abm.ensemble.patterns import evaluate, read_units
+    from territory_abm.experiments.engines import make_engine
+
+    (tmp_path / "ensemble.toml").write_text(
+        f'base = "{(ROOT / "experiments" / "ensemble.toml").as_posix()}"\nterritories = 3\nseeds = 1\nsteps = 2\n'
+        "households_scale = 0.02\n")
+    (tmp_path / "calibration.toml").write_text(
+        f'ensemble = "ensemble.toml"\npatterns = "{(ROOT / "experiments" / "rtd_patterns.toml").as_posix()}"\n'
+        'method = "smm"\nparameters = ["urbanisation_pull"]\n[priors]\nurbanisation_pull = [0.0, 1.0]\n')
+    design = load_calibration(tmp_path / "calibration.toml")
+    assert any(p.units == "territory" for p in design.patterns)
+    engine = make_engine(1)
+    try:
+        evaluator = PatternEvaluator(design, tmp_path / "calibration", engine)
+        sums = evaluator.values(np.array([1.0]))[0]  # (seeds, territories, patterns, SUMS) at the default
+    finally:
+        engine.close()
+    status = run_design(design.ensemble, tmp_path / "ensemble", workers=1, progress=False)
+    assert status.complete
+    units, territories = read_units(tmp_path / "ensemble")
+    expected = evaluate(list(design.patterns), units, territories=territories)["simulated"].to_numpy()
+    pooled = np.array([st.from_sums(p.statistic, sums[:, :, j].sum(axis=(0, 1)))
+                       for j, p in enumerate(design.patterns)])
+    # sums of moments against numpy's arithmetic on the pooled rows: equal up to rounding
+    assert np.allclose(pooled, expected, rtol=1e-6, atol=1e-12, equal_nan=True), (pooled - expected, expected)
+
+
 def test_sums_known_answers_and_undefined_cases():
     x, y = np.array([1.0, 2, 3, 4]), np.array([2.0, 1, 4, 3])
     s = st.sums("slope", x, y)

@@ -110,9 +110,10 @@ def with_base(path: Path, raw: dict) -> dict:
     base = read_design(file, "ensemble", {*FIELDS, *TABLES})
     if "base" in base:
         raise InputError(src, "base", f"a design without a base of its own ({file} names {base['base']!r})")
+    load_ensemble(file)  # the base is a design of its own: its errors name its file and field
     merged = {k: v for k, v in base.items() if k not in OWN_KEYS}
-    if isinstance(merged.get("scenario"), str):
-        merged["scenario"] = str(file.parent / merged["scenario"])
+    if isinstance(merged.get("scenario"), str):  # relative to the base's folder, as seen from this file's
+        merged["scenario"] = str(Path(value).parent / merged["scenario"])
     merged.update(raw)
     return merged
 

@@ -184,8 +184,14 @@ def parse_distribution(raw: object, source: str | Path, field: str, low: float, 
             raise InputError(source, f"{field}.{key}" if key else field, "a finite number")
         return float(value)
 
+    def whole(value, key):
+        if integer and value != int(value):
+            raise InputError(source, f"{field}.{key}" if key else field,
+                             f"a whole number (this feature takes whole numbers), got {value:g}")
+        return value
+
     if not isinstance(raw, dict):
-        value = number(raw, "")
+        value = whole(number(raw, ""), "")
         _within(value, value, source, field, low, high)
         return Distribution("fixed", value, value)
     kind = raw.get("kind", "uniform")
@@ -205,7 +211,7 @@ def parse_distribution(raw: object, source: str | Path, field: str, low: float, 
             raise InputError(source, f"{field}.p", "a probability in [0, 1] of a 0/1 feature")
         return Distribution("bernoulli", p=p)
     if kind == "fixed":
-        value = number(raw["value"], "value")
+        value = whole(number(raw["value"], "value"), "value")
         _within(value, value, source, f"{field}.value", low, high)
         return Distribution("fixed", value, value)
     lo, hi = number(raw["low"], "low"), number(raw["high"], "high")

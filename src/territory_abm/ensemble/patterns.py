@@ -150,7 +150,7 @@ def territory_units(territories: pd.DataFrame) -> pd.DataFrame:
     (``territory_gini_change`` as ``gini_change``)."""
     out = pd.DataFrame({"territory": territories["territory"].to_numpy(),
                         "replicate": territories["replicate"].to_numpy(), "kind": "territory",
-                        "has_city": territories["city_present"].to_numpy(float).astype(int)})
+                        "has_city": (territories["city_present"].to_numpy(float) != 0).astype(int)})
     for name in STATISTICS:
         out[name] = territories[f"territory_{name}"].to_numpy(float)
     return out
@@ -269,7 +269,7 @@ def report_patterns(directory: Path, patterns_path: Path, out: Path | None = Non
     patterns = load_patterns(patterns_path)
     if not (directory / MARKER).is_file():
         raise InputError(directory, MARKER, "the output directory of a finished territory-abm ensemble")
-    units, territories = read_units(directory)
+    units, territories = read_units(directory, any(p.units == "territory" for p in patterns))
     result = evaluate(patterns, units, territories=territories)
     out = Path(out or directory)
     out.mkdir(parents=True, exist_ok=True)
@@ -280,10 +280,34 @@ def report_patterns(directory: Path, patterns_path: Path, out: Path | None = Non
     return text_table(result), [out / "patterns.csv", out / "patterns.png"]
 
 
-def read_units(directory: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """An ensemble's ``municipalities.csv`` and ``territories.csv`` (blank cells as missing)."""
-    return tuple(pd.read_csv(Path(directory) / name, keep_default_na=False, na_values=[""])
-                 for name in ("municipalities.csv", "territories.csv"))
+TERRITORY_COLUMNS = ("territory", "replicate", "city_present", *(f"territory_{name}" for name in STATISTICS))
+"""Columns of ``territories.csv`` that patterns over ``units = "territory"`` read."""
+
+
+def read_units(directory: Path, territories: bool = True) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """An ensemble's ``municipalities.csv`` and, if ``territories``, its ``territories.csv`` (else
+    None); blank cells as missing.
+
+    Raises
+    ------
+    InputError
+        Naming the file: missing, or without the columns patterns read.
+    """
+    out = []
+    for name, wanted, needed in (("municipalities.csv", True, ("territory", "replicate", "kind")),
+                                 ("territories.csv", territories, TERRITORY_COLUMNS)):
+        path = Path(directory) / name
+        if not wanted:
+            out.append(None)
+            continue
+        if not path.is_file():
+            raise InputError(path, name, "the file a finished territory-abm ensemble writes")
+        table = pd.read_csv(path, keep_default_na=False, na_values=[""])
+        missing = [c for c in needed if c not in table.columns]
+        if missing:
+            raise InputError(path, missing[0], f"the columns of an ensemble's {name}: {', '.join(missing)} missing")
+        out.append(table)
+    return out[0], out[1]
 
 
 def text_table(result: pd.DataFrame) -> str:
