@@ -109,6 +109,56 @@ def test_a_single_mover_takes_its_part_of_the_farm_s_management(year_under_way):
     assert without_land.any() and np.all(hh.tfp[moved[without_land]] == 0)
 
 
+def test_a_mover_takes_its_destination_s_productivity_level_when_asked(year_under_way):
+    """``mover_productivity_local`` t: a single mover to a rural municipality takes its part of
+    the farm's management times (S_dest / S_origin)^t, S the nodes' settler productivity, and so
+    does a household moving whole that farms where it goes; at t 0 (the default) the TFP is the
+    origin's, as in the test above. The same movers and destinations are drawn either way (the
+    draws come before)."""
+    runs = {}
+    for t in (0.0, 1.0, 0.5):
+        m = copy.deepcopy(year_under_way)
+        m.set_parameters({"migration_stay_preference": 2.0, "mover_productivity_local": t})
+        hh = m.households
+        n0, node0, tfp0 = hh.n, hh.node.copy(), hh.tfp.copy()
+        migration.migrate(m)
+        runs[t] = (m, n0, node0, tfp0)
+    base, local, half = runs[0.0][0].households, runs[1.0][0].households, runs[0.5][0].households
+    m, n0, node0, tfp0 = runs[1.0]
+    assert base.n == local.n and np.array_equal(base.node, local.node)
+    s = m.settler_tfp
+    moved = np.arange(n0, local.n)
+    home = np.searchsorted(local.id[:n0], local.remits_to[moved])
+    whole = np.flatnonzero(local.node[:n0] != node0)
+    rows = np.concatenate([moved, whole])
+    came_from = np.concatenate([node0[home], node0[whole]])
+    # movers from a farm (a settler without one takes its node's settler TFP, the test above)
+    had_farm = np.concatenate([tfp0[home], tfp0[whole]]) > 0
+    farming = had_farm & (base.tfp[rows] > 0) & (s[came_from] > 0) & (s[local.node[rows]] > 0)
+    assert farming.sum() > 10 and np.isin(whole, rows[farming]).any()
+    ratio = s[local.node[rows[farming]]] / s[came_from[farming]]
+    assert np.abs(np.log(ratio)).max() > 0.1  # the nodes differ
+    np.testing.assert_allclose(local.tfp[rows[farming]], base.tfp[rows[farming]] * ratio, rtol=1e-12)
+    np.testing.assert_allclose(half.tfp[rows[farming]], base.tfp[rows[farming]] * ratio ** 0.5, rtol=1e-12)
+    # the households they left keep their TFP whatever t, and so does everyone who did not move
+    stayed = np.setdiff1d(np.arange(n0), whole)
+    assert np.array_equal(local.tfp[stayed], base.tfp[stayed])
+
+
+def test_local_productivity_leaves_movers_from_or_to_a_node_without_farmers_alone():
+    """Known answer of ``migration.local_productivity``: (S_dest / S_origin)^t where both are
+    positive, the TFP unchanged where either node has no farmers (S 0) or at t 0."""
+    from types import SimpleNamespace
+
+    model = SimpleNamespace(settler_tfp=np.array([100.0, 400.0, 0.0]),
+                            params=SimpleNamespace(mover_productivity_local=0.5))
+    tfp = np.array([10.0, 10.0, 10.0, 10.0])
+    out = migration.local_productivity(model, tfp, np.array([0, 1, 2, 0]), np.array([1, 0, 0, 2]))
+    np.testing.assert_allclose(out, [20.0, 5.0, 10.0, 10.0], rtol=1e-12)
+    model.params.mover_productivity_local = 0.0
+    assert migration.local_productivity(model, tfp, np.array([0, 1, 2, 0]), np.array([1, 0, 0, 2])) is tfp
+
+
 def test_settlers_take_the_node_s_median_management_per_adult(year_under_way):
     """Known answer (``start.settler_tfp``, ``migration.settle_farms``): the settlers' TFP of a
     node is the median over its farming households of TFP / k^r (k their adults), and a

@@ -366,6 +366,7 @@ def migrate(model) -> None:
     move_outside_sales(model, move, dest[whole & internal])  # its customers outside: ``outside_sales_pass_on``
     give_up_land(model, move)
     leave_jobs(model, move, rng)
+    moved_from = hh.node[move].copy()
     hh.node[move] = dest[whole & internal]
     # single members leave the household with their share of this year's income and the job they
     # held (``take_jobs``); abroad they remit, inside they form a new household that seeks work
@@ -391,10 +392,12 @@ def migrate(model) -> None:
         hh.append({
             "alive": np.ones(k, bool), "node": to,
             "members": np.ones(k, np.int32), "adults": np.ones(k, np.int32),
-            "education": hh.education[inside], "skill_residual": hh.skill_residual[inside], "tfp": tfp,
+            "education": hh.education[inside], "skill_residual": hh.skill_residual[inside],
+            "tfp": local_productivity(model, tfp, hh.node[inside], to),
             "price_share": np.full(k, 1.0 - p.intermediary_margin), "remits_to": hh.id[inside],
             "other_income": share, "income": share, "assets": stake,
         })
+    hh.tfp[move] = local_productivity(model, hh.tfp[move], moved_from, hh.node[move])
     settle_farms(model, np.concatenate([move, np.arange(hh.n - inside.size, hh.n)]))
 
 
@@ -734,6 +737,21 @@ def migrants_abroad_at_rest(params, steady: SteadyMigration, income: np.ndarray,
         drawn = draw_abroad(w=np.exp(log_w), u=u[rows])
         chosen[rows], expected[rows] = drawn.chosen, drawn.expected
     return chosen, expected
+
+
+def local_productivity(model, tfp: np.ndarray, origin: np.ndarray, dest: np.ndarray) -> np.ndarray:
+    """Farm TFP ``tfp`` of movers from ``origin`` to ``dest`` nodes at their destination:
+    ``tfp`` (S_dest / S_origin)^t, S the nodes' settler productivity (``model.settler_tfp``) and t
+    ``mover_productivity_local``, where both are positive (else, and at t 0, ``tfp`` unchanged: a
+    mover from a node without farmers, or to one, is settled by :func:`settle_farms`)."""
+    t = model.params.mover_productivity_local
+    if t == 0.0 or tfp.size == 0:
+        return tfp
+    s = model.settler_tfp
+    both = (s[origin] > 0) & (s[dest] > 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        factor = np.where(both, np.power(s[dest] / np.where(both, s[origin], 1.0), t), 1.0)
+    return tfp * factor
 
 
 def settle_farms(model, rows: np.ndarray) -> None:
