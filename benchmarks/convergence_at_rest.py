@@ -30,13 +30,24 @@ DESIGN = Path(__file__).resolve().parents[1] / "experiments" / "ensemble_station
 
 
 def parse_variant(text: str) -> dict[str, float]:
-    """``NAME=VALUE[,NAME=VALUE...]`` as parameter overrides ("defaults": none)."""
+    """``NAME=VALUE[,NAME=VALUE...]`` as parameter overrides ("defaults": none), each checked
+    against the registry (a ``SystemExit`` naming the problem, before any run)."""
+    from territory_abm.params import REGISTRY, validate_value
+    from territory_abm.suggest import did_you_mean
+
     if text == "defaults":
         return {}
     out = {}
     for part in text.split(","):
-        name, value = part.split("=")
-        out[name.strip()] = float(value)
+        name, sep, value = part.partition("=")
+        name = name.strip()
+        if not sep or name not in REGISTRY:
+            raise SystemExit(f"variant {text!r}: {part!r} is not NAME=VALUE of a registry parameter"
+                             f"{did_you_mean(name, REGISTRY)}")
+        try:
+            out[name] = validate_value(name, float(value), "variant")
+        except Exception as exc:  # a value that is not a number, or out of the parameter's range
+            raise SystemExit(f"variant {text!r}: {exc}") from None
     return out
 
 
@@ -131,10 +142,11 @@ def main() -> None:
     args = parser.parse_args()
     print(f"{args.territories} territories of {DESIGN.name}, {args.years} years, households scale {args.scale}, "
           "one seed each; rural municipalities' income growth (log, /yr) on log starting income")
-    print(f"{'variant':40s} {'pooled':>9s} {'within':>9s} {'mean':>9s} {'units':>6s}   growth by fifth, poorest first")
+    print(f"{'variant':40s} {'pooled':>9s} {'within':>9s} {'mean':>9s} {'units':>6s}   growth a year by fifth, "
+          "poorest first; below, each fifth's parts over the whole period")
+    variants = {text: parse_variant(text) for text in ["defaults", *args.variants]}  # all checked first
     with ProcessPoolExecutor(args.workers) as pool:
-        for text in ["defaults", *args.variants]:
-            overrides = parse_variant(text)
+        for text, overrides in variants.items():
             runs = list(pool.map(run_territory, [(i, args.years, args.scale, overrides)
                                                  for i in range(args.territories)]))
             c = convergence(runs)

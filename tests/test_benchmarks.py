@@ -394,7 +394,12 @@ def test_convergence_at_rest_slopes_known_answers_and_a_short_run():
     x, g = np.concatenate([x1, x2]), np.concatenate([r[1] for r in runs])
     assert c["pooled"] == pytest.approx(np.polyfit(x, g, 1)[0]) and c["pooled"] < -0.01
     assert list(bench.by_fifth([(np.arange(10.0), np.arange(10.0))])) == [0.5, 2.5, 4.5, 6.5, 8.5]
-    assert bench.parse_variant("a=1,b=2.5") == {"a": 1.0, "b": 2.5} and bench.parse_variant("defaults") == {}
+    assert bench.parse_variant("wage_adjustment=0.1,mover_productivity_local=1") == {
+        "wage_adjustment": 0.1, "mover_productivity_local": 1.0} and bench.parse_variant("defaults") == {}
+    for bad, says in (("mover_productivity_locale=1", "did you mean"), ("mover_productivity_local", "NAME=VALUE"),
+                      ("mover_productivity_local=2", "mover_productivity_local"), ("wage_adjustment=x", "x")):
+        with pytest.raises(SystemExit, match=says):
+            bench.parse_variant(bad)
     start, growth, parts = bench.run_territory((0, 1, 0.05, {}))
     assert len(start) == len(growth) == len(parts) >= 10 and np.isfinite(growth).all()
     # the parts: stayers' income over the year near 1, newcomers a small share of the people

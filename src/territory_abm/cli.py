@@ -640,7 +640,8 @@ def validate_path(path: Path) -> str:
         from .ensemble.design import load_ensemble
 
         design = load_ensemble(path)
-        return f"ensemble: {design.territories} territories x {design.seeds} seeds, {design.scenario.steps} years"
+        return (f"ensemble: {design.territories} territories x {design.seeds} seed{'s' if design.seeds != 1 else ''}, "
+                f"{design.scenario.steps} years")
     if path.suffix == ".toml":
         scenario = load_scenario(path)
         check_targets(scenario, load_territory(scenario.territory))

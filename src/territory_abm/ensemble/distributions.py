@@ -186,8 +186,10 @@ def parse_distribution(raw: object, source: str | Path, field: str, low: float, 
 
     def whole(value, key):
         if integer and value != int(value):
+            chance = (f"; for a chance of 1, write {{ kind = \"bernoulli\", p = {value:g} }}"
+                      if low == 0 and high == 1 and 0 < value < 1 else "")
             raise InputError(source, f"{field}.{key}" if key else field,
-                             f"a whole number (this feature takes whole numbers), got {value:g}")
+                             f"a whole number (this feature takes whole numbers), got {value:g}{chance}")
         return value
 
     if not isinstance(raw, dict):

@@ -301,7 +301,10 @@ def read_units(directory: Path, territories: bool = True) -> tuple[pd.DataFrame,
             out.append(None)
             continue
         if not path.is_file():
-            raise InputError(path, name, "the file a finished territory-abm ensemble writes")
+            why = (" (patterns over units = \"territory\" read each run's row of it)" if name == "territories.csv"
+                   else "")
+            raise InputError(path, name, f"an existing file: not found; a finished territory-abm ensemble writes "
+                             f"it{why}")
         table = pd.read_csv(path, keep_default_na=False, na_values=[""])
         missing = [c for c in needed if c not in table.columns]
         if missing:
@@ -319,5 +322,7 @@ def text_table(result: pd.DataFrame) -> str:
     widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(head)]
     lines = ["  ".join(c.ljust(w) for c, w in zip(line, widths)).rstrip() for line in [head, *rows]]
     n, t = (result["n_runs"].iloc[0], result["n_territories"].iloc[0]) if len(result) else (0, 0)
-    return "\n".join(lines) + f"\n({n} runs: {t} territories x seeds; interval: bootstrap over territories, " \
+    seeds = n // t if t and n % t == 0 else None
+    each = f"{seeds} seed{'s' if seeds != 1 else ''}" if seeds is not None else "seeds"
+    return "\n".join(lines) + f"\n({n} runs: {t} territories x {each}; interval: bootstrap over territories, " \
         "each with all its seeds)"

@@ -46,7 +46,7 @@ def plot_patterns(result: pd.DataFrame, units: pd.DataFrame, path: Path, dpi: in
     left.set_yticks(y, labels, fontsize=7)
     left.set_ylim(len(labels) - 0.5, -0.5)
     left.set_xlim(0, 100)
-    left.set_xlabel("% of municipalities", fontsize=8)
+    left.set_xlabel("% of units (municipalities and cities)", fontsize=8)
     left.set_title("Typology shares: simulated vs observed", fontsize=9)
     left.legend(fontsize=6.5, loc="lower right", frameon=False)
     for value, colour, label in CITY_GROUPS:
@@ -57,7 +57,7 @@ def plot_patterns(result: pd.DataFrame, units: pd.DataFrame, path: Path, dpi: in
     right.axvline(0, color="grey", linewidth=0.6)
     right.set_xlabel("change in income Gini over the period (points)", fontsize=8)
     right.set_ylabel("income growth (% per year, log)", fontsize=8)
-    right.set_title("Growth against change in inequality", fontsize=9)
+    right.set_title("Municipalities: growth against inequality", fontsize=9)
     right.legend(fontsize=6.5, frameon=False, markerscale=2)
     plot_convergence(converge, units, result)
     legend.legend(*converge.get_legend_handles_labels(), fontsize=7, frameon=False, markerscale=2,
