@@ -92,10 +92,8 @@ def parts(model, first: dict[str, np.ndarray]) -> np.ndarray:
     stayed[hh.id[stayer]] = True
     stayed_first = stayed[first["id"]]
 
-    def per_person(rows, income, members, node):
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return (np.bincount(node[rows], income[rows], minlength=n)
-                    / np.bincount(node[rows], members[rows], minlength=n))
+    def per_person(rows, income, members, node):  # called under the errstate below
+        return np.bincount(node[rows], income[rows], minlength=n) / np.bincount(node[rows], members[rows], minlength=n)
 
     people = np.bincount(hh.node[alive], hh.members[alive], minlength=n)
     with np.errstate(invalid="ignore", divide="ignore"):

@@ -293,24 +293,24 @@ def read_units(directory: Path, territories: bool = True) -> tuple[pd.DataFrame,
     InputError
         Naming the file: missing, or without the columns patterns read.
     """
-    out = []
-    for name, wanted, needed in (("municipalities.csv", True, ("territory", "replicate", "kind")),
-                                 ("territories.csv", territories, TERRITORY_COLUMNS)):
-        path = Path(directory) / name
-        if not wanted:
-            out.append(None)
-            continue
-        if not path.is_file():
-            why = (" (patterns over units = \"territory\" read each run's row of it)" if name == "territories.csv"
-                   else "")
-            raise InputError(path, name, f"an existing file: not found; a finished territory-abm ensemble writes "
-                             f"it{why}")
-        table = pd.read_csv(path, keep_default_na=False, na_values=[""])
-        missing = [c for c in needed if c not in table.columns]
-        if missing:
-            raise InputError(path, missing[0], f"the columns of an ensemble's {name}: {', '.join(missing)} missing")
-        out.append(table)
-    return out[0], out[1]
+    directory = Path(directory)
+    units = _ensemble_table(directory / "municipalities.csv", ("territory", "replicate", "kind"))
+    if not territories:
+        return units, None
+    return units, _ensemble_table(directory / "territories.csv", TERRITORY_COLUMNS,
+                                  " (patterns over units = \"territory\" read each run's row of it)")
+
+
+def _ensemble_table(path: Path, needed: tuple[str, ...], why: str = "") -> pd.DataFrame:
+    """One table an ensemble wrote, with the columns ``needed`` (else an InputError naming it)."""
+    if not path.is_file():
+        raise InputError(path, path.name, f"an existing file: not found; a finished territory-abm ensemble writes "
+                         f"it{why}")
+    table = pd.read_csv(path, keep_default_na=False, na_values=[""])
+    missing = [c for c in needed if c not in table.columns]
+    if missing:
+        raise InputError(path, missing[0], f"the columns of an ensemble's {path.name}: {', '.join(missing)} missing")
+    return table
 
 
 def text_table(result: pd.DataFrame) -> str:
