@@ -213,7 +213,12 @@ def _check_recovery(estimates: pd.DataFrame, truth: dict, tolerance: float = 0.1
 
 @pytest.mark.slow
 def test_smm_recovers_the_parameters_that_made_the_data(tmp_path):
-    path = write_calibration(tmp_path / "cal", options="popsize = 6\nmaxiter = 8\nbootstrap = 200\n")
+    """One known truth recovered inside 99 % intervals: a nominal 90 % interval misses a single
+    truth one time in ten when the calibration is right (session 51: migration_stay_preference's
+    3.5 just outside [3.513, 3.658], the estimate 3.52), and whether it does so one time in ten is
+    what ``benchmarks/recovery.py`` measures over many truths."""
+    path = write_calibration(tmp_path / "cal", options="popsize = 6\nmaxiter = 8\nbootstrap = 200\n",
+                             extra="confidence_level = 0.99")
     status = run_calibration(path, tmp_path / "out", workers=2, progress=False)
     assert status.complete
     _check_recovery(status.estimates, TRUTH)

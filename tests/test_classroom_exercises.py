@@ -31,9 +31,14 @@ def test_in_the_forest_exercise_the_forest_shrinks_every_year_without_policy():
 
 @pytest.mark.slow
 def test_with_the_transfer_for_all_municipalities_non_recipients_gain_in_its_first_year():
-    """Its guide, seeds 1-9, the same households compared in both runs: non-recipients gain 3-5 USD
-    a person in the transfer's first year in every seed (2.9-5.3); after 5 years -58 to +57 USD,
-    above in 4 of 9, -1.2 on average: well within the runs' noise, 30.6 (Session 47 (dying
+    """Its guide, seeds 1-9, the same households compared in both runs: non-recipients gain 2-4 USD
+    a person in the transfer's first year in every seed (2.0-4.1); after 5 years -35 to +56 USD,
+    above in 6 of 9, +17.4 on average: within the runs' noise, 23.2; the territory's poverty lower
+    in every seed in the first year (-0.21 to -1.08 points) and in the fifth (-0.35 to -1.87), 0.89
+    lower on average, beyond the noise bound of 0.40 (Session 51 (town farms capped, movers at
+    their destination's level): the first year's lowest gain 2.0 at seed 4, below this test's
+    bound of 2.5, which became 1.5; the fifth year's count above moved from 4 to 6 and the count
+    below in poverty from 8 to 9, and this test's counts with them. Session 47 (dying
     workers' and whole households' jobs open; the runs take other paths): the fifth year's gains
     by seed 31.6, 9.8, -7.9, 56.7, 46.4, -20.3, -32.8, -57.7, -36.2, their standard deviation
     39.8; the count above moved from 9 to 4 with it, and this test's count with it, and the mean
@@ -123,22 +128,25 @@ def test_with_the_transfer_for_all_municipalities_non_recipients_gain_in_its_fir
             poverty.append([row["poverty_headcount"] - row["twin_poverty_headcount"] for row in group.track[-5:]])
         store.clear()
     gain, poverty = np.array(gain), np.array(poverty)
-    assert np.all((gain[:, 0] > 2.5) & (gain[:, 0] < 5.5)), f"first year's gains {gain[:, 0]}"
+    assert np.all((gain[:, 0] > 1.5) & (gain[:, 0] < 5.5)), f"first year's gains {gain[:, 0]}"
     fifth = gain[:, -1]
     noise = 2.306 * fifth.std(ddof=1) / np.sqrt(fifth.size)  # t(0.975, 8 df) standard errors
-    assert (fifth > 0).sum() == 4 and abs(fifth.mean()) < noise, f"fifth year's gains {fifth}, noise {noise:.1f}"
+    assert (fifth > 0).sum() == 6 and abs(fifth.mean()) < noise, f"fifth year's gains {fifth}, noise {noise:.1f}"
     assert np.all(poverty[:, 0] < 0), poverty
     last = poverty[:, -1]
-    assert (last < 0).sum() == 8, poverty
+    assert (last < 0).sum() == 9, poverty
     assert -last.mean() > 2.306 * last.std(ddof=1) / np.sqrt(last.size), poverty  # beyond the noise, t 8 df
 
 
 @pytest.mark.slow
 def test_with_the_transfer_for_cerro_azul_its_table_and_its_non_recipients_read_as_the_guide_says():
     """Its guide, at the exercise's seed: the table under Municipality details, Cerro Azul chosen,
-    reads -0.5 points (58.7 % against 59.2 %) and +4 USD for its non-recipients in the transfer's
-    first year, and the policy cost this year is within the guide's about 17,000-21,500 USD
-    (20,475; Session 47 (dying workers' and whole households' jobs open; the runs take other
+    reads -0.3 points (61.0 % against 61.3 %) and +4 USD for its non-recipients in the transfer's
+    first year, and the policy cost this year is within the guide's about 18,000-22,000 USD
+    (20,160; Session 51 (town farms capped, movers at their destination's level): the table reads
+    -0.3 to -1.4 in 4 of 9 seeds (4, 5, 7 and 8) and 0 in the other 5, so this test's -0.5 became
+    -0.3; the costs 18,585-21,105 in the first year, 18,270-21,735 in the fifth, so the guide's
+    range moved from 17,000-21,500 to 18,000-22,000, and this test's with it. Session 47 (dying workers' and whole households' jobs open; the runs take other
     paths): the table reads -0.3 to -0.5 in 3 of 9 seeds (3, 5 and 7) and 0 in the other 6, the
     exercise's seed 7 among the 3, so this test's 0 became -0.5; the costs
     18,900-21,420 in the first year, 17,010-20,160 in the fifth, so the guide's range widened from
@@ -189,7 +197,7 @@ def test_with_the_transfer_for_cerro_azul_its_table_and_its_non_recipients_read_
     store.clear()
     poverty, _, others = (float(cells[3]) for cells in view.compared)
     cost = float(dict(view.details)["Policy cost this year (USD)"].replace(",", ""))
-    assert poverty == -0.5 and 4 <= others <= 6 and 17_000 <= cost <= 21_500, (view.compared, cost)
+    assert poverty == -0.3 and 4 <= others <= 6 and 18_000 <= cost <= 22_000, (view.compared, cost)
 
 
 @pytest.mark.slow

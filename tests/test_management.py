@@ -86,7 +86,9 @@ def test_a_single_mover_takes_its_part_of_the_farm_s_management(year_under_way):
     one moving abroad does. Before, the mover to a rural municipality took t and the household
     kept t (this fails then)."""
     m = copy.deepcopy(year_under_way)
-    m.set_parameters({"migration_stay_preference": 2.0})  # many movers
+    # many movers, who carry their TFP (the default since session 51 rescales it to the
+    # destination's level: the next test)
+    m.set_parameters({"migration_stay_preference": 2.0, "mover_productivity_local": 0.0})
     hh, r = m.households, management_share(m.params)
     n0, ids, tfp = hh.n, hh.id.copy(), hh.tfp.copy()
     migration.migrate(m)

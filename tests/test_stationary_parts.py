@@ -39,19 +39,33 @@ def changes():
     return np.array(out)
 
 
-def test_the_rural_municipalities_keep_their_poverty_and_income(changes):
+def test_the_rural_municipalities_keep_their_poverty_and_gini(changes):
     rural = changes[:, 0]
     mean, sd = rural.mean(axis=0), rural.std(axis=0, ddof=1)
-    # +0.0025 (0.0068) in session 46; -0.0009 (0.0087) in session 45; -0.0002 (0.0095) in session 43; +0.0023 (0.0050) in session 37; +0.0009 (0.0082) in 36
+    # +0.0008 (0.0070) in session 51; +0.0025 (0.0068) in session 46; -0.0009 (0.0087) in session 45; -0.0002 (0.0095) in session 43; +0.0023 (0.0050) in session 37; +0.0009 (0.0082) in 36
     assert abs(mean[0]) <= sd[0], ("poverty", mean[0], sd[0])
-    # -3 (15) in session 46; -2 (18) in session 45; -5 (18) in session 43; -7 (6) in session 37 (16 seeds: +0, sd 16); -0 (7) in session 36
-    assert abs(mean[2]) <= 2 * sd[2], ("income", mean[2], sd[2])
-    # the Gini still rises a little: +0.0049 (0.0025) in session 46 (16 seeds: +0.0042, sd 0.0035);
+    # the Gini still rises a little: +0.0020 (0.0045) in session 51;
+    # +0.0049 (0.0025) in session 46 (16 seeds: +0.0042, sd 0.0035);
     # +0.0036 (0.0058) in session 45 (16 seeds: +0.0056, sd 0.0052);
     # +0.0020 (0.0046) in session 43 (16 seeds: +0.0041, sd 0.0049);
     # +0.0041 (0.0035) in session 37 (16 seeds: +0.0055, sd 0.0035),
     # +0.0044 (0.0035) in session 36, +0.0119 (0.0041) before unions
     assert abs(mean[1]) <= 2 * sd[1], ("Gini", mean[1], sd[1])
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "issue 12 item 2 open: the rural municipalities' income per person slips -16.4 USD (seed sd 6.8) at these "
+    "8 seeds since session 51 (16 seeds of benchmarks/stationarity.py: -15, sd 11), beyond two sds. Before, "
+    "-3 (15) in session 46, -2 (18) in session 45: the few farming movers from the towns farmed at the towns' "
+    "backed-out productivity, five to ten times a rural farm's, and propped up rural income; the towns' farms "
+    "are capped since (city_farm_tfp_ceiling) and movers take their destination's level "
+    "(mover_productivity_local), and the slip of the migrants abroad running down shows (docs/model_choices.md, "
+    "'Town farms at the start')"))
+def test_the_rural_municipalities_keep_their_income(changes):
+    rural = changes[:, 0]
+    mean, sd = rural.mean(axis=0), rural.std(axis=0, ddof=1)
+    # -16 (7) in session 51; -3 (15) in session 46; -2 (18) in session 45; -5 (18) in session 43; -7 (6) in session 37 (16 seeds: +0, sd 16); -0 (7) in session 36
+    assert abs(mean[2]) <= 2 * sd[2], ("income", mean[2], sd[2])
 
 
 def test_the_cities_keep_their_income(changes):
@@ -65,24 +79,25 @@ def test_the_cities_keep_their_income(changes):
     assert abs(mean[2]) <= sd[2], ("income", mean[2], sd[2])
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "issue 12 open: the cities' poverty falls 0.0102 (seed sd 0.0068) at these 8 seeds in session 46 (16 "
-    "seeds: -0.0069 (0.0064), just beyond one sd); session 45: -0.0084 (0.0080) (16 seeds: -0.0091 (0.0070)); session 43: -0.0092 (0.0089) (16 seeds: -0.0077 (0.0092)); "
-    "session 41's fall, -0.0079 (0.0065), about as large with a smaller spread; the start's migrants abroad sit "
-    "with richer households than the run's flows keep them with (docs/model_choices.md, 'Session 42: why the "
-    "run's flows differ from the chain'; README, 'Where the model stands')"))
 def test_the_cities_keep_their_poverty(changes):
+    """Since session 51 (town farms capped, movers at their destination's level) the cities'
+    poverty changes -0.0097 (seed sd 0.0117) at these seeds, within one sd as much because the
+    spread grew as because the fall shrank (benchmarks/stationarity.py, 16 seeds: -0.0098, sd
+    0.0056, beyond one sd): weak evidence. It was a strict xfail until then: -0.0102 (0.0068) in
+    session 46 (16 seeds: -0.0069 (0.0064)); session 45: -0.0084 (0.0080); session 43: -0.0092
+    (0.0089); session 41: -0.0079 (0.0065); the start's migrants abroad sit with richer households
+    than the run's flows keep them with (docs/model_choices.md, 'Session 42: why the run's flows
+    differ from the chain')."""
     cities = changes[:, 1]
     mean, sd = cities.mean(axis=0), cities.std(axis=0, ddof=1)
     assert abs(mean[0]) <= sd[0], ("poverty", mean[0], sd[0])  # -0.0049 (0.0102) in session 37
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "issue 12 item 2 open: the cities' Gini falls -0.0048 (seed sd 0.0019) at these 8 seeds in session 47 "
-    "(dying workers' and whole households' jobs open), beyond two sds as the sd shrank (session 46: "
-    "-0.0078 (0.0046)); 16 seeds -0.0039 (0.0024), 32 seeds -0.0038 (0.0036), within two there"))
 def test_the_cities_gini_falls_by_less_than_two_seed_sds(changes):
-    """The cities' Gini falls a little, within two seed sds: -0.0064 (0.0083) in session 45 (16
+    """The cities' Gini falls a little, within two seed sds: -0.0066 (0.0064) in session 51 (16
+    seeds of benchmarks/stationarity.py: -0.0088, sd 0.0045); a strict xfail in sessions 46-50
+    (session 47: -0.0048, sd 0.0019, beyond two sds as the sd shrank; 16 seeds -0.0039 (0.0024));
+    -0.0064 (0.0083) in session 45 (16
     seeds: -0.0069, sd 0.0068); -0.0060 (0.0081) in session 43; -0.0070 (0.0051) in session 37
     (16 seeds: -0.0054, sd 0.0046). Until session 45 it followed the poverty's assertion
     under one strict xfail, whose failure hid it."""

@@ -191,7 +191,10 @@ def test_the_chain_weighs_own_work_as_the_run_does(weighed):
     run = own / labour.skill(model)
     assert np.array_equal(in_enterprise, chain["in_enterprise"])
     assert in_enterprise.sum() > 1000
-    assert run[in_enterprise] == pytest.approx(chain["own"][in_enterprise], rel=1e-3)
+    # the chain's local share is within ``start.REST_SHARE_TOLERANCE`` of the share the jobs sell at
+    from territory_abm.model.start import REST_SHARE_TOLERANCE
+    rel = REST_SHARE_TOLERANCE / model.start_local_share[model.populated].min()
+    assert run[in_enterprise] == pytest.approx(chain["own"][in_enterprise], rel=rel)
     farms = (model.households.tfp > 0) & ~in_enterprise
     assert run[farms] == pytest.approx(chain["own"][farms], rel=1e-9)
 
@@ -501,7 +504,10 @@ def test_the_start_at_turnover_s_rest_is_pinned():
     they held (``mover_job_share``): the first year's incomes as before (earned before the
     moves), its wage jobs at the end of the year 1,362 (5 movers took theirs). Session 47: dying
     workers' jobs and those of households moving whole open too (``death_job_share``,
-    ``mover_job_share``): the first year's incomes as before, its jobs at the end 1,360."""
+    ``mover_job_share``): the first year's incomes as before, its jobs at the end 1,360. Session 51:
+    the cities' farms start at most at the territory's farm productivity (``city_farm_tfp_ceiling``):
+    the start's farm income 384,713 USD (10.6 %) lower, its enterprise income 324,455 higher, the
+    income 37,257 USD (0.29 %) lower, 1,391 wage jobs at the start and 1,362 after the first year."""
     from conftest import SCENARIOS
     from territory_abm import TerritoryModel, load_scenario
     from test_spatial_equilibrium import CANDIDATE
@@ -515,11 +521,11 @@ def test_the_start_at_turnover_s_rest_is_pinned():
         return [hh.income[alive].sum(), hh.farm_income[alive].sum(), hh.enterprise_income[alive].sum(),
                 hh.wage_income[alive].sum(), hh.employed[alive].sum(), model.firm_table.alive[:model.firm_table.n].sum()]
 
-    assert figures() == pytest.approx([12958726.275510434, 3628974.028316182, 2522681.2755815135, 5860955.854947258,
-                                       1386, 83], rel=1e-9)
+    assert figures() == pytest.approx([12921469.700228345, 3244261.3554371386, 2847136.4670410194, 5882015.192864914,
+                                       1391, 83], rel=1e-9)
     model.step()
-    assert figures() == pytest.approx([12884892.758050444, 3640436.1920123682, 2526041.6388337696, 5767309.143672895,
-                                       1360, 83], rel=1e-9)
+    assert figures() == pytest.approx([12833524.862534596, 3255261.786786467, 2849333.860362693, 5774983.508307507,
+                                       1362, 83], rel=1e-9)
 
 
 def _own_account_households(**change):

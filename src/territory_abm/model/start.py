@@ -315,6 +315,8 @@ def own_work(model, cols: dict, farms: np.ndarray, wage_income: np.ndarray, othe
     farm_income, enterprise_income = split_residual(model, cols["income"] - wage_income - other - remittances,
                                                     cols["income"], capacity, node, estate_income,
                                                     local=cols["income"] - remittances, beyond=farm_beyond)
+    farm_income, enterprise_income = cap_city_farms(model, cols, farms, fixed, labour_power, farm_income,
+                                                    enterprise_income)
     if tfp:
         cols["tfp"] = farm_tfp(model, cols, farms, fixed, labour_power, farm_income)
     cols["farm_income"] = farm_income
@@ -334,9 +336,43 @@ def farm_tfp(model, cols: dict, farms: np.ndarray, fixed: OwnWorkFixed, labour_p
     """Farm TFP of each household of ``cols`` that yields its ``farm_income`` (USD/yr) with its
     land and assets (``fixed``) and family labour^b ``labour_power`` at its farm-gate price
     (0 where it does not farm)."""
-    unit = fixed.land_power * labour_power * fixed.asset_power  # ``farm_output`` at TFP 1, bit for bit
-    price = model.farm_gate[cols["node"]] * cols["price_share"]
-    return np.where(farms & (unit > 0), farm_income / np.maximum(unit * price, 1e-12), 0.0)
+    revenue = farm_revenue_at_one(model, cols, fixed, labour_power)
+    return np.where(farms & (revenue > 0), farm_income / np.maximum(revenue, 1e-12), 0.0)
+
+
+def farm_revenue_at_one(model, cols: dict, fixed: OwnWorkFixed, labour_power: np.ndarray) -> np.ndarray:
+    """Each household's farm revenue at TFP 1 (USD/yr): ``farm_output`` of its land, assets
+    (``fixed``) and family labour^b ``labour_power`` at TFP 1, bit for bit, at its farm-gate price."""
+    unit = fixed.land_power * labour_power * fixed.asset_power
+    return unit * model.farm_gate[cols["node"]] * cols["price_share"]
+
+
+def cap_city_farms(model, cols: dict, farms: np.ndarray, fixed: OwnWorkFixed, labour_power: np.ndarray,
+                   farm_income: np.ndarray, enterprise_income: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Farm and enterprise income (USD/yr) with each city farm's TFP at most the ceiling of
+    ``city_farm_tfp_ceiling``: a city's few farming households (those holding land) would farm
+    the whole of what their incomes hold beyond wages, public income and remittances
+    (``split_residual``: the tables' farm share of a city's income is more than they can
+    farm), and a TFP backed out of that residual, mostly not farm income, made the example's
+    town farms five to ten times as productive as the rural ones (settler TFP 9,292 and 10,637
+    against 988-2,185; session 50). What a city farm earns beyond its ceiling is its
+    enterprise's, the floor of ``MIN_FARM_INCOME_SHARE`` of its income included (a tenth of a
+    rich town household's income is more than a plot yields). Rural municipalities' farms are
+    not capped."""
+    factor = model.params.city_farm_tfp_ceiling
+    city = np.asarray(model.territory.kinds) == "city"
+    node = cols["node"]
+    if not np.isfinite(factor) or not city.any() or city.all():
+        return farm_income, enterprise_income
+    revenue = farm_revenue_at_one(model, cols, fixed, labour_power)
+    share = np.power(np.maximum(cols["adults"], 1), management_share(model.params))
+    per_adult = np.where(farms & (revenue > 0), farm_income / np.maximum(revenue, 1e-12), 0.0) / share
+    rural_farms = np.flatnonzero(farms & ~city[node] & (revenue > 0))
+    if len(rural_farms) == 0:
+        return farm_income, enterprise_income
+    ceiling = factor * node_medians(per_adult[rural_farms], node[rural_farms], model.n_nodes).max()
+    capped = np.where(farms & city[node], np.minimum(farm_income, ceiling * share * revenue), farm_income)
+    return capped, enterprise_income + (farm_income - capped)
 
 
 def jobs_at_turnover_rest(model, cols: dict, init, skill: np.ndarray, farms: np.ndarray,
@@ -636,17 +672,22 @@ def settler_tfp(model) -> np.ndarray:
     management, TFP / k^r with k adults (0 where none farms; r ``households.management_share``):
     the TFP of a household of one adult that settles there without a farm, k^r times it for k
     adults (``migration.settle_farms``)."""
-    hh, n = model.households, model.n_nodes
+    hh = model.households
     farmers = np.flatnonzero(hh.alive & (hh.tfp > 0))
-    at = hh.node[farmers]
-    order = farmers[np.argsort(at, kind="stable")]  # by node
-    tfp = hh.tfp[order] / np.power(np.maximum(hh.adults[order], 1), management_share(model.params))
-    count = np.bincount(at, minlength=n)
+    tfp = hh.tfp[farmers] / np.power(np.maximum(hh.adults[farmers], 1), management_share(model.params))
+    return node_medians(tfp, hh.node[farmers], model.n_nodes)
+
+
+def node_medians(values: np.ndarray, node: np.ndarray, n_nodes: int) -> np.ndarray:
+    """The median of ``values`` at each node (``node`` by value; 0 where a node has none)."""
+    order = np.argsort(node, kind="stable")  # by node
+    values = values[order]
+    count = np.bincount(node, minlength=n_nodes)
     first = np.cumsum(count) - count
-    median = np.zeros(n)
+    median = np.zeros(n_nodes)
     for g in np.flatnonzero(count):  # each node's middle values (a partition finds them without a sort)
         low, high = (count[g] - 1) // 2, count[g] // 2
-        middle = np.partition(tfp[first[g]:first[g] + count[g]], (low, high))
+        middle = np.partition(values[first[g]:first[g] + count[g]], (low, high))
         median[g] = 0.5 * (middle[low] + middle[high])
     return median
 
