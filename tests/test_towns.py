@@ -215,3 +215,39 @@ def test_enterprises_enter_where_the_local_price_rises_and_exit_where_it_falls()
     model.expected_local_price[city] = 0.5 * model.start_local_price[city]
     enterprises.turnover(model)
     assert (hh.enterprise_capital[hh.node == city] > 0).sum() < owners.sum() + entered
+
+
+def test_a_run_names_the_units_whose_starting_income_mix_misses_their_tables(tmp_path, capsys):
+    """Known answers (``start.nonfarm_shares``, ``output.tables.start_income_mix``): each unit's
+    starting non-farm share is 1 - (its households' farm income + its estates' profits after tax)
+    / its households' income, recorded in run.json beside the table's ``nonfarm_income_share``;
+    a unit off by more than ``START_INCOME_MIX_TOLERANCE`` is named under the run's summary, the
+    others not. The example's towns start at 0.98-0.99 against their tables' 0.88 (their farms
+    earn at most the territory's farm productivity) and M01 at 0.49 against 0.30 (wages, public
+    income and remittances already make more than its table's non-farm share); session 51."""
+    import json
+
+    from territory_abm.cli import main
+    from territory_abm.data.territory import START_INCOME_MIX_TOLERANCE
+    from territory_abm.model import start
+
+    scenario = load_scenario(SCENARIOS / "baseline.toml").replace(households_scale=0.1, steps=1, seed=3)
+    model = TerritoryModel(scenario)
+    hh, n = model.households, model.n_nodes
+    farm = np.bincount(hh.node, hh.farm_income, minlength=n) + np.bincount(
+        model.estates.node, (1 - model.params.firm_tax_rate) * model.estates.profit, minlength=n)
+    with np.errstate(invalid="ignore"):  # the market node has no households
+        want = 1 - farm / np.bincount(hh.node, hh.income, minlength=n)
+    assert start.nonfarm_shares(model) == pytest.approx(want, nan_ok=True)
+    out = tmp_path / "run"
+    assert main(["run", str(SCENARIOS / "baseline.toml"), "--steps", "1", "--households-scale", "0.1",
+                 "--seed", "3", "--no-plots", "--out", str(out)]) == 0
+    line = next(text for text in capsys.readouterr().out.splitlines()
+                if text.startswith("starting non-farm share of income differs"))
+    mix = json.loads((out / "run.json").read_text())["start_income_mix"]
+    assert set(mix) == {nid for i, nid in enumerate(model.territory.ids) if model.populated[i]}
+    for node, m in mix.items():
+        assert (f"{node} {m['start']:.2f} (table {m['table']:.2f})" in line) == (
+            abs(m["start"] - m["table"]) > START_INCOME_MIX_TOLERANCE), (node, m)
+    assert mix["C1"]["start"] > 0.95 and mix["C2"]["start"] > 0.95 and mix["M01"]["start"] > 0.4
+    assert any(abs(m["start"] - m["table"]) <= START_INCOME_MIX_TOLERANCE for m in mix.values())

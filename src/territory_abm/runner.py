@@ -14,8 +14,8 @@ from .experiments.store import RUN_MARKER, STORE_NAME
 from .model import TerritoryModel
 from .outcomes import CHANGES, DIMENSIONS, GROUPS, SUMMARY, TYPE_COLOURS, TYPES, outcome
 from .output import maps, plots, tables
-from .data.territory import START_POVERTY_TOLERANCE
-from .output.tables import start_poverty, start_wage_jobs
+from .data.territory import START_INCOME_MIX_TOLERANCE, START_POVERTY_TOLERANCE
+from .output.tables import start_income_mix, start_poverty, start_wage_jobs
 from .params import CONTEXT_GROUP, REGISTRY
 from .scenarios.loader import Scenario
 from .typology import type_shares, typology
@@ -129,6 +129,7 @@ def summary(result: RunResult) -> str:
     lines += turnover_lines(result.model.params, getattr(result.model, "start_rest_poverty_miss", None),
                             result.model.territory.names)
     lines += start_poverty_lines(result.model)
+    lines += start_income_mix_lines(result.model)
     short = [f"{node} {j['kept'] / j['drawn']:.0%}" for node, j in start_wage_jobs(result.model).items()
              if j["drawn"] > 0 and j["kept"] < 0.9 * j["drawn"] and result.model.params.job_separation_rate == 0]
     if short:
@@ -180,6 +181,23 @@ def start_poverty_lines(model) -> list[str]:
             "beyond the draw's sampling error (the start draws incomes from mean_income and income_gini as a "
             "lognormal; the poverty rate only checks them: where these disagree, check the three columns; "
             "run.json: start_poverty): " + ", ".join(far)]
+
+
+def start_income_mix_lines(model) -> list[str]:
+    """Below a run's summary: the units whose starting non-farm share of income differs from their
+    table's ``nonfarm_income_share`` by more than ``data.territory.START_INCOME_MIX_TOLERANCE``
+    (``tables.start_income_mix``; the example's two towns, whose tables give them more farm
+    income than their land yields at the territory's farm productivity)."""
+    far = [f"{node} {m['start']:.2f} (table {m['table']:.2f})" for node, m in start_income_mix(model).items()
+           if abs(m["start"] - m["table"]) > START_INCOME_MIX_TOLERANCE]
+    if not far:
+        return []
+    return ["", f"starting non-farm share of income differs from the table's nonfarm_income_share by more than "
+            f"{START_INCOME_MIX_TOLERANCE:g} (farm income is what incomes hold beyond wages at the table's wage_share, "
+            "public income and remittances, in a city at most at the territory's farm productivity "
+            "(city_farm_tfp_ceiling): where that is less than the table's farm share, the rest of the income is "
+            "non-farm; check wage_share and mean_income against "
+            "nonfarm_income_share; run.json: start_income_mix): " + ", ".join(far)]
 
 
 def context_lines(params) -> list[str]:

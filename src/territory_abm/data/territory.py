@@ -41,6 +41,12 @@ def _text(name, meaning, choices=()) -> FieldSpec:
     return FieldSpec(name, "-", None, meaning=meaning, kind="str", choices=choices)
 
 
+START_INCOME_MIX_TOLERANCE = 0.05
+"""A unit whose starting non-farm share of income differs from its table's
+``nonfarm_income_share`` by more than this is named under a run's summary (the start backs farm
+income out of what incomes hold beyond wages, public income and remittances: where the farms
+cannot earn the table's farm share, as in a town whose few land holders would need five to ten
+times the territory's farm productivity, the rest is non-farm; ``output.tables.start_income_mix``)."""
 START_POVERTY_TOLERANCE = 0.03
 """A unit whose starting poverty headcount differs from its table's ``poverty_rate`` by more than
 this (share of people) beyond the draw's sampling error (two standard errors of a share over its

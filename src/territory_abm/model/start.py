@@ -692,6 +692,22 @@ def node_medians(values: np.ndarray, node: np.ndarray, n_nodes: int) -> np.ndarr
     return median
 
 
+def nonfarm_shares(model) -> np.ndarray:
+    """Each node's non-farm share of its households' starting income, as the tables'
+    ``nonfarm_income_share`` counts it: 1 - (farm income + the estates' profits after tax) /
+    income (NaN where a node has no income). The start holds the tables' share where the node's
+    farms can earn it (``split_residual``); a city's farms earn at most at the territory's farm
+    productivity (``cap_city_farms``), so a city whose tables give it more farm income than its
+    land yields starts with more of its income off the farm."""
+    hh, n = model.households, model.n_nodes
+    alive = hh.alive
+    income = bincount(hh.node[alive], hh.income[alive], minlength=n)
+    farm = bincount(hh.node[alive], hh.farm_income[alive], minlength=n)
+    estate = bincount(model.estates.node, (1.0 - model.params.firm_tax_rate) * model.estates.profit, minlength=n)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(income > 0, 1.0 - (farm + estate) / income, np.nan)
+
+
 def table_wage_jobs(model, node: np.ndarray, adults: np.ndarray) -> np.ndarray:
     """Wage jobs by node of the tables' ``wage_share`` of working-age adults (persons)."""
     share = np.nan_to_num(model.territory.table["wage_share"])

@@ -140,6 +140,7 @@ def run_metadata(model, wall_time: float, outputs: list[str], command_line: dict
         "steps_run": int(model.steps), "wall_time_s": round(wall_time, 3), "outputs": outputs,
         "start_wage_jobs": start_wage_jobs(model),
         "start_poverty": start_poverty(model),
+        "start_income_mix": start_income_mix(model),
         "territory_not_observed": filled_summary(model.territory.source),
     }
 
@@ -159,6 +160,17 @@ def start_poverty(model) -> dict[str, dict[str, float]]:
             out[nid] = {"table": float(p), "start": round(float(first.loc[nid, "poverty_headcount"]), 4),
                         "tolerance": round(START_POVERTY_TOLERANCE + 2.0 * float(np.sqrt(p * (1 - p) / households)), 4)}
     return out
+
+
+def start_income_mix(model) -> dict[str, dict[str, float]]:
+    """Non-farm share of income per populated node with a table ``nonfarm_income_share``:
+    "table" and "start" (the model's at its start, ``start.nonfarm_shares``: the farms' and the
+    estates' income against the households' whole income)."""
+    table = np.asarray(model.territory.table["nonfarm_income_share"], float)
+    share = model.start_nonfarm_share
+    return {nid: {"table": float(table[i]), "start": round(float(share[i]), 4)}
+            for i, nid in enumerate(model.territory.ids)
+            if model.populated[i] and np.isfinite(table[i]) and np.isfinite(share[i])}
 
 
 def start_wage_jobs(model) -> dict[str, dict[str, float]]:
