@@ -71,8 +71,8 @@ def test_float_residue_of_the_matching_counts_no_commuters(baseline):
     ``labour.COMMUTING_RESIDUE`` count no commuters in the yearly outcome, as in commuting.csv.
     At the rules off (``RULES_OFF``) seed 42's run (scale 0.05) leaves a residue flow between two
     nodes in 2013, which is not counted (session 51, since the town farms' starting productivity is
-    capped, ``city_farm_tfp_ceiling``; until then seed 47 showed it, commuting 2.3 persons in 2012
-    and leaving a residue in 2013). The run is the baseline's without its national transfer and
+    capped, ``city_farm_tfp_ceiling``; until then seed 47 showed both, commuting 2.3 persons in 2012
+    and leaving a residue in 2013; it now commutes 2.2 persons in 2012, counted). The run is the baseline's without its national transfer and
     falling returns to schooling (session 48), which pins these years."""
     from conftest import RULES_OFF
     from territory_abm import TerritoryModel
@@ -88,6 +88,14 @@ def test_float_residue_of_the_matching_counts_no_commuters(baseline):
     commuters = model.datacollector.get_model_vars_dataframe()["commuters"].to_numpy()
     assert not ((commuters > 0) & (commuters <= COMMUTING_RESIDUE)).any(), commuters
     assert ((between[2] > 0) & (between[2] <= COMMUTING_RESIDUE)).any(), between[2]  # 2013 leaves a residue
-    # each year counts the flows above the residue, and only them (2013's residue: none)
-    for year, flows in enumerate(between, start=1):
-        assert commuters[year] == pytest.approx(flows[flows > COMMUTING_RESIDUE].sum(), abs=1e-9), year
+    assert commuters[3] == 0, commuters  # which is not counted
+    # seed 47's run commutes 2.2 persons in 2012, counted as its flows above the residue
+    model = TerritoryModel(baseline.replace(seed=47, steps=3), **RULES_OFF, national_cct_coverage_growth=0.0,
+                           education_return_trend=0.0)
+    for year in range(1, 4):
+        model.step()
+        flows = model.commuting.tocoo()
+        moved = np.abs(flows.data[flows.row != flows.col])
+        counted = model.datacollector.get_model_vars_dataframe()["commuters"].to_numpy()[year]
+        assert counted == pytest.approx(moved[moved > COMMUTING_RESIDUE].sum(), abs=1e-9), year
+    assert counted >= 0 and model.datacollector.get_model_vars_dataframe()["commuters"].to_numpy()[2] > 1

@@ -193,11 +193,12 @@ def start_income_mix_lines(model) -> list[str]:
     if not far:
         return []
     return ["", f"starting non-farm share of income differs from the table's nonfarm_income_share by more than "
-            f"{START_INCOME_MIX_TOLERANCE:g} (farm income is what incomes hold beyond wages at the table's wage_share, "
-            "public income and remittances, in a city at most at the territory's farm productivity "
-            "(city_farm_tfp_ceiling): where that is less than the table's farm share, the rest of the income is "
-            "non-farm; check wage_share and mean_income against "
-            "nonfarm_income_share; run.json: start_income_mix): " + ", ".join(far)]
+            f"{START_INCOME_MIX_TOLERANCE:g}, a known limit of the model's start (issue 13 item 1) more often than "
+            "an error in the table: the start pays the table's whole non-farm income as wages, so public income, "
+            "the remittances of migrants abroad and the jobs drawn at turnover's rest come on top of it, and a "
+            "city's farms earn at most the territory's farm productivity (city_farm_tfp_ceiling); a unit far off "
+            "may also have wage_share, mean_income and nonfarm_income_share that disagree; run.json: "
+            "start_income_mix): " + ", ".join(far)]
 
 
 def context_lines(params) -> list[str]:

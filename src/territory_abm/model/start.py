@@ -357,12 +357,15 @@ def cap_city_farms(model, cols: dict, farms: np.ndarray, fixed: OwnWorkFixed, la
     town farms five to ten times as productive as the rural ones (settler TFP 9,292 and 10,637
     against 988-2,185; session 50). What a city farm earns beyond its ceiling is its
     enterprise's, the floor of ``MIN_FARM_INCOME_SHARE`` of its income included (a tenth of a
-    rich town household's income is more than a plot yields). Rural municipalities' farms are
-    not capped."""
-    factor = model.params.city_farm_tfp_ceiling
-    city = np.asarray(model.territory.kinds) == "city"
+    rich town household's income is more than a plot yields), however small (such enterprises
+    are not folded back into the farm as ``split_residual``'s below ``MIN_ENTERPRISE_SHARE``
+    are: that would lift the farm above its ceiling). Rural municipalities' farms are not
+    capped. The cap acts where the start backs farm income out; the starting food prices
+    (``food.start``) and, at turnover's rest, the assets at rest rescale the TFP after it, so a
+    few city farms end somewhat above it."""
+    factor, city = model.params.city_farm_tfp_ceiling, model.city_nodes
     node = cols["node"]
-    if not np.isfinite(factor) or not city.any() or city.all():
+    if not city.any():
         return farm_income, enterprise_income
     revenue = farm_revenue_at_one(model, cols, fixed, labour_power)
     share = np.power(np.maximum(cols["adults"], 1), management_share(model.params))
