@@ -245,6 +245,13 @@ def test_a_run_names_the_units_whose_starting_income_mix_misses_their_tables(tmp
     line = next(text for text in capsys.readouterr().out.splitlines()
                 if text.startswith("starting non-farm share of income differs"))
     mix = json.loads((out / "run.json").read_text())["start_income_mix"]
+    earned = (np.bincount(hh.node, hh.wage_income + hh.enterprise_income, minlength=n)
+              / np.maximum(np.bincount(hh.node, hh.income, minlength=n), 1e-300))
+    for i, node in enumerate(model.territory.ids):
+        if node in mix:
+            assert mix[node]["start_earned"] == pytest.approx(earned[i], abs=1e-4)
+            # public income, remittances and dividends are non-farm but not earned
+            assert mix[node]["start_earned"] < mix[node]["start"]
     assert set(mix) == {nid for i, nid in enumerate(model.territory.ids) if model.populated[i]}
     for node, m in mix.items():
         assert (f"{node} {m['start']:.2f} (table {m['table']:.2f})" in line) == (

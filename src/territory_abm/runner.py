@@ -198,7 +198,8 @@ def start_income_mix_lines(model) -> list[str]:
             "the remittances of migrants abroad and the jobs drawn at turnover's rest come on top of it, and a "
             "city's farms earn at most the territory's farm productivity (city_farm_tfp_ceiling); a unit far off "
             "may also have wage_share, mean_income and nonfarm_income_share that disagree; run.json: "
-            "start_income_mix): " + ", ".join(far)]
+            "start_income_mix, whose start_earned counts wages and enterprises alone, as tables that leave "
+            "transfers and remittances out of non-farm income do): " + ", ".join(far)]
 
 
 def context_lines(params) -> list[str]:

@@ -711,6 +711,20 @@ def nonfarm_shares(model) -> np.ndarray:
         return np.where(income > 0, 1.0 - (farm + estate) / income, np.nan)
 
 
+def earned_nonfarm_shares(model) -> np.ndarray:
+    """Each node's wage and enterprise income over its households' starting income: the non-farm
+    share without public income, remittances and dividends, as surveys' 'rural non-farm income'
+    often counts it (NaN where a node has no income). The start pays a node's table
+    ``nonfarm_income_share`` of income as wages (``data.synthetic.draw_population``), so this
+    share lies near the table's where the farms' residuals leave no enterprise income."""
+    hh, n = model.households, model.n_nodes
+    alive = hh.alive
+    income = bincount(hh.node[alive], hh.income[alive], minlength=n)
+    earned = bincount(hh.node[alive], (hh.wage_income + hh.enterprise_income)[alive], minlength=n)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(income > 0, earned / income, np.nan)
+
+
 def table_wage_jobs(model, node: np.ndarray, adults: np.ndarray) -> np.ndarray:
     """Wage jobs by node of the tables' ``wage_share`` of working-age adults (persons)."""
     share = np.nan_to_num(model.territory.table["wage_share"])

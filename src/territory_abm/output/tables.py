@@ -164,11 +164,14 @@ def start_poverty(model) -> dict[str, dict[str, float]]:
 
 def start_income_mix(model) -> dict[str, dict[str, float]]:
     """Non-farm share of income per populated node with a table ``nonfarm_income_share``:
-    "table" and "start" (the model's at its start, ``start.nonfarm_shares``: the farms' and the
-    estates' income against the households' whole income)."""
+    "table", "start" (the model's at its start, ``start.nonfarm_shares``: the farms' and the
+    estates' income against the households' whole income) and "start_earned" (wages and
+    enterprises alone, ``start.earned_nonfarm_shares``: public income, remittances and dividends
+    left out, for tables that count non-farm income so)."""
     table = np.asarray(model.territory.table["nonfarm_income_share"], float)
-    share = model.start_nonfarm_share
-    return {nid: {"table": float(table[i]), "start": round(float(share[i]), 4)}
+    share, earned = model.start_nonfarm_share, model.start_earned_share
+    return {nid: {"table": float(table[i]), "start": round(float(share[i]), 4),
+                  "start_earned": round(float(earned[i]), 4)}
             for i, nid in enumerate(model.territory.ids)
             if model.populated[i] and np.isfinite(table[i]) and np.isfinite(share[i])}
 
