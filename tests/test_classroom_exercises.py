@@ -31,12 +31,21 @@ def test_in_the_forest_exercise_the_forest_shrinks_every_year_without_policy():
 
 @pytest.mark.slow
 def test_with_the_transfer_for_all_municipalities_non_recipients_gain_in_its_first_year():
-    """Its guide, seeds 1-9, the same households compared in both runs: non-recipients gain 2-4 USD
-    a person in the transfer's first year in every seed (2.0-4.1); after 5 years -35 to +56 USD,
-    above in 6 of 9, +17.4 on average: within the runs' noise, 23.2; the territory's poverty lower
-    in every seed in the first year (-0.21 to -1.08 points) and in the fifth (-0.35 to -1.87), 0.89
-    lower on average, beyond the noise bound of 0.40 (Session 51 (town farms capped, movers at
-    their destination's level): the first year's lowest gain 2.0 at seed 4, below this test's
+    """Its guide, seeds 1-9, the same households compared in both runs: non-recipients gain 2-5 USD
+    a person in the transfer's first year in every seed (1.8-4.7); after 5 years -46 to +34 USD,
+    above in 5 of 9, +2.8 on average: within the runs' noise, 23.7; the territory's poverty lower
+    in every seed in the first year (-0.44 to -0.86 points) and in 8 of 9 in the fifth (-0.72 to
+    -1.94; +1.34 at seed 9), 0.86 lower on average, beyond the noise bound of 0.73 (Session 51
+    (the table's non-farm share read as earned income): the first year's gains 1.8-4.7, within
+    this test's bounds of 1.5-5.5; the fifth year's gains by seed -45.9, 26.6, 32.5, 33.5, 21.2,
+    20.5, -31.9, -28.2, -3.3, their standard deviation 30.9; the count above moved from 6 to 5 and
+    the count below in poverty from 9 to 8 (seed 9 at +1.34), and this test's counts with them;
+    the mean gain stays within the noise (+17.4 became +2.8) and the fifth year's poverty mean
+    beyond it (0.89 lower became 0.86, its noise bound 0.40 became 0.73). Session 51 (town farms
+    capped, movers at their destination's level): 2.0-4.1 in the first year, -35 to +56 after 5,
+    above in 6 of 9, +17.4 on average, within the noise, 23.2; the territory's poverty -0.21 to
+    -1.08 points in the first year and lower in every seed in the fifth, -0.35 to -1.87, 0.89
+    lower on average, beyond the noise bound of 0.40; the first year's lowest gain 2.0 at seed 4, below this test's
     bound of 2.5, which became 1.5; the fifth year's count above moved from 4 to 6 and the count
     below in poverty from 8 to 9, and this test's counts with them. Session 47 (dying
     workers' and whole households' jobs open; the runs take other paths): the fifth year's gains
@@ -83,7 +92,8 @@ def test_with_the_transfer_for_all_municipalities_non_recipients_gain_in_its_fir
     and +6.1 was 0.7 of them, under 2.31 (Student's t, two-sided 5 %, 8 degrees of freedom; the
     noise bound is 21.1 USD; at 672c6cd +15.3 was 1.9 standard errors of 7.9, bound 18.1). The
     test fails if the first year's gain vanished or grew, if the fifth year's count of seeds above
-    moved from 4 (9 in session 46, 7 in session 45, 4 in session 41, 8 in session 39, 4 in session 38, 7 at 672c6cd), or if its mean moved beyond
+    moved from 5 (6 with the town farms capped in session 51, 4 in session 47, 9 in session 46,
+    7 in session 45, 4 in session 41, 8 in session 39, 4 in session 38, 7 at 672c6cd), or if its mean moved beyond
     what the noise explains either way (session 34 required a mean above 0; since session 35 the
     guide says the gain is no larger than the noise, not that it is positive; in session 39 it
     said the gain is above in 8 of 9 seeds but its mean within the noise; in sessions 45 and 46
@@ -131,19 +141,25 @@ def test_with_the_transfer_for_all_municipalities_non_recipients_gain_in_its_fir
     assert np.all((gain[:, 0] > 1.5) & (gain[:, 0] < 5.5)), f"first year's gains {gain[:, 0]}"
     fifth = gain[:, -1]
     noise = 2.306 * fifth.std(ddof=1) / np.sqrt(fifth.size)  # t(0.975, 8 df) standard errors
-    assert (fifth > 0).sum() == 6 and abs(fifth.mean()) < noise, f"fifth year's gains {fifth}, noise {noise:.1f}"
+    assert (fifth > 0).sum() == 5 and abs(fifth.mean()) < noise, f"fifth year's gains {fifth}, noise {noise:.1f}"
     assert np.all(poverty[:, 0] < 0), poverty
     last = poverty[:, -1]
-    assert (last < 0).sum() == 9, poverty
+    assert (last < 0).sum() == 8, poverty
     assert -last.mean() > 2.306 * last.std(ddof=1) / np.sqrt(last.size), poverty  # beyond the noise, t 8 df
 
 
 @pytest.mark.slow
 def test_with_the_transfer_for_cerro_azul_its_table_and_its_non_recipients_read_as_the_guide_says():
     """Its guide, at the exercise's seed: the table under Municipality details, Cerro Azul chosen,
-    reads -0.3 points (61.0 % against 61.3 %) and +4 USD for its non-recipients in the transfer's
-    first year, and the policy cost this year is within the guide's about 18,000-22,000 USD
-    (20,160; Session 51 (town farms capped, movers at their destination's level): the table reads
+    reads -0.3 points (58.2 % against 58.4 %, each rate rounded on its own) and +1 USD for its
+    non-recipients in the transfer's first year, and the policy cost this year is within the
+    guide's about 17,500-22,000 USD (20,160; Session 51 (the table's non-farm share read as earned
+    income): the table reads -0.2 to -0.9 in 7 of 9 seeds (all but 2 and 6) and 0 in those 2, the
+    exercise's seed 7 still at -0.3; its non-recipients' row reads +1 to +8 over the seeds and +1
+    at seed 7 (+4 before), so this test's 4-6 became 1-3; the costs 18,900-21,735 in the first
+    year, 17,640-21,105 in the fifth, so the guide's range moved from 18,000-22,000 to
+    17,500-22,000, and this test's with it. Session 51 (town farms capped, movers at their
+    destination's level): -0.3 points, 61.0 % against 61.3 %, +4 USD, cost 20,160; the table reads
     -0.3 to -1.4 in 4 of 9 seeds (4, 5, 7 and 8) and 0 in the other 5, so this test's -0.5 became
     -0.3; the costs 18,585-21,105 in the first year, 18,270-21,735 in the fifth, so the guide's
     range moved from 17,000-21,500 to 18,000-22,000, and this test's with it. Session 47 (dying workers' and whole households' jobs open; the runs take other
@@ -197,19 +213,22 @@ def test_with_the_transfer_for_cerro_azul_its_table_and_its_non_recipients_read_
     store.clear()
     poverty, _, others = (float(cells[3]) for cells in view.compared)
     cost = float(dict(view.details)["Policy cost this year (USD)"].replace(",", ""))
-    assert poverty == -0.3 and 4 <= others <= 6 and 18_000 <= cost <= 22_000, (view.compared, cost)
+    assert poverty == -0.3 and 1 <= others <= 3 and 17_500 <= cost <= 22_000, (view.compared, cost)
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("seed", "budget", "commuters"), [(1, None, (0, 0.5)), (1, 2e6, (500, 650)), (7, 2e6, (0, 0.5))])
+@pytest.mark.parametrize(("seed", "budget", "commuters"), [(1, None, (0, 0.5)), (1, 2e6, (350, 500)), (7, 2e6, (0, 0.5))])
 def test_the_road_for_cerro_azul_brings_commuters_only_with_the_largest_budget_and_a_town_that_pays_for_the_trip(
         seed, budget, commuters):
     """Its guide: with the budget as given nobody commutes in any seed (Alto Verde's trip to the
     town, road quality counted, is still 1.6 hours at the works' end, over the 1.5 hours of
     ``commute_limit``); with 2,000,000 USD a year it is 1.1 hours, and the town draws Alto Verde's
-    workers only where it pays about a fifth more for the same skill: seed 1 (27 % more), where 541
-    commute 4 years after the road is switched on (262 from Alto Verde to the town, 279 the other
-    way; Session 51 (town farms capped, movers at their destination's level): 512-576 a year from
+    workers only where it pays about a fifth more for the same skill: seed 1 (28 % more), where 408
+    commute 4 years after the road is switched on (271 from Alto Verde to the town, 137 the other
+    way; Session 51 (the table's non-farm share read as earned income): 408-587 a year from the
+    works' second year, the fewest, 408, four years after the switch, below this test's bounds of
+    500-650, so the bounds moved from 500-650 to 350-500; Session 51 (town farms capped, movers at
+    their destination's level): 27 % more, 541, 262 and 279, 512-576 a year from
     the works' second year, within this test's bounds of 500-650; session 47, 551, 270 and 281
     (dying workers' and whole households' jobs open; the runs take other paths):
     376-551 a year from the works' second year, still within this test's bounds of 500-650;

@@ -191,7 +191,12 @@ def test_the_chain_weighs_own_work_as_the_run_does(weighed):
     run = own / labour.skill(model)
     assert np.array_equal(in_enterprise, chain["in_enterprise"])
     assert in_enterprise.sum() > 1000
-    assert run[in_enterprise] == pytest.approx(chain["own"][in_enterprise], rel=1e-3)
+    # an enterprise's local share in the chain is within ``start.REST_SHARE_TOLERANCE`` (absolute)
+    # of the share its jobs sell at in the run: relative, that over the share (a city's 0.5:
+    # 0.2 %, seen in session 51)
+    from territory_abm.model.start import REST_SHARE_TOLERANCE
+    rel = REST_SHARE_TOLERANCE / model.start_local_share[model.populated].min()
+    assert run[in_enterprise] == pytest.approx(chain["own"][in_enterprise], rel=rel)
     farms = (model.households.tfp > 0) & ~in_enterprise
     assert run[farms] == pytest.approx(chain["own"][farms], rel=1e-9)
 
@@ -504,7 +509,10 @@ def test_the_start_at_turnover_s_rest_is_pinned():
     ``mover_job_share``): the first year's incomes as before, its jobs at the end 1,360. Session 51:
     the cities' farms start at most at the territory's farm productivity (``city_farm_tfp_ceiling``):
     the start's farm income 384,713 USD (10.6 %) lower, its enterprise income 324,455 higher, the
-    income 37,257 USD (0.29 %) lower, 1,391 wage jobs at the start and 1,362 after the first year."""
+    income 37,257 USD (0.29 %) lower, 1,391 wage jobs at the start and 1,362 after the first year;
+    then the tables' non-farm share read as earned income (wages and enterprises; the farms' target
+    net of public income, dividends, estates' profits and remittances): farm income 236,110 USD
+    lower again, enterprise income 190,096 higher, 1,396 and 1,368 wage jobs."""
     from conftest import SCENARIOS
     from territory_abm import TerritoryModel, load_scenario
     from test_spatial_equilibrium import CANDIDATE
@@ -518,11 +526,11 @@ def test_the_start_at_turnover_s_rest_is_pinned():
         return [hh.income[alive].sum(), hh.farm_income[alive].sum(), hh.enterprise_income[alive].sum(),
                 hh.wage_income[alive].sum(), hh.employed[alive].sum(), model.firm_table.alive[:model.firm_table.n].sum()]
 
-    assert figures() == pytest.approx([12921469.700228345, 3244261.3554371386, 2847136.4670410194, 5882015.192864914,
-                                       1391, 83], rel=1e-9)
+    assert figures() == pytest.approx([12932641.007280946, 3008151.622263689, 3037232.9143257136, 5935724.467747452,
+                                       1396, 83], rel=1e-9)
     model.step()
-    assert figures() == pytest.approx([12833524.862534596, 3255261.786786467, 2849333.860362693, 5774983.508307507,
-                                       1362, 83], rel=1e-9)
+    assert figures() == pytest.approx([12841171.752185551, 3017597.4115642146, 3039598.354048065, 5826633.76875476,
+                                       1368, 83], rel=1e-9)
 
 
 def _own_account_households(**change):

@@ -209,11 +209,10 @@ def households(model, init) -> None:
         estates.plan_profits(p, model.estates, init.wage, residual, capital_per_worker(p, init.wage))
     dividends, other = paid_beside_work(model, init, people, first, cols)
     cols["assets"] = steady_state_assets(model, cols["income"], cols["members"], dividends)
-    estate_income = np.bincount(model.estates.node, (1.0 - p.firm_tax_rate) * model.estates.profit, minlength=n)
-    own_work(model, cols, farms, wage_income, other, remittances, estate_income, cols["employed"])
+    own_work(model, cols, farms, wage_income, other, remittances, cols["employed"])
     model.start_local_share = model.start_idle_farm_income = None
     if p.job_separation_rate > 0:
-        jobs_at_turnover_rest(model, cols, init, skill, farms, owns, other, remittances, estate_income, table_jobs,
+        jobs_at_turnover_rest(model, cols, init, skill, farms, owns, other, remittances, table_jobs,
                               people, first)
         # the dividends and public income (taxes) of the firms at the jobs they now hold: those
         # of the rounds' last draw, which its incomes already hold (``held_jobs_at``)
@@ -293,7 +292,7 @@ def own_work_fixed(params, cols: dict) -> OwnWorkFixed:
 
 
 def own_work(model, cols: dict, farms: np.ndarray, wage_income: np.ndarray, other: np.ndarray,
-             remittances: np.ndarray, estate_income: np.ndarray, employed: np.ndarray,
+             remittances: np.ndarray, employed: np.ndarray,
              fixed: OwnWorkFixed | None = None, farm_beyond: np.ndarray | None = None, tfp: bool = True) -> np.ndarray:
     """Farm and enterprise income, farm TFP and the enterprise's sales, capital and scale of
     each household (set in ``cols``) backed out of its income (``cols["income"]``) less
@@ -313,7 +312,8 @@ def own_work(model, cols: dict, farms: np.ndarray, wage_income: np.ndarray, othe
     labour_power[farms] = np.power(family_labour[farms], p.farm_labour_elasticity)
     capacity = np.where(farms, fixed.land_power * labour_power, 0.0)
     farm_income, enterprise_income = split_residual(model, cols["income"] - wage_income - other - remittances,
-                                                    cols["income"], capacity, node, estate_income,
+                                                    cols["income"], capacity, node,
+                                                    unearned=bincount(node, other + remittances, minlength=model.n_nodes),
                                                     local=cols["income"] - remittances, beyond=farm_beyond)
     farm_income, enterprise_income = cap_city_farms(model, cols, farms, fixed, labour_power, farm_income,
                                                     enterprise_income)
@@ -379,7 +379,7 @@ def cap_city_farms(model, cols: dict, farms: np.ndarray, fixed: OwnWorkFixed, la
 
 
 def jobs_at_turnover_rest(model, cols: dict, init, skill: np.ndarray, farms: np.ndarray,
-                          owns: np.ndarray, other: np.ndarray, remittances: np.ndarray, estate_income: np.ndarray,
+                          owns: np.ndarray, other: np.ndarray, remittances: np.ndarray,
                           table_jobs: np.ndarray, people: tuple[np.ndarray, np.ndarray], first: np.ndarray) -> None:
     """Starting wage jobs where the hiring lottery with job turnover puts them at rest, and
     farm and enterprise productivity that does not depend on who holds a job this year
@@ -405,8 +405,8 @@ def jobs_at_turnover_rest(model, cols: dict, init, skill: np.ndarray, farms: np.
     The target incomes are the drawn ones (``cols["income"]``) with each node's log income
     per person around its mean scaled by a spread and multiplied by a level, solved so that
     the incomes of the drawn jobs have the drawn incomes' mean and poverty headcount by node,
-    their dividends, public income and estate owners' income (``other``, and ``estate_income``
-    by node, those before the rounds) those of the firms and estates at the round's drawn jobs
+    their dividends, public income and estate owners' income (``other``, those before the
+    rounds) those of the firms and estates at the round's drawn jobs
     (``paid_beside_work`` at ``held_jobs_at``, the dividends shared by the assets ``first``,
     public income among ``people``; the next round's productivity is backed out net of them)
     (the level by ratios each round, in the last rounds by damped powers of them, the spread by
@@ -455,7 +455,7 @@ def jobs_at_turnover_rest(model, cols: dict, init, skill: np.ndarray, farms: np.
     # 0.52 of the rural municipalities' income off the farm (tables 0.39, the start without
     # turnover 0.43; seeds 1-4, scale 0.25)
     nonfarm = np.nan_to_num(model.territory.table["nonfarm_income_share"])
-    table_farm = (1.0 - nonfarm) * bincount(node, drawn_income, minlength=n)  # the estates' income is not the farms'
+    table_farm = (1.0 - nonfarm) * bincount(node, drawn_income, minlength=n)  # less the unearned income below
     farm_beyond = np.zeros(n)
     targets, backed_out = {}, {}
 
@@ -470,7 +470,7 @@ def jobs_at_turnover_rest(model, cols: dict, init, skill: np.ndarray, farms: np.
             targets.update(spread=spread.copy(), scaled=scaled,
                            mean=(want_mean / np.maximum(bincount(node, scaled, minlength=n) / persons, 1e-300))[node])
         cols["income"] = level[node] * targets["scaled"] * targets["mean"]
-        labour_power = own_work(model, cols, farms, expected * wage, other, remittances, estate_income, expected, fixed,
+        labour_power = own_work(model, cols, farms, expected * wage, other, remittances, expected, fixed,
                                 farm_beyond, tfp=False)
         # the farm TFP of the last round's productivity (``own_work``'s, set once the rounds end)
         backed_out.update(labour_power=labour_power, farm_income=cols["farm_income"])
@@ -506,12 +506,11 @@ def jobs_at_turnover_rest(model, cols: dict, init, skill: np.ndarray, farms: np.
 
     def paid_at(employed, income):
         """The firms and estates at the drawn jobs ``employed`` (``held_jobs_at``), the dividends,
-        public income and estate owners' income (``paid_beside_work``) they pay, the estates'
-        income after tax by node, and ``income`` (the round's, at the last ones) with them."""
+        public income and estate owners' income (``paid_beside_work``) they pay, and ``income``
+        (the round's, at the last ones) with them."""
         held = held_jobs_at(model, init, node, employed, skill)
         now_dividends, now_other = paid_beside_work(model, init, people, first, cols, held)
-        now_estates = bincount(held.estates.node, (1.0 - p.firm_tax_rate) * held.estates.profit, minlength=n)
-        return held, now_dividends, now_other, now_estates, income + now_other - other
+        return held, now_dividends, now_other, income + now_other - other
 
     # one loop for the fixed point of expected jobs and productivity and for the level (by
     # ratios) and spread (by bisection, between REST_LEVEL_ROUNDS rounds of the level alone)
@@ -533,7 +532,7 @@ def jobs_at_turnover_rest(model, cols: dict, init, skill: np.ndarray, farms: np.
         elif round_ == halvings.stop:
             spread = best  # where poverty came nearest (its response to the spread is not always monotone)
         income, employed, expected, _ = allocate(level, spread, expected, local, final=False)
-        held, dividends, other, estate_income, income = paid_at(employed, income)
+        held, dividends, other, income = paid_at(employed, income)
         local = local_sales_share(model, init, node, held, income, cols["enterprise_sales"], dividends, members, draws)
         mean = bincount(node, income, minlength=n) / persons
         poor = poverty(income)
@@ -543,7 +542,7 @@ def jobs_at_turnover_rest(model, cols: dict, init, skill: np.ndarray, farms: np.
         level *= np.where(mean > 0, want_mean / np.maximum(mean, 1e-9), 1.0)
         # at most the target incomes of the node's farming households: beyond the farms' residuals
         # every farm farms its whole residual (``split_residual``), so more changes nothing
-        want_farm = np.maximum(table_farm - estate_income, 0.0)
+        want_farm = np.maximum(table_farm - bincount(node, other + remittances, minlength=n), 0.0)
         farm_beyond = np.minimum(farm_beyond + want_farm - bincount(node, cols["farm_income"], minlength=n),
                                  bincount(node, np.where(farms, cols["income"], 0.0), minlength=n))
     # the local shares of the final spread (the level still moving to the drawn means): a node's
@@ -559,7 +558,7 @@ def jobs_at_turnover_rest(model, cols: dict, init, skill: np.ndarray, farms: np.
     level_step, level_miss = np.ones(n), np.zeros(n)
     for round_ in range(REST_SHARE_ROUNDS):
         income, employed, next_expected, one_adult = allocate(level, spread, expected, local)
-        held, dividends, other, estate_income, income = paid_at(employed, income)
+        held, dividends, other, income = paid_at(employed, income)
         expected = expected + REST_EXPECTED_STEP * (next_expected - expected)
         settled = local_sales_share(model, init, node, held, income, cols["enterprise_sales"], dividends, members, draws)
         gap = settled - local
@@ -696,12 +695,26 @@ def node_medians(values: np.ndarray, node: np.ndarray, n_nodes: int) -> np.ndarr
 
 
 def nonfarm_shares(model) -> np.ndarray:
-    """Each node's non-farm share of its households' starting income, as the tables'
-    ``nonfarm_income_share`` counts it: 1 - (farm income + the estates' profits after tax) /
-    income (NaN where a node has no income). The start holds the tables' share where the node's
-    farms can earn it (``split_residual``); a city's farms earn at most at the territory's farm
-    productivity (``cap_city_farms``), so a city whose tables give it more farm income than its
-    land yields starts with more of its income off the farm."""
+    """Each node's share of its households' starting income earned outside farming, as the tables'
+    ``nonfarm_income_share`` counts it: wage and enterprise income over income (NaN where a node
+    has no income). The start pays the tables' share as wages and backs farm income out of the
+    rest less public income, dividends, the estates' owners' profits and remittances
+    (``split_residual``), so the share holds where the farms can earn theirs; a city's farms earn
+    at most at the territory's farm productivity (``cap_city_farms``), so a city whose tables give
+    it more farm income than its land yields starts with more of its income in enterprises."""
+    hh, n = model.households, model.n_nodes
+    alive = hh.alive
+    income = bincount(hh.node[alive], hh.income[alive], minlength=n)
+    earned = bincount(hh.node[alive], (hh.wage_income + hh.enterprise_income)[alive], minlength=n)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(income > 0, earned / income, np.nan)
+
+
+def beside_farm_shares(model) -> np.ndarray:
+    """Each node's share of its households' starting income that is not farm income: 1 - (farm
+    income + the estates' profits after tax) / income, public income, dividends and remittances
+    included (NaN where a node has no income): the non-farm share of tables that count transfers
+    and remittances in it."""
     hh, n = model.households, model.n_nodes
     alive = hh.alive
     income = bincount(hh.node[alive], hh.income[alive], minlength=n)
@@ -709,20 +722,6 @@ def nonfarm_shares(model) -> np.ndarray:
     estate = bincount(model.estates.node, (1.0 - model.params.firm_tax_rate) * model.estates.profit, minlength=n)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(income > 0, 1.0 - (farm + estate) / income, np.nan)
-
-
-def earned_nonfarm_shares(model) -> np.ndarray:
-    """Each node's wage and enterprise income over its households' starting income: the non-farm
-    share without public income, remittances and dividends, as surveys' 'rural non-farm income'
-    often counts it (NaN where a node has no income). The start pays a node's table
-    ``nonfarm_income_share`` of income as wages (``data.synthetic.draw_population``), so this
-    share lies near the table's where the farms' residuals leave no enterprise income."""
-    hh, n = model.households, model.n_nodes
-    alive = hh.alive
-    income = bincount(hh.node[alive], hh.income[alive], minlength=n)
-    earned = bincount(hh.node[alive], (hh.wage_income + hh.enterprise_income)[alive], minlength=n)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(income > 0, earned / income, np.nan)
 
 
 def table_wage_jobs(model, node: np.ndarray, adults: np.ndarray) -> np.ndarray:
@@ -767,14 +766,19 @@ def no_commuting_wages(model, wage: np.ndarray, hiring: np.ndarray) -> np.ndarra
 
 
 def split_residual(model, residual: np.ndarray, income: np.ndarray, capacity: np.ndarray,
-                   node: np.ndarray, estate_income: np.ndarray | None = None,
+                   node: np.ndarray, unearned: np.ndarray | None = None,
                    local: np.ndarray | None = None, beyond: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Farm and enterprise income (USD/yr) of each household from its ``residual`` income
     (after wages, public income and remittances).
 
-    The node's farm income is the tables' farm share of its income, 1 - ``nonfarm_income_share``,
-    less what its estates' owners earn from them (``estate_income``, USD/yr by node: the
-    tables' farm income includes the estates' profits), plus ``beyond`` (USD/yr by node, none
+    The tables' ``nonfarm_income_share`` is the share of income earned outside farming (wages
+    and non-farm enterprises, as surveys' rural non-farm income counts it); the rest of the
+    income is farm income (the estates' profits among it) and income not earned by work. So the
+    node's farm income is 1 - ``nonfarm_income_share`` of its income less its ``unearned``
+    income (USD/yr by node: public income, dividends, the estates' owners' profits and
+    remittances; none if not given; until session 51 only the estates' profits, which put
+    public income and remittances on top of the tables' non-farm share: docs/model_choices.md,
+    "Town farms at the start"), plus ``beyond`` (USD/yr by node, none
     if not given: what the start at turnover's rest adds so that the farms earn the tables'
     share at the jobs it draws, ``jobs_at_turnover_rest``).
     A farming household (``capacity`` > 0: land^a labour^b) farms up to tau times its capacity,
@@ -790,8 +794,8 @@ def split_residual(model, residual: np.ndarray, income: np.ndarray, capacity: np
     n = model.n_nodes
     nonfarm = np.nan_to_num(model.territory.table["nonfarm_income_share"])
     target = (1.0 - nonfarm) * bincount(node, income, minlength=n)
-    if estate_income is not None:
-        target = np.maximum(target - estate_income, 0.0)
+    if unearned is not None:
+        target = np.maximum(target - unearned, 0.0)
     if beyond is not None:
         target = np.maximum(target + beyond, 0.0)
     floor = MIN_FARM_INCOME_SHARE * np.maximum(income if local is None else local, 0.0)

@@ -164,14 +164,14 @@ def start_poverty(model) -> dict[str, dict[str, float]]:
 
 def start_income_mix(model) -> dict[str, dict[str, float]]:
     """Non-farm share of income per populated node with a table ``nonfarm_income_share``:
-    "table", "start" (the model's at its start, ``start.nonfarm_shares``: the farms' and the
-    estates' income against the households' whole income) and "start_earned" (wages and
-    enterprises alone, ``start.earned_nonfarm_shares``: public income, remittances and dividends
-    left out, for tables that count non-farm income so)."""
+    "table", "start" (the model's at its start as the column counts it, wages and enterprises
+    over income, ``start.nonfarm_shares``) and "start_beside_farm" (all income but the farms'
+    and the estates', public income, dividends and remittances included,
+    ``start.beside_farm_shares``: for tables that count transfers and remittances as non-farm)."""
     table = np.asarray(model.territory.table["nonfarm_income_share"], float)
-    share, earned = model.start_nonfarm_share, model.start_earned_share
+    share, beside = model.start_nonfarm_share, model.start_beside_farm_share
     return {nid: {"table": float(table[i]), "start": round(float(share[i]), 4),
-                  "start_earned": round(float(earned[i]), 4)}
+                  "start_beside_farm": round(float(beside[i]), 4)}
             for i, nid in enumerate(model.territory.ids)
             if model.populated[i] and np.isfinite(table[i]) and np.isfinite(share[i])}
 
