@@ -616,3 +616,27 @@ def test_a_missing_nonfarm_share_is_filled_in_proportion_to_the_wage_share(tmp_p
     nodes = pd.read_csv(tmp_path / "run" / "municipalities.csv")
     wage = nodes[nodes["year"] == nodes["year"].min()].set_index("node_id")["mean_wage"]
     assert wage["A"] < wage["B"]
+
+
+def test_a_unit_whose_table_wage_jobs_the_start_cannot_hold_is_named_under_the_run(tmp_path, capsys):
+    """A researcher's trial (session 51): a unit with wage_share 0.6 and nonfarm_income_share 0.1
+    started with 351 of its table's 2,559 wage jobs, unnamed, as the check of starting jobs ran
+    only without job turnover. At turnover's rest (the default) a unit whose start holds less than
+    0.9 of its table's jobs is named, with the columns to check (its wage per worker, the non-farm
+    share over the wage share, is below what its farms earn); the units that hold theirs are not."""
+    import json
+
+    table = tmp_path / "mine.csv"
+    table.write_text("id,name,population,mean_income,income_gini,wage_share,nonfarm_income_share\n"
+                     "A,Alto,8400,1650,0.44,0.3,0.35\nB,Bajo,6000,1650,0.44,0.6,0.1\n")
+    out = tmp_path / "mine"
+    assert main(["init", str(table), "--out", str(out)]) == 0
+    capsys.readouterr()
+    assert main(["run", str(out / "scenario.toml"), "--steps", "1", "--households-scale", "0.25", "--no-plots",
+                 "--out", str(tmp_path / "run")]) == 0
+    printed = capsys.readouterr().out
+    line = next(text for text in printed.splitlines() if text.startswith("fewer wage jobs at the start"))
+    jobs = json.loads((tmp_path / "run" / "run.json").read_text())["start_wage_jobs"]
+    assert jobs["B"]["kept"] < 0.9 * jobs["B"]["table"] and f"B {jobs['B']['kept'] / jobs['B']['table']:.0%}" in line
+    assert jobs["A"]["kept"] >= 0.9 * jobs["A"]["table"] and "A " not in line
+    assert "wage_share against nonfarm_income_share" in line

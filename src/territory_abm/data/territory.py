@@ -69,7 +69,7 @@ NODE_COLUMNS: tuple[FieldSpec, ...] = (
     _column("area_ha", "ha", 1, 1e9, "land area of the municipality", "float"),
     _column("forest_cover", "1", 0, 1, "share of the area under forest (natural capital)", "float"),
     _column("wage_share", "1", 0, 1, "share of working-age adults in wage jobs", "float"),
-    _column("nonfarm_income_share", "1", 0, 1, "share of household income earned outside farming: wages and non-farm enterprises (rural non-farm income as Reardon, Berdegue and Escobar 2001 count it; public transfers, remittances and dividends are neither farm nor non-farm earnings, and the start backs farm income out of what is left of the other share; until session 51 the start read transfers and remittances as part of it for farm income)", "float"),
+    _column("nonfarm_income_share", "1", 0, 1, "share of the unit's total household income (the unit's sums, transfers and remittances in the total) earned from wage jobs (farm wage labour included: the model pays this share to every wage job, commercial agriculture's too) and non-farm enterprises; public transfers, pensions, remittances and dividends are not counted in it (from a survey: wages plus non-farm self-employment income over all household income). The start pays this share as wages; farm income is what is left after public income, dividends and remittances", "float"),
     _column("share_commercial_agriculture", "1", 0, 1, "share of wage jobs in commercial agriculture", "float"),
     _column("share_agro_processing", "1", 0, 1, "share of wage jobs in agro-processing", "float"),
     _column("share_commerce_services", "1", 0, 1, "share of wage jobs in commerce and services", "float"),
