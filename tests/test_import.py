@@ -574,19 +574,11 @@ def test_a_starting_poverty_far_from_the_tables_is_named_under_the_run(tmp_path,
     run.json; the units whose columns agree are not named (Bajo's table says 0.55: the start at
     the defaults since session 35, job turnover with the wage premium, draws 0.557 from its mean
     income and Gini, where the former defaults' drew about 0.50)."""
-    import json
-
-    table = tmp_path / "mine.csv"
-    table.write_text("id,name,population,mean_income,income_gini,poverty_rate\n"
-                     "A,Alto,8400,1650,0.44,0.20\nB,Bajo,6000,1650,0.44,0.55\n")
-    out = tmp_path / "mine"
-    assert main(["init", str(table), "--out", str(out)]) == 0
-    capsys.readouterr()
-    assert main(["run", str(out / "scenario.toml"), "--steps", "1", "--out", str(tmp_path / "run")]) == 0
-    printed = capsys.readouterr().out
+    printed, run = _run_own_table(tmp_path, capsys, "id,name,population,mean_income,income_gini,poverty_rate\n"
+                                  "A,Alto,8400,1650,0.44,0.20\nB,Bajo,6000,1650,0.44,0.55\n")
     line = next(text for text in printed.splitlines() if text.startswith("starting poverty differs"))
     assert "A " in line and "(table 0.200)" in line and "B " not in line
-    start = json.loads((tmp_path / "run" / "run.json").read_text())["start_poverty"]
+    start = run["start_poverty"]
     assert start["A"]["table"] == 0.2 and start["A"]["start"] > 0.4
     assert abs(start["B"]["start"] - 0.55) < start["B"]["tolerance"]
 
@@ -624,19 +616,26 @@ def test_a_unit_whose_table_wage_jobs_the_start_cannot_hold_is_named_under_the_r
     only without job turnover. At turnover's rest (the default) a unit whose start holds less than
     0.9 of its table's jobs is named, with the columns to check (its wage per worker, the non-farm
     share over the wage share, is below what its farms earn); the units that hold theirs are not."""
-    import json
-
-    table = tmp_path / "mine.csv"
-    table.write_text("id,name,population,mean_income,income_gini,wage_share,nonfarm_income_share\n"
-                     "A,Alto,8400,1650,0.44,0.3,0.35\nB,Bajo,6000,1650,0.44,0.6,0.1\n")
-    out = tmp_path / "mine"
-    assert main(["init", str(table), "--out", str(out)]) == 0
-    capsys.readouterr()
-    assert main(["run", str(out / "scenario.toml"), "--steps", "1", "--households-scale", "0.25", "--no-plots",
-                 "--out", str(tmp_path / "run")]) == 0
-    printed = capsys.readouterr().out
+    printed, run = _run_own_table(tmp_path, capsys,
+                                  "id,name,population,mean_income,income_gini,wage_share,nonfarm_income_share\n"
+                                  "A,Alto,8400,1650,0.44,0.3,0.35\nB,Bajo,6000,1650,0.44,0.6,0.1\n",
+                                  "--households-scale", "0.25", "--no-plots")
     line = next(text for text in printed.splitlines() if text.startswith("fewer wage jobs at the start"))
-    jobs = json.loads((tmp_path / "run" / "run.json").read_text())["start_wage_jobs"]
+    jobs = run["start_wage_jobs"]
     assert jobs["B"]["kept"] < 0.9 * jobs["B"]["table"] and f"B {jobs['B']['kept'] / jobs['B']['table']:.0%}" in line
     assert jobs["A"]["kept"] >= 0.9 * jobs["A"]["table"] and "A " not in line
     assert "wage_share against nonfarm_income_share" in line
+
+
+def _run_own_table(tmp_path, capsys, text: str, *run_options: str) -> tuple[str, dict]:
+    """``init`` a territory from the table ``text`` and ``run`` its scenario one year
+    (``run_options`` added): what the run printed, and its run.json."""
+    import json
+
+    table = tmp_path / "mine.csv"
+    table.write_text(text)
+    out = tmp_path / "mine"
+    assert main(["init", str(table), "--out", str(out)]) == 0
+    capsys.readouterr()
+    assert main(["run", str(out / "scenario.toml"), "--steps", "1", *run_options, "--out", str(tmp_path / "run")]) == 0
+    return capsys.readouterr().out, json.loads((tmp_path / "run" / "run.json").read_text())
