@@ -219,7 +219,7 @@ def test_enterprises_enter_where_the_local_price_rises_and_exit_where_it_falls()
 
 
 def test_a_run_names_the_units_whose_starting_income_mix_misses_their_tables():
-    """Known answers (``start.nonfarm_shares``, ``start.beside_farm_shares``,
+    """Known answers (``start.income_shares``,
     ``output.tables.start_income_mix``): each unit's starting non-farm share is its wage and
     enterprise income over its income, recorded in run.json beside the table's
     ``nonfarm_income_share`` and the share of all income but the farms' and estates'; a unit off
@@ -244,8 +244,9 @@ def test_a_run_names_the_units_whose_starting_income_mix_misses_their_tables():
     with np.errstate(invalid="ignore", divide="ignore"):  # the market node has no households
         earned = np.bincount(hh.node, hh.wage_income + hh.enterprise_income, minlength=n) / income
         beside = 1 - farm / income
-    assert start.nonfarm_shares(model) == pytest.approx(earned, nan_ok=True)
-    assert start.beside_farm_shares(model) == pytest.approx(beside, nan_ok=True)
+    shares = start.income_shares(model)
+    assert shares.nonfarm == pytest.approx(earned, nan_ok=True)
+    assert shares.beside_farm == pytest.approx(beside, nan_ok=True)
     mix = start_income_mix(model)
     assert set(mix) == {nid for i, nid in enumerate(model.territory.ids) if model.populated[i]}
     # public income, remittances and dividends are neither: the share beside the farms is larger

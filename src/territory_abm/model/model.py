@@ -161,8 +161,7 @@ class TerritoryModel(mesa.Model):
         self.start_food_price = self.food_price.copy()  # the base of consumer prices
         land_market.start(self)  # land qualities at which the starting rents clear with no tenancy
         self.settler_tfp = start.settler_tfp(self)  # from farm productivity at the starting food prices
-        self.start_nonfarm_share = start.nonfarm_shares(self)  # by node, against the tables' (run.json)
-        self.start_beside_farm_share = start.beside_farm_shares(self)  # transfers and remittances too (run.json)
+        self.start_income_shares = start.income_shares(self)  # by node, against the tables' (run.json)
         self.job_finding = start.job_finding(self)
         self.best_wage = np.zeros(n)  # the year's best wage per skill unit reachable, by node (``labour``)
         self.flows = outcomes.YearFlows.zeros(n)

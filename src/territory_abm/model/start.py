@@ -694,34 +694,33 @@ def node_medians(values: np.ndarray, node: np.ndarray, n_nodes: int) -> np.ndarr
     return median
 
 
-def nonfarm_shares(model) -> np.ndarray:
-    """Each node's share of its households' starting income earned outside farming, as the tables'
-    ``nonfarm_income_share`` counts it: wage and enterprise income over income (NaN where a node
-    has no income). The start pays the tables' share as wages and backs farm income out of the
-    rest less public income, dividends, the estates' owners' profits and remittances
-    (``split_residual``), so the share holds where the farms can earn theirs; a city's farms earn
-    at most at the territory's farm productivity (``cap_city_farms``), so a city whose tables give
-    it more farm income than its land yields starts with more of its income in enterprises."""
-    hh, n = model.households, model.n_nodes
-    alive = hh.alive
-    income = bincount(hh.node[alive], hh.income[alive], minlength=n)
-    earned = bincount(hh.node[alive], (hh.wage_income + hh.enterprise_income)[alive], minlength=n)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(income > 0, earned / income, np.nan)
+class IncomeShares(NamedTuple):
+    """Each node's starting income mix (shares of its households' income; NaN where it has none)."""
+
+    nonfarm: np.ndarray      # earned outside farming: wages and enterprises, as the tables count it
+    beside_farm: np.ndarray  # all but the farms' and the estates' income: transfers and remittances too
 
 
-def beside_farm_shares(model) -> np.ndarray:
-    """Each node's share of its households' starting income that is not farm income: 1 - (farm
-    income + the estates' profits after tax) / income, public income, dividends and remittances
-    included (NaN where a node has no income): the non-farm share of tables that count transfers
-    and remittances in it."""
+def income_shares(model) -> IncomeShares:
+    """Each node's starting income mix: the share earned outside farming, as the tables'
+    ``nonfarm_income_share`` counts it (wage and enterprise income over income), and the share
+    that is not farm income, 1 - (farm income + the estates' profits after tax) / income, public
+    income, dividends and remittances included (the non-farm share of tables that count them).
+    The start pays the tables' share as wages and backs farm income out of the rest less public
+    income, dividends, the estates' owners' profits and remittances (``split_residual``), so the
+    first holds where the farms can earn theirs; a city's farms earn at most at the territory's
+    farm productivity (``cap_city_farms``), so a city whose tables give it more farm income than
+    its land yields starts with more of its income in enterprises."""
     hh, n = model.households, model.n_nodes
     alive = hh.alive
-    income = bincount(hh.node[alive], hh.income[alive], minlength=n)
-    farm = bincount(hh.node[alive], hh.farm_income[alive], minlength=n)
-    estate = bincount(model.estates.node, (1.0 - model.params.firm_tax_rate) * model.estates.profit, minlength=n)
+    node = hh.node[alive]
+    income = bincount(node, hh.income[alive], minlength=n)
+    earned = bincount(node, (hh.wage_income + hh.enterprise_income)[alive], minlength=n)
+    farm = bincount(node, hh.farm_income[alive], minlength=n) + bincount(
+        model.estates.node, (1.0 - model.params.firm_tax_rate) * model.estates.profit, minlength=n)
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(income > 0, 1.0 - (farm + estate) / income, np.nan)
+        return IncomeShares(np.where(income > 0, earned / income, np.nan),
+                            np.where(income > 0, 1.0 - farm / income, np.nan))
 
 
 def table_wage_jobs(model, node: np.ndarray, adults: np.ndarray) -> np.ndarray:

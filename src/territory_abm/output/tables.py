@@ -165,11 +165,11 @@ def start_poverty(model) -> dict[str, dict[str, float]]:
 def start_income_mix(model) -> dict[str, dict[str, float]]:
     """Non-farm share of income per populated node with a table ``nonfarm_income_share``:
     "table", "start" (the model's at its start as the column counts it, wages and enterprises
-    over income, ``start.nonfarm_shares``) and "start_beside_farm" (all income but the farms'
-    and the estates', public income, dividends and remittances included,
-    ``start.beside_farm_shares``: for tables that count transfers and remittances as non-farm)."""
+    over income) and "start_beside_farm" (all income but the farms' and the estates', public
+    income, dividends and remittances included: for tables that count transfers and remittances
+    as non-farm), ``start.income_shares``."""
     table = np.asarray(model.territory.table["nonfarm_income_share"], float)
-    share, beside = model.start_nonfarm_share, model.start_beside_farm_share
+    share, beside = model.start_income_shares
     return {nid: {"table": float(table[i]), "start": round(float(share[i]), 4),
                   "start_beside_farm": round(float(beside[i]), 4)}
             for i, nid in enumerate(model.territory.ids)
