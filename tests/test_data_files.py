@@ -133,14 +133,14 @@ def test_every_bad_cell_is_reported_with_row_column_value_and_range(tmp_path):
     with pytest.raises(TableErrors) as err:
         load_territory(d)
     problems = dict(err.value.problems)
-    assert set(problems) == {"row 2, column income_gini", "row 4, column population", "row 5, column kind",
-                             "row 6, column households", "row 6, columns mean_farm_ha/forest_cover"}
-    assert "in [0, 0.95], got 1.5" in problems["row 2, column income_gini"]
-    assert "got -5" in problems["row 4, column population"]
-    assert "village" in problems["row 5, column kind"]
-    assert "999999 households for" in problems["row 6, column households"]  # the numbers compared
+    assert set(problems) == {"row 2 (M01), column income_gini", "row 4 (M03), column population", "row 5 (M04), column kind",
+                             "row 6 (M05), column households", "row 6 (M05), columns mean_farm_ha/forest_cover"}
+    assert "in [0, 0.95], got 1.5" in problems["row 2 (M01), column income_gini"]
+    assert "got -5" in problems["row 4 (M03), column population"]
+    assert "village" in problems["row 5 (M04), column kind"]
+    assert "999999 households for" in problems["row 6 (M05), column households"]  # the numbers compared
     assert "got 999999 households x" not in str(err.value)  # sanity: the farmland text names its own numbers
-    assert "ha for" in problems["row 6, columns mean_farm_ha/forest_cover"]
+    assert "ha for" in problems["row 6 (M05), columns mean_farm_ha/forest_cover"]
     assert err.value.field == "5 problems" and all(field in str(err.value) for field in problems)
 
 

@@ -68,10 +68,10 @@ def edit_csv(path: Path, row: int, column: str, value: str) -> None:
 
 
 @pytest.mark.parametrize("table, row, column, value, field", [
-    ("municipalities.csv", 1, "population", "-5", "row 2, column population"),
-    ("municipalities.csv", 2, "income_gini", "1.5", "row 3, column income_gini"),
-    ("municipalities.csv", 1, "kind", "village", "row 2, column kind"),
-    ("municipalities.csv", 1, "mean_income", "abc", "row 2, column mean_income"),
+    ("municipalities.csv", 1, "population", "-5", "row 2 (M01), column population"),
+    ("municipalities.csv", 2, "income_gini", "1.5", "row 3 (M02), column income_gini"),
+    ("municipalities.csv", 1, "kind", "village", "row 2 (M01), column kind"),
+    ("municipalities.csv", 1, "mean_income", "abc", "row 2 (M01), column mean_income"),
     ("edges.csv", 1, "to", "NOWHERE", "row 2, column to"),
     ("edges.csv", 1, "travel_time", "-1", "row 2, column travel_time"),
 ])

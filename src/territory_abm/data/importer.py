@@ -447,8 +447,8 @@ def _write(out: Path, nodes: Nodes, edges: list[tuple], *, name: str, year: int,
         try:
             load_territory(tmp)
         except InputError as exc:
-            def unit(text: str) -> str:  # "row 5" of the built table -> "row 5 (its unit's id)"
-                return re.sub(r"row (\d+)", lambda m: f"row {m[1]} (unit {nodes.ids[int(m[1]) - 2]})"
+            def unit(text: str) -> str:  # "row 5" of the built table -> "row 5 (its unit's id)" unless named
+                return re.sub(r"row (\d+)(?! \()", lambda m: f"row {m[1]} (unit {nodes.ids[int(m[1]) - 2]})"
                               if 2 <= int(m[1]) < len(nodes.ids) + 2 else m[0], text)
             raise InputError(source, f"the territory built ({unit(exc.field)})",
                              unit(exc.expected.replace(str(tmp), str(out)))) from None

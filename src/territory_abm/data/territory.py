@@ -203,7 +203,8 @@ def load_nodes(path: Path) -> tuple[list[str], list[str], np.ndarray, dict[str, 
         elif node_id in first_row:
             problems.add(f"row {row_no}, column id", f"a unique id; {node_id!r} repeats row {first_row[node_id]}")
         first_row.setdefault(node_id, row_no)
-        kind = problems.parse(_NODE_KIND, row.get("kind", ""), f"row {row_no}, column kind") if "kind" in data.header else None
+        at = f"row {row_no} ({node_id})" if node_id else f"row {row_no}"  # as init names a unit's row
+        kind = problems.parse(_NODE_KIND, row.get("kind", ""), f"{at}, column kind") if "kind" in data.header else None
         ids.append(node_id)
         names.append(row.get("name", "") or node_id)
         kinds.append(kind or "")
@@ -212,7 +213,7 @@ def load_nodes(path: Path) -> tuple[list[str], list[str], np.ndarray, dict[str, 
             text = row[col.name]
             if text == "" and kind in ("market", None):  # None: the kind itself is at fault
                 continue
-            field = f"row {row_no}, column {col.name}"
+            field = f"{at}, column {col.name}"
             if text == "":
                 problems.add(field, f"a value ({col.unit}); empty only for market nodes")
                 ok = False
@@ -223,24 +224,24 @@ def load_nodes(path: Path) -> tuple[list[str], list[str], np.ndarray, dict[str, 
             else:
                 table[col.name][i] = value
         if kind not in (None, "market") and ok and not missing:
-            _check_node_consistency(problems, row_no, {c.name: table[c.name][i] for c in _NUMERIC_NODE})
+            _check_node_consistency(problems, at, {c.name: table[c.name][i] for c in _NUMERIC_NODE})
     if "kind" in data.header and data.rows and "market" not in kinds:
         problems.add("kind", "at least one node of kind market (an external dynamic market)")
     problems.raise_if_any()
     return ids, names, np.array(kinds), table
 
 
-def _check_node_consistency(problems: Problems, row_no: int, v: dict[str, float]) -> None:
+def _check_node_consistency(problems: Problems, at: str, v: dict[str, float]) -> None:
     if v["households"] > v["population"]:
-        problems.add(f"row {row_no}, column households",
+        problems.add(f"{at}, column households",
                      f"at most the population, got {v['households']:g} households for {v['population']:g} persons")
     shares = sum(v[f"share_{s}"] for s in SECTORS)
     if abs(shares - 1.0) > SHARE_SUM_TOLERANCE:
-        problems.add(f"row {row_no}, columns share_*", f"sector shares that sum to 1, got {shares:.3f}")
+        problems.add(f"{at}, columns share_*", f"sector shares that sum to 1, got {shares:.3f}")
     farmland = v["households"] * v["mean_farm_ha"]
     forest = v["forest_cover"] * v["area_ha"]
     if farmland + forest > v["area_ha"] * (1.0 + AREA_TOLERANCE):
-        problems.add(f"row {row_no}, columns mean_farm_ha/forest_cover",
+        problems.add(f"{at}, columns mean_farm_ha/forest_cover",
                      f"farmland (households x mean_farm_ha) plus forest within area_ha, got {farmland:g} + "
                      f"{forest:g} = {farmland + forest:g} ha for {v['area_ha']:g} ha")
 
