@@ -33,6 +33,22 @@ def test_byte_identical_across_processes_and_seeds_differ(tmp_path):
     assert (tmp_path / "a" / "run.json").exists()
 
 
+def test_results_do_not_depend_on_the_blas_threads(tmp_path):
+    """A machine's cores must not move a seeded run: OpenBLAS splits a long dot product over its
+    threads, so a BLAS call in the model gave other last bits with another thread count (the
+    baseline's skill shift, a dot over the ~18,000 households of scale 0.5, until session 52)."""
+    import os
+
+    def run(threads, out):
+        env = {**os.environ, "OPENBLAS_NUM_THREADS": str(threads), "OMP_NUM_THREADS": str(threads)}
+        cmd = [sys.executable, "-m", "territory_abm.cli", "run", str(SCENARIOS / "baseline.toml"), "--steps", "3",
+               "--households-scale", "0.5", "--seed", "3", "--out", str(out), "--quiet", "--no-plots"]
+        subprocess.run(cmd, check=True, env=env)
+        return {name: (out / name).read_bytes() for name in CSV}
+
+    assert run(1, tmp_path / "one") == run(4, tmp_path / "four")
+
+
 def test_run_json_records_provenance(tmp_path):
     """Through ``main`` in this process (the command line's own process is the byte-identity
     test's above)."""

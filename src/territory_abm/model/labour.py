@@ -106,8 +106,10 @@ def skill_shift(model, r: float) -> float:
     hh = model.households
     live = np.flatnonzero(hh.alive & (hh.adults > 0))
     gap, premium, adults = hh.education[live] - model.mean_education, hh.skill_residual[live], hh.adults[live]
-    start = float(np.dot(adults, np.exp(model.params.education_return * gap + premium)))
-    now = float(np.dot(adults, np.exp(r * gap + premium)))
+    # numpy's own sums, not a BLAS dot: OpenBLAS splits a long dot over its threads, so its last
+    # bits (and a run's path after them) would follow the machine's cores (tests/test_reproducible.py)
+    start = float(np.sum(adults * np.exp(model.params.education_return * gap + premium)))
+    now = float(np.sum(adults * np.exp(r * gap + premium)))
     shift = float(np.log(start / now)) if start > 0 and now > 0 else 0.0
     model._skill_shift = (model.year, r, shift)
     return shift
