@@ -245,3 +245,16 @@ def test_any_in_range_field_value_is_accepted(data, name):
     policy = make_policy("test", {"lever": name, spec.name: value}, 2010, 2015)
     assert policy.values[spec.name] == value
     assert policy.values.keys() == REGISTRY[name].field_specs().keys()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from([0.0, 1.0, 2.5, np.nan]), st.floats(-5, 5)), max_size=40), st.integers(-2, 45))
+def test_lowest_first_takes_what_a_stable_sort_takes(scores, k):
+    """The transfers' targeting picks the k lowest proxy-means scores by a partition: the same
+    rows, ties in row order and NaN last, as the first k of a stable argsort."""
+    from territory_abm.scenarios.levers import lowest_first
+
+    score = np.array(scores, float)
+    want = np.zeros(score.size, bool)
+    want[np.argsort(score, kind="stable")[:max(k, 0)]] = True
+    np.testing.assert_array_equal(lowest_first(score, k), want)

@@ -68,8 +68,25 @@ def poorest_with_children(hh, eligible: np.ndarray, coverage: float) -> np.ndarr
     """Rows offered a conditional transfer: the poorest ``coverage`` of the ``eligible``
     households (mask) with children, by proxy means test, in row order."""
     rows = np.flatnonzero(eligible & (hh.members > hh.adults))
-    n_benef = round(coverage * rows.size)
-    return np.sort(rows[np.argsort(proxy_means_score(hh, rows), kind="stable")[:n_benef]])
+    return rows[lowest_first(proxy_means_score(hh, rows), round(coverage * rows.size))]
+
+
+def lowest_first(score: np.ndarray, k: int) -> np.ndarray:
+    """Mask of the ``k`` lowest ``score`` s, ties taken in order: the first ``k`` of a stable
+    argsort (NaN last), found by a partition rather than a sort of all of them."""
+    mask = np.zeros(score.size, bool)
+    if k <= 0:
+        return mask
+    if k >= score.size:
+        mask[:] = True
+        return mask
+    cut = np.partition(score, k - 1)[k - 1]
+    if np.isnan(cut):  # fewer than k scores are numbers: the sort's order among the NaN is by position
+        mask[np.argsort(score, kind="stable")[:k]] = True
+        return mask
+    mask[score < cut] = True
+    mask[np.flatnonzero(score == cut)[:k - int(mask.sum())]] = True
+    return mask
 
 
 def meet_school_condition(model, offered: np.ndarray, amount: float, stream: str = "policies") -> np.ndarray:
