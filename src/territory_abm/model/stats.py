@@ -72,13 +72,14 @@ def concentration_by_source(sources: dict[str, np.ndarray], weights: np.ndarray)
     by its own amount, its Gini times its correlation with income otherwise: 0 for a source
     shared equally, negative for one that goes mostly to the poorest). Returns G and, by
     source, (s_k, C_k, contribution) (C_k NaN where the source's mean is 0; its contribution
-    is still counted); G and every figure NaN where there is no weight or no income."""
+    is still counted); G and every figure NaN where there is no weight or no income. numpy's sums,
+    not BLAS dot products, whose last bits follow the machine's threads."""
     w = np.asarray(weights, float)
     total = np.zeros(len(w))
     for x in sources.values():
         total += x
     weight = w.sum()
-    mean = float(total @ w) / weight if weight > 0 else float("nan")
+    mean = float(np.sum(total * w)) / weight if weight > 0 else float("nan")
     if not (weight > 0 and mean != 0 and np.isfinite(mean)):
         return float("nan"), {name: (float("nan"),) * 3 for name in sources}
     order = np.argsort(total, kind="stable")
@@ -91,14 +92,14 @@ def concentration_by_source(sources: dict[str, np.ndarray], weights: np.ndarray)
     run = np.repeat(np.arange(len(values)), last - first + 1)
     rank = np.empty(len(w))
     rank[order] = (0.5 * (joint_start + joint_end) / weight)[run]
-    centred = rank - float(rank @ w) / weight
+    centred = rank - float(np.sum(rank * w)) / weight
 
     def covariance(x):
-        return float((x - float(x @ w) / weight) * centred @ w) / weight
+        return float(np.sum((x - float(np.sum(x * w)) / weight) * centred * w)) / weight
 
     out = {}
     for name, x in sources.items():
-        mean_k = float(x @ w) / weight
+        mean_k = float(np.sum(x * w)) / weight
         contribution = 2.0 * covariance(x) / mean
         out[name] = (mean_k / mean, contribution * mean / mean_k if mean_k != 0 else float("nan"), contribution)
     return 2.0 * covariance(total) / mean, out
