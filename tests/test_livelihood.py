@@ -113,6 +113,45 @@ def test_own_account_entry_known_answer(year_under_way):
     assert hh.enterprise_capital[row] == 0.0 and hh.assets[row] == SAVINGS
 
 
+@pytest.mark.parametrize("share", [1.0, 0.25])
+def test_own_account_entrants_open_at_their_share_of_the_typical_scale(year_under_way, share):
+    """Known answer (``own_account_scale``): a household without a livelihood whose savings pay
+    for more than its node's typical enterprise opens one of ``own_account_scale`` times the
+    typical scale (the mean over the node's enterprises), its capital that scale times the
+    capital per USD of sales, bought out of its savings."""
+    m = copy.deepcopy(year_under_way)
+    m.params = m.params.with_overrides({"own_account_scale": share})
+    hh, p = m.households, m.params
+    row = _candidate(m)
+    typical = enterprises.typical_scale(m, enterprises.node_owner_totals(m))[hh.node[row]]
+    savings = 10.0 * typical * p.enterprise_capital_output
+    hh.assets[row] = savings
+    enterprises.open_own_account(m)
+    assert hh.enterprise_scale[row] == pytest.approx(share * typical, rel=1e-12)
+    assert hh.enterprise_capital[row] == pytest.approx(share * typical * p.enterprise_capital_output, rel=1e-12)
+    assert hh.assets[row] == pytest.approx(savings - share * typical * p.enterprise_capital_output, rel=1e-12)
+
+
+def test_the_start_places_own_account_enterprises_at_their_share_of_the_typical_scale():
+    """Known answer (``start.own_account_at_rest``, the start's stock at the rest of entry and
+    exit): with ``own_account_scale`` s the start places each own-account enterprise at s times
+    its node's mean scale where its household's savings pay for that (as the run's entrants);
+    their number is the households for whom one pays, so a smaller s places fewer or as many."""
+    from territory_abm.model import start
+
+    p = load_scenario(SCENARIOS / "stationary.toml").parameters
+    node = np.array([0, 0, 0, 1, 1])
+    scale = np.array([4.0, 0.0, 0.0, 10.0, 0.0])  # the nodes' enterprises: 4 at node 0, 10 at node 1
+    capital = scale * p.enterprise_capital_output
+    kwargs = dict(node=node, adults=np.ones(5, np.int32), employed=np.zeros(5), farms=np.zeros(5, bool),
+                  owns=np.zeros(5, bool), capital=capital, scale=scale, placed=None, assets=np.full(5, 1e6),
+                  power=np.ones(5), skill=np.ones(5), best_wage=np.zeros(2), chance=np.zeros(2),
+                  skill_weight=np.ones(5), u=np.zeros(5))
+    for share in (1.0, 0.25):
+        placed = start.own_account_at_rest(p.with_overrides({"own_account_scale": share}), **kwargs)
+        np.testing.assert_allclose(placed, [0.0, share * 4.0, share * 4.0, 0.0, share * 10.0], rtol=1e-12)
+
+
 @pytest.mark.parametrize("margin, opens", [(0.99, True), (1.01, False)])
 def test_own_account_entry_weighs_the_enterprise_s_income_against_the_expected_wage(year_under_way, margin, opens):
     """Known answer at the threshold: the enterprise's income p S (1 + L)^e - delta kappa S

@@ -454,8 +454,8 @@ def open_own_account(model, closed: np.ndarray | None = None) -> None:
     """Households without a livelihood of their own (:func:`without_livelihood`) open an
     own-account enterprise where one they can pay for from their savings earns more than
     their adults expect from seeking wage work, at ``own_account_entry`` a year (a draw per
-    household). The enterprise is of the node's typical scale or, where the savings do not
-    cover its capital, of the scale they do (no credit): its income at the expected local
+    household). The enterprise is of ``own_account_scale`` times the node's typical scale or,
+    where the savings do not cover its capital, of the scale they do (no credit): its income at the expected local
     price with all the household's adults in it, p S (1 + L)^e less the wear of its capital,
     is weighed against L times the household's skill, the best wage per skill unit net of
     commuting reachable from its node and its chance of being hired as a new seeker (the job
@@ -476,7 +476,7 @@ def open_own_account(model, closed: np.ndarray | None = None) -> None:
         return
     g = hh.node[rows]
     kappa = p.enterprise_capital_output
-    scale = np.minimum(typical_scale(model, node_owner_totals(model))[g], hh.assets[rows] / kappa)
+    scale = np.minimum(p.own_account_scale * typical_scale(model, node_owner_totals(model))[g], hh.assets[rows] / kappa)
     adults = hh.adults[rows]
     enter = own_account_pays(p, scale=scale, power=labour_power(model)[adults], price=model.expected_local_price[g],
                              adults=adults, skill=skill(model, rows), best_wage=model.best_wage[g],

@@ -602,8 +602,8 @@ def own_account_at_rest(p, node, adults, employed, farms, owns, capital, scale, 
     rest of the run's entry and exit (``enterprises.open_own_account`` at ``own_account_entry``
     e a year, ``enterprises.close_own_account`` at ``own_account_exit`` x a year): of those for
     whom one pays, a share e / (e + x) runs one (the two-state chain's rest; all of them at x =
-    0), drawn by ``u``. As in the run, the enterprise is of its node's typical scale or of the
-    scale the savings pay for, and it pays where the run's rule says so
+    0), drawn by ``u``. As in the run, the enterprise is of ``own_account_scale`` times its
+    node's typical scale or of the scale the savings pay for, and it pays where the run's rule says so
     (``enterprises.own_account_pays`` at price 1 with all the household's adults in it,
     ``power`` (1 + L)^e', the ``best_wage`` per skill unit reachable and the node's rest
     ``chance``; NaN, no chance yet: none). The typical scale is the mean over the node's
@@ -623,7 +623,7 @@ def own_account_at_rest(p, node, adults, employed, farms, owns, capital, scale, 
     counted = runs | (placed > 0)
     count = np.bincount(node, counted, minlength=n)  # (0 where a node has none: its typical scale is 0)
     typical = np.bincount(node, np.where(counted, scale + placed, 0.0), minlength=n) / np.maximum(count, 1)
-    size = np.minimum(typical[node], np.maximum(assets, 0.0) / p.enterprise_capital_output)
+    size = np.minimum(p.own_account_scale * typical[node], np.maximum(assets, 0.0) / p.enterprise_capital_output)
     pays = enterprises.own_account_pays(p, scale=size, power=power, price=1.0, adults=adults, skill=skill,
                                         best_wage=best_wage[node], chance=chance[node], weight=skill_weight)
     share = 1.0 if p.own_account_exit <= 0 else p.own_account_entry / (p.own_account_entry + p.own_account_exit)
