@@ -1,8 +1,8 @@
 """Household enterprises by kind over a run: those opened by own-account entry
 (``enterprises.open_own_account``, the start's stock at their rest included) and the others (the
 start's enterprises backed out of incomes, and entrants by the price rule), every 5 years, mean
-over seeds: how many run (in the cities too), their income per resident (USD/yr; a household
-whose enterprise closed in the year counts its year's enterprise income), their mean scale
+over seeds: how many run (in the cities too), their income per resident (USD/yr; an enterprise
+that closed in the year counts its year's income under its kind), their mean scale
 (USD/yr of sales at price 1), and the populated nodes' mean expected local price. Session 52 used
 it to tell where the stationary run's enterprise income goes at ``own_account_scale`` 1 and 0.25.
 
@@ -23,17 +23,26 @@ COLUMNS = ("year", "own-account", "others", "own inc/pc", "others inc/pc", "own 
            "own scale", "others scale", "price")
 
 
-def by_kind(model) -> list[float]:
-    """This year's row of ``COLUMNS`` (the year left 0)."""
+def own_account_ids(model) -> np.ndarray:
+    """Ids of the households running an enterprise opened by own-account entry."""
+    hh = model.households
+    return hh.id[hh.alive & hh.enterprise_own_account & (hh.enterprise_capital > 0)]
+
+
+def by_kind(model, before: np.ndarray) -> list[float]:
+    """This year's row of ``COLUMNS`` (the year left 0); ``before``: :func:`own_account_ids` at
+    the year's start. A year's enterprise income is own-account where the household ran such an
+    enterprise at the year's start or runs one now: closing one (``enterprises.close``, after the
+    year's sales) clears its mark, and its year's income would otherwise count as the others'."""
     hh = model.households
     running = hh.alive & (hh.enterprise_capital > 0)
     own, others = running & hh.enterprise_own_account, running & ~hh.enterprise_own_account
     city = np.asarray(model.city_nodes)[hh.node]
     persons = float(hh.members[hh.alive].sum())
-    # income over every alive household of the kind, those whose enterprise closed this year included
     earned = hh.enterprise_income * hh.alive
-    return [0.0, own.sum(), others.sum(), earned[hh.enterprise_own_account].sum() / persons,
-            earned[~hh.enterprise_own_account].sum() / persons, (own & city).sum(), (others & city).sum(),
+    own_year = hh.enterprise_own_account | np.isin(hh.id, before)
+    return [0.0, own.sum(), others.sum(), earned[own_year].sum() / persons,
+            earned[~own_year].sum() / persons, (own & city).sum(), (others & city).sum(),
             hh.enterprise_scale[own].mean() if own.any() else 0.0,
             hh.enterprise_scale[others].mean() if others.any() else 0.0,
             float(np.nanmean(model.expected_local_price[model.populated]))]
@@ -42,11 +51,13 @@ def by_kind(model) -> list[float]:
 def run(job) -> np.ndarray:
     model = seed_model(job)
     rows = []
+    before = own_account_ids(model)
     for year in range(job[3] + 1):
         if year:
+            before = own_account_ids(model)
             model.step()
         if year % EVERY == 0:
-            rows.append([year] + by_kind(model)[1:])
+            rows.append([year] + by_kind(model, before)[1:])
     return np.array(rows, float)
 
 

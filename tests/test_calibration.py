@@ -76,9 +76,9 @@ GOOD_HEADER = "municipality,year,population,mean_income_pc,poverty_headcount,gin
 @pytest.mark.parametrize("text, field, expected", [
     (GOOD_HEADER + "M99,2020,100,2000,0.3,0.4,0.3,10\n", "row 2, column municipality", "node id"),
     (GOOD_HEADER + "M01,2005,100,2000,0.3,0.4,0.3,10\n", "row 2, column year", "a year of the run"),
-    (GOOD_HEADER + "M01,2020,100,2000,1.3,0.4,0.3,10\n", "row 2, column poverty_headcount", "[0, 1]"),
-    (GOOD_HEADER + "M01,2020,-5,2000,0.3,0.4,0.3,10\n", "row 2, column population", "[0, 1e+09]"),
-    (GOOD_HEADER + "M01,2020,100,lots,0.3,0.4,0.3,10\n", "row 2, column mean_income_pc", "a number"),
+    (GOOD_HEADER + "M01,2020,100,2000,1.3,0.4,0.3,10\n", "row 2 (M01, 2020), column poverty_headcount", "[0, 1]"),
+    (GOOD_HEADER + "M01,2020,-5,2000,0.3,0.4,0.3,10\n", "row 2 (M01, 2020), column population", "[0, 1e+09]"),
+    (GOOD_HEADER + "M01,2020,100,lots,0.3,0.4,0.3,10\n", "row 2 (M01, 2020), column mean_income_pc", "a number"),
     (GOOD_HEADER + "M01,2020,100,2000,0.3,0.4,0.3,10\nM01,2020,100,2000,0.3,0.4,0.3,10\n", "row 3", "one row per"),
     ("municipality,year,rainfall\nM01,2020,3\n", "column rainfall", "one of municipality, year"),
     ("year,population\n2020,100\n", "column municipality", "a column of that name"),

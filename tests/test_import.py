@@ -129,7 +129,12 @@ def test_areas_and_travel_times_do_not_depend_on_the_boundaries_projection(tmp_p
     (dict(columns='populaton = "pop"'), "mapping.toml", "columns.populaton", "did you mean 'population'"),
     (dict(mapping_extra="[cities]\nmin_pop = 5"), "mapping.toml", "cities.min_pop", "did you mean 'min_population'"),
     (dict(table="code,pop,income,hh\nU0,1000,2000,2000\nU1,1000,2000,200\nU2,1000,2000,200\nU3,1000,2000,200\n",
-          columns='households = "hh"'), "mapping.toml", "the territory built (row 2 (U0), column households)",
+          columns='households = "hh"'), "mapping.toml", "the territory built (municipalities.csv, row 2 (U0), column households)",
+     "at most the population, got 2000 households for 1000 persons"),
+    # a unit at row 23 of the built table (a 5 x 5 grid): its own row and id, not "row 2" of it
+    (dict(n=5, table="code,pop,income,hh\n" + "".join(f"U{k},1000,2000,{2000 if k == 21 else 200}\n" for k in range(25)),
+          columns='households = "hh"'), "mapping.toml",
+     "the territory built (municipalities.csv, row 23 (U21), column households)",
      "at most the population, got 2000 households for 1000 persons"),
 ])
 def test_bad_input_exits_2_naming_file_and_field_and_writes_nothing(tmp_path, capsys, change, source, field,

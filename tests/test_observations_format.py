@@ -32,7 +32,7 @@ def test_nominal_local_incomes_are_deflated_and_converted(tmp_path, example):
 
 def test_a_year_without_a_deflator_is_named(tmp_path, example):
     path = _obs(tmp_path, "municipality,year,mean_income_pc\nM01,2020,1000\n")
-    with pytest.raises(InputError, match="row 2, column mean_income_pc: a year with a deflator"):
+    with pytest.raises(InputError, match=r"row 2 \(M01, 2020\), column mean_income_pc: a year with a deflator"):
         load_observations(path, example, 2010, fmt=ObservationFormat(deflator={2010: 1.0}))
 
 

@@ -1,5 +1,7 @@
 """Same scenario and seed give byte-identical outputs, across processes; seeds differ."""
 
+import os
+import re
 import subprocess
 from pathlib import Path
 import sys
@@ -33,11 +35,11 @@ def test_byte_identical_across_processes_and_seeds_differ(tmp_path):
     assert (tmp_path / "a" / "run.json").exists()
 
 
+@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="OpenBLAS runs one thread on one CPU: nothing to compare")
 def test_results_do_not_depend_on_the_blas_threads(tmp_path):
     """A machine's cores must not move a seeded run: OpenBLAS splits a long dot product over its
     threads, so a BLAS call in the model gave other last bits with another thread count (the
     baseline's skill shift, a dot over the ~18,000 households of scale 0.5, until session 52)."""
-    import os
 
     def run(threads, out):
         env = {**os.environ, "OPENBLAS_NUM_THREADS": str(threads), "OMP_NUM_THREADS": str(threads)}
@@ -47,6 +49,28 @@ def test_results_do_not_depend_on_the_blas_threads(tmp_path):
         return {name: (out / name).read_bytes() for name in CSV}
 
     assert run(1, tmp_path / "one") == run(4, tmp_path / "four")
+
+
+BLAS_CALL = re.compile(r"np\.(dot|matmul|inner|vdot|tensordot|einsum)\b|np\.linalg|scipy\.linalg|\.dot\(|[\w)\]] @ [\w(]")
+"""A call numpy or scipy hands to BLAS or LAPACK (a matrix product ``a @ b`` among them)."""
+
+
+def test_the_model_makes_no_blas_call():
+    """The model's code (the start, the years, the levers and the territory's data) computes
+    with numpy's own sums and compiled loops: a BLAS call's last bits follow the machine's
+    threads (above). The bundled example's geography writer, run only to make its files, is
+    left out (its product is of whole numbers, exact on any machine)."""
+    root = Path(__file__).resolve().parents[1] / "src" / "territory_abm"
+    found = []
+    for folder in ("model", "scenarios", "data"):
+        for path in sorted((root / folder).rglob("*.py")):
+            if path.name == "example_geography.py":
+                continue
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+                code = line.split("#", 1)[0]
+                if BLAS_CALL.search(code) and not code.lstrip().startswith(("\"\"\"", "``")):
+                    found.append(f"{path.relative_to(root)}:{number}: {line.strip()}")
+    assert not found, "BLAS calls in the model:\n" + "\n".join(found)
 
 
 def test_run_json_records_provenance(tmp_path):

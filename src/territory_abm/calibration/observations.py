@@ -195,7 +195,7 @@ def load_observations(path: str | Path, territory: Territory, start_year: int, l
         seen.setdefault((muni, year), row_no)
         record = {"municipality": muni, "year": year}
         for col in outcome_columns:
-            field = f"row {row_no}, column {col}"
+            field = f"row {row_no} ({muni}, {year}), column {col}"  # the unit and year the row is of
             try:
                 if col in MONEY and fmt.converts_money:
                     value = NUMBER.parse(row.get(col, ""), path, field, empty=math.nan)

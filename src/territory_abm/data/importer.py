@@ -25,7 +25,6 @@ from __future__ import annotations
 import csv
 import json
 import os
-import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -447,11 +446,10 @@ def _write(out: Path, nodes: Nodes, edges: list[tuple], *, name: str, year: int,
         try:
             load_territory(tmp)
         except InputError as exc:
-            def unit(text: str) -> str:  # "row 5" of the built table -> "row 5 (its unit's id)" unless named
-                return re.sub(r"row (\d+)(?! \()", lambda m: f"row {m[1]} (unit {nodes.ids[int(m[1]) - 2]})"
-                              if 2 <= int(m[1]) < len(nodes.ids) + 2 else m[0], text)
-            raise InputError(source, f"the territory built ({unit(exc.field)})",
-                             unit(exc.expected.replace(str(tmp), str(out)))) from None
+            # the built file and its field: a row of municipalities.csv names its unit itself
+            built = Path(exc.source).name if exc.source else ""
+            raise InputError(source, f"the territory built ({built + ', ' if built else ''}{exc.field})",
+                             exc.expected.replace(str(tmp), str(out))) from None
         if out.exists():
             shutil.rmtree(out)
         os.replace(tmp, out)
