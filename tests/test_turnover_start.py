@@ -512,14 +512,15 @@ def test_the_start_at_turnover_s_rest_is_pinned():
     income 37,257 USD (0.29 %) lower, 1,391 wage jobs at the start and 1,362 after the first year;
     then the tables' non-farm share read as earned income (wages and enterprises; the farms' target
     net of public income, dividends, estates' profits and remittances): farm income 236,110 USD
-    lower again, enterprise income 190,096 higher, 1,396 and 1,368 wage jobs."""
+    lower again, enterprise income 190,096 higher, 1,396 and 1,368 wage jobs. Session 53: pinned at
+    ``own_account_scale`` 1, the default up to session 52 (0.25 since)."""
     from conftest import SCENARIOS
     from territory_abm import TerritoryModel, load_scenario
     from test_spatial_equilibrium import CANDIDATE
 
     scenario = load_scenario(SCENARIOS / "stationary.toml").replace(households_scale=0.03, steps=1, seed=5)
     model = TerritoryModel(scenario.replace(parameters=scenario.parameters.with_overrides(
-        CANDIDATE | {"urbanisation_pull": 1.0, "hiring_referral_weight": 1.0})))
+        CANDIDATE | {"urbanisation_pull": 1.0, "hiring_referral_weight": 1.0, "own_account_scale": 1.0})))
 
     def figures():
         hh, alive = model.households, model.households.alive
@@ -557,7 +558,8 @@ def test_the_start_holds_own_account_enterprises_at_the_rest_of_entry_and_exit(e
     - delta kappa) at price 1 against the wage its adults expect, not just above."""
     from territory_abm.model.start import own_account_at_rest
 
-    p = Parameters().with_overrides({"own_account_entry": entry, "own_account_exit": exit_})
+    p = Parameters().with_overrides({"own_account_entry": entry, "own_account_exit": exit_,
+                                     "own_account_scale": 1.0})  # the savings bind; the share: test_livelihood.py
     scale = own_account_at_rest(p, **_own_account_households())
     runs = scale[1:] > 0
     assert runs.mean() == pytest.approx(share, abs=1e-3)
