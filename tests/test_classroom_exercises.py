@@ -32,10 +32,18 @@ def test_in_the_forest_exercise_the_forest_shrinks_every_year_without_policy():
 @pytest.mark.slow
 def test_with_the_transfer_for_all_municipalities_non_recipients_gain_in_its_first_year():
     """Its guide, seeds 1-9, the same households compared in both runs: non-recipients gain 2-5 USD
-    a person in the transfer's first year in every seed (1.8-4.7); after 5 years -46 to +34 USD,
-    above in 5 of 9, +2.8 on average: within the runs' noise, 23.7; the territory's poverty lower
-    in every seed in the first year (-0.44 to -0.86 points) and in 8 of 9 in the fifth (-0.72 to
-    -1.94; +1.34 at seed 9), 0.86 lower on average, beyond the noise bound of 0.73 (Session 51
+    a person in the transfer's first year in every seed (1.8-4.8); after 5 years -39 to +23 USD,
+    above in 5 of 9, +0.2 on average: within the runs' noise, 17.2; the territory's poverty lower
+    in every seed in the first year (-0.46 to -0.98 points) and in 7 of 9 in the fifth (-0.17 to
+    -1.45; +0.37 and +0.09 at seeds 8 and 9), 0.53 lower on average, beyond the noise bound of
+    0.48 (Session 53 (own-account entrants at a quarter of the node's mean enterprise scale): the
+    first year's gains 1.8-4.8, within this test's bounds of 1.5-5.5; the fifth year's gains by
+    seed -17.5, 8.4, 22.6, -10.0, 22.0, -39.2, -19.0, 12.1, 22.2, their standard deviation 22.4;
+    the count above stays 5, the mean within the noise (+2.8 became +0.2, the noise bound 23.7
+    became 17.2); the count below in poverty in the fifth year moved from 8 to 7 (seed 8 at +0.37,
+    seed 9 at +0.09), and this test's count with it; the fifth year's poverty mean stays beyond
+    its noise, though closer to it (0.86 lower became 0.53, its noise bound 0.73 became 0.48).
+    Session 51
     (the table's non-farm share read as earned income): the first year's gains 1.8-4.7, within
     this test's bounds of 1.5-5.5; the fifth year's gains by seed -45.9, 26.6, 32.5, 33.5, 21.2,
     20.5, -31.9, -28.2, -3.3, their standard deviation 30.9; the count above moved from 6 to 5 and
@@ -144,16 +152,21 @@ def test_with_the_transfer_for_all_municipalities_non_recipients_gain_in_its_fir
     assert (fifth > 0).sum() == 5 and abs(fifth.mean()) < noise, f"fifth year's gains {fifth}, noise {noise:.1f}"
     assert np.all(poverty[:, 0] < 0), poverty
     last = poverty[:, -1]
-    assert (last < 0).sum() == 8, poverty
+    assert (last < 0).sum() == 7, poverty
     assert -last.mean() > 2.306 * last.std(ddof=1) / np.sqrt(last.size), poverty  # beyond the noise, t 8 df
 
 
 @pytest.mark.slow
 def test_with_the_transfer_for_cerro_azul_its_table_and_its_non_recipients_read_as_the_guide_says():
     """Its guide, at the exercise's seed: the table under Municipality details, Cerro Azul chosen,
-    reads -0.3 points (58.2 % against 58.4 %, each rate rounded on its own) and +1 USD for its
+    reads -0.3 points (54.1 % against 54.3 %, each rate rounded on its own) and +1 USD for its
     non-recipients in the transfer's first year, and the policy cost this year is within the
-    guide's about 17,500-22,000 USD (20,160; Session 51 (the table's non-farm share read as earned
+    guide's about 17,000-22,000 USD (19,845; Session 53 (own-account entrants at a quarter of the
+    node's mean enterprise scale): the table reads -0.3 to -0.8 in 3 of 9 seeds (4, 5 and 7) and
+    0 in the other 6 (7 of 9 read -0.2 to -0.9 before), the exercise's seed 7 still at -0.3; its
+    non-recipients' row still reads +1 to +8 over the seeds and +1 at seed 7; the costs
+    18,270-21,735 in the first year, 17,325-21,420 in the fifth, so the guide's range moved from
+    17,500-22,000 to 17,000-22,000, and this test's with it. Session 51 (the table's non-farm share read as earned
     income): the table reads -0.2 to -0.9 in 7 of 9 seeds (all but 2 and 6) and 0 in those 2, the
     exercise's seed 7 still at -0.3; its non-recipients' row reads +1 to +8 over the seeds and +1
     at seed 7 (+4 before), so this test's 4-6 became 1-3; the costs 18,900-21,735 in the first
@@ -213,19 +226,23 @@ def test_with_the_transfer_for_cerro_azul_its_table_and_its_non_recipients_read_
     store.clear()
     poverty, _, others = (float(cells[3]) for cells in view.compared)
     cost = float(dict(view.details)["Policy cost this year (USD)"].replace(",", ""))
-    assert poverty == -0.3 and 1 <= others <= 3 and 17_500 <= cost <= 22_000, (view.compared, cost)
+    assert poverty == -0.3 and 1 <= others <= 3 and 17_000 <= cost <= 22_000, (view.compared, cost)
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("seed", "budget", "commuters"), [(1, None, (0, 0.5)), (1, 2e6, (350, 500)), (7, 2e6, (0, 0.5))])
+@pytest.mark.parametrize(("seed", "budget", "commuters"), [(1, None, (0, 0.5)), (1, 2e6, (500, 650)), (7, 2e6, (0, 0.5))])
 def test_the_road_for_cerro_azul_brings_commuters_only_with_the_largest_budget_and_a_town_that_pays_for_the_trip(
         seed, budget, commuters):
     """Its guide: with the budget as given nobody commutes in any seed (Alto Verde's trip to the
     town, road quality counted, is still 1.6 hours at the works' end, over the 1.5 hours of
     ``commute_limit``); with 2,000,000 USD a year it is 1.1 hours, and the town draws Alto Verde's
-    workers only where it pays about a fifth more for the same skill: seed 1 (28 % more), where 408
-    commute 4 years after the road is switched on (271 from Alto Verde to the town, 137 the other
-    way; Session 51 (the table's non-farm share read as earned income): 408-587 a year from the
+    workers only where it pays about a fifth more for the same skill: seed 1 (27 % more), where 542
+    commute 4 years after the road is switched on (245 from Alto Verde to the town, 298 the other
+    way; Session 53 (own-account entrants at a quarter of the node's mean enterprise scale):
+    505-549 a year from the works' second year, the fewest, 505, ten years after the switch; 542
+    four years after, above this test's bounds of 350-500, so the bounds moved from 350-500 to
+    500-650; the other seeds still at most 8 % more and nobody commuting.
+    Session 51 (the table's non-farm share read as earned income): 408-587 a year from the
     works' second year, the fewest, 408, four years after the switch, below this test's bounds of
     500-650, so the bounds moved from 500-650 to 350-500; Session 51 (town farms capped, movers at
     their destination's level): 27 % more, 541, 262 and 279, 512-576 a year from
@@ -282,7 +299,9 @@ def test_in_the_shared_territory_nobody_clears_forest_whatever_the_groups_choose
     "within 0.001 points"; Session 47 (dying workers' and whole households' jobs open; the runs
     take other paths): at most 0.0007 points from the no-choice run, with Bajo Rio spending on
     services, and 0.0000 in the no-choice run itself; this test's seed 7 stays as it started within 0.001 points, the bound
-    it keeps)."""
+    it keeps; Session 53 (own-account entrants at a quarter of the node's mean enterprise scale):
+    at most 0.0005 points from the no-choice run, with Alto Verde asking for road works at seed 1,
+    and 0.0005 in the no-choice run itself from the start, at seed 1: within the same bound)."""
     factory, seed = exercise(CLASSROOM / "shared_territory.toml")
     game = Game(factory, seed)
     for node in game.municipalities():
