@@ -198,6 +198,7 @@ def _errors() -> list[InputError]:
                     lambda: model.params.with_overrides({"transport_cost_per_hour": 0.0001}, source="dashboard"),
                     lambda: model.set_lever("cash_transfer", {"amount": -5.0}),
                     lambda: model.set_lever("environmental_governance", {"clearing_cap": 500.0}),
+                    lambda: model.set_lever("cash_transfer", {"coverage": 35.0}),  # a percent given for a share
                     lambda: check_split({"infrastructure_spending_share": 0.6, "services_spending_share": 0.5,
                                          "enforcement_spending_share": 0.1}),
                     lambda: game.join("Los Robles"),  # removed by the trainer
@@ -230,6 +231,13 @@ def test_spanish_errors_write_numbers_with_a_decimal_comma_and_name_the_label():
     assert error_message(exc, "es") == ("Costo de transporte por hora de viaje: un número entre 0,002 y 0,08 por hora; "
                                         "se recibió 0,5")
     assert len(ERRORS_ES) == len({pattern for pattern, _ in ERRORS_ES})
+
+
+def test_a_share_given_as_a_percent_is_asked_in_spanish_too():
+    exc = InputError("dashboard", "cash_transfer.coverage",
+                     "a number in [0, 1], got 35.0 (is it a percent? write it as a share, 0.35)")
+    assert error_message(exc, "es").endswith("un número entre 0 y 1; se recibió 35,0 (¿es un porcentaje? escríbalo "
+                                             "como proporción, 0,35)")
 
 
 def test_an_error_without_its_spanish_still_says_in_spanish_that_the_value_was_refused():

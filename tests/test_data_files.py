@@ -144,6 +144,21 @@ def test_every_bad_cell_is_reported_with_row_column_value_and_range(tmp_path):
     assert err.value.field == "5 problems" and all(field in str(err.value) for field in problems)
 
 
+def test_a_share_given_as_a_percent_gets_the_share_it_would_be(tmp_path):
+    """A share column (a number in [0, 1]) given as 35 or 1.5 is asked whether it is a percent,
+    with the share it would be; a value above 100 or in a column of another range is not."""
+    d = copy_example(tmp_path)
+    set_cells(d / "municipalities.csv", {(1, "forest_cover"): "35", (2, "wage_share"): "1.5",
+                                         (3, "forest_cover"): "250", (4, "income_gini"): "40"})
+    with pytest.raises(TableErrors) as err:
+        load_territory(d)
+    problems = dict(err.value.problems)
+    assert problems["row 2 (M01), column forest_cover"].endswith("got 35.0 (is it a percent? write it as a share, 0.35)")
+    assert problems["row 3 (M02), column wage_share"].endswith("got 1.5 (is it a percent? write it as a share, 0.015)")
+    assert "percent" not in problems["row 4 (M03), column forest_cover"]
+    assert "percent" not in problems["row 5 (M04), column income_gini"]
+
+
 def test_many_problems_are_capped_with_a_count_of_the_rest(tmp_path):
     d = copy_example(tmp_path)
     columns = ["poverty_rate", "income_gini", "forest_cover"]

@@ -142,3 +142,20 @@ def test_parameters_use_the_checker(name, t, bad):
     assert err.value.field == f"parameters.{name}"
     with pytest.raises(InputError):
         validate_value(name, spec.high + 1.0, "s.toml")
+
+
+@given(st.floats(min_value=1.0, max_value=100.0, exclude_min=True), st.floats(min_value=100.0, exclude_min=True,
+                                                                             allow_nan=False, allow_infinity=False))
+def test_a_share_given_as_a_percent_is_asked_whether_it_is_one(percent, beyond):
+    """A share field (a float in [0, 1]) refusing a number in (1, 100] asks whether it is a
+    percent and gives the share it would be; above 100, or for a field of another range, it
+    does not ask."""
+    share = FieldSpec("forest_cover", "1", low=0.0, high=1.0)
+    with pytest.raises(InputError) as err:
+        share.check(percent, "t.csv")
+    assert str(err.value).endswith(f"(is it a percent? write it as a share, {percent / 100:.4g})")
+    for field, value in ((share, beyond), (FieldSpec("gini", "1", low=0.0, high=0.95), percent),
+                         (FieldSpec("count", "1", low=0.0, high=1.0, kind="int"), percent)):
+        with pytest.raises(InputError) as err:
+            field.check(value, "t.csv")
+        assert "percent" not in str(err.value)

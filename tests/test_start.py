@@ -143,7 +143,10 @@ def test_the_stationary_scenario_keeps_its_cities_income(stationary_runs):
 
 @pytest.mark.slow
 @pytest.mark.xfail(strict=True, reason=(
-    "issue 12 item 1 open: income per person slips -12.4 USD (seed sd 12.1) in 20 years at these 8 seeds "
+    "issue 12 items 1-2 open: income per person slips -25.1 USD (seed sd 10.4) in 20 years at these 8 seeds in "
+    "session 53 (own-account entrants at a quarter of the mean enterprise scale; traced: remittances -11.8, "
+    "and the local market's demand falling with them takes enterprise income -12.7: docs/model_choices.md, "
+    "'Session 53: what the enterprises lose at rest'); -12.4 USD (seed sd 12.1) "
     "in session 47 (dying workers' and whole households' jobs open), beyond its sd by a hair; at 32 seeds "
     "-15.4 (14.2), and session 46's model -18.1 (14.8) there, beyond too (it passed at these 8, -10.8 "
     "(16.8), by its wide spread): the migrants abroad run down, 7.22 -> 6.65 per 100 residents, remittances "
@@ -151,7 +154,8 @@ def test_the_stationary_scenario_keeps_its_cities_income(stationary_runs):
     "the worker')"))
 def test_the_stationary_scenario_keeps_its_income(stationary_runs):
     """Issue 12 item 1: over 20 years of stationary.toml (8 seeds, scale 0.25) income per person
-    changes by less than its seed-to-seed standard deviation (session 47, a strict xfail: -12.4, sd
+    changes by less than its seed-to-seed standard deviation (session 53, a strict xfail: -25.1, sd
+    10.4; session 47, a strict xfail: -12.4, sd
     12.1; session 46, a single mover taking the job it held: -10.8, sd 16.8; session 45, a strict
     xfail: -18.7, sd 12.7, beyond it, 16 seeds -11 (16); session 43: -16, sd 18; session 37: -12,
     sd 14; session 36, with unions: -0.04, sd 18; branch diaspora2: +8, sd 39; main at 414b021:

@@ -358,8 +358,9 @@ ERRORS_ES: tuple[tuple[str, str], ...] = (
     (r"a number, e\.g\. (?P<example>.+)", "un número, por ejemplo {example}"),
     (r"a number with a decimal point, e\.g\. (?P<example>\S+) \(got (?P<got>\S+); commas only group thousands\)",
      "un número con punto decimal, por ejemplo {example} (se escribió {got}; las comas solo agrupan miles)"),
-    (r"a (?P<whole>whole )?number in \[(?P<low>[^,\]]+), (?P<high>[^\]]+)\](?: (?P<unit>\S+))?, got (?P<got>.+)",
-     "un número{whole} entre {low} y {high}{unit}; se recibió {got}"),
+    (r"a (?P<whole>whole )?number in \[(?P<low>[^,\]]+), (?P<high>[^\]]+)\](?: (?P<unit>\S+))?, got (?P<got>.+?)"
+     r"(?: \(is it a percent\? write it as a share, (?P<percent>\S+)\))?",
+     "un número{whole} entre {low} y {high}{unit}; se recibió {got}{percent}"),
     (r"a (?P<whole>whole )?number of at least (?P<low>\S+?)(?: (?P<unit>\S+))?, got (?P<got>.+)",
      "un número{whole} de al menos {low}{unit}; se recibió {got}"),
     (r"a (?P<whole>whole )?number of at most (?P<high>\S+?)(?: (?P<unit>\S+))?, got (?P<got>.+)",
@@ -434,6 +435,8 @@ def error_message(exc, language: str) -> str:
                 parts[key] = _number_es(parts[key])
         if "whole" in parts:
             parts["whole"] = " entero" if parts["whole"] else ""
+        if parts.get("percent"):  # ``FieldSpec``'s question to a share given as a percent
+            parts["percent"] = f" (¿es un porcentaje? escríbalo como proporción, {_number_es(parts['percent'])})"
         if "unit" in parts:
             parts["unit"] = " " + UNITS_ES.get(parts["unit"], parts["unit"]) if parts["unit"] else ""
         return f"{label or field}: {spanish.format(**parts)}"
