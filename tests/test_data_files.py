@@ -357,3 +357,14 @@ def test_a_row_split_by_a_decimal_comma_is_reported_with_the_files_other_problem
     if misspelt != split:
         assert f"row {misspelt + 1}, column from" in fields
     assert str(err.value).count(f"row {split + 1} may hold a number written with a decimal comma") == 1
+
+
+def test_a_row_with_more_cells_than_the_header_is_named_by_its_id(tmp_path):
+    d = copy_example(tmp_path)
+    path = d / "municipalities.csv"
+    lines = path.read_text().splitlines()
+    lines[3] += ",extra"
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(InputError) as err:
+        load_territory(d)
+    assert err.value.field == "row 4 (M03)" and "at most 22 cells (the header's columns), got 23" in str(err.value)

@@ -116,3 +116,15 @@ def test_standard_errors_aggregate_in_quadrature_through_the_crosswalk(tmp_path,
     obs = load_observations(path, example, 2010, fmt=ObservationFormat(crosswalk=tmp_path / "crosswalk.csv"))
     assert obs.errors[2020].loc["M01", "population"] == pytest.approx(50.0)
     assert obs.errors[2020].loc["M01", "poverty_headcount"] == pytest.approx(np.hypot(0.25 * 0.04, 0.75 * 0.02))
+
+
+def test_a_crosswalk_row_s_problem_names_its_unit_and_municipality(tmp_path, example):
+    """A repeated pair and a bad weight are named by row, unit and municipality, as the tables
+    name a unit's row (a trial found bare row numbers hard to find in a long crosswalk)."""
+    (tmp_path / "crosswalk.csv").write_text("unit,municipality,weight\nA,M01,1\nB,M01,-2\nA,M01,1\n")
+    path = _obs(tmp_path, "municipality,year,population\nA,2020,1000\n")
+    with pytest.raises(InputError) as err:
+        load_observations(path, example, 2010, fmt=ObservationFormat(crosswalk=tmp_path / "crosswalk.csv"))
+    problems = dict(err.value.problems)
+    assert "one row per unit and municipality; it repeats row 2" in problems["row 4 (A -> M01)"]
+    assert "got -2" in problems["row 3 (B -> M01), column weight"]

@@ -106,10 +106,11 @@ def read_crosswalk(path: Path) -> pd.DataFrame:
     rows, seen = [], {}
     for row, line in zip(data.rows, data.lines):
         pair = (row["unit"], row["municipality"])
+        at = f"row {line} ({row['unit']} -> {row['municipality']})"  # as the tables name a unit's row
         if pair in seen:
-            problems.add(f"row {line}", f"one row per unit and municipality; it repeats row {seen[pair]}")
+            problems.add(at, f"one row per unit and municipality; it repeats row {seen[pair]}")
         seen.setdefault(pair, line)
-        weight = problems.parse(_WEIGHT, row.get("weight", ""), f"row {line}, column weight", 1.0)
+        weight = problems.parse(_WEIGHT, row.get("weight", ""), f"{at}, column weight", 1.0)
         rows.append({"unit": row["unit"], "municipality": row["municipality"], "weight": weight})
     problems.raise_if_any()
     table = pd.DataFrame(rows)

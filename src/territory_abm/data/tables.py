@@ -197,6 +197,7 @@ def read_table(path: str | Path, problems: Problems | None = None) -> Table:
             repeated = True
         seen.add(name)
     comma_decimals = delimiter != ","
+    key = header.index("id") if "id" in header else None  # a unit's row is named by its id, as the loaders name it
     rows, lines = [], []
     points, commas = [], False  # cells written as thousands with points; the first cell with a decimal comma
     for line_no, cells in records[1:]:
@@ -204,7 +205,8 @@ def read_table(path: str | Path, problems: Problems | None = None) -> Table:
         if not any(cells):
             continue
         if len(cells) > len(header) and any(cells[len(header):]):
-            problems.add(f"row {line_no}", f"at most {len(header)} cells (the header's columns), got {len(cells)}")
+            label = f"row {line_no} ({cells[key]})" if key is not None and cells[key] else f"row {line_no}"
+            problems.add(label, f"at most {len(header)} cells (the header's columns), got {len(cells)}")
             if delimiter == "," and any(_SPLIT_DECIMAL.fullmatch(f"{a},{b}") for a, b in zip(cells, cells[1:])):
                 problems.note(SPLIT_DECIMAL_HINT, row=line_no)
             continue
