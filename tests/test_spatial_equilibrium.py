@@ -145,7 +145,7 @@ def test_with_the_pull_at_zero_the_cities_keep_their_share_of_the_residents():
     Session 53 (own-account entrants at a quarter of the node's mean enterprise scale): -0.0014
     (sd 0.0010) against +0.0139 (0.0021) pulled, a tenth to the fourth digit (0.1001), so the
     bound moved from a tenth to an eighth: the cities lose a little of their share at rest, as
-    since session 51 (t about -4 over the 8 seeds; README, "Where the model stands")."""
+    since session 51 (t about -4 over the 8 seeds; `benchmarks/stationarity.py` prints the cities' share)."""
     pulled = cities_share_changes({**CANDIDATE, "urbanisation_pull": 1.0}, 4)
     assert pulled.mean() > 5 * pulled.std(ddof=1), pulled
     balanced = cities_share_changes({**CANDIDATE, "urbanisation_pull": 0.0}, 8)
