@@ -368,3 +368,13 @@ def test_a_row_with_more_cells_than_the_header_is_named_by_its_id(tmp_path):
     with pytest.raises(InputError) as err:
         load_territory(d)
     assert err.value.field == "row 4 (M03)" and "at most 22 cells (the header's columns), got 23" in str(err.value)
+
+
+def test_a_row_with_more_cells_is_not_named_by_a_cell_its_extra_cells_may_shift(tmp_path):
+    """Where the id is not the first column, a row's extra cells (a number split at its decimal
+    comma) may come before it: the row is then named by its number alone."""
+    path = tmp_path / "t.csv"
+    path.write_text("name,share,id\nAlto,0.4,M01\nBajo,0,5,M02\n")
+    with pytest.raises(InputError) as err:
+        read_table(path)
+    assert err.value.field == "row 3"

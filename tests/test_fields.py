@@ -154,8 +154,10 @@ def test_a_share_given_as_a_percent_is_asked_whether_it_is_one(percent, beyond):
     with pytest.raises(InputError) as err:
         share.check(percent, "t.csv")
     assert str(err.value).endswith(f"(is it a percent? write it as a share, {percent / 100:.4g})")
-    for field, value in ((share, beyond), (FieldSpec("gini", "1", low=0.0, high=0.95), percent),
-                         (FieldSpec("count", "1", low=0.0, high=1.0, kind="int"), percent)):
+    for field, value in ((share, beyond), (share, 10 ** 400),  # beyond the float range: refused, no hint
+                         (FieldSpec("gini", "1", low=0.0, high=0.95), percent),
+                         (FieldSpec("count", "1", low=0.0, high=1.0, kind="int"), percent),
+                         (FieldSpec("clearing", "ha/yr", low=0.0, high=1.0), percent)):  # not a share
         with pytest.raises(InputError) as err:
             field.check(value, "t.csv")
         assert "percent" not in str(err.value)

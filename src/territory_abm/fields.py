@@ -138,12 +138,16 @@ class FieldSpec:
                          f"{self.expected()}, got {value!r}{did_you_mean(value, self.choices)}{self._percent_hint(value)}")
 
     def _percent_hint(self, value: object) -> str:
-        """For a share (a float in [0, 1]) given as a number in (1, 100]: the question whether it
-        is a percent, with the share it would be (as ``data.importer`` asks of a mapped column)."""
-        if (self.kind == "float" and self.low == 0 and self.high == 1 and is_number(value)
-                and 1 < float(value) <= 100):
-            return f" (is it a percent? write it as a share, {float(value) / 100:.4g})"
-        return ""
+        """For a share (a unitless float in [0, 1]) given as a number in (1, 100]: the question
+        whether it is a percent, with the share it would be (as ``data.importer`` asks of a mapped column)."""
+        if not (self.kind == "float" and self.unit in _UNITLESS and self.low == 0 and self.high == 1
+                and is_number(value)):
+            return ""
+        try:
+            number = float(value)
+        except OverflowError:  # an integer beyond the float range: no percent
+            return ""
+        return f" (is it a percent? write it as a share, {number / 100:.4g})" if 1 < number <= 100 else ""
 
     def parse(self, text: str, source: str | Path, field: str | None = None, empty: Any = None):
         """A CSV cell checked against the spec: numbers are parsed from ``text``.

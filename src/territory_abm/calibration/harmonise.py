@@ -106,7 +106,8 @@ def read_crosswalk(path: Path) -> pd.DataFrame:
     rows, seen = [], {}
     for row, line in zip(data.rows, data.lines):
         pair = (row["unit"], row["municipality"])
-        at = f"row {line} ({row['unit']} -> {row['municipality']})"  # as the tables name a unit's row
+        at = (f"row {line} ({row['unit']} -> {row['municipality']})"  # as the tables name a unit's row
+              if row["unit"] and row["municipality"] else f"row {line}")
         if pair in seen:
             problems.add(at, f"one row per unit and municipality; it repeats row {seen[pair]}")
         seen.setdefault(pair, line)

@@ -197,7 +197,9 @@ def read_table(path: str | Path, problems: Problems | None = None) -> Table:
             repeated = True
         seen.add(name)
     comma_decimals = delimiter != ","
-    key = header.index("id") if "id" in header else None  # a unit's row is named by its id, as the loaders name it
+    # a unit's row is named by its id, as the loaders name it, where the id is the first column (a
+    # row's extra cells, e.g. a number split at its decimal comma, cannot then shift it)
+    key = 0 if header[0] == "id" else None
     rows, lines = [], []
     points, commas = [], False  # cells written as thousands with points; the first cell with a decimal comma
     for line_no, cells in records[1:]:

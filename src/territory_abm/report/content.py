@@ -108,7 +108,7 @@ LEFT_OUT_ES = (
 NOT_REPRODUCED_ES = (
     ("la caída de la desigualdad que vivió la mayor parte de América Latina en 2000-2015, en su magnitud: con la "
      "transferencia condicionada nacional y la caída de los retornos a la escolaridad de su contexto, el Gini de la "
-     "línea de base incluida baja solo cerca de 0,003 en 20 años (dentro del ruido entre semillas), mientras el de la "
+     "línea de base incluida baja solo cerca de 0,001 en 20 años (dentro del ruido entre semillas), mientras el de la "
      "mayor parte de la región bajó varios puntos en una década; los salarios mínimos no son un factor propio; y "
      "entre los territorios generados la proporción en una trayectoria de 'triple ganancia' se reproduce solo por "
      "su intervalo (cerca de 0,21 frente a la observada, 0,12 ± 0,05; cerca de 0,05 sin la transferencia nacional "
