@@ -223,6 +223,30 @@ def test_page_one_leads_with_the_effect_when_the_programmes_end_then_the_horizon
                        "(90 % interval +0.5 to +2.0 points)."]
 
 
+def test_the_cheapest_per_person_year_is_said_with_its_range_and_not_ranked_where_the_ranges_overlap():
+    """An adviser's trial (session 53): "the cheapest per person-year out of poverty is roads
+    (1,250 USD, against 1,970 USD for cash_transfers)" while roads' range over seeds was 400 to
+    362,000 USD and cash transfers' 1,670 to 2,280: the costs come with their ranges, and where the
+    cheapest's range overlaps another's, the ranking is said not to be told from chance."""
+    def rows(roads_range):
+        out = []
+        for name, years, cost in (("roads", (5000, 28, 25000), (1250.0, *roads_range)),
+                                  ("cash", (9000, 7000, 11000), (1970.0, 1670.0, 2280.0))):
+            out += [(name, "horizon", 2030, "poverty_headcount", 0.3, -0.002, -0.009, 0.001),
+                    (name, "horizon", 2030, "poverty_person_years_avoided", years[0], *years),
+                    (name, "horizon", 2030, "cost_per_poverty_person_year_avoided", cost[0], *cost)]
+        return _summary(out)  # the cost's range over seeds in diff_q05 and diff_q95, as compare writes it
+
+    text = " ".join(key_findings(rows((400.0, 362000.0)), "base", ["roads", "cash"], scale=0.25))
+    assert ("roads has the lowest mean cost per person-year out of poverty (1,250 [400, 362,000] USD, against "
+            "1,970 [1,670, 2,280] USD for cash), but the ranges over seeds overlap: which is cheapest cannot be told "
+            "from chance at these seeds.") in text
+    assert "the cheapest per person-year" not in text
+    text = " ".join(key_findings(rows((900.0, 1500.0)), "base", ["roads", "cash"], scale=0.25))
+    assert ("the cheapest per person-year out of poverty is roads (1,250 [900, 1,500] USD, against 1,970 [1,670, "
+            "2,280] USD for cash).") in text
+
+
 def test_the_largest_fall_in_poverty_counts_the_programmes_end_and_says_the_year():
     """Trial 18: "No intervention lowers the poverty headcount by an amount that can be told
     from chance" looked at the horizon only, while roads (2016) and assistance (2021) lowered

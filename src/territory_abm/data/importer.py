@@ -471,7 +471,7 @@ def _scenario(name: str, year: int, poverty_line: float) -> str:
             f"households_scale = 1.0\n\n"
             f"[context]\n# What moves the territory without any local policy (README, \"Writing a scenario\"). Its own\n"
             f"# drift, with the context flat and births that balance deaths and migration: territory-abm stationary\n"
-            f"# DIR/scenario.toml --out DIR/stationary.toml (README, \"Your territory's own drift\")\n"
+            f"# DIR/scenario.toml --out DIR/stationary.toml (README, \"Your first hour\", step 3)\n"
             f"{context}")
 
 

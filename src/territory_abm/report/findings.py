@@ -440,16 +440,32 @@ def key_findings(summary: pd.DataFrame, reference: str, interventions: list[str]
     if len(interventions) > 1 and costs:
         cheapest = min(costs, key=costs.get)
         if len(costs) > 1:
-            out.append(say("Among interventions that bring person-years out of poverty over the run by an amount told "
-                           "from chance, the cheapest per person-year out of poverty is {cheapest} ({cost} USD, "
-                           "against ",
-                           "Entre las intervenciones que aportan años-persona fuera de la pobreza en la corrida en una "
-                           "magnitud que se distingue del azar, la más barata por año-persona fuera de la pobreza es "
-                           "{cheapest} ({cost} USD, frente a ", cheapest=cheapest,
-                           cost=numbers.significant(costs[cheapest]))
-                       + ", ".join(say("{cost} USD for {name}", "{cost} USD de {name}", cost=numbers.significant(v),
-                                       name=k) for k, v in costs.items() if k != cheapest)
-                       + ").")
+            # with the ranges over seeds: a ranking by the means alone read as firm where the cheapest's
+            # range reached 900 times its mean (an adviser's trial, session 53: roads 1,250 USD
+            # [400, 362,000] "cheapest" against cash transfers' 1,970 [1,670, 2,280])
+            ranges = {n: _cost_per_person_year_range(summary, n) for n in costs}
+            told = all(ranges[cheapest][1] < ranges[n][0] for n in costs if n != cheapest)
+            others = ", ".join(say("{cost} USD for {name}", "{cost} USD de {name}", cost=_cost_text(costs[k], ranges[k]),
+                                   name=k) for k in costs if k != cheapest)
+            if told:
+                out.append(say("Among interventions that bring person-years out of poverty over the run by an amount "
+                               "told from chance, the cheapest per person-year out of poverty is {cheapest} ({cost} "
+                               "USD, against {others}).",
+                               "Entre las intervenciones que aportan años-persona fuera de la pobreza en la corrida en "
+                               "una magnitud que se distingue del azar, la más barata por año-persona fuera de la "
+                               "pobreza es {cheapest} ({cost} USD, frente a {others}).", cheapest=cheapest,
+                               cost=_cost_text(costs[cheapest], ranges[cheapest]), others=others))
+            else:
+                out.append(say("Among interventions that bring person-years out of poverty over the run by an amount "
+                               "told from chance, {cheapest} has the lowest mean cost per person-year out of poverty "
+                               "({cost} USD, against {others}), but the ranges over seeds overlap: which is cheapest "
+                               "cannot be told from chance at these seeds.",
+                               "Entre las intervenciones que aportan años-persona fuera de la pobreza en la corrida en "
+                               "una magnitud que se distingue del azar, {cheapest} tiene el menor costo medio por "
+                               "año-persona fuera de la pobreza ({cost} USD, frente a {others}), pero los rangos entre "
+                               "semillas se superponen: cuál es la más barata no se distingue del azar con estas "
+                               "semillas.", cheapest=cheapest, cost=_cost_text(costs[cheapest], ranges[cheapest]),
+                               others=others))
         # an intervention cheaper at the mean but left out because its person-years' range reaches
         # zero: said, or the ranking reads as firmer than the seeds make it (an adviser's trial:
         # roads, 639 USD, was left out for one seed of eight below zero; session 26: also when
@@ -699,6 +715,22 @@ def _person_years(summary: pd.DataFrame, scenario: str) -> pd.Series | None:
 def _cost_per_person_year(summary: pd.DataFrame, scenario: str) -> float:
     rows = summary[(summary["scenario"] == scenario) & (summary["outcome"] == "cost_per_poverty_person_year_avoided")]
     return float(rows["mean"].iloc[0]) if len(rows) else np.nan
+
+
+def _cost_per_person_year_range(summary: pd.DataFrame, scenario: str) -> tuple[float, float]:
+    """The 5-95 % range over seeds of ``scenario``'s cost per person-year out of poverty (NaN
+    where the summary has none, e.g. one run)."""
+    rows = summary[(summary["scenario"] == scenario) & (summary["outcome"] == "cost_per_poverty_person_year_avoided")]
+    if not len(rows):
+        return np.nan, np.nan
+    return float(rows["diff_q05"].iloc[0]), float(rows["diff_q95"].iloc[0])
+
+
+def _cost_text(cost: float, bounds: tuple[float, float]) -> str:
+    """A cost per person-year with its range over seeds where it has one."""
+    if not all(np.isfinite(bounds)) or bounds[0] == bounds[1]:
+        return numbers.significant(cost)
+    return f"{numbers.significant(cost)} {numbers.bracket(*(numbers.significant(b) for b in bounds))}"
 
 
 # ---------------------------------------------------------------- drift of the reference run
