@@ -129,12 +129,12 @@ def test_areas_and_travel_times_do_not_depend_on_the_boundaries_projection(tmp_p
     (dict(columns='populaton = "pop"'), "mapping.toml", "columns.populaton", "did you mean 'population'"),
     (dict(mapping_extra="[cities]\nmin_pop = 5"), "mapping.toml", "cities.min_pop", "did you mean 'min_population'"),
     (dict(table="code,pop,income,hh\nU0,1000,2000,2000\nU1,1000,2000,200\nU2,1000,2000,200\nU3,1000,2000,200\n",
-          columns='households = "hh"'), "mapping.toml", "the territory built (municipalities.csv, row 2 (U0), column households)",
+          columns='households = "hh"'), "mapping.toml", "the territory it would build (municipalities.csv, row 2 (U0), column households)",
      "at most the population, got 2000 households for 1000 persons"),
     # a unit at row 23 of the built table (a 5 x 5 grid): its own row and id, not "row 2" of it
     (dict(n=5, table="code,pop,income,hh\n" + "".join(f"U{k},1000,2000,{2000 if k == 21 else 200}\n" for k in range(25)),
           columns='households = "hh"'), "mapping.toml",
-     "the territory built (municipalities.csv, row 23 (U21), column households)",
+     "the territory it would build (municipalities.csv, row 23 (U21), column households)",
      "at most the population, got 2000 households for 1000 persons"),
 ])
 def test_bad_input_exits_2_naming_file_and_field_and_writes_nothing(tmp_path, capsys, change, source, field,
@@ -555,6 +555,27 @@ def test_init_names_the_row_and_column_of_a_bad_cell(tmp_path, text, field, expe
         init_territory(table, tmp_path / "out")
     assert field in str(err.value) and expected in str(err.value), str(err.value)
     assert "problems" not in str(err.value)  # one problem, said once (n/a was also reported as missing)
+    assert not (tmp_path / "out").exists()
+
+
+def test_init_reports_every_problem_of_its_table_in_one_error(tmp_path):
+    """A user's trial (session 53) fixed a table in six rounds (a typo column, then a repeated id,
+    then a misspelt kind, then the values, then households over population): every problem of
+    the table is now named in one error, as the README says, and nothing is written."""
+    table = tmp_path / "units.csv"
+    table.write_text("id,name,kind,population,households,mean_income,poverty_rat,forest_cover\n"
+                     "A1,Alto,municipality,7800,9900,1500,0.4,0.5\n"
+                     "A2,Bajo,municpality,5000,1200,1400,0.4,35\n"
+                     "A2,Centro,city,20000,5000,3000,0.2,0.1\n"
+                     "A4,Sur,municipality,-5,1000,1200,0.2,0.3\n")
+    with pytest.raises(InputError) as err:
+        init_territory(table, tmp_path / "out")
+    problems = dict(err.value.problems)
+    assert set(problems) == {"column poverty_rat", "row 4, column id", "row 3 (A2), column kind",
+                             "row 3 (A2), column forest_cover", "row 5 (A4), column population",
+                             "row 2 (A1), column households"}, problems
+    assert "did you mean 'poverty_rate'" in problems["column poverty_rat"]
+    assert "9900 households for 7800 persons" in problems["row 2 (A1), column households"]
     assert not (tmp_path / "out").exists()
 
 

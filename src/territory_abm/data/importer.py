@@ -139,14 +139,17 @@ def init_territory(table_path: str | Path, out: str | Path, year: int = 2010, po
         if column not in known:
             problems.add(f"column {column}", f"a column of docs/data_format.md{did_you_mean(column, known)}, "
                          "or none (columns a territory does not use are not accepted, so that a typo is not lost)")
-    if key is None:
-        problems.add("header", "a column named id (or name) identifying each unit")
     if "population" not in data.header:
         problems.add("header", "a column named population (in persons; the minimal data are population and "
                      "mean_income or mean_consumption)")
     if not {"mean_income", "mean_consumption"} & set(data.header):
         problems.add("header", "a column named mean_income or mean_consumption (in USD/person/yr)")
-    problems.raise_if_any()
+    if key is None:  # the rows cannot be named: the cells wait for it
+        problems.add("header", "a column named id (or name) identifying each unit")
+        problems.raise_if_any()
+    # every other problem of the table (header, ids, kinds, cells, households over population) is
+    # gathered and reported in one error, as the README says (a user's trial, session 53, fixed a
+    # table in six rounds)
     ids = [row[key] for row in data.rows]
     first: dict[str, int] = {}
     market = ("X1", "market (assumed)")
@@ -159,14 +162,19 @@ def init_territory(table_path: str | Path, out: str | Path, year: int = 2010, po
         elif unit in first:
             problems.add(f"row {line}, column {key}", f"a unique {key}; {unit!r} repeats row {first[unit]}")
         first.setdefault(unit, line)
-    problems.raise_if_any()
     nodes = Nodes(ids, [row.get("name") or row[key] for row in data.rows])
     columns = {c: [row[c] for row in data.rows] for c in data.header}
     specs = [Source(c, c, next(iter(UNITS.get(c, {"-": 1.0}))) if c not in MONEY_COLUMNS else "USD/person/year")
-             for c in data.header if c not in ("id", "name", "kind")]
+             for c in data.header if c not in ("id", "name", "kind") and c in known]
     if "kind" in data.header:
-        _read_kinds(nodes, table_path, data.lines, columns["kind"], "kind", "added by init: one assumed market")
-    _parse(nodes, specs, {c: (table_path, data.lines, v) for c, v in columns.items()}, None)
+        _read_kinds(nodes, table_path, data.lines, columns["kind"], "kind", "added by init: one assumed market",
+                    into=problems)
+    _parse(nodes, specs, {c: (table_path, data.lines, v) for c, v in columns.items()}, None, into=problems)
+    households, population = nodes.table["households"], nodes.table["population"]
+    for i in np.flatnonzero((households > population) & (population > 0)):  # both given and valid (NaN: False)
+        problems.add(f"row {data.lines[i]} ({ids[i]}), column households",
+                     f"at most the population, got {households[i]:g} households for {population[i]:g} persons")
+    problems.raise_if_any()
     nodes.add_markets([market])  # ids checked unique and other than the market's above
     nodes.fill(poverty_line, {})
     rows = [(market[0], node_id, INIT_MARKET_HOURS, INIT_ROAD_QUALITY, "assumed: one link to the one market", "", "")
@@ -253,10 +261,12 @@ def _read_sources(mapping: Mapping, nodes: Nodes, columns: dict) -> None:
             nodes.names = [v or k for v, k in zip(text[s.column][2], nodes.ids)]
 
 
-def _parse(nodes: Nodes, sources: list[Source], text: dict, mapping: Mapping | None) -> None:
+def _parse(nodes: Nodes, sources: list[Source], text: dict, mapping: Mapping | None,
+           into: Problems | None = None) -> None:
     """Numbers of every source column converted to model units and range-checked; every
-    problem of a file reported at once (row, key, column, value and the accepted range)."""
-    problems: dict[Path, Problems] = {}
+    problem of a file reported at once (row, key, column, value and the accepted range), or
+    added to ``into`` (the one file's problems, raised by the caller with its own)."""
+    problems: dict[Path, Problems] = {} if into is None else {into.source: into}
     raw = {}
     unreadable = {}  # target -> cells that were not numbers (reported once, as such)
     for s in sources:
@@ -299,8 +309,9 @@ def _parse(nodes: Nodes, sources: list[Source], text: dict, mapping: Mapping | N
             for i in np.flatnonzero(gap):
                 problems[file].add(f"row {lines[i]} ({nodes.ids[i]}), column {s.column}",
                                    f"a value: {target} is part of the minimal data every unit needs")
-    for p in problems.values():
-        p.raise_if_any()
+    if into is None:
+        for p in problems.values():
+            p.raise_if_any()
 
 
 def _household_size(raw: dict, n: int) -> np.ndarray:
@@ -345,17 +356,20 @@ def _kinds(mapping: Mapping, nodes: Nodes, columns: dict) -> None:
         nodes.kinds = ["city" if p >= mapping.city_min_population else "municipality" for p in nodes.table["population"]]
 
 
-def _read_kinds(nodes: Nodes, file: Path, lines: list[int], cells: list[str], column: str, markets: str) -> None:
+def _read_kinds(nodes: Nodes, file: Path, lines: list[int], cells: list[str], column: str, markets: str,
+                into: Problems | None = None) -> None:
     """Each unit's kind from the ``cells`` of ``column`` (municipality or city; ``markets``
-    says where markets come from instead); every bad cell reported at once."""
-    p = Problems(file)
+    says where markets come from instead); every bad cell reported at once, or added to
+    ``into`` (raised by the caller)."""
+    p = Problems(file) if into is None else into
     for i, (cell, line) in enumerate(zip(cells, lines)):
         if cell not in ("municipality", "city"):
             p.add(f"row {line} ({nodes.ids[i]}), column {column}", f"municipality or city (markets are {markets}), "
                   f"got {cell!r}{did_you_mean(cell, ('municipality', 'city')) if cell else ''}")
         else:
             nodes.kinds[i] = cell
-    p.raise_if_any()
+    if into is None:
+        p.raise_if_any()
 
 
 def _road_classes(mapping: Mapping, columns: dict, n: int) -> list[str]:
@@ -446,9 +460,9 @@ def _write(out: Path, nodes: Nodes, edges: list[tuple], *, name: str, year: int,
         try:
             load_territory(tmp)
         except InputError as exc:
-            # the built file and its field: a row of municipalities.csv names its unit itself
+            # the built file (not written: "would build") and its field: a row of municipalities.csv names its unit itself
             built = Path(exc.source).name if exc.source else ""
-            raise InputError(source, f"the territory built ({built + ', ' if built else ''}{exc.field})",
+            raise InputError(source, f"the territory it would build ({built + ', ' if built else ''}{exc.field})",
                              exc.expected.replace(str(tmp), str(out))) from None
         if out.exists():
             shutil.rmtree(out)
