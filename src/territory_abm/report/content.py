@@ -60,7 +60,7 @@ NOT_REPRODUCED = (
      "cash transfer and the falling returns to schooling of its context the shipped baseline's Gini falls only "
      "about 0.001 in 20 years (within seed noise), where most of the region's fell several points in a decade; "
      "minimum wages are not a driver of their own; and across generated territories the share on a "
-     "'win-win-win' path is reproduced only by its interval (about 0.21 against the observed 0.12 +- 0.05; about "
+     "'win-win-win' path is reproduced only by its interval (about 0.21 against the observed 0.12 ± 0.05; about "
      "0.05 without the national transfer and the falling returns when last measured), and the observed periods "
      "span both (README, Where the model stands)."),
     ("a start wholly at rest: with no policy and a flat context poverty and the Gini hold within seed noise, in the "
