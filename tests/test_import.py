@@ -627,7 +627,7 @@ def test_a_missing_nonfarm_share_is_filled_in_proportion_to_the_wage_share(tmp_p
     wage share of 0.15 made the poorest units' starting wages about twice the city's (a user's
     trial, session 25: 4,170-4,510 USD against 2,550). Filled in proportion to the wage share
     (known answers: 0.38 / 0.3 x 0.15; the regional 0.38 where the wage share is filled too; at
-    most 0.95), a poorer unit's starting wage per worker is below a richer one's whatever their
+    most 0.95; a city's from the cities' defaults, 0.88 / 0.65 x its wage share), a poorer unit's starting wage per worker is below a richer one's whatever their
     wage shares (here Alto's, at 1,400 USD and a wage share of 0.15, below Bajo's, at 1,500 and
     the regional 0.3; with 0.38 for both it was 5,208 USD against 2,686)."""
     table = tmp_path / "mine.csv"
@@ -638,7 +638,8 @@ def test_a_missing_nonfarm_share_is_filled_in_proportion_to_the_wage_share(tmp_p
     assert main(["init", str(table), "--out", str(out)]) == 0
     filled = load_territory(out).table["nonfarm_income_share"]
     assert filled[0] == pytest.approx(0.38 / 0.3 * 0.15) and filled[1] == pytest.approx(0.38)
-    assert filled[2] == pytest.approx(0.38 / 0.3 * 0.52) and filled[3] == pytest.approx(0.95)
+    # a city in proportion to the cities' default (0.88 / 0.65, fill.CITY_DEFAULTS; session 53)
+    assert filled[2] == pytest.approx(0.88 / 0.65 * 0.52) and filled[3] == pytest.approx(0.95)
     capsys.readouterr()
     # (without the wage premium beyond schooling: with it, the workers' mean wage also carries
     # the premiums of the households that hold the jobs)
@@ -678,3 +679,24 @@ def _run_own_table(tmp_path, capsys, text: str, *run_options: str) -> tuple[str,
     capsys.readouterr()
     assert main(["run", str(out / "scenario.toml"), "--steps", "1", *run_options, "--out", str(tmp_path / "run")]) == 0
     return capsys.readouterr().out, json.loads((tmp_path / "run" / "run.json").read_text())
+
+
+def test_init_fills_a_city_as_a_town_and_notes_the_rule(tmp_path):
+    """A user's trial (session 53): a city given only its population and income started as a
+    farm town (7 ha a household, 0.30 of its adults in wage jobs, 0.38 of its income off the
+    farm; the run then warned its start was 0.80 off the farm). A city's missing cells take the
+    example's cities' values (fill.CITY_DEFAULTS), noted with their own rule; a municipality's
+    keep the regional defaults, and a mapping's [defaults] would replace both."""
+    from territory_abm.data.fill import CITY_DEFAULTS, CITY_RULE, DEFAULTS
+
+    table = tmp_path / "mine.csv"
+    table.write_text("id,name,kind,population,mean_income\nA,Alto,municipality,6000,1400\n"
+                     "C,Centro,city,30000,3500\n")
+    init_territory(table, tmp_path / "out")
+    t = load_territory(tmp_path / "out").table
+    for column, value in CITY_DEFAULTS.items():
+        assert t[column][1] == pytest.approx(value), column
+        assert t[column][0] == pytest.approx(DEFAULTS[column]) or column == "forest_cover", column
+    filled = pd.read_csv(tmp_path / "out" / "filled.csv")
+    rules = filled.set_index(["id", "column"])["rule"]
+    assert rules["C", "wage_share"] == CITY_RULE and rules["A", "wage_share"] != CITY_RULE

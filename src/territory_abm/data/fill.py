@@ -99,6 +99,18 @@ RULES: tuple[Rule, ...] = (
 RULE = {r.column: r for r in RULES}
 DEFAULTS = {r.column: r.default for r in RULES if r.default is not None}
 """Regional defaults by column; a mapping file's ``[defaults]`` replaces them."""
+CITY_DEFAULTS = {"land_gini": 0.9, "mean_farm_ha": 0.3, "forest_cover": 0.1, "wage_share": 0.65,
+                 "nonfarm_income_share": 0.88, "share_commercial_agriculture": 0.05, "share_agro_processing": 0.2,
+                 "share_commerce_services": 0.55, "share_manufacturing": 0.2, "dynamic_market_share": 0.6,
+                 "mean_education": 9.0}
+"""Defaults of an intermediate city (kind ``city``) where they differ from the rural ones: the
+bundled example's cities' values (an assumption, as the rural defaults are the example's
+medians). With the rural defaults a city with only its population and income started as a farm
+town, 0.38 of its income to be earned off the farm and 0.30 of its adults in wage jobs (a user's
+trial, session 53), with the farms of a rural municipality (7 ha a household) and its forest.
+A mapping file's ``[defaults]`` for a column replaces both."""
+CITY_RULE = "the example's intermediate cities' value"
+"""The rule noted for a city's cell filled from :data:`CITY_DEFAULTS`."""
 
 
 def poverty_from_gini(mean: np.ndarray, gini: np.ndarray, line: float) -> np.ndarray:
@@ -154,7 +166,8 @@ def land_from_classes(farms: np.ndarray, bounds: list[tuple[float, float]], hous
 
 
 def fill_missing(table: dict[str, np.ndarray], populated: np.ndarray, poverty_line: float,
-                 defaults: dict[str, float] | None = None) -> dict[str, np.ndarray]:
+                 defaults: dict[str, float] | None = None, cities: np.ndarray | None = None
+                 ) -> dict[str, np.ndarray]:
     """Fill every missing (NaN) cell of the populated nodes of ``table`` in place.
 
     Parameters
@@ -168,7 +181,10 @@ def fill_missing(table: dict[str, np.ndarray], populated: np.ndarray, poverty_li
     poverty_line : float
         USD per person per year.
     defaults : dict, optional
-        Regional defaults replacing those of :data:`DEFAULTS`.
+        Regional defaults replacing those of :data:`DEFAULTS` (and, for their columns, of
+        :data:`CITY_DEFAULTS`).
+    cities : numpy.ndarray of bool, optional
+        Nodes that are intermediate cities: they take :data:`CITY_DEFAULTS`.
 
     Returns
     -------
@@ -177,6 +193,13 @@ def fill_missing(table: dict[str, np.ndarray], populated: np.ndarray, poverty_li
     """
     d = {**DEFAULTS, **(defaults or {})}
     filled: dict[str, np.ndarray] = {}
+    cities = np.zeros(len(populated), bool) if cities is None else np.asarray(cities, bool)
+
+    def default_of(column: str) -> np.ndarray:
+        """The default by node: a city's where it has one and the caller gave none of its own."""
+        if column in CITY_DEFAULTS and column not in (defaults or {}):
+            return np.where(cities, CITY_DEFAULTS[column], d[column])
+        return np.full(len(populated), float(d[column]))
 
     def fill(column: str, values) -> None:
         gap = populated & np.isnan(table[column])
@@ -190,38 +213,41 @@ def fill_missing(table: dict[str, np.ndarray], populated: np.ndarray, poverty_li
     mean, line = table["mean_income"], poverty_line
     fill("income_gini", gini_from_poverty(mean, table["poverty_rate"], line, d["income_gini"]))
     fill("poverty_rate", poverty_from_gini(mean, table["income_gini"], line))
-    fill("land_gini", d["land_gini"])
+    fill("land_gini", default_of("land_gini"))
     room = MAX_FARMLAND_SHARE * table["area_ha"] / table["households"]
-    fill("mean_farm_ha", np.where(np.isnan(room), d["mean_farm_ha"], np.minimum(d["mean_farm_ha"], room)))
+    farm = default_of("mean_farm_ha")
+    fill("mean_farm_ha", np.where(np.isnan(room), farm, np.minimum(farm, room)))
     # farmland takes at most MAX_FARMLAND_SHARE of the area and leaves room for the forest observed
     farmland_share = np.where(table["forest_cover"] < 1.0, np.minimum(MAX_FARMLAND_SHARE, 1.0 - table["forest_cover"]),
                               MAX_FARMLAND_SHARE)
     fill("area_ha", table["households"] * table["mean_farm_ha"] / farmland_share)
     with np.errstate(invalid="ignore", divide="ignore"):
         left = 1.0 - table["households"] * table["mean_farm_ha"] / table["area_ha"]
-    fill("forest_cover", np.clip(np.where(np.isnan(left), d["forest_cover"], np.minimum(d["forest_cover"], left)),
-                                 0.0, 1.0))
+    forest = default_of("forest_cover")
+    fill("forest_cover", np.clip(np.where(np.isnan(left), forest, np.minimum(forest, left)), 0.0, 1.0))
     sector_columns = [f"share_{s}" for s in SECTORS]
     if np.any([populated & np.isnan(table[c]) for c in sector_columns]):
         given = np.column_stack([table[c] for c in sector_columns])
         # rows missing any share take the regional mix, scaled into what the given shares leave
         missing = populated & np.isnan(given).any(axis=1)
-        default = np.array([d[c] for c in sector_columns])
+        default = np.column_stack([default_of(c) for c in sector_columns])
         rest = 1.0 - np.nansum(given, axis=1)
         free = np.where(np.isnan(given), default, 0.0)
         scaled = free * (np.maximum(rest, 0.0) / np.maximum(free.sum(axis=1), 1e-12))[:, None]
         for k, c in enumerate(sector_columns):
             fill(c, np.where(missing, scaled[:, k], np.nan))
-    fill("wage_share", d["wage_share"])
+    wage, nonfarm = default_of("wage_share"), default_of("nonfarm_income_share")
+    fill("wage_share", wage)
     # in proportion to the unit's wage share: the start pays the non-farm income to the wage
     # workers, so a regional share over a low wage share made the poorest units' wages twice
-    # the city's (a user's trial, session 25); where the wage share is the regional one, the
-    # regional default
-    ratio = d["nonfarm_income_share"] / d["wage_share"] if d["wage_share"] > 0 else 1.0
+    # the city's (a user's trial, session 25); where the wage share is the default one, the
+    # default (a city's for a city)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = np.where(wage > 0, nonfarm / wage, 1.0)
     proportional = np.clip(ratio * table["wage_share"], table["wage_share"], MAX_FILLED_NONFARM_SHARE)
-    fill("nonfarm_income_share", np.where(table["wage_share"] == d["wage_share"], d["nonfarm_income_share"], proportional))
+    fill("nonfarm_income_share", np.where(table["wage_share"] == wage, nonfarm, proportional))
     for column in ("dynamic_market_share", "mean_education", "service_quality", "governance"):
-        fill(column, d[column])
+        fill(column, default_of(column))
     return filled
 
 
@@ -248,6 +274,8 @@ def column_table() -> str:
         else:
             how = rule.rule if rule else "-"
             default = "" if rule is None or rule.default is None else f"{rule.default:g}"
+            if c.name in CITY_DEFAULTS:
+                default += f" (cities {CITY_DEFAULTS[c.name]:g})"
         lines.append(f"| `{c.name}` | {c.unit} | {span} | {required} | {how} | {default} | {examples[c.name]} | "
                      f"{c.meaning} |")
     return "\n".join(lines)

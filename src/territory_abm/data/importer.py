@@ -35,7 +35,7 @@ from ..errors import InputError
 from ..fields import FieldSpec
 from ..params import DOCUMENTED_CONTEXT
 from ..suggest import did_you_mean
-from .fill import MAX_FARMLAND_SHARE, RULE, fill_missing, land_from_classes
+from .fill import CITY_DEFAULTS, CITY_RULE, MAX_FARMLAND_SHARE, RULE, fill_missing, land_from_classes
 from .geography import key_text
 from .mapping import MONEY_COLUMNS, UNITS, Mapping, Source, load_mapping
 from .tables import Problems, read_table
@@ -71,10 +71,15 @@ class Nodes:
         self.table = {k: np.concatenate([v, np.full(n, np.nan)]) for k, v in self.table.items()}
 
     def fill(self, poverty_line: float, defaults: dict) -> None:
-        """Fill the populated nodes' gaps and note each filled cell as assumed."""
+        """Fill the populated nodes' gaps (a city's from ``fill.CITY_DEFAULTS`` where it has one) and note
+        each filled cell as assumed."""
         populated = np.array([k != "market" for k in self.kinds])
-        for column, mask in fill_missing(self.table, populated, poverty_line, defaults).items():
-            self.note(column, mask, "assumed", RULE[column].rule)
+        cities = np.array([k == "city" for k in self.kinds])
+        for column, mask in fill_missing(self.table, populated, poverty_line, defaults, cities=cities).items():
+            by_city = column in CITY_DEFAULTS and column not in defaults
+            self.note(column, mask & ~cities if by_city else mask, "assumed", RULE[column].rule)
+            if by_city:
+                self.note(column, mask & cities, "assumed", CITY_RULE)
 
 
 def import_territory(mapping_path: str | Path, out: str | Path, force: bool = False) -> dict:
@@ -493,7 +498,8 @@ def filled_summary_rows(notes: list[tuple[str, str, str, str]]) -> dict:
     """``{column: {"how": ..., "rule": ..., "nodes": n}}`` of the filled cells."""
     out: dict = {}
     for _, column, how, rule in notes:
-        entry = out.setdefault(f"{column} ({how})", {"column": column, "how": how, "rule": rule, "nodes": 0})
+        key = f"{column} ({how}, cities)" if rule == CITY_RULE else f"{column} ({how})"  # a rule of their own
+        entry = out.setdefault(key, {"column": column, "how": how, "rule": rule, "nodes": 0})
         entry["nodes"] += 1
     return out
 
