@@ -1139,3 +1139,28 @@ def test_spanish_chart_ticks_write_numbers_as_the_spanish_text_does(limits, expe
     plt.close(fig)
     assert expected in labels, labels
     assert not any("." in label for label in labels)
+
+
+def test_a_policy_is_listed_with_its_target_rule_in_words_and_the_page_labels_in_spanish():
+    """An adviser's trial (session 53): the report listed a target rule as a Python dict
+    ("target: {'poverty_above': 0.3}") in both languages and every field by its scenario key in
+    the Spanish report. The rules read in words; in Spanish the levers and the fields the
+    classroom pages show take the pages' labels, a field only where its lever shows it (a
+    decentralisation's share is not a land redistribution's)."""
+    from territory_abm.language import speaking
+    from territory_abm.report.content import _policy_text
+
+    assist = {"lever": "technical_assistance", "start": 2012, "end": 2021, "target": {"poverty_above": 0.3},
+              "coverage": 0.4, "label": "extension"}
+    assert _policy_text(assist) == ("technical_assistance 2012-2021 (target: municipalities whose poverty headcount is "
+                                    "above 0.3; coverage 0.4, label extension)")
+    decentral = {"lever": "fiscal_decentralisation", "start": 2012, "end": 2029, "target": {"kind": "municipality"},
+                 "share": 0.9}
+    land = {"lever": "land_redistribution", "start": 2012, "end": 2021, "target": "all", "share": 0.03}
+    with speaking("es"):
+        assert _policy_text(assist) == ("Asistencia técnica 2012-2021 (objetivo: municipios con una tasa de pobreza "
+                                        "mayor que 0,3; Cobertura (proporción de hogares elegibles) 0,4, label "
+                                        "extension)")
+        assert _policy_text(decentral).endswith("(objetivo: cada municipio rural; share 0,9)")
+        assert _policy_text(land) == ("Redistribución de tierras 2012-2021 (objetivo: todos los municipios; Tierra "
+                                      "transferida por año (proporción de las mayores fincas) 0,03)")

@@ -392,9 +392,38 @@ def _cost_text(row) -> str:
 
 
 def _policy_text(p: dict) -> str:
-    fields = ", ".join(f"{k} {_field_text(v)}" for k, v in p.items() if k not in ("lever", "start", "end", "target"))
-    target = _field_text(p.get("target", "all"))
-    return f"{p['lever']} {p.get('start')}-{p.get('end')} ({say('target', 'objetivo')}: {target}; {fields})"
+    """A scenario's policy as the report lists it: lever, years, target and fields, named as the
+    classroom pages name them in the report's language where they have a label (an adviser's
+    trial, session 53: the Spanish report listed "amount 400, coverage 0,3, target: all")."""
+    from ..dashboard.controls import LEVER_FIELDS
+    from ..dashboard.text import TEXT
+
+    names = TEXT["es" if spanish() else "en"]
+    shown = LEVER_FIELDS.get(p["lever"], ())  # a field's page label is its lever's (a land share is not a budget's)
+
+    def label(key: str, field: bool = True) -> str:  # the English report keeps the scenario's keys
+        return names.get(key, key) if spanish() and (not field or key in shown) else key
+
+    fields = ", ".join(f"{label(k)} {_field_text(v)}" for k, v in p.items()
+                       if k not in ("lever", "start", "end", "target"))
+    target = p.get("target", "all")
+    if isinstance(target, dict):  # a target rule, e.g. {poverty_above = 0.3} (it printed as a Python dict)
+        target = ", ".join(_target_rule_text(k, v) for k, v in target.items())
+    else:
+        target = names["all"] if spanish() and target == "all" else _field_text(target)
+    return (f"{label(p['lever'], field=False)} {p.get('start')}-{p.get('end')} ({say('target', 'objetivo')}: "
+            f"{target}; {fields})")
+
+
+def _target_rule_text(rule: str, value) -> str:
+    """A target rule (``scenarios.loader.TARGET_RULES``) in words."""
+    if rule == "poverty_above":
+        return say("municipalities whose poverty headcount is above {v}", "municipios con una tasa de pobreza "
+                   "mayor que {v}", v=_field_text(value))
+    if rule == "kind":
+        return say("every {v}", "cada {v}", v={"municipality": say("rural municipality", "municipio rural"),
+                                               "city": say("intermediate city", "ciudad intermedia")}.get(value, value))
+    return f"{rule} {_field_text(value)}"
 
 
 def _field_text(value) -> str:
