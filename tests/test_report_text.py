@@ -1011,7 +1011,7 @@ def test_a_group_of_few_units_is_given_as_counts_with_their_range_over_seeds():
     label = "intermediate cities (2): how many of the 2 are of each type, mean over seeds [range over seeds]"
     assert label in tables
     cities = tables[label].set_index("Type")["base"]
-    assert cities["win-win-win"] == "1 of 2 [0-2]" and cities["none"] == "0.7 of 2 [0-1]"
+    assert cities["win-win-win"] == "1 of 2 [0-2]" and cities["none"] == "0.667 of 2 [0-1]"  # 2 / 3: at most 3 decimals (session 53)
     assert tables["rural municipalities"].set_index("Type").loc["win-win-win", "base"] == "50 % [40-60]"
     older = shares.drop(columns=["group_units", "count_mean", "count_low", "count_high"])
     assert typology_tables(older, ["base"])["intermediate cities"].set_index("Type").loc["win-win-win", "base"] \
@@ -1164,3 +1164,13 @@ def test_a_policy_is_listed_with_its_target_rule_in_words_and_the_page_labels_in
         assert _policy_text(decentral).endswith("(objetivo: cada municipio rural; share 0,9)")
         assert _policy_text(land) == ("Redistribución de tierras 2012-2021 (objetivo: todos los municipios; Tierra "
                                       "transferida por año (proporción de las mayores fincas) 0,03)")
+
+
+def test_a_mean_count_of_units_is_written_exactly():
+    """An adviser's trial (session 53): a mean over 4 seeds of 0.25 cities was written "0.2 of 2"
+    and the typology's rows summed to 1.9 of 2. A mean count takes the fewest decimals that write
+    it exactly, at most three."""
+    from territory_abm.report.content import _count, _count_range
+
+    assert [_count(x) for x in (1.0, 0.25, 1.75, 0.125, 1 / 3)] == ["1", "0.25", "1.75", "0.125", "0.333"]
+    assert _count_range(0.25, 0.0, 1.0, 2) == "0.25 of 2 [0-1]"

@@ -923,8 +923,12 @@ def typology_tables(shares: pd.DataFrame, names: list[str], period: str = HORIZO
 
 
 def _count(x: float) -> str:
-    """A mean number of units over seeds: whole where it is, else one decimal ("1", "0.7")."""
-    return numbers.rounded(x, 0 if float(x).is_integer() else 1)
+    """A mean number of units over seeds at the fewest decimals that write it exactly, at most
+    three ("1", "0.25", "0.125" over 2, 4 or 8 seeds; "0.333" over 3): one decimal wrote 0.25 as
+    0.2, and a table's rows then summed to 1.9 of 2 units (an adviser's trial, session 53)."""
+    x = float(x)
+    digits = next((d for d in range(3) if abs(round(x, d) - x) < 1e-9), 3)
+    return numbers.rounded(x, digits)
 
 
 def _count_range(mean: float, low: float, high: float, units: int) -> str:
