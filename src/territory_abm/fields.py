@@ -135,11 +135,12 @@ class FieldSpec:
             if number == math.floor(number):
                 return int(value)
         raise InputError(source, field,
-                         f"{self.expected()}, got {value!r}{did_you_mean(value, self.choices)}{self._percent_hint(value)}")
+                         f"{self.expected()}, got {value!r}{did_you_mean(value, self.choices)}{self.percent_hint(value)}")
 
-    def _percent_hint(self, value: object) -> str:
+    def percent_hint(self, value: object) -> str:
         """For a share (a unitless float in [0, 1]) given as a number in (1, 100]: the question
-        whether it is a percent, with the share it would be (as ``data.importer`` asks of a mapped column)."""
+        whether it is a percent, with the share it would be ("" otherwise; ``data.importer`` asks
+        it of the values it converts, and of a mapped column to declare the unit instead)."""
         if not (self.kind == "float" and self.unit in _UNITLESS and self.low == 0 and self.high == 1
                 and is_number(value)):
             return ""

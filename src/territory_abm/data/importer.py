@@ -39,7 +39,7 @@ from .fill import CITY_DEFAULTS, CITY_RULE, MAX_FARMLAND_SHARE, RULE, fill_missi
 from .geography import key_text
 from .mapping import MONEY_COLUMNS, UNITS, Mapping, Source, load_mapping
 from .tables import Problems, read_table
-from .territory import EDGE_COLUMNS, NODE_COLUMNS, load_territory
+from .territory import EDGE_COLUMNS, NODE_COLUMNS, check_households, load_territory
 
 FILLED_FILE = "filled.csv"
 NUMERIC = [c for c in NODE_COLUMNS if c.kind != "str"]
@@ -176,9 +176,8 @@ def init_territory(table_path: str | Path, out: str | Path, year: int = 2010, po
                     into=problems)
     _parse(nodes, specs, {c: (table_path, data.lines, v) for c, v in columns.items()}, None, into=problems)
     households, population = nodes.table["households"], nodes.table["population"]
-    for i in np.flatnonzero((households > population) & (population > 0)):  # both given and valid (NaN: False)
-        problems.add(f"row {data.lines[i]} ({ids[i]}), column households",
-                     f"at most the population, got {households[i]:g} households for {population[i]:g} persons")
+    for i in np.flatnonzero(population > 0):  # a valid population (NaN: False); households NaN where not given
+        check_households(problems, f"row {data.lines[i]} ({ids[i]})", households[i], population[i])
     problems.raise_if_any()
     nodes.add_markets([market])  # ids checked unique and other than the market's above
     nodes.fill(poverty_line, {})
@@ -297,10 +296,9 @@ def _parse(nodes: Nodes, sources: list[Source], text: dict, mapping: Mapping | N
         spec = _SPEC.get(target, _MONEY)
         for i in np.flatnonzero(~np.isnan(values)):
             if not spec._within(values[i]):
-                hint = ""
-                if spec.high == 1 and 1 < values[i] <= 100 and s.unit != "percent":
-                    hint = (' (is it a percent? declare unit = "percent")' if mapping else
-                            f" (is it a percent? write it as a share, {values[i] / 100:.4g})")
+                hint = spec.percent_hint(values[i]) if s.unit != "percent" else ""
+                if hint and mapping:
+                    hint = ' (is it a percent? declare unit = "percent")'
                 problems[file].add(f"row {lines[i]} ({nodes.ids[i]}), column {s.column}",
                                    f"{spec.expected()}{read_as}, got {values[i]:.6g}{hint}")
         nodes.table[target] = np.round(values) if spec.kind == "int" else values

@@ -231,10 +231,16 @@ def load_nodes(path: Path) -> tuple[list[str], list[str], np.ndarray, dict[str, 
     return ids, names, np.array(kinds), table
 
 
-def _check_node_consistency(problems: Problems, at: str, v: dict[str, float]) -> None:
-    if v["households"] > v["population"]:
+def check_households(problems: Problems, at: str, households: float, population: float) -> None:
+    """A unit (row ``at``) with more households than persons is a problem (``init`` checks its
+    table's given pairs so, before it fills the rest)."""
+    if households > population:
         problems.add(f"{at}, column households",
-                     f"at most the population, got {v['households']:g} households for {v['population']:g} persons")
+                     f"at most the population, got {households:g} households for {population:g} persons")
+
+
+def _check_node_consistency(problems: Problems, at: str, v: dict[str, float]) -> None:
+    check_households(problems, at, v["households"], v["population"])
     shares = sum(v[f"share_{s}"] for s in SECTORS)
     if abs(shares - 1.0) > SHARE_SUM_TOLERANCE:
         problems.add(f"{at}, columns share_*", f"sector shares that sum to 1, got {shares:.3f}")

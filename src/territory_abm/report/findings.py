@@ -435,17 +435,17 @@ def key_findings(summary: pd.DataFrame, reference: str, interventions: list[str]
                        "se da con {most} ({mean} {interval} años-persona, todo el territorio).",
                        most=most, mean=mean, interval=numbers.bracket(low, high)))
         out.extend(filter(None, [close_person_years_sentence(summary, interventions, most, scale, pairs)]))
-    costs = {n: _cost_per_person_year(summary, n) for n in gains}
-    costs = {k: v for k, v in costs.items() if np.isfinite(v) and v > 0}
+    with_range = {n: _cost_per_person_year_with_range(summary, n) for n in gains}  # (mean, low, high)
+    costs = {k: v[0] for k, v in with_range.items() if np.isfinite(v[0]) and v[0] > 0}
     if len(interventions) > 1 and costs:
         cheapest = min(costs, key=costs.get)
         if len(costs) > 1:
             # with the ranges over seeds: a ranking by the means alone read as firm where the cheapest's
             # range reached 900 times its mean (an adviser's trial, session 53: roads 1,250 USD
             # [400, 362,000] "cheapest" against cash transfers' 1,970 [1,670, 2,280])
-            ranges = {n: _cost_per_person_year_range(summary, n) for n in costs}
+            ranges = {n: with_range[n][1:] for n in costs}
             told = all(ranges[cheapest][1] < ranges[n][0] for n in costs if n != cheapest)
-            others = ", ".join(say("{cost} USD for {name}", "{cost} USD de {name}", cost=_cost_text(costs[k], ranges[k]),
+            others = ", ".join(say("{cost} USD for {name}", "{cost} USD de {name}", cost=_cost_with_range(costs[k], ranges[k]),
                                    name=k) for k in costs if k != cheapest)
             if told:
                 out.append(say("Among interventions that bring person-years out of poverty over the run by an amount "
@@ -454,7 +454,7 @@ def key_findings(summary: pd.DataFrame, reference: str, interventions: list[str]
                                "Entre las intervenciones que aportan años-persona fuera de la pobreza en la corrida en "
                                "una magnitud que se distingue del azar, la más barata por año-persona fuera de la "
                                "pobreza es {cheapest} ({cost} USD, frente a {others}).", cheapest=cheapest,
-                               cost=_cost_text(costs[cheapest], ranges[cheapest]), others=others))
+                               cost=_cost_with_range(costs[cheapest], ranges[cheapest]), others=others))
             else:
                 out.append(say("Among interventions that bring person-years out of poverty over the run by an amount "
                                "told from chance, {cheapest} has the lowest mean cost per person-year out of poverty "
@@ -464,7 +464,7 @@ def key_findings(summary: pd.DataFrame, reference: str, interventions: list[str]
                                "una magnitud que se distingue del azar, {cheapest} tiene el menor costo medio por "
                                "año-persona fuera de la pobreza ({cost} USD, frente a {others}), pero los rangos entre "
                                "semillas se superponen: cuál es la más barata no se distingue del azar con estas "
-                               "semillas.", cheapest=cheapest, cost=_cost_text(costs[cheapest], ranges[cheapest]),
+                               "semillas.", cheapest=cheapest, cost=_cost_with_range(costs[cheapest], ranges[cheapest]),
                                others=others))
         # an intervention cheaper at the mean but left out because its person-years' range reaches
         # zero: said, or the ranking reads as firmer than the seeds make it (an adviser's trial:
@@ -713,20 +713,19 @@ def _person_years(summary: pd.DataFrame, scenario: str) -> pd.Series | None:
 
 
 def _cost_per_person_year(summary: pd.DataFrame, scenario: str) -> float:
-    rows = summary[(summary["scenario"] == scenario) & (summary["outcome"] == "cost_per_poverty_person_year_avoided")]
-    return float(rows["mean"].iloc[0]) if len(rows) else np.nan
+    return _cost_per_person_year_with_range(summary, scenario)[0]
 
 
-def _cost_per_person_year_range(summary: pd.DataFrame, scenario: str) -> tuple[float, float]:
-    """The 5-95 % range over seeds of ``scenario``'s cost per person-year out of poverty (NaN
-    where the summary has none, e.g. one run)."""
+def _cost_per_person_year_with_range(summary: pd.DataFrame, scenario: str) -> tuple[float, float, float]:
+    """``scenario``'s cost per person-year out of poverty and its 5-95 % range over seeds (NaN
+    where the summary has none)."""
     rows = summary[(summary["scenario"] == scenario) & (summary["outcome"] == "cost_per_poverty_person_year_avoided")]
     if not len(rows):
-        return np.nan, np.nan
-    return float(rows["diff_q05"].iloc[0]), float(rows["diff_q95"].iloc[0])
+        return np.nan, np.nan, np.nan
+    return tuple(float(rows[c].iloc[0]) for c in ("mean", "diff_q05", "diff_q95"))
 
 
-def _cost_text(cost: float, bounds: tuple[float, float]) -> str:
+def _cost_with_range(cost: float, bounds: tuple[float, float]) -> str:
     """A cost per person-year with its range over seeds where it has one."""
     if not all(np.isfinite(bounds)) or bounds[0] == bounds[1]:
         return numbers.significant(cost)
