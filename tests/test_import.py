@@ -524,6 +524,51 @@ def test_the_difference_map_hatches_municipalities_whose_interval_includes_no_ch
     assert bars and min(ax.get_ylim()[0] for ax in bars) <= -5.0 + 1e-9  # -0.05 as -5 points
 
 
+def test_the_readmes_valley_comparison_extends_the_imported_scenario(valley, tmp_path):
+    """``examples/valley/cash_transfers.toml`` (the README's valley comparison) reads the valley
+    imported where the README puts it and adds only the transfer to its scenario."""
+    import shutil
+
+    from territory_abm import load_scenario
+
+    shutil.copytree(valley, tmp_path / "territories" / "valley")
+    (tmp_path / "examples" / "valley").mkdir(parents=True)
+    shutil.copy(VALLEY / "cash_transfers.toml", tmp_path / "examples" / "valley")
+    base = load_scenario(tmp_path / "territories" / "valley" / "scenario.toml")
+    transfers = load_scenario(tmp_path / "examples" / "valley" / "cash_transfers.toml")
+    assert Path(transfers.territory).resolve() == Path(base.territory).resolve()
+    assert [(p.lever, p.start, p.end, p.values["amount"], p.values["coverage"]) for p in transfers.policies] == [
+        ("cash_transfer", 2019, 2030, 400.0, 0.3)]
+    assert transfers.parameters == base.parameters and transfers.start_year == base.start_year == 2018
+
+
+def test_the_hatching_shows_on_a_dark_unit(valley, tmp_path):
+    """A unit whose mean difference is the map's largest but whose interval includes no change is
+    hatched in a light colour, the others in grey (a helper's reading of the valley's map, session
+    54: grey over the darkest unit could be seen only zoomed in)."""
+    import matplotlib.colors as mcolors
+
+    from territory_abm.output.maps import UNSURE_COLOUR, UNSURE_ON_DARK, comparison_map, luminance
+
+    assert luminance("black") == 0.0 and luminance("white") == pytest.approx(1.0)
+    assert luminance(UNSURE_COLOUR) == pytest.approx(0.184, abs=0.001)
+    t = load_territory(valley)
+    units = [i for i, k in zip(t.ids, t.kinds) if k != "market"]
+    rows = []
+    for seed in range(1, 6):
+        for k, unit in enumerate(units):
+            # the first unit 0.2 lower under the intervention in four seeds and 0.2 higher in the fifth
+            change = (-0.2 if seed < 5 else 0.2) if k == 0 else (0.01 if seed % 2 else -0.01)
+            rows += [{"scenario": "base", "seed": seed, "year": 2030, "node_id": unit, "poverty_headcount": 0.3},
+                     {"scenario": "policy", "seed": seed, "year": 2030, "node_id": unit,
+                      "poverty_headcount": 0.3 + change}]
+    scenarios = [{"name": "base", "territory": str(valley)}, {"name": "policy", "territory": str(valley)}]
+    fig = comparison_map(pd.DataFrame(rows), scenarios, "base", 2030, tmp_path / "map.png")
+    hatched = {mcolors.to_hex(c.get_edgecolor()[0]): len(c.get_paths())
+               for c in fig.axes[0].collections if c.get_hatch()}
+    assert hatched == {UNSURE_ON_DARK: 1, UNSURE_COLOUR: len(units) - 1}
+
+
 def test_init_reads_kinds_and_fills_an_area_that_holds_the_forest_given(tmp_path):
     """A ``kind`` column declares cities (it crashed init); an area filled from the farmland
     leaves room for the forest cover the table gives (above 0.4 it was refused, blaming

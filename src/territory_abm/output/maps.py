@@ -40,6 +40,10 @@ from .plots import MARKET_COLOUR, TRAVEL_BANDS, TRAVEL_BANDS_ES, heading, save, 
 NO_DATA_COLOUR = "#dddddd"
 UNSURE_COLOUR = "#777777"
 """Hatching of units whose difference cannot be told from zero."""
+UNSURE_ON_DARK = "#e6e6e6"
+"""The same hatching over a dark fill (luminance below :data:`DARK_LUMINANCE`)."""
+DARK_LUMINANCE = 0.18
+"""Fills darker than this (relative luminance, where #777777 is 0.18) take the light hatching."""
 DIVERGING = "PuOr"
 """Colour map of differences (colour-blind safe, white at zero)."""
 SEQUENTIAL = "viridis"
@@ -167,12 +171,9 @@ def draw_differences(ax, shapes: Shapes, values: dict, cmap, norm, *, unsure: se
     name at its inner point (``name_options``: the annotation's font size, halo, zorder).
     Returns the names, for :func:`hide_colliding`; roads, markets and keys are the caller's."""
     numbers = np.array([np.nan if values.get(i) is None else float(values[i]) for i in shapes.ids])
-    draw_units(ax, shapes, [cmap(norm(v)) if np.isfinite(v) else NO_DATA_COLOUR for v in numbers],
-               edgecolor=edgecolor, linewidth=linewidth)
-    if unsure:
-        ax.add_collection(PatchCollection([PathPatch(p) for i, p in zip(shapes.ids, shapes.paths) if i in unsure],
-                                          facecolor="none", edgecolor=UNSURE_COLOUR, linewidth=0, hatch="///",
-                                          zorder=2))
+    faces = [cmap(norm(v)) if np.isfinite(v) else NO_DATA_COLOUR for v in numbers]
+    draw_units(ax, shapes, faces, edgecolor=edgecolor, linewidth=linewidth)
+    draw_unsure(ax, shapes, unsure, faces)
     return [ax.annotate(name, (x, y), xytext=(0, 0), textcoords="offset points", ha="center", va="center",
                         **name_options) for name, (x, y) in zip(shapes.names, shapes.inner)]
 
@@ -282,9 +283,7 @@ def plot_map(territory_dir: str | Path, graph: nx.Graph, values: dict, path: Pat
         bar.set_label(label, fontsize=8)
         bar.ax.tick_params(labelsize=7)
     if unsure:
-        ax.add_collection(PatchCollection([PathPatch(p) for i, p in zip(shapes.ids, shapes.paths) if i in unsure],
-                                          facecolor="none", edgecolor=UNSURE_COLOUR, linewidth=0, hatch="///",
-                                          zorder=2))
+        draw_unsure(ax, shapes, unsure, faces)
         handles += [unsure_handle()]
     shapes, arrows = markets_within_reach(shapes, graph)
     draw_roads(ax, graph, shapes)
@@ -302,6 +301,31 @@ def plot_map(territory_dir: str | Path, graph: nx.Graph, values: dict, path: Pat
     stack_legends(key, [dict(handles=handles)] * bool(handles) + [dict(handles=road_handles())])
     hide_colliding(fig, [*markets, *names], nudges=NAME_NUDGES)
     return save(fig, path)
+
+
+def draw_unsure(ax, shapes: Shapes, unsure: set | None, faces) -> None:
+    """Hatch the units of ``shapes`` whose id is in ``unsure`` (an interval over seeds that
+    includes no change) over their fills ``faces`` (one colour per unit, in ``shapes.ids``
+    order): in :data:`UNSURE_COLOUR` on light fills and :data:`UNSURE_ON_DARK` on dark ones (a
+    helper's reading of the valley's map, session 54: the grey hatching over the darkest unit
+    could be seen only zoomed in, so it read as a difference told from chance)."""
+    if not unsure:
+        return
+    dark: dict[bool, list] = {False: [], True: []}
+    for i, path, face in zip(shapes.ids, shapes.paths, faces):
+        if i in unsure:
+            dark[luminance(face) < DARK_LUMINANCE].append(PathPatch(path))
+    for on_dark, patches in dark.items():
+        if patches:
+            ax.add_collection(PatchCollection(patches, facecolor="none", linewidth=0, hatch="///", zorder=2,
+                                              edgecolor=UNSURE_ON_DARK if on_dark else UNSURE_COLOUR))
+
+
+def luminance(colour) -> float:
+    """Relative luminance (WCAG 2) of a Matplotlib colour: 0 black, 1 white."""
+    rgb = np.asarray(matplotlib.colors.to_rgb(colour))
+    linear = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+    return float(linear @ np.array([0.2126, 0.7152, 0.0722]))
 
 
 def unsure_handle() -> Patch:
