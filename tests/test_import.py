@@ -42,7 +42,8 @@ def test_the_example_imports_to_a_valid_territory_with_every_filled_value_flagge
     units = [i for i, k in zip(t.ids, t.kinds) if k != "market"]
     for column in ("share_manufacturing", "governance", "income_gini", "area_ha", "mean_farm_ha"):
         assert sorted(filled[filled["column"] == column]["id"]) == sorted(units), column
-    assert set(filled["how"]) == {"derived", "assumed"}
+    assert set(filled["how"]) == {"derived", "fitted", "assumed"}
+    assert set(filled[filled["how"] == "fitted"]["column"]) == {"income_gini"}  # from each unit's mean and poverty
     edges = pd.read_csv(valley / "edges.csv")
     assert set(edges["source"]) <= {"contiguity", "market link"} and (edges["source"] == "market link").sum() == 2
 
@@ -567,6 +568,42 @@ def test_the_hatching_shows_on_a_dark_unit(valley, tmp_path):
     hatched = {mcolors.to_hex(c.get_edgecolor()[0]): len(c.get_paths())
                for c in fig.axes[0].collections if c.get_hatch()}
     assert hatched == {UNSURE_ON_DARK: 1, UNSURE_COLOUR: len(units) - 1}
+
+
+def test_init_notes_the_branch_of_each_rule_that_applied(tmp_path):
+    """Each filled cell's rule is the branch that applied to it, and a value fitted to the unit's
+    own data is noted as fitted, not assumed (a user's trial, session 53: init printed "from the
+    farm-size classes, else the regional default" with no classes, and a Gini backed out of the
+    table's own mean and poverty rate as "assumed")."""
+    table = tmp_path / "units.csv"
+    table.write_text("id,kind,population,mean_income,poverty_rate,income_gini,forest_cover\n"
+                     "A1,municipality,5200,1500,0.4,,\n"    # Gini fitted to its poverty rate
+                     "A2,municipality,4100,1800,,0.45,0.7\n"  # poverty fitted to its Gini; area by its forest
+                     "A3,municipality,3900,1700,,,\n"        # neither: the default Gini, poverty from it
+                     "CT,city,42000,3200,0.2,,\n")
+    init_territory(table, tmp_path / "out")
+    notes = pd.read_csv(tmp_path / "out" / "filled.csv", dtype=str).set_index(["id", "column"])
+    assert notes.loc[("A1", "income_gini"), "how"] == "fitted"
+    assert "backed out of the unit's mean income and poverty rate" in notes.loc[("A1", "income_gini"), "rule"]
+    assert tuple(notes.loc[("A2", "poverty_rate"), ["how", "rule"]]) == (
+        "fitted", "the share below the poverty line of lognormal incomes with the unit's mean income and Gini")
+    assert tuple(notes.loc[("A3", "income_gini"), ["how", "rule"]]) == ("assumed", "the regional default")
+    assert notes.loc[("A3", "poverty_rate"), "how"] == "assumed"
+    assert "regional default Gini" in notes.loc[("A3", "poverty_rate"), "rule"]
+    assert notes.loc[("A2", "area_ha"), "rule"].endswith("the share of the area the observed forest cover leaves")
+    assert notes.loc[("A1", "area_ha"), "rule"].endswith("taken as 0.6 of the area")
+    assert notes.loc[("A1", "land_gini"), "rule"] == "the regional default"
+    assert notes.loc[("CT", "land_gini"), "rule"] == "the example's intermediate cities' value"
+    assert not notes["rule"].str.contains(", else |without boundaries").any()
+    t = load_territory(tmp_path / "out")
+    assert t.table["income_gini"][2] == pytest.approx(0.47)  # the regional default
+    # what the run and the report read: every rule that applied, with how many units
+    from territory_abm.data.importer import assumed_cells, filled_summary
+
+    summary = filled_summary(tmp_path / "out")
+    assert summary["income_gini (fitted)"]["nodes"] == 2 and summary["income_gini (assumed)"]["nodes"] == 1
+    assert summary["land_gini (assumed, cities)"]["nodes"] == 1
+    assert {("A1", "income_gini"), ("A2", "poverty_rate")} <= assumed_cells(tmp_path / "out")  # not observations
 
 
 def test_init_reads_kinds_and_fills_an_area_that_holds_the_forest_given(tmp_path):

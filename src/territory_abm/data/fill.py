@@ -123,6 +123,12 @@ def gini_from_poverty(mean: np.ndarray, poverty: np.ndarray, line: float, defaul
     """Gini of the lognormal with ``mean`` whose share below ``line`` is ``poverty`` (the
     root nearest the default's shape; the default where there is none), held in
     :data:`GINI_BOUNDS`."""
+    return _gini_fit(mean, poverty, line, default_gini)[0]
+
+
+def _gini_fit(mean, poverty, line: float, default_gini: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`gini_from_poverty`, and where a lognormal fits (a poverty rate given and a root)
+    and where its Gini was held at a bound of :data:`GINI_BOUNDS`."""
     mean, poverty = np.broadcast_arrays(np.asarray(mean, float), np.asarray(poverty, float))
     q = ndtri(np.clip(poverty, 1e-6, 1 - 1e-6))
     disc = q**2 - 2 * np.log(line / mean)
@@ -131,8 +137,11 @@ def gini_from_poverty(mean: np.ndarray, poverty: np.ndarray, line: float, defaul
     roots = np.stack([q - root, q + root])
     roots = np.where(roots > 0, roots, np.inf)
     best = np.take_along_axis(roots, np.argmin(np.abs(roots - s0), axis=0)[None], axis=0)[0]
-    s = np.where((disc >= 0) & np.isfinite(best), best, s0)
-    return np.clip(2 * ndtr(s / np.sqrt(2)) - 1, *GINI_BOUNDS)
+    fits = (disc >= 0) & np.isfinite(best)
+    s = np.where(fits, best, s0)
+    gini = 2 * ndtr(s / np.sqrt(2)) - 1
+    held = fits & ((gini < GINI_BOUNDS[0]) | (gini > GINI_BOUNDS[1]))
+    return np.clip(gini, *GINI_BOUNDS), fits, held
 
 
 def land_from_classes(farms: np.ndarray, bounds: list[tuple[float, float]], households: np.ndarray
@@ -165,9 +174,31 @@ def land_from_classes(farms: np.ndarray, bounds: list[tuple[float, float]], hous
     return mean, np.where(land > 0, gini, 0.0)
 
 
+@dataclass(frozen=True)
+class Filled:
+    """Cells of one column filled by one rule, as ``filled.csv`` notes them.
+
+    Attributes
+    ----------
+    column : str
+        The column of ``municipalities.csv``.
+    nodes : numpy.ndarray of bool
+        The nodes whose cell the rule filled.
+    how : str
+        ``fitted`` (from the unit's own data through an assumed income distribution) or
+        ``assumed`` (a default, or a rule that takes one).
+    rule : str
+        The rule as it applied to these cells (one branch of :data:`RULES`' rule).
+    """
+
+    column: str
+    nodes: np.ndarray
+    how: str
+    rule: str
+
+
 def fill_missing(table: dict[str, np.ndarray], populated: np.ndarray, poverty_line: float,
-                 defaults: dict[str, float] | None = None, cities: np.ndarray | None = None
-                 ) -> dict[str, np.ndarray]:
+                 defaults: dict[str, float] | None = None, cities: np.ndarray | None = None) -> list[Filled]:
     """Fill every missing (NaN) cell of the populated nodes of ``table`` in place.
 
     Parameters
@@ -188,56 +219,95 @@ def fill_missing(table: dict[str, np.ndarray], populated: np.ndarray, poverty_li
 
     Returns
     -------
-    dict of str to numpy.ndarray of bool
-        For every column with at least one filled cell, which nodes were filled.
+    list of Filled
+        The filled cells, by column and by the branch of its rule that applied (a user's trial,
+        session 53: init printed every branch of a rule, "from the farm-size classes, else the
+        regional default", where only one could apply, and called a Gini backed out of the
+        user's own mean and poverty rate "assumed").
     """
-    d = {**DEFAULTS, **(defaults or {})}
-    filled: dict[str, np.ndarray] = {}
-    cities = np.zeros(len(populated), bool) if cities is None else np.asarray(cities, bool)
+    given = dict(defaults or {})
+    d = {**DEFAULTS, **given}
+    out: list[Filled] = []
+    n = len(populated)
+    cities = np.zeros(n, bool) if cities is None else np.asarray(cities, bool)
+    everywhere = np.ones(n, bool)
 
     def default_of(column: str) -> np.ndarray:
         """The default by node: a city's where it has one and the caller gave none of its own."""
-        if column in CITY_DEFAULTS and column not in (defaults or {}):
+        if column in CITY_DEFAULTS and column not in given:
             return np.where(cities, CITY_DEFAULTS[column], d[column])
-        return np.full(len(populated), float(d[column]))
+        return np.full(n, float(d[column]))
 
-    def fill(column: str, values) -> None:
+    def by_default(column: str, where: np.ndarray = everywhere, what: str = "the regional default") -> list:
+        """The branches of a default: the mapping file's, else a city's and the regional one."""
+        if column in given:
+            return [(where, "assumed", "the mapping file's [defaults] value")]
+        if column in CITY_DEFAULTS:
+            return [(where & ~cities, "assumed", what), (where & cities, "assumed", CITY_RULE)]
+        return [(where, "assumed", what)]
+
+    def fill(column: str, values, branches: list | None = None) -> None:
+        """Fill ``column``'s gaps with ``values``; note each branch (where, how, rule) of its gaps."""
         gap = populated & np.isnan(table[column])
         if gap.any():
             table[column][gap] = np.broadcast_to(np.asarray(values, float), gap.shape)[gap]
-            filled[column] = gap
+            for where, how, rule in branches or [(everywhere, "assumed", RULE[column].rule)]:
+                if (gap & where).any():
+                    out.append(Filled(column, gap & where, how, rule))
 
     if "mean_consumption" in table:
         fill("mean_income", table["mean_consumption"])
     fill("households", np.maximum(np.round(table["population"] / d["households"]), 1))
     mean, line = table["mean_income"], poverty_line
-    fill("income_gini", gini_from_poverty(mean, table["poverty_rate"], line, d["income_gini"]))
-    fill("poverty_rate", poverty_from_gini(mean, table["income_gini"], line))
-    fill("land_gini", default_of("land_gini"))
+    gini_observed = ~np.isnan(table["income_gini"])  # a poverty rate filled below is fitted to it
+    gini, fits, held = _gini_fit(mean, table["poverty_rate"], line, d["income_gini"])
+    backed = "backed out of the unit's mean income and poverty rate (lognormal income)"
+    fill("income_gini", gini, [(fits & ~held, "fitted", backed),
+                               (held, "fitted", f"{backed}, held in {GINI_BOUNDS[0]:g}-{GINI_BOUNDS[1]:g}"),
+                               *by_default("income_gini", ~fits & ~np.isnan(table["poverty_rate"]),
+                                           "the regional default (no lognormal with the unit's mean has its "
+                                           "poverty rate)"),
+                               *by_default("income_gini", ~fits & np.isnan(table["poverty_rate"]))])
+    below = "the share below the poverty line of lognormal incomes with the unit's mean income and"
+    fill("poverty_rate", poverty_from_gini(mean, table["income_gini"], line),
+         [(gini_observed, "fitted", f"{below} Gini"), (~gini_observed, "assumed", f"{below} the regional default Gini")])
+    fill("land_gini", default_of("land_gini"), by_default("land_gini"))
     room = MAX_FARMLAND_SHARE * table["area_ha"] / table["households"]
     farm = default_of("mean_farm_ha")
-    fill("mean_farm_ha", np.where(np.isnan(room), farm, np.minimum(farm, room)))
+    capped = ~np.isnan(room) & (room < farm)
+    fill("mean_farm_ha", np.where(np.isnan(room), farm, np.minimum(farm, room)),
+         [(capped, "assumed", f"the regional default capped at {MAX_FARMLAND_SHARE:g} of the area per household"),
+          *by_default("mean_farm_ha", ~capped)])
     # farmland takes at most MAX_FARMLAND_SHARE of the area and leaves room for the forest observed
-    farmland_share = np.where(table["forest_cover"] < 1.0, np.minimum(MAX_FARMLAND_SHARE, 1.0 - table["forest_cover"]),
-                              MAX_FARMLAND_SHARE)
-    fill("area_ha", table["households"] * table["mean_farm_ha"] / farmland_share)
+    by_forest = (table["forest_cover"] < 1.0) & (1.0 - table["forest_cover"] < MAX_FARMLAND_SHARE)  # (NaN: False)
+    farmland_share = np.where(by_forest, 1.0 - table["forest_cover"], MAX_FARMLAND_SHARE)
+    farmland = "the farmland (households x mean farm size) taken as"
+    fill("area_ha", table["households"] * table["mean_farm_ha"] / farmland_share,
+         [(~by_forest, "assumed", f"{farmland} {MAX_FARMLAND_SHARE:g} of the area"),
+          (by_forest, "assumed", f"{farmland} the share of the area the observed forest cover leaves")])
     with np.errstate(invalid="ignore", divide="ignore"):
         left = 1.0 - table["households"] * table["mean_farm_ha"] / table["area_ha"]
     forest = default_of("forest_cover")
-    fill("forest_cover", np.clip(np.where(np.isnan(left), forest, np.minimum(forest, left)), 0.0, 1.0))
+    short = ~np.isnan(left) & (left < forest)
+    fill("forest_cover", np.clip(np.where(np.isnan(left), forest, np.minimum(forest, left)), 0.0, 1.0),
+         [(short, "assumed", "the area farmland leaves (less than the regional default)"),
+          *by_default("forest_cover", ~short)])
     sector_columns = [f"share_{s}" for s in SECTORS]
     if np.any([populated & np.isnan(table[c]) for c in sector_columns]):
-        given = np.column_stack([table[c] for c in sector_columns])
+        shares = np.column_stack([table[c] for c in sector_columns])
         # rows missing any share take the regional mix, scaled into what the given shares leave
-        missing = populated & np.isnan(given).any(axis=1)
+        missing = populated & np.isnan(shares).any(axis=1)
+        partial = missing & ~np.isnan(shares).all(axis=1)
         default = np.column_stack([default_of(c) for c in sector_columns])
-        rest = 1.0 - np.nansum(given, axis=1)
-        free = np.where(np.isnan(given), default, 0.0)
+        rest = 1.0 - np.nansum(shares, axis=1)
+        free = np.where(np.isnan(shares), default, 0.0)
         scaled = free * (np.maximum(rest, 0.0) / np.maximum(free.sum(axis=1), 1e-12))[:, None]
         for k, c in enumerate(sector_columns):
-            fill(c, np.where(missing, scaled[:, k], np.nan))
+            fill(c, np.where(missing, scaled[:, k], np.nan),
+                 [(partial, "assumed", "the regional mix, scaled into what the unit's given shares leave"),
+                  *by_default(c, ~partial, "the regional mix")])
     wage, nonfarm = default_of("wage_share"), default_of("nonfarm_income_share")
-    fill("wage_share", wage)
+    fill("wage_share", wage, by_default("wage_share"))
     # in proportion to the unit's wage share: the start pays the non-farm income to the wage
     # workers, so a regional share over a low wage share made the poorest units' wages twice
     # the city's (a user's trial, session 25); where the wage share is the default one, the
@@ -245,10 +315,12 @@ def fill_missing(table: dict[str, np.ndarray], populated: np.ndarray, poverty_li
     with np.errstate(invalid="ignore", divide="ignore"):
         ratio = np.where(wage > 0, nonfarm / wage, 1.0)
     proportional = np.clip(ratio * table["wage_share"], table["wage_share"], MAX_FILLED_NONFARM_SHARE)
-    fill("nonfarm_income_share", np.where(table["wage_share"] == wage, nonfarm, proportional))
+    at_default = table["wage_share"] == wage
+    fill("nonfarm_income_share", np.where(at_default, nonfarm, proportional),
+         [(~at_default, "assumed", RULE["nonfarm_income_share"].rule), *by_default("nonfarm_income_share", at_default)])
     for column in ("dynamic_market_share", "mean_education", "service_quality", "governance"):
-        fill(column, default_of(column))
-    return filled
+        fill(column, default_of(column), by_default(column))
+    return out
 
 
 def column_table() -> str:

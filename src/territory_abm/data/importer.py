@@ -12,8 +12,10 @@ into place only once the territory validates:
     The territory (see ``docs/data_format.md``); edges say where each came from.
 ``filled.csv``
     One row per value not read from the data: node, column, value, ``derived`` (computed
-    from the data, such as an area from a polygon) or ``assumed`` (a regional default or
-    a fitted distribution), and the rule.
+    from the data, such as an area from a polygon), ``fitted`` (from the unit's own data
+    through an assumed income distribution, such as a Gini backed out of the mean income and
+    poverty rate) or ``assumed`` (a regional default, or a rule that takes one), and the rule
+    as it applied.
 ``scenario.toml``
     A baseline scenario starting in the data's year.
 ``geometry.gpkg``
@@ -35,13 +37,16 @@ from ..errors import InputError
 from ..fields import FieldSpec
 from ..params import DOCUMENTED_CONTEXT
 from ..suggest import did_you_mean
-from .fill import CITY_DEFAULTS, CITY_RULE, MAX_FARMLAND_SHARE, RULE, fill_missing, land_from_classes
+from .fill import CITY_RULE, MAX_FARMLAND_SHARE, RULE, fill_missing, land_from_classes
 from .geography import key_text
 from .mapping import MONEY_COLUMNS, UNITS, Mapping, Source, load_mapping
 from .tables import Problems, read_table
 from .territory import EDGE_COLUMNS, NODE_COLUMNS, check_households, load_territory
 
 FILLED_FILE = "filled.csv"
+NOT_OBSERVED = ("assumed", "fitted")
+"""The ``how`` of ``filled.csv``'s values that stand in for observations (``derived``: computed
+from the unit's data, such as an area from its polygon)."""
 NUMERIC = [c for c in NODE_COLUMNS if c.kind != "str"]
 _SPEC = {c.name: c for c in NUMERIC}
 _MONEY = FieldSpec("mean_income", "USD/person/yr", None, 1, 1e6, "mean income or consumption per person")
@@ -72,14 +77,11 @@ class Nodes:
 
     def fill(self, poverty_line: float, defaults: dict) -> None:
         """Fill the populated nodes' gaps (a city's from ``fill.CITY_DEFAULTS`` where it has one) and note
-        each filled cell as assumed."""
+        each filled cell with the branch of its rule that applied (``fill.Filled``)."""
         populated = np.array([k != "market" for k in self.kinds])
         cities = np.array([k == "city" for k in self.kinds])
-        for column, mask in fill_missing(self.table, populated, poverty_line, defaults, cities=cities).items():
-            by_city = column in CITY_DEFAULTS and column not in defaults
-            self.note(column, mask & ~cities if by_city else mask, "assumed", RULE[column].rule)
-            if by_city:
-                self.note(column, mask & cities, "assumed", CITY_RULE)
+        for f in fill_missing(self.table, populated, poverty_line, defaults, cities=cities):
+            self.note(f.column, f.nodes, f.how, f.rule)
 
 
 def import_territory(mapping_path: str | Path, out: str | Path, force: bool = False) -> dict:
@@ -493,11 +495,17 @@ def _scenario(name: str, year: int, poverty_line: float) -> str:
 
 
 def filled_summary_rows(notes: list[tuple[str, str, str, str]]) -> dict:
-    """``{column: {"how": ..., "rule": ..., "nodes": n}}`` of the filled cells."""
+    """``{key: {"column": ..., "how": ..., "rule": ..., "nodes": n}}`` of the filled cells, one
+    entry for each rule that applied to a column: ``"governance (assumed)"``, a city's default
+    ``"land_gini (assumed, cities)"``, a column's further rules ``"area_ha (assumed, 2)"``."""
     out: dict = {}
+    keys: dict = {}
     for _, column, how, rule in notes:
-        key = f"{column} ({how}, cities)" if rule == CITY_RULE else f"{column} ({how})"  # a rule of their own
-        entry = out.setdefault(key, {"column": column, "how": how, "rule": rule, "nodes": 0})
+        if (column, how, rule) not in keys:
+            same = sum(c == column and h == how for c, h, _ in keys)
+            keys[column, how, rule] = (f"{column} ({how}, cities)" if rule == CITY_RULE
+                                       else f"{column} ({how})" if same == 0 else f"{column} ({how}, {same + 1})")
+        entry = out.setdefault(keys[column, how, rule], {"column": column, "how": how, "rule": rule, "nodes": 0})
         entry["nodes"] += 1
     return out
 
@@ -516,5 +524,5 @@ def filled_summary(directory: str | Path) -> dict | None:
 
 
 def assumed_cells(directory: str | Path) -> set[tuple[str, str]]:
-    """``(node id, column)`` of every value ``filled.csv`` marks as assumed (not observed)."""
-    return {(r["id"], r["column"]) for r in _filled_rows(directory) or () if r["how"] == "assumed"}
+    """``(node id, column)`` of every value ``filled.csv`` marks as assumed or fitted (not observed)."""
+    return {(r["id"], r["column"]) for r in _filled_rows(directory) or () if r["how"] in NOT_OBSERVED}

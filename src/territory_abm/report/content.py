@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..data.importer import filled_summary
+from ..data.importer import NOT_OBSERVED, filled_summary
 from ..errors import InputError
 from ..experiments.compare import (DIFFERENCE, HIGH, HORIZON, LOW, PERSON_YEARS, PROGRAMME_END, STEADY_SEEDS,
                                    cost_per_unit, differences_text, few_units, node_income_changes, pairwise_differences,
@@ -1148,7 +1148,7 @@ def caveats(scenarios: list[dict], seeds: int, scale: float, tolerances: dict[st
                           if scale < 1 else "."))
     if drift:
         out.append(drift)
-    assumed = sorted({e["column"] for e in (not_observed or {}).values() if e["how"] == "assumed"})
+    assumed = sorted({e["column"] for e in (not_observed or {}).values() if e["how"] in NOT_OBSERVED})
     if assumed:
         out.append(say("Data: the territory's data did not give {columns}; these were filled by documented rules "
                        "(regional defaults, or an income distribution fitted to the mean and poverty rate) and are "
