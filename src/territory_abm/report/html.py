@@ -31,6 +31,7 @@ from .text import (
     TYPOLOGY,
     TYPOLOGY_TITLE,
     map_title,
+    no_map_title,
     reading,
 )
 
@@ -129,7 +130,7 @@ def _render_html(content: ReportContent, charts: dict[str, Path]) -> str:
         title = map_title(len(c.scenarios) - 1)
         parts += [f"<h3>{e(title)}</h3>", _image(charts["map"], title)]
     elif c.map_note:
-        parts.append(f"<p class='note'>{e(c.map_note)}.</p>")
+        parts += [f"<h3>{e(no_map_title())}</h3>", f"<p class='note'>{e(c.map_note)}.</p>"]
     if "scenarios" in charts:
         parts += [f"<h2>{e(tr('Outcomes over time'))}</h2>", f"<p>{e(tr(SCENARIOS_EXPLAINED))}</p>",
                   _image(charts["scenarios"], tr(SCENARIOS_EXPLAINED))]

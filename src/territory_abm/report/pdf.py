@@ -56,6 +56,7 @@ from .text import (  # noqa: E402
     TYPOLOGY,
     TYPOLOGY_TITLE,
     map_title,
+    no_map_title,
     reading,
 )
 
@@ -402,6 +403,7 @@ def _lay_out(content: ReportContent, charts: dict[str, Path], pdf) -> int:
         page.heading(map_title(len(c.scenarios) - 1), H3)
         page.image(charts["map"])
     elif c.map_note:
+        page.heading(no_map_title(), H3)
         page.paragraph(f"{c.map_note}.", NOTE)
     if "scenarios" in charts:
         page.heading(tr("Outcomes over time"))

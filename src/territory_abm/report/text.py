@@ -82,6 +82,12 @@ NOT_ONLY_POLICIES = "Not only the policies differ"
 DIFFERENCES_TITLE = "Difference to the reference, with 90 % intervals"
 DIFFERENCES_OVER_TIME_TITLE = ("Difference to the reference each year, paired by seed (90 % band): when each "
                                "intervention's effect appears, grows or fades")
+def no_map_title() -> str:
+    """The heading over the note that says why the report has no map (under it, not read as a
+    note on the multipliers' table above: a user's trial, session 53)."""
+    return "Mapa de las diferencias por municipio" if spanish() else "Map of the differences by municipality"
+
+
 def map_title(interventions: int) -> str:
     """The heading over the report's map of ``interventions`` interventions' differences (one
     panel each, on one colour scale: an adviser trial, session 27, found the first alone)."""
