@@ -606,6 +606,25 @@ def test_init_notes_the_branch_of_each_rule_that_applied(tmp_path):
     assert {("A1", "income_gini"), ("A2", "poverty_rate")} <= assumed_cells(tmp_path / "out")  # not observations
 
 
+def test_init_notes_a_gini_fitted_so_narrow_that_the_start_will_not_hold_it(tmp_path, capsys):
+    """A mean income and poverty rate that give a Gini far below Latin America's (the poverty rate
+    measured at another line, say) start far poorer than their table with no word until the run
+    (session 54: mean 1,600 and poverty 0.30, fitted Gini 0.22, started at 0.56); init says so
+    and what to check, naming the units, and says nothing where the fitted Gini is plausible."""
+    from territory_abm.data.importer import FITTED_GINI_FLOOR
+
+    table = tmp_path / "units.csv"
+    table.write_text("id,population,mean_income,poverty_rate\nA1,6000,1600,0.3\nA2,5000,1845,0.448\n")
+    assert main(["init", str(table), "--out", str(tmp_path / "narrow")]) == 0
+    out = capsys.readouterr().out
+    assert "below 0.35 in 1 units (A1 0.22)" in out and "poverty_rate was measured at this line" in out, out
+    gini = load_territory(tmp_path / "narrow").table["income_gini"]
+    assert gini[0] < FITTED_GINI_FLOOR < gini[1]
+    table.write_text("id,population,mean_income,poverty_rate\nA2,5000,1845,0.448\n")
+    assert main(["init", str(table), "--out", str(tmp_path / "plausible")]) == 0
+    assert "below 0.35" not in capsys.readouterr().out
+
+
 def test_init_reads_kinds_and_fills_an_area_that_holds_the_forest_given(tmp_path):
     """A ``kind`` column declares cities (it crashed init); an area filled from the farmland
     leaves room for the forest cover the table gives (above 0.4 it was refused, blaming

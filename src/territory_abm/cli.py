@@ -545,12 +545,18 @@ def cmd_init(args) -> int:
 
 
 def _report_filled(filled: dict, out: Path) -> int:
-    """Print what a new territory's data did not give and how it was filled."""
+    """Print what a new territory's data did not give and how it was filled, and a note on
+    Ginis fitted so low that the start will not hold them (``importer.narrow_fitted_ginis``)."""
+    from .data.importer import narrow_fitted_ginis
+
     if filled:
         print("not in the data (see filled.csv; every run.json repeats this):")
         width = max(len(e["column"]) for e in filled.values())
         for e in filled.values():
             print(f"  {e['column']:<{width}}  {e['how']:<8} {e['nodes']:>5} units: {e['rule']}")
+        note = narrow_fitted_ginis(out)
+        if note:
+            print(note)
     print(f"wrote the territory to {out}; run it with: territory-abm run {out / 'scenario.toml'}", file=sys.stderr)
     return 0
 

@@ -523,6 +523,35 @@ def filled_summary(directory: str | Path) -> dict | None:
     return filled_summary_rows([(r["id"], r["column"], r["how"], r["rule"]) for r in rows])
 
 
+FITTED_GINI_FLOOR = 0.35
+"""A Gini backed out of a unit's mean income and poverty rate below this is noted by ``init``
+and ``import`` (assumption: rural income Ginis in Latin America are about 0.46-0.52, MODEL.md,
+and municipal ones seldom below 0.35). So low a Gini says most people sit close to the poverty
+line; the model's start does not hold that (its jobs at rest spread incomes: a table of mean
+income 1,600 USD and poverty 0.30, fitted Gini 0.22, started at poverty 0.56 and Gini 0.41,
+session 54), and it is what a poverty rate measured at another line than the scenario's gives."""
+
+
+def narrow_fitted_ginis(directory: str | Path) -> str:
+    """A note naming the units of a territory directory written by ``init`` or ``import`` whose
+    Gini ``filled.csv`` says was fitted to the unit's mean income and poverty rate and is below
+    :data:`FITTED_GINI_FLOOR` (``""`` if none): what it means and what to check."""
+    poverty_line = json.loads((Path(directory) / "import.json").read_text(encoding="utf-8"))["poverty_line"]
+    low = []
+    for r in _filled_rows(directory) or ():
+        if r["column"] == "income_gini" and r["how"] == "fitted" and float(r["value"]) < FITTED_GINI_FLOOR:
+            low.append(f"{r['id']} {float(r['value']):.2f}")
+    if not low:
+        return ""
+    return (f"note: the income Gini backed out of mean_income and poverty_rate at the poverty line {poverty_line:g} "
+            f"USD/person/yr is below {FITTED_GINI_FLOOR:g} in {len(low)} units ({', '.join(low[:8])}"
+            f"{', ...' if len(low) > 8 else ''}): a distribution that narrow puts most people close to the line, "
+            "which the model's start does not hold (its jobs at rest spread incomes: expect a starting poverty well "
+            "above the table's). Check that poverty_rate was measured at this line (init --poverty-line, the "
+            "mapping file's poverty_line) and that mean_income and poverty_rate measure the same thing (income, or "
+            "consumption, per person and year); give income_gini if you have it.")
+
+
 def assumed_cells(directory: str | Path) -> set[tuple[str, str]]:
     """``(node id, column)`` of every value ``filled.csv`` marks as assumed or fitted (not observed)."""
     return {(r["id"], r["column"]) for r in _filled_rows(directory) or () if r["how"] in NOT_OBSERVED}
