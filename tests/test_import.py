@@ -617,7 +617,7 @@ def test_init_notes_a_gini_fitted_so_narrow_that_the_start_will_not_hold_it(tmp_
     table.write_text("id,population,mean_income,poverty_rate\nA1,6000,1600,0.3\nA2,5000,1845,0.448\n")
     assert main(["init", str(table), "--out", str(tmp_path / "narrow")]) == 0
     out = capsys.readouterr().out
-    assert "below 0.35 in 1 units (A1 0.22)" in out and "poverty_rate was measured at this line" in out, out
+    assert "below 0.35 in 1 unit (A1 0.22)" in out and "poverty_rate was measured at this line" in out, out
     gini = load_territory(tmp_path / "narrow").table["income_gini"]
     assert gini[0] < FITTED_GINI_FLOOR < gini[1]
     table.write_text("id,population,mean_income,poverty_rate\nA2,5000,1845,0.448\n")

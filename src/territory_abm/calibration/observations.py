@@ -19,7 +19,7 @@ estimates publish them); the calibration distance weighs each statistic by it (s
 previous census date (the period that ends in that row's year). Where a municipality has
 no row at the start year, its start values come from the municipalities table
 (``population``, ``mean_income``, ``poverty_rate``, ``income_gini``, ``forest_cover``), except
-values that the territory's ``filled.csv`` marks as assumed (an imported territory's
+values that the territory's ``filled.csv`` marks as assumed or fitted (an imported territory's
 fill-ins): those stay missing, so no statistic is computed against a value nobody observed.
 """
 

@@ -246,6 +246,20 @@ def fill_missing(table: dict[str, np.ndarray], populated: np.ndarray, poverty_li
             return [(where & ~cities, "assumed", what), (where & cities, "assumed", CITY_RULE)]
         return [(where, "assumed", what)]
 
+    def whose(column: str) -> np.ndarray:
+        """By node, whose default ``default_of`` takes: "mapping file's", "cities'" or "regional"."""
+        if column in given:
+            return np.full(n, "mapping file's", object)
+        if column in CITY_DEFAULTS:
+            return np.where(cities, "cities'", "regional").astype(object)
+        return np.full(n, "regional", object)
+
+    def by_whose(where: np.ndarray, rule: str, *labels: np.ndarray) -> list:
+        """Branches of ``where`` by the defaults a rule takes (``labels``: by node, as
+        :func:`whose` gives them), each noted with ``rule`` formatted with its labels."""
+        keys = np.array([" | ".join(k) for k in zip(*labels)], object) if n else np.zeros(0, object)
+        return [(where & (keys == key), "assumed", rule.format(*key.split(" | "))) for key in dict.fromkeys(keys[where])]
+
     def fill(column: str, values, branches: list | None = None) -> None:
         """Fill ``column``'s gaps with ``values``; note each branch (where, how, rule) of its gaps."""
         gap = populated & np.isnan(table[column])
@@ -270,13 +284,15 @@ def fill_missing(table: dict[str, np.ndarray], populated: np.ndarray, poverty_li
                                *by_default("income_gini", ~fits & np.isnan(table["poverty_rate"]))])
     below = "the share below the poverty line of lognormal incomes with the unit's mean income and"
     fill("poverty_rate", poverty_from_gini(mean, table["income_gini"], line),
-         [(gini_observed, "fitted", f"{below} Gini"), (~gini_observed, "assumed", f"{below} the regional default Gini")])
+         [(gini_observed, "fitted", f"{below} Gini"),
+          *by_whose(~gini_observed, f"{below} the {{}} default Gini", whose("income_gini"))])
     fill("land_gini", default_of("land_gini"), by_default("land_gini"))
     room = MAX_FARMLAND_SHARE * table["area_ha"] / table["households"]
     farm = default_of("mean_farm_ha")
     capped = ~np.isnan(room) & (room < farm)
     fill("mean_farm_ha", np.where(np.isnan(room), farm, np.minimum(farm, room)),
-         [(capped, "assumed", f"the regional default capped at {MAX_FARMLAND_SHARE:g} of the area per household"),
+         [*by_whose(capped, f"the {{}} default capped at {MAX_FARMLAND_SHARE:g} of the area per household",
+                    whose("mean_farm_ha")),
           *by_default("mean_farm_ha", ~capped)])
     # farmland takes at most MAX_FARMLAND_SHARE of the area and leaves room for the forest observed
     by_forest = (table["forest_cover"] < 1.0) & (1.0 - table["forest_cover"] < MAX_FARMLAND_SHARE)  # (NaN: False)
@@ -290,7 +306,7 @@ def fill_missing(table: dict[str, np.ndarray], populated: np.ndarray, poverty_li
     forest = default_of("forest_cover")
     short = ~np.isnan(left) & (left < forest)
     fill("forest_cover", np.clip(np.where(np.isnan(left), forest, np.minimum(forest, left)), 0.0, 1.0),
-         [(short, "assumed", "the area farmland leaves (less than the regional default)"),
+         [*by_whose(short, "the area farmland leaves (less than the {} default)", whose("forest_cover")),
           *by_default("forest_cover", ~short)])
     sector_columns = [f"share_{s}" for s in SECTORS]
     if np.any([populated & np.isnan(table[c]) for c in sector_columns]):
@@ -302,10 +318,16 @@ def fill_missing(table: dict[str, np.ndarray], populated: np.ndarray, poverty_li
         rest = 1.0 - np.nansum(shares, axis=1)
         free = np.where(np.isnan(shares), default, 0.0)
         scaled = free * (np.maximum(rest, 0.0) / np.maximum(free.sum(axis=1), 1e-12))[:, None]
+        # as given where no share is and the defaults sum to 1; else scaled (a mapping file's
+        # [defaults] of some shares need not sum to 1 with the others)
+        whole = missing & ~partial & np.isclose(default.sum(axis=1), 1.0, rtol=0.0, atol=1e-12)
+        mix = [" and ".join(dict.fromkeys(sorted(k))) for k in zip(*(whose(c) for c in sector_columns))]
+        mix = np.array(mix, object) if n else np.zeros(0, object)
         for k, c in enumerate(sector_columns):
             fill(c, np.where(missing, scaled[:, k], np.nan),
-                 [(partial, "assumed", "the regional mix, scaled into what the unit's given shares leave"),
-                  *by_default(c, ~partial, "the regional mix")])
+                 [*by_default(c, whole, "the regional mix"),
+                  *by_whose(partial, "the {} mix, scaled into what the unit's given shares leave", mix),
+                  *by_whose(missing & ~partial & ~whole, "the {} mix, scaled to sum to 1", mix)])
     wage, nonfarm = default_of("wage_share"), default_of("nonfarm_income_share")
     fill("wage_share", wage, by_default("wage_share"))
     # in proportion to the unit's wage share: the start pays the non-farm income to the wage
@@ -317,7 +339,10 @@ def fill_missing(table: dict[str, np.ndarray], populated: np.ndarray, poverty_li
     proportional = np.clip(ratio * table["wage_share"], table["wage_share"], MAX_FILLED_NONFARM_SHARE)
     at_default = table["wage_share"] == wage
     fill("nonfarm_income_share", np.where(at_default, nonfarm, proportional),
-         [(~at_default, "assumed", RULE["nonfarm_income_share"].rule), *by_default("nonfarm_income_share", at_default)])
+         [*by_whose(~at_default, "the {} default non-farm share times the unit's wage share over the {} default wage "
+                    "share (so that the wage per worker it implies is the default one), at least the wage share and "
+                    f"at most {MAX_FILLED_NONFARM_SHARE:g}", whose("nonfarm_income_share"), whose("wage_share")),
+          *by_default("nonfarm_income_share", at_default)])
     for column in ("dynamic_market_share", "mean_education", "service_quality", "governance"):
         fill(column, default_of(column), by_default(column))
     return out

@@ -535,21 +535,30 @@ session 54), and it is what a poverty rate measured at another line than the sce
 def narrow_fitted_ginis(directory: str | Path) -> str:
     """A note naming the units of a territory directory written by ``init`` or ``import`` whose
     Gini ``filled.csv`` says was fitted to the unit's mean income and poverty rate and is below
-    :data:`FITTED_GINI_FLOOR` (``""`` if none): what it means and what to check."""
-    poverty_line = json.loads((Path(directory) / "import.json").read_text(encoding="utf-8"))["poverty_line"]
+    :data:`FITTED_GINI_FLOOR` (``""`` if none, or if the directory has no ``filled.csv``): what
+    it means and what to check (the poverty line from ``import.json`` where it is there)."""
     low = []
     for r in _filled_rows(directory) or ():
-        if r["column"] == "income_gini" and r["how"] == "fitted" and float(r["value"]) < FITTED_GINI_FLOOR:
-            low.append(f"{r['id']} {float(r['value']):.2f}")
+        try:
+            value = float(r["value"])
+        except (KeyError, TypeError, ValueError):
+            continue
+        if r.get("column") == "income_gini" and r.get("how") == "fitted" and value < FITTED_GINI_FLOOR:
+            low.append(f"{r['id']} {value:.2f}")
     if not low:
         return ""
-    return (f"note: the income Gini backed out of mean_income and poverty_rate at the poverty line {poverty_line:g} "
-            f"USD/person/yr is below {FITTED_GINI_FLOOR:g} in {len(low)} units ({', '.join(low[:8])}"
-            f"{', ...' if len(low) > 8 else ''}): a distribution that narrow puts most people close to the line, "
-            "which the model's start does not hold (its jobs at rest spread incomes: expect a starting poverty well "
-            "above the table's). Check that poverty_rate was measured at this line (init --poverty-line, the "
-            "mapping file's poverty_line) and that mean_income and poverty_rate measure the same thing (income, or "
-            "consumption, per person and year); give income_gini if you have it.")
+    try:
+        line = json.loads((Path(directory) / "import.json").read_text(encoding="utf-8"))["poverty_line"]
+        at = f" at the poverty line {line:g} USD/person/yr"
+    except (OSError, ValueError, KeyError, TypeError):
+        at = ""
+    units = "1 unit" if len(low) == 1 else f"{len(low)} units"
+    return (f"note: the income Gini backed out of mean_income and poverty_rate{at} is below {FITTED_GINI_FLOOR:g} "
+            f"in {units} ({', '.join(low[:8])}{', ...' if len(low) > 8 else ''}): a distribution that narrow puts "
+            "most people close to the line, which the model's start does not hold (its jobs at rest spread incomes: "
+            "expect a starting poverty well above the table's). Check that poverty_rate was measured at this line "
+            "(init --poverty-line, the mapping file's poverty_line) and that mean_income and poverty_rate measure "
+            "the same thing (income, or consumption, per person and year); give income_gini if you have it.")
 
 
 def assumed_cells(directory: str | Path) -> set[tuple[str, str]]:
