@@ -135,6 +135,29 @@ def test_roads_switched_on_from_the_dashboard_cut_travel_time_over_their_years_a
         assert all(c > 0 for c in costs[:years]) and all(c == 0 for c in costs[years:])
         view = app.read_view(g).levers["roads"]
         assert not view.on and view.end is None  # the switch shows the works are over
+        assert view.ran == (2021, 2020 + years)  # and when they ran
+
+
+def test_a_lever_off_in_its_last_paid_year_says_when_it_ran():
+    """A trainer's trial (session 54): a 3-year transfer showed its switch off, with no years, in
+    its third year, which it paid; the panel now says it ran (its years), and says nothing of a
+    lever switched on and off before any year ran."""
+    store = _store(steps=6)
+    with store.use("ran") as g:
+        app.set_years(g, "cash_transfer", 3)
+        app.apply(g, "cash_transfer", True)
+        for year in (2021, 2022):
+            g.model.step()
+            view = app.read_view(g).levers["cash_transfer"]
+            assert view.on and (view.start, view.end, view.ran) == (2021, 2023, None), year
+        g.model.step()  # 2023: its last year, paid
+        assert g.model.territory_stats["policy_cost"] > 0
+        view = app.read_view(g).levers["cash_transfer"]
+        assert not view.on and view.ran == (2021, 2023)
+        app.apply(g, "roads", True)
+        app.apply(g, "roads", False)  # never ran
+        assert app.read_view(g).levers["roads"].ran is None
+        assert app.ran_policy(g.model, "roads") is None and app.ran_policy(g.model, "technical_assistance") is None
 
 
 def test_changing_a_running_lever_keeps_its_start_and_years():

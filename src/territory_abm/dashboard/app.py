@@ -43,6 +43,7 @@ from .controls import (
     live_values,
     municipality_ids,
     parameter_range,
+    ran_policy,
 )
 from .compare import PARTS, node_row, track_frame
 from .groups import Group, GroupStore, group_key
@@ -141,6 +142,7 @@ class LeverView:
     years: int  # years it runs once on
     end: int | None  # its last year while on
     start: int | None = None  # its first year while on (a lever switched on during Play starts after the year shown)
+    ran: tuple[int, int] | None = None  # while off: the first and last years it ran, if it did (controls.ran_policy)
 
 
 @dataclass(frozen=True)
@@ -193,9 +195,10 @@ def read_view(group: Group, locked: bool = False) -> View:
     for lever in LEVER_FIELDS:
         live = live_policy(model, lever)
         values = {**lever_defaults(lever), **group.lever_settings.get(lever, {}), **(live.values if live else {})}
+        ran = ran_policy(model, lever) if live is None else None
         levers[lever] = LeverView(live is not None, values, group.lever_targets.get(lever, "all"),
                                   group.lever_years.get(lever, LEVER_YEARS[lever]), live.end if live else None,
-                                  live.start if live else None)
+                                  live.start if live else None, (ran.start, ran.end) if ran else None)
     details = tuple(municipality_details(model, group.selected, lang)) if group.selected else ()
     compared = ()
     if group.selected and group.twin is not None and model.steps > 0:  # from the twin already stepped
@@ -517,6 +520,8 @@ def LeverPanel(view: View, act):
                 years = t(lang, "years").format(years=state.years)
                 if state.end is not None:  # its years as set: one switched on during Play starts after the year shown
                     years += " " + t(lang, "from_until").format(start=state.start, end=state.end)
+                elif state.ran is not None:  # off now, but paid (or built) in these years
+                    years += " " + t(lang, "ran").format(start=state.ran[0], end=state.ran[1])
                 NumberSlider(years, state.years, YEARS_RANGE[0], YEARS_RANGE[1], 1,
                              lambda v, lever=lever: act(lambda g: set_years(g, lever, v)), lang, integer=True,
                              disabled=view.locked)

@@ -99,6 +99,20 @@ def live_policy(model, lever: str, label: str | None = None):
     return policy if policy.end > model.year else None
 
 
+def ran_policy(model, lever: str, label: str | None = None):
+    """The policy of ``lever`` switched on from the dashboard (labelled as in
+    :func:`live_policy`) whose years are over (switched off, or run to its last year, the year
+    shown among them), or None: the page says it ran, and when, where :func:`live_policy`
+    shows the switch off (a trainer's trial, session 54: a 3-year transfer read 'off' in its
+    third year, which it paid)."""
+    label = label or f"live:{lever}"
+    engine = model.policies
+    if label not in engine.labels:
+        return None
+    policy = engine.policies[engine.labels.index(label)]
+    return policy if policy.start <= policy.end <= model.year else None
+
+
 def live_values(model, lever: str) -> dict[str, float] | None:
     """The fields of the lever as switched on from the dashboard, or None if it is off."""
     policy = live_policy(model, lever)
