@@ -246,6 +246,27 @@ def test_held_axes_keep_their_range_after_a_reset(group):
     assert held == before and fig.axes[0].get_ylim() == before["income"]
 
 
+def test_held_axes_keep_every_point_and_the_last_years_label_inside_the_frame(group):
+    """A trainer's trial (session 54): with Hold axes on, points within a hair of the held range
+    were drawn half outside the frame and the last year (2040) read '204' at the right edge."""
+    from territory_abm.dashboard.views import HELD_EDGE, HORIZON
+
+    track = track_frame(group.track)
+    start = int(track["year"].iloc[0])
+    top = float(track["mean_income_pc"].max())
+    held = {"income": (top - 100.0, top + 0.5 * HELD_EDGE * 100.0)}  # its highest point on the frame's edge
+    fig = charts_figure(track, group.earlier, "en", held=held)
+    low, high = fig.axes[0].get_ylim()
+    assert high - HELD_EDGE * (high - low) > top and low <= top - 100.0
+    assert fig.axes[0].get_xlim() == (start - 0.5, start + HORIZON + 0.5)
+    fig.canvas.draw()  # the year's labels inside the figure
+    right = fig.get_window_extent().x1
+    shown = [label for ax in fig.axes for label in ax.get_xticklabels()
+             if ax.get_xlim()[0] <= label.get_position()[0] <= ax.get_xlim()[1]]
+    assert {label.get_text() for label in shown} >= {str(start + HORIZON)}
+    assert all(label.get_window_extent().x1 <= right for label in shown)
+
+
 def test_a_fresh_run_shows_whole_years_from_the_start_not_centuries(group):
     """Before the first step (one year drawn, axes not held) Matplotlib's own x range ran from
     1950 to 2100; the charts show whole years from the start instead."""

@@ -97,7 +97,8 @@ def chart_grid(fig: Figure, rows: int, large: bool, legend_rows: int = 1) -> np.
     width, height = fig.get_size_inches()
     scale = font_scale(large)
     title = (3 if large else 2) * 0.19 * scale  # lines of a wrapped title (narrower axes in large text)
-    left, right, top = 0.8 * scale, 0.12, 0.12 + title  # left: tick labels such as "40 000 000"
+    # left: tick labels such as "40 000 000"; right: half the last year's label (a trial, session 54: "204")
+    left, right, top = 0.8 * scale, 0.2 * scale, 0.12 + title
     bottom = 0.3 * scale + legend_rows * 0.2 * scale + 0.1
     row_height = (height - top - bottom - (rows - 1) * (title + 0.28 * scale)) / rows
     return fig.subplots(rows, 2, gridspec_kw={
@@ -134,6 +135,11 @@ def _least_span(ax, key: str) -> None:
     least_range(ax, max(share * abs((low + high) / 2.0), floor))
 
 
+HELD_EDGE = 0.02
+"""Share of a held y-range at each end that a point may not fall in: the range grows to the
+autoscaled one (whose margins hold every point inside the frame)."""
+
+
 def _limits(ax, key: str, held: dict | None, start: int) -> None:
     """Hold the axes of chart ``key``: x from the start over :data:`HORIZON` years, y never
     shrinking (``held`` keeps each chart's range across years and resets). Not held, x runs
@@ -147,15 +153,16 @@ def _limits(ax, key: str, held: dict | None, start: int) -> None:
         ax.set_xlim(start - 0.5, max(last, start + MIN_YEARS_SHOWN) + 0.5)
         return
     low, high = ax.get_ylim()  # autoscaled to what is drawn
-    if key in held:  # held: grows only where something drawn falls outside
+    if key in held:  # held: grows only where something drawn falls outside, or onto the frame
         data = np.concatenate([np.asarray(line.get_ydata(), float) for line in ax.lines] or [np.zeros(0)])
         data = data[np.isfinite(data)]
         low, high = held[key]
-        if data.size and (data.min() < low or data.max() > high):
+        edge = HELD_EDGE * (high - low)  # a point within it is drawn half outside (a trial, session 54)
+        if data.size and (data.min() < low + edge or data.max() > high - edge):
             low, high = min(low, ax.get_ylim()[0]), max(high, ax.get_ylim()[1])
     held[key] = (low, high)
     ax.set_ylim(low, high)
-    right = max(start + HORIZON, ax.get_xlim()[1])
+    right = max(start + HORIZON + 0.5, ax.get_xlim()[1])  # the last year's points inside the frame
     ax.set_xlim(start - 0.5, right)
 
 
