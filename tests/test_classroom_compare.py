@@ -10,7 +10,7 @@ import pytest
 from conftest import SCENARIOS
 from matplotlib.lines import Line2D
 
-from territory_abm.dashboard.app import parse_number, read_view, summary
+from territory_abm.dashboard.app import multipliers_text, parse_number, read_view, summary
 from territory_abm.dashboard.compare import income_of_reached, incomes_of_others, node_row, track_frame
 from territory_abm.dashboard.controls import apply_lever
 from territory_abm.dashboard.groups import GroupStore
@@ -351,10 +351,15 @@ def test_the_summary_gives_this_years_multipliers_nominal_and_real_reached_and_o
             row[f"multiplier_{kind}_others"])
     # this year's cash paid is the transfer without its administration (5 % by default)
     assert row["multiplier_nominal_total"] * 1.05 == pytest.approx(row["transfer_multiplier_nominal_total"])
-    text = summary(group.track, "en")
+    text = multipliers_text(group.track, "en")
     assert "Annual income multiplier" in text and "real, at start prices" in text and "who lives where" in text
     assert "Per USD paid to households in cash" in text
-    assert "Multiplicador anual" in summary(group.track, "es")
+    assert "Multiplicador anual" in multipliers_text(group.track, "es")
+    # below the summary, in plain type: the bold summary keeps to poverty, income and cost
+    view = read_view(group)  # in the group's language (another test may have set it)
+    assert "multiplier" not in summary(group.track, "en").lower()
+    assert view.multipliers == multipliers_text(group.track, view.language) != ""
+    assert multipliers_text(group.track[:1], "en") == ""
 
 
 def test_the_lines_of_this_run_and_of_the_twin_are_drawn(group):

@@ -172,6 +172,7 @@ class View:
     municipalities: dict  # display name -> node id
     locked: bool  # the trainer locked the controls
     horizon: int | None = None  # the exercise's years (its scenario's steps): past them the page says so
+    multipliers: str = ""  # this year's multipliers in words, below the summary (multipliers_text)
 
 
 def read_view(group: Group, locked: bool = False) -> View:
@@ -209,7 +210,7 @@ def read_view(group: Group, locked: bool = False) -> View:
                 levers,
                 {n: float(model.params[n]) for n in PARAMETERS},
                 {n: float(model.scenario.parameters[n]) for n in PARAMETERS}, municipality_ids(model), locked,
-                model.scenario.steps)
+                model.scenario.steps, multipliers_text(group.track, lang))
 
 
 def summary(track: list[dict], lang: str) -> str:
@@ -225,12 +226,20 @@ def summary(track: list[dict], lang: str) -> str:
         income=outcome_text("mean_income_pc", row["mean_income_pc"] - row["twin_mean_income_pc"], lang, signed=True),
         others=outcome_text("mean_income_pc", row["income_others"] - row["twin_income_others"], lang, signed=True),
         cost=number(cost, lang, 0))
-    for per in ("multiplier", "transfer_multiplier"):
-        if math.isfinite(row.get(f"{per}_nominal_total", math.nan)):
-            text += " " + t(lang, per + "s").format(
-                **{key: number(row[f"{per}_{key}"], lang, 2) for key in
-                   (f"{kind}_{part}" for kind in ("nominal", "real") for part in PARTS)})
     return text
+
+
+def multipliers_text(track: list[dict], lang: str) -> str:
+    """This year's income multipliers of the policies in words ("" without a policy cost): shown
+    below the summary in plain type (a trainer's trial, session 54: in the bold summary they
+    buried the poverty and income a local official reads first)."""
+    if len(track) < 2:
+        return ""
+    row = track[-1]
+    return " ".join(t(lang, per + "s").format(**{key: number(row[f"{per}_{key}"], lang, 2) for key in
+                                                 (f"{kind}_{part}" for kind in ("nominal", "real") for part in PARTS)})
+                    for per in ("multiplier", "transfer_multiplier")
+                    if math.isfinite(row.get(f"{per}_nominal_total", math.nan)))
 
 
 def set_hold(group: Group, on: bool) -> None:
@@ -371,6 +380,7 @@ html { font-size: 20px !important; }
 .territory-page .slider-label { font-size: 1.05rem; }
 .territory-page .v-card__title { font-size: 1.4rem; }
 .territory-page .summary { font-size: 1.1rem; }
+.territory-page .multipliers { font-size: 0.9rem; }
 """
 
 
@@ -496,6 +506,8 @@ def ComparePanel(view: View):
     lang = view.language
     with solara.Card(t(lang, "compare")):
         solara.Text(view.summary, classes=["summary"], style={"font-weight": "bold"})
+        if view.multipliers:
+            solara.Text(view.multipliers, classes=["multipliers"])
         solara.Image(view.compare_png, width="100%")
 
 
