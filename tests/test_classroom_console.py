@@ -62,7 +62,9 @@ def test_the_console_reads_every_group_without_joining_any(store):
     assert robles.last["policy_cost"] > 0 and robles.last["twin_policy_cost"] == 0
     assert len(store.names()) == 3  # reading joined nobody
     table = group_table(rows, "es")
-    assert table[0][0] == "Grupo" and table[1][2] == "Transferencias monetarias" and len(table) == 4
+    # what each lever is set to, not its name alone (a trainer's trial, session 54)
+    assert table[0][0] == "Grupo" and len(table) == 4
+    assert table[1][2] == "Transferencias monetarias: Monto 300, Cobertura 0,30; todos los municipios; 2021-2040"
     assert markdown_table(table).count("\n") == 4
     # names on one line; a group past the scenario's years is marked (browser re-trial)
     from dataclasses import replace
@@ -74,6 +76,24 @@ def test_the_console_reads_every_group_without_joining_any(store):
     assert past[1][1] == f"{robles.year} (past{NBSP}its{NBSP}{robles.horizon}{NBSP}years)"
     spanish = group_table([replace(robles, steps=robles.horizon + 1)], "es")  # trial 24: four lines in Spanish
     assert spanish[1][1] == f"{robles.year} (pasados{NBSP}sus{NBSP}{robles.horizon}{NBSP}años)"
+
+
+def test_the_console_names_where_a_lever_acts_and_what_it_pays():
+    factory, seed = _factory(EXERCISE)
+    store = GroupStore(factory, seed=seed, twins=True)
+    with store.use("Uno") as g:
+        node = g.model.territory.ids[1]
+        app.set_target(g, "cash_transfer", node)
+        app.set_field(g, "cash_transfer", "amount", 1000.0)
+        app.set_years(g, "cash_transfer", 3)
+        app.apply(g, "cash_transfer", True)
+        app.apply(g, "roads", True)
+        name = g.model.territory.names[1]
+    row, = store.each(group_row)
+    store.clear()
+    table = group_table([row], "en")
+    assert table[1][2] == (f"Cash transfers: Amount 1,000, Coverage 0.30; {name}; 2021-2023 / "
+                           "Roads to the town: Budget 500,000; all municipalities; 2021-2025"), table
 
 
 def test_the_debrief_draws_one_line_per_group_in_each_chart(store):

@@ -46,6 +46,7 @@ class GroupRow:
     graph: object = None  # a copy of the model's network (drawn when the territory has no geometry)
     differences: dict = field(default_factory=dict)  # debrief map key -> {node id: this year's difference}
     horizon: int | None = None  # the scenario's years: a group past them is marked in the table
+    settings: dict = field(default_factory=dict)  # lever on -> (its fields' values, target names, start, end)
 
     @property
     def last(self) -> pd.Series:
@@ -55,11 +56,29 @@ class GroupRow:
 def group_row(group: Group) -> GroupRow:
     """The console's row of ``group`` (call under its lock, e.g. through ``GroupStore.each``)."""
     model = group.model
-    on = tuple(lever for lever in LEVER_FIELDS if live_policy(model, lever) is not None)
+    live = {lever: live_policy(model, lever) for lever in LEVER_FIELDS}
+    on = tuple(lever for lever, policy in live.items() if policy is not None)
+    names = dict(zip(model.territory.ids, model.territory.names))
+    settings = {lever: ({f: float(policy.values[f]) for f in LEVER_FIELDS[lever]},
+                        None if policy.target == "all" else tuple(names.get(i, i) for i in policy.target),
+                        policy.start, policy.end) for lever, policy in live.items() if policy is not None}
     differences = {key: node_differences(model, group.twin, key) for key in DIFFERENCES} if group.twin else {}
     return GroupRow(group.name, group.seed, int(model.year), int(model.steps), on, dict(group.parameters),
                     track_frame(group.track), str(model.territory.source), model.graph.copy(), differences,
-                    int(model.scenario.steps))
+                    int(model.scenario.steps), settings)
+
+
+def lever_text(row: GroupRow, lever: str, lang: str) -> str:
+    """A lever a group has on, with what it set (a trainer's trial, session 54: the table said
+    'Cash transfers' alike for 300 USD to all municipalities and 1,000 USD to one): 'Cash
+    transfers: Amount 300, Coverage 0.3; Cerro Azul; 2026-2030'."""
+    if lever not in row.settings:
+        return t(lang, lever)
+    values, target, start, end = row.settings[lever]
+    fields = ", ".join(f"{t(lang, f).split(' (')[0]} {number(v, lang, 0 if abs(v) >= 10 else 2)}"
+                       for f, v in values.items())
+    where = t(lang, "all") if target is None else ", ".join(target)
+    return f"{t(lang, lever)}: {fields}; {where}; {start}-{end}"
 
 
 def group_table(rows: list[GroupRow], lang: str) -> list[list[str]]:
@@ -77,7 +96,7 @@ def group_table(rows: list[GroupRow], lang: str) -> list[list[str]]:
             # the note on one line, after the year (in Spanish it wrapped onto four lines)
             year += " (" + NBSP.join(t(lang, "past_horizon").format(years=row.horizon).split(" ")) + ")"
         # a name on one line (the table wrapped "Group 1" as "Group / 1")
-        cells = [NBSP.join(row.name.split(" ")), year, ", ".join(t(lang, lever) for lever in row.levers) or "-",
+        cells = [NBSP.join(row.name.split(" ")), year, " / ".join(lever_text(row, lever, lang) for lever in row.levers) or "-",
                  ", ".join(row.parameters) or "-"]
         if last is None:
             cells += ["-"] * 7
