@@ -472,3 +472,16 @@ def test_the_classroom_server_compiles_before_it_serves_pages(monkeypatch):
     said = out.getvalue().splitlines()
     assert said[0].startswith("compiling the model's rules") and said[0].endswith("before the pages open")
     assert said[-1] == "compiled: the pages are served now"
+
+
+def test_a_repeated_policy_label_is_named_with_the_policy_it_repeats(tmp_path, capsys):
+    """A fresh-clone trial (session 54): a scenario extending cash_transfers.toml with a policy
+    labelled as its 'cct' was refused with 'policies.label: a unique label for each policy (set
+    label = "...")', naming neither the label nor the policy it clashes with."""
+    scenario = tmp_path / "dup.toml"
+    scenario.write_text(f'name = "dup"\nextends = "{(SCENARIOS / "cash_transfers.toml").as_posix()}"\n\n'
+                        '[[policies]]\nlever = "cash_transfer"\nlabel = "cct"\nstart = 2012\nend = 2014\n')
+    assert main(["validate", str(scenario)]) == 2
+    said = capsys.readouterr().err
+    assert "policies[1].label: a label of its own: 'cct' is also the label of policies[0]" in said, said
+    assert "Traceback" not in said

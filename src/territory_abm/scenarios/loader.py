@@ -397,8 +397,12 @@ def check_targets(scenario: Scenario, territory) -> None:
     labels = [p.label for p in scenario.policies]
     if len(labels) > MAX_POLICIES:
         raise InputError(src, "policies", f"at most {MAX_POLICIES} policies")
-    if len(set(labels)) != len(labels):
-        raise InputError(src, "policies.label", 'a unique label for each policy (set label = "...")')
+    for k, label in enumerate(labels):  # the clash named, with the policy it clashes with (a trial, session 54)
+        if label in labels[:k]:
+            first = labels.index(label)
+            raise InputError(src, f"policies[{k}].label",
+                             f"a label of its own: {label!r} is also the label of policies[{first}] (an extended "
+                             f"scenario's policies come first; give this one another label = \"...\")")
     for k, p in enumerate(scenario.policies):
         if isinstance(p.target, tuple):
             for node_id in p.target:
