@@ -485,3 +485,14 @@ def test_a_repeated_policy_label_is_named_with_the_policy_it_repeats(tmp_path, c
     said = capsys.readouterr().err
     assert "policies[1].label: a label of its own: 'cct' is also the label of policies[0]" in said, said
     assert "Traceback" not in said
+
+
+def test_a_missing_territory_is_named_as_written_relative_to_the_scenario(tmp_path, capsys):
+    """A fresh-clone trial (session 54): the error gave the resolved absolute path where the
+    README promises paths as typed or relative to the file that names them."""
+    (tmp_path / "sub").mkdir()
+    scenario = tmp_path / "sub" / "x.toml"
+    scenario.write_text('name = "x"\ndescription = "x"\nterritory = "../data/exampel"\n')
+    assert main(["validate", str(scenario)]) == 2
+    said = capsys.readouterr().err
+    assert "territory: ../data/exampel: not found" in said and str(tmp_path / "data") not in said, said

@@ -9,6 +9,8 @@ base's, and policies are added to the base's policies.
 
 from __future__ import annotations
 
+import os
+
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -276,7 +278,12 @@ def load_scenario(path: str | Path) -> Scenario:
                 values[key] = spec.check(merged[key], src)
     territory = Path(values["territory"]) if values["territory"] is not None else None
     if territory is not None and not territory.is_dir():
-        errors.add(InputError(src, "territory", f"{territory}: {not_found(territory, 'an existing data directory')}"))
+        # as written in the file, relative to it (a fresh-clone trial, session 54, read the resolved absolute path)
+        try:
+            shown = os.path.relpath(territory, Path(path).resolve().parent) if territory.is_absolute() else territory
+        except ValueError:  # another drive
+            shown = territory
+        errors.add(InputError(src, "territory", f"{shown}: {not_found(territory, 'an existing data directory')}"))
     start_year, steps = values["start_year"], values["steps"]
     params = {}
     for name, (file, value) in merged["parameters"].items():
