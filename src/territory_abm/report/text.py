@@ -135,7 +135,9 @@ MUNICIPALITIES = ("At the horizon ({year}), difference with the reference run of
                   "whole interval on that side of zero and neither clearly worsens, 'loses' in the mirror case, is "
                   "'mixed' where one clearly improves and the other clearly worsens, and shows 'no clear change' "
                   "where both intervals include zero. An intervention whose programmes end before the horizon "
-                  "has a second table in the last year they run.")
+                  "has a second table in the last year they run. Programme spending is counted where the money is "
+                  "spent: a road's works at both ends of each road upgraded, so a city at the end of a rural road "
+                  "shows spending though it is not a target.")
 
 
 ALL_TO_HORIZON = ("Every intervention's programmes run to the horizon: the table above is also their "
@@ -261,6 +263,8 @@ SPANISH = {
         "intervalo de ese lado del cero y ninguno de los dos empeora claramente, 'pierde' en el caso inverso, es "
         "'mixto' donde uno mejora claramente y el otro empeora claramente, y muestra 'sin cambio claro' donde ambos "
         "intervalos incluyen el cero. Una intervención cuyos programas terminan antes del horizonte tiene una "
-        "segunda tabla en el último año en que funcionan."),
+        "segunda tabla en el último año en que funcionan. El gasto de los programas se cuenta donde se gasta: las "
+        "obras de un camino en sus dos extremos, de modo que una ciudad al final de un camino rural muestra gasto "
+        "aunque no sea destinataria."),
 }
 """The Spanish of every fixed text above, keyed by its English (:func:`.language.tr`)."""
