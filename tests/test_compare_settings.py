@@ -29,6 +29,7 @@ STAY = Parameters().migration_stay_preference
 README_CONTEXT_AND_PARAMETERS = [
     {"name": "market_price_volatility", "kind": "context", "reference": 0.08, "value": 0.10},
     {"name": "migration_stay_preference", "kind": "parameter", "reference": STAY, "value": 6.5},
+    {"name": "national_income_growth", "kind": "context", "reference": 0.02, "value": 0.03},
 ]
 """What the README's second example block changes against the shipped baseline."""
 
