@@ -826,7 +826,8 @@ def test_more_poor_persons_told_from_chance_are_said_where_the_headcount_is_not(
     assert ("In 2030 mix has more poor persons than base by an amount told from chance (2,000 [454, 4,290] persons, "
             "whole territory), while its poverty headcount, a share, is not told from chance") in text
     assert "cash has" not in text  # its headcount is told from chance: the usual sentence says it
-    assert "In 2030 land has fewer poor persons than base by an amount told from chance (200 [40.0, 360]" in text
+    # the ends at the mean's precision (a fresh-clone trial, session 54: "7,970 [27.6, 25,000]")
+    assert "In 2030 land has fewer poor persons than base by an amount told from chance (200 [40, 360]" in text
     # a summary without periods (all at the horizon) reads alike (review 24: a KeyError)
     assert text == " ".join(key_findings(_summary(rows).drop(columns="period"), "base", ["mix", "cash", "land"],
                                          scale=0.25))
@@ -1174,3 +1175,16 @@ def test_a_mean_count_of_units_is_written_exactly():
 
     assert [_count(x) for x in (1.0, 0.25, 1.75, 0.125, 1 / 3)] == ["1", "0.25", "1.75", "0.125", "0.333"]
     assert _count_range(0.25, 0.0, 1.0, 2) == "0.25 of 2 [0-1]"
+
+
+@pytest.mark.parametrize(("values", "written"), [
+    ((7970.4, 27.62, 25012.0), ("7,970", "28", "25,000")),     # an end with decimals beside whole numbers
+    ((0.1234, 0.0456, 0.2), ("0.123", "0.046", "0.200")),      # the mean's places bound the ends, not their own
+    ((250.0, 0.004, 600.0), ("250", "0.004", "600")),          # a nonzero end never printed as 0
+    ((-12.0, -30.55, 0.0), ("-12.0", "-30.6", "0")),
+    ((0.0, -1.234, 2.5), ("0", "-1.23", "2.50")),              # a zero mean sets no precision
+])
+def test_an_interval_reads_at_its_means_precision(values, written):
+    from territory_abm.report.numbers import significant_interval
+
+    assert significant_interval(*values) == written

@@ -427,8 +427,8 @@ def key_findings(summary: pd.DataFrame, reference: str, interventions: list[str]
     gains = {n: row for n, row in gains.items() if row is not None and side(row["diff_q05"], row["diff_q95"]) > 0}
     if len(interventions) > 1 and gains:
         most = max(gains, key=lambda n: gains[n]["diff_to_reference"])
-        mean, low, high = (numbers.significant(gains[most][c] / scale) for c in ("diff_to_reference", "diff_q05",
-                                                                                  "diff_q95"))
+        mean, low, high = numbers.significant_interval(*(gains[most][c] / scale for c in ("diff_to_reference",
+                                                                                           "diff_q05", "diff_q95")))
         out.append(say("Over the run, the most person-years out of poverty that can be told from chance come under "
                        "{most} ({mean} {interval} person-years, whole territory).",
                        "En la corrida, la mayor cantidad de años-persona fuera de la pobreza que se distingue del azar "
@@ -474,8 +474,8 @@ def key_findings(summary: pd.DataFrame, reference: str, interventions: list[str]
         unsure = {n: v for n, v in unsure.items() if np.isfinite(v) and 0 < v < costs[cheapest]}
         for name, value in sorted(unsure.items(), key=lambda item: item[1]):
             row = _person_years(summary, name)
-            mean, low, high = (numbers.significant(row[c] / scale) for c in ("diff_to_reference", "diff_q05",
-                                                                              "diff_q95"))
+            mean, low, high = numbers.significant_interval(*(row[c] / scale for c in ("diff_to_reference",
+                                                                                       "diff_q05", "diff_q95")))
             # its cost per person-year is 'not established' in the cost table (its person-years' interval
             # reaches 0): the mean ratio is said as such, not as a cost (an adviser trial, session 27)
             out.append(say("For {name}, the person-years out of poverty ({mean} {interval}) cannot be told from chance, "
@@ -503,8 +503,8 @@ def close_person_years_sentence(summary: pd.DataFrame, interventions: list[str],
     for name in interventions:
         row = _person_years(summary, name) if name != most else None
         if row is not None and best["diff_q05"] <= row["diff_to_reference"] <= best["diff_to_reference"]:
-            mean, low, high = (numbers.significant(row[c] / scale) for c in ("diff_to_reference", "diff_q05",
-                                                                              "diff_q95"))
+            mean, low, high = numbers.significant_interval(*(row[c] / scale for c in ("diff_to_reference",
+                                                                                       "diff_q05", "diff_q95")))
             names.append(name)
             close.append(f"{name} ({mean} {numbers.bracket(low, high)})")
     if not close:
@@ -625,7 +625,7 @@ def poor_persons_sentence(summary: pd.DataFrame, scenario: str, reference: str, 
     # the count's difference in the direction said (persons_out_of_poverty_final_year: the reference's poor less the scenario's)
     sign, ends = (-1.0, ("diff_to_reference", "diff_q95", "diff_q05")) if count_side < 0 else \
         (1.0, ("diff_to_reference", "diff_q05", "diff_q95"))
-    mean, low, high = (numbers.significant(sign * lifted[c] / scale) for c in ends)
+    mean, low, high = numbers.significant_interval(*(sign * lifted[c] / scale for c in ends))
     more = say("more", "más") if count_side < 0 else say("fewer", "menos")
     return [say("In {year} {scenario} has {more} poor persons than {reference} by an amount told from chance ({mean} "
                 "{interval} persons, whole territory), while its poverty headcount, a share, is not told from chance: "
@@ -729,7 +729,8 @@ def _cost_with_range(cost: float, bounds: tuple[float, float]) -> str:
     """A cost per person-year with its range over seeds where it has one."""
     if not all(np.isfinite(bounds)) or bounds[0] == bounds[1]:
         return numbers.significant(cost)
-    return f"{numbers.significant(cost)} {numbers.bracket(*(numbers.significant(b) for b in bounds))}"
+    mean, low, high = numbers.significant_interval(cost, *bounds)
+    return f"{mean} {numbers.bracket(low, high)}"
 
 
 # ---------------------------------------------------------------- drift of the reference run

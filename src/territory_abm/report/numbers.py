@@ -86,6 +86,24 @@ def significant(value: float, digits: int = 3, *, signed: bool = False) -> str:
     return rounded(value, decimals, signed=signed)
 
 
+def significant_interval(mean: float, low: float, high: float, digits: int = 3, *,
+                         signed: bool = False) -> tuple[str, str, str]:
+    """``mean``, ``low`` and ``high`` at ``digits`` significant digits (:func:`significant`),
+    the ends at no more places than the mean has, so that the three read at one precision
+    (person-years 7,970 [28, 25,000], not [27.6, 25,000]: a fresh-clone trial, session 54); an
+    end that would then print a nonzero as 0 keeps its own (:func:`interval_end`)."""
+    mean_text = significant(mean, digits, signed=signed)
+    if mean is None or not math.isfinite(mean) or mean == 0:
+        return mean_text, significant(low, digits, signed=signed), significant(high, digits, signed=signed)
+    places = max(digits - 1 - math.floor(math.log10(abs(mean))), 0)
+
+    def end(x: float) -> str:
+        if x is None or not math.isfinite(x) or x == 0 or digits - 1 - math.floor(math.log10(abs(x))) <= places:
+            return significant(x, digits, signed=signed)
+        return interval_end(x, places, signed=signed)
+    return mean_text, end(low), end(high)
+
+
 def whole_territory(scale: float) -> float:
     """Factor from the simulated territory's money totals to the whole territory's (the model
     draws ``scale`` simulated households per real household and scales budgets with them)."""
