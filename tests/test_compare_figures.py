@@ -186,6 +186,12 @@ def test_scenario_bands_of_an_outcome_that_hardly_moves_draw_flat_without_an_off
     low, high = panel.get_xlim()
     assert high - low >= 100 * outcome("forest_cover").least_span - 1e-9
     assert all(ax.xaxis.get_offset_text().get_text() == "" for ax in fig.axes if ax.axison)
+    # said under the axis, so that short bars read as small, not as nothing (a fresh-clone trial,
+    # session 54); a panel whose differences set its own range says nothing of it
+    span = f"{100 * outcome('forest_cover').least_span:g}"
+    assert panel.get_xlabel() == f"difference (points)\n(axis at least {span} points wide)"
+    income = next(ax for ax in fig.axes if ax.get_title().startswith("Mean income"))
+    assert income.get_xlabel() == "difference (USD/person/yr)"
 
 
 def test_every_intervention_has_its_difference_map_on_one_colour_scale(tmp_path):

@@ -78,6 +78,11 @@ def _difference_unit(name: str) -> tuple[float, str]:
     return 1.0, "" if spec.unit == "1" else _unit(spec.unit)
 
 
+def _span_text(span: float, unit: str) -> str:
+    """A least range as the axis label says it: "0.4 points"."""
+    return f"{span:g} {unit}".strip().replace(".", "," if spanish() else ".")
+
+
 def _difference_label(unit: str) -> str:
     """The axis of a difference: ``"difference (points)"``."""
     return say("difference ({unit})", "diferencia ({unit})", unit=unit) if unit else say("difference", "diferencia")
@@ -209,12 +214,17 @@ def plot_differences(summary: pd.DataFrame, reference: str, path: Path, dpi: int
             if p == PROGRAMME_END:
                 bar.set_alpha(0.55)
         ax.axvline(0, color="black", lw=0.8)
-        outcome_axis(ax, name, factor, axis="x")
+        if outcome_axis(ax, name, factor, axis="x"):  # said, so short bars read as small, not as nothing
+            label = _difference_label(unit) + "\n" + say(
+                "(axis at least {span} wide)", "(eje de al menos {span} de ancho)",
+                span=_span_text(factor * outcomes.outcome(name).least_span, unit))
+        else:
+            label = _difference_label(unit)
         names = [f"{s} ({int(year)})" if np.isfinite(year) else s for (s, _), year in zip(bars, rows_["year"])]
         ax.set_yticks(y, names if k % columns == 0 else [""] * len(bars), fontsize=7)
         ax.set_ylim(len(bars) - 0.5, -0.5)
         ax.set_title(wrap(_short(name), 30), fontsize=8.5)
-        ax.set_xlabel(_difference_label(unit), fontsize=7.5)
+        ax.set_xlabel(label, fontsize=7.5)
         ax.tick_params(axis="x", labelsize=7)
         ax.xaxis.get_major_locator().set_params(nbins=5)
         ax.grid(axis="x", alpha=0.3)

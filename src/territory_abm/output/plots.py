@@ -53,18 +53,20 @@ def wrap(text: str, width: int = 38) -> str:
     return "\n".join(textwrap.wrap(text, width, break_on_hyphens=False)) or text
 
 
-def least_range(ax, least: float, axis: str = "y") -> None:
+def least_range(ax, least: float, axis: str = "y") -> bool:
     """Widen the ``axis`` range of ``ax`` about its middle to at least ``least`` (in the data's
     unit as drawn): a series that hardly moves then draws flat instead of across the whole
-    panel. Shared by the run's, the comparison's and the dashboard's charts."""
+    panel. Shared by the run's, the comparison's and the dashboard's charts. Returns whether
+    it widened the range."""
     low, high = ax.get_ylim() if axis == "y" else ax.get_xlim()
     if abs(high - low) >= least:
-        return
+        return False
     middle = (low + high) / 2.0
     limits = (middle - least / 2.0, middle + least / 2.0)
     if high < low:  # an inverted axis stays inverted
         limits = limits[::-1]
     (ax.set_ylim if axis == "y" else ax.set_xlim)(*limits)
+    return True
 
 
 def plain_ticks(ax, axis: str = "y") -> None:
@@ -73,12 +75,13 @@ def plain_ticks(ax, axis: str = "y") -> None:
     ax.ticklabel_format(axis=axis, useOffset=False, style="plain")
 
 
-def outcome_axis(ax, name: str, factor: float = 1.0, axis: str = "y") -> None:
+def outcome_axis(ax, name: str, factor: float = 1.0, axis: str = "y") -> bool:
     """The ``axis`` of a panel of outcome ``name`` drawn at ``factor`` times its unit (100 for
     a share in %): at least the outcome's least range (:attr:`..outcomes.Outcome.least_span`),
-    tick labels without offset or scientific notation."""
-    least_range(ax, factor * outcome(name).least_span, axis)
+    tick labels without offset or scientific notation. Returns whether the least range set it."""
+    widened = least_range(ax, factor * outcome(name).least_span, axis)
     plain_ticks(ax, axis)
+    return widened
 
 
 def note_axis_origin(ax, axis: str = "y") -> None:
