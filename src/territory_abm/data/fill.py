@@ -232,27 +232,24 @@ def fill_missing(table: dict[str, np.ndarray], populated: np.ndarray, poverty_li
     cities = np.zeros(n, bool) if cities is None else np.asarray(cities, bool)
     everywhere = np.ones(n, bool)
 
-    def default_of(column: str) -> np.ndarray:
-        """The default by node: a city's where it has one and the caller gave none of its own."""
-        if column in CITY_DEFAULTS and column not in given:
-            return np.where(cities, CITY_DEFAULTS[column], d[column])
-        return np.full(n, float(d[column]))
-
-    def by_default(column: str, where: np.ndarray = everywhere, what: str = "the regional default") -> list:
-        """The branches of a default: the mapping file's, else a city's and the regional one."""
-        if column in given:
-            return [(where, "assumed", "the mapping file's [defaults] value")]
-        if column in CITY_DEFAULTS:
-            return [(where & ~cities, "assumed", what), (where & cities, "assumed", CITY_RULE)]
-        return [(where, "assumed", what)]
-
     def whose(column: str) -> np.ndarray:
-        """By node, whose default ``default_of`` takes: "mapping file's", "cities'" or "regional"."""
+        """By node, whose default a cell of ``column`` takes: the mapping file's where it gives
+        one, else a city's where cities have one ("cities'"), else the regional one."""
         if column in given:
             return np.full(n, "mapping file's", object)
         if column in CITY_DEFAULTS:
             return np.where(cities, "cities'", "regional").astype(object)
         return np.full(n, "regional", object)
+
+    def default_of(column: str) -> np.ndarray:
+        """The default by node, as :func:`whose` says whose."""
+        return np.where(whose(column) == "cities'", CITY_DEFAULTS.get(column, d[column]), float(d[column]))
+
+    def by_default(column: str, where: np.ndarray = everywhere, what: str = "the regional default") -> list:
+        """The branches of ``where`` taking ``column``'s default, by whose (:func:`whose`)."""
+        rules = {"regional": what, "cities'": CITY_RULE, "mapping file's": "the mapping file's [defaults] value"}
+        kind = whose(column)
+        return [(where & (kind == source), "assumed", rule) for source, rule in rules.items()]
 
     def by_whose(where: np.ndarray, rule: str, *labels: np.ndarray) -> list:
         """Branches of ``where`` by the defaults a rule takes (``labels``: by node, as

@@ -79,8 +79,10 @@ def _difference_unit(name: str) -> tuple[float, str]:
 
 
 def _span_text(span: float, unit: str) -> str:
-    """A least range as the axis label says it: "0.4 points"."""
-    return f"{span:g} {unit}".strip().replace(".", "," if spanish() else ".")
+    """A least range as the axis label says it: "0.4 points" ("0,4 puntos")."""
+    from ..report.numbers import plain
+
+    return f"{plain(span, 'g')} {unit}".strip()
 
 
 def _difference_label(unit: str) -> str:
