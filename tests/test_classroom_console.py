@@ -88,12 +88,15 @@ def test_the_console_names_where_a_lever_acts_and_what_it_pays():
         app.set_years(g, "cash_transfer", 3)
         app.apply(g, "cash_transfer", True)
         app.apply(g, "roads", True)
+        app.set_field(g, "land_redistribution", "share", 0.025)  # its slider's step is 0.005: three places
+        app.apply(g, "land_redistribution", True)
         name = g.model.territory.names[1]
     row, = store.each(group_row)
     store.clear()
     table = group_table([row], "en")
-    assert table[1][2] == (f"Cash transfers: Amount 1,000, Coverage 0.30; {name}; 2021-2023 / "
-                           "Roads to the town: Budget 500,000; all municipalities; 2021-2025"), table
+    assert table[1][2].startswith(f"Cash transfers: Amount 1,000, Coverage 0.30; {name}; 2021-2023 / "
+                                  "Roads to the town: Budget 500,000; all municipalities; 2021-2025 / "
+                                  "Land redistribution: Land moved per year 0.025; "), table
 
 
 def test_the_debrief_draws_one_line_per_group_in_each_chart(store):

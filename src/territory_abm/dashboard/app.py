@@ -37,6 +37,7 @@ from .controls import (
     PARAMETERS,
     YEARS_RANGE,
     apply_lever,
+    decimals_of,
     field_range,
     lever_defaults,
     live_policy,
@@ -344,11 +345,6 @@ def JoinForm(error: str = "", on_join=None):
             solara.InputText("Join code / Código", value=code, on_value=set_code, continuous_update=True)
         solara.Button("Join / Entrar", on_click=join, disabled=not name.strip() or (needs_code and not code.strip()),
                       color="primary")
-
-
-def decimals_of(step: float) -> int:
-    """Decimals a value on a slider of ``step`` needs (0 for whole steps)."""
-    return 0 if step >= 1 else int(math.ceil(-math.log10(step) - 1e-9))
 
 
 # The tables take their card's width: Solara's Markdown stops at 1024 px, and at 1280 px the game's

@@ -20,7 +20,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from .compare import track_frame
-from .controls import LEVER_FIELDS, live_policy
+from .controls import LEVER_FIELDS, decimals_of, field_range, live_policy
 from .groups import Group, GroupStore
 from .maps import DIFFERENCES, DifferencePanel, difference_ends, difference_map, node_differences
 from .text import NBSP, number, outcome_text, t
@@ -75,8 +75,8 @@ def lever_text(row: GroupRow, lever: str, lang: str) -> str:
     if lever not in row.settings:
         return t(lang, lever)
     values, target, start, end = row.settings[lever]
-    fields = ", ".join(f"{t(lang, f).split(' (')[0]} {number(v, lang, 0 if abs(v) >= 10 else 2)}"
-                       for f, v in values.items())
+    fields = ", ".join(f"{t(lang, f).split(' (')[0]} {number(v, lang, decimals_of(field_range(lever, f)[2]))}"
+                       for f, v in values.items())  # at the places its slider shows
     where = t(lang, "all") if target is None else ", ".join(target)
     return f"{t(lang, lever)}: {fields}; {where}; {start}-{end}"
 

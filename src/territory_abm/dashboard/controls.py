@@ -70,6 +70,11 @@ def field_range(lever: str, field: str) -> tuple[float, float, float]:
     return spec.low, high, slider_step(spec.low, high, spec.default)
 
 
+def decimals_of(step: float) -> int:
+    """Decimals a value on a slider of ``step`` needs (0 for whole steps)."""
+    return 0 if step >= 1 else int(math.ceil(-math.log10(step) - 1e-9))
+
+
 def parameter_range(name: str, *values: float) -> tuple[float, float, float | None]:
     """(low, high, step) of a parameter's slider; the step keeps the registry default and
     ``values`` (e.g. the scenario's value) exactly, None if no slider step does (a number box then)."""
@@ -88,15 +93,19 @@ def municipality_ids(model) -> dict[str, str]:
     return {t.names[i]: t.ids[i] for i in range(model.n_nodes) if model.populated[i]}
 
 
+def _dashboard_policy(model, lever: str, label: str | None):
+    """The policy of ``lever`` set from the dashboard (labelled ``label``, default
+    ``live:<lever>``), running or not, or None if it was never set."""
+    label = label or f"live:{lever}"
+    engine = model.policies
+    return engine.policies[engine.labels.index(label)] if label in engine.labels else None
+
+
 def live_policy(model, lever: str, label: str | None = None):
     """The policy of ``lever`` as switched on from the dashboard (labelled ``label``, default
     ``live:<lever>``), or None if it is off or over."""
-    label = label or f"live:{lever}"
-    engine = model.policies
-    if label not in engine.labels:
-        return None
-    policy = engine.policies[engine.labels.index(label)]
-    return policy if policy.end > model.year else None
+    policy = _dashboard_policy(model, lever, label)
+    return policy if policy is not None and policy.end > model.year else None
 
 
 def ran_policy(model, lever: str, label: str | None = None):
@@ -105,12 +114,8 @@ def ran_policy(model, lever: str, label: str | None = None):
     shown among them), or None: the page says it ran, and when, where :func:`live_policy`
     shows the switch off (a trainer's trial, session 54: a 3-year transfer read 'off' in its
     third year, which it paid)."""
-    label = label or f"live:{lever}"
-    engine = model.policies
-    if label not in engine.labels:
-        return None
-    policy = engine.policies[engine.labels.index(label)]
-    return policy if policy.start <= policy.end <= model.year else None
+    policy = _dashboard_policy(model, lever, label)
+    return policy if policy is not None and policy.start <= policy.end <= model.year else None
 
 
 def live_values(model, lever: str) -> dict[str, float] | None:
