@@ -635,7 +635,7 @@ def pairwise_table(pairs: pd.DataFrame, scale: float = 1.0, one_run: bool = Fals
         mean, low, high = (whole * by.loc[(a, b, PERSON_YEARS), c] for c in ("diff", "diff_q05", "diff_q95"))
         row[say("Person-years out of poverty over the run", "Años-persona fuera de la pobreza en la corrida")] = \
             numbers.significant(mean, signed=True) if one_run else \
-            "{} {}".format(*_with_bracket(numbers.significant_interval(mean, low, high, signed=True)))
+            numbers.significant_with_interval(mean, low, high, signed=True)
         if side(low, high):
             told.append(say("person-years out of poverty", "años-persona fuera de la pobreza"))
         row[say(TOLD, "Se distingue del azar en")] = ", ".join(told) if told else say("none of these", "ninguno de estos")
@@ -719,7 +719,7 @@ def cost_per_unit_text(cost, gained, unit: str, one_run: bool = False) -> str:
     if not np.isfinite(high):
         return say("{no}: the interval of the {unit} includes 0", "{no}: el intervalo de {unit} incluye el 0",
                    no=say(NOT_ESTABLISHED, "no establecido"), unit=unit)
-    return "{} {}".format(*_with_bracket(numbers.significant_interval(ratio, low, high)))
+    return numbers.significant_with_interval(ratio, low, high)
 
 
 def _interval(row, factor: float = 1.0, one_run: bool = False, write=numbers.significant) -> str:
@@ -732,13 +732,8 @@ def _interval(row, factor: float = 1.0, one_run: bool = False, write=numbers.sig
     if one_run:
         return write(mean)
     if write is numbers.significant:  # the ends at the mean's precision
-        return "{} {}".format(*_with_bracket(numbers.significant_interval(mean, low, high)))
+        return numbers.significant_with_interval(mean, low, high)
     return f"{write(mean)} {numbers.bracket(write(low), write(high))}"
-
-
-def _with_bracket(texts: tuple[str, str, str]) -> tuple[str, str]:
-    """A mean and its interval's ends as written: (mean, "[low, high]")."""
-    return texts[0], numbers.bracket(texts[1], texts[2])
 
 
 MULTIPLIER_KINDS = (("multiplier", "Per USD of cost: cumulative, all years of the run"),

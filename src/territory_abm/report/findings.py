@@ -729,8 +729,7 @@ def _cost_with_range(cost: float, bounds: tuple[float, float]) -> str:
     """A cost per person-year with its range over seeds where it has one."""
     if not all(np.isfinite(bounds)) or bounds[0] == bounds[1]:
         return numbers.significant(cost)
-    mean, low, high = numbers.significant_interval(cost, *bounds)
-    return f"{mean} {numbers.bracket(low, high)}"
+    return numbers.significant_with_interval(cost, *bounds)
 
 
 # ---------------------------------------------------------------- drift of the reference run

@@ -104,6 +104,12 @@ def significant_interval(mean: float, low: float, high: float, digits: int = 3, 
     return mean_text, end(low), end(high)
 
 
+def significant_with_interval(mean: float, low: float, high: float, *, signed: bool = False) -> str:
+    """``"7,970 [28, 25,000]"``: :func:`significant_interval` written as a mean and its bracket."""
+    mean_text, low_text, high_text = significant_interval(mean, low, high, signed=signed)
+    return f"{mean_text} {bracket(low_text, high_text)}"
+
+
 def whole_territory(scale: float) -> float:
     """Factor from the simulated territory's money totals to the whole territory's (the model
     draws ``scale`` simulated households per real household and scales budgets with them)."""
